@@ -1,0 +1,78 @@
+// The VS Code side of perflens: starts the language server, and adds the commands that need the
+// editor (open a guide section, disable a rule, restart). Everything else comes from the server.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { GUIDE_SECTIONS, guideSection } from '../server/engine/guide';
+import { COMMANDS, type InitializationOptions } from '../server/protocol';
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('perflens', { log: true });
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand(COMMANDS.openGuide, (target?: string) => openGuide(context, target)),
+    vscode.commands.registerCommand(COMMANDS.disableRule, (ruleId: string) => disableRule(ruleId)),
+    vscode.commands.registerCommand(COMMANDS.restart, async () => {
+      await client?.restart();
+      output?.info('perflens server restarted');
+    }),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
+  );
+  client = createClient(context, output);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClient {
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6029'] } },
+  };
+  const initializationOptions: InitializationOptions = { clientCommands: true };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+    ],
+    outputChannel: channel,
+    initializationOptions,
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    // Hover links run only perflens's own commands.
+    markdown: { isTrusted: { enabledCommands: [COMMANDS.openGuide, COMMANDS.disableRule] } },
+  };
+  return new LanguageClient('perflens', 'perflens', serverOptions, clientOptions);
+}
+
+/** Opens a guide section (by slug, `slug#anchor`, or the slug of a rule's section) in Markdown preview. */
+async function openGuide(context: vscode.ExtensionContext, target?: string): Promise<void> {
+  let slug = target;
+  if (!slug) {
+    const pick = await vscode.window.showQuickPick(
+      GUIDE_SECTIONS.map((s) => ({ label: s.title, description: s.slug, detail: s.part, slug: s.slug })),
+      { placeHolder: 'Open a perflens guide section', matchOnDescription: true, matchOnDetail: true },
+    );
+    if (!pick) return;
+    slug = pick.slug;
+  }
+  const [section, anchor] = slug.split('#');
+  const known = guideSection(section);
+  const file = vscode.Uri.joinPath(context.extensionUri, 'guide', `${known ? known.slug : 'index'}.md`);
+  await vscode.commands.executeCommand('markdown.showPreview', anchor ? file.with({ fragment: anchor }) : file);
+}
+
+/** Adds a rule to `perflens.ignore` in the workspace settings (user settings without a workspace). */
+async function disableRule(ruleId: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('perflens');
+  const ignore = config.get<string[]>('ignore', []);
+  if (ignore.includes(ruleId)) return;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('ignore', [...ignore, ruleId], target);
+  void vscode.window.showInformationMessage(`perflens: ${ruleId} disabled in ${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings.`);
+}

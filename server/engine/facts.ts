@@ -1,0 +1,210 @@
+// FileFacts: what rules need to know about the whole file, computed once per lint.
+// Everything costly is lazy, so a rule set that never asks for it never pays for it.
+import type { Node, Tree } from './parser';
+import { enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
+
+export interface ImportBinding {
+  /** The name bound in the file: `np` for `import numpy as np`. */
+  local: string;
+  /** What it refers to: `numpy`, or `torch.utils.data.DataLoader` for a from-import. */
+  target: string;
+  /** The import statement. */
+  statement: Node;
+  /** Module-level import (not inside a def or class; may be under `if`/`try`). */
+  topLevel: boolean;
+  /** A direct statement of the module: always executed, so fixes may rely on it. */
+  unconditional: boolean;
+}
+
+/** Nodes the engine's fact query captured, grouped by capture name. */
+export interface FactCaptures {
+  imports: Node[];
+  comments: Node[];
+  functions: Node[];
+}
+
+export class FileFacts {
+  readonly imports: ImportBinding[];
+  private readonly byLocal = new Map<string, ImportBinding>();
+  private readonly modules = new Set<string>();
+  private moduleBindingsCache?: Set<string>;
+  private asyncNamesCache?: Set<string>;
+
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    readonly captures: FactCaptures,
+  ) {
+    this.imports = captures.imports.flatMap(bindingsOf);
+    for (const binding of this.imports) {
+      // The first binding wins, matching how most files are written (imports at the top).
+      if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
+      const parts = binding.target.split('.');
+      for (let i = 1; i <= parts.length; i++) this.modules.add(parts.slice(0, i).join('.'));
+    }
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  /** True when the file imports `module` or anything inside it (`torch` matches `torch.nn`). */
+  importsModule(module: string): boolean {
+    return this.modules.has(module);
+  }
+
+  /** The import binding for a local name, if the name comes from an import. */
+  binding(local: string): ImportBinding | undefined {
+    return this.byLocal.get(local);
+  }
+
+  /**
+   * The fully qualified name an expression refers to, when its root is an imported name:
+   * `np.linalg.norm` → `numpy.linalg.norm`, `DL` → `torch.utils.data.DataLoader`. Otherwise null.
+   */
+  qualifiedName(expr: Node | null | undefined): string | null {
+    if (!expr) return null;
+    const parts: string[] = [];
+    let node: Node | null = expr;
+    while (node && node.type === 'attribute') {
+      const attr = node.childForFieldName('attribute');
+      if (!attr) return null;
+      parts.unshift(attr.text);
+      node = node.childForFieldName('object');
+    }
+    if (!node || node.type !== 'identifier') return null;
+    const binding = this.byLocal.get(node.text);
+    if (!binding) return null;
+    return [binding.target, ...parts].join('.');
+  }
+
+  /** qualifiedName of a call's callee. */
+  calleeName(call: Node): string | null {
+    return this.qualifiedName(call.childForFieldName('function'));
+  }
+
+  /**
+   * True when `name`, used at `at`, refers to the builtin of that name: neither the module nor an
+   * enclosing function (its parameters, defs, assignments, imports) rebinds it.
+   */
+  isBuiltin(name: string, at?: Node): boolean {
+    if (this.byLocal.has(name) || this.moduleBindings.has(name)) return false;
+    for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
+      if (parameterNames(fn).includes(name)) return false;
+      const body = fn.childForFieldName('body');
+      if (body && localBindings(body).has(name)) return false;
+    }
+    return true;
+  }
+
+  /** Names bound at module level by def, class or assignment (not imports). */
+  get moduleBindings(): Set<string> {
+    if (!this.moduleBindingsCache) {
+      const names = new Set<string>();
+      for (const stmt of this.root.namedChildren) {
+        if (!stmt) continue;
+        collectBoundNames(stmt, names);
+      }
+      this.moduleBindingsCache = names;
+    }
+    return this.moduleBindingsCache;
+  }
+
+  /** Names of functions and methods defined with `async def` anywhere in the file. */
+  get asyncFunctionNames(): Set<string> {
+    if (!this.asyncNamesCache) {
+      const names = new Set<string>();
+      for (const fn of this.captures.functions) {
+        if (fn.child(0)?.type === 'async') {
+          const name = fn.childForFieldName('name')?.text;
+          if (name) names.add(name);
+        }
+      }
+      this.asyncNamesCache = names;
+    }
+    return this.asyncNamesCache;
+  }
+
+  /** Identifiers with this name inside scope, not descending into nested defs, classes or lambdas. */
+  identifiersIn(scope: Node, name: string): Node[] {
+    return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);
+  }
+}
+
+function collectBoundNames(stmt: Node, names: Set<string>): void {
+  const definition = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
+    const name = definition.childForFieldName('name');
+    if (name) names.add(name.text);
+    return;
+  }
+  if (stmt.type === 'expression_statement') {
+    const inner = stmt.namedChild(0);
+    if (inner?.type === 'assignment') {
+      const left = inner.childForFieldName('left');
+      if (left?.type === 'identifier') names.add(left.text);
+      else if (left) for (const id of left.descendantsOfType('identifier')) if (id) names.add(id.text);
+    }
+  }
+}
+
+/** Names bound by the statements of a function body (not descending into nested scopes). */
+function localBindings(body: Node): Set<string> {
+  const names = new Set<string>();
+  for (const stmt of findDescendants(body, (n) => n.parent?.type === 'block', isNestedScope)) {
+    collectBoundNames(stmt, names);
+    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') {
+      for (const b of bindingsOf(stmt)) names.add(b.local);
+    }
+  }
+  return names;
+}
+
+function isTopLevel(statement: Node): boolean {
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+  }
+  return true;
+}
+
+/** The bindings an import statement creates. */
+function bindingsOf(statement: Node): ImportBinding[] {
+  const topLevel = isTopLevel(statement);
+  const unconditional = statement.parent?.type === 'module';
+  const out: ImportBinding[] = [];
+  if (statement.type === 'import_statement') {
+    for (const name of statement.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const target = name.childForFieldName('name')?.text;
+        const alias = name.childForFieldName('alias')?.text;
+        if (target && alias) out.push({ local: alias, target: stripSpaces(target), statement, topLevel, unconditional });
+      } else {
+        // `import os.path` binds `os` and makes `os.path` reachable through it.
+        const target = stripSpaces(name.text);
+        out.push({ local: target.split('.')[0], target: target.split('.')[0], statement, topLevel, unconditional });
+        if (target.includes('.')) out.push({ local: `\0${target}`, target, statement, topLevel, unconditional });
+      }
+    }
+  } else if (statement.type === 'import_from_statement') {
+    const moduleNode = statement.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') return out;
+    const module = stripSpaces(moduleNode.text);
+    for (const name of statement.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const target = name.childForFieldName('name')?.text;
+        const alias = name.childForFieldName('alias')?.text;
+        if (target && alias) out.push({ local: alias, target: `${module}.${stripSpaces(target)}`, statement, topLevel, unconditional });
+      } else {
+        out.push({ local: name.text, target: `${module}.${stripSpaces(name.text)}`, statement, topLevel, unconditional });
+      }
+    }
+    if (out.length === 0) out.push({ local: `\0${module}.*`, target: module, statement, topLevel, unconditional });
+  }
+  return out;
+}
+
+function stripSpaces(s: string): string {
+  return s.replace(/\s+/g, '');
+}

@@ -1,0 +1,124 @@
+// The shape of a rule: metadata (data, rendered into diagnostics, hovers, the README and JSON
+// output), a tree-sitter query, a check that confirms each match, and the fix it may offer.
+import type { FileFacts } from './facts';
+import type { Node } from './parser';
+import type { Category, Confidence, FixSafety, Severity, TextEdit } from './types';
+
+export interface RuleDocs {
+  /** Markdown, two to four sentences: why the flagged form is slow, leaky or wrong. */
+  why: string;
+  /** Markdown, one or two sentences: what to write instead. */
+  instead: string;
+  /** A small before/after pair (Python source), shown in hovers and the README. */
+  example?: { before: string; after: string };
+}
+
+export interface RuleFixSpec {
+  /** The default safety; a check may lower it for a particular finding. */
+  safety: FixSafety;
+  /** Default quick-fix title, imperative. */
+  title: string;
+  /** Why the fix is not always safe (required unless safety is 'safe'). */
+  reason?: string;
+}
+
+export interface PythonVersion {
+  major: number;
+  minor: number;
+}
+
+export interface RuleSettings {
+  /** The lowest Python version the project supports (`target-version`). */
+  targetVersion: PythonVersion;
+}
+
+export interface Report {
+  /** The range to flag; or give start/end offsets. */
+  node?: Node;
+  start?: number;
+  end?: number;
+  /** Overrides the rule's default message (name the actual construct where it helps). */
+  message?: string;
+  /** Edits for the rule's declared fix; omit when this finding has no fix. */
+  edits?: TextEdit[];
+  /** Overrides for this finding's fix. */
+  fixTitle?: string;
+  safety?: FixSafety;
+  reason?: string;
+}
+
+export interface RuleContext {
+  readonly text: string;
+  readonly facts: FileFacts;
+  readonly settings: RuleSettings;
+  report(report: Report): void;
+}
+
+/** The captures of one query match, by capture name. */
+export class Captures {
+  private readonly byName = new Map<string, Node[]>();
+
+  constructor(
+    captures: readonly { name: string; node: Node }[],
+    /** Index of the matching pattern within the rule's own query (0 for single-pattern rules). */
+    readonly pattern: number,
+  ) {
+    for (const c of captures) {
+      const list = this.byName.get(c.name);
+      if (list) list.push(c.node);
+      else this.byName.set(c.name, [c.node]);
+    }
+  }
+
+  /** The node captured under name (the first, for quantified captures). */
+  get(name: string): Node | undefined {
+    return this.byName.get(name)?.[0];
+  }
+
+  /** Like get, for captures the query guarantees; throws a clear error if the query changed. */
+  need(name: string): Node {
+    const node = this.get(name);
+    if (!node) throw new Error(`query capture @${name} missing`);
+    return node;
+  }
+
+  all(name: string): Node[] {
+    return this.byName.get(name) ?? [];
+  }
+}
+
+export interface RuleDefinition {
+  /** The catalog's kebab-case id; also the diagnostic code and the suppression key. */
+  id: string;
+  /** Short title (catalog heading), used as the hover title and in the README. */
+  title: string;
+  category: Category;
+  severity: Severity;
+  /** P1/P2 rules are on by default; P3 (opt-in) rules are off. */
+  enabledByDefault: boolean;
+  confidence: Confidence;
+  /** Guide section slug from the catalog's outline, optionally `slug#anchor`. */
+  guide: string;
+  /** Module names; the rule runs only in files that import one of them. */
+  requires?: string[];
+  /** Default one-line message. */
+  message: string;
+  docs: RuleDocs;
+  fix?: RuleFixSpec;
+  /** Only meaningful for projects whose target-version is at least this. */
+  minPython?: PythonVersion;
+  /**
+   * Tree-sitter query (one or more patterns). Each match is passed to check. Keep patterns as
+   * specific as the syntax allows: the query does the searching, check only confirms.
+   */
+  query: string;
+  check(match: Captures, ctx: RuleContext): void;
+}
+
+export function defineRule(rule: RuleDefinition): RuleDefinition {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new Error(`rule id must be kebab-case: ${rule.id}`);
+  if (rule.fix && rule.fix.safety !== 'safe' && !rule.fix.reason) {
+    throw new Error(`rule ${rule.id}: a ${rule.fix.safety} fix must say why (fix.reason)`);
+  }
+  return rule;
+}

@@ -1,0 +1,53 @@
+import { TextDecoder } from 'node:util';
+
+// Turning bytes on disk into text the engine can lint, with a clear reason when that is not possible.
+
+export interface DecodedSource {
+  text: string;
+  /** The file started with a UTF-8 byte-order mark (kept when a fix writes the file back). */
+  bom: boolean;
+  /** The encoding used; fixes are only written back to UTF-8 files. */
+  encoding: string;
+}
+
+export class UnreadableSource extends Error {}
+
+/** PEP 263: a coding declaration in a comment on line 1 or 2. */
+const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+
+export function decodeSource(bytes: Uint8Array): DecodedSource {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  if (body.includes(0)) throw new UnreadableSource('contains NUL bytes (binary file?)');
+  const declared = declaredEncoding(body);
+  const encoding = declared && !/^utf-?8(?:[-_].*)?$/i.test(declared) ? declared.toLowerCase() : 'utf-8';
+  if (bom && encoding !== 'utf-8') throw new UnreadableSource(`has a UTF-8 BOM but declares coding ${declared}`);
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  } catch {
+    throw new UnreadableSource(`declares an encoding this tool cannot read: ${declared}`);
+  }
+  try {
+    return { text: decoder.decode(body), bom, encoding };
+  } catch {
+    throw new UnreadableSource(`is not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding} (declare the file's encoding with a coding comment, PEP 263)`);
+  }
+}
+
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  // The declaration is ASCII, so reading the first two lines as latin1 is exact enough.
+  const head = Buffer.from(bytes.subarray(0, 400)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  for (const line of head) {
+    const m = CODING.exec(line);
+    if (m) return m[1];
+    if (!/^[ \t\f]*(#.*)?$/.test(line)) break; // only comment or blank lines may precede it
+  }
+  return undefined;
+}
+
+export function encodeSource(text: string, source: DecodedSource): Buffer {
+  if (source.encoding !== 'utf-8') throw new UnreadableSource(`cannot write ${source.encoding} files`);
+  const body = Buffer.from(text, 'utf8');
+  return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}

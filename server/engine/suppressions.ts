@@ -1,0 +1,110 @@
+// Suppression comments:
+//   x = f()  # perflens: ignore[rule-a, rule-b]     this line (bare `ignore` = every rule)
+//   # perflens: ignore[rule-a]                      on a line of its own: the next line
+//   # perflens: ignore-file[rule-a]                 the whole file (bare = every rule)
+//   # perflens: disable[rule-a] … # perflens: enable[rule-a]   a range of lines
+//   # noqa  /  # noqa: rule-a                       Ruff/flake8 style; bare noqa silences every rule
+import type { Node } from './parser';
+import type { LineIndex } from './text';
+
+export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa';
+
+export interface SuppressionComment {
+  kind: SuppressionKind;
+  /** Rule ids named in the comment; empty means every rule. */
+  rules: string[];
+  /** The comment's own range, to report unused or unknown suppressions on it. */
+  start: number;
+  end: number;
+  /** The line the comment applies to (line and next-line kinds) or where a range starts/ends. */
+  line: number;
+}
+
+const PERFLENS = /#\s*perflens:\s*(ignore-file|ignore|disable|enable)\b(?:\[([^\]]*)\])?/;
+const NOQA = /#\s*noqa\b(?::\s*([\w\-, ]+))?/i;
+
+function splitRules(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseSuppressions(comments: readonly Node[], text: string, lines: LineIndex): SuppressionComment[] {
+  const out: SuppressionComment[] = [];
+  for (const comment of comments) {
+    const body = comment.text;
+    const line = lines.positionAt(comment.startIndex).line;
+    const ownLine = lines.lineText(line).slice(0, lines.positionAt(comment.startIndex).character).trim() === '';
+    const perflens = PERFLENS.exec(body);
+    if (perflens) {
+      const verb = perflens[1];
+      const rules = splitRules(perflens[2]);
+      const kind: SuppressionKind =
+        verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : (verb as 'disable' | 'enable');
+      out.push({ kind, rules, start: comment.startIndex, end: comment.endIndex, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
+      continue;
+    }
+    const noqa = NOQA.exec(body);
+    if (noqa && !ownLine) {
+      out.push({ kind: 'noqa', rules: splitRules(noqa[1]), start: comment.startIndex, end: comment.endIndex, line });
+    }
+  }
+  return out;
+}
+
+/** The next line after `line` that is not blank and not only a comment. */
+function nextCodeLine(line: number, lines: LineIndex, _text: string): number {
+  for (let l = line + 1; l < lines.lineCount; l++) {
+    const t = lines.lineText(l).trim();
+    if (t !== '' && !t.startsWith('#')) return l;
+  }
+  return line + 1;
+}
+
+/** Answers "is rule R suppressed on line L?" and remembers which comments were used. */
+export class SuppressionIndex {
+  private readonly byLine = new Map<number, SuppressionComment[]>();
+  private readonly fileWide: SuppressionComment[] = [];
+  private readonly ranges: { rules: string[]; from: number; to: number; comment: SuppressionComment }[] = [];
+  readonly used = new Set<SuppressionComment>();
+
+  constructor(readonly comments: SuppressionComment[]) {
+    const open: SuppressionComment[] = [];
+    for (const c of comments) {
+      if (c.kind === 'file') this.fileWide.push(c);
+      else if (c.kind === 'disable') open.push(c);
+      else if (c.kind === 'enable') {
+        for (let i = open.length - 1; i >= 0; i--) {
+          const d = open[i];
+          const closes = c.rules.length === 0 || d.rules.some((r) => c.rules.includes(r));
+          if (!closes) continue;
+          this.ranges.push({ rules: d.rules, from: d.line, to: c.line, comment: d });
+          open.splice(i, 1);
+        }
+      } else {
+        const list = this.byLine.get(c.line);
+        if (list) list.push(c);
+        else this.byLine.set(c.line, [c]);
+      }
+    }
+    for (const d of open) this.ranges.push({ rules: d.rules, from: d.line, to: Number.MAX_SAFE_INTEGER, comment: d });
+  }
+
+  isSuppressed(ruleId: string, line: number): boolean {
+    const applies = (rules: string[]) => rules.length === 0 || rules.includes(ruleId);
+    for (const c of this.fileWide) if (applies(c.rules)) return this.use(c);
+    for (const c of this.byLine.get(line) ?? []) {
+      // A noqa listing only other tools' codes (E501, PERF401…) does not silence perflens.
+      if (c.kind === 'noqa' && c.rules.length > 0 && !c.rules.includes(ruleId)) continue;
+      if (applies(c.rules)) return this.use(c);
+    }
+    for (const r of this.ranges) if (line > r.from && line < r.to && applies(r.rules)) return this.use(r.comment);
+    return false;
+  }
+
+  private use(c: SuppressionComment): true {
+    this.used.add(c);
+    return true;
+  }
+}

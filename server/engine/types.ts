@@ -1,0 +1,71 @@
+// Plain data shared by the engine, the language server, the CLI and the client.
+// Offsets are UTF-16 code units into the document text: the unit tree-sitter (web build),
+// JavaScript strings and LSP's default position encoding all share.
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeverityOverride = Severity | 'off';
+
+/** Ruff's vocabulary: safe fixes keep behaviour; unsafe ones may not; display-only are never applied. */
+export type FixSafety = 'safe' | 'unsafe' | 'display-only';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** Rule categories, keyed by the folder name under rules/. Values are the catalog's labels. */
+export const CATEGORIES = {
+  'core-python': 'core-python',
+  loops: 'loops/comprehensions',
+  generators: 'generators',
+  memory: 'memory',
+  classes: 'classes/slots',
+  caching: 'caching',
+  resources: 'resources/context-managers',
+  concurrency: 'concurrency/asyncio',
+  numpy: 'numpy',
+  pandas: 'pandas',
+  numba: 'numba/jit',
+  pytorch: 'pytorch',
+  tensorflow: 'tensorflow',
+  debugging: 'logging/debugging',
+  security: 'security/robustness',
+  'design-patterns': 'design-patterns',
+} as const;
+export type Category = keyof typeof CATEGORIES;
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  /** Imperative, shown as the quick-fix title: "Use a list comprehension". */
+  title: string;
+  safety: FixSafety;
+  edits: TextEdit[];
+  /** Why an unsafe or display-only fix is not safe; shown next to the title. */
+  reason?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  start: number;
+  end: number;
+  message: string;
+  severity: Severity;
+  fix?: Fix;
+}
+
+/** A rule that threw while checking a file: it is disabled for that file and reported once. */
+export interface RuleFailure {
+  ruleId: string;
+  error: string;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  failures: RuleFailure[];
+  /** The file did not parse cleanly; findings inside ERROR regions are dropped. */
+  hasSyntaxErrors: boolean;
+  /** Set when the file was not linted at all (too large, binary…), with the reason. */
+  skipped?: string;
+}

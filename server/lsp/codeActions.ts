@@ -1,0 +1,102 @@
+// Code actions built from the data diagnostics carry (never by re-linting): the rule's fix,
+// fix-all-of-this-rule, fix-all (source.fixAll.perflens), disable-for-line and open-guide.
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { applyFixes } from '../engine/apply';
+import type { Finding } from '../engine/types';
+import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../protocol';
+import { isDiagnosticData, toLspEdit } from './convert';
+
+/** An edit pinned to the document version it was computed for: the client refuses it if stale. */
+export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEdit {
+  return { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits }] };
+}
+
+export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: { unsafe: boolean; clientCommands: boolean; guideOf: (ruleId: string) => string }): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const seenRules = new Set<string>();
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
+    const data: DiagnosticData = diagnostic.data;
+    // A diagnostic from an older version has stale ranges: offer nothing rather than a wrong edit.
+    if (data.version !== doc.version) continue;
+    const fix = data.fix;
+    if (fix && fix.safety !== 'display-only' && (fix.safety === 'safe' || opts.unsafe)) {
+      actions.push({
+        title: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.safety === 'safe',
+        edit: versionedEdit(doc, fix.edits),
+      });
+    }
+    if (!seenRules.has(data.ruleId)) {
+      seenRules.add(data.ruleId);
+      const sameRule = allFindings.filter((f) => f.ruleId === data.ruleId && f.fix?.safety === 'safe');
+      if (sameRule.length > 1) {
+        actions.push({
+          title: `Fix all ${data.ruleId} problems in this file (safe fixes)`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: versionedEdit(doc, combinedEdits(doc, sameRule, false)),
+        });
+      }
+    }
+    actions.push(disableForLine(doc, diagnostic, data.ruleId));
+    if (opts.clientCommands) {
+      actions.push({
+        title: `Open the guide for ${data.ruleId}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title: 'Open guide', command: COMMANDS.openGuide, arguments: [opts.guideOf(data.ruleId)] },
+      });
+    }
+  }
+  return actions;
+}
+
+/** `source.fixAll.perflens`: every safe fix that does not overlap another, as one versioned edit. */
+export function fixAll(doc: TextDocument, findings: readonly Finding[], unsafe = false): CodeAction | null {
+  const edits = combinedEdits(doc, findings, unsafe);
+  if (edits.length === 0) return null;
+  return { title: 'Fix all auto-fixable perflens problems', kind: FIX_ALL_KIND, edit: versionedEdit(doc, edits) };
+}
+
+/** The non-overlapping edits of the applicable fixes, with shared edits (one import for two fixes) once. */
+function combinedEdits(doc: TextDocument, findings: readonly Finding[], unsafe: boolean): TextEdit[] {
+  const { applied } = applyFixes(doc.getText(), findings, { unsafe });
+  const seen = new Set<string>();
+  const edits: TextEdit[] = [];
+  for (const edit of applied.flatMap((f) => f.fix!.edits)) {
+    const key = `${edit.start}:${edit.end}:${edit.newText}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    edits.push(toLspEdit(doc, edit));
+  }
+  return edits;
+}
+
+const SUPPRESSION = /#\s*perflens:\s*ignore\[([^\]]*)\]/;
+
+/** Adds the rule to the line's `# perflens: ignore[...]` comment, creating it if needed. */
+function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
+  const line = diagnostic.range.start.line;
+  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+  const existing = SUPPRESSION.exec(text);
+  let edit: TextEdit;
+  if (existing) {
+    const start = existing.index + existing[0].indexOf('[') + 1;
+    const end = existing.index + existing[0].length - 1;
+    const rules = existing[1].split(',').map((s) => s.trim()).filter(Boolean);
+    edit = { range: { start: { line, character: start }, end: { line, character: end } }, newText: [...rules, ruleId].join(', ') };
+  } else {
+    const trimmedEnd = text.replace(/\s+$/, '').length;
+    edit = { range: { start: { line, character: trimmedEnd }, end: { line, character: text.length } }, newText: `  # perflens: ignore[${ruleId}]` };
+  }
+  return {
+    title: `Disable ${ruleId} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: versionedEdit(doc, [edit]),
+  };
+}

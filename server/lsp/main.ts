@@ -1,0 +1,11 @@
+// Entry point of the language server: `node dist/server.js --stdio` (or --node-ipc from VS Code).
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { PerflensServer } from './server';
+
+const connection = createConnection(ProposedFeatures.all);
+new PerflensServer(connection, __dirname);
+connection.listen();
+
+// A bug must cost one request, not the editor's linter: log and keep serving.
+process.on('uncaughtException', (error) => connection.console.error(`perflens: uncaught error: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`perflens: unhandled rejection: ${String(reason)}`));

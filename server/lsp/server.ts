@@ -1,0 +1,282 @@
+// LSP wiring: documents, settings, scheduling, and the requests perflens answers. The engine does
+// the linting; this file only decides when to lint and converts results to LSP shapes.
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { version as VERSION } from '../../package.json';
+import { ALL_RULES } from '../../rules';
+import { Engine, type LintDetails } from '../engine/engine';
+import { unknownSelectors, type LintOptions } from '../engine/options';
+import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
+import { guideUrl, renderFindingHover } from '../engine/render';
+import { COMMANDS, DEFAULT_SETTINGS, FIX_ALL_KIND, type InitializationOptions, type PerflensSettings } from '../protocol';
+import { fixAll, quickFixes } from './codeActions';
+import { toDiagnostic } from './convert';
+import { ParsedDocument } from './documents';
+
+interface CachedLint {
+  version: number;
+  details: LintDetails;
+  diagnostics: Diagnostic[];
+}
+
+export class PerflensServer {
+  private engine!: Engine;
+  private readonly ready: Promise<void>;
+  private readonly documents = new Map<string, ParsedDocument>();
+  private readonly lintCache = new Map<string, CachedLint>();
+  private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
+  private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  private readonly configs = new ConfigResolver();
+  private readonly reportedConfigErrors = new Set<string>();
+  private pullDiagnostics = false;
+  private configurationRequests = false;
+  private clientCommands = false;
+  private initSettings: Partial<PerflensSettings> = {};
+
+  constructor(
+    private readonly connection: Connection,
+    wasmDir: string,
+  ) {
+    this.ready = Engine.create(ALL_RULES, wasmDir).then((engine) => {
+      this.engine = engine;
+    });
+    this.ready.catch((error) => connection.console.error(`perflens: could not start the engine: ${String(error)}`));
+    this.register();
+  }
+
+  private register(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => {
+      if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: 'perflens' });
+    });
+    c.onDidChangeConfiguration(() => this.settingsChanged());
+    c.onDidOpenTextDocument(async (p) => {
+      await this.ready;
+      const { uri, languageId, version, text } = p.textDocument;
+      const doc = new ParsedDocument(TextDocument.create(uri, languageId, version, text), this.engine);
+      this.documents.get(p.textDocument.uri)?.dispose();
+      this.documents.set(p.textDocument.uri, doc);
+      this.schedulePush(doc, 0);
+    });
+    c.onDidChangeTextDocument(async (p) => {
+      await this.ready;
+      const doc = this.documents.get(p.textDocument.uri);
+      if (!doc) return;
+      doc.update(p.contentChanges, p.textDocument.version);
+      const settings = await this.settingsFor(doc.uri);
+      if (settings.run === 'onType') this.schedulePush(doc, settings.debounceMs);
+    });
+    c.onDidSaveTextDocument(async (p) => {
+      const doc = this.documents.get(p.textDocument.uri);
+      if (doc) this.schedulePush(doc, 0);
+    });
+    c.onDidCloseTextDocument((p) => {
+      const doc = this.documents.get(p.textDocument.uri);
+      doc?.dispose();
+      this.documents.delete(p.textDocument.uri);
+      this.lintCache.delete(p.textDocument.uri);
+      clearTimeout(this.pushTimers.get(p.textDocument.uri));
+      if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+    });
+    c.languages.diagnostics.on(async (p) => {
+      await this.ready;
+      const doc = this.documents.get(p.textDocument.uri);
+      const items = doc ? (await this.lint(doc))?.diagnostics ?? [] : [];
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    });
+    c.onCodeAction((p) => this.codeActions(p));
+    c.onHover((p) => this.hover(p));
+    c.onShutdown(() => this.dispose());
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const caps = params.capabilities;
+    this.pullDiagnostics = caps.textDocument?.diagnostic !== undefined;
+    this.configurationRequests = caps.workspace?.configuration === true;
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    this.clientCommands = init.clientCommands === true;
+    this.initSettings = init.settings ?? {};
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        diagnosticProvider: this.pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
+      },
+      serverInfo: { name: 'perflens', version: VERSION },
+    };
+  }
+
+  private async settingsFor(uri: string): Promise<PerflensSettings> {
+    let settings = this.settingsCache.get(uri);
+    if (!settings) {
+      settings = this.configurationRequests
+        ? this.connection.workspace
+            .getConfiguration({ scopeUri: uri, section: 'perflens' })
+            .then((s: Partial<PerflensSettings> | null) => ({ ...DEFAULT_SETTINGS, ...this.initSettings, ...(s ?? {}) }))
+            .catch(() => ({ ...DEFAULT_SETTINGS, ...this.initSettings }))
+        : Promise.resolve({ ...DEFAULT_SETTINGS, ...this.initSettings });
+      this.settingsCache.set(uri, settings);
+    }
+    return settings;
+  }
+
+  private settingsChanged(): void {
+    this.settingsCache.clear();
+    this.lintCache.clear();
+    this.configs.clear();
+    if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
+    else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
+  }
+
+  /** Project config (pyproject.toml / perflens.toml) below editor settings; a broken file is reported once. */
+  private projectOptions(uri: string): LintOptions {
+    const parsed = URI.parse(uri);
+    if (parsed.scheme !== 'file') return {};
+    try {
+      return optionsForFile(this.configs.forFile(parsed.fsPath), parsed.fsPath);
+    } catch (error) {
+      const message = error instanceof ConfigError ? error.message : String(error);
+      if (!this.reportedConfigErrors.has(message)) {
+        this.reportedConfigErrors.add(message);
+        void this.connection.window.showWarningMessage(`perflens: invalid configuration, using defaults. ${message}`);
+      }
+      return {};
+    }
+  }
+
+  private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
+    const project = this.projectOptions(uri);
+    const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
+    const options: LintOptions = {
+      ...project,
+      select: nonEmpty(settings.select) ?? project.select,
+      extendSelect: [...(project.extendSelect ?? []), ...settings.extendSelect],
+      ignore: [...(project.ignore ?? []), ...settings.ignore],
+      severity: { ...(project.severity ?? {}), ...settings.severity },
+    };
+    const unknown = unknownSelectors(ALL_RULES, options);
+    if (unknown.length > 0) {
+      const message = `perflens: unknown rule or category in settings: ${unknown.join(', ')}`;
+      if (!this.reportedConfigErrors.has(message)) {
+        this.reportedConfigErrors.add(message);
+        void this.connection.window.showWarningMessage(message);
+      }
+    }
+    return options;
+  }
+
+  /** Lints the document's current version (cached per version). Returns null when perflens is off. */
+  private async lint(doc: ParsedDocument): Promise<CachedLint | null> {
+    const cached = this.lintCache.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const settings = await this.settingsFor(doc.uri);
+    if (!settings.enable) return null;
+    const version = doc.version;
+    const options = this.lintOptions(doc.uri, settings);
+    let details: LintDetails;
+    try {
+      details = this.engine.lint(doc.getTree(), doc.getText(), options);
+    } catch (error) {
+      this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
+      return null;
+    }
+    for (const failure of details.failures) {
+      this.connection.console.error(`perflens: rule ${failure.ruleId} failed on ${doc.uri} and was disabled for it: ${failure.error}`);
+    }
+    if (details.skipped) this.connection.console.info(`perflens: skipped ${doc.uri}: ${details.skipped}`);
+    const diagnostics = details.findings.map((f) => {
+      const rule = this.engine.rulesById.get(f.ruleId)!;
+      return toDiagnostic(doc.document, f, rule, guideUrl(rule));
+    });
+    const entry = { version, details, diagnostics };
+    this.lintCache.set(doc.uri, entry);
+    return entry;
+  }
+
+  /** Push mode (clients without pull diagnostics): lint after a pause and publish. */
+  private schedulePush(doc: ParsedDocument, delayMs: number): void {
+    if (this.pullDiagnostics) return;
+    clearTimeout(this.pushTimers.get(doc.uri));
+    this.pushTimers.set(
+      doc.uri,
+      setTimeout(async () => {
+        this.pushTimers.delete(doc.uri);
+        if (this.documents.get(doc.uri) !== doc) return;
+        const result = await this.lint(doc);
+        void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
+      }, delayMs),
+    );
+  }
+
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    await this.ready;
+    const doc = this.documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const result = await this.lint(doc);
+    if (!result) return [];
+    const settings = await this.settingsFor(doc.uri);
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      actions.push(...quickFixes(doc.document, params.context.diagnostics, result.details.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
+    }
+    if (only && wants(FIX_ALL_KIND)) {
+      const action = fixAll(doc.document, result.details.findings);
+      if (action) actions.push(action);
+    }
+    return actions;
+  }
+
+  private async hover(params: HoverParams): Promise<Hover | null> {
+    await this.ready;
+    const doc = this.documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const settings = await this.settingsFor(doc.uri);
+    if (!settings.hover) return null;
+    const result = await this.lint(doc);
+    if (!result) return null;
+    const offset = doc.document.offsetAt(params.position);
+    const here = result.details.findings.filter((f) => f.start <= offset && offset <= f.end);
+    if (here.length === 0) return null;
+    const sections = here.map((finding) => {
+      const rule = this.engine.rulesById.get(finding.ruleId)!;
+      const links = this.clientCommands
+        ? { guide: commandUri(COMMANDS.openGuide, [rule.guide]), disable: commandUri(COMMANDS.disableRule, [rule.id]) }
+        : { guide: guideUrl(rule) };
+      return renderFindingHover(rule, finding, links);
+    });
+    const first = here[0];
+    return {
+      contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') },
+      range: { start: doc.document.positionAt(first.start), end: doc.document.positionAt(first.end) },
+    };
+  }
+
+  private dispose(): void {
+    for (const doc of this.documents.values()) doc.dispose();
+    this.documents.clear();
+    for (const t of this.pushTimers.values()) clearTimeout(t);
+    this.engine?.dispose();
+  }
+}
+
+function commandUri(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}

@@ -1,0 +1,42 @@
+// Shared test plumbing: one engine per test process, fixture paths, and running Python.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ALL_RULES } from '../../rules';
+import { Engine } from '../../server/engine/engine';
+
+/** The repository root and the build output, baked in by esbuild.mjs --tests. */
+export const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
+export const DIST = process.env.PERFLENS_DIST ?? path.join(ROOT, 'dist');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+
+let engine: Promise<Engine> | undefined;
+export function getEngine(): Promise<Engine> {
+  engine ??= Engine.create(ALL_RULES, DIST);
+  return engine;
+}
+
+/** Debian's interpreter has numpy and pandas; the default python3 on PATH may not. */
+export function pythonFor(source: string): string {
+  return /^\s*(import|from)\s+(numpy|pandas)\b/m.test(source) ? '/usr/bin/python3' : 'python3';
+}
+
+export interface PythonRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runPython(source: string, interpreter = pythonFor(source), timeoutMs = 60000): PythonRun {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-py-'));
+  const file = path.join(dir, 'program.py');
+  writeFileSync(file, source);
+  const r = spawnSync(interpreter, [file], { encoding: 'utf8', timeout: timeoutMs, cwd: dir, env: { ...process.env, PYTHONHASHSEED: '0' } });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? String(r.error ?? '') };
+}
+
+export function compilePython(source: string, interpreter = 'python3'): PythonRun {
+  const r = spawnSync(interpreter, ['-c', 'import sys; compile(sys.stdin.read(), "<fixed>", "exec")'], { input: source, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}

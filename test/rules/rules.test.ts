@@ -1,0 +1,127 @@
+// Every rule, driven by its fixtures in test/fixtures/rules/<rule-id>/:
+//   positive*.py  lines marked `# expect: <rule-id>` must be flagged (and nothing else by that rule)
+//   negative*.py  near-misses: the rule must stay silent
+//   fix.py        a runnable program; the rule's fixes are applied, the result must equal
+//                 fix.expected.py, parse with no ERROR node, compile, and print the same output.
+//                 A first line `# perflens-test: no-run <reason>` skips running (e.g. needs a GPU).
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../../rules';
+import { GUIDE_SLUGS } from '../../server/engine/guide';
+import { applyFixes } from '../../server/engine/apply';
+import { CATEGORIES } from '../../server/engine/types';
+import { compilePython, FIXTURES, getEngine, runPython } from '../helpers/engine';
+
+const RULE_FIXTURES = path.join(FIXTURES, 'rules');
+
+function expectedLines(source: string, ruleId: string): number[] {
+  const lines: number[] = [];
+  source.split(/\r\n|\r|\n/).forEach((line, i) => {
+    const m = /#\s*expect:\s*([\w\-, ]+)/.exec(line);
+    if (m && m[1].split(',').map((s) => s.trim()).includes(ruleId)) lines.push(i);
+  });
+  return lines;
+}
+
+function fixtureFiles(ruleId: string, prefix: string): string[] {
+  const dir = path.join(RULE_FIXTURES, ruleId);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.py') && !f.endsWith('.expected.py'))
+    .map((f) => path.join(dir, f));
+}
+
+describe('rules', () => {
+  it('every rule file declares consistent metadata', () => {
+    const ids = new Set<string>();
+    for (const rule of ALL_RULES) {
+      assert.ok(!ids.has(rule.id), `duplicate rule id ${rule.id}`);
+      ids.add(rule.id);
+      assert.ok(rule.category in CATEGORIES, `${rule.id}: unknown category ${rule.category}`);
+      assert.ok(GUIDE_SLUGS.has(rule.guide.split('#')[0]), `${rule.id}: unknown guide section ${rule.guide}`);
+      assert.ok(rule.message.length > 10 && rule.message.length < 160, `${rule.id}: message length`);
+      assert.ok(rule.docs.why.length > 40 && rule.docs.instead.length > 10, `${rule.id}: docs too thin`);
+    }
+  });
+
+  for (const rule of ALL_RULES) {
+    describe(rule.id, () => {
+      const options = { select: [rule.id] };
+
+      it('has positive and negative fixtures', () => {
+        const positives = fixtureFiles(rule.id, 'positive');
+        const negatives = fixtureFiles(rule.id, 'negative');
+        assert.ok(positives.length > 0, `missing test/fixtures/rules/${rule.id}/positive.py`);
+        assert.ok(negatives.length > 0, `missing test/fixtures/rules/${rule.id}/negative.py`);
+        const expected = positives.reduce((n, f) => n + expectedLines(readFileSync(f, 'utf8'), rule.id).length, 0);
+        assert.ok(expected >= 3, `${rule.id}: at least 3 expected findings in positive fixtures, found ${expected}`);
+      });
+
+      for (const file of fixtureFiles(rule.id, 'positive')) {
+        it(`flags exactly the marked lines of ${path.basename(file)}`, async () => {
+          const engine = await getEngine();
+          const source = readFileSync(file, 'utf8');
+          const result = engine.lintText(source, options);
+          assert.deepEqual(result.failures, []);
+          const got = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line);
+          assert.deepEqual([...new Set(got)].map((l) => l + 1), expectedLines(source, rule.id).map((l) => l + 1));
+        });
+
+        it(`every fix in ${path.basename(file)} yields valid Python`, async () => {
+          const engine = await getEngine();
+          const source = readFileSync(file, 'utf8');
+          for (const finding of engine.lintText(source, options).findings) {
+            if (!finding.fix || finding.fix.safety === 'display-only') continue;
+            const fixed = applyFixes(source, [finding], { unsafe: true }).text;
+            assert.notEqual(fixed, source, `${rule.id}: fix changed nothing at ${finding.start}`);
+            const tree = engine.parse(fixed);
+            try {
+              assert.ok(!tree.rootNode.hasError, `${rule.id}: fix at offset ${finding.start} produced a syntax error:\n${fixed}`);
+            } finally {
+              tree.delete();
+            }
+            // Applying the same fix again finds nothing left to fix at that spot.
+            const again = engine.lintText(fixed, options).findings.filter((f) => f.fix && f.start === finding.start);
+            assert.equal(again.length, 0, `${rule.id}: fix is not idempotent at ${finding.start}`);
+          }
+        });
+      }
+
+      for (const file of fixtureFiles(rule.id, 'negative')) {
+        it(`stays silent on ${path.basename(file)}`, async () => {
+          const engine = await getEngine();
+          const result = engine.lintText(readFileSync(file, 'utf8'), options);
+          assert.deepEqual(result.failures, []);
+          const lines = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line + 1);
+          assert.deepEqual(lines, [], `${rule.id} fired on near-misses at lines ${lines.join(', ')}`);
+        });
+      }
+
+      if (rule.fix && rule.fix.safety !== 'display-only') {
+        it('fix.py: fixed program matches fix.expected.py, compiles and behaves the same', async function () {
+          const dir = path.join(RULE_FIXTURES, rule.id);
+          assert.ok(existsSync(path.join(dir, 'fix.py')), `missing ${rule.id}/fix.py (a runnable program for the fix)`);
+          const engine = await getEngine();
+          const source = readFileSync(path.join(dir, 'fix.py'), 'utf8');
+          const findings = engine.lintText(source, options).findings.filter((f) => f.fix);
+          assert.ok(findings.length > 0, 'fix.py has nothing to fix');
+          const fixed = applyFixes(source, findings, { unsafe: true }).text;
+          assert.equal(fixed, readFileSync(path.join(dir, 'fix.expected.py'), 'utf8'));
+          const tree = engine.parse(fixed);
+          const hasError = tree.rootNode.hasError;
+          tree.delete();
+          assert.ok(!hasError, 'fixed program has a syntax error');
+          const compiled = compilePython(fixed);
+          assert.equal(compiled.status, 0, compiled.stderr);
+          if (/^# perflens-test: no-run/.test(source)) return;
+          const before = runPython(source);
+          const after = runPython(fixed);
+          assert.equal(before.status, 0, `fix.py itself fails:\n${before.stderr}`);
+          assert.ok(before.stdout.length > 0, 'fix.py prints nothing, so the comparison proves nothing');
+          assert.deepEqual(after, before);
+        });
+      }
+    });
+  }
+});

@@ -20,7 +20,7 @@ export function decodeSource(bytes: Uint8Array): DecodedSource {
   const body = bom ? bytes.subarray(3) : bytes;
   if (body.includes(0)) throw new UnreadableSource('contains NUL bytes (binary file?)');
   const declared = declaredEncoding(body);
-  const encoding = declared && !/^utf-?8(?:[-_].*)?$/i.test(declared) ? declared.toLowerCase() : 'utf-8';
+  const encoding = declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? whatwgLabel(declared) : 'utf-8';
   if (bom && encoding !== 'utf-8') throw new UnreadableSource(`has a UTF-8 BOM but declares coding ${declared}`);
   let decoder: TextDecoder;
   try {
@@ -33,6 +33,26 @@ export function decodeSource(bytes: Uint8Array): DecodedSource {
   } catch {
     throw new UnreadableSource(`is not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding} (declare the file's encoding with a coding comment, PEP 263)`);
   }
+}
+
+/** Python codec names that differ from the WHATWG labels TextDecoder understands. */
+const PYTHON_CODEC_ALIASES: Record<string, string> = {
+  'latin-1': 'latin1',
+  latin: 'latin1',
+  'iso8859-1': 'latin1',
+  'iso-8859-1': 'latin1',
+  l1: 'latin1',
+  cp1252: 'windows-1252',
+  'iso8859-15': 'iso-8859-15',
+  cp1251: 'windows-1251',
+  euc_jp: 'euc-jp',
+  shift_jis: 'shift_jis',
+  gb2312: 'gbk',
+};
+
+function whatwgLabel(pythonName: string): string {
+  const name = pythonName.toLowerCase().replace(/_/g, '-');
+  return PYTHON_CODEC_ALIASES[name] ?? PYTHON_CODEC_ALIASES[pythonName.toLowerCase()] ?? name;
 }
 
 function declaredEncoding(bytes: Uint8Array): string | undefined {

@@ -1,0 +1,165 @@
+// The CLI as a user runs it: `node dist/cli.js …` in a scratch project.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DIST } from '../helpers/engine';
+
+const CLI = path.join(DIST, 'cli.js');
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const SLOW = 'def total(xs):\n    return sum([x * 2 for x in xs])\n';
+const CLEAN = 'def total(xs):\n    return sum(x * 2 for x in xs)\n';
+
+describe('cli', () => {
+  it('exits 0 and says so on clean code', () => {
+    const dir = project({ 'ok.py': CLEAN });
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /All checks passed!/);
+  });
+
+  it('exits 1 with ruff-like text lines when it finds something', () => {
+    const dir = project({ 'pkg/slow.py': SLOW });
+    const r = run(['check'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^pkg\/slow\.py:2:16: reduction-over-list-comprehension \[\*\] /m);
+    assert.match(r.stdout, /Found 1 problem \(1 fixable/);
+  });
+
+  it('--format json prints Ruff-shaped objects with 1-based locations and the fix', () => {
+    const dir = project({ 'slow.py': SLOW });
+    const r = run(['check', '--format', 'json', 'slow.py'], dir);
+    assert.equal(r.code, 1);
+    const [d] = JSON.parse(r.stdout);
+    assert.equal(d.code, 'reduction-over-list-comprehension');
+    assert.equal(d.filename, path.join(dir, 'slow.py'));
+    assert.deepEqual(d.location, { row: 2, column: 16 });
+    assert.deepEqual(d.end_location, { row: 2, column: 35 });
+    assert.equal(d.fix.applicability, 'safe');
+    assert.deepEqual(d.fix.edits[0], { content: '', location: { row: 2, column: 16 }, end_location: { row: 2, column: 17 } });
+    assert.match(d.url, /^file:\/\/.*guide\/generators-and-iterators\.md$/);
+  });
+
+  it('--format sarif prints a SARIF 2.1.0 log with rule metadata and results', () => {
+    const dir = project({ 'slow.py': SLOW });
+    const r = run(['check', '--format', 'sarif'], dir);
+    const log = JSON.parse(r.stdout);
+    assert.equal(log.version, '2.1.0');
+    const runInfo = log.runs[0];
+    assert.equal(runInfo.tool.driver.name, 'perflens');
+    assert.ok(runInfo.tool.driver.rules.length >= 3);
+    const result = runInfo.results[0];
+    assert.equal(runInfo.tool.driver.rules[result.ruleIndex].id, result.ruleId);
+    assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'slow.py');
+    assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
+  });
+
+  it('--fix applies safe fixes in place, reports them, and leaves a clean file', () => {
+    const dir = project({ 'slow.py': SLOW });
+    const r = run(['check', '--fix', '.'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Fixed 1 problem/);
+    assert.equal(readFileSync(path.join(dir, 'slow.py'), 'utf8'), CLEAN);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'temp file left behind');
+  });
+
+  it('--fix keeps a UTF-8 BOM and CRLF line endings', () => {
+    const source = '\ufeffimport time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n';
+    const dir = project({ 'crlf.py': Buffer.from(source, 'utf8') });
+    run(['check', '--fix', '.'], dir);
+    const bytes = readFileSync(path.join(dir, 'crlf.py'));
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.equal(bytes.toString('utf8').slice(1), 'import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n');
+  });
+
+  it('never fixes a file that does not parse', () => {
+    const broken = 'def f(xs:\n    return sum([x for x in xs])\n';
+    const dir = project({ 'broken.py': broken });
+    run(['check', '--fix', '.'], dir);
+    assert.equal(readFileSync(path.join(dir, 'broken.py'), 'utf8'), broken);
+  });
+
+  it('reports undecodable and binary files clearly and keeps going', () => {
+    const dir = project({ 'latin.py': Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]), 'bin.py': Buffer.from([0, 1, 2]), 'slow.py': SLOW });
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /latin\.py: error: file is not valid UTF-8/);
+    assert.match(r.stdout, /bin\.py: error: file contains NUL bytes/);
+    assert.match(r.stdout, /slow\.py:2:16: reduction-over-list-comprehension/);
+  });
+
+  it('honours a PEP 263 coding declaration', () => {
+    const latin = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nname = "'), Buffer.from([0xe9]), Buffer.from('"\n' + SLOW)]);
+    const r = run(['check', '.'], project({ 'latin.py': latin }));
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /latin\.py:4:16: reduction-over-list-comprehension/);
+  });
+
+  it('skips virtual environments, caches and node_modules when walking', () => {
+    const dir = project({ '.venv/lib/slow.py': SLOW, 'node_modules/x/slow.py': SLOW, 'env/pyvenv.cfg': '', 'env/slow.py': SLOW, 'src/__pycache__/slow.py': SLOW });
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 0, r.stdout);
+  });
+
+  it('reads [tool.perflens] from pyproject.toml, with per-file ignores', () => {
+    const dir = project({
+      'pyproject.toml': '[tool.perflens]\nignore = ["async-time-sleep"]\n[tool.perflens.per-file-ignores]\n"legacy/*" = ["generators"]\n',
+      'legacy/old.py': SLOW,
+      'new.py': SLOW + 'import time\nasync def f():\n    time.sleep(1)\n',
+    });
+    const r = run(['check', '--format', 'json', '.'], dir);
+    const codes = JSON.parse(r.stdout).map((d: { code: string; filename: string }) => `${path.basename(d.filename)}:${d.code}`);
+    assert.deepEqual(codes, ['new.py:reduction-over-list-comprehension']);
+  });
+
+  it('a broken config is a clear usage error (exit 2)', () => {
+    const dir = project({ 'pyproject.toml': '[tool.perflens]\nselekt = ["x"]\n', 'a.py': SLOW });
+    const r = run(['check', '.'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown setting `selekt`/);
+  });
+
+  it('--select, --ignore and --exit-zero', () => {
+    const dir = project({ 'slow.py': SLOW });
+    assert.equal(run(['check', '--select', 'async-time-sleep', '.'], dir).code, 0);
+    assert.equal(run(['check', '--ignore', 'generators', '.'], dir).code, 0);
+    assert.equal(run(['check', '--exit-zero', '.'], dir).code, 0);
+  });
+
+  it('exits 2 on usage errors', () => {
+    const dir = project({});
+    assert.equal(run(['check', '--format', 'xml'], dir).code, 2);
+    assert.equal(run(['check', '--select', 'no-such-rule'], dir).code, 2);
+    assert.equal(run(['frobnicate'], dir).code, 2);
+  });
+
+  it('honours suppression comments', () => {
+    const dir = project({ 'a.py': 'def total(xs):\n    return sum([x for x in xs])  # perflens: ignore[reduction-over-list-comprehension]\n' });
+    assert.equal(run(['check', '.'], dir).code, 0);
+  });
+
+  it('explains a rule and lists rules', () => {
+    const explained = run(['rule', 'decorator-missing-wraps'], os.tmpdir());
+    assert.equal(explained.code, 0);
+    assert.match(explained.stdout, /^# decorator-missing-wraps/);
+    assert.match(explained.stdout, /## Why is this bad\?/);
+    const listed = run(['rules', '--format', 'json'], os.tmpdir());
+    const ids = JSON.parse(listed.stdout).map((r: { id: string }) => r.id);
+    assert.ok(ids.includes('async-time-sleep'));
+  });
+});

@@ -1,0 +1,169 @@
+// The language server over stdio, as an editor drives it: pull and push diagnostics,
+// incremental edits, code actions, fix-all, hover, settings.
+import * as assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { getEngine } from '../helpers/engine';
+import { TestClient, type Diag } from './lspClient';
+
+const URI = 'file:///tmp/perflens-lsp/sample.py';
+const SOURCE = ['import time', '', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join('\n');
+
+interface Action {
+  title: string;
+  kind?: string;
+  isPreferred?: boolean;
+  edit?: { documentChanges: { textDocument: { uri: string; version: number }; edits: { range: Diag['range']; newText: string }[] }[] };
+  command?: { command: string; arguments: unknown[] };
+}
+
+function applyAction(text: string, action: Action): string {
+  const change = action.edit!.documentChanges[0];
+  return TextDocument.applyEdits(TextDocument.create(URI, 'python', change.textDocument.version, text), change.edits);
+}
+
+/** What the engine finds on text, in the LSP client's terms, to compare with incremental results. */
+async function expectedCodes(text: string): Promise<string[]> {
+  const engine = await getEngine();
+  const r = engine.lintText(text);
+  return r.findings.map((f) => `${r.lines.positionAt(f.start).line}:${r.lines.positionAt(f.start).character}:${f.ruleId}`);
+}
+
+const codesOf = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`);
+
+describe('language server (pull diagnostics)', function () {
+  let client: TestClient;
+  before(async () => {
+    client = new TestClient();
+    const init = await client.initialize({ pull: true, initializationOptions: { clientCommands: true } });
+    assert.ok(init.capabilities.diagnosticProvider, 'advertises pull diagnostics');
+    await client.open(URI, SOURCE);
+  });
+  after(() => client.shutdown());
+
+  it('reports diagnostics with source, code, guide link and fix data', async () => {
+    const diags = await client.pull(URI);
+    assert.deepEqual(codesOf(diags), ['4:4:async-time-sleep', '5:15:reduction-over-list-comprehension']);
+    const sleep = diags[0];
+    assert.equal(sleep.source, 'perflens');
+    assert.deepEqual(sleep.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } });
+    assert.match(sleep.codeDescription!.href, /guide\/asyncio-pitfalls\.md$/);
+    assert.equal(sleep.data!.version, 1);
+    assert.equal(sleep.data!.fix!.safety, 'safe');
+  });
+
+  it('offers the fix as a preferred quick fix with a versioned edit, plus disable and guide actions', async () => {
+    const diags = await client.pull(URI);
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const fix = actions.find((a) => a.isPreferred)!;
+    assert.equal(fix.title, 'Replace with await asyncio.sleep()');
+    assert.equal(fix.edit!.documentChanges[0].textDocument.version, 1);
+    assert.equal(applyAction(SOURCE, fix).split('\n').slice(0, 5).join('\n'), 'import time\nimport asyncio\n\n\nasync def poll(client):\n    await asyncio.sleep(1)'.split('\n').slice(0, 5).join('\n'));
+    const disable = actions.find((a) => a.title === 'Disable async-time-sleep for this line')!;
+    assert.match(applyAction(SOURCE, disable), /    time\.sleep\(1\)  # perflens: ignore\[async-time-sleep\]\n/);
+    const guide = actions.find((a) => a.command?.command === 'perflens.openGuide')!;
+    assert.deepEqual(guide.command!.arguments, ['asyncio-pitfalls']);
+  });
+
+  it('refuses to offer a fix computed for an older document version', async () => {
+    const diags = await client.pull(URI);
+    const stale = { ...diags[0], data: { ...diags[0].data!, version: 0 } };
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: stale.range, context: { diagnostics: [stale] } });
+    assert.equal(actions.filter((a) => a.edit).length, 0);
+  });
+
+  it('source.fixAll.perflens applies every safe fix in one versioned edit', async () => {
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.perflens'] },
+    });
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.perflens');
+    const fixed = applyAction(SOURCE, actions[0]);
+    assert.equal(fixed, 'import time\nimport asyncio\n\n\nasync def poll(client):\n    await asyncio.sleep(1)\n    return sum(x for x in client.values)\n');
+    assert.deepEqual(await expectedCodes(fixed), []);
+  });
+
+  it('hover explains the diagnostic with the guide link', async () => {
+    const hover = await client.request<{ contents: { kind: string; value: string } }>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 4, character: 8 } });
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.match(hover.contents.value, /\*\*time\.sleep\(\) inside async def\*\* · `async-time-sleep`/);
+    assert.match(hover.contents.value, /event loop/);
+    assert.match(hover.contents.value, /\[Open guide: [^\]]+\]\(command:perflens\.openGuide\?/);
+    const nothing = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
+    assert.equal(nothing, null);
+  });
+
+  it('incremental edits keep the tree in step with the text (multi-change notifications, astral characters)', async () => {
+    const uri = 'file:///tmp/perflens-lsp/edits.py';
+    let doc = TextDocument.create(uri, 'python', 1, SOURCE);
+    await client.open(uri, SOURCE);
+    // A deterministic sequence of edits: inserts, deletes, replacements, an emoji before a finding.
+    const edits = [
+      [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# 😀 métriques\n' }],
+      [
+        { range: { start: { line: 6, character: 15 }, end: { line: 6, character: 16 } }, text: '' },
+        { range: { start: { line: 6, character: 38 }, end: { line: 6, character: 39 } }, text: '' },
+      ],
+      [{ range: { start: { line: 5, character: 4 }, end: { line: 5, character: 8 } }, text: 'x = 1\n    time' }],
+      [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '    total = max([v for v in client.values])\n' }],
+      [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 5 } }, text: '' }],
+      [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'async' }],
+    ];
+    let version = 1;
+    for (const changes of edits) {
+      version++;
+      doc = TextDocument.update(doc, changes, version);
+      await client.change(uri, version, changes);
+      const diags = await client.pull(uri);
+      assert.deepEqual(codesOf(diags), await expectedCodes(doc.getText()), `after edit v${version}:\n${doc.getText()}`);
+    }
+  });
+
+  it('survives hostile input and keeps answering', async () => {
+    const uri = 'file:///tmp/perflens-lsp/hostile.py';
+    await client.open(uri, 'def f(:\n\0\0\0 \ud800 """unterminated\n' + '('.repeat(2000));
+    await client.pull(uri);
+    assert.deepEqual(codesOf(await client.pull(URI)).length, 2);
+  });
+});
+
+describe('language server (push diagnostics, settings)', function () {
+  let client: TestClient;
+  before(async () => {
+    client = new TestClient();
+    const init = await client.initialize({ pull: false, configuration: true });
+    assert.equal(init.capabilities.diagnosticProvider, undefined);
+  });
+  after(() => client.shutdown());
+
+  it('publishes diagnostics on open and after each change, tagged with the version', async () => {
+    await client.open(URI, SOURCE);
+    assert.deepEqual(codesOf(await client.waitForPush(URI, 1)), ['4:4:async-time-sleep', '5:15:reduction-over-list-comprehension']);
+    await client.change(URI, 2, [{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } }, text: 'pass' }]);
+    assert.deepEqual(codesOf(await client.waitForPush(URI, 2)), ['5:15:reduction-over-list-comprehension']);
+  });
+
+  it('applies settings changes without a restart (ignore a rule, change a severity)', async () => {
+    client.settings = { ignore: ['reduction-over-list-comprehension'] };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.change(URI, 3, [{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 8 } }, text: 'time.sleep(1)' }]);
+    assert.deepEqual(codesOf(await client.waitForPush(URI, 3)), ['4:4:async-time-sleep']);
+    client.settings = { severity: { 'async-time-sleep': 'error' } };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.change(URI, 4, []);
+    const diags = await client.waitForPush(URI, 4);
+    assert.equal(diags.find((d) => d.code === 'async-time-sleep')!.severity, 1);
+  });
+
+  it('clears diagnostics when the document closes', async () => {
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: URI } });
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const last = client.published.get(URI)!.at(-1)!;
+      if (last.diagnostics.length === 0 && last.version === undefined) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.fail('diagnostics were not cleared');
+  });
+});

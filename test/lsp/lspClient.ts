@@ -1,0 +1,99 @@
+// A minimal LSP client over stdio for tests: spawns dist/server.js and speaks JSON-RPC to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { DIST } from '../helpers/engine';
+
+export interface Diag {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: number;
+  code: string;
+  source: string;
+  message: string;
+  codeDescription?: { href: string };
+  data?: { ruleId: string; version: number; fix?: { title: string; safety: string; edits: unknown[] } };
+}
+
+export class TestClient {
+  readonly process: ChildProcess;
+  readonly connection: MessageConnection;
+  readonly published = new Map<string, { version?: number; diagnostics: Diag[] }[]>();
+  readonly messages: string[] = [];
+  readonly logs: string[] = [];
+
+  constructor() {
+    this.process = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
+      const list = this.published.get(p.uri) ?? [];
+      list.push({ version: p.version, diagnostics: p.diagnostics });
+      this.published.set(p.uri, list);
+    });
+    this.connection.onNotification('window/showMessage', (p: { message: string }) => {
+      this.messages.push(p.message);
+    });
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.onRequest('window/showMessageRequest', () => null);
+    this.connection.listen();
+  }
+
+  settings: Record<string, unknown> = {};
+
+  async initialize(options: { pull: boolean; configuration?: boolean; initializationOptions?: unknown }): Promise<{ capabilities: Record<string, unknown> }> {
+    const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        textDocument: options.pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true } },
+        workspace: { configuration: options.configuration ?? false },
+      },
+      initializationOptions: options.initializationOptions,
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  open(uri: string, text: string, version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version, text } });
+  }
+
+  change(uri: string, version: number, changes: unknown[]): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async pull(uri: string): Promise<Diag[]> {
+    const report = await this.connection.sendRequest<{ kind: string; items: Diag[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    return report.items;
+  }
+
+  /** Waits for a push of diagnostics for uri at the given version. */
+  async waitForPush(uri: string, version: number, timeoutMs = 10000): Promise<Diag[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const hit = (this.published.get(uri) ?? []).find((p) => p.version === version);
+      if (hit) return hit.diagnostics;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`no diagnostics pushed for ${uri} v${version}`);
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest<T>(method, params);
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // the process may already be gone
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}

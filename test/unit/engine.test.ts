@@ -1,0 +1,210 @@
+// The engine's building blocks, tested directly.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyFixes } from '../../server/engine/apply';
+import { Engine } from '../../server/engine/engine';
+import { ensureImport } from '../../server/engine/fixes';
+import { activeRules } from '../../server/engine/options';
+import { ConfigError, ConfigResolver, optionsForFile } from '../../server/engine/projectConfig';
+import { defineRule, type RuleDefinition } from '../../server/engine/rule';
+import { decodeSource, UnreadableSource } from '../../server/engine/sourceFile';
+import { applyEdits, LineIndex } from '../../server/engine/text';
+import type { Finding } from '../../server/engine/types';
+import { ALL_RULES } from '../../rules';
+import { DIST, getEngine } from '../helpers/engine';
+
+/** Runs a probe rule over source and hands its check's arguments to inspect. */
+async function probe(source: string, query: string, inspect: Parameters<RuleDefinition['check']>[1] extends infer C ? (m: Parameters<RuleDefinition['check']>[0], ctx: C) => void : never): Promise<Finding[]> {
+  const rule = defineRule({
+    id: 'probe',
+    title: 'probe',
+    category: 'core-python',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'profiling',
+    message: 'probe message here',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query,
+    check: inspect,
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    return engine.lintText(source).findings;
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe('engine: facts', () => {
+  it('resolves aliased imports to qualified names', async () => {
+    const names: string[] = [];
+    await probe(
+      'import numpy as np\nimport os.path\nfrom torch.utils.data import DataLoader as DL\nfrom time import sleep\nnp.linalg.norm(x)\nDL(ds)\nos.path.join(a)\nsleep(1)\nunknown.f()\n',
+      '(call function: (_) @f) @call',
+      (m, ctx) => names.push(`${m.need('f').text} -> ${ctx.facts.calleeName(m.need('call'))}`),
+    );
+    assert.deepEqual(names, ['np.linalg.norm -> numpy.linalg.norm', 'DL -> torch.utils.data.DataLoader', 'os.path.join -> os.path.join', 'sleep -> time.sleep', 'unknown.f -> null']);
+  });
+
+  it('knows when a builtin is shadowed at module or function level', async () => {
+    const seen: string[] = [];
+    await probe(
+      'def a():\n    sum(x)\n\ndef b(sum):\n    sum(x)\n\ndef c():\n    def sum(v):\n        return v\n    sum(x)\n\nmax = 3\ndef d():\n    max(x)\n',
+      '(call function: (identifier) @f) @call',
+      (m, ctx) => seen.push(`${m.need('f').text}:${ctx.facts.isBuiltin(m.need('f').text, m.need('f'))}`),
+    );
+    assert.deepEqual(seen, ['sum:true', 'sum:false', 'sum:false', 'max:false']);
+  });
+
+  it('ensureImport reuses module-level imports and adds one after the last import otherwise', async () => {
+    const results: string[] = [];
+    const src = '"""doc"""\nfrom __future__ import annotations\nimport os\nfrom functools import wraps\nif True:\n    import asyncio\nx = 1\n';
+    await probe(src, '(module) @m', (_m, ctx) => {
+      for (const [mod, name] of [['functools', 'wraps'], ['asyncio', 'sleep'], ['os', undefined]] as const) {
+        const r = ensureImport(ctx.facts, mod, name);
+        results.push(`${r.ref}|${applyEdits(ctx.text, r.edits) === ctx.text ? 'same' : applyEdits(ctx.text, r.edits).split('\n').slice(0, 5).join('/')}`);
+      }
+    });
+    assert.deepEqual(results, [
+      'wraps|same',
+      'asyncio.sleep|"""doc"""/from __future__ import annotations/import os/from functools import wraps/import asyncio',
+      'os|same',
+    ]);
+  });
+
+  it('places a new import after a docstring, or after shebang and coding lines', async () => {
+    const out: string[] = [];
+    for (const src of ['"""Module."""\nx = 1\n', '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n', 'x = 1\n']) {
+      await probe(src, '(module) @m', (_m, ctx) => out.push(applyEdits(ctx.text, ensureImport(ctx.facts, 'functools').edits)));
+    }
+    assert.deepEqual(out, ['"""Module."""\nimport functools\nx = 1\n', '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport functools\nx = 1\n', 'import functools\nx = 1\n']);
+  });
+});
+
+describe('engine: linting', () => {
+  it('drops findings inside syntax errors but keeps the rest of the file', async () => {
+    const engine = await getEngine();
+    const r = engine.lintText('def ok(xs):\n    return sum([x for x in xs])\n\ndef broken(xs):\n    return sum([x for x in xs if x >])\n');
+    assert.ok(r.hasSyntaxErrors);
+    assert.deepEqual(r.findings.map((f) => r.lines.positionAt(f.start).line), [1]);
+  });
+
+  it('isolates a rule that throws: reported once, its findings dropped, other rules unaffected', async () => {
+    const thrower = defineRule({ ...ALL_RULES[0], id: 'thrower', requires: undefined, query: '(call) @c', check() { throw new Error('boom'); } });
+    const engine = await Engine.create([thrower, ...ALL_RULES], DIST);
+    const r = engine.lintText('def f(xs):\n    return sum([x for x in xs])\n');
+    engine.dispose();
+    assert.equal(r.failures.length, 1);
+    assert.equal(r.failures[0].ruleId, 'thrower');
+    assert.match(r.failures[0].error, /boom/);
+    assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension']);
+  });
+
+  it('skips library rules in files that do not import the library', async () => {
+    const engine = await getEngine();
+    const withImport = engine.lintText('import time\nasync def f():\n    time.sleep(1)\n');
+    const without = engine.lintText('async def f():\n    time.sleep(1)\n');
+    assert.equal(withImport.findings.length, 1);
+    assert.equal(without.findings.length, 0);
+  });
+
+  it('skips files over the size limit with a reason', async () => {
+    const engine = await getEngine();
+    const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });
+    assert.match(r.skipped!, /more than the limit of 50/);
+  });
+
+  it('honours every suppression comment form', async () => {
+    const engine = await getEngine();
+    const bad = 'sum([x for x in y])';
+    const cases: [string, number][] = [
+      [`${bad}  # perflens: ignore[reduction-over-list-comprehension]`, 0],
+      [`${bad}  # perflens: ignore[other-rule]`, 1],
+      [`${bad}  # perflens: ignore`, 0],
+      [`# perflens: ignore[reduction-over-list-comprehension]\n${bad}`, 0],
+      [`${bad}  # noqa`, 0],
+      [`${bad}  # noqa: E501`, 1],
+      [`${bad}  # noqa: reduction-over-list-comprehension`, 0],
+      [`# perflens: ignore-file[generators-x]\n${bad}`, 1],
+      [`# perflens: ignore-file\n${bad}`, 0],
+      [`# perflens: disable[reduction-over-list-comprehension]\n${bad}\n# perflens: enable[reduction-over-list-comprehension]\n${bad}`, 1],
+    ];
+    for (const [src, expected] of cases) {
+      assert.equal(engine.lintText(src + '\n').findings.length, expected, src);
+    }
+  });
+});
+
+describe('engine: options', () => {
+  it('selects by id, category and ALL; ignore wins; severity overrides and off', () => {
+    const ids = (o: Parameters<typeof activeRules>[1]) => [...activeRules(ALL_RULES, o).keys()].sort();
+    assert.deepEqual(ids({ select: ['generators'] }), ['reduction-over-list-comprehension']);
+    assert.equal(ids({ select: ['ALL'] }).length, ALL_RULES.length);
+    assert.deepEqual(ids({ select: ['ALL'], ignore: ['generators', 'core-python', 'concurrency'] }).filter((id) => ['reduction-over-list-comprehension', 'decorator-missing-wraps', 'async-time-sleep'].includes(id)), []);
+    const sev = activeRules(ALL_RULES, { severity: { 'async-time-sleep': 'error', generators: 'off' } });
+    assert.equal(sev.get('async-time-sleep'), 'error');
+    assert.equal(sev.has('reduction-over-list-comprehension'), false);
+  });
+});
+
+describe('engine: text and fixes', () => {
+  it('LineIndex counts \\n, \\r\\n and lone \\r as LSP does, in UTF-16 units', () => {
+    const idx = new LineIndex('a\r\nb\rc\n😀x');
+    assert.deepEqual(idx.positionAt(3), { line: 1, character: 0 });
+    assert.deepEqual(idx.positionAt(5), { line: 2, character: 0 });
+    assert.deepEqual(idx.positionAt(9), { line: 3, character: 2 });
+    assert.equal(idx.offsetAt({ line: 3, character: 2 }), 9);
+    assert.equal(idx.lineText(0), 'a');
+  });
+
+  it('applyFixes skips overlapping fixes, shares identical edits, and never applies display-only or unsafe by default', () => {
+    const mk = (start: number, end: number, text: string, safety: 'safe' | 'unsafe' | 'display-only' = 'safe', extra: { start: number; end: number; newText: string }[] = []): Finding => ({
+      ruleId: 'r', start, end, message: 'm', severity: 'info', fix: { title: 't', safety, edits: [{ start, end, newText: text }, ...extra] },
+    });
+    const imp = { start: 0, end: 0, newText: 'import x\n' };
+    const r = applyFixes('abcdef', [mk(1, 2, 'B', 'safe', [imp]), mk(1, 3, 'Z'), mk(3, 4, 'D', 'safe', [imp]), mk(4, 5, 'E', 'unsafe'), mk(5, 6, 'F', 'display-only')]);
+    assert.equal(r.text, 'import x\naBcDef');
+    assert.equal(r.applied.length, 2);
+    assert.equal(r.deferred.length, 1);
+    assert.equal(applyFixes('abcdef', [mk(4, 5, 'E', 'unsafe')], { unsafe: true }).text, 'abcdEf');
+  });
+});
+
+describe('engine: source decoding', () => {
+  it('strips and remembers a BOM, rejects NUL bytes and invalid UTF-8, honours coding cookies', () => {
+    const bom = decodeSource(Buffer.from('\ufeffx = 1\n'));
+    assert.deepEqual([bom.text, bom.bom], ['x = 1\n', true]);
+    assert.throws(() => decodeSource(Buffer.from([0x61, 0, 0x62])), UnreadableSource);
+    assert.throws(() => decodeSource(Buffer.from([0x61, 0xff, 0x62])), /not valid UTF-8/);
+    const latin = decodeSource(Buffer.concat([Buffer.from('# coding: latin-1\ns = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    assert.equal(latin.text, '# coding: latin-1\ns = "é"\n');
+  });
+});
+
+describe('engine: project configuration', () => {
+  it('finds the nearest config walking up; perflens.toml wins over pyproject.toml in one folder', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
+    mkdirSync(path.join(root, 'sub', 'deep'), { recursive: true });
+    writeFileSync(path.join(root, 'pyproject.toml'), '[tool.perflens]\nignore = ["a"]\n');
+    writeFileSync(path.join(root, 'sub', 'pyproject.toml'), '[project]\nname = "x"\n');
+    writeFileSync(path.join(root, 'sub', 'deep', 'pyproject.toml'), '[tool.perflens]\nignore = ["b"]\n');
+    writeFileSync(path.join(root, 'sub', 'deep', 'perflens.toml'), 'ignore = ["c"]\n[per-file-ignores]\n"tests/*" = ["d"]\n');
+    const resolver = new ConfigResolver();
+    assert.deepEqual(resolver.forFile(path.join(root, 'x.py'))!.options.ignore, ['a']);
+    assert.deepEqual(resolver.forFile(path.join(root, 'sub', 'x.py'))!.options.ignore, ['a']);
+    const deep = resolver.forFile(path.join(root, 'sub', 'deep', 'x.py'))!;
+    assert.deepEqual(deep.options.ignore, ['c']);
+    assert.deepEqual(optionsForFile(deep, path.join(root, 'sub', 'deep', 'tests', 't.py')).ignore, ['c', 'd']);
+  });
+
+  it('reports broken TOML and bad values with the file name', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
+    writeFileSync(path.join(root, 'perflens.toml'), 'select = [unclosed\n');
+    assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), (e: unknown) => e instanceof ConfigError && /perflens\.toml: invalid TOML/.test(e.message));
+    writeFileSync(path.join(root, 'perflens.toml'), '[severity]\nfoo = "loud"\n');
+    assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), /severity of `foo` must be one of/);
+  });
+});

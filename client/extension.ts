@@ -42,6 +42,8 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
       { scheme: 'untitled', language: 'python' },
     ],
     outputChannel: channel,
+    // Project configuration lives in these files; the server re-reads them when they change.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml}') },
     initializationOptions,
     diagnosticPullOptions: { onChange: true, onSave: true },
     // Hover links run only perflens's own commands.

@@ -17,6 +17,8 @@ export interface PerflensSettings {
   debounceMs: number;
   /** Offer unsafe fixes as quick fixes (never applied by fix-all unless fixAll.unsafe is set). */
   unsafeFixes: boolean;
+  /** Let fix-all (`source.fixAll.perflens`, e.g. on save) apply unsafe fixes too. */
+  fixAllUnsafe: boolean;
   /** Explain diagnostics on hover. */
   hover: boolean;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   run: 'onType',
   debounceMs: 150,
   unsafeFixes: true,
+  fixAllUnsafe: false,
   hover: true,
 };
 

@@ -4,7 +4,7 @@ import { FileFacts, type FactCaptures } from './facts';
 import { loadPython, PythonParser, Query, type Node, type Tree } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
-import { parseSuppressions, SuppressionIndex } from './suppressions';
+import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
@@ -98,7 +98,7 @@ export class Engine {
         const severity = active.get(rule.id);
         if (!severity || failed.has(rule.id)) continue;
         if (rule.minPython && !atLeast(settings, rule)) continue;
-        const ctx = this.contextFor(rule, severity, text, facts, settings, (finding) => {
+        const ctx = this.contextFor(rule, severity, text, facts, settings, options.filePath, (finding) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -115,6 +115,9 @@ export class Engine {
           for (let i = findings.length - 1; i >= 0; i--) if (findings[i].ruleId === rule.id) findings.splice(i, 1);
         }
       }
+    }
+    if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {
+      findings.push(...unusedSuppressions(suppressions, text, active, this.rulesById, active.get(UNUSED_SUPPRESSION)!));
     }
     findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
     return { findings, failures, hasSyntaxErrors: errorRanges.length > 0, suppressions, lines };
@@ -151,12 +154,14 @@ export class Engine {
     text: string,
     facts: FileFacts,
     settings: RuleSettings,
+    filePath: string | undefined,
     emit: (finding: Finding) => void,
   ): RuleContext {
     return {
       text,
       facts,
       settings,
+      filePath,
       report(report: Report) {
         emit(toFinding(rule, severity, report));
       },
@@ -168,7 +173,9 @@ function toFinding(rule: RuleDefinition, severity: Severity, report: Report): Fi
   const start = report.node?.startIndex ?? report.start;
   const end = report.node?.endIndex ?? report.end;
   if (start === undefined || end === undefined) throw new Error('report() needs a node or start/end');
-  const finding: Finding = { ruleId: rule.id, start, end, message: report.message ?? rule.message, severity };
+  // A per-finding severity applies only while the user has not overridden the rule's severity.
+  const effective = report.severity && severity === rule.severity ? report.severity : severity;
+  const finding: Finding = { ruleId: rule.id, start, end, message: report.message ?? rule.message, severity: effective };
   if (report.edits && rule.fix) {
     finding.fix = {
       title: report.fixTitle ?? rule.fix.title,
@@ -198,6 +205,7 @@ function overlapsAny(start: number, end: number, ranges: [number, number][]): bo
 function buildGroups(language: ConstructorParameters<typeof Query>[0], rules: readonly RuleDefinition[]): QueryGroup[] {
   const byGate = new Map<string, RuleDefinition[]>();
   for (const rule of rules) {
+    if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
     const key = [...(rule.requires ?? [])].sort().join(',');
     const list = byGate.get(key);
     if (list) list.push(rule);

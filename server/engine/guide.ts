@@ -54,6 +54,7 @@ export const GUIDE_SECTIONS: readonly GuideSection[] = [
   { slug: 'logging-and-debugging', title: 'Logging config and context, pdb/breakpoint/post-mortem, warnings', part: 'Part XI: Design, robustness and tooling' },
   { slug: 'testing-ml-code', title: 'pytest/unittest for data and model code', part: 'Part XI: Design, robustness and tooling' },
   { slug: 'environments-and-packaging', title: 'venv/conda/uv, requirements, pyproject, publishing', part: 'Part XI: Design, robustness and tooling' },
+  { slug: 'using-perflens', title: 'Using perflens: configuration, suppressions and fixes', part: 'Part XI: Design, robustness and tooling' },
 ];
 
 export const GUIDE_SLUGS: ReadonlySet<string> = new Set(GUIDE_SECTIONS.map((s) => s.slug));

@@ -21,10 +21,20 @@ export interface ProjectConfig {
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
-    message: string,
+    readonly detail: string,
+    /** 0-based line of the problem in the file, when known. */
+    public line = 0,
   ) {
-    super(`${file}: ${message}`);
+    super(`${file}: ${detail}`);
   }
+}
+
+/** The 0-based line where a key is set, to point a config error at it. */
+function lineOfKey(source: string, key: string): number {
+  const lines = source.split(/\r\n|\r|\n/);
+  const bare = key.replace(/^.*\./, '').replace(/"/g, '');
+  const at = lines.findIndex((l) => new RegExp(`^\\s*"?${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*=`).test(l));
+  return at >= 0 ? at : 0;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -85,11 +95,25 @@ export function parseConfigTable(table: Record<string, unknown>, file: string): 
 
 /** Reads one config file. Returns null for a pyproject.toml without a [tool.perflens] table. */
 export function readConfigFile(file: string): ProjectConfig | null {
+  const source = readFileSync(file, 'utf8');
+  try {
+    return readConfigSource(source, file);
+  } catch (error) {
+    if (error instanceof ConfigError && error.line === 0 && !/invalid TOML/.test(error.detail)) {
+      const key = /`([^`]+)`/.exec(error.detail)?.[1];
+      if (key) error.line = lineOfKey(source, key);
+    }
+    throw error;
+  }
+}
+
+function readConfigSource(source: string, file: string): ProjectConfig | null {
   let data: Record<string, unknown>;
   try {
-    data = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    data = parseToml(source) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(file, `invalid TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    const line = typeof (error as { line?: unknown }).line === 'number' ? (error as { line: number }).line - 1 : 0;
+    throw new ConfigError(file, `invalid TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, Math.max(0, line));
   }
   if (path.basename(file) === 'pyproject.toml') {
     const tool = data['tool'] as Record<string, unknown> | undefined;

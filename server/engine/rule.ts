@@ -41,6 +41,11 @@ export interface Report {
   message?: string;
   /** Edits for the rule's declared fix; omit when this finding has no fix. */
   edits?: TextEdit[];
+  /**
+   * This finding's severity when it differs from the rule's default (e.g. a milder form of the
+   * pattern). A user's severity setting for the rule still wins.
+   */
+  severity?: Severity;
   /** Overrides for this finding's fix. */
   fixTitle?: string;
   safety?: FixSafety;
@@ -51,6 +56,8 @@ export interface RuleContext {
   readonly text: string;
   readonly facts: FileFacts;
   readonly settings: RuleSettings;
+  /** Path of the file being linted, when known (LintOptions.filePath): lets rules tell package code, tests and scripts apart. */
+  readonly filePath?: string;
   report(report: Report): void;
 }
 
@@ -110,6 +117,7 @@ export interface RuleDefinition {
   /**
    * Tree-sitter query (one or more patterns). Each match is passed to check. Keep patterns as
    * specific as the syntax allows: the query does the searching, check only confirms.
+   * Empty for the engine's own rules (suppression checks), which have no pattern to match.
    */
   query: string;
   check(match: Captures, ctx: RuleContext): void;

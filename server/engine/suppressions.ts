@@ -5,6 +5,8 @@
 //   # perflens: disable[rule-a] … # perflens: enable[rule-a]   a range of lines
 //   # noqa  /  # noqa: rule-a                       Ruff/flake8 style; bare noqa silences every rule
 import type { Node } from './parser';
+import type { RuleDefinition } from './rule';
+import { CATEGORIES, type Finding, type Severity, type TextEdit } from './types';
 import type { LineIndex } from './text';
 
 export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa';
@@ -107,4 +109,56 @@ export class SuppressionIndex {
     this.used.add(c);
     return true;
   }
+}
+
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+
+/**
+ * Suppression comments that silenced nothing, or name rules that do not exist. A comment naming a
+ * rule that is switched off is left alone: it may matter under another configuration.
+ */
+export function unusedSuppressions(
+  index: SuppressionIndex,
+  text: string,
+  active: ReadonlyMap<string, Severity>,
+  known: ReadonlyMap<string, RuleDefinition>,
+  severity: Severity,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const c of index.comments) {
+    if (c.kind === 'enable' || index.used.has(c)) continue;
+    const unknown = c.rules.filter((r) => !known.has(r) && !(r in CATEGORIES));
+    if (c.kind === 'noqa') {
+      // Bare noqa and noqa naming other tools' codes belong to those tools.
+      if (c.rules.length === 0 || c.rules.some((r) => !known.has(r))) continue;
+    } else if (unknown.length > 0) {
+      findings.push({ ruleId: UNUSED_SUPPRESSION, start: c.start, end: c.end, severity, message: `Unknown rule${unknown.length > 1 ? 's' : ''} in suppression: ${unknown.join(', ')}` });
+      continue;
+    }
+    if (c.rules.length > 0 && !c.rules.every((r) => active.has(r) || r in CATEGORIES)) continue;
+    if (c.rules.length === 0 && c.kind !== 'file' && c.kind !== 'line' && c.kind !== 'next-line') continue;
+    findings.push({
+      ruleId: UNUSED_SUPPRESSION,
+      start: c.start,
+      end: c.end,
+      severity,
+      message: c.rules.length ? `Unused suppression: nothing here is flagged by ${c.rules.join(', ')}` : 'Unused suppression: nothing here is flagged',
+      fix: { title: 'Remove the unused suppression', safety: 'safe', edits: [removeComment(text, c.start, c.end)] },
+    });
+  }
+  return findings;
+}
+
+/** Removes a comment and the blanks before it; a comment alone on its line takes the line with it. */
+function removeComment(text: string, start: number, end: number): TextEdit {
+  let from = start;
+  while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+  const ownLine = from === 0 || text[from - 1] === '\n' || text[from - 1] === '\r';
+  if (ownLine) {
+    let to = end;
+    if (text[to] === '\r') to++;
+    if (text[to] === '\n') to++;
+    return { start: from, end: to, newText: '' };
+  }
+  return { start: from, end, newText: '' };
 }

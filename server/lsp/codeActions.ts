@@ -43,6 +43,7 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
       }
     }
     actions.push(disableForLine(doc, diagnostic, data.ruleId));
+    actions.push(disableForFile(doc, diagnostic, data.ruleId));
     if (opts.clientCommands) {
       actions.push({
         title: `Open the guide for ${data.ruleId}`,
@@ -77,6 +78,35 @@ function combinedEdits(doc: TextDocument, findings: readonly Finding[], unsafe: 
 }
 
 const SUPPRESSION = /#\s*perflens:\s*ignore\[([^\]]*)\]/;
+const FILE_SUPPRESSION = /^#\s*perflens:\s*ignore-file\[([^\]]*)\]/;
+
+/** Adds the rule to the file's `# perflens: ignore-file[...]` comment, or writes one at the top. */
+function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
+  const lines = doc.getText().split(/\r\n|\r|\n/);
+  const eol = doc.getText().includes('\r\n') ? '\r\n' : '\n';
+  let edit: TextEdit | undefined;
+  let insertLine = 0;
+  for (let line = 0; line < lines.length; line++) {
+    const text = lines[line];
+    const existing = FILE_SUPPRESSION.exec(text);
+    if (existing) {
+      const start = existing[0].indexOf('[') + 1;
+      const rules = existing[1].split(',').map((s) => s.trim()).filter(Boolean);
+      edit = { range: { start: { line, character: start }, end: { line, character: start + existing[1].length } }, newText: [...rules, ruleId].join(', ') };
+      break;
+    }
+    // Keep a shebang and a coding declaration first; stop at the first line of code.
+    if (/^#!|^#.*coding[:=]/.test(text) && line < 2) insertLine = line + 1;
+    else if (!/^\s*(#.*)?$/.test(text)) break;
+  }
+  edit ??= { range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: `# perflens: ignore-file[${ruleId}]${eol}` };
+  return {
+    title: `Disable ${ruleId} for this file`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: versionedEdit(doc, [edit]),
+  };
+}
 
 /** Adds the rule to the line's `# perflens: ignore[...]` comment, creating it if needed. */
 function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {

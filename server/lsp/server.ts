@@ -2,6 +2,7 @@
 // the linting; this file only decides when to lint and converts results to LSP shapes.
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
@@ -42,6 +43,8 @@ export class PerflensServer {
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private readonly configs = new ConfigResolver();
   private readonly reportedConfigErrors = new Set<string>();
+  /** Config files currently showing an error diagnostic (cleared when they are fixed). */
+  private readonly brokenConfigFiles = new Set<string>();
   private pullDiagnostics = false;
   private configurationRequests = false;
   private clientCommands = false;
@@ -65,6 +68,13 @@ export class PerflensServer {
       if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: 'perflens' });
     });
     c.onDidChangeConfiguration(() => this.settingsChanged());
+    // pyproject.toml / perflens.toml changed on disk: forget cached project settings and re-lint.
+    c.onDidChangeWatchedFiles(() => {
+      for (const uri of this.brokenConfigFiles) void c.sendDiagnostics({ uri, diagnostics: [] });
+      this.brokenConfigFiles.clear();
+      this.reportedConfigErrors.clear();
+      this.settingsChanged();
+    });
     c.onDidOpenTextDocument(async (p) => {
       await this.ready;
       const { uri, languageId, version, text } = p.textDocument;
@@ -155,16 +165,30 @@ export class PerflensServer {
       if (!this.reportedConfigErrors.has(message)) {
         this.reportedConfigErrors.add(message);
         void this.connection.window.showWarningMessage(`perflens: invalid configuration, using defaults. ${message}`);
+        if (error instanceof ConfigError) this.reportConfigError(error);
       }
       return {};
     }
   }
 
+  /** Shows a broken config file's problem on the file itself (pushed: config files are not Python). */
+  private reportConfigError(error: ConfigError): void {
+    const uri = URI.file(error.file).toString();
+    this.brokenConfigFiles.add(uri);
+    const range = { start: { line: error.line, character: 0 }, end: { line: error.line, character: Number.MAX_SAFE_INTEGER >>> 11 } };
+    void this.connection.sendDiagnostics({
+      uri,
+      diagnostics: [{ range, severity: DiagnosticSeverity.Error, source: 'perflens', message: `${error.detail} (perflens is using its defaults for this project)` }],
+    });
+  }
+
   private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
     const project = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
+    const parsed = URI.parse(uri);
     const options: LintOptions = {
       ...project,
+      filePath: parsed.scheme === 'file' ? parsed.fsPath : undefined,
       select: nonEmpty(settings.select) ?? project.select,
       extendSelect: [...(project.extendSelect ?? []), ...settings.extendSelect],
       ignore: [...(project.ignore ?? []), ...settings.ignore],
@@ -238,7 +262,7 @@ export class PerflensServer {
       actions.push(...quickFixes(doc.document, params.context.diagnostics, result.details.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
     }
     if (only && wants(FIX_ALL_KIND)) {
-      const action = fixAll(doc.document, result.details.findings);
+      const action = fixAll(doc.document, result.details.findings, settings.fixAllUnsafe);
       if (action) actions.push(action);
     }
     return actions;

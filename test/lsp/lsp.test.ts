@@ -167,3 +167,65 @@ describe('language server (push diagnostics, settings)', function () {
     assert.fail('diagnostics were not cleared');
   });
 });
+
+describe('language server (project configuration, suppressions)', function () {
+  let client: TestClient;
+  let dir: string;
+  let fileUri: string;
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const { pathToFileURL } = require('node:url') as typeof import('node:url');
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-cfg-'));
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.perflens]\nignore = ["async-time-sleep"]\n');
+    fileUri = pathToFileURL(path.join(dir, 'mod.py')).href;
+    client = new TestClient();
+    await client.initialize({ pull: true });
+    await client.open(fileUri, SOURCE);
+  });
+  after(() => client.shutdown());
+
+  it('reads [tool.perflens] from the nearest pyproject.toml', async () => {
+    assert.deepEqual(codesOf(await client.pull(fileUri)), ['5:15:reduction-over-list-comprehension']);
+  });
+
+  it('a broken config shows an error on the config file and a message, and linting goes on with defaults', async () => {
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.perflens]\nignore = ["async-time-sleep"]\nselekt = ["x"]\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'pyproject.toml')).href, type: 2 }] });
+    assert.deepEqual(codesOf(await client.pull(fileUri)), ['4:4:async-time-sleep', '5:15:reduction-over-list-comprehension']);
+    const configUri = pathToFileURL(path.join(dir, 'pyproject.toml')).href;
+    const pushed = client.published.get(configUri)!.at(-1)!.diagnostics;
+    assert.equal(pushed.length, 1);
+    assert.equal(pushed[0].range.start.line, 2);
+    assert.match(pushed[0].message, /unknown setting `selekt`/);
+    assert.ok(client.messages.some((m) => /invalid configuration/.test(m)));
+  });
+
+  it('recovers when the config file is fixed', async () => {
+    fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.perflens]\nignore = ["async-time-sleep"]\n');
+    const configUri = pathToFileURL(path.join(dir, 'pyproject.toml')).href;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    assert.deepEqual(codesOf(await client.pull(fileUri)), ['5:15:reduction-over-list-comprehension']);
+    assert.deepEqual(client.published.get(configUri)!.at(-1)!.diagnostics, []);
+  });
+
+  it('offers "Disable for this file", writing an ignore-file comment at the top', async () => {
+    const diags = await client.pull(fileUri);
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: fileUri }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const action = actions.find((a) => a.title === 'Disable reduction-over-list-comprehension for this file')!;
+    const change = action.edit!.documentChanges[0];
+    const text = TextDocument.applyEdits(TextDocument.create(fileUri, 'python', 1, SOURCE), change.edits);
+    assert.ok(text.startsWith('# perflens: ignore-file[reduction-over-list-comprehension]\nimport time\n'));
+  });
+
+  it('reports an unused suppression as a hint with a removal fix', async () => {
+    const uri = pathToFileURL(path.join(dir, 'unused.py')).href;
+    await client.open(uri, 'x = 1  # perflens: ignore[reduction-over-list-comprehension]\n');
+    const [diag] = await client.pull(uri);
+    assert.equal(diag.code, 'unused-suppression');
+    assert.equal(diag.severity, 4);
+    assert.equal(diag.data!.fix!.safety, 'safe');
+  });
+});

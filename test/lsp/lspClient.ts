@@ -38,7 +38,10 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
-    this.connection.onRequest('window/showMessageRequest', () => null);
+    this.connection.onRequest('window/showMessageRequest', (p: { message: string }) => {
+      this.messages.push(p.message);
+      return null;
+    });
     this.connection.listen();
   }
 

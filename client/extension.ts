@@ -3,15 +3,27 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { GUIDE_SECTIONS, guideSection } from '../server/engine/guide';
-import { COMMANDS, type InitializationOptions } from '../server/protocol';
+import {
+  COMMANDS,
+  SCAN_WORKSPACE_REQUEST,
+  STATUS_NOTIFICATION,
+  type InitializationOptions,
+  type ScanWorkspaceParams,
+  type ScanWorkspaceResult,
+  type StatusParams,
+} from '../server/protocol';
+import { PerflensStatus } from './status';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+let status: PerflensStatus | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('perflens', { log: true });
+  status = new PerflensStatus();
   context.subscriptions.push(
     output,
+    status,
     vscode.commands.registerCommand(COMMANDS.openGuide, (target?: string) => openGuide(context, target)),
     vscode.commands.registerCommand(COMMANDS.disableRule, (ruleId: string) => disableRule(ruleId)),
     vscode.commands.registerCommand(COMMANDS.restart, async () => {
@@ -19,9 +31,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       output?.info('perflens server restarted');
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
+    vscode.commands.registerCommand(COMMANDS.scanWorkspace, () => scanWorkspace()),
   );
   client = createClient(context, output);
-  await client.start();
+  context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
+  try {
+    await client.start();
+  } catch (error) {
+    status.failed(`the server did not start: ${String(error)}`);
+    output.error(`perflens server failed to start: ${String(error)}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -35,7 +54,7 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6029'] } },
   };
-  const initializationOptions: InitializationOptions = { clientCommands: true };
+  const initializationOptions: InitializationOptions = { clientCommands: true, status: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -50,6 +69,20 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
     markdown: { isTrusted: { enabledCommands: [COMMANDS.openGuide, COMMANDS.disableRule] } },
   };
   return new LanguageClient('perflens', 'perflens', serverOptions, clientOptions);
+}
+
+/** Lints every Python file in the workspace folders; the server reports progress and honours Cancel. */
+async function scanWorkspace(): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
+  if (!client || folders.length === 0) {
+    void vscode.window.showInformationMessage('perflens: open a folder to scan its Python files.');
+    return;
+  }
+  const params: ScanWorkspaceParams = { roots: folders.map((f) => f.uri.toString()) };
+  const result = await client.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params);
+  for (const error of result.errors) output?.warn(`scan: ${error}`);
+  const summary = `${result.problems} problem${result.problems === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`;
+  void vscode.window.showInformationMessage(`perflens: ${result.cancelled ? 'scan cancelled after ' : 'scanned: '}${summary}.`);
 }
 
 /** Opens a guide section (by slug, `slug#anchor`, or the slug of a rule's section) in Markdown preview. */

@@ -53,6 +53,8 @@ export interface DiagnosticData {
 export interface InitializationOptions {
   /** The client registers perflens.openGuide / perflens.disableRule, so hovers and actions may link to them. */
   clientCommands?: boolean;
+  /** The client shows perflens/status notifications (a language status item). */
+  status?: boolean;
   settings?: Partial<PerflensSettings>;
 }
 
@@ -61,7 +63,34 @@ export const COMMANDS = {
   disableRule: 'perflens.disableRule',
   restart: 'perflens.restart',
   showOutput: 'perflens.showOutput',
+  scanWorkspace: 'perflens.scanWorkspace',
 } as const;
+
+/** Server → client after each lint of an open file. */
+export const STATUS_NOTIFICATION = 'perflens/status';
+export interface StatusParams {
+  uri: string;
+  state: 'ok' | 'disabled' | 'skipped' | 'configError' | 'ruleError';
+  /** Rules active for this file. */
+  activeRules: number;
+  /** Time the lint took, in milliseconds. */
+  lintMs: number;
+  findings: number;
+  message?: string;
+}
+
+/** Client → server: lint every Python file under the roots, publishing diagnostics, with progress. */
+export const SCAN_WORKSPACE_REQUEST = 'perflens/scanWorkspace';
+export interface ScanWorkspaceParams {
+  /** Folder URIs (file: scheme). */
+  roots: string[];
+}
+export interface ScanWorkspaceResult {
+  files: number;
+  problems: number;
+  cancelled: boolean;
+  errors: string[];
+}
 
 export const FIX_ALL_KIND = 'source.fixAll.perflens';
 export const SOURCE = 'perflens';

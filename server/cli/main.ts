@@ -8,7 +8,8 @@ import { unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, isExcluded, mergeOptions, optionsForFile } from '../engine/projectConfig';
 import { renderRuleDoc } from '../engine/render';
 import { checkFile, type FileReport } from './check';
-import { discoverFiles } from './files';
+import { discoverFiles } from '../engine/discovery';
+import { GitIgnore } from '../engine/gitignore';
 import { toJson, toSarif, toText } from './formats';
 import { version } from '../../package.json';
 
@@ -25,6 +26,7 @@ interface CheckFlags {
   exitZero: boolean;
   config: boolean;
   color: boolean;
+  respectGitignore: boolean;
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
@@ -37,7 +39,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   }
   const resolver = new ConfigResolver();
   const configFor = (file: string) => (flags.config ? resolver.forFile(file) : null);
-  const discovery = discoverFiles(paths.length ? paths : ['.'], (file) => isExcluded(configFor(file), file));
+  const roots = paths.length ? paths : ['.'];
+  // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
+  const gitignores = new Map(roots.map((r) => [path.resolve(r), new GitIgnore(path.resolve(r))]));
+  const ignoredByGit = (file: string, isDirectory: boolean) =>
+    flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
+  const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
   const reports: FileReport[] = [];
   for (const file of discovery.files) {
@@ -80,6 +87,7 @@ function program(): Command {
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)
     .option('--no-config', 'ignore pyproject.toml and perflens.toml')
+    .option('--no-respect-gitignore', 'also check files that .gitignore excludes')
     .option('--no-color', 'plain text output')
     .action(async (paths: string[], flags: CheckFlags) => {
       flags.color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;

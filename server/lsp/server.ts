@@ -20,10 +20,21 @@ import { URI } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
 import { Engine, type LintDetails } from '../engine/engine';
-import { unknownSelectors, type LintOptions } from '../engine/options';
+import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
 import { guideUrl, renderFindingHover } from '../engine/render';
-import { COMMANDS, DEFAULT_SETTINGS, FIX_ALL_KIND, type InitializationOptions, type PerflensSettings } from '../protocol';
+import {
+  COMMANDS,
+  DEFAULT_SETTINGS,
+  FIX_ALL_KIND,
+  SCAN_WORKSPACE_REQUEST,
+  STATUS_NOTIFICATION,
+  type InitializationOptions,
+  type PerflensSettings,
+  type ScanWorkspaceParams,
+  type StatusParams,
+} from '../protocol';
+import { scanWorkspace } from './scan';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
 import { ParsedDocument } from './documents';
@@ -45,6 +56,9 @@ export class PerflensServer {
   private readonly reportedConfigErrors = new Set<string>();
   /** Config files currently showing an error diagnostic (cleared when they are fixed). */
   private readonly brokenConfigFiles = new Set<string>();
+  /** Unopened files that got diagnostics from a workspace scan. */
+  private readonly scanned = new Set<string>();
+  private statusNotifications = false;
   private pullDiagnostics = false;
   private configurationRequests = false;
   private clientCommands = false;
@@ -81,6 +95,7 @@ export class PerflensServer {
       const doc = new ParsedDocument(TextDocument.create(uri, languageId, version, text), this.engine);
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
+      if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.schedulePush(doc, 0);
     });
     c.onDidChangeTextDocument(async (p) => {
@@ -110,6 +125,23 @@ export class PerflensServer {
       return { kind: DocumentDiagnosticReportKind.Full, items };
     });
     c.onCodeAction((p) => this.codeActions(p));
+    c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams) => {
+      await this.ready;
+      return scanWorkspace(
+        {
+          connection: c,
+          engine: this.engine,
+          configs: this.configs,
+          scanned: this.scanned,
+          isOpen: (uri) => this.documents.has(uri),
+          optionsFor: async (uri) => {
+            const settings = await this.settingsFor(uri);
+            return settings.enable ? this.lintOptions(uri, settings) : null;
+          },
+        },
+        p,
+      );
+    });
     c.onHover((p) => this.hover(p));
     c.onShutdown(() => this.dispose());
   }
@@ -120,6 +152,7 @@ export class PerflensServer {
     this.configurationRequests = caps.workspace?.configuration === true;
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
     this.clientCommands = init.clientCommands === true;
+    this.statusNotifications = init.status === true;
     this.initSettings = init.settings ?? {};
     return {
       capabilities: {
@@ -185,14 +218,13 @@ export class PerflensServer {
   private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
     const project = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
-    const parsed = URI.parse(uri);
     const options: LintOptions = {
       ...project,
-      filePath: parsed.scheme === 'file' ? parsed.fsPath : undefined,
       select: nonEmpty(settings.select) ?? project.select,
       extendSelect: [...(project.extendSelect ?? []), ...settings.extendSelect],
       ignore: [...(project.ignore ?? []), ...settings.ignore],
       severity: { ...(project.severity ?? {}), ...settings.severity },
+      filePath: fsPathOf(uri),
     };
     const unknown = unknownSelectors(ALL_RULES, options);
     if (unknown.length > 0) {
@@ -210,16 +242,28 @@ export class PerflensServer {
     const cached = this.lintCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
     const settings = await this.settingsFor(doc.uri);
-    if (!settings.enable) return null;
+    if (!settings.enable) {
+      this.sendStatus({ uri: doc.uri, state: 'disabled', activeRules: 0, lintMs: 0, findings: 0 });
+      return null;
+    }
     const version = doc.version;
     const options = this.lintOptions(doc.uri, settings);
     let details: LintDetails;
+    const started = performance.now();
     try {
       details = this.engine.lint(doc.getTree(), doc.getText(), options);
     } catch (error) {
       this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return null;
     }
+    this.sendStatus({
+      uri: doc.uri,
+      state: details.skipped ? 'skipped' : details.failures.length ? 'ruleError' : this.brokenConfigFiles.size ? 'configError' : 'ok',
+      activeRules: activeRules(ALL_RULES, options).size,
+      lintMs: Math.round((performance.now() - started) * 10) / 10,
+      findings: details.findings.length,
+      message: details.skipped ?? (details.failures.length ? `rule ${details.failures[0].ruleId} failed and was disabled for this file` : undefined),
+    });
     for (const failure of details.failures) {
       this.connection.console.error(`perflens: rule ${failure.ruleId} failed on ${doc.uri} and was disabled for it: ${failure.error}`);
     }
@@ -231,6 +275,10 @@ export class PerflensServer {
     const entry = { version, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
     return entry;
+  }
+
+  private sendStatus(status: StatusParams): void {
+    if (this.statusNotifications) void this.connection.sendNotification(STATUS_NOTIFICATION, status);
   }
 
   /** Push mode (clients without pull diagnostics): lint after a pause and publish. */
@@ -299,6 +347,12 @@ export class PerflensServer {
     for (const t of this.pushTimers.values()) clearTimeout(t);
     this.engine?.dispose();
   }
+}
+
+/** The file-system path of a file: URI (rules such as print-debugging-in-library look at the folder). */
+function fsPathOf(uri: string): string | undefined {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath : undefined;
 }
 
 function commandUri(command: string, args: unknown[]): string {

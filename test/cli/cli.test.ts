@@ -116,6 +116,13 @@ describe('cli', () => {
     assert.equal(r.code, 0, r.stdout);
   });
 
+  it('respects .gitignore files below the path given (and --no-respect-gitignore)', () => {
+    const dir = project({ '.gitignore': 'generated/\n*_pb2.py\n', 'generated/slow.py': SLOW, 'api_pb2.py': SLOW, 'sub/.gitignore': 'local.py\n', 'sub/local.py': SLOW, 'sub/kept.py': CLEAN });
+    assert.equal(run(['check', '.'], dir).code, 0, run(['check', '.'], dir).stdout);
+    const all = run(['check', '--no-respect-gitignore', '--format', 'json', '.'], dir);
+    assert.equal(JSON.parse(all.stdout).length, 3);
+  });
+
   it('reads [tool.perflens] from pyproject.toml, with per-file ignores', () => {
     const dir = project({
       'pyproject.toml': '[tool.perflens]\nignore = ["async-time-sleep"]\n[tool.perflens.per-file-ignores]\n"legacy/*" = ["generators"]\n',

@@ -229,3 +229,45 @@ describe('language server (project configuration, suppressions)', function () {
     assert.equal(diag.data!.fix!.safety, 'safe');
   });
 });
+
+describe('language server (workspace scan, status)', function () {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const { pathToFileURL } = require('node:url') as typeof import('node:url');
+  let client: TestClient;
+  let dir: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-scan-'));
+    const slow = 'def f(xs):\n    return sum([x for x in xs])\n';
+    for (const [name, text] of Object.entries({ 'a.py': slow, 'pkg/b.py': slow + slow, 'clean.py': 'x = 1\n', 'dist/gen.py': slow, 'ignored/c.py': slow, '.gitignore': 'ignored/\n' })) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    client = new TestClient();
+    await client.initialize({ pull: true, initializationOptions: { clientCommands: true, status: true } });
+  });
+  after(() => client.shutdown());
+
+  it('scans every Python file not ignored, publishing diagnostics with progress', async () => {
+    const openUri = pathToFileURL(path.join(dir, 'a.py')).href;
+    await client.open(openUri, fs.readFileSync(path.join(dir, 'a.py'), 'utf8'));
+    const result = await client.request<{ files: number; problems: number; cancelled: boolean }>('perflens/scanWorkspace', { roots: [pathToFileURL(dir).href] });
+    assert.deepEqual(result, { files: 3, problems: 2, cancelled: false, errors: [] });
+    assert.deepEqual(client.progress.filter((k) => k !== 'report'), ['begin', 'end']);
+    const published = [...client.published.keys()].filter((u) => u.startsWith(pathToFileURL(dir).href)).map((u) => path.relative(dir, new URL(u).pathname)).sort();
+    assert.deepEqual(published, ['pkg/b.py'], 'only the unopened file with problems gets pushed diagnostics');
+  });
+
+  it('sends a status notification after each lint', async () => {
+    const uri = pathToFileURL(path.join(dir, 'clean.py')).href;
+    await client.open(uri, 'x = 1\n');
+    await client.pull(uri);
+    const status = client.statuses.filter((s) => s.uri === uri).at(-1)!;
+    assert.equal(status.state, 'ok');
+    assert.equal(status.findings, 0);
+    assert.ok((status.activeRules as number) >= 3);
+    assert.equal(typeof status.lintMs, 'number');
+  });
+});

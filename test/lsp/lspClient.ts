@@ -20,6 +20,8 @@ export class TestClient {
   readonly published = new Map<string, { version?: number; diagnostics: Diag[] }[]>();
   readonly messages: string[] = [];
   readonly logs: string[] = [];
+  readonly progress: string[] = [];
+  readonly statuses: Record<string, unknown>[] = [];
 
   constructor() {
     this.process = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -37,6 +39,13 @@ export class TestClient {
     });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string } }) => {
+      this.progress.push(p.value.kind);
+    });
+    this.connection.onNotification('perflens/status', (p: Record<string, unknown>) => {
+      this.statuses.push(p);
+    });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.onRequest('window/showMessageRequest', (p: { message: string }) => {
       this.messages.push(p.message);
@@ -54,6 +63,7 @@ export class TestClient {
       capabilities: {
         textDocument: options.pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { versionSupport: true } },
         workspace: { configuration: options.configuration ?? false },
+        window: { workDoneProgress: true },
       },
       initializationOptions: options.initializationOptions,
     });

@@ -25,7 +25,11 @@ function isVirtualEnv(dir: string): boolean {
   return existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
-export function discoverFiles(paths: readonly string[], isExcluded: (file: string) => boolean = () => false): Discovery {
+/**
+ * Expands paths into Python files. `isExcluded(path, isDirectory)` prunes the walk (config
+ * excludes, .gitignore); it is not consulted for files named explicitly.
+ */
+export function discoverFiles(paths: readonly string[], isExcluded: (file: string, isDirectory: boolean) => boolean = () => false): Discovery {
   const files: string[] = [];
   const errors: DiscoveryError[] = [];
   const walk = (dir: string) => {
@@ -40,9 +44,9 @@ export function discoverFiles(paths: readonly string[], isExcluded: (file: strin
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (DEFAULT_EXCLUDES.has(entry.name) || entry.name.endsWith('.egg-info') || isVirtualEnv(full) || isExcluded(full)) continue;
+        if (DEFAULT_EXCLUDES.has(entry.name) || entry.name.endsWith('.egg-info') || isVirtualEnv(full) || isExcluded(full, true)) continue;
         walk(full);
-      } else if (entry.isFile() && entry.name.endsWith('.py') && !isExcluded(full)) {
+      } else if (entry.isFile() && entry.name.endsWith('.py') && !isExcluded(full, false)) {
         files.push(full);
       }
     }

@@ -1,0 +1,93 @@
+// "Scan Workspace": lint every Python file under the workspace folders (respecting .gitignore,
+// the default excludes and project config), publishing diagnostics for files that are not open.
+import { readFileSync } from 'node:fs';
+import type { Connection, Diagnostic } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { discoverFiles } from '../engine/discovery';
+import type { Engine } from '../engine/engine';
+import { GitIgnore } from '../engine/gitignore';
+import type { LintOptions } from '../engine/options';
+import { isExcluded, type ConfigResolver } from '../engine/projectConfig';
+import { guideUrl } from '../engine/render';
+import { decodeSource } from '../engine/sourceFile';
+import type { ScanWorkspaceParams, ScanWorkspaceResult } from '../protocol';
+import { toDiagnostic } from './convert';
+
+export interface ScanContext {
+  connection: Connection;
+  engine: Engine;
+  configs: ConfigResolver;
+  isOpen(uri: string): boolean;
+  optionsFor(uri: string): Promise<LintOptions | null>;
+  /** Files whose diagnostics came from a scan (cleared when the file is opened). */
+  scanned: Set<string>;
+}
+
+/** Yield to the event loop every few files so hovers, code actions and cancellation get through. */
+const FILES_PER_SLICE = 8;
+
+export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParams): Promise<ScanWorkspaceResult> {
+  const progress = await ctx.connection.window.createWorkDoneProgress();
+  progress.begin('perflens: scanning workspace', 0, 'finding Python files…', true);
+  const result: ScanWorkspaceResult = { files: 0, problems: 0, cancelled: false, errors: [] };
+  try {
+    const roots = params.roots.map((r) => URI.parse(r)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    const files: string[] = [];
+    for (const root of roots) {
+      const git = new GitIgnore(root);
+      const found = discoverFiles([root], (file, isDirectory) => git.ignores(file, isDirectory) || safeExcluded(ctx, file));
+      files.push(...found.files);
+      result.errors.push(...found.errors.map((e) => `${e.path}: ${e.message}`));
+    }
+    for (let i = 0; i < files.length; i++) {
+      if (progress.token.isCancellationRequested) {
+        result.cancelled = true;
+        break;
+      }
+      if (i % FILES_PER_SLICE === 0) {
+        progress.report(Math.round((100 * i) / files.length), `${i}/${files.length} files`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const problems = await lintFile(ctx, files[i], result);
+      result.files++;
+      result.problems += problems;
+    }
+  } finally {
+    progress.done();
+  }
+  return result;
+}
+
+function safeExcluded(ctx: ScanContext, file: string): boolean {
+  try {
+    return isExcluded(ctx.configs.forFile(file), file);
+  } catch {
+    return false; // a broken config is reported when its files are linted
+  }
+}
+
+async function lintFile(ctx: ScanContext, file: string, result: ScanWorkspaceResult): Promise<number> {
+  const uri = URI.file(file).toString();
+  if (ctx.isOpen(uri)) return 0; // open documents have live diagnostics already
+  const options = await ctx.optionsFor(uri);
+  if (!options) return 0;
+  let text: string;
+  try {
+    text = decodeSource(readFileSync(file)).text;
+  } catch (error) {
+    result.errors.push(`${file}: ${(error as Error).message}`);
+    return 0;
+  }
+  const details = ctx.engine.lintText(text, { ...options, filePath: file });
+  const doc = TextDocument.create(uri, 'python', 0, text);
+  const diagnostics: Diagnostic[] = details.findings.map((f) => {
+    const rule = ctx.engine.rulesById.get(f.ruleId)!;
+    return toDiagnostic(doc, f, rule, guideUrl(rule));
+  });
+  if (diagnostics.length > 0 || ctx.scanned.has(uri)) {
+    ctx.scanned.add(uri);
+    void ctx.connection.sendDiagnostics({ uri, diagnostics });
+  }
+  return diagnostics.length;
+}

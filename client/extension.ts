@@ -59,6 +59,8 @@ function createClient(context: vscode.ExtensionContext, channel: vscode.LogOutpu
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // Python cells of Jupyter notebooks (the server lints a notebook's cells as one module).
+      { notebook: { notebookType: 'jupyter-notebook' }, language: 'python' },
     ],
     outputChannel: channel,
     // Project configuration lives in these files; the server re-reads them when they change.

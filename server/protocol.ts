@@ -45,8 +45,15 @@ export interface DiagnosticData {
     title: string;
     safety: FixSafety;
     reason?: string;
-    edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+    edits: LspTextEdit[];
+    /** Edits in other documents (another notebook cell), each pinned to its version. */
+    documents?: { uri: string; version: number; edits: LspTextEdit[] }[];
   };
+}
+
+interface LspTextEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
 }
 
 /** Sent by the client in initializationOptions. */

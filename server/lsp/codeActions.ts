@@ -27,7 +27,9 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.safety === 'safe',
-        edit: versionedEdit(doc, fix.edits),
+        edit: fix.documents?.length
+          ? { documentChanges: [...versionedEdit(doc, fix.edits).documentChanges!, ...fix.documents.map((d) => ({ textDocument: { uri: d.uri, version: d.version }, edits: d.edits }))] }
+          : versionedEdit(doc, fix.edits),
       });
     }
     if (!seenRules.has(data.ruleId)) {

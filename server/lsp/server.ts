@@ -35,6 +35,8 @@ import {
   type StatusParams,
 } from '../protocol';
 import { scanWorkspace } from './scan';
+import { NotebookSupport } from './notebooks';
+import type { Finding } from '../engine/types';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
 import { ParsedDocument } from './documents';
@@ -49,6 +51,7 @@ export class PerflensServer {
   private engine!: Engine;
   private readonly ready: Promise<void>;
   private readonly documents = new Map<string, ParsedDocument>();
+  private readonly notebooks: NotebookSupport;
   private readonly lintCache = new Map<string, CachedLint>();
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
@@ -72,7 +75,19 @@ export class PerflensServer {
       this.engine = engine;
     });
     this.ready.catch((error) => connection.console.error(`perflens: could not start the engine: ${String(error)}`));
+    this.notebooks = new NotebookSupport(
+      connection,
+      () => this.engine,
+      async (uri) => {
+        await this.ready;
+        const settings = await this.settingsFor(uri);
+        return settings.enable ? this.lintOptions(uri, settings) : null;
+      },
+      (rule) => guideUrl(rule),
+      () => !this.pullDiagnostics,
+    );
     this.register();
+    this.notebooks.listen();
   }
 
   private register(): void {
@@ -120,8 +135,9 @@ export class PerflensServer {
     });
     c.languages.diagnostics.on(async (p) => {
       await this.ready;
-      const doc = this.documents.get(p.textDocument.uri);
-      const items = doc ? (await this.lint(doc))?.diagnostics ?? [] : [];
+      const uri = p.textDocument.uri;
+      const doc = this.documents.get(uri);
+      const items = doc ? ((await this.lint(doc))?.diagnostics ?? []) : ((await this.notebooks.lintCell(uri))?.diagnostics ?? []);
       return { kind: DocumentDiagnosticReportKind.Full, items };
     });
     c.onCodeAction((p) => this.codeActions(p));
@@ -159,6 +175,7 @@ export class PerflensServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
         diagnosticProvider: this.pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
       },
       serverInfo: { name: 'perflens', version: VERSION },
@@ -182,6 +199,7 @@ export class PerflensServer {
   private settingsChanged(): void {
     this.settingsCache.clear();
     this.lintCache.clear();
+    this.notebooks.invalidate();
     this.configs.clear();
     if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
     else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
@@ -296,36 +314,42 @@ export class PerflensServer {
     );
   }
 
-  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+  /** The current findings of an open document or notebook cell, with the text they refer to. */
+  private async findingsView(uri: string): Promise<{ document: TextDocument; findings: Finding[] } | null> {
     await this.ready;
-    const doc = this.documents.get(params.textDocument.uri);
-    if (!doc) return [];
-    const result = await this.lint(doc);
-    if (!result) return [];
-    const settings = await this.settingsFor(doc.uri);
+    const doc = this.documents.get(uri);
+    if (doc) {
+      const result = await this.lint(doc);
+      return result ? { document: doc.document, findings: result.details.findings } : null;
+    }
+    const cell = await this.notebooks.lintCell(uri);
+    return cell ? { document: cell.doc, findings: cell.findings } : null;
+  }
+
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const view = await this.findingsView(params.textDocument.uri);
+    if (!view) return [];
+    const settings = await this.settingsFor(params.textDocument.uri);
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(doc.document, params.context.diagnostics, result.details.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
+      actions.push(...quickFixes(view.document, params.context.diagnostics, view.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
     }
     if (only && wants(FIX_ALL_KIND)) {
-      const action = fixAll(doc.document, result.details.findings, settings.fixAllUnsafe);
+      const action = fixAll(view.document, view.findings, settings.fixAllUnsafe);
       if (action) actions.push(action);
     }
     return actions;
   }
 
   private async hover(params: HoverParams): Promise<Hover | null> {
-    await this.ready;
-    const doc = this.documents.get(params.textDocument.uri);
-    if (!doc) return null;
-    const settings = await this.settingsFor(doc.uri);
+    const settings = await this.settingsFor(params.textDocument.uri);
     if (!settings.hover) return null;
-    const result = await this.lint(doc);
-    if (!result) return null;
-    const offset = doc.document.offsetAt(params.position);
-    const here = result.details.findings.filter((f) => f.start <= offset && offset <= f.end);
+    const view = await this.findingsView(params.textDocument.uri);
+    if (!view) return null;
+    const offset = view.document.offsetAt(params.position);
+    const here = view.findings.filter((f) => f.start <= offset && offset <= f.end);
     if (here.length === 0) return null;
     const sections = here.map((finding) => {
       const rule = this.engine.rulesById.get(finding.ruleId)!;
@@ -337,7 +361,7 @@ export class PerflensServer {
     const first = here[0];
     return {
       contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') },
-      range: { start: doc.document.positionAt(first.start), end: doc.document.positionAt(first.end) },
+      range: { start: view.document.positionAt(first.start), end: view.document.positionAt(first.end) },
     };
   }
 

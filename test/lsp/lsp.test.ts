@@ -271,3 +271,58 @@ describe('language server (workspace scan, status)', function () {
     assert.equal(typeof status.lintMs, 'number');
   });
 });
+
+describe('language server (Jupyter notebooks)', function () {
+  let client: TestClient;
+  const NB = 'file:///tmp/perflens-lsp/analysis.ipynb';
+  const cell = (n: number) => `vscode-notebook-cell:/tmp/perflens-lsp/analysis.ipynb#C${n}`;
+  const cells = [
+    'import time\n%matplotlib inline',
+    '# notes cell is markdown',
+    'async def poll():\n    time.sleep(1)\n    return sum([x for x in range(3)])',
+    '!pip install pandas\ntotal = sum([y for y in range(4)])  # perflens: ignore[reduction-over-list-comprehension]\n',
+  ];
+
+  before(async () => {
+    client = new TestClient();
+    const init = await client.initialize({ pull: true });
+    assert.ok(init.capabilities.notebookDocumentSync, 'advertises notebook sync');
+    await client.connection.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: {
+        uri: NB,
+        notebookType: 'jupyter-notebook',
+        version: 1,
+        cells: cells.map((_, i) => ({ kind: i === 1 ? 1 : 2, document: cell(i) })),
+      },
+      cellTextDocuments: cells.map((text, i) => ({ uri: cell(i), languageId: i === 1 ? 'markdown' : 'python', version: 1, text })),
+    });
+  });
+  after(() => client.shutdown());
+
+  it('lints code cells as one module (imports count across cells), per-cell positions, magics ignored', async () => {
+    assert.deepEqual(codesOf(await client.pull(cell(0))), []);
+    assert.deepEqual(codesOf(await client.pull(cell(2))), ['1:4:async-time-sleep', '2:15:reduction-over-list-comprehension']);
+    assert.deepEqual(codesOf(await client.pull(cell(3))), []);
+  });
+
+  it('a fix that adds an import edits the first cell too, each cell edit versioned', async () => {
+    const [sleep] = await client.pull(cell(2));
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(2) }, range: sleep.range, context: { diagnostics: [sleep] } });
+    const fix = actions.find((a) => a.isPreferred)!;
+    const changes = fix.edit!.documentChanges.map((c) => ({ uri: c.textDocument.uri, version: c.textDocument.version, text: c.edits.map((e) => e.newText).join('|') }));
+    assert.deepEqual(changes, [
+      { uri: cell(2), version: 1, text: 'await asyncio.sleep(1)' },
+      { uri: cell(0), version: 1, text: '\nimport asyncio' },
+    ]);
+  });
+
+  it('follows cell edits', async () => {
+    await client.connection.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri: NB, version: 2 },
+      change: { cells: { textContent: [{ document: { uri: cell(2), version: 2 }, changes: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 17 } }, text: 'pass' }] }] } },
+    });
+    assert.deepEqual(codesOf(await client.pull(cell(2))), ['2:15:reduction-over-list-comprehension']);
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: cell(2) }, position: { line: 2, character: 20 } });
+    assert.match(hover.contents.value, /reduction-over-list-comprehension/);
+  });
+});

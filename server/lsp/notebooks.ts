@@ -1,0 +1,179 @@
+// Jupyter notebooks over LSP notebook sync. The code cells of a notebook are linted as one module
+// (imports in the first cell count in the fifth), IPython magics are masked, and each finding is
+// mapped back to the cell it starts in. A finding that spans cells is dropped; a fix that touches
+// another cell (an import added at the top) becomes a multi-document edit, each cell versioned.
+import {
+  DiagnosticSeverity,
+  NotebookCellKind,
+  NotebookDocuments,
+  type Connection,
+  type Diagnostic,
+  type NotebookDocument,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from '../engine/engine';
+import type { LintOptions } from '../engine/options';
+import type { RuleDefinition } from '../engine/rule';
+import type { Finding, TextEdit } from '../engine/types';
+import { SOURCE, type DiagnosticData } from '../protocol';
+
+interface CellSpan {
+  uri: string;
+  doc: TextDocument;
+  /** Offset of the cell's first character in the virtual module. */
+  start: number;
+  /** Offset just past the cell's text (before the separator newline, if one was added). */
+  end: number;
+}
+
+export interface CellLint {
+  doc: TextDocument;
+  /** Findings with offsets local to the cell. */
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+}
+
+interface NotebookLint {
+  version: number;
+  cells: Map<string, CellLint>;
+}
+
+/** `%timeit f()` / `!pip install x` → comments of the same length, so offsets stay put. */
+export function maskMagics(source: string): string {
+  return source.replace(/^([ \t]*)[%!]/gm, '$1#');
+}
+
+/** Builds the virtual module text of a notebook's Python code cells and where each cell sits in it. */
+export function virtualModule(cells: { uri: string; doc: TextDocument }[]): { text: string; spans: CellSpan[] } {
+  let text = '';
+  const spans: CellSpan[] = [];
+  for (const cell of cells) {
+    const source = maskMagics(cell.doc.getText());
+    spans.push({ uri: cell.uri, doc: cell.doc, start: text.length, end: text.length + source.length });
+    text += source;
+    if (!source.endsWith('\n')) text += '\n';
+  }
+  return { text, spans };
+}
+
+function spanOf(spans: CellSpan[], offset: number): CellSpan | undefined {
+  return spans.find((s) => offset >= s.start && offset <= s.end);
+}
+
+export class NotebookSupport {
+  readonly documents: NotebookDocuments<TextDocument>;
+  private readonly cache = new Map<string, NotebookLint>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly engine: () => Engine,
+    private readonly optionsFor: (uri: string) => Promise<LintOptions | null>,
+    private readonly guideHref: (rule: RuleDefinition) => string,
+    /** Clients without pull diagnostics get cell diagnostics pushed after each change. */
+    private readonly push: () => boolean,
+  ) {
+    this.documents = new NotebookDocuments(TextDocument);
+    this.documents.onDidOpen((nb) => this.changed(nb));
+    this.documents.onDidChange((e) => this.changed(e.notebookDocument));
+    this.documents.onDidClose((nb) => {
+      this.cache.delete(nb.uri);
+      if (this.push()) for (const cell of nb.cells) void this.connection.sendDiagnostics({ uri: cell.document, diagnostics: [] });
+    });
+  }
+
+  listen(): void {
+    this.documents.listen(this.connection);
+  }
+
+  isCell(uri: string): boolean {
+    return this.documents.getNotebookCell(uri) !== undefined;
+  }
+
+  /** Drops cached results (settings changed). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  /** The lint of the cell's notebook, for the cell; null for unknown cells or when perflens is off. */
+  async lintCell(cellUri: string): Promise<CellLint | null> {
+    const notebook = this.documents.findNotebookDocumentForCell(cellUri);
+    if (!notebook) return null;
+    const result = await this.lintNotebook(notebook);
+    return result?.cells.get(cellUri) ?? null;
+  }
+
+  private async changed(notebook: NotebookDocument): Promise<void> {
+    this.cache.delete(notebook.uri);
+    if (!this.push()) return;
+    const result = await this.lintNotebook(notebook);
+    for (const cell of notebook.cells) {
+      void this.connection.sendDiagnostics({ uri: cell.document, diagnostics: result?.cells.get(cell.document)?.diagnostics ?? [] });
+    }
+  }
+
+  private async lintNotebook(notebook: NotebookDocument): Promise<NotebookLint | null> {
+    const cached = this.cache.get(notebook.uri);
+    if (cached && cached.version === notebook.version) return cached;
+    const options = await this.optionsFor(notebook.uri);
+    if (!options) return null;
+    const cells = notebook.cells
+      .filter((c) => c.kind === NotebookCellKind.Code)
+      .map((c) => ({ uri: c.document, doc: this.documents.getCellTextDocument(c) }))
+      .filter((c): c is { uri: string; doc: TextDocument } => c.doc !== undefined && c.doc.languageId === 'python');
+    const { text, spans } = virtualModule(cells);
+    const details = this.engine().lintText(text, options);
+    const result: NotebookLint = { version: notebook.version, cells: new Map() };
+    for (const span of spans) result.cells.set(span.uri, { doc: span.doc, findings: [], diagnostics: [] });
+    for (const finding of details.findings) {
+      const span = spanOf(spans, finding.start);
+      if (!span || finding.end > span.end) continue; // spans two cells: not something to show in either
+      const cell = result.cells.get(span.uri)!;
+      const local: Finding = { ...finding, start: finding.start - span.start, end: finding.end - span.start, fix: undefined };
+      cell.findings.push(local);
+      cell.diagnostics.push(this.toDiagnostic(span, spans, finding));
+    }
+    this.cache.set(notebook.uri, result);
+    return result;
+  }
+
+  private toDiagnostic(span: CellSpan, spans: CellSpan[], finding: Finding): Diagnostic {
+    const rule = this.engine().rulesById.get(finding.ruleId)!;
+    const doc = span.doc;
+    const data: DiagnosticData = { ruleId: finding.ruleId, version: doc.version };
+    const fix = finding.fix && mapFix(finding.fix.edits, span, spans);
+    if (finding.fix && fix) {
+      data.fix = { title: finding.fix.title, safety: finding.fix.safety, reason: finding.fix.reason, edits: fix.own, documents: fix.others };
+    }
+    return {
+      range: { start: doc.positionAt(finding.start - span.start), end: doc.positionAt(finding.end - span.start) },
+      severity: SEVERITY[finding.severity],
+      source: SOURCE,
+      code: rule.id,
+      codeDescription: { href: this.guideHref(rule) },
+      message: finding.message,
+      data,
+    };
+  }
+}
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+
+type LspEdit = NonNullable<DiagnosticData['fix']>['edits'][number];
+
+/** Splits a fix's edits by cell; null when an edit falls outside every cell (drop the fix). */
+function mapFix(edits: TextEdit[], own: CellSpan, spans: CellSpan[]): { own: LspEdit[]; others: { uri: string; version: number; edits: LspEdit[] }[] } | null {
+  const ownEdits: LspEdit[] = [];
+  const others = new Map<string, { uri: string; version: number; edits: LspEdit[] }>();
+  for (const edit of edits) {
+    const span = spanOf(spans, edit.start);
+    if (!span || edit.end > span.end) return null;
+    const lsp = { range: { start: span.doc.positionAt(edit.start - span.start), end: span.doc.positionAt(edit.end - span.start) }, newText: edit.newText };
+    if (span === own) ownEdits.push(lsp);
+    else {
+      const entry = others.get(span.uri) ?? { uri: span.uri, version: span.doc.version, edits: [] };
+      entry.edits.push(lsp);
+      others.set(span.uri, entry);
+    }
+  }
+  return { own: ownEdits, others: [...others.values()] };
+}

@@ -1,6 +1,7 @@
 // Builds dist/client.js (extension), dist/server.js (language server) and dist/cli.js (CLI),
 // copies the tree-sitter .wasm files beside them, and (with --tests) bundles the mocha suites.
-//   node esbuild.mjs [--production] [--tests] [--watch]
+//   node esbuild.mjs [--production] [--tests] [--e2e] [--watch]
+// --e2e bundles the editor suite (test/e2e/index.ts + suite/*.test.ts) to out/e2e/ for an extension host.
 // PERFLENS_OUT=<dir> redirects both outputs (lets several test runs share one checkout).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
@@ -46,6 +47,22 @@ function writeRuleIndex() {
   if (!existsSync(target) || readFileSync(target, 'utf8') !== source) writeFileSync(target, source);
 }
 
+/**
+ * The web build bundles the same server for a browser worker. Node built-ins are reachable only
+ * from code the web platform never calls (project config files, Scan Workspace): stub them with
+ * modules that fail loudly if that ever changes.
+ */
+const nodeBuiltinStubs = {
+  name: 'node-builtin-stubs',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?(fs|path|url|util|crypto|os|child_process|worker_threads|module)$/ }, (a) => ({ path: a.path, namespace: 'node-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (a) => ({
+      loader: 'js',
+      contents: `module.exports = new Proxy({}, { get: (_, key) => key === '__esModule' ? false : () => { throw new Error(${JSON.stringify(a.path)} + '.' + String(key) + ' is not available in the browser'); } });`,
+    }));
+  },
+};
+
 function copyWasm(dir) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dir, 'web-tree-sitter.wasm'));
@@ -86,9 +103,14 @@ if (args.has('--tests')) {
     entryPoints: testEntries(),
     outdir: testOut,
     outbase: path.join(root, 'test'),
-    external: ['vscode', 'mocha'],
+    // playwright-core resolves its own files at run time: load it from node_modules, unbundled.
+    external: ['vscode', 'mocha', 'playwright-core'],
     define: { 'process.env.PERFLENS_ROOT': JSON.stringify(root), 'process.env.PERFLENS_DIST': JSON.stringify(dist) },
   });
+} else if (args.has('--e2e')) {
+  const e2e = path.join(root, 'test', 'e2e');
+  const suite = readdirSync(path.join(e2e, 'suite')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(e2e, 'suite', f));
+  await esbuild.build({ ...common, entryPoints: [path.join(e2e, 'index.ts'), ...suite], outdir: path.join(outBase, 'out', 'e2e'), outbase: e2e, external: ['vscode', 'mocha'] });
 } else {
   const builds = [
     { entryPoints: { client: 'client/extension.ts' }, external: ['vscode'] },
@@ -96,5 +118,20 @@ if (args.has('--tests')) {
     { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   ];
   await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b, outdir: dist })));
+  // vscode.dev / github.dev: the client as a browser extension, the server in a web worker.
+  const web = {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    plugins: [nodeBuiltinStubs],
+    define: { 'process.platform': '"browser"', 'process.env.NODE_ENV': '"production"', 'import.meta.url': 'self.location.href' },
+    banner: { js: 'var process = globalThis.process || { env: {}, platform: "browser", versions: {}, cwd: () => "/" };' },
+  };
+  copyWasm(path.join(dist, 'web'));
+  await Promise.all([
+    esbuild.build({ ...web, entryPoints: { client: 'client/browser.ts' }, format: 'cjs', external: ['vscode'], outdir: path.join(dist, 'web') }),
+    esbuild.build({ ...web, entryPoints: { server: 'server/web/main.ts' }, outdir: path.join(dist, 'web') }),
+  ]);
   chmodSync(path.join(dist, 'cli.js'), 0o755);
 }

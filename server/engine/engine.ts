@@ -1,7 +1,7 @@
 // The rule engine: compiles every rule's query once, runs them over a parsed document, and
 // returns findings. It knows nothing about LSP or terminals; the server and the CLI adapt it.
 import { FileFacts, type FactCaptures } from './facts';
-import { loadPython, PythonParser, Query, type Node, type Tree } from './parser';
+import { loadPython, PythonParser, Query, type Node, type Tree, type WasmLocation } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
@@ -44,8 +44,8 @@ export class Engine {
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
 
-  static async create(rules: readonly RuleDefinition[], wasmDir?: string): Promise<Engine> {
-    const language = await loadPython(wasmDir);
+  static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation): Promise<Engine> {
+    const language = await loadPython(wasm);
     const parser = new PythonParser(language);
     const factQuery = new Query(language, FACT_QUERY);
     const groups = buildGroups(language, rules);

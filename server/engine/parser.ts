@@ -6,14 +6,18 @@ export { Query, Edit };
 
 let loading: Promise<Language> | undefined;
 
+/** Where the `.wasm` files are: a folder (Node) or a function from file name to path or URL (browser). */
+export type WasmLocation = string | ((file: string) => string);
+
 /**
- * Loads the tree-sitter runtime and the Python grammar once per process.
- * Both `.wasm` files ship beside the bundle (esbuild copies them), so `wasmDir` defaults to it.
+ * Loads the tree-sitter runtime and the Python grammar once per process (or worker).
+ * Both `.wasm` files ship beside the bundle (esbuild copies them), so the location defaults to it.
  */
-export function loadPython(wasmDir: string = __dirname): Promise<Language> {
+export function loadPython(location: WasmLocation = __dirname): Promise<Language> {
+  const locate = typeof location === 'string' ? (file: string) => path.join(location, file) : location;
   loading ??= (async () => {
-    await Parser.init({ locateFile: (file: string) => path.join(wasmDir, file) });
-    return Language.load(path.join(wasmDir, 'tree-sitter-python.wasm'));
+    await Parser.init({ locateFile: (file: string) => locate(file) });
+    return Language.load(locate('tree-sitter-python.wasm'));
   })();
   return loading;
 }

@@ -9,7 +9,7 @@ import type { Engine } from '../engine/engine';
 import { GitIgnore } from '../engine/gitignore';
 import type { LintOptions } from '../engine/options';
 import { isExcluded, type ConfigResolver } from '../engine/projectConfig';
-import { guideUrl } from '../engine/render';
+import type { RuleDefinition } from '../engine/rule';
 import { decodeSource } from '../engine/sourceFile';
 import type { ScanWorkspaceParams, ScanWorkspaceResult } from '../protocol';
 import { toDiagnostic } from './convert';
@@ -22,6 +22,7 @@ export interface ScanContext {
   optionsFor(uri: string): Promise<LintOptions | null>;
   /** Files whose diagnostics came from a scan (cleared when the file is opened). */
   scanned: Set<string>;
+  guideHref(rule: RuleDefinition): string;
 }
 
 /** Yield to the event loop every few files so hovers, code actions and cancellation get through. */
@@ -83,7 +84,7 @@ async function lintFile(ctx: ScanContext, file: string, result: ScanWorkspaceRes
   const doc = TextDocument.create(uri, 'python', 0, text);
   const diagnostics: Diagnostic[] = details.findings.map((f) => {
     const rule = ctx.engine.rulesById.get(f.ruleId)!;
-    return toDiagnostic(doc, f, rule, guideUrl(rule));
+    return toDiagnostic(doc, f, rule, ctx.guideHref(rule));
   });
   if (diagnostics.length > 0 || ctx.scanned.has(uri)) {
     ctx.scanned.add(uri);

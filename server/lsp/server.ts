@@ -3,6 +3,8 @@
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
@@ -22,7 +24,8 @@ import { ALL_RULES } from '../../rules';
 import { Engine, type LintDetails } from '../engine/engine';
 import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
-import { guideUrl, renderFindingHover } from '../engine/render';
+import { renderFindingHover } from '../engine/render';
+import type { ServerPlatform } from './platform';
 import {
   COMMANDS,
   DEFAULT_SETTINGS,
@@ -69,9 +72,9 @@ export class PerflensServer {
 
   constructor(
     private readonly connection: Connection,
-    wasmDir: string,
+    private readonly platform: ServerPlatform,
   ) {
-    this.ready = Engine.create(ALL_RULES, wasmDir).then((engine) => {
+    this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
     });
     this.ready.catch((error) => connection.console.error(`perflens: could not start the engine: ${String(error)}`));
@@ -83,7 +86,7 @@ export class PerflensServer {
         const settings = await this.settingsFor(uri);
         return settings.enable ? this.lintOptions(uri, settings) : null;
       },
-      (rule) => guideUrl(rule),
+      (rule) => platform.guideHref(rule),
       () => !this.pullDiagnostics,
     );
     this.register();
@@ -143,12 +146,14 @@ export class PerflensServer {
     c.onCodeAction((p) => this.codeActions(p));
     c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams) => {
       await this.ready;
+      if (!this.platform.fileSystem) throw new ResponseError(ErrorCodes.InvalidRequest, 'Scan Workspace needs a local file system (not available in the browser)');
       return scanWorkspace(
         {
           connection: c,
           engine: this.engine,
           configs: this.configs,
           scanned: this.scanned,
+          guideHref: (rule) => this.platform.guideHref(rule),
           isOpen: (uri) => this.documents.has(uri),
           optionsFor: async (uri) => {
             const settings = await this.settingsFor(uri);
@@ -208,7 +213,7 @@ export class PerflensServer {
   /** Project config (pyproject.toml / perflens.toml) below editor settings; a broken file is reported once. */
   private projectOptions(uri: string): LintOptions {
     const parsed = URI.parse(uri);
-    if (parsed.scheme !== 'file') return {};
+    if (parsed.scheme !== 'file' || !this.platform.fileSystem) return {};
     try {
       return optionsForFile(this.configs.forFile(parsed.fsPath), parsed.fsPath);
     } catch (error) {
@@ -288,7 +293,7 @@ export class PerflensServer {
     if (details.skipped) this.connection.console.info(`perflens: skipped ${doc.uri}: ${details.skipped}`);
     const diagnostics = details.findings.map((f) => {
       const rule = this.engine.rulesById.get(f.ruleId)!;
-      return toDiagnostic(doc.document, f, rule, guideUrl(rule));
+      return toDiagnostic(doc.document, f, rule, this.platform.guideHref(rule));
     });
     const entry = { version, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
@@ -355,7 +360,7 @@ export class PerflensServer {
       const rule = this.engine.rulesById.get(finding.ruleId)!;
       const links = this.clientCommands
         ? { guide: commandUri(COMMANDS.openGuide, [rule.guide]), disable: commandUri(COMMANDS.disableRule, [rule.id]) }
-        : { guide: guideUrl(rule) };
+        : { guide: this.platform.guideHref(rule) };
       return renderFindingHover(rule, finding, links);
     });
     const first = here[0];

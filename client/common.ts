@@ -1,0 +1,114 @@
+// The client features shared by the desktop (Node) and web (browser worker) builds: commands that
+// need the editor (open a guide section, disable a rule, restart, scan), the status item, and the
+// language client options. Only how the server is started differs (extension.ts / browser.ts).
+import * as vscode from 'vscode';
+import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
+import { GUIDE_SECTIONS, guideSection } from '../server/engine/guide';
+import {
+  COMMANDS,
+  SCAN_WORKSPACE_REQUEST,
+  STATUS_NOTIFICATION,
+  type InitializationOptions,
+  type ScanWorkspaceParams,
+  type ScanWorkspaceResult,
+  type StatusParams,
+} from '../server/protocol';
+import { PerflensStatus } from './status';
+
+/** Creates the language client for a platform, given the shared client options. */
+export type ClientFactory = (options: LanguageClientOptions) => BaseLanguageClient;
+
+let client: BaseLanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+let status: PerflensStatus | undefined;
+
+export async function activateWith(context: vscode.ExtensionContext, createClient: ClientFactory): Promise<void> {
+  output = vscode.window.createOutputChannel('perflens', { log: true });
+  status = new PerflensStatus();
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand(COMMANDS.openGuide, (target?: string) => openGuide(context, target)),
+    vscode.commands.registerCommand(COMMANDS.disableRule, (ruleId: string) => disableRule(ruleId)),
+    vscode.commands.registerCommand(COMMANDS.restart, async () => {
+      await client?.stop();
+      await client?.start();
+      output?.info('perflens server restarted');
+    }),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
+    vscode.commands.registerCommand(COMMANDS.scanWorkspace, () => scanWorkspace()),
+  );
+  client = createClient(clientOptions(output));
+  context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
+  try {
+    await client.start();
+  } catch (error) {
+    status.failed(`the server did not start: ${String(error)}`);
+    output.error(`perflens server failed to start: ${String(error)}`);
+  }
+}
+
+export async function deactivateClient(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function clientOptions(channel: vscode.LogOutputChannel): LanguageClientOptions {
+  const initializationOptions: InitializationOptions = { clientCommands: true, status: true };
+  return {
+    documentSelector: [
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+      // Python cells of Jupyter notebooks (the server lints a notebook's cells as one module).
+      { notebook: { notebookType: 'jupyter-notebook' }, language: 'python' },
+    ],
+    outputChannel: channel,
+    // Project configuration lives in these files; the server re-reads them when they change.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml}') },
+    initializationOptions,
+    diagnosticPullOptions: { onChange: true, onSave: true },
+    // Hover links run only perflens's own commands.
+    markdown: { isTrusted: { enabledCommands: [COMMANDS.openGuide, COMMANDS.disableRule] } },
+  };
+}
+
+/** Lints every Python file in the workspace folders; the server reports progress and honours Cancel. */
+async function scanWorkspace(): Promise<void> {
+  const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
+  if (!client || folders.length === 0) {
+    void vscode.window.showInformationMessage('perflens: open a folder to scan its Python files.');
+    return;
+  }
+  const params: ScanWorkspaceParams = { roots: folders.map((f) => f.uri.toString()) };
+  const result = await client.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params);
+  for (const error of result.errors) output?.warn(`scan: ${error}`);
+  const summary = `${result.problems} problem${result.problems === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`;
+  void vscode.window.showInformationMessage(`perflens: ${result.cancelled ? 'scan cancelled after ' : 'scanned: '}${summary}.`);
+}
+
+/** Opens a guide section (by slug, `slug#anchor`, or the slug of a rule's section) in Markdown preview. */
+async function openGuide(context: vscode.ExtensionContext, target?: string): Promise<void> {
+  let slug = target;
+  if (!slug) {
+    const pick = await vscode.window.showQuickPick(
+      GUIDE_SECTIONS.map((s) => ({ label: s.title, description: s.slug, detail: s.part, slug: s.slug })),
+      { placeHolder: 'Open a perflens guide section', matchOnDescription: true, matchOnDetail: true },
+    );
+    if (!pick) return;
+    slug = pick.slug;
+  }
+  const [section, anchor] = slug.split('#');
+  const known = guideSection(section);
+  const file = vscode.Uri.joinPath(context.extensionUri, 'guide', `${known ? known.slug : 'index'}.md`);
+  await vscode.commands.executeCommand('markdown.showPreview', anchor ? file.with({ fragment: anchor }) : file);
+}
+
+/** Adds a rule to `perflens.ignore` in the workspace settings (user settings without a workspace). */
+async function disableRule(ruleId: string): Promise<void> {
+  const config = vscode.workspace.getConfiguration('perflens');
+  const ignore = config.get<string[]>('ignore', []);
+  if (ignore.includes(ruleId)) return;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('ignore', [...ignore, ruleId], target);
+  void vscode.window.showInformationMessage(`perflens: ${ruleId} disabled in ${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings.`);
+}

@@ -56,6 +56,8 @@ export class PerflensServer {
   private readonly documents = new Map<string, ParsedDocument>();
   private readonly notebooks: NotebookSupport;
   private readonly lintCache = new Map<string, CachedLint>();
+  /** With `run: onSave`: the result pulls report until the next save. */
+  private readonly savedLints = new Map<string, CachedLint>();
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private readonly configs = new ConfigResolver();
@@ -126,13 +128,16 @@ export class PerflensServer {
     });
     c.onDidSaveTextDocument(async (p) => {
       const doc = this.documents.get(p.textDocument.uri);
-      if (doc) this.schedulePush(doc, 0);
+      if (!doc) return;
+      this.savedLints.delete(doc.uri);
+      this.schedulePush(doc, 0);
     });
     c.onDidCloseTextDocument((p) => {
       const doc = this.documents.get(p.textDocument.uri);
       doc?.dispose();
       this.documents.delete(p.textDocument.uri);
       this.lintCache.delete(p.textDocument.uri);
+      this.savedLints.delete(p.textDocument.uri);
       clearTimeout(this.pushTimers.get(p.textDocument.uri));
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     });
@@ -140,8 +145,14 @@ export class PerflensServer {
       await this.ready;
       const uri = p.textDocument.uri;
       const doc = this.documents.get(uri);
-      const items = doc ? ((await this.lint(doc))?.diagnostics ?? []) : ((await this.notebooks.lintCell(uri))?.diagnostics ?? []);
-      return { kind: DocumentDiagnosticReportKind.Full, items };
+      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri))?.diagnostics ?? [] };
+      const result = await this.pullResult(doc);
+      if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const resultId = `${doc.uri}@${result.version}`;
+      // Unchanged since the client's last pull (run: onSave between saves): the editor keeps, and
+      // keeps moving, the diagnostics it has.
+      if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
     });
     c.onCodeAction((p) => this.codeActions(p));
     c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams) => {
@@ -204,6 +215,7 @@ export class PerflensServer {
   private settingsChanged(): void {
     this.settingsCache.clear();
     this.lintCache.clear();
+    this.savedLints.clear();
     this.notebooks.invalidate();
     this.configs.clear();
     if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
@@ -258,6 +270,20 @@ export class PerflensServer {
       }
     }
     return options;
+  }
+
+  /**
+   * The result a pull should report: the current version's lint, or with `run: onSave` the lint of
+   * the version last saved (or first opened), so typing does not re-lint.
+   */
+  private async pullResult(doc: ParsedDocument): Promise<CachedLint | null> {
+    const settings = await this.settingsFor(doc.uri);
+    if (settings.run !== 'onSave') return this.lint(doc);
+    const saved = this.savedLints.get(doc.uri);
+    if (saved) return saved;
+    const result = await this.lint(doc);
+    if (result) this.savedLints.set(doc.uri, result);
+    return result;
   }
 
   /** Lints the document's current version (cached per version). Returns null when perflens is off. */

@@ -326,3 +326,34 @@ describe('language server (Jupyter notebooks)', function () {
     assert.match(hover.contents.value, /reduction-over-list-comprehension/);
   });
 });
+
+describe('language server (run on save, multi-root settings)', function () {
+  let client: TestClient;
+  before(async () => {
+    client = new TestClient();
+    // Two workspace folders with different settings: /a lints on save, /b ignores a rule.
+    client.settings = (scopeUri?: string) => (scopeUri?.startsWith('file:///ws/a/') ? { run: 'onSave' } : scopeUri?.startsWith('file:///ws/b/') ? { ignore: ['async-time-sleep'] } : {});
+    await client.initialize({ pull: true, configuration: true });
+  });
+  after(() => client.shutdown());
+
+  it('settings apply per workspace folder', async () => {
+    await client.open('file:///ws/b/mod.py', SOURCE);
+    assert.deepEqual(codesOf(await client.pull('file:///ws/b/mod.py')), ['5:15:reduction-over-list-comprehension']);
+  });
+
+  it('with run: onSave, typing leaves diagnostics unchanged until the file is saved', async () => {
+    const uri = 'file:///ws/a/mod.py';
+    await client.open(uri, SOURCE);
+    const first = await client.pullReport(uri);
+    assert.equal(first.kind, 'full');
+    assert.equal(first.items!.length, 2);
+    await client.change(uri, 2, [{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } }, text: 'pass' }]);
+    const typing = await client.pullReport(uri, first.resultId);
+    assert.deepEqual({ kind: typing.kind, resultId: typing.resultId }, { kind: 'unchanged', resultId: first.resultId });
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const saved = await client.pullReport(uri, first.resultId);
+    assert.equal(saved.kind, 'full');
+    assert.deepEqual(codesOf(saved.items!), ['5:15:reduction-over-list-comprehension']);
+  });
+});

@@ -37,7 +37,9 @@ export class TestClient {
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
+      p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string } }) => {
@@ -54,7 +56,8 @@ export class TestClient {
     this.connection.listen();
   }
 
-  settings: Record<string, unknown> = {};
+  /** perflens settings answered to workspace/configuration; a function answers per resource (multi-root). */
+  settings: Record<string, unknown> | ((scopeUri?: string) => Record<string, unknown>) = {};
 
   async initialize(options: { pull: boolean; configuration?: boolean; initializationOptions?: unknown }): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
@@ -82,6 +85,11 @@ export class TestClient {
   async pull(uri: string): Promise<Diag[]> {
     const report = await this.connection.sendRequest<{ kind: string; items: Diag[] }>('textDocument/diagnostic', { textDocument: { uri } });
     return report.items;
+  }
+
+  /** A pull as VS Code makes it, with the previous result id: returns the raw report. */
+  pullReport(uri: string, previousResultId?: string): Promise<{ kind: 'full' | 'unchanged'; resultId?: string; items?: Diag[] }> {
+    return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
   }
 
   /** Waits for a push of diagnostics for uri at the given version. */

@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { isInsideAsyncDef } from '../../server/engine/scopes';
+import { enclosingFunction, isInsideAsyncDef } from '../../server/engine/scopes';
+import { asyncFramework, isShadowed, rootName } from '../../server/engine/asyncApis';
+import type { Node } from '../../server/engine/parser';
 
 export default defineRule({
   id: 'async-time-sleep',
@@ -16,13 +18,16 @@ export default defineRule({
     why:
       'A coroutine runs on the event loop thread. `time.sleep()` suspends that whole thread, so every other ' +
       'task, callback and network read stalls until it returns, and timeouts elsewhere fire late.',
-    instead: '`await asyncio.sleep(seconds)` suspends only this coroutine and lets the loop run other tasks meanwhile.',
+    instead:
+      '`await asyncio.sleep(seconds)` (or `trio.sleep` / `anyio.sleep` under those frameworks) suspends only this ' +
+      'coroutine and lets the loop run other tasks meanwhile.',
     example: {
       before: 'async def poll():\n    time.sleep(1)',
       after: 'async def poll():\n    await asyncio.sleep(1)',
     },
   },
   fix: { safety: 'safe', title: 'Replace with await asyncio.sleep()' },
+  // (in trio / anyio files the fix uses trio.sleep / anyio.sleep; in files mixing frameworks there is no fix)
   query: `
 (call
   function: [(attribute attribute: (identifier) @name) (identifier) @name]
@@ -33,13 +38,35 @@ export default defineRule({
     if (ctx.facts.calleeName(call) !== 'time.sleep') return;
     if (!isInsideAsyncDef(call)) return;
     if (call.parent?.type === 'await') return; // `await time.sleep()` is a different bug (TypeError)
-    const asyncio = ensureImport(ctx.facts, 'asyncio', 'sleep');
+    const fn = call.childForFieldName('function')!;
+    if (isShadowed(ctx.facts, rootName(fn), call)) return;
+    // trio and anyio coroutines sleep with their own framework's function; asyncio.sleep would fail there.
+    const framework = asyncFramework(ctx.facts);
+    const module = framework === 'mixed' ? null : framework;
+    const better = module ? `\`await ${module}.sleep()\`` : "the framework's `await ...sleep()`";
+    const message = `\`${fn.text}()\` blocks the event loop inside \`async def\`; use ${better}`;
+    // `await` inside a generator expression makes it an async generator (breaking sum(), list()...): no fix there.
+    if (!module || inGeneratorExpression(call)) {
+      ctx.report({ node: call, message });
+      return;
+    }
+    const asyncio = ensureImport(ctx.facts, module, 'sleep');
     // Parenthesise unless the call stands alone or is the whole right-hand side.
     const bare = call.parent?.type === 'expression_statement' || call.parent?.type === 'assignment';
     const replacement = `await ${asyncio.ref}${m.need('args').text}`;
     ctx.report({
       node: call,
+      message,
+      fixTitle: `Replace with await ${module}.sleep()`,
       edits: [...asyncio.edits, replaceNode(call, bare ? replacement : `(${replacement})`)],
     });
   },
 });
+
+function inGeneratorExpression(call: Node): boolean {
+  const fn = enclosingFunction(call);
+  for (let n = call.parent; n && !(fn && n.equals(fn)); n = n.parent) {
+    if (n.type === 'generator_expression') return true;
+  }
+  return false;
+}

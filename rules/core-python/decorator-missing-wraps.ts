@@ -1,6 +1,37 @@
 import { defineRule } from '../../server/engine/rule';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { definitionStatement } from '../../server/engine/scopes';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef } from '../../server/engine/scopes';
+
+const FUNCTION_PARAM = /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
+
+/** Names used as decorators (`@name` or `@name(...)`, last dotted part) anywhere in the file. */
+const decoratorNames = new WeakMap<FileFacts, Set<string>>();
+function usedAsDecorator(facts: FileFacts, name: string): boolean {
+  let names = decoratorNames.get(facts);
+  if (!names) {
+    names = new Set();
+    for (const fn of facts.captures.functions) {
+      for (const d of decoratorsOf(fn)) names.add(decoratorCallee(d).text.split('.').pop()!);
+    }
+    for (const cls of facts.root.descendantsOfType('class_definition')) {
+      if (cls) for (const d of decoratorsOf(cls)) names.add(decoratorCallee(d).text.split('.').pop()!);
+    }
+    decoratorNames.set(facts, names);
+  }
+  return names.has(name);
+}
+
+function looksLikeDecorator(outer: Node, param: string, facts: FileFacts): boolean {
+  const name = outer.childForFieldName('name')?.text ?? '';
+  if (FUNCTION_PARAM.test(param) || /decor|wrap/i.test(name)) return true;
+  if (usedAsDecorator(facts, name)) return true;
+  // A decorator factory returns this function: `def retry(n): def deco(fn): ...; return deco`.
+  const factory = enclosingDef(outer);
+  const returns = factory?.childForFieldName('body')?.namedChildren.filter((c) => c?.type === 'return_statement') ?? [];
+  return returns.some((r) => r?.namedChild(0)?.text === name);
+}
 
 export default defineRule({
   id: 'decorator-missing-wraps',
@@ -42,9 +73,17 @@ export default defineRule({
     const body = wrapper.childForFieldName('body');
     const callsParam = body?.descendantsOfType('call').some((c) => c?.childForFieldName('function')?.text === param);
     if (!callsParam) return;
-    // Metadata copied by hand (update_wrapper, __wrapped__, __name__ assignments) counts as handled.
+    // Metadata copied by hand (update_wrapper, __wrapped__, __name__ assignments) counts as handled,
+    // and so does a helper called with both the wrapper and the function (`_wrap(wrapper, func)`).
     const outerBody = outer.childForFieldName('body')?.text ?? '';
     if (/update_wrapper|__wrapped__|__name__\s*=|__doc__\s*=/.test(outerBody)) return;
+    const inner = m.need('inner').text;
+    const copier = new RegExp(`\\(\\s*${inner}\\s*,\\s*${param}\\s*[,)]`);
+    if (copier.test(outerBody)) return;
+    // Only functions that act as decorators: applied with @ in this file, returned by a decorator
+    // factory, or taking a parameter named like a function. `make_safe(parse_float)` style adapters
+    // of callbacks are left alone.
+    if (!looksLikeDecorator(outer, param, ctx.facts)) return;
 
     const wraps = ensureImport(ctx.facts, 'functools', 'wraps');
     const def = definitionStatement(wrapper);

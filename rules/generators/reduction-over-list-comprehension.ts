@@ -1,9 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceRange } from '../../server/engine/fixes';
+import { hasCommentBetween, replaceNode, replaceRange } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
 
-const REDUCERS = ['sum', 'min', 'max', 'any', 'all', 'set', 'tuple', 'frozenset', 'dict'];
+// `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
+// size up front) and the generator saves little memory, since the tuple holds every item anyway.
+const REDUCERS = ['sum', 'min', 'max', 'any', 'all', 'set', 'frozenset', 'dict'];
 /** These stop early, so with a lazy argument later elements may never be evaluated. */
 const SHORT_CIRCUIT = new Set(['any', 'all']);
+
+/** An `async for` clause or an `await` makes the generator form an async generator, which these built-ins cannot consume. */
+function isAsync(comp: Node): boolean {
+  return findDescendants(comp, (n) => n.type === 'await' || (n.type === 'for_in_clause' && n.child(0)?.type === 'async')).length > 0;
+}
 
 export default defineRule({
   id: 'reduction-over-list-comprehension',
@@ -17,9 +26,13 @@ export default defineRule({
   docs: {
     why:
       'The square brackets build the whole list in memory before the built-in sees its first item. ' +
-      '`sum`, `min`, `max`, `set`, `tuple` and friends consume any iterable, so the list is pure overhead; ' +
-      '`any` and `all` also lose their early exit, because every element is computed first.',
-    instead: 'Drop the brackets: `sum(x * x for x in data)`. `str.join`, `sorted` and `list` are not flagged, since they materialise a list anyway.',
+      '`sum`, `min`, `max`, `any`, `all` and `frozenset` consume any iterable, so the list is pure overhead; ' +
+      '`any` and `all` also lose their early exit, because every element is computed first. `set([...])` and ' +
+      '`dict([...])` are better written as set and dict comprehensions.',
+    instead:
+      'Drop the brackets: `sum(x * x for x in data)`; write `{x for x in data}` instead of `set([...])` and ' +
+      '`{k: v for k, v in pairs}` instead of `dict([(k, v) ...])`. `str.join`, `sorted`, `list` and `tuple` are not ' +
+      'flagged: they need every item anyway and are as fast or faster with a list.',
     example: { before: 'total = sum([x * x for x in data])', after: 'total = sum(x * x for x in data)' },
   },
   fix: {
@@ -34,7 +47,37 @@ export default defineRule({
   check(m, ctx) {
     const fn = m.need('fn');
     const comp = m.need('comp');
+    const call = m.need('call');
     if (!ctx.facts.isBuiltin(fn.text, fn)) return;
+    if (isAsync(comp)) return;
+    const args = call.childForFieldName('arguments')!;
+    // Nothing but the brackets and the comprehension inside the call's parentheses (no trailing comma or comment).
+    const tight = args.startIndex + 1 === comp.startIndex && comp.endIndex + 1 === args.endIndex;
+
+    if (fn.text === 'set' && tight) {
+      ctx.report({
+        node: comp,
+        message: '`set()` receives a list comprehension; use a set comprehension',
+        edits: [replaceRange(call.startIndex, comp.startIndex + 1, '{'), replaceRange(comp.endIndex - 1, call.endIndex, '}')],
+        fixTitle: 'Use a set comprehension',
+      });
+      return;
+    }
+    const body = comp.childForFieldName('body');
+    const pair = body?.type === 'tuple' ? body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+    if (fn.text === 'dict' && tight && body && pair.length === 2 && pair.every((p) => p.type !== 'list_splat') && !hasCommentBetween(ctx.facts, body.startIndex, body.endIndex)) {
+      ctx.report({
+        node: comp,
+        message: '`dict()` receives a list comprehension of pairs; use a dict comprehension',
+        edits: [
+          replaceRange(call.startIndex, comp.startIndex + 1, '{'),
+          replaceNode(body, `${pair[0].text}: ${pair[1].text}`),
+          replaceRange(comp.endIndex - 1, call.endIndex, '}'),
+        ],
+        fixTitle: 'Use a dict comprehension',
+      });
+      return;
+    }
     // any/all stop at the first decisive element: with calls in the comprehension, the
     // generator form skips their side effects, so the fix is only safe for pure expressions.
     const hasCall = comp.descendantsOfType('call').length > 0;

@@ -1,5 +1,13 @@
 // The rule engine: compiles every rule's query once, runs them over a parsed document, and
 // returns findings. It knows nothing about LSP or terminals; the server and the CLI adapt it.
+//
+// Cost model (measured on web-tree-sitter 0.27, see bench/README.md): every query pass walks the
+// whole tree (about as long as an incremental re-parse), and every raw match a pass produces is
+// copied out of WASM before text predicates (#eq?, #any-of?) run in JS. So the engine runs as few
+// passes as it can: ONE base pass holding the fact patterns (imports, comments, defs, errors) and
+// every rule that needs no import, then one pass per library gate the file actually imports.
+// Merging the gated patterns into the base pass was measured to be slower: their raw matches are
+// paid for in every file, imported or not.
 import { FileFacts, type FactCaptures } from './facts';
 import { loadPython, PythonParser, Query, type Node, type Tree, type WasmLocation } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
@@ -8,23 +16,37 @@ import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppress
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
+/** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
+type PatternRole = { fact: 'import' | 'comment' | 'function' | 'error' } | { rule: RuleDefinition; localIndex: number };
+
 /** Rules that share the same library gate run in one query pass. */
 interface QueryGroup {
-  /** Modules any of which must be imported for the group to run; empty = always runs. */
+  /** Modules any of which must be imported for the group to run; empty = always runs (the base pass). */
   requires: string[];
   query: Query;
-  /** For each pattern index of the combined query: the rule and the pattern's index within it. */
-  patterns: { rule: RuleDefinition; localIndex: number }[];
+  /** For each pattern index of the combined query, what it stands for. */
+  patterns: PatternRole[];
+  /** Ids of the rules in the group, to skip a gated pass when none of them is active. */
+  ruleIds: Set<string>;
 }
 
-const FACT_QUERY = `
-(import_statement) @import
-(import_from_statement) @import
-(comment) @comment
-(function_definition) @function
-(ERROR) @error
-(MISSING) @error
-`;
+const FACT_PATTERNS: { source: string; fact: 'import' | 'comment' | 'function' | 'error' }[] = [
+  { source: '(import_statement) @import', fact: 'import' },
+  { source: '(import_from_statement) @import', fact: 'import' },
+  { source: '(comment) @comment', fact: 'comment' },
+  { source: '(function_definition) @function', fact: 'function' },
+  { source: '(ERROR) @error', fact: 'error' },
+  { source: '(MISSING) @error', fact: 'error' },
+];
+
+/** Default wall-clock budget of one parse: generous, it only stops pathological inputs. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+
+export class ParseTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`parsing took longer than ${ms} ms and was stopped`);
+  }
+}
 
 export interface LintDetails extends LintResult {
   /** The suppression comments and which of them silenced something (for unused-suppression reports). */
@@ -32,14 +54,60 @@ export interface LintDetails extends LintResult {
   lines: LineIndex;
 }
 
+/** Optional timings, for `npm run bench` (off unless a profile object is attached). */
+export interface EngineProfile {
+  parseMs: number;
+  queryMs: number;
+  factsMs: number;
+  /** Per rule: time in check() and the number of matches it was given. */
+  rules: Map<string, { ms: number; matches: number }>;
+  passes: number;
+}
+
+export function newProfile(): EngineProfile {
+  return { parseMs: 0, queryMs: 0, factsMs: 0, rules: new Map(), passes: 0 };
+}
+
+/** A finding before error-range and suppression filtering, with the extent of the match behind it. */
+export interface RawFinding {
+  finding: Finding;
+  /** Smallest start and largest end over the captures of the match that produced it. */
+  matchStart: number;
+  matchEnd: number;
+}
+
+/** The part of a lint that does not depend on suppressions: what incremental linting caches. */
+export interface RawLint {
+  facts: FileFacts;
+  raw: RawFinding[];
+  failures: RuleFailure[];
+  /** ERROR and MISSING node ranges found by the pass(es). */
+  errorRanges: [number, number][];
+  /** Fact captures found by the pass(es) (only within `ranges` when given). */
+  captures: FactCaptures;
+  active: Map<string, Severity>;
+}
+
+/** Restricts a lint to parts of the tree (incremental linting); facts come from the caller. */
+export interface PartialRun {
+  ranges: { start: number; end: number }[];
+  /** Whole-file fact captures (the caller keeps them across edits). */
+  facts: (captures: FactCaptures) => FileFacts;
+}
+
 export class Engine {
   readonly rulesById: ReadonlyMap<string, RuleDefinition>;
+  /** Attach to collect timings (bench only). */
+  profile: EngineProfile | undefined;
+  /** Wall-clock budget of one parse (0 = none). */
+  parseTimeoutMs = DEFAULT_PARSE_TIMEOUT_MS;
+  private readonly activeCache = new Map<string, Map<string, Severity>>();
 
   private constructor(
     readonly parser: PythonParser,
     readonly rules: readonly RuleDefinition[],
-    private readonly factQuery: Query,
-    private readonly groups: QueryGroup[],
+    private readonly base: QueryGroup,
+    private readonly gated: QueryGroup[],
   ) {
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
@@ -47,18 +115,42 @@ export class Engine {
   static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation): Promise<Engine> {
     const language = await loadPython(wasm);
     const parser = new PythonParser(language);
-    const factQuery = new Query(language, FACT_QUERY);
-    const groups = buildGroups(language, rules);
-    return new Engine(parser, rules, factQuery, groups);
+    const { base, gated } = buildGroups(language, rules);
+    return new Engine(parser, rules, base, gated);
   }
 
+  /**
+   * Parses text (incrementally from oldTree when given). Throws ParseTimeout when the parse runs
+   * over the budget (pathological input); the caller decides what to show.
+   */
   parse(text: string, oldTree?: Tree | null): Tree {
-    return this.parser.parse(text, oldTree);
+    const started = this.profile ? performance.now() : 0;
+    const budget = this.parseTimeoutMs;
+    let tree: Tree | null;
+    if (budget > 0) {
+      const deadline = performance.now() + budget;
+      let calls = 0;
+      // The callback runs every few hundred parser operations; look at the clock every 64th call.
+      tree = this.parser.parseWithProgress(text, oldTree ?? null, () => (++calls & 63) === 0 && performance.now() > deadline);
+      if (!tree) throw new ParseTimeout(budget);
+    } else {
+      tree = this.parser.parse(text, oldTree);
+    }
+    if (this.profile) this.profile.parseMs += performance.now() - started;
+    return tree;
   }
 
   /** Parses, lints and frees the tree: for one-shot callers (CLI, tests). */
   lintText(text: string, options: LintOptions = {}): LintDetails {
-    const tree = this.parse(text);
+    const skipped = this.tooLarge(text, options);
+    if (skipped) return skipped;
+    let tree: Tree;
+    try {
+      tree = this.parse(text);
+    } catch (error) {
+      if (error instanceof ParseTimeout) return skippedResult(text, error.message);
+      throw error;
+    }
     try {
       return this.lint(tree, text, options);
     } finally {
@@ -67,54 +159,120 @@ export class Engine {
   }
 
   lint(tree: Tree, text: string, options: LintOptions = {}): LintDetails {
-    const lines = new LineIndex(text);
-    const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-    if (text.length > maxSize) {
-      return {
-        findings: [],
-        failures: [],
-        hasSyntaxErrors: false,
-        skipped: `file has ${text.length} characters, more than the limit of ${maxSize} (setting max-file-size)`,
-        suppressions: new SuppressionIndex([]),
-        lines,
-      };
-    }
-    const active = activeRules(this.rules, options);
-    const facts = this.collectFacts(tree, text);
-    const settings: RuleSettings = { targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET };
-    const suppressions = new SuppressionIndex(parseSuppressions(facts.captures.comments, text, lines));
-    const errorRanges = this.errorRanges(tree);
+    const skipped = this.tooLarge(text, options);
+    if (skipped) return skipped;
+    const run = this.lintRaw(tree, text, options);
+    return this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
+  }
 
-    const findings: Finding[] = [];
+  /** The file is over the size limit: a result that says so (and lints nothing). */
+  tooLarge(text: string, options: LintOptions): LintDetails | null {
+    const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (text.length <= maxSize) return null;
+    return skippedResult(text, `file has ${text.length} characters, more than the limit of ${maxSize} (setting max-file-size)`);
+  }
+
+  /**
+   * Runs the queries and checks, without suppressions: over the whole tree, or (partial) only over
+   * some ranges with whole-file facts supplied by the caller.
+   */
+  lintRaw(tree: Tree, text: string, options: LintOptions, partial?: PartialRun): RawLint {
+    const profile = this.profile;
+    const active = this.activeFor(options);
+    const settings: RuleSettings = { targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET };
+    const ranges = partial?.ranges ?? [null];
+
+    // The base pass: facts and ungated rules.
+    let started = profile ? performance.now() : 0;
+    const baseMatches = this.runGroup(this.base, tree, ranges);
+    const captures: FactCaptures = { imports: [], comments: [], functions: [] };
+    const errorRanges: [number, number][] = [];
+    const ruleMatches: { group: QueryGroup; matches: ReturnType<Query['matches']> }[] = [{ group: this.base, matches: baseMatches }];
+    for (const m of baseMatches) {
+      const role = this.base.patterns[m.patternIndex];
+      if (!('fact' in role)) continue;
+      const node = m.captures[0].node;
+      if (role.fact === 'import') captures.imports.push(node);
+      else if (role.fact === 'comment') captures.comments.push(node);
+      else if (role.fact === 'function') captures.functions.push(node);
+      else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
+    }
+    if (profile) profile.queryMs += performance.now() - started;
+    started = profile ? performance.now() : 0;
+    const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
+    if (profile) profile.factsMs += performance.now() - started;
+
+    // One pass per library gate the file imports (and that has an active rule).
+    started = profile ? performance.now() : 0;
+    for (const group of this.gated) {
+      if (!group.requires.some((m) => facts.importsModule(m))) continue;
+      if (![...group.ruleIds].some((id) => active.has(id))) continue;
+      ruleMatches.push({ group, matches: this.runGroup(group, tree, ranges) });
+    }
+    if (profile) profile.queryMs += performance.now() - started;
+
+    const raw: RawFinding[] = [];
     const failures: RuleFailure[] = [];
     const failed = new Set<string>();
     const seen = new Set<string>();
-
-    for (const group of this.groups) {
-      if (group.requires.length > 0 && !group.requires.some((m) => facts.importsModule(m))) continue;
-      if (!group.patterns.some((p) => active.has(p.rule.id))) continue;
-      for (const match of group.query.matches(tree.rootNode)) {
-        const { rule, localIndex } = group.patterns[match.patternIndex];
+    for (const { group, matches } of ruleMatches) {
+      for (const match of matches) {
+        const role = group.patterns[match.patternIndex];
+        if ('fact' in role) continue;
+        const { rule, localIndex } = role;
         const severity = active.get(rule.id);
         if (!severity || failed.has(rule.id)) continue;
         if (rule.minPython && !atLeast(settings, rule)) continue;
-        const ctx = this.contextFor(rule, severity, text, facts, settings, options.filePath, (finding) => {
+        let matchStart = Number.MAX_SAFE_INTEGER;
+        let matchEnd = 0;
+        for (const c of match.captures) {
+          if (c.node.startIndex < matchStart) matchStart = c.node.startIndex;
+          const end = c.node.endIndex;
+          if (end > matchEnd) matchEnd = end;
+        }
+        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, (finding) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
-          if (overlapsAny(finding.start, finding.end, errorRanges)) return;
-          if (suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line)) return;
-          findings.push(finding);
+          raw.push({ finding, matchStart, matchEnd });
         });
+        const checkStarted = profile ? performance.now() : 0;
         try {
           rule.check(new Captures(match.captures, localIndex), ctx);
         } catch (error) {
           // A broken rule must never take the file (or the server) down: drop it for this file.
           failed.add(rule.id);
           failures.push({ ruleId: rule.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-          for (let i = findings.length - 1; i >= 0; i--) if (findings[i].ruleId === rule.id) findings.splice(i, 1);
+        }
+        if (profile) {
+          const entry = profile.rules.get(rule.id) ?? { ms: 0, matches: 0 };
+          entry.ms += performance.now() - checkStarted;
+          entry.matches++;
+          profile.rules.set(rule.id, entry);
         }
       }
+    }
+    const kept = failed.size ? raw.filter((r) => !failed.has(r.finding.ruleId)) : raw;
+    return { facts, raw: kept, failures, errorRanges, captures, active };
+  }
+
+  /** Drops findings in syntax errors and suppressed ones, adds unused-suppression findings, sorts. */
+  finish(
+    text: string,
+    facts: FileFacts,
+    raw: readonly RawFinding[],
+    failures: RuleFailure[],
+    errorRanges: [number, number][],
+    active: ReadonlyMap<string, Severity>,
+    suppressionComments?: readonly Node[],
+  ): LintDetails {
+    const lines = new LineIndex(text);
+    const suppressions = new SuppressionIndex(parseSuppressions(suppressionComments ?? facts.captures.comments, text, lines));
+    const findings: Finding[] = [];
+    for (const { finding } of raw) {
+      if (errorRanges.length > 0 && overlapsAny(finding.start, finding.end, errorRanges)) continue;
+      if (suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line)) continue;
+      findings.push(finding);
     }
     if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {
       findings.push(...unusedSuppressions(suppressions, text, active, this.rulesById, active.get(UNUSED_SUPPRESSION)!));
@@ -124,49 +282,57 @@ export class Engine {
   }
 
   dispose(): void {
-    this.factQuery.delete();
-    for (const g of this.groups) g.query.delete();
+    this.base.query.delete();
+    for (const g of this.gated) g.query.delete();
     this.parser.dispose();
   }
 
-  private collectFacts(tree: Tree, text: string): FileFacts {
-    const captures: FactCaptures = { imports: [], comments: [], functions: [] };
-    for (const c of this.factQuery.captures(tree.rootNode)) {
-      if (c.name === 'import') captures.imports.push(c.node);
-      else if (c.name === 'comment') captures.comments.push(c.node);
-      else if (c.name === 'function') captures.functions.push(c.node);
+  /** Active rules for these options (memoised: the same options come back for every file). */
+  private activeFor(options: LintOptions): Map<string, Severity> {
+    const key = JSON.stringify([options.select, options.extendSelect, options.ignore, options.severity]);
+    let active = this.activeCache.get(key);
+    if (!active) {
+      if (this.activeCache.size > 64) this.activeCache.clear();
+      active = activeRules(this.rules, options);
+      this.activeCache.set(key, active);
     }
-    return new FileFacts(tree, text, captures);
+    return active;
   }
 
-  private errorRanges(tree: Tree): [number, number][] {
-    if (!tree.rootNode.hasError) return [];
-    const ranges: [number, number][] = [];
-    for (const c of this.factQuery.captures(tree.rootNode)) {
-      if (c.name === 'error') ranges.push([c.node.startIndex, Math.max(c.node.endIndex, c.node.startIndex + 1)]);
+  private runGroup(group: QueryGroup, tree: Tree, ranges: ({ start: number; end: number } | null)[]): ReturnType<Query['matches']> {
+    if (this.profile) this.profile.passes += ranges.length;
+    if (ranges.length === 1 && ranges[0] === null) return group.query.matches(tree.rootNode);
+    const out: ReturnType<Query['matches']> = [];
+    for (const r of ranges) {
+      if (!r || r.end <= r.start) continue;
+      for (const m of group.query.matches(tree.rootNode, { startIndex: r.start, endIndex: r.end })) out.push(m);
     }
-    return ranges;
+    return out;
   }
+}
 
-  private contextFor(
-    rule: RuleDefinition,
-    severity: Severity,
-    text: string,
-    facts: FileFacts,
-    settings: RuleSettings,
-    filePath: string | undefined,
-    emit: (finding: Finding) => void,
-  ): RuleContext {
-    return {
-      text,
-      facts,
-      settings,
-      filePath,
-      report(report: Report) {
-        emit(toFinding(rule, severity, report));
-      },
-    };
-  }
+function skippedResult(text: string, reason: string): LintDetails {
+  return { findings: [], failures: [], hasSyntaxErrors: false, skipped: reason, suppressions: new SuppressionIndex([]), lines: new LineIndex(text) };
+}
+
+function contextFor(
+  rule: RuleDefinition,
+  severity: Severity,
+  text: string,
+  facts: FileFacts,
+  settings: RuleSettings,
+  filePath: string | undefined,
+  emit: (finding: Finding) => void,
+): RuleContext {
+  return {
+    text,
+    facts,
+    settings,
+    filePath,
+    report(report: Report) {
+      emit(toFinding(rule, severity, report));
+    },
+  };
 }
 
 function toFinding(rule: RuleDefinition, severity: Severity, report: Report): Finding {
@@ -194,32 +360,41 @@ function atLeast(settings: RuleSettings, rule: RuleDefinition): boolean {
   return t.major > min.major || (t.major === min.major && t.minor >= min.minor);
 }
 
-function overlapsAny(start: number, end: number, ranges: [number, number][]): boolean {
+export function overlapsAny(start: number, end: number, ranges: readonly [number, number][]): boolean {
   return ranges.some(([s, e]) => start < e && s < Math.max(end, start + 1));
 }
 
+type Language = ConstructorParameters<typeof Query>[0];
+
 /**
- * Groups rules by library gate and compiles each group into one query. Pattern indices are mapped
- * back to rules through each pattern's start offset in the combined source.
+ * Compiles the base query (fact patterns + every ungated rule) and one query per library gate.
+ * Pattern indices are mapped back to rules through each pattern's start offset in the source.
  */
-function buildGroups(language: ConstructorParameters<typeof Query>[0], rules: readonly RuleDefinition[]): QueryGroup[] {
-  const byGate = new Map<string, RuleDefinition[]>();
+function buildGroups(language: Language, rules: readonly RuleDefinition[]): { base: QueryGroup; gated: QueryGroup[] } {
+  const byGate = new Map<string, RuleDefinition[]>([['', []]]);
   for (const rule of rules) {
     if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
+    if (/[^\x00-\x7f]/.test(rule.query)) throw new Error(`rule ${rule.id}: query must be ASCII`);
     const key = [...(rule.requires ?? [])].sort().join(',');
     const list = byGate.get(key);
     if (list) list.push(rule);
     else byGate.set(key, [rule]);
   }
-  const groups: QueryGroup[] = [];
+  let base: QueryGroup | undefined;
+  const gated: QueryGroup[] = [];
   for (const [key, members] of byGate) {
+    const facts = key === '' ? FACT_PATTERNS : [];
     let source = '';
-    const spans: { rule: RuleDefinition; start: number; end: number }[] = [];
+    const spans: { role: PatternRole | RuleDefinition; start: number; end: number }[] = [];
+    for (const f of facts) {
+      const start = source.length;
+      source += f.source + '\n';
+      spans.push({ role: { fact: f.fact }, start, end: source.length });
+    }
     for (const rule of members) {
-      if (/[^\x00-\x7f]/.test(rule.query)) throw new Error(`rule ${rule.id}: query must be ASCII`);
       const start = source.length;
       source += rule.query + '\n';
-      spans.push({ rule, start, end: source.length });
+      spans.push({ role: rule, start, end: source.length });
     }
     let query: Query;
     try {
@@ -228,21 +403,28 @@ function buildGroups(language: ConstructorParameters<typeof Query>[0], rules: re
       throw new Error(describeBrokenQuery(language, members));
     }
     const counts = new Map<RuleDefinition, number>();
-    const patterns = [];
+    const patterns: PatternRole[] = [];
     for (let i = 0; i < query.patternCount(); i++) {
       const at = query.startIndexForPattern(i);
       const span = spans.find((s) => at >= s.start && at < s.end);
       if (!span) throw new Error(`pattern ${i} of group [${key}] maps to no rule`);
-      const localIndex = counts.get(span.rule) ?? 0;
-      counts.set(span.rule, localIndex + 1);
-      patterns.push({ rule: span.rule, localIndex });
+      if ('fact' in span.role) {
+        patterns.push(span.role);
+        continue;
+      }
+      const rule = span.role as RuleDefinition;
+      const localIndex = counts.get(rule) ?? 0;
+      counts.set(rule, localIndex + 1);
+      patterns.push({ rule, localIndex });
     }
-    groups.push({ requires: key ? key.split(',') : [], query, patterns });
+    const group: QueryGroup = { requires: key ? key.split(',') : [], query, patterns, ruleIds: new Set(members.map((r) => r.id)) };
+    if (key === '') base = group;
+    else gated.push(group);
   }
-  return groups;
+  return { base: base!, gated };
 }
 
-function describeBrokenQuery(language: ConstructorParameters<typeof Query>[0], rules: readonly RuleDefinition[]): string {
+function describeBrokenQuery(language: Language, rules: readonly RuleDefinition[]): string {
   for (const rule of rules) {
     try {
       new Query(language, rule.query).delete();

@@ -16,6 +16,8 @@ export interface LintOptions {
   targetVersion?: string;
   /** Files larger than this many characters are skipped with a notice. */
   maxFileSize?: number;
+  /** Absolute path of the file being linted, when it has one (passed on to rules as ctx.filePath). */
+  filePath?: string;
 }
 
 export const DEFAULT_TARGET: PythonVersion = { major: 3, minor: 9 };

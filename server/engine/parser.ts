@@ -36,6 +36,14 @@ export class PythonParser {
     return tree;
   }
 
+  /** Parses with a progress callback that may stop the parse (returns true); null when stopped. */
+  parseWithProgress(text: string, oldTree: Tree | null, stop: () => boolean): Tree | null {
+    const tree = this.parser.parse(text, oldTree, { progressCallback: stop });
+    // A stopped parse would otherwise resume on the next call, whatever text that call passes.
+    if (!tree) this.parser.reset();
+    return tree;
+  }
+
   dispose(): void {
     this.parser.delete();
   }

@@ -1,0 +1,80 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/engine/parser';
+import { decoratorCallee, decoratorsOf } from '../../server/engine/scopes';
+
+const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
+/** Decorators that make the function take no instance (or make the cache per instance). */
+const EXEMPT = /(^|\.)(staticmethod|classmethod)$/;
+/** Enum members live as long as their class, so holding them in a cache frees nothing. */
+const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
+
+function keywordValue(call: Node, name: string): Node | null {
+  const args = call.childForFieldName('arguments');
+  for (const a of args?.namedChildren ?? []) {
+    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value');
+  }
+  return null;
+}
+
+export default defineRule({
+  id: 'cache-on-method',
+  title: '@lru_cache / @cache on an instance method',
+  category: 'caching',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'caching',
+  message: 'A cache decorator on a method keeps every `self` alive in one class-wide cache; cache per instance instead',
+  docs: {
+    why:
+      'The cache belongs to the function object, which is shared by the whole class, and its keys include `self`. ' +
+      'Every instance the method is called on is therefore referenced by the cache and cannot be freed until its ' +
+      'entries are evicted: never, with `@cache` or `maxsize=None`. With large objects (models, data frames, ' +
+      'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`.',
+    instead:
+      'For a method without arguments use `functools.cached_property`. Otherwise keep a per-instance dict ' +
+      '(or create an `lru_cache`-wrapped function in `__init__`), or move the work into a module-level cached ' +
+      'function whose arguments are the hashable values it really depends on.',
+    example: {
+      before:
+        'class Model:\n    @lru_cache(maxsize=None)\n    def features(self, key):\n        return self.encoder(key)',
+      after:
+        'class Model:\n    def __init__(self, encoder):\n        self.encoder = encoder\n        self.features = lru_cache(maxsize=1024)(self._features)\n\n    def _features(self, key):\n        return self.encoder(key)',
+    },
+  },
+  // A decorated def directly in a class body.
+  query: `
+(class_definition
+  body: (block
+    (decorated_definition
+      (decorator) @decorator
+      definition: (function_definition
+        parameters: (parameters . (_))) @method))) @class`,
+  check(m, ctx) {
+    const decorator = m.need('decorator');
+    const method = m.need('method');
+    const cls = m.need('class');
+    const expr = decorator.namedChild(0);
+    if (!expr) return;
+    const callee = decoratorCallee(expr);
+    const name = ctx.facts.qualifiedName(callee);
+    if (!name || !CACHES.has(name)) return;
+    for (const d of decoratorsOf(method)) {
+      if (EXEMPT.test(decoratorCallee(d).text)) return;
+    }
+    const supers = cls.childForFieldName('superclasses');
+    for (const base of supers?.namedChildren ?? []) {
+      if (base && ENUM_BASES.test(base.text)) return;
+    }
+    const methodName = method.childForFieldName('name')?.text ?? 'method';
+    const params = method.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
+    const maxsize = expr.type === 'call' ? keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0) : null;
+    const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
+    const lifetime = unbounded ? 'keeps every instance it sees alive for the life of the program' : 'keeps recently used instances alive and shares one cache across all of them';
+    const instead = params.length === 1 ? 'use `functools.cached_property`' : 'cache per instance or in a module-level function';
+    ctx.report({
+      node: decorator,
+      message: `\`@${callee.text}\` on method \`${methodName}\` ${lifetime}; ${instead}`,
+    });
+  },
+});

@@ -1,0 +1,116 @@
+import { defineRule } from '../../server/engine/rule';
+import { asyncFramework, BLOCKING_ALTERNATIVE, blockingCall, blockingWhat } from '../../server/engine/asyncApis';
+import { ensureImport, replaceNode } from '../../server/engine/fixes';
+import { enclosingFunction, isInsideAsyncDef } from '../../server/engine/scopes';
+import type { Node } from '../../server/engine/parser';
+
+/** Last names of every blocking API asyncApis knows (the query's pre-filter for attribute calls). */
+const METHOD_NAMES = [
+  'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'stream', 'urlopen', 'urlretrieve',
+  'run', 'call', 'check_call', 'check_output', 'getoutput', 'getstatusoutput', 'system', 'waitpid', 'wait', 'communicate',
+  'create_connection', 'getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'connect', 'execute',
+  'executemany', 'executescript', 'commit', 'rollback', 'callproc', 'fetchone', 'fetchall', 'fetchmany', 'recv',
+  'recv_into', 'recvfrom', 'recvfrom_into', 'sendall', 'sendto', 'accept',
+];
+
+/** Parents under which `await …` needs no parentheses. */
+const BARE_PARENTS = new Set(['expression_statement', 'assignment', 'augmented_assignment', 'return_statement', 'argument_list', 'keyword_argument']);
+
+export default defineRule({
+  id: 'async-blocking-call',
+  title: 'Blocking network, subprocess or DB call inside async def',
+  category: 'concurrency',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'asyncio-pitfalls',
+  message: 'Blocking call inside `async def` stalls the event loop; use an async API or `await asyncio.to_thread(...)`',
+  docs: {
+    why:
+      'Every coroutine of an event loop shares one thread. A synchronous HTTP request, `subprocess.run`, socket read, ' +
+      'database query or `input()` holds that thread until it returns, so all other tasks, timeouts and connections ' +
+      'freeze meanwhile: one slow request makes the whole service slow. Plain `open()` file I/O is reported at info ' +
+      'level, since small local reads are usually fast enough.',
+    instead:
+      'Use the async counterpart (`httpx.AsyncClient` or `aiohttp` for HTTP, `asyncio.create_subprocess_exec` for ' +
+      'processes, asyncio streams for sockets, asyncpg / aiosqlite / psycopg 3 for databases, aiofiles for files), or ' +
+      'push the blocking call to a worker thread with `await asyncio.to_thread(fn, *args, **kwargs)`.',
+    example: {
+      before: 'async def fetch(url):\n    return requests.get(url, timeout=10).json()',
+      after:
+        'async def fetch(client: httpx.AsyncClient, url):\n    response = await client.get(url, timeout=10)\n    return response.json()',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Run it in a worker thread with await asyncio.to_thread()',
+    reason:
+      'the call then runs on another thread, concurrently with other tasks: objects it touches must be thread-safe, ' +
+      'and other coroutines can now interleave at this point',
+  },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @name)
+  (#any-of? @name ${METHOD_NAMES.map((n) => `"${n}"`).join(' ')})) @call
+(call function: (identifier) @name) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    if (m.pattern === 1 && !isCandidateName(m.need('name').text, ctx.facts)) return;
+    if (!isInsideAsyncDef(call)) return;
+    if (call.parent?.type === 'await') return; // `await sync_fn()` is a different (type) error
+    const api = blockingCall(ctx.facts, call);
+    if (!api) return;
+    // Numeric-only lookups (AI_NUMERICHOST) never touch the network.
+    if (api.kind === 'dns' && /NUMERIC/.test(call.childForFieldName('arguments')?.text ?? '')) return;
+    const framework = asyncFramework(ctx.facts);
+    const name = `\`${api.display}()\``;
+    const instead =
+      framework === 'asyncio'
+        ? BLOCKING_ALTERNATIVE[api.kind]
+        : `the async framework's API or a worker thread (${framework === 'mixed' ? '`trio.to_thread.run_sync` / `anyio.to_thread.run_sync`' : `\`${framework}.to_thread.run_sync\``})`;
+    const message = `${name} ${blockingWhat(api.kind)} inside \`async def\` and stalls the event loop; use ${instead}`;
+    const severity = api.kind === 'file' ? 'info' : undefined;
+    const target = ctx.settings.targetVersion;
+    const toThreadAvailable = target.major > 3 || (target.major === 3 && target.minor >= 9);
+    const args = call.childForFieldName('arguments');
+    if (framework !== 'asyncio' || !api.offloadable || !toThreadAvailable || !args || inGeneratorExpression(call)) {
+      ctx.report({ node: call, message, severity });
+      return;
+    }
+    const fn = call.childForFieldName('function')!;
+    const toThread = ensureImport(ctx.facts, 'asyncio', 'to_thread');
+    let inner = args.type === 'argument_list' ? ctx.text.slice(args.startIndex + 1, args.endIndex - 1) : args.text;
+    if (inner.trim() === '') inner = '';
+    else {
+      // Keep a multi-line call's layout: `run(\n    [...],` stays on its own line after the function.
+      const lead = /^\s*/.exec(inner)![0];
+      inner = `,${/[\r\n]/.test(lead) ? lead : ' '}${inner.slice(lead.length)}`;
+    }
+    const awaited = `await ${toThread.ref}(${fn.text}${inner})`;
+    const bare = call.parent !== null && BARE_PARENTS.has(call.parent.type);
+    ctx.report({
+      node: call,
+      message,
+      severity,
+      fixTitle: `Run \`${api.display}\` in a worker thread with await asyncio.to_thread()`,
+      edits: [...toThread.edits, replaceNode(call, bare ? awaited : `(${awaited})`)],
+    });
+  },
+});
+
+/** Identifier callees worth resolving: the builtins and anything imported (possibly under an alias). */
+function isCandidateName(name: string, facts: { binding(local: string): unknown }): boolean {
+  return name === 'input' || name === 'open' || facts.binding(name) !== undefined;
+}
+
+/**
+ * `await` inside a generator expression turns it into an async generator, which breaks `sum(...)`,
+ * `list(...)` and friends: no fix there.
+ */
+function inGeneratorExpression(call: Node): boolean {
+  const fn = enclosingFunction(call);
+  for (let n = call.parent; n && !n.equals(fn!); n = n.parent) {
+    if (n.type === 'generator_expression') return true;
+  }
+  return false;
+}

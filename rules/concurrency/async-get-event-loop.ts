@@ -1,0 +1,50 @@
+import { defineRule } from '../../server/engine/rule';
+import { isShadowed, rootName } from '../../server/engine/asyncApis';
+import { ensureImport, replaceNode } from '../../server/engine/fixes';
+import { isInsideAsyncDef } from '../../server/engine/scopes';
+
+export default defineRule({
+  id: 'async-get-event-loop',
+  title: 'asyncio.get_event_loop() inside a coroutine',
+  category: 'concurrency',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'asyncio-fundamentals',
+  message: '`asyncio.get_event_loop()` inside a coroutine; use `asyncio.get_running_loop()`',
+  docs: {
+    why:
+      '`asyncio.get_running_loop()` is the supported way for a coroutine to reach its loop: it always returns the ' +
+      'loop running the coroutine. `get_event_loop()` also consults the event loop policy, emits a ' +
+      'DeprecationWarning when no loop is running (since Python 3.12), and raises RuntimeError in 3.14 when no ' +
+      'loop is set, so code copied from a coroutine into synchronous code breaks in surprising ways.',
+    instead: 'Call `asyncio.get_running_loop()` inside coroutines and callbacks; start programs with `asyncio.run(main())`.',
+    example: {
+      before: 'async def main():\n    loop = asyncio.get_event_loop()\n    await loop.run_in_executor(None, work)',
+      after: 'async def main():\n    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(None, work)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use asyncio.get_running_loop()' },
+  query: `
+(call
+  function: [(identifier) @name (attribute attribute: (identifier) @name)]
+  (#eq? @name "get_event_loop")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const fn = call.childForFieldName('function')!;
+    if (ctx.facts.qualifiedName(fn) !== 'asyncio.get_event_loop') return;
+    if (!isInsideAsyncDef(call) || isShadowed(ctx.facts, rootName(fn), call)) return;
+    const name = m.need('name');
+    if (fn.type === 'attribute') {
+      // `asyncio.get_event_loop` / `aio.get_event_loop`: rename the attribute, keeping the module alias.
+      ctx.report({ node: call, message: `\`${fn.text}()\` inside a coroutine; use \`${fn.childForFieldName('object')!.text}.get_running_loop()\``, edits: [replaceNode(name, 'get_running_loop')] });
+      return;
+    }
+    const running = ensureImport(ctx.facts, 'asyncio', 'get_running_loop');
+    ctx.report({
+      node: call,
+      message: `\`${fn.text}()\` inside a coroutine; use \`${running.ref}()\``,
+      edits: [...running.edits, replaceNode(fn, running.ref)],
+    });
+  },
+});

@@ -1,0 +1,142 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/engine/parser';
+import { asyncFramework, coroutineCallee, receiverKind } from '../../server/engine/asyncApis';
+import { ensureImport, hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { readsAfter, targetNames } from '../../server/engine/names';
+import { findDescendants, isInsideAsyncDef } from '../../server/engine/scopes';
+
+const ASYNC_HTTP = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+
+export default defineRule({
+  id: 'async-sequential-awaits',
+  title: 'Independent awaits run one after another',
+  category: 'concurrency',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'asyncio-fundamentals',
+  message: 'Awaiting independent calls one by one runs them sequentially; `asyncio.gather(...)` runs them concurrently',
+  docs: {
+    why:
+      'An `await` inside a loop waits for each call to finish before starting the next, so N requests take the sum ' +
+      'of their latencies instead of roughly the slowest one. Flagged when each iteration awaits an `async def` of ' +
+      'this file or an HTTP call on an async client with the loop variable, and does nothing else; and (as a hint) ' +
+      'when two back-to-back `await client.get(...)` calls do not depend on each other.',
+    instead:
+      'Start the calls together: `results = await asyncio.gather(*(fetch(u) for u in urls))` keeps the results in ' +
+      'input order. Bound the concurrency with an `asyncio.Semaphore` for large inputs or rate-limited services, ' +
+      'and keep the loop when the calls must happen in order.',
+    example: {
+      before: 'for u in urls:\n    pages.append(await fetch(session, u))',
+      after: 'pages.extend(await asyncio.gather(*(fetch(session, u) for u in urls)))',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Run the calls concurrently with asyncio.gather()',
+    reason: 'the calls then overlap: their side effects may happen in any order, and all of them start at once (no rate limit)',
+  },
+  query: `
+(for_statement
+  left: (_) @target
+  right: (_) @iter
+  body: (block . (expression_statement (await (call) @call)) @stmt .)) @loop
+(for_statement
+  left: (_) @target
+  right: (_) @iter
+  body: (block .
+    (expression_statement
+      (call
+        function: (attribute object: (identifier) @list attribute: (identifier) @append)
+        arguments: (argument_list . (await (call) @call) .))) @stmt .)
+  (#eq? @append "append")) @loop
+(block
+  (expression_statement (assignment left: (identifier) @first right: (await (call function: (attribute object: (_) @r1 attribute: (identifier) @m1)) @c1)))
+  .
+  (expression_statement (assignment right: (await (call function: (attribute object: (_) @r2 attribute: (identifier) @m2)) @c2))) @second
+  (#any-of? @m1 "get" "head")
+  (#any-of? @m2 "get" "head"))`,
+  check(m, ctx) {
+    if (m.pattern === 2) {
+      checkBackToBack(m.need('first'), m.need('c1'), m.need('c2'), m.need('second'), m.need('r1'), m.need('r2'), ctx);
+      return;
+    }
+    const loop = m.need('loop');
+    const call = m.need('call');
+    if (loop.child(0)?.type === 'async' || loop.childForFieldName('alternative')) return;
+    if (!isInsideAsyncDef(loop)) return;
+    const target = m.need('target');
+    const vars = targetNames(target);
+    if (vars.length === 0) return;
+    // The awaited call must be one that is independent per item: a coroutine function of this file or
+    // an async HTTP request, taking the loop variable.
+    const callee = independentCallee(call, ctx);
+    if (!callee) return;
+    const args = call.childForFieldName('arguments');
+    const usesVar = args !== null && findDescendants(args, (n) => n.type === 'identifier' && vars.includes(n.text)).length > 0;
+    if (!usesVar) return;
+    const list = m.get('list');
+    if (list && call.text.includes(list.text)) return; // the call reads the list it fills
+    const headerEnd = loop.children.find((c) => c?.type === ':')?.endIndex ?? loop.childForFieldName('body')!.startIndex;
+    const message = `Awaiting \`${callee}()\` once per item runs the calls one after another; \`asyncio.gather(...)\` runs them concurrently`;
+
+    const framework = asyncFramework(ctx.facts);
+    const noFix =
+      framework !== 'asyncio' ||
+      hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex) ||
+      vars.some((v) => readsAfter(loop, v).length > 0) ||
+      findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'await').length !== 1;
+    if (noFix) {
+      ctx.report({ start: loop.startIndex, end: headerEnd, message });
+      return;
+    }
+    const gather = ensureImport(ctx.facts, 'asyncio', 'gather');
+    const iter = m.need('iter');
+    const gen = `*(${call.text} for ${target.text} in ${iter.text})`;
+    const replacement = list ? `${list.text}.extend(await ${gather.ref}(${gen}))` : `await ${gather.ref}(${gen})`;
+    ctx.report({
+      start: loop.startIndex,
+      end: headerEnd,
+      message,
+      edits: [...gather.edits, replaceNode(loop, replacement)],
+    });
+  },
+});
+
+/** How to name the awaited callee when it is safe to assume one call per item is independent. */
+function independentCallee(call: Node, ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1]): string | null {
+  const fn = call.childForFieldName('function');
+  if (!fn) return null;
+  if (fn.type === 'identifier') {
+    const c = coroutineCallee(ctx.facts, call);
+    return c?.source === 'same-file' ? fn.text : null;
+  }
+  if (fn.type === 'attribute') {
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (HTTP_METHODS.has(method) && ASYNC_HTTP.has(receiverKind(ctx.facts, fn.childForFieldName('object')) ?? '')) return fn.text;
+  }
+  return null;
+}
+
+function checkBackToBack(
+  first: Node,
+  c1: Node,
+  c2: Node,
+  second: Node,
+  r1: Node,
+  r2: Node,
+  ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1],
+): void {
+  if (!isInsideAsyncDef(c1)) return;
+  const k1 = receiverKind(ctx.facts, r1);
+  const k2 = receiverKind(ctx.facts, r2);
+  if (!k1 || !ASYNC_HTTP.has(k1) || !k2 || !ASYNC_HTTP.has(k2)) return;
+  // The second request must not use the first one's result.
+  if (findDescendants(c2, (n) => n.type === 'identifier' && n.text === first.text).length > 0) return;
+  ctx.report({
+    node: second,
+    message: `\`${c2.childForFieldName('function')!.text}()\` does not use \`${first.text}\` but waits for it; start both requests with \`asyncio.gather(...)\``,
+    severity: 'hint',
+  });
+}

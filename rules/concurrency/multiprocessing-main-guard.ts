@@ -1,0 +1,394 @@
+import { defineRule } from '../../server/engine/rule';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import { lineEndOf, lineStartOf } from '../../server/engine/fixes';
+import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import { detectEol } from '../../server/engine/text';
+import type { TextEdit } from '../../server/engine/types';
+import { targetNames } from '../../server/engine/names';
+import { keywordValue } from '../../server/engine/callArgs';
+
+/** Calls that start processes as soon as they run. */
+const SPAWNS_ON_CALL = new Set([
+  'multiprocessing.Pool',
+  'multiprocessing.pool.Pool',
+  'multiprocessing.Manager',
+  'multiprocessing.spawn',
+  'multiprocessing.start_processes',
+]);
+const EXECUTORS = new Set(['concurrent.futures.ProcessPoolExecutor', 'concurrent.futures.process.ProcessPoolExecutor']);
+const PROCESS = 'multiprocessing.Process';
+const DATALOADER = 'torch.utils.data.DataLoader';
+const CONTEXT_METHODS = new Set(['Pool', 'Manager', 'Process']);
+
+interface Trigger {
+  /** The module-level statement that starts processes. */
+  statement: Node;
+  /** What to highlight. */
+  node: Node;
+  /** The call the rule's query matched for this trigger (the constructor, or the same-file function call). */
+  source: Node;
+  message: string;
+}
+
+interface Plan {
+  triggers: Trigger[];
+  edits: TextEdit[] | null;
+}
+
+const plans = new WeakMap<FileFacts, Plan>();
+
+export default defineRule({
+  id: 'multiprocessing-main-guard',
+  title: 'Processes started at module level without if __name__ == "__main__"',
+  category: 'concurrency',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'multiprocessing',
+  requires: ['multiprocessing', 'concurrent.futures', 'torch'],
+  message: 'Processes are started at module level; put this code under `if __name__ == "__main__":`',
+  docs: {
+    why:
+      'With the `spawn` and `forkserver` start methods, every worker process starts a fresh interpreter and imports ' +
+      'your main module again. Module-level code that creates a `Pool`, a `ProcessPoolExecutor`, a `Process`, a ' +
+      '`Manager` or a `DataLoader` with workers then runs again in each child, which raises "An attempt has been made ' +
+      'to start a new process before the current process has finished its bootstrapping phase". `spawn` is the ' +
+      'default on Windows and macOS, and Python 3.14 changed the Linux default from `fork` to `forkserver`, so the ' +
+      'guard now matters on every platform.',
+    instead:
+      'Keep imports, functions and classes at module level (workers need them) and put the code that starts ' +
+      'processes under `if __name__ == "__main__":`, or inside a `main()` function called from there.',
+    example: {
+      before: 'from multiprocessing import Pool\n\ndef work(x):\n    return x * x\n\nwith Pool(4) as pool:\n    print(pool.map(work, range(10)))',
+      after:
+        'from multiprocessing import Pool\n\ndef work(x):\n    return x * x\n\nif __name__ == "__main__":\n    with Pool(4) as pool:\n        print(pool.map(work, range(10)))',
+    },
+  },
+  fix: { safety: 'safe', title: 'Wrap in if __name__ == "__main__":' },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @name)
+  (#any-of? @name "Pool" "Manager" "ProcessPoolExecutor" "Process" "spawn" "start_processes" "DataLoader")) @call
+(call function: (identifier) @name) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    if (m.pattern === 1) {
+      const name = m.need('name').text;
+      if (!ctx.facts.binding(name) && !ctx.facts.moduleBindings.has(name)) return;
+    }
+    const plan = planFor(ctx.facts);
+    for (const t of plan.triggers) {
+      if (!t.source.equals(call)) continue;
+      ctx.report({ node: t.node, message: t.message, edits: plan.edits ?? undefined });
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+function planFor(facts: FileFacts): Plan {
+  let plan = plans.get(facts);
+  if (!plan) {
+    plan = buildPlan(facts);
+    plans.set(facts, plan);
+  }
+  return plan;
+}
+
+function isMainGuard(n: Node): boolean {
+  if (n.type !== 'if_statement') return false;
+  const cond = n.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+  return /^__name__==(['"])__main__\1$/.test(cond) || /^(['"])__main__\1==__name__$/.test(cond);
+}
+
+/** Qualified name of a callee, with torch.multiprocessing folded onto multiprocessing. */
+function calleeOf(facts: FileFacts, call: Node): string | null {
+  const q = facts.calleeName(call);
+  return q?.startsWith('torch.multiprocessing.') ? q.slice('torch.'.length) : q;
+}
+
+function firstStringArg(call: Node): string | null {
+  const args = call.childForFieldName('arguments');
+  const first = args?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  if (first?.type !== 'string') {
+    const method = args ? keywordValue(call, 'method') : null;
+    return method?.type === 'string' ? method.text.slice(1, -1) : null;
+  }
+  return first.text.replace(/^[a-zA-Z]*(['"])|(['"])$/g, '');
+}
+
+/** `num_workers=` of a DataLoader call is a positive literal (or a call such as os.cpu_count()). */
+function hasWorkers(call: Node): boolean {
+  const v = keywordValue(call, 'num_workers');
+  if (!v) return false;
+  if (v.type === 'integer') return Number(v.text.replace(/_/g, '')) > 0;
+  return v.type === 'call';
+}
+
+function buildPlan(facts: FileFacts): Plan {
+  const root = facts.root;
+  const stopAt = (n: Node) => isNestedScope(n) || isMainGuard(n);
+  // Every call and assignment in module-level code (outside defs, classes and existing guards).
+  const calls = findDescendants(root, (n) => n.type === 'call', stopAt);
+  const assignments = new Map<string, Node[]>();
+  for (const a of findDescendants(root, (n) => n.type === 'assignment', stopAt)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right) {
+      const list = assignments.get(left.text);
+      if (list) list.push(right);
+      else assignments.set(left.text, [right]);
+    }
+  }
+  const soleValue = (name: string): Node | null => {
+    const values = assignments.get(name);
+    return values && values.length === 1 ? values[0] : null;
+  };
+
+  // A module that explicitly selects `fork` keeps today's behaviour on purpose.
+  for (const c of calls) {
+    if (calleeOf(facts, c) === 'multiprocessing.set_start_method' && firstStringArg(c) === 'fork') return { triggers: [], edits: null };
+  }
+
+  /** `ctx.Pool(...)` where ctx = multiprocessing.get_context(...) (not "fork"). */
+  const contextMethod = (call: Node): string | null => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') return null;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (!CONTEXT_METHODS.has(method)) return null;
+    let obj = fn.childForFieldName('object');
+    if (obj?.type === 'identifier') obj = soleValue(obj.text);
+    if (obj?.type !== 'call' || calleeOf(facts, obj) !== 'multiprocessing.get_context') return null;
+    if (firstStringArg(obj) === 'fork') return null;
+    return `multiprocessing.${method}`;
+  };
+  const kindOf = (call: Node): string | null => contextMethod(call) ?? calleeOf(facts, call);
+
+  const moduleStatement = (n: Node): Node => {
+    let s = n;
+    while (s.parent && s.parent.type !== 'module') s = s.parent;
+    return s;
+  };
+  const hasStart = calls.some((c) => {
+    const fn = c.childForFieldName('function');
+    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'start';
+  });
+  const executorUsed = (call: Node): boolean => {
+    const p = call.parent;
+    if (p?.type === 'attribute') return true; // ProcessPoolExecutor().map(...)
+    if (p?.type === 'as_pattern' || p?.type === 'with_item') return true; // with ProcessPoolExecutor() as ex:
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier') {
+      const name = p.childForFieldName('left')!.text;
+      return calls.some((c) => {
+        const fn = c.childForFieldName('function');
+        return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && /^(submit|map)$/.test(fn.childForFieldName('attribute')?.text ?? '');
+      });
+    }
+    return false;
+  };
+  const short = (call: Node) => {
+    const fn = call.childForFieldName('function')?.text ?? 'call';
+    return `\`${fn}(${(call.childForFieldName('arguments')?.text.length ?? 2) > 2 ? '...' : ''})\``;
+  };
+  const guard = 'put it under `if __name__ == "__main__":`';
+
+  const triggers: Trigger[] = [];
+  for (const call of calls) {
+    const kind = kindOf(call) ?? '';
+    const statement = moduleStatement(call);
+    if (SPAWNS_ON_CALL.has(kind) || (kind === PROCESS && hasStart) || (EXECUTORS.has(kind) && executorUsed(call))) {
+      triggers.push({ statement, node: call, source: call, message: `${short(call)} at module level starts processes on import, and again in every spawned child; ${guard}` });
+    } else if (kind === DATALOADER && hasWorkers(call)) {
+      // Iterating a loader with workers at module level starts its worker processes.
+      const p = call.parent;
+      const boundTo = p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' ? p.childForFieldName('left')!.text : null;
+      for (const loop of findDescendants(root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', stopAt)) {
+        const right = loop.childForFieldName('right');
+        if (!right) continue;
+        const iterated = right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(boundTo)?.equals(call));
+        if (iterated) {
+          triggers.push({
+            statement: moduleStatement(loop),
+            node: right,
+            source: call,
+            message: `Iterating a \`DataLoader\` with \`num_workers > 0\` at module level starts worker processes on import; ${guard}`,
+          });
+        }
+      }
+    } else if (call.childForFieldName('function')?.type === 'identifier') {
+      const def = moduleFunction(facts, call.childForFieldName('function')!.text);
+      if (def && functionStartsProcesses(facts, def)) {
+        const name = call.childForFieldName('function')!.text;
+        triggers.push({
+          statement,
+          node: call,
+          source: call,
+          message: `\`${name}()\` starts processes and is called at module level, so every spawned child runs it again; ${guard}`,
+        });
+      }
+    }
+  }
+  if (triggers.length === 0) return { triggers, edits: null };
+  return { triggers, edits: wrapEdits(facts, triggers) };
+}
+
+/** The module-level def bound to name, when it is the name's only binding. */
+function moduleFunction(facts: FileFacts, name: string): Node | null {
+  if (facts.binding(name)) return null;
+  let found: Node | null = null;
+  for (const stmt of facts.root.namedChildren) {
+    if (!stmt) continue;
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) {
+      if (found) return null;
+      found = def;
+    }
+  }
+  return found;
+}
+
+/** True when a function body directly creates a pool, executor, process or worker DataLoader. */
+function functionStartsProcesses(facts: FileFacts, def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const q = calleeOf(facts, c);
+    if (!q) return false;
+    return SPAWNS_ON_CALL.has(q) || EXECUTORS.has(q) || q === PROCESS || (q === DATALOADER && hasWorkers(c));
+  });
+}
+
+/**
+ * One `if __name__ == "__main__":` per run of plain module statements that either starts processes
+ * (from the first trigger on) or reads a name bound in an earlier wrapped run. Definitions, classes and
+ * imports stay where they are: spawned children need them. Null when the wrap could change what the
+ * children see (a def or class would move under the guard, or a function reads a name the guard binds).
+ */
+function wrapEdits(facts: FileFacts, triggers: Trigger[]): TextEdit[] | null {
+  const text = facts.text;
+  const children = facts.root.namedChildren.filter((c): c is Node => c !== null);
+  const triggerStatements = new Set(triggers.map((t) => t.statement.id));
+  const isBarrier = (n: Node) =>
+    n.type === 'function_definition' ||
+    n.type === 'class_definition' ||
+    n.type === 'decorated_definition' ||
+    n.type === 'import_statement' ||
+    n.type === 'import_from_statement' ||
+    n.type === 'future_import_statement' ||
+    isMainGuard(n);
+
+  const ranges: Node[][] = [];
+  const bound = new Set<string>();
+  let current: Node[] | null = null;
+  let started = false;
+  for (const child of children) {
+    if (isBarrier(child)) {
+      if (triggerStatements.has(child.id)) return null;
+      current = null;
+      continue;
+    }
+    if (child.type === 'comment') {
+      if (current) current.push(child);
+      continue;
+    }
+    const reads = !current && started && readsAny(child, bound);
+    if (!current && (triggerStatements.has(child.id) || reads)) {
+      current = [];
+      ranges.push(current);
+      started = true;
+    }
+    if (current) {
+      current.push(child);
+      for (const name of boundNames(child)) bound.add(name);
+    }
+  }
+  // Trailing comments after the last statement of a run stay outside the guard.
+  for (const r of ranges) while (r.length && r[r.length - 1].type === 'comment') r.pop();
+
+  // Definitions under the guard, or functions reading names only the guard binds, would break the children.
+  for (const r of ranges) {
+    for (const s of r) {
+      if (findDescendants(s, (n) => n.type === 'function_definition' || n.type === 'class_definition').length > 0) return null;
+    }
+  }
+  if (bound.size > 0) {
+    for (const child of children) {
+      const def = child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      if (def?.type !== 'function_definition' && def?.type !== 'class_definition') continue;
+      if (readsAny(child, bound)) return null;
+    }
+  }
+
+  const unit = indentUnit(facts);
+  const eol = detectEol(text);
+  return ranges.map((r) => {
+    const start = lineStartOf(text, r[0].startIndex);
+    const end = lineEndOf(text, r[r.length - 1].endIndex);
+    const body = reindentKeepingStrings(text, start, end, unit, stringInteriorLines(r, text));
+    return { start, end, newText: `if __name__ == "__main__":${eol}${body}` };
+  });
+}
+
+/** Names bound by a module-level statement (assignment, for, with, walrus, import targets). */
+function boundNames(stmt: Node): string[] {
+  const names: string[] = [];
+  for (const n of findDescendants(stmt, (x) => ['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression'].includes(x.type), isNestedScope)) {
+    if (n.type === 'as_pattern_target') names.push(...targetNames(n));
+    else if (n.type === 'named_expression') {
+      const name = n.childForFieldName('name');
+      if (name) names.push(name.text);
+    } else {
+      const left = n.childForFieldName('left');
+      if (left) names.push(...targetNames(left));
+    }
+  }
+  return names;
+}
+
+function readsAny(node: Node, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  return findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).some((id) => {
+    const p = id.parent;
+    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) && !(p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id));
+  });
+}
+
+/** The file's indentation unit: the indentation of the first indented block, or four spaces. */
+function indentUnit(facts: FileFacts): string {
+  const m = /^[^\S\r\n]*\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
+  if (m && m[0].match(/^\s*/)![0] === '') return m[1];
+  return '    ';
+}
+
+/** Line-start offsets of lines that begin inside a multi-line string (their text must not change). */
+function stringInteriorLines(range: Node[], text: string): Set<number> {
+  const out = new Set<number>();
+  for (const s of range) {
+    for (const str of findDescendants(s, (n) => n.type === 'string' && n.startPosition.row !== n.endPosition.row)) {
+      for (let i = str.startIndex; i < str.endIndex; i++) {
+        if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
+          if (i + 1 < str.endIndex) out.add(i + 1);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Prefixes every non-blank line in [start, end) with unit, except lines inside multi-line strings. */
+function reindentKeepingStrings(text: string, start: number, end: number, unit: string, skip: Set<number>): string {
+  let out = '';
+  let lineStart = start;
+  while (lineStart <= end) {
+    let lineEnd = lineStart;
+    while (lineEnd < end && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+    const line = text.slice(lineStart, lineEnd);
+    out += line.trim() === '' || skip.has(lineStart) ? line : unit + line;
+    if (lineEnd >= end) break;
+    const brk = text[lineEnd] === '\r' && text[lineEnd + 1] === '\n' ? 2 : 1;
+    out += text.slice(lineEnd, lineEnd + brk);
+    lineStart = lineEnd + brk;
+  }
+  return out;
+}

@@ -1,0 +1,167 @@
+import { defineRule } from '../../server/engine/rule';
+import { clauseText, commentLines, eolOf, indentUnit, ownsLines } from '../../server/engine/codegen';
+import { indentAt, replaceRange } from '../../server/engine/fixes';
+import { isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+
+interface Shape {
+  /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
+  clauses: string[];
+  /** Target names bound by the for clauses. */
+  names: string[];
+  element: Node;
+}
+
+/** Nodes whose presence rules out a comprehension (scope or syntax differences). */
+function blocksRewrite(node: Node): boolean {
+  return (
+    findDescendants(node, (n) => n.type === 'yield' || n.type === 'named_expression' || (n.type === 'call' && n.childForFieldName('function')?.text === 'super'))
+      .length > 0
+  );
+}
+
+/** The single non-comment statement of a block, or null. */
+function onlyStatement(block: Node | null): Node | null {
+  if (!block) return null;
+  const stmts = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return stmts.length === 1 ? stmts[0] : null;
+}
+
+/** Reads the loop nest down to a lone `list.append(x)`: nested for/if clauses only, no else, no break. */
+function shapeOf(loop: Node, list: string): Shape | null {
+  const clauses: string[] = [];
+  const names: string[] = [];
+  let node: Node | null = loop;
+  while (node) {
+    if (node.type === 'for_statement') {
+      if (node.childForFieldName('alternative')) return null;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return null;
+      // Targets must be plain names (`for self.x in …` stores an attribute).
+      if (findDescendants(left, (n) => n.type === 'attribute' || n.type === 'subscript').length > 0 || left.type === 'attribute' || left.type === 'subscript') return null;
+      names.push(...targetNames(left));
+      const isAsync = node.child(0)?.type === 'async';
+      clauses.push(`${isAsync ? 'async ' : ''}for ${left.text} in ${clauseText(right)}`);
+      node = onlyStatement(node.childForFieldName('body'));
+    } else if (node.type === 'if_statement') {
+      if (node.childForFieldName('alternative')) return null;
+      const cond = node.childForFieldName('condition');
+      if (!cond) return null;
+      clauses.push(`if ${clauseText(cond)}`);
+      node = onlyStatement(node.childForFieldName('consequence'));
+    } else if (node.type === 'expression_statement') {
+      const call = node.namedChild(0);
+      if (call?.type !== 'call' || node.namedChildCount !== 1) return null;
+      const fn = call.childForFieldName('function');
+      if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'append') return null;
+      if (fn.childForFieldName('object')?.text !== list) return null;
+      const args = call.childForFieldName('arguments');
+      if (args?.type !== 'argument_list') return null;
+      const items = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (items.length !== 1) return null;
+      const element = items[0];
+      if (element.type === 'keyword_argument' || element.type === 'list_splat' || element.type === 'dictionary_splat') return null;
+      return clauses.length > 1 || names.length > 0 ? { clauses, names, element } : null;
+    } else {
+      return null;
+    }
+  }
+  return null;
+}
+
+function isEmptyList(init: Node, ctx: { facts: { isBuiltin(n: string, at?: Node): boolean } }): boolean {
+  if (init.type === 'list') return init.namedChildren.every((c) => c?.type === 'comment');
+  if (init.type === 'call') {
+    const fn = init.childForFieldName('function');
+    const args = init.childForFieldName('arguments');
+    return fn?.type === 'identifier' && fn.text === 'list' && args?.namedChildCount === 0 && ctx.facts.isBuiltin('list', init);
+  }
+  return false;
+}
+
+export default defineRule({
+  id: 'append-loop-to-comprehension',
+  title: 'A loop whose only job is list.append',
+  category: 'loops',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'comprehensions-and-loops',
+  message: 'This loop only appends to a new list; build it with a list comprehension',
+  docs: {
+    why:
+      'A `for` loop that only calls `out.append(...)` looks up and calls the `append` method once per item and ' +
+      'runs the loop machinery in general-purpose bytecode. A list comprehension does the same work with a ' +
+      'dedicated, faster append instruction and states the intent (build a list) in one expression.',
+    instead:
+      'Write `out = [expr for x in xs if cond]`. Nested loops and filters become extra `for`/`if` clauses, in the same order.',
+    example: {
+      before: 'out = []\nfor x in xs:\n    if x > 0:\n        out.append(x * 2)',
+      after: 'out = [x * 2 for x in xs if x > 0]',
+    },
+  },
+  fix: { safety: 'safe', title: 'Replace the loop with a list comprehension' },
+  // `name = []` (or `list()`) directly followed, comments aside, by a for loop.
+  query: `
+(
+  (expression_statement
+    (assignment left: (identifier) @list right: [(list) (call)] @init)) @initStmt
+  .
+  (comment)*
+  .
+  (for_statement) @loop
+)`,
+  check(m, ctx) {
+    const list = m.need('list').text;
+    const init = m.need('init');
+    const initStmt = m.need('initStmt');
+    const loop = m.need('loop');
+    if (!isEmptyList(init, ctx)) return;
+    const shape = shapeOf(loop, list);
+    if (!shape) return;
+    // The list may be named only as the receiver of the one append (no `if x not in out`).
+    if (occurrences(loop, list).length !== 1) return;
+    if (blocksRewrite(loop)) return;
+
+    const report = { node: loop, start: loop.startIndex, end: loop.childForFieldName('right')!.endIndex };
+    const message = `\`${list}\` is built by a loop that only appends; use a list comprehension`;
+    // At class level a comprehension cannot see the class's own names: leave such loops alone.
+    if (loop.parent?.parent?.type === 'class_definition') return;
+    const scope = scopeOf(loop);
+    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop)) {
+      ctx.report({ start: report.start, end: report.end, message });
+      return;
+    }
+
+    const leaked = shape.names.filter((n) => isDeclaredNonLocal(scope, n) || readsAfter(loop, n).length > 0);
+    const indent = indentAt(ctx.text, initStmt.startIndex);
+    const eol = eolOf(ctx.text);
+    const prefix = ctx.text.slice(initStmt.startIndex, init.startIndex); // `out = ` or `out: list[int] = `
+    const element = shape.element.text;
+    const pieces = [element, ...shape.clauses];
+    const oneLine = `${prefix}[${pieces.join(' ')}]`;
+    let comprehension: string;
+    if (!pieces.some((p) => p.includes('\n')) && indent.length + oneLine.length <= 100) {
+      comprehension = oneLine;
+    } else {
+      const inner = indent + indentUnit(ctx.text, loop);
+      comprehension = `${prefix}[${eol}${pieces.map((p) => inner + p).join(eol)}${eol}${indent}]`;
+    }
+    const comments = commentLines(ctx.facts, initStmt.startIndex, loop.endIndex, indent);
+    // The first comment line takes the statement's place, so it carries no extra indentation.
+    const replacement = (comments + indent + comprehension).slice(indent.length);
+    ctx.report({
+      start: report.start,
+      end: report.end,
+      message,
+      edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
+      safety: leaked.length > 0 ? 'unsafe' : 'safe',
+      reason:
+        leaked.length > 0
+          ? `\`${leaked[0]}\` is used after the loop, but a comprehension's loop variable does not outlive it`
+          : undefined,
+    });
+  },
+});

@@ -1,0 +1,227 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { eolOf, freshName, ownsLines } from '../../server/engine/codegen';
+import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
+import { bindingOf, isDeclaredNonLocal, localOccurrences, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { enclosingLoops } from '../../server/engine/scopes';
+
+/** Loops with a handful of iterations known from the syntax: `range(3)`, `for k in ("a", "b")`. */
+const SMALL = 16;
+function isSmallLoop(loop: Node, ctx: RuleContext): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const it = loop.childForFieldName('right');
+  if (!it) return false;
+  if (it.type === 'tuple' || it.type === 'list' || it.type === 'set') return it.namedChildCount <= SMALL;
+  if (it.type === 'call' && it.childForFieldName('function')?.text === 'range' && ctx.facts.isBuiltin('range', it)) {
+    const args = it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    if (args.length >= 1 && args.length <= 2 && args.every((a) => a.type === 'integer')) {
+      const nums = args.map((a) => Number(a.text.replace(/_/g, '')));
+      const span = args.length === 1 ? nums[0] : nums[1] - nums[0];
+      return span <= SMALL;
+    }
+  }
+  return false;
+}
+
+type Kind = 'str' | 'bytes' | 'list';
+
+/** What the accumulator starts as: a str, bytes or list literal, or null when unknown. */
+function kindOfInit(value: Node, ctx: RuleContext): Kind | null {
+  if (value.type === 'string' || value.type === 'concatenated_string') {
+    const first = value.type === 'string' ? value : value.namedChild(0);
+    const prefix = /^[A-Za-z]*/.exec(first?.text ?? '')![0].toLowerCase();
+    return prefix.includes('b') ? 'bytes' : 'str';
+  }
+  if (value.type === 'call') {
+    const fn = value.childForFieldName('function');
+    const args = value.childForFieldName('arguments');
+    if (fn?.type === 'identifier' && (fn.text === 'str' || fn.text === 'bytes') && args?.namedChildCount === 0 && ctx.facts.isBuiltin(fn.text, value)) {
+      return fn.text as Kind;
+    }
+  }
+  if (value.type === 'list') return 'list';
+  return null;
+}
+
+/** For `acc = acc + a + b`, the text of what is added (`a + b`); null if acc is not the leftmost operand. */
+function addedByAssignment(right: Node, acc: string): Node[] | null {
+  const chain: Node[] = [];
+  let n: Node | null = right;
+  while (n?.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
+    chain.unshift(n.childForFieldName('right')!);
+    n = n.childForFieldName('left');
+  }
+  if (n?.type !== 'identifier' || n.text !== acc || chain.length === 0) return null;
+  return chain;
+}
+
+interface Update {
+  stmt: Node;
+  /** The `acc = …` / `acc += …` node. */
+  node: Node;
+  /** Text added to the accumulator. */
+  added: string;
+}
+
+/** An accumulating update of acc (`acc += x` or `acc = acc + x`), or null for any other use. */
+function updateOf(id: Node, acc: string, text: string): Update | null {
+  const p = id.parent;
+  if (!p || p.parent?.type !== 'expression_statement') return null;
+  if (p.type === 'augmented_assignment' && p.childForFieldName('left')?.equals(id) && p.childForFieldName('operator')?.type === '+=') {
+    const right = p.childForFieldName('right')!;
+    if (right.type === 'expression_list' || right.type === 'yield' || right.type.includes('assignment')) return null;
+    return { stmt: p.parent, node: p, added: right.text };
+  }
+  if (p.type === 'assignment' && p.childForFieldName('left')?.equals(id)) {
+    const right = p.childForFieldName('right');
+    const chain = right && addedByAssignment(right, acc);
+    if (!chain) return null;
+    return { stmt: p.parent, node: p, added: text.slice(chain[0].startIndex, right!.endIndex) };
+  }
+  return null;
+}
+
+/** `acc` in `acc = acc + x`: part of an update rather than a separate read. */
+function isUpdateOperand(id: Node, acc: string): boolean {
+  let n: Node | null = id;
+  while (n?.parent?.type === 'binary_operator' && n.parent.childForFieldName('left')?.equals(n)) n = n.parent;
+  const assign = n?.parent;
+  return assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(n!) === true && assign.childForFieldName('left')?.text === acc;
+}
+
+export default defineRule({
+  id: 'string-concat-in-loop',
+  title: 'String built with += inside a loop',
+  category: 'loops',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'comprehensions-and-loops',
+  message: 'A string grows with `+=` inside a loop; collect the pieces in a list and `"".join()` them once',
+  docs: {
+    why:
+      'Strings are immutable, so `s += piece` builds a new string and copies everything accumulated so far: a loop ' +
+      'that does this is quadratic in the output size. CPython sometimes resizes a local string in place, but ' +
+      'that is an implementation detail (PEP 8 says not to rely on it) that stops working as soon as anything else ' +
+      'references the string, and never applies to bytes. `lst = lst + [x]` copies the whole list in the same way.',
+    instead:
+      'Append the pieces to a list and call `"".join(pieces)` once after the loop (or use `io.StringIO`); for lists use `lst.append(x)` or `lst.extend(...)`.',
+    example: {
+      before: 'csv = ""\nfor row in rows:\n    csv += ",".join(row) + "\\n"',
+      after: 'csv_parts = []\nfor row in rows:\n    csv_parts.append(",".join(row) + "\\n")\ncsv = "".join(csv_parts)',
+    },
+  },
+  fix: {
+    safety: 'safe',
+    title: 'Collect the pieces in a list and join them after the loop',
+  },
+  query: `
+[
+  (augmented_assignment left: (identifier) @acc operator: "+=") @update
+  (assignment left: (identifier) @acc right: (binary_operator operator: "+")) @update
+]`,
+  check(m, ctx) {
+    const accNode = m.need('acc');
+    const acc = accNode.text;
+    const update = updateOf(accNode, acc, ctx.text);
+    if (!update) return;
+    const loops = enclosingLoops(update.stmt);
+    if (loops.length === 0) return;
+    const scope = scopeOf(update.stmt);
+    const innermost = loops[0];
+
+    // Where acc was last bound before the innermost loop: that binding must be a str/bytes/list literal.
+    const uses = localOccurrences(scope, acc);
+    const stores = uses.filter((id) => bindingOf(id)?.type === 'assignment' && !updateOf(id, acc, ctx.text));
+    const before = stores.filter((id) => id.endIndex <= innermost.startIndex);
+    const initId = before[before.length - 1];
+    if (!initId) return;
+    const initAssign = initId.parent!;
+    if (initAssign.type !== 'assignment' || !initAssign.childForFieldName('left')?.equals(initId)) return;
+    const initValue = initAssign.childForFieldName('right');
+    const kind = initValue && kindOfInit(initValue, ctx);
+    if (!kind) return;
+    // Growth happens across the loops that contain the update but not the initialisation.
+    const growth = loops.filter((l) => !(l.startIndex <= initAssign.startIndex && initAssign.endIndex <= l.endIndex));
+    if (growth.length === 0 || growth.every((l) => isSmallLoop(l, ctx))) return;
+    const top = growth[growth.length - 1];
+    // A reset inside the loop (`acc = ""` after flushing a chunk) bounds the size: not this pattern.
+    if (stores.some((id) => id.startIndex > top.startIndex && id.endIndex <= top.endIndex)) return;
+
+    // Report once per accumulator and loop nest: at its first update.
+    const inLoop = occurrences(top, acc);
+    const updates = inLoop.map((id) => updateOf(id, acc, ctx.text)).filter((u): u is Update => u !== null);
+    if (updates.length === 0 || !updates[0].stmt.equals(update.stmt)) return;
+
+    if (kind === 'list') {
+      reportList(ctx, update, acc);
+      return;
+    }
+    const joiner = kind === 'bytes' ? 'b""' : '""';
+    const more = updates.length > 1 ? ` (${updates.length} places)` : '';
+    const message = `\`${acc}\` is built with \`+=\` inside a loop${more}; collect the pieces in a list and \`${joiner}.join()\` them after the loop`;
+
+    // The fix: only when every use of acc in the loop is an update, and init and loop are siblings.
+    const onlyUpdates = inLoop.every((id) => updateOf(id, acc, ctx.text) !== null || isUpdateOperand(id, acc));
+    const initStmt = initAssign.parent!;
+    const sibling = initStmt.type === 'expression_statement' && initStmt.parent?.equals(top.parent!) && initAssign.childForFieldName('left')?.type === 'identifier';
+    let between = false;
+    for (let s = initStmt.nextNamedSibling; s && !s.equals(top); s = s.nextNamedSibling) {
+      if (occurrences(s, acc).length > 0) between = true;
+    }
+    const fixable =
+      onlyUpdates && sibling && !between && !isDeclaredNonLocal(scope, acc) && ownsLines(ctx.text, initStmt) && ownsLines(ctx.text, top) &&
+      initAssign.childForFieldName('type') === null;
+    if (!fixable) {
+      ctx.report({ node: update.node, message });
+      return;
+    }
+    const parts = freshName(ctx.facts, `${acc}_parts`);
+    const initText = initValue!.text;
+    const empty = /^[A-Za-z]*(""|''|""""""|'''''')$/.test(initText) || initValue!.type === 'call';
+    const eol = eolOf(ctx.text);
+    const edits = [
+      replaceNode(initAssign, `${parts} = [${empty ? '' : initText}]`),
+      ...updates.map((u) => replaceNode(u.node, `${parts}.append(${u.added})`)),
+      insertAt(lineEndOf(ctx.text, top.endIndex), `${eol}${indentAt(ctx.text, top.startIndex)}${acc} = ${joiner}.join(${parts})`),
+    ];
+    // An exception escaping the loop into a handler in this function would now see the initial value.
+    const guarded = hasEnclosingTry(top, scope);
+    ctx.report({
+      node: update.node,
+      message,
+      edits,
+      safety: guarded ? 'unsafe' : 'safe',
+      reason: guarded ? `if the loop raises, code in the surrounding \`try\` sees \`${acc}\` without the pieces added so far` : undefined,
+    });
+  },
+});
+
+function hasEnclosingTry(node: Node, scope: Node): boolean {
+  for (let n = node.parent; n && !n.equals(scope); n = n.parent) {
+    if (n.type === 'try_statement') return true;
+  }
+  return false;
+}
+
+function reportList(ctx: RuleContext, update: Update, acc: string): void {
+  if (update.node.type !== 'assignment') return; // `lst += [x]` already extends in place
+  const right = update.node.childForFieldName('right')!;
+  const added = addedByAssignment(right, acc)!;
+  const message = `\`${acc} = ${acc} + …\` copies the whole list on every iteration; use \`${acc}.append()\` or \`${acc}.extend()\``;
+  if (added.length !== 1) {
+    ctx.report({ node: update.node, message });
+    return;
+  }
+  const item = added[0];
+  const single = item.type === 'list' && item.namedChildren.filter((c) => c?.type !== 'comment').length === 1 && item.namedChild(0)?.type !== 'list_splat';
+  const replacement = single ? `${acc}.append(${item.namedChild(0)!.text})` : `${acc}.extend(${item.text})`;
+  ctx.report({
+    node: update.node,
+    message,
+    edits: [replaceNode(update.node, replacement)],
+    fixTitle: single ? `Use ${acc}.append()` : `Use ${acc}.extend()`,
+    safety: 'unsafe',
+    reason: 'the list is now changed in place, which other references to it will see; `extend` also accepts non-list iterables',
+  });
+}

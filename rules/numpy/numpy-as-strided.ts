@@ -1,0 +1,46 @@
+import { defineRule } from '../../server/engine/rule';
+
+export default defineRule({
+  id: 'numpy-as-strided',
+  title: 'Use of np.lib.stride_tricks.as_strided',
+  category: 'numpy',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'numpy-broadcasting-and-indexing',
+  requires: ['numpy'],
+  message: '`as_strided` does no bounds checking; use `sliding_window_view` or `broadcast_to` instead',
+  docs: {
+    why:
+      '`as_strided` builds a view from raw shape and stride numbers without checking them against the buffer: a ' +
+      'wrong stride or shape reads (or, through a writable view, writes) memory outside the array, giving garbage ' +
+      'values or a crash. Overlapping writable views also make in-place updates order-dependent.',
+    instead:
+      'For moving windows use `np.lib.stride_tricks.sliding_window_view(a, window_shape)` (NumPy 1.20+), which ' +
+      'computes the strides itself and returns a read-only view; for repeating an array use `np.broadcast_to`. If ' +
+      '`as_strided` is unavoidable, pass `writeable=False`.',
+    example: {
+      before: 'win = as_strided(a, shape=(n - w + 1, w), strides=(a.strides[0], a.strides[0]))',
+      after: 'win = np.lib.stride_tricks.sliding_window_view(a, w)',
+    },
+  },
+  query: `
+(call
+  function: [(attribute attribute: (identifier) @name) (identifier) @name]
+  (#eq? @name "as_strided")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const q = ctx.facts.calleeName(call);
+    if (q !== 'numpy.lib.stride_tricks.as_strided' && q !== 'numpy.lib.stride_tricks._as_strided') return;
+    const writeable = call.childForFieldName('arguments')?.namedChildren.find(
+      (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'writeable',
+    );
+    const readOnly = writeable?.childForFieldName('value')?.text === 'False';
+    ctx.report({
+      node: call.childForFieldName('function') ?? call,
+      message: readOnly
+        ? '`as_strided` trusts the given shape and strides without bounds checks; prefer `sliding_window_view` or `broadcast_to`'
+        : '`as_strided` trusts the given shape and strides and returns a writable view; prefer `sliding_window_view` / `broadcast_to`, or pass `writeable=False`',
+    });
+  },
+});

@@ -1,0 +1,236 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { localTypes } from '../../server/engine/localTypes';
+import { insideNumbaFunction, isVariableUse, scopeBody, usedAfter } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { numpyModuleRef, vectorizeElement, type ElementEnv, type ElementResult } from '../../server/engine/elementwise';
+import { needsParentheses } from '../../server/engine/vectorize';
+import type { FileFacts } from '../../server/engine/facts';
+
+const REDUCERS: Record<string, string> = { '+=': 'sum', '-=': 'sum', '*=': 'prod' };
+
+export default defineRule({
+  id: 'numpy-python-loop',
+  title: 'Element-wise Python loop or comprehension over ndarrays',
+  category: 'numpy',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'numpy-vectorization',
+  requires: ['numpy'],
+  message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
+  docs: {
+    why:
+      'Indexing an ndarray element by element from Python creates a boxed numpy scalar for every item and runs the ' +
+      'arithmetic in the interpreter, so the loop is often 10-100x slower than the same expression applied to whole ' +
+      'arrays, which numpy runs in compiled, vectorised code.',
+    instead:
+      'Write the expression on the arrays themselves: `out[:] = a * 2 + b`, `res = arr1 + arr2`, `total = np.sum(a * b)`. ' +
+      'The result is an ndarray; call `.tolist()` if a list is really needed. If the loop has a dependency between ' +
+      'iterations, consider `@numba.njit` instead.',
+    example: {
+      before: 'for i in range(len(a)):\n    out[i] = a[i] * 2 + b[i]\nres = [x + y for x, y in zip(arr1, arr2)]',
+      after: 'out[:] = a * 2 + b\nres = arr1 + arr2',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Vectorise the loop',
+    reason:
+      'the whole-array form needs every array to have the loop\'s length (zip and range stopped at the loop bound, ' +
+      'broadcasting does not) and returns an ndarray where a comprehension built a list',
+  },
+  query: `
+(for_statement
+  left: [(identifier) (pattern_list)] @target
+  right: (call function: (identifier) @iterfn) @iter
+  body: (block) @body
+  (#any-of? @iterfn "range" "zip")) @loop
+
+(for_statement
+  left: (identifier) @target
+  right: [(identifier) (attribute)] @iter
+  body: (block) @body) @loop
+
+[(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
+ (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp`,
+  check(m, ctx) {
+    const facts = ctx.facts;
+    const anchor = m.get('loop') ?? m.need('comp');
+    if (insideNumbaFunction(facts, anchor)) return;
+    // In a file that uses numba, an explicit loop may be compiled by a call such as `njit(fn)`
+    // that the syntax cannot tie to this function; loops are the idiom there.
+    if (m.get('loop') && facts.importsModule('numba')) return;
+    const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
+    if (!env) return;
+    if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
+    else checkLoop(m.need('loop'), m.need('body'), env, m.get('iterfn')?.text === 'range' ? m.need('iter') : null, ctx);
+  },
+});
+
+type Ctx = RuleContext;
+
+/** What the loop variables stand for: an index into arrays, or elements of known ndarrays. */
+function iterationEnv(facts: FileFacts, target: Node, iter: Node, at: Node): ElementEnv | null {
+  const types = localTypes(facts);
+  const base = { facts, elements: new Map<string, Node>(), numpyRef: numpyModuleRef(facts) };
+  if (iter.type === 'call') {
+    const fn = iter.childForFieldName('function');
+    const args = iter.childForFieldName('arguments');
+    if (fn?.type !== 'identifier' || args?.type !== 'argument_list' || !facts.isBuiltin(fn.text, at)) return null;
+    const argNodes = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (fn.text === 'range') {
+      if (target.type !== 'identifier') return null;
+      return { ...base, index: target.text };
+    }
+    if (fn.text === 'zip') {
+      if (target.type !== 'pattern_list') return null;
+      const names = target.namedChildren.filter((c): c is Node => c !== null);
+      if (names.length !== argNodes.length || names.length < 2 || names.some((n) => n.type !== 'identifier')) return null;
+      for (let i = 0; i < names.length; i++) {
+        const a = argNodes[i];
+        if ((a.type !== 'identifier' && a.type !== 'attribute') || !types.is(a, 'ndarray')) return null;
+        base.elements.set(names[i].text, a);
+      }
+      return base;
+    }
+    return null;
+  }
+  if (target.type !== 'identifier' || (iter.type !== 'identifier' && iter.type !== 'attribute')) return null;
+  if (!types.is(iter, 'ndarray')) return null;
+  base.elements.set(target.text, iter);
+  return base;
+}
+
+function describeArrays(r: ElementResult): string {
+  const names = [...r.arrays.keys()].map((a) => `\`${a}\``);
+  return names.length === 1 ? `ndarray ${names[0]}` : `ndarrays ${names.join(', ')}`;
+}
+
+/** True when the arrays certainly line up element for element (one array, or all of the same known ndim). */
+function sameShapeFamily(facts: FileFacts, arrays: Node[]): boolean {
+  const distinct = new Map(arrays.map((a) => [a.text, a]));
+  if (distinct.size <= 1) return true;
+  const types = localTypes(facts);
+  const ndims = new Set([...distinct.values()].map((a) => types.typeOf(a)?.ndim));
+  return ndims.size === 1 && !ndims.has(undefined);
+}
+
+function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): void {
+  if (comp.namedChildren.some((c) => c?.type === 'if_clause')) return;
+  if (comp.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return;
+  const r = vectorizeElement(elem, env);
+  // `[x for x in a]` is a copy into a list (`a.tolist()`), not arithmetic to vectorise.
+  if (!r || r.arrays.has(r.text)) return;
+  const np = env.numpyRef ?? 'np';
+  if (comp.type === 'generator_expression') {
+    ctx.report({
+      node: comp,
+      message: `Generator over ${describeArrays(r)} computes element by element; compute \`${r.text}\` on whole arrays (e.g. \`${np}.sum(${r.text})\`)`,
+    });
+    return;
+  }
+  const fixable = sameShapeFamily(ctx.facts, [...r.arrays.values()]) && !hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex);
+  const text = r.compound && needsParentheses(comp) ? `(${r.text})` : r.text;
+  ctx.report({
+    node: comp,
+    message: `List comprehension over ${describeArrays(r)} works element by element; write \`${r.text}\` (an ndarray; add \`.tolist()\` if a list is needed)`,
+    edits: fixable ? [replaceNode(comp, text)] : undefined,
+    reason: r.usesMath ? 'numpy returns nan where `math` functions raise, and the result is an ndarray, not a list' : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
+  });
+}
+
+function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, ctx: Ctx): void {
+  const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement') return;
+  const stmt = statements[0].namedChild(0);
+  if (!stmt) return;
+  const np = env.numpyRef ?? 'np';
+
+  if (stmt.type === 'assignment' || stmt.type === 'augmented_assignment') {
+    const left = stmt.childForFieldName('left');
+    const right = stmt.childForFieldName('right');
+    if (!left || !right) return;
+    const op = stmt.type === 'assignment' ? '=' : (stmt.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '');
+    // out[i] = <element expression>
+    if (left.type === 'subscript' && env.index) {
+      const out = left.childForFieldName('value');
+      const keys = left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (!out || keys.length !== 1 || keys[0]!.text !== env.index || (out.type !== 'identifier' && out.type !== 'attribute')) return;
+      if (!localTypes(ctx.facts).is(out, 'ndarray')) return;
+      const r = vectorizeElement(right, env);
+      if (!r) return;
+      const assignment = `${out.text}[:] ${op} ${r.text}`;
+      const edits = loopFixable(loop, out, r, env, range, ctx) ? [replaceNode(loop, assignment)] : undefined;
+      ctx.report({
+        node: loop,
+        message: `Element-wise Python loop over ${describeArrays(r)}; write \`${assignment}\``,
+        edits,
+        reason: r.usesMath ? 'numpy returns nan where `math` functions raise, and every array must have the loop\'s length' : undefined,
+      });
+      return;
+    }
+    // acc += <element expression>: a reduction.
+    if (left.type === 'identifier' && stmt.type === 'augmented_assignment' && REDUCERS[op]) {
+      const r = vectorizeElement(right, { ...env, forbidden: new Set([left.text]) });
+      if (!r) return;
+      ctx.report({
+        node: loop,
+        message: `Python loop accumulating over ${describeArrays(r)}; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${r.text})\``,
+      });
+    }
+    return;
+  }
+  // res.append(<element expression>)
+  if (stmt.type === 'call') {
+    const fn = stmt.childForFieldName('function');
+    const args = stmt.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'append' || args.length !== 1) return;
+    const owner = fn.childForFieldName('object');
+    if (owner?.type !== 'identifier') return;
+    const r = vectorizeElement(args[0], { ...env, forbidden: new Set([owner.text]) });
+    if (!r || r.arrays.has(r.text)) return;
+    ctx.report({
+      node: loop,
+      message: `Python loop appending per element of ${describeArrays(r)}; compute \`${r.text}\` in one step (\`.tolist()\` for a list)`,
+    });
+  }
+}
+
+/**
+ * The loop becomes `out[:] = expr` only when the loop visits exactly the elements of its arrays:
+ * `range(len(y))` / `range(y.shape[0])` over the output or an array it reads, no `else`, no
+ * comments to lose, the index unused afterwards, and arrays that line up element for element.
+ */
+function loopFixable(loop: Node, out: Node, r: ElementResult, env: ElementEnv, range: Node | null, ctx: Ctx): boolean {
+  if (!range || loop.childForFieldName('alternative')) return false;
+  if (hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex)) return false;
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  let bound: Node | undefined;
+  if (args.length === 1) bound = args[0];
+  else if (args.length === 2 && args[0].text === '0') bound = args[1];
+  if (!bound) return false;
+  const sized = boundArray(bound, ctx);
+  if (!sized || (sized !== out.text && !r.arrays.has(sized))) return false;
+  if (!sameShapeFamily(ctx.facts, [out, ...r.arrays.values()])) return false;
+  if (usedAfter(scopeBody(loop), env.index!, loop.endIndex, loop)) return false;
+  // The index must not be read anywhere but as a subscript (already guaranteed by vectorizeElement).
+  return !loop.childForFieldName('body')!.descendantsOfType('identifier').some((id) => id?.text === env.index && isVariableUse(id) && id.parent?.type !== 'subscript');
+}
+
+/** `len(y)` / `y.shape[0]` → `y`. */
+function boundArray(bound: Node, ctx: Ctx): string | null {
+  if (bound.type === 'call' && bound.childForFieldName('function')?.text === 'len' && ctx.facts.isBuiltin('len', bound)) {
+    const a = bound.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    if (a.length === 1 && (a[0]!.type === 'identifier' || a[0]!.type === 'attribute')) return a[0]!.text;
+    return null;
+  }
+  if (bound.type === 'subscript' && /^\s*0\s*$/.test(bound.childrenForFieldName('subscript').map((k) => k?.text ?? '').join(''))) {
+    const value = bound.childForFieldName('value');
+    if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'shape') {
+      const obj = value.childForFieldName('object');
+      if (obj && (obj.type === 'identifier' || obj.type === 'attribute')) return obj.text;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,102 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { localTypes } from '../../server/engine/localTypes';
+import type { Node } from '../../server/engine/parser';
+
+const ELEMENTWISE_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+
+export default defineRule({
+  id: 'numpy-tile-for-broadcast',
+  title: '`np.tile` / `np.repeat` used only to match shapes before arithmetic',
+  category: 'numpy',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'numpy-broadcasting-and-indexing',
+  requires: ['numpy'],
+  message: 'The array is tiled only to match shapes before arithmetic; broadcasting does this without building the copy',
+  docs: {
+    why:
+      '`np.tile` and `np.repeat` allocate and fill a full-size copy of the array. When the copy only feeds an ' +
+      'element-wise operation, numpy\'s broadcasting already stretches axes of length one (and adds missing leading ' +
+      'axes) on the fly, without the extra memory traffic.',
+    instead:
+      'Use the small array directly (`M + bias`), adding a length-one axis where the alignment must be explicit ' +
+      '(`bias[None, :]`, `col[:, None]`).',
+    example: { before: 'Z = M + np.tile(bias, (M.shape[0], 1))', after: 'Z = M + bias  # bias broadcasts over the rows' },
+  },
+  query: `
+(binary_operator left: (call function: (attribute attribute: (identifier) @fn)) @call right: (_) @other (#any-of? @fn "tile" "repeat")) @op
+(binary_operator left: (_) @other right: (call function: (attribute attribute: (identifier) @fn)) @call (#any-of? @fn "tile" "repeat")) @op
+(binary_operator left: (call function: (identifier) @fn) @call right: (_) @other (#any-of? @fn "tile" "repeat")) @op
+(binary_operator left: (_) @other right: (call function: (identifier) @fn) @call (#any-of? @fn "tile" "repeat")) @op`,
+  check(m, ctx) {
+    const fnName = m.need('fn').text;
+    if (fnName !== 'tile' && fnName !== 'repeat') return;
+    const op = m.need('op').childForFieldName('operator')?.type ?? '';
+    if (!ELEMENTWISE_OPS.has(op)) return;
+    const call = m.need('call');
+    const q = ctx.facts.calleeName(call);
+    if (q !== 'numpy.tile' && q !== 'numpy.repeat') return;
+    const operand = broadcastOnly(call, q, m.need('other'), ctx);
+    if (!operand) return;
+    const shown = operand.text.length <= 30 ? `\`${operand.text}\`` : 'the array';
+    ctx.report({
+      node: call,
+      message: `\`np.${fnName}\` copies ${shown} only to match shapes before \`${op}\`; let broadcasting stretch it instead`,
+    });
+  },
+});
+
+function positional(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument',
+  );
+}
+
+function keyword(call: Node, name: string): Node | null {
+  for (const c of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (c?.type === 'keyword_argument' && c.childForFieldName('name')?.text === name) return c.childForFieldName('value');
+  }
+  return null;
+}
+
+/**
+ * The tiled operand when the tiling only adds leading axes or stretches axes of length one, so the
+ * element-wise result is the same with broadcasting. Null when the copy may be a real tiling.
+ */
+function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): Node | null {
+  const args = positional(call);
+  const operand = args[0];
+  if (!operand) return null;
+  if (q === 'numpy.tile') {
+    const reps = args[1] ?? keyword(call, 'reps');
+    if (!reps || (reps.type !== 'tuple' && reps.type !== 'list')) return null;
+    const items = reps.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (items.length < 2) return null;
+    const ndim = localTypes(ctx.facts).typeOf(operand)?.ndim;
+    if (ndim !== undefined) {
+      // Only new leading axes: the operand's own axes are repeated once.
+      if (items.length > ndim && items.slice(items.length - ndim).every((i) => i.text === '1')) return operand;
+      return null;
+    }
+    // `np.tile(b, (M.shape[0], 1))` next to M: the original only works if b broadcasts over M's rows.
+    if (items.slice(1).every((i) => i.text === '1') && mentionsLength(items[0], other)) return operand;
+    return null;
+  }
+  // np.repeat(x[None, :], n, axis=0): repeating a length-one axis that indexing just added.
+  const axisNode = args[2] ?? keyword(call, 'axis');
+  if (!axisNode || axisNode.type !== 'integer' || operand.type !== 'subscript') return null;
+  const keys = operand.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  const axis = Number(axisNode.text);
+  const key = keys[axis];
+  if (!key || keys.some((k) => k.type === 'ellipsis')) return null;
+  const isNewAxis = key.type === 'none' || ctx.facts.qualifiedName(key) === 'numpy.newaxis';
+  return isNewAxis ? operand : null;
+}
+
+/** `len(M)` or `M.shape[0]` where M is the other operand. */
+function mentionsLength(rep: Node, other: Node): boolean {
+  if (other.type !== 'identifier' && other.type !== 'attribute') return false;
+  const t = rep.text.replace(/\s+/g, '');
+  return t === `len(${other.text})` || t === `${other.text}.shape[0]`;
+}

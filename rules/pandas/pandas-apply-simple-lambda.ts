@@ -1,0 +1,81 @@
+import { defineRule } from '../../server/engine/rule';
+import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { localTypes } from '../../server/engine/localTypes';
+import { isPureReference, stringLiteralValue } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/engine/vectorize';
+
+export default defineRule({
+  id: 'pandas-apply-simple-lambda',
+  title: 'Series.apply / Series.map with a trivial lambda',
+  category: 'pandas',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: 'A lambda applied per element does what a vectorised Series operation does; use the arithmetic, `.str` or `.dt` form',
+  docs: {
+    why:
+      '`Series.apply` and `Series.map` call the Python function once per element, boxing each value into a Python ' +
+      'object. For arithmetic, string methods and datetime fields pandas has vectorised equivalents that run in ' +
+      'compiled code and are typically one to two orders of magnitude faster on large columns.',
+    instead:
+      'Operate on the column: `df["b"] + 10`, `df["name"].str.upper()`, `df["ts"].dt.month`. The `.str` and `.dt` ' +
+      'accessors return NaN for missing values instead of raising.',
+    example: {
+      before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
+      after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use the vectorised Series operation',
+    reason: 'the vectorised form can differ from the lambda on missing values and in the result dtype',
+  },
+  query: `
+(call
+  function: (attribute object: (_) @series attribute: (identifier) @method)
+  arguments: (argument_list
+    (lambda
+      parameters: (lambda_parameters . (identifier) @param .)
+      body: (_) @body)) @args
+  (#any-of? @method "apply" "map")) @call`,
+  check(m, ctx) {
+    // The lambda must be the only argument (comments aside).
+    if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
+    const series = m.need('series');
+    const method = m.need('method').text;
+    if (!isSeries(series, method, ctx.facts)) return;
+    if (!isPureReference(series)) return;
+    const param = m.need('param').text;
+    const v = vectorizeElementExpression(m.need('body'), param, series.text);
+    if (!v) return;
+    const call = m.need('call');
+    const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
+    const shown = series.text.length <= 40 ? series.text : 'the Series';
+    const what = v.kind === 'arithmetic' ? `\`${v.text}\`` : `\`${shown}${v.summary}\``;
+    ctx.report({
+      node: call,
+      message: `\`.${method}(lambda ...)\` calls Python once per element; write ${what} instead`,
+      edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
+      reason: VECTOR_FIX_REASONS[v.kind],
+    });
+  },
+});
+
+/**
+ * The receiver is a Series: known from local types, or (for `.apply`, which only pandas objects
+ * have) a column selection `frame["name"]` on something not known to be anything else.
+ */
+function isSeries(receiver: Node, method: string, facts: Parameters<typeof localTypes>[0]): boolean {
+  const types = localTypes(facts);
+  const t = types.typeOf(receiver);
+  if (t) return t.kind === 'series';
+  if (method !== 'apply' || receiver.type !== 'subscript') return false;
+  const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (keys.length !== 1 || stringLiteralValue(keys[0]) === null) return false;
+  const owner = receiver.childForFieldName('value');
+  const ot = types.typeOf(owner);
+  return !ot || ot.kind === 'dataframe';
+}

@@ -1,0 +1,107 @@
+import { defineRule } from '../../server/engine/rule';
+import { removeArgument } from '../../server/engine/callArgs';
+import { hasCommentBetween, insertAt } from '../../server/engine/fixes';
+import { localTypes } from '../../server/engine/localTypes';
+import { isLiteral, isPureReference, stringLiteralValue } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import type { TextEdit } from '../../server/engine/types';
+
+/** Series methods whose in-place form keeps the index, so assigning the result back is equivalent. */
+const METHODS = ['fillna', 'replace', 'clip', 'where', 'mask', 'interpolate', 'ffill', 'bfill'];
+
+export default defineRule({
+  id: 'pandas-chained-inplace',
+  title: '`inplace=True` on a column selection (chained assignment)',
+  category: 'pandas',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: '`inplace=True` on a selected column modifies a temporary under Copy-on-Write; assign the result back to the column',
+  docs: {
+    why:
+      '`df["a"]` returns a new Series object; calling a method on it with `inplace=True` is chained assignment. ' +
+      'Under Copy-on-Write (the default in pandas 3.0, warned about since 2.2) that Series is a copy, so the ' +
+      'frame is never updated and the line silently does nothing. With a list of columns or `.loc[...]` ' +
+      'selection it was always a copy.',
+    instead: 'Assign the result back: `df["a"] = df["a"].fillna(value)`.',
+    example: { before: 'df["a"].fillna(df["a"].mean(), inplace=True)', after: 'df["a"] = df["a"].fillna(df["a"].mean())' },
+  },
+  fix: { safety: 'safe', title: 'Assign the result back to the column' },
+  query: `
+(expression_statement
+  (call
+    function: (attribute object: (_) @selection attribute: (identifier) @method)
+    arguments: (argument_list
+      (keyword_argument name: (identifier) @kw value: (true)) @inplace)) @call
+  (#eq? @kw "inplace")
+  (#any-of? @method ${METHODS.map((m) => `"${m}"`).join(' ')})) @stmt`,
+  check(m, ctx) {
+    const selection = m.need('selection');
+    const call = m.need('call');
+    const method = m.need('method').text;
+    const types = localTypes(ctx.facts);
+    let target: string | null = null;
+    let safe = true;
+    if (selection.type === 'subscript') {
+      const frame = selection.childForFieldName('value');
+      const keys = selection.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+      if (!frame || keys.length !== 1) return;
+      const key = keys[0];
+      const ft = types.typeOf(frame);
+      const loc = frame.type === 'attribute' && /^(loc|iloc)$/.test(frame.childForFieldName('attribute')?.text ?? '');
+      if (loc) {
+        // `df.loc[rows, "a"].fillna(..., inplace=True)`: always a copy; no automatic rewrite.
+        const owner = frame.childForFieldName('object');
+        if (!owner || (types.typeOf(owner) && !types.is(owner, 'dataframe'))) return;
+        report(ctx, selection, call, method, null, false);
+        return;
+      }
+      if (ft && ft.kind !== 'dataframe') return;
+      if (stringLiteralValue(key) !== null) {
+        target = selection.text;
+      } else if (key.type === 'list' && isLiteral(key)) {
+        if (!ft) return;
+        target = selection.text;
+        // A list of columns was always a copy: the fix makes a former no-op take effect.
+        safe = false;
+      } else {
+        return;
+      }
+      if (!isPureReference(frame)) target = null;
+    } else if (selection.type === 'attribute') {
+      const frame = selection.childForFieldName('object');
+      const col = selection.childForFieldName('attribute')?.text;
+      if (!frame || !col || !types.is(frame, 'dataframe') || !types.is(selection, 'series')) return;
+      target = isPureReference(frame) ? `${frame.text}[${JSON.stringify(col)}]` : null;
+    } else {
+      return;
+    }
+    report(ctx, selection, call, method, target, safe, m.need('inplace'));
+  },
+});
+
+function report(
+  ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1],
+  selection: Node,
+  call: Node,
+  method: string,
+  target: string | null,
+  safe: boolean,
+  inplace?: Node,
+): void {
+  const shown = selection.text.length <= 40 ? selection.text : 'the selection';
+  let edits: TextEdit[] | undefined;
+  if (target && inplace && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex)) {
+    const remove = removeArgument(ctx.text, call, inplace);
+    if (remove) edits = [insertAt(call.startIndex, `${target} = `), remove];
+  }
+  ctx.report({
+    node: call,
+    message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
+    edits,
+    safety: safe ? 'safe' : 'unsafe',
+    reason: safe ? undefined : 'selecting a list of columns always returned a copy, so the original line never changed the frame; the fix makes it take effect',
+  });
+}

@@ -1,0 +1,133 @@
+import { defineRule } from '../../server/engine/rule';
+import { replaceNode } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import type { TextEdit } from '../../server/engine/types';
+import { FRAME_ATTRIBUTES } from '../../server/engine/localTypes';
+import { identifiersNamed, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
+
+export default defineRule({
+  id: 'pandas-iterrows',
+  title: 'DataFrame.iterrows()',
+  category: 'pandas',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: '`iterrows()` builds a Series for every row; use column operations, or `itertuples()` when a loop is unavoidable',
+  docs: {
+    why:
+      '`DataFrame.iterrows()` constructs a new pandas Series object for each row, which costs far more than the work ' +
+      'most loop bodies do, and it coerces every row to one dtype, so integer columns come back as floats when the ' +
+      'frame also has float columns.',
+    instead:
+      'Express the computation on whole columns (`(df["price"] * df["qty"]).sum()`), or, if you need a Python loop, ' +
+      'iterate `df.itertuples(index=False)`, which yields lightweight named tuples that keep each column\'s dtype.',
+    example: {
+      before: 'total = 0\nfor _, row in df.iterrows():\n    total += row["price"] * row["qty"]',
+      after: 'total = (df["price"] * df["qty"]).sum()',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Iterate with itertuples()',
+    reason:
+      'iterrows() upcasts each row to a common dtype (ints become floats beside float columns) and itertuples() does not, ' +
+      'so values and their printed form can change; the columns must also be valid identifiers that exist in the frame',
+  },
+  query: `
+(call
+  function: (attribute object: (_) @frame attribute: (identifier) @method)
+  arguments: (argument_list) @args
+  (#eq? @method "iterrows")) @call`,
+  check(m, ctx) {
+    const args = m.need('args');
+    if (args.namedChildren.some((c) => c && c.type !== 'comment')) return;
+    const call = m.need('call');
+    const frame = m.need('frame');
+    const name = frame.text.length <= 40 ? frame.text : 'df';
+    const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
+    const edits = itertuplesFix(call, m.need('method'));
+    ctx.report({ node: call, message, edits: edits ?? undefined });
+  },
+});
+
+/**
+ * `for idx, row in df.iterrows():` whose body reads `row["col"]` / `row.col` only: rewrite to
+ * `for row in df.itertuples(index=False):` with `row.col` (and `row.Index` for `idx` when used).
+ */
+function itertuplesFix(call: Node, method: Node): TextEdit[] | null {
+  const loop = call.parent;
+  if (loop?.type !== 'for_statement' || !loop.childForFieldName('right')?.equals(call)) return null;
+  if (loop.child(0)?.type === 'async') return null;
+  const left = loop.childForFieldName('left');
+  if (!left || (left.type !== 'pattern_list' && left.type !== 'tuple_pattern')) return null;
+  const targets = left.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (targets.length !== 2 || targets.some((t) => t.type !== 'identifier')) return null;
+  const [idx, row] = targets;
+  if (idx.text === row.text) return null;
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  const alternative = loop.childForFieldName('alternative');
+  const scope = scopeBody(loop);
+  // The loop variables leak out of the loop: their later uses would see different values.
+  if (usedAfter(scope, row.text, loop.endIndex, loop) || usedAfter(scope, idx.text, loop.endIndex, loop)) return null;
+
+  const edits: TextEdit[] = [];
+  const regions = alternative ? [body, alternative] : [body];
+  for (const region of regions) {
+    for (const id of identifiersNamed(region, row.text)) {
+      const p = id.parent;
+      if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) continue;
+      if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
+      if (isAssignmentTarget(id)) return null;
+      if (insideNestedScope(id, region)) return null;
+      if (p?.type === 'subscript' && p.childForFieldName('value')?.equals(id)) {
+        const keys = p.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+        const key = keys.length === 1 ? stringLiteralValue(keys[0]) : null;
+        if (!key || !usableField(key) || isAssignmentTarget(p)) return null;
+        edits.push(replaceNode(p, `${row.text}.${key}`));
+        continue;
+      }
+      if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(id)) {
+        const attr = p.childForFieldName('attribute')?.text ?? '';
+        // Series attributes (`row.name` is the index label, `row.values`...) mean something else on a tuple.
+        if (!usableField(attr) || FRAME_ATTRIBUTES.has(attr) || isAssignmentTarget(p)) return null;
+        if (p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p)) return null;
+        continue;
+      }
+      return null;
+    }
+  }
+  let index = false;
+  if (idx.text !== '_') {
+    for (const region of regions) {
+      for (const id of identifiersNamed(region, idx.text)) {
+        const p = id.parent;
+        if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) continue;
+        if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
+        if (isAssignmentTarget(id) || insideNestedScope(id, region)) return null;
+        edits.push(replaceNode(id, `${row.text}.Index`));
+        index = true;
+      }
+    }
+  }
+  edits.push(replaceNode(left, row.text));
+  edits.push(replaceNode(method, 'itertuples'));
+  const args = call.childForFieldName('arguments')!;
+  if (!index) edits.push(replaceNode(args, '(index=False)'));
+  return edits;
+}
+
+/** A field name a namedtuple keeps as is (itertuples renames keywords and leading underscores). */
+function usableField(name: string): boolean {
+  return isIdentifierName(name) && !name.startsWith('_') && name !== 'Index';
+}
+
+function insideNestedScope(id: Node, region: Node): boolean {
+  for (let n = id.parent; n && !n.equals(region); n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return true;
+    if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension' || n.type === 'dictionary_comprehension') continue;
+  }
+  return false;
+}

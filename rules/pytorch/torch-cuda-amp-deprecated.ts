@@ -1,0 +1,198 @@
+import { defineRule } from '../../server/engine/rule';
+import { ensureImport, replaceNode } from '../../server/engine/fixes';
+import { appendArgument, argumentList, callArguments, keywordArgument, prependArgument } from '../../server/engine/callArgs';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import type { FixSafety, TextEdit } from '../../server/engine/types';
+
+type Kind = 'autocast' | 'GradScaler' | 'custom_fwd' | 'custom_bwd';
+
+interface Target {
+  device: 'cuda' | 'cpu';
+  kind: Kind;
+}
+
+/** Deprecated qualified names and what they become. */
+const TARGETS = new Map<string, Target>();
+for (const device of ['cuda', 'cpu'] as const) {
+  TARGETS.set(`torch.${device}.amp.autocast`, { device, kind: 'autocast' });
+  TARGETS.set(`torch.${device}.amp.autocast_mode.autocast`, { device, kind: 'autocast' });
+  TARGETS.set(`torch.${device}.amp.GradScaler`, { device, kind: 'GradScaler' });
+  TARGETS.set(`torch.${device}.amp.grad_scaler.GradScaler`, { device, kind: 'GradScaler' });
+}
+for (const kind of ['custom_fwd', 'custom_bwd'] as const) {
+  TARGETS.set(`torch.cuda.amp.${kind}`, { device: 'cuda', kind });
+  TARGETS.set(`torch.cuda.amp.autocast_mode.${kind}`, { device: 'cuda', kind });
+}
+
+/** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
+const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
+
+const SINCE: Record<Kind, string> = {
+  autocast: 'PyTorch 2.4',
+  GradScaler: 'PyTorch 2.3',
+  custom_fwd: 'PyTorch 2.4',
+  custom_bwd: 'PyTorch 2.4',
+};
+
+export default defineRule({
+  id: 'torch-cuda-amp-deprecated',
+  title: 'Deprecated torch.cuda.amp.autocast / torch.cuda.amp.GradScaler',
+  category: 'pytorch',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pytorch-amp-and-compile',
+  requires: ['torch'],
+  message: '`torch.cuda.amp` is deprecated; use `torch.amp.autocast("cuda")` and `torch.amp.GradScaler("cuda")`',
+  docs: {
+    why:
+      'The device-specific AMP namespaces are deprecated and emit a FutureWarning: `torch.cuda.amp.GradScaler` ' +
+      'since PyTorch 2.3, `torch.cuda.amp.autocast` and `custom_fwd`/`custom_bwd` since 2.4 (likewise ' +
+      '`torch.cpu.amp.*`). Mixed precision itself is still the right tool; only the spelling moved to the ' +
+      'device-generic `torch.amp` API.',
+    instead:
+      'Pass the device type explicitly: `torch.amp.autocast("cuda", ...)`, `torch.amp.GradScaler("cuda", ...)` ' +
+      '(PyTorch 2.3+), `@torch.amp.custom_fwd(device_type="cuda")` (2.4+). Every other argument is kept.',
+    example: {
+      before:
+        'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
+      after:
+        'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use torch.amp with an explicit device type' },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @name)
+  arguments: (argument_list)
+  (#any-of? @name "autocast" "GradScaler" "custom_fwd" "custom_bwd")) @call
+(call
+  function: (identifier) @name
+  arguments: (argument_list)) @call
+(decorator
+  [(attribute attribute: (identifier) @name) (identifier) @name] @ref
+  (#any-of? @name "custom_fwd" "custom_bwd"))`,
+  check(m, ctx) {
+    const call = m.get('call');
+    const site = call ?? m.need('ref');
+    const callee = call ? call.childForFieldName('function')! : site;
+    // The bare-identifier pattern matches every call; only imported names go further (a map lookup).
+    if (callee.type === 'identifier' && !ctx.facts.binding(callee.text)) return;
+    const qualified = ctx.facts.qualifiedName(callee);
+    const target = qualified ? TARGETS.get(qualified) : undefined;
+    if (!target) return;
+
+    const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
+    const replacement = modernSpelling(target);
+    ctx.report({
+      node: site,
+      message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
+      edits: fix?.edits,
+      safety: fix?.safety,
+      reason: fix?.reason,
+      fixTitle: `Use ${replacement}`,
+    });
+  },
+});
+
+function modernSpelling(t: Target): string {
+  if (t.kind === 'autocast' || t.kind === 'GradScaler') return `torch.amp.${t.kind}("${t.device}")`;
+  return `torch.amp.${t.kind}(device_type="${t.device}")`;
+}
+
+interface SiteFix {
+  edits: TextEdit[];
+  safety: FixSafety;
+  reason?: string;
+}
+
+function safetyOf(kinds: Iterable<Kind>): { safety: FixSafety; reason?: string } {
+  const set = new Set(kinds);
+  if (set.has('custom_fwd') || set.has('custom_bwd')) {
+    return { safety: 'unsafe', reason: '`torch.amp.custom_fwd/custom_bwd(device_type=...)` needs PyTorch 2.4 or newer' };
+  }
+  if (set.has('GradScaler')) return { safety: 'unsafe', reason: '`torch.amp.GradScaler` needs PyTorch 2.3 or newer' };
+  return { safety: 'safe' };
+}
+
+/** The argument edits that turn a deprecated call (or bare decorator) into its torch.amp form. */
+function argumentEdits(text: string, site: Node, target: Target): TextEdit[] | null {
+  if (site.type !== 'call') {
+    // Bare `@torch.cuda.amp.custom_fwd`: becomes a decorator factory call.
+    return [{ start: site.endIndex, end: site.endIndex, newText: `(device_type="${target.device}")` }];
+  }
+  if (!argumentList(site)) return null;
+  if (target.kind === 'custom_fwd' || target.kind === 'custom_bwd') {
+    if (keywordArgument(site, 'device_type')) return null;
+    const edit = appendArgument(text, site, `device_type="${target.device}"`);
+    return edit ? [edit] : null;
+  }
+  const edits: TextEdit[] = [];
+  if (target.kind === 'autocast') {
+    // Positional enabled/dtype/cache_enabled become keywords: torch.amp.autocast takes dtype second.
+    let i = 0;
+    for (const arg of callArguments(site)) {
+      if (arg.type === 'keyword_argument') continue;
+      if (arg.type === 'list_splat' || arg.type === 'dictionary_splat' || i >= AUTOCAST_POSITIONAL.length) return null;
+      edits.push(replaceNode(arg, `${AUTOCAST_POSITIONAL[i++]}=${arg.text}`));
+    }
+  } else if (callArguments(site).some((a) => a.type === 'list_splat')) {
+    return null;
+  }
+  const first = prependArgument(text, site, `"${target.device}"`);
+  if (!first) return null;
+  return [first, ...edits];
+}
+
+/** Fallback: rewrite this one site to spell `torch.amp.X` (adding `import torch` if needed). */
+function siteFix(facts: FileFacts, text: string, site: Node, callee: Node, target: Target): SiteFix | null {
+  const args = argumentEdits(text, site, target);
+  if (!args) return null;
+  const torch = ensureImport(facts, 'torch');
+  const edits = [...torch.edits, replaceNode(callee, `${torch.ref}.amp.${target.kind}`), ...args];
+  return { edits, ...safetyOf([target.kind]) };
+}
+
+/**
+ * `from torch.cuda.amp import autocast, GradScaler`: when every use of every imported name is a
+ * call (or decorator) this rule can rewrite, one fix rewrites the import to `torch.amp` and all
+ * the sites together, so the file never mixes the two APIs. Every finding from the same import
+ * carries the same edits (applying several is the same as applying one).
+ */
+function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null {
+  if (callee.type !== 'identifier') return null;
+  const binding = facts.binding(callee.text);
+  const stmt = binding?.statement;
+  if (!binding || !stmt || !binding.unconditional || stmt.type !== 'import_from_statement') return null;
+  const moduleNode = stmt.childForFieldName('module_name');
+  const device = /^torch\.(cuda|cpu)\.amp$/.exec(moduleNode?.text.replace(/\s+/g, '') ?? '')?.[1];
+  if (!moduleNode || !device) return null;
+
+  const edits: TextEdit[] = [replaceNode(moduleNode, 'torch.amp')];
+  const kinds: Kind[] = [];
+  for (const b of facts.imports.filter((i) => i.statement.equals(stmt))) {
+    const target = TARGETS.get(b.target);
+    if (!target) return null; // e.g. `from torch.cuda.amp import common`
+    kinds.push(target.kind);
+    const word = new RegExp(`\\b${b.local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
+    for (const hit of text.matchAll(word)) {
+      const at = hit.index!;
+      if (at >= stmt.startIndex && at < stmt.endIndex) continue;
+      const id = facts.root.descendantForIndex(at, at + b.local.length);
+      if (id?.type !== 'identifier') return null; // in a string or comment: leave the import alone
+      const parent = id.parent;
+      // `x.autocast` or `f(autocast=...)` does not refer to the imported name.
+      if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.equals(id)) continue;
+      if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.equals(id)) continue;
+      let site: Node | null = null;
+      if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(id)) site = parent;
+      else if (parent?.type === 'decorator' && target.kind !== 'autocast' && target.kind !== 'GradScaler') site = id;
+      if (!site) return null;
+      const args = argumentEdits(text, site, target);
+      if (!args) return null;
+      edits.push(...args);
+    }
+  }
+  return { edits, ...safetyOf(kinds) };
+}

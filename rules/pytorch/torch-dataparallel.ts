@@ -1,0 +1,58 @@
+import { defineRule } from '../../server/engine/rule';
+
+const DATA_PARALLEL = new Set([
+  'torch.nn.DataParallel',
+  'torch.nn.parallel.DataParallel',
+  'torch.nn.parallel.data_parallel.DataParallel',
+  'torch.nn.parallel.data_parallel',
+  'torch.nn.parallel.data_parallel.data_parallel',
+]);
+
+export default defineRule({
+  id: 'torch-dataparallel',
+  title: 'nn.DataParallel instead of DistributedDataParallel',
+  category: 'pytorch',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pytorch-distributed',
+  requires: ['torch'],
+  message: '`nn.DataParallel` drives all GPUs from one Python process; use `DistributedDataParallel` (one process per GPU)',
+  docs: {
+    why:
+      '`DataParallel` runs in a single process: on every forward it replicates the model to each GPU, scatters ' +
+      'the batch, runs one thread per GPU (contending for the GIL) and gathers the outputs on the first GPU, which ' +
+      'also ends up holding more memory. PyTorch recommends `DistributedDataParallel` even on one machine: each ' +
+      'process owns one GPU and only gradients are all-reduced.',
+    instead:
+      'Launch one process per GPU (`torchrun --nproc_per_node=N train.py`), call `torch.distributed.init_process_group()`, ' +
+      'wrap the model in `DistributedDataParallel(model, device_ids=[local_rank])` and shard data with `DistributedSampler`.',
+    example: {
+      before: 'model = nn.DataParallel(model).cuda()',
+      after:
+        'dist.init_process_group("nccl")\nlocal_rank = int(os.environ["LOCAL_RANK"])\ntorch.cuda.set_device(local_rank)\n' +
+        'model = DistributedDataParallel(model.to(local_rank), device_ids=[local_rank])',
+    },
+  },
+  // Attribute form by name; bare names by import binding (any alias: `from torch.nn import DataParallel as DP`).
+  query: `
+(call
+  function: (attribute attribute: (identifier) @fn)
+  arguments: (argument_list)
+  (#any-of? @fn "DataParallel" "data_parallel")) @call
+(call
+  function: (identifier) @fn
+  arguments: (argument_list)) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const fn = m.need('fn');
+    if (fn.parent?.type !== 'attribute' && !ctx.facts.binding(fn.text)) return;
+    const name = ctx.facts.calleeName(call);
+    if (!name || !DATA_PARALLEL.has(name)) return;
+    const shown = call.childForFieldName('function')!.text;
+    ctx.report({
+      node: call.childForFieldName('function') ?? call,
+      message: `\`${shown}\` drives all GPUs from one Python process; use \`DistributedDataParallel\` with one process per GPU`,
+    });
+  },
+});

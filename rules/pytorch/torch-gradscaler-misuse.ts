@@ -1,0 +1,183 @@
+import { defineRule } from '../../server/engine/rule';
+import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
+import { keywordValue, positionalArguments } from '../../server/engine/callArgs';
+import { isOptimizerExpr } from '../../server/engine/trainingLoop';
+import { Query, type Node } from '../../server/engine/parser';
+import { detectEol } from '../../server/engine/text';
+import type { TextEdit } from '../../server/engine/types';
+import type { FileFacts } from '../../server/engine/facts';
+
+const SCALERS = new Set([
+  'torch.amp.GradScaler',
+  'torch.amp.grad_scaler.GradScaler',
+  'torch.GradScaler',
+  'torch.cuda.amp.GradScaler',
+  'torch.cuda.amp.grad_scaler.GradScaler',
+  'torch.cpu.amp.GradScaler',
+]);
+
+const USES = `
+(call
+  function: (attribute object: (_) @recv attribute: (identifier) @method)
+  (#any-of? @method "scale" "step" "update" "backward" "unscale_")) @call`;
+const queries = new WeakMap<object, Query>();
+
+interface Use {
+  call: Node;
+  recv: Node;
+  method: string;
+}
+
+function usesIn(scope: Node, facts: FileFacts): Use[] {
+  const language = facts.tree.language;
+  let q = queries.get(language);
+  if (!q) {
+    q = new Query(language, USES);
+    queries.set(language, q);
+  }
+  const out: Use[] = [];
+  for (const match of q.matches(scope)) {
+    const get = (n: string) => match.captures.find((c) => c.name === n)!.node;
+    out.push({ call: get('call'), recv: get('recv'), method: get('method').text });
+  }
+  return out;
+}
+
+export default defineRule({
+  id: 'torch-gradscaler-misuse',
+  title: 'A GradScaler exists but the training step bypasses it',
+  category: 'pytorch',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pytorch-amp-and-compile',
+  requires: ['torch'],
+  message: 'The GradScaler is bypassed: use `scaler.scale(loss).backward()`, `scaler.step(optimizer)` and `scaler.update()` together',
+  docs: {
+    why:
+      'With float16 autocast, small gradients underflow to zero unless the loss is scaled up before `backward()`. ' +
+      '`GradScaler` only works when all three calls are used: `scale(loss).backward()` scales the gradients, ' +
+      '`step(optimizer)` unscales them and skips steps with inf/NaN, and `update()` adjusts the scale. Calling ' +
+      '`optimizer.step()` after a scaled backward applies gradients that are still multiplied by the scale; never ' +
+      'calling `update()` freezes the scale.',
+    instead:
+      '`scaler.scale(loss).backward()`, then (after `scaler.unscale_(optimizer)` if you clip gradients) ' +
+      '`scaler.step(optimizer)` and `scaler.update()` once per step.',
+    example: {
+      before: 'scaler = torch.amp.GradScaler("cuda")\n...\nloss.backward()\noptimizer.step()',
+      after: 'scaler = torch.amp.GradScaler("cuda")\n...\nscaler.scale(loss).backward()\nscaler.step(optimizer)\nscaler.update()',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Route the step through the GradScaler',
+    reason: 'the scaler then skips steps whose gradients overflow and changes the gradient magnitudes seen between backward and step',
+  },
+  query: `
+(assignment
+  left: [(identifier) (attribute object: (identifier) @self)] @target
+  right: (call
+    function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
+    (#match? @fn "Scaler$")) @ctor)`,
+  check(m, ctx) {
+    const ctor = m.need('ctor');
+    const facts = ctx.facts;
+    if (!SCALERS.has(facts.calleeName(ctor) ?? '')) return;
+    if (keywordValue(ctor, 'enabled')?.type === 'false') return;
+    const target = m.need('target');
+    const self = m.get('self');
+    if (self && self.text !== 'self') return;
+    const scope = self ? enclosingClassBody(target) : enclosingScope(target);
+    if (!scope) return;
+    const S = target.text;
+
+    const uses = usesIn(scope, facts);
+    const scaled = uses.filter((u) => u.method === 'scale' && u.recv.text === S);
+    const scalerSteps = uses.filter((u) => u.method === 'step' && u.recv.text === S);
+    const updates = uses.filter((u) => u.method === 'update' && u.recv.text === S);
+    const hasUnscale = uses.some((u) => u.method === 'unscale_' && u.recv.text === S);
+    const backwards = uses.filter(
+      (u) => u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`),
+    );
+    const optSteps = uses.filter(
+      (u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts),
+    );
+
+    if (scaled.length === 0 && backwards.length > 0) {
+      // (a) Created, never used.
+      const fix = backwards.length === 1 && optSteps.length === 1 && updates.length === 0 && !hasUnscale ? wholeFix(ctx.text, S, backwards[0], optSteps[0]) : null;
+      for (const b of backwards) {
+        ctx.report({
+          node: b.call,
+          message: `GradScaler \`${S}\` is never used: \`${b.call.text}\` backpropagates an unscaled loss; use \`${S}.scale(${b.recv.text}).backward()\``,
+          edits: fix ?? undefined,
+        });
+      }
+      return;
+    }
+    if (scaled.length > 0 && scalerSteps.length === 0) {
+      // (b) Scaled backward, but the optimizer steps on its own.
+      for (const o of optSteps) {
+        const edits: TextEdit[] = [replaceNode(o.call, `${S}.step(${o.recv.text})`)];
+        if (updates.length === 0) {
+          const upd = updateAfter(ctx.text, S, o.call);
+          if (upd) edits.push(upd);
+        }
+        ctx.report({
+          node: o.call,
+          message: `\`${o.call.text}\` applies gradients still multiplied by \`${S}\`'s loss scale; use \`${S}.step(${o.recv.text})\` and \`${S}.update()\``,
+          edits: optSteps.length === 1 && isStatement(o.call) ? edits : undefined,
+        });
+      }
+      return;
+    }
+    if (scalerSteps.length > 0 && updates.length === 0) {
+      // (c) No update(): the scale never adapts.
+      for (const s of scalerSteps) {
+        const upd = isStatement(s.call) ? updateAfter(ctx.text, S, s.call) : null;
+        ctx.report({
+          node: s.call,
+          message: `\`${S}.update()\` is never called, so the loss scale never adapts; call it after \`${s.call.text}\``,
+          edits: upd ? [upd] : undefined,
+        });
+      }
+    }
+  },
+});
+
+function isStatement(call: Node): boolean {
+  return call.parent?.type === 'expression_statement';
+}
+
+/** `S.update()` on its own line after the statement holding `call`. */
+function updateAfter(text: string, S: string, call: Node): TextEdit | null {
+  if (!isStatement(call)) return null;
+  const stmt = call.parent!;
+  return insertAt(lineEndOf(text, stmt.endIndex), `${detectEol(text)}${indentAt(text, stmt.startIndex)}${S}.update()`);
+}
+
+/** (a)'s fix: scale the one backward, step through the scaler, then update. */
+function wholeFix(text: string, S: string, backward: Use, step: Use): TextEdit[] | null {
+  if (!isStatement(backward.call) || !isStatement(step.call)) return null;
+  if (backward.call.startIndex > step.call.startIndex) return null;
+  // Clipping or reading gradients in between would need `unscale_` first.
+  if (/clip_grad|\.grad\b|grad_norm/.test(text.slice(backward.call.endIndex, step.call.startIndex))) return null;
+  const upd = updateAfter(text, S, step.call);
+  if (!upd) return null;
+  return [replaceNode(backward.recv, `${S}.scale(${backward.recv.text})`), replaceNode(step.call, `${S}.step(${step.recv.text})`), upd];
+}
+
+function enclosingScope(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.childForFieldName('body');
+    if (n.type === 'module') return n;
+  }
+  return null;
+}
+
+function enclosingClassBody(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'class_definition') return n.childForFieldName('body');
+  }
+  return null;
+}

@@ -1,0 +1,109 @@
+import { defineRule } from '../../server/engine/rule';
+import { addImportStatement, ensureImport, replaceNode, replaceRange } from '../../server/engine/fixes';
+import { callArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import type { TextEdit } from '../../server/engine/types';
+
+/** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
+const DEVICE_AWARE = /is_available\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK/;
+
+const awareCache = new WeakMap<FileFacts, boolean>();
+function deviceAware(facts: FileFacts): boolean {
+  let v = awareCache.get(facts);
+  if (v === undefined) {
+    v = DEVICE_AWARE.test(facts.text);
+    awareCache.set(facts, v);
+  }
+  return v;
+}
+
+export default defineRule({
+  id: 'torch-hardcoded-cuda',
+  title: '.cuda() or the "cuda" device used with no availability check',
+  category: 'pytorch',
+  severity: 'hint',
+  enabledByDefault: false,
+  confidence: 'medium',
+  guide: 'pytorch-gpu-efficiency',
+  requires: ['torch'],
+  message: 'The GPU is hard-coded and the file never checks `torch.cuda.is_available()`; pick the device once and use `.to(device)`',
+  docs: {
+    why:
+      '`.cuda()` and `"cuda"` fail with a runtime error on machines without an NVIDIA GPU (laptops, CI, Apple ' +
+      'silicon), so the script cannot even be smoke-tested there. Choosing the device once keeps the code ' +
+      'device-agnostic and lets one line switch between CPU, CUDA or MPS.',
+    instead:
+      'Define `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")` once and move models and ' +
+      'tensors with `.to(device)`. Files that check availability, or are GPU-only by design (NCCL, `set_device`, ' +
+      '`LOCAL_RANK`), are not flagged.',
+    example: {
+      before: 'model = Net().cuda()\nx = batch.to("cuda")',
+      after: 'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = batch.to(device)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use a device chosen once (.to(device))',
+    reason: 'without a GPU the code then runs on the CPU instead of failing, which may hide a misconfigured machine',
+  },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @m)
+  arguments: (argument_list) @args
+  (#eq? @m "cuda")) @cudaCall
+(string) @str`,
+  check(m, ctx) {
+    const facts = ctx.facts;
+    if (deviceAware(facts)) return;
+    const cudaCall = m.get('cudaCall');
+    if (cudaCall) {
+      // `.cuda(rank)` picks a GPU on purpose; `torch.cuda(...)` is not a method call on a tensor.
+      if (callArguments(cudaCall).length > 0) return;
+      const fn = cudaCall.childForFieldName('function')!;
+      const obj = fn.childForFieldName('object');
+      if (obj?.type === 'identifier' && facts.binding(obj.text)) return;
+      ctx.report({
+        start: m.need('m').startIndex,
+        end: cudaCall.endIndex,
+        message: '`.cuda()` fails on machines without a CUDA GPU and the file never checks for one; use `.to(device)`',
+        edits: fixFor(facts, m.need('m'), cudaCall),
+      });
+      return;
+    }
+    const str = m.need('str');
+    if (!/^[rRuU]?(["'])cuda(:\d+)?\1$/.test(str.text)) return;
+    const parent = str.parent;
+    if (parent?.type === 'conditional_expression') return; // "cuda" if ... else "cpu"
+    let call: Node | null = null;
+    if (parent?.type === 'argument_list') call = parent.parent;
+    else if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.text === 'device') call = parent.parent?.parent ?? null;
+    if (call?.type !== 'call') return;
+    const fn = call.childForFieldName('function');
+    const isTo = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'to';
+    const isDevice = facts.calleeName(call) === 'torch.device';
+    const isKeyword = parent?.type === 'keyword_argument';
+    if (!isTo && !isDevice && !isKeyword) return;
+    if (isTo && !positionalArguments(call)[0]?.equals(str) && !keywordArgument(call, 'device')) return;
+    ctx.report({
+      node: str,
+      message: `${str.text} fails on machines without a CUDA GPU and the file never checks for one; choose the device once with \`torch.cuda.is_available()\``,
+      edits: isTo && !isKeyword ? fixFor(facts, str, null) : undefined,
+    });
+  },
+});
+
+/**
+ * `.cuda()` → `.to(device)`, or `.to("cuda")` → `.to(device)`, plus a module-level
+ * `device = torch.device(...)` after the imports (identical in every finding, so added once).
+ * Only when the file does not already use the name `device`.
+ */
+function fixFor(facts: FileFacts, at: Node, cudaCall: Node | null): TextEdit[] | undefined {
+  if (/\bdevice\b/.test(facts.text)) return undefined;
+  const torch = ensureImport(facts, 'torch');
+  const line = `device = ${torch.ref}.device("cuda" if ${torch.ref}.cuda.is_available() else "cpu")`;
+  const edits: TextEdit[] = [...torch.edits, addImportStatement(facts, line)];
+  if (cudaCall) edits.push(replaceRange(at.startIndex, cudaCall.endIndex, 'to(device)'));
+  else edits.push(replaceNode(at, 'device'));
+  return edits;
+}

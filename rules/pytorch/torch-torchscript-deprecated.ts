@@ -1,0 +1,56 @@
+import { defineRule } from '../../server/engine/rule';
+
+const TORCHSCRIPT = new Map([
+  ['torch.jit.script', 'torch.jit.script'],
+  ['torch.jit.trace', 'torch.jit.trace'],
+  ['torch.jit.trace_module', 'torch.jit.trace_module'],
+  ['torch.jit.script_method', 'torch.jit.script_method'],
+]);
+
+export default defineRule({
+  id: 'torch-torchscript-deprecated',
+  title: 'TorchScript (torch.jit.script / torch.jit.trace)',
+  category: 'pytorch',
+  severity: 'info',
+  enabledByDefault: false,
+  confidence: 'high',
+  guide: 'pytorch-amp-and-compile',
+  requires: ['torch'],
+  message: 'TorchScript is in maintenance mode; use `torch.compile` for speed and `torch.export` for deployment',
+  docs: {
+    why:
+      'TorchScript no longer receives new features: the PyTorch documentation points new code to `torch.compile` ' +
+      'for faster training and inference in Python, and to `torch.export` (with AOTInductor or ExecuTorch) for ' +
+      'ahead-of-time deployment without Python. Scripting also restricts the Python you can write, and tracing ' +
+      'silently freezes data-dependent control flow.',
+    instead:
+      'For speed: `model = torch.compile(model)`. For a serialisable, Python-free artefact: ' +
+      '`torch.export.export(model, example_args)`. Keep TorchScript only where a consumer still requires it (e.g. an existing C++ runtime).',
+    example: {
+      before: 'scripted = torch.jit.script(model)\nscripted.save("model.pt")',
+      after: 'compiled = torch.compile(model)  # speed\nexported = torch.export.export(model, (example_x,))  # deployment\ntorch.export.save(exported, "model.pt2")',
+    },
+  },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @fn) @callee
+  arguments: (argument_list)
+  (#any-of? @fn "script" "trace" "trace_module" "script_method")) @site
+(call
+  function: (identifier) @callee
+  arguments: (argument_list)) @site
+(decorator [(attribute attribute: (identifier) @fn) (identifier) @fn] @callee
+  (#any-of? @fn "script" "script_method")) @site`,
+  check(m, ctx) {
+    const callee = m.need('callee');
+    // Bare names only when imported (any alias, e.g. `from torch.jit import trace as jit_trace`): a map lookup.
+    if (callee.type === 'identifier' && !ctx.facts.binding(callee.text)) return;
+    const name = TORCHSCRIPT.get(ctx.facts.qualifiedName(callee) ?? '');
+    if (!name) return;
+    const site = m.need('site');
+    ctx.report({
+      node: site.type === 'decorator' ? site : callee,
+      message: `\`${name}\` (TorchScript) is in maintenance mode; use \`torch.compile\` for speed or \`torch.export\` to deploy`,
+    });
+  },
+});

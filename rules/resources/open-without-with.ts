@@ -1,0 +1,296 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { eolOf, hasMultilineString, indentLines, ownsLines } from '../../server/engine/codegen';
+import { deleteLines, indentAt, lineEndOf, lineStartOf, replaceNode, replaceRange } from '../../server/engine/fixes';
+import { isDeclaredNonLocal, occurrences, scopeOf } from '../../server/engine/names';
+import { callTakingArgument, fateOfBinding } from '../../server/engine/ownership';
+import type { Node } from '../../server/engine/parser';
+import type { TextEdit } from '../../server/engine/types';
+import { findDescendants } from '../../server/engine/scopes';
+
+/** Functions that return a file object (qualified names), besides the builtin `open`. */
+// The query keeps calls whose name contains "open", so aliases such as `from io import open as io_open` match too.
+const OPENERS = new Set(['io.open', 'codecs.open', 'gzip.open', 'bz2.open', 'lzma.open']);
+/** Calls that read or write the whole file before returning and keep no reference to it. */
+const FULL_CONSUMERS = new Set([
+  'json.load', 'json.dump', 'pickle.load', 'pickle.dump', 'marshal.load', 'marshal.dump', 'tomllib.load', 'tomli.load',
+  'plistlib.load', 'plistlib.dump', 'yaml.safe_load', 'yaml.load', 'yaml.full_load', 'yaml.unsafe_load', 'yaml.dump',
+  'yaml.safe_dump', 'shutil.copyfileobj', 'hashlib.file_digest',
+]);
+const FULL_BUILTINS = new Set(['list', 'tuple', 'set', 'frozenset', 'sorted', 'sum', 'min', 'max', 'any', 'all', 'dict']);
+/** Calls that wrap the file lazily: the file must stay open while their result is used. */
+const LAZY_CONSUMERS = new Set([
+  'csv.reader', 'csv.writer', 'csv.DictReader', 'csv.DictWriter', 'itertools.islice', 'itertools.chain',
+  'io.TextIOWrapper', 'io.BufferedReader', 'io.BufferedWriter',
+]);
+const LAZY_BUILTINS = new Set(['enumerate', 'zip', 'map', 'filter', 'iter']);
+/** Method calls on the file that finish their work within the statement. */
+const COMPLETE_METHODS = new Set(['read', 'readlines', 'readline', 'write', 'writelines']);
+/** Calls that take over closing the file. */
+const MANAGERS = new Set(['contextlib.closing', 'closing']);
+const SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+type Consumer = 'full' | 'lazy' | 'manager' | null;
+
+function consumerKind(call: Node, ctx: RuleContext): Consumer {
+  const fn = call.childForFieldName('function');
+  if (!fn) return null;
+  if (fn.type === 'identifier' && ctx.facts.isBuiltin(fn.text, call)) {
+    if (FULL_BUILTINS.has(fn.text)) return 'full';
+    if (LAZY_BUILTINS.has(fn.text)) return 'lazy';
+  }
+  if (fn.type === 'attribute') {
+    const attr = fn.childForFieldName('attribute')?.text;
+    if (attr === 'enter_context' || attr === 'callback') return 'manager';
+    const obj = fn.childForFieldName('object');
+    if (attr === 'join' && (obj?.type === 'string' || obj?.type === 'concatenated_string')) return 'full';
+  }
+  const name = ctx.facts.qualifiedName(fn);
+  if (name && MANAGERS.has(name)) return 'manager';
+  if (name && FULL_CONSUMERS.has(name)) return 'full';
+  if (name && LAZY_CONSUMERS.has(name)) return 'lazy';
+  return null;
+}
+
+function isOpener(call: Node, ctx: RuleContext): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier' && fn.text === 'open') return ctx.facts.isBuiltin('open', call);
+  const name = ctx.facts.qualifiedName(fn);
+  return name !== null && OPENERS.has(name);
+}
+
+function unparen(node: Node): Node {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** The handle name for a rewrite: the first of a few usual names that the scope does not use. */
+function handleName(scope: Node): string | null {
+  for (const name of ['f', 'fh', 'fp', 'file', 'stream', 'handle']) {
+    if (occurrences(scope, name).length === 0) return name;
+  }
+  return null;
+}
+
+function indentStep(text: string, at: number): string {
+  return indentAt(text, at).includes('\t') ? '\t' : '    ';
+}
+
+export default defineRule({
+  id: 'open-without-with',
+  title: 'File opened without a with block',
+  category: 'resources',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'context-managers',
+  message: 'File opened without `with`; it stays open (and unflushed) if an exception interrupts, and until garbage collection',
+  docs: {
+    why:
+      'A file object owns an OS handle and, for writes, a buffer. Without `with`, it is closed only by an explicit ' +
+      '`close()` that an exception can skip, or whenever the garbage collector gets to it: other interpreters ' +
+      '(PyPy) and reference cycles delay that, leaking handles in long-running jobs and leaving written data unflushed. ' +
+      'Python also emits a `ResourceWarning` for files that were never closed.',
+    instead: 'Open files in a `with` statement: `with open(path) as f: data = f.read()`. The file is closed when the block ends, even on error.',
+    example: {
+      before: 'text = open(path).read()\n\nf = open(out, "w")\nf.write(text)\nf.close()',
+      after: 'with open(path) as f:\n    text = f.read()\n\nwith open(out, "w") as f:\n    f.write(text)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use a with statement' },
+  query: `
+(call
+  function: [(identifier) @name (attribute attribute: (identifier) @name)]
+  (#match? @name "open")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    if (!isOpener(call, ctx)) return;
+    const opened = call.childForFieldName('function')!.text;
+    const message = `\`${opened}()\` without \`with\`: the file is not closed if an exception interrupts, or until garbage collection`;
+
+    // Climb through lazy wrappers (`csv.reader(open(p))`, `enumerate(open(p))`).
+    let outer = unparen(call);
+    let wrapped = false;
+    for (;;) {
+      const taker = callTakingArgument(outer);
+      if (!taker) break;
+      const kind = consumerKind(taker, ctx);
+      if (kind === 'manager') return;
+      if (kind !== 'lazy') break;
+      outer = unparen(taker);
+      wrapped = true;
+    }
+    const parent = outer.parent;
+    if (!parent) return;
+
+    // `with open(...)` (possibly `with csv.reader(open(...))`… which still leaks: only the direct form is managed).
+    if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
+      if (!wrapped) return;
+      ctx.report({ node: call, message });
+      return;
+    }
+    // Inline: `open(p).read()`, `json.load(open(p))`, `[l for l in open(p)]`.
+    const taker = callTakingArgument(outer);
+    if (taker && consumerKind(taker, ctx) === 'full') {
+      reportInline(ctx, call, message);
+      return;
+    }
+    if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(outer) && parent.parent?.type === 'call') {
+      const method = parent.childForFieldName('attribute')!.text;
+      if (method === 'close') return; // `open(p, "w").close()`: truncate/touch, closed at once
+      if (COMPLETE_METHODS.has(method) && !wrapped) reportInline(ctx, call, message);
+      else ctx.report({ node: call, message });
+      return;
+    }
+    if (parent.type === 'for_in_clause' && parent.childForFieldName('right')?.equals(outer)) {
+      const comp = parent.parent!;
+      const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause');
+      if (comp.type !== 'generator_expression' && first?.equals(parent)) reportInline(ctx, call, message);
+      else ctx.report({ node: call, message });
+      return;
+    }
+    if (parent.type === 'for_statement' && parent.childForFieldName('right')?.equals(outer)) {
+      reportForLoop(ctx, call, parent, message);
+      return;
+    }
+    if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(outer)) {
+      const left = parent.childForFieldName('left');
+      if (left?.type !== 'identifier' || parent.parent?.type !== 'expression_statement') return;
+      reportAssigned(ctx, call, left, parent.parent, wrapped, message);
+    }
+    // Anything else (returned, stored in a container, passed to an unknown call…) hands the file on.
+  },
+});
+
+/** `text = open(p).read()` → `with open(p) as f:` + the statement using `f`. */
+function reportInline(ctx: RuleContext, call: Node, message: string): void {
+  const edits = inlineEdits(ctx, call);
+  if (!edits) {
+    ctx.report({ node: call, message });
+    return;
+  }
+  ctx.report({ node: call, message, edits: edits.edits, safety: edits.safe ? 'safe' : 'unsafe', reason: edits.safe ? undefined : 'code before the `open()` call in the statement now runs after it' });
+}
+
+function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: boolean } | null {
+  // The statement holding the call; the call must not sit in a nested lambda, def or lazy scope.
+  let stmt: Node = call;
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type === 'lambda' || SCOPES.has(p.type)) return null;
+    if (p.type === 'generator_expression') return null;
+    if ((p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension')) {
+      // Only the first iterable is evaluated outside the comprehension.
+      const first = p.namedChildren.find((c) => c?.type === 'for_in_clause');
+      const right = first?.childForFieldName('right');
+      if (!right || !(call.startIndex >= right.startIndex && call.endIndex <= right.endIndex)) return null;
+    }
+    if (p.parent?.type === 'block' || p.parent?.type === 'module') {
+      stmt = p;
+      break;
+    }
+  }
+  if (stmt.type !== 'expression_statement' && stmt.type !== 'return_statement') return null;
+  if (!ownsLines(ctx.text, stmt) || hasMultilineString(stmt)) return null;
+  const scope = scopeOf(stmt);
+  const name = handleName(scope);
+  if (!name) return null;
+  if (isDeclaredNonLocal(scope, name)) return null;
+  const indent = indentAt(ctx.text, stmt.startIndex);
+  const step = indentStep(ctx.text, stmt.startIndex);
+  const eol = eolOf(ctx.text);
+  // Calls wholly before the open() in the statement ran before it; now they run after it.
+  const earlier = findDescendants(stmt, (n) => n.type === 'call' && n.endIndex <= call.startIndex).length > 0;
+  const body =
+    ctx.text.slice(stmt.startIndex, call.startIndex) + name + ctx.text.slice(call.endIndex, stmt.endIndex);
+  const bodyIndented = body.split(/(\r\n|\r|\n)/).map((part, i) => (i === 0 ? part : i % 2 === 0 && part.trim() !== '' ? step + part : part)).join('');
+  const replacement = `with ${call.text} as ${name}:${eol}${indent}${step}${bodyIndented}`;
+  return { edits: [replaceNode(stmt, replacement)], safe: !earlier };
+}
+
+/** `for line in open(p):` → `with open(p) as f:` + the loop over `f`, one level deeper. */
+function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string): void {
+  const scope = scopeOf(loop);
+  const name = handleName(scope);
+  if (!name || !ownsLines(ctx.text, loop) || hasMultilineString(loop) || !(loop.parent?.type === 'block' || loop.parent?.type === 'module')) {
+    ctx.report({ node: call, message });
+    return;
+  }
+  const indent = indentAt(ctx.text, loop.startIndex);
+  const step = indentStep(ctx.text, loop.startIndex);
+  const eol = eolOf(ctx.text);
+  const start = lineStartOf(ctx.text, loop.startIndex);
+  const end = lineEndOf(ctx.text, loop.endIndex);
+  const rewritten = ctx.text.slice(start, call.startIndex) + name + ctx.text.slice(call.endIndex, end);
+  const shifted = rewritten.split(/(\r\n|\r|\n)/).map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part)).join('');
+  ctx.report({
+    node: call,
+    message,
+    edits: [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)],
+  });
+}
+
+/** Reading and writing helpers that use a file without keeping it. */
+const FILE_BORROWERS = /^(json|pickle|marshal|yaml|tomllib|tomli|plistlib|csv|shutil)\./;
+
+/** `f = open(p)`: flagged unless a with/finally manages it, or it is handed on (returned, stored, passed). */
+function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wrapped: boolean, message: string): void {
+  const name = left.text;
+  const scope = scopeOf(stmt);
+  if (stmt.parent?.parent?.type === 'class_definition') return;
+  if (isDeclaredNonLocal(scope, name)) return;
+  const fate = fateOfBinding(stmt, name, scope, { closeMethods: ['close'], borrowers: FILE_BORROWERS });
+  if (fate.kind !== 'local') return;
+  const closes = fate.release;
+  // Module-level handles with no close are usually meant to live as long as the program.
+  if (!closes && scope.type === 'module') return;
+  // `f = open(p, "w")` directly followed by `f.close()` creates or truncates a file: nothing can fail between.
+  if (closes && closes.parent?.type === 'expression_statement' && nextStatement(stmt)?.equals(closes.parent)) return;
+  if (!closes || wrapped) {
+    ctx.report({ node: call, message: closes ? message : `\`${opened(call)}()\` result \`${name}\` is never closed; use \`with\`` });
+    return;
+  }
+  const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
+  const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
+  if (edits) ctx.report({ node: call, message: handMessage, edits });
+  else ctx.report({ node: call, message: handMessage });
+}
+
+function nextStatement(stmt: Node): Node | null {
+  let s = stmt.nextNamedSibling;
+  while (s?.type === 'comment') s = s.nextNamedSibling;
+  return s;
+}
+
+function opened(call: Node): string {
+  return call.childForFieldName('function')!.text;
+}
+
+/** `f = open(p)` … `f.close()` in one block → `with open(p) as f:` over the statements between. */
+function closeEdits(ctx: RuleContext, call: Node, stmt: Node, closeCall: Node, name: string, scope: Node, rebound: Node | null): TextEdit[] | null {
+  const closeStmt = closeCall.parent;
+  if (closeStmt?.type !== 'expression_statement' || !closeStmt.parent?.equals(stmt.parent!)) return null;
+  if (!ownsLines(ctx.text, stmt) || !ownsLines(ctx.text, closeStmt)) return null;
+  if (ctx.text.slice(closeStmt.endIndex, lineEndOf(ctx.text, closeStmt.endIndex)).trim() !== '') return null; // keep its comment
+  const between: Node[] = [];
+  const stmtLineEnd = lineEndOf(ctx.text, stmt.endIndex);
+  for (let s = stmt.nextNamedSibling; s && !s.equals(closeStmt); s = s.nextNamedSibling) {
+    if (s.startIndex >= stmtLineEnd) between.push(s); // a trailing comment stays on the `with` line
+  }
+  if (between.filter((s) => s.type !== 'comment').length === 0) return null;
+  for (const s of between) {
+    if (hasMultilineString(s)) return null;
+    if (findDescendants(s, (n) => n.type === 'return_statement' || n.type === 'yield' || n.type === 'break_statement' || n.type === 'continue_statement', (n) => SCOPES.has(n.type)).length > 0) return null;
+  }
+  // No other use of the name, except from a later rebinding on (`f = open(other)`).
+  const until = rebound ? rebound.startIndex : Infinity;
+  if (occurrences(scope, name).some((id) => (id.startIndex >= closeStmt.endIndex && id.startIndex < until))) return null;
+  const step = indentStep(ctx.text, stmt.startIndex);
+  const bodyStart = lineStartOf(ctx.text, between[0].startIndex);
+  const bodyEnd = lineEndOf(ctx.text, between[between.length - 1].endIndex);
+  const assign = stmt.namedChild(0)!;
+  return [
+    replaceNode(assign, `with ${call.text} as ${name}:`),
+    replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, step)),
+    deleteLines(ctx.text, closeStmt.startIndex, closeStmt.endIndex),
+  ];
+}

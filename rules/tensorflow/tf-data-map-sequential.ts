@@ -1,0 +1,55 @@
+import { defineRule } from '../../server/engine/rule';
+import { ensureImport } from '../../server/engine/fixes';
+import { appendArgument, hasSplatArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
+import { tfDataPipeline } from '../../server/engine/tfData';
+
+/** Map functions whose parallel execution could change results or need thread safety. */
+const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|deterministic|stateful/;
+
+export default defineRule({
+  id: 'tf-data-map-sequential',
+  title: 'Dataset.map without num_parallel_calls',
+  category: 'tensorflow',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'tf-data-pipelines',
+  requires: ['tensorflow'],
+  message: '`Dataset.map` runs the function on one element at a time; pass `num_parallel_calls=tf.data.AUTOTUNE`',
+  docs: {
+    why:
+      'Without `num_parallel_calls`, `map` applies the function to one element after another on a single thread, ' +
+      'so decoding and augmentation become the bottleneck of the input pipeline and the accelerator waits. With ' +
+      '`tf.data.AUTOTUNE`, tf.data runs several calls in parallel and tunes the degree at runtime; element order ' +
+      'is kept unless determinism is turned off.',
+    instead: '`ds.map(fn, num_parallel_calls=tf.data.AUTOTUNE)`, and end the pipeline with `.prefetch(tf.data.AUTOTUNE)`.',
+    example: {
+      before: 'ds = ds.map(decode_and_resize)',
+      after: 'ds = ds.map(decode_and_resize, num_parallel_calls=tf.data.AUTOTUNE)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)' },
+  query: `
+(call
+  function: (attribute object: (_) @recv attribute: (identifier) @m)
+  arguments: (argument_list)
+  (#eq? @m "map")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
+    if (positionalArguments(call).length !== 1) return;
+    const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
+    if (!pipeline) return;
+    const tf = ensureImport(ctx.facts, 'tensorflow');
+    const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.AUTOTUNE`);
+    const risky = ORDER_SENSITIVE.test(ctx.text);
+    ctx.report({
+      start: m.need('m').startIndex,
+      end: call.endIndex,
+      message: `\`.map(${positionalArguments(call)[0].text.slice(0, 40)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.AUTOTUNE\``,
+      edits: edit ? [...tf.edits, edit] : undefined,
+      safety: risky ? 'unsafe' : 'safe',
+      reason: risky ? 'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python' : undefined,
+    });
+  },
+});

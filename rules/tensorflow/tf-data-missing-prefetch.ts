@@ -1,0 +1,109 @@
+import { defineRule } from '../../server/engine/rule';
+import { ensureImport, insertAt } from '../../server/engine/fixes';
+import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import { tfDataPipeline } from '../../server/engine/tfData';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+
+const CONSUMERS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'experimental_distribute_dataset', 'distribute_datasets_from_function']);
+
+export default defineRule({
+  id: 'tf-data-missing-prefetch',
+  title: 'An input pipeline ends without .prefetch(...)',
+  category: 'tensorflow',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'tf-data-pipelines',
+  requires: ['tensorflow'],
+  message: 'The tf.data pipeline is consumed without `.prefetch(tf.data.AUTOTUNE)`, so input preparation and training take turns',
+  docs: {
+    why:
+      'Without a final `prefetch`, the training step asks for the next batch only after finishing the current one, ' +
+      'and the pipeline starts preparing it only then: reading, decoding and batching do not overlap with the ' +
+      'model. `prefetch` keeps a small buffer of ready batches filled in the background.',
+    instead:
+      'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
+      '(`model.fit`, a training loop). It changes neither the elements nor their order.',
+    example: {
+      before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
+      after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Append .prefetch(tf.data.AUTOTUNE)' },
+  // The outermost call of a method chain (its value is not the object of a further call).
+  query: `
+(call
+  function: (attribute attribute: (identifier) @m)
+  (#any-of? @m "batch" "padded_batch" "ragged_batch" "map" "shuffle" "cache" "repeat" "filter" "unbatch" "interleave" "take" "with_options")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const facts = ctx.facts;
+    if (call.parent?.type === 'attribute') return; // not the end of the chain
+    const pipeline = tfDataPipeline(call, facts);
+    if (!pipeline || pipeline.methods.includes('prefetch')) return;
+    if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;
+    const consumer = consumerOf(call, facts);
+    if (!consumer) return;
+    const tf = ensureImport(facts, 'tensorflow');
+    ctx.report({
+      start: m.need('m').startIndex,
+      end: call.endIndex,
+      message: `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
+      edits: [...tf.edits, insertAt(call.endIndex, `.prefetch(${tf.ref}.data.AUTOTUNE)`)],
+    });
+  },
+});
+
+/**
+ * How the pipeline ending at `call` is consumed, or null when it is not visibly consumed here (or
+ * may still be extended): passed to `fit`/`evaluate`/`predict`, iterated by a for loop, or returned
+ * from a builder in a file that never prefetches. A name assigned from it is followed through its
+ * later uses in the same scope.
+ */
+function consumerOf(call: Node, facts: FileFacts): string | null {
+  const direct = directConsumer(call, facts);
+  if (direct !== undefined) return direct;
+  const parent = call.parent;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return null;
+  const left = parent.childForFieldName('left');
+  if (left?.type !== 'identifier') return null;
+  const scope = scopeOf(call);
+  if (!scope) return null;
+  let found: string | null = null;
+  for (const use of findDescendants(scope, (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > parent.endIndex, isNestedScope)) {
+    const p = use.parent;
+    // `ds = ds.prefetch(...)` or any further transformation: that later statement is the end.
+    if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(use)) return null;
+    if (p?.type === 'assignment' && p.childForFieldName('left')?.equals(use)) return null;
+    const how = directConsumer(use, facts);
+    if (how) found ??= how;
+  }
+  return found;
+}
+
+/** undefined: not a consuming position; null: consumed in a way that may still prefetch (returned). */
+function directConsumer(expr: Node, facts: FileFacts): string | null | undefined {
+  const parent = expr.parent;
+  if (parent?.type === 'argument_list' || (parent?.type === 'keyword_argument' && parent.childForFieldName('value')?.equals(expr))) {
+    const call = parent.type === 'argument_list' ? parent.parent : parent.parent?.parent;
+    const fn = call?.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+    if (method && CONSUMERS.has(method)) return `passed to \`${method}()\``;
+    return undefined;
+  }
+  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return 'iterated';
+  if (parent?.type === 'return_statement') {
+    // A builder's caller may add the prefetch; only a file that never prefetches is flagged.
+    return /\.prefetch\s*\(/.test(facts.text) ? null : 'returned';
+  }
+  return undefined;
+}
+
+function scopeOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.childForFieldName('body');
+    if (n.type === 'module') return n;
+  }
+  return null;
+}

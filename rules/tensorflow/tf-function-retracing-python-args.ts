@@ -1,0 +1,136 @@
+import { defineRule } from '../../server/engine/rule';
+import { callArguments } from '../../server/engine/callArgs';
+import { enclosingLoops, findDescendants, isNestedScope } from '../../server/engine/scopes';
+import { calledTfFunction } from '../../server/engine/tfFunctions';
+import { targetNames, unwrapIterable } from '../../server/engine/trainingLoop';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+
+export default defineRule({
+  id: 'tf-function-retracing-python-args',
+  title: 'A tf.function is called with a Python value that changes on every call',
+  category: 'tensorflow',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'tf-function-and-tracing',
+  requires: ['tensorflow'],
+  message: 'A Python number that changes every iteration is passed to a `tf.function`: each new value traces a new graph; pass a tensor',
+  docs: {
+    why:
+      'A `tf.function` keys its traced graphs on the *values* of non-tensor arguments (and on the shapes and dtypes ' +
+      'of tensor arguments). Passing a Python `int` or `float` that changes every iteration, such as the step ' +
+      'counter, makes TensorFlow trace and optimise a new graph on every call, which is far slower than running ' +
+      'eagerly and keeps every graph in memory.',
+    instead:
+      'Pass tensors: `step(x, tf.constant(i))` (or iterate `tf.range`), or declare `input_signature=[...]`. ' +
+      'Python values that select a fixed mode (`training=True`) are fine.',
+    example: {
+      before: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, i)',
+      after: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, tf.constant(i))',
+    },
+  },
+  query: `
+(call
+  function: [(identifier) (attribute object: (identifier) @obj (#eq? @obj "self"))]
+  arguments: (argument_list (_))) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const facts = ctx.facts;
+    const traced = calledTfFunction(call, facts);
+    if (!traced || traced.inputSignature) return;
+    const loops = enclosingLoops(call);
+    if (loops.length === 0) return;
+    const varying = pythonNumbersIn(loops, facts);
+    if (varying.size === 0) return;
+    const name = call.childForFieldName('function')!.text;
+    for (const arg of callArguments(call)) {
+      const value = arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+      if (!value) continue;
+      const culprit = varyingPythonValue(value, varying);
+      if (!culprit) continue;
+      ctx.report({
+        node: arg,
+        message: `\`${culprit}\` is a Python number that changes every iteration: each new value makes \`${name}\` trace a new graph; pass \`tf.constant(${culprit})\``,
+      });
+    }
+  },
+});
+
+/**
+ * Names holding Python numbers that change per iteration of the given loops: `range`/`enumerate`
+ * counters, counters incremented with `+= <int>`, and names computed from them with plain
+ * arithmetic (`lr = base * 0.9 ** epoch`).
+ */
+function pythonNumbersIn(loops: Node[], facts: FileFacts): Set<string> {
+  const names = new Set<string>();
+  for (const loop of loops) {
+    if (loop.type === 'for_statement') {
+      const left = loop.childForFieldName('left');
+      const right = loop.childForFieldName('right');
+      if (left && right) {
+        if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right)) {
+          for (const n of targetNames(left)) names.add(n);
+        } else if (unwrapIterable(right, facts).enumerated && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+          const first = left.namedChild(0);
+          if (first?.type === 'identifier') names.add(first.text);
+        }
+      }
+    }
+    const body = loop.childForFieldName('body');
+    if (!body) continue;
+    for (const stmt of findDescendants(body, (n) => n.type === 'augmented_assignment' || n.type === 'assignment', isNestedScope)) {
+      const left = stmt.childForFieldName('left');
+      const right = stmt.childForFieldName('right');
+      if (left?.type !== 'identifier' || !right) continue;
+      if (stmt.type === 'augmented_assignment' && (right.type === 'integer' || right.type === 'float')) names.add(left.text);
+    }
+    // Plain arithmetic on those names, in document order.
+    for (const stmt of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+      const left = stmt.childForFieldName('left');
+      const right = stmt.childForFieldName('right');
+      if (left?.type === 'identifier' && right && isPythonArithmetic(right, names)) names.add(left.text);
+    }
+  }
+  return names;
+}
+
+/** Arithmetic over numbers and known Python-number names only (no calls except int/float/round/min/max/abs). */
+function isPythonArithmetic(expr: Node, names: Set<string>): boolean {
+  let mentions = false;
+  const ok = (n: Node): boolean => {
+    switch (n.type) {
+      case 'integer':
+      case 'float':
+        return true;
+      case 'identifier':
+        if (names.has(n.text)) mentions = true;
+        return true;
+      case 'binary_operator':
+      case 'unary_operator':
+      case 'parenthesized_expression':
+        return n.namedChildren.every((c) => c === null || ok(c));
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        if (fn?.type !== 'identifier' || !['int', 'float', 'round', 'min', 'max', 'abs'].includes(fn.text)) return false;
+        return (n.childForFieldName('arguments')?.namedChildren ?? []).every((c) => c === null || ok(c));
+      }
+      case 'attribute':
+        return true; // config.base_lr and the like: a Python value, mentions decided by identifiers
+      default:
+        return false;
+    }
+  };
+  return ok(expr) && mentions;
+}
+
+/** The varying name passed as (or inside a list/tuple/dict literal of) the argument, if any. */
+function varyingPythonValue(value: Node, varying: Set<string>): string | null {
+  if (value.type === 'identifier') return varying.has(value.text) ? value.text : null;
+  if (value.type === 'list' || value.type === 'tuple' || value.type === 'dictionary') {
+    for (const id of findDescendants(value, (n) => n.type === 'identifier', isNestedScope)) {
+      if (varying.has(id.text) && id.parent?.type !== 'attribute' && id.parent?.type !== 'call') return id.text;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,74 @@
+import { defineRule } from '../../server/engine/rule';
+import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
+import { definitionStatement, enclosingClass } from '../../server/engine/scopes';
+import { tfFunctionOf, tfFunctions } from '../../server/engine/tfFunctions';
+import { trainStepOf } from '../../server/engine/trainingLoop';
+import { detectEol } from '../../server/engine/text';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+
+/** Keras compiles these overrides itself when `fit` / `evaluate` / `predict` run. */
+const KERAS_OVERRIDES = new Set(['train_step', 'test_step', 'predict_step', 'compute_loss']);
+
+export default defineRule({
+  id: 'tf-train-step-not-compiled',
+  title: 'A custom GradientTape train step without @tf.function',
+  category: 'tensorflow',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'tf-function-and-tracing',
+  requires: ['tensorflow'],
+  message: 'This GradientTape train step runs eagerly, op by op; decorate it with `@tf.function` to run it as a graph',
+  docs: {
+    why:
+      'Outside `tf.function`, every op of the step (forward pass, gradient computation, optimizer update) is ' +
+      'dispatched from Python one at a time. Compiled into a graph, the whole step runs without returning to ' +
+      'Python and can be optimised (and with `jit_compile=True`, fused by XLA); small and medium models often ' +
+      'train several times faster.',
+    instead:
+      'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
+      'inside it. Steps that call `.numpy()`, Keras `train_step` overrides and steps already called from a ' +
+      '`tf.function` are not flagged.',
+    example: {
+      before: 'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
+      after: '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Decorate with @tf.function',
+    reason: 'Python side effects in the step then run only while tracing, and Python-value arguments cause retracing',
+  },
+  query: `(function_definition name: (identifier) @name) @def`,
+  check(m, ctx) {
+    const def = m.need('def');
+    const facts = ctx.facts;
+    const step = trainStepOf(def, facts);
+    if (!step || step.framework !== 'tf') return;
+    if (tfFunctionOf(def, facts) || step.compiled) return;
+    const name = m.need('name').text;
+    if (enclosingClass(def) && KERAS_OVERRIDES.has(name)) return;
+    // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
+    if (/\.numpy\s*\(/.test(def.text)) return;
+    if (calledFromTfFunction(name, facts)) return;
+    const tf = ensureImport(facts, 'tensorflow');
+    const stmt = definitionStatement(def);
+    const at = lineStartOf(ctx.text, stmt.startIndex);
+    ctx.report({
+      node: m.need('name'),
+      message: `Train step \`${name}\` runs eagerly, op by op; decorate it with \`@tf.function\` to run it as a graph`,
+      edits: [...tf.edits, insertAt(at, `${indentAt(ctx.text, stmt.startIndex)}@${tf.ref}.function${detectEol(ctx.text)}`)],
+    });
+  },
+});
+
+/** The step is called (or passed to `strategy.run`) inside some tf.function, which traces it anyway. */
+function calledFromTfFunction(name: string, facts: FileFacts): boolean {
+  const word = new RegExp(`\\b${name}\\b`);
+  return tfFunctions(facts).all.some((t) => t.def !== null && t.def.childForFieldName('name')?.text !== name && word.test(bodyText(t.def)));
+}
+
+function bodyText(def: Node): string {
+  return def.childForFieldName('body')?.text ?? def.text;
+}

@@ -1,0 +1,355 @@
+// A per-file index of class definitions: bases resolved to classes of the same file, `__slots__`,
+// class-level names, methods, the attributes methods assign on `self`, decorators, and whether
+// the class is a dataclass, a Protocol, an Enum… Rules about classes ask this instead of
+// re-scanning the file. Built once per FileFacts (on first use), from one native walk.
+import type { FileFacts } from './facts';
+import type { Node } from './parser';
+import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
+
+export interface SlotsInfo {
+  /** The `__slots__ = …` assignment. */
+  assignment: Node;
+  /** Its right-hand side. */
+  value: Node;
+  /** The declared names, or null when the value is not a literal we can read (a call, a name…). */
+  names: string[] | null;
+  /** The string nodes of the names (same order as names), when literal. */
+  nameNodes: Node[];
+}
+
+export interface ClassInfo {
+  node: Node;
+  name: string;
+  /** Positional base expressions (keywords such as `metaclass=` excluded). */
+  bases: Node[];
+  /** Keyword arguments of the class statement (`metaclass`, `total`…), by name. */
+  keywords: Map<string, Node>;
+  /** Decorator expressions, outermost first. */
+  decorators: Node[];
+  /** Qualified names of the decorators' callees (null entries for unresolvable ones). */
+  decoratorNames: (string | null)[];
+  slots: SlotsInfo | null;
+  /** Names bound in the class body: methods, properties, class variables, annotations with a value. */
+  classNames: Map<string, Node>;
+  /** Annotated class-level names (`x: int` with or without a value). */
+  annotations: Map<string, Node>;
+  methods: Map<string, Node>;
+  /** `self.<name> = …` stores in the class's own methods, by attribute name. */
+  instanceAttributes: Map<string, Node[]>;
+  /** `setattr(self, <non-literal>, …)`, `self.__dict__`, `vars(self)` appear in a method. */
+  dynamicAttributes: boolean;
+  isDataclass: boolean;
+  isProtocol: boolean;
+  isEnum: boolean;
+  /** Nested in a function or another class (not a module-level definition). */
+  nested: boolean;
+}
+
+/** Bases that add neither `__dict__` nor a layout of their own: fine under a slotted class. */
+const EMPTY_SLOT_BASES = new Set([
+  'object',
+  'typing.Generic',
+  'typing.Protocol',
+  'typing_extensions.Protocol',
+  'abc.ABC',
+  'collections.abc.Iterable',
+  'collections.abc.Iterator',
+  'collections.abc.Mapping',
+  'collections.abc.MutableMapping',
+  'collections.abc.Sequence',
+  'collections.abc.MutableSequence',
+  'collections.abc.Set',
+  'collections.abc.MutableSet',
+  'collections.abc.Hashable',
+  'collections.abc.Sized',
+  'collections.abc.Container',
+  'collections.abc.Callable',
+]);
+const PROTOCOL_BASES = new Set(['typing.Protocol', 'typing_extensions.Protocol']);
+const ENUM_BASES = /^enum\.(Enum|IntEnum|StrEnum|Flag|IntFlag|ReprEnum)$/;
+const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
+
+export class ClassIndex {
+  readonly classes: ClassInfo[] = [];
+  private readonly byNode = new Map<number, ClassInfo>();
+  private readonly byName = new Map<string, ClassInfo[]>();
+
+  constructor(private readonly facts: FileFacts) {
+    for (const node of facts.root.descendantsOfType('class_definition')) {
+      if (!node) continue;
+      const info = buildInfo(node, facts);
+      this.classes.push(info);
+      this.byNode.set(node.id, info);
+      const list = this.byName.get(info.name);
+      if (list) list.push(info);
+      else this.byName.set(info.name, [info]);
+    }
+  }
+
+  /** The info for a class_definition node. */
+  info(node: Node): ClassInfo | undefined {
+    return this.byNode.get(node.id);
+  }
+
+  /**
+   * The class a name refers to, when the file defines exactly one module-level class with that
+   * name and binds the name nowhere else at module level (no import, no reassignment).
+   */
+  byClassName(name: string): ClassInfo | null {
+    const list = this.byName.get(name)?.filter((c) => !c.nested) ?? [];
+    if (list.length !== 1) return null;
+    if (this.facts.binding(name)) return null;
+    return list[0];
+  }
+
+  /** A base expression resolved to a class of this file, or null. */
+  resolve(base: Node): ClassInfo | null {
+    return base.type === 'identifier' ? this.byClassName(base.text) : null;
+  }
+
+  /** Qualified name of a base that is not a class of this file (`object`, `typing.Protocol`…), or null. */
+  externalBaseName(base: Node): string | null {
+    const expr = base.type === 'subscript' ? base.childForFieldName('value') : base;
+    if (!expr) return null;
+    if (expr.type === 'identifier' && expr.text === 'object' && !this.facts.moduleBindings.has('object')) return 'object';
+    return this.facts.qualifiedName(expr);
+  }
+
+  /** Subclasses defined in this file (direct only). */
+  subclasses(cls: ClassInfo): ClassInfo[] {
+    return this.classes.filter((c) => c.bases.some((b) => this.resolve(b) === cls));
+  }
+
+  /**
+   * The class and its ancestors, most derived first, when every base is a class of this file or a
+   * known base that adds no instance dict (`object`, `Generic`, `ABC`…). Null when any base is unknown.
+   */
+  knownLineage(cls: ClassInfo): ClassInfo[] | null {
+    const out: ClassInfo[] = [];
+    const seen = new Set<ClassInfo>();
+    const visit = (c: ClassInfo): boolean => {
+      if (seen.has(c)) return true;
+      seen.add(c);
+      out.push(c);
+      for (const base of c.bases) {
+        const resolved = this.resolve(base);
+        if (resolved) {
+          if (!visit(resolved)) return false;
+          continue;
+        }
+        const ext = this.externalBaseName(base);
+        if (!ext || !EMPTY_SLOT_BASES.has(ext)) return false;
+      }
+      return true;
+    };
+    return visit(cls) ? out : null;
+  }
+
+  /**
+   * True when instances of the class have no `__dict__`: every class in its known lineage declares
+   * `__slots__` with readable names and none of them lists `"__dict__"`. Null when unknown.
+   */
+  isFullySlotted(cls: ClassInfo): boolean | null {
+    const lineage = this.knownLineage(cls);
+    if (!lineage) return null;
+    for (const c of lineage) {
+      if (!c.slots || !c.slots.names) return c.slots && !c.slots.names ? null : false;
+      if (c.slots.names.includes('__dict__')) return false;
+    }
+    return true;
+  }
+
+  /** Every slot name declared by the class's ancestors (not the class itself), when known. */
+  inheritedSlots(cls: ClassInfo): Set<string> | null {
+    const lineage = this.knownLineage(cls);
+    if (!lineage) return null;
+    const names = new Set<string>();
+    for (const c of lineage.slice(1)) {
+      if (!c.slots?.names) {
+        if (c.slots) return null;
+        continue;
+      }
+      for (const n of c.slots.names) names.add(mangle(n, c.name));
+    }
+    return names;
+  }
+
+  /** Calls `Name(...)` (by plain name) anywhere in the file, for each class name. Built on first use. */
+  constructorCalls(cls: ClassInfo): Node[] {
+    if (!this.callsByName) {
+      this.callsByName = new Map();
+      for (const call of this.facts.root.descendantsOfType('call')) {
+        const fn = call?.childForFieldName('function');
+        if (!call || fn?.type !== 'identifier' || !this.byName.has(fn.text)) continue;
+        const list = this.callsByName.get(fn.text);
+        if (list) list.push(call);
+        else this.callsByName.set(fn.text, [call]);
+      }
+    }
+    return this.callsByName.get(cls.name) ?? [];
+  }
+
+  private callsByName?: Map<string, Node[]>;
+}
+
+/** `__x` in class `C` is stored as `_C__x`; other names as they are. */
+export function mangle(name: string, className: string): string {
+  if (name.startsWith('__') && !name.endsWith('__')) return `_${className.replace(/^_+/, '')}${name}`;
+  return name;
+}
+
+const cache = new WeakMap<FileFacts, ClassIndex>();
+
+/** The memoised class index of a file. */
+export function classIndex(facts: FileFacts): ClassIndex {
+  let index = cache.get(facts);
+  if (!index) {
+    index = new ClassIndex(facts);
+    cache.set(facts, index);
+  }
+  return index;
+}
+
+function stringValue(node: Node): string | null {
+  if (node.type !== 'string') return null;
+  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
+  const content = node.namedChildren.filter((c) => c?.type === 'string_content');
+  const raw = content.map((c) => c!.text).join('');
+  return /\\/.test(raw) ? null : raw;
+}
+
+function readSlots(assignment: Node): SlotsInfo {
+  const value = assignment.childForFieldName('right')!;
+  const info: SlotsInfo = { assignment, value, names: null, nameNodes: [] };
+  if (value.type === 'string') {
+    const s = stringValue(value);
+    if (s !== null) {
+      info.names = s.split(/\s+/).filter(Boolean).length === 1 ? [s.trim()] : null;
+      info.nameNodes = [value];
+    }
+    return info;
+  }
+  if (value.type === 'tuple' || value.type === 'list' || value.type === 'parenthesized_expression') {
+    const items = value.type === 'parenthesized_expression' ? [value.namedChild(0)] : value.namedChildren;
+    const names: string[] = [];
+    const nodes: Node[] = [];
+    for (const item of items) {
+      if (!item || item.type === 'comment') continue;
+      const s = stringValue(item);
+      if (s === null) return info;
+      names.push(s);
+      nodes.push(item);
+    }
+    info.names = names;
+    info.nameNodes = nodes;
+  }
+  return info;
+}
+
+function buildInfo(node: Node, facts: FileFacts): ClassInfo {
+  const name = node.childForFieldName('name')?.text ?? '';
+  const bases: Node[] = [];
+  const keywords = new Map<string, Node>();
+  for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!arg || arg.type === 'comment') continue;
+    if (arg.type === 'keyword_argument') {
+      const k = arg.childForFieldName('name')?.text;
+      const v = arg.childForFieldName('value');
+      if (k && v) keywords.set(k, v);
+    } else {
+      bases.push(arg);
+    }
+  }
+  const decorators = decoratorsOf(node);
+  const decoratorNames = decorators.map((d) => facts.qualifiedName(decoratorCallee(d)));
+  let slots: SlotsInfo | null = null;
+  const classNames = new Map<string, Node>();
+  const annotations = new Map<string, Node>();
+  const methods = new Map<string, Node>();
+  const body = node.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    if (!stmt) continue;
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type === 'function_definition' || def?.type === 'class_definition') {
+      const n = def.childForFieldName('name')?.text;
+      if (n) {
+        classNames.set(n, def);
+        if (def.type === 'function_definition') methods.set(n, def);
+      }
+      continue;
+    }
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier') {
+      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) classNames.set(id.text, a);
+      continue;
+    }
+    if (a.childForFieldName('type')) annotations.set(left.text, a);
+    if (a.childForFieldName('right')) classNames.set(left.text, a);
+    if (left.text === '__slots__' && a.childForFieldName('right')) slots = readSlots(a);
+  }
+
+  const instanceAttributes = new Map<string, Node[]>();
+  let dynamicAttributes = false;
+  for (const [, method] of methods) {
+    const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
+    const self = isStatic ? undefined : parameterNames(method)[0];
+    if (!self) continue;
+    const mbody = method.childForFieldName('body');
+    if (!mbody) continue;
+    for (const attr of findDescendants(mbody, (n) => n.type === 'attribute' && n.childForFieldName('object')?.text === self)) {
+      const field = attr.childForFieldName('attribute')?.text;
+      if (!field) continue;
+      if (field === '__dict__') dynamicAttributes = true;
+      if (isStoreTarget(attr)) {
+        const list = instanceAttributes.get(field);
+        if (list) list.push(attr);
+        else instanceAttributes.set(field, [attr]);
+      }
+    }
+    for (const call of findDescendants(mbody, (n) => n.type === 'call')) {
+      const fn = call.childForFieldName('function')?.text;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+      if ((fn === 'setattr' || fn === 'object.__setattr__') && args[0]?.text === self && args[1]?.type !== 'string') dynamicAttributes = true;
+      if (fn === 'vars' && args[0]?.text === self) dynamicAttributes = true;
+    }
+  }
+
+  const baseNames = bases.map((b) => facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
+  let nested = false;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') nested = true;
+  }
+  return {
+    node,
+    name,
+    bases,
+    keywords,
+    decorators,
+    decoratorNames,
+    slots,
+    classNames,
+    annotations,
+    methods,
+    instanceAttributes,
+    dynamicAttributes,
+    isDataclass: decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d)),
+    isProtocol: baseNames.some((b) => b !== null && PROTOCOL_BASES.has(b)),
+    isEnum: baseNames.some((b) => b !== null && ENUM_BASES.test(b)),
+    nested,
+  };
+}
+
+/** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */
+function isStoreTarget(attr: Node): boolean {
+  let child = attr;
+  for (let p = attr.parent; p; child = p, p = p.parent) {
+    if (p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern' || p.type === 'tuple' || p.type === 'list' || p.type === 'parenthesized_expression') continue;
+    if (p.type === 'assignment' || p.type === 'augmented_assignment') return p.childForFieldName('left')?.equals(child) === true;
+    if (p.type === 'for_statement') return p.childForFieldName('left')?.equals(child) === true;
+    return false;
+  }
+  return false;
+}

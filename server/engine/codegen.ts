@@ -1,0 +1,95 @@
+// Helpers for fixes that rewrite whole statements: layout checks, indentation of blocks, fresh
+// names, and keeping comments that a rewrite would otherwise drop.
+import type { FileFacts } from './facts';
+import { indentAt, lineEndOf, lineStartOf } from './fixes';
+import type { Node } from './parser';
+import { findDescendants } from './scopes';
+import { detectEol } from './text';
+
+/** True when node starts its line (only indentation before it) and nothing but a comment follows it. */
+export function ownsLines(text: string, node: Node): boolean {
+  const before = text.slice(lineStartOf(text, node.startIndex), node.startIndex);
+  const after = text.slice(node.endIndex, lineEndOf(text, node.endIndex));
+  return /^[ \t]*$/.test(before) && /^[ \t]*(#.*)?$/.test(after);
+}
+
+/** The indentation one level deeper than `indent`, in the style the block under `compound` uses. */
+export function indentUnit(text: string, compound: Node): string {
+  const body = compound.childForFieldName('body') ?? compound.childForFieldName('consequence');
+  const outer = indentAt(text, compound.startIndex);
+  if (body && body.startIndex > lineEndOf(text, compound.startIndex)) {
+    const inner = indentAt(text, body.startIndex);
+    if (inner.startsWith(outer) && inner.length > outer.length) return inner.slice(outer.length);
+  }
+  return outer.includes('\t') ? '\t' : '    ';
+}
+
+/** True when some string in node spans several lines (re-indenting would change its value). */
+export function hasMultilineString(node: Node): boolean {
+  return findDescendants(node, (n) => (n.type === 'string' || n.type === 'concatenated_string') && n.startPosition.row !== n.endPosition.row).length > 0;
+}
+
+/**
+ * Adds `extra` to the start of every non-blank line in [start, end). The caller must first check
+ * that no multi-line string crosses the range (see hasMultilineString).
+ */
+export function indentLines(text: string, start: number, end: number, extra: string): string {
+  return text
+    .slice(start, end)
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? extra + part : part))
+    .join('');
+}
+
+/** Removes `amount` characters of leading indentation from every line in [start, end) that has it. */
+export function dedentLines(text: string, start: number, end: number, unit: string): string {
+  return text
+    .slice(start, end)
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 && part.startsWith(unit) ? part.slice(unit.length) : part))
+    .join('');
+}
+
+/** A name not yet used as an identifier anywhere in the file: base, then base_2, base_3… */
+export function freshName(facts: FileFacts, base: string, taken: Iterable<string> = []): string {
+  const used = identifierSet(facts);
+  const extra = new Set(taken);
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? base : `${base}_${i}`;
+    if (!used.has(name) && !extra.has(name)) return name;
+  }
+}
+
+const identifierCache = new WeakMap<FileFacts, Set<string>>();
+function identifierSet(facts: FileFacts): Set<string> {
+  let set = identifierCache.get(facts);
+  if (!set) {
+    set = new Set(facts.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    identifierCache.set(facts, set);
+  }
+  return set;
+}
+
+/** Comment nodes in [start, end). */
+export function commentNodesIn(facts: FileFacts, start: number, end: number): Node[] {
+  return facts.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
+}
+
+/** The comments in [start, end) as whole lines at `indent`, ready to put before a rewritten statement. */
+export function commentLines(facts: FileFacts, start: number, end: number, indent: string): string {
+  const eol = detectEol(facts.text);
+  return commentNodesIn(facts, start, end)
+    .map((c) => indent + c.text + eol)
+    .join('');
+}
+
+/** The line break the file uses. */
+export function eolOf(text: string): string {
+  return detectEol(text);
+}
+
+/** Wraps expression text in parentheses when it would not parse as it stands in a comprehension clause. */
+export function clauseText(node: Node): string {
+  const bare = new Set(['conditional_expression', 'lambda', 'named_expression', 'expression_list', 'yield', 'list_splat', 'parenthesized_list_splat']);
+  return bare.has(node.type) ? `(${node.text})` : node.text;
+}

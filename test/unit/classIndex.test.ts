@@ -1,0 +1,168 @@
+// server/engine/classIndex.ts: classes of one file, their bases, slots and attributes.
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/engine/engine';
+import { classIndex, mangle, type ClassIndex } from '../../server/engine/classIndex';
+import type { FileFacts } from '../../server/engine/facts';
+import { defineRule } from '../../server/engine/rule';
+import { DIST } from '../helpers/engine';
+
+/** Runs fn on the class index of source (inside a lint, where FileFacts exist). */
+async function withIndex<T>(source: string, fn: (index: ClassIndex, facts: FileFacts) => T): Promise<T> {
+  let result: T | undefined;
+  const rule = defineRule({
+    id: 'class-index-probe',
+    title: 'class index probe',
+    category: 'classes',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'slots',
+    message: 'class index probe message',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query: '(module) @m',
+    check(_m, ctx) {
+      result = fn(classIndex(ctx.facts), ctx.facts);
+    },
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    const { failures } = engine.lintText(source);
+    assert.deepEqual(failures, []);
+    return result as T;
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe('classIndex', () => {
+  it('reads slots, class names, methods and instance attributes', async () => {
+    const got = await withIndex(
+      `
+class Base:
+    __slots__ = ("id", "__weakref__")
+    kind = "base"
+
+    def __init__(self, id):
+        self.id = id
+
+class Child(Base):
+    __slots__ = ["w"]
+
+    def __init__(self, id, w):
+        super().__init__(id)
+        self.w, self.h = w, 0
+
+    @staticmethod
+    def make(self):
+        self.not_an_attribute = 1
+
+class Odd:
+    __slots__ = make_slots()
+`,
+      (index) => index.classes.map((c) => ({ name: c.name, slots: c.slots?.names, attrs: [...c.instanceAttributes.keys()], methods: [...c.methods.keys()], names: [...c.classNames.keys()] })),
+    );
+    assert.deepEqual(got, [
+      { name: 'Base', slots: ['id', '__weakref__'], attrs: ['id'], methods: ['__init__'], names: ['__slots__', 'kind', '__init__'] },
+      { name: 'Child', slots: ['w'], attrs: ['w', 'h'], methods: ['__init__', 'make'], names: ['__slots__', '__init__', 'make'] },
+      { name: 'Odd', slots: null, attrs: [], methods: [], names: ['__slots__'] },
+    ]);
+  });
+
+  it('resolves bases within the file and knows when instances are dict-free', async () => {
+    const got = await withIndex(
+      `
+import typing
+from abc import ABC
+from somewhere import External
+
+class A(ABC):
+    __slots__ = ()
+class B(A):
+    __slots__ = ("x",)
+class C(B):
+    pass
+class D(B, typing.Generic[T]):
+    __slots__ = ("y",)
+class E(External):
+    __slots__ = ("z",)
+class F(B):
+    __slots__ = ("__dict__",)
+`,
+      (index) => index.classes.map((c) => [c.name, index.isFullySlotted(c), [...(index.inheritedSlots(c) ?? ['?'])].join(',')]),
+    );
+    assert.deepEqual(got, [
+      ['A', true, ''],
+      ['B', true, ''],
+      ['C', false, 'x'],
+      ['D', true, 'x'],
+      ['E', null, '?'],
+      ['F', false, 'x'],
+    ]);
+  });
+
+  it('does not resolve a name that is rebound or defined twice', async () => {
+    const got = await withIndex(
+      `
+from lib import Shadow
+class Shadow: pass
+class Twice: pass
+class Twice: pass
+class Once: pass
+def f():
+    class Once: pass
+`,
+      (index) => ['Shadow', 'Twice', 'Once'].map((n) => index.byClassName(n)?.name ?? null),
+    );
+    assert.deepEqual(got, [null, null, 'Once']);
+  });
+
+  it('flags dataclasses, protocols, enums and dynamic attributes', async () => {
+    const got = await withIndex(
+      `
+import dataclasses as dc
+from typing import Protocol
+import enum
+
+@dc.dataclass(frozen=True)
+class P:
+    x: int = 0
+
+class Proto(Protocol):
+    def fit(self): ...
+
+class Color(enum.Enum):
+    RED = 1
+
+class Dyn:
+    def set(self, k, v):
+        setattr(self, k, v)
+`,
+      (index) => index.classes.map((c) => [c.name, c.isDataclass, c.isProtocol, c.isEnum, c.dynamicAttributes, [...c.annotations.keys()].join(',')]),
+    );
+    assert.deepEqual(got, [
+      ['P', true, false, false, false, 'x'],
+      ['Proto', false, true, false, false, ''],
+      ['Color', false, false, true, false, ''],
+      ['Dyn', false, false, false, true, ''],
+    ]);
+  });
+
+  it('finds constructor calls and mangles private names', async () => {
+    const got = await withIndex(
+      `
+class Point: pass
+pts = [Point() for _ in range(3)]
+p = Point()
+`,
+      (index) => index.constructorCalls(index.byClassName('Point')!).length,
+    );
+    assert.equal(got, 2);
+    assert.equal(mangle('__x', '_Node'), '_Node__x');
+    assert.equal(mangle('__init__', 'Node'), '__init__');
+  });
+
+  it('is memoised per file', async () => {
+    const same = await withIndex('class A: pass', (index, facts) => classIndex(facts) === index);
+    assert.equal(same, true);
+  });
+});

@@ -1,0 +1,108 @@
+// server/engine/names.ts: reads, stores and what a statement leaves behind in a name.
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/engine/engine';
+import { bindingOf, readsAfter } from '../../server/engine/names';
+import { defineRule } from '../../server/engine/rule';
+import { DIST } from '../helpers/engine';
+
+/** For every `for` loop whose target is `x`, the lines of reads of `x` that can see its value afterwards. */
+async function readsAfterLoops(source: string): Promise<number[][]> {
+  const out: number[][] = [];
+  const rule = defineRule({
+    id: 'names-probe',
+    title: 'names probe',
+    category: 'loops',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'comprehensions-and-loops',
+    message: 'names probe message',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query: '(for_statement left: (identifier) @x (#eq? @x "x")) @loop',
+    check(m) {
+      out.push(readsAfter(m.need('loop'), 'x').map((id) => id.startPosition.row));
+    },
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    engine.lintText(source);
+    return out;
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe('names.readsAfter', () => {
+  it('sees plain reads after the loop, but not after a rebinding', async () => {
+    assert.deepEqual(
+      await readsAfterLoops(`
+def f(xs):
+    for x in xs:
+        pass
+    print(x)
+    x = 0
+    print(x)
+`),
+      [[4]],
+    );
+  });
+
+  it('ignores reads inside a later for loop over the same name, and comprehension variables', async () => {
+    assert.deepEqual(
+      await readsAfterLoops(`
+def f(xs):
+    for x in xs:
+        pass
+    ys = [x for x in xs]
+    for x in ys:
+        print(x)
+`),
+      [[], []],
+    );
+  });
+
+  it('counts closures and the next iteration of an enclosing loop', async () => {
+    assert.deepEqual(
+      await readsAfterLoops(`
+def f(rows):
+    def show():
+        return x
+    while rows:
+        print(x)
+        for x in rows.pop():
+            pass
+    def own(x):
+        return x
+`),
+      [[3, 5]],
+    );
+  });
+});
+
+describe('names.bindingOf', () => {
+  it('tells stores from reads', async () => {
+    const kinds: string[] = [];
+    const rule = defineRule({
+      id: 'binding-probe',
+      title: 'binding probe',
+      category: 'loops',
+      severity: 'info',
+      enabledByDefault: true,
+      confidence: 'high',
+      guide: 'comprehensions-and-loops',
+      message: 'binding probe message',
+      docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+      query: '((identifier) @id (#eq? @id "v"))',
+      check(m) {
+        kinds.push(bindingOf(m.need('id'))?.type ?? 'read');
+      },
+    });
+    const engine = await Engine.create([rule], DIST);
+    try {
+      engine.lintText('v = 1\nv += 1\nprint(v)\nfor v, w in z: pass\nwith a as v: pass\n(v := 2)\nobj.v = 3\nd[v] = 4\n');
+    } finally {
+      engine.dispose();
+    }
+    assert.deepEqual(kinds, ['assignment', 'read', 'read', 'for_statement', 'as_pattern', 'named_expression', 'read', 'read']);
+  });
+});

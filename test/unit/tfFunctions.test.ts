@@ -1,0 +1,98 @@
+// The file's tf.functions (server/engine/tfFunctions.ts).
+import * as assert from 'node:assert/strict';
+import { FileFacts, type FactCaptures } from '../../server/engine/facts';
+import { Query, type Node, type Tree } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+import { calledTfFunction, enclosingTfFunction, tfFunctions } from '../../server/engine/tfFunctions';
+import { getEngine } from '../helpers/engine';
+
+const trees: Tree[] = [];
+
+async function factsOf(source: string): Promise<FileFacts> {
+  const engine = await getEngine();
+  const tree = engine.parse(source);
+  trees.push(tree);
+  const q = new Query(engine.parser.language, '(import_statement) @import (import_from_statement) @import (comment) @comment (function_definition) @function');
+  const captures: FactCaptures = { imports: [], comments: [], functions: [] };
+  for (const c of q.captures(tree.rootNode)) {
+    if (c.name === 'import') captures.imports.push(c.node);
+    else if (c.name === 'comment') captures.comments.push(c.node);
+    else captures.functions.push(c.node);
+  }
+  q.delete();
+  return new FileFacts(tree, source, captures);
+}
+
+function calls(facts: FileFacts, prefix: string): Node[] {
+  return findDescendants(facts.root, (n) => n.type === 'call' && n.text.startsWith(prefix));
+}
+
+describe('tfFunctions', () => {
+  after(() => {
+    for (const t of trees) t.delete();
+  });
+
+  it('finds decorated defs, wrapped defs, methods and lambdas with their options', async () => {
+    const facts = await factsOf(`import tensorflow as tf
+from tensorflow import function as tff
+
+@tf.function
+def a(x): return x
+
+@tff(input_signature=[tf.TensorSpec([None], tf.float32)])
+def b(x): return x
+
+def c(x): return x
+fast_c = tf.function(c, reduce_retracing=True)
+d = tf.function(lambda x: x * 2)
+
+class M(tf.Module):
+    def __init__(self):
+        self.step = tf.function(self.step)
+    def step(self, x): return x
+    @tf.function
+    def call(self, x): return x
+
+a(1); fast_c(2); c(3); self_free = d(4)
+`);
+    const idx = tfFunctions(facts);
+    const summary = idx.all.map((t) => [[...t.callNames].join(','), t.def?.type ?? null, t.isMethod, t.inputSignature, t.reduceRetracing]);
+    assert.deepEqual(summary, [
+      ['a', 'function_definition', false, false, false],
+      ['b', 'function_definition', false, true, false],
+      ['call', 'function_definition', true, false, false],
+      ['fast_c', 'function_definition', false, false, true],
+      ['d', 'lambda', false, false, false],
+      ['step', 'function_definition', true, false, false],
+    ]);
+    assert.ok(calledTfFunction(calls(facts, 'a(1)')[0], facts));
+    assert.ok(calledTfFunction(calls(facts, 'fast_c(2)')[0], facts));
+    assert.equal(calledTfFunction(calls(facts, 'c(3)')[0], facts), undefined, 'the raw Python function is not traced');
+    assert.equal(idx.origins.length, 6);
+  });
+
+  it('a nested def inside a tf.function is traced with it; a class body stops the search', async () => {
+    const facts = await factsOf(`import tensorflow as tf
+
+@tf.function
+def outer(x):
+    def helper(y):
+        return g(y)
+    return helper(x)
+
+def plain():
+    return h()
+`);
+    assert.ok(enclosingTfFunction(calls(facts, 'g(')[0], facts));
+    assert.equal(enclosingTfFunction(calls(facts, 'h(')[0], facts), null);
+  });
+
+  it('is empty without a tensorflow import', async () => {
+    const facts = await factsOf(`import jax
+@jax.jit
+def f(x): return x
+function = tf.function(f)
+`);
+    assert.equal(tfFunctions(facts).all.length, 0);
+  });
+});

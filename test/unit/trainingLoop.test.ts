@@ -1,0 +1,247 @@
+// The shared training-loop notion (server/engine/trainingLoop.ts).
+import * as assert from 'node:assert/strict';
+import { FileFacts, type FactCaptures } from '../../server/engine/facts';
+import { Query, type Node, type Tree } from '../../server/engine/parser';
+import {
+  enclosingTrainingLoop,
+  enclosingTrainStep,
+  isDataLoaderExpr,
+  isInTrainingLoop,
+  isLoggingGuardCondition,
+  isOptimizerExpr,
+  isUnderLoggingGuard,
+  trainingLoops,
+  trainSteps,
+} from '../../server/engine/trainingLoop';
+import { findDescendants } from '../../server/engine/scopes';
+import { getEngine } from '../helpers/engine';
+
+const trees: Tree[] = [];
+
+async function factsOf(source: string): Promise<FileFacts> {
+  const engine = await getEngine();
+  const tree = engine.parse(source);
+  trees.push(tree);
+  const q = new Query(engine.parser.language, '(import_statement) @import (import_from_statement) @import (comment) @comment (function_definition) @function');
+  const captures: FactCaptures = { imports: [], comments: [], functions: [] };
+  for (const c of q.captures(tree.rootNode)) {
+    if (c.name === 'import') captures.imports.push(c.node);
+    else if (c.name === 'comment') captures.comments.push(c.node);
+    else captures.functions.push(c.node);
+  }
+  q.delete();
+  return new FileFacts(tree, source, captures);
+}
+
+/** The first call whose text starts with `prefix`. */
+function call(facts: FileFacts, prefix: string, nth = 0): Node {
+  const found = findDescendants(facts.root, (n) => n.type === 'call' && n.text.startsWith(prefix));
+  assert.ok(found[nth], `no call starting with ${prefix}`);
+  return found[nth];
+}
+
+function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}
+
+describe('trainingLoop', () => {
+  after(() => {
+    for (const t of trees) t.delete();
+  });
+
+  it('finds the per-step loop, not the epoch loop around it', async () => {
+    const facts = await factsOf(`import torch
+from torch.utils.data import DataLoader as DL
+
+def fit(model, ds, epochs):
+    optimizer = torch.optim.AdamW(model.parameters())
+    loader = DL(ds, batch_size=32)
+    for epoch in range(epochs):
+        total = 0.0
+        for i, (x, y) in enumerate(loader):
+            loss = model(x).sum()
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        print(total.item())
+`);
+    const loops = trainingLoops(facts);
+    assert.equal(loops.length, 1);
+    assert.equal(loops[0].kind, 'train');
+    assert.equal(loops[0].framework, 'torch');
+    assert.equal(lineOf(loops[0].node), 9);
+    assert.equal(loops[0].indexName, 'i');
+    assert.deepEqual(loops[0].batchNames, ['x', 'y']);
+    assert.equal(loops[0].loader?.text, 'loader');
+    assert.ok(isInTrainingLoop(call(facts, 'loss.item'), facts));
+    assert.ok(!isInTrainingLoop(call(facts, 'total.item'), facts), 'once per epoch is not per step');
+  });
+
+  it('resolves optimizers by constructor and by name, not schedulers', async () => {
+    const facts = await factsOf(`import torch
+from torch import optim
+
+def run(net, data, sched, env):
+    g = optim.SGD(net.parameters(), lr=0.1)
+    while True:
+        net(data).mean().backward()
+        g.step()
+        sched.step()
+        env.step(0)
+`);
+    assert.ok(isOptimizerExpr(call(facts, 'g.step').childForFieldName('function')!.childForFieldName('object'), facts));
+    assert.ok(!isOptimizerExpr(call(facts, 'sched.step').childForFieldName('function')!.childForFieldName('object'), facts));
+    assert.ok(!isOptimizerExpr(call(facts, 'env.step').childForFieldName('function')!.childForFieldName('object'), facts));
+    const loops = trainingLoops(facts);
+    assert.equal(loops.length, 1);
+    assert.equal(loops[0].node.type, 'while_statement');
+    assert.deepEqual(loops[0].evidence.map((e) => e.text), ['net(data).mean().backward()', 'g.step()']);
+  });
+
+  it('a scheduler or RL env step alone does not make a training loop', async () => {
+    const facts = await factsOf(`import torch
+
+def rollout(env, policy, scheduler):
+    for t in range(100):
+        obs, reward = env.step(policy(obs))
+        scheduler.step()
+        print(reward.item())
+`);
+    assert.equal(trainingLoops(facts).length, 0);
+    assert.ok(!isInTrainingLoop(call(facts, 'reward.item'), facts));
+  });
+
+  it('a loop that calls a same-file train-step function is a training loop', async () => {
+    const facts = await factsOf(`import torch
+
+def train_step(model, opt, x, y):
+    opt.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss.item()
+
+def main(model, opt, loader):
+    for step in range(1000):
+        x, y = next(loader)
+        running = train_step(model, opt, x, y)
+`);
+    const steps = trainSteps(facts);
+    assert.deepEqual(steps.map((s) => s.name), ['train_step']);
+    assert.equal(enclosingTrainStep(call(facts, 'loss.item'), facts)?.name, 'train_step');
+    const loops = trainingLoops(facts);
+    assert.equal(loops.length, 1);
+    assert.equal(loops[0].indexName, 'step');
+    assert.ok(loops[0].evidence[0].text.startsWith('train_step('));
+  });
+
+  it('a DataLoader loop calling the model is a forward loop', async () => {
+    const facts = await factsOf(`import torch
+from torch.utils import data
+
+@torch.no_grad()
+def evaluate(model, ds):
+    val = data.DataLoader(ds, batch_size=64)
+    correct = 0
+    for batch in val:
+        inputs = batch["x"].cuda()
+        out = model(inputs)
+        correct += (out.argmax(1) == batch["y"].cuda()).sum()
+    return correct
+`);
+    const loops = trainingLoops(facts);
+    assert.equal(loops.length, 1);
+    assert.equal(loops[0].kind, 'forward');
+    assert.equal(enclosingTrainingLoop(call(facts, 'model('), facts), null, "'train' excludes forward loops");
+    assert.equal(enclosingTrainingLoop(call(facts, 'model('), facts, 'any')?.kind, 'forward');
+  });
+
+  it('understands TensorFlow GradientTape loops and tf.function train steps', async () => {
+    const facts = await factsOf(`import tensorflow as tf
+
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
+
+for x, y in dataset:
+    train_step(x, y)
+
+for x, y in dataset:
+    with tf.GradientTape() as g:
+        l = model(x)
+    opt.apply_gradients(zip(g.gradient(l, model.trainable_variables), model.trainable_variables))
+`);
+    const steps = trainSteps(facts);
+    assert.equal(steps.length, 1);
+    assert.equal(steps[0].framework, 'tf');
+    assert.ok(steps[0].compiled);
+    const loops = trainingLoops(facts);
+    assert.deepEqual(loops.map((l) => [lineOf(l.node), l.kind, l.framework]), [[11, 'train', 'tf'], [14, 'train', 'tf']]);
+  });
+
+  it('is silent in files that import neither torch nor tensorflow', async () => {
+    const facts = await factsOf(`import numpy as np
+
+def fit(loader, optimizer):
+    for x, y in loader:
+        loss = x.sum()
+        loss.backward()
+        optimizer.step()
+`);
+    assert.equal(trainingLoops(facts).length, 0);
+    assert.ok(!isDataLoaderExpr(call(facts, 'x.sum').childForFieldName('function'), facts));
+  });
+
+  it('recognises DataLoaders by constructor, alias, assignment and name', async () => {
+    const facts = await factsOf(`import torch.utils.data as tud
+from mylib import make_loader
+
+class Trainer:
+    def setup(self, ds):
+        self.batches = tud.DataLoader(ds)
+        train_loader = make_loader()
+        for b in self.batches: pass
+        for b in train_loader: pass
+        for b in tud.DataLoader(ds): pass
+        for b in make_loader: pass
+        for b in self.items: pass
+`);
+    const rights = findDescendants(facts.root, (n) => n.type === 'for_statement').map((f) => f.childForFieldName('right')!);
+    assert.deepEqual(rights.map((r) => isDataLoaderExpr(r, facts)), [true, true, true, false, false]);
+  });
+
+  it('recognises logging guards', async () => {
+    const facts = await factsOf(`import torch
+
+def fit(model, loader, opt, log_every):
+    for step, (x, y) in enumerate(loader):
+        loss = model(x, y)
+        loss.backward()
+        opt.step()
+        if step % log_every == 0:
+            print(loss.item())
+        if not step % 10:
+            a = loss.item()
+        elif step == len(loader) - 1:
+            b = loss.item()
+        else:
+            c = loss.item()
+        if rank == 0:
+            d = loss.item()
+        e = loss.item() if (step + 1) % 50 == 0 else None
+        if should_log(step):
+            f = loss.item()
+        if verbose:
+            g = loss.item()
+`);
+    const loop = trainingLoops(facts)[0].node;
+    const guarded = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => isUnderLoggingGuard(call(facts, 'loss.item', i), loop));
+    assert.deepEqual(guarded, [true, true, true, false, false, true, true, false]);
+    const cond = findDescendants(facts.root, (n) => n.type === 'if_statement')[0].childForFieldName('condition')!;
+    assert.ok(isLoggingGuardCondition(cond));
+  });
+});

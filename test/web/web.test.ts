@@ -41,14 +41,14 @@ class WorkerClient {
   constructor(private readonly page: Page) {}
 
   notify(method: string, params: unknown): Promise<void> {
-    return this.page.evaluate((m) => (window as unknown as { send(x: unknown): void }).send(m), { jsonrpc: '2.0', method, params });
+    return this.page.evaluate((m) => (globalThis as unknown as { send(x: unknown): void }).send(m), { jsonrpc: '2.0', method, params });
   }
 
   async request<T>(method: string, params: unknown): Promise<T> {
     const id = this.nextId++;
-    await this.page.evaluate((m) => (window as unknown as { send(x: unknown): void }).send(m), { jsonrpc: '2.0', id, method, params });
+    await this.page.evaluate((m) => (globalThis as unknown as { send(x: unknown): void }).send(m), { jsonrpc: '2.0', id, method, params });
     const handle = await this.page.waitForFunction(
-      (wanted) => (window as unknown as { received: { id?: number; method?: string }[] }).received.find((m) => m.id === wanted && m.method === undefined),
+      (wanted) => (globalThis as unknown as { received: { id?: number; method?: string }[] }).received.find((m) => m.id === wanted && m.method === undefined),
       id,
       { timeout: 20000 },
     );

@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
@@ -105,7 +106,12 @@ if (args.has('--tests')) {
     outbase: path.join(root, 'test'),
     // playwright-core resolves its own files at run time: load it from node_modules, unbundled.
     external: ['vscode', 'mocha', 'playwright-core'],
-    define: { 'process.env.PERFLENS_ROOT': JSON.stringify(root), 'process.env.PERFLENS_DIST': JSON.stringify(dist) },
+    define: {
+      'process.env.PERFLENS_ROOT': JSON.stringify(root),
+      'process.env.PERFLENS_DIST': JSON.stringify(dist),
+      // The one ES module the tests import (snippets/check-snippets.mjs) locates files from its own URL.
+      'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'snippets', 'check-snippets.mjs')).href),
+    },
   });
 } else if (args.has('--e2e')) {
   const e2e = path.join(root, 'test', 'e2e');

@@ -1,0 +1,57 @@
+// Every snippet, expanded as VS Code shows it before the user types (defaults, first choices),
+// must be valid Python that compiles, and must not be flagged by perflens itself: the templates
+// are the "after" examples of the rules.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { bodyText, checkEntries, expandSnippet, loadSnippets, parseSnippet } from '../../snippets/check-snippets.mjs';
+import { getEngine, ROOT } from '../helpers/engine';
+
+const { raw, snippets } = loadSnippets(path.join(ROOT, 'snippets', 'python.json'));
+const expanded = Object.entries(snippets).map(([name, entry]) => ({ name, prefix: String(entry.prefix), code: expandSnippet(parseSnippet(bodyText(entry))) }));
+
+describe('snippets', () => {
+  it('the snippet file is well formed: unique prefixes in the group scheme, one-sentence descriptions', () => {
+    assert.deepEqual(checkEntries(raw, snippets), []);
+    assert.ok(expanded.length >= 80, `expected the catalog's ~90 templates, found ${expanded.length}`);
+  });
+
+  it('every expanded snippet parses with tree-sitter without an ERROR node', async () => {
+    const engine = await getEngine();
+    const broken = expanded.filter(({ code }) => {
+      const tree = engine.parse(code);
+      const bad = tree.rootNode.hasError;
+      tree.delete();
+      return bad;
+    });
+    assert.deepEqual(broken.map((s) => s.prefix), []);
+  });
+
+  it('every expanded snippet compiles with python3', function () {
+    this.timeout(60000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-snippets-'));
+    const files = expanded.map(({ prefix, code }) => {
+      const file = path.join(dir, `${prefix}.py`);
+      writeFileSync(file, code);
+      return file;
+    });
+    // One interpreter for all files: compile each and print the ones that fail.
+    const script = 'import sys\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, "exec")\n    except SyntaxError as e:\n        print(f, e)\n';
+    const r = spawnSync('python3', ['-c', script, ...files], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '', r.stdout);
+  });
+
+  it('perflens finds nothing to flag in any snippet', async () => {
+    const engine = await getEngine();
+    const flagged: string[] = [];
+    for (const { prefix, code } of expanded) {
+      const result = engine.lintText(code);
+      assert.deepEqual(result.failures, [], prefix);
+      for (const f of result.findings) flagged.push(`${prefix}:${result.lines.positionAt(f.start).line + 1}: ${f.ruleId}: ${f.message}`);
+    }
+    assert.deepEqual(flagged, []);
+  });
+});

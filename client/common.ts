@@ -37,6 +37,7 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
     vscode.commands.registerCommand(COMMANDS.scanWorkspace, () => scanWorkspace()),
+    vscode.commands.registerCommand(COMMANDS.showSnippet, (prefix: string) => showSnippet(context, prefix)),
   );
   client = createClient(clientOptions(output));
   context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
@@ -70,6 +71,23 @@ function clientOptions(channel: vscode.LogOutputChannel): LanguageClientOptions 
     // Hover links run only perflens's own commands.
     markdown: { isTrusted: { enabledCommands: [COMMANDS.openGuide, COMMANDS.disableRule] } },
   };
+}
+
+/**
+ * Opens a perflens template beside the current editor, expanded with live tab stops: the pattern a
+ * rule recommends, written out, without touching the user's file.
+ */
+async function showSnippet(context: vscode.ExtensionContext, prefix: string): Promise<void> {
+  const file = vscode.Uri.joinPath(context.extensionUri, 'snippets', 'python.json');
+  const snippets = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Record<string, { prefix: string; body: string | string[] }>;
+  const entry = Object.values(snippets).find((s) => s.prefix === prefix);
+  if (!entry) {
+    void vscode.window.showWarningMessage(`perflens: no template with prefix ${prefix}`);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'python' });
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
+  await editor.insertSnippet(new vscode.SnippetString(Array.isArray(entry.body) ? entry.body.join('\n') : entry.body));
 }
 
 /** Lints every Python file in the workspace folders; the server reports progress and honours Cancel. */

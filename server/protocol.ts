@@ -21,6 +21,8 @@ export interface PerflensSettings {
   fixAllUnsafe: boolean;
   /** Explain diagnostics on hover. */
   hover: boolean;
+  /** Short hover notes on constructs the guide covers (`@lru_cache`, `.iterrows()`, `async def`, ...) where nothing is reported. */
+  constructHovers: boolean;
 }
 
 export const DEFAULT_SETTINGS: PerflensSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   unsafeFixes: true,
   fixAllUnsafe: false,
   hover: true,
+  constructHovers: true,
 };
 
 /** What each diagnostic carries so code actions never re-lint. */
@@ -71,6 +74,7 @@ export const COMMANDS = {
   restart: 'perflens.restart',
   showOutput: 'perflens.showOutput',
   scanWorkspace: 'perflens.scanWorkspace',
+  showSnippet: 'perflens.showSnippet',
 } as const;
 
 /** Server → client after each lint of an open file. */

@@ -6,6 +6,7 @@ import { applyFixes } from '../engine/apply';
 import type { Finding } from '../engine/types';
 import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../protocol';
 import { isDiagnosticData, toLspEdit } from './convert';
+import { SNIPPET_FOR_RULE } from '../engine/snippetLinks';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
 export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEdit {
@@ -15,6 +16,7 @@ export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEd
 export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: { unsafe: boolean; clientCommands: boolean; guideOf: (ruleId: string) => string }): CodeAction[] {
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();
+  const seenTemplates = new Set<string>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
     const data: DiagnosticData = diagnostic.data;
@@ -46,6 +48,16 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     }
     actions.push(disableForLine(doc, diagnostic, data.ruleId));
     actions.push(disableForFile(doc, diagnostic, data.ruleId));
+    const template = SNIPPET_FOR_RULE[data.ruleId];
+    if (opts.clientCommands && template && !seenTemplates.has(template)) {
+      seenTemplates.add(template);
+      actions.push({
+        title: `Show the "${template}" template (the pattern written out)`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title: 'Show template', command: COMMANDS.showSnippet, arguments: [template] },
+      });
+    }
     if (opts.clientCommands) {
       actions.push({
         title: `Open the guide for ${data.ruleId}`,

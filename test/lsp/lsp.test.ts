@@ -62,6 +62,17 @@ describe('language server (pull diagnostics)', function () {
     assert.match(applyAction(SOURCE, disable), /    time\.sleep\(1\)  # perflens: ignore\[async-time-sleep\]\n/);
     const guide = actions.find((a) => a.command?.command === 'perflens.openGuide')!;
     assert.deepEqual(guide.command!.arguments, ['asyncio-pitfalls']);
+    assert.equal(actions.filter((a) => a.command?.command === 'perflens.showSnippet').length, 0, 'async-time-sleep has no template');
+  });
+
+  it('offers the matching template next to a rule whose better form is a pattern', async () => {
+    const uri = 'file:///tmp/perflens-lsp/deco.py';
+    await client.open(uri, 'def timed(func):\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n');
+    const [diag] = await client.pull(uri);
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    const show = actions.find((a) => a.command?.command === 'perflens.showSnippet')!;
+    assert.equal(show.title, 'Show the "deco-basic" template (the pattern written out)');
+    assert.deepEqual(show.command!.arguments, ['deco-basic']);
   });
 
   it('refuses to offer a fix computed for an older document version', async () => {
@@ -89,7 +100,7 @@ describe('language server (pull diagnostics)', function () {
     assert.equal(hover.contents.kind, 'markdown');
     assert.match(hover.contents.value, /\*\*time\.sleep\(\) inside async def\*\* · `async-time-sleep`/);
     assert.match(hover.contents.value, /event loop/);
-    assert.match(hover.contents.value, /\[Open guide: [^\]]+\]\(command:perflens\.openGuide\?/);
+    assert.match(hover.contents.value, /\[Open guide section\]\(command:perflens\.openGuide\?/);
     const nothing = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });
     assert.equal(nothing, null);
   });

@@ -3,7 +3,6 @@
 // language client options. Only how the server is started differs (extension.ts / browser.ts).
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
-import { GUIDE_SECTIONS, guideSection } from '../server/engine/guide';
 import {
   COMMANDS,
   SCAN_WORKSPACE_REQUEST,
@@ -13,6 +12,7 @@ import {
   type ScanWorkspaceResult,
   type StatusParams,
 } from '../server/protocol';
+import { GuideView, guideLinkMiddleware, registerGuideUriHandler } from './guideView';
 import { PerflensStatus } from './status';
 
 /** Creates the language client for a platform, given the shared client options. */
@@ -28,7 +28,8 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   context.subscriptions.push(
     output,
     status,
-    vscode.commands.registerCommand(COMMANDS.openGuide, (target?: string) => openGuide(context, target)),
+    vscode.commands.registerCommand(COMMANDS.openGuide, (target?: string) => GuideView.show(context, target)),
+    registerGuideUriHandler(context),
     vscode.commands.registerCommand(COMMANDS.disableRule, (ruleId: string) => disableRule(ruleId)),
     vscode.commands.registerCommand(COMMANDS.restart, async () => {
       await client?.stop();
@@ -39,7 +40,7 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
     vscode.commands.registerCommand(COMMANDS.scanWorkspace, () => scanWorkspace()),
     vscode.commands.registerCommand(COMMANDS.showSnippet, (prefix: string) => showSnippet(context, prefix)),
   );
-  client = createClient(clientOptions(output));
+  client = createClient(clientOptions(context, output));
   context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
   try {
     await client.start();
@@ -54,7 +55,7 @@ export async function deactivateClient(): Promise<void> {
   client = undefined;
 }
 
-function clientOptions(channel: vscode.LogOutputChannel): LanguageClientOptions {
+function clientOptions(context: vscode.ExtensionContext, channel: vscode.LogOutputChannel): LanguageClientOptions {
   const initializationOptions: InitializationOptions = { clientCommands: true, status: true };
   return {
     documentSelector: [
@@ -70,6 +71,8 @@ function clientOptions(channel: vscode.LogOutputChannel): LanguageClientOptions 
     diagnosticPullOptions: { onChange: true, onSave: true },
     // Hover links run only perflens's own commands.
     markdown: { isTrusted: { enabledCommands: [COMMANDS.openGuide, COMMANDS.disableRule] } },
+    // Diagnostics' code links (the rule id in the Problems panel and the hover) open the guide view.
+    middleware: guideLinkMiddleware(context),
   };
 }
 
@@ -102,23 +105,6 @@ async function scanWorkspace(): Promise<void> {
   for (const error of result.errors) output?.warn(`scan: ${error}`);
   const summary = `${result.problems} problem${result.problems === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`;
   void vscode.window.showInformationMessage(`perflens: ${result.cancelled ? 'scan cancelled after ' : 'scanned: '}${summary}.`);
-}
-
-/** Opens a guide section (by slug, `slug#anchor`, or the slug of a rule's section) in Markdown preview. */
-async function openGuide(context: vscode.ExtensionContext, target?: string): Promise<void> {
-  let slug = target;
-  if (!slug) {
-    const pick = await vscode.window.showQuickPick(
-      GUIDE_SECTIONS.map((s) => ({ label: s.title, description: s.slug, detail: s.part, slug: s.slug })),
-      { placeHolder: 'Open a perflens guide section', matchOnDescription: true, matchOnDetail: true },
-    );
-    if (!pick) return;
-    slug = pick.slug;
-  }
-  const [section, anchor] = slug.split('#');
-  const known = guideSection(section);
-  const file = vscode.Uri.joinPath(context.extensionUri, 'guide', `${known ? known.slug : 'index'}.md`);
-  await vscode.commands.executeCommand('markdown.showPreview', anchor ? file.with({ fragment: anchor }) : file);
 }
 
 /** Adds a rule to `perflens.ignore` in the workspace settings (user settings without a workspace). */

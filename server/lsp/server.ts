@@ -24,10 +24,10 @@ import { ALL_RULES } from '../../rules';
 import { Engine, type LintDetails } from '../engine/engine';
 import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
-import { renderFindingHover } from '../engine/render';
+import type { RuleDefinition } from '../engine/rule';
+import { hoverAt } from './hover';
 import type { ServerPlatform } from './platform';
 import {
-  COMMANDS,
   DEFAULT_SETTINGS,
   FIX_ALL_KIND,
   SCAN_WORKSPACE_REQUEST,
@@ -374,26 +374,24 @@ export class PerflensServer {
     return actions;
   }
 
+  /** Findings under the cursor explained, or a note on the construct there (server/lsp/hover.ts). */
   private async hover(params: HoverParams): Promise<Hover | null> {
     const settings = await this.settingsFor(params.textDocument.uri);
-    if (!settings.hover) return null;
+    if (!settings.hover && !settings.constructHovers) return null;
     const view = await this.findingsView(params.textDocument.uri);
     if (!view) return null;
-    const offset = view.document.offsetAt(params.position);
-    const here = view.findings.filter((f) => f.start <= offset && offset <= f.end);
-    if (here.length === 0) return null;
-    const sections = here.map((finding) => {
-      const rule = this.engine.rulesById.get(finding.ruleId)!;
-      const links = this.clientCommands
-        ? { guide: commandUri(COMMANDS.openGuide, [rule.guide]), disable: commandUri(COMMANDS.disableRule, [rule.id]) }
-        : { guide: this.platform.guideHref(rule) };
-      return renderFindingHover(rule, finding, links);
+    const doc = this.documents.get(params.textDocument.uri);
+    return hoverAt(view.document.offsetAt(params.position), {
+      document: view.document,
+      tree: doc?.getTree(),
+      parse: (text) => this.engine.parse(text),
+      findings: view.findings,
+      rulesById: this.engine.rulesById,
+      explainFindings: settings.hover,
+      constructHovers: settings.constructHovers,
+      clientCommands: this.clientCommands,
+      guideHref: (target) => this.platform.guideHref({ guide: target } as RuleDefinition),
     });
-    const first = here[0];
-    return {
-      contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') },
-      range: { start: view.document.positionAt(first.start), end: view.document.positionAt(first.end) },
-    };
   }
 
   private dispose(): void {
@@ -408,8 +406,4 @@ export class PerflensServer {
 function fsPathOf(uri: string): string | undefined {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.fsPath : undefined;
-}
-
-function commandUri(command: string, args: unknown[]): string {
-  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }

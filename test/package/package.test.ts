@@ -12,7 +12,7 @@ describe('package', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const needed of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/web/client.js', 'dist/web/server.js', 'dist/web/web-tree-sitter.wasm', 'dist/web/tree-sitter-python.wasm', 'snippets/python.json', 'package.json', 'README.md', 'guide/index.md']) {
+    for (const needed of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/web/client.js', 'dist/web/server.js', 'dist/web/web-tree-sitter.wasm', 'dist/web/tree-sitter-python.wasm', 'snippets/python.json', 'package.json', 'README.md', 'guide/index.md', 'media/guide.js', 'media/guide.css']) {
       assert.ok(files.includes(needed), `${needed} missing from the package: ${files.join(', ')}`);
     }
     assert.deepEqual(files.filter((f) => /\.ts$|^test\/|^node_modules\/|\.map$/.test(f)), []);
@@ -20,8 +20,8 @@ describe('package', () => {
 });
 
 describe('readme', () => {
-  it('the generated rule and snippet tables are up to date (npm run docs)', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'update-readme.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+  it('the generated README tables and guide template lists are up to date (npm run docs)', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'update-docs.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
   });
 });

@@ -1,0 +1,88 @@
+// textDocument/hover: the explanation of the findings under the cursor (rule metadata, the finding's own
+// message, fix safety, measured evidence, guide and disable links), or, where perflens reports nothing, a short
+// note on a construct the guide covers (perflens.constructHovers).
+import type { Hover } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { constructAt, renderConstructHover } from '../engine/constructDocs';
+import { FileFacts } from '../engine/facts';
+import { guideSection } from '../engine/guide';
+import { Query, type Node, type Tree } from '../engine/parser';
+import { renderFindingHover, type HoverLinks } from '../engine/render';
+import type { RuleDefinition } from '../engine/rule';
+import type { Finding } from '../engine/types';
+import { COMMANDS } from '../protocol';
+
+export interface HoverContext {
+  document: TextDocument;
+  /** The document's current tree, when the caller keeps one; otherwise the text is parsed for construct notes. */
+  tree?: Tree;
+  parse(text: string): Tree;
+  findings: readonly Finding[];
+  rulesById: ReadonlyMap<string, RuleDefinition>;
+  /** perflens.hover: explain the findings under the cursor. */
+  explainFindings: boolean;
+  /** perflens.constructHovers: notes on constructs the guide covers, where nothing is reported. */
+  constructHovers: boolean;
+  /** The client runs perflens.openGuide / perflens.disableRule (VS Code): links are command URIs. */
+  clientCommands: boolean;
+  /** The guide link for other clients: `slug` or `slug#anchor` → a URL of the bundled Markdown. */
+  guideHref(target: string): string;
+}
+
+export function commandUri(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+function guideLink(target: string, ctx: HoverContext): string {
+  return ctx.clientCommands ? commandUri(COMMANDS.openGuide, [target]) : ctx.guideHref(target);
+}
+
+function findingLinks(rule: RuleDefinition, ctx: HoverContext): HoverLinks {
+  return ctx.clientCommands
+    ? { guide: commandUri(COMMANDS.openGuide, [rule.guide]), disable: commandUri(COMMANDS.disableRule, [rule.id]) }
+    : { guide: ctx.guideHref(rule.guide) };
+}
+
+export function hoverAt(offset: number, ctx: HoverContext): Hover | null {
+  const here = ctx.findings.filter((f) => f.start <= offset && offset <= f.end);
+  if (here.length > 0) {
+    if (!ctx.explainFindings) return null;
+    const sections = here.flatMap((finding) => {
+      const rule = ctx.rulesById.get(finding.ruleId);
+      return rule ? [renderFindingHover(rule, finding, findingLinks(rule, ctx))] : [];
+    });
+    const first = here[0];
+    return {
+      contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') },
+      range: { start: ctx.document.positionAt(first.start), end: ctx.document.positionAt(first.end) },
+    };
+  }
+  if (!ctx.constructHovers) return null;
+  const text = ctx.document.getText();
+  const tree = ctx.tree ?? ctx.parse(text);
+  try {
+    const found = constructAt(tree.rootNode, factsFor(tree, text), offset);
+    if (!found) return null;
+    const title = guideSection(found.doc.guide)?.title ?? found.doc.guide;
+    return {
+      contents: { kind: 'markdown', value: renderConstructHover(found.doc, guideLink(found.doc.guide, ctx), title) },
+      range: { start: ctx.document.positionAt(found.start), end: ctx.document.positionAt(found.end) },
+    };
+  } finally {
+    if (!ctx.tree) tree.delete(); // WASM memory is not garbage-collected
+  }
+}
+
+const IMPORTS_QUERY = '(import_statement) @import (import_from_statement) @import';
+const importQueries = new WeakMap<object, Query>();
+
+/** The file's import facts (all that construct notes need), from one small query over the tree. */
+function factsFor(tree: Tree, text: string): FileFacts {
+  let query = importQueries.get(tree.language);
+  if (!query) {
+    query = new Query(tree.language, IMPORTS_QUERY);
+    importQueries.set(tree.language, query);
+  }
+  const imports: Node[] = query.captures(tree.rootNode).map((c) => c.node);
+  return new FileFacts(tree, text, { imports, comments: [], functions: [] });
+}

@@ -1,0 +1,93 @@
+// Measured evidence: guide/bench/results.json agrees with the benchmark programs beside it, every rule says
+// what its advice buys (benefits.json), and the guide's generated evidence blocks are up to date.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../../rules';
+import { CATALOG_IDS } from '../../server/engine/catalog';
+import { BENCH_RESULTS, BENEFITS, evidenceFor, type MeasuredResult } from '../../server/engine/evidence';
+import { ROOT } from '../helpers/engine';
+
+const BENCH = path.join(ROOT, 'guide', 'bench');
+const programs = readdirSync(BENCH)
+  .filter((f) => f.endsWith('.py') && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const onDisk = JSON.parse(readFileSync(path.join(BENCH, 'results.json'), 'utf8')) as { rules: Record<string, { status: string }> };
+
+describe('measured evidence', () => {
+  it('results.json has an entry (measured or an honest skip) for every benchmark program, and none without one', () => {
+    assert.deepEqual(Object.keys(onDisk.rules).sort(), programs, 'run npm run bench:rules');
+    const bad = Object.entries(onDisk.rules).filter(([, e]) => e.status !== 'measured' && e.status !== 'skipped');
+    assert.deepEqual(bad, [], 'failed benchmarks must be fixed before results.json is committed');
+  });
+
+  it('the bundled results are the ones on disk (rebuild after npm run bench:rules)', () => {
+    assert.deepEqual(BENCH_RESULTS, onDisk.rules);
+  });
+
+  it('measured entries carry the ratio, its conditions, the Python version, the machine and the date', () => {
+    for (const [rule, e] of Object.entries(BENCH_RESULTS)) {
+      if (e.status !== 'measured') {
+        assert.ok(e.reason.length > 10, `${rule}: a skip needs its reason`);
+        continue;
+      }
+      const m: MeasuredResult = e;
+      assert.ok(m.metric === 'time' || m.metric === 'memory', rule);
+      assert.ok(m.before > 0 && m.after > 0, `${rule}: before/after must be positive`);
+      assert.ok(Math.abs(m.ratio - m.before / m.after) / m.ratio < 1e-3, `${rule}: ratio is not before/after`);
+      assert.match(m.summary, /×|%/, rule);
+      assert.ok(m.size && m.before_label && m.after_label, `${rule}: size and labels`);
+      assert.match(m.python, /^(CPython|PyPy) \d+\.\d+/, rule);
+      assert.match(m.date, /^\d{4}-\d{2}-\d{2}$/, rule);
+      assert.ok(m.machine.cpu && m.machine.cores > 0, `${rule}: machine`);
+    }
+  });
+
+  it('every catalog rule and every rule in rules/ says what its advice buys; speed and memory rules have a benchmark', () => {
+    const ids = new Set([...CATALOG_IDS, ...ALL_RULES.map((r) => r.id)]);
+    assert.deepEqual([...ids].filter((id) => !BENEFITS[id]).sort(), [], 'rules missing from guide/bench/benefits.json');
+    assert.deepEqual(Object.keys(BENEFITS).filter((id) => !ids.has(id)).sort(), [], 'benefits.json entries for unknown rules');
+    const measurable = Object.entries(BENEFITS)
+      .filter(([, b]) => b.benefit === 'speed' || b.benefit === 'memory')
+      .map(([id]) => id)
+      .sort();
+    assert.deepEqual(measurable, programs, 'speed/memory rules and benchmark programs must match one to one');
+    for (const [id, b] of Object.entries(BENEFITS)) {
+      if (b.benefit !== 'speed' && b.benefit !== 'memory') assert.ok((b.note ?? '').length > 20, `${id}: a ${b.benefit} benefit needs its note`);
+    }
+  });
+
+  it('each benchmark program checks that before and after agree, and prints through _bench.report', () => {
+    for (const rule of programs) {
+      const source = readFileSync(path.join(BENCH, `${rule}.py`), 'utf8');
+      assert.match(source, /^"""[^\n]*\S/, `${rule}.py: start with a docstring saying what is compared`);
+      assert.match(source, /\breport\(|\bskip\(/, `${rule}.py`);
+      if (!/requires:.*\b(cuda|cuda2|tensorflow)\b/.test(source) && !/metric="memory"/.test(source)) {
+        assert.match(source, /\bsame\(|assert\b|assert_(series|frame)_equal/, `${rule}.py: check that both versions give the same result`);
+      }
+    }
+  });
+
+  it('hover evidence quotes results.json for measured rules and names the benefit for the others', () => {
+    for (const [rule, e] of Object.entries(BENCH_RESULTS)) {
+      const line = evidenceFor(rule)!;
+      if (e.status === 'measured') {
+        assert.equal(line.label, 'Measured');
+        assert.ok(line.text.includes(e.summary) && line.text.includes(e.size) && line.text.includes(e.python), line.text);
+      } else {
+        assert.equal(line.label, 'Benefit');
+        assert.ok(line.text.includes(e.reason), line.text);
+      }
+    }
+    const missingAwait = evidenceFor('async-missing-await')!;
+    assert.equal(missingAwait.label, 'Benefit');
+    assert.match(missingAwait.text, /^correctness, not speed\. A coroutine that is called but never awaited never runs/);
+  });
+
+  it("the guide's evidence blocks are regenerated from results.json (npm run bench:rules -- --docs-only)", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'bench-rules.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  });
+});

@@ -90,8 +90,14 @@ export class GuideView implements vscode.Disposable {
     const markdown = await this.read(target.slug);
     if (this.disposed) return; // closed while the file was being read
     const message = sectionMessage(target.slug, markdown, target.anchor);
-    this.panel.title = target.slug === 'index' ? 'perflens guide' : `Guide: ${message.title.replace(/`/g, '')}`;
-    void this.panel.webview.postMessage(message);
+    try {
+      this.panel.title = target.slug === 'index' ? 'perflens guide' : `Guide: ${message.title.replace(/`/g, '')}`;
+      void this.panel.webview.postMessage(message);
+    } catch (error) {
+      // The user closed the panel and VS Code has not delivered onDidDispose yet: nothing to show.
+      if (/disposed/i.test(String(error))) this.dispose();
+      else throw error;
+    }
   }
 
   private async read(slug: string): Promise<string> {

@@ -1,0 +1,134 @@
+// DOM-level smoke test of the INSTALLED extension (the .vsix users get) through the real workbench UI, the way a
+// user meets it: open files from the Explorer, see squiggles, hover one, read the Problems panel, apply a quick fix
+// from the light-bulb menu. Screenshots go to docs/screenshots/ (the README shows problems-panel.png).
+//
+//   npm run test:e2e:vsix    (= npm run package, then with-code-server.sh --install-vsix perflens.vsix node …)
+//
+// What the UI shows is checked against `perflens check` on the same files: each finding is one Problems row with
+// its exact message, source, rule id and position.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { codeServerUrl, openBrowser } from './browser.mjs';
+import { ROOT } from './tools.mjs';
+import { exampleWorkspace } from './workspace.mjs';
+
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const WAIT = { timeout: 30000 };
+
+/** `perflens check` on a file, as the Problems panel prints each row (innerText of the row). */
+function expectedRows(file) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', file], { encoding: 'utf8' });
+  assert.equal(r.status, 1, `perflens check should report problems in ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout).map((f) => `${f.message}\nperflens\n${f.code}\n[Ln ${f.location.row}, Col ${f.location.column}]`);
+}
+
+function ruleInfo(id) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'rules', '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout).find((rule) => rule.id === id);
+}
+
+/** Runs one step and names it in the error: playwright's own timeouts don't say what we were waiting for. */
+async function step(name, action) {
+  const started = Date.now();
+  try {
+    await action();
+    console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    throw new Error(`${name}: ${error.message.split('\n')[0]}`, { cause: error });
+  }
+}
+
+async function main() {
+  const workspace = exampleWorkspace();
+  const browser = await openBrowser();
+  const { page } = browser;
+  const editorLine = (text) => page.locator('.monaco-editor .view-line', { hasText: text });
+  /** Moves the cursor like a user would, with Go to Line (Ctrl+G, "line:column"). */
+  const goTo = async (line, column) => {
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type(`${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar', { hasText: `Ln ${line}, Col ${column}` }).waitFor(WAIT);
+  };
+  mkdirSync(SHOTS, { recursive: true });
+  try {
+    const expected = { 'service.py': expectedRows(path.join(workspace.dir, 'service.py')), 'features.py': expectedRows(path.join(workspace.dir, 'features.py')) };
+    console.log('smoke test of the installed perflens.vsix in code-server:');
+
+    await step('the workbench loads the examples folder', async () => {
+      await page.goto(`${codeServerUrl().origin}/?folder=${encodeURIComponent(workspace.dir)}`);
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-label^="service.py"]').waitFor(WAIT);
+    });
+    await step('double-clicking service.py in the Explorer opens it, and perflens squiggles appear', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-label^="service.py"]').dblclick();
+      await page.locator('.tabs-container .tab.active[aria-label^="service.py"]').waitFor(WAIT);
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor(WAIT);
+    });
+    await step('Show Hover (Ctrl+K Ctrl+I) on time.sleep() explains the rule and links the guide', async () => {
+      // A hover is at most a quarter of the editor's height (or 250 px) tall; a tall window lets the whole
+      // explanation, guide link included, fit in the screenshot without a scrollbar.
+      await page.setViewportSize({ width: 1440, height: 1600 });
+      await goTo(18, 10);
+      await page.keyboard.press('Control+k');
+      await page.keyboard.press('Control+i');
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Open guide section' }).first();
+      await hover.waitFor(WAIT);
+      const text = await hover.innerText();
+      // Rendered Markdown: code spans lose their backticks. The first sentence of the rule's "why" is enough.
+      const rule = ruleInfo('async-time-sleep');
+      const why = rule.docs.why.replace(/`/g, '').split('. ')[0];
+      for (const want of [rule.title, 'async-time-sleep', why, 'Instead:', 'Open guide section', 'Disable this rule']) {
+        assert.ok(text.includes(want), `the hover lacks ${JSON.stringify(want)}:\n${text}`);
+      }
+      await page.screenshot({ path: path.join(SHOTS, 'hover.png'), clip: { x: 0, y: 0, width: 1440, height: 900 } });
+      await page.keyboard.press('Escape');
+      await page.setViewportSize({ width: 1440, height: 900 });
+    });
+    await step('with features.py open too, the Problems panel (Ctrl+Shift+M) lists exactly what perflens check reports', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-label^="features.py"]').dblclick();
+      await page.locator('.tabs-container .tab.active[aria-label^="features.py"]').waitFor(WAIT);
+      await page.keyboard.press('Control+Shift+M');
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      // Rows arrive as each file is linted: wait for the full count (two file headers + one row per finding).
+      const total = 2 + expected['service.py'].length + expected['features.py'].length;
+      await page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row').length === n, total, WAIT).catch(async () => {
+        throw new Error(`expected ${total} Problems rows, got: ${JSON.stringify(await rows.allInnerTexts(), null, 2)}`);
+      });
+      const shown = await rows.allInnerTexts();
+      for (const [file, want] of Object.entries(expected)) {
+        assert.ok(shown.includes(`${file}\n${want.length}`), `no "${file} (${want.length})" header in ${JSON.stringify(shown)}`);
+        for (const row of want) assert.ok(shown.includes(row), `no Problems row ${JSON.stringify(row)} in ${JSON.stringify(shown, null, 2)}`);
+      }
+      await page.screenshot({ path: path.join(SHOTS, 'problems-panel.png') });
+    });
+    await step('the light-bulb menu (Ctrl+.) on time.sleep() applies "Replace with await asyncio.sleep()"', async () => {
+      await page.locator('.tabs-container .tab[aria-label^="service.py"]').click();
+      await goTo(18, 10);
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row.action', { hasText: 'Replace with await asyncio.sleep()' });
+      await fix.waitFor(WAIT);
+      await page.screenshot({ path: path.join(SHOTS, 'quick-fix.png') });
+      await fix.click();
+      await editorLine('await asyncio.sleep(interval)').waitFor(WAIT);
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'async-time-sleep' });
+      await row.waitFor({ state: 'detached', ...WAIT });
+    });
+    console.log(`smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`);
+    return 0;
+  } catch (error) {
+    // Not into docs/: a failure's screenshot is for the person debugging, not for the README.
+    const shot = path.join(tmpdir(), 'perflens-e2e-smoke-failure.png');
+    await page.screenshot({ path: shot }).catch(() => {});
+    console.error(`smoke: FAILED: ${error.message}\n  screenshot of that moment: ${shot}`);
+    return 1;
+  } finally {
+    await browser.close();
+    workspace.remove();
+  }
+}
+
+process.exit(await main());

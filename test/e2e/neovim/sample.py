@@ -1,0 +1,19 @@
+"""Fixture for the Neovim client test: three findings on known lines (see scripts/e2e/neovim.mjs)."""
+import asyncio
+import time
+
+
+def logged(func):
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
+async def poll(client):
+    while not client.ready():
+        time.sleep(0.5)
+    await asyncio.sleep(0)
+
+
+def total(values):
+    return sum([v * 2 for v in values])

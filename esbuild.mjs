@@ -64,6 +64,17 @@ const nodeBuiltinStubs = {
   },
 };
 
+/**
+ * playwright-core resolves its own files at run time, so the tests load it unbundled, by absolute
+ * path: the bundle may live outside the repository (PERFLENS_OUT) where a bare name would not resolve.
+ */
+const playwrightFromNodeModules = {
+  name: 'playwright-external',
+  setup(build) {
+    build.onResolve({ filter: /^playwright-core$/ }, () => ({ path: require.resolve('playwright-core'), external: true }));
+  },
+};
+
 function copyWasm(dir) {
   mkdirSync(dir, { recursive: true });
   copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(dir, 'web-tree-sitter.wasm'));
@@ -104,8 +115,8 @@ if (args.has('--tests')) {
     entryPoints: testEntries(),
     outdir: testOut,
     outbase: path.join(root, 'test'),
-    // playwright-core resolves its own files at run time: load it from node_modules, unbundled.
-    external: ['vscode', 'mocha', 'playwright-core'],
+    external: ['vscode', 'mocha'],
+    plugins: [...common.plugins, playwrightFromNodeModules],
     define: {
       'process.env.PERFLENS_ROOT': JSON.stringify(root),
       'process.env.PERFLENS_DIST': JSON.stringify(dist),

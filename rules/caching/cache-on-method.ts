@@ -62,6 +62,8 @@ export default defineRule({
     for (const d of decoratorsOf(method)) {
       if (EXEMPT.test(decoratorCallee(d).text)) return;
     }
+    // Implicitly static or class methods: they receive no instance.
+    if (['__new__', '__init_subclass__', '__class_getitem__'].includes(method.childForFieldName('name')?.text ?? '')) return;
     const supers = cls.childForFieldName('superclasses');
     for (const base of supers?.namedChildren ?? []) {
       if (base && ENUM_BASES.test(base.text)) return;

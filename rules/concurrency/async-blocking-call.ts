@@ -65,7 +65,7 @@ export default defineRule({
     const framework = asyncFramework(ctx.facts);
     const name = `\`${api.display}()\``;
     const instead =
-      framework === 'asyncio'
+      framework === 'asyncio' || framework === 'unknown'
         ? BLOCKING_ALTERNATIVE[api.kind]
         : `the async framework's API or a worker thread (${framework === 'mixed' ? '`trio.to_thread.run_sync` / `anyio.to_thread.run_sync`' : `\`${framework}.to_thread.run_sync\``})`;
     const message = `${name} ${blockingWhat(api.kind)} inside \`async def\` and stalls the event loop; use ${instead}`;
@@ -73,7 +73,7 @@ export default defineRule({
     const target = ctx.settings.targetVersion;
     const toThreadAvailable = target.major > 3 || (target.major === 3 && target.minor >= 9);
     const args = call.childForFieldName('arguments');
-    if (framework !== 'asyncio' || !api.offloadable || !toThreadAvailable || !args || inGeneratorExpression(call)) {
+    if ((framework !== 'asyncio' && framework !== 'unknown') || !api.offloadable || !toThreadAvailable || !args || inGeneratorExpression(call)) {
       ctx.report({ node: call, message, severity });
       return;
     }

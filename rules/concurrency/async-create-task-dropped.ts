@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { isShadowed, receiverKind, rootName } from '../../server/engine/asyncApis';
+import { insideExpectationBlock } from '../../server/engine/codeContext';
 
 const TASK_FUNCTIONS = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
 
@@ -44,7 +45,8 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const what = taskFunction(ctx.facts, call);
-    if (!what) return;
+    if (!what || insideExpectationBlock(call)) return; // `with pytest.raises(...)`: created to fail
+
     const message =
       m.pattern === 1
         ? `\`${what}()\` result is dropped: \`.add_done_callback()\` does not keep the task alive; store the task (e.g. in a set) until it is done`

@@ -15,9 +15,9 @@ export default defineRule({
   docs: {
     why:
       '`asyncio.get_running_loop()` is the supported way for a coroutine to reach its loop: it always returns the ' +
-      'loop running the coroutine. `get_event_loop()` also consults the event loop policy, emits a ' +
-      'DeprecationWarning when no loop is running (since Python 3.12), and raises RuntimeError in 3.14 when no ' +
-      'loop is set, so code copied from a coroutine into synchronous code breaks in surprising ways.',
+      'loop running the coroutine. `get_event_loop()` also consults the event loop policy; outside a running loop it has been ' +
+      'deprecated since Python 3.10 (DeprecationWarning) and raises RuntimeError in 3.14 when no loop is set, so ' +
+      'code copied from a coroutine into synchronous code breaks in surprising ways.',
     instead: 'Call `asyncio.get_running_loop()` inside coroutines and callbacks; start programs with `asyncio.run(main())`.',
     example: {
       before: 'async def main():\n    loop = asyncio.get_event_loop()\n    await loop.run_in_executor(None, work)',

@@ -3,22 +3,7 @@ import { coroutineCallee } from '../../server/engine/asyncApis';
 import { insertAt } from '../../server/engine/fixes';
 import { isDeclaredNonLocal, readsAfter, scopeOf } from '../../server/engine/names';
 import { enclosingFunction, isAsyncDef } from '../../server/engine/scopes';
-import type { Node } from '../../server/engine/parser';
-
-const EXPECTATION = /(?:^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|check_warnings|deprecated_call|catch_warnings)$/;
-
-/** True inside `with pytest.raises(...)`, `with self.assertWarns(...)` and friends, within the same function. */
-function insideExpectationBlock(node: Node): boolean {
-  for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
-    if (n.type !== 'with_statement') continue;
-    for (const item of n.descendantsOfType('with_item')) {
-      const value = item?.childForFieldName('value');
-      const call = value?.type === 'as_pattern' ? value.namedChild(0) : value;
-      if (call?.type === 'call' && EXPECTATION.test(call.childForFieldName('function')?.text ?? '')) return true;
-    }
-  }
-  return false;
-}
+import { insideExpectationBlock } from '../../server/engine/codeContext';
 
 export default defineRule({
   id: 'async-missing-await',

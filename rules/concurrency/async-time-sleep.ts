@@ -42,7 +42,7 @@ export default defineRule({
     if (isShadowed(ctx.facts, rootName(fn), call)) return;
     // trio and anyio coroutines sleep with their own framework's function; asyncio.sleep would fail there.
     const framework = asyncFramework(ctx.facts);
-    const module = framework === 'mixed' ? null : framework;
+    const module = framework === 'mixed' ? null : framework === 'unknown' ? 'asyncio' : framework;
     const better = module ? `\`await ${module}.sleep()\`` : "the framework's `await ...sleep()`";
     const message = `\`${fn.text}()\` blocks the event loop inside \`async def\`; use ${better}`;
     // `await` inside a generator expression makes it an async generator (breaking sum(), list()...): no fix there.
@@ -58,6 +58,10 @@ export default defineRule({
       node: call,
       message,
       fixTitle: `Replace with await ${module}.sleep()`,
+      // Without an asyncio import the coroutines might run on trio or anyio, where asyncio.sleep fails.
+      ...(framework === 'unknown'
+        ? { safety: 'unsafe' as const, reason: 'this file imports no async framework: make sure its coroutines run on asyncio (trio and anyio need their own sleep)' }
+        : {}),
       edits: [...asyncio.edits, replaceNode(call, bare ? replacement : `(${replacement})`)],
     });
   },

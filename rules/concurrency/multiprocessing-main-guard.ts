@@ -6,6 +6,7 @@ import { findDescendants, isNestedScope } from '../../server/engine/scopes';
 import { detectEol } from '../../server/engine/text';
 import type { TextEdit } from '../../server/engine/types';
 import { targetNames } from '../../server/engine/names';
+import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
 import { keywordValue } from '../../server/engine/callArgs';
 
 /** Calls that start processes as soon as they run. */
@@ -325,7 +326,7 @@ function wrapEdits(facts: FileFacts, triggers: Trigger[]): TextEdit[] | null {
   return ranges.map((r) => {
     const start = lineStartOf(text, r[0].startIndex);
     const end = lineEndOf(text, r[r.length - 1].endIndex);
-    const body = reindentKeepingStrings(text, start, end, unit, stringInteriorLines(r, text));
+    const body = indentLines(text, start, end, unit, stringInteriorLines(r, text));
     return { start, end, newText: `if __name__ == "__main__":${eol}${body}` };
   });
 }
@@ -352,43 +353,4 @@ function readsAny(node: Node, names: Set<string>): boolean {
     const p = id.parent;
     return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) && !(p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id));
   });
-}
-
-/** The file's indentation unit: the indentation of the first indented block, or four spaces. */
-function indentUnit(facts: FileFacts): string {
-  const m = /^[^\S\r\n]*\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
-  if (m && m[0].match(/^\s*/)![0] === '') return m[1];
-  return '    ';
-}
-
-/** Line-start offsets of lines that begin inside a multi-line string (their text must not change). */
-function stringInteriorLines(range: Node[], text: string): Set<number> {
-  const out = new Set<number>();
-  for (const s of range) {
-    for (const str of findDescendants(s, (n) => n.type === 'string' && n.startPosition.row !== n.endPosition.row)) {
-      for (let i = str.startIndex; i < str.endIndex; i++) {
-        if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
-          if (i + 1 < str.endIndex) out.add(i + 1);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Prefixes every non-blank line in [start, end) with unit, except lines inside multi-line strings. */
-function reindentKeepingStrings(text: string, start: number, end: number, unit: string, skip: Set<number>): string {
-  let out = '';
-  let lineStart = start;
-  while (lineStart <= end) {
-    let lineEnd = lineStart;
-    while (lineEnd < end && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
-    const line = text.slice(lineStart, lineEnd);
-    out += line.trim() === '' || skip.has(lineStart) ? line : unit + line;
-    if (lineEnd >= end) break;
-    const brk = text[lineEnd] === '\r' && text[lineEnd + 1] === '\n' ? 2 : 1;
-    out += text.slice(lineEnd, lineEnd + brk);
-    lineStart = lineEnd + brk;
-  }
-  return out;
 }

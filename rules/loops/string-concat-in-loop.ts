@@ -4,24 +4,7 @@ import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/engine/
 import { bindingOf, isDeclaredNonLocal, localOccurrences, occurrences, scopeOf } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { enclosingLoops } from '../../server/engine/scopes';
-
-/** Loops with a handful of iterations known from the syntax: `range(3)`, `for k in ("a", "b")`. */
-const SMALL = 16;
-function isSmallLoop(loop: Node, ctx: RuleContext): boolean {
-  if (loop.type !== 'for_statement') return false;
-  const it = loop.childForFieldName('right');
-  if (!it) return false;
-  if (it.type === 'tuple' || it.type === 'list' || it.type === 'set') return it.namedChildCount <= SMALL;
-  if (it.type === 'call' && it.childForFieldName('function')?.text === 'range' && ctx.facts.isBuiltin('range', it)) {
-    const args = it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-    if (args.length >= 1 && args.length <= 2 && args.every((a) => a.type === 'integer')) {
-      const nums = args.map((a) => Number(a.text.replace(/_/g, '')));
-      const span = args.length === 1 ? nums[0] : nums[1] - nums[0];
-      return span <= SMALL;
-    }
-  }
-  return false;
-}
+import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
 
 type Kind = 'str' | 'bytes' | 'list';
 
@@ -143,7 +126,7 @@ export default defineRule({
     if (!kind) return;
     // Growth happens across the loops that contain the update but not the initialisation.
     const growth = loops.filter((l) => !(l.startIndex <= initAssign.startIndex && initAssign.endIndex <= l.endIndex));
-    if (growth.length === 0 || growth.every((l) => isSmallLoop(l, ctx))) return;
+    if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
     const top = growth[growth.length - 1];
     // A reset inside the loop (`acc = ""` after flushing a chunk) bounds the size: not this pattern.
     if (stores.some((id) => id.startIndex > top.startIndex && id.endIndex <= top.endIndex)) return;

@@ -48,10 +48,14 @@ export default defineRule({
     const types = localTypes(ctx.facts);
     if (![out, left.array, right.array].some((n) => types.is(n, 'ndarray'))) return;
     const replacement = `${out.text}[:] = ${left.array.text} @ ${right.array.text}`;
+    const canFix = fixable(loop, m.need('args'), out, left, right, ctx, b);
     ctx.report({
       node: loop,
-      message: `The loop multiplies \`${left.array.text}\` and \`${right.array.text}\` one batch at a time; write \`${replacement}\` (matmul broadcasts over the batch)`,
-      edits: fixable(loop, m.need('args'), out, left, right, ctx, b) ? [replaceNode(loop, replacement)] : undefined,
+      // Without known shapes, `A @ B` may not pair the batches (a stacked vector is read as a matrix).
+      message: canFix
+        ? `The loop multiplies \`${left.array.text}\` and \`${right.array.text}\` one batch at a time; write \`${replacement}\` (matmul broadcasts over the batch)`
+        : `The loop multiplies \`${left.array.text}\` and \`${right.array.text}\` one batch at a time; multiply the stacked arrays in one call (\`@\` / \`np.matmul\` broadcast over the leading axis, or \`np.einsum\`)`,
+      edits: canFix ? [replaceNode(loop, replacement)] : undefined,
     });
   },
 });
@@ -85,7 +89,11 @@ function batchOperand(n: Node, b: string): Operand | null {
     if (value && keys.length === 1 && keys[0]!.text === b && (value.type === 'identifier' || value.type === 'attribute')) return { array: value, batched: true };
     return null;
   }
-  if (n.type === 'identifier' || n.type === 'attribute') return n.text === b ? null : { array: n, batched: false };
+  // A shared operand must be the same in every iteration.
+  if (n.type === 'identifier' || n.type === 'attribute') {
+    const ids = n.type === 'identifier' ? [n] : n.descendantsOfType('identifier');
+    return ids.some((id) => id?.text === b) ? null : { array: n, batched: false };
+  }
   return null;
 }
 

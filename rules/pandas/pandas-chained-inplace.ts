@@ -47,9 +47,7 @@ export default defineRule({
     if (selection.type === 'subscript') {
       const frame = selection.childForFieldName('value');
       const keys = selection.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
-      if (!frame || keys.length !== 1) return;
-      const key = keys[0];
-      const ft = types.typeOf(frame);
+      if (!frame) return;
       const loc = frame.type === 'attribute' && /^(loc|iloc)$/.test(frame.childForFieldName('attribute')?.text ?? '');
       if (loc) {
         // `df.loc[rows, "a"].fillna(..., inplace=True)`: always a copy; no automatic rewrite.
@@ -58,6 +56,9 @@ export default defineRule({
         report(ctx, selection, call, method, null, false);
         return;
       }
+      if (keys.length !== 1) return;
+      const key = keys[0];
+      const ft = types.typeOf(frame);
       if (ft && ft.kind !== 'dataframe') return;
       if (stringLiteralValue(key) !== null) {
         target = selection.text;

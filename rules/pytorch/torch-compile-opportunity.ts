@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { ensureImport, indentAt, insertAt, lineEndOf } from '../../server/engine/fixes';
 import { findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { trainingLoopOf, valuesAssignedTo } from '../../server/engine/trainingLoop';
+import { isTestCode, trainingLoopOf, valuesAssignedTo } from '../../server/engine/trainingLoop';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { detectEol } from '../../server/engine/text';
@@ -52,9 +52,9 @@ export default defineRule({
 (while_statement) @loop`,
   check(m, ctx) {
     const facts = ctx.facts;
+    if (compilesSomething(facts) || isTestCode(m.need('loop'))) return;
     const loop = trainingLoopOf(m.need('loop'), facts);
     if (!loop || loop.kind !== 'train' || loop.framework !== 'torch') return;
-    if (compilesSomething(facts)) return;
     const model = builtModel(loop.node, facts);
     if (!model) return;
     const torch = ensureImport(facts, 'torch');
@@ -78,7 +78,8 @@ function builtModel(loop: Node, facts: FileFacts): { name: string; assignment: N
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'identifier' || facts.binding(fn.text)) continue;
-    const values = valuesAssignedTo(fn.text, loop).filter((v) => v.endIndex < loop.startIndex);
+    if (/loss|criterion|metric/i.test(fn.text)) continue; // `loss_fn(out, y)`: not the model
+    const values = valuesAssignedTo(fn.text, loop, facts).filter((v) => v.endIndex < loop.startIndex);
     const last = values[values.length - 1];
     if (!last || !isModelConstruction(last, facts)) continue;
     const assignment = last.parent!;
@@ -106,5 +107,5 @@ function isModelConstruction(value: Node, facts: FileFacts): boolean {
   if (/\.from_pretrained$/.test(fn?.text ?? '')) return true;
   const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
   // A class defined or imported by name: `Net(...)`, `models.ResNet(...)`.
-  return !!last && /^[A-Z]/.test(last) && !/^(DataLoader|Dataset|Tensor|Adam\w*|SGD)$/.test(last);
+  return !!last && /^[A-Z]/.test(last) && !/^(DataLoader|Dataset|Tensor|Adam\w*|SGD)$|Loss$|Metric/.test(last);
 }

@@ -79,7 +79,7 @@ function isInMemoryDataset(dataset: Node | null, facts: FileFacts): boolean {
   if (!dataset) return false;
   if (dataset.type === 'call') return IN_MEMORY.has(facts.calleeName(dataset) ?? '');
   if (dataset.type !== 'identifier') return false;
-  return valuesAssignedTo(dataset.text, dataset).some((v) => v.type === 'call' && IN_MEMORY.has(facts.calleeName(v) ?? ''));
+  return valuesAssignedTo(dataset.text, dataset, facts).some((v) => v.type === 'call' && IN_MEMORY.has(facts.calleeName(v) ?? ''));
 }
 
 function isLiteralZero(value: Node): boolean {

@@ -59,7 +59,7 @@ export default defineRule({
 
 /** The name is a parameter, or some assignment to it could yield None (not a plain sampler construction). */
 function mayBeNone(name: Node, facts: FileFacts): boolean {
-  const values = valuesAssignedTo(name.text, name);
+  const values = valuesAssignedTo(name.text, name, facts);
   if (values.length === 0) return true;
   return values.some((v) => v.type !== 'call' || facts.calleeName(v) === null);
 }

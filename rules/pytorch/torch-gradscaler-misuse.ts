@@ -103,6 +103,10 @@ export default defineRule({
       (u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts),
     );
 
+    // Handed to a helper (`train_one_epoch(..., scaler)`, `loss_scaler(loss, opt)`): it may be used there.
+    const esc = S.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`[(,]\\s*(\\w+\\s*=\\s*)?${esc}\\s*[,)]`).test(scope.text)) return;
+
     if (scaled.length === 0 && backwards.length > 0) {
       // (a) Created, never used.
       const fix = backwards.length === 1 && optSteps.length === 1 && updates.length === 0 && !hasUnscale ? wholeFix(ctx.text, S, backwards[0], optSteps[0]) : null;

@@ -6,7 +6,7 @@ import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
 
 /** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
-const DEVICE_AWARE = /is_available\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK/;
+const DEVICE_AWARE = /is_available\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
 
 const awareCache = new WeakMap<FileFacts, boolean>();
 function deviceAware(facts: FileFacts): boolean {
@@ -81,7 +81,8 @@ export default defineRule({
     if (call?.type !== 'call') return;
     const fn = call.childForFieldName('function');
     const isTo = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'to';
-    const isDevice = facts.calleeName(call) === 'torch.device';
+    // `torch.device("cuda", index)` names a specific GPU on purpose (often in a comparison).
+    const isDevice = facts.calleeName(call) === 'torch.device' && (call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment').length ?? 0) === 1;
     const isKeyword = parent?.type === 'keyword_argument';
     if (!isTo && !isDevice && !isKeyword) return;
     if (isTo && !positionalArguments(call)[0]?.equals(str) && !keywordArgument(call, 'device')) return;

@@ -3,6 +3,7 @@ import { findDescendants, isNestedScope } from '../../server/engine/scopes';
 import {
   enclosingTrainingLoop,
   enclosingTrainStep,
+  isTestCode,
   isUnderLoggingGuard,
   targetNames,
   usesAccelerator,
@@ -57,12 +58,15 @@ export default defineRule({
     const method = m.need('method').text;
     const facts = ctx.facts;
     if (!usesAccelerator(facts)) return;
+    if (isTestCode(call)) return;
     // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
     if (m.need('args').namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return;
 
     const loop = enclosingTrainingLoop(call, facts);
     const step = loop ? null : enclosingTrainStep(call, facts);
     if (loop ? loop.framework !== 'torch' : step?.framework !== 'torch' || step.compiled) return;
+    // Full-batch training (`for epoch in range(n_epochs)`): one iteration is an epoch, so a sync is once per epoch.
+    if (loop?.perEpoch) return;
     if (isUnderLoggingGuard(call, loop ? loop.node : step!.node)) return;
     if (chainHasEarlierSync(recv)) return;
     if (!mayBeDeviceTensor(recv, loop, facts)) return;

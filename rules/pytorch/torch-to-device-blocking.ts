@@ -25,7 +25,8 @@ export default defineRule({
       'pinned memory it gains little; PyTorch notes that pinning a tensor by hand just to copy it once can even be slower.',
     instead:
       'Write `x.to(device, non_blocking=True)` for batches that come from a DataLoader created with `pin_memory=True`. ' +
-      'Loops over a visible DataLoader that does not pin memory are not flagged (see `torch-dataloader-pin-memory`).',
+      'Only loops whose DataLoader pins memory (or, when it is built elsewhere, files that use `pin_memory=True`) are ' +
+      'flagged; see `torch-dataloader-pin-memory` for the rest.',
     example: {
       before: 'for x, y in loader:\n    x, y = x.to(device), y.to(device)',
       after: 'for x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
@@ -94,19 +95,23 @@ function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loa
     if (!isDataLoaderExpr(inner, facts)) continue;
     const bound = enumerated && left.namedChildCount >= 2 ? left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : [])) : targetNames(left);
     if (!bound.includes(name)) return null;
-    if (visiblyUnpinned(inner, facts)) return null;
+    if (!pinned(inner, facts)) return null;
     return { loop, loader: inner };
   }
   return null;
 }
 
-function visiblyUnpinned(loader: Node, facts: FileFacts): boolean {
-  const calls = loader.type === 'call' ? [loader] : loader.type === 'identifier' ? valuesAssignedTo(loader.text, loader) : [];
+/**
+ * Whether the batches are (probably) pinned: a DataLoader for this loader visible in the scope with
+ * `pin_memory=True`; otherwise, when the construction is not visible or forwards `**kwargs`, any
+ * `pin_memory=True` (or `'pin_memory': True`) in the file.
+ */
+function pinned(loader: Node, facts: FileFacts): boolean {
+  const calls = loader.type === 'call' ? [loader] : loader.type === 'identifier' ? valuesAssignedTo(loader.text, loader, facts) : [];
   const loaders = calls.filter((c) => c.type === 'call' && DATALOADER_NAMES.has(facts.calleeName(c) ?? ''));
-  if (loaders.length === 0) return false;
-  return loaders.every((c) => {
-    if (c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat')) return false;
-    const pin = keywordValue(c, 'pin_memory') ?? positionalArguments(c)[7];
-    return !pin || pin.type === 'false';
-  });
+  const visible = loaders.filter((c) => !c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat'));
+  if (visible.length > 0 && visible.length === loaders.length) {
+    return visible.some((c) => (keywordValue(c, 'pin_memory') ?? positionalArguments(c)[7])?.type === 'true');
+  }
+  return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text);
 }

@@ -40,6 +40,8 @@ export default defineRule({
     const call = m.need('call');
     const facts = ctx.facts;
     if (call.parent?.type === 'attribute') return; // not the end of the chain
+    // `for x, y in train_ds.take(1):` peeks at a few elements (plots, shape checks): not a training input.
+    if (m.need('m').text === 'take') return;
     const pipeline = tfDataPipeline(call, facts);
     if (!pipeline || pipeline.methods.includes('prefetch')) return;
     if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;

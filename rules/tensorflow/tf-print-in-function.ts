@@ -21,7 +21,8 @@ export default defineRule({
       'then stays silent on every later call. `tf.print` is a graph op and prints the actual values on each call.',
     instead:
       'Use `tf.print(...)` (it accepts several values, `sep=` and `end=`, and writes to stderr unless you pass ' +
-      '`output_stream=`). Keep `print` only if you deliberately want a message once per trace.',
+      '`output_stream=`). Keep `print` only if you deliberately want a message once per trace; prints whose ' +
+      'first argument mentions tracing (`print("Tracing with", x)`) are taken as deliberate and not flagged.',
     example: {
       before: '@tf.function\ndef step(x):\n    loss = compute(x)\n    print("loss", loss)',
       after: '@tf.function\ndef step(x):\n    loss = compute(x)\n    tf.print("loss", loss)',
@@ -43,6 +44,9 @@ export default defineRule({
     if (!ctx.facts.isBuiltin('print', fn)) return;
     const traced = enclosingTfFunction(call, ctx.facts);
     if (!traced) return;
+    // `print("Tracing with", x)`: a deliberate once-per-trace message (the usual way to watch retracing).
+    const first = callArguments(call)[0];
+    if (first?.type === 'string' && /trac/i.test(first.text)) return;
     const name = traced.def?.type === 'function_definition' ? traced.def.childForFieldName('name')?.text : null;
     const where = name ? `\`${name}\`` : 'this `tf.function`';
     const args = fixedArguments(ctx.text, call);

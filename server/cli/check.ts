@@ -31,7 +31,8 @@ export interface CheckOptions {
 /** How many lint-and-fix rounds --fix runs: a fix can enable another one nearby. */
 const MAX_FIX_ROUNDS = 10;
 
-export function checkFile(engine: Engine, file: string, lint: LintOptions, options: CheckOptions): FileReport {
+export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions): FileReport {
+  const lint: LintOptions = { ...fileLint, filePath: path.resolve(file) };
   let source: DecodedSource;
   try {
     source = decodeSource(readFileSync(file));

@@ -3,11 +3,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { Engine } from '../engine/engine';
 import { unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, isExcluded, mergeOptions, optionsForFile } from '../engine/projectConfig';
 import { renderRuleDoc } from '../engine/render';
-import { checkFile, type FileReport } from './check';
+import { SNIPPET_FOR_RULE } from '../engine/snippetLinks';
+import type { FileReport } from './check';
+import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
 import { discoverFiles } from '../engine/discovery';
 import { GitIgnore } from '../engine/gitignore';
 import { toJson, toSarif, toText } from './formats';
@@ -27,10 +28,10 @@ interface CheckFlags {
   config: boolean;
   color: boolean;
   respectGitignore: boolean;
+  threads: number;
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
-  const engine = await Engine.create(ALL_RULES, __dirname);
   const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, targetVersion: flags.targetVersion };
   const unknown = unknownSelectors(ALL_RULES, { ...cliOptions, ignore: flags.ignore });
   if (unknown.length) {
@@ -46,19 +47,20 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
   const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
-  const reports: FileReport[] = [];
-  for (const file of discovery.files) {
-    const config = configFor(file);
-    const fileOptions = optionsForFile(config, file);
+  const jobs: CheckJob[] = discovery.files.map((file) => {
+    const fileOptions = optionsForFile(configFor(file), file);
     const options = mergeOptions(fileOptions, cliOptions);
     // --ignore adds to the project's ignores rather than replacing them.
     options.ignore = [...(fileOptions.ignore ?? []), ...(flags.ignore ?? [])];
-    reports.push(checkFile(engine, file, options, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }));
-  }
-  engine.dispose();
+    return { file, options };
+  });
+  // Files are checked on every core (worker threads, each with its own engine).
+  const threads = threadCount(jobs.length, flags.threads);
+  const reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }, threads, __filename);
+  const rulesById = new Map(ALL_RULES.map((r) => [r.id, r]));
 
   const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
-  if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, engine.rulesById), null, 2) + '\n');
+  if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
   else process.stdout.write(toText(display, { color: flags.color }, flags.fix) + '\n');
 
@@ -89,6 +91,7 @@ function program(): Command {
     .option('--no-config', 'ignore pyproject.toml and perflens.toml')
     .option('--no-respect-gitignore', 'also check files that .gitignore excludes')
     .option('--no-color', 'plain text output')
+    .addOption(new Option('--threads <n>', 'worker threads (default: one per core for large runs)').argParser((v) => Math.max(0, Number.parseInt(v, 10) || 0)).default(0))
     .action(async (paths: string[], flags: CheckFlags) => {
       flags.color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.exitCode = await runCheck(paths, flags);
@@ -114,7 +117,7 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
       if (flags.format === 'json') {
-        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => meta);
+        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({ ...meta, snippet: SNIPPET_FOR_RULE[meta.id] }));
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         return;
       }
@@ -142,4 +145,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (isCheckWorker()) void runCheckWorker();
+else void main();

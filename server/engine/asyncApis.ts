@@ -38,7 +38,12 @@ export type ReceiverKind =
   | 'asyncio.StreamWriter'
   | 'asyncio.Process'
   | 'asyncio.EventLoop'
-  | 'asyncio.TaskGroup';
+  | 'asyncio.TaskGroup'
+  | 'concurrent.futures.ThreadPoolExecutor'
+  | 'concurrent.futures.ProcessPoolExecutor'
+  | 'multiprocessing.Pool'
+  | 'multiprocessing.ThreadPool'
+  | 'threading.Lock';
 
 /** Calls (by qualified name) that construct a known receiver. `awaited` kinds need `await`/`async with`. */
 const CONSTRUCTORS: Record<string, ReceiverKind> = {
@@ -66,6 +71,18 @@ const CONSTRUCTORS: Record<string, ReceiverKind> = {
   'asyncio.get_event_loop': 'asyncio.EventLoop',
   'asyncio.new_event_loop': 'asyncio.EventLoop',
   'asyncio.TaskGroup': 'asyncio.TaskGroup',
+  'concurrent.futures.ThreadPoolExecutor': 'concurrent.futures.ThreadPoolExecutor',
+  'concurrent.futures.thread.ThreadPoolExecutor': 'concurrent.futures.ThreadPoolExecutor',
+  'concurrent.futures.ProcessPoolExecutor': 'concurrent.futures.ProcessPoolExecutor',
+  'concurrent.futures.process.ProcessPoolExecutor': 'concurrent.futures.ProcessPoolExecutor',
+  'multiprocessing.Pool': 'multiprocessing.Pool',
+  'multiprocessing.pool.Pool': 'multiprocessing.Pool',
+  'torch.multiprocessing.Pool': 'multiprocessing.Pool',
+  'multiprocessing.pool.ThreadPool': 'multiprocessing.ThreadPool',
+  'multiprocessing.dummy.Pool': 'multiprocessing.ThreadPool',
+  ...Object.fromEntries(
+    ['threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.BoundedSemaphore', 'threading.Condition', 'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore'].map((q) => [q, 'threading.Lock' as ReceiverKind]),
+  ),
 };
 
 /** Constructors that return an awaitable: the kind applies to the `await`ed / `async with` value. */
@@ -248,6 +265,8 @@ export function blockingWhat(kind: BlockingKind): string {
 interface ScopeIndex {
   /** Right-hand sides (or `with` values) bound to each name; 'opaque' = bound by something we cannot read. */
   values: Map<string, Array<ValueSource | 'opaque'>>;
+  /** Names bound by import statements inside a def (not counted as shadowing an import of the same name). */
+  imported: Set<string>;
 }
 
 interface ValueSource {
@@ -288,6 +307,7 @@ class AsyncIndex {
     for (let fn = enclosingDef(at); fn; fn = enclosingDef(fn)) {
       const body = fn.childForFieldName('body');
       if (!body) return null;
+      if (this.scope(body).imported.has(name)) return null;
       const sources = this.scope(body).values.get(name);
       if (parameterNames(fn).includes(name)) {
         // A parameter is known only through its annotation (`session: aiohttp.ClientSession`).
@@ -373,7 +393,7 @@ class AsyncIndex {
   private scope(body: Node): ScopeIndex {
     let index = this.scopes.get(body.id);
     if (index) return index;
-    index = { values: new Map() };
+    index = { values: new Map(), imported: new Set() };
     const add = (name: string, v: ValueSource | 'opaque') => {
       const list = index!.values.get(name);
       if (list) list.push(v);
@@ -438,7 +458,7 @@ class AsyncIndex {
         }
         case 'import_statement':
         case 'import_from_statement':
-          if (!isModule) for (const id of n.descendantsOfType('identifier')) if (id) add(id.text, 'opaque');
+          if (!isModule) for (const name of importedNames(n)) index.imported.add(name);
           break;
         case 'function_definition':
         case 'class_definition': {
@@ -503,26 +523,33 @@ class AsyncIndex {
 
   /** The `async def` that a bare name refers to at `at`, if every binding of it in its scope is that one coroutine function. */
   asyncDefFor(name: string, at: Node): Node | null {
+    const def = this.functionFor(name, at);
+    return def && isCoroutineFunction(this.facts, def) ? def : null;
+  }
+
+  /** The def (sync or async) a bare name refers to at `at`, when that def is the name's only binding in its scope. */
+  functionFor(name: string, at: Node): Node | null {
     for (let fn = enclosingDef(at); fn; fn = enclosingDef(fn)) {
       if (parameterNames(fn).includes(name)) return null;
       const body = fn.childForFieldName('body');
       if (!body) return null;
-      const found = this.soleAsyncDef(body, name);
+      const found = this.soleDef(body, name);
       if (found !== undefined) return found;
     }
     if (this.facts.binding(name)) return null;
-    const found = this.soleAsyncDef(this.facts.root, name);
+    const found = this.soleDef(this.facts.root, name);
     return found ?? null;
   }
 
-  /** undefined: the scope does not bind name; null: it does, but not (only) as one async def. */
-  private soleAsyncDef(body: Node, name: string): Node | null | undefined {
+  /** undefined: the scope does not bind name; null: it does, but not (only) as one def. */
+  private soleDef(body: Node, name: string): Node | null | undefined {
     const defs = this.definitions(body).get(name) ?? [];
     const others = this.scope(body).values.get(name) ?? [];
+    if (this.scope(body).imported.has(name)) return null;
     // scope() counts each def/class as one 'opaque' binding: anything beyond them is another binding.
     if (defs.length === 0 && others.length === 0) return undefined;
-    if (defs.length !== 1 || others.length !== 1) return null;
-    return isCoroutineFunction(this.facts, defs[0]) ? defs[0] : null;
+    if (defs.length !== 1 || others.length !== 1 || defs[0].type !== 'function_definition') return null;
+    return defs[0];
   }
 
   /** The `async def` a `self.name(...)` call refers to, when the enclosing class defines it (and nothing else by that name). */
@@ -537,6 +564,21 @@ class AsyncIndex {
     if (this.classAttributes(cls!).has(attr)) return null;
     return defs[0];
   }
+}
+
+/** The local names an import statement binds: `import a.b` → a, `import a as b` → b, `from m import x as y` → y. */
+function importedNames(stmt: Node): string[] {
+  const out: string[] = [];
+  for (const name of stmt.childrenForFieldName('name')) {
+    if (!name) continue;
+    if (name.type === 'aliased_import') {
+      const alias = name.childForFieldName('alias');
+      if (alias) out.push(alias.text);
+    } else {
+      out.push(name.text.split('.')[0].trim());
+    }
+  }
+  return out;
 }
 
 const BINDERS = new Set([
@@ -588,6 +630,10 @@ const ANNOTATION_KINDS: Record<string, ReceiverKind> = {
   'asyncio.AbstractEventLoop': 'asyncio.EventLoop',
   'asyncio.BaseEventLoop': 'asyncio.EventLoop',
   'asyncio.TaskGroup': 'asyncio.TaskGroup',
+  'threading.Lock': 'threading.Lock',
+  'threading.RLock': 'threading.Lock',
+  'threading.Semaphore': 'threading.Lock',
+  'threading.Condition': 'threading.Lock',
 };
 
 /** The receiver kind an annotation names: `aiohttp.ClientSession`, `"httpx.AsyncClient"`, `Session | None`. */
@@ -641,6 +687,11 @@ export function isCoroutineFunction(facts: FileFacts, def: Node): boolean {
 /** The kind of object an expression holds, when the file makes it plain (`s = requests.Session()`, `async with aiohttp.ClientSession() as s`). */
 export function receiverKind(facts: FileFacts, expr: Node | null | undefined): ReceiverKind | null {
   return index(facts).receiverKind(expr);
+}
+
+/** The function definition a bare name refers to at `at` (its only binding in the scope it resolves to), or null. */
+export function functionDefinition(facts: FileFacts, name: string, at: Node): Node | null {
+  return index(facts).functionFor(name, at);
 }
 
 /** The coroutine function a call invokes, when known; null when the callee is not known to be a coroutine function. */
@@ -717,11 +768,12 @@ export function isShadowed(facts: FileFacts, name: string, at: Node): boolean {
 }
 
 /** The async framework a file's coroutines run on, judged from its imports; 'mixed' when several are imported. */
-export type AsyncFramework = 'asyncio' | 'trio' | 'anyio' | 'mixed';
+export type AsyncFramework = 'asyncio' | 'trio' | 'anyio' | 'mixed' | 'unknown';
 
+/** 'unknown' when the file imports no async framework at all (its coroutines may run on any of them). */
 export function asyncFramework(facts: FileFacts): AsyncFramework {
   const found = (['trio', 'anyio', 'curio'] as const).filter((m) => facts.importsModule(m));
-  if (found.length === 0) return 'asyncio';
+  if (found.length === 0) return facts.importsModule('asyncio') ? 'asyncio' : 'unknown';
   if (found.length > 1 || facts.importsModule('asyncio')) return 'mixed';
   return found[0] === 'curio' ? 'mixed' : found[0];
 }

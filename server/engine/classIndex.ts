@@ -104,7 +104,8 @@ export class ClassIndex {
 
   /** A base expression resolved to a class of this file, or null. */
   resolve(base: Node): ClassInfo | null {
-    return base.type === 'identifier' ? this.byClassName(base.text) : null;
+    const expr = base.type === 'subscript' ? base.childForFieldName('value') : base; // Box[T]
+    return expr?.type === 'identifier' ? this.byClassName(expr.text) : null;
   }
 
   /** Qualified name of a base that is not a class of this file (`object`, `typing.Protocol`…), or null. */
@@ -113,6 +114,12 @@ export class ClassIndex {
     if (!expr) return null;
     if (expr.type === 'identifier' && expr.text === 'object' && !this.facts.moduleBindings.has('object')) return 'object';
     return this.facts.qualifiedName(expr);
+  }
+
+  /** A base from outside the file that adds no instance `__dict__` (`object`, `Generic[T]`, `ABC`…). */
+  isEmptySlotExternal(base: Node): boolean {
+    const ext = this.externalBaseName(base);
+    return ext !== null && EMPTY_SLOT_BASES.has(ext);
   }
 
   /** Subclasses defined in this file (direct only). */
@@ -352,4 +359,24 @@ function isStoreTarget(attr: Node): boolean {
     return false;
   }
   return false;
+}
+
+/** The quote character the class's slot strings use (double quotes when there are none). */
+export function slotQuote(slots: SlotsInfo | null): string {
+  const first = slots?.nameNodes[0]?.text ?? '"';
+  return first.startsWith("'") ? "'" : '"';
+}
+
+/** A `__slots__` value listing names: `("a", "b")`, `("a",)` or `()`. */
+export function slotsLiteral(names: readonly string[], quote = '"'): string {
+  const items = names.map((n) => `${quote}${n}${quote}`);
+  if (items.length === 1) return `(${items[0]},)`;
+  return `(${items.join(', ')})`;
+}
+
+/** The first statement of a class body that is not its docstring, or null. */
+export function firstBodyStatement(cls: Node): Node | null {
+  const stmts = cls.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string';
+  return (docstring ? stmts[1] : stmts[0]) ?? null;
 }

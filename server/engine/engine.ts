@@ -97,10 +97,18 @@ export interface PartialRun {
 
 export class Engine {
   readonly rulesById: ReadonlyMap<string, RuleDefinition>;
+  /** Rules left out because their query did not compile (a bug to report, not a reason to stop). */
+  brokenRules: RuleFailure[] = [];
   /** Attach to collect timings (bench only). */
   profile: EngineProfile | undefined;
   /** Wall-clock budget of one parse (0 = none). */
   parseTimeoutMs = DEFAULT_PARSE_TIMEOUT_MS;
+  /**
+   * Budget of one rule's checks on one file: a base plus a little per character. A rule that runs
+   * over it (a quadratic helper on a pathological file) is stopped and reported like a rule that
+   * threw, so one rule can never hang the editor or the CLI. 0 = no budget.
+   */
+  ruleBudgetMs = { base: 1000, perChar: 0.01 };
   private readonly activeCache = new Map<string, Map<string, Severity>>();
 
   private constructor(
@@ -115,8 +123,10 @@ export class Engine {
   static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation): Promise<Engine> {
     const language = await loadPython(wasm);
     const parser = new PythonParser(language);
-    const { base, gated } = buildGroups(language, rules);
-    return new Engine(parser, rules, base, gated);
+    const { base, gated, broken } = buildGroups(language, rules);
+    const engine = new Engine(parser, rules, base, gated);
+    engine.brokenRules = broken;
+    return engine;
   }
 
   /**
@@ -125,6 +135,9 @@ export class Engine {
    */
   parse(text: string, oldTree?: Tree | null): Tree {
     const started = this.profile ? performance.now() : 0;
+    // tree-sitter's lexer takes a NUL character for the end of input, which would drop the rest of
+    // the file: parse a copy with NULs as spaces (same length, so every offset is unchanged).
+    if (text.includes('\0')) text = text.replace(/\0/g, ' ');
     const budget = this.parseTimeoutMs;
     let tree: Tree | null;
     if (budget > 0) {
@@ -215,6 +228,8 @@ export class Engine {
     const failures: RuleFailure[] = [];
     const failed = new Set<string>();
     const seen = new Set<string>();
+    const budget = this.ruleBudgetMs.base > 0 ? this.ruleBudgetMs.base + this.ruleBudgetMs.perChar * text.length : Infinity;
+    const spent = new Map<RuleDefinition, number>();
     for (const { group, matches } of ruleMatches) {
       for (const match of matches) {
         const role = group.patterns[match.patternIndex];
@@ -236,7 +251,7 @@ export class Engine {
           seen.add(key);
           raw.push({ finding, matchStart, matchEnd });
         });
-        const checkStarted = profile ? performance.now() : 0;
+        const checkStarted = performance.now();
         try {
           rule.check(new Captures(match.captures, localIndex), ctx);
         } catch (error) {
@@ -244,9 +259,16 @@ export class Engine {
           failed.add(rule.id);
           failures.push({ ruleId: rule.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         }
+        const took = performance.now() - checkStarted;
+        const total = (spent.get(rule) ?? 0) + took;
+        spent.set(rule, total);
+        if (total > budget && !failed.has(rule.id)) {
+          failed.add(rule.id);
+          failures.push({ ruleId: rule.id, error: `checks took longer than ${Math.round(budget)} ms on this file (a slow rule, stopped)` });
+        }
         if (profile) {
           const entry = profile.rules.get(rule.id) ?? { ms: 0, matches: 0 };
-          entry.ms += performance.now() - checkStarted;
+          entry.ms += took;
           entry.matches++;
           profile.rules.set(rule.id, entry);
         }
@@ -305,13 +327,16 @@ export class Engine {
     const out: ReturnType<Query['matches']> = [];
     for (const r of ranges) {
       if (!r || r.end <= r.start) continue;
-      for (const m of group.query.matches(tree.rootNode, { startIndex: r.start, endIndex: r.end })) out.push(m);
+      // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
+      // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
+      for (const m of group.query.matches(tree.rootNode, { startIndex: r.start * 2, endIndex: r.end * 2 })) out.push(m);
     }
     return out;
   }
 }
 
-function skippedResult(text: string, reason: string): LintDetails {
+/** A result for a file that was not linted, with the reason shown to the user. */
+export function skippedResult(text: string, reason: string): LintDetails {
   return { findings: [], failures: [], hasSyntaxErrors: false, skipped: reason, suppressions: new SuppressionIndex([]), lines: new LineIndex(text) };
 }
 
@@ -370,11 +395,15 @@ type Language = ConstructorParameters<typeof Query>[0];
  * Compiles the base query (fact patterns + every ungated rule) and one query per library gate.
  * Pattern indices are mapped back to rules through each pattern's start offset in the source.
  */
-function buildGroups(language: Language, rules: readonly RuleDefinition[]): { base: QueryGroup; gated: QueryGroup[] } {
+function buildGroups(language: Language, rules: readonly RuleDefinition[]): { base: QueryGroup; gated: QueryGroup[]; broken: RuleFailure[] } {
   const byGate = new Map<string, RuleDefinition[]>([['', []]]);
+  const broken: RuleFailure[] = [];
   for (const rule of rules) {
     if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
-    if (/[^\x00-\x7f]/.test(rule.query)) throw new Error(`rule ${rule.id}: query must be ASCII`);
+    if (/[^\x00-\x7f]/.test(rule.query)) {
+      broken.push({ ruleId: rule.id, error: 'query must be ASCII (pattern offsets are mapped back by character)' });
+      continue;
+    }
     const key = [...(rule.requires ?? [])].sort().join(',');
     const list = byGate.get(key);
     if (list) list.push(rule);
@@ -382,26 +411,20 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[]): { ba
   }
   let base: QueryGroup | undefined;
   const gated: QueryGroup[] = [];
-  for (const [key, members] of byGate) {
+  for (const [key, allMembers] of byGate) {
     const facts = key === '' ? FACT_PATTERNS : [];
-    let source = '';
-    const spans: { role: PatternRole | RuleDefinition; start: number; end: number }[] = [];
-    for (const f of facts) {
-      const start = source.length;
-      source += f.source + '\n';
-      spans.push({ role: { fact: f.fact }, start, end: source.length });
-    }
-    for (const rule of members) {
-      const start = source.length;
-      source += rule.query + '\n';
-      spans.push({ role: rule, start, end: source.length });
-    }
+    let members = allMembers;
+    let composed = composeQuery(facts, members);
     let query: Query;
     try {
-      query = new Query(language, source);
+      query = new Query(language, composed.source);
     } catch {
-      throw new Error(describeBrokenQuery(language, members));
+      // A rule whose query does not compile is left out (and reported), never the whole engine.
+      members = withoutBrokenQueries(language, members, broken);
+      composed = composeQuery(facts, members);
+      query = new Query(language, composed.source);
     }
+    const spans = composed.spans;
     const counts = new Map<RuleDefinition, number>();
     const patterns: PatternRole[] = [];
     for (let i = 0; i < query.patternCount(); i++) {
@@ -421,18 +444,37 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[]): { ba
     if (key === '') base = group;
     else gated.push(group);
   }
-  return { base: base!, gated };
+  return { base: base!, gated, broken };
 }
 
-function describeBrokenQuery(language: Language, rules: readonly RuleDefinition[]): string {
+/** One query source for a group: its fact patterns, then each rule's patterns, with their spans. */
+function composeQuery(facts: typeof FACT_PATTERNS, rules: readonly RuleDefinition[]) {
+  let source = '';
+  const spans: { role: PatternRole | RuleDefinition; start: number; end: number }[] = [];
+  for (const f of facts) {
+    const start = source.length;
+    source += f.source + '\n';
+    spans.push({ role: { fact: f.fact }, start, end: source.length });
+  }
   for (const rule of rules) {
+    const start = source.length;
+    source += rule.query + '\n';
+    spans.push({ role: rule, start, end: source.length });
+  }
+  return { source, spans };
+}
+
+/** After a group failed to compile: its rules whose queries compile alone; the others are reported. */
+function withoutBrokenQueries(language: Language, rules: readonly RuleDefinition[], broken: RuleFailure[]): RuleDefinition[] {
+  return rules.filter((rule) => {
     try {
       new Query(language, rule.query).delete();
+      return true;
     } catch (error) {
-      return `rule ${rule.id}: invalid query: ${error instanceof Error ? error.message : String(error)}`;
+      broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
+      return false;
     }
-  }
-  return 'combined rule query failed to compile';
+  });
 }
 
 export type { Node };

@@ -34,7 +34,11 @@ export class FileFacts {
     readonly tree: Tree,
     readonly text: string,
     readonly captures: FactCaptures,
+    /** Whole-file answers known in advance (incremental linting keeps them across edits). */
+    precomputed?: { moduleBindings?: Set<string>; asyncFunctionNames?: Set<string> },
   ) {
+    this.moduleBindingsCache = precomputed?.moduleBindings;
+    this.asyncNamesCache = precomputed?.asyncFunctionNames;
     this.imports = captures.imports.flatMap(bindingsOf);
     for (const binding of this.imports) {
       // The first binding wins, matching how most files are written (imports at the top).
@@ -129,6 +133,13 @@ export class FileFacts {
   identifiersIn(scope: Node, name: string): Node[] {
     return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);
   }
+}
+
+/** Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. */
+export function boundNames(stmt: Node): string[] {
+  const names = new Set<string>();
+  collectBoundNames(stmt, names);
+  return [...names];
 }
 
 function collectBoundNames(stmt: Node, names: Set<string>): void {

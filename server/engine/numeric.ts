@@ -147,3 +147,54 @@ export function isAssignmentTarget(node: Node): boolean {
   }
   return false;
 }
+
+/** What a numba decorator compiles, and with which keyword options. */
+export interface JitDecorator {
+  /** The decorator expression (`njit`, `numba.jit(parallel=True)`). */
+  decorator: Node;
+  /** Fully qualified callee: `numba.njit`, `numba.jit`, `numba.cuda.jit`, `numba.vectorize`... */
+  name: string;
+  /** The call node when the decorator has arguments. */
+  call: Node | null;
+  /** Keyword arguments by name → value node. */
+  keywords: Map<string, Node>;
+  /** True when the function is compiled in nopython mode (njit, jit without object-mode options, cuda, ufuncs). */
+  nopython: boolean;
+  /** `parallel=True` was passed. */
+  parallel: boolean;
+}
+
+const NOPYTHON_DECORATORS = new Set([
+  'numba.njit', 'numba.jit', 'numba.cuda.jit', 'numba.vectorize', 'numba.guvectorize', 'numba.stencil', 'numba.cfunc',
+  'numba.core.decorators.njit', 'numba.core.decorators.jit',
+]);
+
+/** The numba compilation decorator on def, if any. */
+export function jitDecorator(facts: FileFacts, def: Node): JitDecorator | null {
+  for (const { decorator, name } of numbaDecorators(facts, def)) {
+    if (!NOPYTHON_DECORATORS.has(name)) continue;
+    const call = decorator.type === 'call' ? decorator : null;
+    const keywords = new Map<string, Node>();
+    for (const a of call?.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type !== 'keyword_argument') continue;
+      const k = a.childForFieldName('name')?.text;
+      const v = a.childForFieldName('value');
+      if (k && v) keywords.set(k, v);
+    }
+    const objectMode = keywords.get('forceobj')?.text === 'True' || keywords.get('nopython')?.text === 'False' || keywords.get('looplift')?.text === 'True';
+    return { decorator, name, call, keywords, nopython: !objectMode, parallel: keywords.get('parallel')?.text === 'True' };
+  }
+  return null;
+}
+
+/** The innermost def around node that numba compiles, with its decorator. */
+export function enclosingJit(facts: FileFacts, node: Node): { def: Node; jit: JitDecorator } | null {
+  if (!facts.importsModule('numba')) return null;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      const jit = jitDecorator(facts, n);
+      return jit ? { def: n, jit } : null;
+    }
+  }
+  return null;
+}

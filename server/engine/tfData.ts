@@ -70,7 +70,7 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     }
     if (n.type === 'identifier') {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
-      const values = valuesAssignedTo(n.text, n).filter((v) => v.endIndex <= n!.startIndex);
+      const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
       const last = values[values.length - 1];
       if (!last) return null;
       const upstream = resolve(last, facts, depth + 1);

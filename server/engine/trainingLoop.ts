@@ -8,11 +8,18 @@
 //     or is named like one (optimizer, opt, optim_g, d_optimizer, …), or `<scaler>.step(<opt>)`;
 //   - runs a TensorFlow step: `with tf.GradientTape()`, `<tape>.gradient(...)`, `<opt>.apply_gradients(...)`,
 //     `<opt>.minimize(...)`, `<model>.train_on_batch(...)`;
-//   - calls a same-file TRAIN-STEP function (one that does any of the above outside its own loops).
+//   - calls a same-file function that computes gradients (backward or a GradientTape update) outside
+//     its own loops. Such a function is a TRAIN STEP when it is also named like one (`train_step`,
+//     `update`, `fit_batch`, ...) or called from a loop in the file; test functions are not.
 // A loop over a PyTorch DataLoader (a `DataLoader(...)` call, a name assigned from one, or a name
 // such as `train_loader`, possibly wrapped in enumerate/tqdm/iter) that calls a model (a local
 // callable, `self.model`, `model.forward`) on the batch is a FORWARD loop ('forward'): evaluation or
 // inference, one model call per batch.
+//
+// Also here: the LOGGING GUARD (`if step % 100 == 0:`, `if i == len(loader) - 1:`, `if should_log(step):`),
+// under which per-step work runs only now and then; `isTestCode` (tests are not performance-critical);
+// `usesAccelerator` (does the file move work to a GPU at all); and `valuesAssignedTo` (what a name was
+// assigned in its scope), used to resolve optimizers, DataLoaders and datasets.
 import type { FileFacts } from './facts';
 import { Query, type Node } from './parser';
 import { decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
@@ -33,6 +40,11 @@ export interface TrainingLoop {
   batchNames: string[];
   /** The enumerate index or range variable, when there is one. */
   indexName: string | null;
+  /**
+   * The loop runs once per epoch (full-batch training: `for epoch in range(n_epochs)`, `while epoch < E`),
+   * judged from the loop variable or bound; work in it happens once per epoch, not per mini-batch.
+   */
+  perEpoch: boolean;
 }
 
 export interface TrainStep {
@@ -63,18 +75,20 @@ export const DATALOADER_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const TF_ROOTS = ['tensorflow', 'keras', 'tf_keras'];
+const STEP_FUNCTION_NAME = /step|train|update|fit|batch|iter|optimi|learn|backward|grad/i;
+const TEST_NAME = /(^|_)tests?($|_)|^test/i;
 const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
 const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$/i;
 
+// One pattern for every call (one raw match each; names are filtered in JS), plus the loops.
 const QUERY_SOURCE = `
-(call
-  function: (attribute object: (_) @recv attribute: (identifier) @method)
-  (#any-of? @method "backward" "step" "apply_gradients" "gradient" "minimize" "train_on_batch")) @methodCall
-(call function: [(identifier) (attribute)] @ctor
-  (#match? @ctor "(GradientTape|DataLoader|Adam|AdamW|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam|NAdam|RAdam|LBFGS|SparseAdam|ASGD|Rprop|Adafactor|Lion|Ftrl)$")) @ctorCall
+(call function: [(attribute object: (_) @recv attribute: (identifier) @name) (identifier) @name]) @call
 (for_statement) @loop
 (while_statement) @loop
 `;
+const METHODS = new Set(['backward', 'step', 'apply_gradients', 'gradient', 'minimize', 'train_on_batch']);
+const CONSTRUCTOR_NAME =
+  /(GradientTape|DataLoader|Adam|AdamW|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam|NAdam|RAdam|LBFGS|SparseAdam|ASGD|Rprop|Adafactor|Lion|Ftrl)$/;
 
 const queries = new WeakMap<object, Query>();
 const cache = new WeakMap<FileFacts, TrainingIndex>();
@@ -199,6 +213,15 @@ function isLoaderLike(expr: Node | null | undefined, facts: FileFacts, loaderNam
   return LOADER_NAME.test(last);
 }
 
+/**
+ * A builtin name that neither an import nor a module-level binding replaces. Cheaper than
+ * FileFacts.isBuiltin (which also scans enclosing function bodies), for hot paths over every loop;
+ * rebinding `range` or `enumerate` inside a function is rare enough to ignore there.
+ */
+function notRebound(name: string, facts: FileFacts): boolean {
+  return !facts.binding(name) && !facts.moduleBindings.has(name);
+}
+
 /** Unwraps `enumerate(x)`, `tqdm(x, ...)`, `iter(x)` to x; reports whether enumerate was seen. */
 export function unwrapIterable(expr: Node, facts: FileFacts): { inner: Node; enumerated: boolean } {
   let inner = expr;
@@ -209,7 +232,7 @@ export function unwrapIterable(expr: Node, facts: FileFacts): { inner: Node; enu
     if (!fn || !first) break;
     const name = fn.text;
     const qualified = facts.qualifiedName(fn) ?? '';
-    if ((name === 'enumerate' || name === 'iter') && facts.isBuiltin(name, fn)) {
+    if ((name === 'enumerate' || name === 'iter') && notRebound(name, facts)) {
       if (name === 'enumerate') enumerated = true;
       inner = first;
     } else if (/^tqdm(\.|$)/.test(qualified) || /(^|\.)tqdm$/.test(qualified)) {
@@ -315,27 +338,30 @@ function build(facts: FileFacts): TrainingIndex {
   if (!torch && !tf) return idx;
 
   const methodCalls: { call: Node; recv: Node; method: string }[] = [];
+  const plainCalls: { call: Node; name: string }[] = [];
   const ctorCalls: Node[] = [];
   const loops: Node[] = [];
   for (const m of queryFor(facts).matches(facts.root)) {
     const get = (name: string) => m.captures.find((c) => c.name === name)?.node;
-    const methodCall = get('methodCall');
-    if (methodCall) {
-      methodCalls.push({ call: methodCall, recv: get('recv')!, method: get('method')!.text });
-      continue;
-    }
-    const ctorCall = get('ctorCall');
-    if (ctorCall) {
-      ctorCalls.push(ctorCall);
-      continue;
-    }
     const loop = get('loop');
-    if (loop) loops.push(loop);
+    if (loop) {
+      loops.push(loop);
+      continue;
+    }
+    const call = get('call');
+    const name = get('name')?.text;
+    if (!call || !name) continue;
+    const recv = get('recv');
+    if (recv && METHODS.has(name)) methodCalls.push({ call, recv, method: name });
+    else if (CONSTRUCTOR_NAME.test(name)) ctorCalls.push(call);
+    // `f(...)` or `self.f(...)`: may call a same-file train step (resolved once steps are known).
+    if (!recv || recv.text === 'self') plainCalls.push({ call, name });
   }
 
   // Constructors: optimizers and DataLoaders assigned to names; GradientTape with-items.
   const tapeNames = new Set<string>();
-  const evidence: { node: Node; framework: Framework }[] = [];
+  // core: a backward pass or a GradientTape update (an optimizer step alone is not enough for a step function).
+  const evidence: { node: Node; framework: Framework; core: boolean }[] = [];
   for (const call of ctorCalls) {
     const q = facts.calleeName(call);
     if (!q) continue;
@@ -345,7 +371,7 @@ function build(facts: FileFacts): TrainingIndex {
     } else if (/GradientTape$/.test(q) && isTfName(q)) {
       const item = call.parent?.type === 'as_pattern' ? call.parent : call;
       if (item.parent?.type === 'with_item') {
-        evidence.push({ node: call, framework: 'tf' });
+        evidence.push({ node: call, framework: 'tf', core: true });
         const alias = item.type === 'as_pattern' ? item.childForFieldName('alias') : null;
         if (alias) tapeNames.add(alias.text.trim());
       }
@@ -356,19 +382,19 @@ function build(facts: FileFacts): TrainingIndex {
 
   for (const { call, recv, method } of methodCalls) {
     if (method === 'backward') {
-      if (torch) evidence.push({ node: call, framework: 'torch' });
+      if (torch) evidence.push({ node: call, framework: 'torch', core: true });
     } else if (method === 'step') {
       if (!torch) continue;
       const firstArg = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
-      if (isOptimizerLike(recv, idx.optimizerNames) || isOptimizerLike(firstArg, idx.optimizerNames)) evidence.push({ node: call, framework: 'torch' });
+      if (isOptimizerLike(recv, idx.optimizerNames) || isOptimizerLike(firstArg, idx.optimizerNames)) evidence.push({ node: call, framework: 'torch', core: false });
     } else if (!tf) {
       continue;
     } else if (method === 'gradient') {
-      if (tapeNames.has(recv.text) || /tape/i.test(recv.text)) evidence.push({ node: call, framework: 'tf' });
+      if (tapeNames.has(recv.text) || /tape/i.test(recv.text)) evidence.push({ node: call, framework: 'tf', core: true });
     } else if (method === 'apply_gradients' || method === 'minimize') {
-      if (isOptimizerLike(recv, idx.optimizerNames)) evidence.push({ node: call, framework: 'tf' });
+      if (isOptimizerLike(recv, idx.optimizerNames)) evidence.push({ node: call, framework: 'tf', core: true });
     } else if (method === 'train_on_batch') {
-      evidence.push({ node: call, framework: 'tf' });
+      evidence.push({ node: call, framework: 'tf', core: true });
     }
   }
   evidence.sort((a, b) => a.node.startIndex - b.node.startIndex);
@@ -376,6 +402,7 @@ function build(facts: FileFacts): TrainingIndex {
   // Evidence outside any loop of its function makes that function a train step; inside a loop,
   // it makes the innermost loop a training loop.
   const loopEvidence = new Map<number, { loop: Node; framework: Framework; nodes: Node[] }>();
+  const candidates = new Map<number, { step: TrainStep; core: boolean; calledInLoop: boolean }>();
   for (const e of evidence) {
     const loop = enclosingLoop(e.node);
     if (loop) {
@@ -386,22 +413,39 @@ function build(facts: FileFacts): TrainingIndex {
     }
     const fn = enclosingFunctionDef(e.node);
     if (!fn) continue;
-    const existing = idx.byFunction.get(fn.id);
+    const existing = candidates.get(fn.id);
     if (existing) {
-      existing.evidence.push(e.node);
+      existing.step.evidence.push(e.node);
+      existing.core ||= e.core;
       continue;
     }
-    const step: TrainStep = {
-      node: fn,
-      name: fn.childForFieldName('name')?.text ?? '',
-      framework: e.framework,
-      compiled: isCompiled(fn, facts),
-      evidence: [e.node],
-    };
-    idx.steps.push(step);
-    idx.byFunction.set(fn.id, step);
+    candidates.set(fn.id, {
+      step: {
+        node: fn,
+        name: fn.childForFieldName('name')?.text ?? '',
+        framework: e.framework,
+        compiled: isCompiled(fn, facts),
+        evidence: [e.node],
+      },
+      core: e.core,
+      calledInLoop: false,
+    });
   }
-  const stepNames = new Set(idx.steps.map((s) => s.name));
+  // Candidates that really compute gradients; loops calling them are training loops.
+  const callable = new Map<string, { step: TrainStep; calledInLoop: boolean }>();
+  for (const c of candidates.values()) if (c.core) callable.set(c.step.name, c);
+  const stepCallsByLoop = new Map<number, { call: Node; step: TrainStep }[]>();
+  if (callable.size > 0) {
+    for (const { call, name } of plainCalls) {
+      const target = callable.get(name);
+      const loop = target ? enclosingLoop(call) : null;
+      if (!target || !loop) continue;
+      target.calledInLoop = true;
+      const list = stepCallsByLoop.get(loop.id);
+      if (list) list.push({ call, step: target.step });
+      else stepCallsByLoop.set(loop.id, [{ call, step: target.step }]);
+    }
+  }
 
   for (const loop of loops) {
     const found = loopEvidence.get(loop.id);
@@ -411,16 +455,9 @@ function build(facts: FileFacts): TrainingIndex {
     if (!body) continue;
 
     // Calls to same-file train-step functions (directly in this loop, not a nested one).
-    if (stepNames.size > 0) {
-      for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
-        const fn = call.childForFieldName('function');
-        const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' ? fn.childForFieldName('attribute')?.text : null;
-        if (!name || !stepNames.has(name)) continue;
-        if (!enclosingLoop(call)?.equals(loop)) continue;
-        const step = idx.steps.find((s) => s.name === name)!;
-        evidenceNodes.push(call);
-        framework ??= step.framework;
-      }
+    for (const { call, step } of stepCallsByLoop.get(loop.id) ?? []) {
+      evidenceNodes.push(call);
+      framework ??= step.framework;
     }
 
     // The loop's iterable: a DataLoader gives batch names (and may make it a forward loop).
@@ -440,7 +477,7 @@ function build(facts: FileFacts): TrainingIndex {
         } else {
           batchNames = names;
         }
-        if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right)) {
+        if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && notRebound('range', facts)) {
           indexName = names[0] ?? null;
           batchNames = [];
         }
@@ -466,12 +503,32 @@ function build(facts: FileFacts): TrainingIndex {
       loader,
       batchNames,
       indexName,
+      perEpoch: !loader && isEpochLoop(loop),
     };
     idx.loops.push(record);
     idx.byLoop.set(loop.id, record);
   }
   idx.loops.sort((a, b) => a.node.startIndex - b.node.startIndex);
+
+  // Train-step functions: they compute gradients outside any loop of their own, and are named like
+  // a step (`train_step`, `update`, `fit_batch`) or called from a loop here. Tests are not steps.
+  for (const c of callable.values()) {
+    const name = c.step.name;
+    if (TEST_NAME.test(name) && !c.calledInLoop) continue;
+    if (!STEP_FUNCTION_NAME.test(name) && !c.calledInLoop) continue;
+    idx.steps.push(c.step);
+    idx.byFunction.set(c.step.node.id, c.step);
+  }
+  idx.steps.sort((a, b) => a.node.startIndex - b.node.startIndex);
   return idx;
+}
+
+function isEpochLoop(loop: Node): boolean {
+  if (loop.type === 'while_statement') return /epoch/i.test(loop.childForFieldName('condition')?.text ?? '');
+  const left = loop.childForFieldName('left')?.text ?? '';
+  const right = loop.childForFieldName('right');
+  if (/epoch/i.test(left)) return true;
+  return right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && /epoch/i.test(right.childForFieldName('arguments')?.text ?? '');
 }
 
 /** The innermost def around node (lambdas and classes end the search). */
@@ -519,7 +576,7 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
     const args = call.childForFieldName('arguments');
     if (!fn || !args || !mentionsAny(args, derived)) continue;
     if (fn.type === 'identifier') {
-      if (facts.binding(fn.text) || (BUILTIN_FUNCTIONS.has(fn.text) && facts.isBuiltin(fn.text, fn))) continue;
+      if (facts.binding(fn.text) || (BUILTIN_FUNCTIONS.has(fn.text) && notRebound(fn.text, facts))) continue;
       if (derived.has(fn.text)) continue;
       return call;
     }
@@ -551,8 +608,9 @@ function mentionsAny(node: Node, names: Set<string>): boolean {
 /**
  * Right-hand sides of plain assignments `name = <value>` in the scope that contains `at` (its
  * function body, or the module's own statements), in document order. Nested defs are skipped.
+ * With `facts`, each scope is indexed once per file (all names at once).
  */
-export function valuesAssignedTo(name: string, at: Node): Node[] {
+export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Node[] {
   let scope: Node | null = null;
   for (let n = at.parent; n; n = n.parent) {
     if (n.type === 'function_definition') {
@@ -562,14 +620,37 @@ export function valuesAssignedTo(name: string, at: Node): Node[] {
     if (n.type === 'module') scope = n;
   }
   if (!scope) return [];
-  const out: Node[] = [];
-  for (const assign of findDescendants(scope, (n) => n.type === 'assignment', isNestedScope)) {
-    if (assign.childForFieldName('left')?.text === name) {
-      const right = assign.childForFieldName('right');
-      if (right) out.push(right);
-    }
+  if (facts) return assignmentIndex(scope, facts).get(name) ?? [];
+  return indexAssignments(scope).get(name) ?? [];
+}
+
+const assignmentCache = new WeakMap<FileFacts, Map<number, Map<string, Node[]>>>();
+
+function assignmentIndex(scope: Node, facts: FileFacts): Map<string, Node[]> {
+  let perFile = assignmentCache.get(facts);
+  if (!perFile) {
+    perFile = new Map();
+    assignmentCache.set(facts, perFile);
   }
-  return out;
+  let index = perFile.get(scope.id);
+  if (!index) {
+    index = indexAssignments(scope);
+    perFile.set(scope.id, index);
+  }
+  return index;
+}
+
+function indexAssignments(scope: Node): Map<string, Node[]> {
+  const index = new Map<string, Node[]>();
+  for (const assign of findDescendants(scope, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = assign.childForFieldName('left');
+    const right = assign.childForFieldName('right');
+    if (!left || !right) continue;
+    const list = index.get(left.text);
+    if (list) list.push(right);
+    else index.set(left.text, [right]);
+  }
+  return index;
 }
 
 const acceleratorCache = new WeakMap<FileFacts, boolean>();
@@ -587,4 +668,17 @@ export function usesAccelerator(facts: FileFacts): boolean {
     acceleratorCache.set(facts, v);
   }
   return v;
+}
+
+/**
+ * True when node is in test code: inside a def named like a test (`test_x`, `_do_test`) or a class
+ * named like a test case (`TestTrainer`, `TrainerTests`, `...TestCase`). Run-time performance
+ * advice does not apply there.
+ */
+export function isTestCode(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && TEST_NAME.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
+  }
+  return false;
 }

@@ -2,18 +2,38 @@
 // applying each incremental change to both. The tree is re-parsed lazily, once per batch of edits.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { Engine } from '../engine/engine';
+import { ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
+import { IncrementalLinter, type TextChange } from '../engine/incremental';
+import type { LintOptions } from '../engine/options';
 import { Edit, type Tree } from '../engine/parser';
+
+/** How long the editor must be idle before an incremental result is checked against a full lint. */
+export const VERIFY_AFTER_MS = 400;
 
 export class ParsedDocument {
   private tree: Tree | null = null;
   /** The tree has edits that were not re-parsed yet. */
   private stale = true;
+  /** Edits since the last lint (offsets), or null when they are unknown (full-text change). */
+  private changes: TextChange[] | null = null;
+  /** tree-sitter's changed ranges between the last linted tree and the current one. */
+  private changedRanges: { startIndex: number; endIndex: number }[] = [];
+  /** The version whose parse ran out of time (not retried until the next edit). */
+  private parseFailed: { version: number; error: ParseTimeout } | null = null;
+  private readonly linter: IncrementalLinter;
+  private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Called when the idle-time full lint found that an incremental result was not exact: the caller
+   * should drop what it cached for this version and publish (or let the client pull) again.
+   */
+  onCorrected: ((version: number, details: LintDetails) => void) | undefined;
 
   constructor(
     private text: TextDocument,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.linter = new IncrementalLinter(engine);
+  }
 
   get uri(): string {
     return this.text.uri;
@@ -34,12 +54,59 @@ export class ParsedDocument {
   /** The current tree, parsing incrementally from the previous one when there were edits. */
   getTree(): Tree {
     if (this.stale || !this.tree) {
+      if (this.parseFailed?.version === this.version) throw this.parseFailed.error;
       const old = this.tree;
-      this.tree = this.engine.parse(this.text.getText(), old);
-      old?.delete(); // WASM memory is not garbage-collected
+      let tree: Tree;
+      try {
+        tree = this.engine.parse(this.text.getText(), old);
+      } catch (error) {
+        // Keep the old (edited) tree: the next edit re-tries from it.
+        if (error instanceof ParseTimeout) this.parseFailed = { version: this.version, error };
+        throw error;
+      }
+      // The old tree is needed until its changed ranges are known; then WASM memory is freed.
+      if (old && this.changes) this.changedRanges.push(...tree.getChangedRanges(old));
+      old?.delete();
+      this.tree = tree;
       this.stale = false;
     }
     return this.tree;
+  }
+
+  /**
+   * Lints the current version, re-linting only what the edits since the last lint can have
+   * changed (see engine/incremental.ts). An incremental result is checked against a full lint once
+   * the editor has been idle for VERIFY_AFTER_MS; onCorrected hears about any difference.
+   */
+  lint(options: LintOptions): LintDetails {
+    let tree: Tree;
+    try {
+      tree = this.getTree();
+    } catch (error) {
+      if (!(error instanceof ParseTimeout)) throw error;
+      this.linter.reset();
+      return skippedResult(this.getText(), `${error.message}; perflens skipped this version of the file`);
+    }
+    const partialsBefore = this.linter.stats.partial;
+    const details = this.linter.lint(tree, this.getText(), options, this.changes, this.changedRanges);
+    this.changes = [];
+    this.changedRanges = [];
+    clearTimeout(this.verifyTimer);
+    if (this.linter.stats.partial > partialsBefore) {
+      const version = this.version;
+      this.verifyTimer = setTimeout(() => {
+        if (this.version !== version || !this.tree || this.stale) return;
+        const check = this.linter.verify(this.tree, this.getText(), options, details);
+        if (!check.same) this.onCorrected?.(version, check.details);
+      }, VERIFY_AFTER_MS);
+      this.verifyTimer.unref?.();
+    }
+    return details;
+  }
+
+  /** How many full and incremental lints this document had (tests, bench). */
+  get lintStats(): IncrementalLinter['stats'] {
+    return this.linter.stats;
   }
 
   /** Applies LSP content changes in order, telling the old tree about each edit. */
@@ -50,6 +117,9 @@ export class ParsedDocument {
           const start = this.text.offsetAt(change.range.start);
           const oldEnd = this.text.offsetAt(change.range.end);
           const newEnd = start + change.text.length;
+          this.changes?.push({ start, oldEnd, newEnd });
+          // Changed ranges of an earlier parse are in that tree's offsets: with edits after it, lint in full.
+          if (!this.stale && this.changedRanges.length > 0) this.changes = null;
           // tree-sitter rows count only "\n" while LSP lines also split on "\r"; we only ever read
           // offsets (startIndex/endIndex) back from the tree, so the points just need to be consistent.
           const startPosition = { row: change.range.start.line, column: change.range.start.character };
@@ -62,6 +132,8 @@ export class ParsedDocument {
         // A full-text change: nothing to reuse.
         this.tree?.delete();
         this.tree = null;
+        this.changes = null;
+        this.changedRanges = [];
         this.text = TextDocument.update(this.text, [change], version);
       }
     }
@@ -70,6 +142,7 @@ export class ParsedDocument {
   }
 
   dispose(): void {
+    clearTimeout(this.verifyTimer);
     this.tree?.delete();
     this.tree = null;
   }

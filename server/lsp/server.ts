@@ -58,6 +58,8 @@ export class PerflensServer {
   private readonly lintCache = new Map<string, CachedLint>();
   /** With `run: onSave`: the result pulls report until the next save. */
   private readonly savedLints = new Map<string, CachedLint>();
+  /** Bumped on every settings or config change; part of each pull result id. */
+  private settingsGeneration = 0;
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private readonly configs = new ConfigResolver();
@@ -78,6 +80,7 @@ export class PerflensServer {
   ) {
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
+      for (const b of engine.brokenRules) connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
     });
     this.ready.catch((error) => connection.console.error(`perflens: could not start the engine: ${String(error)}`));
     this.notebooks = new NotebookSupport(
@@ -113,6 +116,12 @@ export class PerflensServer {
       await this.ready;
       const { uri, languageId, version, text } = p.textDocument;
       const doc = new ParsedDocument(TextDocument.create(uri, languageId, version, text), this.engine);
+      // An idle-time full lint found the incremental result inexact: forget it and re-publish.
+      doc.onCorrected = () => {
+        this.lintCache.delete(doc.uri);
+        if (this.pullDiagnostics) void c.languages.diagnostics.refresh();
+        else this.schedulePush(doc, 0);
+      };
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
@@ -148,7 +157,9 @@ export class PerflensServer {
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri))?.diagnostics ?? [] };
       const result = await this.pullResult(doc);
       if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const resultId = `${doc.uri}@${result.version}`;
+      // The id changes with the document version and with every settings change, so a refresh
+      // after new settings never gets an 'unchanged' answer.
+      const resultId = `${doc.uri}@${result.version}#${this.settingsGeneration}`;
       // Unchanged since the client's last pull (run: onSave between saves): the editor keeps, and
       // keeps moving, the diagnostics it has.
       if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
@@ -213,6 +224,7 @@ export class PerflensServer {
   }
 
   private settingsChanged(): void {
+    this.settingsGeneration++;
     this.settingsCache.clear();
     this.lintCache.clear();
     this.savedLints.clear();
@@ -300,7 +312,7 @@ export class PerflensServer {
     let details: LintDetails;
     const started = performance.now();
     try {
-      details = this.engine.lint(doc.getTree(), doc.getText(), options);
+      details = doc.lint(options); // incremental: re-lints only what the edits can have changed
     } catch (error) {
       this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return null;
@@ -321,6 +333,10 @@ export class PerflensServer {
       const rule = this.engine.rulesById.get(f.ruleId)!;
       return toDiagnostic(doc.document, f, rule, this.platform.guideHref(rule));
     });
+    // A skipped file (over max-file-size, or a parse that ran out of time) says so where the user looks.
+    if (details.skipped) {
+      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'perflens', message: `perflens skipped this file: ${details.skipped}` });
+    }
     const entry = { version, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
     return entry;

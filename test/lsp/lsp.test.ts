@@ -6,7 +6,8 @@ import { getEngine } from '../helpers/engine';
 import { TestClient, type Diag } from './lspClient';
 
 const URI = 'file:///tmp/perflens-lsp/sample.py';
-const SOURCE = ['import time', '', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join('\n');
+// asyncio is imported, so the async-time-sleep fix is safe (without it the coroutine might run under trio).
+const SOURCE = ['import time', 'import asyncio', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join('\n');
 
 interface Action {
   title: string;
@@ -57,7 +58,7 @@ describe('language server (pull diagnostics)', function () {
     const fix = actions.find((a) => a.isPreferred)!;
     assert.equal(fix.title, 'Replace with await asyncio.sleep()');
     assert.equal(fix.edit!.documentChanges[0].textDocument.version, 1);
-    assert.equal(applyAction(SOURCE, fix).split('\n').slice(0, 5).join('\n'), 'import time\nimport asyncio\n\n\nasync def poll(client):\n    await asyncio.sleep(1)'.split('\n').slice(0, 5).join('\n'));
+    assert.equal(applyAction(SOURCE, fix), SOURCE.replace('    time.sleep(1)', '    await asyncio.sleep(1)'));
     const disable = actions.find((a) => a.title === 'Disable async-time-sleep for this line')!;
     assert.match(applyAction(SOURCE, disable), /    time\.sleep\(1\)  # perflens: ignore\[async-time-sleep\]\n/);
     const guide = actions.find((a) => a.command?.command === 'perflens.openGuide')!;
@@ -91,7 +92,7 @@ describe('language server (pull diagnostics)', function () {
     assert.equal(actions.length, 1);
     assert.equal(actions[0].kind, 'source.fixAll.perflens');
     const fixed = applyAction(SOURCE, actions[0]);
-    assert.equal(fixed, 'import time\nimport asyncio\n\n\nasync def poll(client):\n    await asyncio.sleep(1)\n    return sum(x for x in client.values)\n');
+    assert.equal(fixed, 'import time\nimport asyncio\n\nasync def poll(client):\n    await asyncio.sleep(1)\n    return sum(x for x in client.values)\n');
     assert.deepEqual(await expectedCodes(fixed), []);
   });
 
@@ -292,6 +293,7 @@ describe('language server (Jupyter notebooks)', function () {
     '# notes cell is markdown',
     'async def poll():\n    time.sleep(1)\n    return sum([x for x in range(3)])',
     '!pip install pandas\ntotal = sum([y for y in range(4)])  # perflens: ignore[reduction-over-list-comprehension]\n',
+    'def timed(func):\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n',
   ];
 
   before(async () => {
@@ -317,13 +319,14 @@ describe('language server (Jupyter notebooks)', function () {
   });
 
   it('a fix that adds an import edits the first cell too, each cell edit versioned', async () => {
-    const [sleep] = await client.pull(cell(2));
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(2) }, range: sleep.range, context: { diagnostics: [sleep] } });
+    const [wraps] = await client.pull(cell(4));
+    assert.equal(wraps.code, 'decorator-missing-wraps');
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [wraps] } });
     const fix = actions.find((a) => a.isPreferred)!;
     const changes = fix.edit!.documentChanges.map((c) => ({ uri: c.textDocument.uri, version: c.textDocument.version, text: c.edits.map((e) => e.newText).join('|') }));
     assert.deepEqual(changes, [
-      { uri: cell(2), version: 1, text: 'await asyncio.sleep(1)' },
-      { uri: cell(0), version: 1, text: '\nimport asyncio' },
+      { uri: cell(4), version: 1, text: '    @functools.wraps(func)\n' },
+      { uri: cell(0), version: 1, text: '\nimport functools' },
     ]);
   });
 
@@ -366,5 +369,19 @@ describe('language server (run on save, multi-root settings)', function () {
     const saved = await client.pullReport(uri, first.resultId);
     assert.equal(saved.kind, 'full');
     assert.deepEqual(codesOf(saved.items!), ['5:15:reduction-over-list-comprehension']);
+  });
+
+  it('a settings change makes the next pull (with the previous result id) report in full', async () => {
+    const uri = 'file:///ws/c/mod.py';
+    await client.open(uri, SOURCE);
+    const before = await client.pullReport(uri);
+    assert.equal(before.items!.length, 2);
+    const previous = client.settings;
+    client.settings = { ignore: ['reduction-over-list-comprehension'] };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const after = await client.pullReport(uri, before.resultId);
+    client.settings = previous;
+    assert.equal(after.kind, 'full');
+    assert.deepEqual(codesOf(after.items!), ['4:4:async-time-sleep']);
   });
 });

@@ -33,6 +33,10 @@ function fixtureFiles(ruleId: string, prefix: string): string[] {
 }
 
 describe('rules', () => {
+  it('every rule query compiles (a broken one would be left out of the engine)', async () => {
+    assert.deepEqual((await getEngine()).brokenRules, []);
+  });
+
   it('every rule file declares consistent metadata', () => {
     const ids = new Set<string>();
     for (const rule of ALL_RULES) {
@@ -64,7 +68,7 @@ describe('rules', () => {
         it(`flags exactly the marked lines of ${path.basename(file)}`, async () => {
           const engine = await getEngine();
           const source = readFileSync(file, 'utf8');
-          const result = engine.lintText(source, options);
+          const result = engine.lintText(source, { ...options, filePath: file });
           assert.deepEqual(result.failures, []);
           const got = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line);
           assert.deepEqual([...new Set(got)].map((l) => l + 1), expectedLines(source, rule.id).map((l) => l + 1));
@@ -73,7 +77,7 @@ describe('rules', () => {
         it(`every fix in ${path.basename(file)} yields valid Python`, async () => {
           const engine = await getEngine();
           const source = readFileSync(file, 'utf8');
-          for (const finding of engine.lintText(source, options).findings) {
+          for (const finding of engine.lintText(source, { ...options, filePath: file }).findings) {
             if (finding.ruleId !== rule.id || !finding.fix || finding.fix.safety === 'display-only') continue;
             const fixed = applyFixes(source, [finding], { unsafe: true }).text;
             assert.notEqual(fixed, source, `${rule.id}: fix changed nothing at ${finding.start}`);
@@ -84,7 +88,7 @@ describe('rules', () => {
               tree.delete();
             }
             // Applying the same fix again finds nothing left to fix at that spot.
-            const again = engine.lintText(fixed, options).findings.filter((f) => f.ruleId === rule.id && f.fix && f.start === finding.start);
+            const again = engine.lintText(fixed, { ...options, filePath: file }).findings.filter((f) => f.ruleId === rule.id && f.fix && f.start === finding.start);
             assert.equal(again.length, 0, `${rule.id}: fix is not idempotent at ${finding.start}`);
           }
         });
@@ -93,7 +97,7 @@ describe('rules', () => {
       for (const file of fixtureFiles(rule.id, 'negative')) {
         it(`stays silent on ${path.basename(file)}`, async () => {
           const engine = await getEngine();
-          const result = engine.lintText(readFileSync(file, 'utf8'), options);
+          const result = engine.lintText(readFileSync(file, 'utf8'), { ...options, filePath: file });
           assert.deepEqual(result.failures, []);
           const lines = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line + 1);
           assert.deepEqual(lines, [], `${rule.id} fired on near-misses at lines ${lines.join(', ')}`);
@@ -106,7 +110,7 @@ describe('rules', () => {
           assert.ok(existsSync(path.join(dir, 'fix.py')), `missing ${rule.id}/fix.py (a runnable program for the fix)`);
           const engine = await getEngine();
           const source = readFileSync(path.join(dir, 'fix.py'), 'utf8');
-          const findings = engine.lintText(source, options).findings.filter((f) => f.ruleId === rule.id && f.fix);
+          const findings = engine.lintText(source, { ...options, filePath: path.join(dir, 'fix.py') }).findings.filter((f) => f.ruleId === rule.id && f.fix);
           assert.ok(findings.length > 0, 'fix.py has nothing to fix');
           const fixed = applyFixes(source, findings, { unsafe: true }).text;
           assert.equal(fixed, readFileSync(path.join(dir, 'fix.expected.py'), 'utf8'));

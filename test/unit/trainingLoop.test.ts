@@ -9,6 +9,7 @@ import {
   isInTrainingLoop,
   isLoggingGuardCondition,
   isOptimizerExpr,
+  isTestCode,
   isUnderLoggingGuard,
   trainingLoops,
   trainSteps,
@@ -133,6 +134,39 @@ def main(model, opt, loader):
     assert.equal(loops.length, 1);
     assert.equal(loops[0].indexName, 'step');
     assert.ok(loops[0].evidence[0].text.startsWith('train_step('));
+  });
+
+  it('only gradient-computing, step-like functions are train steps; tests are not', async () => {
+    const facts = await factsOf(`import torch
+
+def _maybe_opt_step(optimizer, found_inf):
+    if not found_inf.item():
+        optimizer.step()
+
+def test_backward_matches(model, x):
+    model(x).sum().backward()
+    assert x.grad.cpu() is not None
+
+def compute(model, x):
+    model(x).sum().backward()
+
+def update(model, opt, x):
+    model(x).sum().backward()
+    opt.step()
+
+class TestTrainer:
+    def check(self, model, x):
+        return x.cpu()
+
+for x in xs:
+    compute(model, x)
+`);
+    assert.deepEqual(trainSteps(facts).map((s) => s.name), ['compute', 'update']);
+    assert.equal(enclosingTrainStep(call(facts, 'found_inf.item'), facts), null, 'an optimizer step alone is not a train step');
+    assert.equal(enclosingTrainStep(call(facts, 'x.grad.cpu'), facts), null, 'a test is not a train step');
+    assert.ok(isTestCode(call(facts, 'x.grad.cpu')));
+    assert.ok(isTestCode(call(facts, 'x.cpu()')));
+    assert.ok(!isTestCode(call(facts, 'opt.step')));
   });
 
   it('a DataLoader loop calling the model is a forward loop', async () => {

@@ -1,0 +1,234 @@
+// `npm run bench`: every performance figure of issue 11, each measured once in this run, printed
+// with its target, and written to bench/results.md (unless --no-write).
+//   node out/bench/bench/bench.js [--quick] [--no-write] [--only throughput,latency,cold,memory]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ALL_RULES } from '../rules';
+import { Engine, newProfile } from '../server/engine/engine';
+import { activeRules } from '../server/engine/options';
+import { decodeSource } from '../server/engine/sourceFile';
+import { concatenated, countLines, RUFF_SELECT, stdlibDir, stdlibFiles } from './corpus';
+import { coldStart, latency, memory, type LatencyResult, type MemoryResult } from './lsp';
+
+const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
+const DIST = process.env.PERFLENS_DIST ?? path.join(ROOT, 'dist');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const wants = (part: string) => !only || only.includes(part);
+
+interface Timed {
+  wallMs: number;
+  cpuMs?: number;
+  maxRssKb?: number;
+  stdout: string;
+}
+
+/** Runs a command, timing it from spawn to exit; CPU and peak RSS from GNU time when installed. */
+function timed(command: string, argv: string[]): Promise<Timed> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const statsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'perflens-bench-')), 'time');
+  const [cmd, cmdArgs] = gnuTime ? ['/usr/bin/time', ['-o', statsFile, '-f', '%U %S %M', command, ...argv]] : [command, argv];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      if (code !== 0 && code !== 1) return reject(new Error(`${command} ${argv.join(' ')} exited with ${code}`));
+      const result: Timed = { wallMs, stdout: Buffer.concat(chunks).toString('utf8') };
+      if (gnuTime) {
+        const [user, sys, rss] = readFileSync(statsFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+        result.cpuMs = (user + sys) * 1000;
+        result.maxRssKb = rss;
+      }
+      resolve(result);
+    });
+  });
+}
+
+interface Throughput {
+  files: number;
+  lines: number;
+  perflens: Timed & { findings: number; threads: number; rules: number };
+  ruff: Timed & { diagnostics: number; version: string };
+}
+
+async function throughput(): Promise<Throughput> {
+  const files = stdlibFiles();
+  let lines = 0;
+  for (const f of files) {
+    try {
+      lines += countLines(decodeSource(readFileSync(f)).text);
+    } catch {
+      // unreadable: both tools skip it
+    }
+  }
+  const listFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'perflens-bench-')), 'files.json');
+  writeFileSync(listFile, JSON.stringify(files));
+  const threads = os.availableParallelism();
+  // perflens first, then Ruff: the same files, the same machine, one run each.
+  const p = await timed(process.execPath, [path.join(DIST, 'cli.js'), 'check', stdlibDir(), '--no-config', '--exit-zero', '--format', 'json']);
+  const findings = (JSON.parse(p.stdout) as unknown[]).length;
+  const r = await timed(process.execPath, [path.join(__dirname, 'ruff.js'), listFile]);
+  const ruffOut = JSON.parse(r.stdout) as { diagnostics: number; version: string };
+  return {
+    files: files.length,
+    lines,
+    perflens: { ...p, findings, threads, rules: activeRules(ALL_RULES, {}).size },
+    ruff: { ...r, diagnostics: ruffOut.diagnostics, version: ruffOut.version },
+  };
+}
+
+/** Loading dist/client.js with a stub `vscode` module (no editor here): module evaluation only. */
+function clientActivation(): number {
+  // esbuild's interop copies the module's own keys: give the stub every name the bundle reads.
+  const bundle = readFileSync(path.join(DIST, 'client.js'), 'utf8');
+  const names = [...new Set([...bundle.matchAll(/\.([A-Z]\w+)/g)].map((m) => m[1]).concat(['window', 'workspace', 'commands', 'languages', 'env', 'extensions', 'l10n', 'notebooks', 'tasks', 'debug', 'tests', 'authentication', 'chat', 'lm', 'version']))];
+  const script = `
+    const Module = require('module');
+    const load = Module._load;
+    const fn = new Proxy(class {}, { get: (t, k) => (k === 'prototype' ? t.prototype : k === Symbol.toPrimitive ? () => '1.91.0' : fn), apply: () => fn, construct: () => ({}) });
+    const stub = Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, fn]));
+    Module._load = function (request, ...rest) { return request === 'vscode' ? stub : load.call(this, request, ...rest); };
+    const t0 = performance.now();
+    require(${JSON.stringify(path.join(DIST, 'client.js'))});
+    process.stdout.write(String(performance.now() - t0));`;
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main(): Promise<void> {
+  const engine = await Engine.create(ALL_RULES, DIST);
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const started = new Date();
+
+  if (wants('throughput')) {
+    const t = await throughput();
+    const pRate = t.lines / (t.perflens.wallMs / 1000);
+    const rRate = t.lines / (t.ruff.wallMs / 1000);
+    rows.push(['Throughput: CPython stdlib', `${t.files} files, ${t.lines.toLocaleString('en')} lines`, '', '']);
+    rows.push([
+      `perflens CLI (${t.perflens.rules} default rules, ${t.perflens.threads} worker threads)`,
+      `${ms(t.perflens.wallMs)} = ${Math.round(pRate).toLocaleString('en')} lines/s (${t.perflens.findings} findings${t.perflens.cpuMs ? `, CPU ${ms(t.perflens.cpuMs)}, peak RSS ${Math.round(t.perflens.maxRssKb! / 1024)} MB` : ''})`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `Ruff WASM ${t.ruff.version} (${RUFF_SELECT.join(', ')}; one thread)`,
+      `${ms(t.ruff.wallMs)} = ${Math.round(rRate).toLocaleString('en')} lines/s (${t.ruff.diagnostics} diagnostics${t.ruff.cpuMs ? `, CPU ${ms(t.ruff.cpuMs)}, peak RSS ${Math.round(t.ruff.maxRssKb! / 1024)} MB` : ''})`,
+      '',
+      '',
+    ]);
+    const ratio = pRate / rRate;
+    rows.push(['perflens ÷ Ruff-WASM, lines/s', ratio.toFixed(2), '≥ 1.00', ratio >= 1 ? 'met' : 'NOT met']);
+  }
+
+  if (wants('profile')) {
+    // Where single-thread linting time goes (every 4th stdlib file, in this process).
+    const profile = newProfile();
+    engine.profile = profile;
+    const files = stdlibFiles().filter((_, i) => i % 4 === 0);
+    const t0 = performance.now();
+    for (const f of files) {
+      try {
+        engine.lintText(decodeSource(readFileSync(f)).text);
+      } catch {
+        // unreadable
+      }
+    }
+    const total = performance.now() - t0;
+    engine.profile = undefined;
+    const checks = [...profile.rules.values()].reduce((sum, r) => sum + r.ms, 0);
+    const pct = (v: number) => `${Math.round((v / total) * 100)} %`;
+    const top = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5);
+    rows.push([
+      `Where the time goes (one thread, ${files.length} stdlib files)`,
+      `parse ${pct(profile.parseMs)}, queries ${pct(profile.queryMs)} (${profile.passes} passes), rule checks ${pct(checks)}, other ${pct(total - profile.parseMs - profile.queryMs - checks)}`,
+      '',
+      '',
+    ]);
+    rows.push(['  slowest rule checks', top.map(([id, r]) => `${id} ${pct(r.ms)}`).join(', '), '', '']);
+  }
+
+  if (wants('latency')) {
+    const edits = quick ? 40 : 200;
+    const sizes: [string, string][] = [
+      ['3.5k', concatenated(3500)],
+      ['12k', concatenated(12000)],
+    ];
+    for (const [label, text] of sizes) {
+      const r: LatencyResult = await latency(engine, `latency-${label}.py`, text, edits);
+      rows.push([`Edit → diagnostics, ${r.lines.toLocaleString('en')}-line file (${r.edits} one-character edits, ${r.findings} findings)`, `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)} (max ${ms(r.latency.max)})`, '', '']);
+      rows.push([`  incremental re-parse alone (the floor)`, `p50 ${ms(r.reparse.p50)}, p95 ${ms(r.reparse.p95)}`, '', '']);
+      const ratio = r.latency.p95 / r.reparse.p95;
+      rows.push([`  p95 latency ÷ p95 re-parse`, `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`, '≤ 1.5', ratio <= 1.5 ? 'met' : 'NOT met']);
+    }
+  }
+
+  if (wants('cold')) {
+    const c = await coldStart(concatenated(3500));
+    rows.push(['Cold start: spawn server → initialize answered', ms(c.spawnToInitializedMs), '', '']);
+    rows.push(['Cold start: initialize → first diagnostics of a 3.5k-line file', ms(c.initializeToDiagnosticsMs), '', '']);
+    rows.push(['Client activation: require(dist/client.js) with a stub vscode module', ms(clientActivation()), '', '']);
+    notes.push('Client activation is module loading only: without VS Code, `activate()` itself (LanguageClient start, server spawn) is not timed; the server side of it is the cold-start row above.');
+  }
+
+  if (wants('memory')) {
+    const dir = stdlibDir();
+    const modules = execFileSync('python3', ['-c', `import os,sys\nd=sys.argv[1]\nfor r,_,fs in os.walk(d):\n  if 'test' in r or 'site-packages' in r: continue\n  for f in fs:\n    p=os.path.join(r,f)\n    if f.endswith('.py'):\n      n=open(p,'rb').read().count(b'\\n')\n      if 2000<=n<=4000: print(p)`, dir], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .sort()
+      .slice(0, 20);
+    const texts = modules.map((m) => decodeSource(readFileSync(m)).text);
+    const edits = quick ? 1000 : 10_000;
+    const r: MemoryResult = await memory(texts, edits, quick ? 200 : 1000);
+    const growth = r.rssAfterEdits / r.rssAfterWarmup - 1;
+    const raw = r.rssAfterEdits / r.rssAfterOpen - 1;
+    rows.push([`Memory: server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', '']);
+    rows.push([`  after ${r.warmup} warm-up edits`, mb(r.rssAfterWarmup), '', '']);
+    rows.push([`  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`, `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`, '< 5 %', growth < 0.05 ? 'met' : 'NOT met']);
+  }
+  engine.dispose();
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(', ');
+  const header = `perflens bench, ${started.toISOString()}: node ${process.version}, ${os.availableParallelism()} cores (${cpu}), load average at the end ${load}`;
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(header);
+  console.log(line(['Figure', 'Measured', 'Target', '']));
+  for (const r of rows) console.log(line(r));
+  for (const n of notes) console.log(`Note: ${n}`);
+
+  if (!args.has('--no-write') && !only && !quick) {
+    const md = [
+      '# perflens benchmark results',
+      '',
+      `Written by \`npm run bench\` from one run: ${header}.`,
+      'Every ratio compares figures measured side by side in that same run. See bench/README.md for the method.',
+      '',
+      '| Figure | Measured | Target | |',
+      '| --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+      '',
+      ...notes.map((n) => `- ${n}`),
+      '',
+    ].join('\n');
+    writeFileSync(path.join(ROOT, 'bench', 'results.md'), md);
+    console.log('wrote bench/results.md');
+  }
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

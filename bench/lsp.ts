@@ -1,0 +1,182 @@
+// Editor-side figures, through the real language server over stdio: latency of a one-character
+// edit to fresh diagnostics, cold start, and memory over many edits.
+import { readFileSync } from 'node:fs';
+import { TestClient } from '../test/lsp/lspClient';
+import { Edit } from '../server/engine/parser';
+import type { Engine } from '../server/engine/engine';
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export function percentiles(values: number[]): Percentiles {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+}
+
+/** Offsets of identifier characters to type at: inside code, spread over the whole file. */
+export function editPoints(text: string, count: number, seed = 1): number[] {
+  const out: number[] = [];
+  const re = /[A-Za-z_][A-Za-z_0-9]{3,}/g;
+  const candidates: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    // Skip comments and strings roughly: the line's text before the match has no # or quote.
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    const before = text.slice(lineStart, m.index);
+    if (!/["'#]/.test(before) && /^\s+/.test(before)) candidates.push(m.index + 2);
+  }
+  let a = seed;
+  for (let i = 0; i < count; i++) {
+    a = (a * 1103515245 + 12345) & 0x7fffffff;
+    out.push(candidates[a % candidates.length]);
+  }
+  return out;
+}
+
+function lspPosition(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+export interface LatencyResult {
+  lines: number;
+  edits: number;
+  latency: Percentiles;
+  reparse: Percentiles;
+  findings: number;
+}
+
+/**
+ * Sends `edits` one-character edits (type a letter into an identifier, then delete it again) and
+ * times each from didChange to the answered diagnostic pull. Pull diagnostics have no debounce.
+ */
+export async function latency(engine: Engine, name: string, text: string, edits: number): Promise<LatencyResult> {
+  const client = new TestClient();
+  await client.initialize({ pull: true });
+  const uri = `file:///tmp/perflens-bench/${name}`;
+  await client.open(uri, text);
+  const first = await client.pull(uri);
+  for (let i = 0; i < 5; i++) await client.pull(uri); // warm the JIT on this file
+  const points = editPoints(text, edits / 2);
+  const times: number[] = [];
+  let version = 1;
+  let current = text;
+  for (const at of points) {
+    for (const insert of [true, false]) {
+      const pos = lspPosition(current, at);
+      const change = insert
+        ? { range: { start: pos, end: pos }, text: 'q' }
+        : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+      current = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
+      const t0 = performance.now();
+      await client.change(uri, ++version, [change]);
+      await client.pull(uri);
+      times.push(performance.now() - t0);
+    }
+  }
+  await client.shutdown();
+
+  // The floor: tree.edit + incremental parse of the same edits, in this process.
+  const reparse: number[] = [];
+  let tree = engine.parse(text);
+  current = text;
+  for (const at of points) {
+    for (const insert of [true, false]) {
+      const next = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
+      const pos = lspPosition(current, at);
+      const t0 = performance.now();
+      tree.edit(
+        new Edit({
+          startIndex: at,
+          oldEndIndex: insert ? at : at + 1,
+          newEndIndex: insert ? at + 1 : at,
+          startPosition: { row: pos.line, column: pos.character },
+          oldEndPosition: { row: pos.line, column: pos.character + (insert ? 0 : 1) },
+          newEndPosition: { row: pos.line, column: pos.character + (insert ? 1 : 0) },
+        }),
+      );
+      const newTree = engine.parse(next, tree);
+      reparse.push(performance.now() - t0);
+      tree.delete();
+      tree = newTree;
+      current = next;
+    }
+  }
+  tree.delete();
+  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), findings: first.length };
+}
+
+export interface ColdStart {
+  spawnToInitializedMs: number;
+  initializeToDiagnosticsMs: number;
+}
+
+/** From spawning the server to its initialize answer, and from initialize to the first diagnostics of a file. */
+export async function coldStart(text: string): Promise<ColdStart> {
+  const t0 = performance.now();
+  const client = new TestClient();
+  const t1 = performance.now();
+  await client.initialize({ pull: true });
+  const t2 = performance.now();
+  const uri = 'file:///tmp/perflens-bench/cold.py';
+  await client.open(uri, text);
+  await client.pull(uri);
+  const t3 = performance.now();
+  await client.shutdown();
+  return { spawnToInitializedMs: t2 - t0, initializeToDiagnosticsMs: t3 - t1 };
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export interface MemoryResult {
+  files: number;
+  linesPerFile: number;
+  rssAfterOpen: number;
+  rssAfterWarmup: number;
+  rssAfterEdits: number;
+  edits: number;
+  warmup: number;
+}
+
+const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Server RSS with `files` open documents, and after `edits` edits (each followed by a pull). */
+export async function memory(texts: string[], edits: number, warmup: number): Promise<MemoryResult> {
+  const client = new TestClient();
+  await client.initialize({ pull: true });
+  const docs = texts.map((text, i) => ({ uri: `file:///tmp/perflens-bench/mem${i}.py`, text, version: 1, points: editPoints(text, 64, i + 7) }));
+  for (const d of docs) {
+    await client.open(d.uri, d.text);
+    await client.pull(d.uri);
+  }
+  await idle(1000);
+  const pid = client.process.pid!;
+  const rssAfterOpen = rssOf(pid);
+  let rssAfterWarmup = rssAfterOpen;
+  for (let i = 0; i < warmup + edits; i++) {
+    if (i === warmup) {
+      await idle(1000);
+      rssAfterWarmup = rssOf(pid);
+    }
+    const d = docs[i % docs.length];
+    const at = d.points[Math.floor(i / docs.length / 2) % d.points.length];
+    const insert = Math.floor(i / docs.length) % 2 === 0;
+    const pos = lspPosition(d.text, at);
+    const change = insert ? { range: { start: pos, end: pos }, text: 'q' } : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+    d.text = insert ? d.text.slice(0, at) + 'q' + d.text.slice(at) : d.text.slice(0, at) + d.text.slice(at + 1);
+    await client.change(d.uri, ++d.version, [change]);
+    await client.pull(d.uri);
+  }
+  await idle(1500);
+  const rssAfterEdits = rssOf(pid);
+  await client.shutdown();
+  return { files: texts.length, linesPerFile: Math.round(texts.reduce((s, t) => s + t.split('\n').length, 0) / texts.length), rssAfterOpen, rssAfterWarmup, rssAfterEdits, edits, warmup };
+}

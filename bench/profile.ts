@@ -1,0 +1,36 @@
+// Where linting time goes, per phase and per rule, on the stdlib (single thread):
+//   node <out>/bench/profile.js [limit]
+import { readFileSync } from 'node:fs';
+import { ALL_RULES } from '../rules';
+import { Engine, newProfile } from '../server/engine/engine';
+import { decodeSource } from '../server/engine/sourceFile';
+import { stdlibFiles } from './corpus';
+
+async function main(): Promise<void> {
+  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
+  const profile = newProfile();
+  engine.profile = profile;
+  const step = Number(process.argv[2] ?? 1);
+  const files = stdlibFiles().filter((_, i) => i % step === 0);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let findings = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = decodeSource(readFileSync(file)).text;
+    } catch {
+      continue;
+    }
+    findings += engine.lintText(text).findings.length;
+  }
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const checkMs = [...profile.rules.values()].reduce((s, r) => s + r.ms, 0);
+  console.log(`${files.length} files, ${findings} findings, wall ${wall.toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
+  console.log(`parse ${profile.parseMs.toFixed(0)} ms, query ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms, checks ${checkMs.toFixed(0)} ms`);
+  const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  for (const [id, r] of rows.slice(0, 25)) console.log(`  ${id.padEnd(44)} ${r.ms.toFixed(0).padStart(7)} ms ${String(r.matches).padStart(8)} matches`);
+  engine.dispose();
+}
+void main();

@@ -1,0 +1,76 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { cacheDecorator } from '../../server/engine/caching';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+
+/** Calls whose result changes from call to call (time, randomness, the network, the environment). */
+const VARYING = [
+  /^random\./,
+  /^numpy\.random\./,
+  /^secrets\./,
+  /^uuid\.uuid[14]$/,
+  /^time\.(time|time_ns|monotonic|monotonic_ns|perf_counter|perf_counter_ns|localtime|gmtime|ctime|strftime)$/,
+  /^datetime\.(datetime|date)\.(now|utcnow|today)$/,
+  /^(requests|httpx)\.(get|post|put|patch|delete|head|request)$/,
+  /^urllib\.request\.urlopen$/,
+  /^os\.stat$/,
+  /^os\.path\.(getmtime|getsize)$/,
+];
+
+function describeVarying(call: Node, ctx: RuleContext): string | null {
+  const fn = call.childForFieldName('function');
+  const name = ctx.facts.qualifiedName(fn);
+  if (name && VARYING.some((re) => re.test(name))) return `${fn!.text}()`;
+  // `datetime.now()` after `from datetime import datetime`
+  if (fn?.type === 'attribute' && ['now', 'utcnow', 'today'].includes(fn.childForFieldName('attribute')!.text)) {
+    const obj = ctx.facts.qualifiedName(fn.childForFieldName('object'));
+    if (obj === 'datetime.datetime' || obj === 'datetime.date') return `${fn.text}()`;
+  }
+  if (fn?.type === 'identifier' && fn.text === 'input' && ctx.facts.isBuiltin('input', call)) return 'input()';
+  return null;
+}
+
+export default defineRule({
+  id: 'cache-impure-function',
+  title: 'Memoising a function with side effects or time-varying results',
+  category: 'caching',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'caching',
+  message: 'A cached function returns time-varying results or has side effects; the cache returns stale values and skips the effects',
+  docs: {
+    why:
+      'A cache assumes the function is pure: same arguments, same result, nothing else happening. If the body reads ' +
+      'the clock, a random generator, the network, the environment or the file system, the first result is ' +
+      'returned forever after; if it writes globals, those writes happen only on the first call for each argument.',
+    instead:
+      'Remove the cache, or cache only the pure part. For values that may be reused for a while, use a cache with ' +
+      'expiry (a TTL cache) instead of `lru_cache`.',
+    example: {
+      before: '@lru_cache\ndef latest_price(sym):\n    return requests.get(URL + sym, timeout=5).json()',
+      after: 'def latest_price(sym):\n    return requests.get(URL + sym, timeout=5).json()',
+    },
+  },
+  query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name body: (block) @body) @fn)`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    const cache = cacheDecorator(fn, ctx.facts);
+    if (!cache) return;
+    // With no arguments, caching is the "compute once" idiom: reading the environment or the
+    // network once is then the point.
+    const params = parameterNames(fn).filter((p, i) => !(i === 0 && (p === 'self' || p === 'cls')));
+    if (params.length === 0) return;
+    const body = m.need('body');
+    let reason: string | null = null;
+    for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+      reason = describeVarying(call, ctx);
+      if (reason) break;
+    }
+    if (!reason && findDescendants(body, (n) => n.type === 'global_statement', isNestedScope).length > 0) reason = 'global';
+    if (!reason) return;
+    const name = m.need('name').text;
+    const what = reason === 'global' ? 'assigns module globals, which then happens only on cache misses' : `calls \`${reason}\`, so the cached result goes stale`;
+    ctx.report({ node: cache.expr, message: `cached \`${name}\` ${what}; drop the cache or use one that expires` });
+  },
+});

@@ -1,0 +1,61 @@
+import { defineRule } from '../../server/engine/rule';
+import { cacheDecorator, isInstanceMethod } from '../../server/engine/caching';
+import { ensureImport, replaceNode } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+
+/** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
+const SMALL_DOMAIN = /^(int|bool|Literal\[.*\]|typing\.Literal\[.*\])$/;
+
+export default defineRule({
+  id: 'cache-unbounded',
+  title: '@lru_cache(maxsize=None) / @functools.cache without a size bound',
+  category: 'caching',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'caching#bound-caches-whose-inputs-are-open-ended',
+  message: 'This cache has no size bound: every distinct argument tuple and its result stay in memory for the life of the process',
+  docs: {
+    why:
+      '`@functools.cache` and `@lru_cache(maxsize=None)` never evict. For a function called with an open-ended ' +
+      'stream of arguments (texts, paths, request parameters, arrays) the cache grows without limit, keeping every ' +
+      'argument and result alive: a slow memory leak in servers and long training jobs.',
+    instead:
+      'Give the cache a bound that fits the working set, `@lru_cache(maxsize=1024)`. Unbounded caches are fine for a ' +
+      'small, fixed domain, such as a recursive function over integers (dynamic programming).',
+    example: { before: '@lru_cache(maxsize=None)\ndef embed(text: str): ...', after: '@lru_cache(maxsize=4096)\ndef embed(text: str): ...' },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Bound the cache (maxsize=128)',
+    reason: 'evicting entries changes hit rates (and recomputation cost); pick a bound that fits the working set',
+  },
+  query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name) @fn)`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    const cache = cacheDecorator(fn, ctx.facts);
+    if (!cache?.unbounded) return;
+    if (isInstanceMethod(fn)) return; // cache-on-method reports those
+    const params = fn.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => p !== null && p.type !== 'comment') ?? [];
+    const names = parameterNames(fn).filter((n) => n !== 'cls');
+    // No arguments: at most one entry.
+    if (names.length === 0) return;
+    // Every parameter annotated with a small domain (int, bool, Literal): bounded by nature.
+    const annotations = params.map((p) => p.childForFieldName('type')?.text ?? null);
+    if (annotations.length > 0 && annotations.every((a) => a !== null && SMALL_DOMAIN.test(a))) return;
+    // A recursive function over unannotated or int parameters is a dynamic programme.
+    const name = m.need('name').text;
+    const body = fn.childForFieldName('body');
+    const recursive = body !== null && findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name, isNestedScope).length > 0;
+    if (recursive && annotations.every((a) => a === null || SMALL_DOMAIN.test(a))) return;
+    const message = `\`${name}\` has an unbounded cache: every distinct argument and result stays in memory; set a \`maxsize\``;
+    let edits;
+    if (cache.name === 'functools.lru_cache' && cache.maxsize) edits = [replaceNode(cache.maxsize, '128')];
+    else if (cache.name === 'functools.cache') {
+      const lru = ensureImport(ctx.facts, 'functools', 'lru_cache');
+      edits = [...lru.edits, replaceNode(cache.expr, `${lru.ref}(maxsize=128)`)];
+    }
+    ctx.report({ node: cache.expr, message, edits });
+  },
+});

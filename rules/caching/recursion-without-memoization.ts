@@ -1,0 +1,139 @@
+import { defineRule } from '../../server/engine/rule';
+import { cacheDecorator } from '../../server/engine/caching';
+import { eolOf } from '../../server/engine/codegen';
+import { ensureImport, indentAt, insertAt } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import { decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+
+const ARITH = new Set(['+', '-', '*', '//', '%']);
+
+/** An integer-index-like argument: names, ints, `n - 1`, `w - weights[i]`. Overlapping sub-problems come from these. */
+function isIndexExpr(node: Node): boolean {
+  switch (node.type) {
+    case 'integer':
+    case 'identifier':
+      return true;
+    case 'parenthesized_expression':
+      return node.namedChild(0) !== null && isIndexExpr(node.namedChild(0)!);
+    case 'unary_operator':
+      return isIndexExpr(node.childForFieldName('argument')!);
+    case 'binary_operator':
+      return ARITH.has(node.childForFieldName('operator')?.type ?? '') && isIndexExpr(node.childForFieldName('left')!) && isIndexExpr(node.childForFieldName('right')!);
+    case 'subscript': {
+      const index = node.childForFieldName('subscript');
+      return node.childForFieldName('value')?.type === 'identifier' && index !== null && index.type !== 'slice' && isIndexExpr(index);
+    }
+    default:
+      return false;
+  }
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** False when a and b sit in different branches of one if/elif/else or conditional expression. */
+function mayRunTogether(a: Node, b: Node): boolean {
+  let lca: Node | null = a.parent;
+  while (lca && !contains(lca, b)) lca = lca.parent;
+  if (!lca) return true;
+  if (lca.type === 'if_statement' || lca.type === 'conditional_expression') {
+    const branches = lca.type === 'if_statement'
+      ? lca.namedChildren.filter((c): c is Node => c !== null && (c.type === 'block' || c.type === 'elif_clause' || c.type === 'else_clause'))
+      : [lca.namedChild(0), lca.namedChild(2)].filter((c): c is Node => c !== null);
+    const ia = branches.findIndex((br) => contains(br, a));
+    const ib = branches.findIndex((br) => contains(br, b));
+    if (ia >= 0 && ib >= 0 && ia !== ib) return false;
+  }
+  return true;
+}
+
+export default defineRule({
+  id: 'recursion-without-memoization',
+  title: 'A recursive function with overlapping sub-calls and no cache',
+  category: 'caching',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'caching',
+  message: 'This recursion recomputes the same sub-problems; memoise it with `functools.lru_cache`',
+  docs: {
+    why:
+      'A function that calls itself several times on shrinking integer arguments (`f(n - 1) + f(n - 2)`, ' +
+      '`f(i - 1, j) + f(i, j - 1)`) solves the same sub-problems again and again: the number of calls grows ' +
+      'exponentially. Remembering each result makes it linear or polynomial: `fib(30)` drops from over a million ' +
+      'calls to 31.',
+    instead:
+      'Decorate it with `@functools.lru_cache(maxsize=None)` (or `@functools.cache`) when its arguments are hashable ' +
+      'and it has no side effects, or rewrite it as a bottom-up loop over a table.',
+    example: {
+      before: 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)',
+      after: 'import functools\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Add @functools.lru_cache(maxsize=None)',
+    reason: 'results are then shared between calls (a mutable result would be shared too), arguments must be hashable, and side effects run once per argument',
+  },
+  query: `(function_definition name: (identifier) @name parameters: (parameters (_)) body: (block) @body) @fn`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    const name = m.need('name').text;
+    if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods
+    if (fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition') return;
+    if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
+    const params = parameterNames(fn);
+    // Hand-made memo: a parameter or name that looks like one.
+    if (params.some((p) => /memo|cache|seen|table|dp/i.test(p))) return;
+    const body = m.need('body');
+    if (/\b(memo|cache|_cache|dp)\b/.test(body.text)) return;
+    // A pure function of its arguments: it returns values and is not a generator, and its
+    // parameters are plain values (never an object whose attributes or methods it uses).
+    if (findDescendants(body, (n) => n.type === 'yield', isNestedScope).length > 0) return;
+    if (findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length === 0) return;
+    if (findDescendants(body, (n) => n.type === 'attribute' && params.includes(n.childForFieldName('object')?.text ?? ''), isNestedScope).length > 0) return;
+    // Self-calls whose results are combined (`f(n - 1) + f(n - 2)`), not recursion run for its side effects.
+    const selfCalls = findDescendants(
+      body,
+      (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier' && n.childForFieldName('function')!.text === name && n.parent?.type !== 'expression_statement',
+      isNestedScope,
+    );
+    if (selfCalls.length < 2 && !(selfCalls.length === 1 && enclosingLoop(selfCalls[0]))) return;
+    // Overlap needs integer-like arguments; slices, attributes (tree.left) and calls split the data
+    // instead. And some call must step a parameter arithmetically (`n - 1`), as dynamic programmes do.
+    let steps = false;
+    for (const c of selfCalls) {
+      const args = (c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? []).map((a) =>
+        a.type === 'keyword_argument' ? a.childForFieldName('value')! : a,
+      );
+      if (args.length === 0 || !args.every(isIndexExpr)) return;
+      if (args.some((a) => a.type === 'binary_operator' && ['+', '-'].includes(a.childForFieldName('operator')!.type) && findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0)) steps = true;
+    }
+    if (!steps) return;
+    // Two self-calls that can run in the same invocation (not in exclusive if/else branches), or one inside a loop.
+    let overlapping = selfCalls.some((c) => {
+      const loop = enclosingLoop(c);
+      return loop !== null && loop.startIndex > fn.startIndex;
+    });
+    for (let i = 0; i < selfCalls.length && !overlapping; i++) {
+      for (let j = i + 1; j < selfCalls.length && !overlapping; j++) overlapping = mayRunTogether(selfCalls[i], selfCalls[j]);
+    }
+    if (!overlapping) return;
+    const message = `\`${name}\` calls itself repeatedly on overlapping arguments, recomputing sub-results; memoise it with \`functools.lru_cache\``;
+    // The fix only when every parameter is used as a scalar (never indexed or iterated: lists are unhashable).
+    const scalar = params.every((p) => findDescendants(body, (n) => n.type === 'identifier' && n.text === p && (n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n) || n.parent?.type === 'for_statement' || n.parent?.type === 'attribute')).length === 0);
+    const sideEffects = findDescendants(body, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement' || (n.type === 'call' && ['print', 'input', 'open'].includes(n.childForFieldName('function')?.text ?? '')), isNestedScope).length > 0;
+    if (!scalar || sideEffects) {
+      ctx.report({ node: m.need('name'), message });
+      return;
+    }
+    const functools = ensureImport(ctx.facts, 'functools', 'lru_cache');
+    const stmt = definitionStatement(fn);
+    ctx.report({
+      node: m.need('name'),
+      message,
+      edits: [...functools.edits, insertAt(stmt.startIndex, `@${functools.ref}(maxsize=None)${eolOf(ctx.text)}${indentAt(ctx.text, stmt.startIndex)}`)],
+    });
+  },
+});

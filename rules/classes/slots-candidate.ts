@@ -1,0 +1,122 @@
+import { defineRule } from '../../server/engine/rule';
+import { classIndex, firstBodyStatement, slotsLiteral } from '../../server/engine/classIndex';
+import { eolOf } from '../../server/engine/codegen';
+import { indentAt, insertAt } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import { enclosingFunction, enclosingLoop } from '../../server/engine/scopes';
+import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
+import type { FileFacts } from '../../server/engine/facts';
+import type { ClassInfo } from '../../server/engine/classIndex';
+
+/**
+ * A plain record: `__init__` only stores attributes (a docstring and a `super().__init__()` call
+ * aside), and the class has at most two ordinary methods besides dunders. Classes with more
+ * behaviour are rarely the ones created by the million.
+ */
+function isRecordLike(info: ClassInfo): boolean {
+  const regular = [...info.methods.keys()].filter((n) => !(n.startsWith('__') && n.endsWith('__')));
+  if (regular.length > 2) return false;
+  const init = info.methods.get('__init__');
+  const stmts = init?.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  return stmts.every((s) => {
+    if (s.type !== 'expression_statement') return false;
+    const e = s.namedChild(0);
+    if (e?.type === 'string') return true; // docstring
+    if (e?.type === 'call') return /^super\(\)\.__init__$/.test(e.childForFieldName('function')?.text ?? '');
+    if (e?.type !== 'assignment') return false;
+    const left = e.childForFieldName('left');
+    const targets = left?.type === 'pattern_list' ? left.namedChildren : [left];
+    return targets.every((t) => t?.type === 'attribute');
+  });
+}
+
+/**
+ * The class is built many times and the instances are kept: a comprehension element, an `append` /
+ * `add` argument or a container store inside a loop, or a lambda mapped over data. Objects created
+ * and dropped one per iteration never coexist, so slots would save little there.
+ */
+function builtInBulk(calls: Node[], facts: FileFacts): boolean {
+  return calls.some((c) => {
+    const fn = enclosingFunction(c);
+    const mapped = fn?.type === 'lambda' ? fn.parent?.parent : null;
+    if (mapped?.type === 'call' && mapped.childForFieldName('function')?.text === 'map') return true;
+    const loop = enclosingLoop(c, true);
+    if (!loop || isSmallLiteralLoop(loop, facts)) return false;
+    const p = c.parent;
+    if (['list_comprehension', 'set_comprehension', 'generator_expression'].includes(p?.type ?? '') && p!.childForFieldName('body')?.equals(c)) return true;
+    if (p?.type === 'pair' && p.parent?.type === 'dictionary_comprehension') return true;
+    if (p?.type === 'argument_list') {
+      const method = p.parent?.childForFieldName('function');
+      const name = method?.type === 'attribute' ? method.childForFieldName('attribute')?.text : null;
+      return name === 'append' || name === 'add' || name === 'appendleft';
+    }
+    if (p?.type === 'assignment' && p.childForFieldName('right')?.equals(c)) return p.childForFieldName('left')?.type === 'subscript';
+    return false;
+  });
+}
+
+export default defineRule({
+  id: 'slots-candidate',
+  title: 'Class with a fixed attribute set, instantiated many times, has no __slots__',
+  category: 'classes',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'low',
+  guide: 'slots',
+  message: 'This small record class is created in bulk; `__slots__` would drop the per-instance `__dict__`',
+  docs: {
+    why:
+      'Every instance of a normal class carries a `__dict__` for its attributes. For classes created by the ' +
+      'thousands or millions (points, tokens, samples, graph nodes), declaring `__slots__` stores the attributes ' +
+      'in fixed slots instead, typically saving 10-30% of the memory per instance and making attribute access ' +
+      'slightly faster. It is only worth it for classes that really are instantiated in bulk.',
+    instead:
+      'Add `__slots__ = ("x", "y", ...)` listing the attributes set in `__init__`; for a dataclass use ' +
+      '`@dataclass(slots=True)` (Python 3.10+). Add `"__weakref__"` if instances are weakly referenced.',
+    example: {
+      before: 'class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n\npts = [Point(i, i) for i in range(1_000_000)]',
+      after: 'class Point:\n    __slots__ = ("x", "y")\n\n    def __init__(self, x, y):\n        self.x, self.y = x, y',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Add __slots__',
+    reason: 'instances lose their __dict__: code that sets other attributes, uses vars()/__dict__, or subclasses relying on it will break',
+  },
+  query: `(class_definition name: (identifier) @name body: (block)) @class`,
+  check(m, ctx) {
+    const index = classIndex(ctx.facts);
+    const info = index.info(m.need('class'));
+    if (!info || info.slots || info.isEnum || info.isProtocol || info.nested) return;
+    if (index.knownLineage(info) === null) return; // Exception, NamedTuple, external bases…
+    const lineage = index.knownLineage(info)!;
+    if (lineage.slice(1).some((c) => !c.slots)) return; // a base already has a __dict__
+    if (!builtInBulk(index.constructorCalls(info), ctx.facts)) return;
+    if (info.isDataclass) {
+      if (info.decorators.some((d) => /\bslots\s*=/.test(d.text))) return;
+      const v = ctx.settings.targetVersion;
+      if (v.major === 3 && v.minor < 10) return;
+      ctx.report({ node: m.need('name'), message: `\`${info.name}\` is created in bulk; \`@dataclass(slots=True)\` would drop the per-instance \`__dict__\`` });
+      return;
+    }
+    const init = info.methods.get('__init__');
+    const attrs = [...info.instanceAttributes.keys()];
+    if (!init || attrs.length === 0 || info.dynamicAttributes || !isRecordLike(info)) return;
+    if (['__getattr__', '__setattr__', '__getstate__', '__setstate__', '__reduce__'].some((n) => info.methods.has(n))) return;
+    const message = `\`${info.name}\` (${attrs.length} attribute${attrs.length === 1 ? '' : 's'}) is created in bulk; \`__slots__\` would drop the per-instance \`__dict__\``;
+    const conflict = attrs.some((a) => info.classNames.has(a));
+    const first = firstBodyStatement(info.node);
+    const subclassed = index.subclasses(info).length > 0;
+    if (conflict || subclassed || !first || first.startPosition.row === info.node.startPosition.row) {
+      ctx.report({ node: m.need('name'), message });
+      return;
+    }
+    const names = ctx.facts.importsModule('weakref') ? [...attrs, '__weakref__'] : attrs;
+    const eol = eolOf(ctx.text);
+    ctx.report({
+      node: m.need('name'),
+      message,
+      edits: [insertAt(first.startIndex, `__slots__ = ${slotsLiteral(names)}${eol}${eol}${indentAt(ctx.text, first.startIndex)}`)],
+    });
+  },
+});

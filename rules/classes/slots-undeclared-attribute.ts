@@ -1,0 +1,75 @@
+import { defineRule } from '../../server/engine/rule';
+import { classIndex, mangle, slotQuote, slotsLiteral } from '../../server/engine/classIndex';
+import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+
+/** The store sits in a `try` that handles AttributeError (a deliberate probe). */
+function guarded(node: Node): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && /AttributeError|Exception|BaseException/.test(c.text.split(':')[0]))) return true;
+    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && c.namedChildren.every((x) => x?.type === 'block'))) return true;
+  }
+  return false;
+}
+
+export default defineRule({
+  id: 'slots-undeclared-attribute',
+  title: 'Assigning an attribute that __slots__ does not declare',
+  category: 'classes',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'slots',
+  message: 'The class has `__slots__` and no `__dict__`, so assigning an undeclared attribute raises AttributeError',
+  docs: {
+    why:
+      'With `__slots__` on every class of the hierarchy, instances get fixed storage for exactly the listed names ' +
+      'and no `__dict__`. Assigning any other attribute fails at run time with `AttributeError: object has no ' +
+      "attribute 'y'`, typically in `__init__`, so the class cannot even be instantiated.",
+    instead: 'Add the attribute to `__slots__` (or drop `__slots__` if the class really needs arbitrary attributes).',
+    example: {
+      before: 'class P:\n    __slots__ = ("x",)\n\n    def __init__(self):\n        self.x = 0\n        self.y = 0',
+      after: 'class P:\n    __slots__ = ("x", "y")\n\n    def __init__(self):\n        self.x = 0\n        self.y = 0',
+    },
+  },
+  fix: { safety: 'safe', title: 'Add the attribute to __slots__' },
+  query: `
+(class_definition
+  name: (identifier) @name
+  body: (block
+    (expression_statement (assignment left: (identifier) @slots))
+    (#eq? @slots "__slots__"))) @class`,
+  check(m, ctx) {
+    const index = classIndex(ctx.facts);
+    const info = index.info(m.need('class'));
+    if (!info?.slots?.names || info.dynamicAttributes) return;
+    if (index.isFullySlotted(info) !== true) return;
+    const lineage = index.knownLineage(info)!;
+    // A custom __setattr__ / __getattr__ may store attributes elsewhere.
+    if (lineage.some((c) => c.methods.has('__setattr__'))) return;
+    // An in-file subclass without __slots__ has a __dict__: the method may be meant for it.
+    if (index.subclasses(info).some((s) => !s.slots)) return;
+    const declared = new Set(info.slots.names.map((n) => mangle(n, info.name)));
+    for (const n of index.inheritedSlots(info) ?? []) declared.add(n);
+    const classLevel = new Set(lineage.flatMap((c) => [...c.classNames.keys()]));
+    const missing: { name: string; store: Node }[] = [];
+    for (const [attr, stores] of info.instanceAttributes) {
+      const stored = mangle(attr, info.name);
+      if (declared.has(stored) || classLevel.has(attr)) continue;
+      const store = stores.find((s) => !guarded(s));
+      if (store) missing.push({ name: attr, store });
+    }
+    if (missing.length === 0) return;
+    // One fix adds every missing name, so all findings share identical edits.
+    const value = info.slots.value;
+    const canEdit = !hasCommentBetween(ctx.facts, value.startIndex, value.endIndex);
+    const literal = slotsLiteral([...info.slots.names, ...missing.map((x) => x.name)], slotQuote(info.slots));
+    for (const { name, store } of missing) {
+      ctx.report({
+        node: store,
+        message: `\`${info.name}\` declares \`__slots__\` without \`${name}\`: assigning \`${store.text}\` raises AttributeError`,
+        edits: canEdit ? [replaceNode(value, literal)] : undefined,
+      });
+    }
+  },
+});

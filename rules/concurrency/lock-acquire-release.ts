@@ -1,0 +1,162 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { Node } from '../../server/engine/parser';
+import { receiverKind } from '../../server/engine/asyncApis';
+import { hasCommentBetween, lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
+import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
+import { detectEol } from '../../server/engine/text';
+import type { FixSafety, TextEdit } from '../../server/engine/types';
+
+const LOCK_NAME = /lock|mutex|sem(aphore)?$|cond(ition)?$/i;
+
+export default defineRule({
+  id: 'lock-acquire-release',
+  title: 'Manual lock.acquire() / lock.release() instead of with lock:',
+  category: 'concurrency',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'threading',
+  message: 'Manual `acquire()`/`release()`; `with lock:` releases the lock even when the block raises or returns',
+  docs: {
+    why:
+      'Between `lock.acquire()` and `lock.release()`, an exception, an early `return`, `break` or `continue` skips ' +
+      'the release, and every other thread then waits on the lock forever. The `try/finally` form is correct but ' +
+      'longer and easy to get wrong when edited.',
+    instead: 'Use the lock as a context manager: `with lock:` acquires it and always releases it when the block exits.',
+    example: {
+      before: 'lock.acquire()\nshared.append(x)\nlock.release()  # skipped if append raises',
+      after: 'with lock:\n    shared.append(x)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use with lock:' },
+  query: `
+(expression_statement
+  (call
+    function: (attribute object: (_) @lock attribute: (identifier) @method)
+    arguments: (argument_list) @args)
+  (#eq? @method "acquire")) @acquire`,
+  check(m, ctx) {
+    const acquire = m.need('acquire');
+    const lock = m.need('lock');
+    if (m.need('args').namedChildren.some((c) => c && c.type !== 'comment')) return; // acquire(timeout=...) returns a flag
+    if (lock.type !== 'identifier' && lock.type !== 'attribute') return;
+    const kind = receiverKind(ctx.facts, lock);
+    if (kind !== 'threading.Lock' && !(kind === null && LOCK_NAME.test(lock.text))) return;
+    const plan = bracketFor(acquire, lock.text);
+    if (!plan || !plainBody(plan.body, lock.text)) return;
+    const message = `Manual \`${lock.text}.acquire()\` / \`release()\`; \`with ${lock.text}:\` always releases it`;
+    const fix = plan.body.length > 0 ? edit(ctx, plan, lock.text) : null;
+    if (!fix) {
+      ctx.report({ node: acquire, message });
+      return;
+    }
+    ctx.report({
+      node: acquire,
+      message,
+      edits: [fix],
+      ...(plan.safety === 'unsafe'
+        ? {
+            safety: 'unsafe' as FixSafety,
+            reason: 'without try/finally the lock stays held when the block raises (or returns early); `with` releases it',
+          }
+        : {}),
+    });
+  },
+});
+
+interface Bracket {
+  /** The statements from the acquire through the release (or the try statement). */
+  start: number;
+  end: number;
+  /** The statements the `with` block keeps. */
+  body: Node[];
+  /** The body statements are one level deeper than the acquire (inside try) already. */
+  alreadyIndented: boolean;
+  safety: FixSafety;
+}
+
+/**
+ * The bracketed code only uses the lock the way a `with` body does (notify / wait on a Condition):
+ * no other acquire/release (a hand-over-hand protocol) and no inspection of the lock itself (lock tests).
+ */
+function plainBody(body: Node[], lock: string): boolean {
+  for (const stmt of body) {
+    if (/\.(acquire|release)\(/.test(stmt.text)) return false;
+    let at = stmt.text.indexOf(lock);
+    while (at >= 0) {
+      const rest = stmt.text.slice(at + lock.length);
+      const before = at > 0 ? stmt.text[at - 1] : ' ';
+      if (!/[\w.]/.test(before) && !/^\w/.test(rest) && !/^\.(notify|notify_all|wait|wait_for)\(/.test(rest)) return false;
+      at = stmt.text.indexOf(lock, at + lock.length);
+    }
+  }
+  return true;
+}
+
+function isRelease(n: Node | null, lock: string): boolean {
+  return n?.type === 'expression_statement' && n.text.replace(/\s+/g, '') === `${lock}.release()`;
+}
+
+/** `try: ... finally: <lock>.release()` with no except/else: its body block, or null. */
+function releasingTry(n: Node | null, lock: string): Node | null {
+  if (n?.type !== 'try_statement') return null;
+  const clauses = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'block' && c.type !== 'comment');
+  if (clauses.length !== 1 || clauses[0].type !== 'finally_clause') return null;
+  const fin = clauses[0].namedChildren.find((c) => c?.type === 'block');
+  const stmts = fin?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  if (stmts.length !== 1 || !isRelease(stmts[0], lock)) return null;
+  return n.childForFieldName('body');
+}
+
+function statements(block: Node): Node[] {
+  return block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+function bracketFor(acquire: Node, lock: string): Bracket | null {
+  // 1. acquire(); try: ... finally: release()
+  let next = acquire.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const tryBody = releasingTry(next, lock);
+  if (tryBody) {
+    const body = statements(tryBody);
+    return { start: acquire.startIndex, end: next!.endIndex, body, alreadyIndented: true, safety: 'safe' };
+  }
+  // 2. try: acquire(); ... finally: release()
+  const block = acquire.parent;
+  const tryStmt = block?.parent;
+  if (block?.type === 'block' && tryStmt && releasingTry(tryStmt, lock)?.equals(block) && statements(block)[0]?.equals(acquire)) {
+    const body = statements(block).slice(1);
+    return { start: tryStmt.startIndex, end: tryStmt.endIndex, body, alreadyIndented: true, safety: 'safe' };
+  }
+  // 3. acquire(); ...; release() in one suite
+  const body: Node[] = [];
+  for (let s = acquire.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (isRelease(s, lock)) {
+      const stmts = body.filter((b) => b.type !== 'comment');
+      if (stmts.length === 0) return null;
+      // A nested acquire/release of the same lock in between: not a simple bracket.
+      if (stmts.some((b) => b.text.includes(`${lock}.acquire(`) || b.text.includes(`${lock}.release(`))) return null;
+      return { start: acquire.startIndex, end: s.endIndex, body: stmts, alreadyIndented: false, safety: 'unsafe' };
+    }
+    body.push(s);
+  }
+  return null;
+}
+
+function edit(ctx: RuleContext, plan: Bracket, lock: string): TextEdit | null {
+  const text = ctx.text;
+  const first = plan.body[0];
+  const last = plan.body[plan.body.length - 1];
+  const from = lineStartOf(text, first.startIndex);
+  const to = lineEndOf(text, last.endIndex);
+  const end = lineEndOf(text, plan.end);
+  // The acquire must start its line, and the body must start on a later line.
+  if (text.slice(lineStartOf(text, plan.start), plan.start).trim() !== '' || from <= plan.start) return null;
+  // Comments outside the kept body lines would be lost.
+  if (hasCommentBetween(ctx.facts, plan.start, from) || hasCommentBetween(ctx.facts, to, end)) return null;
+  if (text.slice(plan.end, end).trim() !== '') return null;
+  const bodyText = plan.alreadyIndented
+    ? text.slice(from, to)
+    : indentLines(text, from, to, indentUnit(ctx.facts), stringInteriorLines(plan.body, text));
+  return replaceRange(plan.start, end, `with ${lock}:${detectEol(text)}${bodyText}`);
+}

@@ -1,0 +1,114 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { replaceRange } from '../../server/engine/fixes';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { enclosingDef, enclosingLoop, parameterNames } from '../../server/engine/scopes';
+
+const MIN_ITEMS = 4;
+const HASHABLE = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none']);
+
+function isHashableLiteral(n: Node): boolean {
+  if (HASHABLE.has(n.type)) return true;
+  if (n.type === 'unary_operator') return ['integer', 'float'].includes(n.childForFieldName('argument')?.type ?? '');
+  if (n.type === 'tuple') return n.namedChildren.every((c) => c !== null && (c.type === 'comment' || isHashableLiteral(c)));
+  return false;
+}
+
+/** `x in NAME` / `x not in NAME` with NAME as the right operand. */
+function isMembershipTest(id: Node): boolean {
+  const p = id.parent;
+  if (p?.type !== 'comparison_operator') return false;
+  const kids: Node[] = [];
+  for (let i = 0; i < p.childCount; i++) {
+    const c = p.child(i);
+    if (c && c.type !== 'comment') kids.push(c);
+  }
+  const at = kids.findIndex((k) => k.equals(id));
+  const op = kids[at - 1];
+  return at > 0 && (op?.type === 'in' || op?.type === 'not in');
+}
+
+/** The single binding `NAME = [...]` visible at id, or null. */
+function listBinding(id: Node, ctx: RuleContext): { assign: Node; scope: Node } | null {
+  const name = id.text;
+  let scope = scopeOf(id);
+  for (;;) {
+    if (scope.type === 'lambda') {
+      scope = scopeOf(scope);
+      continue;
+    }
+    if (scope.type === 'function_definition') {
+      if (parameterNames(scope).includes(name)) return null;
+      if (isDeclaredNonLocal(scope, name)) return null;
+      const local = occurrences(scope, name).filter((o) => !nestedScopeOf(o, scope) && bindingOf(o));
+      if (local.length > 0) return single(local, scope);
+      scope = scopeOf(scope);
+      continue;
+    }
+    if (ctx.facts.binding(name)) return null;
+    const binds = occurrences(scope, name).filter((o) => !nestedScopeOf(o, scope) && bindingOf(o));
+    return single(binds, scope);
+  }
+}
+
+function single(binds: Node[], scope: Node): { assign: Node; scope: Node } | null {
+  if (binds.length !== 1) return null;
+  const assign = bindingOf(binds[0])!;
+  if (assign.type !== 'assignment' || !assign.childForFieldName('left')?.equals(binds[0])) return null;
+  if (assign.parent?.type !== 'expression_statement') return null;
+  return { assign, scope };
+}
+
+export default defineRule({
+  id: 'list-membership-lookup',
+  title: 'Repeated `in` tests against a list',
+  category: 'core-python',
+  severity: 'info',
+  enabledByDefault: false,
+  confidence: 'medium',
+  guide: 'builtins-and-data-structures',
+  message: 'A constant list is used for repeated `in` tests; a set answers each test in O(1) instead of scanning',
+  docs: {
+    why:
+      '`x in some_list` compares `x` with the items one by one, so each test costs O(n). Done in a loop or in a ' +
+      'function called often, the scans add up. A set hashes `x` once and answers in constant time.',
+    instead: 'Define the collection as a set literal, `STOP = {"a", "an", "the", ...}` (or a `frozenset`), when it is only used for membership tests.',
+    example: {
+      before: 'STOP = ["a", "an", "the", "of", "to"]\nwords = [w for w in tokens if w not in STOP]',
+      after: 'STOP = {"a", "an", "the", "of", "to"}\nwords = [w for w in tokens if w not in STOP]',
+    },
+  },
+  fix: { safety: 'safe', title: 'Make it a set' },
+  query: `(comparison_operator operators: ["in" "not in"] (identifier) @name) @cmp`,
+  check(m, ctx) {
+    const id = m.need('name');
+    if (!isMembershipTest(id)) return;
+    const found = listBinding(id, ctx);
+    if (!found) return;
+    const value = found.assign.childForFieldName('right');
+    if (value?.type !== 'list') return;
+    const items = value.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (items.length < MIN_ITEMS || !items.every(isHashableLiteral)) return;
+    // Repeated: inside a loop or comprehension, or a module-level list read from a function.
+    const moduleLevel = found.scope.type === 'module';
+    const repeated = enclosingLoop(id, true) !== null || (moduleLevel && enclosingDef(id) !== null);
+    if (!repeated) return;
+
+    const name = id.text;
+    const others = occurrences(found.scope, name).filter((o) => !o.equals(found.assign.childForFieldName('left')!));
+    const onlyMembership = others.every(isMembershipTest);
+    const publicName = moduleLevel && !name.startsWith('_');
+    const message = `\`${name}\` is a list of ${items.length} constants used for \`in\` tests; a set makes each test O(1)`;
+    if (!onlyMembership) {
+      ctx.report({ node: found.assign.childForFieldName('left')!, message });
+      return;
+    }
+    ctx.report({
+      node: found.assign.childForFieldName('left')!,
+      message,
+      edits: [replaceRange(value.startIndex, value.startIndex + 1, '{'), replaceRange(value.endIndex - 1, value.endIndex, '}')],
+      safety: publicName ? 'unsafe' : 'safe',
+      reason: publicName ? `other modules may import \`${name}\` and use it as a list` : undefined,
+    });
+  },
+});

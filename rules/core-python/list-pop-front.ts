@@ -1,0 +1,174 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { classIndex } from '../../server/engine/classIndex';
+import { ensureImport, replaceNode, replaceRange } from '../../server/engine/fixes';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import type { TextEdit } from '../../server/engine/types';
+import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
+import { enclosingClass, enclosingFunction, enclosingLoop, parameterNames } from '../../server/engine/scopes';
+
+/** An expression that certainly evaluates to a new list. */
+function isListValue(node: Node | null, ctx: RuleContext): boolean {
+  if (!node) return false;
+  if (node.type === 'list' || node.type === 'list_comprehension') return true;
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    return fn?.type === 'identifier' && (fn.text === 'list' || fn.text === 'sorted') && ctx.facts.isBuiltin(fn.text, node);
+  }
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.type === '*') {
+    return node.childForFieldName('left')?.type === 'list';
+  }
+  return false;
+}
+
+function args(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+}
+
+function isFrontCall(call: Node): 'pop' | 'insert' | null {
+  const fn = call.childForFieldName('function');
+  const method = fn?.childForFieldName('attribute')?.text;
+  const a = args(call);
+  if (method === 'pop' && a.length === 1 && a[0].text === '0') return 'pop';
+  if (method === 'insert' && a.length === 2 && a[0].text === '0') return 'insert';
+  return null;
+}
+
+/** The node's value is only tested for truth: `while q`, `if q and x`, `not q`, `a if q else b`. */
+function isTruthTest(node: Node): boolean {
+  const p = node.parent;
+  if (!p) return false;
+  if (p.type === 'not_operator') return true;
+  if (p.type === 'while_statement' || p.type === 'if_statement' || p.type === 'elif_clause') return p.childForFieldName('condition')?.equals(node) === true;
+  if (p.type === 'conditional_expression') return p.namedChild(1)?.equals(node) === true;
+  if (p.type === 'boolean_operator') return isTruthTest(p);
+  return false;
+}
+
+/** How a use of the list looks, for deciding whether a deque can replace it. */
+function dequeCompatible(id: Node): 'front' | 'ok' | 'no' {
+  const p = id.parent!;
+  if (p.type === 'attribute' && p.childForFieldName('object')?.equals(id)) {
+    const call = p.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(p)) return 'no';
+    if (isFrontCall(call)) return 'front';
+    const method = p.childForFieldName('attribute')!.text;
+    const a = args(call);
+    if (method === 'pop') return a.length === 0 ? 'ok' : 'no';
+    return ['append', 'extend', 'clear', 'appendleft', 'popleft'].includes(method) ? 'ok' : 'no';
+  }
+  if (p.type === 'subscript' && p.childForFieldName('value')?.equals(id)) {
+    const index = p.childForFieldName('subscript');
+    const simple = index?.type === 'integer' || (index?.type === 'unary_operator' && index.childForFieldName('argument')?.type === 'integer');
+    return simple ? 'ok' : 'no';
+  }
+  if (isTruthTest(id)) return 'ok';
+  if (p.type === 'argument_list' && p.namedChildCount === 1) {
+    const fn = p.parent?.childForFieldName('function')?.text;
+    if (fn === 'len' || fn === 'bool') return 'ok';
+  }
+  return 'no';
+}
+
+export default defineRule({
+  id: 'list-pop-front',
+  title: 'A list used as a FIFO queue (pop(0) / insert(0, x))',
+  category: 'core-python',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'builtins-and-data-structures',
+  message: '`pop(0)` / `insert(0, …)` on a list shifts every element; use `collections.deque` with `popleft()` / `appendleft()`',
+  docs: {
+    why:
+      'A list stores its items contiguously, so removing or inserting at the front moves every other item: each ' +
+      '`pop(0)` or `insert(0, x)` costs O(n), and a queue drained this way is O(n²). `collections.deque` is ' +
+      'built for both ends and does these in O(1).',
+    instead: 'Create the queue as `collections.deque(...)` and use `popleft()` / `appendleft(x)`; `append`, `pop()`, `len()` and truth tests work unchanged.',
+    example: {
+      before: 'queue = [start]\nwhile queue:\n    node = queue.pop(0)\n    queue.extend(children(node))',
+      after: 'from collections import deque\n\nqueue = deque([start])\nwhile queue:\n    node = queue.popleft()\n    queue.extend(children(node))',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use collections.deque' },
+  query: `
+(call
+  function: (attribute
+    object: [(identifier) (attribute object: (identifier) attribute: (identifier))] @receiver
+    attribute: (identifier) @method)
+  arguments: (argument_list . (integer) @zero)
+  (#any-of? @method "pop" "insert")
+  (#eq? @zero "0")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const kind = isFrontCall(call);
+    if (!kind) return;
+    const loop = enclosingLoop(call);
+    if (!loop || isSmallLiteralLoop(loop, ctx.facts)) return; // a single pop(0) is one O(n) step, not a queue
+    const receiver = m.need('receiver');
+    const what = kind === 'pop' ? '`pop(0)`' : '`insert(0, …)`';
+    const better = kind === 'pop' ? '`popleft()`' : '`appendleft()`';
+    const message = `${what} on list \`${receiver.text}\` in a loop is O(n) per call; use a \`collections.deque\` and ${better}`;
+
+    if (receiver.type === 'attribute') {
+      // self.queue: every store of the attribute in the class must be a new list.
+      const self = receiver.childForFieldName('object')!.text;
+      const fn = enclosingFunction(call);
+      const cls = fn && enclosingClass(fn);
+      if (!fn || !cls || parameterNames(fn)[0] !== self) return;
+      const info = classIndex(ctx.facts).info(cls);
+      const stores = info?.instanceAttributes.get(receiver.childForFieldName('attribute')!.text) ?? [];
+      if (stores.length === 0) return;
+      for (const attr of stores) {
+        const assign = attr.parent;
+        if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(attr)) return;
+        if (!isListValue(assign.childForFieldName('right'), ctx)) return;
+      }
+      ctx.report({ node: call, message });
+      return;
+    }
+
+    const name = receiver.text;
+    const scope = scopeOf(call);
+    if (isDeclaredNonLocal(scope, name)) return;
+    const binds = occurrences(scope, name).filter((id) => !nestedScopeOf(id, scope) && bindingOf(id) !== null);
+    if (binds.length === 0) return; // a parameter or a global: its type is unknown
+    for (const id of binds) {
+      const b = bindingOf(id)!;
+      if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;
+    }
+    ctx.report({ node: call, message, edits: dequeEdits(ctx, name, scope, binds) });
+  },
+});
+
+/** The edits turning the list into a deque, or undefined when some use would not work on a deque. */
+function dequeEdits(ctx: RuleContext, name: string, scope: Node, binds: Node[]): TextEdit[] | undefined {
+  if (binds.length !== 1) return undefined;
+  const assign = bindingOf(binds[0])!;
+  if (assign.childForFieldName('type') || assign.parent?.type !== 'expression_statement') return undefined;
+  const value = assign.childForFieldName('right')!;
+  if (value.type !== 'list' && !(value.type === 'call' && value.childForFieldName('function')?.text === 'list')) return undefined;
+  const edits: TextEdit[] = [];
+  for (const id of occurrences(scope, name)) {
+    if (id.equals(binds[0])) continue;
+    if (nestedScopeOf(id, scope) || id.startIndex < assign.endIndex) return undefined;
+    const use = dequeCompatible(id);
+    if (use === 'no') return undefined;
+    if (use === 'front') {
+      const call = id.parent!.parent!;
+      const a = args(call);
+      const fn = call.childForFieldName('function')!;
+      const argList = call.childForFieldName('arguments')!;
+      edits.push(
+        isFrontCall(call) === 'pop'
+          ? replaceRange(fn.childForFieldName('attribute')!.startIndex, argList.endIndex, 'popleft()')
+          : replaceRange(fn.childForFieldName('attribute')!.startIndex, argList.endIndex, `appendleft(${a[1].text})`),
+      );
+    }
+  }
+  const deque = ensureImport(ctx.facts, 'collections', 'deque');
+  let init: string;
+  if (value.type === 'list') init = value.namedChildren.filter((c) => c?.type !== 'comment').length === 0 ? `${deque.ref}()` : `${deque.ref}(${value.text})`;
+  else init = `${deque.ref}${value.childForFieldName('arguments')!.text}`;
+  return [...deque.edits, replaceNode(value, init), ...edits];
+}

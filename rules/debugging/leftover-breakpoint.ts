@@ -1,0 +1,162 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import { isShadowed, rootName } from '../../server/engine/asyncApis';
+import { lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
+import { findDescendants } from '../../server/engine/scopes';
+import type { TextEdit } from '../../server/engine/types';
+
+/** Debugger entry points, by qualified name. */
+const DEBUGGERS = new Set([
+  'pdb.set_trace',
+  'ipdb.set_trace',
+  'pudb.set_trace',
+  'pdbr.set_trace',
+  'wdb.set_trace',
+  'IPython.embed',
+  'IPython.terminal.embed.embed',
+  'celery.contrib.rdb.set_trace',
+  'ptvsd.break_into_debugger',
+  'debugpy.breakpoint',
+  'pydevd.settrace',
+  'pydevd_pycharm.settrace',
+]);
+
+export default defineRule({
+  id: 'leftover-breakpoint',
+  title: 'breakpoint(), pdb.set_trace() or ipdb.set_trace() left in source',
+  category: 'debugging',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'logging-and-debugging',
+  message: 'Debugger breakpoint left in the code; remove it before committing',
+  docs: {
+    why:
+      'A leftover `breakpoint()` or `pdb.set_trace()` stops the program and waits for a debugger command: a ' +
+      'training job, a data pipeline or a service worker hangs silently on it (or fails when stdin is closed). ' +
+      '`pdb.set_trace()` also ignores `PYTHONBREAKPOINT=0`, so it cannot be switched off from outside.',
+    instead:
+      'Delete it. While debugging, prefer `breakpoint()` over `import pdb; pdb.set_trace()`: it honours ' +
+      '`PYTHONBREAKPOINT` (set it to 0 to disable all breakpoints, or to `ipdb.set_trace` to pick a debugger).',
+    example: {
+      before: 'def train(X, y):\n    breakpoint()\n    model.fit(X, y)',
+      after: 'def train(X, y):\n    model.fit(X, y)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Remove the breakpoint' },
+  query: `
+(expression_statement
+  (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call
+  (#any-of? @name "breakpoint" "set_trace" "embed" "break_into_debugger" "settrace")) @statement`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const statement = m.need('statement');
+    const what = debuggerCall(ctx.facts, call);
+    if (!what) return;
+    if (isDeliberate(ctx, statement)) return;
+    const edits = removalEdits(ctx, statement);
+    ctx.report({
+      node: call,
+      message: `\`${what}()\` left in the code: it stops the program and waits for a debugger; remove it`,
+      edits: edits ?? undefined,
+    });
+  },
+});
+
+function debuggerCall(facts: FileFacts, call: Node): string | null {
+  const fn = call.childForFieldName('function')!;
+  if (fn.type === 'identifier' && fn.text === 'breakpoint' && facts.isBuiltin('breakpoint', call)) return 'breakpoint';
+  const q = facts.qualifiedName(fn);
+  if (!q || !DEBUGGERS.has(q) || isShadowed(facts, rootName(fn), call)) return null;
+  return fn.text;
+}
+
+/** Kept on purpose: gated by a debug flag, or marked `# noqa` on its line. */
+function isDeliberate(ctx: RuleContext, statement: Node): boolean {
+  const line = ctx.text.slice(statement.startIndex, lineEndOf(ctx.text, statement.endIndex));
+  if (/#\s*noqa\b(?!:)|#\s*noqa:[^#\n]*\bT10\d\b|#\s*pragma:\s*no\s*cover/i.test(line)) return true;
+  // "# this call to pdb.set_trace() is intentional" on the line above.
+  const lineStart = lineStartOf(ctx.text, statement.startIndex);
+  const previous = ctx.text.slice(lineStartOf(ctx.text, Math.max(0, lineStart - 1)), lineStart);
+  if (/#.*\b(intentional|deliberate|on purpose)/i.test(previous)) return true;
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type === 'if_statement' && /debug|pdb|breakpoint|interactive/i.test(n.childForFieldName('condition')?.text ?? '')) return true;
+    if (n.type === 'function_definition') {
+      // A debugging helper (`set_break`, `debug_here`...) stops on purpose.
+      if (/break|debug|trace/i.test(n.childForFieldName('name')?.text ?? '')) return true;
+      // Code that tests the debugger hooks themselves: it patches pdb or sets sys.breakpointhook.
+      const body = n.childForFieldName('body')?.text ?? '';
+      return /\bpatch(\.object)?\(|\bMock\b|MagicMock|breakpointhook|PYTHONBREAKPOINT/.test(body);
+    }
+  }
+  return false;
+}
+
+/**
+ * Deletes the statement (its whole line when nothing else is on it), or turns it into `pass` when it is
+ * its block's only statement. `import pdb` goes too when every use of `pdb` is such a breakpoint.
+ */
+function removalEdits(ctx: RuleContext, statement: Node): TextEdit[] | null {
+  const edits: TextEdit[] = [];
+  const importStmt = unusedImportAfterRemoval(ctx, statement);
+  const targets = importStmt ? [statement, importStmt] : [statement];
+  // Statements sharing a line (`import pdb; pdb.set_trace()`) are removed together with the line.
+  const lines = new Map<number, Node[]>();
+  for (const t of targets) {
+    const start = lineStartOf(ctx.text, t.startIndex);
+    const list = lines.get(start);
+    if (list) list.push(t);
+    else lines.set(start, [t]);
+  }
+  for (const [lineStart, group] of lines) {
+    const first = group.reduce((a, b) => (a.startIndex < b.startIndex ? a : b));
+    const last = group.reduce((a, b) => (a.endIndex > b.endIndex ? a : b));
+    const lineEnd = lineEndOf(ctx.text, last.endIndex);
+    const before = ctx.text.slice(lineStart, first.startIndex);
+    const after = ctx.text.slice(last.endIndex, lineEnd);
+    const middle = ctx.text.slice(first.startIndex, last.endIndex);
+    // Anything else on the line (another statement, a comment) must stay: give up.
+    const leftover = group.reduce((text, g) => text.replace(g.text, ''), middle);
+    if (before.trim() !== '' || after.trim() !== '' || leftover.replace(/[;\s]/g, '') !== '') return null;
+    const block = first.parent;
+    const siblings = block ? block.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+    const removedHere = siblings.filter((s) => targets.some((t) => t.equals(s!)));
+    if (block?.type === 'block' && removedHere.length === siblings.length) {
+      // The block would be empty: keep it valid with `pass`.
+      edits.push(replaceRange(first.startIndex, last.endIndex, 'pass'));
+      continue;
+    }
+    let end = lineEnd;
+    if (ctx.text[end] === '\r') end++;
+    if (ctx.text[end] === '\n') end++;
+    edits.push(replaceRange(lineStart, end, ''));
+  }
+  return edits;
+}
+
+/** The `import pdb` / `from pdb import set_trace` statement binding only the debugger, if nothing but breakpoints uses it. */
+function unusedImportAfterRemoval(ctx: RuleContext, statement: Node): Node | null {
+  const call = statement.namedChild(0)!;
+  const name = rootName(call.childForFieldName('function')!);
+  const binding = name ? ctx.facts.binding(name) : undefined;
+  if (!binding) return null;
+  const imp = binding.statement;
+  const names = imp.childrenForFieldName('name').filter((n) => n !== null);
+  if (names.length !== 1) return null;
+  for (const id of findDescendants(ctx.facts.root, (n) => n.type === 'identifier' && n.text === name)) {
+    if (id.startIndex >= imp.startIndex && id.endIndex <= imp.endIndex) continue;
+    // Every other use must be the root of a statement-level debugger call.
+    let fn: Node = id;
+    while (fn.parent?.type === 'attribute' && fn.parent.childForFieldName('object')?.equals(fn)) fn = fn.parent;
+    const c = fn.parent;
+    if (c?.type !== 'call' || !c.childForFieldName('function')?.equals(fn) || c.parent?.type !== 'expression_statement') return null;
+    if (!debuggerCall(ctx.facts, c) || isDeliberate(ctx, c.parent)) return null;
+    // ...whose own fix deletes it: alone on its line (or sharing it only with this import).
+    const stmt = c.parent;
+    const lineText = ctx.text.slice(lineStartOf(ctx.text, stmt.startIndex), lineEndOf(ctx.text, stmt.endIndex));
+    const rest = lineText.replace(stmt.text, '').replace(imp.text, '').replace(/[;\s]/g, '');
+    if (rest !== '') return null;
+  }
+  return imp;
+}

@@ -1,0 +1,129 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
+import { addImportStatement, replaceNode } from '../../server/engine/fixes';
+import { scopeOf } from '../../server/engine/names';
+import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { TextEdit } from '../../server/engine/types';
+
+export default defineRule({
+  id: 'timing-with-time-time',
+  title: 'Elapsed time measured with time.time()',
+  category: 'debugging',
+  severity: 'hint',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'timing-and-benchmarks',
+  message: 'Elapsed time measured with `time.time()`; use `time.perf_counter()` for durations',
+  docs: {
+    why:
+      '`time.time()` is the wall clock: it can jump backwards or forwards when the system clock is adjusted (NTP ' +
+      'corrections, a manual change), and its resolution is coarse on some platforms, so short durations come ' +
+      'out as 0 or negative. `time.perf_counter()` is monotonic and has the highest available resolution. ' +
+      '`time.time()` remains the right call for timestamps (logging, TTLs stored across processes).',
+    instead: 'Take both readings with `time.perf_counter()` (or `time.perf_counter_ns()`); for micro-benchmarks use `timeit`.',
+    example: {
+      before: 't0 = time.time()\nrun()\nprint(time.time() - t0)',
+      after: 't0 = time.perf_counter()\nrun()\nprint(time.perf_counter() - t0)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Use time.perf_counter()' },
+  query: `
+(binary_operator
+  left: [(call) (identifier)] @end
+  operator: "-"
+  right: (identifier) @start) @elapsed`,
+  check(m, ctx) {
+    const elapsed = m.need('elapsed');
+    const start = m.need('start');
+    const end = m.need('end');
+    const endCall = isTimeTime(ctx.facts, end) ? end : null;
+    const scope = scopeOf(elapsed);
+    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+    if (!body) return;
+    const startTimer = timerVariable(ctx.facts, body, start.text);
+    if (!startTimer) return;
+    const endTimer = endCall ? null : end.type === 'identifier' ? timerVariable(ctx.facts, body, end.text) : null;
+    if (!endCall && !endTimer) return;
+    // Safe to switch clocks when the readings are only ever subtracted from each other.
+    const timers = [startTimer, ...(endTimer ? [endTimer] : [])];
+    const onlySubtracted = timers.every((t) => t.readsOnlySubtracted);
+    const calls = [...timers.map((t) => t.call), ...(endCall ? [endCall] : [])];
+    const edits = onlySubtracted ? perfCounterEdits(ctx, calls) : null;
+    ctx.report({
+      node: elapsed,
+      message: `Elapsed time \`${elapsed.text}\` from \`time.time()\` readings; use \`time.perf_counter()\` (monotonic, high resolution) for durations`,
+      edits: edits ?? undefined,
+    });
+  },
+});
+
+function isTimeTime(facts: FileFacts, n: Node | null | undefined): boolean {
+  if (n?.type !== 'call') return false;
+  const args = n.childForFieldName('arguments');
+  return facts.calleeName(n) === 'time.time' && (args?.namedChildCount ?? 0) === 0;
+}
+
+interface Timer {
+  /** The `time.time()` call assigned to the variable. */
+  call: Node;
+  /** Every read of the variable is an operand of `-` against another time.time() reading. */
+  readsOnlySubtracted: boolean;
+}
+
+/** A variable bound exactly once in the scope, to `time.time()`. */
+function timerVariable(facts: FileFacts, body: Node, name: string): Timer | null {
+  const bindings = findDescendants(
+    body,
+    (n) => (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') && bindsName(n, name),
+    isNestedScope,
+  );
+  if (bindings.length !== 1 || bindings[0].type !== 'assignment') return null;
+  const right = bindings[0].childForFieldName('right');
+  if (!isTimeTime(facts, right)) return null;
+  let only = true;
+  for (const id of findDescendants(body, (n) => n.type === 'identifier' && n.text === name)) {
+    if (id.parent?.equals(bindings[0])) continue;
+    const p = id.parent;
+    if (p?.type !== 'binary_operator' || p.childForFieldName('operator')?.type !== '-') {
+      only = false;
+      break;
+    }
+    const other = p.childForFieldName('left')?.equals(id) ? p.childForFieldName('right') : p.childForFieldName('left');
+    const otherIsReading = isTimeTime(facts, other) || (other?.type === 'identifier' && other.text !== name && isTimerName(facts, body, other.text));
+    if (!otherIsReading) {
+      only = false;
+      break;
+    }
+  }
+  return { call: right!, readsOnlySubtracted: only };
+}
+
+function isTimerName(facts: FileFacts, body: Node, name: string): boolean {
+  const bindings = findDescendants(body, (n) => n.type === 'assignment' && bindsName(n, name), isNestedScope);
+  return bindings.length === 1 && isTimeTime(facts, bindings[0].childForFieldName('right'));
+}
+
+function bindsName(n: Node, name: string): boolean {
+  const left = n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left');
+  if (!left) return false;
+  if (left.type === 'identifier') return left.text === name;
+  return left.descendantsOfType('identifier').some((id) => id?.text === name);
+}
+
+/** Edits turning each `time.time()` into `time.perf_counter()`, reusing the file's import style. */
+function perfCounterEdits(ctx: RuleContext, calls: Node[]): TextEdit[] | null {
+  const module = ctx.facts.imports.find((b) => b.unconditional && b.target === 'time' && !b.local.startsWith('\0'));
+  const direct = ctx.facts.imports.find((b) => b.unconditional && b.target === 'time.perf_counter');
+  let ref: string;
+  const edits: TextEdit[] = [];
+  if (module) ref = `${module.local}.perf_counter`;
+  else if (direct) ref = direct.local;
+  else {
+    if (ctx.facts.moduleBindings.has('perf_counter') || ctx.facts.binding('perf_counter')) return null;
+    ref = 'perf_counter';
+    edits.push(addImportStatement(ctx.facts, 'from time import perf_counter'));
+  }
+  for (const c of calls) edits.push(replaceNode(c.childForFieldName('function')!, ref));
+  return edits;
+}

@@ -1,0 +1,110 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { bindingOf, localOccurrences } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { decoratorsOf, enclosingLoop, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+
+const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
+const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
+/** Iterables that read from outside the process lazily. */
+const STREAM_CALLS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'csv.reader', 'csv.DictReader', 'os.scandir', 'os.walk', 'glob.iglob']);
+
+function calleeName(call: Node, ctx: RuleContext): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier' && fn.text === 'open' && ctx.facts.isBuiltin('open', call)) return 'open';
+  return ctx.facts.qualifiedName(fn);
+}
+
+/** The loop reads a stream: it iterates an opened file, a csv reader, a directory walk or a parameter that names a source. */
+function readsStream(loop: Node, fn: Node, ctx: RuleContext): boolean {
+  const it = loop.childForFieldName('right');
+  if (!it) return false;
+  const inner = it.type === 'call' && ['enumerate', 'zip'].includes(it.childForFieldName('function')?.text ?? '') ? it.childForFieldName('arguments')?.namedChild(0) : it;
+  if (!inner) return false;
+  if (inner.type === 'call') return STREAM_CALLS.has(calleeName(inner, ctx) ?? '');
+  if (inner.type !== 'identifier') return false;
+  if (parameterNames(fn).includes(inner.text)) return SOURCE_PARAM.test(inner.text);
+  // A local bound by `with open(...) as f`, `f = open(...)`, `reader = csv.reader(...)`.
+  const body = fn.childForFieldName('body')!;
+  return localOccurrences(body, inner.text).some((id) => {
+    const b = bindingOf(id);
+    let value: Node | null = null;
+    if (b?.type === 'assignment' && b.childForFieldName('left')?.equals(id)) value = b.childForFieldName('right');
+    else if (b?.type === 'as_pattern') value = b.namedChild(0);
+    return value?.type === 'call' && STREAM_CALLS.has(calleeName(value, ctx) ?? '');
+  });
+}
+
+export default defineRule({
+  id: 'list-accumulating-batch-loader',
+  title: 'A loader builds and returns a full list of records or batches',
+  category: 'generators',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'low',
+  guide: 'streaming-large-data',
+  message: 'This loader collects every record in a list before returning; a generator would stream them to the caller',
+  docs: {
+    why:
+      'A function that reads a file or stream, appends every record (or batch) to a list and returns the list holds ' +
+      'the whole dataset in memory at once, and the caller can start only when all of it has been read. For ' +
+      'training data and large exports that is the difference between constant memory and running out of it.',
+    instead:
+      'Make it a generator: `yield` each record (or each full batch, then the final partial batch) instead of ' +
+      'appending. Callers that really need a list can still write `list(load(...))`.',
+    example: {
+      before:
+        'def load_batches(path, n):\n    batches, batch = [], []\n    with open(path) as f:\n        for line in f:\n            batch.append(line)\n            if len(batch) == n:\n                batches.append(batch)\n                batch = []\n    return batches',
+      after:
+        'def load_batches(path, n):\n    batch = []\n    with open(path) as f:\n        for line in f:\n            batch.append(line)\n            if len(batch) == n:\n                yield batch\n                batch = []\n    if batch:\n        yield batch',
+    },
+  },
+  query: `
+(function_definition
+  name: (identifier) @fname
+  body: (block (return_statement (identifier) @result) .)) @fn`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    const result = m.need('result').text;
+    const body = fn.childForFieldName('body')!;
+    if (decoratorsOf(fn).length > 0 && decoratorsOf(fn).some((d) => /contextmanager|property|cache/.test(d.text))) return;
+    const fname = m.need('fname').text;
+    if (!LOADER_NAME.test(fname) && !parameterNames(fn).some((p) => SOURCE_PARAM.test(p))) return;
+    if (findDescendants(body, (n) => n.type === 'yield', isNestedScope).length > 0) return;
+    // result = [] as a direct statement of the body.
+    const init = body.namedChildren.find((s) => {
+      const a = s?.type === 'expression_statement' ? s.namedChild(0) : null;
+      if (a?.type !== 'assignment') return false;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier') return left.text === result && right?.type === 'list' && right.namedChildCount === 0;
+      // `batches, batch = [], []`
+      if (left?.type === 'pattern_list' && right?.type === 'expression_list') {
+        const i = left.namedChildren.findIndex((c) => c?.text === result);
+        const v = i >= 0 ? right.namedChild(i) : null;
+        return v?.type === 'list' && v.namedChildCount === 0;
+      }
+      return false;
+    });
+    if (!init) return;
+    // Every other use: `result.append(x)` inside a loop that reads a stream; nothing else.
+    const uses = localOccurrences(body, result).filter((id) => id.startIndex > init.endIndex);
+    let appendLoop: Node | null = null;
+    for (const id of uses) {
+      const p = id.parent!;
+      if (p.type === 'return_statement') continue;
+      const call = p.parent;
+      const isAppend = p.type === 'attribute' && p.childForFieldName('attribute')?.text === 'append' && call?.type === 'call' && call.childForFieldName('function')?.equals(p);
+      if (!isAppend) return;
+      let loop = enclosingLoop(call!);
+      if (!loop) return;
+      // The outermost loop of the nest is the one that reads.
+      for (let outer = enclosingLoop(loop); outer; outer = enclosingLoop(outer)) loop = outer;
+      appendLoop = loop;
+    }
+    if (!appendLoop || appendLoop.type !== 'for_statement' || !readsStream(appendLoop, fn, ctx)) return;
+    ctx.report({
+      node: m.need('fname'),
+      message: `\`${fname}\` reads a stream into list \`${result}\` and returns it whole; \`yield\` the items to stream them instead`,
+    });
+  },
+});

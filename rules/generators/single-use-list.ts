@@ -1,0 +1,127 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { replaceRange } from '../../server/engine/fixes';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+
+/**
+ * Built-ins that consume any iterable once. `sorted`, `list`, `tuple` and `str.join` are left out:
+ * they build a full sequence from their argument anyway, so a generator saves nothing there.
+ */
+const CONSUMERS = new Set(['sum', 'min', 'max', 'any', 'all', 'set', 'frozenset', 'dict', 'enumerate', 'zip']);
+
+/** Where the single use consumes the list: a `for` over it, or the sole argument of a consuming call. */
+function consumingUse(id: Node, ctx: RuleContext): 'for' | 'call' | null {
+  const p = id.parent;
+  if ((p?.type === 'for_statement' || p?.type === 'for_in_clause') && p.childForFieldName('right')?.equals(id)) {
+    // The first iterable of a comprehension is evaluated once; a nested one per outer item.
+    if (p.type === 'for_in_clause') {
+      const first = p.parent?.namedChildren.find((c) => c?.type === 'for_in_clause');
+      if (!first?.equals(p)) return null;
+    }
+    return p.type === 'for_statement' && p.child(0)?.type === 'async' ? null : 'for';
+  }
+  if (p?.type === 'argument_list' && p.namedChildCount === 1 && p.parent?.type === 'call') {
+    const fn = p.parent.childForFieldName('function');
+    if (fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, id)) return 'call';
+  }
+  return null;
+}
+
+/** Loops between node and ancestor (exclusive): a use inside one runs once per iteration. */
+function loopBetween(node: Node, ancestor: Node): boolean {
+  for (let n = node.parent; n && !n.equals(ancestor); n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') {
+      // Being the loop's own iterable is evaluated once.
+      if (n.childForFieldName('right')?.equals(node)) continue;
+      return true;
+    }
+    if (['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'].includes(n.type)) {
+      const first = n.namedChildren.find((c) => c?.type === 'for_in_clause');
+      if (first && node.startIndex >= first.childForFieldName('right')!.startIndex && node.endIndex <= first.childForFieldName('right')!.endIndex) continue;
+      return true;
+    }
+  }
+  return false;
+}
+
+export default defineRule({
+  id: 'single-use-list',
+  title: 'A list comprehension stored and then iterated exactly once',
+  category: 'generators',
+  severity: 'hint',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'generators-and-iterators',
+  message: 'This list is built in full but consumed only once; a generator expression would produce items on demand',
+  docs: {
+    why:
+      'A list comprehension computes and stores every element before the next statement runs. When the list is then ' +
+      'walked once (one `for`, one `sum()`, one `"".join()`) and never indexed, measured or reused, holding all of it ' +
+      'in memory buys nothing; for large inputs it is the peak-memory cost of the function.',
+    instead:
+      'Use a generator expression, `parsed = (parse(l) for l in lines)`, or move the comprehension into the loop header. ' +
+      'Elements are then computed during the loop, so errors and side effects happen later than before.',
+    example: {
+      before: 'parsed = [parse(l) for l in lines]\nfor rec in parsed:\n    store(rec)',
+      after: 'parsed = (parse(l) for l in lines)\nfor rec in parsed:\n    store(rec)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use a generator expression',
+    reason: 'elements are computed lazily during the loop, so exceptions and side effects of the comprehension happen later, interleaved with the loop body',
+  },
+  query: `
+(expression_statement
+  (assignment left: (identifier) @name right: (list_comprehension) @comp)) @stmt`,
+  check(m, ctx) {
+    const stmt = m.need('stmt');
+    const name = m.need('name').text;
+    const comp = m.need('comp');
+    const scope = scopeOf(stmt);
+    if (scope.type !== 'function_definition') return; // module-level names may be imported elsewhere
+    if (isDeclaredNonLocal(scope, name)) return;
+    if (findDescendants(comp, (n) => n.type === 'await' || (n.type === 'for_in_clause' && n.child(0)?.type === 'async')).length > 0) return;
+    const uses = occurrences(scope, name).filter((id) => !id.equals(m.need('name')));
+    if (uses.length !== 1) return;
+    const use = uses[0];
+    if (bindingOf(use) || nestedScopeOf(use, scope) || use.startIndex < stmt.endIndex) return;
+    const how = consumingUse(use, ctx);
+    if (!how) return;
+    // The definition and the use must run the same number of times.
+    const common = commonAncestor(stmt, use);
+    if (!common || loopBetween(use, common) || loopBetween(stmt, common)) return;
+    // The use must come right after (nothing may run between building and consuming), and the
+    // consumer must not touch what the comprehension reads: `todo = [k for k in d if …]` followed
+    // by `for k in todo: del d[k]` needs the snapshot.
+    let next = stmt.nextNamedSibling;
+    while (next?.type === 'comment') next = next.nextNamedSibling;
+    if (!next || !(use.startIndex >= next.startIndex && use.endIndex <= next.endIndex)) return;
+    const sources = comp.namedChildren
+      .filter((c): c is Node => c?.type === 'for_in_clause')
+      .map((c) => c.childForFieldName('right'))
+      .filter((r): r is Node => r !== null);
+    const roots = new Set<string>();
+    for (const src of sources) {
+      for (const id of findDescendants(src, (n) => n.type === 'identifier')) roots.add(id.text);
+      if (src.type === 'identifier') roots.add(src.text);
+    }
+    const consumer = next.text.slice(use.endIndex - next.startIndex);
+    for (const root of roots) {
+      if (new RegExp(`\\b${root}\\b`).test(consumer)) return;
+    }
+    ctx.report({
+      node: comp,
+      message: `\`${name}\` is built as a list but only ${how === 'for' ? 'iterated' : 'consumed'} once; a generator expression avoids holding it all in memory`,
+      edits: [replaceRange(comp.startIndex, comp.startIndex + 1, '('), replaceRange(comp.endIndex - 1, comp.endIndex, ')')],
+    });
+  },
+});
+
+function commonAncestor(a: Node, b: Node): Node | null {
+  for (let n: Node | null = a.parent; n; n = n.parent) {
+    if (b.startIndex >= n.startIndex && b.endIndex <= n.endIndex) return n;
+  }
+  return null;
+}

@@ -1,0 +1,67 @@
+import { defineRule } from '../../server/engine/rule';
+import { classIndex } from '../../server/engine/classIndex';
+import type { Node } from '../../server/engine/parser';
+import { enclosingClass, findDescendants, isNestedScope } from '../../server/engine/scopes';
+
+const CLEANUP = new Set(['close', 'release', 'shutdown', 'disconnect', 'rmtree', 'unlink', 'terminate', 'cleanup']);
+
+export default defineRule({
+  id: 'del-finalizer-cleanup',
+  title: 'Resource cleanup in __del__',
+  category: 'memory',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'memory-model',
+  message: 'Cleanup in `__del__` runs whenever the garbage collector gets to it, or not at all; make the class a context manager',
+  docs: {
+    why:
+      '`__del__` runs when the last reference goes away, which reference cycles, tracebacks, other interpreters ' +
+      '(PyPy) or interpreter shutdown can delay indefinitely or skip. Exceptions raised in it are only printed, and ' +
+      'at shutdown the modules it uses may already be torn down. Connections, files and temporary directories ' +
+      'released there stay open for an unpredictable time.',
+    instead:
+      'Give the class `close()` plus `__enter__`/`__exit__` (or use `contextlib.closing`) so callers release it with ' +
+      '`with`; if a safety net is still wanted, register `weakref.finalize(self, cleanup_fn, resource)` instead of `__del__`.',
+    example: {
+      before: 'class Session:\n    def __del__(self):\n        self.conn.close()',
+      after:
+        'class Session:\n    def close(self):\n        self.conn.close()\n\n    def __enter__(self):\n        return self\n\n    def __exit__(self, *exc):\n        self.close()',
+    },
+  },
+  query: `
+(function_definition
+  name: (identifier) @name
+  body: (block) @body
+  (#eq? @name "__del__")) @fn`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    const cls = enclosingClass(fn);
+    if (!cls || !fn.parent?.parent?.equals(cls)) return;
+    const index = classIndex(ctx.facts);
+    const info = index.info(cls);
+    if (!info) return;
+    // A class that already is a context manager (itself or through a base of this file) uses
+    // __del__ only as a fallback. Bases from elsewhere may provide __exit__: stay silent then.
+    const lineage = index.knownLineage(info);
+    if (!lineage || lineage.some((c) => c.methods.has('__exit__') || c.methods.has('__aexit__'))) return;
+    // The library safety-net pattern: warn about the leak (ResourceWarning), then release.
+    if (/\bResourceWarning\b/.test(m.need('body').text)) return;
+    const calls = findDescendants(
+      m.need('body'),
+      (n: Node) => {
+        if (n.type !== 'call') return false;
+        const f = n.childForFieldName('function');
+        const name = f?.type === 'attribute' ? f.childForFieldName('attribute')?.text : f?.text;
+        return name !== undefined && CLEANUP.has(name);
+      },
+      isNestedScope,
+    );
+    if (calls.length === 0) return;
+    const what = calls[0].childForFieldName('function')!.text;
+    ctx.report({
+      node: m.need('name'),
+      message: `\`__del__\` of \`${info.name}\` calls \`${what}()\`: that runs at an unpredictable time (or never); add \`__enter__\`/\`__exit__\` and use \`with\``,
+    });
+  },
+});

@@ -1,0 +1,137 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { indentAt, lineStartOf } from '../../server/engine/fixes';
+import { jitDecorator } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+import { detectEol } from '../../server/engine/text';
+import type { TextEdit } from '../../server/engine/types';
+
+export default defineRule({
+  id: 'numba-cuda-missing-bounds-check',
+  title: 'A CUDA kernel indexes with its thread id and no bounds guard',
+  category: 'numba',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'numba',
+  requires: ['numba'],
+  message: 'The kernel indexes arrays with its thread index without checking it against the array size',
+  docs: {
+    why:
+      'A launch starts whole blocks, so the grid is rounded up and usually has more threads than elements. ' +
+      'Without a guard, the extra threads read and write past the end of the arrays: corrupted memory, wrong ' +
+      'results or an illegal-address error, depending on what lies there.',
+    instead: 'Guard the body: `i = cuda.grid(1)` then `if i < out.shape[0]:` (or return early with `if i >= out.shape[0]: return`).',
+    example: {
+      before: '@cuda.jit\ndef add(x, y, out):\n    i = cuda.grid(1)\n    out[i] = x[i] + y[i]',
+      after: '@cuda.jit\ndef add(x, y, out):\n    i = cuda.grid(1)\n    if i < out.shape[0]:\n        out[i] = x[i] + y[i]',
+    },
+  },
+  fix: { safety: 'safe', title: 'Guard the kernel body with a bounds check' },
+  query: `
+(decorated_definition
+  definition: (function_definition body: (block) @body) @def)`,
+  check(m, ctx) {
+    const jit = jitDecorator(ctx.facts, m.need('def'));
+    if (!jit || jit.name !== 'numba.cuda.jit' || jit.keywords.get('device')?.text === 'True') return;
+    const body = m.need('body');
+    const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    const at = statements.findIndex((s) => threadIndex(s, ctx) !== null);
+    if (at < 0) return;
+    const names = threadIndex(statements[at], ctx)!;
+    const rest = statements.slice(at + 1);
+    let unguarded: Node | null = null;
+    for (const stmt of rest) {
+      if (isEarlyExitGuard(stmt, names)) return;
+      const uses = findDescendants(stmt, (n) => n.type === 'subscript' && usesIndex(n, names));
+      const open = uses.find((u) => !guardedWithin(u, stmt, names));
+      if (open) {
+        unguarded = open;
+        break;
+      }
+    }
+    if (!unguarded) return;
+    const kernel = m.need('def').childForFieldName('name')?.text ?? 'kernel';
+    ctx.report({
+      node: unguarded,
+      message: `\`${kernel}\` indexes \`${unguarded.text}\` with the thread index without a bounds check; extra threads of the last block go out of range`,
+      edits: names.length === 1 ? (guardFix(ctx, body, rest, names[0]) ?? undefined) : undefined,
+    });
+  },
+});
+
+/** `i = cuda.grid(1)`, `x, y = cuda.grid(2)`, or `i = cuda.threadIdx.x + cuda.blockIdx.x * cuda.blockDim.x` → the names. */
+function threadIndex(stmt: Node, ctx: RuleContext): string[] | null {
+  const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  if (assign?.type !== 'assignment') return null;
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (!left || !right) return null;
+  const fromGrid = right.type === 'call' && /^numba\.cuda\.grid$/.test(ctx.facts.calleeName(right) ?? '');
+  const manual =
+    !fromGrid &&
+    findDescendants(right, (n) => n.type === 'attribute').some((a) => /^numba\.cuda\.(threadIdx|blockIdx)\.[xyz]$/.test(ctx.facts.qualifiedName(a) ?? ''));
+  if (!fromGrid && !manual) return null;
+  if (left.type === 'identifier') return [left.text];
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+    const ids = left.namedChildren.filter((c): c is Node => c !== null && c.type === 'identifier');
+    return ids.length > 0 ? ids.map((i) => i.text) : null;
+  }
+  return null;
+}
+
+function mentions(n: Node, names: string[]): boolean {
+  return (n.type === 'identifier' && names.includes(n.text)) || n.descendantsOfType('identifier').some((id) => id !== null && names.includes(id.text));
+}
+
+function usesIndex(sub: Node, names: string[]): boolean {
+  return sub.childrenForFieldName('subscript').some((k) => k !== null && k.type !== 'comment' && mentions(k, names));
+}
+
+/** `if i >= n: return` (or `if i < n: ... else: return`-free forms): the rest of the body is guarded. */
+function isEarlyExitGuard(stmt: Node, names: string[]): boolean {
+  if (stmt.type !== 'if_statement') return false;
+  const cond = stmt.childForFieldName('condition');
+  const body = stmt.childForFieldName('consequence');
+  const only = body?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  return !!cond && mentions(cond, names) && /[<>]/.test(cond.text) && only.length === 1 && only[0]!.type === 'return_statement';
+}
+
+/** The use sits inside an `if`/`while` (within stmt) whose condition compares the thread index. */
+function guardedWithin(use: Node, stmt: Node, names: string[]): boolean {
+  for (let n: Node | null = use; n; n = n.parent) {
+    if ((n.type === 'if_statement' || n.type === 'while_statement' || n.type === 'elif_clause') && n.childForFieldName('condition')) {
+      const cond = n.childForFieldName('condition')!;
+      if (!cond.equals(use) && !(use.startIndex >= cond.startIndex && use.endIndex <= cond.endIndex) && mentions(cond, names) && /[<>]/.test(cond.text)) return true;
+    }
+    if (n.equals(stmt)) break;
+  }
+  return false;
+}
+
+/** Wraps the statements after the thread-index line in `if i < out.shape[0]:`, re-indented one level. */
+function guardFix(ctx: RuleContext, body: Node, rest: Node[], index: string): TextEdit[] | null {
+  if (rest.length === 0) return null;
+  // A barrier inside a divergent branch deadlocks: such kernels need a different guard.
+  if (rest.some((s) => /syncthreads|cuda\.shared|cuda\.local|cuda\.const/.test(s.text))) return null;
+  const written = rest
+    .flatMap((s) => findDescendants(s, (n) => n.type === 'assignment' || n.type === 'augmented_assignment'))
+    .map((a) => a.childForFieldName('left'))
+    .find((l) => l?.type === 'subscript' && l.childrenForFieldName('subscript')[0]?.text === index);
+  const array = written?.childForFieldName('value');
+  if (!array || (array.type !== 'identifier' && array.type !== 'attribute')) return null;
+  const text = ctx.text;
+  const start = lineStartOf(text, rest[0].startIndex);
+  const end = body.endIndex;
+  const region = text.slice(start, end);
+  // Multi-line strings would change if re-indented.
+  if (findDescendants(body, (n) => n.type === 'string' && /[\r\n]/.test(n.text)).length > 0) return null;
+  const indent = indentAt(text, rest[0].startIndex);
+  const unit = indent.includes('\t') ? '\t' : '    ';
+  const eol = detectEol(text);
+  const reindented = region
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 && part.trim().length > 0 ? unit + part : part))
+    .join('');
+  return [{ start, end, newText: `${indent}if ${index} < ${array.text}.shape[0]:${eol}${reindented}` }];
+}

@@ -1,0 +1,158 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
+import { localTypes } from '../../server/engine/localTypes';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+import { detectEol } from '../../server/engine/text';
+
+const ALLOWED_STATEMENTS = new Set([
+  'expression_statement', 'for_statement', 'while_statement', 'if_statement', 'elif_clause', 'else_clause',
+  'return_statement', 'pass_statement', 'break_statement', 'continue_statement', 'block', 'comment',
+]);
+const ALLOWED_BUILTINS = new Set(['range', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
+const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype', 'T']);
+const ARRAY_METHODS = new Set(['sum', 'mean', 'max', 'min', 'copy', 'argmax', 'argmin', 'cumsum', 'reshape', 'ravel', 'fill']);
+const DISALLOWED_EXPRESSIONS = new Set([
+  'string', 'concatenated_string', 'list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
+  'set_comprehension', 'generator_expression', 'lambda', 'await', 'yield', 'conditional_expression', 'list_splat',
+  'dictionary_splat', 'keyword_argument',
+]);
+
+export default defineRule({
+  id: 'numba-jit-candidate',
+  title: 'A numeric loop nest that cannot be vectorised easily',
+  category: 'numba',
+  severity: 'hint',
+  enabledByDefault: true,
+  confidence: 'low',
+  guide: 'numba',
+  requires: ['numpy'],
+  message: 'This loop carries a dependency from one iteration to the next, so numpy cannot vectorise it; `@numba.njit` can compile it',
+  docs: {
+    why:
+      'A loop where each element depends on the previous one (a recurrence, a running filter, a scan) has no ' +
+      'whole-array numpy equivalent, so it runs at interpreter speed. Numba compiles such purely numeric ' +
+      'functions (scalars, ndarrays, `math` and numpy calls, simple control flow) to machine code, typically ' +
+      'tens to hundreds of times faster.',
+    instead:
+      'Decorate the function with `@numba.njit` (the first call compiles; add `cache=True` to keep the compiled ' +
+      'code between runs). Keep pandas, I/O and Python objects outside the compiled function.',
+    example: {
+      before: 'def smooth(x):\n    for i in range(1, x.shape[0]):\n        x[i] = 0.9 * x[i - 1] + 0.1 * x[i]',
+      after: 'import numba\n\n@numba.njit\ndef smooth(x):\n    for i in range(1, x.shape[0]):\n        x[i] = 0.9 * x[i - 1] + 0.1 * x[i]',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Compile the function with @numba.njit',
+    reason:
+      'needs numba installed; compiled code uses fixed-width integers (no arbitrary-precision overflow), does not ' +
+      'bounds-check indexing, rejects argument types it cannot compile, and the first call pays the compile time',
+  },
+  query: `
+(function_definition
+  name: (identifier) @name
+  parameters: (parameters) @params
+  body: (block) @body) @def`,
+  check(m, ctx) {
+    const def = m.need('def');
+    if (def.parent?.type === 'decorated_definition' || def.child(0)?.type === 'async') return;
+    if (!simpleParameters(m.need('params'))) return;
+    const name = m.need('name').text;
+    // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
+    if (ctx.facts.importsModule('numba') && new RegExp(`jit\\b[^\\n]*\\(\\s*${name}\\s*[,)]`).test(ctx.text)) return;
+    const body = m.need('body');
+    const loop = recurrenceLoop(body, ctx);
+    if (!loop) return;
+    if (!numbaFriendly(body, ctx)) return;
+    const njit = ensureImport(ctx.facts, 'numba', 'njit');
+    const at = lineStartOf(ctx.text, def.startIndex);
+    ctx.report({
+      node: loop.node,
+      message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``,
+      edits: [...njit.edits, insertAt(at, `${indentAt(ctx.text, def.startIndex)}@${njit.ref}${detectEol(ctx.text)}`)],
+    });
+  },
+});
+
+function simpleParameters(params: Node): boolean {
+  return params.namedChildren.every((p) => {
+    if (!p || p.type === 'comment') return true;
+    if (p.type === 'identifier') return p.text !== 'self' && p.text !== 'cls';
+    if (p.type === 'typed_parameter') return true;
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      const v = p.childForFieldName('value');
+      return !!v && /^(integer|float|true|false|none)$/.test(v.type);
+    }
+    return false;
+  });
+}
+
+/** A `for i in range(...)` loop writing `A[i]` from `A[i - k]`: a loop-carried dependency. */
+function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: string; index: string } | null {
+  for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
+    const index = loop.childForFieldName('left');
+    const iter = loop.childForFieldName('right');
+    if (index?.type !== 'identifier' || iter?.type !== 'call' || iter.childForFieldName('function')?.text !== 'range') continue;
+    for (const assign of findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
+      const left = assign.childForFieldName('left');
+      const right = assign.childForFieldName('right');
+      if (left?.type !== 'subscript' || !right) continue;
+      const array = left.childForFieldName('value');
+      const keys = left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (array?.type !== 'identifier' || keys[0]?.text !== index.text) continue;
+      const reads = [right, ...findDescendants(right, (n) => n.type === 'subscript')].filter((n) => n.type === 'subscript');
+      const carried = reads.some((r) => {
+        if (r.childForFieldName('value')?.text !== array.text) return false;
+        const k = r.childrenForFieldName('subscript')[0];
+        return !!k && new RegExp(`^${index.text}\\s*-\\s*\\d+$`).test(k.text);
+      });
+      if (!carried) continue;
+      if (!isArray(array, body, ctx)) continue;
+      return { node: loop, array: array.text, index: index.text };
+    }
+  }
+  return null;
+}
+
+/** Known ndarray, or a name the function treats as one (`x.shape`, `x.size`, `x.ndim`, `x.dtype`). */
+function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
+  if (localTypes(ctx.facts).is(name, 'ndarray')) return true;
+  return findDescendants(body, (n) => n.type === 'attribute').some(
+    (a) => a.childForFieldName('object')?.text === name.text && /^(shape|size|ndim|dtype)$/.test(a.childForFieldName('attribute')?.text ?? ''),
+  );
+}
+
+/** Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. */
+function numbaFriendly(body: Node, ctx: RuleContext): boolean {
+  const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  // A docstring is fine.
+  const first = statements[0];
+  const skip = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : null;
+  for (const n of findDescendants(body, () => true)) {
+    if (skip && n.startIndex >= skip.startIndex && n.endIndex <= skip.endIndex) continue;
+    if (n.parent?.type === 'block' && !ALLOWED_STATEMENTS.has(n.type)) return false;
+    if (n.type === 'function_definition' || n.type === 'class_definition' || DISALLOWED_EXPRESSIONS.has(n.type)) return false;
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      const q = ctx.facts.calleeName(n);
+      if (q) {
+        if (!q.startsWith('numpy.') && !q.startsWith('math.')) return false;
+        continue;
+      }
+      if (fn?.type === 'identifier') {
+        if (!ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
+        continue;
+      }
+      if (fn?.type === 'attribute' && ARRAY_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) continue;
+      return false;
+    }
+    if (n.type === 'attribute') {
+      if (ctx.facts.qualifiedName(n)) continue;
+      const parent = n.parent;
+      const isCallee = parent?.type === 'call' && parent.childForFieldName('function')?.equals(n);
+      if (!isCallee && !ARRAY_ATTRIBUTES.has(n.childForFieldName('attribute')?.text ?? '')) return false;
+    }
+  }
+  return true;
+}

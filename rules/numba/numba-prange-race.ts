@@ -1,0 +1,80 @@
+import { defineRule } from '../../server/engine/rule';
+import { enclosingJit } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+
+export default defineRule({
+  id: 'numba-prange-race',
+  title: 'A `prange` body writes shared state that is not a simple reduction',
+  category: 'numba',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'numba',
+  requires: ['numba'],
+  message: 'Every `prange` iteration writes the same array element: a data race with `parallel=True`',
+  docs: {
+    why:
+      'With `parallel=True` the iterations of a `prange` loop run on several threads at once. Numba turns scalar ' +
+      'reductions such as `total += a[i]` into safe per-thread partial results, but a write to an array element ' +
+      'that does not depend on the loop index (`out[0] += a[i]`), or a read-modify-write through an index computed ' +
+      'from the data (`hist[a[i]] += 1`), lets threads overwrite each other, so results vary from run to run.',
+    instead:
+      'Accumulate into a scalar (`total += a[i]`) and store it after the loop, write only the element owned by the ' +
+      'iteration (`out[i] = ...`), or give each thread its own buffer and combine them afterwards.',
+    example: {
+      before: 'for i in prange(n):\n    out[0] = out[0] + a[i]',
+      after: 'total = 0.0\nfor i in prange(n):\n    total += a[i]\nout[0] = total',
+    },
+  },
+  query: `
+(for_statement
+  left: (identifier) @var
+  right: (call function: [(identifier) (attribute)]) @iter
+  body: (block) @body) @loop`,
+  check(m, ctx) {
+    if (ctx.facts.calleeName(m.need('iter')) !== 'numba.prange') return;
+    const enclosing = enclosingJit(ctx.facts, m.need('loop'));
+    if (!enclosing?.jit.parallel) return;
+    const body = m.need('body');
+    const index = m.need('var').text;
+    // Names that differ per iteration: the index, and everything the body binds (derived values, inner loops).
+    const perIteration = new Set([index]);
+    const locals = new Set<string>();
+    for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment' || x.type === 'for_statement', isNestedScope)) {
+      const left = n.childForFieldName('left');
+      if (n.type === 'augmented_assignment') continue;
+      for (const id of left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? [])) {
+        if (!id || id.parent?.type === 'subscript' || id.parent?.type === 'attribute') continue;
+        perIteration.add(id.text);
+        locals.add(id.text);
+      }
+    }
+    for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment', isNestedScope)) {
+      const left = n.childForFieldName('left');
+      if (left?.type !== 'subscript') continue;
+      const array = left.childForFieldName('value');
+      if (!array || (array.type === 'identifier' && locals.has(array.text))) continue;
+      const keys = left.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+      const names = keys.flatMap((k) => (k.type === 'identifier' ? [k] : k.descendantsOfType('identifier').filter((x): x is Node => x !== null)));
+      const direct = names.filter((id) => perIteration.has(id.text) && !insideIndirection(id, left));
+      if (direct.length > 0) continue;
+      const indirect = names.some((id) => perIteration.has(id.text));
+      if (indirect && n.type !== 'augmented_assignment') continue;
+      ctx.report({
+        node: left,
+        message: indirect
+          ? `\`${left.text}\` is updated through a data-dependent index inside \`prange\`: iterations that hit the same element race`
+          : `\`${left.text}\` is written by every \`prange\` iteration: a data race; accumulate in a scalar or write only the iteration's own element`,
+      });
+    }
+  },
+});
+
+/** True when id sits inside a nested subscript or call within the key (`hist[a[i]]`, `h[int(x[i])]`). */
+function insideIndirection(id: Node, target: Node): boolean {
+  for (let n = id.parent; n && !n.equals(target); n = n.parent) {
+    if (n.type === 'subscript' || n.type === 'call') return true;
+  }
+  return false;
+}

@@ -1,0 +1,63 @@
+import { defineRule } from '../../server/engine/rule';
+import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { localTypes } from '../../server/engine/localTypes';
+import { isPureReference } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/engine/vectorize';
+
+export default defineRule({
+  id: 'pandas-comprehension-over-series',
+  title: 'A list comprehension over a Series applying str or datetime methods',
+  category: 'pandas',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: 'A list comprehension calls a method per element of a Series; use the `.str` / `.dt` accessor or column arithmetic',
+  docs: {
+    why:
+      'Iterating a Series in a comprehension boxes every element as a Python object and calls the method from the ' +
+      'interpreter. The `.str` and `.dt` accessors and column arithmetic do the same work in one vectorised call ' +
+      'and keep the index, so the result can be assigned straight back to the frame.',
+    instead: 'Use the accessor: `df["name"].str.upper()`, `df["ts"].dt.year`, `df["a"] * 2` (add `.tolist()` only if a list is needed).',
+    example: { before: 'df["u"] = [s.upper() for s in df["name"]]', after: 'df["u"] = df["name"].str.upper()' },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use the vectorised Series operation',
+    reason: 'the vectorised form can differ from the comprehension on missing values and in the result dtype',
+  },
+  query: `
+(list_comprehension
+  body: (_) @elem
+  (for_in_clause left: (identifier) @var right: (_) @series) .) @comp`,
+  check(m, ctx) {
+    const comp = m.need('comp');
+    if (comp.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length !== 1) return;
+    const series = m.need('series');
+    if (!localTypes(ctx.facts).is(series, 'series') || !isPureReference(series)) return;
+    const v = vectorizeElementExpression(m.need('elem'), m.need('var').text, series.text);
+    if (!v) return;
+    // Assigned back into the frame the column came from: the Series aligns on the same index, no list needed.
+    const sameFrame = assignedToSameFrame(comp, series);
+    const base = v.compound ? `(${v.text})` : v.text;
+    const text = sameFrame ? (v.compound && needsParentheses(comp) ? `(${v.text})` : v.text) : `${base}.tolist()`;
+    const shown = series.text.length <= 40 ? series.text : 'the Series';
+    ctx.report({
+      node: comp,
+      message: `List comprehension over \`${shown}\` works element by element; use \`${v.kind === 'arithmetic' ? v.text : shown + v.summary}\``,
+      edits: hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex) ? undefined : [replaceNode(comp, text)],
+      reason: VECTOR_FIX_REASONS[v.kind],
+    });
+  },
+});
+
+/** `df["u"] = [... for s in df["name"]]`: the target is a column of the frame `df["name"]` belongs to. */
+function assignedToSameFrame(comp: Node, series: Node): boolean {
+  const parent = comp.parent;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(comp)) return false;
+  const left = parent.childForFieldName('left');
+  if (left?.type !== 'subscript' || series.type !== 'subscript') return false;
+  return left.childForFieldName('value')?.text === series.childForFieldName('value')?.text;
+}

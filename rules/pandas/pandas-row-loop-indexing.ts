@@ -1,0 +1,155 @@
+import { defineRule } from '../../server/engine/rule';
+import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { isNumberLiteral, localTypes } from '../../server/engine/localTypes';
+import { insideNumbaFunction, isPureReference, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+
+const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
+const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+
+export default defineRule({
+  id: 'pandas-row-loop-indexing',
+  title: '`for i in range(len(df))` with `.loc`, `.iloc` or `.at` per row',
+  category: 'pandas',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: 'A Python loop indexes the DataFrame row by row; operate on whole columns instead',
+  docs: {
+    why:
+      'Every `df.loc[i, "col"]`, `.iloc[i]` or `.at[i, "col"]` goes through pandas\' indexing machinery (label ' +
+      'lookup, type checks, boxing), so a loop over the row numbers pays that cost several times per row; ' +
+      'assigning through `.loc` inside the loop can also trigger repeated reallocation.',
+    instead:
+      'Write the computation on columns: `df["c"] = df["a"] + df["b"]`; use `np.where` / `np.select` for ' +
+      'conditions. Note that `.loc[i]` looks up index labels, which are not row positions unless the index is a ' +
+      'default RangeIndex.',
+    example: {
+      before: 'for i in range(len(df)):\n    df.loc[i, "c"] = df.loc[i, "a"] + df.loc[i, "b"]',
+      after: 'df["c"] = df["a"] + df["b"]',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Compute the column in one step',
+    reason:
+      '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1; a column ' +
+      'created row by row also starts as float with NaN, so its dtype can differ',
+  },
+  query: `
+(for_statement
+  left: (identifier) @i
+  right: (call function: (identifier) @range arguments: (argument_list . (_) @bound .))
+  body: (block) @body
+  (#eq? @range "range")) @loop`,
+  check(m, ctx) {
+    const loop = m.need('loop');
+    const i = m.need('i').text;
+    if (!ctx.facts.isBuiltin('range', loop) || insideNumbaFunction(ctx.facts, loop)) return;
+    const sized = boundFrame(m.need('bound'));
+    const types = localTypes(ctx.facts);
+    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
+    // The loop runs over the rows of the frame it indexes: `range(len(df))` / `range(df.shape[0])`.
+    const hits = accesses.filter((a) => rowAccess(a, i)!.frame.text === sized);
+    if (hits.length === 0) return;
+    const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
+    const frame = frameNode.text;
+    const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
+    const shown = `${frame}.${accessor}[${i}${keyCount > 1 ? ', ...' : ''}]`;
+    const whole =
+      types.is(frameNode, 'dataframe') || keyCount > 1
+        ? `whole columns of \`${frame}\``
+        : types.is(frameNode, 'series')
+          ? `the whole Series \`${frame}\``
+          : `\`${frame}\` as a whole`;
+    ctx.report({
+      node: loop,
+      message: `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`,
+      edits: columnFix(loop, m.need('body'), i, ctx) ?? undefined,
+    });
+  },
+});
+
+/** `len(df)`, `df.shape[0]`, `len(df.index)` → `df`. */
+function boundFrame(bound: Node): string | null {
+  const t = bound.text.replace(/\s+/g, '');
+  const m = /^len\(([\w.]+?)(?:\.index)?\)$/.exec(t) ?? /^([\w.]+)\.shape\[0\]$/.exec(t);
+  return m ? m[1] : null;
+}
+
+/** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]` → the frame and accessor. */
+function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null {
+  const value = n.childForFieldName('value');
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (value?.type !== 'attribute' || keys.length === 0 || keys[0]!.text !== i) return null;
+  const accessor = value.childForFieldName('attribute')?.text ?? '';
+  const frame = value.childForFieldName('object');
+  if (!ACCESSORS.has(accessor) || !frame || (frame.type !== 'identifier' && frame.type !== 'attribute')) return null;
+  return { frame, accessor };
+}
+
+/**
+ * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`, for a
+ * single assignment whose every term is `df.loc[i, "col"]` / `df.at[i, "col"]` or a number.
+ */
+function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<typeof localTypes>[0] }): ReturnType<typeof replaceNode>[] | null {
+  if (loop.childForFieldName('alternative') || hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex)) return null;
+  const statements = body.namedChildren.filter((c): c is Node => c !== null);
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement') return null;
+  const assign = statements[0].namedChild(0);
+  if (assign?.type !== 'assignment') return null;
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (!left || !right || left.type !== 'subscript') return null;
+  const target = labelCell(left, i);
+  if (!target || !isPureReference(target.frame)) return null;
+  const frame = target.frame.text;
+  const expr = columnExpr(right, i, frame);
+  if (expr === null || !expr.includes(`${frame}[`)) return null;
+  if (usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
+  return [replaceNode(loop, `${frame}[${target.key}] = ${expr}`)];
+}
+
+/** `df.loc[i, "c"]` / `df.at[i, "c"]` → frame and the column key text. */
+function labelCell(n: Node, i: string): { frame: Node; key: string } | null {
+  const access = rowAccess(n, i);
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (!access || (access.accessor !== 'loc' && access.accessor !== 'at') || keys.length !== 2) return null;
+  if (stringLiteralValue(keys[1]) === null) return null;
+  return { frame: access.frame, key: keys[1]!.text };
+}
+
+function columnExpr(n: Node, i: string, frame: string): string | null {
+  switch (n.type) {
+    case 'integer':
+    case 'float':
+      return n.text;
+    case 'unary_operator':
+      if (isNumberLiteral(n)) return n.text;
+      if (n.childForFieldName('operator')?.type !== '-') return null;
+      return wrap(columnExpr(n.childForFieldName('argument')!, i, frame), (t) => `-${t}`);
+    case 'parenthesized_expression':
+      return n.namedChildCount === 1 ? wrap(columnExpr(n.namedChild(0)!, i, frame), (t) => `(${t})`) : null;
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type ?? '';
+      if (!ARITH_OPS.has(op)) return null;
+      const l = columnExpr(n.childForFieldName('left')!, i, frame);
+      const r = l === null ? null : columnExpr(n.childForFieldName('right')!, i, frame);
+      return l === null || r === null ? null : `${l} ${op} ${r}`;
+    }
+    case 'subscript': {
+      const cell = labelCell(n, i);
+      if (!cell || cell.frame.text !== frame) return null;
+      return `${frame}[${cell.key}]`;
+    }
+    default:
+      return null;
+  }
+}
+
+function wrap(t: string | null, f: (t: string) => string): string | null {
+  return t === null ? null : f(t);
+}

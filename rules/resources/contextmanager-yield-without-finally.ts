@@ -1,0 +1,121 @@
+import { defineRule } from '../../server/engine/rule';
+import { eolOf, hasMultilineString, indentLines, indentUnit, ownsLines } from '../../server/engine/codegen';
+import { indentAt, lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
+import type { Node } from '../../server/engine/parser';
+import { decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/engine/scopes';
+
+const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
+/** Post-yield work that should happen only on success: wrapping it in `finally` would also run it on errors. */
+const SUCCESS_ONLY = /\b(commit|save|write|dump|flush|send|publish|upload|push|persist|store|insert|put|submit|release_ok|mark_done|complete)\w*\s*\(/;
+
+/** The statement directly in `block` that contains node. */
+function statementIn(block: Node, node: Node): Node | null {
+  for (const s of block.namedChildren) {
+    if (s && node.startIndex >= s.startIndex && node.endIndex <= s.endIndex) return s;
+  }
+  return null;
+}
+
+/** The yield is inside a try with a finally or an except clause (cleanup on error is handled), or a with block. */
+function isProtected(y: Node, body: Node): boolean {
+  for (let n = y.parent; n && !n.equals(body); n = n.parent) {
+    if (n.type === 'try_statement') {
+      const tryBody = n.childForFieldName('body');
+      if (tryBody && y.startIndex >= tryBody.startIndex && y.endIndex <= tryBody.endIndex) {
+        if (n.namedChildren.some((c) => c?.type === 'finally_clause' || c?.type === 'except_clause')) return true;
+      }
+    }
+    if (n.type === 'with_statement') return true;
+  }
+  return false;
+}
+
+export default defineRule({
+  id: 'contextmanager-yield-without-finally',
+  title: '@contextmanager whose yield is not protected by try/finally',
+  category: 'resources',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'context-managers',
+  message: 'The code after `yield` is skipped when the with-block raises; put it in a `finally`',
+  docs: {
+    why:
+      'In a `@contextmanager` generator, an exception raised inside the `with` block is re-raised at the `yield`. ' +
+      'Statements after the `yield` that are not in a `finally` (or an `except`) therefore never run on error: ' +
+      'timers do not report, state is not restored, files and locks are not released.',
+    instead:
+      'Wrap the `yield` in `try:` and move the cleanup into `finally:`. Work that must happen only on success ' +
+      '(a commit) belongs in a `try/except/else` instead.',
+    example: {
+      before: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    yield\n    log(name, time.perf_counter() - t0)',
+      after: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    try:\n        yield\n    finally:\n        log(name, time.perf_counter() - t0)',
+    },
+  },
+  fix: { safety: 'safe', title: 'Wrap the yield in try/finally' },
+  query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name body: (block) @body) @fn)`,
+  check(m, ctx) {
+    const fn = m.need('fn');
+    if (!decoratorsOf(fn).some((d) => DECORATORS.has(ctx.facts.qualifiedName(decoratorCallee(d)) ?? ''))) return;
+    const body = m.need('body');
+    const yields = findDescendants(body, (n) => n.type === 'yield', isNestedScope);
+    if (yields.length !== 1) return; // several yields: an unusual manager, leave it
+    const y = yields[0];
+    if (isProtected(y, body)) return;
+    // Is there anything after the yield that would be skipped?
+    let stmt: Node | null = y;
+    while (stmt && stmt.parent && stmt.parent.type !== 'block') stmt = stmt.parent;
+    if (!stmt) return;
+    let after = false;
+    for (let s: Node | null = stmt; s && !s.equals(body); s = s.parent) {
+      if (s.parent?.type === 'block') {
+        let next = s.nextNamedSibling;
+        while (next?.type === 'comment') next = next.nextNamedSibling;
+        if (next) after = true;
+      }
+    }
+    if (!after) return;
+    const name = m.need('name').text;
+    const message = `\`${name}\`: the code after \`yield\` does not run when the with-block raises; wrap the \`yield\` in \`try\`/\`finally\``;
+    // The fix: yield statement directly in the body, followed by plain statements.
+    const top = statementIn(body, y);
+    if (!top || !top.equals(stmt) || !ownsLines(ctx.text, top)) {
+      ctx.report({ node: y, message });
+      return;
+    }
+    const rest: Node[] = [];
+    for (let s = top.nextNamedSibling; s; s = s.nextNamedSibling) {
+      if (s.startIndex >= lineEndOf(ctx.text, top.endIndex)) rest.push(s); // a trailing comment stays with the yield
+    }
+    const tail = rest.filter((s) => s.type !== 'comment');
+    const unsafe =
+      tail.some((s) => hasMultilineString(s) || findDescendants(s, (n) => ['return_statement', 'break_statement', 'continue_statement', 'yield'].includes(n.type), isNestedScope).length > 0) ||
+      hasMultilineString(top);
+    if (unsafe || tail.length === 0) {
+      ctx.report({ node: y, message });
+      return;
+    }
+    const indent = indentAt(ctx.text, top.startIndex);
+    const unit = indentUnit(ctx.text, fn);
+    const eol = eolOf(ctx.text);
+    const yieldStart = lineStartOf(ctx.text, top.startIndex);
+    const yieldEnd = lineEndOf(ctx.text, top.endIndex);
+    const restStart = lineStartOf(ctx.text, rest[0].startIndex);
+    const restEnd = lineEndOf(ctx.text, rest[rest.length - 1].endIndex);
+    const between = ctx.text.slice(yieldEnd, restStart);
+    const replacement =
+      `${indent}try:${eol}` +
+      indentLines(ctx.text, yieldStart, yieldEnd, unit) +
+      between.replace(/[ \t]+$/, '') +
+      `${indent}finally:${eol}` +
+      indentLines(ctx.text, restStart, restEnd, unit);
+    const successOnly = tail.some((s) => SUCCESS_ONLY.test(s.text));
+    ctx.report({
+      node: y,
+      message,
+      edits: [replaceRange(yieldStart, restEnd, replacement)],
+      safety: successOnly ? 'unsafe' : 'safe',
+      reason: successOnly ? 'the statements after `yield` now also run when the block raises; check they should (a commit, for example, should not)' : undefined,
+    });
+  },
+});

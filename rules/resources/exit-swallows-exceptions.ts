@@ -1,0 +1,53 @@
+import { defineRule } from '../../server/engine/rule';
+import { replaceNode } from '../../server/engine/fixes';
+import { enclosingClass } from '../../server/engine/scopes';
+
+/** Classes whose purpose is to suppress exceptions. */
+const SUPPRESSORS = /suppress|ignore|swallow|silenc|quiet|catch|guard/i;
+
+export default defineRule({
+  id: 'exit-swallows-exceptions',
+  title: '__exit__ / __aexit__ unconditionally returns a truthy value',
+  category: 'resources',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'context-managers',
+  message: '`__exit__` always returns a true value, which silently swallows every exception raised in the with-block',
+  docs: {
+    why:
+      'A true return value from `__exit__` (or `__aexit__`) tells Python the exception was handled, so it is ' +
+      'discarded. Returning `True` unconditionally hides every error raised inside the `with` block, including ' +
+      '`KeyboardInterrupt` and genuine bugs, and execution continues after the block as if nothing happened.',
+    instead: 'Return `False` (or `None`) to let exceptions propagate after cleanup; return `True` only for specific, expected exception types (`return exc_type is not None and issubclass(exc_type, Expected)`).',
+    example: {
+      before: 'def __exit__(self, exc_type, exc, tb):\n    self.close()\n    return True',
+      after: 'def __exit__(self, exc_type, exc, tb):\n    self.close()\n    return False',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Return False (let exceptions propagate)',
+    reason: 'exceptions raised in the with-block, silenced until now, will propagate to the caller',
+  },
+  query: `
+(function_definition
+  name: (identifier) @name
+  body: (block (return_statement [(true) (integer)] @value) @ret)
+  (#any-of? @name "__exit__" "__aexit__")) @fn`,
+  check(m, ctx) {
+    const value = m.need('value');
+    if (value.type === 'integer' && Number(value.text) === 0) return;
+    const cls = enclosingClass(m.need('fn'));
+    const className = cls?.childForFieldName('name')?.text ?? '';
+    if (!cls || SUPPRESSORS.test(className)) return;
+    // A docstring that says so: the suppression is the documented behaviour.
+    const doc = cls.childForFieldName('body')?.namedChild(0);
+    if (doc?.type === 'expression_statement' && doc.namedChild(0)?.type === 'string' && SUPPRESSORS.test(doc.text)) return;
+    ctx.report({
+      node: m.need('ret'),
+      message: `\`${className}.${m.need('name').text}\` returns \`${value.text}\` unconditionally, so every exception in the with-block is silently swallowed`,
+      edits: [replaceNode(value, 'False')],
+    });
+  },
+});

@@ -1,0 +1,143 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { hasMultilineString, indentLines, indentUnit, ownsLines } from '../../server/engine/codegen';
+import { lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+
+/** Calls that remove a directory, or register its removal, when given the name. */
+const CLEANUP = /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$/;
+/** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
+const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
+/** Output that tells the user where the directory is: they probably want to keep it. */
+const REPORTING = /^(print|logging\.\w+|log\.\w+|logger\.\w+|LOG\.\w+|warnings\.warn)$/;
+
+function wrapper(node: Node, ctx: RuleContext): Node | null {
+  const p = node.parent;
+  if (p?.type !== 'argument_list' || p.namedChildCount !== 1 || p.parent?.type !== 'call') return null;
+  const name = ctx.facts.calleeName(p.parent);
+  return name && TRANSPARENT.has(name) ? p.parent : null;
+}
+
+export default defineRule({
+  id: 'mkdtemp-without-cleanup',
+  title: 'tempfile.mkdtemp() result never removed',
+  category: 'resources',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'context-managers',
+  message: '`tempfile.mkdtemp()` creates a directory that nothing removes; use `tempfile.TemporaryDirectory()` in a `with` block',
+  docs: {
+    why:
+      '`mkdtemp()` only creates the directory: deleting it is the caller\'s job. Without a `shutil.rmtree` (in a ' +
+      '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
+      'slowly fill the temporary file system.',
+    instead: 'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
+    example: {
+      before: 'd = tempfile.mkdtemp(prefix="run_")\ntrain(out_dir=d)',
+      after: 'with tempfile.TemporaryDirectory(prefix="run_") as d:\n    train(out_dir=d)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use a TemporaryDirectory block',
+    reason: 'the directory and everything written to it are deleted when the block ends',
+  },
+  query: `
+(call
+  function: [(identifier) @name (attribute attribute: (identifier) @name)]
+  (#eq? @name "mkdtemp")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    if (ctx.facts.calleeName(call) !== 'tempfile.mkdtemp') return;
+    let value: Node = call;
+    for (let w = wrapper(value, ctx); w; w = wrapper(value, ctx)) value = w;
+    const assign = value.parent;
+    if (assign?.type !== 'assignment' || !assign.childForFieldName('right')?.equals(value)) return;
+    const left = assign.childForFieldName('left');
+    const stmt = assign.parent;
+    if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return;
+    if (stmt.parent?.parent?.type === 'class_definition') return;
+    const name = left.text;
+    const scope = scopeOf(stmt);
+    if (isDeclaredNonLocal(scope, name)) return;
+    // Names derived from the directory (`path = os.path.join(d, "x")`) keep pointing into it.
+    const tainted = derivedNames(scope, name, left);
+    const uses: Node[] = [];
+    for (const t of tainted) uses.push(...occurrences(scope, t).filter((id) => !id.equals(left) && id.startIndex >= stmt.startIndex));
+    uses.sort((a, b) => a.startIndex - b.startIndex);
+    for (const id of uses) {
+      if (nestedScopeOf(id, scope)) return; // a closure may clean it up later
+      const b = bindingOf(id);
+      if (b && id.text === name) return; // the directory name itself is rebound: cannot follow
+      if (b) continue;
+      // Escapes: returned, yielded, stored elsewhere; or cleaned up, or shown to the user.
+      for (let p: Node | null = id.parent; p && !p.equals(scope); p = p.parent) {
+        if (p.type === 'return_statement' || p.type === 'yield') return;
+        if (p.type === 'assignment' && p.childForFieldName('right') && id.startIndex >= p.childForFieldName('right')!.startIndex) {
+          const target = p.childForFieldName('left');
+          if (target?.type !== 'identifier') return; // self.tmp = d, cache[k] = d
+        }
+        if (p.type === 'call') {
+          const callee = p.childForFieldName('function')?.text ?? '';
+          if (CLEANUP.test(callee)) return;
+          if (REPORTING.test(callee)) return;
+        }
+        if (p.type === 'expression_statement' || p.type === 'block') break;
+      }
+    }
+    const message = `temporary directory \`${name}\` from \`mkdtemp()\` is never removed; use \`with tempfile.TemporaryDirectory() as ${name}:\``;
+    const edits = uses.length > 0 ? wrapEdits(ctx, call, value, stmt, name, uses) : null;
+    ctx.report({ node: call, message, edits: edits ?? undefined });
+  },
+});
+
+/** The directory name plus every name assigned from an expression that mentions one of them. */
+function derivedNames(scope: Node, name: string, origin: Node): Set<string> {
+  const names = new Set([name]);
+  const assignments = findDescendants(scope, (n) => n.type === 'assignment' && n.startIndex > origin.endIndex && n.childForFieldName('left')?.type === 'identifier');
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const a of assignments) {
+      const target = a.childForFieldName('left')!.text;
+      const right = a.childForFieldName('right');
+      if (names.has(target) || !right) continue;
+      if (findDescendants(right, (n) => n.type === 'identifier' && names.has(n.text)).length > 0 || (right.type === 'identifier' && names.has(right.text))) {
+        names.add(target);
+        changed = true;
+      }
+    }
+  }
+  return names;
+}
+
+/** `d = tempfile.mkdtemp(a)` + the statements up to d's last use → `with tempfile.TemporaryDirectory(a) as d:` block. */
+function wrapEdits(ctx: RuleContext, call: Node, value: Node, stmt: Node, name: string, uses: Node[]) {
+  if (!value.equals(call) || !ownsLines(ctx.text, stmt)) return null;
+  const last = uses[uses.length - 1];
+  let end: Node | null = null;
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (last.startIndex >= s.startIndex && last.endIndex <= s.endIndex) end = s;
+  }
+  if (!end) return null;
+  let start: Node | null = stmt.nextNamedSibling;
+  while (start && start.startIndex < lineEndOf(ctx.text, stmt.endIndex)) start = start.nextNamedSibling;
+  if (!start) return null;
+  for (let s: Node | null = start; s; s = s.nextNamedSibling) {
+    if (hasMultilineString(s)) return null;
+    if (findDescendants(s, (n) => n.type === 'return_statement' || n.type === 'yield').length > 0) return null;
+    if (s.equals(end)) break;
+  }
+  const fn = call.childForFieldName('function')!;
+  const ctor = fn.type === 'attribute' ? `${fn.childForFieldName('object')!.text}.TemporaryDirectory` : null;
+  if (!ctor) return null; // `from tempfile import mkdtemp`: no module name to reuse
+  const header = `with ${ctor}${call.childForFieldName('arguments')!.text} as ${name}:`;
+  const bodyStart = lineStartOf(ctx.text, start.startIndex);
+  const bodyEnd = lineEndOf(ctx.text, end.endIndex);
+  const unit = stmt.parent && stmt.parent.type === 'block' && stmt.parent.parent ? indentUnit(ctx.text, stmt.parent.parent) : '    ';
+  return [
+    replaceRange(stmt.startIndex, stmt.endIndex, header),
+    replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, unit)),
+  ];
+}

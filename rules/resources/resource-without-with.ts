@@ -1,0 +1,109 @@
+import { defineRule } from '../../server/engine/rule';
+import { isDeclaredNonLocal, scopeOf } from '../../server/engine/names';
+import { callTakingArgument, fateOfBinding } from '../../server/engine/ownership';
+import type { Node } from '../../server/engine/parser';
+
+interface Kind {
+  what: string;
+  suggestion: string;
+  /** `with x:` does not release it (sqlite3 only commits or rolls back). */
+  withReleases?: boolean;
+}
+
+const RESOURCES: Record<string, Kind> = {
+  'socket.socket': { what: 'socket', suggestion: '`with socket.socket(...) as s:`' },
+  'socket.create_connection': { what: 'socket', suggestion: '`with socket.create_connection(...) as s:`' },
+  'socket.create_server': { what: 'socket', suggestion: '`with socket.create_server(...) as s:`' },
+  'sqlite3.connect': { what: 'database connection', suggestion: '`with contextlib.closing(sqlite3.connect(...)) as conn:`', withReleases: false },
+  'tempfile.NamedTemporaryFile': { what: 'temporary file', suggestion: '`with tempfile.NamedTemporaryFile(...) as tmp:`' },
+  'tempfile.TemporaryFile': { what: 'temporary file', suggestion: '`with tempfile.TemporaryFile(...) as tmp:`' },
+  'tempfile.SpooledTemporaryFile': { what: 'temporary file', suggestion: '`with tempfile.SpooledTemporaryFile(...) as tmp:`' },
+  'tempfile.TemporaryDirectory': { what: 'temporary directory', suggestion: '`with tempfile.TemporaryDirectory() as d:`' },
+  'zipfile.ZipFile': { what: 'zip archive', suggestion: '`with zipfile.ZipFile(...) as z:`' },
+  'tarfile.open': { what: 'tar archive', suggestion: '`with tarfile.open(...) as tar:`' },
+  'tarfile.TarFile': { what: 'tar archive', suggestion: '`with tarfile.TarFile(...) as tar:`' },
+  'urllib.request.urlopen': { what: 'HTTP response', suggestion: '`with urllib.request.urlopen(...) as resp:`' },
+  'ftplib.FTP': { what: 'FTP connection', suggestion: '`with ftplib.FTP(...) as ftp:`' },
+  'smtplib.SMTP': { what: 'SMTP connection', suggestion: '`with smtplib.SMTP(...) as smtp:`' },
+  'smtplib.SMTP_SSL': { what: 'SMTP connection', suggestion: '`with smtplib.SMTP_SSL(...) as smtp:`' },
+  'shelve.open': { what: 'shelf', suggestion: '`with shelve.open(...) as db:`' },
+  'dbm.open': { what: 'database', suggestion: '`with dbm.open(...) as db:`' },
+  'psycopg2.connect': { what: 'database connection', suggestion: '`with contextlib.closing(psycopg2.connect(...)) as conn:`', withReleases: false },
+  'pymysql.connect': { what: 'database connection', suggestion: '`with pymysql.connect(...) as conn:`' },
+  'h5py.File': { what: 'HDF5 file', suggestion: '`with h5py.File(...) as f:`' },
+};
+
+/** Library code that uses the resource without taking it over. */
+const BORROWERS = /^(pickle|json|csv|shutil|select|selectors)\.|\.(sendall|send|recv|execute|executemany|extractall|extract|read|write)$/;
+
+export default defineRule({
+  id: 'resource-without-with',
+  title: 'Socket, database connection, temp file or archive opened without a context manager',
+  category: 'resources',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'context-managers',
+  message: 'This resource is opened without `with`; an exception (or a forgotten `close()`) leaks it',
+  docs: {
+    why:
+      'Sockets, database connections, temporary files and archives hold OS handles, locks or disk space. Without a ' +
+      '`with` block they are released only by an explicit `close()` that an exception can skip, or whenever ' +
+      'garbage collection gets to them. Note that `with sqlite3.connect(...)` only commits or rolls back: it does not close the connection.',
+    instead:
+      'Open it in a `with` statement (`with socket.socket() as s:`, `with zipfile.ZipFile(p) as z:`), or wrap objects ' +
+      'whose `with` does not close them in `contextlib.closing(...)`.',
+    example: {
+      before: 'conn = sqlite3.connect("feat.db")\nrows = conn.execute(q).fetchall()',
+      after: 'with contextlib.closing(sqlite3.connect("feat.db")) as conn:\n    rows = conn.execute(q).fetchall()',
+    },
+  },
+  // Calls named like one of the constructors (module aliases such as `import sqlite3 as sq` still match).
+  query: `
+(call
+  function: [(identifier) @name (attribute attribute: (identifier) @name)] @fn
+  (#match? @name "^(socket|create_connection|create_server|connect|NamedTemporaryFile|TemporaryFile|SpooledTemporaryFile|TemporaryDirectory|ZipFile|open|TarFile|urlopen|FTP|SMTP|SMTP_SSL|File)$")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const name = ctx.facts.calleeName(call);
+    const kind = name ? RESOURCES[name] : undefined;
+    if (!kind) return;
+    let outer: Node = call;
+    while (outer.parent?.type === 'parenthesized_expression') outer = outer.parent;
+    const parent = outer.parent;
+    if (!parent) return;
+    const label = m.need('fn').text;
+    // `with sqlite3.connect(p) as conn:` commits but never closes.
+    if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
+      if (kind.withReleases === false) {
+        ctx.report({ node: call, message: `\`with ${label}(...)\` only commits or rolls back; the ${kind.what} is never closed: use ${kind.suggestion}` });
+      }
+      return;
+    }
+    // Handed to closing()/enter_context(), returned or passed on: someone else owns it.
+    if (callTakingArgument(outer)) return;
+    // Inline use: `urlopen(url).read()`, `zipfile.ZipFile(p).namelist()`.
+    if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(outer)) {
+      if (parent.childForFieldName('attribute')?.text === 'close') return;
+      ctx.report({ node: call, message: `\`${label}(...)\` is used without being closed; use ${kind.suggestion}` });
+      return;
+    }
+    if (parent.type !== 'assignment' || !parent.childForFieldName('right')?.equals(outer)) return;
+    const left = parent.childForFieldName('left');
+    const stmt = parent.parent;
+    if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return;
+    const scope = scopeOf(stmt);
+    if (scope.type === 'module' || isDeclaredNonLocal(scope, left.text)) return; // long-lived module resources
+    if (stmt.parent?.parent?.type === 'class_definition') return;
+    const fate = fateOfBinding(stmt, left.text, scope, { closeMethods: ['close', 'cleanup', 'quit'], withReleases: kind.withReleases, borrowers: BORROWERS });
+    if (fate.kind !== 'local') return;
+    // Opened and closed by the very next statement: nothing can fail in between.
+    let next = stmt.nextNamedSibling;
+    while (next?.type === 'comment') next = next.nextNamedSibling;
+    if (fate.release && next && fate.release.parent?.equals(next)) return;
+    const message = fate.release
+      ? `${kind.what} \`${left.text}\` is closed by hand, which an exception can skip; use ${kind.suggestion}`
+      : `${kind.what} \`${left.text}\` is never closed; use ${kind.suggestion}`;
+    ctx.report({ node: call, message });
+  },
+});

@@ -1,0 +1,141 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { Node } from '../../server/engine/parser';
+import { inTestFunction, isPrivateModule, isTestFile } from '../../server/engine/codeContext';
+import { hasCommentBetween, indentAt, replaceNode } from '../../server/engine/fixes';
+import { indentUnit } from '../../server/engine/indentEdits';
+import { enclosingClass, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
+import { detectEol } from '../../server/engine/text';
+
+const INVERSE: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>', in: 'not in', 'not in': 'in', is: 'is not', 'is not': 'is' };
+const PRIMARY = new Set(['identifier', 'call', 'attribute', 'subscript', 'parenthesized_expression', 'true', 'false', 'none']);
+
+export default defineRule({
+  id: 'assert-for-runtime-validation',
+  title: 'assert used to validate inputs or data in non-test code',
+  category: 'security',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'dynamic-code-and-security',
+  message: '`assert` validating an argument disappears under `python -O`; raise an exception instead',
+  docs: {
+    why:
+      'Python removes `assert` statements when run with `-O` or `PYTHONOPTIMIZE` (common in production images and ' +
+      'some launchers), so input checks written as asserts silently stop running, and bad shapes or values flow ' +
+      'on into training or inference. Reported for asserts on a public function\'s parameters among the checks at the ' +
+      'top of its body, outside test code; asserts on internal invariants (later in the body, on local values), in ' +
+      'private helpers and in tests are left alone.',
+    instead: 'Check explicitly and raise a meaningful exception: `if X.shape[1] != 10: raise ValueError("Expected 10 features")`.',
+    example: {
+      before: 'def preprocess(X):\n    assert X.shape[1] == 10, "Expected 10 features"',
+      after: 'def preprocess(X):\n    if X.shape[1] != 10:\n        raise ValueError("Expected 10 features")',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Raise ValueError (or TypeError) instead',
+    reason: 'the failure becomes a ValueError / TypeError instead of an AssertionError (code or tests catching AssertionError change), and the check now also runs under -O',
+  },
+  query: `(assert_statement . (_) @condition) @assert`,
+  check(m, ctx) {
+    const stmt = m.need('assert');
+    const condition = m.need('condition');
+    if (isTestFile(ctx.filePath) || inTestFunction(stmt)) return;
+    if (isPrivateModule(ctx.filePath)) return; // `_parser.py`, `_internal/`, `_vendor/`: internal contracts
+    const def = enclosingDef(stmt);
+    if (!def) return; // module-level asserts check the environment, not inputs
+    const name = def.childForFieldName('name')?.text ?? '';
+    if (name.startsWith('_') && !/^__\w+__$/.test(name)) return; // private helpers: internal contracts
+    const outer = enclosingDef(def);
+    // A nested helper is internal by construction, unless the outer function hands it out (a decorator's wrapper).
+    if (outer && !findDescendants(outer.childForFieldName('body')!, (n) => n.type === 'return_statement' && n.namedChild(0)?.text === name).length) return;
+    const cls = enclosingClass(def);
+    if (cls?.childForFieldName('name')?.text.startsWith('_')) return;
+    if (!isPrecondition(stmt, def)) return; // mid-function asserts check internal invariants
+    if (/^(false|0)$/i.test(condition.text) || underTypeChecking(stmt)) return;
+    const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
+    const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text), (n) => n.type === 'lambda');
+    const direct = condition.type === 'identifier' && params.includes(condition.text);
+    if (!direct && checked.length === 0) return;
+    const param = direct ? condition.text : checked[0].text;
+    ctx.report({
+      node: stmt,
+      message: `\`assert\` validating \`${param}\` is removed under \`python -O\`; use \`if ...: raise ValueError(...)\``,
+      edits: fixFor(ctx, stmt, condition) ?? undefined,
+    });
+  },
+});
+
+/**
+ * The assert sits among the checks at the top of the function: only a docstring, other asserts,
+ * `if ...: raise` guards, imports and `self.x = ...` stores come before it.
+ */
+function isPrecondition(stmt: Node, def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!stmt.parent?.equals(body!)) return false;
+  for (let s = body!.firstNamedChild; s && !s.equals(stmt); s = s.nextNamedSibling) {
+    if (s.type === 'comment' || s.type === 'assert_statement' || s.type === 'import_statement' || s.type === 'import_from_statement') continue;
+    if (s.type === 'expression_statement') {
+      const e = s.namedChild(0);
+      if (e?.type === 'string') continue; // docstring
+      if (e?.type === 'assignment' && e.childForFieldName('left')?.type === 'attribute' && /^self\./.test(e.childForFieldName('left')!.text)) continue;
+      return false;
+    }
+    if (s.type === 'if_statement') {
+      const block = s.childForFieldName('consequence');
+      const only = block?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+      if (only.length === 1 && only[0]!.type === 'raise_statement' && !s.namedChildren.some((c) => c?.type === 'elif_clause' || c?.type === 'else_clause')) continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+function underTypeChecking(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'if_statement' && /TYPE_CHECKING/.test(p.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+function fixFor(ctx: RuleContext, stmt: Node, condition: Node) {
+  if (hasCommentBetween(ctx.facts, stmt.startIndex, stmt.endIndex)) return null;
+  const parts = stmt.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const message = parts[1];
+  // The statement must start its line (not `x = 1; assert ...`).
+  const lineStart = ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  if (ctx.text.slice(lineStart, stmt.startIndex).trim() !== '') return null;
+  const negated = negate(condition);
+  if (!negated || /[\r\n]/.test(negated)) return null;
+  const msg = message ? message.text : pythonString(`expected ${condition.text}`);
+  if (!message && /[\r\n]/.test(condition.text)) return null;
+  const indent = indentAt(ctx.text, stmt.startIndex);
+  const eol = detectEol(ctx.text);
+  const typeCheck = condition.type === 'call' && /^(isinstance|issubclass|callable)$/.test(condition.childForFieldName('function')?.text ?? '');
+  const error = typeCheck ? 'TypeError' : 'ValueError';
+  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${indentUnit(ctx.facts)}raise ${error}(${msg})`)];
+}
+
+/** The negation of a condition, written idiomatically where the syntax allows. */
+function negate(cond: Node): string | null {
+  if (cond.type === 'not_operator') {
+    const arg = cond.childForFieldName('argument');
+    return arg ? arg.text : null;
+  }
+  if (cond.type === 'comparison_operator') {
+    const operands = cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    const ops = cond.childrenForFieldName('operators').filter((o): o is Node => o !== null);
+    if (operands.length === 2 && ops.length >= 1) {
+      const op = ops.map((o) => o.text).join(' ').replace(/\s+/g, ' ');
+      const inv = INVERSE[op];
+      if (inv) return `${operands[0].text} ${inv} ${operands[1].text}`;
+    }
+    return `not (${cond.text})`;
+  }
+  if (PRIMARY.has(cond.type)) return `not ${cond.text}`;
+  return `not (${cond.text})`;
+}
+
+function pythonString(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}

@@ -1,0 +1,116 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/engine/parser';
+import { replaceNode, replaceRange } from '../../server/engine/fixes';
+import type { TextEdit } from '../../server/engine/types';
+
+const UNSAFE_LOADERS = new Set(['yaml.Loader', 'yaml.UnsafeLoader', 'yaml.FullLoader', 'yaml.loader.Loader', 'yaml.loader.UnsafeLoader', 'yaml.loader.FullLoader']);
+const UNSAFE_C_LOADERS = new Set(['yaml.CLoader', 'yaml.CUnsafeLoader', 'yaml.CFullLoader', 'yaml.cyaml.CLoader', 'yaml.cyaml.CUnsafeLoader', 'yaml.cyaml.CFullLoader']);
+const SAFE_LOADERS = /(^|\.)(C?SafeLoader|C?BaseLoader)$/;
+/** Shortcut functions that always use an unsafe loader, and their safe counterparts. */
+const SHORTCUTS: Record<string, string> = {
+  'yaml.unsafe_load': 'safe_load',
+  'yaml.full_load': 'safe_load',
+  'yaml.unsafe_load_all': 'safe_load_all',
+  'yaml.full_load_all': 'safe_load_all',
+};
+
+export default defineRule({
+  id: 'yaml-unsafe-load',
+  title: 'yaml.load without a safe loader',
+  category: 'security',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'configuration-and-architecture',
+  requires: ['yaml'],
+  message: '`yaml.load` without a safe loader can construct arbitrary Python objects; use `yaml.safe_load`',
+  docs: {
+    why:
+      'PyYAML\'s `Loader`, `UnsafeLoader` and `CLoader` honour `!!python/object/apply` tags, so a YAML file can run ' +
+      'any code while it is being parsed; `FullLoader` still resolves Python-specific tags and has had code-execution ' +
+      'bypasses (CVE-2020-14343). ' +
+      'Config files, experiment specs and model cards often come from other people or repositories. Since PyYAML 6 ' +
+      'the `Loader` argument is also mandatory, so a bare `yaml.load(f)` raises TypeError.',
+    instead:
+      '`yaml.safe_load(f)` (or `yaml.load(f, Loader=yaml.CSafeLoader)` for the fast C parser); validate the result ' +
+      'with a schema or a pydantic model.',
+    example: {
+      before: 'with open("config.yaml") as f:\n    cfg = yaml.load(f, Loader=yaml.Loader)',
+      after: 'with open("config.yaml") as f:\n    cfg = yaml.safe_load(f)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Use yaml.safe_load()',
+    reason: 'the safe loader rejects Python-specific tags (`!!python/tuple`, `!!python/object`...) that the current loader accepts',
+  },
+  query: `
+(call
+  function: [(attribute attribute: (identifier) @name) (identifier) @name]
+  arguments: (argument_list) @args
+  (#any-of? @name "load" "load_all" "unsafe_load" "full_load" "unsafe_load_all" "full_load_all")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const fn = call.childForFieldName('function')!;
+    const q = ctx.facts.qualifiedName(fn);
+    if (!q) return;
+    const args = m.need('args').namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+    const stream = args[0];
+    if (!stream || stream.type === 'keyword_argument' || stream.type === 'list_splat' || stream.type === 'dictionary_splat') return;
+    if (args.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return;
+    // A literal YAML document in the code is not untrusted input.
+    if (stream.type === 'string' && !stream.namedChildren.some((c) => c?.type === 'interpolation')) return;
+
+    // `from yaml import load`: name the module in messages, and leave the import juggling to the user.
+    const bare = fn.type === 'identifier';
+    const moduleRef = bare ? 'yaml' : fn.childForFieldName('object')!.text;
+    if (SHORTCUTS[q]) {
+      ctx.report({
+        node: call,
+        message: `\`${fn.text}()\` uses an unsafe loader that can construct arbitrary Python objects; use \`${moduleRef}.${SHORTCUTS[q]}()\``,
+        fixTitle: `Use ${moduleRef}.${SHORTCUTS[q]}()`,
+        edits: bare ? undefined : [replaceNode(fn.childForFieldName('attribute')!, SHORTCUTS[q])],
+      });
+      return;
+    }
+    if (q !== 'yaml.load' && q !== 'yaml.load_all') return;
+    const loaderArg = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'Loader') ?? (args[1]?.type !== 'keyword_argument' ? args[1] : undefined);
+    const loader = loaderArg?.type === 'keyword_argument' ? loaderArg.childForFieldName('value') : loaderArg;
+    const loaderName = loader ? ctx.facts.qualifiedName(loader) : null;
+    if (loader && (!loaderName || SAFE_LOADERS.test(loaderName))) return; // a safe or custom loader
+    const safe = q === 'yaml.load' ? 'safe_load' : 'safe_load_all';
+    if (loaderName && UNSAFE_C_LOADERS.has(loaderName)) {
+      // Keep the fast C parser: Loader=yaml.CSafeLoader.
+      const ref = loader!.type === 'attribute' ? `${loader!.childForFieldName('object')!.text}.CSafeLoader` : null;
+      ctx.report({
+        node: call,
+        message: `\`${fn.text}(..., Loader=${loader!.text})\` can construct arbitrary Python objects; use \`Loader=${ref ?? 'yaml.CSafeLoader'}\``,
+        fixTitle: 'Use the C safe loader (CSafeLoader)',
+        edits: ref ? [replaceNode(loader!, ref)] : undefined,
+      });
+      return;
+    }
+    if (loaderName && !UNSAFE_LOADERS.has(loaderName)) return;
+    const what = loader ? `with \`${loader.text}\`` : 'without a Loader (a TypeError since PyYAML 6, an unsafe default before)';
+    // Custom tag constructors registered on the default loader would be lost by safe_load: no automatic fix.
+    const customTags = /\badd_(multi_)?constructor\s*\(/.test(ctx.text);
+    ctx.report({
+      node: call,
+      message: `\`${fn.text}()\` ${what} can construct arbitrary Python objects; use \`${moduleRef}.${safe}()\``,
+      fixTitle: `Use ${moduleRef}.${safe}()`,
+      edits: bare || customTags ? undefined : safeLoadEdits(ctx.text, fn, args, loaderArg ?? null, safe),
+    });
+  },
+});
+
+/** `yaml.load(f, Loader=X)` → `yaml.safe_load(f)`: rename and drop the loader argument (with its comma). */
+function safeLoadEdits(text: string, fn: Node, args: Node[], loaderArg: Node | null, safe: string): TextEdit[] | undefined {
+  const edits: TextEdit[] = [replaceNode(fn.childForFieldName('attribute')!, safe)];
+  if (loaderArg) {
+    if (args.length !== 2) return undefined; // other arguments: leave it to the user
+    // Remove from the end of the stream argument through the loader argument.
+    edits.push(replaceRange(args[0].endIndex, loaderArg.endIndex, ''));
+    if (/#/.test(text.slice(args[0].endIndex, loaderArg.endIndex))) return undefined;
+  }
+  return edits;
+}

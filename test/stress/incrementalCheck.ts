@@ -1,0 +1,79 @@
+// Drives IncrementalLinter through random edits and compares every result with a full lint of
+// the same text (shared by the fast test and the long stress run).
+import type { Engine, LintDetails } from '../../server/engine/engine';
+import { IncrementalLinter, type TextChange } from '../../server/engine/incremental';
+import { Edit, type Tree } from '../../server/engine/parser';
+import { randomEdit } from './corpus';
+
+export interface IncrementalRun {
+  edits: number;
+  partial: number;
+  full: number;
+  /** Incremental results that differed from a full lint (before the idle-time verification). */
+  mismatches: { edit: number; text: string; incremental: string[]; full: string[] }[];
+  /** Mismatches that verify() (the idle-time full lint) did not correct: must be 0. */
+  uncorrected: number;
+}
+
+function point(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
+
+/** Applies `count` random edits (mostly typing) to text, linting incrementally after each. */
+export function runIncremental(engine: Engine, text: string, count: number, next: () => number, typingShare = 0.8): IncrementalRun {
+  const linter = new IncrementalLinter(engine);
+  const options = { select: ['ALL'] };
+  let tree: Tree = engine.parse(text);
+  linter.lint(tree, text, options, null);
+  const run: IncrementalRun = { edits: 0, partial: 0, full: 0, mismatches: [], uncorrected: 0 };
+  try {
+    for (let i = 0; i < count; i++) {
+      let edit = randomEdit(text, next);
+      if (next() < typingShare) {
+        // Typing: one character in or out, somewhere in the file.
+        const at = Math.floor(next() * text.length);
+        edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
+      }
+      const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+      const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
+      tree.edit(
+        new Edit({
+          startIndex: change.start,
+          oldEndIndex: change.oldEnd,
+          newEndIndex: change.newEnd,
+          startPosition: point(text, change.start),
+          oldEndPosition: point(text, change.oldEnd),
+          newEndPosition: point(newText, change.newEnd),
+        }),
+      );
+      const newTree = engine.parse(newText, tree);
+      const ranges = newTree.getChangedRanges(tree);
+      tree.delete();
+      tree = newTree;
+      text = newText;
+      const incremental = linter.lint(tree, text, options, [change], ranges);
+      const full = engine.lint(tree, text, options);
+      run.edits++;
+      const a = summary(incremental);
+      const b = summary(full);
+      if (a.join('\n') !== b.join('\n')) {
+        run.mismatches.push({ edit: i, text, incremental: a, full: b });
+        const checked = linter.verify(tree, text, options, incremental);
+        if (checked.same || summary(checked.details).join('\n') !== b.join('\n')) run.uncorrected++;
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+  run.partial = linter.stats.partial;
+  run.full = linter.stats.full;
+  return run;
+}

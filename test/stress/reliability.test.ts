@@ -1,0 +1,188 @@
+// No crash, no hang, right positions: the engine and the CLI on real, mutated and hostile input.
+// Fast slices of the long runs in `npm run stress` (test/stress/stress.ts).
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyFixes } from '../../server/engine/apply';
+import { Engine, ParseTimeout } from '../../server/engine/engine';
+import { decodeSource } from '../../server/engine/sourceFile';
+import { applyEdits, editsOverlap } from '../../server/engine/text';
+import type { Finding } from '../../server/engine/types';
+import { ALL_RULES } from '../../rules';
+import { DIST, getEngine } from '../helpers/engine';
+import { fixtureSources, hostileInputs, mutate, rng, stdlibFiles } from './corpus';
+
+const ALL = { select: ['ALL'] };
+
+/** Lints and checks the invariants every result must keep. */
+export function lintChecked(engine: Engine, text: string, label: string, allowSlow = false): ReturnType<Engine['lintText']> {
+  const r = engine.lintText(text, ALL);
+  // A rule stopped by the engine's time budget is the engine doing its job (no hang); it is logged
+  // so that the rule gets fixed. A rule that threw is a bug.
+  const slow = r.failures.filter((f) => /checks took longer than/.test(f.error));
+  if (allowSlow) for (const f of slow) console.log(`      (slow rule stopped on ${label}: ${f.ruleId})`);
+  const failures = allowSlow ? r.failures.filter((f) => !slow.includes(f)) : r.failures;
+  assert.deepEqual(failures.map((f) => `${f.ruleId}: ${f.error.split('\n')[0]}`), [], `a rule failed on ${label}`);
+  for (const f of r.findings) {
+    assert.ok(f.start >= 0 && f.end >= f.start && f.end <= text.length, `${label}: ${f.ruleId} range ${f.start}-${f.end} outside the text`);
+    for (const e of f.fix?.edits ?? []) assert.ok(e.start >= 0 && e.end >= e.start && e.end <= text.length, `${label}: ${f.ruleId} fix edit outside the text`);
+    assert.ok(!editsOverlap(f.fix?.edits ?? [], []), 'edits');
+  }
+  return r;
+}
+
+describe('reliability: real, mutated and hostile input', function () {
+  this.timeout(120_000);
+
+  it('lints a slice of the standard library without a crash or a rule failure', async () => {
+    const engine = await getEngine();
+    const files = stdlibFiles().filter((_, i) => i % 60 === 0);
+    for (const file of files) {
+      let text: string;
+      try {
+        text = decodeSource(readFileSync(file)).text;
+      } catch {
+        continue;
+      }
+      lintChecked(engine, text, file);
+    }
+  });
+
+  it('survives seeded random mutations of the rule fixtures (deleted, duplicated, swapped lines, truncation, junk)', async () => {
+    const engine = await getEngine();
+    const next = rng(2024);
+    const sources = fixtureSources();
+    for (let i = 0; i < 80; i++) {
+      const source = sources[Math.floor(next() * sources.length)];
+      const text = mutate(source.text, 1 + Math.floor(next() * 6), next);
+      lintChecked(engine, text, `${source.name} mutation ${i}`);
+    }
+  });
+
+  for (const input of hostileInputs()) {
+    it(`hostile input: ${input.name}`, async () => {
+      const engine = await getEngine();
+      const started = performance.now();
+      lintChecked(engine, input.text, input.name, true);
+      assert.ok(performance.now() - started < 30_000, `${input.name} took ${Math.round(performance.now() - started)} ms`);
+    });
+  }
+
+  it('reports positions in UTF-16 code units whatever the line endings and characters before them', async () => {
+    const engine = await getEngine();
+    for (const input of hostileInputs().filter((h) => /BOM|CRLF|lone CR|tabs|wide|surrogates|NUL/.test(h.name))) {
+      const r = lintChecked(engine, input.text, input.name);
+      const sleep = r.findings.find((f) => f.ruleId === 'async-time-sleep');
+      assert.ok(sleep, `${input.name}: time.sleep found`);
+      assert.equal(input.text.slice(sleep.start, sleep.end), 'time.sleep(1)', input.name);
+      const pos = r.lines.positionAt(sleep.start);
+      const lineText = r.lines.lineText(pos.line);
+      assert.equal(lineText.slice(pos.character, pos.character + 10), 'time.sleep', `${input.name}: LSP position`);
+    }
+  });
+
+  it('stops a parse that runs over its time budget, says so, and parses normally afterwards', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      engine.parseTimeoutMs = 1;
+      const huge = 'x = [' + '(1, "a"), '.repeat(400_000) + ']\n';
+      assert.throws(() => engine.parse(huge), ParseTimeout);
+      const r = engine.lintText(huge, { maxFileSize: 10_000_000 });
+      assert.match(r.skipped ?? '', /parsing took longer than 1 ms/);
+      engine.parseTimeoutMs = 10_000;
+      const ok = engine.lintText('import time\nasync def f():\n    time.sleep(1)\n');
+      assert.deepEqual(ok.findings.map((f) => f.ruleId), ['async-time-sleep']);
+      assert.equal(ok.hasSyntaxErrors, false);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describe('reliability: fixes', function () {
+  this.timeout(120_000);
+
+  /** Every fixable finding of the fixtures and of mutated fixtures. */
+  async function cases(): Promise<{ label: string; text: string; findings: Finding[]; broken: boolean }[]> {
+    const engine = await getEngine();
+    const next = rng(99);
+    const out = [];
+    for (const s of fixtureSources()) {
+      for (const [label, text] of [
+        [s.name, s.text],
+        [`${s.name} (mutated)`, mutate(s.text, 2, next)],
+      ] as const) {
+        const r = engine.lintText(text, ALL);
+        out.push({ label, text, findings: r.findings.filter((f) => f.fix && f.fix.safety !== 'display-only'), broken: r.hasSyntaxErrors });
+      }
+    }
+    return out;
+  }
+
+  it('a fix applied is not offered again, and a fix never breaks a file that parsed', async () => {
+    const engine = await getEngine();
+    const problems: string[] = [];
+    for (const c of await cases()) {
+      for (const f of c.findings) {
+        const fixed = applyEdits(c.text, f.fix!.edits);
+        const again = engine.lintText(fixed, ALL);
+        if (!c.broken && again.hasSyntaxErrors) problems.push(`${c.label}: the ${f.ruleId} fix at ${f.start} made the file unparseable`);
+        // Where f's edits landed in the fixed text: a finding there with the same fix is a repeat.
+        const edits = f.fix!.edits;
+        const spanStart = Math.min(...edits.map((e) => e.start));
+        const spanEnd = Math.max(...edits.map((e) => e.end)) + edits.reduce((d, e) => d + e.newText.length - (e.end - e.start), 0);
+        const repeat = again.findings.find(
+          (g) =>
+            g.ruleId === f.ruleId &&
+            g.fix &&
+            g.start <= spanEnd &&
+            spanStart <= g.end &&
+            JSON.stringify(g.fix.edits.map((e) => e.newText)) === JSON.stringify(edits.map((e) => e.newText)),
+        );
+        if (repeat && applyEdits(fixed, repeat.fix!.edits) !== fixed) problems.push(`${c.label}: the ${f.ruleId} fix at ${f.start} is offered again after it was applied`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('fix-all never applies overlapping fixes, and converges', async () => {
+    const engine = await getEngine();
+    for (const c of await cases()) {
+      let text = c.text;
+      for (let round = 0; round < 12; round++) {
+        const r = engine.lintText(text, ALL);
+        const { text: next, applied } = applyFixes(text, r.findings, { unsafe: true });
+        const edits = applied.flatMap((f) => f.fix!.edits);
+        for (let i = 0; i < applied.length; i++) {
+          for (let j = i + 1; j < applied.length; j++) {
+            const a = applied[i].fix!.edits.filter((e) => !applied[j].fix!.edits.some((x) => x.start === e.start && x.end === e.end && x.newText === e.newText));
+            assert.ok(!editsOverlap(a, applied[j].fix!.edits), `${c.label}: overlapping fixes ${applied[i].ruleId} and ${applied[j].ruleId}`);
+          }
+        }
+        if (applied.length === 0 || edits.length === 0) break;
+        assert.ok(round < 11, `${c.label}: fix-all did not converge`);
+        text = next;
+      }
+    }
+  });
+
+  it('perflens check --fix never changes a file it could not fully parse (fuzzed inputs)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-fixfuzz-'));
+    const next = rng(5);
+    const files: { file: string; text: string }[] = [];
+    const sources = fixtureSources().filter((s) => s.name.endsWith('/fix.py'));
+    for (let i = 0; i < 40; i++) {
+      const s = sources[i % sources.length];
+      // Keep the fixable code, break the file elsewhere (an unbalanced bracket or quote at the end).
+      const text = mutate(s.text, 1, next) + ['\n(\n', '\nx = "\n', '\ndef f(:\n', '\n]\n'][i % 4];
+      const file = path.join(dir, `case${i}.py`);
+      writeFileSync(file, text);
+      files.push({ file, text });
+    }
+    const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'check', dir, '--fix', '--unsafe-fixes', '--no-config', '--exit-zero', '--select', 'ALL'], { encoding: 'utf8' });
+    assert.ok(r.status === 0 || r.status === 2, r.stderr);
+    for (const f of files) assert.equal(readFileSync(f.file, 'utf8'), f.text, `${path.basename(f.file)} was changed although it does not parse`);
+  });
+});

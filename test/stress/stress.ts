@@ -1,0 +1,124 @@
+// `npm run stress [-- --minutes N] [--seed S]`: the long reliability run. Lints every file of the
+// standard library, a 100k-line file, then — until the time is up — seeded random mutations of
+// real files (engine invariants, no crash, no hang) and random edit sequences (incremental result
+// vs full lint, and the idle-time correction). Prints the counts; exits 1 on any violation.
+import { readFileSync } from 'node:fs';
+import { ALL_RULES } from '../../rules';
+import { Engine } from '../../server/engine/engine';
+import { decodeSource } from '../../server/engine/sourceFile';
+import { fixtureSources, hostileInputs, mutate, rng, stdlibFiles } from './corpus';
+import { runIncremental } from './incrementalCheck';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const minutes = arg('--minutes', 10);
+const seed = arg('--seed', Date.now() % 100000);
+const DIST = process.env.PERFLENS_DIST!;
+
+interface Counts {
+  [k: string]: number;
+}
+
+async function main(): Promise<void> {
+  const engine = await Engine.create(ALL_RULES, DIST);
+  const counts: Counts = {};
+  const bump = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
+  const violations: string[] = [];
+  const slowRules = new Map<string, number>();
+  const started = performance.now();
+  const deadline = started + minutes * 60_000;
+  let slowest = { ms: 0, label: '' };
+
+  const check = (text: string, label: string) => {
+    const t0 = performance.now();
+    let r;
+    try {
+      r = engine.lintText(text, { select: ['ALL'], maxFileSize: 10_000_000 });
+    } catch (error) {
+      violations.push(`${label}: engine threw ${String(error)}`);
+      return;
+    }
+    const ms = performance.now() - t0;
+    if (ms > slowest.ms) slowest = { ms, label };
+    bump('lints');
+    if (r.hasSyntaxErrors) bump('lints with syntax errors');
+    bump('findings', r.findings.length);
+    for (const f of r.failures) {
+      if (/checks took longer than/.test(f.error)) slowRules.set(f.ruleId, (slowRules.get(f.ruleId) ?? 0) + 1);
+      else violations.push(`${label}: rule ${f.ruleId} threw: ${f.error.split('\n')[0]}`);
+    }
+    for (const f of r.findings) {
+      if (f.start < 0 || f.end < f.start || f.end > text.length) violations.push(`${label}: ${f.ruleId} range out of the text`);
+      for (const e of f.fix?.edits ?? []) if (e.start < 0 || e.end < e.start || e.end > text.length) violations.push(`${label}: ${f.ruleId} fix edit out of the text`);
+    }
+  };
+
+  // 1. Every stdlib file.
+  const files = stdlibFiles();
+  const texts: { name: string; text: string }[] = [];
+  for (const file of files) {
+    try {
+      const text = decodeSource(readFileSync(file)).text;
+      texts.push({ name: file, text });
+      check(text, file);
+      bump('stdlib files');
+    } catch {
+      bump('stdlib files unreadable (binary or undecodable, skipped as the CLI does)');
+    }
+  }
+  console.log(`stdlib: ${counts['stdlib files']} files in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  // 2. A 100k-line file and the hostile inputs.
+  let big = '';
+  for (const t of texts) {
+    if (big.split('\n').length > 100_000) break;
+    big += t.text + '\n';
+  }
+  const t0 = performance.now();
+  check(big, '100k-line file');
+  console.log(`100k-line file (${big.split('\n').length} lines): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  for (const h of hostileInputs()) check(h.text, `hostile: ${h.name}`);
+  bump('hostile inputs', hostileInputs().length);
+
+  // 3. Until the deadline: mutations of real files, and incremental edit sequences.
+  const next = rng(seed);
+  const fixtures = fixtureSources();
+  let round = 0;
+  while (performance.now() < deadline) {
+    round++;
+    for (let i = 0; i < 50 && performance.now() < deadline; i++) {
+      const pool = next() < 0.5 ? fixtures : texts;
+      const source = pool[Math.floor(next() * pool.length)];
+      const text = mutate(source.text, 1 + Math.floor(next() * 10), next);
+      check(text, `mutation of ${source.name} (seed ${seed}, round ${round})`);
+      bump('mutated files');
+    }
+    if (performance.now() >= deadline) break;
+    const pool = next() < 0.5 ? fixtures : texts.filter((t) => t.text.length < 200_000);
+    const source = pool[Math.floor(next() * pool.length)];
+    const run = runIncremental(engine, source.text, 30, next, 0.7);
+    bump('incremental edits', run.edits);
+    bump('incremental lints', run.partial);
+    bump('incremental results differing from a full lint (corrected by the idle-time check)', run.mismatches.length);
+    if (run.uncorrected > 0) violations.push(`incremental: ${run.uncorrected} results not corrected by verify() on ${source.name} (seed ${seed})`);
+  }
+  engine.dispose();
+
+  const elapsed = (performance.now() - started) / 1000;
+  console.log(`\nstress run: ${elapsed.toFixed(0)} s, seed ${seed}`);
+  for (const [k, v] of Object.entries(counts)) console.log(`  ${k}: ${v.toLocaleString('en')}`);
+  console.log(`  slowest lint: ${slowest.ms.toFixed(0)} ms (${slowest.label.slice(0, 100)})`);
+  for (const [rule, n] of slowRules) console.log(`  rule stopped by the time budget: ${rule} (${n} files)`);
+  if (violations.length) {
+    console.log(`\n${violations.length} violations:`);
+    for (const v of violations.slice(0, 50)) console.log(`  ${v}`);
+    process.exitCode = 1;
+  } else {
+    console.log('  violations: 0');
+  }
+}
+
+void main();

@@ -1,0 +1,153 @@
+// Shared helpers of the concurrency / debugging / security rules: codeContext, functionProfile, indentEdits.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile } from '../../server/engine/codeContext';
+import { Engine } from '../../server/engine/engine';
+import type { FileFacts } from '../../server/engine/facts';
+import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
+import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
+import type { Node } from '../../server/engine/parser';
+import { defineRule } from '../../server/engine/rule';
+import { DIST } from '../helpers/engine';
+
+/** Runs fn on every node the query captures as @x, in order. */
+async function over<T>(source: string, query: string, fn: (node: Node, facts: FileFacts, text: string) => T): Promise<T[]> {
+  const out: T[] = [];
+  const rule = defineRule({
+    id: 'probe',
+    title: 'probe',
+    category: 'concurrency',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'asyncio-pitfalls',
+    message: 'probe message here',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query,
+    check: (m, ctx) => {
+      out.push(fn(m.need('x'), ctx.facts, ctx.text));
+    },
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    engine.lintText(source);
+  } finally {
+    engine.dispose();
+  }
+  return out;
+}
+
+describe('engine: codeContext', () => {
+  it('recognises test files by name and folder', () => {
+    assert.equal(isTestFile('/p/src/pkg/test_io.py'), true);
+    assert.equal(isTestFile('/p/src/pkg/io_test.py'), true);
+    assert.equal(isTestFile('/p/conftest.py'), true);
+    assert.equal(isTestFile('/p/tests/unit/helpers.py'), true);
+    assert.equal(isTestFile('/p/src/pkg/io.py'), false);
+    assert.equal(isTestFile('/repo/test/fixtures/rules/x/positive.py'), false); // a test folder further up does not count
+    assert.equal(isTestFile(undefined), false);
+  });
+
+  it('tells package modules from scripts', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-pkg-'));
+    mkdirSync(path.join(root, 'pkg'));
+    writeFileSync(path.join(root, 'pkg', '__init__.py'), '');
+    writeFileSync(path.join(root, 'pkg', 'core.py'), '');
+    writeFileSync(path.join(root, 'script.py'), '');
+    assert.equal(isPackageModule(path.join(root, 'pkg', 'core.py')), true);
+    assert.equal(isPackageModule(path.join(root, 'pkg', '__main__.py')), false);
+    assert.equal(isPackageModule(path.join(root, 'pkg', 'test_core.py')), false);
+    assert.equal(isPackageModule(path.join(root, 'script.py')), false);
+    assert.equal(isPackageModule(undefined), false);
+  });
+
+  it('finds pytest.raises / assertWarns blocks and test functions', async () => {
+    const src = [
+      'import pytest',
+      'def test_a():',
+      '    with pytest.raises(ValueError):',
+      '        f()',
+      '    g()',
+      'class TestB:',
+      '    def helper(self):',
+      '        with self.assertWarns(UserWarning) as cm:',
+      '            h()',
+      'def run():',
+      '    k()',
+    ].join('\n');
+    const got = await over(src, '(call function: (identifier) @x)', (n) => `${n.text}:${insideExpectationBlock(n)}:${inTestFunction(n)}`);
+    assert.deepEqual(got, ['f:true:true', 'g:false:true', 'h:true:true', 'k:false:false']);
+  });
+});
+
+describe('engine: functionProfile', () => {
+  it('separates pure-Python CPU work from I/O, native calls and cheap loops', async () => {
+    const src = [
+      'import math, requests, numpy as np, time',
+      'def crunch(xs):',
+      '    t = 0',
+      '    for x in xs:',
+      '        t += math.sqrt(x) * 2',
+      '    return t',
+      'def nested(n):',
+      '    return [[i * j for j in range(n)] for i in range(n)]',
+      'def download(u):',
+      '    return requests.get(u, timeout=5).text',
+      'def native(rows):',
+      '    out = []',
+      '    for r in rows:',
+      '        out.append(np.dot(r, r) + 1)',
+      '    return out',
+      'def helper(x):',
+      '    return x * x',
+      'def uses_helper(xs):',
+      '    return sum(helper(x) + 1 for x in xs)',
+      'def sleeps(n):',
+      '    for i in range(n):',
+      '        time.sleep(i * 0.1)',
+      'async def coro(xs):',
+      '    for x in xs:',
+      '        x + 1',
+    ].join('\n');
+    const got = await over(src, '(function_definition name: (identifier) @x)', (name, facts) => {
+      const p = functionProfile(facts, name.parent!);
+      return `${name.text}:${p.loopDepth}:${p.loopArithmetic ? 'arith' : '-'}:${p.waitsOn?.kind ?? '-'}:${p.pure ? 'pure' : 'impure'}:${isPurePythonCpuBound(p) ? 'cpu' : '-'}`;
+    });
+    assert.deepEqual(got, [
+      'crunch:1:arith:-:pure:cpu',
+      'nested:2:arith:-:pure:cpu',
+      'download:0:-:http:impure:-',
+      'native:1:arith:-:impure:-',
+      'helper:0:-:-:pure:-',
+      'uses_helper:1:arith:-:pure:cpu',
+      'sleeps:1:arith:-:impure:-',
+      'coro:1:arith:-:pure:-',
+    ]);
+  });
+});
+
+describe('engine: indentEdits', () => {
+  it('indents whole statements but never the inside of multi-line strings', async () => {
+    const src = 'def f():\n  x = 1\n\ny = """a\n  b"""\nz = 2  # note\n';
+    const got = await over(src, '(module (expression_statement) @x)', (stmt, facts, text) => {
+      const start = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+      const end = text.indexOf('\n', stmt.endIndex);
+      return `${indentUnit(facts)}|${indentLines(text, start, end < 0 ? text.length : end, '    ', stringInteriorLines([stmt], text))}`;
+    });
+    assert.deepEqual(got, ['  |    y = """a\n  b"""', '  |    z = 2  # note']);
+  });
+});
+
+describe('engine: codeContext private modules', () => {
+  it('recognises private and vendored modules', async () => {
+    const { isPrivateModule } = await import('../../server/engine/codeContext');
+    assert.equal(isPrivateModule('/p/pkg/_parser.py'), true);
+    assert.equal(isPrivateModule('/p/pkg/_internal/cli/parser.py'), true);
+    assert.equal(isPrivateModule('/p/pip/_vendor/distro/distro.py'), true);
+    assert.equal(isPrivateModule('/p/pkg/__init__.py'), false);
+    assert.equal(isPrivateModule('/p/pkg/core.py'), false);
+    assert.equal(isPrivateModule('/home/_me/a/b/c/pkg/core.py'), false);
+  });
+});

@@ -1,0 +1,159 @@
+// server/engine/vectorize.ts and server/engine/elementwise.ts: per-element expressions rewritten
+// as whole-Series / whole-array expressions, or null when they are anything else.
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/engine/engine';
+import { vectorizeElement, numpyModuleRef } from '../../server/engine/elementwise';
+import { defineRule } from '../../server/engine/rule';
+import { needsParentheses, vectorizeElementExpression } from '../../server/engine/vectorize';
+import { DIST } from '../helpers/engine';
+
+/** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */
+async function seriesForms(source: string): Promise<string[]> {
+  const rule = defineRule({
+    id: 'vectorize-probe',
+    title: 'vectorize probe',
+    category: 'pandas',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'pandas-vectorization',
+    message: 'vectorize probe message',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query: '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
+    check(m, ctx) {
+      const v = vectorizeElementExpression(m.need('body'), m.need('p').text, 's');
+      ctx.report({ node: m.need('call'), message: v ? `${v.kind}: ${v.text}` : 'none' });
+    },
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    return engine.lintText(source).findings.map((f) => f.message);
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** Every `[... for ... in ...]` comprehension: its whole-array form, or 'none'. */
+async function arrayForms(source: string): Promise<string[]> {
+  const rule = defineRule({
+    id: 'elementwise-probe',
+    title: 'elementwise probe',
+    category: 'numpy',
+    severity: 'info',
+    enabledByDefault: true,
+    confidence: 'high',
+    guide: 'numpy-vectorization',
+    message: 'elementwise probe message',
+    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+    query: '(list_comprehension body: (_) @elem (for_in_clause left: (identifier) @x right: (identifier) @arr)) @comp',
+    check(m, ctx) {
+      const env = { facts: ctx.facts, elements: new Map([[m.need('x').text, m.need('arr')]]), numpyRef: numpyModuleRef(ctx.facts) };
+      const r = vectorizeElement(m.need('elem'), env);
+      ctx.report({ node: m.need('comp'), message: r ? r.text : 'none' });
+    },
+  });
+  const engine = await Engine.create([rule], DIST);
+  try {
+    return engine.lintText(source).findings.map((f) => f.message);
+  } finally {
+    engine.dispose();
+  }
+}
+
+describe('vectorize (Series element expressions)', () => {
+  it('rewrites arithmetic, .str chains and .dt fields', async () => {
+    const got = await seriesForms(`
+V(lambda x: x + 10)
+V(lambda x: (x - 32) * 5 / 9)
+V(lambda s: s.strip().upper())
+V(lambda s: s.replace("-", "."))
+V(lambda s: len(s))
+V(lambda s: s[:3])
+V(lambda s: s.lower() == "yes")
+V(lambda t: t.month)
+V(lambda t: t.weekday())
+V(lambda t: t.strftime("%Y"))
+`);
+    assert.deepEqual(got, [
+      'arithmetic: s + 10',
+      'arithmetic: (s - 32) * 5 / 9',
+      'str: s.str.strip().str.upper()',
+      'str: s.str.replace("-", ".", regex=False)',
+      'str: s.str.len()',
+      'str: s.str[:3]',
+      'str: s.str.lower() == "yes"',
+      'dt: s.dt.month',
+      'dt: s.dt.weekday',
+      'dt: s.dt.strftime("%Y")',
+    ]);
+  });
+
+  it('refuses anything it cannot prove element-wise', async () => {
+    const got = await seriesForms(`
+V(lambda x: x)
+V(lambda x: x if x > 0 else 0)
+V(lambda x: f(x))
+V(lambda x: 0 < x < 5)
+V(lambda x: x ** -1)
+V(lambda x: x / 0)
+V(lambda s: s.split(",")[0])
+V(lambda s: s.count("a"))
+V(lambda x: x + y)
+`);
+    assert.deepEqual(got, Array(9).fill('none'));
+  });
+
+  it('knows where a compound replacement needs parentheses', async () => {
+    const rule = defineRule({
+      id: 'parens-probe',
+      title: 'parens probe',
+      category: 'pandas',
+      severity: 'info',
+      enabledByDefault: true,
+      confidence: 'high',
+      guide: 'pandas-vectorization',
+      message: 'parens probe message',
+      docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+      query: '(call function: (identifier) @f (#eq? @f "P")) @call',
+      check(m, ctx) {
+        ctx.report({ node: m.need('call'), message: String(needsParentheses(m.need('call'))) });
+      },
+    });
+    const engine = await Engine.create([rule], DIST);
+    try {
+      const got = engine.lintText('a = P()\nb = P() * 2\nc = g(P())\nd = P().x\nreturn_ = [P()]\n').findings.map((f) => f.message);
+      assert.deepEqual(got, ['false', 'true', 'false', 'true', 'false']);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describe('elementwise (ndarray element expressions)', () => {
+  it('rewrites arithmetic, numpy ufuncs and math functions over known arrays', async () => {
+    const got = await arrayForms(`
+import math
+import numpy as np
+a = np.arange(5.0)
+r1 = [x * 2 + 1 for x in a]
+r2 = [np.sqrt(x) for x in a]
+r3 = [math.exp(-x) for x in a]
+r4 = [abs(x) > 0.5 for x in a]
+r5 = [x * scale for x in a]
+`);
+    assert.deepEqual(got, ['a * 2 + 1', 'np.sqrt(a)', 'np.exp(-a)', 'np.abs(a) > 0.5', 'a * scale']);
+  });
+
+  it('refuses calls it does not know and operands that are arrays themselves', async () => {
+    const got = await arrayForms(`
+import numpy as np
+a = np.arange(5.0)
+b = np.ones(5)
+r1 = [f(x) for x in a]
+r2 = [x + b for x in a]
+r3 = [str(x) for x in a]
+r4 = [x if x else 0 for x in a]
+`);
+    assert.deepEqual(got, ['none', 'none', 'none', 'none']);
+  });
+});

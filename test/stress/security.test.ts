@@ -25,7 +25,9 @@ function bundleRequires(file: string): { module: string; builtin: string }[] {
   const out: { module: string; builtin: string }[] = [];
   let module = '(perflens)';
   for (const line of text.split('\n')) {
-    const marker = /^\/\/ (node_modules\/\S+|[a-z]+\/\S+\.ts)$/.exec(line.trim());
+    // Markers are relative to the build's cwd: `node_modules/...`, or `../x/node_modules/...` when
+    // node_modules is a symlink (a worktree sharing a checkout's packages).
+    const marker = /^\/\/ ((?:\.\.\/\S*)?node_modules\/\S+|[a-z]+\/\S+\.ts)$/.exec(line.trim());
     if (marker) {
       // The innermost package: node_modules/a/node_modules/b/lib/x.js belongs to b.
       const parts = marker[1].split('/');

@@ -5,6 +5,8 @@ import type { Node } from '../../server/engine/parser';
 import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
+const DATA_PARAM = /^(text|texts|query|queries|prompt|prompts|sentence|sentences|doc|docs|document|documents|content|contents|payload|body|message|messages|url|urls|uri|request|req|input|inputs|data|batch|sample|samples|image|images|img|array|arr|tensor|embedding|embeddings|tokens|token_ids|features|x|row|record|html|code|source|string|s)$/i;
+const DATA_TYPE = /\b(ndarray|Tensor|DataFrame|Series|bytes|NDArray)\b/;
 const SMALL_DOMAIN = /^(int|bool|Literal\[.*\]|typing\.Literal\[.*\])$/;
 
 export default defineRule({
@@ -44,6 +46,10 @@ export default defineRule({
     // Every parameter annotated with a small domain (int, bool, Literal): bounded by nature.
     const annotations = params.map((p) => p.childForFieldName('type')?.text ?? null);
     if (annotations.length > 0 && annotations.every((a) => a !== null && SMALL_DOMAIN.test(a))) return;
+    // Report only functions fed open-ended data (texts, prompts, URLs, arrays…): caches keyed by
+    // names, codes or configuration values stay small in practice.
+    const dataLike = names.some((n) => DATA_PARAM.test(n)) || annotations.some((a) => a !== null && DATA_TYPE.test(a));
+    if (!dataLike) return;
     // A recursive function over unannotated or int parameters is a dynamic programme.
     const name = m.need('name').text;
     const body = fn.childForFieldName('body');

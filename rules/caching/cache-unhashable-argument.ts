@@ -1,25 +1,40 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { cacheDecorator } from '../../server/engine/caching';
 import { replaceNode } from '../../server/engine/fixes';
+import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
 import { localOccurrences, bindingOf } from '../../server/engine/names';
 
+/** Module-level functions of the file carrying a cache decorator, by name (computed once per file). */
+const cachedDefs = new WeakMap<FileFacts, Map<string, Node | null>>();
+function moduleCachedDefs(facts: FileFacts): Map<string, Node | null> {
+  let map = cachedDefs.get(facts);
+  if (!map) {
+    map = new Map();
+    for (const f of facts.captures.functions) {
+      if (definitionStatement(f).parent?.type !== 'module') continue;
+      const name = f.childForFieldName('name')?.text;
+      if (!name) continue;
+      // A name defined twice is ambiguous: null.
+      map.set(name, map.has(name) ? null : cacheDecorator(f, facts) ? f : null);
+    }
+    cachedDefs.set(facts, map);
+  }
+  return map;
+}
+
 /** The module-level cached def that a plain name refers to at node, or null. */
 function cachedTarget(name: Node, ctx: RuleContext): Node | null {
+  const def = moduleCachedDefs(ctx.facts).get(name.text);
+  if (!def || ctx.facts.binding(name.text)) return null;
   // Not rebound in an enclosing function.
   for (let fn = enclosingDef(name); fn; fn = enclosingDef(fn)) {
     if (parameterNames(fn).includes(name.text)) return null;
     const body = fn.childForFieldName('body');
     if (body && localOccurrences(body, name.text).some((id) => bindingOf(id))) return null;
   }
-  if (ctx.facts.binding(name.text)) return null;
-  const defs = ctx.facts.captures.functions.filter((f) => {
-    const stmt = definitionStatement(f);
-    return f.childForFieldName('name')?.text === name.text && stmt.parent?.type === 'module';
-  });
-  if (defs.length !== 1) return null;
-  return cacheDecorator(defs[0], ctx.facts) ? defs[0] : null;
+  return def;
 }
 
 /** The literal's hashable counterpart: a tuple for a list, a frozenset for a set; null for dicts. */

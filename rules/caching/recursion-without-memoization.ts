@@ -80,13 +80,16 @@ export default defineRule({
   check(m, ctx) {
     const fn = m.need('fn');
     const name = m.need('name').text;
+    const body = m.need('body');
+    // Cheap first test (native walk): at least two calls of the function's own name.
+    const selfCount = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === name).length;
+    if (selfCount === 0 || (selfCount === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
     if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods
     if (fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition') return;
     if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
     const params = parameterNames(fn);
     // Hand-made memo: a parameter or name that looks like one.
     if (params.some((p) => /memo|cache|seen|table|dp/i.test(p))) return;
-    const body = m.need('body');
     if (/\b(memo|cache|_cache|dp)\b/.test(body.text)) return;
     // A pure function of its arguments: it returns values and is not a generator, and its
     // parameters are plain values (never an object whose attributes or methods it uses).
@@ -103,21 +106,40 @@ export default defineRule({
     // Overlap needs integer-like arguments; slices, attributes (tree.left) and calls split the data
     // instead. And some call must step a parameter arithmetically (`n - 1`), as dynamic programmes do.
     let steps = false;
+    const rangeVars = new Set(
+      findDescendants(body, (n) => n.type === 'for_statement' && /^range\(/.test(n.childForFieldName('right')?.text ?? ''), isNestedScope)
+        .map((l) => l.childForFieldName('left')?.text ?? ''),
+    );
     for (const c of selfCalls) {
       const args = (c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? []).map((a) =>
         a.type === 'keyword_argument' ? a.childForFieldName('value')! : a,
       );
       if (args.length === 0 || !args.every(isIndexExpr)) return;
+      // Every name passed must be a parameter or a range() loop variable: a fresh local such as a
+      // midpoint (`f(a, m)`, `f(m, b)`) splits the problem (divide and conquer) instead of overlapping.
+      for (const a of args) {
+        const names = a.type === 'identifier' ? [a] : findDescendants(a, (n) => n.type === 'identifier' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)));
+        if (names.some((n) => !params.includes(n.text) && !rangeVars.has(n.text))) return;
+      }
       if (args.some((a) => a.type === 'binary_operator' && ['+', '-'].includes(a.childForFieldName('operator')!.type) && findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0)) steps = true;
     }
     if (!steps) return;
-    // Two self-calls that can run in the same invocation (not in exclusive if/else branches), or one inside a loop.
+    // Two self-calls in one statement (`f(n - 1) + f(n - 2)`), or one inside a loop. Calls in
+    // separate statements are often on exclusive paths (early returns), so they do not count.
     let overlapping = selfCalls.some((c) => {
       const loop = enclosingLoop(c);
       return loop !== null && loop.startIndex > fn.startIndex;
     });
-    for (let i = 0; i < selfCalls.length && !overlapping; i++) {
-      for (let j = i + 1; j < selfCalls.length && !overlapping; j++) overlapping = mayRunTogether(selfCalls[i], selfCalls[j]);
+    const perStatement = new Map<number, Node[]>();
+    for (const c of selfCalls) {
+      let st: Node = c;
+      while (st.parent && st.parent.type !== 'block') st = st.parent;
+      perStatement.set(st.id, [...(perStatement.get(st.id) ?? []), c]);
+    }
+    for (const group of perStatement.values()) {
+      for (let i = 0; i < group.length && !overlapping; i++) {
+        for (let j = i + 1; j < group.length && !overlapping; j++) overlapping = mayRunTogether(group[i], group[j]);
+      }
     }
     if (!overlapping) return;
     const message = `\`${name}\` calls itself repeatedly on overlapping arguments, recomputing sub-results; memoise it with \`functools.lru_cache\``;

@@ -35,10 +35,10 @@ export default defineRule({
   (#any-of? @fn "isinstance" "issubclass")) @call`,
   check(m, ctx) {
     const fn = m.need('fn');
-    if (!ctx.facts.isBuiltin(fn.text, fn)) return;
     const proto = m.need('proto');
     const info = classIndex(ctx.facts).byClassName(proto.text);
     if (!info?.isProtocol) return;
+    if (!ctx.facts.isBuiltin(fn.text, fn)) return;
     if (info.decoratorNames.some((d) => d !== null && RUNTIME_CHECKABLE.has(d))) return;
     // Use the module the Protocol itself came from.
     const base = info.bases.find((b) => /Protocol/.test(b.text));

@@ -2,7 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
-import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef } from '../../server/engine/scopes';
+import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
 
 const FUNCTION_PARAM = /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
 
@@ -71,8 +71,23 @@ export default defineRule({
     if (param === 'self' || param === 'cls') return;
     // The wrapper must call the decorated function, or it is a replacement, not a wrapper.
     const body = wrapper.childForFieldName('body');
-    const callsParam = body?.descendantsOfType('call').some((c) => c?.childForFieldName('function')?.text === param);
-    if (!callsParam) return;
+    const calls = body?.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === param) ?? [];
+    if (calls.length === 0) return;
+    // Adapters and combinators are not transparent wrappers, so copying the wrapped function's
+    // signature onto them would mislead: `uncurry(f)` → `lambda args: f(*args)`, `F(x) = f(f(x))`,
+    // or a thunk that supplies its own arguments.
+    if (calls.length > 1) return;
+    const own = parameterNames(wrapper);
+    const callArgs = calls[0]!.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    const spreadsPlain = callArgs.some((a) => {
+      if (a.type !== 'list_splat') return false;
+      const name = a.namedChild(0)?.text ?? '';
+      const params = wrapper.childForFieldName('parameters')?.namedChildren ?? [];
+      return params.some((p) => p?.type === 'identifier' && p.text === name);
+    });
+    if (spreadsPlain) return;
+    const usesOwn = callArgs.some((a) => a.descendantsOfType('identifier').some((id) => id !== null && own.includes(id.text)) || own.includes(a.text));
+    if (callArgs.length > 0 && !usesOwn) return;
     // Metadata copied by hand (update_wrapper, __wrapped__, __name__ assignments) counts as handled,
     // and so does a helper called with both the wrapper and the function (`_wrap(wrapper, func)`).
     const outerBody = outer.childForFieldName('body')?.text ?? '';

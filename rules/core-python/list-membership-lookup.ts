@@ -1,6 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { replaceRange } from '../../server/engine/fixes';
 import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { enclosingDef, enclosingLoop, parameterNames } from '../../server/engine/scopes';
 
@@ -46,9 +47,29 @@ function listBinding(id: Node, ctx: RuleContext): { assign: Node; scope: Node } 
       continue;
     }
     if (ctx.facts.binding(name)) return null;
-    const binds = occurrences(scope, name).filter((o) => !nestedScopeOf(o, scope) && bindingOf(o));
-    return single(binds, scope);
+    return moduleListBinding(ctx, name);
   }
+}
+
+/** Module-level `NAME = [...]` statements, by name (null when bound more than once at top level); once per file. */
+const moduleLists = new WeakMap<FileFacts, Map<string, Node | null>>();
+function moduleListBinding(ctx: RuleContext, name: string): { assign: Node; scope: Node } | null {
+  let map = moduleLists.get(ctx.facts);
+  if (!map) {
+    map = new Map();
+    for (const stmt of ctx.facts.root.namedChildren) {
+      const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      if (a?.type !== 'assignment') continue;
+      const left = a.childForFieldName('left');
+      const names = left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? []);
+      for (const n of names) if (n) map.set(n.text, map.has(n.text) ? null : left?.type === 'identifier' ? a : null);
+    }
+    moduleLists.set(ctx.facts, map);
+  }
+  const assign = map.get(name);
+  // Also bound elsewhere at module level (a def, a class, a loop)? Then it is not a plain constant.
+  if (!assign || !ctx.facts.moduleBindings.has(name)) return null;
+  return { assign, scope: ctx.facts.root };
 }
 
 function single(binds: Node[], scope: Node): { assign: Node; scope: Node } | null {

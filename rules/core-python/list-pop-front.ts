@@ -136,6 +136,8 @@ export default defineRule({
     for (const id of binds) {
       const b = bindingOf(id)!;
       if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;
+      // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
+      if (id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex) return;
     }
     ctx.report({ node: call, message, edits: dequeEdits(ctx, name, scope, binds) });
   },

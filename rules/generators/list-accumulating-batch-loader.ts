@@ -6,7 +6,9 @@ import { decoratorsOf, enclosingLoop, findDescendants, isNestedScope, parameterN
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
 const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
 /** Iterables that read from outside the process lazily. */
-const STREAM_CALLS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'csv.reader', 'csv.DictReader', 'os.scandir', 'os.walk', 'glob.iglob']);
+const STREAM_CALLS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'csv.reader', 'csv.DictReader']);
+/** Parameters that are iterated as a stream of records (a file object or reader), not a list of paths. */
+const STREAM_PARAM = /^(f|fh|fp|file|infile|reader|stream|source|src)$/i;
 
 function calleeName(call: Node, ctx: RuleContext): string | null {
   const fn = call.childForFieldName('function');
@@ -22,7 +24,7 @@ function readsStream(loop: Node, fn: Node, ctx: RuleContext): boolean {
   if (!inner) return false;
   if (inner.type === 'call') return STREAM_CALLS.has(calleeName(inner, ctx) ?? '');
   if (inner.type !== 'identifier') return false;
-  if (parameterNames(fn).includes(inner.text)) return SOURCE_PARAM.test(inner.text);
+  if (parameterNames(fn).includes(inner.text)) return STREAM_PARAM.test(inner.text);
   // A local bound by `with open(...) as f`, `f = open(...)`, `reader = csv.reader(...)`.
   const body = fn.childForFieldName('body')!;
   return localOccurrences(body, inner.text).some((id) => {

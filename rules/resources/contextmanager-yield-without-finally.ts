@@ -6,7 +6,20 @@ import { decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '.
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
 /** Post-yield work that should happen only on success: wrapping it in `finally` would also run it on errors. */
-const SUCCESS_ONLY = /\b(commit|save|write|dump|flush|send|publish|upload|push|persist|store|insert|put|submit|release_ok|mark_done|complete)\w*\s*\(/;
+const SUCCESS_ONLY = /\b(commit|save|write|dump|flush|send|publish|upload|push|persist|store|insert|put|submit|execute|apply|complete)\w*\s*\(/;
+/** Calls that undo or release something: the usual content of a `finally`. */
+const CLEANUP_CALL = /(^|\.)(close|aclose|release|restore|reset\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|setstate|set_\w+|stop|shutdown|cancel|unregister|unpatch|undo|exit|__exit__|terminate|join|clear|delete\w*|cleanup|teardown|disconnect|unlock|print|debug|info|warning|log|append|perf_counter|monotonic|time)$/;
+
+/** The statement only restores or releases state (assignments, deletes, cleanup-style calls, logging). */
+function isCleanupLike(stmt: Node): boolean {
+  if (stmt.type === 'delete_statement' || stmt.type === 'pass_statement') return true;
+  if (stmt.type !== 'expression_statement') return false;
+  let e = stmt.namedChild(0);
+  if (e?.type === 'await') e = e.namedChild(0);
+  if (e?.type === 'assignment' || e?.type === 'augmented_assignment') return true;
+  if (e?.type !== 'call') return false;
+  return CLEANUP_CALL.test(e.childForFieldName('function')?.text ?? '');
+}
 
 /** The statement directly in `block` that contains node. */
 function statementIn(block: Node, node: Node): Node | null {
@@ -75,6 +88,9 @@ export default defineRule({
       }
     }
     if (!after) return;
+    // Post-yield checks (`assert`, `raise`) validate a successful block: skipping them on error is intended.
+    const postYield = findDescendants(body, (n) => n.startIndex >= y.endIndex && (n.type === 'assert_statement' || n.type === 'raise_statement'), isNestedScope);
+    if (postYield.length > 0) return;
     const name = m.need('name').text;
     const message = `\`${name}\`: the code after \`yield\` does not run when the with-block raises; wrap the \`yield\` in \`try\`/\`finally\``;
     // The fix: yield statement directly in the body, followed by plain statements.
@@ -109,13 +125,13 @@ export default defineRule({
       between.replace(/[ \t]+$/, '') +
       `${indent}finally:${eol}` +
       indentLines(ctx.text, restStart, restEnd, unit);
-    const successOnly = tail.some((s) => SUCCESS_ONLY.test(s.text));
+    const successOnly = tail.some((s) => SUCCESS_ONLY.test(s.text)) || !tail.every(isCleanupLike);
     ctx.report({
       node: y,
       message,
       edits: [replaceRange(yieldStart, restEnd, replacement)],
       safety: successOnly ? 'unsafe' : 'safe',
-      reason: successOnly ? 'the statements after `yield` now also run when the block raises; check they should (a commit, for example, should not)' : undefined,
+      reason: successOnly ? 'the statements after `yield` now also run when the block raises; check they are cleanup (a commit, for example, should not run then)' : undefined,
     });
   },
 });

@@ -38,7 +38,11 @@ export default defineRule({
   check(m, ctx) {
     const value = m.need('value');
     if (value.type === 'integer' && Number(value.text) === 0) return;
-    const cls = enclosingClass(m.need('fn'));
+    // Other returns that let exceptions through (`return False` on some path): the suppression is selective.
+    const fn = m.need('fn');
+    const returns = fn.childForFieldName('body')!.descendantsOfType('return_statement');
+    if (returns.some((r) => r !== null && (r.namedChildCount === 0 || ['false', 'none'].includes(r.namedChild(0)!.type) || r.namedChild(0)!.text === '0'))) return;
+    const cls = enclosingClass(fn);
     const className = cls?.childForFieldName('name')?.text ?? '';
     if (!cls || SUPPRESSORS.test(className)) return;
     // A docstring that says so: the suppression is the documented behaviour.

@@ -6,7 +6,7 @@ import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 
 /** Calls that remove a directory, or register its removal, when given the name. */
-const CLEANUP = /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$/;
+const CLEANUP = /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /** Output that tells the user where the directory is: they probably want to keep it. */
@@ -51,6 +51,9 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     if (ctx.facts.calleeName(call) !== 'tempfile.mkdtemp') return;
+    // `mkdtemp(dir=parent)`: created inside a directory the caller chose (often itself temporary and cleaned).
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'dir') || args.filter((a) => a.type !== 'keyword_argument').length >= 3) return;
     let value: Node = call;
     for (let w = wrapper(value, ctx); w; w = wrapper(value, ctx)) value = w;
     const assign = value.parent;

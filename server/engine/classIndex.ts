@@ -298,32 +298,9 @@ function buildInfo(node: Node, facts: FileFacts): ClassInfo {
     if (left.text === '__slots__' && a.childForFieldName('right')) slots = readSlots(a);
   }
 
-  const instanceAttributes = new Map<string, Node[]>();
-  let dynamicAttributes = false;
-  for (const [, method] of methods) {
-    const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
-    const self = isStatic ? undefined : parameterNames(method)[0];
-    if (!self) continue;
-    const mbody = method.childForFieldName('body');
-    if (!mbody) continue;
-    for (const attr of findDescendants(mbody, (n) => n.type === 'attribute' && n.childForFieldName('object')?.text === self)) {
-      const field = attr.childForFieldName('attribute')?.text;
-      if (!field) continue;
-      if (field === '__dict__') dynamicAttributes = true;
-      if (isStoreTarget(attr)) {
-        const list = instanceAttributes.get(field);
-        if (list) list.push(attr);
-        else instanceAttributes.set(field, [attr]);
-      }
-    }
-    for (const call of findDescendants(mbody, (n) => n.type === 'call')) {
-      const fn = call.childForFieldName('function')?.text;
-      const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-      if ((fn === 'setattr' || fn === 'object.__setattr__') && args[0]?.text === self && args[1]?.type !== 'string') dynamicAttributes = true;
-      if (fn === 'vars' && args[0]?.text === self) dynamicAttributes = true;
-    }
-  }
-
+  // Attribute stores are costly to collect (every method body): done on first use only.
+  let attrs: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } | null = null;
+  const collect = () => (attrs ??= collectAttributes(methods));
   const baseNames = bases.map((b) => facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
   let nested = false;
   for (let p = node.parent; p; p = p.parent) {
@@ -340,13 +317,50 @@ function buildInfo(node: Node, facts: FileFacts): ClassInfo {
     classNames,
     annotations,
     methods,
-    instanceAttributes,
-    dynamicAttributes,
+    get instanceAttributes() {
+      return collect().instanceAttributes;
+    },
+    get dynamicAttributes() {
+      return collect().dynamicAttributes;
+    },
     isDataclass: decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d)),
     isProtocol: baseNames.some((b) => b !== null && PROTOCOL_BASES.has(b)),
     isEnum: baseNames.some((b) => b !== null && ENUM_BASES.test(b)),
     nested,
   };
+}
+
+/** `self.<name> = …` stores and dynamic attribute use in the methods (native tree walks). */
+function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
+  const instanceAttributes = new Map<string, Node[]>();
+  let dynamicAttributes = false;
+  for (const [, method] of methods) {
+    const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
+    const self = isStatic ? undefined : parameterNames(method)[0];
+    if (!self) continue;
+    const mbody = method.childForFieldName('body');
+    if (!mbody) continue;
+    for (const attr of mbody.descendantsOfType('attribute')) {
+      if (!attr || attr.childForFieldName('object')?.text !== self) continue;
+      const field = attr.childForFieldName('attribute')?.text;
+      if (!field) continue;
+      if (field === '__dict__') dynamicAttributes = true;
+      if (isStoreTarget(attr)) {
+        const list = instanceAttributes.get(field);
+        if (list) list.push(attr);
+        else instanceAttributes.set(field, [attr]);
+      }
+    }
+    for (const call of mbody.descendantsOfType('call')) {
+      if (!call) continue;
+      const fn = call.childForFieldName('function')?.text;
+      if (fn !== 'setattr' && fn !== 'object.__setattr__' && fn !== 'vars') continue;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+      if ((fn === 'setattr' || fn === 'object.__setattr__') && args[0]?.text === self && args[1]?.type !== 'string') dynamicAttributes = true;
+      if (fn === 'vars' && args[0]?.text === self) dynamicAttributes = true;
+    }
+  }
+  return { instanceAttributes, dynamicAttributes };
 }
 
 /** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */

@@ -82,17 +82,20 @@ export function addImportStatement(facts: FileFacts, statement: string): TextEdi
   const text = facts.text;
   const eol = detectEol(text);
   const children = facts.root.namedChildren.filter((c): c is Node => c !== null);
+  // Imports go after the module docstring (the first statement, comments aside) and after the
+  // leading block of imports, so `from __future__` imports stay first.
   let anchor: Node | null = null;
+  let seenStatement = false;
   for (const child of children) {
+    if (child.type === 'comment') continue;
     if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
       anchor = child;
-    } else if (child.type === 'comment') {
-      continue;
-    } else if (!anchor && isDocstring(child, children)) {
+    } else if (!seenStatement && isDocstring(child)) {
       anchor = child;
     } else {
       break;
     }
+    seenStatement = true;
   }
   if (anchor) return insertAt(lineEndOf(text, anchor.endIndex), eol + statement);
   // No imports or docstring: insert at the top, after a shebang or encoding comment.
@@ -106,8 +109,8 @@ export function addImportStatement(facts: FileFacts, statement: string): TextEdi
   return insertAt(offset, statement + eol);
 }
 
-function isDocstring(node: Node, siblings: Node[]): boolean {
-  return siblings[0]?.equals(node) === true && node.type === 'expression_statement' && node.namedChild(0)?.type === 'string';
+function isDocstring(node: Node): boolean {
+  return node.type === 'expression_statement' && node.namedChild(0)?.type === 'string';
 }
 
 /** Re-indents a block of source from one indentation to another, line by line. */

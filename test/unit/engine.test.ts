@@ -77,10 +77,22 @@ describe('engine: facts', () => {
 
   it('places a new import after a docstring, or after shebang and coding lines', async () => {
     const out: string[] = [];
-    for (const src of ['"""Module."""\nx = 1\n', '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n', 'x = 1\n']) {
+    const sources = [
+      '"""Module."""\nx = 1\n',
+      '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nx = 1\n',
+      'x = 1\n',
+      // A comment before the docstring, and __future__ imports that must stay first.
+      '# Copyright 2026\n"""Module."""\nfrom __future__ import annotations\nx = 1\n',
+    ];
+    for (const src of sources) {
       await probe(src, '(module) @m', (_m, ctx) => out.push(applyEdits(ctx.text, ensureImport(ctx.facts, 'functools').edits)));
     }
-    assert.deepEqual(out, ['"""Module."""\nimport functools\nx = 1\n', '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport functools\nx = 1\n', 'import functools\nx = 1\n']);
+    assert.deepEqual(out, [
+      '"""Module."""\nimport functools\nx = 1\n',
+      '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport functools\nx = 1\n',
+      'import functools\nx = 1\n',
+      '# Copyright 2026\n"""Module."""\nfrom __future__ import annotations\nimport functools\nx = 1\n',
+    ]);
   });
 });
 

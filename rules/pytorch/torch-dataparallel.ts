@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
+import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
 
 const DATA_PARALLEL = new Set([
   'torch.nn.DataParallel',
@@ -35,20 +36,11 @@ export default defineRule({
     },
   },
   // Attribute form by name; bare names by import binding (any alias: `from torch.nn import DataParallel as DP`).
-  query: `
-(call
-  function: (attribute attribute: (identifier) @fn)
-  arguments: (argument_list)
-  (#any-of? @fn "DataParallel" "data_parallel")) @call
-(call
-  function: (identifier) @fn
-  arguments: (argument_list)) @call`,
+  query: importedCallQuery(['DataParallel', 'data_parallel']),
   check(m, ctx) {
     const call = m.need('call');
-    const fn = m.need('fn');
-    if (fn.parent?.type !== 'attribute' && !ctx.facts.binding(fn.text)) return;
-    const name = ctx.facts.calleeName(call);
-    if (!name || !DATA_PARALLEL.has(name)) return;
+    const name = importedCallee(m, ctx, DATA_PARALLEL);
+    if (!name) return;
     const shown = call.childForFieldName('function')!.text;
     ctx.report({
       node: call.childForFieldName('function') ?? call,

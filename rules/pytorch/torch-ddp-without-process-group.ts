@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
+import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
 import type { FileFacts } from '../../server/engine/facts';
 
 const DDP = new Set(['torch.nn.parallel.DistributedDataParallel', 'torch.nn.parallel.distributed.DistributedDataParallel']);
@@ -44,19 +45,10 @@ export default defineRule({
       after: 'dist.init_process_group("nccl")\ntorch.cuda.set_device(local_rank)\nmodel = DDP(model.to(local_rank), device_ids=[local_rank])',
     },
   },
-  query: `
-(call
-  function: (attribute attribute: (identifier) @fn)
-  arguments: (argument_list)
-  (#eq? @fn "DistributedDataParallel")) @call
-(call
-  function: (identifier) @fn
-  arguments: (argument_list)) @call`,
+  query: importedCallQuery(['DistributedDataParallel']),
   check(m, ctx) {
     const call = m.need('call');
-    const fn = m.need('fn');
-    if (fn.parent?.type !== 'attribute' && !ctx.facts.binding(fn.text)) return;
-    if (!DDP.has(ctx.facts.calleeName(call) ?? '')) return;
+    if (!importedCallee(m, ctx, DDP)) return;
     if (setsUpProcessGroup(ctx.facts)) return;
     ctx.report({
       node: call.childForFieldName('function')!,

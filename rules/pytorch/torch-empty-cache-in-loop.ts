@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
+import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
 import { deleteLines, replaceNode } from '../../server/engine/fixes';
 import { enclosingLoop } from '../../server/engine/scopes';
 import type { Node } from '../../server/engine/parser';
@@ -35,20 +36,10 @@ export default defineRule({
     title: 'Remove the empty_cache() call',
     reason: 'other processes sharing the GPU no longer get the cached memory back after each iteration',
   },
-  query: `
-(call
-  function: (attribute attribute: (identifier) @fn)
-  arguments: (argument_list)
-  (#eq? @fn "empty_cache")) @call
-(call
-  function: (identifier) @fn
-  arguments: (argument_list)) @call`,
+  query: importedCallQuery(['empty_cache']),
   check(m, ctx) {
     const call = m.need('call');
-    const fn = m.need('fn');
-    if (fn.parent?.type !== 'attribute' && !ctx.facts.binding(fn.text)) return;
-    const name = ctx.facts.calleeName(call);
-    if (!name || !EMPTY_CACHE.has(name)) return;
+    if (!importedCallee(m, ctx, EMPTY_CACHE)) return;
     const loop = enclosingLoop(call);
     if (!loop) return;
     if (isConditional(call, loop)) return;

@@ -11,7 +11,7 @@ describe('incremental linting equals a full lint', function () {
 
   it('over random edits of all rule fixtures in one file (findings of every rule)', async () => {
     const engine = await getEngine();
-    const run = runIncremental(engine, fixtureFile(), 25, rng(11));
+    const run = runIncremental(engine, fixtureFile(), 12, rng(11));
     assert.ok(run.partial > run.edits / 2, `most lints should be incremental (${run.partial} of ${run.edits})`);
     // Findings that depend on another top-level definition (a class hierarchy, a called function's
     // body) can go stale until the idle-time full lint corrects them: rare, and always corrected.

@@ -38,7 +38,7 @@ describe('language server: incremental edits, hostile input, skipped files', fun
     await client.pull(uri);
     const next = rng(3);
     let immediate = 0;
-    const edits = 20;
+    const edits = 10;
     for (let i = 0; i < edits; i++) {
       const e = randomEdit(doc.getText(), next);
       const change = { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.newText };

@@ -1,36 +1,16 @@
 // The shared coroutine / blocking-call knowledge (server/engine/asyncApis.ts), tested directly.
 import * as assert from 'node:assert/strict';
 import { asyncFramework, blockingCall, coroutineCallee, isShadowed, receiverKind, rootName } from '../../server/engine/asyncApis';
-import { Engine } from '../../server/engine/engine';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
-import { defineRule } from '../../server/engine/rule';
-import { DIST } from '../helpers/engine';
+import { probe } from '../helpers/probe';
 
 /** Runs fn on every call of the source (in order) and collects what it returns. */
 async function overCalls<T>(source: string, fn: (call: Node, facts: FileFacts) => T): Promise<T[]> {
   const out: T[] = [];
-  const rule = defineRule({
-    id: 'probe',
-    title: 'probe',
-    category: 'concurrency',
-    severity: 'info',
-    enabledByDefault: true,
-    confidence: 'high',
-    guide: 'asyncio-pitfalls',
-    message: 'probe message here',
-    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
-    query: '(call) @call',
-    check: (m, ctx) => {
-      out.push(fn(m.need('call'), ctx.facts));
-    },
+  await probe(source, '(call) @call', (m, ctx) => {
+    out.push(fn(m.need('call'), ctx.facts));
   });
-  const engine = await Engine.create([rule], DIST);
-  try {
-    engine.lintText(source);
-  } finally {
-    engine.dispose();
-  }
   return out;
 }
 

@@ -4,38 +4,18 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile } from '../../server/engine/codeContext';
-import { Engine } from '../../server/engine/engine';
 import type { FileFacts } from '../../server/engine/facts';
 import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
 import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
 import type { Node } from '../../server/engine/parser';
-import { defineRule } from '../../server/engine/rule';
-import { DIST } from '../helpers/engine';
+import { probe } from '../helpers/probe';
 
 /** Runs fn on every node the query captures as @x, in order. */
 async function over<T>(source: string, query: string, fn: (node: Node, facts: FileFacts, text: string) => T): Promise<T[]> {
   const out: T[] = [];
-  const rule = defineRule({
-    id: 'probe',
-    title: 'probe',
-    category: 'concurrency',
-    severity: 'info',
-    enabledByDefault: true,
-    confidence: 'high',
-    guide: 'asyncio-pitfalls',
-    message: 'probe message here',
-    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
-    query,
-    check: (m, ctx) => {
-      out.push(fn(m.need('x'), ctx.facts, ctx.text));
-    },
+  await probe(source, query, (m, ctx) => {
+    out.push(fn(m.need('x'), ctx.facts, ctx.text));
   });
-  const engine = await Engine.create([rule], DIST);
-  try {
-    engine.lintText(source);
-  } finally {
-    engine.dispose();
-  }
   return out;
 }
 

@@ -8,35 +8,13 @@ import { Engine } from '../../server/engine/engine';
 import { ensureImport } from '../../server/engine/fixes';
 import { activeRules } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/engine/projectConfig';
-import { defineRule, type RuleDefinition } from '../../server/engine/rule';
+import { defineRule } from '../../server/engine/rule';
 import { decodeSource, UnreadableSource } from '../../server/engine/sourceFile';
 import { applyEdits, LineIndex } from '../../server/engine/text';
 import type { Finding } from '../../server/engine/types';
 import { ALL_RULES } from '../../rules';
 import { DIST, getEngine } from '../helpers/engine';
-
-/** Runs a probe rule over source and hands its check's arguments to inspect. */
-async function probe(source: string, query: string, inspect: Parameters<RuleDefinition['check']>[1] extends infer C ? (m: Parameters<RuleDefinition['check']>[0], ctx: C) => void : never): Promise<Finding[]> {
-  const rule = defineRule({
-    id: 'probe',
-    title: 'probe',
-    category: 'core-python',
-    severity: 'info',
-    enabledByDefault: true,
-    confidence: 'high',
-    guide: 'profiling',
-    message: 'probe message here',
-    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
-    query,
-    check: inspect,
-  });
-  const engine = await Engine.create([rule], DIST);
-  try {
-    return engine.lintText(source).findings;
-  } finally {
-    engine.dispose();
-  }
-}
+import { probe } from '../helpers/probe';
 
 describe('engine: facts', () => {
   it('resolves aliased imports to qualified names', async () => {

@@ -1,36 +1,17 @@
 // The file's tf.functions (server/engine/tfFunctions.ts).
 import * as assert from 'node:assert/strict';
-import { FileFacts, type FactCaptures } from '../../server/engine/facts';
-import { Query, type Node, type Tree } from '../../server/engine/parser';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 import { calledTfFunction, enclosingTfFunction, tfFunctions } from '../../server/engine/tfFunctions';
-import { getEngine } from '../helpers/engine';
-
-const trees: Tree[] = [];
-
-async function factsOf(source: string): Promise<FileFacts> {
-  const engine = await getEngine();
-  const tree = engine.parse(source);
-  trees.push(tree);
-  const q = new Query(engine.parser.language, '(import_statement) @import (import_from_statement) @import (comment) @comment (function_definition) @function');
-  const captures: FactCaptures = { imports: [], comments: [], functions: [] };
-  for (const c of q.captures(tree.rootNode)) {
-    if (c.name === 'import') captures.imports.push(c.node);
-    else if (c.name === 'comment') captures.comments.push(c.node);
-    else captures.functions.push(c.node);
-  }
-  q.delete();
-  return new FileFacts(tree, source, captures);
-}
+import { factsOf, releaseFactTrees } from '../helpers/probe';
 
 function calls(facts: FileFacts, prefix: string): Node[] {
   return findDescendants(facts.root, (n) => n.type === 'call' && n.text.startsWith(prefix));
 }
 
 describe('tfFunctions', () => {
-  after(() => {
-    for (const t of trees) t.delete();
-  });
+  after(() => releaseFactTrees());
 
   it('finds decorated defs, wrapped defs, methods and lambdas with their options', async () => {
     const facts = await factsOf(`import tensorflow as tf

@@ -1,7 +1,7 @@
 // The shared training-loop notion (server/engine/trainingLoop.ts).
 import * as assert from 'node:assert/strict';
-import { FileFacts, type FactCaptures } from '../../server/engine/facts';
-import { Query, type Node, type Tree } from '../../server/engine/parser';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
 import {
   enclosingTrainingLoop,
   enclosingTrainStep,
@@ -15,24 +15,7 @@ import {
   trainSteps,
 } from '../../server/engine/trainingLoop';
 import { findDescendants } from '../../server/engine/scopes';
-import { getEngine } from '../helpers/engine';
-
-const trees: Tree[] = [];
-
-async function factsOf(source: string): Promise<FileFacts> {
-  const engine = await getEngine();
-  const tree = engine.parse(source);
-  trees.push(tree);
-  const q = new Query(engine.parser.language, '(import_statement) @import (import_from_statement) @import (comment) @comment (function_definition) @function');
-  const captures: FactCaptures = { imports: [], comments: [], functions: [] };
-  for (const c of q.captures(tree.rootNode)) {
-    if (c.name === 'import') captures.imports.push(c.node);
-    else if (c.name === 'comment') captures.comments.push(c.node);
-    else captures.functions.push(c.node);
-  }
-  q.delete();
-  return new FileFacts(tree, source, captures);
-}
+import { factsOf, releaseFactTrees } from '../helpers/probe';
 
 /** The first call whose text starts with `prefix`. */
 function call(facts: FileFacts, prefix: string, nth = 0): Node {
@@ -46,9 +29,7 @@ function lineOf(node: Node): number {
 }
 
 describe('trainingLoop', () => {
-  after(() => {
-    for (const t of trees) t.delete();
-  });
+  after(() => releaseFactTrees());
 
   it('finds the per-step loop, not the epoch loop around it', async () => {
     const facts = await factsOf(`import torch

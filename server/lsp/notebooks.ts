@@ -3,7 +3,6 @@
 // mapped back to the cell it starts in. A finding that spans cells is dropped; a fix that touches
 // another cell (an import added at the top) becomes a multi-document edit, each cell versioned.
 import {
-  DiagnosticSeverity,
   NotebookCellKind,
   NotebookDocuments,
   type Connection,
@@ -15,7 +14,8 @@ import type { Engine } from '../engine/engine';
 import type { LintOptions } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
 import type { Finding, TextEdit } from '../engine/types';
-import { SOURCE, type DiagnosticData } from '../protocol';
+import type { DiagnosticData } from '../protocol';
+import { toDiagnostic } from './convert';
 
 interface CellSpan {
   uri: string;
@@ -130,33 +130,26 @@ export class NotebookSupport {
       const cell = result.cells.get(span.uri)!;
       const local: Finding = { ...finding, start: finding.start - span.start, end: finding.end - span.start, fix: undefined };
       cell.findings.push(local);
-      cell.diagnostics.push(this.toDiagnostic(span, spans, finding));
+      cell.diagnostics.push(this.toDiagnostic(local, finding, span, spans));
     }
     this.cache.set(notebook.uri, result);
     return result;
   }
 
-  private toDiagnostic(span: CellSpan, spans: CellSpan[], finding: Finding): Diagnostic {
+  /**
+   * The cell's diagnostic for `local` (the finding in cell offsets), by the shared conversion, with
+   * the fix's edits (module offsets) split by cell.
+   */
+  private toDiagnostic(local: Finding, finding: Finding, span: CellSpan, spans: CellSpan[]): Diagnostic {
     const rule = this.engine().rulesById.get(finding.ruleId)!;
-    const doc = span.doc;
-    const data: DiagnosticData = { ruleId: finding.ruleId, version: doc.version };
+    const diagnostic = toDiagnostic(span.doc, local, rule, this.guideHref(rule));
     const fix = finding.fix && mapFix(finding.fix.edits, span, spans);
     if (finding.fix && fix) {
-      data.fix = { title: finding.fix.title, safety: finding.fix.safety, reason: finding.fix.reason, edits: fix.own, documents: fix.others };
+      (diagnostic.data as DiagnosticData).fix = { title: finding.fix.title, safety: finding.fix.safety, reason: finding.fix.reason, edits: fix.own, documents: fix.others };
     }
-    return {
-      range: { start: doc.positionAt(finding.start - span.start), end: doc.positionAt(finding.end - span.start) },
-      severity: SEVERITY[finding.severity],
-      source: SOURCE,
-      code: rule.id,
-      codeDescription: { href: this.guideHref(rule) },
-      message: finding.message,
-      data,
-    };
+    return diagnostic;
   }
 }
-
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
 
 type LspEdit = NonNullable<DiagnosticData['fix']>['edits'][number];
 

@@ -58,6 +58,7 @@ export default defineRule({
   function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
   arguments: (argument_list . (_) @obj)
   (#match? @fn "(ref|proxy|finalize|WeakMethod)$")) @call`,
+  calls: { pattern: /(ref|proxy|finalize|WeakMethod)$/ },
   check(m, ctx) {
     const call = m.need('call');
     const name = ctx.facts.calleeName(call);

@@ -48,6 +48,7 @@ export default defineRule({
       'the call then runs on another thread, concurrently with other tasks: objects it touches must be thread-safe, ' +
       'and other coroutines can now interleave at this point',
   },
+  requiresText: /\b(async|await)\b/,
   query: `
 (call
   function: (attribute attribute: (identifier) @name)

@@ -31,6 +31,7 @@ export default defineRule({
         'background_tasks = set()\n\nasync def handle(request):\n    task = asyncio.create_task(refresh_cache())\n    background_tasks.add(task)\n    task.add_done_callback(background_tasks.discard)\n    return respond(request)',
     },
   },
+  requiresText: /\b(create_task|ensure_future)\b/,
   query: `
 (expression_statement
   (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call

@@ -29,6 +29,7 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]
   (#eq? @name "get_event_loop")) @call`,
+  calls: { names: ['get_event_loop'] },
   check(m, ctx) {
     const call = m.need('call');
     const fn = call.childForFieldName('function')!;

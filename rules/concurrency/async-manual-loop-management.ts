@@ -45,6 +45,7 @@ export default defineRule({
   function: (attribute object: (_) @loop attribute: (identifier) @method)
   arguments: (argument_list) @args
   (#eq? @method "run_until_complete")) @call`,
+  calls: { names: ['run_until_complete'] },
   check(m, ctx) {
     const call = m.need('call');
     const args = m.need('args').namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');

@@ -37,6 +37,7 @@ export default defineRule({
     title: 'Run the calls concurrently with asyncio.gather()',
     reason: 'the calls then overlap: their side effects may happen in any order, and all of them start at once (no rate limit)',
   },
+  requiresText: /\b(async|await)\b/,
   query: `
 (for_statement
   left: (_) @target

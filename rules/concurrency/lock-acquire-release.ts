@@ -35,6 +35,7 @@ export default defineRule({
     function: (attribute object: (_) @lock attribute: (identifier) @method)
     arguments: (argument_list) @args)
   (#eq? @method "acquire")) @acquire`,
+  calls: { names: ['acquire'], depth: 1 },
   check(m, ctx) {
     const acquire = m.need('acquire');
     const lock = m.need('lock');

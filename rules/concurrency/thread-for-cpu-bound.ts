@@ -52,6 +52,7 @@ export default defineRule({
   arguments: (argument_list (keyword_argument name: (identifier) @kw value: (identifier) @fn))
   (#eq? @thread "Thread")
   (#eq? @kw "target")) @call`,
+  calls: { names: ['map', 'submit', 'imap', 'imap_unordered', 'apply', 'apply_async', 'starmap', 'map_async', 'starmap_async', 'Thread'] },
   check(m, ctx) {
     const call = m.need('call');
     const fnName = m.need('fn');

@@ -50,6 +50,7 @@ export default defineRule({
   arguments: (argument_list (keyword_argument name: (identifier) @kw value: [(identifier) (attribute)] @fn))
   (#eq? @thread "Thread")
   (#eq? @kw "target")) @call`,
+  calls: { names: ['map', 'submit', 'Thread'] },
   check(m, ctx) {
     const call = m.need('call');
     const fnExpr = m.need('fn');

@@ -49,6 +49,7 @@ export default defineRule({
 (expression_statement
   (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call
   (#any-of? @name "breakpoint" "set_trace" "embed" "break_into_debugger" "settrace")) @statement`,
+  calls: { names: ['breakpoint', 'set_trace', 'embed', 'break_into_debugger', 'settrace'], depth: 1 },
   check(m, ctx) {
     const call = m.need('call');
     const statement = m.need('statement');

@@ -40,6 +40,7 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]
   (#match? @name "(Executor|Pool)$")) @call`,
+  calls: { pattern: /(Executor|Pool)$/ },
   check(m, ctx) {
     const call = m.need('call');
     let name = ctx.facts.calleeName(call);

@@ -48,6 +48,7 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]
   (#eq? @name "mkdtemp")) @call`,
+  calls: { names: ['mkdtemp'] },
   check(m, ctx) {
     const call = m.need('call');
     if (ctx.facts.calleeName(call) !== 'tempfile.mkdtemp') return;

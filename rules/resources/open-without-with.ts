@@ -102,6 +102,7 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]
   (#match? @name "open")) @call`,
+  calls: { pattern: /open/ },
   check(m, ctx) {
     const call = m.need('call');
     if (!isOpener(call, ctx)) return;

@@ -63,6 +63,7 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)] @fn
   (#match? @name "^(socket|create_connection|create_server|connect|NamedTemporaryFile|TemporaryFile|SpooledTemporaryFile|TemporaryDirectory|ZipFile|open|TarFile|urlopen|FTP|SMTP|SMTP_SSL|File)$")) @call`,
+  calls: { names: ['socket', 'create_connection', 'create_server', 'connect', 'NamedTemporaryFile', 'TemporaryFile', 'SpooledTemporaryFile', 'TemporaryDirectory', 'ZipFile', 'open', 'TarFile', 'urlopen', 'FTP', 'SMTP', 'SMTP_SSL', 'File'] },
   check(m, ctx) {
     const call = m.need('call');
     const name = ctx.facts.calleeName(call);

@@ -41,6 +41,7 @@ export default defineRule({
   function: [(attribute attribute: (identifier) @name) (identifier) @name]
   arguments: (argument_list) @args
   (#any-of? @name "get" "post" "put" "patch" "delete" "head" "options" "request" "urlopen")) @call`,
+  calls: { names: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'urlopen'] },
   check(m, ctx) {
     const call = m.need('call');
     const fn = call.childForFieldName('function')!;

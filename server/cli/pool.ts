@@ -1,6 +1,7 @@
 // Checks many files across cores: worker threads, each with its own Engine (tree-sitter's WASM
 // instance is single-threaded), fed small batches so that one big file does not leave a core idle.
 // Small runs stay in-process: a worker costs its start-up and its own query compilation.
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ALL_RULES } from '../../rules';
@@ -43,10 +44,14 @@ export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions,
     }
   }
   const reports: FileReport[] = new Array(jobs.length);
+  const order = largestFirst(jobs);
   let next = 0;
   const take = () => {
     const batch: { index: number; job: CheckJob }[] = [];
-    while (batch.length < BATCH && next < jobs.length) batch.push({ index: next, job: jobs[next++] });
+    while (batch.length < BATCH && next < order.length) {
+      const index = order[next++];
+      batch.push({ index, job: jobs[index] });
+    }
     return batch;
   };
   await Promise.all(
@@ -54,14 +59,21 @@ export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions,
       new Promise<void>((resolve, reject) => {
         const init: WorkerInit = { perflensWorker: true, check };
         const worker = new Worker(entry, { workerData: init });
+        let doneSent = false;
         const feed = () => {
+          if (doneSent) return;
           const batch = take();
+          doneSent = batch.length === 0;
+          // A worker handles its messages in order, so `done` arrives after every batch it was sent.
           worker.postMessage((batch.length ? { jobs: batch } : { done: true }) satisfies ToWorker);
         };
         worker.on('message', (msg: FromWorker) => {
           if ('fatal' in msg) reject(new Error(msg.fatal));
-          else if ('ready' in msg) feed();
-          else {
+          else if ('ready' in msg) {
+            // Two batches in flight: the worker starts the next one while its results travel back.
+            feed();
+            feed();
+          } else {
             for (const { index, report } of msg.reports) reports[index] = revive(report);
             feed();
           }
@@ -72,6 +84,21 @@ export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions,
     ),
   );
   return reports;
+}
+
+/**
+ * Job indices, biggest file first: the long files start early and small ones fill the gaps at the
+ * end, so no thread is left with one big file while the others are idle.
+ */
+function largestFirst(jobs: readonly CheckJob[]): number[] {
+  const sizes = jobs.map((j) => {
+    try {
+      return statSync(j.file).size;
+    } catch {
+      return 0; // unreadable: checkFile reports it
+    }
+  });
+  return jobs.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
 }
 
 /** True in a worker started by checkFiles: the CLI entry point runs the worker loop instead of main(). */

@@ -8,8 +8,9 @@
 // every rule that needs no import, then one pass per library gate the file actually imports.
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
 // paid for in every file, imported or not.
+import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from './callAnchors';
 import { FileFacts, type FactCaptures } from './facts';
-import { loadPython, PythonParser, Query, type Node, type Tree, type WasmLocation } from './parser';
+import { loadPython, PythonParser, Query, type Node, type QueryMatch, type Tree, type WasmLocation } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
@@ -17,12 +18,15 @@ import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
 /** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
-type PatternRole = { fact: 'import' | 'comment' | 'function' | 'error' } | { rule: RuleDefinition; localIndex: number };
+type FactKind = 'import' | 'comment' | 'function' | 'error' | 'call';
+type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
 
 /** Rules that share the same library gate run in one query pass. */
 interface QueryGroup {
-  /** Modules any of which must be imported for the group to run; empty = always runs (the base pass). */
+  /** Modules any of which must be imported for the group to run; empty = no library gate. */
   requires: string[];
+  /** The file's text must match this for the group to run (rule.requiresText); none for the base pass. */
+  textGate?: RegExp;
   query: Query;
   /** For each pattern index of the combined query, what it stands for. */
   patterns: PatternRole[];
@@ -30,7 +34,16 @@ interface QueryGroup {
   ruleIds: Set<string>;
 }
 
-const FACT_PATTERNS: { source: string; fact: 'import' | 'comment' | 'function' | 'error' }[] = [
+/** The rules of one active-rule set, compiled: what a lint with those options runs. */
+interface CompiledRules {
+  base: QueryGroup;
+  gated: QueryGroup[];
+  /** Call-anchored rules (rule.calls), each with its own query, run only on the calls it names. */
+  anchored: Map<RuleDefinition, QueryGroup>;
+  anchors: CallAnchorIndex;
+}
+
+const FACT_PATTERNS: { source: string; fact: FactKind }[] = [
   { source: '(import_statement) @import', fact: 'import' },
   { source: '(import_from_statement) @import', fact: 'import' },
   { source: '(comment) @comment', fact: 'comment' },
@@ -110,12 +123,13 @@ export class Engine {
    */
   ruleBudgetMs = { base: 1000, perChar: 0.01 };
   private readonly activeCache = new Map<string, Map<string, Severity>>();
+  /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
+  private readonly compiledCache = new Map<string, CompiledRules>();
+  private readonly compiledByActive = new WeakMap<ReadonlyMap<string, Severity>, CompiledRules>();
 
   private constructor(
     readonly parser: PythonParser,
     readonly rules: readonly RuleDefinition[],
-    private readonly base: QueryGroup,
-    private readonly gated: QueryGroup[],
   ) {
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
@@ -123,9 +137,10 @@ export class Engine {
   static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation): Promise<Engine> {
     const language = await loadPython(wasm);
     const parser = new PythonParser(language);
-    const { base, gated, broken } = buildGroups(language, rules);
-    const engine = new Engine(parser, rules, base, gated);
-    engine.brokenRules = broken;
+    const engine = new Engine(parser, rules);
+    // Compile the default rule set now: startup finds its broken rules (reported, and left out of
+    // every set). Other sets compile on first use; test/rules checks every rule's query compiles.
+    engine.compiledFor(engine.activeFor({}));
     return engine;
   }
 
@@ -195,17 +210,21 @@ export class Engine {
     const settings: RuleSettings = { targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET };
     const ranges = partial?.ranges ?? [null];
 
+    const compiled = this.compiledFor(active);
+
     // The base pass: facts and ungated rules.
     let started = profile ? performance.now() : 0;
-    const baseMatches = this.runGroup(this.base, tree, ranges);
+    const baseMatches = this.runGroup(compiled.base, tree, ranges);
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
+    const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
-    const ruleMatches: { group: QueryGroup; matches: ReturnType<Query['matches']> }[] = [{ group: this.base, matches: baseMatches }];
+    const ruleMatches: { group: QueryGroup; matches: ReturnType<Query['matches']> }[] = [{ group: compiled.base, matches: baseMatches }];
     for (const m of baseMatches) {
-      const role = this.base.patterns[m.patternIndex];
+      const role = compiled.base.patterns[m.patternIndex];
       if (!('fact' in role)) continue;
       const node = m.captures[0].node;
-      if (role.fact === 'import') captures.imports.push(node);
+      if (role.fact === 'call') calls.push(m);
+      else if (role.fact === 'import') captures.imports.push(node);
       else if (role.fact === 'comment') captures.comments.push(node);
       else if (role.fact === 'function') captures.functions.push(node);
       else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
@@ -217,11 +236,12 @@ export class Engine {
 
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
-    for (const group of this.gated) {
-      if (!group.requires.some((m) => facts.importsModule(m))) continue;
-      if (![...group.ruleIds].some((id) => active.has(id))) continue;
+    for (const group of compiled.gated) {
+      if (group.requires.length > 0 && !group.requires.some((m) => facts.importsModule(m))) continue;
+      if (group.textGate && !group.textGate.test(text)) continue;
       ruleMatches.push({ group, matches: this.runGroup(group, tree, ranges) });
     }
+    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts));
     if (profile) profile.queryMs += performance.now() - started;
 
     const raw: RawFinding[] = [];
@@ -304,9 +324,38 @@ export class Engine {
   }
 
   dispose(): void {
-    this.base.query.delete();
-    for (const g of this.gated) g.query.delete();
+    for (const compiled of this.compiledCache.values()) deleteCompiled(compiled);
+    this.compiledCache.clear();
     this.parser.dispose();
+  }
+
+  /**
+   * The compiled queries for an active-rule set. Only active rules are compiled in: an inactive
+   * rule's patterns would still cost a raw match per candidate node in every file. Sets are
+   * few (one per distinct select/ignore/per-file-ignores combination), so a small cache suffices.
+   */
+  private compiledFor(active: ReadonlyMap<string, Severity>): CompiledRules {
+    const known = this.compiledByActive.get(active);
+    if (known) return known;
+    const key = [...active.keys()].sort().join(',');
+    let compiled = this.compiledCache.get(key);
+    if (compiled) {
+      this.compiledCache.delete(key); // re-insert: most recently used last
+    } else {
+      const brokenIds = new Set(this.brokenRules.map((b) => b.ruleId));
+      const members = this.rules.filter((r) => active.has(r.id) && !brokenIds.has(r.id));
+      const built = compileRules(this.parser.language, members);
+      this.brokenRules.push(...built.broken);
+      compiled = built.compiled;
+      if (this.compiledCache.size >= MAX_COMPILED_SETS) {
+        const [oldestKey, oldest] = this.compiledCache.entries().next().value!;
+        this.compiledCache.delete(oldestKey);
+        deleteCompiled(oldest);
+      }
+    }
+    this.compiledCache.set(key, compiled);
+    this.compiledByActive.set(active, compiled);
+    return compiled;
   }
 
   /** Active rules for these options (memoised: the same options come back for every file). */
@@ -336,6 +385,47 @@ export class Engine {
 }
 
 /** A result for a file that was not linted, with the reason shown to the user. */
+const MAX_COMPILED_SETS = 8;
+
+function deleteCompiled(compiled: CompiledRules): void {
+  compiled.base.query.delete();
+  for (const g of compiled.gated) g.query.delete();
+  for (const g of compiled.anchored.values()) g.query.delete();
+}
+
+/**
+ * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
+ * files that import its library, for gated rules): see callAnchors.ts.
+ */
+function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts): { group: QueryGroup; matches: QueryMatch[] }[] {
+  const byRule = new Map<RuleDefinition, QueryMatch[]>();
+  const visitedRoots = new Set<string>();
+  const gateOpen = new Map<RuleDefinition, boolean>();
+  for (const call of calls) {
+    const callNode = call.captures.find((c) => c.name === 'call')!.node;
+    const callee = call.captures.find((c) => c.name === 'callee')!.node;
+    for (const rule of compiled.anchors.rulesFor(callee.text)) {
+      let open = gateOpen.get(rule);
+      if (open === undefined) {
+        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || rule.requiresText.test(facts.text));
+        gateOpen.set(rule, open);
+      }
+      if (!open) continue;
+      const root = anchorRoot(callNode, rule.calls!.depth ?? 0);
+      if (!root) continue;
+      const key = `${rule.id}:${root.id}`;
+      if (visitedRoots.has(key)) continue;
+      visitedRoots.add(key);
+      const found = matchesRootedAt(compiled.anchored.get(rule)!.query, root);
+      if (found.length === 0) continue;
+      const list = byRule.get(rule);
+      if (list) list.push(...found);
+      else byRule.set(rule, found);
+    }
+  }
+  return [...byRule].map(([rule, matches]) => ({ group: compiled.anchored.get(rule)!, matches }));
+}
+
 export function skippedResult(text: string, reason: string): LintDetails {
   return { findings: [], failures: [], hasSyntaxErrors: false, skipped: reason, suppressions: new SuppressionIndex([]), lines: new LineIndex(text) };
 }
@@ -395,16 +485,42 @@ type Language = ConstructorParameters<typeof Query>[0];
  * Compiles the base query (fact patterns + every ungated rule) and one query per library gate.
  * Pattern indices are mapped back to rules through each pattern's start offset in the source.
  */
-function buildGroups(language: Language, rules: readonly RuleDefinition[]): { base: QueryGroup; gated: QueryGroup[]; broken: RuleFailure[] } {
-  const byGate = new Map<string, RuleDefinition[]>([['', []]]);
+function compileRules(language: Language, rules: readonly RuleDefinition[]): { compiled: CompiledRules; broken: RuleFailure[] } {
   const broken: RuleFailure[] = [];
+  const anchored = new Map<RuleDefinition, QueryGroup>();
+  const queried: RuleDefinition[] = [];
   for (const rule of rules) {
     if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
+    const problem = anchorProblem(rule) ?? (rule.requiresText && (rule.requiresText.global || rule.requiresText.sticky) ? 'requiresText must not be global or sticky' : null);
+    if (problem) {
+      broken.push({ ruleId: rule.id, error: problem });
+      continue;
+    }
+    if (!rule.calls) {
+      queried.push(rule);
+      continue;
+    }
+    try {
+      const query = new Query(language, rule.query);
+      const patterns = Array.from({ length: query.patternCount() }, (_, localIndex) => ({ rule, localIndex }));
+      anchored.set(rule, { requires: rule.requires ?? [], query, patterns, ruleIds: new Set([rule.id]) });
+    } catch (error) {
+      broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  const groups = buildGroups(language, queried, anchored.size > 0, broken);
+  const anchors = new CallAnchorIndex([...anchored.keys()]);
+  return { compiled: { ...groups, anchored, anchors }, broken };
+}
+
+function buildGroups(language: Language, rules: readonly RuleDefinition[], withCalls: boolean, broken: RuleFailure[]): { base: QueryGroup; gated: QueryGroup[] } {
+  const byGate = new Map<string, RuleDefinition[]>([['', []]]);
+  for (const rule of rules) {
     if (/[^\x00-\x7f]/.test(rule.query)) {
       broken.push({ ruleId: rule.id, error: 'query must be ASCII (pattern offsets are mapped back by character)' });
       continue;
     }
-    const key = [...(rule.requires ?? [])].sort().join(',');
+    const key = [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '');
     const list = byGate.get(key);
     if (list) list.push(rule);
     else byGate.set(key, [rule]);
@@ -412,7 +528,7 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[]): { ba
   let base: QueryGroup | undefined;
   const gated: QueryGroup[] = [];
   for (const [key, allMembers] of byGate) {
-    const facts = key === '' ? FACT_PATTERNS : [];
+    const facts = key !== '' ? [] : withCalls ? [...FACT_PATTERNS, { source: CALL_PATTERN, fact: 'call' as const }] : FACT_PATTERNS;
     let members = allMembers;
     let composed = composeQuery(facts, members);
     let query: Query;
@@ -440,11 +556,18 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[]): { ba
       counts.set(rule, localIndex + 1);
       patterns.push({ rule, localIndex });
     }
-    const group: QueryGroup = { requires: key ? key.split(',') : [], query, patterns, ruleIds: new Set(members.map((r) => r.id)) };
+    const modules = key.split('|')[0];
+    const group: QueryGroup = {
+      requires: modules ? modules.split(',') : [],
+      textGate: members[0]?.requiresText,
+      query,
+      patterns,
+      ruleIds: new Set(members.map((r) => r.id)),
+    };
     if (key === '') base = group;
     else gated.push(group);
   }
-  return { base: base!, gated, broken };
+  return { base: base!, gated };
 }
 
 /** One query source for a group: its fact patterns, then each rule's patterns, with their spans. */

@@ -108,6 +108,11 @@ export interface RuleDefinition {
   guide: string;
   /** Module names; the rule runs only in files that import one of them. */
   requires?: string[];
+  /**
+   * The rule can only match in files whose text matches this (say /\b(async|await)\b/ for rules
+   * about coroutines): other files skip its query pass. Rules with the same regex share a pass.
+   */
+  requiresText?: RegExp;
   /** Default one-line message. */
   message: string;
   docs: RuleDocs;
@@ -120,7 +125,21 @@ export interface RuleDefinition {
    * Empty for the engine's own rules (suppression checks), which have no pattern to match.
    */
   query: string;
+  /**
+   * Declares that every match of `query` is rooted `depth` levels above (0 = at) a call whose
+   * callee name (a plain name, or the last part of a dotted one) is in `names` or matches
+   * `pattern`. The engine then finds such calls with one pattern shared by all rules and runs this
+   * query only on them, instead of every rule paying for a raw match of every call in every file
+   * (see callAnchors.ts; test/unit/callAnchors.test.ts checks each declaration against the plain query).
+   */
+  calls?: CallAnchor;
   check(match: Captures, ctx: RuleContext): void;
+}
+
+export interface CallAnchor {
+  names?: readonly string[];
+  pattern?: RegExp;
+  depth?: number;
 }
 
 export function defineRule(rule: RuleDefinition): RuleDefinition {

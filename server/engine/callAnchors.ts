@@ -1,0 +1,64 @@
+// Call-anchored rules. Many rules look for calls of a few names (`open`, `get_event_loop`,
+// `mkdtemp`...). Written as a tree-sitter pattern with a text predicate, each such rule gets a raw
+// match for EVERY call of the file, copied out of WASM before the predicate runs in JS (about
+// 1.3 µs each, bench/README.md); fifteen such rules cost as much as parsing the file.
+//
+// Instead, one pattern shared by all of them captures each call and its callee name once; a Map
+// picks the rules that care about that name, and only their queries run, on that call alone
+// (maxStartDepth 0, so a query never finds the same match from two calls).
+import type { Node, Query, QueryMatch } from './parser';
+import type { RuleDefinition } from './rule';
+
+/** The shared pattern: a call and the last identifier of its callee (`f` in `f()` and `a.b.f()`). */
+export const CALL_PATTERN = '(call function: [(identifier) @callee (attribute attribute: (identifier) @callee)]) @call';
+
+/** Which anchored rules want a call of a given callee name. */
+export class CallAnchorIndex {
+  private readonly byName = new Map<string, RuleDefinition[]>();
+  private readonly byPattern: RuleDefinition[] = [];
+
+  constructor(readonly rules: readonly RuleDefinition[]) {
+    for (const rule of rules) {
+      const anchor = rule.calls!;
+      for (const name of anchor.names ?? []) {
+        const list = this.byName.get(name);
+        if (list) list.push(rule);
+        else this.byName.set(name, [rule]);
+      }
+      if (anchor.pattern) this.byPattern.push(rule);
+    }
+  }
+
+  /** The rules whose anchor accepts this callee name (each at most once). */
+  rulesFor(name: string): readonly RuleDefinition[] {
+    const named = this.byName.get(name);
+    if (this.byPattern.length === 0) return named ?? NONE;
+    const matching = this.byPattern.filter((r) => r.calls!.pattern!.test(name) && !named?.includes(r));
+    if (matching.length === 0) return named ?? NONE;
+    return named ? [...named, ...matching] : matching;
+  }
+}
+
+const NONE: readonly RuleDefinition[] = [];
+
+/** The node `depth` levels above the call, where the rule's patterns start (null if there is none). */
+export function anchorRoot(call: Node, depth: number): Node | null {
+  let node: Node | null = call;
+  for (let i = 0; i < depth && node; i++) node = node.parent;
+  return node;
+}
+
+/** The matches of query that start exactly at node (none from its descendants). */
+export function matchesRootedAt(query: Query, node: Node): QueryMatch[] {
+  return query.matches(node, { maxStartDepth: 0 });
+}
+
+/** Why an anchor declaration cannot work, or null when it is well-formed. */
+export function anchorProblem(rule: RuleDefinition): string | null {
+  const anchor = rule.calls;
+  if (!anchor) return null;
+  if (!anchor.names?.length && !anchor.pattern) return 'calls: needs names or a pattern';
+  if (anchor.pattern && (anchor.pattern.global || anchor.pattern.sticky)) return 'calls.pattern must not be global or sticky (RegExp.test would keep state)';
+  if (anchor.depth !== undefined && (!Number.isInteger(anchor.depth) || anchor.depth < 0)) return 'calls.depth must be a whole number ≥ 0';
+  return null;
+}

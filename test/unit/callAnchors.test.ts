@@ -1,0 +1,102 @@
+// Call-anchored rules (rule.calls): the engine runs their queries only on calls of the declared
+// names. That is only right if the declaration is: every match of the plain query must be found
+// the anchored way and nothing else. This test compares both on every rule fixture and a slice
+// of the stdlib, so a rule whose query changes without its anchor fails here.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../../rules';
+import { Engine } from '../../server/engine/engine';
+import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
+import { Query, type QueryMatch, type Tree } from '../../server/engine/parser';
+import type { RuleDefinition } from '../../server/engine/rule';
+import { DIST, FIXTURES, getEngine } from '../helpers/engine';
+
+function pythonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return pythonFiles(full);
+    return name.endsWith('.py') ? [full] : [];
+  });
+}
+
+/** A match as comparable text: pattern index and every capture's name and extent. */
+function signature(m: QueryMatch): string {
+  const caps = m.captures.map((c) => `${c.name}@${c.node.startIndex}-${c.node.endIndex}`).sort();
+  return `${m.patternIndex}|${caps.join(',')}`;
+}
+
+function anchoredSignatures(rule: RuleDefinition, query: Query, calls: Query, tree: Tree): Set<string> {
+  const index = new CallAnchorIndex([rule]);
+  const out = new Set<string>();
+  for (const call of calls.matches(tree.rootNode)) {
+    const callee = call.captures.find((c) => c.name === 'callee')!.node;
+    if (index.rulesFor(callee.text).length === 0) continue;
+    const root = anchorRoot(call.captures.find((c) => c.name === 'call')!.node, rule.calls!.depth ?? 0);
+    if (root) for (const m of matchesRootedAt(query, root)) out.add(signature(m));
+  }
+  return out;
+}
+
+describe('call-anchored rules', () => {
+  const anchored = ALL_RULES.filter((r) => r.calls);
+
+  it('are declared on the rules whose call-name patterns cost the most', () => {
+    assert.ok(anchored.length >= 10, `only ${anchored.length} anchored rules`);
+    for (const rule of anchored) assert.equal(anchorProblem(rule), null, rule.id);
+  });
+
+  it('find exactly the matches of the plain query, on every fixture', async function () {
+    this.timeout(120000);
+    const engine = await getEngine();
+    const language = engine.parser.language;
+    const calls = new Query(language, CALL_PATTERN);
+    const files = pythonFiles(path.join(FIXTURES, 'rules'));
+    assert.ok(files.length > 200);
+    const texts = files.map((f) => readFileSync(f, 'utf8'));
+    const trees = texts.map((t) => engine.parse(t));
+    try {
+      for (const rule of anchored) {
+        const query = new Query(language, rule.query);
+        let plainCount = 0;
+        try {
+          trees.forEach((tree, i) => {
+            const plain = new Set(query.matches(tree.rootNode).map(signature));
+            plainCount += plain.size;
+            const viaCalls = anchoredSignatures(rule, query, calls, tree);
+            assert.deepEqual([...viaCalls].sort(), [...plain].sort(), `${rule.id} on ${path.relative(FIXTURES, files[i])}`);
+          });
+        } finally {
+          query.delete();
+        }
+        assert.ok(plainCount > 0, `${rule.id}: no fixture has a match, so the comparison proves nothing`);
+      }
+    } finally {
+      for (const t of trees) t.delete();
+      calls.delete();
+    }
+  });
+
+  it('give the same findings through the engine as the plain queries, on every fixture', async function () {
+    this.timeout(120000);
+    const engine = await getEngine();
+    const plainEngine = await Engine.create(
+      ALL_RULES.map((r) => ({ ...r, calls: undefined })),
+      DIST,
+    );
+    try {
+      const select = anchored.map((r) => r.id);
+      let total = 0;
+      for (const file of pythonFiles(path.join(FIXTURES, 'rules'))) {
+        const text = readFileSync(file, 'utf8');
+        const viaCalls = engine.lintText(text, { select }).findings;
+        const plain = plainEngine.lintText(text, { select }).findings;
+        assert.deepEqual(viaCalls, plain, path.relative(FIXTURES, file));
+        total += plain.length;
+      }
+      assert.ok(total > 30, `only ${total} findings: the comparison proves little`);
+    } finally {
+      plainEngine.dispose();
+    }
+  });
+});

@@ -52,6 +52,7 @@ export default defineRule({
       after: 'def latest_price(sym):\n    return requests.get(URL + sym, timeout=5).json()',
     },
   },
+  requires: ['functools'],
   query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name body: (block) @body) @fn)`,
   check(m, ctx) {
     const fn = m.need('fn');

@@ -43,6 +43,7 @@ export default defineRule({
     },
   },
   // A decorated def directly in a class body.
+  requires: ['functools'],
   query: `
 (class_definition
   body: (block

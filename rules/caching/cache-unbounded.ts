@@ -33,6 +33,7 @@ export default defineRule({
     title: 'Bound the cache (maxsize=128)',
     reason: 'evicting entries changes hit rates (and recomputation cost); pick a bound that fits the working set',
   },
+  requires: ['functools'],
   query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name) @fn)`,
   check(m, ctx) {
     const fn = m.need('fn');

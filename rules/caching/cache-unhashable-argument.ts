@@ -67,6 +67,7 @@ export default defineRule({
     example: { before: '@lru_cache\ndef score(weights): ...\n\nscore([0.2, 0.8])', after: '@lru_cache\ndef score(weights): ...\n\nscore((0.2, 0.8))' },
   },
   fix: { safety: 'safe', title: 'Pass a hashable tuple / frozenset' },
+  requires: ['functools'],
   query: `
 (call
   function: (identifier) @fn

@@ -3,6 +3,7 @@ import { cacheDecorator } from '../../server/engine/caching';
 import { eolOf } from '../../server/engine/codegen';
 import { ensureImport, indentAt, insertAt } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
+import { possibleCallsOf, wordOffsets } from '../../server/engine/spelling';
 import { decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
 
 const ARITH = new Set(['+', '-', '*', '//', '%']);
@@ -81,7 +82,12 @@ export default defineRule({
     const fn = m.need('fn');
     const name = m.need('name').text;
     const body = m.need('body');
-    // Cheap first test (native walk): at least two calls of the function's own name.
+    // Cheapest first test (the text): at most one spelling of a call of its own name and no loop
+    // keyword means no overlapping recursion, without touching the tree (most defs stop here).
+    const text = body.text;
+    const possible = possibleCallsOf(text, name);
+    if (possible === 0 || (possible === 1 && wordOffsets(text, 'for').length === 0 && wordOffsets(text, 'while').length === 0)) return;
+    // Cheap second test (native walk): at least two calls of the function's own name.
     const selfCount = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === name).length;
     if (selfCount === 0 || (selfCount === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
     if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods

@@ -56,6 +56,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Use field(default_factory=...)' },
+  requires: ['dataclasses'],
   query: `
 (class_definition
   body: (block

@@ -71,6 +71,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Return the descriptor for class-level access' },
+  requiresText: /__get__/,
   query: `
 (function_definition
   name: (identifier) @name

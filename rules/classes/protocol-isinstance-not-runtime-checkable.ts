@@ -33,6 +33,7 @@ export default defineRule({
   function: (identifier) @fn
   arguments: (argument_list (_) . [(identifier) @proto (tuple (identifier) @proto)] .)
   (#any-of? @fn "isinstance" "issubclass")) @call`,
+  calls: { names: ['isinstance', 'issubclass'] },
   check(m, ctx) {
     const fn = m.need('fn');
     const proto = m.need('proto');

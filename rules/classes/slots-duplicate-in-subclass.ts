@@ -40,6 +40,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Remove the inherited slot names' },
+  requiresText: /__slots__/,
   query: `
 (class_definition
   superclasses: (argument_list)

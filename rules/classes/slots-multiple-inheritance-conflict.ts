@@ -41,6 +41,7 @@ export default defineRule({
       after: 'class A:\n    __slots__ = ("a",)\n\nclass B:\n    __slots__ = ()\n\nclass C(A, B):\n    __slots__ = ("b",)',
     },
   },
+  requiresText: /__slots__/,
   query: `(class_definition name: (identifier) @name superclasses: (argument_list (_) (_))) @class`,
   check(m, ctx) {
     const index = classIndex(ctx.facts);

@@ -33,6 +33,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Add the attribute to __slots__' },
+  requiresText: /__slots__/,
   query: `
 (class_definition
   name: (identifier) @name

@@ -1,7 +1,9 @@
 import { defineRule } from '../../server/engine/rule';
 import { functionDefinition } from '../../server/engine/asyncApis';
 import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
-import { isInsideAsyncDef } from '../../server/engine/scopes';
+import { scopeMap } from '../../server/engine/scopeMap';
+import { isAsyncDef } from '../../server/engine/scopes';
+import type { FileFacts } from '../../server/engine/facts';
 
 export default defineRule({
   id: 'async-cpu-bound-in-coroutine',
@@ -31,13 +33,63 @@ export default defineRule({
   query: `(call function: (identifier) @fn) @call`,
   check(m, ctx) {
     const call = m.need('call');
-    if (!isInsideAsyncDef(call) || call.parent?.type === 'await') return;
-    const def = functionDefinition(ctx.facts, m.need('fn').text, call);
+    const name = m.need('fn').text;
+    // Only a call of a sync def of this file, in a file with an async def, can be flagged: most calls stop at their name. The scope map
+    // answers "inside an async def?" without walking parents (quadratic in deeply nested calls).
+    if (!syncDefNames(ctx.facts).has(name)) return;
+    if (!isAsyncDef(scopeMap(ctx.facts).enclosingFunction(call))) return;
+    if (mayFollowAwait(ctx.text, call.startIndex) && call.parent?.type === 'await') return;
+    const def = functionDefinition(ctx.facts, name, call);
     if (!def || def.child(0)?.type === 'async') return;
     if (!isPurePythonCpuBound(functionProfile(ctx.facts, def), 2)) return;
     ctx.report({
       node: call,
-      message: `\`${m.need('fn').text}()\` runs nested pure-Python loops on the event loop thread, stalling every other task; offload it with \`await loop.run_in_executor(process_pool, ...)\``,
+      message: `\`${name}()\` runs nested pure-Python loops on the event loop thread, stalling every other task; offload it with \`await loop.run_in_executor(process_pool, ...)\``,
     });
   },
 });
+
+/** Whitespace and line continuations tree-sitter skips between tokens (NUL: the engine parses it as a space). */
+const SKIPPED = /[\s\\\0\u200B\u2060]/;
+
+/**
+ * False when the code before offset surely does not end with the `await` keyword, so a call there
+ * is not awaited; asking `call.parent` instead costs tree-sitter a descent from the root, which
+ * makes deeply nested calls quadratic. A comment on the line before only makes the answer true.
+ */
+function mayFollowAwait(text: string, offset: number): boolean {
+  let i = offset - 1;
+  let crossedLine = false;
+  while (i >= 0 && SKIPPED.test(text[i])) {
+    if (text[i] === '\n' || text[i] === '\r') crossedLine = true;
+    i--;
+  }
+  if (crossedLine) {
+    let lineStart = i;
+    while (lineStart >= 0 && text[lineStart] !== '\n' && text[lineStart] !== '\r') lineStart--;
+    if (text.slice(lineStart + 1, i + 1).includes('#')) return true;
+  }
+  return i >= 4 && text.slice(i - 4, i + 1) === 'await' && !/\w/.test(text[i - 5] ?? '');
+}
+
+const syncDefs = new WeakMap<FileFacts, Set<string>>();
+
+/** Names of the file's plain (not async) defs, at any depth; none when the file has no async def. */
+function syncDefNames(facts: FileFacts): Set<string> {
+  let names = syncDefs.get(facts);
+  if (!names) {
+    names = new Set();
+    let hasAsync = false;
+    for (const fn of facts.captures.functions) {
+      if (fn.child(0)?.type === 'async') {
+        hasAsync = true;
+        continue;
+      }
+      const name = fn.childForFieldName('name')?.text;
+      if (name) names.add(name);
+    }
+    if (!hasAsync) names.clear();
+    syncDefs.set(facts, names);
+  }
+  return names;
+}

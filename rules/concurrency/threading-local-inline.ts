@@ -32,6 +32,7 @@ export default defineRule({
     title: 'Use one module-level threading.local()',
     reason: 'the code then starts to keep values per thread, which it never did before (reads used to fail or return defaults)',
   },
+  requires: ['threading', '_threading_local'],
   query: `
 (attribute
   object: (call function: (_) @fn arguments: (argument_list) @args) @call

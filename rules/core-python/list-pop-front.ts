@@ -99,6 +99,7 @@ export default defineRule({
   arguments: (argument_list . (integer) @zero)
   (#any-of? @method "pop" "insert")
   (#eq? @zero "0")) @call`,
+  calls: { names: ['pop', 'insert'] },
   check(m, ctx) {
     const call = m.need('call');
     const kind = isFrontCall(call);

@@ -28,6 +28,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Remove @profile' },
+  requiresText: /\bprofile\b/,
   query: `
 (decorator
   [(identifier) @name

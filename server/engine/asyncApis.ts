@@ -5,11 +5,13 @@
 // `requests.Session`. Syntax only and conservative: when a name has several bindings that disagree,
 // or is a parameter, its kind is unknown and the rules stay silent.
 //
-// Cost: nothing until a rule asks. Each scope (def or module) is indexed once, on the first
-// question about a name in it, and memoised per FileFacts.
+// Cost: nothing until a rule asks, and most calls are answered from their callee's name alone
+// (coroutineNames). Then the file's scopes come from one query pass (scopeMap.ts), each scope's
+// bindings are indexed on the first question about a name in it; all memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
-import { decoratorsOf, enclosingClass, enclosingDef, findDescendants, parameterNames } from './scopes';
+import { scopeMap, type ScopeMap } from './scopeMap';
+import { decoratorsOf, findDescendants, parameterNames } from './scopes';
 
 // ---------------------------------------------------------------------------------------------
 // Receiver kinds
@@ -92,6 +94,12 @@ const AWAITED_CONSTRUCTORS: Record<string, ReceiverKind> = {
   'asyncio.create_subprocess_exec': 'asyncio.Process',
   'asyncio.create_subprocess_shell': 'asyncio.Process',
 };
+
+/** Awaited calls that return a tuple of receivers: `reader, writer = await asyncio.open_connection(...)`. */
+const AWAITED_TUPLE_CONSTRUCTORS: ReadonlyMap<string, readonly ReceiverKind[]> = new Map([
+  ['asyncio.open_connection', ['asyncio.StreamReader', 'asyncio.StreamWriter']],
+  ['asyncio.open_unix_connection', ['asyncio.StreamReader', 'asyncio.StreamWriter']],
+]);
 
 /** Methods returning another known receiver: `conn.cursor()` → cursor. `awaited` ones need await/async with. */
 const DERIVED: Partial<Record<ReceiverKind, Record<string, { kind: ReceiverKind; awaited: boolean }>>> = {
@@ -284,8 +292,13 @@ class AsyncIndex {
   private readonly scopes = new Map<number, ScopeIndex>();
   private readonly classAttrs = new Map<number, Map<string, Array<{ source: ValueSource; method: Node | null }>>>();
   private readonly defsByScope = new Map<number, Map<string, Node[]>>();
+  private readonly coroutineDefs = new Map<number, boolean>();
 
   constructor(private readonly facts: FileFacts) {}
+
+  private get map(): ScopeMap {
+    return scopeMap(this.facts);
+  }
 
   // ---- receivers ----
 
@@ -304,11 +317,10 @@ class AsyncIndex {
   }
 
   private nameKind(name: string, at: Node, depth: number): ReceiverKind | null {
-    for (let fn = enclosingDef(at); fn; fn = enclosingDef(fn)) {
-      const body = fn.childForFieldName('body');
-      if (!body) return null;
-      if (this.scope(body).imported.has(name)) return null;
-      const sources = this.scope(body).values.get(name);
+    for (let fn = this.map.enclosingDef(at); fn; fn = this.map.enclosingDef(fn)) {
+      if (!fn.childForFieldName('body')) return null;
+      if (this.scope(fn).imported.has(name)) return null;
+      const sources = this.scope(fn).values.get(name);
       if (parameterNames(fn).includes(name)) {
         // A parameter is known only through its annotation (`session: aiohttp.ClientSession`).
         const kind = this.parameterKind(fn, name);
@@ -334,8 +346,8 @@ class AsyncIndex {
   }
 
   private selfAttrKind(attr: string, at: Node, depth: number): ReceiverKind | null {
-    const method = enclosingDef(at);
-    const cls = method ? enclosingClass(method) : null;
+    const method = this.map.enclosingDef(at);
+    const cls = method ? this.map.enclosingClass(method) : null;
     if (!cls) return null;
     const sources = this.classAttributes(cls).get(attr);
     if (!sources || sources.length === 0) return null;
@@ -367,10 +379,8 @@ class AsyncIndex {
     const fn = value.childForFieldName('function');
     const q = this.facts.qualifiedName(fn);
     if (source.tupleIndex !== undefined) {
-      if (awaited && (q === 'asyncio.open_connection' || q === 'asyncio.open_unix_connection')) {
-        return source.tupleIndex === 0 ? 'asyncio.StreamReader' : source.tupleIndex === 1 ? 'asyncio.StreamWriter' : null;
-      }
-      return null;
+      const parts = awaited && q ? AWAITED_TUPLE_CONSTRUCTORS.get(q) : undefined;
+      return parts?.[source.tupleIndex] ?? null;
     }
     if (q) {
       if (CONSTRUCTORS[q]) return CONSTRUCTORS[q];
@@ -385,13 +395,14 @@ class AsyncIndex {
     return derived.awaited && !awaited ? null : derived.kind;
   }
 
-  /** True when the block (a def body or the module) binds name itself. */
-  bindsLocally(body: Node, name: string): boolean {
-    return this.scope(body).values.has(name);
+  /** True when the def's body (or the module, for the root) binds name itself. */
+  bindsLocally(scope: Node, name: string): boolean {
+    return this.scope(scope).values.has(name);
   }
 
-  private scope(body: Node): ScopeIndex {
-    let index = this.scopes.get(body.id);
+  /** The bindings directly in a def's body, or in the module for the root. */
+  private scope(scope: Node): ScopeIndex {
+    let index = this.scopes.get(scope.id);
     if (index) return index;
     index = { values: new Map(), imported: new Set() };
     const add = (name: string, v: ValueSource | 'opaque') => {
@@ -399,8 +410,8 @@ class AsyncIndex {
       if (list) list.push(v);
       else index!.values.set(name, [v]);
     };
-    const isModule = body.type === 'module';
-    for (const n of findDescendants(body, (x) => BINDERS.has(x.type), (x) => NESTED.has(x.type))) {
+    const isModule = scope.type === 'module';
+    for (const n of this.map.binders(scope)) {
       switch (n.type) {
         case 'assignment': {
           const left = n.childForFieldName('left');
@@ -468,7 +479,7 @@ class AsyncIndex {
         }
       }
     }
-    this.scopes.set(body.id, index);
+    this.scopes.set(scope.id, index);
     return index;
   }
 
@@ -481,13 +492,20 @@ class AsyncIndex {
       if (list) list.push({ source, method });
       else map!.set(attr, [{ source, method }]);
     };
-    const body = cls.childForFieldName('body');
-    for (const n of body ? findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment', (x) => x.type === 'class_definition' || x.type === 'lambda') : []) {
+    // Class-level names count only for a class outside any def; `self.x`/`cls.x` stores count in its methods.
+    const assignments: { n: Node; method: Node | null }[] = [];
+    const classLevel = this.map.binders(cls);
+    const isAssignment = (n: Node) => n.type === 'assignment' || n.type === 'augmented_assignment';
+    if (!this.map.enclosingDef(cls)) for (const n of classLevel) if (isAssignment(n)) assignments.push({ n, method: null });
+    for (const method of classLevel) {
+      if (method.type !== 'function_definition') continue;
+      for (const n of this.map.binders(method)) if (isAssignment(n)) assignments.push({ n, method });
+    }
+    assignments.sort((a, b) => a.n.startIndex - b.n.startIndex);
+    for (const { n, method } of assignments) {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
-      const method = enclosingDef(n);
       if (!left) continue;
-      if (method && !method.equals(cls) && enclosingClass(method)?.equals(cls) !== true) continue; // deeper nesting
       if (left.type === 'attribute') {
         const obj = left.childForFieldName('object');
         const attr = left.childForFieldName('attribute')?.text;
@@ -505,35 +523,45 @@ class AsyncIndex {
 
   // ---- same-file coroutine functions ----
 
-  /** Definitions (def / class / other bindings) of a name directly in a block or module, through if/try/with. */
-  private definitions(body: Node): Map<string, Node[]> {
-    let map = this.defsByScope.get(body.id);
+  /** Defs and classes directly in a def's or class's body (or the module), through if/try/with, by name. */
+  private definitions(scope: Node): Map<string, Node[]> {
+    let map = this.defsByScope.get(scope.id);
     if (map) return map;
     map = new Map();
-    for (const n of findDescendants(body, (x) => x.type === 'function_definition' || x.type === 'class_definition', (x) => NESTED.has(x.type))) {
+    for (const n of this.map.binders(scope)) {
+      if (n.type !== 'function_definition' && n.type !== 'class_definition') continue;
       const name = n.childForFieldName('name')?.text;
       if (!name) continue;
       const list = map.get(name);
       if (list) list.push(n);
       else map.set(name, [n]);
     }
-    this.defsByScope.set(body.id, map);
+    this.defsByScope.set(scope.id, map);
     return map;
   }
 
   /** The `async def` that a bare name refers to at `at`, if every binding of it in its scope is that one coroutine function. */
   asyncDefFor(name: string, at: Node): Node | null {
     const def = this.functionFor(name, at);
-    return def && isCoroutineFunction(this.facts, def) ? def : null;
+    return def && this.isCoroutine(def) ? def : null;
+  }
+
+  /** isCoroutineFunction, memoised per def: it walks the body looking for `yield`. */
+  isCoroutine(def: Node): boolean {
+    let known = this.coroutineDefs.get(def.id);
+    if (known === undefined) {
+      known = coroutineFunction(this.facts, def);
+      this.coroutineDefs.set(def.id, known);
+    }
+    return known;
   }
 
   /** The def (sync or async) a bare name refers to at `at`, when that def is the name's only binding in its scope. */
   functionFor(name: string, at: Node): Node | null {
-    for (let fn = enclosingDef(at); fn; fn = enclosingDef(fn)) {
+    for (let fn = this.map.enclosingDef(at); fn; fn = this.map.enclosingDef(fn)) {
       if (parameterNames(fn).includes(name)) return null;
-      const body = fn.childForFieldName('body');
-      if (!body) return null;
-      const found = this.soleDef(body, name);
+      if (!fn.childForFieldName('body')) return null;
+      const found = this.soleDef(fn, name);
       if (found !== undefined) return found;
     }
     if (this.facts.binding(name)) return null;
@@ -542,10 +570,10 @@ class AsyncIndex {
   }
 
   /** undefined: the scope does not bind name; null: it does, but not (only) as one def. */
-  private soleDef(body: Node, name: string): Node | null | undefined {
-    const defs = this.definitions(body).get(name) ?? [];
-    const others = this.scope(body).values.get(name) ?? [];
-    if (this.scope(body).imported.has(name)) return null;
+  private soleDef(scope: Node, name: string): Node | null | undefined {
+    const defs = this.definitions(scope).get(name) ?? [];
+    const others = this.scope(scope).values.get(name) ?? [];
+    if (this.scope(scope).imported.has(name)) return null;
     // scope() counts each def/class as one 'opaque' binding: anything beyond them is another binding.
     if (defs.length === 0 && others.length === 0) return undefined;
     if (defs.length !== 1 || others.length !== 1 || defs[0].type !== 'function_definition') return null;
@@ -554,12 +582,11 @@ class AsyncIndex {
 
   /** The `async def` a `self.name(...)` call refers to, when the enclosing class defines it (and nothing else by that name). */
   asyncMethodFor(attr: string, at: Node): Node | null {
-    const method = enclosingDef(at);
-    const cls = method ? enclosingClass(method) : null;
-    const body = cls?.childForFieldName('body');
-    if (!body) return null;
-    const defs = this.definitions(body).get(attr) ?? [];
-    if (defs.length !== 1 || !isCoroutineFunction(this.facts, defs[0])) return null;
+    const method = this.map.enclosingDef(at);
+    const cls = method ? this.map.enclosingClass(method) : null;
+    if (!cls?.childForFieldName('body')) return null;
+    const defs = this.definitions(cls).get(attr) ?? [];
+    if (defs.length !== 1 || !this.isCoroutine(defs[0])) return null;
     // A class attribute or instance attribute with the same name would shadow or replace it.
     if (this.classAttributes(cls!).has(attr)) return null;
     return defs[0];
@@ -580,21 +607,6 @@ function importedNames(stmt: Node): string[] {
   }
   return out;
 }
-
-const BINDERS = new Set([
-  'assignment',
-  'augmented_assignment',
-  'named_expression',
-  'with_item',
-  'for_statement',
-  'except_clause',
-  'global_statement',
-  'nonlocal_statement',
-  'import_statement',
-  'import_from_statement',
-  'function_definition',
-  'class_definition',
-]);
 
 /** Classes that annotations may name, by qualified name. */
 const ANNOTATION_KINDS: Record<string, ReceiverKind> = {
@@ -656,6 +668,79 @@ export function annotationKind(facts: FileFacts, annotation: Node | null | undef
   return q ? (ANNOTATION_KINDS[q] ?? null) : null;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Which callee names can be coroutine functions in a file: a cheap first filter for
+// coroutineCallee, which most calls of most files fail (no async def, no async library imported).
+
+/** The first part of a dotted name: `asyncio` of `asyncio.sleep`. */
+function topModule(qualified: string): string {
+  return qualified.split('.')[0];
+}
+
+/**
+ * For each receiver kind, the top-level modules an import of which can produce it: every way
+ * receiverKind knows an object starts at a constructor or an annotation of a library (or a method
+ * of such an object, DERIVED), so a file that imports none of them never holds that kind.
+ */
+const KIND_MODULES: ReadonlyMap<string, ReadonlySet<string>> = (() => {
+  const map = new Map<string, Set<string>>();
+  const add = (kind: string, module: string): boolean => {
+    const modules = map.get(kind) ?? new Set<string>();
+    map.set(kind, modules);
+    const added = !modules.has(module);
+    modules.add(module);
+    return added;
+  };
+  for (const table of [CONSTRUCTORS, AWAITED_CONSTRUCTORS, ANNOTATION_KINDS]) {
+    for (const [q, kind] of Object.entries(table)) add(kind, topModule(q));
+  }
+  for (const [q, kinds] of AWAITED_TUPLE_CONSTRUCTORS) for (const kind of kinds) add(kind, topModule(q));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [from, methods] of Object.entries(DERIVED)) {
+      for (const derived of Object.values(methods ?? {})) {
+        for (const module of map.get(from) ?? []) if (add(derived.kind, module)) grew = true;
+      }
+    }
+  }
+  return map;
+})();
+
+interface CoroutineNames {
+  /** Bare callee names that may be coroutine functions: same-file `async def`s, imported library coroutines. */
+  bare: ReadonlySet<string>;
+  /** Attribute names `x.attr(...)` that may be: `self.<async method>`, and the library's when one is imported. */
+  attrs: ReadonlySet<string>;
+}
+
+const coroutineNamesCache = new WeakMap<FileFacts, CoroutineNames>();
+
+function coroutineNames(facts: FileFacts): CoroutineNames {
+  let names = coroutineNamesCache.get(facts);
+  if (names) return names;
+  const asyncNames = facts.asyncFunctionNames;
+  const bare = new Set(asyncNames);
+  for (const b of facts.imports) if (KNOWN_COROUTINE_FUNCTIONS.has(b.target)) bare.add(b.local);
+  const attrs = new Set(asyncNames);
+  for (const q of KNOWN_COROUTINE_FUNCTIONS) {
+    if (facts.importsModule(topModule(q))) attrs.add(q.slice(q.lastIndexOf('.') + 1));
+  }
+  for (const [kind, methods] of Object.entries(COROUTINE_METHODS)) {
+    if ([...(KIND_MODULES.get(kind) ?? [])].some((m) => facts.importsModule(m))) for (const method of methods ?? []) attrs.add(method);
+  }
+  names = { bare, attrs };
+  coroutineNamesCache.set(facts, names);
+  return names;
+}
+
+/** False when the callee's name rules out every route of coroutineCallee (the name alone decides). */
+function mayBeCoroutine(names: CoroutineNames, fn: Node): boolean {
+  if (fn.type === 'identifier') return names.bare.has(fn.text);
+  if (fn.type !== 'attribute') return false;
+  const attr = fn.childForFieldName('attribute');
+  return attr !== null && names.attrs.has(attr.text);
+}
+
 const indexes = new WeakMap<FileFacts, AsyncIndex>();
 
 function index(facts: FileFacts): AsyncIndex {
@@ -672,10 +757,14 @@ function index(facts: FileFacts): AsyncIndex {
 
 /** True when a def is `async def` and none of its decorators could turn it into something else. */
 export function isCoroutineFunction(facts: FileFacts, def: Node): boolean {
+  return index(facts).isCoroutine(def);
+}
+
+function coroutineFunction(facts: FileFacts, def: Node): boolean {
   if (def.type !== 'function_definition' || def.child(0)?.type !== 'async') return false;
-  if (findDescendants(def.childForFieldName('body') ?? def, (n) => n.type === 'yield', (n) => NESTED.has(n.type)).length > 0) {
-    return false; // an async generator: calling it gives an async iterator, not a coroutine
-  }
+  const body = def.childForFieldName('body') ?? def;
+  // An async generator: calling it gives an async iterator, not a coroutine. (Most bodies never spell `yield`.)
+  if (body.text.includes('yield') && findDescendants(body, (n) => n.type === 'yield', (n) => NESTED.has(n.type)).length > 0) return false;
   for (const d of decoratorsOf(def)) {
     const callee = d.type === 'call' ? d.childForFieldName('function') : d;
     const name = facts.qualifiedName(callee) ?? callee?.text ?? '';
@@ -696,8 +785,10 @@ export function functionDefinition(facts: FileFacts, name: string, at: Node): No
 
 /** The coroutine function a call invokes, when known; null when the callee is not known to be a coroutine function. */
 export function coroutineCallee(facts: FileFacts, call: Node): CoroutineCallee | null {
+  const names = coroutineNames(facts);
+  if (names.bare.size === 0 && names.attrs.size === 0) return null;
   const fn = call.childForFieldName('function');
-  if (!fn) return null;
+  if (!fn || !mayBeCoroutine(names, fn)) return null;
   const q = facts.qualifiedName(fn);
   if (q) {
     if (KNOWN_COROUTINE_FUNCTIONS.has(q) && !isShadowed(facts, rootName(fn), call)) {
@@ -759,10 +850,10 @@ export function rootName(expr: Node): string {
 export function isShadowed(facts: FileFacts, name: string, at: Node): boolean {
   if (!name) return false;
   const idx = index(facts);
-  for (let fn = enclosingDef(at); fn; fn = enclosingDef(fn)) {
+  const map = scopeMap(facts);
+  for (let fn = map.enclosingDef(at); fn; fn = map.enclosingDef(fn)) {
     if (parameterNames(fn).includes(name)) return true;
-    const body = fn.childForFieldName('body');
-    if (body && idx.bindsLocally(body, name)) return true;
+    if (fn.childForFieldName('body') && idx.bindsLocally(fn, name)) return true;
   }
   return false;
 }

@@ -35,11 +35,11 @@ export class FileFacts {
     readonly text: string,
     readonly captures: FactCaptures,
     /** Whole-file answers known in advance (incremental linting keeps them across edits). */
-    precomputed?: { moduleBindings?: Set<string>; asyncFunctionNames?: Set<string> },
+    precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string> },
   ) {
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
-    this.imports = captures.imports.flatMap(bindingsOf);
+    this.imports = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
     for (const binding of this.imports) {
       // The first binding wins, matching how most files are written (imports at the top).
       if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
@@ -179,7 +179,7 @@ function isTopLevel(statement: Node): boolean {
 }
 
 /** The bindings an import statement creates. */
-function bindingsOf(statement: Node): ImportBinding[] {
+export function bindingsOf(statement: Node): ImportBinding[] {
   const topLevel = isTopLevel(statement);
   const unconditional = statement.parent?.type === 'module';
   const out: ImportBinding[] = [];

@@ -1,25 +1,33 @@
-// Incremental linting for the editor: after an edit, re-run the rules only over the top-level
-// statements ("units") the edit could have changed, and reuse the findings of the others.
+// Incremental linting for the editor: after an edit, re-run the rules only over the part of the
+// file the edit could have changed (the "region"), and reuse every other finding.
 //
 // Why: on a 12k-line file one query pass over the whole tree costs more than the incremental
-// re-parse itself, so a full lint per keystroke can never stay close to the parse time.
+// re-parse itself, so a full lint per keystroke can never stay close to the parse time. Nor can
+// anything else that walks the whole file or its text per keystroke: this file keeps every
+// whole-file fact as plain data (offsets and strings) and updates it only inside the region.
 //
-// What is reused and when (conservative; anything doubtful falls back to a full lint):
-//  - A unit is clean when no edit touched it, its shifted extent is still a top-level node of the
-//    same type, and tree-sitter's changed ranges do not intersect it.
-//  - A cached finding is kept only if every offset it carries (its range, its fix's edits, the
-//    extent of the match that produced it) lies in clean text; it is shifted by the edits before it.
-//  - Whole-file facts (imports, module-level names, async def names, line-ending style, options)
-//    form a key; when the key changes, everything is re-linted.
-//  - Suppressions, syntax-error ranges and unused-suppression findings are recomputed every time.
-// A rule's check may still read far outside its match (another def's body, say). Such
-// cross-statement dependencies are caught by verify(): a full lint run when the editor is idle,
-// which replaces the result (and says so) if the incremental one differed.
-import { boundNames, FileFacts, type FactCaptures } from './facts';
+// The region (conservative; anything doubtful falls back to a full lint):
+//  - The top-level statements ("units") an edit or a tree-sitter changed range touches, whole;
+//    and when one is module-level code (not a def or class), all module-level code, which runs top
+//    to bottom and reads names bound above.
+//  - Except inside a class: an edit strictly inside one method re-lints that method and the class
+//    header (decorators, name, bases), not the other methods. Class-level matches (rooted at the
+//    class) are found again because a query range returns every match whose root intersects it.
+//  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
+//    message cites a line, when lines moved): its fix or message may be stale.
+// A query over the region returns every match with a capture in it, so re-running the region
+// replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
+//
+// Whole-file facts (imports, module-level names, async def names, line-ending style, options)
+// form a key: when the region changes it, everything is re-linted. A rule's check may still read
+// outside the region (another def's body, another method's `self.x = …`, a class elsewhere in the
+// file). Such cross-statement dependencies are caught by verify(): a full lint run when the
+// editor is idle, which replaces the result (and says so) if the incremental one differed.
+import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from './facts';
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
-import type { Finding, RuleFailure } from './types';
+import type { RuleFailure } from './types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
 export interface TextChange {
@@ -28,59 +36,79 @@ export interface TextChange {
   newEnd: number;
 }
 
-interface Unit {
+interface Span {
   start: number;
   end: number;
-  type: string;
 }
 
-/** What a lint learned about one unit, in the coordinates of the text it linted. */
-interface UnitData {
-  raw: RawFinding[];
-  imports: [number, number][];
-  errors: [number, number][];
-  asyncNames: string[];
+/** A top-level statement. */
+interface Unit extends Span {
+  type: string;
+  /** Names it binds at module level (def, class, assignment). */
   bindings: string[];
 }
 
+/** An import statement, without its node: what FileFacts and the whole-file key need. */
+interface ImportFact extends Span {
+  /** Its text, whitespace collapsed (part of the whole-file key). */
+  text: string;
+  bindings: Omit<ImportBinding, 'statement'>[];
+}
+
+interface FunctionFact extends Span {
+  /** The name of an `async def`, else null. */
+  asyncName: string | null;
+}
+
+/** Everything the last lint learned, in the coordinates of the text it linted. */
 interface State {
   text: string;
-  lineCount: number;
   units: Unit[];
-  data: UnitData[];
-  key: string;
+  raw: RawFinding[];
+  errors: [number, number][];
+  imports: ImportFact[];
+  functions: FunctionFact[];
+  comments: Span[];
+  /** Comments that look like suppressions (a subset of comments). */
+  suppressions: Span[];
+  /** How many units bind each module-level name, and how many async defs have each name. */
+  bindingCounts: Map<string, number>;
+  asyncCounts: Map<string, number>;
+  /** The sets FileFacts gets (kept as long as the counts keep the same keys). */
+  moduleBindings: Set<string>;
+  asyncNames: Set<string>;
+  eol: string;
   optionsKey: string;
 }
 
 export interface IncrementalStats {
   full: number;
   partial: number;
-  /** Units re-linted by the last lint, and the total. */
+  /** Units the last lint re-linted (wholly or in part), and the total. */
   lastDirty: number;
   lastUnits: number;
   /** The ranges the last incremental lint re-linted (tests, debugging). */
   lastRanges: { start: number; end: number }[];
 }
 
-/** Above this share of dirty units a full lint is cheaper than the bookkeeping. */
-const MAX_DIRTY_SHARE = 0.3;
+/** Above this share of the text a full lint is cheaper than the bookkeeping. */
+const MAX_REGION_SHARE = 0.3;
 const KEY_CHANGED = new Error('whole-file facts changed');
-const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)/gi;
+const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)/i;
 /** Top-level statements whose findings do not depend on the module-level code around them. */
 const SELF_CONTAINED = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 const CITES_LINE = /\blines? \d/;
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
+const isImport = (type: string) => type === 'import_statement' || type === 'import_from_statement';
 
 export class IncrementalLinter {
   private state: State | null = null;
   readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [] };
 
-  constructor(private readonly engine: Engine) {}
+  /** `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they differ. */
+  constructor(
+    private readonly engine: Engine,
+    private readonly selfCheck = false,
+  ) {}
 
   /** Forgets everything (next lint is full). */
   reset(): void {
@@ -100,7 +128,7 @@ export class IncrementalLinter {
     const optionsKey = JSON.stringify(options);
     const prev = this.state;
     if (prev && changes && prev.optionsKey === optionsKey) {
-      const partial = this.partial(prev, tree, text, options, changes, changedRanges, optionsKey);
+      const partial = this.partial(prev, tree, text, options, changes, changedRanges);
       if (partial) return partial;
     }
     return this.full(tree, text, options, optionsKey);
@@ -118,12 +146,36 @@ export class IncrementalLinter {
   private full(tree: Tree, text: string, options: LintOptions, optionsKey: string): LintDetails {
     this.stats.full++;
     const run = this.engine.lintRaw(tree, text, options);
-    const units = unitsOf(tree);
+    const root = tree.rootNode;
+    const units = unitsOf(tree).map((u, k) => ({ ...u, bindings: boundNames(root.child(k)!) }));
     this.stats.lastDirty = units.length;
     this.stats.lastUnits = units.length;
-    const data = units.map(emptyData);
-    distribute(run, units, data, tree);
-    this.state = run.failures.length ? null : { text, lineCount: countLines(text), units, data, key: wholeFileKey(text, data, optionsKey), optionsKey };
+    if (run.failures.length) {
+      this.state = null;
+    } else {
+      const comments = run.captures.comments.map(spanOf);
+      const bindingCounts = new Map<string, number>();
+      for (const u of units) count(bindingCounts, u.bindings, 1);
+      const functions = run.captures.functions.map(functionFact);
+      const asyncCounts = new Map<string, number>();
+      count(asyncCounts, asyncNamesOf(functions), 1);
+      this.state = {
+        text,
+        units,
+        raw: run.raw,
+        errors: run.errorRanges,
+        imports: run.captures.imports.map((n) => importFact(n, text)),
+        functions,
+        comments,
+        suppressions: comments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))),
+        bindingCounts,
+        asyncCounts,
+        moduleBindings: new Set(bindingCounts.keys()),
+        asyncNames: new Set(asyncCounts.keys()),
+        eol: eolStyle(text),
+        optionsKey,
+      };
+    }
     return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
   }
 
@@ -134,99 +186,125 @@ export class IncrementalLinter {
     options: LintOptions,
     changes: readonly TextChange[],
     changedRanges: readonly { startIndex: number; endIndex: number }[],
-    optionsKey: string,
   ): LintDetails | null {
-    const units = unitsOf(tree);
-    // Old units that no edit touched, by their new start offset.
-    const cleanOld = new Map<number, number>();
-    prev.units.forEach((u, i) => {
-      const start = mapOffset(u.start, changes);
-      const end = mapOffset(u.end, changes);
-      if (start !== null && end !== null && end - start === u.end - u.start) cleanOld.set(start, i);
-    });
-    const origin: number[] = units.map((u) => {
-      const i = cleanOld.get(u.start);
-      if (i === undefined) return -1;
-      const old = prev.units[i];
-      if (old.type !== u.type || old.end - old.start !== u.end - u.start) return -1;
-      if (changedRanges.some((r) => r.startIndex < u.end && u.start < Math.max(r.endIndex, r.startIndex + 1))) return -1;
-      return i;
-    });
-    const dirty = origin.map((o) => o < 0);
-    // Messages that cite a line elsewhere ("read back on line 12") go stale when lines move.
-    const lineCount = countLines(text);
-    const linesMoved =
-      lineCount !== prev.lineCount || changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
-    // Carry over clean units' findings, shifted. A unit with a finding that reaches into edited
-    // text (a report or fix edit elsewhere in the file) is re-linted too; so is one whose match
-    // reached into a unit that is re-linted.
-    const moved: (RawFinding[] | null)[] = units.map((_, k) => {
-      if (dirty[k]) return null;
-      const out: RawFinding[] = [];
-      for (const r of prev.data[origin[k]].raw) {
-        const m = shiftRaw(r, changes);
-        if (!m || (linesMoved && CITES_LINE.test(m.finding.message))) return null;
-        out.push(m);
-      }
-      return out;
-    });
-    for (let changed = true; changed; ) {
-      changed = false;
-      const spans = units.filter((_, k) => dirty[k]);
-      moved.forEach((list, k) => {
-        if (dirty[k]) return;
-        // Every place a finding points at (its match, its range, its fix's edits) must be in a clean unit.
-        const touches = (s: number, e: number) => spans.some((d) => s < d.end && d.start < Math.max(e, s + 1));
-        const stale = (r: RawFinding) =>
-          touches(r.matchStart, r.matchEnd) || touches(r.finding.start, r.finding.end) || (r.finding.fix?.edits.some((e) => touches(e.start, e.end)) ?? false);
-        if (list === null || list.some(stale)) {
-          dirty[k] = true;
-          changed = true;
-        }
-      });
-    }
-    // Module-level code runs top to bottom and its statements depend on each other (a call
-    // before another, a name read later): an edit there re-lints all of it (defs and classes excepted).
-    if (units.some((u, k) => dirty[k] && !SELF_CONTAINED.has(u.type))) {
-      units.forEach((u, k) => {
-        if (!SELF_CONTAINED.has(u.type)) dirty[k] = true;
-      });
-    }
-    const dirtyCount = dirty.filter(Boolean).length;
-    if (dirtyCount > Math.max(2, units.length * MAX_DIRTY_SHARE)) return null;
-    const ranges = mergeRanges(units.filter((_, k) => dirty[k]).map((u) => ({ start: u.start, end: u.end })));
-
-    const data: UnitData[] = units.map((u, k) => {
-      const o = origin[k];
-      if (dirty[k]) return emptyData();
-      const old = prev.data[o];
-      const delta = u.start - prev.units[o].start;
-      const raw = moved[k]!;
-      return {
-        raw,
-        imports: old.imports.map(([s, e]) => [s + delta, e + delta] as [number, number]),
-        errors: old.errors.map(([s, e]) => [s + delta, e + delta] as [number, number]),
-        asyncNames: old.asyncNames,
-        bindings: old.bindings,
-      };
-    });
-
-    // Fact data of the dirty units comes from the restricted base pass, which holds the fact patterns.
     const root = tree.rootNode;
+    const edited = editedSpans(changes);
+    const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
+    const carried = carryUnits(prev.units, changes, touched, root);
+    const { units } = carried;
+    if (this.selfCheck) checkUnits(units, tree);
+
+    // The region: the touched units (or, inside a class, the touched method and the class header).
+    const region: Span[] = [];
+    let wholeModuleCode = false;
+    const dirtyUnits = new Set<number>();
+    for (const k of carried.reread) {
+      const u = units[k];
+      const within = touched.filter((t) => touches(t, u));
+      // A unit read again that no span touches is clean if it is an old unit, shifted.
+      if (within.length === 0 && carried.moved.some((m) => m.start === u.start && m.end === u.end && m.type === u.type)) continue;
+      dirtyUnits.add(k);
+      const members = within.map((t) => methodRegion(root, u, t));
+      if (within.length > 0 && members.every((m) => m !== null)) {
+        for (const m of members) region.push(...m!);
+        continue;
+      }
+      region.push(u);
+      if (!SELF_CONTAINED.has(u.type)) wholeModuleCode = true;
+    }
+    if (wholeModuleCode) {
+      units.forEach((u, k) => {
+        if (SELF_CONTAINED.has(u.type)) return;
+        region.push(u);
+        dirtyUnits.add(k);
+      });
+    }
+
+    // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
+    // has its match re-run (its message, range or fix may be stale).
+    const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
+    let kept: RawFinding[] = [];
+    for (const r of prev.raw) {
+      const shifted = shiftRaw(r, changes);
+      if (shifted && !(linesMoved && CITES_LINE.test(r.finding.message))) {
+        kept.push(shifted);
+        continue;
+      }
+      const start = mapClamped(r.matchStart, changes, 'start');
+      const end = mapClamped(r.matchEnd, changes, 'end');
+      region.push({ start, end: Math.max(end, start + 1) });
+    }
+    // Every place a kept finding points at (its range, its fix's edits) must be outside the
+    // region, or its match is re-run too (which may grow the region: repeat).
+    let spans = mergeSpans(region, 1);
+    for (let grown = true; grown; ) {
+      grown = false;
+      for (const r of kept) {
+        if (hits(r.matchStart, r.matchEnd, spans)) continue;
+        const f = r.finding;
+        if (hits(f.start, f.end, spans) || f.fix?.edits.some((e) => hits(e.start, e.end, spans))) {
+          spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
+          grown = true;
+        }
+      }
+    }
+    spans = spans.filter((s) => s.end > s.start);
+    if (spans.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
+    // The pass finds the region's matches again: their cached findings go.
+    kept = kept.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+
+    // Fact tables: entries outside the region are kept, shifted; the region's come from the pass.
+    const split = <T extends Span>(list: readonly T[]) => splitEntries(list, changes, spans);
+    const imports = split(prev.imports);
+    const functions = split(prev.functions);
+    const comments = split(prev.comments);
+    const suppressions = split(prev.suppressions);
+    const errors = split(prev.errors.map(([start, end]) => ({ start, end }))).kept;
+    const eol = eolChanged(prev.text, text, changes) ? eolStyle(text) : prev.eol;
+
     let facts: FileFacts | undefined;
+    let next: Omit<State, 'raw' | 'errors'> | undefined;
     let run: RawLint;
     try {
       run = this.engine.lintRaw(tree, text, options, {
-        ranges,
+        ranges: spans,
         facts: (fresh) => {
-          // Fill the dirty units' fact data, then check the whole-file key before any rule runs:
+          // Update the whole-file facts from the region, then check the key before any rule runs:
           // if an import, a module-level name or an async def name changed, lint in full.
-          distributeFacts(fresh, units, data, dirty, root);
-          if (wholeFileKey(text, data, optionsKey) !== prev.key) throw KEY_CHANGED;
-          const captures = lazyCaptures(root, units, data, fresh, dirty);
-          facts = new FileFacts(tree, text, captures, {
-            moduleBindings: new Set(data.flatMap((d) => d.bindings)),
-            asyncFunctionNames: new Set(data.flatMap((d) => d.asyncNames)),
+          const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
+          const newImports = fresh.imports.filter(inRegion).map((n) => importFact(n, text));
+          const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
+          const newComments = fresh.comments.filter(inRegion).map(spanOf);
+          const allImports = insertSorted(imports.kept, newImports);
+          if (!sameImports(prev.imports, allImports)) throw KEY_CHANGED;
+          const bindingCounts = new Map(prev.bindingCounts);
+          for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
+          for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
+          const asyncCounts = new Map(prev.asyncCounts);
+          count(asyncCounts, asyncNamesOf(functions.dropped), -1);
+          count(asyncCounts, asyncNamesOf(newFunctions), 1);
+          if (!sameKeys(bindingCounts, prev.moduleBindings) || !sameKeys(asyncCounts, prev.asyncNames) || eol !== prev.eol) throw KEY_CHANGED;
+          next = {
+            text,
+            units,
+            imports: allImports,
+            functions: insertSorted(functions.kept, newFunctions),
+            comments: insertSorted(comments.kept, newComments),
+            suppressions: insertSorted(
+              suppressions.kept,
+              newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))),
+            ),
+            bindingCounts,
+            asyncCounts,
+            moduleBindings: prev.moduleBindings,
+            asyncNames: prev.asyncNames,
+            eol,
+            optionsKey: prev.optionsKey,
+          };
+          facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
+            imports: next.imports.flatMap((x) => lazyBindings(root, x)),
+            moduleBindings: prev.moduleBindings,
+            asyncFunctionNames: prev.asyncNames,
           });
           return facts;
         },
@@ -236,39 +314,35 @@ export class IncrementalLinter {
       throw error;
     }
     // A rule failed: the full lint reports it (and disables the rule for the whole file).
-    if (run.failures.length) return null;
-    for (const range of run.errorRanges) {
-      const k = Math.max(0, unitIndex(units, range[0]));
-      if (dirty[k]) data[k].errors.push(range);
-    }
+    if (run.failures.length || !next) return null;
 
+    // The region's findings replace the cached ones whose match intersects it (the pass found
+    // those matches again); a finding reported twice (two matches, same range) is kept once.
+    const seen = new Set(kept.map(findingKey));
+    const raw = kept;
     for (const r of run.raw) {
-      const k = unitIndex(units, r.matchStart);
-      const last = unitIndex(units, Math.max(r.matchStart, r.matchEnd - 1));
-      let touchesDirty = false;
-      for (let i = Math.max(0, k); i <= last; i++) if (dirty[i]) touchesDirty = true;
-      if (!touchesDirty) continue; // a clean unit's finding: the cache has it already
-      data[Math.max(0, k)].raw.push(r);
+      if (!hits(r.matchStart, r.matchEnd, spans) || seen.has(findingKey(r))) continue;
+      seen.add(findingKey(r));
+      raw.push(r);
     }
+    const errorRanges = insertSorted(
+      errors,
+      run.errorRanges.filter(([s, e]) => hits(s, e, spans)).map(([start, end]) => ({ start, end })),
+    ).map((e) => [e.start, e.end] as [number, number]);
 
     this.stats.partial++;
-    this.stats.lastDirty = dirtyCount;
+    this.stats.lastDirty = dirtyUnits.size;
     this.stats.lastUnits = units.length;
-    this.stats.lastRanges = ranges;
-    this.state = { text, lineCount, units, data, key: prev.key, optionsKey };
-    const raw = data.flatMap((d) => d.raw);
-    const errorRanges = data.flatMap((d) => d.errors);
-    return this.engine.finish(text, facts!, raw, [] as RuleFailure[], errorRanges, run.active, suppressionComments(root, text));
+    this.stats.lastRanges = spans;
+    this.state = { ...next, raw, errors: errorRanges };
+    const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
+    return this.engine.finish(text, facts!, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
   }
 }
 
-function emptyData(): UnitData {
-  return { raw: [], imports: [], errors: [], asyncNames: [], bindings: [] };
-}
-
 /** The top-level children of the module, read with a cursor (no Node objects). */
-function unitsOf(tree: Tree): Unit[] {
-  const units: Unit[] = [];
+function unitsOf(tree: Tree): Omit<Unit, 'bindings'>[] {
+  const units: Omit<Unit, 'bindings'>[] = [];
   const cursor = tree.walk();
   try {
     if (cursor.gotoFirstChild()) {
@@ -281,19 +355,119 @@ function unitsOf(tree: Tree): Unit[] {
   return units;
 }
 
-/** Index of the unit containing offset (the last unit starting at or before it); -1 before the first. */
-function unitIndex(units: readonly Unit[], offset: number): number {
-  let low = 0;
-  let high = units.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (units[mid].start <= offset) {
-      found = mid;
-      low = mid + 1;
-    } else high = mid - 1;
+/**
+ * The new top-level units: the old ones that no touched span reaches, shifted, and the tree's
+ * top-level children around the touched spans (`reread`, their indices; `replaced`, the indices of
+ * the old units they stand for, and `moved`, those units shifted). Outside tree-sitter's changed
+ * ranges and the edits the structure is unchanged, so this equals reading every child again; when
+ * the two do not fit together (a zero-length ERROR node appears outside the changed ranges, say),
+ * every child is read again and compared.
+ */
+function carryUnits(prev: readonly Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
+  const moved = prev.map((u) => ({ ...u, start: mapClamped(u.start, changes, 'start'), end: mapClamped(u.end, changes, 'end') }));
+  // Windows to read again: the touched spans, grown to whole units.
+  let windows = mergeSpans(touched, 0);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const u of moved) {
+      const w = windows.find((x) => touches(x, u));
+      if (w && (u.start < w.start || u.end > w.end)) {
+        windows = mergeSpans([...windows, u], 0);
+        grown = true;
+      }
+    }
   }
-  return found;
+  const units: Unit[] = [];
+  const reread: number[] = [];
+  const replaced: number[] = [];
+  let i = 0;
+  for (const w of windows) {
+    for (; i < moved.length && moved[i].end < w.start; i++) units.push(moved[i]);
+    for (; i < moved.length && moved[i].start <= w.end; i++) replaced.push(i);
+    for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
+      const last = units[units.length - 1];
+      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root);
+      reread.push(units.length);
+      units.push({ start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) });
+    }
+  }
+  for (; i < moved.length; i++) {
+    const last = units[units.length - 1];
+    if (last && moved[i].start < last.end) return rereadAll(prev, moved, root);
+    units.push(moved[i]);
+  }
+  if (units.length !== root.childCount) return rereadAll(prev, moved, root);
+  return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
+}
+
+interface Carried {
+  units: Unit[];
+  reread: number[];
+  replaced: number[];
+  moved: Unit[];
+}
+
+/** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
+function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node): Carried {
+  const old = new Map<string, number>();
+  moved.forEach((u, k) => old.set(`${u.start}:${u.end}:${u.type}`, k));
+  const units: Unit[] = [];
+  const reread: number[] = [];
+  const kept = new Set<number>();
+  for (const u of unitsOf(root.tree)) {
+    const k = old.get(`${u.start}:${u.end}:${u.type}`);
+    if (k !== undefined && !kept.has(k)) {
+      kept.add(k);
+      units.push({ ...u, bindings: prev[k].bindings });
+      continue;
+    }
+    reread.push(units.length);
+    units.push({ ...u, bindings: [] });
+  }
+  for (const k of reread) units[k].bindings = boundNames(root.child(k)!);
+  const replaced = prev.map((_, k) => k).filter((k) => !kept.has(k));
+  return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
+}
+
+/** Tests: the carried units must be exactly the tree's top-level children. */
+function checkUnits(units: readonly Unit[], tree: Tree): void {
+  const actual = unitsOf(tree);
+  const same = actual.length === units.length && actual.every((u, k) => u.start === units[k].start && u.end === units[k].end && u.type === units[k].type);
+  if (!same) throw new Error(`carried units differ from the tree's: ${JSON.stringify(units.map((u) => [u.start, u.end, u.type]))} vs ${JSON.stringify(actual.map((u) => [u.start, u.end, u.type]))}`);
+}
+
+/**
+ * When `t` lies strictly inside one method of the class `unit` (a def directly in its body), the
+ * part to re-lint: that method and the class header. Otherwise null (re-lint the whole unit).
+ */
+function methodRegion(root: Node, unit: Unit, t: Span): Span[] | null {
+  if (unit.type !== 'class_definition' && unit.type !== 'decorated_definition') return null;
+  const top = root.firstChildForIndex(unit.start);
+  const cls = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+  if (!cls || cls.type !== 'class_definition' || top!.startIndex !== unit.start) return null;
+  const body = cls.childForFieldName('body');
+  const member = body?.firstChildForIndex(t.start);
+  if (!body || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
+  const def = member.type === 'decorated_definition' ? member.childForFieldName('definition') : member;
+  if (def?.type !== 'function_definition') return null;
+  return [
+    { start: unit.start, end: body.startIndex },
+    { start: member.startIndex, end: member.endIndex },
+  ];
+}
+
+/** The spans the changes inserted, in the coordinates of the final text. */
+function editedSpans(changes: readonly TextChange[]): Span[] {
+  let spans: Span[] = [];
+  for (const c of changes) {
+    const delta = c.newEnd - c.oldEnd;
+    spans = spans.map((s) => ({
+      start: s.start <= c.start ? s.start : s.start >= c.oldEnd ? s.start + delta : c.start,
+      end: s.end < c.start ? s.end : s.end >= c.oldEnd ? s.end + delta : c.newEnd,
+    }));
+    spans.push({ start: c.start, end: c.newEnd });
+  }
+  return spans;
 }
 
 /** Where an offset of the old text is in the new one; null when an edit touched it. */
@@ -307,6 +481,17 @@ export function mapOffset(offset: number, changes: readonly TextChange[]): numbe
   return o;
 }
 
+/** Like mapOffset, but an offset inside a replaced range goes to the start or end of its replacement. */
+function mapClamped(offset: number, changes: readonly TextChange[], side: 'start' | 'end'): number {
+  let o = offset;
+  for (const c of changes) {
+    if (o < c.start) continue;
+    if (o > c.oldEnd) o += c.newEnd - c.oldEnd;
+    else o = side === 'start' ? c.start : c.newEnd;
+  }
+  return o;
+}
+
 function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | null {
   const m = (o: number) => mapOffset(o, changes);
   const matchStart = m(r.matchStart);
@@ -314,7 +499,8 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   const start = m(r.finding.start);
   const end = m(r.finding.end);
   if (matchStart === null || matchEnd === null || start === null || end === null) return null;
-  const finding: Finding = { ...r.finding, start, end };
+  if (changes.length === 0 || (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix)) return r;
+  const finding = { ...r.finding, start, end };
   if (r.finding.fix) {
     const edits = [];
     for (const e of r.finding.fix.edits) {
@@ -328,89 +514,149 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   return { finding, matchStart, matchEnd };
 }
 
-function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  for (const r of ranges) {
+/** The entries outside the region (shifted), and those dropped (in it, or touched by an edit). */
+function splitEntries<T extends Span>(list: readonly T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
+  const kept: T[] = [];
+  const dropped: T[] = [];
+  for (const x of list) {
+    const start = mapOffset(x.start, changes);
+    const end = mapOffset(x.end, changes);
+    if (start === null || end === null || hits(start, end, spans)) dropped.push(x);
+    else kept.push(start === x.start && end === x.end ? x : { ...x, start, end });
+  }
+  return { kept, dropped };
+}
+
+/** True when the changes may have changed the file's line-ending style (they removed or inserted a `\r`). */
+function eolChanged(before: string, after: string, changes: readonly TextChange[]): boolean {
+  if (changes.length !== 1) return changes.length > 1;
+  const c = changes[0];
+  return before.slice(c.start, c.oldEnd).includes('\r') || after.slice(c.start, c.newEnd).includes('\r');
+}
+
+/** Closed-interval overlap: an edit at a unit's edge touches it. */
+function touches(a: Span, b: Span): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+/** True when [start, end) (a point when empty) intersects one of the sorted, disjoint spans. */
+function hits(start: number, end: number, spans: readonly Span[]): boolean {
+  const e = Math.max(end, start + 1);
+  for (const s of spans) {
+    if (s.start >= e) return false;
+    if (start < s.end) return true;
+  }
+  return false;
+}
+
+/** Sorted, disjoint spans covering the given ones (joining those at most `gap` apart). */
+function mergeSpans(spans: readonly Span[], gap: number): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: Span[] = [];
+  for (const s of sorted) {
     const last = out[out.length - 1];
-    if (last && r.start <= last.end + 1) last.end = Math.max(last.end, r.end);
-    else out.push({ ...r });
+    if (last && s.start <= last.end + gap) last.end = Math.max(last.end, s.end);
+    else out.push({ start: s.start, end: s.end });
   }
   return out;
 }
 
-/** Splits a full run's findings and facts over the units. */
-function distribute(run: RawLint, units: Unit[], data: UnitData[], tree: Tree): void {
-  for (const r of run.raw) data[Math.max(0, unitIndex(units, r.matchStart))].raw.push(r);
-  for (const range of run.errorRanges) data[Math.max(0, unitIndex(units, range[0]))].errors.push(range);
-  distributeFacts(run.captures, units, data, units.map(() => true), tree.rootNode);
+/** Merges two lists sorted by start. */
+function insertSorted<T extends Span>(list: T[], added: T[]): T[] {
+  if (added.length === 0) return list;
+  return [...list, ...added].sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-/** Fills the key-relevant fact data of the marked units from the captures of a (possibly restricted) pass. */
-function distributeFacts(captures: FactCaptures, units: Unit[], data: UnitData[], which: boolean[], root: Node): void {
-  const at = (offset: number) => Math.max(0, unitIndex(units, offset));
-  for (const node of captures.imports) {
-    const k = at(node.startIndex);
-    if (which[k]) data[k].imports.push([node.startIndex, node.endIndex]);
-  }
-  for (const fn of captures.functions) {
-    const k = at(fn.startIndex);
-    if (!which[k] || fn.child(0)?.type !== 'async') continue;
-    const name = fn.childForFieldName('name')?.text;
-    if (name) data[k].asyncNames.push(name);
-  }
-  for (let k = 0; k < units.length; k++) {
-    if (!which[k]) continue;
-    const node = root.child(k);
-    data[k].bindings = node ? boundNames(node) : [];
+function spanOf(n: Node): Span {
+  return { start: n.startIndex, end: n.endIndex };
+}
+
+function importFact(n: Node, text: string): ImportFact {
+  const bindings = bindingsOf(n).map(({ statement: _, ...rest }) => rest);
+  return { start: n.startIndex, end: n.endIndex, text: text.slice(n.startIndex, n.endIndex).replace(/\s+/g, ' '), bindings };
+}
+
+function functionFact(fn: Node): FunctionFact {
+  const asyncName = fn.child(0)?.type === 'async' ? (fn.childForFieldName('name')?.text ?? null) : null;
+  return { start: fn.startIndex, end: fn.endIndex, asyncName };
+}
+
+function asyncNamesOf(functions: readonly FunctionFact[]): string[] {
+  return functions.flatMap((f) => (f.asyncName ? [f.asyncName] : []));
+}
+
+function count(counts: Map<string, number>, names: readonly string[], delta: number): void {
+  for (const name of names) {
+    const n = (counts.get(name) ?? 0) + delta;
+    if (n === 0) counts.delete(name);
+    else counts.set(name, n);
   }
 }
 
-/** Everything outside the units that a rule may rely on. */
-function wholeFileKey(text: string, data: UnitData[], optionsKey: string): string {
-  const imports = data.flatMap((d) => d.imports.map(([s, e]) => text.slice(s, e).replace(/\s+/g, ' ')));
-  const asyncNames = [...new Set(data.flatMap((d) => d.asyncNames))].sort();
-  const bindings = [...new Set(data.flatMap((d) => d.bindings))].sort();
-  const eol = text.includes('\r\n') ? 'crlf' : text.includes('\r') ? 'cr' : 'lf';
-  return JSON.stringify([optionsKey, imports, asyncNames, bindings, eol]);
+function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {
+  if (counts.size !== set.size) return false;
+  for (const k of counts.keys()) if (!set.has(k)) return false;
+  return true;
+}
+
+/** Same import texts in the same order, binding the same names (JSON only for re-read ones). */
+function sameImports(a: readonly ImportFact[], b: readonly ImportFact[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.text === b[i].text && (x.bindings === b[i].bindings || JSON.stringify(x.bindings) === JSON.stringify(b[i].bindings)));
+}
+
+function eolStyle(text: string): string {
+  return text.includes('\r\n') ? 'crlf' : text.includes('\r') ? 'cr' : 'lf';
+}
+
+function findingKey(r: RawFinding): string {
+  return `${r.finding.ruleId}:${r.finding.start}:${r.finding.end}`;
+}
+
+/** Import bindings whose statement node is looked up only when a rule asks for it. */
+function lazyBindings(root: Node, fact: ImportFact): ImportBinding[] {
+  let node: Node | null | undefined;
+  const statement = () => {
+    node ??= nodeAt(root, fact.start, fact.end, isImport);
+    if (!node) throw new Error(`import statement at ${fact.start} not found`);
+    return node;
+  };
+  return fact.bindings.map((b) => ({
+    ...b,
+    get statement() {
+      return statement();
+    },
+  }));
 }
 
 /**
- * Fact captures for a partial run: imports materialised now (few, and FileFacts needs them);
- * comments and defs only when a rule asks for them (fresh nodes for dirty units, looked up by
- * offset for clean ones).
+ * Fact captures for a partial run, materialised only when a rule asks for them: fresh nodes in
+ * the region, nodes looked up by offset elsewhere.
  */
-function lazyCaptures(root: Node, units: Unit[], data: UnitData[], fresh: FactCaptures, dirty: boolean[]): FactCaptures {
-  const imports: Node[] = [];
-  data.forEach((d, k) => {
-    if (dirty[k]) return;
-    for (const [s, e] of d.imports) {
-      const node = nodeAt(root, s, e, (t) => t === 'import_statement' || t === 'import_from_statement');
-      if (node) imports.push(node);
-    }
-  });
-  imports.push(...fresh.imports);
-  imports.sort((a, b) => a.startIndex - b.startIndex);
-  let comments: Node[] | undefined;
-  let functions: Node[] | undefined;
-  const all = (type: string, freshNodes: Node[]) => {
-    const out: Node[] = [...freshNodes];
-    for (let k = 0; k < units.length; k++) {
-      if (dirty[k]) continue;
-      const top = root.child(k);
-      if (!top) continue;
-      if (top.type === type) out.push(top);
-      for (const n of top.descendantsOfType(type)) if (n) out.push(n);
+function lazyCaptures(root: Node, state: Pick<State, 'imports' | 'functions' | 'comments'>, fresh: FactCaptures, inRegion: (n: Node) => boolean): FactCaptures {
+  const build = (spans: readonly Span[], freshNodes: Node[], ok: (type: string) => boolean) => {
+    const out: Node[] = freshNodes.filter(inRegion);
+    const inFresh = new Set(out.map((n) => n.startIndex));
+    for (const s of spans) {
+      if (inFresh.has(s.start)) continue;
+      const node = nodeAt(root, s.start, s.end, ok);
+      if (node) out.push(node);
     }
     return out.sort((a, b) => a.startIndex - b.startIndex);
   };
+  let imports: Node[] | undefined;
+  let comments: Node[] | undefined;
+  let functions: Node[] | undefined;
   return {
-    imports,
+    get imports() {
+      imports ??= build(state.imports, fresh.imports, isImport);
+      return imports;
+    },
     get comments() {
-      comments ??= all('comment', fresh.comments);
+      comments ??= build(state.comments, fresh.comments, (t) => t === 'comment');
       return comments;
     },
     get functions() {
-      functions ??= all('function_definition', fresh.functions);
+      functions ??= build(state.functions, fresh.functions, (t) => t === 'function_definition');
       return functions;
     },
   };
@@ -424,21 +670,7 @@ function nodeAt(root: Node, start: number, end: number, ok: (type: string) => bo
   return null;
 }
 
-/** The comments that may be suppressions, found from the text (no full-tree pass). */
-function suppressionComments(root: Node, text: string): Node[] {
-  const out: Node[] = [];
-  const seen = new Set<number>();
-  SUPPRESSION_HINT.lastIndex = 0;
-  for (let m = SUPPRESSION_HINT.exec(text); m; m = SUPPRESSION_HINT.exec(text)) {
-    const node = root.descendantForIndex(m.index, m.index + 1);
-    if (node?.type !== 'comment' || seen.has(node.startIndex)) continue;
-    seen.add(node.startIndex);
-    out.push(node);
-  }
-  return out;
-}
-
-function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+function sameFindings(a: readonly { start: number }[], b: readonly { start: number }[]): boolean {
   if (a.length !== b.length) return false;
   return a.every((f, i) => JSON.stringify(f) === JSON.stringify(b[i]));
 }

@@ -4,6 +4,7 @@
 // the file), never more.
 import type { Node } from './parser';
 import { findDescendants, parameterNames } from './scopes';
+import { wordOffsets } from './spelling';
 
 const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
@@ -81,7 +82,23 @@ export function bindingOf(id: Node): Node | null {
 
 /** Every identifier naming `name` inside scope, nested defs, lambdas and comprehensions included. */
 export function occurrences(scope: Node, name: string): Node[] {
-  return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name && isVariable(n));
+  return identifiersSpelled(scope, name).filter(isVariable);
+}
+
+/**
+ * The identifiers inside node whose text is `name`, in document order. Found from the source text
+ * (each place the name is spelled, then the node there): a walk of the subtree would cost ~1 µs
+ * per node, most of them not identifiers and most identifiers other names.
+ */
+export function identifiersSpelled(node: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const base = node.startIndex;
+  for (const i of wordOffsets(node.text, name)) {
+    const start = base + i;
+    const id = node.descendantForIndex(start, start + name.length);
+    if (id && id.type === 'identifier' && id.startIndex === start && id.id !== node.id && id.text === name) out.push(id);
+  }
+  return out;
 }
 
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
@@ -91,6 +108,9 @@ export function localOccurrences(node: Node, name: string): Node[] {
 
 /** True when the scope declares `global name` or `nonlocal name`. */
 export function isDeclaredNonLocal(scope: Node, name: string): boolean {
+  // Most scopes declare nothing: the text says so without a walk.
+  const text = scope.text;
+  if (!text.includes(name) || !/\b(?:global|nonlocal)\b/.test(text)) return false;
   const decls = findDescendants(scope, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement', (n) => SCOPE_TYPES.has(n.type));
   return decls.some((d) => d.namedChildren.some((c) => c?.text === name));
 }

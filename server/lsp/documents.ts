@@ -27,6 +27,8 @@ export class ParsedDocument {
    * should drop what it cached for this version and publish (or let the client pull) again.
    */
   onCorrected: ((version: number, details: LintDetails) => void) | undefined;
+  /** Resolves when background work may run (the server's Scheduler): the check is a full lint. */
+  backgroundTurn: (() => Promise<void>) | undefined;
 
   constructor(
     private text: TextDocument,
@@ -94,7 +96,8 @@ export class ParsedDocument {
     clearTimeout(this.verifyTimer);
     if (this.linter.stats.partial > partialsBefore) {
       const version = this.version;
-      this.verifyTimer = setTimeout(() => {
+      this.verifyTimer = setTimeout(async () => {
+        await this.backgroundTurn?.();
         if (this.version !== version || !this.tree || this.stale) return;
         const check = this.linter.verify(this.tree, this.getText(), options, details);
         if (!check.same) this.onCorrected?.(version, check.details);

@@ -1,10 +1,12 @@
 // Entry point of the language server: `node dist/server.js --stdio` (or --node-ipc from VS Code).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { guideUrl } from '../engine/render';
+import { Scheduler } from './scheduling';
 import { PerflensServer } from './server';
 
-const connection = createConnection(ProposedFeatures.all);
-new PerflensServer(connection, { wasm: __dirname, guideHref: (rule) => guideUrl(rule), fileSystem: true });
+const scheduler = new Scheduler();
+const connection = createConnection(ProposedFeatures.all, scheduler.connectionOptions);
+new PerflensServer(connection, { wasm: __dirname, guideHref: (rule) => guideUrl(rule), fileSystem: true }, scheduler);
 connection.listen();
 
 // A bug must cost one request, not the editor's linter: log and keep serving.

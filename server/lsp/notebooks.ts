@@ -5,6 +5,7 @@
 import {
   NotebookCellKind,
   NotebookDocuments,
+  type CancellationToken,
   type Connection,
   type Diagnostic,
   type NotebookDocument,
@@ -16,6 +17,7 @@ import type { RuleDefinition } from '../engine/rule';
 import type { Finding, TextEdit } from '../engine/types';
 import type { DiagnosticData } from '../protocol';
 import { toDiagnostic } from './convert';
+import { throwIfCancelled, type BackgroundCaller } from './scheduling';
 
 interface CellSpan {
   uri: string;
@@ -36,6 +38,12 @@ export interface CellLint {
 interface NotebookLint {
   version: number;
   cells: Map<string, CellLint>;
+}
+
+/** A pull or a push waits for a quiet moment (background); a hover or code action lints at once. */
+interface CellLintRequest {
+  token?: CancellationToken;
+  background?: BackgroundCaller;
 }
 
 /** `%timeit f()` / `!pip install x` → comments of the same length, so offsets stay put. */
@@ -71,6 +79,8 @@ export class NotebookSupport {
     private readonly guideHref: (rule: RuleDefinition) => string,
     /** Clients without pull diagnostics get cell diagnostics pushed after each change. */
     private readonly push: () => boolean,
+    /** Resolves when background linting may run (Scheduler.backgroundTurn). */
+    private readonly backgroundTurn: (caller: BackgroundCaller) => Promise<void>,
   ) {
     this.documents = new NotebookDocuments(TextDocument);
     this.documents.onDidOpen((nb) => this.changed(nb));
@@ -95,27 +105,36 @@ export class NotebookSupport {
   }
 
   /** The lint of the cell's notebook, for the cell; null for unknown cells or when perflens is off. */
-  async lintCell(cellUri: string): Promise<CellLint | null> {
+  async lintCell(cellUri: string, request: CellLintRequest = {}): Promise<CellLint | null> {
     const notebook = this.documents.findNotebookDocumentForCell(cellUri);
     if (!notebook) return null;
-    const result = await this.lintNotebook(notebook);
+    const result = await this.lintNotebook(notebook, request);
     return result?.cells.get(cellUri) ?? null;
   }
 
   private async changed(notebook: NotebookDocument): Promise<void> {
     this.cache.delete(notebook.uri);
     if (!this.push()) return;
-    const result = await this.lintNotebook(notebook);
+    const result = await this.lintNotebook(notebook, { background: 'timer' });
     for (const cell of notebook.cells) {
       void this.connection.sendDiagnostics({ uri: cell.document, diagnostics: result?.cells.get(cell.document)?.diagnostics ?? [] });
     }
   }
 
-  private async lintNotebook(notebook: NotebookDocument): Promise<NotebookLint | null> {
+  private async lintNotebook(notebook: NotebookDocument, request: CellLintRequest): Promise<NotebookLint | null> {
     const cached = this.cache.get(notebook.uri);
     if (cached && cached.version === notebook.version) return cached;
     const options = await this.optionsFor(notebook.uri);
     if (!options) return null;
+    if (request.background) {
+      await this.backgroundTurn(request.background);
+      throwIfCancelled(request.token);
+      // Linted meanwhile (a hover), or closed: nothing to do.
+      const linted = this.cache.get(notebook.uri);
+      if (linted && linted.version === notebook.version) return linted;
+      if (this.documents.getNotebookDocument(notebook.uri) !== notebook) return null;
+    }
+    throwIfCancelled(request.token);
     const cells = notebook.cells
       .filter((c) => c.kind === NotebookCellKind.Code)
       .map((c) => ({ uri: c.document, doc: this.documents.getCellTextDocument(c) }))

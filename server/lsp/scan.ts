@@ -1,7 +1,7 @@
 // "Scan Workspace": lint every Python file under the workspace folders (respecting .gitignore,
 // the default excludes and project config), publishing diagnostics for files that are not open.
 import { readFileSync } from 'node:fs';
-import type { Connection, Diagnostic } from 'vscode-languageserver';
+import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { discoverFiles } from '../engine/discovery';
@@ -23,12 +23,14 @@ export interface ScanContext {
   /** Files whose diagnostics came from a scan (cleared when the file is opened). */
   scanned: Set<string>;
   guideHref(rule: RuleDefinition): string;
+  /** Resolves when the next file may be linted: hovers, code actions and cancellations go first. */
+  backgroundTurn(): Promise<void>;
 }
 
-/** Yield to the event loop every few files so hovers, code actions and cancellation get through. */
-const FILES_PER_SLICE = 8;
+/** Progress is reported every few files. */
+const FILES_PER_REPORT = 8;
 
-export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParams): Promise<ScanWorkspaceResult> {
+export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParams, token?: CancellationToken): Promise<ScanWorkspaceResult> {
   const progress = await ctx.connection.window.createWorkDoneProgress();
   progress.begin('perflens: scanning workspace', 0, 'finding Python files…', true);
   const result: ScanWorkspaceResult = { files: 0, problems: 0, cancelled: false, errors: [] };
@@ -42,17 +44,17 @@ export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParam
       result.errors.push(...found.errors.map((e) => `${e.path}: ${e.message}`));
     }
     for (let i = 0; i < files.length; i++) {
-      if (progress.token.isCancellationRequested) {
+      if (i % FILES_PER_REPORT === 0) progress.report(Math.round((100 * i) / files.length), `${i}/${files.length} files`);
+      const input = await readInput(ctx, files[i], result);
+      await ctx.backgroundTurn();
+      // Cancel in the progress notification, or of the request itself.
+      if (progress.token.isCancellationRequested || token?.isCancellationRequested) {
         result.cancelled = true;
         break;
       }
-      if (i % FILES_PER_SLICE === 0) {
-        progress.report(Math.round((100 * i) / files.length), `${i}/${files.length} files`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const problems = await lintFile(ctx, files[i], result);
+      // Opened while the scan waited: open documents have live diagnostics already.
+      if (input && !ctx.isOpen(input.uri)) result.problems += lintFile(ctx, input);
       result.files++;
-      result.problems += problems;
     }
   } finally {
     progress.done();
@@ -68,18 +70,29 @@ function safeExcluded(ctx: ScanContext, file: string): boolean {
   }
 }
 
-async function lintFile(ctx: ScanContext, file: string, result: ScanWorkspaceResult): Promise<number> {
+interface ScanInput {
+  file: string;
+  uri: string;
+  text: string;
+  options: LintOptions;
+}
+
+/** A file's text and options; null when it is open, disabled by settings or unreadable. */
+async function readInput(ctx: ScanContext, file: string, result: ScanWorkspaceResult): Promise<ScanInput | null> {
   const uri = URI.file(file).toString();
-  if (ctx.isOpen(uri)) return 0; // open documents have live diagnostics already
+  if (ctx.isOpen(uri)) return null; // open documents have live diagnostics already
   const options = await ctx.optionsFor(uri);
-  if (!options) return 0;
-  let text: string;
+  if (!options) return null;
   try {
-    text = decodeSource(readFileSync(file)).text;
+    return { file, uri, text: decodeSource(readFileSync(file)).text, options };
   } catch (error) {
     result.errors.push(`${file}: ${(error as Error).message}`);
-    return 0;
+    return null;
   }
+}
+
+/** Lints one file and publishes its diagnostics; returns how many. */
+function lintFile(ctx: ScanContext, { file, uri, text, options }: ScanInput): number {
   const details = ctx.engine.lintText(text, { ...options, filePath: file });
   const doc = TextDocument.create(uri, 'python', 0, text);
   const diagnostics: Diagnostic[] = details.findings.map((f) => {

@@ -9,6 +9,7 @@ import {
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
   type CodeAction,
+  type CancellationToken,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
@@ -38,6 +39,7 @@ import {
   type StatusParams,
 } from '../protocol';
 import { scanWorkspace } from './scan';
+import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
 import type { Finding } from '../engine/types';
 import { fixAll, quickFixes } from './codeActions';
@@ -48,6 +50,13 @@ interface CachedLint {
   version: number;
   details: LintDetails;
   diagnostics: Diagnostic[];
+}
+
+/** Who wants a lint: a request that may be cancelled, and whether it is background work (diagnostics). */
+interface LintRequest {
+  token?: CancellationToken;
+  /** Set for diagnostics: they wait for a quiet moment (scheduling.ts); hovers and code actions lint at once. */
+  background?: BackgroundCaller;
 }
 
 export class PerflensServer {
@@ -77,6 +86,8 @@ export class PerflensServer {
   constructor(
     private readonly connection: Connection,
     private readonly platform: ServerPlatform,
+    /** The scheduler whose connectionOptions the connection was created with. */
+    private readonly scheduler: Scheduler,
   ) {
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
@@ -93,6 +104,7 @@ export class PerflensServer {
       },
       (rule) => platform.guideHref(rule),
       () => !this.pullDiagnostics,
+      (caller) => scheduler.backgroundTurn(caller),
     );
     this.register();
     this.notebooks.listen();
@@ -122,6 +134,7 @@ export class PerflensServer {
         if (this.pullDiagnostics) void c.languages.diagnostics.refresh();
         else this.schedulePush(doc, 0);
       };
+      doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
@@ -150,12 +163,16 @@ export class PerflensServer {
       clearTimeout(this.pushTimers.get(p.textDocument.uri));
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     });
-    c.languages.diagnostics.on(async (p) => {
+    c.languages.diagnostics.on(async (p, token) => {
       await this.ready;
+      throwIfCancelled(token);
       const uri = p.textDocument.uri;
       const doc = this.documents.get(uri);
-      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri))?.diagnostics ?? [] };
-      const result = await this.pullResult(doc);
+      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
+      const version = doc.version;
+      const result = await this.pullResult(doc, token);
+      // Edited (or closed) while the pull waited for its turn: the result would not be for the version asked about.
+      if (doc.version !== version || this.documents.get(uri) !== doc) throw contentChanged();
       if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
       // The id changes with the document version and with every settings change, so a refresh
       // after new settings never gets an 'unchanged' answer.
@@ -165,8 +182,8 @@ export class PerflensServer {
       if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
       return { kind: DocumentDiagnosticReportKind.Full, resultId, items: result.diagnostics };
     });
-    c.onCodeAction((p) => this.codeActions(p));
-    c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams) => {
+    c.onCodeAction((p, token) => this.codeActions(p, token));
+    c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams, token: CancellationToken) => {
       await this.ready;
       if (!this.platform.fileSystem) throw new ResponseError(ErrorCodes.InvalidRequest, 'Scan Workspace needs a local file system (not available in the browser)');
       return scanWorkspace(
@@ -181,11 +198,13 @@ export class PerflensServer {
             const settings = await this.settingsFor(uri);
             return settings.enable ? this.lintOptions(uri, settings) : null;
           },
+          backgroundTurn: () => this.scheduler.backgroundTurn('request'),
         },
         p,
+        token,
       );
     });
-    c.onHover((p) => this.hover(p));
+    c.onHover((p, token) => this.hover(p, token));
     c.onShutdown(() => this.dispose());
   }
 
@@ -288,25 +307,34 @@ export class PerflensServer {
    * The result a pull should report: the current version's lint, or with `run: onSave` the lint of
    * the version last saved (or first opened), so typing does not re-lint.
    */
-  private async pullResult(doc: ParsedDocument): Promise<CachedLint | null> {
+  private async pullResult(doc: ParsedDocument, token: CancellationToken): Promise<CachedLint | null> {
     const settings = await this.settingsFor(doc.uri);
-    if (settings.run !== 'onSave') return this.lint(doc);
+    if (settings.run !== 'onSave') return this.lint(doc, { token, background: 'request' });
     const saved = this.savedLints.get(doc.uri);
     if (saved) return saved;
-    const result = await this.lint(doc);
+    const result = await this.lint(doc, { token, background: 'request' });
     if (result) this.savedLints.set(doc.uri, result);
     return result;
   }
 
-  /** Lints the document's current version (cached per version). Returns null when perflens is off. */
-  private async lint(doc: ParsedDocument): Promise<CachedLint | null> {
-    const cached = this.lintCache.get(doc.uri);
-    if (cached && cached.version === doc.version) return cached;
+  /**
+   * Lints the document's current version (cached per version). Returns null when perflens is off
+   * or the document was closed meanwhile; throws RequestCancelled when the request was cancelled.
+   */
+  private async lint(doc: ParsedDocument, request: LintRequest = {}): Promise<CachedLint | null> {
+    const cached = this.currentLint(doc);
+    if (cached) return cached;
     const settings = await this.settingsFor(doc.uri);
     if (!settings.enable) {
       this.sendStatus({ uri: doc.uri, state: 'disabled', activeRules: 0, lintMs: 0, findings: 0 });
       return null;
     }
+    if (request.background) await this.scheduler.backgroundTurn(request.background);
+    throwIfCancelled(request.token);
+    if (this.documents.get(doc.uri) !== doc) return null;
+    // A hover may have linted this version while the pull waited for its turn.
+    const linted = this.currentLint(doc);
+    if (linted) return linted;
     const version = doc.version;
     const options = this.lintOptions(doc.uri, settings);
     let details: LintDetails;
@@ -342,6 +370,12 @@ export class PerflensServer {
     return entry;
   }
 
+  /** The cached lint of the document's current version, if there is one. */
+  private currentLint(doc: ParsedDocument): CachedLint | undefined {
+    const cached = this.lintCache.get(doc.uri);
+    return cached && cached.version === doc.version ? cached : undefined;
+  }
+
   private sendStatus(status: StatusParams): void {
     if (this.statusNotifications) void this.connection.sendNotification(STATUS_NOTIFICATION, status);
   }
@@ -355,28 +389,35 @@ export class PerflensServer {
       setTimeout(async () => {
         this.pushTimers.delete(doc.uri);
         if (this.documents.get(doc.uri) !== doc) return;
-        const result = await this.lint(doc);
+        const result = await this.lint(doc, { background: 'timer' });
+        if (this.documents.get(doc.uri) !== doc) return; // closed while it waited for its turn
         void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
       }, delayMs),
     );
   }
 
-  /** The current findings of an open document or notebook cell, with the text they refer to. */
-  private async findingsView(uri: string): Promise<{ document: TextDocument; findings: Finding[] } | null> {
+  /**
+   * The findings of the current version of an open document or notebook cell, with the text they
+   * refer to: linted now if the cached result is older (only this file's lint is waited for).
+   * TextDocuments are updated in place, so callers must not await between this and using the view.
+   */
+  private async findingsView(uri: string, token: CancellationToken): Promise<{ document: TextDocument; findings: Finding[] } | null> {
     await this.ready;
+    throwIfCancelled(token);
     const doc = this.documents.get(uri);
     if (doc) {
-      const result = await this.lint(doc);
+      const result = await this.lint(doc, { token });
       return result ? { document: doc.document, findings: result.details.findings } : null;
     }
-    const cell = await this.notebooks.lintCell(uri);
+    const cell = await this.notebooks.lintCell(uri, { token });
     return cell ? { document: cell.doc, findings: cell.findings } : null;
   }
 
-  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
-    const view = await this.findingsView(params.textDocument.uri);
-    if (!view) return [];
+  private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
+    // Settings first: nothing may await between the lint and the edits built from it.
     const settings = await this.settingsFor(params.textDocument.uri);
+    const view = await this.findingsView(params.textDocument.uri, token);
+    if (!view) return [];
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
@@ -391,10 +432,10 @@ export class PerflensServer {
   }
 
   /** Findings under the cursor explained, or a note on the construct there (server/lsp/hover.ts). */
-  private async hover(params: HoverParams): Promise<Hover | null> {
+  private async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
     const settings = await this.settingsFor(params.textDocument.uri);
     if (!settings.hover && !settings.constructHovers) return null;
-    const view = await this.findingsView(params.textDocument.uri);
+    const view = await this.findingsView(params.textDocument.uri, token);
     if (!view) return null;
     const doc = this.documents.get(params.textDocument.uri);
     return hoverAt(view.document.offsetAt(params.position), {

@@ -1,7 +1,7 @@
 // A minimal LSP client over stdio for tests: spawns dist/server.js and speaks JSON-RPC to it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
 import { DIST } from '../helpers/engine';
 
 export interface Diag {
@@ -103,8 +103,10 @@ export class TestClient {
     throw new Error(`no diagnostics pushed for ${uri} v${version}`);
   }
 
-  request<T>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest<T>(method, params);
+  /** A request; cancelling the token sends $/cancelRequest. */
+  request<T>(method: string, params: unknown, token?: CancellationToken): Promise<T> {
+    // An undefined third argument would be sent as a positional parameter.
+    return token ? this.connection.sendRequest<T>(method, params, token) : this.connection.sendRequest<T>(method, params);
   }
 
   async shutdown(): Promise<void> {

@@ -29,7 +29,7 @@ export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f
 
 /** Applies `count` random edits (mostly typing) to text, linting incrementally after each. */
 export function runIncremental(engine: Engine, text: string, count: number, next: () => number, typingShare = 0.8): IncrementalRun {
-  const linter = new IncrementalLinter(engine);
+  const linter = new IncrementalLinter(engine, true);
   const options = { select: ['ALL'] };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);

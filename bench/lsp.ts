@@ -47,6 +47,8 @@ export interface LatencyResult {
   edits: number;
   latency: Percentiles;
   reparse: Percentiles;
+  /** A diagnostics pull answered from the cache: JSON-RPC over stdio and the server's scheduling, no lint. */
+  roundTrip: Percentiles;
   findings: number;
 }
 
@@ -78,6 +80,13 @@ export async function latency(engine: Engine, name: string, text: string, edits:
       times.push(performance.now() - t0);
     }
   }
+  // The protocol's share: a pull of the unchanged document is answered from the cache (no lint).
+  const roundTrips: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    await client.pull(uri);
+    roundTrips.push(performance.now() - t0);
+  }
   await client.shutdown();
 
   // The floor: tree.edit + incremental parse of the same edits, in this process.
@@ -107,7 +116,7 @@ export async function latency(engine: Engine, name: string, text: string, edits:
     }
   }
   tree.delete();
-  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), findings: first.length };
+  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), findings: first.length };
 }
 
 export interface ColdStart {

@@ -5,28 +5,46 @@ import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
 import { localOccurrences, bindingOf } from '../../server/engine/names';
+import { wordOffsets } from '../../server/engine/spelling';
 
-/** Module-level functions of the file carrying a cache decorator, by name (computed once per file). */
+/** Per file: module-level function name → its def when it is defined once and carries a cache decorator. */
 const cachedDefs = new WeakMap<FileFacts, Map<string, Node | null>>();
-function moduleCachedDefs(facts: FileFacts): Map<string, Node | null> {
+
+/** The module-level def of `name` when there is exactly one and it is cached (memoised per file and name). */
+function moduleCachedDef(facts: FileFacts, name: string): Node | null {
   let map = cachedDefs.get(facts);
-  if (!map) {
-    map = new Map();
-    for (const f of facts.captures.functions) {
-      if (definitionStatement(f).parent?.type !== 'module') continue;
-      const name = f.childForFieldName('name')?.text;
-      if (!name) continue;
-      // A name defined twice is ambiguous: null.
-      map.set(name, map.has(name) ? null : cacheDecorator(f, facts) ? f : null);
-    }
-    cachedDefs.set(facts, map);
+  if (!map) cachedDefs.set(facts, (map = new Map()));
+  let def = map.get(name);
+  if (def === undefined) {
+    const defs = moduleDefsNamed(facts, name);
+    def = defs.length === 1 && cacheDecorator(defs[0], facts) ? defs[0] : null;
+    map.set(name, def);
   }
-  return map;
+  return def;
 }
+
+/**
+ * The module-level defs named `name`, found where the name is spelled right after `def`: no walk
+ * over every function of the file (in the editor, per keystroke, that walk cost more than the re-parse).
+ */
+function moduleDefsNamed(facts: FileFacts, name: string): Node[] {
+  const out: Node[] = [];
+  for (const at of wordOffsets(facts.text, name)) {
+    if (!AFTER_DEF.test(facts.text.slice(Math.max(0, at - 200), at))) continue;
+    const id = facts.root.descendantForIndex(at, at + name.length);
+    const fn = id?.parent;
+    if (id?.type !== 'identifier' || fn?.type !== 'function_definition' || fn.childForFieldName('name')?.startIndex !== at) continue;
+    if (definitionStatement(fn).parent?.type === 'module') out.push(fn);
+  }
+  return out;
+}
+
+/** Text ending in the `def` keyword and the space (or line continuation) before a function's name. */
+const AFTER_DEF = /(?:^|[^\w])def[\s\\]+$/;
 
 /** The module-level cached def that a plain name refers to at node, or null. */
 function cachedTarget(name: Node, ctx: RuleContext): Node | null {
-  const def = moduleCachedDefs(ctx.facts).get(name.text);
+  const def = moduleCachedDef(ctx.facts, name.text);
   if (!def || ctx.facts.binding(name.text)) return null;
   // Not rebound in an enclosing function.
   for (let fn = enclosingDef(name); fn; fn = enclosingDef(fn)) {

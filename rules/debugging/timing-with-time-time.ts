@@ -34,6 +34,9 @@ export default defineRule({
   operator: "-"
   right: (identifier) @start) @elapsed`,
   check(m, ctx) {
+    // Both readings are `time.time()` calls: without an import of `time` there are none. (Checked
+    // here rather than with `requires`, which would cost files that import time a query pass of their own.)
+    if (!ctx.facts.importsModule('time')) return;
     const elapsed = m.need('elapsed');
     const start = m.need('start');
     const end = m.need('end');

@@ -36,6 +36,8 @@ export default defineRule({
     title: 'Add timeout=10',
     reason: 'a response slower than 10 seconds now raises a Timeout error instead of being waited for; adjust the value to the service',
   },
+  // Every call it reports resolves through an import of requests or urllib (a function, or a requests.Session).
+  requires: ['requests', 'urllib'],
   query: `
 (call
   function: [(attribute attribute: (identifier) @name) (identifier) @name]

@@ -14,6 +14,7 @@ import { loadPython, PythonParser, Query, type Node, type QueryMatch, type Tree,
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
+import { textMatches } from './spelling';
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
@@ -238,7 +239,7 @@ export class Engine {
     started = profile ? performance.now() : 0;
     for (const group of compiled.gated) {
       if (group.requires.length > 0 && !group.requires.some((m) => facts.importsModule(m))) continue;
-      if (group.textGate && !group.textGate.test(text)) continue;
+      if (group.textGate && !textMatches(group.textGate, text)) continue;
       ruleMatches.push({ group, matches: this.runGroup(group, tree, ranges) });
     }
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts));
@@ -407,7 +408,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || rule.requiresText.test(facts.text));
+        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || textMatches(rule.requiresText, facts.text));
         gateOpen.set(rule, open);
       }
       if (!open) continue;

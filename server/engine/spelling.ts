@@ -41,3 +41,33 @@ export function possibleCallsOf(text: string, name: string): number {
   }
   return count;
 }
+
+/** True when `name` is spelled as a whole word somewhere in text (wordOffsets, stopping at the first). */
+export function hasWord(text: string, name: string): boolean {
+  if (!name) return false;
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return true;
+  }
+  return false;
+}
+
+/** `\bword\b` or `\b(one|two)\b`, without flags: the shape of most rules' requiresText. */
+const WORD_GATE = /^\\b\(?(\w+(?:\|\w+)*)\)?\\b$/;
+const wordGates = new WeakMap<RegExp, string[] | null>();
+
+/**
+ * regex.test(text), answered with indexOf for whole-word gates (`\b(async|await)\b`): the engine
+ * tests rules' text gates on every lint, and in the editor a regex scan of the whole text per
+ * keystroke costs more than the re-parse. JS's `\b` (no `u`/`i` flags) is the ASCII word boundary
+ * isAsciiWordChar tests, so the answer is the same.
+ */
+export function textMatches(regex: RegExp, text: string): boolean {
+  let words = wordGates.get(regex);
+  if (words === undefined) {
+    const m = regex.flags === '' ? WORD_GATE.exec(regex.source) : null;
+    words = m ? m[1].split('|') : null;
+    wordGates.set(regex, words);
+  }
+  if (!words) return regex.test(text);
+  return words.some((w) => hasWord(text, w));
+}

@@ -36,9 +36,13 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
   const out: SuppressionComment[] = [];
   for (const comment of comments) {
     const body = comment.text;
-    const line = lines.positionAt(comment.startIndex).line;
-    const ownLine = lines.lineText(line).slice(0, lines.positionAt(comment.startIndex).character).trim() === '';
     const perflens = PERFLENS.exec(body);
+    const noqa = perflens ? null : NOQA.exec(body);
+    // Positions only for the few comments that suppress: the line index is built on first use.
+    if (!perflens && !noqa) continue;
+    const at = lines.positionAt(comment.startIndex);
+    const line = at.line;
+    const ownLine = lines.lineText(line).slice(0, at.character).trim() === '';
     if (perflens) {
       const verb = perflens[1];
       const rules = splitRules(perflens[2]);
@@ -47,7 +51,6 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
       out.push({ kind, rules, start: comment.startIndex, end: comment.endIndex, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
       continue;
     }
-    const noqa = NOQA.exec(body);
     if (noqa && !ownLine) {
       out.push({ kind: 'noqa', rules: splitRules(noqa[1]), start: comment.startIndex, end: comment.endIndex, line });
     }

@@ -12,9 +12,17 @@ export interface Position {
  * and VS Code count them (tree-sitter rows count only `\n`, so we never use its rows for output).
  */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /**
+   * Offsets where each line starts, computed on first use: most lints never need a position (no
+   * finding, no suppression comment), and an editor lint must not scan the whole text per keystroke.
+   */
+  private starts: number[] | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string) {}
+
+  private get lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const text = this.text;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
@@ -25,7 +33,8 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.lineStarts = starts;
+    this.starts = starts;
+    return starts;
   }
 
   get lineCount(): number {

@@ -24,7 +24,7 @@ export class TestClient {
   readonly statuses: Record<string, unknown>[] = [];
 
   constructor() {
-    this.process = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
       const list = this.published.get(p.uri) ?? [];

@@ -1,0 +1,55 @@
+// Where an editor keystroke's time goes, in-process (no LSP): the same one-character edits as the
+// latency figure, applied to a ParsedDocument, with the incremental parse, the incremental lint and
+// the conversion to diagnostics timed apart, and the engine's per-rule profile of the lints.
+//   node <out>/bench/latency-profile.js [lines=3500] ['{"ignore":["classes"]}']
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ALL_RULES } from '../rules';
+import { Engine, newProfile } from '../server/engine/engine';
+import type { LintOptions } from '../server/engine/options';
+import { toDiagnostic } from '../server/lsp/convert';
+import { ParsedDocument } from '../server/lsp/documents';
+import { concatenated } from './corpus';
+import { editPoints, percentiles, type Percentiles } from './lsp';
+
+async function main(): Promise<void> {
+  const lines = Number(process.argv[2] ?? 3500);
+  const options = JSON.parse(process.argv[3] ?? '{}') as LintOptions;
+  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
+  const text = concatenated(lines);
+  const doc = new ParsedDocument(TextDocument.create('file:///bench/latency.py', 'python', 1, text), engine);
+  doc.lint(options);
+  const parse: number[] = [];
+  const lint: number[] = [];
+  const convert: number[] = [];
+  const profile = newProfile();
+  engine.profile = profile;
+  let version = 1;
+  for (const at of editPoints(text, 100)) {
+    for (const insert of [true, false]) {
+      const before = doc.document;
+      const start = before.positionAt(at);
+      const end = insert ? start : before.positionAt(at + 1);
+      let t0 = performance.now();
+      doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], ++version);
+      doc.getTree();
+      parse.push(performance.now() - t0);
+      t0 = performance.now();
+      const details = doc.lint(options);
+      lint.push(performance.now() - t0);
+      t0 = performance.now();
+      for (const f of details.findings) toDiagnostic(doc.document, f, engine.rulesById.get(f.ruleId)!, '');
+      convert.push(performance.now() - t0);
+    }
+  }
+  const show = (p: Percentiles) => `p50 ${p.p50.toFixed(2)} ms, p95 ${p.p95.toFixed(2)} ms, max ${p.max.toFixed(1)} ms`;
+  console.log(`${text.split('\n').length} lines, ${parse.length} edits (${doc.lintStats.full - 1} full lints, ${doc.lintStats.partial} incremental)`);
+  console.log(`  incremental parse  ${show(percentiles(parse))}`);
+  console.log(`  incremental lint   ${show(percentiles(lint))}`);
+  console.log(`  to diagnostics     ${show(percentiles(convert))}`);
+  console.log(`  lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms`);
+  const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  for (const [id, r] of rows) console.log(`    ${id.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms ${String(r.matches).padStart(6)} matches`);
+  doc.dispose();
+  engine.dispose();
+}
+void main();

@@ -14,7 +14,7 @@ import { loadPython, PythonParser, Query, type Node, type QueryMatch, type Tree,
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
-import { textMatches } from './spelling';
+import { TextGates, type GateHit } from './spelling';
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
@@ -100,6 +100,8 @@ export interface RawLint {
   /** Fact captures found by the pass(es) (only within `ranges` when given). */
   captures: FactCaptures;
   active: Map<string, Severity>;
+  /** The rules' text gates this lint tested, and where each matched. */
+  gateHits: ReadonlyMap<RegExp, GateHit | null>;
 }
 
 /** Restricts a lint to parts of the tree (incremental linting); facts come from the caller. */
@@ -107,6 +109,8 @@ export interface PartialRun {
   ranges: { start: number; end: number }[];
   /** Whole-file fact captures (the caller keeps them across edits). */
   facts: (captures: FactCaptures) => FileFacts;
+  /** Text-gate answers known to hold for this text (carried from the previous lint; null = no match). */
+  gateHits?: ReadonlyMap<RegExp, GateHit | null>;
 }
 
 export class Engine {
@@ -237,12 +241,13 @@ export class Engine {
 
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
+    const gates = new TextGates(text, partial?.gateHits);
     for (const group of compiled.gated) {
       if (group.requires.length > 0 && !group.requires.some((m) => facts.importsModule(m))) continue;
-      if (group.textGate && !textMatches(group.textGate, text)) continue;
+      if (group.textGate && !gates.matches(group.textGate)) continue;
       ruleMatches.push({ group, matches: this.runGroup(group, tree, ranges) });
     }
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts));
+    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
     if (profile) profile.queryMs += performance.now() - started;
 
     const raw: RawFinding[] = [];
@@ -296,7 +301,7 @@ export class Engine {
       }
     }
     const kept = failed.size ? raw.filter((r) => !failed.has(r.finding.ruleId)) : raw;
-    return { facts, raw: kept, failures, errorRanges, captures, active };
+    return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits };
   }
 
   /** Drops findings in syntax errors and suppressed ones, adds unused-suppression findings, sorts. */
@@ -398,7 +403,7 @@ function deleteCompiled(compiled: CompiledRules): void {
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
  * files that import its library, for gated rules): see callAnchors.ts.
  */
-function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts): { group: QueryGroup; matches: QueryMatch[] }[] {
+function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts, gates: TextGates): { group: QueryGroup; matches: QueryMatch[] }[] {
   const byRule = new Map<RuleDefinition, QueryMatch[]>();
   const visitedRoots = new Set<string>();
   const gateOpen = new Map<RuleDefinition, boolean>();
@@ -408,7 +413,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || textMatches(rule.requiresText, facts.text));
+        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || gates.matches(rule.requiresText));
         gateOpen.set(rule, open);
       }
       if (!open) continue;

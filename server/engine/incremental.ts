@@ -27,6 +27,7 @@ import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBindin
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
+import { gateHitNear, hitOutlivesEdits, type GateHit } from './spelling';
 import type { RuleFailure } from './types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -79,6 +80,8 @@ interface State {
   asyncNames: Set<string>;
   eol: string;
   optionsKey: string;
+  /** Where the rules' text gates matched (see TextGates): carried to the next lint when an edit left them alone. */
+  gateHits: ReadonlyMap<RegExp, GateHit | null>;
 }
 
 export interface IncrementalStats {
@@ -128,6 +131,9 @@ export class IncrementalLinter {
     const optionsKey = JSON.stringify(options);
     const prev = this.state;
     if (prev && changes && prev.optionsKey === optionsKey) {
+      // The partial lint shifts the kept entries of `prev` in place (no copies per keystroke): from
+      // here on prev is spent, and whatever happens next (a full lint, an exception) starts afresh.
+      this.state = null;
       const partial = this.partial(prev, tree, text, options, changes, changedRanges);
       if (partial) return partial;
     }
@@ -167,13 +173,15 @@ export class IncrementalLinter {
         imports: run.captures.imports.map((n) => importFact(n, text)),
         functions,
         comments,
-        suppressions: comments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))),
+        // Copies: partial lints shift entries in place, and a shared entry would be shifted twice.
+        suppressions: comments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
         bindingCounts,
         asyncCounts,
         moduleBindings: new Set(bindingCounts.keys()),
         asyncNames: new Set(asyncCounts.keys()),
         eol: eolStyle(text),
         optionsKey,
+        gateHits: run.gateHits,
       };
     }
     return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
@@ -263,11 +271,12 @@ export class IncrementalLinter {
     const eol = eolChanged(prev.text, text, changes) ? eolStyle(text) : prev.eol;
 
     let facts: FileFacts | undefined;
-    let next: Omit<State, 'raw' | 'errors'> | undefined;
+    let next: Omit<State, 'raw' | 'errors' | 'gateHits'> | undefined;
     let run: RawLint;
     try {
       run = this.engine.lintRaw(tree, text, options, {
         ranges: spans,
+        gateHits: carriedGateHits(prev.gateHits, changes, text),
         facts: (fresh) => {
           // Update the whole-file facts from the region, then check the key before any rule runs:
           // if an import, a module-level name or an async def name changed, lint in full.
@@ -292,7 +301,7 @@ export class IncrementalLinter {
             comments: insertSorted(comments.kept, newComments),
             suppressions: insertSorted(
               suppressions.kept,
-              newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))),
+              newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
             ),
             bindingCounts,
             asyncCounts,
@@ -334,7 +343,7 @@ export class IncrementalLinter {
     this.stats.lastDirty = dirtyUnits.size;
     this.stats.lastUnits = units.length;
     this.stats.lastRanges = spans;
-    this.state = { ...next, raw, errors: errorRanges };
+    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
     return this.engine.finish(text, facts!, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
   }
@@ -514,15 +523,46 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   return { finding, matchStart, matchEnd };
 }
 
-/** The entries outside the region (shifted), and those dropped (in it, or touched by an edit). */
+/**
+ * The text-gate answers that carry over to the new text: a match that no change touched (nor its
+ * neighbouring characters), shifted; for a gate that did not match, a look around the edited spans
+ * only (gateHitNear). Gates that read more context are left out: the engine tests them again.
+ */
+function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: readonly TextChange[], text: string): Map<RegExp, GateHit | null> {
+  const carried = new Map<RegExp, GateHit | null>();
+  let edited: Span[] | undefined;
+  for (const [regex, hit] of hits) {
+    if (!hitOutlivesEdits(regex)) continue;
+    if (hit) {
+      const start = mapOffset(hit.start, changes);
+      const end = mapOffset(hit.end, changes);
+      if (start !== null && end !== null) carried.set(regex, { start, end });
+    } else {
+      edited ??= editedSpans(changes);
+      carried.set(regex, gateHitNear(regex, text, edited));
+    }
+  }
+  return carried;
+}
+
+/**
+ * The entries outside the region, shifted to the new text IN PLACE, and those dropped (in the
+ * region, or touched by an edit; left in the old coordinates). Shifting in place matters on large
+ * files: a copy of every comment and function entry per keystroke kept the garbage collector busy.
+ */
 function splitEntries<T extends Span>(list: readonly T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
   const kept: T[] = [];
   const dropped: T[] = [];
   for (const x of list) {
     const start = mapOffset(x.start, changes);
     const end = mapOffset(x.end, changes);
-    if (start === null || end === null || hits(start, end, spans)) dropped.push(x);
-    else kept.push(start === x.start && end === x.end ? x : { ...x, start, end });
+    if (start === null || end === null || hits(start, end, spans)) {
+      dropped.push(x);
+      continue;
+    }
+    x.start = start;
+    x.end = end;
+    kept.push(x);
   }
   return { kept, dropped };
 }
@@ -561,10 +601,20 @@ function mergeSpans(spans: readonly Span[], gap: number): Span[] {
   return out;
 }
 
-/** Merges two lists sorted by start. */
-function insertSorted<T extends Span>(list: T[], added: T[]): T[] {
-  if (added.length === 0) return list;
-  return [...list, ...added].sort((a, b) => a.start - b.start || a.end - b.end);
+/** Adds entries to a list sorted by start (and end), in place: a few new entries into thousands. */
+function insertSorted<T extends Span>(list: T[], added: readonly T[]): T[] {
+  for (const x of added) {
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const m = list[mid];
+      if (m.start < x.start || (m.start === x.start && m.end <= x.end)) low = mid + 1;
+      else high = mid;
+    }
+    list.splice(low, 0, x);
+  }
+  return list;
 }
 
 function spanOf(n: Node): Span {

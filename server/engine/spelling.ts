@@ -42,32 +42,121 @@ export function possibleCallsOf(text: string, name: string): number {
   return count;
 }
 
-/** True when `name` is spelled as a whole word somewhere in text (wordOffsets, stopping at the first). */
-export function hasWord(text: string, name: string): boolean {
-  if (!name) return false;
+/** The first offset where `name` is spelled as a whole word in text (see wordOffsets), or -1. */
+export function firstWord(text: string, name: string): number {
+  if (!name) return -1;
   for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
-    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return true;
+    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return i;
   }
-  return false;
+  return -1;
+}
+
+export function hasWord(text: string, name: string): boolean {
+  return firstWord(text, name) !== -1;
+}
+
+/** Where a text gate matched: [start, end) of the match. */
+export interface GateHit {
+  start: number;
+  end: number;
 }
 
 /** `\bword\b` or `\b(one|two)\b`, without flags: the shape of most rules' requiresText. */
 const WORD_GATE = /^\\b\(?(\w+(?:\|\w+)*)\)?\\b$/;
-const wordGates = new WeakMap<RegExp, string[] | null>();
+/** A gate that is a plain word (`__slots__`): it matches wherever those characters are. */
+const LITERAL_GATE = /^\w+$/;
+const gateWords = new WeakMap<RegExp, { words: string[]; whole: boolean } | null>();
+
+function wordsOf(regex: RegExp): { words: string[]; whole: boolean } | null {
+  let words = gateWords.get(regex);
+  if (words === undefined) {
+    const word = regex.flags === '' ? WORD_GATE.exec(regex.source) : null;
+    words = word ? { words: word[1].split('|'), whole: true } : regex.flags === '' && LITERAL_GATE.test(regex.source) ? { words: [regex.source], whole: false } : null;
+    gateWords.set(regex, words);
+  }
+  return words;
+}
 
 /**
- * regex.test(text), answered with indexOf for whole-word gates (`\b(async|await)\b`): the engine
- * tests rules' text gates on every lint, and in the editor a regex scan of the whole text per
- * keystroke costs more than the re-parse. JS's `\b` (no `u`/`i` flags) is the ASCII word boundary
- * isAsciiWordChar tests, so the answer is the same.
+ * Where `regex` matches text, or null: regex.exec answered with indexOf for word gates
+ * (`\b(async|await)\b`). The engine tests rules' text gates on every lint, and in the editor a
+ * regex scan of a large file per keystroke costs about as much as the re-parse. JS's `\b` (no
+ * `u`/`i` flags) is the ASCII word boundary isAsciiWordChar tests, so the answer is the same.
  */
-export function textMatches(regex: RegExp, text: string): boolean {
-  let words = wordGates.get(regex);
-  if (words === undefined) {
-    const m = regex.flags === '' ? WORD_GATE.exec(regex.source) : null;
-    words = m ? m[1].split('|') : null;
-    wordGates.set(regex, words);
+export function gateHit(regex: RegExp, text: string): GateHit | null {
+  const gate = wordsOf(regex);
+  if (!gate) {
+    const m = regex.exec(text);
+    return m ? { start: m.index, end: m.index + m[0].length } : null;
   }
-  if (!words) return regex.test(text);
-  return words.some((w) => hasWord(text, w));
+  let best: GateHit | null = null;
+  for (const w of gate.words) {
+    const at = gate.whole ? firstWord(text, w) : text.indexOf(w);
+    if (at !== -1 && (!best || at < best.start)) best = { start: at, end: at + w.length };
+  }
+  return best;
+}
+
+/**
+ * True when a hit of this gate still matches after an edit that left [start, end] and its two
+ * neighbouring characters alone: the gate reads nothing else (a word or plain-word gate). A
+ * regular expression with other context (anchors, lookarounds) is always tested again.
+ */
+export function hitOutlivesEdits(regex: RegExp): boolean {
+  return wordsOf(regex) !== null;
+}
+
+/**
+ * For a gate that did not match before an edit: where it matches now, looking only around the
+ * edited spans (offsets in the new text; a deletion is an empty span). A new whole-word match must
+ * contain or border an edited character, so it starts within a word's length before a span and no
+ * later than its end. Only for gates whose hits outlive edits (hitOutlivesEdits).
+ */
+export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit[]): GateHit | null {
+  const gate = wordsOf(regex);
+  if (!gate) throw new Error(`gateHitNear needs a word gate, not ${regex}`);
+  let best: GateHit | null = null;
+  for (const w of gate.words) {
+    for (const span of spans) {
+      const from = Math.max(0, span.start - w.length);
+      const window = text.slice(from, span.end + w.length);
+      for (let i = window.indexOf(w); i !== -1 && from + i <= span.end; i = window.indexOf(w, i + 1)) {
+        const at = from + i;
+        if (gate.whole && (isAsciiWordChar(text.charCodeAt(at - 1)) || isAsciiWordChar(text.charCodeAt(at + w.length)))) continue;
+        if (!best || at < best.start) best = { start: at, end: at + w.length };
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+export function textMatches(regex: RegExp, text: string): boolean {
+  return gateHit(regex, text) !== null;
+}
+
+/**
+ * One lint's answers to rules' text gates, each tested at most once, with where it matched:
+ * incremental linting hands the hits that an edit left alone to the next lint (`known`), so a
+ * keystroke does not scan the whole file again for `async`.
+ */
+export class TextGates {
+  readonly hits = new Map<RegExp, GateHit | null>();
+
+  constructor(
+    private readonly text: string,
+    /** Answers known to hold for this text (null: known not to match). */
+    known?: ReadonlyMap<RegExp, GateHit | null>,
+  ) {
+    if (known) for (const [regex, hit] of known) this.hits.set(regex, hit);
+  }
+
+  matches(regex: RegExp): boolean {
+    let hit = this.hits.get(regex);
+    if (hit === undefined) {
+      hit = gateHit(regex, this.text);
+      this.hits.set(regex, hit);
+    }
+    return hit !== null;
+  }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hasWord, possibleCallsOf, textMatches, wordOffsets } from '../../server/engine/spelling';
+import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, textMatches, wordOffsets } from '../../server/engine/spelling';
 
 describe('spelling prefilters', () => {
   it('finds whole words only', () => {
@@ -32,6 +32,67 @@ describe('spelling prefilters', () => {
     ];
     for (const gate of gates) {
       for (const text of texts) assert.equal(textMatches(gate, text), gate.test(text), `${gate} on ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('reports where a gate matched: the earliest whole word, or the regular expression match', () => {
+    assert.deepEqual(gateHit(/\b(async|await)\b/, 'asyncio\nx = await y\nasync def f(): ...'), { start: 12, end: 17 });
+    assert.deepEqual(gateHit(/__slots__/, 'class A:\n    __slots__ = ()'), { start: 13, end: 22 });
+    assert.equal(gateHit(/\bprofile\b/, 'profiler'), null);
+    assert.deepEqual(gateHit(/^import\b/m, 'x\nimport y'), { start: 2, end: 8 });
+    assert.equal(hitOutlivesEdits(/\b(async|await)\b/), true);
+    assert.equal(hitOutlivesEdits(/__slots__/), true);
+    assert.equal(hitOutlivesEdits(/^import\b/m), false, 'anchored: the context matters');
+  });
+
+  it('answers each gate once per lint and trusts the hits it was handed', () => {
+    const gate = /\b(async|await)\b/;
+    assert.equal(new TextGates('x = 1').matches(gate), false);
+    const carried = new TextGates('x = 1', new Map([[gate, { start: 0, end: 5 }]]));
+    assert.equal(carried.matches(gate), true);
+    const fresh = new TextGates('await x');
+    assert.equal(fresh.matches(gate), true);
+    assert.deepEqual(fresh.hits.get(gate), { start: 0, end: 5 });
+  });
+
+  it('finds a gate match that an edit creates by looking only around the edit', () => {
+    // Random texts and edits from word pieces: whenever the text had no match before the edit,
+    // the look around the edit must agree with a scan of the whole new text.
+    const pieces = ['async', 'asyncio', 'await', 'aw', 'ait', 'prof', 'ile', 'profile', ' ', '_', 'x', '\n', '.', '(', 'é'];
+    const gates = [/\b(async|await)\b/, /\bprofile\b/, /__slots__/];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pick = (k: number) => Array.from({ length: k }, () => pieces[next(pieces.length)]).join('');
+    let checked = 0;
+    for (let round = 0; round < 4000; round++) {
+      const before = pick(1 + next(8));
+      const start = next(before.length + 1);
+      const end = Math.min(before.length, start + next(4));
+      const inserted = next(2) ? pick(next(3)) : '';
+      const after = before.slice(0, start) + inserted + before.slice(end);
+      for (const gate of gates) {
+        if (gateHit(gate, before) !== null) continue;
+        checked++;
+        const near = gateHitNear(gate, after, [{ start, end: start + inserted.length }]);
+        assert.equal(near !== null, gateHit(gate, after) !== null, `${gate} after editing ${JSON.stringify(before)} into ${JSON.stringify(after)}`);
+      }
+    }
+    assert.ok(checked > 1000, `only ${checked} cases checked`);
+    // The edges, spelled out: a deletion joins a word, frees its left or right side, an insertion completes it.
+    const cases: [string, number, number, string][] = [
+      ['prof_ile', 4, 5, ''],
+      ['xprofile', 0, 1, ''],
+      ['profilex', 7, 8, ''],
+      ['prof', 4, 4, 'ile'],
+      ['ile', 0, 0, 'prof'],
+      ['pro ile', 3, 4, 'f'],
+    ];
+    for (const [before, start, end, inserted] of cases) {
+      const after = before.slice(0, start) + inserted + before.slice(end);
+      assert.deepEqual(gateHitNear(/\bprofile\b/, after, [{ start, end: start + inserted.length }]), gateHit(/\bprofile\b/, after), `${before} → ${after}`);
     }
   });
 });

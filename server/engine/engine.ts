@@ -15,15 +15,26 @@ import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion,
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit } from './spelling';
+import { RegionQueries, runOverRegion } from './regionQueries';
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
 
 /** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
 type FactKind = 'import' | 'comment' | 'function' | 'error' | 'call';
-type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
+export type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
+
+/** The matches of one query pass, with what each of its pattern indices stands for. */
+interface PassMatches {
+  patterns: readonly PatternRole[];
+  matches: QueryMatch[];
+}
 
 /** Rules that share the same library gate run in one query pass. */
-interface QueryGroup {
+export interface QueryGroup {
+  /** Identifies the group within its compiled set (its gate). */
+  key: string;
+  /** The query's source, to read single patterns back (regionQueries.ts). */
+  source: string;
   /** Modules any of which must be imported for the group to run; empty = no library gate. */
   requires: string[];
   /** The file's text must match this for the group to run (rule.requiresText); none for the base pass. */
@@ -42,6 +53,8 @@ interface CompiledRules {
   /** Call-anchored rules (rule.calls), each with its own query, run only on the calls it names. */
   anchored: Map<RuleDefinition, QueryGroup>;
   anchors: CallAnchorIndex;
+  /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
+  regions: RegionQueries;
 }
 
 const FACT_PATTERNS: { source: string; fact: FactKind }[] = [
@@ -213,26 +226,26 @@ export class Engine {
     const profile = this.profile;
     const active = this.activeFor(options);
     const settings: RuleSettings = { targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET };
-    const ranges = partial?.ranges ?? [null];
 
     const compiled = this.compiledFor(active);
 
     // The base pass: facts and ungated rules.
     let started = profile ? performance.now() : 0;
-    const baseMatches = this.runGroup(compiled.base, tree, ranges);
+    const ruleMatches = this.runPasses([compiled.base], compiled, tree, partial?.ranges);
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
     const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
-    const ruleMatches: { group: QueryGroup; matches: ReturnType<Query['matches']> }[] = [{ group: compiled.base, matches: baseMatches }];
-    for (const m of baseMatches) {
-      const role = compiled.base.patterns[m.patternIndex];
-      if (!('fact' in role)) continue;
-      const node = m.captures[0].node;
-      if (role.fact === 'call') calls.push(m);
-      else if (role.fact === 'import') captures.imports.push(node);
-      else if (role.fact === 'comment') captures.comments.push(node);
-      else if (role.fact === 'function') captures.functions.push(node);
-      else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
+    for (const { patterns, matches } of ruleMatches) {
+      for (const m of matches) {
+        const role = patterns[m.patternIndex];
+        if (!('fact' in role)) continue;
+        const node = m.captures[0].node;
+        if (role.fact === 'call') calls.push(m);
+        else if (role.fact === 'import') captures.imports.push(node);
+        else if (role.fact === 'comment') captures.comments.push(node);
+        else if (role.fact === 'function') captures.functions.push(node);
+        else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
+      }
     }
     if (profile) profile.queryMs += performance.now() - started;
     started = profile ? performance.now() : 0;
@@ -242,11 +255,10 @@ export class Engine {
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
     const gates = new TextGates(text, partial?.gateHits);
-    for (const group of compiled.gated) {
-      if (group.requires.length > 0 && !group.requires.some((m) => facts.importsModule(m))) continue;
-      if (group.textGate && !gates.matches(group.textGate)) continue;
-      ruleMatches.push({ group, matches: this.runGroup(group, tree, ranges) });
-    }
+    const open = compiled.gated.filter(
+      (group) => (group.requires.length === 0 || group.requires.some((m) => facts.importsModule(m))) && (!group.textGate || gates.matches(group.textGate)),
+    );
+    if (open.length > 0) ruleMatches.push(...this.runPasses(open, compiled, tree, partial?.ranges));
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
     if (profile) profile.queryMs += performance.now() - started;
 
@@ -256,9 +268,9 @@ export class Engine {
     const seen = new Set<string>();
     const budget = this.ruleBudgetMs.base > 0 ? this.ruleBudgetMs.base + this.ruleBudgetMs.perChar * text.length : Infinity;
     const spent = new Map<RuleDefinition, number>();
-    for (const { group, matches } of ruleMatches) {
+    for (const { patterns, matches } of ruleMatches) {
       for (const match of matches) {
-        const role = group.patterns[match.patternIndex];
+        const role = patterns[match.patternIndex];
         if ('fact' in role) continue;
         const { rule, localIndex } = role;
         const severity = active.get(rule.id);
@@ -376,17 +388,19 @@ export class Engine {
     return active;
   }
 
-  private runGroup(group: QueryGroup, tree: Tree, ranges: ({ start: number; end: number } | null)[]): ReturnType<Query['matches']> {
-    if (this.profile) this.profile.passes += ranges.length;
-    if (ranges.length === 1 && ranges[0] === null) return group.query.matches(tree.rootNode);
-    const out: ReturnType<Query['matches']> = [];
-    for (const r of ranges) {
-      if (!r || r.end <= r.start) continue;
-      // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
-      // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
-      for (const m of group.query.matches(tree.rootNode, { startIndex: r.start * 2, endIndex: r.end * 2 })) out.push(m);
+  /**
+   * Runs the groups over the whole tree, one pass each; or over a region (incremental lint), where
+   * their patterns are regrouped into at most two queries (see regionQueries.ts).
+   */
+  private runPasses(groups: readonly QueryGroup[], compiled: CompiledRules, tree: Tree, ranges: readonly { start: number; end: number }[] | undefined): PassMatches[] {
+    if (!ranges) {
+      if (this.profile) this.profile.passes += groups.length;
+      return groups.map((g) => ({ patterns: g.patterns, matches: g.query.matches(tree.rootNode) }));
     }
-    return out;
+    return compiled.regions.partsFor(groups).map((part) => {
+      if (this.profile) this.profile.passes += ranges.length;
+      return { patterns: part.patterns, matches: runOverRegion(part, tree, ranges) };
+    });
   }
 }
 
@@ -394,6 +408,7 @@ export class Engine {
 const MAX_COMPILED_SETS = 8;
 
 function deleteCompiled(compiled: CompiledRules): void {
+  compiled.regions.delete();
   compiled.base.query.delete();
   for (const g of compiled.gated) g.query.delete();
   for (const g of compiled.anchored.values()) g.query.delete();
@@ -403,7 +418,7 @@ function deleteCompiled(compiled: CompiledRules): void {
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
  * files that import its library, for gated rules): see callAnchors.ts.
  */
-function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts, gates: TextGates): { group: QueryGroup; matches: QueryMatch[] }[] {
+function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts, gates: TextGates): PassMatches[] {
   const byRule = new Map<RuleDefinition, QueryMatch[]>();
   const visitedRoots = new Set<string>();
   const gateOpen = new Map<RuleDefinition, boolean>();
@@ -429,7 +444,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
       else byRule.set(rule, found);
     }
   }
-  return [...byRule].map(([rule, matches]) => ({ group: compiled.anchored.get(rule)!, matches }));
+  return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored.get(rule)!.patterns, matches }));
 }
 
 export function skippedResult(text: string, reason: string): LintDetails {
@@ -509,14 +524,14 @@ function compileRules(language: Language, rules: readonly RuleDefinition[]): { c
     try {
       const query = new Query(language, rule.query);
       const patterns = Array.from({ length: query.patternCount() }, (_, localIndex) => ({ rule, localIndex }));
-      anchored.set(rule, { requires: rule.requires ?? [], query, patterns, ruleIds: new Set([rule.id]) });
+      anchored.set(rule, { key: rule.id, source: rule.query, requires: rule.requires ?? [], query, patterns, ruleIds: new Set([rule.id]) });
     } catch (error) {
       broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
   const groups = buildGroups(language, queried, anchored.size > 0, broken);
   const anchors = new CallAnchorIndex([...anchored.keys()]);
-  return { compiled: { ...groups, anchored, anchors }, broken };
+  return { compiled: { ...groups, anchored, anchors, regions: new RegionQueries(language) }, broken };
 }
 
 function buildGroups(language: Language, rules: readonly RuleDefinition[], withCalls: boolean, broken: RuleFailure[]): { base: QueryGroup; gated: QueryGroup[] } {
@@ -564,6 +579,8 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[], withC
     }
     const modules = key.split('|')[0];
     const group: QueryGroup = {
+      key,
+      source: composed.source,
       requires: modules ? modules.split(',') : [],
       textGate: members[0]?.requiresText,
       query,

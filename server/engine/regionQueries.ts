@@ -1,0 +1,152 @@
+// Queries for incremental (region) lints, where a keystroke re-runs the rules over one or two
+// top-level statements of a possibly large file.
+//
+// Why separate queries: a query run on the module node with a byte range still steps through
+// every top-level statement before the range, and at each one advances the states of patterns
+// that may start there; on a 12k-line file that costs about as much per pass as the region's own
+// matches, and a region lint ran one pass per open library gate. So a region lint runs
+//  - the patterns that can only start inside a statement, on that statement's node ("unit"
+//    patterns), with every open gate's patterns merged into one query (compiled once per set of
+//    open gates, cached), and
+//  - the few patterns that may start at the module node or run across its statements (non-rooted
+//    sibling sequences, `(module …)`, wildcard roots) on the module node with the range, as before.
+// Together they find exactly the matches one ranged pass per group found (test/stress checks it).
+import { Query, type Node, type QueryMatch, type Tree } from './parser';
+import type { PatternRole, QueryGroup } from './engine';
+
+type Language = ConstructorParameters<typeof Query>[0];
+
+/** A query over a region: run on each range's statement (unit) or on the module with the range. */
+export interface RegionQuery {
+  query: Query;
+  patterns: PatternRole[];
+  onUnits: boolean;
+}
+
+/** The parts a set of groups splits into (at most two queries). */
+type Parts = RegionQuery[];
+
+/** Most distinct sets of open gates kept compiled (an editor session sees a handful). */
+const MAX_CACHED = 16;
+
+export class RegionQueries {
+  private readonly cache = new Map<string, Parts>();
+
+  constructor(private readonly language: Language) {}
+
+  /** The region queries for these groups (the base group, or the gated groups a file opens). */
+  partsFor(groups: readonly QueryGroup[]): Parts {
+    const key = groups.map((g) => g.key).join('\n');
+    let parts = this.cache.get(key);
+    if (parts) {
+      this.cache.delete(key); // most recently used last
+    } else {
+      parts = splitForRegions(this.language, groups);
+      if (this.cache.size >= MAX_CACHED) {
+        const [oldestKey, oldest] = this.cache.entries().next().value!;
+        this.cache.delete(oldestKey);
+        for (const p of oldest) p.query.delete();
+      }
+    }
+    this.cache.set(key, parts);
+    return parts;
+  }
+
+  delete(): void {
+    for (const parts of this.cache.values()) for (const p of parts) p.query.delete();
+    this.cache.clear();
+  }
+}
+
+/** Runs a region query over the ranges (offsets in UTF-16 code units). */
+export function runOverRegion(part: RegionQuery, tree: Tree, ranges: readonly { start: number; end: number }[]): QueryMatch[] {
+  const out: QueryMatch[] = [];
+  const root = tree.rootNode;
+  for (const r of ranges) {
+    if (r.end <= r.start) continue;
+    // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
+    // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
+    const range = { startIndex: r.start * 2, endIndex: r.end * 2 };
+    const unit = part.onUnits ? unitAround(root, r.start, r.end) : null;
+    for (const m of part.query.matches(unit ?? root, range)) out.push(m);
+  }
+  return out;
+}
+
+/** The top-level statement containing [start, end), or null when the range spans several. */
+function unitAround(root: Node, start: number, end: number): Node | null {
+  const unit = root.firstChildForIndex(start);
+  return unit && unit.startIndex <= start && end <= unit.endIndex ? unit : null;
+}
+
+/** Splits the groups' patterns into unit patterns and module-level ones, one query each. */
+function splitForRegions(language: Language, groups: readonly QueryGroup[]): Parts {
+  const unit: { source: string; role: PatternRole }[] = [];
+  const module: { source: string; role: PatternRole }[] = [];
+  for (const group of groups) {
+    for (let i = 0; i < group.query.patternCount(); i++) {
+      const source = group.source.slice(group.query.startIndexForPattern(i), group.query.endIndexForPattern(i));
+      const entry = { source, role: group.patterns[i] };
+      if (!group.query.isPatternRooted(i) || mayRootAtModule(source)) module.push(entry);
+      else unit.push(entry);
+    }
+  }
+  const parts: Parts = [];
+  for (const [entries, onUnits] of [
+    [unit, true],
+    [module, false],
+  ] as const) {
+    if (entries.length === 0) continue;
+    const query = new Query(language, entries.map((e) => e.source).join('\n'));
+    if (query.patternCount() !== entries.length) {
+      query.delete();
+      for (const p of parts) p.query.delete();
+      throw new Error(`region query: ${entries.length} patterns compiled to ${query.patternCount()}`);
+    }
+    parts.push({ query, patterns: entries.map((e) => e.role), onUnits });
+  }
+  return parts;
+}
+
+/**
+ * False only when every alternative of the pattern's root names a node type other than `module`.
+ * A pattern rooted at `(module …)`, at a wildcard, or at something this reading does not
+ * understand may match at the module node. Conservative: a wrong "true" costs a little speed.
+ */
+export function mayRootAtModule(pattern: string): boolean {
+  const source = pattern.replace(/;[^\n]*/g, '').trim();
+  const alternatives = source.startsWith('[') ? topLevelGroups(source.slice(1)) : [source];
+  return (
+    alternatives.length === 0 ||
+    alternatives.some((alt) => {
+      const m = /^\(+\s*([A-Za-z_]\w*)/.exec(alt);
+      return !m || m[1] === 'module' || m[1] === '_';
+    })
+  );
+}
+
+/** The parenthesised groups at the top level of `[ (a …) (b …) ]` (the text after the `[`); [] when unsure. */
+function topLevelGroups(text: string): string[] {
+  const groups: string[] = [];
+  let depth = 0;
+  let start = -1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') {
+      quoted = true;
+    } else if (ch === '(') {
+      if (depth++ === 0) start = i;
+    } else if (ch === ')') {
+      if (--depth === 0) groups.push(text.slice(start, i + 1));
+    } else if (ch === ']' && depth === 0) {
+      return groups;
+    } else if (depth === 0 && !/[\s@\w.*+?!]/.test(ch)) {
+      return []; // something unexpected at the top level (a nested [ ], a string)
+    }
+  }
+  return [];
+}

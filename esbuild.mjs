@@ -18,7 +18,6 @@ const outBase = process.env.PERFLENS_OUT ? path.resolve(process.env.PERFLENS_OUT
 const dist = path.join(outBase, 'dist');
 const testOut = path.join(outBase, 'out', 'test');
 
-
 /** rules/index.ts lists every rule file; regenerated on each build so adding a rule is one new file. */
 function writeRuleIndex() {
   const rulesDir = path.join(root, 'rules');

@@ -10,7 +10,8 @@
 //  - every Node kept its WASM handle as the indexed property `[0]`: storing an index on a fresh
 //    object allocates an elements backing store, which made `new Node` about five times slower
 //    (and fed the GC). Only marshalNode reads it, so the patch keeps it as the named property
-//    `_other` instead, and moves Node's class-field initialisers into its constructor.
+//    `_other` instead, and moves Node's class-field initialisers into its constructor;
+//  - Node.type is read again and again on the same Node (a call into WASM each time): cached.
 // The same values are read and written; Node's public properties are unchanged (`[0]` is internal
 // and absent from web-tree-sitter's types).
 //
@@ -76,6 +77,7 @@ ${NODE_SIGNATURE}    this[0] = other;
 
 /** The same properties as plain assignments, with the handle under a name (see the top). */
 const NODE_CONSTRUCTOR = `${NODE_SIGNATURE}    this._other = other;
+    this._type = void 0;
     this._children = void 0;
     this._namedChildren = void 0;
     this.id = id;
@@ -87,6 +89,15 @@ const NODE_CONSTRUCTOR = `${NODE_SIGNATURE}    this._other = other;
 
 /** marshalNode, the one reader of a Node's handle. */
 const MARSHAL_HANDLE = ['C.setValue(address, node[0], "i32");', 'C.setValue(address, node._other, "i32");'];
+
+/**
+ * Node.type asks WASM for the symbol on every read, and over half the reads (rules test a node's
+ * type against several names) are of a Node already asked. A node's type never changes: cache it.
+ */
+const NODE_TYPE = [
+  '  get type() {\n    return this.tree.language.types[this.typeId] || "ERROR";\n  }\n',
+  '  get type() {\n    return this._type ??= this.tree.language.types[this.typeId] || "ERROR";\n  }\n',
+];
 
 /** The declarations of the fields the constructor now assigns (each with its doc comment above). */
 const NODE_LATER_FIELDS = ['  id;\n', '  startIndex;\n', '  startPosition;\n', '  tree;\n'];
@@ -109,12 +120,13 @@ export function patchWebTreeSitter(source, file = 'web-tree-sitter') {
   return patchNodeClass(text, fail);
 }
 
-/** Node: handle `_other`, fields set in the constructor (same line count, so source maps hold). */
+/** Node: handle `_other`, fields set in the constructor, type cached (same line count, so source maps hold). */
 function patchNodeClass(text, fail) {
   const start = text.indexOf('\nvar Node = class {\n');
   if (start < 0) fail('the Node class');
   const end = text.indexOf('\n};\n', start);
   let body = replaceOnce(text.slice(start, end), NODE_FIELDS, keepLineCount(NODE_CONSTRUCTOR, NODE_FIELDS), fail);
+  body = replaceOnce(body, NODE_TYPE[0], NODE_TYPE[1], fail);
   for (const field of NODE_LATER_FIELDS) body = replaceOnce(body, field, '\n', fail);
   return text.slice(0, start) + body + text.slice(end);
 }

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, readdirSync, writeFileSync, readFileSync, exis
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { webTreeSitter } from './scripts/webTreeSitterPatch.mjs';
 
 const require = createRequire(import.meta.url);
 const args = new Set(process.argv.slice(2));
@@ -16,14 +17,6 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const outBase = process.env.PERFLENS_OUT ? path.resolve(process.env.PERFLENS_OUT) : root;
 const dist = path.join(outBase, 'dist');
 const testOut = path.join(outBase, 'out', 'test');
-
-/** esbuild would pick web-tree-sitter's ESM build (and break import.meta); use its CJS build. */
-const webTreeSitterCjs = {
-  name: 'web-tree-sitter-cjs',
-  setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
-  },
-};
 
 /** rules/index.ts lists every rule file; regenerated on each build so adding a rule is one new file. */
 function writeRuleIndex() {
@@ -89,7 +82,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
-  plugins: [webTreeSitterCjs],
+  plugins: [webTreeSitter({ cjs: true })],
 };
 
 function testEntries() {
@@ -141,7 +134,7 @@ if (args.has('--tests')) {
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [nodeBuiltinStubs],
+    plugins: [nodeBuiltinStubs, webTreeSitter({ cjs: false })],
     define: { 'process.platform': '"browser"', 'process.env.NODE_ENV': '"production"', 'import.meta.url': 'self.location.href' },
     banner: { js: 'var process = globalThis.process || { env: {}, platform: "browser", versions: {}, cwd: () => "/" };' },
   };

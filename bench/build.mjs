@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { webTreeSitter } from '../scripts/webTreeSitterPatch.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -29,14 +30,7 @@ export async function buildBench() {
     logLevel: 'warning',
     external: ['@astral-sh/ruff-wasm-nodejs'],
     define: { 'process.env.PERFLENS_ROOT': JSON.stringify(root), 'process.env.PERFLENS_DIST': JSON.stringify(dist) },
-    plugins: [
-      {
-        name: 'web-tree-sitter-cjs',
-        setup(build) {
-          build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
-        },
-      },
-    ],
+    plugins: [webTreeSitter({ cjs: true })],
   });
 }
 

@@ -276,18 +276,14 @@ export class Engine {
         const severity = active.get(rule.id);
         if (!severity || failed.has(rule.id)) continue;
         if (rule.minPython && !atLeast(settings, rule)) continue;
-        let matchStart = Number.MAX_SAFE_INTEGER;
-        let matchEnd = 0;
-        for (const c of match.captures) {
-          if (c.node.startIndex < matchStart) matchStart = c.node.startIndex;
-          const end = c.node.endIndex;
-          if (end > matchEnd) matchEnd = end;
-        }
+        // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
+        let extent: { matchStart: number; matchEnd: number } | undefined;
         const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, (finding) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
-          raw.push({ finding, matchStart, matchEnd });
+          extent ??= matchExtent(match);
+          raw.push({ finding, ...extent });
         });
         const checkStarted = performance.now();
         try {
@@ -445,6 +441,18 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     }
   }
   return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored.get(rule)!.patterns, matches }));
+}
+
+/** Smallest start and largest end over the captures of a match. */
+function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number } {
+  let matchStart = Number.MAX_SAFE_INTEGER;
+  let matchEnd = 0;
+  for (const c of match.captures) {
+    if (c.node.startIndex < matchStart) matchStart = c.node.startIndex;
+    const end = c.node.endIndex;
+    if (end > matchEnd) matchEnd = end;
+  }
+  return { matchStart, matchEnd };
 }
 
 export function skippedResult(text: string, reason: string): LintDetails {

@@ -2,6 +2,7 @@
 // Everything costly is lazy, so a rule set that never asks for it never pays for it.
 import type { Node, Tree } from './parser';
 import { enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { isSpelledBetween } from './spelling';
 
 export interface ImportBinding {
   /** The name bound in the file: `np` for `import numpy as np`. */
@@ -94,12 +95,26 @@ export class FileFacts {
   isBuiltin(name: string, at?: Node): boolean {
     if (this.byLocal.has(name) || this.moduleBindings.has(name)) return false;
     for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
+      // Parameters and local bindings spell the name inside the def: most defs never do.
+      if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;
       if (parameterNames(fn).includes(name)) return false;
-      const body = fn.childForFieldName('body');
-      if (body && localBindings(body).has(name)) return false;
+      if (this.localBindingsOf(fn).has(name)) return false;
     }
     return true;
   }
+
+  /** localBindings of a def's body, memoised by def (a rule asks once per call it checks). */
+  private localBindingsOf(fn: Node): Set<string> {
+    let names = this.localBindingsCache.get(fn.id);
+    if (!names) {
+      const body = fn.childForFieldName('body');
+      names = body ? localBindings(body) : new Set();
+      this.localBindingsCache.set(fn.id, names);
+    }
+    return names;
+  }
+
+  private readonly localBindingsCache = new Map<number, Set<string>>();
 
   /** Names bound at module level by def, class or assignment (not imports). */
   get moduleBindings(): Set<string> {

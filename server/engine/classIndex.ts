@@ -4,7 +4,9 @@
 // re-scanning the file. Built once per FileFacts (on first use), from one native walk.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
+import { identifierAt, identifiersSpelled } from './names';
 import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
+import { possibleCallOffsets } from './spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -70,25 +72,39 @@ const ENUM_BASES = /^enum\.(Enum|IntEnum|StrEnum|Flag|IntFlag|ReprEnum)$/;
 const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
 
 export class ClassIndex {
-  readonly classes: ClassInfo[] = [];
   private readonly byNode = new Map<number, ClassInfo>();
-  private readonly byName = new Map<string, ClassInfo[]>();
+  /** Module-level classes (not nested in a def or class), by name. */
+  private readonly topLevelByName = new Map<string, Node[]>();
+  private readonly topLevelIds = new Set<number>();
+  private allClasses?: ClassInfo[];
 
   constructor(private readonly facts: FileFacts) {
-    for (const node of facts.root.descendantsOfType('class_definition')) {
-      if (!node) continue;
-      const info = buildInfo(node, facts);
-      this.classes.push(info);
-      this.byNode.set(node.id, info);
-      const list = this.byName.get(info.name);
-      if (list) list.push(info);
-      else this.byName.set(info.name, [info]);
+    // Rules ask about one class at a time, so the index only knows where module-level classes
+    // are; each class's info is built when first asked for (in the editor, a keystroke builds few).
+    for (const node of topLevelClasses(facts.root)) {
+      this.topLevelIds.add(node.id);
+      const name = node.childForFieldName('name')?.text ?? '';
+      const list = this.topLevelByName.get(name);
+      if (list) list.push(node);
+      else this.topLevelByName.set(name, [node]);
     }
+  }
+
+  /** Every class of the file, in document order (a walk of the whole tree: for tests and tools). */
+  get classes(): ClassInfo[] {
+    this.allClasses ??= this.facts.root.descendantsOfType('class_definition').flatMap((n) => (n ? [this.info(n)!] : []));
+    return this.allClasses;
   }
 
   /** The info for a class_definition node. */
   info(node: Node): ClassInfo | undefined {
-    return this.byNode.get(node.id);
+    if (node.type !== 'class_definition') return undefined;
+    let info = this.byNode.get(node.id);
+    if (!info) {
+      info = buildInfo(node, this.facts, !this.topLevelIds.has(node.id));
+      this.byNode.set(node.id, info);
+    }
+    return info;
   }
 
   /**
@@ -96,10 +112,10 @@ export class ClassIndex {
    * name and binds the name nowhere else at module level (no import, no reassignment).
    */
   byClassName(name: string): ClassInfo | null {
-    const list = this.byName.get(name)?.filter((c) => !c.nested) ?? [];
+    const list = this.topLevelByName.get(name) ?? [];
     if (list.length !== 1) return null;
     if (this.facts.binding(name)) return null;
-    return list[0];
+    return this.info(list[0])!;
   }
 
   /** A base expression resolved to a class of this file, or null. */
@@ -122,9 +138,16 @@ export class ClassIndex {
     return ext !== null && EMPTY_SLOT_BASES.has(ext);
   }
 
-  /** Subclasses defined in this file (direct only). */
+  /** Subclasses defined in this file (direct only), in document order. */
   subclasses(cls: ClassInfo): ClassInfo[] {
-    return this.classes.filter((c) => c.bases.some((b) => this.resolve(b) === cls));
+    // A subclass spells the name in its bases: look only where the name is spelled.
+    const out: ClassInfo[] = [];
+    for (const id of identifiersSpelled(this.facts.root, cls.name)) {
+      const cand = classOfBase(id);
+      const info = cand && this.info(cand);
+      if (info && !out.includes(info) && info.bases.some((b) => this.resolve(b) === cls)) out.push(info);
+    }
+    return out;
   }
 
   /**
@@ -181,23 +204,59 @@ export class ClassIndex {
     return names;
   }
 
-  /** Calls `Name(...)` (by plain name) anywhere in the file, for each class name. Built on first use. */
+  /** Calls `Name(...)` (by plain name) anywhere in the file, in document order. */
   constructorCalls(cls: ClassInfo): Node[] {
-    if (!this.callsByName) {
-      this.callsByName = new Map();
-      for (const call of this.facts.root.descendantsOfType('call')) {
-        const fn = call?.childForFieldName('function');
-        if (!call || fn?.type !== 'identifier' || !this.byName.has(fn.text)) continue;
-        const list = this.callsByName.get(fn.text);
-        if (list) list.push(call);
-        else this.callsByName.set(fn.text, [call]);
-      }
+    let calls = this.callsByName.get(cls.name);
+    if (!calls) {
+      calls = callsByPlainName(this.facts, cls.name);
+      this.callsByName.set(cls.name, calls);
     }
-    return this.callsByName.get(cls.name) ?? [];
+    return calls;
   }
 
-  private callsByName?: Map<string, Node[]>;
+  private readonly callsByName = new Map<string, Node[]>();
 }
+
+/** Calls whose callee is the identifier `name`, found where the text spells such a call. */
+function callsByPlainName(facts: FileFacts, name: string): Node[] {
+  const out: Node[] = [];
+  for (const at of possibleCallOffsets(facts.text, name)) {
+    const id = identifierAt(facts.root, at, name);
+    const call = id?.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
+  }
+  return out;
+}
+
+/** The class_definition whose positional base is this identifier (`class C(id)`, `class C(id[T])`), or null. */
+function classOfBase(id: Node): Node | null {
+  let p = id.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.id === id.id) p = p.parent;
+  const cls = p?.type === 'argument_list' ? p.parent : null;
+  return cls?.type === 'class_definition' ? cls : null; // a class's argument_list is its bases
+}
+
+/**
+ * Class definitions with no def or class around them, found by descending only into statements
+ * that hold blocks (`if`, `try`, `with`…, and ERROR nodes of broken code), never into expressions
+ * or def and class bodies: a few nodes per module-level statement instead of the whole tree.
+ */
+function topLevelClasses(root: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const type = child.type;
+      if (type === 'class_definition') out.push(child);
+      else if (type !== 'function_definition' && type !== 'expression_statement' && STATEMENT_HOLDER.test(type)) visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Nodes that may hold statements: blocks, compound statements and their clauses, decorated definitions. */
+const STATEMENT_HOLDER = /^(block|decorated_definition|ERROR)$|_(statement|clause)$/;
 
 /** `__x` in class `C` is stored as `_C__x`; other names as they are. */
 export function mangle(name: string, className: string): string {
@@ -253,7 +312,7 @@ function readSlots(assignment: Node): SlotsInfo {
   return info;
 }
 
-function buildInfo(node: Node, facts: FileFacts): ClassInfo {
+function buildInfo(node: Node, facts: FileFacts, nested: boolean): ClassInfo {
   const name = node.childForFieldName('name')?.text ?? '';
   const bases: Node[] = [];
   const keywords = new Map<string, Node>();
@@ -302,10 +361,6 @@ function buildInfo(node: Node, facts: FileFacts): ClassInfo {
   let attrs: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } | null = null;
   const collect = () => (attrs ??= collectAttributes(methods));
   const baseNames = bases.map((b) => facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
-  let nested = false;
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition') nested = true;
-  }
   return {
     node,
     name,

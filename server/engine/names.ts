@@ -94,11 +94,16 @@ export function identifiersSpelled(node: Node, name: string): Node[] {
   const out: Node[] = [];
   const base = node.startIndex;
   for (const i of wordOffsets(node.text, name)) {
-    const start = base + i;
-    const id = node.descendantForIndex(start, start + name.length);
-    if (id && id.type === 'identifier' && id.startIndex === start && id.id !== node.id && id.text === name) out.push(id);
+    const id = identifierAt(node, base + i, name);
+    if (id) out.push(id);
   }
   return out;
+}
+
+/** The identifier `name` spelled at offset start inside node (not node itself), or null (a string, a comment…). */
+export function identifierAt(node: Node, start: number, name: string): Node | null {
+  const id = node.descendantForIndex(start, start + name.length);
+  return id && id.type === 'identifier' && id.startIndex === start && id.id !== node.id && id.text === name ? id : null;
 }
 
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */

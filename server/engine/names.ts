@@ -108,7 +108,7 @@ export function identifierAt(node: Node, start: number, name: string): Node | nu
 
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
 export function localOccurrences(node: Node, name: string): Node[] {
-  return findDescendants(node, (n) => n.type === 'identifier' && n.text === name && isVariable(n), (n) => SCOPE_TYPES.has(n.type));
+  return identifiersSpelled(node, name).filter((id) => isVariable(id) && nestedScopeOf(id, node) === null);
 }
 
 /** True when the scope declares `global name` or `nonlocal name`. */

@@ -101,7 +101,7 @@ export class ClassIndex {
     if (node.type !== 'class_definition') return undefined;
     let info = this.byNode.get(node.id);
     if (!info) {
-      info = buildInfo(node, this.facts, !this.topLevelIds.has(node.id));
+      info = new LazyClassInfo(node, this.facts, !this.topLevelIds.has(node.id));
       this.byNode.set(node.id, info);
     }
     return info;
@@ -312,35 +312,110 @@ function readSlots(assignment: Node): SlotsInfo {
   return info;
 }
 
-function buildInfo(node: Node, facts: FileFacts, nested: boolean): ClassInfo {
-  const name = node.childForFieldName('name')?.text ?? '';
-  const bases: Node[] = [];
-  const keywords = new Map<string, Node>();
-  for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
-    if (!arg || arg.type === 'comment') continue;
-    if (arg.type === 'keyword_argument') {
-      const k = arg.childForFieldName('name')?.text;
-      const v = arg.childForFieldName('value');
-      if (k && v) keywords.set(k, v);
-    } else {
-      bases.push(arg);
+/**
+ * A class's info, read in parts on first use: the header (name, bases) at once, the decorators, the
+ * body statements and the attribute stores of the methods only when a rule asks. Most checks stop
+ * at the header (an external base, no constructor call), so most classes never read their bodies.
+ */
+class LazyClassInfo implements ClassInfo {
+  readonly name: string;
+  readonly bases: Node[] = [];
+  readonly keywords = new Map<string, Node>();
+  private decoratorPart?: { decorators: Node[]; decoratorNames: (string | null)[] };
+  private bodyPart?: ClassBody;
+  private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
+  private baseNames?: (string | null)[];
+
+  constructor(
+    readonly node: Node,
+    private readonly facts: FileFacts,
+    readonly nested: boolean,
+  ) {
+    this.name = node.childForFieldName('name')?.text ?? '';
+    for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!arg || arg.type === 'comment') continue;
+      if (arg.type === 'keyword_argument') {
+        const k = arg.childForFieldName('name')?.text;
+        const v = arg.childForFieldName('value');
+        if (k && v) this.keywords.set(k, v);
+      } else {
+        this.bases.push(arg);
+      }
     }
   }
-  const decorators = decoratorsOf(node);
-  const decoratorNames = decorators.map((d) => facts.qualifiedName(decoratorCallee(d)));
-  let slots: SlotsInfo | null = null;
-  const classNames = new Map<string, Node>();
-  const annotations = new Map<string, Node>();
-  const methods = new Map<string, Node>();
-  const body = node.childForFieldName('body');
-  for (const stmt of body?.namedChildren ?? []) {
+
+  get decorators(): Node[] {
+    return this.decoratorInfo().decorators;
+  }
+  get decoratorNames(): (string | null)[] {
+    return this.decoratorInfo().decoratorNames;
+  }
+  get isDataclass(): boolean {
+    return this.decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d));
+  }
+  get isProtocol(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && PROTOCOL_BASES.has(b));
+  }
+  get isEnum(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && ENUM_BASES.test(b));
+  }
+  get slots(): SlotsInfo | null {
+    return this.body().slots;
+  }
+  get classNames(): Map<string, Node> {
+    return this.body().classNames;
+  }
+  get annotations(): Map<string, Node> {
+    return this.body().annotations;
+  }
+  get methods(): Map<string, Node> {
+    return this.body().methods;
+  }
+  // Attribute stores are the costliest part (every method body).
+  get instanceAttributes(): Map<string, Node[]> {
+    return (this.attributePart ??= collectAttributes(this.methods)).instanceAttributes;
+  }
+  get dynamicAttributes(): boolean {
+    return (this.attributePart ??= collectAttributes(this.methods)).dynamicAttributes;
+  }
+
+  private decoratorInfo(): { decorators: Node[]; decoratorNames: (string | null)[] } {
+    if (!this.decoratorPart) {
+      const decorators = decoratorsOf(this.node);
+      this.decoratorPart = { decorators, decoratorNames: decorators.map((d) => this.facts.qualifiedName(decoratorCallee(d))) };
+    }
+    return this.decoratorPart;
+  }
+
+  private qualifiedBases(): (string | null)[] {
+    this.baseNames ??= this.bases.map((b) => this.facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
+    return this.baseNames;
+  }
+
+  private body(): ClassBody {
+    this.bodyPart ??= readBody(this.node);
+    return this.bodyPart;
+  }
+}
+
+interface ClassBody {
+  slots: SlotsInfo | null;
+  classNames: Map<string, Node>;
+  annotations: Map<string, Node>;
+  methods: Map<string, Node>;
+}
+
+/** The names the statements of a class body bind, its methods and its `__slots__`. */
+function readBody(node: Node): ClassBody {
+  const out: ClassBody = { slots: null, classNames: new Map(), annotations: new Map(), methods: new Map() };
+  for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
     if (!stmt) continue;
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition' || def?.type === 'class_definition') {
       const n = def.childForFieldName('name')?.text;
       if (n) {
-        classNames.set(n, def);
-        if (def.type === 'function_definition') methods.set(n, def);
+        out.classNames.set(n, def);
+        if (def.type === 'function_definition') out.methods.set(n, def);
       }
       continue;
     }
@@ -349,40 +424,14 @@ function buildInfo(node: Node, facts: FileFacts, nested: boolean): ClassInfo {
     if (a?.type !== 'assignment') continue;
     const left = a.childForFieldName('left');
     if (left?.type !== 'identifier') {
-      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) classNames.set(id.text, a);
+      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) out.classNames.set(id.text, a);
       continue;
     }
-    if (a.childForFieldName('type')) annotations.set(left.text, a);
-    if (a.childForFieldName('right')) classNames.set(left.text, a);
-    if (left.text === '__slots__' && a.childForFieldName('right')) slots = readSlots(a);
+    if (a.childForFieldName('type')) out.annotations.set(left.text, a);
+    if (a.childForFieldName('right')) out.classNames.set(left.text, a);
+    if (left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
   }
-
-  // Attribute stores are costly to collect (every method body): done on first use only.
-  let attrs: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } | null = null;
-  const collect = () => (attrs ??= collectAttributes(methods));
-  const baseNames = bases.map((b) => facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
-  return {
-    node,
-    name,
-    bases,
-    keywords,
-    decorators,
-    decoratorNames,
-    slots,
-    classNames,
-    annotations,
-    methods,
-    get instanceAttributes() {
-      return collect().instanceAttributes;
-    },
-    get dynamicAttributes() {
-      return collect().dynamicAttributes;
-    },
-    isDataclass: decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d)),
-    isProtocol: baseNames.some((b) => b !== null && PROTOCOL_BASES.has(b)),
-    isEnum: baseNames.some((b) => b !== null && ENUM_BASES.test(b)),
-    nested,
-  };
+  return out;
 }
 
 /** `self.<name> = …` stores and dynamic attribute use in the methods (native tree walks). */

@@ -2,8 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { addImportStatement, replaceNode } from '../../server/engine/fixes';
-import { identifiersSpelled, scopeOf } from '../../server/engine/names';
-import { isNestedScope } from '../../server/engine/scopes';
+import { bindersSpelling, identifiersSpelled, scopeOf } from '../../server/engine/names';
 import type { TextEdit } from '../../server/engine/types';
 
 export default defineRule({
@@ -102,25 +101,12 @@ function isTimerName(facts: FileFacts, body: Node, name: string): boolean {
   return bindings.length === 1 && isTimeTime(facts, bindings[0].childForFieldName('right'));
 }
 
-const BINDERS: Record<string, string> = { assignment: 'left', augmented_assignment: 'left', for_statement: 'left', named_expression: 'name' };
+/** Constructs that bind a timer name (any binding other than one assignment disqualifies it). */
+const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression']);
 
-/**
- * The assignments, augmented assignments, for loops and walruses of body's own scope (not inside a
- * nested def, class or lambda) whose target spells name anywhere (`name = …`, `a[name] = …`), in no
- * particular order. Found from the identifiers spelling the name: a walk of the body costs ~1 µs per node.
- */
+/** The bindings of name in body's own scope (what a walk of the body stopping at nested scopes finds). */
 function bindersOf(body: Node, name: string): Node[] {
-  const out: Node[] = [];
-  for (const id of identifiersSpelled(body, name)) {
-    let found: Node[] = [];
-    for (let child = id, p = id.parent; p && p.id !== body.id; child = p, p = p.parent) {
-      if (isNestedScope(p)) found = []; // binders inside a nested scope are not the body's
-      const field = BINDERS[p.type];
-      if (field && p.childForFieldName(field)?.id === child.id) found.push(p);
-    }
-    for (const b of found) if (!out.some((o) => o.id === b.id)) out.push(b);
-  }
-  return out;
+  return bindersSpelling(body, name, BINDERS);
 }
 
 /** Edits turning each `time.time()` into `time.perf_counter()`, reusing the file's import style. */

@@ -434,7 +434,7 @@ function readBody(node: Node): ClassBody {
   return out;
 }
 
-/** `self.<name> = …` stores and dynamic attribute use in the methods (native tree walks). */
+/** `self.<name> = …` stores and dynamic attribute use in the methods. */
 function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
   const instanceAttributes = new Map<string, Node[]>();
   let dynamicAttributes = false;
@@ -444,8 +444,7 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
     if (!self) continue;
     const mbody = method.childForFieldName('body');
     if (!mbody) continue;
-    for (const attr of mbody.descendantsOfType('attribute')) {
-      if (!attr || attr.childForFieldName('object')?.text !== self) continue;
+    for (const attr of selfAttributes(mbody, self)) {
       const field = attr.childForFieldName('attribute')?.text;
       if (!field) continue;
       if (field === '__dict__') dynamicAttributes = true;
@@ -455,7 +454,8 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
         else instanceAttributes.set(field, [attr]);
       }
     }
-    for (const call of mbody.descendantsOfType('call')) {
+    // Only a body that spells setattr or vars can call them: most skip the walk over their calls.
+    for (const call of /setattr|\bvars\b/.test(mbody.text) ? mbody.descendantsOfType('call') : []) {
       if (!call) continue;
       const fn = call.childForFieldName('function')?.text;
       if (fn !== 'setattr' && fn !== 'object.__setattr__' && fn !== 'vars') continue;
@@ -465,6 +465,16 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
     }
   }
   return { instanceAttributes, dynamicAttributes };
+}
+
+/** The attributes `<self>.x` in body (nested scopes included), in document order, found where self is spelled. */
+function selfAttributes(body: Node, self: string): Node[] {
+  const out: Node[] = [];
+  for (const id of identifiersSpelled(body, self)) {
+    const attr = id.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id.id) out.push(attr);
+  }
+  return out;
 }
 
 /** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */

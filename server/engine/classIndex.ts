@@ -237,9 +237,9 @@ function classOfBase(id: Node): Node | null {
 }
 
 /**
- * Class definitions with no def or class around them, found by descending only into statements
- * that hold blocks (`if`, `try`, `with`…, and ERROR nodes of broken code), never into expressions
- * or def and class bodies: a few nodes per module-level statement instead of the whole tree.
+ * Class definitions with no def or class around them, found by descending only into compound
+ * statements (`if`, `try`, `with`…, and ERROR nodes of broken code), never into simple statements,
+ * expressions or def and class bodies: a few nodes per module-level statement, not the whole tree.
  */
 function topLevelClasses(root: Node): Node[] {
   const out: Node[] = [];
@@ -248,15 +248,25 @@ function topLevelClasses(root: Node): Node[] {
       if (!child) continue;
       const type = child.type;
       if (type === 'class_definition') out.push(child);
-      else if (type !== 'function_definition' && type !== 'expression_statement' && STATEMENT_HOLDER.test(type)) visit(child);
+      else if (STATEMENT_HOLDERS.has(type) || type.endsWith('_clause')) visit(child);
     }
   };
   visit(root);
   return out;
 }
 
-/** Nodes that may hold statements: blocks, compound statements and their clauses, decorated definitions. */
-const STATEMENT_HOLDER = /^(block|decorated_definition|ERROR)$|_(statement|clause)$/;
+/** Nodes that may hold statements, besides the clauses (`else_clause`, `except_clause`, `case_clause`…). */
+const STATEMENT_HOLDERS = new Set([
+  'block',
+  'decorated_definition',
+  'ERROR',
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'try_statement',
+  'with_statement',
+  'match_statement',
+]);
 
 /** `__x` in class `C` is stored as `_C__x`; other names as they are. */
 export function mangle(name: string, className: string): string {

@@ -135,7 +135,8 @@ export class FileFacts {
   get asyncFunctionNames(): Set<string> {
     if (!this.asyncNamesCache) {
       const names = new Set<string>();
-      for (const fn of this.captures.functions) {
+      // Without the word async in the text, no def is async: skip asking each def for its first token.
+      for (const fn of this.text.includes('async') ? this.captures.functions : []) {
         if (fn.child(0)?.type === 'async') {
           const name = fn.childForFieldName('name')?.text;
           if (name) names.add(name);

@@ -4,7 +4,7 @@ import { eolOf } from '../../server/engine/codegen';
 import { ensureImport, indentAt, insertAt } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
 import { possibleCallsOf, wordOffsets } from '../../server/engine/spelling';
-import { decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/engine/scopes';
 
 const ARITH = new Set(['+', '-', '*', '//', '%']);
 
@@ -99,8 +99,8 @@ export default defineRule({
     if (/\b(memo|cache|_cache|dp)\b/.test(body.text)) return;
     // A pure function of its arguments: it returns values and is not a generator, and its
     // parameters are plain values (never an object whose attributes or methods it uses).
-    if (findDescendants(body, (n) => n.type === 'yield', isNestedScope).length > 0) return;
-    if (findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length === 0) return;
+    if (hasOwnYield(body)) return;
+    if (!/\breturn\b/.test(text) || findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length === 0) return;
     if (findDescendants(body, (n) => n.type === 'attribute' && params.includes(n.childForFieldName('object')?.text ?? ''), isNestedScope).length > 0) return;
     // Self-calls whose results are combined (`f(n - 1) + f(n - 2)`), not recursion run for its side effects.
     const selfCalls = findDescendants(

@@ -87,11 +87,14 @@ export default defineRule({
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));
-    if (!info || info.slots || info.isEnum || info.isProtocol || info.nested) return;
-    if (index.knownLineage(info) === null) return; // Exception, NamedTuple, external bases…
-    const lineage = index.knownLineage(info)!;
+    // The header and the constructor calls first: they rule out most classes without reading bodies.
+    if (!info || info.nested) return;
+    const lineage = index.knownLineage(info);
+    if (lineage === null) return; // Exception, NamedTuple, external bases…
+    const calls = index.constructorCalls(info);
+    if (calls.length === 0 || info.slots || info.isEnum || info.isProtocol) return;
     if (lineage.slice(1).some((c) => !c.slots)) return; // a base already has a __dict__
-    if (!builtInBulk(index.constructorCalls(info), ctx.facts)) return;
+    if (!builtInBulk(calls, ctx.facts)) return;
     if (info.isDataclass) {
       if (info.decorators.some((d) => /\bslots\s*=/.test(d.text))) return;
       const v = ctx.settings.targetVersion;

@@ -33,10 +33,9 @@ export default defineRule({
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));
-    if (!info || info.slots || info.isEnum || info.isProtocol) return;
-    // `@dataclass(slots=True)` creates the slots itself.
-    if (info.decorators.some((d) => /\bslots\s*=\s*True\b/.test(d.text))) return;
+    if (!info) return;
     // Every base must be known and dict-free, and at least one must be a slotted class of this file.
+    // Checked first: it needs only the class header, and most classes fail it.
     const resolved: ClassInfo[] = [];
     for (const base of info.bases) {
       const r = index.resolve(base);
@@ -47,6 +46,9 @@ export default defineRule({
         return;
       }
     }
+    if (resolved.length === 0 || info.slots || info.isEnum || info.isProtocol) return;
+    // `@dataclass(slots=True)` creates the slots itself.
+    if (info.decorators.some((d) => /\bslots\s*=\s*True\b/.test(d.text))) return;
     // A base with real slots, not just `()` or `("__weakref__",)` (mixin compatibility, weakref support):
     // only then did the hierarchy set out to be dict-free.
     const real = (c: ClassInfo) => (c.slots?.names ?? []).some((n) => n !== '__weakref__' && n !== '__dict__');

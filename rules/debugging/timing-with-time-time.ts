@@ -2,8 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { addImportStatement, replaceNode } from '../../server/engine/fixes';
-import { scopeOf } from '../../server/engine/names';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import { bindersSpelling, identifiersSpelled, scopeOf } from '../../server/engine/names';
 import type { TextEdit } from '../../server/engine/types';
 
 export default defineRule({
@@ -76,16 +75,12 @@ interface Timer {
 
 /** A variable bound exactly once in the scope, to `time.time()`. */
 function timerVariable(facts: FileFacts, body: Node, name: string): Timer | null {
-  const bindings = findDescendants(
-    body,
-    (n) => (n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement' || n.type === 'named_expression') && bindsName(n, name),
-    isNestedScope,
-  );
+  const bindings = bindersOf(body, name);
   if (bindings.length !== 1 || bindings[0].type !== 'assignment') return null;
   const right = bindings[0].childForFieldName('right');
   if (!isTimeTime(facts, right)) return null;
   let only = true;
-  for (const id of findDescendants(body, (n) => n.type === 'identifier' && n.text === name)) {
+  for (const id of identifiersSpelled(body, name)) {
     if (id.parent?.equals(bindings[0])) continue;
     const p = id.parent;
     if (p?.type !== 'binary_operator' || p.childForFieldName('operator')?.type !== '-') {
@@ -103,15 +98,16 @@ function timerVariable(facts: FileFacts, body: Node, name: string): Timer | null
 }
 
 function isTimerName(facts: FileFacts, body: Node, name: string): boolean {
-  const bindings = findDescendants(body, (n) => n.type === 'assignment' && bindsName(n, name), isNestedScope);
+  const bindings = bindersOf(body, name).filter((n) => n.type === 'assignment');
   return bindings.length === 1 && isTimeTime(facts, bindings[0].childForFieldName('right'));
 }
 
-function bindsName(n: Node, name: string): boolean {
-  const left = n.childForFieldName(n.type === 'named_expression' ? 'name' : 'left');
-  if (!left) return false;
-  if (left.type === 'identifier') return left.text === name;
-  return left.descendantsOfType('identifier').some((id) => id?.text === name);
+/** Constructs that bind a timer name (any binding other than one assignment disqualifies it). */
+const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression']);
+
+/** The bindings of name in body's own scope (what a walk of the body stopping at nested scopes finds). */
+function bindersOf(body: Node, name: string): Node[] {
+  return bindersSpelling(body, name, BINDERS);
 }
 
 /** Edits turning each `time.time()` into `time.perf_counter()`, reusing the file's import style. */

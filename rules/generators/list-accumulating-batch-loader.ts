@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { bindingOf, localOccurrences } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
-import { decoratorsOf, enclosingLoop, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { decoratorsOf, enclosingLoop, hasOwnYield, parameterNames } from '../../server/engine/scopes';
 
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
 const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
@@ -71,7 +71,6 @@ export default defineRule({
     if (decoratorsOf(fn).length > 0 && decoratorsOf(fn).some((d) => /contextmanager|property|cache/.test(d.text))) return;
     const fname = m.need('fname').text;
     if (!LOADER_NAME.test(fname) && !parameterNames(fn).some((p) => SOURCE_PARAM.test(p))) return;
-    if (findDescendants(body, (n) => n.type === 'yield', isNestedScope).length > 0) return;
     // result = [] as a direct statement of the body.
     const init = body.namedChildren.find((s) => {
       const a = s?.type === 'expression_statement' ? s.namedChild(0) : null;
@@ -88,6 +87,7 @@ export default defineRule({
       return false;
     });
     if (!init) return;
+    if (hasOwnYield(body)) return;
     // Every other use: `result.append(x)` inside a loop that reads a stream; nothing else.
     const uses = localOccurrences(body, result).filter((id) => id.startIndex > init.endIndex);
     let appendLoop: Node | null = null;

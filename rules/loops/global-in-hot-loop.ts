@@ -2,7 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
 import { localOccurrences } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
-import { enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { enclosingDef, enclosingLoops, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
 
 /** A loop that plausibly runs many times: over a parameter, a non-trivial `range(...)`, or a comprehension result. */
 function isHotLoop(loop: Node, fn: Node, ctx: RuleContext): boolean {
@@ -61,6 +61,9 @@ export default defineRule({
     const name = nameNode.text;
     const body = fn.childForFieldName('body');
     if (!body) return;
+    // Only a use inside a for loop's body can count: most globals have none, and then there is no
+    // need to list the function's loops.
+    if (!localOccurrences(body, name).some((u) => enclosingLoops(u).some((l) => l.type === 'for_statement'))) return;
     // The first use inside a hot loop of this function (not nested defs).
     const loops = findDescendants(body, (n) => n.type === 'for_statement', isNestedScope);
     for (const loop of loops) {

@@ -2,7 +2,8 @@ import { defineRule } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { decoratorCallee, decoratorsOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { bindersSpelling } from '../../server/engine/names';
+import { decoratorCallee, decoratorsOf, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
 import { isTestFile } from '../../server/engine/codeContext';
 
 /** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
@@ -109,6 +110,10 @@ function isTemplate(n: Node): boolean {
   return false;
 }
 
+/** Binding constructs looked up by isGeneratedOrCompiled and untrustedOrigin (what they walked the body for). */
+const ASSIGNMENTS = new Set(['assignment', 'augmented_assignment']);
+const ASSIGNMENT = new Set(['assignment']);
+
 /**
  * A local variable that only ever holds generated code (a literal template filled in) or a code object
  * (`compile(...)`, `loader.get_code(...)`): `code = f"def {name}(...)..."; exec(code, ns)`.
@@ -119,12 +124,9 @@ function isGeneratedOrCompiled(source: Node, at: Node): boolean {
   const body = enclosingDef(at)?.childForFieldName('body');
   if (!body) return false;
   const values: Node[] = [];
-  for (const a of findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope)) {
-    const left = a.childForFieldName('left');
+  for (const a of bindersSpelling(body, source.text, ASSIGNMENTS)) {
     const right = a.childForFieldName('right');
-    if (!left || !right) continue;
-    const binds = left.type === 'identifier' ? left.text === source.text : left.descendantsOfType('identifier').some((id) => id?.text === source.text);
-    if (!binds) continue;
+    if (!right) continue;
     if (a.type === 'augmented_assignment') {
       if (!isTemplate(right) && !(right.type === 'string')) return false;
       continue;
@@ -208,7 +210,7 @@ function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null 
       if (params.includes(name)) return `\`${name}\`, a parameter of \`${def!.childForFieldName('name')!.text}\``;
       if (!body) continue;
       // One step back through local assignments: `expr = payload["formula"]`.
-      for (const a of findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === name, isNestedScope)) {
+      for (const a of bindersSpelling(body, name, ASSIGNMENT).filter((n) => n.childForFieldName('left')?.text === name)) {
         const right = a.childForFieldName('right');
         const found = right ? visit(right, depth + 1) : null;
         if (found) return found.startsWith('`') ? `\`${name}\`, built from ${found}` : found;

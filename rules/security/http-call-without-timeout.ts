@@ -87,5 +87,8 @@ function httpCallee(ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1
   if (fn.type !== 'attribute') return null;
   const method = fn.childForFieldName('attribute')!.text;
   if (!VERBS.includes(method)) return null;
+  // A `requests.Session` receiver is always built from (or annotated with) an import of requests:
+  // without one, `d.get(k)` and other method calls need no scope analysis.
+  if (!ctx.facts.importsModule('requests')) return null;
   return receiverKind(ctx.facts, fn.childForFieldName('object')) === 'requests.Session' ? fn.text : null;
 }

@@ -715,6 +715,26 @@ interface CoroutineNames {
 
 const coroutineNamesCache = new WeakMap<FileFacts, CoroutineNames>();
 
+/**
+ * The attribute names that may call a coroutine, by the top-level module whose import makes them
+ * possible: the last part of each known coroutine function, and the coroutine methods of each
+ * receiver kind under every module that can produce it. Built once, so that coroutineNames only
+ * asks the file about each module.
+ */
+const COROUTINE_ATTRS_BY_MODULE: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  const add = (module: string, name: string) => {
+    const list = map.get(module);
+    if (list) list.push(name);
+    else map.set(module, [name]);
+  };
+  for (const q of KNOWN_COROUTINE_FUNCTIONS) add(topModule(q), q.slice(q.lastIndexOf('.') + 1));
+  for (const [kind, methods] of Object.entries(COROUTINE_METHODS)) {
+    for (const module of KIND_MODULES.get(kind) ?? []) for (const method of methods ?? []) add(module, method);
+  }
+  return map;
+})();
+
 function coroutineNames(facts: FileFacts): CoroutineNames {
   let names = coroutineNamesCache.get(facts);
   if (names) return names;
@@ -722,11 +742,8 @@ function coroutineNames(facts: FileFacts): CoroutineNames {
   const bare = new Set(asyncNames);
   for (const b of facts.imports) if (KNOWN_COROUTINE_FUNCTIONS.has(b.target)) bare.add(b.local);
   const attrs = new Set(asyncNames);
-  for (const q of KNOWN_COROUTINE_FUNCTIONS) {
-    if (facts.importsModule(topModule(q))) attrs.add(q.slice(q.lastIndexOf('.') + 1));
-  }
-  for (const [kind, methods] of Object.entries(COROUTINE_METHODS)) {
-    if ([...(KIND_MODULES.get(kind) ?? [])].some((m) => facts.importsModule(m))) for (const method of methods ?? []) attrs.add(method);
+  for (const [module, names] of COROUTINE_ATTRS_BY_MODULE) {
+    if (facts.importsModule(module)) for (const name of names) attrs.add(name);
   }
   names = { bare, attrs };
   coroutineNamesCache.set(facts, names);

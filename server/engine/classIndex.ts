@@ -4,7 +4,9 @@
 // re-scanning the file. Built once per FileFacts (on first use), from one native walk.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
+import { identifierAt, identifiersSpelled } from './names';
 import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
+import { possibleCallOffsets } from './spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -70,25 +72,39 @@ const ENUM_BASES = /^enum\.(Enum|IntEnum|StrEnum|Flag|IntFlag|ReprEnum)$/;
 const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
 
 export class ClassIndex {
-  readonly classes: ClassInfo[] = [];
   private readonly byNode = new Map<number, ClassInfo>();
-  private readonly byName = new Map<string, ClassInfo[]>();
+  /** Module-level classes (not nested in a def or class), by name. */
+  private readonly topLevelByName = new Map<string, Node[]>();
+  private readonly topLevelIds = new Set<number>();
+  private allClasses?: ClassInfo[];
 
   constructor(private readonly facts: FileFacts) {
-    for (const node of facts.root.descendantsOfType('class_definition')) {
-      if (!node) continue;
-      const info = buildInfo(node, facts);
-      this.classes.push(info);
-      this.byNode.set(node.id, info);
-      const list = this.byName.get(info.name);
-      if (list) list.push(info);
-      else this.byName.set(info.name, [info]);
+    // Rules ask about one class at a time, so the index only knows where module-level classes
+    // are; each class's info is built when first asked for (in the editor, a keystroke builds few).
+    for (const node of topLevelClasses(facts.root)) {
+      this.topLevelIds.add(node.id);
+      const name = node.childForFieldName('name')?.text ?? '';
+      const list = this.topLevelByName.get(name);
+      if (list) list.push(node);
+      else this.topLevelByName.set(name, [node]);
     }
+  }
+
+  /** Every class of the file, in document order (a walk of the whole tree: for tests and tools). */
+  get classes(): ClassInfo[] {
+    this.allClasses ??= this.facts.root.descendantsOfType('class_definition').flatMap((n) => (n ? [this.info(n)!] : []));
+    return this.allClasses;
   }
 
   /** The info for a class_definition node. */
   info(node: Node): ClassInfo | undefined {
-    return this.byNode.get(node.id);
+    if (node.type !== 'class_definition') return undefined;
+    let info = this.byNode.get(node.id);
+    if (!info) {
+      info = new LazyClassInfo(node, this.facts, !this.topLevelIds.has(node.id));
+      this.byNode.set(node.id, info);
+    }
+    return info;
   }
 
   /**
@@ -96,10 +112,10 @@ export class ClassIndex {
    * name and binds the name nowhere else at module level (no import, no reassignment).
    */
   byClassName(name: string): ClassInfo | null {
-    const list = this.byName.get(name)?.filter((c) => !c.nested) ?? [];
+    const list = this.topLevelByName.get(name) ?? [];
     if (list.length !== 1) return null;
     if (this.facts.binding(name)) return null;
-    return list[0];
+    return this.info(list[0])!;
   }
 
   /** A base expression resolved to a class of this file, or null. */
@@ -122,9 +138,16 @@ export class ClassIndex {
     return ext !== null && EMPTY_SLOT_BASES.has(ext);
   }
 
-  /** Subclasses defined in this file (direct only). */
+  /** Subclasses defined in this file (direct only), in document order. */
   subclasses(cls: ClassInfo): ClassInfo[] {
-    return this.classes.filter((c) => c.bases.some((b) => this.resolve(b) === cls));
+    // A subclass spells the name in its bases: look only where the name is spelled.
+    const out: ClassInfo[] = [];
+    for (const id of identifiersSpelled(this.facts.root, cls.name)) {
+      const cand = classOfBase(id);
+      const info = cand && this.info(cand);
+      if (info && !out.includes(info) && info.bases.some((b) => this.resolve(b) === cls)) out.push(info);
+    }
+    return out;
   }
 
   /**
@@ -181,23 +204,69 @@ export class ClassIndex {
     return names;
   }
 
-  /** Calls `Name(...)` (by plain name) anywhere in the file, for each class name. Built on first use. */
+  /** Calls `Name(...)` (by plain name) anywhere in the file, in document order. */
   constructorCalls(cls: ClassInfo): Node[] {
-    if (!this.callsByName) {
-      this.callsByName = new Map();
-      for (const call of this.facts.root.descendantsOfType('call')) {
-        const fn = call?.childForFieldName('function');
-        if (!call || fn?.type !== 'identifier' || !this.byName.has(fn.text)) continue;
-        const list = this.callsByName.get(fn.text);
-        if (list) list.push(call);
-        else this.callsByName.set(fn.text, [call]);
-      }
+    let calls = this.callsByName.get(cls.name);
+    if (!calls) {
+      calls = callsByPlainName(this.facts, cls.name);
+      this.callsByName.set(cls.name, calls);
     }
-    return this.callsByName.get(cls.name) ?? [];
+    return calls;
   }
 
-  private callsByName?: Map<string, Node[]>;
+  private readonly callsByName = new Map<string, Node[]>();
 }
+
+/** Calls whose callee is the identifier `name`, found where the text spells such a call. */
+function callsByPlainName(facts: FileFacts, name: string): Node[] {
+  const out: Node[] = [];
+  for (const at of possibleCallOffsets(facts.text, name)) {
+    const id = identifierAt(facts.root, at, name);
+    const call = id?.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
+  }
+  return out;
+}
+
+/** The class_definition whose positional base is this identifier (`class C(id)`, `class C(id[T])`), or null. */
+function classOfBase(id: Node): Node | null {
+  let p = id.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.id === id.id) p = p.parent;
+  const cls = p?.type === 'argument_list' ? p.parent : null;
+  return cls?.type === 'class_definition' ? cls : null; // a class's argument_list is its bases
+}
+
+/**
+ * Class definitions with no def or class around them, found by descending only into compound
+ * statements (`if`, `try`, `with`…, and ERROR nodes of broken code), never into simple statements,
+ * expressions or def and class bodies: a few nodes per module-level statement, not the whole tree.
+ */
+function topLevelClasses(root: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const type = child.type;
+      if (type === 'class_definition') out.push(child);
+      else if (STATEMENT_HOLDERS.has(type) || type.endsWith('_clause')) visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Nodes that may hold statements, besides the clauses (`else_clause`, `except_clause`, `case_clause`…). */
+const STATEMENT_HOLDERS = new Set([
+  'block',
+  'decorated_definition',
+  'ERROR',
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'try_statement',
+  'with_statement',
+  'match_statement',
+]);
 
 /** `__x` in class `C` is stored as `_C__x`; other names as they are. */
 export function mangle(name: string, className: string): string {
@@ -253,35 +322,110 @@ function readSlots(assignment: Node): SlotsInfo {
   return info;
 }
 
-function buildInfo(node: Node, facts: FileFacts): ClassInfo {
-  const name = node.childForFieldName('name')?.text ?? '';
-  const bases: Node[] = [];
-  const keywords = new Map<string, Node>();
-  for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
-    if (!arg || arg.type === 'comment') continue;
-    if (arg.type === 'keyword_argument') {
-      const k = arg.childForFieldName('name')?.text;
-      const v = arg.childForFieldName('value');
-      if (k && v) keywords.set(k, v);
-    } else {
-      bases.push(arg);
+/**
+ * A class's info, read in parts on first use: the header (name, bases) at once, the decorators, the
+ * body statements and the attribute stores of the methods only when a rule asks. Most checks stop
+ * at the header (an external base, no constructor call), so most classes never read their bodies.
+ */
+class LazyClassInfo implements ClassInfo {
+  readonly name: string;
+  readonly bases: Node[] = [];
+  readonly keywords = new Map<string, Node>();
+  private decoratorPart?: { decorators: Node[]; decoratorNames: (string | null)[] };
+  private bodyPart?: ClassBody;
+  private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
+  private baseNames?: (string | null)[];
+
+  constructor(
+    readonly node: Node,
+    private readonly facts: FileFacts,
+    readonly nested: boolean,
+  ) {
+    this.name = node.childForFieldName('name')?.text ?? '';
+    for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!arg || arg.type === 'comment') continue;
+      if (arg.type === 'keyword_argument') {
+        const k = arg.childForFieldName('name')?.text;
+        const v = arg.childForFieldName('value');
+        if (k && v) this.keywords.set(k, v);
+      } else {
+        this.bases.push(arg);
+      }
     }
   }
-  const decorators = decoratorsOf(node);
-  const decoratorNames = decorators.map((d) => facts.qualifiedName(decoratorCallee(d)));
-  let slots: SlotsInfo | null = null;
-  const classNames = new Map<string, Node>();
-  const annotations = new Map<string, Node>();
-  const methods = new Map<string, Node>();
-  const body = node.childForFieldName('body');
-  for (const stmt of body?.namedChildren ?? []) {
+
+  get decorators(): Node[] {
+    return this.decoratorInfo().decorators;
+  }
+  get decoratorNames(): (string | null)[] {
+    return this.decoratorInfo().decoratorNames;
+  }
+  get isDataclass(): boolean {
+    return this.decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d));
+  }
+  get isProtocol(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && PROTOCOL_BASES.has(b));
+  }
+  get isEnum(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && ENUM_BASES.test(b));
+  }
+  get slots(): SlotsInfo | null {
+    return this.body().slots;
+  }
+  get classNames(): Map<string, Node> {
+    return this.body().classNames;
+  }
+  get annotations(): Map<string, Node> {
+    return this.body().annotations;
+  }
+  get methods(): Map<string, Node> {
+    return this.body().methods;
+  }
+  // Attribute stores are the costliest part (every method body).
+  get instanceAttributes(): Map<string, Node[]> {
+    return (this.attributePart ??= collectAttributes(this.methods)).instanceAttributes;
+  }
+  get dynamicAttributes(): boolean {
+    return (this.attributePart ??= collectAttributes(this.methods)).dynamicAttributes;
+  }
+
+  private decoratorInfo(): { decorators: Node[]; decoratorNames: (string | null)[] } {
+    if (!this.decoratorPart) {
+      const decorators = decoratorsOf(this.node);
+      this.decoratorPart = { decorators, decoratorNames: decorators.map((d) => this.facts.qualifiedName(decoratorCallee(d))) };
+    }
+    return this.decoratorPart;
+  }
+
+  private qualifiedBases(): (string | null)[] {
+    this.baseNames ??= this.bases.map((b) => this.facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
+    return this.baseNames;
+  }
+
+  private body(): ClassBody {
+    this.bodyPart ??= readBody(this.node);
+    return this.bodyPart;
+  }
+}
+
+interface ClassBody {
+  slots: SlotsInfo | null;
+  classNames: Map<string, Node>;
+  annotations: Map<string, Node>;
+  methods: Map<string, Node>;
+}
+
+/** The names the statements of a class body bind, its methods and its `__slots__`. */
+function readBody(node: Node): ClassBody {
+  const out: ClassBody = { slots: null, classNames: new Map(), annotations: new Map(), methods: new Map() };
+  for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
     if (!stmt) continue;
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition' || def?.type === 'class_definition') {
       const n = def.childForFieldName('name')?.text;
       if (n) {
-        classNames.set(n, def);
-        if (def.type === 'function_definition') methods.set(n, def);
+        out.classNames.set(n, def);
+        if (def.type === 'function_definition') out.methods.set(n, def);
       }
       continue;
     }
@@ -290,47 +434,17 @@ function buildInfo(node: Node, facts: FileFacts): ClassInfo {
     if (a?.type !== 'assignment') continue;
     const left = a.childForFieldName('left');
     if (left?.type !== 'identifier') {
-      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) classNames.set(id.text, a);
+      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) out.classNames.set(id.text, a);
       continue;
     }
-    if (a.childForFieldName('type')) annotations.set(left.text, a);
-    if (a.childForFieldName('right')) classNames.set(left.text, a);
-    if (left.text === '__slots__' && a.childForFieldName('right')) slots = readSlots(a);
+    if (a.childForFieldName('type')) out.annotations.set(left.text, a);
+    if (a.childForFieldName('right')) out.classNames.set(left.text, a);
+    if (left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
   }
-
-  // Attribute stores are costly to collect (every method body): done on first use only.
-  let attrs: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } | null = null;
-  const collect = () => (attrs ??= collectAttributes(methods));
-  const baseNames = bases.map((b) => facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
-  let nested = false;
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'class_definition') nested = true;
-  }
-  return {
-    node,
-    name,
-    bases,
-    keywords,
-    decorators,
-    decoratorNames,
-    slots,
-    classNames,
-    annotations,
-    methods,
-    get instanceAttributes() {
-      return collect().instanceAttributes;
-    },
-    get dynamicAttributes() {
-      return collect().dynamicAttributes;
-    },
-    isDataclass: decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d)),
-    isProtocol: baseNames.some((b) => b !== null && PROTOCOL_BASES.has(b)),
-    isEnum: baseNames.some((b) => b !== null && ENUM_BASES.test(b)),
-    nested,
-  };
+  return out;
 }
 
-/** `self.<name> = …` stores and dynamic attribute use in the methods (native tree walks). */
+/** `self.<name> = …` stores and dynamic attribute use in the methods. */
 function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
   const instanceAttributes = new Map<string, Node[]>();
   let dynamicAttributes = false;
@@ -340,8 +454,7 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
     if (!self) continue;
     const mbody = method.childForFieldName('body');
     if (!mbody) continue;
-    for (const attr of mbody.descendantsOfType('attribute')) {
-      if (!attr || attr.childForFieldName('object')?.text !== self) continue;
+    for (const attr of selfAttributes(mbody, self)) {
       const field = attr.childForFieldName('attribute')?.text;
       if (!field) continue;
       if (field === '__dict__') dynamicAttributes = true;
@@ -351,7 +464,8 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
         else instanceAttributes.set(field, [attr]);
       }
     }
-    for (const call of mbody.descendantsOfType('call')) {
+    // Only a body that spells setattr or vars can call them: most skip the walk over their calls.
+    for (const call of /setattr|\bvars\b/.test(mbody.text) ? mbody.descendantsOfType('call') : []) {
       if (!call) continue;
       const fn = call.childForFieldName('function')?.text;
       if (fn !== 'setattr' && fn !== 'object.__setattr__' && fn !== 'vars') continue;
@@ -361,6 +475,16 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
     }
   }
   return { instanceAttributes, dynamicAttributes };
+}
+
+/** The attributes `<self>.x` in body (nested scopes included), in document order, found where self is spelled. */
+function selfAttributes(body: Node, self: string): Node[] {
+  const out: Node[] = [];
+  for (const id of identifiersSpelled(body, self)) {
+    const attr = id.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id.id) out.push(attr);
+  }
+  return out;
 }
 
 /** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */

@@ -2,6 +2,8 @@
 // Everything costly is lazy, so a rule set that never asks for it never pays for it.
 import type { Node, Tree } from './parser';
 import { enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { identifiersSpelled } from './names';
+import { isSpelledBetween } from './spelling';
 
 export interface ImportBinding {
   /** The name bound in the file: `np` for `import numpy as np`. */
@@ -94,12 +96,27 @@ export class FileFacts {
   isBuiltin(name: string, at?: Node): boolean {
     if (this.byLocal.has(name) || this.moduleBindings.has(name)) return false;
     for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
+      // Parameters and local bindings spell the name inside the def: many defs never do.
+      if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;
       if (parameterNames(fn).includes(name)) return false;
-      const body = fn.childForFieldName('body');
-      if (body && localBindings(body).has(name)) return false;
+      if (this.bindsLocally(fn, name)) return false;
     }
     return true;
   }
+
+  /** bindsLocally, memoised per def and name (rules ask once per call they check). */
+  private bindsLocally(fn: Node, name: string): boolean {
+    const key = `${fn.id}:${name}`;
+    let binds = this.bindsLocallyCache.get(key);
+    if (binds === undefined) {
+      const body = fn.childForFieldName('body');
+      binds = body !== null && bindsLocally(body, name);
+      this.bindsLocallyCache.set(key, binds);
+    }
+    return binds;
+  }
+
+  private readonly bindsLocallyCache = new Map<string, boolean>();
 
   /** Names bound at module level by def, class or assignment (not imports). */
   get moduleBindings(): Set<string> {
@@ -118,7 +135,8 @@ export class FileFacts {
   get asyncFunctionNames(): Set<string> {
     if (!this.asyncNamesCache) {
       const names = new Set<string>();
-      for (const fn of this.captures.functions) {
+      // Without the word async in the text, no def is async: skip asking each def for its first token.
+      for (const fn of this.text.includes('async') ? this.captures.functions : []) {
         if (fn.child(0)?.type === 'async') {
           const name = fn.childForFieldName('name')?.text;
           if (name) names.add(name);
@@ -159,16 +177,30 @@ function collectBoundNames(stmt: Node, names: Set<string>): void {
   }
 }
 
-/** Names bound by the statements of a function body (not descending into nested scopes). */
-function localBindings(body: Node): Set<string> {
-  const names = new Set<string>();
-  for (const stmt of findDescendants(body, (n) => n.parent?.type === 'block', isNestedScope)) {
-    collectBoundNames(stmt, names);
-    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement') {
-      for (const b of bindingsOf(stmt)) names.add(b.local);
-    }
+/**
+ * True when a statement of a function body (not of a nested def, class or lambda) binds name by
+ * def, class, assignment or import. Only the statements around the places that spell the name are
+ * examined: a walk of the whole body would cost ~1 µs per node.
+ */
+function bindsLocally(body: Node, name: string): boolean {
+  for (const id of identifiersSpelled(body, name)) {
+    const stmt = ownStatementOf(id, body);
+    if (!stmt) continue;
+    if (boundNames(stmt).includes(name)) return true;
+    if ((stmt.type === 'import_statement' || stmt.type === 'import_from_statement') && bindingsOf(stmt).some((b) => b.local === name)) return true;
   }
-  return names;
+  return false;
+}
+
+/** The innermost statement of body's own scope holding node (a def or class counts, its body not), or null. */
+function ownStatementOf(node: Node, body: Node): Node | null {
+  let stmt: Node | null = null;
+  for (let n = node, p = n.parent; p; n = p, p = p.parent) {
+    if (stmt && isNestedScope(n)) return null;
+    if (!stmt && p.type === 'block') stmt = n;
+    if (p.id === body.id) return stmt;
+  }
+  return null;
 }
 
 function isTopLevel(statement: Node): boolean {

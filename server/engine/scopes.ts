@@ -150,6 +150,11 @@ export function findDescendants(node: Node, predicate: (n: Node) => boolean, sto
   return out;
 }
 
+/** True when node's own scope (not a nested def, class or lambda) holds a `yield`; most bodies do not even spell it. */
+export function hasOwnYield(node: Node): boolean {
+  return /\byield\b/.test(node.text) && findDescendants(node, (n) => n.type === 'yield', isNestedScope).length > 0;
+}
+
 /** Stop-predicate for findDescendants that keeps a search inside the current function body. */
 export function isNestedScope(n: Node): boolean {
   return n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda';

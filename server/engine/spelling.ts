@@ -29,7 +29,12 @@ export function wordOffsets(text: string, name: string): number[] {
  * continuation or a comment sits in between, the spelling counts (it might be a call).
  */
 export function possibleCallsOf(text: string, name: string): number {
-  let count = 0;
+  return possibleCallOffsets(text, name).length;
+}
+
+/** The offsets of the spellings possibleCallsOf counts, in order. */
+export function possibleCallOffsets(text: string, name: string): number[] {
+  const out: number[] = [];
   for (const at of wordOffsets(text, name)) {
     let before = at - 1;
     while (text[before] === ' ' || text[before] === '\t') before--;
@@ -37,9 +42,18 @@ export function possibleCallsOf(text: string, name: string): number {
     let after = at + name.length;
     while (text[after] === ' ' || text[after] === '\t') after++;
     const next = text[after];
-    if (next === '(' || (next !== undefined && /[\s\\#]/.test(next))) count++;
+    if (next === '(' || (next !== undefined && /[\s\\#]/.test(next))) out.push(at);
   }
-  return count;
+  return out;
+}
+
+/** True when `name` is spelled as a whole word (as wordOffsets finds it) within text[start, end). */
+export function isSpelledBetween(text: string, name: string, start: number, end: number): boolean {
+  if (!name) return false;
+  for (let i = text.indexOf(name, start); i !== -1 && i + name.length <= end; i = text.indexOf(name, i + 1)) {
+    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return true;
+  }
+  return false;
 }
 
 /** The first offset where `name` is spelled as a whole word in text (see wordOffsets), or -1. */

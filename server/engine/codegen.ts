@@ -1,6 +1,7 @@
 // Helpers for fixes that rewrite whole statements: layout checks, indentation of blocks, fresh
 // names, and keeping comments that a rewrite would otherwise drop.
 import type { FileFacts } from './facts';
+import { hasWord } from './spelling';
 import { indentAt, lineEndOf, lineStartOf } from './fixes';
 import type { Node } from './parser';
 import { findDescendants } from './scopes';
@@ -52,22 +53,13 @@ export function dedentLines(text: string, start: number, end: number, unit: stri
 
 /** A name not yet used as an identifier anywhere in the file: base, then base_2, base_3… */
 export function freshName(facts: FileFacts, base: string, taken: Iterable<string> = []): string {
-  const used = identifierSet(facts);
   const extra = new Set(taken);
   for (let i = 1; ; i++) {
     const name = i === 1 ? base : `${base}_${i}`;
-    if (!used.has(name) && !extra.has(name)) return name;
+    // Spelled anywhere as a whole word (code, strings, comments): taken. A string search per
+    // candidate, not a set of every identifier of the file (built per keystroke in the editor).
+    if (!extra.has(name) && !hasWord(facts.text, name)) return name;
   }
-}
-
-const identifierCache = new WeakMap<FileFacts, Set<string>>();
-function identifierSet(facts: FileFacts): Set<string> {
-  let set = identifierCache.get(facts);
-  if (!set) {
-    set = new Set(facts.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-    identifierCache.set(facts, set);
-  }
-  return set;
 }
 
 /** Comment nodes in [start, end). */

@@ -117,6 +117,13 @@ export class TestClient {
       // the process may already be gone
     }
     this.connection.dispose();
+    // With extra node flags (e.g. --cpu-prof, which writes on a normal exit) give the server time to exit by itself.
+    if (process.env.PERFLENS_SERVER_NODE_ARGS && this.process.exitCode === null) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        this.process.once('exit', () => resolve(clearTimeout(timer)));
+      });
+    }
     this.process.kill();
   }
 }

@@ -18,7 +18,7 @@ function rulesTable() {
   const rows = rules.map((r) => {
     const fix = r.fix ? r.fix.safety : '';
     const on = r.enabledByDefault ? 'on' : 'off';
-    const requires = r.requires ? r.requires.join(', ') : '';
+    const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or text matching \`${r.requiresText.source.replace(/\|/g, '\\|')}\`)` : '') : '';
     return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
   });
   return [

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { coroutineCallee } from '../../server/engine/asyncApis';
+import { coroutineCallee, coroutineModules } from '../../server/engine/asyncApis';
 import { insertAt } from '../../server/engine/fixes';
 import { isDeclaredNonLocal, readsAfter, scopeOf } from '../../server/engine/names';
 import { enclosingFunction, isAsyncDef } from '../../server/engine/scopes';
@@ -30,6 +30,11 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Add await' },
+  // A coroutine is an `async def` of this file or comes from an async library the file imports:
+  // other files skip this rule's pass (its patterns match nearly every call statement).
+  requires: coroutineModules(),
+  requiresText: /\basync\b/,
+  requiresEither: true,
   query: `
 (expression_statement (call function: [(identifier) (attribute)]) @call) @statement
 (expression_statement (assignment left: (identifier) @target right: (call function: [(identifier) (attribute)]) @call)) @statement`,

@@ -713,6 +713,15 @@ interface CoroutineNames {
   attrs: ReadonlySet<string>;
 }
 
+/**
+ * Top-level modules one of which a file must import for a call to reach a library coroutine
+ * (the modules of COROUTINE_ATTRS_BY_MODULE, which covers every known coroutine function): with
+ * none of them and no `async def`, coroutineCallee finds nothing in the file.
+ */
+export function coroutineModules(): string[] {
+  return [...COROUTINE_ATTRS_BY_MODULE.keys()];
+}
+
 const coroutineNamesCache = new WeakMap<FileFacts, CoroutineNames>();
 
 /**

@@ -39,6 +39,8 @@ export interface QueryGroup {
   requires: string[];
   /** The file's text must match this for the group to run (rule.requiresText); none for the base pass. */
   textGate?: RegExp;
+  /** Either gate suffices (rule.requiresEither). */
+  either?: boolean;
   query: Query;
   /** For each pattern index of the combined query, what it stands for. */
   patterns: PatternRole[];
@@ -255,9 +257,7 @@ export class Engine {
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
     const gates = new TextGates(text, partial?.gateHits);
-    const open = compiled.gated.filter(
-      (group) => (group.requires.length === 0 || group.requires.some((m) => facts.importsModule(m))) && (!group.textGate || gates.matches(group.textGate)),
-    );
+    const open = compiled.gated.filter((group) => gatesPass(group.requires, group.textGate, group.either, facts, gates));
     if (open.length > 0) ruleMatches.push(...this.runPasses(open, compiled, tree, partial?.ranges));
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
     if (profile) profile.queryMs += performance.now() - started;
@@ -424,7 +424,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = (!rule.requires || rule.requires.some((m) => facts.importsModule(m))) && (!rule.requiresText || gates.matches(rule.requiresText));
+        open = gatesPass(rule.requires ?? [], rule.requiresText, rule.requiresEither, facts, gates);
         gateOpen.set(rule, open);
       }
       if (!open) continue;
@@ -453,6 +453,14 @@ function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number 
     if (end > matchEnd) matchEnd = end;
   }
   return { matchStart, matchEnd };
+}
+
+/** Whether a gated group (or anchored rule) runs on this file: its modules imported and its text gate matched, or either one. */
+function gatesPass(requires: readonly string[], textGate: RegExp | undefined, either: boolean | undefined, facts: FileFacts, gates: TextGates): boolean {
+  const imported = () => requires.some((m) => facts.importsModule(m));
+  const spelled = () => textGate !== undefined && gates.matches(textGate);
+  if (either && requires.length > 0 && textGate) return imported() || spelled();
+  return (requires.length === 0 || imported()) && (!textGate || spelled());
 }
 
 export function skippedResult(text: string, reason: string): LintDetails {
@@ -549,7 +557,7 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[], withC
       broken.push({ ruleId: rule.id, error: 'query must be ASCII (pattern offsets are mapped back by character)' });
       continue;
     }
-    const key = [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '');
+    const key = [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '') + (rule.requiresEither ? '|either' : '');
     const list = byGate.get(key);
     if (list) list.push(rule);
     else byGate.set(key, [rule]);
@@ -591,6 +599,7 @@ function buildGroups(language: Language, rules: readonly RuleDefinition[], withC
       source: composed.source,
       requires: modules ? modules.split(',') : [],
       textGate: members[0]?.requiresText,
+      either: members[0]?.requiresEither,
       query,
       patterns,
       ruleIds: new Set(members.map((r) => r.id)),

@@ -113,6 +113,11 @@ export interface RuleDefinition {
    * about coroutines): other files skip its query pass. Rules with the same regex share a pass.
    */
   requiresText?: RegExp;
+  /**
+   * With both requires and requiresText: run in files that import one of the modules OR whose
+   * text matches (instead of both), e.g. coroutines come from an `async def` or an async library.
+   */
+  requiresEither?: boolean;
   /** Default one-line message. */
   message: string;
   docs: RuleDocs;

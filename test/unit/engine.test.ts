@@ -8,7 +8,7 @@ import { Engine } from '../../server/engine/engine';
 import { ensureImport } from '../../server/engine/fixes';
 import { activeRules } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/engine/projectConfig';
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type Captures, type RuleContext } from '../../server/engine/rule';
 import { decodeSource, UnreadableSource } from '../../server/engine/sourceFile';
 import { applyEdits, LineIndex } from '../../server/engine/text';
 import type { Finding } from '../../server/engine/types';
@@ -80,6 +80,23 @@ describe('engine: linting', () => {
     const r = engine.lintText('def ok(xs):\n    return sum([x for x in xs])\n\ndef broken(xs):\n    return sum([x for x in xs if x >])\n');
     assert.ok(r.hasSyntaxErrors);
     assert.deepEqual(r.findings.map((f) => r.lines.positionAt(f.start).line), [1]);
+  });
+
+  it('runs a gated rule when its modules are imported and its text matches, or either one with requiresEither', async () => {
+    const base = { ...ALL_RULES[0], query: '(call function: (identifier) @f) @c', check: (m: Captures, ctx: RuleContext) => ctx.report({ node: m.need('f') }) };
+    const both = defineRule({ ...base, id: 'gate-both', requires: ['asyncio'], requiresText: /\bawait\b/ });
+    const either = defineRule({ ...base, id: 'gate-either', requires: ['asyncio'], requiresText: /\bawait\b/, requiresEither: true });
+    const anchored = defineRule({ ...base, id: 'gate-either-anchored', requires: ['asyncio'], requiresText: /\bawait\b/, requiresEither: true, calls: { names: ['f'] } });
+    const engine = await Engine.create([both, either, anchored], DIST);
+    const fired = (text: string) => [...new Set(engine.lintText(text, { select: ['ALL'] }).findings.map((f) => f.ruleId))].sort();
+    try {
+      assert.deepEqual(fired('f()\n'), []);
+      assert.deepEqual(fired('import asyncio\nf()\n'), ['gate-either', 'gate-either-anchored']);
+      assert.deepEqual(fired('async def g():\n    await h()\nf()\n'), ['gate-either', 'gate-either-anchored']);
+      assert.deepEqual(fired('import asyncio\nasync def g():\n    await h()\nf()\n'), ['gate-both', 'gate-either', 'gate-either-anchored']);
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('isolates a rule that throws: reported once, its findings dropped, other rules unaffected', async () => {

@@ -12,13 +12,19 @@ const readmePath = path.join(root, 'README.md');
 const rulesJson = JSON.parse(execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'rules', '--format', 'json'], { encoding: 'utf8' }));
 const snippetsJson = existsSync(path.join(root, 'snippets', 'python.json')) ? JSON.parse(readFileSync(path.join(root, 'snippets', 'python.json'), 'utf8')) : {};
 
+/** A rule's text gate (a RegExp source) in words: `async` in the file, or the pattern itself. */
+function spelledGate(source) {
+  const words = /^\\b\(?(\w+(?:\|\w+)*)\)?\\b$/.exec(source);
+  return words ? `${words[1].split('|').map((w) => `\`${w}\``).join(' or ')} in the file` : `text matching \`${source.replace(/\|/g, '\\|')}\``;
+}
+
 function rulesTable() {
   const rules = [...rulesJson];
   rules.sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   const rows = rules.map((r) => {
     const fix = r.fix ? r.fix.safety : '';
     const on = r.enabledByDefault ? 'on' : 'off';
-    const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or text matching \`${r.requiresText.source.replace(/\|/g, '\\|')}\`)` : '') : '';
+    const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or ${spelledGate(r.requiresText)})` : '') : '';
     return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
   });
   return [

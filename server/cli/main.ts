@@ -117,7 +117,7 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
       if (flags.format === 'json') {
-        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({ ...meta, snippet: SNIPPET_FOR_RULE[meta.id] }));
+        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({ ...meta, requiresText: meta.requiresText?.source, snippet: SNIPPET_FOR_RULE[meta.id] }));
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         return;
       }

@@ -8,65 +8,23 @@
 // every rule that needs no import, then one pass per library gate the file actually imports.
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
 // paid for in every file, imported or not.
-import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from './callAnchors';
+import { anchorRoot, matchesRootedAt } from './callAnchors';
+import { compileRules, type CompiledRules, type Gate, type PatternRole, type QueryGroup } from './compile';
 import { FileFacts, type FactCaptures } from './facts';
-import { loadPython, PythonParser, Query, type Node, type QueryMatch, type Tree, type WasmLocation } from './parser';
+import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit } from './spelling';
-import { RegionQueries, runOverRegion } from './regionQueries';
+import { runOverRegion } from './regionQueries';
 import { LineIndex } from './text';
 import type { Finding, LintResult, RuleFailure, Severity } from './types';
-
-/** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
-type FactKind = 'import' | 'comment' | 'function' | 'error' | 'call';
-export type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
 
 /** The matches of one query pass, with what each of its pattern indices stands for. */
 interface PassMatches {
   patterns: readonly PatternRole[];
   matches: QueryMatch[];
 }
-
-/** Rules that share the same library gate run in one query pass. */
-export interface QueryGroup {
-  /** Identifies the group within its compiled set (its gate). */
-  key: string;
-  /** The query's source, to read single patterns back (regionQueries.ts). */
-  source: string;
-  /** Modules any of which must be imported for the group to run; empty = no library gate. */
-  requires: string[];
-  /** The file's text must match this for the group to run (rule.requiresText); none for the base pass. */
-  textGate?: RegExp;
-  /** Either gate suffices (rule.requiresEither). */
-  either?: boolean;
-  query: Query;
-  /** For each pattern index of the combined query, what it stands for. */
-  patterns: PatternRole[];
-  /** Ids of the rules in the group, to skip a gated pass when none of them is active. */
-  ruleIds: Set<string>;
-}
-
-/** The rules of one active-rule set, compiled: what a lint with those options runs. */
-interface CompiledRules {
-  base: QueryGroup;
-  gated: QueryGroup[];
-  /** Call-anchored rules (rule.calls), each with its own query, run only on the calls it names. */
-  anchored: Map<RuleDefinition, QueryGroup>;
-  anchors: CallAnchorIndex;
-  /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
-  regions: RegionQueries;
-}
-
-const FACT_PATTERNS: { source: string; fact: FactKind }[] = [
-  { source: '(import_statement) @import', fact: 'import' },
-  { source: '(import_from_statement) @import', fact: 'import' },
-  { source: '(comment) @comment', fact: 'comment' },
-  { source: '(function_definition) @function', fact: 'function' },
-  { source: '(ERROR) @error', fact: 'error' },
-  { source: '(MISSING) @error', fact: 'error' },
-];
 
 /** Default wall-clock budget of one parse: generous, it only stops pathological inputs. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
@@ -132,6 +90,11 @@ export class Engine {
   readonly rulesById: ReadonlyMap<string, RuleDefinition>;
   /** Rules left out because their query did not compile (a bug to report, not a reason to stop). */
   brokenRules: RuleFailure[] = [];
+  /**
+   * Hears about each broken rule when it is found: at start-up for ungated rules, and the first
+   * time a file opens a gated rule's group (its query is compiled then, see compile.ts).
+   */
+  onBrokenRule: ((failure: RuleFailure) => void) | undefined;
   /** Attach to collect timings (bench only). */
   profile: EngineProfile | undefined;
   /** Wall-clock budget of one parse (0 = none). */
@@ -257,7 +220,10 @@ export class Engine {
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
     const gates = new TextGates(text, partial?.gateHits);
-    const open = compiled.gated.filter((group) => gatesPass(group.requires, group.textGate, group.either, facts, gates));
+    const open = compiled.gated
+      .filter((gated) => gatesPass(gated, facts, gates))
+      .map((gated) => gated.group())
+      .filter((group): group is QueryGroup => group !== null);
     if (open.length > 0) ruleMatches.push(...this.runPasses(open, compiled, tree, partial?.ranges));
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
     if (profile) profile.queryMs += performance.now() - started;
@@ -338,7 +304,7 @@ export class Engine {
   }
 
   dispose(): void {
-    for (const compiled of this.compiledCache.values()) deleteCompiled(compiled);
+    for (const compiled of this.compiledCache.values()) compiled.delete();
     this.compiledCache.clear();
     this.parser.dispose();
   }
@@ -358,13 +324,17 @@ export class Engine {
     } else {
       const brokenIds = new Set(this.brokenRules.map((b) => b.ruleId));
       const members = this.rules.filter((r) => active.has(r.id) && !brokenIds.has(r.id));
-      const built = compileRules(this.parser.language, members);
-      this.brokenRules.push(...built.broken);
-      compiled = built.compiled;
+      compiled = compileRules(this.parser.language, members, (failures) => {
+        for (const failure of failures) {
+          if (this.brokenRules.some((b) => b.ruleId === failure.ruleId)) continue;
+          this.brokenRules.push(failure);
+          this.onBrokenRule?.(failure);
+        }
+      });
       if (this.compiledCache.size >= MAX_COMPILED_SETS) {
         const [oldestKey, oldest] = this.compiledCache.entries().next().value!;
         this.compiledCache.delete(oldestKey);
-        deleteCompiled(oldest);
+        oldest.delete();
       }
     }
     this.compiledCache.set(key, compiled);
@@ -400,15 +370,9 @@ export class Engine {
   }
 }
 
-/** A result for a file that was not linted, with the reason shown to the user. */
+/** Most active-rule sets kept compiled (one per distinct select/ignore/per-file-ignores combination). */
 const MAX_COMPILED_SETS = 8;
 
-function deleteCompiled(compiled: CompiledRules): void {
-  compiled.regions.delete();
-  compiled.base.query.delete();
-  for (const g of compiled.gated) g.query.delete();
-  for (const g of compiled.anchored.values()) g.query.delete();
-}
 
 /**
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
@@ -424,23 +388,24 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = gatesPass(rule.requires ?? [], rule.requiresText, rule.requiresEither, facts, gates);
+        open = gatesPass({ requires: rule.requires ?? [], textGate: rule.requiresText, either: rule.requiresEither }, facts, gates);
         gateOpen.set(rule, open);
       }
       if (!open) continue;
+      const group = compiled.anchored(rule);
       const root = anchorRoot(callNode, rule.calls!.depth ?? 0);
-      if (!root) continue;
+      if (!group || !root) continue;
       const key = `${rule.id}:${root.id}`;
       if (visitedRoots.has(key)) continue;
       visitedRoots.add(key);
-      const found = matchesRootedAt(compiled.anchored.get(rule)!.query, root);
+      const found = matchesRootedAt(group.query, root);
       if (found.length === 0) continue;
       const list = byRule.get(rule);
       if (list) list.push(...found);
       else byRule.set(rule, found);
     }
   }
-  return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored.get(rule)!.patterns, matches }));
+  return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored(rule)!.patterns, matches }));
 }
 
 /** Smallest start and largest end over the captures of a match. */
@@ -456,13 +421,14 @@ function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number 
 }
 
 /** Whether a gated group (or anchored rule) runs on this file: its modules imported and its text gate matched, or either one. */
-function gatesPass(requires: readonly string[], textGate: RegExp | undefined, either: boolean | undefined, facts: FileFacts, gates: TextGates): boolean {
+function gatesPass({ requires, textGate, either }: Gate, facts: FileFacts, gates: TextGates): boolean {
   const imported = () => requires.some((m) => facts.importsModule(m));
   const spelled = () => textGate !== undefined && gates.matches(textGate);
   if (either && requires.length > 0 && textGate) return imported() || spelled();
   return (requires.length === 0 || imported()) && (!textGate || spelled());
 }
 
+/** A result for a file that was not linted, with the reason shown to the user. */
 export function skippedResult(text: string, reason: string): LintDetails {
   return { findings: [], failures: [], hasSyntaxErrors: false, skipped: reason, suppressions: new SuppressionIndex([]), lines: new LineIndex(text) };
 }
@@ -514,130 +480,6 @@ function atLeast(settings: RuleSettings, rule: RuleDefinition): boolean {
 
 export function overlapsAny(start: number, end: number, ranges: readonly [number, number][]): boolean {
   return ranges.some(([s, e]) => start < e && s < Math.max(end, start + 1));
-}
-
-type Language = ConstructorParameters<typeof Query>[0];
-
-/**
- * Compiles the base query (fact patterns + every ungated rule) and one query per library gate.
- * Pattern indices are mapped back to rules through each pattern's start offset in the source.
- */
-function compileRules(language: Language, rules: readonly RuleDefinition[]): { compiled: CompiledRules; broken: RuleFailure[] } {
-  const broken: RuleFailure[] = [];
-  const anchored = new Map<RuleDefinition, QueryGroup>();
-  const queried: RuleDefinition[] = [];
-  for (const rule of rules) {
-    if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
-    const problem = anchorProblem(rule) ?? (rule.requiresText && (rule.requiresText.global || rule.requiresText.sticky) ? 'requiresText must not be global or sticky' : null);
-    if (problem) {
-      broken.push({ ruleId: rule.id, error: problem });
-      continue;
-    }
-    if (!rule.calls) {
-      queried.push(rule);
-      continue;
-    }
-    try {
-      const query = new Query(language, rule.query);
-      const patterns = Array.from({ length: query.patternCount() }, (_, localIndex) => ({ rule, localIndex }));
-      anchored.set(rule, { key: rule.id, source: rule.query, requires: rule.requires ?? [], query, patterns, ruleIds: new Set([rule.id]) });
-    } catch (error) {
-      broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
-    }
-  }
-  const groups = buildGroups(language, queried, anchored.size > 0, broken);
-  const anchors = new CallAnchorIndex([...anchored.keys()]);
-  return { compiled: { ...groups, anchored, anchors, regions: new RegionQueries(language) }, broken };
-}
-
-function buildGroups(language: Language, rules: readonly RuleDefinition[], withCalls: boolean, broken: RuleFailure[]): { base: QueryGroup; gated: QueryGroup[] } {
-  const byGate = new Map<string, RuleDefinition[]>([['', []]]);
-  for (const rule of rules) {
-    if (/[^\x00-\x7f]/.test(rule.query)) {
-      broken.push({ ruleId: rule.id, error: 'query must be ASCII (pattern offsets are mapped back by character)' });
-      continue;
-    }
-    const key = [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '') + (rule.requiresEither ? '|either' : '');
-    const list = byGate.get(key);
-    if (list) list.push(rule);
-    else byGate.set(key, [rule]);
-  }
-  let base: QueryGroup | undefined;
-  const gated: QueryGroup[] = [];
-  for (const [key, allMembers] of byGate) {
-    const facts = key !== '' ? [] : withCalls ? [...FACT_PATTERNS, { source: CALL_PATTERN, fact: 'call' as const }] : FACT_PATTERNS;
-    let members = allMembers;
-    let composed = composeQuery(facts, members);
-    let query: Query;
-    try {
-      query = new Query(language, composed.source);
-    } catch {
-      // A rule whose query does not compile is left out (and reported), never the whole engine.
-      members = withoutBrokenQueries(language, members, broken);
-      composed = composeQuery(facts, members);
-      query = new Query(language, composed.source);
-    }
-    const spans = composed.spans;
-    const counts = new Map<RuleDefinition, number>();
-    const patterns: PatternRole[] = [];
-    for (let i = 0; i < query.patternCount(); i++) {
-      const at = query.startIndexForPattern(i);
-      const span = spans.find((s) => at >= s.start && at < s.end);
-      if (!span) throw new Error(`pattern ${i} of group [${key}] maps to no rule`);
-      if ('fact' in span.role) {
-        patterns.push(span.role);
-        continue;
-      }
-      const rule = span.role as RuleDefinition;
-      const localIndex = counts.get(rule) ?? 0;
-      counts.set(rule, localIndex + 1);
-      patterns.push({ rule, localIndex });
-    }
-    const modules = key.split('|')[0];
-    const group: QueryGroup = {
-      key,
-      source: composed.source,
-      requires: modules ? modules.split(',') : [],
-      textGate: members[0]?.requiresText,
-      either: members[0]?.requiresEither,
-      query,
-      patterns,
-      ruleIds: new Set(members.map((r) => r.id)),
-    };
-    if (key === '') base = group;
-    else gated.push(group);
-  }
-  return { base: base!, gated };
-}
-
-/** One query source for a group: its fact patterns, then each rule's patterns, with their spans. */
-function composeQuery(facts: typeof FACT_PATTERNS, rules: readonly RuleDefinition[]) {
-  let source = '';
-  const spans: { role: PatternRole | RuleDefinition; start: number; end: number }[] = [];
-  for (const f of facts) {
-    const start = source.length;
-    source += f.source + '\n';
-    spans.push({ role: { fact: f.fact }, start, end: source.length });
-  }
-  for (const rule of rules) {
-    const start = source.length;
-    source += rule.query + '\n';
-    spans.push({ role: rule, start, end: source.length });
-  }
-  return { source, spans };
-}
-
-/** After a group failed to compile: its rules whose queries compile alone; the others are reported. */
-function withoutBrokenQueries(language: Language, rules: readonly RuleDefinition[], broken: RuleFailure[]): RuleDefinition[] {
-  return rules.filter((rule) => {
-    try {
-      new Query(language, rule.query).delete();
-      return true;
-    } catch (error) {
-      broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
-      return false;
-    }
-  });
 }
 
 export type { Node };

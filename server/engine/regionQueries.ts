@@ -12,7 +12,7 @@
 //    sibling sequences, `(module …)`, wildcard roots) on the module node with the range, as before.
 // Together they find exactly the matches one ranged pass per group found (test/stress checks it).
 import { Query, type Node, type QueryMatch, type Tree } from './parser';
-import type { PatternRole, QueryGroup } from './engine';
+import type { PatternRole, QueryGroup } from './compile';
 
 type Language = ConstructorParameters<typeof Query>[0];
 

@@ -91,7 +91,9 @@ export class PerflensServer {
   ) {
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
-      for (const b of engine.brokenRules) connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
+      const report = (b: { ruleId: string; error: string }) => connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
+      for (const b of engine.brokenRules) report(b);
+      engine.onBrokenRule = report; // gated rules' queries compile when a file first needs them
     });
     this.ready.catch((error) => connection.console.error(`perflens: could not start the engine: ${String(error)}`));
     this.notebooks = new NotebookSupport(

@@ -110,6 +110,25 @@ describe('engine: linting', () => {
     assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension']);
   });
 
+  it('compiles a gated rule when a file first opens its gate, and reports it then if its query is broken', async () => {
+    const broken = defineRule({ ...ALL_RULES[0], id: 'broken-gated', requires: ['numpy'], query: '(call function: (identifier @oops' });
+    const engine = await Engine.create([broken, ...ALL_RULES], DIST);
+    const heard: string[] = [];
+    engine.onBrokenRule = (failure) => heard.push(failure.ruleId);
+    try {
+      assert.deepEqual(engine.brokenRules, [], 'not compiled before a file imports numpy');
+      engine.lintText('def f(xs):\n    return sum([x for x in xs])\n');
+      assert.deepEqual(heard, []);
+      const r = engine.lintText('import numpy as np\n\ndef f(xs):\n    return sum([x for x in xs])\n');
+      assert.deepEqual(heard, ['broken-gated']);
+      assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension'], 'the other rules still run');
+      engine.lintText('import numpy as np\n');
+      assert.deepEqual(heard, ['broken-gated'], 'reported once');
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it('leaves out a rule whose query does not compile, and keeps every other rule working', async () => {
     const broken = defineRule({ ...ALL_RULES[0], id: 'broken-query', requires: undefined, query: '(call function: (identifier @oops' });
     const engine = await Engine.create([broken, ...ALL_RULES], DIST);

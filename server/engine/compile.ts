@@ -1,0 +1,210 @@
+// Compiling an active-rule set into the queries a lint runs: one base query (fact patterns and
+// every rule without a gate), one query per library/text gate, and one small query per
+// call-anchored rule. Pattern indices of each combined query are mapped back to rules through each
+// pattern's start offset in the source.
+//
+// Gated and anchored queries are compiled the first time a file needs them: compiling every rule's
+// query took about 300 ms, most of it for library groups (pandas, torch, numpy, TensorFlow…) that
+// a given project may never import, and every CLI worker and every editor start paid it.
+import { anchorProblem, CALL_PATTERN, CallAnchorIndex } from './callAnchors';
+import { Query } from './parser';
+import { RegionQueries } from './regionQueries';
+import type { RuleDefinition } from './rule';
+import type { RuleFailure } from './types';
+
+type Language = ConstructorParameters<typeof Query>[0];
+
+/** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
+export type FactKind = 'import' | 'comment' | 'function' | 'error' | 'call';
+export type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
+
+/** Rules that share the same gate run in one query pass. */
+export interface QueryGroup {
+  /** Identifies the group within its compiled set (its gate). */
+  key: string;
+  /** The query's source, to read single patterns back (regionQueries.ts). */
+  source: string;
+  query: Query;
+  /** For each pattern index of the combined query, what it stands for. */
+  patterns: PatternRole[];
+}
+
+/** When a gated group runs: the file imports one of `requires` and its text matches `textGate` (or either, with `either`). */
+export interface Gate {
+  requires: readonly string[];
+  textGate?: RegExp;
+  either?: boolean;
+}
+
+/** A gated group: its gate, and its query compiled on first use (null when none of its rules compiles). */
+export interface GatedGroup extends Gate {
+  key: string;
+  group(): QueryGroup | null;
+}
+
+/** The rules of one active-rule set, compiled (lazily where gated): what a lint with those options runs. */
+export interface CompiledRules {
+  base: QueryGroup;
+  gated: GatedGroup[];
+  /** Call-anchored rules (rule.calls): each one's query, compiled on first use (null when it does not compile). */
+  anchored(rule: RuleDefinition): QueryGroup | null;
+  anchors: CallAnchorIndex;
+  /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
+  regions: RegionQueries;
+  /** Frees every query compiled so far. */
+  delete(): void;
+}
+
+export const FACT_PATTERNS: { source: string; fact: FactKind }[] = [
+  { source: '(import_statement) @import', fact: 'import' },
+  { source: '(import_from_statement) @import', fact: 'import' },
+  { source: '(comment) @comment', fact: 'comment' },
+  { source: '(function_definition) @function', fact: 'function' },
+  { source: '(ERROR) @error', fact: 'error' },
+  { source: '(MISSING) @error', fact: 'error' },
+];
+
+/**
+ * Compiles the base query now and prepares the others. Rules whose declaration or query is broken
+ * are reported through onBroken (now, or when their group is first compiled) and left out.
+ */
+export function compileRules(language: Language, rules: readonly RuleDefinition[], onBroken: (failures: RuleFailure[]) => void): CompiledRules {
+  const broken: RuleFailure[] = [];
+  const anchoredRules: RuleDefinition[] = [];
+  const byGate = new Map<string, RuleDefinition[]>([['', []]]);
+  for (const rule of rules) {
+    if (rule.query.trim() === '') continue; // engine-implemented rule (see suppressions.ts)
+    const problem = declarationProblem(rule);
+    if (problem) {
+      broken.push({ ruleId: rule.id, error: problem });
+    } else if (rule.calls) {
+      anchoredRules.push(rule);
+    } else {
+      const key = gateKey(rule);
+      byGate.set(key, [...(byGate.get(key) ?? []), rule]);
+    }
+  }
+  const compiledQueries: Query[] = [];
+  const compile = (key: string, members: readonly RuleDefinition[], facts: typeof FACT_PATTERNS): QueryGroup | null => {
+    const failures: RuleFailure[] = [];
+    const group = compileGroup(language, key, members, facts, failures);
+    if (failures.length > 0) onBroken(failures);
+    if (group) compiledQueries.push(group.query);
+    return group;
+  };
+
+  const withCalls = anchoredRules.length > 0;
+  const baseFacts = withCalls ? [...FACT_PATTERNS, { source: CALL_PATTERN, fact: 'call' as const }] : FACT_PATTERNS;
+  onBroken(broken);
+  const base = compile('', byGate.get('')!, baseFacts)!;
+  const gated: GatedGroup[] = [...byGate]
+    .filter(([key]) => key !== '')
+    .map(([key, members]) => ({ key, ...gateOf(members[0]), group: once(() => compile(key, members, [])) }));
+  const anchoredQueries = new Map<RuleDefinition, () => QueryGroup | null>(anchoredRules.map((rule) => [rule, once(() => compile(rule.id, [rule], []))]));
+  const regions = new RegionQueries(language);
+  return {
+    base,
+    gated,
+    anchored: (rule) => anchoredQueries.get(rule)?.() ?? null,
+    anchors: new CallAnchorIndex(anchoredRules),
+    regions,
+    delete() {
+      regions.delete();
+      for (const q of compiledQueries) q.delete();
+      compiledQueries.length = 0;
+    },
+  };
+}
+
+/** Why a rule's declaration cannot work, or null. */
+function declarationProblem(rule: RuleDefinition): string | null {
+  if (/[^\x00-\x7f]/.test(rule.query)) return 'query must be ASCII (pattern offsets are mapped back by character)';
+  if (rule.requiresText && (rule.requiresText.global || rule.requiresText.sticky)) return 'requiresText must not be global or sticky';
+  return anchorProblem(rule);
+}
+
+/** Rules with the same gate share a group (and a pass). */
+function gateKey(rule: RuleDefinition): string {
+  return [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '') + (rule.requiresEither ? '|either' : '');
+}
+
+function gateOf(rule: RuleDefinition): Gate {
+  return { requires: rule.requires ?? [], textGate: rule.requiresText, either: rule.requiresEither };
+}
+
+/** fn's result, computed on the first call. */
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * One group's query: its fact patterns, then its rules' patterns. A rule whose query does not
+ * compile is left out (and reported), never the whole group. Null when no pattern is left.
+ */
+function compileGroup(language: Language, key: string, allMembers: readonly RuleDefinition[], facts: typeof FACT_PATTERNS, broken: RuleFailure[]): QueryGroup | null {
+  let members = allMembers;
+  let composed = composeQuery(facts, members);
+  let query: Query;
+  try {
+    query = new Query(language, composed.source);
+  } catch {
+    members = withoutBrokenQueries(language, members, broken);
+    if (members.length === 0 && facts.length === 0) return null;
+    composed = composeQuery(facts, members);
+    query = new Query(language, composed.source);
+  }
+  const counts = new Map<RuleDefinition, number>();
+  const patterns: PatternRole[] = [];
+  for (let i = 0; i < query.patternCount(); i++) {
+    const at = query.startIndexForPattern(i);
+    const span = composed.spans.find((s) => at >= s.start && at < s.end);
+    if (!span) throw new Error(`pattern ${i} of group [${key}] maps to no rule`);
+    if ('fact' in span.role) {
+      patterns.push(span.role);
+      continue;
+    }
+    const rule = span.role as RuleDefinition;
+    const localIndex = counts.get(rule) ?? 0;
+    counts.set(rule, localIndex + 1);
+    patterns.push({ rule, localIndex });
+  }
+  return { key, source: composed.source, query, patterns };
+}
+
+/** One query source for a group: its fact patterns, then each rule's patterns, with their spans. */
+function composeQuery(facts: typeof FACT_PATTERNS, rules: readonly RuleDefinition[]) {
+  let source = '';
+  const spans: { role: PatternRole | RuleDefinition; start: number; end: number }[] = [];
+  for (const f of facts) {
+    const start = source.length;
+    source += f.source + '\n';
+    spans.push({ role: { fact: f.fact }, start, end: source.length });
+  }
+  for (const rule of rules) {
+    const start = source.length;
+    source += rule.query + '\n';
+    spans.push({ role: rule, start, end: source.length });
+  }
+  return { source, spans };
+}
+
+/** After a group failed to compile: its rules whose queries compile alone; the others are reported. */
+function withoutBrokenQueries(language: Language, rules: readonly RuleDefinition[], broken: RuleFailure[]): RuleDefinition[] {
+  return rules.filter((rule) => {
+    try {
+      new Query(language, rule.query).delete();
+      return true;
+    } catch (error) {
+      broken.push({ ruleId: rule.id, error: `invalid query: ${error instanceof Error ? error.message : String(error)}` });
+      return false;
+    }
+  });
+}

@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     const r: MemoryResult = await memory(texts, edits, quick ? 200 : 1000);
     const growth = r.rssAfterEdits / r.rssAfterWarmup - 1;
     const raw = r.rssAfterEdits / r.rssAfterOpen - 1;
-    rows.push([`Memory: server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', '']);
+    rows.push([`Memory: idle server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', '']);
     rows.push([`  after ${r.warmup} warm-up edits`, mb(r.rssAfterWarmup), '', '']);
     rows.push([`  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`, `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`, '< 5 %', growth < 0.05 ? 'met' : 'NOT met']);
   }

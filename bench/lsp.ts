@@ -157,6 +157,24 @@ export interface MemoryResult {
 
 const idle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long the server is left idle before each RSS reading (see idleRss). */
+export const IDLE_SECONDS = 25;
+
+/**
+ * The server's RSS once it has been idle: the lowest of one reading a second over IDLE_SECONDS.
+ * V8 hands freed heap back to the OS only after several idle seconds (its memory reducer, measured
+ * 10–20 s here), so a single reading right after a burst of edits says more about when the last
+ * GC ran than about what the server keeps.
+ */
+async function idleRss(pid: number): Promise<number> {
+  let lowest = Infinity;
+  for (let i = 0; i < IDLE_SECONDS; i++) {
+    await idle(1000);
+    lowest = Math.min(lowest, rssOf(pid));
+  }
+  return lowest;
+}
+
 /** Server RSS with `files` open documents, and after `edits` edits (each followed by a pull). */
 export async function memory(texts: string[], edits: number, warmup: number): Promise<MemoryResult> {
   const client = new TestClient();
@@ -166,14 +184,12 @@ export async function memory(texts: string[], edits: number, warmup: number): Pr
     await client.open(d.uri, d.text);
     await client.pull(d.uri);
   }
-  await idle(1000);
   const pid = client.process.pid!;
-  const rssAfterOpen = rssOf(pid);
+  const rssAfterOpen = await idleRss(pid);
   let rssAfterWarmup = rssAfterOpen;
   for (let i = 0; i < warmup + edits; i++) {
     if (i === warmup) {
-      await idle(1000);
-      rssAfterWarmup = rssOf(pid);
+      rssAfterWarmup = await idleRss(pid);
     }
     const d = docs[i % docs.length];
     const at = d.points[Math.floor(i / docs.length / 2) % d.points.length];
@@ -184,8 +200,7 @@ export async function memory(texts: string[], edits: number, warmup: number): Pr
     await client.change(d.uri, ++d.version, [change]);
     await client.pull(d.uri);
   }
-  await idle(1500);
-  const rssAfterEdits = rssOf(pid);
+  const rssAfterEdits = await idleRss(pid);
   await client.shutdown();
   return { files: texts.length, linesPerFile: Math.round(texts.reduce((s, t) => s + t.split('\n').length, 0) / texts.length), rssAfterOpen, rssAfterWarmup, rssAfterEdits, edits, warmup };
 }

@@ -380,6 +380,9 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
     u.end = mapClamped(u.end, changes, 'end');
     u.start = start;
   }
+  // With a syntax error, tree-sitter may move a zero-length ERROR or MISSING statement to another
+  // place outside every changed range (no count or overlap check sees that): read all again.
+  if (root.hasError) return rereadAll(prev, moved, root, touched);
   // Windows to read again: the touched spans, grown to whole units.
   let windows = mergeSpans(touched, 0);
   for (let grown = true; grown; ) {
@@ -401,17 +404,17 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
     for (; i < moved.length && moved[i].start <= w.end; i++) replaced.push(i);
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
       const last = units[units.length - 1];
-      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root);
+      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched);
       reread.push(units.length);
       units.push({ start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) });
     }
   }
   for (; i < moved.length; i++) {
     const last = units[units.length - 1];
-    if (last && moved[i].start < last.end) return rereadAll(prev, moved, root);
+    if (last && moved[i].start < last.end) return rereadAll(prev, moved, root, touched);
     units.push(moved[i]);
   }
-  if (units.length !== root.childCount) return rereadAll(prev, moved, root);
+  if (units.length !== root.childCount) return rereadAll(prev, moved, root, touched);
   return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
 }
 
@@ -423,9 +426,13 @@ interface Carried {
 }
 
 /** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
-function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node): Carried {
+function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[]): Carried {
+  // An old unit that an edit touched is read again even when its shifted extent still fits (an
+  // edit inside a def keeps the def's extent): it must be re-linted.
   const old = new Map<string, number>();
-  moved.forEach((u, k) => old.set(`${u.start}:${u.end}:${u.type}`, k));
+  moved.forEach((u, k) => {
+    if (!touched.some((t) => touches(t, u))) old.set(`${u.start}:${u.end}:${u.type}`, k);
+  });
   const units: Unit[] = [];
   const reread: number[] = [];
   const kept = new Set<number>();

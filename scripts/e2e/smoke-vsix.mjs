@@ -107,10 +107,20 @@ async function main() {
     });
     await step('the light-bulb menu (Ctrl+.) on time.sleep() applies "Replace with await asyncio.sleep()"', async () => {
       await page.locator('.tabs-container .tab[aria-label^="service.py"]').click();
-      await goTo(18, 10);
-      await page.keyboard.press('Control+.');
       const fix = page.locator('.action-widget .monaco-list-row.action', { hasText: 'Replace with await asyncio.sleep()' });
-      await fix.waitFor(WAIT);
+      // Ctrl+. pressed while the editor is still taking focus back from the Problems panel can be
+      // swallowed (the light bulb shows, no menu opens: seen once in CI): try it up to three times.
+      for (let attempt = 1; ; attempt++) {
+        await goTo(18, 10);
+        await page.keyboard.press('Control+.');
+        try {
+          await fix.waitFor({ timeout: 10000 });
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          await page.keyboard.press('Escape');
+        }
+      }
       await page.screenshot({ path: path.join(SHOTS, 'quick-fix.png') });
       await fix.click();
       await editorLine('await asyncio.sleep(interval)').waitFor(WAIT);

@@ -1,4 +1,4 @@
-// The rule engine: compiles every rule's query once, runs them over a parsed document, and
+// The rule engine: compiles rules' queries (compile.ts), runs them over a parsed document, and
 // returns findings. It knows nothing about LSP or terminals; the server and the CLI adapt it.
 //
 // Cost model (measured on web-tree-sitter 0.27, see bench/README.md): every query pass walks the
@@ -7,7 +7,8 @@
 // passes as it can: ONE base pass holding the fact patterns (imports, comments, defs, errors) and
 // every rule that needs no import, then one pass per library gate the file actually imports.
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
-// paid for in every file, imported or not.
+// paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
+// base and the open gates' patterns instead (regionQueries.ts).
 import { anchorRoot, matchesRootedAt } from './callAnchors';
 import { compileRules, type CompiledRules, type Gate, type PatternRole, type QueryGroup } from './compile';
 import { FileFacts, type FactCaptures } from './facts';

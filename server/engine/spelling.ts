@@ -15,12 +15,28 @@ export function isAsciiWordChar(code: number): boolean {
  */
 export function wordOffsets(text: string, name: string): number[] {
   const out: number[] = [];
-  if (!name) return out;
-  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
-    if (isAsciiWordChar(text.charCodeAt(i - 1)) || isAsciiWordChar(text.charCodeAt(i + name.length))) continue;
-    out.push(i);
-  }
+  for (let i = nextWord(text, name); i !== -1; i = nextWord(text, name, i + 1)) out.push(i);
   return out;
+}
+
+/**
+ * The first offset at or after `from` where `name` is spelled as a whole word (as wordOffsets
+ * counts it) and ends by `end`, or -1. The search stays inside [from, end): a miss in a small
+ * window costs the window, not the rest of the file.
+ */
+export function nextWord(text: string, name: string, from = 0, end = text.length): number {
+  if (!name) return -1;
+  for (let i = indexBetween(text, name, from, end); i !== -1; i = indexBetween(text, name, i + 1, end)) {
+    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return i;
+  }
+  return -1;
+}
+
+/** text.indexOf(name, from), for a match that ends by `end`; -1 otherwise. */
+function indexBetween(text: string, name: string, from: number, end: number): number {
+  if (end >= text.length) return text.indexOf(name, from);
+  const i = text.slice(from, end).indexOf(name);
+  return i === -1 ? -1 : from + i;
 }
 
 /**
@@ -49,24 +65,11 @@ export function possibleCallOffsets(text: string, name: string): number[] {
 
 /** True when `name` is spelled as a whole word (as wordOffsets finds it) within text[start, end). */
 export function isSpelledBetween(text: string, name: string, start: number, end: number): boolean {
-  if (!name) return false;
-  for (let i = text.indexOf(name, start); i !== -1 && i + name.length <= end; i = text.indexOf(name, i + 1)) {
-    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return true;
-  }
-  return false;
-}
-
-/** The first offset where `name` is spelled as a whole word in text (see wordOffsets), or -1. */
-export function firstWord(text: string, name: string): number {
-  if (!name) return -1;
-  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
-    if (!isAsciiWordChar(text.charCodeAt(i - 1)) && !isAsciiWordChar(text.charCodeAt(i + name.length))) return i;
-  }
-  return -1;
+  return nextWord(text, name, start, end) !== -1;
 }
 
 export function hasWord(text: string, name: string): boolean {
-  return firstWord(text, name) !== -1;
+  return nextWord(text, name) !== -1;
 }
 
 /** Where a text gate matched: [start, end) of the match. */
@@ -105,7 +108,7 @@ export function gateHit(regex: RegExp, text: string): GateHit | null {
   }
   let best: GateHit | null = null;
   for (const w of gate.words) {
-    const at = gate.whole ? firstWord(text, w) : text.indexOf(w);
+    const at = gate.whole ? nextWord(text, w) : text.indexOf(w);
     if (at !== -1 && (!best || at < best.start)) best = { start: at, end: at + w.length };
   }
   return best;
@@ -132,21 +135,14 @@ export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit
   let best: GateHit | null = null;
   for (const w of gate.words) {
     for (const span of spans) {
+      // Starts from a word's length before the span to the span's end: it ends by span.end + length.
       const from = Math.max(0, span.start - w.length);
-      const window = text.slice(from, span.end + w.length);
-      for (let i = window.indexOf(w); i !== -1 && from + i <= span.end; i = window.indexOf(w, i + 1)) {
-        const at = from + i;
-        if (gate.whole && (isAsciiWordChar(text.charCodeAt(at - 1)) || isAsciiWordChar(text.charCodeAt(at + w.length)))) continue;
-        if (!best || at < best.start) best = { start: at, end: at + w.length };
-        break;
-      }
+      const end = span.end + w.length;
+      const at = gate.whole ? nextWord(text, w, from, end) : indexBetween(text, w, from, end);
+      if (at !== -1 && (!best || at < best.start)) best = { start: at, end: at + w.length };
     }
   }
   return best;
-}
-
-export function textMatches(regex: RegExp, text: string): boolean {
-  return gateHit(regex, text) !== null;
 }
 
 /**

@@ -2,6 +2,7 @@
 // latency figure, applied to a ParsedDocument, with the incremental parse, the incremental lint and
 // the conversion to diagnostics timed apart, and the engine's per-rule profile of the lints.
 //   node <out>/bench/latency-profile.js [lines=3500] ['{"ignore":["classes"]}']
+// It ends with the ten slowest lints and why each was slow (a full lint, or the size of its region).
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const profile = newProfile();
   engine.profile = profile;
   let version = 1;
+  const lints: { ms: number; at: number; full: boolean; regionChars: number; ranges: number }[] = [];
   for (const at of editPoints(text, 100)) {
     for (const insert of [true, false]) {
       const before = doc.document;
@@ -34,8 +36,12 @@ async function main(): Promise<void> {
       doc.getTree();
       parse.push(performance.now() - t0);
       t0 = performance.now();
+      const fullBefore = doc.lintStats.full;
       const details = doc.lint(options);
       lint.push(performance.now() - t0);
+      const full = doc.lintStats.full > fullBefore;
+      const ranges = doc.lintStats.lastRanges;
+      lints.push({ ms: lint[lint.length - 1], at, full, regionChars: ranges.reduce((n, r) => n + r.end - r.start, 0), ranges: ranges.length });
       t0 = performance.now();
       for (const f of details.findings) toDiagnostic(doc.document, f, engine.rulesById.get(f.ruleId)!, '');
       convert.push(performance.now() - t0);
@@ -49,6 +55,12 @@ async function main(): Promise<void> {
   console.log(`  lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms`);
   const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   for (const [id, r] of rows) console.log(`    ${id.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms ${String(r.matches).padStart(6)} matches`);
+  // The edits behind the p95: a full lint (a module-level name or an import changed) or a large region.
+  console.log('  slowest lints:');
+  for (const l of lints.sort((a, b) => b.ms - a.ms).slice(0, 10)) {
+    const what = l.full ? 'full lint' : `region ${l.regionChars} chars in ${l.ranges} range${l.ranges === 1 ? '' : 's'}`;
+    console.log(`    ${l.ms.toFixed(2).padStart(7)} ms  ${what.padEnd(36)} at ${JSON.stringify(text.slice(l.at - 24, l.at + 12))}`);
+  }
   doc.dispose();
   engine.dispose();
 }

@@ -8,8 +8,11 @@
 //
 // The region (conservative; anything doubtful falls back to a full lint):
 //  - The top-level statements ("units") an edit or a tree-sitter changed range touches, whole;
-//    and when one is module-level code (not a def or class), all module-level code, which runs top
-//    to bottom and reads names bound above.
+//    and when one is module-level code (not a def or class), the module-level code that spells a
+//    word of it (before or after the edit): module-level code runs top to bottom and reads names
+//    bound above, and whatever it binds, reads or mutates it names. (After several edits at once,
+//    or when the edited code has too many words to look for, all module-level code.)
+//  - Except for a keystroke in a comment or a docstring: that comment or docstring alone.
 //  - Except inside a class: an edit strictly inside one method re-lints that method and the class
 //    header (decorators, name, bases), not the other methods. Class-level matches (rooted at the
 //    class) are found again because a query range returns every match whose root intersects it.
@@ -27,7 +30,7 @@ import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBindin
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
-import { gateHitNear, hitOutlivesEdits, type GateHit } from './spelling';
+import { gateHitNear, hitOutlivesEdits, isAsciiWordChar, type GateHit } from './spelling';
 import type { RuleFailure } from './types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -101,6 +104,8 @@ const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)/i;
 /** Top-level statements whose findings do not depend on the module-level code around them. */
 const SELF_CONTAINED = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 const CITES_LINE = /\blines? \d/;
+/** Characters that can end, start or split a comment or string (an f-string's braces): an edit without them keeps the tokens around it. */
+const PROSE_BREAKING = /["'\\\r\n{}]/;
 const isImport = (type: string) => type === 'import_statement' || type === 'import_from_statement';
 
 export class IncrementalLinter {
@@ -202,9 +207,11 @@ export class IncrementalLinter {
     const { units } = carried;
     if (this.selfCheck) checkUnits(units, tree);
 
-    // The region: the touched units (or, inside a class, the touched method and the class header).
+    // The region: the touched units (or, inside a class, the touched method and the class header,
+    // or for a keystroke in a comment or docstring, that comment or docstring).
+    const keystrokeInProse = changes.length === 1 && !PROSE_BREAKING.test(prev.text.slice(changes[0].start, changes[0].oldEnd)) && !PROSE_BREAKING.test(text.slice(changes[0].start, changes[0].newEnd));
     const region: Span[] = [];
-    let wholeModuleCode = false;
+    const editedModuleCode: Unit[] = [];
     const dirtyUnits = new Set<number>();
     for (const k of carried.reread) {
       const u = units[k];
@@ -212,17 +219,24 @@ export class IncrementalLinter {
       // A unit read again that no span touches is clean if it is an old unit, shifted.
       if (within.length === 0 && carried.moved.some((m) => m.start === u.start && m.end === u.end && m.type === u.type)) continue;
       dirtyUnits.add(k);
+      const prose = keystrokeInProse ? within.map((t) => proseRegion(root, t)) : [];
+      if (within.length > 0 && prose.length === within.length && prose.every((p) => p !== null)) {
+        region.push(...(prose as Span[]));
+        continue;
+      }
       const members = within.map((t) => methodRegion(root, u, t));
       if (within.length > 0 && members.every((m) => m !== null)) {
         for (const m of members) region.push(...m!);
         continue;
       }
       region.push(u);
-      if (!SELF_CONTAINED.has(u.type)) wholeModuleCode = true;
+      if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
     }
-    if (wholeModuleCode) {
+    if (editedModuleCode.length > 0) {
+      const words = changes.length === 1 ? editedWords(prev.text, text, changes[0], editedModuleCode) : null;
       units.forEach((u, k) => {
-        if (SELF_CONTAINED.has(u.type)) return;
+        if (SELF_CONTAINED.has(u.type) || dirtyUnits.has(k)) return;
+        if (words && !spellsAnyWord(text.slice(u.start, u.end), words)) return;
         region.push(u);
         dirtyUnits.add(k);
       });
@@ -476,6 +490,69 @@ function methodRegion(root: Node, unit: Unit, t: Span): Span[] | null {
     { start: unit.start, end: body.startIndex },
     { start: member.startIndex, end: member.endIndex },
   ];
+}
+
+/**
+ * When `t` lies inside the text of a comment or of a docstring (a string that is a whole
+ * statement), the part to re-lint: that comment or string. No rule reads prose, so no other
+ * statement's findings depend on it: typing in a docstring re-lints neither the def around it nor
+ * the module-level code. Only for a keystroke without PROSE_BREAKING characters: then the old text
+ * had the same comment or string there, and every other token is unchanged. (Deleting the newline
+ * after a comment turns the next line into comment, and tree-sitter's changed ranges need not
+ * cover the statements below it that lost their loop.)
+ */
+function proseRegion(root: Node, t: Span): Span | null {
+  const n = root.descendantForIndex(t.start, Math.max(t.start, t.end - 1));
+  if (!n) return null;
+  // Typing at the end of a comment stays inside it (a comment runs to the end of its line).
+  if (n.type === 'comment') return n.startIndex < t.start && t.end <= n.endIndex ? { start: n.startIndex, end: n.endIndex } : null;
+  if (n.type !== 'string_content' || !(n.startIndex < t.start && t.end < n.endIndex)) return null;
+  const str = n.parent;
+  const statement = str?.parent;
+  if (str?.type !== 'string' || statement?.type !== 'expression_statement' || statement.namedChildCount !== 1) return null;
+  return { start: str.startIndex, end: str.endIndex };
+}
+
+/** Past this many, looking for the edited code's words in every other module-level statement costs more than re-linting them. */
+const MAX_EDITED_WORDS = 48;
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/**
+ * The words (names, keywords aside) of the edited module-level statements as they are now, and of
+ * what the edit removed, grown to whole words of the old text; null when there are too many.
+ */
+function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[]): Set<string> | null {
+  const words = new Set<string>();
+  const add = (chunk: string): boolean => {
+    // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word.
+    for (const m of chunk.matchAll(/[A-Za-z_0-9\u0080-\uffff]+/g)) {
+      if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0))) continue;
+      words.add(m[0]);
+      if (words.size > MAX_EDITED_WORDS) return false;
+    }
+    return true;
+  };
+  let start = change.start;
+  let end = change.oldEnd;
+  while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
+  while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
+  if (!add(oldText.slice(start, end))) return null;
+  for (const u of edited) if (!add(text.slice(u.start, u.end))) return null;
+  return words;
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/** True when `code` spells one of the words as a whole word. */
+function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
+  for (const word of words) {
+    for (let i = code.indexOf(word); i !== -1; i = code.indexOf(word, i + 1)) {
+      if (!isAsciiWordChar(code.charCodeAt(i - 1)) && !isAsciiWordChar(code.charCodeAt(i + word.length))) return true;
+    }
+  }
+  return false;
 }
 
 /** The spans the changes inserted, in the coordinates of the final text. */

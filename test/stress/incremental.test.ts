@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
-import { runIncremental } from './incrementalCheck';
+import { runIncremental, runScripted } from './incrementalCheck';
 
 describe('incremental linting equals a full lint', function () {
   this.timeout(120_000);
@@ -42,6 +42,100 @@ describe('incremental linting equals a full lint', function () {
     const run = runIncremental(engine, text, 30, rng(1267), 0.7);
     assert.ok(run.partial > 0);
     assert.equal(run.uncorrected, 0);
+  });
+
+  it('re-lints only the comment or docstring typed into, and what an edit turns into prose or back', async () => {
+    const engine = await getEngine();
+    const source = [
+      '"""Report writers."""',
+      'import logging',
+      '',
+      'HEADER = ""',
+      'for part in ("a", "b"):',
+      '    HEADER += part  # joined once at import',
+      '',
+      '',
+      'def to_csv(rows):',
+      '    """Render rows as CSV text."""',
+      '    csv = ""',
+      '    # one line per row',
+      '    for row in rows:',
+      '        csv += ",".join(row)',
+      '    return csv',
+      '',
+    ].join('\n');
+    const at = (needle: string, text = source) => {
+      const i = text.indexOf(needle);
+      assert.ok(i >= 0, needle);
+      return i;
+    };
+    const typeAt = (offset: number, newText = 'q') => ({ start: offset, end: offset, newText });
+    const concat = (text: string) => text.split('\n').filter((l) => l.includes('string-concat-in-loop')).length;
+    const steps = runScripted(engine, source, [
+      typeAt(at('writers')), // 0: the module docstring
+      typeAt(at('as CSV')), // 1: a def's docstring
+      typeAt(at('per row') + 'per row'.length), // 2: the end of a comment
+      typeAt(at('csv += ",'), '#'), // 3: code turned into a comment
+    ]);
+    for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+    const docstring = (text: string, needle: string) => ({ start: text.lastIndexOf('"""', at(needle, text)), end: text.indexOf('"""', at(needle, text)) + 3 });
+    assert.deepEqual(steps[0].ranges, [docstring(steps[0].text, 'Report')], 'a module docstring re-lints only itself, not the module-level loop');
+    assert.deepEqual(steps[1].ranges, [docstring(steps[1].text, 'Render')], 'a docstring re-lints only itself, not its def');
+    const comment = at('# one line', steps[2].text);
+    assert.deepEqual(steps[2].ranges, [{ start: comment, end: steps[2].text.indexOf('\n', comment) }]);
+    assert.equal(concat(steps[2].full.join('\n')), 1);
+    // Typing "#" before code is not typing in prose: the def is re-linted and its finding goes.
+    assert.ok(!steps[3].partial || steps[3].ranges.some((r) => r.start <= at('def to_csv', steps[3].text) && r.end > at('return csv', steps[3].text)));
+    assert.equal(concat(steps[3].full.join('\n')), 0);
+
+    // Deleting the newline after a comment turns the next line into comment; typing a quote in a
+    // docstring ends it early and turns the rest into code: both must equal a full lint.
+    const endOfComment = source.indexOf('\n', at('# one line'));
+    const joined = runScripted(engine, source, [
+      { start: endOfComment, end: endOfComment + 1 + 4, newText: ' ' },
+      typeAt(at('Render'), '"""'),
+    ]);
+    for (const [k, step] of joined.entries()) assert.deepEqual(step.incremental, step.full, `joined edit ${k}`);
+    assert.equal(concat(joined[0].full.join('\n')), 0, 'the loop became part of the comment: its finding went');
+    assert.ok(!joined[1].partial || joined[1].ranges.some((r) => r.end - r.start > 40), 'a quote typed in a docstring is not typing in prose');
+  });
+
+  it('re-lints the module-level statements that spell a word of the edited one, not all module-level code', async () => {
+    const engine = await getEngine();
+    const source = [
+      'import time',
+      'rows = sorted(str(n) for n in range(100))',
+      'report = ""',
+      'unrelated = [1, 2, 3]',
+      'for row in rows:',
+      '    report += row',
+      'start = time.time()',
+      'print(report, time.time() - start)',
+      'squares = [n * n for n in unrelated]',
+      // More module-level code than the edit's share of it, so that the edit is linted incrementally.
+      ...Array.from({ length: 40 }, (_, k) => `setting_${k} = ${k} * len(unrelated)`),
+      '',
+    ].join('\n');
+    const line = (text: string, prefix: string) => {
+      const start = text.indexOf(`\n${prefix}`) + 1;
+      return { start, end: text.indexOf('\n', start) };
+    };
+    const steps = runScripted(engine, source, [
+      { start: source.indexOf('""'), end: source.indexOf('""') + 2, newText: '[]' }, // report is a list now
+      { start: source.indexOf('start = ') + 5, end: source.indexOf('start = ') + 5, newText: 'x' }, // a new module-level name
+    ]);
+    for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+    const [edited] = steps;
+    assert.ok(edited.partial, 'an incremental lint');
+    // The loop's finding depended on the edited statement: it must go although the loop was not edited.
+    const tree = engine.parse(source);
+    assert.ok(engine.lint(tree, source, { select: ['ALL'] }).findings.some((f) => f.ruleId === 'string-concat-in-loop'));
+    tree.delete();
+    assert.ok(!edited.full.some((f) => f.includes('string-concat-in-loop')), 'report is a list after the edit');
+    const relinted = (prefix: string) => edited.ranges.some((r) => r.start <= line(edited.text, prefix).start && line(edited.text, prefix).end <= r.end);
+    for (const prefix of ['report = []', 'for row', 'print(report']) assert.ok(relinted(prefix), `${prefix} spells report`);
+    for (const prefix of ['rows =', 'unrelated =', 'start =', 'squares =', 'setting_7 =']) assert.ok(!relinted(prefix), `${prefix} does not spell report`);
+    assert.ok(!steps[1].partial, 'a new module-level name re-lints everything');
   });
 
   it('over random edits of a large stdlib module', async () => {

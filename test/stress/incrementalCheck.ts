@@ -77,3 +77,51 @@ export function runIncremental(engine: Engine, text: string, count: number, next
   run.full = linter.stats.full;
   return run;
 }
+
+/** One scripted edit's outcome: what the incremental lint and a full lint reported, and what it re-linted. */
+export interface ScriptedStep {
+  text: string;
+  incremental: string[];
+  full: string[];
+  /** False when the linter fell back to a full lint. */
+  partial: boolean;
+  /** The ranges the incremental lint re-ran (IncrementalStats.lastRanges). */
+  ranges: { start: number; end: number }[];
+}
+
+/** Applies each edit (offsets into the text as the previous edits left it), linting incrementally after each. */
+export function runScripted(engine: Engine, text: string, edits: readonly { start: number; end: number; newText: string }[]): ScriptedStep[] {
+  const linter = new IncrementalLinter(engine, true);
+  const options = { select: ['ALL'] };
+  let tree: Tree = engine.parse(text);
+  linter.lint(tree, text, options, null);
+  const steps: ScriptedStep[] = [];
+  try {
+    for (const edit of edits) {
+      const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+      const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
+      tree.edit(
+        new Edit({
+          startIndex: change.start,
+          oldEndIndex: change.oldEnd,
+          newEndIndex: change.newEnd,
+          startPosition: point(text, change.start),
+          oldEndPosition: point(text, change.oldEnd),
+          newEndPosition: point(newText, change.newEnd),
+        }),
+      );
+      const newTree = engine.parse(newText, tree);
+      const changed = newTree.getChangedRanges(tree);
+      tree.delete();
+      tree = newTree;
+      text = newText;
+      const partialsBefore = linter.stats.partial;
+      const incremental = summary(linter.lint(tree, text, options, [change], changed));
+      const partial = linter.stats.partial > partialsBefore;
+      steps.push({ text, incremental, full: summary(engine.lint(tree, text, options)), partial, ranges: partial ? [...linter.stats.lastRanges] : [] });
+    }
+  } finally {
+    tree.delete();
+  }
+  return steps;
+}

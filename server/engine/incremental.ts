@@ -21,11 +21,12 @@
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
 //
-// Whole-file facts (imports, module-level names, async def names, line-ending style, options)
-// form a key: when the region changes it, everything is re-linted. A rule's check may still read
-// outside the region (another def's body, another method's `self.x = …`, a class elsewhere in the
-// file). Such cross-statement dependencies are caught by verify(): a full lint run when the
-// editor is idle, which replaces the result (and says so) if the incremental one differed.
+// Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
+// region changes it, everything is re-linted. When the set of module-level names changes, every
+// statement that spells a changed name is re-linted too. A rule's check may still read outside
+// the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
+// Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
+// idle, which replaces the result (and says so) if the incremental one differed.
 import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from './facts';
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
@@ -242,6 +243,25 @@ export class IncrementalLinter {
       });
     }
 
+    // Module-level names the region binds now or bound before: where the set changed (a def or an
+    // assignment renamed, added or removed; typing a new def's name changes it on every keystroke),
+    // rules that ask whether a name is bound at module level may answer otherwise, and they ask
+    // about names spelled where they look: re-lint every statement that spells a changed name.
+    const bindingCounts = new Map(prev.bindingCounts);
+    for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
+    for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
+    const changedNames = keysChanged(bindingCounts, prev.moduleBindings);
+    if (changedNames.length > MAX_EDITED_WORDS) return null;
+    const moduleBindings = changedNames.length > 0 ? new Set(bindingCounts.keys()) : prev.moduleBindings;
+    if (changedNames.length > 0) {
+      const names = new Set(changedNames);
+      units.forEach((u, k) => {
+        if (dirtyUnits.has(k) || !spellsAnyWord(text.slice(u.start, u.end), names)) return;
+        region.push(u);
+        dirtyUnits.add(k);
+      });
+    }
+
     // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
     // has its match re-run (its message, range or fix may be stale).
     const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
@@ -293,20 +313,17 @@ export class IncrementalLinter {
         gateHits: carriedGateHits(prev.gateHits, changes, text),
         facts: (fresh) => {
           // Update the whole-file facts from the region, then check the key before any rule runs:
-          // if an import, a module-level name or an async def name changed, lint in full.
+          // if an import or an async def name changed, lint in full.
           const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
           const newImports = fresh.imports.filter(inRegion).map((n) => importFact(n, text));
           const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
           const newComments = fresh.comments.filter(inRegion).map(spanOf);
           const allImports = insertSorted(imports.kept, newImports);
           if (!sameImports(prev.imports, allImports)) throw KEY_CHANGED;
-          const bindingCounts = new Map(prev.bindingCounts);
-          for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
-          for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
           const asyncCounts = new Map(prev.asyncCounts);
           count(asyncCounts, asyncNamesOf(functions.dropped), -1);
           count(asyncCounts, asyncNamesOf(newFunctions), 1);
-          if (!sameKeys(bindingCounts, prev.moduleBindings) || !sameKeys(asyncCounts, prev.asyncNames) || eol !== prev.eol) throw KEY_CHANGED;
+          if (!sameKeys(asyncCounts, prev.asyncNames) || eol !== prev.eol) throw KEY_CHANGED;
           next = {
             text,
             units,
@@ -319,14 +336,14 @@ export class IncrementalLinter {
             ),
             bindingCounts,
             asyncCounts,
-            moduleBindings: prev.moduleBindings,
+            moduleBindings,
             asyncNames: prev.asyncNames,
             eol,
             optionsKey: prev.optionsKey,
           };
           facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
             imports: next.imports.flatMap((x) => lazyBindings(root, x)),
-            moduleBindings: prev.moduleBindings,
+            moduleBindings,
             asyncFunctionNames: prev.asyncNames,
           });
           return facts;
@@ -731,6 +748,14 @@ function count(counts: Map<string, number>, names: readonly string[], delta: num
     if (n === 0) counts.delete(name);
     else counts.set(name, n);
   }
+}
+
+/** The names that are keys of counts but not in set, or the other way round. */
+function keysChanged(counts: Map<string, number>, set: Set<string>): string[] {
+  const changed: string[] = [];
+  for (const k of counts.keys()) if (!set.has(k)) changed.push(k);
+  for (const k of set) if (!counts.has(k)) changed.push(k);
+  return changed;
 }
 
 function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {

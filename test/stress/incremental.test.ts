@@ -122,7 +122,7 @@ describe('incremental linting equals a full lint', function () {
     };
     const steps = runScripted(engine, source, [
       { start: source.indexOf('""'), end: source.indexOf('""') + 2, newText: '[]' }, // report is a list now
-      { start: source.indexOf('start = ') + 5, end: source.indexOf('start = ') + 5, newText: 'x' }, // a new module-level name
+      { start: source.indexOf('start = ') + 5, end: source.indexOf('start = ') + 5, newText: 'x' }, // start is renamed startx
     ]);
     for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
     const [edited] = steps;
@@ -135,7 +135,42 @@ describe('incremental linting equals a full lint', function () {
     const relinted = (prefix: string) => edited.ranges.some((r) => r.start <= line(edited.text, prefix).start && line(edited.text, prefix).end <= r.end);
     for (const prefix of ['report = []', 'for row', 'print(report']) assert.ok(relinted(prefix), `${prefix} spells report`);
     for (const prefix of ['rows =', 'unrelated =', 'start =', 'squares =', 'setting_7 =']) assert.ok(!relinted(prefix), `${prefix} does not spell report`);
-    assert.ok(!steps[1].partial, 'a new module-level name re-lints everything');
+    const renamed = steps[1];
+    assert.ok(renamed.partial, 'a renamed module-level name: an incremental lint');
+    const relintedAfterRename = (prefix: string) => renamed.ranges.some((r) => r.start <= line(renamed.text, prefix).start && line(renamed.text, prefix).end <= r.end);
+    assert.ok(relintedAfterRename('print(report'), 'the statement that reads start is re-linted');
+    for (const prefix of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relintedAfterRename(prefix), `${prefix} spells neither start nor startx`);
+  });
+
+  it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
+    // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
+    // file changes the finding in load() without any edit there.
+    const engine = await getEngine();
+    const source = [
+      'def load(path):',
+      '    handle = open(path)',
+      '    return handle.read()',
+      '',
+      ...Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`),
+      '',
+    ].join('\n');
+    const openFindings = (findings: string[]) => findings.filter((f) => f.includes(':open-without-with:')).length;
+    const end = source.length;
+    const steps = runScripted(engine, source, [
+      { start: end, end, newText: 'def open(p):\n    return p\n' }, // shadows the builtin
+      { start: end + 'def open'.length, end: end + 'def open'.length, newText: 'a' }, // renamed: the builtin again
+    ]);
+    const tree = engine.parse(source);
+    assert.equal(openFindings(engine.lint(tree, source, { select: ['ALL'] }).findings.map((f) => `:${f.ruleId}:`)), 1);
+    tree.delete();
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.ok(step.ranges.some((r) => r.start === 0), `edit ${k}: load() spells open and is re-linted`);
+      assert.ok(!step.ranges.some((r) => r.start <= step.text.indexOf('def helper_5') && step.text.indexOf('def helper_5') < r.end), `edit ${k}: helper_5 is not`);
+    }
+    assert.equal(openFindings(steps[0].full), 0, 'open is not the builtin');
+    assert.equal(openFindings(steps[1].full), 1, 'open is the builtin again');
   });
 
   it('over random edits of a large stdlib module', async () => {

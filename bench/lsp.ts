@@ -49,6 +49,8 @@ export interface LatencyResult {
   reparse: Percentiles;
   /** A diagnostics pull answered from the cache: JSON-RPC over stdio and the server's scheduling, no lint. */
   roundTrip: Percentiles;
+  /** The server's own work per edit (incremental parse + lint), as its perflens/status notification reports it. */
+  serverWork: Percentiles;
   findings: number;
 }
 
@@ -58,13 +60,14 @@ export interface LatencyResult {
  */
 export async function latency(engine: Engine, name: string, text: string, edits: number): Promise<LatencyResult> {
   const client = new TestClient();
-  await client.initialize({ pull: true });
+  await client.initialize({ pull: true, initializationOptions: { status: true } });
   const uri = `file:///tmp/perflens-bench/${name}`;
   await client.open(uri, text);
   const first = await client.pull(uri);
   for (let i = 0; i < 5; i++) await client.pull(uri); // warm the JIT on this file
   const points = editPoints(text, edits / 2);
   const times: number[] = [];
+  const serverWork: number[] = [];
   let version = 1;
   let current = text;
   for (const at of points) {
@@ -76,8 +79,12 @@ export async function latency(engine: Engine, name: string, text: string, edits:
       current = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
       const t0 = performance.now();
       await client.change(uri, ++version, [change]);
+      const statusesBefore = client.statuses.length;
       await client.pull(uri);
       times.push(performance.now() - t0);
+      // The server sends its status (with the lint's duration) before it answers the pull.
+      const status = client.statuses.slice(statusesBefore).find((x) => x.uri === uri);
+      if (typeof status?.lintMs === 'number') serverWork.push(status.lintMs);
     }
   }
   // The protocol's share: a pull of the unchanged document is answered from the cache (no lint).
@@ -116,7 +123,8 @@ export async function latency(engine: Engine, name: string, text: string, edits:
     }
   }
   tree.delete();
-  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), findings: first.length };
+  if (serverWork.length !== times.length) throw new Error(`the server reported its work for ${serverWork.length} of ${times.length} edits`);
+  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), serverWork: percentiles(serverWork), findings: first.length };
 }
 
 export interface ColdStart {

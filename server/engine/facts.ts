@@ -164,15 +164,19 @@ function collectBoundNames(stmt: Node, names: Set<string>): void {
   const definition = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
   if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
     const name = definition.childForFieldName('name');
-    if (name) names.add(name.text);
+    if (name?.text) names.add(name.text);
     return;
   }
+  // A MISSING identifier (error recovery: `:` then an indented call reads as `<missing>: g(x)`) binds nothing.
   if (stmt.type === 'expression_statement') {
     const inner = stmt.namedChild(0);
     if (inner?.type === 'assignment') {
       const left = inner.childForFieldName('left');
-      if (left?.type === 'identifier') names.add(left.text);
-      else if (left) for (const id of left.descendantsOfType('identifier')) if (id) names.add(id.text);
+      if (left?.type === 'identifier') {
+        if (left.text) names.add(left.text);
+      } else if (left) {
+        for (const id of left.descendantsOfType('identifier')) if (id?.text) names.add(id.text);
+      }
     }
   }
 }

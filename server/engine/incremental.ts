@@ -225,6 +225,11 @@ export class IncrementalLinter {
         region.push(...(prose as Span[]));
         continue;
       }
+      const statements = changes.length === 1 ? within.map((t) => statementRegion(root, u, t, prev.text, text, changes[0])) : [];
+      if (within.length > 0 && statements.length === within.length && statements.every((m) => m !== null)) {
+        for (const m of statements) region.push(...m!);
+        continue;
+      }
       const members = within.map((t) => methodRegion(root, u, t));
       if (within.length > 0 && members.every((m) => m !== null)) {
         for (const m of members) region.push(...m!);
@@ -243,16 +248,17 @@ export class IncrementalLinter {
       });
     }
 
-    // Module-level names the region binds now or bound before: where the set changed (a def or an
-    // assignment renamed, added or removed; typing a new def's name changes it on every keystroke),
-    // rules that ask whether a name is bound at module level may answer otherwise, and they ask
-    // about names spelled where they look: re-lint every statement that spells a changed name.
+    // Module-level names the region binds now or bound before: where one is bound more or fewer
+    // times (a def or an assignment renamed, added or removed; typing a new def's name does it on
+    // every keystroke), rules that ask whether a name is bound at module level, or which def it
+    // names, may answer otherwise, and they ask about names spelled where they look: re-lint every
+    // statement that spells a changed name.
     const bindingCounts = new Map(prev.bindingCounts);
     for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
     for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
-    const changedNames = keysChanged(bindingCounts, prev.moduleBindings);
+    const changedNames = countsChanged(prev.bindingCounts, bindingCounts, [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]);
     if (changedNames.length > MAX_EDITED_WORDS) return null;
-    const moduleBindings = changedNames.length > 0 ? new Set(bindingCounts.keys()) : prev.moduleBindings;
+    const moduleBindings = sameKeys(bindingCounts, prev.moduleBindings) ? prev.moduleBindings : new Set(bindingCounts.keys());
     if (changedNames.length > 0) {
       const names = new Set(changedNames);
       units.forEach((u, k) => {
@@ -277,12 +283,21 @@ export class IncrementalLinter {
       region.push({ start, end: Math.max(end, start + 1) });
     }
     // Every place a kept finding points at (its range, its fix's edits) must be outside the
-    // region, or its match is re-run too (which may grow the region: repeat).
+    // region, or its match is re-run too (which may grow the region: repeat). A match the region
+    // cuts into is re-run whole unless it starts inside: a sibling sequence (`x = []` then a
+    // `for`) is found again only from its first statement, while a def or class match is found
+    // from its header, which the region includes.
     let spans = mergeSpans(region, 1);
     for (let grown = true; grown; ) {
       grown = false;
       for (const r of kept) {
-        if (hits(r.matchStart, r.matchEnd, spans)) continue;
+        if (hits(r.matchStart, r.matchEnd, spans)) {
+          if (!hits(r.matchStart, r.matchStart + 1, spans)) {
+            spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
+            grown = true;
+          }
+          continue;
+        }
         const f = r.finding;
         if (hits(f.start, f.end, spans) || f.fix?.edits.some((e) => hits(e.start, e.end, spans))) {
           spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
@@ -562,14 +577,55 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
-/** True when `code` spells one of the words as a whole word. */
+/** True when `code` spells one of the words as a whole word (an empty word is spelled nowhere). */
 function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
   for (const word of words) {
+    if (!word) continue; // indexOf('', i) never returns -1
     for (let i = code.indexOf(word); i !== -1; i = code.indexOf(word, i + 1)) {
       if (!isAsciiWordChar(code.charCodeAt(i - 1)) && !isAsciiWordChar(code.charCodeAt(i + word.length))) return true;
     }
   }
   return false;
+}
+
+/**
+ * When `t` lies strictly inside one statement of a def's body (the def is the unit, or a method of
+ * the class that is the unit), the part to re-lint: the def's header (decorators, name,
+ * parameters), that statement, and every statement of the same body that spells one of its words
+ * before or after the edit (whatever the statement binds, reads or mutates, it names; `self` and
+ * `cls` aside, which every method spells: their attributes are words of their own); for a method,
+ * the class header too. Null otherwise (the edit is in a header, or the statement has too many
+ * words to look for): re-lint the method or the def.
+ */
+function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): Span[] | null {
+  const top = root.firstChildForIndex(unit.start);
+  if (!top || top.startIndex !== unit.start) return null;
+  const spans: Span[] = [];
+  let holder: Node = top; // the def, or the decorated_definition around it
+  const outer = top.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+  if (outer?.type === 'class_definition') {
+    const classBody = outer.childForFieldName('body');
+    const member = classBody?.firstChildForIndex(t.start);
+    if (!classBody || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
+    spans.push({ start: unit.start, end: classBody.startIndex });
+    holder = member;
+  } else if (outer?.type !== 'function_definition') {
+    return null;
+  }
+  const def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
+  const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
+  const statement = body?.firstChildForIndex(t.start);
+  if (!body || !statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end < statement.endIndex)) return null;
+  const words = editedWords(oldText, text, change, [{ start: statement.startIndex, end: statement.endIndex }]);
+  if (!words) return null;
+  words.delete('self');
+  words.delete('cls');
+  spans.push({ start: holder.startIndex, end: body.startIndex }, { start: statement.startIndex, end: statement.endIndex });
+  for (let s = body.firstNamedChild; s; s = s.nextNamedSibling) {
+    if (s.type === 'comment' || s.startIndex === statement.startIndex) continue;
+    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push({ start: s.startIndex, end: s.endIndex });
+  }
+  return spans;
 }
 
 /** The spans the changes inserted, in the coordinates of the final text. */
@@ -750,12 +806,11 @@ function count(counts: Map<string, number>, names: readonly string[], delta: num
   }
 }
 
-/** The names that are keys of counts but not in set, or the other way round. */
-function keysChanged(counts: Map<string, number>, set: Set<string>): string[] {
-  const changed: string[] = [];
-  for (const k of counts.keys()) if (!set.has(k)) changed.push(k);
-  for (const k of set) if (!counts.has(k)) changed.push(k);
-  return changed;
+/** The names (among `names`) bound a different number of times in `after` than in `before`. */
+function countsChanged(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, names: readonly (readonly string[])[]): string[] {
+  const changed = new Set<string>();
+  for (const list of names) for (const name of list) if ((before.get(name) ?? 0) !== (after.get(name) ?? 0)) changed.add(name);
+  return [...changed];
 }
 
 function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {

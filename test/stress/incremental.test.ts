@@ -173,6 +173,20 @@ describe('incremental linting equals a full lint', function () {
     assert.equal(openFindings(steps[1].full), 1, 'open is the builtin again');
   });
 
+  it('does not hang when an edit leaves an assignment to a MISSING identifier (found by npm run stress)', async () => {
+    // tree-sitter recovers `:` + an indented call as an annotated assignment to a zero-length
+    // MISSING identifier: a binding spelled "", which a word search never got past.
+    const engine = await getEngine();
+    // Statements without spaces: the empty word's search had no place to stop in them.
+    const source = ['x = 1', '', 'k:', '            g(x)', ...Array.from({ length: 30 }, (_, i) => `v${i}=${i}`), ''].join('\n');
+    const k = source.indexOf('k:');
+    const steps = runScripted(engine, source, [{ start: k, end: k + 1, newText: '' }]);
+    const tree = engine.parse(steps[0].text);
+    assert.match(tree.rootNode.toString(), /left: \(MISSING identifier\)/, 'the edit leaves an assignment to a MISSING identifier');
+    tree.delete();
+    assert.deepEqual(steps[0].incremental, steps[0].full);
+  });
+
   it('over random edits of a large stdlib module', async () => {
     const engine = await getEngine();
     const text = readFileSync(path.join(stdlibDir(), 'argparse.py'), 'utf8');

@@ -10,7 +10,7 @@ export interface IncrementalRun {
   partial: number;
   full: number;
   /** Incremental results that differed from a full lint (before the idle-time verification). */
-  mismatches: { edit: number; text: string; incremental: string[]; full: string[] }[];
+  mismatches: { edit: number; change: { start: number; end: number; newText: string }; text: string; incremental: string[]; full: string[] }[];
   /** Mismatches that verify() (the idle-time full lint) did not correct: must be 0. */
   uncorrected: number;
 }
@@ -65,7 +65,7 @@ export function runIncremental(engine: Engine, text: string, count: number, next
       const a = summary(incremental);
       const b = summary(full);
       if (a.join('\n') !== b.join('\n')) {
-        run.mismatches.push({ edit: i, text, incremental: a, full: b });
+        run.mismatches.push({ edit: i, change: edit, text, incremental: a, full: b });
         const checked = linter.verify(tree, text, options, incremental);
         if (checked.same || summary(checked.details).join('\n') !== b.join('\n')) run.uncorrected++;
       }

@@ -2,7 +2,7 @@
 // standard library, a 100k-line file, then — until the time is up — seeded random mutations of
 // real files (engine invariants, no crash, no hang) and random edit sequences (incremental result
 // vs full lint, and the idle-time correction). Prints the counts; exits 1 on any violation.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { decodeSource } from '../../server/engine/sourceFile';
@@ -17,12 +17,19 @@ const arg = (name: string, fallback: number) => {
 const minutes = arg('--minutes', 10);
 const seed = arg('--seed', Date.now() % 100000);
 const DIST = process.env.PERFLENS_DIST!;
+/** Where run.mjs reads what the run was doing if it has to stop a hung run (null: not told). */
+const STATUS_FILE = process.env.PERFLENS_STRESS_STATUS ?? null;
+const doing = (what: string) => {
+  if (STATUS_FILE) writeFileSync(STATUS_FILE, `${what} (seed ${seed})\n`);
+};
 
 interface Counts {
   [k: string]: number;
 }
 
 async function main(): Promise<void> {
+  // The seed first: a run that hangs never gets to print its summary.
+  console.log(`stress run: seed ${seed}, ${minutes} minutes (the same run again: --seed ${seed})`);
   const engine = await Engine.create(ALL_RULES, DIST);
   const counts: Counts = {};
   const bump = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
   };
 
   // 1. Every stdlib file.
+  doing('linting the standard library');
   const files = stdlibFiles();
   const texts: { name: string; text: string }[] = [];
   for (const file of files) {
@@ -78,6 +86,7 @@ async function main(): Promise<void> {
     big += t.text + '\n';
   }
   const t0 = performance.now();
+  doing('linting the 100k-line file and the hostile inputs');
   check(big, '100k-line file');
   console.log(`100k-line file (${big.split('\n').length} lines): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   for (const h of hostileInputs()) check(h.text, `hostile: ${h.name}`);
@@ -93,12 +102,14 @@ async function main(): Promise<void> {
       const pool = next() < 0.5 ? fixtures : texts;
       const source = pool[Math.floor(next() * pool.length)];
       const text = mutate(source.text, 1 + Math.floor(next() * 10), next);
+      doing(`round ${round}: linting mutation ${i + 1} of ${source.name}`);
       check(text, `mutation of ${source.name} (seed ${seed}, round ${round})`);
       bump('mutated files');
     }
     if (performance.now() >= deadline) break;
     const pool = next() < 0.5 ? fixtures : texts.filter((t) => t.text.length < 200_000);
     const source = pool[Math.floor(next() * pool.length)];
+    doing(`round ${round}: 30 incremental edits of ${source.name}`);
     const run = runIncremental(engine, source.text, 30, next, 0.7);
     bump('incremental edits', run.edits);
     bump('incremental lints', run.partial);

@@ -1,0 +1,92 @@
+// How often an incremental lint differs from a full lint of the same text before the idle-time
+// check corrects it, over seeded random edits (mostly one-character typing, some hostile
+// mutations) of large stdlib modules and of the file of every rule's positive fixture:
+//   node <out>/bench/mismatchprobe.js [edits per stdlib module=120] [edits per fixture seed=100] [nostd]
+// With PERFLENS_MISMATCH_REPLAY=<seed>, replays the fixture run of that seed up to its first
+// difference and prints the edit, what differed and the region that was re-linted.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../rules';
+import { Engine } from '../server/engine/engine';
+import { IncrementalLinter, type TextChange } from '../server/engine/incremental';
+import { Edit, type Tree } from '../server/engine/parser';
+import { fixtureFile, randomEdit, rng } from '../test/stress/corpus';
+import { runIncremental, summary } from '../test/stress/incrementalCheck';
+import { stdlibDir } from './corpus';
+
+const MODULES = ['argparse.py', 'typing.py', 'dataclasses.py', 'inspect.py', 'subprocess.py', 'tarfile.py', 'threading.py', 'asyncio/base_events.py', 'logging/__init__.py', 'functools.py'];
+
+async function rates(engine: Engine): Promise<void> {
+  const moduleEdits = Number(process.argv[2] ?? 120);
+  const fixtureEdits = Number(process.argv[3] ?? 100);
+  const show = (label: string, run: ReturnType<typeof runIncremental>) => {
+    console.log(`${label.padEnd(26)} ${run.edits} edits, ${run.partial} incremental, ${run.mismatches.length} differed, ${run.uncorrected} not corrected`);
+    for (const m of run.mismatches.slice(0, 2)) {
+      console.log(`    edit ${JSON.stringify(m.change)}: ${JSON.stringify(m.text.slice(m.change.start - 60, m.change.start + m.change.newText.length + 30))}`);
+      console.log(`      only incremental: ${JSON.stringify(m.incremental.filter((x) => !m.full.includes(x)).map((x) => x.slice(0, 90)))}`);
+      console.log(`      only full:        ${JSON.stringify(m.full.filter((x) => !m.incremental.includes(x)).map((x) => x.slice(0, 90)))}`);
+    }
+  };
+  let edits = 0;
+  let differed = 0;
+  for (const name of process.argv[4] === 'nostd' ? [] : MODULES) {
+    const run = runIncremental(engine, readFileSync(path.join(stdlibDir(), name), 'utf8'), moduleEdits, rng(name.length * 7919), 0.9);
+    show(name, run);
+    edits += run.edits;
+    differed += run.mismatches.length;
+  }
+  for (const seed of [11, 12, 13]) {
+    const run = runIncremental(engine, fixtureFile(), fixtureEdits, rng(seed));
+    show(`fixtures, seed ${seed}`, run);
+    edits += run.edits;
+    differed += run.mismatches.length;
+  }
+  console.log(`${differed} of ${edits} incremental results differed from a full lint`);
+}
+
+/** The same edits as runIncremental's fixture run, stopping at the first difference. */
+async function replay(engine: Engine, seed: number): Promise<void> {
+  let text = fixtureFile();
+  const next = rng(seed);
+  const linter = new IncrementalLinter(engine, true);
+  const options = { select: ['ALL'] };
+  let tree: Tree = engine.parse(text);
+  linter.lint(tree, text, options, null);
+  const point = (t: string, o: number) => {
+    const before = t.slice(0, o);
+    return { row: before.split('\n').length - 1, column: o - (before.lastIndexOf('\n') + 1) };
+  };
+  for (let i = 0; i < 1000; i++) {
+    let edit = randomEdit(text, next);
+    if (next() < 0.8) {
+      const at = Math.floor(next() * text.length);
+      edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
+    }
+    const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+    const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
+    tree.edit(new Edit({ startIndex: change.start, oldEndIndex: change.oldEnd, newEndIndex: change.newEnd, startPosition: point(text, change.start), oldEndPosition: point(text, change.oldEnd), newEndPosition: point(newText, change.newEnd) }));
+    const newTree = engine.parse(newText, tree);
+    const changed = newTree.getChangedRanges(tree);
+    tree.delete();
+    tree = newTree;
+    text = newText;
+    const incremental = summary(linter.lint(tree, text, options, [change], changed));
+    const full = summary(engine.lint(tree, text, options));
+    if (incremental.join('\n') === full.join('\n')) continue;
+    console.log(`edit ${i}: ${JSON.stringify(edit)} in ${JSON.stringify(text.slice(edit.start - 80, edit.start + edit.newText.length + 40))}`);
+    console.log(`  only incremental: ${JSON.stringify(incremental.filter((x) => !full.includes(x)))}`);
+    console.log(`  only full:        ${JSON.stringify(full.filter((x) => !incremental.includes(x)))}`);
+    console.log(`  re-linted ${JSON.stringify(linter.stats.lastRanges)}; syntax errors: ${tree.rootNode.hasError}`);
+    break;
+  }
+  tree.delete();
+}
+
+async function main(): Promise<void> {
+  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
+  const seed = process.env.PERFLENS_MISMATCH_REPLAY;
+  if (seed) await replay(engine, Number(seed));
+  else await rates(engine);
+  engine.dispose();
+}
+void main();

@@ -590,32 +590,33 @@ function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
 
 /**
  * When `t` lies strictly inside one statement of a def's body (the def is the unit, or a method of
- * the class that is the unit), the part to re-lint: the def's header (decorators, name,
- * parameters), that statement, and every statement of the same body that spells one of its words
- * before or after the edit (whatever the statement binds, reads or mutates, it names; `self` and
- * `cls` aside, which every method spells: their attributes are words of their own); for a method,
- * the class header too. Null otherwise (the edit is in a header, or the statement has too many
- * words to look for): re-lint the method or the def.
+ * the class that is the unit or of a class in it), the part to re-lint: the def's header
+ * (decorators, name, parameters), that statement, and every statement of the same body that
+ * spells one of its words before or after the edit (whatever the statement binds, reads or
+ * mutates, it names; `self` and `cls` aside, which every method spells: their attributes are
+ * words of their own); for a method, the class headers too. Null otherwise (the edit is in a
+ * header, or the statement has too many words to look for): re-lint the method or the def.
  */
 function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): Span[] | null {
   const top = root.firstChildForIndex(unit.start);
   if (!top || top.startIndex !== unit.start) return null;
   const spans: Span[] = [];
-  let holder: Node = top; // the def, or the decorated_definition around it
-  const outer = top.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-  if (outer?.type === 'class_definition') {
-    const classBody = outer.childForFieldName('body');
+  // Down through classes (and classes in classes) to the def around t, keeping each class header.
+  let holder: Node = top; // a def or class, or the decorated_definition around it
+  let def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
+  while (def?.type === 'class_definition') {
+    const classBody = def.childForFieldName('body');
     const member = classBody?.firstChildForIndex(t.start);
     if (!classBody || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
-    spans.push({ start: unit.start, end: classBody.startIndex });
+    spans.push({ start: holder.startIndex, end: classBody.startIndex });
     holder = member;
-  } else if (outer?.type !== 'function_definition') {
-    return null;
+    def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
   }
-  const def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   const statement = body?.firstChildForIndex(t.start);
-  if (!body || !statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end < statement.endIndex)) return null;
+  // Typing at the end of a line stays in its statement; what it makes of the lines below (an open
+  // bracket swallowing them, say) shows in tree-sitter's changed ranges, which are spans like t.
+  if (!body || !statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end <= statement.endIndex)) return null;
   const words = editedWords(oldText, text, change, [{ start: statement.startIndex, end: statement.endIndex }]);
   if (!words) return null;
   words.delete('self');

@@ -173,6 +173,48 @@ describe('incremental linting equals a full lint', function () {
     assert.equal(openFindings(steps[1].full), 1, 'open is the builtin again');
   });
 
+  it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
+    const engine = await getEngine();
+    const source = [
+      'class Outer:',
+      '    class Inner:',
+      '        def work(self, rows):',
+      '            total = ""',
+      '            names = []',
+      '            for row in rows:',
+      '                names.append(row.lower())',
+      '            for item in rows:',
+      '                total += item',
+      '            unrelated = 1',
+      '            return names, total, unrelated',
+      '',
+      ...Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`),
+    ].join('\n');
+    const at = (needle: string) => source.indexOf(needle);
+    const steps = runScripted(engine, source, [
+      { start: at('""'), end: at('""') + 2, newText: '[]' }, // total is a list: the += loop's finding goes
+      { start: at('lower'), end: at('lower'), newText: 'q' },
+    ]);
+    const concat = (findings: string[]) => findings.filter((f) => f.includes(':string-concat-in-loop:')).length;
+    const tree = engine.parse(source);
+    assert.equal(concat(engine.lint(tree, source, { select: ['ALL'] }).findings.map((f) => `:${f.ruleId}:`)), 1);
+    tree.delete();
+    assert.equal(concat(steps[0].full), 0);
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+    }
+    const relinted = (k: number, needle: string) => {
+      const i = steps[k].text.indexOf(needle);
+      assert.ok(i >= 0, needle);
+      return steps[k].ranges.some((r) => r.start <= i && i + needle.length <= r.end);
+    };
+    for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total']) assert.ok(relinted(0, needle), `edit 0 re-lints ${needle}`);
+    for (const needle of ['names = []', 'names.append', 'unrelated = 1', 'def helper_3']) assert.ok(!relinted(0, needle), `edit 0 leaves ${needle}`);
+    for (const needle of ['names.append(row.qlower())', 'for item in rows:', 'def work(self, rows):']) assert.ok(relinted(1, needle), `edit 1 re-lints ${needle}`);
+    for (const needle of ['total = []', 'unrelated = 1']) assert.ok(!relinted(1, needle), `edit 1 leaves ${needle}`);
+  });
+
   it('does not hang when an edit leaves an assignment to a MISSING identifier (found by npm run stress)', async () => {
     // tree-sitter recovers `:` + an indented call as an annotated assignment to a zero-length
     // MISSING identifier: a binding spelled "", which a word search never got past.

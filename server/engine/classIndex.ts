@@ -1,12 +1,13 @@
 // A per-file index of class definitions: bases resolved to classes of the same file, `__slots__`,
 // class-level names, methods, the attributes methods assign on `self`, decorators, and whether
 // the class is a dataclass, a Protocol, an Enum… Rules about classes ask this instead of
-// re-scanning the file. Built once per FileFacts (on first use), from one native walk.
+// re-scanning the file. One per FileFacts, filled in as rules ask: a class's info when first asked
+// for, classes by name and calls by callee name where the text spells them.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
 import { identifierAt, identifiersSpelled } from './names';
 import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
-import { possibleCallOffsets } from './spelling';
+import { possibleCallOffsets, wordOffsets } from './spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -73,22 +74,14 @@ const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
 
 export class ClassIndex {
   private readonly byNode = new Map<number, ClassInfo>();
-  /** Module-level classes (not nested in a def or class), by name. */
+  /** Module-level classes (not nested in a def or class) with a name, found when first asked for. */
   private readonly topLevelByName = new Map<string, Node[]>();
-  private readonly topLevelIds = new Set<number>();
   private allClasses?: ClassInfo[];
 
-  constructor(private readonly facts: FileFacts) {
-    // Rules ask about one class at a time, so the index only knows where module-level classes
-    // are; each class's info is built when first asked for (in the editor, a keystroke builds few).
-    for (const node of topLevelClasses(facts.root)) {
-      this.topLevelIds.add(node.id);
-      const name = node.childForFieldName('name')?.text ?? '';
-      const list = this.topLevelByName.get(name);
-      if (list) list.push(node);
-      else this.topLevelByName.set(name, [node]);
-    }
-  }
+  // Rules ask about one class at a time, so nothing is indexed up front: each class's info, and the
+  // module-level classes with a given name, are looked up when first asked for (in the editor, a
+  // keystroke asks about few; listing every module-level class cost a walk of the module per lint).
+  constructor(private readonly facts: FileFacts) {}
 
   /** Every class of the file, in document order (a walk of the whole tree: for tests and tools). */
   get classes(): ClassInfo[] {
@@ -101,7 +94,7 @@ export class ClassIndex {
     if (node.type !== 'class_definition') return undefined;
     let info = this.byNode.get(node.id);
     if (!info) {
-      info = new LazyClassInfo(node, this.facts, !this.topLevelIds.has(node.id));
+      info = new LazyClassInfo(node, this.facts, !isTopLevelClass(node));
       this.byNode.set(node.id, info);
     }
     return info;
@@ -112,7 +105,11 @@ export class ClassIndex {
    * name and binds the name nowhere else at module level (no import, no reassignment).
    */
   byClassName(name: string): ClassInfo | null {
-    const list = this.topLevelByName.get(name) ?? [];
+    let list = this.topLevelByName.get(name);
+    if (!list) {
+      list = topLevelClassesNamed(this.facts, name);
+      this.topLevelByName.set(name, list);
+    }
     if (list.length !== 1) return null;
     if (this.facts.binding(name)) return null;
     return this.info(list[0])!;
@@ -237,22 +234,28 @@ function classOfBase(id: Node): Node | null {
 }
 
 /**
- * Class definitions with no def or class around them, found by descending only into compound
- * statements (`if`, `try`, `with`…, and ERROR nodes of broken code), never into simple statements,
- * expressions or def and class bodies: a few nodes per module-level statement, not the whole tree.
+ * The class definitions named `name` with no def or class around them (in compound statements such
+ * as `if`, `try`, `with`, and ERROR nodes of broken code, at any depth), found where the text
+ * spells `class <name>`.
  */
-function topLevelClasses(root: Node): Node[] {
+function topLevelClassesNamed(facts: FileFacts, name: string): Node[] {
   const out: Node[] = [];
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      const type = child.type;
-      if (type === 'class_definition') out.push(child);
-      else if (STATEMENT_HOLDERS.has(type) || type.endsWith('_clause')) visit(child);
-    }
-  };
-  visit(root);
+  for (const at of wordOffsets(facts.text, name)) {
+    if (!/\bclass\s+$/.test(facts.text.slice(Math.max(0, at - 40), at))) continue;
+    const id = identifierAt(facts.root, at, name);
+    const cls = id?.parent;
+    if (cls?.type === 'class_definition' && cls.childForFieldName('name')?.id === id!.id && isTopLevelClass(cls)) out.push(cls);
+  }
   return out;
+}
+
+/** No def or class around it: only compound statements (and ERROR nodes) up to the module. */
+function isTopLevelClass(cls: Node): boolean {
+  for (let p = cls.parent; p; p = p.parent) {
+    if (p.type === 'module') return true;
+    if (!STATEMENT_HOLDERS.has(p.type) && !p.type.endsWith('_clause')) return false;
+  }
+  return false;
 }
 
 /** Nodes that may hold statements, besides the clauses (`else_clause`, `except_clause`, `case_clause`…). */

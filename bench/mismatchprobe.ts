@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
-import { IncrementalLinter, type TextChange } from '../server/engine/incremental';
-import { Edit, type Tree } from '../server/engine/parser';
+import { IncrementalLinter } from '../server/engine/incremental';
+import type { Tree } from '../server/engine/parser';
 import { fixtureFile, randomEdit, rng } from '../test/stress/corpus';
-import { runIncremental, summary } from '../test/stress/incrementalCheck';
+import { applyEdit, runIncremental, summary } from '../test/stress/incrementalCheck';
 import { stdlibDir } from './corpus';
 
 const MODULES = ['argparse.py', 'typing.py', 'dataclasses.py', 'inspect.py', 'subprocess.py', 'tarfile.py', 'threading.py', 'asyncio/base_events.py', 'logging/__init__.py', 'functools.py'];
@@ -52,25 +52,16 @@ async function replay(engine: Engine, seed: number): Promise<void> {
   const options = { select: ['ALL'] };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);
-  const point = (t: string, o: number) => {
-    const before = t.slice(0, o);
-    return { row: before.split('\n').length - 1, column: o - (before.lastIndexOf('\n') + 1) };
-  };
   for (let i = 0; i < 1000; i++) {
     let edit = randomEdit(text, next);
     if (next() < 0.8) {
       const at = Math.floor(next() * text.length);
       edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
     }
-    const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
-    const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
-    tree.edit(new Edit({ startIndex: change.start, oldEndIndex: change.oldEnd, newEndIndex: change.newEnd, startPosition: point(text, change.start), oldEndPosition: point(text, change.oldEnd), newEndPosition: point(newText, change.newEnd) }));
-    const newTree = engine.parse(newText, tree);
-    const changed = newTree.getChangedRanges(tree);
-    tree.delete();
-    tree = newTree;
-    text = newText;
-    const incremental = summary(linter.lint(tree, text, options, [change], changed));
+    const edited = applyEdit(engine, tree, text, edit);
+    tree = edited.tree;
+    text = edited.text;
+    const incremental = summary(linter.lint(tree, text, options, [edited.change], edited.changedRanges));
     const full = summary(engine.lint(tree, text, options));
     if (incremental.join('\n') === full.join('\n')) continue;
     console.log(`edit ${i}: ${JSON.stringify(edit)} in ${JSON.stringify(text.slice(edit.start - 80, edit.start + edit.newText.length + 40))}`);

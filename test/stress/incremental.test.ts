@@ -4,7 +4,31 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
-import { runIncremental, runScripted } from './incrementalCheck';
+import { runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
+import type { Engine } from '../../server/engine/engine';
+
+/** The rule ids a full lint of text reports (every rule on), in order. */
+function fullLintRules(engine: Engine, text: string): string[] {
+  const tree = engine.parse(text);
+  try {
+    return engine.lint(tree, text, { select: ['ALL'] }).findings.map((f) => f.ruleId);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** True when the scripted step re-linted the whole of the first place its text spells `needle`. */
+function relinted(step: ScriptedStep, needle: string): boolean {
+  const i = step.text.indexOf(needle);
+  assert.ok(i >= 0, `the text spells ${needle}`);
+  return step.ranges.some((r) => r.start <= i && i + needle.length <= r.end);
+}
+
+/** Defs no edit of these tests touches: they keep an edit's region under the share of the file above which a full lint runs. */
+const UNRELATED_DEFS = Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`);
+
+/** How many findings of the rule a list of summary() lines or rule ids holds. */
+const countOf = (ruleId: string, findings: readonly string[]) => findings.filter((f) => f === ruleId || f.includes(`:${ruleId}:`)).length;
 
 describe('incremental linting equals a full lint', function () {
   this.timeout(120_000);
@@ -70,7 +94,6 @@ describe('incremental linting equals a full lint', function () {
       return i;
     };
     const typeAt = (offset: number, newText = 'q') => ({ start: offset, end: offset, newText });
-    const concat = (text: string) => text.split('\n').filter((l) => l.includes('string-concat-in-loop')).length;
     const steps = runScripted(engine, source, [
       typeAt(at('writers')), // 0: the module docstring
       typeAt(at('as CSV')), // 1: a def's docstring
@@ -83,10 +106,10 @@ describe('incremental linting equals a full lint', function () {
     assert.deepEqual(steps[1].ranges, [docstring(steps[1].text, 'Render')], 'a docstring re-lints only itself, not its def');
     const comment = at('# one line', steps[2].text);
     assert.deepEqual(steps[2].ranges, [{ start: comment, end: steps[2].text.indexOf('\n', comment) }]);
-    assert.equal(concat(steps[2].full.join('\n')), 1);
+    assert.equal(countOf('string-concat-in-loop', steps[2].full), 1);
     // Typing "#" before code is not typing in prose: the def is re-linted and its finding goes.
     assert.ok(!steps[3].partial || steps[3].ranges.some((r) => r.start <= at('def to_csv', steps[3].text) && r.end > at('return csv', steps[3].text)));
-    assert.equal(concat(steps[3].full.join('\n')), 0);
+    assert.equal(countOf('string-concat-in-loop', steps[3].full), 0);
 
     // Deleting the newline after a comment turns the next line into comment; typing a quote in a
     // docstring ends it early and turns the rest into code: both must equal a full lint.
@@ -96,7 +119,7 @@ describe('incremental linting equals a full lint', function () {
       typeAt(at('Render'), '"""'),
     ]);
     for (const [k, step] of joined.entries()) assert.deepEqual(step.incremental, step.full, `joined edit ${k}`);
-    assert.equal(concat(joined[0].full.join('\n')), 0, 'the loop became part of the comment: its finding went');
+    assert.equal(countOf('string-concat-in-loop', joined[0].full), 0, 'the loop became part of the comment: its finding went');
     assert.ok(!joined[1].partial || joined[1].ranges.some((r) => r.end - r.start > 40), 'a quote typed in a docstring is not typing in prose');
   });
 
@@ -116,30 +139,21 @@ describe('incremental linting equals a full lint', function () {
       ...Array.from({ length: 40 }, (_, k) => `setting_${k} = ${k} * len(unrelated)`),
       '',
     ].join('\n');
-    const line = (text: string, prefix: string) => {
-      const start = text.indexOf(`\n${prefix}`) + 1;
-      return { start, end: text.indexOf('\n', start) };
-    };
     const steps = runScripted(engine, source, [
       { start: source.indexOf('""'), end: source.indexOf('""') + 2, newText: '[]' }, // report is a list now
       { start: source.indexOf('start = ') + 5, end: source.indexOf('start = ') + 5, newText: 'x' }, // start is renamed startx
     ]);
     for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
-    const [edited] = steps;
+    const [edited, renamed] = steps;
     assert.ok(edited.partial, 'an incremental lint');
     // The loop's finding depended on the edited statement: it must go although the loop was not edited.
-    const tree = engine.parse(source);
-    assert.ok(engine.lint(tree, source, { select: ['ALL'] }).findings.some((f) => f.ruleId === 'string-concat-in-loop'));
-    tree.delete();
-    assert.ok(!edited.full.some((f) => f.includes('string-concat-in-loop')), 'report is a list after the edit');
-    const relinted = (prefix: string) => edited.ranges.some((r) => r.start <= line(edited.text, prefix).start && line(edited.text, prefix).end <= r.end);
-    for (const prefix of ['report = []', 'for row', 'print(report']) assert.ok(relinted(prefix), `${prefix} spells report`);
-    for (const prefix of ['rows =', 'unrelated =', 'start =', 'squares =', 'setting_7 =']) assert.ok(!relinted(prefix), `${prefix} does not spell report`);
-    const renamed = steps[1];
+    assert.equal(countOf('string-concat-in-loop', fullLintRules(engine, source)), 1);
+    assert.equal(countOf('string-concat-in-loop', edited.full), 0, 'report is a list after the edit');
+    for (const needle of ['report = []', 'for row in rows:\n    report += row', 'print(report']) assert.ok(relinted(edited, needle), `${needle} spells report`);
+    for (const needle of ['rows = sorted', 'unrelated = [', 'start = time', 'squares =', 'setting_7 =']) assert.ok(!relinted(edited, needle), `${needle} does not spell report`);
     assert.ok(renamed.partial, 'a renamed module-level name: an incremental lint');
-    const relintedAfterRename = (prefix: string) => renamed.ranges.some((r) => r.start <= line(renamed.text, prefix).start && line(renamed.text, prefix).end <= r.end);
-    assert.ok(relintedAfterRename('print(report'), 'the statement that reads start is re-linted');
-    for (const prefix of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relintedAfterRename(prefix), `${prefix} spells neither start nor startx`);
+    assert.ok(relinted(renamed, 'print(report, time.time() - start)'), 'the statement that reads start is re-linted');
+    for (const needle of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relinted(renamed, needle), `${needle} spells neither start nor startx`);
   });
 
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
@@ -151,26 +165,23 @@ describe('incremental linting equals a full lint', function () {
       '    handle = open(path)',
       '    return handle.read()',
       '',
-      ...Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`),
+      ...UNRELATED_DEFS,
       '',
     ].join('\n');
-    const openFindings = (findings: string[]) => findings.filter((f) => f.includes(':open-without-with:')).length;
     const end = source.length;
     const steps = runScripted(engine, source, [
       { start: end, end, newText: 'def open(p):\n    return p\n' }, // shadows the builtin
       { start: end + 'def open'.length, end: end + 'def open'.length, newText: 'a' }, // renamed: the builtin again
     ]);
-    const tree = engine.parse(source);
-    assert.equal(openFindings(engine.lint(tree, source, { select: ['ALL'] }).findings.map((f) => `:${f.ruleId}:`)), 1);
-    tree.delete();
+    assert.equal(countOf('open-without-with', fullLintRules(engine, source)), 1);
     for (const [k, step] of steps.entries()) {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
-      assert.ok(step.ranges.some((r) => r.start === 0), `edit ${k}: load() spells open and is re-linted`);
-      assert.ok(!step.ranges.some((r) => r.start <= step.text.indexOf('def helper_5') && step.text.indexOf('def helper_5') < r.end), `edit ${k}: helper_5 is not`);
+      assert.ok(relinted(step, 'handle = open(path)'), `edit ${k}: load() spells open and is re-linted`);
+      assert.ok(!relinted(step, 'def helper_5('), `edit ${k}: helper_5 is not`);
     }
-    assert.equal(openFindings(steps[0].full), 0, 'open is not the builtin');
-    assert.equal(openFindings(steps[1].full), 1, 'open is the builtin again');
+    assert.equal(countOf('open-without-with', steps[0].full), 0, 'open is not the builtin');
+    assert.equal(countOf('open-without-with', steps[1].full), 1, 'open is the builtin again');
   });
 
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
@@ -188,31 +199,23 @@ describe('incremental linting equals a full lint', function () {
       '            unrelated = 1',
       '            return names, total, unrelated',
       '',
-      ...Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`),
+      ...UNRELATED_DEFS,
     ].join('\n');
     const at = (needle: string) => source.indexOf(needle);
     const steps = runScripted(engine, source, [
       { start: at('""'), end: at('""') + 2, newText: '[]' }, // total is a list: the += loop's finding goes
       { start: at('lower'), end: at('lower'), newText: 'q' },
     ]);
-    const concat = (findings: string[]) => findings.filter((f) => f.includes(':string-concat-in-loop:')).length;
-    const tree = engine.parse(source);
-    assert.equal(concat(engine.lint(tree, source, { select: ['ALL'] }).findings.map((f) => `:${f.ruleId}:`)), 1);
-    tree.delete();
-    assert.equal(concat(steps[0].full), 0);
+    assert.equal(countOf('string-concat-in-loop', fullLintRules(engine, source)), 1);
+    assert.equal(countOf('string-concat-in-loop', steps[0].full), 0);
     for (const [k, step] of steps.entries()) {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
     }
-    const relinted = (k: number, needle: string) => {
-      const i = steps[k].text.indexOf(needle);
-      assert.ok(i >= 0, needle);
-      return steps[k].ranges.some((r) => r.start <= i && i + needle.length <= r.end);
-    };
-    for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total']) assert.ok(relinted(0, needle), `edit 0 re-lints ${needle}`);
-    for (const needle of ['names = []', 'names.append', 'unrelated = 1', 'def helper_3']) assert.ok(!relinted(0, needle), `edit 0 leaves ${needle}`);
-    for (const needle of ['names.append(row.qlower())', 'for item in rows:', 'def work(self, rows):']) assert.ok(relinted(1, needle), `edit 1 re-lints ${needle}`);
-    for (const needle of ['total = []', 'unrelated = 1']) assert.ok(!relinted(1, needle), `edit 1 leaves ${needle}`);
+    for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total']) assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
+    for (const needle of ['names = []', 'names.append', 'unrelated = 1', 'def helper_3']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
+    for (const needle of ['names.append(row.qlower())', 'for item in rows:', 'def work(self, rows):']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
+    for (const needle of ['total = []', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
   });
 
   it('does not hang when an edit leaves an assignment to a MISSING identifier (found by npm run stress)', async () => {

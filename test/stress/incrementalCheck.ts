@@ -25,6 +25,29 @@ function point(text: string, offset: number): { row: number; column: number } {
   return { row, column: offset - lineStart };
 }
 
+/**
+ * Applies one edit to text and to its tree (which it frees): the new text, its tree parsed
+ * incrementally, the edit as the linter takes it, and tree-sitter's changed ranges.
+ */
+export function applyEdit(engine: Engine, tree: Tree, text: string, edit: { start: number; end: number; newText: string }) {
+  const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+  const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
+  tree.edit(
+    new Edit({
+      startIndex: change.start,
+      oldEndIndex: change.oldEnd,
+      newEndIndex: change.newEnd,
+      startPosition: point(text, change.start),
+      oldEndPosition: point(text, change.oldEnd),
+      newEndPosition: point(newText, change.newEnd),
+    }),
+  );
+  const newTree = engine.parse(newText, tree);
+  const changedRanges = newTree.getChangedRanges(tree);
+  tree.delete();
+  return { tree: newTree, text: newText, change, changedRanges };
+}
+
 export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
 
 /** Applies `count` random edits (mostly typing) to text, linting incrementally after each. */
@@ -42,24 +65,10 @@ export function runIncremental(engine: Engine, text: string, count: number, next
         const at = Math.floor(next() * text.length);
         edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
       }
-      const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
-      const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
-      tree.edit(
-        new Edit({
-          startIndex: change.start,
-          oldEndIndex: change.oldEnd,
-          newEndIndex: change.newEnd,
-          startPosition: point(text, change.start),
-          oldEndPosition: point(text, change.oldEnd),
-          newEndPosition: point(newText, change.newEnd),
-        }),
-      );
-      const newTree = engine.parse(newText, tree);
-      const ranges = newTree.getChangedRanges(tree);
-      tree.delete();
-      tree = newTree;
-      text = newText;
-      const incremental = linter.lint(tree, text, options, [change], ranges);
+      const edited = applyEdit(engine, tree, text, edit);
+      tree = edited.tree;
+      text = edited.text;
+      const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
       const full = engine.lint(tree, text, options);
       run.edits++;
       const a = summary(incremental);
@@ -98,25 +107,11 @@ export function runScripted(engine: Engine, text: string, edits: readonly { star
   const steps: ScriptedStep[] = [];
   try {
     for (const edit of edits) {
-      const newText = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
-      const change: TextChange = { start: edit.start, oldEnd: edit.end, newEnd: edit.start + edit.newText.length };
-      tree.edit(
-        new Edit({
-          startIndex: change.start,
-          oldEndIndex: change.oldEnd,
-          newEndIndex: change.newEnd,
-          startPosition: point(text, change.start),
-          oldEndPosition: point(text, change.oldEnd),
-          newEndPosition: point(newText, change.newEnd),
-        }),
-      );
-      const newTree = engine.parse(newText, tree);
-      const changed = newTree.getChangedRanges(tree);
-      tree.delete();
-      tree = newTree;
-      text = newText;
+      const edited = applyEdit(engine, tree, text, edit);
+      tree = edited.tree;
+      text = edited.text;
       const partialsBefore = linter.stats.partial;
-      const incremental = summary(linter.lint(tree, text, options, [change], changed));
+      const incremental = summary(linter.lint(tree, text, options, [edited.change], edited.changedRanges));
       const partial = linter.stats.partial > partialsBefore;
       steps.push({ text, incremental, full: summary(engine.lint(tree, text, options)), partial, ranges: partial ? [...linter.stats.lastRanges] : [] });
     }

@@ -13,17 +13,20 @@
 //    bound above, and whatever it binds, reads or mutates it names. (After several edits at once,
 //    or when the edited code has too many words to look for, all module-level code.)
 //  - Except for a keystroke in a comment or a docstring: that comment or docstring alone.
-//  - Except inside a class: an edit strictly inside one method re-lints that method and the class
-//    header (decorators, name, bases), not the other methods. Class-level matches (rooted at the
-//    class) are found again because a query range returns every match whose root intersects it.
+//  - Except inside a def (a method too, of a class at any depth): an edit inside one statement of
+//    its body re-lints that statement, the def's header, the class headers, and the statements of
+//    the same body that spell a word of it; failing that (a header edited, too many words), an
+//    edit strictly inside one method re-lints that method and the class header (decorators, name,
+//    bases), not the other methods. Def- and class-level matches are found again because a query
+//    range returns every match whose root intersects it.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
 //
 // Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
-// region changes it, everything is re-linted. When the set of module-level names changes, every
-// statement that spells a changed name is re-linted too. A rule's check may still read outside
+// region changes it, everything is re-linted. When a module-level name is bound more or fewer
+// times, every statement that spells it is re-linted too. A rule's check may still read outside
 // the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
@@ -210,7 +213,9 @@ export class IncrementalLinter {
 
     // The region: the touched units (or, inside a class, the touched method and the class header,
     // or for a keystroke in a comment or docstring, that comment or docstring).
-    const keystrokeInProse = changes.length === 1 && !PROSE_BREAKING.test(prev.text.slice(changes[0].start, changes[0].oldEnd)) && !PROSE_BREAKING.test(text.slice(changes[0].start, changes[0].newEnd));
+    const [only] = changes;
+    const keystrokeInProse =
+      changes.length === 1 && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
     const region: Span[] = [];
     const editedModuleCode: Unit[] = [];
     const dirtyUnits = new Set<number>();
@@ -225,7 +230,7 @@ export class IncrementalLinter {
         region.push(...(prose as Span[]));
         continue;
       }
-      const statements = changes.length === 1 ? within.map((t) => statementRegion(root, u, t, prev.text, text, changes[0])) : [];
+      const statements = changes.length === 1 ? within.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
       if (within.length > 0 && statements.length === within.length && statements.every((m) => m !== null)) {
         for (const m of statements) region.push(...m!);
         continue;
@@ -239,7 +244,7 @@ export class IncrementalLinter {
       if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
     }
     if (editedModuleCode.length > 0) {
-      const words = changes.length === 1 ? editedWords(prev.text, text, changes[0], editedModuleCode) : null;
+      const words = changes.length === 1 ? editedWords(prev.text, text, only, editedModuleCode) : null;
       units.forEach((u, k) => {
         if (SELF_CONTAINED.has(u.type) || dirtyUnits.has(k)) return;
         if (words && !spellsAnyWord(text.slice(u.start, u.end), words)) return;

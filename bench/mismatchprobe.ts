@@ -10,8 +10,8 @@ import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
 import { IncrementalLinter } from '../server/engine/incremental';
 import type { Tree } from '../server/engine/parser';
-import { fixtureFile, randomEdit, rng } from '../test/stress/corpus';
-import { applyEdit, runIncremental, summary } from '../test/stress/incrementalCheck';
+import { fixtureFile, rng } from '../test/stress/corpus';
+import { applyEdit, randomTyping, runIncremental, summary } from '../test/stress/incrementalCheck';
 import { stdlibDir } from './corpus';
 
 const MODULES = ['argparse.py', 'typing.py', 'dataclasses.py', 'inspect.py', 'subprocess.py', 'tarfile.py', 'threading.py', 'asyncio/base_events.py', 'logging/__init__.py', 'functools.py'];
@@ -53,11 +53,7 @@ async function replay(engine: Engine, seed: number): Promise<void> {
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);
   for (let i = 0; i < 1000; i++) {
-    let edit = randomEdit(text, next);
-    if (next() < 0.8) {
-      const at = Math.floor(next() * text.length);
-      edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
-    }
+    const edit = randomTyping(text, next, 0.8); // runIncremental's default share
     const edited = applyEdit(engine, tree, text, edit);
     tree = edited.tree;
     text = edited.text;

@@ -128,7 +128,8 @@ function gateKey(rule: RuleDefinition): string {
   return [...(rule.requires ?? [])].sort().join(',') + (rule.requiresText ? `|${rule.requiresText.source}` : '') + (rule.requiresEither ? '|either' : '');
 }
 
-function gateOf(rule: RuleDefinition): Gate {
+/** The gate a rule declares (requires, requiresText, requiresEither). */
+export function gateOf(rule: RuleDefinition): Gate {
   return { requires: rule.requires ?? [], textGate: rule.requiresText, either: rule.requiresEither };
 }
 

@@ -10,7 +10,7 @@
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
 import { anchorRoot, matchesRootedAt } from './callAnchors';
-import { compileRules, type CompiledRules, type Gate, type PatternRole, type QueryGroup } from './compile';
+import { compileRules, gateOf, type CompiledRules, type Gate, type PatternRole, type QueryGroup } from './compile';
 import { FileFacts, type FactCaptures } from './facts';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from './parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
@@ -389,7 +389,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = gatesPass({ requires: rule.requires ?? [], textGate: rule.requiresText, either: rule.requiresEither }, facts, gates);
+        open = gatesPass(gateOf(rule), facts, gates);
         gateOpen.set(rule, open);
       }
       if (!open) continue;

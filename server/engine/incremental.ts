@@ -34,7 +34,9 @@ import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBindin
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
-import { gateHitNear, hitOutlivesEdits, isAsciiWordChar, type GateHit } from './spelling';
+import { PYTHON_KEYWORDS } from './names';
+import { definitionOf } from './scopes';
+import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, type GateHit } from './spelling';
 import type { RuleFailure } from './types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -213,12 +215,19 @@ export class IncrementalLinter {
 
     // The region: the touched units (or, inside a class, the touched method and the class header,
     // or for a keystroke in a comment or docstring, that comment or docstring).
-    const [only] = changes;
-    const keystrokeInProse =
-      changes.length === 1 && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
+    // The narrower regions need the text an edit removed: known for a single change.
+    const only = changes.length === 1 ? changes[0] : null;
+    const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
     const region: Span[] = [];
     const editedModuleCode: Unit[] = [];
     const dirtyUnits = new Set<number>();
+    /** Adds the units that `which` accepts and that spell one of the words (any, for null) to the region. */
+    const addUnitsSpelling = (words: ReadonlySet<string> | null, which: (u: Unit) => boolean) =>
+      units.forEach((u, k) => {
+        if (dirtyUnits.has(k) || !which(u) || (words && !spellsAnyWord(text.slice(u.start, u.end), words))) return;
+        region.push(u);
+        dirtyUnits.add(k);
+      });
     for (const k of carried.reread) {
       const u = units[k];
       const within = touched.filter((t) => touches(t, u));
@@ -230,7 +239,7 @@ export class IncrementalLinter {
         region.push(...(prose as Span[]));
         continue;
       }
-      const statements = changes.length === 1 ? within.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
+      const statements = only ? within.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
       if (within.length > 0 && statements.length === within.length && statements.every((m) => m !== null)) {
         for (const m of statements) region.push(...m!);
         continue;
@@ -244,13 +253,8 @@ export class IncrementalLinter {
       if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
     }
     if (editedModuleCode.length > 0) {
-      const words = changes.length === 1 ? editedWords(prev.text, text, only, editedModuleCode) : null;
-      units.forEach((u, k) => {
-        if (SELF_CONTAINED.has(u.type) || dirtyUnits.has(k)) return;
-        if (words && !spellsAnyWord(text.slice(u.start, u.end), words)) return;
-        region.push(u);
-        dirtyUnits.add(k);
-      });
+      const words = only ? editedWords(prev.text, text, only, editedModuleCode) : null;
+      addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
     }
 
     // Module-level names the region binds now or bound before: where one is bound more or fewer
@@ -264,14 +268,7 @@ export class IncrementalLinter {
     const changedNames = countsChanged(prev.bindingCounts, bindingCounts, [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]);
     if (changedNames.length > MAX_EDITED_WORDS) return null;
     const moduleBindings = sameKeys(bindingCounts, prev.moduleBindings) ? prev.moduleBindings : new Set(bindingCounts.keys());
-    if (changedNames.length > 0) {
-      const names = new Set(changedNames);
-      units.forEach((u, k) => {
-        if (dirtyUnits.has(k) || !spellsAnyWord(text.slice(u.start, u.end), names)) return;
-        region.push(u);
-        dirtyUnits.add(k);
-      });
-    }
+    if (changedNames.length > 0) addUnitsSpelling(new Set(changedNames), () => true);
 
     // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
     // has its match re-run (its message, range or fix may be stale).
@@ -514,19 +511,28 @@ function checkUnits(units: readonly Unit[], tree: Tree): void {
  * part to re-lint: that method and the class header. Otherwise null (re-lint the whole unit).
  */
 function methodRegion(root: Node, unit: Unit, t: Span): Span[] | null {
-  if (unit.type !== 'class_definition' && unit.type !== 'decorated_definition') return null;
+  const top = unitNode(root, unit);
+  const around = top && memberAround(top, t);
+  if (!around || definitionOf(around.member)?.type !== 'function_definition') return null;
+  return [around.header, { start: around.member.startIndex, end: around.member.endIndex }];
+}
+
+/** The unit's top-level statement node, or null when the tree does not hold it there. */
+function unitNode(root: Node, unit: Unit): Node | null {
   const top = root.firstChildForIndex(unit.start);
-  const cls = top?.type === 'decorated_definition' ? top.childForFieldName('definition') : top;
-  if (!cls || cls.type !== 'class_definition' || top!.startIndex !== unit.start) return null;
-  const body = cls.childForFieldName('body');
+  return top && top.startIndex === unit.start ? top : null;
+}
+
+/**
+ * When `holder` is a class (or a decorated one) and `t` lies strictly inside one statement of its
+ * body: that statement (the member) and the class header (decorators, name, bases). Else null.
+ */
+function memberAround(holder: Node, t: Span): { header: Span; member: Node } | null {
+  const cls = definitionOf(holder);
+  const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
   const member = body?.firstChildForIndex(t.start);
   if (!body || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
-  const def = member.type === 'decorated_definition' ? member.childForFieldName('definition') : member;
-  if (def?.type !== 'function_definition') return null;
-  return [
-    { start: unit.start, end: body.startIndex },
-    { start: member.startIndex, end: member.endIndex },
-  ];
+  return { header: { start: holder.startIndex, end: body.startIndex }, member };
 }
 
 /**
@@ -552,9 +558,6 @@ function proseRegion(root: Node, t: Span): Span | null {
 
 /** Past this many, looking for the edited code's words in every other module-level statement costs more than re-linting them. */
 const MAX_EDITED_WORDS = 48;
-const PYTHON_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
-);
 
 /**
  * The words (names, keywords aside) of the edited module-level statements as they are now, and of
@@ -582,14 +585,9 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
-/** True when `code` spells one of the words as a whole word (an empty word is spelled nowhere). */
+/** True when `code` spells one of the words as a whole word (hasWord: an empty word is spelled nowhere). */
 function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
-  for (const word of words) {
-    if (!word) continue; // indexOf('', i) never returns -1
-    for (let i = code.indexOf(word); i !== -1; i = code.indexOf(word, i + 1)) {
-      if (!isAsciiWordChar(code.charCodeAt(i - 1)) && !isAsciiWordChar(code.charCodeAt(i + word.length))) return true;
-    }
-  }
+  for (const word of words) if (hasWord(code, word)) return true;
   return false;
 }
 
@@ -603,20 +601,15 @@ function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
  * header, or the statement has too many words to look for): re-lint the method or the def.
  */
 function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): Span[] | null {
-  const top = root.firstChildForIndex(unit.start);
-  if (!top || top.startIndex !== unit.start) return null;
+  let holder = unitNode(root, unit); // a def or class, or the decorated_definition around it
+  if (!holder) return null;
   const spans: Span[] = [];
   // Down through classes (and classes in classes) to the def around t, keeping each class header.
-  let holder: Node = top; // a def or class, or the decorated_definition around it
-  let def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
-  while (def?.type === 'class_definition') {
-    const classBody = def.childForFieldName('body');
-    const member = classBody?.firstChildForIndex(t.start);
-    if (!classBody || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
-    spans.push({ start: holder.startIndex, end: classBody.startIndex });
-    holder = member;
-    def = holder.type === 'decorated_definition' ? holder.childForFieldName('definition') : holder;
+  for (let around = memberAround(holder, t); around; around = memberAround(holder, t)) {
+    spans.push(around.header);
+    holder = around.member;
   }
+  const def = definitionOf(holder);
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   const statement = body?.firstChildForIndex(t.start);
   // Typing at the end of a line stays in its statement; what it makes of the lines below (an open

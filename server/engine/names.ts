@@ -6,6 +6,11 @@ import type { Node } from './parser';
 import { findDescendants, parameterNames } from './scopes';
 import { wordOffsets } from './spelling';
 
+/** Python's keywords: never a name. (The soft keywords `match`, `case`, `type` can be names.) */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
 const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 /** Nodes a binding target is built from: `a, (b, *c)` and friends. */

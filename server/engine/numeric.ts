@@ -1,13 +1,11 @@
 // Small syntax helpers shared by the numpy, pandas and numba rules.
 import type { FileFacts } from './facts';
+import { PYTHON_KEYWORDS } from './names';
 import type { Node } from './parser';
 import { decoratorCallee, decoratorsOf, findDescendants } from './scopes';
 
-const PY_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type'.split(
-    ' ',
-  ),
-);
+/** Keywords, and the soft keywords too: a generated name should not be either. */
+const PY_KEYWORDS = new Set([...PYTHON_KEYWORDS, 'match', 'case', 'type']);
 
 /** True for a plain Python identifier that is not a keyword. */
 export function isIdentifierName(s: string): boolean {

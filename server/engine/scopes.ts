@@ -150,6 +150,11 @@ export function findDescendants(node: Node, predicate: (n: Node) => boolean, sto
   return out;
 }
 
+/** The def or class a statement defines: itself, or the one inside a decorated_definition. */
+export function definitionOf(stmt: Node): Node | null {
+  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+}
+
 /** True when node's own scope (not a nested def, class or lambda) holds a `yield`; most bodies do not even spell it. */
 export function hasOwnYield(node: Node): boolean {
   return /\byield\b/.test(node.text) && findDescendants(node, (n) => n.type === 'yield', isNestedScope).length > 0;

@@ -50,6 +50,14 @@ export function applyEdit(engine: Engine, tree: Tree, text: string, edit: { star
 
 export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
 
+/** A random edit: with probability typingShare, one character typed or deleted somewhere; else a mutation (randomEdit). */
+export function randomTyping(text: string, next: () => number, typingShare: number): { start: number; end: number; newText: string } {
+  const edit = randomEdit(text, next);
+  if (next() >= typingShare) return edit;
+  const at = Math.floor(next() * text.length);
+  return next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
+}
+
 /** Applies `count` random edits (mostly typing) to text, linting incrementally after each. */
 export function runIncremental(engine: Engine, text: string, count: number, next: () => number, typingShare = 0.8): IncrementalRun {
   const linter = new IncrementalLinter(engine, true);
@@ -59,12 +67,7 @@ export function runIncremental(engine: Engine, text: string, count: number, next
   const run: IncrementalRun = { edits: 0, partial: 0, full: 0, mismatches: [], uncorrected: 0 };
   try {
     for (let i = 0; i < count; i++) {
-      let edit = randomEdit(text, next);
-      if (next() < typingShare) {
-        // Typing: one character in or out, somewhere in the file.
-        const at = Math.floor(next() * text.length);
-        edit = next() < 0.5 || at >= text.length ? { start: at, end: at, newText: 'x' } : { start: at, end: at + 1, newText: '' };
-      }
+      const edit = randomTyping(text, next, typingShare);
       const edited = applyEdit(engine, tree, text, edit);
       tree = edited.tree;
       text = edited.text;

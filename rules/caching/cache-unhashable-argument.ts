@@ -4,8 +4,7 @@ import { replaceNode } from '../../server/engine/fixes';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
-import { localOccurrences, bindingOf } from '../../server/engine/names';
-import { wordOffsets } from '../../server/engine/spelling';
+import { definitionsNamed, localOccurrences, bindingOf } from '../../server/engine/names';
 
 /** Per file: module-level function name → its def when it is defined once and carries a cache decorator. */
 const cachedDefs = new WeakMap<FileFacts, Map<string, Node | null>>();
@@ -23,24 +22,10 @@ function moduleCachedDef(facts: FileFacts, name: string): Node | null {
   return def;
 }
 
-/**
- * The module-level defs named `name`, found where the name is spelled right after `def`: no walk
- * over every function of the file (in the editor, per keystroke, that walk cost more than the re-parse).
- */
+/** The module-level defs named `name` (found where the text spells them: no walk over every function). */
 function moduleDefsNamed(facts: FileFacts, name: string): Node[] {
-  const out: Node[] = [];
-  for (const at of wordOffsets(facts.text, name)) {
-    if (!AFTER_DEF.test(facts.text.slice(Math.max(0, at - 200), at))) continue;
-    const id = facts.root.descendantForIndex(at, at + name.length);
-    const fn = id?.parent;
-    if (id?.type !== 'identifier' || fn?.type !== 'function_definition' || fn.childForFieldName('name')?.startIndex !== at) continue;
-    if (definitionStatement(fn).parent?.type === 'module') out.push(fn);
-  }
-  return out;
+  return definitionsNamed(facts.root, facts.text, 'function_definition', name).filter((fn) => definitionStatement(fn).parent?.type === 'module');
 }
-
-/** Text ending in the `def` keyword and the space (or line continuation) before a function's name. */
-const AFTER_DEF = /(?:^|[^\w])def[\s\\]+$/;
 
 /** The module-level cached def that a plain name refers to at node, or null. */
 function cachedTarget(name: Node, ctx: RuleContext): Node | null {

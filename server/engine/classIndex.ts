@@ -5,9 +5,9 @@
 // for, classes by name and calls by callee name where the text spells them.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
-import { identifierAt, identifiersSpelled } from './names';
+import { definitionsNamed, identifierAt, identifiersSpelled } from './names';
 import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
-import { possibleCallOffsets, wordOffsets } from './spelling';
+import { possibleCallOffsets } from './spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -239,14 +239,7 @@ function classOfBase(id: Node): Node | null {
  * spells `class <name>`.
  */
 function topLevelClassesNamed(facts: FileFacts, name: string): Node[] {
-  const out: Node[] = [];
-  for (const at of wordOffsets(facts.text, name)) {
-    if (!/\bclass\s+$/.test(facts.text.slice(Math.max(0, at - 40), at))) continue;
-    const id = identifierAt(facts.root, at, name);
-    const cls = id?.parent;
-    if (cls?.type === 'class_definition' && cls.childForFieldName('name')?.id === id!.id && isTopLevelClass(cls)) out.push(cls);
-  }
-  return out;
+  return definitionsNamed(facts.root, facts.text, 'class_definition', name).filter(isTopLevelClass);
 }
 
 /** No def or class around it: only compound statements (and ERROR nodes) up to the module. */

@@ -112,6 +112,26 @@ export function identifierAt(node: Node, start: number, name: string): Node | nu
 }
 
 /**
+ * The defs or classes (nodes of `type`) named `name`, found where the text spells `def` or `class`
+ * and then the name (a line continuation between them too): no walk over every definition.
+ */
+export function definitionsNamed(root: Node, text: string, type: 'function_definition' | 'class_definition', name: string): Node[] {
+  const keywordBefore = type === 'function_definition' ? DEF_BEFORE : CLASS_BEFORE;
+  const out: Node[] = [];
+  for (const at of wordOffsets(text, name)) {
+    if (!keywordBefore.test(text.slice(Math.max(0, at - 200), at))) continue;
+    const id = identifierAt(root, at, name);
+    const definition = id?.parent;
+    if (definition?.type === type && definition.childForFieldName('name')?.id === id!.id) out.push(definition);
+  }
+  return out;
+}
+
+/** Text ending in the keyword and the space (or line continuation) before a def's or class's name. */
+const DEF_BEFORE = /(?:^|[^\w])def[\s\\]+$/;
+const CLASS_BEFORE = /(?:^|[^\w])class[\s\\]+$/;
+
+/**
  * The constructs of the given types (`assignment`, `for_statement`, `named_expression`…) in body's
  * own scope (not inside a nested def, lambda or class) whose target (`left`; a walrus's `name`)
  * holds an identifier `name` at any depth (`name = …`, `a[name] = …`), in document order. Found

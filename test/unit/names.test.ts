@@ -1,7 +1,7 @@
 // server/engine/names.ts: reads, stores and what a statement leaves behind in a name.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { bindingOf, readsAfter } from '../../server/engine/names';
+import { bindingOf, definitionsNamed, readsAfter } from '../../server/engine/names';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 
@@ -104,5 +104,31 @@ describe('names.bindingOf', () => {
       engine.dispose();
     }
     assert.deepEqual(kinds, ['assignment', 'read', 'read', 'for_statement', 'as_pattern', 'named_expression', 'read', 'read']);
+  });
+});
+
+describe('definitionsNamed', () => {
+  it('finds the defs and classes a name is defined by, where the text spells the keyword before it', async () => {
+    const engine = await Engine.create([], DIST);
+    const source = [
+      'class Box:  # a class',
+      '    def Box(self): ...',
+      'class \\',
+      '        Box(Base): ...',
+      'async def Box(): ...',
+      'Box()',
+      'x = "class Box"',
+      'def Boxes(): ...',
+      '',
+    ].join('\n');
+    const tree = engine.parse(source);
+    try {
+      const rows = (type: 'function_definition' | 'class_definition') => definitionsNamed(tree.rootNode, source, type, 'Box').map((n) => n.startPosition.row);
+      assert.deepEqual(rows('class_definition'), [0, 2], 'both classes, one after a line continuation; not the string');
+      assert.deepEqual(rows('function_definition'), [1, 4], 'the method and the async def; not the call or Boxes');
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
   });
 });

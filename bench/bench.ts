@@ -56,6 +56,8 @@ interface Throughput {
   lines: number;
   perflens: Timed & { findings: number; threads: number; rules: number };
   ruff: Timed & { diagnostics: number; version: string };
+  /** Reading, decoding and parsing the same files on the CLI's threads, nothing else: the CLI's floor. */
+  parseFloor: Timed;
 }
 
 async function throughput(): Promise<Throughput> {
@@ -76,11 +78,13 @@ async function throughput(): Promise<Throughput> {
   const findings = (JSON.parse(p.stdout) as unknown[]).length;
   const r = await timed(process.execPath, [path.join(__dirname, 'ruff.js'), listFile]);
   const ruffOut = JSON.parse(r.stdout) as { diagnostics: number; version: string };
+  const parseFloor = await timed(process.execPath, [path.join(__dirname, 'parsefloor.js'), listFile, String(threads), DIST]);
   return {
     files: files.length,
     lines,
     perflens: { ...p, findings, threads, rules: activeRules(ALL_RULES, {}).size },
     ruff: { ...r, diagnostics: ruffOut.diagnostics, version: ruffOut.version },
+    parseFloor,
   };
 }
 
@@ -129,6 +133,15 @@ async function main(): Promise<void> {
     ]);
     const ratio = pRate / rRate;
     rows.push(['perflens ÷ Ruff-WASM, lines/s', ratio.toFixed(2), '≥ 1.00', ratio >= 1 ? 'met' : 'NOT met']);
+    const floorRate = t.lines / (t.parseFloor.wallMs / 1000);
+    rows.push([
+      `  the floor: read + decode + web-tree-sitter parse alone, no rules (${t.perflens.threads} worker threads)`,
+      `${ms(t.parseFloor.wallMs)} = ${Math.round(floorRate).toLocaleString('en')} lines/s${t.parseFloor.cpuMs ? ` (CPU ${ms(t.parseFloor.cpuMs)})` : ''}`,
+      '',
+      '',
+    ]);
+    rows.push([`  best ratio the CLI could reach with free rules (floor ÷ Ruff-WASM, lines/s)`, (floorRate / rRate).toFixed(2), '', '']);
+    rows.push([`  the rules' share of the CLI's wall time (1 − floor ÷ CLI)`, `${Math.round((1 - t.parseFloor.wallMs / t.perflens.wallMs) * 100)} %`, '', '']);
   }
 
   if (wants('profile')) {

@@ -71,6 +71,8 @@ void main();
 function addProfile(into: EngineProfile, from: EngineProfile): void {
   into.parseMs += from.parseMs;
   into.queryMs += from.queryMs;
+  into.gatedMs += from.gatedMs;
+  into.anchoredMs += from.anchoredMs;
   into.factsMs += from.factsMs;
   into.passes += from.passes;
   for (const [id, r] of from.rules) {

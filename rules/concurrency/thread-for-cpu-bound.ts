@@ -124,7 +124,7 @@ function swapEdits(ctx: RuleContext, executorCall: Node, def: Node, use: Node) {
 function processPoolImport(ctx: RuleContext): { ref: string; edits: TextEdit[] } {
   const existing = ensureImport(ctx.facts, 'concurrent.futures', 'ProcessPoolExecutor');
   if (existing.edits.length === 0) return existing;
-  const fromStyle = ctx.facts.imports.some((b) => b.unconditional && b.statement.type === 'import_from_statement' && b.target.startsWith('concurrent.futures.'));
+  const fromStyle = ctx.facts.importsOf('concurrent.futures').some((b) => b.unconditional && b.statement.type === 'import_from_statement' && b.target.startsWith('concurrent.futures.'));
   if (fromStyle && !ctx.facts.moduleBindings.has('ProcessPoolExecutor') && !ctx.facts.binding('ProcessPoolExecutor')) {
     return { ref: 'ProcessPoolExecutor', edits: [addImportStatement(ctx.facts, 'from concurrent.futures import ProcessPoolExecutor')] };
   }

@@ -112,8 +112,8 @@ function bindersOf(body: Node, name: string): Node[] {
 
 /** Edits turning each `time.time()` into `time.perf_counter()`, reusing the file's import style. */
 function perfCounterEdits(ctx: RuleContext, calls: Node[]): TextEdit[] | null {
-  const module = ctx.facts.imports.find((b) => b.unconditional && b.target === 'time' && !b.local.startsWith('\0'));
-  const direct = ctx.facts.imports.find((b) => b.unconditional && b.target === 'time.perf_counter');
+  const module = ctx.facts.importsOf('time').find((b) => b.unconditional && b.target === 'time' && !b.local.startsWith('\0'));
+  const direct = ctx.facts.importsOf('time').find((b) => b.unconditional && b.target === 'time.perf_counter');
   let ref: string;
   const edits: TextEdit[] = [];
   if (module) ref = `${module.local}.perf_counter`;

@@ -171,7 +171,7 @@ function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null 
 
   const edits: TextEdit[] = [replaceNode(moduleNode, 'torch.amp')];
   const kinds: Kind[] = [];
-  for (const b of facts.imports.filter((i) => i.statement.equals(stmt))) {
+  for (const b of facts.importsOf('torch').filter((i) => i.statement.equals(stmt))) {
     const target = TARGETS.get(b.target);
     if (!target) return null; // e.g. `from torch.cuda.amp import common`
     kinds.push(target.kind);

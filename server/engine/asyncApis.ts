@@ -744,12 +744,15 @@ const COROUTINE_ATTRS_BY_MODULE: ReadonlyMap<string, readonly string[]> = (() =>
   return map;
 })();
 
+/** The top-level modules of KNOWN_COROUTINE_FUNCTIONS (the imports coroutineNames looks through). */
+const KNOWN_COROUTINE_MODULES = [...new Set([...KNOWN_COROUTINE_FUNCTIONS].map(topModule))];
+
 function coroutineNames(facts: FileFacts): CoroutineNames {
   let names = coroutineNamesCache.get(facts);
   if (names) return names;
   const asyncNames = facts.asyncFunctionNames;
   const bare = new Set(asyncNames);
-  for (const b of facts.imports) if (KNOWN_COROUTINE_FUNCTIONS.has(b.target)) bare.add(b.local);
+  for (const module of KNOWN_COROUTINE_MODULES) for (const b of facts.importsOf(module)) if (KNOWN_COROUTINE_FUNCTIONS.has(b.target)) bare.add(b.local);
   const attrs = new Set(asyncNames);
   for (const [module, names] of COROUTINE_ATTRS_BY_MODULE) {
     if (facts.importsModule(module)) for (const name of names) attrs.add(name);

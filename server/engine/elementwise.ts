@@ -162,7 +162,7 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { u
 
 /** How numpy is spelled in the file (`np`), when imported as a module. */
 export function numpyModuleRef(facts: FileFacts): string | null {
-  for (const b of facts.imports) {
+  for (const b of facts.importsOf('numpy')) {
     if (b.target === 'numpy' && b.unconditional && !b.local.startsWith('\0')) return b.local;
   }
   return null;

@@ -46,6 +46,11 @@ export interface LintDetails extends LintResult {
 export interface EngineProfile {
   parseMs: number;
   queryMs: number;
+  /** Parts of queryMs: the gated passes and the call-anchored queries (the rest is the base pass). */
+  gatedMs: number;
+  anchoredMs: number;
+  /** Per query group (its gate key; '' is the base pass): whole-file passes and their time. */
+  groups: Map<string, { ms: number; passes: number }>;
   factsMs: number;
   /** Per rule: time in check() and the number of matches it was given. */
   rules: Map<string, { ms: number; matches: number }>;
@@ -53,7 +58,7 @@ export interface EngineProfile {
 }
 
 export function newProfile(): EngineProfile {
-  return { parseMs: 0, queryMs: 0, factsMs: 0, rules: new Map(), passes: 0 };
+  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, rules: new Map(), passes: 0 };
 }
 
 /** A finding before error-range and suppression filtering, with the extent of the match behind it. */
@@ -226,8 +231,13 @@ export class Engine {
       .map((gated) => gated.group())
       .filter((group): group is QueryGroup => group !== null);
     if (open.length > 0) ruleMatches.push(...this.runPasses(open, compiled, tree, partial?.ranges));
+    const gatedDone = profile ? performance.now() : 0;
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
-    if (profile) profile.queryMs += performance.now() - started;
+    if (profile) {
+      profile.queryMs += performance.now() - started;
+      profile.gatedMs += gatedDone - started;
+      profile.anchoredMs += performance.now() - gatedDone;
+    }
 
     const raw: RawFinding[] = [];
     const failures: RuleFailure[] = [];
@@ -361,8 +371,18 @@ export class Engine {
    */
   private runPasses(groups: readonly QueryGroup[], compiled: CompiledRules, tree: Tree, ranges: readonly { start: number; end: number }[] | undefined): PassMatches[] {
     if (!ranges) {
-      if (this.profile) this.profile.passes += groups.length;
-      return groups.map((g) => ({ patterns: g.patterns, matches: g.query.matches(tree.rootNode) }));
+      const profile = this.profile;
+      if (!profile) return groups.map((g) => ({ patterns: g.patterns, matches: g.query.matches(tree.rootNode) }));
+      profile.passes += groups.length;
+      return groups.map((g) => {
+        const started = performance.now();
+        const matches = g.query.matches(tree.rootNode);
+        const entry = profile.groups.get(g.key) ?? { ms: 0, passes: 0 };
+        entry.ms += performance.now() - started;
+        entry.passes++;
+        profile.groups.set(g.key, entry);
+        return { patterns: g.patterns, matches };
+      });
     }
     return compiled.regions.partsFor(groups).map((part) => {
       if (this.profile) this.profile.passes += ranges.length;

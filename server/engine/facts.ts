@@ -26,9 +26,19 @@ export interface FactCaptures {
 }
 
 export class FileFacts {
-  readonly imports: ImportBinding[];
+  private readonly importBindings: ImportBinding[];
   private readonly byLocal = new Map<string, ImportBinding>();
   private readonly modules = new Set<string>();
+  /**
+   * What this lint asked about the file's imports as a whole: the modules passed to importsModule
+   * (is it imported?) and to importsOf (how?), and whether anything read the whole list. Incremental
+   * linting needs it: an edit that changes the imports keeps the findings outside its region only if
+   * none of them rests on an answer the edit changes (see engine/incremental.ts). Names looked up
+   * through binding() or qualifiedName() are spelled where they are used: those are found by spelling.
+   */
+  readonly moduleQueries = new Set<string>();
+  readonly bindingQueries = new Set<string>();
+  importListRead = false;
   private moduleBindingsCache?: Set<string>;
   private asyncNamesCache?: Set<string>;
 
@@ -41,12 +51,11 @@ export class FileFacts {
   ) {
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
-    this.imports = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
-    for (const binding of this.imports) {
+    this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
+    for (const binding of this.importBindings) {
       // The first binding wins, matching how most files are written (imports at the top).
       if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
-      const parts = binding.target.split('.');
-      for (let i = 1; i <= parts.length; i++) this.modules.add(parts.slice(0, i).join('.'));
+      addModules(binding.target, this.modules);
     }
   }
 
@@ -54,8 +63,21 @@ export class FileFacts {
     return this.tree.rootNode;
   }
 
+  /** Every binding the file's import statements create, in file order. */
+  get imports(): readonly ImportBinding[] {
+    this.importListRead = true;
+    return this.importBindings;
+  }
+
+  /** The bindings of imports of `module` or of anything inside it, in file order. */
+  importsOf(module: string): ImportBinding[] {
+    this.bindingQueries.add(module);
+    return this.importBindings.filter((b) => b.target === module || b.target.startsWith(`${module}.`));
+  }
+
   /** True when the file imports `module` or anything inside it (`torch` matches `torch.nn`). */
   importsModule(module: string): boolean {
+    this.moduleQueries.add(module);
     return this.modules.has(module);
   }
 
@@ -151,6 +173,12 @@ export class FileFacts {
   identifiersIn(scope: Node, name: string): Node[] {
     return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);
   }
+}
+
+/** Adds the modules an import target makes importsModule true for: `a.b.c` adds `a`, `a.b` and `a.b.c`. */
+export function addModules(target: string, into: Set<string>): void {
+  const parts = target.split('.');
+  for (let i = 1; i <= parts.length; i++) into.add(parts.slice(0, i).join('.'));
 }
 
 /** Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. */

@@ -68,7 +68,7 @@ export interface ImportResult {
  */
 export function ensureImport(facts: FileFacts, module: string, name?: string): ImportResult {
   const wanted = name ? `${module}.${name}` : module;
-  for (const b of facts.imports) {
+  for (const b of facts.importsOf(module)) {
     if (!b.unconditional || b.local.startsWith('\0')) continue;
     if (name && b.target === wanted) return { ref: b.local, edits: [] };
     if (b.target === module) return { ref: name ? `${b.local}.${name}` : b.local, edits: [] };

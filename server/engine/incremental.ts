@@ -30,7 +30,7 @@
 // the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
-import { bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from './facts';
+import { addModules, bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from './facts';
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
@@ -91,6 +91,14 @@ interface State {
   optionsKey: string;
   /** Where the rules' text gates matched (see TextGates): carried to the next lint when an edit left them alone. */
   gateHits: ReadonlyMap<RegExp, GateHit | null>;
+  /**
+   * What the lints behind the cached findings asked about the imports as a whole (FileFacts): the
+   * modules whose presence they tested, those whose bindings they read, and whether one read the
+   * whole list of imports.
+   */
+  moduleQueries: Set<string>;
+  bindingQueries: Set<string>;
+  importListRead: boolean;
 }
 
 export interface IncrementalStats {
@@ -193,6 +201,9 @@ export class IncrementalLinter {
         eol: eolStyle(text),
         optionsKey,
         gateHits: run.gateHits,
+        moduleQueries: run.facts.moduleQueries,
+        bindingQueries: run.facts.bindingQueries,
+        importListRead: run.facts.importListRead,
       };
     }
     return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
@@ -256,6 +267,13 @@ export class IncrementalLinter {
       const words = only ? editedWords(prev.text, text, only, editedModuleCode) : null;
       addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
     }
+
+    // An edit in an import statement changes what some names refer to: every statement that spells
+    // one of them is re-linted. (Whether that is all it changes is checked once the region's
+    // imports are known, below.)
+    const rebound = only ? reboundNames(prev.imports, root, prev.text, text, only) : new Set<string>();
+    if (rebound === null || rebound.size > MAX_EDITED_WORDS) return null;
+    if (rebound.size > 0) addUnitsSpelling(rebound, () => true);
 
     // Module-level names the region binds now or bound before: where one is bound more or fewer
     // times (a def or an assignment renamed, added or removed; typing a new def's name does it on
@@ -336,7 +354,7 @@ export class IncrementalLinter {
           const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
           const newComments = fresh.comments.filter(inRegion).map(spanOf);
           const allImports = insertSorted(imports.kept, newImports);
-          if (!sameImports(prev.imports, allImports)) throw KEY_CHANGED;
+          if (!sameImports(prev.imports, allImports) && !importChangeStaysInRegion(prev, allImports, rebound)) throw KEY_CHANGED;
           const asyncCounts = new Map(prev.asyncCounts);
           count(asyncCounts, asyncNamesOf(functions.dropped), -1);
           count(asyncCounts, asyncNamesOf(newFunctions), 1);
@@ -357,6 +375,10 @@ export class IncrementalLinter {
             asyncNames: prev.asyncNames,
             eol,
             optionsKey: prev.optionsKey,
+            // Grown by this lint's own questions below (the region's findings rest on them too).
+            moduleQueries: prev.moduleQueries,
+            bindingQueries: prev.bindingQueries,
+            importListRead: prev.importListRead,
           };
           facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
             imports: next.imports.flatMap((x) => lazyBindings(root, x)),
@@ -391,7 +413,9 @@ export class IncrementalLinter {
     this.stats.lastDirty = dirtyUnits.size;
     this.stats.lastUnits = units.length;
     this.stats.lastRanges = spans;
-    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits };
+    for (const m of facts!.moduleQueries) next.moduleQueries.add(m);
+    for (const m of facts!.bindingQueries) next.bindingQueries.add(m);
+    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts!.importListRead };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
     return this.engine.finish(text, facts!, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
   }
@@ -815,6 +839,81 @@ function countsChanged(before: ReadonlyMap<string, number>, after: ReadonlyMap<s
 function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {
   if (counts.size !== set.size) return false;
   for (const k of counts.keys()) if (!set.has(k)) return false;
+  return true;
+}
+
+/**
+ * The local names whose import binding a single edit changes, when the edit stays on one line and
+ * touches at most one import statement: its bindings before (the cached fact) and after (the
+ * tree) compared. Null when that cannot be told: a star import (it binds names nobody spells
+ * there), or more than one import statement touched.
+ */
+function reboundNames(imports: readonly ImportFact[], root: Node, oldText: string, text: string, change: TextChange): Set<string> | null {
+  const before = imports.filter((x) => x.start <= change.oldEnd && change.start <= x.end);
+  if (before.length === 0 && !lineAround(text, change.start, change.newEnd).includes('import')) return new Set();
+  const after = new Map<number, Node>();
+  for (const at of [change.start - 1, change.start, change.newEnd]) {
+    for (let n: Node | null = at >= 0 && at < text.length ? root.descendantForIndex(at) : null; n; n = n.parent) {
+      if (isImport(n.type)) after.set(n.startIndex, n);
+    }
+  }
+  if (before.length === 0 && after.size === 0) return new Set();
+  const multiline = /[\r\n]/.test(oldText.slice(change.start, change.oldEnd)) || /[\r\n]/.test(text.slice(change.start, change.newEnd));
+  if (before.length > 1 || after.size > 1 || multiline) return null;
+  const key = (b: ImportFact['bindings'][number]) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
+  const oldKeys = new Map((before[0]?.bindings ?? []).map((b) => [key(b), b]));
+  const newKeys = new Map([...after.values()].flatMap((n) => importFact(n, text).bindings).map((b) => [key(b), b]));
+  const names = new Set<string>();
+  for (const [k, b] of oldKeys) if (!newKeys.has(k)) names.add(b.local);
+  for (const [k, b] of newKeys) if (!oldKeys.has(k)) names.add(b.local);
+  const words = new Set<string>();
+  for (const local of names) {
+    if (local.endsWith('.*')) return null; // `from m import *`: binds names the text does not show
+    // `import os.path` binds `os` (its synthetic entry, `\0os.path`, is reached through it).
+    words.add(local.startsWith('\0') ? local.slice(1).split('.')[0] : local);
+  }
+  return words;
+}
+
+/** The text of the lines holding [start, end). */
+function lineAround(text: string, start: number, end: number): string {
+  const from = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
+  let to = text.length;
+  for (let i = end; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      to = i;
+      break;
+    }
+  }
+  return text.slice(from, to);
+}
+
+/**
+ * True when a change of the file's imports cannot alter a finding outside the region: the import
+ * bindings that changed are all of names the region was grown by (reboundNames), no lint behind the
+ * cached findings read the whole list of imports, none asked whether a module the change adds or
+ * removes is imported, and none read the bindings of a module a changed binding imports from.
+ * (Typing `import nump` on the way to `numpy` changes only modules no rule asks about.)
+ */
+function importChangeStaysInRegion(prev: State, imports: readonly ImportFact[], rebound: ReadonlySet<string>): boolean {
+  if (prev.importListRead) return false;
+  const key = (b: ImportFact['bindings'][number]) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
+  const before = new Map(prev.imports.flatMap((x) => x.bindings).map((b) => [key(b), b]));
+  const after = new Map(imports.flatMap((x) => x.bindings).map((b) => [key(b), b]));
+  const changed = [...[...before].filter(([k]) => !after.has(k)), ...[...after].filter(([k]) => !before.has(k))].map(([, b]) => b);
+  const changedModules = new Set<string>();
+  for (const b of changed) {
+    const word = b.local.startsWith('\0') ? b.local.slice(1).split('.')[0] : b.local;
+    if (b.local.endsWith('.*') || !rebound.has(word)) return false;
+    addModules(b.target, changedModules);
+  }
+  for (const m of changedModules) if (prev.bindingQueries.has(m)) return false;
+  const modulesBefore = new Set<string>();
+  const modulesAfter = new Set<string>();
+  for (const b of before.values()) addModules(b.target, modulesBefore);
+  for (const b of after.values()) addModules(b.target, modulesAfter);
+  for (const m of prev.moduleQueries) if (modulesBefore.has(m) !== modulesAfter.has(m)) return false;
   return true;
 }
 

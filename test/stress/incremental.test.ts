@@ -218,6 +218,41 @@ describe('incremental linting equals a full lint', function () {
     for (const needle of ['total = []', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
   });
 
+  it('re-lints what spells a name an import edit rebinds, and lints in full when a rule asked about a module it adds or removes', async () => {
+    const engine = await getEngine();
+    const source = [
+      'import requests as rq',
+      'import json',
+      '',
+      'def fetch(url):',
+      '    return rq.get(url)',
+      '',
+      'def dump(x):',
+      '    return json.dumps(x)',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const alias = source.indexOf('as rq') + 4;
+    const json = source.indexOf('import json') + 'import json'.length;
+    const requests = source.indexOf('requests as') + 7;
+    const steps = runScripted(engine, source, [
+      { start: alias, end: alias + 1, newText: 'x' }, // `rq` is no longer bound: fetch's finding goes
+      { start: json, end: json, newText: 'x' }, // json → jsonx, a module no rule asks about
+      { start: requests, end: requests + 1, newText: 'x' }, // requests → requestx: the requests rules asked whether requests is imported
+    ]);
+    assert.equal(countOf('http-call-without-timeout', fullLintRules(engine, source)), 1);
+    assert.equal(countOf('http-call-without-timeout', steps[0].full), 0);
+    for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+    const [realiased, renamed, removed] = steps;
+    assert.ok(realiased.partial, 'a new alias for the same module: an incremental lint');
+    assert.ok(relinted(realiased, 'def fetch(url):\n    return rq.get(url)'), 'fetch spells rq');
+    for (const needle of ['def dump(x)', 'def helper_5(']) assert.ok(!relinted(realiased, needle), `${needle} spells neither rq nor rx`);
+    assert.ok(renamed.partial, 'json → jsonx: an incremental lint');
+    assert.ok(relinted(renamed, 'def dump(x):\n    return json.dumps(x)'), 'dump spells json');
+    for (const needle of ['def fetch(', 'def helper_5(']) assert.ok(!relinted(renamed, needle), `${needle} spells neither json nor jsonx`);
+    assert.ok(!removed.partial, 'requests is no longer imported: a full lint');
+  });
+
   it('does not hang when an edit leaves an assignment to a MISSING identifier (found by npm run stress)', async () => {
     // tree-sitter recovers `:` + an indented call as an annotated assignment to a zero-length
     // MISSING identifier: a binding spelled "", which a word search never got past.

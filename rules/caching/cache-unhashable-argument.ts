@@ -24,7 +24,7 @@ function moduleCachedDef(facts: FileFacts, name: string): Node | null {
 
 /** The module-level defs named `name` (found where the text spells them: no walk over every function). */
 function moduleDefsNamed(facts: FileFacts, name: string): Node[] {
-  return definitionsNamed(facts.root, facts.text, 'function_definition', name).filter((fn) => definitionStatement(fn).parent?.type === 'module');
+  return definitionsNamed(facts, 'function_definition', name).filter((fn) => definitionStatement(fn).parent?.type === 'module');
 }
 
 /** The module-level cached def that a plain name refers to at node, or null. */

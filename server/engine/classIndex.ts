@@ -5,7 +5,7 @@
 // for, classes by name and calls by callee name where the text spells them.
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
-import { definitionsNamed, identifierAt, identifiersSpelled } from './names';
+import { definitionsNamed, identifierAt, identifiersSpelled, identifiersSpelledInFile } from './names';
 import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
 import { possibleCallOffsets } from './spelling';
 
@@ -139,7 +139,7 @@ export class ClassIndex {
   subclasses(cls: ClassInfo): ClassInfo[] {
     // A subclass spells the name in its bases: look only where the name is spelled.
     const out: ClassInfo[] = [];
-    for (const id of identifiersSpelled(this.facts.root, cls.name)) {
+    for (const id of identifiersSpelledInFile(this.facts, cls.name)) {
       const cand = classOfBase(id);
       const info = cand && this.info(cand);
       if (info && !out.includes(info) && info.bases.some((b) => this.resolve(b) === cls)) out.push(info);
@@ -217,7 +217,7 @@ export class ClassIndex {
 /** Calls whose callee is the identifier `name`, found where the text spells such a call. */
 function callsByPlainName(facts: FileFacts, name: string): Node[] {
   const out: Node[] = [];
-  for (const at of possibleCallOffsets(facts.text, name)) {
+  for (const at of possibleCallOffsets(facts.text, name, facts.wordOffsets(name))) {
     const id = identifierAt(facts.root, at, name);
     const call = id?.parent;
     if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
@@ -239,7 +239,7 @@ function classOfBase(id: Node): Node | null {
  * spells `class <name>`.
  */
 function topLevelClassesNamed(facts: FileFacts, name: string): Node[] {
-  return definitionsNamed(facts.root, facts.text, 'class_definition', name).filter(isTopLevelClass);
+  return definitionsNamed(facts, 'class_definition', name).filter(isTopLevelClass);
 }
 
 /** No def or class around it: only compound statements (and ERROR nodes) up to the module. */

@@ -3,7 +3,7 @@
 import type { Node, Tree } from './parser';
 import { enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { identifiersSpelled } from './names';
-import { isSpelledBetween } from './spelling';
+import { isSpelledBetween, WordIndex } from './spelling';
 
 export interface ImportBinding {
   /** The name bound in the file: `np` for `import numpy as np`. */
@@ -37,6 +37,8 @@ export class FileFacts {
    * through binding() or qualifiedName() are spelled where they are used: those are found by spelling.
    */
   readonly moduleQueries = new Set<string>();
+  /** Where each word is spelled in the text (incremental linting carries it across edits). */
+  readonly words: WordIndex;
   readonly bindingQueries = new Set<string>();
   importListRead = false;
   private moduleBindingsCache?: Set<string>;
@@ -47,8 +49,9 @@ export class FileFacts {
     readonly text: string,
     readonly captures: FactCaptures,
     /** Whole-file answers known in advance (incremental linting keeps them across edits). */
-    precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string> },
+    precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string>; words?: WordIndex },
   ) {
+    this.words = precomputed?.words ?? new WordIndex(text);
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
     this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
@@ -67,6 +70,11 @@ export class FileFacts {
   get imports(): readonly ImportBinding[] {
     this.importListRead = true;
     return this.importBindings;
+  }
+
+  /** Offsets where the file's text spells `word` as a whole word (wordOffsets), remembered. */
+  wordOffsets(word: string): readonly number[] {
+    return this.words.of(word);
   }
 
   /** The bindings of imports of `module` or of anything inside it, in file order. */

@@ -36,7 +36,7 @@ import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
 import { PYTHON_KEYWORDS } from './names';
 import { definitionOf } from './scopes';
-import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, type GateHit } from './spelling';
+import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, WordIndex, type GateHit } from './spelling';
 import type { RuleFailure } from './types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -99,6 +99,8 @@ interface State {
   moduleQueries: Set<string>;
   bindingQueries: Set<string>;
   importListRead: boolean;
+  /** The words the lints looked up in the whole text, and where (carried across a single edit). */
+  words: WordIndex;
 }
 
 export interface IncrementalStats {
@@ -204,6 +206,7 @@ export class IncrementalLinter {
         moduleQueries: run.facts.moduleQueries,
         bindingQueries: run.facts.bindingQueries,
         importListRead: run.facts.importListRead,
+        words: run.facts.words,
       };
     }
     return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
@@ -379,11 +382,13 @@ export class IncrementalLinter {
             moduleQueries: prev.moduleQueries,
             bindingQueries: prev.bindingQueries,
             importListRead: prev.importListRead,
+            words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
           };
           facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
             imports: next.imports.flatMap((x) => lazyBindings(root, x)),
             moduleBindings,
             asyncFunctionNames: prev.asyncNames,
+            words: next.words,
           });
           return facts;
         },

@@ -7,10 +7,17 @@ import { findDescendants } from './scopes';
 
 /** The file's indentation unit: the indentation of the first indented line after a `:` line, or four spaces. */
 export function indentUnit(facts: FileFacts): string {
-  const m = /^([ \t]*)\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
-  if (m && m[2].startsWith(m[1]) && m[2].length > m[1].length) return m[2].slice(m[1].length);
-  return '    ';
+  let unit = indentUnits.get(facts);
+  if (unit === undefined) {
+    const m = /^([ \t]*)\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
+    unit = m && m[2].startsWith(m[1]) && m[2].length > m[1].length ? m[2].slice(m[1].length) : '    ';
+    indentUnits.set(facts, unit);
+  }
+  return unit;
 }
+
+/** indentUnit per lint (the search may cross much of a file with few blocks). */
+const indentUnits = new WeakMap<FileFacts, string>();
 
 /** Offsets of line starts inside [start, end) that lie within a multi-line string of the given statements. */
 export function stringInteriorLines(statements: Node[], text: string): Set<number> {

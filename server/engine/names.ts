@@ -2,6 +2,7 @@
 // statement leaves in a name can still be observed afterwards. Syntax only, conservative: when in
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
+import type { FileFacts } from './facts';
 import type { Node } from './parser';
 import { findDescendants, parameterNames } from './scopes';
 import { wordOffsets } from './spelling';
@@ -105,6 +106,16 @@ export function identifiersSpelled(node: Node, name: string): Node[] {
   return out;
 }
 
+/** identifiersSpelled over the whole file, from the file's remembered word offsets. */
+export function identifiersSpelledInFile(facts: FileFacts, name: string): Node[] {
+  const out: Node[] = [];
+  for (const at of facts.wordOffsets(name)) {
+    const id = identifierAt(facts.root, at, name);
+    if (id) out.push(id);
+  }
+  return out;
+}
+
 /** The identifier `name` spelled at offset start inside node (not node itself), or null (a string, a comment…). */
 export function identifierAt(node: Node, start: number, name: string): Node | null {
   const id = node.descendantForIndex(start, start + name.length);
@@ -115,10 +126,11 @@ export function identifierAt(node: Node, start: number, name: string): Node | nu
  * The defs or classes (nodes of `type`) named `name`, found where the text spells `def` or `class`
  * and then the name (a line continuation between them too): no walk over every definition.
  */
-export function definitionsNamed(root: Node, text: string, type: 'function_definition' | 'class_definition', name: string): Node[] {
+export function definitionsNamed(facts: FileFacts, type: 'function_definition' | 'class_definition', name: string): Node[] {
   const keywordBefore = type === 'function_definition' ? DEF_BEFORE : CLASS_BEFORE;
+  const { root, text } = facts;
   const out: Node[] = [];
-  for (const at of wordOffsets(text, name)) {
+  for (const at of facts.wordOffsets(name)) {
     if (!keywordBefore.test(text.slice(Math.max(0, at - 200), at))) continue;
     const id = identifierAt(root, at, name);
     const definition = id?.parent;

@@ -81,11 +81,15 @@ export class LineIndex {
 
 /** The line break a file mostly uses, so that inserted lines match it. */
 export function detectEol(text: string): string {
+  // Every fix that writes a line asks, and an LF file is searched to its end: remember the last answer.
+  if (text === lastEol.text) return lastEol.eol;
   const crlf = text.indexOf('\r\n');
-  if (crlf >= 0) return '\r\n';
-  if (text.indexOf('\n') < 0 && text.indexOf('\r') >= 0) return '\r';
-  return '\n';
+  const eol = crlf >= 0 ? '\r\n' : text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? '\r' : '\n';
+  lastEol = { text, eol };
+  return eol;
 }
+
+let lastEol = { text: '', eol: '\n' };
 
 /** True when no two edits touch the same characters (inserts at the same point also conflict). */
 export function editsOverlap(a: readonly TextEdit[], b: readonly TextEdit[]): boolean {

@@ -1,6 +1,7 @@
 // server/engine/names.ts: reads, stores and what a statement leaves behind in a name.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
+import { FileFacts } from '../../server/engine/facts';
 import { bindingOf, definitionsNamed, readsAfter } from '../../server/engine/names';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
@@ -123,7 +124,7 @@ describe('definitionsNamed', () => {
     ].join('\n');
     const tree = engine.parse(source);
     try {
-      const rows = (type: 'function_definition' | 'class_definition') => definitionsNamed(tree.rootNode, source, type, 'Box').map((n) => n.startPosition.row);
+      const rows = (type: 'function_definition' | 'class_definition') => definitionsNamed(new FileFacts(tree, source, { imports: [], comments: [], functions: [] }), type, 'Box').map((n) => n.startPosition.row);
       assert.deepEqual(rows('class_definition'), [0, 2], 'both classes, one after a line continuation; not the string');
       assert.deepEqual(rows('function_definition'), [1, 4], 'the method and the async def; not the call or Boxes');
     } finally {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, wordOffsets } from '../../server/engine/spelling';
+import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/engine/spelling';
 
 describe('spelling prefilters', () => {
   it('finds whole words only', () => {
@@ -7,6 +7,31 @@ describe('spelling prefilters', () => {
     assert.equal(hasWord('line_profiler', 'profile'), false);
     assert.equal(hasWord('x = profile(1)', 'profile'), true);
     assert.equal(hasWord('', 'profile'), false);
+  });
+
+  it('keeps a remembered word index exact across random edits (shifted away from the edit, searched again near it)', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const words = ['a', 'ab', 'abc', 'b', 'self', 'x1'];
+    const alphabet = ['a', 'b', 'c', ' ', '.', '(', '1', 'x', 's', 'e', 'l', 'f', '\n', 'é'];
+    let text = 'self.a = ab(abc, b)\nx1 = a + self.b\nabc ab a b';
+    let index = new WordIndex(text);
+    for (const w of words) index.of(w);
+    for (let step = 0; step < 3000; step++) {
+      const start = random(text.length + 1);
+      const oldEnd = Math.min(text.length, start + random(4));
+      const inserted = Array.from({ length: random(4) }, () => alphabet[random(alphabet.length)]).join('');
+      text = text.slice(0, start) + inserted + text.slice(oldEnd);
+      index = index.edited(text, { start, oldEnd, newEnd: start + inserted.length });
+      if (text.length > 400) {
+        text = text.slice(0, 200);
+        index = new WordIndex(text);
+      }
+      for (const w of words) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);
+    }
   });
 
   it('counts possible bare calls', () => {

@@ -21,6 +21,7 @@
 //    range returns every match whose root intersects it.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
+//  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
 //
@@ -128,10 +129,14 @@ export class IncrementalLinter {
   private state: State | null = null;
   readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [] };
 
-  /** `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they differ. */
+  /**
+   * `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they
+   * differ. `joinGap` (tests: 0, to see the region as chosen): see JOIN_GAP.
+   */
   constructor(
     private readonly engine: Engine,
     private readonly selfCheck = false,
+    private readonly joinGap = JOIN_GAP,
   ) {}
 
   /** Forgets everything (next lint is full). */
@@ -310,7 +315,7 @@ export class IncrementalLinter {
     // cuts into is re-run whole unless it starts inside: a sibling sequence (`x = []` then a
     // `for`) is found again only from its first statement, while a def or class match is found
     // from its header, which the region includes.
-    let spans = mergeSpans(region, 1);
+    let spans = joinWithinUnits(mergeSpans(region, 1), units, this.joinGap);
     for (let grown = true; grown; ) {
       grown = false;
       for (const r of kept) {
@@ -790,6 +795,41 @@ function mergeSpans(spans: readonly Span[], gap: number): Span[] {
     else out.push({ start: s.start, end: s.end });
   }
   return out;
+}
+
+/**
+ * Characters between two spans of the region inside the same top-level statement up to which they
+ * run as one range: each range costs its own query passes (tens of µs each), and a statement-level
+ * region of a long method is often a dozen short spans (the headers, the edited statement, the
+ * statements that spell its words) with a few statements between them.
+ */
+export const JOIN_GAP = 1000;
+
+/** Sorted, disjoint spans, with neighbours in the same unit at most `gap` apart joined. */
+function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Span[] {
+  const out: Span[] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s.start - last.end <= gap && unitIndexAt(units, last.start) !== -1 && unitIndexAt(units, last.start) === unitIndexAt(units, s.end - 1)) {
+      last.end = Math.max(last.end, s.end);
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+/** The index of the unit holding the offset, or -1. */
+function unitIndexAt(units: readonly Unit[], offset: number): number {
+  let low = 0;
+  let high = units.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (units[mid].end <= offset) low = mid + 1;
+    else if (units[mid].start > offset) high = mid - 1;
+    else return mid;
+  }
+  return -1;
 }
 
 /** Adds entries to a list sorted by start (and end), in place: a few new entries into thousands. */

@@ -6,6 +6,7 @@ import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
 import { runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
 import type { Engine } from '../../server/engine/engine';
+import { JOIN_GAP } from '../../server/engine/incremental';
 
 /** The rule ids a full lint of text reports (every rule on), in order. */
 function fullLintRules(engine: Engine, text: string): string[] {
@@ -251,6 +252,42 @@ describe('incremental linting equals a full lint', function () {
     assert.ok(relinted(renamed, 'def dump(x):\n    return json.dumps(x)'), 'dump spells json');
     for (const needle of ['def fetch(', 'def helper_5(']) assert.ok(!relinted(renamed, needle), `${needle} spells neither json nor jsonx`);
     assert.ok(!removed.partial, 'requests is no longer imported: a full lint');
+  });
+
+  it('runs close spans of one top-level statement as one range, and never joins two statements', async () => {
+    const engine = await getEngine();
+    const method = [
+      'class Outer:',
+      '    def work(self, rows):',
+      '        total = ""',
+      '        names = []',
+      '        for row in rows:',
+      '            names.append(row.lower())',
+      '        for item in rows:',
+      '            total += item',
+      '        return names, total',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const module = ['report = ""', 'unrelated = 1', 'for row in range(3):', '    report += str(row)', 'other = 2', 'print(report)', ...UNRELATED_DEFS].join('\n');
+    for (const [source, shouldJoin] of [
+      [method, true],
+      [module, false],
+    ] as const) {
+      const edit = { start: source.indexOf('""'), end: source.indexOf('""') + 2, newText: '[]' };
+      const [apart] = runScripted(engine, source, [edit]);
+      const [joined] = runScripted(engine, source, [edit], JOIN_GAP);
+      assert.ok(apart.partial && joined.partial, 'incremental lints');
+      assert.ok(apart.ranges.length > 1, 'the region is several spans');
+      assert.deepEqual(joined.incremental, joined.full);
+      assert.deepEqual(joined.incremental, apart.incremental);
+      const tree = engine.parse(joined.text);
+      const units = tree.rootNode.children.filter((n) => n !== null).map((n) => [n.startIndex, n.endIndex]);
+      tree.delete();
+      for (const r of joined.ranges) assert.ok(units.some(([s, e]) => s <= r.start && r.end <= e), `range ${r.start}-${r.end} lies in one top-level statement`);
+      if (shouldJoin) assert.ok(joined.ranges.length < apart.ranges.length, `the method's ${apart.ranges.length} spans ran as ${joined.ranges.length} ranges`);
+      else assert.equal(joined.ranges.length, apart.ranges.length, 'module-level statements stay apart');
+    }
   });
 
   it('does not hang when an edit leaves an assignment to a MISSING identifier (found by npm run stress)', async () => {

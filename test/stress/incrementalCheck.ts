@@ -102,8 +102,9 @@ export interface ScriptedStep {
 }
 
 /** Applies each edit (offsets into the text as the previous edits left it), linting incrementally after each. */
-export function runScripted(engine: Engine, text: string, edits: readonly { start: number; end: number; newText: string }[]): ScriptedStep[] {
-  const linter = new IncrementalLinter(engine, true);
+export function runScripted(engine: Engine, text: string, edits: readonly { start: number; end: number; newText: string }[], joinGap = 0): ScriptedStep[] {
+  // Spans are not joined unless asked (joinGap): the tests look at the region as chosen.
+  const linter = new IncrementalLinter(engine, true, joinGap);
   const options = { select: ['ALL'] };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);

@@ -81,6 +81,8 @@ export interface RawLint {
   active: Map<string, Severity>;
   /** The rules' text gates this lint tested, and where each matched. */
   gateHits: ReadonlyMap<RegExp, GateHit | null>;
+  /** The gated groups whose passes ran (the file's imports and text opened them). */
+  openGroups: readonly QueryGroup[];
 }
 
 /** Restricts a lint to parts of the tree (incremental linting); facts come from the caller. */
@@ -180,6 +182,24 @@ export class Engine {
     if (skipped) return skipped;
     const run = this.lintRaw(tree, text, options);
     return this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
+  }
+
+  /**
+   * Compiles now the region queries an incremental lint of a file with these options and open
+   * gated groups will need (regionQueries.ts compiles them on first use: tens of ms, which the
+   * first keystroke in a file would otherwise wait for). The editor calls it when idle.
+   */
+  prepareRegions(options: LintOptions, openGroups: readonly QueryGroup[]): void {
+    const compiled = this.compiledFor(this.activeFor(options));
+    compiled.regions.partsFor([compiled.base]);
+    if (openGroups.length > 0) compiled.regions.partsFor(openGroups);
+  }
+
+  /** Region query sets compiled so far, over every compiled rule set (tests). */
+  get regionSetsCompiled(): number {
+    let n = 0;
+    for (const compiled of this.compiledCache.values()) n += compiled.regions.compiledSets;
+    return n;
   }
 
   /** The file is over the size limit: a result that says so (and lints nothing). */
@@ -286,7 +306,7 @@ export class Engine {
       }
     }
     const kept = failed.size ? raw.filter((r) => !failed.has(r.finding.ruleId)) : raw;
-    return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits };
+    return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open };
   }
 
   /** Drops findings in syntax errors and suppressed ones, adds unused-suppression findings, sorts. */

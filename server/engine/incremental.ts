@@ -139,6 +139,19 @@ export class IncrementalLinter {
     private readonly joinGap = JOIN_GAP,
   ) {}
 
+  /** What the last full lint ran with: prepareRegions() readies the queries its next edit needs. */
+  private lastFull: { options: LintOptions; openGroups: RawLint['openGroups'] } | null = null;
+
+  /**
+   * Compiles the region queries the next incremental lint will run, if the last lint was a full
+   * one (the editor calls it when idle after a full lint; the first keystroke need not wait).
+   */
+  prepareRegions(): void {
+    const last = this.lastFull;
+    this.lastFull = null;
+    if (last) this.engine.prepareRegions(last.options, last.openGroups);
+  }
+
   /** Forgets everything (next lint is full). */
   reset(): void {
     this.state = null;
@@ -178,6 +191,7 @@ export class IncrementalLinter {
   private full(tree: Tree, text: string, options: LintOptions, optionsKey: string): LintDetails {
     this.stats.full++;
     const run = this.engine.lintRaw(tree, text, options);
+    this.lastFull = { options, openGroups: run.openGroups };
     const root = tree.rootNode;
     const units = unitsOf(tree).map((u, k) => ({ ...u, bindings: boundNames(root.child(k)!) }));
     this.stats.lastDirty = units.length;

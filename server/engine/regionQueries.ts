@@ -31,6 +31,8 @@ const MAX_CACHED = 16;
 
 export class RegionQueries {
   private readonly cache = new Map<string, Parts>();
+  /** How many sets of groups were compiled so far (tests: that a keystroke found its queries ready). */
+  compiledSets = 0;
 
   constructor(private readonly language: Language) {}
 
@@ -42,6 +44,7 @@ export class RegionQueries {
       this.cache.delete(key); // most recently used last
     } else {
       parts = splitForRegions(this.language, groups);
+      this.compiledSets++;
       if (this.cache.size >= MAX_CACHED) {
         const [oldestKey, oldest] = this.cache.entries().next().value!;
         this.cache.delete(oldestKey);

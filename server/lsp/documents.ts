@@ -9,6 +9,8 @@ import { Edit, type Tree } from '../engine/parser';
 
 /** How long the editor must be idle before an incremental result is checked against a full lint. */
 export const VERIFY_AFTER_MS = 400;
+/** How long after a full lint the queries for the next keystroke's incremental lint are compiled. */
+export const PREPARE_AFTER_MS = 50;
 
 export class ParsedDocument {
   private tree: Tree | null = null;
@@ -22,6 +24,7 @@ export class ParsedDocument {
   private parseFailed: { version: number; error: ParseTimeout } | null = null;
   private readonly linter: IncrementalLinter;
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
+  private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   /**
    * Called when the idle-time full lint found that an incremental result was not exact: the caller
    * should drop what it cached for this version and publish (or let the client pull) again.
@@ -90,7 +93,9 @@ export class ParsedDocument {
       return skippedResult(this.getText(), `${error.message}; perflens skipped this version of the file`);
     }
     const partialsBefore = this.linter.stats.partial;
+    const fullsBefore = this.linter.stats.full;
     const details = this.linter.lint(tree, this.getText(), options, this.changes, this.changedRanges);
+    if (this.linter.stats.full > fullsBefore) this.prepareNextEdit();
     this.changes = [];
     this.changedRanges = [];
     clearTimeout(this.verifyTimer);
@@ -105,6 +110,16 @@ export class ParsedDocument {
       this.verifyTimer.unref?.();
     }
     return details;
+  }
+
+  /** After a full lint, when idle: ready the queries the next edit's incremental lint runs. */
+  private prepareNextEdit(): void {
+    clearTimeout(this.prepareTimer);
+    this.prepareTimer = setTimeout(async () => {
+      await this.backgroundTurn?.();
+      if (this.tree) this.linter.prepareRegions();
+    }, PREPARE_AFTER_MS);
+    this.prepareTimer.unref?.();
   }
 
   /** How many full and incremental lints this document had (tests, bench). */
@@ -146,6 +161,7 @@ export class ParsedDocument {
 
   dispose(): void {
     clearTimeout(this.verifyTimer);
+    clearTimeout(this.prepareTimer);
     this.tree?.delete();
     this.tree = null;
   }

@@ -4,9 +4,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
-import { runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
+import { applyEdit, runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
 import type { Engine } from '../../server/engine/engine';
-import { JOIN_GAP } from '../../server/engine/incremental';
+import { Engine as EngineClass } from '../../server/engine/engine';
+import { IncrementalLinter, JOIN_GAP } from '../../server/engine/incremental';
+import { ALL_RULES } from '../../rules';
+import { DIST } from '../helpers/engine';
 
 /** The rule ids a full lint of text reports (every rule on), in order. */
 function fullLintRules(engine: Engine, text: string): string[] {
@@ -287,6 +290,31 @@ describe('incremental linting equals a full lint', function () {
       for (const r of joined.ranges) assert.ok(units.some(([s, e]) => s <= r.start && r.end <= e), `range ${r.start}-${r.end} lies in one top-level statement`);
       if (shouldJoin) assert.ok(joined.ranges.length < apart.ranges.length, `the method's ${apart.ranges.length} spans ran as ${joined.ranges.length} ranges`);
       else assert.equal(joined.ranges.length, apart.ranges.length, 'module-level statements stay apart');
+    }
+  });
+
+  it('readies the region queries after a full lint, so the first keystroke compiles none', async () => {
+    const engine = await EngineClass.create(ALL_RULES, DIST); // its own: no region query compiled yet
+    const text = ['import threading', 'import time', '', 'def work(items):', '    total = ""', '    for item in items:', '        total += item', '    return total', ...UNRELATED_DEFS].join('\n');
+    let tree = engine.parse(text);
+    try {
+      const linter = new IncrementalLinter(engine);
+      const options = {};
+      linter.lint(tree, text, options, null);
+      const beforePrepare = engine.regionSetsCompiled;
+      linter.prepareRegions();
+      assert.ok(engine.regionSetsCompiled > beforePrepare, 'prepareRegions compiled the base and the open gates\' region queries');
+      const prepared = engine.regionSetsCompiled;
+      const at = text.indexOf('total +=');
+      const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'q' });
+      tree = edited.tree;
+      const details = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.equal(engine.regionSetsCompiled, prepared, 'the keystroke found its queries ready');
+      assert.deepEqual(details.findings, engine.lint(tree, edited.text, options).findings);
+    } finally {
+      tree.delete();
+      engine.dispose();
     }
   });
 

@@ -31,6 +31,23 @@ function relinted(step: ScriptedStep, needle: string): boolean {
 /** Defs no edit of these tests touches: they keep an edit's region under the share of the file above which a full lint runs. */
 const UNRELATED_DEFS = Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`);
 
+/** A method of a nested class whose statements an edit's region picks from (two tests edit it). */
+const NESTED_METHOD = [
+  'class Outer:',
+  '    class Inner:',
+  '        def work(self, rows):',
+  '            total = ""',
+  '            names = []',
+  '            for row in rows:',
+  '                names.append(row.lower())',
+  '            for item in rows:',
+  '                total += item',
+  '            unrelated = 1',
+  '            return names, total, unrelated',
+  '',
+  ...UNRELATED_DEFS,
+].join('\n');
+
 /** How many findings of the rule a list of summary() lines or rule ids holds. */
 const countOf = (ruleId: string, findings: readonly string[]) => findings.filter((f) => f === ruleId || f.includes(`:${ruleId}:`)).length;
 
@@ -190,21 +207,7 @@ describe('incremental linting equals a full lint', function () {
 
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
-    const source = [
-      'class Outer:',
-      '    class Inner:',
-      '        def work(self, rows):',
-      '            total = ""',
-      '            names = []',
-      '            for row in rows:',
-      '                names.append(row.lower())',
-      '            for item in rows:',
-      '                total += item',
-      '            unrelated = 1',
-      '            return names, total, unrelated',
-      '',
-      ...UNRELATED_DEFS,
-    ].join('\n');
+    const source = NESTED_METHOD;
     const at = (needle: string) => source.indexOf(needle);
     const steps = runScripted(engine, source, [
       { start: at('""'), end: at('""') + 2, newText: '[]' }, // total is a list: the += loop's finding goes
@@ -259,22 +262,9 @@ describe('incremental linting equals a full lint', function () {
 
   it('runs close spans of one top-level statement as one range, and never joins two statements', async () => {
     const engine = await getEngine();
-    const method = [
-      'class Outer:',
-      '    def work(self, rows):',
-      '        total = ""',
-      '        names = []',
-      '        for row in rows:',
-      '            names.append(row.lower())',
-      '        for item in rows:',
-      '            total += item',
-      '        return names, total',
-      '',
-      ...UNRELATED_DEFS,
-    ].join('\n');
     const module = ['report = ""', 'unrelated = 1', 'for row in range(3):', '    report += str(row)', 'other = 2', 'print(report)', ...UNRELATED_DEFS].join('\n');
     for (const [source, shouldJoin] of [
-      [method, true],
+      [NESTED_METHOD, true],
       [module, false],
     ] as const) {
       const edit = { start: source.indexOf('""'), end: source.indexOf('""') + 2, newText: '[]' };

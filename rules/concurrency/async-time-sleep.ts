@@ -33,6 +33,8 @@ export default defineRule({
   function: [(attribute attribute: (identifier) @name) (identifier) @name]
   arguments: (argument_list) @args
   (#eq? @name "sleep")) @call`,
+  // Anchored on its calls: a whole-tree pass of its own cost more than its few matches (engine/callAnchors.ts).
+  calls: { names: ['sleep'] },
   check(m, ctx) {
     const call = m.need('call');
     if (ctx.facts.calleeName(call) !== 'time.sleep') return;

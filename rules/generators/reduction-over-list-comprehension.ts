@@ -44,6 +44,8 @@ export default defineRule({
   function: (identifier) @fn
   arguments: (argument_list . (list_comprehension) @comp .)
   (#any-of? @fn ${REDUCERS.map((r) => `"${r}"`).join(' ')})) @call`,
+  // Anchored on its calls: in the base pass its pattern matched every call with a comprehension argument.
+  calls: { names: [...REDUCERS] },
   check(m, ctx) {
     const fn = m.need('fn');
     const comp = m.need('comp');

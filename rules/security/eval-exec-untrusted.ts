@@ -64,6 +64,8 @@ export default defineRule({
   function: (identifier) @fn
   arguments: (argument_list) @args
   (#any-of? @fn "eval" "exec")) @call`,
+  // Anchored on its calls: in the base pass its pattern matched (and copied out of WASM) every bare call.
+  calls: { names: ['eval', 'exec'] },
   check(m, ctx) {
     const call = m.need('call');
     const fn = m.need('fn').text;

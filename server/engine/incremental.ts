@@ -824,11 +824,9 @@ function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Sp
   const out: Span[] = [];
   for (const s of spans) {
     const last = out[out.length - 1];
-    if (last && s.start - last.end <= gap && unitIndexAt(units, last.start) !== -1 && unitIndexAt(units, last.start) === unitIndexAt(units, s.end - 1)) {
-      last.end = Math.max(last.end, s.end);
-    } else {
-      out.push(s);
-    }
+    const unit = last && s.start - last.end <= gap ? unitIndexAt(units, last.start) : -1;
+    if (unit !== -1 && unit === unitIndexAt(units, s.end - 1)) last.end = Math.max(last.end, s.end);
+    else out.push(s);
   }
   return out;
 }
@@ -919,20 +917,29 @@ function reboundNames(imports: readonly ImportFact[], root: Node, oldText: strin
   if (before.length === 0 && after.size === 0) return new Set();
   const multiline = /[\r\n]/.test(oldText.slice(change.start, change.oldEnd)) || /[\r\n]/.test(text.slice(change.start, change.newEnd));
   if (before.length > 1 || after.size > 1 || multiline) return null;
-  const key = (b: ImportFact['bindings'][number]) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
-  const oldKeys = new Map((before[0]?.bindings ?? []).map((b) => [key(b), b]));
-  const newKeys = new Map([...after.values()].flatMap((n) => importFact(n, text).bindings).map((b) => [key(b), b]));
+  const oldKeys = new Map((before[0]?.bindings ?? []).map((b) => [bindingKey(b), b]));
+  const newKeys = new Map([...after.values()].flatMap((n) => importFact(n, text).bindings).map((b) => [bindingKey(b), b]));
   const names = new Set<string>();
   for (const [k, b] of oldKeys) if (!newKeys.has(k)) names.add(b.local);
   for (const [k, b] of newKeys) if (!oldKeys.has(k)) names.add(b.local);
   const words = new Set<string>();
   for (const local of names) {
-    if (local.endsWith('.*')) return null; // `from m import *`: binds names the text does not show
-    // `import os.path` binds `os` (its synthetic entry, `\0os.path`, is reached through it).
-    words.add(local.startsWith('\0') ? local.slice(1).split('.')[0] : local);
+    if (isStarImport(local)) return null;
+    words.add(spelledName(local));
   }
   return words;
 }
+
+type Binding = ImportFact['bindings'][number];
+
+/** What identifies an import binding: the name, what it refers to, and where it is bound. */
+const bindingKey = (b: Binding) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
+
+/** `from m import *` (its synthetic local `\0m.*`): binds names the text does not show. */
+const isStarImport = (local: string) => local.endsWith('.*');
+
+/** The name code spells to use a binding: `import os.path` binds `os` (its synthetic entry, `\0os.path`, is reached through it). */
+const spelledName = (local: string) => (local.startsWith('\0') ? local.slice(1).split('.')[0] : local);
 
 /** The text of the lines holding [start, end). */
 function lineAround(text: string, start: number, end: number): string {
@@ -957,14 +964,12 @@ function lineAround(text: string, start: number, end: number): string {
  */
 function importChangeStaysInRegion(prev: State, imports: readonly ImportFact[], rebound: ReadonlySet<string>): boolean {
   if (prev.importListRead) return false;
-  const key = (b: ImportFact['bindings'][number]) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
-  const before = new Map(prev.imports.flatMap((x) => x.bindings).map((b) => [key(b), b]));
-  const after = new Map(imports.flatMap((x) => x.bindings).map((b) => [key(b), b]));
+  const before = new Map(prev.imports.flatMap((x) => x.bindings).map((b) => [bindingKey(b), b]));
+  const after = new Map(imports.flatMap((x) => x.bindings).map((b) => [bindingKey(b), b]));
   const changed = [...[...before].filter(([k]) => !after.has(k)), ...[...after].filter(([k]) => !before.has(k))].map(([, b]) => b);
   const changedModules = new Set<string>();
   for (const b of changed) {
-    const word = b.local.startsWith('\0') ? b.local.slice(1).split('.')[0] : b.local;
-    if (b.local.endsWith('.*') || !rebound.has(word)) return false;
+    if (isStarImport(b.local) || !rebound.has(spelledName(b.local))) return false;
     addModules(b.target, changedModules);
   }
   for (const m of changedModules) if (prev.bindingQueries.has(m)) return false;

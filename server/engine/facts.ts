@@ -37,10 +37,10 @@ export class FileFacts {
    * through binding() or qualifiedName() are spelled where they are used: those are found by spelling.
    */
   readonly moduleQueries = new Set<string>();
-  /** Where each word is spelled in the text (incremental linting carries it across edits). */
-  readonly words: WordIndex;
   readonly bindingQueries = new Set<string>();
   importListRead = false;
+  /** Where each word is spelled in the text (incremental linting carries it across edits). */
+  readonly words: WordIndex;
   private moduleBindingsCache?: Set<string>;
   private asyncNamesCache?: Set<string>;
 

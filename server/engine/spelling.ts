@@ -97,8 +97,8 @@ export class WordIndex {
       const moved: number[] = [];
       let k = 0;
       for (; k < old.length && old[k] + word.length < change.start; k++) moved.push(old[k]);
-      const from = Math.max(0, change.start - word.length);
-      for (let i = nextWord(text, word, from, Math.min(text.length, change.newEnd + word.length)); i !== -1; i = nextWord(text, word, i + 1, Math.min(text.length, change.newEnd + word.length))) {
+      const windowEnd = Math.min(text.length, change.newEnd + word.length);
+      for (let i = nextWord(text, word, Math.max(0, change.start - word.length), windowEnd); i !== -1; i = nextWord(text, word, i + 1, windowEnd)) {
         if (moved.length === 0 || i > moved[moved.length - 1]) moved.push(i);
       }
       for (; k < old.length; k++) if (old[k] > change.oldEnd) moved.push(old[k] + delta);

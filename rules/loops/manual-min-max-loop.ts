@@ -38,7 +38,8 @@ function updateOf(stmt: Node, best: string, loopVar: string): Update | null {
   const body = stmt.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   const assign = body.length === 1 && body[0].type === 'expression_statement' ? body[0].namedChild(0) : null;
   if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== best) return null;
-  const kept = assign.childForFieldName('right')!;
+  const kept = assign.childForFieldName('right'); // none in `best: float`, an annotation alone
+  if (!kept) return null;
   const cond = stmt.childForFieldName('condition');
   if (cond?.type !== 'comparison_operator' || cond.namedChildCount !== 2) return null;
   const op = cond.childForFieldName('operators')?.type ?? '';

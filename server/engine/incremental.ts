@@ -36,6 +36,7 @@ import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from './parser';
 import { PYTHON_KEYWORDS } from './names';
+import { lineEndOf, lineStartOf } from './fixes';
 import { definitionOf } from './scopes';
 import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, WordIndex, type GateHit } from './spelling';
 import type { RuleFailure } from './types';
@@ -250,6 +251,7 @@ export class IncrementalLinter {
     // or for a keystroke in a comment or docstring, that comment or docstring).
     // The narrower regions need the text an edit removed: known for a single change.
     const only = changes.length === 1 ? changes[0] : null;
+    const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
     const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
     const region: Span[] = [];
     const editedModuleCode: Unit[] = [];
@@ -293,7 +295,7 @@ export class IncrementalLinter {
     // An edit in an import statement changes what some names refer to: every statement that spells
     // one of them is re-linted. (Whether that is all it changes is checked once the region's
     // imports are known, below.)
-    const rebound = only ? reboundNames(prev.imports, root, prev.text, text, only) : new Set<string>();
+    const rebound = only ? reboundNames(prev.imports, root, text, only, linesMoved) : new Set<string>();
     if (rebound === null || rebound.size > MAX_EDITED_WORDS) return null;
     if (rebound.size > 0) addUnitsSpelling(rebound, () => true);
 
@@ -312,7 +314,6 @@ export class IncrementalLinter {
 
     // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
     // has its match re-run (its message, range or fix may be stale).
-    const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
     let kept: RawFinding[] = [];
     for (const r of prev.raw) {
       const shifted = shiftRaw(r, changes);
@@ -903,11 +904,12 @@ function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {
  * The local names whose import binding a single edit changes, when the edit stays on one line and
  * touches at most one import statement: its bindings before (the cached fact) and after (the
  * tree) compared. Null when that cannot be told: a star import (it binds names nobody spells
- * there), or more than one import statement touched.
+ * there), more than one import statement touched, or an edit that adds or removes a line break
+ * (`multiline`: the caller's linesMoved).
  */
-function reboundNames(imports: readonly ImportFact[], root: Node, oldText: string, text: string, change: TextChange): Set<string> | null {
+function reboundNames(imports: readonly ImportFact[], root: Node, text: string, change: TextChange, multiline: boolean): Set<string> | null {
   const before = imports.filter((x) => x.start <= change.oldEnd && change.start <= x.end);
-  if (before.length === 0 && !lineAround(text, change.start, change.newEnd).includes('import')) return new Set();
+  if (before.length === 0 && !text.slice(lineStartOf(text, change.start), lineEndOf(text, change.newEnd)).includes('import')) return new Set();
   const after = new Map<number, Node>();
   for (const at of [change.start - 1, change.start, change.newEnd]) {
     for (let n: Node | null = at >= 0 && at < text.length ? root.descendantForIndex(at) : null; n; n = n.parent) {
@@ -915,45 +917,30 @@ function reboundNames(imports: readonly ImportFact[], root: Node, oldText: strin
     }
   }
   if (before.length === 0 && after.size === 0) return new Set();
-  const multiline = /[\r\n]/.test(oldText.slice(change.start, change.oldEnd)) || /[\r\n]/.test(text.slice(change.start, change.newEnd));
   if (before.length > 1 || after.size > 1 || multiline) return null;
-  const oldKeys = new Map((before[0]?.bindings ?? []).map((b) => [bindingKey(b), b]));
-  const newKeys = new Map([...after.values()].flatMap((n) => importFact(n, text).bindings).map((b) => [bindingKey(b), b]));
-  const names = new Set<string>();
-  for (const [k, b] of oldKeys) if (!newKeys.has(k)) names.add(b.local);
-  for (const [k, b] of newKeys) if (!oldKeys.has(k)) names.add(b.local);
   const words = new Set<string>();
-  for (const local of names) {
-    if (isStarImport(local)) return null;
-    words.add(spelledName(local));
+  for (const b of changedBindings(before[0]?.bindings ?? [], [...after.values()].flatMap((n) => importFact(n, text).bindings))) {
+    if (isStarImport(b.local)) return null;
+    words.add(spelledName(b.local));
   }
   return words;
 }
 
 type Binding = ImportFact['bindings'][number];
 
-/** What identifies an import binding: the name, what it refers to, and where it is bound. */
-const bindingKey = (b: Binding) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
+/** The bindings in one list and not the other (same name, target and place), either way round. */
+function changedBindings(before: readonly Binding[], after: readonly Binding[]): Binding[] {
+  const key = (b: Binding) => `${b.local}\0${b.target}\0${b.topLevel}\0${b.unconditional}`;
+  const beforeKeys = new Set(before.map(key));
+  const afterKeys = new Set(after.map(key));
+  return [...before.filter((b) => !afterKeys.has(key(b))), ...after.filter((b) => !beforeKeys.has(key(b)))];
+}
 
 /** `from m import *` (its synthetic local `\0m.*`): binds names the text does not show. */
 const isStarImport = (local: string) => local.endsWith('.*');
 
 /** The name code spells to use a binding: `import os.path` binds `os` (its synthetic entry, `\0os.path`, is reached through it). */
 const spelledName = (local: string) => (local.startsWith('\0') ? local.slice(1).split('.')[0] : local);
-
-/** The text of the lines holding [start, end). */
-function lineAround(text: string, start: number, end: number): string {
-  const from = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
-  let to = text.length;
-  for (let i = end; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      to = i;
-      break;
-    }
-  }
-  return text.slice(from, to);
-}
 
 /**
  * True when a change of the file's imports cannot alter a finding outside the region: the import
@@ -964,19 +951,18 @@ function lineAround(text: string, start: number, end: number): string {
  */
 function importChangeStaysInRegion(prev: State, imports: readonly ImportFact[], rebound: ReadonlySet<string>): boolean {
   if (prev.importListRead) return false;
-  const before = new Map(prev.imports.flatMap((x) => x.bindings).map((b) => [bindingKey(b), b]));
-  const after = new Map(imports.flatMap((x) => x.bindings).map((b) => [bindingKey(b), b]));
-  const changed = [...[...before].filter(([k]) => !after.has(k)), ...[...after].filter(([k]) => !before.has(k))].map(([, b]) => b);
+  const before = prev.imports.flatMap((x) => x.bindings);
+  const after = imports.flatMap((x) => x.bindings);
   const changedModules = new Set<string>();
-  for (const b of changed) {
+  for (const b of changedBindings(before, after)) {
     if (isStarImport(b.local) || !rebound.has(spelledName(b.local))) return false;
     addModules(b.target, changedModules);
   }
   for (const m of changedModules) if (prev.bindingQueries.has(m)) return false;
   const modulesBefore = new Set<string>();
   const modulesAfter = new Set<string>();
-  for (const b of before.values()) addModules(b.target, modulesBefore);
-  for (const b of after.values()) addModules(b.target, modulesAfter);
+  for (const b of before) addModules(b.target, modulesBefore);
+  for (const b of after) addModules(b.target, modulesAfter);
   for (const m of prev.moduleQueries) if (modulesBefore.has(m) !== modulesAfter.has(m)) return false;
   return true;
 }

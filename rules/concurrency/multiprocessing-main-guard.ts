@@ -2,7 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { lineEndOf, lineStartOf } from '../../server/engine/fixes';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import { definitionOf, findDescendants, isNestedScope } from '../../server/engine/scopes';
 import { detectEol } from '../../server/engine/text';
 import type { TextEdit } from '../../server/engine/types';
 import { targetNames } from '../../server/engine/names';
@@ -240,7 +240,7 @@ function moduleFunction(facts: FileFacts, name: string): Node | null {
   let found: Node | null = null;
   for (const stmt of facts.root.namedChildren) {
     if (!stmt) continue;
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const def = definitionOf(stmt);
     if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) {
       if (found) return null;
       found = def;
@@ -315,7 +315,7 @@ function wrapEdits(facts: FileFacts, triggers: Trigger[]): TextEdit[] | null {
   }
   if (bound.size > 0) {
     for (const child of children) {
-      const def = child.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const def = definitionOf(child);
       if (def?.type !== 'function_definition' && def?.type !== 'class_definition') continue;
       if (readsAny(child, bound)) return null;
     }

@@ -4,7 +4,7 @@ import type { Node } from '../../server/engine/parser';
 import { functionDefinition, receiverKind } from '../../server/engine/asyncApis';
 import { keywordValue } from '../../server/engine/callArgs';
 import { indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { enclosingClass, enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { definitionOf, enclosingClass, enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
 import { detectEol } from '../../server/engine/text';
 
 const LOCK_FACTORIES = new Set(['threading.Lock', 'threading.RLock']);
@@ -96,7 +96,7 @@ function targetDefinition(facts: FileFacts, expr: Node, at: Node): Node | null {
   const body = cls?.childForFieldName('body');
   if (!body || !attr) return null;
   const defs = body.namedChildren
-    .map((c) => (c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
+    .map((c) => c && definitionOf(c))
     .filter((c): c is Node => c?.type === 'function_definition' && c.childForFieldName('name')?.text === attr);
   return defs.length === 1 ? defs[0] : null;
 }

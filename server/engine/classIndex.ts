@@ -6,7 +6,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
 import { definitionsNamed, identifierAt, identifiersSpelled, identifiersSpelledInFile } from './names';
-import { decoratorCallee, decoratorsOf, findDescendants, parameterNames } from './scopes';
+import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, parameterNames } from './scopes';
 import { possibleCallOffsets } from './spelling';
 
 export interface SlotsInfo {
@@ -416,7 +416,7 @@ function readBody(node: Node): ClassBody {
   const out: ClassBody = { slots: null, classNames: new Map(), annotations: new Map(), methods: new Map() };
   for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
     if (!stmt) continue;
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const def = definitionOf(stmt);
     if (def?.type === 'function_definition' || def?.type === 'class_definition') {
       const n = def.childForFieldName('name')?.text;
       if (n) {

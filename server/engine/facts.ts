@@ -1,7 +1,7 @@
 // FileFacts: what rules need to know about the whole file, computed once per lint.
 // Everything costly is lazy, so a rule set that never asks for it never pays for it.
 import type { Node, Tree } from './parser';
-import { enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { identifiersSpelled } from './names';
 import { isSpelledBetween, WordIndex } from './spelling';
 
@@ -197,7 +197,7 @@ export function boundNames(stmt: Node): string[] {
 }
 
 function collectBoundNames(stmt: Node, names: Set<string>): void {
-  const definition = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const definition = definitionOf(stmt);
   if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
     const name = definition.childForFieldName('name');
     if (name?.text) names.add(name.text);

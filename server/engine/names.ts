@@ -97,20 +97,19 @@ export function occurrences(scope: Node, name: string): Node[] {
  * per node, most of them not identifiers and most identifiers other names.
  */
 export function identifiersSpelled(node: Node, name: string): Node[] {
-  const out: Node[] = [];
-  const base = node.startIndex;
-  for (const i of wordOffsets(node.text, name)) {
-    const id = identifierAt(node, base + i, name);
-    if (id) out.push(id);
-  }
-  return out;
+  return identifiersAt(node, name, wordOffsets(node.text, name), node.startIndex);
 }
 
 /** identifiersSpelled over the whole file, from the file's remembered word offsets. */
 export function identifiersSpelledInFile(facts: FileFacts, name: string): Node[] {
+  return identifiersAt(facts.root, name, facts.wordOffsets(name), 0);
+}
+
+/** The identifiers `name` inside node at these offsets (relative to `base`). */
+function identifiersAt(node: Node, name: string, offsets: readonly number[], base: number): Node[] {
   const out: Node[] = [];
-  for (const at of facts.wordOffsets(name)) {
-    const id = identifierAt(facts.root, at, name);
+  for (const i of offsets) {
+    const id = identifierAt(node, base + i, name);
     if (id) out.push(id);
   }
   return out;

@@ -46,9 +46,6 @@ export default defineRule({
     if (!def) return; // module-level asserts check the environment, not inputs
     const name = def.childForFieldName('name')?.text ?? '';
     if (name.startsWith('_') && !/^__\w+__$/.test(name)) return; // private helpers: internal contracts
-    const outer = enclosingDef(def);
-    // A nested helper is internal by construction, unless the outer function hands it out (a decorator's wrapper).
-    if (outer && !findDescendants(outer.childForFieldName('body')!, (n) => n.type === 'return_statement' && n.namedChild(0)?.text === name).length) return;
     const cls = enclosingClass(def);
     if (cls?.childForFieldName('name')?.text.startsWith('_')) return;
     if (!isPrecondition(stmt, def)) return; // mid-function asserts check internal invariants
@@ -57,6 +54,10 @@ export default defineRule({
     const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text), (n) => n.type === 'lambda');
     const direct = condition.type === 'identifier' && params.includes(condition.text);
     if (!direct && checked.length === 0) return;
+    // Last, as it walks the whole outer def: a nested helper is internal by construction, unless
+    // the outer function hands it out (a decorator's wrapper).
+    const outer = enclosingDef(def);
+    if (outer && !findDescendants(outer.childForFieldName('body')!, (n) => n.type === 'return_statement' && n.namedChild(0)?.text === name).length) return;
     const param = direct ? condition.text : checked[0].text;
     ctx.report({
       node: stmt,

@@ -13,12 +13,15 @@
 //    bound above, and whatever it binds, reads or mutates it names. (After several edits at once,
 //    or when the edited code has too many words to look for, all module-level code.)
 //  - Except for a keystroke in a comment or a docstring: that comment or docstring alone.
-//  - Except inside a def (a method too, of a class at any depth): an edit inside one statement of
-//    its body re-lints that statement, the def's header, the class headers, and the statements of
-//    the same body that spell a word of it; failing that (a header edited, too many words), an
-//    edit strictly inside one method re-lints that method and the class header (decorators, name,
-//    bases), not the other methods. Def- and class-level matches are found again because a query
-//    range returns every match whose root intersects it.
+//  - Except inside a def (a method too, of a class at any depth): an edit inside a statement of
+//    its body re-lints the innermost statement around the edit (followed down through loops, ifs,
+//    withs, tries and nested defs), the rest of each compound statement around it (header, other
+//    clauses), the def's header, the class headers, and the statements of each block on the way
+//    that spell a word of the edited statement; plus the match of every cached finding inside the
+//    def-body statement the edit is in. Failing that (a header edited, too many words), an edit
+//    strictly inside one method re-lints that method and the class header (decorators, name,
+//    bases), not the other methods. Def-, class- and loop-level matches are found again because a
+//    query range returns every match whose root intersects it.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
@@ -254,6 +257,8 @@ export class IncrementalLinter {
     const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
     const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
     const region: Span[] = [];
+    /** The def-body statements statementRegion narrowed the region inside (see below). */
+    const scopes: Span[] = [];
     const editedModuleCode: Unit[] = [];
     const dirtyUnits = new Set<number>();
     /** Adds the units that `which` accepts and that spell one of the words (any, for null) to the region. */
@@ -276,7 +281,10 @@ export class IncrementalLinter {
       }
       const statements = only ? within.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
       if (within.length > 0 && statements.length === within.length && statements.every((m) => m !== null)) {
-        for (const m of statements) region.push(...m!);
+        for (const m of statements) {
+          region.push(...m!.spans);
+          scopes.push(m!.scope);
+        }
         continue;
       }
       const members = within.map((t) => methodRegion(root, u, t));
@@ -319,6 +327,10 @@ export class IncrementalLinter {
       const shifted = shiftRaw(r, changes);
       if (shifted && !(linesMoved && CITES_LINE.test(r.finding.message))) {
         kept.push(shifted);
+        // Inside a scope the region holds only the edited path through it: a match rooted at a
+        // compound around the edit may have its captures elsewhere in the scope. Re-run every match
+        // that lies in a scope (a scope holds few): the pass finds again those that still match.
+        if (within(shifted.matchStart, shifted.matchEnd, scopes)) region.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
         continue;
       }
       const start = mapClamped(r.matchStart, changes, 'start');
@@ -424,8 +436,11 @@ export class IncrementalLinter {
     // those matches again); a finding reported twice (two matches, same range) is kept once.
     const seen = new Set(kept.map(findingKey));
     const raw = kept;
+    // Inside a scope, a match the pass returns outside the spans is rooted at a compound around the
+    // edit (the pass starts matches only at nodes in the spans): new, since the scope's cached
+    // findings were all re-run.
     for (const r of run.raw) {
-      if (!hits(r.matchStart, r.matchEnd, spans) || seen.has(findingKey(r))) continue;
+      if ((!hits(r.matchStart, r.matchEnd, spans) && !within(r.matchStart, r.matchEnd, scopes)) || seen.has(findingKey(r))) continue;
       seen.add(findingKey(r));
       raw.push(r);
     }
@@ -609,15 +624,19 @@ function proseRegion(root: Node, t: Span): Span | null {
 const MAX_EDITED_WORDS = 48;
 
 /**
- * The words (names, keywords aside) of the edited module-level statements as they are now, and of
- * what the edit removed, grown to whole words of the old text; null when there are too many.
+ * The words (names, keywords aside) of the edited statements as they are now, and of what the edit
+ * removed, grown to whole words of the old text; null when there are too many. An attribute of
+ * anything but `self` or `cls` is not a word here (`rows.append(x)` gives rows and x): another
+ * statement depends on this one through the names it binds, reads or mutates, not through the
+ * method names it calls on them, and a common one (`append`, `get`) would pull in half the def.
+ * The attributes of `self` and `cls` stay: other methods read and write those.
  */
 function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[]): Set<string> | null {
   const words = new Set<string>();
-  const add = (chunk: string): boolean => {
+  const add = (source: string, from: number, to: number): boolean => {
     // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word.
-    for (const m of chunk.matchAll(/[A-Za-z_0-9\u0080-\uffff]+/g)) {
-      if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0))) continue;
+    for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9\u0080-\uffff]+/g)) {
+      if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0)) || isForeignAttribute(source, from + m.index)) continue;
       words.add(m[0]);
       if (words.size > MAX_EDITED_WORDS) return false;
     }
@@ -627,9 +646,27 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
   let end = change.oldEnd;
   while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
   while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
-  if (!add(oldText.slice(start, end))) return null;
-  for (const u of edited) if (!add(text.slice(u.start, u.end))) return null;
+  if (!add(oldText, start, end)) return null;
+  for (const u of edited) if (!add(text, u.start, u.end)) return null;
   return words;
+}
+
+/** True when the word at `at` follows a dot whose object is not plainly `self` or `cls` (`rows.append`, `f().x`, `a.b.c`). */
+export function isForeignAttribute(source: string, at: number): boolean {
+  let i = skipSpaceBack(source, at - 1);
+  if (source.charCodeAt(i) !== 46 /* . */) return false;
+  const objectEnd = skipSpaceBack(source, i - 1) + 1;
+  let objectStart = objectEnd;
+  while (objectStart > 0 && isAsciiWordChar(source.charCodeAt(objectStart - 1))) objectStart--;
+  const object = source.slice(objectStart, objectEnd);
+  i = skipSpaceBack(source, objectStart - 1);
+  return !((object === 'self' || object === 'cls') && source.charCodeAt(i) !== 46);
+}
+
+/** The index of the last character at or before `i` that is not white space (a chain may break lines inside brackets). */
+function skipSpaceBack(source: string, i: number): number {
+  while (i >= 0 && /[ \t\r\n\\]/.test(source[i])) i--;
+  return i;
 }
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
@@ -640,16 +677,27 @@ function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
   return false;
 }
 
+/** What statementRegion found: the spans to re-lint, and the statement of the def's body around the edit. */
+interface StatementRegion {
+  spans: Span[];
+  /** The def-body statement the edited statement is in (or is): the cached findings inside it are re-run. */
+  scope: Span;
+}
+
 /**
  * When `t` lies strictly inside one statement of a def's body (the def is the unit, or a method of
- * the class that is the unit or of a class in it), the part to re-lint: the def's header
- * (decorators, name, parameters), that statement, and every statement of the same body that
- * spells one of its words before or after the edit (whatever the statement binds, reads or
- * mutates, it names; `self` and `cls` aside, which every method spells: their attributes are
- * words of their own); for a method, the class headers too. Null otherwise (the edit is in a
- * header, or the statement has too many words to look for): re-lint the method or the def.
+ * the class that is the unit or of a class in it), the part to re-lint. The statement is followed
+ * down through the compound statements around `t` (loops, ifs, withs, tries, nested defs) to the
+ * innermost statement that holds the edit: that statement; the rest of each compound around it
+ * (its header and its other clauses, not the block the edit is in); the def's header (decorators,
+ * name, parameters); for a method, the class headers; and, in every block on the way, each
+ * statement that spells one of the edited statement's words before or after the edit (whatever a
+ * statement binds, reads or mutates, it names; `self` and `cls` aside, which every method spells:
+ * their attributes are words of their own). In a 300-line training loop a keystroke then re-lints
+ * a few lines, not the loop. Null otherwise (the edit is in the def's header, or the statement has
+ * too many words to look for): re-lint the method or the def.
  */
-function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): Span[] | null {
+function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): StatementRegion | null {
   let holder = unitNode(root, unit); // a def or class, or the decorated_definition around it
   if (!holder) return null;
   const spans: Span[] = [];
@@ -660,20 +708,59 @@ function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text:
   }
   const def = definitionOf(holder);
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
-  const statement = body?.firstChildForIndex(t.start);
-  // Typing at the end of a line stays in its statement; what it makes of the lines below (an open
-  // bracket swallowing them, say) shows in tree-sitter's changed ranges, which are spans like t.
-  if (!body || !statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end <= statement.endIndex)) return null;
-  const words = editedWords(oldText, text, change, [{ start: statement.startIndex, end: statement.endIndex }]);
+  const path = body ? statementPath(body, t) : [];
+  if (!body || path.length === 0) return null;
+  const edited = path[path.length - 1].statement;
+  const words = editedWords(oldText, text, change, [spanOf(edited)]);
   if (!words) return null;
   words.delete('self');
   words.delete('cls');
-  spans.push({ start: holder.startIndex, end: body.startIndex }, { start: statement.startIndex, end: statement.endIndex });
-  for (let s = body.firstNamedChild; s; s = s.nextNamedSibling) {
-    if (s.type === 'comment' || s.startIndex === statement.startIndex) continue;
-    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push({ start: s.startIndex, end: s.endIndex });
+  spans.push({ start: holder.startIndex, end: body.startIndex }, spanOf(edited));
+  path.forEach(({ statement, block }, k) => {
+    const inner = path[k + 1]?.block;
+    // A compound around the edit, less the block the edit is in: its header and its other clauses.
+    if (inner) spans.push({ start: statement.startIndex, end: inner.startIndex }, { start: inner.endIndex, end: statement.endIndex });
+    for (let s = block.firstNamedChild; s; s = s.nextNamedSibling) {
+      if (s.type === 'comment' || s.startIndex === statement.startIndex) continue;
+      if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push(spanOf(s));
+    }
+  });
+  return { spans: spans.filter((x) => x.end > x.start), scope: spanOf(path[0].statement) };
+}
+
+/**
+ * The statements that hold `t`, outermost first (the first one is a statement of `body`), each with
+ * the block it is in. A statement holds `t` when `t` lies strictly inside it; typing at the end of
+ * a line stays in its statement, and what it makes of the lines below (an open bracket swallowing
+ * them, say) shows in tree-sitter's changed ranges, which are spans like t. Empty when no
+ * statement of `body` holds `t` (or a comment does).
+ */
+function statementPath(body: Node, t: Span): { statement: Node; block: Node }[] {
+  const path: { statement: Node; block: Node }[] = [];
+  for (let block: Node | null = body; block; ) {
+    const statement: Node | null = block.firstChildForIndex(t.start);
+    if (!statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end <= statement.endIndex)) break;
+    path.push({ statement, block });
+    block = blockAround(statement, t);
   }
-  return spans;
+  return path;
+}
+
+/** Parts of a compound statement that lead to one of its blocks (a def or class under its decorators). */
+const CLAUSES = new Set(['else_clause', 'elif_clause', 'except_clause', 'except_group_clause', 'finally_clause', 'case_clause', 'function_definition', 'class_definition']);
+
+/** The block of a compound statement (in one of its clauses) that holds `t`, or null (`t` is in a header). */
+function blockAround(statement: Node, t: Span): Node | null {
+  for (let n: Node | null = statement; n; ) {
+    let holding: Node | null = null;
+    for (let c: Node | null = n.firstChild; c && c.startIndex <= t.start; c = c.nextSibling) {
+      if (t.end <= c.endIndex) holding = c;
+    }
+    if (!holding) return null;
+    if (holding.type === 'block') return holding;
+    n = CLAUSES.has(holding.type) ? holding : null;
+  }
+  return null;
 }
 
 /** The spans the changes inserted, in the coordinates of the final text. */
@@ -791,6 +878,11 @@ function touches(a: Span, b: Span): boolean {
 }
 
 /** True when [start, end) (a point when empty) intersects one of the sorted, disjoint spans. */
+/** True when [start, end) lies inside one of the spans. */
+function within(start: number, end: number, spans: readonly Span[]): boolean {
+  return spans.some((s) => s.start <= start && end <= s.end);
+}
+
 function hits(start: number, end: number, spans: readonly Span[]): boolean {
   const e = Math.max(end, start + 1);
   for (const s of spans) {

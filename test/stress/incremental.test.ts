@@ -221,8 +221,70 @@ describe('incremental linting equals a full lint', function () {
     }
     for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total']) assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
     for (const needle of ['names = []', 'names.append', 'unrelated = 1', 'def helper_3']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
-    for (const needle of ['names.append(row.qlower())', 'for item in rows:', 'def work(self, rows):']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
-    for (const needle of ['total = []', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
+    // Edit 1 is inside the first loop's body: that statement, the loop's header and what spells its words.
+    for (const needle of ['names.append(row.qlower())', 'for row in rows:', 'names = []', 'return names, total', 'def work(self, rows):']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
+    for (const needle of ['total = []', 'for item in rows:', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
+  });
+
+  it('follows an edit down through nested compound statements: the edited line, the headers around it, what spells its words', async () => {
+    // A long training loop: one keystroke in it must not re-lint the whole loop, and findings
+    // rooted at the loops around the edit (their captures elsewhere in the loop) must stay exact.
+    const engine = await getEngine();
+    const source = [
+      'def train(model, batches, epochs):',
+      '    history = []',
+      '    report = ""',
+      '    for epoch in range(epochs):',
+      '        losses = []',
+      '        for batch in batches:',
+      '            with model.step() as step:',
+      '                loss = step.run(batch)',
+      '            if loss > 10:',
+      '                print("spike")',
+      '            else:',
+      '                losses.append(loss)',
+      '            report += str(loss)',
+      '        squares = []',
+      '        for value in losses:',
+      '            squares.append(value * value)',
+      '        history.append(sum(squares))',
+      '    return history, report',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    // Offsets in the text each edit applies to: edit 0 inserts one character before the others.
+    const at = (needle: string, offset: number) => source.indexOf(needle) + offset;
+    const steps = runScripted(engine, source, [
+      { start: at('step.run', 5), end: at('step.run', 5), newText: 'q' }, // inside a with, in an inner loop
+      { start: at('squares.append', 10), end: at('squares.append', 10), newText: 'q' }, // `squares.aqppend`: no longer a list append
+      { start: at('squares.append', 10), end: at('squares.append', 11), newText: '' }, // and back
+      { start: at('losses.append', 9), end: at('losses.append', 9), newText: 'q' }, // in an else clause
+    ]);
+    assert.ok(steps[0].text.includes('step.qrun(batch)'), steps[0].text);
+    assert.ok(steps[1].text.includes('squares.aqppend('), steps[1].text);
+    assert.ok(steps[3].text.includes('losses.aqppend(loss)') && !steps[3].text.includes('squares.aqppend'), steps[3].text);
+    const full = fullLintRules(engine, source);
+    assert.ok(countOf('append-loop-to-comprehension', full) >= 1, 'the squares loop is a comprehension candidate');
+    assert.ok(countOf('string-concat-in-loop', full) >= 1, 'report += str(loss) is flagged');
+    assert.equal(countOf('append-loop-to-comprehension', steps[1].full), countOf('append-loop-to-comprehension', full) - 1, 'the typo removes that finding');
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+    }
+    for (const needle of ['loss = step.qrun(batch)', 'with model.step() as step:', 'for batch in batches:', 'for epoch in range(epochs):', 'def train(model, batches, epochs):']) {
+      assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
+    }
+    // The if and the += spell `loss`; the statements of the outer loops spell none of its words.
+    for (const needle of ['if loss > 10:', 'report += str(loss)']) assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
+    // The squares loop spells none of them, but its finding lies in the loop the edit is in: its match is re-run.
+    assert.ok(relinted(steps[0], 'for value in losses:'), 'edit 0 re-runs the cached finding of the outer loop');
+    for (const needle of ['losses = []', 'history = []', 'return history, report']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
+    for (const needle of ['squares.aqppend(value * value)', 'for value in losses:', 'squares = []', 'history.append(sum(squares))']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
+    // Method names are no words of their own (`append` would pull in every loop that appends); `self.x` attributes are.
+    for (const needle of ['history = []', 'report = ""', 'return history, report', 'for batch in batches:', 'losses.append(loss)']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
+    // In the else clause: the if's header and its other clause are re-linted, the rest of the loop body not.
+    for (const needle of ['losses.aqppend(loss)', 'if loss > 10:', 'print("spike")', 'losses = []', 'for value in losses:']) assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
+    for (const needle of ['history = []', 'report = ""', 'return history, report']) assert.ok(!relinted(steps[3], needle), `edit 3 leaves ${needle}`);
   });
 
   it('re-lints what spells a name an import edit rebinds, and lints in full when a rule asked about a module it adds or removes', async () => {

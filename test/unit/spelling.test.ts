@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/engine/spelling';
+import { isForeignAttribute } from '../../server/engine/incremental';
 
 describe('spelling prefilters', () => {
   it('finds whole words only', () => {
@@ -119,5 +120,20 @@ describe('spelling prefilters', () => {
       const after = before.slice(0, start) + inserted + before.slice(end);
       assert.deepEqual(gateHitNear(/\bprofile\b/, after, [{ start, end: start + inserted.length }]), gateHit(/\bprofile\b/, after), `${before} → ${after}`);
     }
+  });
+
+  it('tells method names of other objects from names and from attributes of self and cls (the incremental region words)', () => {
+    const at = (code: string, word: string) => isForeignAttribute(code, code.lastIndexOf(word));
+    assert.equal(at('rows.append(x)', 'append'), true);
+    assert.equal(at('rows.append(x)', 'rows'), false);
+    assert.equal(at('rows.append(x)', 'x'), false);
+    assert.equal(at('self.cache[key] = v', 'cache'), false, 'an attribute of self is a word');
+    assert.equal(at('cls._registry.add(c)', '_registry'), false);
+    assert.equal(at('cls._registry.add(c)', 'add'), true);
+    assert.equal(at('other.self.cache', 'cache'), true, 'self must be the whole object');
+    assert.equal(at('f().cache', 'cache'), true);
+    assert.equal(at('(df\n    .groupby("k")\n    .sum())', 'groupby'), true, 'a chain broken over lines');
+    assert.equal(at('self . cache', 'cache'), false);
+    assert.equal(at('x = 1.5 + total', 'total'), false);
   });
 });

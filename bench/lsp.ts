@@ -51,6 +51,10 @@ export interface LatencyResult {
   roundTrip: Percentiles;
   /** The server's own work per edit (incremental parse + lint), as its perflens/status notification reports it. */
   serverWork: Percentiles;
+  /** Of that, the server's incremental re-parse (the same parse as the floor, in the server's process). */
+  serverParse: Percentiles;
+  /** And the rest: the rules over the edit's region (server work − server parse, per edit). */
+  serverRules: Percentiles;
   findings: number;
 }
 
@@ -68,6 +72,7 @@ export async function latency(engine: Engine, name: string, text: string, edits:
   const points = editPoints(text, edits / 2);
   const times: number[] = [];
   const serverWork: number[] = [];
+  const serverParse: number[] = [];
   let version = 1;
   let current = text;
   for (const at of points) {
@@ -84,7 +89,10 @@ export async function latency(engine: Engine, name: string, text: string, edits:
       times.push(performance.now() - t0);
       // The server sends its status (with the lint's duration) before it answers the pull.
       const status = client.statuses.slice(statusesBefore).find((x) => x.uri === uri);
-      if (typeof status?.lintMs === 'number') serverWork.push(status.lintMs);
+      if (typeof status?.lintMs === 'number' && typeof status.parseMs === 'number') {
+        serverWork.push(status.lintMs);
+        serverParse.push(status.parseMs);
+      }
     }
   }
   // The protocol's share: a pull of the unchanged document is answered from the cache (no lint).
@@ -124,7 +132,7 @@ export async function latency(engine: Engine, name: string, text: string, edits:
   }
   tree.delete();
   if (serverWork.length !== times.length) throw new Error(`the server reported its work for ${serverWork.length} of ${times.length} edits`);
-  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), serverWork: percentiles(serverWork), findings: first.length };
+  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), serverWork: percentiles(serverWork), serverParse: percentiles(serverParse), serverRules: percentiles(serverWork.map((w, k) => w - serverParse[k])), findings: first.length };
 }
 
 export interface ColdStart {

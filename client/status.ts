@@ -56,7 +56,7 @@ export class PerflensStatus implements vscode.Disposable {
         break;
       default:
         this.item.text = `$(check) perflens: ${status.activeRules} rules`;
-        this.item.detail = `${problems} · last lint ${status.lintMs} ms`;
+        this.item.detail = `${problems} · last lint ${status.lintMs} ms (parse ${status.parseMs} ms)`;
         this.item.severity = vscode.LanguageStatusSeverity.Information;
     }
   }

@@ -84,8 +84,10 @@ export interface StatusParams {
   state: 'ok' | 'disabled' | 'skipped' | 'configError' | 'ruleError';
   /** Rules active for this file. */
   activeRules: number;
-  /** Time the lint took, in milliseconds. */
+  /** Time the lint took, in milliseconds, the incremental re-parse included. */
   lintMs: number;
+  /** The incremental re-parse's share of lintMs. */
+  parseMs: number;
   findings: number;
   message?: string;
 }

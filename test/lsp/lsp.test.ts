@@ -281,6 +281,7 @@ describe('language server (workspace scan, status)', function () {
     assert.equal(status.findings, 0);
     assert.ok((status.activeRules as number) >= 3);
     assert.equal(typeof status.lintMs, 'number');
+    assert.ok(typeof status.parseMs === 'number' && status.parseMs >= 0 && status.parseMs <= (status.lintMs as number), 'the parse is a share of the lint');
   });
 });
 

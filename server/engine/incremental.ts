@@ -485,9 +485,12 @@ function unitsOf(tree: Tree): Omit<Unit, 'bindings'>[] {
  * every child is read again and compared.
  */
 function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
-  // Shifted in place, like the other entries of the spent previous state (see lint()).
+  // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
+  // end before every change stay where they are.
   const moved = prev;
-  for (const u of moved) {
+  const firstChanged = Math.min(...changes.map((c) => c.start));
+  for (let k = firstUnitEndingFrom(moved, firstChanged); k < moved.length; k++) {
+    const u = moved[k];
     const start = mapClamped(u.start, changes, 'start');
     u.end = mapClamped(u.end, changes, 'end');
     u.start = start;
@@ -495,16 +498,19 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   // With a syntax error, tree-sitter may move a zero-length ERROR or MISSING statement to another
   // place outside every changed range (no count or overlap check sees that): read all again.
   if (root.hasError) return rereadAll(prev, moved, root, touched);
-  // Windows to read again: the touched spans, grown to whole units.
+  // Windows to read again: the touched spans, grown to whole units. The units stay sorted after the
+  // shift (mapClamped keeps the order), so the ones touching a window are found by binary search.
   let windows = mergeSpans(touched, 0);
   for (let grown = true; grown; ) {
     grown = false;
-    for (const u of moved) {
-      const w = windows.find((x) => touches(x, u));
-      if (w && (u.start < w.start || u.end > w.end)) {
-        windows = mergeSpans([...windows, u], 0);
-        grown = true;
+    for (const w of windows) {
+      for (let k = firstUnitEndingFrom(moved, w.start); k < moved.length && moved[k].start <= w.end && !grown; k++) {
+        if (moved[k].start < w.start || moved[k].end > w.end) {
+          windows = mergeSpans([...windows, moved[k]], 0);
+          grown = true;
+        }
       }
+      if (grown) break;
     }
   }
   const units: Unit[] = [];
@@ -540,27 +546,33 @@ interface Carried {
 /** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
 function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[]): Carried {
   // An old unit that an edit touched is read again even when its shifted extent still fits (an
-  // edit inside a def keeps the def's extent): it must be re-linted.
-  const old = new Map<string, number>();
-  moved.forEach((u, k) => {
-    if (!touched.some((t) => touches(t, u))) old.set(`${u.start}:${u.end}:${u.type}`, k);
-  });
+  // edit inside a def keeps the def's extent): it must be re-linted. Old and new units are both
+  // sorted by start: one merge walk pairs each child with an old unit of the same extent and type.
   const units: Unit[] = [];
   const reread: number[] = [];
   const kept = new Set<number>();
+  let k = 0;
   for (const u of unitsOf(root.tree)) {
-    const k = old.get(`${u.start}:${u.end}:${u.type}`);
-    if (k !== undefined && !kept.has(k)) {
-      kept.add(k);
-      units.push({ ...u, bindings: prev[k].bindings });
+    while (k < moved.length && moved[k].start < u.start) k++;
+    let same = -1;
+    for (let j = k; j < moved.length && moved[j].start === u.start; j++) {
+      const old = moved[j];
+      if (old.end === u.end && old.type === u.type && !kept.has(j) && !touched.some((t) => touches(t, old))) {
+        same = j;
+        break;
+      }
+    }
+    if (same >= 0) {
+      kept.add(same);
+      units.push({ ...u, bindings: prev[same].bindings });
       continue;
     }
     reread.push(units.length);
     units.push({ ...u, bindings: [] });
   }
-  for (const k of reread) units[k].bindings = boundNames(root.child(k)!);
-  const replaced = prev.map((_, k) => k).filter((k) => !kept.has(k));
-  return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
+  for (const i of reread) units[i].bindings = boundNames(root.child(i)!);
+  const replaced = prev.map((_, i) => i).filter((i) => !kept.has(i));
+  return { units, reread, replaced, moved: replaced.map((i) => moved[i]) };
 }
 
 /** Tests: the carried units must be exactly the tree's top-level children. */
@@ -925,6 +937,18 @@ function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Sp
 }
 
 /** The index of the unit holding the offset, or -1. */
+/** The index of the first unit that ends at or after `offset` (units.length when none does): units are sorted and ends never decrease. */
+function firstUnitEndingFrom(units: readonly Span[], offset: number): number {
+  let low = 0;
+  let high = units.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (units[mid].end < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 function unitIndexAt(units: readonly Unit[], offset: number): number {
   let low = 0;
   let high = units.length - 1;

@@ -312,12 +312,19 @@ export class IncrementalLinter {
     // every keystroke), rules that ask whether a name is bound at module level, or which def it
     // names, may answer otherwise, and they ask about names spelled where they look: re-lint every
     // statement that spells a changed name.
-    const bindingCounts = new Map(prev.bindingCounts);
+    // Counted in place (prev is spent), not copied: only the names of the replaced and re-read
+    // units can change their counts, and the set of names changes only when one of them comes or goes.
+    const bindingCounts = prev.bindingCounts;
+    const countsBefore = new Map<string, number>();
+    for (const list of [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]) {
+      for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
+    }
     for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
     for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
-    const changedNames = countsChanged(prev.bindingCounts, bindingCounts, [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]);
+    const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
     if (changedNames.length > MAX_EDITED_WORDS) return null;
-    const moduleBindings = sameKeys(bindingCounts, prev.moduleBindings) ? prev.moduleBindings : new Set(bindingCounts.keys());
+    const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
+    const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
     if (changedNames.length > 0) addUnitsSpelling(new Set(changedNames), () => true);
 
     // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
@@ -489,8 +496,15 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   // end before every change stay where they are.
   const moved = prev;
   const firstChanged = Math.min(...changes.map((c) => c.start));
+  // One keystroke is one change, and most units lie wholly after it: they only move (the hot path).
+  const only = changes.length === 1 ? changes[0] : null;
   for (let k = firstUnitEndingFrom(moved, firstChanged); k < moved.length; k++) {
     const u = moved[k];
+    if (only && u.start > only.oldEnd) {
+      u.start += only.newEnd - only.oldEnd;
+      u.end += only.newEnd - only.oldEnd;
+      continue;
+    }
     const start = mapClamped(u.start, changes, 'start');
     u.end = mapClamped(u.end, changes, 'end');
     u.start = start;
@@ -1001,13 +1015,6 @@ function count(counts: Map<string, number>, names: readonly string[], delta: num
     if (n === 0) counts.delete(name);
     else counts.set(name, n);
   }
-}
-
-/** The names (among `names`) bound a different number of times in `after` than in `before`. */
-function countsChanged(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>, names: readonly (readonly string[])[]): string[] {
-  const changed = new Set<string>();
-  for (const list of names) for (const name of list) if ((before.get(name) ?? 0) !== (after.get(name) ?? 0)) changed.add(name);
-  return [...changed];
 }
 
 function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {

@@ -12,15 +12,18 @@
 //    word of it (before or after the edit): module-level code runs top to bottom and reads names
 //    bound above, and whatever it binds, reads or mutates it names. (After several edits at once,
 //    or when the edited code has too many words to look for, all module-level code.)
+//  - Except inside module-level code with a block (a script's `if __name__ == "__main__":`, a
+//    top-level loop or `with`): narrowed down to the edited statement as inside a def (below), and
+//    the module-level code that spells a word of that statement.
 //  - Except for a keystroke in a comment or a docstring: that comment or docstring alone.
 //  - Except inside a def (a method too, of a class at any depth): an edit inside a statement of
 //    its body re-lints the innermost statement around the edit (followed down through loops, ifs,
 //    withs, tries and nested defs), the rest of each compound statement around it (header, other
 //    clauses), the def's header, the class headers, and the statements of each block on the way
 //    that spell a word of the edited statement; plus the match of every cached finding inside the
-//    def-body statement the edit is in. Failing that (a header edited, too many words), an edit
-//    strictly inside one method re-lints that method and the class header (decorators, name,
-//    bases), not the other methods. Def-, class- and loop-level matches are found again because a
+//    def-body (or top-level) statement the edit is in. Failing that (a header edited, too many
+//    words), an edit strictly inside one method re-lints that method and the class header
+//    (decorators, name, bases), not the other methods. Def-, class- and loop-level matches are found again because a
 //    query range returns every match whose root intersects it.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
@@ -260,6 +263,8 @@ export class IncrementalLinter {
     /** The def-body statements statementRegion narrowed the region inside (see below). */
     const scopes: Span[] = [];
     const editedModuleCode: Unit[] = [];
+    /** The words of the statements edited inside module-level compound statements (compoundRegion). */
+    const moduleWords = new Set<string>();
     const dirtyUnits = new Set<number>();
     /** Adds the units that `which` accepts and that spell one of the words (any, for null) to the region. */
     const addUnitsSpelling = (words: ReadonlySet<string> | null, which: (u: Unit) => boolean) =>
@@ -292,11 +297,23 @@ export class IncrementalLinter {
         for (const m of members) region.push(...m!);
         continue;
       }
+      const compounds = only && !SELF_CONTAINED.has(u.type) ? within.map((t) => compoundRegion(root, u, t, prev.text, text, only)) : [];
+      if (within.length > 0 && compounds.length === within.length && compounds.every((m) => m !== null)) {
+        for (const m of compounds) {
+          region.push(...m!.spans);
+          scopes.push(m!.scope);
+          for (const word of m!.words) moduleWords.add(word);
+        }
+        continue;
+      }
       region.push(u);
       if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
     }
-    if (editedModuleCode.length > 0) {
-      const words = only ? editedWords(prev.text, text, only, editedModuleCode) : null;
+    // Module-level code runs top to bottom and reads what other module-level code binds: re-lint the
+    // module-level statements that spell a word of the edited ones (all of them, when too many words).
+    if (editedModuleCode.length > 0 || moduleWords.size > 0) {
+      const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
+      if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
       addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
     }
 
@@ -495,7 +512,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
   // end before every change stay where they are.
   const moved = prev;
-  const firstChanged = Math.min(...changes.map((c) => c.start));
+  const firstChanged = changes.reduce((min, c) => Math.min(min, c.start), Infinity);
   // One keystroke is one change, and most units lie wholly after it: they only move (the hot path).
   const only = changes.length === 1 ? changes[0] : null;
   for (let k = firstUnitEndingFrom(moved, firstChanged); k < moved.length; k++) {
@@ -706,8 +723,10 @@ function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
 /** What statementRegion found: the spans to re-lint, and the statement of the def's body around the edit. */
 interface StatementRegion {
   spans: Span[];
-  /** The def-body statement the edited statement is in (or is): the cached findings inside it are re-run. */
+  /** The def-body (or top-level) statement the edited statement is in (or is): the cached findings inside it are re-run. */
   scope: Span;
+  /** The edited statement's words (see editedWords). */
+  words: Set<string>;
 }
 
 /**
@@ -735,23 +754,50 @@ function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text:
   const def = definitionOf(holder);
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   const path = body ? statementPath(body, t) : [];
-  if (!body || path.length === 0) return null;
+  const along = body && path.length > 0 ? pathRegion(path, oldText, text, change) : null;
+  if (!body || !along) return null;
+  spans.push({ start: holder.startIndex, end: body.startIndex }, ...along.spans);
+  return { spans, scope: spanOf(path[0].statement), words: along.words };
+}
+
+/**
+ * When `unit` is module-level code with a block (a top-level `if __name__ == "__main__":`, `for`,
+ * `with`, `try`) and `t` lies strictly inside a statement of that block: the same narrowing as
+ * statementRegion, from the unit down. The module-level code that spells the edited statement's
+ * words is added by the caller, as for any edited module-level code. Null otherwise.
+ */
+function compoundRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): StatementRegion | null {
+  const top = unitNode(root, unit);
+  const block = top && top.startIndex < t.start && t.end <= top.endIndex ? blockAround(top, t) : null;
+  const path = block ? statementPath(block, t) : [];
+  const along = top && path.length > 0 ? pathRegion([{ statement: top, block: null }, ...path], oldText, text, change) : null;
+  return top && along ? { spans: along.spans, scope: spanOf(top), words: along.words } : null;
+}
+
+/**
+ * The part of a path of nested statements to re-lint (outermost first, each with the block it is
+ * in; null for a top-level statement, whose neighbours the caller handles): the last statement,
+ * the rest of each compound around it (its header and other clauses, not the block the edit is
+ * in), and in each block the statements that spell a word of the last one. Null when it has too
+ * many words to look for.
+ */
+function pathRegion(path: readonly { statement: Node; block: Node | null }[], oldText: string, text: string, change: TextChange): { spans: Span[]; words: Set<string> } | null {
   const edited = path[path.length - 1].statement;
   const words = editedWords(oldText, text, change, [spanOf(edited)]);
   if (!words) return null;
   words.delete('self');
   words.delete('cls');
-  spans.push({ start: holder.startIndex, end: body.startIndex }, spanOf(edited));
+  const spans: Span[] = [spanOf(edited)];
   path.forEach(({ statement, block }, k) => {
     const inner = path[k + 1]?.block;
     // A compound around the edit, less the block the edit is in: its header and its other clauses.
     if (inner) spans.push({ start: statement.startIndex, end: inner.startIndex }, { start: inner.endIndex, end: statement.endIndex });
-    for (let s = block.firstNamedChild; s; s = s.nextNamedSibling) {
+    for (let s = block?.firstNamedChild ?? null; s; s = s.nextNamedSibling) {
       if (s.type === 'comment' || s.startIndex === statement.startIndex) continue;
       if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push(spanOf(s));
     }
   });
-  return { spans: spans.filter((x) => x.end > x.start), scope: spanOf(path[0].statement) };
+  return { spans: spans.filter((x) => x.end > x.start), words };
 }
 
 /**

@@ -287,6 +287,57 @@ describe('incremental linting equals a full lint', function () {
     for (const needle of ['history = []', 'report = ""', 'return history, report']) assert.ok(!relinted(steps[3], needle), `edit 3 leaves ${needle}`);
   });
 
+  it('narrows module-level code the same way: an edit inside a script\'s `if __name__ == "__main__":` block', async () => {
+    // Scripts keep their work in one long top-level block: a keystroke in it must not re-lint the
+    // block, nor the module-level code that spells some other word of it.
+    const engine = await getEngine();
+    const source = [
+      'import json',
+      '',
+      'config = json.load(open("cfg.json"))',
+      'results = []',
+      'other = []',
+      '',
+      'if __name__ == "__main__":',
+      '    for path in config["files"]:',
+      '        rows = []',
+      '        for line in open(path):',
+      '            rows.append(line.strip())',
+      '        results.append(len(rows))',
+      '    summary = ""',
+      '    for r in results:',
+      '        summary += str(r)',
+      '    print(summary)',
+      '',
+      'for item in other:',
+      '    print(item)',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const at = (needle: string, offset: number) => source.indexOf(needle) + offset;
+    const steps = runScripted(engine, source, [
+      { start: at('line.strip', 5), end: at('line.strip', 5), newText: 'q' }, // `line.qstrip()`
+      { start: at('rows.append', 6), end: at('rows.append', 6), newText: 'q' }, // `rows.aqppend`: no longer a list append
+      { start: at('rows.append', 6), end: at('rows.append', 7), newText: '' }, // and back
+      { start: at('str(r)', 5) + 1, end: at('str(r)', 5) + 1, newText: 'q' }, // `str(rq)`, after edit 0's character
+    ]);
+    assert.ok(steps[0].text.includes('rows.append(line.qstrip())') && steps[1].text.includes('rows.aqppend(') && steps[3].text.includes('summary += str(rq)') && !steps[3].text.includes('aqppend'));
+    const full = fullLintRules(engine, source);
+    assert.ok(countOf('append-loop-to-comprehension', full) >= 1, 'the rows loop is a comprehension candidate');
+    assert.ok(countOf('string-concat-in-loop', full) >= 1, 'summary += str(r) is flagged');
+    assert.equal(countOf('append-loop-to-comprehension', steps[1].full), countOf('append-loop-to-comprehension', full) - 1, 'the typo removes that finding');
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+    }
+    for (const needle of ['rows.append(line.qstrip())', 'for line in open(path):', 'for path in config["files"]:', 'if __name__ == "__main__":', 'rows = []', 'results.append(len(rows))']) {
+      assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
+    }
+    // Module-level code that spells other words of the block (open, config, print) is left alone.
+    for (const needle of ['config = json.load(', 'results = []', 'for item in other:', 'def helper_3']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
+    for (const needle of ['summary += str(rq)', 'summary = ""', 'print(summary)', 'for r in results:']) assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
+  });
+
   it('re-lints what spells a name an import edit rebinds, and lints in full when a rule asked about a module it adds or removes', async () => {
     const engine = await getEngine();
     const source = [

@@ -23,8 +23,8 @@
 //    that spell a word of the edited statement; plus the match of every cached finding inside the
 //    def-body (or top-level) statement the edit is in. Failing that (a header edited, too many
 //    words), an edit strictly inside one method re-lints that method and the class header
-//    (decorators, name, bases), not the other methods. Def-, class- and loop-level matches are found again because a
-//    query range returns every match whose root intersects it.
+//    (decorators, name, bases), not the other methods. Def-, class- and loop-level matches are
+//    found again because a query range returns every match whose root intersects it.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
@@ -260,7 +260,7 @@ export class IncrementalLinter {
     const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
     const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
     const region: Span[] = [];
-    /** The def-body statements statementRegion narrowed the region inside (see below). */
+    /** The statements (of a def's body, or top-level) that the region was narrowed inside (see below). */
     const scopes: Span[] = [];
     const editedModuleCode: Unit[] = [];
     /** The words of the statements edited inside module-level compound statements (compoundRegion). */
@@ -720,7 +720,7 @@ function spellsAnyWord(code: string, words: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** What statementRegion found: the spans to re-lint, and the statement of the def's body around the edit. */
+/** What statementRegion or compoundRegion found: the spans to re-lint, the statement they lie in, the edited statement's words. */
 interface StatementRegion {
   spans: Span[];
   /** The def-body (or top-level) statement the edited statement is in (or is): the cached findings inside it are re-run. */
@@ -949,12 +949,12 @@ function touches(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
 
-/** True when [start, end) (a point when empty) intersects one of the sorted, disjoint spans. */
 /** True when [start, end) lies inside one of the spans. */
 function within(start: number, end: number, spans: readonly Span[]): boolean {
   return spans.some((s) => s.start <= start && end <= s.end);
 }
 
+/** True when [start, end) (a point when empty) intersects one of the sorted, disjoint spans. */
 function hits(start: number, end: number, spans: readonly Span[]): boolean {
   const e = Math.max(end, start + 1);
   for (const s of spans) {
@@ -996,7 +996,6 @@ function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Sp
   return out;
 }
 
-/** The index of the unit holding the offset, or -1. */
 /** The index of the first unit that ends at or after `offset` (units.length when none does): units are sorted and ends never decrease. */
 function firstUnitEndingFrom(units: readonly Span[], offset: number): number {
   let low = 0;
@@ -1009,16 +1008,10 @@ function firstUnitEndingFrom(units: readonly Span[], offset: number): number {
   return low;
 }
 
+/** The index of the unit holding the offset, or -1: the first unit ending after it, if it starts at or before it. */
 function unitIndexAt(units: readonly Unit[], offset: number): number {
-  let low = 0;
-  let high = units.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >> 1;
-    if (units[mid].end <= offset) low = mid + 1;
-    else if (units[mid].start > offset) high = mid - 1;
-    else return mid;
-  }
-  return -1;
+  const k = firstUnitEndingFrom(units, offset + 1);
+  return k < units.length && units[k].start <= offset ? k : -1;
 }
 
 /** Adds entries to a list sorted by start (and end), in place: a few new entries into thousands. */

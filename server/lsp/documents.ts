@@ -85,9 +85,12 @@ export class ParsedDocument {
    */
   lint(options: LintOptions): LintDetails {
     let tree: Tree;
+    const parseStarted = performance.now();
     try {
       tree = this.getTree();
+      this.lastParseMs = performance.now() - parseStarted;
     } catch (error) {
+      this.lastParseMs = performance.now() - parseStarted;
       if (!(error instanceof ParseTimeout)) throw error;
       this.linter.reset();
       return skippedResult(this.getText(), `${error.message}; perflens skipped this version of the file`);
@@ -121,6 +124,9 @@ export class ParsedDocument {
     }, PREPARE_AFTER_MS);
     this.prepareTimer.unref?.();
   }
+
+  /** The incremental re-parse's share of the last lint, in ms (0 when the tree was already current). */
+  lastParseMs = 0;
 
   /** How many full and incremental lints this document had (tests, bench). */
   get lintStats(): IncrementalLinter['stats'] {

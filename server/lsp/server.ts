@@ -22,7 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
-import { Engine, ParseTimeout, type LintDetails } from '../engine/engine';
+import { Engine, type LintDetails } from '../engine/engine';
 import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
@@ -341,11 +341,7 @@ export class PerflensServer {
     const options = this.lintOptions(doc.uri, settings);
     let details: LintDetails;
     const started = performance.now();
-    let parsed = started;
     try {
-      // The tree first, so the status can tell the incremental re-parse from the rules' share.
-      parseQuietly(doc);
-      parsed = performance.now();
       details = doc.lint(options); // incremental: re-lints only what the edits can have changed
     } catch (error) {
       this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -356,7 +352,7 @@ export class PerflensServer {
       state: details.skipped ? 'skipped' : details.failures.length ? 'ruleError' : this.brokenConfigFiles.size ? 'configError' : 'ok',
       activeRules: activeRules(ALL_RULES, options).size,
       lintMs: Math.round((performance.now() - started) * 10) / 10,
-      parseMs: Math.round((parsed - started) * 10) / 10,
+      parseMs: Math.round(doc.lastParseMs * 10) / 10,
       findings: details.findings.length,
       message: details.skipped ?? (details.failures.length ? `rule ${details.failures[0].ruleId} failed and was disabled for this file` : undefined),
     });
@@ -470,13 +466,4 @@ export class PerflensServer {
 function fsPathOf(uri: string): string | undefined {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.fsPath : undefined;
-}
-
-/** Brings the document's tree up to date; a parse that runs out of time is left for doc.lint to report. */
-function parseQuietly(doc: ParsedDocument): void {
-  try {
-    doc.getTree();
-  } catch (error) {
-    if (!(error instanceof ParseTimeout)) throw error;
-  }
 }

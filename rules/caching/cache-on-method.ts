@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/engine/parser';
+import { classIndex } from '../../server/engine/classIndex';
 import { decoratorCallee, decoratorsOf } from '../../server/engine/scopes';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
@@ -32,7 +33,8 @@ export default defineRule({
       'entries are evicted: never, with `@cache` or `maxsize=None`. With large objects (models, data frames, ' +
       'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`.',
     instead:
-      'For a method without arguments use `functools.cached_property`. Otherwise keep a per-instance dict ' +
+      'For a method without arguments use `functools.cached_property` (it needs an instance `__dict__`: in a class ' +
+      'with `__slots__`, keep the value in a slot of its own). Otherwise keep a per-instance dict ' +
       '(or create an `lru_cache`-wrapped function in `__init__`), or move the work into a module-level cached ' +
       'function whose arguments are the hashable values it really depends on.',
     example: {
@@ -74,7 +76,15 @@ export default defineRule({
     const maxsize = expr.type === 'call' ? keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0) : null;
     const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
     const lifetime = unbounded ? 'keeps every instance it sees alive for the life of the program' : 'keeps recently used instances alive and shares one cache across all of them';
-    const instead = params.length === 1 ? 'use `functools.cached_property`' : 'cache per instance or in a module-level function';
+    // cached_property stores into the instance's `__dict__`: a class whose whole lineage is slotted has none.
+    const info = classIndex(ctx.facts).info(cls);
+    const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;
+    const instead =
+      params.length === 1 && !dictless
+        ? 'use `functools.cached_property`'
+        : dictless
+          ? 'the class has `__slots__` and no `__dict__`, so keep the cached value in a slot of its own, or cache in a module-level function of the values it depends on'
+          : 'cache per instance or in a module-level function';
     ctx.report({
       node: decorator,
       message: `\`@${callee.text}\` on method \`${methodName}\` ${lifetime}; ${instead}`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, firstBodyStatement, slotsLiteral } from '../../server/engine/classIndex';
+import { classIndex, firstBodyStatement, needsInstanceDict, slotsLiteral } from '../../server/engine/classIndex';
 import { eolOf } from '../../server/engine/codegen';
 import { indentAt, insertAt } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
@@ -104,7 +104,7 @@ export default defineRule({
     }
     const init = info.methods.get('__init__');
     const attrs = [...info.instanceAttributes.keys()];
-    if (!init || attrs.length === 0 || info.dynamicAttributes || !isRecordLike(info)) return;
+    if (!init || attrs.length === 0 || info.dynamicAttributes || !isRecordLike(info) || needsInstanceDict(info)) return;
     if (['__getattr__', '__setattr__', '__getstate__', '__setstate__', '__reduce__'].some((n) => info.methods.has(n))) return;
     const message = `\`${info.name}\` (${attrs.length} attribute${attrs.length === 1 ? '' : 's'}) is created in bulk; \`__slots__\` would drop the per-instance \`__dict__\``;
     const conflict = attrs.some((a) => info.classNames.has(a));

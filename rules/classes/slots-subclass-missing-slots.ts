@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, firstBodyStatement, mangle, slotQuote, slotsLiteral, type ClassInfo } from '../../server/engine/classIndex';
+import { classIndex, firstBodyStatement, needsInstanceDict, mangle, slotQuote, slotsLiteral, type ClassInfo } from '../../server/engine/classIndex';
 import { eolOf } from '../../server/engine/codegen';
 import { indentAt, insertAt } from '../../server/engine/fixes';
 
@@ -54,6 +54,7 @@ export default defineRule({
     const real = (c: ClassInfo) => (c.slots?.names ?? []).some((n) => n !== '__weakref__' && n !== '__dict__');
     const slotted = resolved.find((r) => (index.knownLineage(r) ?? []).some(real));
     if (!slotted) return;
+    if (needsInstanceDict(info)) return; // slots would break it
     const message = `\`${info.name}\` subclasses slotted \`${slotted.name}\` without \`__slots__\`, so its instances get a \`__dict__\` again`;
     if (info.isDataclass) {
       ctx.report({ node: m.need('name'), message: `${message}; use \`@dataclass(slots=True)\` (Python 3.10+)` });

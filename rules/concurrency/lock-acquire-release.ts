@@ -21,7 +21,7 @@ export default defineRule({
     why:
       'Between `lock.acquire()` and `lock.release()`, an exception, an early `return`, `break` or `continue` skips ' +
       'the release, and every other thread then waits on the lock forever. The `try/finally` form is correct but ' +
-      'longer and easy to get wrong when edited.',
+      'longer and easy to get wrong when edited: it is reported at info level.',
     instead: 'Use the lock as a context manager: `with lock:` acquires it and always releases it when the block exits.',
     example: {
       before: 'lock.acquire()\nshared.append(x)\nlock.release()  # skipped if append raises',
@@ -45,15 +45,21 @@ export default defineRule({
     if (kind !== 'threading.Lock' && !(kind === null && LOCK_NAME.test(lock.text))) return;
     const plan = bracketFor(acquire, lock.text);
     if (!plan || !plainBody(plan.body, lock.text)) return;
-    const message = `Manual \`${lock.text}.acquire()\` / \`release()\`; \`with ${lock.text}:\` always releases it`;
+    // The try/finally form already releases on every path: shorter, not safer, so only info.
+    const guarded = plan.safety === 'safe';
+    const message = guarded
+      ? `\`${lock.text}.acquire()\` with \`try/finally\` is correct; \`with ${lock.text}:\` says the same in one line`
+      : `Manual \`${lock.text}.acquire()\` / \`release()\`; \`with ${lock.text}:\` always releases it`;
+    const severity = guarded ? ('info' as const) : undefined;
     const fix = plan.body.length > 0 ? edit(ctx, plan, lock.text) : null;
     if (!fix) {
-      ctx.report({ node: acquire, message });
+      ctx.report({ node: acquire, message, severity });
       return;
     }
     ctx.report({
       node: acquire,
       message,
+      severity,
       edits: [fix],
       ...(plan.safety === 'unsafe'
         ? {

@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { classIndex } from '../../server/engine/classIndex';
 import { ensureImport, replaceNode, replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import { bindingOf, identifiersSpelled, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
 import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
@@ -83,7 +83,8 @@ export default defineRule({
     why:
       'A list stores its items contiguously, so removing or inserting at the front moves every other item: each ' +
       '`pop(0)` or `insert(0, x)` costs O(n), and a queue drained this way is O(n²). `collections.deque` is ' +
-      'built for both ends and does these in O(1).',
+      'built for both ends and does these in O(1). For a list kept on `self`, every use in the class must also work ' +
+      'on a deque; a public attribute is reported as a hint, since code outside the class may use it as a list.',
     instead: 'Create the queue as `collections.deque(...)` and use `popleft()` / `appendleft(x)`; `append`, `pop()`, `len()` and truth tests work unchanged.',
     example: {
       before: 'queue = [start]\nwhile queue:\n    node = queue.pop(0)\n    queue.extend(children(node))',
@@ -125,7 +126,12 @@ export default defineRule({
         if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(attr)) return;
         if (!isListValue(assign.childForFieldName('right'), ctx)) return;
       }
-      ctx.report({ node: call, message });
+      // Every read of the attribute in the class must work on a deque too (no slicing, sort, +...).
+      const attribute = receiver.childForFieldName('attribute')!.text;
+      const uses = instanceAttributeReads(cls, attribute, new Set(stores.map((s) => s.id)));
+      if (uses.some((use) => dequeCompatible(use) === 'no')) return;
+      // A public attribute may be used as a list outside the class (subclasses, callers): a hint.
+      ctx.report({ node: call, message, severity: attribute.startsWith('_') ? undefined : 'hint' });
       return;
     }
 
@@ -143,6 +149,28 @@ export default defineRule({
     ctx.report({ node: call, message, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/**
+ * The `self.<attribute>` expressions in the class's methods (nested defs included) other than the
+ * stores (ids given), where `self` is the method's first parameter.
+ */
+function instanceAttributeReads(cls: Node, attribute: string, storeIds: ReadonlySet<number>): Node[] {
+  const body = cls.childForFieldName('body');
+  if (!body) return [];
+  const reads: Node[] = [];
+  for (const id of identifiersSpelled(body, attribute)) {
+    const attr = id.parent;
+    if (attr?.type !== 'attribute' || !attr.childForFieldName('attribute')?.equals(id) || storeIds.has(attr.id)) continue;
+    const object = attr.childForFieldName('object');
+    if (object?.type !== 'identifier') continue;
+    // The method around it (through nested defs and lambdas, which still see its `self`).
+    let method = enclosingFunction(attr);
+    while (method && !enclosingClass(method)?.equals(cls)) method = enclosingFunction(method);
+    if (!method || object.text !== parameterNames(method)[0]) continue;
+    reads.push(attr);
+  }
+  return reads;
+}
 
 /** The edits turning the list into a deque, or undefined when some use would not work on a deque. */
 function dequeEdits(ctx: RuleContext, name: string, scope: Node, binds: Node[]): TextEdit[] | undefined {

@@ -244,8 +244,9 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   const closes = fate.release;
   // Module-level handles with no close are usually meant to live as long as the program.
   if (!closes && scope.type === 'module') return;
-  // `f = open(p, "w")` directly followed by `f.close()` creates or truncates a file: nothing can fail between.
-  if (closes && closes.parent?.type === 'expression_statement' && nextStatement(stmt)?.equals(closes.parent)) return;
+  // `f = open(p, "w")` directly followed by `f.close()` creates or truncates a file: nothing can fail
+  // between. Also when the open ends a `try` body and the close starts its `else:` clause.
+  if (closes && closes.parent?.type === 'expression_statement' && nextOnSuccess(stmt)?.equals(closes.parent)) return;
   if (!closes || wrapped) {
     ctx.report({ node: call, message: closes ? message : `\`${opened(call)}()\` result \`${name}\` is never closed; use \`with\`` });
     return;
@@ -260,6 +261,24 @@ function nextStatement(stmt: Node): Node | null {
   let s = stmt.nextNamedSibling;
   while (s?.type === 'comment') s = s.nextNamedSibling;
   return s;
+}
+
+/**
+ * The statement that runs next when stmt completes normally: its next sibling, or, for the last
+ * statement of a `try` body, the first statement of the `else:` clause (`except` clauses run only
+ * when something raised, so they are skipped).
+ */
+function nextOnSuccess(stmt: Node): Node | null {
+  const next = nextStatement(stmt);
+  if (next) return next;
+  const block = stmt.parent;
+  const tryStmt = block?.parent;
+  if (block?.type !== 'block' || tryStmt?.type !== 'try_statement' || !tryStmt.childForFieldName('body')?.equals(block)) return null;
+  const elseClause = tryStmt.namedChildren.find((c) => c?.type === 'else_clause');
+  const body = elseClause?.childForFieldName('body');
+  let first = body?.namedChild(0) ?? null;
+  while (first?.type === 'comment') first = first.nextNamedSibling;
+  return first;
 }
 
 function opened(call: Node): string {

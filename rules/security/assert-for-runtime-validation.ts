@@ -112,7 +112,9 @@ function fixFor(ctx: RuleContext, stmt: Node, condition: Node) {
   if (!message && /[\r\n]/.test(condition.text)) return null;
   const indent = indentAt(ctx.text, stmt.startIndex);
   const eol = detectEol(ctx.text);
-  const typeCheck = condition.type === 'call' && /^(isinstance|issubclass|callable)$/.test(condition.childForFieldName('function')?.text ?? '');
+  // `assert isinstance(x, T)` and `assert not isinstance(x, T)` are both type checks.
+  const tested = condition.type === 'not_operator' ? condition.childForFieldName('argument') : condition;
+  const typeCheck = tested?.type === 'call' && /^(isinstance|issubclass|callable)$/.test(tested.childForFieldName('function')?.text ?? '');
   const error = typeCheck ? 'TypeError' : 'ValueError';
   return [replaceNode(stmt, `if ${negated}:${eol}${indent}${indentUnit(ctx.facts)}raise ${error}(${msg})`)];
 }

@@ -2,8 +2,8 @@ import { defineRule } from '../../server/engine/rule';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { bindersSpelling } from '../../server/engine/names';
-import { decoratorCallee, decoratorsOf, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
+import { bindersSpelling, bindingOf, occurrences, scopeOf } from '../../server/engine/names';
+import { decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
 import { isTestFile } from '../../server/engine/codeContext';
 
 /** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
@@ -20,6 +20,12 @@ const EXPOSED_MODULES = [
 const EXPOSING_DECORATOR = /(^|\.)(tool|function_tool|register_tool|kernel_function|ai_function|route|get|post|put|patch|delete|websocket)$/;
 /** An API whose contract is to execute the code it is given: `runctx(cmd)`, `runcode(code)`, `exec_module`... */
 const EXECUTOR_FUNCTION = /^_?(run|exec|eval|debug|interpret)\w*$|^(runctx|runcode|runsource|runcommand|runeval)$/;
+/**
+ * Interactive consoles and debuggers: what their methods evaluate is what the person at the prompt
+ * typed (`pdb`'s `p expr`, a `cmd.Cmd` command), run with that person's own rights.
+ */
+const CONSOLE_BASES = new Set(['cmd.Cmd', 'bdb.Bdb', 'pdb.Pdb', 'code.InteractiveConsole', 'code.InteractiveInterpreter']);
+/** Names of a variable holding the code an executor runs (`runctx(cmd)`, `code = loader.get_code(name)`). */
 const CODE_PARAMETER = /^(cmd|code|source|src|script|expr|expression|stmt|statement|arg)$/;
 
 export default defineRule({
@@ -38,9 +44,10 @@ export default defineRule({
       'line or a language model (an agent "calculator" tool evaluating model output), whoever controls that text ' +
       'controls the machine. Passing `{"__builtins__": {}}` as globals is not a sandbox: object introspection still ' +
       'reaches everything. Reported as an error when the text comes from request, command-line, environment or ' +
-      'model input, or from a parameter of a tool / route or of code using an LLM or web framework. String ' +
-      'literals, code generated from literal templates, tests, and APIs whose job is to run given code (a ' +
-      'debugger\'s `runctx(cmd)`) are not reported.',
+      'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
+      'perflens cannot trace where the text comes from. String literals, code generated from literal templates, a ' +
+      'value just checked to be one of a few literals, tests, and APIs whose job is to run given code (a ' +
+      'debugger\'s `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.',
     instead:
       'Parse instead of executing: `ast.literal_eval` for Python literals (numbers, strings, lists, dicts), `json.loads` ' +
       'for JSON, a small `ast`-walking evaluator with an `operator` table for arithmetic, or a dispatch dict ' +
@@ -73,43 +80,66 @@ export default defineRule({
     const args = m.need('args').namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
     const source = args[0];
     if (!source || source.type === 'keyword_argument' || source.type === 'list_splat' || source.type === 'dictionary_splat') return;
-    if (isConstant(ctx.facts, source, 0) || isTemplate(source) || isGeneratedOrCompiled(source, call)) return;
+    if (isConstant(ctx.facts, source, 0) || isTemplate(ctx.facts, source) || isGeneratedOrCompiled(ctx.facts, source, call)) return;
     if (isTestFile(ctx.filePath)) return; // tests evaluate code on purpose
     if (source.type === 'call' && /^(repr|compile)$/.test(source.childForFieldName('function')?.text ?? '')) return; // eval(repr(x)) round-trips, compiled code objects
     const origin = untrustedOrigin(ctx.facts, source, call);
     const def = enclosingDef(call);
     const exposed = isExposed(ctx.facts, def);
     // `def runctx(cmd, ...): exec(cmd, ...)` in a debugger or profiler: executing is the documented job.
-    if (def && source.type === 'identifier' && CODE_PARAMETER.test(source.text) && parameterNames(def).includes(source.text)) {
-      if (!exposed && EXECUTOR_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return;
+    // Executing the given code is the documented job: a debugger's `runctx(cmd)`, a loader's
+    // `exec_module(module)`, a console's command handler.
+    if (!exposed && (origin === null || origin.startsWith('`'))) {
+      const codeVariable = source.type === 'identifier' && CODE_PARAMETER.test(source.text);
+      if (def && codeVariable && EXECUTOR_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return;
+      if (isConsoleMethod(ctx.facts, def)) return;
     }
+    if (isOneOfLiterals(source, call)) return;
     const severe = origin !== null && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
-    const what = origin ? `${origin}: whoever controls it can run any code in this process` : 'a non-literal string: it runs any code that string contains';
-    const message = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\` executes ${what}${sandbox}; parse it instead (\`ast.literal_eval\`, \`json.loads\`, an \`ast\`-based evaluator)`;
+    const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
+    const parse = 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
+    // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
+    // often the program's own: a hint, so the reader checks where it comes from.
+    const message = origin
+      ? `${shown} executes ${origin}: whoever controls it can run any code in this process${sandbox}; ${parse}`
+      : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
     const literalEval =
       fn === 'eval' && args.length === 1 ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
       message,
-      severity: severe ? 'error' : undefined,
+      severity: severe ? 'error' : origin ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
   },
 });
 
-/** Code generation from a literal template: `template % args`, `"...".format(...)`, an f-string. */
-function isTemplate(n: Node): boolean {
+/**
+ * Code generation from a literal template: `template % args`, `"...".format(...)`, an f-string,
+ * where the template is a literal or a module-level name bound once to one (`_BODY.format(name=n)`).
+ */
+function isTemplate(facts: FileFacts, n: Node): boolean {
   if (n.type === 'string') return n.namedChildren.some((c) => c?.type === 'interpolation');
   if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') {
     const left = n.childForFieldName('left');
-    return left?.type === 'string' || /^[A-Z_]*TEMPLATE|template$/i.test(left?.text ?? '');
+    return left !== null && (/^[A-Z_]*TEMPLATE|template$/i.test(left.text) || isLiteralTemplate(facts, left));
   }
   if (n.type === 'call') {
     const fn = n.childForFieldName('function');
-    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' && fn.childForFieldName('object')?.type === 'string';
+    const receiver = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' ? fn.childForFieldName('object') : null;
+    return receiver !== null && isLiteralTemplate(facts, receiver);
   }
   return false;
+}
+
+/** A string literal, or a module-level name bound once to one and never declared `global` (so never rebound in a function). */
+function isLiteralTemplate(facts: FileFacts, n: Node): boolean {
+  if (n.type === 'string') return true;
+  if (n.type !== 'identifier' || facts.text.includes(`global ${n.text}`)) return false;
+  const scope = scopeOf(n);
+  if (scope.type !== 'module' && occurrences(scope, n.text).some((id) => bindingOf(id) !== null)) return false; // a local of that name
+  return isConstant(facts, n, 0, true);
 }
 
 /** Binding constructs looked up by isGeneratedOrCompiled and untrustedOrigin (what they walked the body for). */
@@ -120,7 +150,7 @@ const ASSIGNMENT = new Set(['assignment']);
  * A local variable that only ever holds generated code (a literal template filled in) or a code object
  * (`compile(...)`, `loader.get_code(...)`): `code = f"def {name}(...)..."; exec(code, ns)`.
  */
-function isGeneratedOrCompiled(source: Node, at: Node): boolean {
+function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolean {
   if (source.type === 'call') return /(^|\.)(compile|get_code|_get_code|_get_module_code)$/.test(source.childForFieldName('function')?.text ?? '');
   if (source.type !== 'identifier') return false;
   const body = enclosingDef(at)?.childForFieldName('body');
@@ -130,7 +160,7 @@ function isGeneratedOrCompiled(source: Node, at: Node): boolean {
     const right = a.childForFieldName('right');
     if (!right) continue;
     if (a.type === 'augmented_assignment') {
-      if (!isTemplate(right) && !(right.type === 'string')) return false;
+      if (!isTemplate(facts, right) && !(right.type === 'string')) return false;
       continue;
     }
     values.push(right);
@@ -138,11 +168,44 @@ function isGeneratedOrCompiled(source: Node, at: Node): boolean {
   if (values.length === 0) return false;
   return values.every(
     (v) =>
-      isTemplate(v) ||
+      isTemplate(facts, v) ||
       (v.type === 'string' && !v.namedChildren.some((c) => c?.type === 'interpolation')) ||
       (v.type === 'concatenated_string' && !v.text.includes('{')) ||
       (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) || (v.type === 'call' && /(^|\.)(compile|get_code|_get_code|_get_module_code|join)$/.test(v.childForFieldName('function')?.text ?? '') && (!/join$/.test(v.childForFieldName('function')!.text) || v.childForFieldName('function')!.childForFieldName('object')?.type === 'string')),
   );
+}
+
+/** A method of a class deriving from an interactive console or debugger (CONSOLE_BASES). */
+function isConsoleMethod(facts: FileFacts, def: Node | null): boolean {
+  for (let d = def; d; d = enclosingDef(d)) {
+    const cls = enclosingClass(d);
+    if (!cls) continue;
+    const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+    if (bases.some((b) => b !== null && CONSOLE_BASES.has(facts.qualifiedName(b) ?? ''))) return true;
+  }
+  return false;
+}
+
+/**
+ * Inside `if x in ("True", "False", "None"):` (or `x == "None"`) for the very text evaluated: the
+ * value is one of those literals, so evaluating it runs nothing else.
+ */
+function isOneOfLiterals(source: Node, call: Node): boolean {
+  for (let n: Node | null = call; n && n.type !== 'function_definition'; n = n.parent) {
+    const clause: Node | null = n.parent;
+    if (!clause || (clause.type !== 'if_statement' && clause.type !== 'elif_clause')) continue;
+    if (!clause.childForFieldName('consequence')?.equals(n)) continue;
+    const test = clause.childForFieldName('condition');
+    if (test?.type !== 'comparison_operator' || test.namedChildCount !== 2) continue;
+    const [left, right] = [test.namedChild(0)!, test.namedChild(1)!];
+    const op = test.children.find((c: Node | null) => c !== null && !c.isNamed)?.text;
+    if (left.text !== source.text) continue;
+    const plain = (c: Node | null) => c?.type === 'string' && !c.namedChildren.some((i) => i?.type === 'interpolation');
+    if (op === '==' && plain(right)) return true;
+    const items = ['list', 'tuple', 'set'].includes(right.type) ? right.namedChildren.filter((c: Node | null) => c?.type !== 'comment') : [];
+    if (op === 'in' && items.length > 0 && items.every(plain)) return true;
+  }
+  return false;
 }
 
 /** The file talks to users or models (web / LLM frameworks), or the function is exposed as a tool or route. */
@@ -154,8 +217,11 @@ function isExposed(facts: FileFacts, def: Node | null): boolean {
   return false;
 }
 
-/** A string literal without interpolation, a concatenation of such, or a module-level constant bound to one. */
-function isConstant(facts: FileFacts, n: Node, depth: number): boolean {
+/**
+ * A string literal without interpolation, a concatenation of such, or a module-level constant bound
+ * to one (UPPER_CASE, or any name with anyName: the caller has ruled out rebinding).
+ */
+function isConstant(facts: FileFacts, n: Node, depth: number, anyName = false): boolean {
   if (depth > 4) return false;
   switch (n.type) {
     case 'string':
@@ -172,7 +238,7 @@ function isConstant(facts: FileFacts, n: Node, depth: number): boolean {
       );
     case 'identifier': {
       // UPPER_CASE module constants bound once to a literal.
-      if (!/^[A-Z_][A-Z0-9_]*$/.test(n.text) || enclosingBinds(n)) return false;
+      if ((!anyName && !/^[A-Z_][A-Z0-9_]*$/.test(n.text)) || enclosingBinds(n)) return false;
       const values: Node[] = [];
       for (const stmt of facts.root.namedChildren) {
         const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;

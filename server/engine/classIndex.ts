@@ -72,6 +72,17 @@ const PROTOCOL_BASES = new Set(['typing.Protocol', 'typing_extensions.Protocol']
 const ENUM_BASES = /^enum\.(Enum|IntEnum|StrEnum|Flag|IntFlag|ReprEnum)$/;
 const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
 
+/** Spellings of what only works with an instance `__dict__`. */
+const NEEDS_DICT = /\bcached_property\b|\bself\.__dict__\b|\bvars\(\s*self\s*\)/;
+
+/**
+ * The class relies on an instance `__dict__`: `functools.cached_property` stores its value there, and
+ * code reading `self.__dict__` or `vars(self)` expects one. Adding `__slots__` would break it.
+ */
+export function needsInstanceDict(info: ClassInfo): boolean {
+  return NEEDS_DICT.test(info.node.text);
+}
+
 export class ClassIndex {
   private readonly byNode = new Map<number, ClassInfo>();
   /** Module-level classes (not nested in a def or class) with a name, found when first asked for. */

@@ -1,0 +1,76 @@
+// Where a rule cannot be sure, it drops to hint level or changes its advice (precision first).
+// The fixtures check that these findings exist; here, their severity and wording.
+import * as assert from 'node:assert/strict';
+import { getEngine } from '../helpers/engine';
+
+async function findings(ruleId: string, source: string) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId] }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+describe('rule confidence', () => {
+  it('eval-exec-untrusted: an untraced string is a hint, a parameter a warning, outside input an error', async () => {
+    const source = [
+      'import sys',
+      'def from_loop(lines):',
+      '    for line in lines:',
+      '        exec(line)',
+      'def apply(expr):',
+      '    return eval(expr)',
+      'def from_cli():',
+      '    return eval(sys.argv[1])',
+      '',
+    ].join('\n');
+    const found = await findings('eval-exec-untrusted', source);
+    assert.deepEqual(
+      found.map((f) => [source.slice(f.start, f.end), f.severity]),
+      [
+        ['exec(line)', 'hint'],
+        ['eval(expr)', 'warning'],
+        ['eval(sys.argv[1])', 'error'],
+      ],
+    );
+    assert.match(found[0].message, /could not trace/);
+    assert.match(found[1].message, /a parameter of `apply`/);
+  });
+
+  it('list-pop-front: a private attribute is a warning, a public one (other code may use it as a list) a hint', async () => {
+    const source = (name: string) =>
+      ['class Q:', '    def __init__(self):', `        self.${name} = []`, '    def run(self):', `        while self.${name}:`, `            self.${name}.pop(0)`, ''].join('\n');
+    assert.deepEqual((await findings('list-pop-front', source('_items'))).map((f) => f.severity), ['warning']);
+    assert.deepEqual((await findings('list-pop-front', source('items'))).map((f) => f.severity), ['hint']);
+  });
+
+  it('cache-on-method: no cached_property advice for a class without __dict__', async () => {
+    const method = ['    @functools.lru_cache()', '    def area(self):', '        return self.a * 2', ''];
+    const slotted = ['import functools', 'class A:', '    __slots__ = ("a",)', ...method].join('\n');
+    const plain = ['import functools', 'class A:', ...method].join('\n');
+    const [inSlotted] = await findings('cache-on-method', slotted);
+    const [inPlain] = await findings('cache-on-method', plain);
+    assert.doesNotMatch(inSlotted.message, /cached_property/);
+    assert.match(inSlotted.message, /`__slots__` and no `__dict__`/);
+    assert.match(inPlain.message, /use `functools.cached_property`/);
+  });
+
+  it('lock-acquire-release: the try/finally form (already exception-safe) is info, the bare form a warning', async () => {
+    const source = [
+      'import threading',
+      'lock = threading.Lock()',
+      'def guarded(items, x):',
+      '    lock.acquire()',
+      '    try:',
+      '        items.append(x)',
+      '    finally:',
+      '        lock.release()',
+      'def bare(items, x):',
+      '    lock.acquire()',
+      '    items.append(x)',
+      '    lock.release()',
+      '',
+    ].join('\n');
+    const found = await findings('lock-acquire-release', source);
+    assert.deepEqual(found.map((f) => f.severity), ['info', 'warning']);
+    assert.match(found[0].message, /is correct/);
+    assert.match(found[1].message, /always releases it/);
+  });
+});

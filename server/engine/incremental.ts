@@ -631,14 +631,16 @@ function unitNode(root: Node, unit: Unit): Node | null {
 }
 
 /**
- * When `holder` is a class (or a decorated one) and `t` lies strictly inside one statement of its
- * body: that statement (the member) and the class header (decorators, name, bases). Else null.
+ * When `holder` is a class (or a decorated one) and `t` lies inside one statement of its body,
+ * after its start: that statement (the member) and the class header (decorators, name, bases).
+ * Else null.
  */
 function memberAround(holder: Node, t: Span): { header: Span; member: Node } | null {
   const cls = definitionOf(holder);
   const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
   const member = body?.firstChildForIndex(t.start);
-  if (!body || !member || !(member.startIndex < t.start && t.end < member.endIndex)) return null;
+  // The end may be the member's own (an edit in its last statement): statementPath allows it too.
+  if (!body || !member || !(member.startIndex < t.start && t.end <= member.endIndex)) return null;
   return { header: { start: holder.startIndex, end: body.startIndex }, member };
 }
 

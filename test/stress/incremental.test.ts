@@ -226,6 +226,42 @@ describe('incremental linting equals a full lint', function () {
     for (const needle of ['total = []', 'for item in rows:', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
   });
 
+  it('re-lints only the method when the edit is in its last statement (its end is the method\'s), even while it does not parse', async () => {
+    const source = [
+      'class Model:',
+      '    __slots__ = ("_w", "_b")',
+      '',
+      '    def __init__(self, w, b):',
+      '        self._w = w',
+      '        self._b = b',
+      '',
+      '    @property',
+      '    def weight(self):',
+      '        return self._w',
+      '',
+      '    def bias(self):',
+      '        parts = ""',
+      '        for p in self._b:',
+      '            parts += p',
+      '        return parts',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const engine = await getEngine();
+    const at = source.indexOf('return self._w') + 2;
+    const steps = runScripted(engine, source, [
+      { start: at, end: at, newText: 'q' }, // `reqturn self._w`: a syntax error inside the method
+      { start: at, end: at + 1, newText: '' },
+      { start: source.indexOf('self._w\n\n') + 7, end: source.indexOf('self._w\n\n') + 7, newText: 'x' }, // typing at the method's very end
+    ]);
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.ok(relinted(step, 'def weight(self):') && relinted(step, 'class Model:'), `edit ${k} re-lints the method and the class header`);
+      for (const needle of ['def __init__(self, w, b):', 'def bias(self):']) assert.ok(!relinted(step, needle), `edit ${k} leaves ${needle}`);
+    }
+  });
+
   it('follows an edit down through nested compound statements: the edited line, the headers around it, what spells its words', async () => {
     // A long training loop: one keystroke in it must not re-lint the whole loop, and findings
     // rooted at the loops around the edit (their captures elsewhere in the loop) must stay exact.

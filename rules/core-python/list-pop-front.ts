@@ -5,6 +5,7 @@ import { bindingOf, identifiersSpelled, isDeclaredNonLocal, nestedScopeOf, occur
 import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
 import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
+import { insideNumbaFunction } from '../../server/engine/numeric';
 import { enclosingClass, enclosingFunction, enclosingLoop, parameterNames } from '../../server/engine/scopes';
 
 /** An expression that certainly evaluates to a new list. */
@@ -43,6 +44,14 @@ function isTruthTest(node: Node): boolean {
   if (p.type === 'conditional_expression') return p.namedChild(1)?.equals(node) === true;
   if (p.type === 'boolean_operator') return isTruthTest(p);
   return false;
+}
+
+/** A use that fails on a deque: a slice (`q[-8:]`, `q[:0] = xs`), `q.sort()`, `q + other`. */
+function breaksOnDeque(id: Node): boolean {
+  const p = id.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.equals(id)) return p.childForFieldName('subscript')?.type === 'slice';
+  if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(id)) return p.childForFieldName('attribute')?.text === 'sort';
+  return p?.type === 'binary_operator' && p.childForFieldName('operator')?.type === '+';
 }
 
 /** How a use of the list looks, for deciding whether a deque can replace it. */
@@ -107,6 +116,7 @@ export default defineRule({
     if (!kind) return;
     const loop = enclosingLoop(call);
     if (!loop || isSmallLiteralLoop(loop, ctx.facts)) return; // a single pop(0) is one O(n) step, not a queue
+    if (insideNumbaFunction(ctx.facts, call)) return; // numba compiles lists, not deques
     const receiver = m.need('receiver');
     const what = kind === 'pop' ? '`pop(0)`' : '`insert(0, …)`';
     const better = kind === 'pop' ? '`popleft()`' : '`appendleft()`';
@@ -138,15 +148,20 @@ export default defineRule({
     const name = receiver.text;
     const scope = scopeOf(call);
     if (isDeclaredNonLocal(scope, name)) return;
-    const binds = occurrences(scope, name).filter((id) => !nestedScopeOf(id, scope) && bindingOf(id) !== null);
+    const uses = occurrences(scope, name);
+    const binds = uses.filter((id) => !nestedScopeOf(id, scope) && bindingOf(id) !== null);
     if (binds.length === 0) return; // a parameter or a global: its type is unknown
+
     for (const id of binds) {
       const b = bindingOf(id)!;
       if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;
       // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
       if (id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex) return;
     }
-    ctx.report({ node: call, message, edits: dequeEdits(ctx, name, scope, binds) });
+    // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
+    // is sliced, `history[:10]`), so only a hint.
+    const severity = uses.some(breaksOnDeque) ? ('hint' as const) : undefined;
+    ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
 

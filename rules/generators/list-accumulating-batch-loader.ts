@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { bindingOf, localOccurrences } from '../../server/engine/names';
+import { bindingOf, identifiersSpelledInFile, localOccurrences } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { decoratorsOf, enclosingLoop, hasOwnYield, parameterNames } from '../../server/engine/scopes';
 
@@ -104,9 +104,41 @@ export default defineRule({
       appendLoop = loop;
     }
     if (!appendLoop || appendLoop.type !== 'for_statement' || !readsStream(appendLoop, fn, ctx)) return;
+    // A caller in this file that treats the result as a list (`if load(p):`, `len(...)`, `[0]`) would
+    // break: a generator is always true, has no length and cannot be indexed.
+    if (identifiersSpelledInFile(ctx.facts, fname).some(callNeedsList)) return;
     ctx.report({
       node: m.need('fname'),
       message: `\`${fname}\` reads a stream into list \`${result}\` and returns it whole; \`yield\` the items to stream them instead`,
     });
   },
 });
+
+/** `id` is the callee of a call whose result is used as a list: tested for truth, measured, indexed, compared or added. */
+function callNeedsList(id: Node): boolean {
+  const call = id.parent;
+  if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return false;
+  let use: Node = call;
+  while (use.parent?.type === 'parenthesized_expression') use = use.parent;
+  const p = use.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'if_statement':
+    case 'elif_clause':
+    case 'while_statement':
+      return p.childForFieldName('condition')?.equals(use) === true;
+    case 'if_clause': // `[p for p in paths if load(p)]`
+    case 'not_operator':
+    case 'boolean_operator':
+    case 'comparison_operator':
+    case 'binary_operator':
+    case 'conditional_expression':
+      return true;
+    case 'subscript':
+      return p.childForFieldName('value')?.equals(use) === true;
+    case 'argument_list':
+      return /^(len|bool|reversed)$/.test(p.parent?.childForFieldName('function')?.text ?? '') && p.namedChildCount === 1;
+    default:
+      return false;
+  }
+}

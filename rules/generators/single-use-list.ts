@@ -103,10 +103,20 @@ export default defineRule({
       .map((c) => c.childForFieldName('right'))
       .filter((r): r is Node => r !== null);
     const roots = new Set<string>();
-    for (const src of sources) {
-      for (const id of findDescendants(src, (n) => n.type === 'identifier')) roots.add(id.text);
-      if (src.type === 'identifier') roots.add(src.text);
-    }
+    const addRoots = (expr: Node, depth: number) => {
+      const ids = expr.type === 'identifier' ? [expr] : findDescendants(expr, (n) => n.type === 'identifier');
+      for (const id of ids) {
+        if (roots.has(id.text)) continue;
+        roots.add(id.text);
+        // Through local aliases too: `attrs = cls.__dict__` makes the list a snapshot of `cls`.
+        if (depth >= 3) continue;
+        for (const value of localValues(scope, id.text, stmt)) {
+          const object = aliasedObject(value);
+          if (object) addRoots(object, depth + 1);
+        }
+      }
+    };
+    for (const src of sources) addRoots(src, 0);
     const consumer = next.text.slice(use.endIndex - next.startIndex);
     for (const root of roots) {
       if (new RegExp(`\\b${root}\\b`).test(consumer)) return;
@@ -118,6 +128,38 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The object a value is a view of: `cls` for `cls.__dict__`, `d` for `d.items()` or `d["k"]`; null
+ * for anything that builds a new object (a call, a literal), which aliases nothing.
+ */
+function aliasedObject(value: Node): Node | null {
+  for (let n: Node | null = value; n; ) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'attribute') n = n.childForFieldName('object');
+    else if (n.type === 'subscript') n = n.childForFieldName('value');
+    else if (n.type === 'call') {
+      const fn: Node | null = n.childForFieldName('function');
+      const view: boolean = fn?.type === 'attribute' && /^(keys|values|items)$/.test(fn.childForFieldName('attribute')?.text ?? '');
+      n = view ? fn!.childForFieldName('object') : null;
+    } else return null;
+  }
+  return null;
+}
+
+/** The values assigned to a plain local `name = value` in the scope before `until`. */
+function localValues(scope: Node, name: string, until: Node): Node[] {
+  const values: Node[] = [];
+  for (const id of occurrences(scope, name)) {
+    if (id.startIndex >= until.startIndex) break;
+    const assign = bindingOf(id);
+    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(id)) {
+      const value = assign.childForFieldName('right');
+      if (value) values.push(value);
+    }
+  }
+  return values;
+}
 
 function commonAncestor(a: Node, b: Node): Node | null {
   for (let n: Node | null = a.parent; n; n = n.parent) {

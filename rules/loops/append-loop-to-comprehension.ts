@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { clauseText, commentLines, eolOf, indentUnit, ownsLines } from '../../server/engine/codegen';
+import { clauseText, commentNodesIn, eolOf, indentUnit, ownsLines } from '../../server/engine/codegen';
 import { indentAt, replaceRange } from '../../server/engine/fixes';
 import { isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
@@ -11,6 +11,8 @@ interface Shape {
   /** Target names bound by the for clauses. */
   names: string[];
   element: Node;
+  /** The nodes whose text the comprehension copies (targets, iterables, conditions, element). */
+  copied: Node[];
 }
 
 /** Nodes whose presence rules out a comprehension (scope or syntax differences). */
@@ -32,6 +34,7 @@ function onlyStatement(block: Node | null): Node | null {
 function shapeOf(loop: Node, list: string): Shape | null {
   const clauses: string[] = [];
   const names: string[] = [];
+  const copied: Node[] = [];
   let node: Node | null = loop;
   while (node) {
     if (node.type === 'for_statement') {
@@ -44,12 +47,14 @@ function shapeOf(loop: Node, list: string): Shape | null {
       names.push(...targetNames(left));
       const isAsync = node.child(0)?.type === 'async';
       clauses.push(`${isAsync ? 'async ' : ''}for ${left.text} in ${clauseText(right)}`);
+      copied.push(left, right);
       node = onlyStatement(node.childForFieldName('body'));
     } else if (node.type === 'if_statement') {
       if (node.childForFieldName('alternative')) return null;
       const cond = node.childForFieldName('condition');
       if (!cond) return null;
       clauses.push(`if ${clauseText(cond)}`);
+      copied.push(cond);
       node = onlyStatement(node.childForFieldName('consequence'));
     } else if (node.type === 'expression_statement') {
       const call = node.namedChild(0);
@@ -63,7 +68,8 @@ function shapeOf(loop: Node, list: string): Shape | null {
       if (items.length !== 1) return null;
       const element = items[0];
       if (element.type === 'keyword_argument' || element.type === 'list_splat' || element.type === 'dictionary_splat') return null;
-      return clauses.length > 1 || names.length > 0 ? { clauses, names, element } : null;
+      copied.push(element);
+      return clauses.length > 1 || names.length > 0 ? { clauses, names, element, copied } : null;
     } else {
       return null;
     }
@@ -149,7 +155,11 @@ export default defineRule({
       const inner = indent + indentUnit(ctx.text, loop);
       comprehension = `${prefix}[${eol}${pieces.map((p) => inner + p).join(eol)}${eol}${indent}]`;
     }
-    const comments = commentLines(ctx.facts, initStmt.startIndex, loop.endIndex, indent);
+    // Comments inside the copied expressions travel with them; the others move above the comprehension.
+    const comments = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex)
+      .filter((c) => !shape.copied.some((n) => n.startIndex <= c.startIndex && c.endIndex <= n.endIndex))
+      .map((c) => indent + c.text + eol)
+      .join('');
     // The first comment line takes the statement's place, so it carries no extra indentation.
     const replacement = (comments + indent + comprehension).slice(indent.length);
     ctx.report({

@@ -135,6 +135,8 @@ export default defineRule({
     const inLoop = occurrences(top, acc);
     const updates = inLoop.map((id) => updateOf(id, acc, ctx.text)).filter((u): u is Update => u !== null);
     if (updates.length === 0 || !updates[0].stmt.equals(update.stmt)) return;
+    // `out = out + rest` then `break` (or return/raise): it runs at most once, nothing is copied per pass.
+    if (updates.every((u) => leavesTheLoops(u.stmt, top))) return;
 
     if (kind === 'list') {
       reportList(ctx, update, acc);
@@ -207,4 +209,15 @@ function reportList(ctx: RuleContext, update: Update, acc: string): void {
     safety: 'unsafe',
     reason: 'the list is now changed in place, which other references to it will see; `extend` also accepts non-list iterables',
   });
+}
+
+/**
+ * The statement is directly followed by a `return` or `raise`, or by a `break` that leaves `top`
+ * (it is the statement's own loop): the update then runs at most once per entry to the loops.
+ */
+function leavesTheLoops(stmt: Node, top: Node): boolean {
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type === 'return_statement' || next?.type === 'raise_statement') return true;
+  return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
 }

@@ -2,6 +2,8 @@ import { defineRule } from '../../server/engine/rule';
 import { removeArgument } from '../../server/engine/callArgs';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
 import { jitDecorator } from '../../server/engine/numeric';
+import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
 
 export default defineRule({
@@ -53,10 +55,12 @@ export default defineRule({
     if (nopython && nopython.text !== 'True') return;
     // Rewrite `jit` → `njit`, dropping `nopython=True`.
     const callee = jit.call ? jit.call.childForFieldName('function')! : jit.decorator;
-    const njit = ensureImport(ctx.facts, 'numba', 'njit');
-    const edits: TextEdit[] = [...njit.edits];
+    const njit = njitReference(ctx.facts, callee);
+    const edits: TextEdit[] = [...(njit?.edits ?? [])];
     const args = jit.call?.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-    if (nopython && jit.call && args.length === 1) {
+    if (!njit) {
+      // No module-level numba binding to reuse: leave the edit to the user.
+    } else if (nopython && jit.call && args.length === 1) {
       edits.push(replaceNode(jit.call, njit.ref));
     } else if (nopython && jit.call) {
       edits.push(replaceNode(callee, njit.ref));
@@ -73,9 +77,23 @@ export default defineRule({
       message: bare
         ? `\`@jit\` on \`${name}\`: numba before 0.59 could fall back to slow object mode; \`@njit\` states nopython mode explicitly`
         : `\`@jit(nopython=True)\` on \`${name}\` is spelled \`@njit\``,
-      edits,
+      edits: njit ? edits : undefined,
       safety: bare ? 'unsafe' : 'safe',
       reason: bare ? 'on Numba before 0.59 a function that only compiled in object mode now raises a typing error instead of running slowly' : undefined,
     });
   },
 });
+
+/**
+ * How to spell `njit` where `callee` (the `jit` decorator) is: `numba.jit` becomes `numba.njit` through
+ * the same binding (a local or conditional `import numba` included); a bare `jit` needs `njit`
+ * imported, which is added only beside an unconditional module-level numba import, since numba is
+ * often an optional dependency imported inside the functions that need it. Null: no safe spelling.
+ */
+function njitReference(facts: FileFacts, callee: Node): { ref: string; edits: TextEdit[] } | null {
+  if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'jit') {
+    return { ref: `${callee.childForFieldName('object')!.text}.njit`, edits: [] };
+  }
+  if (!facts.importsOf('numba').some((b) => b.unconditional)) return null;
+  return ensureImport(facts, 'numba', 'njit');
+}

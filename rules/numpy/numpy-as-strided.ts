@@ -1,3 +1,4 @@
+import type { Node } from '../../server/engine/parser';
 import { defineRule } from '../../server/engine/rule';
 
 export default defineRule({
@@ -32,6 +33,12 @@ export default defineRule({
     const call = m.need('call');
     const q = ctx.facts.calleeName(call);
     if (q !== 'numpy.lib.stride_tricks.as_strided' && q !== 'numpy.lib.stride_tricks._as_strided') return;
+    // Without a shape or strides (the 2nd and 3rd positional arguments, or by keyword) the view has
+    // the input's own layout: an identity view cannot read out of bounds.
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const layoutGiven = positional.length > 1 || positional.some((a) => a.type === 'list_splat') || args.some((a) => a.type === 'dictionary_splat' || (a.type === 'keyword_argument' && /^(shape|strides)$/.test(a.childForFieldName('name')?.text ?? '')));
+    if (!layoutGiven) return;
     const writeable = call.childForFieldName('arguments')?.namedChildren.find(
       (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'writeable',
     );

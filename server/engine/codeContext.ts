@@ -23,14 +23,17 @@ export function insideExpectationBlock(node: Node): boolean {
 
 /**
  * Test files by pytest/unittest conventions: `test_*.py`, `*_test.py`, `conftest.py`, or a file whose
- * folder (or the folder above it: `tests/unit/helpers.py`) is named `tests`, `test` or `testing`.
+ * folder (or the folder above it: `tests/unit/helpers.py`) is named `tests`, `test` or `testing`,
+ * or with a `tests` folder up to three levels up.
  */
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
   const base = path.basename(filePath);
   if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$/.test(base)) return true;
+  // Only the folders near the file: a `test` folder further up (a repository's top-level test/) says
+  // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
   const dirs = filePath.split(/[\\/]/).slice(0, -1);
-  return dirs.slice(-2).some((d) => d === 'tests' || d === 'test' || d === 'testing');
+  return dirs.slice(-2).some((d) => d === 'test' || d === 'testing') || dirs.slice(-3).includes('tests');
 }
 
 /** True when node is inside a `test_*` function or a `Test*` class (pytest / unittest naming). */
@@ -78,5 +81,5 @@ export function isPrivateModule(filePath: string | undefined): boolean {
   const file = parts[parts.length - 1];
   if (/^_[^_]/.test(file)) return true;
   // Only the package folders near the file: a leading underscore further up (a user's home) says nothing.
-  return parts.slice(-4, -1).some((d) => /^_[^_]/.test(d) || d === 'internal' || d === 'vendor' || d === 'vendored');
+  return parts.slice(-4, -1).some((d) => /^_[^_]/.test(d) || d === 'internal' || d === 'internals' || d === 'vendor' || d === 'vendored');
 }

@@ -25,6 +25,8 @@ describe('engine: codeContext', () => {
     assert.equal(isTestFile('/p/src/pkg/io_test.py'), true);
     assert.equal(isTestFile('/p/conftest.py'), true);
     assert.equal(isTestFile('/p/tests/unit/helpers.py'), true);
+    assert.equal(isTestFile('/site/pandas/tests/extension/arrow/arrays.py'), true); // a package's test suite, nested
+    assert.equal(isTestFile('/home/me/tests/proj/src/pkg/model.py'), false); // too far up
     assert.equal(isTestFile('/p/src/pkg/io.py'), false);
     assert.equal(isTestFile('/repo/test/fixtures/rules/x/positive.py'), false); // a test folder further up does not count
     assert.equal(isTestFile(undefined), false);
@@ -125,6 +127,7 @@ describe('engine: codeContext private modules', () => {
     const { isPrivateModule } = await import('../../server/engine/codeContext');
     assert.equal(isPrivateModule('/p/pkg/_parser.py'), true);
     assert.equal(isPrivateModule('/p/pkg/_internal/cli/parser.py'), true);
+    assert.equal(isPrivateModule('/p/pandas/core/internals/blocks.py'), true);
     assert.equal(isPrivateModule('/p/pip/_vendor/distro/distro.py'), true);
     assert.equal(isPrivateModule('/p/pkg/__init__.py'), false);
     assert.equal(isPrivateModule('/p/pkg/core.py'), false);

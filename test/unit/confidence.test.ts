@@ -41,6 +41,11 @@ describe('rule confidence', () => {
     assert.deepEqual((await findings('list-pop-front', source('items'))).map((f) => f.severity), ['hint']);
   });
 
+  it('list-pop-front: a local list that is also sliced (no drop-in deque) is a hint', async () => {
+    const source = ['def window(lines):', '    w = [""] * 32', '    for line in lines:', '        w.pop(0)', '        w.append(line)', '        print(w[-8:])', ''].join('\n');
+    assert.deepEqual((await findings('list-pop-front', source)).map((f) => f.severity), ['hint']);
+  });
+
   it('cache-on-method: no cached_property advice for a class without __dict__', async () => {
     const method = ['    @functools.lru_cache()', '    def area(self):', '        return self.a * 2', ''];
     const slotted = ['import functools', 'class A:', '    __slots__ = ("a",)', ...method].join('\n');
@@ -72,5 +77,33 @@ describe('rule confidence', () => {
     assert.deepEqual(found.map((f) => f.severity), ['info', 'warning']);
     assert.match(found[0].message, /is correct/);
     assert.match(found[1].message, /always releases it/);
+  });
+});
+
+describe('fixes and optional dependencies', () => {
+  it('numba-object-mode: with numba imported inside the function, the fix reuses that binding and adds no module-level import', async () => {
+    const source = [
+      'def make_agg():',
+      '    import numba',
+      '',
+      '    @numba.jit(nopython=True)',
+      '    def agg(table):',
+      '        return table.sum()',
+      '',
+      '    return agg',
+      '',
+    ].join('\n');
+    const [finding] = await findings('numba-object-mode', source);
+    const edits = finding.fix?.edits ?? [];
+    assert.equal(edits.length, 1);
+    assert.equal(source.slice(edits[0].start, edits[0].end), 'numba.jit(nopython=True)');
+    assert.equal(edits[0].newText, 'numba.njit');
+  });
+
+  it('numba-object-mode: a bare jit with numba only imported in a function gets no fix (it would need a module-level import)', async () => {
+    const source = ['def make():', '    from numba import jit', '', '    @jit(nopython=True)', '    def f(x):', '        return x', '', '    return f', ''].join('\n');
+    const [finding] = await findings('numba-object-mode', source);
+    assert.ok(finding, 'still reported');
+    assert.equal(finding.fix, undefined);
   });
 });

@@ -24,7 +24,9 @@ export default defineRule({
       'some launchers), so input checks written as asserts silently stop running, and bad shapes or values flow ' +
       'on into training or inference. Reported for asserts on a public function\'s parameters among the checks at the ' +
       'top of its body, outside test code; asserts on internal invariants (later in the body, on local values), in ' +
-      'private helpers and in tests are left alone.',
+      'private helpers and in tests are left alone, and so are asserts that only repeat a parameter\'s annotation ' +
+      '(`assert isinstance(p, T)` for `p: T`, `assert p is not None` when the annotation excludes None), which typed ' +
+      'code writes for the type checker.',
     instead: 'Check explicitly and raise a meaningful exception: `if X.shape[1] != 10: raise ValueError("Expected 10 features")`.',
     example: {
       before: 'def preprocess(X):\n    assert X.shape[1] == 10, "Expected 10 features"',
@@ -54,6 +56,7 @@ export default defineRule({
     const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text), (n) => n.type === 'lambda');
     const direct = condition.type === 'identifier' && params.includes(condition.text);
     if (!direct && checked.length === 0) return;
+    if (restatesAnnotation(def, condition)) return; // narrowing for the type checker, already the declared contract
     // Last, as it walks the whole outer def: a nested helper is internal by construction, unless
     // the outer function hands it out (a decorator's wrapper).
     const outer = enclosingDef(def);
@@ -141,4 +144,35 @@ function negate(cond: Node): string | null {
 
 function pythonString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The annotation text of a parameter of def, or null. */
+function annotationOf(def: Node, name: string): string | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (id?.text === name) return p.childForFieldName('type')?.text ?? null;
+  }
+  return null;
+}
+
+/**
+ * The assert repeats the parameter's annotation: `isinstance(p, T)` with `p: T` (or T one member of
+ * a `|` union), or `p is not None` with an annotation that does not admit None. Typed code writes
+ * these for the type checker; the contract is the signature.
+ */
+function restatesAnnotation(def: Node, condition: Node): boolean {
+  const compact = (t: string) => t.replace(/\s+/g, '');
+  if (condition.type === 'call' && condition.childForFieldName('function')?.text === 'isinstance') {
+    const [value, type] = condition.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const annotation = value?.type === 'identifier' ? annotationOf(def, value.text) : null;
+    return annotation !== null && type !== undefined && compact(annotation).split('|').includes(compact(type.text));
+  }
+  if (condition.type === 'comparison_operator' && condition.namedChildCount === 2 && condition.namedChild(1)?.type === 'none') {
+    const operators = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text).join(' ');
+    const value = condition.namedChild(0)!;
+    const annotation = value.type === 'identifier' ? annotationOf(def, value.text) : null;
+    return operators === 'is not' && annotation !== null && !/\bNone\b|Optional|\bAny\b|object/.test(annotation);
+  }
+  return false;
 }

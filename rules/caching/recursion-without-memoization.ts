@@ -130,6 +130,7 @@ export default defineRule({
       if (args.some((a) => a.type === 'binary_operator' && ['+', '-'].includes(a.childForFieldName('operator')!.type) && findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0)) steps = true;
     }
     if (!steps) return;
+    if (splitsAtLookedUpPoint(selfCalls)) return;
     // Two self-calls in one statement (`f(n - 1) + f(n - 2)`), or one inside a loop. Calls in
     // separate statements are often on exclusive paths (early returns), so they do not count.
     let overlapping = selfCalls.some((c) => {
@@ -165,3 +166,22 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * Divide and conquer at a split point read from a table: `f(i, order[i, j])` and
+ * `f(order[i, j] + 1, j)`. The same looked-up value ends one call's range and starts another's (as
+ * itself or plus one, at another argument position): the ranges are disjoint and nothing repeats.
+ */
+function splitsAtLookedUpPoint(selfCalls: readonly Node[]): boolean {
+  const argsOf = (c: Node) =>
+    (c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? []).map((a) => a.text.replace(/\s+/g, ''));
+  const calls = selfCalls.map(argsOf);
+  for (const [k, args] of calls.entries()) {
+    for (const [p, arg] of args.entries()) {
+      if (!/^\w+\[[^\]]+\]$/.test(arg)) continue; // a bare lookup: `order[i,j]`
+      const starts = calls.some((other, m) => m !== k && other.some((a, q) => q !== p && (a === arg || a === `${arg}+1`)));
+      if (starts) return true;
+    }
+  }
+  return false;
+}

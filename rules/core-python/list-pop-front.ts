@@ -93,7 +93,9 @@ export default defineRule({
       'A list stores its items contiguously, so removing or inserting at the front moves every other item: each ' +
       '`pop(0)` or `insert(0, x)` costs O(n), and a queue drained this way is O(n²). `collections.deque` is ' +
       'built for both ends and does these in O(1). For a list kept on `self`, every use in the class must also work ' +
-      'on a deque; a public attribute is reported as a hint, since code outside the class may use it as a list.',
+      'on a deque; a public attribute is reported as a hint, since code outside the class may use it as a list, and ' +
+      'so is a list that is also sliced or sorted (a deque is then no drop-in replacement). Code compiled by numba ' +
+      'is left alone: numba supports lists, not deques.',
     instead: 'Create the queue as `collections.deque(...)` and use `popleft()` / `appendleft(x)`; `append`, `pop()`, `len()` and truth tests work unchanged.',
     example: {
       before: 'queue = [start]\nwhile queue:\n    node = queue.pop(0)\n    queue.extend(children(node))',
@@ -151,7 +153,6 @@ export default defineRule({
     const uses = occurrences(scope, name);
     const binds = uses.filter((id) => !nestedScopeOf(id, scope) && bindingOf(id) !== null);
     if (binds.length === 0) return; // a parameter or a global: its type is unknown
-
     for (const id of binds) {
       const b = bindingOf(id)!;
       if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;

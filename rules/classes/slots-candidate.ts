@@ -6,6 +6,7 @@ import type { Node } from '../../server/engine/parser';
 import { enclosingFunction, enclosingLoop } from '../../server/engine/scopes';
 import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
 import type { FileFacts } from '../../server/engine/facts';
+import { isTestFile } from '../../server/engine/codeContext';
 import type { ClassInfo } from '../../server/engine/classIndex';
 
 /**
@@ -89,6 +90,7 @@ export default defineRule({
     const info = index.info(m.need('class'));
     // The header and the constructor calls first: they rule out most classes without reading bodies.
     if (!info || info.nested) return;
+    if (isTestFile(ctx.filePath)) return; // test cases build a few objects per check, not records in bulk
     const lineage = index.knownLineage(info);
     if (lineage === null) return; // Exception, NamedTuple, external bases…
     const calls = index.constructorCalls(info);

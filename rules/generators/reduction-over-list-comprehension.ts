@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
+import { hasMultilineString } from '../../server/engine/codegen';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
 // size up front) and the generator saves little memory, since the tuple holds every item anyway.
@@ -55,7 +56,18 @@ export default defineRule({
     const args = call.childForFieldName('arguments')!;
     // Nothing but the brackets and the comprehension inside the call's parentheses (no trailing comma or comment).
     const tight = args.startIndex + 1 === comp.startIndex && comp.endIndex + 1 === args.endIndex;
+    // Black's layout: `[` and `]` alone on their lines, the clauses one level deeper.
+    const lines = bracketLines(ctx.text, comp);
 
+    if (fn.text === 'set' && lines && ctx.text.slice(args.startIndex + 1, comp.startIndex).trim() === '' && ctx.text.slice(comp.endIndex, args.endIndex - 1).trim() === '') {
+      ctx.report({
+        node: comp,
+        message: '`set()` receives a list comprehension; use a set comprehension',
+        edits: [replaceRange(call.startIndex, lines.closeLineStart, `{${lines.eol}${lines.inner}`), replaceRange(lines.closeLineStart, call.endIndex, `${lines.closeIndent}}`)],
+        fixTitle: 'Use a set comprehension',
+      });
+      return;
+    }
     if (fn.text === 'set' && tight) {
       ctx.report({
         node: comp,
@@ -87,9 +99,53 @@ export default defineRule({
     ctx.report({
       node: comp,
       message: `\`${fn.text}()\` receives a list comprehension; pass a generator expression instead`,
-      edits: [replaceRange(comp.startIndex, comp.startIndex + 1, ''), replaceRange(comp.endIndex - 1, comp.endIndex, '')],
+      edits: lines
+        ? [replaceRange(lines.openLineStart, lines.closeLineEnd, lines.inner)]
+        : [replaceRange(comp.startIndex, comp.startIndex + 1, ''), replaceRange(comp.endIndex - 1, comp.endIndex, '')],
       safety: unsafe ? 'unsafe' : 'safe',
       reason: unsafe ? `\`${fn.text}\` stops early on a generator, so calls in the comprehension may no longer all run` : undefined,
     });
   },
 });
+
+interface BracketLines {
+  /** Start of the `[` line, and of the `]` line; end of the `]` line, its line break included. */
+  openLineStart: number;
+  closeLineStart: number;
+  closeLineEnd: number;
+  /** The lines between, one indentation level shallower (where the brackets were). */
+  inner: string;
+  /** The indentation of the line after the `]` line (the call's closing parenthesis). */
+  closeIndent: string;
+  eol: string;
+}
+
+/**
+ * When the comprehension's `[` and `]` stand alone on their lines with the clauses indented one
+ * level deeper (as black lays out a long argument): the parts of a rewrite that drops both lines
+ * and dedents the clauses, so no blank or over-indented lines remain. Null for any other layout,
+ * or when a multi-line string inside would have its content dedented.
+ */
+function bracketLines(text: string, comp: Node): BracketLines | null {
+  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = (at: number) => {
+    const nl = text.indexOf('\n', at);
+    return nl === -1 ? text.length : nl + 1;
+  };
+  const openLineStart = lineStart(comp.startIndex);
+  const openLineEnd = lineEnd(comp.startIndex);
+  const closeLineStart = lineStart(comp.endIndex - 1);
+  const closeLineEnd = lineEnd(comp.endIndex - 1);
+  const openIndent = text.slice(openLineStart, comp.startIndex);
+  if (openIndent.trim() !== '' || text.slice(comp.startIndex + 1, openLineEnd).trim() !== '') return null;
+  if (text.slice(closeLineStart, comp.endIndex - 1).trim() !== '' || text.slice(comp.endIndex, closeLineEnd).trim() !== '') return null;
+  if (closeLineStart <= openLineEnd || hasMultilineString(comp)) return null;
+  const body = text.slice(openLineEnd, closeLineStart);
+  const firstIndent = /^[ \t]*/.exec(body)![0];
+  if (!firstIndent.startsWith(openIndent) || firstIndent.length <= openIndent.length) return null;
+  const unit = firstIndent.slice(openIndent.length);
+  const inner = body.split(/(\r\n|\n)/).map((part, i) => (i % 2 === 0 && part.startsWith(openIndent + unit) ? openIndent + part.slice(openIndent.length + unit.length) : part)).join('');
+  const after = text.slice(closeLineEnd, lineEnd(closeLineEnd));
+  const eol = text.slice(openLineEnd - 2, openLineEnd) === '\r\n' ? '\r\n' : '\n';
+  return { openLineStart, closeLineStart, closeLineEnd, inner, closeIndent: /^[ \t]*/.exec(after)![0], eol };
+}

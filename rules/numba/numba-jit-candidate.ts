@@ -101,6 +101,8 @@ function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: stri
       const array = left.childForFieldName('value');
       const keys = left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
       if (array?.type !== 'identifier' || keys[0]?.text !== index.text) continue;
+      // `H[k, :] = f(H[k - 1, :])`: each step is already a whole-row numpy operation.
+      if (keys.some((k) => k?.type === 'slice')) continue;
       const reads = [right, ...findDescendants(right, (n) => n.type === 'subscript')].filter((n) => n.type === 'subscript');
       const carried = reads.some((r) => {
         if (r.childForFieldName('value')?.text !== array.text) return false;

@@ -2,6 +2,35 @@ import { defineRule } from '../../server/engine/rule';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
 import { localTypes } from '../../server/engine/localTypes';
 import { insideNumbaFunction } from '../../server/engine/numeric';
+import { bindingOf, occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { findDescendants } from '../../server/engine/scopes';
+
+/** A text dtype: `dtype=str`, `dtype="U10"`, `np.bytes_`. */
+const TEXT_DTYPE = /\bdtype\s*=\s*(str|bytes|(np|numpy)\.(str_|bytes_)|["'][<>|=]?[USa])/;
+/** An object dtype: its `.min()` compares the Python objects, as the built-in does. */
+const OBJECT_DTYPE = /\bdtype\s*=\s*(object|(np|numpy)\.object_|["'][<>|=]?O)/;
+/** Containers a string element can sit in to become an element of the array. */
+const ELEMENT_PARENTS = new Set(['list', 'tuple', 'set', 'list_comprehension', 'generator_expression', 'parenthesized_expression', 'conditional_expression', 'expression_list']);
+
+/**
+ * The array (through subscripts, to its variable) is built in this scope from string elements or
+ * with a text dtype: `np.array([f"col_{i}" for i in ...])`, where `.min()` has no loop (numpy < 2).
+ */
+function mayHoldText(arg: Node): boolean {
+  let base = arg;
+  while (base.type === 'subscript') base = base.childForFieldName('value')!;
+  const values = base.type === 'identifier'
+    ? occurrences(scopeOf(base), base.text).flatMap((id) => {
+        const b = bindingOf(id);
+        const right = b?.type === 'assignment' && b.childForFieldName('left')?.equals(id) ? b.childForFieldName('right') : null;
+        return right ? [right] : [];
+      })
+    : [base];
+  return values.some(
+    (v) => TEXT_DTYPE.test(v.text) || (!OBJECT_DTYPE.test(v.text) && findDescendants(v, (n) => n.type === 'string' && ELEMENT_PARENTS.has(n.parent?.type ?? '')).length > 0),
+  );
+}
 
 const SIMPLE_RECEIVER = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
 
@@ -47,6 +76,8 @@ export default defineRule({
     const t = localTypes(ctx.facts).typeOf(arg);
     if (t?.kind !== 'ndarray') return;
     const name = fn.text;
+    // The built-in compares any elements; `.min()` / `.max()` have no loop for strings or objects.
+    if ((name === 'min' || name === 'max') && mayHoldText(arg)) return;
     const receiver = SIMPLE_RECEIVER.has(arg.type) ? arg.text : `(${arg.text})`;
     let replacement: string;
     const edits = [];

@@ -133,6 +133,13 @@ function isTemplate(facts: FileFacts, n: Node): boolean {
   return false;
 }
 
+/** The template a `template % args` or `template.format(...)` expression fills in, or null. */
+function templateReceiver(n: Node): Node | null {
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') return n.childForFieldName('left');
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' ? fn.childForFieldName('object') : null;
+}
+
 /** A string literal, or a module-level name bound once to one and never declared `global` (so never rebound in a function). */
 function isLiteralTemplate(facts: FileFacts, n: Node): boolean {
   if (n.type === 'string') return true;
@@ -166,8 +173,13 @@ function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolea
     values.push(right);
   }
   if (values.length === 0) return false;
+  // `code = code % {...}` fills in a template held in the same variable: it qualifies when the
+  // variable starts from one of the other forms (not from a parameter, which could be anything).
+  const fillsItself = (v: Node) => templateReceiver(v)?.text === source.text;
+  if (values.some(fillsItself) && (values.every(fillsItself) || parameterNames(enclosingDef(at)!).includes(source.text))) return false;
   return values.every(
     (v) =>
+      fillsItself(v) ||
       isTemplate(facts, v) ||
       (v.type === 'string' && !v.namedChildren.some((c) => c?.type === 'interpolation')) ||
       (v.type === 'concatenated_string' && !v.text.includes('{')) ||

@@ -1,5 +1,6 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
+import { bindingOf, occurrences, scopeOf } from './names';
 import type { Node } from './parser';
 
 /** Iteration counts at or below this, known from the syntax, make a loop "small". */
@@ -7,7 +8,8 @@ export const SMALL_LOOP = 16;
 
 /**
  * True when a `for` loop visibly runs only a handful of times: over `range(k)` / `range(a, b)`
- * with small literal bounds, or over a short tuple, list or set display.
+ * with small literal bounds (or local names bound once to them: `n_rep = 3`), or over a short
+ * tuple, list or set display.
  */
 export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
   if (loop.type !== 'for_statement') return false;
@@ -16,13 +18,25 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
   if (it.type === 'tuple' || it.type === 'list' || it.type === 'set') return it.namedChildCount <= SMALL_LOOP;
   if (it.type === 'call' && it.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', it)) {
     const args = it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-    if (args.length >= 1 && args.length <= 2 && args.every((a) => a.type === 'integer')) {
-      const nums = args.map((a) => Number(a.text.replace(/_/g, '')));
+    const nums = args.map(integerValue);
+    if (args.length >= 1 && args.length <= 2 && nums.every((n): n is number => n !== null)) {
       const span = args.length === 1 ? nums[0] : nums[1] - nums[0];
       return span <= SMALL_LOOP;
     }
   }
   return false;
+}
+
+/** An integer literal, or a local name bound exactly once, to an integer literal, in its scope. */
+function integerValue(n: Node): number | null {
+  if (n.type === 'integer') return Number(n.text.replace(/_/g, ''));
+  if (n.type !== 'identifier') return null;
+  const scope = scopeOf(n);
+  if (scope.type !== 'function_definition') return null; // a module-level name may be changed from outside
+  const binds = occurrences(scope, n.text).filter((id) => bindingOf(id) !== null);
+  const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
+  const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
+  return value?.type === 'integer' ? Number(value.text.replace(/_/g, '')) : null;
 }
 
 /** A `for` loop nest read as comprehension clauses: `for a in A`, `if c`, `for b in a`… */

@@ -472,6 +472,11 @@ export class IncrementalLinter {
       errors,
       run.errorRanges.filter(([s, e]) => hits(s, e, spans)).map(([start, end]) => ({ start, end })),
     ).map((e) => [e.start, e.end] as [number, number]);
+    // When recovery gives up on the whole file, the root itself is an ERROR node: the full lint's
+    // error pattern matches it (so every finding is dropped), but no region ever holds the root.
+    if (root.type === 'ERROR' && !errorRanges.some(([s, e]) => s <= root.startIndex && e >= root.endIndex)) {
+      errorRanges.unshift([root.startIndex, Math.max(root.endIndex, root.startIndex + 1)]);
+    }
 
     this.stats.partial++;
     this.stats.lastDirty = dirtyUnits.size;

@@ -262,6 +262,25 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it('drops every finding, as a full lint does, while the parse of the whole file fails (the root is an ERROR node)', async () => {
+    // An unclosed bracket at the very end of a def at the end of the file: tree-sitter's recovery
+    // makes the root itself an ERROR node, which no region holds.
+    const source = ['def build(items):', '    out = ""', '    for x in items:', '        out += x', '    return out', '', '', ...UNRELATED_DEFS, 'def render(rows):', '    cells = [1]', ''].join('\n');
+    const engine = await getEngine();
+    const at = source.indexOf('1]');
+    const typed = source.indexOf('return x + 3') + 'return x + 3'.length;
+    const steps = runScripted(engine, source, [
+      { start: at, end: at + 2, newText: '' }, // `cells = [` at the end of the file: the root becomes ERROR
+      { start: typed, end: typed, newText: '4' }, // a keystroke elsewhere while it stays so
+      { start: at, end: at, newText: '1]' },
+    ]);
+    assert.equal(countOf('string-concat-in-loop', fullLintRules(engine, source)), 1);
+    for (const [k, step] of steps.entries()) assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+    assert.ok(steps[1].partial, 'edit 1: an incremental lint');
+    assert.equal(countOf('string-concat-in-loop', steps[1].full), 0, 'inside the error: dropped');
+    assert.equal(countOf('string-concat-in-loop', steps[2].full), 1, 'back once the file parses');
+  });
+
   it('follows an edit down through nested compound statements: the edited line, the headers around it, what spells its words', async () => {
     // A long training loop: one keystroke in it must not re-lint the whole loop, and findings
     // rooted at the loops around the edit (their captures elsewhere in the loop) must stay exact.

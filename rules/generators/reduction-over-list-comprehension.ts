@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode, replaceRange } from '../../server/engine/fixes';
+import { deleteLines, hasCommentBetween, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 import { hasMultilineString } from '../../server/engine/codegen';
@@ -127,25 +127,23 @@ interface BracketLines {
  * or when a multi-line string inside would have its content dedented.
  */
 function bracketLines(text: string, comp: Node): BracketLines | null {
-  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
-  const lineEnd = (at: number) => {
-    const nl = text.indexOf('\n', at);
-    return nl === -1 ? text.length : nl + 1;
-  };
-  const openLineStart = lineStart(comp.startIndex);
-  const openLineEnd = lineEnd(comp.startIndex);
-  const closeLineStart = lineStart(comp.endIndex - 1);
-  const closeLineEnd = lineEnd(comp.endIndex - 1);
-  const openIndent = text.slice(openLineStart, comp.startIndex);
-  if (openIndent.trim() !== '' || text.slice(comp.startIndex + 1, openLineEnd).trim() !== '') return null;
-  if (text.slice(closeLineStart, comp.endIndex - 1).trim() !== '' || text.slice(comp.endIndex, closeLineEnd).trim() !== '') return null;
-  if (closeLineStart <= openLineEnd || hasMultilineString(comp)) return null;
-  const body = text.slice(openLineEnd, closeLineStart);
-  const firstIndent = /^[ \t]*/.exec(body)![0];
+  const open = comp.startIndex;
+  const close = comp.endIndex - 1;
+  // Each bracket's whole line, its line break included (the span deleteLines would remove).
+  const openLine = deleteLines(text, open, open);
+  const closeLine = deleteLines(text, close, close);
+  if (text.slice(openLine.start, open).trim() !== '' || text.slice(open + 1, openLine.end).trim() !== '') return null;
+  if (text.slice(closeLine.start, close).trim() !== '' || text.slice(close + 1, closeLine.end).trim() !== '') return null;
+  if (closeLine.start <= openLine.end || hasMultilineString(comp)) return null;
+  const openIndent = indentAt(text, open);
+  const firstIndent = indentAt(text, openLine.end);
   if (!firstIndent.startsWith(openIndent) || firstIndent.length <= openIndent.length) return null;
-  const unit = firstIndent.slice(openIndent.length);
-  const inner = body.split(/(\r\n|\n)/).map((part, i) => (i % 2 === 0 && part.startsWith(openIndent + unit) ? openIndent + part.slice(openIndent.length + unit.length) : part)).join('');
-  const after = text.slice(closeLineEnd, lineEnd(closeLineEnd));
-  const eol = text.slice(openLineEnd - 2, openLineEnd) === '\r\n' ? '\r\n' : '\n';
-  return { openLineStart, closeLineStart, closeLineEnd, inner, closeIndent: /^[ \t]*/.exec(after)![0], eol };
+  return {
+    openLineStart: openLine.start,
+    closeLineStart: closeLine.start,
+    closeLineEnd: closeLine.end,
+    inner: reindent(text.slice(openLine.end, closeLine.start), firstIndent, openIndent),
+    closeIndent: indentAt(text, closeLine.end),
+    eol: text.slice(lineEndOf(text, open), openLine.end),
+  };
 }

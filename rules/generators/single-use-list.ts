@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 
@@ -110,7 +110,8 @@ export default defineRule({
         roots.add(id.text);
         // Through local aliases too: `attrs = cls.__dict__` makes the list a snapshot of `cls`.
         if (depth >= 3) continue;
-        for (const value of localValues(scope, id.text, stmt)) {
+        for (const { id: bound, value } of plainAssignments(scope, id.text)) {
+          if (bound.startIndex >= stmt.startIndex) break;
           const object = aliasedObject(value);
           if (object) addRoots(object, depth + 1);
         }
@@ -147,19 +148,6 @@ function aliasedObject(value: Node): Node | null {
   return null;
 }
 
-/** The values assigned to a plain local `name = value` in the scope before `until`. */
-function localValues(scope: Node, name: string, until: Node): Node[] {
-  const values: Node[] = [];
-  for (const id of occurrences(scope, name)) {
-    if (id.startIndex >= until.startIndex) break;
-    const assign = bindingOf(id);
-    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(id)) {
-      const value = assign.childForFieldName('right');
-      if (value) values.push(value);
-    }
-  }
-  return values;
-}
 
 function commonAncestor(a: Node, b: Node): Node | null {
   for (let n: Node | null = a.parent; n; n = n.parent) {

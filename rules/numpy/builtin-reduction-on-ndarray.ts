@@ -2,7 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
 import { localTypes } from '../../server/engine/localTypes';
 import { insideNumbaFunction } from '../../server/engine/numeric';
-import { bindingOf, occurrences, scopeOf } from '../../server/engine/names';
+import { plainAssignments, scopeOf } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 
@@ -20,13 +20,7 @@ const ELEMENT_PARENTS = new Set(['list', 'tuple', 'set', 'list_comprehension', '
 function mayHoldText(arg: Node): boolean {
   let base = arg;
   while (base.type === 'subscript') base = base.childForFieldName('value')!;
-  const values = base.type === 'identifier'
-    ? occurrences(scopeOf(base), base.text).flatMap((id) => {
-        const b = bindingOf(id);
-        const right = b?.type === 'assignment' && b.childForFieldName('left')?.equals(id) ? b.childForFieldName('right') : null;
-        return right ? [right] : [];
-      })
-    : [base];
+  const values = base.type === 'identifier' ? plainAssignments(scopeOf(base), base.text).map((a) => a.value) : [base];
   return values.some(
     (v) => TEXT_DTYPE.test(v.text) || (!OBJECT_DTYPE.test(v.text) && findDescendants(v, (n) => n.type === 'string' && ELEMENT_PARENTS.has(n.parent?.type ?? '')).length > 0),
   );

@@ -120,17 +120,16 @@ export default defineRule({
  * where the template is a literal or a module-level name bound once to one (`_BODY.format(name=n)`).
  */
 function isTemplate(facts: FileFacts, n: Node): boolean {
-  if (n.type === 'string') return n.namedChildren.some((c) => c?.type === 'interpolation');
-  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') {
-    const left = n.childForFieldName('left');
-    return left !== null && (/^[A-Z_]*TEMPLATE|template$/i.test(left.text) || isLiteralTemplate(facts, left));
-  }
-  if (n.type === 'call') {
-    const fn = n.childForFieldName('function');
-    const receiver = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format' ? fn.childForFieldName('object') : null;
-    return receiver !== null && isLiteralTemplate(facts, receiver);
-  }
-  return false;
+  if (n.type === 'string') return !isPlainString(n);
+  const receiver = templateReceiver(n);
+  if (!receiver) return false;
+  if (n.type === 'binary_operator' && /^[A-Z_]*TEMPLATE|template$/i.test(receiver.text)) return true;
+  return isLiteralTemplate(facts, receiver);
+}
+
+/** A string literal without interpolation (not an f-string with fields). */
+function isPlainString(n: Node | null): boolean {
+  return n?.type === 'string' && !n.namedChildren.some((c) => c?.type === 'interpolation');
 }
 
 /** The template a `template % args` or `template.format(...)` expression fills in, or null. */
@@ -160,8 +159,9 @@ const ASSIGNMENT = new Set(['assignment']);
 function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolean {
   if (source.type === 'call') return /(^|\.)(compile|get_code|_get_code|_get_module_code)$/.test(source.childForFieldName('function')?.text ?? '');
   if (source.type !== 'identifier') return false;
-  const body = enclosingDef(at)?.childForFieldName('body');
-  if (!body) return false;
+  const def = enclosingDef(at);
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
   const values: Node[] = [];
   for (const a of bindersSpelling(body, source.text, ASSIGNMENTS)) {
     const right = a.childForFieldName('right');
@@ -176,12 +176,12 @@ function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolea
   // `code = code % {...}` fills in a template held in the same variable: it qualifies when the
   // variable starts from one of the other forms (not from a parameter, which could be anything).
   const fillsItself = (v: Node) => templateReceiver(v)?.text === source.text;
-  if (values.some(fillsItself) && (values.every(fillsItself) || parameterNames(enclosingDef(at)!).includes(source.text))) return false;
+  if (values.some(fillsItself) && (values.every(fillsItself) || parameterNames(def).includes(source.text))) return false;
   return values.every(
     (v) =>
       fillsItself(v) ||
       isTemplate(facts, v) ||
-      (v.type === 'string' && !v.namedChildren.some((c) => c?.type === 'interpolation')) ||
+      isPlainString(v) ||
       (v.type === 'concatenated_string' && !v.text.includes('{')) ||
       (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) || (v.type === 'call' && /(^|\.)(compile|get_code|_get_code|_get_module_code|join)$/.test(v.childForFieldName('function')?.text ?? '') && (!/join$/.test(v.childForFieldName('function')!.text) || v.childForFieldName('function')!.childForFieldName('object')?.type === 'string')),
   );
@@ -212,10 +212,9 @@ function isOneOfLiterals(source: Node, call: Node): boolean {
     const [left, right] = [test.namedChild(0)!, test.namedChild(1)!];
     const op = test.children.find((c: Node | null) => c !== null && !c.isNamed)?.text;
     if (left.text !== source.text) continue;
-    const plain = (c: Node | null) => c?.type === 'string' && !c.namedChildren.some((i) => i?.type === 'interpolation');
-    if (op === '==' && plain(right)) return true;
+    if (op === '==' && isPlainString(right)) return true;
     const items = ['list', 'tuple', 'set'].includes(right.type) ? right.namedChildren.filter((c: Node | null) => c?.type !== 'comment') : [];
-    if (op === 'in' && items.length > 0 && items.every(plain)) return true;
+    if (op === 'in' && items.length > 0 && items.every(isPlainString)) return true;
   }
   return false;
 }
@@ -237,7 +236,7 @@ function isConstant(facts: FileFacts, n: Node, depth: number, anyName = false): 
   if (depth > 4) return false;
   switch (n.type) {
     case 'string':
-      return !n.namedChildren.some((c) => c?.type === 'interpolation');
+      return isPlainString(n);
     case 'concatenated_string':
       return n.namedChildren.every((c) => !c || c.type === 'comment' || isConstant(facts, c, depth + 1));
     case 'parenthesized_expression':

@@ -161,6 +161,20 @@ export function bindersSpelling(body: Node, name: string, types: ReadonlySet<str
   return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
 }
 
+/**
+ * The plain assignments `name = value` among the occurrences of `name` in scope (nested scopes
+ * included, like occurrences), in document order, with the identifier bound and the value.
+ */
+export function plainAssignments(scope: Node, name: string): { id: Node; value: Node }[] {
+  const out: { id: Node; value: Node }[] = [];
+  for (const id of occurrences(scope, name)) {
+    const assign = bindingOf(id);
+    const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(id) ? assign.childForFieldName('right') : null;
+    if (value) out.push({ id, value });
+  }
+  return out;
+}
+
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
 export function localOccurrences(node: Node, name: string): Node[] {
   return identifiersSpelled(node, name).filter((id) => isVariable(id) && nestedScopeOf(id, node) === null);

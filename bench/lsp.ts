@@ -61,10 +61,11 @@ export interface LatencyResult {
 /**
  * Sends `edits` one-character edits (type a letter into an identifier, then delete it again) and
  * times each from didChange to the answered diagnostic pull. Pull diagnostics have no debounce.
+ * `settings` are the server's perflens settings (`{ ignore: ['ALL'] }`: parse and protocol only).
  */
-export async function latency(engine: Engine, name: string, text: string, edits: number): Promise<LatencyResult> {
+export async function latency(engine: Engine, name: string, text: string, edits: number, settings: Record<string, unknown> = {}): Promise<LatencyResult> {
   const client = new TestClient();
-  await client.initialize({ pull: true, initializationOptions: { status: true } });
+  await client.initialize({ pull: true, initializationOptions: { status: true, settings } });
   const uri = `file:///tmp/perflens-bench/${name}`;
   await client.open(uri, text);
   const first = await client.pull(uri);

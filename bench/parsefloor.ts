@@ -2,10 +2,12 @@
 // parses every file of a list with web-tree-sitter on as many worker threads as the CLI uses, and
 // nothing else (no queries, no rules). The benchmark times this process from spawn to exit, as it
 // times the CLI, so the figure is a lower bound for the CLI's wall time on the same files:
-//   node parsefloor.js <file-list.json> <threads> <folder with the .wasm files, e.g. dist>
+//   node parsefloor.js <file-list.json> <threads> <folder with the .wasm files, e.g. dist> [walk]
+// With `walk`, each tree also gets one query pass with a single pattern that matches only the root:
+// the least any query-based rule set can cost, since tree-sitter's query cursor visits every node.
 import { readFileSync, statSync } from 'node:fs';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { loadPython, PythonParser } from '../server/engine/parser';
+import { loadPython, PythonParser, Query } from '../server/engine/parser';
 import { decodeSource } from '../server/engine/sourceFile';
 
 interface FloorWork {
@@ -13,10 +15,13 @@ interface FloorWork {
   /** One Int32: the index of the next file to take, shared by every worker. */
   next: SharedArrayBuffer;
   wasmDir: string;
+  /** Also run one near-empty query pass over each tree. */
+  walk: boolean;
 }
 
-async function parseShare({ files, next, wasmDir }: FloorWork): Promise<void> {
+async function parseShare({ files, next, wasmDir, walk }: FloorWork): Promise<void> {
   const parser = new PythonParser(await loadPython(wasmDir));
+  const query = walk ? new Query(parser.language, '(module) @root') : null;
   const counter = new Int32Array(next);
   for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) {
     let text: string;
@@ -25,8 +30,11 @@ async function parseShare({ files, next, wasmDir }: FloorWork): Promise<void> {
     } catch {
       continue; // unreadable: the CLI skips it too
     }
-    parser.parse(text).delete();
+    const tree = parser.parse(text);
+    query?.matches(tree.rootNode);
+    tree.delete();
   }
+  query?.delete();
   parser.dispose();
 }
 
@@ -42,7 +50,7 @@ async function main(): Promise<void> {
     }
   };
   const sizes = new Map(files.map((f) => [f, size(f)]));
-  const work: FloorWork = { files: [...files].sort((a, b) => sizes.get(b)! - sizes.get(a)!), next: new SharedArrayBuffer(4), wasmDir: process.argv[4] ?? __dirname };
+  const work: FloorWork = { files: [...files].sort((a, b) => sizes.get(b)! - sizes.get(a)!), next: new SharedArrayBuffer(4), wasmDir: process.argv[4] ?? __dirname, walk: process.argv[5] === 'walk' };
   await Promise.all(
     Array.from(
       { length: threads },

@@ -2,7 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
-import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
+import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef } from '../../server/engine/scopes';
 
 const FUNCTION_PARAM = /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
 
@@ -55,7 +55,13 @@ export default defineRule({
         'import functools\n\ndef timed(func):\n    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n    return wrapper',
     },
   },
-  fix: { safety: 'safe', title: 'Add @functools.wraps' },
+  fix: {
+    safety: 'unsafe',
+    title: 'Add @functools.wraps',
+    reason:
+      'The wrapper then answers to the wrapped function\'s `__name__`, docstring, `__dict__` and signature: code that ' +
+      'looks the wrapper up by its own name, or reads its signature (pytest fixtures), sees something else.',
+  },
   // A one-parameter function that defines an undecorated inner function and returns it.
   query: `
 (function_definition
@@ -73,21 +79,15 @@ export default defineRule({
     const body = wrapper.childForFieldName('body');
     const calls = body?.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === param) ?? [];
     if (calls.length === 0) return;
-    // Adapters and combinators are not transparent wrappers, so copying the wrapped function's
-    // signature onto them would mislead: `uncurry(f)` → `lambda args: f(*args)`, `F(x) = f(f(x))`,
-    // or a thunk that supplies its own arguments.
-    if (calls.length > 1) return;
-    const own = parameterNames(wrapper);
-    const callArgs = calls[0]!.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    const spreadsPlain = callArgs.some((a) => {
-      if (a.type !== 'list_splat') return false;
-      const name = a.namedChild(0)?.text ?? '';
-      const params = wrapper.childForFieldName('parameters')?.namedChildren ?? [];
-      return params.some((p) => p?.type === 'identifier' && p.text === name);
-    });
-    if (spreadsPlain) return;
-    const usesOwn = callArgs.some((a) => a.descendantsOfType('identifier').some((id) => id !== null && own.includes(id.text)) || own.includes(a.text));
-    if (callArgs.length > 0 && !usesOwn) return;
+    // Only a transparent wrapper gets the wrapped function's signature: one that passes its own
+    // parameters on unchanged. Adapters and combinators (`uncurry(f)`, `F(x) = f(f(x))`, argument
+    // reordering, injected or dropped arguments) would then report a signature they do not have,
+    // and pytest, which reads it, would ask for fixtures that do not exist.
+    if (calls.length > 1 || !forwardsItsArguments(wrapper, calls[0]!)) return;
+    // A wrapper that checks whether there is a function at all (`if func is not None:`): wraps(None)
+    // makes inspect.signature() raise.
+    const guard = new RegExp(`\\b${param}\\s+is\\s+(not\\s+)?None\\b|\\bif\\s+(not\\s+)?${param}\\s*:`);
+    if (guard.test(body?.text ?? '')) return;
     // Metadata copied by hand (update_wrapper, __wrapped__, __name__ assignments) counts as handled,
     // and so does a helper called with both the wrapper and the function (`_wrap(wrapper, func)`).
     const outerBody = outer.childForFieldName('body')?.text ?? '';
@@ -111,3 +111,49 @@ export default defineRule({
     });
   },
 });
+
+/** The parameters as a call that forwards them unchanged spells them: `x`, `*args`, `k=k`, `**kwargs`. */
+function forwardedSpelling(fn: Node): string[] | null {
+  const out: string[] = [];
+  let keywordOnly = false;
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment' || p.type === 'positional_separator') continue;
+    if (p.type === 'keyword_separator') {
+      keywordOnly = true;
+      continue;
+    }
+    const pattern = p.type === 'typed_parameter' ? p.namedChild(0) : p;
+    if (pattern?.type === 'list_splat_pattern') {
+      out.push(`*${pattern.namedChild(0)?.text}`);
+      keywordOnly = true;
+    } else if (pattern?.type === 'dictionary_splat_pattern') {
+      out.push(`**${pattern.namedChild(0)?.text}`);
+    } else {
+      const name = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text;
+      if (!name) return null;
+      out.push(keywordOnly ? `${name}=${name}` : name);
+    }
+  }
+  return out;
+}
+
+/** How a call argument spells what it passes, in forwardedSpelling's terms ('' for anything else). */
+function argumentSpelling(arg: Node): string {
+  if (arg.type === 'identifier') return arg.text;
+  if (arg.type === 'list_splat' && arg.namedChild(0)?.type === 'identifier') return `*${arg.namedChild(0)!.text}`;
+  if (arg.type === 'dictionary_splat' && arg.namedChild(0)?.type === 'identifier') return `**${arg.namedChild(0)!.text}`;
+  if (arg.type === 'keyword_argument') return `${arg.childForFieldName('name')?.text}=${arg.childForFieldName('value')?.text}`;
+  return '';
+}
+
+/** The call passes the wrapper's own parameters on unchanged: the positional ones in order, the keyword ones all. */
+function forwardsItsArguments(wrapper: Node, call: Node): boolean {
+  const expected = forwardedSpelling(wrapper);
+  if (!expected) return false;
+  const given = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment').map(argumentSpelling);
+  if (given.includes('')) return false;
+  const isKeyword = (s: string) => s.includes('=') || s.startsWith('**');
+  const positional = (list: string[]) => list.filter((s) => !isKeyword(s)).join(',');
+  const keywords = (list: string[]) => list.filter(isKeyword).sort().join(',');
+  return positional(given) === positional(expected) && keywords(given) === keywords(expected);
+}

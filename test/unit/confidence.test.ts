@@ -106,4 +106,91 @@ describe('fixes and optional dependencies', () => {
     assert.ok(finding, 'still reported');
     assert.equal(finding.fix, undefined);
   });
+  it('reduction-over-list-comprehension: any/all fixes are safe only when the skipped items cannot raise; sum/min/max are memory hints', async () => {
+    const source = [
+      'def check(config, keys, flags, pairs, rows, x, y):',
+      '    a = all([flag for flag in (x, y, 0) if flag is not None])',
+      '    b = all([config[k] for k in keys])',
+      '    c = any([n / d > 2 for n, d in pairs])',
+      '    d = any([r.ok for r in rows])',
+      '    e = any([x for row in rows for x in row])',
+      '    f = sum([n * n for n in keys])',
+      '    g = all([flag for flag in flags])',
+      '    return a, b, c, d, e, f, g',
+      '',
+    ].join('\n');
+    const found = await findings('reduction-over-list-comprehension', source);
+    assert.deepEqual(
+      found.map((f) => [source.slice(f.start, f.end).split(' ')[0], f.fix?.safety, f.severity]),
+      [
+        ['[flag', 'safe', 'info'],
+        ['[config[k]', 'unsafe', 'info'],
+        ['[n', 'unsafe', 'info'],
+        ['[r.ok', 'unsafe', 'info'],
+        ['[x', 'unsafe', 'info'],
+        ['[n', 'safe', 'hint'],
+        ['[flag', 'unsafe', 'info'],
+      ],
+    );
+    assert.match(found[5].message, /memory/);
+  });
+  it('string-concat-in-loop: a warning where CPython copies the string each time, a hint where it grows a local in place', async () => {
+    const source = [
+      'import sys',
+      'def local(rows):',
+      '    out = ""',
+      '    for r in rows:',
+      '        out += r',
+      '    return out',
+      'def chained(rows):',
+      '    out = ""',
+      '    for r in rows:',
+      '        out = out + r + ","',
+      '    return out',
+      'def kept(rows, seen):',
+      '    out = ""',
+      '    for r in rows:',
+      '        out += r',
+      '        seen.append(out)',
+      '    return out',
+      'def captured(rows):',
+      '    out = ""',
+      '    for r in rows:',
+      '        out += r',
+      '    return lambda: out',
+      'def raw(rows):',
+      '    out = b""',
+      '    for r in rows:',
+      '        out += r',
+      '    return out',
+      'text = ""',
+      'for line in sys.stdin:',
+      '    text += line',
+      '',
+    ].join('\n');
+    const found = await findings('string-concat-in-loop', source);
+    assert.deepEqual(
+      found.map((f) => [source.slice(0, f.start).split('\n').length, f.severity]),
+      [
+        [5, 'hint'],
+        [10, 'warning'],
+        [15, 'warning'],
+        [21, 'warning'],
+        [26, 'warning'],
+        [30, 'warning'],
+      ],
+    );
+    assert.match(found[0].message, /CPython extends a local string in place/);
+    assert.match(found[1].message, /quadratic/);
+    assert.match(found[5].message, /not a function local/);
+  });
+
+  it('string-concat-in-loop: the fix is safe only when every piece is certainly a plain str', async () => {
+    const source = (piece: string) => ['def render(items):', '    html = ""', '    for it in items:', `        html += ${piece}`, '    return html', ''].join('\n');
+    const safety = async (piece: string) => (await findings('string-concat-in-loop', source(piece))).map((f) => f.fix?.safety);
+    assert.deepEqual(await safety('"<li>" + str(it) + "</li>"'), ['safe']);
+    assert.deepEqual(await safety('",".join(it) + "\\n"'), ['safe']);
+    assert.deepEqual(await safety('Markup("<li>{}</li>").format(it)'), ['unsafe']);
+    assert.deepEqual(await safety('it'), ['unsafe']);
+  });
 });

@@ -70,7 +70,11 @@ export default defineRule({
         'class Celsius:\n    def __get__(self, instance, owner):\n        if instance is None:\n            return self\n        return instance.__dict__[self.name]',
     },
   },
-  fix: { safety: 'safe', title: 'Return the descriptor for class-level access' },
+  fix: {
+    safety: 'unsafe',
+    title: 'Return the descriptor for class-level access',
+    reason: 'class-level access now returns the descriptor instead of raising AttributeError, so `hasattr(Owner, name)` and code catching that error see a different result',
+  },
   requiresText: /__get__/,
   query: `
 (function_definition

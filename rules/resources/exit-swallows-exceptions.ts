@@ -1,9 +1,13 @@
 import { defineRule } from '../../server/engine/rule';
 import { replaceNode } from '../../server/engine/fixes';
-import { enclosingClass } from '../../server/engine/scopes';
+import { localOccurrences } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
+import { enclosingClass, parameterNames } from '../../server/engine/scopes';
 
-/** Classes whose purpose is to suppress exceptions. */
-const SUPPRESSORS = /suppress|ignore|swallow|silenc|quiet|catch|guard/i;
+/** Classes whose purpose is to suppress exceptions (or to expect them, like assertRaises). */
+const SUPPRESSORS = /suppress|ignore|swallow|silenc|quiet|catch|guard|assert|raises|expect/i;
+/** Calls that only test the exception: handing it to them does not report it anywhere. */
+const INSPECTORS = /^(isinstance|issubclass|type|bool|id|hasattr|getattr)$/;
 
 export default defineRule({
   id: 'exit-swallows-exceptions',
@@ -42,6 +46,8 @@ export default defineRule({
     const fn = m.need('fn');
     const returns = fn.childForFieldName('body')!.descendantsOfType('return_statement');
     if (returns.some((r) => r !== null && (r.namedChildCount === 0 || ['false', 'none'].includes(r.namedChild(0)!.type) || r.namedChild(0)!.text === '0'))) return;
+    // The exception is re-raised, logged, stored or passed on before the return: not silent.
+    if (handsOnException(fn, m.need('ret'))) return;
     const cls = enclosingClass(fn);
     const className = cls?.childForFieldName('name')?.text ?? '';
     if (!cls || SUPPRESSORS.test(className)) return;
@@ -55,3 +61,29 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * Before `ret`, the body re-raises one of its exception parameters (an assertRaises-style check
+ * that fails on the wrong exception), passes it to a call (logging, recording, delegating) or
+ * stores it (`self.exception = exc`).
+ */
+function handsOnException(fn: Node, ret: Node): boolean {
+  const body = fn.childForFieldName('body')!;
+  for (const name of parameterNames(fn).slice(1)) {
+    for (const id of localOccurrences(body, name)) {
+      if (id.startIndex < ret.startIndex && handsOn(id)) return true;
+    }
+  }
+  return false;
+}
+
+function handsOn(id: Node): boolean {
+  for (let n: Node | null = id.parent; n && n.type !== 'block'; n = n.parent) {
+    if (n.type === 'raise_statement') return true;
+  }
+  let value: Node = id;
+  while (value.parent && ['parenthesized_expression', 'tuple', 'list_splat', 'keyword_argument'].includes(value.parent.type)) value = value.parent;
+  const p = value.parent;
+  if (p?.type === 'argument_list') return !INSPECTORS.test(p.parent?.childForFieldName('function')?.text ?? '');
+  return p?.type === 'assignment' && p.childForFieldName('right')?.equals(value) === true && p.childForFieldName('left')?.type === 'attribute';
+}

@@ -101,10 +101,23 @@ export default defineRule({
     // Opened and closed by the very next statement: nothing can fail in between.
     let next = stmt.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
-    if (fate.release && next && fate.release.parent?.equals(next)) return;
+    if (fate.release && next && closesAtOnce(fate.release, next)) return;
     const message = fate.release
       ? `${kind.what} \`${left.text}\` is closed by hand, which an exception can skip; use ${kind.suggestion}`
       : `${kind.what} \`${left.text}\` is never closed; use ${kind.suggestion}`;
     ctx.report({ node: call, message });
   },
 });
+
+/**
+ * The release (`f.close()`) is the statement right after the binding, or the first statement of
+ * the `try` right after it (`f = ...; try: f.close(); ... finally: ...`): nothing runs in between.
+ */
+function closesAtOnce(release: Node, next: Node): boolean {
+  const releaseStmt = release.parent;
+  if (!releaseStmt) return false;
+  if (releaseStmt.equals(next)) return true;
+  if (next.type !== 'try_statement') return false;
+  const first = next.childForFieldName('body')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  return first?.equals(releaseStmt) ?? false;
+}

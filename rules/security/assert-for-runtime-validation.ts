@@ -1,12 +1,18 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { isVariable } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { inTestFunction, isPrivateModule, isTestFile } from '../../server/engine/codeContext';
-import { hasCommentBetween, indentAt, replaceNode } from '../../server/engine/fixes';
+import { commentsIn, hasCommentBetween, indentAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
 import { indentUnit } from '../../server/engine/indentEdits';
-import { enclosingClass, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
+import { enclosingClass, enclosingDef, findDescendants, parameterAnnotation, parameterNames } from '../../server/engine/scopes';
 import { detectEol } from '../../server/engine/text';
 
-const INVERSE: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '>=': '<', '>': '<=', '<=': '>', in: 'not in', 'not in': 'in', is: 'is not', 'is not': 'is' };
+// Only operators whose flip is the exact negation: `a <= b` is not `not (a > b)` for sets or NaN.
+const INVERSE: Record<string, string> = { '==': '!=', '!=': '==', in: 'not in', 'not in': 'in', is: 'is not', 'is not': 'is' };
+/** Functions whose job is to assert (`assert_fn`, `assert_int_or_pair`, `checkShapes`): callers expect AssertionError. */
+const ASSERTION_HELPER = /^_?(assert|check|expect|verify)(_|[A-Z]|$)/;
+/** A trailing comment saying the assert is there for the type checker (`# make mypy happy`). */
+const FOR_TYPE_CHECKER = /mypy|pyright|pyre\b|type[ -]?check|typing|#\s*type(:|\s*$)/i;
 const PRIMARY = new Set(['identifier', 'call', 'attribute', 'subscript', 'parenthesized_expression', 'true', 'false', 'none']);
 
 export default defineRule({
@@ -24,7 +30,7 @@ export default defineRule({
       'some launchers), so input checks written as asserts silently stop running, and bad shapes or values flow ' +
       'on into training or inference. Reported for asserts on a public function\'s parameters among the checks at the ' +
       'top of its body, outside test code; asserts on internal invariants (later in the body, on local values), in ' +
-      'private helpers and in tests are left alone, and so are asserts that only repeat a parameter\'s annotation ' +
+      'private helpers, in assertion helpers (`assert_*`, `check_*`) and in tests are left alone, and so are asserts that only repeat a parameter\'s annotation ' +
       '(`assert isinstance(p, T)` for `p: T`, `assert p is not None` when the annotation excludes None), which typed ' +
       'code writes for the type checker.',
     instead: 'Check explicitly and raise a meaningful exception: `if X.shape[1] != 10: raise ValueError("Expected 10 features")`.',
@@ -48,15 +54,18 @@ export default defineRule({
     if (!def) return; // module-level asserts check the environment, not inputs
     const name = def.childForFieldName('name')?.text ?? '';
     if (name.startsWith('_') && !/^__\w+__$/.test(name)) return; // private helpers: internal contracts
+    if (ASSERTION_HELPER.test(name)) return; // asserting is the function's contract
     const cls = enclosingClass(def);
     if (cls?.childForFieldName('name')?.text.startsWith('_')) return;
     if (!isPrecondition(stmt, def)) return; // mid-function asserts check internal invariants
     if (/^(false|0)$/i.test(condition.text) || underTypeChecking(stmt)) return;
     const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
-    const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text), (n) => n.type === 'lambda');
+    // isVariable: `self.ready` and `f(ready=1)` do not read the parameter `ready`.
+    const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text) && isVariable(n), (n) => n.type === 'lambda');
     const direct = condition.type === 'identifier' && params.includes(condition.text);
     if (!direct && checked.length === 0) return;
     if (restatesAnnotation(def, condition)) return; // narrowing for the type checker, already the declared contract
+    if (isNarrowing(condition) && commentsIn(ctx.facts, stmt.startIndex, lineEndOf(ctx.text, stmt.endIndex)).some((c) => FOR_TYPE_CHECKER.test(c))) return;
     // Last, as it walks the whole outer def: a nested helper is internal by construction, unless
     // the outer function hands it out (a decorator's wrapper).
     const outer = enclosingDef(def);
@@ -64,7 +73,7 @@ export default defineRule({
     const param = direct ? condition.text : checked[0].text;
     ctx.report({
       node: stmt,
-      message: `\`assert\` validating \`${param}\` is removed under \`python -O\`; use \`if ...: raise ValueError(...)\``,
+      message: `\`assert\` validating \`${param}\` is removed under \`python -O\`; use \`if ...: raise ${errorFor(condition)}(...)\``,
       edits: fixFor(ctx, stmt, condition) ?? undefined,
     });
   },
@@ -115,11 +124,21 @@ function fixFor(ctx: RuleContext, stmt: Node, condition: Node) {
   if (!message && /[\r\n]/.test(condition.text)) return null;
   const indent = indentAt(ctx.text, stmt.startIndex);
   const eol = detectEol(ctx.text);
+  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${indentUnit(ctx.facts)}raise ${errorFor(condition)}(${msg})`)];
+}
+
+/** The exception the fix raises: TypeError for a type check, ValueError otherwise. */
+function errorFor(condition: Node): 'TypeError' | 'ValueError' {
   // `assert isinstance(x, T)` and `assert not isinstance(x, T)` are both type checks.
   const tested = condition.type === 'not_operator' ? condition.childForFieldName('argument') : condition;
   const typeCheck = tested?.type === 'call' && /^(isinstance|issubclass|callable)$/.test(tested.childForFieldName('function')?.text ?? '');
-  const error = typeCheck ? 'TypeError' : 'ValueError';
-  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${indentUnit(ctx.facts)}raise ${error}(${msg})`)];
+  return typeCheck ? 'TypeError' : 'ValueError';
+}
+
+/** `isinstance(x, T)` or `x is not None`: the forms a type checker narrows on. */
+function isNarrowing(condition: Node): boolean {
+  if (condition.type === 'call') return condition.childForFieldName('function')?.text === 'isinstance';
+  return condition.type === 'comparison_operator' && condition.namedChild(1)?.type === 'none' && /\bis\s+not\b/.test(condition.text);
 }
 
 /** The negation of a condition, written idiomatically where the syntax allows. */
@@ -146,16 +165,6 @@ function pythonString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The annotation text of a parameter of def, or null. */
-function annotationOf(def: Node, name: string): string | null {
-  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
-    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
-    if (id?.text === name) return p.childForFieldName('type')?.text ?? null;
-  }
-  return null;
-}
-
 /**
  * The assert repeats the parameter's annotation: `isinstance(p, T)` with `p: T` (or T one member of
  * a `|` union), or `p is not None` with an annotation that does not admit None. Typed code writes
@@ -165,13 +174,13 @@ function restatesAnnotation(def: Node, condition: Node): boolean {
   const compact = (t: string) => t.replace(/\s+/g, '');
   if (condition.type === 'call' && condition.childForFieldName('function')?.text === 'isinstance') {
     const [value, type] = condition.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-    const annotation = value?.type === 'identifier' ? annotationOf(def, value.text) : null;
+    const annotation = value?.type === 'identifier' ? parameterAnnotation(def, value.text) : null;
     return annotation !== null && type !== undefined && compact(annotation).split('|').includes(compact(type.text));
   }
   if (condition.type === 'comparison_operator' && condition.namedChildCount === 2 && condition.namedChild(1)?.type === 'none') {
     const operators = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text).join(' ');
     const value = condition.namedChild(0)!;
-    const annotation = value.type === 'identifier' ? annotationOf(def, value.text) : null;
+    const annotation = value.type === 'identifier' ? parameterAnnotation(def, value.text) : null;
     return operators === 'is not' && annotation !== null && !/\bNone\b|Optional|\bAny\b|object/.test(annotation);
   }
   return false;

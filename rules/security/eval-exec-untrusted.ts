@@ -3,7 +3,7 @@ import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { ensureImport, replaceNode } from '../../server/engine/fixes';
 import { bindersSpelling, bindingOf, occurrences, scopeOf } from '../../server/engine/names';
-import { decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, findDescendants, parameterNames } from '../../server/engine/scopes';
+import { decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, findDescendants, parameterAnnotation, parameterNames } from '../../server/engine/scopes';
 import { isTestFile } from '../../server/engine/codeContext';
 
 /** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
@@ -27,6 +27,10 @@ const EXECUTOR_FUNCTION = /^_?(run|exec|eval|debug|interpret)\w*$|^(runctx|runco
 const CONSOLE_BASES = new Set(['cmd.Cmd', 'bdb.Bdb', 'pdb.Pdb', 'code.InteractiveConsole', 'code.InteractiveInterpreter']);
 /** Names of a variable holding the code an executor runs (`runctx(cmd)`, `code = loader.get_code(name)`). */
 const CODE_PARAMETER = /^(cmd|code|source|src|script|expr|expression|stmt|statement|arg)$/;
+/** Calls returning a code object: `compile(...)`, a loader's `get_code`, a `_compile_source` helper. */
+const COMPILED_CODE = /(^|\.)(\w*compile\w*|get_code|_get_code|_get_module_code)$/;
+/** Annotations of objects whose attributes may hold outside text: strings, mappings, parsed arguments, requests, messages. */
+const TEXT_CARRIER = /\b(str|Text|AnyStr|bytes|Any|object|dict|Dict|Mapping|MutableMapping|Namespace|Request|Message)\b/;
 
 export default defineRule({
   id: 'eval-exec-untrusted',
@@ -157,7 +161,7 @@ const ASSIGNMENT = new Set(['assignment']);
  * (`compile(...)`, `loader.get_code(...)`): `code = f"def {name}(...)..."; exec(code, ns)`.
  */
 function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolean {
-  if (source.type === 'call') return /(^|\.)(compile|get_code|_get_code|_get_module_code)$/.test(source.childForFieldName('function')?.text ?? '');
+  if (source.type === 'call') return COMPILED_CODE.test(source.childForFieldName('function')?.text ?? '');
   if (source.type !== 'identifier') return false;
   const def = enclosingDef(at);
   const body = def?.childForFieldName('body');
@@ -183,8 +187,16 @@ function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolea
       isTemplate(facts, v) ||
       isPlainString(v) ||
       (v.type === 'concatenated_string' && !v.text.includes('{')) ||
-      (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) || (v.type === 'call' && /(^|\.)(compile|get_code|_get_code|_get_module_code|join)$/.test(v.childForFieldName('function')?.text ?? '') && (!/join$/.test(v.childForFieldName('function')!.text) || v.childForFieldName('function')!.childForFieldName('object')?.type === 'string')),
+      (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) || (v.type === 'call' && isCompiledOrLiteralJoin(v)),
   );
+}
+
+/** `compile(...)`-like calls (COMPILED_CODE), or `"sep".join(...)` on a literal separator. */
+function isCompiledOrLiteralJoin(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (COMPILED_CODE.test(fn.text)) return true;
+  return fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'join' && fn.childForFieldName('object')?.type === 'string';
 }
 
 /** A method of a class deriving from an interactive console or debugger (CONSOLE_BASES). */
@@ -284,6 +296,7 @@ function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null 
       if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) continue;
       if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
       const name = id.text;
+      if (def && readsFieldOfTypedObject(def, id)) continue;
       if (seen.has(name)) continue;
       seen.add(name);
       if (params.includes(name)) return `\`${name}\`, a parameter of \`${def!.childForFieldName('name')!.text}\``;
@@ -299,4 +312,18 @@ function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null 
   };
   void facts;
   return visit(expr, 0);
+}
+
+/**
+ * `p.field` (read, not called) where the parameter p is annotated with a type that does not carry
+ * outside text (`ts_type: JitType` in `eval(ts_type.annotation_str, ns)`): the text is the object's
+ * own rendering, not the caller's input. Strings, mappings, argparse namespaces, requests and
+ * messages still count as input.
+ */
+function readsFieldOfTypedObject(def: Node, id: Node): boolean {
+  const field = id.parent;
+  if (field?.type !== 'attribute' || !field.childForFieldName('object')?.equals(id)) return false;
+  if (field.parent?.type === 'call' && field.parent.childForFieldName('function')?.equals(field)) return false;
+  const annotation = parameterAnnotation(def, id.text);
+  return annotation !== null && !TEXT_CARRIER.test(annotation);
 }

@@ -106,6 +106,16 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
+/** The annotation text of def's parameter `name` (`x: T` or `x: T = d`), or null when it has none. */
+export function parameterAnnotation(def: Node, name: string): string | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (id?.text === name) return p.childForFieldName('type')?.text ?? null;
+  }
+  return null;
+}
+
 /** The statement that contains node and is a direct child of a block or the module. */
 export function enclosingStatement(node: Node): Node {
   let n = node;

@@ -299,7 +299,8 @@ describe('language server (Jupyter notebooks)', function () {
 
   before(async () => {
     client = new TestClient();
-    const init = await client.initialize({ pull: true });
+    // Unsafe fixes on: the import test below uses the (unsafe) functools.wraps fix.
+    const init = await client.initialize({ pull: true, initializationOptions: { settings: { unsafeFixes: true } } });
     assert.ok(init.capabilities.notebookDocumentSync, 'advertises notebook sync');
     await client.connection.sendNotification('notebookDocument/didOpen', {
       notebookDocument: {
@@ -323,7 +324,7 @@ describe('language server (Jupyter notebooks)', function () {
     const [wraps] = await client.pull(cell(4));
     assert.equal(wraps.code, 'decorator-missing-wraps');
     const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [wraps] } });
-    const fix = actions.find((a) => a.isPreferred)!;
+    const fix = actions.find((a) => a.title.startsWith('Add @functools.wraps'))!;
     const changes = fix.edit!.documentChanges.map((c) => ({ uri: c.textDocument.uri, version: c.textDocument.version, text: c.edits.map((e) => e.newText).join('|') }));
     assert.deepEqual(changes, [
       { uri: cell(4), version: 1, text: '    @functools.wraps(func)\n' },

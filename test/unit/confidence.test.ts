@@ -19,6 +19,9 @@ describe('rule confidence', () => {
       '    return eval(expr)',
       'def from_cli():',
       '    return eval(sys.argv[1])',
+      'def typed(ts_type: "JitType", args: argparse.Namespace):',
+      '    eval(ts_type.annotation_str, NS)',
+      '    eval(args.formula)',
       '',
     ].join('\n');
     const found = await findings('eval-exec-untrusted', source);
@@ -28,6 +31,9 @@ describe('rule confidence', () => {
         ['exec(line)', 'hint'],
         ['eval(expr)', 'warning'],
         ['eval(sys.argv[1])', 'error'],
+        // A field of a typed object is its own rendering, not input: a hint. A namespace's field is input.
+        ['eval(ts_type.annotation_str, NS)', 'hint'],
+        ['eval(args.formula)', 'warning'],
       ],
     );
     assert.match(found[0].message, /could not trace/);
@@ -77,6 +83,14 @@ describe('rule confidence', () => {
     assert.deepEqual(found.map((f) => f.severity), ['info', 'warning']);
     assert.match(found[0].message, /is correct/);
     assert.match(found[1].message, /always releases it/);
+  });
+
+  it('assert-for-runtime-validation: the message names the exception the fix raises', async () => {
+    const source = ['def resize(size, mode):', '    assert isinstance(size, int)', '    assert mode in ("a", "b")', ''].join('\n');
+    const found = await findings('assert-for-runtime-validation', source);
+    assert.equal(found.length, 2);
+    assert.match(found[0].message, /raise TypeError\(/);
+    assert.match(found[1].message, /raise ValueError\(/);
   });
 });
 
@@ -192,5 +206,14 @@ describe('fixes and optional dependencies', () => {
     assert.deepEqual(await safety('",".join(it) + "\\n"'), ['safe']);
     assert.deepEqual(await safety('Markup("<li>{}</li>").format(it)'), ['unsafe']);
     assert.deepEqual(await safety('it'), ['unsafe']);
+  });
+});
+
+describe('fix safety', () => {
+  it('descriptor-get-missing-none-check: returning the descriptor on class access is unsafe (hasattr on the class flips)', async () => {
+    const source = ['class Field:', '    def __get__(self, obj, owner):', '        return obj.__dict__["x"]', ''].join('\n');
+    const [finding] = await findings('descriptor-get-missing-none-check', source);
+    assert.equal(finding.fix?.safety, 'unsafe');
+    assert.match(finding.fix?.reason ?? '', /AttributeError/);
   });
 });

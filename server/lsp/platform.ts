@@ -9,4 +9,6 @@ export interface ServerPlatform {
   guideHref(rule: RuleDefinition): string;
   /** A real file system: project config files are read and Scan Workspace can walk folders. */
   fileSystem: boolean;
+  /** A full garbage collection, run once the editor has been idle after edits (absent where the runtime has none). */
+  collectGarbage?: () => void;
 }

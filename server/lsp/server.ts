@@ -27,6 +27,7 @@ import { activeRules, unknownSelectors, type LintOptions } from '../engine/optio
 import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
 import { hoverAt } from './hover';
+import { IdleCollection } from './idleCollection';
 import type { ServerPlatform } from './platform';
 import {
   DEFAULT_SETTINGS,
@@ -82,6 +83,7 @@ export class PerflensServer {
   private configurationRequests = false;
   private clientCommands = false;
   private initSettings: Partial<PerflensSettings> = {};
+  private readonly idleCollection: IdleCollection | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -89,6 +91,8 @@ export class PerflensServer {
     /** The scheduler whose connectionOptions the connection was created with. */
     private readonly scheduler: Scheduler,
   ) {
+    const collect = platform.collectGarbage;
+    this.idleCollection = collect ? new IdleCollection(collect, () => scheduler.backgroundTurn('timer')) : undefined;
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
       const report = (b: { ruleId: string; error: string }) => connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
@@ -147,6 +151,7 @@ export class PerflensServer {
       const doc = this.documents.get(p.textDocument.uri);
       if (!doc) return;
       doc.update(p.contentChanges, p.textDocument.version);
+      this.idleCollection?.edited();
       const settings = await this.settingsFor(doc.uri);
       if (settings.run === 'onType') this.schedulePush(doc, settings.debounceMs);
     });
@@ -455,6 +460,7 @@ export class PerflensServer {
   }
 
   private dispose(): void {
+    this.idleCollection?.dispose();
     for (const doc of this.documents.values()) doc.dispose();
     this.documents.clear();
     for (const t of this.pushTimers.values()) clearTimeout(t);

@@ -1,0 +1,44 @@
+// The server's idle-time garbage collection: once per pause in typing, never while edits arrive.
+import * as assert from 'node:assert/strict';
+import { IdleCollection } from '../../server/lsp/idleCollection';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('idle collection', () => {
+  it('runs once, after the last of a burst of edits', async () => {
+    let runs = 0;
+    const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 40);
+    for (let i = 0; i < 5; i++) {
+      idle.edited();
+      await sleep(10);
+    }
+    assert.equal(runs, 0, 'not while edits keep arriving');
+    await sleep(80);
+    assert.equal(runs, 1);
+    await sleep(80);
+    assert.equal(runs, 1, 'nothing more without new edits');
+    idle.dispose();
+  });
+
+  it('skips a collection when an edit arrives while it waits for a quiet turn', async () => {
+    let runs = 0;
+    let releaseTurn: () => void = () => {};
+    const idle = new IdleCollection(() => runs++, () => new Promise<void>((r) => (releaseTurn = r)), 20);
+    idle.edited();
+    await sleep(40); // the timer fired and waits for its turn
+    idle.edited(); // typing resumed
+    releaseTurn();
+    await sleep(5);
+    assert.equal(runs, 0);
+    idle.dispose();
+  });
+
+  it('dispose cancels a pending collection', async () => {
+    let runs = 0;
+    const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 20);
+    idle.edited();
+    idle.dispose();
+    await sleep(50);
+    assert.equal(runs, 0);
+  });
+});

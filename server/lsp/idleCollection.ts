@@ -8,7 +8,7 @@
 /** How long after the last edit the collection runs. */
 export const IDLE_COLLECTION_MS = 5000;
 
-/** Runs `collect` once the edits stop: every edit pushes it back by IDLE_COLLECTION_MS. */
+/** Runs `collect` once documents stop changing (opened, edited, closed): each change pushes it back by IDLE_COLLECTION_MS. */
 export class IdleCollection {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -19,7 +19,7 @@ export class IdleCollection {
     private readonly delayMs = IDLE_COLLECTION_MS,
   ) {}
 
-  edited(): void {
+  changed(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(async () => {
       this.timer = undefined;

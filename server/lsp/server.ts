@@ -143,6 +143,7 @@ export class PerflensServer {
       doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
+      this.idleCollection?.changed();
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.schedulePush(doc, 0);
     });
@@ -151,7 +152,7 @@ export class PerflensServer {
       const doc = this.documents.get(p.textDocument.uri);
       if (!doc) return;
       doc.update(p.contentChanges, p.textDocument.version);
-      this.idleCollection?.edited();
+      this.idleCollection?.changed();
       const settings = await this.settingsFor(doc.uri);
       if (settings.run === 'onType') this.schedulePush(doc, settings.debounceMs);
     });
@@ -165,6 +166,7 @@ export class PerflensServer {
       const doc = this.documents.get(p.textDocument.uri);
       doc?.dispose();
       this.documents.delete(p.textDocument.uri);
+      this.idleCollection?.changed();
       this.lintCache.delete(p.textDocument.uri);
       this.savedLints.delete(p.textDocument.uri);
       clearTimeout(this.pushTimers.get(p.textDocument.uri));

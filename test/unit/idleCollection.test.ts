@@ -9,7 +9,7 @@ describe('idle collection', () => {
     let runs = 0;
     const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 40);
     for (let i = 0; i < 5; i++) {
-      idle.edited();
+      idle.changed();
       await sleep(10);
     }
     assert.equal(runs, 0, 'not while edits keep arriving');
@@ -24,9 +24,9 @@ describe('idle collection', () => {
     let runs = 0;
     let releaseTurn: () => void = () => {};
     const idle = new IdleCollection(() => runs++, () => new Promise<void>((r) => (releaseTurn = r)), 20);
-    idle.edited();
+    idle.changed();
     await sleep(40); // the timer fired and waits for its turn
-    idle.edited(); // typing resumed
+    idle.changed(); // typing resumed
     releaseTurn();
     await sleep(5);
     assert.equal(runs, 0);
@@ -36,7 +36,7 @@ describe('idle collection', () => {
   it('dispose cancels a pending collection', async () => {
     let runs = 0;
     const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 20);
-    idle.edited();
+    idle.changed();
     idle.dispose();
     await sleep(50);
     assert.equal(runs, 0);

@@ -48,4 +48,19 @@ describe('fix safety of loop rewrites', () => {
       assert.deepEqual(plain, [[3, 'safe', undefined]]);
     });
   });
+
+  describe('manual-sum-loop', () => {
+    it('manual-sum-loop: a type: ignore comment that would move makes the fix unsafe', async () => {
+      const source = ['def f(nodes, ops):', '    n = 0', '    for node in nodes:', '        if node.target not in ops:  # type: ignore[arg-type]', '            n += 1', '    return n'];
+      const [[line, safety, reason]] = await labels('manual-sum-loop', source);
+      assert.deepEqual([line, safety], [3, 'unsafe']);
+      assert.match(reason ?? '', /type: ignore\[arg-type\].*no longer applies/);
+      assert.deepEqual(await labels('manual-sum-loop', source.map((l) => l.replace('type: ignore[arg-type]', 'not an op'))), [[3, 'safe', undefined]]);
+    });
+
+    it('manual-sum-loop: a clause continued with a backslash gets no fix', async () => {
+      const source = ['def f(nodes, ops):', '    n = 0', '    for node in nodes:', '        if node.op == "call" and \\', '           node.target not in ops:', '            n += 1', '    return n'];
+      assert.deepEqual(await labels('manual-sum-loop', source), [[3, 'none', undefined]]);
+    });
+  });
 });

@@ -63,4 +63,33 @@ describe('fix safety of loop rewrites', () => {
       assert.deepEqual(await labels('manual-sum-loop', source), [[3, 'none', undefined]]);
     });
   });
+
+  describe('readlines-iteration', () => {
+    const source = (exit: string, after: string) => [
+      'def split_header(path):',
+      '    header = []',
+      '    with open(path) as f:',
+      '        for line in f.readlines():',
+      `            if line == "---\\n":`,
+      `                ${exit}`,
+      '            header.append(line)',
+      `        ${after}`,
+      '    return header',
+    ];
+
+    it('readlines-iteration: a loop that can stop early, with the file read after it, is unsafe', async () => {
+      const [[line, safety, reason]] = await labels('readlines-iteration', source('break', 'body = f.read()'));
+      assert.deepEqual([line, safety], [4, 'unsafe']);
+      assert.match(reason ?? '', /stop early/);
+      // any() stops consuming the generator at the first match.
+      const lazy = ['def marked(path):', '    with open(path) as f:', '        found = any(l.startswith("#") for l in f.readlines())', '        return found, f.read()'];
+      assert.deepEqual((await labels('readlines-iteration', lazy)).map((f) => f[1]), ['unsafe']);
+    });
+
+    it('readlines-iteration: stays safe when the loop runs to the end or the file is only closed after it', async () => {
+      assert.deepEqual(await labels('readlines-iteration', source('continue', 'body = f.read()')), [[4, 'safe', undefined]]);
+      assert.deepEqual(await labels('readlines-iteration', source('break', 'f.close()')), [[4, 'safe', undefined]]);
+      assert.deepEqual(await labels('readlines-iteration', source('break', 'pass')), [[4, 'safe', undefined]]);
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { classIndex, firstBodyStatement, needsInstanceDict, slotsLiteral } from 
 import { eolOf } from '../../server/engine/codegen';
 import { indentAt, insertAt } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
-import { enclosingFunction, enclosingLoop } from '../../server/engine/scopes';
+import { enclosingFunction, enclosingLoop, enclosingStatement } from '../../server/engine/scopes';
 import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
 import type { FileFacts } from '../../server/engine/facts';
 import { isTestFile } from '../../server/engine/codeContext';
@@ -32,6 +32,31 @@ function isRecordLike(info: ClassInfo): boolean {
 }
 
 /**
+ * A loop, with none around it, over `range(torch.cuda.device_count())` / `range(os.cpu_count())`:
+ * one object per device or core is a handful, not bulk.
+ */
+function onePerDevice(loop: Node, facts: FileFacts): boolean {
+  const clauses = loop.type === 'for_statement' ? [loop] : loop.namedChildren.filter((n): n is Node => n?.type === 'for_in_clause');
+  const it = clauses.length === 1 ? clauses[0].childForFieldName('right') : null;
+  if (it?.type !== 'call' || it.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', it)) return false;
+  const args = it.childForFieldName('arguments')?.namedChildren ?? [];
+  const count = args.length === 1 && args[0]?.type === 'call' ? args[0].childForFieldName('function') : null;
+  const name = count?.type === 'attribute' ? count.childForFieldName('attribute')?.text : count?.text;
+  return /^(device|cpu|gpu)_count$/.test(name ?? '') && enclosingLoop(loop, true) === null;
+}
+
+/** `d[k] = C()` directly under `if k not in d:`: at most one instance per key, however long the loop. */
+function onlyWhenKeyMissing(store: Node): boolean {
+  const key = store.childForFieldName('subscript');
+  const container = store.childForFieldName('value');
+  const block = enclosingStatement(store).parent;
+  const guard = block?.parent;
+  if (!key || !container || guard?.type !== 'if_statement' || !guard.childForFieldName('consequence')?.equals(block!)) return false;
+  const cond = guard.childForFieldName('condition');
+  return cond?.type === 'comparison_operator' && cond.text.replace(/\s+/g, ' ') === `${key.text} not in ${container.text}`;
+}
+
+/**
  * The class is built many times and the instances are kept: a comprehension element, an `append` /
  * `add` argument or a container store inside a loop, or a lambda mapped over data. Objects created
  * and dropped one per iteration never coexist, so slots would save little there.
@@ -42,7 +67,7 @@ function builtInBulk(calls: Node[], facts: FileFacts): boolean {
     const mapped = fn?.type === 'lambda' ? fn.parent?.parent : null;
     if (mapped?.type === 'call' && mapped.childForFieldName('function')?.text === 'map') return true;
     const loop = enclosingLoop(c, true);
-    if (!loop || isSmallLiteralLoop(loop, facts)) return false;
+    if (!loop || isSmallLiteralLoop(loop, facts) || onePerDevice(loop, facts)) return false;
     const p = c.parent;
     if (['list_comprehension', 'set_comprehension', 'generator_expression'].includes(p?.type ?? '') && p!.childForFieldName('body')?.equals(c)) return true;
     if (p?.type === 'pair' && p.parent?.type === 'dictionary_comprehension') return true;
@@ -51,7 +76,10 @@ function builtInBulk(calls: Node[], facts: FileFacts): boolean {
       const name = method?.type === 'attribute' ? method.childForFieldName('attribute')?.text : null;
       return name === 'append' || name === 'add' || name === 'appendleft';
     }
-    if (p?.type === 'assignment' && p.childForFieldName('right')?.equals(c)) return p.childForFieldName('left')?.type === 'subscript';
+    if (p?.type === 'assignment' && p.childForFieldName('right')?.equals(c)) {
+      const left = p.childForFieldName('left');
+      return left?.type === 'subscript' && !onlyWhenKeyMissing(left);
+    }
     return false;
   });
 }

@@ -1,8 +1,9 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { freshName } from '../../server/engine/codegen';
 import { replaceNode } from '../../server/engine/fixes';
-import { bindingOf, localOccurrences, occurrences, scopeOf } from '../../server/engine/names';
+import { bindingOf, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
+import { enclosingLoop, enclosingStatement, findDescendants, isNestedScope } from '../../server/engine/scopes';
 
 /** Callees whose result is a file object that iterates line by line. */
 const FILE_OPENERS = new Set(['io.open', 'codecs.open', 'gzip.open', 'bz2.open', 'lzma.open', 'tempfile.TemporaryFile', 'tempfile.NamedTemporaryFile']);
@@ -23,6 +24,33 @@ function isKnownFile(receiver: Node, ctx: RuleContext): boolean {
   if (fn?.type === 'identifier' && fn.text === 'open') return ctx.facts.isBuiltin('open', value);
   const name = ctx.facts.qualifiedName(fn);
   return name !== null && FILE_OPENERS.has(name);
+}
+
+/**
+ * The loop may stop before the end of the file: its own `break`, a `return`, `raise` or `yield` in
+ * its body, or a generator expression (its consumer may stop early).
+ */
+function mayStopEarly(loop: Node): boolean {
+  if (loop.type === 'for_in_clause') return loop.parent?.type === 'generator_expression';
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const exits = findDescendants(body, (n) => ['return_statement', 'raise_statement', 'yield'].includes(n.type) || (n.type === 'break_statement' && enclosingLoop(n)?.equals(loop) === true), isNestedScope);
+  return exits.length > 0;
+}
+
+/**
+ * After `readlines()` the file is at its end; after a loop over the file that stopped early it is
+ * not. True when that difference can be seen: the loop may stop early and the file is used after it
+ * (other than closed), or it is not a local name (`sys.stdin`, which any code may read later).
+ */
+function positionMatters(file: Node, loop: Node): boolean {
+  if (!mayStopEarly(loop)) return false;
+  if (file.type !== 'identifier') return true;
+  const region = loop.type === 'for_statement' ? loop : enclosingStatement(loop);
+  return readsAfter(region, file.text).some((id) => {
+    const attr = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.equals(id) ? id.parent : null;
+    return !(attr?.childForFieldName('attribute')?.text === 'close' && attr.parent?.type === 'call');
+  });
 }
 
 export default defineRule({
@@ -70,13 +98,19 @@ export default defineRule({
       // while the file is being iterated, so only a loop that leaves the file alone is rewritten as is.
       const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop.parent;
       const touched = body !== null && file.type === 'identifier' && occurrences(body, file.text).some((id) => !(id.startIndex >= iter.startIndex && id.endIndex <= iter.endIndex));
-      const safe = known && !touched;
+      const reason = touched
+        ? `the loop also uses \`${file.text}\`, which behaves differently while the file is being iterated`
+        : !known
+          ? `\`${file.text}\` may not be a file object that iterates by line`
+          : positionMatters(file, loop)
+            ? `the loop can stop early and \`${file.text}\` is read afterwards: \`readlines()\` left it at the end of the file, iteration leaves the rest unread`
+            : undefined;
       ctx.report({
         node: iter,
         message: `\`${file.text}.readlines()\` reads the whole file into a list first; iterate over \`${file.text}\` directly`,
         edits: [replaceNode(iter, file.text)],
-        safety: safe ? 'safe' : 'unsafe',
-        reason: safe ? undefined : touched ? `the loop also uses \`${file.text}\`, which behaves differently while the file is being iterated` : `\`${file.text}\` may not be a file object that iterates by line`,
+        safety: reason ? 'unsafe' : 'safe',
+        reason,
       });
       return;
     }

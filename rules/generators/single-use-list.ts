@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf } from '../../server/engine/names';
+import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/engine/names';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 
@@ -26,6 +26,51 @@ function consumingUse(id: Node, ctx: RuleContext): 'for' | 'call' | null {
     if (fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, id)) return 'call';
   }
   return null;
+}
+
+/** Branch bodies and handlers: code in them may not run when the statement around them does. */
+const BRANCHES = new Set(['block', 'elif_clause', 'else_clause', 'except_clause', 'except_group_clause', 'finally_clause', 'case_clause']);
+
+/**
+ * True when `use` runs whenever the statement `next` runs: on the way up there is no if/elif/else,
+ * loop, try or match body (a with body always runs), no branch of `a if c else b` and no right
+ * operand of and/or.
+ */
+function alwaysReached(use: Node, next: Node): boolean {
+  let child = use;
+  for (let n = use.parent; n; child = n, n = n.parent) {
+    if (n.type === 'boolean_operator' && n.childForFieldName('right')?.equals(child)) return false;
+    if (n.type === 'conditional_expression' && !n.namedChild(1)?.equals(child)) return false;
+    if (BRANCHES.has(child.type) && n.type !== 'with_statement') return false;
+    if (n.equals(next)) return true;
+  }
+  return false;
+}
+
+/** Methods that block until the work an item stands for is done: futures, requests, threads, async results. */
+const WAITS = new Set(['wait', 'result', 'join', 'get', 'exception']);
+
+/**
+ * The loop over the list (a `for` statement or comprehension, directly or through enumerate()/zip())
+ * calls a waiting method on its loop variable: `for fut in futs: fut.result()`.
+ */
+function waitsOnEachItem(use: Node): boolean {
+  let iterable = use;
+  if (use.parent?.type === 'argument_list' && use.parent.parent?.type === 'call') iterable = use.parent.parent;
+  const loop = iterable.parent;
+  if ((loop?.type !== 'for_statement' && loop?.type !== 'for_in_clause') || !loop.childForFieldName('right')?.equals(iterable)) return false;
+  const left = loop.childForFieldName('left');
+  const items = new Set(left ? targetNames(left) : []);
+  const region = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop.parent;
+  if (!region || items.size === 0) return false;
+  return (
+    findDescendants(region, (n) => {
+      if (n.type !== 'call') return false;
+      const fn = n.childForFieldName('function');
+      const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+      return receiver?.type === 'identifier' && items.has(receiver.text) && WAITS.has(fn!.childForFieldName('attribute')?.text ?? '');
+    }).length > 0
+  );
 }
 
 /** Loops between node and ancestor (exclusive): a use inside one runs once per iteration. */
@@ -98,6 +143,11 @@ export default defineRule({
     let next = stmt.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
     if (!next || !(use.startIndex >= next.startIndex && use.endIndex <= next.endIndex)) return;
+    // A list consumed only on some paths runs its calls on all of them; a generator would skip them.
+    if (!alwaysReached(use, next)) return;
+    // `futs = [pool.submit(f, x) for x in xs]` then `for fut in futs: fut.result()` starts every task
+    // before waiting on the first: lazily, each task would start only after the previous one finished.
+    if (comp.childForFieldName('body')?.type === 'call' && waitsOnEachItem(use)) return;
     const sources = comp.namedChildren
       .filter((c): c is Node => c?.type === 'for_in_clause')
       .map((c) => c.childForFieldName('right'))

@@ -1,13 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
-import { clauseText, commentNodesIn, eolOf, indentUnit, ownsLines } from '../../server/engine/codegen';
-import { indentAt, replaceRange } from '../../server/engine/fixes';
+import { clauseText, commentNodesIn, eolOf, hasMultilineString, indentUnit, isLinePragma, ownsLines } from '../../server/engine/codegen';
+import { indentAt, reindent, replaceRange } from '../../server/engine/fixes';
 import { isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/engine/names';
+import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
 
 interface Shape {
   /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
   clauses: string[];
+  /** Where the statement each clause comes from starts (its line gives the clause's old indentation). */
+  clauseStarts: number[];
   /** Target names bound by the for clauses. */
   names: string[];
   element: Node;
@@ -33,6 +36,7 @@ function onlyStatement(block: Node | null): Node | null {
 /** Reads the loop nest down to a lone `list.append(x)`: nested for/if clauses only, no else, no break. */
 function shapeOf(loop: Node, list: string): Shape | null {
   const clauses: string[] = [];
+  const clauseStarts: number[] = [];
   const names: string[] = [];
   const copied: Node[] = [];
   let node: Node | null = loop;
@@ -47,6 +51,7 @@ function shapeOf(loop: Node, list: string): Shape | null {
       names.push(...targetNames(left));
       const isAsync = node.child(0)?.type === 'async';
       clauses.push(`${isAsync ? 'async ' : ''}for ${left.text} in ${clauseText(right)}`);
+      clauseStarts.push(node.startIndex);
       copied.push(left, right);
       node = onlyStatement(node.childForFieldName('body'));
     } else if (node.type === 'if_statement') {
@@ -54,6 +59,7 @@ function shapeOf(loop: Node, list: string): Shape | null {
       const cond = node.childForFieldName('condition');
       if (!cond) return null;
       clauses.push(`if ${clauseText(cond)}`);
+      clauseStarts.push(node.startIndex);
       copied.push(cond);
       node = onlyStatement(node.childForFieldName('consequence'));
     } else if (node.type === 'expression_statement') {
@@ -69,12 +75,30 @@ function shapeOf(loop: Node, list: string): Shape | null {
       const element = items[0];
       if (element.type === 'keyword_argument' || element.type === 'list_splat' || element.type === 'dictionary_splat') return null;
       copied.push(element);
-      return clauses.length > 1 || names.length > 0 ? { clauses, names, element, copied } : null;
+      return clauses.length > 1 || names.length > 0 ? { clauses, clauseStarts, names, element, copied } : null;
     } else {
       return null;
     }
   }
   return null;
+}
+
+/**
+ * `xs: List[int] = []` in a file that imports torch, rewritten into a comprehension with an `if`
+ * clause or a second `for`: the function may be compiled by TorchScript, which rejects both.
+ */
+function torchScriptTyped(init: Node, shape: Shape, facts: FileFacts): boolean {
+  if (!init.parent?.childForFieldName('type')) return false;
+  const filtered = shape.clauses.some((c) => c.startsWith('if ')) || shape.clauses.filter((c) => !c.startsWith('if ')).length > 1;
+  return filtered && facts.importsModule('torch');
+}
+
+/** Moves the lines of text after its first from indentation `from` to `to` (lines with less are left alone). */
+function moveContinuationLines(text: string, from: string, to: string): string {
+  const lineBreak = /\r\n|\r|\n/.exec(text);
+  if (!lineBreak || from === '' || from === to) return text;
+  const cut = lineBreak.index + lineBreak[0].length;
+  return text.slice(0, cut) + reindent(text.slice(cut), from, to);
 }
 
 function isEmptyList(init: Node, ctx: { facts: { isBuiltin(n: string, at?: Node): boolean } }): boolean {
@@ -145,33 +169,44 @@ export default defineRule({
     const indent = indentAt(ctx.text, initStmt.startIndex);
     const eol = eolOf(ctx.text);
     const prefix = ctx.text.slice(initStmt.startIndex, init.startIndex); // `out = ` or `out: list[int] = `
-    const element = shape.element.text;
-    const pieces = [element, ...shape.clauses];
+    const pieces = [shape.element.text, ...shape.clauses];
     const oneLine = `${prefix}[${pieces.join(' ')}]`;
     let comprehension: string;
     if (!pieces.some((p) => p.includes('\n')) && indent.length + oneLine.length <= 100) {
       comprehension = oneLine;
     } else {
       const inner = indent + indentUnit(ctx.text, loop);
-      comprehension = `${prefix}[${eol}${pieces.map((p) => inner + p).join(eol)}${eol}${indent}]`;
+      // Each piece starts its own line at `inner`; its continuation lines move along with it
+      // (not inside multi-line strings, whose text would change).
+      const oldStarts = [shape.element.startIndex, ...shape.clauseStarts];
+      const moved = hasMultilineString(loop)
+        ? pieces
+        : pieces.map((p, i) => moveContinuationLines(p, indentAt(ctx.text, oldStarts[i]), inner));
+      comprehension = `${prefix}[${eol}${moved.map((p) => inner + p).join(eol)}${eol}${indent}]`;
     }
     // Comments inside the copied expressions travel with them; the others move above the comprehension.
-    const comments = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex)
-      .filter((c) => !shape.copied.some((n) => n.startIndex <= c.startIndex && c.endIndex <= n.endIndex))
-      .map((c) => indent + c.text + eol)
-      .join('');
+    const hoisted = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).filter(
+      (c) => !shape.copied.some((n) => n.startIndex <= c.startIndex && c.endIndex <= n.endIndex),
+    );
+    const comments = hoisted.map((c) => indent + c.text + eol).join('');
     // The first comment line takes the statement's place, so it carries no extra indentation.
     const replacement = (comments + indent + comprehension).slice(indent.length);
+    const pragma = hoisted.find(isLinePragma);
+    const reason =
+      leaked.length > 0
+        ? `\`${leaked[0]}\` is used after the loop, but a comprehension's loop variable does not outlive it`
+        : pragma
+          ? `the comment \`${pragma.text}\` moves to a line of its own, where it no longer applies to the code it was written for`
+          : torchScriptTyped(init, shape, ctx.facts)
+            ? 'an annotated empty list in a torch module is the TorchScript idiom, and TorchScript rejects comprehensions with an `if` clause or several `for` clauses'
+            : undefined;
     ctx.report({
       start: report.start,
       end: report.end,
       message,
       edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
-      safety: leaked.length > 0 ? 'unsafe' : 'safe',
-      reason:
-        leaked.length > 0
-          ? `\`${leaked[0]}\` is used after the loop, but a comprehension's loop variable does not outlive it`
-          : undefined,
+      safety: reason ? 'unsafe' : 'safe',
+      reason,
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { commentLines, ownsLines } from '../../server/engine/codegen';
+import { commentLines, commentNodesIn, isLinePragma, ownsLines } from '../../server/engine/codegen';
 import { indentAt, replaceRange } from '../../server/engine/fixes';
 import { localTypes } from '../../server/engine/localTypes';
 import { loopNest, type LoopNest } from '../../server/engine/loopInfo';
@@ -100,7 +100,8 @@ export default defineRule({
     const start = loop.startIndex;
     const end = loop.childForFieldName('right')!.endIndex;
     const message = `\`${acc}\` is only summed in this loop; use \`sum()\` over a generator expression`;
-    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || element.text.includes('\n')) {
+    // The sum goes on one line: a multi-line element or clause (a backslash continuation too) has no layout there.
+    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || element.text.includes('\n') || nest.clauses.some((c) => c.includes('\n'))) {
       ctx.report({ start, end, message });
       return;
     }
@@ -114,11 +115,15 @@ export default defineRule({
     const replacement = (comments + indent + `${acc} = ${call}`).slice(indent.length);
     const leaked = nest.names.filter((n) => readsAfter(loop, n).length > 0);
     const intOnly = init.type === 'integer' && isIntExpr(element, rangeVariables(loop, ctx), ctx);
+    // Every comment moves above the sum, on a line of its own.
+    const pragma = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).find(isLinePragma);
     const reason = leaked.length
       ? `\`${leaked[0]}\` is used after the loop, but a generator's loop variable does not outlive it`
-      : !intOnly
-        ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits'
-        : undefined;
+      : pragma
+        ? `the comment \`${pragma.text}\` moves to a line of its own, where it no longer applies to the code it was written for`
+        : !intOnly
+          ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits'
+          : undefined;
     ctx.report({ start, end, message, edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)], safety: reason ? 'unsafe' : 'safe', reason });
   },
 });

@@ -67,6 +67,14 @@ export function commentNodesIn(facts: FileFacts, start: number, end: number): No
   return facts.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
 }
 
+/**
+ * A comment that another tool reads on its own line (`# type: ignore`, `# noqa`, `# pragma: no cover`,
+ * `# pylint: disable=…`, `# pyright: …`): moving it to a different line changes what it suppresses.
+ */
+export function isLinePragma(comment: Node): boolean {
+  return /^#\s*(type:\s*ignore|noqa|pragma|pylint:|pyright:)/i.test(comment.text);
+}
+
 /** The comments in [start, end) as whole lines at `indent`, ready to put before a rewritten statement. */
 export function commentLines(facts: FileFacts, start: number, end: number, indent: string): string {
   const eol = detectEol(facts.text);

@@ -1,0 +1,34 @@
+// Messages and fixes that must say (and do) only what the code at hand supports.
+import * as assert from 'node:assert/strict';
+import { getEngine } from '../helpers/engine';
+
+async function findings(ruleId: string, source: string, filePath?: string) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+describe('wording that fits the code', () => {
+  it('async-manual-loop-management: the inline forms say whether a loop is borrowed or leaked', async () => {
+    const source = [
+      'import asyncio',
+      'async def main():',
+      '    pass',
+      'asyncio.get_event_loop().run_until_complete(main())',
+      'asyncio.new_event_loop().run_until_complete(main())',
+      '',
+    ].join('\n');
+    const [borrowed, leaked] = await findings('async-manual-loop-management', source);
+    assert.match(borrowed.message, /loop from `get_event_loop\(\)`/);
+    assert.doesNotMatch(borrowed.message, /creates, runs and closes/);
+    assert.match(leaked.message, /never closed/);
+  });
+
+  it('numpy-as-strided: writeable passed through is not called a writable view', async () => {
+    const call = (w: string) => `import numpy as np\ndef f(a, w):\n    return np.lib.stride_tricks.as_strided(a, shape=(2, 2), strides=(8, 8)${w})\n`;
+    const message = async (w: string) => (await findings('numpy-as-strided', call(w)))[0].message;
+    assert.doesNotMatch(await message(', writeable=w'), /writable/);
+    assert.doesNotMatch(await message(', writeable=False'), /writable/);
+    assert.match(await message(''), /writable view/);
+    assert.match(await message(', writeable=True'), /writable view/);
+  });
+});

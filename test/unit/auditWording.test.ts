@@ -31,4 +31,13 @@ describe('wording that fits the code', () => {
     assert.match(await message(''), /writable view/);
     assert.match(await message(', writeable=True'), /writable view/);
   });
+
+  it('numpy-float64-default: a legacy random draw gets no .astype fix (it would still allocate float64 first)', async () => {
+    const source = 'import numpy as np\nX = np.random.uniform(-1, 1, (20_000_000, 2))\nW = np.zeros((4096, 4096))\n';
+    const [draw, zeros] = await findings('numpy-float64-default', source);
+    assert.equal(draw.fix, undefined);
+    assert.match(draw.message, /no dtype/);
+    assert.doesNotMatch(draw.message, /halve/);
+    assert.ok(zeros.fix);
+  });
 });

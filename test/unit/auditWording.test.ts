@@ -41,3 +41,11 @@ describe('wording that fits the code', () => {
     assert.ok(zeros.fix);
   });
 });
+
+describe('where the code lives', () => {
+  it('torch-torchscript-deprecated: silent inside a jit package, which implements TorchScript', async () => {
+    const source = 'import torch\ndef f(fn):\n    return torch.jit.script(fn)\n';
+    assert.equal((await findings('torch-torchscript-deprecated', source, '/src/torch/jit/quantized.py')).length, 0);
+    assert.equal((await findings('torch-torchscript-deprecated', source, '/src/app/export.py')).length, 1);
+  });
+});

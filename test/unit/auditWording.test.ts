@@ -42,6 +42,31 @@ describe('wording that fits the code', () => {
   });
 });
 
+describe('fix safety', () => {
+  it('torch-cuda-amp-deprecated: autocast is safe to rewrite only when dtype and cache_enabled are explicit', async () => {
+    const source = [
+      'import torch',
+      'a = torch.cuda.amp.autocast()',
+      'b = torch.cpu.amp.autocast(dtype=torch.bfloat16)',
+      'c = torch.cuda.amp.autocast(True, torch.float16, cache_enabled=False)',
+      'd = torch.cuda.amp.autocast(True, torch.float16, True)',
+      '',
+    ].join('\n');
+    const found = await findings('torch-cuda-amp-deprecated', source);
+    assert.deepEqual(
+      found.map((f) => f.fix?.safety),
+      ['unsafe', 'unsafe', 'safe', 'safe'],
+    );
+    assert.match(found[0].fix?.reason ?? '', /process-wide settings/);
+  });
+
+  it('torch-cuda-amp-deprecated: one import rewritten for all sites is unsafe when any autocast relies on the old defaults', async () => {
+    const source = 'from torch.cuda.amp import autocast\nwith autocast(dtype=None, cache_enabled=True):\n    pass\nwith autocast():\n    pass\n';
+    const found = await findings('torch-cuda-amp-deprecated', source);
+    assert.deepEqual(found.map((f) => f.fix?.safety), ['unsafe', 'unsafe']);
+  });
+});
+
 describe('where the code lives', () => {
   it('torch-torchscript-deprecated: silent inside a jit package, which implements TorchScript', async () => {
     const source = 'import torch\ndef f(fn):\n    return torch.jit.script(fn)\n';

@@ -4,7 +4,7 @@ import { coroutineCallee } from '../../server/engine/asyncApis';
 import { insideExpectationBlock } from '../../server/engine/codeContext';
 import { ensureImport, hasCommentBetween, replaceRange } from '../../server/engine/fixes';
 import { readsAfter, scopeOf } from '../../server/engine/names';
-import { enclosingFunction, findDescendants, isAsyncDef, isNestedScope } from '../../server/engine/scopes';
+import { enclosingFunction, findDescendants, isAsyncDef, isNestedScope, parameterNames } from '../../server/engine/scopes';
 
 const LOOP_FACTORIES = new Set(['asyncio.new_event_loop', 'asyncio.get_event_loop']);
 
@@ -60,8 +60,13 @@ export default defineRule({
 
     let creation: Node | null = null;
     let loopName: string | null = null;
+    let inlineFactory: string | null = null;
     if (loopExpr.type === 'call') {
-      if (!LOOP_FACTORIES.has(ctx.facts.calleeName(loopExpr) ?? '')) return;
+      inlineFactory = ctx.facts.calleeName(loopExpr) ?? '';
+      if (!LOOP_FACTORIES.has(inlineFactory)) return;
+      // `get_event_loop()` inside a method or a loop-keeping class runs on a loop the object shares
+      // (unittest setUp/tearDown, a sync facade): asyncio.run() would close it after this one call.
+      if (inlineFactory === 'asyncio.get_event_loop' && inMethodOrLoopOwner(call)) return;
     } else if (loopExpr.type === 'identifier') {
       loopName = loopExpr.text;
       const bindings = findDescendants(
@@ -98,11 +103,36 @@ export default defineRule({
     } else {
       return;
     }
-    const message = `Hand-managed event loop around \`${coro.text.slice(0, 60)}\`; \`asyncio.run(...)\` creates, runs and closes the loop for you`;
+    const message = messageFor(inlineFactory, coro.text.slice(0, 60));
     const edits = creation && loopName ? fixFor(ctx, call, creation, loopName, coro) : null;
     ctx.report({ node: call, message, edits: edits ?? undefined });
   },
 });
+
+function messageFor(inlineFactory: string | null, coro: string): string {
+  if (inlineFactory === 'asyncio.get_event_loop') {
+    // This code neither creates nor closes a loop: it borrows the current one.
+    return `\`${coro}\` runs on the loop from \`get_event_loop()\`, deprecated outside a running loop (an error in Python 3.14 when none is set); \`asyncio.run(...)\` runs it on a fresh loop and closes it`;
+  }
+  if (inlineFactory === 'asyncio.new_event_loop') {
+    return `The loop created to run \`${coro}\` is never closed; \`asyncio.run(...)\` creates, runs and closes the loop for you`;
+  }
+  return `Hand-managed event loop around \`${coro}\`; \`asyncio.run(...)\` creates, runs and closes the loop for you`;
+}
+
+/**
+ * True anywhere inside a class (its methods keep state such as `self.loop` between calls) or in a def
+ * whose first parameter is self/cls (a method defined outside its class).
+ */
+function inMethodOrLoopOwner(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'class_definition') return true;
+    if (n.type !== 'function_definition') continue;
+    const first = parameterNames(n)[0];
+    if (first === 'self' || first === 'cls') return true;
+  }
+  return false;
+}
 
 /** The exact boilerplate shapes (with or without try/finally) become one `asyncio.run(...)` statement. */
 function fixFor(ctx: RuleContext, call: Node, creation: Node, loop: string, coro: Node) {

@@ -1,5 +1,8 @@
 import type { Node } from '../../server/engine/parser';
 import { defineRule } from '../../server/engine/rule';
+import { enclosingDef } from '../../server/engine/scopes';
+
+const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
 
 export default defineRule({
   id: 'numpy-as-strided',
@@ -33,6 +36,8 @@ export default defineRule({
     const call = m.need('call');
     const q = ctx.facts.calleeName(call);
     if (q !== 'numpy.lib.stride_tricks.as_strided' && q !== 'numpy.lib.stride_tricks._as_strided') return;
+    // A backport of the recommended function itself (for NumPy < 1.20): nothing to switch to.
+    if (SAFE_WRAPPERS.has((enclosingDef(call)?.childForFieldName('name')?.text ?? '').replace(/^_+/, ''))) return;
     // Without a shape or strides (the 2nd and 3rd positional arguments, or by keyword) the view has
     // the input's own layout: an identity view cannot read out of bounds.
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
@@ -42,7 +47,9 @@ export default defineRule({
     const writeable = call.childForFieldName('arguments')?.namedChildren.find(
       (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'writeable',
     );
-    const readOnly = writeable?.childForFieldName('value')?.text === 'False';
+    // Only a literal True (or no keyword) is known to give a writable view: `writeable=writeable`
+    // passes the caller's choice through.
+    const readOnly = writeable !== undefined && writeable.childForFieldName('value')?.text !== 'True';
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       message: readOnly

@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { appendArgument, callArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
-import { ensureImport, insertAt } from '../../server/engine/fixes';
+import { ensureImport } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
 
 const THRESHOLD = 1_000_000;
 
@@ -41,8 +40,9 @@ export default defineRule({
       'matrices, weights or buffers, float32 (4 bytes) halves memory and bandwidth, which is usually what ML code ' +
       'needs anyway (deep-learning frameworks default to float32).',
     instead:
-      'Pass `dtype=np.float32` to the constructor, or convert draws with `.astype(np.float32)` (or use ' +
-      '`np.random.default_rng().random(shape, dtype=np.float32)` in new code). Keep float64 where accuracy matters, e.g. ' +
+      'Pass `dtype=np.float32` to the constructor. The legacy `np.random` functions only draw float64 (converting ' +
+      'with `.astype` still allocates the float64 array first); draw float32 directly with ' +
+      '`np.random.default_rng().random(shape, dtype=np.float32)` or `.standard_normal(...)`. Keep float64 where accuracy matters, e.g. ' +
       'for accumulations and ill-conditioned linear algebra.',
     example: { before: 'W = np.zeros((4096, 4096))', after: 'W = np.zeros((4096, 4096), dtype=np.float32)' },
   },
@@ -91,25 +91,34 @@ export default defineRule({
       count = size ? shapeCount(size) : null;
     }
     if (count === null || count < THRESHOLD) return;
-    const np = ensureImport(ctx.facts, 'numpy');
-    const edits: TextEdit[] = [...np.edits];
-    if (constructor) {
-      const e = appendArgument(ctx.text, call, `dtype=${np.ref}.float32`);
-      if (!e) return;
-      edits.push(e);
-    } else {
-      edits.push(insertAt(call.endIndex, `.astype(${np.ref}.float32)`));
+    const size = `${formatCount(count)} float64 elements (${formatBytes(count * 8)})`;
+    if (draw) {
+      // No dtype parameter: `.astype(np.float32)` would still allocate the float64 draw first, so
+      // there is no in-place fix; only the Generator API draws float32 directly.
+      ctx.report({ node: call, message: `\`${m.need('fn').text}(...)\` draws ${size} and has no dtype (\`.astype\` converts only after allocating them); if float32 suffices, draw it directly with ${FLOAT32_DRAW[q]}` });
+      return;
     }
+    const np = ensureImport(ctx.facts, 'numpy');
+    const e = appendArgument(ctx.text, call, `dtype=${np.ref}.float32`);
+    if (!e) return;
     ctx.report({
       node: call,
-      message: `\`${m.need('fn').text}(...)\` creates ${formatCount(count)} float64 elements (${formatBytes(count * 8)}); float32 would halve that if the precision suffices`,
-      edits,
-      reason: draw
-        ? 'the legacy random functions only produce float64, so the draw is still made in float64 and then converted; float32 also keeps only about 7 significant digits'
-        : undefined,
+      message: `\`${m.need('fn').text}(...)\` creates ${size}; float32 would halve that if the precision suffices`,
+      edits: [...np.edits, e],
     });
   },
 });
+
+/** The Generator call that draws the same distribution in float32. */
+const FLOAT32_DRAW: Record<string, string> = {
+  'numpy.random.rand': '`np.random.default_rng().random(shape, dtype=np.float32)`',
+  'numpy.random.random': '`np.random.default_rng().random(shape, dtype=np.float32)`',
+  'numpy.random.random_sample': '`np.random.default_rng().random(shape, dtype=np.float32)`',
+  'numpy.random.randn': '`np.random.default_rng().standard_normal(shape, dtype=np.float32)`',
+  'numpy.random.standard_normal': '`np.random.default_rng().standard_normal(shape, dtype=np.float32)`',
+  'numpy.random.uniform': 'a scaled `np.random.default_rng().random(shape, dtype=np.float32)`',
+  'numpy.random.normal': 'a scaled `np.random.default_rng().standard_normal(shape, dtype=np.float32)`',
+};
 
 /** The value of an integer literal expression: `4096`, `1_000_000`, `1024 * 1024`, `2 ** 20`. */
 function literalInt(n: Node | null | undefined): number | null {

@@ -2,6 +2,8 @@ import { defineRule } from '../../server/engine/rule';
 import { replaceNode } from '../../server/engine/fixes';
 import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
+import { inTestOf } from '../../server/engine/codeContext';
+import { enclosingDef } from '../../server/engine/scopes';
 import { FRAME_ATTRIBUTES } from '../../server/engine/localTypes';
 import { identifiersNamed, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
 
@@ -44,6 +46,7 @@ export default defineRule({
     const args = m.need('args');
     if (args.namedChildren.some((c) => c && c.type !== 'comment')) return;
     const call = m.need('call');
+    if (delegates(call) || enclosingDef(call)?.childForFieldName('name')?.text === 'iterrows' || inTestOf(call, 'iterrows')) return;
     const frame = m.need('frame');
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
@@ -51,6 +54,18 @@ export default defineRule({
     ctx.report({ node: call, message, edits: edits ?? undefined });
   },
 });
+
+/**
+ * `yield from df.iterrows()` / `return df.iterrows()`: the rows are handed to the caller, which does
+ * the iterating (an iterrows() wrapper, a generator that chains frames); there is no loop body here.
+ */
+function delegates(call: Node): boolean {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'return_statement') return true;
+  return p?.type === 'yield' && p.child(1)?.type === 'from';
+}
 
 /**
  * `for idx, row in df.iterrows():` whose body reads `row["col"]` / `row.col` only: rewrite to

@@ -53,7 +53,9 @@ export default defineRule({
       'device-generic `torch.amp` API.',
     instead:
       'Pass the device type explicitly: `torch.amp.autocast("cuda", ...)`, `torch.amp.GradScaler("cuda", ...)` ' +
-      '(PyTorch 2.3+), `@torch.amp.custom_fwd(device_type="cuda")` (2.4+). Every other argument is kept.',
+      '(PyTorch 2.3+), `@torch.amp.custom_fwd(device_type="cuda")` (2.4+). Every other argument is kept. The old ' +
+      '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
+      'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone.',
     example: {
       before:
         'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
@@ -107,13 +109,28 @@ interface SiteFix {
   reason?: string;
 }
 
-function safetyOf(kinds: Iterable<Kind>): { safety: FixSafety; reason?: string } {
+function safetyOf(kinds: Iterable<Kind>, dropsAutocastDefaults: boolean): { safety: FixSafety; reason?: string } {
   const set = new Set(kinds);
   if (set.has('custom_fwd') || set.has('custom_bwd')) {
     return { safety: 'unsafe', reason: '`torch.amp.custom_fwd/custom_bwd(device_type=...)` needs PyTorch 2.4 or newer' };
   }
   if (set.has('GradScaler')) return { safety: 'unsafe', reason: '`torch.amp.GradScaler` needs PyTorch 2.3 or newer' };
+  if (dropsAutocastDefaults) return { safety: 'unsafe', reason: AUTOCAST_DEFAULTS_REASON };
   return { safety: 'safe' };
+}
+
+const AUTOCAST_DEFAULTS_REASON =
+  'the old autocast passes dtype=float16 (bfloat16 on CPU) and cache_enabled=True explicitly, while `torch.amp.autocast` ' +
+  'without them uses the process-wide settings, which `torch.set_autocast_dtype` / `torch.set_autocast_cache_enabled` may have changed';
+
+/**
+ * An autocast call that leaves dtype or cache_enabled (2nd and 3rd positional, or by keyword) to the
+ * old API's own defaults: torch.amp.autocast would take them from global settings instead.
+ */
+function dropsAutocastDefaults(site: Node, target: Target): boolean {
+  if (target.kind !== 'autocast' || site.type !== 'call') return false;
+  const positional = callArguments(site).filter((a) => a.type !== 'keyword_argument').length;
+  return AUTOCAST_POSITIONAL.slice(1).some((name, i) => positional <= i + 1 && !keywordArgument(site, name));
 }
 
 /** The argument edits that turn a deprecated call (or bare decorator) into its torch.amp form. */
@@ -151,7 +168,7 @@ function siteFix(facts: FileFacts, text: string, site: Node, callee: Node, targe
   if (!args) return null;
   const torch = ensureImport(facts, 'torch');
   const edits = [...torch.edits, replaceNode(callee, `${torch.ref}.amp.${target.kind}`), ...args];
-  return { edits, ...safetyOf([target.kind]) };
+  return { edits, ...safetyOf([target.kind], dropsAutocastDefaults(site, target)) };
 }
 
 /**
@@ -171,6 +188,7 @@ function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null 
 
   const edits: TextEdit[] = [replaceNode(moduleNode, 'torch.amp')];
   const kinds: Kind[] = [];
+  let dropsDefaults = false;
   for (const b of facts.importsOf('torch').filter((i) => i.statement.equals(stmt))) {
     const target = TARGETS.get(b.target);
     if (!target) return null; // e.g. `from torch.cuda.amp import common`
@@ -192,7 +210,8 @@ function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null 
       const args = argumentEdits(text, site, target);
       if (!args) return null;
       edits.push(...args);
+      dropsDefaults ||= dropsAutocastDefaults(site, target);
     }
   }
-  return { edits, ...safetyOf(kinds) };
+  return { edits, ...safetyOf(kinds, dropsDefaults) };
 }

@@ -4,9 +4,11 @@ import { callArguments, keywordArgument, positionalArguments } from '../../serve
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import type { TextEdit } from '../../server/engine/types';
+import { insideExpectationBlock, isTestFile } from '../../server/engine/codeContext';
+import { decoratorsOf } from '../../server/engine/scopes';
 
 /** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
-const DEVICE_AWARE = /is_available\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
+const DEVICE_AWARE = /is_available\s*\(|get_arch_list\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
 
 const awareCache = new WeakMap<FileFacts, boolean>();
 function deviceAware(facts: FileFacts): boolean {
@@ -36,7 +38,7 @@ export default defineRule({
     instead:
       'Define `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")` once and move models and ' +
       'tensors with `.to(device)`. Files that check availability, or are GPU-only by design (NCCL, `set_device`, ' +
-      '`LOCAL_RANK`), are not flagged.',
+      '`LOCAL_RANK`), test files, and code under an `if` on a GPU flag or a GPU-skip decorator are not flagged.',
     example: {
       before: 'model = Net().cuda()\nx = batch.to("cuda")',
       after: 'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = batch.to(device)',
@@ -55,8 +57,9 @@ export default defineRule({
 (string) @str`,
   check(m, ctx) {
     const facts = ctx.facts;
-    if (deviceAware(facts)) return;
+    if (deviceAware(facts) || isTestFile(ctx.filePath)) return;
     const cudaCall = m.get('cudaCall');
+    if (deviceChosenAround(cudaCall ?? m.need('str'))) return;
     if (cudaCall) {
       // `.cuda(rank)` picks a GPU on purpose; `torch.cuda(...)` is not a method call on a tensor.
       if (callArguments(cudaCall).length > 0) return;
@@ -93,6 +96,26 @@ export default defineRule({
     });
   },
 });
+
+const MENTIONS_GPU = /cuda|gpu|device/i;
+
+/**
+ * The code around node already decides on the GPU: an `if` on a cuda/gpu/device flag, a test
+ * decorated to skip without a GPU (`@skip_if_lt_x_gpu(1)`, `@skipIfNoCuda`), or a block that
+ * expects the call to fail (`with self.assertRaises(...)`).
+ */
+function deviceChosenAround(node: Node): boolean {
+  if (insideExpectationBlock(node)) return true;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'while_statement') {
+      if (MENTIONS_GPU.test(n.childForFieldName('condition')?.text ?? '')) return true;
+    } else if (n.type === 'function_definition' || n.type === 'class_definition') {
+      // The decorator's name or arguments: `@skip_if_lt_x_gpu(1)`, `@skipIf(not TEST_CUDA, ...)`.
+      if (decoratorsOf(n).some((d) => /cuda|gpu/i.test(d.text))) return true;
+    }
+  }
+  return false;
+}
 
 /**
  * `.cuda()` → `.to(device)`, or `.to("cuda")` → `.to(device)`, plus a module-level

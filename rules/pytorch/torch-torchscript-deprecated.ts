@@ -1,4 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
+import { isTestFile } from '../../server/engine/codeContext';
+import { occurrences, scopeOf } from '../../server/engine/names';
+import type { Node } from '../../server/engine/parser';
 
 const TORCHSCRIPT = new Map([
   ['torch.jit.script', 'torch.jit.script'],
@@ -48,9 +51,40 @@ export default defineRule({
     const name = TORCHSCRIPT.get(ctx.facts.qualifiedName(callee) ?? '');
     if (!name) return;
     const site = m.need('site');
+    if (isTestFile(ctx.filePath) || inJitPackage(ctx.filePath)) return;
+    if (site.type === 'decorator' ? decoratesClass(site) : readsTorchScriptIr(site)) return;
     ctx.report({
       node: site.type === 'decorator' ? site : callee,
       message: `\`${name}\` (TorchScript) is in maintenance mode; use \`torch.compile\` for speed or \`torch.export\` to deploy`,
     });
   },
 });
+
+/** TorchScript's own implementation (`torch/jit/...`, a project's `jit` package). */
+function inJitPackage(filePath: string | undefined): boolean {
+  return !!filePath && filePath.split(/[\\/]/).slice(0, -1).includes('jit');
+}
+
+/** `@torch.jit.script class ...`: a TorchScript class, usable only from TorchScript code. */
+function decoratesClass(decorator: Node): boolean {
+  return decorator.parent?.type === 'decorated_definition' && decorator.parent.childForFieldName('definition')?.type === 'class_definition';
+}
+
+const IR_ATTRIBUTES = /^(graph|inlined_graph|code|code_with_constants)$/;
+
+/**
+ * The result's TorchScript IR is read (`script(fn).graph`, `traced = trace(...); traced.graph`) in the
+ * same function: code that consumes the IR (decomposition tables, exporters, graph viewers) has no
+ * torch.compile / torch.export equivalent to switch to.
+ */
+function readsTorchScriptIr(call: Node): boolean {
+  const readsIr = (n: Node) => {
+    const p = n.parent;
+    return p?.type === 'attribute' && p.childForFieldName('object')?.equals(n) && IR_ATTRIBUTES.test(p.childForFieldName('attribute')?.text ?? '');
+  };
+  if (readsIr(call)) return true;
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  return occurrences(scopeOf(call), target.text).some(readsIr);
+}

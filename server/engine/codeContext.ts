@@ -45,6 +45,19 @@ export function inTestFunction(node: Node): boolean {
   return false;
 }
 
+/**
+ * True inside a test function (see inTestFunction) whose own name mentions `word`: `test_map` for
+ * `map`, `test_dataframe_iterrows` for `iterrows`. Such a test exercises that very API, so advice to
+ * replace it would defeat the test.
+ */
+export function inTestOf(node: Node, word: string): boolean {
+  if (!inTestFunction(node)) return false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && (n.childForFieldName('name')?.text ?? '').toLowerCase().includes(word.toLowerCase())) return true;
+  }
+  return false;
+}
+
 /** Folder → has `__init__.py`, re-checked after a few seconds (the editor may add the file meanwhile). */
 const packageCache = new Map<string, { value: boolean; at: number }>();
 

@@ -3,6 +3,7 @@ import { deleteLines, hasCommentBetween, indentAt, lineEndOf, reindent, replaceN
 import type { FileFacts } from '../../server/engine/facts';
 import type { Node } from '../../server/engine/parser';
 import { findDescendants } from '../../server/engine/scopes';
+import { isLiteral } from '../../server/engine/numeric';
 import { hasMultilineString } from '../../server/engine/codegen';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
@@ -23,16 +24,8 @@ const MEMORY_ONLY = new Set(['sum', 'min', 'max', 'frozenset']);
  * can (KeyError, ZeroDivisionError, a property, `__eq__`).
  */
 function cannotRaise(node: Node): boolean {
+  if (node.type === 'identifier' || isLiteral(node)) return true;
   switch (node.type) {
-    case 'identifier':
-    case 'integer':
-    case 'float':
-    case 'true':
-    case 'false':
-    case 'none':
-      return true;
-    case 'string':
-      return !node.namedChildren.some((c) => c?.type === 'interpolation');
     case 'parenthesized_expression':
     case 'not_operator':
     case 'boolean_operator':
@@ -47,7 +40,7 @@ function cannotRaise(node: Node): boolean {
 /** Iterating it cannot run user code or raise: a literal display, or `range(...)` of such values. */
 function plainIterable(node: Node | null, facts: FileFacts): boolean {
   if (!node) return false;
-  if (['list', 'tuple', 'set', 'string'].includes(node.type)) return node.type !== 'string' || cannotRaise(node);
+  if (['list', 'tuple', 'set'].includes(node.type) || isLiteral(node)) return true;
   if (node.type !== 'call') return false;
   const callee = node.childForFieldName('function');
   const args = node.childForFieldName('arguments')?.namedChildren ?? [];

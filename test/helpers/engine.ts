@@ -17,6 +17,12 @@ export function getEngine(): Promise<Engine> {
   return engine;
 }
 
+/** One rule's findings on a source text, with only that rule selected. */
+export async function ruleFindings(ruleId: string, source: string, filePath?: string) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
+}
+
 /** Debian's interpreter has numpy and pandas; the default python3 on PATH may not. */
 export function pythonFor(source: string): string {
   return /^\s*(import|from)\s+(numpy|pandas)\b/m.test(source) ? '/usr/bin/python3' : 'python3';

@@ -1,11 +1,8 @@
 // Messages and fixes that must say (and do) only what the code at hand supports.
 import * as assert from 'node:assert/strict';
-import { getEngine } from '../helpers/engine';
+import { ruleFindings } from '../helpers/engine';
 
-async function findings(ruleId: string, source: string, filePath?: string) {
-  const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
-}
+const findings = ruleFindings;
 
 describe('wording that fits the code', () => {
   it('async-manual-loop-management: the inline forms say whether a loop is borrowed or leaked', async () => {

@@ -1,12 +1,9 @@
 // Where a rule cannot be sure, it drops to hint level or changes its advice (precision first).
 // The fixtures check that these findings exist; here, their severity and wording.
 import * as assert from 'node:assert/strict';
-import { getEngine } from '../helpers/engine';
+import { ruleFindings } from '../helpers/engine';
 
-async function findings(ruleId: string, source: string) {
-  const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId] }).findings.filter((f) => f.ruleId === ruleId);
-}
+const findings = ruleFindings;
 
 describe('rule confidence', () => {
   it('eval-exec-untrusted: an untraced string is a hint, a parameter a warning, outside input an error', async () => {

@@ -80,6 +80,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         ruleIndex: ruleIndex.get(f.ruleId),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
+        // SARIF's levels have one `note` for both info and hint: the property bag keeps which.
+        properties: { severity: f.severity },
         locations: [
           {
             physicalLocation: {

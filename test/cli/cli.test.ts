@@ -67,6 +67,9 @@ describe('cli', () => {
     assert.equal(runInfo.tool.driver.rules[result.ruleIndex].id, result.ruleId);
     assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'slow.py');
     assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
+    // SARIF's `note` covers both info and hint; the property bag says which perflens meant.
+    assert.equal(result.level, 'note');
+    assert.equal(result.properties.severity, 'hint');
   });
 
   it('--fix applies safe fixes in place, reports them, and leaves a clean file', () => {

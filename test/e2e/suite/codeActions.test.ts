@@ -61,7 +61,7 @@ describe('code actions', () => {
       const keptRules = findings.filter((r) => r.fix !== 'safe').map(rule);
       assert.ok(keptRules.length > 0, 'features.py should have findings without a safe fix, to show fix-all leaves them');
       await diagnosticAt(document.uri, '36:16 reduction-over-list-comprehension');
-      await diagnosticAt(document.uri, '9:9 decorator-missing-wraps');
+      await diagnosticAt(document.uri, '63:25 list-pop-front');
 
       // Saving a clean file is a no-op in VS Code; a real edit makes this a user's save.
       assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# edited\n')));
@@ -69,13 +69,14 @@ describe('code actions', () => {
 
       const lines = document.getText().split('\n');
       assert.ok(lines.includes('    return sum(w * v for w, v in zip(weights, values))'), 'the reduction was not fixed on save');
-      assert.ok(lines.includes('    @functools.wraps(func)'), 'functools.wraps was not added on save');
-      assert.ok(lines.includes('import functools'), 'the fix did not import functools');
+      assert.ok(lines.includes('    pending = collections.deque(jobs)'), 'the list was not made a deque on save');
+      assert.ok(lines.includes('import collections'), 'the fix did not import collections');
+      assert.ok(!lines.includes('    @functools.wraps(func)'), 'the unsafe functools.wraps fix was applied on save');
       assert.equal(document.isDirty, false, 'the fixed text was not saved');
       assert.equal(fs.readFileSync(document.uri.fsPath, 'utf8'), document.getText(), 'the file on disk differs from the editor');
       await waitForDiagnostics(document.uri, `the fixed findings to go and ${JSON.stringify(keptRules)} (no safe fix) to stay`, (found) => {
         const rules = found.map((f) => f.split(' ')[1]);
-        return !rules.includes('reduction-over-list-comprehension') && !rules.includes('decorator-missing-wraps') && keptRules.every((r) => rules.includes(r));
+        return !rules.includes('reduction-over-list-comprehension') && !rules.includes('list-pop-front') && keptRules.every((r) => rules.includes(r));
       });
     });
 

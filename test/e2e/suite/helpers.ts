@@ -159,16 +159,26 @@ export interface CliResult {
   url: string;
   /** The fix's applicability (Ruff's terms), if the finding has a fix. */
   fix?: 'safe' | 'unsafe' | 'display-only';
+  /** This finding's severity (a rule may report milder forms below its default), from the SARIF output. */
+  severity: RuleInfo['severity'];
 }
 
 /** `perflens check --format json FILE`, in document order. */
 export async function cliCheck(file: vscode.Uri): Promise<CliResult[]> {
   type Json = { code: string; message: string; url: string; location: { row: number; column: number }; end_location: { row: number; column: number }; fix: { applicability: CliResult['fix'] } | null };
+  type Sarif = { runs: { results: { ruleId: string; properties: { severity: CliResult['severity'] }; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[] };
   const results = JSON.parse(await cli(['check', '--format', 'json', file.fsPath])) as Json[];
+  const sarif = JSON.parse(await cli(['check', '--format', 'sarif', file.fsPath])) as Sarif;
+  const severities = new Map(
+    sarif.runs[0].results.map((r) => {
+      const { startLine, startColumn } = r.locations[0].physicalLocation.region;
+      return [label({ code: r.ruleId, line: startLine, column: startColumn }), r.properties.severity];
+    }),
+  );
   return results
     .map((r) => ({ start: { code: r.code, line: r.location.row, column: r.location.column }, r }))
     .sort((a, b) => byPosition(a.start, b.start))
-    .map(({ start, r }) => ({ finding: label(start), message: r.message, url: r.url, end: { line: r.end_location.row, column: r.end_location.column }, fix: r.fix?.applicability }));
+    .map(({ start, r }) => ({ finding: label(start), message: r.message, url: r.url, end: { line: r.end_location.row, column: r.end_location.column }, fix: r.fix?.applicability, severity: severities.get(label(start))! }));
 }
 
 export interface RuleInfo {

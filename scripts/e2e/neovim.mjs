@@ -19,10 +19,10 @@ const SERVER = path.join(ROOT, 'dist', 'server.js');
 const EXPECTED = [
   'open 7:9 decorator-missing-wraps WARN',
   'open 14:9 async-time-sleep WARN',
-  'open 19:16 reduction-over-list-comprehension INFO',
+  'open 19:16 reduction-over-list-comprehension HINT',
   // Line 14 now awaits asyncio.sleep(): that finding goes, the others stay.
   'edit 7:9 decorator-missing-wraps WARN',
-  'edit 19:16 reduction-over-list-comprehension INFO',
+  'edit 19:16 reduction-over-list-comprehension HINT',
 ];
 
 /** The CLI on the same file must agree with what Neovim received (same engine, same positions). */

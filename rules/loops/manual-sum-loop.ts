@@ -56,8 +56,10 @@ export default defineRule({
   message: 'This loop only adds to a running total; use `sum()` over a generator expression',
   docs: {
     why:
-      'A loop that only does `total += expr` runs the addition, the store and the loop bookkeeping in bytecode ' +
-      'for every item. `sum()` does the iteration and the additions in C and says what the code computes in one line.',
+      'A loop that only does `total += expr` spells out what `sum()` says in one line. Speed depends on the ' +
+      'element: summing the items themselves, `sum(items)` runs entirely in C (measured on CPython 3.11, 1,000 ints: ' +
+      '2.6 µs against 15.4 µs for the loop); with an expression per item, `sum(expr for x in items)` still evaluates ' +
+      'it in bytecode and is about as fast as the loop (28 µs against 25 µs), so the gain there is clarity.',
     instead: 'Write `total = sum(expr for x in xs)` (with `if` clauses for filters); for NumPy arrays use the array\'s own `.sum()` instead of any Python loop.',
     example: { before: 'total = 0\nfor i in range(n):\n    total += i ** 2', after: 'total = sum(i ** 2 for i in range(n))' },
   },

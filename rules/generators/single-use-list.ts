@@ -198,7 +198,6 @@ function aliasedObject(value: Node): Node | null {
   return null;
 }
 
-
 function commonAncestor(a: Node, b: Node): Node | null {
   for (let n: Node | null = a.parent; n; n = n.parent) {
     if (b.startIndex >= n.startIndex && b.endIndex <= n.endIndex) return n;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { clauseText, commentNodesIn, eolOf, hasMultilineString, indentUnit, isLinePragma, ownsLines } from '../../server/engine/codegen';
+import { clauseText, commentNodesIn, eolOf, hasMultilineString, indentUnit, movedPragmaReason, ownsLines } from '../../server/engine/codegen';
 import { indentAt, reindent, replaceRange } from '../../server/engine/fixes';
 import { isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/engine/names';
 import type { FileFacts } from '../../server/engine/facts';
@@ -191,15 +191,13 @@ export default defineRule({
     const comments = hoisted.map((c) => indent + c.text + eol).join('');
     // The first comment line takes the statement's place, so it carries no extra indentation.
     const replacement = (comments + indent + comprehension).slice(indent.length);
-    const pragma = hoisted.find(isLinePragma);
     const reason =
       leaked.length > 0
         ? `\`${leaked[0]}\` is used after the loop, but a comprehension's loop variable does not outlive it`
-        : pragma
-          ? `the comment \`${pragma.text}\` moves to a line of its own, where it no longer applies to the code it was written for`
-          : torchScriptTyped(init, shape, ctx.facts)
+        : (movedPragmaReason(hoisted) ??
+          (torchScriptTyped(init, shape, ctx.facts)
             ? 'an annotated empty list in a torch module is the TorchScript idiom, and TorchScript rejects comprehensions with an `if` clause or several `for` clauses'
-            : undefined;
+            : undefined));
     ctx.report({
       start: report.start,
       end: report.end,

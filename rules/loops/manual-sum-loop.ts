@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { commentLines, commentNodesIn, isLinePragma, ownsLines } from '../../server/engine/codegen';
+import { commentLines, commentNodesIn, movedPragmaReason, ownsLines } from '../../server/engine/codegen';
 import { indentAt, replaceRange } from '../../server/engine/fixes';
 import { localTypes } from '../../server/engine/localTypes';
 import { loopNest, type LoopNest } from '../../server/engine/loopInfo';
@@ -118,14 +118,12 @@ export default defineRule({
     const leaked = nest.names.filter((n) => readsAfter(loop, n).length > 0);
     const intOnly = init.type === 'integer' && isIntExpr(element, rangeVariables(loop, ctx), ctx);
     // Every comment moves above the sum, on a line of its own.
-    const pragma = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).find(isLinePragma);
     const reason = leaked.length
       ? `\`${leaked[0]}\` is used after the loop, but a generator's loop variable does not outlive it`
-      : pragma
-        ? `the comment \`${pragma.text}\` moves to a line of its own, where it no longer applies to the code it was written for`
-        : !intOnly
+      : (movedPragmaReason(commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex)) ??
+        (!intOnly
           ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits'
-          : undefined;
+          : undefined));
     ctx.report({ start, end, message, edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)], safety: reason ? 'unsafe' : 'safe', reason });
   },
 });

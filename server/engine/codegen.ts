@@ -71,8 +71,14 @@ export function commentNodesIn(facts: FileFacts, start: number, end: number): No
  * A comment that another tool reads on its own line (`# type: ignore`, `# noqa`, `# pragma: no cover`,
  * `# pylint: disable=…`, `# pyright: …`): moving it to a different line changes what it suppresses.
  */
-export function isLinePragma(comment: Node): boolean {
+function isLinePragma(comment: Node): boolean {
   return /^#\s*(type:\s*ignore|noqa|pragma|pylint:|pyright:)/i.test(comment.text);
+}
+
+/** Why a fix that moves these comments onto lines of their own is unsafe: the first line pragma among them, or undefined. */
+export function movedPragmaReason(moved: readonly Node[]): string | undefined {
+  const pragma = moved.find(isLinePragma);
+  return pragma && `the comment \`${pragma.text}\` moves to a line of its own, where it no longer applies to the code it was written for`;
 }
 
 /** The comments in [start, end) as whole lines at `indent`, ready to put before a rewritten statement. */

@@ -13,4 +13,3 @@ connection.listen();
 // A bug must cost one request, not the editor's linter: log and keep serving.
 process.on('uncaughtException', (error) => connection.console.error(`perflens: uncaught error: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => connection.console.error(`perflens: unhandled rejection: ${String(reason)}`));
-

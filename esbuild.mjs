@@ -125,7 +125,7 @@ if (args.has('--tests')) {
   const builds = [
     { entryPoints: { client: 'client/extension.ts' }, external: ['vscode'] },
     { entryPoints: { server: 'server/lsp/main.ts' } },
-    { entryPoints: { cli: 'server/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+    { entryPoints: { cli: 'cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
   ];
   await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b, outdir: dist })));
   // vscode.dev / github.dev: the client as a browser extension, the server in a web worker.

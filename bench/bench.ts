@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
 import { activeRules } from '../server/engine/options';
-import { decodeSource } from '../server/engine/sourceFile';
+import { decodeSource } from '../server/project/sourceFile';
 import { concatenated, countLines, RUFF_SELECT, stdlibDir, stdlibFiles } from './corpus';
 import { coldStart, latency, memory, type LatencyResult, type MemoryResult } from './lsp';
 

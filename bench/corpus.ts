@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { discoverFiles } from '../server/engine/discovery';
+import { discoverFiles } from '../server/project/discovery';
 
 /** Ruff's rule families closest to perflens (deps.md §3). */
 export const RUFF_SELECT = ['PERF', 'FURB', 'SIM', 'C4', 'PD', 'NPY', 'UP', 'B', 'ASYNC'];

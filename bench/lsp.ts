@@ -2,7 +2,7 @@
 // edit to fresh diagnostics, cold start, and memory over many edits.
 import { readFileSync } from 'node:fs';
 import { TestClient } from '../test/lsp/lspClient';
-import { Edit } from '../server/engine/parser';
+import { Edit } from '../server/syntax/parser';
 import type { Engine } from '../server/engine/engine';
 
 export interface Percentiles {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
 import { IncrementalLinter } from '../server/engine/incremental';
-import type { Tree } from '../server/engine/parser';
+import type { Tree } from '../server/syntax/parser';
 import { fixtureFile, rng } from '../test/stress/corpus';
 import { applyEdit, randomTyping, runIncremental, summary } from '../test/stress/incrementalCheck';
 import { stdlibDir } from './corpus';

@@ -7,8 +7,8 @@
 // the least any query-based rule set can cost, since tree-sitter's query cursor visits every node.
 import { readFileSync, statSync } from 'node:fs';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
-import { loadPython, PythonParser, Query } from '../server/engine/parser';
-import { decodeSource } from '../server/engine/sourceFile';
+import { loadPython, PythonParser, Query } from '../server/syntax/parser';
+import { decodeSource } from '../server/project/sourceFile';
 
 interface FloorWork {
   files: string[];

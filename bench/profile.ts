@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
-import { decodeSource } from '../server/engine/sourceFile';
+import { decodeSource } from '../server/project/sourceFile';
 import { stdlibFiles } from './corpus';
 
 async function main(): Promise<void> {

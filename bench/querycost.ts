@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
-import { Query } from '../server/engine/parser';
-import { decodeSource } from '../server/engine/sourceFile';
+import { Query } from '../server/syntax/parser';
+import { decodeSource } from '../server/project/sourceFile';
 import { stdlibFiles } from './corpus';
 
 async function main(): Promise<void> {

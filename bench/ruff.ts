@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { decodeSource } from '../server/engine/sourceFile';
+import { decodeSource } from '../server/project/sourceFile';
 import { RUFF_SELECT } from './corpus';
 
 const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');

@@ -11,7 +11,7 @@ import {
   type ScanWorkspaceParams,
   type ScanWorkspaceResult,
   type StatusParams,
-} from '../server/protocol';
+} from '../common/protocol';
 import { GuideView, guideLinkMiddleware, registerGuideUriHandler } from './guideView';
 import { PerflensStatus } from './status';
 

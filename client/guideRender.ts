@@ -1,7 +1,7 @@
 // The guide webview's pure parts (no vscode import, unit-tested in test/unit/guideView.test.ts): the page
 // shell with its Content-Security-Policy, each section's HTML, search by rule id or keyword, and the links
 // that open a section from a diagnostic (`codeDescription.href`) or from a hover.
-import { GUIDE_SECTIONS, guideSection, type GuideSection } from '../server/engine/guide';
+import { GUIDE_SECTIONS, guideSection, type GuideSection } from '../common/guide';
 import { escapeAttr, parseGuide, renderGuideSection, type GuideHeading } from './guideMarkdown';
 
 export const GUIDE_VIEW_TYPE = 'perflens.guide';

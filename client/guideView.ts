@@ -4,7 +4,7 @@
 // Works on the desktop and on the web: files are read with vscode.workspace.fs.
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient';
-import { GUIDE_SECTIONS } from '../server/engine/guide';
+import { GUIDE_SECTIONS } from '../common/guide';
 import {
   buildSearchIndex,
   GUIDE_VIEW_TYPE,

@@ -1,7 +1,7 @@
 // The language status item: perflens's state for the active Python file, its rule count and the
 // time its last lint took. Fed by the server's perflens/status notifications.
 import * as vscode from 'vscode';
-import { COMMANDS, type StatusParams } from '../server/protocol';
+import { COMMANDS, type StatusParams } from '../common/protocol';
 
 export class PerflensStatus implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('perflens.status', { language: 'python' });

@@ -1,7 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { cacheDecorator } from '../../server/engine/caching';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { cacheDecorator, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
 
 /** Calls whose result changes from call to call (time, randomness, the network, the environment). */
 const VARYING = [

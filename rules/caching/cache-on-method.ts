@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { classIndex } from '../../server/engine/classIndex';
-import { decoratorCallee, decoratorsOf } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, decoratorCallee, decoratorsOf } from '../../server/analysis';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
 /** Decorators that make the function take no instance (or make the cache per instance). */

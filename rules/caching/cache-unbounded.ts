@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { cacheDecorator, isInstanceMethod } from '../../server/engine/caching';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { cacheDecorator, findDescendants, isInstanceMethod, isNestedScope, parameterNames } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
 const DATA_PARAM = /^(text|texts|query|queries|prompt|prompts|sentence|sentences|doc|docs|document|documents|content|contents|payload|body|message|messages|url|urls|uri|request|req|input|inputs|data|batch|sample|samples|image|images|img|array|arr|tensor|embedding|embeddings|tokens|token_ids|features|x|row|record|html|code|source|string|s)$/i;

@@ -1,10 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { cacheDecorator } from '../../server/engine/caching';
-import { replaceNode } from '../../server/engine/fixes';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { definitionStatement, enclosingDef, parameterNames } from '../../server/engine/scopes';
-import { definitionsNamed, localOccurrences, bindingOf } from '../../server/engine/names';
+import type { Node } from '../../server/syntax';
+import { bindingOf, cacheDecorator, definitionsNamed, definitionStatement, enclosingDef, FileFacts, localOccurrences, parameterNames } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
 
 /** Per file: module-level function name → its def when it is defined once and carries a cache decorator. */
 const cachedDefs = new WeakMap<FileFacts, Map<string, Node | null>>();

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, isNestedScope } from '../../server/analysis';
 
 /** `memo` is a module-level `{}` / `dict()`, or a parameter defaulting to `{}`. */
 function memoSource(fn: Node, memo: string, moduleDicts: Set<string>): boolean {

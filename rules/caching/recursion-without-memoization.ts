@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { cacheDecorator } from '../../server/engine/caching';
-import { eolOf } from '../../server/engine/codegen';
-import { ensureImport, indentAt, insertAt } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { possibleCallsOf, wordOffsets } from '../../server/engine/spelling';
-import { decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import { type Node, possibleCallsOf, wordOffsets } from '../../server/syntax';
+import { cacheDecorator, decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/analysis';
+import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
 
 const ARITH = new Set(['+', '-', '*', '//', '%']);
 

@@ -1,8 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { classIndex, type ClassInfo } from '../../server/engine/classIndex';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, type ClassInfo, findDescendants } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 const EMPTY_FACTORIES: Record<string, string> = { list: 'list', dictionary: 'dict', set: 'set' };
 const BUILTIN_CONTAINERS = new Set(['list', 'dict', 'set', 'bytearray']);

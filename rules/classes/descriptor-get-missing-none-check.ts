@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { eolOf, indentUnit } from '../../server/engine/codegen';
-import { indentAt, insertAt } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { enclosingClass, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingClass, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
+import { blockIndentUnit, eolOf, indentAt, insertAt } from '../../server/fixes';
 
 /** The body tests `instance` against None or for truth somewhere. */
 function checksInstance(body: Node, instance: string): boolean {
@@ -103,7 +102,7 @@ export default defineRule({
     }
     const indent = indentAt(ctx.text, first.startIndex);
     const eol = eolOf(ctx.text);
-    const step = indentUnit(ctx.text, fn);
+    const step = blockIndentUnit(ctx.text, fn);
     ctx.report({
       node: m.need('name'),
       message,

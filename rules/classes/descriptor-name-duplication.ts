@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex } from '../../server/engine/classIndex';
+import { classIndex } from '../../server/analysis';
 
 export default defineRule({
   id: 'descriptor-name-duplication',

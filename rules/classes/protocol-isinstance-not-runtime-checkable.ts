@@ -1,8 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex } from '../../server/engine/classIndex';
-import { eolOf } from '../../server/engine/codegen';
-import { ensureImport, indentAt, insertAt } from '../../server/engine/fixes';
-import { definitionStatement } from '../../server/engine/scopes';
+import { classIndex, definitionStatement } from '../../server/analysis';
+import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
 
 const RUNTIME_CHECKABLE = new Set(['typing.runtime_checkable', 'typing_extensions.runtime_checkable']);
 

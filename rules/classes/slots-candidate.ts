@@ -1,13 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, firstBodyStatement, needsInstanceDict, slotsLiteral } from '../../server/engine/classIndex';
-import { eolOf } from '../../server/engine/codegen';
-import { indentAt, insertAt } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { enclosingFunction, enclosingLoop, enclosingStatement } from '../../server/engine/scopes';
-import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
-import type { FileFacts } from '../../server/engine/facts';
-import { isTestFile } from '../../server/engine/codeContext';
-import type { ClassInfo } from '../../server/engine/classIndex';
+import type { Node } from '../../server/syntax';
+import { classIndex, type ClassInfo, enclosingFunction, enclosingLoop, enclosingStatement, FileFacts, firstBodyStatement, isSmallLiteralLoop, isTestFile, needsInstanceDict, slotsLiteral } from '../../server/analysis';
+import { eolOf, indentAt, insertAt } from '../../server/fixes';
 
 /**
  * A plain record: `__init__` only stores attributes (a docstring and a `super().__init__()` call

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, mangle, slotQuote, slotsLiteral, type ClassIndex, type ClassInfo } from '../../server/engine/classIndex';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
+import { ClassIndex, classIndex, type ClassInfo, mangle, slotQuote, slotsLiteral } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 /** Slot names (mangled) declared by ancestors that resolve to classes of this file, with the declaring class. */
 function ancestorSlots(index: ClassIndex, cls: ClassInfo): Map<string, ClassInfo> {

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { classIndex, slotQuote, slotsLiteral, type ClassInfo } from '../../server/engine/classIndex';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { bindingOf, localOccurrences, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, classIndex, type ClassInfo, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, localOccurrences, parameterNames, scopeOf, slotQuote, slotsLiteral } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const WEAK_CALLS = new Set(['weakref.ref', 'weakref.proxy', 'weakref.finalize', 'weakref.WeakMethod']);
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, type ClassIndex, type ClassInfo } from '../../server/engine/classIndex';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { ClassIndex, classIndex, type ClassInfo } from '../../server/analysis';
 
 /** Slots that change an instance's layout (`__dict__` and `__weakref__` do not count). */
 function layoutSlots(c: ClassInfo): string[] {

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, firstBodyStatement, needsInstanceDict, mangle, slotQuote, slotsLiteral, type ClassInfo } from '../../server/engine/classIndex';
-import { eolOf } from '../../server/engine/codegen';
-import { indentAt, insertAt } from '../../server/engine/fixes';
+import { classIndex, type ClassInfo, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from '../../server/analysis';
+import { eolOf, indentAt, insertAt } from '../../server/fixes';
 
 export default defineRule({
   id: 'slots-subclass-missing-slots',

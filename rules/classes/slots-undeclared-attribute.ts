@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, mangle, slotQuote, slotsLiteral } from '../../server/engine/classIndex';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { classIndex, mangle, slotQuote, slotsLiteral } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
 function guarded(node: Node): boolean {

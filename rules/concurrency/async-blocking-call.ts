@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { asyncFramework, BLOCKING_ALTERNATIVE, blockingCall, blockingWhat } from '../../server/engine/asyncApis';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { enclosingFunction, isInsideAsyncDef } from '../../server/engine/scopes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { asyncFramework, BLOCKING_ALTERNATIVE, blockingCall, blockingWhat, enclosingFunction, isInsideAsyncDef } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Last names of every blocking API asyncApis knows (the query's pre-filter for attribute calls). */
 const METHOD_NAMES = [

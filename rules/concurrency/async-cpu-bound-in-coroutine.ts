@@ -1,9 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { functionDefinition } from '../../server/engine/asyncApis';
-import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
-import { scopeMap } from '../../server/engine/scopeMap';
-import { isAsyncDef } from '../../server/engine/scopes';
-import type { FileFacts } from '../../server/engine/facts';
+import { FileFacts, functionDefinition, functionProfile, isAsyncDef, isPurePythonCpuBound, scopeMap } from '../../server/analysis';
 
 export default defineRule({
   id: 'async-cpu-bound-in-coroutine',

@@ -1,8 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { isShadowed, receiverKind, rootName } from '../../server/engine/asyncApis';
-import { insideExpectationBlock } from '../../server/engine/codeContext';
+import type { Node } from '../../server/syntax';
+import { FileFacts, insideExpectationBlock, isShadowed, receiverKind, rootName } from '../../server/analysis';
 
 const TASK_FUNCTIONS = new Set(['asyncio.create_task', 'asyncio.ensure_future']);
 

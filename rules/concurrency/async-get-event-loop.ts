@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { isShadowed, rootName } from '../../server/engine/asyncApis';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { isInsideAsyncDef } from '../../server/engine/scopes';
+import { isInsideAsyncDef, isShadowed, rootName } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'async-get-event-loop',

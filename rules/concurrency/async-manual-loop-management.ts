@@ -1,10 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { coroutineCallee } from '../../server/engine/asyncApis';
-import { insideExpectationBlock } from '../../server/engine/codeContext';
-import { ensureImport, hasCommentBetween, replaceRange } from '../../server/engine/fixes';
-import { readsAfter, scopeOf } from '../../server/engine/names';
-import { enclosingFunction, findDescendants, isAsyncDef, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { coroutineCallee, enclosingFunction, findDescendants, insideExpectationBlock, isAsyncDef, isNestedScope, parameterNames, readsAfter, scopeOf } from '../../server/analysis';
+import { ensureImport, hasCommentBetween, replaceRange } from '../../server/fixes';
 
 const LOOP_FACTORIES = new Set(['asyncio.new_event_loop', 'asyncio.get_event_loop']);
 

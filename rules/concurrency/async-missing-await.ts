@@ -1,9 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { coroutineCallee, coroutineModules } from '../../server/engine/asyncApis';
-import { insertAt } from '../../server/engine/fixes';
-import { isDeclaredNonLocal, readsAfter, scopeOf } from '../../server/engine/names';
-import { enclosingFunction, isAsyncDef } from '../../server/engine/scopes';
-import { insideExpectationBlock } from '../../server/engine/codeContext';
+import { coroutineCallee, coroutineModules, enclosingFunction, insideExpectationBlock, isAsyncDef, isDeclaredNonLocal, readsAfter, scopeOf } from '../../server/analysis';
+import { insertAt } from '../../server/fixes';
 
 export default defineRule({
   id: 'async-missing-await',

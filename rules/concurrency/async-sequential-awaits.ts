@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { asyncFramework, coroutineCallee, receiverKind } from '../../server/engine/asyncApis';
-import { ensureImport, hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { readsAfter, targetNames } from '../../server/engine/names';
-import { findDescendants, isInsideAsyncDef } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { asyncFramework, coroutineCallee, findDescendants, isInsideAsyncDef, readsAfter, receiverKind, targetNames } from '../../server/analysis';
+import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const ASYNC_HTTP = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);

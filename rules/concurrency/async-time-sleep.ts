@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { enclosingFunction, isInsideAsyncDef } from '../../server/engine/scopes';
-import { asyncFramework, isShadowed, rootName } from '../../server/engine/asyncApis';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { asyncFramework, enclosingFunction, isInsideAsyncDef, isShadowed, rootName } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'async-time-sleep',

@@ -1,10 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { receiverKind } from '../../server/engine/asyncApis';
-import { hasCommentBetween, lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
-import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
-import { detectEol } from '../../server/engine/text';
-import type { FixSafety, TextEdit } from '../../server/engine/types';
+import { detectEol, type Node } from '../../server/syntax';
+import { receiverKind } from '../../server/analysis';
+import { fileIndentUnit, hasCommentBetween, indentLines, lineEndOf, lineStartOf, replaceRange, stringInteriorLines } from '../../server/fixes';
+import type { FixSafety, TextEdit } from '../../common/types';
 
 const LOCK_NAME = /lock|mutex|sem(aphore)?$|cond(ition)?$/i;
 
@@ -164,6 +162,6 @@ function edit(ctx: RuleContext, plan: Bracket, lock: string): TextEdit | null {
   if (text.slice(plan.end, end).trim() !== '') return null;
   const bodyText = plan.alreadyIndented
     ? text.slice(from, to)
-    : indentLines(text, from, to, indentUnit(ctx.facts), stringInteriorLines(plan.body, text));
+    : indentLines(text, from, to, fileIndentUnit(ctx.facts), stringInteriorLines(plan.body, text));
   return replaceRange(plan.start, end, `with ${lock}:${detectEol(text)}${bodyText}`);
 }

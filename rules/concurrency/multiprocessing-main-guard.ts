@@ -1,13 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { lineEndOf, lineStartOf } from '../../server/engine/fixes';
-import { definitionOf, findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
-import type { TextEdit } from '../../server/engine/types';
-import { targetNames } from '../../server/engine/names';
-import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
-import { keywordValue } from '../../server/engine/callArgs';
+import { detectEol, type Node } from '../../server/syntax';
+import { definitionOf, FileFacts, findDescendants, isNestedScope, keywordValue, targetNames } from '../../server/analysis';
+import { fileIndentUnit, indentLines, lineEndOf, lineStartOf, stringInteriorLines } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** Calls that start processes as soon as they run. */
 const SPAWNS_ON_CALL = new Set([
@@ -321,7 +316,7 @@ function wrapEdits(facts: FileFacts, triggers: Trigger[]): TextEdit[] | null {
     }
   }
 
-  const unit = indentUnit(facts);
+  const unit = fileIndentUnit(facts);
   const eol = detectEol(text);
   return ranges.map((r) => {
     const start = lineStartOf(text, r[0].startIndex);

@@ -1,9 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { functionDefinition, receiverKind } from '../../server/engine/asyncApis';
-import { addImportStatement, ensureImport, replaceNode } from '../../server/engine/fixes';
-import { functionProfile } from '../../server/engine/functionProfile';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { functionDefinition, functionProfile, receiverKind } from '../../server/analysis';
+import { addImportStatement, ensureImport, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const POOL_METHODS = new Set(['map', 'submit', 'imap', 'imap_unordered', 'apply', 'apply_async', 'starmap', 'map_async', 'starmap_async']);
 

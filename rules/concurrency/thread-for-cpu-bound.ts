@@ -1,11 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { functionDefinition, receiverKind } from '../../server/engine/asyncApis';
-import { keywordValue } from '../../server/engine/callArgs';
-import { addImportStatement, ensureImport, replaceNode } from '../../server/engine/fixes';
-import type { TextEdit } from '../../server/engine/types';
-import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
-import { enclosingDef, isUnderMainGuard } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingDef, functionDefinition, functionProfile, isPurePythonCpuBound, isUnderMainGuard, keywordValue, receiverKind } from '../../server/analysis';
+import { addImportStatement, ensureImport, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const POOL_METHODS = new Set(['map', 'submit', 'imap', 'imap_unordered', 'apply', 'apply_async', 'starmap', 'map_async', 'starmap_async']);
 const THREAD_POOLS = new Set(['concurrent.futures.ThreadPoolExecutor', 'multiprocessing.ThreadPool']);

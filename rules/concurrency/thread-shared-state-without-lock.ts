@@ -1,11 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { functionDefinition, receiverKind } from '../../server/engine/asyncApis';
-import { keywordValue } from '../../server/engine/callArgs';
-import { indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { definitionOf, enclosingClass, enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { definitionOf, enclosingClass, enclosingDef, FileFacts, findDescendants, functionDefinition, isNestedScope, keywordValue, parameterNames, receiverKind } from '../../server/analysis';
+import { indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const LOCK_FACTORIES = new Set(['threading.Lock', 'threading.RLock']);
 const LOCKISH = /lock|mutex|sem|cond|guard/i;

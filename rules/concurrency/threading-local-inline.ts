@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import { addImportStatement, replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { FileFacts } from '../../server/analysis';
+import { addImportStatement, replaceNode } from '../../server/fixes';
 
 const LOCAL_FACTORIES = new Set(['threading.local', '_threading_local.local']);
 

@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts } from '../../server/analysis';
+import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const FUNCTION_PARAM = /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceRange } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { replaceRange } from '../../server/fixes';
 
 const LITERALS = new Set(['integer', 'float', 'string', 'concatenated_string']);
 

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { enclosingDef, enclosingLoop, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, enclosingDef, enclosingLoop, FileFacts, isDeclaredNonLocal, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
+import { replaceRange } from '../../server/fixes';
 
 const MIN_ITEMS = 4;
 const HASHABLE = new Set(['string', 'concatenated_string', 'integer', 'float', 'true', 'false', 'none']);

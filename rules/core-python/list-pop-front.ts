@@ -1,12 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { classIndex } from '../../server/engine/classIndex';
-import { ensureImport, replaceNode, replaceRange } from '../../server/engine/fixes';
-import { bindingOf, identifiersSpelled, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
-import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
-import { insideNumbaFunction } from '../../server/engine/numeric';
-import { enclosingClass, enclosingFunction, enclosingLoop, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, classIndex, enclosingClass, enclosingFunction, enclosingLoop, identifiersSpelled, insideNumbaFunction, isDeclaredNonLocal, isSmallLiteralLoop, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
+import { ensureImport, replaceNode, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** An expression that certainly evaluates to a new list. */
 function isListValue(node: Node | null, ctx: RuleContext): boolean {

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { clauseText, commentLines, ownsLines } from '../../server/engine/codegen';
-import { ensureImport, indentAt, replaceRange } from '../../server/engine/fixes';
-import { occurrences, readsAfter, targetNames } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, occurrences, readsAfter, targetNames } from '../../server/analysis';
+import { clauseText, commentLines, ensureImport, indentAt, ownsLines, replaceRange } from '../../server/fixes';
 
 function statements(block: Node | null): Node[] {
   return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];

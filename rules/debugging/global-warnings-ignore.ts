@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { isTestFile } from '../../server/engine/codeContext';
+import type { Node } from '../../server/syntax';
+import { FileFacts, isTestFile } from '../../server/analysis';
 
 const FILTERS = new Set(['warnings.filterwarnings', 'warnings.simplefilter']);
 /** Keyword arguments (and positional slots after the action) that narrow a filter. */

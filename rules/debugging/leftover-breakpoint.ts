@@ -1,10 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { isShadowed, rootName } from '../../server/engine/asyncApis';
-import { lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
-import { findDescendants } from '../../server/engine/scopes';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isShadowed, rootName } from '../../server/analysis';
+import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** Debugger entry points, by qualified name. */
 const DEBUGGERS = new Set([

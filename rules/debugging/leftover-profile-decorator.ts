@@ -1,8 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { findDescendants, isNestedScope } from '../../server/analysis';
+import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const PROFILERS = new Set(['memory_profiler.profile', 'line_profiler.profile']);
 

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { isPackageModule } from '../../server/engine/codeContext';
-import { replaceNode } from '../../server/engine/fixes';
-import { decoratorsOf, isUnderMainGuard } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { decoratorsOf, FileFacts, isPackageModule, isUnderMainGuard } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
 
 /** Modules that make a file a command-line program, whose prints are its output. */
 const CLI_MODULES = ['argparse', 'click', 'typer', 'fire', 'docopt', 'rich'];

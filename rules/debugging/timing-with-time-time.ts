@@ -1,9 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { addImportStatement, replaceNode } from '../../server/engine/fixes';
-import { bindersSpelling, identifiersSpelled, scopeOf } from '../../server/engine/names';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { bindersSpelling, FileFacts, identifiersSpelled, scopeOf } from '../../server/analysis';
+import { addImportStatement, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'timing-with-time-time',

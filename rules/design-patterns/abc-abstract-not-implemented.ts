@@ -1,11 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { classIndex, type ClassInfo } from '../../server/engine/classIndex';
-import { insertAt, lineEndOf } from '../../server/engine/fixes';
-import { indentUnit } from '../../server/engine/indentEdits';
-import { decoratorCallee, decoratorsOf, enclosingDef } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
-import type { TextEdit } from '../../server/engine/types';
+import { detectEol, type Node } from '../../server/syntax';
+import { classIndex, type ClassInfo, decoratorCallee, decoratorsOf, enclosingDef } from '../../server/analysis';
+import { fileIndentUnit, insertAt, lineEndOf } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const ABSTRACT = /(^|\.)abstract(method|property|classmethod|staticmethod)$/;
 
@@ -96,7 +93,7 @@ function stubs(ctx: RuleContext, cls: ClassInfo, missing: Missing[]): TextEdit[]
   if (!body || !last || last.startPosition.row === cls.node.startPosition.row) return null; // `class M(Base): pass` on one line
   const indent = ctx.text.slice(ctx.text.lastIndexOf('\n', last.startIndex - 1) + 1, last.startIndex);
   if (indent.trim() !== '') return null;
-  const unit = indentUnit(ctx.facts);
+  const unit = fileIndentUnit(ctx.facts);
   const eol = detectEol(ctx.text);
   let text = '';
   for (const x of missing) {

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { hasCommentBetween, indentAt, replaceRange } from '../../server/engine/fixes';
-import { indentUnit } from '../../server/engine/indentEdits';
-import { enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { enclosingDef, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
+import { fileIndentUnit, hasCommentBetween, indentAt, replaceRange } from '../../server/fixes';
 
 interface Branch {
   key: Node;
@@ -114,7 +112,7 @@ function fixFor(ctx: RuleContext, ifStmt: Node, def: Node, varName: string, bran
   const lineStart = ctx.text.lastIndexOf('\n', ifStmt.startIndex - 1) + 1;
   if (ctx.text.slice(lineStart, ifStmt.startIndex).trim() !== '') return null;
   const indent = indentAt(ctx.text, ifStmt.startIndex);
-  const unit = indentUnit(ctx.facts);
+  const unit = fileIndentUnit(ctx.facts);
   const eol = detectEol(ctx.text);
   const mapping = `{${branches.map((b) => `${b.key.text}: ${b.ctor.text}`).join(', ')}}`;
   let text = `factories = ${mapping}${eol}${indent}if ${varName} in factories:${eol}${indent}${unit}return factories[${varName}]${args}`;

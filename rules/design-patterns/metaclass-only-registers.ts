@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { classIndex } from '../../server/engine/classIndex';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, findDescendants, isNestedScope } from '../../server/analysis';
 
 /** Metaclass hooks that do more than registration: their presence means the metaclass is doing real work. */
 const HOOKS = new Set(['__new__', '__init__']);

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { classIndex } from '../../server/engine/classIndex';
-import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
 
 export default defineRule({
   id: 'singleton-pitfalls',

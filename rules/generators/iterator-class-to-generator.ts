@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex } from '../../server/engine/classIndex';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
 
 /** The method body is only `return self` (docstring and comments aside). */
 function returnsSelf(method: Node): boolean {

@@ -1,7 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { bindingOf, identifiersSpelledInFile, localOccurrences } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { decoratorsOf, enclosingLoop, hasOwnYield, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, decoratorsOf, enclosingLoop, hasOwnYield, identifiersSpelledInFile, localOccurrences, parameterNames } from '../../server/analysis';
 
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
 const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;

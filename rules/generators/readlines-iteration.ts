@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { freshName } from '../../server/engine/codegen';
-import { replaceNode } from '../../server/engine/fixes';
-import { bindingOf, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { enclosingLoop, enclosingStatement, findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, enclosingLoop, enclosingStatement, findDescendants, isNestedScope, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/analysis';
+import { freshName, replaceNode } from '../../server/fixes';
 
 /** Callees whose result is a file object that iterates line by line. */
 const FILE_OPENERS = new Set(['io.open', 'codecs.open', 'gzip.open', 'bz2.open', 'lzma.open', 'tempfile.TemporaryFile', 'tempfile.NamedTemporaryFile']);

@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { deleteLines, hasCommentBetween, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/engine/fixes';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
-import { isLiteral } from '../../server/engine/numeric';
-import { hasMultilineString } from '../../server/engine/codegen';
+import type { Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isLiteral } from '../../server/analysis';
+import { deleteLines, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/fixes';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
 // size up front) and the generator saves little memory, since the tuple holds every item anyway.

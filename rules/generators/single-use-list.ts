@@ -1,8 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
+import { replaceRange } from '../../server/fixes';
 
 /**
  * Built-ins that consume any iterable once. `sorted`, `list`, `tuple` and `str.join` are left out:

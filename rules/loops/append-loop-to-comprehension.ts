@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { clauseText, commentNodesIn, eolOf, hasMultilineString, indentUnit, movedPragmaReason, ownsLines } from '../../server/engine/codegen';
-import { indentAt, reindent, replaceRange } from '../../server/engine/fixes';
-import { isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/engine/names';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/analysis';
+import { blockIndentUnit, clauseText, commentNodesIn, eolOf, hasMultilineString, indentAt, movedPragmaReason, ownsLines, reindent, replaceRange } from '../../server/fixes';
 
 interface Shape {
   /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
@@ -175,7 +172,7 @@ export default defineRule({
     if (!pieces.some((p) => p.includes('\n')) && indent.length + oneLine.length <= 100) {
       comprehension = oneLine;
     } else {
-      const inner = indent + indentUnit(ctx.text, loop);
+      const inner = indent + blockIndentUnit(ctx.text, loop);
       // Each piece starts its own line at `inner`; its continuation lines move along with it
       // (not inside multi-line strings, whose text would change).
       const oldStarts = [shape.element.startIndex, ...shape.clauseStarts];

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
-import type { Node } from '../../server/engine/parser';
-import { enclosingLoop, findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingLoop, findDescendants, isNestedScope, isSmallLiteralLoop } from '../../server/analysis';
 
 /**
  * Modules of small, fast C functions, where the two lookups are a real share of each call's cost.

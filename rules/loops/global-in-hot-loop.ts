@@ -1,8 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
-import { localOccurrences } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { enclosingDef, enclosingLoops, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingDef, enclosingLoops, findDescendants, isNestedScope, isSmallLiteralLoop, localOccurrences, parameterNames } from '../../server/analysis';
 
 /** A loop that plausibly runs many times: over a parameter, a non-trivial `range(...)`, or a comprehension result. */
 function isHotLoop(loop: Node, fn: Node, ctx: RuleContext): boolean {

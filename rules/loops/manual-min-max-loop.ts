@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { commentLines, ownsLines } from '../../server/engine/codegen';
-import { indentAt, replaceRange } from '../../server/engine/fixes';
-import { occurrences, readsAfter } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, occurrences, readsAfter } from '../../server/analysis';
+import { commentLines, indentAt, ownsLines, replaceRange } from '../../server/fixes';
 
 /** `float("-inf")`, `-math.inf`, `float('inf')`, `math.inf`: the sign of the infinity, or null. */
 function infinity(node: Node, ctx: RuleContext): '+' | '-' | null {

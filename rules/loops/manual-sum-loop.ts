@@ -1,11 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { commentLines, commentNodesIn, movedPragmaReason, ownsLines } from '../../server/engine/codegen';
-import { indentAt, replaceRange } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { loopNest, type LoopNest } from '../../server/engine/loopInfo';
-import { occurrences, readsAfter } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
+import { commentLines, commentNodesIn, indentAt, movedPragmaReason, ownsLines, replaceRange } from '../../server/fixes';
 
 const INT_OPS = new Set(['+', '-', '*', '**', '//', '%', '&', '|', '^', '<<', '>>']);
 

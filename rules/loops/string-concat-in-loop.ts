@@ -1,10 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { eolOf, freshName, ownsLines } from '../../server/engine/codegen';
-import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, localOccurrences, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { enclosingLoops } from '../../server/engine/scopes';
-import { isSmallLiteralLoop } from '../../server/engine/loopInfo';
+import type { Node } from '../../server/syntax';
+import { bindingOf, enclosingLoops, isDeclaredNonLocal, isSmallLiteralLoop, localOccurrences, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
+import { eolOf, freshName, indentAt, insertAt, lineEndOf, ownsLines, replaceNode } from '../../server/fixes';
 
 type Kind = 'str' | 'bytes' | 'list';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { enclosingClass, findDescendants, isNestedScope, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingClass, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
 
 export default defineRule({
   id: 'back-reference-cycle',

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex } from '../../server/engine/classIndex';
-import type { Node } from '../../server/engine/parser';
-import { enclosingClass, findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { classIndex, enclosingClass, findDescendants, isNestedScope } from '../../server/analysis';
 
 const CLEANUP = new Set(['close', 'release', 'shutdown', 'disconnect', 'rmtree', 'unlink', 'terminate', 'cleanup']);
 

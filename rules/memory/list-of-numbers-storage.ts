@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 const THRESHOLD = 1_000_000;
 

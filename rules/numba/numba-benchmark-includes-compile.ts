@@ -1,8 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import { identifiersNamed, jitDecorator, scopeBody } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { enclosingStatement, findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingStatement, FileFacts, findDescendants, identifiersNamed, jitDecorator, scopeBody } from '../../server/analysis';
 
 const TIMERS = new Set([
   'time.perf_counter', 'time.perf_counter_ns', 'time.time', 'time.time_ns', 'time.monotonic', 'time.monotonic_ns',

@@ -1,10 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { indentAt, lineStartOf } from '../../server/engine/fixes';
-import { jitDecorator } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
-import type { TextEdit } from '../../server/engine/types';
+import { detectEol, type Node } from '../../server/syntax';
+import { findDescendants, jitDecorator } from '../../server/analysis';
+import { indentAt, lineStartOf } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'numba-cuda-missing-bounds-check',

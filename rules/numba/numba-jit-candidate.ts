@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { findDescendants, localTypes } from '../../server/analysis';
+import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
   'expression_statement', 'for_statement', 'while_statement', 'if_statement', 'elif_clause', 'else_clause',

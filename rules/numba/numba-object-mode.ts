@@ -1,10 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { removeArgument } from '../../server/engine/callArgs';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { jitDecorator } from '../../server/engine/numeric';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { FileFacts, jitDecorator } from '../../server/analysis';
+import { ensureImport, removeArgument, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'numba-object-mode',

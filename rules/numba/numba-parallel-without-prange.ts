@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { jitDecorator } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, isNestedScope, jitDecorator } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'numba-parallel-without-prange',

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { enclosingJit } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingJit, findDescendants, isNestedScope } from '../../server/analysis';
 
 export default defineRule({
   id: 'numba-prange-race',

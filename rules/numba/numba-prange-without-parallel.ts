@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { appendArgument } from '../../server/engine/callArgs';
-import { insertAt } from '../../server/engine/fixes';
-import { enclosingJit } from '../../server/engine/numeric';
-import type { TextEdit } from '../../server/engine/types';
+import { enclosingJit } from '../../server/analysis';
+import { appendArgument, insertAt } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'numba-prange-without-parallel',

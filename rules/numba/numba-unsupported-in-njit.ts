@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { localTypes } from '../../server/engine/localTypes';
-import { enclosingJit } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { enclosingJit, localTypes } from '../../server/analysis';
 
 /** Modules whose functions nopython mode cannot compile. */
 const UNSUPPORTED_MODULES = ['pandas', 'requests', 'logging', 'json', 'os', 'time', 'datetime', 'pickle', 'subprocess', 'csv', 'pathlib', 'sqlite3', 'urllib', 'httpx', 'torch', 'tensorflow'];

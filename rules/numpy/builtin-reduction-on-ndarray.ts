@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { insideNumbaFunction } from '../../server/engine/numeric';
-import { plainAssignments, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, insideNumbaFunction, localTypes, plainAssignments, scopeOf } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** A text dtype: `dtype=str`, `dtype="U10"`, `np.bytes_`. */
 const TEXT_DTYPE = /\bdtype\s*=\s*(str|bytes|(np|numpy)\.(str_|bytes_)|["'][<>|=]?[USa])/;

@@ -1,6 +1,6 @@
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { enclosingDef } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
-import { enclosingDef } from '../../server/engine/scopes';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
 

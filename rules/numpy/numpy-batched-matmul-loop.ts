@@ -1,8 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { insideNumbaFunction, scopeBody, usedAfter } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { insideNumbaFunction, localTypes, scopeBody, usedAfter } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'numpy-batched-matmul-loop',

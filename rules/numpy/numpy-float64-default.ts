@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { appendArgument, callArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
-import { ensureImport } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { callArguments, keywordArgument, positionalArguments } from '../../server/analysis';
+import { appendArgument, ensureImport } from '../../server/fixes';
 
 const THRESHOLD = 1_000_000;
 

@@ -1,8 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { localTypes } from '../../server/engine/localTypes';
-import { insideNumbaFunction } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, insideNumbaFunction, localTypes } from '../../server/analysis';
 
 export default defineRule({
   id: 'numpy-pairwise-nested-loop',

@@ -1,11 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { insideNumbaFunction, isVariableUse, scopeBody, usedAfter } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { numpyModuleRef, vectorizeElement, type ElementEnv, type ElementResult } from '../../server/engine/elementwise';
-import { needsParentheses } from '../../server/engine/vectorize';
-import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/syntax';
+import { type ElementEnv, type ElementResult, FileFacts, insideNumbaFunction, isVariableUse, localTypes, needsParentheses, numpyModuleRef, scopeBody, usedAfter, vectorizeElement } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const REDUCERS: Record<string, string> = { '+=': 'sum', '-=': 'sum', '*=': 'prod' };
 

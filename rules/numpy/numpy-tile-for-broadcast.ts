@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { localTypes } from '../../server/engine/localTypes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { localTypes } from '../../server/analysis';
 
 const ELEMENTWISE_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 

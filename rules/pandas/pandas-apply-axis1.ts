@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from '../../server/engine/localTypes';
-import { isIdentifierName, isPureReference, stringLiteralValue } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { needsParentheses } from '../../server/engine/vectorize';
+import type { Node } from '../../server/syntax';
+import { FRAME_ATTRIBUTES, isIdentifierName, isNumberLiteral, isPureReference, localTypes, needsParentheses, stringLiteralValue } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=']);

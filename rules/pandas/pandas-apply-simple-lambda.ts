@@ -1,11 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { inTestOf } from '../../server/engine/codeContext';
-import { findDescendants } from '../../server/engine/scopes';
-import { localTypes } from '../../server/engine/localTypes';
-import { isPureReference, stringLiteralValue } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/engine/vectorize';
+import type { Node } from '../../server/syntax';
+import { findDescendants, inTestOf, isPureReference, localTypes, needsParentheses, stringLiteralValue, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'pandas-apply-simple-lambda',

@@ -1,10 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { removeArgument } from '../../server/engine/callArgs';
-import { hasCommentBetween, insertAt } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { isLiteral, isPureReference, stringLiteralValue } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { isLiteral, isPureReference, localTypes, stringLiteralValue } from '../../server/analysis';
+import { hasCommentBetween, insertAt, removeArgument } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** Series methods whose in-place form keeps the index, so assigning the result back is equivalent. */
 const METHODS = ['fillna', 'replace', 'clip', 'where', 'mask', 'interpolate', 'ffill', 'bfill'];

@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { isPureReference } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/engine/vectorize';
+import type { Node } from '../../server/syntax';
+import { isPureReference, localTypes, needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'pandas-comprehension-over-series',

@@ -1,9 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { callArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
-import { replaceNode } from '../../server/engine/fixes';
-import { stringLiteralValue } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { callArguments, keywordArgument, positionalArguments, stringLiteralValue } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'pandas-csv-intermediate',

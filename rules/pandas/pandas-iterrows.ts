@@ -1,11 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceNode } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
-import { inTestOf } from '../../server/engine/codeContext';
-import { enclosingDef } from '../../server/engine/scopes';
-import { FRAME_ATTRIBUTES } from '../../server/engine/localTypes';
-import { identifiersNamed, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
+import type { Node } from '../../server/syntax';
+import { enclosingDef, FRAME_ATTRIBUTES, identifiersNamed, inTestOf, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'pandas-iterrows',

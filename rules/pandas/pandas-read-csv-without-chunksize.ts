@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { callArguments, keywordArgument } from '../../server/engine/callArgs';
-import { stringLiteralValue } from '../../server/engine/numeric';
+import { callArguments, keywordArgument, stringLiteralValue } from '../../server/analysis';
 
 /** A file known to be smaller than this is not worth streaming. */
 const SMALL_FILE_BYTES = 256 * 2 ** 20;

@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasCommentBetween, replaceNode } from '../../server/engine/fixes';
-import { isNumberLiteral, localTypes } from '../../server/engine/localTypes';
-import { insideNumbaFunction, isPureReference, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { findDescendants, insideNumbaFunction, isNestedScope, isNumberLiteral, isPureReference, localTypes, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
 const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { appendArgument, callArguments, keywordArgument } from '../../server/engine/callArgs';
-import { isLiteral, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { callArguments, isLiteral, keywordArgument, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis';
+import { appendArgument } from '../../server/fixes';
 
 /** Reader → the keyword that narrows the columns it loads. */
 const READERS: Record<string, string> = {

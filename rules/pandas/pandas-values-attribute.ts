@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { replaceRange } from '../../server/engine/fixes';
-import { localTypes } from '../../server/engine/localTypes';
-import { isAssignmentTarget } from '../../server/engine/numeric';
-import { enclosingDef } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingDef, FileFacts, isAssignmentTarget, localTypes } from '../../server/analysis';
+import { replaceRange } from '../../server/fixes';
 
 export default defineRule({
   id: 'pandas-values-attribute',

@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, indentAt, insertAt, lineEndOf } from '../../server/engine/fixes';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { isTestCode, trainingLoopOf, valuesAssignedTo } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isNestedScope, isTestCode, trainingLoopOf, valuesAssignedTo } from '../../server/analysis';
+import { ensureImport, indentAt, insertAt, lineEndOf } from '../../server/fixes';
 
 const MODEL_LIBRARIES = /^(torchvision\.models|timm|transformers|torch\.nn|torchaudio\.models|segmentation_models_pytorch)\b/;
 

@@ -1,9 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { appendArgument, argumentList, callArguments, keywordArgument, prependArgument } from '../../server/engine/callArgs';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import type { FixSafety, TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { argumentList, callArguments, FileFacts, keywordArgument } from '../../server/analysis';
+import { appendArgument, ensureImport, prependArgument, replaceNode } from '../../server/fixes';
+import type { FixSafety, TextEdit } from '../../common/types';
 
 type Kind = 'autocast' | 'GradScaler' | 'custom_fwd' | 'custom_bwd';
 

@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceNode } from '../../server/engine/fixes';
-import { appendArgument, hasSplatArguments, keywordArgument, keywordValue, positionalArguments } from '../../server/engine/callArgs';
-import { DATALOADER_NAMES, valuesAssignedTo } from '../../server/engine/trainingLoop';
-import type { Node } from '../../server/engine/parser';
-import type { FileFacts } from '../../server/engine/facts';
+import type { Node } from '../../server/syntax';
+import { DATALOADER_NAMES, FileFacts, hasSplatArguments, keywordArgument, keywordValue, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+import { appendArgument, replaceNode } from '../../server/fixes';
 
 /** DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, ...) */
 const NUM_WORKERS_POSITION = 5;

@@ -1,8 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceNode } from '../../server/engine/fixes';
-import { appendArgument, hasSplatArguments, keywordArgument, keywordValue, positionalArguments } from '../../server/engine/callArgs';
-import { DATALOADER_NAMES } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
+import { DATALOADER_NAMES, FileFacts, hasSplatArguments, keywordArgument, keywordValue, positionalArguments } from '../../server/analysis';
+import { appendArgument, replaceNode } from '../../server/fixes';
 
 /** DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, ...) */
 const PIN_MEMORY_POSITION = 7;

@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceNode } from '../../server/engine/fixes';
-import { keywordArgument, keywordValue, positionalArguments, removeArgument } from '../../server/engine/callArgs';
-import { DATALOADER_NAMES, valuesAssignedTo } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { DATALOADER_NAMES, FileFacts, keywordArgument, keywordValue, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+import { removeArgument, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'torch-dataloader-shuffle-with-sampler',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
+import { importedCallee, importedCallQuery } from '../../server/analysis';
 
 const DATA_PARALLEL = new Set([
   'torch.nn.DataParallel',
@@ -39,7 +39,7 @@ export default defineRule({
   query: importedCallQuery(['DataParallel', 'data_parallel']),
   check(m, ctx) {
     const call = m.need('call');
-    const name = importedCallee(m, ctx, DATA_PARALLEL);
+    const name = importedCallee(m.need('call'), m.need('fn'), ctx.facts, DATA_PARALLEL);
     if (!name) return;
     const shown = call.childForFieldName('function')!.text;
     ctx.report({

@@ -1,6 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
-import type { FileFacts } from '../../server/engine/facts';
+import { FileFacts, importedCallee, importedCallQuery } from '../../server/analysis';
 
 const DDP = new Set(['torch.nn.parallel.DistributedDataParallel', 'torch.nn.parallel.distributed.DistributedDataParallel']);
 
@@ -48,7 +47,7 @@ export default defineRule({
   query: importedCallQuery(['DistributedDataParallel']),
   check(m, ctx) {
     const call = m.need('call');
-    if (!importedCallee(m, ctx, DDP)) return;
+    if (!importedCallee(m.need('call'), m.need('fn'), ctx.facts, DDP)) return;
     if (setsUpProcessGroup(ctx.facts)) return;
     ctx.report({
       node: call.childForFieldName('function')!,

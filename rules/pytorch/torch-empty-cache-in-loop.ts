@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery } from '../../server/engine/importedCalls';
-import { deleteLines, replaceNode } from '../../server/engine/fixes';
-import { enclosingLoop } from '../../server/engine/scopes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { enclosingLoop, importedCallee, importedCallQuery } from '../../server/analysis';
+import { deleteLines, replaceNode } from '../../server/fixes';
 
 const EMPTY_CACHE = new Set(['torch.cuda.empty_cache', 'torch.mps.empty_cache', 'torch.xpu.empty_cache']);
 
@@ -39,7 +38,7 @@ export default defineRule({
   query: importedCallQuery(['empty_cache']),
   check(m, ctx) {
     const call = m.need('call');
-    if (!importedCallee(m, ctx, EMPTY_CACHE)) return;
+    if (!importedCallee(m.need('call'), m.need('fn'), ctx.facts, EMPTY_CACHE)) return;
     const loop = enclosingLoop(call);
     if (!loop) return;
     if (isConditional(call, loop)) return;

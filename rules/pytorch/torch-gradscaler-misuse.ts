@@ -1,11 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
-import { keywordValue, positionalArguments } from '../../server/engine/callArgs';
-import { isOptimizerExpr } from '../../server/engine/trainingLoop';
-import { Query, type Node } from '../../server/engine/parser';
-import { detectEol } from '../../server/engine/text';
-import type { TextEdit } from '../../server/engine/types';
-import type { FileFacts } from '../../server/engine/facts';
+import { detectEol, type Node, Query } from '../../server/syntax';
+import { FileFacts, isOptimizerExpr, keywordValue, positionalArguments } from '../../server/analysis';
+import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const SCALERS = new Set([
   'torch.amp.GradScaler',

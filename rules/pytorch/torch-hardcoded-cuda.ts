@@ -1,11 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { addImportStatement, ensureImport, replaceNode, replaceRange } from '../../server/engine/fixes';
-import { callArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
-import { insideExpectationBlock, isTestFile } from '../../server/engine/codeContext';
-import { decoratorsOf } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { callArguments, decoratorsOf, FileFacts, insideExpectationBlock, isTestFile, keywordArgument, positionalArguments } from '../../server/analysis';
+import { addImportStatement, ensureImport, replaceNode, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
 const DEVICE_AWARE = /is_available\s*\(|get_arch_list\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;

@@ -1,8 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { enclosingLoop } from '../../server/engine/scopes';
-import { targetNames } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { enclosingLoop, FileFacts, targetNames } from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
 

@@ -1,11 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { insertAt, indentAt, lineStartOf } from '../../server/engine/fixes';
-import { keywordValue } from '../../server/engine/callArgs';
-import { enclosingLoops, findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { DATALOADER_NAMES, targetNames, unwrapIterable } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { DATALOADER_NAMES, enclosingLoops, FileFacts, findDescendants, isNestedScope, keywordValue, targetNames, unwrapIterable } from '../../server/analysis';
+import { indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const SAMPLERS = new Set(['torch.utils.data.DistributedSampler', 'torch.utils.data.distributed.DistributedSampler']);
 

@@ -1,16 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
-import {
-  enclosingTrainingLoop,
-  enclosingTrainStep,
-  isTestCode,
-  isUnderLoggingGuard,
-  targetNames,
-  usesAccelerator,
-  type TrainingLoop,
-} from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { enclosingTrainingLoop, enclosingTrainStep, FileFacts, findDescendants, isNestedScope, isTestCode, isUnderLoggingGuard, targetNames, type TrainingLoop, usesAccelerator } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
 

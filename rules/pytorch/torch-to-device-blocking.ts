@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { appendArgument, keywordArgument, keywordValue, positionalArguments } from '../../server/engine/callArgs';
-import { enclosingLoops } from '../../server/engine/scopes';
-import { DATALOADER_NAMES, isDataLoaderExpr, targetNames, unwrapIterable, valuesAssignedTo } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { DATALOADER_NAMES, enclosingLoops, FileFacts, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, targetNames, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
+import { appendArgument } from '../../server/fixes';
 
 const DEVICE_NAME = /device|(^|_)dev($|_)|gpu|cuda|rank/i;
 

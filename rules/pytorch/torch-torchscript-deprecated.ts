@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { isTestFile } from '../../server/engine/codeContext';
-import { occurrences, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { isTestFile, occurrences, scopeOf } from '../../server/analysis';
 
 const TORCHSCRIPT = new Map([
   ['torch.jit.script', 'torch.jit.script'],

@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { eolOf, hasMultilineString, indentLines, indentUnit, ownsLines } from '../../server/engine/codegen';
-import { indentAt, lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
-import { decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
+import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
 /** Post-yield work that should happen only on success: wrapping it in `finally` would also run it on errors. */
@@ -112,7 +111,7 @@ export default defineRule({
       return;
     }
     const indent = indentAt(ctx.text, top.startIndex);
-    const unit = indentUnit(ctx.text, fn);
+    const unit = blockIndentUnit(ctx.text, fn);
     const eol = eolOf(ctx.text);
     const yieldStart = lineStartOf(ctx.text, top.startIndex);
     const yieldEnd = lineEndOf(ctx.text, top.endIndex);

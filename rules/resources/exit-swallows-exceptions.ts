@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { replaceNode } from '../../server/engine/fixes';
-import { localOccurrences } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { enclosingClass, parameterNames } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { enclosingClass, localOccurrences, parameterNames } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
 
 /** Classes whose purpose is to suppress exceptions (or to expect them, like assertRaises). */
 const SUPPRESSORS = /suppress|ignore|swallow|silenc|quiet|catch|guard|assert|raises|expect/i;

@@ -1,9 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { hasMultilineString, indentLines, indentUnit, ownsLines } from '../../server/engine/codegen';
-import { lineEndOf, lineStartOf, replaceRange } from '../../server/engine/fixes';
-import { bindingOf, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { bindingOf, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
+import { blockIndentUnit, hasMultilineString, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 /** Calls that remove a directory, or register its removal, when given the name. */
 const CLEANUP = /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
@@ -139,7 +137,7 @@ function wrapEdits(ctx: RuleContext, call: Node, value: Node, stmt: Node, name: 
   const header = `with ${ctor}${call.childForFieldName('arguments')!.text} as ${name}:`;
   const bodyStart = lineStartOf(ctx.text, start.startIndex);
   const bodyEnd = lineEndOf(ctx.text, end.endIndex);
-  const unit = stmt.parent && stmt.parent.type === 'block' && stmt.parent.parent ? indentUnit(ctx.text, stmt.parent.parent) : '    ';
+  const unit = stmt.parent && stmt.parent.type === 'block' && stmt.parent.parent ? blockIndentUnit(ctx.text, stmt.parent.parent) : '    ';
   return [
     replaceRange(stmt.startIndex, stmt.endIndex, header),
     replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, unit)),

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { dedentLines, eolOf, hasMultilineString, ownsLines } from '../../server/engine/codegen';
-import { hasCommentBetween, indentAt, lineEndOf, replaceRange } from '../../server/engine/fixes';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { dedentLines, eolOf, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const MAX_LINE = 88;
 

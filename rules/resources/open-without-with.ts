@@ -1,11 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { eolOf, hasMultilineString, indentLines, ownsLines } from '../../server/engine/codegen';
-import { deleteLines, indentAt, lineEndOf, lineStartOf, replaceNode, replaceRange } from '../../server/engine/fixes';
-import { isDeclaredNonLocal, occurrences, scopeOf } from '../../server/engine/names';
-import { callTakingArgument, fateOfBinding } from '../../server/engine/ownership';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
-import { findDescendants } from '../../server/engine/scopes';
+import type { Node } from '../../server/syntax';
+import { callTakingArgument, fateOfBinding, findDescendants, isDeclaredNonLocal, occurrences, scopeOf } from '../../server/analysis';
+import { deleteLines, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 /** Functions that return a file object (qualified names), besides the builtin `open`. */
 // The query keeps calls whose name contains "open", so aliases such as `from io import open as io_open` match too.

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { isDeclaredNonLocal, scopeOf } from '../../server/engine/names';
-import { callTakingArgument, fateOfBinding } from '../../server/engine/ownership';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { callTakingArgument, fateOfBinding, isDeclaredNonLocal, scopeOf } from '../../server/analysis';
 
 interface Kind {
   what: string;

@@ -1,11 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { isVariable } from '../../server/engine/names';
-import type { Node } from '../../server/engine/parser';
-import { inTestFunction, isPrivateModule, isTestFile } from '../../server/engine/codeContext';
-import { commentsIn, hasCommentBetween, indentAt, lineEndOf, replaceNode } from '../../server/engine/fixes';
-import { indentUnit } from '../../server/engine/indentEdits';
-import { enclosingClass, enclosingDef, findDescendants, parameterAnnotation, parameterNames } from '../../server/engine/scopes';
-import { detectEol } from '../../server/engine/text';
+import { detectEol, type Node } from '../../server/syntax';
+import { enclosingClass, enclosingDef, findDescendants, inTestFunction, isPrivateModule, isTestFile, isVariable, parameterAnnotation, parameterNames } from '../../server/analysis';
+import { commentsIn, fileIndentUnit, hasCommentBetween, indentAt, lineEndOf, replaceNode } from '../../server/fixes';
 
 // Only operators whose flip is the exact negation: `a <= b` is not `not (a > b)` for sets or NaN.
 const INVERSE: Record<string, string> = { '==': '!=', '!=': '==', in: 'not in', 'not in': 'in', is: 'is not', 'is not': 'is' };
@@ -124,7 +120,7 @@ function fixFor(ctx: RuleContext, stmt: Node, condition: Node) {
   if (!message && /[\r\n]/.test(condition.text)) return null;
   const indent = indentAt(ctx.text, stmt.startIndex);
   const eol = detectEol(ctx.text);
-  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${indentUnit(ctx.facts)}raise ${errorFor(condition)}(${msg})`)];
+  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${fileIndentUnit(ctx.facts)}raise ${errorFor(condition)}(${msg})`)];
 }
 
 /** The exception the fix raises: TypeError for a type check, ValueError otherwise. */

@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { bindersSpelling, bindingOf, occurrences, scopeOf } from '../../server/engine/names';
-import { decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, findDescendants, parameterAnnotation, parameterNames } from '../../server/engine/scopes';
-import { isTestFile } from '../../server/engine/codeContext';
+import type { Node } from '../../server/syntax';
+import { bindersSpelling, bindingOf, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, FileFacts, findDescendants, isTestFile, occurrences, parameterAnnotation, parameterNames, scopeOf } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
 const UNTRUSTED_TEXT =

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { isTestFile } from '../../server/engine/codeContext';
+import type { Node } from '../../server/syntax';
+import { FileFacts, isTestFile } from '../../server/analysis';
 
 /** Calls that load (or save) data, by qualified name or prefix. */
 const LOADERS = [

@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { isShadowed, receiverKind, rootName } from '../../server/engine/asyncApis';
-import { appendArgument, hasSplatArguments, keywordArgument } from '../../server/engine/callArgs';
-import { replaceNode } from '../../server/engine/fixes';
-import { isTestFile } from '../../server/engine/codeContext';
+import type { Node } from '../../server/syntax';
+import { hasSplatArguments, isShadowed, isTestFile, keywordArgument, receiverKind, rootName } from '../../server/analysis';
+import { appendArgument, replaceNode } from '../../server/fixes';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
 const FUNCTIONS = new Set([...VERBS.map((v) => `requests.${v}`), ...VERBS.map((v) => `requests.api.${v}`), 'urllib.request.urlopen']);

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/engine/parser';
-import { replaceNode, replaceRange } from '../../server/engine/fixes';
-import type { TextEdit } from '../../server/engine/types';
+import type { Node } from '../../server/syntax';
+import { replaceNode, replaceRange } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const UNSAFE_LOADERS = new Set(['yaml.Loader', 'yaml.UnsafeLoader', 'yaml.FullLoader', 'yaml.loader.Loader', 'yaml.loader.UnsafeLoader', 'yaml.loader.FullLoader']);
 const UNSAFE_C_LOADERS = new Set(['yaml.CLoader', 'yaml.CUnsafeLoader', 'yaml.CFullLoader', 'yaml.cyaml.CLoader', 'yaml.cyaml.CUnsafeLoader', 'yaml.cyaml.CFullLoader']);

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport } from '../../server/engine/fixes';
-import { appendArgument, hasSplatArguments, keywordArgument, positionalArguments } from '../../server/engine/callArgs';
-import { tfDataPipeline } from '../../server/engine/tfData';
+import { hasSplatArguments, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
+import { appendArgument, ensureImport } from '../../server/fixes';
 
 /** Map functions whose parallel execution could change results or need thread safety. */
 const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|deterministic|stateful/;

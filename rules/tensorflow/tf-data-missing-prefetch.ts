@@ -1,9 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, insertAt } from '../../server/engine/fixes';
-import { findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { tfDataPipeline } from '../../server/engine/tfData';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isNestedScope, tfDataPipeline } from '../../server/analysis';
+import { ensureImport, insertAt } from '../../server/fixes';
 
 const CONSUMERS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'experimental_distribute_dataset', 'distribute_datasets_from_function']);
 

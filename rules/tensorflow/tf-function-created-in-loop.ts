@@ -1,11 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
-import { deleteLines, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { decoratorCallee, enclosingLoop, findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { isTfFunctionRef } from '../../server/engine/tfFunctions';
-import { targetNames } from '../../server/engine/trainingLoop';
-import { detectEol } from '../../server/engine/text';
-import type { Node } from '../../server/engine/parser';
-import type { TextEdit } from '../../server/engine/types';
+import { detectEol, type Node } from '../../server/syntax';
+import { decoratorCallee, enclosingLoop, findDescendants, isNestedScope, isTfFunctionRef, targetNames } from '../../server/analysis';
+import { deleteLines, indentAt, insertAt, lineStartOf } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 export default defineRule({
   id: 'tf-function-created-in-loop',

@@ -1,10 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { callArguments } from '../../server/engine/callArgs';
-import { enclosingLoops, findDescendants, isNestedScope } from '../../server/engine/scopes';
-import { calledTfFunction } from '../../server/engine/tfFunctions';
-import { targetNames, unwrapIterable } from '../../server/engine/trainingLoop';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { callArguments, calledTfFunction, enclosingLoops, FileFacts, findDescendants, isNestedScope, targetNames, unwrapIterable } from '../../server/analysis';
 
 export default defineRule({
   id: 'tf-function-retracing-python-args',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/engine/facts';
+import { FileFacts } from '../../server/analysis';
 
 const REPLACEMENT: Record<string, string> = {
   get_scaled_loss: '`optimizer.scale_loss(loss)`',

@@ -1,7 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { trainSteps, trainingLoops } from '../../server/engine/trainingLoop';
-import { positionalArguments } from '../../server/engine/callArgs';
-import type { FileFacts } from '../../server/engine/facts';
+import { FileFacts, positionalArguments, trainingLoops, trainSteps } from '../../server/analysis';
 
 const POLICY_CALLS = new Set(['set_global_policy', 'set_dtype_policy', 'set_policy', 'Policy', 'DTypePolicy']);
 

@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, replaceNode } from '../../server/engine/fixes';
-import { callArguments } from '../../server/engine/callArgs';
-import { enclosingTfFunction } from '../../server/engine/tfFunctions';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { callArguments, enclosingTfFunction } from '../../server/analysis';
+import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'tf-print-in-function',

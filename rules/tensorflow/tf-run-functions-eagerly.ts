@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { deleteLines, replaceNode } from '../../server/engine/fixes';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { Node } from '../../server/syntax';
+import { FileFacts } from '../../server/analysis';
+import { deleteLines, replaceNode } from '../../server/fixes';
 
 const EAGER = new Set(['tensorflow.config.run_functions_eagerly', 'tensorflow.config.experimental_run_functions_eagerly']);
 const DEBUG_CONDITION = /debug|eager|verbose|trace|profil|test/i;

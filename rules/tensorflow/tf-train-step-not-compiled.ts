@@ -1,11 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/engine/fixes';
-import { definitionStatement, enclosingClass } from '../../server/engine/scopes';
-import { tfFunctionOf, tfFunctions } from '../../server/engine/tfFunctions';
-import { trainStepOf } from '../../server/engine/trainingLoop';
-import { detectEol } from '../../server/engine/text';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import { detectEol, type Node } from '../../server/syntax';
+import { definitionStatement, enclosingClass, FileFacts, tfFunctionOf, tfFunctions, trainStepOf } from '../../server/analysis';
+import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 /** Keras compiles these overrides itself when `fit` / `evaluate` / `predict` run. */
 const KERAS_OVERRIDES = new Set(['train_step', 'test_step', 'predict_step', 'compute_loss']);

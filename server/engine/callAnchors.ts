@@ -6,7 +6,7 @@
 // Instead, one pattern shared by all of them captures each call and its callee name once; a Map
 // picks the rules that care about that name, and only their queries run, on that call alone
 // (maxStartDepth 0, so a query never finds the same match from two calls).
-import type { Node, Query, QueryMatch } from './parser';
+import type { Node, Query, QueryMatch } from '../syntax/parser';
 import type { RuleDefinition } from './rule';
 
 /** The shared pattern: a call and the last identifier of its callee (`f` in `f()` and `a.b.f()`). */

@@ -7,27 +7,13 @@
 // query took about 300 ms, most of it for library groups (pandas, torch, numpy, TensorFlow…) that
 // a given project may never import, and every CLI worker and every editor start paid it.
 import { anchorProblem, CALL_PATTERN, CallAnchorIndex } from './callAnchors';
-import { Query } from './parser';
+import { Query } from '../syntax/parser';
 import { RegionQueries } from './regionQueries';
+import type { FactKind, QueryGroup, PatternRole } from './queryGroups';
 import type { RuleDefinition } from './rule';
-import type { RuleFailure } from './types';
+import type { RuleFailure } from '../../common/types';
 
 type Language = ConstructorParameters<typeof Query>[0];
-
-/** What a pattern of a compiled query stands for: a fact capture, or a rule's pattern. */
-export type FactKind = 'import' | 'comment' | 'function' | 'error' | 'call';
-export type PatternRole = { fact: FactKind } | { rule: RuleDefinition; localIndex: number };
-
-/** Rules that share the same gate run in one query pass. */
-export interface QueryGroup {
-  /** Identifies the group within its compiled set (its gate). */
-  key: string;
-  /** The query's source, to read single patterns back (regionQueries.ts). */
-  source: string;
-  query: Query;
-  /** For each pattern index of the combined query, what it stands for. */
-  patterns: PatternRole[];
-}
 
 /** When a gated group runs: the file imports one of `requires` and its text matches `textGate` (or either, with `either`). */
 export interface Gate {

@@ -10,16 +10,17 @@
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
 import { anchorRoot, matchesRootedAt } from './callAnchors';
-import { compileRules, gateOf, type CompiledRules, type Gate, type PatternRole, type QueryGroup } from './compile';
-import { FileFacts, type FactCaptures } from './facts';
-import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from './parser';
+import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
+import type { PatternRole, QueryGroup } from './queryGroups';
+import { FileFacts, type FactCaptures } from '../analysis/facts';
+import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
-import { TextGates, type GateHit } from './spelling';
+import { TextGates, type GateHit } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
-import { LineIndex } from './text';
-import type { Finding, LintResult, RuleFailure, Severity } from './types';
+import { LineIndex } from '../syntax/text';
+import type { Finding, LintResult, RuleFailure, Severity } from '../../common/types';
 
 /** The matches of one query pass, with what each of its pattern indices stands for. */
 interface PassMatches {

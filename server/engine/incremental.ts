@@ -37,15 +37,15 @@
 // the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
-import { addModules, bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from './facts';
+import { addModules, bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from '../analysis/facts';
 import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
 import type { LintOptions } from './options';
-import type { Node, Tree } from './parser';
-import { PYTHON_KEYWORDS } from './names';
-import { lineEndOf, lineStartOf } from './fixes';
-import { definitionOf } from './scopes';
-import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, WordIndex, type GateHit } from './spelling';
-import type { RuleFailure } from './types';
+import type { Node, Tree } from '../syntax/parser';
+import { PYTHON_KEYWORDS } from '../analysis/names';
+import { lineEndOf, lineStartOf } from '../fixes/edits';
+import { definitionOf } from '../analysis/scopes';
+import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, WordIndex, type GateHit } from '../syntax/spelling';
+import type { RuleFailure } from '../../common/types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
 export interface TextChange {

@@ -1,7 +1,7 @@
 // Lint options, shared by the language server (from VS Code settings and project config) and the
 // CLI (from flags and project config), and the one function that turns them into active rules.
 import type { PythonVersion, RuleDefinition } from './rule';
-import { CATEGORIES, type Severity, type SeverityOverride } from './types';
+import { CATEGORIES, type Severity, type SeverityOverride } from '../../common/types';
 
 export interface LintOptions {
   /** Rule ids, categories or "ALL". Replaces the default rule set when given. */

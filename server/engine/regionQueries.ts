@@ -11,8 +11,8 @@
 //  - the few patterns that may start at the module node or run across its statements (non-rooted
 //    sibling sequences, `(module …)`, wildcard roots) on the module node with the range, as before.
 // Together they find exactly the matches one ranged pass per group found (test/stress checks it).
-import { Query, type Node, type QueryMatch, type Tree } from './parser';
-import type { PatternRole, QueryGroup } from './compile';
+import { Query, type Node, type QueryMatch, type Tree } from '../syntax/parser';
+import type { PatternRole, QueryGroup } from './queryGroups';
 
 type Language = ConstructorParameters<typeof Query>[0];
 

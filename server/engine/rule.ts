@@ -1,8 +1,8 @@
 // The shape of a rule: metadata (data, rendered into diagnostics, hovers, the README and JSON
 // output), a tree-sitter query, a check that confirms each match, and the fix it may offer.
-import type { FileFacts } from './facts';
-import type { Node } from './parser';
-import type { Category, Confidence, FixSafety, Severity, TextEdit } from './types';
+import type { FileFacts } from '../analysis/facts';
+import type { Node } from '../syntax/parser';
+import type { Category, Confidence, FixSafety, Severity, TextEdit } from '../../common/types';
 
 export interface RuleDocs {
   /** Markdown, two to four sentences: why the flagged form is slow, leaky or wrong. */

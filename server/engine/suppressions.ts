@@ -4,10 +4,10 @@
 //   # perflens: ignore-file[rule-a]                 the whole file (bare = every rule)
 //   # perflens: disable[rule-a] … # perflens: enable[rule-a]   a range of lines
 //   # noqa  /  # noqa: rule-a                       Ruff/flake8 style; bare noqa silences every rule
-import type { Node } from './parser';
+import type { Node } from '../syntax/parser';
 import type { RuleDefinition } from './rule';
-import { CATEGORIES, type Finding, type Severity, type TextEdit } from './types';
-import type { LineIndex } from './text';
+import { CATEGORIES, type Finding, type Severity, type TextEdit } from '../../common/types';
+import type { LineIndex } from '../syntax/text';
 
 export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa';
 

@@ -2,11 +2,11 @@
 // fix-all-of-this-rule, fix-all (source.fixAll.perflens), disable-for-line and open-guide.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { applyFixes } from '../engine/apply';
-import type { Finding } from '../engine/types';
-import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../protocol';
+import { applyFixes } from '../fixes/apply';
+import type { Finding } from '../../common/types';
+import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../../common/protocol';
 import { isDiagnosticData, toLspEdit } from './convert';
-import { SNIPPET_FOR_RULE } from '../engine/snippetLinks';
+import { SNIPPET_FOR_RULE } from '../docs/snippetLinks';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
 export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEdit {

@@ -2,8 +2,8 @@
 import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { RuleDefinition } from '../engine/rule';
-import type { Finding, Severity, TextEdit as EngineEdit } from '../engine/types';
-import { SOURCE, type DiagnosticData } from '../protocol';
+import type { Finding, Severity, TextEdit as EngineEdit } from '../../common/types';
+import { SOURCE, type DiagnosticData } from '../../common/protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

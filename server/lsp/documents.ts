@@ -5,7 +5,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
-import { Edit, type Tree } from '../engine/parser';
+import { Edit, type Tree } from '../syntax/parser';
 
 /** How long the editor must be idle before an incremental result is checked against a full lint. */
 export const VERIFY_AFTER_MS = 400;

@@ -3,14 +3,14 @@
 // note on a construct the guide covers (perflens.constructHovers).
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { constructAt, renderConstructHover } from '../engine/constructDocs';
-import { FileFacts } from '../engine/facts';
-import { guideSection } from '../engine/guide';
-import { Query, type Node, type Tree } from '../engine/parser';
-import { renderFindingHover, type HoverLinks } from '../engine/render';
+import { constructAt, renderConstructHover } from '../docs/constructDocs';
+import { FileFacts } from '../analysis/facts';
+import { guideSection } from '../../common/guide';
+import { Query, type Node, type Tree } from '../syntax/parser';
+import { renderFindingHover, type HoverLinks } from '../docs/render';
 import type { RuleDefinition } from '../engine/rule';
-import type { Finding } from '../engine/types';
-import { COMMANDS } from '../protocol';
+import type { Finding } from '../../common/types';
+import { COMMANDS } from '../../common/protocol';
 
 export interface HoverContext {
   document: TextDocument;

@@ -1,6 +1,6 @@
 // Entry point of the language server: `node dist/server.js --stdio` (or --node-ipc from VS Code).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { guideUrl } from '../engine/render';
+import { guideUrl } from '../docs/render';
 import { garbageCollector } from './garbage';
 import { Scheduler } from './scheduling';
 import { PerflensServer } from './server';

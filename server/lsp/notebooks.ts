@@ -14,8 +14,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine';
 import type { LintOptions } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
-import type { Finding, TextEdit } from '../engine/types';
-import type { DiagnosticData } from '../protocol';
+import type { Finding, TextEdit } from '../../common/types';
+import type { DiagnosticData } from '../../common/protocol';
 import { toDiagnostic } from './convert';
 import { throwIfCancelled, type BackgroundCaller } from './scheduling';
 

@@ -1,5 +1,5 @@
 // What differs between the Node language server and the browser-worker one (vscode.dev).
-import type { WasmLocation } from '../engine/parser';
+import type { WasmLocation } from '../syntax/parser';
 import type { RuleDefinition } from '../engine/rule';
 
 export interface ServerPlatform {

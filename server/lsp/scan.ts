@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { discoverFiles } from '../engine/discovery';
+import { discoverFiles } from '../project/discovery';
 import type { Engine } from '../engine/engine';
-import { GitIgnore } from '../engine/gitignore';
+import { GitIgnore } from '../project/gitignore';
 import type { LintOptions } from '../engine/options';
-import { isExcluded, type ConfigResolver } from '../engine/projectConfig';
+import { isExcluded, type ConfigResolver } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
-import { decodeSource } from '../engine/sourceFile';
-import type { ScanWorkspaceParams, ScanWorkspaceResult } from '../protocol';
+import { decodeSource } from '../project/sourceFile';
+import type { ScanWorkspaceParams, ScanWorkspaceResult } from '../../common/protocol';
 import { toDiagnostic } from './convert';
 
 export interface ScanContext {

@@ -24,7 +24,7 @@ import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
 import { Engine, type LintDetails } from '../engine/engine';
 import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
-import { ConfigError, ConfigResolver, optionsForFile } from '../engine/projectConfig';
+import { ConfigError, ConfigResolver, optionsForFile } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
 import { hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
@@ -38,11 +38,11 @@ import {
   type PerflensSettings,
   type ScanWorkspaceParams,
   type StatusParams,
-} from '../protocol';
+} from '../../common/protocol';
 import { scanWorkspace } from './scan';
 import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
-import type { Finding } from '../engine/types';
+import type { Finding } from '../../common/types';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
 import { ParsedDocument } from './documents';

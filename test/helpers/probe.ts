@@ -1,10 +1,10 @@
 // Test plumbing for the engine's shared facts: run a throwaway rule over source to reach a
 // rule's view (captures, facts, text), or build a file's FileFacts directly.
 import { Engine } from '../../server/engine/engine';
-import { FileFacts, type FactCaptures } from '../../server/engine/facts';
-import { Query, type Tree } from '../../server/engine/parser';
+import { FileFacts, type FactCaptures } from '../../server/analysis/facts';
+import { Query, type Tree } from '../../server/syntax/parser';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
-import type { Finding } from '../../server/engine/types';
+import type { Finding } from '../../common/types';
 import { DIST, getEngine } from './engine';
 
 /** Runs a probe rule with `query` over source, calling inspect for each match; returns its findings. */

@@ -2,7 +2,7 @@
 // links), and short notes on constructs the guide covers where nothing is reported (perflens.constructHovers).
 import * as assert from 'node:assert/strict';
 import { ALL_RULES } from '../../rules';
-import { BENCH_RESULTS, BENEFITS } from '../../server/engine/evidence';
+import { BENCH_RESULTS, BENEFITS } from '../../server/docs/evidence';
 import { TestClient } from './lspClient';
 
 interface HoverResult {

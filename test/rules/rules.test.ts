@@ -8,10 +8,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { GUIDE_SLUGS } from '../../server/engine/guide';
-import { applyFixes } from '../../server/engine/apply';
-import { Query } from '../../server/engine/parser';
-import { CATEGORIES } from '../../server/engine/types';
+import { GUIDE_SLUGS } from '../../common/guide';
+import { applyFixes } from '../../server/fixes/apply';
+import { Query } from '../../server/syntax/parser';
+import { CATEGORIES } from '../../common/types';
 import { compilePython, FIXTURES, getEngine, runPython } from '../helpers/engine';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { discoverFiles } from '../../server/engine/discovery';
+import { discoverFiles } from '../../server/project/discovery';
 import { FIXTURES } from '../helpers/engine';
 
 /** A small deterministic PRNG (mulberry32), so a failing seed can be replayed. */

@@ -2,7 +2,7 @@
 // the same text (shared by the fast test and the long stress run).
 import type { Engine, LintDetails } from '../../server/engine/engine';
 import { IncrementalLinter, type TextChange } from '../../server/engine/incremental';
-import { Edit, type Tree } from '../../server/engine/parser';
+import { Edit, type Tree } from '../../server/syntax/parser';
 import { randomEdit } from './corpus';
 
 export interface IncrementalRun {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
-import { decodeSource } from '../../server/engine/sourceFile';
+import { decodeSource } from '../../server/project/sourceFile';
 import { fixtureSources, hostileInputs, mutate, rng, stdlibFiles } from './corpus';
 import { runIncremental } from './incrementalCheck';
 

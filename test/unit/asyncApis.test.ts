@@ -1,8 +1,8 @@
-// The shared coroutine / blocking-call knowledge (server/engine/asyncApis.ts), tested directly.
+// The shared coroutine / blocking-call knowledge (server/analysis/asyncApis.ts), tested directly.
 import * as assert from 'node:assert/strict';
-import { asyncFramework, blockingCall, coroutineCallee, isShadowed, receiverKind, rootName } from '../../server/engine/asyncApis';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import { asyncFramework, blockingCall, coroutineCallee, isShadowed, receiverKind, rootName } from '../../server/analysis/asyncApis';
+import type { FileFacts } from '../../server/analysis/facts';
+import type { Node } from '../../server/syntax/parser';
 import { probe } from '../helpers/probe';
 
 /** Runs fn on every call of the source (in order) and collects what it returns. */

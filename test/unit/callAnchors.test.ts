@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { discoverFiles } from '../../server/engine/discovery';
+import { discoverFiles } from '../../server/project/discovery';
 import { Engine } from '../../server/engine/engine';
 import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
-import { Query, type QueryMatch, type Tree } from '../../server/engine/parser';
+import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
 import { DIST, FIXTURES, getEngine } from '../helpers/engine';
 

@@ -1,11 +1,12 @@
-// Call-argument helpers (server/engine/callArgs.ts).
+// Call-argument helpers (server/analysis/callArgs.ts reads them, server/fixes/arguments.ts edits them).
 import * as assert from 'node:assert/strict';
-import { appendArgument, keywordValue, positionalArguments, prependArgument, hasSplatArguments } from '../../server/engine/callArgs';
-import { applyEdits } from '../../server/engine/text';
-import { findDescendants } from '../../server/engine/scopes';
+import { keywordValue, positionalArguments, hasSplatArguments } from '../../server/analysis/callArgs';
+import { appendArgument, prependArgument } from '../../server/fixes/arguments';
+import { applyEdits } from '../../server/syntax/text';
+import { findDescendants } from '../../server/analysis/scopes';
 import { getEngine } from '../helpers/engine';
 
-async function withCall<T>(source: string, fn: (call: import('../../server/engine/parser').Node) => T): Promise<T> {
+async function withCall<T>(source: string, fn: (call: import('../../server/syntax/parser').Node) => T): Promise<T> {
   const engine = await getEngine();
   const tree = engine.parse(source);
   try {
@@ -52,7 +53,8 @@ describe('callArgs', () => {
 
 describe('callArgs.removeArgument', () => {
   async function remove(source: string, index: number): Promise<string> {
-    const { removeArgument, callArguments } = await import('../../server/engine/callArgs');
+    const { callArguments } = await import('../../server/analysis/callArgs');
+    const { removeArgument } = await import('../../server/fixes/arguments');
     return withCall(source, (call) => applyEdits(source, [removeArgument(source, call, callArguments(call)[index])!]));
   }
 

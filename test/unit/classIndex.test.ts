@@ -1,8 +1,8 @@
-// server/engine/classIndex.ts: classes of one file, their bases, slots and attributes.
+// server/analysis/classIndex.ts: classes of one file, their bases, slots and attributes.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { classIndex, mangle, type ClassIndex } from '../../server/engine/classIndex';
-import type { FileFacts } from '../../server/engine/facts';
+import { classIndex, mangle, type ClassIndex } from '../../server/analysis/classIndex';
+import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 

@@ -3,11 +3,11 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile } from '../../server/engine/codeContext';
-import type { FileFacts } from '../../server/engine/facts';
-import { functionProfile, isPurePythonCpuBound } from '../../server/engine/functionProfile';
-import { indentLines, indentUnit, stringInteriorLines } from '../../server/engine/indentEdits';
-import type { Node } from '../../server/engine/parser';
+import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile } from '../../server/analysis/codeContext';
+import type { FileFacts } from '../../server/analysis/facts';
+import { functionProfile, isPurePythonCpuBound } from '../../server/analysis/functionProfile';
+import { fileIndentUnit, indentLines, stringInteriorLines } from '../../server/fixes/indentation';
+import type { Node } from '../../server/syntax/parser';
 import { probe } from '../helpers/probe';
 
 /** Runs fn on every node the query captures as @x, in order. */
@@ -116,7 +116,7 @@ describe('engine: indentEdits', () => {
     const got = await over(src, '(module (expression_statement) @x)', (stmt, facts, text) => {
       const start = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
       const end = text.indexOf('\n', stmt.endIndex);
-      return `${indentUnit(facts)}|${indentLines(text, start, end < 0 ? text.length : end, '    ', stringInteriorLines([stmt], text))}`;
+      return `${fileIndentUnit(facts)}|${indentLines(text, start, end < 0 ? text.length : end, '    ', stringInteriorLines([stmt], text))}`;
     });
     assert.deepEqual(got, ['  |    y = """a\n  b"""', '  |    z = 2  # note']);
   });
@@ -124,7 +124,7 @@ describe('engine: indentEdits', () => {
 
 describe('engine: codeContext private modules', () => {
   it('recognises private and vendored modules', async () => {
-    const { isPrivateModule } = await import('../../server/engine/codeContext');
+    const { isPrivateModule } = await import('../../server/analysis/codeContext');
     assert.equal(isPrivateModule('/p/pkg/_parser.py'), true);
     assert.equal(isPrivateModule('/p/pkg/_internal/cli/parser.py'), true);
     assert.equal(isPrivateModule('/p/pandas/core/internals/blocks.py'), true);

@@ -2,13 +2,14 @@
 // loopInfo.ts (small loops, loop nests), caching.ts (cache decorators), codegen.ts (layout helpers).
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { cacheDecorator, isInstanceMethod } from '../../server/engine/caching';
-import { dedentLines, freshName, indentLines, ownsLines } from '../../server/engine/codegen';
-import type { FileFacts } from '../../server/engine/facts';
-import { isSmallLiteralLoop, loopNest } from '../../server/engine/loopInfo';
-import { scopeOf } from '../../server/engine/names';
-import { fateOfBinding } from '../../server/engine/ownership';
-import type { Node } from '../../server/engine/parser';
+import { cacheDecorator, isInstanceMethod } from '../../server/analysis/caching';
+import { freshName, ownsLines } from '../../server/fixes/codegen';
+import { dedentLines, indentLines } from '../../server/fixes/indentation';
+import type { FileFacts } from '../../server/analysis/facts';
+import { isSmallLiteralLoop, loopNest } from '../../server/analysis/loopInfo';
+import { scopeOf } from '../../server/analysis/names';
+import { fateOfBinding } from '../../server/analysis/ownership';
+import type { Node } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { CATALOG_IDS } from '../../server/engine/catalog';
-import { BENCH_RESULTS, BENEFITS, evidenceFor, type MeasuredResult } from '../../server/engine/evidence';
+import { CATALOG_IDS } from '../../server/docs/catalog';
+import { BENCH_RESULTS, BENEFITS, evidenceFor, type MeasuredResult } from '../../server/docs/evidence';
 import { ROOT } from '../helpers/engine';
 
 const BENCH = path.join(ROOT, 'guide', 'bench');

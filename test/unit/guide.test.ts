@@ -6,9 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyHref, parseGuide, type GuideDoc } from '../../client/guideMarkdown';
 import { ALL_RULES } from '../../rules';
-import { CATALOG_IDS } from '../../server/engine/catalog';
-import { CONSTRUCT_DOCS } from '../../server/engine/constructDocs';
-import { GUIDE_SECTIONS, GUIDE_SLUGS } from '../../server/engine/guide';
+import { CATALOG_IDS } from '../../server/docs/catalog';
+import { CONSTRUCT_DOCS } from '../../server/docs/constructDocs';
+import { GUIDE_SECTIONS, GUIDE_SLUGS } from '../../common/guide';
 import { getEngine, ROOT } from '../helpers/engine';
 
 const GUIDE = path.join(ROOT, 'guide');

@@ -16,7 +16,7 @@ import {
   searchGuide,
   sectionMessage,
 } from '../../client/guideRender';
-import { GUIDE_SECTIONS } from '../../server/engine/guide';
+import { GUIDE_SECTIONS } from '../../common/guide';
 import { ROOT } from '../helpers/engine';
 
 const read = (slug: string) => readFileSync(path.join(ROOT, 'guide', `${slug}.md`), 'utf8');

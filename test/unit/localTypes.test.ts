@@ -1,7 +1,7 @@
-// server/engine/localTypes.ts: what a name holds (ndarray / DataFrame / Series), or unknown.
+// server/analysis/localTypes.ts: what a name holds (ndarray / DataFrame / Series), or unknown.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { localTypes } from '../../server/engine/localTypes';
+import { localTypes } from '../../server/analysis/localTypes';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 

@@ -1,8 +1,8 @@
-// server/engine/names.ts: reads, stores and what a statement leaves behind in a name.
+// server/analysis/names.ts: reads, stores and what a statement leaves behind in a name.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { FileFacts } from '../../server/engine/facts';
-import { bindingOf, definitionsNamed, readsAfter } from '../../server/engine/names';
+import { FileFacts } from '../../server/analysis/facts';
+import { bindingOf, definitionsNamed, readsAfter } from '../../server/analysis/names';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 

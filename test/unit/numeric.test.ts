@@ -1,8 +1,8 @@
-// server/engine/numeric.ts: syntax helpers shared by the numpy, pandas and numba rules.
+// server/analysis/numeric.ts: syntax helpers shared by the numpy, pandas and numba rules.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
-import { enclosingJit, isPureReference, jitDecorator, scopeBody, stringLiteralValue, usedAfter } from '../../server/engine/numeric';
+import { enclosingJit, isPureReference, jitDecorator, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis/numeric';
 import { DIST } from '../helpers/engine';
 
 async function probe(source: string, query: string, check: RuleDefinition['check']): Promise<string[]> {

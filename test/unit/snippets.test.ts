@@ -58,8 +58,8 @@ describe('snippets', () => {
 
 describe('snippet links (code actions offering a template)', () => {
   it('every linked rule is a catalog rule and every linked template exists', async () => {
-    const { SNIPPET_FOR_RULE } = await import('../../server/engine/snippetLinks');
-    const { CATALOG_RULES } = await import('../../server/engine/catalog');
+    const { SNIPPET_FOR_RULE } = await import('../../server/docs/snippetLinks');
+    const { CATALOG_RULES } = await import('../../server/docs/catalog');
     const prefixes = new Set(Object.values(snippets).map((s) => String(s.prefix)));
     const catalog = new Set(CATALOG_RULES.map((r) => r.id));
     for (const [rule, prefix] of Object.entries(SNIPPET_FOR_RULE)) {

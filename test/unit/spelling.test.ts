@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/engine/spelling';
+import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
 
 describe('spelling prefilters', () => {

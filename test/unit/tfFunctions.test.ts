@@ -1,9 +1,9 @@
-// The file's tf.functions (server/engine/tfFunctions.ts).
+// The file's tf.functions (server/analysis/tfFunctions.ts).
 import * as assert from 'node:assert/strict';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
-import { findDescendants } from '../../server/engine/scopes';
-import { calledTfFunction, enclosingTfFunction, tfFunctions } from '../../server/engine/tfFunctions';
+import type { FileFacts } from '../../server/analysis/facts';
+import type { Node } from '../../server/syntax/parser';
+import { findDescendants } from '../../server/analysis/scopes';
+import { calledTfFunction, enclosingTfFunction, tfFunctions } from '../../server/analysis/tfFunctions';
 import { factsOf, releaseFactTrees } from '../helpers/probe';
 
 function calls(facts: FileFacts, prefix: string): Node[] {

@@ -1,7 +1,7 @@
-// The shared training-loop notion (server/engine/trainingLoop.ts).
+// The shared training-loop notion (server/analysis/trainingLoop.ts).
 import * as assert from 'node:assert/strict';
-import type { FileFacts } from '../../server/engine/facts';
-import type { Node } from '../../server/engine/parser';
+import type { FileFacts } from '../../server/analysis/facts';
+import type { Node } from '../../server/syntax/parser';
 import {
   enclosingTrainingLoop,
   enclosingTrainStep,
@@ -13,8 +13,8 @@ import {
   isUnderLoggingGuard,
   trainingLoops,
   trainSteps,
-} from '../../server/engine/trainingLoop';
-import { findDescendants } from '../../server/engine/scopes';
+} from '../../server/analysis/trainingLoop';
+import { findDescendants } from '../../server/analysis/scopes';
 import { factsOf, releaseFactTrees } from '../helpers/probe';
 
 /** The first call whose text starts with `prefix`. */

@@ -1,10 +1,10 @@
-// server/engine/vectorize.ts and server/engine/elementwise.ts: per-element expressions rewritten
+// server/analysis/vectorize.ts and server/analysis/elementwise.ts: per-element expressions rewritten
 // as whole-Series / whole-array expressions, or null when they are anything else.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { vectorizeElement, numpyModuleRef } from '../../server/engine/elementwise';
+import { vectorizeElement, numpyModuleRef } from '../../server/analysis/elementwise';
 import { defineRule } from '../../server/engine/rule';
-import { needsParentheses, vectorizeElementExpression } from '../../server/engine/vectorize';
+import { needsParentheses, vectorizeElementExpression } from '../../server/analysis/vectorize';
 import { DIST } from '../helpers/engine';
 
 /** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */

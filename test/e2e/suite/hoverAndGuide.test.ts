@@ -2,7 +2,7 @@
 // section in the guide webview.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { guideSection } from '../../../server/engine/guide';
+import { guideSection } from '../../../common/guide';
 import { closeAllEditors, openCopy, ruleInfo, waitFor, waitForDiagnostics } from './helpers';
 
 const markdownOf = (hover: vscode.Hover) => hover.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');

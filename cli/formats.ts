@@ -1,0 +1,185 @@
+// Output formats of `perflens check`: text for people, JSON in Ruff's shape, SARIF 2.1.0 for
+// code-scanning tools. All are rendered from findings and rule metadata.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as sarif from 'sarif';
+import type { RuleDefinition } from '../server/engine/rule';
+import { guideUrl } from '../server/docs/render';
+import type { LineIndex } from '../server/syntax/text';
+import type { Finding, Severity } from '../common/types';
+import type { FileReport } from './check';
+
+interface RowColumn {
+  row: number;
+  column: number;
+}
+
+function location(lines: LineIndex, offset: number): RowColumn {
+  const p = lines.positionAt(offset);
+  return { row: p.line + 1, column: p.character + 1 };
+}
+
+export interface RuffJsonDiagnostic {
+  cell: null;
+  code: string;
+  message: string;
+  filename: string;
+  location: RowColumn;
+  end_location: RowColumn;
+  noqa_row: number;
+  fix: null | {
+    applicability: 'safe' | 'unsafe' | 'display-only';
+    message: string;
+    edits: { content: string; location: RowColumn; end_location: RowColumn }[];
+  };
+  url: string;
+}
+
+export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string, RuleDefinition>): RuffJsonDiagnostic[] {
+  const out: RuffJsonDiagnostic[] = [];
+  for (const report of reports) {
+    if (!report.lines) continue;
+    const lines = report.lines;
+    for (const f of report.findings) {
+      const start = location(lines, f.start);
+      out.push({
+        cell: null,
+        code: f.ruleId,
+        message: f.message,
+        filename: path.resolve(report.file),
+        location: start,
+        end_location: location(lines, f.end),
+        noqa_row: start.row,
+        fix: f.fix
+          ? {
+              applicability: f.fix.safety,
+              message: f.fix.title,
+              edits: f.fix.edits.map((e) => ({ content: e.newText, location: location(lines, e.start), end_location: location(lines, e.end) })),
+            }
+          : null,
+        url: guideUrl(rules.get(f.ruleId)!),
+      });
+    }
+  }
+  return out;
+}
+
+const SARIF_LEVEL: Record<Severity, sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefinition[], version: string, cwd = process.cwd()): sarif.Log {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results: sarif.Result[] = [];
+  for (const report of reports) {
+    if (!report.lines) continue;
+    const uri = path.relative(cwd, path.resolve(report.file)).split(path.sep).join('/');
+    for (const f of report.findings) {
+      const start = location(report.lines, f.start);
+      const end = location(report.lines, f.end);
+      const result: sarif.Result = {
+        ruleId: f.ruleId,
+        ruleIndex: ruleIndex.get(f.ruleId),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        // SARIF's levels have one `note` for both info and hint: the property bag keeps which.
+        properties: { severity: f.severity },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+              region: { startLine: start.row, startColumn: start.column, endLine: end.row, endColumn: end.column },
+            },
+          },
+        ],
+      };
+      if (f.fix && f.fix.safety !== 'display-only') {
+        const lines = report.lines;
+        result.fixes = [
+          {
+            description: { text: f.fix.title },
+            artifactChanges: [
+              {
+                artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+                replacements: f.fix.edits.map((e) => {
+                  const s = location(lines, e.start);
+                  const t = location(lines, e.end);
+                  return {
+                    deletedRegion: { startLine: s.row, startColumn: s.column, endLine: t.row, endColumn: t.column },
+                    insertedContent: { text: e.newText },
+                  };
+                }),
+              },
+            ],
+          },
+        ];
+      }
+      results.push(result);
+    }
+  }
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'perflens',
+            version,
+            informationUri: 'https://github.com/perflens/perflens',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.docs.why },
+              help: { text: r.docs.instead, markdown: r.docs.instead },
+              helpUri: guideUrl(r),
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity], enabled: r.enabledByDefault },
+              properties: { category: r.category, confidence: r.confidence },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + path.sep).href } },
+        results,
+      },
+    ],
+  };
+}
+
+export interface TextStyle {
+  color: boolean;
+}
+
+function paint(on: boolean, code: string, s: string): string {
+  return on ? `\x1b[${code}m${s}\x1b[0m` : s;
+}
+
+/** Ruff-like lines: `path:row:col: rule-id [*] message`, then a summary. */
+export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean): string {
+  const out: string[] = [];
+  let total = 0;
+  let fixable = 0;
+  let fixed = 0;
+  for (const report of reports) {
+    fixed += report.fixed;
+    if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
+    if (report.skipped) out.push(`${paint(style.color, '1', report.file)}: skipped: ${report.skipped}`);
+    for (const failure of report.failures) out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
+    if (!report.lines) continue;
+    for (const f of report.findings) {
+      const at = location(report.lines, f.start);
+      const mark = f.fix?.safety === 'safe' ? ` ${paint(style.color, '36', '[*]')}` : '';
+      out.push(`${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`);
+      total++;
+      if (f.fix?.safety === 'safe') fixable++;
+    }
+  }
+  if (fixMode && fixed > 0) out.push(`Fixed ${fixed} problem${fixed === 1 ? '' : 's'}.`);
+  if (total === 0) out.push(fixMode && fixed > 0 ? 'No problems left.' : 'All checks passed!');
+  else out.push(`Found ${total} problem${total === 1 ? '' : 's'}${fixable ? ` (${fixable} fixable with \`perflens check --fix\`)` : ''}.`);
+  return out.join('\n');
+}
+
+function severityColor(severity: Severity): string {
+  return severity === 'error' ? '31' : severity === 'warning' ? '33' : '34';
+}
+
+export type { Finding };

@@ -1,0 +1,149 @@
+// perflens CLI: `perflens check [PATH…]`, `perflens rule <id>`, `perflens rules`.
+// Exit codes: 0 clean, 1 problems found, 2 usage or internal error.
+import { Command, CommanderError, Option } from 'commander';
+import * as path from 'node:path';
+import { ALL_RULES } from '../rules';
+import { unknownSelectors, type LintOptions } from '../server/engine/options';
+import { ConfigError, ConfigResolver, isExcluded, mergeOptions, optionsForFile } from '../server/project/projectConfig';
+import { renderRuleDoc } from '../server/docs/render';
+import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
+import type { FileReport } from './check';
+import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
+import { discoverFiles } from '../server/project/discovery';
+import { GitIgnore } from '../server/project/gitignore';
+import { toJson, toSarif, toText } from './formats';
+import { version } from '../package.json';
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+interface CheckFlags {
+  format: 'text' | 'json' | 'sarif';
+  select?: string[];
+  extendSelect?: string[];
+  ignore?: string[];
+  targetVersion?: string;
+  fix: boolean;
+  unsafeFixes: boolean;
+  exitZero: boolean;
+  config: boolean;
+  color: boolean;
+  respectGitignore: boolean;
+  threads: number;
+}
+
+async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
+  const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, targetVersion: flags.targetVersion };
+  const unknown = unknownSelectors(ALL_RULES, { ...cliOptions, ignore: flags.ignore });
+  if (unknown.length) {
+    process.stderr.write(`perflens: unknown rule or category: ${unknown.join(', ')} (see \`perflens rules\`)\n`);
+    return 2;
+  }
+  const resolver = new ConfigResolver();
+  const configFor = (file: string) => (flags.config ? resolver.forFile(file) : null);
+  const roots = paths.length ? paths : ['.'];
+  // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
+  const gitignores = new Map(roots.map((r) => [path.resolve(r), new GitIgnore(path.resolve(r))]));
+  const ignoredByGit = (file: string, isDirectory: boolean) =>
+    flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
+  const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
+  for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
+  const jobs: CheckJob[] = discovery.files.map((file) => {
+    const fileOptions = optionsForFile(configFor(file), file);
+    const options = mergeOptions(fileOptions, cliOptions);
+    // --ignore adds to the project's ignores rather than replacing them.
+    options.ignore = [...(fileOptions.ignore ?? []), ...(flags.ignore ?? [])];
+    return { file, options };
+  });
+  // Files are checked on every core (worker threads, each with its own engine).
+  const threads = threadCount(jobs.length, flags.threads);
+  const reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }, threads, __filename);
+  const rulesById = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+  const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
+  if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
+  else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
+  else process.stdout.write(toText(display, { color: flags.color }, flags.fix) + '\n');
+
+  const problems = reports.some((r) => r.findings.length > 0 || r.error) || discovery.errors.length > 0;
+  if (reports.some((r) => r.failures.length > 0)) return 2;
+  return problems && !flags.exitZero ? 1 : 0;
+}
+
+function program(): Command {
+  const cli = new Command('perflens')
+    .description('Performance linter for Python AI/ML and data code')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError();
+
+  cli
+    .command('check')
+    .description('Check Python files and folders (default: the current folder)')
+    .argument('[paths...]', 'files or folders to check')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--select <rules>', 'only these rules or categories, comma-separated ("ALL" for every rule)', list)
+    .option('--extend-select <rules>', 'add rules or categories to the selection', list)
+    .option('--ignore <rules>', 'turn off rules or categories', list)
+    .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39')
+    .option('--fix', 'apply safe fixes in place', false)
+    .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
+    .option('--exit-zero', 'exit 0 even when problems are found', false)
+    .option('--no-config', 'ignore pyproject.toml and perflens.toml')
+    .option('--no-respect-gitignore', 'also check files that .gitignore excludes')
+    .option('--no-color', 'plain text output')
+    .addOption(new Option('--threads <n>', 'worker threads (default: one per core for large runs)').argParser((v) => Math.max(0, Number.parseInt(v, 10) || 0)).default(0))
+    .action(async (paths: string[], flags: CheckFlags) => {
+      flags.color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+      process.exitCode = await runCheck(paths, flags);
+    });
+
+  cli
+    .command('rule')
+    .description('Explain a rule')
+    .argument('<id>', 'rule id')
+    .action((id: string) => {
+      const rule = ALL_RULES.find((r) => r.id === id);
+      if (!rule) {
+        process.stderr.write(`perflens: no rule named ${id} (see \`perflens rules\`)\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(renderRuleDoc(rule) + '\n');
+    });
+
+  cli
+    .command('rules')
+    .description('List every rule')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: string }) => {
+      if (flags.format === 'json') {
+        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({ ...meta, requiresText: meta.requiresText?.source, snippet: SNIPPET_FOR_RULE[meta.id] }));
+        process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+        return;
+      }
+      for (const r of [...ALL_RULES].sort((a, b) => a.id.localeCompare(b.id))) {
+        process.stdout.write(`${r.id.padEnd(44)} ${r.enabledByDefault ? 'on ' : 'off'}  ${r.severity.padEnd(7)} ${r.title}\n`);
+      }
+    });
+  return cli;
+}
+
+async function main(): Promise<void> {
+  try {
+    await program().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`perflens: invalid configuration: ${error.message}\n`);
+    } else {
+      process.stderr.write(`perflens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exitCode = 2;
+  }
+}
+
+if (isCheckWorker()) void runCheckWorker();
+else void main();

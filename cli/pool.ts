@@ -1,0 +1,140 @@
+// Checks many files across cores: worker threads, each with its own Engine (tree-sitter's WASM
+// instance is single-threaded), fed small batches so that one big file does not leave a core idle.
+// Small runs stay in-process: a worker costs its start-up and its own query compilation.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { ALL_RULES } from '../rules';
+import { Engine } from '../server/engine/engine';
+import type { LintOptions } from '../server/engine/options';
+import { LineIndex } from '../server/syntax/text';
+import { checkFile, type CheckOptions, type FileReport } from './check';
+
+export interface CheckJob {
+  file: string;
+  options: LintOptions;
+}
+
+/** Below this many files one thread is faster than starting workers. */
+export const MIN_FILES_PER_WORKER = 24;
+const BATCH = 8;
+
+type ToWorker = { jobs: { index: number; job: CheckJob }[] } | { done: true };
+type FromWorker = { ready: true } | { reports: { index: number; report: FileReport }[] } | { fatal: string };
+
+interface WorkerInit {
+  perflensWorker: true;
+  check: CheckOptions;
+}
+
+/** How many threads to use for this many files (`requested` from --threads; 0 = automatic). */
+export function threadCount(files: number, requested: number): number {
+  const cores = Math.max(1, availableParallelism());
+  if (requested > 0) return Math.min(requested, Math.max(1, files));
+  return Math.max(1, Math.min(cores, 8, Math.floor(files / MIN_FILES_PER_WORKER)));
+}
+
+export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions, threads: number, entry: string): Promise<FileReport[]> {
+  if (threads <= 1) {
+    const engine = await Engine.create(ALL_RULES, __dirname);
+    try {
+      return jobs.map((j) => checkFile(engine, j.file, j.options, check));
+    } finally {
+      engine.dispose();
+    }
+  }
+  const reports: FileReport[] = new Array(jobs.length);
+  const order = largestFirst(jobs);
+  let next = 0;
+  const take = () => {
+    const batch: { index: number; job: CheckJob }[] = [];
+    while (batch.length < BATCH && next < order.length) {
+      const index = order[next++];
+      batch.push({ index, job: jobs[index] });
+    }
+    return batch;
+  };
+  await Promise.all(
+    Array.from({ length: threads }, () =>
+      new Promise<void>((resolve, reject) => {
+        const init: WorkerInit = { perflensWorker: true, check };
+        const worker = new Worker(entry, { workerData: init });
+        let doneSent = false;
+        const feed = () => {
+          if (doneSent) return;
+          const batch = take();
+          doneSent = batch.length === 0;
+          // A worker handles its messages in order, so `done` arrives after every batch it was sent.
+          worker.postMessage((batch.length ? { jobs: batch } : { done: true }) satisfies ToWorker);
+        };
+        worker.on('message', (msg: FromWorker) => {
+          if ('fatal' in msg) reject(new Error(msg.fatal));
+          else if ('ready' in msg) {
+            // Two batches in flight: the worker starts the next one while its results travel back.
+            feed();
+            feed();
+          } else {
+            for (const { index, report } of msg.reports) reports[index] = revive(report);
+            feed();
+          }
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a check worker exited with code ${code}`))));
+      }),
+    ),
+  );
+  return reports;
+}
+
+/**
+ * Job indices, biggest file first: the long files start early and small ones fill the gaps at the
+ * end, so no thread is left with one big file while the others are idle.
+ */
+function largestFirst(jobs: readonly CheckJob[]): number[] {
+  const sizes = jobs.map((j) => {
+    try {
+      return statSync(j.file).size;
+    } catch {
+      return 0; // unreadable: checkFile reports it
+    }
+  });
+  return jobs.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
+}
+
+/** True in a worker started by checkFiles: the CLI entry point runs the worker loop instead of main(). */
+export function isCheckWorker(): boolean {
+  return !isMainThread && (workerData as WorkerInit | undefined)?.perflensWorker === true;
+}
+
+export async function runCheckWorker(): Promise<void> {
+  const port = parentPort!;
+  const { check } = workerData as WorkerInit;
+  let engine: Engine;
+  try {
+    engine = await Engine.create(ALL_RULES, __dirname);
+  } catch (error) {
+    port.postMessage({ fatal: String(error) } satisfies FromWorker);
+    return;
+  }
+  port.on('message', (msg: ToWorker) => {
+    if ('done' in msg) {
+      engine.dispose();
+      port.close();
+      return;
+    }
+    const reports = msg.jobs.map(({ index, job }) => {
+      const report = checkFile(engine, job.file, job.options, check);
+      // Row/column conversion needs the line index only where there is something to print.
+      if (report.findings.length === 0) delete report.lines;
+      return { index, report };
+    });
+    port.postMessage({ reports } satisfies FromWorker);
+  });
+  port.postMessage({ ready: true } satisfies FromWorker);
+}
+
+/** Structured clone keeps a LineIndex's fields but not its class. */
+function revive(report: FileReport): FileReport {
+  if (report.lines) Object.setPrototypeOf(report.lines, LineIndex.prototype);
+  return report;
+}

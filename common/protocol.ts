@@ -1,0 +1,109 @@
+// Types and names shared by the client, the server and the CLI, defined once.
+// Keep this file free of runtime imports: the client bundles it too.
+import type { FixSafety, SeverityOverride } from './types';
+
+/** VS Code settings under `perflens.*` (see package.json contributes.configuration). */
+export interface PerflensSettings {
+  enable: boolean;
+  /** Rule ids or categories; empty = the default set. */
+  select: string[];
+  extendSelect: string[];
+  ignore: string[];
+  /** Per-rule or per-category severity overrides. */
+  severity: Record<string, SeverityOverride>;
+  /** Lint while typing, or only when the file is saved. */
+  run: 'onType' | 'onSave';
+  /** Pause after the last keystroke before linting (push diagnostics only), in milliseconds. */
+  debounceMs: number;
+  /** Offer unsafe fixes as quick fixes (never applied by fix-all unless fixAll.unsafe is set). */
+  unsafeFixes: boolean;
+  /** Let fix-all (`source.fixAll.perflens`, e.g. on save) apply unsafe fixes too. */
+  fixAllUnsafe: boolean;
+  /** Explain diagnostics on hover. */
+  hover: boolean;
+  /** Short hover notes on constructs the guide covers (`@lru_cache`, `.iterrows()`, `async def`, ...) where nothing is reported. */
+  constructHovers: boolean;
+}
+
+export const DEFAULT_SETTINGS: PerflensSettings = {
+  enable: true,
+  select: [],
+  extendSelect: [],
+  ignore: [],
+  severity: {},
+  run: 'onType',
+  debounceMs: 150,
+  unsafeFixes: true,
+  fixAllUnsafe: false,
+  hover: true,
+  constructHovers: true,
+};
+
+/** What each diagnostic carries so code actions never re-lint. */
+export interface DiagnosticData {
+  ruleId: string;
+  /** Document version the diagnostic (and its fix) was computed for. */
+  version: number;
+  fix?: {
+    title: string;
+    safety: FixSafety;
+    reason?: string;
+    edits: LspTextEdit[];
+    /** Edits in other documents (another notebook cell), each pinned to its version. */
+    documents?: { uri: string; version: number; edits: LspTextEdit[] }[];
+  };
+}
+
+interface LspTextEdit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+}
+
+/** Sent by the client in initializationOptions. */
+export interface InitializationOptions {
+  /** The client registers perflens.openGuide / perflens.disableRule, so hovers and actions may link to them. */
+  clientCommands?: boolean;
+  /** The client shows perflens/status notifications (a language status item). */
+  status?: boolean;
+  settings?: Partial<PerflensSettings>;
+}
+
+export const COMMANDS = {
+  openGuide: 'perflens.openGuide',
+  disableRule: 'perflens.disableRule',
+  restart: 'perflens.restart',
+  showOutput: 'perflens.showOutput',
+  scanWorkspace: 'perflens.scanWorkspace',
+  showSnippet: 'perflens.showSnippet',
+} as const;
+
+/** Server → client after each lint of an open file. */
+export const STATUS_NOTIFICATION = 'perflens/status';
+export interface StatusParams {
+  uri: string;
+  state: 'ok' | 'disabled' | 'skipped' | 'configError' | 'ruleError';
+  /** Rules active for this file. */
+  activeRules: number;
+  /** Time the lint took, in milliseconds, the incremental re-parse included. */
+  lintMs: number;
+  /** The incremental re-parse's share of lintMs. */
+  parseMs: number;
+  findings: number;
+  message?: string;
+}
+
+/** Client → server: lint every Python file under the roots, publishing diagnostics, with progress. */
+export const SCAN_WORKSPACE_REQUEST = 'perflens/scanWorkspace';
+export interface ScanWorkspaceParams {
+  /** Folder URIs (file: scheme). */
+  roots: string[];
+}
+export interface ScanWorkspaceResult {
+  files: number;
+  problems: number;
+  cancelled: boolean;
+  errors: string[];
+}
+
+export const FIX_ALL_KIND = 'source.fixAll.perflens';
+export const SOURCE = 'perflens';

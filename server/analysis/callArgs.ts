@@ -1,0 +1,41 @@
+// Reading the arguments of a call: keyword lookup, positional arguments, splats.
+// (Editing them, keeping comments and layout, is fixes/arguments.ts.)
+import type { Node } from '../syntax/parser';
+
+/** The argument_list of a call, or null for `f(x for x in y)` (a bare generator argument). */
+export function argumentList(call: Node): Node | null {
+  const args = call.childForFieldName('arguments');
+  return args?.type === 'argument_list' ? args : null;
+}
+
+/** The arguments of a call, in order, without comments. */
+export function callArguments(call: Node): Node[] {
+  const args = argumentList(call);
+  if (!args) return [];
+  return args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** Positional arguments (not keywords, not `*args` / `**kwargs`). */
+export function positionalArguments(call: Node): Node[] {
+  return callArguments(call).filter(
+    (a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat',
+  );
+}
+
+/** The `name=value` argument node, if the call passes that keyword. */
+export function keywordArgument(call: Node, name: string): Node | null {
+  for (const a of callArguments(call)) {
+    if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a;
+  }
+  return null;
+}
+
+/** The value of keyword `name`, if passed. */
+export function keywordValue(call: Node, name: string): Node | null {
+  return keywordArgument(call, name)?.childForFieldName('value') ?? null;
+}
+
+/** True when the call forwards `*args` or `**kwargs` (so any argument may be hidden in them). */
+export function hasSplatArguments(call: Node): boolean {
+  return callArguments(call).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
+}

@@ -1,0 +1,527 @@
+// A per-file index of class definitions: bases resolved to classes of the same file, `__slots__`,
+// class-level names, methods, the attributes methods assign on `self`, decorators, and whether
+// the class is a dataclass, a Protocol, an Enum… Rules about classes ask this instead of
+// re-scanning the file. One per FileFacts, filled in as rules ask: a class's info when first asked
+// for, classes by name and calls by callee name where the text spells them.
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { definitionsNamed, identifierAt, identifiersSpelled, identifiersSpelledInFile } from './names';
+import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, parameterNames } from './scopes';
+import { possibleCallOffsets } from '../syntax/spelling';
+
+export interface SlotsInfo {
+  /** The `__slots__ = …` assignment. */
+  assignment: Node;
+  /** Its right-hand side. */
+  value: Node;
+  /** The declared names, or null when the value is not a literal we can read (a call, a name…). */
+  names: string[] | null;
+  /** The string nodes of the names (same order as names), when literal. */
+  nameNodes: Node[];
+}
+
+export interface ClassInfo {
+  node: Node;
+  name: string;
+  /** Positional base expressions (keywords such as `metaclass=` excluded). */
+  bases: Node[];
+  /** Keyword arguments of the class statement (`metaclass`, `total`…), by name. */
+  keywords: Map<string, Node>;
+  /** Decorator expressions, outermost first. */
+  decorators: Node[];
+  /** Qualified names of the decorators' callees (null entries for unresolvable ones). */
+  decoratorNames: (string | null)[];
+  slots: SlotsInfo | null;
+  /** Names bound in the class body: methods, properties, class variables, annotations with a value. */
+  classNames: Map<string, Node>;
+  /** Annotated class-level names (`x: int` with or without a value). */
+  annotations: Map<string, Node>;
+  methods: Map<string, Node>;
+  /** `self.<name> = …` stores in the class's own methods, by attribute name. */
+  instanceAttributes: Map<string, Node[]>;
+  /** `setattr(self, <non-literal>, …)`, `self.__dict__`, `vars(self)` appear in a method. */
+  dynamicAttributes: boolean;
+  isDataclass: boolean;
+  isProtocol: boolean;
+  isEnum: boolean;
+  /** Nested in a function or another class (not a module-level definition). */
+  nested: boolean;
+}
+
+/** Bases that add neither `__dict__` nor a layout of their own: fine under a slotted class. */
+const EMPTY_SLOT_BASES = new Set([
+  'object',
+  'typing.Generic',
+  'typing.Protocol',
+  'typing_extensions.Protocol',
+  'abc.ABC',
+  'collections.abc.Iterable',
+  'collections.abc.Iterator',
+  'collections.abc.Mapping',
+  'collections.abc.MutableMapping',
+  'collections.abc.Sequence',
+  'collections.abc.MutableSequence',
+  'collections.abc.Set',
+  'collections.abc.MutableSet',
+  'collections.abc.Hashable',
+  'collections.abc.Sized',
+  'collections.abc.Container',
+  'collections.abc.Callable',
+]);
+const PROTOCOL_BASES = new Set(['typing.Protocol', 'typing_extensions.Protocol']);
+const ENUM_BASES = /^enum\.(Enum|IntEnum|StrEnum|Flag|IntFlag|ReprEnum)$/;
+const DATACLASS_DECORATORS = new Set(['dataclasses.dataclass']);
+
+/** Spellings of what only works with an instance `__dict__`. */
+const NEEDS_DICT = /\bcached_property\b|\bself\.__dict__\b|\bvars\(\s*self\s*\)/;
+
+/**
+ * The class relies on an instance `__dict__`: `functools.cached_property` stores its value there, and
+ * code reading `self.__dict__` or `vars(self)` expects one. Adding `__slots__` would break it.
+ */
+export function needsInstanceDict(info: ClassInfo): boolean {
+  return NEEDS_DICT.test(info.node.text);
+}
+
+export class ClassIndex {
+  private readonly byNode = new Map<number, ClassInfo>();
+  /** Module-level classes (not nested in a def or class) with a name, found when first asked for. */
+  private readonly topLevelByName = new Map<string, Node[]>();
+  private allClasses?: ClassInfo[];
+
+  // Rules ask about one class at a time, so nothing is indexed up front: each class's info, and the
+  // module-level classes with a given name, are looked up when first asked for (in the editor, a
+  // keystroke asks about few; listing every module-level class cost a walk of the module per lint).
+  constructor(private readonly facts: FileFacts) {}
+
+  /** Every class of the file, in document order (a walk of the whole tree: for tests and tools). */
+  get classes(): ClassInfo[] {
+    this.allClasses ??= this.facts.root.descendantsOfType('class_definition').flatMap((n) => (n ? [this.info(n)!] : []));
+    return this.allClasses;
+  }
+
+  /** The info for a class_definition node. */
+  info(node: Node): ClassInfo | undefined {
+    if (node.type !== 'class_definition') return undefined;
+    let info = this.byNode.get(node.id);
+    if (!info) {
+      info = new LazyClassInfo(node, this.facts, !isTopLevelClass(node));
+      this.byNode.set(node.id, info);
+    }
+    return info;
+  }
+
+  /**
+   * The class a name refers to, when the file defines exactly one module-level class with that
+   * name and binds the name nowhere else at module level (no import, no reassignment).
+   */
+  byClassName(name: string): ClassInfo | null {
+    let list = this.topLevelByName.get(name);
+    if (!list) {
+      list = topLevelClassesNamed(this.facts, name);
+      this.topLevelByName.set(name, list);
+    }
+    if (list.length !== 1) return null;
+    if (this.facts.binding(name)) return null;
+    return this.info(list[0])!;
+  }
+
+  /** A base expression resolved to a class of this file, or null. */
+  resolve(base: Node): ClassInfo | null {
+    const expr = base.type === 'subscript' ? base.childForFieldName('value') : base; // Box[T]
+    return expr?.type === 'identifier' ? this.byClassName(expr.text) : null;
+  }
+
+  /** Qualified name of a base that is not a class of this file (`object`, `typing.Protocol`…), or null. */
+  externalBaseName(base: Node): string | null {
+    const expr = base.type === 'subscript' ? base.childForFieldName('value') : base;
+    if (!expr) return null;
+    if (expr.type === 'identifier' && expr.text === 'object' && !this.facts.moduleBindings.has('object')) return 'object';
+    return this.facts.qualifiedName(expr);
+  }
+
+  /** A base from outside the file that adds no instance `__dict__` (`object`, `Generic[T]`, `ABC`…). */
+  isEmptySlotExternal(base: Node): boolean {
+    const ext = this.externalBaseName(base);
+    return ext !== null && EMPTY_SLOT_BASES.has(ext);
+  }
+
+  /** Subclasses defined in this file (direct only), in document order. */
+  subclasses(cls: ClassInfo): ClassInfo[] {
+    // A subclass spells the name in its bases: look only where the name is spelled.
+    const out: ClassInfo[] = [];
+    for (const id of identifiersSpelledInFile(this.facts, cls.name)) {
+      const cand = classOfBase(id);
+      const info = cand && this.info(cand);
+      if (info && !out.includes(info) && info.bases.some((b) => this.resolve(b) === cls)) out.push(info);
+    }
+    return out;
+  }
+
+  /**
+   * The class and its ancestors, most derived first, when every base is a class of this file or a
+   * known base that adds no instance dict (`object`, `Generic`, `ABC`…). Null when any base is unknown.
+   */
+  knownLineage(cls: ClassInfo): ClassInfo[] | null {
+    const out: ClassInfo[] = [];
+    const seen = new Set<ClassInfo>();
+    const visit = (c: ClassInfo): boolean => {
+      if (seen.has(c)) return true;
+      seen.add(c);
+      out.push(c);
+      for (const base of c.bases) {
+        const resolved = this.resolve(base);
+        if (resolved) {
+          if (!visit(resolved)) return false;
+          continue;
+        }
+        const ext = this.externalBaseName(base);
+        if (!ext || !EMPTY_SLOT_BASES.has(ext)) return false;
+      }
+      return true;
+    };
+    return visit(cls) ? out : null;
+  }
+
+  /**
+   * True when instances of the class have no `__dict__`: every class in its known lineage declares
+   * `__slots__` with readable names and none of them lists `"__dict__"`. Null when unknown.
+   */
+  isFullySlotted(cls: ClassInfo): boolean | null {
+    const lineage = this.knownLineage(cls);
+    if (!lineage) return null;
+    for (const c of lineage) {
+      if (!c.slots || !c.slots.names) return c.slots && !c.slots.names ? null : false;
+      if (c.slots.names.includes('__dict__')) return false;
+    }
+    return true;
+  }
+
+  /** Every slot name declared by the class's ancestors (not the class itself), when known. */
+  inheritedSlots(cls: ClassInfo): Set<string> | null {
+    const lineage = this.knownLineage(cls);
+    if (!lineage) return null;
+    const names = new Set<string>();
+    for (const c of lineage.slice(1)) {
+      if (!c.slots?.names) {
+        if (c.slots) return null;
+        continue;
+      }
+      for (const n of c.slots.names) names.add(mangle(n, c.name));
+    }
+    return names;
+  }
+
+  /** Calls `Name(...)` (by plain name) anywhere in the file, in document order. */
+  constructorCalls(cls: ClassInfo): Node[] {
+    let calls = this.callsByName.get(cls.name);
+    if (!calls) {
+      calls = callsByPlainName(this.facts, cls.name);
+      this.callsByName.set(cls.name, calls);
+    }
+    return calls;
+  }
+
+  private readonly callsByName = new Map<string, Node[]>();
+}
+
+/** Calls whose callee is the identifier `name`, found where the text spells such a call. */
+function callsByPlainName(facts: FileFacts, name: string): Node[] {
+  const out: Node[] = [];
+  for (const at of possibleCallOffsets(facts.text, name, facts.wordOffsets(name))) {
+    const id = identifierAt(facts.root, at, name);
+    const call = id?.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
+  }
+  return out;
+}
+
+/** The class_definition whose positional base is this identifier (`class C(id)`, `class C(id[T])`), or null. */
+function classOfBase(id: Node): Node | null {
+  let p = id.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.id === id.id) p = p.parent;
+  const cls = p?.type === 'argument_list' ? p.parent : null;
+  return cls?.type === 'class_definition' ? cls : null; // a class's argument_list is its bases
+}
+
+/**
+ * The class definitions named `name` with no def or class around them (in compound statements such
+ * as `if`, `try`, `with`, and ERROR nodes of broken code, at any depth), found where the text
+ * spells `class <name>`.
+ */
+function topLevelClassesNamed(facts: FileFacts, name: string): Node[] {
+  return definitionsNamed(facts, 'class_definition', name).filter(isTopLevelClass);
+}
+
+/** No def or class around it: only compound statements (and ERROR nodes) up to the module. */
+function isTopLevelClass(cls: Node): boolean {
+  for (let p = cls.parent; p; p = p.parent) {
+    if (p.type === 'module') return true;
+    if (!STATEMENT_HOLDERS.has(p.type) && !p.type.endsWith('_clause')) return false;
+  }
+  return false;
+}
+
+/** Nodes that may hold statements, besides the clauses (`else_clause`, `except_clause`, `case_clause`…). */
+const STATEMENT_HOLDERS = new Set([
+  'block',
+  'decorated_definition',
+  'ERROR',
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'try_statement',
+  'with_statement',
+  'match_statement',
+]);
+
+/** `__x` in class `C` is stored as `_C__x`; other names as they are. */
+export function mangle(name: string, className: string): string {
+  if (name.startsWith('__') && !name.endsWith('__')) return `_${className.replace(/^_+/, '')}${name}`;
+  return name;
+}
+
+const cache = new WeakMap<FileFacts, ClassIndex>();
+
+/** The memoised class index of a file. */
+export function classIndex(facts: FileFacts): ClassIndex {
+  let index = cache.get(facts);
+  if (!index) {
+    index = new ClassIndex(facts);
+    cache.set(facts, index);
+  }
+  return index;
+}
+
+function stringValue(node: Node): string | null {
+  if (node.type !== 'string') return null;
+  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
+  const content = node.namedChildren.filter((c) => c?.type === 'string_content');
+  const raw = content.map((c) => c!.text).join('');
+  return /\\/.test(raw) ? null : raw;
+}
+
+function readSlots(assignment: Node): SlotsInfo {
+  const value = assignment.childForFieldName('right')!;
+  const info: SlotsInfo = { assignment, value, names: null, nameNodes: [] };
+  if (value.type === 'string') {
+    const s = stringValue(value);
+    if (s !== null) {
+      info.names = s.split(/\s+/).filter(Boolean).length === 1 ? [s.trim()] : null;
+      info.nameNodes = [value];
+    }
+    return info;
+  }
+  if (value.type === 'tuple' || value.type === 'list' || value.type === 'parenthesized_expression') {
+    const items = value.type === 'parenthesized_expression' ? [value.namedChild(0)] : value.namedChildren;
+    const names: string[] = [];
+    const nodes: Node[] = [];
+    for (const item of items) {
+      if (!item || item.type === 'comment') continue;
+      const s = stringValue(item);
+      if (s === null) return info;
+      names.push(s);
+      nodes.push(item);
+    }
+    info.names = names;
+    info.nameNodes = nodes;
+  }
+  return info;
+}
+
+/**
+ * A class's info, read in parts on first use: the header (name, bases) at once, the decorators, the
+ * body statements and the attribute stores of the methods only when a rule asks. Most checks stop
+ * at the header (an external base, no constructor call), so most classes never read their bodies.
+ */
+class LazyClassInfo implements ClassInfo {
+  readonly name: string;
+  readonly bases: Node[] = [];
+  readonly keywords = new Map<string, Node>();
+  private decoratorPart?: { decorators: Node[]; decoratorNames: (string | null)[] };
+  private bodyPart?: ClassBody;
+  private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
+  private baseNames?: (string | null)[];
+
+  constructor(
+    readonly node: Node,
+    private readonly facts: FileFacts,
+    readonly nested: boolean,
+  ) {
+    this.name = node.childForFieldName('name')?.text ?? '';
+    for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!arg || arg.type === 'comment') continue;
+      if (arg.type === 'keyword_argument') {
+        const k = arg.childForFieldName('name')?.text;
+        const v = arg.childForFieldName('value');
+        if (k && v) this.keywords.set(k, v);
+      } else {
+        this.bases.push(arg);
+      }
+    }
+  }
+
+  get decorators(): Node[] {
+    return this.decoratorInfo().decorators;
+  }
+  get decoratorNames(): (string | null)[] {
+    return this.decoratorInfo().decoratorNames;
+  }
+  get isDataclass(): boolean {
+    return this.decoratorNames.some((d) => d !== null && DATACLASS_DECORATORS.has(d));
+  }
+  get isProtocol(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && PROTOCOL_BASES.has(b));
+  }
+  get isEnum(): boolean {
+    return this.qualifiedBases().some((b) => b !== null && ENUM_BASES.test(b));
+  }
+  get slots(): SlotsInfo | null {
+    return this.body().slots;
+  }
+  get classNames(): Map<string, Node> {
+    return this.body().classNames;
+  }
+  get annotations(): Map<string, Node> {
+    return this.body().annotations;
+  }
+  get methods(): Map<string, Node> {
+    return this.body().methods;
+  }
+  // Attribute stores are the costliest part (every method body).
+  get instanceAttributes(): Map<string, Node[]> {
+    return (this.attributePart ??= collectAttributes(this.methods)).instanceAttributes;
+  }
+  get dynamicAttributes(): boolean {
+    return (this.attributePart ??= collectAttributes(this.methods)).dynamicAttributes;
+  }
+
+  private decoratorInfo(): { decorators: Node[]; decoratorNames: (string | null)[] } {
+    if (!this.decoratorPart) {
+      const decorators = decoratorsOf(this.node);
+      this.decoratorPart = { decorators, decoratorNames: decorators.map((d) => this.facts.qualifiedName(decoratorCallee(d))) };
+    }
+    return this.decoratorPart;
+  }
+
+  private qualifiedBases(): (string | null)[] {
+    this.baseNames ??= this.bases.map((b) => this.facts.qualifiedName(b.type === 'subscript' ? b.childForFieldName('value') : b));
+    return this.baseNames;
+  }
+
+  private body(): ClassBody {
+    this.bodyPart ??= readBody(this.node);
+    return this.bodyPart;
+  }
+}
+
+interface ClassBody {
+  slots: SlotsInfo | null;
+  classNames: Map<string, Node>;
+  annotations: Map<string, Node>;
+  methods: Map<string, Node>;
+}
+
+/** The names the statements of a class body bind, its methods and its `__slots__`. */
+function readBody(node: Node): ClassBody {
+  const out: ClassBody = { slots: null, classNames: new Map(), annotations: new Map(), methods: new Map() };
+  for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
+    if (!stmt) continue;
+    const def = definitionOf(stmt);
+    if (def?.type === 'function_definition' || def?.type === 'class_definition') {
+      const n = def.childForFieldName('name')?.text;
+      if (n) {
+        out.classNames.set(n, def);
+        if (def.type === 'function_definition') out.methods.set(n, def);
+      }
+      continue;
+    }
+    if (stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier') {
+      for (const id of left ? findDescendants(left, (n) => n.type === 'identifier') : []) out.classNames.set(id.text, a);
+      continue;
+    }
+    if (a.childForFieldName('type')) out.annotations.set(left.text, a);
+    if (a.childForFieldName('right')) out.classNames.set(left.text, a);
+    if (left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
+  }
+  return out;
+}
+
+/** `self.<name> = …` stores and dynamic attribute use in the methods. */
+function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
+  const instanceAttributes = new Map<string, Node[]>();
+  let dynamicAttributes = false;
+  for (const [, method] of methods) {
+    const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
+    const self = isStatic ? undefined : parameterNames(method)[0];
+    if (!self) continue;
+    const mbody = method.childForFieldName('body');
+    if (!mbody) continue;
+    for (const attr of selfAttributes(mbody, self)) {
+      const field = attr.childForFieldName('attribute')?.text;
+      if (!field) continue;
+      if (field === '__dict__') dynamicAttributes = true;
+      if (isStoreTarget(attr)) {
+        const list = instanceAttributes.get(field);
+        if (list) list.push(attr);
+        else instanceAttributes.set(field, [attr]);
+      }
+    }
+    // Only a body that spells setattr or vars can call them: most skip the walk over their calls.
+    for (const call of /setattr|\bvars\b/.test(mbody.text) ? mbody.descendantsOfType('call') : []) {
+      if (!call) continue;
+      const fn = call.childForFieldName('function')?.text;
+      if (fn !== 'setattr' && fn !== 'object.__setattr__' && fn !== 'vars') continue;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+      if ((fn === 'setattr' || fn === 'object.__setattr__') && args[0]?.text === self && args[1]?.type !== 'string') dynamicAttributes = true;
+      if (fn === 'vars' && args[0]?.text === self) dynamicAttributes = true;
+    }
+  }
+  return { instanceAttributes, dynamicAttributes };
+}
+
+/** The attributes `<self>.x` in body (nested scopes included), in document order, found where self is spelled. */
+function selfAttributes(body: Node, self: string): Node[] {
+  const out: Node[] = [];
+  for (const id of identifiersSpelled(body, self)) {
+    const attr = id.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id.id) out.push(attr);
+  }
+  return out;
+}
+
+/** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */
+function isStoreTarget(attr: Node): boolean {
+  let child = attr;
+  for (let p = attr.parent; p; child = p, p = p.parent) {
+    if (p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern' || p.type === 'tuple' || p.type === 'list' || p.type === 'parenthesized_expression') continue;
+    if (p.type === 'assignment' || p.type === 'augmented_assignment') return p.childForFieldName('left')?.equals(child) === true;
+    if (p.type === 'for_statement') return p.childForFieldName('left')?.equals(child) === true;
+    return false;
+  }
+  return false;
+}
+
+/** The quote character the class's slot strings use (double quotes when there are none). */
+export function slotQuote(slots: SlotsInfo | null): string {
+  const first = slots?.nameNodes[0]?.text ?? '"';
+  return first.startsWith("'") ? "'" : '"';
+}
+
+/** A `__slots__` value listing names: `("a", "b")`, `("a",)` or `()`. */
+export function slotsLiteral(names: readonly string[], quote = '"'): string {
+  const items = names.map((n) => `${quote}${n}${quote}`);
+  if (items.length === 1) return `(${items[0]},)`;
+  return `(${items.join(', ')})`;
+}
+
+/** The first statement of a class body that is not its docstring, or null. */
+export function firstBodyStatement(cls: Node): Node | null {
+  const stmts = cls.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string';
+  return (docstring ? stmts[1] : stmts[0]) ?? null;
+}

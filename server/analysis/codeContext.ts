@@ -1,0 +1,98 @@
+// Where a piece of code lives, for rules whose advice depends on it: test code (files, functions,
+// `pytest.raises` blocks), package (library) code versus scripts, and `__main__` / CLI entry points.
+// File facts come from the path the caller gave the engine (LintOptions.filePath); without one,
+// nothing is known and the answers are the conservative ones documented on each function.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Node } from '../syntax/parser';
+
+const EXPECTATION = /(?:^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|check_warnings|deprecated_call|catch_warnings)$/;
+
+/** True inside `with pytest.raises(...)`, `with self.assertWarns(...)` and friends, within the same function. */
+export function insideExpectationBlock(node: Node): boolean {
+  for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    for (const item of n.descendantsOfType('with_item')) {
+      const value = item?.childForFieldName('value');
+      const call = value?.type === 'as_pattern' ? value.namedChild(0) : value;
+      if (call?.type === 'call' && EXPECTATION.test(call.childForFieldName('function')?.text ?? '')) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Test files by pytest/unittest conventions: `test_*.py`, `*_test.py`, `conftest.py`, or a file whose
+ * folder (or the folder above it: `tests/unit/helpers.py`) is named `tests`, `test` or `testing`,
+ * or with a `tests` folder up to three levels up.
+ */
+export function isTestFile(filePath: string | undefined): boolean {
+  if (!filePath) return false;
+  const base = path.basename(filePath);
+  if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$/.test(base)) return true;
+  // Only the folders near the file: a `test` folder further up (a repository's top-level test/) says
+  // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
+  const dirs = filePath.split(/[\\/]/).slice(0, -1);
+  return dirs.slice(-2).some((d) => d === 'test' || d === 'testing') || dirs.slice(-3).includes('tests');
+}
+
+/** True when node is inside a `test_*` function or a `Test*` class (pytest / unittest naming). */
+export function inTestFunction(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && /^test/.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'class_definition' && /^Test|Tests?$/.test(n.childForFieldName('name')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * True inside a test function (see inTestFunction) whose own name mentions `word`: `test_map` for
+ * `map`, `test_dataframe_iterrows` for `iterrows`. Such a test exercises that very API, so advice to
+ * replace it would defeat the test.
+ */
+export function inTestOf(node: Node, word: string): boolean {
+  if (!inTestFunction(node)) return false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && (n.childForFieldName('name')?.text ?? '').toLowerCase().includes(word.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/** Folder → has `__init__.py`, re-checked after a few seconds (the editor may add the file meanwhile). */
+const packageCache = new Map<string, { value: boolean; at: number }>();
+
+/**
+ * True when the file is a module of a regular package: its folder has an `__init__.py`. Scripts,
+ * notebooks exports, `__main__.py`, `setup.py`, test files and unknown paths are not package code.
+ */
+export function isPackageModule(filePath: string | undefined): boolean {
+  if (!filePath || !filePath.endsWith('.py')) return false;
+  const base = path.basename(filePath);
+  if (base === '__main__.py' || base === 'setup.py' || base === 'conftest.py' || isTestFile(filePath)) return false;
+  const dir = path.dirname(filePath);
+  const now = Date.now();
+  const cached = packageCache.get(dir);
+  if (cached && now - cached.at < 5000) return cached.value;
+  let value = false;
+  try {
+    value = existsSync(path.join(dir, '__init__.py'));
+  } catch {
+    value = false;
+  }
+  if (packageCache.size > 10_000) packageCache.clear();
+  packageCache.set(dir, { value, at: now });
+  return value;
+}
+
+/**
+ * True for a private or vendored module: a file or package whose name starts with `_` (not a dunder
+ * file such as `__init__.py`), or a folder named `internal` / `_internal` / `_vendor` / `vendor`.
+ */
+export function isPrivateModule(filePath: string | undefined): boolean {
+  if (!filePath) return false;
+  const parts = filePath.split(/[\\/]/);
+  const file = parts[parts.length - 1];
+  if (/^_[^_]/.test(file)) return true;
+  // Only the package folders near the file: a leading underscore further up (a user's home) says nothing.
+  return parts.slice(-4, -1).some((d) => /^_[^_]/.test(d) || d === 'internal' || d === 'internals' || d === 'vendor' || d === 'vendored');
+}

@@ -1,0 +1,169 @@
+// Per-element numpy expressions: recognises the body of a Python loop or comprehension over
+// ndarrays (`a[i] * 2 + b[i]`, `x + y` for `x, y in zip(a, b)`, `np.sqrt(x)`) and spells the
+// whole-array expression (`a * 2 + b`). Used by numpy-python-loop and its siblings.
+import type { FileFacts } from './facts';
+import { localTypes } from './localTypes';
+import type { Node } from '../syntax/parser';
+
+const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=']);
+const NUMPY_ELEMENTWISE = new Set(
+  [
+    'sqrt', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'abs', 'absolute', 'fabs', 'sin', 'cos', 'tan', 'arcsin',
+    'arccos', 'arctan', 'arctan2', 'sinh', 'cosh', 'tanh', 'square', 'sign', 'floor', 'ceil', 'rint', 'maximum',
+    'minimum', 'power', 'hypot', 'isnan', 'isfinite', 'exp2', 'cbrt',
+  ].map((n) => `numpy.${n}`),
+);
+/** `math` functions with a numpy ufunc of the same meaning (numpy returns nan where math raises). */
+const MATH_TO_NUMPY: Record<string, string> = {
+  'math.sqrt': 'sqrt',
+  'math.exp': 'exp',
+  'math.log': 'log',
+  'math.log2': 'log2',
+  'math.log10': 'log10',
+  'math.log1p': 'log1p',
+  'math.sin': 'sin',
+  'math.cos': 'cos',
+  'math.tan': 'tan',
+  'math.tanh': 'tanh',
+  'math.fabs': 'fabs',
+  'math.floor': 'floor',
+  'math.ceil': 'ceil',
+  'math.hypot': 'hypot',
+};
+
+export interface ElementEnv {
+  facts: FileFacts;
+  /** Loop variables standing for one element of an array: `x` → `a` (for `x in a`). */
+  elements: Map<string, Node>;
+  /** The index variable of a `range` loop, when arrays are read as `a[i]`. */
+  index?: string;
+  /** `np` (or its alias) for emitting numpy calls; null when numpy is not imported under a module name. */
+  numpyRef: string | null;
+  /** Names that must not appear (e.g. the output array of the loop). */
+  forbidden?: Set<string>;
+}
+
+export interface ElementResult {
+  /** Whole-array expression text. */
+  text: string;
+  /** The arrays read, by source text. */
+  arrays: Map<string, Node>;
+  /** Uses math.* / builtin abs, which numpy evaluates differently for invalid input. */
+  usesMath: boolean;
+  /** Top-level node type is an operator (needs parentheses in operator context). */
+  compound: boolean;
+}
+
+/** The whole-array form of a per-element expression, or null if it is anything else. */
+export function vectorizeElement(expr: Node, env: ElementEnv): ElementResult | null {
+  const arrays = new Map<string, Node>();
+  const state = { usesMath: false };
+  const text = walk(expr, env, arrays, state);
+  if (text === null || arrays.size === 0) return null;
+  const compound = expr.type === 'binary_operator' || expr.type === 'comparison_operator' || expr.type === 'unary_operator';
+  return { text, arrays, usesMath: state.usesMath, compound };
+}
+
+function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { usesMath: boolean }): string | null {
+  const types = localTypes(env.facts);
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+      return node.text;
+    case 'identifier': {
+      const array = env.elements.get(node.text);
+      if (array) {
+        arrays.set(array.text, array);
+        return array.text;
+      }
+      if (node.text === env.index || env.forbidden?.has(node.text)) return null;
+      // A loop-invariant scalar; a known array or frame would broadcast differently.
+      if (types.typeOf(node)) return null;
+      return node.text;
+    }
+    case 'attribute': {
+      // `self.scale`, `cfg.alpha`: loop-invariant values, as long as they are not known arrays.
+      let root: Node | null = node;
+      while (root?.type === 'attribute') root = root.childForFieldName('object');
+      if (root?.type !== 'identifier' || env.elements.has(root.text) || root.text === env.index || env.forbidden?.has(root.text)) return null;
+      if (env.facts.binding(root.text)) return null;
+      if (types.typeOf(node)) return null;
+      return node.text;
+    }
+    case 'subscript': {
+      if (!env.index) return null;
+      const value = node.childForFieldName('value');
+      const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (!value || keys.length !== 1 || keys[0]!.type !== 'identifier' || keys[0]!.text !== env.index) return null;
+      if (value.type !== 'identifier' && value.type !== 'attribute') return null;
+      if (env.forbidden?.has(value.text)) return null;
+      if (!types.is(value, 'ndarray')) return null;
+      arrays.set(value.text, value);
+      return value.text;
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChild(0);
+      if (!inner || node.namedChildCount !== 1) return null;
+      const t = walk(inner, env, arrays, state);
+      return t === null ? null : `(${t})`;
+    }
+    case 'unary_operator': {
+      const op = node.childForFieldName('operator')?.type;
+      const arg = node.childForFieldName('argument');
+      if ((op !== '-' && op !== '+') || !arg) return null;
+      const t = walk(arg, env, arrays, state);
+      return t === null ? null : `${op}${t}`;
+    }
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator')?.type ?? '';
+      if (!ARITH_OPS.has(op)) return null;
+      const l = walk(node.childForFieldName('left')!, env, arrays, state);
+      const r = l === null ? null : walk(node.childForFieldName('right')!, env, arrays, state);
+      return l === null || r === null ? null : `${l} ${op} ${r}`;
+    }
+    case 'comparison_operator': {
+      const ops = node.children.filter((c) => c && !c.isNamed);
+      if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type)) return null;
+      const operands = node.namedChildren.filter((c): c is Node => c !== null);
+      if (operands.length !== 2) return null;
+      const l = walk(operands[0], env, arrays, state);
+      const r = l === null ? null : walk(operands[1], env, arrays, state);
+      return l === null || r === null ? null : `${l} ${ops[0]!.type} ${r}`;
+    }
+    case 'call': {
+      const fn = node.childForFieldName('function');
+      const args = node.childForFieldName('arguments');
+      if (!fn || args?.type !== 'argument_list') return null;
+      const argNodes = args.namedChildren.filter((c): c is Node => c !== null);
+      if (argNodes.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+      const q = env.facts.qualifiedName(fn);
+      let callee: string | null = null;
+      if (q && NUMPY_ELEMENTWISE.has(q)) callee = fn.text;
+      else if (q && MATH_TO_NUMPY[q] && env.numpyRef) {
+        callee = `${env.numpyRef}.${MATH_TO_NUMPY[q]}`;
+        state.usesMath = true;
+      } else if (fn.type === 'identifier' && fn.text === 'abs' && env.facts.isBuiltin('abs', node) && env.numpyRef) {
+        callee = `${env.numpyRef}.abs`;
+      }
+      if (!callee) return null;
+      const parts: string[] = [];
+      for (const a of argNodes) {
+        const t = walk(a, env, arrays, state);
+        if (t === null) return null;
+        parts.push(t);
+      }
+      return `${callee}(${parts.join(', ')})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** How numpy is spelled in the file (`np`), when imported as a module. */
+export function numpyModuleRef(facts: FileFacts): string | null {
+  for (const b of facts.importsOf('numpy')) {
+    if (b.target === 'numpy' && b.unconditional && !b.local.startsWith('\0')) return b.local;
+  }
+  return null;
+}

@@ -1,0 +1,293 @@
+// FileFacts: what rules need to know about the whole file, computed once per lint.
+// Everything costly is lazy, so a rule set that never asks for it never pays for it.
+import type { Node, Tree } from '../syntax/parser';
+import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { identifiersSpelled } from './names';
+import { isSpelledBetween, WordIndex } from '../syntax/spelling';
+
+export interface ImportBinding {
+  /** The name bound in the file: `np` for `import numpy as np`. */
+  local: string;
+  /** What it refers to: `numpy`, or `torch.utils.data.DataLoader` for a from-import. */
+  target: string;
+  /** The import statement. */
+  statement: Node;
+  /** Module-level import (not inside a def or class; may be under `if`/`try`). */
+  topLevel: boolean;
+  /** A direct statement of the module: always executed, so fixes may rely on it. */
+  unconditional: boolean;
+}
+
+/** Nodes the engine's fact query captured, grouped by capture name. */
+export interface FactCaptures {
+  imports: Node[];
+  comments: Node[];
+  functions: Node[];
+}
+
+export class FileFacts {
+  private readonly importBindings: ImportBinding[];
+  private readonly byLocal = new Map<string, ImportBinding>();
+  private readonly modules = new Set<string>();
+  /**
+   * What this lint asked about the file's imports as a whole: the modules passed to importsModule
+   * (is it imported?) and to importsOf (how?), and whether anything read the whole list. Incremental
+   * linting needs it: an edit that changes the imports keeps the findings outside its region only if
+   * none of them rests on an answer the edit changes (see engine/incremental.ts). Names looked up
+   * through binding() or qualifiedName() are spelled where they are used: those are found by spelling.
+   */
+  readonly moduleQueries = new Set<string>();
+  readonly bindingQueries = new Set<string>();
+  importListRead = false;
+  /** Where each word is spelled in the text (incremental linting carries it across edits). */
+  readonly words: WordIndex;
+  private moduleBindingsCache?: Set<string>;
+  private asyncNamesCache?: Set<string>;
+
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    readonly captures: FactCaptures,
+    /** Whole-file answers known in advance (incremental linting keeps them across edits). */
+    precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string>; words?: WordIndex },
+  ) {
+    this.words = precomputed?.words ?? new WordIndex(text);
+    this.moduleBindingsCache = precomputed?.moduleBindings;
+    this.asyncNamesCache = precomputed?.asyncFunctionNames;
+    this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
+    for (const binding of this.importBindings) {
+      // The first binding wins, matching how most files are written (imports at the top).
+      if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
+      addModules(binding.target, this.modules);
+    }
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  /** Every binding the file's import statements create, in file order. */
+  get imports(): readonly ImportBinding[] {
+    this.importListRead = true;
+    return this.importBindings;
+  }
+
+  /** Offsets where the file's text spells `word` as a whole word (wordOffsets), remembered. */
+  wordOffsets(word: string): readonly number[] {
+    return this.words.of(word);
+  }
+
+  /** The bindings of imports of `module` or of anything inside it, in file order. */
+  importsOf(module: string): ImportBinding[] {
+    this.bindingQueries.add(module);
+    return this.importBindings.filter((b) => b.target === module || b.target.startsWith(`${module}.`));
+  }
+
+  /** True when the file imports `module` or anything inside it (`torch` matches `torch.nn`). */
+  importsModule(module: string): boolean {
+    this.moduleQueries.add(module);
+    return this.modules.has(module);
+  }
+
+  /** The import binding for a local name, if the name comes from an import. */
+  binding(local: string): ImportBinding | undefined {
+    return this.byLocal.get(local);
+  }
+
+  /**
+   * The fully qualified name an expression refers to, when its root is an imported name:
+   * `np.linalg.norm` → `numpy.linalg.norm`, `DL` → `torch.utils.data.DataLoader`. Otherwise null.
+   */
+  qualifiedName(expr: Node | null | undefined): string | null {
+    if (!expr) return null;
+    const parts: string[] = [];
+    let node: Node | null = expr;
+    while (node && node.type === 'attribute') {
+      const attr = node.childForFieldName('attribute');
+      if (!attr) return null;
+      parts.unshift(attr.text);
+      node = node.childForFieldName('object');
+    }
+    if (!node || node.type !== 'identifier') return null;
+    const binding = this.byLocal.get(node.text);
+    if (!binding) return null;
+    return [binding.target, ...parts].join('.');
+  }
+
+  /** qualifiedName of a call's callee. */
+  calleeName(call: Node): string | null {
+    return this.qualifiedName(call.childForFieldName('function'));
+  }
+
+  /**
+   * True when `name`, used at `at`, refers to the builtin of that name: neither the module nor an
+   * enclosing function (its parameters, defs, assignments, imports) rebinds it.
+   */
+  isBuiltin(name: string, at?: Node): boolean {
+    if (this.byLocal.has(name) || this.moduleBindings.has(name)) return false;
+    for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
+      // Parameters and local bindings spell the name inside the def: many defs never do.
+      if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;
+      if (parameterNames(fn).includes(name)) return false;
+      if (this.bindsLocally(fn, name)) return false;
+    }
+    return true;
+  }
+
+  /** bindsLocally, memoised per def and name (rules ask once per call they check). */
+  private bindsLocally(fn: Node, name: string): boolean {
+    const key = `${fn.id}:${name}`;
+    let binds = this.bindsLocallyCache.get(key);
+    if (binds === undefined) {
+      const body = fn.childForFieldName('body');
+      binds = body !== null && bindsLocally(body, name);
+      this.bindsLocallyCache.set(key, binds);
+    }
+    return binds;
+  }
+
+  private readonly bindsLocallyCache = new Map<string, boolean>();
+
+  /** Names bound at module level by def, class or assignment (not imports). */
+  get moduleBindings(): Set<string> {
+    if (!this.moduleBindingsCache) {
+      const names = new Set<string>();
+      for (const stmt of this.root.namedChildren) {
+        if (!stmt) continue;
+        collectBoundNames(stmt, names);
+      }
+      this.moduleBindingsCache = names;
+    }
+    return this.moduleBindingsCache;
+  }
+
+  /** Names of functions and methods defined with `async def` anywhere in the file. */
+  get asyncFunctionNames(): Set<string> {
+    if (!this.asyncNamesCache) {
+      const names = new Set<string>();
+      // Without the word async in the text, no def is async: skip asking each def for its first token.
+      for (const fn of this.text.includes('async') ? this.captures.functions : []) {
+        if (fn.child(0)?.type === 'async') {
+          const name = fn.childForFieldName('name')?.text;
+          if (name) names.add(name);
+        }
+      }
+      this.asyncNamesCache = names;
+    }
+    return this.asyncNamesCache;
+  }
+
+  /** Identifiers with this name inside scope, not descending into nested defs, classes or lambdas. */
+  identifiersIn(scope: Node, name: string): Node[] {
+    return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);
+  }
+}
+
+/** Adds the modules an import target makes importsModule true for: `a.b.c` adds `a`, `a.b` and `a.b.c`. */
+export function addModules(target: string, into: Set<string>): void {
+  const parts = target.split('.');
+  for (let i = 1; i <= parts.length; i++) into.add(parts.slice(0, i).join('.'));
+}
+
+/** Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. */
+export function boundNames(stmt: Node): string[] {
+  const names = new Set<string>();
+  collectBoundNames(stmt, names);
+  return [...names];
+}
+
+function collectBoundNames(stmt: Node, names: Set<string>): void {
+  const definition = definitionOf(stmt);
+  if (definition?.type === 'function_definition' || definition?.type === 'class_definition') {
+    const name = definition.childForFieldName('name');
+    if (name?.text) names.add(name.text);
+    return;
+  }
+  // A MISSING identifier (error recovery: `:` then an indented call reads as `<missing>: g(x)`) binds nothing.
+  if (stmt.type === 'expression_statement') {
+    const inner = stmt.namedChild(0);
+    if (inner?.type === 'assignment') {
+      const left = inner.childForFieldName('left');
+      if (left?.type === 'identifier') {
+        if (left.text) names.add(left.text);
+      } else if (left) {
+        for (const id of left.descendantsOfType('identifier')) if (id?.text) names.add(id.text);
+      }
+    }
+  }
+}
+
+/**
+ * True when a statement of a function body (not of a nested def, class or lambda) binds name by
+ * def, class, assignment or import. Only the statements around the places that spell the name are
+ * examined: a walk of the whole body would cost ~1 µs per node.
+ */
+function bindsLocally(body: Node, name: string): boolean {
+  for (const id of identifiersSpelled(body, name)) {
+    const stmt = ownStatementOf(id, body);
+    if (!stmt) continue;
+    if (boundNames(stmt).includes(name)) return true;
+    if ((stmt.type === 'import_statement' || stmt.type === 'import_from_statement') && bindingsOf(stmt).some((b) => b.local === name)) return true;
+  }
+  return false;
+}
+
+/** The innermost statement of body's own scope holding node (a def or class counts, its body not), or null. */
+function ownStatementOf(node: Node, body: Node): Node | null {
+  let stmt: Node | null = null;
+  for (let n = node, p = n.parent; p; n = p, p = p.parent) {
+    if (stmt && isNestedScope(n)) return null;
+    if (!stmt && p.type === 'block') stmt = n;
+    if (p.id === body.id) return stmt;
+  }
+  return null;
+}
+
+function isTopLevel(statement: Node): boolean {
+  for (let n = statement.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+  }
+  return true;
+}
+
+/** The bindings an import statement creates. */
+export function bindingsOf(statement: Node): ImportBinding[] {
+  const topLevel = isTopLevel(statement);
+  const unconditional = statement.parent?.type === 'module';
+  const out: ImportBinding[] = [];
+  if (statement.type === 'import_statement') {
+    for (const name of statement.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const target = name.childForFieldName('name')?.text;
+        const alias = name.childForFieldName('alias')?.text;
+        if (target && alias) out.push({ local: alias, target: stripSpaces(target), statement, topLevel, unconditional });
+      } else {
+        // `import os.path` binds `os` and makes `os.path` reachable through it.
+        const target = stripSpaces(name.text);
+        out.push({ local: target.split('.')[0], target: target.split('.')[0], statement, topLevel, unconditional });
+        if (target.includes('.')) out.push({ local: `\0${target}`, target, statement, topLevel, unconditional });
+      }
+    }
+  } else if (statement.type === 'import_from_statement') {
+    const moduleNode = statement.childForFieldName('module_name');
+    if (!moduleNode || moduleNode.type === 'relative_import') return out;
+    const module = stripSpaces(moduleNode.text);
+    for (const name of statement.childrenForFieldName('name')) {
+      if (!name) continue;
+      if (name.type === 'aliased_import') {
+        const target = name.childForFieldName('name')?.text;
+        const alias = name.childForFieldName('alias')?.text;
+        if (target && alias) out.push({ local: alias, target: `${module}.${stripSpaces(target)}`, statement, topLevel, unconditional });
+      } else {
+        out.push({ local: name.text, target: `${module}.${stripSpaces(name.text)}`, statement, topLevel, unconditional });
+      }
+    }
+    if (out.length === 0) out.push({ local: `\0${module}.*`, target: module, statement, topLevel, unconditional });
+  }
+  return out;
+}
+
+function stripSpaces(s: string): string {
+  return s.replace(/\s+/g, '');
+}

@@ -1,0 +1,101 @@
+// Facts about loops that several rules share.
+import type { FileFacts } from './facts';
+import { bindingOf, occurrences, scopeOf } from './names';
+import type { Node } from '../syntax/parser';
+
+/** Iteration counts at or below this, known from the syntax, make a loop "small". */
+export const SMALL_LOOP = 16;
+
+/**
+ * True when a `for` loop visibly runs only a handful of times: over `range(k)` / `range(a, b)`
+ * with small literal bounds (or local names bound once to them: `n_rep = 3`), or over a short
+ * tuple, list or set display.
+ */
+export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const it = loop.childForFieldName('right');
+  if (!it) return false;
+  if (it.type === 'tuple' || it.type === 'list' || it.type === 'set') return it.namedChildCount <= SMALL_LOOP;
+  if (it.type === 'call' && it.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', it)) {
+    const args = it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    const nums = args.map(integerValue);
+    if (args.length >= 1 && args.length <= 2 && nums.every((n): n is number => n !== null)) {
+      const span = args.length === 1 ? nums[0] : nums[1] - nums[0];
+      return span <= SMALL_LOOP;
+    }
+  }
+  return false;
+}
+
+/** An integer literal, or a local name bound exactly once, to an integer literal, in its scope. */
+function integerValue(n: Node): number | null {
+  if (n.type === 'integer') return Number(n.text.replace(/_/g, ''));
+  if (n.type !== 'identifier') return null;
+  const scope = scopeOf(n);
+  if (scope.type !== 'function_definition') return null; // a module-level name may be changed from outside
+  const binds = occurrences(scope, n.text).filter((id) => bindingOf(id) !== null);
+  const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
+  const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
+  return value?.type === 'integer' ? Number(value.text.replace(/_/g, '')) : null;
+}
+
+/** A `for` loop nest read as comprehension clauses: `for a in A`, `if c`, `for b in a`… */
+export interface LoopNest {
+  /** The clauses, outermost first, as comprehension source text (iterables parenthesised when needed). */
+  clauses: string[];
+  /** Names bound by the for targets. */
+  names: string[];
+  /** The statements of the innermost body (what isLeaf accepted). */
+  leaf: Node[];
+  /** The first (outermost) iterable. */
+  firstIterable: Node;
+  /** The loop is one `for` clause with no `if` and no inner loop. */
+  single: boolean;
+}
+
+function bodyStatements(block: Node | null): Node[] {
+  return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+}
+
+/** Comprehension clause text for an expression that may need parentheses there. */
+function clauseExpr(node: Node): string {
+  const bare = new Set(['conditional_expression', 'lambda', 'named_expression', 'expression_list', 'yield', 'list_splat', 'parenthesized_list_splat']);
+  return bare.has(node.type) ? `(${node.text})` : node.text;
+}
+
+/**
+ * Reads a loop made only of nested `for` (no else, no async) and `if` (no else) statements, each
+ * body holding a single statement, down to a body that isLeaf accepts. Null for any other shape.
+ */
+export function loopNest(loop: Node, isLeaf: (stmts: Node[]) => boolean): LoopNest | null {
+  const clauses: string[] = [];
+  const names: string[] = [];
+  let node: Node = loop;
+  const firstIterable = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || !firstIterable) return null;
+  for (;;) {
+    let body: Node[];
+    if (node.type === 'for_statement') {
+      if (node.childForFieldName('alternative') || node.child(0)?.type === 'async') return null;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return null;
+      const ids = left.type === 'identifier' ? [left] : left.descendantsOfType(['identifier', 'attribute', 'subscript']).filter((n): n is Node => n !== null);
+      if (ids.some((n) => n.type !== 'identifier') || (left.type !== 'identifier' && !['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple'].includes(left.type))) return null;
+      names.push(...ids.map((n) => n.text));
+      clauses.push(`for ${left.text} in ${clauseExpr(right)}`);
+      body = bodyStatements(node.childForFieldName('body'));
+    } else if (node.type === 'if_statement') {
+      if (node.childForFieldName('alternative')) return null;
+      const cond = node.childForFieldName('condition');
+      if (!cond) return null;
+      clauses.push(`if ${clauseExpr(cond)}`);
+      body = bodyStatements(node.childForFieldName('consequence'));
+    } else {
+      return null;
+    }
+    if (isLeaf(body)) return { clauses, names, leaf: body, firstIterable, single: clauses.length === 1 };
+    if (body.length !== 1) return null;
+    node = body[0];
+  }
+}

@@ -1,0 +1,310 @@
+// Light name analysis inside one scope: where a name is read or bound, and whether the value a
+// statement leaves in a name can still be observed afterwards. Syntax only, conservative: when in
+// doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
+// the file), never more.
+import type { Node } from '../syntax/parser';
+import { findDescendants, parameterNames } from './scopes';
+import { wordOffsets } from '../syntax/spelling';
+
+/** Python's keywords: never a name. (The soft keywords `match`, `case`, `type` can be names.) */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+/** Nodes a binding target is built from: `a, (b, *c)` and friends. */
+const PATTERN_TYPES = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'list_splat_pattern',
+  'parenthesized_expression',
+  'as_pattern_target',
+  'expression_list',
+]);
+
+/** The def or lambda whose locals include names bound at node; the module root at top level. Class bodies are skipped (their names are not visible to methods). */
+export function scopeOf(node: Node): Node {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda') return n;
+    if (!n.parent) return n;
+  }
+  return node;
+}
+
+/** True when the identifier names a variable (not `obj.attr`'s attr, nor a keyword argument's name). */
+export function isVariable(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return true;
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) return false;
+  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) return false;
+  return true;
+}
+
+/** The statement-level construct an identifier is a binding target of, or null when it is a read. */
+export function bindingOf(id: Node): Node | null {
+  let child = id;
+  for (let p = id.parent; p; child = p, p = p.parent) {
+    if (PATTERN_TYPES.has(p.type)) {
+      // `x[i] = …` / `x.a = …` read x; only bare names inside a target bind.
+      continue;
+    }
+    switch (p.type) {
+      case 'assignment':
+        return p.childForFieldName('left')?.equals(child) ? p : null;
+      case 'for_statement':
+      case 'for_in_clause':
+        return p.childForFieldName('left')?.equals(child) ? p : null;
+      case 'named_expression':
+        return p.childForFieldName('name')?.equals(child) ? p : null;
+      case 'function_definition':
+      case 'class_definition':
+        return p.childForFieldName('name')?.equals(child) ? p : null;
+      case 'with_item':
+      case 'as_pattern':
+        return child.type === 'as_pattern_target' ? p : null;
+      case 'parameters':
+      case 'lambda_parameters':
+      case 'default_parameter':
+      case 'typed_parameter':
+      case 'typed_default_parameter':
+        if (p.type.endsWith('default_parameter') && !p.childForFieldName('name')?.equals(child)) return null;
+        return p;
+      case 'dotted_name':
+      case 'aliased_import':
+      case 'import_statement':
+      case 'import_from_statement':
+        return p.type.startsWith('import') ? p : null;
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+/** Every identifier naming `name` inside scope, nested defs, lambdas and comprehensions included. */
+export function occurrences(scope: Node, name: string): Node[] {
+  return identifiersSpelled(scope, name).filter(isVariable);
+}
+
+/**
+ * The identifiers inside node whose text is `name`, in document order. Found from the source text
+ * (each place the name is spelled, then the node there): a walk of the subtree would cost ~1 µs
+ * per node, most of them not identifiers and most identifiers other names.
+ */
+export function identifiersSpelled(node: Node, name: string): Node[] {
+  return identifiersAt(node, name, wordOffsets(node.text, name), node.startIndex);
+}
+
+/**
+ * What the file-wide lookups below need of a file: its tree, its text and where a word is spelled.
+ * FileFacts provides it (declared here, not imported, so that facts.ts can build on this module).
+ */
+export interface SpelledFile {
+  readonly root: Node;
+  readonly text: string;
+  wordOffsets(name: string): readonly number[];
+}
+
+/** identifiersSpelled over the whole file, from the file's remembered word offsets. */
+export function identifiersSpelledInFile(facts: SpelledFile, name: string): Node[] {
+  return identifiersAt(facts.root, name, facts.wordOffsets(name), 0);
+}
+
+/** The identifiers `name` inside node at these offsets (relative to `base`). */
+function identifiersAt(node: Node, name: string, offsets: readonly number[], base: number): Node[] {
+  const out: Node[] = [];
+  for (const i of offsets) {
+    const id = identifierAt(node, base + i, name);
+    if (id) out.push(id);
+  }
+  return out;
+}
+
+/** The identifier `name` spelled at offset start inside node (not node itself), or null (a string, a comment…). */
+export function identifierAt(node: Node, start: number, name: string): Node | null {
+  const id = node.descendantForIndex(start, start + name.length);
+  return id && id.type === 'identifier' && id.startIndex === start && id.id !== node.id && id.text === name ? id : null;
+}
+
+/**
+ * The defs or classes (nodes of `type`) named `name`, found where the text spells `def` or `class`
+ * and then the name (a line continuation between them too): no walk over every definition.
+ */
+export function definitionsNamed(facts: SpelledFile, type: 'function_definition' | 'class_definition', name: string): Node[] {
+  const keywordBefore = type === 'function_definition' ? DEF_BEFORE : CLASS_BEFORE;
+  const { root, text } = facts;
+  const out: Node[] = [];
+  for (const at of facts.wordOffsets(name)) {
+    if (!keywordBefore.test(text.slice(Math.max(0, at - 200), at))) continue;
+    const id = identifierAt(root, at, name);
+    const definition = id?.parent;
+    if (definition?.type === type && definition.childForFieldName('name')?.id === id!.id) out.push(definition);
+  }
+  return out;
+}
+
+/** Text ending in the keyword and the space (or line continuation) before a def's or class's name. */
+const DEF_BEFORE = /(?:^|[^\w])def[\s\\]+$/;
+const CLASS_BEFORE = /(?:^|[^\w])class[\s\\]+$/;
+
+/**
+ * The constructs of the given types (`assignment`, `for_statement`, `named_expression`…) in body's
+ * own scope (not inside a nested def, lambda or class) whose target (`left`; a walrus's `name`)
+ * holds an identifier `name` at any depth (`name = …`, `a[name] = …`), in document order. Found
+ * from the identifiers spelling the name: a walk of the body costs ~1 µs per node.
+ */
+export function bindersSpelling(body: Node, name: string, types: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  for (const id of identifiersSpelled(body, name)) {
+    let found: Node[] = [];
+    for (let child = id, p = id.parent; p && p.id !== body.id; child = p, p = p.parent) {
+      if (SCOPE_TYPES.has(p.type)) found = []; // those are the nested scope's, not the body's
+      if (types.has(p.type) && p.childForFieldName(p.type === 'named_expression' ? 'name' : 'left')?.id === child.id) found.push(p);
+    }
+    for (const b of found) if (!out.some((o) => o.id === b.id)) out.push(b);
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+}
+
+/**
+ * The plain assignments `name = value` among the occurrences of `name` in scope (nested scopes
+ * included, like occurrences), in document order, with the identifier bound and the value.
+ */
+export function plainAssignments(scope: Node, name: string): { id: Node; value: Node }[] {
+  const out: { id: Node; value: Node }[] = [];
+  for (const id of occurrences(scope, name)) {
+    const assign = bindingOf(id);
+    const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(id) ? assign.childForFieldName('right') : null;
+    if (value) out.push({ id, value });
+  }
+  return out;
+}
+
+/** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
+export function localOccurrences(node: Node, name: string): Node[] {
+  return identifiersSpelled(node, name).filter((id) => isVariable(id) && nestedScopeOf(id, node) === null);
+}
+
+/** True when the scope declares `global name` or `nonlocal name`. */
+export function isDeclaredNonLocal(scope: Node, name: string): boolean {
+  // Most scopes declare nothing: the text says so without a walk.
+  const text = scope.text;
+  if (!text.includes(name) || !/\b(?:global|nonlocal)\b/.test(text)) return false;
+  const decls = findDescendants(scope, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement', (n) => SCOPE_TYPES.has(n.type));
+  return decls.some((d) => d.namedChildren.some((c) => c?.text === name));
+}
+
+/** The outermost def, lambda or class nested in scope that holds node (code there may run at any time). */
+export function nestedScopeOf(node: Node, scope: Node): Node | null {
+  let found: Node | null = null;
+  for (let n = node.parent; n && !n.equals(scope); n = n.parent) {
+    if (SCOPE_TYPES.has(n.type)) found = n;
+  }
+  return found;
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Names bound by a for/with target or assignment left side. */
+export function targetNames(target: Node): string[] {
+  if (target.type === 'identifier') return [target.text];
+  const out: string[] = [];
+  for (const id of findDescendants(target, (n) => n.type === 'identifier')) {
+    if (bindingOf(id)) out.push(id.text);
+  }
+  return out;
+}
+
+/**
+ * Reads of `name` that may observe the value it holds when `region` (a statement) finishes:
+ * uses after it in its scope, uses anywhere in nested defs and lambdas (they may run later), and
+ * uses before it inside an enclosing loop (the next iteration). A read is not counted when an
+ * unconditional plain assignment to the name, or a `for`/`with` binding it, comes first.
+ */
+export function readsAfter(region: Node, name: string): Node[] {
+  const scope = scopeOf(region);
+  const enclosingLoops: Node[] = [];
+  for (let n = region.parent; n && !n.equals(scope); n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') enclosingLoops.push(n);
+  }
+  const outermostLoop = enclosingLoops[enclosingLoops.length - 1];
+  const out: Node[] = [];
+  for (const id of occurrences(scope, name)) {
+    if (contains(region, id)) continue;
+    const nested = nestedScopeOf(id, scope);
+    if (nested) {
+      // A nested def or lambda may run at any time; one taking the name as a parameter does not see ours.
+      if (!parameterNames(nested).includes(name)) out.push(id);
+      continue;
+    }
+    if (bindingOf(id)) continue; // a store, not a read
+    const after = id.startIndex >= region.endIndex;
+    const nextIteration = !after && outermostLoop !== undefined && contains(outermostLoop, id);
+    if (!after && !nextIteration) continue;
+    if (after && coveredByLaterBinding(region, id, name)) continue;
+    if (comprehensionBinds(id, name)) continue;
+    out.push(id);
+  }
+  return out;
+}
+
+/** The read sits in a comprehension that binds the name itself. */
+function comprehensionBinds(id: Node, name: string): boolean {
+  for (let n = id.parent; n; n = n.parent) {
+    if (COMPREHENSIONS.has(n.type)) {
+      for (const clause of n.namedChildren) {
+        if (clause?.type === 'for_in_clause') {
+          const left = clause.childForFieldName('left');
+          if (left && targetNames(left).includes(name)) return true;
+        }
+      }
+    }
+    if (SCOPE_TYPES.has(n.type)) return false;
+  }
+  return false;
+}
+
+/** An unconditional rebinding between region and the read hides region's value from it. */
+function coveredByLaterBinding(region: Node, read: Node, name: string): boolean {
+  // A for or with statement after region, binding the name, whose body holds the read.
+  for (let n = read.parent; n; n = n.parent) {
+    if (n.startIndex < region.endIndex) break;
+    if (n.type === 'block' && n.parent) {
+      const owner = n.parent;
+      if (owner.type === 'for_statement' && owner.childForFieldName('body')?.equals(n)) {
+        const left = owner.childForFieldName('left');
+        if (left && targetNames(left).includes(name)) return true;
+      }
+      if (owner.type === 'with_statement') {
+        const clause = owner.namedChildren.find((c) => c?.type === 'with_clause');
+        for (const t of clause ? findDescendants(clause, (c) => c.type === 'as_pattern_target') : []) {
+          if (targetNames(t).includes(name)) return true;
+        }
+      }
+    }
+  }
+  // A plain `name = …` statement after region (or after one of its ancestors) in a block that
+  // also holds the read, whose right side does not read the name: control reaches the read only
+  // through it.
+  const scope = scopeOf(region);
+  for (let stmt: Node | null = region; stmt && stmt.parent && !stmt.equals(scope); stmt = stmt.parent) {
+    const block = stmt.parent;
+    if (block.type !== 'block' && block.type !== 'module') continue;
+    if (!contains(block, read)) continue;
+    for (let s = stmt.nextNamedSibling; s && s.endIndex <= read.startIndex; s = s.nextNamedSibling) {
+      if (s.type !== 'expression_statement') continue;
+      const a = s.namedChild(0);
+      if (a?.type !== 'assignment' || a.childForFieldName('left')?.text !== name) continue;
+      const right = a.childForFieldName('right');
+      if (right && localOccurrences(right, name).length > 0) continue;
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,198 @@
+// Small syntax helpers shared by the numpy, pandas and numba rules.
+import type { FileFacts } from './facts';
+import { PYTHON_KEYWORDS } from './names';
+import type { Node } from '../syntax/parser';
+import { decoratorCallee, decoratorsOf, findDescendants } from './scopes';
+
+/** Keywords, and the soft keywords too: a generated name should not be either. */
+const PY_KEYWORDS = new Set([...PYTHON_KEYWORDS, 'match', 'case', 'type']);
+
+/** True for a plain Python identifier that is not a keyword. */
+export function isIdentifierName(s: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !PY_KEYWORDS.has(s);
+}
+
+/** The value of a plain string literal (no f-string, no interpolation, no escapes), or null. */
+export function stringLiteralValue(node: Node | null | undefined): string | null {
+  if (!node || node.type !== 'string') return null;
+  const start = node.namedChildren.find((c) => c?.type === 'string_start');
+  if (!start || /[fFbB]/.test(start.text)) return null;
+  const parts = node.namedChildren.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
+  if (parts.length === 0) return '';
+  if (parts.length !== 1 || parts[0]!.type !== 'string_content') return null;
+  const text = parts[0]!.text;
+  if (text.includes('\\')) return null;
+  return text;
+}
+
+/** Decorator callees from numba (`njit`, `numba.jit(...)`, `cuda.jit`, `vectorize`...) on def. */
+export function numbaDecorators(facts: FileFacts, def: Node): { decorator: Node; name: string }[] {
+  const out: { decorator: Node; name: string }[] = [];
+  for (const d of decoratorsOf(def)) {
+    const q = facts.qualifiedName(decoratorCallee(d));
+    if (q && (q === 'numba' || q.startsWith('numba.'))) out.push({ decorator: d, name: q });
+  }
+  return out;
+}
+
+/** True when node sits inside a function compiled by numba (where explicit loops are the idiom). */
+export function insideNumbaFunction(facts: FileFacts, node: Node): boolean {
+  if (!facts.importsModule('numba')) return false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && numbaDecorators(facts, n).length > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * An expression that can be evaluated twice with the same result and no side effects:
+ * a name, `a.b.c`, or subscripts of those by literals (`df["price"]`).
+ */
+export function isPureReference(node: Node): boolean {
+  switch (node.type) {
+    case 'identifier':
+      return true;
+    case 'attribute': {
+      const obj = node.childForFieldName('object');
+      return !!obj && isPureReference(obj);
+    }
+    case 'subscript': {
+      const value = node.childForFieldName('value');
+      const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      return !!value && isPureReference(value) && keys.every((k) => k && isLiteral(k));
+    }
+    default:
+      return false;
+  }
+}
+
+/** A number, string (non-f), True/False/None literal, or a list/tuple of those. */
+export function isLiteral(node: Node): boolean {
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'string':
+      return stringLiteralValue(node) !== null;
+    case 'unary_operator': {
+      const arg = node.childForFieldName('argument');
+      return !!arg && (arg.type === 'integer' || arg.type === 'float');
+    }
+    case 'list':
+    case 'tuple':
+      return node.namedChildren.every((c) => !c || c.type === 'comment' || isLiteral(c));
+    default:
+      return false;
+  }
+}
+
+/** Identifiers named `name` inside node, including inside nested scopes. */
+export function identifiersNamed(node: Node, name: string): Node[] {
+  return findDescendants(node, (n) => n.type === 'identifier' && n.text === name);
+}
+
+/** True when the identifier is read as a variable (not an attribute name or a keyword argument's name). */
+export function isVariableUse(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return true;
+  if (p.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) return false;
+  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) return false;
+  return true;
+}
+
+/** The function body (or module) whose statements hold node. */
+export function scopeBody(node: Node): Node {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.childForFieldName('body') ?? n;
+    if (n.type === 'module') return n;
+  }
+  return node;
+}
+
+/**
+ * True when the value `name` holds at offset may be read later in scope: some use follows, and the
+ * first one is not an unconditional rebinding (a `for` target or assignment in the same block as
+ * `statement`, which then kills the old value).
+ */
+export function usedAfter(scope: Node, name: string, offset: number, statement?: Node): boolean {
+  const later = identifiersNamed(scope, name).filter((id) => id.startIndex >= offset && isVariableUse(id));
+  if (later.length === 0) return false;
+  const first = later[0];
+  if (statement && isAssignmentTarget(first)) {
+    let s = first;
+    while (s.parent && s.parent.type !== 'block' && s.parent.type !== 'module') s = s.parent;
+    const inner = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const rhs = inner?.type === 'assignment' ? inner.childForFieldName('right') : s.type === 'for_statement' ? s.childForFieldName('right') : null;
+    const readsItself = rhs ? identifiersNamed(rhs, name).length > 0 || rhs.text === name : true;
+    if (s.parent && statement.parent?.equals(s.parent) && !readsItself) return false;
+  }
+  return true;
+}
+
+/** True when the node is the target of an assignment, augmented assignment, `del` or a for loop. */
+export function isAssignmentTarget(node: Node): boolean {
+  let child = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern' || p.type === 'tuple' || p.type === 'list' || p.type === 'parenthesized_expression') continue;
+    if (p.type === 'assignment' || p.type === 'augmented_assignment') return p.childForFieldName('left')?.equals(child) ?? false;
+    if (p.type === 'for_statement' || p.type === 'for_in_clause') return p.childForFieldName('left')?.equals(child) ?? false;
+    if (p.type === 'delete_statement') return true;
+    if (p.type === 'as_pattern_target' || p.type === 'named_expression') return true;
+    return false;
+  }
+  return false;
+}
+
+/** What a numba decorator compiles, and with which keyword options. */
+export interface JitDecorator {
+  /** The decorator expression (`njit`, `numba.jit(parallel=True)`). */
+  decorator: Node;
+  /** Fully qualified callee: `numba.njit`, `numba.jit`, `numba.cuda.jit`, `numba.vectorize`... */
+  name: string;
+  /** The call node when the decorator has arguments. */
+  call: Node | null;
+  /** Keyword arguments by name → value node. */
+  keywords: Map<string, Node>;
+  /** True when the function is compiled in nopython mode (njit, jit without object-mode options, cuda, ufuncs). */
+  nopython: boolean;
+  /** `parallel=True` was passed. */
+  parallel: boolean;
+}
+
+const NOPYTHON_DECORATORS = new Set([
+  'numba.njit', 'numba.jit', 'numba.cuda.jit', 'numba.vectorize', 'numba.guvectorize', 'numba.stencil', 'numba.cfunc',
+  'numba.core.decorators.njit', 'numba.core.decorators.jit',
+]);
+
+/** The numba compilation decorator on def, if any. */
+export function jitDecorator(facts: FileFacts, def: Node): JitDecorator | null {
+  for (const { decorator, name } of numbaDecorators(facts, def)) {
+    if (!NOPYTHON_DECORATORS.has(name)) continue;
+    const call = decorator.type === 'call' ? decorator : null;
+    const keywords = new Map<string, Node>();
+    for (const a of call?.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (a?.type !== 'keyword_argument') continue;
+      const k = a.childForFieldName('name')?.text;
+      const v = a.childForFieldName('value');
+      if (k && v) keywords.set(k, v);
+    }
+    const objectMode = keywords.get('forceobj')?.text === 'True' || keywords.get('nopython')?.text === 'False' || keywords.get('looplift')?.text === 'True';
+    return { decorator, name, call, keywords, nopython: !objectMode, parallel: keywords.get('parallel')?.text === 'True' };
+  }
+  return null;
+}
+
+/** The innermost def around node that numba compiles, with its decorator. */
+export function enclosingJit(facts: FileFacts, node: Node): { def: Node; jit: JitDecorator } | null {
+  if (!facts.importsModule('numba')) return null;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      const jit = jitDecorator(facts, n);
+      return jit ? { def: n, jit } : null;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,112 @@
+// What happens to a resource (file, socket, pool, session…) bound to a local name: is it managed
+// by a `with`/`finally`, handed on to someone else (returned, stored, passed to an unknown call),
+// closed by hand, or simply dropped? Syntax only, one scope, conservative: anything we do not
+// recognise counts as handing the resource on, so rules built on this stay silent.
+import type { Node } from '../syntax/parser';
+import { nestedScopeOf, occurrences } from './names';
+
+export interface OwnershipOptions {
+  /** Methods that release the resource: `close`, `shutdown`, `terminate`… */
+  closeMethods: readonly string[];
+  /** False when `with res:` does not release it (sqlite3 connections only commit). Default true. */
+  withReleases?: boolean;
+  /** Call names (dotted text of the callee, or its last part) that use the resource without taking it over. */
+  borrowers?: RegExp;
+}
+
+export type Fate =
+  /** A with/finally/closing()/callback takes care of it. */
+  | { kind: 'managed' }
+  /** Returned, stored or passed on: someone else owns it now. */
+  | { kind: 'escapes' }
+  /** Only used here. `release` is the first explicit release call (`f.close()`), if any. */
+  | { kind: 'local'; release: Node | null; rebound: Node | null };
+
+/** Callees that take over releasing whatever they receive. */
+const MANAGERS = /(^|\.)(closing|aclosing|enter_context|enter_async_context|callback|push_async_callback|addCleanup|register|finalize)$/;
+/** Builtins and helpers that read from or write to an argument without keeping it. */
+const DEFAULT_BORROWERS = /^(print|list|tuple|set|sorted|enumerate|zip|iter|next|len|isinstance|repr|str|hasattr|getattr|id|type)$/;
+
+function unparen(node: Node): Node {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** The call whose argument list holds node directly (positional or keyword value), or null. */
+export function callTakingArgument(node: Node): Node | null {
+  let p = node.parent;
+  if (p?.type === 'keyword_argument') p = p.parent;
+  return p?.type === 'argument_list' && p.parent?.type === 'call' ? p.parent : null;
+}
+
+/** The fate of the resource bound by `stmt` (an expression statement `name = <resource>`). */
+export function fateOfBinding(stmt: Node, name: string, scope: Node, options: OwnershipOptions): Fate {
+  // The resource's life ends where a later statement of the same block rebinds the name.
+  let limit = Infinity;
+  let rebound: Node | null = null;
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    const a = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name) {
+      limit = a.endIndex;
+      rebound = a.childForFieldName('left');
+      break;
+    }
+  }
+  let release: Node | null = null;
+  for (const id of occurrences(scope, name)) {
+    if (id.startIndex < stmt.endIndex || (rebound && id.equals(rebound))) continue;
+    const nested = nestedScopeOf(id, scope) !== null;
+    if (!nested && id.startIndex >= limit) continue;
+    if (nested) return { kind: 'escapes' }; // a closure keeps using it
+    const use = classifyUse(id, options);
+    if (use === 'managed') return { kind: 'managed' };
+    if (use === 'escapes') return { kind: 'escapes' };
+    if (use === 'release' && !release) release = id.parent!.parent!;
+  }
+  return { kind: 'local', release, rebound };
+}
+
+type Use = 'managed' | 'escapes' | 'release' | 'use';
+
+function classifyUse(id: Node, options: OwnershipOptions): Use {
+  const p = id.parent!;
+  if (p.type === 'attribute' && p.childForFieldName('object')?.equals(id)) {
+    const attr = p.childForFieldName('attribute')!.text;
+    const called = p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p);
+    if (options.closeMethods.includes(attr) || attr === '__exit__' || attr === '__aexit__') {
+      if (!called) return 'managed'; // `atexit.register(f.close)`, `stack.callback(pool.shutdown)`
+      for (let n: Node | null = p.parent; n; n = n.parent) if (n.type === 'finally_clause') return 'managed';
+      return 'release';
+    }
+    return 'use';
+  }
+  const outer = unparen(id);
+  const q = outer.parent!;
+  if (q.type === 'with_item' || q.type === 'as_pattern') return options.withReleases === false ? 'use' : 'managed';
+  if (q.type === 'for_statement' || q.type === 'for_in_clause') return 'use';
+  if (q.type === 'await') return 'use';
+  const taker = callTakingArgument(outer);
+  if (taker) {
+    const fn = taker.childForFieldName('function');
+    const text = fn?.text ?? '';
+    const last = text.split('.').pop() ?? '';
+    if (MANAGERS.test(text)) return 'managed';
+    if (DEFAULT_BORROWERS.test(text)) return 'use';
+    if (q.type === 'keyword_argument' && q.childForFieldName('name')?.text === 'file') return 'use'; // print(..., file=f)
+    if (options.borrowers && (options.borrowers.test(text) || options.borrowers.test(last))) return 'use';
+    return 'escapes';
+  }
+  if (
+    q.type === 'comparison_operator' ||
+    q.type === 'boolean_operator' ||
+    q.type === 'not_operator' ||
+    q.type === 'if_statement' ||
+    q.type === 'while_statement' ||
+    q.type === 'expression_statement' ||
+    q.type === 'assert_statement'
+  ) {
+    return 'use';
+  }
+  return 'escapes';
+}

@@ -1,0 +1,176 @@
+// Structural helpers over the syntax tree: enclosing scopes, loops, decorators.
+// They walk parents (cost: the node's depth), never the whole file.
+import type { Node } from '../syntax/parser';
+
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
+const COMPREHENSION_TYPES = new Set([
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
+
+/** The innermost `def` (or lambda) containing node, or null at module or class level. */
+export function enclosingFunction(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return n;
+  }
+  return null;
+}
+
+/** The innermost `def` containing node, skipping lambdas. */
+export function enclosingDef(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n;
+  }
+  return null;
+}
+
+export function enclosingClass(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'class_definition') return n;
+    if (FUNCTION_TYPES.has(n.type)) return null;
+  }
+  return null;
+}
+
+/**
+ * The innermost loop whose body (not its iterable or condition) contains node, within the same
+ * function. Comprehensions count as loops when `includeComprehensions` is set.
+ */
+export function enclosingLoop(node: Node, includeComprehensions = false): Node | null {
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type) || n.type === 'class_definition') return null;
+    if (LOOP_TYPES.has(n.type) && n.childForFieldName('body')?.equals(child)) return n;
+    if (includeComprehensions && COMPREHENSION_TYPES.has(n.type)) return n;
+  }
+  return null;
+}
+
+/** All loops around node within its function, innermost first. */
+export function enclosingLoops(node: Node): Node[] {
+  const loops: Node[] = [];
+  for (let n: Node | null = node; n; ) {
+    const loop = enclosingLoop(n);
+    if (!loop) break;
+    loops.push(loop);
+    n = loop;
+  }
+  return loops;
+}
+
+export function isAsyncDef(fn: Node | null): boolean {
+  return fn?.type === 'function_definition' && fn.child(0)?.type === 'async';
+}
+
+/** True when node runs directly in an `async def` body (not in a nested sync def or lambda). */
+export function isInsideAsyncDef(node: Node): boolean {
+  return isAsyncDef(enclosingFunction(node));
+}
+
+/** Decorator expressions of a def or class (without the `@`), outermost first. */
+export function decoratorsOf(definition: Node): Node[] {
+  const parent = definition.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return parent.namedChildren
+    .filter((c): c is Node => c !== null && c.type === 'decorator')
+    .map((d) => d.namedChild(0))
+    .filter((e): e is Node => e !== null);
+}
+
+/** The node that carries a definition's full extent: the decorated_definition when decorated. */
+export function definitionStatement(definition: Node): Node {
+  return definition.parent?.type === 'decorated_definition' ? definition.parent : definition;
+}
+
+/** The callee of a decorator: `@lru_cache(maxsize=2)` → `lru_cache`. */
+export function decoratorCallee(decorator: Node): Node {
+  return decorator.type === 'call' ? (decorator.childForFieldName('function') ?? decorator) : decorator;
+}
+
+/** Parameter names of a function definition, in order (self included). */
+export function parameterNames(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  const names: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') names.push(p.text);
+    else {
+      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+      if (name) names.push(name.text);
+    }
+  }
+  return names;
+}
+
+/** The annotation text of def's parameter `name` (`x: T` or `x: T = d`), or null when it has none. */
+export function parameterAnnotation(def: Node, name: string): string | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (id?.text === name) return p.childForFieldName('type')?.text ?? null;
+  }
+  return null;
+}
+
+/** The statement that contains node and is a direct child of a block or the module. */
+export function enclosingStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** True when node is inside `if __name__ == "__main__":` (at any depth). */
+export function isUnderMainGuard(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'if_statement') {
+      const cond = n.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+      if (/^__name__==(['"])__main__\1$/.test(cond) || /^(['"])__main__\1==__name__$/.test(cond)) return true;
+    }
+  }
+  return false;
+}
+
+/** Iterates all named descendants of node (depth-first) that satisfy the predicate. */
+export function findDescendants(node: Node, predicate: (n: Node) => boolean, stopAt?: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  const cursor = node.walk();
+  try {
+    let descending = true;
+    for (;;) {
+      if (descending) {
+        const current = cursor.currentNode;
+        const stop = current.id !== node.id && stopAt?.(current);
+        if (current.isNamed && current.id !== node.id && predicate(current)) out.push(current);
+        if (!stop && cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descending = true;
+        continue;
+      }
+      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) break;
+      descending = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+/** The def or class a statement defines: itself, or the one inside a decorated_definition. */
+export function definitionOf(stmt: Node): Node | null {
+  return stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+}
+
+/** True when node's own scope (not a nested def, class or lambda) holds a `yield`; most bodies do not even spell it. */
+export function hasOwnYield(node: Node): boolean {
+  return /\byield\b/.test(node.text) && findDescendants(node, (n) => n.type === 'yield', isNestedScope).length > 0;
+}
+
+/** Stop-predicate for findDescendants that keeps a search inside the current function body. */
+export function isNestedScope(n: Node): boolean {
+  return n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda';
+}

@@ -1,0 +1,83 @@
+// tf.data pipelines: whether an expression is a `tf.data.Dataset`, following method chains
+// (`from_tensor_slices(...).shuffle(...).map(...)`) and names assigned from them, and which
+// transformations a pipeline applies. Results are memoised per FileFacts.
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { valuesAssignedTo } from './trainingLoop';
+
+/** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
+export const DATASET_METHODS = new Set([
+  'map', 'batch', 'padded_batch', 'ragged_batch', 'shuffle', 'repeat', 'cache', 'prefetch', 'filter', 'take', 'skip',
+  'unbatch', 'interleave', 'flat_map', 'window', 'apply', 'with_options', 'shard', 'concatenate', 'zip', 'enumerate',
+  'rebatch', 'map_with_legacy_function', 'bucket_by_sequence_length', 'take_while', 'scan', 'group_by_window',
+  'snapshot', 'ignore_errors', 'assert_cardinality', 'batch_by_sequence_length',
+]);
+
+/** Constructors (qualified-name prefixes and names) that produce a tf.data.Dataset. */
+const SOURCES = [
+  /^tensorflow\.data\./,
+  /^tensorflow_datasets\.load$/,
+  /^(tensorflow\.keras|keras|tf_keras)\.utils\.(image|text|audio)_dataset_from_directory$/,
+  /^(tensorflow\.keras|keras|tf_keras)\.utils\.timeseries_dataset_from_array$/,
+  /^(tensorflow\.keras|keras|tf_keras)\.preprocessing\.(image|text)_dataset_from_directory$/,
+];
+
+export interface Pipeline {
+  /** The transformation methods applied, outermost last, including those on earlier assignments. */
+  methods: string[];
+  /** The source call (e.g. `tf.data.Dataset.from_tensor_slices(...)`). */
+  source: Node;
+}
+
+const cache = new WeakMap<FileFacts, Map<number, Pipeline | null>>();
+
+/** The pipeline an expression evaluates to, or null when it is not (visibly) a tf.data.Dataset. */
+export function tfDataPipeline(expr: Node, facts: FileFacts): Pipeline | null {
+  let memo = cache.get(facts);
+  if (!memo) {
+    memo = new Map();
+    cache.set(facts, memo);
+  }
+  if (memo.has(expr.id)) return memo.get(expr.id)!;
+  memo.set(expr.id, null); // guards against self-reference while resolving
+  const result = resolve(expr, facts, 0);
+  memo.set(expr.id, result);
+  return result;
+}
+
+function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
+  if (depth > 8) return null;
+  const methods: string[] = [];
+  let n: Node | null = expr;
+  while (n) {
+    if (n.type === 'parenthesized_expression') {
+      n = n.namedChild(0);
+      continue;
+    }
+    if (n.type === 'call') {
+      const fn: Node | null = n.childForFieldName('function');
+      const q = facts.calleeName(n);
+      if (q && SOURCES.some((r) => r.test(q))) return { methods: methods.reverse(), source: n };
+      if (fn?.type === 'attribute') {
+        const method = fn.childForFieldName('attribute')?.text ?? '';
+        // `tf.data.Dataset.zip(...)`-style static calls are covered by SOURCES above.
+        if (!DATASET_METHODS.has(method)) return null;
+        methods.push(method);
+        n = fn.childForFieldName('object');
+        continue;
+      }
+      return null;
+    }
+    if (n.type === 'identifier') {
+      // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
+      const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
+      const last = values[values.length - 1];
+      if (!last) return null;
+      const upstream = resolve(last, facts, depth + 1);
+      if (!upstream) return null;
+      return { methods: [...upstream.methods, ...methods.reverse()], source: upstream.source };
+    }
+    return null;
+  }
+  return null;
+}

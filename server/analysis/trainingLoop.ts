@@ -1,0 +1,673 @@
+// The shared notion of a deep-learning training loop, computed once per file (memoised per
+// FileFacts) so every PyTorch and TensorFlow rule agrees on what "every step of training" means.
+//
+// A loop (for/while) is a TRAINING loop ('train') when, directly in its body (not in a nested loop
+// or def), it:
+//   - calls `<x>.backward(...)` (loss.backward(), scaler.scale(loss).backward(), accelerator.backward(loss));
+//   - steps an optimizer: `<opt>.step()` where <opt> is assigned from `torch.optim.*` / a Keras optimizer
+//     or is named like one (optimizer, opt, optim_g, d_optimizer, …), or `<scaler>.step(<opt>)`;
+//   - runs a TensorFlow step: `with tf.GradientTape()`, `<tape>.gradient(...)`, `<opt>.apply_gradients(...)`,
+//     `<opt>.minimize(...)`, `<model>.train_on_batch(...)`;
+//   - calls a same-file function that computes gradients (backward or a GradientTape update) outside
+//     its own loops. Such a function is a TRAIN STEP when it is also named like one (`train_step`,
+//     `update`, `fit_batch`, ...) or called from a loop in the file; test functions are not.
+// A loop over a PyTorch DataLoader (a `DataLoader(...)` call, a name assigned from one, or a name
+// such as `train_loader`, possibly wrapped in enumerate/tqdm/iter) that calls a model (a local
+// callable, `self.model`, `model.forward`) on the batch is a FORWARD loop ('forward'): evaluation or
+// inference, one model call per batch.
+//
+// Also here: the LOGGING GUARD (`if step % 100 == 0:`, `if i == len(loader) - 1:`, `if should_log(step):`),
+// under which per-step work runs only now and then; `isTestCode` (tests are not performance-critical);
+// `usesAccelerator` (does the file move work to a GPU at all); and `valuesAssignedTo` (what a name was
+// assigned in its scope), used to resolve optimizers, DataLoaders and datasets.
+import type { FileFacts } from './facts';
+import { Query, type Node } from '../syntax/parser';
+import { decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
+import { targetNames } from './names';
+
+export type Framework = 'torch' | 'tf';
+export type LoopKind = 'train' | 'forward';
+
+export interface TrainingLoop {
+  /** The for_statement or while_statement. */
+  node: Node;
+  kind: LoopKind;
+  framework: Framework;
+  /** The calls or with-items that made it a training loop, in document order. */
+  evidence: Node[];
+  /** The DataLoader expression iterated, after unwrapping enumerate/tqdm/iter (for loops only). */
+  loader: Node | null;
+  /** Names bound per batch by the loop target (the enumerate index excluded). */
+  batchNames: string[];
+  /** The enumerate index or range variable, when there is one. */
+  indexName: string | null;
+  /**
+   * The loop runs once per epoch (full-batch training: `for epoch in range(n_epochs)`, `while epoch < E`),
+   * judged from the loop variable or bound; work in it happens once per epoch, not per mini-batch.
+   */
+  perEpoch: boolean;
+}
+
+export interface TrainStep {
+  /** The function_definition. */
+  node: Node;
+  name: string;
+  framework: Framework;
+  /** Decorated with `@tf.function` (or `@torch.compile`). */
+  compiled: boolean;
+  /** The calls or with-items that made it a train step. */
+  evidence: Node[];
+}
+
+interface TrainingIndex {
+  loops: TrainingLoop[];
+  byLoop: Map<number, TrainingLoop>;
+  steps: TrainStep[];
+  byFunction: Map<number, TrainStep>;
+  /** Local names (or `self.x` texts) assigned from an optimizer constructor. */
+  optimizerNames: Set<string>;
+  /** Local names (or `self.x` texts) assigned from a DataLoader call. */
+  loaderNames: Set<string>;
+}
+
+export const DATALOADER_NAMES: ReadonlySet<string> = new Set([
+  'torch.utils.data.DataLoader',
+  'torch.utils.data.dataloader.DataLoader',
+]);
+
+const TF_ROOTS = ['tensorflow', 'keras', 'tf_keras'];
+const STEP_FUNCTION_NAME = /step|train|update|fit|batch|iter|optimi|learn|backward|grad/i;
+const TEST_NAME = /(^|_)tests?($|_)|^test/i;
+const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
+const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$/i;
+
+// One pattern for every call (one raw match each; names are filtered in JS), plus the loops.
+const QUERY_SOURCE = `
+(call function: [(attribute object: (_) @recv attribute: (identifier) @name) (identifier) @name]) @call
+(for_statement) @loop
+(while_statement) @loop
+`;
+const METHODS = new Set(['backward', 'step', 'apply_gradients', 'gradient', 'minimize', 'train_on_batch']);
+const CONSTRUCTOR_NAME =
+  /(GradientTape|DataLoader|Adam|AdamW|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam|NAdam|RAdam|LBFGS|SparseAdam|ASGD|Rprop|Adafactor|Lion|Ftrl)$/;
+
+const queries = new WeakMap<object, Query>();
+const cache = new WeakMap<FileFacts, TrainingIndex>();
+
+function queryFor(facts: FileFacts): Query {
+  const language = facts.tree.language;
+  let q = queries.get(language);
+  if (!q) {
+    q = new Query(language, QUERY_SOURCE);
+    queries.set(language, q);
+  }
+  return q;
+}
+
+export function usesTorch(facts: FileFacts): boolean {
+  return facts.importsModule('torch');
+}
+
+export function usesTensorFlow(facts: FileFacts): boolean {
+  return TF_ROOTS.some((m) => facts.importsModule(m));
+}
+
+/** True when a qualified name belongs to TensorFlow or Keras. */
+export function isTfName(qualified: string | null): boolean {
+  return qualified !== null && TF_ROOTS.some((r) => qualified === r || qualified.startsWith(`${r}.`));
+}
+
+function index(facts: FileFacts): TrainingIndex {
+  let idx = cache.get(facts);
+  if (!idx) {
+    idx = build(facts);
+    cache.set(facts, idx);
+  }
+  return idx;
+}
+
+/** Every training or forward loop in the file, in document order. */
+export function trainingLoops(facts: FileFacts): readonly TrainingLoop[] {
+  return index(facts).loops;
+}
+
+/** The TrainingLoop record for a for/while statement, if it is one. */
+export function trainingLoopOf(loop: Node, facts: FileFacts): TrainingLoop | undefined {
+  return index(facts).byLoop.get(loop.id);
+}
+
+/**
+ * The innermost loop around node (within its function) that is a training loop of the wanted
+ * kind ('train' by default; pass 'any' to include forward loops). Loops nested inside a training
+ * loop run every step too, so the search goes outward through them.
+ */
+export function enclosingTrainingLoop(node: Node, facts: FileFacts, kind: LoopKind | 'any' = 'train'): TrainingLoop | null {
+  const idx = index(facts);
+  if (idx.loops.length === 0) return null;
+  for (const loop of enclosingLoops(node)) {
+    const t = idx.byLoop.get(loop.id);
+    if (t && (kind === 'any' || t.kind === kind)) return t;
+  }
+  return null;
+}
+
+/** True when node runs on every iteration of a training loop ('train' kind). */
+export function isInTrainingLoop(node: Node, facts: FileFacts): boolean {
+  return enclosingTrainingLoop(node, facts) !== null;
+}
+
+/** Same-file functions that perform one training step (backward/optimizer step or GradientTape update). */
+export function trainSteps(facts: FileFacts): readonly TrainStep[] {
+  return index(facts).steps;
+}
+
+/** The train-step function record for a function_definition. */
+export function trainStepOf(fn: Node, facts: FileFacts): TrainStep | undefined {
+  return index(facts).byFunction.get(fn.id);
+}
+
+/**
+ * The train-step function whose body runs node once per call: node is in the function's own body
+ * and not inside a loop there (a loop in a step function is not "once per step").
+ */
+export function enclosingTrainStep(node: Node, facts: FileFacts): TrainStep | null {
+  const idx = index(facts);
+  if (idx.steps.length === 0) return null;
+  if (enclosingLoop(node)) return null;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'lambda' || n.type === 'class_definition') return null;
+    if (n.type === 'function_definition') return idx.byFunction.get(n.id) ?? null;
+  }
+  return null;
+}
+
+/** True when expr looks like an optimizer: assigned from an optimizer class, or named like one. */
+export function isOptimizerExpr(expr: Node | null | undefined, facts: FileFacts): boolean {
+  return isOptimizerLike(expr, index(facts).optimizerNames);
+}
+
+function isOptimizerLike(expr: Node | null | undefined, optimizerNames: Set<string>): boolean {
+  if (!expr) return false;
+  let e: Node = expr;
+  if (e.type === 'subscript') e = e.childForFieldName('value') ?? e;
+  if (e.type !== 'identifier' && e.type !== 'attribute') return false;
+  if (optimizerNames.has(e.text)) return true;
+  const last = e.type === 'attribute' ? (e.childForFieldName('attribute')?.text ?? '') : e.text;
+  return OPTIMIZER_NAME.test(last);
+}
+
+/**
+ * True when expr is a PyTorch DataLoader: a `DataLoader(...)` call, a name (or `self.x`) assigned
+ * from one in this file, or a name such as `loader` / `train_loader` / `val_dataloader`.
+ */
+export function isDataLoaderExpr(expr: Node | null | undefined, facts: FileFacts): boolean {
+  return isLoaderLike(expr, facts, index(facts).loaderNames);
+}
+
+function isLoaderLike(expr: Node | null | undefined, facts: FileFacts, loaderNames: Set<string>): boolean {
+  if (!expr || !usesTorch(facts)) return false;
+  if (expr.type === 'call') return DATALOADER_NAMES.has(facts.calleeName(expr) ?? '');
+  if (expr.type !== 'identifier' && expr.type !== 'attribute') return false;
+  if (loaderNames.has(expr.text)) return true;
+  if (expr.type === 'identifier' && facts.binding(expr.text)) return false;
+  const last = expr.type === 'attribute' ? (expr.childForFieldName('attribute')?.text ?? '') : expr.text;
+  return LOADER_NAME.test(last);
+}
+
+/**
+ * A builtin name that neither an import nor a module-level binding replaces. Cheaper than
+ * FileFacts.isBuiltin (which also scans enclosing function bodies), for hot paths over every loop;
+ * rebinding `range` or `enumerate` inside a function is rare enough to ignore there.
+ */
+function notRebound(name: string, facts: FileFacts): boolean {
+  return !facts.binding(name) && !facts.moduleBindings.has(name);
+}
+
+/** Unwraps `enumerate(x)`, `tqdm(x, ...)`, `iter(x)` to x; reports whether enumerate was seen. */
+export function unwrapIterable(expr: Node, facts: FileFacts): { inner: Node; enumerated: boolean } {
+  let inner = expr;
+  let enumerated = false;
+  for (let depth = 0; depth < 4 && inner.type === 'call'; depth++) {
+    const fn = inner.childForFieldName('function');
+    const first = inner.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
+    if (!fn || !first) break;
+    const name = fn.text;
+    const qualified = facts.qualifiedName(fn) ?? '';
+    if ((name === 'enumerate' || name === 'iter') && notRebound(name, facts)) {
+      if (name === 'enumerate') enumerated = true;
+      inner = first;
+    } else if (/^tqdm(\.|$)/.test(qualified) || /(^|\.)tqdm$/.test(qualified)) {
+      inner = first;
+    } else {
+      break;
+    }
+  }
+  return { inner, enumerated };
+}
+
+/**
+ * True when node only runs on some iterations of `boundary` (a loop or function): it sits in the
+ * `if` branch (or conditional-expression branch) of a logging-style guard between itself and the
+ * boundary: a modulo test (`if step % 100 == 0`, `if not i % n`), a comparison of a step or
+ * index variable (`if i == 0`, `if step == len(loader) - 1`), or a call such as `should_log(step)`.
+ * `else` branches of such guards run on most steps and are not guarded.
+ */
+export function isUnderLoggingGuard(node: Node, boundary: Node): boolean {
+  let child = node;
+  for (let n = node.parent; n && !n.equals(boundary); child = n, n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'elif_clause') {
+      const consequence = n.childForFieldName('consequence');
+      const cond = n.childForFieldName('condition');
+      if (consequence?.equals(child) && cond && isLoggingGuardCondition(cond, boundary)) return true;
+    } else if (n.type === 'conditional_expression') {
+      const cond = n.namedChild(1);
+      if (n.namedChild(0)?.equals(child) && cond && isLoggingGuardCondition(cond, boundary)) return true;
+    }
+  }
+  return false;
+}
+
+const STEP_NAME = /(^|_)(step|steps|iter|iters|iteration|it|idx|index|batch|batch_idx|batch_index|i|j|n|epoch|count|counter)($|_|\d)/i;
+const LOG_CALL = /(^|_)(log|logging|report|print|display|eval|evaluate|checkpoint|save)($|_)/i;
+
+/** True when a condition is a logging-style guard (see isUnderLoggingGuard). */
+export function isLoggingGuardCondition(cond: Node, boundary?: Node): boolean {
+  const nodes = [cond, ...findDescendants(cond, () => true, isNestedScope)];
+  for (const n of nodes) {
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') {
+      // `"%d" % x` is string formatting, not a modulo test.
+      if (n.childForFieldName('left')?.type !== 'string') return true;
+    }
+    if (n.type === 'comparison_operator') {
+      const ops = n.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.type);
+      if (!ops.every((op) => op === '==' || op === '>=' || op === '>' || op === '<=' || op === '<')) continue;
+      for (const operand of n.namedChildren) {
+        if (operand && isStepVariable(operand, boundary)) return true;
+      }
+    }
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+      if (last && LOG_CALL.test(last)) return true;
+    }
+  }
+  return false;
+}
+
+function isStepVariable(operand: Node, boundary?: Node): boolean {
+  // `(step + 1) == total`, `step - 1 >= warmup`: look inside arithmetic.
+  if (operand.type === 'parenthesized_expression' || operand.type === 'binary_operator') {
+    return operand.namedChildren.some((c) => c !== null && isStepVariable(c, boundary));
+  }
+  const name = operand.type === 'identifier' ? operand.text : operand.type === 'attribute' ? operand.childForFieldName('attribute')?.text : null;
+  if (!name) return false;
+  if (/rank|world|device|gpu/i.test(name)) return false;
+  if (STEP_NAME.test(name)) return true;
+  // The loop's own target (`for k in range(n)`) compared with something.
+  if (boundary?.type === 'for_statement') {
+    const left = boundary.childForFieldName('left');
+    if (left && targetNames(left).includes(name)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function build(facts: FileFacts): TrainingIndex {
+  const idx: TrainingIndex = {
+    loops: [],
+    byLoop: new Map(),
+    steps: [],
+    byFunction: new Map(),
+    optimizerNames: new Set(),
+    loaderNames: new Set(),
+  };
+  const torch = usesTorch(facts);
+  const tf = usesTensorFlow(facts);
+  if (!torch && !tf) return idx;
+
+  const methodCalls: { call: Node; recv: Node; method: string }[] = [];
+  const plainCalls: { call: Node; name: string }[] = [];
+  const ctorCalls: Node[] = [];
+  const loops: Node[] = [];
+  for (const m of queryFor(facts).matches(facts.root)) {
+    const get = (name: string) => m.captures.find((c) => c.name === name)?.node;
+    const loop = get('loop');
+    if (loop) {
+      loops.push(loop);
+      continue;
+    }
+    const call = get('call');
+    const name = get('name')?.text;
+    if (!call || !name) continue;
+    const recv = get('recv');
+    if (recv && METHODS.has(name)) methodCalls.push({ call, recv, method: name });
+    else if (CONSTRUCTOR_NAME.test(name)) ctorCalls.push(call);
+    // `f(...)` or `self.f(...)`: may call a same-file train step (resolved once steps are known).
+    if (!recv || recv.text === 'self') plainCalls.push({ call, name });
+  }
+
+  // Constructors: optimizers and DataLoaders assigned to names; GradientTape with-items.
+  const tapeNames = new Set<string>();
+  // core: a backward pass or a GradientTape update (an optimizer step alone is not enough for a step function).
+  const evidence: { node: Node; framework: Framework; core: boolean }[] = [];
+  for (const call of ctorCalls) {
+    const q = facts.calleeName(call);
+    if (!q) continue;
+    const assigned = assignedName(call);
+    if (DATALOADER_NAMES.has(q)) {
+      if (assigned) idx.loaderNames.add(assigned);
+    } else if (/GradientTape$/.test(q) && isTfName(q)) {
+      const item = call.parent?.type === 'as_pattern' ? call.parent : call;
+      if (item.parent?.type === 'with_item') {
+        evidence.push({ node: call, framework: 'tf', core: true });
+        const alias = item.type === 'as_pattern' ? item.childForFieldName('alias') : null;
+        if (alias) tapeNames.add(alias.text.trim());
+      }
+    } else if (q.startsWith('torch.optim.') || (isTfName(q) && /\.optimizers\./.test(q))) {
+      if (assigned) idx.optimizerNames.add(assigned);
+    }
+  }
+
+  for (const { call, recv, method } of methodCalls) {
+    if (method === 'backward') {
+      if (torch) evidence.push({ node: call, framework: 'torch', core: true });
+    } else if (method === 'step') {
+      if (!torch) continue;
+      const firstArg = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+      if (isOptimizerLike(recv, idx.optimizerNames) || isOptimizerLike(firstArg, idx.optimizerNames)) evidence.push({ node: call, framework: 'torch', core: false });
+    } else if (!tf) {
+      continue;
+    } else if (method === 'gradient') {
+      if (tapeNames.has(recv.text) || /tape/i.test(recv.text)) evidence.push({ node: call, framework: 'tf', core: true });
+    } else if (method === 'apply_gradients' || method === 'minimize') {
+      if (isOptimizerLike(recv, idx.optimizerNames)) evidence.push({ node: call, framework: 'tf', core: true });
+    } else if (method === 'train_on_batch') {
+      evidence.push({ node: call, framework: 'tf', core: true });
+    }
+  }
+  evidence.sort((a, b) => a.node.startIndex - b.node.startIndex);
+
+  // Evidence outside any loop of its function makes that function a train step; inside a loop,
+  // it makes the innermost loop a training loop.
+  const loopEvidence = new Map<number, { loop: Node; framework: Framework; nodes: Node[] }>();
+  const candidates = new Map<number, { step: TrainStep; core: boolean; calledInLoop: boolean }>();
+  for (const e of evidence) {
+    const loop = enclosingLoop(e.node);
+    if (loop) {
+      const entry = loopEvidence.get(loop.id);
+      if (entry) entry.nodes.push(e.node);
+      else loopEvidence.set(loop.id, { loop, framework: e.framework, nodes: [e.node] });
+      continue;
+    }
+    const fn = enclosingFunctionDef(e.node);
+    if (!fn) continue;
+    const existing = candidates.get(fn.id);
+    if (existing) {
+      existing.step.evidence.push(e.node);
+      existing.core ||= e.core;
+      continue;
+    }
+    candidates.set(fn.id, {
+      step: {
+        node: fn,
+        name: fn.childForFieldName('name')?.text ?? '',
+        framework: e.framework,
+        compiled: isCompiled(fn, facts),
+        evidence: [e.node],
+      },
+      core: e.core,
+      calledInLoop: false,
+    });
+  }
+  // Candidates that really compute gradients; loops calling them are training loops.
+  const callable = new Map<string, { step: TrainStep; calledInLoop: boolean }>();
+  for (const c of candidates.values()) if (c.core) callable.set(c.step.name, c);
+  const stepCallsByLoop = new Map<number, { call: Node; step: TrainStep }[]>();
+  if (callable.size > 0) {
+    for (const { call, name } of plainCalls) {
+      const target = callable.get(name);
+      const loop = target ? enclosingLoop(call) : null;
+      if (!target || !loop) continue;
+      target.calledInLoop = true;
+      const list = stepCallsByLoop.get(loop.id);
+      if (list) list.push({ call, step: target.step });
+      else stepCallsByLoop.set(loop.id, [{ call, step: target.step }]);
+    }
+  }
+
+  for (const loop of loops) {
+    const found = loopEvidence.get(loop.id);
+    const evidenceNodes = found ? [...found.nodes] : [];
+    let framework: Framework | null = found?.framework ?? null;
+    const body = loop.childForFieldName('body');
+    if (!body) continue;
+
+    // Calls to same-file train-step functions (directly in this loop, not a nested one).
+    for (const { call, step } of stepCallsByLoop.get(loop.id) ?? []) {
+      evidenceNodes.push(call);
+      framework ??= step.framework;
+    }
+
+    // The loop's iterable: a DataLoader gives batch names (and may make it a forward loop).
+    let loader: Node | null = null;
+    let batchNames: string[] = [];
+    let indexName: string | null = null;
+    if (loop.type === 'for_statement') {
+      const right = loop.childForFieldName('right');
+      const left = loop.childForFieldName('left');
+      if (right && left) {
+        const { inner, enumerated } = unwrapIterable(right, facts);
+        const names = targetNames(left);
+        if (enumerated && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildCount >= 2) {
+          const first = left.namedChild(0);
+          indexName = first?.type === 'identifier' ? first.text : null;
+          batchNames = left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : []));
+        } else {
+          batchNames = names;
+        }
+        if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && notRebound('range', facts)) {
+          indexName = names[0] ?? null;
+          batchNames = [];
+        }
+        if (isLoaderLike(inner, facts, idx.loaderNames)) loader = inner;
+      }
+    }
+
+    let kind: LoopKind | null = evidenceNodes.length > 0 ? 'train' : null;
+    if (!kind && loader) {
+      const modelCall = findModelCallOnBatch(body, loop, batchNames, facts);
+      if (modelCall) {
+        kind = 'forward';
+        evidenceNodes.push(modelCall);
+        framework = 'torch';
+      }
+    }
+    if (!kind || !framework) continue;
+    const record: TrainingLoop = {
+      node: loop,
+      kind,
+      framework,
+      evidence: evidenceNodes.sort((a, b) => a.startIndex - b.startIndex),
+      loader,
+      batchNames,
+      indexName,
+      perEpoch: !loader && isEpochLoop(loop),
+    };
+    idx.loops.push(record);
+    idx.byLoop.set(loop.id, record);
+  }
+  idx.loops.sort((a, b) => a.node.startIndex - b.node.startIndex);
+
+  // Train-step functions: they compute gradients outside any loop of their own, and are named like
+  // a step (`train_step`, `update`, `fit_batch`) or called from a loop here. Tests are not steps.
+  for (const c of callable.values()) {
+    const name = c.step.name;
+    if (TEST_NAME.test(name) && !c.calledInLoop) continue;
+    if (!STEP_FUNCTION_NAME.test(name) && !c.calledInLoop) continue;
+    idx.steps.push(c.step);
+    idx.byFunction.set(c.step.node.id, c.step);
+  }
+  idx.steps.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  return idx;
+}
+
+function isEpochLoop(loop: Node): boolean {
+  if (loop.type === 'while_statement') return /epoch/i.test(loop.childForFieldName('condition')?.text ?? '');
+  const left = loop.childForFieldName('left')?.text ?? '';
+  const right = loop.childForFieldName('right');
+  if (/epoch/i.test(left)) return true;
+  return right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && /epoch/i.test(right.childForFieldName('arguments')?.text ?? '');
+}
+
+/** The innermost def around node (lambdas and classes end the search). */
+function enclosingFunctionDef(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'lambda' || n.type === 'class_definition') return null;
+    if (n.type === 'function_definition') return n;
+  }
+  return null;
+}
+
+/** `name = call(...)` or `self.name = call(...)`: the target's text. */
+function assignedName(call: Node): string | null {
+  const parent = call.parent;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return null;
+  const left = parent.childForFieldName('left');
+  if (left?.type === 'identifier' || left?.type === 'attribute') return left.text;
+  return null;
+}
+
+/** Decorated with `@tf.function` / `@tf.function(...)` / `@torch.compile`. */
+export function isCompiled(fn: Node, facts: FileFacts): boolean {
+  return decoratorsOf(fn).some((d) => {
+    const q = facts.qualifiedName(decoratorCallee(d));
+    return q === 'tensorflow.function' || q === 'torch.compile';
+  });
+}
+
+/**
+ * A call in the loop body (directly in this loop) of a model-like callable (a local name that is
+ * neither builtin nor imported, `self.<attr>`, or `<x>.forward`) whose arguments use the batch.
+ */
+function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], facts: FileFacts): Node | null {
+  if (batchNames.length === 0) return null;
+  const derived = new Set(batchNames);
+  // Names assigned from batch-derived expressions (`x = x.to(device)`, `inputs = batch["x"]`).
+  for (const assign of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const right = assign.childForFieldName('right');
+    const left = assign.childForFieldName('left');
+    if (right && left && mentionsAny(right, derived)) for (const name of targetNames(left)) derived.add(name);
+  }
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    if (!enclosingLoops(call).some((l) => l.equals(loop))) continue;
+    const fn = call.childForFieldName('function');
+    const args = call.childForFieldName('arguments');
+    if (!fn || !args || !mentionsAny(args, derived)) continue;
+    if (fn.type === 'identifier') {
+      if (facts.binding(fn.text) || (BUILTIN_FUNCTIONS.has(fn.text) && notRebound(fn.text, facts))) continue;
+      if (derived.has(fn.text)) continue;
+      return call;
+    }
+    if (fn.type === 'attribute') {
+      const obj = fn.childForFieldName('object');
+      const attr = fn.childForFieldName('attribute')?.text;
+      if (attr === 'forward' || (obj?.text === 'self' && attr && /model|net|encoder|decoder|backbone|module/i.test(attr))) return call;
+    }
+  }
+  return null;
+}
+
+const BUILTIN_FUNCTIONS = new Set([
+  'print', 'len', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'range', 'sum', 'min', 'max', 'abs',
+  'isinstance', 'type', 'str', 'int', 'float', 'bool', 'iter', 'next', 'map', 'filter', 'sorted', 'round',
+  'any', 'all', 'repr', 'hasattr', 'getattr', 'setattr', 'id', 'hash', 'format', 'vars',
+]);
+
+function mentionsAny(node: Node, names: Set<string>): boolean {
+  const isUse = (n: Node) =>
+    n.type === 'identifier' &&
+    names.has(n.text) &&
+    !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.equals(n)) &&
+    !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.equals(n));
+  if (isUse(node)) return true;
+  return findDescendants(node, isUse, isNestedScope).length > 0;
+}
+
+/**
+ * Right-hand sides of plain assignments `name = <value>` in the scope that contains `at` (its
+ * function body, or the module's own statements), in document order. Nested defs are skipped.
+ * With `facts`, each scope is indexed once per file (all names at once).
+ */
+export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Node[] {
+  let scope: Node | null = null;
+  for (let n = at.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      scope = n.childForFieldName('body');
+      break;
+    }
+    if (n.type === 'module') scope = n;
+  }
+  if (!scope) return [];
+  if (facts) return assignmentIndex(scope, facts).get(name) ?? [];
+  return indexAssignments(scope).get(name) ?? [];
+}
+
+const assignmentCache = new WeakMap<FileFacts, Map<number, Map<string, Node[]>>>();
+
+function assignmentIndex(scope: Node, facts: FileFacts): Map<string, Node[]> {
+  let perFile = assignmentCache.get(facts);
+  if (!perFile) {
+    perFile = new Map();
+    assignmentCache.set(facts, perFile);
+  }
+  let index = perFile.get(scope.id);
+  if (!index) {
+    index = indexAssignments(scope);
+    perFile.set(scope.id, index);
+  }
+  return index;
+}
+
+function indexAssignments(scope: Node): Map<string, Node[]> {
+  const index = new Map<string, Node[]>();
+  for (const assign of findDescendants(scope, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = assign.childForFieldName('left');
+    const right = assign.childForFieldName('right');
+    if (!left || !right) continue;
+    const list = index.get(left.text);
+    if (list) list.push(right);
+    else index.set(left.text, [right]);
+  }
+  return index;
+}
+
+const acceleratorCache = new WeakMap<FileFacts, boolean>();
+const ACCELERATOR_TEXT = /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b/;
+
+/**
+ * True when the file moves work to an accelerator: `.cuda()`, a "cuda"/"mps" device string, a
+ * `device` variable or argument, HF Accelerate or XLA. Without any of these, tensors live on the
+ * CPU, where `.item()` and friends do not wait for a device.
+ */
+export function usesAccelerator(facts: FileFacts): boolean {
+  let v = acceleratorCache.get(facts);
+  if (v === undefined) {
+    v = ACCELERATOR_TEXT.test(facts.text);
+    acceleratorCache.set(facts, v);
+  }
+  return v;
+}
+
+/**
+ * True when node is in test code: inside a def named like a test (`test_x`, `_do_test`) or a class
+ * named like a test case (`TestTrainer`, `TrainerTests`, `...TestCase`). Run-time performance
+ * advice does not apply there.
+ */
+export function isTestCode(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' && TEST_NAME.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
+  }
+  return false;
+}

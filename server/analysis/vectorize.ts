@@ -1,0 +1,315 @@
+// Translating a per-element Python expression (a lambda body, a comprehension element) into the
+// equivalent whole-Series pandas expression: arithmetic and comparisons with number literals,
+// `str` methods that exist on the `.str` accessor, and datetime fields on the `.dt` accessor.
+// Shared by pandas-apply-simple-lambda and pandas-comprehension-over-series.
+import type { Node } from '../syntax/parser';
+import { isNumberLiteral } from './localTypes';
+import { stringLiteralValue } from './numeric';
+
+export type VectorKind = 'arithmetic' | 'str' | 'dt';
+
+export interface Vectorized {
+  /** The whole-column expression text (not parenthesised). */
+  text: string;
+  kind: VectorKind;
+  /** True when the text is a binary or comparison expression (needs parentheses in operator context). */
+  compound: boolean;
+  /** Short form for messages: `+ 10`, `.str.upper()`, `.dt.month`. */
+  summary: string;
+}
+
+const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=']);
+
+/** str methods → argument pattern. Methods returning str may be chained; the others end a chain. */
+const STR_RETURNING: Record<string, 'none' | 'chars' | 'width' | 'width-fill' | 'replace'> = {
+  upper: 'none',
+  lower: 'none',
+  title: 'none',
+  capitalize: 'none',
+  swapcase: 'none',
+  casefold: 'none',
+  strip: 'chars',
+  lstrip: 'chars',
+  rstrip: 'chars',
+  zfill: 'width',
+  center: 'width-fill',
+  ljust: 'width-fill',
+  rjust: 'width-fill',
+  replace: 'replace',
+};
+const STR_TERMINAL: Record<string, 'none' | 'one-str'> = {
+  isalpha: 'none',
+  isdigit: 'none',
+  isalnum: 'none',
+  isspace: 'none',
+  islower: 'none',
+  isupper: 'none',
+  istitle: 'none',
+  isnumeric: 'none',
+  isdecimal: 'none',
+  startswith: 'one-str',
+  endswith: 'one-str',
+  find: 'one-str',
+  rfind: 'one-str',
+};
+
+/** Timestamp / Timedelta attributes with a same-named `.dt` attribute. */
+const DT_ATTRIBUTES = new Set([
+  'year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'nanosecond', 'dayofweek', 'day_of_week',
+  'dayofyear', 'day_of_year', 'quarter', 'is_month_start', 'is_month_end', 'is_quarter_start', 'is_quarter_end',
+  'is_year_start', 'is_year_end', 'is_leap_year', 'days_in_month', 'daysinmonth', 'days', 'seconds', 'microseconds',
+  'nanoseconds',
+]);
+/** Timestamp / Timedelta methods → their `.dt` spelling (some are attributes there). */
+const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
+  weekday: { to: 'weekday', args: 'none' },
+  date: { to: 'date', args: 'none' },
+  time: { to: 'time', args: 'none' },
+  normalize: { to: 'normalize()', args: 'none' },
+  day_name: { to: 'day_name()', args: 'none' },
+  month_name: { to: 'month_name()', args: 'none' },
+  total_seconds: { to: 'total_seconds()', args: 'none' },
+  strftime: { to: 'strftime', args: 'one-str' },
+};
+
+/**
+ * The whole-Series form of `body`, a per-element expression of the variable `param`, applied to
+ * the Series spelled `series` (a pure reference). Null when the body is anything else.
+ */
+export function vectorizeElementExpression(body: Node, param: string, series: string): Vectorized | null {
+  const arith = arithmetic(body, param, series);
+  if (arith && arith.uses > 0 && body.type !== 'identifier') {
+    return { text: arith.text, kind: 'arithmetic', compound: true, summary: arith.text };
+  }
+  const str = stringExpression(body, param, series);
+  if (str) return str;
+  return datetimeExpression(body, param, series);
+}
+
+interface Piece {
+  text: string;
+  /** How many times the parameter occurs. */
+  uses: number;
+}
+
+function arithmetic(node: Node, param: string, series: string): Piece | null {
+  switch (node.type) {
+    case 'identifier':
+      return node.text === param ? { text: series, uses: 1 } : null;
+    case 'integer':
+    case 'float':
+      return { text: node.text, uses: 0 };
+    case 'unary_operator': {
+      if (isNumberLiteral(node)) return { text: node.text, uses: 0 };
+      const op = node.childForFieldName('operator')?.type;
+      const arg = node.childForFieldName('argument');
+      if (op !== '-' || !arg) return null;
+      const inner = arithmetic(arg, param, series);
+      return inner ? { text: `-${inner.text}`, uses: inner.uses } : null;
+    }
+    case 'parenthesized_expression': {
+      const inner = node.namedChild(0);
+      if (!inner || node.namedChildCount !== 1) return null;
+      const p = arithmetic(inner, param, series);
+      return p ? { text: `(${p.text})`, uses: p.uses } : null;
+    }
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator')?.type ?? '';
+      if (!ARITH_OPS.has(op)) return null;
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      if (!left || !right) return null;
+      // numpy refuses integer ** negative integer, and division by a literal zero is a bug either way.
+      if (op === '**' && right.type === 'unary_operator') return null;
+      if ((op === '/' || op === '//' || op === '%') && /^0+(\.0*)?$/.test(right.text)) return null;
+      const l = arithmetic(left, param, series);
+      const r = arithmetic(right, param, series);
+      if (!l || !r) return null;
+      return { text: `${l.text} ${op} ${r.text}`, uses: l.uses + r.uses };
+    }
+    case 'comparison_operator': {
+      const ops = node.children.filter((c) => c && !c.isNamed);
+      if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type)) return null;
+      const operands = node.namedChildren.filter((c): c is Node => c !== null);
+      if (operands.length !== 2) return null;
+      const l = arithmetic(operands[0], param, series);
+      const r = arithmetic(operands[1], param, series);
+      if (!l || !r) return null;
+      return { text: `${l.text} ${ops[0]!.type} ${r.text}`, uses: l.uses + r.uses };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Literal positional arguments of a call, or null when there are keywords, splats or non-literals. */
+function literalArgs(call: Node): Node[] | null {
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list') return null;
+  const out: Node[] = [];
+  for (const a of args.namedChildren) {
+    if (!a) continue;
+    if (a.type === 'comment') return null;
+    if (a.type === 'integer' || stringLiteralValue(a) !== null) out.push(a);
+    else return null;
+  }
+  return out;
+}
+
+function isStr(n: Node): boolean {
+  return stringLiteralValue(n) !== null;
+}
+
+function isInt(n: Node): boolean {
+  return n.type === 'integer';
+}
+
+/** A str-valued chain rooted at the parameter: `x`, `x.strip()`, `x.strip().lower()`, `x[:3]`. */
+function strChain(node: Node, param: string, series: string): string | null {
+  if (node.type === 'identifier') return node.text === param ? series : null;
+  if (node.type === 'subscript') {
+    const value = node.childForFieldName('value');
+    const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (!value || keys.length !== 1) return null;
+    const key = keys[0]!;
+    const okSlice = key.type === 'slice' && key.namedChildren.every((c) => c && (isInt(c) || isNumberLiteral(c)));
+    if (!okSlice) return null;
+    const inner = strChain(value, param, series);
+    return inner ? `${inner}.str[${key.text}]` : null;
+  }
+  if (node.type !== 'call') return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type !== 'attribute') return null;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  const shape = STR_RETURNING[method];
+  if (!shape) return null;
+  const args = literalArgs(node);
+  if (!args) return null;
+  if (!argsMatch(shape, args)) return null;
+  const inner = strChain(fn.childForFieldName('object')!, param, series);
+  if (!inner) return null;
+  const argText = args.map((a) => a.text).join(', ');
+  // str.replace is literal; Series.str.replace treated the pattern as a regex before pandas 2.0.
+  if (method === 'replace') return `${inner}.str.replace(${argText}, regex=False)`;
+  return `${inner}.str.${method}(${argText})`;
+}
+
+function argsMatch(shape: string, args: Node[]): boolean {
+  switch (shape) {
+    case 'none':
+      return args.length === 0;
+    case 'chars':
+      return args.length === 0 || (args.length === 1 && isStr(args[0]));
+    case 'width':
+      return args.length === 1 && isInt(args[0]);
+    case 'width-fill':
+      return (args.length === 1 && isInt(args[0])) || (args.length === 2 && isInt(args[0]) && isStr(args[1]) && stringLiteralValue(args[1])!.length === 1);
+    case 'replace':
+      return args.length === 2 && isStr(args[0]) && isStr(args[1]) && stringLiteralValue(args[0])!.length > 0;
+    case 'one-str':
+      return args.length === 1 && isStr(args[0]);
+    default:
+      return false;
+  }
+}
+
+function stringExpression(body: Node, param: string, series: string): Vectorized | null {
+  // A comparison of a str chain with a string literal: `x.lower() == "yes"`.
+  if (body.type === 'comparison_operator') {
+    const ops = body.children.filter((c) => c && !c.isNamed);
+    const operands = body.namedChildren.filter((c): c is Node => c !== null);
+    if (ops.length !== 1 || (ops[0]!.type !== '==' && ops[0]!.type !== '!=') || operands.length !== 2) return null;
+    const [l, r] = operands;
+    if (!isStr(r)) return null;
+    const chain = strChain(l, param, series);
+    if (!chain || chain === series) return null;
+    return { text: `${chain} ${ops[0]!.type} ${r.text}`, kind: 'str', compound: true, summary: chain.slice(series.length) };
+  }
+  // `len(x)` → `.str.len()`.
+  if (body.type === 'call' && body.childForFieldName('function')?.text === 'len') {
+    const args = body.childForFieldName('arguments');
+    const only = args?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    if (only.length !== 1 || args?.namedChildCount !== 1) return null;
+    const chain = strChain(only[0]!, param, series);
+    if (!chain) return null;
+    return { text: `${chain}.str.len()`, kind: 'str', compound: false, summary: `${chain.slice(series.length)}.str.len()` };
+  }
+  if (body.type === 'call') {
+    const fn = body.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    const terminal = STR_TERMINAL[method];
+    if (fn && terminal) {
+      const args = literalArgs(body);
+      if (!args || !argsMatch(terminal, args)) return null;
+      const chain = strChain(fn.childForFieldName('object')!, param, series);
+      if (!chain) return null;
+      const text = `${chain}.str.${method}(${args.map((a) => a.text).join(', ')})`;
+      return { text, kind: 'str', compound: false, summary: text.slice(series.length) };
+    }
+  }
+  const chain = strChain(body, param, series);
+  if (!chain || chain === series) return null;
+  return { text: chain, kind: 'str', compound: false, summary: chain.slice(series.length) };
+}
+
+function datetimeExpression(body: Node, param: string, series: string): Vectorized | null {
+  if (body.type === 'attribute') {
+    const obj = body.childForFieldName('object');
+    const attr = body.childForFieldName('attribute')?.text ?? '';
+    if (obj?.type === 'identifier' && obj.text === param && DT_ATTRIBUTES.has(attr)) {
+      return { text: `${series}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr}` };
+    }
+    return null;
+  }
+  if (body.type === 'call') {
+    const fn = body.childForFieldName('function');
+    if (fn?.type !== 'attribute') return null;
+    const obj = fn.childForFieldName('object');
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const spec = DT_METHODS[method];
+    if (!spec || obj?.type !== 'identifier' || obj.text !== param) return null;
+    const args = literalArgs(body);
+    if (!args || !argsMatch(spec.args, args)) return null;
+    const tail = spec.args === 'none' ? spec.to : `${spec.to}(${args.map((a) => a.text).join(', ')})`;
+    return { text: `${series}.dt.${tail}`, kind: 'dt', compound: false, summary: `.dt.${tail}` };
+  }
+  return null;
+}
+
+/** Reasons the whole-column form may differ, per kind (for unsafe fixes). */
+export const VECTOR_FIX_REASONS: Record<VectorKind, string> = {
+  arithmetic:
+    'whole-column arithmetic follows numpy rules: an object-dtype column stays object instead of being re-inferred, and ' +
+    'division by zero gives inf/NaN instead of raising ZeroDivisionError',
+  str:
+    '`.str` methods return NaN for missing or non-string values where the lambda raised, and a `string`-dtype column ' +
+    'keeps its dtype where the lambda returned object',
+  dt:
+    '`.dt` requires a datetime64/timedelta64 column (the lambda also accepted object columns of datetimes) and can return ' +
+    'a different dtype (int32 fields in pandas 2, float with NaN for missing values)',
+};
+
+/** True when an expression replacing node needs parentheses to keep its meaning there. */
+export function needsParentheses(node: Node): boolean {
+  const p = node.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'expression_statement':
+    case 'argument_list':
+    case 'keyword_argument':
+    case 'return_statement':
+    case 'parenthesized_expression':
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'expression_list':
+    case 'pair':
+      return false;
+    case 'assignment':
+    case 'augmented_assignment':
+      return !p.childForFieldName('right')?.equals(node);
+    default:
+      return true;
+  }
+}

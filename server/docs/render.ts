@@ -1,0 +1,102 @@
+// Rule metadata rendered for people: hover Markdown, the CLI's `rule` explanation, guide links.
+// One source of truth for the server, the CLI and the README generator.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { guideSection } from '../../common/guide';
+import type { RuleDefinition } from '../engine/rule';
+import { evidenceFor } from './evidence';
+import type { Finding, FixSafety } from '../../common/types';
+
+/** The guide folder shipped beside the bundles (dist/../guide). */
+export function defaultGuideDir(): string {
+  return path.resolve(__dirname, '..', 'guide');
+}
+
+/** A link to the rule's guide section: a file URL to the bundled Markdown, with its anchor. */
+export function guideUrl(rule: RuleDefinition, guideDir: string = defaultGuideDir()): string {
+  return guideFileUrl(rule.guide, guideDir);
+}
+
+/** A file URL to a guide section, `slug` or `slug#anchor`. */
+export function guideFileUrl(target: string, guideDir: string = defaultGuideDir()): string {
+  const [slug, anchor] = target.split('#');
+  const url = pathToFileURL(path.join(guideDir, `${slug}.md`)).href;
+  return anchor ? `${url}#${anchor}` : url;
+}
+
+const SAFETY_TEXT: Record<FixSafety, string> = {
+  safe: 'safe: keeps behaviour, applied by fix-all and `--fix`',
+  unsafe: 'unsafe: review it; applied only on request',
+  'display-only': 'shown as a suggestion only, never applied automatically',
+};
+
+export function safetyText(safety: FixSafety): string {
+  return SAFETY_TEXT[safety];
+}
+
+export interface HoverLinks {
+  /** URI opening the guide section (a command: URI in VS Code, a file URL elsewhere). */
+  guide: string;
+  /** URI that disables the rule, when the client can run it. */
+  disable?: string;
+}
+
+/** The fix line: its title, its safety in words, and for an unsafe fix the reason. */
+function fixLine(fix: { title: string; safety: FixSafety; reason?: string }): string {
+  const title = fix.title.replace(/\.$/, '');
+  switch (fix.safety) {
+    case 'safe':
+      return `**Fix (safe):** ${title}. Keeps behaviour; applied by fix-all and \`--fix\`.`;
+    case 'unsafe':
+      return `**Fix (unsafe):** ${title}. Review it: ${fix.reason ? fix.reason.replace(/\.$/, '') : 'it can change behaviour'}. Applied only on request.`;
+    default:
+      return `**Suggestion:** ${title}${fix.reason ? ` (${fix.reason.replace(/\.$/, '')})` : ''}. Shown only, never applied automatically.`;
+  }
+}
+
+function linkTitle(text: string): string {
+  return text.replace(/[`"\\]/g, '');
+}
+
+/**
+ * Hover Markdown for one finding, from the rule's metadata (the same the CLI prints): the title, what is
+ * wrong here (the finding's message, naming the actual code), why it matters, what to write instead, the
+ * fix and its safety, the measured effect or the kind of benefit, and links to the guide and to disable the rule.
+ */
+export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks): string {
+  const parts = [`**${rule.title}** · \`${rule.id}\` (perflens)`, '', finding.message, '', `**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`];
+  if (finding.fix) parts.push('', fixLine(finding.fix));
+  const evidence = evidenceFor(rule.id);
+  if (evidence) parts.push('', `**${evidence.label}:** ${evidence.text}`);
+  const section = guideSection(rule.guide);
+  const linkLine = [`[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
+  if (links.disable) linkLine.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
+  parts.push('', linkLine.join(' · '));
+  return parts.join('\n');
+}
+
+/** A full explanation of a rule, in Markdown (CLI `perflens rule <id>`, README). */
+export function renderRuleDoc(rule: RuleDefinition): string {
+  const lines = [`# ${rule.id}`, '', `**${rule.title}**`, ''];
+  lines.push(
+    `Category: ${rule.category} · default severity: ${rule.severity} · ${rule.enabledByDefault ? 'on by default' : 'off by default (opt in with select)'}` +
+      (rule.requires ? ` · runs when the file imports ${rule.requires.join(' or ')}` : ''),
+    '',
+    '## Why is this bad?',
+    '',
+    rule.docs.why,
+    '',
+    '## Use instead',
+    '',
+    rule.docs.instead,
+  );
+  if (rule.docs.example) {
+    lines.push('', '## Example', '', '```python', rule.docs.example.before, '```', '', 'Use instead:', '', '```python', rule.docs.example.after, '```');
+  }
+  lines.push('', '## Fix safety', '', rule.fix ? `${rule.fix.title}: ${safetyText(rule.fix.safety)}.${rule.fix.reason ? ` ${rule.fix.reason}` : ''}` : 'No automatic fix.');
+  const evidence = evidenceFor(rule.id);
+  if (evidence) lines.push('', evidence.label === 'Measured' ? '## Measured' : '## Benefit', '', evidence.label === 'Measured' ? `${evidence.text} Program: \`guide/bench/${rule.id}.py\`.` : evidence.text);
+  const section = guideSection(rule.guide);
+  lines.push('', `Guide: ${section?.title ?? rule.guide} (\`guide/${rule.guide.split('#')[0]}.md\`)`);
+  return lines.join('\n');
+}

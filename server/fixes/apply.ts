@@ -1,0 +1,45 @@
+// Choosing and applying fixes: shared by the CLI's --fix, the server's fix-all and the tests.
+import { applyEdits, editsOverlap } from '../syntax/text';
+import type { Finding, TextEdit } from '../../common/types';
+
+export interface ApplyOptions {
+  /** Also apply unsafe fixes (display-only fixes are never applied). */
+  unsafe?: boolean;
+}
+
+export interface ApplyResult {
+  text: string;
+  applied: Finding[];
+  /** Fixable findings left out because they overlapped a fix already chosen (retry after re-lint). */
+  deferred: Finding[];
+}
+
+export function isApplicable(finding: Finding, options: ApplyOptions): boolean {
+  const safety = finding.fix?.safety;
+  return safety === 'safe' || (safety === 'unsafe' && options.unsafe === true);
+}
+
+/**
+ * Applies the fixes of the given findings in document order, skipping any fix that overlaps one
+ * already chosen. Identical edits (two fixes adding the same import) are applied once.
+ */
+export function applyFixes(text: string, findings: readonly Finding[], options: ApplyOptions = {}): ApplyResult {
+  const chosen: TextEdit[] = [];
+  const applied: Finding[] = [];
+  const deferred: Finding[] = [];
+  const ordered = [...findings].filter((f) => isApplicable(f, options)).sort((a, b) => a.start - b.start);
+  for (const finding of ordered) {
+    const edits = finding.fix!.edits.filter((e) => !chosen.some((c) => sameEdit(c, e)));
+    if (editsOverlap(edits, chosen)) {
+      deferred.push(finding);
+      continue;
+    }
+    chosen.push(...edits);
+    applied.push(finding);
+  }
+  return { text: chosen.length ? applyEdits(text, chosen) : text, applied, deferred };
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.start === b.start && a.end === b.end && a.newText === b.newText;
+}

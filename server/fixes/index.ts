@@ -1,0 +1,7 @@
+// The fixes layer's front door for rules: building edits that keep comments, indentation and line
+// breaks, rewriting statements, re-indenting blocks and editing call arguments.
+// Rules import fix helpers from here and nowhere else.
+export { appendArgument, prependArgument, removeArgument } from './arguments';
+export { clauseText, commentLines, commentNodesIn, eolOf, freshName, hasMultilineString, movedPragmaReason, ownsLines } from './codegen';
+export { addImportStatement, commentsIn, deleteLines, ensureImport, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
+export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';

@@ -3,8 +3,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
-import { unknownSelectors, type LintOptions } from '../server/engine/options';
-import { ConfigError, ConfigResolver, isExcluded, mergeOptions, optionsForFile } from '../server/project/projectConfig';
+import { layerOptions, unknownSelectors, type LintOptions } from '../server/engine/options';
+import { ConfigError, ConfigResolver, isExcluded, optionsForFile } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
 import type { FileReport } from './check';
@@ -32,8 +32,8 @@ interface CheckFlags {
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
-  const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, targetVersion: flags.targetVersion };
-  const unknown = unknownSelectors(ALL_RULES, { ...cliOptions, ignore: flags.ignore });
+  const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, ignore: flags.ignore, targetVersion: flags.targetVersion };
+  const unknown = unknownSelectors(ALL_RULES, cliOptions);
   if (unknown.length) {
     process.stderr.write(`perflens: unknown rule or category: ${unknown.join(', ')} (see \`perflens rules\`)\n`);
     return 2;
@@ -48,11 +48,9 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
   const jobs: CheckJob[] = discovery.files.map((file) => {
-    const fileOptions = optionsForFile(configFor(file), file);
-    const options = mergeOptions(fileOptions, cliOptions);
-    // --ignore adds to the project's ignores rather than replacing them.
-    options.ignore = [...(fileOptions.ignore ?? []), ...(flags.ignore ?? [])];
-    return { file, options };
+    // Flags over the project's config, layered as the editor layers its settings: --select replaces,
+    // --extend-select and --ignore add to the project's lists.
+    return { file, options: layerOptions(optionsForFile(configFor(file), file), cliOptions) };
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);

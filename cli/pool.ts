@@ -7,6 +7,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
+import { NODE_FILES } from '../server/project/fileProbe';
 import { LineIndex } from '../server/syntax/text';
 import { checkFile, type CheckOptions, type FileReport } from './check';
 
@@ -37,6 +38,7 @@ export function threadCount(files: number, requested: number): number {
 export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions, threads: number, entry: string): Promise<FileReport[]> {
   if (threads <= 1) {
     const engine = await Engine.create(ALL_RULES, __dirname);
+    engine.files = NODE_FILES;
     try {
       return jobs.map((j) => checkFile(engine, j.file, j.options, check));
     } finally {
@@ -112,6 +114,7 @@ export async function runCheckWorker(): Promise<void> {
   let engine: Engine;
   try {
     engine = await Engine.create(ALL_RULES, __dirname);
+    engine.files = NODE_FILES;
   } catch (error) {
     port.postMessage({ fatal: String(error) } satisfies FromWorker);
     return;

@@ -44,7 +44,7 @@ export default defineRule({
   query: `(call function: (identifier) @fn arguments: (argument_list) @args (#eq? @fn "print")) @call`,
   check(m, ctx) {
     const call = m.need('call');
-    if (!isPackageModule(ctx.filePath) || !isLibraryModule(ctx)) return;
+    if (!isPackageModule(ctx.filePath, ctx.files) || !isLibraryModule(ctx)) return;
     if (!ctx.facts.isBuiltin('print', call) || isUnderMainGuard(call)) return;
     const args = m.need('args').namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
     if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'file')) return; // writes somewhere on purpose

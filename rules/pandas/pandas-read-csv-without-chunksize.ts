@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { callArguments, keywordArgument, stringLiteralValue } from '../../server/analysis';
+import { callArguments, keywordArgument, stringLiteralValue, type FileProbe } from '../../server/analysis';
 
 /** A file known to be smaller than this is not worth streaming. */
 const SMALL_FILE_BYTES = 256 * 2 ** 20;
@@ -52,7 +51,7 @@ export default defineRule({
     const source = args[0];
     if (source.type === 'call' && /StringIO|BytesIO/.test(source.childForFieldName('function')?.text ?? '')) return;
     // A literal path that exists next to the file (or the working directory) can be measured.
-    const size = fileSize(stringLiteralValue(source), ctx.filePath);
+    const size = fileSize(stringLiteralValue(source), ctx.filePath, ctx.files);
     if (size !== null && size < SMALL_FILE_BYTES) return;
     const fn = q.slice('pandas.'.length);
     ctx.report({
@@ -66,22 +65,18 @@ export default defineRule({
 });
 
 /** Size in bytes of a literal local path, resolved against the linted file's folder and the working directory. */
-function fileSize(literal: string | null, filePath: string | undefined): number | null {
+function fileSize(literal: string | null, filePath: string | undefined, files: FileProbe): number | null {
   if (!literal || /^[a-z][a-z0-9+.-]*:\/\//i.test(literal)) return null;
   try {
     const candidates = path.isAbsolute(literal)
       ? [literal]
       : [...(filePath ? [path.resolve(path.dirname(filePath), literal)] : []), path.resolve(literal)];
     for (const candidate of candidates) {
-      try {
-        const st = statSync(candidate);
-        if (st.isFile()) return st.size;
-      } catch {
-        // Not there: try the next base.
-      }
+      const size = files.fileSize(candidate);
+      if (size !== null) return size;
     }
   } catch {
-    // No file system (browser build): unknown.
+    // No working directory to resolve against (browser build): unknown.
   }
   return null;
 }

@@ -2,9 +2,23 @@
 // `pytest.raises` blocks), package (library) code versus scripts, and `__main__` / CLI entry points.
 // File facts come from the path the caller gave the engine (LintOptions.filePath); without one,
 // nothing is known and the answers are the conservative ones documented on each function.
-import { existsSync } from 'node:fs';
+// The disk is reached only through the FileProbe the host passes in (the engine itself does no I/O).
 import * as path from 'node:path';
 import type { Node } from '../syntax/parser';
+
+/**
+ * What a rule may learn about the disk: the host's capability (Engine.files), so that the engine stays
+ * pure and the browser build, which has no file system, simply knows nothing.
+ */
+export interface FileProbe {
+  /** True when something exists at this absolute path. */
+  exists(absolutePath: string): boolean;
+  /** Size in bytes of the regular file at this absolute path, or null (missing, not a file, unreadable). */
+  fileSize(absolutePath: string): number | null;
+}
+
+/** The probe of a host without a file system: nothing exists, no size is known. */
+export const NO_FILE_SYSTEM: FileProbe = { exists: () => false, fileSize: () => null };
 
 const EXPECTATION = /(?:^|\.)(assertRaises|assertRaisesRegex|assertWarns|assertWarnsRegex|raises|warns|check_warnings|deprecated_call|catch_warnings)$/;
 
@@ -58,27 +72,24 @@ export function inTestOf(node: Node, word: string): boolean {
   return false;
 }
 
-/** Folder → has `__init__.py`, re-checked after a few seconds (the editor may add the file meanwhile). */
-const packageCache = new Map<string, { value: boolean; at: number }>();
+/** Per probe, folder → has `__init__.py`, re-checked after a few seconds (the editor may add the file meanwhile). */
+const packageCaches = new WeakMap<FileProbe, Map<string, { value: boolean; at: number }>>();
 
 /**
  * True when the file is a module of a regular package: its folder has an `__init__.py`. Scripts,
  * notebooks exports, `__main__.py`, `setup.py`, test files and unknown paths are not package code.
  */
-export function isPackageModule(filePath: string | undefined): boolean {
+export function isPackageModule(filePath: string | undefined, files: FileProbe): boolean {
   if (!filePath || !filePath.endsWith('.py')) return false;
   const base = path.basename(filePath);
   if (base === '__main__.py' || base === 'setup.py' || base === 'conftest.py' || isTestFile(filePath)) return false;
   const dir = path.dirname(filePath);
   const now = Date.now();
+  let packageCache = packageCaches.get(files);
+  if (!packageCache) packageCaches.set(files, (packageCache = new Map()));
   const cached = packageCache.get(dir);
   if (cached && now - cached.at < 5000) return cached.value;
-  let value = false;
-  try {
-    value = existsSync(path.join(dir, '__init__.py'));
-  } catch {
-    value = false;
-  }
+  const value = files.exists(path.join(dir, '__init__.py'));
   if (packageCache.size > 10_000) packageCache.clear();
   packageCache.set(dir, { value, at: now });
   return value;

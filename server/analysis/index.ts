@@ -7,6 +7,7 @@ export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywor
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isTestFile } from './codeContext';
+export type { FileProbe } from './codeContext';
 export { numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';

@@ -13,6 +13,7 @@ import { anchorRoot, matchesRootedAt } from './callAnchors';
 import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
+import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
@@ -114,6 +115,8 @@ export class Engine {
    * threw, so one rule can never hang the editor or the CLI. 0 = no budget.
    */
   ruleBudgetMs = { base: 1000, perChar: 0.01 };
+  /** The disk as rules may see it: hosts with a file system set project/fileProbe.ts's NODE_FILES. */
+  files: FileProbe = NO_FILE_SYSTEM;
   private readonly activeCache = new Map<string, Map<string, Severity>>();
   /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
   private readonly compiledCache = new Map<string, CompiledRules>();
@@ -276,7 +279,7 @@ export class Engine {
         if (rule.minPython && !atLeast(settings, rule)) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, (finding) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, this.files, (finding) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -482,6 +485,7 @@ function contextFor(
   facts: FileFacts,
   settings: RuleSettings,
   filePath: string | undefined,
+  files: FileProbe,
   emit: (finding: Finding) => void,
 ): RuleContext {
   return {
@@ -489,6 +493,7 @@ function contextFor(
     facts,
     settings,
     filePath,
+    files,
     report(report: Report) {
       emit(toFinding(rule, severity, report));
     },

@@ -55,3 +55,21 @@ export function unknownSelectors(rules: readonly RuleDefinition[], options: Lint
   const all = [...(options.select ?? []), ...(options.extendSelect ?? []), ...(options.ignore ?? []), ...Object.keys(options.severity ?? {})];
   return all.filter((s) => !rules.some((r) => matchesSelector(r, s)));
 }
+
+/**
+ * One layer of options over another, the same way wherever layers meet (project config under editor
+ * settings in the server, under command-line flags in the CLI): `select` replaces the lower list when
+ * the upper layer gives one; `extendSelect` and `ignore` add to the lower lists; `severity` merges rule
+ * by rule; single values (target version, file size limit, file path) replace when given.
+ */
+export function layerOptions(lower: LintOptions, upper: LintOptions): LintOptions {
+  const out: LintOptions = { ...lower };
+  if (upper.select !== undefined) out.select = upper.select;
+  out.extendSelect = [...(lower.extendSelect ?? []), ...(upper.extendSelect ?? [])];
+  out.ignore = [...(lower.ignore ?? []), ...(upper.ignore ?? [])];
+  out.severity = { ...(lower.severity ?? {}), ...(upper.severity ?? {}) };
+  if (upper.targetVersion !== undefined) out.targetVersion = upper.targetVersion;
+  if (upper.maxFileSize !== undefined) out.maxFileSize = upper.maxFileSize;
+  if (upper.filePath !== undefined) out.filePath = upper.filePath;
+  return out;
+}

@@ -1,5 +1,6 @@
 // The shape of a rule: metadata (data, rendered into diagnostics, hovers, the README and JSON
 // output), a tree-sitter query, a check that confirms each match, and the fix it may offer.
+import type { FileProbe } from '../analysis/codeContext';
 import type { FileFacts } from '../analysis/facts';
 import type { Node } from '../syntax/parser';
 import type { Category, Confidence, FixSafety, Severity, TextEdit } from '../../common/types';
@@ -58,6 +59,8 @@ export interface RuleContext {
   readonly settings: RuleSettings;
   /** Path of the file being linted, when known (LintOptions.filePath): lets rules tell package code, tests and scripts apart. */
   readonly filePath?: string;
+  /** The disk, as far as the host lets rules see it (nothing in the browser): rules never import node:fs. */
+  readonly files: FileProbe;
   report(report: Report): void;
 }
 

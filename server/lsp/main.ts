@@ -2,12 +2,13 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { guideUrl } from '../docs/render';
 import { garbageCollector } from './garbage';
+import { localDisk } from './localDisk';
 import { Scheduler } from './scheduling';
 import { PerflensServer } from './server';
 
 const scheduler = new Scheduler();
 const connection = createConnection(ProposedFeatures.all, scheduler.connectionOptions);
-new PerflensServer(connection, { wasm: __dirname, guideHref: (rule) => guideUrl(rule), fileSystem: true, collectGarbage: garbageCollector() }, scheduler);
+new PerflensServer(connection, { wasm: __dirname, guideHref: (rule) => guideUrl(rule), disk: localDisk(), collectGarbage: garbageCollector() }, scheduler);
 connection.listen();
 
 // A bug must cost one request, not the editor's linter: log and keep serving.

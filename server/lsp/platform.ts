@@ -1,14 +1,36 @@
 // What differs between the Node language server and the browser-worker one (vscode.dev).
-import type { WasmLocation } from '../syntax/parser';
+import type { CancellationToken } from 'vscode-languageserver';
+import type { ScanWorkspaceParams, ScanWorkspaceResult } from '../../common/protocol';
+import type { FileProbe } from '../analysis/codeContext';
+import type { LintOptions } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
+import type { ConfigError } from '../project/projectConfig';
+import type { WasmLocation } from '../syntax/parser';
+import type { ScanContext } from './scan';
 
 export interface ServerPlatform {
   /** Where the tree-sitter `.wasm` files are. */
   wasm: WasmLocation;
   /** The link a diagnostic's `codeDescription.href` carries for a rule's guide section. */
   guideHref(rule: RuleDefinition): string;
-  /** A real file system: project config files are read and Scan Workspace can walk folders. */
-  fileSystem: boolean;
+  /**
+   * A real file system (Node: localDisk.ts). Absent in the browser, whose bundle then contains none of
+   * server/project/: this interface is the only way the server reaches it.
+   */
+  disk?: LocalDisk;
   /** A full garbage collection, run once the editor has been idle after edits (absent where the runtime has none). */
   collectGarbage?: () => void;
+}
+
+/** Project config files, Scan Workspace, and what rules may learn about the disk. */
+export interface LocalDisk {
+  /** Given to the engine (Engine.files): rules that measure a file or look for `__init__.py` ask it. */
+  files: FileProbe;
+  /** Options from the pyproject.toml / perflens.toml that applies to this file; throws on a broken config file. */
+  projectOptions(fsPath: string): LintOptions;
+  /** The broken config file behind an error thrown by projectOptions, or null for any other error. */
+  configError(error: unknown): ConfigError | null;
+  /** Re-read config files on next use (they or the settings changed). */
+  forgetConfigs(): void;
+  scanWorkspace(ctx: Omit<ScanContext, 'configs'>, params: ScanWorkspaceParams, token?: CancellationToken): Promise<ScanWorkspaceResult>;
 }

@@ -23,8 +23,8 @@ import { URI } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
 import { Engine, type LintDetails } from '../engine/engine';
-import { activeRules, unknownSelectors, type LintOptions } from '../engine/options';
-import { ConfigError, ConfigResolver, optionsForFile } from '../project/projectConfig';
+import { activeRules, layerOptions, unknownSelectors, type LintOptions } from '../engine/options';
+import type { ConfigError } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
 import { hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
@@ -39,7 +39,6 @@ import {
   type ScanWorkspaceParams,
   type StatusParams,
 } from '../../common/protocol';
-import { scanWorkspace } from './scan';
 import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
 import type { Finding } from '../../common/types';
@@ -72,7 +71,6 @@ export class PerflensServer {
   private settingsGeneration = 0;
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
-  private readonly configs = new ConfigResolver();
   private readonly reportedConfigErrors = new Set<string>();
   /** Config files currently showing an error diagnostic (cleared when they are fixed). */
   private readonly brokenConfigFiles = new Set<string>();
@@ -95,6 +93,7 @@ export class PerflensServer {
     this.idleCollection = collect ? new IdleCollection(collect, () => scheduler.backgroundTurn('timer')) : undefined;
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
+      if (platform.disk) engine.files = platform.disk.files;
       const report = (b: { ruleId: string; error: string }) => connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
       for (const b of engine.brokenRules) report(b);
       engine.onBrokenRule = report; // gated rules' queries compile when a file first needs them
@@ -194,12 +193,12 @@ export class PerflensServer {
     c.onCodeAction((p, token) => this.codeActions(p, token));
     c.onRequest(SCAN_WORKSPACE_REQUEST, async (p: ScanWorkspaceParams, token: CancellationToken) => {
       await this.ready;
-      if (!this.platform.fileSystem) throw new ResponseError(ErrorCodes.InvalidRequest, 'Scan Workspace needs a local file system (not available in the browser)');
-      return scanWorkspace(
+      const disk = this.platform.disk;
+      if (!disk) throw new ResponseError(ErrorCodes.InvalidRequest, 'Scan Workspace needs a local file system (not available in the browser)');
+      return disk.scanWorkspace(
         {
           connection: c,
           engine: this.engine,
-          configs: this.configs,
           scanned: this.scanned,
           guideHref: (rule) => this.platform.guideHref(rule),
           isOpen: (uri) => this.documents.has(uri),
@@ -257,7 +256,7 @@ export class PerflensServer {
     this.lintCache.clear();
     this.savedLints.clear();
     this.notebooks.invalidate();
-    this.configs.clear();
+    this.platform.disk?.forgetConfigs();
     if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
     else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
   }
@@ -265,15 +264,17 @@ export class PerflensServer {
   /** Project config (pyproject.toml / perflens.toml) below editor settings; a broken file is reported once. */
   private projectOptions(uri: string): LintOptions {
     const parsed = URI.parse(uri);
-    if (parsed.scheme !== 'file' || !this.platform.fileSystem) return {};
+    const disk = this.platform.disk;
+    if (parsed.scheme !== 'file' || !disk) return {};
     try {
-      return optionsForFile(this.configs.forFile(parsed.fsPath), parsed.fsPath);
+      return disk.projectOptions(parsed.fsPath);
     } catch (error) {
-      const message = error instanceof ConfigError ? error.message : String(error);
+      const configError = disk.configError(error);
+      const message = configError ? configError.message : String(error);
       if (!this.reportedConfigErrors.has(message)) {
         this.reportedConfigErrors.add(message);
         void this.connection.window.showWarningMessage(`perflens: invalid configuration, using defaults. ${message}`);
-        if (error instanceof ConfigError) this.reportConfigError(error);
+        if (configError) this.reportConfigError(configError);
       }
       return {};
     }
@@ -293,14 +294,13 @@ export class PerflensServer {
   private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
     const project = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
-    const options: LintOptions = {
-      ...project,
-      select: nonEmpty(settings.select) ?? project.select,
-      extendSelect: [...(project.extendSelect ?? []), ...settings.extendSelect],
-      ignore: [...(project.ignore ?? []), ...settings.ignore],
-      severity: { ...(project.severity ?? {}), ...settings.severity },
+    const options = layerOptions(project, {
+      select: nonEmpty(settings.select),
+      extendSelect: settings.extendSelect,
+      ignore: settings.ignore,
+      severity: settings.severity,
       filePath: fsPathOf(uri),
-    };
+    });
     const unknown = unknownSelectors(ALL_RULES, options);
     if (unknown.length > 0) {
       const message = `perflens: unknown rule or category in settings: ${unknown.join(', ')}`;

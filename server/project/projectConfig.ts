@@ -187,15 +187,3 @@ export function isExcluded(config: ProjectConfig | null, filePath: string): bool
   }
   return false;
 }
-
-/** Merges option layers; later layers win field by field (CLI flags over project config). */
-export function mergeOptions(...layers: (LintOptions | undefined)[]): LintOptions {
-  const out: LintOptions = {};
-  for (const layer of layers) {
-    if (!layer) continue;
-    for (const [key, value] of Object.entries(layer) as [keyof LintOptions, unknown][]) {
-      if (value !== undefined) (out as Record<string, unknown>)[key] = value;
-    }
-  }
-  return out;
-}

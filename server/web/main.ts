@@ -14,7 +14,6 @@ const connection = createConnection(new BrowserMessageReader(self), new BrowserM
 const platform: ServerPlatform = {
   wasm: (file) => new URL(file, here).href,
   guideHref: (rule) => new URL(`../../guide/${rule.guide.split('#')[0]}.md${rule.guide.includes('#') ? `#${rule.guide.split('#')[1]}` : ''}`, here).href,
-  fileSystem: false,
 };
 new PerflensServer(connection, platform, scheduler);
 connection.listen();

@@ -137,6 +137,18 @@ describe('cli', () => {
     assert.deepEqual(codes, ['new.py:reduction-over-list-comprehension']);
   });
 
+  it("--extend-select and --ignore add to the project's lists, as the editor's settings do", () => {
+    const dir = project({
+      'pyproject.toml': '[tool.perflens]\nselect = ["list-pop-front"]\nextend-select = ["reduction-over-list-comprehension"]\n',
+      'a.py': SLOW + 'import time\nasync def f():\n    time.sleep(1)\n',
+    });
+    const codes = (args: string[]) => JSON.parse(run(['check', '--format', 'json', ...args, '.'], dir).stdout).map((d: { code: string }) => d.code);
+    assert.deepEqual(codes(['--extend-select', 'async-time-sleep']), ['reduction-over-list-comprehension', 'async-time-sleep']);
+    assert.deepEqual(codes(['--extend-select', 'async-time-sleep', '--ignore', 'generators']), ['async-time-sleep']);
+    // --select still replaces the project's selection (its extend-select still applies).
+    assert.deepEqual(codes(['--select', 'async-time-sleep']), ['reduction-over-list-comprehension', 'async-time-sleep']);
+  });
+
   it('a broken config is a clear usage error (exit 2)', () => {
     const dir = project({ 'pyproject.toml': '[tool.perflens]\nselekt = ["x"]\n', 'a.py': SLOW });
     const r = run(['check', '.'], dir);

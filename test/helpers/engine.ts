@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
+import { NODE_FILES } from '../../server/project/fileProbe';
 
 /** The repository root and the build output, baked in by esbuild.mjs --tests. */
 export const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
@@ -13,7 +14,10 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
 let engine: Promise<Engine> | undefined;
 export function getEngine(): Promise<Engine> {
-  engine ??= Engine.create(ALL_RULES, DIST);
+  engine ??= Engine.create(ALL_RULES, DIST).then((e) => {
+    e.files = NODE_FILES; // as the CLI and the Node server do
+    return e;
+  });
   return engine;
 }
 

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile } from '../../server/analysis/codeContext';
+import { insideExpectationBlock, inTestFunction, isPackageModule, isTestFile, NO_FILE_SYSTEM } from '../../server/analysis/codeContext';
+import { NODE_FILES } from '../../server/project/fileProbe';
 import type { FileFacts } from '../../server/analysis/facts';
 import { functionProfile, isPurePythonCpuBound } from '../../server/analysis/functionProfile';
 import { fileIndentUnit, indentLines, stringInteriorLines } from '../../server/fixes/indentation';
@@ -38,11 +39,13 @@ describe('engine: codeContext', () => {
     writeFileSync(path.join(root, 'pkg', '__init__.py'), '');
     writeFileSync(path.join(root, 'pkg', 'core.py'), '');
     writeFileSync(path.join(root, 'script.py'), '');
-    assert.equal(isPackageModule(path.join(root, 'pkg', 'core.py')), true);
-    assert.equal(isPackageModule(path.join(root, 'pkg', '__main__.py')), false);
-    assert.equal(isPackageModule(path.join(root, 'pkg', 'test_core.py')), false);
-    assert.equal(isPackageModule(path.join(root, 'script.py')), false);
-    assert.equal(isPackageModule(undefined), false);
+    assert.equal(isPackageModule(path.join(root, 'pkg', 'core.py'), NODE_FILES), true);
+    assert.equal(isPackageModule(path.join(root, 'pkg', '__main__.py'), NODE_FILES), false);
+    assert.equal(isPackageModule(path.join(root, 'pkg', 'test_core.py'), NODE_FILES), false);
+    assert.equal(isPackageModule(path.join(root, 'script.py'), NODE_FILES), false);
+    assert.equal(isPackageModule(undefined, NODE_FILES), false);
+    // Without a file system (the browser build) nothing is known to be a package.
+    assert.equal(isPackageModule(path.join(root, 'pkg', 'other.py'), NO_FILE_SYSTEM), false);
   });
 
   it('finds pytest.raises / assertWarns blocks and test functions', async () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
 import { Engine } from '../../server/engine/engine';
 import { ensureImport } from '../../server/fixes/edits';
-import { activeRules } from '../../server/engine/options';
+import { activeRules, layerOptions } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/project/projectConfig';
 import { defineRule, type Captures, type RuleContext } from '../../server/engine/rule';
 import { decodeSource, UnreadableSource } from '../../server/project/sourceFile';
@@ -186,6 +186,19 @@ describe('engine: options', () => {
     const sev = activeRules(ALL_RULES, { severity: { 'async-time-sleep': 'error', generators: 'off' } });
     assert.equal(sev.get('async-time-sleep'), 'error');
     assert.equal(sev.has('reduction-over-list-comprehension'), false);
+  });
+
+  it('layers options one way for the server and the CLI: select replaces, lists add up, severities merge', () => {
+    const project = { select: ['generators'], extendSelect: ['a'], ignore: ['b'], severity: { c: 'error' as const }, targetVersion: '3.9' };
+    assert.deepEqual(layerOptions(project, { extendSelect: ['x'], ignore: ['y'], severity: { c: 'hint', d: 'off' }, targetVersion: '3.11' }), {
+      select: ['generators'],
+      extendSelect: ['a', 'x'],
+      ignore: ['b', 'y'],
+      severity: { c: 'hint', d: 'off' },
+      targetVersion: '3.11',
+    });
+    assert.deepEqual(layerOptions(project, { select: ['ALL'] }).select, ['ALL']);
+    assert.deepEqual(layerOptions({}, {}), { extendSelect: [], ignore: [], severity: {} });
   });
 });
 

@@ -1,0 +1,17 @@
+// The Node language server's file system: project config files, Scan Workspace and the rules' file
+// probe. Only the Node entry point (main.ts) imports this, so the browser bundle carries none of it.
+import { NODE_FILES } from '../project/fileProbe';
+import { ConfigError, ConfigResolver, optionsForFile } from '../project/projectConfig';
+import type { LocalDisk } from './platform';
+import { scanWorkspace } from './scan';
+
+export function localDisk(): LocalDisk {
+  const configs = new ConfigResolver();
+  return {
+    files: NODE_FILES,
+    projectOptions: (fsPath) => optionsForFile(configs.forFile(fsPath), fsPath),
+    configError: (error) => (error instanceof ConfigError ? error : null),
+    forgetConfigs: () => configs.clear(),
+    scanWorkspace: (ctx, params, token) => scanWorkspace({ ...ctx, configs }, params, token),
+  };
+}

@@ -1,0 +1,22 @@
+// The file-system capability rules get on hosts that have a disk (the CLI, the Node language server,
+// the tests): see FileProbe in analysis/codeContext.ts. Never throws: an unreadable path is unknown.
+import { existsSync, statSync } from 'node:fs';
+import type { FileProbe } from '../analysis/codeContext';
+
+export const NODE_FILES: FileProbe = {
+  exists(absolutePath) {
+    try {
+      return existsSync(absolutePath);
+    } catch {
+      return false;
+    }
+  },
+  fileSize(absolutePath) {
+    try {
+      const st = statSync(absolutePath);
+      return st.isFile() ? st.size : null;
+    } catch {
+      return null;
+    }
+  },
+};

@@ -112,151 +112,180 @@ function clientActivation(): number {
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** One row of the results table: figure, measured, target, met. */
+type Row = string[];
+
 async function main(): Promise<void> {
   const engine = await Engine.create(ALL_RULES, DIST);
-  const rows: string[][] = [];
+  const rows: Row[] = [];
   const notes: string[] = [];
   const started = new Date();
-
-  if (wants('throughput')) {
-    const t = await throughput();
-    const pRate = t.lines / (t.perflens.wallMs / 1000);
-    const rRate = t.lines / (t.ruff.wallMs / 1000);
-    rows.push(['Throughput: CPython stdlib', `${t.files} files, ${t.lines.toLocaleString('en')} lines`, '', '']);
-    rows.push([
-      `perflens CLI (${t.perflens.rules} default rules, ${t.perflens.threads} worker threads)`,
-      `${ms(t.perflens.wallMs)} = ${Math.round(pRate).toLocaleString('en')} lines/s (${t.perflens.findings} findings${t.perflens.cpuMs ? `, CPU ${ms(t.perflens.cpuMs)}, peak RSS ${Math.round(t.perflens.maxRssKb! / 1024)} MB` : ''})`,
-      '',
-      '',
-    ]);
-    rows.push([
-      `Ruff WASM ${t.ruff.version} (${RUFF_SELECT.join(', ')}; one thread)`,
-      `${ms(t.ruff.wallMs)} = ${Math.round(rRate).toLocaleString('en')} lines/s (${t.ruff.diagnostics} diagnostics${t.ruff.cpuMs ? `, CPU ${ms(t.ruff.cpuMs)}, peak RSS ${Math.round(t.ruff.maxRssKb! / 1024)} MB` : ''})`,
-      '',
-      '',
-    ]);
-    const ratio = pRate / rRate;
-    rows.push(['perflens ÷ Ruff-WASM, lines/s', ratio.toFixed(2), '≥ 1.00', ratio >= 1 ? 'met' : 'NOT met']);
-    const floorRate = t.lines / (t.parseFloor.wallMs / 1000);
-    rows.push([
-      `  the floor: read + decode + web-tree-sitter parse alone, no rules (${t.perflens.threads} worker threads)`,
-      `${ms(t.parseFloor.wallMs)} = ${Math.round(floorRate).toLocaleString('en')} lines/s${t.parseFloor.cpuMs ? ` (CPU ${ms(t.parseFloor.cpuMs)})` : ''}`,
-      '',
-      '',
-    ]);
-    rows.push([`  best ratio the CLI could reach with free rules (floor ÷ Ruff-WASM, lines/s)`, (floorRate / rRate).toFixed(2), '', '']);
-    const walkRate = t.lines / (t.walkFloor.wallMs / 1000);
-    rows.push([`  the floor plus one query pass per tree (a single root-only pattern): ÷ Ruff-WASM, lines/s`, `${ms(t.walkFloor.wallMs)}: ${(walkRate / rRate).toFixed(2)}`, '', '']);
-    rows.push([`  the rules' share of the CLI's wall time (1 − floor ÷ CLI)`, `${Math.round((1 - t.parseFloor.wallMs / t.perflens.wallMs) * 100)} %`, '', '']);
-  }
-
-  if (wants('profile')) {
-    // Where single-thread linting time goes (every 4th stdlib file, in this process).
-    const profile = newProfile();
-    engine.profile = profile;
-    const files = stdlibFiles().filter((_, i) => i % 4 === 0);
-    const t0 = performance.now();
-    for (const f of files) {
-      try {
-        engine.lintText(decodeSource(readFileSync(f)).text);
-      } catch {
-        // unreadable
-      }
-    }
-    const total = performance.now() - t0;
-    engine.profile = undefined;
-    const checks = [...profile.rules.values()].reduce((sum, r) => sum + r.ms, 0);
-    const pct = (v: number) => `${Math.round((v / total) * 100)} %`;
-    const top = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5);
-    rows.push([
-      `Where the time goes (one thread, ${files.length} stdlib files)`,
-      `parse ${pct(profile.parseMs)}, queries ${pct(profile.queryMs)} (${profile.passes} passes), rule checks ${pct(checks)}, other ${pct(total - profile.parseMs - profile.queryMs - checks)}`,
-      '',
-      '',
-    ]);
-    rows.push(['  slowest rule checks', top.map(([id, r]) => `${id} ${pct(r.ms)}`).join(', '), '', '']);
-  }
-
-  if (wants('latency')) {
-    const edits = quick ? 40 : 200;
-    const sizes: [string, string][] = [
-      ['3.5k', concatenated(3500)],
-      ['12k', concatenated(12000)],
-    ];
-    for (const [label, text] of sizes) {
-      const r: LatencyResult = await latency(engine, `latency-${label}.py`, text, edits);
-      rows.push([`Edit → diagnostics, ${r.lines.toLocaleString('en')}-line file (${r.edits} one-character edits, ${r.findings} findings)`, `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)} (max ${ms(r.latency.max)})`, '', '']);
-      rows.push([`  incremental re-parse alone (the floor)`, `p50 ${ms(r.reparse.p50)}, p95 ${ms(r.reparse.p95)}`, '', '']);
-      rows.push([`  protocol round trip alone (a pull answered from the cache)`, `p50 ${ms(r.roundTrip.p50)}, p95 ${ms(r.roundTrip.p95)}`, '', '']);
-      rows.push([`  the server's own work (incremental parse + lint, from its status)`, `p50 ${ms(r.serverWork.p50)}, p95 ${ms(r.serverWork.p95)}; p95 ÷ p95 re-parse ${(r.serverWork.p95 / r.reparse.p95).toFixed(2)}`, '', '']);
-      rows.push([`    of which its incremental re-parse / its rules`, `parse p50 ${ms(r.serverParse.p50)}, p95 ${ms(r.serverParse.p95)} / rules p50 ${ms(r.serverRules.p50)}, p95 ${ms(r.serverRules.p95)}`, '', '']);
-      // The same edits with every rule turned off: what the protocol, the text update and the
-      // re-parse cost before any rule runs (its floor is measured again, in the same minute).
-      const bare: LatencyResult = await latency(engine, `latency-${label}-bare.py`, text, edits, { ignore: ['ALL'] });
-      rows.push([
-        `  the same edits with every rule ignored (protocol + re-parse)`,
-        `p50 ${ms(bare.latency.p50)}, p95 ${ms(bare.latency.p95)}; p95 ÷ p95 re-parse ${(bare.latency.p95 / bare.reparse.p95).toFixed(2)} (p50: ${(bare.latency.p50 / bare.reparse.p50).toFixed(2)})`,
-        '',
-        '',
-      ]);
-      const ratio = r.latency.p95 / r.reparse.p95;
-      rows.push([`  p95 latency ÷ p95 re-parse`, `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`, '≤ 1.5', ratio <= 1.5 ? 'met' : 'NOT met']);
-    }
-  }
-
-  if (wants('cold')) {
-    const c = await coldStart(concatenated(3500));
-    rows.push(['Cold start: spawn server → initialize answered', ms(c.spawnToInitializedMs), '', '']);
-    rows.push(['Cold start: initialize → first diagnostics of a 3.5k-line file', ms(c.initializeToDiagnosticsMs), '', '']);
-    rows.push(['Client activation: require(dist/client.js) with a stub vscode module', ms(clientActivation()), '', '']);
-    notes.push('Client activation is module loading only: without VS Code, `activate()` itself (LanguageClient start, server spawn) is not timed; the server side of it is the cold-start row above.');
-  }
-
-  if (wants('memory')) {
-    const dir = stdlibDir();
-    const modules = execFileSync('python3', ['-c', `import os,sys\nd=sys.argv[1]\nfor r,_,fs in os.walk(d):\n  if 'test' in r or 'site-packages' in r: continue\n  for f in fs:\n    p=os.path.join(r,f)\n    if f.endswith('.py'):\n      n=open(p,'rb').read().count(b'\\n')\n      if 2000<=n<=4000: print(p)`, dir], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .sort()
-      .slice(0, 20);
-    const texts = modules.map((m) => decodeSource(readFileSync(m)).text);
-    const edits = quick ? 1000 : 10_000;
-    const r: MemoryResult = await memory(texts, edits, quick ? 200 : 1000);
-    const growth = r.rssAfterEdits / r.rssAfterWarmup - 1;
-    const raw = r.rssAfterEdits / r.rssAfterOpen - 1;
-    rows.push([`Memory: idle server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', '']);
-    rows.push([`  after ${r.warmup} warm-up edits`, mb(r.rssAfterWarmup), '', '']);
-    rows.push([`  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`, `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`, '< 5 %', growth < 0.05 ? 'met' : 'NOT met']);
-  }
+  if (wants('throughput')) rows.push(...throughputRows(await throughput()));
+  if (wants('profile')) rows.push(...profileRows(engine));
+  if (wants('latency')) rows.push(...(await latencyRows(engine)));
+  if (wants('cold')) rows.push(...(await coldStartRows(notes)));
+  if (wants('memory')) rows.push(...(await memoryRows()));
   engine.dispose();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const load = os.loadavg().map((l) => l.toFixed(1)).join(', ');
   const header = `perflens bench, ${started.toISOString()}: node ${process.version}, ${os.availableParallelism()} cores (${cpu}), load average at the end ${load}`;
+  printTable(header, rows, notes);
+  if (!args.has('--no-write') && !only && !quick) writeResults(header, rows, notes);
+}
+
+/** Throughput: perflens against Ruff on the stdlib, and the parse-only floors that bound what the CLI could reach. */
+function throughputRows(t: Throughput): Row[] {
+  const rows: Row[] = [];
+  const pRate = t.lines / (t.perflens.wallMs / 1000);
+  const rRate = t.lines / (t.ruff.wallMs / 1000);
+  rows.push(['Throughput: CPython stdlib', `${t.files} files, ${t.lines.toLocaleString('en')} lines`, '', '']);
+  rows.push([
+    `perflens CLI (${t.perflens.rules} default rules, ${t.perflens.threads} worker threads)`,
+    `${ms(t.perflens.wallMs)} = ${Math.round(pRate).toLocaleString('en')} lines/s (${t.perflens.findings} findings${t.perflens.cpuMs ? `, CPU ${ms(t.perflens.cpuMs)}, peak RSS ${Math.round(t.perflens.maxRssKb! / 1024)} MB` : ''})`,
+    '',
+    '',
+  ]);
+  rows.push([
+    `Ruff WASM ${t.ruff.version} (${RUFF_SELECT.join(', ')}; one thread)`,
+    `${ms(t.ruff.wallMs)} = ${Math.round(rRate).toLocaleString('en')} lines/s (${t.ruff.diagnostics} diagnostics${t.ruff.cpuMs ? `, CPU ${ms(t.ruff.cpuMs)}, peak RSS ${Math.round(t.ruff.maxRssKb! / 1024)} MB` : ''})`,
+    '',
+    '',
+  ]);
+  const ratio = pRate / rRate;
+  rows.push(['perflens ÷ Ruff-WASM, lines/s', ratio.toFixed(2), '≥ 1.00', ratio >= 1 ? 'met' : 'NOT met']);
+  const floorRate = t.lines / (t.parseFloor.wallMs / 1000);
+  rows.push([
+    `  the floor: read + decode + web-tree-sitter parse alone, no rules (${t.perflens.threads} worker threads)`,
+    `${ms(t.parseFloor.wallMs)} = ${Math.round(floorRate).toLocaleString('en')} lines/s${t.parseFloor.cpuMs ? ` (CPU ${ms(t.parseFloor.cpuMs)})` : ''}`,
+    '',
+    '',
+  ]);
+  rows.push([`  best ratio the CLI could reach with free rules (floor ÷ Ruff-WASM, lines/s)`, (floorRate / rRate).toFixed(2), '', '']);
+  const walkRate = t.lines / (t.walkFloor.wallMs / 1000);
+  rows.push([`  the floor plus one query pass per tree (a single root-only pattern): ÷ Ruff-WASM, lines/s`, `${ms(t.walkFloor.wallMs)}: ${(walkRate / rRate).toFixed(2)}`, '', '']);
+  rows.push([`  the rules' share of the CLI's wall time (1 − floor ÷ CLI)`, `${Math.round((1 - t.parseFloor.wallMs / t.perflens.wallMs) * 100)} %`, '', '']);
+  return rows;
+}
+
+/** Where single-thread linting time goes (every 4th stdlib file, in this process). */
+function profileRows(engine: Engine): Row[] {
+  const profile = newProfile();
+  engine.profile = profile;
+  const files = stdlibFiles().filter((_, i) => i % 4 === 0);
+  const t0 = performance.now();
+  for (const f of files) {
+    try {
+      engine.lintText(decodeSource(readFileSync(f)).text);
+    } catch {
+      // unreadable
+    }
+  }
+  const total = performance.now() - t0;
+  engine.profile = undefined;
+  const checks = [...profile.rules.values()].reduce((sum, r) => sum + r.ms, 0);
+  const pct = (v: number) => `${Math.round((v / total) * 100)} %`;
+  const top = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5);
+  return [
+    [
+      `Where the time goes (one thread, ${files.length} stdlib files)`,
+      `parse ${pct(profile.parseMs)}, queries ${pct(profile.queryMs)} (${profile.passes} passes), rule checks ${pct(checks)}, other ${pct(total - profile.parseMs - profile.queryMs - checks)}`,
+      '',
+      '',
+    ],
+    ['  slowest rule checks', top.map(([id, r]) => `${id} ${pct(r.ms)}`).join(', '), '', ''],
+  ];
+}
+
+/** Edit → diagnostics through the real server, on a 3.5k-line and a 12k-line file, against the re-parse floor. */
+async function latencyRows(engine: Engine): Promise<Row[]> {
+  const rows: Row[] = [];
+  const edits = quick ? 40 : 200;
+  const sizes: [string, string][] = [
+    ['3.5k', concatenated(3500)],
+    ['12k', concatenated(12000)],
+  ];
+  for (const [label, text] of sizes) {
+    const r: LatencyResult = await latency(engine, `latency-${label}.py`, text, edits);
+    rows.push([`Edit → diagnostics, ${r.lines.toLocaleString('en')}-line file (${r.edits} one-character edits, ${r.findings} findings)`, `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)} (max ${ms(r.latency.max)})`, '', '']);
+    rows.push([`  incremental re-parse alone (the floor)`, `p50 ${ms(r.reparse.p50)}, p95 ${ms(r.reparse.p95)}`, '', '']);
+    rows.push([`  protocol round trip alone (a pull answered from the cache)`, `p50 ${ms(r.roundTrip.p50)}, p95 ${ms(r.roundTrip.p95)}`, '', '']);
+    rows.push([`  the server's own work (incremental parse + lint, from its status)`, `p50 ${ms(r.serverWork.p50)}, p95 ${ms(r.serverWork.p95)}; p95 ÷ p95 re-parse ${(r.serverWork.p95 / r.reparse.p95).toFixed(2)}`, '', '']);
+    rows.push([`    of which its incremental re-parse / its rules`, `parse p50 ${ms(r.serverParse.p50)}, p95 ${ms(r.serverParse.p95)} / rules p50 ${ms(r.serverRules.p50)}, p95 ${ms(r.serverRules.p95)}`, '', '']);
+    // The same edits with every rule turned off: what the protocol, the text update and the
+    // re-parse cost before any rule runs (its floor is measured again, in the same minute).
+    const bare: LatencyResult = await latency(engine, `latency-${label}-bare.py`, text, edits, { ignore: ['ALL'] });
+    rows.push([
+      `  the same edits with every rule ignored (protocol + re-parse)`,
+      `p50 ${ms(bare.latency.p50)}, p95 ${ms(bare.latency.p95)}; p95 ÷ p95 re-parse ${(bare.latency.p95 / bare.reparse.p95).toFixed(2)} (p50: ${(bare.latency.p50 / bare.reparse.p50).toFixed(2)})`,
+      '',
+      '',
+    ]);
+    const ratio = r.latency.p95 / r.reparse.p95;
+    rows.push([`  p95 latency ÷ p95 re-parse`, `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`, '≤ 1.5', ratio <= 1.5 ? 'met' : 'NOT met']);
+  }
+  return rows;
+}
+
+/** Cold start of the server and the client bundle's load time (adds a note on what is not timed). */
+async function coldStartRows(notes: string[]): Promise<Row[]> {
+  const c = await coldStart(concatenated(3500));
+  const rows: Row[] = [
+    ['Cold start: spawn server → initialize answered', ms(c.spawnToInitializedMs), '', ''],
+    ['Cold start: initialize → first diagnostics of a 3.5k-line file', ms(c.initializeToDiagnosticsMs), '', ''],
+    ['Client activation: require(dist/client.js) with a stub vscode module', ms(clientActivation()), '', ''],
+  ];
+  notes.push('Client activation is module loading only: without VS Code, `activate()` itself (LanguageClient start, server spawn) is not timed; the server side of it is the cold-start row above.');
+  return rows;
+}
+
+/** Server RSS with 20 stdlib modules of 2–4k lines open, after warm-up edits and after many more. */
+async function memoryRows(): Promise<Row[]> {
+  const dir = stdlibDir();
+  const modules = execFileSync('python3', ['-c', `import os,sys\nd=sys.argv[1]\nfor r,_,fs in os.walk(d):\n  if 'test' in r or 'site-packages' in r: continue\n  for f in fs:\n    p=os.path.join(r,f)\n    if f.endswith('.py'):\n      n=open(p,'rb').read().count(b'\\n')\n      if 2000<=n<=4000: print(p)`, dir], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .sort()
+    .slice(0, 20);
+  const texts = modules.map((m) => decodeSource(readFileSync(m)).text);
+  const edits = quick ? 1000 : 10_000;
+  const r: MemoryResult = await memory(texts, edits, quick ? 200 : 1000);
+  const growth = r.rssAfterEdits / r.rssAfterWarmup - 1;
+  const raw = r.rssAfterEdits / r.rssAfterOpen - 1;
+  return [
+    [`Memory: idle server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', ''],
+    [`  after ${r.warmup} warm-up edits`, mb(r.rssAfterWarmup), '', ''],
+    [`  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`, `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`, '< 5 %', growth < 0.05 ? 'met' : 'NOT met'],
+  ];
+}
+
+/** The table on the console, columns padded to their widest cell. */
+function printTable(header: string, rows: readonly Row[], notes: readonly string[]): void {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 6));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(header);
   console.log(line(['Figure', 'Measured', 'Target', '']));
   for (const r of rows) console.log(line(r));
   for (const n of notes) console.log(`Note: ${n}`);
+}
 
-  if (!args.has('--no-write') && !only && !quick) {
-    const md = [
-      '# perflens benchmark results',
-      '',
-      `Written by \`npm run bench\` from one run: ${header}.`,
-      'Every ratio compares figures measured side by side in that same run. See bench/README.md for the method.',
-      '',
-      '| Figure | Measured | Target | |',
-      '| --- | --- | --- | --- |',
-      ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
-      '',
-      ...notes.map((n) => `- ${n}`),
-      '',
-    ].join('\n');
-    writeFileSync(path.join(ROOT, 'bench', 'results.md'), md);
-    console.log('wrote bench/results.md');
-  }
+/** bench/results.md: the same table in Markdown, from a full run only. */
+function writeResults(header: string, rows: readonly Row[], notes: readonly string[]): void {
+  const md = [
+    '# perflens benchmark results',
+    '',
+    `Written by \`npm run bench\` from one run: ${header}.`,
+    'Every ratio compares figures measured side by side in that same run. See bench/README.md for the method.',
+    '',
+    '| Figure | Measured | Target | |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(ROOT, 'bench', 'results.md'), md);
+  console.log('wrote bench/results.md');
 }
 
 void main().catch((error) => {

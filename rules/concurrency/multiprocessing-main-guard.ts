@@ -123,9 +123,28 @@ function hasWorkers(call: Node): boolean {
 }
 
 function buildPlan(facts: FileFacts): Plan {
+  const code = moduleCode(facts);
+  // A module that explicitly selects `fork` keeps today's behaviour on purpose.
+  if (selectsFork(code)) return { triggers: [], edits: null };
+  const triggers = triggersOf(code);
+  if (triggers.length === 0) return { triggers, edits: null };
+  return { triggers, edits: wrapEdits(facts, triggers) };
+}
+
+/** A file's module-level code: outside defs, classes and existing `if __name__ == "__main__":` guards. */
+interface ModuleCode {
+  facts: FileFacts;
+  /** Where a walk of module-level code stops (a nested scope, a main guard). */
+  stopAt: (n: Node) => boolean;
+  /** Every call of module-level code. */
+  calls: Node[];
+  /** The values assigned to each plain name in module-level code. */
+  assignments: Map<string, Node[]>;
+}
+
+function moduleCode(facts: FileFacts): ModuleCode {
   const root = facts.root;
   const stopAt = (n: Node) => isNestedScope(n) || isMainGuard(n);
-  // Every call and assignment in module-level code (outside defs, classes and existing guards).
   const calls = findDescendants(root, (n) => n.type === 'call', stopAt);
   const assignments = new Map<string, Node[]>();
   for (const a of findDescendants(root, (n) => n.type === 'assignment', stopAt)) {
@@ -137,81 +156,59 @@ function buildPlan(facts: FileFacts): Plan {
       else assignments.set(left.text, [right]);
     }
   }
-  const soleValue = (name: string): Node | null => {
-    const values = assignments.get(name);
-    return values && values.length === 1 ? values[0] : null;
-  };
+  return { facts, stopAt, calls, assignments };
+}
 
-  // A module that explicitly selects `fork` keeps today's behaviour on purpose.
-  for (const c of calls) {
-    if (calleeOf(facts, c) === 'multiprocessing.set_start_method' && firstStringArg(c) === 'fork') return { triggers: [], edits: null };
-  }
+/** The value of a name assigned once in module-level code (else null: which value reaches a use is unknown). */
+function soleValue(code: ModuleCode, name: string): Node | null {
+  const values = code.assignments.get(name);
+  return values && values.length === 1 ? values[0] : null;
+}
 
-  /** `ctx.Pool(...)` where ctx = multiprocessing.get_context(...) (not "fork"). */
-  const contextMethod = (call: Node): string | null => {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute') return null;
-    const method = fn.childForFieldName('attribute')?.text ?? '';
-    if (!CONTEXT_METHODS.has(method)) return null;
-    let obj = fn.childForFieldName('object');
-    if (obj?.type === 'identifier') obj = soleValue(obj.text);
-    if (obj?.type !== 'call' || calleeOf(facts, obj) !== 'multiprocessing.get_context') return null;
-    if (firstStringArg(obj) === 'fork') return null;
-    return `multiprocessing.${method}`;
-  };
-  const kindOf = (call: Node): string | null => contextMethod(call) ?? calleeOf(facts, call);
+/** `multiprocessing.set_start_method("fork")` in module-level code. */
+function selectsFork(code: ModuleCode): boolean {
+  return code.calls.some((c) => calleeOf(code.facts, c) === 'multiprocessing.set_start_method' && firstStringArg(c) === 'fork');
+}
 
-  const moduleStatement = (n: Node): Node => {
-    let s = n;
-    while (s.parent && s.parent.type !== 'module') s = s.parent;
-    return s;
-  };
+/** What a call creates: `multiprocessing.Pool` for `ctx.Pool(...)` (see contextMethod), else its qualified callee. */
+function kindOf(code: ModuleCode, call: Node): string | null {
+  return contextMethod(code, call) ?? calleeOf(code.facts, call);
+}
+
+/** `ctx.Pool(...)` where ctx = multiprocessing.get_context(...) (not "fork"). */
+function contextMethod(code: ModuleCode, call: Node): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute') return null;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  if (!CONTEXT_METHODS.has(method)) return null;
+  let obj = fn.childForFieldName('object');
+  if (obj?.type === 'identifier') obj = soleValue(code, obj.text);
+  if (obj?.type !== 'call' || calleeOf(code.facts, obj) !== 'multiprocessing.get_context') return null;
+  if (firstStringArg(obj) === 'fork') return null;
+  return `multiprocessing.${method}`;
+}
+
+const PUT_UNDER_GUARD = 'put it under `if __name__ == "__main__":`';
+
+/**
+ * The module-level code that starts processes: a pool, a manager or a spawn call; a Process when
+ * something is `.start()`ed; an executor that is used; a worker DataLoader that is iterated; a call
+ * of a same-file function that does one of these.
+ */
+function triggersOf(code: ModuleCode): Trigger[] {
+  const { facts, calls } = code;
   const hasStart = calls.some((c) => {
     const fn = c.childForFieldName('function');
     return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'start';
   });
-  const executorUsed = (call: Node): boolean => {
-    const p = call.parent;
-    if (p?.type === 'attribute') return true; // ProcessPoolExecutor().map(...)
-    if (p?.type === 'as_pattern' || p?.type === 'with_item') return true; // with ProcessPoolExecutor() as ex:
-    if (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier') {
-      const name = p.childForFieldName('left')!.text;
-      return calls.some((c) => {
-        const fn = c.childForFieldName('function');
-        return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && /^(submit|map)$/.test(fn.childForFieldName('attribute')?.text ?? '');
-      });
-    }
-    return false;
-  };
-  const short = (call: Node) => {
-    const fn = call.childForFieldName('function')?.text ?? 'call';
-    return `\`${fn}(${(call.childForFieldName('arguments')?.text.length ?? 2) > 2 ? '...' : ''})\``;
-  };
-  const guard = 'put it under `if __name__ == "__main__":`';
-
   const triggers: Trigger[] = [];
   for (const call of calls) {
-    const kind = kindOf(call) ?? '';
+    const kind = kindOf(code, call) ?? '';
     const statement = moduleStatement(call);
-    if (SPAWNS_ON_CALL.has(kind) || (kind === PROCESS && hasStart) || (EXECUTORS.has(kind) && executorUsed(call))) {
-      triggers.push({ statement, node: call, source: call, message: `${short(call)} at module level starts processes on import, and again in every spawned child; ${guard}` });
+    if (SPAWNS_ON_CALL.has(kind) || (kind === PROCESS && hasStart) || (EXECUTORS.has(kind) && executorUsed(code, call))) {
+      triggers.push({ statement, node: call, source: call, message: `${short(call)} at module level starts processes on import, and again in every spawned child; ${PUT_UNDER_GUARD}` });
     } else if (kind === DATALOADER && hasWorkers(call)) {
-      // Iterating a loader with workers at module level starts its worker processes.
-      const p = call.parent;
-      const boundTo = p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' ? p.childForFieldName('left')!.text : null;
-      for (const loop of findDescendants(root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', stopAt)) {
-        const right = loop.childForFieldName('right');
-        if (!right) continue;
-        const iterated = right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(boundTo)?.equals(call));
-        if (iterated) {
-          triggers.push({
-            statement: moduleStatement(loop),
-            node: right,
-            source: call,
-            message: `Iterating a \`DataLoader\` with \`num_workers > 0\` at module level starts worker processes on import; ${guard}`,
-          });
-        }
-      }
+      addLoaderTriggers(code, call, triggers);
     } else if (call.childForFieldName('function')?.type === 'identifier') {
       const def = moduleFunction(facts, call.childForFieldName('function')!.text);
       if (def && functionStartsProcesses(facts, def)) {
@@ -220,13 +217,59 @@ function buildPlan(facts: FileFacts): Plan {
           statement,
           node: call,
           source: call,
-          message: `\`${name}()\` starts processes and is called at module level, so every spawned child runs it again; ${guard}`,
+          message: `\`${name}()\` starts processes and is called at module level, so every spawned child runs it again; ${PUT_UNDER_GUARD}`,
         });
       }
     }
   }
-  if (triggers.length === 0) return { triggers, edits: null };
-  return { triggers, edits: wrapEdits(facts, triggers) };
+  return triggers;
+}
+
+/** Iterating a loader with workers at module level starts its worker processes: one trigger per loop over it. */
+function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): void {
+  const p = call.parent;
+  const boundTo = p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' ? p.childForFieldName('left')!.text : null;
+  for (const loop of findDescendants(code.facts.root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', code.stopAt)) {
+    const right = loop.childForFieldName('right');
+    if (!right) continue;
+    const iterated = right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(code, boundTo)?.equals(call));
+    if (iterated) {
+      triggers.push({
+        statement: moduleStatement(loop),
+        node: right,
+        source: call,
+        message: `Iterating a \`DataLoader\` with \`num_workers > 0\` at module level starts worker processes on import; ${PUT_UNDER_GUARD}`,
+      });
+    }
+  }
+}
+
+/** The top-level statement around n. */
+function moduleStatement(n: Node): Node {
+  let s = n;
+  while (s.parent && s.parent.type !== 'module') s = s.parent;
+  return s;
+}
+
+/** An executor starts its workers when used: a method called on it, a `with`, or `submit`/`map` on the name it is assigned to. */
+function executorUsed(code: ModuleCode, call: Node): boolean {
+  const p = call.parent;
+  if (p?.type === 'attribute') return true; // ProcessPoolExecutor().map(...)
+  if (p?.type === 'as_pattern' || p?.type === 'with_item') return true; // with ProcessPoolExecutor() as ex:
+  if (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier') {
+    const name = p.childForFieldName('left')!.text;
+    return code.calls.some((c) => {
+      const fn = c.childForFieldName('function');
+      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && /^(submit|map)$/.test(fn.childForFieldName('attribute')?.text ?? '');
+    });
+  }
+  return false;
+}
+
+/** `Pool(...)`, or `Pool()` without arguments: the call as a message quotes it. */
+function short(call: Node): string {
+  const fn = call.childForFieldName('function')?.text ?? 'call';
+  return `\`${fn}(${(call.childForFieldName('arguments')?.text.length ?? 2) > 2 ? '...' : ''})\``;
 }
 
 /** The module-level def bound to name, when it is the name's only binding. */

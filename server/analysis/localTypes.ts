@@ -512,114 +512,51 @@ export class LocalTypes {
     return index;
   }
 
+  /**
+   * The bindings of one scope: its parameters, then every binding statement of its body (nested
+   * scopes bind their own name here, nothing else), then the types of plain-name assignments.
+   */
   private buildIndex(scope: Node): ScopeIndex {
     const bindings = new Map<string, Binding[]>();
     const opaque = new Set<string>();
-    // `at`: where the name becomes bound (after the right-hand side, at the loop body, ...).
-    const add = (name: string, node: Node, type: ValueType | null, at = node.endIndex) => {
-      const list = bindings.get(name);
-      const b = { at, node, type };
-      if (list) list.push(b);
-      else bindings.set(name, [b]);
-    };
-    const addTargets = (target: Node, stmt: Node, at = target.endIndex) => {
-      if (target.type === 'identifier') add(target.text, stmt, null, at);
-      else for (const id of findDescendants(target, (n) => n.type === 'identifier')) {
-        // `a.b = ...` / `a[i] = ...` do not bind `a`.
-        const p = id.parent;
-        if (p?.type === 'attribute' || p?.type === 'subscript') continue;
-        add(id.text, stmt, null, at);
-      }
-    };
-
-    if (scope.type === 'function_definition') {
-      const params = scope.childForFieldName('parameters');
-      for (const p of params?.namedChildren ?? []) {
-        if (!p) continue;
-        const nameNode = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null);
-        if (!nameNode) continue;
-        const ann = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? this.annotationType(p.childForFieldName('type')) : null;
-        add(nameNode.text, p, ann, scope.startIndex);
-      }
-    }
+    if (scope.type === 'function_definition') this.addParameters(scope, bindings);
     const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
     if (!body) return { scope, bindings, opaque };
 
     // Type evaluation of right-hand sides is deferred: it may ask about names in this same scope.
-    const pending: { name: string; node: Node; value: Node; annotation: Node | null }[] = [];
-    const visit = (n: Node) => {
-      switch (n.type) {
-        case 'assignment': {
-          const left = n.childForFieldName('left');
-          let right = n.childForFieldName('right');
-          const annotation = n.childForFieldName('type');
-          // Chained `a = b = value`: every target gets the final value.
-          while (right?.type === 'assignment') right = right.childForFieldName('right');
-          if (left?.type === 'identifier') {
-            if (right) pending.push({ name: left.text, node: statementOf(n), value: right, annotation });
-            else if (annotation) {
-              /* bare annotation: not a binding */
-            }
-          } else if (left) addTargets(left, statementOf(n));
-          break;
-        }
-        case 'augmented_assignment':
-          break;
-        case 'named_expression': {
-          const name = n.childForFieldName('name');
-          // Walrus bindings are conditional more often than not: never typed.
-          if (name) add(name.text, statementOf(n), null, n.endIndex);
-          break;
-        }
-        case 'for_statement': {
-          const left = n.childForFieldName('left');
-          if (left) addTargets(left, n);
-          break;
-        }
-        case 'for_in_clause':
-          break;
-        case 'as_pattern_target':
-          addTargets(n, statementOf(n), n.endIndex);
-          break;
-        case 'case_pattern':
-          for (const id of n.descendantsOfType('identifier')) if (id) add(id.text, statementOf(n), null, n.endIndex);
-          break;
-        case 'import_statement':
-        case 'import_from_statement':
-          for (const id of n.descendantsOfType(['identifier', 'dotted_name'])) {
-            if (!id) continue;
-            if (id.parent?.type === 'aliased_import' && id.parent.childForFieldName('alias')?.equals(id)) add(id.text, n, null);
-            else if (id.type === 'dotted_name' && id.parent?.type !== 'aliased_import' && !id.parent?.childForFieldName('module_name')?.equals(id)) {
-              add(id.text.split('.')[0], n, null);
-            }
-          }
-          break;
-        case 'global_statement':
-        case 'nonlocal_statement':
-          for (const id of n.namedChildren) if (id?.type === 'identifier') opaque.add(id.text);
-          break;
-        case 'function_definition':
-        case 'class_definition': {
-          const name = n.childForFieldName('name');
-          if (name) add(name.text, n, null);
-          break;
-        }
-        case 'delete_statement':
-          break;
-        default:
-          break;
-      }
-    };
+    const pending: PendingBinding[] = [];
     for (const n of findDescendants(body, () => true, (x) => NESTED_SCOPES.has(x.type))) {
       if (NESTED_SCOPES.has(n.type)) {
-        if (n.type !== 'lambda') visit(n);
+        if (n.type !== 'lambda') addBindingsOf(n, bindings, opaque, pending);
         continue;
       }
       // Names bound in comprehension bodies by walrus leak to the scope; other comprehension names do not.
-      visit(n);
+      addBindingsOf(n, bindings, opaque, pending);
     }
     const index: ScopeIndex = { scope, bindings, opaque };
-    // Register the bindings first as unknown, then evaluate, so self-references (`x = x + 1`) see them.
+    this.evaluatePending(index, pending);
+    return index;
+  }
+
+  /** A def's parameters, bound at the def's start, typed by their annotations. */
+  private addParameters(scope: Node, bindings: Map<string, Binding[]>): void {
+    const params = scope.childForFieldName('parameters');
+    for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
+      const nameNode = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null);
+      if (!nameNode) continue;
+      const ann = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? this.annotationType(p.childForFieldName('type')) : null;
+      addBinding(bindings, nameNode.text, p, ann, scope.startIndex);
+    }
+  }
+
+  /**
+   * Types the plain-name assignments of a scope being indexed. The index is registered first, with
+   * those bindings as unknown, so that evaluating a value that reads the scope's names (`x = x + 1`)
+   * finds them instead of indexing the scope again.
+   */
+  private evaluatePending(index: ScopeIndex, pending: readonly PendingBinding[]): void {
+    const { bindings } = index;
     const placeholders: Binding[] = pending.map((p) => {
       const b: Binding = { at: p.node.endIndex, node: p.node, type: null };
       const list = bindings.get(p.name);
@@ -627,7 +564,7 @@ export class LocalTypes {
       else bindings.set(p.name, [b]);
       return b;
     });
-    this.scopes.set(scope.id, index);
+    this.scopes.set(index.scope.id, index);
     // Evaluate in source order so that `y = x * 2` after `x = np.zeros(3)` resolves.
     for (const list of bindings.values()) list.sort((a, b) => a.at - b.at);
     const order = pending.map((_, i) => i).sort((a, b) => pending[a].node.startIndex - pending[b].node.startIndex);
@@ -636,12 +573,112 @@ export class LocalTypes {
       const fromAnnotation = p.annotation ? this.annotationType(p.annotation) : null;
       placeholders[i].type = fromAnnotation ?? this.evaluateAt(p.value);
     }
-    return index;
   }
 
   /** Evaluates a binding's value; guards against re-entrance while the scope is being indexed. */
   private evaluateAt(value: Node): ValueType | null {
     return this.evaluate(value, 1);
+  }
+}
+
+/** An assignment to a plain name: typed once the scope's other bindings are known (evaluatePending). */
+interface PendingBinding {
+  name: string;
+  node: Node;
+  value: Node;
+  annotation: Node | null;
+}
+
+/** Records a binding of `name` by `node`; `at`: where the name becomes bound (after the right-hand side, at the loop body, ...). */
+function addBinding(bindings: Map<string, Binding[]>, name: string, node: Node, type: ValueType | null, at = node.endIndex): void {
+  const list = bindings.get(name);
+  const b = { at, node, type };
+  if (list) list.push(b);
+  else bindings.set(name, [b]);
+}
+
+/** The names an assignment target (a name, a tuple or list of them, a star target) binds, untyped. */
+function addTargets(bindings: Map<string, Binding[]>, target: Node, stmt: Node, at = target.endIndex): void {
+  if (target.type === 'identifier') addBinding(bindings, target.text, stmt, null, at);
+  else for (const id of findDescendants(target, (n) => n.type === 'identifier')) {
+    // `a.b = ...` / `a[i] = ...` do not bind `a`.
+    const p = id.parent;
+    if (p?.type === 'attribute' || p?.type === 'subscript') continue;
+    addBinding(bindings, id.text, stmt, null, at);
+  }
+}
+
+/** What node `n` of a scope's body binds in that scope (assignments to plain names go to `pending`, to be typed). */
+function addBindingsOf(n: Node, bindings: Map<string, Binding[]>, opaque: Set<string>, pending: PendingBinding[]): void {
+  switch (n.type) {
+    case 'assignment':
+      addAssignment(n, bindings, pending);
+      break;
+    case 'augmented_assignment':
+      break;
+    case 'named_expression': {
+      const name = n.childForFieldName('name');
+      // Walrus bindings are conditional more often than not: never typed.
+      if (name) addBinding(bindings, name.text, statementOf(n), null, n.endIndex);
+      break;
+    }
+    case 'for_statement': {
+      const left = n.childForFieldName('left');
+      if (left) addTargets(bindings, left, n);
+      break;
+    }
+    case 'for_in_clause':
+      break;
+    case 'as_pattern_target':
+      addTargets(bindings, n, statementOf(n), n.endIndex);
+      break;
+    case 'case_pattern':
+      for (const id of n.descendantsOfType('identifier')) if (id) addBinding(bindings, id.text, statementOf(n), null, n.endIndex);
+      break;
+    case 'import_statement':
+    case 'import_from_statement':
+      addImportedNames(n, bindings);
+      break;
+    case 'global_statement':
+    case 'nonlocal_statement':
+      for (const id of n.namedChildren) if (id?.type === 'identifier') opaque.add(id.text);
+      break;
+    case 'function_definition':
+    case 'class_definition': {
+      const name = n.childForFieldName('name');
+      if (name) addBinding(bindings, name.text, n, null);
+      break;
+    }
+    case 'delete_statement':
+      break;
+    default:
+      break;
+  }
+}
+
+/** `x = value` (typed later: pending), `a, b = ...` (untyped); a bare annotation binds nothing. */
+function addAssignment(n: Node, bindings: Map<string, Binding[]>, pending: PendingBinding[]): void {
+  const left = n.childForFieldName('left');
+  let right = n.childForFieldName('right');
+  const annotation = n.childForFieldName('type');
+  // Chained `a = b = value`: every target gets the final value.
+  while (right?.type === 'assignment') right = right.childForFieldName('right');
+  if (left?.type === 'identifier') {
+    if (right) pending.push({ name: left.text, node: statementOf(n), value: right, annotation });
+    else if (annotation) {
+      /* bare annotation: not a binding */
+    }
+  } else if (left) addTargets(bindings, left, statementOf(n));
+}
+
+/** The names an import binds: an alias, or the first part of a dotted module name (`import os.path` binds `os`). */
+function addImportedNames(n: Node, bindings: Map<string, Binding[]>): void {
+  for (const id of n.descendantsOfType(['identifier', 'dotted_name'])) {
+    if (!id) continue;
+    if (id.parent?.type === 'aliased_import' && id.parent.childForFieldName('alias')?.equals(id)) addBinding(bindings, id.text, n, null);
+    else if (id.type === 'dotted_name' && id.parent?.type !== 'aliased_import' && !id.parent?.childForFieldName('module_name')?.equals(id)) {
+      addBinding(bindings, id.text.split('.')[0], n, null);
+    }
   }
 }
 

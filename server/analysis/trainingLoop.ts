@@ -326,6 +326,54 @@ function build(facts: FileFacts): TrainingIndex {
   const tf = usesTensorFlow(facts);
   if (!torch && !tf) return idx;
 
+  const { methodCalls, plainCalls, ctorCalls, loops } = collectCalls(facts);
+  const tapeNames = new Set<string>();
+  const evidence = constructorEvidence(ctorCalls, facts, idx, tapeNames);
+  addMethodEvidence(methodCalls, evidence, tapeNames, idx.optimizerNames, torch, tf);
+  evidence.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const { loopEvidence, candidates } = placeEvidence(evidence, facts);
+
+  // Candidates that really compute gradients; loops calling them are training loops.
+  const callable = new Map<string, StepCandidate>();
+  for (const c of candidates.values()) if (c.core) callable.set(c.step.name, c);
+  const stepCallsByLoop = stepCallsInLoops(plainCalls, callable);
+
+  for (const loop of loops) {
+    const record = trainingLoopRecord(loop, loopEvidence, stepCallsByLoop, facts, idx.loaderNames);
+    if (!record) continue;
+    idx.loops.push(record);
+    idx.byLoop.set(loop.id, record);
+  }
+  idx.loops.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  addTrainSteps(callable, idx);
+  return idx;
+}
+
+/** A call that may make a loop or function part of training (see the file header). */
+interface Evidence {
+  node: Node;
+  framework: Framework;
+  /** A backward pass or a GradientTape update (an optimizer step alone is not enough for a step function). */
+  core: boolean;
+}
+
+/** A function with evidence outside its loops: a train step if it computes gradients (core) and is named or called like one. */
+interface StepCandidate {
+  step: TrainStep;
+  core: boolean;
+  calledInLoop: boolean;
+}
+
+/**
+ * The calls and loops of the file, from one query pass (one pattern for every call: the names are
+ * sorted out here rather than by a predicate per name, which would cost a raw match each).
+ */
+function collectCalls(facts: FileFacts): {
+  methodCalls: { call: Node; recv: Node; method: string }[];
+  plainCalls: { call: Node; name: string }[];
+  ctorCalls: Node[];
+  loops: Node[];
+} {
   const methodCalls: { call: Node; recv: Node; method: string }[] = [];
   const plainCalls: { call: Node; name: string }[] = [];
   const ctorCalls: Node[] = [];
@@ -346,11 +394,15 @@ function build(facts: FileFacts): TrainingIndex {
     // `f(...)` or `self.f(...)`: may call a same-file train step (resolved once steps are known).
     if (!recv || recv.text === 'self') plainCalls.push({ call, name });
   }
+  return { methodCalls, plainCalls, ctorCalls, loops };
+}
 
-  // Constructors: optimizers and DataLoaders assigned to names; GradientTape with-items.
-  const tapeNames = new Set<string>();
-  // core: a backward pass or a GradientTape update (an optimizer step alone is not enough for a step function).
-  const evidence: { node: Node; framework: Framework; core: boolean }[] = [];
+/**
+ * Constructors: optimizers and DataLoaders assigned to names (recorded in idx, so later calls on
+ * those names resolve), and GradientTape with-items (evidence; their `as` names go to tapeNames).
+ */
+function constructorEvidence(ctorCalls: readonly Node[], facts: FileFacts, idx: TrainingIndex, tapeNames: Set<string>): Evidence[] {
+  const evidence: Evidence[] = [];
   for (const call of ctorCalls) {
     const q = facts.calleeName(call);
     if (!q) continue;
@@ -368,30 +420,47 @@ function build(facts: FileFacts): TrainingIndex {
       if (assigned) idx.optimizerNames.add(assigned);
     }
   }
+  return evidence;
+}
 
+/** Method calls that train: backward, an optimizer's step, a tape's gradient, apply_gradients/minimize, train_on_batch. */
+function addMethodEvidence(
+  methodCalls: readonly { call: Node; recv: Node; method: string }[],
+  evidence: Evidence[],
+  tapeNames: ReadonlySet<string>,
+  optimizerNames: Set<string>,
+  torch: boolean,
+  tf: boolean,
+): void {
   for (const { call, recv, method } of methodCalls) {
     if (method === 'backward') {
       if (torch) evidence.push({ node: call, framework: 'torch', core: true });
     } else if (method === 'step') {
       if (!torch) continue;
       const firstArg = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
-      if (isOptimizerLike(recv, idx.optimizerNames) || isOptimizerLike(firstArg, idx.optimizerNames)) evidence.push({ node: call, framework: 'torch', core: false });
+      if (isOptimizerLike(recv, optimizerNames) || isOptimizerLike(firstArg, optimizerNames)) evidence.push({ node: call, framework: 'torch', core: false });
     } else if (!tf) {
       continue;
     } else if (method === 'gradient') {
       if (tapeNames.has(recv.text) || /tape/i.test(recv.text)) evidence.push({ node: call, framework: 'tf', core: true });
     } else if (method === 'apply_gradients' || method === 'minimize') {
-      if (isOptimizerLike(recv, idx.optimizerNames)) evidence.push({ node: call, framework: 'tf', core: true });
+      if (isOptimizerLike(recv, optimizerNames)) evidence.push({ node: call, framework: 'tf', core: true });
     } else if (method === 'train_on_batch') {
       evidence.push({ node: call, framework: 'tf', core: true });
     }
   }
-  evidence.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
 
-  // Evidence outside any loop of its function makes that function a train step; inside a loop,
-  // it makes the innermost loop a training loop.
+/**
+ * Evidence outside any loop of its function makes that function a train-step candidate; inside a
+ * loop, it makes the innermost loop a training loop. (Evidence comes in document order.)
+ */
+function placeEvidence(
+  evidence: readonly Evidence[],
+  facts: FileFacts,
+): { loopEvidence: Map<number, { loop: Node; framework: Framework; nodes: Node[] }>; candidates: Map<number, StepCandidate> } {
   const loopEvidence = new Map<number, { loop: Node; framework: Framework; nodes: Node[] }>();
-  const candidates = new Map<number, { step: TrainStep; core: boolean; calledInLoop: boolean }>();
+  const candidates = new Map<number, StepCandidate>();
   for (const e of evidence) {
     const loop = enclosingLoop(e.node);
     if (loop) {
@@ -420,87 +489,100 @@ function build(facts: FileFacts): TrainingIndex {
       calledInLoop: false,
     });
   }
-  // Candidates that really compute gradients; loops calling them are training loops.
-  const callable = new Map<string, { step: TrainStep; calledInLoop: boolean }>();
-  for (const c of candidates.values()) if (c.core) callable.set(c.step.name, c);
+  return { loopEvidence, candidates };
+}
+
+/** The calls of gradient-computing functions made from loops, by loop id (marking those functions calledInLoop). */
+function stepCallsInLoops(plainCalls: readonly { call: Node; name: string }[], callable: ReadonlyMap<string, StepCandidate>): Map<number, { call: Node; step: TrainStep }[]> {
   const stepCallsByLoop = new Map<number, { call: Node; step: TrainStep }[]>();
-  if (callable.size > 0) {
-    for (const { call, name } of plainCalls) {
-      const target = callable.get(name);
-      const loop = target ? enclosingLoop(call) : null;
-      if (!target || !loop) continue;
-      target.calledInLoop = true;
-      const list = stepCallsByLoop.get(loop.id);
-      if (list) list.push({ call, step: target.step });
-      else stepCallsByLoop.set(loop.id, [{ call, step: target.step }]);
+  if (callable.size === 0) return stepCallsByLoop;
+  for (const { call, name } of plainCalls) {
+    const target = callable.get(name);
+    const loop = target ? enclosingLoop(call) : null;
+    if (!target || !loop) continue;
+    target.calledInLoop = true;
+    const list = stepCallsByLoop.get(loop.id);
+    if (list) list.push({ call, step: target.step });
+    else stepCallsByLoop.set(loop.id, [{ call, step: target.step }]);
+  }
+  return stepCallsByLoop;
+}
+
+/**
+ * The TrainingLoop record of a loop, or null when it is neither a training loop (evidence in it,
+ * or a call of a train step) nor a forward loop (a DataLoader iterated, a model called on the batch).
+ */
+function trainingLoopRecord(
+  loop: Node,
+  loopEvidence: ReadonlyMap<number, { framework: Framework; nodes: Node[] }>,
+  stepCallsByLoop: ReadonlyMap<number, { call: Node; step: TrainStep }[]>,
+  facts: FileFacts,
+  loaderNames: Set<string>,
+): TrainingLoop | null {
+  const found = loopEvidence.get(loop.id);
+  const evidenceNodes = found ? [...found.nodes] : [];
+  let framework: Framework | null = found?.framework ?? null;
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+
+  // Calls to same-file train-step functions (directly in this loop, not a nested one).
+  for (const { call, step } of stepCallsByLoop.get(loop.id) ?? []) {
+    evidenceNodes.push(call);
+    framework ??= step.framework;
+  }
+
+  // The loop's iterable: a DataLoader gives batch names (and may make it a forward loop).
+  let loader: Node | null = null;
+  let batchNames: string[] = [];
+  let indexName: string | null = null;
+  if (loop.type === 'for_statement') {
+    const right = loop.childForFieldName('right');
+    const left = loop.childForFieldName('left');
+    if (right && left) {
+      const { inner, enumerated } = unwrapIterable(right, facts);
+      const names = targetNames(left);
+      if (enumerated && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildCount >= 2) {
+        const first = left.namedChild(0);
+        indexName = first?.type === 'identifier' ? first.text : null;
+        batchNames = left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : []));
+      } else {
+        batchNames = names;
+      }
+      if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && notRebound('range', facts)) {
+        indexName = names[0] ?? null;
+        batchNames = [];
+      }
+      if (isLoaderLike(inner, facts, loaderNames)) loader = inner;
     }
   }
 
-  for (const loop of loops) {
-    const found = loopEvidence.get(loop.id);
-    const evidenceNodes = found ? [...found.nodes] : [];
-    let framework: Framework | null = found?.framework ?? null;
-    const body = loop.childForFieldName('body');
-    if (!body) continue;
-
-    // Calls to same-file train-step functions (directly in this loop, not a nested one).
-    for (const { call, step } of stepCallsByLoop.get(loop.id) ?? []) {
-      evidenceNodes.push(call);
-      framework ??= step.framework;
+  let kind: LoopKind | null = evidenceNodes.length > 0 ? 'train' : null;
+  if (!kind && loader) {
+    const modelCall = findModelCallOnBatch(body, loop, batchNames, facts);
+    if (modelCall) {
+      kind = 'forward';
+      evidenceNodes.push(modelCall);
+      framework = 'torch';
     }
-
-    // The loop's iterable: a DataLoader gives batch names (and may make it a forward loop).
-    let loader: Node | null = null;
-    let batchNames: string[] = [];
-    let indexName: string | null = null;
-    if (loop.type === 'for_statement') {
-      const right = loop.childForFieldName('right');
-      const left = loop.childForFieldName('left');
-      if (right && left) {
-        const { inner, enumerated } = unwrapIterable(right, facts);
-        const names = targetNames(left);
-        if (enumerated && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildCount >= 2) {
-          const first = left.namedChild(0);
-          indexName = first?.type === 'identifier' ? first.text : null;
-          batchNames = left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : []));
-        } else {
-          batchNames = names;
-        }
-        if (right.type === 'call' && right.childForFieldName('function')?.text === 'range' && notRebound('range', facts)) {
-          indexName = names[0] ?? null;
-          batchNames = [];
-        }
-        if (isLoaderLike(inner, facts, idx.loaderNames)) loader = inner;
-      }
-    }
-
-    let kind: LoopKind | null = evidenceNodes.length > 0 ? 'train' : null;
-    if (!kind && loader) {
-      const modelCall = findModelCallOnBatch(body, loop, batchNames, facts);
-      if (modelCall) {
-        kind = 'forward';
-        evidenceNodes.push(modelCall);
-        framework = 'torch';
-      }
-    }
-    if (!kind || !framework) continue;
-    const record: TrainingLoop = {
-      node: loop,
-      kind,
-      framework,
-      evidence: evidenceNodes.sort((a, b) => a.startIndex - b.startIndex),
-      loader,
-      batchNames,
-      indexName,
-      perEpoch: !loader && isEpochLoop(loop),
-    };
-    idx.loops.push(record);
-    idx.byLoop.set(loop.id, record);
   }
-  idx.loops.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  if (!kind || !framework) return null;
+  return {
+    node: loop,
+    kind,
+    framework,
+    evidence: evidenceNodes.sort((a, b) => a.startIndex - b.startIndex),
+    loader,
+    batchNames,
+    indexName,
+    perEpoch: !loader && isEpochLoop(loop),
+  };
+}
 
-  // Train-step functions: they compute gradients outside any loop of their own, and are named like
-  // a step (`train_step`, `update`, `fit_batch`) or called from a loop here. Tests are not steps.
+/**
+ * Train-step functions: they compute gradients outside any loop of their own, and are named like
+ * a step (`train_step`, `update`, `fit_batch`) or called from a loop here. Tests are not steps.
+ */
+function addTrainSteps(callable: ReadonlyMap<string, StepCandidate>, idx: TrainingIndex): void {
   for (const c of callable.values()) {
     const name = c.step.name;
     if (TEST_NAME.test(name) && !c.calledInLoop) continue;
@@ -509,7 +591,6 @@ function build(facts: FileFacts): TrainingIndex {
     idx.byFunction.set(c.step.node.id, c.step);
   }
   idx.steps.sort((a, b) => a.node.startIndex - b.node.startIndex);
-  return idx;
 }
 
 function isEpochLoop(loop: Node): boolean {

@@ -238,6 +238,11 @@ export class IncrementalLinter {
     return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
   }
 
+  /**
+   * The lint after an edit: re-runs the rules over the region the edit could have changed (see the
+   * file header) and reuses every other cached finding, shifted. Null when a full lint is needed:
+   * the region is too large, a whole-file fact changed, or a rule failed.
+   */
   private partial(
     prev: State,
     tree: Tree,
@@ -246,200 +251,49 @@ export class IncrementalLinter {
     changes: readonly TextChange[],
     changedRanges: readonly { startIndex: number; endIndex: number }[],
   ): LintDetails | null {
-    const root = tree.rootNode;
-    const edited = editedSpans(changes);
-    const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
-    const carried = carryUnits(prev.units, changes, touched, root);
-    const { units } = carried;
-    if (this.selfCheck) checkUnits(units, tree);
-
-    // The region: the touched units (or, inside a class, the touched method and the class header,
-    // or for a keystroke in a comment or docstring, that comment or docstring).
-    // The narrower regions need the text an edit removed: known for a single change.
-    const only = changes.length === 1 ? changes[0] : null;
-    const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
-    const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
-    const region: Span[] = [];
-    /** The statements (of a def's body, or top-level) that the region was narrowed inside (see below). */
-    const scopes: Span[] = [];
-    const editedModuleCode: Unit[] = [];
-    /** The words of the statements edited inside module-level compound statements (compoundRegion). */
-    const moduleWords = new Set<string>();
-    const dirtyUnits = new Set<number>();
-    /** Adds the units that `which` accepts and that spell one of the words (any, for null) to the region. */
-    const addUnitsSpelling = (words: ReadonlySet<string> | null, which: (u: Unit) => boolean) =>
-      units.forEach((u, k) => {
-        if (dirtyUnits.has(k) || !which(u) || (words && !spellsAnyWord(text.slice(u.start, u.end), words))) return;
-        region.push(u);
-        dirtyUnits.add(k);
-      });
-    for (const k of carried.reread) {
-      const u = units[k];
-      const within = touched.filter((t) => touches(t, u));
-      // A unit read again that no span touches is clean if it is an old unit, shifted.
-      if (within.length === 0 && carried.moved.some((m) => m.start === u.start && m.end === u.end && m.type === u.type)) continue;
-      dirtyUnits.add(k);
-      const prose = keystrokeInProse ? within.map((t) => proseRegion(root, t)) : [];
-      if (within.length > 0 && prose.length === within.length && prose.every((p) => p !== null)) {
-        region.push(...(prose as Span[]));
-        continue;
-      }
-      const statements = only ? within.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
-      if (within.length > 0 && statements.length === within.length && statements.every((m) => m !== null)) {
-        for (const m of statements) {
-          region.push(...m!.spans);
-          scopes.push(m!.scope);
-        }
-        continue;
-      }
-      const members = within.map((t) => methodRegion(root, u, t));
-      if (within.length > 0 && members.every((m) => m !== null)) {
-        for (const m of members) region.push(...m!);
-        continue;
-      }
-      const compounds = only && !SELF_CONTAINED.has(u.type) ? within.map((t) => compoundRegion(root, u, t, prev.text, text, only)) : [];
-      if (within.length > 0 && compounds.length === within.length && compounds.every((m) => m !== null)) {
-        for (const m of compounds) {
-          region.push(...m!.spans);
-          scopes.push(m!.scope);
-          for (const word of m!.words) moduleWords.add(word);
-        }
-        continue;
-      }
-      region.push(u);
-      if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
-    }
-    // Module-level code runs top to bottom and reads what other module-level code binds: re-lint the
-    // module-level statements that spell a word of the edited ones (all of them, when too many words).
-    if (editedModuleCode.length > 0 || moduleWords.size > 0) {
-      const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
-      if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
-      addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
-    }
-
-    // An edit in an import statement changes what some names refer to: every statement that spells
-    // one of them is re-linted. (Whether that is all it changes is checked once the region's
-    // imports are known, below.)
-    const rebound = only ? reboundNames(prev.imports, root, text, only, linesMoved) : new Set<string>();
-    if (rebound === null || rebound.size > MAX_EDITED_WORDS) return null;
-    if (rebound.size > 0) addUnitsSpelling(rebound, () => true);
-
-    // Module-level names the region binds now or bound before: where one is bound more or fewer
-    // times (a def or an assignment renamed, added or removed; typing a new def's name does it on
-    // every keystroke), rules that ask whether a name is bound at module level, or which def it
-    // names, may answer otherwise, and they ask about names spelled where they look: re-lint every
-    // statement that spells a changed name.
-    // Counted in place (prev is spent), not copied: only the names of the replaced and re-read
-    // units can change their counts, and the set of names changes only when one of them comes or goes.
-    const bindingCounts = prev.bindingCounts;
-    const countsBefore = new Map<string, number>();
-    for (const list of [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]) {
-      for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
-    }
-    for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
-    for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
-    const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
-    if (changedNames.length > MAX_EDITED_WORDS) return null;
-    const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
-    const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
-    if (changedNames.length > 0) addUnitsSpelling(new Set(changedNames), () => true);
-
-    // Cached findings, shifted; one that an edit touched, or that cites a line when lines moved,
-    // has its match re-run (its message, range or fix may be stale).
-    let kept: RawFinding[] = [];
-    for (const r of prev.raw) {
-      const shifted = shiftRaw(r, changes);
-      if (shifted && !(linesMoved && CITES_LINE.test(r.finding.message))) {
-        kept.push(shifted);
-        // Inside a scope the region holds only the edited path through it: a match rooted at a
-        // compound around the edit may have its captures elsewhere in the scope. Re-run every match
-        // that lies in a scope (a scope holds few): the pass finds again those that still match.
-        if (within(shifted.matchStart, shifted.matchEnd, scopes)) region.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
-        continue;
-      }
-      const start = mapClamped(r.matchStart, changes, 'start');
-      const end = mapClamped(r.matchEnd, changes, 'end');
-      region.push({ start, end: Math.max(end, start + 1) });
-    }
-    // Every place a kept finding points at (its range, its fix's edits) must be outside the
-    // region, or its match is re-run too (which may grow the region: repeat). A match the region
-    // cuts into is re-run whole unless it starts inside: a sibling sequence (`x = []` then a
-    // `for`) is found again only from its first statement, while a def or class match is found
-    // from its header, which the region includes.
-    let spans = joinWithinUnits(mergeSpans(region, 1), units, this.joinGap);
-    for (let grown = true; grown; ) {
-      grown = false;
-      for (const r of kept) {
-        if (hits(r.matchStart, r.matchEnd, spans)) {
-          if (!hits(r.matchStart, r.matchStart + 1, spans)) {
-            spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
-            grown = true;
-          }
-          continue;
-        }
-        const f = r.finding;
-        if (hits(f.start, f.end, spans) || f.fix?.edits.some((e) => hits(e.start, e.end, spans))) {
-          spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
-          grown = true;
-        }
-      }
-    }
-    spans = spans.filter((s) => s.end > s.start);
+    const edit = describeEdit(prev, tree, text, changes, changedRanges);
+    if (this.selfCheck) checkUnits(edit.units, tree);
+    const region = new Region(edit.units, text);
+    addTouchedUnits(edit, region);
+    const rebound = addImportReaders(edit, region);
+    if (rebound === null) return null;
+    const moduleBindings = recountBindings(edit, region);
+    if (moduleBindings === null) return null;
+    const cached = carryFindings(edit, region);
+    const spans = settleSpans(region.parts, cached, edit.units, this.joinGap);
     if (spans.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
     // The pass finds the region's matches again: their cached findings go.
-    kept = kept.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+    const kept = cached.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+    const tables = splitTables(edit, spans);
+    const pass = this.runRegion(edit, options, spans, tables, rebound, moduleBindings);
+    if (pass === null) return null;
+    return this.adopt(edit, region, spans, kept, tables.errors, pass);
+  }
 
-    // Fact tables: entries outside the region are kept, shifted; the region's come from the pass.
-    const split = <T extends Span>(list: readonly T[]) => splitEntries(list, changes, spans);
-    const imports = split(prev.imports);
-    const functions = split(prev.functions);
-    const comments = split(prev.comments);
-    const suppressions = split(prev.suppressions);
-    const errors = split(prev.errors.map(([start, end]) => ({ start, end }))).kept;
-    const eol = eolChanged(prev.text, text, changes) ? eolStyle(text) : prev.eol;
-
+  /**
+   * Runs the rules over the region's spans, with whole-file facts updated from the region (see
+   * regionState). Null when that update changed the whole-file key or a rule failed: the full lint
+   * handles both (and reports the failure, disabling the rule for the whole file).
+   */
+  private runRegion(
+    edit: EditedFile,
+    options: LintOptions,
+    spans: Span[],
+    tables: SplitTables,
+    rebound: ReadonlySet<string>,
+    moduleBindings: Set<string>,
+  ): RegionPass | null {
+    const { prev, tree, root, text, changes } = edit;
     let facts: FileFacts | undefined;
-    let next: Omit<State, 'raw' | 'errors' | 'gateHits'> | undefined;
+    let next: CarriedState | undefined;
     let run: RawLint;
     try {
       run = this.engine.lintRaw(tree, text, options, {
         ranges: spans,
         gateHits: carriedGateHits(prev.gateHits, changes, text),
         facts: (fresh) => {
-          // Update the whole-file facts from the region, then check the key before any rule runs:
-          // if an import or an async def name changed, lint in full.
           const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
-          const newImports = fresh.imports.filter(inRegion).map((n) => importFact(n, text));
-          const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
-          const newComments = fresh.comments.filter(inRegion).map(spanOf);
-          const allImports = insertSorted(imports.kept, newImports);
-          if (!sameImports(prev.imports, allImports) && !importChangeStaysInRegion(prev, allImports, rebound)) throw KEY_CHANGED;
-          const asyncCounts = new Map(prev.asyncCounts);
-          count(asyncCounts, asyncNamesOf(functions.dropped), -1);
-          count(asyncCounts, asyncNamesOf(newFunctions), 1);
-          if (!sameKeys(asyncCounts, prev.asyncNames) || eol !== prev.eol) throw KEY_CHANGED;
-          next = {
-            text,
-            units,
-            imports: allImports,
-            functions: insertSorted(functions.kept, newFunctions),
-            comments: insertSorted(comments.kept, newComments),
-            suppressions: insertSorted(
-              suppressions.kept,
-              newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
-            ),
-            bindingCounts,
-            asyncCounts,
-            moduleBindings,
-            asyncNames: prev.asyncNames,
-            eol,
-            optionsKey: prev.optionsKey,
-            // Grown by this lint's own questions below (the region's findings rest on them too).
-            moduleQueries: prev.moduleQueries,
-            bindingQueries: prev.bindingQueries,
-            importListRead: prev.importListRead,
-            words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
-          };
+          next = regionState(edit, fresh, inRegion, tables, rebound, moduleBindings);
           facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
             imports: next.imports.flatMap((x) => lazyBindings(root, x)),
             moduleBindings,
@@ -453,41 +307,377 @@ export class IncrementalLinter {
       if (error === KEY_CHANGED) return null;
       throw error;
     }
-    // A rule failed: the full lint reports it (and disables the rule for the whole file).
     if (run.failures.length || !next) return null;
+    return { run, facts: facts!, next };
+  }
 
-    // The region's findings replace the cached ones whose match intersects it (the pass found
-    // those matches again); a finding reported twice (two matches, same range) is kept once.
-    const seen = new Set(kept.map(findingKey));
-    const raw = kept;
-    // Inside a scope, a match the pass returns outside the spans is rooted at a compound around the
-    // edit (the pass starts matches only at nodes in the spans): new, since the scope's cached
-    // findings were all re-run.
-    for (const r of run.raw) {
-      if ((!hits(r.matchStart, r.matchEnd, spans) && !within(r.matchStart, r.matchEnd, scopes)) || seen.has(findingKey(r))) continue;
-      seen.add(findingKey(r));
-      raw.push(r);
-    }
-    const errorRanges = insertSorted(
-      errors,
-      run.errorRanges.filter(([s, e]) => hits(s, e, spans)).map(([start, end]) => ({ start, end })),
-    ).map((e) => [e.start, e.end] as [number, number]);
-    // When recovery gives up on the whole file, the root itself is an ERROR node: the full lint's
-    // error pattern matches it (so every finding is dropped), but no region ever holds the root.
-    if (root.type === 'ERROR' && !errorRanges.some(([s, e]) => s <= root.startIndex && e >= root.endIndex)) {
-      errorRanges.unshift([root.startIndex, Math.max(root.endIndex, root.startIndex + 1)]);
-    }
-
+  /**
+   * Merges the region's findings and error ranges into the kept ones, stores the new state and
+   * finishes the lint as a full one would (suppressions, severities, error filtering).
+   */
+  private adopt(edit: EditedFile, region: Region, spans: Span[], kept: RawFinding[], errors: Span[], pass: RegionPass): LintDetails {
+    const { root, text, units } = edit;
+    const { run, facts, next } = pass;
+    const raw = mergeFindings(kept, run.raw, spans, region.scopes);
+    const errorRanges = mergeErrorRanges(errors, run.errorRanges, spans, root);
     this.stats.partial++;
-    this.stats.lastDirty = dirtyUnits.size;
+    this.stats.lastDirty = region.dirtyUnits.size;
     this.stats.lastUnits = units.length;
     this.stats.lastRanges = spans;
-    for (const m of facts!.moduleQueries) next.moduleQueries.add(m);
-    for (const m of facts!.bindingQueries) next.bindingQueries.add(m);
-    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts!.importListRead };
+    // The region's findings rest on what this lint asked about the imports, as the kept ones on what earlier lints asked.
+    for (const m of facts.moduleQueries) next.moduleQueries.add(m);
+    for (const m of facts.bindingQueries) next.bindingQueries.add(m);
+    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
-    return this.engine.finish(text, facts!, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
+    return this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
   }
+}
+
+// The steps of a partial lint, in the order IncrementalLinter.partial takes them.
+
+/** An edit as the steps of a partial lint see it, in the new text's coordinates. */
+interface EditedFile {
+  /** The previous state: spent, its entries are shifted in place. */
+  prev: State;
+  tree: Tree;
+  root: Node;
+  text: string;
+  changes: readonly TextChange[];
+  /** The change, when there is one: the narrower regions need the text an edit removed, known only then. */
+  only: TextChange | null;
+  /** Whether line breaks came or went (or may have: several changes), moving every line below. */
+  linesMoved: boolean;
+  /** The edits and tree-sitter's changed ranges, merged. */
+  touched: Span[];
+  units: Unit[];
+  carried: Carried;
+}
+
+/** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
+type CarriedState = Omit<State, 'raw' | 'errors' | 'gateHits'>;
+
+/** What the region's rule pass returned, with the whole-file facts and state it ran on. */
+interface RegionPass {
+  run: RawLint;
+  facts: FileFacts;
+  next: CarriedState;
+}
+
+/**
+ * Step 1: where the edit landed. The units are carried across it (shifted, and read again only
+ * around it) instead of read from the tree: reading every top-level child costs a walk per keystroke.
+ */
+function describeEdit(
+  prev: State,
+  tree: Tree,
+  text: string,
+  changes: readonly TextChange[],
+  changedRanges: readonly { startIndex: number; endIndex: number }[],
+): EditedFile {
+  const root = tree.rootNode;
+  const edited = editedSpans(changes);
+  const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
+  const carried = carryUnits(prev.units, changes, touched, root);
+  const only = changes.length === 1 ? changes[0] : null;
+  const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
+  return { prev, tree, root, text, changes, only, linesMoved, touched, units: carried.units, carried };
+}
+
+/** The region as the steps grow it: the spans to re-run, before they are merged. */
+class Region {
+  readonly parts: Span[] = [];
+  /** The statements (of a def's body, or top-level) that the region was narrowed inside (see carryFindings). */
+  readonly scopes: Span[] = [];
+  /** The units the region holds (wholly or in part): the stats report them. */
+  readonly dirtyUnits = new Set<number>();
+
+  constructor(
+    private readonly units: readonly Unit[],
+    private readonly text: string,
+  ) {}
+
+  /** Adds the units that `which` accepts and that spell one of the words (any, for null). */
+  addUnitsSpelling(words: ReadonlySet<string> | null, which: (u: Unit) => boolean): void {
+    this.units.forEach((u, k) => {
+      if (this.dirtyUnits.has(k) || !which(u) || (words && !spellsAnyWord(this.text.slice(u.start, u.end), words))) return;
+      this.parts.push(u);
+      this.dirtyUnits.add(k);
+    });
+  }
+}
+
+/**
+ * Step 2: the units the edit touched, each narrowed as far as the edit allows (see addNarrowedUnit),
+ * and the module-level code that reads what touched module-level code binds.
+ */
+function addTouchedUnits(edit: EditedFile, region: Region): void {
+  const { prev, text, only, units, touched, carried } = edit;
+  const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
+  const editedModuleCode: Unit[] = [];
+  /** The words of the statements edited inside module-level compound statements (compoundRegion). */
+  const moduleWords = new Set<string>();
+  for (const k of carried.reread) {
+    const u = units[k];
+    const touching = touched.filter((t) => touches(t, u));
+    // A unit read again that no span touches is clean if it is an old unit, shifted.
+    if (touching.length === 0 && carried.moved.some((m) => m.start === u.start && m.end === u.end && m.type === u.type)) continue;
+    region.dirtyUnits.add(k);
+    if (touching.length > 0 && addNarrowedUnit(edit, region, u, touching, keystrokeInProse, moduleWords)) continue;
+    region.parts.push(u);
+    if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
+  }
+  addModuleCodeReaders(edit, region, editedModuleCode, moduleWords);
+}
+
+/**
+ * Adds the narrowest part of unit `u` that covers every span touching it, and returns true; false
+ * when no narrowing fits them all (the whole unit is re-linted). Narrowest first: for a keystroke in
+ * a comment or docstring, that comment or docstring; for an edit inside a statement of a def's body,
+ * the edited statement's path (statementRegion); inside a class, the touched method and the class
+ * header; inside module-level compound code, the edited statement's path (its words go to `moduleWords`).
+ */
+function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Span[], keystrokeInProse: boolean, moduleWords: Set<string>): boolean {
+  const { prev, root, text, only } = edit;
+  const prose = keystrokeInProse ? touching.map((t) => proseRegion(root, t)) : [];
+  if (prose.length === touching.length && prose.every((p) => p !== null)) {
+    region.parts.push(...(prose as Span[]));
+    return true;
+  }
+  const statements = only ? touching.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
+  if (statements.length === touching.length && statements.every((m) => m !== null)) {
+    for (const m of statements) {
+      region.parts.push(...m!.spans);
+      region.scopes.push(m!.scope);
+    }
+    return true;
+  }
+  const members = touching.map((t) => methodRegion(root, u, t));
+  if (members.every((m) => m !== null)) {
+    for (const m of members) region.parts.push(...m!);
+    return true;
+  }
+  const compounds = only && !SELF_CONTAINED.has(u.type) ? touching.map((t) => compoundRegion(root, u, t, prev.text, text, only)) : [];
+  if (compounds.length === touching.length && compounds.every((m) => m !== null)) {
+    for (const m of compounds) {
+      region.parts.push(...m!.spans);
+      region.scopes.push(m!.scope);
+      for (const word of m!.words) moduleWords.add(word);
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Module-level code runs top to bottom and reads what other module-level code binds: re-lint the
+ * module-level statements that spell a word of the edited ones (all of them, when too many words).
+ */
+function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode: readonly Unit[], moduleWords: Set<string>): void {
+  if (editedModuleCode.length === 0 && moduleWords.size === 0) return;
+  const { prev, text, only } = edit;
+  const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
+  if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
+  region.addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
+}
+
+/**
+ * Step 3: an edit in an import statement changes what some names refer to: every statement that
+ * spells one of them is re-linted. (Whether that is all it changes is checked once the region's
+ * imports are known: importChangeStaysInRegion.) Returns those names; null when they are unknown
+ * or too many (lint in full).
+ */
+function addImportReaders(edit: EditedFile, region: Region): Set<string> | null {
+  const { prev, root, text, only, linesMoved } = edit;
+  const rebound = only ? reboundNames(prev.imports, root, text, only, linesMoved) : new Set<string>();
+  if (rebound === null || rebound.size > MAX_EDITED_WORDS) return null;
+  if (rebound.size > 0) region.addUnitsSpelling(rebound, () => true);
+  return rebound;
+}
+
+/**
+ * Step 4: module-level names the region binds now or bound before. Where one is bound more or fewer
+ * times (a def or an assignment renamed, added or removed; typing a new def's name does it on every
+ * keystroke), rules that ask whether a name is bound at module level, or which def it names, may
+ * answer otherwise, and they ask about names spelled where they look: re-lint every statement that
+ * spells a changed name. Returns the module-level names FileFacts gets; null when too many changed.
+ */
+function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
+  const { prev, units, carried } = edit;
+  // Counted in place (prev is spent), not copied: only the names of the replaced and re-read
+  // units can change their counts, and the set of names changes only when one of them comes or goes.
+  const bindingCounts = prev.bindingCounts;
+  const countsBefore = new Map<string, number>();
+  for (const list of [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]) {
+    for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
+  }
+  for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
+  for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
+  const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
+  if (changedNames.length > MAX_EDITED_WORDS) return null;
+  const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
+  const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
+  if (changedNames.length > 0) region.addUnitsSpelling(new Set(changedNames), () => true);
+  return moduleBindings;
+}
+
+/**
+ * Step 5: the cached findings, shifted. One that an edit touched, or that cites a line when lines
+ * moved, is dropped and its match re-run (its message, range or fix may be stale).
+ */
+function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
+  const { prev, changes, linesMoved } = edit;
+  const kept: RawFinding[] = [];
+  for (const r of prev.raw) {
+    const shifted = shiftRaw(r, changes);
+    if (shifted && !(linesMoved && CITES_LINE.test(r.finding.message))) {
+      kept.push(shifted);
+      // Inside a scope the region holds only the edited path through it: a match rooted at a
+      // compound around the edit may have its captures elsewhere in the scope. Re-run every match
+      // that lies in a scope (a scope holds few): the pass finds again those that still match.
+      if (within(shifted.matchStart, shifted.matchEnd, region.scopes)) region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
+      continue;
+    }
+    const start = mapClamped(r.matchStart, changes, 'start');
+    const end = mapClamped(r.matchEnd, changes, 'end');
+    region.parts.push({ start, end: Math.max(end, start + 1) });
+  }
+  return kept;
+}
+
+/**
+ * Step 6: the region's parts merged into the spans the pass runs over. Every place a kept finding
+ * points at (its range, its fix's edits) must be outside them, or its match is re-run too (which may
+ * grow the spans: repeat). A match the spans cut into is re-run whole unless it starts inside: a
+ * sibling sequence (`x = []` then a `for`) is found again only from its first statement, while a
+ * def or class match is found from its header, which the region includes.
+ */
+function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], units: readonly Unit[], joinGap: number): Span[] {
+  let spans = joinWithinUnits(mergeSpans(parts, 1), units, joinGap);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const r of kept) {
+      if (hits(r.matchStart, r.matchEnd, spans)) {
+        if (!hits(r.matchStart, r.matchStart + 1, spans)) {
+          spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
+          grown = true;
+        }
+        continue;
+      }
+      const f = r.finding;
+      if (hits(f.start, f.end, spans) || f.fix?.edits.some((e) => hits(e.start, e.end, spans))) {
+        spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
+        grown = true;
+      }
+    }
+  }
+  return spans.filter((s) => s.end > s.start);
+}
+
+/** The previous state's fact tables split at the spans: entries outside are kept (shifted), the pass finds those inside. */
+interface SplitTables {
+  imports: { kept: ImportFact[]; dropped: ImportFact[] };
+  functions: { kept: FunctionFact[]; dropped: FunctionFact[] };
+  comments: { kept: Span[]; dropped: Span[] };
+  suppressions: { kept: Span[]; dropped: Span[] };
+  /** The error ranges outside the spans. */
+  errors: Span[];
+  eol: string;
+}
+
+/** Step 7: the fact tables, split at the spans (shifting what is kept, in place: prev is spent). */
+function splitTables(edit: EditedFile, spans: readonly Span[]): SplitTables {
+  const { prev, text, changes } = edit;
+  const split = <T extends Span>(list: readonly T[]) => splitEntries(list, changes, spans);
+  return {
+    imports: split(prev.imports),
+    functions: split(prev.functions),
+    comments: split(prev.comments),
+    suppressions: split(prev.suppressions),
+    errors: split(prev.errors.map(([start, end]) => ({ start, end }))).kept,
+    eol: eolChanged(prev.text, text, changes) ? eolStyle(text) : prev.eol,
+  };
+}
+
+/**
+ * Step 8, once the pass has the region's fact captures and before any rule runs: the new state's
+ * whole-file facts, the kept entries plus the region's. Throws KEY_CHANGED when the whole-file key
+ * changed (an import beyond what the region re-lints, an async def name, the line-ending style):
+ * every finding may depend on it, so the file is linted in full.
+ */
+function regionState(
+  edit: EditedFile,
+  fresh: FactCaptures,
+  inRegion: (n: Node) => boolean,
+  tables: SplitTables,
+  rebound: ReadonlySet<string>,
+  moduleBindings: Set<string>,
+): CarriedState {
+  const { prev, text, only, units } = edit;
+  const { imports, functions, comments, suppressions, eol } = tables;
+  const newImports = fresh.imports.filter(inRegion).map((n) => importFact(n, text));
+  const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
+  const newComments = fresh.comments.filter(inRegion).map(spanOf);
+  const allImports = insertSorted(imports.kept, newImports);
+  if (!sameImports(prev.imports, allImports) && !importChangeStaysInRegion(prev, allImports, rebound)) throw KEY_CHANGED;
+  const asyncCounts = new Map(prev.asyncCounts);
+  count(asyncCounts, asyncNamesOf(functions.dropped), -1);
+  count(asyncCounts, asyncNamesOf(newFunctions), 1);
+  if (!sameKeys(asyncCounts, prev.asyncNames) || eol !== prev.eol) throw KEY_CHANGED;
+  return {
+    text,
+    units,
+    imports: allImports,
+    functions: insertSorted(functions.kept, newFunctions),
+    comments: insertSorted(comments.kept, newComments),
+    suppressions: insertSorted(
+      suppressions.kept,
+      newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
+    ),
+    bindingCounts: prev.bindingCounts,
+    asyncCounts,
+    moduleBindings,
+    asyncNames: prev.asyncNames,
+    eol,
+    optionsKey: prev.optionsKey,
+    // Grown by this lint's own questions (adopt: the region's findings rest on them too).
+    moduleQueries: prev.moduleQueries,
+    bindingQueries: prev.bindingQueries,
+    importListRead: prev.importListRead,
+    words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
+  };
+}
+
+/**
+ * Step 9: the region's findings replace the cached ones whose match intersects the spans (the pass
+ * found those matches again); a finding reported twice (two matches, same range) is kept once.
+ * Appends to `kept` and returns it.
+ */
+function mergeFindings(kept: RawFinding[], found: readonly RawFinding[], spans: readonly Span[], scopes: readonly Span[]): RawFinding[] {
+  const seen = new Set(kept.map(findingKey));
+  const raw = kept;
+  // Inside a scope, a match the pass returns outside the spans is rooted at a compound around the
+  // edit (the pass starts matches only at nodes in the spans): new, since the scope's cached
+  // findings were all re-run.
+  for (const r of found) {
+    if ((!hits(r.matchStart, r.matchEnd, spans) && !within(r.matchStart, r.matchEnd, scopes)) || seen.has(findingKey(r))) continue;
+    seen.add(findingKey(r));
+    raw.push(r);
+  }
+  return raw;
+}
+
+/** The error ranges outside the spans (kept) and the pass's inside them, sorted. */
+function mergeErrorRanges(kept: Span[], found: readonly [number, number][], spans: readonly Span[], root: Node): [number, number][] {
+  const errorRanges = insertSorted(
+    kept,
+    found.filter(([s, e]) => hits(s, e, spans)).map(([start, end]) => ({ start, end })),
+  ).map((e) => [e.start, e.end] as [number, number]);
+  // When recovery gives up on the whole file, the root itself is an ERROR node: the full lint's
+  // error pattern matches it (so every finding is dropped), but no region ever holds the root.
+  if (root.type === 'ERROR' && !errorRanges.some(([s, e]) => s <= root.startIndex && e >= root.endIndex)) {
+    errorRanges.unshift([root.startIndex, Math.max(root.endIndex, root.startIndex + 1)]);
+  }
+  return errorRanges;
 }
 
 /** The top-level children of the module, read with a cursor (no Node objects). */

@@ -17,9 +17,10 @@ export default defineRule({
       'class statement calls `__set_name__(self, owner, name)` on every descriptor with the real name.',
     instead: 'Implement `__set_name__(self, owner, name)` in the descriptor, store `name` there, and drop the string argument.',
     example: {
-      before: 'class Weather:\n    temperature = Temperature("temperature")',
+      before:
+        'class Temperature:\n    def __init__(self, name):\n        self.name = name\n\n    def __get__(self, obj, owner):\n        return obj.__dict__[self.name]\n\nclass Weather:\n    temperature = Temperature("temperature")',
       after:
-        'class Temperature:\n    def __set_name__(self, owner, name):\n        self.name = name\n    ...\n\nclass Weather:\n    temperature = Temperature()',
+        'class Temperature:\n    def __set_name__(self, owner, name):\n        self.name = name\n\n    def __get__(self, obj, owner):\n        return obj.__dict__[self.name]\n\nclass Weather:\n    temperature = Temperature()',
     },
   },
   query: `

@@ -21,9 +21,10 @@ export default defineRule({
       'asyncio.get_running_loop()`), or vectorise it with numpy. `asyncio.to_thread` keeps the loop responsive ' +
       'but the work still holds the GIL.',
     example: {
-      before: 'async def handle(req):\n    return heavy_numeric_loop(req.payload)',
+      before:
+        'def pairwise_score(xs):\n    total = 0.0\n    for a in xs:\n        for b in xs:\n            total += a * b\n    return total\n\nasync def handle(req):\n    return pairwise_score(req.payload)',
       after:
-        'async def handle(req):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(PROCESS_POOL, heavy_numeric_loop, req.payload)',
+        'async def handle(req):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(PROCESS_POOL, pairwise_score, req.payload)',
     },
   },
   query: `(call function: (identifier) @fn) @call`,

@@ -26,8 +26,10 @@ export default defineRule({
       'input order. Bound the concurrency with an `asyncio.Semaphore` for large inputs or rate-limited services, ' +
       'and keep the loop when the calls must happen in order.',
     example: {
-      before: 'for u in urls:\n    pages.append(await fetch(session, u))',
-      after: 'pages.extend(await asyncio.gather(*(fetch(session, u) for u in urls)))',
+      before:
+        'async def fetch(session, url): ...\n\nasync def crawl(session, urls):\n    pages = []\n    for u in urls:\n        pages.append(await fetch(session, u))\n    return pages',
+      after:
+        'async def fetch(session, url): ...\n\nasync def crawl(session, urls):\n    return await asyncio.gather(*(fetch(session, u) for u in urls))',
     },
   },
   fix: {

@@ -28,8 +28,10 @@ export default defineRule({
       'Use `ProcessPoolExecutor` (or `multiprocessing.Pool`) with a module-level function, behind an ' +
       '`if __name__ == "__main__":` guard; or move the loop into numpy or numba, which release the GIL.',
     example: {
-      before: 'with ThreadPoolExecutor() as ex:\n    results = list(ex.map(crunch, chunks))',
-      after: 'with ProcessPoolExecutor() as ex:\n    results = list(ex.map(crunch, chunks))',
+      before:
+        'def crunch(chunk):\n    total = 0\n    for x in chunk:\n        total += x * x\n    return total\n\nwith ThreadPoolExecutor() as ex:\n    results = list(ex.map(crunch, chunks))',
+      after:
+        'def crunch(chunk):\n    total = 0\n    for x in chunk:\n        total += x * x\n    return total\n\nwith ProcessPoolExecutor() as ex:\n    results = list(ex.map(crunch, chunks))',
     },
   },
   fix: {

@@ -26,9 +26,10 @@ export default defineRule({
       'Guard the update with a `threading.Lock` (`with lock: counter += 1`), or let each thread accumulate locally ' +
       'and combine the results afterwards (return values from `executor.map`, or a `queue.Queue`).',
     example: {
-      before: 'counter = 0\n\ndef worker():\n    global counter\n    for _ in range(100_000):\n        counter += 1',
+      before:
+        'counter = 0\n\ndef worker():\n    global counter\n    for _ in range(100_000):\n        counter += 1\n\nthreads = [threading.Thread(target=worker) for _ in range(4)]',
       after:
-        'counter = 0\nlock = threading.Lock()\n\ndef worker():\n    global counter\n    for _ in range(100_000):\n        with lock:\n            counter += 1',
+        'counter = 0\nlock = threading.Lock()\n\ndef worker():\n    global counter\n    for _ in range(100_000):\n        with lock:\n            counter += 1\n\nthreads = [threading.Thread(target=worker) for _ in range(4)]',
     },
   },
   fix: {

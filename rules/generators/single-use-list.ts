@@ -107,8 +107,8 @@ export default defineRule({
       'Use a generator expression, `parsed = (parse(l) for l in lines)`, or move the comprehension into the loop header. ' +
       'Elements are then computed during the loop, so errors and side effects happen later than before.',
     example: {
-      before: 'parsed = [parse(l) for l in lines]\nfor rec in parsed:\n    store(rec)',
-      after: 'parsed = (parse(l) for l in lines)\nfor rec in parsed:\n    store(rec)',
+      before: 'def load(lines):\n    parsed = [parse(l) for l in lines]\n    for rec in parsed:\n        store(rec)',
+      after: 'def load(lines):\n    parsed = (parse(l) for l in lines)\n    for rec in parsed:\n        store(rec)',
     },
   },
   fix: {

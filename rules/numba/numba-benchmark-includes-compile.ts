@@ -43,8 +43,9 @@ export default defineRule({
       'jitted version look slow.',
     instead: 'Call the function once to warm it up before starting the timer (or use `timeit` with repeats), and add `cache=True` to reuse compiled code across runs.',
     example: {
-      before: 't0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
-      after: 'kernel(x)  # warm-up: compiles\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
+      before: '@njit\ndef kernel(x): ...\n\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
+      after:
+        '@njit\ndef kernel(x): ...\n\nkernel(x)  # warm-up: compiles\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
     },
   },
   query: `

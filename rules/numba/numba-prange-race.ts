@@ -22,8 +22,9 @@ export default defineRule({
       'Accumulate into a scalar (`total += a[i]`) and store it after the loop, write only the element owned by the ' +
       'iteration (`out[i] = ...`), or give each thread its own buffer and combine them afterwards.',
     example: {
-      before: 'for i in prange(n):\n    out[0] = out[0] + a[i]',
-      after: 'total = 0.0\nfor i in prange(n):\n    total += a[i]\nout[0] = total',
+      before: '@njit(parallel=True)\ndef total(a, out):\n    for i in prange(a.shape[0]):\n        out[0] = out[0] + a[i]',
+      after:
+        '@njit(parallel=True)\ndef total(a, out):\n    acc = 0.0\n    for i in prange(a.shape[0]):\n        acc += a[i]\n    out[0] = acc',
     },
   },
   query: `

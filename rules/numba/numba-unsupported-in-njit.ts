@@ -25,7 +25,7 @@ export default defineRule({
       'Keep the compiled kernel numeric: pass `df["amount"].to_numpy()` in, do pandas, I/O and logging in the ' +
       'Python caller, and use `@jitclass` (or plain arrays) for custom data.',
     example: {
-      before: '@njit\ndef total(df):\n    return df["amount"].sum()',
+      before: '@njit\ndef total(df: pd.DataFrame):\n    return df["amount"].sum()',
       after: '@njit\ndef total(amount):\n    return amount.sum()\n\ntotal(df["amount"].to_numpy())',
     },
   },

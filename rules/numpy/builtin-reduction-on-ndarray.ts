@@ -43,7 +43,10 @@ export default defineRule({
     instead:
       'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' +
       'array may have more than one dimension.',
-    example: { before: 'total = sum(arr)\nhi = max(arr)', after: 'total = arr.sum()\nhi = arr.max()' },
+    example: {
+      before: 'arr = np.random.rand(1_000_000)\ntotal = sum(arr)\nhi = max(arr)',
+      after: 'arr = np.random.rand(1_000_000)\ntotal = arr.sum()\nhi = arr.max()',
+    },
   },
   fix: {
     safety: 'unsafe',

@@ -19,7 +19,10 @@ export default defineRule({
       'interpreter and call overhead each time. `np.matmul` (the `@` operator) treats leading axes as a stack of ' +
       'matrices and runs the whole batch in one call.',
     instead: 'Write `C = A @ W` for stacked operands (`(B, n, m) @ (B, m, p)`), or `np.einsum("bnm,bmp->bnp", A, W)` to spell the axes out.',
-    example: { before: 'for b in range(B):\n    C[b] = A[b] @ W[b]', after: 'C[:] = A @ W' },
+    example: {
+      before: 'C = np.empty((B, n, m))\nfor b in range(B):\n    C[b] = A[b] @ W[b]',
+      after: 'C = A @ W',
+    },
   },
   fix: {
     safety: 'unsafe',

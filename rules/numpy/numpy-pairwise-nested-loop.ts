@@ -21,7 +21,7 @@ export default defineRule({
       'Use `scipy.spatial.distance.cdist(X, Y)` or `squareform(pdist(X))`, `X @ Y.T` for dot-product similarities, ' +
       'or broadcasting: `np.linalg.norm(X[:, None, :] - X[None, :, :], axis=-1)` (which needs O(N²·D) memory).',
     example: {
-      before: 'for i in range(N):\n    for j in range(N):\n        D[i, j] = np.sqrt(np.sum((X[i] - X[j]) ** 2))',
+      before: 'D = np.zeros((N, N))\nfor i in range(N):\n    for j in range(N):\n        D[i, j] = np.sqrt(np.sum((X[i] - X[j]) ** 2))',
       after: 'from scipy.spatial.distance import cdist\n\nD = cdist(X, X)',
     },
   },

@@ -25,8 +25,9 @@ export default defineRule({
       'The result is an ndarray; call `.tolist()` if a list is really needed. If the loop has a dependency between ' +
       'iterations, consider `@numba.njit` instead.',
     example: {
-      before: 'for i in range(len(a)):\n    out[i] = a[i] * 2 + b[i]\nres = [x + y for x, y in zip(arr1, arr2)]',
-      after: 'out[:] = a * 2 + b\nres = arr1 + arr2',
+      before:
+        'a = np.random.rand(1000)\nb = np.random.rand(1000)\nout = np.empty_like(a)\nfor i in range(len(a)):\n    out[i] = a[i] * 2 + b[i]\nres = [x + y for x, y in zip(a, b)]',
+      after: 'a = np.random.rand(1000)\nb = np.random.rand(1000)\nout = a * 2 + b\nres = a + b',
     },
   },
   fix: {

@@ -19,7 +19,10 @@ export default defineRule({
       'interpreter. The `.str` and `.dt` accessors and column arithmetic do the same work in one vectorised call ' +
       'and keep the index, so the result can be assigned straight back to the frame.',
     instead: 'Use the accessor: `df["name"].str.upper()`, `df["ts"].dt.year`, `df["a"] * 2` (add `.tolist()` only if a list is needed).',
-    example: { before: 'df["u"] = [s.upper() for s in df["name"]]', after: 'df["u"] = df["name"].str.upper()' },
+    example: {
+      before: 'df = pd.read_csv("users.csv")\ndf["u"] = [s.upper() for s in df["name"]]',
+      after: 'df = pd.read_csv("users.csv")\ndf["u"] = df["name"].str.upper()',
+    },
   },
   fix: {
     safety: 'unsafe',

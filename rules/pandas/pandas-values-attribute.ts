@@ -24,7 +24,10 @@ export default defineRule({
     instead:
       'Call `.to_numpy()` (for example `df.to_numpy(dtype="float32")`), or `.array` when you want the extension ' +
       'array. Before converting at all, check whether the work can stay vectorised in pandas.',
-    example: { before: 'arr = df.values', after: 'arr = df.to_numpy()' },
+    example: {
+      before: 'df = pd.read_csv("features.csv")\narr = df.values',
+      after: 'df = pd.read_csv("features.csv")\narr = df.to_numpy()',
+    },
   },
   fix: {
     safety: 'safe',

@@ -32,9 +32,9 @@ export default defineRule({
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged.',
     example: {
       before:
-        'for x, y in loader:\n    loss = train_step(x, y)\n    running_loss += loss.item()',
+        'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
       after:
-        'running_loss = torch.zeros((), device=device)\nfor x, y in loader:\n    loss = train_step(x, y)\n    running_loss += loss.detach()\nprint(running_loss.item())',
+        'running_loss = torch.zeros((), device=device)\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.detach()\nprint(running_loss.item())',
     },
   },
   query: `

@@ -26,8 +26,9 @@ export default defineRule({
       'Only loops whose DataLoader pins memory (or, when it is built elsewhere, files that use `pin_memory=True`) are ' +
       'flagged; see `torch-dataloader-pin-memory` for the rest.',
     example: {
-      before: 'for x, y in loader:\n    x, y = x.to(device), y.to(device)',
-      after: 'for x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
+      before: 'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device), y.to(device)',
+      after:
+        'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
     },
   },
   fix: { safety: 'safe', title: 'Copy asynchronously (non_blocking=True)' },

@@ -25,8 +25,10 @@ export default defineRule({
       '`async with` (or `await session.close()` in a `finally`) does it reliably.',
     instead: 'Create it with `async with aiohttp.ClientSession() as session:` (or `async with httpx.AsyncClient() as client:`) and reuse it for many requests.',
     example: {
-      before: 'session = aiohttp.ClientSession()\nresp = await session.get(url)',
-      after: 'async with aiohttp.ClientSession() as session:\n    resp = await session.get(url)',
+      before:
+        'async def fetch(url):\n    session = aiohttp.ClientSession()\n    resp = await session.get(url)\n    return await resp.text()',
+      after:
+        'async def fetch(url):\n    async with aiohttp.ClientSession() as session:\n        resp = await session.get(url)\n        return await resp.text()',
     },
   },
   query: `

@@ -31,8 +31,10 @@ export default defineRule({
       'pending work may be lost, and interpreter shutdown can hang waiting for them.',
     instead: 'Create it with `with ThreadPoolExecutor(max_workers=8) as ex:` (or `with multiprocessing.Pool() as pool:`), so the workers are shut down when the block ends.',
     example: {
-      before: 'ex = ThreadPoolExecutor(max_workers=8)\nfutures = [ex.submit(fetch, u) for u in urls]',
-      after: 'with ThreadPoolExecutor(max_workers=8) as ex:\n    futures = [ex.submit(fetch, u) for u in urls]',
+      before:
+        'def fetch_all(urls):\n    ex = ThreadPoolExecutor(max_workers=8)\n    futures = [ex.submit(fetch, u) for u in urls]\n    return [f.result() for f in futures]',
+      after:
+        'def fetch_all(urls):\n    with ThreadPoolExecutor(max_workers=8) as ex:\n        futures = [ex.submit(fetch, u) for u in urls]\n    return [f.result() for f in futures]',
     },
   },
   query: `

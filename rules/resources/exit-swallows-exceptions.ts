@@ -24,8 +24,8 @@ export default defineRule({
       '`KeyboardInterrupt` and genuine bugs, and execution continues after the block as if nothing happened.',
     instead: 'Return `False` (or `None`) to let exceptions propagate after cleanup; return `True` only for specific, expected exception types (`return exc_type is not None and issubclass(exc_type, Expected)`).',
     example: {
-      before: 'def __exit__(self, exc_type, exc, tb):\n    self.close()\n    return True',
-      after: 'def __exit__(self, exc_type, exc, tb):\n    self.close()\n    return False',
+      before: 'class Connection:\n    def __exit__(self, exc_type, exc, tb):\n        self.close()\n        return True',
+      after: 'class Connection:\n    def __exit__(self, exc_type, exc, tb):\n        self.close()\n        return False',
     },
   },
   fix: {

@@ -53,8 +53,9 @@ export default defineRule({
       'Open it in a `with` statement (`with socket.socket() as s:`, `with zipfile.ZipFile(p) as z:`), or wrap objects ' +
       'whose `with` does not close them in `contextlib.closing(...)`.',
     example: {
-      before: 'conn = sqlite3.connect("feat.db")\nrows = conn.execute(q).fetchall()',
-      after: 'with contextlib.closing(sqlite3.connect("feat.db")) as conn:\n    rows = conn.execute(q).fetchall()',
+      before: 'def load_features(q):\n    conn = sqlite3.connect("feat.db")\n    return conn.execute(q).fetchall()',
+      after:
+        'def load_features(q):\n    with contextlib.closing(sqlite3.connect("feat.db")) as conn:\n        return conn.execute(q).fetchall()',
     },
   },
   // Calls named like one of the constructors (module aliases such as `import sqlite3 as sq` still match).

@@ -23,8 +23,8 @@ export default defineRule({
       'is kept unless determinism is turned off.',
     instead: '`ds.map(fn, num_parallel_calls=tf.data.AUTOTUNE)`, and end the pipeline with `.prefetch(tf.data.AUTOTUNE)`.',
     example: {
-      before: 'ds = ds.map(decode_and_resize)',
-      after: 'ds = ds.map(decode_and_resize, num_parallel_calls=tf.data.AUTOTUNE)',
+      before: 'ds = tf.data.TFRecordDataset(files)\nds = ds.map(decode_and_resize)',
+      after: 'ds = tf.data.TFRecordDataset(files)\nds = ds.map(decode_and_resize, num_parallel_calls=tf.data.AUTOTUNE)',
     },
   },
   fix: { safety: 'safe', title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)' },

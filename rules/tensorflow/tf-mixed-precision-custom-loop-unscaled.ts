@@ -37,9 +37,10 @@ export default defineRule({
       '`optimizer.scale_loss(loss)` and pass them to `apply_gradients` (which unscales them). Keep the model ' +
       'output in float32 (`dtype="float32"` on the last layer or activation).',
     example: {
-      before: 'keras.mixed_precision.set_dtype_policy("mixed_float16")\noptimizer = keras.optimizers.Adam()',
+      before:
+        'keras.mixed_precision.set_dtype_policy("mixed_float16")\noptimizer = keras.optimizers.Adam()\n\n@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
       after:
-        'keras.mixed_precision.set_dtype_policy("mixed_float16")\noptimizer = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.Adam())',
+        'keras.mixed_precision.set_dtype_policy("mixed_float16")\noptimizer = keras.mixed_precision.LossScaleOptimizer(keras.optimizers.Adam())\n\n@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = optimizer.scale_loss(loss_fn(y, model(x)))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
     },
   },
   query: `

@@ -1,5 +1,6 @@
 // perflens CLI: `perflens check [PATH…]`, `perflens rule <id>`, `perflens rules`.
-// Exit codes: 0 clean, 1 problems found, 2 usage or internal error.
+// Exit codes: 0 clean, 1 problems found (or files that could not be read or fixed), 2 usage,
+// configuration or internal error, or nothing could be checked at all.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
@@ -83,10 +84,19 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
   if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
-  else process.stdout.write(toText(display, { color: flags.color }, flags.fix) + '\n');
+  else process.stdout.write(toText(display, { color: flags.color }, flags.fix, discovery.errors.length) + '\n');
+  return exitCode(reports, discovery.errors.length, flags);
+}
 
-  const problems = reports.some((r) => r.findings.length > 0 || r.error) || discovery.errors.length > 0;
+/**
+ * 2 when a rule failed or nothing could be checked at all (every path unreadable: --exit-zero does not
+ * hide that, it is about findings); else 1 for findings, unreadable files or fixes --fix could not write.
+ */
+function exitCode(reports: readonly FileReport[], unreadablePaths: number, flags: CheckFlags): number {
   if (reports.some((r) => r.failures.length > 0)) return 2;
+  const unreadable = reports.filter((r) => r.error).length + unreadablePaths;
+  if (unreadable > 0 && unreadable === reports.length + unreadablePaths) return 2;
+  const problems = unreadable > 0 || reports.some((r) => r.findings.length > 0 || (flags.fix && r.unfixable));
   return problems && !flags.exitZero ? 1 : 0;
 }
 

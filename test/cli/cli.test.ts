@@ -216,6 +216,41 @@ describe('cli', () => {
     });
   });
 
+  describe('the summary never contradicts the findings', () => {
+    const UNREADABLE = { 'bin.py': Buffer.from([0, 1, 2]), 'latin.py': Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]) };
+
+    it('a run where every file failed to read is not "All checks passed!" and exits 2', () => {
+      const r = run(['check', '.'], project(UNREADABLE));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stdout, /^No files checked: 2 files could not be read\.$/m);
+      assert.equal(r.code, 2);
+      // --exit-zero is about findings; a run that checked nothing still fails.
+      assert.equal(run(['check', '--exit-zero', '.'], project(UNREADABLE)).code, 2);
+    });
+
+    it('counts unreadable files next to clean ones', () => {
+      const r = run(['check', '.'], project({ ...UNREADABLE, 'ok.py': CLEAN }));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stdout, /^No problems found in 1 file; 2 files could not be read\.$/m);
+      assert.equal(r.code, 1);
+    });
+
+    it('a path that does not exist is not "All checks passed!"', () => {
+      const r = run(['check', 'missing.py'], project({}));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stderr, /missing\.py: no such file or directory/);
+      assert.equal(r.code, 2);
+    });
+
+    it('does not advertise --fix for a file --fix would refuse, and says why', () => {
+      // The finding is outside the part that does not parse, but --fix still will not touch the file.
+      const broken = SLOW + '\n\ndef f(:\n    pass\n';
+      const r = run(['check', '.'], project({ 'broken.py': broken, 'slow.py': SLOW }));
+      assert.match(r.stdout, /^broken\.py: --fix would not change this file: the file has syntax errors$/m);
+      assert.match(r.stdout, /Found 2 problems \(1 fixable with `perflens check --fix`; 1 not fixable: see above\)\./);
+    });
+  });
+
   it('--select, --ignore and --exit-zero', () => {
     const dir = project({ 'slow.py': SLOW });
     assert.equal(run(['check', '--select', 'async-time-sleep', '.'], dir).code, 0);

@@ -152,30 +152,67 @@ function paint(on: boolean, code: string, s: string): string {
   return on ? `\x1b[${code}m${s}\x1b[0m` : s;
 }
 
-/** Ruff-like lines: `path:row:col: rule-id [*] message`, then a summary. */
-export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean): string {
+/**
+ * Ruff-like lines: `path:row:col: rule-id [*] message`, then a summary that never contradicts them:
+ * files that could not be read are counted, and fixes --fix cannot apply are not advertised (the
+ * file says why). `unreadablePaths` counts paths that failed before any file was read (reported on stderr).
+ */
+export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean, unreadablePaths = 0): string {
   const out: string[] = [];
-  let total = 0;
-  let fixable = 0;
-  let fixed = 0;
+  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0 };
   for (const report of reports) {
-    fixed += report.fixed;
+    counts.fixed += report.fixed;
+    if (report.error) counts.unreadable++;
+    else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
     if (report.skipped) out.push(`${paint(style.color, '1', report.file)}: skipped: ${report.skipped}`);
     for (const failure of report.failures) out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
     if (!report.lines) continue;
     for (const f of report.findings) {
       const at = location(report.lines, f.start);
-      const mark = f.fix?.safety === 'safe' ? ` ${paint(style.color, '36', '[*]')}` : '';
+      const safe = f.fix?.safety === 'safe';
+      const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
       out.push(`${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`);
-      total++;
-      if (f.fix?.safety === 'safe') fixable++;
+      counts.problems++;
+      if (safe && report.unfixable) counts.notFixable++;
+      else if (safe) counts.fixable++;
     }
+    if (report.unfixable) out.push(`${paint(style.color, '1', report.file)}: ${fixMode ? 'not fixed' : '--fix would not change this file'}: ${report.unfixable}`);
   }
-  if (fixMode && fixed > 0) out.push(`Fixed ${fixed} problem${fixed === 1 ? '' : 's'}.`);
-  if (total === 0) out.push(fixMode && fixed > 0 ? 'No problems left.' : 'All checks passed!');
-  else out.push(`Found ${total} problem${total === 1 ? '' : 's'}${fixable ? ` (${fixable} fixable with \`perflens check --fix\`)` : ''}.`);
+  out.push(...summary(counts, fixMode));
   return out.join('\n');
+}
+
+interface SummaryCounts {
+  /** Files read and linted. */
+  checked: number;
+  /** Files (and paths) that could not be read. */
+  unreadable: number;
+  problems: number;
+  /** Problems with a safe fix --fix can apply. */
+  fixable: number;
+  /** Problems with a safe fix in a file --fix cannot change. */
+  notFixable: number;
+  fixed: number;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function summary(c: SummaryCounts, fixMode: boolean): string[] {
+  const out: string[] = [];
+  const unreadable = `${plural(c.unreadable, 'file')} could not be read`;
+  if (fixMode && c.fixed > 0) out.push(`Fixed ${plural(c.fixed, 'problem')}.`);
+  if (c.problems > 0) {
+    const notes = [
+      ...(c.fixable ? [`${c.fixable} fixable with \`perflens check --fix\``] : []),
+      ...(c.notFixable ? [`${c.notFixable} ${fixMode ? 'not fixed' : 'not fixable'}: see above`] : []),
+    ];
+    out.push(`Found ${plural(c.problems, 'problem')}${notes.length ? ` (${notes.join('; ')})` : ''}.`);
+    if (c.unreadable) out.push(`${unreadable}.`);
+  } else if (c.unreadable === 0) out.push(fixMode && c.fixed > 0 ? 'No problems left.' : 'All checks passed!');
+  else if (c.checked === 0) out.push(`No files checked: ${unreadable}.`);
+  else out.push(`No problems found in ${plural(c.checked, 'file')}; ${unreadable}.`);
+  return out;
 }
 
 function severityColor(severity: Severity): string {

@@ -1,9 +1,10 @@
 // perflens CLI: `perflens check [PATH…]`, `perflens rule <id>`, `perflens rules`.
-// Exit codes: 0 clean, 1 problems found, 2 usage or internal error.
-import { Command, CommanderError, Option } from 'commander';
+// Exit codes: 0 clean, 1 problems found (or files that could not be read or fixed), 2 usage,
+// configuration or internal error, or nothing could be checked at all.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
-import { layerOptions, unknownSelectors, type LintOptions } from '../server/engine/options';
+import { describeUnknownSelector, isSelector, layerOptions, targetVersionProblem, type LintOptions } from '../server/engine/options';
 import { ConfigError, ConfigResolver, isExcluded, optionsForFile } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
@@ -15,6 +16,27 @@ import { toJson, toSarif, toText } from './formats';
 import { version } from '../package.json';
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** More workers than this is a typo, not a machine. */
+const MAX_THREADS = 256;
+
+function threadsFlag(value: string): number {
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!(n <= MAX_THREADS)) throw new InvalidArgumentError(`must be a whole number from 0 (automatic) to ${MAX_THREADS}.`);
+  return n;
+}
+
+function targetVersionFlag(value: string): string {
+  const problem = targetVersionProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return value;
+}
+
+/** "--select: unknown rule or category `x` (did you mean `y`?)" for each unknown name in the flags. */
+function unknownInFlags(flags: CheckFlags): string[] {
+  const given: [string, string[] | undefined][] = [['--select', flags.select], ['--extend-select', flags.extendSelect], ['--ignore', flags.ignore]];
+  return given.flatMap(([flag, names]) => (names ?? []).filter((n) => !isSelector(ALL_RULES, n)).map((n) => `${flag}: ${describeUnknownSelector(ALL_RULES, n)}`));
+}
 
 interface CheckFlags {
   format: 'text' | 'json' | 'sarif';
@@ -33,12 +55,14 @@ interface CheckFlags {
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, ignore: flags.ignore, targetVersion: flags.targetVersion };
-  const unknown = unknownSelectors(ALL_RULES, cliOptions);
+  const unknown = unknownInFlags(flags);
   if (unknown.length) {
-    process.stderr.write(`perflens: unknown rule or category: ${unknown.join(', ')} (see \`perflens rules\`)\n`);
+    for (const problem of unknown) process.stderr.write(`perflens: ${problem}\n`);
+    process.stderr.write('perflens: see `perflens rules` for the rule ids and categories\n');
     return 2;
   }
-  const resolver = new ConfigResolver();
+  // Given the rules, config files naming unknown rules are errors too (exit 2), as flags are.
+  const resolver = new ConfigResolver(ALL_RULES);
   const configFor = (file: string) => (flags.config ? resolver.forFile(file) : null);
   const roots = paths.length ? paths : ['.'];
   // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
@@ -60,10 +84,19 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
   if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
-  else process.stdout.write(toText(display, { color: flags.color }, flags.fix) + '\n');
+  else process.stdout.write(toText(display, { color: flags.color }, flags.fix, discovery.errors.length) + '\n');
+  return exitCode(reports, discovery.errors.length, flags);
+}
 
-  const problems = reports.some((r) => r.findings.length > 0 || r.error) || discovery.errors.length > 0;
+/**
+ * 2 when a rule failed or nothing could be checked at all (every path unreadable: --exit-zero does not
+ * hide that, it is about findings); else 1 for findings, unreadable files or fixes --fix could not write.
+ */
+function exitCode(reports: readonly FileReport[], unreadablePaths: number, flags: CheckFlags): number {
   if (reports.some((r) => r.failures.length > 0)) return 2;
+  const unreadable = reports.filter((r) => r.error).length + unreadablePaths;
+  if (unreadable > 0 && unreadable === reports.length + unreadablePaths) return 2;
+  const problems = unreadable > 0 || reports.some((r) => r.findings.length > 0 || (flags.fix && r.unfixable));
   return problems && !flags.exitZero ? 1 : 0;
 }
 
@@ -82,14 +115,14 @@ function program(): Command {
     .option('--select <rules>', 'only these rules or categories, comma-separated ("ALL" for every rule)', list)
     .option('--extend-select <rules>', 'add rules or categories to the selection', list)
     .option('--ignore <rules>', 'turn off rules or categories', list)
-    .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39')
+    .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39', targetVersionFlag)
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)
     .option('--no-config', 'ignore pyproject.toml and perflens.toml')
     .option('--no-respect-gitignore', 'also check files that .gitignore excludes')
     .option('--no-color', 'plain text output')
-    .addOption(new Option('--threads <n>', 'worker threads (default: one per core for large runs)').argParser((v) => Math.max(0, Number.parseInt(v, 10) || 0)).default(0))
+    .addOption(new Option('--threads <n>', 'worker threads (default: one per core for large runs)').argParser(threadsFlag).default(0))
     .action(async (paths: string[], flags: CheckFlags) => {
       flags.color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.exitCode = await runCheck(paths, flags);

@@ -1,7 +1,7 @@
 // Lint options, shared by the language server (from VS Code settings and project config) and the
 // CLI (from flags and project config), and the one function that turns them into active rules.
 import type { PythonVersion, RuleDefinition } from './rule';
-import { CATEGORIES, type Severity, type SeverityOverride } from '../../common/types';
+import { CATEGORIES, type Category, type Severity, type SeverityOverride } from '../../common/types';
 
 export interface LintOptions {
   /** Rule ids, categories or "ALL". Replaces the default rule set when given. */
@@ -29,6 +29,28 @@ export function parsePythonVersion(value: string | undefined): PythonVersion | u
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }
 
+/** The Python 3 minor versions a target version may name: Ruff's oldest to the one in development. */
+const TARGET_MINORS = { oldest: 7, newest: 15 };
+/** A file larger than this many characters would not fit a JavaScript string anyway. */
+export const MAX_FILE_SIZE_LIMIT = 100_000_000;
+
+/** What is wrong with a target version from a config file or flag, or undefined when it is fine. */
+export function targetVersionProblem(value: unknown): string | undefined {
+  const version = typeof value === 'string' ? parsePythonVersion(value) : undefined;
+  if (version && version.major === 3 && version.minor >= TARGET_MINORS.oldest && version.minor <= TARGET_MINORS.newest) return undefined;
+  return `must be a Python 3 version from py3${TARGET_MINORS.oldest} to py3${TARGET_MINORS.newest}, like "py39" or "3.9" (got ${shown(value)})`;
+}
+
+/** What is wrong with a file size limit, or undefined when it is fine (NaN, 0.5 or 0 would skip every file). */
+export function maxFileSizeProblem(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_FILE_SIZE_LIMIT) return undefined;
+  return `must be a whole number of characters from 1 to ${MAX_FILE_SIZE_LIMIT} (got ${shown(value)})`;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 function matchesSelector(rule: RuleDefinition, selector: string): boolean {
   return selector === 'ALL' || selector === rule.id || selector === rule.category || CATEGORIES[rule.category] === selector;
 }
@@ -52,8 +74,64 @@ export function activeRules(rules: readonly RuleDefinition[], options: LintOptio
 
 /** Selectors that name no rule and no category: reported to the user instead of silently ignored. */
 export function unknownSelectors(rules: readonly RuleDefinition[], options: LintOptions): string[] {
-  const all = [...(options.select ?? []), ...(options.extendSelect ?? []), ...(options.ignore ?? []), ...Object.keys(options.severity ?? {})];
-  return all.filter((s) => !rules.some((r) => matchesSelector(r, s)));
+  const selectors = [...(options.select ?? []), ...(options.extendSelect ?? []), ...(options.ignore ?? [])];
+  return [
+    ...selectors.filter((s) => !isSelector(rules, s)),
+    ...Object.keys(options.severity ?? {}).filter((s) => !isSeverityKey(rules, s)),
+  ];
+}
+
+/** A rule id, a category (key or name) or "ALL": what select, extend-select and ignore accept. */
+export function isSelector(rules: readonly RuleDefinition[], selector: string): boolean {
+  return rules.some((r) => matchesSelector(r, selector));
+}
+
+/** A rule id or a category key: what a severity override is looked up by (activeRules). */
+export function isSeverityKey(rules: readonly RuleDefinition[], key: string): boolean {
+  return rules.some((r) => r.id === key || r.category === key);
+}
+
+/**
+ * "unknown rule or category `x` (did you mean `y`?)" for one unknown name: the nearest valid one by
+ * edit distance (or one that contains it), when there is one close enough to be a likely typo.
+ */
+export function describeUnknownSelector(rules: readonly RuleDefinition[], name: string, forSeverity = false): string {
+  const categories = Object.keys(CATEGORIES) as Category[];
+  const valid = [
+    ...rules.map((r) => r.id),
+    ...categories,
+    ...(forSeverity ? [] : [...categories.map((c) => CATEGORIES[c]), 'ALL']),
+  ];
+  // A category's display name where only its key works (severity): the key.
+  const near = categories.find((c) => CATEGORIES[c] === name) ?? nearestName(name, valid);
+  return `unknown rule or category \`${name}\`${near ? ` (did you mean \`${near}\`?)` : ''}`;
+}
+
+function nearestName(word: string, names: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = editDistance(lower, name.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // A fragment of an id ("iterrows" for pandas-iterrows): the shortest id holding it.
+  if (lower.length < 4) return undefined;
+  return names.filter((n) => n.toLowerCase().includes(lower)).sort((a, b) => a.length - b.length)[0];
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 /**

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
-import type { LintOptions } from '../engine/options';
+import { describeUnknownSelector, isSelector, isSeverityKey, maxFileSizeProblem, targetVersionProblem, type LintOptions } from '../engine/options';
+import type { RuleDefinition } from '../engine/rule';
 import type { SeverityOverride } from '../../common/types';
 
 export interface ProjectConfig {
@@ -18,23 +19,42 @@ export interface ProjectConfig {
   exclude: string[];
 }
 
+/** Where in a config file a problem is: the key that sets it and, for a list, the bad item. */
+export interface ConfigSpot {
+  key: string;
+  value?: string;
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly detail: string,
     /** 0-based line of the problem in the file, when known. */
     public line = 0,
+    /** Finds `line` once the file's text is at hand (readConfigFile). */
+    readonly spot?: ConfigSpot,
   ) {
     super(`${file}: ${detail}`);
   }
 }
 
-/** The 0-based line where a key is set, to point a config error at it. */
-function lineOfKey(source: string, key: string): number {
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The 0-based line where a key is set (or, given a value, the line of that item after it), to point a config error at it. */
+function lineOfSpot(source: string, spot: ConfigSpot): number {
   const lines = source.split(/\r\n|\r|\n/);
-  const bare = key.replace(/^.*\./, '').replace(/"/g, '');
-  const at = lines.findIndex((l) => new RegExp(`^\\s*"?${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*=`).test(l));
-  return at >= 0 ? at : 0;
+  const key = new RegExp(`^\\s*["']?${escapeRegExp(spot.key)}["']?\\s*=`);
+  const keyLine = Math.max(0, lines.findIndex((l) => key.test(l)));
+  if (spot.value === undefined) return keyLine;
+  const item = new RegExp(`["']${escapeRegExp(spot.value)}["']`);
+  const valueLine = lines.findIndex((l, i) => i >= keyLine && item.test(l));
+  return valueLine >= 0 ? valueLine : keyLine;
+}
+
+/** The spot named by the first `key` in an error's detail (errors raised without a spot). */
+function spotInDetail(detail: string): ConfigSpot | undefined {
+  const key = /`([^`]+)`/.exec(detail)?.[1];
+  return key ? { key: key.replace(/^.*\./, '').replace(/"/g, '') } : undefined;
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -47,8 +67,25 @@ function stringList(value: unknown, key: string, file: string): string[] | undef
   return value as string[];
 }
 
-/** Validates a `[tool.perflens]` table. Unknown keys are errors: a typo must not pass silently. */
-export function parseConfigTable(table: Record<string, unknown>, file: string): ProjectConfig {
+/**
+ * Rule ids and categories that name nothing are errors (a typo would otherwise turn a rule off, or
+ * select nothing, in silence), each with the nearest valid name.
+ */
+function checkSelectors(rules: readonly RuleDefinition[], file: string, key: string, names: readonly string[] | undefined, spot: (name: string) => ConfigSpot): void {
+  const unknown = (names ?? []).filter((n) => !isSelector(rules, n));
+  if (unknown.length) throw new ConfigError(file, `\`${key}\`: ${unknown.map((n) => describeUnknownSelector(rules, n)).join('; ')}`, 0, spot(unknown[0]));
+}
+
+function checkSeverityKeys(rules: readonly RuleDefinition[], file: string, severity: Record<string, unknown>): void {
+  const unknown = Object.keys(severity).filter((n) => !isSeverityKey(rules, n));
+  if (unknown.length) throw new ConfigError(file, `\`severity\`: ${unknown.map((n) => describeUnknownSelector(rules, n, true)).join('; ')}`, 0, { key: unknown[0] });
+}
+
+/**
+ * Validates a `[tool.perflens]` table. Unknown keys are errors: a typo must not pass silently. Given
+ * the rules, so are unknown rule ids and categories.
+ */
+export function parseConfigTable(table: Record<string, unknown>, file: string, rules?: readonly RuleDefinition[]): ProjectConfig {
   const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'exclude']);
   for (const key of Object.keys(table)) {
     if (!known.has(key)) throw new ConfigError(file, `unknown setting \`${key}\` (known: ${[...known].join(', ')})`);
@@ -68,19 +105,20 @@ export function parseConfigTable(table: Record<string, unknown>, file: string): 
         throw new ConfigError(file, `severity of \`${rule}\` must be one of error, warning, info, hint, off`);
       }
     }
+    if (rules) checkSeverityKeys(rules, file, severity as Record<string, unknown>);
     options.severity = severity as Record<string, SeverityOverride>;
   }
   const target = table['target-version'];
   if (target !== undefined) {
-    if (typeof target !== 'string' || !/^(py)?3\.?\d+$/.test(target)) {
-      throw new ConfigError(file, '`target-version` must look like "py39" or "3.9"');
-    }
-    options.targetVersion = target;
+    const problem = targetVersionProblem(target);
+    if (problem) throw new ConfigError(file, `\`target-version\` ${problem}`);
+    options.targetVersion = target as string;
   }
   const maxSize = table['max-file-size'];
   if (maxSize !== undefined) {
-    if (typeof maxSize !== 'number' || maxSize <= 0) throw new ConfigError(file, '`max-file-size` must be a positive number');
-    options.maxFileSize = maxSize;
+    const problem = maxFileSizeProblem(maxSize);
+    if (problem) throw new ConfigError(file, `\`max-file-size\` ${problem}`);
+    options.maxFileSize = maxSize as number;
   }
   const perFileIgnores: Record<string, string[]> = {};
   const pfi = table['per-file-ignores'];
@@ -88,26 +126,35 @@ export function parseConfigTable(table: Record<string, unknown>, file: string): 
     if (typeof pfi !== 'object' || pfi === null || Array.isArray(pfi)) {
       throw new ConfigError(file, '`per-file-ignores` must be a table of "glob" = [rules]');
     }
-    for (const [glob, rules] of Object.entries(pfi)) perFileIgnores[glob] = stringList(rules, `per-file-ignores."${glob}"`, file)!;
+    for (const [glob, ids] of Object.entries(pfi)) perFileIgnores[glob] = stringList(ids, `per-file-ignores."${glob}"`, file)!;
+  }
+  if (rules) {
+    for (const key of ['select', 'extend-select', 'ignore'] as const) {
+      checkSelectors(rules, file, key, table[key] as string[] | undefined, (value) => ({ key, value }));
+    }
+    for (const [glob, ids] of Object.entries(perFileIgnores)) checkSelectors(rules, file, `per-file-ignores."${glob}"`, ids, (value) => ({ key: glob, value }));
   }
   return { file, options, perFileIgnores, exclude: stringList(table['exclude'], 'exclude', file) ?? [] };
 }
 
-/** Reads one config file. Returns null for a pyproject.toml without a [tool.perflens] table. */
-export function readConfigFile(file: string): ProjectConfig | null {
+/**
+ * Reads one config file. Returns null for a pyproject.toml without a [tool.perflens] table. Given the
+ * rules, unknown rule ids and categories are errors too.
+ */
+export function readConfigFile(file: string, rules?: readonly RuleDefinition[]): ProjectConfig | null {
   const source = readFileSync(file, 'utf8');
   try {
-    return readConfigSource(source, file);
+    return readConfigSource(source, file, rules);
   } catch (error) {
     if (error instanceof ConfigError && error.line === 0 && !/invalid TOML/.test(error.detail)) {
-      const key = /`([^`]+)`/.exec(error.detail)?.[1];
-      if (key) error.line = lineOfKey(source, key);
+      const spot = error.spot ?? spotInDetail(error.detail);
+      if (spot) error.line = lineOfSpot(source, spot);
     }
     throw error;
   }
 }
 
-function readConfigSource(source: string, file: string): ProjectConfig | null {
+function readConfigSource(source: string, file: string, rules: readonly RuleDefinition[] | undefined): ProjectConfig | null {
   let data: Record<string, unknown>;
   try {
     data = parseToml(source) as Record<string, unknown>;
@@ -120,9 +167,9 @@ function readConfigSource(source: string, file: string): ProjectConfig | null {
     const table = tool?.['perflens'];
     if (table === undefined) return null;
     if (typeof table !== 'object' || table === null) throw new ConfigError(file, '[tool.perflens] must be a table');
-    return parseConfigTable(table as Record<string, unknown>, file);
+    return parseConfigTable(table as Record<string, unknown>, file, rules);
   }
-  return parseConfigTable(data, file);
+  return parseConfigTable(data, file, rules);
 }
 
 /**
@@ -131,6 +178,9 @@ function readConfigSource(source: string, file: string): ProjectConfig | null {
  */
 export class ConfigResolver {
   private readonly cache = new Map<string, ProjectConfig | null>();
+
+  /** With the rules, config files naming unknown rules or categories are errors (the CLI and the server pass them). */
+  constructor(private readonly rules?: readonly RuleDefinition[]) {}
 
   /** Config errors are thrown; callers decide how to surface them (diagnostic, message, exit 2). */
   forFile(filePath: string): ProjectConfig | null {
@@ -144,7 +194,7 @@ export class ConfigResolver {
     for (const name of ['perflens.toml', 'pyproject.toml']) {
       const candidate = path.join(dir, name);
       if (existsSync(candidate)) {
-        found = readConfigFile(candidate);
+        found = readConfigFile(candidate, this.rules);
         if (found) break;
       }
     }

@@ -1,29 +1,9 @@
-// The CLI as a user runs it: `node dist/cli.js …` in a scratch project.
+// The CLI as a user runs it: `node dist/cli.js …` in a scratch project (test/helpers/cli.ts).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DIST } from '../helpers/engine';
-
-const CLI = path.join(DIST, 'cli.js');
-
-function run(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-
-const SLOW = 'def total(xs):\n    return sum([x * 2 for x in xs])\n';
-const CLEAN = 'def total(xs):\n    return sum(x * 2 for x in xs)\n';
+import { CLEAN, project, run, SLOW } from '../helpers/cli';
 
 describe('cli', () => {
   it('exits 0 and says so on clean code', () => {
@@ -154,6 +134,121 @@ describe('cli', () => {
     const r = run(['check', '.'], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown setting `selekt`/);
+  });
+
+  describe('unknown rule ids are errors (exit 2) naming the file and the key, with the nearest id', () => {
+    const config = (toml: string) => run(['check', '.'], project({ 'pyproject.toml': `[tool.perflens]\n${toml}`, 'a.py': SLOW }));
+
+    it('in select: no "All checks passed!" while nothing is checked', () => {
+      const r = config('select = ["no-such-rule"]\n');
+      assert.equal(r.code, 2, r.stdout);
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stderr, /pyproject\.toml: `select`: unknown rule or category `no-such-rule`/);
+    });
+
+    it('in extend-select and ignore, suggesting the nearest rule id or category', () => {
+      const typo = config('extend-select = ["reduction-over-list-comprehensoin"]\n');
+      assert.equal(typo.code, 2);
+      assert.match(typo.stderr, /`extend-select`: unknown rule or category `reduction-over-list-comprehensoin` \(did you mean `reduction-over-list-comprehension`\?\)/);
+      const category = config('ignore = ["pandsa"]\n');
+      assert.equal(category.code, 2);
+      assert.match(category.stderr, /`ignore`: unknown rule or category `pandsa` \(did you mean `pandas`\?\)/);
+    });
+
+    it('in per-file-ignores and severity', () => {
+      const pfi = config('[tool.perflens.per-file-ignores]\n"tests/*" = ["generators", "print-debuging-in-library"]\n');
+      assert.equal(pfi.code, 2);
+      assert.match(pfi.stderr, /`per-file-ignores\."tests\/\*"`: unknown rule or category `print-debuging-in-library` \(did you mean `print-debugging-in-library`\?\)/);
+      const severity = config('[tool.perflens.severity]\npandas-iterows = "error"\n');
+      assert.equal(severity.code, 2);
+      assert.match(severity.stderr, /`severity`: unknown rule or category `pandas-iterows` \(did you mean `pandas-iterrows`\?\)/);
+    });
+
+    it('accepts ids, categories, category names and "ALL"', () => {
+      const r = config('select = ["ALL"]\nignore = ["numba", "loops/comprehensions", "async-time-sleep"]\n[tool.perflens.severity]\npandas = "error"\n');
+      assert.equal(r.code, 1, r.stderr);
+    });
+
+    it('in --select, --extend-select and --ignore', () => {
+      const dir = project({ 'a.py': SLOW });
+      const r = run(['check', '--extend-select', 'generators,async-time-slep', '.'], dir);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--extend-select: unknown rule or category `async-time-slep` \(did you mean `async-time-sleep`\?\)/);
+    });
+  });
+
+  describe('config values are validated, naming the file and the key', () => {
+    const config = (toml: string) => run(['check', '.'], project({ 'perflens.toml': toml, 'a.py': SLOW }));
+
+    for (const value of ['nan', '0.5', '0', '-3', 'inf', '1e15', '"2000000"', '10_000_000_000']) {
+      it(`max-file-size = ${value} is an error`, () => {
+        const r = config(`max-file-size = ${value}\n`);
+        assert.equal(r.code, 2, r.stdout);
+        assert.match(r.stderr, /perflens\.toml: `max-file-size` must be a whole number of characters from 1 to /);
+      });
+    }
+
+    for (const value of ['"py399999999999999999999"', '"py27"', '"3.99"', '"py3"', '39', '"python3.9"']) {
+      it(`target-version = ${value} is an error`, () => {
+        const r = config(`target-version = ${value}\n`);
+        assert.equal(r.code, 2, r.stdout);
+        assert.match(r.stderr, /perflens\.toml: `target-version` must be a Python 3 version from py37 to py315/);
+      });
+    }
+
+    it('accepts good values', () => {
+      for (const toml of ['max-file-size = 50000\ntarget-version = "py314"\n', 'target-version = "3.9"\n', 'target-version = "py38"\n']) {
+        assert.equal(config(toml).code, 1, toml);
+      }
+    });
+
+    it('--target-version and --threads are checked too', () => {
+      const dir = project({ 'a.py': SLOW });
+      const target = run(['check', '--target-version', 'py3999', '.'], dir);
+      assert.equal(target.code, 2);
+      assert.match(target.stderr, /--target-version/);
+      for (const threads of ['abc', '-1', '2.5', '100000']) {
+        const r = run(['check', '--threads', threads, '.'], dir);
+        assert.equal(r.code, 2, `--threads ${threads}`);
+        assert.match(r.stderr, /--threads/);
+      }
+      assert.equal(run(['check', '--threads', '2', '--target-version', '3.12', '.'], dir).code, 1);
+    });
+  });
+
+  describe('the summary never contradicts the findings', () => {
+    const UNREADABLE = { 'bin.py': Buffer.from([0, 1, 2]), 'latin.py': Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]) };
+
+    it('a run where every file failed to read is not "All checks passed!" and exits 2', () => {
+      const r = run(['check', '.'], project(UNREADABLE));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stdout, /^No files checked: 2 files could not be read\.$/m);
+      assert.equal(r.code, 2);
+      // --exit-zero is about findings; a run that checked nothing still fails.
+      assert.equal(run(['check', '--exit-zero', '.'], project(UNREADABLE)).code, 2);
+    });
+
+    it('counts unreadable files next to clean ones', () => {
+      const r = run(['check', '.'], project({ ...UNREADABLE, 'ok.py': CLEAN }));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stdout, /^No problems found in 1 file; 2 files could not be read\.$/m);
+      assert.equal(r.code, 1);
+    });
+
+    it('a path that does not exist is not "All checks passed!"', () => {
+      const r = run(['check', 'missing.py'], project({}));
+      assert.doesNotMatch(r.stdout, /All checks passed/);
+      assert.match(r.stderr, /missing\.py: no such file or directory/);
+      assert.equal(r.code, 2);
+    });
+
+    it('does not advertise --fix for a file --fix would refuse, and says why', () => {
+      // The finding is outside the part that does not parse, but --fix still will not touch the file.
+      const broken = SLOW + '\n\ndef f(:\n    pass\n';
+      const r = run(['check', '.'], project({ 'broken.py': broken, 'slow.py': SLOW }));
+      assert.match(r.stdout, /^broken\.py: --fix would not change this file: the file has syntax errors$/m);
+      assert.match(r.stdout, /Found 2 problems \(1 fixable with `perflens check --fix`; 1 not fixable: see above\)\./);
+    });
   });
 
   it('--select, --ignore and --exit-zero', () => {

@@ -223,6 +223,25 @@ describe('language server (project configuration, suppressions)', function () {
     assert.deepEqual(client.published.get(configUri)!.at(-1)!.diagnostics, []);
   });
 
+  it('an unknown rule id in the project config is shown on the config file, with the nearest id', async () => {
+    const configUri = pathToFileURL(path.join(dir, 'pyproject.toml')).href;
+    const writeConfig = async (toml: string) => {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), toml);
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
+    };
+    try {
+      await writeConfig('[tool.perflens]\nignore = [\n  "async-time-slep",\n]\n');
+      assert.deepEqual(codesOf(await client.pull(fileUri)), ['4:4:async-time-sleep', '5:15:reduction-over-list-comprehension']);
+      const pushed = client.published.get(configUri)!.at(-1)!.diagnostics;
+      assert.equal(pushed.length, 1);
+      assert.equal(pushed[0].range.start.line, 2);
+      assert.match(pushed[0].message, /`ignore`: unknown rule or category `async-time-slep` \(did you mean `async-time-sleep`\?\)/);
+    } finally {
+      await writeConfig('[tool.perflens]\nignore = ["async-time-sleep"]\n'); // the tests below use the good config
+    }
+    assert.deepEqual(codesOf(await client.pull(fileUri)), ['5:15:reduction-over-list-comprehension']);
+  });
+
   it('offers "Disable for this file", writing an ignore-file comment at the top', async () => {
     const diags = await client.pull(fileUri);
     const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: fileUri }, range: diags[0].range, context: { diagnostics: [diags[0]] } });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
 import { Engine } from '../../server/engine/engine';
 import { ensureImport } from '../../server/fixes/edits';
-import { activeRules, layerOptions } from '../../server/engine/options';
+import { activeRules, describeUnknownSelector, editDistance, layerOptions } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/project/projectConfig';
 import { defineRule, type Captures, type RuleContext } from '../../server/engine/rule';
 import { decodeSource, UnreadableSource } from '../../server/project/sourceFile';
@@ -258,5 +258,31 @@ describe('engine: project configuration', () => {
     assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), (e: unknown) => e instanceof ConfigError && /perflens\.toml: invalid TOML/.test(e.message));
     writeFileSync(path.join(root, 'perflens.toml'), '[severity]\nfoo = "loud"\n');
     assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), /severity of `foo` must be one of/);
+  });
+
+  it('with the rules, unknown ids are errors pointing at their line, with the nearest name', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
+    writeFileSync(path.join(root, 'perflens.toml'), 'select = [\n  "generators",\n  "pandas-iterows",\n]\n[severity]\nnumpy = "error"\n');
+    const error = (() => {
+      try {
+        new ConfigResolver(ALL_RULES).forFile(path.join(root, 'a.py'));
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.detail, '`select`: unknown rule or category `pandas-iterows` (did you mean `pandas-iterrows`?)');
+    assert.equal(error.line, 2);
+    writeFileSync(path.join(root, 'perflens.toml'), 'select = ["ALL"]\n[severity]\n"loops/comprehensions" = "off"\n');
+    // A severity is looked up by rule id or category key: a category's display name would do nothing.
+    assert.throws(() => new ConfigResolver(ALL_RULES).forFile(path.join(root, 'a.py')), (e: unknown) => e instanceof ConfigError && e.line === 2 && /`severity`: unknown rule or category `loops\/comprehensions` \(did you mean `loops`\?\)/.test(e.detail));
+  });
+
+  it('suggests a name only when it is close (edit distance) or holds the fragment', () => {
+    assert.equal(editDistance('kitten', 'sitting'), 3);
+    assert.equal(editDistance('', 'abc'), 3);
+    assert.match(describeUnknownSelector(ALL_RULES, 'PANDAS'), /did you mean `pandas`/);
+    assert.match(describeUnknownSelector(ALL_RULES, 'iterrows'), /did you mean `pandas-iterrows`/);
+    assert.equal(describeUnknownSelector(ALL_RULES, 'no-such-rule'), 'unknown rule or category `no-such-rule`');
   });
 });

@@ -1,20 +1,11 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
-import { classIndex, decoratorCallee, decoratorsOf } from '../../server/analysis';
+import { classIndex, decoratorCallee, decoratorsOf, keywordValue } from '../../server/analysis';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
 /** Decorators that make the function take no instance (or make the cache per instance). */
 const EXEMPT = /(^|\.)(staticmethod|classmethod)$/;
 /** Enum members live as long as their class, so holding them in a cache frees nothing. */
 const ENUM_BASES = /(^|\.)(Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
-
-function keywordValue(call: Node, name: string): Node | null {
-  const args = call.childForFieldName('arguments');
-  for (const a of args?.namedChildren ?? []) {
-    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value');
-  }
-  return null;
-}
 
 export default defineRule({
   id: 'cache-on-method',

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { type Node, possibleCallsOf, wordOffsets } from '../../server/syntax';
-import { cacheDecorator, decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/analysis';
+import { cacheDecorator, commonAncestor, contains, decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/analysis';
 import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
 
 const ARITH = new Set(['+', '-', '*', '//', '%']);
@@ -26,14 +26,9 @@ function isIndexExpr(node: Node): boolean {
   }
 }
 
-function contains(outer: Node, inner: Node): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
-
 /** False when a and b sit in different branches of one if/elif/else or conditional expression. */
 function mayRunTogether(a: Node, b: Node): boolean {
-  let lca: Node | null = a.parent;
-  while (lca && !contains(lca, b)) lca = lca.parent;
+  const lca = commonAncestor(a, b);
   if (!lca) return true;
   if (lca.type === 'if_statement' || lca.type === 'conditional_expression') {
     const branches = lca.type === 'if_statement'

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, type ClassInfo, findDescendants } from '../../server/analysis';
+import { classIndex, type ClassInfo, findDescendants, keywordArgument } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 const EMPTY_FACTORIES: Record<string, string> = { list: 'list', dictionary: 'dict', set: 'set' };
@@ -70,7 +70,7 @@ export default defineRule({
     // `x: list = field(default=[])`
     let viaField: Node | null = null;
     if (value.type === 'call' && ctx.facts.calleeName(value) === 'dataclasses.field') {
-      const kw = value.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'default');
+      const kw = keywordArgument(value, 'default');
       if (!kw) return;
       viaField = kw;
       value = kw.childForFieldName('value')!;

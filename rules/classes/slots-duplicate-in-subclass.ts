@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { ClassIndex, classIndex, type ClassInfo, mangle, slotQuote, slotsLiteral } from '../../server/analysis';
-import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import { ClassIndex, classIndex, type ClassInfo, mangle } from '../../server/analysis';
+import { rewriteSlots } from '../../server/fixes';
 
 /** Slot names (mangled) declared by ancestors that resolve to classes of this file, with the declaring class. */
 function ancestorSlots(index: ClassIndex, cls: ClassInfo): Map<string, ClassInfo> {
@@ -56,8 +56,8 @@ export default defineRule({
     const duplicates = slots.names.map((n, i) => ({ name: n, node: slots.nameNodes[i] })).filter((x) => inherited.has(mangle(x.name, info.name)));
     if (duplicates.length === 0) return;
     const keep = slots.names.filter((n) => !inherited.has(mangle(n, info.name)));
-    const canEdit = !hasCommentBetween(ctx.facts, slots.value.startIndex, slots.value.endIndex);
-    const edits = canEdit ? [replaceNode(slots.value, slotsLiteral(keep, slotQuote(slots)))] : undefined;
+    const edit = rewriteSlots(ctx.facts, slots, keep);
+    const edits = edit ? [edit] : undefined;
     for (const d of duplicates) {
       const owner = inherited.get(mangle(d.name, info.name))!;
       const special = d.name === '__weakref__' || d.name === '__dict__';

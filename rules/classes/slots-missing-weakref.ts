@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, classIndex, type ClassInfo, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, localOccurrences, parameterNames, scopeOf, slotQuote, slotsLiteral } from '../../server/analysis';
-import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import { bindingOf, classIndex, type ClassInfo, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, localOccurrences, parameterNames, scopeOf } from '../../server/analysis';
+import { rewriteSlots } from '../../server/fixes';
 
 const WEAK_CALLS = new Set(['weakref.ref', 'weakref.proxy', 'weakref.finalize', 'weakref.WeakMethod']);
 
@@ -67,14 +67,11 @@ export default defineRule({
     if (index.isFullySlotted(cls) !== true) return;
     const lineage = index.knownLineage(cls)!;
     if (lineage.some((c) => c.slots?.names?.includes('__weakref__'))) return;
-    const value = cls.slots.value;
-    const edits = hasCommentBetween(ctx.facts, value.startIndex, value.endIndex)
-      ? undefined
-      : [replaceNode(value, slotsLiteral([...cls.slots.names, '__weakref__'], slotQuote(cls.slots)))];
+    const edit = rewriteSlots(ctx.facts, cls.slots, [...cls.slots.names, '__weakref__']);
     ctx.report({
       node: m.need('obj'),
       message: `\`${name.replace(/^weakref\./, 'weakref.')}()\` on a \`${cls.name}\` raises TypeError: its \`__slots__\` has no \`"__weakref__"\``,
-      edits,
+      edits: edit ? [edit] : undefined,
     });
   },
 });

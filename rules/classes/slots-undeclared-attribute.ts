@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, mangle, slotQuote, slotsLiteral } from '../../server/analysis';
-import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import { classIndex, mangle } from '../../server/analysis';
+import { rewriteSlots } from '../../server/fixes';
 
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
 function guarded(node: Node): boolean {
@@ -62,14 +62,12 @@ export default defineRule({
     }
     if (missing.length === 0) return;
     // One fix adds every missing name, so all findings share identical edits.
-    const value = info.slots.value;
-    const canEdit = !hasCommentBetween(ctx.facts, value.startIndex, value.endIndex);
-    const literal = slotsLiteral([...info.slots.names, ...missing.map((x) => x.name)], slotQuote(info.slots));
+    const edit = rewriteSlots(ctx.facts, info.slots, [...info.slots.names, ...missing.map((x) => x.name)]);
     for (const { name, store } of missing) {
       ctx.report({
         node: store,
         message: `\`${info.name}\` declares \`__slots__\` without \`${name}\`: assigning \`${store.text}\` raises AttributeError`,
-        edits: canEdit ? [replaceNode(value, literal)] : undefined,
+        edits: edit ? [edit] : undefined,
       });
     }
   },

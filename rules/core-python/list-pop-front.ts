@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, classIndex, enclosingClass, enclosingFunction, enclosingLoop, identifiersSpelled, insideNumbaFunction, isDeclaredNonLocal, isSmallLiteralLoop, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
+import { bindingOf, classIndex, contains, enclosingClass, enclosingFunction, enclosingLoop, identifiersSpelled, insideNumbaFunction, isDeclaredNonLocal, isSmallLiteralLoop, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
 import { ensureImport, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -153,7 +153,7 @@ export default defineRule({
       const b = bindingOf(id)!;
       if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;
       // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
-      if (id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex) return;
+      if (contains(loop, id)) return;
     }
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, isTestFile } from '../../server/analysis';
+import { FileFacts, isTestFile, keywordValues } from '../../server/analysis';
 
 const FILTERS = new Set(['warnings.filterwarnings', 'warnings.simplefilter']);
 /** Keyword arguments (and positional slots after the action) that narrow a filter. */
@@ -64,13 +64,7 @@ function isNarrowed(call: Node, q: keyof typeof NARROWING): boolean {
   positional.slice(1).forEach((a, i) => {
     if (names[i]) given.set(names[i], a);
   });
-  for (const a of args) {
-    if (a.type === 'keyword_argument') {
-      const n = a.childForFieldName('name')?.text;
-      const v = a.childForFieldName('value');
-      if (n && v) given.set(n, v);
-    }
-  }
+  for (const [name, value] of keywordValues(call)) given.set(name, value);
   for (const [name, value] of given) {
     if (name === 'category') {
       if (!/^(Warning|builtins\.Warning)$/.test(value.text)) return true;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isShadowed, rootName } from '../../server/analysis';
+import { contains, FileFacts, findDescendants, isShadowed, rootName } from '../../server/analysis';
 import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -144,7 +144,7 @@ function unusedImportAfterRemoval(ctx: RuleContext, statement: Node): Node | nul
   const names = imp.childrenForFieldName('name').filter((n) => n !== null);
   if (names.length !== 1) return null;
   for (const id of findDescendants(ctx.facts.root, (n) => n.type === 'identifier' && n.text === name)) {
-    if (id.startIndex >= imp.startIndex && id.endIndex <= imp.endIndex) continue;
+    if (contains(imp, id)) continue;
     // Every other use must be the root of a statement-level debugger call.
     let fn: Node = id;
     while (fn.parent?.type === 'attribute' && fn.parent.childForFieldName('object')?.equals(fn)) fn = fn.parent;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, isNestedScope } from '../../server/analysis';
+import { contains, findDescendants, isNestedScope } from '../../server/analysis';
 import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -100,7 +100,7 @@ function removal(ctx: RuleContext, decorator: Node, imported: boolean): TextEdit
     const binding = ctx.facts.binding(name);
     if (binding && binding.statement.childrenForFieldName('name').length === 1) {
       const others = findDescendants(ctx.facts.root, (n) => n.type === 'identifier' && n.text === name).filter(
-        (id) => !(id.startIndex >= binding.statement.startIndex && id.endIndex <= binding.statement.endIndex),
+        (id) => !contains(binding.statement, id),
       );
       // Every use is a decorator that this rule removes with its whole line.
       const allDecorators = others.every((id) => {

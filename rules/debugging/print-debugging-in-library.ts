@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { decoratorsOf, FileFacts, isPackageModule, isUnderMainGuard } from '../../server/analysis';
+import { decoratorsOf, FileFacts, isPackageModule, isUnderMainGuard, keywordArgument } from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 
 /** Modules that make a file a command-line program, whose prints are its output. */
@@ -47,7 +47,7 @@ export default defineRule({
     if (!isPackageModule(ctx.filePath, ctx.files) || !isLibraryModule(ctx)) return;
     if (!ctx.facts.isBuiltin('print', call) || isUnderMainGuard(call)) return;
     const args = m.need('args').namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
-    if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'file')) return; // writes somewhere on purpose
+    if (keywordArgument(call, 'file')) return; // writes somewhere on purpose
     if (inOutputContext(ctx.facts, call)) return;
     const logger = moduleLogger(ctx.facts);
     const simple = args.length === 1 && args[0].type !== 'keyword_argument' && args[0].type !== 'list_splat' && args[0].type !== 'dictionary_splat';

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, decoratorsOf, enclosingLoop, hasOwnYield, identifiersSpelledInFile, localOccurrences, parameterNames } from '../../server/analysis';
+import { bindingOf, decoratorsOf, enclosingLoop, hasOwnYield, identifiersSpelledInFile, localOccurrences, parameterNames, withEnclosingParentheses } from '../../server/analysis';
 
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
 const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
@@ -117,8 +117,7 @@ export default defineRule({
 function callNeedsList(id: Node): boolean {
   const call = id.parent;
   if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return false;
-  let use: Node = call;
-  while (use.parent?.type === 'parenthesized_expression') use = use.parent;
+  const use = withEnclosingParentheses(call);
   const p = use.parent;
   if (!p) return false;
   switch (p.type) {

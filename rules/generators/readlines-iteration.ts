@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, enclosingLoop, enclosingStatement, findDescendants, isNestedScope, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/analysis';
+import { bindingOf, contains, enclosingLoop, enclosingStatement, findDescendants, isNestedScope, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/analysis';
 import { freshName, replaceNode } from '../../server/fixes';
 
 /** Callees whose result is a file object that iterates line by line. */
@@ -95,7 +95,7 @@ export default defineRule({
       // Inside the loop, other calls on the file (`f.readline()`, `f.tell()`) behave differently
       // while the file is being iterated, so only a loop that leaves the file alone is rewritten as is.
       const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop.parent;
-      const touched = body !== null && file.type === 'identifier' && occurrences(body, file.text).some((id) => !(id.startIndex >= iter.startIndex && id.endIndex <= iter.endIndex));
+      const touched = body !== null && file.type === 'identifier' && occurrences(body, file.text).some((id) => !contains(iter, id));
       const reason = touched
         ? `the loop also uses \`${file.text}\`, which behaves differently while the file is being iterated`
         : !known

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
+import { bindingOf, commonAncestor, contains, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
 /**
@@ -141,7 +141,7 @@ export default defineRule({
     // by `for k in todo: del d[k]` needs the snapshot.
     let next = stmt.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
-    if (!next || !(use.startIndex >= next.startIndex && use.endIndex <= next.endIndex)) return;
+    if (!next || !contains(next, use)) return;
     // A list consumed only on some paths runs its calls on all of them; a generator would skip them.
     if (!alwaysReached(use, next)) return;
     // `futs = [pool.submit(f, x) for x in xs]` then `for fut in futs: fut.result()` starts every task
@@ -193,13 +193,6 @@ function aliasedObject(value: Node): Node | null {
       const view: boolean = fn?.type === 'attribute' && /^(keys|values|items)$/.test(fn.childForFieldName('attribute')?.text ?? '');
       n = view ? fn!.childForFieldName('object') : null;
     } else return null;
-  }
-  return null;
-}
-
-function commonAncestor(a: Node, b: Node): Node | null {
-  for (let n: Node | null = a.parent; n; n = n.parent) {
-    if (b.startIndex >= n.startIndex && b.endIndex <= n.endIndex) return n;
   }
   return null;
 }

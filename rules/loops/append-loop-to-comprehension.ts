@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/analysis';
+import { contains, FileFacts, findDescendants, isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/analysis';
 import { blockIndentUnit, clauseText, commentNodesIn, eolOf, hasMultilineString, indentAt, movedPragmaReason, ownsLines, reindent, replaceRange } from '../../server/fixes';
 
 interface Shape {
@@ -183,7 +183,7 @@ export default defineRule({
     }
     // Comments inside the copied expressions travel with them; the others move above the comprehension.
     const hoisted = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).filter(
-      (c) => !shape.copied.some((n) => n.startIndex <= c.startIndex && c.endIndex <= n.endIndex),
+      (c) => !shape.copied.some((n) => contains(n, c)),
     );
     const comments = hoisted.map((c) => indent + c.text + eol).join('');
     // The first comment line takes the statement's place, so it carries no extra indentation.

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, enclosingLoops, isDeclaredNonLocal, isSmallLiteralLoop, localOccurrences, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
+import { bindingOf, contains, enclosingLoops, isDeclaredNonLocal, isSmallLiteralLoop, localOccurrences, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
 import { eolOf, freshName, indentAt, insertAt, lineEndOf, ownsLines, replaceNode } from '../../server/fixes';
 
 type Kind = 'str' | 'bytes' | 'list';
@@ -197,7 +197,7 @@ export default defineRule({
     const kind = initValue && kindOfInit(initValue, ctx);
     if (!kind) return;
     // Growth happens across the loops that contain the update but not the initialisation.
-    const growth = loops.filter((l) => !(l.startIndex <= initAssign.startIndex && initAssign.endIndex <= l.endIndex));
+    const growth = loops.filter((l) => !contains(l, initAssign));
     if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
     const top = growth[growth.length - 1];
     // A reset inside the loop (`acc = ""` after flushing a chunk) bounds the size: not this pattern.

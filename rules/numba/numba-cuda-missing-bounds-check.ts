@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { findDescendants, jitDecorator } from '../../server/analysis';
+import { contains, findDescendants, jitDecorator } from '../../server/analysis';
 import { indentAt, lineStartOf } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -100,7 +100,7 @@ function guardedWithin(use: Node, stmt: Node, names: string[]): boolean {
   for (let n: Node | null = use; n; n = n.parent) {
     if ((n.type === 'if_statement' || n.type === 'while_statement' || n.type === 'elif_clause') && n.childForFieldName('condition')) {
       const cond = n.childForFieldName('condition')!;
-      if (!cond.equals(use) && !(use.startIndex >= cond.startIndex && use.endIndex <= cond.endIndex) && mentions(cond, names) && /[<>]/.test(cond.text)) return true;
+      if (!cond.equals(use) && !contains(cond, use) && mentions(cond, names) && /[<>]/.test(cond.text)) return true;
     }
     if (n.equals(stmt)) break;
   }

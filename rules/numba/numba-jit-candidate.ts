@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { findDescendants, localTypes } from '../../server/analysis';
+import { contains, findDescendants, localTypes } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
@@ -130,7 +130,7 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
   const first = statements[0];
   const skip = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : null;
   for (const n of findDescendants(body, () => true)) {
-    if (skip && n.startIndex >= skip.startIndex && n.endIndex <= skip.endIndex) continue;
+    if (skip && contains(skip, n)) continue;
     if (n.parent?.type === 'block' && !ALLOWED_STATEMENTS.has(n.type)) return false;
     if (n.type === 'function_definition' || n.type === 'class_definition' || DISALLOWED_EXPRESSIONS.has(n.type)) return false;
     if (n.type === 'call') {

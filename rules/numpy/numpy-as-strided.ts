@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { enclosingDef } from '../../server/analysis';
+import { enclosingDef, keywordArgument } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -42,14 +42,12 @@ export default defineRule({
     // the input's own layout: an identity view cannot read out of bounds.
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
     const positional = args.filter((a) => a.type !== 'keyword_argument');
-    const layoutGiven = positional.length > 1 || positional.some((a) => a.type === 'list_splat') || args.some((a) => a.type === 'dictionary_splat' || (a.type === 'keyword_argument' && /^(shape|strides)$/.test(a.childForFieldName('name')?.text ?? '')));
+    const layoutGiven = positional.length > 1 || positional.some((a) => a.type === 'list_splat') || args.some((a) => a.type === 'dictionary_splat') || keywordArgument(call, 'shape') !== null || keywordArgument(call, 'strides') !== null;
     if (!layoutGiven) return;
-    const writeable = call.childForFieldName('arguments')?.namedChildren.find(
-      (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'writeable',
-    );
+    const writeable = keywordArgument(call, 'writeable');
     // Only a literal True (or no keyword) is known to give a writable view: `writeable=writeable`
     // passes the caller's choice through.
-    const readOnly = writeable !== undefined && writeable.childForFieldName('value')?.text !== 'True';
+    const readOnly = writeable !== null && writeable.childForFieldName('value')?.text !== 'True';
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       message: readOnly

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { type ElementEnv, type ElementResult, FileFacts, insideNumbaFunction, isVariableUse, localTypes, needsParentheses, numpyModuleRef, scopeBody, usedAfter, vectorizeElement } from '../../server/analysis';
+import { type ElementEnv, type ElementResult, FileFacts, insideNumbaFunction, isVariable, localTypes, needsParentheses, numpyModuleRef, scopeBody, usedAfter, vectorizeElement } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const REDUCERS: Record<string, string> = { '+=': 'sum', '-=': 'sum', '*=': 'prod' };
@@ -212,7 +212,7 @@ function loopFixable(loop: Node, out: Node, r: ElementResult, env: ElementEnv, r
   if (!sameShapeFamily(ctx.facts, [out, ...r.arrays.values()])) return false;
   if (usedAfter(scopeBody(loop), env.index!, loop.endIndex, loop)) return false;
   // The index must not be read anywhere but as a subscript (already guaranteed by vectorizeElement).
-  return !loop.childForFieldName('body')!.descendantsOfType('identifier').some((id) => id?.text === env.index && isVariableUse(id) && id.parent?.type !== 'subscript');
+  return !loop.childForFieldName('body')!.descendantsOfType('identifier').some((id) => id?.text === env.index && isVariable(id) && id.parent?.type !== 'subscript');
 }
 
 /** `len(y)` / `y.shape[0]` → `y`. */

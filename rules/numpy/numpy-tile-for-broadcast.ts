@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { localTypes } from '../../server/analysis';
+import { keywordValue, localTypes } from '../../server/analysis';
 
 const ELEMENTWISE_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 
@@ -53,13 +53,6 @@ function positional(call: Node): Node[] {
   );
 }
 
-function keyword(call: Node, name: string): Node | null {
-  for (const c of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (c?.type === 'keyword_argument' && c.childForFieldName('name')?.text === name) return c.childForFieldName('value');
-  }
-  return null;
-}
-
 /**
  * The tiled operand when the tiling only adds leading axes or stretches axes of length one, so the
  * element-wise result is the same with broadcasting. Null when the copy may be a real tiling.
@@ -69,7 +62,7 @@ function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): No
   const operand = args[0];
   if (!operand) return null;
   if (q === 'numpy.tile') {
-    const reps = args[1] ?? keyword(call, 'reps');
+    const reps = args[1] ?? keywordValue(call, 'reps');
     if (!reps || (reps.type !== 'tuple' && reps.type !== 'list')) return null;
     const items = reps.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
     if (items.length < 2) return null;
@@ -84,7 +77,7 @@ function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): No
     return null;
   }
   // np.repeat(x[None, :], n, axis=0): repeating a length-one axis that indexing just added.
-  const axisNode = args[2] ?? keyword(call, 'axis');
+  const axisNode = args[2] ?? keywordValue(call, 'axis');
   if (!axisNode || axisNode.type !== 'integer' || operand.type !== 'subscript') return null;
   const keys = operand.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
   const axis = Number(axisNode.text);

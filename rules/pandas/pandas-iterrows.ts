@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingDef, FRAME_ATTRIBUTES, identifiersNamed, inTestOf, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis';
+import { enclosingDef, FRAME_ATTRIBUTES, identifiersNamed, inTestOf, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter, withEnclosingParentheses } from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -57,9 +57,7 @@ export default defineRule({
  * the iterating (an iterrows() wrapper, a generator that chains frames); there is no loop body here.
  */
 function delegates(call: Node): boolean {
-  let n = call;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const p = n.parent;
+  const p = withEnclosingParentheses(call).parent;
   if (p?.type === 'return_statement') return true;
   return p?.type === 'yield' && p.child(1)?.type === 'from';
 }

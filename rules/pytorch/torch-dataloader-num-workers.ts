@@ -1,10 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATALOADER_NAMES, FileFacts, hasSplatArguments, keywordArgument, keywordValue, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+import { DATALOADER_CALL_QUERY, dataLoaderArgument, FileFacts, isJudgeableDataLoaderCall, keywordArgument, valuesAssignedTo } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
-
-/** DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, ...) */
-const NUM_WORKERS_POSITION = 5;
 
 export default defineRule({
   id: 'torch-dataloader-num-workers',
@@ -36,19 +33,13 @@ export default defineRule({
       'workers need a picklable dataset and, under the spawn start method, an `if __name__ == "__main__":` guard; ' +
       'an IterableDataset must shard its data per worker or batches repeat',
   },
-  query: `
-(call
-  function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
-  arguments: (argument_list)
-  (#match? @fn "(Loader|^DL)$")) @call`,
+  query: DATALOADER_CALL_QUERY,
   check(m, ctx) {
     const call = m.need('call');
-    if (!DATALOADER_NAMES.has(ctx.facts.calleeName(call) ?? '')) return;
-    if (hasSplatArguments(call)) return;
-    if (isInMemoryDataset(datasetArgument(call), ctx.facts)) return;
+    if (!isJudgeableDataLoaderCall(call, ctx.facts)) return;
+    if (isInMemoryDataset(dataLoaderArgument(call, 'dataset'), ctx.facts)) return;
 
-    const positional = positionalArguments(call);
-    const value = keywordValue(call, 'num_workers') ?? positional[NUM_WORKERS_POSITION] ?? null;
+    const value = dataLoaderArgument(call, 'num_workers');
     if (value) {
       if (!isLiteralZero(value)) return;
       ctx.report({
@@ -65,10 +56,6 @@ export default defineRule({
     });
   },
 });
-
-function datasetArgument(call: Node): Node | null {
-  return keywordValue(call, 'dataset') ?? positionalArguments(call)[0] ?? null;
-}
 
 const IN_MEMORY = new Set(['torch.utils.data.TensorDataset', 'torch.utils.data.dataset.TensorDataset']);
 

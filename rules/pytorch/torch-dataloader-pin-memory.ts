@@ -1,9 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { DATALOADER_NAMES, FileFacts, hasSplatArguments, keywordArgument, keywordValue, positionalArguments } from '../../server/analysis';
+import { DATALOADER_CALL_QUERY, dataLoaderArgument, FileFacts, isJudgeableDataLoaderCall, keywordArgument } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
-
-/** DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, ...) */
-const PIN_MEMORY_POSITION = 7;
 
 const cudaCache = new WeakMap<FileFacts, boolean>();
 /** `.cuda()`, `"cuda"` / `"cuda:0"` device strings, `device="cuda"`: the file moves tensors to a CUDA GPU. */
@@ -39,23 +36,17 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Pin batch memory (pin_memory=True)' },
-  query: `
-(call
-  function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
-  arguments: (argument_list)
-  (#match? @fn "(Loader|^DL)$")) @call`,
+  query: DATALOADER_CALL_QUERY,
   check(m, ctx) {
     const call = m.need('call');
-    if (!DATALOADER_NAMES.has(ctx.facts.calleeName(call) ?? '')) return;
-    if (!movesToCuda(ctx.facts)) return;
-    if (hasSplatArguments(call)) return;
+    if (!isJudgeableDataLoaderCall(call, ctx.facts) || !movesToCuda(ctx.facts)) return;
     // A dataset built from tensors already on the GPU cannot be pinned (pinning would raise).
-    const dataset = keywordValue(call, 'dataset') ?? positionalArguments(call)[0];
+    const dataset = dataLoaderArgument(call, 'dataset');
     if (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text)) return;
     // `pin_memory_device=` means the author configured pinning explicitly.
     if (keywordArgument(call, 'pin_memory_device')) return;
 
-    const value = keywordValue(call, 'pin_memory') ?? positionalArguments(call)[PIN_MEMORY_POSITION] ?? null;
+    const value = dataLoaderArgument(call, 'pin_memory');
     if (value) {
       if (value.type !== 'false') return;
       ctx.report({

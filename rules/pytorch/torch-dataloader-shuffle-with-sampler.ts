@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATALOADER_NAMES, FileFacts, keywordArgument, keywordValue, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+import { FileFacts, isDataLoaderCall, keywordArgument, keywordValue, positionalArguments, valuesAssignedTo } from '../../server/analysis';
 import { removeArgument, replaceNode } from '../../server/fixes';
 
 export default defineRule({
@@ -37,7 +37,7 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    if (!DATALOADER_NAMES.has(facts.calleeName(call) ?? '')) return;
+    if (!isDataLoaderCall(call, facts)) return;
     const key = keywordArgument(call, 'sampler') ? 'sampler' : keywordArgument(call, 'batch_sampler') ? 'batch_sampler' : null;
     const sampler = key ? keywordValue(call, key) : (positionalArguments(call)[3] ?? positionalArguments(call)[4] ?? null);
     if (!sampler || sampler.type === 'none') return;

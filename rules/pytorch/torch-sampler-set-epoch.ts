@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { DATALOADER_NAMES, enclosingLoops, FileFacts, findDescendants, isNestedScope, keywordValue, targetNames, unwrapIterable } from '../../server/analysis';
+import { enclosingLoops, FileFacts, findDescendants, isDataLoaderCall, isNestedScope, keywordValue, scopeBody, targetNames, unwrapIterable } from '../../server/analysis';
 import { indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const SAMPLERS = new Set(['torch.utils.data.DistributedSampler', 'torch.utils.data.distributed.DistributedSampler']);
@@ -48,12 +48,11 @@ export default defineRule({
     // Any set_epoch call in the file (sampler.set_epoch, loader.sampler.set_epoch, ...) counts as handled.
     if (/\.set_epoch\s*\(/.test(ctx.text)) return;
     const sampler = m.need('name').text;
-    const scope = scopeOf(ctor);
-    if (!scope) return;
+    const scope = scopeBody(ctor);
 
     // The DataLoaders that draw from this sampler, and the epoch loops that iterate them.
     const loaders = findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) =>
-      DATALOADER_NAMES.has(facts.calleeName(c) ?? ''),
+      isDataLoaderCall(c, facts),
     );
     const epoch = loaders.map((l) => epochLoopFor(l, scope, facts)).find((e) => e !== null);
     if (!epoch) return;
@@ -65,14 +64,6 @@ export default defineRule({
     });
   },
 });
-
-function scopeOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.childForFieldName('body');
-    if (n.type === 'module') return n;
-  }
-  return null;
-}
 
 /**
  * The outer (epoch) loop around the iteration of `loader`: the loader is iterated (directly, or

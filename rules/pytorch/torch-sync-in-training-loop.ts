@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingTrainingLoop, enclosingTrainStep, FileFacts, findDescendants, isNestedScope, isTestCode, isUnderLoggingGuard, targetNames, type TrainingLoop, usesAccelerator } from '../../server/analysis';
+import { chainRoot, enclosingTrainingLoop, enclosingTrainStep, FileFacts, findDescendants, isNestedScope, isTestCode, isUnderLoggingGuard, targetNames, type TrainingLoop, usesAccelerator } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
 
@@ -91,25 +91,12 @@ function chainHasEarlierSync(recv: Node): boolean {
   return false;
 }
 
-/** The identifier at the root of a chain such as `out.logits.argmax(-1)`. */
-function chainRoot(recv: Node): Node | null {
-  for (let n: Node | null = recv; n; ) {
-    if (n.type === 'identifier') return n;
-    if (n.type === 'call') n = n.childForFieldName('function');
-    else if (n.type === 'attribute') n = n.childForFieldName('object');
-    else if (n.type === 'subscript') n = n.childForFieldName('value');
-    else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
-    else return null;
-  }
-  return null;
-}
-
 /**
  * False for receivers that are surely not GPU tensors: the raw batch from the DataLoader (still on
  * the host until moved), the loop index, or a value from another imported library (`np.*`).
  */
 function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFacts): boolean {
-  const root = chainRoot(recv);
+  const root = chainRoot(recv, { throughCalls: true }); // `out` for `out.logits.argmax(-1)`
   if (!root) return true;
   const binding = facts.binding(root.text);
   if (binding && !binding.target.startsWith('torch')) return false;

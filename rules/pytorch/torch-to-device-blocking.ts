@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATALOADER_NAMES, enclosingLoops, FileFacts, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, targetNames, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
+import { chainRoot, dataLoaderArgument, enclosingLoops, FileFacts, isDataLoaderCall, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, targetNames, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
 const DEVICE_NAME = /device|(^|_)dev($|_)|gpu|cuda|rank/i;
@@ -69,17 +69,6 @@ function isDeviceTransfer(call: Node, method: string): boolean {
   return last !== null && last !== undefined && DEVICE_NAME.test(last);
 }
 
-/** The identifier a receiver chain starts from, only through subscripts and attributes (`batch["x"]`, `b.input_ids`). */
-function chainRoot(recv: Node): Node | null {
-  for (let n: Node | null = recv; n; ) {
-    if (n.type === 'identifier') return n;
-    if (n.type === 'attribute') n = n.childForFieldName('object');
-    else if (n.type === 'subscript') n = n.childForFieldName('value');
-    else return null;
-  }
-  return null;
-}
-
 /**
  * The enclosing for loop over a DataLoader whose target binds `name`, unless that DataLoader is
  * visible in this file and does not pin memory.
@@ -107,10 +96,10 @@ function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loa
  */
 function pinned(loader: Node, facts: FileFacts): boolean {
   const calls = loader.type === 'call' ? [loader] : loader.type === 'identifier' ? valuesAssignedTo(loader.text, loader, facts) : [];
-  const loaders = calls.filter((c) => c.type === 'call' && DATALOADER_NAMES.has(facts.calleeName(c) ?? ''));
+  const loaders = calls.filter((c) => c.type === 'call' && isDataLoaderCall(c, facts));
   const visible = loaders.filter((c) => !c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat'));
   if (visible.length > 0 && visible.length === loaders.length) {
-    return visible.some((c) => (keywordValue(c, 'pin_memory') ?? positionalArguments(c)[7])?.type === 'true');
+    return visible.some((c) => dataLoaderArgument(c, 'pin_memory')?.type === 'true');
   }
   return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text);
 }

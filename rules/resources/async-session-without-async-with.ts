@@ -1,6 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, isDeclaredNonLocal, scopeOf } from '../../server/analysis';
+import { callTakingArgument, fateOfBinding, localBinding, withEnclosingParentheses } from '../../server/analysis';
 
 const SESSIONS: Record<string, string> = {
   'aiohttp.ClientSession': 'close',
@@ -40,8 +39,7 @@ export default defineRule({
     const name = ctx.facts.calleeName(call);
     const closer = name ? SESSIONS[name] : undefined;
     if (!closer) return;
-    let outer: Node = call;
-    while (outer.parent?.type === 'parenthesized_expression') outer = outer.parent;
+    const outer = withEnclosingParentheses(call);
     const parent = outer.parent!;
     const label = m.need('name').text;
     if (parent.type === 'with_item' || parent.type === 'as_pattern') {
@@ -57,13 +55,9 @@ export default defineRule({
       return;
     }
     if (callTakingArgument(outer)) return; // handed on
-    if (parent.type !== 'assignment' || !parent.childForFieldName('right')?.equals(outer)) return;
-    const left = parent.childForFieldName('left');
-    const stmt = parent.parent;
-    if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return;
-    const scope = scopeOf(stmt);
-    if (scope.type === 'module' || isDeclaredNonLocal(scope, left.text)) return;
-    if (stmt.parent?.parent?.type === 'class_definition') return;
+    const binding = localBinding(outer);
+    if (!binding) return;
+    const { stmt, left, scope } = binding;
     const fate = fateOfBinding(stmt, left.text, scope, { closeMethods: ['close', 'aclose'], borrowers: /\.(get|post|put|patch|delete|head|request|ws_connect|stream|send)$/ });
     if (fate.kind !== 'local') return;
     ctx.report({

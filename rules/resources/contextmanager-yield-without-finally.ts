@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
+import { contains, decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
 import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
@@ -23,7 +23,7 @@ function isCleanupLike(stmt: Node): boolean {
 /** The statement directly in `block` that contains node. */
 function statementIn(block: Node, node: Node): Node | null {
   for (const s of block.namedChildren) {
-    if (s && node.startIndex >= s.startIndex && node.endIndex <= s.endIndex) return s;
+    if (s && contains(s, node)) return s;
   }
   return null;
 }
@@ -33,7 +33,7 @@ function isProtected(y: Node, body: Node): boolean {
   for (let n = y.parent; n && !n.equals(body); n = n.parent) {
     if (n.type === 'try_statement') {
       const tryBody = n.childForFieldName('body');
-      if (tryBody && y.startIndex >= tryBody.startIndex && y.endIndex <= tryBody.endIndex) {
+      if (tryBody && contains(tryBody, y)) {
         if (n.namedChildren.some((c) => c?.type === 'finally_clause' || c?.type === 'except_clause')) return true;
       }
     }

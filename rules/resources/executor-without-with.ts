@@ -1,6 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, isDeclaredNonLocal, scopeOf } from '../../server/analysis';
+import { callTakingArgument, fateOfBinding, localBinding, withEnclosingParentheses } from '../../server/analysis';
 
 const POOLS = new Set([
   'concurrent.futures.ThreadPoolExecutor',
@@ -52,8 +51,7 @@ export default defineRule({
       if (inner === 'multiprocessing.get_context' && fn.childForFieldName('attribute')!.text === 'Pool') name = 'multiprocessing.Pool';
     }
     if (!name || !POOLS.has(name)) return;
-    let outer: Node = call;
-    while (outer.parent?.type === 'parenthesized_expression') outer = outer.parent;
+    const outer = withEnclosingParentheses(call);
     const parent = outer.parent!;
     const label = m.need('name').text;
     if (parent.type === 'with_item' || parent.type === 'as_pattern') return;
@@ -70,13 +68,9 @@ export default defineRule({
       if (/(^|\.)run_in_executor$/.test(t)) ctx.report({ node: call, message: `\`${label}()\` passed to \`run_in_executor\` is never shut down; create it once in a \`with\` block` });
       return;
     }
-    if (parent.type !== 'assignment' || !parent.childForFieldName('right')?.equals(outer)) return;
-    const left = parent.childForFieldName('left');
-    const stmt = parent.parent;
-    if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return;
-    const scope = scopeOf(stmt);
-    if (scope.type === 'module' || isDeclaredNonLocal(scope, left.text)) return; // a process-wide pool
-    if (stmt.parent?.parent?.type === 'class_definition') return;
+    const binding = localBinding(outer); // null for a process-wide pool
+    if (!binding) return;
+    const { stmt, left, scope } = binding;
     const fate = fateOfBinding(stmt, left.text, scope, { closeMethods: ['shutdown', 'close', 'terminate', 'join'], borrowers: BORROWERS });
     if (fate.kind !== 'local' || fate.release) return; // an explicit shutdown is enough for this rule
     ctx.report({

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
+import { bindingOf, contains, findDescendants, isDeclaredNonLocal, keywordArgument, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
 import { blockIndentUnit, hasMultilineString, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 /** Calls that remove a directory, or register its removal, when given the name. */
@@ -52,7 +52,7 @@ export default defineRule({
     if (ctx.facts.calleeName(call) !== 'tempfile.mkdtemp') return;
     // `mkdtemp(dir=parent)`: created inside a directory the caller chose (often itself temporary and cleaned).
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    if (args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'dir') || args.filter((a) => a.type !== 'keyword_argument').length >= 3) return;
+    if (keywordArgument(call, 'dir') || args.filter((a) => a.type !== 'keyword_argument').length >= 3) return;
     let value: Node = call;
     for (let w = wrapper(value, ctx); w; w = wrapper(value, ctx)) value = w;
     const assign = value.parent;
@@ -120,7 +120,7 @@ function wrapEdits(ctx: RuleContext, call: Node, value: Node, stmt: Node, name: 
   const last = uses[uses.length - 1];
   let end: Node | null = null;
   for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
-    if (last.startIndex >= s.startIndex && last.endIndex <= s.endIndex) end = s;
+    if (contains(s, last)) end = s;
   }
   if (!end) return null;
   let start: Node | null = stmt.nextNamedSibling;

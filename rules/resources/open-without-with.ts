@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, findDescendants, isDeclaredNonLocal, occurrences, scopeOf } from '../../server/analysis';
+import { callTakingArgument, contains, fateOfBinding, findDescendants, isDeclaredNonLocal, occurrences, scopeOf, withEnclosingParentheses } from '../../server/analysis';
 import { deleteLines, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -55,12 +55,6 @@ function isOpener(call: Node, ctx: RuleContext): boolean {
   return name !== null && OPENERS.has(name);
 }
 
-function unparen(node: Node): Node {
-  let n = node;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  return n;
-}
-
 /** The handle name for a rewrite: the first of a few usual names that the scope does not use. */
 function handleName(scope: Node): string | null {
   for (const name of ['f', 'fh', 'fp', 'file', 'stream', 'handle']) {
@@ -107,7 +101,7 @@ export default defineRule({
     const message = `\`${opened}()\` without \`with\`: the file is not closed if an exception interrupts, or until garbage collection`;
 
     // Climb through lazy wrappers (`csv.reader(open(p))`, `enumerate(open(p))`).
-    let outer = unparen(call);
+    let outer = withEnclosingParentheses(call);
     let wrapped = false;
     for (;;) {
       const taker = callTakingArgument(outer);
@@ -115,7 +109,7 @@ export default defineRule({
       const kind = consumerKind(taker, ctx);
       if (kind === 'manager') return;
       if (kind !== 'lazy') break;
-      outer = unparen(taker);
+      outer = withEnclosingParentheses(taker);
       wrapped = true;
     }
     const parent = outer.parent;
@@ -180,7 +174,7 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
       // Only the first iterable is evaluated outside the comprehension.
       const first = p.namedChildren.find((c) => c?.type === 'for_in_clause');
       const right = first?.childForFieldName('right');
-      if (!right || !(call.startIndex >= right.startIndex && call.endIndex <= right.endIndex)) return null;
+      if (!right || !contains(right, call)) return null;
     }
     if (p.parent?.type === 'block' || p.parent?.type === 'module') {
       stmt = p;

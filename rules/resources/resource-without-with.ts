@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, isDeclaredNonLocal, scopeOf } from '../../server/analysis';
+import { callTakingArgument, fateOfBinding, localBinding, withEnclosingParentheses } from '../../server/analysis';
 
 interface Kind {
   what: string;
@@ -69,8 +69,7 @@ export default defineRule({
     const name = ctx.facts.calleeName(call);
     const kind = name ? RESOURCES[name] : undefined;
     if (!kind) return;
-    let outer: Node = call;
-    while (outer.parent?.type === 'parenthesized_expression') outer = outer.parent;
+    const outer = withEnclosingParentheses(call);
     const parent = outer.parent;
     if (!parent) return;
     const label = m.need('fn').text;
@@ -89,13 +88,9 @@ export default defineRule({
       ctx.report({ node: call, message: `\`${label}(...)\` is used without being closed; use ${kind.suggestion}` });
       return;
     }
-    if (parent.type !== 'assignment' || !parent.childForFieldName('right')?.equals(outer)) return;
-    const left = parent.childForFieldName('left');
-    const stmt = parent.parent;
-    if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return;
-    const scope = scopeOf(stmt);
-    if (scope.type === 'module' || isDeclaredNonLocal(scope, left.text)) return; // long-lived module resources
-    if (stmt.parent?.parent?.type === 'class_definition') return;
+    const binding = localBinding(outer); // null for long-lived module resources
+    if (!binding) return;
+    const { stmt, left, scope } = binding;
     const fate = fateOfBinding(stmt, left.text, scope, { closeMethods: ['close', 'cleanup', 'quit'], withReleases: kind.withReleases, borrowers: BORROWERS });
     if (fate.kind !== 'local') return;
     // Opened and closed by the very next statement: nothing can fail in between.

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
+import { keywordArgument } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set(['yaml.Loader', 'yaml.UnsafeLoader', 'yaml.FullLoader', 'yaml.loader.Loader', 'yaml.loader.UnsafeLoader', 'yaml.loader.FullLoader']);
 const UNSAFE_C_LOADERS = new Set(['yaml.CLoader', 'yaml.CUnsafeLoader', 'yaml.CFullLoader', 'yaml.cyaml.CLoader', 'yaml.cyaml.CUnsafeLoader', 'yaml.cyaml.CFullLoader']);
@@ -74,7 +75,7 @@ export default defineRule({
       return;
     }
     if (q !== 'yaml.load' && q !== 'yaml.load_all') return;
-    const loaderArg = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'Loader') ?? (args[1]?.type !== 'keyword_argument' ? args[1] : undefined);
+    const loaderArg = keywordArgument(call, 'Loader') ?? (args[1]?.type !== 'keyword_argument' ? args[1] : undefined);
     const loader = loaderArg?.type === 'keyword_argument' ? loaderArg.childForFieldName('value') : loaderArg;
     const loaderName = loader ? ctx.facts.qualifiedName(loader) : null;
     if (loader && (!loaderName || SAFE_LOADERS.test(loaderName))) return; // a safe or custom loader

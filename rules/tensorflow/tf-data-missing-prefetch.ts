@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, tfDataPipeline } from '../../server/analysis';
+import { FileFacts, findDescendants, isNestedScope, scopeBody, tfDataPipeline } from '../../server/analysis';
 import { ensureImport, insertAt } from '../../server/fixes';
 
 const CONSUMERS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'experimental_distribute_dataset', 'distribute_datasets_from_function']);
@@ -68,8 +68,7 @@ function consumerOf(call: Node, facts: FileFacts): string | null {
   if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return null;
   const left = parent.childForFieldName('left');
   if (left?.type !== 'identifier') return null;
-  const scope = scopeOf(call);
-  if (!scope) return null;
+  const scope = scopeBody(call);
   let found: string | null = null;
   for (const use of findDescendants(scope, (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > parent.endIndex, isNestedScope)) {
     const p = use.parent;
@@ -98,12 +97,4 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
     return /\.prefetch\s*\(/.test(facts.text) ? null : 'returned';
   }
   return undefined;
-}
-
-function scopeOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.childForFieldName('body');
-    if (n.type === 'module') return n;
-  }
-  return null;
 }

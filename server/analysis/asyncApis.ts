@@ -47,19 +47,15 @@ export type ReceiverKind =
   | 'multiprocessing.ThreadPool'
   | 'threading.Lock';
 
-/** Calls (by qualified name) that construct a known receiver. `awaited` kinds need `await`/`async with`. */
-const CONSTRUCTORS: Record<string, ReceiverKind> = {
+/** Classes whose instances are a known receiver: calling one constructs it, and an annotation naming one declares it. */
+const RECEIVER_CLASSES: Record<string, ReceiverKind> = {
   'requests.Session': 'requests.Session',
-  'requests.session': 'requests.Session',
   'requests.sessions.Session': 'requests.Session',
   'httpx.Client': 'httpx.Client',
   'httpx.AsyncClient': 'httpx.AsyncClient',
   'aiohttp.ClientSession': 'aiohttp.ClientSession',
   'aiohttp.client.ClientSession': 'aiohttp.ClientSession',
-  'sqlite3.connect': 'sqlite3.Connection',
-  'psycopg2.connect': 'psycopg2.Connection',
   'socket.socket': 'socket.socket',
-  'socket.create_connection': 'socket.socket',
   'subprocess.Popen': 'subprocess.Popen',
   'asyncio.Queue': 'asyncio.Queue',
   'asyncio.PriorityQueue': 'asyncio.Queue',
@@ -69,10 +65,20 @@ const CONSTRUCTORS: Record<string, ReceiverKind> = {
   'asyncio.BoundedSemaphore': 'asyncio.Semaphore',
   'asyncio.Event': 'asyncio.Event',
   'asyncio.Condition': 'asyncio.Condition',
+  'asyncio.TaskGroup': 'asyncio.TaskGroup',
+  ...Object.fromEntries(['threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.Condition'].map((q) => [q, 'threading.Lock' as ReceiverKind])),
+};
+
+/** Calls (by qualified name) that construct a known receiver. `awaited` kinds need `await`/`async with`. */
+const CONSTRUCTORS: Record<string, ReceiverKind> = {
+  ...RECEIVER_CLASSES,
+  'requests.session': 'requests.Session',
+  'sqlite3.connect': 'sqlite3.Connection',
+  'psycopg2.connect': 'psycopg2.Connection',
+  'socket.create_connection': 'socket.socket',
   'asyncio.get_running_loop': 'asyncio.EventLoop',
   'asyncio.get_event_loop': 'asyncio.EventLoop',
   'asyncio.new_event_loop': 'asyncio.EventLoop',
-  'asyncio.TaskGroup': 'asyncio.TaskGroup',
   'concurrent.futures.ThreadPoolExecutor': 'concurrent.futures.ThreadPoolExecutor',
   'concurrent.futures.thread.ThreadPoolExecutor': 'concurrent.futures.ThreadPoolExecutor',
   'concurrent.futures.ProcessPoolExecutor': 'concurrent.futures.ProcessPoolExecutor',
@@ -83,7 +89,7 @@ const CONSTRUCTORS: Record<string, ReceiverKind> = {
   'multiprocessing.pool.ThreadPool': 'multiprocessing.ThreadPool',
   'multiprocessing.dummy.Pool': 'multiprocessing.ThreadPool',
   ...Object.fromEntries(
-    ['threading.Lock', 'threading.RLock', 'threading.Semaphore', 'threading.BoundedSemaphore', 'threading.Condition', 'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore'].map((q) => [q, 'threading.Lock' as ReceiverKind]),
+    ['threading.BoundedSemaphore', 'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore'].map((q) => [q, 'threading.Lock' as ReceiverKind]),
   ),
 };
 
@@ -608,14 +614,9 @@ function importedNames(stmt: Node): string[] {
   return out;
 }
 
-/** Classes that annotations may name, by qualified name. */
+/** Classes that annotations may name, by qualified name: the receiver classes, and types a library hands out but that are not constructed directly. */
 const ANNOTATION_KINDS: Record<string, ReceiverKind> = {
-  'requests.Session': 'requests.Session',
-  'requests.sessions.Session': 'requests.Session',
-  'httpx.Client': 'httpx.Client',
-  'httpx.AsyncClient': 'httpx.AsyncClient',
-  'aiohttp.ClientSession': 'aiohttp.ClientSession',
-  'aiohttp.client.ClientSession': 'aiohttp.ClientSession',
+  ...RECEIVER_CLASSES,
   'aiohttp.ClientResponse': 'aiohttp.ClientResponse',
   'aiohttp.client_reqrep.ClientResponse': 'aiohttp.ClientResponse',
   'asyncpg.Connection': 'asyncpg.Connection',
@@ -626,26 +627,11 @@ const ANNOTATION_KINDS: Record<string, ReceiverKind> = {
   'sqlite3.Cursor': 'sqlite3.Cursor',
   'psycopg2.extensions.connection': 'psycopg2.Connection',
   'psycopg2.extensions.cursor': 'psycopg2.Cursor',
-  'socket.socket': 'socket.socket',
-  'subprocess.Popen': 'subprocess.Popen',
-  'asyncio.Queue': 'asyncio.Queue',
-  'asyncio.PriorityQueue': 'asyncio.Queue',
-  'asyncio.LifoQueue': 'asyncio.Queue',
-  'asyncio.Lock': 'asyncio.Lock',
-  'asyncio.Semaphore': 'asyncio.Semaphore',
-  'asyncio.BoundedSemaphore': 'asyncio.Semaphore',
-  'asyncio.Event': 'asyncio.Event',
-  'asyncio.Condition': 'asyncio.Condition',
   'asyncio.StreamReader': 'asyncio.StreamReader',
   'asyncio.StreamWriter': 'asyncio.StreamWriter',
   'asyncio.subprocess.Process': 'asyncio.Process',
   'asyncio.AbstractEventLoop': 'asyncio.EventLoop',
   'asyncio.BaseEventLoop': 'asyncio.EventLoop',
-  'asyncio.TaskGroup': 'asyncio.TaskGroup',
-  'threading.Lock': 'threading.Lock',
-  'threading.RLock': 'threading.Lock',
-  'threading.Semaphore': 'threading.Lock',
-  'threading.Condition': 'threading.Lock',
 };
 
 /** The receiver kind an annotation names: `aiohttp.ClientSession`, `"httpx.AsyncClient"`, `Session | None`. */

@@ -3,6 +3,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf } from './scopes';
+import { keywordArgument } from './callArgs';
 
 export interface CacheDecorator {
   /** The decorator expression (without `@`). */
@@ -25,7 +26,7 @@ export function cacheDecorator(fn: Node, facts: FileFacts): CacheDecorator | nul
     let maxsize: Node | null = null;
     if (expr.type === 'call') {
       const args = expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-      const kw = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'maxsize');
+      const kw = keywordArgument(expr, 'maxsize');
       maxsize = kw ? kw.childForFieldName('value') : (args.find((a) => a.type !== 'keyword_argument') ?? null);
     }
     const unbounded = name === 'functools.cache' || maxsize?.type === 'none';

@@ -35,6 +35,18 @@ export function keywordValue(call: Node, name: string): Node | null {
   return keywordArgument(call, name)?.childForFieldName('value') ?? null;
 }
 
+/** Every keyword passed, name → value, in call order (a name passed twice keeps its last value). */
+export function keywordValues(call: Node): Map<string, Node> {
+  const keywords = new Map<string, Node>();
+  for (const a of callArguments(call)) {
+    if (a.type !== 'keyword_argument') continue;
+    const name = a.childForFieldName('name')?.text;
+    const value = a.childForFieldName('value');
+    if (name && value) keywords.set(name, value);
+  }
+  return keywords;
+}
+
 /** True when the call forwards `*args` or `**kwargs` (so any argument may be hidden in them). */
 export function hasSplatArguments(call: Node): boolean {
   return callArguments(call).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');

@@ -3,7 +3,7 @@
 // Rules import analysis helpers from here and nowhere else; what is exported here is the API.
 export { BLOCKING_ALTERNATIVE, asyncFramework, blockingCall, blockingWhat, coroutineCallee, coroutineModules, functionDefinition, isShadowed, receiverKind, rootName } from './asyncApis';
 export { cacheDecorator, isInstanceMethod } from './caching';
-export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, positionalArguments } from './callArgs';
+export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isTestFile } from './codeContext';
@@ -17,12 +17,12 @@ export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { isSmallLiteralLoop, loopNest } from './loopInfo';
 export type { LoopNest } from './loopInfo';
 export { bindersSpelling, bindingOf, definitionsNamed, identifiersSpelled, identifiersSpelledInFile, isDeclaredNonLocal, isVariable, localOccurrences, nestedScopeOf, occurrences, plainAssignments, readsAfter, scopeOf, targetNames } from './names';
-export { enclosingJit, identifiersNamed, insideNumbaFunction, isAssignmentTarget, isIdentifierName, isLiteral, isPureReference, isVariableUse, jitDecorator, scopeBody, stringLiteralValue, usedAfter } from './numeric';
-export { callTakingArgument, fateOfBinding } from './ownership';
+export { enclosingJit, identifiersNamed, insideNumbaFunction, isAssignmentTarget, isIdentifierName, isLiteral, isPureReference, jitDecorator, stringLiteralValue, usedAfter } from './numeric';
+export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
-export { decoratorCallee, decoratorsOf, definitionOf, definitionStatement, enclosingClass, enclosingDef, enclosingFunction, enclosingLoop, enclosingLoops, enclosingStatement, findDescendants, hasOwnYield, isAsyncDef, isInsideAsyncDef, isNestedScope, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
+export { chainRoot, commonAncestor, contains, decoratorCallee, decoratorsOf, definitionOf, definitionStatement, enclosingClass, enclosingDef, enclosingFunction, enclosingLoop, enclosingLoops, enclosingStatement, findDescendants, hasOwnYield, isAsyncDef, isInsideAsyncDef, isNestedScope, isUnderMainGuard, parameterAnnotation, parameterNames, scopeBody, withEnclosingParentheses } from './scopes';
 export { tfDataPipeline } from './tfData';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
-export { DATALOADER_NAMES, enclosingTrainStep, enclosingTrainingLoop, isDataLoaderExpr, isOptimizerExpr, isTestCode, isUnderLoggingGuard, trainStepOf, trainSteps, trainingLoopOf, trainingLoops, unwrapIterable, usesAccelerator, valuesAssignedTo } from './trainingLoop';
+export { DATALOADER_CALL_QUERY, dataLoaderArgument, enclosingTrainStep, enclosingTrainingLoop, isDataLoaderCall, isDataLoaderExpr, isJudgeableDataLoaderCall, isOptimizerExpr, isTestCode, isUnderLoggingGuard, trainStepOf, trainSteps, trainingLoopOf, trainingLoops, unwrapIterable, usesAccelerator, valuesAssignedTo } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
 export { VECTOR_FIX_REASONS, needsParentheses, vectorizeElementExpression } from './vectorize';

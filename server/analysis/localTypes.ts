@@ -9,7 +9,7 @@
 // question about a name in it, and memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
-import { findDescendants } from './scopes';
+import { contains, findDescendants } from './scopes';
 
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
 
@@ -705,10 +705,6 @@ function agreed(bindings: Binding[]): ValueType | null {
 
 function sameType(a: ValueType | null, b: ValueType | null): boolean {
   return !!a && !!b && a.kind === b.kind;
-}
-
-function contains(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 function isParameter(n: Node): boolean {

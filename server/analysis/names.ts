@@ -3,13 +3,16 @@
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
 import type { Node } from '../syntax/parser';
-import { findDescendants, parameterNames } from './scopes';
+import { contains, findDescendants, parameterNames } from './scopes';
 import { wordOffsets } from '../syntax/spelling';
 
-/** Python's keywords: never a name. (The soft keywords `match`, `case`, `type` can be names.) */
+/** Python's keywords: never a name. */
 export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
+
+/** Python's soft keywords: keywords only where `match`, `case` and `type` statements begin, names elsewhere. */
+export const PYTHON_SOFT_KEYWORDS: ReadonlySet<string> = new Set(['match', 'case', 'type']);
 
 const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
@@ -205,10 +208,6 @@ export function nestedScopeOf(node: Node, scope: Node): Node | null {
     if (SCOPE_TYPES.has(n.type)) found = n;
   }
   return found;
-}
-
-function contains(outer: Node, inner: Node): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** Names bound by a for/with target or assignment left side. */

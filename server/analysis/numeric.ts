@@ -1,15 +1,13 @@
 // Small syntax helpers shared by the numpy, pandas and numba rules.
 import type { FileFacts } from './facts';
-import { PYTHON_KEYWORDS } from './names';
+import { PYTHON_KEYWORDS, PYTHON_SOFT_KEYWORDS, isVariable } from './names';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, findDescendants } from './scopes';
+import { keywordValues } from './callArgs';
 
-/** Keywords, and the soft keywords too: a generated name should not be either. */
-const PY_KEYWORDS = new Set([...PYTHON_KEYWORDS, 'match', 'case', 'type']);
-
-/** True for a plain Python identifier that is not a keyword. */
+/** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
 export function isIdentifierName(s: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !PY_KEYWORDS.has(s);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !PYTHON_KEYWORDS.has(s) && !PYTHON_SOFT_KEYWORDS.has(s);
 }
 
 /** The value of a plain string literal (no f-string, no interpolation, no escapes), or null. */
@@ -94,31 +92,13 @@ export function identifiersNamed(node: Node, name: string): Node[] {
   return findDescendants(node, (n) => n.type === 'identifier' && n.text === name);
 }
 
-/** True when the identifier is read as a variable (not an attribute name or a keyword argument's name). */
-export function isVariableUse(id: Node): boolean {
-  const p = id.parent;
-  if (!p) return true;
-  if (p.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) return false;
-  if (p.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) return false;
-  return true;
-}
-
-/** The function body (or module) whose statements hold node. */
-export function scopeBody(node: Node): Node {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.childForFieldName('body') ?? n;
-    if (n.type === 'module') return n;
-  }
-  return node;
-}
-
 /**
  * True when the value `name` holds at offset may be read later in scope: some use follows, and the
  * first one is not an unconditional rebinding (a `for` target or assignment in the same block as
  * `statement`, which then kills the old value).
  */
 export function usedAfter(scope: Node, name: string, offset: number, statement?: Node): boolean {
-  const later = identifiersNamed(scope, name).filter((id) => id.startIndex >= offset && isVariableUse(id));
+  const later = identifiersNamed(scope, name).filter((id) => id.startIndex >= offset && isVariable(id));
   if (later.length === 0) return false;
   const first = later[0];
   if (statement && isAssignmentTarget(first)) {
@@ -172,13 +152,7 @@ export function jitDecorator(facts: FileFacts, def: Node): JitDecorator | null {
   for (const { decorator, name } of numbaDecorators(facts, def)) {
     if (!NOPYTHON_DECORATORS.has(name)) continue;
     const call = decorator.type === 'call' ? decorator : null;
-    const keywords = new Map<string, Node>();
-    for (const a of call?.childForFieldName('arguments')?.namedChildren ?? []) {
-      if (a?.type !== 'keyword_argument') continue;
-      const k = a.childForFieldName('name')?.text;
-      const v = a.childForFieldName('value');
-      if (k && v) keywords.set(k, v);
-    }
+    const keywords = call ? keywordValues(call) : new Map<string, Node>();
     const objectMode = keywords.get('forceobj')?.text === 'True' || keywords.get('nopython')?.text === 'False' || keywords.get('looplift')?.text === 'True';
     return { decorator, name, call, keywords, nopython: !objectMode, parallel: keywords.get('parallel')?.text === 'True' };
   }

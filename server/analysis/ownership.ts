@@ -3,7 +3,8 @@
 // closed by hand, or simply dropped? Syntax only, one scope, conservative: anything we do not
 // recognise counts as handing the resource on, so rules built on this stay silent.
 import type { Node } from '../syntax/parser';
-import { nestedScopeOf, occurrences } from './names';
+import { isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from './names';
+import { withEnclosingParentheses } from './scopes';
 
 export interface OwnershipOptions {
   /** Methods that release the resource: `close`, `shutdown`, `terminate`… */
@@ -27,17 +28,29 @@ const MANAGERS = /(^|\.)(closing|aclosing|enter_context|enter_async_context|call
 /** Builtins and helpers that read from or write to an argument without keeping it. */
 const DEFAULT_BORROWERS = /^(print|list|tuple|set|sorted|enumerate|zip|iter|next|len|isinstance|repr|str|hasattr|getattr|id|type)$/;
 
-function unparen(node: Node): Node {
-  let n = node;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  return n;
-}
-
 /** The call whose argument list holds node directly (positional or keyword value), or null. */
 export function callTakingArgument(node: Node): Node | null {
   let p = node.parent;
   if (p?.type === 'keyword_argument') p = p.parent;
   return p?.type === 'argument_list' && p.parent?.type === 'call' ? p.parent : null;
+}
+
+/**
+ * The local name a resource (a call, its parentheses looked through) is bound to by a plain
+ * `name = <resource>` statement in a def: the statement, the name and the def's scope. Null for
+ * any other use, and for names that outlive the call (module level, global or nonlocal, a class
+ * attribute): those resources are meant to live long.
+ */
+export function localBinding(outer: Node): { stmt: Node; left: Node; scope: Node } | null {
+  const assign = outer.parent;
+  if (assign?.type !== 'assignment' || !assign.childForFieldName('right')?.equals(outer)) return null;
+  const left = assign.childForFieldName('left');
+  const stmt = assign.parent;
+  if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement') return null;
+  const scope = scopeOf(stmt);
+  if (scope.type === 'module' || isDeclaredNonLocal(scope, left.text)) return null;
+  if (stmt.parent?.parent?.type === 'class_definition') return null;
+  return { stmt, left, scope };
 }
 
 /** The fate of the resource bound by `stmt` (an expression statement `name = <resource>`). */
@@ -81,7 +94,7 @@ function classifyUse(id: Node, options: OwnershipOptions): Use {
     }
     return 'use';
   }
-  const outer = unparen(id);
+  const outer = withEnclosingParentheses(id);
   const q = outer.parent!;
   if (q.type === 'with_item' || q.type === 'as_pattern') return options.withReleases === false ? 'use' : 'managed';
   if (q.type === 'for_statement' || q.type === 'for_in_clause') return 'use';

@@ -90,6 +90,15 @@ export function decoratorCallee(decorator: Node): Node {
   return decorator.type === 'call' ? (decorator.childForFieldName('function') ?? decorator) : decorator;
 }
 
+/** The function body (or module) whose statements hold node; lambdas and class bodies are looked through. */
+export function scopeBody(node: Node): Node {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.childForFieldName('body') ?? n;
+    if (n.type === 'module') return n;
+  }
+  return node;
+}
+
 /** Parameter names of a function definition, in order (self included). */
 export function parameterNames(fn: Node): string[] {
   const params = fn.childForFieldName('parameters');
@@ -173,4 +182,42 @@ export function hasOwnYield(node: Node): boolean {
 /** Stop-predicate for findDescendants that keeps a search inside the current function body. */
 export function isNestedScope(n: Node): boolean {
   return n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda';
+}
+
+/** node with the parentheses around it (`((f()))` gives the outer pair), so that its parent is the real context. */
+export function withEnclosingParentheses(node: Node): Node {
+  let n = node;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n;
+}
+
+/** True when inner's source range lies within outer's (a node contains itself). */
+export function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The innermost node above a (a itself excluded) whose range also holds b; null when none does. */
+export function commonAncestor(a: Node, b: Node): Node | null {
+  for (let n = a.parent; n; n = n.parent) {
+    if (contains(n, b)) return n;
+  }
+  return null;
+}
+
+/**
+ * The identifier a receiver chain starts from: `batch` for `batch["x"].ids`, through attributes and
+ * subscripts. With `throughCalls`, calls and parentheses are looked through too (`out` for
+ * `(out.logits).argmax(-1)`). Null when the chain starts elsewhere (a literal, a call without
+ * `throughCalls`).
+ */
+export function chainRoot(expr: Node, options: { throughCalls?: boolean } = {}): Node | null {
+  for (let n: Node | null = expr; n; ) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'attribute') n = n.childForFieldName('object');
+    else if (n.type === 'subscript') n = n.childForFieldName('value');
+    else if (options.throughCalls && n.type === 'call') n = n.childForFieldName('function');
+    else if (options.throughCalls && n.type === 'parenthesized_expression') n = n.namedChild(0);
+    else return null;
+  }
+  return null;
 }

@@ -24,6 +24,7 @@ import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
 import { targetNames } from './names';
+import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 
 export type Framework = 'torch' | 'tf';
 export type LoopKind = 'train' | 'forward';
@@ -74,6 +75,19 @@ export const DATALOADER_NAMES: ReadonlySet<string> = new Set([
   'torch.utils.data.DataLoader',
   'torch.utils.data.dataloader.DataLoader',
 ]);
+
+/** DataLoader's parameters that may be passed by position, in order (`prefetch_factor` and later are keyword-only). */
+const DATALOADER_POSITIONAL = [
+  'dataset', 'batch_size', 'shuffle', 'sampler', 'batch_sampler', 'num_workers', 'collate_fn', 'pin_memory',
+  'drop_last', 'timeout', 'worker_init_fn', 'multiprocessing_context', 'generator',
+];
+
+/** Calls that may construct a DataLoader (`DataLoader(...)`, `data.DataLoader(...)`, `DL(...)`), for the rules that judge its settings. */
+export const DATALOADER_CALL_QUERY = `
+(call
+  function: [(identifier) @fn (attribute attribute: (identifier) @fn)]
+  arguments: (argument_list)
+  (#match? @fn "(Loader|^DL)$")) @call`;
 
 const TF_ROOTS = ['tensorflow', 'keras', 'tf_keras'];
 const STEP_FUNCTION_NAME = /step|train|update|fit|batch|iter|optimi|learn|backward|grad/i;
@@ -206,12 +220,31 @@ export function isDataLoaderExpr(expr: Node | null | undefined, facts: FileFacts
 
 function isLoaderLike(expr: Node | null | undefined, facts: FileFacts, loaderNames: Set<string>): boolean {
   if (!expr || !usesTorch(facts)) return false;
-  if (expr.type === 'call') return DATALOADER_NAMES.has(facts.calleeName(expr) ?? '');
+  if (expr.type === 'call') return isDataLoaderCall(expr, facts);
   if (expr.type !== 'identifier' && expr.type !== 'attribute') return false;
   if (loaderNames.has(expr.text)) return true;
   if (expr.type === 'identifier' && facts.binding(expr.text)) return false;
   const last = expr.type === 'attribute' ? (expr.childForFieldName('attribute')?.text ?? '') : expr.text;
   return LOADER_NAME.test(last);
+}
+
+/** True when call constructs a PyTorch DataLoader (its callee resolves to `torch.utils.data.DataLoader`). */
+export function isDataLoaderCall(call: Node, facts: FileFacts): boolean {
+  return DATALOADER_NAMES.has(facts.calleeName(call) ?? '');
+}
+
+/**
+ * A DataLoader construction whose settings can be judged: a DataLoader call without `*args` or
+ * `**kwargs`, either of which may pass (or not) the setting a rule looks for.
+ */
+export function isJudgeableDataLoaderCall(call: Node, facts: FileFacts): boolean {
+  return isDataLoaderCall(call, facts) && !hasSplatArguments(call);
+}
+
+/** The value a DataLoader call passes for parameter `name`, by keyword or by position; null when it is not passed. */
+export function dataLoaderArgument(call: Node, name: string): Node | null {
+  const position = DATALOADER_POSITIONAL.indexOf(name);
+  return keywordValue(call, name) ?? (position >= 0 ? positionalArguments(call)[position] : undefined) ?? null;
 }
 
 /**

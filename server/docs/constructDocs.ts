@@ -5,6 +5,7 @@
 // `functools.cache` is documented and a user's own `cache` is not; library constructs need the library imported.
 import type { FileFacts } from '../analysis/facts';
 import type { Node } from '../syntax/parser';
+import { keywordValue } from '../analysis/callArgs';
 
 export interface ConstructDoc {
   /** Stable key, for tests and telemetry-free debugging. */
@@ -156,12 +157,9 @@ function within(node: Node, offset: number): boolean {
 
 /** A decorator's callee: `@lru_cache(maxsize=8)` → `lru_cache`, `@functools.cache` → `functools.cache`. */
 function decoratorDoc(decorator: Node, facts: FileFacts): { doc: ConstructDoc; node: Node } | null {
-  let expr = decorator.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
-  let args: Node | null = null;
-  if (expr?.type === 'call') {
-    args = expr.childForFieldName('arguments');
-    expr = expr.childForFieldName('function');
-  }
+  const decorated = decorator.namedChildren.find((c) => c && c.type !== 'comment') ?? null;
+  const call = decorated?.type === 'call' ? decorated : null;
+  const expr = call ? call.childForFieldName('function') : decorated;
   if (!expr) return null;
   const name = facts.qualifiedName(expr);
   switch (name) {
@@ -170,7 +168,7 @@ function decoratorDoc(decorator: Node, facts: FileFacts): { doc: ConstructDoc; n
     case 'functools.cache':
       return { doc: DOCS.cache, node: expr };
     case 'dataclasses.dataclass': {
-      const slots = args?.namedChildren.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'slots' && a.childForFieldName('value')?.text === 'True');
+      const slots = call !== null && keywordValue(call, 'slots')?.text === 'True';
       return slots ? { doc: DOCS.dataclassSlots, node: expr } : null;
     }
     case 'numba.njit':

@@ -22,8 +22,48 @@ export interface SuppressionComment {
   line: number;
 }
 
+// The grammar of one suppression comment, read here and nowhere else (the editor's "disable for this
+// line / file" actions add a rule to an existing comment through readSuppression and write new ones
+// through suppressionComment).
 const PERFLENS = /#\s*perflens:\s*(ignore-file|ignore|disable|enable)\b(?:\[([^\]]*)\])?/;
 const NOQA = /#\s*noqa\b(?::\s*([\w\-, ]+))?/i;
+
+export type PerflensVerb = 'ignore' | 'ignore-file' | 'disable' | 'enable';
+
+/** One suppression comment as written. */
+export interface SuppressionSyntax {
+  verb: PerflensVerb | 'noqa';
+  /** The rule ids listed (for noqa, any tool's codes); empty means every rule. */
+  rules: string[];
+  /** Offset of the comment's `#` in the text read. */
+  start: number;
+  /** Where the written rule list sits (between the brackets; after `noqa:`), or null when there is none. */
+  list: { start: number; end: number } | null;
+}
+
+/** The suppression in text (a comment, or a line holding one): a perflens comment first, else a noqa; null when neither. */
+export function readSuppression(text: string): SuppressionSyntax | null {
+  const perflens = PERFLENS.exec(text);
+  if (perflens) {
+    // The list, when written, sits just before the match's closing `]`.
+    return { verb: perflens[1] as PerflensVerb, rules: splitRules(perflens[2]), start: perflens.index, list: listSpan(perflens, perflens[2], 1) };
+  }
+  const noqa = NOQA.exec(text);
+  // A noqa's list ends the match.
+  return noqa ? { verb: 'noqa', rules: splitRules(noqa[1]), start: noqa.index, list: listSpan(noqa, noqa[1], 0) } : null;
+}
+
+/** A perflens suppression comment naming these rules: `# perflens: ignore[rule-a, rule-b]`. */
+export function suppressionComment(verb: PerflensVerb, rules: readonly string[]): string {
+  return `# perflens: ${verb}[${rules.join(', ')}]`;
+}
+
+/** The span of a match's rule list (group text `list`), which ends `after` characters before the match does. */
+function listSpan(match: RegExpExecArray, list: string | undefined, after: number): { start: number; end: number } | null {
+  if (list === undefined) return null;
+  const end = match.index + match[0].length - after;
+  return { start: end - list.length, end };
+}
 
 function splitRules(list: string | undefined): string[] {
   return (list ?? '')
@@ -35,25 +75,19 @@ function splitRules(list: string | undefined): string[] {
 export function parseSuppressions(comments: readonly Node[], text: string, lines: LineIndex): SuppressionComment[] {
   const out: SuppressionComment[] = [];
   for (const comment of comments) {
-    const body = comment.text;
-    const perflens = PERFLENS.exec(body);
-    const noqa = perflens ? null : NOQA.exec(body);
+    const syntax = readSuppression(comment.text);
     // Positions only for the few comments that suppress: the line index is built on first use.
-    if (!perflens && !noqa) continue;
+    if (!syntax) continue;
     const at = lines.positionAt(comment.startIndex);
     const line = at.line;
     const ownLine = lines.lineText(line).slice(0, at.character).trim() === '';
-    if (perflens) {
-      const verb = perflens[1];
-      const rules = splitRules(perflens[2]);
-      const kind: SuppressionKind =
-        verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : (verb as 'disable' | 'enable');
+    const { verb, rules } = syntax;
+    if (verb !== 'noqa') {
+      const kind: SuppressionKind = verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : verb;
       out.push({ kind, rules, start: comment.startIndex, end: comment.endIndex, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
       continue;
     }
-    if (noqa && !ownLine) {
-      out.push({ kind: 'noqa', rules: splitRules(noqa[1]), start: comment.startIndex, end: comment.endIndex, line });
-    }
+    if (!ownLine) out.push({ kind: 'noqa', rules, start: comment.startIndex, end: comment.endIndex, line });
   }
   return out;
 }

@@ -2,10 +2,12 @@
 // names, and keeping comments that a rewrite would otherwise drop.
 import type { FileFacts } from '../analysis/facts';
 import { hasWord } from '../syntax/spelling';
-import { lineEndOf, lineStartOf } from './edits';
+import { hasCommentBetween, lineEndOf, lineStartOf, replaceNode } from './edits';
 import type { Node } from '../syntax/parser';
 import { findDescendants } from '../analysis/scopes';
 import { detectEol } from '../syntax/text';
+import { slotQuote, slotsLiteral, type SlotsInfo } from '../analysis/classIndex';
+import type { TextEdit } from '../../common/types';
 
 /** True when node starts its line (only indentation before it) and nothing but a comment follows it. */
 export function ownsLines(text: string, node: Node): boolean {
@@ -66,4 +68,14 @@ export function eolOf(text: string): string {
 export function clauseText(node: Node): string {
   const bare = new Set(['conditional_expression', 'lambda', 'named_expression', 'expression_list', 'yield', 'list_splat', 'parenthesized_list_splat']);
   return bare.has(node.type) ? `(${node.text})` : node.text;
+}
+
+/**
+ * Rewrites a class's `__slots__` value to list exactly `names`, in the quotes it already uses; null
+ * when the value holds a comment, which the rewrite would drop.
+ */
+export function rewriteSlots(facts: FileFacts, slots: SlotsInfo, names: readonly string[]): TextEdit | null {
+  const value = slots.value;
+  if (hasCommentBetween(facts, value.startIndex, value.endIndex)) return null;
+  return replaceNode(value, slotsLiteral(names, slotQuote(slots)));
 }

@@ -7,6 +7,7 @@ import type { Finding } from '../../common/types';
 import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../../common/protocol';
 import { isDiagnosticData, toLspEdit } from './convert';
 import { SNIPPET_FOR_RULE } from '../docs/snippetLinks';
+import { readSuppression, suppressionComment } from '../engine/suppressions';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
 export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEdit {
@@ -91,9 +92,6 @@ function combinedEdits(doc: TextDocument, findings: readonly Finding[], unsafe: 
   return edits;
 }
 
-const SUPPRESSION = /#\s*perflens:\s*ignore\[([^\]]*)\]/;
-const FILE_SUPPRESSION = /^#\s*perflens:\s*ignore-file\[([^\]]*)\]/;
-
 /** Adds the rule to the file's `# perflens: ignore-file[...]` comment, or writes one at the top. */
 function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
   const lines = doc.getText().split(/\r\n|\r|\n/);
@@ -102,18 +100,17 @@ function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
   let insertLine = 0;
   for (let line = 0; line < lines.length; line++) {
     const text = lines[line];
-    const existing = FILE_SUPPRESSION.exec(text);
-    if (existing) {
-      const start = existing[0].indexOf('[') + 1;
-      const rules = existing[1].split(',').map((s) => s.trim()).filter(Boolean);
-      edit = { range: { start: { line, character: start }, end: { line, character: start + existing[1].length } }, newText: [...rules, ruleId].join(', ') };
+    // Only a comment that starts its line is the file's.
+    const existing = readSuppression(text);
+    if (existing?.verb === 'ignore-file' && existing.list && existing.start === 0) {
+      edit = addedToList(line, existing.list, existing.rules, ruleId);
       break;
     }
     // Keep a shebang and a coding declaration first; stop at the first line of code.
     if (/^#!|^#.*coding[:=]/.test(text) && line < 2) insertLine = line + 1;
     else if (!/^\s*(#.*)?$/.test(text)) break;
   }
-  edit ??= { range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: `# perflens: ignore-file[${ruleId}]${eol}` };
+  edit ??= { range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: `${suppressionComment('ignore-file', [ruleId])}${eol}` };
   return {
     title: `Disable ${ruleId} for this file`,
     kind: CodeActionKind.QuickFix,
@@ -126,16 +123,13 @@ function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
 function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
   const line = diagnostic.range.start.line;
   const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
-  const existing = SUPPRESSION.exec(text);
+  const existing = readSuppression(text);
   let edit: TextEdit;
-  if (existing) {
-    const start = existing.index + existing[0].indexOf('[') + 1;
-    const end = existing.index + existing[0].length - 1;
-    const rules = existing[1].split(',').map((s) => s.trim()).filter(Boolean);
-    edit = { range: { start: { line, character: start }, end: { line, character: end } }, newText: [...rules, ruleId].join(', ') };
+  if (existing?.verb === 'ignore' && existing.list) {
+    edit = addedToList(line, existing.list, existing.rules, ruleId);
   } else {
     const trimmedEnd = text.replace(/\s+$/, '').length;
-    edit = { range: { start: { line, character: trimmedEnd }, end: { line, character: text.length } }, newText: `  # perflens: ignore[${ruleId}]` };
+    edit = { range: { start: { line, character: trimmedEnd }, end: { line, character: text.length } }, newText: `  ${suppressionComment('ignore', [ruleId])}` };
   }
   return {
     title: `Disable ${ruleId} for this line`,
@@ -143,4 +137,9 @@ function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
     diagnostics: [diagnostic],
     edit: versionedEdit(doc, [edit]),
   };
+}
+
+/** Rewrites a suppression comment's rule list (at `list` on `line`) with the rule added. */
+function addedToList(line: number, list: { start: number; end: number }, rules: readonly string[], ruleId: string): TextEdit {
+  return { range: { start: { line, character: list.start }, end: { line, character: list.end } }, newText: [...rules, ruleId].join(', ') };
 }

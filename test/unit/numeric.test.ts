@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
-import { enclosingJit, isPureReference, jitDecorator, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis/numeric';
+import { enclosingJit, isPureReference, jitDecorator, stringLiteralValue, usedAfter } from '../../server/analysis/numeric';
+import { scopeBody } from '../../server/analysis/scopes';
 import { DIST } from '../helpers/engine';
 
 async function probe(source: string, query: string, check: RuleDefinition['check']): Promise<string[]> {

@@ -184,4 +184,14 @@ describe('cli', () => {
     const ids = JSON.parse(listed.stdout).map((r: { id: string }) => r.id);
     assert.ok(ids.includes('async-time-sleep'));
   });
+
+  it('`perflens rule` describes every form of the fix, safe and unsafe, with the reasons', () => {
+    const explained = run(['rule', 'torch-to-device-blocking'], os.tmpdir()).stdout;
+    const section = explained.slice(explained.indexOf('## Fix safety'));
+    assert.match(section, /^Copy asynchronously \(non_blocking=True\): safe: keeps behaviour/m);
+    assert.match(section, /^- Unsafe when the device may not be a CUDA GPU .*: .*Apple MPS/m);
+    assert.match(section, /^- Unsafe when the loop's DataLoader is built elsewhere/m);
+    const unsafeOnly = run(['rule', 'async-time-sleep'], os.tmpdir()).stdout;
+    assert.match(unsafeOnly, /Replace with await asyncio\.sleep\(\): unsafe: review it; applied only on request\. The coroutine now suspends here/);
+  });
 });

@@ -1,5 +1,6 @@
 // Output formats of `perflens check`: text for people, JSON in Ruff's shape, SARIF 2.1.0 for
-// code-scanning tools. All are rendered from findings and rule metadata.
+// code-scanning tools. All are rendered from findings and rule metadata. Columns count Unicode code
+// points, as Ruff's do (the engine's offsets are UTF-16 units: an emoji is two of them, one column).
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as sarif from 'sarif';
@@ -14,9 +15,19 @@ interface RowColumn {
   column: number;
 }
 
+/** 1-based row and column, the column in code points (a character outside the BMP counts once). */
 function location(lines: LineIndex, offset: number): RowColumn {
   const p = lines.positionAt(offset);
-  return { row: p.line + 1, column: p.character + 1 };
+  const before = lines.lineText(p.line).slice(0, p.character);
+  return { row: p.line + 1, column: codePointLength(before) + 1 };
+}
+
+/** Code points in s: UTF-16 units less one per surrogate pair. */
+function codePointLength(s: string): number {
+  if (!/[\uD800-\uDBFF]/.test(s)) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }
 
 export interface RuffJsonDiagnostic {
@@ -31,6 +42,8 @@ export interface RuffJsonDiagnostic {
     applicability: 'safe' | 'unsafe' | 'display-only';
     message: string;
     edits: { content: string; location: RowColumn; end_location: RowColumn }[];
+    /** Not in Ruff's output: why an unsafe or display-only fix may change behaviour. */
+    reason?: string;
   };
   url: string;
 }
@@ -55,6 +68,7 @@ export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string
               applicability: f.fix.safety,
               message: f.fix.title,
               edits: f.fix.edits.map((e) => ({ content: e.newText, location: location(lines, e.start), end_location: location(lines, e.end) })),
+              ...(f.fix.reason ? { reason: f.fix.reason } : {}),
             }
           : null,
         url: guideUrl(rules.get(f.ruleId)!),
@@ -93,13 +107,16 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
       };
       if (f.fix && f.fix.safety !== 'display-only') {
         const lines = report.lines;
+        const fix = f.fix;
         result.fixes = [
           {
-            description: { text: f.fix.title },
+            // SARIF has no notion of fix safety: the description says it, the property bag keeps it and the reason.
+            description: { text: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})` },
+            properties: { safety: fix.safety, ...(fix.reason ? { reason: fix.reason } : {}) },
             artifactChanges: [
               {
                 artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
-                replacements: f.fix.edits.map((e) => {
+                replacements: fix.edits.map((e) => {
                   const s = location(lines, e.start);
                   const t = location(lines, e.end);
                   return {
@@ -137,6 +154,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
             })),
           },
         },
+        // Columns are code points (as GitHub code scanning counts them); SARIF's readers otherwise may assume UTF-16 units.
+        columnKind: 'unicodeCodePoints',
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + path.sep).href } },
         results,
       },

@@ -22,13 +22,14 @@ function rulesTable() {
   const rules = [...rulesJson];
   rules.sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   const rows = rules.map((r) => {
-    const fix = r.fix ? r.fix.safety : '';
+    // The default safety first, then the other safeties some findings get ("safe / unsafe").
+    const fix = r.fix ? [...new Set([r.fix.safety, ...(r.fix.forms ?? []).map((f) => f.safety)])].join(' / ') : '';
     const on = r.enabledByDefault ? 'on' : 'off';
     const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or ${spelledGate(r.requiresText)})` : '') : '';
     return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
   });
   return [
-    `${rules.length} rules. "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`); "Needs" is the import that switches a library rule on.`,
+    `${rules.length} rules. "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`; "safe / unsafe": safe by default, unsafe for some findings, see \`perflens rule <id>\`); "Needs" is the import that switches a library rule on.`,
     '',
     '| Rule | Category | What it flags | Severity | Default | Fix | Needs | Guide |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

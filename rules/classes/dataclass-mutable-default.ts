@@ -33,6 +33,8 @@ function usesClassNames(node: Node, info: ClassInfo): boolean {
   return findDescendants(node, (n) => n.type === 'identifier' && info.classNames.has(n.text)).length > 0 || (node.type === 'identifier' && info.classNames.has(node.text));
 }
 
+const PER_INSTANCE_NOW = 'on Python before 3.11 the default was one object shared by all instances; each instance now gets its own';
+
 export default defineRule({
   id: 'dataclass-mutable-default',
   title: 'A dataclass field defaults to a mutable value',
@@ -54,7 +56,13 @@ export default defineRule({
       after: 'from dataclasses import dataclass, field\n\n@dataclass\nclass Config:\n    layers: list = field(default_factory=list)',
     },
   },
-  fix: { safety: 'safe', title: 'Use field(default_factory=...)' },
+  fix: {
+    safety: 'safe',
+    title: 'Use field(default_factory=...)',
+    forms: [
+      { safety: 'unsafe', when: 'when the default is a mutable object that Python before 3.11 accepted and shared', reason: PER_INSTANCE_NOW },
+    ],
+  },
   requires: ['dataclasses'],
   query: `
 (class_definition
@@ -87,7 +95,7 @@ export default defineRule({
     }
     const factory = factoryFor(value);
     const unsafe = kind === 'shared';
-    const reason = unsafe ? 'on Python before 3.11 the default was one object shared by all instances; each instance now gets its own' : undefined;
+    const reason = unsafe ? PER_INSTANCE_NOW : undefined;
     if (viaField) {
       ctx.report({ node: value, message, edits: [replaceNode(viaField, `default_factory=${factory}`)], safety: unsafe ? 'unsafe' : 'safe', reason });
       return;

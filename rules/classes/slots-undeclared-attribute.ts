@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, mangle } from '../../server/analysis';
+import { ClassIndex, classIndex, type ClassInfo, mangle } from '../../server/analysis';
 import { rewriteSlots } from '../../server/fixes';
 
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
@@ -8,6 +8,30 @@ function guarded(node: Node): boolean {
   for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
     if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && /AttributeError|Exception|BaseException/.test(c.text.split(':')[0]))) return true;
     if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && c.namedChildren.every((x) => x?.type === 'block'))) return true;
+  }
+  return false;
+}
+
+/**
+ * A mixin whose `__slots__ = ()` is deliberate: empty slots so that it adds no layout of its own, and
+ * either named like a mixin, or a base next to others in this file, or with subclasses here that declare
+ * slots of their own. Adding a slot to it can make `class C(Mixin, OtherSlotted)` fail with "multiple
+ * bases have instance lay-out conflict", or duplicate a slot a subclass declares.
+ */
+function isDeliberateMixin(info: ClassInfo, index: ClassIndex): boolean {
+  if (info.slots?.names?.length !== 0) return false;
+  if (/Mixin\d*$/.test(info.name)) return true;
+  const subclasses = index.subclasses(info);
+  return subclasses.some((s) => s.bases.length > 1 || (s.slots?.names?.length ?? 0) > 0);
+}
+
+/** A slot of this name declared by a subclass in this file (the attribute is meant for it), at any depth. */
+function declaredBelow(info: ClassInfo, index: ClassIndex, name: string, seen = new Set<ClassInfo>()): boolean {
+  for (const sub of index.subclasses(info)) {
+    if (seen.has(sub)) continue;
+    seen.add(sub);
+    if (sub.slots?.names?.some((n) => mangle(n, sub.name) === name)) return true;
+    if (declaredBelow(sub, index, name, seen)) return true;
   }
   return false;
 }
@@ -26,7 +50,10 @@ export default defineRule({
       'With `__slots__` on every class of the hierarchy, instances get fixed storage for exactly the listed names ' +
       'and no `__dict__`. Assigning any other attribute fails at run time with `AttributeError: object has no ' +
       "attribute 'y'`, typically in `__init__`, so the class cannot even be instantiated.",
-    instead: 'Add the attribute to `__slots__` (or drop `__slots__` if the class really needs arbitrary attributes).',
+    instead:
+      'Add the attribute to `__slots__` (or drop `__slots__` if the class really needs arbitrary attributes). A mixin ' +
+      'with a deliberate `__slots__ = ()` gets no quick fix: a slot there can clash with the layout of the other bases ' +
+      'it is combined with; declare the attribute in the classes that use the mixin instead.',
     example: {
       before: 'class P:\n    __slots__ = ("x",)\n\n    def __init__(self):\n        self.x = 0\n        self.y = 0',
       after: 'class P:\n    __slots__ = ("x", "y")\n\n    def __init__(self):\n        self.x = 0\n        self.y = 0',
@@ -57,12 +84,14 @@ export default defineRule({
     for (const [attr, stores] of info.instanceAttributes) {
       const stored = mangle(attr, info.name);
       if (declared.has(stored) || classLevel.has(attr)) continue;
+      // A subclass declares the slot: the method is written for the subclasses' instances.
+      if (declaredBelow(info, index, stored)) continue;
       const store = stores.find((s) => !guarded(s));
       if (store) missing.push({ name: attr, store });
     }
     if (missing.length === 0) return;
     // One fix adds every missing name, so all findings share identical edits.
-    const edit = rewriteSlots(ctx.facts, info.slots, [...info.slots.names, ...missing.map((x) => x.name)]);
+    const edit = isDeliberateMixin(info, index) ? null : rewriteSlots(ctx.facts, info.slots, [...info.slots.names, ...missing.map((x) => x.name)]);
     for (const { name, store } of missing) {
       ctx.report({
         node: store,

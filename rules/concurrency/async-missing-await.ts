@@ -26,7 +26,13 @@ export default defineRule({
       after: 'async def main():\n    await save_results(data)\n    await asyncio.sleep(1)',
     },
   },
-  fix: { safety: 'safe', title: 'Add await' },
+  fix: {
+    safety: 'safe',
+    title: 'Add await',
+    forms: [
+      { safety: 'unsafe', when: 'for calls that schedule their arguments as tasks at once (`asyncio.gather`, `asyncio.wait`...)', reason: 'the call already runs its arguments as tasks; awaiting it makes this coroutine wait for them and re-raise their errors' },
+    ],
+  },
   // A coroutine is an `async def` of this file or comes from an async library the file imports:
   // other files skip this rule's pass (its patterns match nearly every call statement).
   requires: coroutineModules(),

@@ -3,6 +3,14 @@ import type { Node } from '../../server/syntax';
 import { asyncFramework, enclosingFunction, isInsideAsyncDef, isShadowed, rootName } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
+/**
+ * `time.sleep()` held the event loop; `await ...sleep()` hands it over. That is the point, but other tasks
+ * now run at this line and a pending timeout or cancellation is delivered here: a 10 ms `wait_for` around
+ * a coroutine that sleeps 100 ms used to complete (late) and now raises TimeoutError.
+ */
+const SUSPENDS = 'the coroutine now suspends here: other tasks run in the meantime, and a timeout or cancellation can fire at this line (a timeout shorter than the sleep used to complete late and now raises)';
+const NO_FRAMEWORK = `${SUSPENDS}; also, this file imports no async framework: make sure its coroutines run on asyncio (trio and anyio need their own sleep)`;
+
 export default defineRule({
   id: 'async-time-sleep',
   title: 'time.sleep() inside async def',
@@ -25,7 +33,12 @@ export default defineRule({
       after: 'async def poll():\n    await asyncio.sleep(1)',
     },
   },
-  fix: { safety: 'safe', title: 'Replace with await asyncio.sleep()' },
+  fix: {
+    safety: 'unsafe',
+    title: 'Replace with await asyncio.sleep()',
+    reason: SUSPENDS,
+    forms: [{ safety: 'unsafe', when: 'when the file imports no async framework', reason: NO_FRAMEWORK }],
+  },
   // (in trio / anyio files the fix uses trio.sleep / anyio.sleep; in files mixing frameworks there is no fix)
   query: `
 (call
@@ -60,9 +73,7 @@ export default defineRule({
       message,
       fixTitle: `Replace with await ${module}.sleep()`,
       // Without an asyncio import the coroutines might run on trio or anyio, where asyncio.sleep fails.
-      ...(framework === 'unknown'
-        ? { safety: 'unsafe' as const, reason: 'this file imports no async framework: make sure its coroutines run on asyncio (trio and anyio need their own sleep)' }
-        : {}),
+      reason: framework === 'unknown' ? NO_FRAMEWORK : SUSPENDS,
       edits: [...asyncio.edits, replaceNode(call, bare ? replacement : `(${replacement})`)],
     });
   },

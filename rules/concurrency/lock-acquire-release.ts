@@ -6,6 +6,8 @@ import type { FixSafety, TextEdit } from '../../common/types';
 
 const LOCK_NAME = /lock|mutex|sem(aphore)?$|cond(ition)?$/i;
 
+const RELEASED_ON_ERROR = 'without try/finally the lock stays held when the block raises (or returns early); `with` releases it';
+
 export default defineRule({
   id: 'lock-acquire-release',
   title: 'Manual lock.acquire() / lock.release() instead of with lock:',
@@ -26,7 +28,13 @@ export default defineRule({
       after: 'with lock:\n    shared.append(x)',
     },
   },
-  fix: { safety: 'safe', title: 'Use with lock:' },
+  fix: {
+    safety: 'safe',
+    title: 'Use with lock:',
+    forms: [
+      { safety: 'unsafe', when: 'when `acquire()` and `release()` bracket statements without a `try`/`finally`', reason: RELEASED_ON_ERROR },
+    ],
+  },
   query: `
 (expression_statement
   (call
@@ -62,7 +70,7 @@ export default defineRule({
       ...(plan.safety === 'unsafe'
         ? {
             safety: 'unsafe' as FixSafety,
-            reason: 'without try/finally the lock stays held when the block raises (or returns early); `with` releases it',
+            reason: RELEASED_ON_ERROR,
           }
         : {}),
     });

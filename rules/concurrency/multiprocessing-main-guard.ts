@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { definitionOf, FileFacts, findDescendants, isNestedScope, keywordValue, targetNames } from '../../server/analysis';
+import { definitionOf, FileFacts, findDescendants, isNestedScope, isPackageModule, isTestFile, keywordValue, targetNames } from '../../server/analysis';
 import { fileIndentUnit, indentLines, lineEndOf, lineStartOf, stringInteriorLines } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -34,6 +34,15 @@ interface Plan {
 
 const plans = new WeakMap<FileFacts, Plan>();
 
+/**
+ * Run as a script (`python train.py`, `python -m pkg.train`), the guarded code runs exactly as before.
+ * A module of a package, or a test module, is imported instead: there the wrapped code stops running
+ * on import, and the names it binds stop being module attributes.
+ */
+const IMPORTED_MODULE =
+  'this file is imported (a module of a package, or a test module): the wrapped code no longer runs on import, and ' +
+  'names it binds are no longer attributes of the module';
+
 export default defineRule({
   id: 'multiprocessing-main-guard',
   title: 'Processes started at module level without if __name__ == "__main__"',
@@ -61,7 +70,11 @@ export default defineRule({
         'from multiprocessing import Pool\n\ndef work(x):\n    return x * x\n\nif __name__ == "__main__":\n    with Pool(4) as pool:\n        print(pool.map(work, range(10)))',
     },
   },
-  fix: { safety: 'safe', title: 'Wrap in if __name__ == "__main__":' },
+  fix: {
+    safety: 'safe',
+    title: 'Wrap in if __name__ == "__main__":',
+    forms: [{ safety: 'unsafe', when: 'in a module of a package (its folder has an `__init__.py`) or a test module', reason: IMPORTED_MODULE }],
+  },
   query: `
 (call
   function: (attribute attribute: (identifier) @name)
@@ -74,9 +87,10 @@ export default defineRule({
       if (!ctx.facts.binding(name) && !ctx.facts.moduleBindings.has(name)) return;
     }
     const plan = planFor(ctx.facts);
+    const imported = isTestFile(ctx.filePath) || isPackageModule(ctx.filePath, ctx.files);
     for (const t of plan.triggers) {
       if (!t.source.equals(call)) continue;
-      ctx.report({ node: t.node, message: t.message, edits: plan.edits ?? undefined });
+      ctx.report({ node: t.node, message: t.message, edits: plan.edits ?? undefined, ...(imported ? { safety: 'unsafe' as const, reason: IMPORTED_MODULE } : {}) });
     }
   },
 });

@@ -97,7 +97,13 @@ export default defineRule({
       after: 'STOP = {"a", "an", "the", "of", "to"}\nwords = [w for w in tokens if w not in STOP]',
     },
   },
-  fix: { safety: 'safe', title: 'Make it a set' },
+  fix: {
+    safety: 'safe',
+    title: 'Make it a set',
+    forms: [
+      { safety: 'unsafe', when: 'for a public module-level name', reason: 'other modules may import the name and use it as a list' },
+    ],
+  },
   query: `(comparison_operator operators: ["in" "not in"] (identifier) @name) @cmp`,
   check(m, ctx) {
     const id = m.need('name');

@@ -6,6 +6,8 @@ import type { TextEdit } from '../../common/types';
 
 const PROFILERS = new Set(['memory_profiler.profile', 'line_profiler.profile']);
 
+const MEMORY_REPORT_GOES = "memory_profiler's @profile prints a memory report on every call; that output goes away";
+
 export default defineRule({
   id: 'leftover-profile-decorator',
   title: '@profile from line_profiler or memory_profiler left in code',
@@ -27,7 +29,13 @@ export default defineRule({
       after: 'def hot_loop(data):\n    return [x * 2 for x in data]',
     },
   },
-  fix: { safety: 'safe', title: 'Remove @profile' },
+  fix: {
+    safety: 'safe',
+    title: 'Remove @profile',
+    forms: [
+      { safety: 'unsafe', when: "for memory_profiler's `@profile`", reason: MEMORY_REPORT_GOES },
+    ],
+  },
   requiresText: /\bprofile\b/,
   query: `
 (decorator
@@ -57,7 +65,7 @@ export default defineRule({
       severity: imported ? 'info' : undefined,
       edits: edits ?? undefined,
       ...(q === 'memory_profiler.profile'
-        ? { safety: 'unsafe' as const, reason: "memory_profiler's @profile prints a memory report on every call; that output goes away" }
+        ? { safety: 'unsafe' as const, reason: MEMORY_REPORT_GOES }
         : {}),
     });
   },

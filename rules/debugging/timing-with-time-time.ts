@@ -46,11 +46,12 @@ export default defineRule({
     if (!startTimer) return;
     const endTimer = endCall ? null : end.type === 'identifier' ? timerVariable(ctx.facts, body, end.text) : null;
     if (!endCall && !endTimer) return;
-    // Safe to switch clocks when the readings are only ever subtracted from each other.
-    const timers = [startTimer, ...(endTimer ? [endTimer] : [])];
-    const onlySubtracted = timers.every((t) => t.readsOnlySubtracted);
-    const calls = [...timers.map((t) => t.call), ...(endCall ? [endCall] : [])];
-    const edits = onlySubtracted ? perfCounterEdits(ctx, calls) : null;
+    // Safe to switch clocks when the readings are only ever subtracted from each other, and when this one
+    // fix switches every reading they are subtracted from: applied alone (a quick fix in the editor), a
+    // fix that left `t_pause - t0` with `t_pause` from time.time() would mix the two clocks.
+    // (An `end` call is among the readings: it is subtracted from `start`.)
+    const readings = connectedReadings(ctx.facts, body, [start.text, ...(endTimer ? [end.text] : [])]);
+    const edits = readings ? perfCounterEdits(ctx, readings) : null;
     ctx.report({
       node: elapsed,
       message: `Elapsed time \`${elapsed.text}\` from \`time.time()\` readings; use \`time.perf_counter()\` (monotonic, high resolution) for durations`,
@@ -70,6 +71,8 @@ interface Timer {
   call: Node;
   /** Every read of the variable is an operand of `-` against another time.time() reading. */
   readsOnlySubtracted: boolean;
+  /** The other operands of those subtractions: `time.time()` calls and timer variable names. */
+  subtractedFrom: Node[];
 }
 
 /** A variable bound exactly once in the scope, to `time.time()`. */
@@ -79,6 +82,7 @@ function timerVariable(facts: FileFacts, body: Node, name: string): Timer | null
   const right = bindings[0].childForFieldName('right');
   if (!isTimeTime(facts, right)) return null;
   let only = true;
+  const subtractedFrom: Node[] = [];
   for (const id of identifiersSpelled(body, name)) {
     if (id.parent?.equals(bindings[0])) continue;
     const p = id.parent;
@@ -92,8 +96,33 @@ function timerVariable(facts: FileFacts, body: Node, name: string): Timer | null
       only = false;
       break;
     }
+    subtractedFrom.push(other!);
   }
-  return { call: right!, readsOnlySubtracted: only };
+  return { call: right!, readsOnlySubtracted: only, subtractedFrom };
+}
+
+/**
+ * Every `time.time()` reading connected to the given timer variables by subtraction: their own
+ * assignments, the calls subtracted from them, and, through other timer variables they meet, those
+ * variables' readings too. Null when one of the timers is used other than in such a subtraction.
+ */
+function connectedReadings(facts: FileFacts, body: Node, names: string[]): Node[] | null {
+  const seen = new Set<string>();
+  const calls = new Map<number, Node>();
+  const pending = [...names];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const timer = timerVariable(facts, body, name);
+    if (!timer?.readsOnlySubtracted) return null;
+    calls.set(timer.call.id, timer.call);
+    for (const other of timer.subtractedFrom) {
+      if (other.type === 'identifier') pending.push(other.text);
+      else calls.set(other.id, other);
+    }
+  }
+  return [...calls.values()].sort((a, b) => a.startIndex - b.startIndex);
 }
 
 function isTimerName(facts: FileFacts, body: Node, name: string): boolean {

@@ -51,6 +51,8 @@ function positionMatters(file: Node, loop: Node): boolean {
   });
 }
 
+const SPLITLINES_SPLITS_MORE = '`splitlines()` also splits on characters such as \\x0b, \\x0c and \\u2028, which file iteration does not';
+
 export default defineRule({
   id: 'readlines-iteration',
   title: 'Iterating `f.readlines()` / `f.read().splitlines()` instead of the file',
@@ -71,7 +73,14 @@ export default defineRule({
       after: 'with open(path) as f:\n    for line in f:\n        handle(line)',
     },
   },
-  fix: { safety: 'safe', title: 'Iterate over the file object' },
+  fix: {
+    safety: 'safe',
+    title: 'Iterate over the file object',
+    forms: [
+      { safety: 'unsafe', when: 'when the loop also uses the file, the file may not be a file object, or the loop can stop early with the file read afterwards', reason: 'iterating reads the file lazily (calls on it inside the loop, or reads after an early exit, see another position), and an object that is not a file may not iterate by line' },
+      { safety: 'unsafe', when: 'for `f.read().splitlines()`', reason: SPLITLINES_SPLITS_MORE },
+    ],
+  },
   query: `
 [
   (for_statement
@@ -127,7 +136,7 @@ export default defineRule({
       edits: [replaceNode(iter, `(${v}.rstrip("\\r\\n") for ${v} in ${file.text})`)],
       fixTitle: 'Iterate over the file object, stripping line endings',
       safety: 'unsafe',
-      reason: '`splitlines()` also splits on characters such as \\x0b, \\x0c and \\u2028, which file iteration does not',
+      reason: SPLITLINES_SPLITS_MORE,
     });
   },
 });

@@ -91,6 +91,9 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Remove the brackets (use a generator expression)',
+    forms: [
+      { safety: 'unsafe', when: 'for `any()` / `all()` (and other reductions that stop early) over elements with side effects', reason: 'the reduction stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions' },
+    ],
   },
   query: `
 (call

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, commonAncestor, contains, findDescendants, isDeclaredNonLocal, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
+import { bindingOf, commonAncestor, contains, findDescendants, isDeclaredNonLocal, isNestedScope, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
 /**
@@ -25,6 +25,65 @@ function consumingUse(id: Node, ctx: RuleContext): 'for' | 'call' | null {
     if (fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, id)) return 'call';
   }
   return null;
+}
+
+/** Builtins that compute a value and do nothing else: calling them lazily, or not at all, changes nothing. */
+const PURE_BUILTINS = new Set([
+  'abs', 'all', 'any', 'bin', 'bool', 'bytes', 'callable', 'chr', 'dict', 'divmod', 'enumerate', 'float', 'format',
+  'frozenset', 'hash', 'hex', 'id', 'int', 'isinstance', 'issubclass', 'len', 'list', 'max', 'min', 'oct', 'ord',
+  'pow', 'range', 'repr', 'reversed', 'round', 'set', 'sorted', 'str', 'sum', 'tuple', 'type', 'zip',
+]);
+
+/**
+ * The comprehension calls something other than a pure builtin per element (its first iterable aside,
+ * which is evaluated at once either way): `check_and_fix(p)`, `item.validate()`.
+ */
+function elementsHaveSideEffects(comp: Node, ctx: RuleContext): boolean {
+  const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+  return findDescendants(comp, (n) => {
+    if (n.type !== 'call' || (first && n.startIndex >= first.startIndex && n.endIndex <= first.endIndex)) return false;
+    const fn = n.childForFieldName('function');
+    return !(fn?.type === 'identifier' && PURE_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, n));
+  }).length > 0;
+}
+
+/** Statements that leave a loop before its iterable is exhausted (nested defs aside; `break` of this loop only). */
+function exitsEarly(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const stops = findDescendants(body, (n) => ['return_statement', 'raise_statement', 'yield', 'break_statement'].includes(n.type), isNestedScope);
+  return stops.some((n) => n.type !== 'break_statement' || innermostLoop(n)?.equals(loop));
+}
+
+function innermostLoop(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return n;
+  return null;
+}
+
+/**
+ * The consumer may stop before the end: `all(...)` / `any(...)` / `next(...)`, a comprehension passed
+ * to one of them, or a `for` (directly or over enumerate()/zip()) that can break, return, raise or yield.
+ * A list has run every element's calls by then; a generator would skip the rest.
+ */
+function mayStopEarly(use: Node, ctx: RuleContext): boolean {
+  let iterable = use;
+  const call = use.parent?.type === 'argument_list' ? use.parent.parent : null;
+  if (call?.type === 'call') {
+    const fn = call.childForFieldName('function');
+    const name = fn?.type === 'identifier' && ctx.facts.isBuiltin(fn.text, call) ? fn.text : '';
+    if (['all', 'any', 'next'].includes(name)) return true;
+    if (!['enumerate', 'zip'].includes(name)) return false;
+    iterable = call;
+  }
+  const loop = iterable.parent;
+  if (loop?.type === 'for_statement' && loop.childForFieldName('right')?.equals(iterable)) return exitsEarly(loop);
+  if (loop?.type === 'for_in_clause') {
+    // `any(x.ok for x in items)`: the comprehension is consumed by a short-circuiting call.
+    const consumer = loop.parent?.parent?.type === 'argument_list' ? loop.parent.parent.parent : loop.parent?.parent;
+    const fn = consumer?.type === 'call' ? consumer.childForFieldName('function') : null;
+    return fn?.type === 'identifier' && ['all', 'any', 'next'].includes(fn.text);
+  }
+  return false;
 }
 
 /** Branch bodies and handlers: code in them may not run when the statement around them does. */
@@ -147,6 +206,9 @@ export default defineRule({
     // `futs = [pool.submit(f, x) for x in xs]` then `for fut in futs: fut.result()` starts every task
     // before waiting on the first: lazily, each task would start only after the previous one finished.
     if (comp.childForFieldName('body')?.type === 'call' && waitsOnEachItem(use)) return;
+    // `r = [check_and_fix(p) for p in files]` then `if not all(r)`: every file is checked and fixed; with a
+    // generator, all() would stop at the first failure and skip the others.
+    if (mayStopEarly(use, ctx) && elementsHaveSideEffects(comp, ctx)) return;
     const sources = comp.namedChildren
       .filter((c): c is Node => c?.type === 'for_in_clause')
       .map((c) => c.childForFieldName('right'))

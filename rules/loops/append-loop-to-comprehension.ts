@@ -123,13 +123,24 @@ export default defineRule({
       'runs the loop machinery in general-purpose bytecode. A list comprehension does the same work with a ' +
       'dedicated, faster append instruction and states the intent (build a list) in one expression.',
     instead:
-      'Write `out = [expr for x in xs if cond]`. Nested loops and filters become extra `for`/`if` clauses, in the same order.',
+      'Write `out = [expr for x in xs if cond]`. Nested loops and filters become extra `for`/`if` clauses, in the same order. ' +
+      'The quick fix keeps the list, its order and every call the loop made; what it does change is the bytecode (a ' +
+      'comprehension compiles to other instructions, before Python 3.12 to a nested function), which only a test that ' +
+      'inspects bytecode (`dis`, `co_code`, `co_consts`) notices.',
     example: {
       before: 'out = []\nfor x in xs:\n    if x > 0:\n        out.append(x * 2)',
       after: 'out = [x * 2 for x in xs if x > 0]',
     },
   },
-  fix: { safety: 'safe', title: 'Replace the loop with a list comprehension' },
+  fix: {
+    safety: 'safe',
+    title: 'Replace the loop with a list comprehension',
+    forms: [
+      { safety: 'unsafe', when: 'when the loop variable is used after the loop', reason: "a comprehension's loop variable does not outlive it" },
+      { safety: 'unsafe', when: 'when a `type: ignore` / `noqa` comment would move to a line of its own', reason: 'the comment no longer applies to the code it was written for' },
+      { safety: 'unsafe', when: 'for an annotated empty list in a torch module, when the comprehension needs an `if` or several `for` clauses', reason: 'that is the TorchScript idiom, and TorchScript rejects such comprehensions' },
+    ],
+  },
   // `name = []` (or `list()`) directly followed, comments aside, by a for loop.
   query: `
 (

@@ -62,6 +62,9 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use sum()',
+    forms: [
+      { safety: 'unsafe', when: 'when the loop variable is used after the loop, a pragma comment would move, or the total may be a float', reason: 'the loop variable no longer outlives the loop, a moved `type: ignore` no longer applies, or (Python 3.12+) `sum()` adds floats with compensated summation, so a float total can differ in the last digits' },
+    ],
   },
   query: `
 (

@@ -169,6 +169,9 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Collect the pieces in a list and join them after the loop',
+    forms: [
+      { safety: 'unsafe', when: 'inside a `try` of the same function, or when a piece may be a str subclass (markupsafe\'s `Markup`) or define `__radd__`', reason: 'a handler sees the string without the pieces added so far, or `join()` returns a plain str where `+=` kept the subclass' },
+    ],
   },
   query: `
 [

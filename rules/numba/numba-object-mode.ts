@@ -4,6 +4,8 @@ import { FileFacts, jitDecorator } from '../../server/analysis';
 import { ensureImport, removeArgument, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
+const TYPING_ERROR_NOW = 'on Numba before 0.59 a function that only compiled in object mode now raises a typing error instead of running slowly';
+
 export default defineRule({
   id: 'numba-object-mode',
   title: 'Numba JIT that permits object mode',
@@ -23,7 +25,13 @@ export default defineRule({
     instead: 'Use `@numba.njit` (or `@jit(nopython=True)`) and keep pandas, I/O and arbitrary Python objects outside the compiled function.',
     example: { before: '@numba.jit(nopython=False)\ndef f(a): ...', after: '@numba.njit\ndef f(a): ...' },
   },
-  fix: { safety: 'safe', title: 'Use @njit' },
+  fix: {
+    safety: 'safe',
+    title: 'Use @njit',
+    forms: [
+      { safety: 'unsafe', when: 'for a bare `@jit`', reason: TYPING_ERROR_NOW },
+    ],
+  },
   query: `
 (decorated_definition
   (decorator) @decorator
@@ -77,7 +85,7 @@ export default defineRule({
         : `\`@jit(nopython=True)\` on \`${name}\` is spelled \`@njit\``,
       edits: njit ? edits : undefined,
       safety: bare ? 'unsafe' : 'safe',
-      reason: bare ? 'on Numba before 0.59 a function that only compiled in object mode now raises a typing error instead of running slowly' : undefined,
+      reason: bare ? TYPING_ERROR_NOW : undefined,
     });
   },
 });

@@ -7,6 +7,8 @@ import type { TextEdit } from '../../common/types';
 /** Series methods whose in-place form keeps the index, so assigning the result back is equivalent. */
 const METHODS = ['fillna', 'replace', 'clip', 'where', 'mask', 'interpolate', 'ffill', 'bfill'];
 
+const TAKES_EFFECT_NOW = 'selecting a list of columns always returned a copy, so the original line never changed the frame; the fix makes it take effect';
+
 export default defineRule({
   id: 'pandas-chained-inplace',
   title: '`inplace=True` on a column selection (chained assignment)',
@@ -26,7 +28,13 @@ export default defineRule({
     instead: 'Assign the result back: `df["a"] = df["a"].fillna(value)`.',
     example: { before: 'df["a"].fillna(df["a"].mean(), inplace=True)', after: 'df["a"] = df["a"].fillna(df["a"].mean())' },
   },
-  fix: { safety: 'safe', title: 'Assign the result back to the column' },
+  fix: {
+    safety: 'safe',
+    title: 'Assign the result back to the column',
+    forms: [
+      { safety: 'unsafe', when: 'on a list of columns (`df[["a", "b"]]`)', reason: TAKES_EFFECT_NOW },
+    ],
+  },
   query: `
 (expression_statement
   (call
@@ -101,6 +109,6 @@ function report(
     message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
     edits,
     safety: safe ? 'safe' : 'unsafe',
-    reason: safe ? undefined : 'selecting a list of columns always returned a copy, so the original line never changed the frame; the fix makes it take effect',
+    reason: safe ? undefined : TAKES_EFFECT_NOW,
   });
 }

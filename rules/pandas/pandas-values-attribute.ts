@@ -3,6 +3,9 @@ import type { Node } from '../../server/syntax';
 import { enclosingDef, FileFacts, isAssignmentTarget, localTypes } from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
+const SERIES_VALUES_DIFFER =
+  'for extension dtypes (categorical, nullable integer, string) `Series.values` returns the extension array while `.to_numpy()` returns an object or numpy ndarray, and for tz-aware datetimes `.values` is a naive datetime64 ndarray while `.to_numpy()` holds Timestamp objects';
+
 export default defineRule({
   id: 'pandas-values-attribute',
   title: '`.values` on a DataFrame or Series',
@@ -32,6 +35,9 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use .to_numpy()',
+    forms: [
+      { safety: 'unsafe', when: 'on a Series', reason: SERIES_VALUES_DIFFER },
+    ],
   },
   query: `
 (attribute
@@ -57,9 +63,7 @@ export default defineRule({
       message: `\`${shown}.values\` is discouraged; use \`${shown}.to_numpy()\``,
       edits: [replaceRange(m.need('attr').startIndex, m.need('attr').endIndex, 'to_numpy()')],
       safety: isSeries ? 'unsafe' : 'safe',
-      reason: isSeries
-        ? 'for extension dtypes (categorical, nullable integer, string) `Series.values` returns the extension array while `.to_numpy()` returns an object or numpy ndarray, and for tz-aware datetimes `.values` is a naive datetime64 ndarray while `.to_numpy()` holds Timestamp objects'
-        : undefined,
+      reason: isSeries ? SERIES_VALUES_DIFFER : undefined,
     });
   },
 });

@@ -34,6 +34,10 @@ const SINCE: Record<Kind, string> = {
   custom_bwd: 'PyTorch 2.4',
 };
 
+const AUTOCAST_DEFAULTS_REASON =
+  'the old autocast passes dtype=float16 (bfloat16 on CPU) and cache_enabled=True explicitly, while `torch.amp.autocast` ' +
+  'without them uses the process-wide settings, which `torch.set_autocast_dtype` / `torch.set_autocast_cache_enabled` may have changed';
+
 export default defineRule({
   id: 'torch-cuda-amp-deprecated',
   title: 'Deprecated torch.cuda.amp.autocast / torch.cuda.amp.GradScaler',
@@ -62,7 +66,14 @@ export default defineRule({
         'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
     },
   },
-  fix: { safety: 'safe', title: 'Use torch.amp with an explicit device type' },
+  fix: {
+    safety: 'safe',
+    title: 'Use torch.amp with an explicit device type',
+    forms: [
+      { safety: 'unsafe', when: 'for `custom_fwd` / `custom_bwd` and `GradScaler`', reason: 'the `torch.amp` forms need PyTorch 2.4 (custom_fwd/custom_bwd) or 2.3 (GradScaler) or newer' },
+      { safety: 'unsafe', when: 'for an autocast that relied on its old explicit defaults', reason: AUTOCAST_DEFAULTS_REASON },
+    ],
+  },
   query: `
 (call
   function: (attribute attribute: (identifier) @name)
@@ -117,10 +128,6 @@ function safetyOf(kinds: Iterable<Kind>, dropsAutocastDefaults: boolean): { safe
   if (dropsAutocastDefaults) return { safety: 'unsafe', reason: AUTOCAST_DEFAULTS_REASON };
   return { safety: 'safe' };
 }
-
-const AUTOCAST_DEFAULTS_REASON =
-  'the old autocast passes dtype=float16 (bfloat16 on CPU) and cache_enabled=True explicitly, while `torch.amp.autocast` ' +
-  'without them uses the process-wide settings, which `torch.set_autocast_dtype` / `torch.set_autocast_cache_enabled` may have changed';
 
 /**
  * An autocast call that leaves dtype or cache_enabled (2nd and 3rd positional, or by keyword) to the

@@ -1,9 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { chainRoot, dataLoaderArgument, enclosingLoops, FileFacts, isDataLoaderCall, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, targetNames, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
+import { batchNamesOf, dataLoaderArgument, enclosingLoops, FileFacts, isCudaDestination, isDataLoaderCall, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, receiverRoot, transferDeviceTypes, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
 const DEVICE_NAME = /device|(^|_)dev($|_)|gpu|cuda|rank/i;
+/** A condition that tests which kind of device this is: a branch under it is blocking on purpose. */
+const DEVICE_TYPE_TEST = /\.type\b|\bis_cuda\b|\bis_mps\b|["'](?:cuda|mps|cpu|xpu|xla|hpu|npu|meta)(?::\d+)?["']|\bmps\b|\bnon_blocking\b/;
+
+const NOT_CUDA_REASON =
+  'the destination is not visibly a CUDA GPU: on other accelerators a non-blocking copy is not ordered the same way ' +
+  'with later host code, and on Apple MPS a known PyTorch issue makes non-blocking copies return wrong values';
+const NOT_PINNED_REASON =
+  "the loader's pin_memory=True is not visible in this loop (it is built elsewhere), so the copy may come from " +
+  'pageable memory, where non_blocking gains nothing; check the loader pins memory and the device is a CUDA GPU';
 
 export default defineRule({
   id: 'torch-to-device-blocking',
@@ -24,14 +33,22 @@ export default defineRule({
     instead:
       'Write `x.to(device, non_blocking=True)` for batches that come from a DataLoader created with `pin_memory=True`. ' +
       'Only loops whose DataLoader pins memory (or, when it is built elsewhere, files that use `pin_memory=True`) are ' +
-      'flagged; see `torch-dataloader-pin-memory` for the rest.',
+      'flagged; see `torch-dataloader-pin-memory` for the rest. A branch that tests the device type (`if device.type != ' +
+      '"cuda":`) is left blocking on purpose. The fix is safe only for a visibly CUDA destination in a loop over a ' +
+      'DataLoader built with `pin_memory=True`.',
     example: {
-      before: 'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device), y.to(device)',
-      after:
-        'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
+      before: 'for x, y in loader:\n    x, y = x.to(device), y.to(device)',
+      after: 'for x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
     },
   },
-  fix: { safety: 'safe', title: 'Copy asynchronously (non_blocking=True)' },
+  fix: {
+    safety: 'safe',
+    title: 'Copy asynchronously (non_blocking=True)',
+    forms: [
+      { safety: 'unsafe', when: 'when the device may not be a CUDA GPU (a parameter, an attribute, `"mps"`)', reason: NOT_CUDA_REASON },
+      { safety: 'unsafe', when: "when the loop's DataLoader is built elsewhere (pinning inferred from the file)", reason: NOT_PINNED_REASON },
+    ],
+  },
   query: `
 (call
   function: (attribute object: (_) @recv attribute: (identifier) @method)
@@ -43,19 +60,37 @@ export default defineRule({
     const facts = ctx.facts;
     if (keywordArgument(call, 'non_blocking')) return;
     if (!isDeviceTransfer(call, method)) return;
-    const root = chainRoot(m.need('recv'));
+    const root = receiverRoot(m.need('recv'));
     if (!root) return;
     const loop = dataLoop(call, root.text, facts);
     if (!loop) return;
+    if (inDeviceTypeBranch(call, loop.loop)) return;
     const edit = appendArgument(ctx.text, call, 'non_blocking=True');
+    const reason = !isCudaDestination(transferDeviceTypes(call, facts)) ? NOT_CUDA_REASON : loop.pinning === 'inferred' ? NOT_PINNED_REASON : undefined;
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
       message: `\`${root.text}\` from \`${loop.loader.text}\` is copied to the GPU synchronously; add \`non_blocking=True\` (effective with pinned memory)`,
       edits: edit ? [edit] : undefined,
+      safety: reason ? 'unsafe' : 'safe',
+      reason,
     });
   },
 });
+
+/**
+ * The call sits in a branch (between it and the loop) whose condition tests the device type:
+ * `if device.type != "cuda": x = x.to(device)` keeps other accelerators blocking on purpose.
+ */
+function inDeviceTypeBranch(call: Node, loop: Node): boolean {
+  for (let n = call.parent; n && !n.equals(loop); n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'conditional_expression') {
+      const cond = n.type === 'conditional_expression' ? n.namedChild(1) : n.childForFieldName('condition');
+      if (cond && !cond.equals(call) && DEVICE_TYPE_TEST.test(cond.text)) return true;
+    }
+  }
+  return false;
+}
 
 /** `.to(device)`, `.to("cuda")`, `.to(device=..., dtype=...)`, `.cuda()`, `.cuda(rank)`; not `.to(torch.float16)`. */
 function isDeviceTransfer(call: Node, method: string): boolean {
@@ -73,33 +108,37 @@ function isDeviceTransfer(call: Node, method: string): boolean {
  * The enclosing for loop over a DataLoader whose target binds `name`, unless that DataLoader is
  * visible in this file and does not pin memory.
  */
-function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loader: Node } | null {
+function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loader: Node; pinning: Pinning } | null {
   for (const loop of enclosingLoops(call)) {
     if (loop.type !== 'for_statement') continue;
-    const left = loop.childForFieldName('left');
     const right = loop.childForFieldName('right');
-    if (!left || !right) continue;
-    const { inner, enumerated } = unwrapIterable(right, facts);
+    if (!right) continue;
+    const { inner } = unwrapIterable(right, facts);
     if (!isDataLoaderExpr(inner, facts)) continue;
-    const bound = enumerated && left.namedChildCount >= 2 ? left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : [])) : targetNames(left);
-    if (!bound.includes(name)) return null;
-    if (!pinned(inner, facts)) return null;
-    return { loop, loader: inner };
+    if (!batchNamesOf(loop, facts).includes(name)) return null;
+    const pinning = pinned(inner, facts);
+    if (!pinning) return null;
+    return { loop, loader: inner, pinning };
   }
   return null;
 }
+
+/** 'visible': the loop's DataLoader call is in view with pin_memory=True; 'inferred': only the file says so. */
+type Pinning = 'visible' | 'inferred' | null;
 
 /**
  * Whether the batches are (probably) pinned: a DataLoader for this loader visible in the scope with
  * `pin_memory=True`; otherwise, when the construction is not visible or forwards `**kwargs`, any
  * `pin_memory=True` (or `'pin_memory': True`) in the file.
  */
-function pinned(loader: Node, facts: FileFacts): boolean {
+function pinned(loader: Node, facts: FileFacts): Pinning {
   const calls = loader.type === 'call' ? [loader] : loader.type === 'identifier' ? valuesAssignedTo(loader.text, loader, facts) : [];
   const loaders = calls.filter((c) => c.type === 'call' && isDataLoaderCall(c, facts));
   const visible = loaders.filter((c) => !c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat'));
   if (visible.length > 0 && visible.length === loaders.length) {
-    return visible.some((c) => dataLoaderArgument(c, 'pin_memory')?.type === 'true');
+    const pins = (c: Node) => dataLoaderArgument(c, 'pin_memory')?.type === 'true';
+    // Every construction must pin for the copy to be from pinned memory for sure.
+    return visible.every(pins) ? 'visible' : visible.some(pins) ? 'inferred' : null;
   }
-  return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text);
+  return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text) ? 'inferred' : null;
 }

@@ -4,6 +4,13 @@ import { contains, decoratorCallee, decoratorsOf, findDescendants, isNestedScope
 import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
+/**
+ * Every form of the fix changes behaviour: the statements after `yield` ran only when the with-block
+ * succeeded, and in `finally` they also run when it raises (a doctest that raises through the block now
+ * prints the manager's "Finished" line). That is the point of the fix, but it is for the author to accept.
+ */
+const ALSO_ON_ERROR = 'the statements after `yield` then also run when the with-block raises (a log line, a timer report or a restore now happens on errors too); check that is wanted';
+const SUCCESS_ONLY_REASON = 'the statements after `yield` then also run when the with-block raises, and they look like work meant only for success (a commit or a save should not run then)';
 /** Post-yield work that should happen only on success: wrapping it in `finally` would also run it on errors. */
 const SUCCESS_ONLY = /\b(commit|save|write|dump|flush|send|publish|upload|push|persist|store|insert|put|submit|execute|apply|complete)\w*\s*\(/;
 /** Calls that undo or release something: the usual content of a `finally`. */
@@ -58,13 +65,19 @@ export default defineRule({
       'timers do not report, state is not restored, files and locks are not released.',
     instead:
       'Wrap the `yield` in `try:` and move the cleanup into `finally:`. Work that must happen only on success ' +
-      '(a commit) belongs in a `try/except/else` instead.',
+      '(a commit) belongs in a `try/except/else` instead. The quick fix is unsafe by nature: what follows the ' +
+      '`yield` then also runs when the block raises, which is the intent for cleanup but a change all the same.',
     example: {
       before: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    yield\n    log(name, time.perf_counter() - t0)',
       after: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    try:\n        yield\n    finally:\n        log(name, time.perf_counter() - t0)',
     },
   },
-  fix: { safety: 'safe', title: 'Wrap the yield in try/finally' },
+  fix: {
+    safety: 'unsafe',
+    title: 'Wrap the yield in try/finally',
+    reason: ALSO_ON_ERROR,
+    forms: [{ safety: 'unsafe', when: 'when the statements after `yield` look like work for success only (commit, save, write...)', reason: SUCCESS_ONLY_REASON }],
+  },
   query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name body: (block) @body) @fn)`,
   check(m, ctx) {
     const fn = m.need('fn');
@@ -129,8 +142,7 @@ export default defineRule({
       node: y,
       message,
       edits: [replaceRange(yieldStart, restEnd, replacement)],
-      safety: successOnly ? 'unsafe' : 'safe',
-      reason: successOnly ? 'the statements after `yield` now also run when the block raises; check they are cleanup (a commit, for example, should not run then)' : undefined,
+      reason: successOnly ? SUCCESS_ONLY_REASON : ALSO_ON_ERROR,
     });
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, contains, fateOfBinding, findDescendants, isDeclaredNonLocal, occurrences, scopeOf, withEnclosingParentheses } from '../../server/analysis';
+import { callTakingArgument, fateOfBinding, findDescendants, inTestFunction, isDeclaredNonLocal, isTestFile, occurrences, scopeOf, withEnclosingParentheses } from '../../server/analysis';
 import { deleteLines, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -27,6 +27,22 @@ const MANAGERS = new Set(['contextlib.closing', 'closing']);
 const SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
 
 type Consumer = 'full' | 'lazy' | 'manager' | null;
+
+const MOVES_EARLIER_CALLS = 'code before the `open()` call in the statement now runs after it';
+const MAY_BE_PATCHED =
+  'in tests `open` may be patched: a MagicMock standing in for it returns a different mock from `__enter__`, so ' +
+  'assertions on the mock `open()` returned no longer see the reads and writes';
+
+/** Test code, or a file that patches `open`: `with open(...) as f` may then bind a different mock than `open()` returned. */
+function mayBePatched(ctx: RuleContext, call: Node): boolean {
+  return isTestFile(ctx.filePath) || inTestFunction(call) || /\bmock_open\b|patch[\w.]*\(\s*["'][\w.]*\bopen["']/.test(ctx.text);
+}
+
+/** The rule's report for a fix: unsafe where `open` may be patched (the reason a caller gives wins). */
+function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string): void {
+  const why = reason ?? (mayBePatched(ctx, call) ? MAY_BE_PATCHED : undefined);
+  ctx.report({ node: call, message, edits, safety: why ? 'unsafe' : 'safe', reason: why });
+}
 
 function consumerKind(call: Node, ctx: RuleContext): Consumer {
   const fn = call.childForFieldName('function');
@@ -88,7 +104,14 @@ export default defineRule({
       after: 'with open(path) as f:\n    text = f.read()\n\nwith open(out, "w") as f:\n    f.write(text)',
     },
   },
-  fix: { safety: 'safe', title: 'Use a with statement' },
+  fix: {
+    safety: 'safe',
+    title: 'Use a with statement',
+    forms: [
+      { safety: 'unsafe', when: 'in test code, or in a file that patches `open`', reason: MAY_BE_PATCHED },
+      { safety: 'unsafe', when: 'when the statement calls something before the `open()`', reason: MOVES_EARLIER_CALLS },
+    ],
+  },
   query: `
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]
@@ -161,20 +184,25 @@ function reportInline(ctx: RuleContext, call: Node, message: string): void {
     ctx.report({ node: call, message });
     return;
   }
-  ctx.report({ node: call, message, edits: edits.edits, safety: edits.safe ? 'safe' : 'unsafe', reason: edits.safe ? undefined : 'code before the `open()` call in the statement now runs after it' });
+  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS);
 }
 
 function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: boolean } | null {
   // The statement holding the call; the call must not sit in a nested lambda, def or lazy scope.
   let stmt: Node = call;
-  for (let p = call.parent; p; p = p.parent) {
+  let child: Node = call;
+  for (let p = call.parent; p; child = p, p = p.parent) {
     if (p.type === 'lambda' || SCOPES.has(p.type)) return null;
+    // `open(p).read() if flag else p`, `flag and open(p).read()`: the open happens only on one path;
+    // `with open(p)` around the statement would open the file on every path.
+    if (p.type === 'conditional_expression' && !p.namedChild(1)?.equals(child)) return null;
+    if (p.type === 'boolean_operator' && p.childForFieldName('right')?.equals(child)) return null;
     if (p.type === 'generator_expression') return null;
     if ((p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension')) {
       // Only the first iterable is evaluated outside the comprehension.
       const first = p.namedChildren.find((c) => c?.type === 'for_in_clause');
       const right = first?.childForFieldName('right');
-      if (!right || !contains(right, call)) return null;
+      if (!right || !(call.startIndex >= right.startIndex && call.endIndex <= right.endIndex)) return null;
     }
     if (p.parent?.type === 'block' || p.parent?.type === 'module') {
       stmt = p;
@@ -214,11 +242,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
   const end = lineEndOf(ctx.text, loop.endIndex);
   const rewritten = ctx.text.slice(start, call.startIndex) + name + ctx.text.slice(call.endIndex, end);
   const shifted = rewritten.split(/(\r\n|\r|\n)/).map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part)).join('');
-  ctx.report({
-    node: call,
-    message,
-    edits: [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)],
-  });
+  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)]);
 }
 
 /** Reading and writing helpers that use a file without keeping it. */
@@ -244,7 +268,7 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   }
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
   const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
-  if (edits) ctx.report({ node: call, message: handMessage, edits });
+  if (edits) reportFix(ctx, call, handMessage, edits);
   else ctx.report({ node: call, message: handMessage });
 }
 

@@ -5,6 +5,8 @@ import { appendArgument, ensureImport } from '../../server/fixes';
 /** Map functions whose parallel execution could change results or need thread safety. */
 const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|deterministic|stateful/;
 
+const RANDOM_OR_PYTHON = 'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python';
+
 export default defineRule({
   id: 'tf-data-map-sequential',
   title: 'Dataset.map without num_parallel_calls',
@@ -27,7 +29,13 @@ export default defineRule({
       after: 'ds = tf.data.TFRecordDataset(files)\nds = ds.map(decode_and_resize, num_parallel_calls=tf.data.AUTOTUNE)',
     },
   },
-  fix: { safety: 'safe', title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)' },
+  fix: {
+    safety: 'safe',
+    title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)',
+    forms: [
+      { safety: 'unsafe', when: 'when the pipeline uses random ops, `py_function` or determinism settings', reason: RANDOM_OR_PYTHON },
+    ],
+  },
   query: `
 (call
   function: (attribute object: (_) @recv attribute: (identifier) @m)
@@ -48,7 +56,7 @@ export default defineRule({
       message: `\`.map(${positionalArguments(call)[0].text.slice(0, 40)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.AUTOTUNE\``,
       edits: edit ? [...tf.edits, edit] : undefined,
       safety: risky ? 'unsafe' : 'safe',
-      reason: risky ? 'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python' : undefined,
+      reason: risky ? RANDOM_OR_PYTHON : undefined,
     });
   },
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, scopeBody, tfDataPipeline } from '../../server/analysis';
-import { ensureImport, insertAt } from '../../server/fixes';
+import { FileFacts, findDescendants, identifiersSpelled, isNestedScope, parameterNames, scopeBody, tfDataPipeline } from '../../server/analysis';
+import { insertAt } from '../../server/fixes';
 
 const CONSUMERS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'experimental_distribute_dataset', 'distribute_datasets_from_function']);
 
@@ -22,7 +22,9 @@ export default defineRule({
       'model. `prefetch` keeps a small buffer of ready batches filled in the background.',
     instead:
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
-      '(`model.fit`, a training loop). It changes neither the elements nor their order.',
+      '(`model.fit`, a training loop). It changes neither the elements nor their order. The quick fix reuses the ' +
+      'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
+      'optional dependency); a builder that takes a `prefetch` flag is left to honour it.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',
@@ -45,15 +47,55 @@ export default defineRule({
     if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;
     const consumer = consumerOf(call, facts);
     if (!consumer) return;
-    const tf = ensureImport(facts, 'tensorflow');
+    // `def make_dataset(..., prefetch=True)` that reads its flag: the caller decides, `prefetch=False` included.
+    if (takesPrefetchFlag(call)) return;
+    const data = tfDataRef(call, facts);
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
       message: `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
-      edits: [...tf.edits, insertAt(call.endIndex, `.prefetch(${tf.ref}.data.AUTOTUNE)`)],
+      edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.AUTOTUNE)`)] : undefined,
     });
   },
 });
+
+/** An enclosing function has a parameter named like a prefetch switch and reads it. */
+function takesPrefetchFlag(call: Node): boolean {
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.type !== 'function_definition') continue;
+    const body = n.childForFieldName('body');
+    for (const name of parameterNames(n).filter((p) => /prefetch/i.test(p))) {
+      if (body && identifiersSpelled(body, name).length > 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * How to spell `tensorflow.data` at the call with an import already in scope: a module-level import
+ * (unconditional, or in a `try` that guards an optional dependency; never `if TYPE_CHECKING:`), or an
+ * import earlier in an enclosing function (`import tensorflow as tf` inside the builder). Null when there
+ * is none: adding a module-level import would make the module fail to import without TensorFlow.
+ */
+function tfDataRef(call: Node, facts: FileFacts): string | null {
+  for (const b of facts.importsOf('tensorflow')) {
+    if (b.local.startsWith('\0') || (b.target !== 'tensorflow' && b.target !== 'tensorflow.data')) continue;
+    if (!importInScope(b.statement, b.topLevel, b.unconditional, call)) continue;
+    return b.target === 'tensorflow' ? `${b.local}.data` : b.local;
+  }
+  return null;
+}
+
+function importInScope(statement: Node, topLevel: boolean, unconditional: boolean, at: Node): boolean {
+  if (topLevel) return unconditional || statement.parent?.parent?.type === 'try_statement';
+  const fn = enclosingFunctionOf(statement);
+  return fn !== null && statement.startIndex < at.startIndex && at.startIndex >= fn.startIndex && at.endIndex <= fn.endIndex;
+}
+
+function enclosingFunctionOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
+}
 
 /**
  * How the pipeline ending at `call` is consumed, or null when it is not visibly consumed here (or

@@ -22,6 +22,8 @@ export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export { chainRoot, commonAncestor, contains, decoratorCallee, decoratorsOf, definitionOf, definitionStatement, enclosingClass, enclosingDef, enclosingFunction, enclosingLoop, enclosingLoops, enclosingStatement, findDescendants, hasOwnYield, isAsyncDef, isInsideAsyncDef, isNestedScope, isUnderMainGuard, parameterAnnotation, parameterNames, scopeBody, withEnclosingParentheses } from './scopes';
 export { tfDataPipeline } from './tfData';
+export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
+export type { DeviceType } from './torchDevice';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
 export { DATALOADER_CALL_QUERY, dataLoaderArgument, enclosingTrainStep, enclosingTrainingLoop, isDataLoaderCall, isDataLoaderExpr, isJudgeableDataLoaderCall, isOptimizerExpr, isTestCode, isUnderLoggingGuard, trainStepOf, trainSteps, trainingLoopOf, trainingLoops, unwrapIterable, usesAccelerator, valuesAssignedTo } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { guideSection } from '../../common/guide';
-import type { RuleDefinition } from '../engine/rule';
+import type { FixForm, RuleDefinition } from '../engine/rule';
 import { evidenceFor } from './evidence';
 import type { Finding, FixSafety } from '../../common/types';
 
@@ -54,6 +54,20 @@ function fixLine(fix: { title: string; safety: FixSafety; reason?: string }): st
   }
 }
 
+/** A fix form in a sentence: "Unsafe when the file imports no async framework: <reason>." */
+function formSentence(form: FixForm): string {
+  const label = form.safety === 'display-only' ? 'Shown only' : form.safety === 'safe' ? 'Safe' : 'Unsafe';
+  return `${label} ${form.when.replace(/\.$/, '')}${form.reason ? `: ${form.reason.replace(/\.$/, '')}` : ''}.`;
+}
+
+/** The forms a finding of this rule may get besides the one shown (for the hover). */
+function otherForms(rule: RuleDefinition, shown: FixSafety | undefined): FixForm[] {
+  const fix = rule.fix;
+  if (!fix?.forms?.length) return [];
+  const all: FixForm[] = [{ safety: fix.safety, when: 'otherwise', reason: fix.reason }, ...fix.forms];
+  return all.filter((f) => f.safety !== shown);
+}
+
 function linkTitle(text: string): string {
   return text.replace(/[`"\\]/g, '');
 }
@@ -65,7 +79,11 @@ function linkTitle(text: string): string {
  */
 export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks): string {
   const parts = [`**${rule.title}** · \`${rule.id}\` (perflens)`, '', finding.message, '', `**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`];
-  if (finding.fix) parts.push('', fixLine(finding.fix));
+  if (finding.fix) {
+    parts.push('', fixLine(finding.fix));
+    const others = otherForms(rule, finding.fix.safety);
+    if (others.length) parts.push('', `**Other findings of this rule:** ${others.map(formSentence).join(' ')}`);
+  }
   const evidence = evidenceFor(rule.id);
   if (evidence) parts.push('', `**${evidence.label}:** ${evidence.text}`);
   const section = guideSection(rule.guide);
@@ -73,6 +91,16 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   if (links.disable) linkLine.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
   parts.push('', linkLine.join(' · '));
   return parts.join('\n');
+}
+
+/** The default fix, its safety and reason, then every other form a finding may get. */
+function fixSafetyLines(rule: RuleDefinition): string[] {
+  const fix = rule.fix;
+  if (!fix) return ['No automatic fix.'];
+  const reason = fix.reason ? ` ${fix.reason.charAt(0).toUpperCase()}${fix.reason.slice(1).replace(/\.$/, '')}.` : '';
+  const first = `${fix.title}: ${safetyText(fix.safety)}.${reason}`;
+  if (!fix.forms?.length) return [first];
+  return [first, '', 'Some findings get another form of the fix:', '', ...fix.forms.map((f) => `- ${formSentence(f)}`)];
 }
 
 /** A full explanation of a rule, in Markdown (CLI `perflens rule <id>`, README). */
@@ -93,7 +121,7 @@ export function renderRuleDoc(rule: RuleDefinition): string {
   if (rule.docs.example) {
     lines.push('', '## Example', '', '```python', rule.docs.example.before, '```', '', 'Use instead:', '', '```python', rule.docs.example.after, '```');
   }
-  lines.push('', '## Fix safety', '', rule.fix ? `${rule.fix.title}: ${safetyText(rule.fix.safety)}.${rule.fix.reason ? ` ${rule.fix.reason}` : ''}` : 'No automatic fix.');
+  lines.push('', '## Fix safety', '', ...fixSafetyLines(rule));
   const evidence = evidenceFor(rule.id);
   if (evidence) lines.push('', evidence.label === 'Measured' ? '## Measured' : '## Benefit', '', evidence.label === 'Measured' ? `${evidence.text} Program: \`guide/bench/${rule.id}.py\`.` : evidence.text);
   const section = guideSection(rule.guide);

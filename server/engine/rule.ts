@@ -15,11 +15,25 @@ export interface RuleDocs {
 }
 
 export interface RuleFixSpec {
-  /** The default safety; a check may lower it for a particular finding. */
+  /** The default safety; a check may lower it for a particular finding (then list that form in `forms`). */
   safety: FixSafety;
   /** Default quick-fix title, imperative. */
   title: string;
   /** Why the fix is not always safe (required unless safety is 'safe'). */
+  reason?: string;
+  /**
+   * The other forms the check gives some findings, so that `perflens rule`, the README and the hover
+   * describe every fix a user may meet, not only the default one.
+   */
+  forms?: FixForm[];
+}
+
+/** A fix a rule gives some findings instead of its default one. */
+export interface FixForm {
+  safety: FixSafety;
+  /** Which findings get it, as a clause: "when the file imports no async framework". */
+  when: string;
+  /** Why it is not safe (required unless safety is 'safe'). */
   reason?: string;
 }
 
@@ -154,6 +168,9 @@ export function defineRule(rule: RuleDefinition): RuleDefinition {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new Error(`rule id must be kebab-case: ${rule.id}`);
   if (rule.fix && rule.fix.safety !== 'safe' && !rule.fix.reason) {
     throw new Error(`rule ${rule.id}: a ${rule.fix.safety} fix must say why (fix.reason)`);
+  }
+  for (const form of rule.fix?.forms ?? []) {
+    if (form.safety !== 'safe' && !form.reason) throw new Error(`rule ${rule.id}: a ${form.safety} fix form must say why (reason)`);
   }
   return rule;
 }

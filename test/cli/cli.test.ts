@@ -52,6 +52,77 @@ describe('cli', () => {
     assert.equal(result.properties.severity, 'hint');
   });
 
+  // Two astral characters (two UTF-16 units each) before the finding on its line: Ruff's columns count
+  // code points, so `[` is column 26 (28 in UTF-16 units) and the closing `]` ends at 45 (not 47).
+  const ASTRAL = 'def total(xs):\n    s = "😀😀"; return sum([x * 2 for x in xs])\n';
+  // time.sleep in a coroutine: an unsafe fix, with its reason.
+  const SLEEPY = 'import asyncio\nimport time\n\nasync def poll():\n    time.sleep(1)\n';
+
+  it('--format json counts columns in code points, for the finding and its fix edits (and so does the text)', () => {
+    const dir = project({ 'astral.py': ASTRAL });
+    assert.match(run(['check', 'astral.py'], dir).stdout, /^astral\.py:2:26: reduction-over-list-comprehension /m);
+    const [d] = JSON.parse(run(['check', '--format', 'json', 'astral.py'], dir).stdout);
+    assert.equal(d.code, 'reduction-over-list-comprehension');
+    assert.deepEqual(d.location, { row: 2, column: 26 });
+    assert.deepEqual(d.end_location, { row: 2, column: 45 });
+    assert.deepEqual(
+      d.fix.edits.map((e: { location: unknown; end_location: unknown }) => [e.location, e.end_location]),
+      [
+        [{ row: 2, column: 26 }, { row: 2, column: 27 }],
+        [{ row: 2, column: 44 }, { row: 2, column: 45 }],
+      ],
+    );
+  });
+
+  it('--format json gives an unsafe fix its reason beside Ruff\'s fields (none for a safe fix)', () => {
+    const dir = project({ 'sleepy.py': SLEEPY, 'slow.py': SLOW });
+    const found = JSON.parse(run(['check', '--format', 'json', '--select', 'async-time-sleep,reduction-over-list-comprehension', '.'], dir).stdout);
+    const sleep = found.find((d: { code: string }) => d.code === 'async-time-sleep');
+    assert.equal(sleep.fix.applicability, 'unsafe');
+    assert.match(sleep.fix.reason, /suspends here/);
+    assert.deepEqual(Object.keys(sleep.fix), ['applicability', 'message', 'edits', 'reason']);
+    const safe = found.find((d: { code: string }) => d.code === 'reduction-over-list-comprehension');
+    assert.deepEqual(Object.keys(safe.fix), ['applicability', 'message', 'edits']);
+  });
+
+  it('--format sarif declares code-point columns and gives unsafe fixes their reason', () => {
+    const dir = project({ 'astral.py': ASTRAL, 'sleepy.py': SLEEPY });
+    const log = JSON.parse(run(['check', '--format', 'sarif', '--select', 'async-time-sleep,reduction-over-list-comprehension', '.'], dir).stdout);
+    const runInfo = log.runs[0];
+    assert.equal(runInfo.columnKind, 'unicodeCodePoints');
+    const byRule = (id: string) => runInfo.results.find((r: { ruleId: string }) => r.ruleId === id);
+    const reduction = byRule('reduction-over-list-comprehension');
+    assert.deepEqual(reduction.locations[0].physicalLocation.region, { startLine: 2, startColumn: 26, endLine: 2, endColumn: 45 });
+    assert.deepEqual(reduction.fixes[0].artifactChanges[0].replacements[1].deletedRegion, { startLine: 2, startColumn: 44, endLine: 2, endColumn: 45 });
+    assert.deepEqual(reduction.fixes[0].properties, { safety: 'safe' });
+    const sleep = byRule('async-time-sleep').fixes[0];
+    assert.match(sleep.description.text, /^Replace with await asyncio\.sleep\(\) \(unsafe: the coroutine now suspends here/);
+    assert.equal(sleep.properties.safety, 'unsafe');
+    assert.match(sleep.properties.reason, /timeout or cancellation can fire/);
+  });
+
+  it('a safe-only --fix does not chain non_blocking=True onto an unsafe pin_memory=True it did not apply', () => {
+    const source = [
+      'import torch',
+      'from torch.utils.data import DataLoader',
+      '',
+      'def train(model, ds):',
+      '    loader = DataLoader(ds, batch_size=8)',
+      '    for x in loader:',
+      '        model(x.to("cuda"))',
+      '',
+    ].join('\n');
+    const dir = project({ 'train.py': source });
+    const select = ['--select', 'torch-dataloader-pin-memory,torch-to-device-blocking'];
+    run(['check', '--fix', ...select, 'train.py'], dir);
+    assert.equal(readFileSync(path.join(dir, 'train.py'), 'utf8'), source);
+    // Asked for unsafe fixes too, the pinning goes in, and then (safe: pinned, CUDA) the non-blocking copy.
+    run(['check', '--fix', '--unsafe-fixes', ...select, 'train.py'], dir);
+    const fixed = readFileSync(path.join(dir, 'train.py'), 'utf8');
+    assert.match(fixed, /DataLoader\(ds, batch_size=8, pin_memory=True\)/);
+    assert.match(fixed, /x\.to\("cuda", non_blocking=True\)/);
+  });
+
   it('--fix applies safe fixes in place, reports them, and leaves a clean file', () => {
     const dir = project({ 'slow.py': SLOW });
     const r = run(['check', '--fix', '.'], dir);
@@ -278,5 +349,15 @@ describe('cli', () => {
     const listed = run(['rules', '--format', 'json'], os.tmpdir());
     const ids = JSON.parse(listed.stdout).map((r: { id: string }) => r.id);
     assert.ok(ids.includes('async-time-sleep'));
+  });
+
+  it('`perflens rule` describes every form of the fix, safe and unsafe, with the reasons', () => {
+    const explained = run(['rule', 'torch-to-device-blocking'], os.tmpdir()).stdout;
+    const section = explained.slice(explained.indexOf('## Fix safety'));
+    assert.match(section, /^Copy asynchronously \(non_blocking=True\): safe: keeps behaviour/m);
+    assert.match(section, /^- Unsafe when the device may not be a CUDA GPU .*: .*Apple MPS/m);
+    assert.match(section, /^- Unsafe when the loop's DataLoader is built elsewhere/m);
+    const unsafeOnly = run(['rule', 'async-time-sleep'], os.tmpdir()).stdout;
+    assert.match(unsafeOnly, /Replace with await asyncio\.sleep\(\): unsafe: review it; applied only on request\. The coroutine now suspends here/);
   });
 });

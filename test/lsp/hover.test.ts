@@ -41,7 +41,7 @@ describe('hover: findings', function () {
     assert.ok(text.startsWith(`**${rule.title}** · \`async-time-sleep\` (perflens)`), text);
     assert.ok(text.includes(`**Why:** ${rule.docs.why}`), text);
     assert.ok(text.includes(`**Instead:** ${rule.docs.instead}`), text);
-    assert.match(text, /\*\*Fix \(safe\):\*\* Replace with await asyncio\.sleep\(\)\. Keeps behaviour/);
+    assert.match(text, /\*\*Fix \(unsafe\):\*\* Replace with await asyncio\.sleep\(\)\. Review it: the coroutine now suspends here.*Applied only on request\./);
     // The measured figure comes from results.json, never from the rule file.
     const measured = BENCH_RESULTS['async-time-sleep'];
     if (measured?.status === 'measured') assert.ok(text.includes(`**Measured:** ${measured.summary} for ${measured.size}`), text);

@@ -6,7 +6,8 @@ import { getEngine } from '../helpers/engine';
 import { TestClient, type Diag } from './lspClient';
 
 const URI = 'file:///tmp/perflens-lsp/sample.py';
-// asyncio is imported, so the async-time-sleep fix is safe (without it the coroutine might run under trio).
+// The async-time-sleep fix is unsafe (the coroutine then suspends there, where timeouts can fire); the
+// reduction-over-list-comprehension fix on the next line is safe.
 const SOURCE = ['import time', 'import asyncio', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join('\n');
 
 interface Action {
@@ -49,16 +50,23 @@ describe('language server (pull diagnostics)', function () {
     assert.deepEqual(sleep.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } });
     assert.match(sleep.codeDescription!.href, /guide\/asyncio-pitfalls\.md$/);
     assert.equal(sleep.data!.version, 1);
-    assert.equal(sleep.data!.fix!.safety, 'safe');
+    assert.equal(sleep.data!.fix!.safety, 'unsafe');
+    assert.match(sleep.data!.fix!.reason ?? '', /timeout or cancellation can fire/);
+    assert.equal(diags[1].data!.fix!.safety, 'safe');
   });
 
-  it('offers the fix as a preferred quick fix with a versioned edit, plus disable and guide actions', async () => {
+  it('offers a safe fix as the preferred quick fix with a versioned edit; an unsafe one not preferred, its reason in the title', async () => {
     const diags = await client.pull(URI);
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
-    const fix = actions.find((a) => a.isPreferred)!;
-    assert.equal(fix.title, 'Replace with await asyncio.sleep()');
+    const reduction = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[1].range, context: { diagnostics: [diags[1]] } });
+    const fix = reduction.find((a) => a.isPreferred)!;
+    assert.equal(fix.title, 'Remove the brackets (use a generator expression)');
     assert.equal(fix.edit!.documentChanges[0].textDocument.version, 1);
-    assert.equal(applyAction(SOURCE, fix), SOURCE.replace('    time.sleep(1)', '    await asyncio.sleep(1)'));
+    assert.equal(applyAction(SOURCE, fix), SOURCE.replace('sum([x for x in client.values])', 'sum(x for x in client.values)'));
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const unsafe = actions.find((a) => a.title.startsWith('Replace with await asyncio.sleep() (unsafe: the coroutine now suspends here'))!;
+    assert.ok(unsafe, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(!unsafe.isPreferred);
+    assert.equal(applyAction(SOURCE, unsafe), SOURCE.replace('    time.sleep(1)', '    await asyncio.sleep(1)'));
     const disable = actions.find((a) => a.title === 'Disable async-time-sleep for this line')!;
     assert.match(applyAction(SOURCE, disable), /    time\.sleep\(1\)  # perflens: ignore\[async-time-sleep\]\n/);
     const guide = actions.find((a) => a.command?.command === 'perflens.openGuide')!;
@@ -92,8 +100,8 @@ describe('language server (pull diagnostics)', function () {
     assert.equal(actions.length, 1);
     assert.equal(actions[0].kind, 'source.fixAll.perflens');
     const fixed = applyAction(SOURCE, actions[0]);
-    assert.equal(fixed, 'import time\nimport asyncio\n\nasync def poll(client):\n    await asyncio.sleep(1)\n    return sum(x for x in client.values)\n');
-    assert.deepEqual(await expectedCodes(fixed), []);
+    assert.equal(fixed, 'import time\nimport asyncio\n\nasync def poll(client):\n    time.sleep(1)\n    return sum(x for x in client.values)\n');
+    assert.deepEqual(await expectedCodes(fixed), ['4:4:async-time-sleep']);
   });
 
   it('hover explains the diagnostic with the guide link', async () => {

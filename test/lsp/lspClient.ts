@@ -11,7 +11,7 @@ export interface Diag {
   source: string;
   message: string;
   codeDescription?: { href: string };
-  data?: { ruleId: string; version: number; fix?: { title: string; safety: string; edits: unknown[] } };
+  data?: { ruleId: string; version: number; fix?: { title: string; safety: string; reason?: string; edits: unknown[] } };
 }
 
 export class TestClient {

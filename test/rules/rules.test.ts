@@ -1,5 +1,8 @@
 // Every rule, driven by its fixtures in test/fixtures/rules/<rule-id>/:
-//   positive*.py  lines marked `# expect: <rule-id>` must be flagged (and nothing else by that rule)
+//   positive*.py  lines marked `# expect: <rule-id>` must be flagged (and nothing else by that rule);
+//                 `# expect: <rule-id>[unsafe]` also fixes the fix those findings offer: [safe], [unsafe],
+//                 [display-only] or [no-fix] (the fix tests below apply unsafe fixes too, so only this
+//                 marker tells a safe fix from an unsafe one)
 //   negative*.py  near-misses: the rule must stay silent
 //   fix.py        a runnable program; the rule's fixes are applied, the result must equal
 //                 fix.expected.py, parse with no ERROR node, compile, and print the same output.
@@ -16,13 +19,31 @@ import { compilePython, FIXTURES, getEngine, runPython } from '../helpers/engine
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
-function expectedLines(source: string, ruleId: string): number[] {
-  const lines: number[] = [];
-  source.split(/\r\n|\r|\n/).forEach((line, i) => {
-    const m = /#\s*expect:\s*([\w\-, ]+)/.exec(line);
-    if (m && m[1].split(',').map((s) => s.trim()).includes(ruleId)) lines.push(i);
+/** The `# expect:` entries of each line: rule id → the fix marker (`safe`, `no-fix`…) or '' when unmarked. */
+function expectations(source: string): Map<string, string>[] {
+  return source.split(/\r\n|\r|\n/).map((line) => {
+    const m = /#\s*expect:\s*([\w\-, [\]]+)/.exec(line);
+    const entries = new Map<string, string>();
+    for (const entry of m ? m[1].split(',') : []) {
+      const [, id, marker] = /^\s*([\w-]+)\s*(?:\[([\w-]+)\])?/.exec(entry) ?? [];
+      if (id) entries.set(id, marker ?? '');
+    }
+    return entries;
   });
-  return lines;
+}
+
+function expectedLines(source: string, ruleId: string): number[] {
+  return expectations(source).flatMap((entries, i) => (entries.has(ruleId) ? [i] : []));
+}
+
+/** 1-based line → the fix marker, for the lines whose expectation of ruleId names one. */
+function expectedFixes(source: string, ruleId: string): Map<number, string> {
+  const out = new Map<number, string>();
+  expectations(source).forEach((entries, i) => {
+    const marker = entries.get(ruleId);
+    if (marker) out.set(i + 1, marker);
+  });
+  return out;
 }
 
 function fixtureFiles(ruleId: string, prefix: string): string[] {
@@ -88,6 +109,22 @@ describe('rules', () => {
           assert.deepEqual([...new Set(got)].map((l) => l + 1), expectedLines(source, rule.id).map((l) => l + 1));
         });
 
+        const markers = expectedFixes(readFileSync(file, 'utf8'), rule.id);
+        if (markers.size > 0) {
+          it(`offers the marked fix safety in ${path.basename(file)}`, async () => {
+            const engine = await getEngine();
+            const result = engine.lintText(readFileSync(file, 'utf8'), { ...options, filePath: file });
+            // Every finding on a marked line, by its fix: one kind per line, as marked.
+            const got = new Map<number, Set<string>>();
+            for (const f of result.findings.filter((x) => x.ruleId === rule.id)) {
+              const line = result.lines.positionAt(f.start).line + 1;
+              if (markers.has(line)) got.set(line, (got.get(line) ?? new Set()).add(f.fix?.safety ?? 'no-fix'));
+            }
+            const shown = (m: Map<number, Set<string> | string>) => Object.fromEntries([...m].map(([l, v]) => [l, typeof v === 'string' ? v : [...v].join(' + ')]));
+            assert.deepEqual(shown(got), shown(markers));
+          });
+        }
+
         it(`every fix in ${path.basename(file)} yields valid Python`, async () => {
           const engine = await getEngine();
           const source = readFileSync(file, 'utf8');
@@ -115,6 +152,21 @@ describe('rules', () => {
           assert.deepEqual(result.failures, []);
           const lines = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line + 1);
           assert.deepEqual(lines, [], `${rule.id} fired on near-misses at lines ${lines.join(', ')}`);
+        });
+      }
+
+      if (rule.fix) {
+        it('declares every fix safety its findings get (the default, or one of fix.forms)', async () => {
+          const engine = await getEngine();
+          const declared = new Set([rule.fix!.safety, ...(rule.fix!.forms ?? []).map((f) => f.safety)]);
+          const files = [...fixtureFiles(rule.id, 'positive'), ...fixtureFiles(rule.id, 'fix')];
+          const undeclared = new Set<string>();
+          for (const file of files) {
+            for (const f of engine.lintText(readFileSync(file, 'utf8'), { ...options, filePath: file }).findings) {
+              if (f.ruleId === rule.id && f.fix && !declared.has(f.fix.safety)) undeclared.add(`${f.fix.safety} (${path.basename(file)}: ${f.fix.reason ?? ''})`);
+            }
+          }
+          assert.deepEqual([...undeclared], [], `${rule.id}: add these to fix.forms`);
         });
       }
 

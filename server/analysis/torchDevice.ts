@@ -1,0 +1,153 @@
+// Where PyTorch tensors are sent: the device types a `.to(...)` / `.cuda()` destination can stand
+// for, read from literals, `torch.device(...)` calls and the assignments of a device variable. Fix
+// safety depends on it: pinning memory and `non_blocking=True` are safe to add only on the way to a
+// CUDA GPU (on Apple's MPS, a non-blocking copy is known to return wrong values).
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { keywordValue, positionalArguments } from './callArgs';
+import { targetNames } from './names';
+import { findDescendants, isNestedScope, parameterNames } from './scopes';
+import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
+
+/** A device type: `cuda`, `cpu`, `mps`, `xpu`… as PyTorch spells them. */
+export type DeviceType = string;
+
+/** How deep device variables are followed (`device = dev`, `dev = torch.device(...)`). */
+const MAX_DEPTH = 3;
+
+/**
+ * The device types `expr` may name, or null when that cannot be told: a parameter, an attribute
+ * (`self.device`), a call other than `torch.device(...)`, a value built at run time.
+ */
+export function deviceTypes(expr: Node, facts: FileFacts, depth = 0): Set<DeviceType> | null {
+  if (depth > MAX_DEPTH) return null;
+  switch (expr.type) {
+    case 'string':
+      return literalDeviceType(expr);
+    case 'parenthesized_expression':
+      return expr.namedChild(0) ? deviceTypes(expr.namedChild(0)!, facts, depth) : null;
+    case 'conditional_expression': {
+      // `"cuda" if torch.cuda.is_available() else "cpu"`: either branch.
+      const [then, , otherwise] = expr.namedChildren;
+      const a = then ? deviceTypes(then, facts, depth) : null;
+      const b = otherwise ? deviceTypes(otherwise, facts, depth) : null;
+      return a && b ? new Set([...a, ...b]) : null;
+    }
+    case 'call': {
+      if (facts.calleeName(expr) !== 'torch.device') return null;
+      const first = keywordValue(expr, 'type') ?? positionalArguments(expr)[0];
+      return first ? deviceTypes(first, facts, depth + 1) : null;
+    }
+    case 'identifier':
+      return variableDeviceTypes(expr, facts, depth);
+    default:
+      return null;
+  }
+}
+
+/** `"cuda"`, `"cuda:0"`, `f"cuda:{rank}"`, `"mps"`: the part before the colon. */
+function literalDeviceType(node: Node): Set<DeviceType> | null {
+  const start = node.namedChildren.find((c) => c?.type === 'string_start');
+  const first = node.namedChildren.find((c) => c && c.type !== 'string_start');
+  if (!start || /[bB]/.test(start.text) || first?.type !== 'string_content') return null;
+  const m = /^([a-z_]+)(?::|$)/.exec(first.text);
+  if (!m) return null;
+  // An f-string must still spell the whole type before its first replacement field.
+  const rest = first.nextNamedSibling;
+  if (rest && rest.type !== 'string_end' && !first.text.includes(':')) return null;
+  return new Set([m[1]]);
+}
+
+/** A device variable: every value assigned to it in its scope (or at module level, for a global). */
+function variableDeviceTypes(id: Node, facts: FileFacts, depth: number): Set<DeviceType> | null {
+  const fn = enclosingDef(id);
+  if (fn && parameterNames(fn).includes(id.text)) return null;
+  let values = valuesAssignedTo(id.text, id, facts);
+  // Not assigned in the function: a module-level global (looked up from a module-level node).
+  const moduleNode = facts.root.namedChild(0);
+  if (values.length === 0 && fn && moduleNode) values = valuesAssignedTo(id.text, moduleNode, facts);
+  if (values.length === 0) return null;
+  const out = new Set<DeviceType>();
+  for (const v of values) {
+    const types = deviceTypes(v, facts, depth + 1);
+    if (!types) return null;
+    for (const t of types) out.add(t);
+  }
+  return out;
+}
+
+function enclosingDef(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
+}
+
+/**
+ * True when the destination is demonstrably a CUDA GPU: `.cuda()`, or a `.to(...)` device that names
+ * CUDA and at most the CPU besides (`"cuda" if torch.cuda.is_available() else "cpu"`), where the copy
+ * options at stake do nothing.
+ */
+export function isCudaDestination(types: Set<DeviceType> | null): boolean {
+  return types !== null && types.has('cuda') && [...types].every((t) => t === 'cuda' || t === 'cpu');
+}
+
+/** The device types a transfer call sends to: `x.cuda(...)` → cuda; `x.to(dev, ...)` / `x.to(device=dev)` → dev's. */
+export function transferDeviceTypes(call: Node, facts: FileFacts): Set<DeviceType> | null {
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+  if (method === 'cuda') return new Set(['cuda']);
+  if (method !== 'to') return null;
+  const device = keywordValue(call, 'device') ?? positionalArguments(call)[0];
+  return device ? deviceTypes(device, facts) : null;
+}
+
+/** The identifier a receiver chain starts from, through subscripts and attributes (`batch["x"]`, `b.input_ids`). */
+export function receiverRoot(recv: Node): Node | null {
+  for (let n: Node | null = recv; n; ) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'attribute') n = n.childForFieldName('object');
+    else if (n.type === 'subscript') n = n.childForFieldName('value');
+    else return null;
+  }
+  return null;
+}
+
+/** Names a for loop binds per batch: its targets, without the index of `enumerate(...)`. */
+export function batchNamesOf(loop: Node, facts: FileFacts): string[] {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (!left || !right) return [];
+  const { enumerated } = unwrapIterable(right, facts);
+  return enumerated && left.namedChildCount >= 2 ? left.namedChildren.slice(1).flatMap((c) => (c ? targetNames(c) : [])) : targetNames(left);
+}
+
+/**
+ * The for loops that iterate this DataLoader call in its own scope: `for b in DataLoader(...)`, or
+ * `loader = DataLoader(...)` then `for b in loader` / `enumerate(loader)` / `tqdm(loader)`.
+ */
+export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
+  const assigned = loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const name = assigned?.type === 'identifier' ? assigned.text : null;
+  const scope = enclosingDef(loader)?.childForFieldName('body') ?? facts.root;
+  return findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
+    const right = loop.childForFieldName('right');
+    if (!right) return false;
+    const { inner } = unwrapIterable(right, facts);
+    if (inner.equals(loader)) return true;
+    // The name must hold this loader only (not rebound to another one before the loop).
+    return name !== null && inner.type === 'identifier' && inner.text === name && valuesAssignedTo(name, loop, facts).every((v) => v.equals(loader));
+  });
+}
+
+/** `.to(...)` / `.cuda(...)` calls in the loop body (nested defs aside) on a batch the loop binds. */
+export function batchTransfers(loop: Node, facts: FileFacts): Node[] {
+  const names = new Set(batchNamesOf(loop, facts));
+  const body = loop.childForFieldName('body');
+  if (!body || names.size === 0) return [];
+  return findDescendants(body, (n) => {
+    if (n.type !== 'call') return false;
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !/^(to|cuda)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    const root = receiverRoot(fn.childForFieldName('object')!);
+    return root !== null && names.has(root.text);
+  }, isNestedScope);
+}

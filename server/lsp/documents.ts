@@ -12,7 +12,16 @@ export const VERIFY_AFTER_MS = 400;
 /** How long after a full lint the queries for the next keystroke's incremental lint are compiled. */
 export const PREPARE_AFTER_MS = 50;
 
+/** The last revision handed out: one counter for every document, so no two texts ever share a revision. */
+let lastRevision = 0;
+
 export class ParsedDocument {
+  /**
+   * Identifies this text: new on every didOpen and every didChange. Clients may send a version number
+   * twice (a didChange that reuses it, a second didOpen without a close), so results are cached by
+   * revision, never by version (issue 23).
+   */
+  revision = ++lastRevision;
   private tree: Tree | null = null;
   /** The tree has edits that were not re-parsed yet. */
   private stale = true;
@@ -163,6 +172,7 @@ export class ParsedDocument {
     }
     this.text = TextDocument.update(this.text, [], version);
     this.stale = true;
+    this.revision = ++lastRevision;
   }
 
   dispose(): void {

@@ -48,6 +48,8 @@ import { ParsedDocument } from './documents';
 
 interface CachedLint {
   version: number;
+  /** The ParsedDocument revision (the text) it was computed for: what the cache is keyed on. */
+  revision: number;
   details: LintDetails;
   diagnostics: Diagnostic[];
 }
@@ -142,6 +144,8 @@ export class PerflensServer {
       doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
+      // A second didOpen without a close brings new text: nothing linted before may be shown for it.
+      this.forgetLints(uri);
       this.idleCollection?.changed();
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.schedulePush(doc, 0);
@@ -166,8 +170,7 @@ export class PerflensServer {
       doc?.dispose();
       this.documents.delete(p.textDocument.uri);
       this.idleCollection?.changed();
-      this.lintCache.delete(p.textDocument.uri);
-      this.savedLints.delete(p.textDocument.uri);
+      this.forgetLints(p.textDocument.uri);
       clearTimeout(this.pushTimers.get(p.textDocument.uri));
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     });
@@ -177,14 +180,14 @@ export class PerflensServer {
       const uri = p.textDocument.uri;
       const doc = this.documents.get(uri);
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
-      const version = doc.version;
+      const revision = doc.revision;
       const result = await this.pullResult(doc, token);
-      // Edited (or closed) while the pull waited for its turn: the result would not be for the version asked about.
-      if (doc.version !== version || this.documents.get(uri) !== doc) throw contentChanged();
+      // Edited (or closed) while the pull waited for its turn: the result would not be for the text asked about.
+      if (doc.revision !== revision || this.documents.get(uri) !== doc) throw contentChanged();
       if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      // The id changes with the document version and with every settings change, so a refresh
-      // after new settings never gets an 'unchanged' answer.
-      const resultId = `${doc.uri}@${result.version}#${this.settingsGeneration}`;
+      // The id changes with the text (its revision: a reused version number must not match) and
+      // with every settings change, so a refresh after new settings never gets an 'unchanged' answer.
+      const resultId = `${doc.uri}@${result.version}.${result.revision}#${this.settingsGeneration}`;
       // Unchanged since the client's last pull (run: onSave between saves): the editor keeps, and
       // keeps moving, the diagnostics it has.
       if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
@@ -344,7 +347,7 @@ export class PerflensServer {
     // A hover may have linted this version while the pull waited for its turn.
     const linted = this.currentLint(doc);
     if (linted) return linted;
-    const version = doc.version;
+    const { version, revision } = doc;
     const options = this.lintOptions(doc.uri, settings);
     let details: LintDetails;
     const started = performance.now();
@@ -375,15 +378,21 @@ export class PerflensServer {
     if (details.skipped) {
       diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'perflens', message: `perflens skipped this file: ${details.skipped}` });
     }
-    const entry = { version, details, diagnostics };
+    const entry = { version, revision, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
     return entry;
   }
 
-  /** The cached lint of the document's current version, if there is one. */
+  /** The cached lint of the document's current text, if there is one. */
   private currentLint(doc: ParsedDocument): CachedLint | undefined {
     const cached = this.lintCache.get(doc.uri);
-    return cached && cached.version === doc.version ? cached : undefined;
+    return cached && cached.revision === doc.revision ? cached : undefined;
+  }
+
+  /** Drops what was linted for a URI (its document was opened again, or closed). */
+  private forgetLints(uri: string): void {
+    this.lintCache.delete(uri);
+    this.savedLints.delete(uri);
   }
 
   private sendStatus(status: StatusParams): void {
@@ -411,16 +420,16 @@ export class PerflensServer {
    * refer to: linted now if the cached result is older (only this file's lint is waited for).
    * TextDocuments are updated in place, so callers must not await between this and using the view.
    */
-  private async findingsView(uri: string, token: CancellationToken): Promise<{ document: TextDocument; findings: Finding[] } | null> {
+  private async findingsView(uri: string, token: CancellationToken): Promise<FindingsView | null> {
     await this.ready;
     throwIfCancelled(token);
     const doc = this.documents.get(uri);
     if (doc) {
       const result = await this.lint(doc, { token });
-      return result ? { document: doc.document, findings: result.details.findings } : null;
+      return result ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics } : null;
     }
     const cell = await this.notebooks.lintCell(uri, { token });
-    return cell ? { document: cell.doc, findings: cell.findings } : null;
+    return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics } : null;
   }
 
   private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
@@ -432,7 +441,14 @@ export class PerflensServer {
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(view.document, params.context.diagnostics, view.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
+      actions.push(
+        ...quickFixes(view.document, params.context.diagnostics, view.findings, {
+          unsafe: settings.unsafeFixes,
+          clientCommands: this.clientCommands,
+          guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id,
+          current: view.diagnostics,
+        }),
+      );
     }
     if (only && wants(FIX_ALL_KIND)) {
       const action = fixAll(view.document, view.findings, settings.fixAllUnsafe);
@@ -468,6 +484,13 @@ export class PerflensServer {
     for (const t of this.pushTimers.values()) clearTimeout(t);
     this.engine?.dispose();
   }
+}
+
+/** An open document's or notebook cell's current text with its findings and the diagnostics built from them. */
+interface FindingsView {
+  document: TextDocument;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
 }
 
 /** The file-system path of a file: URI (rules such as print-debugging-in-library look at the folder). */

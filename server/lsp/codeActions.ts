@@ -21,6 +21,11 @@ export interface QuickFixOptions {
   guideOf: (ruleId: string) => string;
   /** The server's diagnostics of the current text (what its lint found): the only source of fixes. */
   current: readonly Diagnostic[];
+  /**
+   * The current version of another document a fix may edit: a cell of the same notebook as `doc`;
+   * undefined for any other document (a fix that edits one is dropped).
+   */
+  versionOf: (uri: string) => number | undefined;
 }
 
 export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: QuickFixOptions): CodeAction[] {
@@ -35,7 +40,7 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     const own = ownDiagnostic(diagnostic, opts.current);
     if (!own) continue;
     const data: DiagnosticData = own.data;
-    const fix = data.fix;
+    const fix = data.fix && checkedFix(data.fix, opts.versionOf);
     if (fix && fix.safety !== 'display-only' && (fix.safety === 'safe' || opts.unsafe)) {
       actions.push({
         title: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})`,
@@ -89,6 +94,18 @@ function ownDiagnostic(diagnostic: Diagnostic, current: readonly Diagnostic[]): 
     a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
   const found = current.find((d) => d.code === diagnostic.code && isDiagnosticData(d.data) && same(d.range, diagnostic.range));
   return found as (Diagnostic & { data: DiagnosticData }) | undefined;
+}
+
+type Fix = NonNullable<DiagnosticData['fix']>;
+
+/**
+ * The fix, if every other document it edits is a cell of the same notebook at its current version
+ * (a notebook fix adds an import to the first cell); null otherwise: an edit to anything else, or to
+ * a cell that changed since, must never reach the WorkspaceEdit.
+ */
+export function checkedFix(fix: Fix, versionOf: (uri: string) => number | undefined): Fix | null {
+  const others = fix.documents ?? [];
+  return others.every((d) => typeof d.uri === 'string' && versionOf(d.uri) === d.version) ? fix : null;
 }
 
 /** `source.fixAll.perflens`: every safe fix that does not overlap another, as one versioned edit. */

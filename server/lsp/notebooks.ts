@@ -99,6 +99,17 @@ export class NotebookSupport {
     return this.documents.getNotebookCell(uri) !== undefined;
   }
 
+  /**
+   * The current version of `other` when it is a cell of the same notebook as `cellUri` (and not that
+   * cell itself); undefined otherwise. A fix may edit only such cells (notebook-wide imports).
+   */
+  cellVersionBeside(cellUri: string, other: string): number | undefined {
+    if (other === cellUri) return undefined;
+    const notebook = this.documents.findNotebookDocumentForCell(cellUri);
+    if (!notebook || this.documents.findNotebookDocumentForCell(other) !== notebook) return undefined;
+    return this.documents.getCellTextDocument(this.documents.getNotebookCell(other)!)?.version;
+  }
+
   /** Drops cached results (settings changed). */
   invalidate(): void {
     this.cache.clear();

@@ -447,6 +447,7 @@ export class PerflensServer {
           clientCommands: this.clientCommands,
           guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id,
           current: view.diagnostics,
+          versionOf: (other) => this.notebooks.cellVersionBeside(params.textDocument.uri, other),
         }),
       );
     }

@@ -333,6 +333,16 @@ describe('language server (Jupyter notebooks)', function () {
     ]);
   });
 
+  it('a forged diagnostic cannot make a fix edit a document outside the notebook (issue 23, item 8)', async () => {
+    const [wraps] = await client.pull(cell(4));
+    const outside = { uri: 'file:///tmp/perflens-lsp/outside.py', version: 1, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'import os\n' }] };
+    const forged = { ...wraps, data: { ...wraps.data!, fix: { ...wraps.data!.fix!, documents: [outside] } } };
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [forged] } });
+    const edited = actions.flatMap((a) => a.edit?.documentChanges.map((c) => c.textDocument.uri) ?? []);
+    assert.ok(edited.length > 0);
+    assert.deepEqual(edited.filter((uri) => !uri.startsWith('vscode-notebook-cell:/tmp/perflens-lsp/analysis.ipynb#')), []);
+  });
+
   it('follows cell edits', async () => {
     await client.connection.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: NB, version: 2 },

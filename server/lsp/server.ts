@@ -7,6 +7,7 @@ import {
   ResponseError,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
   TextDocumentSyncKind,
   type CodeAction,
   type CancellationToken,
@@ -22,11 +23,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
-import { Engine, type LintDetails } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { activeRules, layerOptions, unknownSelectors, type LintOptions } from '../engine/options';
 import type { ConfigError } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
-import { hoverAt } from './hover';
+import { constructNoteAt, hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
 import type { ServerPlatform } from './platform';
 import {
@@ -41,16 +42,17 @@ import {
 } from '../../common/protocol';
 import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
-import type { Finding } from '../../common/types';
+import type { Finding, LintResult } from '../../common/types';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
-import { ParsedDocument } from './documents';
+import { ParsedDocument, StaleLint } from './documents';
+import type { ConstructMatch } from '../docs/constructDocs';
 
 interface CachedLint {
   version: number;
   /** The ParsedDocument revision (the text) it was computed for: what the cache is keyed on. */
   revision: number;
-  details: LintDetails;
+  details: LintResult;
   diagnostics: Diagnostic[];
 }
 
@@ -142,6 +144,7 @@ export class PerflensServer {
         else this.schedulePush(doc, 0);
       };
       doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
+      doc.offThread = this.platform.offThread;
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
       // A second didOpen without a close brings new text: nothing linted before may be shown for it.
@@ -181,7 +184,7 @@ export class PerflensServer {
       const doc = this.documents.get(uri);
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
       const revision = doc.revision;
-      const result = await this.pullResult(doc, token);
+      const result = await this.pullResult(doc, token).catch(staleAs(contentChanged));
       // Edited (or closed) while the pull waited for its turn: the result would not be for the text asked about.
       if (doc.revision !== revision || this.documents.get(uri) !== doc) throw contentChanged();
       if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
@@ -330,8 +333,9 @@ export class PerflensServer {
   }
 
   /**
-   * Lints the document's current version (cached per version). Returns null when perflens is off
-   * or the document was closed meanwhile; throws RequestCancelled when the request was cancelled.
+   * Lints the document's current text (cached per revision). Returns null when perflens is off or
+   * the document was closed meanwhile; throws RequestCancelled when the request was cancelled, and
+   * StaleLint when the text changed while a worker linted it.
    */
   private async lint(doc: ParsedDocument, request: LintRequest = {}): Promise<CachedLint | null> {
     const cached = this.currentLint(doc);
@@ -349,14 +353,18 @@ export class PerflensServer {
     if (linted) return linted;
     const { version, revision } = doc;
     const options = this.lintOptions(doc.uri, settings);
-    let details: LintDetails;
+    let details: LintResult;
     const started = performance.now();
     try {
-      details = doc.lint(options); // incremental: re-lints only what the edits can have changed
+      // Incremental (re-lints only what the edits can have changed); a large text in the worker.
+      details = await this.scheduler.offThread(doc.lintSomewhere(options), request.background ?? 'request');
     } catch (error) {
+      if (error instanceof StaleLint) throw error;
       this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return null;
     }
+    // The worker answered for a text the document no longer has (or it was closed or reopened).
+    if (doc.revision !== revision || this.documents.get(doc.uri) !== doc) throw new StaleLint();
     this.sendStatus({
       uri: doc.uri,
       state: details.skipped ? 'skipped' : details.failures.length ? 'ruleError' : this.brokenConfigFiles.size ? 'configError' : 'ok',
@@ -408,7 +416,13 @@ export class PerflensServer {
       setTimeout(async () => {
         this.pushTimers.delete(doc.uri);
         if (this.documents.get(doc.uri) !== doc) return;
-        const result = await this.lint(doc, { background: 'timer' });
+        let result: CachedLint | null;
+        try {
+          result = await this.lint(doc, { background: 'timer' });
+        } catch (error) {
+          if (error instanceof StaleLint) return; // edited while the worker linted it: the edit scheduled the next push
+          throw error;
+        }
         if (this.documents.get(doc.uri) !== doc) return; // closed while it waited for its turn
         void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
       }, delayMs),
@@ -425,11 +439,11 @@ export class PerflensServer {
     throwIfCancelled(token);
     const doc = this.documents.get(uri);
     if (doc) {
-      const result = await this.lint(doc, { token });
-      return result ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics } : null;
+      const result = await this.lint(doc, { token }).catch(staleAs(contentModified));
+      return result ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics, skipped: result.details.skipped !== undefined } : null;
     }
     const cell = await this.notebooks.lintCell(uri, { token });
-    return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics } : null;
+    return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics, skipped: false } : null;
   }
 
   private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
@@ -465,10 +479,10 @@ export class PerflensServer {
     const view = await this.findingsView(params.textDocument.uri, token);
     if (!view) return null;
     const doc = this.documents.get(params.textDocument.uri);
-    return hoverAt(view.document.offsetAt(params.position), {
+    const revision = doc?.revision;
+    const hover = await hoverAt(view.document.offsetAt(params.position), {
       document: view.document,
-      tree: doc?.getTree(),
-      parse: (text) => this.engine.parse(text),
+      constructAt: (offset) => (view.skipped ? null : doc ? doc.constructNote(offset) : this.cellConstructNote(view.document, offset)),
       findings: view.findings,
       rulesById: this.engine.rulesById,
       explainFindings: settings.hover,
@@ -476,10 +490,24 @@ export class PerflensServer {
       clientCommands: this.clientCommands,
       guideHref: (target) => this.platform.guideHref({ guide: target } as RuleDefinition),
     });
+    // A large document's construct note comes from the worker: edited meanwhile, its range is stale.
+    if (doc && doc.revision !== revision) throw contentModified();
+    return hover;
+  }
+
+  /** A notebook cell's construct note: cells keep no tree, so its text is parsed for it. */
+  private cellConstructNote(document: TextDocument, offset: number): ConstructMatch | null {
+    const tree = this.engine.parse(document.getText());
+    try {
+      return constructNoteAt(tree, document.getText(), offset);
+    } finally {
+      tree.delete(); // WASM memory is not garbage-collected
+    }
   }
 
   private dispose(): void {
     this.idleCollection?.dispose();
+    this.platform.offThread?.dispose();
     for (const doc of this.documents.values()) doc.dispose();
     this.documents.clear();
     for (const t of this.pushTimers.values()) clearTimeout(t);
@@ -492,6 +520,20 @@ interface FindingsView {
   document: TextDocument;
   findings: Finding[];
   diagnostics: Diagnostic[];
+  /** Not linted (over max-file-size, or its parse ran out of time): it has no tree, and gets none for a hover. */
+  skipped: boolean;
+}
+
+/** A request whose document changed before its answer was ready (hover, code action): the client asks again. */
+function contentModified(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+}
+
+/** For .catch(): a StaleLint becomes the protocol error `as` makes; anything else is rethrown. */
+function staleAs(as: () => ResponseError<unknown>): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof StaleLint ? as() : error;
+  };
 }
 
 /** The file-system path of a file: URI (rules such as print-debugging-in-library look at the folder). */

@@ -3,7 +3,7 @@
 // A text over max-file-size is never parsed; a large one is linted off the main thread when the
 // platform can (offThread.ts): then a worker keeps the tree, and this thread only the text.
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
@@ -241,8 +241,9 @@ export class ParsedDocument {
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     // The worker's mirror applies the same changes to the same text, in the same order.
     this.remote?.change(changes, version);
-    for (const change of changes) {
-      if ('range' in change) {
+    for (const raw of changes) {
+      if ('range' in raw) {
+        const change = clampedChange(this.text, raw);
         if (this.tree) {
           const start = this.text.offsetAt(change.range.start);
           const oldEnd = this.text.offsetAt(change.range.end);
@@ -259,6 +260,7 @@ export class ParsedDocument {
         }
         this.text = TextDocument.update(this.text, [change], version);
       } else {
+        const change = raw;
         // A full-text change: nothing to reuse.
         this.tree?.delete();
         this.tree = null;
@@ -292,6 +294,25 @@ export class ParsedDocument {
     this.dropTree();
     this.leaveWorker();
   }
+}
+
+/**
+ * The change with its range inside the text and in order. TextDocument.update takes the text apart
+ * by offsets (which it clamps) but updates its line index by the range's line numbers (which it
+ * does not): a range past the last line left a corrupt line index, and every later position, edit
+ * and diagnostic was wrong, later edits even changed the wrong text (found by the protocol fuzzer).
+ * Clamped, both agree, and the text is what the unclamped change made of it.
+ */
+export function clampedChange(doc: TextDocument, change: { range: Range; text: string }): { range: Range; text: string } {
+  const a = doc.offsetAt(change.range.start);
+  const b = doc.offsetAt(change.range.end);
+  return { range: { start: doc.positionAt(Math.min(a, b)), end: doc.positionAt(Math.max(a, b)) }, text: change.text };
+}
+
+/** TextDocument.update with each ranged change clamped first (for documents this file does not hold: notebook cells). */
+export function updateClamped(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): TextDocument {
+  for (const change of changes) doc = TextDocument.update(doc, ['range' in change ? clampedChange(doc, change) : change], version);
+  return TextDocument.update(doc, [], version);
 }
 
 function endPoint(start: { row: number; column: number }, inserted: string): { row: number; column: number } {

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../../server/engine/engine';
-import { ParsedDocument } from '../../server/lsp/documents';
+import { ParsedDocument, updateClamped } from '../../server/lsp/documents';
 import { getEngine } from '../helpers/engine';
 
 const LIMIT = { maxFileSize: 2000 };
@@ -57,5 +57,43 @@ describe('open documents over max-file-size', () => {
     doc.update([{ text: SMALL }], 3);
     assert.deepEqual(doc.lint(LIMIT).findings.map((f) => f.ruleId), ['async-time-sleep']);
     doc.dispose();
+  });
+});
+
+describe('open documents: edits with positions out of range (found by the protocol fuzzer)', () => {
+  /** Every offset's position in the document equals its position in a fresh document of the same text. */
+  function positionsExact(doc: ParsedDocument): void {
+    const fresh = TextDocument.create('file:///fresh.py', 'python', 0, doc.getText());
+    for (let offset = 0; offset <= doc.getText().length; offset++) {
+      assert.deepEqual(doc.document.positionAt(offset), fresh.positionAt(offset), `offset ${offset}`);
+    }
+  }
+
+  it('clamps ranges past the last line or the end of a line, and reversed ranges, as the text update does', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///range.py', 'python', 1, SMALL), engine);
+    doc.lint({});
+    doc.update([{ range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' }], 2);
+    doc.update([{ range: { start: { line: 1, character: 400 }, end: { line: 0, character: 2 } }, text: '' }], 3);
+    doc.update([{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' }], 4);
+    const fresh = TextDocument.update(TextDocument.create('file:///range.py', 'python', 1, SMALL), [], 1);
+    const expected = [
+      { range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' },
+      { range: { start: { line: 1, character: 400 }, end: { line: 0, character: 2 } }, text: '' },
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' },
+    ].reduce((text, change) => TextDocument.applyEdits(TextDocument.create('file:///t.py', 'python', 0, text), [{ range: change.range, newText: change.text }]), fresh.getText());
+    assert.equal(doc.getText(), expected);
+    positionsExact(doc);
+    const details = doc.lint({});
+    for (const f of details.findings) assert.ok(Number.isInteger(f.start) && Number.isInteger(f.end));
+    doc.dispose();
+  });
+
+  it('clamps notebook cells\' changes the same way (updateClamped)', () => {
+    let cell = TextDocument.create('vscode-notebook-cell:/nb.ipynb#C1', 'python', 1, SMALL);
+    cell = updateClamped(cell, [{ range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' }], 2);
+    cell = updateClamped(cell, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' }], 3);
+    assert.equal(cell.getText(), 'import time\nasync def f():\n    # a\ntime.sleep(1)\nx = 1\n');
+    assert.equal(cell.version, 3);
   });
 });

@@ -133,14 +133,26 @@ export type GuideTarget =
   /** A file beside the guide (e.g. `bench/pandas-iterrows.py`), relative to the guide folder. */
   | { kind: 'file'; path: string };
 
+/**
+ * A percent-decoded URI component, or the text as written when its escapes are malformed (`100%`,
+ * `%E0%A4%A`): links come from files and other extensions, and a bad one must open the section, not throw.
+ */
+export function decodeComponent(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Classifies an href found in guide/<slug>.md. Links to `other.md` are sections; `#x` anchors in this one. */
 export function classifyHref(href: string): GuideTarget {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return { kind: 'external', href };
-  if (href.startsWith('#')) return { kind: 'anchor', anchor: decodeURIComponent(href.slice(1)) };
+  if (href.startsWith('#')) return { kind: 'anchor', anchor: decodeComponent(href.slice(1)) };
   const [pathPart, fragment] = href.split('#', 2);
   const clean = pathPart.replace(/^\.\//, '');
   const m = /^([a-z0-9-]+)\.md$/.exec(clean);
-  if (m) return { kind: 'section', slug: m[1], anchor: fragment ? decodeURIComponent(fragment) : undefined };
+  if (m) return { kind: 'section', slug: m[1], anchor: fragment ? decodeComponent(fragment) : undefined };
   return { kind: 'file', path: clean };
 }
 

@@ -2,7 +2,7 @@
 // shell with its Content-Security-Policy, each section's HTML, search by rule id or keyword, and the links
 // that open a section from a diagnostic (`codeDescription.href`) or from a hover.
 import { GUIDE_SECTIONS, guideSection, type GuideSection } from '../common/guide';
-import { escapeAttr, parseGuide, renderGuideSection, type GuideHeading } from './guideMarkdown';
+import { decodeComponent, escapeAttr, parseGuide, renderGuideSection, type GuideHeading } from './guideMarkdown';
 
 export const GUIDE_VIEW_TYPE = 'perflens.guide';
 
@@ -18,7 +18,7 @@ export function parseGuideTarget(target: string | undefined): { slug: string; an
   if (!target) return { slug: 'index' };
   const hash = target.indexOf('#');
   const slug = (hash >= 0 ? target.slice(0, hash) : target).trim();
-  const anchor = hash >= 0 ? decodeURIComponent(target.slice(hash + 1)) || undefined : undefined;
+  const anchor = hash >= 0 ? decodeComponent(target.slice(hash + 1)) || undefined : undefined;
   if (slug === 'index' || !SLUGS.has(slug)) return { slug: 'index', anchor: slug === 'index' ? anchor : undefined };
   return { slug, anchor };
 }
@@ -33,7 +33,7 @@ export function parseGuideTarget(target: string | undefined): { slug: string; an
 export function guideTargetOfHref(href: string): string | undefined {
   const m = /\/guide\/([a-z0-9-]+)\.md(?:#(.*))?$/.exec(href);
   if (!m || !SLUGS.has(m[1])) return undefined;
-  return m[2] ? `${m[1]}#${decodeURIComponent(m[2])}` : m[1];
+  return m[2] ? `${m[1]}#${decodeComponent(m[2])}` : m[1];
 }
 
 /**

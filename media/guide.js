@@ -124,10 +124,19 @@
     } else if (href.startsWith('#') && href.length > 1) {
       event.preventDefault();
       event.stopPropagation();
-      const el = document.getElementById(decodeURIComponent(href.slice(1)));
+      const el = document.getElementById(decodeOrRaw(href.slice(1)));
       if (el) el.scrollIntoView({ block: 'start' });
     }
   });
+
+  /** A percent-decoded anchor, or the text as written when an escape is malformed (it must not throw). */
+  function decodeOrRaw(text) {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  }
 
   function closeSearch(clear) {
     if (clear) search.value = '';

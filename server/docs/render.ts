@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { guideSection } from '../../common/guide';
 import type { FixForm, RuleDefinition } from '../engine/rule';
 import { evidenceFor } from './evidence';
+import { messageMarkdown } from './markdownText';
 import type { Finding, FixSafety } from '../../common/types';
 
 /** The guide folder shipped beside the bundles (dist/../guide). */
@@ -41,16 +42,20 @@ export interface HoverLinks {
   disable?: string;
 }
 
-/** The fix line: its title, its safety in words, and for an unsafe fix the reason. */
+/**
+ * The fix line: its title, its safety in words, and for an unsafe fix the reason. Title and reason may
+ * quote the user's code (a rule's report sets them), so they go through messageMarkdown.
+ */
 function fixLine(fix: { title: string; safety: FixSafety; reason?: string }): string {
-  const title = fix.title.replace(/\.$/, '');
+  const title = messageMarkdown(fix.title.replace(/\.$/, ''));
+  const reason = fix.reason ? messageMarkdown(fix.reason.replace(/\.$/, '')) : undefined;
   switch (fix.safety) {
     case 'safe':
       return `**Fix (safe):** ${title}. Keeps behaviour; applied by fix-all and \`--fix\`.`;
     case 'unsafe':
-      return `**Fix (unsafe):** ${title}. Review it: ${fix.reason ? fix.reason.replace(/\.$/, '') : 'it can change behaviour'}. Applied only on request.`;
+      return `**Fix (unsafe):** ${title}. Review it: ${reason ?? 'it can change behaviour'}. Applied only on request.`;
     default:
-      return `**Suggestion:** ${title}${fix.reason ? ` (${fix.reason.replace(/\.$/, '')})` : ''}. Shown only, never applied automatically.`;
+      return `**Suggestion:** ${title}${reason ? ` (${reason})` : ''}. Shown only, never applied automatically.`;
   }
 }
 
@@ -78,7 +83,8 @@ function linkTitle(text: string): string {
  * fix and its safety, the measured effect or the kind of benefit, and links to the guide and to disable the rule.
  */
 export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks): string {
-  const parts = [`**${rule.title}** · \`${rule.id}\` (perflens)`, '', finding.message, '', `**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`];
+  // The message quotes the user's code: rendered as text whatever it holds (markdownText.ts).
+  const parts = [`**${rule.title}** · \`${rule.id}\` (perflens)`, '', messageMarkdown(finding.message), '', `**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`];
   if (finding.fix) {
     parts.push('', fixLine(finding.fix));
     const others = otherForms(rule, finding.fix.safety);

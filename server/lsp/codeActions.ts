@@ -1,5 +1,7 @@
-// Code actions built from the data diagnostics carry (never by re-linting): the rule's fix,
-// fix-all-of-this-rule, fix-all (source.fixAll.perflens), disable-for-line and open-guide.
+// Code actions for the findings of the current text: the rule's fix, fix-all-of-this-rule, fix-all
+// (source.fixAll.perflens), disable-for-line and open-guide. A diagnostic the client sends back only
+// says which finding it wants: every edit comes from the server's own lint of the current text (the
+// client's copy of the data may be stale, from a text that reused the version number, or forged).
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyFixes } from '../fixes/apply';
@@ -14,16 +16,32 @@ export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEd
   return { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits }] };
 }
 
-export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: { unsafe: boolean; clientCommands: boolean; guideOf: (ruleId: string) => string }): CodeAction[] {
+export interface QuickFixOptions {
+  unsafe: boolean;
+  clientCommands: boolean;
+  guideOf: (ruleId: string) => string;
+  /** The server's diagnostics of the current text (what its lint found): the only source of fixes. */
+  current: readonly Diagnostic[];
+  /**
+   * The current version of another document a fix may edit: a cell of the same notebook as `doc`;
+   * undefined for any other document (a fix that edits one is dropped).
+   */
+  versionOf: (uri: string) => number | undefined;
+}
+
+export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: QuickFixOptions): CodeAction[] {
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();
   const seenTemplates = new Set<string>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
-    const data: DiagnosticData = diagnostic.data;
     // A diagnostic from an older version has stale ranges: offer nothing rather than a wrong edit.
-    if (data.version !== doc.version) continue;
-    const fix = data.fix;
+    if (diagnostic.data.version !== doc.version) continue;
+    // Not a finding of the current text (the version number was reused for other text): nothing to fix.
+    const own = ownDiagnostic(diagnostic, opts.current);
+    if (!own) continue;
+    const data: DiagnosticData = own.data;
+    const fix = data.fix && checkedFix(data.fix, opts.versionOf);
     if (fix && fix.safety !== 'display-only' && (fix.safety === 'safe' || opts.unsafe)) {
       actions.push({
         title: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})`,
@@ -69,6 +87,26 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     }
   }
   return actions;
+}
+
+/** The server's diagnostic a client's diagnostic stands for: same rule, same range (ranges of one version). */
+function ownDiagnostic(diagnostic: Diagnostic, current: readonly Diagnostic[]): (Diagnostic & { data: DiagnosticData }) | undefined {
+  const same = (a: Diagnostic['range'], b: Diagnostic['range']) =>
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  const found = current.find((d) => d.code === diagnostic.code && isDiagnosticData(d.data) && same(d.range, diagnostic.range));
+  return found as (Diagnostic & { data: DiagnosticData }) | undefined;
+}
+
+type Fix = NonNullable<DiagnosticData['fix']>;
+
+/**
+ * The fix, if every other document it edits is a cell of the same notebook at its current version
+ * (a notebook fix adds an import to the first cell); null otherwise: an edit to anything else, or to
+ * a cell that changed since, must never reach the WorkspaceEdit.
+ */
+export function checkedFix(fix: Fix, versionOf: (uri: string) => number | undefined): Fix | null {
+  const others = fix.documents ?? [];
+  return others.every((d) => typeof d.uri === 'string' && versionOf(d.uri) === d.version) ? fix : null;
 }
 
 /** `source.fixAll.perflens`: every safe fix that does not overlap another, as one versioned edit. */

@@ -1,18 +1,40 @@
 // An open document: its text (LSP's TextDocument) and its tree-sitter tree, kept in step by
 // applying each incremental change to both. The tree is re-parsed lazily, once per batch of edits.
+// A text over max-file-size is never parsed; a large one is linted off the main thread when the
+// platform can (offThread.ts): then a worker keeps the tree, and this thread only the text.
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
 import { Edit, type Tree } from '../syntax/parser';
+import type { ConstructMatch } from '../docs/constructDocs';
+import type { LintResult } from '../../common/types';
+import { constructNoteAt } from './hover';
+import { LARGE_DOCUMENT_CHARS, SMALL_AGAIN_CHARS, WorkerUnavailable, type OffThreadLinter, type RemoteDocument, type RemoteLint } from './offThread';
 
 /** How long the editor must be idle before an incremental result is checked against a full lint. */
 export const VERIFY_AFTER_MS = 400;
 /** How long after a full lint the queries for the next keystroke's incremental lint are compiled. */
 export const PREPARE_AFTER_MS = 50;
 
+/** The text changed while its lint ran off the main thread: the result is for text the document no longer has. */
+export class StaleLint extends Error {
+  constructor() {
+    super('the document changed while it was linted');
+  }
+}
+
+/** The last revision handed out: one counter for every document, so no two texts ever share a revision. */
+let lastRevision = 0;
+
 export class ParsedDocument {
+  /**
+   * Identifies this text: new on every didOpen and every didChange. Clients may send a version number
+   * twice (a didChange that reuses it, a second didOpen without a close), so results are cached by
+   * revision, never by version (issue 23).
+   */
+  revision = ++lastRevision;
   private tree: Tree | null = null;
   /** The tree has edits that were not re-parsed yet. */
   private stale = true;
@@ -29,9 +51,15 @@ export class ParsedDocument {
    * Called when the idle-time full lint found that an incremental result was not exact: the caller
    * should drop what it cached for this version and publish (or let the client pull) again.
    */
-  onCorrected: ((version: number, details: LintDetails) => void) | undefined;
+  onCorrected: (() => void) | undefined;
   /** Resolves when background work may run (the server's Scheduler): the check is a full lint. */
   backgroundTurn: (() => Promise<void>) | undefined;
+  /** Lints large texts in a worker, when the platform has one (set by the server). */
+  offThread: OffThreadLinter | undefined;
+  /** This document's mirror in the worker, while its text is large. */
+  private remote: RemoteDocument | null = null;
+  /** The worker's lint of a revision, shared by the requests that want it (a pull and a hover). */
+  private remoteLint: { revision: number; optionsKey: string; result: Promise<RemoteLint> } | null = null;
 
   constructor(
     private text: TextDocument,
@@ -84,6 +112,14 @@ export class ParsedDocument {
    * the editor has been idle for VERIFY_AFTER_MS; onCorrected hears about any difference.
    */
   lint(options: LintOptions): LintDetails {
+    // Over max-file-size: say so without parsing (a 5 MB file costs seconds and hundreds of MB to
+    // parse), and keep no tree: the next lint under the limit parses afresh.
+    const tooLarge = this.engine.tooLarge(this.text.getText(), options);
+    if (tooLarge) {
+      this.dropTree();
+      this.lastParseMs = 0;
+      return tooLarge;
+    }
     let tree: Tree;
     const parseStarted = performance.now();
     try {
@@ -108,11 +144,79 @@ export class ParsedDocument {
         await this.backgroundTurn?.();
         if (this.version !== version || !this.tree || this.stale) return;
         const check = this.linter.verify(this.tree, this.getText(), options, details);
-        if (!check.same) this.onCorrected?.(version, check.details);
+        if (!check.same) this.onCorrected?.();
       }, VERIFY_AFTER_MS);
       this.verifyTimer.unref?.();
     }
     return details;
+  }
+
+  /**
+   * Lints the current text where it costs the editor least: over max-file-size nowhere (the notice
+   * only), a large text in the worker, any other here. Throws StaleLint when the text changed while
+   * the worker linted it.
+   */
+  async lintSomewhere(options: LintOptions): Promise<LintResult> {
+    const length = this.text.getText().length;
+    if (this.engine.tooLarge(this.text.getText(), options)) {
+      this.leaveWorker();
+      return this.lint(options);
+    }
+    if (this.belongsInWorker(length)) {
+      try {
+        return await this.lintInWorker(options);
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+      }
+    }
+    this.leaveWorker();
+    return this.lint(options);
+  }
+
+  /** The construct note at an offset (hover): from the worker's tree for a large text, else from this one. */
+  async constructNote(offset: number): Promise<ConstructMatch | null> {
+    if (!this.remote) return constructNoteAt(this.getTree(), this.getText(), offset);
+    try {
+      return await this.remote.construct(offset);
+    } catch (error) {
+      if (error instanceof WorkerUnavailable) return null;
+      throw error;
+    }
+  }
+
+  private belongsInWorker(length: number): boolean {
+    if (!this.offThread?.available) return false;
+    return length >= (this.remote ? SMALL_AGAIN_CHARS : LARGE_DOCUMENT_CHARS);
+  }
+
+  private async lintInWorker(options: LintOptions): Promise<RemoteLint> {
+    if (!this.remote) {
+      this.dropTree(); // the worker keeps the tree now: free this thread's
+      this.remote = this.offThread!.open(this.getText(), this.version, this.languageId, this.uri, () => this.onCorrected?.());
+    }
+    const revision = this.revision;
+    const optionsKey = JSON.stringify(options);
+    const running = this.remoteLint;
+    if (running && running.revision === revision && running.optionsKey === optionsKey) return running.result;
+    const remote = this.remote;
+    const result = (async () => {
+      // One lint at a time per document: a newer text waits for the one running, then (if it is
+      // still the current text) is linted; typing never queues a lint per keystroke in the worker.
+      await running?.result.catch(() => undefined);
+      if (this.revision !== revision || this.remote !== remote) throw new StaleLint();
+      const lint = await remote.lint(options);
+      this.lastParseMs = lint.parseMs;
+      return lint;
+    })();
+    this.remoteLint = { revision, optionsKey, result };
+    return result;
+  }
+
+  /** Back to this thread (the text shrank, went over max-file-size, or the worker is gone). */
+  private leaveWorker(): void {
+    this.remote?.close();
+    this.remote = null;
+    this.remoteLint = null;
   }
 
   /** After a full lint, when idle: ready the queries the next edit's incremental lint runs. */
@@ -135,8 +239,11 @@ export class ParsedDocument {
 
   /** Applies LSP content changes in order, telling the old tree about each edit. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
-    for (const change of changes) {
-      if ('range' in change) {
+    // The worker's mirror applies the same changes to the same text, in the same order.
+    this.remote?.change(changes, version);
+    for (const raw of changes) {
+      if ('range' in raw) {
+        const change = clampedChange(this.text, raw);
         if (this.tree) {
           const start = this.text.offsetAt(change.range.start);
           const oldEnd = this.text.offsetAt(change.range.end);
@@ -153,6 +260,7 @@ export class ParsedDocument {
         }
         this.text = TextDocument.update(this.text, [change], version);
       } else {
+        const change = raw;
         // A full-text change: nothing to reuse.
         this.tree?.delete();
         this.tree = null;
@@ -163,14 +271,48 @@ export class ParsedDocument {
     }
     this.text = TextDocument.update(this.text, [], version);
     this.stale = true;
+    this.revision = ++lastRevision;
   }
 
-  dispose(): void {
+  /** Whether a tree is kept (tests: a skipped document keeps none). */
+  get hasTree(): boolean {
+    return this.tree !== null;
+  }
+
+  /** Frees the tree and what the incremental linter learned from it; the next lint is a full one. */
+  private dropTree(): void {
     clearTimeout(this.verifyTimer);
     clearTimeout(this.prepareTimer);
     this.tree?.delete();
     this.tree = null;
+    this.changes = null;
+    this.changedRanges = [];
+    this.linter.reset();
   }
+
+  dispose(): void {
+    this.dropTree();
+    this.leaveWorker();
+  }
+}
+
+/**
+ * The change with its range inside the text and in order. TextDocument.update takes the text apart
+ * by offsets (which it clamps) but updates its line index by the range's line numbers (which it
+ * does not): a range past the last line left a corrupt line index, and every later position, edit
+ * and diagnostic was wrong, later edits even changed the wrong text (found by the protocol fuzzer).
+ * Clamped, both agree, and the text is what the unclamped change made of it.
+ */
+export function clampedChange(doc: TextDocument, change: { range: Range; text: string }): { range: Range; text: string } {
+  const a = doc.offsetAt(change.range.start);
+  const b = doc.offsetAt(change.range.end);
+  return { range: { start: doc.positionAt(Math.min(a, b)), end: doc.positionAt(Math.max(a, b)) }, text: change.text };
+}
+
+/** TextDocument.update with each ranged change clamped first (for documents this file does not hold: notebook cells). */
+export function updateClamped(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): TextDocument {
+  for (const change of changes) doc = TextDocument.update(doc, ['range' in change ? clampedChange(doc, change) : change], version);
+  return TextDocument.update(doc, [], version);
 }
 
 function endPoint(start: { row: number; column: number }, inserted: string): { row: number; column: number } {

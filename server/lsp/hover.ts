@@ -3,7 +3,7 @@
 // note on a construct the guide covers (perflens.constructHovers).
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { constructAt, renderConstructHover } from '../docs/constructDocs';
+import { constructAt, renderConstructHover, type ConstructMatch } from '../docs/constructDocs';
 import { FileFacts } from '../analysis/facts';
 import { guideSection } from '../../common/guide';
 import { Query, type Node, type Tree } from '../syntax/parser';
@@ -14,9 +14,11 @@ import { COMMANDS } from '../../common/protocol';
 
 export interface HoverContext {
   document: TextDocument;
-  /** The document's current tree, when the caller keeps one; otherwise the text is parsed for construct notes. */
-  tree?: Tree;
-  parse(text: string): Tree;
+  /**
+   * The construct note at an offset, asked only where no finding is: the caller knows where the tree
+   * is (kept here, in the lint worker for a large document, none for a skipped one).
+   */
+  constructAt(offset: number): ConstructMatch | null | Promise<ConstructMatch | null>;
   findings: readonly Finding[];
   rulesById: ReadonlyMap<string, RuleDefinition>;
   /** perflens.hover: explain the findings under the cursor. */
@@ -43,7 +45,7 @@ function findingLinks(rule: RuleDefinition, ctx: HoverContext): HoverLinks {
     : { guide: ctx.guideHref(rule.guide) };
 }
 
-export function hoverAt(offset: number, ctx: HoverContext): Hover | null {
+export async function hoverAt(offset: number, ctx: HoverContext): Promise<Hover | null> {
   const here = ctx.findings.filter((f) => f.start <= offset && offset <= f.end);
   if (here.length > 0) {
     if (!ctx.explainFindings) return null;
@@ -58,19 +60,18 @@ export function hoverAt(offset: number, ctx: HoverContext): Hover | null {
     };
   }
   if (!ctx.constructHovers) return null;
-  const text = ctx.document.getText();
-  const tree = ctx.tree ?? ctx.parse(text);
-  try {
-    const found = constructAt(tree.rootNode, factsFor(tree, text), offset);
-    if (!found) return null;
-    const title = guideSection(found.doc.guide)?.title ?? found.doc.guide;
-    return {
-      contents: { kind: 'markdown', value: renderConstructHover(found.doc, guideLink(found.doc.guide, ctx), title) },
-      range: { start: ctx.document.positionAt(found.start), end: ctx.document.positionAt(found.end) },
-    };
-  } finally {
-    if (!ctx.tree) tree.delete(); // WASM memory is not garbage-collected
-  }
+  const found = await ctx.constructAt(offset);
+  if (!found) return null;
+  const title = guideSection(found.doc.guide)?.title ?? found.doc.guide;
+  return {
+    contents: { kind: 'markdown', value: renderConstructHover(found.doc, guideLink(found.doc.guide, ctx), title) },
+    range: { start: ctx.document.positionAt(found.start), end: ctx.document.positionAt(found.end) },
+  };
+}
+
+/** The construct note at an offset of a parsed text. */
+export function constructNoteAt(tree: Tree, text: string, offset: number): ConstructMatch | null {
+  return constructAt(tree.rootNode, factsFor(tree, text), offset);
 }
 
 const IMPORTS_QUERY = '(import_statement) @import (import_from_statement) @import';

@@ -17,6 +17,7 @@ import type { RuleDefinition } from '../engine/rule';
 import type { Finding, TextEdit } from '../../common/types';
 import type { DiagnosticData } from '../../common/protocol';
 import { toDiagnostic } from './convert';
+import { updateClamped } from './documents';
 import { throwIfCancelled, type BackgroundCaller } from './scheduling';
 
 interface CellSpan {
@@ -82,7 +83,8 @@ export class NotebookSupport {
     /** Resolves when background linting may run (Scheduler.backgroundTurn). */
     private readonly backgroundTurn: (caller: BackgroundCaller) => Promise<void>,
   ) {
-    this.documents = new NotebookDocuments(TextDocument);
+    // Cell changes are clamped to the cell's text first (documents.ts: out-of-range ranges corrupt TextDocument's line index).
+    this.documents = new NotebookDocuments({ create: TextDocument.create, update: updateClamped });
     this.documents.onDidOpen((nb) => this.changed(nb));
     this.documents.onDidChange((e) => this.changed(e.notebookDocument));
     this.documents.onDidClose((nb) => {
@@ -97,6 +99,17 @@ export class NotebookSupport {
 
   isCell(uri: string): boolean {
     return this.documents.getNotebookCell(uri) !== undefined;
+  }
+
+  /**
+   * The current version of `other` when it is a cell of the same notebook as `cellUri` (and not that
+   * cell itself); undefined otherwise. A fix may edit only such cells (notebook-wide imports).
+   */
+  cellVersionBeside(cellUri: string, other: string): number | undefined {
+    if (other === cellUri) return undefined;
+    const notebook = this.documents.findNotebookDocumentForCell(cellUri);
+    if (!notebook || this.documents.findNotebookDocumentForCell(other) !== notebook) return undefined;
+    return this.documents.getCellTextDocument(this.documents.getNotebookCell(other)!)?.version;
   }
 
   /** Drops cached results (settings changed). */

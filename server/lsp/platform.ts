@@ -6,6 +6,7 @@ import type { LintOptions } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
 import type { ConfigError } from '../project/projectConfig';
 import type { WasmLocation } from '../syntax/parser';
+import type { OffThreadLinter } from './offThread';
 import type { ScanContext } from './scan';
 
 export interface ServerPlatform {
@@ -20,6 +21,8 @@ export interface ServerPlatform {
   disk?: LocalDisk;
   /** A full garbage collection, run once the editor has been idle after edits (absent where the runtime has none). */
   collectGarbage?: () => void;
+  /** Lints large documents in a worker thread (offThread.ts); absent: everything is linted on the server's thread. */
+  offThread?: OffThreadLinter & { dispose(): void };
 }
 
 /** Project config files, Scan Workspace, and what rules may learn about the disk. */

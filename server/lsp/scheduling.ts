@@ -55,6 +55,21 @@ export class Scheduler {
     return turn;
   }
 
+  /**
+   * Awaits work done on another thread (the lint worker). A request handler waiting for it is in
+   * flight but, like one waiting for a background turn, holds nothing up: background turns must not
+   * wait for it to end.
+   */
+  async offThread<T>(work: Promise<T>, caller: BackgroundCaller): Promise<T> {
+    const waiting = caller === 'request' ? 1 : 0;
+    this.waitingRequests += waiting;
+    try {
+      return await work;
+    } finally {
+      this.waitingRequests -= waiting;
+    }
+  }
+
   private track<T>(handle: () => T | Promise<T>): T | Promise<T> {
     this.dispatched++;
     this.inFlight++;

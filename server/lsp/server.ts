@@ -7,6 +7,7 @@ import {
   ResponseError,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
   TextDocumentSyncKind,
   type CodeAction,
   type CancellationToken,
@@ -22,11 +23,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
-import { Engine, type LintDetails } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { activeRules, layerOptions, unknownSelectors, type LintOptions } from '../engine/options';
 import type { ConfigError } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
-import { hoverAt } from './hover';
+import { constructNoteAt, hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
 import type { ServerPlatform } from './platform';
 import {
@@ -41,14 +42,17 @@ import {
 } from '../../common/protocol';
 import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
-import type { Finding } from '../../common/types';
+import type { Finding, LintResult } from '../../common/types';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
-import { ParsedDocument } from './documents';
+import { ParsedDocument, StaleLint } from './documents';
+import type { ConstructMatch } from '../docs/constructDocs';
 
 interface CachedLint {
   version: number;
-  details: LintDetails;
+  /** The ParsedDocument revision (the text) it was computed for: what the cache is keyed on. */
+  revision: number;
+  details: LintResult;
   diagnostics: Diagnostic[];
 }
 
@@ -140,8 +144,11 @@ export class PerflensServer {
         else this.schedulePush(doc, 0);
       };
       doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
+      doc.offThread = this.platform.offThread;
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
+      // A second didOpen without a close brings new text: nothing linted before may be shown for it.
+      this.forgetLints(uri);
       this.idleCollection?.changed();
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.schedulePush(doc, 0);
@@ -166,8 +173,7 @@ export class PerflensServer {
       doc?.dispose();
       this.documents.delete(p.textDocument.uri);
       this.idleCollection?.changed();
-      this.lintCache.delete(p.textDocument.uri);
-      this.savedLints.delete(p.textDocument.uri);
+      this.forgetLints(p.textDocument.uri);
       clearTimeout(this.pushTimers.get(p.textDocument.uri));
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     });
@@ -177,14 +183,14 @@ export class PerflensServer {
       const uri = p.textDocument.uri;
       const doc = this.documents.get(uri);
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
-      const version = doc.version;
-      const result = await this.pullResult(doc, token);
-      // Edited (or closed) while the pull waited for its turn: the result would not be for the version asked about.
-      if (doc.version !== version || this.documents.get(uri) !== doc) throw contentChanged();
+      const revision = doc.revision;
+      const result = await this.pullResult(doc, token).catch(staleAs(contentChanged));
+      // Edited (or closed) while the pull waited for its turn: the result would not be for the text asked about.
+      if (doc.revision !== revision || this.documents.get(uri) !== doc) throw contentChanged();
       if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      // The id changes with the document version and with every settings change, so a refresh
-      // after new settings never gets an 'unchanged' answer.
-      const resultId = `${doc.uri}@${result.version}#${this.settingsGeneration}`;
+      // The id changes with the text (its revision: a reused version number must not match) and
+      // with every settings change, so a refresh after new settings never gets an 'unchanged' answer.
+      const resultId = `${doc.uri}@${result.version}.${result.revision}#${this.settingsGeneration}`;
       // Unchanged since the client's last pull (run: onSave between saves): the editor keeps, and
       // keeps moving, the diagnostics it has.
       if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
@@ -327,8 +333,9 @@ export class PerflensServer {
   }
 
   /**
-   * Lints the document's current version (cached per version). Returns null when perflens is off
-   * or the document was closed meanwhile; throws RequestCancelled when the request was cancelled.
+   * Lints the document's current text (cached per revision). Returns null when perflens is off or
+   * the document was closed meanwhile; throws RequestCancelled when the request was cancelled, and
+   * StaleLint when the text changed while a worker linted it.
    */
   private async lint(doc: ParsedDocument, request: LintRequest = {}): Promise<CachedLint | null> {
     const cached = this.currentLint(doc);
@@ -344,16 +351,20 @@ export class PerflensServer {
     // A hover may have linted this version while the pull waited for its turn.
     const linted = this.currentLint(doc);
     if (linted) return linted;
-    const version = doc.version;
+    const { version, revision } = doc;
     const options = this.lintOptions(doc.uri, settings);
-    let details: LintDetails;
+    let details: LintResult;
     const started = performance.now();
     try {
-      details = doc.lint(options); // incremental: re-lints only what the edits can have changed
+      // Incremental (re-lints only what the edits can have changed); a large text in the worker.
+      details = await this.scheduler.offThread(doc.lintSomewhere(options), request.background ?? 'request');
     } catch (error) {
+      if (error instanceof StaleLint) throw error;
       this.connection.console.error(`perflens: lint failed for ${doc.uri}: ${error instanceof Error ? error.stack : String(error)}`);
       return null;
     }
+    // The worker answered for a text the document no longer has (or it was closed or reopened).
+    if (doc.revision !== revision || this.documents.get(doc.uri) !== doc) throw new StaleLint();
     this.sendStatus({
       uri: doc.uri,
       state: details.skipped ? 'skipped' : details.failures.length ? 'ruleError' : this.brokenConfigFiles.size ? 'configError' : 'ok',
@@ -375,15 +386,21 @@ export class PerflensServer {
     if (details.skipped) {
       diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'perflens', message: `perflens skipped this file: ${details.skipped}` });
     }
-    const entry = { version, details, diagnostics };
+    const entry = { version, revision, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
     return entry;
   }
 
-  /** The cached lint of the document's current version, if there is one. */
+  /** The cached lint of the document's current text, if there is one. */
   private currentLint(doc: ParsedDocument): CachedLint | undefined {
     const cached = this.lintCache.get(doc.uri);
-    return cached && cached.version === doc.version ? cached : undefined;
+    return cached && cached.revision === doc.revision ? cached : undefined;
+  }
+
+  /** Drops what was linted for a URI (its document was opened again, or closed). */
+  private forgetLints(uri: string): void {
+    this.lintCache.delete(uri);
+    this.savedLints.delete(uri);
   }
 
   private sendStatus(status: StatusParams): void {
@@ -399,7 +416,13 @@ export class PerflensServer {
       setTimeout(async () => {
         this.pushTimers.delete(doc.uri);
         if (this.documents.get(doc.uri) !== doc) return;
-        const result = await this.lint(doc, { background: 'timer' });
+        let result: CachedLint | null;
+        try {
+          result = await this.lint(doc, { background: 'timer' });
+        } catch (error) {
+          if (error instanceof StaleLint) return; // edited while the worker linted it: the edit scheduled the next push
+          throw error;
+        }
         if (this.documents.get(doc.uri) !== doc) return; // closed while it waited for its turn
         void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
       }, delayMs),
@@ -411,16 +434,16 @@ export class PerflensServer {
    * refer to: linted now if the cached result is older (only this file's lint is waited for).
    * TextDocuments are updated in place, so callers must not await between this and using the view.
    */
-  private async findingsView(uri: string, token: CancellationToken): Promise<{ document: TextDocument; findings: Finding[] } | null> {
+  private async findingsView(uri: string, token: CancellationToken): Promise<FindingsView | null> {
     await this.ready;
     throwIfCancelled(token);
     const doc = this.documents.get(uri);
     if (doc) {
-      const result = await this.lint(doc, { token });
-      return result ? { document: doc.document, findings: result.details.findings } : null;
+      const result = await this.lint(doc, { token }).catch(staleAs(contentModified));
+      return result ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics, skipped: result.details.skipped !== undefined } : null;
     }
     const cell = await this.notebooks.lintCell(uri, { token });
-    return cell ? { document: cell.doc, findings: cell.findings } : null;
+    return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics, skipped: false } : null;
   }
 
   private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
@@ -432,7 +455,15 @@ export class PerflensServer {
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(view.document, params.context.diagnostics, view.findings, { unsafe: settings.unsafeFixes, clientCommands: this.clientCommands, guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id }));
+      actions.push(
+        ...quickFixes(view.document, params.context.diagnostics, view.findings, {
+          unsafe: settings.unsafeFixes,
+          clientCommands: this.clientCommands,
+          guideOf: (id) => this.engine.rulesById.get(id)?.guide ?? id,
+          current: view.diagnostics,
+          versionOf: (other) => this.notebooks.cellVersionBeside(params.textDocument.uri, other),
+        }),
+      );
     }
     if (only && wants(FIX_ALL_KIND)) {
       const action = fixAll(view.document, view.findings, settings.fixAllUnsafe);
@@ -448,10 +479,10 @@ export class PerflensServer {
     const view = await this.findingsView(params.textDocument.uri, token);
     if (!view) return null;
     const doc = this.documents.get(params.textDocument.uri);
-    return hoverAt(view.document.offsetAt(params.position), {
+    const revision = doc?.revision;
+    const hover = await hoverAt(view.document.offsetAt(params.position), {
       document: view.document,
-      tree: doc?.getTree(),
-      parse: (text) => this.engine.parse(text),
+      constructAt: (offset) => (view.skipped ? null : doc ? doc.constructNote(offset) : this.cellConstructNote(view.document, offset)),
       findings: view.findings,
       rulesById: this.engine.rulesById,
       explainFindings: settings.hover,
@@ -459,15 +490,50 @@ export class PerflensServer {
       clientCommands: this.clientCommands,
       guideHref: (target) => this.platform.guideHref({ guide: target } as RuleDefinition),
     });
+    // A large document's construct note comes from the worker: edited meanwhile, its range is stale.
+    if (doc && doc.revision !== revision) throw contentModified();
+    return hover;
+  }
+
+  /** A notebook cell's construct note: cells keep no tree, so its text is parsed for it. */
+  private cellConstructNote(document: TextDocument, offset: number): ConstructMatch | null {
+    const tree = this.engine.parse(document.getText());
+    try {
+      return constructNoteAt(tree, document.getText(), offset);
+    } finally {
+      tree.delete(); // WASM memory is not garbage-collected
+    }
   }
 
   private dispose(): void {
     this.idleCollection?.dispose();
+    this.platform.offThread?.dispose();
     for (const doc of this.documents.values()) doc.dispose();
     this.documents.clear();
     for (const t of this.pushTimers.values()) clearTimeout(t);
     this.engine?.dispose();
   }
+}
+
+/** An open document's or notebook cell's current text with its findings and the diagnostics built from them. */
+interface FindingsView {
+  document: TextDocument;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** Not linted (over max-file-size, or its parse ran out of time): it has no tree, and gets none for a hover. */
+  skipped: boolean;
+}
+
+/** A request whose document changed before its answer was ready (hover, code action): the client asks again. */
+function contentModified(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.ContentModified, 'the document changed');
+}
+
+/** For .catch(): a StaleLint becomes the protocol error `as` makes; anything else is rethrown. */
+function staleAs(as: () => ResponseError<unknown>): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof StaleLint ? as() : error;
+  };
 }
 
 /** The file-system path of a file: URI (rules such as print-debugging-in-library look at the folder). */

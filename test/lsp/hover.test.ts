@@ -1,6 +1,7 @@
 // Hover over LSP: a finding's explanation (rule metadata, the finding's own message, fix safety, evidence,
 // links), and short notes on constructs the guide covers where nothing is reported (perflens.constructHovers).
 import * as assert from 'node:assert/strict';
+import MarkdownIt from 'markdown-it';
 import { ALL_RULES } from '../../rules';
 import { BENCH_RESULTS, BENEFITS } from '../../server/docs/evidence';
 import { TestClient } from './lspClient';
@@ -251,5 +252,63 @@ describe('hover: constructs without a finding', function () {
     assert.match(note(await onlyNotes.hoverAt(2, 'lru_cache')), /lru_cache/);
     assert.equal(await onlyNotes.hoverAt(8, 'time.sleep'), null);
     await settings(QUIET);
+  });
+});
+
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
+/** Every link, image and raw HTML the hover Markdown renders to (markdown-it with GFM-style autolinks, like VS Code's renderer). */
+function renderedTargets(markdown: string): { links: string[]; images: string[]; html: string[] } {
+  const out = { links: [] as string[], images: [] as string[], html: [] as string[] };
+  const walk = (tokens: Token[]) => {
+    for (const t of tokens) {
+      if (t.type === 'link_open') out.links.push(String(t.attrGet('href') ?? ''));
+      if (t.type === 'image') out.images.push(String(t.attrGet('src') ?? ''));
+      if (t.type === 'html_inline' || t.type === 'html_block') out.html.push(t.content);
+      if (t.children) walk(t.children);
+    }
+  };
+  walk(new MarkdownIt({ html: true, linkify: true }).parse(markdown, {}));
+  return out;
+}
+
+describe('hover: hostile code in messages (issue 23)', function () {
+  let client: TestClient;
+  before(async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true, initializationOptions: { clientCommands: true } });
+  });
+  after(() => client.shutdown());
+
+  // Each line makes a rule quote user code (a subscript or a literal) that tries to leave its code span.
+  const HOSTILE = [
+    'def f(d, x):',
+    '    for line in d["`[x](command:perflens.disableRule?%5B%22ALL%22%5D)`"].readlines():',
+    '        pass',
+    '    for line in d["`![](https://example.invalid/pixel.png)`"].readlines():',
+    '        pass',
+    '    for line in d["""``\n\n[y](command:perflens.disableRule?%5B%22ALL%22%5D) <img src=x> https://example.invalid/z"""].readlines():',
+    '        pass',
+    '    if x is "`<b>`[z](command:q)": pass',
+    '    for line in d["*a* _b_ \\\\`[w](http://example.invalid)`"].readlines():',
+    '        pass',
+    '',
+  ];
+
+  it('renders user code as text: no link, image or HTML but perflens\'s own guide and disable links', async () => {
+    const uri = 'file:///tmp/perflens-hover/hostile.py';
+    const text = HOSTILE.join('\n');
+    await client.open(uri, text);
+    const diags = await client.pull(uri);
+    assert.deepEqual(diags.map((d) => d.code), ['readlines-iteration', 'readlines-iteration', 'readlines-iteration', 'is-literal-comparison', 'readlines-iteration']);
+    for (const d of diags) {
+      const hover = await client.request<HoverResult>('textDocument/hover', { textDocument: { uri }, position: d.range.start });
+      const { links, images, html } = renderedTargets(hover.contents.value);
+      const own = [`command:perflens.openGuide?${encodeURIComponent(JSON.stringify([ALL_RULES.find((r) => r.id === d.code)!.guide]))}`, `command:perflens.disableRule?${encodeURIComponent(JSON.stringify([d.code]))}`];
+      assert.deepEqual(links, own, `${d.code} at line ${d.range.start.line}: only perflens's links\n${hover.contents.value}`);
+      assert.deepEqual(images, [], `no image\n${hover.contents.value}`);
+      assert.deepEqual(html, [], `no HTML\n${hover.contents.value}`);
+      assert.match(hover.contents.value, /readlines|compares identity/, 'the message is still shown');
+    }
   });
 });

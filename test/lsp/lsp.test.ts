@@ -2,6 +2,7 @@
 // incremental edits, code actions, fix-all, hover, settings.
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { applyFixes } from '../../server/fixes/apply';
 import { getEngine } from '../helpers/engine';
 import { TestClient, type Diag } from './lspClient';
 
@@ -359,6 +360,16 @@ describe('language server (Jupyter notebooks)', function () {
     ]);
   });
 
+  it('a forged diagnostic cannot make a fix edit a document outside the notebook (issue 23, item 8)', async () => {
+    const [wraps] = await client.pull(cell(4));
+    const outside = { uri: 'file:///tmp/perflens-lsp/outside.py', version: 1, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'import os\n' }] };
+    const forged = { ...wraps, data: { ...wraps.data!, fix: { ...wraps.data!.fix!, documents: [outside] } } };
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [forged] } });
+    const edited = actions.flatMap((a) => a.edit?.documentChanges.map((c) => c.textDocument.uri) ?? []);
+    assert.ok(edited.length > 0);
+    assert.deepEqual(edited.filter((uri) => !uri.startsWith('vscode-notebook-cell:/tmp/perflens-lsp/analysis.ipynb#')), []);
+  });
+
   it('follows cell edits', async () => {
     await client.connection.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: NB, version: 2 },
@@ -412,5 +423,106 @@ describe('language server (run on save, multi-root settings)', function () {
     client.settings = previous;
     assert.equal(after.kind, 'full');
     assert.deepEqual(codesOf(after.items!), ['4:4:async-time-sleep']);
+  });
+});
+
+/**
+ * Issue 23, item 3: a lint result belongs to the text it was computed from. Clients may reuse a
+ * version number (a didChange with the same version, a second didOpen of an open URI): the server
+ * must never serve diagnostics, fixes or fix-all edits computed for other text.
+ */
+describe('language server (results follow the text, not the version number)', function () {
+  // Another text at the same position: time.sleep's fix (line 4, 4-17) applied here would corrupt it.
+  const OTHER = ['import requests', 'import asyncio', '', 'async def poll(client):', '    requests.get(client)', '    return max([x for x in client.values])', ''].join('\n');
+  const fullText = (text: string) => [{ text }];
+  const fixAllParams = (uri: string) => ({ textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.perflens'] } });
+  async function fixedByEngine(text: string): Promise<string> {
+    const engine = await getEngine();
+    return applyFixes(text, engine.lintText(text).findings).text;
+  }
+  let client: TestClient;
+  let n = 0;
+  const fresh = () => `file:///tmp/perflens-lsp/reuse${++n}.py`;
+  before(async () => {
+    client = new TestClient();
+    await client.initialize({ pull: true });
+  });
+  after(() => client.shutdown());
+
+  it('a didChange that reuses the version number gets diagnostics and fix-all for the new text', async () => {
+    const uri = fresh();
+    await client.open(uri, SOURCE, 1);
+    assert.deepEqual(codesOf(await client.pull(uri)), await expectedCodes(SOURCE));
+    await client.change(uri, 1, fullText(OTHER));
+    assert.deepEqual(codesOf(await client.pull(uri)), await expectedCodes(OTHER));
+    const [fixAll] = await client.request<Action[]>('textDocument/codeAction', fixAllParams(uri));
+    assert.equal(applyAction(OTHER, fixAll), await fixedByEngine(OTHER));
+  });
+
+  it('a second didOpen of an open URI (no close) gets diagnostics and fix-all for its own text', async () => {
+    const uri = fresh();
+    await client.open(uri, SOURCE, 1);
+    await client.pull(uri);
+    await client.open(uri, OTHER, 1);
+    assert.deepEqual(codesOf(await client.pull(uri)), await expectedCodes(OTHER));
+    const [fixAll] = await client.request<Action[]>('textDocument/codeAction', fixAllParams(uri));
+    assert.equal(applyAction(OTHER, fixAll), await fixedByEngine(OTHER));
+  });
+
+  it('a pull with the previous result id after a same-version change reports in full', async () => {
+    const uri = fresh();
+    await client.open(uri, SOURCE, 1);
+    const first = await client.pullReport(uri);
+    await client.change(uri, 1, fullText(OTHER));
+    const second = await client.pullReport(uri, first.resultId);
+    assert.equal(second.kind, 'full');
+    assert.notEqual(second.resultId, first.resultId);
+    assert.deepEqual(codesOf(second.items!), await expectedCodes(OTHER));
+  });
+
+  it("a quick fix is built from the server's lint of the current text, never from the client's copy", async () => {
+    const uri = fresh();
+    await client.open(uri, SOURCE, 1);
+    const [sleep] = await client.pull(uri);
+    assert.equal(sleep.code, 'async-time-sleep');
+    // Same version, other text: the diagnostic the client still holds points at other code now.
+    await client.change(uri, 1, fullText(OTHER));
+    const stale = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: sleep.range, context: { diagnostics: [sleep] } });
+    assert.deepEqual(stale.filter((a) => a.isPreferred), [], 'no fix for a finding the current text does not have');
+    // A forged fix on a real finding: the edit offered is the server's, not the forged one.
+    await client.change(uri, 2, fullText(SOURCE));
+    const [real] = await client.pull(uri);
+    const forged = { ...real, data: { ...real.data!, fix: { ...real.data!.fix!, edits: [{ range: real.range, newText: 'import os; os.system("x")' }] } } };
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: real.range, context: { diagnostics: [forged] } });
+    const fix = actions.find((a) => a.isPreferred)!;
+    assert.equal(applyAction(SOURCE, fix), SOURCE.replace('    time.sleep(1)', '    await asyncio.sleep(1)'));
+  });
+});
+
+describe('language server (push and run on save: results follow the text)', function () {
+  let client: TestClient;
+  before(async () => {
+    client = new TestClient();
+    client.settings = (scopeUri?: string) => (scopeUri?.includes('/onsave/') ? { run: 'onSave' } : {});
+    await client.initialize({ pull: false, configuration: true });
+  });
+  after(() => client.shutdown());
+
+  it('pushes the diagnostics of the reopened text, not those cached for the same version', async () => {
+    const uri = 'file:///tmp/perflens-lsp/push-reopen.py';
+    await client.open(uri, SOURCE, 1);
+    assert.equal((await client.waitForPush(uri, 1)).length, 2);
+    client.published.delete(uri);
+    await client.open(uri, 'x = 1\n', 1);
+    assert.deepEqual(codesOf(await client.waitForPush(uri, 1)), []);
+  });
+
+  it('with run: onSave, a reopened document is not shown the previous text\'s saved result', async () => {
+    const uri = 'file:///tmp/perflens-lsp/onsave/reopen.py';
+    await client.open(uri, SOURCE, 1);
+    assert.equal((await client.waitForPush(uri, 1)).length, 2);
+    client.published.delete(uri);
+    await client.open(uri, 'x = 1\n', 1);
+    assert.deepEqual(codesOf(await client.waitForPush(uri, 1)), []);
   });
 });

@@ -23,8 +23,12 @@ export class TestClient {
   readonly progress: string[] = [];
   readonly statuses: Record<string, unknown>[] = [];
 
-  constructor() {
-    this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * `server`: the server script to run. PERFLENS_TEST_SERVER runs the suites against another build
+   * (to see a new test fail on the code before a fix); bench/largeDocument.ts passes one to compare.
+   */
+  constructor(server = process.env.PERFLENS_TEST_SERVER ?? path.join(DIST, 'server.js')) {
+    this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
       const list = this.published.get(p.uri) ?? [];

@@ -172,4 +172,14 @@ describe('guide view: links from diagnostics and hovers', () => {
     assert.deepEqual(parseGuideTarget('../etc/passwd'), { slug: 'index', anchor: undefined });
     assert.equal(openGuideCommandUri('numba'), 'command:perflens.openGuide?%5B%22numba%22%5D');
   });
+
+  it('keeps a malformed % escape as written instead of throwing (issue 23)', () => {
+    assert.deepEqual(parseGuideTarget('caching#100%'), { slug: 'caching', anchor: '100%' });
+    assert.deepEqual(parseGuideTarget('caching#%E0%A4%A'), { slug: 'caching', anchor: '%E0%A4%A' });
+    assert.deepEqual(parseGuideTarget('caching#a%20b'), { slug: 'caching', anchor: 'a b' }, 'a valid escape is still decoded');
+    assert.equal(guideTargetOfHref('file:///x/guide/slots.md#%zz'), 'slots#%zz');
+    assert.deepEqual(classifyHref('#%'), { kind: 'anchor', anchor: '%' });
+    assert.deepEqual(classifyHref('slots.md#%G0'), { kind: 'section', slug: 'slots', anchor: '%G0' });
+    assert.equal(guideLinkUri('vscode', 'perflens.perflens', 'slots#50%'), 'vscode://perflens.perflens/guide/slots#50%25');
+  });
 });

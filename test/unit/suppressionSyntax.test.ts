@@ -42,7 +42,7 @@ describe('disable actions on an existing comment', () => {
       data: { ruleId: 'rule-c', version: 3 },
     };
     const out = new Map<string, { newText: string; range: Diagnostic['range'] }>();
-    for (const action of quickFixes(doc, [diagnostic], [], { unsafe: false, clientCommands: false, guideOf: () => '' })) {
+    for (const action of quickFixes(doc, [diagnostic], [], { unsafe: false, clientCommands: false, guideOf: () => '', current: [diagnostic], versionOf: () => undefined })) {
       const change = action.edit?.documentChanges?.[0];
       const edit = change && 'edits' in change ? change.edits[0] : undefined;
       if (edit && 'newText' in edit) out.set(action.title, { newText: edit.newText, range: edit.range });

@@ -1,0 +1,73 @@
+// Linting large documents off the main thread (issue 23, item 1). One thread serves every request,
+// and a lint runs synchronously: the full lint of a 1.9 MB file (a couple of seconds of parsing,
+// query passes and rule checks) held up every hover and pull of every other file, and each
+// keystroke's re-lint held them up again. Parsing it also grew the WebAssembly memory for good
+// (WASM memory never shrinks). So documents of LARGE_DOCUMENT_CHARS or more are mirrored into a
+// worker (Node: lintWorkerHost.ts / lintWorker.ts) that keeps their tree and incremental linter and
+// lints them there; this thread keeps only their text. The worker stops once it holds no document,
+// and its memory goes with it. Platforms without workers (the browser build) lint everything here.
+//
+// This file is the contract between the two sides: what ParsedDocument asks of the worker, and the
+// messages that carry it. It imports nothing from Node, so the browser bundle can include it.
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { ConstructMatch } from '../docs/constructDocs';
+import type { LintOptions } from '../engine/options';
+import type { LintResult } from '../../common/types';
+
+/**
+ * Documents at least this long are linted off the main thread. Below it a full lint takes well under
+ * a second (about 0.3 s per 100k characters on a busy machine) and keystrokes re-lint in tens of ms;
+ * above it the first lint and the idle-time check hold everything up for seconds.
+ */
+export const LARGE_DOCUMENT_CHARS = 500_000;
+
+/** A document moves back to the main thread only well below the limit, so typing around it does not ping-pong. */
+export const SMALL_AGAIN_CHARS = LARGE_DOCUMENT_CHARS / 2;
+
+/** A lint as the worker reports it: plain data, and how long its parse took. */
+export interface RemoteLint extends LintResult {
+  parseMs: number;
+}
+
+/** One document mirrored in the worker: its text follows every change sent here, in order. */
+export interface RemoteDocument {
+  change(changes: readonly TextDocumentContentChangeEvent[], version: number): void;
+  lint(options: LintOptions): Promise<RemoteLint>;
+  /** The construct note at an offset (hover), from the worker's tree. */
+  construct(offset: number): Promise<ConstructMatch | null>;
+  close(): void;
+}
+
+/** What the platform offers: mirrors of documents in a worker thread. */
+export interface OffThreadLinter {
+  /** False once the worker could not start or died: documents are linted on the main thread again. */
+  readonly available: boolean;
+  open(text: string, version: number, languageId: string, uri: string, onCorrected: () => void): RemoteDocument;
+}
+
+/** The worker is gone (it failed to start or crashed): lint on the main thread instead. */
+export class WorkerUnavailable extends Error {}
+
+// ---- messages ------------------------------------------------------------------------------------
+
+export type ToWorker =
+  | { kind: 'open'; key: number; uri: string; languageId: string; version: number; text: string }
+  | { kind: 'change'; key: number; changes: readonly TextDocumentContentChangeEvent[]; version: number }
+  | { kind: 'close'; key: number }
+  | { kind: 'lint'; id: number; key: number; options: LintOptions }
+  | { kind: 'construct'; id: number; key: number; offset: number };
+
+export type FromWorker =
+  | { kind: 'lint'; id: number; result: RemoteLint }
+  | { kind: 'construct'; id: number; result: ConstructMatch | null }
+  | { kind: 'failed'; id: number; error: string }
+  /** The idle-time full lint found the incremental result inexact: the main thread drops what it cached. */
+  | { kind: 'corrected'; key: number }
+  | { kind: 'log'; message: string };
+
+/** What the worker is started with (workerData). */
+export interface WorkerStart {
+  perflensLintWorker: true;
+  /** Where the tree-sitter .wasm files are. */
+  wasm: string;
+}

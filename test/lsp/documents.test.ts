@@ -1,0 +1,99 @@
+// An open document over max-file-size (server/lsp/documents.ts): perflens says it skipped it without
+// ever parsing it, on open or after edits, and keeps no tree for it (issue 23, item 1).
+import * as assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from '../../server/engine/engine';
+import { ParsedDocument, updateClamped } from '../../server/lsp/documents';
+import { getEngine } from '../helpers/engine';
+
+const LIMIT = { maxFileSize: 2000 };
+const SMALL = 'import time\nasync def f():\n    time.sleep(1)\n';
+const BIG = SMALL + '# padding\n'.repeat(300);
+
+/** Counts the engine's parses while `run` runs. */
+async function countParses(engine: Engine, run: () => void): Promise<number> {
+  const parse = engine.parse;
+  let parses = 0;
+  engine.parse = (text, old) => {
+    parses++;
+    return parse.call(engine, text, old);
+  };
+  try {
+    run();
+  } finally {
+    engine.parse = parse;
+  }
+  return parses;
+}
+
+describe('open documents over max-file-size', () => {
+  it('are skipped without a parse, on open and after edits, and keep no tree', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///big.py', 'python', 1, BIG), engine);
+    let details = doc.lint(LIMIT);
+    assert.ok(details.skipped);
+    const end = { line: 3, character: 0 };
+    const parses = await countParses(engine, () => {
+      details = doc.lint(LIMIT);
+      for (let v = 2; v < 6; v++) {
+        doc.update([{ range: { start: end, end }, text: 'x' }], v);
+        details = doc.lint(LIMIT);
+      }
+    });
+    assert.equal(parses, 0, 'a skipped document was parsed');
+    assert.match(details.skipped ?? '', /more than the limit of 2000/);
+    assert.equal(doc.hasTree, false);
+    doc.dispose();
+  });
+
+  it('are linted again when they shrink under the limit, and drop their tree when they grow over it', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///grow.py', 'python', 1, SMALL), engine);
+    assert.deepEqual(doc.lint(LIMIT).findings.map((f) => f.ruleId), ['async-time-sleep']);
+    assert.equal(doc.hasTree, true);
+    doc.update([{ text: BIG }], 2);
+    assert.ok(doc.lint(LIMIT).skipped);
+    assert.equal(doc.hasTree, false, 'the tree of the earlier, smaller text was kept');
+    doc.update([{ text: SMALL }], 3);
+    assert.deepEqual(doc.lint(LIMIT).findings.map((f) => f.ruleId), ['async-time-sleep']);
+    doc.dispose();
+  });
+});
+
+describe('open documents: edits with positions out of range (found by the protocol fuzzer)', () => {
+  /** Every offset's position in the document equals its position in a fresh document of the same text. */
+  function positionsExact(doc: ParsedDocument): void {
+    const fresh = TextDocument.create('file:///fresh.py', 'python', 0, doc.getText());
+    for (let offset = 0; offset <= doc.getText().length; offset++) {
+      assert.deepEqual(doc.document.positionAt(offset), fresh.positionAt(offset), `offset ${offset}`);
+    }
+  }
+
+  it('clamps ranges past the last line or the end of a line, and reversed ranges, as the text update does', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///range.py', 'python', 1, SMALL), engine);
+    doc.lint({});
+    doc.update([{ range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' }], 2);
+    doc.update([{ range: { start: { line: 1, character: 400 }, end: { line: 0, character: 2 } }, text: '' }], 3);
+    doc.update([{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' }], 4);
+    const fresh = TextDocument.update(TextDocument.create('file:///range.py', 'python', 1, SMALL), [], 1);
+    const expected = [
+      { range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' },
+      { range: { start: { line: 1, character: 400 }, end: { line: 0, character: 2 } }, text: '' },
+      { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' },
+    ].reduce((text, change) => TextDocument.applyEdits(TextDocument.create('file:///t.py', 'python', 0, text), [{ range: change.range, newText: change.text }]), fresh.getText());
+    assert.equal(doc.getText(), expected);
+    positionsExact(doc);
+    const details = doc.lint({});
+    for (const f of details.findings) assert.ok(Number.isInteger(f.start) && Number.isInteger(f.end));
+    doc.dispose();
+  });
+
+  it('clamps notebook cells\' changes the same way (updateClamped)', () => {
+    let cell = TextDocument.create('vscode-notebook-cell:/nb.ipynb#C1', 'python', 1, SMALL);
+    cell = updateClamped(cell, [{ range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' }], 2);
+    cell = updateClamped(cell, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' }], 3);
+    assert.equal(cell.getText(), 'import time\nasync def f():\n    # a\ntime.sleep(1)\nx = 1\n');
+    assert.equal(cell.version, 3);
+  });
+});

@@ -1,0 +1,50 @@
+// Quick fixes (server/lsp/codeActions.ts) take their edits only from the server's own diagnostics
+// of the current text, and a notebook fix may edit only cells of the same notebook at their current
+// versions (issue 23, items 3 and 8).
+import * as assert from 'node:assert/strict';
+import type { Diagnostic } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DiagnosticData } from '../../common/protocol';
+import { quickFixes } from '../../server/lsp/codeActions';
+
+const CELL = 'vscode-notebook-cell:/nb.ipynb#C4';
+const FIRST = 'vscode-notebook-cell:/nb.ipynb#C0';
+const doc = TextDocument.create(CELL, 'python', 3, 'def timed(func):\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n');
+const range = { start: { line: 1, character: 8 }, end: { line: 1, character: 15 } };
+const edit = (newText: string) => ({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText });
+
+function diagnostic(documents: NonNullable<DiagnosticData['fix']>['documents']): Diagnostic {
+  const data: DiagnosticData = { ruleId: 'decorator-missing-wraps', version: 3, fix: { title: 'Add @functools.wraps(func)', safety: 'safe', edits: [edit('    @functools.wraps(func)\n')], documents } };
+  return { range, source: 'perflens', code: 'decorator-missing-wraps', message: 'm', data };
+}
+
+/** The documents the preferred fix edits, given the server's diagnostic and the cells of the notebook. */
+function editedDocuments(server: Diagnostic, cells: Record<string, number>): string[] | null {
+  const actions = quickFixes(doc, [server], [], { unsafe: false, clientCommands: false, guideOf: (id) => id, current: [server], versionOf: (uri) => cells[uri] });
+  const fix = actions.find((a) => a.isPreferred);
+  return fix ? fix.edit!.documentChanges!.map((c) => ('textDocument' in c ? `${c.textDocument.uri}@${c.textDocument.version}` : '?')) : null;
+}
+
+describe('quick fixes: edits to other documents', () => {
+  it('keeps a fix that edits another cell of the same notebook at its current version', () => {
+    const d = diagnostic([{ uri: FIRST, version: 7, edits: [edit('import functools\n')] }]);
+    assert.deepEqual(editedDocuments(d, { [FIRST]: 7 }), [`${CELL}@3`, `${FIRST}@7`]);
+  });
+
+  it('drops a fix that edits a file outside the notebook', () => {
+    const d = diagnostic([{ uri: 'file:///home/u/.bashrc', version: 1, edits: [edit('curl x | sh\n')] }]);
+    assert.equal(editedDocuments(d, { [FIRST]: 7 }), null);
+  });
+
+  it('drops a fix whose other cell changed since (its version is not current)', () => {
+    const d = diagnostic([{ uri: FIRST, version: 6, edits: [edit('import functools\n')] }]);
+    assert.equal(editedDocuments(d, { [FIRST]: 7 }), null);
+  });
+
+  it('offers nothing for a diagnostic that is not one of the current text', () => {
+    const server = diagnostic(undefined);
+    const client = { ...server, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } };
+    const actions = quickFixes(doc, [client], [], { unsafe: false, clientCommands: false, guideOf: (id) => id, current: [server], versionOf: () => undefined });
+    assert.deepEqual(actions, []);
+  });
+});

@@ -4,7 +4,7 @@
 // @ts-check
 (function () {
   'use strict';
-  // @ts-ignore: provided by VS Code inside webviews
+  // @ts-expect-error: provided by VS Code inside webviews
   const vscode = acquireVsCodeApi();
   const content = /** @type {HTMLElement} */ (document.getElementById('content'));
   const search = /** @type {HTMLInputElement} */ (document.getElementById('search'));

@@ -80,7 +80,7 @@ export default defineRule({
     const count = n.toLocaleString('en-US');
     const message = `A Python list of ${count} numbers; \`array.array\` or a NumPy array stores them packed, several times smaller`;
     const array = ensureImport(ctx.facts, 'array', 'array');
-    let replacement: string | null = null;
+    let replacement: string;
     const size = m.need('size').text;
     if (!item) replacement = `${array.ref}("q", range(${size}))`;
     else if (zero) replacement = `${array.ref}("${isFloat ? 'd' : 'q'}", bytes(8 * (${size})))`;

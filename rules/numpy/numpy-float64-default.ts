@@ -68,7 +68,7 @@ export default defineRule({
     const parent = call.parent;
     if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'astype') return;
     const positional = positionalArguments(call);
-    let count: number | null = null;
+    let count: number | null;
     if (constructor) {
       if (keywordArgument(call, 'dtype') || positional.length > constructor.dtypeIndex) return;
       if (constructor.shape === 'first') count = shapeCount(positional[0] ?? keywordArgument(call, 'shape')?.childForFieldName('value'));

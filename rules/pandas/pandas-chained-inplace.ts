@@ -48,7 +48,7 @@ export default defineRule({
     const call = m.need('call');
     const method = m.need('method').text;
     const types = localTypes(ctx.facts);
-    let target: string | null = null;
+    let target: string | null;
     let safe = true;
     if (selection.type === 'subscript') {
       const frame = selection.childForFieldName('value');

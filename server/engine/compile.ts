@@ -104,6 +104,7 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
 
 /** Why a rule's declaration cannot work, or null. */
 function declarationProblem(rule: RuleDefinition): string | null {
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at \x00 on purpose
   if (/[^\x00-\x7f]/.test(rule.query)) return 'query must be ASCII (pattern offsets are mapped back by character)';
   if (rule.requiresText && (rule.requiresText.global || rule.requiresText.sticky)) return 'requiresText must not be global or sticky';
   return anchorProblem(rule);

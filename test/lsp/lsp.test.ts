@@ -1,6 +1,10 @@
 // The language server over stdio, as an editor drives it: pull and push diagnostics,
 // incremental edits, code actions, fix-all, hover, settings.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyFixes } from '../../server/fixes/apply';
 import { getEngine } from '../helpers/engine';
@@ -193,10 +197,6 @@ describe('language server (project configuration, suppressions)', function () {
   let client: TestClient;
   let dir: string;
   let fileUri: string;
-  const fs = require('node:fs') as typeof import('node:fs');
-  const os = require('node:os') as typeof import('node:os');
-  const path = require('node:path') as typeof import('node:path');
-  const { pathToFileURL } = require('node:url') as typeof import('node:url');
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-cfg-'));
@@ -271,10 +271,6 @@ describe('language server (project configuration, suppressions)', function () {
 });
 
 describe('language server (workspace scan, status)', function () {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const os = require('node:os') as typeof import('node:os');
-  const path = require('node:path') as typeof import('node:path');
-  const { pathToFileURL } = require('node:url') as typeof import('node:url');
   let client: TestClient;
   let dir: string;
 

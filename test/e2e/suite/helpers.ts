@@ -146,7 +146,7 @@ async function cli(args: string[]): Promise<string> {
     // `check` exits 1 when it finds problems: that is an answer, not a failure.
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     if (failed.code === 1 && args[0] === 'check' && failed.stdout) return failed.stdout;
-    throw new Error(`perflens ${args.join(' ')} exited ${failed.code}: ${failed.stderr ?? String(error)}`);
+    throw new Error(`perflens ${args.join(' ')} exited ${failed.code}: ${failed.stderr ?? String(error)}`, { cause: error });
   }
 }
 

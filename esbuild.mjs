@@ -49,7 +49,10 @@ function writeRuleIndex() {
 const nodeBuiltinStubs = {
   name: 'node-builtin-stubs',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(fs|path|url|util|crypto|os|child_process|worker_threads|module)$/ }, (a) => ({ path: a.path, namespace: 'node-stub' }));
+    build.onResolve({ filter: /^(node:)?(fs|path|url|util|crypto|os|child_process|worker_threads|module)$/ }, (a) => ({
+      path: a.path,
+      namespace: 'node-stub',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'node-stub' }, (a) => ({
       loader: 'js',
       contents: `module.exports = new Proxy({}, { get: (_, key) => key === '__esModule' ? false : () => { throw new Error(${JSON.stringify(a.path)} + '.' + String(key) + ' is not available in the browser'); } });`,
@@ -119,8 +122,16 @@ if (args.has('--tests')) {
   });
 } else if (args.has('--e2e')) {
   const e2e = path.join(root, 'test', 'e2e');
-  const suite = readdirSync(path.join(e2e, 'suite')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(e2e, 'suite', f));
-  await esbuild.build({ ...common, entryPoints: [path.join(e2e, 'index.ts'), ...suite], outdir: path.join(outBase, 'out', 'e2e'), outbase: e2e, external: ['vscode', 'mocha'] });
+  const suite = readdirSync(path.join(e2e, 'suite'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => path.join(e2e, 'suite', f));
+  await esbuild.build({
+    ...common,
+    entryPoints: [path.join(e2e, 'index.ts'), ...suite],
+    outdir: path.join(outBase, 'out', 'e2e'),
+    outbase: e2e,
+    external: ['vscode', 'mocha'],
+  });
 } else {
   const builds = [
     { entryPoints: { client: 'client/extension.ts' }, external: ['vscode'] },

@@ -16,7 +16,10 @@ const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
 const DIST = process.env.PERFLENS_DIST ?? path.join(ROOT, 'dist');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
-const only = [...args].find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = [...args]
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const wants = (part: string) => !only || only.includes(part);
 
 interface Timed {
@@ -96,7 +99,29 @@ async function throughput(): Promise<Throughput> {
 function clientActivation(): number {
   // esbuild's interop copies the module's own keys: give the stub every name the bundle reads.
   const bundle = readFileSync(path.join(DIST, 'client.js'), 'utf8');
-  const names = [...new Set([...bundle.matchAll(/\.([A-Z]\w+)/g)].map((m) => m[1]).concat(['window', 'workspace', 'commands', 'languages', 'env', 'extensions', 'l10n', 'notebooks', 'tasks', 'debug', 'tests', 'authentication', 'chat', 'lm', 'version']))];
+  const names = [
+    ...new Set(
+      [...bundle.matchAll(/\.([A-Z]\w+)/g)]
+        .map((m) => m[1])
+        .concat([
+          'window',
+          'workspace',
+          'commands',
+          'languages',
+          'env',
+          'extensions',
+          'l10n',
+          'notebooks',
+          'tasks',
+          'debug',
+          'tests',
+          'authentication',
+          'chat',
+          'lm',
+          'version',
+        ]),
+    ),
+  ];
   const script = `
     const Module = require('module');
     const load = Module._load;
@@ -128,7 +153,10 @@ async function main(): Promise<void> {
   engine.dispose();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(', ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
   const header = `perflens bench, ${started.toISOString()}: node ${process.version}, ${os.availableParallelism()} cores (${cpu}), load average at the end ${load}`;
   printTable(header, rows, notes);
   if (!args.has('--no-write') && !only && !quick) writeResults(header, rows, notes);
@@ -163,7 +191,12 @@ function throughputRows(t: Throughput): Row[] {
   ]);
   rows.push([`  best ratio the CLI could reach with free rules (floor ÷ Ruff-WASM, lines/s)`, (floorRate / rRate).toFixed(2), '', '']);
   const walkRate = t.lines / (t.walkFloor.wallMs / 1000);
-  rows.push([`  the floor plus one query pass per tree (a single root-only pattern): ÷ Ruff-WASM, lines/s`, `${ms(t.walkFloor.wallMs)}: ${(walkRate / rRate).toFixed(2)}`, '', '']);
+  rows.push([
+    `  the floor plus one query pass per tree (a single root-only pattern): ÷ Ruff-WASM, lines/s`,
+    `${ms(t.walkFloor.wallMs)}: ${(walkRate / rRate).toFixed(2)}`,
+    '',
+    '',
+  ]);
   rows.push([`  the rules' share of the CLI's wall time (1 − floor ÷ CLI)`, `${Math.round((1 - t.parseFloor.wallMs / t.perflens.wallMs) * 100)} %`, '', '']);
   return rows;
 }
@@ -207,11 +240,26 @@ async function latencyRows(engine: Engine): Promise<Row[]> {
   ];
   for (const [label, text] of sizes) {
     const r: LatencyResult = await latency(engine, `latency-${label}.py`, text, edits);
-    rows.push([`Edit → diagnostics, ${r.lines.toLocaleString('en')}-line file (${r.edits} one-character edits, ${r.findings} findings)`, `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)} (max ${ms(r.latency.max)})`, '', '']);
+    rows.push([
+      `Edit → diagnostics, ${r.lines.toLocaleString('en')}-line file (${r.edits} one-character edits, ${r.findings} findings)`,
+      `p50 ${ms(r.latency.p50)}, p95 ${ms(r.latency.p95)} (max ${ms(r.latency.max)})`,
+      '',
+      '',
+    ]);
     rows.push([`  incremental re-parse alone (the floor)`, `p50 ${ms(r.reparse.p50)}, p95 ${ms(r.reparse.p95)}`, '', '']);
     rows.push([`  protocol round trip alone (a pull answered from the cache)`, `p50 ${ms(r.roundTrip.p50)}, p95 ${ms(r.roundTrip.p95)}`, '', '']);
-    rows.push([`  the server's own work (incremental parse + lint, from its status)`, `p50 ${ms(r.serverWork.p50)}, p95 ${ms(r.serverWork.p95)}; p95 ÷ p95 re-parse ${(r.serverWork.p95 / r.reparse.p95).toFixed(2)}`, '', '']);
-    rows.push([`    of which its incremental re-parse / its rules`, `parse p50 ${ms(r.serverParse.p50)}, p95 ${ms(r.serverParse.p95)} / rules p50 ${ms(r.serverRules.p50)}, p95 ${ms(r.serverRules.p95)}`, '', '']);
+    rows.push([
+      `  the server's own work (incremental parse + lint, from its status)`,
+      `p50 ${ms(r.serverWork.p50)}, p95 ${ms(r.serverWork.p95)}; p95 ÷ p95 re-parse ${(r.serverWork.p95 / r.reparse.p95).toFixed(2)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `    of which its incremental re-parse / its rules`,
+      `parse p50 ${ms(r.serverParse.p50)}, p95 ${ms(r.serverParse.p95)} / rules p50 ${ms(r.serverRules.p50)}, p95 ${ms(r.serverRules.p95)}`,
+      '',
+      '',
+    ]);
     // The same edits with every rule turned off: what the protocol, the text update and the
     // re-parse cost before any rule runs (its floor is measured again, in the same minute).
     const bare: LatencyResult = await latency(engine, `latency-${label}-bare.py`, text, edits, { ignore: ['ALL'] });
@@ -222,7 +270,12 @@ async function latencyRows(engine: Engine): Promise<Row[]> {
       '',
     ]);
     const ratio = r.latency.p95 / r.reparse.p95;
-    rows.push([`  p95 latency ÷ p95 re-parse`, `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`, '≤ 1.5', ratio <= 1.5 ? 'met' : 'NOT met']);
+    rows.push([
+      `  p95 latency ÷ p95 re-parse`,
+      `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`,
+      '≤ 1.5',
+      ratio <= 1.5 ? 'met' : 'NOT met',
+    ]);
   }
   return rows;
 }
@@ -235,14 +288,24 @@ async function coldStartRows(notes: string[]): Promise<Row[]> {
     ['Cold start: initialize → first diagnostics of a 3.5k-line file', ms(c.initializeToDiagnosticsMs), '', ''],
     ['Client activation: require(dist/client.js) with a stub vscode module', ms(clientActivation()), '', ''],
   ];
-  notes.push('Client activation is module loading only: without VS Code, `activate()` itself (LanguageClient start, server spawn) is not timed; the server side of it is the cold-start row above.');
+  notes.push(
+    'Client activation is module loading only: without VS Code, `activate()` itself (LanguageClient start, server spawn) is not timed; the server side of it is the cold-start row above.',
+  );
   return rows;
 }
 
 /** Server RSS with 20 stdlib modules of 2–4k lines open, after warm-up edits and after many more. */
 async function memoryRows(): Promise<Row[]> {
   const dir = stdlibDir();
-  const modules = execFileSync('python3', ['-c', `import os,sys\nd=sys.argv[1]\nfor r,_,fs in os.walk(d):\n  if 'test' in r or 'site-packages' in r: continue\n  for f in fs:\n    p=os.path.join(r,f)\n    if f.endswith('.py'):\n      n=open(p,'rb').read().count(b'\\n')\n      if 2000<=n<=4000: print(p)`, dir], { encoding: 'utf8' })
+  const modules = execFileSync(
+    'python3',
+    [
+      '-c',
+      `import os,sys\nd=sys.argv[1]\nfor r,_,fs in os.walk(d):\n  if 'test' in r or 'site-packages' in r: continue\n  for f in fs:\n    p=os.path.join(r,f)\n    if f.endswith('.py'):\n      n=open(p,'rb').read().count(b'\\n')\n      if 2000<=n<=4000: print(p)`,
+      dir,
+    ],
+    { encoding: 'utf8' },
+  )
     .trim()
     .split('\n')
     .sort()
@@ -255,7 +318,12 @@ async function memoryRows(): Promise<Row[]> {
   return [
     [`Memory: idle server RSS with ${r.files} open files (~${r.linesPerFile.toLocaleString('en')} lines each)`, mb(r.rssAfterOpen), '', ''],
     [`  after ${r.warmup} warm-up edits`, mb(r.rssAfterWarmup), '', ''],
-    [`  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`, `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`, '< 5 %', growth < 0.05 ? 'met' : 'NOT met'],
+    [
+      `  after ${r.edits.toLocaleString('en')} more edits (each followed by a diagnostics pull)`,
+      `${mb(r.rssAfterEdits)} (${(growth * 100).toFixed(1)} % over warm-up; ${(raw * 100).toFixed(1)} % over open)`,
+      '< 5 %',
+      growth < 0.05 ? 'met' : 'NOT met',
+    ],
   ];
 }
 

@@ -16,7 +16,9 @@ export async function buildBench() {
   for (const f of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
     copyFileSync(require.resolve(f), path.join(benchOut, path.basename(f)));
   }
-  const entries = readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, 'bench', f));
+  const entries = readdirSync(path.join(root, 'bench'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(root, 'bench', f));
   entries.push(path.join(root, 'test', 'stress', 'stress.ts'));
   await esbuild.build({
     entryPoints: entries,

@@ -27,9 +27,30 @@ export function countLines(text: string): number {
 export function concatenated(lines: number): string {
   const dir = stdlibDir();
   const modules = [
-    'typing', 'argparse', 'inspect', 'dataclasses', 'functools', 'enum', 'subprocess', 'tarfile', 'pathlib', 'shutil',
-    'threading', 'logging/__init__', 'asyncio/base_events', 'asyncio/tasks', 'collections/__init__', 'zipfile/__init__',
-    'email/message', 'http/client', 'urllib/request', 'json/decoder', 'ast', 'pickle', 'statistics', 'decimal',
+    'typing',
+    'argparse',
+    'inspect',
+    'dataclasses',
+    'functools',
+    'enum',
+    'subprocess',
+    'tarfile',
+    'pathlib',
+    'shutil',
+    'threading',
+    'logging/__init__',
+    'asyncio/base_events',
+    'asyncio/tasks',
+    'collections/__init__',
+    'zipfile/__init__',
+    'email/message',
+    'http/client',
+    'urllib/request',
+    'json/decoder',
+    'ast',
+    'pickle',
+    'statistics',
+    'decimal',
   ];
   const parts: string[] = [];
   let total = 0;

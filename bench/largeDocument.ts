@@ -28,7 +28,20 @@ export interface LargeDocumentFigures {
   rssAfterCloseMb: number;
 }
 
-const SMALL_FILE = ['import time', '', 'async def fetch(url):', '    time.sleep(1)', '    return url', '', 'def total(rows):', '    s = 0', '    for r in rows:', '        s += r', '    return s', ''].join('\n');
+const SMALL_FILE = [
+  'import time',
+  '',
+  'async def fetch(url):',
+  '    time.sleep(1)',
+  '    return url',
+  '',
+  'def total(rows):',
+  '    s = 0',
+  '    for r in rows:',
+  '        s += r',
+  '    return s',
+  '',
+].join('\n');
 
 /** A 5 MB file on one line: many short statements separated by semicolons. */
 export function oneLineFile(chars = 5_000_000): string {
@@ -38,7 +51,50 @@ export function oneLineFile(chars = 5_000_000): string {
 
 /** Real code of about `chars` characters: whole standard-library modules, concatenated. */
 export function realCodeFile(stdlib: string, chars = 1_900_000): string {
-  const modules = ['typing.py', 'inspect.py', 'argparse.py', 'subprocess.py', 'pathlib.py', 'tarfile.py', 'zipfile/__init__.py', 'datetime.py', 'enum.py', 'dataclasses.py', 'functools.py', 'collections/__init__.py', 'logging/__init__.py', 'shutil.py', 'threading.py', 'ast.py', 'email/message.py', 'http/client.py', 'ssl.py', 'socket.py', 'tempfile.py', 'unittest/case.py', 'doctest.py', 'pydoc.py', 'pickle.py', 'difflib.py', 'statistics.py', 'fractions.py', 'decimal.py', '_pydecimal.py', 'configparser.py', 'mailbox.py', 'smtplib.py', 'imaplib.py', 'ftplib.py', 'optparse.py', 'calendar.py', 'textwrap.py', 'string.py', 'locale.py', 'random.py', 'turtle.py'];
+  const modules = [
+    'typing.py',
+    'inspect.py',
+    'argparse.py',
+    'subprocess.py',
+    'pathlib.py',
+    'tarfile.py',
+    'zipfile/__init__.py',
+    'datetime.py',
+    'enum.py',
+    'dataclasses.py',
+    'functools.py',
+    'collections/__init__.py',
+    'logging/__init__.py',
+    'shutil.py',
+    'threading.py',
+    'ast.py',
+    'email/message.py',
+    'http/client.py',
+    'ssl.py',
+    'socket.py',
+    'tempfile.py',
+    'unittest/case.py',
+    'doctest.py',
+    'pydoc.py',
+    'pickle.py',
+    'difflib.py',
+    'statistics.py',
+    'fractions.py',
+    'decimal.py',
+    '_pydecimal.py',
+    'configparser.py',
+    'mailbox.py',
+    'smtplib.py',
+    'imaplib.py',
+    'ftplib.py',
+    'optparse.py',
+    'calendar.py',
+    'textwrap.py',
+    'string.py',
+    'locale.py',
+    'random.py',
+    'turtle.py',
+  ];
   let text = '';
   for (let round = 0; text.length < chars; round++) {
     for (const m of modules) {
@@ -100,7 +156,10 @@ export async function measureLargeDocument(label: string, text: string, typingMs
     const timeToDiagnosticsMs = performance.now() - opened;
 
     // Typing: each edit inserts a character at the same place; a new edit cancels the previous pull.
-    const at = positionOf(text, text.indexOf('\n', Math.floor(text.length / 2)) >= 0 ? text.indexOf('\n', Math.floor(text.length / 2)) : Math.floor(text.length / 2));
+    const at = positionOf(
+      text,
+      text.indexOf('\n', Math.floor(text.length / 2)) >= 0 ? text.indexOf('\n', Math.floor(text.length / 2)) : Math.floor(text.length / 2),
+    );
     let version = 1;
     let edits = 0;
     let pending: { source: CancellationTokenSource; pull: Promise<unknown>; sent: number } | null = null;
@@ -137,7 +196,18 @@ export async function measureLargeDocument(label: string, text: string, typingMs
       await sleep(1000);
       rssAfterCloseMb = Math.min(rssAfterCloseMb, rssMb(pid));
     }
-    return { label, chars: text.length, timeToDiagnosticsMs, hoverDuringFirstLint: { ...percentiles(firstLintHovers), count: firstLintHovers.length }, hover: { ...percentiles(hovers), count: hovers.length }, edits, lastPullMs, rssBeforeMb, rssAfterTypingMb, rssAfterCloseMb };
+    return {
+      label,
+      chars: text.length,
+      timeToDiagnosticsMs,
+      hoverDuringFirstLint: { ...percentiles(firstLintHovers), count: firstLintHovers.length },
+      hover: { ...percentiles(hovers), count: hovers.length },
+      edits,
+      lastPullMs,
+      rssBeforeMb,
+      rssAfterTypingMb,
+      rssAfterCloseMb,
+    };
   } finally {
     await client.shutdown();
   }

@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   console.log(`  incremental parse  ${show(percentiles(parse))}`);
   console.log(`  incremental lint   ${show(percentiles(lint))}`);
   console.log(`  to diagnostics     ${show(percentiles(convert))}`);
-  console.log(`  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms`);
+  console.log(
+    `  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms`,
+  );
   const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   for (const [id, r] of rows) console.log(`    ${id.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms ${String(r.matches).padStart(6)} matches`);
   // The edits behind the p95: a full lint (a module-level name or an import changed) or a large region.

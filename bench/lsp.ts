@@ -133,7 +133,17 @@ export async function latency(engine: Engine, name: string, text: string, edits:
   }
   tree.delete();
   if (serverWork.length !== times.length) throw new Error(`the server reported its work for ${serverWork.length} of ${times.length} edits`);
-  return { lines: text.split('\n').length, edits: times.length, latency: percentiles(times), reparse: percentiles(reparse), roundTrip: percentiles(roundTrips), serverWork: percentiles(serverWork), serverParse: percentiles(serverParse), serverRules: percentiles(serverWork.map((w, k) => w - serverParse[k])), findings: first.length };
+  return {
+    lines: text.split('\n').length,
+    edits: times.length,
+    latency: percentiles(times),
+    reparse: percentiles(reparse),
+    roundTrip: percentiles(roundTrips),
+    serverWork: percentiles(serverWork),
+    serverParse: percentiles(serverParse),
+    serverRules: percentiles(serverWork.map((w, k) => w - serverParse[k])),
+    findings: first.length,
+  };
 }
 
 export interface ColdStart {
@@ -212,12 +222,22 @@ export async function memory(texts: string[], edits: number, warmup: number): Pr
     const at = d.points[Math.floor(i / docs.length / 2) % d.points.length];
     const insert = Math.floor(i / docs.length) % 2 === 0;
     const pos = lspPosition(d.text, at);
-    const change = insert ? { range: { start: pos, end: pos }, text: 'q' } : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+    const change = insert
+      ? { range: { start: pos, end: pos }, text: 'q' }
+      : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
     d.text = insert ? d.text.slice(0, at) + 'q' + d.text.slice(at) : d.text.slice(0, at) + d.text.slice(at + 1);
     await client.change(d.uri, ++d.version, [change]);
     await client.pull(d.uri);
   }
   const rssAfterEdits = await idleRss(pid);
   await client.shutdown();
-  return { files: texts.length, linesPerFile: Math.round(texts.reduce((s, t) => s + t.split('\n').length, 0) / texts.length), rssAfterOpen, rssAfterWarmup, rssAfterEdits, edits, warmup };
+  return {
+    files: texts.length,
+    linesPerFile: Math.round(texts.reduce((s, t) => s + t.split('\n').length, 0) / texts.length),
+    rssAfterOpen,
+    rssAfterWarmup,
+    rssAfterEdits,
+    edits,
+    warmup,
+  };
 }

@@ -14,7 +14,18 @@ import { fixtureFile, rng } from '../test/stress/corpus';
 import { applyEdit, randomTyping, runIncremental, summary } from '../test/stress/incrementalCheck';
 import { stdlibDir } from './corpus';
 
-const MODULES = ['argparse.py', 'typing.py', 'dataclasses.py', 'inspect.py', 'subprocess.py', 'tarfile.py', 'threading.py', 'asyncio/base_events.py', 'logging/__init__.py', 'functools.py'];
+const MODULES = [
+  'argparse.py',
+  'typing.py',
+  'dataclasses.py',
+  'inspect.py',
+  'subprocess.py',
+  'tarfile.py',
+  'threading.py',
+  'asyncio/base_events.py',
+  'logging/__init__.py',
+  'functools.py',
+];
 
 async function rates(engine: Engine): Promise<void> {
   const moduleEdits = Number(process.argv[2] ?? 120);

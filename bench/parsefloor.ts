@@ -50,7 +50,12 @@ async function main(): Promise<void> {
     }
   };
   const sizes = new Map(files.map((f) => [f, size(f)]));
-  const work: FloorWork = { files: [...files].sort((a, b) => sizes.get(b)! - sizes.get(a)!), next: new SharedArrayBuffer(4), wasmDir: process.argv[4] ?? __dirname, walk: process.argv[5] === 'walk' };
+  const work: FloorWork = {
+    files: [...files].sort((a, b) => sizes.get(b)! - sizes.get(a)!),
+    next: new SharedArrayBuffer(4),
+    wasmDir: process.argv[4] ?? __dirname,
+    walk: process.argv[5] === 'walk',
+  };
   await Promise.all(
     Array.from(
       { length: threads },

@@ -33,7 +33,11 @@ async function main(): Promise<void> {
     let matches = 0;
     t0 = performance.now();
     for (const t of trees) matches += q.matches(t.rootNode).length;
-    rows.push({ id: rule.id + (rule.requires ? ` [${rule.requires.join(',')}]` : '') + (!rule.enabledByDefault ? ' (off)' : ''), ms: performance.now() - t0, matches });
+    rows.push({
+      id: rule.id + (rule.requires ? ` [${rule.requires.join(',')}]` : '') + (!rule.enabledByDefault ? ' (off)' : ''),
+      ms: performance.now() - t0,
+      matches,
+    });
     q.delete();
   }
   rows.sort((a, b) => b.ms - a.ms);

@@ -14,7 +14,10 @@ function main(): void {
   // Resolved from the checkout: the bundle may live in another output folder.
   const ruff = createRequire(path.join(ROOT, 'package.json'))('@astral-sh/ruff-wasm-nodejs') as typeof import('@astral-sh/ruff-wasm-nodejs');
   const files = JSON.parse(readFileSync(process.argv[2], 'utf8')) as string[];
-  const workspace = new ruff.Workspace({ 'target-version': 'py311', 'output-prefer-rule-codes': true, lint: { select: RUFF_SELECT } }, ruff.PositionEncoding.Utf16);
+  const workspace = new ruff.Workspace(
+    { 'target-version': 'py311', 'output-prefer-rule-codes': true, lint: { select: RUFF_SELECT } },
+    ruff.PositionEncoding.Utf16,
+  );
   let diagnostics = 0;
   let syntaxErrors = 0;
   const codes = new Set<string>();

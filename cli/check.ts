@@ -73,7 +73,15 @@ function fixBlocker(result: LintDetails, source: DecodedSource): string | undefi
 }
 
 /** Applies fixes round by round, then writes the file; on any refusal the file and the report stay as read. */
-function fixFile(engine: Engine, file: string, lint: LintOptions, options: CheckOptions, read: SourceOnDisk, first: LintDetails, unfixed: FileReport): FileReport {
+function fixFile(
+  engine: Engine,
+  file: string,
+  lint: LintOptions,
+  options: CheckOptions,
+  read: SourceOnDisk,
+  first: LintDetails,
+  unfixed: FileReport,
+): FileReport {
   let text = read.source.text;
   let result = first;
   let fixed = 0;

@@ -185,18 +185,22 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
     else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
     if (report.skipped) out.push(`${paint(style.color, '1', report.file)}: skipped: ${report.skipped}`);
-    for (const failure of report.failures) out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
+    for (const failure of report.failures)
+      out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
     if (!report.lines) continue;
     for (const f of report.findings) {
       const at = location(report.lines, f.start);
       const safe = f.fix?.safety === 'safe';
       const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
-      out.push(`${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`);
+      out.push(
+        `${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`,
+      );
       counts.problems++;
       if (safe && report.unfixable) counts.notFixable++;
       else if (safe) counts.fixable++;
     }
-    if (report.unfixable) out.push(`${paint(style.color, '1', report.file)}: ${fixMode ? 'not fixed' : '--fix would not change this file'}: ${report.unfixable}`);
+    if (report.unfixable)
+      out.push(`${paint(style.color, '1', report.file)}: ${fixMode ? 'not fixed' : '--fix would not change this file'}: ${report.unfixable}`);
   }
   out.push(...summary(counts, fixMode));
   return out.join('\n');

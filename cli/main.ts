@@ -15,7 +15,13 @@ import { GitIgnore } from '../server/project/gitignore';
 import { toJson, toSarif, toText } from './formats';
 import { version } from '../package.json';
 
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** More workers than this is a typo, not a machine. */
 const MAX_THREADS = 256;
@@ -34,8 +40,14 @@ function targetVersionFlag(value: string): string {
 
 /** "--select: unknown rule or category `x` (did you mean `y`?)" for each unknown name in the flags. */
 function unknownInFlags(flags: CheckFlags): string[] {
-  const given: [string, string[] | undefined][] = [['--select', flags.select], ['--extend-select', flags.extendSelect], ['--ignore', flags.ignore]];
-  return given.flatMap(([flag, names]) => (names ?? []).filter((n) => !isSelector(ALL_RULES, n)).map((n) => `${flag}: ${describeUnknownSelector(ALL_RULES, n)}`));
+  const given: [string, string[] | undefined][] = [
+    ['--select', flags.select],
+    ['--extend-select', flags.extendSelect],
+    ['--ignore', flags.ignore],
+  ];
+  return given.flatMap(([flag, names]) =>
+    (names ?? []).filter((n) => !isSelector(ALL_RULES, n)).map((n) => `${flag}: ${describeUnknownSelector(ALL_RULES, n)}`),
+  );
 }
 
 interface CheckFlags {
@@ -67,8 +79,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const roots = paths.length ? paths : ['.'];
   // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
   const gitignores = new Map(roots.map((r) => [path.resolve(r), new GitIgnore(path.resolve(r))]));
-  const ignoredByGit = (file: string, isDirectory: boolean) =>
-    flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
+  const ignoredByGit = (file: string, isDirectory: boolean) => flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
   const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
   const jobs: CheckJob[] = discovery.files.map((file) => {
@@ -101,11 +112,7 @@ function exitCode(reports: readonly FileReport[], unreadablePaths: number, flags
 }
 
 function program(): Command {
-  const cli = new Command('perflens')
-    .description('Performance linter for Python AI/ML and data code')
-    .version(version)
-    .exitOverride()
-    .showHelpAfterError();
+  const cli = new Command('perflens').description('Performance linter for Python AI/ML and data code').version(version).exitOverride().showHelpAfterError();
 
   cli
     .command('check')
@@ -148,7 +155,11 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
       if (flags.format === 'json') {
-        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({ ...meta, requiresText: meta.requiresText?.source, snippet: SNIPPET_FOR_RULE[meta.id] }));
+        const data = ALL_RULES.map(({ check: _check, query: _query, ...meta }) => ({
+          ...meta,
+          requiresText: meta.requiresText?.source,
+          snippet: SNIPPET_FOR_RULE[meta.id],
+        }));
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         return;
       }

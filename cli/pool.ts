@@ -57,32 +57,34 @@ export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions,
     return batch;
   };
   await Promise.all(
-    Array.from({ length: threads }, () =>
-      new Promise<void>((resolve, reject) => {
-        const init: WorkerInit = { perflensWorker: true, check };
-        const worker = new Worker(entry, { workerData: init });
-        let doneSent = false;
-        const feed = () => {
-          if (doneSent) return;
-          const batch = take();
-          doneSent = batch.length === 0;
-          // A worker handles its messages in order, so `done` arrives after every batch it was sent.
-          worker.postMessage((batch.length ? { jobs: batch } : { done: true }) satisfies ToWorker);
-        };
-        worker.on('message', (msg: FromWorker) => {
-          if ('fatal' in msg) reject(new Error(msg.fatal));
-          else if ('ready' in msg) {
-            // Two batches in flight: the worker starts the next one while its results travel back.
-            feed();
-            feed();
-          } else {
-            for (const { index, report } of msg.reports) reports[index] = revive(report);
-            feed();
-          }
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a check worker exited with code ${code}`))));
-      }),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const init: WorkerInit = { perflensWorker: true, check };
+          const worker = new Worker(entry, { workerData: init });
+          let doneSent = false;
+          const feed = () => {
+            if (doneSent) return;
+            const batch = take();
+            doneSent = batch.length === 0;
+            // A worker handles its messages in order, so `done` arrives after every batch it was sent.
+            worker.postMessage((batch.length ? { jobs: batch } : { done: true }) satisfies ToWorker);
+          };
+          worker.on('message', (msg: FromWorker) => {
+            if ('fatal' in msg) reject(new Error(msg.fatal));
+            else if ('ready' in msg) {
+              // Two batches in flight: the worker starts the next one while its results travel back.
+              feed();
+              feed();
+            } else {
+              for (const { index, report } of msg.reports) reports[index] = revive(report);
+              feed();
+            }
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a check worker exited with code ${code}`))));
+        }),
     ),
   );
   return reports;

@@ -4,7 +4,25 @@
 // (temp file in the same folder, fsync, rename) unless the file has other hard links or an owner the
 // temp file cannot be given: those are written in place, through the same inode.
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import * as path from 'node:path';
 
 /** Why a fixed file was not written, as a user reads it after "not fixed: ". */
@@ -107,7 +125,7 @@ function writeInPlace(target: string, original: Buffer, data: Buffer): WriteRefu
 }
 
 function writeAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done, done);
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done, data.length - done, done);
 }
 
 function readAll(fd: number): Buffer {

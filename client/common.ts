@@ -82,7 +82,10 @@ function clientOptions(context: vscode.ExtensionContext, channel: vscode.LogOutp
  */
 async function showSnippet(context: vscode.ExtensionContext, prefix: string): Promise<void> {
   const file = vscode.Uri.joinPath(context.extensionUri, 'snippets', 'python.json');
-  const snippets = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Record<string, { prefix: string; body: string | string[] }>;
+  const snippets = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Record<
+    string,
+    { prefix: string; body: string | string[] }
+  >;
   const entry = Object.values(snippets).find((s) => s.prefix === prefix);
   if (!entry) {
     void vscode.window.showWarningMessage(`perflens: no template with prefix ${prefix}`);
@@ -114,5 +117,7 @@ async function disableRule(ruleId: string): Promise<void> {
   if (ignore.includes(ruleId)) return;
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update('ignore', [...ignore, ruleId], target);
-  void vscode.window.showInformationMessage(`perflens: ${ruleId} disabled in ${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings.`);
+  void vscode.window.showInformationMessage(
+    `perflens: ${ruleId} disabled in ${target === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} settings.`,
+  );
 }

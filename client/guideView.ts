@@ -19,10 +19,7 @@ import {
 } from './guideRender';
 
 type InboundMessage =
-  | { type: 'ready' }
-  | { type: 'open'; slug: string; anchor?: string }
-  | { type: 'search'; query: string }
-  | { type: 'openFile'; path: string };
+  { type: 'ready' } | { type: 'open'; slug: string; anchor?: string } | { type: 'search'; query: string } | { type: 'openFile'; path: string };
 
 export class GuideView implements vscode.Disposable {
   private static current: GuideView | undefined;

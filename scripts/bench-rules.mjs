@@ -64,7 +64,12 @@ export function summarize(entry) {
 
 function requirementsOf(source) {
   const m = /^#\s*requires:\s*(.+)$/m.exec(source);
-  return m ? m[1].split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return m
+    ? m[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function interpreterFor(requires) {
@@ -124,7 +129,10 @@ function runBenchmark(rule, machine) {
     timeout: TIMEOUT_MS,
     env: { ...process.env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore' },
   });
-  const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
+  const lines = (r.stdout ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   let out;
   try {
     out = JSON.parse(lines.at(-1) ?? '');
@@ -132,7 +140,11 @@ function runBenchmark(rule, machine) {
     out = null;
   }
   if (r.status !== 0 || !out) {
-    return { ...base, status: 'failed', reason: `exit ${r.status ?? r.signal}: ${(r.stderr || String(r.error ?? '')).trim().split('\n').slice(-3).join(' | ')}` };
+    return {
+      ...base,
+      status: 'failed',
+      reason: `exit ${r.status ?? r.signal}: ${(r.stderr || String(r.error ?? '')).trim().split('\n').slice(-3).join(' | ')}`,
+    };
   }
   if (out.skip) return { ...base, status: 'skipped', reason: out.skip };
   const { rule: _rule, ...result } = out;
@@ -202,12 +214,16 @@ function evidenceBlock(entries) {
     const machines = [...new Set(measured.map(([, e]) => `${e.machine.cpu}, ${e.machine.cores} cores`))];
     const dates = [...new Set(measured.map(([, e]) => e.date))].sort();
     const loads = measured.map(([, e]) => e.loadAverage).filter((l) => typeof l === 'number');
-    const load = loads.length ? ` (1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} when the programs started: a shared machine, so treat small differences, and anything that depends on parallelism, with caution)` : '';
+    const load = loads.length
+      ? ` (1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} when the programs started: a shared machine, so treat small differences, and anything that depends on parallelism, with caution)`
+      : '';
     lines.push('', `Machine: ${machines.join('; ')}${load}. Measured ${dates.length > 1 ? `between ${dates[0]} and ${dates.at(-1)}` : `on ${dates[0]}`}.`);
   }
   if (skipped.length > 0) {
     if (measured.length > 0) lines.push('');
-    lines.push(`Not measured on the machine that produced these results (the programs are ready to run where the requirement is met): ${skipped.map(([rule, e]) => `[\`${rule}\`](bench/${rule}.py) (${e.reason})`).join('; ')}.`);
+    lines.push(
+      `Not measured on the machine that produced these results (the programs are ready to run where the requirement is met): ${skipped.map(([rule, e]) => `[\`${rule}\`](bench/${rule}.py) (${e.reason})`).join('; ')}.`,
+    );
   }
   lines.push(END);
   return lines.join('\n');
@@ -294,7 +310,11 @@ function main() {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const changed = updateGuide(results);
   const counts = Object.values(results.rules).reduce((acc, e) => ((acc[e.status] = (acc[e.status] ?? 0) + 1), acc), {});
-  console.log(`\nresults.json: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}; guide sections updated: ${changed.length ? changed.join(', ') : 'none'}`);
+  console.log(
+    `\nresults.json: ${Object.entries(counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}; guide sections updated: ${changed.length ? changed.join(', ') : 'none'}`,
+  );
   if (failed > 0) process.exit(1);
 }
 

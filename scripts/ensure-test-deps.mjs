@@ -18,7 +18,7 @@ if (!probe()) {
       process.exit(1);
     }
   } else {
-    console.error('perflens tests need Debian\'s python3-numpy, python3-pandas and chromium: sudo apt-get install -y python3-numpy python3-pandas chromium');
+    console.error("perflens tests need Debian's python3-numpy, python3-pandas and chromium: sudo apt-get install -y python3-numpy python3-pandas chromium");
     process.exit(1);
   }
 }

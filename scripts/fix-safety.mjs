@@ -13,7 +13,7 @@
 //          --json FILE (write the results).
 // Exit 1 when a safe fix broke a test that passed before.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -55,7 +55,17 @@ const TESTS_FOR = [
 ];
 /** Modules most of the stdlib imports: their fixes are also run against a broad sample of suites. */
 const CORE = new Set(['functools.py', 'inspect.py', 'enum.py', 'subprocess.py', 'typing.py', 'sysconfig.py', 'tempfile.py', 'threading.py', 'warnings.py']);
-const BROAD = ['test_functools', 'test_inspect', 'test_enum', 'test_subprocess', 'test_typing', 'test_tempfile', 'test_threading', 'test_warnings', 'test_sysconfig'];
+const BROAD = [
+  'test_functools',
+  'test_inspect',
+  'test_enum',
+  'test_subprocess',
+  'test_typing',
+  'test_tempfile',
+  'test_threading',
+  'test_warnings',
+  'test_sysconfig',
+];
 /** --quick: modules whose fixes cover the most-used safe fixes and whose suites run in seconds. */
 const QUICK_MODULES = ['argparse.py', 'optparse.py', 'gettext.py', 'netrc.py', 'py_compile.py', 'tempfile.py', 'operator.py', 'pstats.py', 'xdrlib.py'];
 
@@ -79,8 +89,13 @@ function applyFixes(file, unsafe) {
 // The standard library and its test suite.
 
 function testsFor(rel, testDir) {
-  for (const [re, tests, why] of TESTS_FOR) if (re.test(rel)) return tests ? { tests: tests.filter((t) => existsSync(path.join(testDir, t)) || existsSync(path.join(testDir, `${t}.py`))) } : { skip: why };
-  const base = rel.replace(/\.py$/, '').replace(/\/__init__$/, '').split('/')[0];
+  for (const [re, tests, why] of TESTS_FOR)
+    if (re.test(rel))
+      return tests ? { tests: tests.filter((t) => existsSync(path.join(testDir, t)) || existsSync(path.join(testDir, `${t}.py`))) } : { skip: why };
+  const base = rel
+    .replace(/\.py$/, '')
+    .replace(/\/__init__$/, '')
+    .split('/')[0];
   const name = `test_${base}`;
   const found = existsSync(path.join(testDir, `${name}.py`)) || existsSync(path.join(testDir, name));
   return found ? { tests: [name] } : { skip: 'no test_<module> suite found' };
@@ -108,7 +123,7 @@ function runSuites(home, tests) {
 function stdlibHarness() {
   const testDir = path.join(STDLIB, 'test');
   if (!existsSync(path.join(testDir, 'test_argparse.py'))) {
-    console.error('fix-safety: CPython\'s test suite is missing: apt-get install libpython3.11-testsuite');
+    console.error("fix-safety: CPython's test suite is missing: apt-get install libpython3.11-testsuite");
     process.exit(2);
   }
   const home = mkdtempSync(path.join(os.tmpdir(), 'perflens-fix-safety-'));
@@ -242,7 +257,11 @@ function brokenTests(before, after) {
 
 function log(entry) {
   const verdict = entry.crashed ? `CRASHED (${entry.crashed.split('\n')[0]})` : entry.broken.length ? `${entry.broken.length} BROKEN` : 'ok';
-  console.log(`  ${entry.target}: ${Object.entries(entry.fixes).map(([k, n]) => `${n}× ${k}`).join(', ')} → ${entry.tests.join(' ')}: ${entry.passedBefore ?? 0} passing before, ${verdict}`);
+  console.log(
+    `  ${entry.target}: ${Object.entries(entry.fixes)
+      .map(([k, n]) => `${n}× ${k}`)
+      .join(', ')} → ${entry.tests.join(' ')}: ${entry.passedBefore ?? 0} passing before, ${verdict}`,
+  );
   for (const t of entry.broken.slice(0, 5)) console.log(`      broke ${t}`);
 }
 
@@ -251,7 +270,9 @@ function summarize(name, report) {
   const fixes = ran.reduce((n, e) => n + Object.values(e.fixes).reduce((a, b) => a + b, 0), 0);
   const broken = ran.filter((e) => e.broken.length > 0 || e.crashed);
   const tests = ran.reduce((n, e) => n + (e.passedBefore ?? 0), 0);
-  console.log(`${name}: ${ran.length} files fixed (${fixes} ${UNSAFE ? 'safe and unsafe' : 'safe'} fixes), ${tests} passing tests re-run, ${broken.length} files with tests broken; ${report.length - ran.length} skipped`);
+  console.log(
+    `${name}: ${ran.length} files fixed (${fixes} ${UNSAFE ? 'safe and unsafe' : 'safe'} fixes), ${tests} passing tests re-run, ${broken.length} files with tests broken; ${report.length - ran.length} skipped`,
+  );
   if (broken.length) {
     const rules = new Set(broken.flatMap((e) => Object.keys(e.fixes)));
     console.log(`  fixes applied where tests broke: ${[...rules].join(', ')}`);

@@ -15,7 +15,12 @@ const snippetsJson = existsSync(path.join(root, 'snippets', 'python.json')) ? JS
 /** A rule's text gate (a RegExp source) in words: `async` in the file, or the pattern itself. */
 function spelledGate(source) {
   const words = /^\\b\(?(\w+(?:\|\w+)*)\)?\\b$/.exec(source);
-  return words ? `${words[1].split('|').map((w) => `\`${w}\``).join(' or ')} in the file` : `text matching \`${source.replace(/\|/g, '\\|')}\``;
+  return words
+    ? `${words[1]
+        .split('|')
+        .map((w) => `\`${w}\``)
+        .join(' or ')} in the file`
+    : `text matching \`${source.replace(/\|/g, '\\|')}\``;
 }
 
 function rulesTable() {
@@ -40,8 +45,16 @@ function rulesTable() {
 function snippetsTable() {
   const snippets = snippetsJson;
   if (Object.keys(snippets).length === 0) return '_No snippets yet._';
-  const rows = Object.entries(snippets).map(([name, s]) => `| \`${Array.isArray(s.prefix) ? s.prefix.join('`, `') : s.prefix}\` | ${name} | ${(s.description ?? '').replace(/\|/g, '\\|')} |`);
-  return [`${rows.length} templates for Python files (type the prefix, then Tab).`, '', '| Prefix | Name | What it is for |', '| --- | --- | --- |', ...rows].join('\n');
+  const rows = Object.entries(snippets).map(
+    ([name, s]) => `| \`${Array.isArray(s.prefix) ? s.prefix.join('`, `') : s.prefix}\` | ${name} | ${(s.description ?? '').replace(/\|/g, '\\|')} |`,
+  );
+  return [
+    `${rows.length} templates for Python files (type the prefix, then Tab).`,
+    '',
+    '| Prefix | Name | What it is for |',
+    '| --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 function replaceBlock(text, name, content) {
@@ -100,7 +113,11 @@ function matchesGlob(prefix, glob) {
 }
 
 function templatesBlock(slug) {
-  const entries = Object.entries(snippetsJson).map(([name, s]) => ({ name, prefix: Array.isArray(s.prefix) ? s.prefix[0] : s.prefix, description: s.description ?? '' }));
+  const entries = Object.entries(snippetsJson).map(([name, s]) => ({
+    name,
+    prefix: Array.isArray(s.prefix) ? s.prefix[0] : s.prefix,
+    description: s.description ?? '',
+  }));
   const wanted = new Set();
   for (const glob of SECTION_TEMPLATES[slug] ?? []) for (const e of entries) if (matchesGlob(e.prefix, glob)) wanted.add(e.prefix);
   for (const rule of rulesJson) if (rule.snippet && rule.guide.split('#')[0] === slug) wanted.add(rule.snippet);

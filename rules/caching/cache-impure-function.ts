@@ -70,7 +70,8 @@ export default defineRule({
     if (!reason && findDescendants(body, (n) => n.type === 'global_statement', isNestedScope).length > 0) reason = 'global';
     if (!reason) return;
     const name = m.need('name').text;
-    const what = reason === 'global' ? 'assigns module globals, which then happens only on cache misses' : `calls \`${reason}\`, so the cached result goes stale`;
+    const what =
+      reason === 'global' ? 'assigns module globals, which then happens only on cache misses' : `calls \`${reason}\`, so the cached result goes stale`;
     ctx.report({ node: cache.expr, message: `cached \`${name}\` ${what}; drop the cache or use one that expires` });
   },
 });

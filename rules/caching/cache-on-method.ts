@@ -28,8 +28,7 @@ export default defineRule({
       '(or create an `lru_cache`-wrapped function in `__init__`), or move the work into a module-level cached ' +
       'function whose arguments are the hashable values it really depends on.',
     example: {
-      before:
-        'class Model:\n    @lru_cache(maxsize=None)\n    def features(self, key):\n        return self.encoder(key)',
+      before: 'class Model:\n    @lru_cache(maxsize=None)\n    def features(self, key):\n        return self.encoder(key)',
       after:
         'class Model:\n    def __init__(self, encoder):\n        self.encoder = encoder\n        self.features = lru_cache(maxsize=1024)(self._features)\n\n    def _features(self, key):\n        return self.encoder(key)',
     },
@@ -63,9 +62,11 @@ export default defineRule({
     }
     const methodName = method.childForFieldName('name')?.text ?? 'method';
     const params = method.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
-    const maxsize = expr.type === 'call' ? keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0) : null;
+    const maxsize = expr.type === 'call' ? (keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0)) : null;
     const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
-    const lifetime = unbounded ? 'keeps every instance it sees alive for the life of the program' : 'keeps recently used instances alive and shares one cache across all of them';
+    const lifetime = unbounded
+      ? 'keeps every instance it sees alive for the life of the program'
+      : 'keeps recently used instances alive and shares one cache across all of them';
     // cached_property stores into the instance's `__dict__`: a class whose whole lineage is slotted has none.
     const info = classIndex(ctx.facts).info(cls);
     const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;

@@ -4,7 +4,8 @@ import { cacheDecorator, findDescendants, isInstanceMethod, isNestedScope, param
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
-const DATA_PARAM = /^(text|texts|query|queries|prompt|prompts|sentence|sentences|doc|docs|document|documents|content|contents|payload|body|message|messages|url|urls|uri|request|req|input|inputs|data|batch|sample|samples|image|images|img|array|arr|tensor|embedding|embeddings|tokens|token_ids|features|x|row|record|html|code|source|string|s)$/i;
+const DATA_PARAM =
+  /^(text|texts|query|queries|prompt|prompts|sentence|sentences|doc|docs|document|documents|content|contents|payload|body|message|messages|url|urls|uri|request|req|input|inputs|data|batch|sample|samples|image|images|img|array|arr|tensor|embedding|embeddings|tokens|token_ids|features|x|row|record|html|code|source|string|s)$/i;
 const DATA_TYPE = /\b(ndarray|Tensor|DataFrame|Series|bytes|NDArray)\b/;
 const SMALL_DOMAIN = /^(int|bool|Literal\[.*\]|typing\.Literal\[.*\])$/;
 
@@ -53,7 +54,8 @@ export default defineRule({
     // A recursive function over unannotated or int parameters is a dynamic programme.
     const name = m.need('name').text;
     const body = fn.childForFieldName('body');
-    const recursive = body !== null && findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name, isNestedScope).length > 0;
+    const recursive =
+      body !== null && findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name, isNestedScope).length > 0;
     if (recursive && annotations.every((a) => a === null || SMALL_DOMAIN.test(a))) return;
     const message = `\`${name}\` has an unbounded cache: every distinct argument and result stays in memory; set a \`maxsize\``;
     let edits;

@@ -1,6 +1,15 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, cacheDecorator, definitionsNamed, definitionStatement, enclosingDef, FileFacts, localOccurrences, parameterNames } from '../../server/analysis';
+import {
+  bindingOf,
+  cacheDecorator,
+  definitionsNamed,
+  definitionStatement,
+  enclosingDef,
+  FileFacts,
+  localOccurrences,
+  parameterNames,
+} from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 
 /** Per file: module-level function name → its def when it is defined once and carries a cache decorator. */

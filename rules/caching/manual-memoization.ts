@@ -7,7 +7,8 @@ function memoSource(fn: Node, memo: string, moduleDicts: Set<string>): boolean {
   const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
   for (const p of params) {
     if (p?.type === 'default_parameter' || p?.type === 'typed_default_parameter') {
-      if (p.childForFieldName('name')?.text === memo) return ['dictionary', 'call'].includes(p.childForFieldName('value')?.type ?? '') && /^(\{\}|dict\(\))$/.test(p.childForFieldName('value')!.text);
+      if (p.childForFieldName('name')?.text === memo)
+        return ['dictionary', 'call'].includes(p.childForFieldName('value')?.type ?? '') && /^(\{\}|dict\(\))$/.test(p.childForFieldName('value')!.text);
     }
   }
   return moduleDicts.has(memo);
@@ -50,19 +51,28 @@ export default defineRule({
     const moduleDicts = new Set<string>();
     for (const stmt of ctx.facts.root.namedChildren) {
       const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-      if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && /^(\{\}|dict\(\))$/.test(a.childForFieldName('right')?.text ?? '')) moduleDicts.add(a.childForFieldName('left')!.text);
+      if (a?.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && /^(\{\}|dict\(\))$/.test(a.childForFieldName('right')?.text ?? ''))
+        moduleDicts.add(a.childForFieldName('left')!.text);
     }
     if (!memoSource(fn, memo, moduleDicts)) return;
     // A store memo[key] = … somewhere in the function.
     const body = fn.childForFieldName('body')!;
-    const stores = findDescendants(body, (n) => {
-      if (n.type !== 'assignment') return false;
-      const left = n.childForFieldName('left');
-      return left?.type === 'subscript' && left.childForFieldName('value')?.text === memo && left.childForFieldName('subscript')?.text === key;
-    }, isNestedScope);
+    const stores = findDescendants(
+      body,
+      (n) => {
+        if (n.type !== 'assignment') return false;
+        const left = n.childForFieldName('left');
+        return left?.type === 'subscript' && left.childForFieldName('value')?.text === memo && left.childForFieldName('subscript')?.text === key;
+      },
+      isNestedScope,
+    );
     if (stores.length === 0) return;
     // …and the cached value is what the function returns (a "seen" set of flags is not a memo).
-    const returnsMemo = findDescendants(body, (n) => n.type === 'return_statement' && n.namedChild(0)?.type === 'subscript' && n.namedChild(0)!.childForFieldName('value')?.text === memo, isNestedScope);
+    const returnsMemo = findDescendants(
+      body,
+      (n) => n.type === 'return_statement' && n.namedChild(0)?.type === 'subscript' && n.namedChild(0)!.childForFieldName('value')?.text === memo,
+      isNestedScope,
+    );
     if (returnsMemo.length === 0) return;
     // Entries removed again (`del memo[k]`, `memo.pop(k)`) make it a guard or a registry, not a memo.
     const escaped = memo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

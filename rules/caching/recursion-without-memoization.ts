@@ -1,6 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
 import { type Node, possibleCallsOf, wordOffsets } from '../../server/syntax';
-import { cacheDecorator, commonAncestor, contains, decoratorsOf, definitionStatement, enclosingClass, enclosingLoop, findDescendants, hasOwnYield, isNestedScope, parameterNames } from '../../server/analysis';
+import {
+  cacheDecorator,
+  commonAncestor,
+  contains,
+  decoratorsOf,
+  definitionStatement,
+  enclosingClass,
+  enclosingLoop,
+  findDescendants,
+  hasOwnYield,
+  isNestedScope,
+  parameterNames,
+} from '../../server/analysis';
 import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
 
 const ARITH = new Set(['+', '-', '*', '//', '%']);
@@ -16,7 +28,11 @@ function isIndexExpr(node: Node): boolean {
     case 'unary_operator':
       return isIndexExpr(node.childForFieldName('argument')!);
     case 'binary_operator':
-      return ARITH.has(node.childForFieldName('operator')?.type ?? '') && isIndexExpr(node.childForFieldName('left')!) && isIndexExpr(node.childForFieldName('right')!);
+      return (
+        ARITH.has(node.childForFieldName('operator')?.type ?? '') &&
+        isIndexExpr(node.childForFieldName('left')!) &&
+        isIndexExpr(node.childForFieldName('right')!)
+      );
     case 'subscript': {
       const index = node.childForFieldName('subscript');
       return node.childForFieldName('value')?.type === 'identifier' && index !== null && index.type !== 'slice' && isIndexExpr(index);
@@ -31,9 +47,10 @@ function mayRunTogether(a: Node, b: Node): boolean {
   const lca = commonAncestor(a, b);
   if (!lca) return true;
   if (lca.type === 'if_statement' || lca.type === 'conditional_expression') {
-    const branches = lca.type === 'if_statement'
-      ? lca.namedChildren.filter((c): c is Node => c !== null && (c.type === 'block' || c.type === 'elif_clause' || c.type === 'else_clause'))
-      : [lca.namedChild(0), lca.namedChild(2)].filter((c): c is Node => c !== null);
+    const branches =
+      lca.type === 'if_statement'
+        ? lca.namedChildren.filter((c): c is Node => c !== null && (c.type === 'block' || c.type === 'elif_clause' || c.type === 'else_clause'))
+        : [lca.namedChild(0), lca.namedChild(2)].filter((c): c is Node => c !== null);
     const ia = branches.findIndex((br) => contains(br, a));
     const ib = branches.findIndex((br) => contains(br, b));
     if (ia >= 0 && ib >= 0 && ia !== ib) return false;
@@ -97,7 +114,11 @@ export default defineRule({
     // Self-calls whose results are combined (`f(n - 1) + f(n - 2)`), not recursion run for its side effects.
     const selfCalls = findDescendants(
       body,
-      (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier' && n.childForFieldName('function')!.text === name && n.parent?.type !== 'expression_statement',
+      (n) =>
+        n.type === 'call' &&
+        n.childForFieldName('function')?.type === 'identifier' &&
+        n.childForFieldName('function')!.text === name &&
+        n.parent?.type !== 'expression_statement',
       isNestedScope,
     );
     if (selfCalls.length < 2 && !(selfCalls.length === 1 && enclosingLoop(selfCalls[0]))) return;
@@ -105,8 +126,9 @@ export default defineRule({
     // instead. And some call must step a parameter arithmetically (`n - 1`), as dynamic programmes do.
     let steps = false;
     const rangeVars = new Set(
-      findDescendants(body, (n) => n.type === 'for_statement' && /^range\(/.test(n.childForFieldName('right')?.text ?? ''), isNestedScope)
-        .map((l) => l.childForFieldName('left')?.text ?? ''),
+      findDescendants(body, (n) => n.type === 'for_statement' && /^range\(/.test(n.childForFieldName('right')?.text ?? ''), isNestedScope).map(
+        (l) => l.childForFieldName('left')?.text ?? '',
+      ),
     );
     for (const c of selfCalls) {
       const args = (c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? []).map((a) =>
@@ -116,10 +138,21 @@ export default defineRule({
       // Every name passed must be a parameter or a range() loop variable: a fresh local such as a
       // midpoint (`f(a, m)`, `f(m, b)`) splits the problem (divide and conquer) instead of overlapping.
       for (const a of args) {
-        const names = a.type === 'identifier' ? [a] : findDescendants(a, (n) => n.type === 'identifier' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)));
+        const names =
+          a.type === 'identifier'
+            ? [a]
+            : findDescendants(a, (n) => n.type === 'identifier' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)));
         if (names.some((n) => !params.includes(n.text) && !rangeVars.has(n.text))) return;
       }
-      if (args.some((a) => a.type === 'binary_operator' && ['+', '-'].includes(a.childForFieldName('operator')!.type) && findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0)) steps = true;
+      if (
+        args.some(
+          (a) =>
+            a.type === 'binary_operator' &&
+            ['+', '-'].includes(a.childForFieldName('operator')!.type) &&
+            findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0,
+        )
+      )
+        steps = true;
     }
     if (!steps) return;
     if (splitsAtLookedUpPoint(selfCalls)) return;
@@ -143,8 +176,27 @@ export default defineRule({
     if (!overlapping) return;
     const message = `\`${name}\` calls itself repeatedly on overlapping arguments, recomputing sub-results; memoise it with \`functools.lru_cache\``;
     // The fix only when every parameter is used as a scalar (never indexed or iterated: lists are unhashable).
-    const scalar = params.every((p) => findDescendants(body, (n) => n.type === 'identifier' && n.text === p && (n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n) || n.parent?.type === 'for_statement' || n.parent?.type === 'attribute')).length === 0);
-    const sideEffects = findDescendants(body, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement' || (n.type === 'call' && ['print', 'input', 'open'].includes(n.childForFieldName('function')?.text ?? '')), isNestedScope).length > 0;
+    const scalar = params.every(
+      (p) =>
+        findDescendants(
+          body,
+          (n) =>
+            n.type === 'identifier' &&
+            n.text === p &&
+            ((n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) ||
+              n.parent?.type === 'for_statement' ||
+              n.parent?.type === 'attribute'),
+        ).length === 0,
+    );
+    const sideEffects =
+      findDescendants(
+        body,
+        (n) =>
+          n.type === 'global_statement' ||
+          n.type === 'nonlocal_statement' ||
+          (n.type === 'call' && ['print', 'input', 'open'].includes(n.childForFieldName('function')?.text ?? '')),
+        isNestedScope,
+      ).length > 0;
     if (!scalar || sideEffects) {
       ctx.report({ node: m.need('name'), message });
       return;

@@ -5,7 +5,8 @@ import { ensureImport, replaceNode } from '../../server/fixes';
 
 const EMPTY_FACTORIES: Record<string, string> = { list: 'list', dictionary: 'dict', set: 'set' };
 const BUILTIN_CONTAINERS = new Set(['list', 'dict', 'set', 'bytearray']);
-const LIBRARY_MUTABLES = /^(collections\.(defaultdict|OrderedDict|Counter|deque)|numpy\.(array|asarray|zeros|ones|empty|full|arange|linspace|eye|identity|zeros_like|ones_like|empty_like|full_like)|pandas\.(DataFrame|Series))$/;
+const LIBRARY_MUTABLES =
+  /^(collections\.(defaultdict|OrderedDict|Counter|deque)|numpy\.(array|asarray|zeros|ones|empty|full|arange|linspace|eye|identity|zeros_like|ones_like|empty_like|full_like)|pandas\.(DataFrame|Series))$/;
 
 /** What kind of mutable value node is: 'crash' (ValueError at class creation on every version), 'shared', or null. */
 function mutability(node: Node, ctx: RuleContext): 'crash' | 'shared' | null {
@@ -30,7 +31,10 @@ function factoryFor(node: Node): string {
 
 /** Class-level names a default refers to: a lambda in the class body cannot see them. */
 function usesClassNames(node: Node, info: ClassInfo): boolean {
-  return findDescendants(node, (n) => n.type === 'identifier' && info.classNames.has(n.text)).length > 0 || (node.type === 'identifier' && info.classNames.has(node.text));
+  return (
+    findDescendants(node, (n) => n.type === 'identifier' && info.classNames.has(n.text)).length > 0 ||
+    (node.type === 'identifier' && info.classNames.has(node.text))
+  );
 }
 
 const PER_INSTANCE_NOW = 'on Python before 3.11 the default was one object shared by all instances; each instance now gets its own';
@@ -49,7 +53,7 @@ export default defineRule({
       'A default value is evaluated once, when the class is created, and would be shared by every instance. ' +
       '`@dataclass` therefore rejects list, dict and set defaults (and, since Python 3.11, any unhashable default ' +
       'such as a NumPy array) with `ValueError: mutable default ... is not allowed`; on older versions other ' +
-      'mutable defaults are silently shared, so changing one instance\'s field changes them all.',
+      "mutable defaults are silently shared, so changing one instance's field changes them all.",
     instead: 'Give the field a factory that builds a fresh value per instance: `field(default_factory=list)`, or `field(default_factory=lambda: np.zeros(3))`.',
     example: {
       before: '@dataclass\nclass Config:\n    layers: list = []',
@@ -59,9 +63,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use field(default_factory=...)',
-    forms: [
-      { safety: 'unsafe', when: 'when the default is a mutable object that Python before 3.11 accepted and shared', reason: PER_INSTANCE_NOW },
-    ],
+    forms: [{ safety: 'unsafe', when: 'when the default is a mutable object that Python before 3.11 accepted and shared', reason: PER_INSTANCE_NOW }],
   },
   requires: ['dataclasses'],
   query: `

@@ -72,7 +72,8 @@ export default defineRule({
   fix: {
     safety: 'unsafe',
     title: 'Return the descriptor for class-level access',
-    reason: 'class-level access now returns the descriptor instead of raising AttributeError, so `hasattr(Owner, name)` and code catching that error see a different result',
+    reason:
+      'class-level access now returns the descriptor instead of raising AttributeError, so `hasattr(Owner, name)` and code catching that error see a different result',
   },
   requiresText: /__get__/,
   query: `

@@ -35,7 +35,10 @@ export default defineRule({
   check(m, ctx) {
     const attr = m.need('attr').text;
     const arg = m.need('arg');
-    const value = arg.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+    const value = arg.namedChildren
+      .filter((c) => c?.type === 'string_content')
+      .map((c) => c!.text)
+      .join('');
     if (value !== attr && value !== `_${attr}`) return;
     const descriptor = classIndex(ctx.facts).byClassName(m.need('descriptor').text);
     if (!descriptor) return;

@@ -41,7 +41,10 @@ export default defineRule({
     if (info.decoratorNames.some((d) => d !== null && RUNTIME_CHECKABLE.has(d))) return;
     // Use the module the Protocol itself came from.
     const base = info.bases.find((b) => /Protocol/.test(b.text));
-    const module = base && ctx.facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base)?.startsWith('typing_extensions') ? 'typing_extensions' : 'typing';
+    const module =
+      base && ctx.facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base)?.startsWith('typing_extensions')
+        ? 'typing_extensions'
+        : 'typing';
     const imported = ensureImport(ctx.facts, module, 'runtime_checkable');
     const stmt = definitionStatement(info.node);
     ctx.report({

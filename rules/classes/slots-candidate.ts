@@ -1,6 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, type ClassInfo, enclosingFunction, enclosingLoop, enclosingStatement, FileFacts, firstBodyStatement, isSmallLiteralLoop, isTestFile, needsInstanceDict, slotsLiteral } from '../../server/analysis';
+import {
+  classIndex,
+  type ClassInfo,
+  enclosingFunction,
+  enclosingLoop,
+  enclosingStatement,
+  FileFacts,
+  firstBodyStatement,
+  isSmallLiteralLoop,
+  isTestFile,
+  needsInstanceDict,
+  slotsLiteral,
+} from '../../server/analysis';
 import { eolOf, indentAt, insertAt } from '../../server/fixes';
 
 /**

@@ -27,13 +27,13 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
-  message: 'This slot is already declared by a parent class; declaring it again wastes memory and hides the parent\'s slot',
+  message: "This slot is already declared by a parent class; declaring it again wastes memory and hides the parent's slot",
   docs: {
     why:
-      'Each name in `__slots__` reserves a storage slot in every instance. Repeating a parent\'s slot in a subclass ' +
-      'adds a second, separate slot: the subclass\'s descriptor hides the parent\'s, so the parent\'s slot is dead ' +
+      "Each name in `__slots__` reserves a storage slot in every instance. Repeating a parent's slot in a subclass " +
+      "adds a second, separate slot: the subclass's descriptor hides the parent's, so the parent's slot is dead " +
       'weight in every instance. A subclass should list only the attributes it adds.',
-    instead: 'Remove the inherited names from the subclass\'s `__slots__` (use `()` if nothing is left).',
+    instead: "Remove the inherited names from the subclass's `__slots__` (use `()` if nothing is left).",
     example: {
       before: 'class Base:\n    __slots__ = ("id",)\n\nclass Child(Base):\n    __slots__ = ("id", "w")',
       after: 'class Base:\n    __slots__ = ("id",)\n\nclass Child(Base):\n    __slots__ = ("w",)',

@@ -1,6 +1,17 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, classIndex, type ClassInfo, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, localOccurrences, parameterNames, scopeOf } from '../../server/analysis';
+import {
+  bindingOf,
+  classIndex,
+  type ClassInfo,
+  decoratorCallee,
+  decoratorsOf,
+  enclosingClass,
+  enclosingDef,
+  localOccurrences,
+  parameterNames,
+  scopeOf,
+} from '../../server/analysis';
 import { rewriteSlots } from '../../server/fixes';
 
 const WEAK_CALLS = new Set(['weakref.ref', 'weakref.proxy', 'weakref.finalize', 'weakref.WeakMethod']);

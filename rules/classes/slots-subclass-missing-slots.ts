@@ -16,7 +16,7 @@ export default defineRule({
       '`__slots__` only removes the per-instance `__dict__` if every class in the hierarchy declares it. A subclass ' +
       'without `__slots__` silently brings the dictionary back, and with it the memory the base class was written ' +
       'to save (and the ability to set arbitrary attributes).',
-    instead: 'Declare `__slots__` in the subclass too, listing only the attributes it adds (`()` if none): the parent\'s slots are inherited.',
+    instead: "Declare `__slots__` in the subclass too, listing only the attributes it adds (`()` if none): the parent's slots are inherited.",
     example: {
       before: 'class Base:\n    __slots__ = ("id",)\n\nclass Child(Base):\n    def __init__(self, id, w):\n        super().__init__(id)\n        self.w = w',
       after:

@@ -6,8 +6,13 @@ import { rewriteSlots } from '../../server/fixes';
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
 function guarded(node: Node): boolean {
   for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
-    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && /AttributeError|Exception|BaseException/.test(c.text.split(':')[0]))) return true;
-    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && c.namedChildren.every((x) => x?.type === 'block'))) return true;
+    if (
+      n.type === 'try_statement' &&
+      n.namedChildren.some((c) => c?.type === 'except_clause' && /AttributeError|Exception|BaseException/.test(c.text.split(':')[0]))
+    )
+      return true;
+    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && c.namedChildren.every((x) => x?.type === 'block')))
+      return true;
   }
   return false;
 }

@@ -23,8 +23,7 @@ export default defineRule({
     example: {
       before:
         'def pairwise_score(xs):\n    total = 0.0\n    for a in xs:\n        for b in xs:\n            total += a * b\n    return total\n\nasync def handle(req):\n    return pairwise_score(req.payload)',
-      after:
-        'async def handle(req):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(PROCESS_POOL, pairwise_score, req.payload)',
+      after: 'async def handle(req):\n    loop = asyncio.get_running_loop()\n    return await loop.run_in_executor(PROCESS_POOL, pairwise_score, req.payload)',
     },
   },
   query: `(call function: (identifier) @fn) @call`,

@@ -37,7 +37,11 @@ export default defineRule({
     const name = m.need('name');
     if (fn.type === 'attribute') {
       // `asyncio.get_event_loop` / `aio.get_event_loop`: rename the attribute, keeping the module alias.
-      ctx.report({ node: call, message: `\`${fn.text}()\` inside a coroutine; use \`${fn.childForFieldName('object')!.text}.get_running_loop()\``, edits: [replaceNode(name, 'get_running_loop')] });
+      ctx.report({
+        node: call,
+        message: `\`${fn.text}()\` inside a coroutine; use \`${fn.childForFieldName('object')!.text}.get_running_loop()\``,
+        edits: [replaceNode(name, 'get_running_loop')],
+      });
       return;
     }
     const running = ensureImport(ctx.facts, 'asyncio', 'get_running_loop');

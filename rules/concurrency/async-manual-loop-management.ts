@@ -1,6 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { coroutineCallee, enclosingFunction, findDescendants, insideExpectationBlock, isAsyncDef, isNestedScope, parameterNames, readsAfter, scopeOf } from '../../server/analysis';
+import {
+  coroutineCallee,
+  enclosingFunction,
+  findDescendants,
+  insideExpectationBlock,
+  isAsyncDef,
+  isNestedScope,
+  parameterNames,
+  readsAfter,
+  scopeOf,
+} from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceRange } from '../../server/fixes';
 
 const LOOP_FACTORIES = new Set(['asyncio.new_event_loop', 'asyncio.get_event_loop']);
@@ -25,8 +35,7 @@ export default defineRule({
       'leftover tasks, shuts down async generators and the executor, and closes the loop. Long-running servers ' +
       'using `run_forever` can usually become `asyncio.run(serve())` with an awaited `serve_forever()`.',
     example: {
-      before:
-        'loop = asyncio.new_event_loop()\nasyncio.set_event_loop(loop)\ntry:\n    loop.run_until_complete(main())\nfinally:\n    loop.close()',
+      before: 'loop = asyncio.new_event_loop()\nasyncio.set_event_loop(loop)\ntry:\n    loop.run_until_complete(main())\nfinally:\n    loop.close()',
       after: 'asyncio.run(main())',
     },
   },
@@ -34,8 +43,7 @@ export default defineRule({
     safety: 'unsafe',
     title: 'Replace with asyncio.run()',
     reason:
-      'asyncio.run() also cancels tasks still pending at the end, shuts down async generators and the default ' +
-      'executor, and leaves no loop set afterwards',
+      'asyncio.run() also cancels tasks still pending at the end, shuts down async generators and the default ' + 'executor, and leaves no loop set afterwards',
   },
   query: `
 (call
@@ -66,17 +74,17 @@ export default defineRule({
       if (inlineFactory === 'asyncio.get_event_loop' && inMethodOrLoopOwner(call)) return;
     } else if (loopExpr.type === 'identifier') {
       loopName = loopExpr.text;
-      const bindings = findDescendants(
-        scopeBody,
-        (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === loopName,
-        isNestedScope,
-      );
+      const bindings = findDescendants(scopeBody, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === loopName, isNestedScope);
       if (bindings.length !== 1) return;
       const value = bindings[0].childForFieldName('right');
       if (value?.type !== 'call' || !LOOP_FACTORIES.has(ctx.facts.calleeName(value) ?? '')) return;
       if (scope.type !== 'module' && findDescendants(scope.childForFieldName('parameters') ?? scope, (n) => n.text === loopName).length > 0) return;
       // A loop that also runs forever is a server's loop: leave it alone.
-      const runsForever = findDescendants(scopeBody, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${loopName}.run_forever`, isNestedScope);
+      const runsForever = findDescendants(
+        scopeBody,
+        (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${loopName}.run_forever`,
+        isNestedScope,
+      );
       if (runsForever.length > 0) return;
       creation = bindings[0].parent;
       // Only boilerplate: the loop is installed, runs one thing and is closed. A loop that also gets
@@ -137,7 +145,12 @@ function fixFor(ctx: RuleContext, call: Node, creation: Node, loop: string, coro
   if (coro.type !== 'call') return null;
   const callee = coroutineCallee(ctx.facts, coro);
   if (!callee || callee.schedulesEagerly) return null;
-  const runStmt = call.parent?.type === 'expression_statement' ? call.parent : call.parent?.type === 'assignment' && call.parent.parent?.type === 'expression_statement' ? call.parent.parent : null;
+  const runStmt =
+    call.parent?.type === 'expression_statement'
+      ? call.parent
+      : call.parent?.type === 'assignment' && call.parent.parent?.type === 'expression_statement'
+        ? call.parent.parent
+        : null;
   if (!runStmt) return null;
   const isClose = (n: Node | null) => n?.type === 'expression_statement' && n.text.replace(/\s+/g, '') === `${loop}.close()`;
   let last: Node;

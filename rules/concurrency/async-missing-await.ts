@@ -1,5 +1,14 @@
 import { defineRule } from '../../server/engine/rule';
-import { coroutineCallee, coroutineModules, enclosingFunction, insideExpectationBlock, isAsyncDef, isDeclaredNonLocal, readsAfter, scopeOf } from '../../server/analysis';
+import {
+  coroutineCallee,
+  coroutineModules,
+  enclosingFunction,
+  insideExpectationBlock,
+  isAsyncDef,
+  isDeclaredNonLocal,
+  readsAfter,
+  scopeOf,
+} from '../../server/analysis';
 import { insertAt } from '../../server/fixes';
 
 export default defineRule({
@@ -19,8 +28,7 @@ export default defineRule({
       'The callee is known to be a coroutine function when it is an `async def` of this file (or of the enclosing ' +
       'class, for `self.method()`), or a well-known async API (asyncio, aiohttp, httpx.AsyncClient, asyncpg, aiofiles...).',
     instead:
-      'Inside a coroutine, `await` the call. From synchronous code, run it with `asyncio.run(...)` at the top level, ' +
-      'or make the caller `async def` too.',
+      'Inside a coroutine, `await` the call. From synchronous code, run it with `asyncio.run(...)` at the top level, ' + 'or make the caller `async def` too.',
     example: {
       before: 'async def main():\n    save_results(data)  # async def save_results\n    asyncio.sleep(1)',
       after: 'async def main():\n    await save_results(data)\n    await asyncio.sleep(1)',
@@ -30,7 +38,11 @@ export default defineRule({
     safety: 'safe',
     title: 'Add await',
     forms: [
-      { safety: 'unsafe', when: 'for calls that schedule their arguments as tasks at once (`asyncio.gather`, `asyncio.wait`...)', reason: 'the call already runs its arguments as tasks; awaiting it makes this coroutine wait for them and re-raise their errors' },
+      {
+        safety: 'unsafe',
+        when: 'for calls that schedule their arguments as tasks at once (`asyncio.gather`, `asyncio.wait`...)',
+        reason: 'the call already runs its arguments as tasks; awaiting it makes this coroutine wait for them and re-raise their errors',
+      },
     ],
   },
   // A coroutine is an `async def` of this file or comes from an async library the file imports:

@@ -28,8 +28,7 @@ export default defineRule({
     example: {
       before:
         'async def fetch(session, url): ...\n\nasync def crawl(session, urls):\n    pages = []\n    for u in urls:\n        pages.append(await fetch(session, u))\n    return pages',
-      after:
-        'async def fetch(session, url): ...\n\nasync def crawl(session, urls):\n    return await asyncio.gather(*(fetch(session, u) for u in urls))',
+      after: 'async def fetch(session, url): ...\n\nasync def crawl(session, urls):\n    return await asyncio.gather(*(fetch(session, u) for u in urls))',
     },
   },
   fix: {

@@ -8,7 +8,8 @@ import { ensureImport, replaceNode } from '../../server/fixes';
  * now run at this line and a pending timeout or cancellation is delivered here: a 10 ms `wait_for` around
  * a coroutine that sleeps 100 ms used to complete (late) and now raises TimeoutError.
  */
-const SUSPENDS = 'the coroutine now suspends here: other tasks run in the meantime, and a timeout or cancellation can fire at this line (a timeout shorter than the sleep used to complete late and now raises)';
+const SUSPENDS =
+  'the coroutine now suspends here: other tasks run in the meantime, and a timeout or cancellation can fire at this line (a timeout shorter than the sleep used to complete late and now raises)';
 const NO_FRAMEWORK = `${SUSPENDS}; also, this file imports no async framework: make sure its coroutines run on asyncio (trio and anyio need their own sleep)`;
 
 export default defineRule({

@@ -31,9 +31,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use with lock:',
-    forms: [
-      { safety: 'unsafe', when: 'when `acquire()` and `release()` bracket statements without a `try`/`finally`', reason: RELEASED_ON_ERROR },
-    ],
+    forms: [{ safety: 'unsafe', when: 'when `acquire()` and `release()` bracket statements without a `try`/`finally`', reason: RELEASED_ON_ERROR }],
   },
   query: `
 (expression_statement
@@ -168,8 +166,6 @@ function edit(ctx: RuleContext, plan: Bracket, lock: string): TextEdit | null {
   // Comments outside the kept body lines would be lost.
   if (hasCommentBetween(ctx.facts, plan.start, from) || hasCommentBetween(ctx.facts, to, end)) return null;
   if (text.slice(plan.end, end).trim() !== '') return null;
-  const bodyText = plan.alreadyIndented
-    ? text.slice(from, to)
-    : indentLines(text, from, to, fileIndentUnit(ctx.facts), stringInteriorLines(plan.body, text));
+  const bodyText = plan.alreadyIndented ? text.slice(from, to) : indentLines(text, from, to, fileIndentUnit(ctx.facts), stringInteriorLines(plan.body, text));
   return replaceRange(plan.start, end, `with ${lock}:${detectEol(text)}${bodyText}`);
 }

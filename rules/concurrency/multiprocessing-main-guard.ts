@@ -90,7 +90,12 @@ export default defineRule({
     const imported = isTestFile(ctx.filePath) || isPackageModule(ctx.filePath, ctx.files);
     for (const t of plan.triggers) {
       if (!t.source.equals(call)) continue;
-      ctx.report({ node: t.node, message: t.message, edits: plan.edits ?? undefined, ...(imported ? { safety: 'unsafe' as const, reason: IMPORTED_MODULE } : {}) });
+      ctx.report({
+        node: t.node,
+        message: t.message,
+        edits: plan.edits ?? undefined,
+        ...(imported ? { safety: 'unsafe' as const, reason: IMPORTED_MODULE } : {}),
+      });
     }
   },
 });
@@ -220,7 +225,12 @@ function triggersOf(code: ModuleCode): Trigger[] {
     const kind = kindOf(code, call) ?? '';
     const statement = moduleStatement(call);
     if (SPAWNS_ON_CALL.has(kind) || (kind === PROCESS && hasStart) || (EXECUTORS.has(kind) && executorUsed(code, call))) {
-      triggers.push({ statement, node: call, source: call, message: `${short(call)} at module level starts processes on import, and again in every spawned child; ${PUT_UNDER_GUARD}` });
+      triggers.push({
+        statement,
+        node: call,
+        source: call,
+        message: `${short(call)} at module level starts processes on import, and again in every spawned child; ${PUT_UNDER_GUARD}`,
+      });
     } else if (kind === DATALOADER && hasWorkers(call)) {
       addLoaderTriggers(code, call, triggers);
     } else if (call.childForFieldName('function')?.type === 'identifier') {
@@ -246,7 +256,8 @@ function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): v
   for (const loop of findDescendants(code.facts.root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', code.stopAt)) {
     const right = loop.childForFieldName('right');
     if (!right) continue;
-    const iterated = right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(code, boundTo)?.equals(call));
+    const iterated =
+      right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(code, boundTo)?.equals(call));
     if (iterated) {
       triggers.push({
         statement: moduleStatement(loop),
@@ -386,7 +397,11 @@ function wrapEdits(facts: FileFacts, triggers: Trigger[]): TextEdit[] | null {
 /** Names bound by a module-level statement (assignment, for, with, walrus, import targets). */
 function boundNames(stmt: Node): string[] {
   const names: string[] = [];
-  for (const n of findDescendants(stmt, (x) => ['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression'].includes(x.type), isNestedScope)) {
+  for (const n of findDescendants(
+    stmt,
+    (x) => ['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression'].includes(x.type),
+    isNestedScope,
+  )) {
     if (n.type === 'as_pattern_target') names.push(...targetNames(n));
     else if (n.type === 'named_expression') {
       const name = n.childForFieldName('name');
@@ -403,6 +418,8 @@ function readsAny(node: Node, names: Set<string>): boolean {
   if (names.size === 0) return false;
   return findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).some((id) => {
     const p = id.parent;
-    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) && !(p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id));
+    return (
+      !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) && !(p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id))
+    );
   });
 }

@@ -25,10 +25,8 @@ export default defineRule({
       'Use `ThreadPoolExecutor` (same `map` / `submit` API) or `multiprocessing.pool.ThreadPool`, or an asyncio ' +
       'client with `asyncio.gather` for many concurrent requests.',
     example: {
-      before:
-        'def download(url):\n    return requests.get(url, timeout=10).content\n\nwith Pool(16) as p:\n    pages = p.map(download, urls)',
-      after:
-        'def download(url):\n    return requests.get(url, timeout=10).content\n\nwith ThreadPool(16) as p:\n    pages = p.map(download, urls)',
+      before: 'def download(url):\n    return requests.get(url, timeout=10).content\n\nwith Pool(16) as p:\n    pages = p.map(download, urls)',
+      after: 'def download(url):\n    return requests.get(url, timeout=10).content\n\nwith ThreadPool(16) as p:\n    pages = p.map(download, urls)',
     },
   },
   fix: {

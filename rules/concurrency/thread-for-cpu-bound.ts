@@ -58,7 +58,10 @@ export default defineRule({
     let executorCall: Node | null = null;
     if (m.pattern === 0) {
       if (!POOL_METHODS.has(m.need('method').text)) return;
-      const first = m.need('call').childForFieldName('arguments')!.namedChildren.find((a) => a && a.type !== 'comment');
+      const first = m
+        .need('call')
+        .childForFieldName('arguments')!
+        .namedChildren.find((a) => a && a.type !== 'comment');
       if (!first?.equals(fnName)) return;
       const kind = receiverKind(ctx.facts, m.need('pool'));
       if (!kind || !THREAD_POOLS.has(kind)) return;
@@ -123,7 +126,9 @@ function swapEdits(ctx: RuleContext, executorCall: Node, def: Node, use: Node) {
 function processPoolImport(ctx: RuleContext): { ref: string; edits: TextEdit[] } {
   const existing = ensureImport(ctx.facts, 'concurrent.futures', 'ProcessPoolExecutor');
   if (existing.edits.length === 0) return existing;
-  const fromStyle = ctx.facts.importsOf('concurrent.futures').some((b) => b.unconditional && b.statement.type === 'import_from_statement' && b.target.startsWith('concurrent.futures.'));
+  const fromStyle = ctx.facts
+    .importsOf('concurrent.futures')
+    .some((b) => b.unconditional && b.statement.type === 'import_from_statement' && b.target.startsWith('concurrent.futures.'));
   if (fromStyle && !ctx.facts.moduleBindings.has('ProcessPoolExecutor') && !ctx.facts.binding('ProcessPoolExecutor')) {
     return { ref: 'ProcessPoolExecutor', edits: [addImportStatement(ctx.facts, 'from concurrent.futures import ProcessPoolExecutor')] };
   }

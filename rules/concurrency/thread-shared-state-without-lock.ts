@@ -1,6 +1,17 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { definitionOf, enclosingClass, enclosingDef, FileFacts, findDescendants, functionDefinition, isNestedScope, keywordValue, parameterNames, receiverKind } from '../../server/analysis';
+import {
+  definitionOf,
+  enclosingClass,
+  enclosingDef,
+  FileFacts,
+  findDescendants,
+  functionDefinition,
+  isNestedScope,
+  keywordValue,
+  parameterNames,
+  receiverKind,
+} from '../../server/analysis';
 import { indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const LOCK_FACTORIES = new Set(['threading.Lock', 'threading.RLock']);
@@ -20,7 +31,7 @@ export default defineRule({
       '`counter += 1` is a read, an add and a write: another thread can run between them, so two threads both read ' +
       'the same old value and one update is lost. The GIL does not prevent this (it only makes single bytecodes ' +
       'atomic), and free-threaded builds make it more likely. Flagged when a function given to several threads ' +
-      '(`Thread(target=...)` created in a loop, or a thread pool\'s `map`/`submit`) does an augmented assignment to a ' +
+      "(`Thread(target=...)` created in a loop, or a thread pool's `map`/`submit`) does an augmented assignment to a " +
       'global, a `self.` attribute or an item of a module-level container, outside any `with <lock>:` block.',
     instead:
       'Guard the update with a `threading.Lock` (`with lock: counter += 1`), or let each thread accumulate locally ' +
@@ -120,11 +131,7 @@ function unguardedUpdates(facts: FileFacts, def: Node): Node[] {
     else if (left.type === 'attribute') shared = isMethod && left.childForFieldName('object')?.text === 'self';
     else if (left.type === 'subscript') {
       const base = left.childForFieldName('value');
-      shared =
-        base?.type === 'identifier' &&
-        !locals.has(base.text) &&
-        !parameterNames(def).includes(base.text) &&
-        facts.moduleBindings.has(base.text);
+      shared = base?.type === 'identifier' && !locals.has(base.text) && !parameterNames(def).includes(base.text) && facts.moduleBindings.has(base.text);
     }
     if (shared) out.push(update);
   }
@@ -161,7 +168,12 @@ function existingLock(facts: FileFacts, def: Node, update: Node): string | null 
     for (const a of findDescendants(cls, (n) => n.type === 'assignment')) {
       const target = a.childForFieldName('left');
       const value = a.childForFieldName('right');
-      if (target?.type === 'attribute' && target.childForFieldName('object')?.text === 'self' && value?.type === 'call' && LOCK_FACTORIES.has(facts.calleeName(value) ?? '')) {
+      if (
+        target?.type === 'attribute' &&
+        target.childForFieldName('object')?.text === 'self' &&
+        value?.type === 'call' &&
+        LOCK_FACTORIES.has(facts.calleeName(value) ?? '')
+      ) {
         return target.text;
       }
     }

@@ -3,7 +3,8 @@ import type { Node } from '../../server/syntax';
 import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
-const FUNCTION_PARAM = /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
+const FUNCTION_PARAM =
+  /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
 
 /** Names used as decorators (`@name` or `@name(...)`, last dotted part) anywhere in the file. */
 const decoratorNames = new WeakMap<FileFacts, Set<string>>();
@@ -40,7 +41,7 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'decorators',
-  message: 'Wrapper function hides the decorated function\'s name, docstring and signature; add @functools.wraps',
+  message: "Wrapper function hides the decorated function's name, docstring and signature; add @functools.wraps",
   docs: {
     why:
       'A decorator that returns a plain inner function replaces the original: `__name__`, `__qualname__`, ' +
@@ -58,7 +59,7 @@ export default defineRule({
     safety: 'unsafe',
     title: 'Add @functools.wraps',
     reason:
-      'The wrapper then answers to the wrapped function\'s `__name__`, docstring, `__dict__` and signature: code that ' +
+      "The wrapper then answers to the wrapped function's `__name__`, docstring, `__dict__` and signature: code that " +
       'looks the wrapper up by its own name, or reads its signature (pytest fixtures), sees something else.',
   },
   // A one-parameter function that defines an undecorated inner function and returns it.

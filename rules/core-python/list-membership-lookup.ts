@@ -1,6 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, enclosingDef, enclosingLoop, FileFacts, isDeclaredNonLocal, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
+import {
+  bindingOf,
+  enclosingDef,
+  enclosingLoop,
+  FileFacts,
+  isDeclaredNonLocal,
+  nestedScopeOf,
+  occurrences,
+  parameterNames,
+  scopeOf,
+} from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
 const MIN_ITEMS = 4;
@@ -100,9 +110,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Make it a set',
-    forms: [
-      { safety: 'unsafe', when: 'for a public module-level name', reason: 'other modules may import the name and use it as a list' },
-    ],
+    forms: [{ safety: 'unsafe', when: 'for a public module-level name', reason: 'other modules may import the name and use it as a list' }],
   },
   query: `(comparison_operator operators: ["in" "not in"] (identifier) @name) @cmp`,
   check(m, ctx) {

@@ -1,6 +1,21 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, classIndex, contains, enclosingClass, enclosingFunction, enclosingLoop, identifiersSpelled, insideNumbaFunction, isDeclaredNonLocal, isSmallLiteralLoop, nestedScopeOf, occurrences, parameterNames, scopeOf } from '../../server/analysis';
+import {
+  bindingOf,
+  classIndex,
+  contains,
+  enclosingClass,
+  enclosingFunction,
+  enclosingLoop,
+  identifiersSpelled,
+  insideNumbaFunction,
+  isDeclaredNonLocal,
+  isSmallLiteralLoop,
+  nestedScopeOf,
+  occurrences,
+  parameterNames,
+  scopeOf,
+} from '../../server/analysis';
 import { ensureImport, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 

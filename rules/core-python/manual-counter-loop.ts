@@ -55,7 +55,11 @@ function countedKey(body: Node[], counts: string): string | null {
         const call = right.childForFieldName('left');
         const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
         const args = call?.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-        if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === counts && ['get', 'setdefault'].includes(fn.childForFieldName('attribute')!.text)) {
+        if (
+          fn?.type === 'attribute' &&
+          fn.childForFieldName('object')?.text === counts &&
+          ['get', 'setdefault'].includes(fn.childForFieldName('attribute')!.text)
+        ) {
           if (args.length === 2 && args[0].text === key && args[1].text === '0') return key;
         }
       }
@@ -65,7 +69,8 @@ function countedKey(body: Node[], counts: string): string | null {
     if (s.type === 'if_statement') {
       const test = membership(s.childForFieldName('condition'), counts);
       const alt = s.childForFieldName('alternative');
-      if (!test || alt?.type !== 'else_clause' || s.namedChildren.filter((c) => c?.type === 'elif_clause' || c?.type === 'else_clause').length !== 1) return null;
+      if (!test || alt?.type !== 'else_clause' || s.namedChildren.filter((c) => c?.type === 'elif_clause' || c?.type === 'else_clause').length !== 1)
+        return null;
       const yes = statements(s.childForFieldName('consequence'));
       const no = statements(alt.childForFieldName('body'));
       if (yes.length !== 1 || no.length !== 1) return null;
@@ -109,7 +114,8 @@ function shapeOf(loop: Node, counts: string): Shape | null {
       if (node.childForFieldName('alternative') || node.child(0)?.type === 'async') return null;
       const left = node.childForFieldName('left')!;
       const right = node.childForFieldName('right')!;
-      if (findDescendants(left, (n) => n.type === 'attribute' || n.type === 'subscript').length > 0 || left.type === 'attribute' || left.type === 'subscript') return null;
+      if (findDescendants(left, (n) => n.type === 'attribute' || n.type === 'subscript').length > 0 || left.type === 'attribute' || left.type === 'subscript')
+        return null;
       names.push(...targetNames(left));
       if (!firstIter) firstIter = right.text;
       clauses.push(`for ${left.text} in ${clauseText(right)}`);
@@ -209,9 +215,7 @@ export default defineRule({
       end,
       message,
       edits: [...counter.edits, replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
-      reason: leaked.length
-        ? `the result is a Counter (missing keys give 0), and \`${leaked[0]}\` is used after the loop but is no longer set`
-        : undefined,
+      reason: leaked.length ? `the result is a Counter (missing keys give 0), and \`${leaked[0]}\` is used after the loop but is no longer set` : undefined,
     });
   },
 });

@@ -22,8 +22,9 @@ export default defineRule({
       '`kernprof` and `mprof` inject `profile` as a builtin while they run a script; everywhere else a bare ' +
       '`@profile` raises NameError when the module is imported (warning). When it is imported from ' +
       '`memory_profiler`, every call is slowed down by line-by-line memory tracking and prints a report (info); ' +
-      '`line_profiler`\'s importable `profile` only costs something when `LINE_PROFILE=1`, but is still debugging residue.',
-    instead: 'Remove the decorator (and its import) once the profiling session is over; profile again by running `kernprof -lv script.py` on a temporary copy or a branch.',
+      "`line_profiler`'s importable `profile` only costs something when `LINE_PROFILE=1`, but is still debugging residue.",
+    instead:
+      'Remove the decorator (and its import) once the profiling session is over; profile again by running `kernprof -lv script.py` on a temporary copy or a branch.',
     example: {
       before: '@profile\ndef hot_loop(data):\n    return [x * 2 for x in data]',
       after: 'def hot_loop(data):\n    return [x * 2 for x in data]',
@@ -32,9 +33,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Remove @profile',
-    forms: [
-      { safety: 'unsafe', when: "for memory_profiler's `@profile`", reason: MEMORY_REPORT_GOES },
-    ],
+    forms: [{ safety: 'unsafe', when: "for memory_profiler's `@profile`", reason: MEMORY_REPORT_GOES }],
   },
   requiresText: /\bprofile\b/,
   query: `
@@ -64,9 +63,7 @@ export default defineRule({
       message,
       severity: imported ? 'info' : undefined,
       edits: edits ?? undefined,
-      ...(q === 'memory_profiler.profile'
-        ? { safety: 'unsafe' as const, reason: MEMORY_REPORT_GOES }
-        : {}),
+      ...(q === 'memory_profiler.profile' ? { safety: 'unsafe' as const, reason: MEMORY_REPORT_GOES } : {}),
     });
   },
 });
@@ -107,9 +104,7 @@ function removal(ctx: RuleContext, decorator: Node, imported: boolean): TextEdit
     const name = (inner.type === 'call' ? inner.childForFieldName('function')! : inner).text.split('.')[0];
     const binding = ctx.facts.binding(name);
     if (binding && binding.statement.childrenForFieldName('name').length === 1) {
-      const others = findDescendants(ctx.facts.root, (n) => n.type === 'identifier' && n.text === name).filter(
-        (id) => !contains(binding.statement, id),
-      );
+      const others = findDescendants(ctx.facts.root, (n) => n.type === 'identifier' && n.text === name).filter((id) => !contains(binding.statement, id));
       // Every use is a decorator that this rule removes with its whole line.
       const allDecorators = others.every((id) => {
         let d: Node | null = id;

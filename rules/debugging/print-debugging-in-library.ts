@@ -6,7 +6,8 @@ import { replaceNode } from '../../server/fixes';
 /** Modules that make a file a command-line program, whose prints are its output. */
 const CLI_MODULES = ['argparse', 'click', 'typer', 'fire', 'docopt', 'rich'];
 /** Functions whose job is to show things. */
-const OUTPUT_FUNCTION = /print|show|display|report|dump|summar|describe|render|repr|__str__|help|usage|banner|^_?main$|^cli$|^run$|^console|^_?(test|demo|example|selftest)/i;
+const OUTPUT_FUNCTION =
+  /print|show|display|report|dump|summar|describe|render|repr|__str__|help|usage|banner|^_?main$|^cli$|^run$|^console|^_?(test|demo|example|selftest)/i;
 /** Folders of scripts rather than library code. */
 const SCRIPT_DIRS = /[\\/](examples?|scripts?|demos?|tools|bin|benchmarks?|docs?|notebooks?)[\\/]/i;
 const CLI_FILES = new Set(['cli.py', 'main.py', '__main__.py', 'commands.py', 'command.py', 'console.py', 'setup.py', 'manage.py']);
@@ -23,7 +24,7 @@ export default defineRule({
   docs: {
     why:
       'A library that prints writes to the stdout of every program that imports it: the output cannot be silenced, ' +
-      'filtered by level, redirected or given timestamps and context, and it interleaves with the application\'s ' +
+      "filtered by level, redirected or given timestamps and context, and it interleaves with the application's " +
       'own output (and with other processes in multi-worker training). Only reported in modules of a package (a ' +
       'folder with `__init__.py`), outside `if __name__ == "__main__":`, command-line modules, and functions whose ' +
       'job is to print.',
@@ -32,8 +33,7 @@ export default defineRule({
       'the application decides what is shown with `logging.basicConfig` or its own handlers.',
     example: {
       before: 'def clean(df):\n    print(f"Input shape: {df.shape}")\n    return df.dropna()',
-      after:
-        'import logging\n\nlogger = logging.getLogger(__name__)\n\ndef clean(df):\n    logger.debug("Input shape: %s", df.shape)\n    return df.dropna()',
+      after: 'import logging\n\nlogger = logging.getLogger(__name__)\n\ndef clean(df):\n    logger.debug("Input shape: %s", df.shape)\n    return df.dropna()',
     },
   },
   fix: {
@@ -80,7 +80,8 @@ function inOutputContext(facts: FileFacts, call: Node): boolean {
       }
     }
     // Methods of interactive front-ends: applications, commands, shells, IPython magics.
-    if (n.type === 'class_definition' && /(App|Application|Command|Cli|CLI|Console|Shell|Magics|Repl|REPL)$/.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'class_definition' && /(App|Application|Command|Cli|CLI|Console|Shell|Magics|Repl|REPL)$/.test(n.childForFieldName('name')?.text ?? ''))
+      return true;
     if (n.type === 'if_statement' && /verbose|quiet|silent|\bdisp\b|\bshow|print/i.test(n.childForFieldName('condition')?.text ?? '')) return true;
   }
   void facts;

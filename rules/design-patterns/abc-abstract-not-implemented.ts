@@ -18,15 +18,14 @@ export default defineRule({
   docs: {
     why:
       'A class derived from an `ABC` (or with `metaclass=ABCMeta`) cannot be instantiated while any method marked ' +
-      '`@abstractmethod` in its hierarchy is not overridden: the call raises `TypeError: Can\'t instantiate abstract ' +
+      "`@abstractmethod` in its hierarchy is not overridden: the call raises `TypeError: Can't instantiate abstract " +
       'class ... with abstract method ...` at run time, often only on the code path that builds that strategy or ' +
       'model. Reported when the whole class hierarchy is defined in this file.',
     instead: 'Implement the missing methods in the subclass (the quick fix adds stubs raising NotImplementedError to fill in).',
     example: {
       before:
         'class Base(ABC):\n    @abstractmethod\n    def predict(self, x): ...\n\nclass Model(Base):\n    def train(self, data): ...\n\nModel()  # TypeError',
-      after:
-        'class Model(Base):\n    def train(self, data): ...\n\n    def predict(self, x):\n        raise NotImplementedError\n\nModel()',
+      after: 'class Model(Base):\n    def train(self, data): ...\n\n    def predict(self, x):\n        raise NotImplementedError\n\nModel()',
     },
   },
   fix: {
@@ -70,15 +69,15 @@ function missingAbstract(ctx: RuleContext, cls: ClassInfo): Missing[] | null {
   if (lineage.some((c) => c.bases.filter((b) => index.resolve(b)).length > 1)) return null;
   if (lineage.some((c) => c.isProtocol)) return null;
   const isAbc = lineage.some(
-    (c) =>
-      c.bases.some((b) => index.externalBaseName(b) === 'abc.ABC') ||
-      ctx.facts.qualifiedName(c.keywords.get('metaclass')) === 'abc.ABCMeta',
+    (c) => c.bases.some((b) => index.externalBaseName(b) === 'abc.ABC') || ctx.facts.qualifiedName(c.keywords.get('metaclass')) === 'abc.ABCMeta',
   );
   if (!isAbc) return null;
   const resolved = new Map<string, Missing | null>();
   for (const c of [...lineage].reverse()) {
     for (const [name, node] of c.classNames) {
-      const abstract = node.type === 'function_definition' && decoratorsOf(node).some((d) => ABSTRACT.test(ctx.facts.qualifiedName(decoratorCallee(d)) ?? decoratorCallee(d).text));
+      const abstract =
+        node.type === 'function_definition' &&
+        decoratorsOf(node).some((d) => ABSTRACT.test(ctx.facts.qualifiedName(decoratorCallee(d)) ?? decoratorCallee(d).text));
       resolved.set(name, abstract ? { name, method: node, owner: c } : null);
     }
   }

@@ -28,7 +28,8 @@ export default defineRule({
       'Keep a mapping from names to classes (`MODELS = {"cnn": CNN, "rnn": RNN}`), look the class up, and raise a ' +
       '`ValueError` listing the valid names when the lookup fails; a `register` decorator can fill the mapping.',
     example: {
-      before: 'def create(kind):\n    if kind == "cnn":\n        return CNN()\n    elif kind == "rnn":\n        return RNN()\n    elif kind == "vit":\n        return ViT()',
+      before:
+        'def create(kind):\n    if kind == "cnn":\n        return CNN()\n    elif kind == "rnn":\n        return RNN()\n    elif kind == "vit":\n        return ViT()',
       after:
         'MODELS = {"cnn": CNN, "rnn": RNN, "vit": ViT}\n\ndef create(kind):\n    try:\n        return MODELS[kind]()\n    except KeyError:\n        raise ValueError(f"unknown model {kind!r}; expected one of {sorted(MODELS)}") from None',
     },

@@ -110,9 +110,7 @@ function storesClass(method: Node): boolean {
   return (
     findDescendants(
       body,
-      (n) =>
-        (n.type === 'assignment' && n.childForFieldName('left')?.type === 'subscript') ||
-        (n.type === 'call' && isRegistryCall(n)),
+      (n) => (n.type === 'assignment' && n.childForFieldName('left')?.type === 'subscript') || (n.type === 'call' && isRegistryCall(n)),
       isNestedScope,
     ).length > 0
   );

@@ -10,13 +10,13 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'high',
   guide: 'design-patterns',
-  message: 'This `__new__` singleton re-runs `__init__` on every call or hands subclasses the parent\'s instance',
+  message: "This `__new__` singleton re-runs `__init__` on every call or hands subclasses the parent's instance",
   docs: {
     why:
       'A singleton written as `if not hasattr(cls, "instance"): cls.instance = super().__new__(cls)` has two traps. ' +
       'Python still calls `__init__` after `__new__` on every `Singleton()` call, so state set there (a cache, a ' +
       'loaded model) is reset each time. And `hasattr(cls, ...)` / `cls.instance` look through inheritance, so once ' +
-      'the parent exists, `Subclass()` returns the parent\'s object.',
+      "the parent exists, `Subclass()` returns the parent's object.",
     instead:
       'Prefer a module-level instance (`model = Model()`) or a cached factory (`@functools.cache def get_model()`). ' +
       'If a class must enforce it, check the class\'s own dict (`if "_instance" not in cls.__dict__`) and do the ' +
@@ -103,7 +103,14 @@ function resetsState(init: Node): boolean {
   const body = init.childForFieldName('body');
   const self = parameterNames(init)[0];
   if (!body || !self) return false;
-  return findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'attribute' && n.childForFieldName('left')!.childForFieldName('object')?.text === self, isNestedScope).length > 0;
+  return (
+    findDescendants(
+      body,
+      (n) =>
+        n.type === 'assignment' && n.childForFieldName('left')?.type === 'attribute' && n.childForFieldName('left')!.childForFieldName('object')?.text === self,
+      isNestedScope,
+    ).length > 0
+  );
 }
 
 /** `__init__` starts with a guard such as `if self._initialized: return` / `if hasattr(self, ...)`. */

@@ -24,7 +24,8 @@ export default defineRule({
       'An iterator class keeps its position in attributes, checks the bound and raises `StopIteration` by hand in ' +
       '`__next__`. A generator function keeps that state in its frame automatically, is shorter, and each step ' +
       'costs less than a Python-level `__next__` method call with attribute reads and writes.',
-    instead: 'Write a generator: `def stream(data): yield from data` (or a loop with `yield`), or give the class an `__iter__` that is a generator and drop `__next__`.',
+    instead:
+      'Write a generator: `def stream(data): yield from data` (or a loop with `yield`), or give the class an `__iter__` that is a generator and drop `__next__`.',
     example: {
       before:
         'class Stream:\n    def __init__(self, data):\n        self.data, self.i = data, 0\n    def __iter__(self):\n        return self\n    def __next__(self):\n        if self.i >= len(self.data):\n            raise StopIteration\n        self.i += 1\n        return self.data[self.i - 1]',
@@ -45,13 +46,17 @@ export default defineRule({
     // raise StopIteration, and an index attribute stepped with `self.x += 1` / `self.x = self.x + 1`.
     const raises = findDescendants(body, (n) => n.type === 'raise_statement' && /^StopIteration\b/.test(n.namedChild(0)?.text ?? ''), isNestedScope);
     if (raises.length === 0) return;
-    const steps = findDescendants(body, (n) => {
-      if (n.type !== 'augmented_assignment' && n.type !== 'assignment') return false;
-      const left = n.childForFieldName('left');
-      if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== self) return false;
-      const right = n.childForFieldName('right')?.text.replace(/\s+/g, '') ?? '';
-      return n.type === 'augmented_assignment' ? right === '1' : right === `${left.text}+1`;
-    }, isNestedScope);
+    const steps = findDescendants(
+      body,
+      (n) => {
+        if (n.type !== 'augmented_assignment' && n.type !== 'assignment') return false;
+        const left = n.childForFieldName('left');
+        if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== self) return false;
+        const right = n.childForFieldName('right')?.text.replace(/\s+/g, '') ?? '';
+        return n.type === 'augmented_assignment' ? right === '1' : right === `${left.text}+1`;
+      },
+      isNestedScope,
+    );
     if (steps.length === 0) return;
     // Classes with more protocol than iteration (send/throw, __len__, __getitem__…) are left alone.
     if (['send', 'throw', 'close', '__getitem__', '__len__', '__reversed__'].some((n) => info.methods.has(n))) return;

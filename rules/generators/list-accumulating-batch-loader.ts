@@ -1,9 +1,19 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, decoratorsOf, enclosingLoop, hasOwnYield, identifiersSpelledInFile, localOccurrences, parameterNames, withEnclosingParentheses } from '../../server/analysis';
+import {
+  bindingOf,
+  decoratorsOf,
+  enclosingLoop,
+  hasOwnYield,
+  identifiersSpelledInFile,
+  localOccurrences,
+  parameterNames,
+  withEnclosingParentheses,
+} from '../../server/analysis';
 
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
-const SOURCE_PARAM = /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
+const SOURCE_PARAM =
+  /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
 /** Iterables that read from outside the process lazily. */
 const STREAM_CALLS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'csv.reader', 'csv.DictReader']);
 /** Parameters that are iterated as a stream of records (a file object or reader), not a list of paths. */
@@ -19,7 +29,8 @@ function calleeName(call: Node, ctx: RuleContext): string | null {
 function readsStream(loop: Node, fn: Node, ctx: RuleContext): boolean {
   const it = loop.childForFieldName('right');
   if (!it) return false;
-  const inner = it.type === 'call' && ['enumerate', 'zip'].includes(it.childForFieldName('function')?.text ?? '') ? it.childForFieldName('arguments')?.namedChild(0) : it;
+  const inner =
+    it.type === 'call' && ['enumerate', 'zip'].includes(it.childForFieldName('function')?.text ?? '') ? it.childForFieldName('arguments')?.namedChild(0) : it;
   if (!inner) return false;
   if (inner.type === 'call') return STREAM_CALLS.has(calleeName(inner, ctx) ?? '');
   if (inner.type !== 'identifier') return false;
@@ -94,7 +105,8 @@ export default defineRule({
       const p = id.parent!;
       if (p.type === 'return_statement') continue;
       const call = p.parent;
-      const isAppend = p.type === 'attribute' && p.childForFieldName('attribute')?.text === 'append' && call?.type === 'call' && call.childForFieldName('function')?.equals(p);
+      const isAppend =
+        p.type === 'attribute' && p.childForFieldName('attribute')?.text === 'append' && call?.type === 'call' && call.childForFieldName('function')?.equals(p);
       if (!isAppend) return;
       let loop = enclosingLoop(call!);
       if (!loop) return;

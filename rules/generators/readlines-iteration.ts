@@ -1,6 +1,17 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, contains, enclosingLoop, enclosingStatement, findDescendants, isNestedScope, localOccurrences, occurrences, readsAfter, scopeOf } from '../../server/analysis';
+import {
+  bindingOf,
+  contains,
+  enclosingLoop,
+  enclosingStatement,
+  findDescendants,
+  isNestedScope,
+  localOccurrences,
+  occurrences,
+  readsAfter,
+  scopeOf,
+} from '../../server/analysis';
 import { freshName, replaceNode } from '../../server/fixes';
 
 /** Callees whose result is a file object that iterates line by line. */
@@ -32,7 +43,11 @@ function mayStopEarly(loop: Node): boolean {
   if (loop.type === 'for_in_clause') return loop.parent?.type === 'generator_expression';
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  const exits = findDescendants(body, (n) => ['return_statement', 'raise_statement', 'yield'].includes(n.type) || (n.type === 'break_statement' && enclosingLoop(n)?.equals(loop) === true), isNestedScope);
+  const exits = findDescendants(
+    body,
+    (n) => ['return_statement', 'raise_statement', 'yield'].includes(n.type) || (n.type === 'break_statement' && enclosingLoop(n)?.equals(loop) === true),
+    isNestedScope,
+  );
   return exits.length > 0;
 }
 
@@ -77,7 +92,12 @@ export default defineRule({
     safety: 'safe',
     title: 'Iterate over the file object',
     forms: [
-      { safety: 'unsafe', when: 'when the loop also uses the file, the file may not be a file object, or the loop can stop early with the file read afterwards', reason: 'iterating reads the file lazily (calls on it inside the loop, or reads after an early exit, see another position), and an object that is not a file may not iterate by line' },
+      {
+        safety: 'unsafe',
+        when: 'when the loop also uses the file, the file may not be a file object, or the loop can stop early with the file read afterwards',
+        reason:
+          'iterating reads the file lazily (calls on it inside the loop, or reads after an early exit, see another position), and an object that is not a file may not iterate by line',
+      },
       { safety: 'unsafe', when: 'for `f.read().splitlines()`', reason: SPLITLINES_SPLITS_MORE },
     ],
   },

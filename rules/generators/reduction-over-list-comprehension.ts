@@ -79,7 +79,7 @@ export default defineRule({
     why:
       'The square brackets build the whole list in memory before the built-in sees its first item. ' +
       '`any` and `all` lose their early exit: every element is computed, even after the answer is known. ' +
-      '`sum`, `min`, `max` and `frozenset` read every item anyway, so a generator only saves the list\'s memory; ' +
+      "`sum`, `min`, `max` and `frozenset` read every item anyway, so a generator only saves the list's memory; " +
       'on CPython the list form is often slightly faster, so that matters only for large inputs (these are hints). ' +
       '`set([...])` and `dict([...])` are better written as set and dict comprehensions.',
     instead:
@@ -92,7 +92,11 @@ export default defineRule({
     safety: 'safe',
     title: 'Remove the brackets (use a generator expression)',
     forms: [
-      { safety: 'unsafe', when: 'for `any()` / `all()` (and other reductions that stop early) over elements with side effects', reason: 'the reduction stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions' },
+      {
+        safety: 'unsafe',
+        when: 'for `any()` / `all()` (and other reductions that stop early) over elements with side effects',
+        reason: 'the reduction stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions',
+      },
     ],
   },
   query: `
@@ -114,11 +118,19 @@ export default defineRule({
     // Black's layout: `[` and `]` alone on their lines, the clauses one level deeper.
     const lines = bracketLines(ctx.text, comp);
 
-    if (fn.text === 'set' && lines && ctx.text.slice(args.startIndex + 1, comp.startIndex).trim() === '' && ctx.text.slice(comp.endIndex, args.endIndex - 1).trim() === '') {
+    if (
+      fn.text === 'set' &&
+      lines &&
+      ctx.text.slice(args.startIndex + 1, comp.startIndex).trim() === '' &&
+      ctx.text.slice(comp.endIndex, args.endIndex - 1).trim() === ''
+    ) {
       ctx.report({
         node: comp,
         message: '`set()` receives a list comprehension; use a set comprehension',
-        edits: [replaceRange(call.startIndex, lines.closeLineStart, `{${lines.eol}${lines.inner}`), replaceRange(lines.closeLineStart, call.endIndex, `${lines.closeIndent}}`)],
+        edits: [
+          replaceRange(call.startIndex, lines.closeLineStart, `{${lines.eol}${lines.inner}`),
+          replaceRange(lines.closeLineStart, call.endIndex, `${lines.closeIndent}}`),
+        ],
         fixTitle: 'Use a set comprehension',
       });
       return;
@@ -134,7 +146,14 @@ export default defineRule({
     }
     const body = comp.childForFieldName('body');
     const pair = body?.type === 'tuple' ? body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
-    if (fn.text === 'dict' && tight && body && pair.length === 2 && pair.every((p) => p.type !== 'list_splat') && !hasCommentBetween(ctx.facts, body.startIndex, body.endIndex)) {
+    if (
+      fn.text === 'dict' &&
+      tight &&
+      body &&
+      pair.length === 2 &&
+      pair.every((p) => p.type !== 'list_splat') &&
+      !hasCommentBetween(ctx.facts, body.startIndex, body.endIndex)
+    ) {
       ctx.report({
         node: comp,
         message: '`dict()` receives a list comprehension of pairs; use a dict comprehension',
@@ -161,7 +180,9 @@ export default defineRule({
         ? [replaceRange(lines.openLineStart, lines.closeLineEnd, lines.inner)]
         : [replaceRange(comp.startIndex, comp.startIndex + 1, ''), replaceRange(comp.endIndex - 1, comp.endIndex, '')],
       safety: unsafe ? 'unsafe' : 'safe',
-      reason: unsafe ? `\`${fn.text}\` stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions (an iterator is left part-consumed, a KeyError is no longer raised)` : undefined,
+      reason: unsafe
+        ? `\`${fn.text}\` stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions (an iterator is left part-consumed, a KeyError is no longer raised)`
+        : undefined,
     });
   },
 });

@@ -1,6 +1,18 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, commonAncestor, contains, findDescendants, isDeclaredNonLocal, isNestedScope, nestedScopeOf, occurrences, plainAssignments, scopeOf, targetNames } from '../../server/analysis';
+import {
+  bindingOf,
+  commonAncestor,
+  contains,
+  findDescendants,
+  isDeclaredNonLocal,
+  isNestedScope,
+  nestedScopeOf,
+  occurrences,
+  plainAssignments,
+  scopeOf,
+  targetNames,
+} from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
 /**
@@ -29,9 +41,44 @@ function consumingUse(id: Node, ctx: RuleContext): 'for' | 'call' | null {
 
 /** Builtins that compute a value and do nothing else: calling them lazily, or not at all, changes nothing. */
 const PURE_BUILTINS = new Set([
-  'abs', 'all', 'any', 'bin', 'bool', 'bytes', 'callable', 'chr', 'dict', 'divmod', 'enumerate', 'float', 'format',
-  'frozenset', 'hash', 'hex', 'id', 'int', 'isinstance', 'issubclass', 'len', 'list', 'max', 'min', 'oct', 'ord',
-  'pow', 'range', 'repr', 'reversed', 'round', 'set', 'sorted', 'str', 'sum', 'tuple', 'type', 'zip',
+  'abs',
+  'all',
+  'any',
+  'bin',
+  'bool',
+  'bytes',
+  'callable',
+  'chr',
+  'dict',
+  'divmod',
+  'enumerate',
+  'float',
+  'format',
+  'frozenset',
+  'hash',
+  'hex',
+  'id',
+  'int',
+  'isinstance',
+  'issubclass',
+  'len',
+  'list',
+  'max',
+  'min',
+  'oct',
+  'ord',
+  'pow',
+  'range',
+  'repr',
+  'reversed',
+  'round',
+  'set',
+  'sorted',
+  'str',
+  'sum',
+  'tuple',
+  'type',
+  'zip',
 ]);
 
 /**
@@ -40,11 +87,13 @@ const PURE_BUILTINS = new Set([
  */
 function elementsHaveSideEffects(comp: Node, ctx: RuleContext): boolean {
   const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
-  return findDescendants(comp, (n) => {
-    if (n.type !== 'call' || (first && n.startIndex >= first.startIndex && n.endIndex <= first.endIndex)) return false;
-    const fn = n.childForFieldName('function');
-    return !(fn?.type === 'identifier' && PURE_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, n));
-  }).length > 0;
+  return (
+    findDescendants(comp, (n) => {
+      if (n.type !== 'call' || (first && n.startIndex >= first.startIndex && n.endIndex <= first.endIndex)) return false;
+      const fn = n.childForFieldName('function');
+      return !(fn?.type === 'identifier' && PURE_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, n));
+    }).length > 0
+  );
 }
 
 /** Statements that leave a loop before its iterable is exhausted (nested defs aside; `break` of this loop only). */
@@ -246,7 +295,7 @@ export default defineRule({
  * for anything that builds a new object (a call, a literal), which aliases nothing.
  */
 function aliasedObject(value: Node): Node | null {
-  for (let n: Node | null = value; n; ) {
+  for (let n: Node | null = value; n;) {
     if (n.type === 'identifier') return n;
     if (n.type === 'attribute') n = n.childForFieldName('object');
     else if (n.type === 'subscript') n = n.childForFieldName('value');

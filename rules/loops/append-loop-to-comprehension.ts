@@ -1,7 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { contains, FileFacts, findDescendants, isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/analysis';
-import { blockIndentUnit, clauseText, commentNodesIn, eolOf, hasMultilineString, indentAt, movedPragmaReason, ownsLines, reindent, replaceRange } from '../../server/fixes';
+import {
+  blockIndentUnit,
+  clauseText,
+  commentNodesIn,
+  eolOf,
+  hasMultilineString,
+  indentAt,
+  movedPragmaReason,
+  ownsLines,
+  reindent,
+  replaceRange,
+} from '../../server/fixes';
 
 interface Shape {
   /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
@@ -18,8 +29,10 @@ interface Shape {
 /** Nodes whose presence rules out a comprehension (scope or syntax differences). */
 function blocksRewrite(node: Node): boolean {
   return (
-    findDescendants(node, (n) => n.type === 'yield' || n.type === 'named_expression' || (n.type === 'call' && n.childForFieldName('function')?.text === 'super'))
-      .length > 0
+    findDescendants(
+      node,
+      (n) => n.type === 'yield' || n.type === 'named_expression' || (n.type === 'call' && n.childForFieldName('function')?.text === 'super'),
+    ).length > 0
   );
 }
 
@@ -44,7 +57,8 @@ function shapeOf(loop: Node, list: string): Shape | null {
       const right = node.childForFieldName('right');
       if (!left || !right) return null;
       // Targets must be plain names (`for self.x in …` stores an attribute).
-      if (findDescendants(left, (n) => n.type === 'attribute' || n.type === 'subscript').length > 0 || left.type === 'attribute' || left.type === 'subscript') return null;
+      if (findDescendants(left, (n) => n.type === 'attribute' || n.type === 'subscript').length > 0 || left.type === 'attribute' || left.type === 'subscript')
+        return null;
       names.push(...targetNames(left));
       const isAsync = node.child(0)?.type === 'async';
       clauses.push(`${isAsync ? 'async ' : ''}for ${left.text} in ${clauseText(right)}`);
@@ -137,8 +151,16 @@ export default defineRule({
     title: 'Replace the loop with a list comprehension',
     forms: [
       { safety: 'unsafe', when: 'when the loop variable is used after the loop', reason: "a comprehension's loop variable does not outlive it" },
-      { safety: 'unsafe', when: 'when a `type: ignore` / `noqa` comment would move to a line of its own', reason: 'the comment no longer applies to the code it was written for' },
-      { safety: 'unsafe', when: 'for an annotated empty list in a torch module, when the comprehension needs an `if` or several `for` clauses', reason: 'that is the TorchScript idiom, and TorchScript rejects such comprehensions' },
+      {
+        safety: 'unsafe',
+        when: 'when a `type: ignore` / `noqa` comment would move to a line of its own',
+        reason: 'the comment no longer applies to the code it was written for',
+      },
+      {
+        safety: 'unsafe',
+        when: 'for an annotated empty list in a torch module, when the comprehension needs an `if` or several `for` clauses',
+        reason: 'that is the TorchScript idiom, and TorchScript rejects such comprehensions',
+      },
     ],
   },
   // `name = []` (or `list()`) directly followed, comments aside, by a for loop.
@@ -187,15 +209,11 @@ export default defineRule({
       // Each piece starts its own line at `inner`; its continuation lines move along with it
       // (not inside multi-line strings, whose text would change).
       const oldStarts = [shape.element.startIndex, ...shape.clauseStarts];
-      const moved = hasMultilineString(loop)
-        ? pieces
-        : pieces.map((p, i) => moveContinuationLines(p, indentAt(ctx.text, oldStarts[i]), inner));
+      const moved = hasMultilineString(loop) ? pieces : pieces.map((p, i) => moveContinuationLines(p, indentAt(ctx.text, oldStarts[i]), inner));
       comprehension = `${prefix}[${eol}${moved.map((p) => inner + p).join(eol)}${eol}${indent}]`;
     }
     // Comments inside the copied expressions travel with them; the others move above the comprehension.
-    const hoisted = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).filter(
-      (c) => !shape.copied.some((n) => contains(n, c)),
-    );
+    const hoisted = commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex).filter((c) => !shape.copied.some((n) => contains(n, c)));
     const comments = hoisted.map((c) => indent + c.text + eol).join('');
     // The first comment line takes the statement's place, so it carries no extra indentation.
     const replacement = (comments + indent + comprehension).slice(indent.length);

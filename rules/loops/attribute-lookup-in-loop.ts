@@ -24,7 +24,8 @@ export default defineRule({
       '`math.sqrt(x)` inside a loop loads the global `math` and then looks up `sqrt` on it every iteration. ' +
       'CPython 3.11+ caches both lookups, so the gain from hoisting is small there; it still helps older ' +
       'interpreters and very tight loops. Prefer a comprehension or a vectorised NumPy call when one fits.',
-    instead: 'Bind the function once (`sqrt = math.sqrt`) before the loop and call the local name, or restructure the loop as a comprehension or an array operation.',
+    instead:
+      'Bind the function once (`sqrt = math.sqrt`) before the loop and call the local name, or restructure the loop as a comprehension or an array operation.',
     example: {
       before: 'for i in range(n):\n    out.append(math.sqrt(i))',
       after: 'sqrt = math.sqrt\nfor i in range(n):\n    out.append(sqrt(i))',

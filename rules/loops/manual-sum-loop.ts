@@ -36,7 +36,8 @@ function rangeVariables(loop: Node, ctx: RuleContext): Set<string> {
   for (const l of loops) {
     const it = l.childForFieldName('right');
     const left = l.childForFieldName('left');
-    if (it?.type === 'call' && it.childForFieldName('function')?.text === 'range' && ctx.facts.isBuiltin('range', it) && left?.type === 'identifier') out.add(left.text);
+    if (it?.type === 'call' && it.childForFieldName('function')?.text === 'range' && ctx.facts.isBuiltin('range', it) && left?.type === 'identifier')
+      out.add(left.text);
   }
   return out;
 }
@@ -56,14 +57,19 @@ export default defineRule({
       'element: summing the items themselves, `sum(items)` runs entirely in C (measured on CPython 3.11, 1,000 ints: ' +
       '2.6 µs against 15.4 µs for the loop); with an expression per item, `sum(expr for x in items)` still evaluates ' +
       'it in bytecode and is about as fast as the loop (28 µs against 25 µs), so the gain there is clarity.',
-    instead: 'Write `total = sum(expr for x in xs)` (with `if` clauses for filters); for NumPy arrays use the array\'s own `.sum()` instead of any Python loop.',
+    instead: "Write `total = sum(expr for x in xs)` (with `if` clauses for filters); for NumPy arrays use the array's own `.sum()` instead of any Python loop.",
     example: { before: 'total = 0\nfor i in range(n):\n    total += i ** 2', after: 'total = sum(i ** 2 for i in range(n))' },
   },
   fix: {
     safety: 'safe',
     title: 'Use sum()',
     forms: [
-      { safety: 'unsafe', when: 'when the loop variable is used after the loop, a pragma comment would move, or the total may be a float', reason: 'the loop variable no longer outlives the loop, a moved `type: ignore` no longer applies, or (Python 3.12+) `sum()` adds floats with compensated summation, so a float total can differ in the last digits' },
+      {
+        safety: 'unsafe',
+        when: 'when the loop variable is used after the loop, a pragma comment would move, or the total may be a float',
+        reason:
+          'the loop variable no longer outlives the loop, a moved `type: ignore` no longer applies, or (Python 3.12+) `sum()` adds floats with compensated summation, so a float total can differ in the last digits',
+      },
     ],
   },
   query: `
@@ -120,9 +126,7 @@ export default defineRule({
     const reason = leaked.length
       ? `\`${leaked[0]}\` is used after the loop, but a generator's loop variable does not outlive it`
       : (movedPragmaReason(commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex)) ??
-        (!intOnly
-          ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits'
-          : undefined));
+        (!intOnly ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits' : undefined));
     ctx.report({ start, end, message, edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)], safety: reason ? 'unsafe' : 'safe', reason });
   },
 });

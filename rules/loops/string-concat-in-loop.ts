@@ -1,6 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, contains, enclosingLoops, isDeclaredNonLocal, isSmallLiteralLoop, localOccurrences, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
+import {
+  bindingOf,
+  contains,
+  enclosingLoops,
+  isDeclaredNonLocal,
+  isSmallLiteralLoop,
+  localOccurrences,
+  nestedScopeOf,
+  occurrences,
+  scopeOf,
+} from '../../server/analysis';
 import { eolOf, freshName, indentAt, insertAt, lineEndOf, ownsLines, replaceNode } from '../../server/fixes';
 
 type Kind = 'str' | 'bytes' | 'list';
@@ -106,7 +116,26 @@ function whyQuadratic(kind: Kind, acc: string, scope: Node, updates: Update[], o
 }
 
 /** Plain str methods: on a plain str they return a plain str. */
-const STR_METHODS = new Set(['join', 'format', 'upper', 'lower', 'strip', 'lstrip', 'rstrip', 'replace', 'ljust', 'rjust', 'center', 'zfill', 'title', 'capitalize', 'casefold', 'expandtabs', 'removeprefix', 'removesuffix']);
+const STR_METHODS = new Set([
+  'join',
+  'format',
+  'upper',
+  'lower',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'replace',
+  'ljust',
+  'rjust',
+  'center',
+  'zfill',
+  'title',
+  'capitalize',
+  'casefold',
+  'expandtabs',
+  'removeprefix',
+  'removesuffix',
+]);
 
 /**
  * The piece is certainly a plain str (or bytes): literals, f-strings, `str(...)`, and str methods
@@ -122,7 +151,11 @@ function isPlainPiece(node: Node | null, kind: Kind, ctx: RuleContext): boolean 
     case 'parenthesized_expression':
       return isPlainPiece(node.namedChild(0), kind, ctx);
     case 'binary_operator':
-      return node.childForFieldName('operator')?.type === '+' && isPlainPiece(node.childForFieldName('left'), kind, ctx) && isPlainPiece(node.childForFieldName('right'), kind, ctx);
+      return (
+        node.childForFieldName('operator')?.type === '+' &&
+        isPlainPiece(node.childForFieldName('left'), kind, ctx) &&
+        isPlainPiece(node.childForFieldName('right'), kind, ctx)
+      );
     case 'conditional_expression': {
       const [a, , b] = node.namedChildren;
       return isPlainPiece(a, kind, ctx) && isPlainPiece(b, kind, ctx);
@@ -170,7 +203,11 @@ export default defineRule({
     safety: 'safe',
     title: 'Collect the pieces in a list and join them after the loop',
     forms: [
-      { safety: 'unsafe', when: 'inside a `try` of the same function, or when a piece may be a str subclass (markupsafe\'s `Markup`) or define `__radd__`', reason: 'a handler sees the string without the pieces added so far, or `join()` returns a plain str where `+=` kept the subclass' },
+      {
+        safety: 'unsafe',
+        when: "inside a `try` of the same function, or when a piece may be a str subclass (markupsafe's `Markup`) or define `__radd__`",
+        reason: 'a handler sees the string without the pieces added so far, or `join()` returns a plain str where `+=` kept the subclass',
+      },
     ],
   },
   query: `
@@ -231,13 +268,19 @@ export default defineRule({
     // The fix: only when every use of acc in the loop is an update, and init and loop are siblings.
     const onlyUpdates = otherUses.length === 0;
     const initStmt = initAssign.parent!;
-    const sibling = initStmt.type === 'expression_statement' && initStmt.parent?.equals(top.parent!) && initAssign.childForFieldName('left')?.type === 'identifier';
+    const sibling =
+      initStmt.type === 'expression_statement' && initStmt.parent?.equals(top.parent!) && initAssign.childForFieldName('left')?.type === 'identifier';
     let between = false;
     for (let s = initStmt.nextNamedSibling; s && !s.equals(top); s = s.nextNamedSibling) {
       if (occurrences(s, acc).length > 0) between = true;
     }
     const fixable =
-      onlyUpdates && sibling && !between && !isDeclaredNonLocal(scope, acc) && ownsLines(ctx.text, initStmt) && ownsLines(ctx.text, top) &&
+      onlyUpdates &&
+      sibling &&
+      !between &&
+      !isDeclaredNonLocal(scope, acc) &&
+      ownsLines(ctx.text, initStmt) &&
+      ownsLines(ctx.text, top) &&
       initAssign.childForFieldName('type') === null;
     if (!fixable) {
       ctx.report({ node: update.node, message, severity });

@@ -58,7 +58,8 @@ export default defineRule({
         if (n.type === 'assignment') {
           const left = n.childForFieldName('left');
           let root = left;
-          while (root && (root.type === 'attribute' || root.type === 'subscript')) root = root.childForFieldName(root.type === 'attribute' ? 'object' : 'value');
+          while (root && (root.type === 'attribute' || root.type === 'subscript'))
+            root = root.childForFieldName(root.type === 'attribute' ? 'object' : 'value');
           return left?.type !== 'identifier' && root?.text === param && n.childForFieldName('right')?.text === self;
         }
         return false;

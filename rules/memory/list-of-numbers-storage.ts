@@ -53,7 +53,8 @@ export default defineRule({
       'A list stores an 8-byte pointer per slot, and every distinct int or float it points to is a separate object of ' +
       'about 24-28 bytes. For millions of numbers that is several times the memory of a packed array, and ' +
       'arithmetic over it runs in the interpreter one object at a time.',
-    instead: 'Use `array.array("d", ...)` / `array.array("q", ...)` for compact storage, or `np.zeros(n, dtype=np.float32)` when the numbers are processed in bulk.',
+    instead:
+      'Use `array.array("d", ...)` / `array.array("q", ...)` for compact storage, or `np.zeros(n, dtype=np.float32)` when the numbers are processed in bulk.',
     example: { before: 'buf = [0.0] * 50_000_000', after: 'import array\n\nbuf = array.array("d", bytes(8 * 50_000_000))' },
   },
   fix: {

@@ -3,8 +3,14 @@ import type { Node } from '../../server/syntax';
 import { enclosingStatement, FileFacts, findDescendants, identifiersNamed, jitDecorator, scopeBody } from '../../server/analysis';
 
 const TIMERS = new Set([
-  'time.perf_counter', 'time.perf_counter_ns', 'time.time', 'time.time_ns', 'time.monotonic', 'time.monotonic_ns',
-  'time.process_time', 'timeit.default_timer',
+  'time.perf_counter',
+  'time.perf_counter_ns',
+  'time.time',
+  'time.time_ns',
+  'time.monotonic',
+  'time.monotonic_ns',
+  'time.process_time',
+  'timeit.default_timer',
 ]);
 
 const jitted = new WeakMap<FileFacts, Set<string>>();
@@ -41,11 +47,11 @@ export default defineRule({
       'Numba compiles a function the first time it is called with a given set of argument types. Timing that ' +
       'first call measures the compiler (often hundreds of milliseconds) rather than the kernel, which makes the ' +
       'jitted version look slow.',
-    instead: 'Call the function once to warm it up before starting the timer (or use `timeit` with repeats), and add `cache=True` to reuse compiled code across runs.',
+    instead:
+      'Call the function once to warm it up before starting the timer (or use `timeit` with repeats), and add `cache=True` to reuse compiled code across runs.',
     example: {
       before: '@njit\ndef kernel(x): ...\n\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
-      after:
-        '@njit\ndef kernel(x): ...\n\nkernel(x)  # warm-up: compiles\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
+      after: '@njit\ndef kernel(x): ...\n\nkernel(x)  # warm-up: compiles\nt0 = time.perf_counter()\nkernel(x)\nprint(time.perf_counter() - t0)',
     },
   },
   query: `
@@ -60,7 +66,10 @@ export default defineRule({
     const siblings = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
     const at = siblings.findIndex((s) => s.equals(stmt));
     // A timer read just before (within three statements) and just after.
-    const before = siblings.slice(Math.max(0, at - 3), at).reverse().find((s) => readsTimer(s, ctx));
+    const before = siblings
+      .slice(Math.max(0, at - 3), at)
+      .reverse()
+      .find((s) => readsTimer(s, ctx));
     const after = siblings.slice(at + 1, at + 4).find((s) => readsTimer(s, ctx));
     if (!before || !after || readsTimer(stmt, ctx)) return;
     // A warm-up call earlier in the same scope means the timed call is not the first.

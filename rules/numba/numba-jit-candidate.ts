@@ -4,16 +4,39 @@ import { contains, findDescendants, localTypes } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
-  'expression_statement', 'for_statement', 'while_statement', 'if_statement', 'elif_clause', 'else_clause',
-  'return_statement', 'pass_statement', 'break_statement', 'continue_statement', 'block', 'comment',
+  'expression_statement',
+  'for_statement',
+  'while_statement',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'return_statement',
+  'pass_statement',
+  'break_statement',
+  'continue_statement',
+  'block',
+  'comment',
 ]);
 const ALLOWED_BUILTINS = new Set(['range', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
 const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype', 'T']);
 const ARRAY_METHODS = new Set(['sum', 'mean', 'max', 'min', 'copy', 'argmax', 'argmin', 'cumsum', 'reshape', 'ravel', 'fill']);
 const DISALLOWED_EXPRESSIONS = new Set([
-  'string', 'concatenated_string', 'list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
-  'set_comprehension', 'generator_expression', 'lambda', 'await', 'yield', 'conditional_expression', 'list_splat',
-  'dictionary_splat', 'keyword_argument',
+  'string',
+  'concatenated_string',
+  'list',
+  'dictionary',
+  'set',
+  'list_comprehension',
+  'dictionary_comprehension',
+  'set_comprehension',
+  'generator_expression',
+  'lambda',
+  'await',
+  'yield',
+  'conditional_expression',
+  'list_splat',
+  'dictionary_splat',
+  'keyword_argument',
 ]);
 
 export default defineRule({

@@ -28,9 +28,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use @njit',
-    forms: [
-      { safety: 'unsafe', when: 'for a bare `@jit`', reason: TYPING_ERROR_NOW },
-    ],
+    forms: [{ safety: 'unsafe', when: 'for a bare `@jit`', reason: TYPING_ERROR_NOW }],
   },
   query: `
 (decorated_definition

@@ -23,8 +23,7 @@ export default defineRule({
       'iteration (`out[i] = ...`), or give each thread its own buffer and combine them afterwards.',
     example: {
       before: '@njit(parallel=True)\ndef total(a, out):\n    for i in prange(a.shape[0]):\n        out[0] = out[0] + a[i]',
-      after:
-        '@njit(parallel=True)\ndef total(a, out):\n    acc = 0.0\n    for i in prange(a.shape[0]):\n        acc += a[i]\n    out[0] = acc',
+      after: '@njit(parallel=True)\ndef total(a, out):\n    acc = 0.0\n    for i in prange(a.shape[0]):\n        acc += a[i]\n    out[0] = acc',
     },
   },
   query: `

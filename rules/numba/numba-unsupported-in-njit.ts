@@ -3,7 +3,24 @@ import type { Node } from '../../server/syntax';
 import { enclosingJit, localTypes } from '../../server/analysis';
 
 /** Modules whose functions nopython mode cannot compile. */
-const UNSUPPORTED_MODULES = ['pandas', 'requests', 'logging', 'json', 'os', 'time', 'datetime', 'pickle', 'subprocess', 'csv', 'pathlib', 'sqlite3', 'urllib', 'httpx', 'torch', 'tensorflow'];
+const UNSUPPORTED_MODULES = [
+  'pandas',
+  'requests',
+  'logging',
+  'json',
+  'os',
+  'time',
+  'datetime',
+  'pickle',
+  'subprocess',
+  'csv',
+  'pathlib',
+  'sqlite3',
+  'urllib',
+  'httpx',
+  'torch',
+  'tensorflow',
+];
 const UNSUPPORTED_BUILTINS = new Set(['open', 'input', 'eval', 'exec', 'getattr', 'setattr', 'vars', 'globals', 'locals']);
 
 export default defineRule({
@@ -15,7 +32,7 @@ export default defineRule({
   confidence: 'medium',
   guide: 'numba',
   requires: ['numba'],
-  message: 'Numba\'s nopython mode cannot compile this call; the function fails with a TypingError on its first call',
+  message: "Numba's nopython mode cannot compile this call; the function fails with a TypingError on its first call",
   docs: {
     why:
       'Numba compiles a subset of Python and NumPy: numbers, ndarrays, tuples, simple containers and `math` / ' +

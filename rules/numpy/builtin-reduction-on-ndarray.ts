@@ -8,7 +8,16 @@ const TEXT_DTYPE = /\bdtype\s*=\s*(str|bytes|(np|numpy)\.(str_|bytes_)|["'][<>|=
 /** An object dtype: its `.min()` compares the Python objects, as the built-in does. */
 const OBJECT_DTYPE = /\bdtype\s*=\s*(object|(np|numpy)\.object_|["'][<>|=]?O)/;
 /** Containers a string element can sit in to become an element of the array. */
-const ELEMENT_PARENTS = new Set(['list', 'tuple', 'set', 'list_comprehension', 'generator_expression', 'parenthesized_expression', 'conditional_expression', 'expression_list']);
+const ELEMENT_PARENTS = new Set([
+  'list',
+  'tuple',
+  'set',
+  'list_comprehension',
+  'generator_expression',
+  'parenthesized_expression',
+  'conditional_expression',
+  'expression_list',
+]);
 
 /**
  * The array (through subscripts, to its variable) is built in this scope from string elements or
@@ -19,7 +28,9 @@ function mayHoldText(arg: Node): boolean {
   while (base.type === 'subscript') base = base.childForFieldName('value')!;
   const values = base.type === 'identifier' ? plainAssignments(scopeOf(base), base.text).map((a) => a.value) : [base];
   return values.some(
-    (v) => TEXT_DTYPE.test(v.text) || (!OBJECT_DTYPE.test(v.text) && findDescendants(v, (n) => n.type === 'string' && ELEMENT_PARENTS.has(n.parent?.type ?? '')).length > 0),
+    (v) =>
+      TEXT_DTYPE.test(v.text) ||
+      (!OBJECT_DTYPE.test(v.text) && findDescendants(v, (n) => n.type === 'string' && ELEMENT_PARENTS.has(n.parent?.type ?? '')).length > 0),
   );
 }
 
@@ -41,8 +52,7 @@ export default defineRule({
       'object per element, while the ndarray methods reduce in compiled code. On a 2-D array the built-ins iterate ' +
       'rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises.',
     instead:
-      'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' +
-      'array may have more than one dimension.',
+      'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' + 'array may have more than one dimension.',
     example: {
       before: 'arr = np.random.rand(1_000_000)\ntotal = sum(arr)\nhi = max(arr)',
       after: 'arr = np.random.rand(1_000_000)\ntotal = arr.sum()\nhi = arr.max()',

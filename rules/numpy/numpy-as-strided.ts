@@ -42,7 +42,12 @@ export default defineRule({
     // the input's own layout: an identity view cannot read out of bounds.
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
     const positional = args.filter((a) => a.type !== 'keyword_argument');
-    const layoutGiven = positional.length > 1 || positional.some((a) => a.type === 'list_splat') || args.some((a) => a.type === 'dictionary_splat') || keywordArgument(call, 'shape') !== null || keywordArgument(call, 'strides') !== null;
+    const layoutGiven =
+      positional.length > 1 ||
+      positional.some((a) => a.type === 'list_splat') ||
+      args.some((a) => a.type === 'dictionary_splat') ||
+      keywordArgument(call, 'shape') !== null ||
+      keywordArgument(call, 'strides') !== null;
     if (!layoutGiven) return;
     const writeable = keywordArgument(call, 'writeable');
     // Only a literal True (or no keyword) is known to give a writable view: `writeable=writeable`

@@ -88,7 +88,8 @@ function batchOperand(n: Node, b: string): Operand | null {
   if (n.type === 'subscript') {
     const value = n.childForFieldName('value');
     const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-    if (value && keys.length === 1 && keys[0]!.text === b && (value.type === 'identifier' || value.type === 'attribute')) return { array: value, batched: true };
+    if (value && keys.length === 1 && keys[0]!.text === b && (value.type === 'identifier' || value.type === 'attribute'))
+      return { array: value, batched: true };
     return null;
   }
   // A shared operand must be the same in every iteration.

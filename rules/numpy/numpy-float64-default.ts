@@ -95,7 +95,10 @@ export default defineRule({
     if (draw) {
       // No dtype parameter: `.astype(np.float32)` would still allocate the float64 draw first, so
       // there is no in-place fix; only the Generator API draws float32 directly.
-      ctx.report({ node: call, message: `\`${m.need('fn').text}(...)\` draws ${size} and has no dtype (\`.astype\` converts only after allocating them); if float32 suffices, draw it directly with ${FLOAT32_DRAW[q]}` });
+      ctx.report({
+        node: call,
+        message: `\`${m.need('fn').text}(...)\` draws ${size} and has no dtype (\`.astype\` converts only after allocating them); if float32 suffices, draw it directly with ${FLOAT32_DRAW[q]}`,
+      });
       return;
     }
     const np = ensureImport(ctx.facts, 'numpy');

@@ -1,6 +1,18 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { type ElementEnv, type ElementResult, FileFacts, insideNumbaFunction, isVariable, localTypes, needsParentheses, numpyModuleRef, scopeBody, usedAfter, vectorizeElement } from '../../server/analysis';
+import {
+  type ElementEnv,
+  type ElementResult,
+  FileFacts,
+  insideNumbaFunction,
+  isVariable,
+  localTypes,
+  needsParentheses,
+  numpyModuleRef,
+  scopeBody,
+  usedAfter,
+  vectorizeElement,
+} from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const REDUCERS: Record<string, string> = { '+=': 'sum', '-=': 'sum', '*=': 'prod' };
@@ -34,7 +46,7 @@ export default defineRule({
     safety: 'unsafe',
     title: 'Vectorise the loop',
     reason:
-      'the whole-array form needs every array to have the loop\'s length (zip and range stopped at the loop bound, ' +
+      "the whole-array form needs every array to have the loop's length (zip and range stopped at the loop bound, " +
       'broadcasting does not) and returns an ndarray where a comprehension built a list',
   },
   query: `
@@ -133,7 +145,9 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
     node: comp,
     message: `List comprehension over ${describeArrays(r)} works element by element; write \`${r.text}\` (an ndarray; add \`.tolist()\` if a list is needed)`,
     edits: fixable ? [replaceNode(comp, text)] : undefined,
-    reason: r.usesMath ? 'numpy returns nan where `math` functions raise, and the result is an ndarray, not a list' : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
+    reason: r.usesMath
+      ? 'numpy returns nan where `math` functions raise, and the result is an ndarray, not a list'
+      : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
 }
 
@@ -163,7 +177,7 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
         node: loop,
         message: `Element-wise Python loop over ${describeArrays(r)}; write \`${assignment}\``,
         edits,
-        reason: r.usesMath ? 'numpy returns nan where `math` functions raise, and every array must have the loop\'s length' : undefined,
+        reason: r.usesMath ? "numpy returns nan where `math` functions raise, and every array must have the loop's length" : undefined,
       });
       return;
     }
@@ -212,7 +226,10 @@ function loopFixable(loop: Node, out: Node, r: ElementResult, env: ElementEnv, r
   if (!sameShapeFamily(ctx.facts, [out, ...r.arrays.values()])) return false;
   if (usedAfter(scopeBody(loop), env.index!, loop.endIndex, loop)) return false;
   // The index must not be read anywhere but as a subscript (already guaranteed by vectorizeElement).
-  return !loop.childForFieldName('body')!.descendantsOfType('identifier').some((id) => id?.text === env.index && isVariable(id) && id.parent?.type !== 'subscript');
+  return !loop
+    .childForFieldName('body')!
+    .descendantsOfType('identifier')
+    .some((id) => id?.text === env.index && isVariable(id) && id.parent?.type !== 'subscript');
 }
 
 /** `len(y)` / `y.shape[0]` → `y`. */
@@ -222,7 +239,15 @@ function boundArray(bound: Node, ctx: Ctx): string | null {
     if (a.length === 1 && (a[0]!.type === 'identifier' || a[0]!.type === 'attribute')) return a[0]!.text;
     return null;
   }
-  if (bound.type === 'subscript' && /^\s*0\s*$/.test(bound.childrenForFieldName('subscript').map((k) => k?.text ?? '').join(''))) {
+  if (
+    bound.type === 'subscript' &&
+    /^\s*0\s*$/.test(
+      bound
+        .childrenForFieldName('subscript')
+        .map((k) => k?.text ?? '')
+        .join(''),
+    )
+  ) {
     const value = bound.childForFieldName('value');
     if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'shape') {
       const obj = value.childForFieldName('object');

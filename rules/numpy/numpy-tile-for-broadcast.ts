@@ -17,11 +17,9 @@ export default defineRule({
   docs: {
     why:
       '`np.tile` and `np.repeat` allocate and fill a full-size copy of the array. When the copy only feeds an ' +
-      'element-wise operation, numpy\'s broadcasting already stretches axes of length one (and adds missing leading ' +
+      "element-wise operation, numpy's broadcasting already stretches axes of length one (and adds missing leading " +
       'axes) on the fly, without the extra memory traffic.',
-    instead:
-      'Use the small array directly (`M + bias`), adding a length-one axis where the alignment must be explicit ' +
-      '(`bias[None, :]`, `col[:, None]`).',
+    instead: 'Use the small array directly (`M + bias`), adding a length-one axis where the alignment must be explicit ' + '(`bias[None, :]`, `col[:, None]`).',
     example: { before: 'Z = M + np.tile(bias, (M.shape[0], 1))', after: 'Z = M + bias  # bias broadcasts over the rows' },
   },
   query: `

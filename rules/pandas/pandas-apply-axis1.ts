@@ -34,7 +34,7 @@ export default defineRule({
     title: 'Combine the columns directly',
     reason:
       'row-wise apply upcasts each row to a common dtype (integer columns become floats beside float columns) and ' +
-      'returns an empty DataFrame for an empty frame; the column expression keeps each column\'s dtype, and a ' +
+      "returns an empty DataFrame for an empty frame; the column expression keeps each column's dtype, and a " +
       'single column (`df["b"]`) keeps its name where the apply result had none',
   },
   query: `

@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, inTestOf, isPureReference, localTypes, needsParentheses, stringLiteralValue, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/analysis';
+import {
+  findDescendants,
+  inTestOf,
+  isPureReference,
+  localTypes,
+  needsParentheses,
+  stringLiteralValue,
+  VECTOR_FIX_REASONS,
+  vectorizeElementExpression,
+} from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 export default defineRule({

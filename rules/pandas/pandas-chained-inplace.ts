@@ -31,9 +31,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Assign the result back to the column',
-    forms: [
-      { safety: 'unsafe', when: 'on a list of columns (`df[["a", "b"]]`)', reason: TAKES_EFFECT_NOW },
-    ],
+    forms: [{ safety: 'unsafe', when: 'on a list of columns (`df[["a", "b"]]`)', reason: TAKES_EFFECT_NOW }],
   },
   query: `
 (expression_statement

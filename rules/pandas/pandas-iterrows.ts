@@ -1,6 +1,17 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingDef, FRAME_ATTRIBUTES, identifiersNamed, inTestOf, isAssignmentTarget, isIdentifierName, scopeBody, stringLiteralValue, usedAfter, withEnclosingParentheses } from '../../server/analysis';
+import {
+  enclosingDef,
+  FRAME_ATTRIBUTES,
+  identifiersNamed,
+  inTestOf,
+  isAssignmentTarget,
+  isIdentifierName,
+  scopeBody,
+  stringLiteralValue,
+  usedAfter,
+  withEnclosingParentheses,
+} from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -21,7 +32,7 @@ export default defineRule({
       'frame also has float columns.',
     instead:
       'Express the computation on whole columns (`(df["price"] * df["qty"]).sum()`), or, if you need a Python loop, ' +
-      'iterate `df.itertuples(index=False)`, which yields lightweight named tuples that keep each column\'s dtype.',
+      "iterate `df.itertuples(index=False)`, which yields lightweight named tuples that keep each column's dtype.",
     example: {
       before: 'total = 0\nfor _, row in df.iterrows():\n    total += row["price"] * row["qty"]',
       after: 'total = (df["price"] * df["qty"]).sum()',
@@ -137,7 +148,8 @@ function usableField(name: string): boolean {
 function insideNestedScope(id: Node, region: Node): boolean {
   for (let n = id.parent; n && !n.equals(region); n = n.parent) {
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return true;
-    if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension' || n.type === 'dictionary_comprehension') continue;
+    if (n.type === 'list_comprehension' || n.type === 'generator_expression' || n.type === 'set_comprehension' || n.type === 'dictionary_comprehension')
+      continue;
   }
   return false;
 }

@@ -20,7 +20,7 @@ export default defineRule({
   message: '`read_csv` loads the whole file into memory; for very large files stream it with `chunksize=` or store it as Parquet',
   docs: {
     why:
-      '`pd.read_csv` parses the entire file into one DataFrame, which typically needs several times the file\'s size ' +
+      "`pd.read_csv` parses the entire file into one DataFrame, which typically needs several times the file's size " +
       'in memory while parsing. For files near or beyond the available RAM this swaps or fails, even when the ' +
       'computation only needs a running aggregate. (Opt-in: the rule stays silent when a literal path names a ' +
       'local file smaller than 256 MiB, and otherwise cannot know the size.)',
@@ -68,9 +68,7 @@ export default defineRule({
 function fileSize(literal: string | null, filePath: string | undefined, files: FileProbe): number | null {
   if (!literal || /^[a-z][a-z0-9+.-]*:\/\//i.test(literal)) return null;
   try {
-    const candidates = path.isAbsolute(literal)
-      ? [literal]
-      : [...(filePath ? [path.resolve(path.dirname(filePath), literal)] : []), path.resolve(literal)];
+    const candidates = path.isAbsolute(literal) ? [literal] : [...(filePath ? [path.resolve(path.dirname(filePath), literal)] : []), path.resolve(literal)];
     for (const candidate of candidates) {
       const size = files.fileSize(candidate);
       if (size !== null) return size;

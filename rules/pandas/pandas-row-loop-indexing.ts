@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, insideNumbaFunction, isNestedScope, isNumberLiteral, isPureReference, localTypes, scopeBody, stringLiteralValue, usedAfter } from '../../server/analysis';
+import {
+  findDescendants,
+  insideNumbaFunction,
+  isNestedScope,
+  isNumberLiteral,
+  isPureReference,
+  localTypes,
+  scopeBody,
+  stringLiteralValue,
+  usedAfter,
+} from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);

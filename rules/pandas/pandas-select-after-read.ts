@@ -12,9 +12,27 @@ const READERS: Record<string, string> = {
 };
 /** Reader keywords that do not interact with the column selection. */
 const NEUTRAL_KEYWORDS = new Set([
-  'sep', 'delimiter', 'encoding', 'nrows', 'skiprows', 'na_values', 'keep_default_na', 'compression', 'engine',
-  'low_memory', 'storage_options', 'quotechar', 'thousands', 'decimal', 'comment', 'skipfooter', 'encoding_errors',
-  'on_bad_lines', 'filesystem', 'use_threads', 'memory_map',
+  'sep',
+  'delimiter',
+  'encoding',
+  'nrows',
+  'skiprows',
+  'na_values',
+  'keep_default_na',
+  'compression',
+  'engine',
+  'low_memory',
+  'storage_options',
+  'quotechar',
+  'thousands',
+  'decimal',
+  'comment',
+  'skipfooter',
+  'encoding_errors',
+  'on_bad_lines',
+  'filesystem',
+  'use_threads',
+  'memory_map',
 ]);
 
 export default defineRule({

@@ -35,9 +35,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Use .to_numpy()',
-    forms: [
-      { safety: 'unsafe', when: 'on a Series', reason: SERIES_VALUES_DIFFER },
-    ],
+    forms: [{ safety: 'unsafe', when: 'on a Series', reason: SERIES_VALUES_DIFFER }],
   },
   query: `
 (attribute
@@ -74,7 +72,10 @@ const DTYPE_TEST = /\.dtype\b|_dtype\s*\(|\bdtype\s*==/;
 function underDtypeTest(node: Node, receiver: string): boolean {
   for (let n = node.parent; n && n.type !== 'function_definition' && n.type !== 'class_definition'; n = n.parent) {
     if (n.type !== 'if_statement' && n.type !== 'elif_clause' && n.type !== 'conditional_expression') continue;
-    const conditions = n.type === 'conditional_expression' ? [n.namedChild(1)] : [n.childForFieldName('condition'), ...n.childrenForFieldName('alternative').map((a) => a?.childForFieldName('condition'))];
+    const conditions =
+      n.type === 'conditional_expression'
+        ? [n.namedChild(1)]
+        : [n.childForFieldName('condition'), ...n.childrenForFieldName('alternative').map((a) => a?.childForFieldName('condition'))];
     if (conditions.some((c) => c && c.text.includes(receiver) && DTYPE_TEST.test(c.text))) return true;
   }
   return false;
@@ -83,7 +84,8 @@ function underDtypeTest(node: Node, receiver: string): boolean {
 /** `.values.astype(...)`, `.values.view(...)`, `pd.DatetimeIndex(s.values, ...)`. */
 function convertedAtOnce(node: Node, facts: FileFacts): boolean {
   const p = node.parent;
-  if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(node) && /^(astype|view)$/.test(p.childForFieldName('attribute')?.text ?? '')) return true;
+  if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(node) && /^(astype|view)$/.test(p.childForFieldName('attribute')?.text ?? ''))
+    return true;
   const call = p?.type === 'argument_list' ? p.parent : null;
   return call?.type === 'call' && facts.calleeName(call) === 'pandas.DatetimeIndex';
 }

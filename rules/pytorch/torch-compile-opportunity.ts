@@ -10,7 +10,9 @@ const compiledCache = new WeakMap<FileFacts, boolean>();
 function compilesSomething(facts: FileFacts): boolean {
   let v = compiledCache.get(facts);
   if (v === undefined) {
-    v = /\btorch\s*\.\s*compile\b|(?<!\bre)\.compile\s*\(|torch\._dynamo|torch\.jit\./.test(facts.text) || facts.importsOf('torch.compile').some((b) => b.target === 'torch.compile');
+    v =
+      /\btorch\s*\.\s*compile\b|(?<!\bre)\.compile\s*\(|torch\._dynamo|torch\.jit\./.test(facts.text) ||
+      facts.importsOf('torch.compile').some((b) => b.target === 'torch.compile');
     compiledCache.set(facts, v);
   }
   return v;

@@ -60,17 +60,19 @@ export default defineRule({
       '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
       'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone.',
     example: {
-      before:
-        'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
-      after:
-        'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
+      before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
+      after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
     },
   },
   fix: {
     safety: 'safe',
     title: 'Use torch.amp with an explicit device type',
     forms: [
-      { safety: 'unsafe', when: 'for `custom_fwd` / `custom_bwd` and `GradScaler`', reason: 'the `torch.amp` forms need PyTorch 2.4 (custom_fwd/custom_bwd) or 2.3 (GradScaler) or newer' },
+      {
+        safety: 'unsafe',
+        when: 'for `custom_fwd` / `custom_bwd` and `GradScaler`',
+        reason: 'the `torch.amp` forms need PyTorch 2.4 (custom_fwd/custom_bwd) or 2.3 (GradScaler) or newer',
+      },
       { safety: 'unsafe', when: 'for an autocast that relied on its old explicit defaults', reason: AUTOCAST_DEFAULTS_REASON },
     ],
   },

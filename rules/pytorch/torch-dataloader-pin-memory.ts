@@ -1,6 +1,21 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { batchTransfers, classIndex, type ClassInfo, DATALOADER_CALL_QUERY, dataLoaderArgument, FileFacts, isCudaDestination, isJudgeableDataLoaderCall, isTestCode, isTestFile, keywordArgument, loopsOverLoader, transferDeviceTypes, valuesAssignedTo } from '../../server/analysis';
+import {
+  batchTransfers,
+  classIndex,
+  type ClassInfo,
+  DATALOADER_CALL_QUERY,
+  dataLoaderArgument,
+  FileFacts,
+  isCudaDestination,
+  isJudgeableDataLoaderCall,
+  isTestCode,
+  isTestFile,
+  keywordArgument,
+  loopsOverLoader,
+  transferDeviceTypes,
+  valuesAssignedTo,
+} from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
 
 /** DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn, pin_memory, ...) */

@@ -45,7 +45,11 @@ export default defineRule({
     const value = shuffle.childForFieldName('value')!;
     // A name that may hold None (`sampler = DistributedSampler(ds) if ddp else None`) keeps shuffling then.
     const maybeNone = sampler.type === 'identifier' && mayBeNone(sampler, facts);
-    const edit = maybeNone ? replaceNode(value, `(${sampler.text} is None)`) : sampler.type === 'identifier' || sampler.type === 'call' ? removeArgument(ctx.text, call, shuffle) : null;
+    const edit = maybeNone
+      ? replaceNode(value, `(${sampler.text} is None)`)
+      : sampler.type === 'identifier' || sampler.type === 'call'
+        ? removeArgument(ctx.text, call, shuffle)
+        : null;
     ctx.report({
       node: shuffle,
       message: `\`shuffle=True\` with \`${key ?? 'sampler'}=${sampler.text.length > 30 ? '...' : sampler.text}\` raises ValueError when the sampler is set; ${maybeNone ? `use \`shuffle=(${sampler.text} is None)\`` : 'drop `shuffle`'}`,

@@ -53,7 +53,8 @@ export default defineRule({
 /** Under an if/elif/else, a conditional expression, or a try's except/finally: not every iteration. */
 function isConditional(call: Node, loop: Node): boolean {
   for (let n = call.parent; n && !n.equals(loop); n = n.parent) {
-    if (['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'conditional_expression', 'boolean_operator'].includes(n.type)) return true;
+    if (['if_statement', 'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'conditional_expression', 'boolean_operator'].includes(n.type))
+      return true;
   }
   return false;
 }
@@ -64,7 +65,8 @@ function removal(text: string, call: Node) {
   const block = stmt.parent;
   const statements = block.namedChildren.filter((c) => c !== null && c.type !== 'comment');
   // `x; torch.cuda.empty_cache()` on one line: leave it.
-  if (text.slice(stmt.endIndex).match(/^[ \t]*;/) || /;[ \t]*$/.test(text.slice(text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex))) return undefined;
+  if (text.slice(stmt.endIndex).match(/^[ \t]*;/) || /;[ \t]*$/.test(text.slice(text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex)))
+    return undefined;
   // The only statement: keep the block valid with `pass`.
   if (statements.length === 1) return [replaceNode(call, 'pass')];
   // A trailing comment on the line goes with it; comments on their own lines stay.

@@ -93,12 +93,8 @@ export default defineRule({
     const scalerSteps = uses.filter((u) => u.method === 'step' && u.recv.text === S);
     const updates = uses.filter((u) => u.method === 'update' && u.recv.text === S);
     const hasUnscale = uses.some((u) => u.method === 'unscale_' && u.recv.text === S);
-    const backwards = uses.filter(
-      (u) => u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`),
-    );
-    const optSteps = uses.filter(
-      (u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts),
-    );
+    const backwards = uses.filter((u) => u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`));
+    const optSteps = uses.filter((u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts));
 
     // Handed to a helper (`train_one_epoch(..., scaler)`, `loss_scaler(loss, opt)`): it may be used there.
     const esc = S.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -106,7 +102,8 @@ export default defineRule({
 
     if (scaled.length === 0 && backwards.length > 0) {
       // (a) Created, never used.
-      const fix = backwards.length === 1 && optSteps.length === 1 && updates.length === 0 && !hasUnscale ? wholeFix(ctx.text, S, backwards[0], optSteps[0]) : null;
+      const fix =
+        backwards.length === 1 && optSteps.length === 1 && updates.length === 0 && !hasUnscale ? wholeFix(ctx.text, S, backwards[0], optSteps[0]) : null;
       for (const b of backwards) {
         ctx.report({
           node: b.call,

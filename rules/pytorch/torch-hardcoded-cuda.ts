@@ -5,7 +5,8 @@ import { addImportStatement, ensureImport, replaceNode, replaceRange } from '../
 import type { TextEdit } from '../../common/types';
 
 /** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
-const DEVICE_AWARE = /is_available\s*\(|get_arch_list\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
+const DEVICE_AWARE =
+  /is_available\s*\(|get_arch_list\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
 
 const awareCache = new WeakMap<FileFacts, boolean>();
 function deviceAware(facts: FileFacts): boolean {
@@ -82,7 +83,8 @@ export default defineRule({
     const fn = call.childForFieldName('function');
     const isTo = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'to';
     // `torch.device("cuda", index)` names a specific GPU on purpose (often in a comparison).
-    const isDevice = facts.calleeName(call) === 'torch.device' && (call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment').length ?? 0) === 1;
+    const isDevice =
+      facts.calleeName(call) === 'torch.device' && (call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment').length ?? 0) === 1;
     const isKeyword = parent?.type === 'keyword_argument';
     if (!isTo && !isDevice && !isKeyword) return;
     if (isTo && !positionalArguments(call)[0]?.equals(str) && !keywordArgument(call, 'device')) return;

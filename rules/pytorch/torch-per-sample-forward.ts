@@ -99,7 +99,7 @@ function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, fa
   if (!left || !right) return null;
   const names = targetNames(left);
   const isRange = right.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right);
-  if (sliceIndex !== null) return names.includes(sliceIndex) && isRange ? (sample.text) : null;
+  if (sliceIndex !== null) return names.includes(sliceIndex) && isRange ? sample.text : null;
   if (sample.type === 'identifier') return names.includes(sample.text) && !isRange ? right.text : null;
   if (sample.type === 'subscript') {
     const index = sample.childForFieldName('subscript');

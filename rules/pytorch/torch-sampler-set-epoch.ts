@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { enclosingLoops, FileFacts, findDescendants, isDataLoaderCall, isNestedScope, keywordValue, scopeBody, targetNames, unwrapIterable } from '../../server/analysis';
+import {
+  enclosingLoops,
+  FileFacts,
+  findDescendants,
+  isDataLoaderCall,
+  isNestedScope,
+  keywordValue,
+  scopeBody,
+  targetNames,
+  unwrapIterable,
+} from '../../server/analysis';
 import { indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const SAMPLERS = new Set(['torch.utils.data.DistributedSampler', 'torch.utils.data.distributed.DistributedSampler']);
@@ -23,7 +33,8 @@ export default defineRule({
     instead: 'Call `sampler.set_epoch(epoch)` at the start of each epoch, before iterating the DataLoader.',
     example: {
       before: 'sampler = DistributedSampler(ds)\nloader = DataLoader(ds, sampler=sampler)\nfor epoch in range(E):\n    for x, y in loader: ...',
-      after: 'sampler = DistributedSampler(ds)\nloader = DataLoader(ds, sampler=sampler)\nfor epoch in range(E):\n    sampler.set_epoch(epoch)\n    for x, y in loader: ...',
+      after:
+        'sampler = DistributedSampler(ds)\nloader = DataLoader(ds, sampler=sampler)\nfor epoch in range(E):\n    sampler.set_epoch(epoch)\n    for x, y in loader: ...',
     },
   },
   fix: {
@@ -70,7 +81,8 @@ export default defineRule({
  * through the name it is assigned to) by a for loop nested in another loop of the same function.
  */
 function epochLoopFor(loader: Node, scope: Node, facts: FileFacts): { loop: Node; variable: string | null } | null {
-  const assigned = loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned =
+    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
   for (const loop of findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope)) {
     const right = loop.childForFieldName('right');
@@ -85,7 +97,7 @@ function epochLoopFor(loader: Node, scope: Node, facts: FileFacts): { loop: Node
     if (outer.type === 'for_statement') {
       const left = outer.childForFieldName('left');
       const names = left ? targetNames(left) : [];
-      variable = left?.type === 'identifier' && !/^_+$/.test(left.text) ? left.text : names.find((n) => /epoch/i.test(n)) ?? null;
+      variable = left?.type === 'identifier' && !/^_+$/.test(left.text) ? left.text : (names.find((n) => /epoch/i.test(n)) ?? null);
     }
     return { loop: outer, variable };
   }

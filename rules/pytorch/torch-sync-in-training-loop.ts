@@ -1,6 +1,18 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { chainRoot, enclosingTrainingLoop, enclosingTrainStep, FileFacts, findDescendants, isNestedScope, isTestCode, isUnderLoggingGuard, targetNames, type TrainingLoop, usesAccelerator } from '../../server/analysis';
+import {
+  chainRoot,
+  enclosingTrainingLoop,
+  enclosingTrainStep,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  isTestCode,
+  isUnderLoggingGuard,
+  targetNames,
+  type TrainingLoop,
+  usesAccelerator,
+} from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
 
@@ -73,7 +85,7 @@ export default defineRule({
 
 /** `x.cpu().numpy()`: only the first sync in a chain is reported. */
 function chainHasEarlierSync(recv: Node): boolean {
-  for (let n: Node | null = recv; n; ) {
+  for (let n: Node | null = recv; n;) {
     if (n.type === 'call') {
       const fn: Node | null = n.childForFieldName('function');
       if (fn?.type === 'attribute' && SYNC_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return true;

@@ -1,6 +1,21 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { batchNamesOf, dataLoaderArgument, enclosingLoops, FileFacts, isCudaDestination, isDataLoaderCall, isDataLoaderExpr, keywordArgument, keywordValue, positionalArguments, receiverRoot, transferDeviceTypes, unwrapIterable, valuesAssignedTo } from '../../server/analysis';
+import {
+  batchNamesOf,
+  dataLoaderArgument,
+  enclosingLoops,
+  FileFacts,
+  isCudaDestination,
+  isDataLoaderCall,
+  isDataLoaderExpr,
+  keywordArgument,
+  keywordValue,
+  positionalArguments,
+  receiverRoot,
+  transferDeviceTypes,
+  unwrapIterable,
+  valuesAssignedTo,
+} from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
 const DEVICE_NAME = /device|(^|_)dev($|_)|gpu|cuda|rank/i;

@@ -30,7 +30,8 @@ export default defineRule({
       '`torch.export.export(model, example_args)`. Keep TorchScript only where a consumer still requires it (e.g. an existing C++ runtime).',
     example: {
       before: 'scripted = torch.jit.script(model)\nscripted.save("model.pt")',
-      after: 'compiled = torch.compile(model)  # speed\nexported = torch.export.export(model, (example_x,))  # deployment\ntorch.export.save(exported, "model.pt2")',
+      after:
+        'compiled = torch.compile(model)  # speed\nexported = torch.export.export(model, (example_x,))  # deployment\ntorch.export.save(exported, "model.pt2")',
     },
   },
   query: `

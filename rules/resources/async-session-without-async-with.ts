@@ -24,8 +24,7 @@ export default defineRule({
       '`async with` (or `await session.close()` in a `finally`) does it reliably.',
     instead: 'Create it with `async with aiohttp.ClientSession() as session:` (or `async with httpx.AsyncClient() as client:`) and reuse it for many requests.',
     example: {
-      before:
-        'async def fetch(url):\n    session = aiohttp.ClientSession()\n    resp = await session.get(url)\n    return await resp.text()',
+      before: 'async def fetch(url):\n    session = aiohttp.ClientSession()\n    resp = await session.get(url)\n    return await resp.text()',
       after:
         'async def fetch(url):\n    async with aiohttp.ClientSession() as session:\n        resp = await session.get(url)\n        return await resp.text()',
     },
@@ -58,7 +57,10 @@ export default defineRule({
     const binding = localBinding(outer);
     if (!binding) return;
     const { stmt, left, scope } = binding;
-    const fate = fateOfBinding(stmt, left.text, scope, { closeMethods: ['close', 'aclose'], borrowers: /\.(get|post|put|patch|delete|head|request|ws_connect|stream|send)$/ });
+    const fate = fateOfBinding(stmt, left.text, scope, {
+      closeMethods: ['close', 'aclose'],
+      borrowers: /\.(get|post|put|patch|delete|head|request|ws_connect|stream|send)$/,
+    });
     if (fate.kind !== 'local') return;
     ctx.report({
       node: call,

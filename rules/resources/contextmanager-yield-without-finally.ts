@@ -9,12 +9,15 @@ const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontex
  * succeeded, and in `finally` they also run when it raises (a doctest that raises through the block now
  * prints the manager's "Finished" line). That is the point of the fix, but it is for the author to accept.
  */
-const ALSO_ON_ERROR = 'the statements after `yield` then also run when the with-block raises (a log line, a timer report or a restore now happens on errors too); check that is wanted';
-const SUCCESS_ONLY_REASON = 'the statements after `yield` then also run when the with-block raises, and they look like work meant only for success (a commit or a save should not run then)';
+const ALSO_ON_ERROR =
+  'the statements after `yield` then also run when the with-block raises (a log line, a timer report or a restore now happens on errors too); check that is wanted';
+const SUCCESS_ONLY_REASON =
+  'the statements after `yield` then also run when the with-block raises, and they look like work meant only for success (a commit or a save should not run then)';
 /** Post-yield work that should happen only on success: wrapping it in `finally` would also run it on errors. */
 const SUCCESS_ONLY = /\b(commit|save|write|dump|flush|send|publish|upload|push|persist|store|insert|put|submit|execute|apply|complete)\w*\s*\(/;
 /** Calls that undo or release something: the usual content of a `finally`. */
-const CLEANUP_CALL = /(^|\.)(close|aclose|release|restore|reset\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|setstate|set_\w+|stop|shutdown|cancel|unregister|unpatch|undo|exit|__exit__|terminate|join|clear|delete\w*|cleanup|teardown|disconnect|unlock|print|debug|info|warning|log|append|perf_counter|monotonic|time)$/;
+const CLEANUP_CALL =
+  /(^|\.)(close|aclose|release|restore|reset\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|setstate|set_\w+|stop|shutdown|cancel|unregister|unpatch|undo|exit|__exit__|terminate|join|clear|delete\w*|cleanup|teardown|disconnect|unlock|print|debug|info|warning|log|append|perf_counter|monotonic|time)$/;
 
 /** The statement only restores or releases state (assignments, deletes, cleanup-style calls, logging). */
 function isCleanupLike(stmt: Node): boolean {
@@ -69,14 +72,17 @@ export default defineRule({
       '`yield` then also runs when the block raises, which is the intent for cleanup but a change all the same.',
     example: {
       before: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    yield\n    log(name, time.perf_counter() - t0)',
-      after: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    try:\n        yield\n    finally:\n        log(name, time.perf_counter() - t0)',
+      after:
+        '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    try:\n        yield\n    finally:\n        log(name, time.perf_counter() - t0)',
     },
   },
   fix: {
     safety: 'unsafe',
     title: 'Wrap the yield in try/finally',
     reason: ALSO_ON_ERROR,
-    forms: [{ safety: 'unsafe', when: 'when the statements after `yield` look like work for success only (commit, save, write...)', reason: SUCCESS_ONLY_REASON }],
+    forms: [
+      { safety: 'unsafe', when: 'when the statements after `yield` look like work for success only (commit, save, write...)', reason: SUCCESS_ONLY_REASON },
+    ],
   },
   query: `(decorated_definition (decorator) definition: (function_definition name: (identifier) @name body: (block) @body) @fn)`,
   check(m, ctx) {
@@ -101,7 +107,11 @@ export default defineRule({
     }
     if (!after) return;
     // Post-yield checks (`assert`, `raise`) validate a successful block: skipping them on error is intended.
-    const postYield = findDescendants(body, (n) => n.startIndex >= y.endIndex && (n.type === 'assert_statement' || n.type === 'raise_statement'), isNestedScope);
+    const postYield = findDescendants(
+      body,
+      (n) => n.startIndex >= y.endIndex && (n.type === 'assert_statement' || n.type === 'raise_statement'),
+      isNestedScope,
+    );
     if (postYield.length > 0) return;
     const name = m.need('name').text;
     const message = `\`${name}\`: the code after \`yield\` does not run when the with-block raises; wrap the \`yield\` in \`try\`/\`finally\``;
@@ -117,8 +127,11 @@ export default defineRule({
     }
     const tail = rest.filter((s) => s.type !== 'comment');
     const unsafe =
-      tail.some((s) => hasMultilineString(s) || findDescendants(s, (n) => ['return_statement', 'break_statement', 'continue_statement', 'yield'].includes(n.type), isNestedScope).length > 0) ||
-      hasMultilineString(top);
+      tail.some(
+        (s) =>
+          hasMultilineString(s) ||
+          findDescendants(s, (n) => ['return_statement', 'break_statement', 'continue_statement', 'yield'].includes(n.type), isNestedScope).length > 0,
+      ) || hasMultilineString(top);
     if (unsafe || tail.length === 0) {
       ctx.report({ node: y, message });
       return;

@@ -28,7 +28,8 @@ export default defineRule({
       'An executor or process pool owns worker threads or processes. Without `shutdown()` (or `close()` and ' +
       '`join()`) they stay alive after the work is done: processes and memory leak in long-running services, ' +
       'pending work may be lost, and interpreter shutdown can hang waiting for them.',
-    instead: 'Create it with `with ThreadPoolExecutor(max_workers=8) as ex:` (or `with multiprocessing.Pool() as pool:`), so the workers are shut down when the block ends.',
+    instead:
+      'Create it with `with ThreadPoolExecutor(max_workers=8) as ex:` (or `with multiprocessing.Pool() as pool:`), so the workers are shut down when the block ends.',
     example: {
       before:
         'def fetch_all(urls):\n    ex = ThreadPoolExecutor(max_workers=8)\n    futures = [ex.submit(fetch, u) for u in urls]\n    return [f.result() for f in futures]',
@@ -65,7 +66,8 @@ export default defineRule({
     const taker = callTakingArgument(outer);
     if (taker) {
       const t = taker.childForFieldName('function')?.text ?? '';
-      if (/(^|\.)run_in_executor$/.test(t)) ctx.report({ node: call, message: `\`${label}()\` passed to \`run_in_executor\` is never shut down; create it once in a \`with\` block` });
+      if (/(^|\.)run_in_executor$/.test(t))
+        ctx.report({ node: call, message: `\`${label}()\` passed to \`run_in_executor\` is never shut down; create it once in a \`with\` block` });
       return;
     }
     const binding = localBinding(outer); // null for a process-wide pool

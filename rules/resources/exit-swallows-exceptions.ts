@@ -22,7 +22,8 @@ export default defineRule({
       'A true return value from `__exit__` (or `__aexit__`) tells Python the exception was handled, so it is ' +
       'discarded. Returning `True` unconditionally hides every error raised inside the `with` block, including ' +
       '`KeyboardInterrupt` and genuine bugs, and execution continues after the block as if nothing happened.',
-    instead: 'Return `False` (or `None`) to let exceptions propagate after cleanup; return `True` only for specific, expected exception types (`return exc_type is not None and issubclass(exc_type, Expected)`).',
+    instead:
+      'Return `False` (or `None`) to let exceptions propagate after cleanup; return `True` only for specific, expected exception types (`return exc_type is not None and issubclass(exc_type, Expected)`).',
     example: {
       before: 'class Connection:\n    def __exit__(self, exc_type, exc, tb):\n        self.close()\n        return True',
       after: 'class Connection:\n    def __exit__(self, exc_type, exc, tb):\n        self.close()\n        return False',
@@ -44,7 +45,8 @@ export default defineRule({
     // Other returns that let exceptions through (`return False` on some path): the suppression is selective.
     const fn = m.need('fn');
     const returns = fn.childForFieldName('body')!.descendantsOfType('return_statement');
-    if (returns.some((r) => r !== null && (r.namedChildCount === 0 || ['false', 'none'].includes(r.namedChild(0)!.type) || r.namedChild(0)!.text === '0'))) return;
+    if (returns.some((r) => r !== null && (r.namedChildCount === 0 || ['false', 'none'].includes(r.namedChild(0)!.type) || r.namedChild(0)!.text === '0')))
+      return;
     // The exception is re-raised, logged, stored or passed on before the return: not silent.
     if (handsOnException(fn, m.need('ret'))) return;
     const cls = enclosingClass(fn);

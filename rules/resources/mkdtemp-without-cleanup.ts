@@ -4,7 +4,8 @@ import { bindingOf, contains, findDescendants, isDeclaredNonLocal, keywordArgume
 import { blockIndentUnit, hasMultilineString, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 /** Calls that remove a directory, or register its removal, when given the name. */
-const CLEANUP = /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
+const CLEANUP =
+  /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /** Output that tells the user where the directory is: they probably want to keep it. */
@@ -28,10 +29,11 @@ export default defineRule({
   message: '`tempfile.mkdtemp()` creates a directory that nothing removes; use `tempfile.TemporaryDirectory()` in a `with` block',
   docs: {
     why:
-      '`mkdtemp()` only creates the directory: deleting it is the caller\'s job. Without a `shutil.rmtree` (in a ' +
+      "`mkdtemp()` only creates the directory: deleting it is the caller's job. Without a `shutil.rmtree` (in a " +
       '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
       'slowly fill the temporary file system.',
-    instead: 'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
+    instead:
+      'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
     example: {
       before: 'd = tempfile.mkdtemp(prefix="run_")\ntrain(out_dir=d)',
       after: 'with tempfile.TemporaryDirectory(prefix="run_") as d:\n    train(out_dir=d)',
@@ -98,8 +100,11 @@ export default defineRule({
 /** The directory name plus every name assigned from an expression that mentions one of them. */
 function derivedNames(scope: Node, name: string, origin: Node): Set<string> {
   const names = new Set([name]);
-  const assignments = findDescendants(scope, (n) => n.type === 'assignment' && n.startIndex > origin.endIndex && n.childForFieldName('left')?.type === 'identifier');
-  for (let changed = true; changed; ) {
+  const assignments = findDescendants(
+    scope,
+    (n) => n.type === 'assignment' && n.startIndex > origin.endIndex && n.childForFieldName('left')?.type === 'identifier',
+  );
+  for (let changed = true; changed;) {
     changed = false;
     for (const a of assignments) {
       const target = a.childForFieldName('left')!.text;
@@ -138,8 +143,5 @@ function wrapEdits(ctx: RuleContext, call: Node, value: Node, stmt: Node, name: 
   const bodyStart = lineStartOf(ctx.text, start.startIndex);
   const bodyEnd = lineEndOf(ctx.text, end.endIndex);
   const unit = stmt.parent && stmt.parent.type === 'block' && stmt.parent.parent ? blockIndentUnit(ctx.text, stmt.parent.parent) : '    ';
-  return [
-    replaceRange(stmt.startIndex, stmt.endIndex, header),
-    replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, unit)),
-  ];
+  return [replaceRange(stmt.startIndex, stmt.endIndex, header), replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, unit))];
 }

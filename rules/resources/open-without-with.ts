@@ -1,7 +1,28 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, findDescendants, inTestFunction, isDeclaredNonLocal, isTestFile, occurrences, scopeOf, withEnclosingParentheses } from '../../server/analysis';
-import { deleteLines, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
+import {
+  callTakingArgument,
+  fateOfBinding,
+  findDescendants,
+  inTestFunction,
+  isDeclaredNonLocal,
+  isTestFile,
+  occurrences,
+  scopeOf,
+  withEnclosingParentheses,
+} from '../../server/analysis';
+import {
+  deleteLines,
+  eolOf,
+  hasMultilineString,
+  indentAt,
+  indentLines,
+  lineEndOf,
+  lineStartOf,
+  ownsLines,
+  replaceNode,
+  replaceRange,
+} from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /** Functions that return a file object (qualified names), besides the builtin `open`. */
@@ -9,15 +30,37 @@ import type { TextEdit } from '../../common/types';
 const OPENERS = new Set(['io.open', 'codecs.open', 'gzip.open', 'bz2.open', 'lzma.open']);
 /** Calls that read or write the whole file before returning and keep no reference to it. */
 const FULL_CONSUMERS = new Set([
-  'json.load', 'json.dump', 'pickle.load', 'pickle.dump', 'marshal.load', 'marshal.dump', 'tomllib.load', 'tomli.load',
-  'plistlib.load', 'plistlib.dump', 'yaml.safe_load', 'yaml.load', 'yaml.full_load', 'yaml.unsafe_load', 'yaml.dump',
-  'yaml.safe_dump', 'shutil.copyfileobj', 'hashlib.file_digest',
+  'json.load',
+  'json.dump',
+  'pickle.load',
+  'pickle.dump',
+  'marshal.load',
+  'marshal.dump',
+  'tomllib.load',
+  'tomli.load',
+  'plistlib.load',
+  'plistlib.dump',
+  'yaml.safe_load',
+  'yaml.load',
+  'yaml.full_load',
+  'yaml.unsafe_load',
+  'yaml.dump',
+  'yaml.safe_dump',
+  'shutil.copyfileobj',
+  'hashlib.file_digest',
 ]);
 const FULL_BUILTINS = new Set(['list', 'tuple', 'set', 'frozenset', 'sorted', 'sum', 'min', 'max', 'any', 'all', 'dict']);
 /** Calls that wrap the file lazily: the file must stay open while their result is used. */
 const LAZY_CONSUMERS = new Set([
-  'csv.reader', 'csv.writer', 'csv.DictReader', 'csv.DictWriter', 'itertools.islice', 'itertools.chain',
-  'io.TextIOWrapper', 'io.BufferedReader', 'io.BufferedWriter',
+  'csv.reader',
+  'csv.writer',
+  'csv.DictReader',
+  'csv.DictWriter',
+  'itertools.islice',
+  'itertools.chain',
+  'io.TextIOWrapper',
+  'io.BufferedReader',
+  'io.BufferedWriter',
 ]);
 const LAZY_BUILTINS = new Set(['enumerate', 'zip', 'map', 'filter', 'iter']);
 /** Method calls on the file that finish their work within the statement. */
@@ -198,7 +241,7 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
     if (p.type === 'conditional_expression' && !p.namedChild(1)?.equals(child)) return null;
     if (p.type === 'boolean_operator' && p.childForFieldName('right')?.equals(child)) return null;
     if (p.type === 'generator_expression') return null;
-    if ((p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension')) {
+    if (p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension') {
       // Only the first iterable is evaluated outside the comprehension.
       const first = p.namedChildren.find((c) => c?.type === 'for_in_clause');
       const right = first?.childForFieldName('right');
@@ -220,9 +263,11 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
   const eol = eolOf(ctx.text);
   // Calls wholly before the open() in the statement ran before it; now they run after it.
   const earlier = findDescendants(stmt, (n) => n.type === 'call' && n.endIndex <= call.startIndex).length > 0;
-  const body =
-    ctx.text.slice(stmt.startIndex, call.startIndex) + name + ctx.text.slice(call.endIndex, stmt.endIndex);
-  const bodyIndented = body.split(/(\r\n|\r|\n)/).map((part, i) => (i === 0 ? part : i % 2 === 0 && part.trim() !== '' ? step + part : part)).join('');
+  const body = ctx.text.slice(stmt.startIndex, call.startIndex) + name + ctx.text.slice(call.endIndex, stmt.endIndex);
+  const bodyIndented = body
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i === 0 ? part : i % 2 === 0 && part.trim() !== '' ? step + part : part))
+    .join('');
   const replacement = `with ${call.text} as ${name}:${eol}${indent}${step}${bodyIndented}`;
   return { edits: [replaceNode(stmt, replacement)], safe: !earlier };
 }
@@ -241,7 +286,10 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
   const start = lineStartOf(ctx.text, loop.startIndex);
   const end = lineEndOf(ctx.text, loop.endIndex);
   const rewritten = ctx.text.slice(start, call.startIndex) + name + ctx.text.slice(call.endIndex, end);
-  const shifted = rewritten.split(/(\r\n|\r|\n)/).map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part)).join('');
+  const shifted = rewritten
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part))
+    .join('');
   reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)]);
 }
 
@@ -314,11 +362,18 @@ function closeEdits(ctx: RuleContext, call: Node, stmt: Node, closeCall: Node, n
   if (between.filter((s) => s.type !== 'comment').length === 0) return null;
   for (const s of between) {
     if (hasMultilineString(s)) return null;
-    if (findDescendants(s, (n) => n.type === 'return_statement' || n.type === 'yield' || n.type === 'break_statement' || n.type === 'continue_statement', (n) => SCOPES.has(n.type)).length > 0) return null;
+    if (
+      findDescendants(
+        s,
+        (n) => n.type === 'return_statement' || n.type === 'yield' || n.type === 'break_statement' || n.type === 'continue_statement',
+        (n) => SCOPES.has(n.type),
+      ).length > 0
+    )
+      return null;
   }
   // No other use of the name, except from a later rebinding on (`f = open(other)`).
   const until = rebound ? rebound.startIndex : Infinity;
-  if (occurrences(scope, name).some((id) => (id.startIndex >= closeStmt.endIndex && id.startIndex < until))) return null;
+  if (occurrences(scope, name).some((id) => id.startIndex >= closeStmt.endIndex && id.startIndex < until)) return null;
   const step = indentStep(ctx.text, stmt.startIndex);
   const bodyStart = lineStartOf(ctx.text, between[0].startIndex);
   const bodyEnd = lineEndOf(ctx.text, between[between.length - 1].endIndex);

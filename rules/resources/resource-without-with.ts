@@ -54,8 +54,7 @@ export default defineRule({
       'whose `with` does not close them in `contextlib.closing(...)`.',
     example: {
       before: 'def load_features(q):\n    conn = sqlite3.connect("feat.db")\n    return conn.execute(q).fetchall()',
-      after:
-        'def load_features(q):\n    with contextlib.closing(sqlite3.connect("feat.db")) as conn:\n        return conn.execute(q).fetchall()',
+      after: 'def load_features(q):\n    with contextlib.closing(sqlite3.connect("feat.db")) as conn:\n        return conn.execute(q).fetchall()',
     },
   },
   // Calls named like one of the constructors (module aliases such as `import sqlite3 as sq` still match).
@@ -63,7 +62,26 @@ export default defineRule({
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)] @fn
   (#match? @name "^(socket|create_connection|create_server|connect|NamedTemporaryFile|TemporaryFile|SpooledTemporaryFile|TemporaryDirectory|ZipFile|open|TarFile|urlopen|FTP|SMTP|SMTP_SSL|File)$")) @call`,
-  calls: { names: ['socket', 'create_connection', 'create_server', 'connect', 'NamedTemporaryFile', 'TemporaryFile', 'SpooledTemporaryFile', 'TemporaryDirectory', 'ZipFile', 'open', 'TarFile', 'urlopen', 'FTP', 'SMTP', 'SMTP_SSL', 'File'] },
+  calls: {
+    names: [
+      'socket',
+      'create_connection',
+      'create_server',
+      'connect',
+      'NamedTemporaryFile',
+      'TemporaryFile',
+      'SpooledTemporaryFile',
+      'TemporaryDirectory',
+      'ZipFile',
+      'open',
+      'TarFile',
+      'urlopen',
+      'FTP',
+      'SMTP',
+      'SMTP_SSL',
+      'File',
+    ],
+  },
   check(m, ctx) {
     const call = m.need('call');
     const name = ctx.facts.calleeName(call);

@@ -1,6 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { enclosingClass, enclosingDef, findDescendants, inTestFunction, isPrivateModule, isTestFile, isVariable, parameterAnnotation, parameterNames } from '../../server/analysis';
+import {
+  enclosingClass,
+  enclosingDef,
+  findDescendants,
+  inTestFunction,
+  isPrivateModule,
+  isTestFile,
+  isVariable,
+  parameterAnnotation,
+  parameterNames,
+} from '../../server/analysis';
 import { commentsIn, fileIndentUnit, hasCommentBetween, indentAt, lineEndOf, replaceNode } from '../../server/fixes';
 
 // Only operators whose flip is the exact negation: `a <= b` is not `not (a > b)` for sets or NaN.
@@ -24,9 +34,9 @@ export default defineRule({
     why:
       'Python removes `assert` statements when run with `-O` or `PYTHONOPTIMIZE` (common in production images and ' +
       'some launchers), so input checks written as asserts silently stop running, and bad shapes or values flow ' +
-      'on into training or inference. Reported for asserts on a public function\'s parameters among the checks at the ' +
+      "on into training or inference. Reported for asserts on a public function's parameters among the checks at the " +
       'top of its body, outside test code; asserts on internal invariants (later in the body, on local values), in ' +
-      'private helpers, in assertion helpers (`assert_*`, `check_*`) and in tests are left alone, and so are asserts that only repeat a parameter\'s annotation ' +
+      "private helpers, in assertion helpers (`assert_*`, `check_*`) and in tests are left alone, and so are asserts that only repeat a parameter's annotation " +
       '(`assert isinstance(p, T)` for `p: T`, `assert p is not None` when the annotation excludes None), which typed ' +
       'code writes for the type checker.',
     instead: 'Check explicitly and raise a meaningful exception: `if X.shape[1] != 10: raise ValueError("Expected 10 features")`.',
@@ -38,7 +48,8 @@ export default defineRule({
   fix: {
     safety: 'unsafe',
     title: 'Raise ValueError (or TypeError) instead',
-    reason: 'the failure becomes a ValueError / TypeError instead of an AssertionError (code or tests catching AssertionError change), and the check now also runs under -O',
+    reason:
+      'the failure becomes a ValueError / TypeError instead of an AssertionError (code or tests catching AssertionError change), and the check now also runs under -O',
   },
   query: `(assert_statement . (_) @condition) @assert`,
   check(m, ctx) {
@@ -57,7 +68,11 @@ export default defineRule({
     if (/^(false|0)$/i.test(condition.text) || underTypeChecking(stmt)) return;
     const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
     // isVariable: `self.ready` and `f(ready=1)` do not read the parameter `ready`.
-    const checked = findDescendants(condition, (n) => n.type === 'identifier' && params.includes(n.text) && isVariable(n), (n) => n.type === 'lambda');
+    const checked = findDescendants(
+      condition,
+      (n) => n.type === 'identifier' && params.includes(n.text) && isVariable(n),
+      (n) => n.type === 'lambda',
+    );
     const direct = condition.type === 'identifier' && params.includes(condition.text);
     if (!direct && checked.length === 0) return;
     if (restatesAnnotation(def, condition)) return; // narrowing for the type checker, already the declared contract
@@ -93,7 +108,8 @@ function isPrecondition(stmt: Node, def: Node): boolean {
     if (s.type === 'if_statement') {
       const block = s.childForFieldName('consequence');
       const only = block?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-      if (only.length === 1 && only[0]!.type === 'raise_statement' && !s.namedChildren.some((c) => c?.type === 'elif_clause' || c?.type === 'else_clause')) continue;
+      if (only.length === 1 && only[0]!.type === 'raise_statement' && !s.namedChildren.some((c) => c?.type === 'elif_clause' || c?.type === 'else_clause'))
+        continue;
     }
     return false;
   }
@@ -147,7 +163,10 @@ function negate(cond: Node): string | null {
     const operands = cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
     const ops = cond.childrenForFieldName('operators').filter((o): o is Node => o !== null);
     if (operands.length === 2 && ops.length >= 1) {
-      const op = ops.map((o) => o.text).join(' ').replace(/\s+/g, ' ');
+      const op = ops
+        .map((o) => o.text)
+        .join(' ')
+        .replace(/\s+/g, ' ');
       const inv = INVERSE[op];
       if (inv) return `${operands[0].text} ${inv} ${operands[1].text}`;
     }
@@ -174,7 +193,10 @@ function restatesAnnotation(def: Node, condition: Node): boolean {
     return annotation !== null && type !== undefined && compact(annotation).split('|').includes(compact(type.text));
   }
   if (condition.type === 'comparison_operator' && condition.namedChildCount === 2 && condition.namedChild(1)?.type === 'none') {
-    const operators = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text).join(' ');
+    const operators = condition.children
+      .filter((c) => c !== null && !c.isNamed)
+      .map((c) => c!.text)
+      .join(' ');
     const value = condition.namedChild(0)!;
     const annotation = value.type === 'identifier' ? parameterAnnotation(def, value.text) : null;
     return operators === 'is not' && annotation !== null && !/\bNone\b|Optional|\bAny\b|object/.test(annotation);

@@ -1,6 +1,20 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindersSpelling, bindingOf, decoratorCallee, decoratorsOf, enclosingClass, enclosingDef, FileFacts, findDescendants, isTestFile, occurrences, parameterAnnotation, parameterNames, scopeOf } from '../../server/analysis';
+import {
+  bindersSpelling,
+  bindingOf,
+  decoratorCallee,
+  decoratorsOf,
+  enclosingClass,
+  enclosingDef,
+  FileFacts,
+  findDescendants,
+  isTestFile,
+  occurrences,
+  parameterAnnotation,
+  parameterNames,
+  scopeOf,
+} from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
@@ -9,9 +23,32 @@ const UNTRUSTED_TEXT =
 
 /** Frameworks whose presence means text can come from users or language models: parameters are outside input. */
 const EXPOSED_MODULES = [
-  'openai', 'anthropic', 'langchain', 'langchain_core', 'langchain_community', 'langgraph', 'llama_index', 'litellm',
-  'mcp', 'autogen', 'crewai', 'smolagents', 'dspy', 'guidance', 'vllm', 'ollama', 'fastapi', 'flask', 'django',
-  'starlette', 'gradio', 'streamlit', 'aiohttp', 'tornado', 'sanic', 'bottle',
+  'openai',
+  'anthropic',
+  'langchain',
+  'langchain_core',
+  'langchain_community',
+  'langgraph',
+  'llama_index',
+  'litellm',
+  'mcp',
+  'autogen',
+  'crewai',
+  'smolagents',
+  'dspy',
+  'guidance',
+  'vllm',
+  'ollama',
+  'fastapi',
+  'flask',
+  'django',
+  'starlette',
+  'gradio',
+  'streamlit',
+  'aiohttp',
+  'tornado',
+  'sanic',
+  'bottle',
 ];
 /** Decorators that expose a function to a model or to HTTP requests. */
 const EXPOSING_DECORATOR = /(^|\.)(tool|function_tool|register_tool|kernel_function|ai_function|route|get|post|put|patch|delete|websocket)$/;
@@ -48,7 +85,7 @@ export default defineRule({
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
       'perflens cannot trace where the text comes from. String literals, code generated from literal templates, a ' +
       'value just checked to be one of a few literals, tests, and APIs whose job is to run given code (a ' +
-      'debugger\'s `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.',
+      "debugger's `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.",
     instead:
       'Parse instead of executing: `ast.literal_eval` for Python literals (numbers, strings, lists, dicts), `json.loads` ' +
       'for JSON, a small `ast`-walking evaluator with an `operator` table for arithmetic, or a dispatch dict ' +
@@ -65,7 +102,8 @@ export default defineRule({
   fix: {
     safety: 'unsafe',
     title: 'Parse with ast.literal_eval() (data literals only)',
-    reason: 'ast.literal_eval accepts only literals (numbers, strings, tuples, lists, dicts, sets, booleans, None): expressions with names, calls or most operators now raise ValueError',
+    reason:
+      'ast.literal_eval accepts only literals (numbers, strings, tuples, lists, dicts, sets, booleans, None): expressions with names, calls or most operators now raise ValueError',
   },
   query: `
 (call
@@ -105,8 +143,7 @@ export default defineRule({
     const message = origin
       ? `${shown} executes ${origin}: whoever controls it can run any code in this process${sandbox}; ${parse}`
       : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
-    const literalEval =
-      fn === 'eval' && args.length === 1 ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
+    const literalEval = fn === 'eval' && args.length === 1 ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
       message,
@@ -184,7 +221,8 @@ function isGeneratedOrCompiled(facts: FileFacts, source: Node, at: Node): boolea
       isTemplate(facts, v) ||
       isPlainString(v) ||
       (v.type === 'concatenated_string' && !v.text.includes('{')) ||
-      (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) || (v.type === 'call' && isCompiledOrLiteralJoin(v)),
+      (v.type === 'parenthesized_expression' && /^\(\s*(['"]|[rRbB]['"])/.test(v.text) && !/\{|\+\s*[A-Za-z_]/.test(v.text)) ||
+      (v.type === 'call' && isCompiledOrLiteralJoin(v)),
   );
 }
 
@@ -262,7 +300,8 @@ function isConstant(facts: FileFacts, n: Node, depth: number, anyName = false): 
       const values: Node[] = [];
       for (const stmt of facts.root.namedChildren) {
         const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-        if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text && a.childForFieldName('right')) values.push(a.childForFieldName('right')!);
+        if (a?.type === 'assignment' && a.childForFieldName('left')?.text === n.text && a.childForFieldName('right'))
+          values.push(a.childForFieldName('right')!);
       }
       return values.length === 1 && isConstant(facts, values[0], depth + 1);
     }

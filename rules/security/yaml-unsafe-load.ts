@@ -4,8 +4,22 @@ import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 import { keywordArgument } from '../../server/analysis';
 
-const UNSAFE_LOADERS = new Set(['yaml.Loader', 'yaml.UnsafeLoader', 'yaml.FullLoader', 'yaml.loader.Loader', 'yaml.loader.UnsafeLoader', 'yaml.loader.FullLoader']);
-const UNSAFE_C_LOADERS = new Set(['yaml.CLoader', 'yaml.CUnsafeLoader', 'yaml.CFullLoader', 'yaml.cyaml.CLoader', 'yaml.cyaml.CUnsafeLoader', 'yaml.cyaml.CFullLoader']);
+const UNSAFE_LOADERS = new Set([
+  'yaml.Loader',
+  'yaml.UnsafeLoader',
+  'yaml.FullLoader',
+  'yaml.loader.Loader',
+  'yaml.loader.UnsafeLoader',
+  'yaml.loader.FullLoader',
+]);
+const UNSAFE_C_LOADERS = new Set([
+  'yaml.CLoader',
+  'yaml.CUnsafeLoader',
+  'yaml.CFullLoader',
+  'yaml.cyaml.CLoader',
+  'yaml.cyaml.CUnsafeLoader',
+  'yaml.cyaml.CFullLoader',
+]);
 const SAFE_LOADERS = /(^|\.)(C?SafeLoader|C?BaseLoader)$/;
 /** Shortcut functions that always use an unsafe loader, and their safe counterparts. */
 const SHORTCUTS: Record<string, string> = {
@@ -27,14 +41,13 @@ export default defineRule({
   message: '`yaml.load` without a safe loader can construct arbitrary Python objects; use `yaml.safe_load`',
   docs: {
     why:
-      'PyYAML\'s `Loader`, `UnsafeLoader` and `CLoader` honour `!!python/object/apply` tags, so a YAML file can run ' +
+      "PyYAML's `Loader`, `UnsafeLoader` and `CLoader` honour `!!python/object/apply` tags, so a YAML file can run " +
       'any code while it is being parsed; `FullLoader` still resolves Python-specific tags and has had code-execution ' +
       'bypasses (CVE-2020-14343). ' +
       'Config files, experiment specs and model cards often come from other people or repositories. Since PyYAML 6 ' +
       'the `Loader` argument is also mandatory, so a bare `yaml.load(f)` raises TypeError.',
     instead:
-      '`yaml.safe_load(f)` (or `yaml.load(f, Loader=yaml.CSafeLoader)` for the fast C parser); validate the result ' +
-      'with a schema or a pydantic model.',
+      '`yaml.safe_load(f)` (or `yaml.load(f, Loader=yaml.CSafeLoader)` for the fast C parser); validate the result ' + 'with a schema or a pydantic model.',
     example: {
       before: 'with open("config.yaml") as f:\n    cfg = yaml.load(f, Loader=yaml.Loader)',
       after: 'with open("config.yaml") as f:\n    cfg = yaml.safe_load(f)',

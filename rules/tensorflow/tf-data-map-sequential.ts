@@ -5,7 +5,8 @@ import { appendArgument, ensureImport } from '../../server/fixes';
 /** Map functions whose parallel execution could change results or need thread safety. */
 const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|deterministic|stateful/;
 
-const RANDOM_OR_PYTHON = 'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python';
+const RANDOM_OR_PYTHON =
+  'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python';
 
 export default defineRule({
   id: 'tf-data-map-sequential',
@@ -32,9 +33,7 @@ export default defineRule({
   fix: {
     safety: 'safe',
     title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)',
-    forms: [
-      { safety: 'unsafe', when: 'when the pipeline uses random ops, `py_function` or determinism settings', reason: RANDOM_OR_PYTHON },
-    ],
+    forms: [{ safety: 'unsafe', when: 'when the pipeline uses random ops, `py_function` or determinism settings', reason: RANDOM_OR_PYTHON }],
   },
   query: `
 (call

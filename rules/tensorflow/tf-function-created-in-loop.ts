@@ -107,5 +107,8 @@ function hoist(text: string, call: Node, loop: Node): TextEdit[] | undefined {
   const loopStmt = loop.parent?.type === 'block' || loop.parent?.type === 'module' ? loop : null;
   if (!loopStmt) return undefined;
   const eol = detectEol(text);
-  return [insertAt(lineStartOf(text, loop.startIndex), `${indentAt(text, loop.startIndex)}${stmt.text}${eol}`), deleteLines(text, stmt.startIndex, stmt.endIndex)];
+  return [
+    insertAt(lineStartOf(text, loop.startIndex), `${indentAt(text, loop.startIndex)}${stmt.text}${eol}`),
+    deleteLines(text, stmt.startIndex, stmt.endIndex),
+  ];
 }

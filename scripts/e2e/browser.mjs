@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { playwrightChromium } from './tools.mjs';
 
 // No GPU, no sandbox (CI runs as root), and nothing that phones home: the machine has no internet.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The code-server started by with-code-server.sh (127.0.0.1 and a free port). */
 export function codeServerUrl() {

@@ -45,7 +45,11 @@ async function main() {
   const closeEditors = async () => {
     await page.keyboard.press('Control+k');
     await page.keyboard.press('Control+w');
-    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+    await page
+      .locator('.tabs-container .tab')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10000 })
+      .catch(() => {});
   };
   try {
     const run = (async () => {

@@ -26,7 +26,8 @@ const LOG = path.join(tmpdir(), 'perflens-e2e-workbench.log');
 
 // The workbench logs to the same channel as the extension host: its complaints about having no internet
 // (marketplace, GitHub sign-in) and connection chatter. Kept out of the report, but not out of the log file.
-const NOISE = /open-vsx\.org|authentication provider 'github'|^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin extensions cache|\[(reconnection-grace-time|AgentHost:remote|AccountPolicyGate|Service Worker)\])/;
+const NOISE =
+  /open-vsx\.org|authentication provider 'github'|^(Creating a socket|Resolv(ing|ed) connection token|Updating additional builtin extensions cache|\[(reconnection-grace-time|AgentHost:remote|AccountPolicyGate|Service Worker)\])/;
 
 function workbenchUrl(server, folder) {
   const remote = (p) => `vscode-remote://${server.host}${p}`;

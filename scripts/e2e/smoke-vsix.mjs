@@ -62,7 +62,10 @@ async function main() {
   };
   mkdirSync(SHOTS, { recursive: true });
   try {
-    const expected = { 'service.py': expectedRows(path.join(workspace.dir, 'service.py')), 'features.py': expectedRows(path.join(workspace.dir, 'features.py')) };
+    const expected = {
+      'service.py': expectedRows(path.join(workspace.dir, 'service.py')),
+      'features.py': expectedRows(path.join(workspace.dir, 'features.py')),
+    };
     console.log('smoke test of the installed perflens.vsix in code-server:');
 
     await step('the workbench loads the examples folder', async () => {
@@ -101,9 +104,11 @@ async function main() {
       const rows = page.locator('.markers-panel .monaco-list-row');
       // Rows arrive as each file is linted: wait for the full count (two file headers + one row per finding).
       const total = 2 + expected['service.py'].length + expected['features.py'].length;
-      await page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row').length === n, total, WAIT).catch(async () => {
-        throw new Error(`expected ${total} Problems rows, got: ${JSON.stringify(await rows.allInnerTexts(), null, 2)}`);
-      });
+      await page
+        .waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row').length === n, total, WAIT)
+        .catch(async () => {
+          throw new Error(`expected ${total} Problems rows, got: ${JSON.stringify(await rows.allInnerTexts(), null, 2)}`);
+        });
       const shown = await rows.allInnerTexts();
       for (const [file, want] of Object.entries(expected)) {
         assert.ok(shown.includes(`${file}\n${want.length}`), `no "${file} (${want.length})" header in ${JSON.stringify(shown)}`);
@@ -133,7 +138,9 @@ async function main() {
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'async-time-sleep' });
       await row.waitFor({ state: 'detached', ...WAIT });
     });
-    console.log(`smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`);
+    console.log(
+      `smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`,
+    );
     return 0;
   } catch (error) {
     // Not into docs/: a failure's screenshot is for the person debugging, not for the README.

@@ -89,7 +89,9 @@ const CONSTRUCTORS: Record<string, ReceiverKind> = {
   'multiprocessing.pool.ThreadPool': 'multiprocessing.ThreadPool',
   'multiprocessing.dummy.Pool': 'multiprocessing.ThreadPool',
   ...Object.fromEntries(
-    ['threading.BoundedSemaphore', 'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore'].map((q) => [q, 'threading.Lock' as ReceiverKind]),
+    ['threading.BoundedSemaphore', 'multiprocessing.Lock', 'multiprocessing.RLock', 'multiprocessing.Semaphore', 'multiprocessing.BoundedSemaphore'].map(
+      (q) => [q, 'threading.Lock' as ReceiverKind],
+    ),
   ),
 };
 
@@ -357,7 +359,10 @@ class AsyncIndex {
     if (!cls) return null;
     const sources = this.classAttributes(cls).get(attr);
     if (!sources || sources.length === 0) return null;
-    return this.agree(sources.map((s) => s.source), depth);
+    return this.agree(
+      sources.map((s) => s.source),
+      depth,
+    );
   }
 
   private agree(sources: Array<ValueSource | 'opaque'>, depth: number): ReceiverKind | null {
@@ -681,7 +686,7 @@ const KIND_MODULES: ReadonlyMap<string, ReadonlySet<string>> = (() => {
     for (const [q, kind] of Object.entries(table)) add(kind, topModule(q));
   }
   for (const [q, kinds] of AWAITED_TUPLE_CONSTRUCTORS) for (const kind of kinds) add(kind, topModule(q));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [from, methods] of Object.entries(DERIVED)) {
       for (const derived of Object.values(methods ?? {})) {
@@ -779,7 +784,15 @@ function coroutineFunction(facts: FileFacts, def: Node): boolean {
   if (def.type !== 'function_definition' || def.child(0)?.type !== 'async') return false;
   const body = def.childForFieldName('body') ?? def;
   // An async generator: calling it gives an async iterator, not a coroutine. (Most bodies never spell `yield`.)
-  if (body.text.includes('yield') && findDescendants(body, (n) => n.type === 'yield', (n) => NESTED.has(n.type)).length > 0) return false;
+  if (
+    body.text.includes('yield') &&
+    findDescendants(
+      body,
+      (n) => n.type === 'yield',
+      (n) => NESTED.has(n.type),
+    ).length > 0
+  )
+    return false;
   for (const d of decoratorsOf(def)) {
     const callee = d.type === 'call' ? d.childForFieldName('function') : d;
     const name = facts.qualifiedName(callee) ?? callee?.text ?? '';

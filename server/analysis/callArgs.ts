@@ -17,9 +17,7 @@ export function callArguments(call: Node): Node[] {
 
 /** Positional arguments (not keywords, not `*args` / `**kwargs`). */
 export function positionalArguments(call: Node): Node[] {
-  return callArguments(call).filter(
-    (a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat',
-  );
+  return callArguments(call).filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat');
 }
 
 /** The `name=value` argument node, if the call passes that keyword. */

@@ -498,7 +498,15 @@ function selfAttributes(body: Node, self: string): Node[] {
 function isStoreTarget(attr: Node): boolean {
   let child = attr;
   for (let p = attr.parent; p; child = p, p = p.parent) {
-    if (p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern' || p.type === 'tuple' || p.type === 'list' || p.type === 'parenthesized_expression') continue;
+    if (
+      p.type === 'pattern_list' ||
+      p.type === 'tuple_pattern' ||
+      p.type === 'list_pattern' ||
+      p.type === 'tuple' ||
+      p.type === 'list' ||
+      p.type === 'parenthesized_expression'
+    )
+      continue;
     if (p.type === 'assignment' || p.type === 'augmented_assignment') return p.childForFieldName('left')?.equals(child) === true;
     if (p.type === 'for_statement') return p.childForFieldName('left')?.equals(child) === true;
     return false;

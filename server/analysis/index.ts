@@ -1,7 +1,18 @@
 // The analysis layer's front door for rules: what the engine knows about the code (scopes, names,
 // imports, value kinds, training loops, async APIs, classes, call arguments, where the code lives).
 // Rules import analysis helpers from here and nowhere else; what is exported here is the API.
-export { BLOCKING_ALTERNATIVE, asyncFramework, blockingCall, blockingWhat, coroutineCallee, coroutineModules, functionDefinition, isShadowed, receiverKind, rootName } from './asyncApis';
+export {
+  BLOCKING_ALTERNATIVE,
+  asyncFramework,
+  blockingCall,
+  blockingWhat,
+  coroutineCallee,
+  coroutineModules,
+  functionDefinition,
+  isShadowed,
+  receiverKind,
+  rootName,
+} from './asyncApis';
 export { cacheDecorator, isInstanceMethod } from './caching';
 export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
@@ -16,15 +27,83 @@ export { importedCallQuery, importedCallee } from './importedCalls';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { isSmallLiteralLoop, loopNest } from './loopInfo';
 export type { LoopNest } from './loopInfo';
-export { bindersSpelling, bindingOf, definitionsNamed, identifiersSpelled, identifiersSpelledInFile, isDeclaredNonLocal, isVariable, localOccurrences, nestedScopeOf, occurrences, plainAssignments, readsAfter, scopeOf, targetNames } from './names';
-export { enclosingJit, identifiersNamed, insideNumbaFunction, isAssignmentTarget, isIdentifierName, isLiteral, isPureReference, jitDecorator, stringLiteralValue, usedAfter } from './numeric';
+export {
+  bindersSpelling,
+  bindingOf,
+  definitionsNamed,
+  identifiersSpelled,
+  identifiersSpelledInFile,
+  isDeclaredNonLocal,
+  isVariable,
+  localOccurrences,
+  nestedScopeOf,
+  occurrences,
+  plainAssignments,
+  readsAfter,
+  scopeOf,
+  targetNames,
+} from './names';
+export {
+  enclosingJit,
+  identifiersNamed,
+  insideNumbaFunction,
+  isAssignmentTarget,
+  isIdentifierName,
+  isLiteral,
+  isPureReference,
+  jitDecorator,
+  stringLiteralValue,
+  usedAfter,
+} from './numeric';
 export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
-export { chainRoot, commonAncestor, contains, decoratorCallee, decoratorsOf, definitionOf, definitionStatement, enclosingClass, enclosingDef, enclosingFunction, enclosingLoop, enclosingLoops, enclosingStatement, findDescendants, hasOwnYield, isAsyncDef, isInsideAsyncDef, isNestedScope, isUnderMainGuard, parameterAnnotation, parameterNames, scopeBody, withEnclosingParentheses } from './scopes';
+export {
+  chainRoot,
+  commonAncestor,
+  contains,
+  decoratorCallee,
+  decoratorsOf,
+  definitionOf,
+  definitionStatement,
+  enclosingClass,
+  enclosingDef,
+  enclosingFunction,
+  enclosingLoop,
+  enclosingLoops,
+  enclosingStatement,
+  findDescendants,
+  hasOwnYield,
+  isAsyncDef,
+  isInsideAsyncDef,
+  isNestedScope,
+  isUnderMainGuard,
+  parameterAnnotation,
+  parameterNames,
+  scopeBody,
+  withEnclosingParentheses,
+} from './scopes';
 export { tfDataPipeline } from './tfData';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
-export { DATALOADER_CALL_QUERY, dataLoaderArgument, enclosingTrainStep, enclosingTrainingLoop, isDataLoaderCall, isDataLoaderExpr, isJudgeableDataLoaderCall, isOptimizerExpr, isTestCode, isUnderLoggingGuard, trainStepOf, trainSteps, trainingLoopOf, trainingLoops, unwrapIterable, usesAccelerator, valuesAssignedTo } from './trainingLoop';
+export {
+  DATALOADER_CALL_QUERY,
+  dataLoaderArgument,
+  enclosingTrainStep,
+  enclosingTrainingLoop,
+  isDataLoaderCall,
+  isDataLoaderExpr,
+  isJudgeableDataLoaderCall,
+  isOptimizerExpr,
+  isTestCode,
+  isUnderLoggingGuard,
+  trainStepOf,
+  trainSteps,
+  trainingLoopOf,
+  trainingLoops,
+  unwrapIterable,
+  usesAccelerator,
+  valuesAssignedTo,
+} from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
 export { VECTOR_FIX_REASONS, needsParentheses, vectorizeElementExpression } from './vectorize';

@@ -50,38 +50,149 @@ export function localTypes(facts: FileFacts): LocalTypes {
 // numpy functions that always return an ndarray (given any arguments that do not raise).
 const NUMPY_ARRAY_CONSTRUCTORS = new Set(
   [
-    'array', 'asarray', 'asanyarray', 'ascontiguousarray', 'asfortranarray', 'copy', 'zeros', 'ones', 'empty',
-    'full', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'linspace', 'logspace', 'geomspace',
-    'eye', 'identity', 'diag', 'tri', 'tril', 'triu', 'vander', 'stack', 'vstack', 'hstack', 'dstack',
-    'column_stack', 'row_stack', 'concatenate', 'fromfunction', 'frombuffer', 'fromiter', 'fromstring',
-    'loadtxt', 'genfromtxt', 'tile', 'repeat', 'outer', 'cumsum', 'cumprod', 'diff', 'sort', 'argsort',
-    'unique', 'flip', 'roll', 'pad', 'reshape', 'transpose', 'ravel', 'atleast_1d', 'atleast_2d', 'atleast_3d',
-    'random.rand', 'random.randn', 'lib.stride_tricks.sliding_window_view',
+    'array',
+    'asarray',
+    'asanyarray',
+    'ascontiguousarray',
+    'asfortranarray',
+    'copy',
+    'zeros',
+    'ones',
+    'empty',
+    'full',
+    'zeros_like',
+    'ones_like',
+    'empty_like',
+    'full_like',
+    'arange',
+    'linspace',
+    'logspace',
+    'geomspace',
+    'eye',
+    'identity',
+    'diag',
+    'tri',
+    'tril',
+    'triu',
+    'vander',
+    'stack',
+    'vstack',
+    'hstack',
+    'dstack',
+    'column_stack',
+    'row_stack',
+    'concatenate',
+    'fromfunction',
+    'frombuffer',
+    'fromiter',
+    'fromstring',
+    'loadtxt',
+    'genfromtxt',
+    'tile',
+    'repeat',
+    'outer',
+    'cumsum',
+    'cumprod',
+    'diff',
+    'sort',
+    'argsort',
+    'unique',
+    'flip',
+    'roll',
+    'pad',
+    'reshape',
+    'transpose',
+    'ravel',
+    'atleast_1d',
+    'atleast_2d',
+    'atleast_3d',
+    'random.rand',
+    'random.randn',
+    'lib.stride_tricks.sliding_window_view',
   ].map((n) => `numpy.${n}`),
 );
 /** Always 1-D results. */
 const NUMPY_1D = new Set(['numpy.arange', 'numpy.linspace', 'numpy.logspace', 'numpy.geomspace', 'numpy.ravel', 'numpy.fromiter', 'numpy.unique']);
 /** `numpy.random` draws that return an array only when given `size=` (or a shape). */
 const NUMPY_RANDOM_SIZED = new Set(
-  ['random', 'random_sample', 'uniform', 'normal', 'randint', 'choice', 'standard_normal', 'integers', 'binomial', 'poisson', 'beta', 'gamma', 'exponential', 'permutation'].map(
-    (n) => `numpy.random.${n}`,
-  ),
+  [
+    'random',
+    'random_sample',
+    'uniform',
+    'normal',
+    'randint',
+    'choice',
+    'standard_normal',
+    'integers',
+    'binomial',
+    'poisson',
+    'beta',
+    'gamma',
+    'exponential',
+    'permutation',
+  ].map((n) => `numpy.random.${n}`),
 );
 /** `numpy.random.rand(d0, d1, ...)` / `randn`: an array when given at least one dimension. */
 const NUMPY_RANDOM_DIMS = new Set(['numpy.random.rand', 'numpy.random.randn']);
 /** Element-wise functions: the result has the kind of the (known) array-like argument. */
 const NUMPY_UFUNCS = new Set(
   [
-    'sqrt', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'abs', 'absolute', 'fabs', 'sin', 'cos', 'tan', 'arcsin',
-    'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'square', 'sign', 'floor', 'ceil', 'round', 'rint', 'clip', 'negative',
-    'reciprocal', 'isnan', 'isfinite', 'isinf', 'maximum', 'minimum', 'power', 'add', 'subtract', 'multiply', 'divide',
+    'sqrt',
+    'exp',
+    'expm1',
+    'log',
+    'log1p',
+    'log2',
+    'log10',
+    'abs',
+    'absolute',
+    'fabs',
+    'sin',
+    'cos',
+    'tan',
+    'arcsin',
+    'arccos',
+    'arctan',
+    'sinh',
+    'cosh',
+    'tanh',
+    'square',
+    'sign',
+    'floor',
+    'ceil',
+    'round',
+    'rint',
+    'clip',
+    'negative',
+    'reciprocal',
+    'isnan',
+    'isfinite',
+    'isinf',
+    'maximum',
+    'minimum',
+    'power',
+    'add',
+    'subtract',
+    'multiply',
+    'divide',
   ].map((n) => `numpy.${n}`),
 );
 
 const PANDAS_FRAME_READERS = new Set(
-  ['read_csv', 'read_table', 'read_parquet', 'read_feather', 'read_json', 'read_sql', 'read_sql_query', 'read_sql_table', 'read_orc', 'read_stata', 'read_fwf', 'DataFrame'].map(
-    (n) => `pandas.${n}`,
-  ),
+  [
+    'read_csv',
+    'read_table',
+    'read_parquet',
+    'read_feather',
+    'read_json',
+    'read_sql',
+    'read_sql_query',
+    'read_sql_table',
+    'read_orc',
+    'read_stata',
+    'read_fwf',
+    'DataFrame',
+  ].map((n) => `pandas.${n}`),
 );
 /** Keyword arguments that turn a reader's result into an iterator instead of a DataFrame. */
 const READER_ITERATOR_KWARGS = new Set(['chunksize', 'iterator']);
@@ -90,15 +201,82 @@ const READER_ITERATOR_KWARGS = new Set(['chunksize', 'iterator']);
 const SAME_KIND_METHODS: Record<ValueKind, Set<string>> = {
   ndarray: new Set(['copy', 'astype', 'reshape', 'ravel', 'flatten', 'transpose', 'squeeze', 'clip', 'round', 'cumsum', 'cumprod', 'swapaxes', 'view']),
   dataframe: new Set([
-    'copy', 'astype', 'dropna', 'fillna', 'sort_values', 'sort_index', 'reset_index', 'set_index', 'head', 'tail', 'drop',
-    'drop_duplicates', 'rename', 'replace', 'abs', 'round', 'clip', 'query', 'assign', 'merge', 'join', 'sample', 'where',
-    'mask', 'ffill', 'bfill', 'interpolate', 'shift', 'diff', 'cumsum', 'cumprod', 'rank', 'pct_change', 'select_dtypes',
-    'reindex', 'add_prefix', 'add_suffix', 'convert_dtypes', 'infer_objects',
+    'copy',
+    'astype',
+    'dropna',
+    'fillna',
+    'sort_values',
+    'sort_index',
+    'reset_index',
+    'set_index',
+    'head',
+    'tail',
+    'drop',
+    'drop_duplicates',
+    'rename',
+    'replace',
+    'abs',
+    'round',
+    'clip',
+    'query',
+    'assign',
+    'merge',
+    'join',
+    'sample',
+    'where',
+    'mask',
+    'ffill',
+    'bfill',
+    'interpolate',
+    'shift',
+    'diff',
+    'cumsum',
+    'cumprod',
+    'rank',
+    'pct_change',
+    'select_dtypes',
+    'reindex',
+    'add_prefix',
+    'add_suffix',
+    'convert_dtypes',
+    'infer_objects',
   ]),
   series: new Set([
-    'copy', 'astype', 'dropna', 'fillna', 'sort_values', 'sort_index', 'head', 'tail', 'drop', 'drop_duplicates', 'replace',
-    'abs', 'round', 'clip', 'sample', 'where', 'mask', 'ffill', 'bfill', 'interpolate', 'shift', 'diff', 'cumsum', 'cumprod',
-    'rank', 'pct_change', 'isna', 'notna', 'isnull', 'notnull', 'isin', 'between', 'map', 'reindex', 'convert_dtypes',
+    'copy',
+    'astype',
+    'dropna',
+    'fillna',
+    'sort_values',
+    'sort_index',
+    'head',
+    'tail',
+    'drop',
+    'drop_duplicates',
+    'replace',
+    'abs',
+    'round',
+    'clip',
+    'sample',
+    'where',
+    'mask',
+    'ffill',
+    'bfill',
+    'interpolate',
+    'shift',
+    'diff',
+    'cumsum',
+    'cumprod',
+    'rank',
+    'pct_change',
+    'isna',
+    'notna',
+    'isnull',
+    'notnull',
+    'isin',
+    'between',
+    'map',
+    'reindex',
+    'convert_dtypes',
   ]),
 };
 
@@ -525,7 +703,11 @@ export class LocalTypes {
 
     // Type evaluation of right-hand sides is deferred: it may ask about names in this same scope.
     const pending: PendingBinding[] = [];
-    for (const n of findDescendants(body, () => true, (x) => NESTED_SCOPES.has(x.type))) {
+    for (const n of findDescendants(
+      body,
+      () => true,
+      (x) => NESTED_SCOPES.has(x.type),
+    )) {
       if (NESTED_SCOPES.has(n.type)) {
         if (n.type !== 'lambda') addBindingsOf(n, bindings, opaque, pending);
         continue;
@@ -600,12 +782,13 @@ function addBinding(bindings: Map<string, Binding[]>, name: string, node: Node, 
 /** The names an assignment target (a name, a tuple or list of them, a star target) binds, untyped. */
 function addTargets(bindings: Map<string, Binding[]>, target: Node, stmt: Node, at = target.endIndex): void {
   if (target.type === 'identifier') addBinding(bindings, target.text, stmt, null, at);
-  else for (const id of findDescendants(target, (n) => n.type === 'identifier')) {
-    // `a.b = ...` / `a[i] = ...` do not bind `a`.
-    const p = id.parent;
-    if (p?.type === 'attribute' || p?.type === 'subscript') continue;
-    addBinding(bindings, id.text, stmt, null, at);
-  }
+  else
+    for (const id of findDescendants(target, (n) => n.type === 'identifier')) {
+      // `a.b = ...` / `a[i] = ...` do not bind `a`.
+      const p = id.parent;
+      if (p?.type === 'attribute' || p?.type === 'subscript') continue;
+      addBinding(bindings, id.text, stmt, null, at);
+    }
 }
 
 /** What node `n` of a scope's body binds in that scope (assignments to plain names go to `pending`, to be typed). */

@@ -81,7 +81,11 @@ export function loopNest(loop: Node, isLeaf: (stmts: Node[]) => boolean): LoopNe
       const right = node.childForFieldName('right');
       if (!left || !right) return null;
       const ids = left.type === 'identifier' ? [left] : left.descendantsOfType(['identifier', 'attribute', 'subscript']).filter((n): n is Node => n !== null);
-      if (ids.some((n) => n.type !== 'identifier') || (left.type !== 'identifier' && !['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple'].includes(left.type))) return null;
+      if (
+        ids.some((n) => n.type !== 'identifier') ||
+        (left.type !== 'identifier' && !['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple'].includes(left.type))
+      )
+        return null;
       names.push(...ids.map((n) => n.text));
       clauses.push(`for ${left.text} in ${clauseExpr(right)}`);
       body = bodyStatements(node.childForFieldName('body'));

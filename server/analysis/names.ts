@@ -8,7 +8,9 @@ import { wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
 export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
 );
 
 /** Python's soft keywords: keywords only where `match`, `case` and `type` statements begin, names elsewhere. */
@@ -197,7 +199,11 @@ export function isDeclaredNonLocal(scope: Node, name: string): boolean {
   // Most scopes declare nothing: the text says so without a walk.
   const text = scope.text;
   if (!text.includes(name) || !/\b(?:global|nonlocal)\b/.test(text)) return false;
-  const decls = findDescendants(scope, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement', (n) => SCOPE_TYPES.has(n.type));
+  const decls = findDescendants(
+    scope,
+    (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement',
+    (n) => SCOPE_TYPES.has(n.type),
+  );
   return decls.some((d) => d.namedChildren.some((c) => c?.text === name));
 }
 

@@ -116,7 +116,15 @@ export function usedAfter(scope: Node, name: string, offset: number, statement?:
 export function isAssignmentTarget(node: Node): boolean {
   let child = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
-    if (p.type === 'pattern_list' || p.type === 'tuple_pattern' || p.type === 'list_pattern' || p.type === 'tuple' || p.type === 'list' || p.type === 'parenthesized_expression') continue;
+    if (
+      p.type === 'pattern_list' ||
+      p.type === 'tuple_pattern' ||
+      p.type === 'list_pattern' ||
+      p.type === 'tuple' ||
+      p.type === 'list' ||
+      p.type === 'parenthesized_expression'
+    )
+      continue;
     if (p.type === 'assignment' || p.type === 'augmented_assignment') return p.childForFieldName('left')?.equals(child) ?? false;
     if (p.type === 'for_statement' || p.type === 'for_in_clause') return p.childForFieldName('left')?.equals(child) ?? false;
     if (p.type === 'delete_statement') return true;
@@ -143,8 +151,15 @@ export interface JitDecorator {
 }
 
 const NOPYTHON_DECORATORS = new Set([
-  'numba.njit', 'numba.jit', 'numba.cuda.jit', 'numba.vectorize', 'numba.guvectorize', 'numba.stencil', 'numba.cfunc',
-  'numba.core.decorators.njit', 'numba.core.decorators.jit',
+  'numba.njit',
+  'numba.jit',
+  'numba.cuda.jit',
+  'numba.vectorize',
+  'numba.guvectorize',
+  'numba.stencil',
+  'numba.cfunc',
+  'numba.core.decorators.njit',
+  'numba.core.decorators.jit',
 ]);
 
 /** The numba compilation decorator on def, if any. */

@@ -34,7 +34,16 @@ export class ScopeMap {
   private readonly module: Frame;
 
   constructor(root: Node, query: Query) {
-    this.module = { node: root, type: root.type, start: root.startIndex, end: root.endIndex, bodyStart: root.startIndex, bodyEnd: root.endIndex, parent: null, binders: [] };
+    this.module = {
+      node: root,
+      type: root.type,
+      start: root.startIndex,
+      end: root.endIndex,
+      bodyStart: root.startIndex,
+      bodyEnd: root.endIndex,
+      parent: null,
+      binders: [],
+    };
     this.byId.set(root.id, this.module);
     const entries: { node: Node; start: number; end: number; scope: boolean }[] = [];
     for (const m of query.matches(root)) {

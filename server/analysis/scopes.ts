@@ -4,12 +4,7 @@ import type { Node } from '../syntax/parser';
 
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
-const COMPREHENSION_TYPES = new Set([
-  'list_comprehension',
-  'set_comprehension',
-  'dictionary_comprehension',
-  'generator_expression',
-]);
+const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 /** The innermost `def` (or lambda) containing node, or null at module or class level. */
 export function enclosingFunction(node: Node): Node | null {
@@ -52,7 +47,7 @@ export function enclosingLoop(node: Node, includeComprehensions = false): Node |
 /** All loops around node within its function, innermost first. */
 export function enclosingLoops(node: Node): Node[] {
   const loops: Node[] = [];
-  for (let n: Node | null = node; n; ) {
+  for (let n: Node | null = node; n;) {
     const loop = enclosingLoop(n);
     if (!loop) break;
     loops.push(loop);
@@ -211,7 +206,7 @@ export function commonAncestor(a: Node, b: Node): Node | null {
  * `throughCalls`).
  */
 export function chainRoot(expr: Node, options: { throughCalls?: boolean } = {}): Node | null {
-  for (let n: Node | null = expr; n; ) {
+  for (let n: Node | null = expr; n;) {
     if (n.type === 'identifier') return n;
     if (n.type === 'attribute') n = n.childForFieldName('object');
     else if (n.type === 'subscript') n = n.childForFieldName('value');

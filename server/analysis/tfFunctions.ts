@@ -147,7 +147,8 @@ function build(facts: FileFacts): TfIndex {
     }
     let def: Node | null = null;
     if (wrapped.type === 'lambda') def = wrapped;
-    else if (wrapped.type === 'identifier') def = facts.captures.functions.find((f) => f.childForFieldName('name')?.text === wrapped.text && !isClassBody(f)) ?? null;
+    else if (wrapped.type === 'identifier')
+      def = facts.captures.functions.find((f) => f.childForFieldName('name')?.text === wrapped.text && !isClassBody(f)) ?? null;
     else if (wrapped.type === 'attribute' && wrapped.childForFieldName('object')?.text === 'self') {
       const attr = wrapped.childForFieldName('attribute')!.text;
       def = facts.captures.functions.find((f) => f.childForFieldName('name')?.text === attr && isClassBody(f)) ?? null;

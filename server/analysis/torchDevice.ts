@@ -102,7 +102,7 @@ export function transferDeviceTypes(call: Node, facts: FileFacts): Set<DeviceTyp
 
 /** The identifier a receiver chain starts from, through subscripts and attributes (`batch["x"]`, `b.input_ids`). */
 export function receiverRoot(recv: Node): Node | null {
-  for (let n: Node | null = recv; n; ) {
+  for (let n: Node | null = recv; n;) {
     if (n.type === 'identifier') return n;
     if (n.type === 'attribute') n = n.childForFieldName('object');
     else if (n.type === 'subscript') n = n.childForFieldName('value');
@@ -125,7 +125,8 @@ export function batchNamesOf(loop: Node, facts: FileFacts): string[] {
  * `loader = DataLoader(...)` then `for b in loader` / `enumerate(loader)` / `tqdm(loader)`.
  */
 export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
-  const assigned = loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned =
+    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const name = assigned?.type === 'identifier' ? assigned.text : null;
   const scope = enclosingDef(loader)?.childForFieldName('body') ?? facts.root;
   return findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
@@ -143,11 +144,15 @@ export function batchTransfers(loop: Node, facts: FileFacts): Node[] {
   const names = new Set(batchNamesOf(loop, facts));
   const body = loop.childForFieldName('body');
   if (!body || names.size === 0) return [];
-  return findDescendants(body, (n) => {
-    if (n.type !== 'call') return false;
-    const fn = n.childForFieldName('function');
-    if (fn?.type !== 'attribute' || !/^(to|cuda)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
-    const root = receiverRoot(fn.childForFieldName('object')!);
-    return root !== null && names.has(root.text);
-  }, isNestedScope);
+  return findDescendants(
+    body,
+    (n) => {
+      if (n.type !== 'call') return false;
+      const fn = n.childForFieldName('function');
+      if (fn?.type !== 'attribute' || !/^(to|cuda)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+      const root = receiverRoot(fn.childForFieldName('object')!);
+      return root !== null && names.has(root.text);
+    },
+    isNestedScope,
+  );
 }

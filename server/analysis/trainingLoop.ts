@@ -71,15 +71,23 @@ interface TrainingIndex {
   loaderNames: Set<string>;
 }
 
-export const DATALOADER_NAMES: ReadonlySet<string> = new Set([
-  'torch.utils.data.DataLoader',
-  'torch.utils.data.dataloader.DataLoader',
-]);
+export const DATALOADER_NAMES: ReadonlySet<string> = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
 
 /** DataLoader's parameters that may be passed by position, in order (`prefetch_factor` and later are keyword-only). */
 const DATALOADER_POSITIONAL = [
-  'dataset', 'batch_size', 'shuffle', 'sampler', 'batch_sampler', 'num_workers', 'collate_fn', 'pin_memory',
-  'drop_last', 'timeout', 'worker_init_fn', 'multiprocessing_context', 'generator',
+  'dataset',
+  'batch_size',
+  'shuffle',
+  'sampler',
+  'batch_sampler',
+  'num_workers',
+  'collate_fn',
+  'pin_memory',
+  'drop_last',
+  'timeout',
+  'worker_init_fn',
+  'multiprocessing_context',
+  'generator',
 ];
 
 /** Calls that may construct a DataLoader (`DataLoader(...)`, `data.DataLoader(...)`, `DL(...)`), for the rules that judge its settings. */
@@ -526,7 +534,10 @@ function placeEvidence(
 }
 
 /** The calls of gradient-computing functions made from loops, by loop id (marking those functions calledInLoop). */
-function stepCallsInLoops(plainCalls: readonly { call: Node; name: string }[], callable: ReadonlyMap<string, StepCandidate>): Map<number, { call: Node; step: TrainStep }[]> {
+function stepCallsInLoops(
+  plainCalls: readonly { call: Node; name: string }[],
+  callable: ReadonlyMap<string, StepCandidate>,
+): Map<number, { call: Node; step: TrainStep }[]> {
   const stepCallsByLoop = new Map<number, { call: Node; step: TrainStep }[]>();
   if (callable.size === 0) return stepCallsByLoop;
   for (const { call, name } of plainCalls) {
@@ -693,9 +704,41 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
 }
 
 const BUILTIN_FUNCTIONS = new Set([
-  'print', 'len', 'list', 'tuple', 'dict', 'set', 'zip', 'enumerate', 'range', 'sum', 'min', 'max', 'abs',
-  'isinstance', 'type', 'str', 'int', 'float', 'bool', 'iter', 'next', 'map', 'filter', 'sorted', 'round',
-  'any', 'all', 'repr', 'hasattr', 'getattr', 'setattr', 'id', 'hash', 'format', 'vars',
+  'print',
+  'len',
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'zip',
+  'enumerate',
+  'range',
+  'sum',
+  'min',
+  'max',
+  'abs',
+  'isinstance',
+  'type',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'iter',
+  'next',
+  'map',
+  'filter',
+  'sorted',
+  'round',
+  'any',
+  'all',
+  'repr',
+  'hasattr',
+  'getattr',
+  'setattr',
+  'id',
+  'hash',
+  'format',
+  'vars',
 ]);
 
 function mentionsAny(node: Node, names: Set<string>): boolean {

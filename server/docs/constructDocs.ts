@@ -134,7 +134,7 @@ const DOCS = {
     id: 'with',
     title: 'with',
     text:
-      "Enters a context manager: its `__exit__` runs when the block ends, even when an exception is raised, so files, locks and " +
+      'Enters a context manager: its `__exit__` runs when the block ends, even when an exception is raised, so files, locks and ' +
       'connections are released at a known point. One `with` statement can hold several managers.',
     guide: 'context-managers#always-open-resources-with-with',
   },

@@ -57,7 +57,8 @@ export function environmentOf(r: MeasuredResult): string {
 
 /** "4,400× faster for 100,000 rows (3.2 s → 740 µs; CPython 3.11.2 with pandas 1.5.3)". */
 export function measuredText(r: MeasuredResult): string {
-  const busy = r.loadAverage !== undefined && r.loadAverage > r.machine.cores ? `; busy machine: load ${r.loadAverage.toFixed(0)} on ${r.machine.cores} cores` : '';
+  const busy =
+    r.loadAverage !== undefined && r.loadAverage > r.machine.cores ? `; busy machine: load ${r.loadAverage.toFixed(0)} on ${r.machine.cores} cores` : '';
   return `${r.summary} for ${r.size} (${r.detail}; ${environmentOf(r)}${busy})`;
 }
 

@@ -15,10 +15,7 @@ const LINE_BREAKS = /\r\n|[\r\n\u2028\u2029]/g;
 
 /** Plain text as Markdown that renders exactly as that text (on one line). */
 export function escapeMarkdownText(text: string): string {
-  return text
-    .replace(LINE_BREAKS, ' ')
-    .replace(INLINE_SYNTAX, '\\$&')
-    .replace(AUTOLINK_TRIGGERS, '\\$&');
+  return text.replace(LINE_BREAKS, ' ').replace(INLINE_SYNTAX, '\\$&').replace(AUTOLINK_TRIGGERS, '\\$&');
 }
 
 /**
@@ -41,9 +38,11 @@ export function markdownCode(code: string): string {
  * piece renders as the literal text it holds, never as a link, an image or HTML.
  */
 export function messageMarkdown(message: string): string {
-  return message
-    .split('`')
-    // An empty code piece is two backticks in a row: shown as written.
-    .map((piece, i) => (i % 2 === 0 ? escapeMarkdownText(piece) : piece === '' ? '\\`\\`' : markdownCode(piece)))
-    .join('');
+  return (
+    message
+      .split('`')
+      // An empty code piece is two backticks in a row: shown as written.
+      .map((piece, i) => (i % 2 === 0 ? escapeMarkdownText(piece) : piece === '' ? '\\`\\`' : markdownCode(piece)))
+      .join('')
+  );
 }

@@ -84,7 +84,15 @@ function linkTitle(text: string): string {
  */
 export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks): string {
   // The message quotes the user's code: rendered as text whatever it holds (markdownText.ts).
-  const parts = [`**${rule.title}** · \`${rule.id}\` (perflens)`, '', messageMarkdown(finding.message), '', `**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`];
+  const parts = [
+    `**${rule.title}** · \`${rule.id}\` (perflens)`,
+    '',
+    messageMarkdown(finding.message),
+    '',
+    `**Why:** ${rule.docs.why}`,
+    '',
+    `**Instead:** ${rule.docs.instead}`,
+  ];
   if (finding.fix) {
     parts.push('', fixLine(finding.fix));
     const others = otherForms(rule, finding.fix.safety);
@@ -129,7 +137,13 @@ export function renderRuleDoc(rule: RuleDefinition): string {
   }
   lines.push('', '## Fix safety', '', ...fixSafetyLines(rule));
   const evidence = evidenceFor(rule.id);
-  if (evidence) lines.push('', evidence.label === 'Measured' ? '## Measured' : '## Benefit', '', evidence.label === 'Measured' ? `${evidence.text} Program: \`guide/bench/${rule.id}.py\`.` : evidence.text);
+  if (evidence)
+    lines.push(
+      '',
+      evidence.label === 'Measured' ? '## Measured' : '## Benefit',
+      '',
+      evidence.label === 'Measured' ? `${evidence.text} Program: \`guide/bench/${rule.id}.py\`.` : evidence.text,
+    );
   const section = guideSection(rule.guide);
   lines.push('', `Guide: ${section?.title ?? rule.guide} (\`guide/${rule.guide.split('#')[0]}.md\`)`);
   return lines.join('\n');

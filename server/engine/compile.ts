@@ -137,7 +137,13 @@ function once<T>(fn: () => T): () => T {
  * One group's query: its fact patterns, then its rules' patterns. A rule whose query does not
  * compile is left out (and reported), never the whole group. Null when no pattern is left.
  */
-function compileGroup(language: Language, key: string, allMembers: readonly RuleDefinition[], facts: typeof FACT_PATTERNS, broken: RuleFailure[]): QueryGroup | null {
+function compileGroup(
+  language: Language,
+  key: string,
+  allMembers: readonly RuleDefinition[],
+  facts: typeof FACT_PATTERNS,
+  broken: RuleFailure[],
+): QueryGroup | null {
   let members = allMembers;
   let composed = composeQuery(facts, members);
   let query: Query;

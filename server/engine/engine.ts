@@ -393,7 +393,12 @@ export class Engine {
    * Runs the groups over the whole tree, one pass each; or over a region (incremental lint), where
    * their patterns are regrouped into at most two queries (see regionQueries.ts).
    */
-  private runPasses(groups: readonly QueryGroup[], compiled: CompiledRules, tree: Tree, ranges: readonly { start: number; end: number }[] | undefined): PassMatches[] {
+  private runPasses(
+    groups: readonly QueryGroup[],
+    compiled: CompiledRules,
+    tree: Tree,
+    ranges: readonly { start: number; end: number }[] | undefined,
+  ): PassMatches[] {
     if (!ranges) {
       const profile = this.profile;
       if (!profile) return groups.map((g) => ({ patterns: g.patterns, matches: g.query.matches(tree.rootNode) }));
@@ -417,7 +422,6 @@ export class Engine {
 
 /** Most active-rule sets kept compiled (one per distinct select/ignore/per-file-ignores combination). */
 const MAX_COMPILED_SETS = 8;
-
 
 /**
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in

@@ -168,7 +168,13 @@ export class IncrementalLinter {
    * Lints tree/text. `changes` are the edits since the previous lint of this linter (null: unknown,
    * lint in full); `changedRanges` are tree-sitter's changed ranges between the two trees.
    */
-  lint(tree: Tree, text: string, options: LintOptions, changes: readonly TextChange[] | null, changedRanges: readonly { startIndex: number; endIndex: number }[] = []): LintDetails {
+  lint(
+    tree: Tree,
+    text: string,
+    options: LintOptions,
+    changes: readonly TextChange[] | null,
+    changedRanges: readonly { startIndex: number; endIndex: number }[] = [],
+  ): LintDetails {
     const tooLarge = this.engine.tooLarge(text, options);
     if (tooLarge) {
       this.state = null;
@@ -379,7 +385,8 @@ function describeEdit(
   const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
   const carried = carryUnits(prev.units, changes, touched, root);
   const only = changes.length === 1 ? changes[0] : null;
-  const linesMoved = changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
+  const linesMoved =
+    changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
   return { prev, tree, root, text, changes, only, linesMoved, touched, units: carried.units, carried };
 }
 
@@ -412,7 +419,8 @@ class Region {
  */
 function addTouchedUnits(edit: EditedFile, region: Region): void {
   const { prev, text, only, units, touched, carried } = edit;
-  const keystrokeInProse = only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
+  const keystrokeInProse =
+    only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
   const editedModuleCode: Unit[] = [];
   /** The words of the statements edited inside module-level compound statements (compoundRegion). */
   const moduleWords = new Set<string>();
@@ -534,7 +542,8 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
       // Inside a scope the region holds only the edited path through it: a match rooted at a
       // compound around the edit may have its captures elsewhere in the scope. Re-run every match
       // that lies in a scope (a scope holds few): the pass finds again those that still match.
-      if (within(shifted.matchStart, shifted.matchEnd, region.scopes)) region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
+      if (within(shifted.matchStart, shifted.matchEnd, region.scopes))
+        region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
       continue;
     }
     const start = mapClamped(r.matchStart, changes, 'start');
@@ -553,7 +562,7 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
  */
 function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], units: readonly Unit[], joinGap: number): Span[] {
   let spans = joinWithinUnits(mergeSpans(parts, 1), units, joinGap);
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
     for (const r of kept) {
       if (hits(r.matchStart, r.matchEnd, spans)) {
@@ -727,7 +736,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   // Windows to read again: the touched spans, grown to whole units. The units stay sorted after the
   // shift (mapClamped keeps the order), so the ones touching a window are found by binary search.
   let windows = mergeSpans(touched, 0);
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false;
     for (const w of windows) {
       for (let k = firstUnitEndingFrom(moved, w.start); k < moved.length && moved[k].start <= w.end && !grown; k++) {
@@ -805,7 +814,10 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
 function checkUnits(units: readonly Unit[], tree: Tree): void {
   const actual = unitsOf(tree);
   const same = actual.length === units.length && actual.every((u, k) => u.start === units[k].start && u.end === units[k].end && u.type === units[k].type);
-  if (!same) throw new Error(`carried units differ from the tree's: ${JSON.stringify(units.map((u) => [u.start, u.end, u.type]))} vs ${JSON.stringify(actual.map((u) => [u.start, u.end, u.type]))}`);
+  if (!same)
+    throw new Error(
+      `carried units differ from the tree's: ${JSON.stringify(units.map((u) => [u.start, u.end, u.type]))} vs ${JSON.stringify(actual.map((u) => [u.start, u.end, u.type]))}`,
+    );
 }
 
 /**
@@ -978,7 +990,12 @@ function compoundRegion(root: Node, unit: Unit, t: Span, oldText: string, text: 
  * in), and in each block the statements that spell a word of the last one. Null when it has too
  * many words to look for.
  */
-function pathRegion(path: readonly { statement: Node; block: Node | null }[], oldText: string, text: string, change: TextChange): { spans: Span[]; words: Set<string> } | null {
+function pathRegion(
+  path: readonly { statement: Node; block: Node | null }[],
+  oldText: string,
+  text: string,
+  change: TextChange,
+): { spans: Span[]; words: Set<string> } | null {
   const edited = path[path.length - 1].statement;
   const words = editedWords(oldText, text, change, [spanOf(edited)]);
   if (!words) return null;
@@ -1006,7 +1023,7 @@ function pathRegion(path: readonly { statement: Node; block: Node | null }[], ol
  */
 function statementPath(body: Node, t: Span): { statement: Node; block: Node }[] {
   const path: { statement: Node; block: Node }[] = [];
-  for (let block: Node | null = body; block; ) {
+  for (let block: Node | null = body; block;) {
     const statement: Node | null = block.firstChildForIndex(t.start);
     if (!statement || statement.type === 'comment' || !(statement.startIndex < t.start && t.end <= statement.endIndex)) break;
     path.push({ statement, block });
@@ -1016,11 +1033,20 @@ function statementPath(body: Node, t: Span): { statement: Node; block: Node }[] 
 }
 
 /** Parts of a compound statement that lead to one of its blocks (a def or class under its decorators). */
-const CLAUSES = new Set(['else_clause', 'elif_clause', 'except_clause', 'except_group_clause', 'finally_clause', 'case_clause', 'function_definition', 'class_definition']);
+const CLAUSES = new Set([
+  'else_clause',
+  'elif_clause',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'case_clause',
+  'function_definition',
+  'class_definition',
+]);
 
 /** The block of a compound statement (in one of its clauses) that holds `t`, or null (`t` is in a header). */
 function blockAround(statement: Node, t: Span): Node | null {
-  for (let n: Node | null = statement; n; ) {
+  for (let n: Node | null = statement; n;) {
     let holding: Node | null = null;
     for (let c: Node | null = n.firstChild; c && c.startIndex <= t.start; c = c.nextSibling) {
       if (t.end <= c.endIndex) holding = c;
@@ -1278,7 +1304,10 @@ function reboundNames(imports: readonly ImportFact[], root: Node, text: string, 
   if (before.length === 0 && after.size === 0) return new Set();
   if (before.length > 1 || after.size > 1 || multiline) return null;
   const words = new Set<string>();
-  for (const b of changedBindings(before[0]?.bindings ?? [], [...after.values()].flatMap((n) => importFact(n, text).bindings))) {
+  for (const b of changedBindings(
+    before[0]?.bindings ?? [],
+    [...after.values()].flatMap((n) => importFact(n, text).bindings),
+  )) {
     if (isStarImport(b.local)) return null;
     words.add(spelledName(b.local));
   }
@@ -1328,7 +1357,10 @@ function importChangeStaysInRegion(prev: State, imports: readonly ImportFact[], 
 
 /** Same import texts in the same order, binding the same names (JSON only for re-read ones). */
 function sameImports(a: readonly ImportFact[], b: readonly ImportFact[]): boolean {
-  return a.length === b.length && a.every((x, i) => x.text === b[i].text && (x.bindings === b[i].bindings || JSON.stringify(x.bindings) === JSON.stringify(b[i].bindings)));
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.text === b[i].text && (x.bindings === b[i].bindings || JSON.stringify(x.bindings) === JSON.stringify(b[i].bindings)))
+  );
 }
 
 function eolStyle(text: string): string {

@@ -59,9 +59,7 @@ function matchesSelector(rule: RuleDefinition, selector: string): boolean {
 export function activeRules(rules: readonly RuleDefinition[], options: LintOptions): Map<string, Severity> {
   const active = new Map<string, Severity>();
   for (const rule of rules) {
-    const selected = options.select
-      ? options.select.some((s) => matchesSelector(rule, s))
-      : rule.enabledByDefault;
+    const selected = options.select ? options.select.some((s) => matchesSelector(rule, s)) : rule.enabledByDefault;
     const extended = options.extendSelect?.some((s) => matchesSelector(rule, s)) ?? false;
     const ignored = options.ignore?.some((s) => matchesSelector(rule, s)) ?? false;
     if (!(selected || extended) || ignored) continue;
@@ -75,10 +73,7 @@ export function activeRules(rules: readonly RuleDefinition[], options: LintOptio
 /** Selectors that name no rule and no category: reported to the user instead of silently ignored. */
 export function unknownSelectors(rules: readonly RuleDefinition[], options: LintOptions): string[] {
   const selectors = [...(options.select ?? []), ...(options.extendSelect ?? []), ...(options.ignore ?? [])];
-  return [
-    ...selectors.filter((s) => !isSelector(rules, s)),
-    ...Object.keys(options.severity ?? {}).filter((s) => !isSeverityKey(rules, s)),
-  ];
+  return [...selectors.filter((s) => !isSelector(rules, s)), ...Object.keys(options.severity ?? {}).filter((s) => !isSeverityKey(rules, s))];
 }
 
 /** A rule id, a category (key or name) or "ALL": what select, extend-select and ignore accept. */
@@ -97,11 +92,7 @@ export function isSeverityKey(rules: readonly RuleDefinition[], key: string): bo
  */
 export function describeUnknownSelector(rules: readonly RuleDefinition[], name: string, forSeverity = false): string {
   const categories = Object.keys(CATEGORIES) as Category[];
-  const valid = [
-    ...rules.map((r) => r.id),
-    ...categories,
-    ...(forSeverity ? [] : [...categories.map((c) => CATEGORIES[c]), 'ALL']),
-  ];
+  const valid = [...rules.map((r) => r.id), ...categories, ...(forSeverity ? [] : [...categories.map((c) => CATEGORIES[c]), 'ALL'])];
   // A category's display name where only its key works (severity): the key.
   const near = categories.find((c) => CATEGORIES[c] === name) ?? nearestName(name, valid);
   return `unknown rule or category \`${name}\`${near ? ` (did you mean \`${near}\`?)` : ''}`;

@@ -169,7 +169,13 @@ export function unusedSuppressions(
       // Bare noqa and noqa naming other tools' codes belong to those tools.
       if (c.rules.length === 0 || c.rules.some((r) => !known.has(r))) continue;
     } else if (unknown.length > 0) {
-      findings.push({ ruleId: UNUSED_SUPPRESSION, start: c.start, end: c.end, severity, message: `Unknown rule${unknown.length > 1 ? 's' : ''} in suppression: ${unknown.join(', ')}` });
+      findings.push({
+        ruleId: UNUSED_SUPPRESSION,
+        start: c.start,
+        end: c.end,
+        severity,
+        message: `Unknown rule${unknown.length > 1 ? 's' : ''} in suppression: ${unknown.join(', ')}`,
+      });
       continue;
     }
     if (c.rules.length > 0 && !c.rules.every((r) => active.has(r) || r in CATEGORIES)) continue;

@@ -49,7 +49,12 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
         diagnostics: [diagnostic],
         isPreferred: fix.safety === 'safe',
         edit: fix.documents?.length
-          ? { documentChanges: [...versionedEdit(doc, fix.edits).documentChanges!, ...fix.documents.map((d) => ({ textDocument: { uri: d.uri, version: d.version }, edits: d.edits }))] }
+          ? {
+              documentChanges: [
+                ...versionedEdit(doc, fix.edits).documentChanges!,
+                ...fix.documents.map((d) => ({ textDocument: { uri: d.uri, version: d.version }, edits: d.edits })),
+              ],
+            }
           : versionedEdit(doc, fix.edits),
       });
     }
@@ -148,7 +153,10 @@ function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
     if (/^#!|^#.*coding[:=]/.test(text) && line < 2) insertLine = line + 1;
     else if (!/^\s*(#.*)?$/.test(text)) break;
   }
-  edit ??= { range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } }, newText: `${suppressionComment('ignore-file', [ruleId])}${eol}` };
+  edit ??= {
+    range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } },
+    newText: `${suppressionComment('ignore-file', [ruleId])}${eol}`,
+  };
   return {
     title: `Disable ${ruleId} for this file`,
     kind: CodeActionKind.QuickFix,

@@ -38,5 +38,7 @@ export function toDiagnostic(doc: TextDocument, finding: Finding, rule: RuleDefi
 }
 
 export function isDiagnosticData(value: unknown): value is DiagnosticData {
-  return typeof value === 'object' && value !== null && typeof (value as DiagnosticData).ruleId === 'string' && typeof (value as DiagnosticData).version === 'number';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as DiagnosticData).ruleId === 'string' && typeof (value as DiagnosticData).version === 'number'
+  );
 }

@@ -22,7 +22,9 @@ export async function runLintWorker(port: MessagePort, start: WorkerStart): Prom
   const documents = new Map<number, ParsedDocument>();
   let queue = Promise.resolve();
   port.on('message', (message: ToWorker) => {
-    queue = queue.then(async () => handle(await engine, documents, message, post)).catch((error: unknown) => post({ kind: 'log', message: `perflens: lint worker: ${String(error)}` }));
+    queue = queue
+      .then(async () => handle(await engine, documents, message, post))
+      .catch((error: unknown) => post({ kind: 'log', message: `perflens: lint worker: ${String(error)}` }));
   });
 }
 

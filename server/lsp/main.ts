@@ -15,7 +15,11 @@ function startServer(): void {
   const scheduler = new Scheduler();
   const connection = createConnection(ProposedFeatures.all, scheduler.connectionOptions);
   const offThread = new LintWorkerHost(__filename, { perflensLintWorker: true, wasm: __dirname }, (message) => connection.console.error(message));
-  new PerflensServer(connection, { wasm: __dirname, guideHref: (rule) => guideUrl(rule), disk: localDisk(), collectGarbage: garbageCollector(), offThread }, scheduler);
+  new PerflensServer(
+    connection,
+    { wasm: __dirname, guideHref: (rule) => guideUrl(rule), disk: localDisk(), collectGarbage: garbageCollector(), offThread },
+    scheduler,
+  );
   connection.listen();
 
   // A bug must cost one request, not the editor's linter: log and keep serving.

@@ -2,14 +2,7 @@
 // (imports in the first cell count in the fifth), IPython magics are masked, and each finding is
 // mapped back to the cell it starts in. A finding that spans cells is dropped; a fix that touches
 // another cell (an import added at the top) becomes a multi-document edit, each cell versioned.
-import {
-  NotebookCellKind,
-  NotebookDocuments,
-  type CancellationToken,
-  type Connection,
-  type Diagnostic,
-  type NotebookDocument,
-} from 'vscode-languageserver';
+import { NotebookCellKind, NotebookDocuments, type CancellationToken, type Connection, type Diagnostic, type NotebookDocument } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine';
 import type { LintOptions } from '../engine/options';
@@ -177,7 +170,13 @@ export class NotebookSupport {
     const diagnostic = toDiagnostic(span.doc, local, rule, this.guideHref(rule));
     const fix = finding.fix && mapFix(finding.fix.edits, span, spans);
     if (finding.fix && fix) {
-      (diagnostic.data as DiagnosticData).fix = { title: finding.fix.title, safety: finding.fix.safety, reason: finding.fix.reason, edits: fix.own, documents: fix.others };
+      (diagnostic.data as DiagnosticData).fix = {
+        title: finding.fix.title,
+        safety: finding.fix.safety,
+        reason: finding.fix.reason,
+        edits: fix.own,
+        documents: fix.others,
+      };
     }
     return diagnostic;
   }

@@ -35,7 +35,10 @@ export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParam
   progress.begin('perflens: scanning workspace', 0, 'finding Python files…', true);
   const result: ScanWorkspaceResult = { files: 0, problems: 0, cancelled: false, errors: [] };
   try {
-    const roots = params.roots.map((r) => URI.parse(r)).filter((u) => u.scheme === 'file').map((u) => u.fsPath);
+    const roots = params.roots
+      .map((r) => URI.parse(r))
+      .filter((u) => u.scheme === 'file')
+      .map((u) => u.fsPath);
     const files: string[] = [];
     for (const root of roots) {
       const git = new GitIgnore(root);

@@ -127,4 +127,3 @@ export function throwIfCancelled(token: CancellationToken | undefined): void {
 export function contentChanged(): ResponseError<DiagnosticServerCancellationData> {
   return new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed; pull again', { retriggerRequest: true });
 }
-

@@ -182,7 +182,8 @@ export class PerflensServer {
       throwIfCancelled(token);
       const uri = p.textDocument.uri;
       const doc = this.documents.get(uri);
-      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
+      if (!doc)
+        return { kind: DocumentDiagnosticReportKind.Full, items: (await this.notebooks.lintCell(uri, { token, background: 'request' }))?.diagnostics ?? [] };
       const revision = doc.revision;
       const result = await this.pullResult(doc, token).catch(staleAs(contentChanged));
       // Edited (or closed) while the pull waited for its turn: the result would not be for the text asked about.
@@ -293,7 +294,9 @@ export class PerflensServer {
     const range = { start: { line: error.line, character: 0 }, end: { line: error.line, character: Number.MAX_SAFE_INTEGER >>> 11 } };
     void this.connection.sendDiagnostics({
       uri,
-      diagnostics: [{ range, severity: DiagnosticSeverity.Error, source: 'perflens', message: `${error.detail} (perflens is using its defaults for this project)` }],
+      diagnostics: [
+        { range, severity: DiagnosticSeverity.Error, source: 'perflens', message: `${error.detail} (perflens is using its defaults for this project)` },
+      ],
     });
   }
 
@@ -384,7 +387,12 @@ export class PerflensServer {
     });
     // A skipped file (over max-file-size, or a parse that ran out of time) says so where the user looks.
     if (details.skipped) {
-      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'perflens', message: `perflens skipped this file: ${details.skipped}` });
+      diagnostics.push({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        source: 'perflens',
+        message: `perflens skipped this file: ${details.skipped}`,
+      });
     }
     const entry = { version, revision, details, diagnostics };
     this.lintCache.set(doc.uri, entry);
@@ -440,7 +448,9 @@ export class PerflensServer {
     const doc = this.documents.get(uri);
     if (doc) {
       const result = await this.lint(doc, { token }).catch(staleAs(contentModified));
-      return result ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics, skipped: result.details.skipped !== undefined } : null;
+      return result
+        ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics, skipped: result.details.skipped !== undefined }
+        : null;
     }
     const cell = await this.notebooks.lintCell(uri, { token });
     return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics, skipped: false } : null;

@@ -5,9 +5,32 @@ import * as path from 'node:path';
 
 /** Ruff's default excludes: a familiar set for the same users. */
 export const DEFAULT_EXCLUDES = new Set([
-  '.bzr', '.direnv', '.eggs', '.git', '.git-rewrite', '.hg', '.ipynb_checkpoints', '.mypy_cache', '.nox',
-  '.pants.d', '.pyenv', '.pytest_cache', '.pytype', '.ruff_cache', '.svn', '.tox', '.venv', '.vscode',
-  '__pypackages__', '__pycache__', '_build', 'buck-out', 'dist', 'node_modules', 'site-packages', 'venv',
+  '.bzr',
+  '.direnv',
+  '.eggs',
+  '.git',
+  '.git-rewrite',
+  '.hg',
+  '.ipynb_checkpoints',
+  '.mypy_cache',
+  '.nox',
+  '.pants.d',
+  '.pyenv',
+  '.pytest_cache',
+  '.pytype',
+  '.ruff_cache',
+  '.svn',
+  '.tox',
+  '.venv',
+  '.vscode',
+  '__pypackages__',
+  '__pycache__',
+  '_build',
+  'buck-out',
+  'dist',
+  'node_modules',
+  'site-packages',
+  'venv',
 ]);
 
 export interface DiscoveryError {

@@ -44,7 +44,10 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function lineOfSpot(source: string, spot: ConfigSpot): number {
   const lines = source.split(/\r\n|\r|\n/);
   const key = new RegExp(`^\\s*["']?${escapeRegExp(spot.key)}["']?\\s*=`);
-  const keyLine = Math.max(0, lines.findIndex((l) => key.test(l)));
+  const keyLine = Math.max(
+    0,
+    lines.findIndex((l) => key.test(l)),
+  );
   if (spot.value === undefined) return keyLine;
   const item = new RegExp(`["']${escapeRegExp(spot.value)}["']`);
   const valueLine = lines.findIndex((l, i) => i >= keyLine && item.test(l));
@@ -71,14 +74,21 @@ function stringList(value: unknown, key: string, file: string): string[] | undef
  * Rule ids and categories that name nothing are errors (a typo would otherwise turn a rule off, or
  * select nothing, in silence), each with the nearest valid name.
  */
-function checkSelectors(rules: readonly RuleDefinition[], file: string, key: string, names: readonly string[] | undefined, spot: (name: string) => ConfigSpot): void {
+function checkSelectors(
+  rules: readonly RuleDefinition[],
+  file: string,
+  key: string,
+  names: readonly string[] | undefined,
+  spot: (name: string) => ConfigSpot,
+): void {
   const unknown = (names ?? []).filter((n) => !isSelector(rules, n));
   if (unknown.length) throw new ConfigError(file, `\`${key}\`: ${unknown.map((n) => describeUnknownSelector(rules, n)).join('; ')}`, 0, spot(unknown[0]));
 }
 
 function checkSeverityKeys(rules: readonly RuleDefinition[], file: string, severity: Record<string, unknown>): void {
   const unknown = Object.keys(severity).filter((n) => !isSeverityKey(rules, n));
-  if (unknown.length) throw new ConfigError(file, `\`severity\`: ${unknown.map((n) => describeUnknownSelector(rules, n, true)).join('; ')}`, 0, { key: unknown[0] });
+  if (unknown.length)
+    throw new ConfigError(file, `\`severity\`: ${unknown.map((n) => describeUnknownSelector(rules, n, true)).join('; ')}`, 0, { key: unknown[0] });
 }
 
 /**

@@ -57,7 +57,9 @@ function whatwgLabel(pythonName: string): string {
 
 function declaredEncoding(bytes: Uint8Array): string | undefined {
   // The declaration is ASCII, so reading the first two lines as latin1 is exact enough.
-  const head = Buffer.from(bytes.subarray(0, 400)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  const head = Buffer.from(bytes.subarray(0, 400))
+    .toString('latin1')
+    .split(/\r\n|\r|\n/, 2);
   for (const line of head) {
     const m = CODING.exec(line);
     if (m) return m[1];

@@ -136,7 +136,11 @@ function wordsOf(regex: RegExp): { words: string[]; whole: boolean } | null {
   let words = gateWords.get(regex);
   if (words === undefined) {
     const word = regex.flags === '' ? WORD_GATE.exec(regex.source) : null;
-    words = word ? { words: word[1].split('|'), whole: true } : regex.flags === '' && LITERAL_GATE.test(regex.source) ? { words: [regex.source], whole: false } : null;
+    words = word
+      ? { words: word[1].split('|'), whole: true }
+      : regex.flags === '' && LITERAL_GATE.test(regex.source)
+        ? { words: [regex.source], whole: false }
+        : null;
     gateWords.set(regex, words);
   }
   return words;

@@ -68,13 +68,19 @@ describe('cli', () => {
     assert.deepEqual(
       d.fix.edits.map((e: { location: unknown; end_location: unknown }) => [e.location, e.end_location]),
       [
-        [{ row: 2, column: 26 }, { row: 2, column: 27 }],
-        [{ row: 2, column: 44 }, { row: 2, column: 45 }],
+        [
+          { row: 2, column: 26 },
+          { row: 2, column: 27 },
+        ],
+        [
+          { row: 2, column: 44 },
+          { row: 2, column: 45 },
+        ],
       ],
     );
   });
 
-  it('--format json gives an unsafe fix its reason beside Ruff\'s fields (none for a safe fix)', () => {
+  it("--format json gives an unsafe fix its reason beside Ruff's fields (none for a safe fix)", () => {
     const dir = project({ 'sleepy.py': SLEEPY, 'slow.py': SLOW });
     const found = JSON.parse(run(['check', '--format', 'json', '--select', 'async-time-sleep,reduction-over-list-comprehension', '.'], dir).stdout);
     const sleep = found.find((d: { code: string }) => d.code === 'async-time-sleep');
@@ -129,7 +135,11 @@ describe('cli', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Fixed 1 problem/);
     assert.equal(readFileSync(path.join(dir, 'slow.py'), 'utf8'), CLEAN);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'temp file left behind');
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'temp file left behind',
+    );
   });
 
   it('--fix keeps a UTF-8 BOM and CRLF line endings', () => {
@@ -138,7 +148,10 @@ describe('cli', () => {
     run(['check', '--fix', '--unsafe-fixes', '.'], dir); // the functools.wraps fix (it adds an import) is unsafe
     const bytes = readFileSync(path.join(dir, 'crlf.py'));
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
-    assert.equal(bytes.toString('utf8').slice(1), 'import time\r\nimport functools\r\n\r\ndef timed(func):\r\n    @functools.wraps(func)\r\n    def wrapper(*a):\r\n        return func(*a)\r\n    return wrapper\r\n');
+    assert.equal(
+      bytes.toString('utf8').slice(1),
+      'import time\r\nimport functools\r\n\r\ndef timed(func):\r\n    @functools.wraps(func)\r\n    def wrapper(*a):\r\n        return func(*a)\r\n    return wrapper\r\n',
+    );
   });
 
   it('never fixes a file that does not parse', () => {
@@ -165,13 +178,26 @@ describe('cli', () => {
   });
 
   it('skips virtual environments, caches and node_modules when walking', () => {
-    const dir = project({ '.venv/lib/slow.py': SLOW, 'node_modules/x/slow.py': SLOW, 'env/pyvenv.cfg': '', 'env/slow.py': SLOW, 'src/__pycache__/slow.py': SLOW });
+    const dir = project({
+      '.venv/lib/slow.py': SLOW,
+      'node_modules/x/slow.py': SLOW,
+      'env/pyvenv.cfg': '',
+      'env/slow.py': SLOW,
+      'src/__pycache__/slow.py': SLOW,
+    });
     const r = run(['check', '.'], dir);
     assert.equal(r.code, 0, r.stdout);
   });
 
   it('respects .gitignore files below the path given (and --no-respect-gitignore)', () => {
-    const dir = project({ '.gitignore': 'generated/\n*_pb2.py\n', 'generated/slow.py': SLOW, 'api_pb2.py': SLOW, 'sub/.gitignore': 'local.py\n', 'sub/local.py': SLOW, 'sub/kept.py': CLEAN });
+    const dir = project({
+      '.gitignore': 'generated/\n*_pb2.py\n',
+      'generated/slow.py': SLOW,
+      'api_pb2.py': SLOW,
+      'sub/.gitignore': 'local.py\n',
+      'sub/local.py': SLOW,
+      'sub/kept.py': CLEAN,
+    });
     assert.equal(run(['check', '.'], dir).code, 0, run(['check', '.'], dir).stdout);
     const all = run(['check', '--no-respect-gitignore', '--format', 'json', '.'], dir);
     assert.equal(JSON.parse(all.stdout).length, 3);
@@ -220,7 +246,10 @@ describe('cli', () => {
     it('in extend-select and ignore, suggesting the nearest rule id or category', () => {
       const typo = config('extend-select = ["reduction-over-list-comprehensoin"]\n');
       assert.equal(typo.code, 2);
-      assert.match(typo.stderr, /`extend-select`: unknown rule or category `reduction-over-list-comprehensoin` \(did you mean `reduction-over-list-comprehension`\?\)/);
+      assert.match(
+        typo.stderr,
+        /`extend-select`: unknown rule or category `reduction-over-list-comprehensoin` \(did you mean `reduction-over-list-comprehension`\?\)/,
+      );
       const category = config('ignore = ["pandsa"]\n');
       assert.equal(category.code, 2);
       assert.match(category.stderr, /`ignore`: unknown rule or category `pandsa` \(did you mean `pandas`\?\)/);
@@ -229,7 +258,10 @@ describe('cli', () => {
     it('in per-file-ignores and severity', () => {
       const pfi = config('[tool.perflens.per-file-ignores]\n"tests/*" = ["generators", "print-debuging-in-library"]\n');
       assert.equal(pfi.code, 2);
-      assert.match(pfi.stderr, /`per-file-ignores\."tests\/\*"`: unknown rule or category `print-debuging-in-library` \(did you mean `print-debugging-in-library`\?\)/);
+      assert.match(
+        pfi.stderr,
+        /`per-file-ignores\."tests\/\*"`: unknown rule or category `print-debuging-in-library` \(did you mean `print-debugging-in-library`\?\)/,
+      );
       const severity = config('[tool.perflens.severity]\npandas-iterows = "error"\n');
       assert.equal(severity.code, 2);
       assert.match(severity.stderr, /`severity`: unknown rule or category `pandas-iterows` \(did you mean `pandas-iterrows`\?\)/);

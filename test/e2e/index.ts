@@ -17,7 +17,10 @@ export function run(): Promise<void> {
   });
   const suite = path.join(__dirname, 'suite');
   // Name order, so activation.test.js runs first and sees the extension before any Python file is open.
-  for (const file of fs.readdirSync(suite).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of fs
+    .readdirSync(suite)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(suite, file));
   }
   return new Promise((resolve, reject) => {

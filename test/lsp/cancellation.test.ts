@@ -77,7 +77,11 @@ describe('language server: cancellation and responsiveness', function () {
   }
 
   const hoverSleep = (token?: CancellationTokenSource) =>
-    client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: HOVERED_URI }, position: { line: 4, character: 8 } }, token?.token);
+    client.request<{ contents: { value: string } } | null>(
+      'textDocument/hover',
+      { textDocument: { uri: HOVERED_URI }, position: { line: 4, character: 8 } },
+      token?.token,
+    );
 
   const lintsOf = (uri: string) => client.statuses.filter((s) => s.uri === uri).length;
 
@@ -89,7 +93,10 @@ describe('language server: cancellation and responsiveness', function () {
     const [blockerMs, bMs, cMs, hoverMs] = await Promise.all([at(blocker.done), at(client.pull(b)), at(client.pull(c)), at(hoverSleep())]);
     // The lint that was running finishes first (nothing interrupts it); the hover comes right after.
     assert.ok(hoverMs < bMs && hoverMs < cMs, `hover ${hoverMs.toFixed(0)} ms, pulls ${bMs.toFixed(0)} and ${cMs.toFixed(0)} ms`);
-    assert.ok(hoverMs - blockerMs < (bMs - blockerMs) / 2, `hover ${(hoverMs - blockerMs).toFixed(0)} ms after the running lint, pull ${(bMs - blockerMs).toFixed(0)} ms`);
+    assert.ok(
+      hoverMs - blockerMs < (bMs - blockerMs) / 2,
+      `hover ${(hoverMs - blockerMs).toFixed(0)} ms after the running lint, pull ${(bMs - blockerMs).toFixed(0)} ms`,
+    );
     assert.match((await hoverSleep())!.contents.value, /async-time-sleep/);
   });
 

@@ -49,13 +49,19 @@ describe('open documents over max-file-size', () => {
   it('are linted again when they shrink under the limit, and drop their tree when they grow over it', async () => {
     const engine = await getEngine();
     const doc = new ParsedDocument(TextDocument.create('file:///grow.py', 'python', 1, SMALL), engine);
-    assert.deepEqual(doc.lint(LIMIT).findings.map((f) => f.ruleId), ['async-time-sleep']);
+    assert.deepEqual(
+      doc.lint(LIMIT).findings.map((f) => f.ruleId),
+      ['async-time-sleep'],
+    );
     assert.equal(doc.hasTree, true);
     doc.update([{ text: BIG }], 2);
     assert.ok(doc.lint(LIMIT).skipped);
     assert.equal(doc.hasTree, false, 'the tree of the earlier, smaller text was kept');
     doc.update([{ text: SMALL }], 3);
-    assert.deepEqual(doc.lint(LIMIT).findings.map((f) => f.ruleId), ['async-time-sleep']);
+    assert.deepEqual(
+      doc.lint(LIMIT).findings.map((f) => f.ruleId),
+      ['async-time-sleep'],
+    );
     doc.dispose();
   });
 });
@@ -81,7 +87,10 @@ describe('open documents: edits with positions out of range (found by the protoc
       { range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' },
       { range: { start: { line: 1, character: 400 }, end: { line: 0, character: 2 } }, text: '' },
       { range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' },
-    ].reduce((text, change) => TextDocument.applyEdits(TextDocument.create('file:///t.py', 'python', 0, text), [{ range: change.range, newText: change.text }]), fresh.getText());
+    ].reduce(
+      (text, change) => TextDocument.applyEdits(TextDocument.create('file:///t.py', 'python', 0, text), [{ range: change.range, newText: change.text }]),
+      fresh.getText(),
+    );
     assert.equal(doc.getText(), expected);
     positionsExact(doc);
     const details = doc.lint({});
@@ -89,7 +98,7 @@ describe('open documents: edits with positions out of range (found by the protoc
     doc.dispose();
   });
 
-  it('clamps notebook cells\' changes the same way (updateClamped)', () => {
+  it("clamps notebook cells' changes the same way (updateClamped)", () => {
     let cell = TextDocument.create('vscode-notebook-cell:/nb.ipynb#C1', 'python', 1, SMALL);
     cell = updateClamped(cell, [{ range: { start: { line: 9, character: 300 }, end: { line: 10, character: 312 } }, text: 'x = 1\n' }], 2);
     cell = updateClamped(cell, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 4 } }, text: '# a\n' }], 3);

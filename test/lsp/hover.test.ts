@@ -241,7 +241,18 @@ describe('hover: constructs without a finding', function () {
   });
 
   it('perflens.constructHovers turns the notes off; perflens.hover only affects findings', async () => {
-    const lines = ['import functools', '', '@functools.lru_cache(maxsize=64)', 'def f(n):', '    return n', '', 'import time', 'async def g():', '    time.sleep(1)', ''];
+    const lines = [
+      'import functools',
+      '',
+      '@functools.lru_cache(maxsize=64)',
+      'def f(n):',
+      '    return n',
+      '',
+      'import time',
+      'async def g():',
+      '    time.sleep(1)',
+      '',
+    ];
     await settings({ constructHovers: false, ignore: ['caching'] });
     const off = await openDoc(client, lines);
     assert.equal(await off.hoverAt(2, 'lru_cache'), null);
@@ -295,16 +306,22 @@ describe('hover: hostile code in messages (issue 23)', function () {
     '',
   ];
 
-  it('renders user code as text: no link, image or HTML but perflens\'s own guide and disable links', async () => {
+  it("renders user code as text: no link, image or HTML but perflens's own guide and disable links", async () => {
     const uri = 'file:///tmp/perflens-hover/hostile.py';
     const text = HOSTILE.join('\n');
     await client.open(uri, text);
     const diags = await client.pull(uri);
-    assert.deepEqual(diags.map((d) => d.code), ['readlines-iteration', 'readlines-iteration', 'readlines-iteration', 'is-literal-comparison', 'readlines-iteration']);
+    assert.deepEqual(
+      diags.map((d) => d.code),
+      ['readlines-iteration', 'readlines-iteration', 'readlines-iteration', 'is-literal-comparison', 'readlines-iteration'],
+    );
     for (const d of diags) {
       const hover = await client.request<HoverResult>('textDocument/hover', { textDocument: { uri }, position: d.range.start });
       const { links, images, html } = renderedTargets(hover.contents.value);
-      const own = [`command:perflens.openGuide?${encodeURIComponent(JSON.stringify([ALL_RULES.find((r) => r.id === d.code)!.guide]))}`, `command:perflens.disableRule?${encodeURIComponent(JSON.stringify([d.code]))}`];
+      const own = [
+        `command:perflens.openGuide?${encodeURIComponent(JSON.stringify([ALL_RULES.find((r) => r.id === d.code)!.guide]))}`,
+        `command:perflens.disableRule?${encodeURIComponent(JSON.stringify([d.code]))}`,
+      ];
       assert.deepEqual(links, own, `${d.code} at line ${d.range.start.line}: only perflens's links\n${hover.contents.value}`);
       assert.deepEqual(images, [], `no image\n${hover.contents.value}`);
       assert.deepEqual(html, [], `no HTML\n${hover.contents.value}`);

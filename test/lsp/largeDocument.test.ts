@@ -94,7 +94,11 @@ describe('language server: large documents (issue 23)', function () {
     assert.match(hover.contents.value, /async-time-sleep/);
     const note = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
     assert.match(note.contents.value, /async def/);
-    const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', { textDocument: { uri }, range: sleep.range, context: { diagnostics: [sleep] } });
+    const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: sleep.range,
+      context: { diagnostics: [sleep] },
+    });
     assert.ok(actions.some((a) => a.title.startsWith('Disable async-time-sleep')));
     // An edit: the worker's copy follows it.
     await client.change(uri, 2, [{ range: { start: { line: 2, character: 4 }, end: { line: 2, character: 17 } }, text: 'pass' }]);

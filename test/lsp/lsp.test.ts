@@ -13,7 +13,9 @@ import { TestClient, type Diag } from './lspClient';
 const URI = 'file:///tmp/perflens-lsp/sample.py';
 // The async-time-sleep fix is unsafe (the coroutine then suspends there, where timeouts can fire); the
 // reduction-over-list-comprehension fix on the next line is safe.
-const SOURCE = ['import time', 'import asyncio', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join('\n');
+const SOURCE = ['import time', 'import asyncio', '', 'async def poll(client):', '    time.sleep(1)', '    return sum([x for x in client.values])', ''].join(
+  '\n',
+);
 
 interface Action {
   title: string;
@@ -62,12 +64,20 @@ describe('language server (pull diagnostics)', function () {
 
   it('offers a safe fix as the preferred quick fix with a versioned edit; an unsafe one not preferred, its reason in the title', async () => {
     const diags = await client.pull(URI);
-    const reduction = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[1].range, context: { diagnostics: [diags[1]] } });
+    const reduction = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: diags[1].range,
+      context: { diagnostics: [diags[1]] },
+    });
     const fix = reduction.find((a) => a.isPreferred)!;
     assert.equal(fix.title, 'Remove the brackets (use a generator expression)');
     assert.equal(fix.edit!.documentChanges[0].textDocument.version, 1);
     assert.equal(applyAction(SOURCE, fix), SOURCE.replace('sum([x for x in client.values])', 'sum(x for x in client.values)'));
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: diags[0].range,
+      context: { diagnostics: [diags[0]] },
+    });
     const unsafe = actions.find((a) => a.title.startsWith('Replace with await asyncio.sleep() (unsafe: the coroutine now suspends here'))!;
     assert.ok(unsafe, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(!unsafe.isPreferred);
@@ -92,7 +102,11 @@ describe('language server (pull diagnostics)', function () {
   it('refuses to offer a fix computed for an older document version', async () => {
     const diags = await client.pull(URI);
     const stale = { ...diags[0], data: { ...diags[0].data!, version: 0 } };
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: stale.range, context: { diagnostics: [stale] } });
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: stale.range,
+      context: { diagnostics: [stale] },
+    });
     assert.equal(actions.filter((a) => a.edit).length, 0);
   });
 
@@ -110,7 +124,10 @@ describe('language server (pull diagnostics)', function () {
   });
 
   it('hover explains the diagnostic with the guide link', async () => {
-    const hover = await client.request<{ contents: { kind: string; value: string } }>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 4, character: 8 } });
+    const hover = await client.request<{ contents: { kind: string; value: string } }>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 4, character: 8 },
+    });
     assert.equal(hover.contents.kind, 'markdown');
     assert.match(hover.contents.value, /\*\*time\.sleep\(\) inside async def\*\* · `async-time-sleep`/);
     assert.match(hover.contents.value, /event loop/);
@@ -214,7 +231,9 @@ describe('language server (project configuration, suppressions)', function () {
 
   it('a broken config shows an error on the config file and a message, and linting goes on with defaults', async () => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.perflens]\nignore = ["async-time-sleep"]\nselekt = ["x"]\n');
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'pyproject.toml')).href, type: 2 }] });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(path.join(dir, 'pyproject.toml')).href, type: 2 }],
+    });
     assert.deepEqual(codesOf(await client.pull(fileUri)), ['4:4:async-time-sleep', '5:15:reduction-over-list-comprehension']);
     const configUri = pathToFileURL(path.join(dir, 'pyproject.toml')).href;
     const pushed = client.published.get(configUri)!.at(-1)!.diagnostics;
@@ -253,7 +272,11 @@ describe('language server (project configuration, suppressions)', function () {
 
   it('offers "Disable for this file", writing an ignore-file comment at the top', async () => {
     const diags = await client.pull(fileUri);
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: fileUri }, range: diags[0].range, context: { diagnostics: [diags[0]] } });
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: fileUri },
+      range: diags[0].range,
+      context: { diagnostics: [diags[0]] },
+    });
     const action = actions.find((a) => a.title === 'Disable reduction-over-list-comprehension for this file')!;
     const change = action.edit!.documentChanges[0];
     const text = TextDocument.applyEdits(TextDocument.create(fileUri, 'python', 1, SOURCE), change.edits);
@@ -277,7 +300,14 @@ describe('language server (workspace scan, status)', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-scan-'));
     const slow = 'def f(xs):\n    return sum([x for x in xs])\n';
-    for (const [name, text] of Object.entries({ 'a.py': slow, 'pkg/b.py': slow + slow, 'clean.py': 'x = 1\n', 'dist/gen.py': slow, 'ignored/c.py': slow, '.gitignore': 'ignored/\n' })) {
+    for (const [name, text] of Object.entries({
+      'a.py': slow,
+      'pkg/b.py': slow + slow,
+      'clean.py': 'x = 1\n',
+      'dist/gen.py': slow,
+      'ignored/c.py': slow,
+      '.gitignore': 'ignored/\n',
+    })) {
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), text);
     }
@@ -289,10 +319,18 @@ describe('language server (workspace scan, status)', function () {
   it('scans every Python file not ignored, publishing diagnostics with progress', async () => {
     const openUri = pathToFileURL(path.join(dir, 'a.py')).href;
     await client.open(openUri, fs.readFileSync(path.join(dir, 'a.py'), 'utf8'));
-    const result = await client.request<{ files: number; problems: number; cancelled: boolean }>('perflens/scanWorkspace', { roots: [pathToFileURL(dir).href] });
+    const result = await client.request<{ files: number; problems: number; cancelled: boolean }>('perflens/scanWorkspace', {
+      roots: [pathToFileURL(dir).href],
+    });
     assert.deepEqual(result, { files: 3, problems: 2, cancelled: false, errors: [] });
-    assert.deepEqual(client.progress.filter((k) => k !== 'report'), ['begin', 'end']);
-    const published = [...client.published.keys()].filter((u) => u.startsWith(pathToFileURL(dir).href)).map((u) => path.relative(dir, new URL(u).pathname)).sort();
+    assert.deepEqual(
+      client.progress.filter((k) => k !== 'report'),
+      ['begin', 'end'],
+    );
+    const published = [...client.published.keys()]
+      .filter((u) => u.startsWith(pathToFileURL(dir).href))
+      .map((u) => path.relative(dir, new URL(u).pathname))
+      .sort();
     assert.deepEqual(published, ['pkg/b.py'], 'only the unopened file with problems gets pushed diagnostics');
   });
 
@@ -347,9 +385,17 @@ describe('language server (Jupyter notebooks)', function () {
   it('a fix that adds an import edits the first cell too, each cell edit versioned', async () => {
     const [wraps] = await client.pull(cell(4));
     assert.equal(wraps.code, 'decorator-missing-wraps');
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [wraps] } });
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: cell(4) },
+      range: wraps.range,
+      context: { diagnostics: [wraps] },
+    });
     const fix = actions.find((a) => a.title.startsWith('Add @functools.wraps'))!;
-    const changes = fix.edit!.documentChanges.map((c) => ({ uri: c.textDocument.uri, version: c.textDocument.version, text: c.edits.map((e) => e.newText).join('|') }));
+    const changes = fix.edit!.documentChanges.map((c) => ({
+      uri: c.textDocument.uri,
+      version: c.textDocument.version,
+      text: c.edits.map((e) => e.newText).join('|'),
+    }));
     assert.deepEqual(changes, [
       { uri: cell(4), version: 1, text: '    @functools.wraps(func)\n' },
       { uri: cell(0), version: 1, text: '\nimport functools' },
@@ -358,21 +404,44 @@ describe('language server (Jupyter notebooks)', function () {
 
   it('a forged diagnostic cannot make a fix edit a document outside the notebook (issue 23, item 8)', async () => {
     const [wraps] = await client.pull(cell(4));
-    const outside = { uri: 'file:///tmp/perflens-lsp/outside.py', version: 1, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'import os\n' }] };
+    const outside = {
+      uri: 'file:///tmp/perflens-lsp/outside.py',
+      version: 1,
+      edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: 'import os\n' }],
+    };
     const forged = { ...wraps, data: { ...wraps.data!, fix: { ...wraps.data!.fix!, documents: [outside] } } };
-    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri: cell(4) }, range: wraps.range, context: { diagnostics: [forged] } });
+    const actions = await client.request<Action[]>('textDocument/codeAction', {
+      textDocument: { uri: cell(4) },
+      range: wraps.range,
+      context: { diagnostics: [forged] },
+    });
     const edited = actions.flatMap((a) => a.edit?.documentChanges.map((c) => c.textDocument.uri) ?? []);
     assert.ok(edited.length > 0);
-    assert.deepEqual(edited.filter((uri) => !uri.startsWith('vscode-notebook-cell:/tmp/perflens-lsp/analysis.ipynb#')), []);
+    assert.deepEqual(
+      edited.filter((uri) => !uri.startsWith('vscode-notebook-cell:/tmp/perflens-lsp/analysis.ipynb#')),
+      [],
+    );
   });
 
   it('follows cell edits', async () => {
     await client.connection.sendNotification('notebookDocument/didChange', {
       notebookDocument: { uri: NB, version: 2 },
-      change: { cells: { textContent: [{ document: { uri: cell(2), version: 2 }, changes: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 17 } }, text: 'pass' }] }] } },
+      change: {
+        cells: {
+          textContent: [
+            {
+              document: { uri: cell(2), version: 2 },
+              changes: [{ range: { start: { line: 1, character: 4 }, end: { line: 1, character: 17 } }, text: 'pass' }],
+            },
+          ],
+        },
+      },
     });
     assert.deepEqual(codesOf(await client.pull(cell(2))), ['2:15:reduction-over-list-comprehension']);
-    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: cell(2) }, position: { line: 2, character: 20 } });
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri: cell(2) },
+      position: { line: 2, character: 20 },
+    });
     assert.match(hover.contents.value, /reduction-over-list-comprehension/);
   });
 });
@@ -382,7 +451,8 @@ describe('language server (run on save, multi-root settings)', function () {
   before(async () => {
     client = new TestClient();
     // Two workspace folders with different settings: /a lints on save, /b ignores a rule.
-    client.settings = (scopeUri?: string) => (scopeUri?.startsWith('file:///ws/a/') ? { run: 'onSave' } : scopeUri?.startsWith('file:///ws/b/') ? { ignore: ['async-time-sleep'] } : {});
+    client.settings = (scopeUri?: string) =>
+      scopeUri?.startsWith('file:///ws/a/') ? { run: 'onSave' } : scopeUri?.startsWith('file:///ws/b/') ? { ignore: ['async-time-sleep'] } : {};
     await client.initialize({ pull: true, configuration: true });
   });
   after(() => client.shutdown());
@@ -429,9 +499,21 @@ describe('language server (run on save, multi-root settings)', function () {
  */
 describe('language server (results follow the text, not the version number)', function () {
   // Another text at the same position: time.sleep's fix (line 4, 4-17) applied here would corrupt it.
-  const OTHER = ['import requests', 'import asyncio', '', 'async def poll(client):', '    requests.get(client)', '    return max([x for x in client.values])', ''].join('\n');
+  const OTHER = [
+    'import requests',
+    'import asyncio',
+    '',
+    'async def poll(client):',
+    '    requests.get(client)',
+    '    return max([x for x in client.values])',
+    '',
+  ].join('\n');
   const fullText = (text: string) => [{ text }];
-  const fixAllParams = (uri: string) => ({ textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.perflens'] } });
+  const fixAllParams = (uri: string) => ({
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.perflens'] },
+  });
   async function fixedByEngine(text: string): Promise<string> {
     const engine = await getEngine();
     return applyFixes(text, engine.lintText(text).findings).text;
@@ -484,7 +566,11 @@ describe('language server (results follow the text, not the version number)', fu
     // Same version, other text: the diagnostic the client still holds points at other code now.
     await client.change(uri, 1, fullText(OTHER));
     const stale = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: sleep.range, context: { diagnostics: [sleep] } });
-    assert.deepEqual(stale.filter((a) => a.isPreferred), [], 'no fix for a finding the current text does not have');
+    assert.deepEqual(
+      stale.filter((a) => a.isPreferred),
+      [],
+      'no fix for a finding the current text does not have',
+    );
     // A forged fix on a real finding: the edit offered is the server's, not the forged one.
     await client.change(uri, 2, fullText(SOURCE));
     const [real] = await client.pull(uri);
@@ -513,7 +599,7 @@ describe('language server (push and run on save: results follow the text)', func
     assert.deepEqual(codesOf(await client.waitForPush(uri, 1)), []);
   });
 
-  it('with run: onSave, a reopened document is not shown the previous text\'s saved result', async () => {
+  it("with run: onSave, a reopened document is not shown the previous text's saved result", async () => {
     const uri = 'file:///tmp/perflens-lsp/onsave/reopen.py';
     await client.open(uri, SOURCE, 1);
     assert.equal((await client.waitForPush(uri, 1)).length, 2);

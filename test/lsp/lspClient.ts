@@ -28,7 +28,9 @@ export class TestClient {
    * (to see a new test fail on the code before a fix); bench/largeDocument.ts passes one to compare.
    */
   constructor(server = process.env.PERFLENS_TEST_SERVER ?? path.join(DIST, 'server.js')) {
-    this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), server, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
       const list = this.published.get(p.uri) ?? [];

@@ -51,8 +51,32 @@ const USERS_IMPORTS: Record<string, string> = {
 
 /** Modules an example may use by name (`asyncio.run(...)`), imported plainly. */
 const MODULES = [
-  'aiohttp', 'asyncio', 'contextlib', 'functools', 'httpx', 'json', 'logging', 'math', 'multiprocessing', 'numba', 'operator', 'os',
-  'pickle', 'random', 're', 'requests', 'scipy', 'sqlite3', 'sys', 'tempfile', 'threading', 'time', 'torch', 'warnings', 'weakref', 'yaml',
+  'aiohttp',
+  'asyncio',
+  'contextlib',
+  'functools',
+  'httpx',
+  'json',
+  'logging',
+  'math',
+  'multiprocessing',
+  'numba',
+  'operator',
+  'os',
+  'pickle',
+  'random',
+  're',
+  'requests',
+  'scipy',
+  'sqlite3',
+  'sys',
+  'tempfile',
+  'threading',
+  'time',
+  'torch',
+  'warnings',
+  'weakref',
+  'yaml',
 ];
 
 /** How a user's file imports a module a rule requires. */
@@ -66,7 +90,10 @@ function importsModule(source: string, module: string): boolean {
 /** True when the example uses `name` (not as an attribute) without defining or importing it. */
 function usesUnbound(source: string, name: string): boolean {
   if (!new RegExp(`(?<![.\\w])${name}\\b`).test(source)) return false;
-  const binds = new RegExp(`^\\s*(def|class)\\s+${name}\\b|^\\s*${name}\\s*=[^=]|\\bimport\\b[^\\n]*\\b${name}\\b|^\\s*from\\s+${name}\\b|\\bfor\\s+${name}\\b|\\bas\\s+${name}\\b`, 'm');
+  const binds = new RegExp(
+    `^\\s*(def|class)\\s+${name}\\b|^\\s*${name}\\s*=[^=]|\\bimport\\b[^\\n]*\\b${name}\\b|^\\s*from\\s+${name}\\b|\\bfor\\s+${name}\\b|\\bas\\s+${name}\\b`,
+    'm',
+  );
   return !binds.test(source);
 }
 

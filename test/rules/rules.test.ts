@@ -106,7 +106,10 @@ describe('rules', () => {
           const result = engine.lintText(source, { ...options, filePath: file });
           assert.deepEqual(result.failures, []);
           const got = result.findings.filter((f) => f.ruleId === rule.id).map((f) => result.lines.positionAt(f.start).line);
-          assert.deepEqual([...new Set(got)].map((l) => l + 1), expectedLines(source, rule.id).map((l) => l + 1));
+          assert.deepEqual(
+            [...new Set(got)].map((l) => l + 1),
+            expectedLines(source, rule.id).map((l) => l + 1),
+          );
         });
 
         const markers = expectedFixes(readFileSync(file, 'utf8'), rule.id);
@@ -120,7 +123,8 @@ describe('rules', () => {
               const line = result.lines.positionAt(f.start).line + 1;
               if (markers.has(line)) got.set(line, (got.get(line) ?? new Set()).add(f.fix?.safety ?? 'no-fix'));
             }
-            const shown = (m: Map<number, Set<string> | string>) => Object.fromEntries([...m].map(([l, v]) => [l, typeof v === 'string' ? v : [...v].join(' + ')]));
+            const shown = (m: Map<number, Set<string> | string>) =>
+              Object.fromEntries([...m].map(([l, v]) => [l, typeof v === 'string' ? v : [...v].join(' + ')]));
             assert.deepEqual(shown(got), shown(markers));
           });
         }
@@ -139,7 +143,9 @@ describe('rules', () => {
               tree.delete();
             }
             // Applying the same fix again finds nothing left to fix at that spot.
-            const again = engine.lintText(fixed, { ...options, filePath: file }).findings.filter((f) => f.ruleId === rule.id && f.fix && f.start === finding.start);
+            const again = engine
+              .lintText(fixed, { ...options, filePath: file })
+              .findings.filter((f) => f.ruleId === rule.id && f.fix && f.start === finding.start);
             assert.equal(again.length, 0, `${rule.id}: fix is not idempotent at ${finding.start}`);
           }
         });
@@ -163,7 +169,8 @@ describe('rules', () => {
           const undeclared = new Set<string>();
           for (const file of files) {
             for (const f of engine.lintText(readFileSync(file, 'utf8'), { ...options, filePath: file }).findings) {
-              if (f.ruleId === rule.id && f.fix && !declared.has(f.fix.safety)) undeclared.add(`${f.fix.safety} (${path.basename(file)}: ${f.fix.reason ?? ''})`);
+              if (f.ruleId === rule.id && f.fix && !declared.has(f.fix.safety))
+                undeclared.add(`${f.fix.safety} (${path.basename(file)}: ${f.fix.reason ?? ''})`);
             }
           }
           assert.deepEqual([...undeclared], [], `${rule.id}: add these to fix.forms`);

@@ -50,7 +50,36 @@ export function fixtureFile(): string {
     .join('\n');
 }
 
-const HOSTILE_SNIPPETS = ['(', ')', '[', ']', '{', '}', '"', "'", '"""', "'''", ':', '\\', '\t', '\r', '\r\n', '\0', '\ufeff', '😀', 'é', '\ud800', 'def ', 'class ', 'async ', 'await ', 'lambda', '#', '\n    ', '\n'];
+const HOSTILE_SNIPPETS = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '"""',
+  "'''",
+  ':',
+  '\\',
+  '\t',
+  '\r',
+  '\r\n',
+  '\0',
+  '\ufeff',
+  '😀',
+  'é',
+  '\ud800',
+  'def ',
+  'class ',
+  'async ',
+  'await ',
+  'lambda',
+  '#',
+  '\n    ',
+  '\n',
+];
 
 /** One random mutation of text, as an edit: what replaced what. */
 export function randomEdit(text: string, next: () => number): { start: number; end: number; newText: string } {

@@ -60,7 +60,10 @@ describe('incremental linting equals a full lint', function () {
     assert.ok(run.partial > run.edits / 2, `most lints should be incremental (${run.partial} of ${run.edits})`);
     // Findings that depend on another top-level definition (a class hierarchy, a called function's
     // body) can go stale until the idle-time full lint corrects them: rare, and always corrected.
-    assert.ok(run.mismatches.length <= Math.max(2, run.edits * 0.05), `${run.mismatches.length} of ${run.edits} incremental results differed: ${JSON.stringify(run.mismatches[0]?.incremental.filter((x) => !run.mismatches[0].full.includes(x)))}`);
+    assert.ok(
+      run.mismatches.length <= Math.max(2, run.edits * 0.05),
+      `${run.mismatches.length} of ${run.edits} incremental results differed: ${JSON.stringify(run.mismatches[0]?.incremental.filter((x) => !run.mismatches[0].full.includes(x)))}`,
+    );
     assert.equal(run.uncorrected, 0, 'verify() must always restore the full result');
   });
 
@@ -135,10 +138,7 @@ describe('incremental linting equals a full lint', function () {
     // Deleting the newline after a comment turns the next line into comment; typing a quote in a
     // docstring ends it early and turns the rest into code: both must equal a full lint.
     const endOfComment = source.indexOf('\n', at('# one line'));
-    const joined = runScripted(engine, source, [
-      { start: endOfComment, end: endOfComment + 1 + 4, newText: ' ' },
-      typeAt(at('Render'), '"""'),
-    ]);
+    const joined = runScripted(engine, source, [{ start: endOfComment, end: endOfComment + 1 + 4, newText: ' ' }, typeAt(at('Render'), '"""')]);
     for (const [k, step] of joined.entries()) assert.deepEqual(step.incremental, step.full, `joined edit ${k}`);
     assert.equal(countOf('string-concat-in-loop', joined[0].full), 0, 'the loop became part of the comment: its finding went');
     assert.ok(!joined[1].partial || joined[1].ranges.some((r) => r.end - r.start > 40), 'a quote typed in a docstring is not typing in prose');
@@ -171,7 +171,8 @@ describe('incremental linting equals a full lint', function () {
     assert.equal(countOf('string-concat-in-loop', fullLintRules(engine, source)), 1);
     assert.equal(countOf('string-concat-in-loop', edited.full), 0, 'report is a list after the edit');
     for (const needle of ['report = []', 'for row in rows:\n    report += row', 'print(report']) assert.ok(relinted(edited, needle), `${needle} spells report`);
-    for (const needle of ['rows = sorted', 'unrelated = [', 'start = time', 'squares =', 'setting_7 =']) assert.ok(!relinted(edited, needle), `${needle} does not spell report`);
+    for (const needle of ['rows = sorted', 'unrelated = [', 'start = time', 'squares =', 'setting_7 ='])
+      assert.ok(!relinted(edited, needle), `${needle} does not spell report`);
     assert.ok(renamed.partial, 'a renamed module-level name: an incremental lint');
     assert.ok(relinted(renamed, 'print(report, time.time() - start)'), 'the statement that reads start is re-linted');
     for (const needle of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relinted(renamed, needle), `${needle} spells neither start nor startx`);
@@ -181,14 +182,7 @@ describe('incremental linting equals a full lint', function () {
     // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
     // file changes the finding in load() without any edit there.
     const engine = await getEngine();
-    const source = [
-      'def load(path):',
-      '    handle = open(path)',
-      '    return handle.read()',
-      '',
-      ...UNRELATED_DEFS,
-      '',
-    ].join('\n');
+    const source = ['def load(path):', '    handle = open(path)', '    return handle.read()', '', ...UNRELATED_DEFS, ''].join('\n');
     const end = source.length;
     const steps = runScripted(engine, source, [
       { start: end, end, newText: 'def open(p):\n    return p\n' }, // shadows the builtin
@@ -219,14 +213,16 @@ describe('incremental linting equals a full lint', function () {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
     }
-    for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total']) assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
+    for (const needle of ['class Outer:', 'class Inner:', 'def work(self, rows):', 'total = []', 'total += item', 'return names, total'])
+      assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
     for (const needle of ['names = []', 'names.append', 'unrelated = 1', 'def helper_3']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
     // Edit 1 is inside the first loop's body: that statement, the loop's header and what spells its words.
-    for (const needle of ['names.append(row.qlower())', 'for row in rows:', 'names = []', 'return names, total', 'def work(self, rows):']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
+    for (const needle of ['names.append(row.qlower())', 'for row in rows:', 'names = []', 'return names, total', 'def work(self, rows):'])
+      assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
     for (const needle of ['total = []', 'for item in rows:', 'unrelated = 1']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
   });
 
-  it('re-lints only the method when the edit is in its last statement (its end is the method\'s), even while it does not parse', async () => {
+  it("re-lints only the method when the edit is in its last statement (its end is the method's), even while it does not parse", async () => {
     const source = [
       'class Model:',
       '    __slots__ = ("_w", "_b")',
@@ -265,7 +261,19 @@ describe('incremental linting equals a full lint', function () {
   it('drops every finding, as a full lint does, while the parse of the whole file fails (the root is an ERROR node)', async () => {
     // An unclosed bracket at the very end of a def at the end of the file: tree-sitter's recovery
     // makes the root itself an ERROR node, which no region holds.
-    const source = ['def build(items):', '    out = ""', '    for x in items:', '        out += x', '    return out', '', '', ...UNRELATED_DEFS, 'def render(rows):', '    cells = [1]', ''].join('\n');
+    const source = [
+      'def build(items):',
+      '    out = ""',
+      '    for x in items:',
+      '        out += x',
+      '    return out',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      'def render(rows):',
+      '    cells = [1]',
+      '',
+    ].join('\n');
     const engine = await getEngine();
     const at = source.indexOf('1]');
     const typed = source.indexOf('return x + 3') + 'return x + 3'.length;
@@ -326,7 +334,13 @@ describe('incremental linting equals a full lint', function () {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
     }
-    for (const needle of ['loss = step.qrun(batch)', 'with model.step() as step:', 'for batch in batches:', 'for epoch in range(epochs):', 'def train(model, batches, epochs):']) {
+    for (const needle of [
+      'loss = step.qrun(batch)',
+      'with model.step() as step:',
+      'for batch in batches:',
+      'for epoch in range(epochs):',
+      'def train(model, batches, epochs):',
+    ]) {
       assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
     }
     // The if and the += spell `loss`; the statements of the outer loops spell none of its words.
@@ -334,11 +348,14 @@ describe('incremental linting equals a full lint', function () {
     // The squares loop spells none of them, but its finding lies in the loop the edit is in: its match is re-run.
     assert.ok(relinted(steps[0], 'for value in losses:'), 'edit 0 re-runs the cached finding of the outer loop');
     for (const needle of ['losses = []', 'history = []', 'return history, report']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
-    for (const needle of ['squares.aqppend(value * value)', 'for value in losses:', 'squares = []', 'history.append(sum(squares))']) assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
+    for (const needle of ['squares.aqppend(value * value)', 'for value in losses:', 'squares = []', 'history.append(sum(squares))'])
+      assert.ok(relinted(steps[1], needle), `edit 1 re-lints ${needle}`);
     // Method names are no words of their own (`append` would pull in every loop that appends); `self.x` attributes are.
-    for (const needle of ['history = []', 'report = ""', 'return history, report', 'for batch in batches:', 'losses.append(loss)']) assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
+    for (const needle of ['history = []', 'report = ""', 'return history, report', 'for batch in batches:', 'losses.append(loss)'])
+      assert.ok(!relinted(steps[1], needle), `edit 1 leaves ${needle}`);
     // In the else clause: the if's header and its other clause are re-linted, the rest of the loop body not.
-    for (const needle of ['losses.aqppend(loss)', 'if loss > 10:', 'print("spike")', 'losses = []', 'for value in losses:']) assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
+    for (const needle of ['losses.aqppend(loss)', 'if loss > 10:', 'print("spike")', 'losses = []', 'for value in losses:'])
+      assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
     for (const needle of ['history = []', 'report = ""', 'return history, report']) assert.ok(!relinted(steps[3], needle), `edit 3 leaves ${needle}`);
   });
 
@@ -376,7 +393,12 @@ describe('incremental linting equals a full lint', function () {
       { start: at('rows.append', 6), end: at('rows.append', 7), newText: '' }, // and back
       { start: at('str(r)', 5) + 1, end: at('str(r)', 5) + 1, newText: 'q' }, // `str(rq)`, after edit 0's character
     ]);
-    assert.ok(steps[0].text.includes('rows.append(line.qstrip())') && steps[1].text.includes('rows.aqppend(') && steps[3].text.includes('summary += str(rq)') && !steps[3].text.includes('aqppend'));
+    assert.ok(
+      steps[0].text.includes('rows.append(line.qstrip())') &&
+        steps[1].text.includes('rows.aqppend(') &&
+        steps[3].text.includes('summary += str(rq)') &&
+        !steps[3].text.includes('aqppend'),
+    );
     const full = fullLintRules(engine, source);
     assert.ok(countOf('append-loop-to-comprehension', full) >= 1, 'the rows loop is a comprehension candidate');
     assert.ok(countOf('string-concat-in-loop', full) >= 1, 'summary += str(r) is flagged');
@@ -385,12 +407,21 @@ describe('incremental linting equals a full lint', function () {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
     }
-    for (const needle of ['rows.append(line.qstrip())', 'for line in open(path):', 'for path in config["files"]:', 'if __name__ == "__main__":', 'rows = []', 'results.append(len(rows))']) {
+    for (const needle of [
+      'rows.append(line.qstrip())',
+      'for line in open(path):',
+      'for path in config["files"]:',
+      'if __name__ == "__main__":',
+      'rows = []',
+      'results.append(len(rows))',
+    ]) {
       assert.ok(relinted(steps[0], needle), `edit 0 re-lints ${needle}`);
     }
     // Module-level code that spells other words of the block (open, config, print) is left alone.
-    for (const needle of ['config = json.load(', 'results = []', 'for item in other:', 'def helper_3']) assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
-    for (const needle of ['summary += str(rq)', 'summary = ""', 'print(summary)', 'for r in results:']) assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
+    for (const needle of ['config = json.load(', 'results = []', 'for item in other:', 'def helper_3'])
+      assert.ok(!relinted(steps[0], needle), `edit 0 leaves ${needle}`);
+    for (const needle of ['summary += str(rq)', 'summary = ""', 'print(summary)', 'for r in results:'])
+      assert.ok(relinted(steps[3], needle), `edit 3 re-lints ${needle}`);
   });
 
   it('re-lints what spells a name an import edit rebinds, and lints in full when a rule asked about a module it adds or removes', async () => {
@@ -430,7 +461,9 @@ describe('incremental linting equals a full lint', function () {
 
   it('runs close spans of one top-level statement as one range, and never joins two statements', async () => {
     const engine = await getEngine();
-    const module = ['report = ""', 'unrelated = 1', 'for row in range(3):', '    report += str(row)', 'other = 2', 'print(report)', ...UNRELATED_DEFS].join('\n');
+    const module = ['report = ""', 'unrelated = 1', 'for row in range(3):', '    report += str(row)', 'other = 2', 'print(report)', ...UNRELATED_DEFS].join(
+      '\n',
+    );
     for (const [source, shouldJoin] of [
       [NESTED_METHOD, true],
       [module, false],
@@ -445,7 +478,11 @@ describe('incremental linting equals a full lint', function () {
       const tree = engine.parse(joined.text);
       const units = tree.rootNode.children.filter((n) => n !== null).map((n) => [n.startIndex, n.endIndex]);
       tree.delete();
-      for (const r of joined.ranges) assert.ok(units.some(([s, e]) => s <= r.start && r.end <= e), `range ${r.start}-${r.end} lies in one top-level statement`);
+      for (const r of joined.ranges)
+        assert.ok(
+          units.some(([s, e]) => s <= r.start && r.end <= e),
+          `range ${r.start}-${r.end} lies in one top-level statement`,
+        );
       if (shouldJoin) assert.ok(joined.ranges.length < apart.ranges.length, `the method's ${apart.ranges.length} spans ran as ${joined.ranges.length} ranges`);
       else assert.equal(joined.ranges.length, apart.ranges.length, 'module-level statements stay apart');
     }
@@ -453,7 +490,17 @@ describe('incremental linting equals a full lint', function () {
 
   it('readies the region queries after a full lint, so the first keystroke compiles none', async () => {
     const engine = await EngineClass.create(ALL_RULES, DIST); // its own: no region query compiled yet
-    const text = ['import threading', 'import time', '', 'def work(items):', '    total = ""', '    for item in items:', '        total += item', '    return total', ...UNRELATED_DEFS].join('\n');
+    const text = [
+      'import threading',
+      'import time',
+      '',
+      'def work(items):',
+      '    total = ""',
+      '    for item in items:',
+      '        total += item',
+      '    return total',
+      ...UNRELATED_DEFS,
+    ].join('\n');
     let tree = engine.parse(text);
     try {
       const linter = new IncrementalLinter(engine);
@@ -461,7 +508,7 @@ describe('incremental linting equals a full lint', function () {
       linter.lint(tree, text, options, null);
       const beforePrepare = engine.regionSetsCompiled;
       linter.prepareRegions();
-      assert.ok(engine.regionSetsCompiled > beforePrepare, 'prepareRegions compiled the base and the open gates\' region queries');
+      assert.ok(engine.regionSetsCompiled > beforePrepare, "prepareRegions compiled the base and the open gates' region queries");
       const prepared = engine.regionSetsCompiled;
       const at = text.indexOf('total +=');
       const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'q' });

@@ -10,7 +10,8 @@ import { getEngine } from '../helpers/engine';
 import { TestClient, type Diag } from '../lsp/lspClient';
 import { fixtureFile, hostileInputs, randomEdit, rng } from './corpus';
 
-const codes = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}:${d.code}:${d.message}`);
+const codes = (diags: Diag[]) =>
+  diags.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}:${d.code}:${d.message}`);
 
 async function expected(text: string): Promise<string[]> {
   const engine = await getEngine();
@@ -66,7 +67,10 @@ describe('language server: incremental edits, hostile input, skipped files', fun
     }
     const uri = 'file:///tmp/perflens-stress/after.py';
     await client.open(uri, 'import time\nasync def f():\n    time.sleep(1)\n');
-    assert.deepEqual((await client.pull(uri)).map((d) => d.code), ['async-time-sleep']);
+    assert.deepEqual(
+      (await client.pull(uri)).map((d) => d.code),
+      ['async-time-sleep'],
+    );
   });
 
   it('shows a notice on a file over max-file-size instead of linting it', async () => {

@@ -24,7 +24,11 @@ export function lintChecked(engine: Engine, text: string, label: string, allowSl
   const slow = r.failures.filter((f) => /checks took longer than/.test(f.error));
   if (allowSlow) for (const f of slow) console.log(`      (slow rule stopped on ${label}: ${f.ruleId})`);
   const failures = allowSlow ? r.failures.filter((f) => !slow.includes(f)) : r.failures;
-  assert.deepEqual(failures.map((f) => `${f.ruleId}: ${f.error.split('\n')[0]}`), [], `a rule failed on ${label}`);
+  assert.deepEqual(
+    failures.map((f) => `${f.ruleId}: ${f.error.split('\n')[0]}`),
+    [],
+    `a rule failed on ${label}`,
+  );
   for (const f of r.findings) {
     assert.ok(f.start >= 0 && f.end >= f.start && f.end <= text.length, `${label}: ${f.ruleId} range ${f.start}-${f.end} outside the text`);
     for (const e of f.fix?.edits ?? []) assert.ok(e.start >= 0 && e.end >= e.start && e.end <= text.length, `${label}: ${f.ruleId} fix edit outside the text`);
@@ -93,7 +97,10 @@ describe('reliability: real, mutated and hostile input', function () {
       assert.match(r.skipped ?? '', /parsing took longer than 1 ms/);
       engine.parseTimeoutMs = 10_000;
       const ok = engine.lintText('import time\nasync def f():\n    time.sleep(1)\n');
-      assert.deepEqual(ok.findings.map((f) => f.ruleId), ['async-time-sleep']);
+      assert.deepEqual(
+        ok.findings.map((f) => f.ruleId),
+        ['async-time-sleep'],
+      );
       assert.equal(ok.hasSyntaxErrors, false);
     } finally {
       engine.dispose();
@@ -141,7 +148,8 @@ describe('reliability: fixes', function () {
             spanStart <= g.end &&
             JSON.stringify(g.fix.edits.map((e) => e.newText)) === JSON.stringify(edits.map((e) => e.newText)),
         );
-        if (repeat && applyEdits(fixed, repeat.fix!.edits) !== fixed) problems.push(`${c.label}: the ${f.ruleId} fix at ${f.start} is offered again after it was applied`);
+        if (repeat && applyEdits(fixed, repeat.fix!.edits) !== fixed)
+          problems.push(`${c.label}: the ${f.ruleId} fix at ${f.start} is offered again after it was applied`);
       }
     }
     assert.deepEqual(problems, []);
@@ -157,7 +165,9 @@ describe('reliability: fixes', function () {
         const edits = applied.flatMap((f) => f.fix!.edits);
         for (let i = 0; i < applied.length; i++) {
           for (let j = i + 1; j < applied.length; j++) {
-            const a = applied[i].fix!.edits.filter((e) => !applied[j].fix!.edits.some((x) => x.start === e.start && x.end === e.end && x.newText === e.newText));
+            const a = applied[i].fix!.edits.filter(
+              (e) => !applied[j].fix!.edits.some((x) => x.start === e.start && x.end === e.end && x.newText === e.newText),
+            );
             assert.ok(!editsOverlap(a, applied[j].fix!.edits), `${c.label}: overlapping fixes ${applied[i].ruleId} and ${applied[j].ruleId}`);
           }
         }
@@ -181,7 +191,11 @@ describe('reliability: fixes', function () {
       writeFileSync(file, text);
       files.push({ file, text });
     }
-    const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'check', dir, '--fix', '--unsafe-fixes', '--no-config', '--exit-zero', '--select', 'ALL'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(DIST, 'cli.js'), 'check', dir, '--fix', '--unsafe-fixes', '--no-config', '--exit-zero', '--select', 'ALL'],
+      { encoding: 'utf8' },
+    );
     assert.ok(r.status === 0 || r.status === 2, r.stderr);
     for (const f of files) assert.equal(readFileSync(f.file, 'utf8'), f.text, `${path.basename(f.file)} was changed although it does not parse`);
   });

@@ -68,7 +68,8 @@ describe('security: no process spawning, network or workspace code execution', (
             }
             if (ts.isIdentifier(callee) && callee.text === 'eval') problems.push(`${rel} calls eval`);
             if (mayReadGc && ts.isPropertyAccessExpression(callee) && callee.expression.getText(sf) === 'vm') {
-              const readsGc = callee.name.text === 'runInNewContext' && node.arguments.length === 1 && arg !== undefined && ts.isStringLiteral(arg) && arg.text === 'gc';
+              const readsGc =
+                callee.name.text === 'runInNewContext' && node.arguments.length === 1 && arg !== undefined && ts.isStringLiteral(arg) && arg.text === 'gc';
               if (!readsGc) problems.push(`${rel} uses vm for more than reading gc (line ${sf.getLineAndCharacterOfPosition(node.pos).line + 1})`);
             }
             if (ts.isIdentifier(callee) && callee.text === 'fetch' && !mayFetch) problems.push(`${rel} calls fetch`);

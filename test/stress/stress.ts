@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     }
     for (const f of r.findings) {
       if (f.start < 0 || f.end < f.start || f.end > text.length) violations.push(`${label}: ${f.ruleId} range out of the text`);
-      for (const e of f.fix?.edits ?? []) if (e.start < 0 || e.end < e.start || e.end > text.length) violations.push(`${label}: ${f.ruleId} fix edit out of the text`);
+      for (const e of f.fix?.edits ?? [])
+        if (e.start < 0 || e.end < e.start || e.end > text.length) violations.push(`${label}: ${f.ruleId} fix edit out of the text`);
     }
   };
 

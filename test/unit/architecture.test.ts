@@ -56,7 +56,12 @@ function importsOf(file: string): Import[] {
   const source = readFileSync(path.join(ROOT, file), 'utf8');
   const out: Import[] = [];
   for (const m of source.matchAll(/^(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s+'([^']+)'/gms)) {
-    const names = /\{([^}]*)\}/.exec(m[2])?.[1].split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const names =
+      /\{([^}]*)\}/
+        .exec(m[2])?.[1]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     const typeOnly = Boolean(m[1]) || (names.length > 0 && !/^\w|\*/.test(m[2].replace(/\{[^}]*\}/, '').trim()) && names.every((n) => n.startsWith('type ')));
     out.push({ from: file, to: resolve(file, m[3]), local: m[3].startsWith('.'), typeOnly });
   }
@@ -78,7 +83,10 @@ function resolve(file: string, spec: string): string {
 
 const FILES = sourceFiles();
 const IMPORTS = new Map(FILES.map((f) => [f, importsOf(f)]));
-const folderOf = (file: string) => Object.keys(ALLOWED).filter((p) => file.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+const folderOf = (file: string) =>
+  Object.keys(ALLOWED)
+    .filter((p) => file.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
 
 describe('architecture', () => {
   it('finds the sources and their imports', () => {
@@ -148,6 +156,9 @@ describe('architecture', () => {
     };
     visit('server/web/main.ts');
     assert.ok(reached.has('server/lsp/server.ts'));
-    assert.deepEqual([...reached].filter((f) => f.startsWith('server/project/') || f === 'server/lsp/localDisk.ts'), []);
+    assert.deepEqual(
+      [...reached].filter((f) => f.startsWith('server/project/') || f === 'server/lsp/localDisk.ts'),
+      [],
+    );
   });
 });

@@ -60,7 +60,10 @@ describe('fix safety', () => {
   it('torch-cuda-amp-deprecated: one import rewritten for all sites is unsafe when any autocast relies on the old defaults', async () => {
     const source = 'from torch.cuda.amp import autocast\nwith autocast(dtype=None, cache_enabled=True):\n    pass\nwith autocast():\n    pass\n';
     const found = await findings('torch-cuda-amp-deprecated', source);
-    assert.deepEqual(found.map((f) => f.fix?.safety), ['unsafe', 'unsafe']);
+    assert.deepEqual(
+      found.map((f) => f.fix?.safety),
+      ['unsafe', 'unsafe'],
+    );
   });
 });
 

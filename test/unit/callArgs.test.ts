@@ -28,7 +28,10 @@ async function prepend(source: string, arg: string): Promise<string> {
 describe('callArgs', () => {
   it('reads positional and keyword arguments, skipping comments', async () => {
     await withCall('f(a, # c\n  b, k=1, *xs)\n', (call) => {
-      assert.deepEqual(positionalArguments(call).map((a) => a.text), ['a', 'b']);
+      assert.deepEqual(
+        positionalArguments(call).map((a) => a.text),
+        ['a', 'b'],
+      );
       assert.equal(keywordValue(call, 'k')?.text, '1');
       assert.equal(keywordValue(call, 'z'), null);
       assert.ok(hasSplatArguments(call));

@@ -59,7 +59,14 @@ class Child(Base):
 class Odd:
     __slots__ = make_slots()
 `,
-      (index) => index.classes.map((c) => ({ name: c.name, slots: c.slots?.names, attrs: [...c.instanceAttributes.keys()], methods: [...c.methods.keys()], names: [...c.classNames.keys()] })),
+      (index) =>
+        index.classes.map((c) => ({
+          name: c.name,
+          slots: c.slots?.names,
+          attrs: [...c.instanceAttributes.keys()],
+          methods: [...c.methods.keys()],
+          names: [...c.classNames.keys()],
+        })),
     );
     assert.deepEqual(got, [
       { name: 'Base', slots: ['id', '__weakref__'], attrs: ['id'], methods: ['__init__'], names: ['__slots__', 'kind', '__init__'] },

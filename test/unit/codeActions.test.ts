@@ -14,13 +14,23 @@ const range = { start: { line: 1, character: 8 }, end: { line: 1, character: 15 
 const edit = (newText: string) => ({ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText });
 
 function diagnostic(documents: NonNullable<DiagnosticData['fix']>['documents']): Diagnostic {
-  const data: DiagnosticData = { ruleId: 'decorator-missing-wraps', version: 3, fix: { title: 'Add @functools.wraps(func)', safety: 'safe', edits: [edit('    @functools.wraps(func)\n')], documents } };
+  const data: DiagnosticData = {
+    ruleId: 'decorator-missing-wraps',
+    version: 3,
+    fix: { title: 'Add @functools.wraps(func)', safety: 'safe', edits: [edit('    @functools.wraps(func)\n')], documents },
+  };
   return { range, source: 'perflens', code: 'decorator-missing-wraps', message: 'm', data };
 }
 
 /** The documents the preferred fix edits, given the server's diagnostic and the cells of the notebook. */
 function editedDocuments(server: Diagnostic, cells: Record<string, number>): string[] | null {
-  const actions = quickFixes(doc, [server], [], { unsafe: false, clientCommands: false, guideOf: (id) => id, current: [server], versionOf: (uri) => cells[uri] });
+  const actions = quickFixes(doc, [server], [], {
+    unsafe: false,
+    clientCommands: false,
+    guideOf: (id) => id,
+    current: [server],
+    versionOf: (uri) => cells[uri],
+  });
   const fix = actions.find((a) => a.isPreferred);
   return fix ? fix.edit!.documentChanges!.map((c) => ('textDocument' in c ? `${c.textDocument.uri}@${c.textDocument.version}` : '?')) : null;
 }

@@ -39,14 +39,39 @@ describe('rule confidence', () => {
 
   it('list-pop-front: a private attribute is a warning, a public one (other code may use it as a list) a hint', async () => {
     const source = (name: string) =>
-      ['class Q:', '    def __init__(self):', `        self.${name} = []`, '    def run(self):', `        while self.${name}:`, `            self.${name}.pop(0)`, ''].join('\n');
-    assert.deepEqual((await findings('list-pop-front', source('_items'))).map((f) => f.severity), ['warning']);
-    assert.deepEqual((await findings('list-pop-front', source('items'))).map((f) => f.severity), ['hint']);
+      [
+        'class Q:',
+        '    def __init__(self):',
+        `        self.${name} = []`,
+        '    def run(self):',
+        `        while self.${name}:`,
+        `            self.${name}.pop(0)`,
+        '',
+      ].join('\n');
+    assert.deepEqual(
+      (await findings('list-pop-front', source('_items'))).map((f) => f.severity),
+      ['warning'],
+    );
+    assert.deepEqual(
+      (await findings('list-pop-front', source('items'))).map((f) => f.severity),
+      ['hint'],
+    );
   });
 
   it('list-pop-front: a local list that is also sliced (no drop-in deque) is a hint', async () => {
-    const source = ['def window(lines):', '    w = [""] * 32', '    for line in lines:', '        w.pop(0)', '        w.append(line)', '        print(w[-8:])', ''].join('\n');
-    assert.deepEqual((await findings('list-pop-front', source)).map((f) => f.severity), ['hint']);
+    const source = [
+      'def window(lines):',
+      '    w = [""] * 32',
+      '    for line in lines:',
+      '        w.pop(0)',
+      '        w.append(line)',
+      '        print(w[-8:])',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      (await findings('list-pop-front', source)).map((f) => f.severity),
+      ['hint'],
+    );
   });
 
   it('cache-on-method: no cached_property advice for a class without __dict__', async () => {
@@ -77,7 +102,10 @@ describe('rule confidence', () => {
       '',
     ].join('\n');
     const found = await findings('lock-acquire-release', source);
-    assert.deepEqual(found.map((f) => f.severity), ['info', 'warning']);
+    assert.deepEqual(
+      found.map((f) => f.severity),
+      ['info', 'warning'],
+    );
     assert.match(found[0].message, /is correct/);
     assert.match(found[1].message, /always releases it/);
   });
@@ -112,7 +140,17 @@ describe('fixes and optional dependencies', () => {
   });
 
   it('numba-object-mode: a bare jit with numba only imported in a function gets no fix (it would need a module-level import)', async () => {
-    const source = ['def make():', '    from numba import jit', '', '    @jit(nopython=True)', '    def f(x):', '        return x', '', '    return f', ''].join('\n');
+    const source = [
+      'def make():',
+      '    from numba import jit',
+      '',
+      '    @jit(nopython=True)',
+      '    def f(x):',
+      '        return x',
+      '',
+      '    return f',
+      '',
+    ].join('\n');
     const [finding] = await findings('numba-object-mode', source);
     assert.ok(finding, 'still reported');
     assert.equal(finding.fix, undefined);
@@ -197,7 +235,8 @@ describe('fixes and optional dependencies', () => {
   });
 
   it('string-concat-in-loop: the fix is safe only when every piece is certainly a plain str', async () => {
-    const source = (piece: string) => ['def render(items):', '    html = ""', '    for it in items:', `        html += ${piece}`, '    return html', ''].join('\n');
+    const source = (piece: string) =>
+      ['def render(items):', '    html = ""', '    for it in items:', `        html += ${piece}`, '    return html', ''].join('\n');
     const safety = async (piece: string) => (await findings('string-concat-in-loop', source(piece))).map((f) => f.fix?.safety);
     assert.deepEqual(await safety('"<li>" + str(it) + "</li>"'), ['safe']);
     assert.deepEqual(await safety('",".join(it) + "\\n"'), ['safe']);

@@ -99,8 +99,10 @@ def h():
 
 describe('loopInfo', () => {
   it('recognises loops with a handful of literal iterations', async () => {
-    const got = await probe('for i in range(3): pass\nfor i in range(2, 40): pass\nfor k in ("a", "b"): pass\nfor x in xs: pass\n', '(for_statement) @x', (loop, facts) =>
-      isSmallLiteralLoop(loop, facts),
+    const got = await probe(
+      'for i in range(3): pass\nfor i in range(2, 40): pass\nfor k in ("a", "b"): pass\nfor x in xs: pass\n',
+      '(for_statement) @x',
+      (loop, facts) => isSmallLiteralLoop(loop, facts),
     );
     assert.deepEqual(got, [true, false, true, false]);
   });

@@ -24,7 +24,13 @@ describe('engine: facts', () => {
       '(call function: (_) @f) @call',
       (m, ctx) => names.push(`${m.need('f').text} -> ${ctx.facts.calleeName(m.need('call'))}`),
     );
-    assert.deepEqual(names, ['np.linalg.norm -> numpy.linalg.norm', 'DL -> torch.utils.data.DataLoader', 'os.path.join -> os.path.join', 'sleep -> time.sleep', 'unknown.f -> null']);
+    assert.deepEqual(names, [
+      'np.linalg.norm -> numpy.linalg.norm',
+      'DL -> torch.utils.data.DataLoader',
+      'os.path.join -> os.path.join',
+      'sleep -> time.sleep',
+      'unknown.f -> null',
+    ]);
   });
 
   it('knows when a builtin is shadowed at module or function level', async () => {
@@ -41,7 +47,11 @@ describe('engine: facts', () => {
     const results: string[] = [];
     const src = '"""doc"""\nfrom __future__ import annotations\nimport os\nfrom functools import wraps\nif True:\n    import asyncio\nx = 1\n';
     await probe(src, '(module) @m', (_m, ctx) => {
-      for (const [mod, name] of [['functools', 'wraps'], ['asyncio', 'sleep'], ['os', undefined]] as const) {
+      for (const [mod, name] of [
+        ['functools', 'wraps'],
+        ['asyncio', 'sleep'],
+        ['os', undefined],
+      ] as const) {
         const r = ensureImport(ctx.facts, mod, name);
         results.push(`${r.ref}|${applyEdits(ctx.text, r.edits) === ctx.text ? 'same' : applyEdits(ctx.text, r.edits).split('\n').slice(0, 5).join('/')}`);
       }
@@ -79,14 +89,24 @@ describe('engine: linting', () => {
     const engine = await getEngine();
     const r = engine.lintText('def ok(xs):\n    return sum([x for x in xs])\n\ndef broken(xs):\n    return sum([x for x in xs if x >])\n');
     assert.ok(r.hasSyntaxErrors);
-    assert.deepEqual(r.findings.map((f) => r.lines.positionAt(f.start).line), [1]);
+    assert.deepEqual(
+      r.findings.map((f) => r.lines.positionAt(f.start).line),
+      [1],
+    );
   });
 
   it('runs a gated rule when its modules are imported and its text matches, or either one with requiresEither', async () => {
     const base = { ...ALL_RULES[0], query: '(call function: (identifier) @f) @c', check: (m: Captures, ctx: RuleContext) => ctx.report({ node: m.need('f') }) };
     const both = defineRule({ ...base, id: 'gate-both', requires: ['asyncio'], requiresText: /\bawait\b/ });
     const either = defineRule({ ...base, id: 'gate-either', requires: ['asyncio'], requiresText: /\bawait\b/, requiresEither: true });
-    const anchored = defineRule({ ...base, id: 'gate-either-anchored', requires: ['asyncio'], requiresText: /\bawait\b/, requiresEither: true, calls: { names: ['f'] } });
+    const anchored = defineRule({
+      ...base,
+      id: 'gate-either-anchored',
+      requires: ['asyncio'],
+      requiresText: /\bawait\b/,
+      requiresEither: true,
+      calls: { names: ['f'] },
+    });
     const engine = await Engine.create([both, either, anchored], DIST);
     const fired = (text: string) => [...new Set(engine.lintText(text, { select: ['ALL'] }).findings.map((f) => f.ruleId))].sort();
     try {
@@ -100,14 +120,25 @@ describe('engine: linting', () => {
   });
 
   it('isolates a rule that throws: reported once, its findings dropped, other rules unaffected', async () => {
-    const thrower = defineRule({ ...ALL_RULES[0], id: 'thrower', requires: undefined, query: '(call) @c', check() { throw new Error('boom'); } });
+    const thrower = defineRule({
+      ...ALL_RULES[0],
+      id: 'thrower',
+      requires: undefined,
+      query: '(call) @c',
+      check() {
+        throw new Error('boom');
+      },
+    });
     const engine = await Engine.create([thrower, ...ALL_RULES], DIST);
     const r = engine.lintText('def f(xs):\n    return sum([x for x in xs])\n');
     engine.dispose();
     assert.equal(r.failures.length, 1);
     assert.equal(r.failures[0].ruleId, 'thrower');
     assert.match(r.failures[0].error, /boom/);
-    assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension']);
+    assert.deepEqual(
+      r.findings.map((f) => f.ruleId),
+      ['reduction-over-list-comprehension'],
+    );
   });
 
   it('compiles a gated rule when a file first opens its gate, and reports it then if its query is broken', async () => {
@@ -121,7 +152,11 @@ describe('engine: linting', () => {
       assert.deepEqual(heard, []);
       const r = engine.lintText('import numpy as np\n\ndef f(xs):\n    return sum([x for x in xs])\n');
       assert.deepEqual(heard, ['broken-gated']);
-      assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension'], 'the other rules still run');
+      assert.deepEqual(
+        r.findings.map((f) => f.ruleId),
+        ['reduction-over-list-comprehension'],
+        'the other rules still run',
+      );
       engine.lintText('import numpy as np\n');
       assert.deepEqual(heard, ['broken-gated'], 'reported once');
     } finally {
@@ -138,7 +173,10 @@ describe('engine: linting', () => {
     assert.equal(brokenRules.length, 1);
     assert.equal(brokenRules[0].ruleId, 'broken-query');
     assert.match(brokenRules[0].error, /invalid query/);
-    assert.deepEqual(r.findings.map((f) => f.ruleId), ['reduction-over-list-comprehension']);
+    assert.deepEqual(
+      r.findings.map((f) => f.ruleId),
+      ['reduction-over-list-comprehension'],
+    );
   });
 
   it('skips library rules in files that do not import the library', async () => {
@@ -179,10 +217,20 @@ describe('engine: linting', () => {
 describe('engine: options', () => {
   it('selects by id, category and ALL; ignore wins; severity overrides and off', () => {
     const ids = (o: Parameters<typeof activeRules>[1]) => [...activeRules(ALL_RULES, o).keys()].sort();
-    assert.deepEqual(ids({ select: ['generators'] }), ALL_RULES.filter((r) => r.category === 'generators').map((r) => r.id).sort());
+    assert.deepEqual(
+      ids({ select: ['generators'] }),
+      ALL_RULES.filter((r) => r.category === 'generators')
+        .map((r) => r.id)
+        .sort(),
+    );
     assert.ok(ids({ select: ['generators'] }).includes('reduction-over-list-comprehension'));
     assert.equal(ids({ select: ['ALL'] }).length, ALL_RULES.length);
-    assert.deepEqual(ids({ select: ['ALL'], ignore: ['generators', 'core-python', 'concurrency'] }).filter((id) => ['reduction-over-list-comprehension', 'decorator-missing-wraps', 'async-time-sleep'].includes(id)), []);
+    assert.deepEqual(
+      ids({ select: ['ALL'], ignore: ['generators', 'core-python', 'concurrency'] }).filter((id) =>
+        ['reduction-over-list-comprehension', 'decorator-missing-wraps', 'async-time-sleep'].includes(id),
+      ),
+      [],
+    );
     const sev = activeRules(ALL_RULES, { severity: { 'async-time-sleep': 'error', generators: 'off' } });
     assert.equal(sev.get('async-time-sleep'), 'error');
     assert.equal(sev.has('reduction-over-list-comprehension'), false);
@@ -213,11 +261,28 @@ describe('engine: text and fixes', () => {
   });
 
   it('applyFixes skips overlapping fixes, shares identical edits, and never applies display-only or unsafe by default', () => {
-    const mk = (start: number, end: number, text: string, safety: 'safe' | 'unsafe' | 'display-only' = 'safe', extra: { start: number; end: number; newText: string }[] = []): Finding => ({
-      ruleId: 'r', start, end, message: 'm', severity: 'info', fix: { title: 't', safety, edits: [{ start, end, newText: text }, ...extra] },
+    const mk = (
+      start: number,
+      end: number,
+      text: string,
+      safety: 'safe' | 'unsafe' | 'display-only' = 'safe',
+      extra: { start: number; end: number; newText: string }[] = [],
+    ): Finding => ({
+      ruleId: 'r',
+      start,
+      end,
+      message: 'm',
+      severity: 'info',
+      fix: { title: 't', safety, edits: [{ start, end, newText: text }, ...extra] },
     });
     const imp = { start: 0, end: 0, newText: 'import x\n' };
-    const r = applyFixes('abcdef', [mk(1, 2, 'B', 'safe', [imp]), mk(1, 3, 'Z'), mk(3, 4, 'D', 'safe', [imp]), mk(4, 5, 'E', 'unsafe'), mk(5, 6, 'F', 'display-only')]);
+    const r = applyFixes('abcdef', [
+      mk(1, 2, 'B', 'safe', [imp]),
+      mk(1, 3, 'Z'),
+      mk(3, 4, 'D', 'safe', [imp]),
+      mk(4, 5, 'E', 'unsafe'),
+      mk(5, 6, 'F', 'display-only'),
+    ]);
     assert.equal(r.text, 'import x\naBcDef');
     assert.equal(r.applied.length, 2);
     assert.equal(r.deferred.length, 1);
@@ -255,7 +320,10 @@ describe('engine: project configuration', () => {
   it('reports broken TOML and bad values with the file name', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
     writeFileSync(path.join(root, 'perflens.toml'), 'select = [unclosed\n');
-    assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), (e: unknown) => e instanceof ConfigError && /perflens\.toml: invalid TOML/.test(e.message));
+    assert.throws(
+      () => new ConfigResolver().forFile(path.join(root, 'a.py')),
+      (e: unknown) => e instanceof ConfigError && /perflens\.toml: invalid TOML/.test(e.message),
+    );
     writeFileSync(path.join(root, 'perflens.toml'), '[severity]\nfoo = "loud"\n');
     assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), /severity of `foo` must be one of/);
   });
@@ -275,7 +343,11 @@ describe('engine: project configuration', () => {
     assert.equal(error.line, 2);
     writeFileSync(path.join(root, 'perflens.toml'), 'select = ["ALL"]\n[severity]\n"loops/comprehensions" = "off"\n');
     // A severity is looked up by rule id or category key: a category's display name would do nothing.
-    assert.throws(() => new ConfigResolver(ALL_RULES).forFile(path.join(root, 'a.py')), (e: unknown) => e instanceof ConfigError && e.line === 2 && /`severity`: unknown rule or category `loops\/comprehensions` \(did you mean `loops`\?\)/.test(e.detail));
+    assert.throws(
+      () => new ConfigResolver(ALL_RULES).forFile(path.join(root, 'a.py')),
+      (e: unknown) =>
+        e instanceof ConfigError && e.line === 2 && /`severity`: unknown rule or category `loops\/comprehensions` \(did you mean `loops`\?\)/.test(e.detail),
+    );
   });
 
   it('suggests a name only when it is close (edit distance) or holds the fragment', () => {

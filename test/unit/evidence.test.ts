@@ -47,7 +47,13 @@ describe('measured evidence', () => {
   it('every catalog rule and every rule in rules/ says what its advice buys; speed and memory rules have a benchmark', () => {
     const ids = new Set(ALL_RULES.map((r) => r.id));
     assert.deepEqual([...ids].filter((id) => !BENEFITS[id]).sort(), [], 'rules missing from guide/bench/benefits.json');
-    assert.deepEqual(Object.keys(BENEFITS).filter((id) => !ids.has(id)).sort(), [], 'benefits.json entries for unknown rules');
+    assert.deepEqual(
+      Object.keys(BENEFITS)
+        .filter((id) => !ids.has(id))
+        .sort(),
+      [],
+      'benefits.json entries for unknown rules',
+    );
     const measurable = Object.entries(BENEFITS)
       .filter(([, b]) => b.benefit === 'speed' || b.benefit === 'memory')
       .map(([id]) => id)

@@ -55,7 +55,16 @@ describe('fix safety by place and by fix', () => {
   });
 
   describe('multiprocessing-main-guard', () => {
-    const SCRIPT = ['from multiprocessing import Pool', '', 'def work(x):', '    return x * x', '', 'with Pool(2) as pool:', '    print(pool.map(work, range(4)))', ''].join('\n');
+    const SCRIPT = [
+      'from multiprocessing import Pool',
+      '',
+      'def work(x):',
+      '    return x * x',
+      '',
+      'with Pool(2) as pool:',
+      '    print(pool.map(work, range(4)))',
+      '',
+    ].join('\n');
 
     it('is safe in a script and unsafe in a module of a package, which is imported rather than run', async () => {
       const scripts = mkdtempSync(path.join(os.tmpdir(), 'perflens-guard-'));
@@ -98,7 +107,14 @@ describe('fix safety by place and by fix', () => {
 describe('the hover names the other forms of a fix', () => {
   it('a safe fix of a rule that is unsafe elsewhere says when, and why', () => {
     const rule = ALL_RULES.find((r) => r.id === 'torch-to-device-blocking')!;
-    const finding = { ruleId: rule.id, start: 0, end: 1, message: 'm', severity: 'hint' as const, fix: { title: rule.fix!.title, safety: 'safe' as const, edits: [] } };
+    const finding = {
+      ruleId: rule.id,
+      start: 0,
+      end: 1,
+      message: 'm',
+      severity: 'hint' as const,
+      fix: { title: rule.fix!.title, safety: 'safe' as const, edits: [] },
+    };
     const text = renderFindingHover(rule, finding, { guide: 'g' });
     assert.match(text, /\*\*Fix \(safe\):\*\* Copy asynchronously/);
     assert.match(text, /\*\*Other findings of this rule:\*\* Unsafe when the device may not be a CUDA GPU .*Apple MPS/);

@@ -26,15 +26,28 @@ const KNOWN_IDS = new Set(ALL_RULES.map((r) => r.id));
 
 describe('guide', () => {
   it('has one file per section of GUIDE_SECTIONS, and no stray files', () => {
-    const files = readdirSync(GUIDE).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
-    assert.deepEqual(files.filter((f) => f !== 'index' && !GUIDE_SLUGS.has(f)), [], 'files in guide/ that are not sections');
-    assert.deepEqual(GUIDE_SECTIONS.filter((s) => !files.includes(s.slug)).map((s) => s.slug), [], 'sections without a file');
+    const files = readdirSync(GUIDE)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3));
+    assert.deepEqual(
+      files.filter((f) => f !== 'index' && !GUIDE_SLUGS.has(f)),
+      [],
+      'files in guide/ that are not sections',
+    );
+    assert.deepEqual(
+      GUIDE_SECTIONS.filter((s) => !files.includes(s.slug)).map((s) => s.slug),
+      [],
+      'sections without a file',
+    );
   });
 
   it('index.md lists every section, in order, under its part', () => {
     const index = doc('index');
     const listed = index.links.map((l) => classifyHref(l.href)).flatMap((t) => (t.kind === 'section' ? [t.slug] : []));
-    assert.deepEqual(listed, GUIDE_SECTIONS.map((s) => s.slug));
+    assert.deepEqual(
+      listed,
+      GUIDE_SECTIONS.map((s) => s.slug),
+    );
     const parts = index.headings.filter((h) => h.level === 2).map((h) => h.text);
     assert.deepEqual(parts, [...new Set(GUIDE_SECTIONS.map((s) => s.part))]);
   });
@@ -81,10 +94,12 @@ describe('guide', () => {
       for (const rule of ALL_RULES) {
         const target = rule.guide.split('#')[0];
         if (target === section.slug && !seen.has(rule.id)) problems.push(`${section.slug}.md does not list ${rule.id}, whose guide link points there`);
-        if (target !== section.slug && seen.has(rule.id)) problems.push(`${section.slug}.md lists ${rule.id}, but the rule links to ${target}.md: move the entry there`);
+        if (target !== section.slug && seen.has(rule.id))
+          problems.push(`${section.slug}.md lists ${rule.id}, but the rule links to ${target}.md: move the entry there`);
       }
     }
-    for (const [id, sections] of listedIn) if (sections.length > 1) problems.push(`${id} is listed in ${sections.join(', ')}: list it only in the section its metadata links to`);
+    for (const [id, sections] of listedIn)
+      if (sections.length > 1) problems.push(`${id} is listed in ${sections.join(', ')}: list it only in the section its metadata links to`);
     // Every catalog rule has a home, so a rule engineer knows which section to link (and the evidence block where to go).
     for (const id of KNOWN_IDS) if (!listedIn.has(id)) problems.push(`rule ${id} is not listed in any section's "## Rules"`);
     assert.deepEqual(problems, []);
@@ -101,7 +116,8 @@ describe('guide', () => {
           if (!here.headings.some((h) => h.slug === target.anchor)) problems.push(`${at}: no heading #${target.anchor} here`);
         } else if (target.kind === 'section') {
           if (!GUIDE_SLUGS.has(target.slug)) problems.push(`${at}: ${target.slug}.md is not a guide section`);
-          else if (target.anchor && !doc(target.slug).headings.some((h) => h.slug === target.anchor)) problems.push(`${at}: no heading #${target.anchor} in ${target.slug}.md`);
+          else if (target.anchor && !doc(target.slug).headings.some((h) => h.slug === target.anchor))
+            problems.push(`${at}: no heading #${target.anchor} in ${target.slug}.md`);
         } else if (target.kind === 'file') {
           if (!existsSync(path.join(GUIDE, target.path))) problems.push(`${at}: ${target.path} does not exist`);
         } else if (!/^https:\/\//.test(target.href)) {
@@ -124,7 +140,9 @@ describe('guide', () => {
         try {
           if (tree.rootNode.hasError) {
             const bad = firstError(tree.rootNode);
-            problems.push(`${section.slug}.md:${block.line}: ${bad ? `${bad.type} at code line ${bad.startPosition.row + 1}: ${JSON.stringify(bad.text.slice(0, 60))}` : 'syntax error'}`);
+            problems.push(
+              `${section.slug}.md:${block.line}: ${bad ? `${bad.type} at code line ${bad.startPosition.row + 1}: ${JSON.stringify(bad.text.slice(0, 60))}` : 'syntax error'}`,
+            );
           }
         } finally {
           tree.delete();

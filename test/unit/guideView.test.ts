@@ -66,9 +66,15 @@ describe('guide view: Markdown', () => {
       ].join('\n'),
     );
     assert.equal(title, 'Caching');
-    assert.deepEqual(headings.map((h) => h.slug), ['caching', 'the-standard-tools']);
+    assert.deepEqual(
+      headings.map((h) => h.slug),
+      ['caching', 'the-standard-tools'],
+    );
     assert.match(html, /<h2 id="the-standard-tools">/);
-    assert.match(html, /<a href="command:perflens\.openGuide\?%5B%22numba%23compilation-cost%22%5D" data-section="numba" data-anchor="compilation-cost">Numba<\/a>/);
+    assert.match(
+      html,
+      /<a href="command:perflens\.openGuide\?%5B%22numba%23compilation-cost%22%5D" data-section="numba" data-anchor="compilation-cost">Numba<\/a>/,
+    );
     assert.match(html, /<a href="#the-standard-tools">below<\/a>/);
     assert.match(html, /<a href="#" data-file="bench\/x\.py" title="bench\/x\.py">the program<\/a>/);
     assert.match(html, /<a href="https:\/\/docs\.python\.org\/3\/" class="external" title="https:\/\/docs\.python\.org\/3\/">docs<\/a>/);
@@ -94,7 +100,12 @@ describe('guide view: Markdown', () => {
 });
 
 describe('guide view: page and security', () => {
-  const html = guideShellHtml({ cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/media/guide.js', styleUri: 'https://x/media/guide.css' });
+  const html = guideShellHtml({
+    cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
+    nonce: 'abc123',
+    scriptUri: 'https://x/media/guide.js',
+    styleUri: 'https://x/media/guide.css',
+  });
 
   it("has a strict Content-Security-Policy: nothing but the extension's stylesheet and the nonce'd script", () => {
     const csp = contentSecurityPolicy('https://file+.vscode-resource.vscode-cdn.net', 'abc123');
@@ -133,13 +144,23 @@ describe('guide view: search', () => {
 
   it('finds a rule by its id, pointing at the Rules list of its section', () => {
     const [first] = searchGuide(index, 'pandas-iterrows');
-    assert.deepEqual({ slug: first.slug, anchor: first.anchor, kind: first.kind, title: first.title }, { slug: 'pandas-vectorization', anchor: 'rules', kind: 'rule', title: 'pandas-iterrows' });
-    assert.ok(searchGuide(index, 'slots-').filter((r) => r.kind === 'rule').every((r) => r.slug === 'slots'));
+    assert.deepEqual(
+      { slug: first.slug, anchor: first.anchor, kind: first.kind, title: first.title },
+      { slug: 'pandas-vectorization', anchor: 'rules', kind: 'rule', title: 'pandas-iterrows' },
+    );
+    assert.ok(
+      searchGuide(index, 'slots-')
+        .filter((r) => r.kind === 'rule')
+        .every((r) => r.slug === 'slots'),
+    );
   });
 
   it('finds sections by keywords, best matches first, with the matching heading', () => {
     const results = searchGuide(index, 'pinned memory');
-    assert.ok(results.slice(0, 3).some((r) => r.slug === 'pytorch-data-loading'), JSON.stringify(results.slice(0, 3)));
+    assert.ok(
+      results.slice(0, 3).some((r) => r.slug === 'pytorch-data-loading'),
+      JSON.stringify(results.slice(0, 3)),
+    );
     const prefetch = searchGuide(index, 'prefetch');
     assert.equal(prefetch[0].slug, 'tf-data-pipelines');
     assert.deepEqual(searchGuide(index, 'x'), []);

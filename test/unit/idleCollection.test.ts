@@ -7,7 +7,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('idle collection', () => {
   it('runs once, after the last of a burst of edits', async () => {
     let runs = 0;
-    const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 40);
+    const idle = new IdleCollection(
+      () => runs++,
+      () => Promise.resolve(),
+      40,
+    );
     for (let i = 0; i < 5; i++) {
       idle.changed();
       await sleep(10);
@@ -23,7 +27,11 @@ describe('idle collection', () => {
   it('skips a collection when an edit arrives while it waits for a quiet turn', async () => {
     let runs = 0;
     let releaseTurn: () => void = () => {};
-    const idle = new IdleCollection(() => runs++, () => new Promise<void>((r) => (releaseTurn = r)), 20);
+    const idle = new IdleCollection(
+      () => runs++,
+      () => new Promise<void>((r) => (releaseTurn = r)),
+      20,
+    );
     idle.changed();
     await sleep(40); // the timer fired and waits for its turn
     idle.changed(); // typing resumed
@@ -35,7 +43,11 @@ describe('idle collection', () => {
 
   it('dispose cancels a pending collection', async () => {
     let runs = 0;
-    const idle = new IdleCollection(() => runs++, () => Promise.resolve(), 20);
+    const idle = new IdleCollection(
+      () => runs++,
+      () => Promise.resolve(),
+      20,
+    );
     idle.changed();
     idle.dispose();
     await sleep(50);

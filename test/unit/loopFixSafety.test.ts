@@ -8,9 +8,7 @@ async function labels(ruleId: string, lines: string[]): Promise<[number, string,
   const engine = await getEngine();
   const result = engine.lintText(lines.join('\n') + '\n', { select: [ruleId] });
   assert.deepEqual(result.failures, []);
-  return result.findings
-    .filter((f) => f.ruleId === ruleId)
-    .map((f) => [result.lines.positionAt(f.start).line + 1, f.fix?.safety ?? 'none', f.fix?.reason]);
+  return result.findings.filter((f) => f.ruleId === ruleId).map((f) => [result.lines.positionAt(f.start).line + 1, f.fix?.safety ?? 'none', f.fix?.reason]);
 }
 
 describe('fix safety of loop rewrites', () => {
@@ -39,27 +37,60 @@ describe('fix safety of loop rewrites', () => {
 
     it('append-loop-to-comprehension: a type: ignore or noqa comment that would move makes the fix unsafe', async () => {
       for (const pragma of ['# type: ignore[attr-defined]', '# noqa: E501', '# pylint: disable=no-member']) {
-        const found = await labels('append-loop-to-comprehension', ['def f(xs):', '    out = []', '    for x in xs:', `        out.append(x.y)  ${pragma}`, '    return out']);
+        const found = await labels('append-loop-to-comprehension', [
+          'def f(xs):',
+          '    out = []',
+          '    for x in xs:',
+          `        out.append(x.y)  ${pragma}`,
+          '    return out',
+        ]);
         assert.equal(found.length, 1);
         assert.equal(found[0][1], 'unsafe', pragma);
         assert.match(found[0][2] ?? '', /no longer applies/);
       }
-      const plain = await labels('append-loop-to-comprehension', ['def f(xs):', '    out = []', '    for x in xs:', '        out.append(x.y)  # the y part', '    return out']);
+      const plain = await labels('append-loop-to-comprehension', [
+        'def f(xs):',
+        '    out = []',
+        '    for x in xs:',
+        '        out.append(x.y)  # the y part',
+        '    return out',
+      ]);
       assert.deepEqual(plain, [[3, 'safe', undefined]]);
     });
   });
 
   describe('manual-sum-loop', () => {
     it('manual-sum-loop: a type: ignore comment that would move makes the fix unsafe', async () => {
-      const source = ['def f(nodes, ops):', '    n = 0', '    for node in nodes:', '        if node.target not in ops:  # type: ignore[arg-type]', '            n += 1', '    return n'];
+      const source = [
+        'def f(nodes, ops):',
+        '    n = 0',
+        '    for node in nodes:',
+        '        if node.target not in ops:  # type: ignore[arg-type]',
+        '            n += 1',
+        '    return n',
+      ];
       const [[line, safety, reason]] = await labels('manual-sum-loop', source);
       assert.deepEqual([line, safety], [3, 'unsafe']);
       assert.match(reason ?? '', /type: ignore\[arg-type\].*no longer applies/);
-      assert.deepEqual(await labels('manual-sum-loop', source.map((l) => l.replace('type: ignore[arg-type]', 'not an op'))), [[3, 'safe', undefined]]);
+      assert.deepEqual(
+        await labels(
+          'manual-sum-loop',
+          source.map((l) => l.replace('type: ignore[arg-type]', 'not an op')),
+        ),
+        [[3, 'safe', undefined]],
+      );
     });
 
     it('manual-sum-loop: a clause continued with a backslash gets no fix', async () => {
-      const source = ['def f(nodes, ops):', '    n = 0', '    for node in nodes:', '        if node.op == "call" and \\', '           node.target not in ops:', '            n += 1', '    return n'];
+      const source = [
+        'def f(nodes, ops):',
+        '    n = 0',
+        '    for node in nodes:',
+        '        if node.op == "call" and \\',
+        '           node.target not in ops:',
+        '            n += 1',
+        '    return n',
+      ];
       assert.deepEqual(await labels('manual-sum-loop', source), [[3, 'none', undefined]]);
     });
   });
@@ -82,8 +113,16 @@ describe('fix safety of loop rewrites', () => {
       assert.deepEqual([line, safety], [4, 'unsafe']);
       assert.match(reason ?? '', /stop early/);
       // any() stops consuming the generator at the first match.
-      const lazy = ['def marked(path):', '    with open(path) as f:', '        found = any(l.startswith("#") for l in f.readlines())', '        return found, f.read()'];
-      assert.deepEqual((await labels('readlines-iteration', lazy)).map((f) => f[1]), ['unsafe']);
+      const lazy = [
+        'def marked(path):',
+        '    with open(path) as f:',
+        '        found = any(l.startswith("#") for l in f.readlines())',
+        '        return found, f.read()',
+      ];
+      assert.deepEqual(
+        (await labels('readlines-iteration', lazy)).map((f) => f[1]),
+        ['unsafe'],
+      );
     });
 
     it('readlines-iteration: stays safe when the loop runs to the end or the file is only closed after it', async () => {

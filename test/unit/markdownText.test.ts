@@ -11,7 +11,11 @@ const md = new MarkdownIt({ html: true, linkify: true });
 /** The inline tokens of a one-paragraph rendering (anything else, e.g. a second block, fails). */
 function inlineTokens(markdown: string): Token[] {
   const blocks = md.parse(markdown, {});
-  assert.deepEqual(blocks.map((b) => b.type), ['paragraph_open', 'inline', 'paragraph_close'], `one paragraph: ${JSON.stringify(markdown)}`);
+  assert.deepEqual(
+    blocks.map((b) => b.type),
+    ['paragraph_open', 'inline', 'paragraph_close'],
+    `one paragraph: ${JSON.stringify(markdown)}`,
+  );
   return blocks[1].children ?? [];
 }
 
@@ -33,7 +37,32 @@ const HOSTILE = [
 ];
 
 function randomHostile(next: () => number): string {
-  const alphabet = ['`', '``', '[', ']', '(', ')', '!', '<', '>', '\\', '*', '_', '&', '#', ':', '/', '@', 'www.', 'https://', 'command:x', '\n', ' ', 'a', '"'];
+  const alphabet = [
+    '`',
+    '``',
+    '[',
+    ']',
+    '(',
+    ')',
+    '!',
+    '<',
+    '>',
+    '\\',
+    '*',
+    '_',
+    '&',
+    '#',
+    ':',
+    '/',
+    '@',
+    'www.',
+    'https://',
+    'command:x',
+    '\n',
+    ' ',
+    'a',
+    '"',
+  ];
   let s = '';
   for (let n = 1 + Math.floor(next() * 20); n > 0; n--) s += alphabet[Math.floor(next() * alphabet.length)];
   return s;
@@ -47,7 +76,11 @@ describe('Markdown of user code (hover)', () => {
   it('a code span holds any text verbatim: one code_inline token, nothing else', () => {
     for (const code of cases.filter((c) => c.trim() !== '')) {
       const tokens = inlineTokens(markdownCode(code));
-      assert.deepEqual(tokens.map((t) => t.type), ['code_inline'], JSON.stringify(code));
+      assert.deepEqual(
+        tokens.map((t) => t.type),
+        ['code_inline'],
+        JSON.stringify(code),
+      );
       assert.equal(tokens[0].content, flat(code));
     }
   });
@@ -72,6 +105,9 @@ describe('Markdown of user code (hover)', () => {
   it('leaves ordinary messages as they were', () => {
     const message = '`total` is only summed in this loop; use `sum()` over a generator expression';
     assert.equal(messageMarkdown(message), message);
-    assert.equal(messageMarkdown('Wrapper `inner` hides the metadata of `f`; add @functools.wraps(f)'), 'Wrapper `inner` hides the metadata of `f`; add \\@functools.wraps(f)');
+    assert.equal(
+      messageMarkdown('Wrapper `inner` hides the metadata of `f`; add @functools.wraps(f)'),
+      'Wrapper `inner` hides the metadata of `f`; add \\@functools.wraps(f)',
+    );
   });
 });

@@ -124,7 +124,8 @@ describe('definitionsNamed', () => {
     ].join('\n');
     const tree = engine.parse(source);
     try {
-      const rows = (type: 'function_definition' | 'class_definition') => definitionsNamed(new FileFacts(tree, source, { imports: [], comments: [], functions: [] }), type, 'Box').map((n) => n.startPosition.row);
+      const rows = (type: 'function_definition' | 'class_definition') =>
+        definitionsNamed(new FileFacts(tree, source, { imports: [], comments: [], functions: [] }), type, 'Box').map((n) => n.startPosition.row);
       assert.deepEqual(rows('class_definition'), [0, 2], 'both classes, one after a line continuation; not the string');
       assert.deepEqual(rows('function_definition'), [1, 4], 'the method and the async def; not the call or Boxes');
     } finally {

@@ -32,15 +32,19 @@ async function probe(source: string, query: string, check: RuleDefinition['check
 
 describe('numeric helpers', () => {
   it('reads plain string literals only', async () => {
-    const got = await probe('S("a"); S(\'b c\'); S(f"x{y}"); S("a\\n"); S(b"x"); S(r"raw")', '(call function: (identifier) @f arguments: (argument_list (_) @a) (#eq? @f "S")) @c', (m, ctx) =>
-      ctx.report({ node: m.need('c'), message: String(stringLiteralValue(m.need('a'))) }),
+    const got = await probe(
+      'S("a"); S(\'b c\'); S(f"x{y}"); S("a\\n"); S(b"x"); S(r"raw")',
+      '(call function: (identifier) @f arguments: (argument_list (_) @a) (#eq? @f "S")) @c',
+      (m, ctx) => ctx.report({ node: m.need('c'), message: String(stringLiteralValue(m.need('a'))) }),
     );
     assert.deepEqual(got, ['a', 'b c', 'null', 'null', 'null', 'raw']);
   });
 
   it('tells pure references from expressions with effects', async () => {
-    const got = await probe('P(df); P(df["a"]); P(self.frame.col); P(df[key]); P(load()["a"])', '(call function: (identifier) @f arguments: (argument_list (_) @a) (#eq? @f "P")) @c', (m, ctx) =>
-      ctx.report({ node: m.need('c'), message: String(isPureReference(m.need('a'))) }),
+    const got = await probe(
+      'P(df); P(df["a"]); P(self.frame.col); P(df[key]); P(load()["a"])',
+      '(call function: (identifier) @f arguments: (argument_list (_) @a) (#eq? @f "P")) @c',
+      (m, ctx) => ctx.report({ node: m.need('c'), message: String(isPureReference(m.need('a'))) }),
     );
     assert.deepEqual(got, ['true', 'true', 'true', 'false', 'false']);
   });

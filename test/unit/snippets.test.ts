@@ -26,7 +26,10 @@ describe('snippets', () => {
       tree.delete();
       return bad;
     });
-    assert.deepEqual(broken.map((s) => s.prefix), []);
+    assert.deepEqual(
+      broken.map((s) => s.prefix),
+      [],
+    );
   });
 
   it('every expanded snippet compiles with python3', function () {
@@ -38,7 +41,8 @@ describe('snippets', () => {
       return file;
     });
     // One interpreter for all files: compile each and print the ones that fail.
-    const script = 'import sys\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, "exec")\n    except SyntaxError as e:\n        print(f, e)\n';
+    const script =
+      'import sys\nfor f in sys.argv[1:]:\n    try:\n        compile(open(f).read(), f, "exec")\n    except SyntaxError as e:\n        print(f, e)\n';
     const r = spawnSync('python3', ['-c', script, ...files], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '', r.stdout);

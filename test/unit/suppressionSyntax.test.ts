@@ -42,7 +42,13 @@ describe('disable actions on an existing comment', () => {
       data: { ruleId: 'rule-c', version: 3 },
     };
     const out = new Map<string, { newText: string; range: Diagnostic['range'] }>();
-    for (const action of quickFixes(doc, [diagnostic], [], { unsafe: false, clientCommands: false, guideOf: () => '', current: [diagnostic], versionOf: () => undefined })) {
+    for (const action of quickFixes(doc, [diagnostic], [], {
+      unsafe: false,
+      clientCommands: false,
+      guideOf: () => '',
+      current: [diagnostic],
+      versionOf: () => undefined,
+    })) {
       const change = action.edit?.documentChanges?.[0];
       const edit = change && 'edits' in change ? change.edits[0] : undefined;
       if (edit && 'newText' in edit) out.set(action.title, { newText: edit.newText, range: edit.range });
@@ -50,7 +56,7 @@ describe('disable actions on an existing comment', () => {
     return out;
   }
 
-  it('adds the rule to the line\'s ignore list and to the file\'s ignore-file list', () => {
+  it("adds the rule to the line's ignore list and to the file's ignore-file list", () => {
     const edits = disableEdits('# perflens: ignore-file[rule-a]\nx = f()  # perflens: ignore[rule-b]\n', 1);
     assert.deepEqual(edits.get('Disable rule-c for this line'), {
       range: { start: { line: 1, character: 28 }, end: { line: 1, character: 34 } },

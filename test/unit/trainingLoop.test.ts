@@ -77,7 +77,10 @@ def run(net, data, sched, env):
     const loops = trainingLoops(facts);
     assert.equal(loops.length, 1);
     assert.equal(loops[0].node.type, 'while_statement');
-    assert.deepEqual(loops[0].evidence.map((e) => e.text), ['net(data).mean().backward()', 'g.step()']);
+    assert.deepEqual(
+      loops[0].evidence.map((e) => e.text),
+      ['net(data).mean().backward()', 'g.step()'],
+    );
   });
 
   it('a scheduler or RL env step alone does not make a training loop', async () => {
@@ -109,7 +112,10 @@ def main(model, opt, loader):
         running = train_step(model, opt, x, y)
 `);
     const steps = trainSteps(facts);
-    assert.deepEqual(steps.map((s) => s.name), ['train_step']);
+    assert.deepEqual(
+      steps.map((s) => s.name),
+      ['train_step'],
+    );
     assert.equal(enclosingTrainStep(call(facts, 'loss.item'), facts)?.name, 'train_step');
     const loops = trainingLoops(facts);
     assert.equal(loops.length, 1);
@@ -142,7 +148,10 @@ class TestTrainer:
 for x in xs:
     compute(model, x)
 `);
-    assert.deepEqual(trainSteps(facts).map((s) => s.name), ['compute', 'update']);
+    assert.deepEqual(
+      trainSteps(facts).map((s) => s.name),
+      ['compute', 'update'],
+    );
     assert.equal(enclosingTrainStep(call(facts, 'found_inf.item'), facts), null, 'an optimizer step alone is not a train step');
     assert.equal(enclosingTrainStep(call(facts, 'x.grad.cpu'), facts), null, 'a test is not a train step');
     assert.ok(isTestCode(call(facts, 'x.grad.cpu')));
@@ -195,7 +204,13 @@ for x, y in dataset:
     assert.equal(steps[0].framework, 'tf');
     assert.ok(steps[0].compiled);
     const loops = trainingLoops(facts);
-    assert.deepEqual(loops.map((l) => [lineOf(l.node), l.kind, l.framework]), [[11, 'train', 'tf'], [14, 'train', 'tf']]);
+    assert.deepEqual(
+      loops.map((l) => [lineOf(l.node), l.kind, l.framework]),
+      [
+        [11, 'train', 'tf'],
+        [14, 'train', 'tf'],
+      ],
+    );
   });
 
   it('is silent in files that import neither torch nor tensorflow', async () => {
@@ -226,7 +241,10 @@ class Trainer:
         for b in self.items: pass
 `);
     const rights = findDescendants(facts.root, (n) => n.type === 'for_statement').map((f) => f.childForFieldName('right')!);
-    assert.deepEqual(rights.map((r) => isDataLoaderExpr(r, facts)), [true, true, true, false, false]);
+    assert.deepEqual(
+      rights.map((r) => isDataLoaderExpr(r, facts)),
+      [true, true, true, false, false],
+    );
   });
 
   it('recognises logging guards', async () => {

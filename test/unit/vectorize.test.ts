@@ -19,7 +19,8 @@ async function seriesForms(source: string): Promise<string[]> {
     guide: 'pandas-vectorization',
     message: 'vectorize probe message',
     docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
-    query: '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
+    query:
+      '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
     check(m, ctx) {
       const v = vectorizeElementExpression(m.need('body'), m.need('p').text, 's');
       ctx.report({ node: m.need('call'), message: v ? `${v.kind}: ${v.text}` : 'none' });

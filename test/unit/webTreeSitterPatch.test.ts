@@ -43,8 +43,10 @@ function describeTree(ts: WebTreeSitter, language: patched.Language, parser: pat
   const cursor = tree.walk();
   const out: string[] = [];
   try {
-    for (let more = true; more; ) {
-      out.push(`${cursor.nodeType} ${cursor.currentFieldName} ${cursor.startIndex}-${cursor.endIndex} ${cursor.startPosition.row}:${cursor.startPosition.column}`);
+    for (let more = true; more;) {
+      out.push(
+        `${cursor.nodeType} ${cursor.currentFieldName} ${cursor.startIndex}-${cursor.endIndex} ${cursor.startPosition.row}:${cursor.startPosition.column}`,
+      );
       more = cursor.gotoFirstChild() || cursor.gotoNextSibling();
       while (!more && cursor.gotoParent()) more = cursor.gotoNextSibling();
     }

@@ -72,7 +72,15 @@ describe('web extension server (browser worker)', function () {
     context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'perflens-chromium-')), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await context.newPage();
     await page.goto(`${base}/`);
@@ -85,13 +93,25 @@ describe('web extension server (browser worker)', function () {
   });
 
   it('initializes, lints with the same rules and answers hovers, without a file system', async () => {
-    const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', { processId: null, rootUri: null, capabilities: { textDocument: { diagnostic: {} } } });
+    const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: null,
+      rootUri: null,
+      capabilities: { textDocument: { diagnostic: {} } },
+    });
     assert.ok(init.capabilities.diagnosticProvider);
     await client.notify('initialized', {});
     const uri = 'vscode-vfs://github/perflens/demo/app.py';
-    await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: 'import time\n\nasync def f(xs):\n    time.sleep(1)\n    return sum([x for x in xs])\n' } });
-    const report = await client.request<{ items: { code: string; range: { start: { line: number } }; codeDescription: { href: string } }[] }>('textDocument/diagnostic', { textDocument: { uri } });
-    assert.deepEqual(report.items.map((d) => `${d.range.start.line}:${d.code}`), ['3:async-time-sleep', '4:reduction-over-list-comprehension']);
+    await client.notify('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'python', version: 1, text: 'import time\n\nasync def f(xs):\n    time.sleep(1)\n    return sum([x for x in xs])\n' },
+    });
+    const report = await client.request<{ items: { code: string; range: { start: { line: number } }; codeDescription: { href: string } }[] }>(
+      'textDocument/diagnostic',
+      { textDocument: { uri } },
+    );
+    assert.deepEqual(
+      report.items.map((d) => `${d.range.start.line}:${d.code}`),
+      ['3:async-time-sleep', '4:reduction-over-list-comprehension'],
+    );
     assert.equal(report.items[0].codeDescription.href, `${base}/guide/asyncio-pitfalls.md`);
     const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 6 } });
     assert.match(hover.contents.value, /event loop/);

@@ -26,10 +26,17 @@ describe('diagnostics', () => {
     it(`${name}: the editor shows exactly what perflens check reports`, async () => {
       const uri = vscode.Uri.joinPath(workspaceRoot(), name);
       const expected = await cliCheck(uri);
-      for (const known of KNOWN[name]) assert.ok(expected.some((r) => r.finding === known), `perflens check no longer reports ${known}`);
+      for (const known of KNOWN[name])
+        assert.ok(
+          expected.some((r) => r.finding === known),
+          `perflens check no longer reports ${known}`,
+        );
 
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      const diagnostics = await waitForFindings(uri, expected.map((r) => r.finding));
+      const diagnostics = await waitForFindings(
+        uri,
+        expected.map((r) => r.finding),
+      );
 
       const byFinding = new Map(diagnostics.map((d) => [findingsOf([d])[0], d]));
       for (const want of expected) {
@@ -52,7 +59,10 @@ describe('diagnostics', () => {
     it('deliberately fails (PERFLENS_E2E_FAIL=1): expects a finding service.py does not have', async () => {
       const uri = vscode.Uri.joinPath(workspaceRoot(), 'service.py');
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-      const diagnostics = await waitForFindings(uri, (await cliCheck(uri)).map((r) => r.finding));
+      const diagnostics = await waitForFindings(
+        uri,
+        (await cliCheck(uri)).map((r) => r.finding),
+      );
       assert.deepEqual(findingsOf(diagnostics), [...KNOWN['service.py'], '99:1 no-such-rule']);
     });
   }
@@ -60,7 +70,10 @@ describe('diagnostics', () => {
   it('editing the file updates its diagnostics', async () => {
     const editor = await openCopy('features.py');
     const uri = editor.document.uri;
-    const before = await waitForFindings(uri, (await cliCheck(uri)).map((r) => r.finding));
+    const before = await waitForFindings(
+      uri,
+      (await cliCheck(uri)).map((r) => r.finding),
+    );
     assert.ok(findingsOf(before).includes('36:16 reduction-over-list-comprehension'));
 
     // Fix the reduction by hand: that finding goes, the others stay where they were.

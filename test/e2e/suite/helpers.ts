@@ -26,7 +26,11 @@ export function workspaceRoot(): vscode.Uri {
 }
 
 /** Repeats `check` until it returns a value other than undefined/false, or fails with `what` and the last state. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, options: { timeoutMs?: number; state?: () => unknown } = {}): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  options: { timeoutMs?: number; state?: () => unknown } = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 20000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -56,7 +60,13 @@ export function perflensDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 
 /** Diagnostics as `line:column rule-id` strings (1-based, like the CLI), in document order. */
 export function findingsOf(diagnostics: readonly vscode.Diagnostic[]): string[] {
-  return sortedLabels(diagnostics.map((d) => ({ code: String(typeof d.code === 'object' ? d.code.value : d.code), line: d.range.start.line + 1, column: d.range.start.character + 1 })));
+  return sortedLabels(
+    diagnostics.map((d) => ({
+      code: String(typeof d.code === 'object' ? d.code.value : d.code),
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+    })),
+  );
 }
 
 const byPosition = (a: Finding, b: Finding) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
@@ -66,7 +76,11 @@ function sortedLabels(findings: Finding[]): string[] {
 }
 
 /** Waits until the document's perflens diagnostics satisfy `accept`, and returns them. */
-export function waitForDiagnostics(uri: vscode.Uri, what: string, accept: (findings: string[], diagnostics: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  what: string,
+  accept: (findings: string[], diagnostics: vscode.Diagnostic[]) => boolean,
+): Promise<vscode.Diagnostic[]> {
   return waitFor(
     `${what} in ${path.basename(uri.fsPath)}`,
     () => {
@@ -140,7 +154,10 @@ function extensionPath(...parts: string[]): string {
  */
 async function cli(args: string[]): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(process.execPath, [extensionPath('dist', 'cli.js'), ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, timeout: 30000 });
+    const { stdout } = await execFileAsync(process.execPath, [extensionPath('dist', 'cli.js'), ...args], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      timeout: 30000,
+    });
     return stdout;
   } catch (error) {
     // `check` exits 1 when it finds problems: that is an answer, not a failure.
@@ -165,8 +182,23 @@ export interface CliResult {
 
 /** `perflens check --format json FILE`, in document order. */
 export async function cliCheck(file: vscode.Uri): Promise<CliResult[]> {
-  type Json = { code: string; message: string; url: string; location: { row: number; column: number }; end_location: { row: number; column: number }; fix: { applicability: CliResult['fix'] } | null };
-  type Sarif = { runs: { results: { ruleId: string; properties: { severity: CliResult['severity'] }; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[] };
+  type Json = {
+    code: string;
+    message: string;
+    url: string;
+    location: { row: number; column: number };
+    end_location: { row: number; column: number };
+    fix: { applicability: CliResult['fix'] } | null;
+  };
+  type Sarif = {
+    runs: {
+      results: {
+        ruleId: string;
+        properties: { severity: CliResult['severity'] };
+        locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[];
+      }[];
+    }[];
+  };
   const results = JSON.parse(await cli(['check', '--format', 'json', file.fsPath])) as Json[];
   const sarif = JSON.parse(await cli(['check', '--format', 'sarif', file.fsPath])) as Sarif;
   const severities = new Map(
@@ -178,7 +210,14 @@ export async function cliCheck(file: vscode.Uri): Promise<CliResult[]> {
   return results
     .map((r) => ({ start: { code: r.code, line: r.location.row, column: r.location.column }, r }))
     .sort((a, b) => byPosition(a.start, b.start))
-    .map(({ start, r }) => ({ finding: label(start), message: r.message, url: r.url, end: { line: r.end_location.row, column: r.end_location.column }, fix: r.fix?.applicability, severity: severities.get(label(start))! }));
+    .map(({ start, r }) => ({
+      finding: label(start),
+      message: r.message,
+      url: r.url,
+      end: { line: r.end_location.row, column: r.end_location.column },
+      fix: r.fix?.applicability,
+      severity: severities.get(label(start))!,
+    }));
 }
 
 export interface RuleInfo {

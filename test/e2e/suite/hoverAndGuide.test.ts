@@ -11,7 +11,11 @@ const markdownOf = (hover: vscode.Hover) => hover.contents.map((c) => (typeof c 
 function tabs(): { label: string; active: boolean; viewType?: string }[] {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
-    .map((t) => ({ label: t.label, active: t.isActive && t.group.isActive, viewType: t.input instanceof vscode.TabInputWebview ? t.input.viewType : undefined }))
+    .map((t) => ({
+      label: t.label,
+      active: t.isActive && t.group.isActive,
+      viewType: t.input instanceof vscode.TabInputWebview ? t.input.viewType : undefined,
+    }))
     .sort((a, b) => Number(b.active) - Number(a.active));
 }
 

@@ -16,7 +16,11 @@ describe('settings', () => {
     await waitForDiagnostics(document.uri, 'async-time-sleep', (found) => found.includes('18:9 async-time-sleep'));
 
     restore = await withSetting('perflens', 'ignore', ['async-time-sleep']);
-    const ignored = await waitForDiagnostics(document.uri, 'async-time-sleep to be ignored', (found) => found.length > 0 && !found.includes('18:9 async-time-sleep'));
+    const ignored = await waitForDiagnostics(
+      document.uri,
+      'async-time-sleep to be ignored',
+      (found) => found.length > 0 && !found.includes('18:9 async-time-sleep'),
+    );
     assert.ok(ignored.length > 0, 'the other rules keep running');
 
     await restore();
@@ -39,4 +43,3 @@ describe('settings', () => {
     await waitForDiagnostics(document.uri, 'severity "off" to hide the finding', (found, ds) => found.length > 0 && reduction(ds) === undefined);
   });
 });
-

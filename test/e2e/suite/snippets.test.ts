@@ -44,7 +44,7 @@ function expandDefaults(body: string, typed?: string): string {
   };
   let text = body;
   // Innermost placeholders first, until none is left.
-  for (let previous = ''; previous !== text; ) {
+  for (let previous = ''; previous !== text;) {
     previous = text;
     text = text
       .replace(/\$\{(\d+):((?:\\.|\$\d+|[^${}\\])*)\}/g, (_, n: string, value: string) => valueOf(n, value))
@@ -66,9 +66,19 @@ describe('snippets', () => {
     const editor = await emptyPythonEditor();
     const typed = PREFIX.slice(0, 6);
     await vscode.commands.executeCommand('type', { text: typed });
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(0, typed.length));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      new vscode.Position(0, typed.length),
+    );
     const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === PREFIX);
-    assert.ok(item, `no completion ${PREFIX}; got ${list.items.length} items: ${list.items.slice(0, 20).map((i) => JSON.stringify(i.label)).join(', ')}`);
+    assert.ok(
+      item,
+      `no completion ${PREFIX}; got ${list.items.length} items: ${list.items
+        .slice(0, 20)
+        .map((i) => JSON.stringify(i.label))
+        .join(', ')}`,
+    );
     assert.equal(item.kind, vscode.CompletionItemKind.Snippet);
     assert.ok(item.insertText instanceof vscode.SnippetString, 'a snippet completion inserts a SnippetString');
     assert.equal(item.insertText.value, body);

@@ -52,8 +52,9 @@ export default defineRule({
       '"cuda":`) is left blocking on purpose. The fix is safe only for a visibly CUDA destination in a loop over a ' +
       'DataLoader built with `pin_memory=True`.',
     example: {
-      before: 'for x, y in loader:\n    x, y = x.to(device), y.to(device)',
-      after: 'for x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
+      before: 'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device), y.to(device)',
+      after:
+        'loader = DataLoader(ds, batch_size=64, pin_memory=True)\nfor x, y in loader:\n    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)',
     },
   },
   fix: {

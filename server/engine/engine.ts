@@ -145,9 +145,7 @@ export class Engine {
    */
   parse(text: string, oldTree?: Tree | null): Tree {
     const started = this.profile ? performance.now() : 0;
-    // tree-sitter's lexer takes a NUL character for the end of input, which would drop the rest of
-    // the file: parse a copy with NULs as spaces (same length, so every offset is unchanged).
-    if (text.includes('\0')) text = text.replace(/\0/g, ' ');
+    // NULs and lone \r line breaks are handled by PythonParser (textForLexer), offsets unchanged.
     const budget = this.parseTimeoutMs;
     let tree: Tree | null;
     if (budget > 0) {

@@ -251,12 +251,14 @@ export class ParsedDocument {
           this.changes?.push({ start, oldEnd, newEnd });
           // Changed ranges of an earlier parse are in that tree's offsets: with edits after it, lint in full.
           if (!this.stale && this.changedRanges.length > 0) this.changes = null;
-          // tree-sitter rows count only "\n" while LSP lines also split on "\r"; we only ever read
-          // offsets (startIndex/endIndex) back from the tree, so the points just need to be consistent.
-          const startPosition = { row: change.range.start.line, column: change.range.start.character };
-          const oldEndPosition = { row: change.range.end.line, column: change.range.end.character };
-          const newEndPosition = endPoint(startPosition, change.text);
-          this.tree.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
+          // The parser reads a lone "\r" as "\n" (textForLexer), so an edit just after a "\r" can turn it
+          // into half of a "\r\n" or back: tell the tree the "\r" changed too. The points are LSP lines,
+          // which is how tree-sitter counts rows once lone "\r"s read as "\n".
+          const from = this.text.getText().charCodeAt(start - 1) === 13 ? start - 1 : start;
+          const startPosition = toPoint(this.text.positionAt(from));
+          const oldEndPosition = toPoint(change.range.end);
+          const newEndPosition = endPoint(toPoint(change.range.start), change.text);
+          this.tree.edit(new Edit({ startIndex: from, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
         }
         this.text = TextDocument.update(this.text, [change], version);
       } else {
@@ -313,6 +315,10 @@ export function clampedChange(doc: TextDocument, change: { range: Range; text: s
 export function updateClamped(doc: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): TextDocument {
   for (const change of changes) doc = TextDocument.update(doc, ['range' in change ? clampedChange(doc, change) : change], version);
   return TextDocument.update(doc, [], version);
+}
+
+function toPoint(position: { line: number; character: number }): { row: number; column: number } {
+  return { row: position.line, column: position.character };
 }
 
 function endPoint(start: { row: number; column: number }, inserted: string): { row: number; column: number } {

@@ -31,20 +31,44 @@ export class PythonParser {
   }
 
   parse(text: string, oldTree?: Tree | null): Tree {
-    const tree = this.parser.parse(text, oldTree ?? null);
+    const tree = this.parser.parse(textForLexer(text), oldTree ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
-    return tree;
+    return withSourceText(tree, text);
   }
 
   /** Parses with a progress callback that may stop the parse (returns true); null when stopped. */
   parseWithProgress(text: string, oldTree: Tree | null, stop: () => boolean): Tree | null {
-    const tree = this.parser.parse(text, oldTree, { progressCallback: stop });
+    const tree = this.parser.parse(textForLexer(text), oldTree, { progressCallback: stop });
     // A stopped parse would otherwise resume on the next call, whatever text that call passes.
     if (!tree) this.parser.reset();
-    return tree;
+    return tree && withSourceText(tree, text);
   }
 
   dispose(): void {
     this.parser.delete();
   }
+}
+
+/**
+ * The text tree-sitter's lexer is given: the same length as the source, so every offset is unchanged.
+ * - A NUL is the lexer's end of input, which would drop the rest of the file: it becomes a space.
+ * - A lone `\r` (old Mac line break) ends a line for Python and for LSP, but tree-sitter-python's
+ *   lexer reads it as whitespace: a comment would run to the end of the file and statements would
+ *   merge. It becomes `\n`, so tree-sitter's rows also count the lines LineIndex counts.
+ */
+export function textForLexer(text: string): string {
+  let out = text.includes('\0') ? text.replace(/\0/g, ' ') : text;
+  if (out.includes('\r')) out = out.replace(/\r(?!\n)/g, '\n');
+  return out;
+}
+
+/**
+ * Makes the tree read node text from the source itself rather than from the lexer's copy, so a fix
+ * that copies a node keeps the file's own characters (its `\r` line breaks). web-tree-sitter reads
+ * node text through the tree's text callback; both texts have the same length.
+ */
+function withSourceText(tree: Tree, source: string): Tree {
+  const internal = tree as unknown as { textCallback: (index: number) => string };
+  if (typeof internal.textCallback === 'function') internal.textCallback = (index: number) => source.slice(index);
+  return tree;
 }

@@ -154,6 +154,23 @@ describe('cli', () => {
     );
   });
 
+  it('analyses a file with lone \\r line breaks line by line: positions in text and JSON, and --fix keeps \\r', () => {
+    // Without the \r read as a line break, the first comment would run to the end of the file: no findings.
+    const source = '# totals\rdef total(xs):\r    return sum([x * 2 for x in xs])  # sum\r';
+    const dir = project({ 'mac.py': source });
+    assert.match(run(['check', 'mac.py'], dir).stdout, /^mac\.py:3:16: reduction-over-list-comprehension /m);
+    const [d] = JSON.parse(run(['check', '--format', 'json', 'mac.py'], dir).stdout);
+    assert.deepEqual(
+      [d.location, d.end_location],
+      [
+        { row: 3, column: 16 },
+        { row: 3, column: 35 },
+      ],
+    );
+    run(['check', '--fix', 'mac.py'], dir);
+    assert.equal(readFileSync(path.join(dir, 'mac.py'), 'utf8'), '# totals\rdef total(xs):\r    return sum(x * 2 for x in xs)  # sum\r');
+  });
+
   it('never fixes a file that does not parse', () => {
     const broken = 'def f(xs:\n    return sum([x for x in xs])\n';
     const dir = project({ 'broken.py': broken });

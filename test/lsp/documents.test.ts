@@ -106,3 +106,30 @@ describe('open documents: edits with positions out of range (found by the protoc
     assert.equal(cell.version, 3);
   });
 });
+
+describe('open documents with lone \\r line breaks', () => {
+  it('re-parse incrementally to the tree a fresh parse gives when an edit joins or splits a \\r\\n', async () => {
+    const engine = await getEngine();
+    // A comment reads up to its line break: whether "\r" is one depends on the character after it.
+    const text = '# note\rx = 1\r';
+    const doc = new ParsedDocument(TextDocument.create('file:///mac.py', 'python', 1, text), engine);
+    const edits = [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' },
+      { range: { start: { line: 0, character: 6 }, end: { line: 1, character: 0 } }, text: '\r' },
+    ];
+    let version = 1;
+    doc.lint({});
+    for (const edit of edits) {
+      doc.update([edit], ++version);
+      doc.lint({});
+      const fresh = engine.parse(doc.getText());
+      try {
+        const shape = (t: typeof fresh) => t.rootNode.namedChildren.map((c) => `${c!.type}@${c!.startIndex}-${c!.endIndex}`).join(' ');
+        assert.equal(shape(doc.getTree()), shape(fresh), JSON.stringify(doc.getText()));
+      } finally {
+        fresh.delete();
+      }
+    }
+    doc.dispose();
+  });
+});

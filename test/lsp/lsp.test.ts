@@ -162,6 +162,30 @@ describe('language server (pull diagnostics)', function () {
     }
   });
 
+  it('reads lone \\r line breaks as lines, also across edits that join or split a \\r\\n', async () => {
+    const uri = 'file:///tmp/perflens-lsp/mac.py';
+    // A comment on the first line: if the \r did not end it, it would hide the whole file.
+    const text = '# poller\r' + SOURCE.replace(/\n/g, '\r');
+    let doc = TextDocument.create(uri, 'python', 1, text);
+    await client.open(uri, text);
+    assert.deepEqual(codesOf(await client.pull(uri)), ['5:4:async-time-sleep', '6:15:reduction-over-list-comprehension']);
+    const edits = [
+      // A \n right after the \r ending line 4: that line break becomes one \r\n.
+      [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '\n' }],
+      // ...and back to a lone \r.
+      [{ range: { start: { line: 4, character: 23 }, end: { line: 5, character: 0 } }, text: '\r' }],
+      [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: '    x = [1]\r' }],
+    ];
+    let version = 1;
+    for (const changes of edits) {
+      version++;
+      doc = TextDocument.update(doc, changes, version);
+      await client.change(uri, version, changes);
+      assert.deepEqual(codesOf(await client.pull(uri)), await expectedCodes(doc.getText()), `after edit v${version}: ${JSON.stringify(doc.getText())}`);
+    }
+    assert.deepEqual(codesOf(await client.pull(uri)), ['6:4:async-time-sleep', '7:15:reduction-over-list-comprehension']);
+  });
+
   it('survives hostile input and keeps answering', async () => {
     const uri = 'file:///tmp/perflens-lsp/hostile.py';
     await client.open(uri, 'def f(:\n\0\0\0 \ud800 """unterminated\n' + '('.repeat(2000));

@@ -260,6 +260,31 @@ describe('engine: text and fixes', () => {
     assert.equal(idx.lineText(0), 'a');
   });
 
+  it('parses a file with lone \\r line breaks (old Mac) as separate lines, offsets and node text unchanged', async () => {
+    // A comment on the first line: read as whitespace, the \r would let the comment swallow the file.
+    const text = '# timing\rimport time\r\rasync def poll():\r    time.sleep(1)\r    s = """a\rb"""\r    return s\r';
+    const engine = await getEngine();
+    const tree = engine.parse(text);
+    try {
+      assert.equal(tree.rootNode.hasError, false, tree.rootNode.toString());
+      assert.deepEqual(
+        tree.rootNode.namedChildren.map((c) => c!.type),
+        ['comment', 'import_statement', 'function_definition'],
+      );
+      // Node text is the file's own: a fix copying the string keeps its \r.
+      assert.equal(tree.rootNode.descendantsOfType('string')[0]!.text, '"""a\rb"""');
+    } finally {
+      tree.delete();
+    }
+    const r = engine.lintText(text, { select: ['async-time-sleep'] });
+    assert.deepEqual(
+      r.findings.map((f) => r.lines.positionAt(f.start)),
+      [{ line: 4, character: 4 }],
+    );
+    const fixed = applyFixes(text, r.findings, { unsafe: true }).text;
+    assert.equal(fixed, '# timing\rimport asyncio\rimport time\r\rasync def poll():\r    await asyncio.sleep(1)\r    s = """a\rb"""\r    return s\r');
+  });
+
   it('applyFixes skips overlapping fixes, shares identical edits, and never applies display-only or unsafe by default', () => {
     const mk = (
       start: number,

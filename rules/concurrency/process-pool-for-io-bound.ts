@@ -102,7 +102,7 @@ function importFor(ctx: RuleContext, module: string, name: string): { ref: strin
   const existing = ensureImport(ctx.facts, module, name);
   if (existing.edits.length === 0) return existing;
   if (!ctx.facts.moduleBindings.has(name) && !ctx.facts.binding(name)) {
-    return { ref: name, edits: [addImportStatement(ctx.facts, `from ${module} import ${name}`)] };
+    return { ref: name, edits: addImportStatement(ctx.facts, `from ${module} import ${name}`) };
   }
   return existing;
 }

@@ -130,7 +130,7 @@ function processPoolImport(ctx: RuleContext): { ref: string; edits: TextEdit[] }
     .importsOf('concurrent.futures')
     .some((b) => b.unconditional && b.statement.type === 'import_from_statement' && b.target.startsWith('concurrent.futures.'));
   if (fromStyle && !ctx.facts.moduleBindings.has('ProcessPoolExecutor') && !ctx.facts.binding('ProcessPoolExecutor')) {
-    return { ref: 'ProcessPoolExecutor', edits: [addImportStatement(ctx.facts, 'from concurrent.futures import ProcessPoolExecutor')] };
+    return { ref: 'ProcessPoolExecutor', edits: addImportStatement(ctx.facts, 'from concurrent.futures import ProcessPoolExecutor') };
   }
   return existing;
 }

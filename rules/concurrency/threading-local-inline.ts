@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
-import { detectEol, type Node } from '../../server/syntax';
+import { type Node } from '../../server/syntax';
 import { FileFacts } from '../../server/analysis';
-import { addImportStatement, replaceNode } from '../../server/fixes';
+import { insertAfterImports, replaceNode } from '../../server/fixes';
 
 const LOCAL_FACTORIES = new Set(['threading.local', '_threading_local.local']);
 
@@ -48,7 +48,7 @@ export default defineRule({
     const hoisted = hoistedName(ctx.facts);
     const edits = [replaceNode(call, hoisted.name)];
     // After the imports, separated by a blank line.
-    if (!hoisted.exists) edits.unshift(addImportStatement(ctx.facts, `${detectEol(ctx.text)}${hoisted.name} = ${m.need('fn').text}()`));
+    if (!hoisted.exists) edits.unshift(insertAfterImports(ctx.facts, `${hoisted.name} = ${m.need('fn').text}()`, true));
     ctx.report({
       node: call,
       message: `\`${call.text}\` makes a new, empty object each time, so attributes set on it are lost; use one module-level \`${hoisted.name} = ${m.need('fn').text}()\``,

@@ -149,7 +149,7 @@ function perfCounterEdits(ctx: RuleContext, calls: Node[]): TextEdit[] | null {
   else {
     if (ctx.facts.moduleBindings.has('perf_counter') || ctx.facts.binding('perf_counter')) return null;
     ref = 'perf_counter';
-    edits.push(addImportStatement(ctx.facts, 'from time import perf_counter'));
+    edits.push(...addImportStatement(ctx.facts, 'from time import perf_counter'));
   }
   for (const c of calls) edits.push(replaceNode(c.childForFieldName('function')!, ref));
   return edits;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { callArguments, decoratorsOf, FileFacts, insideExpectationBlock, isTestFile, keywordArgument, positionalArguments } from '../../server/analysis';
-import { addImportStatement, ensureImport, replaceNode, replaceRange } from '../../server/fixes';
+import { ensureImport, insertAfterImports, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /** Files that check for a GPU, pick one explicitly, or are GPU-only by design (NCCL, set_device). */
@@ -125,7 +125,7 @@ function fixFor(facts: FileFacts, at: Node, cudaCall: Node | null): TextEdit[] |
   if (/\bdevice\b/.test(facts.text)) return undefined;
   const torch = ensureImport(facts, 'torch');
   const line = `device = ${torch.ref}.device("cuda" if ${torch.ref}.cuda.is_available() else "cpu")`;
-  const edits: TextEdit[] = [...torch.edits, addImportStatement(facts, line)];
+  const edits: TextEdit[] = [...torch.edits, insertAfterImports(facts, line)];
   if (cudaCall) edits.push(replaceRange(at.startIndex, cudaCall.endIndex, 'to(device)'));
   else edits.push(replaceNode(at, 'device'));
   return edits;

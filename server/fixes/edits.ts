@@ -1,7 +1,6 @@
 // Helpers for building fixes that keep the user's comments, indentation and line breaks.
 import type { FileFacts } from '../analysis/facts';
 import type { Node } from '../syntax/parser';
-import { detectEol } from '../syntax/text';
 import type { TextEdit } from '../../common/types';
 
 export function replaceNode(node: Node, newText: string): TextEdit {
@@ -53,64 +52,6 @@ export function hasCommentBetween(facts: FileFacts, start: number, end: number):
 /** Comments inside [start, end), in order, as their text. */
 export function commentsIn(facts: FileFacts, start: number, end: number): string[] {
   return facts.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end).map((c) => c.text);
-}
-
-export interface ImportResult {
-  /** How to spell the imported thing at the use site: `functools.wraps`, `wraps`, `ft.wraps`. */
-  ref: string;
-  /** The edit adding the import, when the file lacks it. */
-  edits: TextEdit[];
-}
-
-/**
- * Makes `module.name` (or `module` alone) usable in the file, reusing an existing import when
- * there is one, and otherwise adding `import module` after the last module-level import.
- */
-export function ensureImport(facts: FileFacts, module: string, name?: string): ImportResult {
-  const wanted = name ? `${module}.${name}` : module;
-  for (const b of facts.importsOf(module)) {
-    if (!b.unconditional || b.local.startsWith('\0')) continue;
-    if (name && b.target === wanted) return { ref: b.local, edits: [] };
-    if (b.target === module) return { ref: name ? `${b.local}.${name}` : b.local, edits: [] };
-  }
-  const ref = name ? `${module}.${name}` : module;
-  return { ref, edits: [addImportStatement(facts, `import ${module}`)] };
-}
-
-/** An edit inserting an import statement where imports go: after the last module-level import. */
-export function addImportStatement(facts: FileFacts, statement: string): TextEdit {
-  const text = facts.text;
-  const eol = detectEol(text);
-  const children = facts.root.namedChildren.filter((c): c is Node => c !== null);
-  // Imports go after the module docstring (the first statement, comments aside) and after the
-  // leading block of imports, so `from __future__` imports stay first.
-  let anchor: Node | null = null;
-  let seenStatement = false;
-  for (const child of children) {
-    if (child.type === 'comment') continue;
-    if (child.type === 'import_statement' || child.type === 'import_from_statement' || child.type === 'future_import_statement') {
-      anchor = child;
-    } else if (!seenStatement && isDocstring(child)) {
-      anchor = child;
-    } else {
-      break;
-    }
-    seenStatement = true;
-  }
-  if (anchor) return insertAt(lineEndOf(text, anchor.endIndex), eol + statement);
-  // No imports or docstring: insert at the top, after a shebang or encoding comment.
-  let offset = 0;
-  for (const child of children) {
-    if (child.type !== 'comment' || !/^#(!|.*coding[:=])/.test(child.text)) break;
-    offset = lineEndOf(text, child.endIndex);
-    const after = text.slice(offset, offset + 2);
-    offset += after.startsWith('\r\n') ? 2 : after.length > 0 ? 1 : 0;
-  }
-  return insertAt(offset, statement + eol);
-}
-
-function isDocstring(node: Node): boolean {
-  return node.type === 'expression_statement' && node.namedChild(0)?.type === 'string';
 }
 
 /** Re-indents a block of source from one indentation to another, line by line. */

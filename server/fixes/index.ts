@@ -3,18 +3,6 @@
 // Rules import fix helpers from here and nowhere else.
 export { appendArgument, prependArgument, removeArgument } from './arguments';
 export { clauseText, commentLines, commentNodesIn, eolOf, freshName, hasMultilineString, movedPragmaReason, ownsLines, rewriteSlots } from './codegen';
-export {
-  addImportStatement,
-  commentsIn,
-  deleteLines,
-  ensureImport,
-  hasCommentBetween,
-  indentAt,
-  insertAt,
-  lineEndOf,
-  lineStartOf,
-  reindent,
-  replaceNode,
-  replaceRange,
-} from './edits';
+export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
+export { addImportStatement, ensureImport, insertAfterImports } from './imports';
 export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';

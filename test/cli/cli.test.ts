@@ -150,7 +150,7 @@ describe('cli', () => {
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
     assert.equal(
       bytes.toString('utf8').slice(1),
-      'import time\r\nimport functools\r\n\r\ndef timed(func):\r\n    @functools.wraps(func)\r\n    def wrapper(*a):\r\n        return func(*a)\r\n    return wrapper\r\n',
+      'import functools\r\nimport time\r\n\r\ndef timed(func):\r\n    @functools.wraps(func)\r\n    def wrapper(*a):\r\n        return func(*a)\r\n    return wrapper\r\n',
     );
   });
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
 import { Engine } from '../../server/engine/engine';
-import { ensureImport } from '../../server/fixes/edits';
+import { ensureImport } from '../../server/fixes/imports';
 import { activeRules, describeUnknownSelector, editDistance, layerOptions } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/project/projectConfig';
 import { defineRule, type Captures, type RuleContext } from '../../server/engine/rule';
@@ -43,7 +43,7 @@ describe('engine: facts', () => {
     assert.deepEqual(seen, ['sum:true', 'sum:false', 'sum:false', 'max:false']);
   });
 
-  it('ensureImport reuses module-level imports and adds one after the last import otherwise', async () => {
+  it('ensureImport reuses module-level imports and adds one in its group otherwise', async () => {
     const results: string[] = [];
     const src = '"""doc"""\nfrom __future__ import annotations\nimport os\nfrom functools import wraps\nif True:\n    import asyncio\nx = 1\n';
     await probe(src, '(module) @m', (_m, ctx) => {
@@ -58,7 +58,7 @@ describe('engine: facts', () => {
     });
     assert.deepEqual(results, [
       'wraps|same',
-      'asyncio.sleep|"""doc"""/from __future__ import annotations/import os/from functools import wraps/import asyncio',
+      'asyncio.sleep|"""doc"""/from __future__ import annotations/import asyncio/import os/from functools import wraps',
       'os|same',
     ]);
   });
@@ -76,10 +76,10 @@ describe('engine: facts', () => {
       await probe(src, '(module) @m', (_m, ctx) => out.push(applyEdits(ctx.text, ensureImport(ctx.facts, 'functools').edits)));
     }
     assert.deepEqual(out, [
-      '"""Module."""\nimport functools\nx = 1\n',
-      '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport functools\nx = 1\n',
-      'import functools\nx = 1\n',
-      '# Copyright 2026\n"""Module."""\nfrom __future__ import annotations\nimport functools\nx = 1\n',
+      '"""Module."""\n\nimport functools\n\nx = 1\n',
+      '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nimport functools\n\nx = 1\n',
+      'import functools\n\nx = 1\n',
+      '# Copyright 2026\n"""Module."""\nfrom __future__ import annotations\n\nimport functools\nx = 1\n',
     ]);
   });
 });

@@ -49,7 +49,7 @@ function snippetsTable() {
     ([name, s]) => `| \`${Array.isArray(s.prefix) ? s.prefix.join('`, `') : s.prefix}\` | ${name} | ${(s.description ?? '').replace(/\|/g, '\\|')} |`,
   );
   return [
-    `${rows.length} templates for Python files (type the prefix, then Tab).`,
+    `${rows.length} templates for Python files, offered by the language server as completions where a statement can start: type the prefix and pick it; the imports a template needs are added at the top of the file, beside the file's own.`,
     '',
     '| Prefix | Name | What it is for |',
     '| --- | --- | --- |',

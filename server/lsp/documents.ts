@@ -106,6 +106,17 @@ export class ParsedDocument {
     return this.tree;
   }
 
+  /** The tree for a quick look (completion), or null where getting one costs too much: a large text linted in the worker, a parse over budget. */
+  quickTree(): Tree | null {
+    if (this.remote || this.engine.tooLarge(this.getText(), {})) return null;
+    try {
+      return this.getTree();
+    } catch (error) {
+      if (error instanceof ParseTimeout) return null;
+      throw error;
+    }
+  }
+
   /**
    * Lints the current version, re-linting only what the edits since the last lint can have
    * changed (see engine/incremental.ts). An incremental result is checked against a full lint once

@@ -12,6 +12,8 @@ import {
   type CodeAction,
   type CancellationToken,
   type CodeActionParams,
+  type CompletionItem,
+  type CompletionParams,
   type Connection,
   type Diagnostic,
   type Hover,
@@ -27,6 +29,7 @@ import { Engine } from '../engine/engine';
 import { activeRules, layerOptions, unknownSelectors, type LintOptions } from '../engine/options';
 import type { ConfigError } from '../project/projectConfig';
 import type { RuleDefinition } from '../engine/rule';
+import { statementCanStart, templateImportEdit, templateItem, TEMPLATES, type TemplateData } from './completion';
 import { constructNoteAt, hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
 import type { ServerPlatform } from './platform';
@@ -220,6 +223,8 @@ export class PerflensServer {
       );
     });
     c.onHover((p, token) => this.hover(p, token));
+    c.onCompletion((p) => this.completion(p));
+    c.onCompletionResolve((item) => this.resolveCompletion(item));
     c.onShutdown(() => this.dispose());
   }
 
@@ -236,6 +241,7 @@ export class PerflensServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        completionProvider: { resolveProvider: true },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
         diagnosticProvider: this.pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
       },
@@ -503,6 +509,27 @@ export class PerflensServer {
     // A large document's construct note comes from the worker: edited meanwhile, its range is stale.
     if (doc && doc.revision !== revision) throw contentModified();
     return hover;
+  }
+
+  /** The perflens templates, where a statement can start in an open Python file (no lint; see completion.ts). */
+  private async completion(params: CompletionParams): Promise<CompletionItem[] | null> {
+    await this.ready;
+    const doc = this.documents.get(params.textDocument.uri);
+    if (!doc || doc.document.languageId !== 'python' || !(await this.settingsFor(doc.uri)).enable) return null;
+    const offset = doc.document.offsetAt(params.position);
+    if (!statementCanStart(doc.document, offset, doc.quickTree())) return null;
+    return TEMPLATES.map((template) => templateItem(template, doc.uri));
+  }
+
+  /** A template's missing imports, as additional edits, for the item the user is looking at. */
+  private async resolveCompletion(item: CompletionItem): Promise<CompletionItem> {
+    await this.ready;
+    const data = item.data as TemplateData | undefined;
+    const template = TEMPLATES.find((t) => t.prefix === data?.perflensTemplate);
+    const doc = data && this.documents.get(data.uri);
+    if (!template || !doc || template.imports.length === 0) return item;
+    const edit = templateImportEdit(this.engine, doc.document, template.imports);
+    return edit ? { ...item, additionalTextEdits: [edit] } : item;
   }
 
   /** A notebook cell's construct note: cells keep no tree, so its text is parsed for it. */

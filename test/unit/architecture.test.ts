@@ -15,7 +15,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'server/engine/': ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/'],
   'server/docs/': ['common/', 'server/syntax/', 'server/analysis/', 'server/engine/', 'guide/bench/'],
   'server/project/': ['common/', 'server/analysis/', 'server/engine/'],
-  'server/lsp/': ['common/', 'server/', 'rules/', 'package.json'],
+  'server/lsp/': ['common/', 'server/', 'rules/', 'package.json', 'snippets/python.json'],
   'server/web/': ['server/lsp/'],
   'cli/': ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/', 'server/engine/', 'server/docs/', 'server/project/', 'rules/', 'package.json'],
   'client/': ['common/'],

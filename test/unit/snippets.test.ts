@@ -60,6 +60,31 @@ describe('snippets', () => {
   });
 });
 
+describe('templates served as completions (server/lsp/completion.ts)', () => {
+  it('each template, its imports added to an empty file and its body below them, is the snippet as written', async () => {
+    const { TEMPLATES } = await import('../../server/lsp/completion');
+    const byPrefix = new Map(expanded.map((s) => [s.prefix, s.code]));
+    assert.equal(TEMPLATES.length, expanded.length);
+    const lost: string[] = [];
+    for (const template of TEMPLATES) {
+      // Import lines become one statement per name (so words, not lines, are compared); nothing is lost.
+      const words = (code: string) => [...new Set(code.replace(/[,()]/g, ' ').split(/\s+/).filter(Boolean))].sort().join(' ');
+      const served = `${template.imports.join('\n')}\n${expandSnippet(parseSnippet(template.body))}`;
+      if (words(served) !== words(byPrefix.get(template.prefix)!)) lost.push(template.prefix);
+    }
+    assert.deepEqual(lost, []);
+    const loop = TEMPLATES.find((t) => t.prefix === 'torch-train-loop')!;
+    assert.deepEqual(loop.imports, [
+      'import logging',
+      'from pathlib import Path',
+      'import torch',
+      'from torch import nn',
+      'from torch.utils.data import DataLoader',
+    ]);
+    assert.doesNotMatch(loop.body, /^(import|from) /m);
+  });
+});
+
 describe('snippet links (code actions offering a template)', () => {
   it('every linked rule exists and every linked template exists', async () => {
     const { SNIPPET_FOR_RULE } = await import('../../server/docs/snippetLinks');

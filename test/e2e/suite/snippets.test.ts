@@ -1,9 +1,10 @@
-// A contributed snippet is offered by its prefix in Python files and expands with its tab stops.
+// A template is offered by its prefix in Python files (a completion from the language server, not a static
+// snippet), expands with its tab stops, and adds the imports it needs at the top of the file.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, extension } from './helpers';
+import { closeAllEditors, extension, waitFor } from './helpers';
 
 const PREFIX = 'deco-basic';
 
@@ -28,7 +29,9 @@ function snippet(): Snippet {
   const first = placeholder(1);
   const second = placeholder(2);
   assert.ok(first && second, `snippet ${PREFIX} needs plain-text placeholders \${1:…} and \${2:…}`);
-  return { name, prefix: PREFIX, body, firstPlaceholder: first, secondPlaceholder: second };
+  // The server serves the body without its leading import lines (it adds those at the top instead).
+  const served = body.replace(/^(?:(?:import|from) [^\n$]*\n|\n)*/, '');
+  return { name, prefix: PREFIX, body: served, firstPlaceholder: first, secondPlaceholder: second };
 }
 
 /**
@@ -53,9 +56,27 @@ function expandDefaults(body: string, typed?: string): string {
   return text.replace(/\$\{(\d+)\}|\$(\d+)/g, (_, a?: string, b?: string) => values.get(a ?? b!) ?? '').replace(/\\([$}\\])/g, '$1');
 }
 
-async function emptyPythonEditor(): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'python', content: '' });
-  return vscode.window.showTextDocument(document);
+async function emptyPythonEditor(content = ''): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: 'python', content });
+  const editor = await vscode.window.showTextDocument(document);
+  const end = document.positionAt(content.length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+/** The server's completion item for PREFIX at the cursor, resolved (so it carries its import edits). */
+async function templateItem(editor: vscode.TextEditor): Promise<vscode.CompletionItem> {
+  const list = await waitFor(`a completion ${PREFIX} from the server`, async () => {
+    const l = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      editor.document.uri,
+      editor.selection.active,
+      undefined,
+      200,
+    );
+    return l.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === PREFIX) ? l : undefined;
+  });
+  return list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === PREFIX)!;
 }
 
 describe('snippets', () => {
@@ -66,34 +87,26 @@ describe('snippets', () => {
     const editor = await emptyPythonEditor();
     const typed = PREFIX.slice(0, 6);
     await vscode.commands.executeCommand('type', { text: typed });
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
-      'vscode.executeCompletionItemProvider',
-      editor.document.uri,
-      new vscode.Position(0, typed.length),
-    );
-    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === PREFIX);
-    assert.ok(
-      item,
-      `no completion ${PREFIX}; got ${list.items.length} items: ${list.items
-        .slice(0, 20)
-        .map((i) => JSON.stringify(i.label))
-        .join(', ')}`,
-    );
+    const item = await templateItem(editor);
     assert.equal(item.kind, vscode.CompletionItemKind.Snippet);
     assert.ok(item.insertText instanceof vscode.SnippetString, 'a snippet completion inserts a SnippetString');
     assert.equal(item.insertText.value, body);
   });
 
-  it(`inserting ${PREFIX} expands it and selects its tab stops in order`, async () => {
-    const { name, body, firstPlaceholder, secondPlaceholder } = snippet();
-    const editor = await emptyPythonEditor();
-    await vscode.commands.executeCommand('editor.action.insertSnippet', { langId: 'python', name });
-
-    assert.equal(editor.document.getText(), expandDefaults(body));
+  it(`accepting ${PREFIX} adds its imports at the top, expands it and selects its tab stops in order`, async () => {
+    const { body, firstPlaceholder, secondPlaceholder } = snippet();
+    const editor = await emptyPythonEditor('import os\n\n');
+    const item = await templateItem(editor);
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(editor.document.uri, item.additionalTextEdits ?? []);
+    await vscode.workspace.applyEdit(edit);
+    await editor.insertSnippet(item.insertText as vscode.SnippetString);
+    const imports = 'import functools\nimport os\nfrom collections.abc import Callable\nfrom typing import ParamSpec, TypeVar\n\n';
+    assert.equal(editor.document.getText(), imports + expandDefaults(body));
     assert.equal(editor.document.getText(editor.selection), firstPlaceholder, 'the first tab stop is selected');
     await vscode.commands.executeCommand('type', { text: 'traced' });
     await vscode.commands.executeCommand('jumpToNextSnippetPlaceholder');
     assert.equal(editor.document.getText(editor.selection), secondPlaceholder, 'Tab moves to the second tab stop');
-    assert.equal(editor.document.getText(), expandDefaults(body, 'traced'));
+    assert.equal(editor.document.getText(), imports + expandDefaults(body, 'traced'));
   });
 });

@@ -50,12 +50,12 @@ export function ensureImport(facts: FileFacts, module: string, name?: string): I
  * line where imports go.
  */
 export function addImportStatement(facts: FileFacts, statement: string): TextEdit[] {
-  const from = /^from\s+([\w.]+)\s+import\s+(\w+)$/.exec(statement.trim());
+  const from = /^from\s+([\w.]+)\s+import\s+(\w+)(?:\s+as\s+(\w+))?$/.exec(statement.trim());
   if (from) {
-    const [, module, name] = from;
-    if (facts.importsOf(module).some((b) => b.unconditional && b.target === `${module}.${name}` && b.local === name)) return [];
+    const [, module, name, alias] = from;
+    if (facts.importsOf(module).some((b) => b.unconditional && b.target === `${module}.${name}` && b.local === (alias ?? name))) return [];
     const existing = fromImportOf(facts, module);
-    if (existing) return [mergeName(facts.text, existing, name)];
+    if (existing) return [mergeName(facts.text, existing, name, alias)];
   }
   const plain = /^import\s+([\w.]+)(?:\s+as\s+(\w+))?$/.exec(statement.trim());
   if (plain) {
@@ -311,7 +311,8 @@ function isFreeName(facts: FileFacts, name: string): boolean {
  * The edit adding `name` to `from m import ...`: at its sorted place when the names are sorted, else
  * last; on a line of its own when the statement puts one name per line in parentheses.
  */
-function mergeName(text: string, stmt: Node, name: string): TextEdit {
+function mergeName(text: string, stmt: Node, name: string, alias?: string): TextEdit {
+  const entry = alias ? `${name} as ${alias}` : name;
   const names = stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
   const spelled = names.map(importedName);
   const sorted = spelled.every((s, k) => k === 0 || compareNames(spelled[k - 1], s) <= 0);
@@ -323,14 +324,14 @@ function mergeName(text: string, stmt: Node, name: string): TextEdit {
     names[0].startPosition.row !== stmt.startPosition.row;
   if (beforeIndex >= 0) {
     const before = names[beforeIndex];
-    if (onePerLine) return insertAt(lineStartOf(text, before.startIndex), `${indentAt(text, before.startIndex)}${name},${eolAt(text, before.startIndex)}`);
-    return insertAt(before.startIndex, `${name}, `);
+    if (onePerLine) return insertAt(lineStartOf(text, before.startIndex), `${indentAt(text, before.startIndex)}${entry},${eolAt(text, before.startIndex)}`);
+    return insertAt(before.startIndex, `${entry}, `);
   }
   const last = names[names.length - 1];
   const comma = last.nextSibling?.type === ',' ? last.nextSibling : null;
-  if (onePerLine && comma) return insertAt(lineEndOf(text, comma.endIndex), `${eolAt(text, comma.endIndex)}${indentAt(text, last.startIndex)}${name},`);
-  if (comma) return insertAt(comma.endIndex, ` ${name},`);
-  return insertAt(last.endIndex, `, ${name}`);
+  if (onePerLine && comma) return insertAt(lineEndOf(text, comma.endIndex), `${eolAt(text, comma.endIndex)}${indentAt(text, last.startIndex)}${entry},`);
+  if (comma) return insertAt(comma.endIndex, ` ${entry},`);
+  return insertAt(last.endIndex, `, ${entry}`);
 }
 
 function importedName(node: Node): string {

@@ -71,6 +71,12 @@ describe('import insertion', () => {
     );
     assert.equal(await after('from time import sleep\n', statement('from time import perf_counter')), 'from time import perf_counter, sleep\n');
     assert.equal(await after('from time import perf_counter\n', statement('from time import perf_counter')), 'from time import perf_counter\n');
+    // An aliased name: present only under that alias; otherwise joined with its alias.
+    assert.equal(
+      await after('from torch.nn.parallel import DistributedDataParallel as DDP\n', statement('from torch.nn.parallel import DistributedDataParallel as DDP')),
+      'from torch.nn.parallel import DistributedDataParallel as DDP\n',
+    );
+    assert.equal(await after('from numpy import array\n', statement('from numpy import ndarray as NDArray')), 'from numpy import array, ndarray as NDArray\n');
     // The name is already used for something else: no merge, the module-qualified form instead.
     let ref = '';
     await probe('from collections import OrderedDict\ndeque = []\n', '(module) @m', (_m, ctx) => {

@@ -422,7 +422,8 @@ describe('language server (Jupyter notebooks)', function () {
     }));
     assert.deepEqual(changes, [
       { uri: cell(4), version: 1, text: '    @functools.wraps(func)\n' },
-      { uri: cell(0), version: 1, text: '\nimport functools' },
+      // Sorted into the first cell's imports: before `import time`.
+      { uri: cell(0), version: 1, text: 'import functools\n' },
     ]);
   });
 

@@ -40,21 +40,25 @@ export function maskCell(source: string): MaskedCell {
   }
   const masked: MaskedRange[] = [];
   let out = '';
-  let continued = false;
   const python: PythonLineState = { depth: 0, triple: null, backslash: false };
+  /** Inside an escape's logical line (open brackets, a backslash): its later lines are masked too. */
+  let escape: PythonLineState | null = null;
   for (const line of lines) {
     const body = line.replace(/(\r\n|\n|\r)$/, '');
     // IPython looks for escapes only where a logical line starts: `% x` inside brackets is a modulo.
     const atStart = python.depth === 0 && python.triple === null && !python.backslash;
-    const isEscape = continued || (atStart && (ESCAPE_LINE.test(body) || HELP_SUFFIX.test(body) || ESCAPE_ASSIGNMENT.test(body)));
-    if (!isEscape) {
+    const continued = escape !== null;
+    if (!continued && !(atStart && (ESCAPE_LINE.test(body) || HELP_SUFFIX.test(body) || ESCAPE_ASSIGNMENT.test(body)))) {
       scanPythonLine(body, python);
       out += line;
       continue;
     }
     masked.push({ start: out.length, end: out.length + body.length });
     out += (continued ? ' '.repeat(body.length) : inert(body)) + line.slice(body.length);
-    continued = body.endsWith('\\');
+    // `%timeit f(a,\n      b)` goes on while its brackets are open, as IPython reads it.
+    const state: PythonLineState = escape ?? { depth: 0, triple: null, backslash: false };
+    scanPythonLine(body, state);
+    escape = state.depth > 0 || state.triple !== null || state.backslash ? state : null;
   }
   return { text: out, masked };
 }

@@ -83,6 +83,8 @@ describe('cli: Jupyter notebooks', () => {
       code('%%time\ntotal = sum([x * 2 for x in range(10)])\n'),
       // A magic alone in an indented block, and `%` as modulo on a continuation line.
       code('for i in range(3):\n    %time str(i)\nrest = (10\n        % 3)\n'),
+      // A line magic goes on while its brackets are open (IPython reads one logical line).
+      code('%timeit sorted((x for x in range(9)),\n                key=abs)\n'),
       code('def f(xs):\n    return sum([x for x in xs])  # perflens: ignore[reduction-over-list-comprehension]\n'),
     ]);
     const r = run(['check', '--format', 'json', 'nb.ipynb'], project({ 'nb.ipynb': nb }));

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { applyFixes, isApplicable } from '../server/fixes/apply';
 import type { Engine, LintDetails } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
-import { decodeSource, encodeSource, UnreadableSource, type DecodedSource } from '../server/project/sourceFile';
+import { decodeSource, encodeSource, hasUtf8Bom, UnreadableSource, type DecodedSource } from '../server/project/sourceFile';
 import { applyEdits, type LineIndex } from '../server/syntax/text';
 import { cellAt, editsByCell, notebookModule, type NotebookModule } from '../server/engine/notebook';
 import type { Finding, RuleFailure } from '../common/types';
@@ -181,7 +181,7 @@ function readNotebook(file: string): NotebookOnDisk | string {
   try {
     if (!statSync(file).isFile()) return 'not a regular file';
     const bytes = readFileSync(file);
-    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    const bom = hasUtf8Bom(bytes);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bom ? bytes.subarray(3) : bytes);

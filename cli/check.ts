@@ -4,10 +4,23 @@ import * as path from 'node:path';
 import { applyFixes, isApplicable } from '../server/fixes/apply';
 import type { Engine, LintDetails } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
-import { decodeSource, encodeSource, UnreadableSource, type DecodedSource } from '../server/project/sourceFile';
-import type { LineIndex } from '../server/syntax/text';
+import { decodeSource, encodeSource, hasUtf8Bom, UnreadableSource, type DecodedSource } from '../server/project/sourceFile';
+import { applyEdits, type LineIndex } from '../server/syntax/text';
+import { cellAt, editsByCell, notebookModule, type NotebookModule } from '../server/engine/notebook';
 import type { Finding, RuleFailure } from '../common/types';
+import { InvalidNotebook, parseNotebook, withCellSources, type Notebook } from './notebookFile';
 import { writeFixedFile } from './safeWrite';
+
+/** How a file is checked: as Python, as a Jupyter notebook, or (named explicitly, unknown type) neither until its first line says. */
+export type FileKind = 'python' | 'notebook' | 'other';
+
+/** Where a notebook's code cells are in the module that was linted (module offsets). */
+export interface ReportCell {
+  /** 1-based position among all the notebook's cells, as Jupyter and Ruff number them. */
+  number: number;
+  start: number;
+  end: number;
+}
 
 export interface FileReport {
   file: string;
@@ -18,6 +31,10 @@ export interface FileReport {
   fixed: number;
   /** The file could not be read or linted. */
   error?: string;
+  /** The error is about the input itself (not Python, not a notebook, malformed): the run exits 2. */
+  invalid?: boolean;
+  /** For a notebook: its code cells in the linted module; rows and columns are given within a cell. */
+  notebook?: ReportCell[];
   /** Linting was skipped on purpose (e.g. too large), with the reason. */
   skipped?: string;
   /**
@@ -41,10 +58,15 @@ interface SourceOnDisk {
   source: DecodedSource;
 }
 
-export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions): FileReport {
+export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions, kind: FileKind = 'python', explicit = false): FileReport {
   const lint: LintOptions = { ...fileLint, filePath: path.resolve(file) };
+  if (kind === 'notebook') return checkNotebook(engine, file, lint, options);
   const read = readSource(file);
-  if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, failures: [] };
+  // A file named on the command line that cannot be checked is a usage error, not a finding.
+  if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, invalid: explicit, failures: [] };
+  if (kind === 'other' && !/^#![^\r\n]*python/.test(read.source.text)) {
+    return { file, findings: [], fixed: 0, error: NOT_PYTHON, invalid: true, failures: [] };
+  }
   const result = engine.lintText(read.source.text, lint);
   const report: FileReport = { file, findings: result.findings, lines: result.lines, fixed: 0, skipped: result.skipped, failures: result.failures };
   if (!result.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
@@ -52,6 +74,8 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
   if (blocked) return { ...report, unfixable: blocked };
   return options.fix ? fixFile(engine, file, lint, options, read, result, report) : report;
 }
+
+const NOT_PYTHON = 'not a Python file or notebook (perflens checks .py and .ipynb files, scripts with a python #! line, and files matching `extend-include`)';
 
 /** The file's bytes and text, or why they cannot be had. */
 function readSource(file: string): SourceOnDisk | string {
@@ -101,4 +125,119 @@ function fixFile(
   const refused = writeFixedFile(file, read.bytes, encodeSource(text, read.source));
   if (refused) return { ...unfixed, unfixable: refused };
   return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures };
+}
+
+interface NotebookOnDisk {
+  bytes: Buffer;
+  /** The file started with a UTF-8 byte-order mark (kept on write). */
+  bom: boolean;
+  notebook: Notebook;
+}
+
+/** Code cell sources by cell index (0-based among all cells). */
+type CellSources = Map<number, string>;
+
+/**
+ * A notebook: its code cells linted as one module, findings reported by cell. --fix edits the cells'
+ * sources and writes back only those (notebookFile.ts); a fix whose edits cross a cell boundary or
+ * touch IPython syntax is not offered.
+ */
+function checkNotebook(engine: Engine, file: string, lint: LintOptions, options: CheckOptions): FileReport {
+  const read = readNotebook(file);
+  if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, invalid: true, failures: [] };
+  const { notebook } = read;
+  const empty: FileReport = { file, findings: [], fixed: 0, failures: [] };
+  if (notebook.language && notebook.language !== 'python') return { ...empty, skipped: `a ${notebook.language} notebook, not Python` };
+  if (notebook.codeCells.length === 0) return { ...empty, skipped: 'the notebook has no code cells' };
+  const sources: CellSources = new Map(notebook.codeCells.map((c) => [c.index, c.source]));
+  const module = moduleOf(sources);
+  const result = engine.lintText(module.text, lint);
+  const report = notebookReport(file, module, result, 0);
+  if (!report.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
+  if (result.hasSyntaxErrors) return { ...report, unfixable: 'the notebook has syntax errors' };
+  return options.fix ? fixNotebook(engine, lint, options, read, sources, report) : report;
+}
+
+function moduleOf(sources: CellSources): NotebookModule<number> {
+  return notebookModule([...sources].map(([key, source]) => ({ key, source })));
+}
+
+/**
+ * The report of a notebook lint: a fix that cannot be applied cell by cell is dropped (never
+ * advertised), and a finding is cut at the end of the cell it starts in.
+ */
+function notebookReport(file: string, module: NotebookModule<number>, result: LintDetails, fixed: number): FileReport {
+  const findings = result.findings.map((f) => {
+    const cell = cellAt(module, f.start);
+    const end = cell ? Math.min(f.end, cell.end) : f.end;
+    const fix = f.fix && editsByCell(module, f.fix.edits) ? f.fix : undefined;
+    return fix === f.fix && end === f.end ? f : { ...f, end, fix };
+  });
+  const notebook = module.cells.map((c) => ({ number: c.key + 1, start: c.start, end: c.end }));
+  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures };
+}
+
+function readNotebook(file: string): NotebookOnDisk | string {
+  try {
+    if (!statSync(file).isFile()) return 'not a regular file';
+    const bytes = readFileSync(file);
+    const bom = hasUtf8Bom(bytes);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bom ? bytes.subarray(3) : bytes);
+    } catch {
+      return 'not a valid notebook: the file is not valid UTF-8';
+    }
+    return { bytes, bom, notebook: parseNotebook(text) };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Fix rounds over the module, each applied to the cells' own sources; then the changed cells are written back. */
+function fixNotebook(engine: Engine, lint: LintOptions, options: CheckOptions, read: NotebookOnDisk, first: CellSources, unfixed: FileReport): FileReport {
+  let sources = first;
+  let report = unfixed;
+  let fixed = 0;
+  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+    const module = moduleOf(sources);
+    const { applied, edits } = applyFixes(module.text, report.findings, { unsafe: options.unsafeFixes });
+    if (applied.length === 0) break;
+    const next = new Map(sources);
+    const byCell = new Map<number, { start: number; end: number; newText: string }[]>();
+    for (const { cell, edit } of editsByCell(module, edits)!) byCell.set(cell.key, [...(byCell.get(cell.key) ?? []), edit]);
+    for (const [index, cellEdits] of byCell) next.set(index, applyEdits(sources.get(index)!, cellEdits));
+    const nextModule = moduleOf(next);
+    const nextResult = engine.lintText(nextModule.text, lint);
+    // Never write a notebook that a fix made unparseable; that would be a bug in a rule.
+    if (nextResult.hasSyntaxErrors) {
+      return {
+        ...unfixed,
+        unfixable: `a fix produced invalid Python (rules: ${[...new Set(applied.map((f) => f.ruleId))].join(', ')}); notebook left unchanged`,
+      };
+    }
+    fixed += applied.length;
+    sources = next;
+    report = notebookReport(unfixed.file, nextModule, nextResult, fixed);
+  }
+  if (fixed === 0) return unfixed;
+  const text = withCellSources(read.notebook, sources);
+  const reread = rereadCells(text);
+  if (!reread || [...sources].some(([index, source]) => reread.get(index) !== source)) {
+    return { ...unfixed, unfixable: 'writing the fixed cells back would not give the same notebook (a bug: please report it); notebook left unchanged' };
+  }
+  const bytes = Buffer.concat([read.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+  const refused = writeFixedFile(unfixed.file, read.bytes, bytes);
+  if (refused) return { ...unfixed, unfixable: refused };
+  return report;
+}
+
+/** The code cells of a notebook text as written, or null if it no longer parses. */
+function rereadCells(text: string): CellSources | null {
+  try {
+    return new Map(parseNotebook(text).codeCells.map((c) => [c.index, c.source]));
+  } catch (error) {
+    if (error instanceof InvalidNotebook) return null;
+    throw error;
+  }
 }

@@ -22,6 +22,25 @@ function location(lines: LineIndex, offset: number): RowColumn {
   return { row: p.line + 1, column: codePointLength(before) + 1 };
 }
 
+interface CellLocation extends RowColumn {
+  /** The notebook cell (1-based among all cells) the row counts in; null for a Python file. */
+  cell: number | null;
+}
+
+/**
+ * Where an offset is for a reader: in a Python file its row and column, in a notebook its cell and
+ * the row within that cell (cells start on a line of their own in the linted module, so the
+ * column is the same).
+ */
+function cellLocation(report: FileReport, offset: number): CellLocation {
+  const at = location(report.lines!, offset);
+  if (!report.notebook) return { cell: null, ...at };
+  const cell = report.notebook.filter((c) => c.start <= offset).pop() ?? report.notebook[0];
+  return { cell: cell.number, row: at.row - report.lines!.positionAt(cell.start).line, column: at.column };
+}
+
+const withoutCell = ({ row, column }: CellLocation): RowColumn => ({ row, column });
+
 /** Code points in s: UTF-16 units less one per surrogate pair. */
 function codePointLength(s: string): number {
   if (!/[\uD800-\uDBFF]/.test(s)) return s.length;
@@ -31,12 +50,14 @@ function codePointLength(s: string): number {
 }
 
 export interface RuffJsonDiagnostic {
-  cell: null;
+  /** The notebook cell (1-based among all cells, as Ruff counts), null for a Python file. */
+  cell: number | null;
   code: string;
   message: string;
   filename: string;
   location: RowColumn;
   end_location: RowColumn;
+  /** The row a suppression comment goes on: as in Ruff, counted in the whole linted module for a notebook. */
   noqa_row: number;
   fix: null | {
     applicability: 'safe' | 'unsafe' | 'display-only';
@@ -54,20 +75,24 @@ export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string
     if (!report.lines) continue;
     const lines = report.lines;
     for (const f of report.findings) {
-      const start = location(lines, f.start);
+      const start = cellLocation(report, f.start);
       out.push({
-        cell: null,
+        cell: start.cell,
         code: f.ruleId,
         message: f.message,
         filename: path.resolve(report.file),
-        location: start,
-        end_location: location(lines, f.end),
-        noqa_row: start.row,
+        location: withoutCell(start),
+        end_location: withoutCell(cellLocation(report, f.end)),
+        noqa_row: location(lines, f.start).row,
         fix: f.fix
           ? {
               applicability: f.fix.safety,
               message: f.fix.title,
-              edits: f.fix.edits.map((e) => ({ content: e.newText, location: location(lines, e.start), end_location: location(lines, e.end) })),
+              edits: f.fix.edits.map((e) => ({
+                content: e.newText,
+                location: withoutCell(cellLocation(report, e.start)),
+                end_location: withoutCell(cellLocation(report, e.end)),
+              })),
               ...(f.fix.reason ? { reason: f.fix.reason } : {}),
             }
           : null,
@@ -87,8 +112,10 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
     if (!report.lines) continue;
     const uri = path.relative(cwd, path.resolve(report.file)).split(path.sep).join('/');
     for (const f of report.findings) {
-      const start = location(report.lines, f.start);
-      const end = location(report.lines, f.end);
+      const start = cellLocation(report, f.start);
+      const end = cellLocation(report, f.end);
+      // A notebook's rows count within the cell; the cell is in the property bag (SARIF has no cells).
+      const cell = (at: CellLocation) => (at.cell === null ? {} : { properties: { cell: at.cell } });
       const result: sarif.Result = {
         ruleId: f.ruleId,
         ruleIndex: ruleIndex.get(f.ruleId),
@@ -102,11 +129,11 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
               artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
               region: { startLine: start.row, startColumn: start.column, endLine: end.row, endColumn: end.column },
             },
+            ...cell(start),
           },
         ],
       };
       if (f.fix && f.fix.safety !== 'display-only') {
-        const lines = report.lines;
         const fix = f.fix;
         result.fixes = [
           {
@@ -117,11 +144,12 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
               {
                 artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
                 replacements: fix.edits.map((e) => {
-                  const s = location(lines, e.start);
-                  const t = location(lines, e.end);
+                  const s = cellLocation(report, e.start);
+                  const t = cellLocation(report, e.end);
                   return {
                     deletedRegion: { startLine: s.row, startColumn: s.column, endLine: t.row, endColumn: t.column },
                     insertedContent: { text: e.newText },
+                    ...cell(s),
                   };
                 }),
               },
@@ -189,12 +217,11 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
       out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
     if (!report.lines) continue;
     for (const f of report.findings) {
-      const at = location(report.lines, f.start);
+      const at = cellLocation(report, f.start);
       const safe = f.fix?.safety === 'safe';
       const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
-      out.push(
-        `${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`,
-      );
+      const where = at.cell === null ? `${at.row}:${at.column}` : `cell ${at.cell}:${at.row}:${at.column}`;
+      out.push(`${paint(style.color, '1', report.file)}:${where}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`);
       counts.problems++;
       if (safe && report.unfixable) counts.notFixable++;
       else if (safe) counts.fixable++;

@@ -5,12 +5,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
 import { describeUnknownSelector, isSelector, layerOptions, targetVersionProblem, type LintOptions } from '../server/engine/options';
-import { ConfigError, ConfigResolver, isExcluded, optionsForFile } from '../server/project/projectConfig';
+import { ConfigError, ConfigResolver, isExcluded, isExtraIncluded, optionsForFile, type ProjectConfig } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
-import type { FileReport } from './check';
+import type { FileKind, FileReport } from './check';
 import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
-import { discoverFiles } from '../server/project/discovery';
+import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
 import { toJson, toSarif, toText } from './formats';
 import { version } from '../package.json';
@@ -80,12 +80,17 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
   const gitignores = new Map(roots.map((r) => [path.resolve(r), new GitIgnore(path.resolve(r))]));
   const ignoredByGit = (file: string, isDirectory: boolean) => flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
-  const discovery = discoverFiles(roots, (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file));
+  const discovery = discoverFiles(
+    roots,
+    (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file),
+    (file) => isDefaultIncluded(file) || isExtraIncluded(configFor(file), file),
+  );
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
   const jobs: CheckJob[] = discovery.files.map((file) => {
+    const config = configFor(file);
     // Flags over the project's config, layered as the editor layers its settings: --select replaces,
     // --extend-select and --ignore add to the project's lists.
-    return { file, options: layerOptions(optionsForFile(configFor(file), file), cliOptions) };
+    return { file, options: layerOptions(optionsForFile(config, file), cliOptions), kind: fileKind(file, config), explicit: discovery.named.has(file) };
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);
@@ -99,12 +104,20 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   return exitCode(reports, discovery.errors.length, flags);
 }
 
+/** Notebooks by extension; Python by extension or the project's `extend-include`; anything else is looked at (a #! line) when named. */
+function fileKind(file: string, config: ProjectConfig | null): FileKind {
+  if (file.endsWith('.ipynb')) return 'notebook';
+  if (/\.py[iw]?$/.test(file) || isExtraIncluded(config, file)) return 'python';
+  return 'other';
+}
+
 /**
- * 2 when a rule failed or nothing could be checked at all (every path unreadable: --exit-zero does not
- * hide that, it is about findings); else 1 for findings, unreadable files or fixes --fix could not write.
+ * 2 when a rule failed, an input is not what it claims to be (a malformed notebook, a file named
+ * explicitly that is not Python or cannot be decoded) or nothing could be checked at all (every path
+ * unreadable: --exit-zero does not hide that, it is about findings); else 1 for findings, unreadable files or fixes --fix could not write.
  */
 function exitCode(reports: readonly FileReport[], unreadablePaths: number, flags: CheckFlags): number {
-  if (reports.some((r) => r.failures.length > 0)) return 2;
+  if (reports.some((r) => r.failures.length > 0 || r.invalid)) return 2;
   const unreadable = reports.filter((r) => r.error).length + unreadablePaths;
   if (unreadable > 0 && unreadable === reports.length + unreadablePaths) return 2;
   const problems = unreadable > 0 || reports.some((r) => r.findings.length > 0 || (flags.fix && r.unfixable));

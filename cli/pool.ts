@@ -9,11 +9,14 @@ import { Engine } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
 import { NODE_FILES } from '../server/project/fileProbe';
 import { LineIndex } from '../server/syntax/text';
-import { checkFile, type CheckOptions, type FileReport } from './check';
+import { checkFile, type CheckOptions, type FileKind, type FileReport } from './check';
 
 export interface CheckJob {
   file: string;
   options: LintOptions;
+  kind: FileKind;
+  /** Named on the command line (not found by a folder walk): a file that cannot be checked is a usage error. */
+  explicit: boolean;
 }
 
 /** Below this many files one thread is faster than starting workers. */
@@ -40,7 +43,7 @@ export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions,
     const engine = await Engine.create(ALL_RULES, __dirname);
     engine.files = NODE_FILES;
     try {
-      return jobs.map((j) => checkFile(engine, j.file, j.options, check));
+      return jobs.map((j) => checkFile(engine, j.file, j.options, check, j.kind, j.explicit));
     } finally {
       engine.dispose();
     }
@@ -128,7 +131,7 @@ export async function runCheckWorker(): Promise<void> {
       return;
     }
     const reports = msg.jobs.map(({ index, job }) => {
-      const report = checkFile(engine, job.file, job.options, check);
+      const report = checkFile(engine, job.file, job.options, check, job.kind, job.explicit);
       // Row/column conversion needs the line index only where there is something to print.
       if (report.findings.length === 0) delete report.lines;
       return { index, report };

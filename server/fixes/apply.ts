@@ -10,6 +10,8 @@ export interface ApplyOptions {
 export interface ApplyResult {
   text: string;
   applied: Finding[];
+  /** The edits made, each once (a notebook applies them cell by cell). */
+  edits: TextEdit[];
   /** Fixable findings left out because they overlapped a fix already chosen (retry after re-lint). */
   deferred: Finding[];
 }
@@ -37,7 +39,7 @@ export function applyFixes(text: string, findings: readonly Finding[], options: 
     chosen.push(...edits);
     applied.push(finding);
   }
-  return { text: chosen.length ? applyEdits(text, chosen) : text, applied, deferred };
+  return { text: chosen.length ? applyEdits(text, chosen) : text, applied, edits: chosen, deferred };
 }
 
 function sameEdit(a: TextEdit, b: TextEdit): boolean {

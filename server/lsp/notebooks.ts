@@ -5,6 +5,7 @@
 import { NotebookCellKind, NotebookDocuments, type CancellationToken, type Connection, type Diagnostic, type NotebookDocument } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../engine/engine';
+import { cellAt, editsByCell, notebookModule, type ModuleCell, type NotebookModule } from '../engine/notebook';
 import type { LintOptions } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
 import type { Finding, TextEdit } from '../../common/types';
@@ -13,14 +14,13 @@ import { toDiagnostic } from './convert';
 import { updateClamped } from './documents';
 import { throwIfCancelled, type BackgroundCaller } from './scheduling';
 
-interface CellSpan {
+/** A cell's handle in the shared module builder: its URI and its text document. */
+interface CellRef {
   uri: string;
   doc: TextDocument;
-  /** Offset of the cell's first character in the virtual module. */
-  start: number;
-  /** Offset just past the cell's text (before the separator newline, if one was added). */
-  end: number;
 }
+
+type CellSpan = ModuleCell<CellRef>;
 
 export interface CellLint {
   doc: TextDocument;
@@ -38,28 +38,6 @@ interface NotebookLint {
 interface CellLintRequest {
   token?: CancellationToken;
   background?: BackgroundCaller;
-}
-
-/** `%timeit f()` / `!pip install x` → comments of the same length, so offsets stay put. */
-export function maskMagics(source: string): string {
-  return source.replace(/^([ \t]*)[%!]/gm, '$1#');
-}
-
-/** Builds the virtual module text of a notebook's Python code cells and where each cell sits in it. */
-export function virtualModule(cells: { uri: string; doc: TextDocument }[]): { text: string; spans: CellSpan[] } {
-  let text = '';
-  const spans: CellSpan[] = [];
-  for (const cell of cells) {
-    const source = maskMagics(cell.doc.getText());
-    spans.push({ uri: cell.uri, doc: cell.doc, start: text.length, end: text.length + source.length });
-    text += source;
-    if (!source.endsWith('\n')) text += '\n';
-  }
-  return { text, spans };
-}
-
-function spanOf(spans: CellSpan[], offset: number): CellSpan | undefined {
-  return spans.find((s) => offset >= s.start && offset <= s.end);
 }
 
 export class NotebookSupport {
@@ -145,17 +123,17 @@ export class NotebookSupport {
       .filter((c) => c.kind === NotebookCellKind.Code)
       .map((c) => ({ uri: c.document, doc: this.documents.getCellTextDocument(c) }))
       .filter((c): c is { uri: string; doc: TextDocument } => c.doc !== undefined && c.doc.languageId === 'python');
-    const { text, spans } = virtualModule(cells);
-    const details = this.engine().lintText(text, options);
+    const module = notebookModule(cells.map((c) => ({ key: c, source: c.doc.getText() })));
+    const details = this.engine().lintText(module.text, options);
     const result: NotebookLint = { version: notebook.version, cells: new Map() };
-    for (const span of spans) result.cells.set(span.uri, { doc: span.doc, findings: [], diagnostics: [] });
+    for (const span of module.cells) result.cells.set(span.key.uri, { doc: span.key.doc, findings: [], diagnostics: [] });
     for (const finding of details.findings) {
-      const span = spanOf(spans, finding.start);
+      const span = cellAt(module, finding.start);
       if (!span || finding.end > span.end) continue; // spans two cells: not something to show in either
-      const cell = result.cells.get(span.uri)!;
+      const cell = result.cells.get(span.key.uri)!;
       const local: Finding = { ...finding, start: finding.start - span.start, end: finding.end - span.start, fix: undefined };
       cell.findings.push(local);
-      cell.diagnostics.push(this.toDiagnostic(local, finding, span, spans));
+      cell.diagnostics.push(this.toDiagnostic(local, finding, span, module));
     }
     this.cache.set(notebook.uri, result);
     return result;
@@ -165,10 +143,10 @@ export class NotebookSupport {
    * The cell's diagnostic for `local` (the finding in cell offsets), by the shared conversion, with
    * the fix's edits (module offsets) split by cell.
    */
-  private toDiagnostic(local: Finding, finding: Finding, span: CellSpan, spans: CellSpan[]): Diagnostic {
+  private toDiagnostic(local: Finding, finding: Finding, span: CellSpan, module: NotebookModule<CellRef>): Diagnostic {
     const rule = this.engine().rulesById.get(finding.ruleId)!;
-    const diagnostic = toDiagnostic(span.doc, local, rule, this.guideHref(rule));
-    const fix = finding.fix && mapFix(finding.fix.edits, span, spans);
+    const diagnostic = toDiagnostic(span.key.doc, local, rule, this.guideHref(rule));
+    const fix = finding.fix && mapFix(finding.fix.edits, span, module);
     if (finding.fix && fix) {
       (diagnostic.data as DiagnosticData).fix = {
         title: finding.fix.title,
@@ -184,19 +162,24 @@ export class NotebookSupport {
 
 type LspEdit = NonNullable<DiagnosticData['fix']>['edits'][number];
 
-/** Splits a fix's edits by cell; null when an edit falls outside every cell (drop the fix). */
-function mapFix(edits: TextEdit[], own: CellSpan, spans: CellSpan[]): { own: LspEdit[]; others: { uri: string; version: number; edits: LspEdit[] }[] } | null {
+/** Splits a fix's edits by cell; null when an edit crosses cells or touches masked IPython syntax (drop the fix). */
+function mapFix(
+  edits: TextEdit[],
+  own: CellSpan,
+  module: NotebookModule<CellRef>,
+): { own: LspEdit[]; others: { uri: string; version: number; edits: LspEdit[] }[] } | null {
+  const split = editsByCell(module, edits);
+  if (!split) return null;
   const ownEdits: LspEdit[] = [];
   const others = new Map<string, { uri: string; version: number; edits: LspEdit[] }>();
-  for (const edit of edits) {
-    const span = spanOf(spans, edit.start);
-    if (!span || edit.end > span.end) return null;
-    const lsp = { range: { start: span.doc.positionAt(edit.start - span.start), end: span.doc.positionAt(edit.end - span.start) }, newText: edit.newText };
-    if (span === own) ownEdits.push(lsp);
+  for (const { cell, edit } of split) {
+    const doc = cell.key.doc;
+    const lsp = { range: { start: doc.positionAt(edit.start), end: doc.positionAt(edit.end) }, newText: edit.newText };
+    if (cell === own) ownEdits.push(lsp);
     else {
-      const entry = others.get(span.uri) ?? { uri: span.uri, version: span.doc.version, edits: [] };
+      const entry = others.get(cell.key.uri) ?? { uri: cell.key.uri, version: doc.version, edits: [] };
       entry.edits.push(lsp);
-      others.set(span.uri, entry);
+      others.set(cell.key.uri, entry);
     }
   }
   return { own: ownEdits, others: [...others.values()] };

@@ -42,7 +42,12 @@ export async function scanWorkspace(ctx: ScanContext, params: ScanWorkspaceParam
     const files: string[] = [];
     for (const root of roots) {
       const git = new GitIgnore(root);
-      const found = discoverFiles([root], (file, isDirectory) => git.ignores(file, isDirectory) || safeExcluded(ctx, file));
+      // Python files only: a notebook on disk is linted when opened (notebook sync), not by this scan.
+      const found = discoverFiles(
+        [root],
+        (file, isDirectory) => git.ignores(file, isDirectory) || safeExcluded(ctx, file),
+        (file) => file.endsWith('.py'),
+      );
       files.push(...found.files);
       result.errors.push(...found.errors.map((e) => `${e.path}: ${e.message}`));
     }

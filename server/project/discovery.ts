@@ -1,5 +1,6 @@
-// Which files the CLI checks: the paths given, walking directories for *.py files and skipping
-// what no one wants linted (VCS folders, virtual environments, caches, build output).
+// Which files the CLI checks: the paths given, walking directories for *.py files and Jupyter
+// notebooks (*.ipynb), as Ruff does, plus what the project's `extend-include` adds, and skipping what
+// no one wants linted (VCS folders, virtual environments, caches, build output).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -40,6 +41,8 @@ export interface DiscoveryError {
 
 export interface Discovery {
   files: string[];
+  /** The files among `files` that were named on the command line rather than found by a walk. */
+  named: Set<string>;
   errors: DiscoveryError[];
 }
 
@@ -48,12 +51,23 @@ function isVirtualEnv(dir: string): boolean {
   return existsSync(path.join(dir, 'pyvenv.cfg'));
 }
 
+/** Files a folder walk checks unless the project adds patterns (`extend-include`). */
+export function isDefaultIncluded(file: string): boolean {
+  return file.endsWith('.py') || file.endsWith('.ipynb');
+}
+
 /**
- * Expands paths into Python files. `isExcluded(path, isDirectory)` prunes the walk (config
- * excludes, .gitignore); it is not consulted for files named explicitly.
+ * Expands paths into Python files and notebooks. `isExcluded(path, isDirectory)` prunes the walk
+ * (config excludes, .gitignore) and `isIncluded(path)` picks the files a walk checks; neither is
+ * consulted for files named explicitly.
  */
-export function discoverFiles(paths: readonly string[], isExcluded: (file: string, isDirectory: boolean) => boolean = () => false): Discovery {
+export function discoverFiles(
+  paths: readonly string[],
+  isExcluded: (file: string, isDirectory: boolean) => boolean = () => false,
+  isIncluded: (file: string) => boolean = isDefaultIncluded,
+): Discovery {
   const files: string[] = [];
+  const named = new Set<string>();
   const errors: DiscoveryError[] = [];
   const walk = (dir: string) => {
     let entries;
@@ -69,7 +83,7 @@ export function discoverFiles(paths: readonly string[], isExcluded: (file: strin
       if (entry.isDirectory()) {
         if (DEFAULT_EXCLUDES.has(entry.name) || entry.name.endsWith('.egg-info') || isVirtualEnv(full) || isExcluded(full, true)) continue;
         walk(full);
-      } else if (entry.isFile() && entry.name.endsWith('.py') && !isExcluded(full, false)) {
+      } else if (entry.isFile() && isIncluded(full) && !isExcluded(full, false)) {
         files.push(full);
       }
     }
@@ -84,7 +98,10 @@ export function discoverFiles(paths: readonly string[], isExcluded: (file: strin
     }
     // A file named explicitly is checked even if its name or folder would be skipped in a walk.
     if (stat.isDirectory()) walk(p);
-    else files.push(p);
+    else {
+      files.push(p);
+      named.add(p);
+    }
   }
-  return { files: [...new Set(files)], errors };
+  return { files: [...new Set(files)], named, errors };
 }

@@ -15,8 +15,10 @@ export interface ProjectConfig {
   options: LintOptions;
   /** Glob (relative to the config's folder) → rule ids or categories ignored in matching files. */
   perFileIgnores: Record<string, string[]>;
-  /** Globs of files and folders to skip (relative to the config's folder). */
+  /** Globs of files and folders to skip (relative to the config's folder; a glob without a slash matches any file or folder name). */
   exclude: string[];
+  /** Globs of more files for folder walks to check as Python, beside *.py and *.ipynb (Ruff's `extend-include`). */
+  extendInclude: string[];
 }
 
 /** Where in a config file a problem is: the key that sets it and, for a list, the bad item. */
@@ -96,7 +98,7 @@ function checkSeverityKeys(rules: readonly RuleDefinition[], file: string, sever
  * the rules, so are unknown rule ids and categories.
  */
 export function parseConfigTable(table: Record<string, unknown>, file: string, rules?: readonly RuleDefinition[]): ProjectConfig {
-  const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'exclude']);
+  const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'exclude', 'extend-include']);
   for (const key of Object.keys(table)) {
     if (!known.has(key)) throw new ConfigError(file, `unknown setting \`${key}\` (known: ${[...known].join(', ')})`);
   }
@@ -144,7 +146,14 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     }
     for (const [glob, ids] of Object.entries(perFileIgnores)) checkSelectors(rules, file, `per-file-ignores."${glob}"`, ids, (value) => ({ key: glob, value }));
   }
-  return { file, options, perFileIgnores, exclude: stringList(table['exclude'], 'exclude', file) ?? [] };
+  return { file, options, perFileIgnores, exclude: globList(table, 'exclude', file), extendInclude: globList(table, 'extend-include', file) };
+}
+
+/** A list of glob patterns; an empty pattern would match nothing (or, by accident, everything). */
+function globList(table: Record<string, unknown>, key: string, file: string): string[] {
+  const globs = stringList(table[key], key, file) ?? [];
+  if (globs.some((g) => g.trim() === '')) throw new ConfigError(file, `\`${key}\` patterns must not be empty`, 0, { key, value: '' });
+  return globs;
 }
 
 /**
@@ -243,7 +252,15 @@ export function isExcluded(config: ProjectConfig | null, filePath: string): bool
   const parts = relative.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const prefix = parts.slice(0, i).join('/');
-    if (config.exclude.some((g) => picomatch.isMatch(prefix, g, { dot: true }))) return true;
+    if (config.exclude.some((g) => picomatch.isMatch(prefix, g, { dot: true }) || (!g.includes('/') && picomatch.isMatch(parts[i - 1], g, { dot: true }))))
+      return true;
   }
   return false;
+}
+
+/** True when the config's `extend-include` adds the file to what folder walks check (matched like per-file ignores). */
+export function isExtraIncluded(config: ProjectConfig | null, filePath: string): boolean {
+  if (!config || config.extendInclude.length === 0) return false;
+  const relative = path.relative(path.dirname(config.file), path.resolve(filePath)).split(path.sep).join('/');
+  return config.extendInclude.some((g) => picomatch.isMatch(relative, g, { dot: true }) || picomatch.isMatch(path.basename(filePath), g, { dot: true }));
 }

@@ -15,8 +15,13 @@ export class UnreadableSource extends Error {}
 /** PEP 263: a coding declaration in a comment on line 1 or 2. */
 const CODING = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 
+/** The bytes start with a UTF-8 byte-order mark. */
+export function hasUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
 export function decodeSource(bytes: Uint8Array): DecodedSource {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const bom = hasUtf8Bom(bytes);
   const body = bom ? bytes.subarray(3) : bytes;
   if (body.includes(0)) throw new UnreadableSource('contains NUL bytes (binary file?)');
   const declared = declaredEncoding(body);

@@ -7,6 +7,7 @@ import {
   inTestOf,
   isAssignmentTarget,
   isIdentifierName,
+  loopOverIterable,
   scopeBody,
   stringLiteralValue,
   usedAfter,
@@ -24,6 +25,15 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: '`iterrows()` builds a Series for every row; use column operations, or `itertuples()` when a loop is unavoidable',
   docs: {
     why:
@@ -59,7 +69,7 @@ export default defineRule({
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct: loopOverIterable(call) ?? undefined, message, edits: edits ?? undefined });
   },
 });
 

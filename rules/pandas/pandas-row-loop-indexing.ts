@@ -25,6 +25,15 @@ export default defineRule({
   confidence: 'medium',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: 'A Python loop indexes the DataFrame row by row; operate on whole columns instead',
   docs: {
     why:

@@ -25,7 +25,7 @@ export { FileFacts } from './facts';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { isSmallLiteralLoop, loopNest } from './loopInfo';
+export { isSmallLiteralLoop, iteratesArrayData, loopNest, loopOverIterable } from './loopInfo';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,

@@ -7,14 +7,29 @@ import {
   inTestOf,
   isAssignmentTarget,
   isIdentifierName,
+  isPureReference,
   loopOverIterable,
+  occurrences,
+  readsAfter,
   scopeBody,
   stringLiteralValue,
   usedAfter,
+  vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { replaceNode } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
+import type { RuleContext } from '../../server/engine/rule';
 import type { TextEdit } from '../../common/types';
+
+/**
+ * Where the column expression and the loop can differ, as the equivalence test
+ * (test/unit/iterrowsEquivalence.test.ts) measured them against pandas.
+ */
+const COLUMN_REASON =
+  'iterrows() upcasts each row to one dtype, so int columns beside a float column gave floats where the column ' +
+  'expression keeps int64; categorical columns and bool division raise only in the column form, None in an object ' +
+  'column only in the loop; integer `//` by zero and an empty frame give other values or dtypes';
+const LIST_REASON = `${COLUMN_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
 
 export default defineRule({
   id: 'pandas-iterrows',
@@ -54,6 +69,13 @@ export default defineRule({
     reason:
       'iterrows() upcasts each row to a common dtype (ints become floats beside float columns) and itertuples() does not, ' +
       'so values and their printed form can change; the columns must also be valid identifiers that exist in the frame',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'when the loop only appends an arithmetic expression of row fields to a new list (rewritten to whole-column arithmetic)',
+        reason: COLUMN_REASON,
+      },
+    ],
   },
   query: `
 (call
@@ -68,10 +90,84 @@ export default defineRule({
     const frame = m.need('frame');
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
+    const construct = loopOverIterable(call) ?? undefined;
+    const column = columnFix(call, frame, ctx);
+    if (column) {
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
+      return;
+    }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct: loopOverIterable(call) ?? undefined, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined });
   },
 });
+
+/**
+ * `out = []` / `for _, row in df.iterrows(): out.append(<arithmetic of row fields>)`, optionally
+ * followed by `df["col"] = out`: the same values computed on whole columns, in one statement
+ * (`df["col"] = df["a"] * df["b"]`, or `out = (df["a"] * df["b"]).tolist()` when the list is kept).
+ * Only a loop that does nothing else: one append, no else, no comments to lose, loop variables
+ * and the list unused afterwards (except by the column assignment).
+ */
+function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
+  const loop = loopOverIterable(call);
+  if (loop?.type !== 'for_statement' || loop.child(0)?.type === 'async' || loop.childForFieldName('alternative')) return null;
+  if (!isPureReference(frame) || loop.parent?.parent?.type === 'class_definition') return null;
+  const left = loop.childForFieldName('left');
+  const targets = left?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || targets.length !== 2 || targets.some((t) => t.type !== 'identifier')) return null;
+  const [idx, row] = targets;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const append = statements[0].namedChild(0)!;
+  const fn = append.type === 'call' ? append.childForFieldName('function') : null;
+  const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const args = append.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier' || args.length !== 1) return null;
+  const expr = vectorizeRowExpression(args[0], row.text, frame.text);
+  if (!expr || occurrences(loop, list.text).length !== 1) return null;
+  // The list starts empty right before the loop.
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' ? init.namedChild(0) : null;
+  if (
+    assigned?.type !== 'assignment' ||
+    assigned.childForFieldName('left')?.text !== list.text ||
+    assigned.childForFieldName('right')?.type !== 'list' ||
+    assigned.childForFieldName('right')!.namedChildCount !== 0 ||
+    assigned.childForFieldName('type')
+  )
+    return null;
+  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
+  const scope = scopeBody(loop);
+  if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
+  // `df["col"] = out` next, and `out` read nowhere else: the list was only a vehicle for the column.
+  const next = loop.nextNamedSibling;
+  const store = next?.type === 'expression_statement' && next.namedChildCount === 1 ? next.namedChild(0) : null;
+  const target = store?.type === 'assignment' ? store.childForFieldName('left') : null;
+  const keys = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  if (
+    store &&
+    target?.type === 'subscript' &&
+    target.childForFieldName('value')?.text === frame.text &&
+    keys.length === 1 &&
+    stringLiteralValue(keys[0]) !== null &&
+    store.childForFieldName('right')?.text === list.text &&
+    ownsLines(ctx.text, next!) &&
+    readsAfter(next!, list.text).length === 0 &&
+    !hasCommentBetween(ctx.facts, loop.endIndex, next!.endIndex)
+  ) {
+    return {
+      edits: [replaceRange(init!.startIndex, next!.endIndex, `${target.text} = ${expr}`)],
+      title: 'Compute the column with whole-column arithmetic',
+      reason: COLUMN_REASON,
+    };
+  }
+  const listed = /^[\w.]+\[[^\]]+\]$/.test(expr) ? `${expr}.tolist()` : `(${expr}).tolist()`;
+  return {
+    edits: [replaceRange(init!.startIndex, loop.endIndex, `${list.text} = ${listed}`)],
+    title: 'Build the list with whole-column arithmetic',
+    reason: LIST_REASON,
+  };
+}
 
 /**
  * `yield from df.iterrows()` / `return df.iterrows()`: the rows are handed to the caller, which does

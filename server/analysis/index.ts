@@ -106,4 +106,4 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
-export { VECTOR_FIX_REASONS, needsParentheses, vectorizeElementExpression } from './vectorize';
+export { VECTOR_FIX_REASONS, needsParentheses, vectorizeElementExpression, vectorizeRowExpression } from './vectorize';

@@ -7,6 +7,7 @@ import {
   inTestOf,
   isAssignmentTarget,
   isIdentifierName,
+  isNumberLiteral,
   isPureReference,
   loopOverIterable,
   occurrences,
@@ -29,6 +30,10 @@ const COLUMN_REASON =
   'iterrows() upcasts each row to one dtype, so int columns beside a float column gave floats where the column ' +
   'expression keeps int64; categorical columns and bool division raise only in the column form, None in an object ' +
   'column only in the loop; integer `//` by zero and an empty frame give other values or dtypes';
+const SUM_REASON =
+  'iterrows() upcasts each row to one dtype, so the total of int columns beside a float column was a float; NumPy adds ' +
+  'pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, None ' +
+  'in an object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
 const LIST_REASON = `${COLUMN_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
 
 export default defineRule({
@@ -75,6 +80,11 @@ export default defineRule({
         when: 'when the loop only appends an arithmetic expression of row fields to a new list (rewritten to whole-column arithmetic)',
         reason: COLUMN_REASON,
       },
+      {
+        safety: 'unsafe',
+        when: 'when the loop only adds an arithmetic expression of row fields to a total that starts at a number (rewritten to `.sum()`)',
+        reason: SUM_REASON,
+      },
     ],
   },
   query: `
@@ -118,7 +128,14 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
   const [idx, row] = targets;
   const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  if (assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
+  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
+  const scope = scopeBody(loop);
+  if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
   const append = statements[0].namedChild(0)!;
+  if (append.type === 'augmented_assignment') return sumFix(loop, init!, assigned, append, row, frame);
   const fn = append.type === 'call' ? append.childForFieldName('function') : null;
   const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
   const args = append.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
@@ -126,19 +143,12 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
   const expr = vectorizeRowExpression(args[0], row.text, frame.text);
   if (!expr || occurrences(loop, list.text).length !== 1) return null;
   // The list starts empty right before the loop.
-  const init = loop.previousNamedSibling;
-  const assigned = init?.type === 'expression_statement' ? init.namedChild(0) : null;
   if (
-    assigned?.type !== 'assignment' ||
     assigned.childForFieldName('left')?.text !== list.text ||
     assigned.childForFieldName('right')?.type !== 'list' ||
-    assigned.childForFieldName('right')!.namedChildCount !== 0 ||
-    assigned.childForFieldName('type')
+    assigned.childForFieldName('right')!.namedChildCount !== 0
   )
     return null;
-  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
-  const scope = scopeBody(loop);
-  if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
   // `df["col"] = out` next, and `out` read nowhere else: the list was only a vehicle for the column.
   const next = loop.nextNamedSibling;
   const store = next?.type === 'expression_statement' && next.namedChildCount === 1 ? next.namedChild(0) : null;
@@ -166,6 +176,28 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
     edits: [replaceRange(init!.startIndex, loop.endIndex, `${list.text} = ${listed}`)],
     title: 'Build the list with whole-column arithmetic',
     reason: LIST_REASON,
+  };
+}
+
+/**
+ * `total = 0` / `for _, row in df.iterrows(): total += <arithmetic of row fields>` →
+ * `total = (df["a"] * df["b"]).sum(skipna=False)`: `skipna=False` keeps the loop's NaN (a NaN row
+ * makes the total NaN), which `.sum()` would skip.
+ */
+function sumFix(loop: Node, init: Node, assigned: Node, update: Node, row: Node, frame: Node): { edits: TextEdit[]; title: string; reason: string } | null {
+  const total = assigned.childForFieldName('left');
+  const start = assigned.childForFieldName('right');
+  if (total?.type !== 'identifier' || !start || !isNumberLiteral(start)) return null;
+  if (update.childForFieldName('operator')?.type !== '+=' || update.childForFieldName('left')?.text !== total.text) return null;
+  const right = update.childForFieldName('right');
+  const expr = right ? vectorizeRowExpression(right, row.text, frame.text) : null;
+  if (!expr || occurrences(loop, total.text).length !== 1) return null;
+  const summed = `${/^[\w.]+\[[^\]]+\]$/.test(expr) ? expr : `(${expr})`}.sum(skipna=False)`;
+  const value = /^0+(\.0*)?$/.test(start.text) ? summed : `${start.text} + ${summed}`;
+  return {
+    edits: [replaceRange(init.startIndex, loop.endIndex, `${total.text} = ${value}`)],
+    title: 'Sum the column expression',
+    reason: SUM_REASON,
   };
 }
 

@@ -120,6 +120,42 @@ describe('pandas-iterrows vectorising fix: equivalence with the loop under real 
     });
   }
 
+  for (const expr of ['row["a"] * row["b"]', 'row.a - 1']) {
+    it(`total += ${expr} over iterrows → one .sum(skipna=False) of the column expression`, async () => {
+      const before = [
+        'import pandas as pd',
+        '',
+        '',
+        'def compute(df):',
+        '    total = 0',
+        '    for _, row in df.iterrows():',
+        `        total += ${expr}`,
+        '    return total',
+        '',
+      ].join('\n');
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, 'Sum the column expression');
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(after, /^ {4}total = .*\.sum\(skipna=False\)$/m);
+      const diff = differences(compare(before, after));
+      // NaN propagates as in the loop (skipna=False), the index plays no part, one row and datetimes agree.
+      for (const same of ['NaN', 'one row', 'non-default index', 'duplicated index', 'float']) assert.equal(diff[same], undefined, `${same}: ${diff[same]}`);
+      const explained: [RegExp, RegExp][] = [
+        [/int beside a (float|str) column/, /upcasts each row to one dtype/],
+        [/categorical/, /categorical columns raise/],
+        [/None in object columns/, /None in an object column/],
+        [/empty/, /empty frame sums to 0\.0/],
+        [/mixed magnitude/, /pairwise/],
+      ];
+      for (const frame of Object.keys(diff)) {
+        const [, says] = explained.find(([f]) => f.test(frame)) ?? [null, /$^/];
+        assert.match(fix.reason ?? '', says, `${frame} differs (${diff[frame]}) but the reason does not say why`);
+      }
+      // The harness does see the order of float additions: the fix is unsafe for that alone.
+      assert.equal(diff['1,000 floats of mixed magnitude'], 'values');
+    });
+  }
+
   it('a loop that does anything else, or whose names live on, gets no column rewrite', async () => {
     const engine = await getEngine();
     const base = (body: string[], after: string[] = []) =>
@@ -133,6 +169,7 @@ describe('pandas-iterrows vectorising fix: equivalence with the loop under real 
       base(['        out.append(row.name * 2)']),
       base(['        if row["a"] > 0:', '            out.append(row["a"])']),
       base(['        out.append(row["a"] * 2)', '        if row["a"] < 0:', '            break']),
+      base(['        out.append(row["a"] * 2)', '        out += [1]']),
     ];
     const control = engine.lintText(base(['        out.append(row["a"] * 2)']), { select: ['pandas-iterrows'] }).findings;
     assert.equal(control[0].fix?.title, 'Build the list with whole-column arithmetic');

@@ -9,16 +9,16 @@ import {
   isIdentifierName,
   isNumberLiteral,
   isPureReference,
+  listBuiltByLoop,
   loopOverIterable,
   occurrences,
-  readsAfter,
   scopeBody,
   stringLiteralValue,
   usedAfter,
   vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { hasCommentBetween, ownsLines, replaceNode, replaceRange } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop } from '../../server/fixes';
 import type { RuleContext } from '../../server/engine/rule';
 import type { TextEdit } from '../../common/types';
 
@@ -126,57 +126,29 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
   const targets = left?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || targets.length !== 2 || targets.some((t) => t.type !== 'identifier')) return null;
   const [idx, row] = targets;
-  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
-  const init = loop.previousNamedSibling;
-  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
-  if (assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
-  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
   const scope = scopeBody(loop);
   if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
-  const append = statements[0].namedChild(0)!;
-  if (append.type === 'augmented_assignment') return sumFix(loop, init!, assigned, append, row, frame);
-  const fn = append.type === 'call' ? append.childForFieldName('function') : null;
-  const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-  const args = append.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-  if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier' || args.length !== 1) return null;
-  const expr = vectorizeRowExpression(args[0], row.text, frame.text);
-  if (!expr || occurrences(loop, list.text).length !== 1) return null;
-  // The list starts empty right before the loop.
-  if (
-    assigned.childForFieldName('left')?.text !== list.text ||
-    assigned.childForFieldName('right')?.type !== 'list' ||
-    assigned.childForFieldName('right')!.namedChildCount !== 0
-  )
-    return null;
-  // `df["col"] = out` next, and `out` read nowhere else: the list was only a vehicle for the column.
-  const next = loop.nextNamedSibling;
-  const store = next?.type === 'expression_statement' && next.namedChildCount === 1 ? next.namedChild(0) : null;
-  const target = store?.type === 'assignment' ? store.childForFieldName('left') : null;
-  const keys = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
-  if (
-    store &&
-    target?.type === 'subscript' &&
-    target.childForFieldName('value')?.text === frame.text &&
-    keys.length === 1 &&
-    stringLiteralValue(keys[0]) !== null &&
-    store.childForFieldName('right')?.text === list.text &&
-    ownsLines(ctx.text, next!) &&
-    readsAfter(next!, list.text).length === 0 &&
-    !hasCommentBetween(ctx.facts, loop.endIndex, next!.endIndex)
-  ) {
-    return {
-      edits: [replaceRange(init!.startIndex, next!.endIndex, `${target.text} = ${expr}`)],
-      title: 'Compute the column with whole-column arithmetic',
-      reason: COLUMN_REASON,
-    };
-  }
-  const listed = /^[\w.]+\[[^\]]+\]$/.test(expr) ? `${expr}.tolist()` : `(${expr}).tolist()`;
-  return {
-    edits: [replaceRange(init!.startIndex, loop.endIndex, `${list.text} = ${listed}`)],
-    title: 'Build the list with whole-column arithmetic',
-    reason: LIST_REASON,
-  };
+  const total = runningTotal(loop, ctx);
+  if (total) return sumFix(loop, total.init, total.assigned, total.update, row, frame);
+  const shape = listBuiltByLoop(loop);
+  const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
+  const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
+  if (!rewrite) return null;
+  return rewrite.kind === 'column'
+    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: COLUMN_REASON }
+    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LIST_REASON };
+}
+
+/** `total = <number>` right before a loop whose whole body is `total += ...`. */
+function runningTotal(loop: Node, ctx: RuleContext): { init: Node; assigned: Node; update: Node } | null {
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const update = statements[0].namedChild(0)!;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  if (update.type !== 'augmented_assignment' || assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
+  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
+  return { init: init!, assigned, update };
 }
 
 /**

@@ -1,7 +1,8 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
-import { bindingOf, occurrences, scopeOf } from './names';
+import { bindingOf, occurrences, readsAfter, scopeOf } from './names';
+import { stringLiteralValue } from './numeric';
 import type { Node } from '../syntax/parser';
 
 /** Iteration counts at or below this, known from the syntax, make a loop "small". */
@@ -168,4 +169,53 @@ function sizedBy(bound: Node): Node | null {
     if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'shape') return value.childForFieldName('object');
   }
   return null;
+}
+
+/** A list built by a loop that only appends to it (see listBuiltByLoop). */
+export interface ListLoop {
+  /** `out = []`, the statement right before the loop. */
+  init: Node;
+  list: string;
+  /** The appended expression. */
+  element: Node;
+  /**
+   * `df["col"] = out` right after the loop, when the list is read nowhere else afterwards: the list
+   * only carries the values into that column.
+   */
+  store: { statement: Node; target: Node; frame: Node } | null;
+}
+
+/**
+ * `out = []` / `for ...: out.append(x)` (the append the whole body, `out` named nowhere else in the
+ * loop), with the column store that may follow. Null for any other shape. The loop header is the
+ * caller's to check.
+ */
+export function listBuiltByLoop(loop: Node): ListLoop | null {
+  if (loop.type !== 'for_statement' || loop.childForFieldName('alternative')) return null;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const call = statements[0].namedChild(0)!;
+  const fn = call.type === 'call' ? call.childForFieldName('function') : null;
+  const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier' || args.length !== 1) return null;
+  if (args[0].type === 'keyword_argument' || args[0].type === 'list_splat' || occurrences(loop, list.text).length !== 1) return null;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  const value = assigned?.type === 'assignment' ? assigned.childForFieldName('right') : null;
+  if (assigned?.childForFieldName('left')?.text !== list.text || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0)
+    return null;
+  return { init: init!, list: list.text, element: args[0], store: columnStore(loop, list.text) };
+}
+
+/** `df["col"] = out` right after the loop, `out` unread afterwards. */
+function columnStore(loop: Node, list: string): ListLoop['store'] {
+  const next = loop.nextNamedSibling;
+  const store = next?.type === 'expression_statement' && next.namedChildCount === 1 ? next.namedChild(0) : null;
+  const target = store?.type === 'assignment' ? store.childForFieldName('left') : null;
+  if (target?.type !== 'subscript' || store!.childForFieldName('right')?.text !== list) return null;
+  const keys = target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const frame = target.childForFieldName('value');
+  if (!frame || keys.length !== 1 || stringLiteralValue(keys[0]) === null || readsAfter(next!, list).length > 0) return null;
+  return { statement: next!, target, frame };
 }

@@ -176,10 +176,19 @@ function arithmetic(node: Node, leaf: (n: Node) => string | null): Piece | null 
  * call, another name, `row` itself, a Series attribute such as `row.name`).
  */
 export function vectorizeRowExpression(expr: Node, row: string, frame: string): string | null {
-  const piece = arithmetic(expr, (n) => {
+  return vectorizeArithmetic(expr, (n) => {
     const key = rowField(n, row);
     return key === null ? null : `${frame}[${key}]`;
   });
+}
+
+/**
+ * The whole-column form of an arithmetic expression (numbers, `+ - * / // % **`, one comparison)
+ * whose other leaves `leaf` translates (`df.at[i, "a"]` → `df["a"]`); null when a leaf is not
+ * translatable or none occurs.
+ */
+export function vectorizeArithmetic(expr: Node, leaf: (n: Node) => string | null): string | null {
+  const piece = arithmetic(expr, leaf);
   return piece && piece.uses > 0 ? piece.text : null;
 }
 

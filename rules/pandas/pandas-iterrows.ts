@@ -24,7 +24,7 @@ import type { TextEdit } from '../../common/types';
 
 /**
  * Where the column expression and the loop can differ, as the equivalence test
- * (test/unit/iterrowsEquivalence.test.ts) measured them against pandas.
+ * (test/unit/rowLoopEquivalence.test.ts) measured them against pandas.
  */
 const COLUMN_REASON =
   'iterrows() upcasts each row to one dtype, so int columns beside a float column gave floats where the column ' +

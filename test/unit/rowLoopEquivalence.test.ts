@@ -1,4 +1,4 @@
-// The vectorising fix of pandas-iterrows, run against real pandas: the loop (before) and the
+// The vectorising fixes of pandas-iterrows and pandas-row-loop-indexing, run against real pandas: the loop (before) and the
 // rewrite (after) on generated frames (int/float/bool/str/categorical/datetime columns, NaN and
 // None, an empty and a one-row frame, a non-default and a duplicated index). Every difference
 // found must be one the fix's reason states, and the fix is unsafe because there are some.
@@ -62,9 +62,9 @@ const EXPLAINED: [RegExp, RegExp][] = [
   [/empty/, /empty frame/],
 ];
 
-async function rewrite(source: string) {
+async function rewrite(source: string, rule = 'pandas-iterrows') {
   const engine = await getEngine();
-  const findings = engine.lintText(source, { select: ['pandas-iterrows'] }).findings;
+  const findings = engine.lintText(source, { select: [rule] }).findings;
   assert.equal(findings.length, 1, source);
   const fix = findings[0].fix!;
   assert.ok(fix, 'no fix offered');
@@ -185,4 +185,51 @@ describe('pandas-iterrows vectorising fix: equivalence with the loop under real 
     const wrong = 'import pandas as pd\n\ndef compute(df):\n    return (df["a"].dropna() * 2).tolist()\n';
     assert.equal(compare(before, wrong).NaN, 'values');
   });
+});
+
+describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop under real pandas', function () {
+  this.timeout(300000);
+  const loop = (expr: string, form: 'column' | 'list') =>
+    [
+      'import pandas as pd',
+      '',
+      '',
+      'def compute(df):',
+      '    out = []',
+      '    for i in range(len(df)):',
+      `        out.append(${expr})`,
+      ...(form === 'column' ? ['    df["out"] = out', '    return df["out"]'] : ['    return out']),
+      '',
+    ].join('\n');
+  // .at / .loc read scalars of each column's own dtype (no row upcast): only labels, categoricals and None differ.
+  const LABELS = {
+    'None in object columns': 'raised TypeError / ok',
+    categorical: 'ok / raised TypeError',
+    'non-default index': 'raised KeyError / ok',
+    'permuted index': 'values',
+    'duplicated index': 'raised KeyError / ok',
+  };
+  for (const expr of ['df.at[i, "a"] * df.loc[i, "b"]', 'df.at[i, "a"] - 1']) {
+    it(`df["out"] = [${expr} per row] → one column expression; it differs only where the reason says`, async () => {
+      const before = loop(expr, 'column');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Compute the column with whole-column arithmetic');
+      assert.equal(fix.safety, 'unsafe');
+      assert.doesNotMatch(after, /for i in|append/);
+      assert.deepEqual(differences(compare(before, after)), LABELS);
+      assert.match(fix.reason ?? '', /index labels: on an index other than 0\.\.len-1 the loop raised KeyError or read the rows in another order/);
+      assert.match(fix.reason ?? '', /categorical columns raise only in the column form, None in an object column only in the loop/);
+    });
+
+    it(`a kept list of ${expr} → (column expression).tolist(), with Python scalars`, async () => {
+      const before = loop(expr, 'list');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Build the list with whole-column arithmetic');
+      const diff = differences(compare(before, after));
+      for (const [frame, what] of Object.entries(LABELS)) assert.equal(diff[frame], what, frame);
+      const rest = Object.entries(diff).filter(([frame]) => !(frame in LABELS));
+      assert.ok(rest.length > 0 && rest.every(([, v]) => /^element types (float64|int64|bool_) \/ (float|int|bool)$/.test(v)), JSON.stringify(rest));
+      assert.match(fix.reason ?? '', /Python scalars where the loop collected NumPy scalars/);
+    });
+  }
 });

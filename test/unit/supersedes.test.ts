@@ -8,6 +8,9 @@ import { IncrementalLinter } from '../../server/engine/incremental';
 import type { LintOptions } from '../../server/engine/options';
 import { applyEdit } from '../stress/incrementalCheck';
 import { getEngine } from '../helpers/engine';
+import { project, run } from '../helpers/cli';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const ISSUE = [
   'import pandas as pd',
@@ -54,6 +57,18 @@ describe('the most specific finding leads', () => {
       const fixed = applyFixes(ISSUE, result.findings, { unsafe }).text;
       assert.doesNotMatch(fixed, /\[row\["price"\] \* row\["quantity"\] for/);
     }
+  });
+
+  it('perflens check --fix leaves the loop alone; --fix --unsafe-fixes writes the column expression, never the comprehension', () => {
+    const dir = project({ 'spend.py': ISSUE });
+    const safe = run(['check', '--fix', 'spend.py'], dir);
+    assert.equal(readFileSync(path.join(dir, 'spend.py'), 'utf8'), ISSUE, safe.stdout + safe.stderr);
+    assert.match(safe.stdout, /pandas-iterrows/);
+    assert.doesNotMatch(safe.stdout, /append-loop-to-comprehension/);
+    run(['check', '--fix', '--unsafe-fixes', 'spend.py'], dir);
+    const fixed = readFileSync(path.join(dir, 'spend.py'), 'utf8');
+    assert.match(fixed, /^ {4}df\["spend"\] = df\["price"\] \* df\["quantity"\]$/m);
+    assert.doesNotMatch(fixed, /iterrows|append|for /);
   });
 
   it('with pandas-iterrows off, append-loop-to-comprehension reports the loop but offers no comprehension over its rows', async () => {

@@ -57,7 +57,10 @@ export function summarize(entry) {
   else summary = `${sig2(1 / ratio)}× ${worse}`;
   const fmt = entry.metric === 'time' ? formatSeconds : formatBytes;
   const detail = `${fmt(entry.before)} → ${fmt(entry.after)}`;
-  return { ratio: Number(ratio.toPrecision(4)), summary, detail };
+  const out = { ratio: Number(ratio.toPrecision(4)), summary, detail };
+  // The same comparison at other sizes, each with its own summary.
+  if (entry.scales) out.scales = entry.scales.map((s) => ({ ...s, ...summarize({ ...s, metric: entry.metric, better: entry.better, worse: entry.worse }) }));
+  return out;
 }
 
 // ---- running -------------------------------------------------------------------------------------------
@@ -210,6 +213,9 @@ function evidenceBlock(entries) {
       lines.push(
         `| [\`${rule}\`](bench/${rule}.py) | ${escapeCell(`\`${e.before_label}\` → \`${e.after_label}\``)} | **${e.summary}** (${e.detail}) | ${escapeCell(conditions)} |`,
       );
+      for (const s of e.scales ?? []) {
+        lines.push(`| ↳ same, larger input | | **${s.summary}** (${s.detail}) | ${escapeCell([s.size, s.note].filter(Boolean).join('; '))} |`);
+      }
     }
     const machines = [...new Set(measured.map(([, e]) => `${e.machine.cpu}, ${e.machine.cores} cores`))];
     const dates = [...new Set(measured.map(([, e]) => e.date))].sort();

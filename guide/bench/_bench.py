@@ -77,8 +77,11 @@ def versions(*modules):
     return out
 
 
-def report(*, metric, before, after, size, before_label, after_label, conditions="", libs=(), repeat=None, better=None, worse=None):
+def report(*, metric, before, after, size, before_label, after_label, conditions="", libs=(), repeat=None, better=None, worse=None, scales=()):
     """Prints the result line. ``metric`` is "time" (seconds per run) or "memory" (bytes).
+
+    ``scales`` adds the same comparison at other input sizes: dicts with ``size``, ``before``, ``after`` and an
+    optional ``note`` saying how a figure was obtained when not measured whole (e.g. scaled from a sample).
 
     ``better``/``worse`` replace "faster"/"slower" (or "less memory"/"more memory") in the summary when the
     measured quantity is not a run time, e.g. "shorter stalls".
@@ -99,6 +102,8 @@ def report(*, metric, before, after, size, before_label, after_label, conditions
     }
     if repeat is not None:
         line["repeat"] = repeat
+    if scales:
+        line["scales"] = [dict(s) for s in scales]
     if better:
         line["better"] = better
         line["worse"] = worse or better

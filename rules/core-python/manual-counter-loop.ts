@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, occurrences, readsAfter, targetNames } from '../../server/analysis';
+import { findDescendants, iteratesArrayData, occurrences, readsAfter, targetNames } from '../../server/analysis';
 import { clauseText, commentLines, ensureImport, indentAt, ownsLines, replaceRange } from '../../server/fixes';
 
 function statements(block: Node | null): Node[] {
@@ -199,8 +199,9 @@ export default defineRule({
     const start = loop.startIndex;
     const end = loop.childForFieldName('right')!.endIndex;
     const message = `\`${counts}\` counts items by hand; use \`collections.Counter\``;
-    if (loop.parent?.parent?.type === 'class_definition' || !ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop)) {
-      ctx.report({ start, end, message });
+    const overArrayData = iteratesArrayData(ctx.facts, loop.childForFieldName('right')!);
+    if (overArrayData || loop.parent?.parent?.type === 'class_definition' || !ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop)) {
+      ctx.report({ start, end, construct: loop, message });
       return;
     }
     const counter = ensureImport(ctx.facts, 'collections', 'Counter');
@@ -213,6 +214,7 @@ export default defineRule({
     ctx.report({
       start,
       end,
+      construct: loop,
       message,
       edits: [...counter.edits, replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
       reason: leaked.length ? `the result is a Counter (missing keys give 0), and \`${leaked[0]}\` is used after the loop but is no longer set` : undefined,

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { contains, FileFacts, findDescendants, isDeclaredNonLocal, occurrences, readsAfter, scopeOf, targetNames } from '../../server/analysis';
+import {
+  contains,
+  FileFacts,
+  findDescendants,
+  isDeclaredNonLocal,
+  iteratesArrayData,
+  occurrences,
+  readsAfter,
+  scopeOf,
+  targetNames,
+} from '../../server/analysis';
 import {
   blockIndentUnit,
   clauseText,
@@ -190,8 +200,10 @@ export default defineRule({
     // At class level a comprehension cannot see the class's own names: leave such loops alone.
     if (loop.parent?.parent?.type === 'class_definition') return;
     const scope = scopeOf(loop);
-    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop)) {
-      ctx.report({ start: report.start, end: report.end, message });
+    // Over DataFrame rows or array elements the comprehension keeps the slow per-element iteration
+    // (the library rules offer the whole-column form), so no fix there.
+    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || iteratesArrayData(ctx.facts, loop.childForFieldName('right')!)) {
+      ctx.report({ start: report.start, end: report.end, construct: loop, message });
       return;
     }
 
@@ -227,6 +239,7 @@ export default defineRule({
     ctx.report({
       start: report.start,
       end: report.end,
+      construct: loop,
       message,
       edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
       safety: reason ? 'unsafe' : 'safe',

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, occurrences, readsAfter } from '../../server/analysis';
+import { findDescendants, iteratesArrayData, occurrences, readsAfter } from '../../server/analysis';
 import { commentLines, indentAt, ownsLines, replaceRange } from '../../server/fixes';
 
 /** `float("-inf")`, `-math.inf`, `float('inf')`, `math.inf`: the sign of the infinity, or null. */
@@ -122,8 +122,14 @@ export default defineRule({
     const start = loop.startIndex;
     const end = iter.endIndex;
     const message = `\`${best}\` keeps a running ${update.kind === 'max' ? 'maximum' : 'minimum'}; use \`${update.kind}()\``;
-    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || update.inclusive || loop.parent?.parent?.type === 'class_definition') {
-      ctx.report({ start, end, message });
+    if (
+      !ownsLines(ctx.text, initStmt) ||
+      !ownsLines(ctx.text, loop) ||
+      update.inclusive ||
+      loop.parent?.parent?.type === 'class_definition' ||
+      iteratesArrayData(ctx.facts, iter)
+    ) {
+      ctx.report({ start, end, construct: loop, message });
       return;
     }
     const iterText = iter.type === 'expression_list' ? `(${iter.text})` : iter.text;
@@ -139,6 +145,7 @@ export default defineRule({
     ctx.report({
       start,
       end,
+      construct: loop,
       message,
       edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
       reason: leaked ? `\`${loopVar}\` is used after the loop but is no longer set; also, max()/min() raise ValueError on empty input` : undefined,

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
+import { findDescendants, iteratesArrayData, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
 import { commentLines, commentNodesIn, indentAt, movedPragmaReason, ownsLines, replaceRange } from '../../server/fixes';
 
 const INT_OPS = new Set(['+', '-', '*', '**', '//', '%', '&', '|', '^', '<<', '>>']);
@@ -101,6 +101,8 @@ export default defineRule({
     if (findDescendants(loop, (n) => n.type === 'yield' || n.type === 'await' || n.type === 'named_expression').length > 0) return;
     // NumPy data has its own rule (numpy-python-loop) and a better fix (`arr.sum()`).
     if (localTypes(ctx.facts).typeOf(nest.firstIterable)) return;
+    // Rows of a DataFrame, elements of a Tensor: sum() over the same iteration is not the fix either.
+    const overArrayData = iteratesArrayData(ctx.facts, nest.firstIterable);
     if (loop.parent?.parent?.type === 'class_definition') return;
     if (!ctx.facts.isBuiltin('sum', loop)) return;
 
@@ -108,8 +110,14 @@ export default defineRule({
     const end = loop.childForFieldName('right')!.endIndex;
     const message = `\`${acc}\` is only summed in this loop; use \`sum()\` over a generator expression`;
     // The sum goes on one line: a multi-line element or clause (a backslash continuation too) has no layout there.
-    if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || element.text.includes('\n') || nest.clauses.some((c) => c.includes('\n'))) {
-      ctx.report({ start, end, message });
+    if (
+      overArrayData ||
+      !ownsLines(ctx.text, initStmt) ||
+      !ownsLines(ctx.text, loop) ||
+      element.text.includes('\n') ||
+      nest.clauses.some((c) => c.includes('\n'))
+    ) {
+      ctx.report({ start, end, construct: loop, message });
       return;
     }
     const single = nest.single && element.type === 'identifier' && nest.names.length === 1 && nest.names[0] === element.text;
@@ -127,6 +135,14 @@ export default defineRule({
       ? `\`${leaked[0]}\` is used after the loop, but a generator's loop variable does not outlive it`
       : (movedPragmaReason(commentNodesIn(ctx.facts, initStmt.startIndex, loop.endIndex)) ??
         (!intOnly ? 'Python 3.12+ `sum()` adds floats with compensated summation, so a float total can differ in the last digits' : undefined));
-    ctx.report({ start, end, message, edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)], safety: reason ? 'unsafe' : 'safe', reason });
+    ctx.report({
+      start,
+      end,
+      construct: loop,
+      message,
+      edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
+      safety: reason ? 'unsafe' : 'safe',
+      reason,
+    });
   },
 });

@@ -224,6 +224,9 @@ export default defineRule({
     if (loops.length === 0) return;
     const scope = scopeOf(update.stmt);
     const innermost = loops[0];
+    // Every finding is about the innermost loop: a more specific rule on that loop (iterrows) supersedes it.
+    const outer = ctx;
+    ctx = { ...outer, report: (r) => outer.report({ construct: innermost, ...r }) };
 
     // Where acc was last bound before the innermost loop: that binding must be a str/bytes/list literal.
     const uses = localOccurrences(scope, acc);

@@ -26,6 +26,15 @@ export default defineRule({
   confidence: 'medium',
   guide: 'numpy-vectorization',
   requires: ['numpy'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
   docs: {
     why:

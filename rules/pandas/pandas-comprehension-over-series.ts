@@ -12,6 +12,15 @@ export default defineRule({
   confidence: 'medium',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: 'A list comprehension calls a method per element of a Series; use the `.str` / `.dt` accessor or column arithmetic',
   docs: {
     why:

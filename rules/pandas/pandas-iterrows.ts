@@ -7,13 +7,34 @@ import {
   inTestOf,
   isAssignmentTarget,
   isIdentifierName,
+  isNumberLiteral,
+  isPureReference,
+  listBuiltByLoop,
+  loopOverIterable,
+  occurrences,
   scopeBody,
   stringLiteralValue,
   usedAfter,
+  vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { replaceNode } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop } from '../../server/fixes';
+import type { RuleContext } from '../../server/engine/rule';
 import type { TextEdit } from '../../common/types';
+
+/**
+ * Where the column expression and the loop can differ, as the equivalence test
+ * (test/unit/rowLoopEquivalence.test.ts) measured them against pandas.
+ */
+const COLUMN_REASON =
+  'iterrows() upcasts each row to one dtype, so int columns beside a float column gave floats where the column ' +
+  'expression keeps int64; categorical columns and bool division raise only in the column form, None in an object ' +
+  'column only in the loop; integer `//` by zero and an empty frame give other values or dtypes';
+const SUM_REASON =
+  'iterrows() upcasts each row to one dtype, so the total of int columns beside a float column was a float; NumPy adds ' +
+  'pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, None ' +
+  'in an object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
+const LIST_REASON = `${COLUMN_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
 
 export default defineRule({
   id: 'pandas-iterrows',
@@ -24,6 +45,15 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: '`iterrows()` builds a Series for every row; use column operations, or `itertuples()` when a loop is unavoidable',
   docs: {
     why:
@@ -44,6 +74,18 @@ export default defineRule({
     reason:
       'iterrows() upcasts each row to a common dtype (ints become floats beside float columns) and itertuples() does not, ' +
       'so values and their printed form can change; the columns must also be valid identifiers that exist in the frame',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'when the loop only appends an arithmetic expression of row fields to a new list (rewritten to whole-column arithmetic)',
+        reason: COLUMN_REASON,
+      },
+      {
+        safety: 'unsafe',
+        when: 'when the loop only adds an arithmetic expression of row fields to a total that starts at a number (rewritten to `.sum()`)',
+        reason: SUM_REASON,
+      },
+    ],
   },
   query: `
 (call
@@ -58,10 +100,78 @@ export default defineRule({
     const frame = m.need('frame');
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
+    const construct = loopOverIterable(call) ?? undefined;
+    const column = columnFix(call, frame, ctx);
+    if (column) {
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
+      return;
+    }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined });
   },
 });
+
+/**
+ * `out = []` / `for _, row in df.iterrows(): out.append(<arithmetic of row fields>)`, optionally
+ * followed by `df["col"] = out`: the same values computed on whole columns, in one statement
+ * (`df["col"] = df["a"] * df["b"]`, or `out = (df["a"] * df["b"]).tolist()` when the list is kept).
+ * Only a loop that does nothing else: one append, no else, no comments to lose, loop variables
+ * and the list unused afterwards (except by the column assignment).
+ */
+function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
+  const loop = loopOverIterable(call);
+  if (loop?.type !== 'for_statement' || loop.child(0)?.type === 'async' || loop.childForFieldName('alternative')) return null;
+  if (!isPureReference(frame) || loop.parent?.parent?.type === 'class_definition') return null;
+  const left = loop.childForFieldName('left');
+  const targets = left?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || targets.length !== 2 || targets.some((t) => t.type !== 'identifier')) return null;
+  const [idx, row] = targets;
+  const scope = scopeBody(loop);
+  if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
+  const total = runningTotal(loop, ctx);
+  if (total) return sumFix(loop, total.init, total.assigned, total.update, row, frame);
+  const shape = listBuiltByLoop(loop);
+  const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
+  const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
+  if (!rewrite) return null;
+  return rewrite.kind === 'column'
+    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: COLUMN_REASON }
+    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LIST_REASON };
+}
+
+/** `total = <number>` right before a loop whose whole body is `total += ...`. */
+function runningTotal(loop: Node, ctx: RuleContext): { init: Node; assigned: Node; update: Node } | null {
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const update = statements[0].namedChild(0)!;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  if (update.type !== 'augmented_assignment' || assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
+  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
+  return { init: init!, assigned, update };
+}
+
+/**
+ * `total = 0` / `for _, row in df.iterrows(): total += <arithmetic of row fields>` →
+ * `total = (df["a"] * df["b"]).sum(skipna=False)`: `skipna=False` keeps the loop's NaN (a NaN row
+ * makes the total NaN), which `.sum()` would skip.
+ */
+function sumFix(loop: Node, init: Node, assigned: Node, update: Node, row: Node, frame: Node): { edits: TextEdit[]; title: string; reason: string } | null {
+  const total = assigned.childForFieldName('left');
+  const start = assigned.childForFieldName('right');
+  if (total?.type !== 'identifier' || !start || !isNumberLiteral(start)) return null;
+  if (update.childForFieldName('operator')?.type !== '+=' || update.childForFieldName('left')?.text !== total.text) return null;
+  const right = update.childForFieldName('right');
+  const expr = right ? vectorizeRowExpression(right, row.text, frame.text) : null;
+  if (!expr || occurrences(loop, total.text).length !== 1) return null;
+  const summed = `${/^[\w.]+\[[^\]]+\]$/.test(expr) ? expr : `(${expr})`}.sum(skipna=False)`;
+  const value = /^0+(\.0*)?$/.test(start.text) ? summed : `${start.text} + ${summed}`;
+  return {
+    edits: [replaceRange(init.startIndex, loop.endIndex, `${total.text} = ${value}`)],
+    title: 'Sum the column expression',
+    reason: SUM_REASON,
+  };
+}
 
 /**
  * `yield from df.iterrows()` / `return df.iterrows()`: the rows are handed to the caller, which does

@@ -1,20 +1,26 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   findDescendants,
   insideNumbaFunction,
   isNestedScope,
-  isNumberLiteral,
   isPureReference,
+  listBuiltByLoop,
   localTypes,
   scopeBody,
   stringLiteralValue,
   usedAfter,
+  vectorizeArithmetic,
 } from '../../server/analysis';
-import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import { hasCommentBetween, replaceNode, rewriteListLoop } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
 
 const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
-const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+
+const LABEL_REASON =
+  '`.loc[i]` / `.at[i]` read index labels: on an index other than 0..len-1 the loop raised KeyError or read the rows in ' +
+  'another order; categorical columns raise only in the column form, None in an object column only in the loop';
+const LABEL_LIST_REASON = `${LABEL_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
 
 export default defineRule({
   id: 'pandas-row-loop-indexing',
@@ -25,6 +31,15 @@ export default defineRule({
   confidence: 'medium',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: 'A Python loop indexes the DataFrame row by row; operate on whole columns instead',
   docs: {
     why:
@@ -46,6 +61,13 @@ export default defineRule({
     reason:
       '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1; a column ' +
       'created row by row also starts as float with NaN, so its dtype can differ',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'when the loop only appends arithmetic of `.at[i, "col"]` / `.loc[i, "col"]` cells to a new list (rewritten to whole-column arithmetic)',
+        reason: LABEL_REASON,
+      },
+    ],
   },
   query: `
 (for_statement
@@ -73,11 +95,13 @@ export default defineRule({
         : types.is(frameNode, 'series')
           ? `the whole Series \`${frame}\``
           : `\`${frame}\` as a whole`;
-    ctx.report({
-      node: loop,
-      message: `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`,
-      edits: columnFix(loop, m.need('body'), i, ctx) ?? undefined,
-    });
+    const message = `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
+    const listed = sized ? listFix(loop, i, sized, ctx) : null;
+    if (listed) {
+      ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason });
+      return;
+    }
+    ctx.report({ node: loop, message, edits: columnFix(loop, m.need('body'), i, ctx) ?? undefined });
   },
 });
 
@@ -115,10 +139,34 @@ function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<t
   const target = labelCell(left, i);
   if (!target || !isPureReference(target.frame)) return null;
   const frame = target.frame.text;
-  const expr = columnExpr(right, i, frame);
-  if (expr === null || !expr.includes(`${frame}[`)) return null;
+  const expr = cellsToColumns(right, i, frame);
+  if (expr === null) return null;
   if (usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
   return [replaceNode(loop, `${frame}[${target.key}] = ${expr}`)];
+}
+
+/**
+ * `out = []; for i in range(len(df)): out.append(<arithmetic of df.at[i, "col"] / df.loc[i, "col"]>)`
+ * (then `df["c"] = out`, or the list kept) → the whole-column expression. The differences
+ * test/unit/rowLoopEquivalence.test.ts measured against pandas are in the reasons.
+ */
+function listFix(loop: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
+  if (loop.parent?.parent?.type === 'class_definition' || usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
+  const shape = listBuiltByLoop(loop);
+  const expr = shape ? cellsToColumns(shape.element, i, frame) : null;
+  const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame) : null;
+  if (!rewrite) return null;
+  return rewrite.kind === 'column'
+    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: LABEL_REASON }
+    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LABEL_LIST_REASON };
+}
+
+/** The arithmetic of `frame.loc[i, "col"]` / `frame.at[i, "col"]` cells and numbers, on whole columns. */
+function cellsToColumns(expr: Node, i: string, frame: string): string | null {
+  return vectorizeArithmetic(expr, (n) => {
+    const cell = n.type === 'subscript' ? labelCell(n, i) : null;
+    return cell && cell.frame.text === frame ? `${frame}[${cell.key}]` : null;
+  });
 }
 
 /** `df.loc[i, "c"]` / `df.at[i, "c"]` → frame and the column key text. */
@@ -128,36 +176,4 @@ function labelCell(n: Node, i: string): { frame: Node; key: string } | null {
   if (!access || (access.accessor !== 'loc' && access.accessor !== 'at') || keys.length !== 2) return null;
   if (stringLiteralValue(keys[1]) === null) return null;
   return { frame: access.frame, key: keys[1]!.text };
-}
-
-function columnExpr(n: Node, i: string, frame: string): string | null {
-  switch (n.type) {
-    case 'integer':
-    case 'float':
-      return n.text;
-    case 'unary_operator':
-      if (isNumberLiteral(n)) return n.text;
-      if (n.childForFieldName('operator')?.type !== '-') return null;
-      return wrap(columnExpr(n.childForFieldName('argument')!, i, frame), (t) => `-${t}`);
-    case 'parenthesized_expression':
-      return n.namedChildCount === 1 ? wrap(columnExpr(n.namedChild(0)!, i, frame), (t) => `(${t})`) : null;
-    case 'binary_operator': {
-      const op = n.childForFieldName('operator')?.type ?? '';
-      if (!ARITH_OPS.has(op)) return null;
-      const l = columnExpr(n.childForFieldName('left')!, i, frame);
-      const r = l === null ? null : columnExpr(n.childForFieldName('right')!, i, frame);
-      return l === null || r === null ? null : `${l} ${op} ${r}`;
-    }
-    case 'subscript': {
-      const cell = labelCell(n, i);
-      if (!cell || cell.frame.text !== frame) return null;
-      return `${frame}[${cell.key}]`;
-    }
-    default:
-      return null;
-  }
-}
-
-function wrap(t: string | null, f: (t: string) => string): string | null {
-  return t === null ? null : f(t);
 }

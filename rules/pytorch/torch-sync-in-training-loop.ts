@@ -32,6 +32,15 @@ export default defineRule({
   confidence: 'medium',
   guide: 'pytorch-gpu-efficiency',
   requires: ['torch'],
+  // A loop that syncs per step is about the sync, not about a comprehension or sum() over the same steps.
+  supersedes: [
+    'append-loop-to-comprehension',
+    'manual-sum-loop',
+    'manual-min-max-loop',
+    'manual-counter-loop',
+    'string-concat-in-loop',
+    'reduction-over-list-comprehension',
+  ],
   message: 'A host sync (`.item()`/`.cpu()`) on every training step stalls the GPU queue; accumulate on the device and sync every N steps',
   docs: {
     why:
@@ -78,6 +87,7 @@ export default defineRule({
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
+      construct: loop?.node,
       message: `\`${shown}.${method}()\` ${WHAT[method]} ${where}; keep it on the device and sync every N steps`,
     });
   },

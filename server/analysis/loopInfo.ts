@@ -1,6 +1,8 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
-import { bindingOf, occurrences, scopeOf } from './names';
+import { localTypes } from './localTypes';
+import { bindingOf, occurrences, readsAfter, scopeOf } from './names';
+import { stringLiteralValue } from './numeric';
 import type { Node } from '../syntax/parser';
 
 /** Iteration counts at or below this, known from the syntax, make a loop "small". */
@@ -102,4 +104,118 @@ export function loopNest(loop: Node, isLeaf: (stmts: Node[]) => boolean): LoopNe
     if (body.length !== 1) return null;
     node = body[0];
   }
+}
+
+/**
+ * The loop or comprehension that iterates `iterable` directly (`for row in <iterable>:`,
+ * `[... for row in <iterable>]`), or null. This is the construct rules about the iteration name
+ * in Report.construct, so that the engine can tell when two rules speak of the same loop.
+ */
+export function loopOverIterable(iterable: Node): Node | null {
+  const parent = iterable.parent;
+  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(iterable)) return parent;
+  if (parent?.type === 'for_in_clause' && parent.childForFieldName('right')?.equals(iterable)) return parent.parent;
+  return null;
+}
+
+/** Methods whose name alone says the receiver is a pandas object (when the file imports pandas). */
+const PANDAS_ROW_ITERATORS = new Set(['iterrows', 'itertuples']);
+/** Wrappers that iterate their argument(s) element by element. */
+const ELEMENT_WRAPPERS = new Set(['enumerate', 'zip', 'reversed']);
+/** torch functions that always return a Tensor. */
+const TORCH_TENSOR_FUNCTIONS = /^torch\.(tensor|as_tensor|from_numpy|zeros|ones|empty|full|rand|randn|randint|arange|linspace|stack|cat)$/;
+
+/**
+ * True when a loop over `iterable` walks the elements or rows of an ndarray, a DataFrame, a Series
+ * or a Tensor, as far as the syntax and localTypes show: the array itself, `df.iterrows()`,
+ * `df.itertuples()`, `s.items()`, `range(len(a))`, `range(a.shape[0])`, and `enumerate` / `zip` /
+ * `reversed` of those. Rules that would rewrite such a loop into a comprehension or a builtin
+ * reduction over the same iteration offer no fix there: the whole-array form is the better one.
+ */
+export function iteratesArrayData(facts: FileFacts, iterable: Node): boolean {
+  const types = localTypes(facts);
+  if (types.typeOf(iterable)) return true;
+  if (iterable.type === 'parenthesized_expression' && iterable.namedChildCount === 1) return iteratesArrayData(facts, iterable.namedChild(0)!);
+  if (iterable.type !== 'call') return false;
+  const fn = iterable.childForFieldName('function');
+  const args = iterable.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (fn?.type === 'attribute') {
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const receiver = fn.childForFieldName('object');
+    if (PANDAS_ROW_ITERATORS.has(method) && facts.importsModule('pandas')) return true;
+    if ((method === 'items' || method === 'iteritems') && types.isPandas(receiver)) return true;
+  }
+  const callee = facts.calleeName(iterable);
+  if (callee && TORCH_TENSOR_FUNCTIONS.test(callee)) return true;
+  if (fn?.type === 'identifier' && ELEMENT_WRAPPERS.has(fn.text) && facts.isBuiltin(fn.text, iterable)) {
+    return args.some((a) => iteratesArrayData(facts, a));
+  }
+  if (fn?.type === 'identifier' && fn.text === 'range' && facts.isBuiltin('range', iterable) && args.length === 1) {
+    const sized = sizedBy(args[0]);
+    return sized !== null && types.typeOf(sized) !== null;
+  }
+  return false;
+}
+
+/** `len(x)` / `len(x.index)` / `x.shape[0]` → x. */
+function sizedBy(bound: Node): Node | null {
+  if (bound.type === 'call' && bound.childForFieldName('function')?.text === 'len') {
+    const arg = bound.childForFieldName('arguments')?.namedChild(0) ?? null;
+    if (arg?.type === 'attribute' && arg.childForFieldName('attribute')?.text === 'index') return arg.childForFieldName('object');
+    return arg;
+  }
+  if (bound.type === 'subscript' && bound.childForFieldName('subscript')?.text === '0') {
+    const value = bound.childForFieldName('value');
+    if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'shape') return value.childForFieldName('object');
+  }
+  return null;
+}
+
+/** A list built by a loop that only appends to it (see listBuiltByLoop). */
+export interface ListLoop {
+  /** `out = []`, the statement right before the loop. */
+  init: Node;
+  list: string;
+  /** The appended expression. */
+  element: Node;
+  /**
+   * `df["col"] = out` right after the loop, when the list is read nowhere else afterwards: the list
+   * only carries the values into that column.
+   */
+  store: { statement: Node; target: Node; frame: Node } | null;
+}
+
+/**
+ * `out = []` / `for ...: out.append(x)` (the append the whole body, `out` named nowhere else in the
+ * loop), with the column store that may follow. Null for any other shape. The loop header is the
+ * caller's to check.
+ */
+export function listBuiltByLoop(loop: Node): ListLoop | null {
+  if (loop.type !== 'for_statement' || loop.childForFieldName('alternative')) return null;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const call = statements[0].namedChild(0)!;
+  const fn = call.type === 'call' ? call.childForFieldName('function') : null;
+  const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier' || args.length !== 1) return null;
+  if (args[0].type === 'keyword_argument' || args[0].type === 'list_splat' || occurrences(loop, list.text).length !== 1) return null;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  const value = assigned?.type === 'assignment' ? assigned.childForFieldName('right') : null;
+  if (assigned?.childForFieldName('left')?.text !== list.text || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0)
+    return null;
+  return { init: init!, list: list.text, element: args[0], store: columnStore(loop, list.text) };
+}
+
+/** `df["col"] = out` right after the loop, `out` unread afterwards. */
+function columnStore(loop: Node, list: string): ListLoop['store'] {
+  const next = loop.nextNamedSibling;
+  const store = next?.type === 'expression_statement' && next.namedChildCount === 1 ? next.namedChild(0) : null;
+  const target = store?.type === 'assignment' ? store.childForFieldName('left') : null;
+  if (target?.type !== 'subscript' || store!.childForFieldName('right')?.text !== list) return null;
+  const keys = target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const frame = target.childForFieldName('value');
+  if (!frame || keys.length !== 1 || stringLiteralValue(keys[0]) === null || readsAfter(next!, list).length > 0) return null;
+  return { statement: next!, target, frame };
 }

@@ -3,7 +3,7 @@
 // `str` methods that exist on the `.str` accessor, and datetime fields on the `.dt` accessor.
 // Shared by pandas-apply-simple-lambda and pandas-comprehension-over-series.
 import type { Node } from '../syntax/parser';
-import { isNumberLiteral } from './localTypes';
+import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
 import { stringLiteralValue } from './numeric';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
@@ -100,7 +100,7 @@ const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
  * the Series spelled `series` (a pure reference). Null when the body is anything else.
  */
 export function vectorizeElementExpression(body: Node, param: string, series: string): Vectorized | null {
-  const arith = arithmetic(body, param, series);
+  const arith = arithmetic(body, (n) => (n.type === 'identifier' && n.text === param ? series : null));
   if (arith && arith.uses > 0 && body.type !== 'identifier') {
     return { text: arith.text, kind: 'arithmetic', compound: true, summary: arith.text };
   }
@@ -115,10 +115,12 @@ interface Piece {
   uses: number;
 }
 
-function arithmetic(node: Node, param: string, series: string): Piece | null {
+/**
+ * Arithmetic and one comparison over number literals and leaves: `leaf` spells the whole-column
+ * form of a per-element leaf (the lambda's parameter, a row's field), or returns null for anything else.
+ */
+function arithmetic(node: Node, leaf: (n: Node) => string | null): Piece | null {
   switch (node.type) {
-    case 'identifier':
-      return node.text === param ? { text: series, uses: 1 } : null;
     case 'integer':
     case 'float':
       return { text: node.text, uses: 0 };
@@ -127,13 +129,13 @@ function arithmetic(node: Node, param: string, series: string): Piece | null {
       const op = node.childForFieldName('operator')?.type;
       const arg = node.childForFieldName('argument');
       if (op !== '-' || !arg) return null;
-      const inner = arithmetic(arg, param, series);
+      const inner = arithmetic(arg, leaf);
       return inner ? { text: `-${inner.text}`, uses: inner.uses } : null;
     }
     case 'parenthesized_expression': {
       const inner = node.namedChild(0);
       if (!inner || node.namedChildCount !== 1) return null;
-      const p = arithmetic(inner, param, series);
+      const p = arithmetic(inner, leaf);
       return p ? { text: `(${p.text})`, uses: p.uses } : null;
     }
     case 'binary_operator': {
@@ -145,8 +147,8 @@ function arithmetic(node: Node, param: string, series: string): Piece | null {
       // numpy refuses integer ** negative integer, and division by a literal zero is a bug either way.
       if (op === '**' && right.type === 'unary_operator') return null;
       if ((op === '/' || op === '//' || op === '%') && /^0+(\.0*)?$/.test(right.text)) return null;
-      const l = arithmetic(left, param, series);
-      const r = arithmetic(right, param, series);
+      const l = arithmetic(left, leaf);
+      const r = arithmetic(right, leaf);
       if (!l || !r) return null;
       return { text: `${l.text} ${op} ${r.text}`, uses: l.uses + r.uses };
     }
@@ -155,14 +157,57 @@ function arithmetic(node: Node, param: string, series: string): Piece | null {
       if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type)) return null;
       const operands = node.namedChildren.filter((c): c is Node => c !== null);
       if (operands.length !== 2) return null;
-      const l = arithmetic(operands[0], param, series);
-      const r = arithmetic(operands[1], param, series);
+      const l = arithmetic(operands[0], leaf);
+      const r = arithmetic(operands[1], leaf);
       if (!l || !r) return null;
       return { text: `${l.text} ${ops[0]!.type} ${r.text}`, uses: l.uses + r.uses };
     }
-    default:
-      return null;
+    default: {
+      const text = leaf(node);
+      return text === null ? null : { text, uses: 1 };
+    }
   }
+}
+
+/**
+ * The whole-column form of `expr`, an arithmetic expression (numbers, `+ - * / // % **`, one
+ * comparison) of the fields of `row`, a row of `frame` as `iterrows()` or `itertuples()` yields it:
+ * `row["price"] * row.qty` → `frame["price"] * frame["qty"]`. Null when anything else appears (a
+ * call, another name, `row` itself, a Series attribute such as `row.name`).
+ */
+export function vectorizeRowExpression(expr: Node, row: string, frame: string): string | null {
+  return vectorizeArithmetic(expr, (n) => {
+    const key = rowField(n, row);
+    return key === null ? null : `${frame}[${key}]`;
+  });
+}
+
+/**
+ * The whole-column form of an arithmetic expression (numbers, `+ - * / // % **`, one comparison)
+ * whose other leaves `leaf` translates (`df.at[i, "a"]` → `df["a"]`); null when a leaf is not
+ * translatable or none occurs.
+ */
+export function vectorizeArithmetic(expr: Node, leaf: (n: Node) => string | null): string | null {
+  const piece = arithmetic(expr, leaf);
+  return piece && piece.uses > 0 ? piece.text : null;
+}
+
+/** `row["col"]` → `"col"` (as written), `row.col` → `"col"`; null for anything else. */
+function rowField(n: Node, row: string): string | null {
+  if (n.type === 'subscript') {
+    const value = n.childForFieldName('value');
+    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (value?.type !== 'identifier' || value.text !== row || keys.length !== 1) return null;
+    return stringLiteralValue(keys[0]) !== null && !keys[0]!.text.includes('\n') ? keys[0]!.text : null;
+  }
+  if (n.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    // Series attributes (`row.name` is the index label, `row.size`...) are not fields.
+    if (obj?.type !== 'identifier' || obj.text !== row || FRAME_ATTRIBUTES.has(attr) || attr.startsWith('_') || attr === 'Index') return null;
+    return `"${attr}"`;
+  }
+  return null;
 }
 
 /** Literal positional arguments of a call, or null when there are keywords, splats or non-literals. */

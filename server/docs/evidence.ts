@@ -35,6 +35,18 @@ export interface MeasuredResult {
   machine: { cpu: string; cores: number };
   /** 1-minute load average when the program started (the benchmark machine may be shared). */
   loadAverage?: number;
+  /** The same comparison at other input sizes (report(scales=...) in guide/bench/_bench.py). */
+  scales?: ScaleResult[];
+}
+
+export interface ScaleResult {
+  size: string;
+  before: number;
+  after: number;
+  summary: string;
+  detail: string;
+  /** How the figure was obtained when not measured whole: "loop timed on a 100,000-row sample, scaled ×10". */
+  note?: string;
 }
 
 export interface SkippedResult {
@@ -59,7 +71,8 @@ export function environmentOf(r: MeasuredResult): string {
 export function measuredText(r: MeasuredResult): string {
   const busy =
     r.loadAverage !== undefined && r.loadAverage > r.machine.cores ? `; busy machine: load ${r.loadAverage.toFixed(0)} on ${r.machine.cores} cores` : '';
-  return `${r.summary} for ${r.size} (${r.detail}; ${environmentOf(r)}${busy})`;
+  const scales = (r.scales ?? []).map((s) => `; ${s.summary} for ${s.size} (${s.detail}${s.note ? `, ${s.note}` : ''})`).join('');
+  return `${r.summary} for ${r.size} (${r.detail}; ${environmentOf(r)}${busy})${scales}`;
 }
 
 export interface EvidenceLine {

@@ -69,6 +69,8 @@ export interface RawFinding {
   /** Smallest start and largest end over the captures of the match that produced it. */
   matchStart: number;
   matchEnd: number;
+  /** The construct the finding is about, when the rule named one larger than the flagged range (Report.construct). */
+  construct?: [number, number];
 }
 
 /** The part of a lint that does not depend on suppressions: what incremental linting caches. */
@@ -277,12 +279,12 @@ export class Engine {
         if (rule.minPython && !atLeast(settings, rule)) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, this.files, (finding) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, this.files, (finding, construct) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
           extent ??= matchExtent(match);
-          raw.push({ finding, ...extent });
+          raw.push(construct ? { finding, ...extent, construct: [construct.startIndex, construct.endIndex] } : { finding, ...extent });
         });
         const checkStarted = performance.now();
         try {
@@ -311,7 +313,10 @@ export class Engine {
     return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open };
   }
 
-  /** Drops findings in syntax errors and suppressed ones, adds unused-suppression findings, sorts. */
+  /**
+   * Drops findings in syntax errors, findings a more specific rule supersedes, and suppressed ones;
+   * adds unused-suppression findings; sorts.
+   */
   finish(
     text: string,
     facts: FileFacts,
@@ -324,9 +329,13 @@ export class Engine {
     const lines = new LineIndex(text);
     const suppressions = new SuppressionIndex(parseSuppressions(suppressionComments ?? facts.captures.comments, text, lines));
     const findings: Finding[] = [];
-    for (const { finding } of raw) {
-      if (errorRanges.length > 0 && overlapsAny(finding.start, finding.end, errorRanges)) continue;
-      if (suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line)) continue;
+    const valid = errorRanges.length > 0 ? raw.filter(({ finding }) => !overlapsAny(finding.start, finding.end, errorRanges)) : raw;
+    const superseded = supersededFindings(valid, this.rulesById);
+    for (const r of valid) {
+      const { finding } = r;
+      const suppressed = suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line);
+      // Checked first, so that a suppression of a superseded finding still counts as used.
+      if (suppressed || superseded.has(r)) continue;
       findings.push(finding);
     }
     if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {
@@ -455,6 +464,36 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
   return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored(rule)!.patterns, matches }));
 }
 
+/**
+ * The findings a more specific rule's finding supersedes: a finding of rule G is dropped when a
+ * finding of a rule that lists G in `supersedes` is about the same construct, i.e. the same
+ * start and end (a rule names its construct with Report.construct: the loop or comprehension; by
+ * default it is the flagged range). The specific finding counts even when a suppression comment
+ * hides it: the user has silenced the specific advice for that loop, and the generic one
+ * (a comprehension over the same rows) is not the better alternative.
+ */
+export function supersededFindings(raw: readonly RawFinding[], rules: ReadonlyMap<string, RuleDefinition>): Set<RawFinding> {
+  const dropped = new Set<RawFinding>();
+  const leaders = raw.filter((r) => rules.get(r.finding.ruleId)?.supersedes?.length);
+  if (leaders.length === 0) return dropped;
+  const claimed = new Map<string, Set<string>>();
+  for (const r of leaders) {
+    const key = constructKey(r);
+    const ids = claimed.get(key) ?? new Set<string>();
+    for (const id of rules.get(r.finding.ruleId)!.supersedes!) ids.add(id);
+    claimed.set(key, ids);
+  }
+  for (const r of raw) {
+    if (claimed.get(constructKey(r))?.has(r.finding.ruleId)) dropped.add(r);
+  }
+  return dropped;
+}
+
+function constructKey(r: RawFinding): string {
+  const [start, end] = r.construct ?? [r.finding.start, r.finding.end];
+  return `${start}:${end}`;
+}
+
 /** Smallest start and largest end over the captures of a match. */
 function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number } {
   let matchStart = Number.MAX_SAFE_INTEGER;
@@ -488,7 +527,7 @@ function contextFor(
   settings: RuleSettings,
   filePath: string | undefined,
   files: FileProbe,
-  emit: (finding: Finding) => void,
+  emit: (finding: Finding, construct: Node | undefined) => void,
 ): RuleContext {
   return {
     text,
@@ -497,7 +536,7 @@ function contextFor(
     filePath,
     files,
     report(report: Report) {
-      emit(toFinding(rule, severity, report));
+      emit(toFinding(rule, severity, report), report.construct);
     },
   };
 }

@@ -1100,8 +1100,10 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   const matchEnd = m(r.matchEnd);
   const start = m(r.finding.start);
   const end = m(r.finding.end);
+  const construct = r.construct ? ([m(r.construct[0]), m(r.construct[1])] as const) : undefined;
   if (matchStart === null || matchEnd === null || start === null || end === null) return null;
-  if (changes.length === 0 || (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix)) return r;
+  if (construct && (construct[0] === null || construct[1] === null)) return null;
+  if (changes.length === 0 || (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct)) return r;
   const finding = { ...r.finding, start, end };
   if (r.finding.fix) {
     const edits = [];
@@ -1113,7 +1115,7 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     }
     finding.fix = { ...r.finding.fix, edits };
   }
-  return { finding, matchStart, matchEnd };
+  return construct ? { finding, matchStart, matchEnd, construct: [construct[0]!, construct[1]!] } : { finding, matchStart, matchEnd };
 }
 
 /**

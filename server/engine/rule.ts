@@ -61,6 +61,12 @@ export interface Report {
    * pattern). A user's severity setting for the rule still wins.
    */
   severity?: Severity;
+  /**
+   * The construct this finding is about (the loop or comprehension), when it is larger than the
+   * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
+   * `supersedes`). Defaults to the flagged range.
+   */
+  construct?: Node;
   /** Overrides for this finding's fix. */
   fixTitle?: string;
   safety?: FixSafety;
@@ -139,6 +145,12 @@ export interface RuleDefinition {
   message: string;
   docs: RuleDocs;
   fix?: RuleFixSpec;
+  /**
+   * Rules this one is more specific than: where both report the same construct (the same loop or
+   * comprehension, see `Report.construct`), only this rule's finding is kept, so the specific advice
+   * (vectorise the DataFrame loop) is not buried under, or replaced by, the generic one (use a comprehension).
+   */
+  supersedes?: readonly string[];
   /** Only meaningful for projects whose target-version is at least this. */
   minPython?: PythonVersion;
   /**

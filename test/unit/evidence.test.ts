@@ -86,6 +86,20 @@ describe('measured evidence', () => {
         assert.ok(line.text.includes(e.reason), line.text);
       }
     }
+    // A result measured at several sizes quotes each, with how a figure was obtained when it was not measured whole.
+    for (const [rule, e] of Object.entries(BENCH_RESULTS)) {
+      if (e.status !== 'measured') continue;
+      for (const scale of e.scales ?? []) {
+        const text = evidenceFor(rule)!.text;
+        assert.ok(text.includes(`${scale.summary} for ${scale.size} (${scale.detail}`), text);
+        if (scale.note) assert.ok(text.includes(scale.note), text);
+      }
+    }
+    const iterrows = BENCH_RESULTS['pandas-iterrows'] as MeasuredResult;
+    assert.deepEqual(
+      iterrows.scales?.map((s) => s.size),
+      ['1,000,000 rows'],
+    );
     const missingAwait = evidenceFor('async-missing-await')!;
     assert.equal(missingAwait.label, 'Benefit');
     assert.match(missingAwait.text, /^correctness, not speed\. A coroutine that is called but never awaited never runs/);

@@ -1,0 +1,235 @@
+// The vectorising fixes of pandas-iterrows and pandas-row-loop-indexing, run against real pandas: the loop (before) and the
+// rewrite (after) on generated frames (int/float/bool/str/categorical/datetime columns, NaN and
+// None, an empty and a one-row frame, a non-default and a duplicated index). Every difference
+// found must be one the fix's reason states, and the fix is unsafe because there are some.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { applyFixes } from '../../server/fixes/apply';
+import { FIXTURES, compilePython, getEngine } from '../helpers/engine';
+
+const HARNESS = path.join(FIXTURES, 'equivalence', 'frames.py');
+
+const EXPRESSIONS = ['row["a"] * row["b"]', 'row["a"] - row["b"]', 'row.a + 1', 'row["a"] > row["b"]', 'row["a"] / row["b"]', 'row["a"] // row["b"]'];
+
+/** The loop as a user writes it: the list assigned back to a column, or kept as a list. */
+function loopSource(expr: string, form: 'column' | 'list'): string {
+  return [
+    'import pandas as pd',
+    '',
+    '',
+    'def compute(df):',
+    '    out = []',
+    '    for _, row in df.iterrows():',
+    `        out.append(${expr})`,
+    ...(form === 'column' ? ['    df["out"] = out', '    return df["out"]'] : ['    return out']),
+    '',
+  ].join('\n');
+}
+
+/** The frames where the rewrite differs from the loop, and how (harness wording), per form and expression. */
+const UPCAST_COLUMN = { 'int beside a float column': 'dtype float64 / int64' };
+const COMMON = {
+  'None in object columns': 'raised TypeError / ok',
+  categorical: 'ok / raised TypeError',
+};
+const EXPECTED_COLUMN: Record<string, Record<string, string>> = {
+  'row["a"] * row["b"]': { ...UPCAST_COLUMN, ...COMMON },
+  'row["a"] - row["b"]': { ...UPCAST_COLUMN, ...COMMON },
+  'row.a + 1': { ...UPCAST_COLUMN, ...COMMON },
+  'row["a"] > row["b"]': { ...COMMON, empty: 'dtype float64 / bool' },
+  'row["a"] / row["b"]': { ...COMMON, bool: 'ok / raised NotImplementedError' },
+  'row["a"] // row["b"]': { ...UPCAST_COLUMN, ...COMMON, bool: 'ok / raised NotImplementedError', 'int zeros': 'dtype int64 / float64' },
+};
+
+/** In the list form every frame whose loop collected NumPy scalars now gets Python scalars. */
+function expectedList(expr: string): Record<string, string> {
+  const column = EXPECTED_COLUMN[expr];
+  const out: Record<string, string> = {};
+  for (const [frame, what] of Object.entries(column)) if (what.includes('raised')) out[frame] = what;
+  return out;
+}
+
+/** Where `reason` must say why each kind of difference happens. */
+const EXPLAINED: [RegExp, RegExp][] = [
+  [/int beside a float column/, /upcasts each row to one dtype/],
+  [/categorical/, /categorical columns/],
+  [/^bool$/, /bool division/],
+  [/None in object columns/, /None in an object column/],
+  [/int zeros/, /`\/\/` by zero/],
+  [/empty/, /empty frame/],
+];
+
+async function rewrite(source: string, rule = 'pandas-iterrows') {
+  const engine = await getEngine();
+  const findings = engine.lintText(source, { select: [rule] }).findings;
+  assert.equal(findings.length, 1, source);
+  const fix = findings[0].fix!;
+  assert.ok(fix, 'no fix offered');
+  return { fix, after: applyFixes(source, findings, { unsafe: true }).text };
+}
+
+function compare(before: string, after: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-eq-'));
+  writeFileSync(path.join(dir, 'before.py'), before);
+  writeFileSync(path.join(dir, 'after.py'), after);
+  const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
+function differences(matrix: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(matrix).filter(([, v]) => v !== 'same'));
+}
+
+describe('pandas-iterrows vectorising fix: equivalence with the loop under real pandas', function () {
+  this.timeout(300000);
+
+  for (const expr of EXPRESSIONS) {
+    it(`df["out"] = [loop over iterrows appending ${expr}] → one column expression`, async () => {
+      const before = loopSource(expr, 'column');
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, 'Compute the column with whole-column arithmetic');
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(after, /^ {4}df\["out"\] = df\[/m);
+      assert.doesNotMatch(after, /iterrows|append/);
+      assert.equal(compilePython(after).status, 0);
+      const diff = differences(compare(before, after));
+      assert.deepEqual(diff, EXPECTED_COLUMN[expr]);
+      for (const frame of Object.keys(diff)) {
+        const [, says] = EXPLAINED.find(([f]) => f.test(frame)) ?? [null, /$^/];
+        assert.match(fix.reason ?? '', says, `${frame} differs but the reason does not say why`);
+      }
+    });
+
+    it(`a list kept as a list (${expr}) → (column expression).tolist()`, async () => {
+      const before = loopSource(expr, 'list');
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, 'Build the list with whole-column arithmetic');
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(after, /\.tolist\(\)$/m);
+      const diff = differences(compare(before, after));
+      // Besides the raises the column form shows, the elements change type wherever the loop collected numpy scalars.
+      const raised = Object.fromEntries(Object.entries(diff).filter(([, v]) => v.includes('raised')));
+      assert.deepEqual(raised, expectedList(expr));
+      const retyped = Object.values(diff).filter((v) => !v.includes('raised'));
+      assert.ok(retyped.length > 0 && retyped.every((v) => /^element types .*(float64|int64|bool_).* \/ /.test(v) || v === 'values'), JSON.stringify(diff));
+      assert.match(fix.reason ?? '', /Python scalars where the loop collected NumPy scalars/);
+    });
+  }
+
+  for (const expr of ['row["a"] * row["b"]', 'row.a - 1']) {
+    it(`total += ${expr} over iterrows → one .sum(skipna=False) of the column expression`, async () => {
+      const before = [
+        'import pandas as pd',
+        '',
+        '',
+        'def compute(df):',
+        '    total = 0',
+        '    for _, row in df.iterrows():',
+        `        total += ${expr}`,
+        '    return total',
+        '',
+      ].join('\n');
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, 'Sum the column expression');
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(after, /^ {4}total = .*\.sum\(skipna=False\)$/m);
+      const diff = differences(compare(before, after));
+      // NaN propagates as in the loop (skipna=False), the index plays no part, one row and datetimes agree.
+      for (const same of ['NaN', 'one row', 'non-default index', 'duplicated index', 'float']) assert.equal(diff[same], undefined, `${same}: ${diff[same]}`);
+      const explained: [RegExp, RegExp][] = [
+        [/int beside a (float|str) column/, /upcasts each row to one dtype/],
+        [/categorical/, /categorical columns raise/],
+        [/None in object columns/, /None in an object column/],
+        [/empty/, /empty frame sums to 0\.0/],
+        [/mixed magnitude/, /pairwise/],
+      ];
+      for (const frame of Object.keys(diff)) {
+        const [, says] = explained.find(([f]) => f.test(frame)) ?? [null, /$^/];
+        assert.match(fix.reason ?? '', says, `${frame} differs (${diff[frame]}) but the reason does not say why`);
+      }
+      // The harness does see the order of float additions: the fix is unsafe for that alone.
+      assert.equal(diff['1,000 floats of mixed magnitude'], 'values');
+    });
+  }
+
+  it('a loop that does anything else, or whose names live on, gets no column rewrite', async () => {
+    const engine = await getEngine();
+    const base = (body: string[], after: string[] = []) =>
+      ['import pandas as pd', 'def compute(df):', '    out = []', '    for idx, row in df.iterrows():', ...body, ...after, '    return out', ''].join('\n');
+    const cases = [
+      base(['        out.append(row["a"] * 2)', '        print(row["a"])']),
+      base(['        out.append(row["a"] * idx)']),
+      base(['        out.append(row["a"] * 2)'], ['    print(row)']),
+      base(['        out.append(row["a"] * 2)  # why']),
+      base(['        out.append(row["a"] * scale(row))']),
+      base(['        out.append(row.name * 2)']),
+      base(['        if row["a"] > 0:', '            out.append(row["a"])']),
+      base(['        out.append(row["a"] * 2)', '        if row["a"] < 0:', '            break']),
+      base(['        out.append(row["a"] * 2)', '        out += [1]']),
+    ];
+    const control = engine.lintText(base(['        out.append(row["a"] * 2)']), { select: ['pandas-iterrows'] }).findings;
+    assert.equal(control[0].fix?.title, 'Build the list with whole-column arithmetic');
+    for (const source of cases) {
+      const findings = engine.lintText(source, { select: ['pandas-iterrows'] }).findings;
+      assert.equal(findings.length, 1, source);
+      assert.doesNotMatch(findings[0].fix?.title ?? '', /whole-column/, source);
+    }
+  });
+
+  it('the harness itself tells a real difference from none (a rewrite that drops NaN rows is caught)', () => {
+    const before = loopSource('row["a"] * 2', 'list');
+    const wrong = 'import pandas as pd\n\ndef compute(df):\n    return (df["a"].dropna() * 2).tolist()\n';
+    assert.equal(compare(before, wrong).NaN, 'values');
+  });
+});
+
+describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop under real pandas', function () {
+  this.timeout(300000);
+  const loop = (expr: string, form: 'column' | 'list') =>
+    [
+      'import pandas as pd',
+      '',
+      '',
+      'def compute(df):',
+      '    out = []',
+      '    for i in range(len(df)):',
+      `        out.append(${expr})`,
+      ...(form === 'column' ? ['    df["out"] = out', '    return df["out"]'] : ['    return out']),
+      '',
+    ].join('\n');
+  // .at / .loc read scalars of each column's own dtype (no row upcast): only labels, categoricals and None differ.
+  const LABELS = {
+    'None in object columns': 'raised TypeError / ok',
+    categorical: 'ok / raised TypeError',
+    'non-default index': 'raised KeyError / ok',
+    'permuted index': 'values',
+    'duplicated index': 'raised KeyError / ok',
+  };
+  for (const expr of ['df.at[i, "a"] * df.loc[i, "b"]', 'df.at[i, "a"] - 1']) {
+    it(`df["out"] = [${expr} per row] → one column expression; it differs only where the reason says`, async () => {
+      const before = loop(expr, 'column');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Compute the column with whole-column arithmetic');
+      assert.equal(fix.safety, 'unsafe');
+      assert.doesNotMatch(after, /for i in|append/);
+      assert.deepEqual(differences(compare(before, after)), LABELS);
+      assert.match(fix.reason ?? '', /index labels: on an index other than 0\.\.len-1 the loop raised KeyError or read the rows in another order/);
+      assert.match(fix.reason ?? '', /categorical columns raise only in the column form, None in an object column only in the loop/);
+    });
+
+    it(`a kept list of ${expr} → (column expression).tolist(), with Python scalars`, async () => {
+      const before = loop(expr, 'list');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Build the list with whole-column arithmetic');
+      const diff = differences(compare(before, after));
+      for (const [frame, what] of Object.entries(LABELS)) assert.equal(diff[frame], what, frame);
+      const rest = Object.entries(diff).filter(([frame]) => !(frame in LABELS));
+      assert.ok(rest.length > 0 && rest.every(([, v]) => /^element types (float64|int64|bool_) \/ (float|int|bool)$/.test(v)), JSON.stringify(rest));
+      assert.match(fix.reason ?? '', /Python scalars where the loop collected NumPy scalars/);
+    });
+  }
+});

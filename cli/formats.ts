@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as sarif from 'sarif';
 import type { RuleDefinition } from '../server/engine/rule';
-import { guideUrl } from '../server/docs/render';
+import { fixMenuTitle, guideUrl } from '../server/docs/render';
 import type { LineIndex } from '../server/syntax/text';
 import type { Finding, Severity } from '../common/types';
 import type { FileReport } from './check';
@@ -110,8 +110,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         const fix = f.fix;
         result.fixes = [
           {
-            // SARIF has no notion of fix safety: the description says it, the property bag keeps it and the reason.
-            description: { text: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})` },
+            // SARIF has no notion of fix safety: the description marks it as the light bulb does, the property bag keeps it and the reason.
+            description: { text: fixMenuTitle(fix) },
             properties: { safety: fix.safety, ...(fix.reason ? { reason: fix.reason } : {}) },
             artifactChanges: [
               {

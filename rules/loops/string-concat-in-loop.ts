@@ -201,7 +201,7 @@ export default defineRule({
   },
   fix: {
     safety: 'safe',
-    title: 'Collect the pieces in a list and join them after the loop',
+    title: 'Collect the pieces in a list, join after the loop',
     forms: [
       {
         safety: 'unsafe',

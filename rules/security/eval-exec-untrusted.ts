@@ -101,7 +101,7 @@ export default defineRule({
   },
   fix: {
     safety: 'unsafe',
-    title: 'Parse with ast.literal_eval() (data literals only)',
+    title: 'Parse with ast.literal_eval()',
     reason:
       'ast.literal_eval accepts only literals (numbers, strings, tuples, lists, dicts, sets, booleans, None): expressions with names, calls or most operators now raise ValueError',
   },

@@ -35,6 +35,17 @@ export function safetyText(safety: FixSafety): string {
   return SAFETY_TEXT[safety];
 }
 
+/** The longest a fix's title may be as a menu entry, the `(unsafe)` mark included (test/unit/fixTitles.test.ts). */
+export const MAX_FIX_TITLE = 60;
+
+/**
+ * A fix's title as the light bulb and SARIF show it: what it does, marked `(unsafe)` when it can change
+ * behaviour. Why it can is too long for a menu: the hover and `perflens rule` say it (fixLine, fixSafetyLines).
+ */
+export function fixMenuTitle(fix: { title: string; safety: FixSafety }): string {
+  return fix.safety === 'unsafe' ? `${fix.title} (unsafe)` : fix.title;
+}
+
 export interface HoverLinks {
   /** URI opening the guide section (a command: URI in VS Code, a file URL elsewhere). */
   guide: string;

@@ -9,6 +9,7 @@ import type { Finding } from '../../common/types';
 import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../../common/protocol';
 import { isDiagnosticData, toLspEdit } from './convert';
 import { SNIPPET_FOR_RULE } from '../docs/snippetLinks';
+import { fixMenuTitle } from '../docs/render';
 import { readSuppression, suppressionComment } from '../engine/suppressions';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
@@ -44,7 +45,7 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     const fix = data.fix && checkedFix(data.fix, opts.versionOf);
     if (fix && fix.safety !== 'display-only' && (fix.safety === 'safe' || opts.unsafe)) {
       actions.push({
-        title: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})`,
+        title: fixMenuTitle(fix),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.safety === 'safe',
@@ -76,7 +77,7 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     if (opts.clientCommands && template && !seenTemplates.has(template)) {
       seenTemplates.add(template);
       actions.push({
-        title: `Show the "${template}" template (the pattern written out)`,
+        title: `Show the "${template}" template`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         command: { title: 'Show template', command: COMMANDS.showSnippet, arguments: [template] },

@@ -73,7 +73,8 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     }
     actions.push(disableForLine(doc, diagnostic, data.ruleId));
     actions.push(disableForFile(doc, diagnostic, data.ruleId));
-    const template = SNIPPET_FOR_RULE[data.ruleId];
+    // A template is offered only where it is the answer: never beside a fix that rewrites this code.
+    const template = rewrites(data.fix) ? undefined : SNIPPET_FOR_RULE[data.ruleId];
     if (opts.clientCommands && template && !seenTemplates.has(template)) {
       seenTemplates.add(template);
       actions.push({
@@ -104,6 +105,11 @@ function ownDiagnostic(diagnostic: Diagnostic, current: readonly Diagnostic[]): 
 }
 
 type Fix = NonNullable<DiagnosticData['fix']>;
+
+/** The finding has a fix that edits the code (safe or unsafe), not only a suggestion to show. */
+function rewrites(fix: Fix | undefined): boolean {
+  return fix !== undefined && fix.safety !== 'display-only' && fix.edits.length > 0;
+}
 
 /**
  * The fix, if every other document it edits is a cell of the same notebook at its current version

@@ -172,7 +172,7 @@ function paint(on: boolean, code: string, s: string): string {
 }
 
 /**
- * Ruff-like lines: `path:row:col: rule-id [*] message`, then a summary that never contradicts them:
+ * Ruff-like lines with the severity: `path:row:col: warning: rule-id [*] message`, then a summary that never contradicts them:
  * files that could not be read are counted, and fixes --fix cannot apply are not advertised (the
  * file says why). `unreadablePaths` counts paths that failed before any file was read (reported on stderr).
  */
@@ -192,8 +192,9 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
       const at = location(report.lines, f.start);
       const safe = f.fix?.safety === 'safe';
       const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
+      // The finding's own severity (the editor's and SARIF's), gcc-style `warning:` so editors' problem matchers read it.
       out.push(
-        `${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`,
+        `${paint(style.color, '1', report.file)}:${at.row}:${at.column}: ${paint(style.color, severityColor(f.severity), `${f.severity}:`)} ${f.ruleId}${mark} ${f.message}`,
       );
       counts.problems++;
       if (safe && report.unfixable) counts.notFixable++;

@@ -59,6 +59,7 @@ export default defineRule({
   title: 'Blocking network, subprocess or DB call inside async def',
   category: 'concurrency',
   severity: 'warning',
+  severityForms: [{ severity: 'info', when: 'for file I/O, which blocks only briefly on a local disk' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-pitfalls',

@@ -178,6 +178,9 @@ export default defineRule({
   title: 'String built with += inside a loop',
   category: 'loops',
   severity: 'warning',
+  severityForms: [
+    { severity: 'hint', when: 'when CPython can extend the string in place (a local nothing else refers to): slow on PyPy and other interpreters only' },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'comprehensions-and-loops',

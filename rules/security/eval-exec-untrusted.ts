@@ -71,6 +71,10 @@ export default defineRule({
   title: 'eval or exec on non-literal input',
   category: 'security',
   severity: 'warning',
+  severityForms: [
+    { severity: 'error', when: 'when the string comes from outside input (a request, the command line, stdin, a file, the environment)' },
+    { severity: 'hint', when: 'when perflens cannot trace where the string comes from' },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'dynamic-code-and-security',

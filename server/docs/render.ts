@@ -121,6 +121,14 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   return parts.join('\n');
 }
 
+/**
+ * The severities the rule's findings get, in words: "warning; hint when CPython can …". The severity a
+ * finding shows (editor, CLI, SARIF) is one of these unless the user set the rule's severity.
+ */
+export function severityInContext(rule: RuleDefinition): string {
+  return [rule.severity, ...(rule.severityForms ?? []).map((f) => `${f.severity} ${f.when.replace(/\.$/, '')}`)].join('; ');
+}
+
 /** The default fix, its safety and reason, then every other form a finding may get. */
 function fixSafetyLines(rule: RuleDefinition): string[] {
   const fix = rule.fix;
@@ -135,7 +143,7 @@ function fixSafetyLines(rule: RuleDefinition): string[] {
 export function renderRuleDoc(rule: RuleDefinition): string {
   const lines = [`# ${rule.id}`, '', `**${rule.title}**`, ''];
   lines.push(
-    `Category: ${rule.category} · default severity: ${rule.severity} · ${rule.enabledByDefault ? 'on by default' : 'off by default (opt in with select)'}` +
+    `Category: ${rule.category} · severity: ${severityInContext(rule)} · ${rule.enabledByDefault ? 'on by default' : 'off by default (opt in with select)'}` +
       (rule.requires ? ` · runs when the file imports ${rule.requires.join(' or ')}` : ''),
     '',
     '## Why is this bad?',

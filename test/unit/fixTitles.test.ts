@@ -2,12 +2,10 @@
 // behaviour, and never carrying the reason (that belongs to the hover and `perflens rule`'s Fix safety).
 // Checked for every rule's default title and for the titles its findings get on its own fixtures.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { fixMenuTitle, MAX_FIX_TITLE } from '../../server/docs/render';
 import type { FixSafety } from '../../common/types';
-import { FIXTURES, getEngine } from '../helpers/engine';
+import { fixtureFindings } from '../helpers/engine';
 
 /** Words that explain a risk rather than name an action: they belong in the reason. */
 const REASON_WORDS = /\b(unsafe|review|because|careful|may|might|risk|behaviou?r|race|must|only if)\b|\([^)]*\bonly\)/i;
@@ -41,18 +39,13 @@ describe('quick-fix titles', () => {
   });
 
   it("every title a finding gets on the rule's fixtures is short and says no reason", async () => {
-    const engine = await getEngine();
     const problems: string[] = [];
     let checked = 0;
     for (const rule of ALL_RULES) {
       if (!rule.fix) continue;
-      const dir = path.join(FIXTURES, 'rules', rule.id);
-      if (!existsSync(dir)) continue;
-      for (const name of readdirSync(dir).filter((f) => /^(positive.*|fix)\.py$/.test(f))) {
-        const file = path.join(dir, name);
-        const { findings } = engine.lintText(readFileSync(file, 'utf8'), { select: [rule.id], filePath: file });
+      for (const { name, findings } of await fixtureFindings(rule.id, (f) => /^(positive.*|fix)\.py$/.test(f))) {
         for (const finding of findings) {
-          if (!finding.fix || finding.ruleId !== rule.id) continue;
+          if (!finding.fix) continue;
           checked++;
           const problem = titleProblem(finding.fix.title, finding.fix.safety, [finding.fix.reason, rule.fix.reason]);
           if (problem) problems.push(`${rule.id} (${name}): ${problem}`);

@@ -1,25 +1,20 @@
 // One severity per finding, the same on every surface (issue 28, item 5): a rule's findings get its default
 // severity or one of its declared `severityForms`, and the README table says which, and when.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { severityInContext } from '../../server/docs/render';
-import { FIXTURES, getEngine, ROOT } from '../helpers/engine';
+import { fixtureFindings, getEngine, ROOT } from '../helpers/engine';
 
 describe('severity in context', () => {
   it("every finding on the rules' fixtures has its rule's default severity or a declared form, and every form occurs", async () => {
-    const engine = await getEngine();
     const undeclared: string[] = [];
     const seen = new Set<string>();
     for (const rule of ALL_RULES) {
-      const dir = path.join(FIXTURES, 'rules', rule.id);
-      if (!existsSync(dir)) continue;
       const declared = new Set([rule.severity, ...(rule.severityForms ?? []).map((f) => f.severity)]);
-      for (const name of readdirSync(dir).filter((f) => f.endsWith('.py') && !f.endsWith('.expected.py'))) {
-        const file = path.join(dir, name);
-        for (const f of engine.lintText(readFileSync(file, 'utf8'), { select: [rule.id], filePath: file }).findings) {
-          if (f.ruleId !== rule.id) continue;
+      for (const { name, findings } of await fixtureFindings(rule.id, (f) => f.endsWith('.py') && !f.endsWith('.expected.py'))) {
+        for (const f of findings) {
           seen.add(`${rule.id}:${f.severity}`);
           if (!declared.has(f.severity)) undeclared.push(`${rule.id} (${name}): a ${f.severity} finding; declare it in severityForms`);
         }

@@ -146,7 +146,7 @@ describe('language server (pull diagnostics)', function () {
       position: { line: 4, character: 8 },
     });
     assert.equal(hover.contents.kind, 'markdown');
-    assert.match(hover.contents.value, /\*\*time\.sleep\(\) inside async def\*\* · `async-time-sleep`/);
+    assert.match(hover.contents.value, /time\.sleep\(\) inside async def · `async-time-sleep` \(perflens\)/);
     assert.match(hover.contents.value, /event loop/);
     assert.match(hover.contents.value, /\[Open guide section\]\(command:perflens\.openGuide\?/);
     const nothing = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as sarif from 'sarif';
 import type { RuleDefinition } from '../server/engine/rule';
-import { guideUrl } from '../server/docs/render';
+import { fixMenuTitle, guideUrl } from '../server/docs/render';
 import type { LineIndex } from '../server/syntax/text';
 import type { Finding, Severity } from '../common/types';
 import type { FileReport } from './check';
@@ -137,8 +137,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         const fix = f.fix;
         result.fixes = [
           {
-            // SARIF has no notion of fix safety: the description says it, the property bag keeps it and the reason.
-            description: { text: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})` },
+            // SARIF has no notion of fix safety: the description marks it as the light bulb does, the property bag keeps it and the reason.
+            description: { text: fixMenuTitle(fix) },
             properties: { safety: fix.safety, ...(fix.reason ? { reason: fix.reason } : {}) },
             artifactChanges: [
               {
@@ -200,7 +200,7 @@ function paint(on: boolean, code: string, s: string): string {
 }
 
 /**
- * Ruff-like lines: `path:row:col: rule-id [*] message`, then a summary that never contradicts them:
+ * Ruff-like lines with the severity: `path:row:col: warning: rule-id [*] message`, then a summary that never contradicts them:
  * files that could not be read are counted, and fixes --fix cannot apply are not advertised (the
  * file says why). `unreadablePaths` counts paths that failed before any file was read (reported on stderr).
  */
@@ -221,7 +221,10 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
       const safe = f.fix?.safety === 'safe';
       const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
       const where = at.cell === null ? `${at.row}:${at.column}` : `cell ${at.cell}:${at.row}:${at.column}`;
-      out.push(`${paint(style.color, '1', report.file)}:${where}: ${paint(style.color, severityColor(f.severity), f.ruleId)}${mark} ${f.message}`);
+      // The finding's own severity (the editor's and SARIF's), gcc-style `warning:` so editors' problem matchers read it.
+      out.push(
+        `${paint(style.color, '1', report.file)}:${where}: ${paint(style.color, severityColor(f.severity), `${f.severity}:`)} ${f.ruleId}${mark} ${f.message}`,
+      );
       counts.problems++;
       if (safe && report.unfixable) counts.notFixable++;
       else if (safe) counts.fixable++;

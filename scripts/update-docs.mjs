@@ -23,6 +23,11 @@ function spelledGate(source) {
     : `text matching \`${source.replace(/\|/g, '\\|')}\``;
 }
 
+/** The default severity, then the others some findings get and when (the rule's severityForms, as severityInContext in server/docs/render.ts). */
+function severityCell(r) {
+  return [r.severity, ...(r.severityForms ?? []).map((f) => `${f.severity} ${f.when.replace(/\.$/, '')}`)].join('; ').replace(/\|/g, '\\|');
+}
+
 function rulesTable() {
   const rules = [...rulesJson];
   rules.sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
@@ -31,10 +36,10 @@ function rulesTable() {
     const fix = r.fix ? [...new Set([r.fix.safety, ...(r.fix.forms ?? []).map((f) => f.safety)])].join(' / ') : '';
     const on = r.enabledByDefault ? 'on' : 'off';
     const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or ${spelledGate(r.requiresText)})` : '') : '';
-    return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${r.severity} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
+    return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${severityCell(r)} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
   });
   return [
-    `${rules.length} rules. "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`; "safe / unsafe": safe by default, unsafe for some findings, see \`perflens rule <id>\`); "Needs" is the import that switches a library rule on.`,
+    `${rules.length} rules. "Severity" is what a finding shows in the editor, the CLI and SARIF (a rule's findings may differ by context: "warning; hint when …"; \`perflens.severity\` overrides it); "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`; "safe / unsafe": safe by default, unsafe for some findings, see \`perflens rule <id>\`); "Needs" is the import that switches a library rule on.`,
     '',
     '| Rule | Category | What it flags | Severity | Default | Fix | Needs | Guide |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -59,6 +59,7 @@ export default defineRule({
   title: 'Blocking network, subprocess or DB call inside async def',
   category: 'concurrency',
   severity: 'warning',
+  severityForms: [{ severity: 'info', when: 'for file I/O, which blocks only briefly on a local disk' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-pitfalls',
@@ -80,7 +81,7 @@ export default defineRule({
   },
   fix: {
     safety: 'unsafe',
-    title: 'Run it in a worker thread with await asyncio.to_thread()',
+    title: 'Run it via await asyncio.to_thread()',
     reason:
       'the call then runs on another thread, concurrently with other tasks: objects it touches must be thread-safe, ' +
       'and other coroutines can now interleave at this point',
@@ -130,7 +131,6 @@ export default defineRule({
       node: call,
       message,
       severity,
-      fixTitle: `Run \`${api.display}\` in a worker thread with await asyncio.to_thread()`,
       edits: [...toThread.edits, replaceNode(call, bare ? awaited : `(${awaited})`)],
     });
   },

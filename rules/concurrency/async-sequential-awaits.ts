@@ -11,6 +11,7 @@ export default defineRule({
   title: 'Independent awaits run one after another',
   category: 'concurrency',
   severity: 'info',
+  severityForms: [{ severity: 'hint', when: 'for two back-to-back awaited HTTP requests that do not depend on each other' }],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'asyncio-fundamentals',

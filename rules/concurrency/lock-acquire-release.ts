@@ -13,6 +13,7 @@ export default defineRule({
   title: 'Manual lock.acquire() / lock.release() instead of with lock:',
   category: 'concurrency',
   severity: 'warning',
+  severityForms: [{ severity: 'info', when: 'when a `try/finally` already releases the lock: `with` is shorter, not safer' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'threading',

@@ -95,6 +95,9 @@ export default defineRule({
   title: 'A list used as a FIFO queue (pop(0) / insert(0, x))',
   category: 'core-python',
   severity: 'warning',
+  severityForms: [
+    { severity: 'hint', when: 'when a deque is no drop-in replacement: the list is also sliced, sorted or concatenated, or is a public attribute' },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'builtins-and-data-structures',

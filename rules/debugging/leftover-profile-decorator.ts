@@ -13,6 +13,9 @@ export default defineRule({
   title: '@profile from line_profiler or memory_profiler left in code',
   category: 'debugging',
   severity: 'warning',
+  severityForms: [
+    { severity: 'info', when: 'when the decorator is imported (line_profiler, memory_profiler): the module still runs, but every call is profiled' },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'profiling',

@@ -154,7 +154,7 @@ export default defineRule({
       node: iter,
       message: `\`${file.text}.read().splitlines()\` reads the whole file into memory first; iterate over \`${file.text}\` directly`,
       edits: [replaceNode(iter, `(${v}.rstrip("\\r\\n") for ${v} in ${file.text})`)],
-      fixTitle: 'Iterate over the file object, stripping line endings',
+      fixTitle: 'Iterate over the file, stripping line endings',
       safety: 'unsafe',
       reason: SPLITLINES_SPLITS_MORE,
     });

@@ -71,6 +71,9 @@ export default defineRule({
   title: 'List comprehension passed to a reducing built-in',
   category: 'generators',
   severity: 'info',
+  severityForms: [
+    { severity: 'hint', when: "for `sum`, `min`, `max` and `frozenset`, which consume every item anyway: the generator saves only the list's memory" },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'generators-and-iterators',

@@ -178,6 +178,9 @@ export default defineRule({
   title: 'String built with += inside a loop',
   category: 'loops',
   severity: 'warning',
+  severityForms: [
+    { severity: 'hint', when: 'when CPython can extend the string in place (a local nothing else refers to): slow on PyPy and other interpreters only' },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'comprehensions-and-loops',
@@ -201,7 +204,7 @@ export default defineRule({
   },
   fix: {
     safety: 'safe',
-    title: 'Collect the pieces in a list and join them after the loop',
+    title: 'Collect the pieces in a list, join after the loop',
     forms: [
       {
         safety: 'unsafe',

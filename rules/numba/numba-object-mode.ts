@@ -11,6 +11,7 @@ export default defineRule({
   title: 'Numba JIT that permits object mode',
   category: 'numba',
   severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'for a bare `@jit` or `@jit(nopython=True)`, which Numba 0.59+ already compiles in nopython mode' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'numba',

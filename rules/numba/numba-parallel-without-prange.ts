@@ -28,7 +28,7 @@ export default defineRule({
   },
   fix: {
     safety: 'unsafe',
-    title: 'Use prange for the outer loop (review: iterations must be independent)',
+    title: 'Use prange for the outer loop',
     reason: 'prange runs iterations concurrently and in any order: a loop whose iterations depend on each other or write shared elements becomes a data race',
   },
   query: `

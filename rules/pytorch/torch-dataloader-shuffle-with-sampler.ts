@@ -54,7 +54,7 @@ export default defineRule({
       node: shuffle,
       message: `\`shuffle=True\` with \`${key ?? 'sampler'}=${sampler.text.length > 30 ? '...' : sampler.text}\` raises ValueError when the sampler is set; ${maybeNone ? `use \`shuffle=(${sampler.text} is None)\`` : 'drop `shuffle`'}`,
       edits: edit ? [edit] : undefined,
-      fixTitle: maybeNone ? `Shuffle only without a sampler: shuffle=(${sampler.text} is None)` : 'Remove shuffle=True',
+      fixTitle: maybeNone ? `Set shuffle=(${sampler.text} is None)` : 'Remove shuffle=True',
     });
   },
 });

@@ -71,6 +71,10 @@ export default defineRule({
   title: 'eval or exec on non-literal input',
   category: 'security',
   severity: 'warning',
+  severityForms: [
+    { severity: 'error', when: 'when the string comes from outside input (a request, the command line, stdin, a file, the environment)' },
+    { severity: 'hint', when: 'when perflens cannot trace where the string comes from' },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'dynamic-code-and-security',
@@ -101,7 +105,7 @@ export default defineRule({
   },
   fix: {
     safety: 'unsafe',
-    title: 'Parse with ast.literal_eval() (data literals only)',
+    title: 'Parse with ast.literal_eval()',
     reason:
       'ast.literal_eval accepts only literals (numbers, strings, tuples, lists, dicts, sets, booleans, None): expressions with names, calls or most operators now raise ValueError',
   },

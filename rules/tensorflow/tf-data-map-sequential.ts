@@ -32,7 +32,7 @@ export default defineRule({
   },
   fix: {
     safety: 'safe',
-    title: 'Map in parallel (num_parallel_calls=tf.data.AUTOTUNE)',
+    title: 'Map in parallel (num_parallel_calls=AUTOTUNE)',
     forms: [{ safety: 'unsafe', when: 'when the pipeline uses random ops, `py_function` or determinism settings', reason: RANDOM_OR_PYTHON }],
   },
   query: `

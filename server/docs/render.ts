@@ -35,6 +35,17 @@ export function safetyText(safety: FixSafety): string {
   return SAFETY_TEXT[safety];
 }
 
+/** The longest a fix's title may be as a menu entry, the `(unsafe)` mark included (test/unit/fixTitles.test.ts). */
+export const MAX_FIX_TITLE = 60;
+
+/**
+ * A fix's title as the light bulb and SARIF show it: what it does, marked `(unsafe)` when it can change
+ * behaviour. Why it can is too long for a menu: the hover and `perflens rule` say it (fixLine, fixSafetyLines).
+ */
+export function fixMenuTitle(fix: { title: string; safety: FixSafety }): string {
+  return fix.safety === 'unsafe' ? `${fix.title} (unsafe)` : fix.title;
+}
+
 export interface HoverLinks {
   /** URI opening the guide section (a command: URI in VS Code, a file URL elsewhere). */
   guide: string;
@@ -77,22 +88,25 @@ function linkTitle(text: string): string {
   return text.replace(/[`"\\]/g, '');
 }
 
+export interface FindingHoverOptions {
+  /**
+   * The editor shows the diagnostic (its message and rule id) right above the hover, as VS Code does: the
+   * hover then starts with what the message does not say. Other editors show the hover alone and get the message first.
+   */
+  messageShownAbove?: boolean;
+}
+
 /**
- * Hover Markdown for one finding, from the rule's metadata (the same the CLI prints): the title, what is
- * wrong here (the finding's message, naming the actual code), why it matters, what to write instead, the
- * fix and its safety, the measured effect or the kind of benefit, and links to the guide and to disable the rule.
+ * Hover Markdown for one finding, from the rule's metadata (the same the CLI prints): what the message does
+ * not say (why it matters, what to write instead, the fix and its safety, the measured effect or the kind of
+ * benefit), then the rule and links to the guide and to disable it. The finding's message, which names the
+ * actual code, leads only where the editor does not already show it.
  */
-export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks): string {
+export function renderFindingHover(rule: RuleDefinition, finding: Finding, links: HoverLinks, options: FindingHoverOptions = {}): string {
+  const parts: string[] = [];
   // The message quotes the user's code: rendered as text whatever it holds (markdownText.ts).
-  const parts = [
-    `**${rule.title}** · \`${rule.id}\` (perflens)`,
-    '',
-    messageMarkdown(finding.message),
-    '',
-    `**Why:** ${rule.docs.why}`,
-    '',
-    `**Instead:** ${rule.docs.instead}`,
-  ];
+  if (!options.messageShownAbove) parts.push(messageMarkdown(finding.message), '');
+  parts.push(`**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`);
   if (finding.fix) {
     parts.push('', fixLine(finding.fix));
     const others = otherForms(rule, finding.fix.safety);
@@ -101,10 +115,18 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   const evidence = evidenceFor(rule.id);
   if (evidence) parts.push('', `**${evidence.label}:** ${evidence.text}`);
   const section = guideSection(rule.guide);
-  const linkLine = [`[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
-  if (links.disable) linkLine.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
-  parts.push('', linkLine.join(' · '));
+  const footer = [`${rule.title} · \`${rule.id}\` (perflens)`, `[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
+  if (links.disable) footer.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
+  parts.push('', footer.join(' · '));
   return parts.join('\n');
+}
+
+/**
+ * The severities the rule's findings get, in words: "warning; hint when CPython can …". The severity a
+ * finding shows (editor, CLI, SARIF) is one of these unless the user set the rule's severity.
+ */
+export function severityInContext(rule: RuleDefinition): string {
+  return [rule.severity, ...(rule.severityForms ?? []).map((f) => `${f.severity} ${f.when.replace(/\.$/, '')}`)].join('; ');
 }
 
 /** The default fix, its safety and reason, then every other form a finding may get. */
@@ -121,7 +143,7 @@ function fixSafetyLines(rule: RuleDefinition): string[] {
 export function renderRuleDoc(rule: RuleDefinition): string {
   const lines = [`# ${rule.id}`, '', `**${rule.title}**`, ''];
   lines.push(
-    `Category: ${rule.category} · default severity: ${rule.severity} · ${rule.enabledByDefault ? 'on by default' : 'off by default (opt in with select)'}` +
+    `Category: ${rule.category} · severity: ${severityInContext(rule)} · ${rule.enabledByDefault ? 'on by default' : 'off by default (opt in with select)'}` +
       (rule.requires ? ` · runs when the file imports ${rule.requires.join(' or ')}` : ''),
     '',
     '## Why is this bad?',

@@ -15,7 +15,7 @@ import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
-import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, type LintOptions } from './options';
+import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit } from '../syntax/spelling';
@@ -279,7 +279,7 @@ export class Engine {
         if (rule.minPython && !atLeast(settings, rule)) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options.filePath, this.files, (finding, construct) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, this.files, (finding, construct) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -525,7 +525,7 @@ function contextFor(
   text: string,
   facts: FileFacts,
   settings: RuleSettings,
-  filePath: string | undefined,
+  options: LintOptions,
   files: FileProbe,
   emit: (finding: Finding, construct: Node | undefined) => void,
 ): RuleContext {
@@ -533,20 +533,25 @@ function contextFor(
     text,
     facts,
     settings,
-    filePath,
+    filePath: options.filePath,
     files,
     report(report: Report) {
-      emit(toFinding(rule, severity, report), report.construct);
+      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report), report.construct);
     },
   };
 }
 
-function toFinding(rule: RuleDefinition, severity: Severity, report: Report): Finding {
+/**
+ * The finding as every surface shows it (editor, CLI text, JSON, SARIF): its severity is the user's setting
+ * for the rule when there is one, else the one the rule gives this finding (a form of `severityForms`), else
+ * the rule's default.
+ */
+function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, report: Report): Finding {
   const start = report.node?.startIndex ?? report.start;
   const end = report.node?.endIndex ?? report.end;
   if (start === undefined || end === undefined) throw new Error('report() needs a node or start/end');
-  // A per-finding severity applies only while the user has not overridden the rule's severity.
-  const effective = report.severity && severity === rule.severity ? report.severity : severity;
+  // A per-finding severity applies only while the user has not set the rule's severity (even to its default).
+  const effective = report.severity && !userSet ? report.severity : severity;
   const finding: Finding = { ruleId: rule.id, start, end, message: report.message ?? rule.message, severity: effective };
   if (report.edits && rule.fix) {
     finding.fix = {

@@ -63,11 +63,16 @@ export function activeRules(rules: readonly RuleDefinition[], options: LintOptio
     const extended = options.extendSelect?.some((s) => matchesSelector(rule, s)) ?? false;
     const ignored = options.ignore?.some((s) => matchesSelector(rule, s)) ?? false;
     if (!(selected || extended) || ignored) continue;
-    const override = options.severity?.[rule.id] ?? options.severity?.[rule.category];
+    const override = severityOverride(rule, options);
     if (override === 'off') continue;
     active.set(rule.id, override ?? rule.severity);
   }
   return active;
+}
+
+/** The user's severity for the rule (set for it or its category), or undefined where the rule's own applies. */
+export function severityOverride(rule: RuleDefinition, options: LintOptions): SeverityOverride | undefined {
+  return options.severity?.[rule.id] ?? options.severity?.[rule.category];
 }
 
 /** Selectors that name no rule and no category: reported to the user instead of silently ignored. */

@@ -37,6 +37,13 @@ export interface FixForm {
   reason?: string;
 }
 
+/** A severity the rule gives some findings instead of its default one (`Report.severity`). */
+export interface SeverityForm {
+  severity: Severity;
+  /** Which findings get it, as a clause: "when CPython can extend the string in place". */
+  when: string;
+}
+
 export interface PythonVersion {
   major: number;
   minor: number;
@@ -58,7 +65,7 @@ export interface Report {
   edits?: TextEdit[];
   /**
    * This finding's severity when it differs from the rule's default (e.g. a milder form of the
-   * pattern). A user's severity setting for the rule still wins.
+   * pattern): one of the rule's `severityForms`. A user's severity setting for the rule still wins.
    */
   severity?: Severity;
   /**
@@ -123,7 +130,13 @@ export interface RuleDefinition {
   /** Short title (catalog heading), used as the hover title and in the README. */
   title: string;
   category: Category;
+  /** The default severity of its findings. */
   severity: Severity;
+  /**
+   * Every other severity a finding may get (`Report.severity`), with when: the README, `perflens rule` and
+   * the tests read them, so the severity a user sees is documented wherever it is shown.
+   */
+  severityForms?: SeverityForm[];
   /** P1/P2 rules are on by default; P3 (opt-in) rules are off. */
   enabledByDefault: boolean;
   confidence: Confidence;

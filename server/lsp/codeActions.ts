@@ -9,6 +9,7 @@ import type { Finding } from '../../common/types';
 import { COMMANDS, FIX_ALL_KIND, SOURCE, type DiagnosticData } from '../../common/protocol';
 import { isDiagnosticData, toLspEdit } from './convert';
 import { SNIPPET_FOR_RULE } from '../docs/snippetLinks';
+import { fixMenuTitle } from '../docs/render';
 import { readSuppression, suppressionComment } from '../engine/suppressions';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
@@ -44,7 +45,7 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     const fix = data.fix && checkedFix(data.fix, opts.versionOf);
     if (fix && fix.safety !== 'display-only' && (fix.safety === 'safe' || opts.unsafe)) {
       actions.push({
-        title: fix.safety === 'safe' ? fix.title : `${fix.title} (unsafe: ${fix.reason ?? 'review the change'})`,
+        title: fixMenuTitle(fix),
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: fix.safety === 'safe',
@@ -72,11 +73,12 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
     }
     actions.push(disableForLine(doc, diagnostic, data.ruleId));
     actions.push(disableForFile(doc, diagnostic, data.ruleId));
-    const template = SNIPPET_FOR_RULE[data.ruleId];
+    // A template is offered only where it is the answer: never beside a fix that rewrites this code.
+    const template = rewrites(data.fix) ? undefined : SNIPPET_FOR_RULE[data.ruleId];
     if (opts.clientCommands && template && !seenTemplates.has(template)) {
       seenTemplates.add(template);
       actions.push({
-        title: `Show the "${template}" template (the pattern written out)`,
+        title: `Show the "${template}" template`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         command: { title: 'Show template', command: COMMANDS.showSnippet, arguments: [template] },
@@ -103,6 +105,11 @@ function ownDiagnostic(diagnostic: Diagnostic, current: readonly Diagnostic[]): 
 }
 
 type Fix = NonNullable<DiagnosticData['fix']>;
+
+/** The finding has a fix that edits the code (safe or unsafe), not only a suggestion to show. */
+function rewrites(fix: Fix | undefined): boolean {
+  return fix !== undefined && fix.safety !== 'display-only' && fix.edits.length > 0;
+}
 
 /**
  * The fix, if every other document it edits is a cell of the same notebook at its current version

@@ -1,6 +1,6 @@
-// textDocument/hover: the explanation of the findings under the cursor (rule metadata, the finding's own
-// message, fix safety, measured evidence, guide and disable links), or, where perflens reports nothing, a short
-// note on a construct the guide covers (perflens.constructHovers).
+// textDocument/hover: the explanation of the findings under the cursor (why, instead, fix safety, measured
+// evidence, guide and disable links; the finding's message only where the editor does not show it above),
+// or, where perflens reports nothing, a short note on a construct the guide covers (perflens.constructHovers).
 import type { Hover } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { constructAt, renderConstructHover, type ConstructMatch } from '../docs/constructDocs';
@@ -27,6 +27,8 @@ export interface HoverContext {
   constructHovers: boolean;
   /** The client runs perflens.openGuide / perflens.disableRule (VS Code): links are command URIs. */
   clientCommands: boolean;
+  /** The client shows the diagnostic's message right above the hover (VS Code): the hover does not repeat it. */
+  messageShownAbove: boolean;
   /** The guide link for other clients: `slug` or `slug#anchor` → a URL of the bundled Markdown. */
   guideHref(target: string): string;
 }
@@ -51,7 +53,7 @@ export async function hoverAt(offset: number, ctx: HoverContext): Promise<Hover 
     if (!ctx.explainFindings) return null;
     const sections = here.flatMap((finding) => {
       const rule = ctx.rulesById.get(finding.ruleId);
-      return rule ? [renderFindingHover(rule, finding, findingLinks(rule, ctx))] : [];
+      return rule ? [renderFindingHover(rule, finding, findingLinks(rule, ctx), { messageShownAbove: ctx.messageShownAbove })] : [];
     });
     const first = here[0];
     return {

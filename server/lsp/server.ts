@@ -504,6 +504,8 @@ export class PerflensServer {
       explainFindings: settings.hover,
       constructHovers: settings.constructHovers,
       clientCommands: this.clientCommands,
+      // Only our VS Code client says it runs our commands; VS Code puts the diagnostic above the hover.
+      messageShownAbove: this.clientCommands,
       guideHref: (target) => this.platform.guideHref({ guide: target } as RuleDefinition),
     });
     // A large document's construct note comes from the worker: edited meanwhile, its range is stale.

@@ -1,11 +1,12 @@
 // Shared test plumbing: one engine per test process, fixture paths, and running Python.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { NODE_FILES } from '../../server/project/fileProbe';
+import type { Finding } from '../../common/types';
 
 /** The repository root and the build output, baked in by esbuild.mjs --tests. */
 export const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
@@ -25,6 +26,20 @@ export function getEngine(): Promise<Engine> {
 export async function ruleFindings(ruleId: string, source: string, filePath?: string) {
   const engine = await getEngine();
   return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** The rule's findings on each of its fixture files (test/fixtures/rules/<id>/) whose name `wanted` accepts, with only that rule selected. */
+export async function fixtureFindings(ruleId: string, wanted: (name: string) => boolean): Promise<{ name: string; findings: Finding[] }[]> {
+  const engine = await getEngine();
+  const dir = path.join(FIXTURES, 'rules', ruleId);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter(wanted)
+    .map((name) => {
+      const file = path.join(dir, name);
+      const { findings } = engine.lintText(readFileSync(file, 'utf8'), { select: [ruleId], filePath: file });
+      return { name, findings: findings.filter((f) => f.ruleId === ruleId) };
+    });
 }
 
 /** Debian's interpreter has numpy and pandas; the default python3 on PATH may not. */

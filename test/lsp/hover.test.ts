@@ -1,5 +1,5 @@
-// Hover over LSP: a finding's explanation (rule metadata, the finding's own message, fix safety, evidence,
-// links), and short notes on constructs the guide covers where nothing is reported (perflens.constructHovers).
+// Hover over LSP: a finding's explanation (why, instead, fix safety, evidence, links; the finding's own
+// message only in editors that do not show it above the hover), and short notes on constructs the guide covers where nothing is reported (perflens.constructHovers).
 import * as assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import { ALL_RULES } from '../../rules';
@@ -34,12 +34,11 @@ describe('hover: findings', function () {
   });
   after(() => client.shutdown());
 
-  it("explains a finding with its message, why, the fix's safety, the benefit and both links", async () => {
+  it("explains a finding with why, the fix's safety, the benefit and both links", async () => {
     const { hoverAt } = await openDoc(client, SLEEP);
     const hover = (await hoverAt(4, 'time.sleep'))!;
     const text = hover.contents.value;
     const rule = ALL_RULES.find((r) => r.id === 'async-time-sleep')!;
-    assert.ok(text.startsWith(`**${rule.title}** · \`async-time-sleep\` (perflens)`), text);
     assert.ok(text.includes(`**Why:** ${rule.docs.why}`), text);
     assert.ok(text.includes(`**Instead:** ${rule.docs.instead}`), text);
     assert.match(text, /\*\*Fix \(unsafe\):\*\* Replace with await asyncio\.sleep\(\)\. Review it: the coroutine now suspends here.*Applied only on request\./);
@@ -48,14 +47,18 @@ describe('hover: findings', function () {
     if (measured?.status === 'measured') assert.ok(text.includes(`**Measured:** ${measured.summary} for ${measured.size}`), text);
     assert.match(text, /\[Open guide section\]\(command:perflens\.openGuide\?%5B%22asyncio-pitfalls%22%5D "[^"]+"\)/);
     assert.match(text, /\[Disable this rule\]\(command:perflens\.disableRule\?%5B%22async-time-sleep%22%5D "[^"]+"\)/);
+    assert.ok(text.includes(`${rule.title} · \`async-time-sleep\` (perflens) · [Open guide section]`), 'the rule is named beside the links');
     assert.deepEqual(hover.range, { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } });
   });
 
-  it("names the actual code in the finding's message", async () => {
-    const { hoverAt } = await openDoc(client, ['def total(items):', '    return sum([item.price for item in items])', '']);
+  it('starts with what the message above it does not say, and never repeats the message (issue 28, item 4)', async () => {
+    const { uri, hoverAt } = await openDoc(client, ['def total(items):', '    return sum([item.price for item in items])', '']);
+    const [diag] = await client.pull(uri);
     const text = (await hoverAt(1, '[item'))!.contents.value;
-    assert.match(text, /`reduction-over-list-comprehension`/);
-    assert.match(text.split('\n')[2], /sum/, 'the second paragraph is the finding message');
+    const rule = ALL_RULES.find((r) => r.id === 'reduction-over-list-comprehension')!;
+    assert.ok(text.startsWith(`**Why:** ${rule.docs.why}`), text);
+    assert.ok(!text.includes(diag.message), 'VS Code shows the message right above the hover');
+    assert.ok(!text.includes(`**${rule.title}**`), 'nor the rule title as a heading');
   });
 
   it('says "benefit: correctness" instead of a number for rules that are not about speed', async () => {
@@ -75,6 +78,15 @@ describe('hover: other editors', function () {
     await client.initialize({ pull: true });
   });
   after(() => client.shutdown());
+
+  it("starts with the finding's message, which names the actual code (the hover is shown alone)", async () => {
+    const { uri, hoverAt } = await openDoc(client, ['def total(items):', '    return sum([item.price for item in items])', '']);
+    const [diag] = await client.pull(uri);
+    const text = (await hoverAt(1, '[item'))!.contents.value;
+    assert.match(diag.message, /^`sum\(\)` receives a list comprehension/);
+    assert.match(text.split('\n')[0], /^`sum\(\)` receives a list comprehension/, 'the first paragraph is the message');
+    assert.match(text.split('\n')[2], /^\*\*Why:\*\* /);
+  });
 
   it('links the guide section as a file URL and offers no command links', async () => {
     const { hoverAt } = await openDoc(client, SLEEP);

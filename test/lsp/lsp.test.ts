@@ -78,7 +78,8 @@ describe('language server (pull diagnostics)', function () {
       range: diags[0].range,
       context: { diagnostics: [diags[0]] },
     });
-    const unsafe = actions.find((a) => a.title.startsWith('Replace with await asyncio.sleep() (unsafe: the coroutine now suspends here'))!;
+    // The menu entry is short: the reason is in the hover, not the title (issue 28, item 3).
+    const unsafe = actions.find((a) => a.title === 'Replace with await asyncio.sleep() (unsafe)')!;
     assert.ok(unsafe, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(!unsafe.isPreferred);
     assert.equal(applyAction(SOURCE, unsafe), SOURCE.replace('    time.sleep(1)', '    await asyncio.sleep(1)'));
@@ -89,14 +90,30 @@ describe('language server (pull diagnostics)', function () {
     assert.equal(actions.filter((a) => a.command?.command === 'perflens.showSnippet').length, 0, 'async-time-sleep has no template');
   });
 
-  it('offers the matching template next to a rule whose better form is a pattern', async () => {
-    const uri = 'file:///tmp/perflens-lsp/deco.py';
-    await client.open(uri, 'def timed(func):\n    def wrapper(*a):\n        return func(*a)\n    return wrapper\n');
-    const [diag] = await client.pull(uri);
+  it('offers a template where writing the pattern is the answer (cleanup in __del__ → the context-manager class template)', async () => {
+    const uri = 'file:///tmp/perflens-lsp/session.py';
+    await client.open(uri, 'class Session:\n    def __del__(self):\n        self.conn.close()\n');
+    const diags = await client.pull(uri);
+    const diag = diags.find((d) => d.code === 'del-finalizer-cleanup')!;
+    assert.ok(diag, `diagnostics: ${codesOf(diags)}`);
     const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
     const show = actions.find((a) => a.command?.command === 'perflens.showSnippet')!;
-    assert.equal(show.title, 'Show the "deco-basic" template (the pattern written out)');
-    assert.deepEqual(show.command!.arguments, ['deco-basic']);
+    assert.equal(show.title, 'Show the "ctx-class" template');
+    assert.deepEqual(show.command!.arguments, ['ctx-class']);
+  });
+
+  it('on `f = open(path)` offers the rewrite to `with open(...)`, not a context-manager class template (issue 28, item 6)', async () => {
+    const uri = 'file:///tmp/perflens-lsp/opened.py';
+    const text = 'def load(path):\n    f = open(path)\n    data = f.read()\n    f.close()\n    return data\n';
+    await client.open(uri, text);
+    const [diag] = await client.pull(uri);
+    assert.equal(diag.code, 'open-without-with');
+    const actions = await client.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    const fix = actions.find((a) => a.isPreferred)!;
+    assert.equal(fix.title, 'Use a with statement');
+    assert.match(applyAction(text, fix), /    with open\(path\) as f:\n        data = f\.read\(\)\n/);
+    const templates = actions.filter((a) => a.command?.command === 'perflens.showSnippet').map((a) => a.title);
+    assert.deepEqual(templates, [], 'no template beside the rewrite');
   });
 
   it('refuses to offer a fix computed for an older document version', async () => {
@@ -129,7 +146,7 @@ describe('language server (pull diagnostics)', function () {
       position: { line: 4, character: 8 },
     });
     assert.equal(hover.contents.kind, 'markdown');
-    assert.match(hover.contents.value, /\*\*time\.sleep\(\) inside async def\*\* · `async-time-sleep`/);
+    assert.match(hover.contents.value, /time\.sleep\(\) inside async def · `async-time-sleep` \(perflens\)/);
     assert.match(hover.contents.value, /event loop/);
     assert.match(hover.contents.value, /\[Open guide section\]\(command:perflens\.openGuide\?/);
     const nothing = await client.request('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } });

@@ -58,3 +58,24 @@ describe('quick fixes: edits to other documents', () => {
     assert.deepEqual(actions, []);
   });
 });
+
+describe('quick fixes: templates', () => {
+  const cm = TextDocument.create('file:///cm.py', 'python', 1, '@contextmanager\ndef opened(p):\n    f = open(p)\n    yield f\n    f.close()\n');
+  const at = { start: { line: 3, character: 4 }, end: { line: 3, character: 11 } };
+  /** The templates offered for a contextmanager-yield-without-finally finding, with or without its fix. */
+  function templates(fix: DiagnosticData['fix']): string[] {
+    const data: DiagnosticData = { ruleId: 'contextmanager-yield-without-finally', version: 1, fix };
+    const d: Diagnostic = { range: at, source: 'perflens', code: data.ruleId, message: 'm', data };
+    const actions = quickFixes(cm, [d], [], { unsafe: true, clientCommands: true, guideOf: (id) => id, current: [d], versionOf: () => undefined });
+    return actions.filter((a) => a.command?.command === 'perflens.showSnippet').map((a) => a.title);
+  }
+
+  it('offers the template of a finding that has no fix', () => {
+    assert.deepEqual(templates(undefined), ['Show the "ctx-gen" template']);
+  });
+
+  it('offers no template beside a fix that rewrites the code (the rewrite is the answer)', () => {
+    const fix = { title: 'Wrap the yield in try/finally', safety: 'unsafe' as const, reason: 'r', edits: [{ range: at, newText: 'try:\n        yield f' }] };
+    assert.deepEqual(templates(fix), []);
+  });
+});

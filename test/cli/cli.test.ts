@@ -188,7 +188,7 @@ describe('cli', () => {
     // Without the \r read as a line break, the first comment would run to the end of the file: no findings.
     const source = '# totals\rdef total(xs):\r    return sum([x * 2 for x in xs])  # sum\r';
     const dir = project({ 'mac.py': source });
-    assert.match(run(['check', 'mac.py'], dir).stdout, /^mac\.py:3:16: reduction-over-list-comprehension /m);
+    assert.match(run(['check', 'mac.py'], dir).stdout, /^mac\.py:3:16: hint: reduction-over-list-comprehension /m);
     const [d] = JSON.parse(run(['check', '--format', 'json', 'mac.py'], dir).stdout);
     assert.deepEqual(
       [d.location, d.end_location],

@@ -66,11 +66,11 @@ describe('cli: Jupyter notebooks', () => {
       r.stdout.split('\n').filter((l) => l.includes('.ipynb')),
       [
         // A def in cell 3 called in cell 5; `time` imported in cell 2.
-        'sub/explore.ipynb:cell 5:2:5: async-missing-await [*] `fetch()` is a coroutine and is never awaited, so it never runs; add `await`',
-        'sub/explore.ipynb:cell 5:3:5: async-time-sleep `time.sleep()` blocks the event loop inside `async def`; use `await asyncio.sleep()`',
+        'sub/explore.ipynb:cell 5:2:5: warning: async-missing-await [*] `fetch()` is a coroutine and is never awaited, so it never runs; add `await`',
+        'sub/explore.ipynb:cell 5:3:5: warning: async-time-sleep `time.sleep()` blocks the event loop inside `async def`; use `await asyncio.sleep()`',
       ],
     );
-    assert.match(r.stdout, /^slow\.py:2:16: reduction-over-list-comprehension/m);
+    assert.match(r.stdout, /^slow\.py:2:16: hint: reduction-over-list-comprehension/m);
     assert.match(r.stdout, /^Found 3 problems/m);
   });
 
@@ -96,7 +96,7 @@ describe('cli: Jupyter notebooks', () => {
     );
     // The masked module parses: the safe fix is offered (not refused for syntax errors).
     const text = run(['check', 'nb.ipynb'], project({ 'nb.ipynb': nb }));
-    assert.match(text.stdout, /^nb\.ipynb:cell 3:2:13: reduction-over-list-comprehension \[\*\]/m);
+    assert.match(text.stdout, /^nb\.ipynb:cell 3:2:13: hint: reduction-over-list-comprehension \[\*\]/m);
     assert.doesNotMatch(text.stdout, /syntax errors/);
   });
 
@@ -186,10 +186,11 @@ describe('cli: Jupyter notebooks', () => {
       const r = run(['check', '--fix', '--unsafe-fixes', 'nb.ipynb'], dir);
       assert.equal(r.code, 0, r.stdout);
       const loaded = loadWithPython(path.join(dir, 'nb.ipynb'));
-      assert.equal(joined(loaded.cells[1]), 'import os\nimport functools');
+      // The import goes to its sorted place in the first code cell's import block.
+      assert.equal(joined(loaded.cells[1]), 'import functools\nimport os');
       assert.equal(joined(loaded.cells[2]), 'def timed(func):\n    @functools.wraps(func)\n    def wrapper(*a):\n        return func(*a)\n    return wrapper');
       // And a source that was one line stays a list of lines.
-      assert.deepEqual(loaded.cells[1].source, ['import os\n', 'import functools']);
+      assert.deepEqual(loaded.cells[1].source, ['import functools\n', 'import os']);
     });
 
     it('an empty source list is filled with the layout of its key', () => {
@@ -241,7 +242,7 @@ describe('cli: Jupyter notebooks', () => {
       assert.equal(md.code, 2);
       assert.equal(run(['check', 'latin.py'], dir).code, 2);
       // A script with a python #! line is Python, whatever its name.
-      assert.match(run(['check', 'tool'], dir).stdout, /^tool:3:16: reduction-over-list-comprehension/m);
+      assert.match(run(['check', 'tool'], dir).stdout, /^tool:3:16: hint: reduction-over-list-comprehension/m);
     });
 
     it('a notebook in another language is skipped, saying so', () => {

@@ -79,6 +79,7 @@ class ProtocolFuzzer {
   private traceFile: string | undefined;
   private exited: string | null = null;
   private step = 0;
+  private lastChanged: ClientDoc | undefined;
 
   constructor(private readonly options: FuzzOptions) {
     this.client = new TestClient(options.server);
@@ -106,7 +107,12 @@ class ProtocolFuzzer {
     while (performance.now() < deadline && !this.exited && this.violations.length < 20) {
       this.step++;
       await this.operation();
-      if (this.step % 40 === 0) await this.settleAndCompare(this.pick(this.docs.filter((d) => d.open && d.text.length < 300_000)));
+      // Settle now and then: the document edited last (where a wrong update shows), or any open one.
+      if (this.step % 20 === 0) {
+        const candidates = this.docs.filter((d) => d.open && d.text.length < 300_000);
+        const last = this.lastChanged;
+        await this.settleAndCompare(last?.open && last.text.length < 300_000 && this.chance(0.7) ? last : this.pick(candidates));
+      }
     }
     await this.drain();
     for (const doc of this.docs.filter((d) => d.open && d.text.length < 300_000)) await this.settleAndCompare(doc);
@@ -196,6 +202,11 @@ class ProtocolFuzzer {
   }
 
   private range(doc: ClientDoc) {
+    if (this.chance(0.04)) {
+      // Lines past the end of the text, as a client whose copy is ahead of the server's might send.
+      const from = { line: doc.text.split('\n').length + Math.floor(this.next() * 4), character: Math.floor(this.next() * 300) };
+      return { start: from, end: { line: from.line + 1 + Math.floor(this.next() * 3), character: Math.floor(this.next() * 300) } };
+    }
     const a = this.position(doc);
     if (this.chance(0.5)) return { start: a, end: a };
     const b = this.position(doc);
@@ -225,11 +236,17 @@ class ProtocolFuzzer {
     const version = v < 0.85 ? doc.version + 1 : v < 0.93 ? doc.version : Math.max(0, doc.version - 1 - Math.floor(this.next() * 3));
     if (version <= doc.version) this.bump(version === doc.version ? 'changes reusing the version' : 'changes with an older version');
     this.bump('changes');
+    // Where a server goes wrong (a version seen before, a range out of the text), look at once half the time:
+    // diagnostics of the text before the change, then the settled ones after it.
+    const suspicious = (version <= doc.version || outOfText(doc.text, changes)) && doc.text.length < 300_000 && this.chance(0.5);
+    if (suspicious) await this.pull(doc);
     doc.text = text;
     doc.version = version;
     doc.sent++;
     doc.trace.push({ change: changes, version });
+    this.lastChanged = doc;
     await this.client.change(doc.uri, version, changes);
+    if (suspicious) await this.settleAndCompare(doc);
   }
 
   /** Sends a request (cancelled in flight now and then) and checks that it is answered in time, without an internal error. */
@@ -401,6 +418,13 @@ interface Pos {
 interface Edit {
   range: { start: Pos; end: Pos };
   newText: string;
+}
+
+/** A change whose range reaches past a line's end or the last line (of the text it applies to: the first change's). */
+function outOfText(text: string, changes: { range?: { start: Pos; end: Pos } }[]): boolean {
+  const td = TextDocument.create('untitled:t', 'python', 0, text);
+  const range = changes[0].range;
+  return range !== undefined && (!inText(td, range.start) || !inText(td, range.end));
 }
 
 const before = (a: Pos, b: Pos) => a.line < b.line || (a.line === b.line && a.character <= b.character);

@@ -80,6 +80,7 @@ class ProtocolFuzzer {
   private exited: string | null = null;
   private step = 0;
   private lastChanged: ClientDoc | undefined;
+  private logsSeen = 0;
 
   constructor(private readonly options: FuzzOptions) {
     this.client = new TestClient(options.server);
@@ -107,6 +108,7 @@ class ProtocolFuzzer {
     while (performance.now() < deadline && !this.exited && this.violations.length < 20) {
       this.step++;
       await this.operation();
+      this.checkLogs();
       // Settle now and then: the document edited last (where a wrong update shows), or any open one.
       if (this.step % 20 === 0) {
         const candidates = this.docs.filter((d) => d.open && d.text.length < 300_000);
@@ -115,7 +117,8 @@ class ProtocolFuzzer {
       }
     }
     await this.drain();
-    for (const doc of this.docs.filter((d) => d.open && d.text.length < 300_000)) await this.settleAndCompare(doc);
+    // The last ones touched, settled (all of them would take minutes after a long run).
+    for (const doc of this.docs.filter((d) => d.open && d.text.length < 300_000).slice(-20)) await this.settleAndCompare(doc);
     this.checkLogs();
     if (this.exited) this.violations.push(this.exited);
     return { seed: this.options.seed, elapsedMs: performance.now() - started, counts: this.counts, violations: this.violations, traceFile: this.traceFile };
@@ -389,10 +392,12 @@ class ProtocolFuzzer {
     );
   }
 
+  /** The server's error log lines since the last look (with the step they appeared at, for the repro). */
   private checkLogs(): void {
-    for (const line of this.client.logs) {
-      if (/uncaught error|unhandled rejection|lint failed|failed:/.test(line) && !/took longer than/.test(line))
-        this.violations.push(`server log: ${line.slice(0, 300)}`);
+    for (; this.logsSeen < this.client.logs.length; this.logsSeen++) {
+      const line = this.client.logs[this.logsSeen];
+      if (/uncaught error|unhandled rejection|lint failed|failed:|failed and was disabled/.test(line) && !/took longer than/.test(line))
+        this.violations.push(`server log at step ${this.step}: ${line.slice(0, 400)}`);
     }
   }
 

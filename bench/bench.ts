@@ -1,6 +1,6 @@
 // `npm run bench`: every performance figure of issue 11, each measured once in this run, printed
 // with its target, and written to bench/results.md (unless --no-write).
-//   node out/bench/bench/bench.js [--quick] [--no-write] [--only throughput,latency,cold,memory]
+//   node out/bench/bench/bench.js [--quick] [--no-write] [--only=PARTS] [--compare=SERVER.js]   (--help: USAGE below)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -10,17 +10,42 @@ import { Engine, newProfile } from '../server/engine/engine';
 import { activeRules } from '../server/engine/options';
 import { decodeSource } from '../server/project/sourceFile';
 import { concatenated, countLines, RUFF_SELECT, stdlibDir, stdlibFiles } from './corpus';
+import { largeDocumentRows } from './largeDocument';
 import { coldStart, latency, memory, type LatencyResult, type MemoryResult } from './lsp';
 
 const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
 const DIST = process.env.PERFLENS_DIST ?? path.join(ROOT, 'dist');
-const args = new Set(process.argv.slice(2));
+/** Every part of the bench, in the order it runs. */
+const PARTS = ['throughput', 'profile', 'latency', 'cold', 'memory', 'large'] as const;
+export const USAGE = `npm run bench [-- OPTIONS]: every performance figure, once each, with its target; writes bench/results.md
+  --only=PART,...     run only these parts: ${PARTS.join(', ')}
+  --quick             fewer edits and a shorter typing phase; nothing written
+  --no-write          print the table only
+  --compare=FILE      with the part 'large': also measure this server.js (another build, e.g. before a fix)
+  --help              this text`;
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const quick = args.has('--quick');
-const only = [...args]
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',');
+const valueOf = (flag: string) => argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+const only = valueOf('--only')?.split(',');
+const compareServer = valueOf('--compare');
 const wants = (part: string) => !only || only.includes(part);
+
+/** The arguments' problem (unknown flag or part), or undefined: a typo must not run the whole bench. */
+export function argumentProblem(given: readonly string[]): string | undefined {
+  for (const a of given) {
+    const flag = a.split('=')[0];
+    if (!['--quick', '--no-write', '--only', '--compare', '--help', '-h'].includes(flag)) return `unknown option ${a}`;
+    if (flag === '--only') {
+      const unknown = a
+        .slice(7)
+        .split(',')
+        .filter((part) => !(PARTS as readonly string[]).includes(part));
+      if (unknown.length > 0) return `unknown part ${unknown.join(', ')} (parts: ${PARTS.join(', ')})`;
+    }
+  }
+  return undefined;
+}
 
 interface Timed {
   wallMs: number;
@@ -141,6 +166,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 type Row = string[];
 
 async function main(): Promise<void> {
+  if (args.has('--help') || args.has('-h')) return console.log(USAGE);
+  const problem = argumentProblem(argv);
+  if (problem) {
+    console.error(`bench: ${problem}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const engine = await Engine.create(ALL_RULES, DIST);
   const rows: Row[] = [];
   const notes: string[] = [];
@@ -150,6 +182,7 @@ async function main(): Promise<void> {
   if (wants('latency')) rows.push(...(await latencyRows(engine)));
   if (wants('cold')) rows.push(...(await coldStartRows(notes)));
   if (wants('memory')) rows.push(...(await memoryRows()));
+  if (wants('large')) rows.push(...(await largeDocumentRows(stdlibDir(), quick ? 3000 : 5000, compareServer)));
   engine.dispose();
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -237,6 +237,46 @@ export function formatFigures(f: LargeDocumentFigures): string {
   ].join('\n');
 }
 
+/** How much the idle RSS after the close may exceed the RSS before the open: the memory was given back. */
+export const RSS_RETURNED_MB = 40;
+
+/**
+ * The bench's part 'large' (npm run bench -- --only=large): the figures above for both files, from
+ * this build's server and, with `compare` (another build's server.js, e.g. the parent of a fix), from
+ * that one too, measured one after the other in the same run. Rows: figure, measured, target, met.
+ */
+export async function largeDocumentRows(stdlib: string, typingMs: number, compare?: string): Promise<string[][]> {
+  const ms = (n: number) => `${Math.round(n).toLocaleString('en')} ms`;
+  const rows: string[][] = [];
+  const files = [
+    { label: '5 MB one-line file (over max-file-size)', text: oneLineFile() },
+    { label: '1.9 MB file of real code (under max-file-size)', text: realCodeFile(stdlib) },
+  ];
+  const servers: { name: string; path?: string }[] = [{ name: 'this build' }, ...(compare ? [{ name: compare, path: compare }] : [])];
+  for (const file of files) {
+    for (const server of servers) {
+      const f = await measureLargeDocument(file.label, file.text, typingMs, 150, server.path);
+      const returned = f.rssAfterCloseMb - f.rssBeforeMb;
+      rows.push([`Large document: ${file.label}, ${server.name}`, '', '', '']);
+      rows.push(['  time to diagnostics', ms(f.timeToDiagnosticsMs), '', '']);
+      rows.push([
+        `  other file's hover during the first lint (${f.hoverDuringFirstLint.count})`,
+        `p95 ${ms(f.hoverDuringFirstLint.p95)}, max ${ms(f.hoverDuringFirstLint.max)}`,
+        '',
+        '',
+      ]);
+      rows.push([`  other file's hover while typing (${f.hover.count} hovers, ${f.edits} edits)`, `p50 ${ms(f.hover.p50)}, p95 ${ms(f.hover.p95)}`, '', '']);
+      rows.push([
+        '  RSS before open → after typing → idle after close',
+        `${f.rssBeforeMb} → ${f.rssAfterTypingMb} → ${f.rssAfterCloseMb} MB`,
+        `close ≤ open + ${RSS_RETURNED_MB} MB`,
+        returned <= RSS_RETURNED_MB ? 'met' : 'NOT met',
+      ]);
+    }
+  }
+  return rows;
+}
+
 async function main(): Promise<void> {
   const typingMs = Number(process.argv[2] ?? 5) * 1000;
   const server = process.argv[3];
@@ -246,4 +286,5 @@ async function main(): Promise<void> {
   console.log(formatFigures(await measureLargeDocument('1.9 MB file of real code (under max-file-size)', realCodeFile(stdlib), typingMs, 150, server)));
 }
 
-if (require.main === module) void main();
+// Run directly (not when bench.js bundles this file: there `module` is bench.js's own).
+if (require.main === module && /largeDocument\.js$/.test(require.main.filename)) void main();

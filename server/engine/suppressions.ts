@@ -82,12 +82,16 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
     const line = at.line;
     const ownLine = lines.lineText(line).slice(0, at.character).trim() === '';
     const { verb, rules } = syntax;
+    const start = comment.startIndex;
+    // tree-sitter takes a CRLF line's "\r" into the comment in a fresh parse, not always after an edit:
+    // the comment ends before it, so a finding on it is the same however the tree was made.
+    const end = text[comment.endIndex - 1] === '\r' ? comment.endIndex - 1 : comment.endIndex;
     if (verb !== 'noqa') {
       const kind: SuppressionKind = verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : verb;
-      out.push({ kind, rules, start: comment.startIndex, end: comment.endIndex, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
+      out.push({ kind, rules, start, end, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
       continue;
     }
-    if (!ownLine) out.push({ kind: 'noqa', rules, start: comment.startIndex, end: comment.endIndex, line });
+    if (!ownLine) out.push({ kind: 'noqa', rules, start, end, line });
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { Edit, type Tree } from '../syntax/parser';
 import type { ConstructMatch } from '../docs/constructDocs';
 import type { LintResult } from '../../common/types';
 import { constructNoteAt } from './hover';
+import { setTimeoutReported } from './scheduling';
 import { LARGE_DOCUMENT_CHARS, SMALL_AGAIN_CHARS, WorkerUnavailable, type OffThreadLinter, type RemoteDocument, type RemoteLint } from './offThread';
 
 /** How long the editor must be idle before an incremental result is checked against a full lint. */
@@ -52,6 +53,8 @@ export class ParsedDocument {
    * should drop what it cached for this version and publish (or let the client pull) again.
    */
   onCorrected: (() => void) | undefined;
+  /** Hears a failure of this document's idle-time work (the check, the query preparation): the server logs it. */
+  onError: (error: unknown) => void = (error) => console.error(`perflens: idle-time work failed: ${String(error)}`);
   /** Resolves when background work may run (the server's Scheduler): the check is a full lint. */
   backgroundTurn: (() => Promise<void>) | undefined;
   /** Lints large texts in a worker, when the platform has one (set by the server). */
@@ -151,12 +154,16 @@ export class ParsedDocument {
     clearTimeout(this.verifyTimer);
     if (this.linter.stats.partial > partialsBefore) {
       const version = this.version;
-      this.verifyTimer = setTimeout(async () => {
-        await this.backgroundTurn?.();
-        if (this.version !== version || !this.tree || this.stale) return;
-        const check = this.linter.verify(this.tree, this.getText(), options, details);
-        if (!check.same) this.onCorrected?.();
-      }, VERIFY_AFTER_MS);
+      this.verifyTimer = setTimeoutReported(
+        async () => {
+          await this.backgroundTurn?.();
+          if (this.version !== version || !this.tree || this.stale) return;
+          const check = this.linter.verify(this.tree, this.getText(), options, details);
+          if (!check.same) this.onCorrected?.();
+        },
+        VERIFY_AFTER_MS,
+        (error) => this.onError(error),
+      );
       this.verifyTimer.unref?.();
     }
     return details;
@@ -233,10 +240,14 @@ export class ParsedDocument {
   /** After a full lint, when idle: ready the queries the next edit's incremental lint runs. */
   private prepareNextEdit(): void {
     clearTimeout(this.prepareTimer);
-    this.prepareTimer = setTimeout(async () => {
-      await this.backgroundTurn?.();
-      if (this.tree) this.linter.prepareRegions();
-    }, PREPARE_AFTER_MS);
+    this.prepareTimer = setTimeoutReported(
+      async () => {
+        await this.backgroundTurn?.();
+        if (this.tree) this.linter.prepareRegions();
+      },
+      PREPARE_AFTER_MS,
+      (error) => this.onError(error),
+    );
     this.prepareTimer.unref?.();
   }
 

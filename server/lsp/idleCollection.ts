@@ -5,6 +5,8 @@
 // costs tens of milliseconds at a moment nobody waits for anything, and returns the RSS to within
 // a few MB of where it started.
 
+import { setTimeoutReported } from './scheduling';
+
 /** How long after the last edit the collection runs. */
 export const IDLE_COLLECTION_MS = 5000;
 
@@ -16,16 +18,22 @@ export class IdleCollection {
     private readonly collect: () => void,
     /** Resolves when background work may run (the server's Scheduler). */
     private readonly quietTurn: () => Promise<void>,
+    /** Hears a failed collection (the server logs it); nothing else is told. */
+    private readonly report: (error: unknown) => void,
     private readonly delayMs = IDLE_COLLECTION_MS,
   ) {}
 
   changed(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(async () => {
-      this.timer = undefined;
-      await this.quietTurn();
-      if (this.timer === undefined) this.collect(); // no edit arrived while it waited
-    }, this.delayMs);
+    this.timer = setTimeoutReported(
+      async () => {
+        this.timer = undefined;
+        await this.quietTurn();
+        if (this.timer === undefined) this.collect(); // no edit arrived while it waited
+      },
+      this.delayMs,
+      this.report,
+    );
     this.timer.unref?.();
   }
 

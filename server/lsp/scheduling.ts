@@ -127,3 +127,11 @@ export function throwIfCancelled(token: CancellationToken | undefined): void {
 export function contentChanged(): ResponseError<DiagnosticServerCancellationData> {
   return new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed; pull again', { retriggerRequest: true });
 }
+
+/**
+ * setTimeout for async work: a rejection of `task` goes to `report` (the server logs it), so it is
+ * never an unhandled rejection that Node would otherwise print and, by default, exit on.
+ */
+export function setTimeoutReported(task: () => Promise<void>, delayMs: number, report: (error: unknown) => void): ReturnType<typeof setTimeout> {
+  return setTimeout(() => void task().catch(report), delayMs);
+}

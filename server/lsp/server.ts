@@ -43,7 +43,7 @@ import {
   type ScanWorkspaceParams,
   type StatusParams,
 } from '../../common/protocol';
-import { contentChanged, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
+import { contentChanged, setTimeoutReported, throwIfCancelled, type BackgroundCaller, type Scheduler } from './scheduling';
 import { NotebookSupport } from './notebooks';
 import type { Finding, LintResult } from '../../common/types';
 import { fixAll, quickFixes } from './codeActions';
@@ -89,6 +89,8 @@ export class PerflensServer {
   private clientCommands = false;
   private initSettings: Partial<PerflensSettings> = {};
   private readonly idleCollection: IdleCollection | undefined;
+  /** A reporter for work no request waits for (timers): its failure is logged, never an unhandled rejection. */
+  private readonly logFailure: (what: string) => (error: unknown) => void;
 
   constructor(
     private readonly connection: Connection,
@@ -97,7 +99,10 @@ export class PerflensServer {
     private readonly scheduler: Scheduler,
   ) {
     const collect = platform.collectGarbage;
-    this.idleCollection = collect ? new IdleCollection(collect, () => scheduler.backgroundTurn('timer')) : undefined;
+    const logFailure = (what: string) => (error: unknown) =>
+      connection.console.error(`perflens: ${what} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    this.idleCollection = collect ? new IdleCollection(collect, () => scheduler.backgroundTurn('timer'), logFailure('idle collection')) : undefined;
+    this.logFailure = logFailure;
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
       if (platform.disk) engine.files = platform.disk.files;
@@ -147,6 +152,7 @@ export class PerflensServer {
         else this.schedulePush(doc, 0);
       };
       doc.backgroundTurn = () => this.scheduler.backgroundTurn('timer');
+      doc.onError = this.logFailure(`idle-time work for ${uri}`);
       doc.offThread = this.platform.offThread;
       this.documents.get(p.textDocument.uri)?.dispose();
       this.documents.set(p.textDocument.uri, doc);
@@ -427,19 +433,23 @@ export class PerflensServer {
     clearTimeout(this.pushTimers.get(doc.uri));
     this.pushTimers.set(
       doc.uri,
-      setTimeout(async () => {
-        this.pushTimers.delete(doc.uri);
-        if (this.documents.get(doc.uri) !== doc) return;
-        let result: CachedLint | null;
-        try {
-          result = await this.lint(doc, { background: 'timer' });
-        } catch (error) {
-          if (error instanceof StaleLint) return; // edited while the worker linted it: the edit scheduled the next push
-          throw error;
-        }
-        if (this.documents.get(doc.uri) !== doc) return; // closed while it waited for its turn
-        void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
-      }, delayMs),
+      setTimeoutReported(
+        async () => {
+          this.pushTimers.delete(doc.uri);
+          if (this.documents.get(doc.uri) !== doc) return;
+          let result: CachedLint | null;
+          try {
+            result = await this.lint(doc, { background: 'timer' });
+          } catch (error) {
+            if (error instanceof StaleLint) return; // edited while the worker linted it: the edit scheduled the next push
+            throw error;
+          }
+          if (this.documents.get(doc.uri) !== doc) return; // closed while it waited for its turn
+          await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: result?.diagnostics ?? [] });
+        },
+        delayMs,
+        this.logFailure(`publishing diagnostics for ${doc.uri}`),
+      ),
     );
   }
 

@@ -3,13 +3,27 @@
 // never lose or damage a file: it writes the real file, keeps what it does not own (mode, owner,
 // links), and refuses, saying why, when it cannot write safely.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../../cli/check';
 import type { Engine } from '../../server/engine/engine';
 import { getEngine } from '../helpers/engine';
-import { CLEAN, project, run, SLOW } from '../helpers/cli';
+import { CLEAN, CLI, project, run, SLOW } from '../helpers/cli';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -152,5 +166,84 @@ describe('cli --fix on the file system', () => {
     const after = statSync(path.join(dir, 'ok.py'));
     assert.deepEqual([after.ino, after.mtimeMs], [before.ino, before.mtimeMs], 'an unchanged file was rewritten');
     assert.deepEqual(readdirSync(dir), ['ok.py']);
+  });
+
+  it('reports a device or a link to one named on the command line, without reading it (/dev/zero never ends)', () => {
+    const dir = project({});
+    symlinkSync('/dev/zero', path.join(dir, 'zero.py'));
+    const r = run(['check', '--fix', 'zero.py', '/dev/null'], dir, 20000);
+    assert.notEqual(r.code, null, 'the CLI hung reading /dev/zero');
+    assert.match(r.stdout, /zero\.py: error: not a regular file/);
+    assert.match(r.stdout, /dev\/null: error: not a regular file/);
+    assert.equal(r.code, 2);
+  });
+
+  it('fixes the files in a folder named like a Python file (a folder given explicitly is walked)', () => {
+    const dir = project({ 'pkg.py/slow.py': SLOW });
+    const r = run(['check', '--fix', 'pkg.py'], dir, 20000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(readFileSync(path.join(dir, 'pkg.py', 'slow.py'), 'utf8'), CLEAN);
+  });
+
+  it('does not re-create a file deleted while --fix was checking it, and says so', async () => {
+    const dir = project({ 'slow.py': SLOW });
+    const file = path.join(dir, 'slow.py');
+    const engine = await getEngine();
+    const racing = Object.create(engine) as Engine;
+    racing.lintText = (text, options) => {
+      if (existsSync(file)) unlinkSync(file);
+      return engine.lintText(text, options);
+    };
+    const report = checkFile(racing, file, {}, { fix: true, unsafeFixes: false });
+    assert.equal(existsSync(file), false, 'the deleted file was written again');
+    assert.equal(report.fixed, 0);
+    assert.match(String((report as { unfixable?: string }).unfixable), /could not write it: .*no such file/i);
+    assert.deepEqual(readdirSync(dir), [], 'a temp file was left behind');
+  });
+
+  it('fixes a writable file in a folder it may not write to (in place, no temp file), as a user who is not root', function () {
+    const dir = project({ 'locked/slow.py': SLOW });
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'locked', 'slow.py'), 0o666);
+    chmodSync(path.join(dir, 'locked'), 0o555);
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'check', '--fix', 'locked'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    if (!isRoot || nobody.error) this.skip(); // needs root to switch to an unprivileged user
+    assert.equal(nobody.status, 0, nobody.stdout + nobody.stderr);
+    assert.equal(readFileSync(path.join(dir, 'locked', 'slow.py'), 'utf8'), CLEAN);
+    assert.equal((statSync(path.join(dir, 'locked', 'slow.py')).mode & 0o777).toString(8), '666');
+    assert.deepEqual(readdirSync(path.join(dir, 'locked')), ['slow.py']);
+  });
+
+  it('two --fix runs on the same tree at once: every file ends fixed and whole, nothing left behind', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`pkg/m${i}.py`] = SLOW + `\n\ndef f${i}(xs):\n    return sum([x for x in xs])\n`;
+    const dir = project(files);
+    const once = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'check', '--fix', '.'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+        let stdout = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        const timer = setTimeout(() => child.kill(), 120_000);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout });
+        });
+      });
+    const runs = await Promise.all([once(), once()]);
+    for (const r of runs) {
+      assert.notEqual(r.code, null, 'a run hung');
+      // A file the other run fixed first is either clean when read, or changed under this run: skipped and said.
+      assert.ok(r.code === 0 || (r.code === 1 && /changed while perflens was checking it/.test(r.stdout)), r.stdout);
+    }
+    for (const [name, text] of Object.entries(files)) {
+      const want = text.replace(/sum\(\[(.*)\]\)/g, 'sum($1)');
+      assert.equal(readFileSync(path.join(dir, name), 'utf8'), want, name);
+    }
+    assert.equal(readdirSync(path.join(dir, 'pkg')).length, 40, 'a temp file was left behind');
   });
 });

@@ -3,8 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../../server/engine/engine';
-import { ParsedDocument, updateClamped } from '../../server/lsp/documents';
+import { ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
 import { getEngine } from '../helpers/engine';
+import { unhandledRejectionsDuring } from '../helpers/rejections';
 
 const LIMIT = { maxFileSize: 2000 };
 const SMALL = 'import time\nasync def f():\n    time.sleep(1)\n';
@@ -131,5 +132,25 @@ describe('open documents with lone \\r line breaks', () => {
       }
     }
     doc.dispose();
+  });
+});
+
+describe('open documents: idle-time work that fails', () => {
+  it('reports the failure to onError (the server logs it), never as an unhandled rejection', async () => {
+    const engine = await getEngine();
+    const reported: string[] = [];
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const doc = new ParsedDocument(TextDocument.create('file:///idle.py', 'python', 1, SMALL), engine);
+      doc.backgroundTurn = () => Promise.reject(new Error('no turn'));
+      doc.onError = (error) => reported.push((error as Error).message);
+      doc.lint({}); // a full lint: the next edit's queries are prepared when idle
+      const end = { line: 3, character: 0 };
+      doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
+      doc.lint({}); // an incremental lint: checked against a full lint when idle
+      await new Promise((r) => setTimeout(r, VERIFY_AFTER_MS + 150));
+      doc.dispose();
+    });
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(reported, ['no turn', 'no turn']);
   });
 });

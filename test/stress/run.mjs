@@ -1,4 +1,4 @@
-// `npm run stress [-- --minutes N --seed S]`: builds, then runs the long reliability run (stress.ts).
+// `npm run stress [-- --minutes N --protocol-minutes M --seed S]`: builds, then runs the long reliability run (stress.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ await buildBench();
 // A hang never returns: stop the run well after its deadline and say what it was doing.
 const args = process.argv.slice(2);
 const minutesArg = args.indexOf('--minutes');
-const minutes = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10;
+const protocolArg = args.indexOf('--protocol-minutes');
+const minutes = (minutesArg >= 0 ? Number(args[minutesArg + 1]) : 10) + (protocolArg >= 0 ? Number(args[protocolArg + 1]) : 5);
 const statusDir = mkdtempSync(path.join(tmpdir(), 'perflens-stress-'));
 const status = path.join(statusDir, 'status.txt');
 try {

@@ -1,13 +1,16 @@
-// `npm run stress [-- --minutes N] [--seed S]`: the long reliability run. Lints every file of the
-// standard library, a 100k-line file, then — until the time is up — seeded random mutations of
-// real files (engine invariants, no crash, no hang) and random edit sequences (incremental result
-// vs full lint, and the idle-time correction). Prints the counts; exits 1 on any violation.
+// `npm run stress [-- --minutes N] [--protocol-minutes M] [--seed S]`: the long reliability run. Lints
+// every file of the standard library, a 100k-line file, then — until the time is up — seeded random
+// mutations of real files (engine invariants, no crash, no hang) and random edit sequences
+// (incremental result vs full lint, and the idle-time correction). Then M minutes (default 5; 0: none)
+// of the protocol fuzzer against the real server (protocolFuzz.ts). Prints the counts; exits 1 on any
+// violation. `--minutes 0 --protocol-minutes M` runs the fuzzer alone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { decodeSource } from '../../server/project/sourceFile';
 import { fixtureSources, hostileInputs, mutate, rng, stdlibFiles } from './corpus';
 import { runIncremental } from './incrementalCheck';
+import { formatReport, fuzzProtocol } from './protocolFuzz';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -15,6 +18,7 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(argv[i + 1]) : fallback;
 };
 const minutes = arg('--minutes', 10);
+const protocolMinutes = arg('--protocol-minutes', 5);
 const seed = arg('--seed', Date.now() % 100000);
 const DIST = process.env.PERFLENS_DIST!;
 /** Where run.mjs reads what the run was doing if it has to stop a hung run (null: not told). */
@@ -29,8 +33,20 @@ interface Counts {
 
 async function main(): Promise<void> {
   // The seed first: a run that hangs never gets to print its summary.
-  console.log(`stress run: seed ${seed}, ${minutes} minutes (the same run again: --seed ${seed})`);
+  console.log(`stress run: seed ${seed}, ${minutes} + ${protocolMinutes} (protocol) minutes (the same run again: --seed ${seed})`);
   const engine = await Engine.create(ALL_RULES, DIST);
+  if (minutes > 0) await engineRun(engine);
+  if (protocolMinutes > 0) {
+    doing(`fuzzing the protocol for ${protocolMinutes} minutes`);
+    const report = await fuzzProtocol({ seed, durationMs: protocolMinutes * 60_000, engine, hugeEvery: 150 });
+    console.log(`\n${formatReport(report)}`);
+    if (report.violations.length > 0) process.exitCode = 1;
+  }
+  engine.dispose();
+}
+
+/** The engine part: the stdlib, the 100k-line file and hostile inputs, then mutations and incremental edits until the deadline. */
+async function engineRun(engine: Engine): Promise<void> {
   const counts: Counts = {};
   const bump = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
   const violations: string[] = [];
@@ -117,7 +133,6 @@ async function main(): Promise<void> {
     bump('incremental results differing from a full lint (corrected by the idle-time check)', run.mismatches.length);
     if (run.uncorrected > 0) violations.push(`incremental: ${run.uncorrected} results not corrected by verify() on ${source.name} (seed ${seed})`);
   }
-  engine.dispose();
 
   const elapsed = (performance.now() - started) / 1000;
   console.log(`\nstress run: ${elapsed.toFixed(0)} s, seed ${seed}`);

@@ -1,8 +1,10 @@
 // The server's idle-time garbage collection: once per pause in typing, never while edits arrive.
 import * as assert from 'node:assert/strict';
 import { IdleCollection } from '../../server/lsp/idleCollection';
+import { unhandledRejectionsDuring } from '../helpers/rejections';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const failOnReport = (error: unknown) => assert.fail(`reported: ${String(error)}`);
 
 describe('idle collection', () => {
   it('runs once, after the last of a burst of edits', async () => {
@@ -10,6 +12,7 @@ describe('idle collection', () => {
     const idle = new IdleCollection(
       () => runs++,
       () => Promise.resolve(),
+      failOnReport,
       40,
     );
     for (let i = 0; i < 5; i++) {
@@ -30,6 +33,7 @@ describe('idle collection', () => {
     const idle = new IdleCollection(
       () => runs++,
       () => new Promise<void>((r) => (releaseTurn = r)),
+      failOnReport,
       20,
     );
     idle.changed();
@@ -46,11 +50,34 @@ describe('idle collection', () => {
     const idle = new IdleCollection(
       () => runs++,
       () => Promise.resolve(),
+      failOnReport,
       20,
     );
     idle.changed();
     idle.dispose();
     await sleep(50);
     assert.equal(runs, 0);
+  });
+
+  it('reports a failed collection (the server logs it) instead of leaving an unhandled rejection', async () => {
+    const reported: unknown[] = [];
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const idle = new IdleCollection(
+        () => {
+          throw new Error('collector broke');
+        },
+        () => Promise.resolve(),
+        (error) => reported.push(error),
+        10,
+      );
+      idle.changed();
+      await sleep(40);
+      idle.dispose();
+    });
+    assert.deepEqual(unhandled, []);
+    assert.deepEqual(
+      reported.map((e) => (e as Error).message),
+      ['collector broke'],
+    );
   });
 });

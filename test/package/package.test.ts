@@ -1,7 +1,10 @@
 // The .vsix holds what the extension needs at run time, and nothing from the source tree.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { CLEAN, SLOW, project } from '../helpers/cli';
 import { ROOT } from '../helpers/engine';
 
 describe('package', () => {
@@ -41,6 +44,68 @@ describe('package', () => {
       files.filter((f) => /\.ts$|^test\/|^node_modules\/|\.map$/.test(f)),
       [],
     );
+  });
+});
+
+describe('npm package (npx perflens, the pre-commit hooks)', () => {
+  // npm on a closed port: any attempt to reach a registry fails at once instead of passing by luck.
+  const offline = (cache: string): NodeJS.ProcessEnv => ({
+    ...process.env,
+    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_cache: cache,
+    NO_COLOR: '1',
+  });
+  const npm = (args: string[], options: SpawnSyncOptions) => spawnSync('npm', args, { encoding: 'utf8', timeout: 120000, ...options });
+  const npx = (args: string[], options: SpawnSyncOptions) => spawnSync('npx', args, { encoding: 'utf8', timeout: 120000, ...options });
+  let scratch: string;
+  let tarball: string;
+
+  before(function () {
+    this.timeout(120000);
+    // npm pack reads the repository's own dist/, as vsce does.
+    if (process.env.PERFLENS_OUT) this.skip();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'perflens-npm-'));
+    // --ignore-scripts: pack the dist/ this test run built instead of the prepack production build.
+    const r = npm(['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT });
+    assert.equal(r.status, 0, String(r.stderr));
+    const [packed] = JSON.parse(String(r.stdout)) as { filename: string; files: { path: string }[] }[];
+    tarball = path.join(scratch, packed.filename);
+    assert.deepEqual(packed.files.map((f) => f.path).sort(), [
+      'LICENSE',
+      'README.md',
+      'dist/cli.js',
+      'dist/tree-sitter-python.wasm',
+      'dist/web-tree-sitter.wasm',
+      'package.json',
+    ]);
+  });
+
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('installs offline from an empty cache, and its npx perflens check reports findings and passes clean files', function () {
+    this.timeout(180000);
+    const env = offline(path.join(scratch, 'empty-cache'));
+    const dir = project({ 'slow.py': SLOW, 'clean.py': CLEAN });
+    try {
+      writeFileSync(path.join(dir, 'package.json'), '{ "name": "app", "private": true }\n');
+      const install = npm(['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env });
+      assert.equal(install.status, 0, String(install.stderr));
+      // Nothing but perflens itself: every runtime library is inside the bundle.
+      assert.deepEqual(
+        readdirSync(path.join(dir, 'node_modules')).filter((n) => !n.startsWith('.')),
+        ['perflens'],
+      );
+      const slow = npx(['--offline', 'perflens', 'check', 'slow.py'], { cwd: dir, env });
+      assert.equal(slow.status, 1, String(slow.stdout) + String(slow.stderr));
+      assert.match(String(slow.stdout), /slow\.py:2:\d+: reduction-over-list-comprehension/);
+      const clean = npx(['--offline', 'perflens', 'check', 'clean.py'], { cwd: dir, env });
+      assert.equal(clean.status, 0, String(clean.stdout) + String(clean.stderr));
+      assert.match(String(clean.stdout), /All checks passed!/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

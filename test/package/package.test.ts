@@ -1,7 +1,7 @@
 // The .vsix holds what the extension needs at run time, and nothing from the source tree.
 import * as assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLEAN, SLOW, project } from '../helpers/cli';
@@ -44,6 +44,53 @@ describe('package', () => {
       files.filter((f) => /\.ts$|^test\/|^node_modules\/|\.map$/.test(f)),
       [],
     );
+  });
+});
+
+describe('vsix', () => {
+  let scratch: string;
+  let vsix: string;
+  const unzip = (args: string[]) => spawnSync('unzip', [...args], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+
+  before(function () {
+    this.timeout(180000);
+    if (process.env.PERFLENS_OUT) this.skip();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'perflens-vsix-'));
+    vsix = path.join(scratch, 'perflens.vsix');
+    // The vsce command of `npm run package` as written there (its flags choose the README), minus its production build.
+    const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.package;
+    const args = script.slice(script.indexOf('vsce package')).split(/\s+/).slice(1);
+    args[args.indexOf('-o') + 1] = vsix;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('carries a 128×128 PNG icon that the manifest names', () => {
+    const listing = unzip(['-l', vsix]).stdout.toString();
+    assert.match(listing, /extension\/media\/icon\.png/);
+    assert.match(unzip(['-p', vsix, 'extension.vsixmanifest']).stdout.toString(), /<Icon>extension\/media\/icon\.png<\/Icon>/);
+    const png = unzip(['-p', vsix, 'extension/media/icon.png']).stdout;
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    // IHDR: width and height, big-endian, right after the chunk header.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('carries the user README (what it does, screenshots, every setting), not the contributor one', () => {
+    const listing = unzip(['-l', vsix]).stdout.toString();
+    assert.equal((listing.match(/extension\/readme\.md/gi) ?? []).length, 1, listing);
+    const readme = unzip(['-p', vsix, 'extension/readme.md']).stdout.toString();
+    assert.match(readme, /^# perflens for VS Code/);
+    for (const shot of readdirSync(path.join(ROOT, 'docs', 'screenshots'))) {
+      assert.match(readme, new RegExp(`\\]\\(https://[^)]+/docs/screenshots/${shot.replace('.', '\\.')}\\)`), `${shot} is not shown`);
+    }
+    const settings = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: object } } })
+      .contributes.configuration.properties;
+    for (const key of Object.keys(settings)) assert.ok(readme.includes(`| \`${key}\` |`), `${key} is missing from the settings table`);
+    for (const devOnly of ['npm test', 'npm ci', '## Development', 'CONTRIBUTING']) assert.ok(!readme.includes(devOnly), `the vsix README mentions ${devOnly}`);
   });
 });
 

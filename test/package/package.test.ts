@@ -4,6 +4,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as semver from 'semver';
 import { CLEAN, SLOW, project } from '../helpers/cli';
 import { ROOT } from '../helpers/engine';
 
@@ -153,6 +154,26 @@ describe('npm package (npx perflens, the pre-commit hooks)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('engines', () => {
+  const json = (file: string): unknown => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
+  const pkg = json('package.json') as { engines: { node: string }; devEngines: { runtime: { name: string; version: string } } };
+
+  it('every locked package runs on every Node that devEngines allows for development (npm ci prints no EBADENGINE)', () => {
+    const { packages } = json('package-lock.json') as { packages: Record<string, { engines?: { node?: unknown } }> };
+    const supported = pkg.devEngines.runtime.version;
+    const unmet = Object.entries(packages)
+      .filter(([name, p]) => name !== '' && typeof p.engines?.node === 'string' && !semver.subset(supported, p.engines.node))
+      .map(([name, p]) => `${name} needs node ${String(p.engines?.node)}`);
+    assert.deepEqual(unmet, [], `devEngines claims ${supported}`);
+  });
+
+  it('the CLI bundle targets the oldest Node that engines allows for the installed package', () => {
+    const oldest = semver.minVersion(pkg.engines.node);
+    assert.ok(oldest, pkg.engines.node);
+    assert.match(readFileSync(path.join(ROOT, 'esbuild.mjs'), 'utf8'), new RegExp(`target: 'node${oldest.major}'`));
   });
 });
 

@@ -29,8 +29,8 @@ export interface ServerPlatform {
 export interface LocalDisk {
   /** Given to the engine (Engine.files): rules that measure a file or look for `__init__.py` ask it. */
   files: FileProbe;
-  /** Options from the pyproject.toml / perflens.toml that applies to this file; throws on a broken config file. */
-  projectOptions(fsPath: string): LintOptions;
+  /** Options from the pyproject.toml / perflens.toml that applies to this file (null: none does); throws on a broken config file. */
+  projectOptions(fsPath: string): { options: LintOptions; configFile: string | null };
   /** The broken config file behind an error thrown by projectOptions, or null for any other error. */
   configError(error: unknown): ConfigError | null;
   /** Re-read config files on next use (they or the settings changed). */

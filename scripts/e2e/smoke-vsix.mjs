@@ -17,7 +17,8 @@ import { ROOT } from './tools.mjs';
 import { exampleWorkspace } from './workspace.mjs';
 
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const WAIT = { timeout: 30000 };
+// Generous: the CI machine may be shared, and a loaded one makes the workbench slow to start.
+const WAIT = { timeout: 60000 };
 /** Generated files in the workspace's bulk/ folder, for the Scan Workspace step. */
 const BULK_FILES = 1500;
 
@@ -75,11 +76,6 @@ async function main() {
   /** The guide webview's document (a webview is an iframe holding the page's own iframe). */
   const guideFrame = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   mkdirSync(SHOTS, { recursive: true });
-  // Enough Python files for a scan that takes long enough to cancel in its notification.
-  const bulk = path.join(workspace.dir, 'bulk');
-  mkdirSync(bulk);
-  const slow = 'def total(xs):\n    return sum([x * 2 for x in xs])\n\n'.repeat(30);
-  for (let i = 0; i < BULK_FILES; i++) writeFileSync(path.join(bulk, `m${String(i).padStart(4, '0')}.py`), slow);
   try {
     const expected = {
       'service.py': expectedRows(path.join(workspace.dir, 'service.py')),
@@ -189,8 +185,13 @@ async function main() {
       await page.screenshot({ path: path.join(SHOTS, 'guide.png') });
     });
     await step('perflens: Scan Workspace is in the Command Palette of this browser workbench; its notification counts files and Cancel stops it', async () => {
-      // The bulk/ files make the scan long enough to cancel once the notification shows its counts. The headless
-      // workbench has no window focus, so notifications go to the Notifications center instead of popping up.
+      // Enough Python files for a scan that takes long enough to cancel once the notification shows its counts
+      // (written only now, so the earlier screenshots show the plain examples folder). The headless workbench has
+      // no window focus, so notifications go to the Notifications center instead of popping up.
+      const bulk = path.join(workspace.dir, 'bulk');
+      mkdirSync(bulk);
+      const slow = 'def total(xs):\n    return sum([x * 2 for x in xs])\n\n'.repeat(30);
+      for (let i = 0; i < BULK_FILES; i++) writeFileSync(path.join(bulk, `m${String(i).padStart(4, '0')}.py`), slow);
       await runFromPalette('perflens: Scan Workspace');
       await runFromPalette('Notifications: Show Notifications');
       const center = page.locator('.notifications-center');
@@ -203,6 +204,15 @@ async function main() {
       await done.waitFor(WAIT);
       const scanned = Number(/in (\d+) file/.exec(await done.innerText())[1]);
       assert.ok(scanned < BULK_FILES, `Cancel stopped the scan early, after ${scanned} files`);
+    });
+    await step('perflens: Show Output shows the log: version and start, config file and active rules, the cancelled scan', async () => {
+      await runFromPalette('perflens: Show Output');
+      // Long lines wrap in the Output view: each check is a phrase that fits on one (\s: the editor renders
+      // spaces as no-break spaces).
+      const log = page.locator('.part.panel .monaco-editor .view-lines');
+      for (const line of [/server\sstarted\sfor\scode-server/, /\d+\srules\sactive/, /workspace\sscan\scancelled\safter/]) {
+        await log.filter({ hasText: line }).waitFor(WAIT);
+      }
     });
     console.log(
       `smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png', 'guide-search.png', 'guide.png', 'scan-progress.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`,

@@ -90,12 +90,3 @@ export const GUIDE_SLUGS: ReadonlySet<string> = new Set(GUIDE_SECTIONS.map((s) =
 export function guideSection(slug: string): GuideSection | undefined {
   return GUIDE_SECTIONS.find((s) => s.slug === slug.split('#')[0]);
 }
-
-/**
- * The Markdown file of a guide target (`slug` or `slug#anchor`), relative to the guide folder, with its anchor:
- * what a diagnostic's code link points at in the browser server, beside the bundled guide.
- */
-export function guideFile(target: string): string {
-  const [slug, anchor] = target.split('#');
-  return anchor ? `${slug}.md#${anchor}` : `${slug}.md`;
-}

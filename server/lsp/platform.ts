@@ -37,3 +37,12 @@ export interface LocalDisk {
   forgetConfigs(): void;
   scanWorkspace(ctx: Omit<ScanContext, 'configs'>, params: ScanWorkspaceParams, token?: CancellationToken): Promise<ScanWorkspaceResult>;
 }
+
+/**
+ * A diagnostic's code link in the browser server: the guide target (`slug` or `slug#anchor`) as the Markdown file
+ * bundled beside the worker script (dist/web/server.js → guide/<slug>.md), with its anchor.
+ */
+export function guideHrefBeside(target: string, scriptUrl: string): string {
+  const [slug, anchor] = target.split('#');
+  return new URL(`../../guide/${slug}.md${anchor ? `#${anchor}` : ''}`, scriptUrl).href;
+}

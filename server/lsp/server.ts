@@ -20,7 +20,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { URI } from 'vscode-uri';
+import { URI, Utils } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../engine/engine';
@@ -342,7 +342,7 @@ export class PerflensServer {
    */
   private logConfiguration(uri: string, configFile: string | null, options: LintOptions): void {
     const parsed = URI.parse(uri);
-    const folder = parsed.scheme === 'file' ? parsed.fsPath.replace(/[\\/][^\\/]*$/, '') : `${parsed.scheme}:`;
+    const folder = parsed.scheme === 'file' ? Utils.dirname(parsed).fsPath : `${parsed.scheme}:`;
     const line = `perflens: ${folder}: ${configFile ? `config ${configFile}` : 'no project config file (editor settings only)'}; ${activeRules(ALL_RULES, options).size} rules active`;
     if (this.loggedConfigurations.get(folder) === line) return;
     this.loggedConfigurations.set(folder, line);

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildSearchIndex, guideTargetOfHref, searchGuide, sectionMessage } from '../../client/guideRender';
-import { GUIDE_SECTIONS, guideFile } from '../../common/guide';
+import { GUIDE_SECTIONS } from '../../common/guide';
 import { COMMANDS } from '../../common/protocol';
 import { ALL_RULES } from '../../rules';
 import { guideFileUrl, guideUrl } from '../../server/docs/render';
 import { hoverAt } from '../../server/lsp/hover';
+import { guideHrefBeside } from '../../server/lsp/platform';
 import { ROOT } from '../helpers/engine';
 
 const GUIDE = path.join(ROOT, 'guide');
@@ -56,7 +57,7 @@ describe('guide anchors: one target per rule from every surface (issue 28, item 
       const want = rule.guide;
       const surfaces: Record<string, unknown> = {
         'diagnostic href (desktop)': guideTargetOfHref(guideUrl(rule, GUIDE)),
-        'diagnostic href (browser)': guideTargetOfHref(new URL(`../../guide/${guideFile(rule.guide)}`, 'https://cdn.example/ext/dist/web/server.js').href),
+        'diagnostic href (browser)': guideTargetOfHref(guideHrefBeside(rule.guide, 'https://cdn.example/ext/dist/web/server.js')),
         'hover links (VS Code)': (await hoverTargets(rule.id, true)).join(' '),
         'hover links (other editors)': (await hoverTargets(rule.id, false)).join(' '),
         'guide search': searchTarget(rule.id),

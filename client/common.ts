@@ -2,12 +2,14 @@
 // need the editor (open a guide section, disable a rule, restart, scan), the status item, and the
 // language client options. Only how the server is started differs (extension.ts / browser.ts).
 import * as vscode from 'vscode';
-import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
+import { WorkDoneProgress, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
 import {
+  CAN_SCAN_WORKSPACE_CONTEXT,
   COMMANDS,
   SCAN_WORKSPACE_REQUEST,
   STATUS_NOTIFICATION,
   type InitializationOptions,
+  type PerflensServerCapabilities,
   type ScanWorkspaceParams,
   type ScanWorkspaceResult,
   type StatusParams,
@@ -32,8 +34,10 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
     registerGuideUriHandler(context),
     vscode.commands.registerCommand(COMMANDS.disableRule, (ruleId: string) => disableRule(ruleId)),
     vscode.commands.registerCommand(COMMANDS.restart, async () => {
-      await client?.stop();
-      await client?.start();
+      if (!client) return;
+      await client.stop();
+      await client.start();
+      await offerServerFeatures(client);
       output?.info('perflens server restarted');
     }),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
@@ -42,12 +46,24 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   );
   client = createClient(clientOptions(context, output));
   context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
+  output.info(`perflens ${String(context.extension.packageJSON.version)} activating in ${vscode.env.appName} ${vscode.version} (${vscode.env.appHost})`);
   try {
     await client.start();
+    await offerServerFeatures(client);
   } catch (error) {
     status.failed(`the server did not start: ${String(error)}`);
     output.error(`perflens server failed to start: ${String(error)}`);
   }
+}
+
+/**
+ * Offers the commands the running server supports, decided by what its host can do (it says so in its
+ * initialize result), not by the UI: code-server and Codespaces in a browser have a Node server that reads
+ * the disk, vscode.dev's browser-worker server does not.
+ */
+async function offerServerFeatures(running: BaseLanguageClient): Promise<void> {
+  const experimental = running.initializeResult?.capabilities.experimental as { perflens?: Partial<PerflensServerCapabilities> } | undefined;
+  await vscode.commands.executeCommand('setContext', CAN_SCAN_WORKSPACE_CONTEXT, experimental?.perflens?.scanWorkspace === true);
 }
 
 export async function deactivateClient(): Promise<void> {
@@ -96,15 +112,40 @@ async function showSnippet(context: vscode.ExtensionContext, prefix: string): Pr
   await editor.insertSnippet(new vscode.SnippetString(Array.isArray(entry.body) ? entry.body.join('\n') : entry.body));
 }
 
-/** Lints every Python file in the workspace folders; the server reports progress and honours Cancel. */
+/**
+ * Lints every Python file in the workspace folders, in a notification that counts files and findings as the
+ * server reports them and whose Cancel stops the scan (the request is cancelled; the server stops between files).
+ */
 async function scanWorkspace(): Promise<void> {
+  const running = client;
   const folders = vscode.workspace.workspaceFolders?.filter((f) => f.uri.scheme === 'file') ?? [];
-  if (!client || folders.length === 0) {
+  if (!running || folders.length === 0) {
     void vscode.window.showInformationMessage('perflens: open a folder to scan its Python files.');
     return;
   }
-  const params: ScanWorkspaceParams = { roots: folders.map((f) => f.uri.toString()) };
-  const result = await client.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params);
+  const workDoneToken = `perflens-scan-${Date.now()}`;
+  const params: ScanWorkspaceParams = { roots: folders.map((f) => f.uri.toString()), workDoneToken };
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'perflens: scanning workspace', cancellable: true },
+    async (progress, token) => {
+      let reported = 0;
+      const listener = running.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === 'end') return;
+        const percentage = value.percentage ?? reported;
+        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
+        reported = Math.max(reported, percentage);
+      });
+      try {
+        return await running.sendRequest<ScanWorkspaceResult>(SCAN_WORKSPACE_REQUEST, params, token);
+      } catch (error) {
+        // Cancelled before the server started on it: nothing was scanned.
+        if (token.isCancellationRequested) return { files: 0, problems: 0, cancelled: true, errors: [] };
+        throw error;
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
   for (const error of result.errors) output?.warn(`scan: ${error}`);
   const summary = `${result.problems} problem${result.problems === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`;
   void vscode.window.showInformationMessage(`perflens: ${result.cancelled ? 'scan cancelled after ' : 'scanned: '}${summary}.`);

@@ -54,6 +54,19 @@ export interface GuideCodeBlock {
   line: number;
 }
 
+/**
+ * One item of a section's `## Rules` list: ``- `rule-id`: what it flags; what to do instead.`` A rule explained
+ * under a subsection links its id there, ``- [`rule-id`](#heading-anchor): ...``, the same anchor as the rule's
+ * `guide` metadata (test/unit/guide.test.ts), so the guide's search opens the explanation, not the list.
+ */
+export interface GuideRuleEntry {
+  id: string;
+  /** The heading in this section that explains the rule; undefined: the section's top. */
+  anchor?: string;
+  /** The item's text after the rule id. */
+  summary: string;
+}
+
 export interface GuideDoc {
   /** The `#` heading's text. */
   title: string;
@@ -62,6 +75,8 @@ export interface GuideDoc {
   codeBlocks: GuideCodeBlock[];
   /** Rule ids listed under `## Rules` (the first code span of each top-level item); null without that heading. */
   rules: string[] | null;
+  /** The same items in full: where each rule is explained and what the item says about it. */
+  ruleEntries: GuideRuleEntry[];
   /** Paragraph text (for search and the "no empty section" check), without code blocks. */
   plainText: string;
 }
@@ -75,7 +90,11 @@ export function stripMarkerComments(markdown: string): string {
 
 function inlineText(token: Token | undefined): string {
   if (!token?.children) return token?.content ?? '';
-  return token.children
+  return childrenText(token.children);
+}
+
+function childrenText(children: Token[]): string {
+  return children
     .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' || c.type === 'hardbreak' ? ' ' : ''))
     .join('');
 }
@@ -83,7 +102,7 @@ function inlineText(token: Token | undefined): string {
 export function parseGuide(markdown: string): GuideDoc {
   const tokens = md.parse(stripMarkerComments(markdown), {});
   const slugger = new Slugger();
-  const doc: GuideDoc = { title: '', headings: [], links: [], codeBlocks: [], rules: null, plainText: '' };
+  const doc: GuideDoc = { title: '', headings: [], links: [], codeBlocks: [], rules: null, ruleEntries: [], plainText: '' };
   const text: string[] = [];
   let inRules = false;
   let listDepth = 0;
@@ -116,13 +135,30 @@ export function parseGuide(markdown: string): GuideDoc {
       }
       // A top-level item of the Rules list: its first code span is the rule id.
       if (inRules && listDepth === 1 && tokens[i - 1]?.type === 'paragraph_open' && tokens[i - 2]?.type === 'list_item_open') {
-        const first = children.find((c) => c.type === 'code_inline');
-        if (first && children.indexOf(first) === 0) doc.rules!.push(first.content);
+        const entry = ruleEntry(children);
+        if (entry) {
+          doc.rules!.push(entry.id);
+          doc.ruleEntries.push(entry);
+        }
       }
     }
   }
   doc.plainText = text.join('\n');
   return doc;
+}
+
+/** A Rules-list item's rule: its leading code span, possibly linked to the heading that explains it. */
+function ruleEntry(children: Token[]): GuideRuleEntry | undefined {
+  const linked = children[0]?.type === 'link_open' && children[1]?.type === 'code_inline' && children[2]?.type === 'link_close';
+  const code = linked ? children[1] : children[0];
+  if (code?.type !== 'code_inline') return undefined;
+  const href = linked ? String(children[0].attrGet('href') ?? '') : '';
+  const anchor = href.startsWith('#') ? decodeComponent(href.slice(1)) : undefined;
+  const rest = children.slice(linked ? 3 : 1);
+  const summary = childrenText(rest)
+    .replace(/^\s*:\s*/, '')
+    .trim();
+  return { id: code.content, anchor, summary };
 }
 
 /** Where a link in the guide points. */

@@ -2,7 +2,7 @@
 // shell with its Content-Security-Policy, each section's HTML, search by rule id or keyword, and the links
 // that open a section from a diagnostic (`codeDescription.href`) or from a hover.
 import { GUIDE_SECTIONS, guideSection, type GuideSection } from '../common/guide';
-import { decodeComponent, escapeAttr, parseGuide, renderGuideSection, type GuideHeading } from './guideMarkdown';
+import { decodeComponent, escapeAttr, parseGuide, renderGuideSection, type GuideHeading, type GuideRuleEntry } from './guideMarkdown';
 
 export const GUIDE_VIEW_TYPE = 'perflens.guide';
 
@@ -78,15 +78,19 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [`default-src 'none'`, `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource}`, `font-src ${cspSource}`].join('; ');
 }
 
-/** The table of contents, grouped by part, as links the webview script turns into navigation. */
+/**
+ * The table of contents, grouped by part, as links the webview script turns into navigation. Sections are
+ * numbered through the whole guide, as the guide's index page numbers them: each part's list starts where the
+ * previous one stopped.
+ */
 export function tocHtml(sections: readonly GuideSection[] = GUIDE_SECTIONS): string {
   const parts: string[] = [];
   let part = '';
-  for (const s of sections) {
+  for (const [i, s] of sections.entries()) {
     if (s.part !== part) {
       if (part) parts.push('</ol>');
       part = s.part;
-      parts.push(`<h2 class="toc-part">${escapeHtml(part)}</h2>`, '<ol class="toc-list">');
+      parts.push(`<h2 class="toc-part">${escapeHtml(part)}</h2>`, `<ol class="toc-list" start="${i + 1}">`);
     }
     parts.push(`<li><a href="${escapeAttr(openGuideCommandUri(s.slug))}" data-section="${s.slug}">${titleHtml(s.title)}</a></li>`);
   }
@@ -159,8 +163,8 @@ export interface SearchEntry {
   slug: string;
   title: string;
   headings: GuideHeading[];
-  /** Rule ids listed under the section's `## Rules`. */
-  rules: string[];
+  /** The rules listed under the section's `## Rules`, with the heading that explains each. */
+  rules: GuideRuleEntry[];
   /** Lines of prose, for matching and snippets. */
   lines: string[];
 }
@@ -168,16 +172,17 @@ export interface SearchEntry {
 export function buildSearchIndex(sections: readonly { slug: string; markdown: string }[]): SearchEntry[] {
   return sections.map(({ slug, markdown }) => {
     const doc = parseGuide(markdown);
-    return { slug, title: doc.title, headings: doc.headings, rules: doc.rules ?? [], lines: doc.plainText.split('\n').filter((l) => l.trim()) };
+    return { slug, title: doc.title, headings: doc.headings, rules: doc.ruleEntries, lines: doc.plainText.split('\n').filter((l) => l.trim()) };
   });
 }
 
 export interface SearchResult {
   slug: string;
+  /** The heading to open at; undefined: the section's top. */
   anchor?: string;
-  /** The section title. */
+  /** A rule's id, or the section title. */
   title: string;
-  /** Why it matched: a heading, the rule, or a snippet of text. */
+  /** Why it matched, never the title again: what the rule flags, the matching heading, or a snippet of text. */
   detail: string;
   kind: 'rule' | 'section';
 }
@@ -189,8 +194,11 @@ function snippet(line: string, at: number, length: number): string {
 }
 
 /**
- * Rule ids first (an exact or partial id match opens the section's rule list), then sections whose title,
- * headings or text contain every word of the query, ranked by where the words appear.
+ * Rule ids first (an exact or partial id match opens the explanation of the rule: the heading its Rules-list
+ * entry links, else the top of its section; the same target as the rule's diagnostics and hovers), then
+ * sections whose title, headings or text contain every word of the query, ranked by where the words appear.
+ * Each result names its section once: a rule's detail is what the rule flags, a section's the heading or the
+ * text that matched.
  */
 export function searchGuide(index: readonly SearchEntry[], query: string, limit = 20): SearchResult[] {
   const q = query.trim().toLowerCase();
@@ -198,7 +206,7 @@ export function searchGuide(index: readonly SearchEntry[], query: string, limit 
   const results: SearchResult[] = [];
   for (const entry of index) {
     for (const rule of entry.rules) {
-      if (rule.includes(q)) results.push({ slug: entry.slug, anchor: 'rules', title: rule, detail: entry.title, kind: 'rule' });
+      if (rule.id.includes(q)) results.push({ slug: entry.slug, anchor: rule.anchor, title: rule.id, detail: rule.summary, kind: 'rule' });
     }
   }
   results.sort((a, b) => Number(b.title === q) - Number(a.title === q) || a.title.localeCompare(b.title));
@@ -211,13 +219,17 @@ export function searchGuide(index: readonly SearchEntry[], query: string, limit 
     let score = words.reduce((n, w) => n + (title.includes(w) ? 10 : 0) + Math.min(5, text.split(w).length - 1), 0);
     const heading = entry.headings.find((h) => h.level === 2 && words.every((w) => h.text.toLowerCase().includes(w)));
     if (heading) score += 5;
-    let detail = heading ? heading.text : '';
-    if (!detail) {
-      const line = entry.lines.find((l) => l.toLowerCase().includes(words[0])) ?? '';
-      detail = line ? snippet(line, line.toLowerCase().indexOf(words[0]), words[0].length) : '';
-    }
-    scored.push({ score, result: { slug: entry.slug, anchor: heading?.slug, title: entry.title, detail, kind: 'section' } });
+    scored.push({
+      score,
+      result: { slug: entry.slug, anchor: heading?.slug, title: entry.title, detail: heading ? heading.text : textSnippet(entry, words[0]), kind: 'section' },
+    });
   }
   scored.sort((a, b) => b.score - a.score);
   return [...results, ...scored.map((s) => s.result)].slice(0, limit);
+}
+
+/** The first line of the section's text, its title left out, that spells `word`, cut around it; '' if none does. */
+function textSnippet(entry: SearchEntry, word: string): string {
+  const line = entry.lines.find((l) => l !== entry.title && l.toLowerCase().includes(word));
+  return line ? snippet(line, line.toLowerCase().indexOf(word), word.length) : '';
 }

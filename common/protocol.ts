@@ -92,11 +92,25 @@ export interface StatusParams {
   message?: string;
 }
 
+/**
+ * What this server can do beyond standard LSP, in `InitializeResult.capabilities.experimental.perflens`. The
+ * client decides what to offer from it, not from the UI it runs in: a browser workbench (code-server,
+ * Codespaces) may have a Node extension host and server with a disk, vscode.dev's browser worker has none.
+ */
+export interface PerflensServerCapabilities {
+  /** The server reads the disk, so Scan Workspace works (the client sets the context key below). */
+  scanWorkspace: boolean;
+}
+/** Context key the client sets from PerflensServerCapabilities.scanWorkspace (package.json `when` clauses). */
+export const CAN_SCAN_WORKSPACE_CONTEXT = 'perflens.canScanWorkspace';
+
 /** Client → server: lint every Python file under the roots, publishing diagnostics, with progress. */
 export const SCAN_WORKSPACE_REQUEST = 'perflens/scanWorkspace';
 export interface ScanWorkspaceParams {
   /** Folder URIs (file: scheme). */
   roots: string[];
+  /** The client's progress token (LSP work-done progress): reports go there; without one the server creates its own. */
+  workDoneToken?: string | number;
 }
 export interface ScanWorkspaceResult {
   files: number;

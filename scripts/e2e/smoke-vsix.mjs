@@ -1,6 +1,7 @@
 // DOM-level smoke test of the INSTALLED extension (the .vsix users get) through the real workbench UI, the way a
 // user meets it: open files from the Explorer, see squiggles, hover one, read the Problems panel, apply a quick fix
-// from the light-bulb menu. Screenshots go to docs/screenshots/ (the README shows problems-panel.png).
+// from the light-bulb menu, open the guide and search it, and run and cancel Scan Workspace from the Command Palette.
+// Screenshots go to docs/screenshots/ (the README shows them).
 //
 //   npm run test:e2e:vsix    (= npm run package, then with-code-server.sh --install-vsix perflens.vsix node …)
 //
@@ -8,7 +9,7 @@
 // its exact message, source, rule id and position.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { codeServerUrl, openBrowser } from './browser.mjs';
@@ -16,7 +17,10 @@ import { ROOT } from './tools.mjs';
 import { exampleWorkspace } from './workspace.mjs';
 
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const WAIT = { timeout: 30000 };
+// Generous: the CI machine may be shared, and a loaded one makes the workbench slow to start.
+const WAIT = { timeout: 60000 };
+/** Generated files in the workspace's bulk/ folder, for the Scan Workspace step. */
+const BULK_FILES = 1500;
 
 /** `perflens check` on a file, as the Problems panel prints each row (innerText of the row). */
 /** The Problems rows perflens check's findings make; hints are left out, as VS Code's Problems panel leaves them out. */
@@ -60,6 +64,17 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.locator('.statusbar', { hasText: `Ln ${line}, Col ${column}` }).waitFor(WAIT);
   };
+  /** Runs a command the way a user does: F1, its title, Enter. Fails if the palette does not list it. */
+  const runFromPalette = async (title) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor(WAIT);
+    await input.fill(`>${title}`);
+    // Clicked, not Enter: the list may still show the recently used commands first while it filters.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+  };
+  /** The guide webview's document (a webview is an iframe holding the page's own iframe). */
+  const guideFrame = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   mkdirSync(SHOTS, { recursive: true });
   try {
     const expected = {
@@ -138,8 +153,69 @@ async function main() {
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'async-time-sleep' });
       await row.waitFor({ state: 'detached', ...WAIT });
     });
+    await step('perflens: Open Guide from the Command Palette; the sidebar numbers sections through the guide like its index page', async () => {
+      // The guide gets the whole editor area: the Problems panel is hidden (Ctrl+J toggles it).
+      await page.keyboard.press('Control+j');
+      await page.locator('.part.panel').waitFor({ state: 'hidden', ...WAIT });
+      await runFromPalette('perflens: Open Guide');
+      await page.locator('.tabs-container .tab.active[aria-label^="perflens guide"]').waitFor(WAIT);
+      const guide = guideFrame();
+      await guide.locator('#content h1', { hasText: 'perflens guide' }).waitFor(WAIT);
+      const starts = await guide.locator('ol.toc-list').evaluateAll((lists) => lists.map((l) => l.start));
+      const counts = await guide.locator('ol.toc-list').evaluateAll((lists) => lists.map((l) => l.children.length));
+      const expected = counts.map((_, i) => 1 + counts.slice(0, i).reduce((a, b) => a + b, 0));
+      assert.deepEqual(starts, expected, 'each part of the sidebar continues the numbering of the one before');
+    });
+    await step('searching the guide for "iterrows" shows the rule and its section once each; Enter opens the explanation', async () => {
+      const guide = guideFrame();
+      await guide.locator('#search').fill('iterrows');
+      const results = guide.locator('#results a.result');
+      await results.first().waitFor(WAIT);
+      const shown = await results.allInnerTexts();
+      const section = 'Vectorized pandas: .str/.dt, avoiding iterrows and apply';
+      assert.equal(shown.join('\n').split(section).length - 1, 1, `the section title is shown once: ${JSON.stringify(shown)}`);
+      await page.screenshot({ path: path.join(SHOTS, 'guide-search.png') });
+      await guide.locator('#search').press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'Guide: Vectorized pandas' }).waitFor(WAIT);
+      // The explanation, not the Rules list at the end: the section's title is in view at the top.
+      const title = guide.locator('#content h1', { hasText: 'Vectorized pandas' });
+      await title.waitFor(WAIT);
+      const box = await title.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y < 200, `the section's title is at the top of the view: ${JSON.stringify(box)}`);
+      await page.screenshot({ path: path.join(SHOTS, 'guide.png') });
+    });
+    await step('perflens: Scan Workspace is in the Command Palette of this browser workbench; its notification counts files and Cancel stops it', async () => {
+      // Enough Python files for a scan that takes long enough to cancel once the notification shows its counts
+      // (written only now, so the earlier screenshots show the plain examples folder). The headless workbench has
+      // no window focus, so notifications go to the Notifications center instead of popping up.
+      const bulk = path.join(workspace.dir, 'bulk');
+      mkdirSync(bulk);
+      const slow = 'def total(xs):\n    return sum([x * 2 for x in xs])\n\n'.repeat(30);
+      for (let i = 0; i < BULK_FILES; i++) writeFileSync(path.join(bulk, `m${String(i).padStart(4, '0')}.py`), slow);
+      await runFromPalette('perflens: Scan Workspace');
+      await runFromPalette('Notifications: Show Notifications');
+      const center = page.locator('.notifications-center');
+      const scanning = center.locator('.notification-list-item', { hasText: /perflens: scanning workspace: [1-9]\d*\/\d+ files · \d+ findings?/ });
+      await scanning.waitFor(WAIT);
+      await page.screenshot({ path: path.join(SHOTS, 'scan-progress.png') });
+      await scanning.getByRole('button', { name: 'Cancel' }).click();
+      await runFromPalette('Notifications: Show Notifications');
+      const done = center.locator('.notification-list-item', { hasText: /perflens: scan cancelled after \d+ problems? in \d+ files?/ });
+      await done.waitFor(WAIT);
+      const scanned = Number(/in (\d+) file/.exec(await done.innerText())[1]);
+      assert.ok(scanned < BULK_FILES, `Cancel stopped the scan early, after ${scanned} files`);
+    });
+    await step('perflens: Show Output shows the log: version and start, config file and active rules, the cancelled scan', async () => {
+      await runFromPalette('perflens: Show Output');
+      // Long lines wrap in the Output view: each check is a phrase that fits on one (\s: the editor renders
+      // spaces as no-break spaces).
+      const log = page.locator('.part.panel .monaco-editor .view-lines');
+      for (const line of [/server\sstarted\sfor\scode-server/, /\d+\srules\sactive/, /workspace\sscan\scancelled\safter/]) {
+        await log.filter({ hasText: line }).waitFor(WAIT);
+      }
+    });
     console.log(
-      `smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`,
+      `smoke: OK; screenshots: ${['hover.png', 'problems-panel.png', 'quick-fix.png', 'guide-search.png', 'guide.png', 'scan-progress.png'].map((f) => path.relative(ROOT, path.join(SHOTS, f))).join(', ')}`,
     );
     return 0;
   } catch (error) {

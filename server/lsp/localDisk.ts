@@ -11,7 +11,10 @@ export function localDisk(): LocalDisk {
   const configs = new ConfigResolver(ALL_RULES);
   return {
     files: NODE_FILES,
-    projectOptions: (fsPath) => optionsForFile(configs.forFile(fsPath), fsPath),
+    projectOptions: (fsPath) => {
+      const config = configs.forFile(fsPath);
+      return { options: optionsForFile(config, fsPath), configFile: config?.file ?? null };
+    },
     configError: (error) => (error instanceof ConfigError ? error : null),
     forgetConfigs: () => configs.clear(),
     scanWorkspace: (ctx, params, token) => scanWorkspace({ ...ctx, configs }, params, token),

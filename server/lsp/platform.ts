@@ -29,11 +29,20 @@ export interface ServerPlatform {
 export interface LocalDisk {
   /** Given to the engine (Engine.files): rules that measure a file or look for `__init__.py` ask it. */
   files: FileProbe;
-  /** Options from the pyproject.toml / perflens.toml that applies to this file; throws on a broken config file. */
-  projectOptions(fsPath: string): LintOptions;
+  /** Options from the pyproject.toml / perflens.toml that applies to this file (null: none does); throws on a broken config file. */
+  projectOptions(fsPath: string): { options: LintOptions; configFile: string | null };
   /** The broken config file behind an error thrown by projectOptions, or null for any other error. */
   configError(error: unknown): ConfigError | null;
   /** Re-read config files on next use (they or the settings changed). */
   forgetConfigs(): void;
   scanWorkspace(ctx: Omit<ScanContext, 'configs'>, params: ScanWorkspaceParams, token?: CancellationToken): Promise<ScanWorkspaceResult>;
+}
+
+/**
+ * A diagnostic's code link in the browser server: the guide target (`slug` or `slug#anchor`) as the Markdown file
+ * bundled beside the worker script (dist/web/server.js → guide/<slug>.md), with its anchor.
+ */
+export function guideHrefBeside(target: string, scriptUrl: string): string {
+  const [slug, anchor] = target.split('#');
+  return new URL(`../../guide/${slug}.md${anchor ? `#${anchor}` : ''}`, scriptUrl).href;
 }

@@ -22,7 +22,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { URI } from 'vscode-uri';
+import { URI, Utils } from 'vscode-uri';
 import { version as VERSION } from '../../package.json';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../engine/engine';
@@ -39,6 +39,7 @@ import {
   SCAN_WORKSPACE_REQUEST,
   STATUS_NOTIFICATION,
   type InitializationOptions,
+  type PerflensServerCapabilities,
   type PerflensSettings,
   type ScanWorkspaceParams,
   type StatusParams,
@@ -79,6 +80,8 @@ export class PerflensServer {
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private readonly reportedConfigErrors = new Set<string>();
+  /** The configuration line last logged per folder (logConfiguration). */
+  private readonly loggedConfigurations = new Map<string, string>();
   /** Config files currently showing an error diagnostic (cleared when they are fixed). */
   private readonly brokenConfigFiles = new Set<string>();
   /** Unopened files that got diagnostics from a workspace scan. */
@@ -103,8 +106,10 @@ export class PerflensServer {
       connection.console.error(`perflens: ${what} failed: ${error instanceof Error ? error.stack : String(error)}`);
     this.idleCollection = collect ? new IdleCollection(collect, () => scheduler.backgroundTurn('timer'), logFailure('idle collection')) : undefined;
     this.logFailure = logFailure;
+    const starting = performance.now();
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
+      connection.console.info(`perflens: engine ready in ${Math.round(performance.now() - starting)} ms, ${ALL_RULES.length} rules known`);
       if (platform.disk) engine.files = platform.disk.files;
       const report = (b: { ruleId: string; error: string }) => connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
       for (const b of engine.brokenRules) report(b);
@@ -242,6 +247,9 @@ export class PerflensServer {
     this.clientCommands = init.clientCommands === true;
     this.statusNotifications = init.status === true;
     this.initSettings = init.settings ?? {};
+    const client = [params.clientInfo?.name ?? 'an unnamed client', params.clientInfo?.version].filter(Boolean).join(' ');
+    const disk = this.platform.disk ? 'reads the file system' : 'no file system';
+    this.connection.console.info(`perflens ${VERSION} server started for ${client} (${disk}, ${this.pullDiagnostics ? 'pull' : 'push'} diagnostics)`);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -250,6 +258,7 @@ export class PerflensServer {
         completionProvider: { resolveProvider: true },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
         diagnosticProvider: this.pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
+        experimental: { perflens: { scanWorkspace: this.platform.disk !== undefined } satisfies PerflensServerCapabilities },
       },
       serverInfo: { name: 'perflens', version: VERSION },
     };
@@ -280,11 +289,14 @@ export class PerflensServer {
     else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
   }
 
-  /** Project config (pyproject.toml / perflens.toml) below editor settings; a broken file is reported once. */
-  private projectOptions(uri: string): LintOptions {
+  /**
+   * Project config (pyproject.toml / perflens.toml) below editor settings, with the file it came from; a broken
+   * file is reported once (message, log, diagnostic on the file) and the defaults apply.
+   */
+  private projectOptions(uri: string): { options: LintOptions; configFile: string | null } {
     const parsed = URI.parse(uri);
     const disk = this.platform.disk;
-    if (parsed.scheme !== 'file' || !disk) return {};
+    if (parsed.scheme !== 'file' || !disk) return { options: {}, configFile: null };
     try {
       return disk.projectOptions(parsed.fsPath);
     } catch (error) {
@@ -292,10 +304,11 @@ export class PerflensServer {
       const message = configError ? configError.message : String(error);
       if (!this.reportedConfigErrors.has(message)) {
         this.reportedConfigErrors.add(message);
+        this.connection.console.warn(`perflens: invalid configuration, using defaults: ${message}`);
         void this.connection.window.showWarningMessage(`perflens: invalid configuration, using defaults. ${message}`);
         if (configError) this.reportConfigError(configError);
       }
-      return {};
+      return { options: {}, configFile: configError?.file ?? null };
     }
   }
 
@@ -313,7 +326,7 @@ export class PerflensServer {
   }
 
   private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
-    const project = this.projectOptions(uri);
+    const { options: project, configFile } = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
     const options = layerOptions(project, {
       select: nonEmpty(settings.select),
@@ -327,10 +340,25 @@ export class PerflensServer {
       const message = `perflens: unknown rule or category in settings: ${unknown.join(', ')}`;
       if (!this.reportedConfigErrors.has(message)) {
         this.reportedConfigErrors.add(message);
+        this.connection.console.warn(message);
         void this.connection.window.showWarningMessage(message);
       }
     }
+    this.logConfiguration(uri, configFile, options);
     return options;
+  }
+
+  /**
+   * Says in the log which config file applies to a folder and how many rules it leaves active: once per
+   * folder until the settings or a config file change, so a bug report shows the configuration in effect.
+   */
+  private logConfiguration(uri: string, configFile: string | null, options: LintOptions): void {
+    const parsed = URI.parse(uri);
+    const folder = parsed.scheme === 'file' ? Utils.dirname(parsed).fsPath : `${parsed.scheme}:`;
+    const line = `perflens: ${folder}: ${configFile ? `config ${configFile}` : 'no project config file (editor settings only)'}; ${activeRules(ALL_RULES, options).size} rules active`;
+    if (this.loggedConfigurations.get(folder) === line) return;
+    this.loggedConfigurations.set(folder, line);
+    this.connection.console.info(line);
   }
 
   /**
@@ -393,6 +421,9 @@ export class PerflensServer {
       this.connection.console.error(`perflens: rule ${failure.ruleId} failed on ${doc.uri} and was disabled for it: ${failure.error}`);
     }
     if (details.skipped) this.connection.console.info(`perflens: skipped ${doc.uri}: ${details.skipped}`);
+    this.connection.console.debug(
+      `perflens: linted ${doc.uri} v${version}: ${details.findings.length} findings in ${(performance.now() - started).toFixed(1)} ms (parse ${doc.lastParseMs.toFixed(1)} ms)`,
+    );
     const diagnostics = details.findings.map((f) => {
       const rule = this.engine.rulesById.get(f.ruleId)!;
       return toDiagnostic(doc.document, f, rule, this.platform.guideHref(rule));

@@ -1,7 +1,7 @@
 // The language server in a browser worker (vscode.dev, github.dev). Same server, no file system:
 // the .wasm files and the guide are fetched from beside this script.
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
-import type { ServerPlatform } from '../lsp/platform';
+import { guideHrefBeside, type ServerPlatform } from '../lsp/platform';
 import { Scheduler } from '../lsp/scheduling';
 import { PerflensServer } from '../lsp/server';
 
@@ -13,7 +13,7 @@ const scheduler = new Scheduler();
 const connection = createConnection(new BrowserMessageReader(self), new BrowserMessageWriter(self), scheduler.connectionOptions);
 const platform: ServerPlatform = {
   wasm: (file) => new URL(file, here).href,
-  guideHref: (rule) => new URL(`../../guide/${rule.guide.split('#')[0]}.md${rule.guide.includes('#') ? `#${rule.guide.split('#')[1]}` : ''}`, here).href,
+  guideHref: (rule) => guideHrefBeside(rule.guide, here),
 };
 new PerflensServer(connection, platform, scheduler);
 connection.listen();

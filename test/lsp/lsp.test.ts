@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyFixes } from '../../server/fixes/apply';
 import { getEngine } from '../helpers/engine';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { TestClient, type Diag } from './lspClient';
 
 const URI = 'file:///tmp/perflens-lsp/sample.py';
@@ -270,6 +271,24 @@ describe('language server (project configuration, suppressions)', function () {
     assert.deepEqual(codesOf(await client.pull(fileUri)), ['5:15:reduction-over-list-comprehension']);
   });
 
+  it('logs its version and start, the config file a folder uses with its active rule count, and each lint at debug level (issue 28, item 2)', async () => {
+    const info = client.logEntries.filter((l) => l.type === 3).map((l) => l.message);
+    assert.ok(
+      info.some((m) => /^perflens \d+\.\d+\.\d+ server started for an unnamed client \(reads the file system, pull diagnostics\)$/.test(m)),
+      JSON.stringify(info),
+    );
+    assert.ok(info.some((m) => /^perflens: engine ready in \d+ ms, \d+ rules known$/.test(m)));
+    const config = info.filter((m) => m.includes(dir));
+    assert.equal(config.length, 1, `logged once per folder: ${JSON.stringify(config)}`);
+    assert.ok(config[0].startsWith(`perflens: ${dir}: config ${path.join(dir, 'pyproject.toml')}; `), config[0]);
+    assert.match(config[0], /; \d+ rules active$/);
+    const debug = client.logEntries.filter((l) => l.type === 5).map((l) => l.message);
+    assert.ok(
+      debug.some((m) => m.startsWith(`perflens: linted ${fileUri} v1: 1 findings in `)),
+      JSON.stringify(debug),
+    );
+  });
+
   it('a broken config shows an error on the config file and a message, and linting goes on with defaults', async () => {
     fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[tool.perflens]\nignore = ["async-time-sleep"]\nselekt = ["x"]\n');
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
@@ -282,6 +301,8 @@ describe('language server (project configuration, suppressions)', function () {
     assert.equal(pushed[0].range.start.line, 2);
     assert.match(pushed[0].message, /unknown setting `selekt`/);
     assert.ok(client.messages.some((m) => /invalid configuration/.test(m)));
+    const warning = client.logEntries.find((l) => /invalid configuration, using defaults: .*pyproject\.toml.*selekt/.test(l.message));
+    assert.equal(warning?.type, 2, 'the config error is logged as a warning');
   });
 
   it('recovers when the config file is fixed', async () => {
@@ -373,6 +394,55 @@ describe('language server (workspace scan, status)', function () {
       .map((u) => path.relative(dir, new URL(u).pathname))
       .sort();
     assert.deepEqual(published, ['pkg/b.py'], 'only the unopened file with problems gets pushed diagnostics');
+  });
+
+  it('advertises Scan Workspace (the Node server reads the disk), which the client offers from that', async () => {
+    const other = new TestClient();
+    try {
+      const init = await other.initialize({ pull: true });
+      assert.deepEqual((init.capabilities.experimental as { perflens: unknown }).perflens, { scanWorkspace: true });
+    } finally {
+      await other.shutdown();
+    }
+  });
+
+  it("reports to the client's progress token with counts, and a cancelled request stops between files (issue 28, item 1)", async () => {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-scan-cancel-'));
+    const total = 200;
+    for (let i = 0; i < total; i++) fs.writeFileSync(path.join(big, `m${i}.py`), 'def f(xs):\n    return sum([x for x in xs])\n'.repeat(20));
+    const cancel = new CancellationTokenSource();
+    const token = 'scan-progress-1';
+    const messages: string[] = [];
+    client.onProgress = (t, value) => {
+      if (t !== token || value.kind !== 'report') return;
+      messages.push(value.message ?? '');
+      // The user presses Cancel once the notification shows a count past the first reports.
+      if (/^(1[6-9]|[2-9]\d)\/200 files/.test(value.message ?? '')) cancel.cancel();
+    };
+    try {
+      const result = await client.request<{ files: number; problems: number; cancelled: boolean }>(
+        'perflens/scanWorkspace',
+        { roots: [pathToFileURL(big).href], workDoneToken: token },
+        cancel.token,
+      );
+      assert.equal(result.cancelled, true, JSON.stringify(result));
+      assert.ok(result.files >= 16 && result.files < total, `stopped soon after the cancel, not at the end: ${result.files} files`);
+      assert.equal(result.problems, result.files * 20, 'findings of the files scanned before the cancel are counted');
+      assert.match(messages[0], /^0\/200 files · 0 findings$/);
+      assert.ok(
+        messages.some((m) => /^8\/200 files · 160 findings$/.test(m)),
+        JSON.stringify(messages),
+      );
+      const kinds = client.progressValues.filter((p) => p.token === token).map((p) => p.value.kind);
+      assert.deepEqual([kinds[0], kinds.at(-1)], ['begin', 'end']);
+      assert.ok(
+        client.logs.some((l) => /workspace scan cancelled after \d+\/200 files/.test(l)),
+        'the scan summary is logged',
+      );
+    } finally {
+      client.onProgress = undefined;
+      fs.rmSync(big, { recursive: true, force: true });
+    }
   });
 
   it('sends a status notification after each lint', async () => {

@@ -20,7 +20,13 @@ export class TestClient {
   readonly published = new Map<string, { version?: number; diagnostics: Diag[] }[]>();
   readonly messages: string[] = [];
   readonly logs: string[] = [];
+  /** window/logMessage with its type (1 error, 2 warning, 3 info, 4 log, 5 debug). */
+  readonly logEntries: { type: number; message: string }[] = [];
   readonly progress: string[] = [];
+  /** Every $/progress value with its token. */
+  readonly progressValues: { token: unknown; value: { kind: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
+  /** Called on each $/progress, as it arrives (a test may cancel the work from here). */
+  onProgress?: (token: unknown, value: { kind: string; message?: string }) => void;
   readonly statuses: Record<string, unknown>[] = [];
 
   /**
@@ -40,16 +46,19 @@ export class TestClient {
     this.connection.onNotification('window/showMessage', (p: { message: string }) => {
       this.messages.push(p.message);
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       this.logs.push(p.message);
+      this.logEntries.push(p);
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
       p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string } }) => {
+    this.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string; message?: string } }) => {
       this.progress.push(p.value.kind);
+      this.progressValues.push(p);
+      this.onProgress?.(p.token, p.value);
     });
     this.connection.onNotification('perflens/status', (p: Record<string, unknown>) => {
       this.statuses.push(p);

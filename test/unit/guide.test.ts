@@ -105,6 +105,21 @@ describe('guide', () => {
     assert.deepEqual(problems, []);
   });
 
+  it("a Rules-list entry links the heading its rule's metadata names, and only that one", () => {
+    // The guide view's search opens a rule at that link (client/guideRender.ts); diagnostics and hovers use the metadata.
+    const problems: string[] = [];
+    for (const section of GUIDE_SECTIONS) {
+      for (const entry of doc(section.slug).ruleEntries) {
+        const rule = ALL_RULES.find((r) => r.id === entry.id);
+        if (!rule) continue;
+        const anchor = rule.guide.split('#')[1];
+        if (entry.anchor !== anchor)
+          problems.push(`${section.slug}.md: ${entry.id} links #${entry.anchor ?? '(none)'}, its guide metadata #${anchor ?? '(none)'}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('every relative link and anchor resolves', () => {
     const problems: string[] = [];
     for (const slug of ['index', ...GUIDE_SECTIONS.map((s) => s.slug)]) {

@@ -15,6 +15,7 @@ import {
   parseGuideTarget,
   searchGuide,
   sectionMessage,
+  tocHtml,
 } from '../../client/guideRender';
 import { GUIDE_SECTIONS } from '../../common/guide';
 import { ROOT } from '../helpers/engine';
@@ -122,6 +123,19 @@ describe('guide view: page and security', () => {
     assert.doesNotMatch(html, /\sstyle=|<style/);
   });
 
+  it('numbers the table of contents through the whole guide, as the index page does', () => {
+    // The index page's ordered lists, `N. [title](slug.md)`, give each section its number.
+    const numbered = new Map([...read('index').matchAll(/^(\d+)\. \[.*\]\(([a-z0-9-]+)\.md\)$/gm)].map((m) => [m[2], Number(m[1])]));
+    assert.equal(numbered.size, GUIDE_SECTIONS.length);
+    const toc = tocHtml();
+    const shown = new Map<string, number>();
+    for (const list of toc.matchAll(/<ol class="toc-list"(?: start="(\d+)")?>([\s\S]*?)<\/ol>/g)) {
+      let n = Number(list[1] ?? 1);
+      for (const item of list[2].matchAll(/data-section="([a-z0-9-]+)"/g)) shown.set(item[1], n++);
+    }
+    assert.deepEqual(Object.fromEntries(shown), Object.fromEntries(numbered));
+  });
+
   it('has a table of contents with every section, grouped by part, and a search box', () => {
     for (const s of GUIDE_SECTIONS) assert.ok(html.includes(`data-section="${s.slug}"`), s.slug);
     assert.equal((html.match(/class="toc-part"/g) ?? []).length, new Set(GUIDE_SECTIONS.map((s) => s.part)).size);
@@ -142,17 +156,33 @@ describe('guide view: page and security', () => {
 describe('guide view: search', () => {
   const index = buildSearchIndex(GUIDE_SECTIONS.map((s) => ({ slug: s.slug, markdown: read(s.slug) })));
 
-  it('finds a rule by its id, pointing at the Rules list of its section', () => {
+  it('finds a rule by its id, pointing at its explanation (not the Rules list at the end) and saying what it flags', () => {
     const [first] = searchGuide(index, 'pandas-iterrows');
     assert.deepEqual(
       { slug: first.slug, anchor: first.anchor, kind: first.kind, title: first.title },
-      { slug: 'pandas-vectorization', anchor: 'rules', kind: 'rule', title: 'pandas-iterrows' },
+      { slug: 'pandas-vectorization', anchor: undefined, kind: 'rule', title: 'pandas-iterrows' },
     );
+    assert.match(first.detail, /^DataFrame\.iterrows\(\) builds a Series per row/);
+    // A rule explained under a subsection: its Rules-list entry links the heading, and search opens it.
+    const [unbounded] = searchGuide(index, 'cache-unbounded');
+    assert.deepEqual([unbounded.slug, unbounded.anchor], ['caching', 'bound-caches-whose-inputs-are-open-ended']);
     assert.ok(
       searchGuide(index, 'slots-')
         .filter((r) => r.kind === 'rule')
         .every((r) => r.slug === 'slots'),
     );
+  });
+
+  it('names each section once: no result repeats its section title as its detail, nor a rule its section', () => {
+    for (const query of ['iterrows', 'slots', 'profile', 'pandas', 'dataloader', 'lru_cache', 'Vectorized pandas']) {
+      const results = searchGuide(index, query);
+      assert.ok(results.length > 0, query);
+      const titles = new Set(GUIDE_SECTIONS.map((s) => s.title));
+      for (const r of results) {
+        assert.notEqual(r.detail, r.title, `${query}: ${JSON.stringify(r)}`);
+        assert.ok(!titles.has(r.detail), `${query}: the detail repeats a section title: ${JSON.stringify(r)}`);
+      }
+    }
   });
 
   it('finds sections by keywords, best matches first, with the matching heading', () => {

@@ -99,6 +99,8 @@ describe('web extension server (browser worker)', function () {
       capabilities: { textDocument: { diagnostic: {} } },
     });
     assert.ok(init.capabilities.diagnosticProvider);
+    // No disk in the browser worker: the client leaves Scan Workspace out of the palette (issue 28, item 1).
+    assert.deepEqual((init.capabilities as { experimental?: { perflens?: unknown } }).experimental?.perflens, { scanWorkspace: false });
     await client.notify('initialized', {});
     const uri = 'vscode-vfs://github/perflens/demo/app.py';
     await client.notify('textDocument/didOpen', {

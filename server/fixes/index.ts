@@ -2,7 +2,18 @@
 // breaks, rewriting statements, re-indenting blocks and editing call arguments.
 // Rules import fix helpers from here and nowhere else.
 export { appendArgument, prependArgument, removeArgument } from './arguments';
-export { clauseText, commentLines, commentNodesIn, eolOf, freshName, hasMultilineString, movedPragmaReason, ownsLines, rewriteSlots } from './codegen';
+export {
+  bareText,
+  clauseText,
+  commentLines,
+  commentNodesIn,
+  eolOf,
+  freshName,
+  hasMultilineString,
+  movedPragmaReason,
+  ownsLines,
+  rewriteSlots,
+} from './codegen';
 export {
   addImportStatement,
   commentsIn,
@@ -18,3 +29,4 @@ export {
   replaceRange,
 } from './edits';
 export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';
+export { lineStyle, wrapLine, type LineStyle } from './wrap';

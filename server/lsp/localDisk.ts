@@ -2,7 +2,7 @@
 // probe. Only the Node entry point (main.ts) imports this, so the browser bundle carries none of it.
 import { ALL_RULES } from '../../rules';
 import { NODE_FILES } from '../project/fileProbe';
-import { ConfigError, ConfigResolver, optionsForFile } from '../project/projectConfig';
+import { ConfigError, ConfigResolver } from '../project/projectConfig';
 import type { LocalDisk } from './platform';
 import { scanWorkspace } from './scan';
 
@@ -11,7 +11,7 @@ export function localDisk(): LocalDisk {
   const configs = new ConfigResolver(ALL_RULES);
   return {
     files: NODE_FILES,
-    projectOptions: (fsPath) => optionsForFile(configs.forFile(fsPath), fsPath),
+    projectOptions: (fsPath) => configs.optionsFor(fsPath),
     configError: (error) => (error instanceof ConfigError ? error : null),
     forgetConfigs: () => configs.clear(),
     scanWorkspace: (ctx, params, token) => scanWorkspace({ ...ctx, configs }, params, token),

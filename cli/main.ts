@@ -4,8 +4,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
-import { describeUnknownSelector, isSelector, layerOptions, targetVersionProblem, type LintOptions } from '../server/engine/options';
-import { ConfigError, ConfigResolver, isExcluded, isExtraIncluded, optionsForFile, type ProjectConfig } from '../server/project/projectConfig';
+import { describeUnknownSelector, isSelector, layerOptions, lineLengthProblem, targetVersionProblem, type LintOptions } from '../server/engine/options';
+import { ConfigError, ConfigResolver, isExcluded, isExtraIncluded, type ProjectConfig } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
 import type { FileKind, FileReport } from './check';
@@ -32,6 +32,13 @@ function threadsFlag(value: string): number {
   return n;
 }
 
+function lineLengthFlag(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : value;
+  const problem = lineLengthProblem(n);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return n as number;
+}
+
 function targetVersionFlag(value: string): string {
   const problem = targetVersionProblem(value);
   if (problem) throw new InvalidArgumentError(`${problem}.`);
@@ -56,6 +63,7 @@ interface CheckFlags {
   extendSelect?: string[];
   ignore?: string[];
   targetVersion?: string;
+  lineLength?: number;
   fix: boolean;
   unsafeFixes: boolean;
   exitZero: boolean;
@@ -66,7 +74,13 @@ interface CheckFlags {
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
-  const cliOptions: LintOptions = { select: flags.select, extendSelect: flags.extendSelect, ignore: flags.ignore, targetVersion: flags.targetVersion };
+  const cliOptions: LintOptions = {
+    select: flags.select,
+    extendSelect: flags.extendSelect,
+    ignore: flags.ignore,
+    targetVersion: flags.targetVersion,
+    lineLength: flags.lineLength,
+  };
   const unknown = unknownInFlags(flags);
   if (unknown.length) {
     for (const problem of unknown) process.stderr.write(`perflens: ${problem}\n`);
@@ -90,7 +104,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     const config = configFor(file);
     // Flags over the project's config, layered as the editor layers its settings: --select replaces,
     // --extend-select and --ignore add to the project's lists.
-    return { file, options: layerOptions(optionsForFile(config, file), cliOptions), kind: fileKind(file, config), explicit: discovery.named.has(file) };
+    return {
+      file,
+      options: layerOptions(resolver.optionsFor(file, flags.config), cliOptions),
+      kind: fileKind(file, config),
+      explicit: discovery.named.has(file),
+    };
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);
@@ -136,6 +155,7 @@ function program(): Command {
     .option('--extend-select <rules>', 'add rules or categories to the selection', list)
     .option('--ignore <rules>', 'turn off rules or categories', list)
     .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39', targetVersionFlag)
+    .option('--line-length <n>', "longest line a fix writes (default: the project's Ruff or Black line-length, else 88)", lineLengthFlag)
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)

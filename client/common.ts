@@ -82,7 +82,7 @@ function clientOptions(context: vscode.ExtensionContext, channel: vscode.LogOutp
     ],
     outputChannel: channel,
     // Project configuration lives in these files; the server re-reads them when they change.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml,ruff.toml,.ruff.toml}') },
     initializationOptions,
     diagnosticPullOptions: { onChange: true, onSave: true },
     // Hover links run only perflens's own commands.

@@ -9,16 +9,20 @@
 //                    pointed at the copy, so even modules imported at start-up are the fixed ones.
 //                    Each module with fixes is fixed alone and the tests that cover it are run.
 //   --doctests DIR   every .py file under DIR with fixes: its doctests (doctest.testmod) before and after.
-// Options: --quick (a few modules, for CI), --unsafe (also apply unsafe fixes), --modules a.py,b/c.py,
-//          --json FILE (write the results).
-// Exit 1 when a safe fix broke a test that passed before.
+// Options: --testsuite DIR (CPython's tests from an unpacked libpython3.11-testsuite, laid out like
+//          /usr/lib/python3.11, when the package is not installed: `apt-get download` + `dpkg-deb -x`
+//          leave the machine's own standard library as it is), --quick (a few modules, for CI), --unsafe (also try each rule's unsafe fixes, rule by rule, and
+//          list the tests each one breaks), --modules a.py,b/c.py, --json FILE (write the results).
+// Exit 1 when a safe fix broke a test that passed before. Tests broken by unsafe fixes are listed only:
+// that is what "unsafe" declares.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+// PERFLENS_CLI: another build's cli.js (a snapshot of dist/, so a long run is not disturbed by rebuilds).
+const CLI = process.env.PERFLENS_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 const PYTHON = '/usr/bin/python3';
 const STDLIB = '/usr/lib/python3.11';
 
@@ -80,9 +84,54 @@ function fixableFindings(paths, unsafe) {
   return JSON.parse(r.stdout).filter((d) => d.fix && (d.fix.applicability === 'safe' || (unsafe && d.fix.applicability === 'unsafe')));
 }
 
-function applyFixes(file, unsafe) {
-  const r = run(process.execPath, [CLI, 'check', '--select', 'ALL', '--no-config', '--exit-zero', '--fix', ...(unsafe ? ['--unsafe-fixes'] : []), file]);
+/**
+ * The fix passes to try on one file: its safe fixes (every rule at once, the verdict), and with
+ * --unsafe one pass per rule that has an unsafe fix there (that rule alone, its unsafe fixes
+ * included), so each broken test is pinned to one rule.
+ */
+function fixPasses(findings) {
+  const safe = findings.filter((d) => d.fix.applicability === 'safe');
+  const passes = [];
+  if (safe.length) passes.push({ kind: 'safe', rule: null, fixes: summarizeFixes(safe), args: ['--select', 'ALL'] });
+  if (UNSAFE) {
+    const unsafeRules = [...new Set(findings.filter((d) => d.fix.applicability === 'unsafe').map((d) => d.code))].sort();
+    for (const rule of unsafeRules) {
+      const fixes = summarizeFixes(findings.filter((d) => d.code === rule));
+      passes.push({ kind: 'unsafe', rule, fixes, args: ['--select', rule, '--unsafe-fixes'] });
+    }
+  }
+  return passes;
+}
+
+function applyFixes(file, args) {
+  const r = run(process.execPath, [CLI, 'check', ...args, '--no-config', '--exit-zero', '--fix', file]);
   if (r.status !== 0) throw new Error(`perflens --fix failed on ${file}: ${r.stderr}`);
+}
+
+/**
+ * One trial: applies a pass's fixes to the file, re-runs its tests, restores the file, and
+ * compares with the tests' results before. `crashAll` counts every test that passed before as broken
+ * when the run crashes (a doctest module that no longer imports reports no results at all).
+ */
+function trial(entry, file, pass, before, runTests, crashAll = false) {
+  const original = readFileSync(file);
+  const result = { kind: pass.kind, rule: pass.rule, fixes: pass.fixes, broken: [], crashed: null };
+  try {
+    applyFixes(file, pass.args);
+    const after = runTests();
+    result.crashed = after.crashed && !before.crashed ? after.crashed : null;
+    result.broken = brokenTests(before.results, after.results);
+    if (crashAll && result.crashed && result.broken.length === 0) result.broken = passing(before.results);
+  } finally {
+    writeFileSync(file, original);
+  }
+  entry.passedBefore = passing(before.results).length;
+  entry.trials.push(result);
+  log(entry, result);
+}
+
+function passing(results) {
+  return [...results].filter(([, s]) => s === 'pass').map(([n]) => n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,14 +170,16 @@ function runSuites(home, tests) {
 }
 
 function stdlibHarness() {
-  const testDir = path.join(STDLIB, 'test');
-  if (!existsSync(path.join(testDir, 'test_argparse.py'))) {
-    console.error("fix-safety: CPython's test suite is missing: apt-get install libpython3.11-testsuite");
+  const suiteRoot = value('--testsuite') ? path.resolve(value('--testsuite'), 'usr/lib/python3.11') : STDLIB;
+  if (!existsSync(path.join(suiteRoot, 'test', 'test_argparse.py'))) {
+    console.error("fix-safety: CPython's test suite is missing: apt-get install libpython3.11-testsuite (or unpack it and pass --testsuite DIR)");
     process.exit(2);
   }
   const home = mkdtempSync(path.join(os.tmpdir(), 'perflens-fix-safety-'));
   const lib = path.join(home, 'lib', 'python3.11');
-  cpSync(STDLIB, lib, { recursive: true, verbatimSymlinks: true, filter: (src) => path.basename(src) !== '__pycache__' });
+  const notCache = (src) => path.basename(src) !== '__pycache__';
+  cpSync(STDLIB, lib, { recursive: true, verbatimSymlinks: true, filter: notCache });
+  if (suiteRoot !== STDLIB) cpSync(suiteRoot, lib, { recursive: true, verbatimSymlinks: true, filter: notCache });
   try {
     const only = value('--modules')?.split(',');
     const findings = fixableFindings([lib], UNSAFE);
@@ -141,8 +192,7 @@ function stdlibHarness() {
     const report = [];
     for (const rel of modules) {
       const plan = testsFor(rel, path.join(lib, 'test'));
-      const fixes = byFile.get(rel);
-      const entry = { target: rel, fixes: summarizeFixes(fixes), tests: plan.tests ?? [], skipped: plan.skip ?? null, broken: [], crashed: null };
+      const entry = { target: rel, tests: plan.tests ?? [], skipped: plan.skip ?? null, trials: [] };
       report.push(entry);
       if (!plan.tests || plan.tests.length === 0) continue;
       const suites = CORE.has(rel) && !QUICK ? [...new Set([...plan.tests, ...BROAD])] : plan.tests;
@@ -150,18 +200,7 @@ function stdlibHarness() {
       const key = suites.join(' ');
       if (!baselines.has(key)) baselines.set(key, runSuites(home, suites));
       const before = baselines.get(key);
-      const file = path.join(lib, rel);
-      const original = readFileSync(file);
-      try {
-        applyFixes(file, UNSAFE);
-        const after = runSuites(home, suites);
-        entry.crashed = after.crashed && !before.crashed ? after.crashed : null;
-        entry.broken = brokenTests(before.results, after.results);
-        entry.passedBefore = [...before.results.values()].filter((s) => s === 'pass').length;
-      } finally {
-        writeFileSync(file, original);
-      }
-      log(entry);
+      for (const pass of fixPasses(byFile.get(rel))) trial(entry, path.join(lib, rel), pass, before, () => runSuites(home, suites));
     }
     return report;
   } finally {
@@ -204,24 +243,13 @@ function doctestHarness(dir) {
     for (const rel of [...byFile.keys()].sort()) {
       const file = path.join(work, rel);
       const before = doctestResults(file);
-      const entry = { target: rel, fixes: summarizeFixes(byFile.get(rel)), tests: ['doctests'], skipped: null, broken: [], crashed: null };
+      const entry = { target: rel, tests: ['doctests'], skipped: null, trials: [] };
       report.push(entry);
       if (before.results.size === 0) {
         entry.skipped = before.crashed ? `does not run as it is (${before.crashed.split('\n')[0]})` : 'no doctests';
         continue;
       }
-      const original = readFileSync(file);
-      try {
-        applyFixes(file, UNSAFE);
-        const after = doctestResults(file);
-        entry.crashed = after.crashed && !before.crashed ? after.crashed : null;
-        entry.broken = brokenTests(before.results, after.results);
-        if (entry.crashed && entry.broken.length === 0) entry.broken = [...before.results].filter(([, s]) => s === 'pass').map(([n]) => n);
-        entry.passedBefore = [...before.results.values()].filter((s) => s === 'pass').length;
-      } finally {
-        writeFileSync(file, original);
-      }
-      log(entry);
+      for (const pass of fixPasses(byFile.get(rel))) trial(entry, file, pass, before, () => doctestResults(file), true);
     }
     return report;
   } finally {
@@ -252,30 +280,40 @@ function summarizeFixes(findings) {
 
 /** Tests that passed before and did not pass after (failed, or vanished because their suite crashed). */
 function brokenTests(before, after) {
-  return [...before].filter(([name, status]) => status === 'pass' && after.get(name) !== 'pass' && after.get(name) !== 'skip').map(([name]) => name);
+  return passing(before).filter((name) => after.get(name) !== 'pass' && after.get(name) !== 'skip');
 }
 
-function log(entry) {
-  const verdict = entry.crashed ? `CRASHED (${entry.crashed.split('\n')[0]})` : entry.broken.length ? `${entry.broken.length} BROKEN` : 'ok';
-  console.log(
-    `  ${entry.target}: ${Object.entries(entry.fixes)
-      .map(([k, n]) => `${n}× ${k}`)
-      .join(', ')} → ${entry.tests.join(' ')}: ${entry.passedBefore ?? 0} passing before, ${verdict}`,
-  );
-  for (const t of entry.broken.slice(0, 5)) console.log(`      broke ${t}`);
+function log(entry, result) {
+  const verdict = result.crashed ? `CRASHED (${result.crashed.split('\n')[0]})` : result.broken.length ? `${result.broken.length} BROKEN` : 'ok';
+  const fixes = Object.entries(result.fixes)
+    .map(([k, n]) => `${n}× ${k}`)
+    .join(', ');
+  console.log(`  ${entry.target} [${result.rule ?? 'safe fixes'}]: ${fixes} → ${entry.tests.join(' ')}: ${entry.passedBefore} passing before, ${verdict}`);
+  for (const t of result.broken.slice(0, 5)) console.log(`      broke ${t}`);
+}
+
+/** Totals over the trials of one kind ('safe' or 'unsafe'); returns the trials that broke tests. */
+function summarizeKind(name, report, kind) {
+  const trials = report.flatMap((e) => e.trials.filter((t) => t.kind === kind).map((t) => ({ entry: e, t })));
+  const files = new Set(trials.map(({ entry }) => entry.target));
+  const fixes = trials.reduce((n, { t }) => n + Object.entries(t.fixes).reduce((a, [k, c]) => a + (k.endsWith(`(${kind})`) ? c : 0), 0), 0);
+  const tests = trials.reduce((n, { entry }) => n + entry.passedBefore, 0);
+  const broken = trials.filter(({ t }) => t.broken.length > 0 || t.crashed);
+  const label = kind === 'safe' ? 'safe fixes' : 'unsafe fixes (one rule at a time)';
+  console.log(`${name}, ${label}: ${files.size} files, ${fixes} fixes applied, ${tests} passing tests re-run, ${broken.length} runs with tests broken`);
+  for (const { entry, t } of broken) {
+    const what = t.crashed ? 'crashed the run' : `broke ${t.broken.length}: ${t.broken.slice(0, 3).join(', ')}${t.broken.length > 3 ? ', …' : ''}`;
+    console.log(`  ${t.rule ?? Object.keys(t.fixes).join(' + ')} in ${entry.target} ${what}`);
+  }
+  return broken;
 }
 
 function summarize(name, report) {
-  const ran = report.filter((e) => !e.skipped);
-  const fixes = ran.reduce((n, e) => n + Object.values(e.fixes).reduce((a, b) => a + b, 0), 0);
-  const broken = ran.filter((e) => e.broken.length > 0 || e.crashed);
-  const tests = ran.reduce((n, e) => n + (e.passedBefore ?? 0), 0);
-  console.log(
-    `${name}: ${ran.length} files fixed (${fixes} ${UNSAFE ? 'safe and unsafe' : 'safe'} fixes), ${tests} passing tests re-run, ${broken.length} files with tests broken; ${report.length - ran.length} skipped`,
-  );
-  if (broken.length) {
-    const rules = new Set(broken.flatMap((e) => Object.keys(e.fixes)));
-    console.log(`  fixes applied where tests broke: ${[...rules].join(', ')}`);
+  const broken = summarizeKind(name, report, 'safe');
+  if (UNSAFE) {
+    const unsafeBroken = summarizeKind(name, report, 'unsafe');
+    const rules = [...new Set(unsafeBroken.map(({ t }) => t.rule))].sort();
+    console.log(`  rules whose unsafe fixes broke tests (expected: it is why they are unsafe): ${rules.join(', ') || 'none'}`);
   }
   for (const e of report.filter((x) => x.skipped)) console.log(`  skipped ${e.target}: ${e.skipped}`);
   return broken;
@@ -286,10 +324,12 @@ if (!existsSync(CLI) || !statSync(CLI).isFile()) {
   process.exit(2);
 }
 const doctestDir = value('--doctests');
-console.log(`perflens fix-safety: applying ${UNSAFE ? 'safe and unsafe' : 'safe'} fixes (--select ALL) and re-running the code's own tests`);
+console.log(
+  `perflens fix-safety: applying safe fixes (--select ALL)${UNSAFE ? ', then each rule with unsafe fixes alone,' : ''} and re-running the code's own tests`,
+);
 const report = doctestDir ? doctestHarness(path.resolve(doctestDir)) : stdlibHarness();
 const broken = summarize(doctestDir ? `doctests of ${doctestDir}` : 'CPython standard library', report);
 const out = value('--json');
 if (out) writeFileSync(out, JSON.stringify(report, null, 2));
 // Broken tests are the expected outcome of unsafe fixes; for safe fixes they are a defect.
-process.exit(!UNSAFE && broken.length > 0 ? 1 : 0);
+process.exit(broken.length > 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { findDescendants, iteratesArrayData, occurrences, readsAfter, targetNames } from '../../server/analysis';
-import { clauseText, commentLines, ensureImport, indentAt, ownsLines, replaceRange } from '../../server/fixes';
+import { bareText, clauseText, commentLines, ensureImport, indentAt, lineStyle, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 function statements(block: Node | null): Node[] {
   return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
@@ -123,7 +123,7 @@ function shapeOf(loop: Node, counts: string): Shape | null {
       const key = countedKey(body, counts);
       if (key !== null) {
         const direct = clauses.length === 1 && left.type === 'identifier' && key === left.text ? left.text : null;
-        return { clauses, names, key, direct, iterable: right.type === 'expression_list' ? `(${right.text})` : right.text, body };
+        return { clauses, names, key, direct, iterable: right.type === 'expression_list' ? `(${right.text})` : bareText(right), body };
       }
       if (body.length !== 1) return null;
       node = body[0];
@@ -209,7 +209,9 @@ export default defineRule({
     const indent = indentAt(ctx.text, initStmt.startIndex);
     const comments = commentLines(ctx.facts, initStmt.startIndex, loop.endIndex, indent);
     const prefix = ctx.text.slice(initStmt.startIndex, init.startIndex);
-    const replacement = (comments + indent + `${prefix}${counter.ref}(${arg})`).slice(indent.length);
+    const replacement = (comments + indent + wrapLine(`${prefix}${counter.ref}(${arg})`, indent, lineStyle(ctx.facts, ctx.settings.lineLength))).slice(
+      indent.length,
+    );
     const leaked = shape.names.filter((n) => readsAfter(loop, n).length > 0);
     ctx.report({
       start,

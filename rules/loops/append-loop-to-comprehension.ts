@@ -18,10 +18,12 @@ import {
   eolOf,
   hasMultilineString,
   indentAt,
+  lineStyle,
   movedPragmaReason,
   ownsLines,
   reindent,
   replaceRange,
+  wrapLine,
 } from '../../server/fixes';
 
 interface Shape {
@@ -214,8 +216,9 @@ export default defineRule({
     const pieces = [shape.element.text, ...shape.clauses];
     const oneLine = `${prefix}[${pieces.join(' ')}]`;
     let comprehension: string;
-    if (!pieces.some((p) => p.includes('\n')) && indent.length + oneLine.length <= 100) {
-      comprehension = oneLine;
+    if (!pieces.some((p) => /[\r\n]/.test(p))) {
+      // One line, wrapped as Black would when longer than the project's line length.
+      comprehension = wrapLine(oneLine, indent, lineStyle(ctx.facts, ctx.settings.lineLength));
     } else {
       const inner = indent + blockIndentUnit(ctx.text, loop);
       // Each piece starts its own line at `inner`; its continuation lines move along with it

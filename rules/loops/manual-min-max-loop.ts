@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { findDescendants, iteratesArrayData, occurrences, readsAfter } from '../../server/analysis';
-import { commentLines, indentAt, ownsLines, replaceRange } from '../../server/fixes';
+import { commentLines, indentAt, lineStyle, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 /** `float("-inf")`, `-math.inf`, `float('inf')`, `math.inf`: the sign of the infinity, or null. */
 function infinity(node: Node, ctx: RuleContext): '+' | '-' | null {
@@ -140,7 +140,9 @@ export default defineRule({
     if (defaultText) args += `, default=${defaultText}`;
     const indent = indentAt(ctx.text, initStmt.startIndex);
     const comments = commentLines(ctx.facts, initStmt.startIndex, loop.endIndex, indent);
-    const replacement = (comments + indent + `${best} = ${update.kind}(${args})`).slice(indent.length);
+    const replacement = (comments + indent + wrapLine(`${best} = ${update.kind}(${args})`, indent, lineStyle(ctx.facts, ctx.settings.lineLength))).slice(
+      indent.length,
+    );
     const leaked = readsAfter(loop, loopVar).length > 0;
     ctx.report({
       start,

@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { findDescendants, iteratesArrayData, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
-import { commentLines, commentNodesIn, indentAt, movedPragmaReason, ownsLines, replaceRange } from '../../server/fixes';
+import { commentLines, commentNodesIn, indentAt, lineStyle, movedPragmaReason, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 const INT_OPS = new Set(['+', '-', '*', '**', '//', '%', '&', '|', '^', '<<', '>>']);
 
@@ -127,7 +127,7 @@ export default defineRule({
     const call = init.text === '0' ? `sum(${arg})` : `sum(${arg}, ${init.text})`;
     const indent = indentAt(ctx.text, initStmt.startIndex);
     const comments = commentLines(ctx.facts, initStmt.startIndex, loop.endIndex, indent);
-    const replacement = (comments + indent + `${acc} = ${call}`).slice(indent.length);
+    const replacement = (comments + indent + wrapLine(`${acc} = ${call}`, indent, lineStyle(ctx.facts, ctx.settings.lineLength))).slice(indent.length);
     const leaked = nest.names.filter((n) => readsAfter(loop, n).length > 0);
     const intOnly = init.type === 'integer' && isIntExpr(element, rangeVariables(loop, ctx), ctx);
     // Every comment moves above the sum, on a line of its own.

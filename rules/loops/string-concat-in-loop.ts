@@ -11,7 +11,7 @@ import {
   occurrences,
   scopeOf,
 } from '../../server/analysis';
-import { eolOf, freshName, indentAt, insertAt, lineEndOf, ownsLines, replaceNode } from '../../server/fixes';
+import { bareText, eolOf, freshName, indentAt, insertAt, lineEndOf, lineStyle, ownsLines, replaceNode, wrapLine } from '../../server/fixes';
 
 type Kind = 'str' | 'bytes' | 'list';
 
@@ -60,7 +60,7 @@ function updateOf(id: Node, acc: string, text: string): Update | null {
   if (p.type === 'augmented_assignment' && p.childForFieldName('left')?.equals(id) && p.childForFieldName('operator')?.type === '+=') {
     const right = p.childForFieldName('right')!;
     if (right.type === 'expression_list' || right.type === 'yield' || right.type.includes('assignment')) return null;
-    return { stmt: p.parent, node: p, added: right.text };
+    return { stmt: p.parent, node: p, added: bareText(right) };
   }
   if (p.type === 'assignment' && p.childForFieldName('left')?.equals(id)) {
     const right = p.childForFieldName('right');
@@ -296,10 +296,17 @@ export default defineRule({
     const initText = initValue!.text;
     const empty = /^[A-Za-z]*(""|''|""""""|'''''')$/.test(initText) || initValue!.type === 'call';
     const eol = eolOf(ctx.text);
+    const style = lineStyle(ctx.facts, ctx.settings.lineLength);
+    // A statement that owns its line is wrapped when the longer `append` call passes the line length.
+    const appended = (u: Update) => {
+      const call = `${parts}.append(${u.added})`;
+      return ownsLines(ctx.text, u.stmt) ? wrapLine(call, indentAt(ctx.text, u.node.startIndex), style) : call;
+    };
+    const topIndent = indentAt(ctx.text, top.startIndex);
     const edits = [
       replaceNode(initAssign, `${parts} = [${empty ? '' : initText}]`),
-      ...updates.map((u) => replaceNode(u.node, `${parts}.append(${u.added})`)),
-      insertAt(lineEndOf(ctx.text, top.endIndex), `${eol}${indentAt(ctx.text, top.startIndex)}${acc} = ${joiner}.join(${parts})`),
+      ...updates.map((u) => replaceNode(u.node, appended(u))),
+      insertAt(lineEndOf(ctx.text, top.endIndex), `${eol}${topIndent}${wrapLine(`${acc} = ${joiner}.join(${parts})`, topIndent, style)}`),
     ];
     // An exception escaping the loop into a handler in this function would now see the initial value.
     const guarded = hasEnclosingTry(top, scope);
@@ -344,7 +351,7 @@ function reportList(ctx: RuleContext, update: Update, acc: string): void {
   }
   const item = added[0];
   const single = item.type === 'list' && item.namedChildren.filter((c) => c?.type !== 'comment').length === 1 && item.namedChild(0)?.type !== 'list_splat';
-  const replacement = single ? `${acc}.append(${item.namedChild(0)!.text})` : `${acc}.extend(${item.text})`;
+  const replacement = single ? `${acc}.append(${bareText(item.namedChild(0)!)})` : `${acc}.extend(${item.text})`;
   ctx.report({
     node: update.node,
     message,

@@ -9,6 +9,16 @@ const METHODS = ['fillna', 'replace', 'clip', 'where', 'mask', 'interpolate', 'f
 
 const TAKES_EFFECT_NOW = 'selecting a list of columns always returned a copy, so the original line never changed the frame; the fix makes it take effect';
 
+/**
+ * Measured with pandas 1.5.3 (test/unit/pandasChainedInplace.test.ts): without Copy-on-Write the
+ * in-place call fills the frame and every object sharing the column's data (a Series taken from it
+ * earlier, a `df[:]` slice), while the assignment fills the frame alone; with Copy-on-Write on, the
+ * in-place call leaves the frame as it was and the assignment fills it. Either way some object ends
+ * up with other values, so the fix is unsafe.
+ */
+const SHARED_DATA =
+  'without Copy-on-Write the in-place call also changed every Series or frame sharing the column (one taken from it earlier, a `df[:]` slice), which the assignment leaves as they were; with Copy-on-Write on, the frame itself changes now, where the original line changed nothing';
+
 export default defineRule({
   id: 'pandas-chained-inplace',
   title: '`inplace=True` on a column selection (chained assignment)',
@@ -25,12 +35,17 @@ export default defineRule({
       'Under Copy-on-Write (the default in pandas 3.0, warned about since 2.2) that Series is a copy, so the ' +
       'frame is never updated and the line silently does nothing. With a list of columns or `.loc[...]` ' +
       'selection it was always a copy.',
-    instead: 'Assign the result back: `df["a"] = df["a"].fillna(value)`.',
+    instead:
+      'Assign the result back: `df["a"] = df["a"].fillna(value)`. The quick fix is unsafe: without Copy-on-Write the in-place call ' +
+      'also changed any Series taken from the column earlier (and any `df[:]` slice sharing its data), which the assignment ' +
+      'leaves alone; with Copy-on-Write on, the frame now changes where the original line did nothing. Check that nothing ' +
+      'else holds the column before applying it.',
     example: { before: 'df["a"].fillna(df["a"].mean(), inplace=True)', after: 'df["a"] = df["a"].fillna(df["a"].mean())' },
   },
   fix: {
-    safety: 'safe',
+    safety: 'unsafe',
     title: 'Assign the result back to the column',
+    reason: SHARED_DATA,
     forms: [{ safety: 'unsafe', when: 'on a list of columns (`df[["a", "b"]]`)', reason: TAKES_EFFECT_NOW }],
   },
   query: `
@@ -47,7 +62,7 @@ export default defineRule({
     const method = m.need('method').text;
     const types = localTypes(ctx.facts);
     let target: string | null;
-    let safe = true;
+    let listOfColumns = false;
     if (selection.type === 'subscript') {
       const frame = selection.childForFieldName('value');
       const keys = selection.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
@@ -57,7 +72,7 @@ export default defineRule({
         // `df.loc[rows, "a"].fillna(..., inplace=True)`: always a copy; no automatic rewrite.
         const owner = frame.childForFieldName('object');
         if (!owner || (types.typeOf(owner) && !types.is(owner, 'dataframe'))) return;
-        report(ctx, selection, call, method, null, false);
+        report(ctx, selection, call, method, null, true);
         return;
       }
       if (keys.length !== 1) return;
@@ -70,7 +85,7 @@ export default defineRule({
         if (!ft) return;
         target = selection.text;
         // A list of columns was always a copy: the fix makes a former no-op take effect.
-        safe = false;
+        listOfColumns = true;
       } else {
         return;
       }
@@ -83,7 +98,7 @@ export default defineRule({
     } else {
       return;
     }
-    report(ctx, selection, call, method, target, safe, m.need('inplace'));
+    report(ctx, selection, call, method, target, listOfColumns, m.need('inplace'));
   },
 });
 
@@ -93,7 +108,7 @@ function report(
   call: Node,
   method: string,
   target: string | null,
-  safe: boolean,
+  listOfColumns: boolean,
   inplace?: Node,
 ): void {
   const shown = selection.text.length <= 40 ? selection.text : 'the selection';
@@ -106,7 +121,7 @@ function report(
     node: call,
     message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
     edits,
-    safety: safe ? 'safe' : 'unsafe',
-    reason: safe ? undefined : TAKES_EFFECT_NOW,
+    safety: 'unsafe',
+    reason: listOfColumns ? TAKES_EFFECT_NOW : SHARED_DATA,
   });
 }

@@ -1,7 +1,18 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { bindingOf, contains, findDescendants, isDeclaredNonLocal, keywordArgument, nestedScopeOf, occurrences, scopeOf } from '../../server/analysis';
-import { blockIndentUnit, hasMultilineString, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
+import {
+  blockIndentUnit,
+  hasMultilineString,
+  indentAt,
+  indentLines,
+  lineEndOf,
+  lineStartOf,
+  lineStyle,
+  ownsLines,
+  replaceRange,
+  wrapLine,
+} from '../../server/fixes';
 
 /** Calls that remove a directory, or register its removal, when given the name. */
 const CLEANUP =
@@ -139,7 +150,8 @@ function wrapEdits(ctx: RuleContext, call: Node, value: Node, stmt: Node, name: 
   const fn = call.childForFieldName('function')!;
   const ctor = fn.type === 'attribute' ? `${fn.childForFieldName('object')!.text}.TemporaryDirectory` : null;
   if (!ctor) return null; // `from tempfile import mkdtemp`: no module name to reuse
-  const header = `with ${ctor}${call.childForFieldName('arguments')!.text} as ${name}:`;
+  const style = lineStyle(ctx.facts, ctx.settings.lineLength);
+  const header = wrapLine(`with ${ctor}${call.childForFieldName('arguments')!.text} as ${name}:`, indentAt(ctx.text, stmt.startIndex), style);
   const bodyStart = lineStartOf(ctx.text, start.startIndex);
   const bodyEnd = lineEndOf(ctx.text, end.endIndex);
   const unit = stmt.parent && stmt.parent.type === 'block' && stmt.parent.parent ? blockIndentUnit(ctx.text, stmt.parent.parent) : '    ';

@@ -2,8 +2,6 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { dedentLines, eolOf, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, ownsLines, replaceRange } from '../../server/fixes';
 
-const MAX_LINE = 88;
-
 function isAsync(withStmt: Node): boolean {
   return withStmt.child(0)?.type === 'async';
 }
@@ -63,7 +61,7 @@ export default defineRule({
     const eol = eolOf(ctx.text);
     const keyword = isAsync(outer) ? 'async with' : 'with';
     let header = `${keyword} ${all.join(', ')}:`;
-    if (indent.length + header.length > MAX_LINE || all.some((i) => i.includes('\n'))) {
+    if (indent.length + header.length > ctx.settings.lineLength || all.some((i) => i.includes('\n'))) {
       const t = ctx.settings.targetVersion;
       if (t.major === 3 && t.minor < 10) {
         ctx.report({ start, end, message });

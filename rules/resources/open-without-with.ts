@@ -19,9 +19,11 @@ import {
   indentLines,
   lineEndOf,
   lineStartOf,
+  lineStyle,
   ownsLines,
   replaceNode,
   replaceRange,
+  wrapLine,
 } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -268,7 +270,10 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
     .split(/(\r\n|\r|\n)/)
     .map((part, i) => (i === 0 ? part : i % 2 === 0 && part.trim() !== '' ? step + part : part))
     .join('');
-  const replacement = `with ${call.text} as ${name}:${eol}${indent}${step}${bodyIndented}`;
+  // Both lines wrapped at the line length: the statement is one level deeper than it was.
+  const style = lineStyle(ctx.facts, ctx.settings.lineLength);
+  const header = wrapLine(`with ${call.text} as ${name}:`, indent, style);
+  const replacement = `${header}${eol}${indent}${step}${wrapLine(bodyIndented, indent + step, style)}`;
   return { edits: [replaceNode(stmt, replacement)], safe: !earlier };
 }
 
@@ -379,7 +384,7 @@ function closeEdits(ctx: RuleContext, call: Node, stmt: Node, closeCall: Node, n
   const bodyEnd = lineEndOf(ctx.text, between[between.length - 1].endIndex);
   const assign = stmt.namedChild(0)!;
   return [
-    replaceNode(assign, `with ${call.text} as ${name}:`),
+    replaceNode(assign, wrapLine(`with ${call.text} as ${name}:`, indentAt(ctx.text, stmt.startIndex), lineStyle(ctx.facts, ctx.settings.lineLength))),
     replaceRange(bodyStart, bodyEnd, indentLines(ctx.text, bodyStart, bodyEnd, step)),
     deleteLines(ctx.text, closeStmt.startIndex, closeStmt.endIndex),
   ];

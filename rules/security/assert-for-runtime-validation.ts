@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { detectEol, type Node } from '../../server/syntax';
+import type { Node } from '../../server/syntax';
 import {
   enclosingClass,
   enclosingDef,
@@ -11,7 +11,7 @@ import {
   parameterAnnotation,
   parameterNames,
 } from '../../server/analysis';
-import { commentsIn, fileIndentUnit, hasCommentBetween, indentAt, lineEndOf, replaceNode } from '../../server/fixes';
+import { bareText, commentsIn, hasCommentBetween, indentAt, lineEndOf, lineStyle, replaceNode, wrapLine } from '../../server/fixes';
 
 // Only operators whose flip is the exact negation: `a <= b` is not `not (a > b)` for sets or NaN.
 const INVERSE: Record<string, string> = { '==': '!=', '!=': '==', in: 'not in', 'not in': 'in', is: 'is not', 'is not': 'is' };
@@ -132,11 +132,13 @@ function fixFor(ctx: RuleContext, stmt: Node, condition: Node) {
   if (ctx.text.slice(lineStart, stmt.startIndex).trim() !== '') return null;
   const negated = negate(condition);
   if (!negated || /[\r\n]/.test(negated)) return null;
-  const msg = message ? message.text : pythonString(`expected ${condition.text}`);
+  const msg = message ? bareText(message) : pythonString(`expected ${condition.text}`);
   if (!message && /[\r\n]/.test(condition.text)) return null;
   const indent = indentAt(ctx.text, stmt.startIndex);
-  const eol = detectEol(ctx.text);
-  return [replaceNode(stmt, `if ${negated}:${eol}${indent}${fileIndentUnit(ctx.facts)}raise ${errorFor(condition)}(${msg})`)];
+  const style = lineStyle(ctx.facts, ctx.settings.lineLength);
+  const inner = indent + style.unit;
+  const header = wrapLine(`if ${negated}:`, indent, style);
+  return [replaceNode(stmt, `${header}${style.eol}${inner}${wrapLine(`raise ${errorFor(condition)}(${msg})`, inner, style)}`)];
 }
 
 /** The exception the fix raises: TypeError for a type check, ValueError otherwise. */
@@ -157,7 +159,7 @@ function isNarrowing(condition: Node): boolean {
 function negate(cond: Node): string | null {
   if (cond.type === 'not_operator') {
     const arg = cond.childForFieldName('argument');
-    return arg ? arg.text : null;
+    return arg ? bareText(arg, false) : null;
   }
   if (cond.type === 'comparison_operator') {
     const operands = cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');

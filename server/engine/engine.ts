@@ -17,6 +17,7 @@ import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
+import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
@@ -220,7 +221,10 @@ export class Engine {
   lintRaw(tree: Tree, text: string, options: LintOptions, partial?: PartialRun): RawLint {
     const profile = this.profile;
     const active = this.activeFor(options);
-    const settings: RuleSettings = { targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET };
+    const settings: RuleSettings = {
+      targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET,
+      lineLength: options.lineLength ?? DEFAULT_LINE_LENGTH,
+    };
 
     const compiled = this.compiledFor(active);
 

@@ -16,6 +16,8 @@ export interface LintOptions {
   targetVersion?: string;
   /** Files larger than this many characters are skipped with a notice. */
   maxFileSize?: number;
+  /** Longest line a fix may write, in characters (Ruff's or Black's `line-length`; 88 when unset). */
+  lineLength?: number;
   /** Absolute path of the file being linted, when it has one (passed on to rules as ctx.filePath). */
   filePath?: string;
 }
@@ -40,6 +42,15 @@ export function targetVersionProblem(value: unknown): string | undefined {
   if (version && version.major === 3 && version.minor >= TARGET_MINORS.oldest && version.minor <= TARGET_MINORS.newest) return undefined;
   return `must be a Python 3 version from py3${TARGET_MINORS.oldest} to py3${TARGET_MINORS.newest}, like "py39" or "3.9" (got ${shown(value)})`;
 }
+
+/** What is wrong with a line length, or undefined when it is fine (Ruff accepts 1 to 320). */
+export function lineLengthProblem(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_LINE_LENGTH) return undefined;
+  return `must be a whole number of characters from 1 to ${MAX_LINE_LENGTH} (got ${shown(value)})`;
+}
+
+/** Ruff's upper bound for `line-length`. */
+const MAX_LINE_LENGTH = 320;
 
 /** What is wrong with a file size limit, or undefined when it is fine (NaN, 0.5 or 0 would skip every file). */
 export function maxFileSizeProblem(value: unknown): string | undefined {
@@ -134,7 +145,7 @@ export function editDistance(a: string, b: string): number {
  * One layer of options over another, the same way wherever layers meet (project config under editor
  * settings in the server, under command-line flags in the CLI): `select` replaces the lower list when
  * the upper layer gives one; `extendSelect` and `ignore` add to the lower lists; `severity` merges rule
- * by rule; single values (target version, file size limit, file path) replace when given.
+ * by rule; single values (target version, file size limit, line length, file path) replace when given.
  */
 export function layerOptions(lower: LintOptions, upper: LintOptions): LintOptions {
   const out: LintOptions = { ...lower };
@@ -144,6 +155,7 @@ export function layerOptions(lower: LintOptions, upper: LintOptions): LintOption
   out.severity = { ...(lower.severity ?? {}), ...(upper.severity ?? {}) };
   if (upper.targetVersion !== undefined) out.targetVersion = upper.targetVersion;
   if (upper.maxFileSize !== undefined) out.maxFileSize = upper.maxFileSize;
+  if (upper.lineLength !== undefined) out.lineLength = upper.lineLength;
   if (upper.filePath !== undefined) out.filePath = upper.filePath;
   return out;
 }

@@ -52,6 +52,8 @@ export interface PythonVersion {
 export interface RuleSettings {
   /** The lowest Python version the project supports (`target-version`). */
   targetVersion: PythonVersion;
+  /** The longest line a fix may write (`line-length`): fixes wrap longer new lines (fixes/wrap.ts). */
+  lineLength: number;
 }
 
 export interface Report {

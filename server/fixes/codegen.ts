@@ -71,6 +71,23 @@ export function clauseText(node: Node): string {
 }
 
 /**
+ * An expression's text without the parentheses that only group it, for a place that brackets it
+ * already (`f(…)`, `raise E(…)`): `(a + b)` → `a + b`, so a fix never writes `f((a + b))`. Kept: the
+ * parentheses a `yield` needs, those holding a comment, and (for a place outside brackets, such as
+ * an `if` header: `bracketed` false) those around an expression that spans lines.
+ */
+export function bareText(node: Node, bracketed = true): string {
+  let n = node;
+  while (n.type === 'parenthesized_expression') {
+    const inner = n.namedChildren.filter((c): c is Node => c !== null);
+    if (inner.length !== 1 || inner[0].type === 'yield') break;
+    if (!bracketed && inner[0].startPosition.row !== inner[0].endPosition.row) break;
+    n = inner[0];
+  }
+  return n.text;
+}
+
+/**
  * Rewrites a class's `__slots__` value to list exactly `names`, in the quotes it already uses; null
  * when the value holds a comment, which the rewrite would drop.
  */

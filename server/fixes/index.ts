@@ -2,9 +2,21 @@
 // breaks, rewriting statements, re-indenting blocks and editing call arguments.
 // Rules import fix helpers from here and nowhere else.
 export { appendArgument, prependArgument, removeArgument } from './arguments';
+export {
+  bareText,
+  clauseText,
+  commentLines,
+  commentNodesIn,
+  eolOf,
+  freshName,
+  hasMultilineString,
+  movedPragmaReason,
+  ownsLines,
+  rewriteSlots,
+} from './codegen';
+export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
 export { rewriteListLoop } from './columnRewrite';
 export type { ColumnRewrite } from './columnRewrite';
-export { clauseText, commentLines, commentNodesIn, eolOf, freshName, hasMultilineString, movedPragmaReason, ownsLines, rewriteSlots } from './codegen';
-export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
 export { addImportStatement, ensureImport, insertAfterImports } from './imports';
 export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';
+export { lineStyle, wrapLine, type LineStyle } from './wrap';

@@ -2,7 +2,7 @@
 // probe. Only the Node entry point (main.ts) imports this, so the browser bundle carries none of it.
 import { ALL_RULES } from '../../rules';
 import { NODE_FILES } from '../project/fileProbe';
-import { ConfigError, ConfigResolver, optionsForFile } from '../project/projectConfig';
+import { ConfigError, ConfigResolver } from '../project/projectConfig';
 import type { LocalDisk } from './platform';
 import { scanWorkspace } from './scan';
 
@@ -11,10 +11,7 @@ export function localDisk(): LocalDisk {
   const configs = new ConfigResolver(ALL_RULES);
   return {
     files: NODE_FILES,
-    projectOptions: (fsPath) => {
-      const config = configs.forFile(fsPath);
-      return { options: optionsForFile(config, fsPath), configFile: config?.file ?? null };
-    },
+    projectOptions: (fsPath) => ({ options: configs.optionsFor(fsPath), configFile: configs.forFile(fsPath)?.file ?? null }),
     configError: (error) => (error instanceof ConfigError ? error : null),
     forgetConfigs: () => configs.clear(),
     scanWorkspace: (ctx, params, token) => scanWorkspace({ ...ctx, configs }, params, token),

@@ -1,11 +1,20 @@
 // Project configuration: `[tool.perflens]` in pyproject.toml, or a perflens.toml, found by walking
 // up from each file, so nested projects in a monorepo each get their own. Read by the CLI and the
-// language server alike.
+// language server alike. The line length fixes wrap at also comes from the project's formatter
+// settings (Ruff's or Black's `line-length`), so that a fix writes lines the formatter would keep.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
-import { describeUnknownSelector, isSelector, isSeverityKey, maxFileSizeProblem, targetVersionProblem, type LintOptions } from '../engine/options';
+import {
+  describeUnknownSelector,
+  isSelector,
+  isSeverityKey,
+  lineLengthProblem,
+  maxFileSizeProblem,
+  targetVersionProblem,
+  type LintOptions,
+} from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
 import type { SeverityOverride } from '../../common/types';
 
@@ -98,7 +107,7 @@ function checkSeverityKeys(rules: readonly RuleDefinition[], file: string, sever
  * the rules, so are unknown rule ids and categories.
  */
 export function parseConfigTable(table: Record<string, unknown>, file: string, rules?: readonly RuleDefinition[]): ProjectConfig {
-  const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'exclude', 'extend-include']);
+  const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'line-length', 'exclude', 'extend-include']);
   for (const key of Object.keys(table)) {
     if (!known.has(key)) throw new ConfigError(file, `unknown setting \`${key}\` (known: ${[...known].join(', ')})`);
   }
@@ -131,6 +140,12 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     const problem = maxFileSizeProblem(maxSize);
     if (problem) throw new ConfigError(file, `\`max-file-size\` ${problem}`);
     options.maxFileSize = maxSize as number;
+  }
+  const lineLength = table['line-length'];
+  if (lineLength !== undefined) {
+    const problem = lineLengthProblem(lineLength);
+    if (problem) throw new ConfigError(file, `\`line-length\` ${problem}`);
+    options.lineLength = lineLength as number;
   }
   const perFileIgnores: Record<string, string[]> = {};
   const pfi = table['per-file-ignores'];
@@ -192,11 +207,42 @@ function readConfigSource(source: string, file: string, rules: readonly RuleDefi
 }
 
 /**
+ * The `line-length` a formatter's config file in `dir` sets, in Ruff's order of precedence
+ * (`.ruff.toml`, `ruff.toml`, then `[tool.ruff]` in pyproject.toml), then Black's `[tool.black]`.
+ * null when no such file is there; undefined when one is there but sets no line length (Ruff then
+ * uses its default, and so does perflens). These files belong to other tools: a broken one is not
+ * perflens's to report, and is read as setting nothing.
+ */
+function formatterLineLength(dir: string): number | undefined | null {
+  for (const name of ['.ruff.toml', 'ruff.toml', 'pyproject.toml']) {
+    const file = path.join(dir, name);
+    if (!existsSync(file)) continue;
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      if (name === 'pyproject.toml') continue;
+      return undefined;
+    }
+    if (name !== 'pyproject.toml') return validLineLength(data['line-length']);
+    const tool = (data['tool'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    if (tool.ruff) return validLineLength(tool.ruff['line-length']);
+    if (tool.black) return validLineLength(tool.black['line-length']);
+  }
+  return null;
+}
+
+function validLineLength(value: unknown): number | undefined {
+  return lineLengthProblem(value) === undefined ? (value as number) : undefined;
+}
+
+/**
  * Finds the nearest config for a file: in each folder from the file's up to the root, a
  * perflens.toml wins over a pyproject.toml with [tool.perflens]. Results are cached per folder.
  */
 export class ConfigResolver {
   private readonly cache = new Map<string, ProjectConfig | null>();
+  private readonly lineLengths = new Map<string, number | undefined>();
 
   /** With the rules, config files naming unknown rules or categories are errors (the CLI and the server pass them). */
   constructor(private readonly rules?: readonly RuleDefinition[]) {}
@@ -225,8 +271,34 @@ export class ConfigResolver {
     return found;
   }
 
+  /** The line length from the nearest formatter config (Ruff's or Black's) at or above `dir`, if one sets it. */
+  formatterLineLength(dir: string): number | undefined {
+    if (this.lineLengths.has(dir)) return this.lineLengths.get(dir);
+    let found = formatterLineLength(dir);
+    if (found === null) {
+      const parent = path.dirname(dir);
+      found = parent !== dir ? this.formatterLineLength(parent) : undefined;
+    }
+    this.lineLengths.set(dir, found);
+    return found;
+  }
+
+  /**
+   * The lint options the project gives one file: its perflens config (with per-file ignores), and the
+   * line length from that config or else from the project's formatter config. `perflensConfig: false`
+   * (the CLI's --no-config) reads no config file at all.
+   */
+  optionsFor(filePath: string, perflensConfig = true): LintOptions {
+    if (!perflensConfig) return {};
+    const options = optionsForFile(this.forFile(filePath), filePath);
+    if (options.lineLength !== undefined) return options;
+    const lineLength = this.formatterLineLength(path.dirname(path.resolve(filePath)));
+    return lineLength === undefined ? options : { ...options, lineLength };
+  }
+
   clear(): void {
     this.cache.clear();
+    this.lineLengths.clear();
   }
 }
 

@@ -31,6 +31,8 @@ async function hoverTargets(ruleId: string, clientCommands: boolean): Promise<st
     explainFindings: true,
     constructHovers: false,
     clientCommands,
+    // VS Code (client commands) shows the message above the hover; other editors show the hover alone.
+    messageShownAbove: clientCommands,
     guideHref: (target) => guideFileUrl(target, GUIDE),
   });
   const markdown = (hover!.contents as { value: string }).value;

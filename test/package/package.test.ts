@@ -147,7 +147,7 @@ describe('npm package (npx perflens, the pre-commit hooks)', () => {
       );
       const slow = npx(['--offline', 'perflens', 'check', 'slow.py'], { cwd: dir, env });
       assert.equal(slow.status, 1, String(slow.stdout) + String(slow.stderr));
-      assert.match(String(slow.stdout), /slow\.py:2:\d+: reduction-over-list-comprehension/);
+      assert.match(String(slow.stdout), /slow\.py:2:\d+: hint: reduction-over-list-comprehension/);
       const clean = npx(['--offline', 'perflens', 'check', 'clean.py'], { cwd: dir, env });
       assert.equal(clean.status, 0, String(clean.stdout) + String(clean.stderr));
       assert.match(String(clean.stdout), /All checks passed!/);

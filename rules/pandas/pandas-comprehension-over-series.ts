@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { isPureReference, localTypes, needsParentheses, VECTOR_FIX_REASONS, vectorizeElementExpression } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -13,14 +13,7 @@ export default defineRule({
   guide: 'pandas-vectorization',
   requires: ['pandas'],
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
-  supersedes: [
-    'append-loop-to-comprehension',
-    'manual-sum-loop',
-    'manual-min-max-loop',
-    'manual-counter-loop',
-    'string-concat-in-loop',
-    'reduction-over-list-comprehension',
-  ],
+  supersedes: GENERIC_LOOP_RULES,
   message: 'A list comprehension calls a method per element of a Series; use the `.str` / `.dt` accessor or column arithmetic',
   docs: {
     why:

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   enclosingDef,
@@ -19,7 +19,6 @@ import {
   withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop } from '../../server/fixes';
-import type { RuleContext } from '../../server/engine/rule';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -46,14 +45,7 @@ export default defineRule({
   guide: 'pandas-vectorization',
   requires: ['pandas'],
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
-  supersedes: [
-    'append-loop-to-comprehension',
-    'manual-sum-loop',
-    'manual-min-max-loop',
-    'manual-counter-loop',
-    'string-concat-in-loop',
-    'reduction-over-list-comprehension',
-  ],
+  supersedes: GENERIC_LOOP_RULES,
   message: '`iterrows()` builds a Series for every row; use column operations, or `itertuples()` when a loop is unavoidable',
   docs: {
     why:

@@ -1,4 +1,4 @@
-import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   findDescendants,
@@ -32,14 +32,7 @@ export default defineRule({
   guide: 'pandas-vectorization',
   requires: ['pandas'],
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
-  supersedes: [
-    'append-loop-to-comprehension',
-    'manual-sum-loop',
-    'manual-min-max-loop',
-    'manual-counter-loop',
-    'string-concat-in-loop',
-    'reduction-over-list-comprehension',
-  ],
+  supersedes: GENERIC_LOOP_RULES,
   message: 'A Python loop indexes the DataFrame row by row; operate on whole columns instead',
   docs: {
     why:

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
@@ -33,14 +33,7 @@ export default defineRule({
   guide: 'pytorch-gpu-efficiency',
   requires: ['torch'],
   // A loop that syncs per step is about the sync, not about a comprehension or sum() over the same steps.
-  supersedes: [
-    'append-loop-to-comprehension',
-    'manual-sum-loop',
-    'manual-min-max-loop',
-    'manual-counter-loop',
-    'string-concat-in-loop',
-    'reduction-over-list-comprehension',
-  ],
+  supersedes: GENERIC_LOOP_RULES,
   message: 'A host sync (`.item()`/`.cpu()`) on every training step stalls the GPU queue; accumulate on the device and sync every N steps',
   docs: {
     why:

@@ -191,6 +191,20 @@ export interface CallAnchor {
   depth?: number;
 }
 
+/**
+ * The general loop rules (a comprehension, sum(), min()/max(), Counter, join, a generator): advice that keeps the
+ * loop's iteration. A rule about a slow loop over data (a DataFrame, an array, a training step) supersedes them,
+ * since following it would vectorise or remove that iteration instead.
+ */
+export const GENERIC_LOOP_RULES: readonly string[] = [
+  'append-loop-to-comprehension',
+  'manual-sum-loop',
+  'manual-min-max-loop',
+  'manual-counter-loop',
+  'string-concat-in-loop',
+  'reduction-over-list-comprehension',
+];
+
 export function defineRule(rule: RuleDefinition): RuleDefinition {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.id)) throw new Error(`rule id must be kebab-case: ${rule.id}`);
   if (rule.fix && rule.fix.safety !== 'safe' && !rule.fix.reason) {

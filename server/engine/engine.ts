@@ -288,7 +288,7 @@ export class Engine {
           if (seen.has(key)) return;
           seen.add(key);
           extent ??= matchExtent(match);
-          raw.push(construct ? { finding, ...extent, construct: [construct.startIndex, construct.endIndex] } : { finding, ...extent });
+          raw.push(construct ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] } : { finding, ...extent });
         });
         const checkStarted = performance.now();
         try {
@@ -540,7 +540,7 @@ function contextFor(
     filePath: options.filePath,
     files,
     report(report: Report) {
-      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report), report.construct);
+      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report.construct);
     },
   };
 }
@@ -550,10 +550,11 @@ function contextFor(
  * for the rule when there is one, else the one the rule gives this finding (a form of `severityForms`), else
  * the rule's default.
  */
-function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, report: Report): Finding {
+function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, report: Report, text: string): Finding {
   const start = report.node?.startIndex ?? report.start;
-  const end = report.node?.endIndex ?? report.end;
-  if (start === undefined || end === undefined) throw new Error('report() needs a node or start/end');
+  const reportedEnd = report.node?.endIndex ?? report.end;
+  if (start === undefined || reportedEnd === undefined) throw new Error('report() needs a node or start/end');
+  const end = withoutTrailingLineBreak(text, start, reportedEnd);
   // A per-finding severity applies only while the user has not set the rule's severity (even to its default).
   const effective = report.severity && !userSet ? report.severity : severity;
   const finding: Finding = { ruleId: rule.id, start, end, message: report.message ?? rule.message, severity: effective };
@@ -567,6 +568,16 @@ function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, r
     if (finding.fix.safety === 'safe') delete finding.fix.reason;
   }
   return finding;
+}
+
+/**
+ * A finding never ends on a line break. Nodes that close with their line's break (a decorator, a comment on a CRLF
+ * line) take the "\r" in after a fresh parse but not always after an incremental one, so without this the same
+ * finding would get two ranges, and an incremental lint would disagree with a full one.
+ */
+function withoutTrailingLineBreak(text: string, start: number, end: number): number {
+  while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return end;
 }
 
 function atLeast(settings: RuleSettings, rule: RuleDefinition): boolean {

@@ -288,7 +288,11 @@ export class Engine {
           if (seen.has(key)) return;
           seen.add(key);
           extent ??= matchExtent(match);
-          raw.push(construct ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] } : { finding, ...extent });
+          raw.push(
+            construct
+              ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
+              : { finding, ...extent },
+          );
         });
         const checkStarted = performance.now();
         try {

@@ -107,7 +107,18 @@ function checkSeverityKeys(rules: readonly RuleDefinition[], file: string, sever
  * the rules, so are unknown rule ids and categories.
  */
 export function parseConfigTable(table: Record<string, unknown>, file: string, rules?: readonly RuleDefinition[]): ProjectConfig {
-  const known = new Set(['select', 'extend-select', 'ignore', 'severity', 'per-file-ignores', 'target-version', 'max-file-size', 'line-length', 'exclude', 'extend-include']);
+  const known = new Set([
+    'select',
+    'extend-select',
+    'ignore',
+    'severity',
+    'per-file-ignores',
+    'target-version',
+    'max-file-size',
+    'line-length',
+    'exclude',
+    'extend-include',
+  ]);
   for (const key of Object.keys(table)) {
     if (!known.has(key)) throw new ConfigError(file, `unknown setting \`${key}\` (known: ${[...known].join(', ')})`);
   }

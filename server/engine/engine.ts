@@ -33,10 +33,47 @@ interface PassMatches {
 /** Default wall-clock budget of one parse: generous, it only stops pathological inputs. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
-export class ParseTimeout extends Error {
+/** A text the engine did not parse (or not to the end): the caller shows that this version was skipped. */
+export class ParseSkipped extends Error {}
+
+export class ParseTimeout extends ParseSkipped {
   constructor(readonly ms: number) {
     super(`parsing took longer than ${ms} ms and was stopped`);
   }
+}
+
+/** A text indented so deeply that the Python grammar would corrupt the parser (see indentTooDeep). */
+export class IndentTooDeep extends ParseSkipped {
+  constructor() {
+    super(`a line is indented by ${MAX_INDENT_COLUMNS} columns or more, which the Python parser cannot take safely`);
+  }
+}
+
+/**
+ * Indentation (in the grammar's columns) from which a text is not parsed. tree-sitter-python 0.25.0's
+ * external scanner writes one byte past tree-sitter's 1024-byte serialisation buffer when it holds an
+ * odd number of string delimiters and 511 or more indentation levels: the byte lands in the parser's
+ * own state, and that parse and every later one in the WASM instance fail with "memory access out of
+ * bounds" (found by the protocol fuzzer). 511 levels need a line indented by at least 511 columns (each
+ * level is at least one column deeper), so refusing 400 leaves a margin and no real code behind.
+ */
+export const MAX_INDENT_COLUMNS = 400;
+/** Leading whitespace of 50 characters or more: a tab is 8 columns to the scanner, so a shorter one cannot reach 400. */
+const LONG_INDENT = /(?:^|[\n\r])[ \t\f]{50,}/g;
+
+/** A line's leading whitespace reaches MAX_INDENT_COLUMNS, counted as the scanner counts it. */
+export function indentTooDeep(text: string): boolean {
+  LONG_INDENT.lastIndex = 0;
+  for (let m = LONG_INDENT.exec(text); m; m = LONG_INDENT.exec(text)) {
+    let columns = 0;
+    for (const c of m[0]) {
+      if (c === ' ') columns++;
+      else if (c === '\t') columns += 8;
+      else columns = 0; // the line break, or a form feed (the scanner starts the count again)
+      if (columns >= MAX_INDENT_COLUMNS) return true;
+    }
+  }
+  return false;
 }
 
 export interface LintDetails extends LintResult {
@@ -144,10 +181,12 @@ export class Engine {
 
   /**
    * Parses text (incrementally from oldTree when given). Throws ParseTimeout when the parse runs
-   * over the budget (pathological input); the caller decides what to show.
+   * over the budget, IndentTooDeep before parsing a text the grammar cannot take (both pathological
+   * input, both ParseSkipped); the caller decides what to show.
    */
   parse(text: string, oldTree?: Tree | null): Tree {
     const started = this.profile ? performance.now() : 0;
+    if (indentTooDeep(text)) throw new IndentTooDeep();
     // NULs and lone \r line breaks are handled by PythonParser (textForLexer), offsets unchanged.
     const budget = this.parseTimeoutMs;
     let tree: Tree | null;
@@ -172,7 +211,7 @@ export class Engine {
     try {
       tree = this.parse(text);
     } catch (error) {
-      if (error instanceof ParseTimeout) return skippedResult(text, error.message);
+      if (error instanceof ParseSkipped) return skippedResult(text, error.message);
       throw error;
     }
     try {

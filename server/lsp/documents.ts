@@ -4,7 +4,7 @@
 // platform can (offThread.ts): then a worker keeps the tree, and this thread only the text.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
+import { ParseSkipped, ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
 import { Edit, type Tree } from '../syntax/parser';
@@ -43,8 +43,8 @@ export class ParsedDocument {
   private changes: TextChange[] | null = null;
   /** tree-sitter's changed ranges between the last linted tree and the current one. */
   private changedRanges: { startIndex: number; endIndex: number }[] = [];
-  /** The version whose parse ran out of time (not retried until the next edit). */
-  private parseFailed: { version: number; error: ParseTimeout } | null = null;
+  /** The version whose parse ran out of time or was refused (not retried until the next edit). */
+  private parseFailed: { version: number; error: ParseSkipped } | null = null;
   private readonly linter: IncrementalLinter;
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,7 +97,7 @@ export class ParsedDocument {
         tree = this.engine.parse(this.text.getText(), old);
       } catch (error) {
         // Keep the old (edited) tree: the next edit re-tries from it.
-        if (error instanceof ParseTimeout) this.parseFailed = { version: this.version, error };
+        if (error instanceof ParseSkipped) this.parseFailed = { version: this.version, error };
         throw error;
       }
       // The old tree is needed until its changed ranges are known; then WASM memory is freed.
@@ -141,9 +141,11 @@ export class ParsedDocument {
       this.lastParseMs = performance.now() - parseStarted;
     } catch (error) {
       this.lastParseMs = performance.now() - parseStarted;
-      if (!(error instanceof ParseTimeout)) throw error;
+      if (!(error instanceof ParseSkipped)) throw error;
       this.linter.reset();
-      return skippedResult(this.getText(), `${error.message}; perflens skipped this version of the file`);
+      // A timeout depends on the machine's load (the next version may parse); a refusal is the text's own.
+      const note = error instanceof ParseTimeout ? `${error.message}; perflens skipped this version of the file` : error.message;
+      return skippedResult(this.getText(), note);
     }
     const partialsBefore = this.linter.stats.partial;
     const fullsBefore = this.linter.stats.full;
@@ -193,7 +195,16 @@ export class ParsedDocument {
 
   /** The construct note at an offset (hover): from the worker's tree for a large text, else from this one. */
   async constructNote(offset: number): Promise<ConstructMatch | null> {
-    if (!this.remote) return constructNoteAt(this.getTree(), this.getText(), offset);
+    if (!this.remote) {
+      let tree: Tree;
+      try {
+        tree = this.getTree();
+      } catch (error) {
+        if (error instanceof ParseSkipped) return null; // a skipped version has no notes, as it has no findings
+        throw error;
+      }
+      return constructNoteAt(tree, this.getText(), offset);
+    }
     try {
       return await this.remote.construct(offset);
     } catch (error) {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
-import { Engine, ParseTimeout } from '../../server/engine/engine';
+import { Engine, IndentTooDeep, indentTooDeep, ParseTimeout } from '../../server/engine/engine';
 import { decodeSource } from '../../server/project/sourceFile';
 import { applyEdits, editsOverlap } from '../../server/syntax/text';
 import type { Finding } from '../../common/types';
@@ -85,6 +85,32 @@ describe('reliability: real, mutated and hostile input', function () {
       const lineText = r.lines.lineText(pos.line);
       assert.equal(lineText.slice(pos.character, pos.character + 10), 'time.sleep', `${input.name}: LSP position`);
     }
+  });
+
+  it('refuses a text indented 400 columns deep (the grammar would corrupt the parser), says so, and parses normally afterwards', async () => {
+    // 600 nested blocks, then strings at the deepest level: tree-sitter-python's scanner overflowed its
+    // state buffer there, and this parse and every later one failed with "memory access out of bounds".
+    let deep = '';
+    for (let i = 0; i < 600; i++) deep += `${' '.repeat(i)}if x:\n`;
+    deep += `${' '.repeat(600)}s = "abc {y} def"\n${' '.repeat(600)}t = f'a{b}c'\n`;
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      assert.throws(() => engine.parse(deep), IndentTooDeep);
+      assert.match(engine.lintText(deep).skipped ?? '', /indented by 400 columns or more/);
+      const ok = engine.lintText('import time\nasync def f():\n    time.sleep(1)\n');
+      assert.deepEqual(
+        ok.findings.map((f) => f.ruleId),
+        ['async-time-sleep'],
+      );
+    } finally {
+      engine.dispose();
+    }
+    // Counted as the scanner counts: a tab is 8 columns, a form feed starts again, any line break counts.
+    assert.equal(indentTooDeep(`x\n${' '.repeat(399)}y\n`), false);
+    assert.equal(indentTooDeep(`x\r${' '.repeat(400)}y`), true);
+    assert.equal(indentTooDeep(`${'\t'.repeat(50)}y`), true);
+    assert.equal(indentTooDeep(`x\n${' '.repeat(300)}\f${' '.repeat(300)}y`), false);
+    assert.equal(indentTooDeep(`x = "${' '.repeat(1000)}"\n`), false);
   });
 
   it('stops a parse that runs over its time budget, says so, and parses normally afterwards', async () => {

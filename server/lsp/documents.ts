@@ -101,7 +101,8 @@ export class ParsedDocument {
         throw error;
       }
       // The old tree is needed until its changed ranges are known; then WASM memory is freed.
-      if (old && this.changes) this.changedRanges.push(...tree.getChangedRanges(old));
+      // web-tree-sitter's contract: called on the old (edited) tree, given the new one.
+      if (old && this.changes) this.changedRanges.push(...old.getChangedRanges(tree));
       old?.delete();
       this.tree = tree;
       this.stale = false;

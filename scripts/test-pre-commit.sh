@@ -60,7 +60,7 @@ pre-commit run perflens --all-files --color never >"$work/out" 2>&1
 status=$?
 set -e
 [ "$status" -eq 1 ] || fail "perflens exited $status on a file with a finding, expected 1"
-grep -q 'slow.py:2:[0-9]*: reduction-over-list-comprehension' "$work/out" || fail "perflens did not name the finding"
+grep -q 'slow.py:2:[0-9]*: hint: reduction-over-list-comprehension' "$work/out" || fail "perflens did not name the finding"
 cmp -s slow.py expected.py && fail "the check hook changed the file"
 
 set +e

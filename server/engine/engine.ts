@@ -21,6 +21,7 @@ import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
+import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
 import type { Finding, LintResult, RuleFailure, Severity } from '../../common/types';
 
@@ -597,6 +598,7 @@ function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, r
   const start = report.node?.startIndex ?? report.start;
   const reportedEnd = report.node?.endIndex ?? report.end;
   if (start === undefined || reportedEnd === undefined) throw new Error('report() needs a node or start/end');
+  // A finding never ends on a line break: see withoutTrailingLineBreak.
   const end = withoutTrailingLineBreak(text, start, reportedEnd);
   // A per-finding severity applies only while the user has not set the rule's severity (even to its default).
   const effective = report.severity && !userSet ? report.severity : severity;
@@ -611,16 +613,6 @@ function toFinding(rule: RuleDefinition, severity: Severity, userSet: boolean, r
     if (finding.fix.safety === 'safe') delete finding.fix.reason;
   }
   return finding;
-}
-
-/**
- * A finding never ends on a line break. Nodes that close with their line's break (a decorator, a comment on a CRLF
- * line) take the "\r" in after a fresh parse but not always after an incremental one, so without this the same
- * finding would get two ranges, and an incremental lint would disagree with a full one.
- */
-function withoutTrailingLineBreak(text: string, start: number, end: number): number {
-  while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
-  return end;
 }
 
 function atLeast(settings: RuleSettings, rule: RuleDefinition): boolean {

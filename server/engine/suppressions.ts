@@ -7,7 +7,7 @@
 import type { Node } from '../syntax/parser';
 import type { RuleDefinition } from './rule';
 import { CATEGORIES, type Finding, type Severity, type TextEdit } from '../../common/types';
-import type { LineIndex } from '../syntax/text';
+import { withoutTrailingLineBreak, type LineIndex } from '../syntax/text';
 
 export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa';
 
@@ -83,9 +83,7 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
     const ownLine = lines.lineText(line).slice(0, at.character).trim() === '';
     const { verb, rules } = syntax;
     const start = comment.startIndex;
-    // tree-sitter takes a CRLF line's "\r" into the comment in a fresh parse, not always after an edit:
-    // the comment ends before it, so a finding on it is the same however the tree was made.
-    const end = text[comment.endIndex - 1] === '\r' ? comment.endIndex - 1 : comment.endIndex;
+    const end = withoutTrailingLineBreak(text, start, comment.endIndex);
     if (verb !== 'noqa') {
       const kind: SuppressionKind = verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : verb;
       out.push({ kind, rules, start, end, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });

@@ -79,6 +79,16 @@ export class LineIndex {
   }
 }
 
+/**
+ * The end of a range, moved back before any line break it ends on. Nodes that close with their line's break (a
+ * decorator, a comment on a CRLF line) take the "\r" in after a fresh parse but not always after an incremental
+ * one: ranges cut back this way are the same however the tree was made, so an incremental lint agrees with a full one.
+ */
+export function withoutTrailingLineBreak(text: string, start: number, end: number): number {
+  while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return end;
+}
+
 /** The line break a file mostly uses, so that inserted lines match it. */
 export function detectEol(text: string): string {
   // Every fix that writes a line asks, and an LF file is searched to its end: remember the last answer.

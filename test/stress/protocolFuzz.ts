@@ -243,7 +243,15 @@ class ProtocolFuzzer {
     // Where a server goes wrong (a version seen before, a range out of the text), look at once half the time:
     // diagnostics of the text before the change, then the settled ones after it.
     const suspicious = (version <= doc.version || outOfText(doc.text, changes)) && doc.text.length < 300_000 && this.chance(0.5);
+    const sent = doc.sent;
     if (suspicious) await this.pull(doc);
+    // The change was modelled on the text before the pull: if another operation sent a text meanwhile (a quick
+    // fix applied), the model would drop that edit while the server keeps it. An editor builds a change from
+    // the text it has, so this one is not sent (as a code action's edit is not applied in the same case).
+    if (doc.sent !== sent || !doc.open) {
+      this.bump('changes dropped (the text changed while they were prepared)');
+      return;
+    }
     doc.text = text;
     doc.version = version;
     doc.sent++;

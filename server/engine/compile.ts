@@ -80,12 +80,15 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
   };
 
   const withCalls = anchoredRules.length > 0;
-  const baseFacts = withCalls ? [...FACT_PATTERNS, { source: CALL_PATTERN, fact: 'call' as const }] : FACT_PATTERNS;
+  const rootsByGate = new Map<string, string[] | null>();
+  for (const [key, members] of byGate) if (key !== '') rootsByGate.set(key, groupRootTypes(members));
+  const rootFacts = ROOT_FACTS.filter((f) => [...rootsByGate.values()].some((types) => types?.includes(f.type)));
+  const baseFacts = [...FACT_PATTERNS, ...(withCalls ? [{ source: CALL_PATTERN, fact: 'call' as const }] : []), ...rootFacts];
   onBroken(broken);
   const base = compile('', byGate.get('')!, baseFacts)!;
   const gated: GatedGroup[] = [...byGate]
     .filter(([key]) => key !== '')
-    .map(([key, members]) => ({ key, ...gateOf(members[0]), group: once(() => compile(key, members, [])) }));
+    .map(([key, members]) => ({ key, ...gateOf(members[0]), group: once(() => withRoots(compile(key, members, []), rootsByGate.get(key) ?? null)) }));
   const anchoredQueries = new Map<RuleDefinition, () => QueryGroup | null>(anchoredRules.map((rule) => [rule, once(() => compile(rule.id, [rule], []))]));
   const regions = new RegionQueries(language);
   return {
@@ -100,6 +103,79 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
       compiledQueries.length = 0;
     },
   };
+}
+
+/**
+ * Node types a gated group may be rooted at: the base pass collects every node of these types (functions
+ * are a fact anyway; classes and decorated definitions only when a gated group needs them), so such a
+ * group runs on those nodes alone. (Calls are not among them: the call fact, CALL_PATTERN, holds only
+ * calls of a name or attribute, not `f()()` or `x[0]()`.) One pass over the
+ * tree costs about a third of the parse (bench/README.md) even for a pattern that matches nothing;
+ * run on its root nodes with maxStartDepth 0, tree-sitter descends only as far as a pattern in
+ * progress needs, so the group's cost follows its candidates instead of the file's size.
+ */
+const ROOT_FACTS: { type: string; source: string; fact: FactKind }[] = [
+  { type: 'class_definition', source: '(class_definition) @class', fact: 'class' },
+  { type: 'decorated_definition', source: '(decorated_definition) @decorated', fact: 'decorated' },
+];
+const ROOTABLE = new Set(['function_definition', ...ROOT_FACTS.map((f) => f.type)]);
+
+/** The node types the group's patterns start at, when every one is a type the base pass collects; else null. */
+function groupRootTypes(members: readonly RuleDefinition[]): string[] | null {
+  const types = new Set<string>();
+  for (const rule of members) {
+    const roots = patternRootTypes(rule.query);
+    if (!roots) return null;
+    for (const t of roots) {
+      if (!ROOTABLE.has(t)) return null;
+      types.add(t);
+    }
+  }
+  return types.size > 0 ? [...types] : null;
+}
+
+/** The group with its root types, once the compiled query confirms every pattern has a single root node. */
+function withRoots(group: QueryGroup | null, roots: string[] | null): QueryGroup | null {
+  if (!group || !roots) return group;
+  for (let i = 0; i < group.query.patternCount(); i++) if (!group.query.isPatternRooted(i)) return group;
+  return { ...group, roots };
+}
+
+/**
+ * The node type each top-level pattern of a query starts at: `(call …) @c` → call. Null when any
+ * top-level item is something else (an alternation, a wildcard, a grouped sibling sequence, a
+ * quantified pattern, a top-level predicate): such a query runs over the whole tree.
+ */
+export function patternRootTypes(query: string): string[] | null {
+  const types: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i];
+    if (ch === '"') {
+      if (depth === 0) return null;
+      for (i++; i < query.length && query[i] !== '"'; i++) if (query[i] === '\\') i++;
+      continue;
+    }
+    if (ch === ';') {
+      while (i < query.length && query[i] !== '\n') i++;
+      continue;
+    }
+    if (depth > 0) {
+      if (ch === '(' || ch === '[') depth++;
+      else if (ch === ')' || ch === ']') depth--;
+      continue;
+    }
+    if (/\s/.test(ch)) continue;
+    if (ch === '@') {
+      while (i + 1 < query.length && /[\w.-]/.test(query[i + 1])) i++;
+      continue;
+    }
+    const root = ch === '(' ? /^\(\s*([A-Za-z_]\w*)/.exec(query.slice(i, i + 80)) : null;
+    if (!root || root[1] === '_') return null;
+    types.push(root[1]);
+    depth = 1;
+  }
+  return depth === 0 && types.length > 0 ? types : null;
 }
 
 /** Why a rule's declaration cannot work, or null. */

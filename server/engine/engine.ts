@@ -148,6 +148,8 @@ export class Engine {
   onBrokenRule: ((failure: RuleFailure) => void) | undefined;
   /** Attach to collect timings (bench only). */
   profile: EngineProfile | undefined;
+  /** Gated groups rooted at collected node types run on those nodes only (off: a whole-tree pass each; tests compare the two). */
+  rootedGroups = true;
   /** Wall-clock budget of one parse (0 = none). */
   parseTimeoutMs = DEFAULT_PARSE_TIMEOUT_MS;
   /**
@@ -274,6 +276,8 @@ export class Engine {
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
     const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
+    const classes: Node[] = [];
+    const decorated: Node[] = [];
     for (const { patterns, matches } of ruleMatches) {
       for (const m of matches) {
         const role = patterns[m.patternIndex];
@@ -283,6 +287,8 @@ export class Engine {
         else if (role.fact === 'import') captures.imports.push(node);
         else if (role.fact === 'comment') captures.comments.push(node);
         else if (role.fact === 'function') captures.functions.push(node);
+        else if (role.fact === 'class') classes.push(node);
+        else if (role.fact === 'decorated') decorated.push(node);
         else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
       }
     }
@@ -298,7 +304,19 @@ export class Engine {
       .filter((gated) => gatesPass(gated, facts, gates))
       .map((gated) => gated.group())
       .filter((group): group is QueryGroup => group !== null);
-    if (open.length > 0) ruleMatches.push(...this.runPasses(open, compiled, tree, partial?.ranges));
+    // A group whose patterns all start at a class, def or decorated definition runs on those nodes
+    // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
+    const onRoots = partial || !this.rootedGroups ? [] : open.filter((group) => group.roots);
+    const walked = onRoots.length > 0 ? open.filter((group) => !group.roots) : open;
+    if (walked.length > 0) ruleMatches.push(...this.runPasses(walked, compiled, tree, partial?.ranges));
+    if (onRoots.length > 0) {
+      const nodes = new Map([
+        ['function_definition', captures.functions],
+        ['class_definition', classes],
+        ['decorated_definition', decorated],
+      ]);
+      for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
+    }
     const gatedDone = profile ? performance.now() : 0;
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
     if (profile) {
@@ -442,6 +460,24 @@ export class Engine {
       this.activeCache.set(key, active);
     }
     return active;
+  }
+
+  /** A rooted group's matches: its query run on each node of its root types, matches starting at that node only. */
+  private runOnRoots(group: QueryGroup, nodes: ReadonlyMap<string, readonly Node[]>): PassMatches {
+    const started = this.profile ? performance.now() : 0;
+    const roots = group.roots!.flatMap((type) => nodes.get(type) ?? []);
+    // Document order, as one pass over the tree would find them.
+    if (group.roots!.length > 1) roots.sort((a, b) => a.startIndex - b.startIndex);
+    const matches: QueryMatch[] = [];
+    for (const node of roots) for (const m of matchesRootedAt(group.query, node)) matches.push(m);
+    if (this.profile) {
+      const key = `${group.key} (on ${group.roots!.join(', ')} nodes)`;
+      const entry = this.profile.groups.get(key) ?? { ms: 0, passes: 0 };
+      entry.ms += performance.now() - started;
+      entry.passes++;
+      this.profile.groups.set(key, entry);
+    }
+    return { patterns: group.patterns, matches };
   }
 
   /**

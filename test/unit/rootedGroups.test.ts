@@ -1,0 +1,82 @@
+// Gated groups whose patterns all start at a class, def or decorated definition run on those nodes
+// (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
+// That is only right if it finds exactly what a whole-tree pass finds: this test compares both on
+// every rule fixture and a slice of the stdlib, with every rule selected.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../../rules';
+import { patternRootTypes } from '../../server/engine/compile';
+import { Engine, newProfile } from '../../server/engine/engine';
+import { discoverFiles } from '../../server/project/discovery';
+import { DIST, FIXTURES } from '../helpers/engine';
+
+function pythonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return pythonFiles(full);
+    return name.endsWith('.py') ? [full] : [];
+  });
+}
+
+/** Every nth file of this machine's Python standard library (none if python3 cannot say where). */
+function stdlibSlice(n: number): string[] {
+  const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("stdlib"))'], { encoding: 'utf8' });
+  const dir = r.stdout?.trim();
+  if (r.status !== 0 || !dir) return [];
+  return discoverFiles([dir]).files.filter((_, i) => i % n === 0);
+}
+
+describe('patternRootTypes', () => {
+  it('names the node type each top-level pattern starts at', () => {
+    assert.deepEqual(patternRootTypes('(class_definition name: (identifier) @n) @c\n; a comment (call)\n(function_definition) @f'), [
+      'class_definition',
+      'function_definition',
+    ]);
+    assert.deepEqual(patternRootTypes('(function_definition name: (identifier) @n (#eq? @n "(call) [x]")) @fn'), ['function_definition']);
+  });
+
+  it('gives up on anything that may start elsewhere or at several nodes', () => {
+    for (const query of [
+      '[(class_definition) (function_definition)] @d', // alternation
+      '(_ (identifier)) @x', // wildcard root
+      '((identifier) @a . (identifier) @b)', // grouped sibling sequence
+      '(comment)+ @c', // quantified
+      '((identifier) @x (#eq? @x "y"))', // top-level predicate group
+      '"async" @kw', // anonymous node
+      '', // nothing
+    ]) {
+      assert.equal(patternRootTypes(query), null, query);
+    }
+  });
+});
+
+describe('gated groups run on their root nodes', () => {
+  it('find exactly the findings of whole-tree passes, on every fixture and a stdlib slice (every rule selected)', async function () {
+    this.timeout(300000);
+    const rooted = await Engine.create(ALL_RULES, DIST);
+    const walked = await Engine.create(ALL_RULES, DIST);
+    walked.rootedGroups = false;
+    const profile = newProfile();
+    rooted.profile = profile;
+    try {
+      const files = [...pythonFiles(path.join(FIXTURES, 'rules')), ...stdlibSlice(15)];
+      const options = { select: ['ALL'] };
+      let total = 0;
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        const fast = rooted.lintText(text, options).findings;
+        const plain = walked.lintText(text, options).findings;
+        assert.deepEqual(fast, plain, file);
+        total += plain.length;
+      }
+      const onRoots = [...profile.groups.keys()].filter((key) => key.includes('(on '));
+      assert.ok(onRoots.length >= 2, `only ${onRoots.join(', ')} ran on root nodes: the comparison proves little`);
+      assert.ok(total > 200, `only ${total} findings`);
+    } finally {
+      rooted.dispose();
+      walked.dispose();
+    }
+  });
+});

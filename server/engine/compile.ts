@@ -81,7 +81,7 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
 
   const withCalls = anchoredRules.length > 0;
   const rootsByGate = new Map<string, string[] | null>();
-  for (const [key, members] of byGate) if (key !== '') rootsByGate.set(key, groupRootTypes(members));
+  for (const [key, members] of byGate) if (key !== '') rootsByGate.set(key, groupRootTypes(members, withCalls));
   const rootFacts = ROOT_FACTS.filter((f) => [...rootsByGate.values()].some((types) => types?.includes(f.type)));
   const baseFacts = [...FACT_PATTERNS, ...(withCalls ? [{ source: CALL_PATTERN, fact: 'call' as const }] : []), ...rootFacts];
   onBroken(broken);
@@ -108,8 +108,10 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
 /**
  * Node types a gated group may be rooted at: the base pass collects every node of these types (functions
  * are a fact anyway; classes and decorated definitions only when a gated group needs them), so such a
- * group runs on those nodes alone. (Calls are not among them: the call fact, CALL_PATTERN, holds only
- * calls of a name or attribute, not `f()()` or `x[0]()`.) One pass over the
+ * group runs on those nodes alone. Calls are among them only for patterns that start at a call of a name
+ * or an attribute (`(call function: (identifier) …)`), and only when the call fact is collected: the call
+ * fact, CALL_PATTERN, holds only such calls, not `f()()` or `x[0]()` (patternRootTypes calls the other
+ * call patterns `call:any`). One pass over the
  * tree costs about a third of the parse (bench/README.md) even for a pattern that matches nothing;
  * run on its root nodes with maxStartDepth 0, tree-sitter descends only as far as a pattern in
  * progress needs, so the group's cost follows its candidates instead of the file's size.
@@ -118,16 +120,16 @@ const ROOT_FACTS: { type: string; source: string; fact: FactKind }[] = [
   { type: 'class_definition', source: '(class_definition) @class', fact: 'class' },
   { type: 'decorated_definition', source: '(decorated_definition) @decorated', fact: 'decorated' },
 ];
-const ROOTABLE = new Set(['function_definition', ...ROOT_FACTS.map((f) => f.type)]);
+const ROOTABLE = new Set(['function_definition', 'call', ...ROOT_FACTS.map((f) => f.type)]);
 
 /** The node types the group's patterns start at, when every one is a type the base pass collects; else null. */
-function groupRootTypes(members: readonly RuleDefinition[]): string[] | null {
+function groupRootTypes(members: readonly RuleDefinition[], withCalls: boolean): string[] | null {
   const types = new Set<string>();
   for (const rule of members) {
     const roots = patternRootTypes(rule.query);
     if (!roots) return null;
     for (const t of roots) {
-      if (!ROOTABLE.has(t)) return null;
+      if (!ROOTABLE.has(t) || (t === 'call' && !withCalls)) return null;
       types.add(t);
     }
   }
@@ -172,10 +174,28 @@ export function patternRootTypes(query: string): string[] | null {
     }
     const root = ch === '(' ? /^\(\s*([A-Za-z_]\w*)/.exec(query.slice(i, i + 80)) : null;
     if (!root || root[1] === '_') return null;
-    types.push(root[1]);
+    types.push(root[1] === 'call' && !callOfName(query, i) ? 'call:any' : root[1]);
     depth = 1;
   }
   return depth === 0 && types.length > 0 ? types : null;
+}
+
+/** The pattern at `at` starts `(call function: (identifier …` or `(attribute …`, that child not quantified: only calls CALL_PATTERN collects. */
+function callOfName(query: string, at: number): boolean {
+  const head = /^\(\s*call\s+function:\s*\(\s*(?:identifier|attribute)\b/.exec(query.slice(at, at + 200));
+  if (!head) return false;
+  let depth = 1;
+  let i = at + head[0].length;
+  for (; i < query.length && depth > 0; i++) {
+    if (query[i] === '"') {
+      for (i++; i < query.length && query[i] !== '"'; i++) if (query[i] === '\\') i++;
+    } else if (query[i] === '(') {
+      depth++;
+    } else if (query[i] === ')') {
+      depth--;
+    }
+  }
+  return !/^\s*[?*+]/.test(query.slice(i, i + 20));
 }
 
 /** Why a rule's declaration cannot work, or null. */

@@ -315,6 +315,11 @@ export class Engine {
         ['class_definition', classes],
         ['decorated_definition', decorated],
       ]);
+      if (onRoots.some((group) => group.roots!.includes('call')))
+        nodes.set(
+          'call',
+          calls.map((m) => m.captures.find((c) => c.name === 'call')!.node),
+        );
       for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
     }
     const gatedDone = profile ? performance.now() : 0;

@@ -37,6 +37,13 @@ describe('patternRootTypes', () => {
     assert.deepEqual(patternRootTypes('(function_definition name: (identifier) @n (#eq? @n "(call) [x]")) @fn'), ['function_definition']);
   });
 
+  it('tells calls of a name or attribute (what the call fact collects) from any call', () => {
+    assert.deepEqual(patternRootTypes('(call function: (identifier) @f) @c\n(call function: (attribute attribute: (identifier) @m)) @c'), ['call', 'call']);
+    assert.deepEqual(patternRootTypes('(call) @c'), ['call:any']);
+    assert.deepEqual(patternRootTypes('(call function: (subscript) @s) @c'), ['call:any']);
+    assert.deepEqual(patternRootTypes('(call arguments: (argument_list) function: (identifier)) @c'), ['call:any']);
+  });
+
   it('gives up on anything that may start elsewhere or at several nodes', () => {
     for (const query of [
       '[(class_definition) (function_definition)] @d', // alternation

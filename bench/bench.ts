@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
-import { Engine, newProfile } from '../server/engine/engine';
+import { Engine } from '../server/engine/engine';
 import { activeRules } from '../server/engine/options';
 import { decodeSource } from '../server/project/sourceFile';
 import { concatenated, countLines, RUFF_SELECT, stdlibDir, stdlibFiles } from './corpus';
 import { largeDocumentRows } from './largeDocument';
+import { parseProfile, type PhaseProfile } from './profileText';
 import { coldStart, latency, memory, type LatencyResult, type MemoryResult } from './lsp';
 
 const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
@@ -21,7 +22,9 @@ export const USAGE = `npm run bench [-- OPTIONS]: every performance figure, once
   --only=PART,...     run only these parts: ${PARTS.join(', ')}
   --quick             fewer edits and a shorter typing phase; nothing written
   --no-write          print the table only
-  --compare=FILE      with the part 'large': also measure this server.js (another build, e.g. before a fix)
+  --compare=FILE      another build's dist/server.js (e.g. before a change): the part 'large' measures its server too, the part
+                      'profile' its profile.js (<build>/out/bench/bench/profile.js, built with PERFLENS_OUT=<build> node bench/build.mjs),
+                      and the part 'throughput' its CLI
   --help              this text`;
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -88,6 +91,8 @@ interface Throughput {
   parseFloor: Timed;
   /** The same, plus one query pass over each tree with a single root-only pattern: the floor of any query-based rule set. */
   walkFloor: Timed;
+  /** The --compare build's CLI on the same files, in the same run. */
+  before?: Timed & { root: string; findings: number };
 }
 
 async function throughput(): Promise<Throughput> {
@@ -108,6 +113,10 @@ async function throughput(): Promise<Throughput> {
   const findings = (JSON.parse(p.stdout) as unknown[]).length;
   const r = await timed(process.execPath, [path.join(__dirname, 'ruff.js'), listFile]);
   const ruffOut = JSON.parse(r.stdout) as { diagnostics: number; version: string };
+  const otherRoot = compareBuildRoot();
+  const before = otherRoot
+    ? await timed(process.execPath, [path.join(otherRoot, 'dist', 'cli.js'), 'check', stdlibDir(), '--no-config', '--exit-zero', '--format', 'json'])
+    : undefined;
   const parseFloor = await timed(process.execPath, [path.join(__dirname, 'parsefloor.js'), listFile, String(threads), DIST]);
   const walkFloor = await timed(process.execPath, [path.join(__dirname, 'parsefloor.js'), listFile, String(threads), DIST, 'walk']);
   return {
@@ -117,6 +126,7 @@ async function throughput(): Promise<Throughput> {
     ruff: { ...r, diagnostics: ruffOut.diagnostics, version: ruffOut.version },
     parseFloor,
     walkFloor,
+    before: before && otherRoot ? { ...before, root: otherRoot, findings: (JSON.parse(before.stdout) as unknown[]).length } : undefined,
   };
 }
 
@@ -178,7 +188,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const started = new Date();
   if (wants('throughput')) rows.push(...throughputRows(await throughput()));
-  if (wants('profile')) rows.push(...profileRows(engine));
+  if (wants('profile')) rows.push(...profileRows());
   if (wants('latency')) rows.push(...(await latencyRows(engine)));
   if (wants('cold')) rows.push(...(await coldStartRows(notes)));
   if (wants('memory')) rows.push(...(await memoryRows()));
@@ -215,6 +225,15 @@ function throughputRows(t: Throughput): Row[] {
   ]);
   const ratio = pRate / rRate;
   rows.push(['perflens ÷ Ruff-WASM, lines/s', ratio.toFixed(2), '≥ 1.00', ratio >= 1 ? 'met' : 'NOT met']);
+  if (t.before) {
+    const bRate = t.lines / (t.before.wallMs / 1000);
+    rows.push([
+      `  before (${t.before.root}): its CLI ÷ Ruff-WASM, lines/s`,
+      `${(bRate / rRate).toFixed(2)}: ${ms(t.before.wallMs)} (${t.before.findings} findings${t.before.cpuMs ? `, CPU ${ms(t.before.cpuMs)}` : ''})`,
+      '',
+      '',
+    ]);
+  }
   const floorRate = t.lines / (t.parseFloor.wallMs / 1000);
   rows.push([
     `  the floor: read + decode + web-tree-sitter parse alone, no rules (${t.perflens.threads} worker threads)`,
@@ -234,33 +253,68 @@ function throughputRows(t: Throughput): Row[] {
   return rows;
 }
 
-/** Where single-thread linting time goes (every 4th stdlib file, in this process). */
-function profileRows(engine: Engine): Row[] {
-  const profile = newProfile();
-  engine.profile = profile;
-  const files = stdlibFiles().filter((_, i) => i % 4 === 0);
-  const t0 = performance.now();
-  for (const f of files) {
-    try {
-      engine.lintText(decodeSource(readFileSync(f)).text);
-    } catch {
-      // unreadable
-    }
+/** The build a `--compare=<build>/dist/server.js` names: its root, when it holds a bench build. */
+function compareBuildRoot(): string | undefined {
+  if (!compareServer) return undefined;
+  const root = path.resolve(path.dirname(compareServer), '..');
+  return existsSync(path.join(root, 'out', 'bench', 'bench', 'profile.js')) ? root : undefined;
+}
+
+/** Runs a build's profile.js in a child process (its own engine, one thread). */
+function runProfile(script: string, dist: string): PhaseProfile {
+  const stdout = execFileSync(process.execPath, [script, '4'], { encoding: 'utf8', env: { ...process.env, PERFLENS_DIST: dist }, maxBuffer: 1 << 24 });
+  return parseProfile(stdout);
+}
+
+/**
+ * Where single-thread linting time goes (every 4th stdlib file), in a child process per build: this
+ * build, and with --compare the other build too, alternately, twice each, keeping each phase's
+ * lowest time (on a busy machine a phase's time only grows with the load).
+ */
+function profileRows(): Row[] {
+  const builds: [string, string, string][] = [['this build', path.join(__dirname, 'profile.js'), DIST]];
+  const other = compareBuildRoot();
+  if (other) builds.push([`before (${other})`, path.join(other, 'out', 'bench', 'bench', 'profile.js'), path.join(other, 'dist')]);
+  const runs = new Map<string, PhaseProfile[]>();
+  for (let round = 0; round < (other ? 2 : 1); round++) {
+    for (const [label, script, dist] of builds) runs.set(label, [...(runs.get(label) ?? []), runProfile(script, dist)]);
   }
-  const total = performance.now() - t0;
-  engine.profile = undefined;
-  const checks = [...profile.rules.values()].reduce((sum, r) => sum + r.ms, 0);
-  const pct = (v: number) => `${Math.round((v / total) * 100)} %`;
-  const top = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 5);
-  return [
-    [
-      `Where the time goes (one thread, ${files.length} stdlib files)`,
-      `parse ${pct(profile.parseMs)}, queries ${pct(profile.queryMs)} (${profile.passes} passes), rule checks ${pct(checks)}, other ${pct(total - profile.parseMs - profile.queryMs - checks)}`,
+  const rows: Row[] = [];
+  const summaries: { queries: number; checks: number; ratio: number }[] = [];
+  for (const [label] of builds) {
+    const all = runs.get(label)!;
+    const low = (pick: (p: PhaseProfile) => number | undefined) => {
+      const values = all.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v));
+      return values.length > 0 ? Math.min(...values) : undefined;
+    };
+    const p = all[0];
+    const parse = low((x) => x.parseMs)!;
+    const queries = low((x) => x.queryMs)!;
+    const checks = low((x) => x.checksMs)!;
+    const inference = low((x) => x.inferenceMs);
+    const cpu = low((x) => x.cpuMs)!;
+    const rules = queries + checks + (low((x) => x.factsMs) ?? 0); // inference runs inside the checks
+    rows.push([
+      `Profile, ${label} (one thread, ${p.files} stdlib files)`,
+      `parse ${parse} ms / queries ${queries} ms (${p.passes} passes) / checks ${checks} ms (inference: ${inference === undefined ? 'not reported' : `${inference} ms of them`}); CPU ${cpu} ms`,
       '',
       '',
-    ],
-    ['  slowest rule checks', top.map(([id, r]) => `${id} ${pct(r.ms)}`).join(', '), '', ''],
-  ];
+    ]);
+    rows.push([`  rules (queries + checks + facts) ÷ parse`, (rules / parse).toFixed(2), '', '']);
+    summaries.push({ queries, checks, ratio: rules / parse });
+    rows.push(['  slowest rule checks', p.top.map(([id, ms]) => `${id} ${ms} ms`).join(', '), '', '']);
+  }
+  if (summaries.length === 2) {
+    const [now, before] = summaries;
+    const change = (a: number, b: number) => `${a <= b ? '−' : '+'}${Math.abs(Math.round((1 - a / b) * 100))} %`;
+    rows.push([
+      'Profile, this build against before (same run)',
+      `queries ${change(now.queries, before.queries)}, checks ${change(now.checks, before.checks)}; rules ÷ parse ${before.ratio.toFixed(2)} → ${now.ratio.toFixed(2)}`,
+      '',
+      '',
+    ]);
+  }
+  return rows;
 }
 
 /** Edit → diagnostics through the real server, on a 3.5k-line and a 12k-line file, against the re-parse floor. */
@@ -293,6 +347,9 @@ async function latencyRows(engine: Engine): Promise<Row[]> {
       '',
       '',
     ]);
+    // Issue 29: the rules' share of a keystroke's server work, both from the server's own timing.
+    const rulesShare = r.serverRules.p95 / r.serverParse.p95;
+    rows.push([`  rules p95 ÷ incremental re-parse p95 (the server's own timing)`, rulesShare.toFixed(2), '≤ 1.0', rulesShare <= 1 ? 'met' : 'NOT met']);
     // The same edits with every rule turned off: what the protocol, the text update and the
     // re-parse cost before any rule runs (its floor is measured again, in the same minute).
     const bare: LatencyResult = await latency(engine, `latency-${label}-bare.py`, text, edits, { ignore: ['ALL'] });
@@ -303,12 +360,8 @@ async function latencyRows(engine: Engine): Promise<Row[]> {
       '',
     ]);
     const ratio = r.latency.p95 / r.reparse.p95;
-    rows.push([
-      `  p95 latency ÷ p95 re-parse`,
-      `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`,
-      '≤ 1.5',
-      ratio <= 1.5 ? 'met' : 'NOT met',
-    ]);
+    // The end-to-end target (≤ 1.5) was retired by issue 29: the stdio round trip alone is a large share of it.
+    rows.push([`  p95 latency ÷ p95 re-parse`, `${ratio.toFixed(2)} (p50: ${(r.latency.p50 / r.reparse.p50).toFixed(2)})`, '', '']);
   }
   return rows;
 }

@@ -93,13 +93,18 @@ export interface EngineProfile {
   /** Per query group (its gate key; '' is the base pass): whole-file passes and their time. */
   groups: Map<string, { ms: number; passes: number }>;
   factsMs: number;
+  /**
+   * Time the value-inference layer spent answering rules (server/analysis/values adds to it when a
+   * profile is attached). It runs inside rules' checks, so it is a part of their time, not added to it.
+   */
+  inferenceMs: number;
   /** Per rule: time in check() and the number of matches it was given. */
   rules: Map<string, { ms: number; matches: number }>;
   passes: number;
 }
 
 export function newProfile(): EngineProfile {
-  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, rules: new Map(), passes: 0 };
+  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, inferenceMs: 0, rules: new Map(), passes: 0 };
 }
 
 /** A finding before error-range and suppression filtering, with the extent of the match behind it. */

@@ -55,8 +55,9 @@ export function profileFindings(
     const last = Math.max(first, lineOf(Math.max(f.start, f.end - 1)));
     const span = innermost(spans, first);
     const fn = span ? functions.get(span) : moduleFunction(file.functions);
-    // Module-level code: `<module>` includes everything the module ran (its imports, its calls); only its own time says how hot the top level is.
-    const fnShare = fn ? (span ? fn.share.total : fn.share.self) : 0;
+    // Its own share: the time in its code and the libraries it calls, not in other user functions (which have
+    // findings of their own), so a `main` or `<module>` that calls everything is not 100 %.
+    const fnShare = fn ? (fn.share.own ?? fn.share.total) : 0;
     let lines: number | undefined;
     if (file.lines.size > 0) {
       lines = 0;
@@ -122,15 +123,39 @@ export function percent(share: number): string {
   return p === 0 && share > 0 ? '<1 %' : `${p} %`;
 }
 
-/** One line for the CLI and the hover: "measured: 38 % of samples on these lines, 52 % in `process` (py-spy, p.json)". */
-export function describeFindingProfile(p: FindingProfile): string {
-  if (p.heat === 'unmatched') return `not in the loaded profile (${p.source})`;
-  if (p.heat === 'cold') return `never reached in the loaded profile (${p.source})`;
+/** What was measured: "60 % of samples on these lines, 98 % in `hot_loop`"; for cold code, that it was never reached. */
+export function measured(p: FindingProfile): string {
+  if (p.heat === 'unmatched') return 'the file is not in the profile';
+  if (p.heat === 'cold') return 'never reached in the profile';
   const parts: string[] = [];
   if (p.lines !== undefined) parts.push(`${percent(p.lines)} of ${p.unit} on these lines`);
   if (p.function) {
     const where = p.function.name === '<module>' ? 'at module level' : `in \`${p.function.name}\``;
     parts.push(`${percent(p.function.share)}${p.lines === undefined ? ` of ${p.unit}` : ''} ${where}`);
   }
-  return `measured: ${parts.join(', ')} (${p.source})`;
+  return parts.join(', ');
+}
+
+/** The CLI's tag after a finding's message: "[hot: 60 % of samples on these lines, 98 % in `hot_loop`]". */
+export function profileTag(p: FindingProfile): string {
+  return p.heat === 'unmatched' ? '' : `[${p.heat}: ${measured(p)}]`;
+}
+
+/** The hover's line: "Measured: 60 % of samples on these lines, 98 % in `hot_loop` (py-spy, profile.json, 2026-11-23)." */
+export function describeFindingProfile(p: FindingProfile): string {
+  if (p.heat === 'unmatched') return `This file is not in the loaded profile (${p.source}).`;
+  if (p.heat === 'cold') return `Never reached in the loaded profile (${p.source}): low priority.`;
+  return `Measured: ${measured(p)} (${p.source}).`;
+}
+
+/** Hot findings first, the largest share first; the rest keep their order (a stable sort). */
+export function byHeat<T>(items: readonly T[], profileOf: (item: T) => FindingProfile | undefined): T[] {
+  const rank = (item: T) => {
+    const p = profileOf(item);
+    return p?.heat === 'hot' ? -(p.share ?? 0) : 0;
+  };
+  return items
+    .map((item, i) => ({ item, i, r: rank(item) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.item);
 }

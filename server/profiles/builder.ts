@@ -24,12 +24,13 @@ export class ProfileBuilder {
     lines.set(line, share);
   }
 
-  addFunction(path: string, name: string, defLine: number | undefined, self: number, total: number): void {
+  addFunction(path: string, name: string, defLine: number | undefined, self: number, total: number, own = total): void {
     const functions = this.file(path).functions;
     const key = `${name}:${defLine ?? ''}`;
-    const f = functions.get(key) ?? { name, defLine, share: { self: 0, total: 0 } };
+    const f = functions.get(key) ?? { name, defLine, share: { self: 0, total: 0, own: 0 } };
     f.share.self += self;
     f.share.total += total;
+    f.share.own! += own;
     functions.set(key, f);
   }
 
@@ -37,7 +38,8 @@ export class ProfileBuilder {
   build(format: ProfileFormat, unit: ProfileIndex['unit'], whole: number): ProfileIndex {
     const files = new Map<string, ProfiledFile>();
     const scale = whole > 0 ? 1 / whole : 0;
-    const share = (s: Share): Share => ({ self: Math.min(1, s.self * scale), total: Math.min(1, s.total * scale) });
+    const fraction = (w: number) => Math.min(1, Math.max(0, w * scale));
+    const share = (s: Share): Share => ({ self: fraction(s.self), total: fraction(s.total), ...(s.own !== undefined ? { own: fraction(s.own) } : {}) });
     for (const [path, raw] of this.files) {
       files.set(path, {
         lines: new Map([...raw.lines].map(([line, s]) => [line, share(s)])),
@@ -53,3 +55,6 @@ export const weight = (v: unknown): number => (typeof v === 'number' && Number.i
 
 /** A 1-based line number, or undefined. */
 export const lineNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+
+/** Comprehensions and lambdas are code of the function they are written in (Python 3.11 and older profile them apart). */
+export const isInlineCode = (name: string): boolean => /^<(listcomp|dictcomp|setcomp|genexpr|lambda)>$/.test(name);

@@ -2,7 +2,8 @@
 // complete events ("ph": "X") for Python code, recorded with `with_stack=True`, are named
 // "path/to/file.py(123): function" with line 123 the function's first line. Events nest in time per thread:
 // an event's own time is its duration less its children's.
-import { ProfileBuilder } from './builder';
+import { isInlineCode, ProfileBuilder } from './builder';
+import { isUserPath } from './match';
 import { ProfileError, type ProfileIndex } from './types';
 
 const PYTHON_EVENT = /^(.+\.py)\((\d+)\): (.+)$/;
@@ -15,6 +16,8 @@ interface PythonEvent {
   end: number;
   thread: string;
   children: number;
+  /** Time in child events that are other user functions (what `own` leaves out). */
+  userChildren: number;
 }
 
 export function isChromeTrace(json: unknown): boolean {
@@ -29,7 +32,16 @@ export function readChromeTrace(json: unknown): ProfileIndex {
     if (event.ph !== 'X' || typeof event.name !== 'string' || typeof event.ts !== 'number' || typeof event.dur !== 'number' || !(event.dur >= 0)) continue;
     const m = PYTHON_EVENT.exec(event.name);
     if (!m) continue;
-    events.push({ file: m[1], line: Number(m[2]), name: m[3], start: event.ts, end: event.ts + event.dur, thread: `${event.pid}/${event.tid}`, children: 0 });
+    events.push({
+      file: m[1],
+      line: Number(m[2]),
+      name: m[3],
+      start: event.ts,
+      end: event.ts + event.dur,
+      thread: `${event.pid}/${event.tid}`,
+      children: 0,
+      userChildren: 0,
+    });
   }
   if (events.length === 0) {
     throw new ProfileError('the trace has no Python function events (record it with torch.profiler.profile(with_stack=True))');
@@ -44,13 +56,19 @@ export function readChromeTrace(json: unknown): ProfileIndex {
     if (e.thread !== thread) [open, thread] = [[], e.thread];
     while (open.length && open[open.length - 1].end <= e.start) open.pop();
     const parent = open[open.length - 1];
-    if (parent && e.end <= parent.end) parent.children += e.end - e.start;
-    else whole += e.end - e.start;
+    if (parent && e.end <= parent.end) {
+      parent.children += e.end - e.start;
+      if (isUserPath(e.file) && !isInlineCode(e.name)) parent.userChildren += e.end - e.start;
+    } else whole += e.end - e.start;
     // A function already open below (recursion) has this time in its total already.
     const recursive = open.some((o) => o.file === e.file && o.line === e.line && o.name === e.name);
-    builder.addFunction(e.file, e.name, e.line, 0, recursive ? 0 : e.end - e.start);
+    builder.addFunction(e.file, e.name, e.line, 0, recursive ? 0 : e.end - e.start, 0);
     open.push(e);
   }
-  for (const e of events) builder.addFunction(e.file, e.name, e.line, Math.max(0, e.end - e.start - e.children), 0);
+  for (const e of events) {
+    // A recursive call is a user child too: each level keeps only its own part, so nothing counts twice.
+    const own = Math.max(0, e.end - e.start - e.userChildren);
+    builder.addFunction(e.file, e.name, e.line, Math.max(0, e.end - e.start - e.children), 0, own);
+  }
   return builder.build('torch.profiler', 'time', whole);
 }

@@ -8,7 +8,10 @@ import { isSpeedscope, readSpeedscope } from './speedscope';
 import { MAX_PROFILE_BYTES, ProfileError, type ProfileIndex } from './types';
 
 export {
+  byHeat,
   describeFindingProfile,
+  measured,
+  profileTag,
   functionSpans,
   profileFindings,
   profiledSeverity,

@@ -15,6 +15,9 @@ function parts(p: string): string[] {
 /** Pseudo-files of the interpreter (`<string>`, `<frozen ...>`, cProfile's `~`): no source anywhere. */
 export const isSourcePath = (p: string): boolean => p !== '~' && !/^<.*>$/.test(p) && /\.pyw?$/.test(p);
 
+/** Code of the user's, not an installed package's or the standard library's (whose paths say which they are). */
+export const isUserPath = (p: string): boolean => isSourcePath(p) && !/(^|\/)(site-packages|dist-packages|python\d+(\.\d+)?)\//.test(p.replace(/\\/g, '/'));
+
 /**
  * How many trailing parts of a profile path must match: all of them below `site-packages` or
  * `dist-packages` (an installed package), or below `lib/pythonX.Y` (the standard library); otherwise one.

@@ -1,7 +1,8 @@
 // speedscope JSON (py-spy `record --format speedscope`, and other samplers): shared.frames hold
 // {name, file, line}; each profile is "sampled" (stacks of frame indices, root first, with weights) or
 // "evented" (open/close events in time). A frame's line is the line executing in it, so line shares are real.
-import { lineNumber, ProfileBuilder, weight } from './builder';
+import { isInlineCode, lineNumber, ProfileBuilder, weight } from './builder';
+import { isUserPath } from './match';
 import { ProfileError, type ProfileIndex } from './types';
 
 interface Frame {
@@ -35,18 +36,22 @@ export function readSpeedscope(json: unknown): ProfileIndex {
     whole += w;
     const seenLines = new Set<string>();
     const seenFunctions = new Set<string>();
-    stack.forEach((index, depth) => {
-      const frame = frames[index];
-      if (!frame?.file) return;
+    // From the leaf up: a function's own share is the samples with no other user function below it.
+    let userBelow: string | undefined;
+    for (let depth = stack.length - 1; depth >= 0; depth--) {
+      const frame = frames[stack[depth]];
+      if (!frame?.file) continue;
       const leaf = depth === stack.length - 1 ? w : 0;
       // A recursive function appears several times in one stack: its total counts the sample once.
       const lineKey = `${frame.file}\0${frame.line}`;
       if (frame.line !== undefined) builder.addLine(frame.file, frame.line, leaf, seenLines.has(lineKey) ? 0 : w);
       seenLines.add(lineKey);
       const functionKey = `${frame.file}\0${frame.name}`;
-      builder.addFunction(frame.file, frame.name, undefined, leaf, seenFunctions.has(functionKey) ? 0 : w);
+      const first = !seenFunctions.has(functionKey);
+      builder.addFunction(frame.file, frame.name, undefined, leaf, first ? w : 0, first && (userBelow === undefined || userBelow === functionKey) ? w : 0);
       seenFunctions.add(functionKey);
-    });
+      if (isUserPath(frame.file) && !isInlineCode(frame.name)) userBelow ??= functionKey;
+    }
   };
   for (const p of j.profiles) {
     const profile = (p ?? {}) as { type?: unknown; samples?: unknown; weights?: unknown; events?: unknown };

@@ -9,6 +9,11 @@ export type ProfileFormat = 'cProfile' | 'py-spy' | 'Scalene' | 'torch.profiler'
 export interface Share {
   self: number;
   total: number;
+  /**
+   * Functions only: the total less the time in other functions of the user's code it called, so a `main` that
+   * calls everything is not "100 %": the time this function's own code and the libraries it calls cost.
+   */
+  own?: number;
 }
 
 export interface ProfiledFunction {

@@ -2,7 +2,7 @@
 // fixtures written to their documented shapes), path matching, and each finding's verdict from a profile.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeMatch, functionSpans, matchFiles, ProfileError, profileFindings, readProfile, type ProfileIndex } from '../../server/profiles';
@@ -15,8 +15,16 @@ const DIR = path.join(FIXTURES, 'profiles');
 const PROGRAM = readFileSync(path.join(DIR, 'pipeline.py'), 'utf8');
 const fixture = (name: string) => readFileSync(path.join(DIR, name));
 
-/** Runs `pipeline.py` (optionally another text) under cProfile and returns the pstats bytes. */
-function cProfile(source = PROGRAM): Buffer {
+let pipelineProfile: Buffer | undefined;
+
+/** `pipeline.py` run under cProfile once (about a second) for every test that reads it. */
+function cProfile(): Buffer {
+  pipelineProfile ??= runUnderCProfile(PROGRAM);
+  return pipelineProfile;
+}
+
+/** Runs a program under cProfile and returns the pstats bytes. */
+function runUnderCProfile(source: string): Buffer {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-profile-'));
   mkdirSync(path.join(dir, 'app'));
   writeFileSync(path.join(dir, 'app', 'pipeline.py'), source);
@@ -60,6 +68,10 @@ describe('profiles: readers', () => {
     assert.ok(fn(index, 'warm')!.share.total < 0.05);
     assert.equal(fn(index, 'never_called'), undefined);
     assert.ok(fn(index, 'main')!.share.total > 0.9);
+    // Its own share leaves out the time in hot_loop and warm (user functions with findings of their own).
+    // (Wall-clock time on a busy machine: a margin, not an exact figure.)
+    assert.ok(fn(index, 'main')!.share.own! < 0.2, `main own ${fn(index, 'main')!.share.own}`);
+    assert.ok(fn(index, 'hot_loop')!.share.own! > 0.5);
     // Built-ins (file `~`) have no source and are left out.
     assert.ok(![...index.files.keys()].includes('~'));
   });
@@ -72,6 +84,9 @@ describe('profiles: readers', () => {
     // Line 7 is on the stack twice (hot_loop, then its <listcomp>): its total counts each sample once.
     assert.deepEqual(file.lines.get(7), { self: 0.38, total: 0.38 });
     assert.equal(fn(index, 'hot_loop')!.share.total, 0.98);
+    // main's own samples: none without a user function (hot_loop, warm) below it.
+    assert.equal(fn(index, 'main')!.share.own, 0);
+    assert.equal(fn(index, 'hot_loop')!.share.own, 0.98);
     assert.equal(fn(index, '<listcomp>')!.share.self, 0.38);
     assert.ok(index.files.has('/srv/venv/lib/python3.11/site-packages/numpy/core/fromnumeric.py'));
   });
@@ -92,6 +107,8 @@ describe('profiles: readers', () => {
     assert.equal(fn(index, 'hot_loop')!.defLine, 4);
     assert.equal(Math.round(fn(index, 'main')!.share.self * 1000), 998 - 890 - 5 - 50);
     assert.equal(fn(index, 'warm')!.share.total, 0.005);
+    // main's own: its time less hot_loop and warm, the library call (_call_impl in site-packages) included.
+    assert.equal(Math.round(fn(index, 'main')!.share.own! * 1000), 998 - 890 - 5);
   });
 });
 
@@ -218,6 +235,11 @@ describe('profiles: verdicts on findings', () => {
     );
     assert.ok(v.includes('12:reduction-over-list-comprehension warm 0 hint'), v.join('\n'));
     assert.ok(v.includes('16:reduction-over-list-comprehension cold 0 hint'), v.join('\n'));
+    // main calls everything (100 % cumulative) but its own code costs nothing: its finding is not hot.
+    assert.ok(
+      v.some((s) => /^23:timing-with-time-time (warm|cold) \d+ hint$/.test(s)),
+      v.join('\n'),
+    );
   });
 
   it('cProfile: functions moved since the profile was taken match by name and nearest def line', async () => {

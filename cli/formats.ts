@@ -68,6 +68,8 @@ export interface RuffJsonDiagnostic {
     reason?: string;
   };
   url: string;
+  /** Not in Ruff's output, only with --profile: what the profile measured where the finding is. */
+  profile?: FindingProfile;
 }
 
 export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string, RuleDefinition>): RuffJsonDiagnostic[] {

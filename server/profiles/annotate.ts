@@ -141,11 +141,11 @@ export function profileTag(p: FindingProfile): string {
   return p.heat === 'unmatched' ? '' : `[${p.heat}: ${measured(p)}]`;
 }
 
-/** The hover's line: "Measured: 60 % of samples on these lines, 98 % in `hot_loop` (py-spy, profile.json, 2026-11-23)." */
+/** The hover's line: "**Profile:** measured 60 % of samples on these lines, 98 % in `hot_loop` (py-spy, profile.json, 2026-11-23)." */
 export function describeFindingProfile(p: FindingProfile): string {
-  if (p.heat === 'unmatched') return `This file is not in the loaded profile (${p.source}).`;
-  if (p.heat === 'cold') return `Never reached in the loaded profile (${p.source}): low priority.`;
-  return `Measured: ${measured(p)} (${p.source}).`;
+  if (p.heat === 'unmatched') return `**Profile:** this file is not in ${p.source}.`;
+  if (p.heat === 'cold') return `**Profile:** never reached in ${p.source}: low priority.`;
+  return `**Profile:** measured ${measured(p)} (${p.source}).`;
 }
 
 /** Hot findings first, the largest share first; the rest keep their order (a stable sort). */

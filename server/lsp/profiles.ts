@@ -71,14 +71,12 @@ export class WorkspaceProfiles {
     if (!profile) return findings;
     const relative = decodeURIComponent(document.uri.slice(profile.folder.length));
     const file = profile.match.byWorkspaceFile.get(relative);
+    const profiled = file === undefined ? undefined : profile.index.files.get(file);
+    // Without a tree (a large document linted in the worker) a function-level profile cannot place a finding:
+    // no verdict rather than a wrong one.
+    if (profiled && !tree && profiled.lines.size === 0) return findings;
     const lineOf = (offset: number) => document.positionAt(offset).line + 1;
-    return profileFindings(
-      findings,
-      lineOf,
-      file && tree ? functionSpans(tree) : [],
-      file === undefined ? undefined : profile.index.files.get(file),
-      profile.source,
-    );
+    return profileFindings(findings, lineOf, profiled && tree ? functionSpans(tree) : [], profiled, profile.source);
   }
 
   private profileFor(uri: string): FolderProfile | undefined {

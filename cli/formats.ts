@@ -7,7 +7,8 @@ import type * as sarif from 'sarif';
 import type { RuleDefinition } from '../server/engine/rule';
 import { fixMenuTitle, guideUrl } from '../server/docs/render';
 import type { LineIndex } from '../server/syntax/text';
-import type { Finding, Severity } from '../common/types';
+import type { Finding, FindingProfile, Severity } from '../common/types';
+import { byHeat, profileTag } from '../server/profiles';
 import type { FileReport } from './check';
 
 interface RowColumn {
@@ -67,6 +68,8 @@ export interface RuffJsonDiagnostic {
     reason?: string;
   };
   url: string;
+  /** Not in Ruff's output, only with --profile: what the profile measured where the finding is. */
+  profile?: FindingProfile;
 }
 
 export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string, RuleDefinition>): RuffJsonDiagnostic[] {
@@ -97,10 +100,11 @@ export function toJson(reports: readonly FileReport[], rules: ReadonlyMap<string
             }
           : null,
         url: guideUrl(rules.get(f.ruleId)!),
+        ...(f.profile ? { profile: f.profile } : {}),
       });
     }
   }
-  return out;
+  return byHeat(out, (d) => d.profile);
 }
 
 const SARIF_LEVEL: Record<Severity, sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -122,7 +126,9 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         // SARIF's levels have one `note` for both info and hint: the property bag keeps which.
-        properties: { severity: f.severity },
+        properties: { severity: f.severity, ...(f.profile ? { profile: f.profile } : {}) },
+        // SARIF's own priority (0-100): with a profile, the measured share.
+        ...(f.profile?.share !== undefined ? { rank: Math.round(f.profile.share * 1000) / 10 } : {}),
         locations: [
           {
             physicalLocation: {
@@ -207,6 +213,25 @@ function paint(on: boolean, code: string, s: string): string {
 export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean, unreadablePaths = 0): string {
   const out: string[] = [];
   const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0 };
+  const findingLine = (report: FileReport, f: Finding) => {
+    const at = cellLocation(report, f.start);
+    const safe = f.fix?.safety === 'safe';
+    const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
+    const where = at.cell === null ? `${at.row}:${at.column}` : `cell ${at.cell}:${at.row}:${at.column}`;
+    const tag = f.profile ? profileTag(f.profile) : '';
+    const measured = tag ? ` ${paint(style.color, f.profile!.heat === 'hot' ? '1;31' : '2', tag)}` : '';
+    counts.problems++;
+    if (safe && report.unfixable) counts.notFixable++;
+    else if (safe) counts.fixable++;
+    // The finding's own severity (the editor's and SARIF's), gcc-style `warning:` so editors' problem matchers read it.
+    return `${paint(style.color, '1', report.file)}:${where}: ${paint(style.color, severityColor(f.severity), `${f.severity}:`)} ${f.ruleId}${mark} ${f.message}${measured}`;
+  };
+  // With a profile, findings in hot code come first, the largest measured share first.
+  const hot = byHeat(
+    reports.flatMap((report) => (report.lines ? report.findings.filter((f) => f.profile?.heat === 'hot').map((f) => ({ report, f })) : [])),
+    ({ f }) => f.profile,
+  );
+  for (const { report, f } of hot) out.push(findingLine(report, f));
   for (const report of reports) {
     counts.fixed += report.fixed;
     if (report.error) counts.unreadable++;
@@ -216,19 +241,7 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
     for (const failure of report.failures)
       out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
     if (!report.lines) continue;
-    for (const f of report.findings) {
-      const at = cellLocation(report, f.start);
-      const safe = f.fix?.safety === 'safe';
-      const mark = safe && !report.unfixable ? ` ${paint(style.color, '36', '[*]')}` : '';
-      const where = at.cell === null ? `${at.row}:${at.column}` : `cell ${at.cell}:${at.row}:${at.column}`;
-      // The finding's own severity (the editor's and SARIF's), gcc-style `warning:` so editors' problem matchers read it.
-      out.push(
-        `${paint(style.color, '1', report.file)}:${where}: ${paint(style.color, severityColor(f.severity), `${f.severity}:`)} ${f.ruleId}${mark} ${f.message}`,
-      );
-      counts.problems++;
-      if (safe && report.unfixable) counts.notFixable++;
-      else if (safe) counts.fixable++;
-    }
+    for (const f of report.findings) if (f.profile?.heat !== 'hot') out.push(findingLine(report, f));
     if (report.unfixable)
       out.push(`${paint(style.color, '1', report.file)}: ${fixMode ? 'not fixed' : '--fix would not change this file'}: ${report.unfixable}`);
   }

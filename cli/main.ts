@@ -13,6 +13,7 @@ import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob }
 import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
 import { toJson, toSarif, toText } from './formats';
+import { applyProfiles, loadProfiles } from './profile';
 import { version } from '../package.json';
 
 const list = (value: string, previous: string[] = []) => [
@@ -71,6 +72,8 @@ interface CheckFlags {
   color: boolean;
   respectGitignore: boolean;
   threads: number;
+  /** Profiles whose measurements rank the findings (--profile, repeatable). */
+  profile?: string[];
 }
 
 async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
@@ -85,6 +88,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   if (unknown.length) {
     for (const problem of unknown) process.stderr.write(`perflens: ${problem}\n`);
     process.stderr.write('perflens: see `perflens rules` for the rule ids and categories\n');
+    return 2;
+  }
+  // A profile that cannot be read is a usage error, said before any file is checked.
+  const profiles = loadProfiles(flags.profile ?? []);
+  if (typeof profiles === 'string') {
+    process.stderr.write(`perflens: --profile ${profiles}\n`);
     return 2;
   }
   // Given the rules, config files naming unknown rules are errors too (exit 2), as flags are.
@@ -113,7 +122,13 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);
-  const reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }, threads, __filename);
+  let reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }, threads, __filename);
+  if (profiles.length > 0) {
+    const profiled = await applyProfiles(reports, profiles);
+    reports = profiled.reports;
+    // On stderr, so JSON and SARIF output stay one document.
+    for (const note of profiled.notes) process.stderr.write(`perflens: profile ${note}\n`);
+  }
   const rulesById = new Map(ALL_RULES.map((r) => [r.id, r]));
 
   const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
@@ -159,6 +174,11 @@ function program(): Command {
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)
+    .option(
+      '--profile <file>',
+      'rank findings by a profile: cProfile/pstats, py-spy speedscope JSON, Scalene JSON, torch.profiler trace (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--no-config', 'ignore pyproject.toml and perflens.toml')
     .option('--no-respect-gitignore', 'also check files that .gitignore excludes')
     .option('--no-color', 'plain text output')

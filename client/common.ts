@@ -5,10 +5,14 @@ import * as vscode from 'vscode';
 import { WorkDoneProgress, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
 import {
   CAN_SCAN_WORKSPACE_CONTEXT,
+  CLEAR_PROFILE_REQUEST,
   COMMANDS,
+  LOAD_PROFILE_REQUEST,
   SCAN_WORKSPACE_REQUEST,
   STATUS_NOTIFICATION,
   type InitializationOptions,
+  type LoadProfileParams,
+  type LoadProfileResult,
   type PerflensServerCapabilities,
   type ScanWorkspaceParams,
   type ScanWorkspaceResult,
@@ -43,6 +47,8 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
     vscode.commands.registerCommand(COMMANDS.showOutput, () => output?.show()),
     vscode.commands.registerCommand(COMMANDS.scanWorkspace, () => scanWorkspace()),
     vscode.commands.registerCommand(COMMANDS.showSnippet, (prefix: string) => showSnippet(context, prefix)),
+    vscode.commands.registerCommand(COMMANDS.loadProfile, (file?: vscode.Uri) => loadProfile(file)),
+    vscode.commands.registerCommand(COMMANDS.clearProfile, () => clearProfile()),
   );
   client = createClient(clientOptions(context, output));
   context.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status?.update(params)));
@@ -149,6 +155,79 @@ async function scanWorkspace(): Promise<void> {
   for (const error of result.errors) output?.warn(`scan: ${error}`);
   const summary = `${result.problems} problem${result.problems === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}`;
   void vscode.window.showInformationMessage(`perflens: ${result.cancelled ? 'scan cancelled after ' : 'scanned: '}${summary}.`);
+}
+
+/** The client reads a profile no larger than the server accepts (server/profiles/types.ts MAX_PROFILE_BYTES). */
+const MAX_PROFILE_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Load Profile…: picks a profile (cProfile/pstats, py-spy speedscope, Scalene JSON, torch.profiler trace), reads it
+ * and lists the folder's Python files here, so the server needs no disk (it also runs in the browser), and says in
+ * a notification and the log what was loaded and how much of it is in the workspace.
+ */
+async function loadProfile(given?: vscode.Uri): Promise<void> {
+  const running = client;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (!running || folders.length === 0) {
+    void vscode.window.showInformationMessage('perflens: open a folder to load a profile of its code.');
+    return;
+  }
+  const file =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        openLabel: 'Load Profile',
+        title: 'perflens: Load Profile (cProfile/pstats, py-spy speedscope JSON, Scalene JSON, torch.profiler trace)',
+        defaultUri: folders[0].uri,
+        filters: { Profiles: ['prof', 'pstats', 'cprofile', 'out', 'json'], 'All files': ['*'] },
+      })
+    )?.[0];
+  if (!file) return;
+  const folder =
+    folders.length === 1
+      ? folders[0]
+      : (vscode.workspace.getWorkspaceFolder(file) ??
+        (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'The workspace folder this profile is of' })));
+  if (!folder) return;
+  const name = file.path.split('/').pop() ?? file.path;
+  try {
+    const stat = await vscode.workspace.fs.stat(file);
+    if (stat.size > MAX_PROFILE_BYTES) throw new Error(`${name}: larger than ${MAX_PROFILE_BYTES / 1024 / 1024} MB`);
+    const [bytes, pythonFiles] = await Promise.all([
+      vscode.workspace.fs.readFile(file),
+      vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{py,pyw}'), '**/{node_modules,.git,.venv,venv,__pycache__}/**'),
+    ]);
+    const params: LoadProfileParams = {
+      folder: folder.uri.toString(),
+      name,
+      data: toBase64(bytes),
+      modified: stat.mtime,
+      files: pythonFiles.map((u) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/')),
+    };
+    const result = await running.sendRequest<LoadProfileResult>(LOAD_PROFILE_REQUEST, params);
+    output?.info(`profile loaded: ${result.message}`);
+    const show = result.matched > 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(`perflens: ${result.message}.`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output?.warn(`profile not loaded: ${message}`);
+    void vscode.window.showErrorMessage(`perflens: could not load the profile: ${message}`);
+  }
+}
+
+/** Clear Profile: diagnostics go back to what the code alone says. */
+async function clearProfile(): Promise<void> {
+  if (!client) return;
+  await client.sendRequest(CLEAR_PROFILE_REQUEST, {});
+  output?.info('profile cleared');
+}
+
+/** base64 with btoa, which desktop and web extension hosts both have (the web one has no Buffer). */
+function toBase64(bytes: Uint8Array): string {
+  const chunks: string[] = [];
+  for (let i = 0; i < bytes.length; i += 0x8000) chunks.push(String.fromCharCode(...bytes.subarray(i, i + 0x8000)));
+  return btoa(chunks.join(''));
 }
 
 /** Adds a rule to `perflens.ignore` in the workspace settings (user settings without a workspace). */

@@ -75,6 +75,8 @@ export const COMMANDS = {
   showOutput: 'perflens.showOutput',
   scanWorkspace: 'perflens.scanWorkspace',
   showSnippet: 'perflens.showSnippet',
+  loadProfile: 'perflens.loadProfile',
+  clearProfile: 'perflens.clearProfile',
 } as const;
 
 /** Server → client after each lint of an open file. */
@@ -100,6 +102,8 @@ export interface StatusParams {
 export interface PerflensServerCapabilities {
   /** The server reads the disk, so Scan Workspace works (the client sets the context key below). */
   scanWorkspace: boolean;
+  /** The server answers LOAD_PROFILE_REQUEST / CLEAR_PROFILE_REQUEST (every host: the client sends the bytes). */
+  profiles?: boolean;
 }
 /** Context key the client sets from PerflensServerCapabilities.scanWorkspace (package.json `when` clauses). */
 export const CAN_SCAN_WORKSPACE_CONTEXT = 'perflens.canScanWorkspace';
@@ -117,6 +121,36 @@ export interface ScanWorkspaceResult {
   problems: number;
   cancelled: boolean;
   errors: string[];
+}
+
+/**
+ * Client → server: rank a workspace folder's findings by a profile (cProfile/pstats, py-spy speedscope, Scalene,
+ * torch.profiler trace). The client reads the file and lists the folder's Python files, so a server without a
+ * disk (the browser) can do it too; the server keeps one profile per folder until CLEAR_PROFILE_REQUEST.
+ */
+export const LOAD_PROFILE_REQUEST = 'perflens/loadProfile';
+export interface LoadProfileParams {
+  /** The workspace folder's URI. */
+  folder: string;
+  /** The profile's file name, for messages. */
+  name: string;
+  /** The profile's bytes, base64. */
+  data: string;
+  /** When the profile file was written (ms since the epoch), shown in hovers. */
+  modified?: number;
+  /** The folder's Python files, relative to it with `/` separators. */
+  files: string[];
+}
+export interface LoadProfileResult {
+  /** "profile.json: 3 of its 42 files are in this workspace (py-spy)". */
+  message: string;
+  /** Profile files matched to workspace files; 0 when the profile is about other code. */
+  matched: number;
+}
+/** Client → server: forget the profile of a folder (or of every folder when `folder` is absent). */
+export const CLEAR_PROFILE_REQUEST = 'perflens/clearProfile';
+export interface ClearProfileParams {
+  folder?: string;
 }
 
 export const FIX_ALL_KIND = 'source.fixAll.perflens';

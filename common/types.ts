@@ -53,6 +53,26 @@ export interface Finding {
   message: string;
   severity: Severity;
   fix?: Fix;
+  /** What a loaded profile measured where the finding is (only with `--profile` / Load Profile…). */
+  profile?: FindingProfile;
+}
+
+/**
+ * A finding's place in a real profile: `hot` (at least HOT_SHARE of the run), `warm` (reached, less than that),
+ * `cold` (the profile covers the file but never reached this code), `unmatched` (the file is not in the profile).
+ */
+export interface FindingProfile {
+  heat: 'hot' | 'warm' | 'cold' | 'unmatched';
+  /** The share of the run (0..1) that ranks the finding: its lines' where the profiler records lines, else its function's. */
+  share?: number;
+  /** The finding's lines' share, where the profiler records lines (py-spy, Scalene). */
+  lines?: number;
+  /** The innermost enclosing function (`<module>` at top level) and its share, calls included. */
+  function?: { name: string; share: number };
+  /** What a share counts: samples, time, CPU time. */
+  unit: string;
+  /** Which profile: "py-spy, profile.json, 2026-11-23". */
+  source: string;
 }
 
 /** A rule that threw while checking a file: it is disabled for that file and reported once. */

@@ -11,6 +11,7 @@ import { renderFindingHover, type HoverLinks } from '../docs/render';
 import type { RuleDefinition } from '../engine/rule';
 import type { Finding } from '../../common/types';
 import { COMMANDS } from '../../common/protocol';
+import { describeFindingProfile } from '../profiles';
 
 export interface HoverContext {
   document: TextDocument;
@@ -53,7 +54,11 @@ export async function hoverAt(offset: number, ctx: HoverContext): Promise<Hover 
     if (!ctx.explainFindings) return null;
     const sections = here.flatMap((finding) => {
       const rule = ctx.rulesById.get(finding.ruleId);
-      return rule ? [renderFindingHover(rule, finding, findingLinks(rule, ctx), { messageShownAbove: ctx.messageShownAbove })] : [];
+      if (!rule) return [];
+      const explained = renderFindingHover(rule, finding, findingLinks(rule, ctx), { messageShownAbove: ctx.messageShownAbove });
+      // A loaded profile's measurement first: it says whether the finding is worth the change.
+      const measured = finding.profile && finding.profile.heat !== 'unmatched' ? describeFindingProfile(finding.profile) : '';
+      return [measured ? `${measured}\n\n${explained}` : explained];
     });
     const first = here[0];
     return {

@@ -34,11 +34,16 @@ import { constructNoteAt, hoverAt } from './hover';
 import { IdleCollection } from './idleCollection';
 import type { ServerPlatform } from './platform';
 import {
+  CLEAR_PROFILE_REQUEST,
   DEFAULT_SETTINGS,
   FIX_ALL_KIND,
+  LOAD_PROFILE_REQUEST,
   SCAN_WORKSPACE_REQUEST,
   STATUS_NOTIFICATION,
+  type ClearProfileParams,
   type InitializationOptions,
+  type LoadProfileParams,
+  type LoadProfileResult,
   type PerflensServerCapabilities,
   type PerflensSettings,
   type ScanWorkspaceParams,
@@ -51,6 +56,8 @@ import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
 import { ParsedDocument, StaleLint } from './documents';
 import type { ConstructMatch } from '../docs/constructDocs';
+import { ProfileError } from '../profiles';
+import { messageWithProfile, WorkspaceProfiles } from './profiles';
 
 interface CachedLint {
   version: number;
@@ -84,6 +91,8 @@ export class PerflensServer {
   private readonly loggedConfigurations = new Map<string, string>();
   /** Config files currently showing an error diagnostic (cleared when they are fixed). */
   private readonly brokenConfigFiles = new Set<string>();
+  /** Profiles loaded per workspace folder (Load Profile…): their verdicts go on each lint's findings. */
+  private readonly profiles = new WorkspaceProfiles();
   /** Unopened files that got diagnostics from a workspace scan. */
   private readonly scanned = new Set<string>();
   private statusNotifications = false;
@@ -233,6 +242,29 @@ export class PerflensServer {
         token,
       );
     });
+    c.onRequest(LOAD_PROFILE_REQUEST, async (p: LoadProfileParams): Promise<LoadProfileResult> => {
+      await this.ready;
+      let result: LoadProfileResult;
+      try {
+        result = this.profiles.load(p);
+      } catch (error) {
+        // Not a profile, truncated, too large: the client shows the reason; the server carries on.
+        if (error instanceof ProfileError) throw new ResponseError(ErrorCodes.InvalidParams, error.message);
+        throw error;
+      }
+      c.console.info(`perflens: profile loaded for ${p.folder}: ${result.message}`);
+      this.relintAll();
+      return result;
+    });
+    c.onRequest(CLEAR_PROFILE_REQUEST, async (p: ClearProfileParams) => {
+      await this.ready;
+      const cleared = this.profiles.clear(p ?? {});
+      if (cleared > 0) {
+        c.console.info(`perflens: profile cleared for ${p?.folder ?? 'every folder'}`);
+        this.relintAll();
+      }
+      return { cleared };
+    });
     c.onHover((p, token) => this.hover(p, token));
     c.onCompletion((p) => this.completion(p));
     c.onCompletionResolve((item) => this.resolveCompletion(item));
@@ -258,7 +290,7 @@ export class PerflensServer {
         completionProvider: { resolveProvider: true },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
         diagnosticProvider: this.pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
-        experimental: { perflens: { scanWorkspace: this.platform.disk !== undefined } satisfies PerflensServerCapabilities },
+        experimental: { perflens: { scanWorkspace: this.platform.disk !== undefined, profiles: true } satisfies PerflensServerCapabilities },
       },
       serverInfo: { name: 'perflens', version: VERSION },
     };
@@ -279,12 +311,17 @@ export class PerflensServer {
   }
 
   private settingsChanged(): void {
-    this.settingsGeneration++;
     this.settingsCache.clear();
-    this.lintCache.clear();
-    this.savedLints.clear();
     this.notebooks.invalidate();
     this.platform.disk?.forgetConfigs();
+    this.relintAll();
+  }
+
+  /** Forgets every lint and has the open documents' diagnostics published again (settings or a profile changed). */
+  private relintAll(): void {
+    this.settingsGeneration++;
+    this.lintCache.clear();
+    this.savedLints.clear();
     if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
     else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
   }
@@ -417,6 +454,9 @@ export class PerflensServer {
       findings: details.findings.length,
       message: details.skipped ?? (details.failures.length ? `rule ${details.failures[0].ruleId} failed and was disabled for this file` : undefined),
     });
+    // A loaded profile's verdict on each finding (server/lsp/profiles.ts): a parse-free no-op without one.
+    const profiled = this.profiles.annotate(doc.document, details.findings, this.profiles.size > 0 ? doc.quickTree() : null);
+    if (profiled !== details.findings) details = { ...details, findings: profiled };
     for (const failure of details.failures) {
       this.connection.console.error(`perflens: rule ${failure.ruleId} failed on ${doc.uri} and was disabled for it: ${failure.error}`);
     }
@@ -426,7 +466,7 @@ export class PerflensServer {
     );
     const diagnostics = details.findings.map((f) => {
       const rule = this.engine.rulesById.get(f.ruleId)!;
-      return toDiagnostic(doc.document, f, rule, this.platform.guideHref(rule));
+      return toDiagnostic(doc.document, f.profile ? { ...f, message: messageWithProfile(f) } : f, rule, this.platform.guideHref(rule));
     });
     // A skipped file (over max-file-size, or a parse that ran out of time) says so where the user looks.
     if (details.skipped) {

@@ -400,7 +400,7 @@ describe('language server (workspace scan, status)', function () {
     const other = new TestClient();
     try {
       const init = await other.initialize({ pull: true });
-      assert.deepEqual((init.capabilities.experimental as { perflens: unknown }).perflens, { scanWorkspace: true });
+      assert.deepEqual((init.capabilities.experimental as { perflens: unknown }).perflens, { scanWorkspace: true, profiles: true });
     } finally {
       await other.shutdown();
     }

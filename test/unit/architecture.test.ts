@@ -15,9 +15,21 @@ const ALLOWED: Record<string, readonly string[]> = {
   'server/engine/': ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/'],
   'server/docs/': ['common/', 'server/syntax/', 'server/analysis/', 'server/engine/', 'guide/bench/'],
   'server/project/': ['common/', 'server/analysis/', 'server/engine/'],
+  'server/profiles/': ['common/', 'server/syntax/'],
   'server/lsp/': ['common/', 'server/', 'rules/', 'package.json', 'snippets/python.json'],
   'server/web/': ['server/lsp/'],
-  'cli/': ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/', 'server/engine/', 'server/docs/', 'server/project/', 'rules/', 'package.json'],
+  'cli/': [
+    'common/',
+    'server/syntax/',
+    'server/analysis/',
+    'server/fixes/',
+    'server/engine/',
+    'server/docs/',
+    'server/project/',
+    'server/profiles/',
+    'rules/',
+    'package.json',
+  ],
   'client/': ['common/'],
   'rules/': [],
 };
@@ -27,7 +39,7 @@ const RULE_FRONT_DOORS = ['server/syntax/index.ts', 'server/analysis/index.ts', 
 
 /** Node modules that do I/O or start work: only the hosts (project/, lsp/, cli/) may use them. */
 const NODE_IO = /^(node:)?(fs|fs\/promises|child_process|worker_threads|net|http|https|os|vm)$/;
-const ENGINE_LAYERS = ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/', 'server/engine/', 'server/docs/', 'rules/'];
+const ENGINE_LAYERS = ['common/', 'server/syntax/', 'server/analysis/', 'server/fixes/', 'server/engine/', 'server/docs/', 'server/profiles/', 'rules/'];
 
 interface Import {
   from: string;

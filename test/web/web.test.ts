@@ -100,7 +100,7 @@ describe('web extension server (browser worker)', function () {
     });
     assert.ok(init.capabilities.diagnosticProvider);
     // No disk in the browser worker: the client leaves Scan Workspace out of the palette (issue 28, item 1).
-    assert.deepEqual((init.capabilities as { experimental?: { perflens?: unknown } }).experimental?.perflens, { scanWorkspace: false });
+    assert.deepEqual((init.capabilities as { experimental?: { perflens?: unknown } }).experimental?.perflens, { scanWorkspace: false, profiles: true });
     await client.notify('initialized', {});
     const uri = 'vscode-vfs://github/perflens/demo/app.py';
     await client.notify('textDocument/didOpen', {

@@ -192,8 +192,13 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { u
 
 /** How numpy is spelled in the file (`np`), when imported as a module. */
 export function numpyModuleRef(facts: FileFacts): string | null {
-  for (const b of facts.importsOf('numpy')) {
-    if (b.target === 'numpy' && b.unconditional && !b.local.startsWith('\0')) return b.local;
+  return moduleRef(facts, 'numpy');
+}
+
+/** How a module is spelled in the file (`pd` for pandas), when imported unconditionally as a module. */
+export function moduleRef(facts: FileFacts, module: string): string | null {
+  for (const b of facts.importsOf(module)) {
+    if (b.target === module && b.unconditional && !b.local.startsWith('\0')) return b.local;
   }
   return null;
 }

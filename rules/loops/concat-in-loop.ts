@@ -97,7 +97,10 @@ function restArguments(args: Node[], spec: { positional: number; keywords: reado
   let positional = 0;
   for (const a of args) {
     if (a.type === 'keyword_argument') {
-      if (!spec.keywords.includes(a.childForFieldName('name')?.text ?? '')) return null;
+      const name = a.childForFieldName('name')?.text ?? '';
+      // `sort=False` is pd.concat's default: it means the same however the pieces are grouped.
+      if (name === 'sort' && a.childForFieldName('value')?.type === 'false' && spec.keywords.includes('ignore_index')) continue;
+      if (!spec.keywords.includes(name)) return null;
     } else if (a.type === 'list_splat' || a.type === 'dictionary_splat' || ++positional > spec.positional) return null;
   }
   return args.map((a) => a.text);
@@ -250,7 +253,7 @@ export default defineRule({
     // no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     const readsElsewhere = occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read));
     const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);
-    const combine = combineText(g, acc, ctx);
+    const combine = g.rest ? combineText(g, acc, ctx) : null;
     if (readsElsewhere || closure || !g.rest || !combine || isDeclaredNonLocal(scope, acc)) {
       report({});
       return;

@@ -249,12 +249,13 @@ export default defineRule({
     const message = `\`${acc}\` grows by \`${callee}\` each pass, copying all of it every time (quadratic); collect the pieces, concatenate once`;
     const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, ...extra });
 
-    // The rewrite needs every use of acc in the loop to be this update (a read would see the starting value),
-    // no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
-    const readsElsewhere = occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read));
+    // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
+    // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
+    // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
+    if (occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read))) return;
     const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);
     const combine = g.rest ? combineText(g, acc, ctx) : null;
-    if (readsElsewhere || closure || !g.rest || !combine || isDeclaredNonLocal(scope, acc)) {
+    if (closure || !g.rest || !combine || isDeclaredNonLocal(scope, acc)) {
       report({});
       return;
     }

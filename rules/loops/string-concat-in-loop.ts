@@ -4,8 +4,10 @@ import {
   bindingOf,
   contains,
   enclosingLoops,
+  hasEnclosingTry,
   isDeclaredNonLocal,
   isSmallLiteralLoop,
+  leavesTheLoops,
   localOccurrences,
   nestedScopeOf,
   occurrences,
@@ -333,13 +335,6 @@ function addedPieces(update: Update, acc: string): Node[] {
   return update.node.type === 'augmented_assignment' ? [right] : (addedByAssignment(right, acc) ?? []);
 }
 
-function hasEnclosingTry(node: Node, scope: Node): boolean {
-  for (let n = node.parent; n && !n.equals(scope); n = n.parent) {
-    if (n.type === 'try_statement') return true;
-  }
-  return false;
-}
-
 function reportList(ctx: RuleContext, update: Update, acc: string): void {
   if (update.node.type !== 'assignment') return; // `lst += [x]` already extends in place
   const right = update.node.childForFieldName('right')!;
@@ -360,15 +355,4 @@ function reportList(ctx: RuleContext, update: Update, acc: string): void {
     safety: 'unsafe',
     reason: 'the list is now changed in place, which other references to it will see; `extend` also accepts non-list iterables',
   });
-}
-
-/**
- * The statement is directly followed by a `return` or `raise`, or by a `break` that leaves `top`
- * (it is the statement's own loop): the update then runs at most once per entry to the loops.
- */
-function leavesTheLoops(stmt: Node, top: Node): boolean {
-  let next = stmt.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
-  if (next?.type === 'return_statement' || next?.type === 'raise_statement') return true;
-  return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
 }

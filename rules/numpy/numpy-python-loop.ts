@@ -6,6 +6,7 @@ import {
   FileFacts,
   insideNumbaFunction,
   isVariable,
+  keywordValue,
   localTypes,
   needsParentheses,
   numpyModuleRef,
@@ -50,6 +51,14 @@ export default defineRule({
     reason:
       "the whole-array form needs every array to have the loop's length (zip and range stopped at the loop bound, " +
       'broadcasting does not) and returns an ndarray where a comprehension built a list',
+    forms: [
+      {
+        safety: 'safe',
+        when:
+          '`for i in range(len(x)): out[i] = <expression of x[i] and numbers>` right after `out = np.empty_like(x)` (or `zeros_like`, ' +
+          '`ones_like`, `full_like`), with arithmetic, comparisons, `abs` and numpy ufuncs only',
+      },
+    ],
   },
   query: `
 (for_statement
@@ -149,7 +158,9 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
     edits: fixable ? [replaceNode(comp, text)] : undefined,
     reason: r.usesMath
       ? 'numpy returns nan where `math` functions raise, and the result is an ndarray, not a list'
-      : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
+      : r.usesMinMax
+        ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
+        : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
 }
 
@@ -174,12 +185,14 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
       const r = vectorizeElement(right, env);
       if (!r) return;
       const assignment = `${out.text}[:] ${op} ${r.text}`;
-      const edits = loopFixable(loop, out, r, env, range, ctx) ? [replaceNode(loop, assignment)] : undefined;
+      const fixable = loopFixable(loop, out, r, env, range, ctx);
+      const edits = fixable ? [replaceNode(loop, assignment)] : undefined;
+      const identical = fixable && sameAsLoop(loop, out, right, r, env, ctx);
       ctx.report({
         node: loop,
         message: `Element-wise Python loop over ${describeArrays(r)}; write \`${assignment}\``,
         edits,
-        reason: r.usesMath ? "numpy returns nan where `math` functions raise, and every array must have the loop's length" : undefined,
+        ...(identical ? { safety: 'safe' as const } : { reason: loopReason(loop, out, r, fixable, ctx) }),
       });
       return;
     }
@@ -225,13 +238,95 @@ function loopFixable(loop: Node, out: Node, r: ElementResult, env: ElementEnv, r
   if (!bound) return false;
   const sized = boundArray(bound, ctx);
   if (!sized || (sized !== out.text && !r.arrays.has(sized))) return false;
-  if (!sameShapeFamily(ctx.facts, [out, ...r.arrays.values()])) return false;
+  // The output lines up with the inputs when all have one known ndim, or when it was allocated like the one input.
+  const like = allocatedLike(loop, out, ctx);
+  const aligned = like !== null && r.arrays.size === 1 && r.arrays.has(like);
+  if (!aligned && !sameShapeFamily(ctx.facts, [out, ...r.arrays.values()])) return false;
   if (usedAfter(scopeBody(loop), env.index!, loop.endIndex, loop)) return false;
   // The index must not be read anywhere but as a subscript (already guaranteed by vectorizeElement).
   return !loop
     .childForFieldName('body')!
     .descendantsOfType('identifier')
     .some((id) => id?.text === env.index && isVariable(id) && id.parent?.type !== 'subscript');
+}
+
+const LIKE_ALLOCATORS = new Set(['numpy.empty_like', 'numpy.zeros_like', 'numpy.ones_like', 'numpy.full_like']);
+
+/**
+ * The whole-array assignment computes exactly what the loop stored, element for element: the loop reads one array
+ * `x` (the one its range is sized by), writes an output allocated from `x` just before it (`np.empty_like(x)`: the
+ * same shape, and memory no input shares, so no element read was written earlier), and the expression has only
+ * number literals besides `x`, with numpy ufuncs, arithmetic and comparisons, which give a numpy scalar the same
+ * result, dtype and overflow/NaN/division behaviour as the whole array. `math.*` (raises where numpy gives nan) and
+ * `max`/`min` (NaN order) are not identical.
+ */
+function sameAsLoop(loop: Node, out: Node, right: Node, r: ElementResult, env: ElementEnv, ctx: Ctx): boolean {
+  if (r.usesMath || r.usesMinMax || r.arrays.size !== 1) return false;
+  const array = [...r.arrays.keys()][0];
+  if (allocatedLike(loop, out, ctx) !== array) return false;
+  // NaN or inf stored into an integer element raises (`out[i] = nan`), where a whole-array assignment casts it silently:
+  // only results that stay finite may go into an output whose dtype may be integer.
+  if (!floatOutput(loop) && !staysFinite(right, ctx)) return false;
+  // Every name in the expression is the index, the array, or a function being called (np.sqrt, abs).
+  return right.descendantsOfType('identifier').every((id) => {
+    if (!id || !isVariable(id)) return true;
+    if (id.text === env.index || id.text === array || array.startsWith(`${id.text}.`)) return true;
+    let n: Node | null = id;
+    while (n?.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) n = n.parent;
+    return n?.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n) === true;
+  });
+}
+
+/** Why this loop's `out[:] =` rewrite is unsafe, when it differs from the rule's default reason. */
+function loopReason(loop: Node, out: Node, r: ElementResult, fixable: boolean, ctx: Ctx): string | undefined {
+  if (r.usesMath) return "numpy returns nan where `math` functions raise, and every array must have the loop's length";
+  if (r.usesMinMax)
+    return "`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and every array must have the loop's length";
+  if (fixable && r.arrays.size === 1 && allocatedLike(loop, out, ctx) === [...r.arrays.keys()][0])
+    return 'a NaN or inf result stored into an integer output raises in the loop (`out[i] = nan`), where `out[:] =` casts it silently; allocate `out` with `dtype=float` to make this safe';
+  return undefined;
+}
+
+/** ufuncs that give finite results for finite input (no NaN or inf to store into an integer output). */
+const FINITE_UFUNCS = new Set(['abs', 'absolute', 'fabs', 'maximum', 'minimum', 'square', 'sign', 'floor', 'ceil', 'rint'].map((n) => `numpy.${n}`));
+const FLOAT_DTYPES = /^(float|np\.float64|np\.float32|numpy\.float64|numpy\.float32|["'](float|float64|float32|f8|f4)["'])$/;
+
+/** The allocation before the loop passes a float `dtype=`, so NaN and inf can be stored. */
+function floatOutput(loop: Node): boolean {
+  let prev = loop.previousNamedSibling;
+  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const call = prev?.namedChild(0)?.childForFieldName('right');
+  const dtype = call?.type === 'call' ? keywordValue(call, 'dtype') : null;
+  return dtype !== null && FLOAT_DTYPES.test(dtype.text);
+}
+
+/** The expression cannot turn finite input into NaN or inf: no ufunc outside FINITE_UFUNCS, `/` only by a nonzero number. */
+function staysFinite(expr: Node, ctx: Ctx): boolean {
+  for (const call of expr.descendantsOfType('call')) {
+    if (!call) continue;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier' && fn.text === 'abs') continue;
+    if (!FINITE_UFUNCS.has(ctx.facts.calleeName(call) ?? '')) return false;
+  }
+  for (const op of expr.descendantsOfType('binary_operator')) {
+    if (op?.childForFieldName('operator')?.type !== '/') continue;
+    const divisor = op.childForFieldName('right');
+    if (!divisor || (divisor.type !== 'integer' && divisor.type !== 'float') || /^0*\.?0*$/.test(divisor.text.replace(/[_eE].*$/, ''))) return false;
+  }
+  return true;
+}
+
+/** `x` when the statement just before the loop is `out = np.empty_like(x)` (or zeros_/ones_/full_like): same shape, fresh memory. */
+function allocatedLike(loop: Node, out: Node, ctx: Ctx): string | null {
+  if (out.type !== 'identifier') return null;
+  let prev = loop.previousNamedSibling;
+  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const alloc = prev?.type === 'expression_statement' ? prev.namedChild(0) : null;
+  if (alloc?.type !== 'assignment' || alloc.childForFieldName('left')?.text !== out.text) return null;
+  const call = alloc.childForFieldName('right');
+  if (call?.type !== 'call' || !LIKE_ALLOCATORS.has(ctx.facts.calleeName(call) ?? '')) return null;
+  const first = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  return first && first.type !== 'keyword_argument' ? first.text : null;
 }
 
 /** `len(y)` / `y.shape[0]` → `y`. */

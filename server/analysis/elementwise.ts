@@ -81,6 +81,8 @@ export interface ElementResult {
   arrays: Map<string, Node>;
   /** Uses math.* / builtin abs, which numpy evaluates differently for invalid input. */
   usesMath: boolean;
+  /** Uses builtin max/min of two values (np.maximum/np.minimum propagate NaN; max/min return a side by argument order). */
+  usesMinMax: boolean;
   /** Top-level node type is an operator (needs parentheses in operator context). */
   compound: boolean;
 }
@@ -88,14 +90,22 @@ export interface ElementResult {
 /** The whole-array form of a per-element expression, or null if it is anything else. */
 export function vectorizeElement(expr: Node, env: ElementEnv): ElementResult | null {
   const arrays = new Map<string, Node>();
-  const state = { usesMath: false };
+  const state: WalkState = { usesMath: false, usesMinMax: false };
   const text = walk(expr, env, arrays, state);
   if (text === null || arrays.size === 0) return null;
   const compound = expr.type === 'binary_operator' || expr.type === 'comparison_operator' || expr.type === 'unary_operator';
-  return { text, arrays, usesMath: state.usesMath, compound };
+  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, compound };
 }
 
-function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { usesMath: boolean }): string | null {
+interface WalkState {
+  usesMath: boolean;
+  usesMinMax: boolean;
+}
+
+/** Builtins of two values with an element-wise ufunc. */
+const BUILTIN_PAIRWISE: Record<string, string> = { max: 'maximum', min: 'minimum' };
+
+function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: WalkState): string | null {
   const types = localTypes(env.facts);
   switch (node.type) {
     case 'integer':
@@ -175,6 +185,10 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { u
         state.usesMath = true;
       } else if (fn.type === 'identifier' && fn.text === 'abs' && env.facts.isBuiltin('abs', node) && env.numpyRef) {
         callee = `${env.numpyRef}.abs`;
+      } else if (fn.type === 'identifier' && BUILTIN_PAIRWISE[fn.text] && argNodes.length === 2 && env.facts.isBuiltin(fn.text, node) && env.numpyRef) {
+        // max(a[i], b[i]) → np.maximum(a, b): one value per element, as long as no NaN meets the comparison.
+        callee = `${env.numpyRef}.${BUILTIN_PAIRWISE[fn.text]}`;
+        state.usesMinMax = true;
       }
       if (!callee) return null;
       const parts: string[] = [];
@@ -192,8 +206,13 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: { u
 
 /** How numpy is spelled in the file (`np`), when imported as a module. */
 export function numpyModuleRef(facts: FileFacts): string | null {
-  for (const b of facts.importsOf('numpy')) {
-    if (b.target === 'numpy' && b.unconditional && !b.local.startsWith('\0')) return b.local;
+  return moduleRef(facts, 'numpy');
+}
+
+/** How a module is spelled in the file (`pd` for pandas), when imported unconditionally as a module. */
+export function moduleRef(facts: FileFacts, module: string): string | null {
+  for (const b of facts.importsOf(module)) {
+    if (b.target === module && b.unconditional && !b.local.startsWith('\0')) return b.local;
   }
   return null;
 }

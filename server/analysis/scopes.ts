@@ -216,3 +216,22 @@ export function chainRoot(expr: Node, options: { throughCalls?: boolean } = {}):
   }
   return null;
 }
+
+/** True when node sits in a `try` statement below scope: an exception escaping node may be handled there. */
+export function hasEnclosingTry(node: Node, scope: Node): boolean {
+  for (let n = node.parent; n && !n.equals(scope); n = n.parent) {
+    if (n.type === 'try_statement') return true;
+  }
+  return false;
+}
+
+/**
+ * The statement is directly followed by a `return` or `raise`, or by a `break` that leaves `top`
+ * (it is the statement's own loop): the statement then runs at most once per entry to the loops.
+ */
+export function leavesTheLoops(stmt: Node, top: Node): boolean {
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type === 'return_statement' || next?.type === 'raise_statement') return true;
+  return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
+}

@@ -15,6 +15,8 @@ export {
   rewriteSlots,
 } from './codegen';
 export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
+export { collectThenConcat } from './collectConcat';
+export type { CollectConcat } from './collectConcat';
 export { rewriteListLoop } from './columnRewrite';
 export type { ColumnRewrite } from './columnRewrite';
 export { addImportStatement, ensureImport, insertAfterImports } from './imports';

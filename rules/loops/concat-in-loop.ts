@@ -1,0 +1,270 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import type { TextEdit } from '../../common/types';
+import {
+  bindingOf,
+  callArguments,
+  enclosingLoops,
+  hasEnclosingTry,
+  isDeclaredNonLocal,
+  isSmallLiteralLoop,
+  leavesTheLoops,
+  localOccurrences,
+  localTypes,
+  moduleRef,
+  nestedScopeOf,
+  occurrences,
+  scopeOf,
+} from '../../server/analysis';
+import { collectThenConcat } from '../../server/fixes';
+
+type Kind = 'pandas.concat' | 'DataFrame.append' | 'numpy.concatenate' | 'numpy.append' | 'torch.cat';
+
+/** The qualified callees that grow an accumulator, and the arguments each may carry besides the pieces. */
+const CALLEES: Record<string, { kind: Kind; positional: number; keywords: readonly string[] }> = {
+  'pandas.concat': { kind: 'pandas.concat', positional: 1, keywords: ['axis', 'ignore_index'] },
+  'numpy.concatenate': { kind: 'numpy.concatenate', positional: 1, keywords: ['axis'] },
+  'numpy.append': { kind: 'numpy.append', positional: 1, keywords: ['axis'] },
+  'torch.cat': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
+  'torch.concat': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
+  'torch.concatenate': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
+};
+/** `DataFrame.append(other, ignore_index=False, verify_integrity=False, sort=False)` (removed in pandas 2.0). */
+const FRAME_APPEND = { kind: 'DataFrame.append' as const, positional: 0, keywords: ['ignore_index'] };
+
+interface Growth {
+  kind: Kind;
+  call: Node;
+  /** The piece added per iteration. */
+  piece: Node;
+  /** The `acc` read inside the call (the first element of the sequence, or the receiver). */
+  read: Node;
+  /** Arguments after the pieces (axis, ignore_index, dim), as written; null when one is not known to combine the same way. */
+  rest: string[] | null;
+}
+
+/** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */
+function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
+  const fn = call.childForFieldName('function')!;
+  const args = callArguments(call);
+  const qualified = ctx.facts.calleeName(call);
+  const spec = qualified ? CALLEES[qualified] : undefined;
+  if (spec) {
+    const [first, ...more] = args;
+    if (!first) return null;
+    let piece: Node | undefined;
+    let read: Node | undefined;
+    if (spec.kind === 'numpy.append') {
+      // np.append(acc, piece[, axis])
+      if (first.type !== 'identifier' || first.text !== acc || more.length === 0) return null;
+      read = first;
+      piece = more.shift();
+    } else {
+      // concat([acc, piece]) / concatenate((acc, piece)): exactly the accumulator then one piece.
+      if (first.type !== 'list' && first.type !== 'tuple') return null;
+      const items = first.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (items.length !== 2 || items[0].type !== 'identifier' || items[0].text !== acc || items[1].type === 'list_splat') return null;
+      read = items[0];
+      piece = items[1];
+    }
+    if (!piece || piece.type === 'keyword_argument' || piece.type === 'list_splat' || piece.type === 'dictionary_splat') return null;
+    return { kind: spec.kind, call, piece, read, rest: restArguments(more, spec) };
+  }
+  // acc = acc.append(piece): DataFrame/Series.append returns the grown copy (list.append returns None).
+  if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'append') return null;
+  const receiver = fn.childForFieldName('object');
+  if (receiver?.type !== 'identifier' || receiver.text !== acc || !(startsPandas || localTypes(ctx.facts).isPandas(receiver))) return null;
+  const [piece, ...more] = args;
+  if (!piece || piece.type === 'keyword_argument' || piece.type === 'list_splat' || piece.type === 'dictionary_splat') return null;
+  return { kind: 'DataFrame.append', call, piece, read: receiver, rest: restArguments(more, FRAME_APPEND) };
+}
+
+/** The last plain assignment to the accumulator before the loop stores a DataFrame or Series. */
+function startsAsPandas(acc: string, stores: Node[], loop: Node, ctx: RuleContext): boolean {
+  const before = stores.filter((id) => id.endIndex <= loop.startIndex);
+  const last = before[before.length - 1];
+  const assign = last?.parent;
+  if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(last)) {
+    // Not assigned before the loop (a parameter): its annotation may say.
+    const k = localTypes(ctx.facts).typeOfName(acc, loop)?.kind;
+    return k === 'dataframe' || k === 'series';
+  }
+  return localTypes(ctx.facts).isPandas(assign.childForFieldName('right'));
+}
+
+/** The remaining arguments' text when each is one that means the same for one concatenation of all pieces. */
+function restArguments(args: Node[], spec: { positional: number; keywords: readonly string[] }): string[] | null {
+  let positional = 0;
+  for (const a of args) {
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text ?? '';
+      // `sort=False` is pd.concat's default: it means the same however the pieces are grouped.
+      if (name === 'sort' && a.childForFieldName('value')?.type === 'false' && spec.keywords.includes('ignore_index')) continue;
+      if (!spec.keywords.includes(name)) return null;
+    } else if (a.type === 'list_splat' || a.type === 'dictionary_splat' || ++positional > spec.positional) return null;
+  }
+  return args.map((a) => a.text);
+}
+
+/** The one concatenation after the loop, in the file's spelling of the callee. */
+function combineText(g: Growth, acc: string, ctx: RuleContext): ((parts: string) => string) | null {
+  const fn = g.call.childForFieldName('function')!;
+  const rest = g.rest!.map((r) => `, ${r}`).join('');
+  switch (g.kind) {
+    case 'DataFrame.append': {
+      const pd = moduleRef(ctx.facts, 'pandas');
+      return pd ? (parts) => `${pd}.concat([${acc}, *${parts}]${rest})` : null;
+    }
+    case 'numpy.append':
+      // Without an axis np.append flattens both sides; flattening each piece keeps that (and the dtype each step gave).
+      if (g.rest!.length === 0) {
+        const np = fn.childForFieldName('object')!.text;
+        return (parts) => `${np}.concatenate([${np}.ravel(p) for p in (${acc}, *${parts})])`;
+      }
+      return (parts) => `${fn.childForFieldName('object')!.text}.concatenate([${acc}, *${parts}]${rest})`;
+    default:
+      return (parts) => `${fn.text}([${acc}, *${parts}]${rest})`;
+  }
+}
+
+/**
+ * The value the accumulator holds when `top` starts, when an assignment just before it in the same block says:
+ * the right-hand side of the last plain assignment to acc before the loop.
+ */
+function startValue(stores: Node[], top: Node): Node | null {
+  const before = stores.filter((id) => id.endIndex <= top.startIndex);
+  const last = before[before.length - 1];
+  const assign = last?.parent;
+  if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(last)) return null;
+  const stmt = assign.parent;
+  if (stmt?.type !== 'expression_statement' || !stmt.parent?.equals(top.parent!)) return null;
+  return assign.childForFieldName('right');
+}
+
+/**
+ * A start pandas concatenates the same way pairwise and all at once: `None` (dropped) or `pd.DataFrame()`
+ * (no columns). An empty frame with columns does not: in pandas 1.5 its object columns make
+ * `concat([start, ints])` object, while `concat([start, ints, floats])` infers float64 from the pieces.
+ */
+function neutralPandasStart(start: Node | null, ctx: RuleContext): boolean {
+  if (!start) return false;
+  if (start.type === 'none') return true;
+  if (start.type !== 'call' || ctx.facts.calleeName(start) !== 'pandas.DataFrame') return false;
+  return callArguments(start).length === 0 && start.childForFieldName('arguments')?.type === 'argument_list';
+}
+
+/** Why the collected form may differ from the pairwise one for this finding; null when it cannot. */
+function unsafeReason(g: Growth, acc: string, top: Node, scope: Node, neutralStart: boolean): string | null {
+  if (g.kind === 'DataFrame.append')
+    return (
+      '`DataFrame.append` turned a dict or Series into a new row, which `pd.concat` treats as columns, and an empty start frame with ' +
+      'columns changes the dtypes pandas infers when all pieces are concatenated at once'
+    );
+  if (g.kind === 'pandas.concat' && !neutralStart)
+    return (
+      `\`${acc}\` may start as an empty frame with columns, whose object columns pandas 1.5 keeps when concatenating ` +
+      'pairwise but ignores when concatenating all pieces at once (the dtypes then differ); safe from `pd.DataFrame()` or `None`'
+    );
+  if (g.kind === 'torch.cat')
+    return 'one `torch.cat` over all pieces builds a different autograd graph than the chain of pairwise calls, and its dtype promotion was not checked against torch here';
+  if (scope.type === 'module')
+    return `at module level, functions called in the loop could read \`${acc}\`, which now keeps its starting value until the loop ends`;
+  if (hasEnclosingTry(top, scope)) return `if the loop raises, code in the surrounding \`try\` sees \`${acc}\` without the pieces gathered so far`;
+  return null;
+}
+
+export default defineRule({
+  id: 'concat-in-loop',
+  title: 'Frame, array or tensor grown by concatenation inside a loop',
+  category: 'loops',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization#collect-the-pieces-concatenate-once',
+  requires: ['pandas', 'numpy', 'torch'],
+  message: 'Concatenating onto an accumulator in a loop copies everything gathered so far on every pass; collect the pieces and concatenate once',
+  docs: {
+    why:
+      '`pd.concat`, `DataFrame.append`, `np.append`, `np.concatenate` and `torch.cat` never grow their input in place: each call ' +
+      'allocates a new frame, array or tensor and copies the accumulator into it. Called once per iteration, the loop copies ' +
+      '1 + 2 + ... + n pieces, so its time grows with the square of the number of pieces.',
+    instead:
+      'Append the pieces to a Python list (appending is amortised constant time) and concatenate the list once after the loop: ' +
+      '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)`.',
+    example: {
+      before: 'result = pd.DataFrame()\nfor path in paths:\n    result = pd.concat([result, pd.read_csv(path)], ignore_index=True)',
+      after:
+        'result = pd.DataFrame()\nresult_parts = []\nfor path in paths:\n    result_parts.append(pd.read_csv(path))\n' +
+        'if result_parts:\n    result = pd.concat([result, *result_parts], ignore_index=True)',
+    },
+  },
+  fix: {
+    safety: 'safe',
+    title: 'Collect the pieces, concatenate once after the loop',
+    forms: [
+      {
+        safety: 'unsafe',
+        when:
+          'for `DataFrame.append` and `torch.cat`, for `pd.concat` onto a start other than `pd.DataFrame()` or `None`, at module level, ' +
+          'or inside a `try` of the same function',
+        reason:
+          '`DataFrame.append` turned dicts and Series into rows where `pd.concat` makes columns; an empty start frame with columns ' +
+          'changes the dtypes pandas infers when all pieces are concatenated at once; one `torch.cat` builds a different ' +
+          'autograd graph; at module level a function called in the loop, or in a `try` a handler, sees the accumulator before the final concatenation',
+      },
+    ],
+  },
+  calls: { names: ['concat', 'concatenate', 'append', 'cat'], depth: 1 },
+  query: `
+(assignment
+  left: (identifier) @acc
+  right: (call
+    function: (attribute attribute: (identifier) @method)
+    arguments: (argument_list)) @call
+  (#any-of? @method "concat" "concatenate" "append" "cat")) @update`,
+  check(m, ctx) {
+    const update = m.need('update');
+    const acc = m.need('acc').text;
+    const stmt = update.parent;
+    if (stmt?.type !== 'expression_statement') return;
+    const loops = enclosingLoops(stmt);
+    if (loops.length === 0) return;
+    // `acc = pd.concat([acc, rest]); break`: it runs once, nothing is copied per pass.
+    if (leavesTheLoops(stmt, loops[0])) return;
+    const scope = scopeOf(stmt);
+    const stores = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && !id.equals(m.need('acc')));
+    const g = growthOf(m.need('call'), acc, startsAsPandas(acc, stores, loops[0], ctx), ctx);
+    if (!g) return;
+
+    // The accumulator grows across the loops that contain no other assignment to it: a reset inside a loop
+    // (`acc = pd.DataFrame()` after writing a chunk) bounds its size there.
+    const growth: Node[] = [];
+    for (const loop of loops) {
+      if (stores.some((id) => id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex)) break;
+      growth.push(loop);
+    }
+    if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+    const top = growth[growth.length - 1];
+    const callee = g.kind === 'DataFrame.append' ? `${acc}.append` : g.call.childForFieldName('function')!.text;
+    const message = `\`${acc}\` grows by \`${callee}\` each pass, copying all of it every time (quadratic); collect the pieces, concatenate once`;
+    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, ...extra });
+
+    // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
+    // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
+    // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
+    if (occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read))) return;
+    const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);
+    const combine = g.rest ? combineText(g, acc, ctx) : null;
+    if (closure || !g.rest || !combine || isDeclaredNonLocal(scope, acc)) {
+      report({});
+      return;
+    }
+    const edits = collectThenConcat(ctx.facts, ctx.settings.lineLength, { acc, update, piece: g.piece, loop: top, combine });
+    if (!edits) {
+      report({});
+      return;
+    }
+    const reason = unsafeReason(g, acc, top, scope, neutralPandasStart(startValue(stores, top), ctx));
+    report(reason ? { edits, safety: 'unsafe', reason } : { edits });
+  },
+});

@@ -1,0 +1,155 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { callArguments, keywordValue, positionalArguments } from '../../server/analysis';
+import { hasCommentBetween, replaceRange } from '../../server/fixes';
+
+/** Window reductions with a native Rolling/Expanding method of the same name. */
+const REDUCTIONS = new Set(['mean', 'sum', 'max', 'min', 'median', 'std', 'var']);
+/** numpy spellings of them (`np.amax` is `np.max`). */
+const NUMPY: Record<string, string> = {
+  'numpy.mean': 'mean',
+  'numpy.sum': 'sum',
+  'numpy.max': 'max',
+  'numpy.amax': 'max',
+  'numpy.min': 'min',
+  'numpy.amin': 'min',
+  'numpy.median': 'median',
+  'numpy.std': 'std',
+  'numpy.var': 'var',
+};
+/** Reductions whose native windows keep a running total (add the new value, remove the old) instead of recomputing. */
+const RUNNING = new Set(['mean', 'sum', 'std', 'var']);
+
+interface Native {
+  /** The method call that replaces `.apply(...)`: `mean()`, `std(ddof=0)`. */
+  call: string;
+  reduction: string;
+}
+
+/**
+ * The native method the lambda's body computes on its window `x`, or null. With `raw=False` (the default) `x` is a
+ * Series: its `std`/`var` use ddof=1 and skip NaN, and `np.mean(x)` calls `x.mean()`. With `raw=True` `x` is an ndarray:
+ * its `std`/`var` use ddof=0, and it has no `median` method.
+ */
+function nativeOf(body: Node, param: string, raw: boolean, ctx: RuleContext): Native | null {
+  if (body.type !== 'call') return null;
+  const fn = body.childForFieldName('function');
+  const args = callArguments(body);
+  let reduction: string | undefined;
+  let numpy = false;
+  if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === param && fn.childForFieldName('object')?.type === 'identifier') {
+    reduction = fn.childForFieldName('attribute')?.text;
+    if (!reduction || !REDUCTIONS.has(reduction) || args.length !== 0) return null;
+    if (raw && reduction === 'median') return null; // ndarray.median does not exist: the lambda raises
+  } else {
+    reduction = NUMPY[ctx.facts.calleeName(body) ?? ''];
+    if (!reduction || args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return null;
+    numpy = true;
+  }
+  const ddofZero = (reduction === 'std' || reduction === 'var') && (numpy || raw);
+  return { call: ddofZero ? `${reduction}(ddof=0)` : `${reduction}()`, reduction };
+}
+
+/** Why the native method can differ from the lambda for this call; null when it computes the same values. */
+function unsafeReason(native: Native, raw: boolean, windowCall: Node): string | null {
+  if (native.reduction === 'std' || native.reduction === 'var')
+    return `the native \`${native.reduction}\` updates running sums as the window slides: results differ in the last digits, and a constant window gives exactly 0 where the lambda left a rounding residue such as 1e-17`;
+  if (RUNNING.has(native.reduction))
+    return `the native \`${native.reduction}\` updates a running total as the window slides, so results can differ from the per-window computation in the last digits (more for values of very different magnitude)`;
+  if (raw) {
+    // With an integer window and no min_periods, a window holding NaN never has enough observations: NaN either way.
+    const window = positionalArguments(windowCall)[0] ?? keywordValue(windowCall, 'window');
+    const fixedWindow = windowCall.childForFieldName('function')?.childForFieldName('attribute')?.text === 'rolling' && window?.type === 'integer';
+    if (!fixedWindow || keywordValue(windowCall, 'min_periods'))
+      return 'with `raw=True` the lambda saw NaN inside a window and returned NaN, where the native method skips missing values';
+  }
+  return null;
+}
+
+export default defineRule({
+  id: 'pandas-rolling-apply',
+  title: 'rolling(...).apply with a lambda that has a native method',
+  category: 'pandas',
+  severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' }],
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization#rolling-windows-native-methods-instead-of-apply',
+  requires: ['pandas'],
+  message: '`rolling(...).apply` calls a Python function for every window; use the native window method',
+  docs: {
+    why:
+      '`Rolling.apply` and `Expanding.apply` call the function once per window, and by default (`raw=False`) build a new Series ' +
+      'for each window first. The native methods (`.mean()`, `.sum()`, `.std()`, `.max()`, `.median()` ...) compute all ' +
+      'windows in one compiled pass, one to three orders of magnitude faster.',
+    instead:
+      'Call the method on the window object: `s.rolling(20).mean()`, `s.expanding().max()`. Note that `np.std(x)` is `.std(ddof=0)`. ' +
+      'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it.',
+    example: {
+      before: 'ma = df["close"].rolling(20).apply(lambda x: x.mean())\nhi = df["close"].rolling(20).apply(lambda w: np.max(w))',
+      after: 'ma = df["close"].rolling(20).mean()\nhi = df["close"].rolling(20).max()',
+    },
+  },
+  fix: {
+    safety: 'safe',
+    title: 'Use the native window method',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'for mean, sum, std and var, and with `raw=True` where a window can hold NaN and still count',
+        reason:
+          'the native mean, sum, std and var keep a running total as the window slides (last-digit differences); with `raw=True` ' +
+          'the lambda returned NaN for a window holding NaN where the native method skips it',
+      },
+    ],
+  },
+  calls: { names: ['apply'] },
+  query: `
+(call
+  function: (attribute
+    object: (call function: (attribute attribute: (identifier) @window)) @windowCall
+    attribute: (identifier) @apply)
+  arguments: (argument_list) @args
+  (#any-of? @window "rolling" "expanding")
+  (#eq? @apply "apply")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const args = callArguments(call);
+    const fn = args[0];
+    if (!fn || fn.type === 'keyword_argument') return;
+    // Only `raw=` may come with the function: engine=, args=, kwargs= change what runs.
+    const others = args.slice(1);
+    if (others.some((a) => a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'raw')) return;
+    const rawValue = keywordValue(call, 'raw');
+    if (rawValue && rawValue.type !== 'true' && rawValue.type !== 'false') return;
+    const raw = rawValue?.type === 'true';
+    const apply = m.need('apply');
+
+    const params = fn.type === 'lambda' ? fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) : null;
+    const body = fn.type === 'lambda' ? fn.childForFieldName('body') : null;
+    const native = params?.length === 1 && params[0].type === 'identifier' && body ? nativeOf(body, params[0].text, raw, ctx) : null;
+    if (!native) {
+      // No native method: the per-window Series is the avoidable part.
+      if (raw || fn.type !== 'lambda') return;
+      ctx.report({
+        node: apply,
+        severity: 'hint',
+        message: '`.apply` builds a Series for every window; pass `raw=True` if the function works on NumPy arrays (or `engine="numba"` with it)',
+      });
+      return;
+    }
+    const message = `This lambda computes the window's ${native.reduction}; \`.${native.call}\` does it natively for all windows`;
+    if (hasCommentBetween(ctx.facts, apply.startIndex, call.endIndex)) {
+      ctx.report({ node: apply, message });
+      return;
+    }
+    const reason = unsafeReason(native, raw, m.need('windowCall'));
+    ctx.report({
+      node: apply,
+      message,
+      edits: [replaceRange(apply.startIndex, call.endIndex, native.call)],
+      fixTitle: `Use .${native.call}`,
+      ...(reason ? { safety: 'unsafe' as const, reason } : {}),
+    });
+  },
+});

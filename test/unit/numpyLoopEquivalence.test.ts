@@ -1,0 +1,100 @@
+// numpy-python-loop's `out[:] = ...` fix, run against real NumPy (/usr/bin/python3): the element loop (before) and the
+// whole-array assignment (after) on generated arrays (float with NaN/inf/-0.0, negative int64, int8 at overflow, uint8,
+// bool, float32, empty, one element, 2-D float and int). The safe form must agree everywhere; the unsafe ones differ
+// only as their reason says.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { applyFixes } from '../../server/fixes/apply';
+import { FIXTURES, compilePython, getEngine } from '../helpers/engine';
+
+const HARNESS = path.join(FIXTURES, 'equivalence', 'arrays.py');
+
+const SAFE = ['a[i] * 2 + 1', 'a[i] // 3', 'a[i] % 3', '-a[i] / 2', 'a[i] ** 2', 'abs(a[i])', 'a[i] > 0', 'np.maximum(a[i], 0)', '(a[i] - 1) * (a[i] + 1)'];
+
+const UNSAFE: { expr: string; alloc?: string; differs: Record<string, RegExp>; reason: RegExp }[] = [
+  // Into an output that may be integer: nan from sqrt(-7) raises when stored element by element, and is cast silently by out[:] =.
+  { expr: 'np.sqrt(a[i])', differs: { '.*': /^raised ValueError \/ nothing$/ }, reason: /integer output/ },
+  { expr: 'a[i] / a[i]', differs: { '.*': /^raised ValueError \/ nothing$/ }, reason: /integer output/ },
+  // math.sqrt raises on negatives (and on 2-D rows) where np.sqrt gives nan.
+  { expr: 'math.sqrt(a[i])', differs: { '.*': /^raised (ValueError|TypeError) \/ nothing$/ }, reason: /nan where `math` functions raise/ },
+  // max(nan, 0) is nan but max(0, nan) is 0; np.maximum is nan both ways; on 2-D rows max() raises.
+  { expr: 'max(0, a[i])', differs: { '.*': /^(values|raised ValueError \/ nothing)$/ }, reason: /NaN where either side is NaN/ },
+];
+
+function loopSource(expr: string, alloc = 'np.empty_like(a)'): string {
+  return [
+    'import math',
+    '',
+    'import numpy as np',
+    '',
+    '',
+    'def compute(a: np.ndarray):',
+    `    out = ${alloc}`,
+    '    for i in range(len(a)):',
+    `        out[i] = ${expr}`,
+    '    return out',
+    '',
+  ].join('\n');
+}
+
+async function rewrite(before: string) {
+  const engine = await getEngine();
+  const findings = engine.lintText(before, { select: ['numpy-python-loop'] }).findings;
+  assert.equal(findings.length, 1, before);
+  const fix = findings[0].fix;
+  assert.ok(fix, 'no fix offered');
+  return { fix, after: applyFixes(before, findings, { unsafe: true }).text };
+}
+
+function compare(before: string, after: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-np-'));
+  writeFileSync(path.join(dir, 'before.py'), before);
+  writeFileSync(path.join(dir, 'after.py'), after);
+  const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same'));
+}
+
+describe('numpy-python-loop fix: equivalence with the element loop under real NumPy', function () {
+  this.timeout(300000);
+
+  for (const expr of SAFE) {
+    it(`out = np.empty_like(a); out[i] = ${expr} → out[:] = ... (safe, identical on every input)`, async () => {
+      const before = loopSource(expr);
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.safety, 'safe');
+      assert.match(after, /^ {4}out\[:\] = /m);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(compare(before, after), {});
+    });
+  }
+
+  for (const c of UNSAFE) {
+    it(`out[i] = ${c.expr} → unsafe, and the difference is the one its reason gives`, async () => {
+      const before = loopSource(c.expr, c.alloc);
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(fix.reason ?? '', c.reason);
+      const diff = compare(before, after);
+      assert.ok(Object.keys(diff).length > 0, 'an unsafe fix whose difference was not reproduced');
+      for (const what of Object.values(diff)) assert.match(what, c.differs['.*']);
+    });
+  }
+
+  it('np.sqrt into an output allocated with a float dtype is safe and identical', async () => {
+    const before = loopSource('np.sqrt(a[i])', 'np.empty_like(a, dtype=float)');
+    const { fix, after } = await rewrite(before);
+    assert.equal(fix.safety, 'safe');
+    assert.deepEqual(compare(before, after), {});
+  });
+
+  it('an output not allocated like the input (np.zeros(len(a)), a of unknown ndim) gets no rewrite: a 2-D input would broadcast differently', async () => {
+    const engine = await getEngine();
+    const findings = engine.lintText(loopSource('a[i] * 2', 'np.zeros(len(a))'), { select: ['numpy-python-loop'] }).findings;
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].fix, undefined);
+  });
+});

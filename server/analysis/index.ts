@@ -84,6 +84,8 @@ export {
   withEnclosingParentheses,
 } from './scopes';
 export { tfDataPipeline } from './tfData';
+export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
+export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';

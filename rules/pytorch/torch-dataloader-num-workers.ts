@@ -1,14 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import {
-  DATALOADER_CALL_QUERY,
-  dataLoaderArgument,
-  datasetInfo,
-  FileFacts,
-  isJudgeableDataLoaderCall,
-  isTestCode,
-  isTestFile,
-} from '../../server/analysis';
+import { DATALOADER_CALL_QUERY, dataLoaderArgument, datasetInfo, FileFacts, isJudgeableDataLoaderCall, isTestCode, isTestFile } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
 export default defineRule({

@@ -73,7 +73,9 @@ export default defineRule({
     // The DataLoaders that draw from this sampler, and the epoch loops that iterate them.
     const loaders = inline
       ? [inline]
-      : findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) => isDataLoaderCall(c, facts));
+      : findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) =>
+          isDataLoaderCall(c, facts),
+        );
     for (const loader of loaders) {
       const epoch = epochLoopFor(loader, scope, facts);
       if (!epoch) continue;
@@ -115,7 +117,10 @@ function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null
 function sameFileFunction(name: string, facts: FileFacts): Node | null {
   if (facts.binding(name)) return null;
   const defs = facts.root.namedChildren.filter(
-    (c): c is Node => c !== null && (c.type === 'function_definition' ? c : c.type === 'decorated_definition' ? c.childForFieldName('definition') : null)?.childForFieldName('name')?.text === name,
+    (c): c is Node =>
+      c !== null &&
+      (c.type === 'function_definition' ? c : c.type === 'decorated_definition' ? c.childForFieldName('definition') : null)?.childForFieldName('name')?.text ===
+        name,
   );
   return defs.length === 1 ? defs[0] : null;
 }
@@ -160,7 +165,10 @@ function passesLoaderToIteratingHelper(loop: Node, loaderName: string, facts: Fi
     const params = parameterNames(def);
     const param = keyword ? keyword.childForFieldName('name')?.text : index >= 0 ? params[index] : undefined;
     if (!param) return false;
-    return findDescendants(def, (n) => n.type === 'for_statement' && (unwrapIterable(n.childForFieldName('right')!, facts).inner.text === param), isNestedScope).length > 0;
+    return (
+      findDescendants(def, (n) => n.type === 'for_statement' && unwrapIterable(n.childForFieldName('right')!, facts).inner.text === param, isNestedScope)
+        .length > 0
+    );
   });
 }
 

@@ -134,7 +134,10 @@ function syncsOf(block: Node, facts: FileFacts): Node[] {
   if (!memo) syncCache.set(facts, (memo = new Map()));
   let list = memo.get(block.id);
   if (!list) {
-    const candidates = findDescendants(block, (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''));
+    const candidates = findDescendants(
+      block,
+      (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    );
     list = candidates.filter((c) => syncSite(c, facts)?.block.equals(block));
     memo.set(block.id, list);
   }
@@ -177,12 +180,16 @@ function perStepCaller(helper: Node, facts: FileFacts): Node | null {
   let found: Node | null = null;
   for (const loop of trainingLoops(facts)) {
     if (loop.kind !== 'train' || loop.framework !== 'torch' || loop.perEpoch) continue;
-    const calls = findDescendants(loop.node, (n) => {
-      if (n.type !== 'call') return false;
-      const f = n.childForFieldName('function');
-      if (isMethod) return f?.type === 'attribute' && f.childForFieldName('object')?.text === 'self' && f.childForFieldName('attribute')?.text === name;
-      return f?.type === 'identifier' && f.text === name;
-    }, isNestedScope);
+    const calls = findDescendants(
+      loop.node,
+      (n) => {
+        if (n.type !== 'call') return false;
+        const f = n.childForFieldName('function');
+        if (isMethod) return f?.type === 'attribute' && f.childForFieldName('object')?.text === 'self' && f.childForFieldName('attribute')?.text === name;
+        return f?.type === 'identifier' && f.text === name;
+      },
+      isNestedScope,
+    );
     found = calls.find((c) => !isUnderLoggingGuard(c, loop.node) && enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node)) ?? null;
     if (found) break;
   }

@@ -107,4 +107,6 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
+export { PANDAS_KINDS, commonValue, describeValue, forgetModules, resolveModule, sameKind, values, workspaceStats } from './values';
+export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, ModuleSource, Returns, Value, ValueKind, ValueLayer } from './values';
 export { VECTOR_FIX_REASONS, needsParentheses, vectorizeArithmetic, vectorizeElementExpression, vectorizeRowExpression } from './vectorize';

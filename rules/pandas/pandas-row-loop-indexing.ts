@@ -90,6 +90,12 @@ export default defineRule({
       return (frame.text === sized || columnOf(frame) === sized) && !notPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
+    // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
+    if (m.get('owner') && !hits.some(isAssigned)) return;
+    // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
+    // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
+    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i)!.frame.text === sized);
+    if (!plainFrameAccess && !straightBody(m.need('body'))) return;
     const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
@@ -163,6 +169,18 @@ function argumentsOf(list: Node): Node[] {
   return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
+/** At most a few statements, none of them `break`, `continue`, `return` or `raise`. */
+function straightBody(body: Node): boolean {
+  const statements = findDescendants(body, (n) => n.parent?.type === 'block' && n.type !== 'comment');
+  return statements.length <= 6 && !statements.some((n) => /^(break|continue|return|raise)_statement$/.test(n.type));
+}
+
+/** The subscript is what an assignment writes (`df.loc[i, "c"] = v`, `df.at[i, "c"] += 1`). */
+function isAssigned(n: Node): boolean {
+  const p = n.parent;
+  return (p?.type === 'assignment' || p?.type === 'augmented_assignment') && !!p.childForFieldName('left')?.equals(n);
+}
+
 /** `df["c"]` → `df`: the frame a string-keyed column selection reads. */
 function columnOf(node: Node): string | null {
   if (node.type !== 'subscript') return null;
@@ -191,6 +209,8 @@ function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
   if (!ACCESSORS.has(accessor) || !frame) return null;
+  // `Y.at[i, j].set(v)`: JAX's functional update, not pandas' `.at`.
+  if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) return null;
   if (frame.type !== 'identifier' && frame.type !== 'attribute' && columnOf(frame) === null) return null;
   return { frame, accessor };
 }

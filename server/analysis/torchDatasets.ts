@@ -9,8 +9,9 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { classIndex, type ClassInfo } from './classIndex';
-import { findDescendants } from './scopes';
+import { DEVICE_TEXT, IO_TEXT, sampleCodeOf } from './datasetSamples';
 import { valuesAssignedTo } from './trainingLoop';
+import { values } from './values';
 
 /**
  * - 'io': each sample is read or decoded (open, PIL/cv2 imread, torchvision decode, np.load, json...)
@@ -37,12 +38,6 @@ const IO_DATASET_PREFIXES = ['torchvision.datasets.'];
 /** Dataset wrappers whose samples are those of their first argument. */
 const WRAPPERS = new Set(['torch.utils.data.Subset', 'torch.utils.data.dataset.Subset', 'torch.utils.data.random_split']);
 
-/** Calls and spellings that read or decode data: files, images, audio, arrays on disk, the network. */
-const IO_TEXT =
-  /\bopen\s*\(|\bImage\.open\b|\bimread\b|\bimdecode\b|\bread_image\b|\bdecode_(?:image|jpeg|png)\b|\bnp\.load\b|\bnumpy\.load\b|\btorch\.load\b|\bjson\.loads?\b|\bpickle\.loads?\b|\bpd\.read_\w+|\btorchaudio\.load\b|\blibrosa\.load\b|\bsoundfile\b|\bsf\.read\b|\bh5py\b|\burlopen\b|\brequests\.get\b|\bload_image\b|\bload_audio\b|\bdefault_loader\b|\bpil_loader\b|\.read\(\s*\)|\bread_text\b|\bread_bytes\b|\bImage\.fromarray\b|\bloader\s*\(/;
-/** A sample put on an accelerator: `.cuda()`, `.to(device)`, `.to("cuda")`, `device=` at creation. */
-const DEVICE_TEXT = /\.cuda\s*\(|\.to\(\s*(?:self\.)?(?:device|dev)\b|\.to\(\s*["'](?:cuda|mps|xpu)|\bdevice\s*=\s*(?:self\.)?(?:device|["']cuda)/;
-const SAMPLE_METHODS = ['__getitem__', '__getitems__', '__iter__', '__next__'];
 const ITERABLE_BASES = /(?:^|\.)IterableDataset$/;
 
 const cache = new WeakMap<FileFacts, Map<number, DatasetInfo>>();
@@ -55,9 +50,22 @@ export function datasetInfo(dataset: Node | null | undefined, facts: FileFacts):
   let info = memo.get(dataset.id);
   if (!info) {
     info = classify(dataset, facts, 0);
+    if (info.kind === 'unknown' && !info.cls) info = fromValueLayer(dataset, facts);
     memo.set(dataset.id, info);
   }
   return info;
+}
+
+const STYLE_KIND: Record<string, DatasetKind> = { 'in-memory': 'memory', io: 'io', iterable: 'iterable' };
+
+/**
+ * What the value layer knows: a dataset built by a helper, a class of another module of the workspace,
+ * `self.dataset` set in `__init__`, a torchvision dataset.
+ */
+function fromValueLayer(dataset: Node, facts: FileFacts): DatasetInfo {
+  const value = values(facts).valueOf(dataset);
+  if (value?.kind !== 'dataset' || !value.style) return UNKNOWN;
+  return { kind: STYLE_KIND[value.style] ?? 'unknown', onDevice: value.device !== undefined && value.device !== 'cpu', cls: null };
 }
 
 function classify(expr: Node, facts: FileFacts, depth: number): DatasetInfo {
@@ -106,19 +114,7 @@ export function classInfoOf(cls: ClassInfo, facts: FileFacts): DatasetInfo {
 function sampleCode(lineage: ClassInfo[]): Node[] {
   const methods = new Map<string, Node>();
   for (const c of [...lineage].reverse()) for (const [k, v] of c.methods) methods.set(k, v);
-  const out: Node[] = [];
-  for (const name of SAMPLE_METHODS) {
-    const m = methods.get(name);
-    if (!m) continue;
-    out.push(m);
-    for (const call of findDescendants(m, (n) => n.type === 'call')) {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') continue;
-      const helper = methods.get(fn.childForFieldName('attribute')?.text ?? '');
-      if (helper && !out.includes(helper)) out.push(helper);
-    }
-  }
-  return out;
+  return sampleCodeOf(methods);
 }
 
 function isMethodNamed(def: Node, name: string): boolean {

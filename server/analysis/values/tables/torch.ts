@@ -1,6 +1,8 @@
 // PyTorch's return table. The torch/tf rules' helper fills in the details (dataset styles, devices);
 // the entries here are the ones that are true whatever the arguments.
 import type { Value } from '../kinds';
+import type { Node } from '../../../syntax/parser';
+import { datasetStyleOfClass } from '../../datasetSamples';
 import { all, type CallView, type LibraryTable } from './table';
 
 const TENSOR_FACTORIES = [
@@ -35,6 +37,36 @@ function tensorOn(call: CallView): Value {
   return m ? { kind: 'tensor', device: m[1] as 'cuda' | 'cpu' | 'mps' } : { kind: 'tensor' };
 }
 
+const TORCHVISION_DATASETS = [
+  'ImageFolder',
+  'DatasetFolder',
+  'ImageNet',
+  'MNIST',
+  'FashionMNIST',
+  'KMNIST',
+  'EMNIST',
+  'CIFAR10',
+  'CIFAR100',
+  'SVHN',
+  'STL10',
+  'CelebA',
+  'CocoDetection',
+  'CocoCaptions',
+  'VOCDetection',
+  'VOCSegmentation',
+  'Cityscapes',
+  'Places365',
+  'Flowers102',
+  'Food101',
+];
+
+/** A Dataset subclass: `style` from its sample methods; `device` set when they put samples on an accelerator. */
+function datasetValue(cls: Node, iterable: boolean): Value {
+  const read = datasetStyleOfClass(cls, iterable);
+  if (!read) return iterable ? { kind: 'dataset', style: 'iterable' } : { kind: 'dataset' };
+  return read.onDevice ? { kind: 'dataset', style: read.style, device: 'unknown' } : { kind: 'dataset', style: read.style };
+}
+
 export const TORCH_TABLE: LibraryTable = {
   calls: {
     ...all(TENSOR_FACTORIES, tensorOn, 'torch.'),
@@ -42,6 +74,9 @@ export const TORCH_TABLE: LibraryTable = {
     'torch.utils.data.DataLoader': 'dataloader',
     'torch.utils.data.dataloader.DataLoader': 'dataloader',
     'torch.utils.data.TensorDataset': { kind: 'dataset', style: 'in-memory' },
+    'torch.utils.data.dataset.TensorDataset': { kind: 'dataset', style: 'in-memory' },
+    // torchvision's datasets read an image file, or decode stored bytes to a PIL image, per sample.
+    ...all(TORCHVISION_DATASETS, { kind: 'dataset', style: 'io' }, 'torchvision.datasets.'),
   },
   methods: {
     tensor: {
@@ -54,8 +89,11 @@ export const TORCH_TABLE: LibraryTable = {
   },
   bases: {
     'torch.nn.Module': { kind: 'module' },
-    'torch.utils.data.Dataset': { kind: 'dataset' },
-    'torch.utils.data.IterableDataset': { kind: 'dataset', style: 'iterable' },
+    // A Dataset subclass: its style (and whether samples go to a GPU, as `device`) read from its sample methods.
+    'torch.utils.data.Dataset': (cls) => datasetValue(cls, false),
+    'torch.utils.data.dataset.Dataset': (cls) => datasetValue(cls, false),
+    'torch.utils.data.IterableDataset': (cls) => datasetValue(cls, true),
+    'torch.utils.data.dataset.IterableDataset': (cls) => datasetValue(cls, true),
     'torch.utils.data.DataLoader': { kind: 'dataloader' },
   },
 };

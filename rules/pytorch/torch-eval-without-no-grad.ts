@@ -6,7 +6,7 @@ import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixe
 /** Names of functions that evaluate or infer: `evaluate`, `validate_epoch`, `run_inference`, `predict`... */
 const EVAL_NAME = /(^|_)(eval|evaluate|evaluation|validate|validation|val|valid|predict|prediction|predictions|infer|inference)(_|$)/i;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
-const GRAD_CONTEXT = /\b(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
+const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
 /** Code that needs gradients, or has already frozen the parameters. */
 const NEEDS_OR_FREEZES_GRAD =
   /\.backward\s*\(|\bautograd\.grad\s*\(|\.step\s*\(|requires_grad_\(\s*False\s*\)|\.requires_grad\s*=\s*False|\bset_grad_enabled\b/;

@@ -28,7 +28,18 @@ export function datasetStyleOfClass(cls: Node, iterableBase: boolean): { style: 
   const text = bodies.map((b) => b.text).join('\n');
   const onDevice = DEVICE_TEXT.test(text);
   if (iterableBase || !methods.has('__getitem__')) return { style: 'iterable', onDevice };
-  return { style: IO_TEXT.test(text) ? 'io' : 'in-memory', onDevice };
+  const io = IO_TEXT.test(text) || indexesFileDataset(methods.get('__init__')?.text ?? '', text);
+  return { style: io ? 'io' : 'in-memory', onDevice };
+}
+
+/** `self.ds = torchaudio.datasets.LIBRISPEECH(...)` in `__init__`, then `self.ds[i]` per sample: the wrapped dataset reads files. */
+export function indexesFileDataset(initText: string, sampleText: string): boolean {
+  for (const m of initText.matchAll(
+    /self\.(\w+)\s*=\s*(?:torchaudio\.|torchvision\.|tv\.)?datasets\.\w+\s*\(|self\.(\w+)\s*=\s*(?:ImageFolder|DatasetFolder)\s*\(/g,
+  )) {
+    if (new RegExp(`self\\.${m[1] ?? m[2]}\\s*\\[`).test(sampleText)) return true;
+  }
+  return false;
 }
 
 export function sampleCodeOf(methods: ReadonlyMap<string, Node>): Node[] {

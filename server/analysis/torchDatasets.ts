@@ -9,7 +9,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { classIndex, type ClassInfo } from './classIndex';
-import { DEVICE_TEXT, IO_TEXT, sampleCodeOf } from './datasetSamples';
+import { DEVICE_TEXT, indexesFileDataset, IO_TEXT, sampleCodeOf } from './datasetSamples';
 import { valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
 
@@ -107,7 +107,8 @@ export function classInfoOf(cls: ClassInfo, facts: FileFacts): DatasetInfo {
   if (iterable || (!bodies.some((b) => isMethodNamed(b, '__getitem__')) && bodies.some((b) => isMethodNamed(b, '__iter__')))) {
     return { kind: 'iterable', onDevice, cls };
   }
-  return { kind: IO_TEXT.test(text) ? 'io' : 'memory', onDevice, cls };
+  const init = lineage.map((c) => c.methods.get('__init__')?.text ?? '').join('\n');
+  return { kind: IO_TEXT.test(text) || indexesFileDataset(init, text) ? 'io' : 'memory', onDevice, cls };
 }
 
 /** The sample methods of the lineage, with the methods they call on `self` (one level down). */

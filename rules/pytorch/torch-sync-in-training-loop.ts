@@ -99,10 +99,17 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
   // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
   if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
   if (chainHasEarlierSync(recv)) return null;
+  // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
+  if (
+    /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
+  )
+    return null;
 
   const loop = enclosingTrainingLoop(call, facts, 'any');
   if (loop) {
     if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
+    if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;

@@ -43,7 +43,9 @@ export default defineRule({
     if (isTestFile(ctx.filePath) || isTestCode(call) || isOneBatchPeek(call, facts)) return;
     // Only a dataset that reads or decodes per sample gains from workers: in-memory data gains little, and an
     // IterableDataset (an environment, a policy, a stream) repeats itself in every worker unless it shards.
-    if (datasetInfo(dataLoaderArgument(call, 'dataset'), facts).kind !== 'io') return;
+    const dataset = datasetInfo(dataLoaderArgument(call, 'dataset'), facts);
+    // A dataset that puts samples on the GPU cannot run in forked workers (torch-dataset-to-device says so).
+    if (dataset.kind !== 'io' || dataset.onDevice) return;
 
     // Any explicit `num_workers`, 0 included, is a decision of the author's (a 0 is often there on purpose:
     // a dataset that is not picklable, a file handle that does not survive fork, debugging): respect it.

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { contains, findDescendants, localTypes } from '../../server/analysis';
+import { compiledByCall, contains, findDescendants, values } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
@@ -81,16 +81,20 @@ export default defineRule({
     if (!simpleParameters(m.need('params'))) return;
     const name = m.need('name').text;
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
-    if (ctx.facts.importsModule('numba') && new RegExp(`jit\\b[^\\n]*\\(\\s*${name}\\s*[,)]`).test(ctx.text)) return;
+    if (compiledByCall(ctx.facts, def)) return;
     const body = m.need('body');
     const loop = recurrenceLoop(body, ctx);
-    if (!loop) return;
+    const kernel = loop ? null : kernelLoop(body, ctx);
+    if (!loop && !kernel) return;
     if (!numbaFriendly(body, ctx)) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
+    const message = loop
+      ? `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``
+      : `\`${name}\` runs nested Python loops over the elements of \`${kernel!.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``;
     ctx.report({
-      node: loop.node,
-      message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``,
+      node: (loop ?? kernel)!.node,
+      message,
       edits: [...njit.edits, insertAt(at, `${indentAt(ctx.text, def.startIndex)}@${njit.ref}${detectEol(ctx.text)}`)],
     });
   },
@@ -138,9 +142,44 @@ function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: stri
   return null;
 }
 
+/**
+ * A kernel: `for i in range(..)` holding (at any depth) `for j in range(..)`, whose innermost body reads
+ * elements of an array by two of the loop indices (`X[i, k] - X[j, k]`). The outermost such loop and
+ * the array, or null.
+ */
+function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string } | null {
+  const isRangeLoop = (n: Node) =>
+    n.type === 'for_statement' &&
+    n.childForFieldName('left')?.type === 'identifier' &&
+    n.childForFieldName('right')?.childForFieldName('function')?.text === 'range';
+  for (const outer of findDescendants(body, isRangeLoop)) {
+    if (findDescendants(body, isRangeLoop).some((o) => !o.equals(outer) && contains(o, outer))) continue;
+    const inner = findDescendants(outer.childForFieldName('body')!, isRangeLoop);
+    if (inner.length === 0) continue;
+    const indices = [outer, ...inner].map((l) => l.childForFieldName('left')!.text);
+    for (const read of findDescendants(outer, (n) => n.type === 'subscript')) {
+      const array = read.childForFieldName('value');
+      const keys = read
+        .childrenForFieldName('subscript')
+        .filter((k) => k && k.type !== 'comment')
+        .map((k) => k!.text);
+      if (array?.type !== 'identifier' || !keys.some((k) => indices.includes(k))) continue;
+      const used = new Set(keys.filter((k) => indices.includes(k)));
+      // The same array (or another) read by a second index elsewhere in the nest: the pairs are visited.
+      const others = findDescendants(outer, (n) => n.type === 'subscript' && n.childForFieldName('value')?.text === array.text).flatMap((n) =>
+        n.childrenForFieldName('subscript').map((k) => k?.text ?? ''),
+      );
+      const pairIndices = new Set([...used, ...others.filter((k) => indices.includes(k))]);
+      if (pairIndices.size < 2 || !isArray(array, body, ctx)) continue;
+      return { node: outer, array: array.text };
+    }
+  }
+  return null;
+}
+
 /** Known ndarray, or a name the function treats as one (`x.shape`, `x.size`, `x.ndim`, `x.dtype`). */
 function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
-  if (localTypes(ctx.facts).is(name, 'ndarray')) return true;
+  if (values(ctx.facts).isA(name, 'ndarray')) return true;
   return findDescendants(body, (n) => n.type === 'attribute').some(
     (a) => a.childForFieldName('object')?.text === name.text && /^(shape|size|ndim|dtype)$/.test(a.childForFieldName('attribute')?.text ?? ''),
   );

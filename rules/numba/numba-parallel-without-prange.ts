@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, isNestedScope, jitDecorator } from '../../server/analysis';
+import { findDescendants, isNestedScope, iterationsIndependent, jitDecorator } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
@@ -46,6 +46,9 @@ export default defineRule({
     const target = outer.find((l) => rangeCallee(l, ctx) !== null);
     if (!target) return;
     const callee = rangeCallee(target, ctx)!;
+    // Never suggest a racy prange: the iterations must not read what other iterations write.
+    const index = target.childForFieldName('left');
+    if (index?.type !== 'identifier' || !iterationsIndependent(target, index.text, ctx.facts).independent) return;
     const prange = ensureImport(ctx.facts, 'numba', 'prange');
     const name = def.childForFieldName('name')?.text ?? 'function';
     ctx.report({

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, insideNumbaFunction, localTypes } from '../../server/analysis';
+import { compiledByCall, findDescendants, insideNumbaFunction, iterationsIndependent, values } from '../../server/analysis';
 
 export default defineRule({
   id: 'numpy-pairwise-nested-loop',
@@ -11,6 +11,8 @@ export default defineRule({
   confidence: 'medium',
   guide: 'complexity',
   requires: ['numpy'],
+  // A pairwise fill is better replaced by cdist/broadcasting than compiled: one finding, this one.
+  supersedes: ['numba-jit-candidate'],
   message: 'Nested Python loops fill a pairwise matrix one pair at a time; use cdist/pdist or broadcasting',
   docs: {
     why:
@@ -42,7 +44,9 @@ export default defineRule({
     const j = m.need('j').text;
     if (i === j) return;
     if (!ctx.facts.isBuiltin('range', outer)) return;
-    if (insideNumbaFunction(ctx.facts, outer) || ctx.facts.importsModule('numba')) return;
+    if (insideNumbaFunction(ctx.facts, outer) || compiledByCall(ctx.facts, outer)) return;
+    // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
+    if (!iterationsIndependent(outer, i, ctx.facts).independent) return;
     for (const stmt of findDescendants(m.need('inner'), (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
       const left = stmt.childForFieldName('left');
       const right = stmt.childForFieldName('right');
@@ -51,8 +55,8 @@ export default defineRule({
       if (!target) continue;
       const sources = pairSources(right, i, j, ctx);
       if (!sources) continue;
-      const types = localTypes(ctx.facts);
-      if (!types.is(target, 'ndarray') && !sources.some((s) => types.is(s, 'ndarray'))) continue;
+      const layer = values(ctx.facts);
+      if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
       const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
       ctx.report({
         node: outer,

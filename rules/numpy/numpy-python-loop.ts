@@ -4,6 +4,9 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
+  compiledByCall,
+  findDescendants,
+  values,
   insideNumbaFunction,
   isVariable,
   keywordValue,
@@ -78,9 +81,13 @@ export default defineRule({
     const facts = ctx.facts;
     const anchor = m.get('loop') ?? m.need('comp');
     if (insideNumbaFunction(facts, anchor)) return;
-    // In a file that uses numba, an explicit loop may be compiled by a call such as `njit(fn)`
-    // that the syntax cannot tie to this function; loops are the idiom there.
-    if (m.get('loop') && facts.importsModule('numba')) return;
+    // A function compiled by a call (`kernel = njit(kernel)`): its loops are the idiom there.
+    if (compiledByCall(facts, anchor)) return;
+    const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
+    if (cells) {
+      ctx.report({ node: m.need('loop'), message: cells });
+      return;
+    }
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -352,4 +359,94 @@ function boundArray(bound: Node, ctx: Ctx): string | null {
     }
   }
   return null;
+}
+
+/** Calls an element-wise cell body may make: numpy/math functions and these builtins. */
+const CELL_BUILTINS = new Set(['abs', 'min', 'max', 'float', 'int', 'round']);
+
+/**
+ * `for i in range(..): for j in range(..): <body on X[i, j] cells>`: two loops that visit every cell of
+ * 2-D arrays (or a frame's `.values`) and do the same element-wise work on each, reading and writing only
+ * the cell `[i, j]`, so one whole-array expression does it (`np.where(np.isnan(X), 0, X)`). The message,
+ * or null when the nest is anything else.
+ */
+function cellLoop(outer: Node, ctx: Ctx): string | null {
+  const i = rangeIndex(outer, ctx);
+  const statements = outer.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!i || statements.length !== 1 || statements[0].type !== 'for_statement') return null;
+  const inner = statements[0];
+  const j = rangeIndex(inner, ctx);
+  const body = inner.childForFieldName('body');
+  if (!j || j === i || !body || inner.childForFieldName('alternative') || outer.childForFieldName('alternative')) return null;
+  const arrays = new Map<string, Node>();
+  let writes = 0;
+  for (const n of findDescendants(body, () => true)) {
+    if (
+      !/^(if_statement|elif_clause|else_clause|block|expression_statement|assignment|augmented_assignment|comparison_operator|boolean_operator|not_operator|binary_operator|unary_operator|parenthesized_expression|call|argument_list|attribute|subscript|identifier|integer|float|true|false|none|comment)$/.test(
+        n.type,
+      )
+    )
+      return null;
+    if (n.type === 'identifier' && (n.text === i || n.text === j)) {
+      if (!cellOf(n.parent, i, j)) return null;
+    }
+    if (n.type === 'subscript') {
+      const cell = cellOf(n, i, j);
+      if (cell) arrays.set(cell.text, cell);
+    }
+    if (n.type === 'call' && !cellCall(n, ctx)) return null;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      if (!left || !cellOf(left, i, j)) return null;
+      writes++;
+    }
+  }
+  if (writes === 0 || arrays.size === 0) return null;
+  const layer = values(ctx.facts);
+  const known = [...arrays.values()].filter((a) => {
+    const v = layer.valueOf(a);
+    return v?.kind === 'ndarray' ? v.ndim === undefined || v.ndim === 2 : isFrameValues(a, ctx);
+  });
+  if (known.length === 0 || known.length !== arrays.size) return null;
+  const names = [...arrays.keys()].map((a) => `\`${a}\``).join(', ');
+  return `Nested loops visit every cell of ${names} one at a time; write the whole-array expression (a mask, \`np.where\`, ufuncs) instead`;
+}
+
+/** `for i in range(...)` with the builtin range: the index name. */
+function rangeIndex(loop: Node, ctx: Ctx): string | null {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (left?.type !== 'identifier' || right?.type !== 'call' || right.childForFieldName('function')?.text !== 'range') return null;
+  return ctx.facts.isBuiltin('range', loop) ? left.text : null;
+}
+
+/** `X[i, j]` / `X[i][j]` → `X`; null for any other subscript. */
+function cellOf(n: Node | null | undefined, i: string, j: string): Node | null {
+  if (n?.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  if (!value) return null;
+  if (keys.length === 2 && keys[0]!.text === i && keys[1]!.text === j) return value.type === 'identifier' || value.type === 'attribute' ? value : null;
+  if (keys.length === 1 && keys[0]!.text === j && value.type === 'subscript') {
+    const inner = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    const base = value.childForFieldName('value');
+    if (inner.length === 1 && inner[0]!.text === i && base && (base.type === 'identifier' || base.type === 'attribute')) return base;
+  }
+  // `X[i]` inside `X[i][j]` is part of the cell.
+  if (keys.length === 1 && keys[0]!.text === i && n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))
+    return cellOf(n.parent, i, j);
+  return null;
+}
+
+/** `df.values` / `df.to_numpy()` of a known DataFrame. */
+function isFrameValues(a: Node, ctx: Ctx): boolean {
+  if (a.type !== 'attribute' || a.childForFieldName('attribute')?.text !== 'values') return false;
+  return values(ctx.facts).valueOf(a.childForFieldName('object'))?.kind === 'dataframe';
+}
+
+function cellCall(call: Node, ctx: Ctx): boolean {
+  const q = ctx.facts.calleeName(call);
+  if (q) return q.startsWith('numpy.') || q.startsWith('math.');
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'identifier' && CELL_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call);
 }

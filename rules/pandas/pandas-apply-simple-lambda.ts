@@ -4,9 +4,9 @@ import {
   findDescendants,
   inTestOf,
   isPureReference,
-  localTypes,
   needsParentheses,
   stringLiteralValue,
+  values,
   VECTOR_FIX_REASONS,
   vectorizeElementExpression,
 } from '../../server/analysis';
@@ -63,7 +63,8 @@ export default defineRule({
     if (!v) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
-    const what = v.kind === 'arithmetic' ? `\`${v.text}\`` : `\`${shown}${v.summary}\``;
+    // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
+    const what = v.kind === 'arithmetic' || !v.text.startsWith(series.text) ? `\`${v.text}\`` : `\`${shown}${v.summary}\``;
     ctx.report({
       node: call,
       message: `\`.${method}(lambda ...)\` calls Python once per element; write ${what} instead`,
@@ -99,17 +100,18 @@ function sameText(code: string): string {
 }
 
 /**
- * The receiver is a Series: known from local types, or (for `.apply`, which only pandas objects
- * have) a column selection `frame["name"]` on something not known to be anything else.
+ * The receiver is a Series: known from the value layer, or (for `.apply`, which only pandas objects
+ * have) a column selection `frame["name"]` on something the layer does not know to be anything else
+ * (a polars or dask frame, a dict of arrays).
  */
-function isSeries(receiver: Node, method: string, facts: Parameters<typeof localTypes>[0]): boolean {
-  const types = localTypes(facts);
-  const t = types.typeOf(receiver);
+function isSeries(receiver: Node, method: string, facts: Parameters<typeof values>[0]): boolean {
+  const layer = values(facts);
+  const t = layer.valueOf(receiver);
   if (t) return t.kind === 'series';
   if (method !== 'apply' || receiver.type !== 'subscript') return false;
   const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   if (keys.length !== 1 || stringLiteralValue(keys[0]) === null) return false;
   const owner = receiver.childForFieldName('value');
-  const ot = types.typeOf(owner);
+  const ot = layer.valueOf(owner);
   return !ot || ot.kind === 'dataframe';
 }

@@ -6,10 +6,11 @@ import {
   isNestedScope,
   isPureReference,
   listBuiltByLoop,
-  localTypes,
   scopeBody,
   stringLiteralValue,
   usedAfter,
+  type Value,
+  values,
   vectorizeArithmetic,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, rewriteListLoop } from '../../server/fixes';
@@ -65,31 +66,54 @@ export default defineRule({
   query: `
 (for_statement
   left: (identifier) @i
-  right: (call function: (identifier) @range arguments: (argument_list . (_) @bound .))
+  right: (call function: (identifier) @range arguments: (argument_list) @bounds)
   body: (block) @body
-  (#eq? @range "range")) @loop`,
+  (#any-of? @range "range" "reversed")) @loop
+
+(for_statement
+  left: (identifier) @i
+  right: (attribute object: [(identifier) (attribute)] @owner attribute: (identifier) @index)
+  body: (block) @body
+  (#eq? @index "index")) @loop`,
   check(m, ctx) {
     const loop = m.need('loop');
     const i = m.need('i').text;
-    if (!ctx.facts.isBuiltin('range', loop) || insideNumbaFunction(ctx.facts, loop)) return;
-    const sized = boundFrame(m.need('bound'));
-    const types = localTypes(ctx.facts);
+    if (insideNumbaFunction(ctx.facts, loop)) return;
+    const rows = rowsLooped(m, ctx);
+    if (!rows) return;
+    const { frame: sized, plain } = rows;
+    const layer = values(ctx.facts);
     const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
-    // The loop runs over the rows of the frame it indexes: `range(len(df))` / `range(df.shape[0])`.
-    const hits = accesses.filter((a) => rowAccess(a, i)!.frame.text === sized);
+    // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`).
+    const hits = accesses.filter((a) => {
+      const frame = rowAccess(a, i)!.frame;
+      return (frame.text === sized || columnOf(frame) === sized) && !notPandas(layer.valueOf(frame));
+    });
     if (hits.length === 0) return;
+    // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
+    if (m.get('owner') && !hits.some(isAssigned)) return;
+    // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
+    // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
+    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i)!.frame.text === sized);
+    if (!plainFrameAccess && !straightBody(m.need('body'))) return;
     const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
     const shown = `${frame}.${accessor}[${i}${keyCount > 1 ? ', ...' : ''}]`;
+    const kind = layer.valueOf(frameNode)?.kind;
     const whole =
-      types.is(frameNode, 'dataframe') || keyCount > 1
+      kind === 'dataframe' || keyCount > 1
         ? `whole columns of \`${frame}\``
-        : types.is(frameNode, 'series')
+        : kind === 'series' || columnOf(frameNode) !== null
           ? `the whole Series \`${frame}\``
           : `\`${frame}\` as a whole`;
     const message = `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
-    const listed = sized ? listFix(loop, i, sized, ctx) : null;
+    // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
+    if (!plain) {
+      ctx.report({ node: loop, message });
+      return;
+    }
+    const listed = listFix(loop, i, sized, ctx);
     if (listed) {
       ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason });
       return;
@@ -98,6 +122,78 @@ export default defineRule({
   },
 });
 
+/**
+ * The frame whose rows the loop visits, and whether it is the plain `range(len(df))` form the fixes
+ * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
+ * `reversed(range(len(df)))`, `for i in df.index`.
+ */
+function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean } | null {
+  const loop = m.get('loop')!;
+  const owner = m.get('owner');
+  if (owner) {
+    // `for i in df.index`: labels, so `.loc[i]` / `.at[i]` are exact; only a known DataFrame or Series counts.
+    const kind = values(ctx.facts).valueOf(owner)?.kind;
+    return kind === 'dataframe' || kind === 'series' ? { frame: owner.text, plain: false } : null;
+  }
+  let fn = m.get('range')!;
+  let args = argumentsOf(m.get('bounds')!);
+  if (fn.text === 'reversed') {
+    if (!ctx.facts.isBuiltin('reversed', loop) || args.length !== 1 || args[0].type !== 'call') return null;
+    fn = args[0].childForFieldName('function')!;
+    if (fn?.text !== 'range') return null;
+    args = argumentsOf(args[0].childForFieldName('arguments')!);
+    const frame = args.length === 1 ? boundFrame(args[0]) : null;
+    return frame ? { frame, plain: false } : null;
+  }
+  if (!ctx.facts.isBuiltin('range', loop)) return null;
+  if (args.length === 1) {
+    const frame = boundFrame(args[0]);
+    return frame ? { frame, plain: true } : null;
+  }
+  // `range(start, len(df))`: rows from a small literal start onwards.
+  if (args.length === 2 && /^\d$/.test(args[0].text)) {
+    const frame = boundFrame(args[1]);
+    return frame ? { frame, plain: false } : null;
+  }
+  // `range(len(df) - 1, -1, -1)` / `range(len(df) - 1, 0, -1)`: every row, last first.
+  if (args.length === 3 && args[2].text.replace(/\s+/g, '') === '-1' && /^(-1|0)$/.test(args[1].text.replace(/\s+/g, ''))) {
+    const start = args[0];
+    const m1 = start.type === 'binary_operator' && start.childForFieldName('operator')?.type === '-' && start.childForFieldName('right')?.text === '1';
+    const frame = m1 ? boundFrame(start.childForFieldName('left')!) : null;
+    return frame ? { frame, plain: false } : null;
+  }
+  return null;
+}
+
+function argumentsOf(list: Node): Node[] {
+  return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** At most a few statements, none of them `break`, `continue`, `return` or `raise`. */
+function straightBody(body: Node): boolean {
+  const statements = findDescendants(body, (n) => n.parent?.type === 'block' && n.type !== 'comment');
+  return statements.length <= 6 && !statements.some((n) => /^(break|continue|return|raise)_statement$/.test(n.type));
+}
+
+/** The subscript is what an assignment writes (`df.loc[i, "c"] = v`, `df.at[i, "c"] += 1`). */
+function isAssigned(n: Node): boolean {
+  const p = n.parent;
+  return (p?.type === 'assignment' || p?.type === 'augmented_assignment') && !!p.childForFieldName('left')?.equals(n);
+}
+
+/** `df["c"]` → `df`: the frame a string-keyed column selection reads. */
+function columnOf(node: Node): string | null {
+  if (node.type !== 'subscript') return null;
+  const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = node.childForFieldName('value');
+  return keys.length === 1 && stringLiteralValue(keys[0]) !== null && value ? value.text : null;
+}
+
+/** Known to be something other than pandas (a polars or dask frame, an xarray object, a tensor...). */
+function notPandas(v: Value | null): boolean {
+  return v !== null && v.kind !== 'dataframe' && v.kind !== 'series';
+}
+
 /** `len(df)`, `df.shape[0]`, `len(df.index)` → `df`. */
 function boundFrame(bound: Node): string | null {
   const t = bound.text.replace(/\s+/g, '');
@@ -105,14 +201,17 @@ function boundFrame(bound: Node): string | null {
   return m ? m[1] : null;
 }
 
-/** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]` → the frame and accessor. */
+/** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */
 function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null {
   const value = n.childForFieldName('value');
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   if (value?.type !== 'attribute' || keys.length === 0 || keys[0]!.text !== i) return null;
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
-  if (!ACCESSORS.has(accessor) || !frame || (frame.type !== 'identifier' && frame.type !== 'attribute')) return null;
+  if (!ACCESSORS.has(accessor) || !frame) return null;
+  // `Y.at[i, j].set(v)`: JAX's functional update, not pandas' `.at`.
+  if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) return null;
+  if (frame.type !== 'identifier' && frame.type !== 'attribute' && columnOf(frame) === null) return null;
   return { frame, accessor };
 }
 
@@ -120,7 +219,7 @@ function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null
  * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`, for a
  * single assignment whose every term is `df.loc[i, "col"]` / `df.at[i, "col"]` or a number.
  */
-function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<typeof localTypes>[0] }): ReturnType<typeof replaceNode>[] | null {
+function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<typeof values>[0] }): ReturnType<typeof replaceNode>[] | null {
   if (loop.childForFieldName('alternative') || hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex)) return null;
   const statements = body.namedChildren.filter((c): c is Node => c !== null);
   if (statements.length !== 1 || statements[0].type !== 'expression_statement') return null;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATALOADER_CALL_QUERY, dataLoaderArgument, FileFacts, isJudgeableDataLoaderCall, keywordArgument, valuesAssignedTo } from '../../server/analysis';
-import { appendArgument, replaceNode } from '../../server/fixes';
+import { DATALOADER_CALL_QUERY, dataLoaderArgument, datasetInfo, FileFacts, isJudgeableDataLoaderCall, isTestCode, isTestFile } from '../../server/analysis';
+import { appendArgument } from '../../server/fixes';
 
 export default defineRule({
   id: 'torch-dataloader-num-workers',
@@ -20,10 +20,11 @@ export default defineRule({
       'and keep a queue ready (`prefetch_factor` batches per worker).',
     instead:
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
-      'to keep workers alive between epochs. In-memory `TensorDataset`s gain little and are not flagged.',
+      'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
+      'IterableDatasets, tests and an explicit `num_workers=0` are left alone.',
     example: {
-      before: 'loader = DataLoader(ds, batch_size=64, shuffle=True)',
-      after: 'loader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4, persistent_workers=True)',
+      before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)',
+      after: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4, persistent_workers=True)',
     },
   },
   fix: {
@@ -36,19 +37,19 @@ export default defineRule({
   query: DATALOADER_CALL_QUERY,
   check(m, ctx) {
     const call = m.need('call');
-    if (!isJudgeableDataLoaderCall(call, ctx.facts)) return;
-    if (isInMemoryDataset(dataLoaderArgument(call, 'dataset'), ctx.facts)) return;
+    const facts = ctx.facts;
+    if (!isJudgeableDataLoaderCall(call, facts)) return;
+    // Tests and a one-batch peek (`next(iter(DataLoader(...)))`) read too little for workers to pay off.
+    if (isTestFile(ctx.filePath) || isTestCode(call) || isOneBatchPeek(call, facts)) return;
+    // Only a dataset that reads or decodes per sample gains from workers: in-memory data gains little, and an
+    // IterableDataset (an environment, a policy, a stream) repeats itself in every worker unless it shards.
+    const dataset = datasetInfo(dataLoaderArgument(call, 'dataset'), facts);
+    // A dataset that puts samples on the GPU cannot run in forked workers (torch-dataset-to-device says so).
+    if (dataset.kind !== 'io' || dataset.onDevice) return;
 
-    const value = dataLoaderArgument(call, 'num_workers');
-    if (value) {
-      if (!isLiteralZero(value)) return;
-      ctx.report({
-        node: keywordArgument(call, 'num_workers') ?? value,
-        message: '`num_workers=0` loads every batch in the main process, so the GPU waits for data; use worker processes',
-        edits: [replaceNode(value, '4')],
-      });
-      return;
-    }
+    // Any explicit `num_workers`, 0 included, is a decision of the author's (a 0 is often there on purpose:
+    // a dataset that is not picklable, a file handle that does not survive fork, debugging): respect it.
+    if (dataLoaderArgument(call, 'num_workers')) return;
     const edit = appendArgument(ctx.text, call, 'num_workers=4');
     ctx.report({
       node: call.childForFieldName('function') ?? call,
@@ -57,16 +58,10 @@ export default defineRule({
   },
 });
 
-const IN_MEMORY = new Set(['torch.utils.data.TensorDataset', 'torch.utils.data.dataset.TensorDataset']);
-
-/** A `TensorDataset` (already tensors in memory): worker processes only add start-up and IPC cost. */
-function isInMemoryDataset(dataset: Node | null, facts: FileFacts): boolean {
-  if (!dataset) return false;
-  if (dataset.type === 'call') return IN_MEMORY.has(facts.calleeName(dataset) ?? '');
-  if (dataset.type !== 'identifier') return false;
-  return valuesAssignedTo(dataset.text, dataset, facts).some((v) => v.type === 'call' && IN_MEMORY.has(facts.calleeName(v) ?? ''));
-}
-
-function isLiteralZero(value: Node): boolean {
-  return value.type === 'integer' && Number(value.text.replace(/_/g, '')) === 0;
+/** `next(iter(DataLoader(...)))`: one batch, to look at it. */
+function isOneBatchPeek(call: Node, facts: FileFacts): boolean {
+  const iterCall = call.parent?.type === 'argument_list' ? call.parent.parent : null;
+  if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
+  const nextCall = iterCall.parent?.type === 'argument_list' ? iterCall.parent.parent : null;
+  return nextCall?.type === 'call' && nextCall.childForFieldName('function')?.text === 'next';
 }

@@ -7,6 +7,7 @@ import {
   isDataLoaderCall,
   isNestedScope,
   keywordValue,
+  parameterNames,
   scopeBody,
   targetNames,
   unwrapIterable,
@@ -46,7 +47,15 @@ export default defineRule({
 (assignment
   left: (identifier) @name
   right: (call
-    function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor)`,
+    function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor)
+
+(call
+  arguments: (argument_list
+    (keyword_argument
+      name: (identifier) @kw
+      value: (call
+        function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
+  (#eq? @kw "sampler")) @loader`,
   check(m, ctx) {
     const ctor = m.need('ctor');
     const facts = ctx.facts;
@@ -56,52 +65,118 @@ export default defineRule({
     if (!SAMPLERS.has(facts.calleeName(ctor) ?? '')) return;
     // shuffle=False: the order is fixed on purpose (evaluation), set_epoch changes nothing.
     if (keywordValue(ctor, 'shuffle')?.type === 'false') return;
-    // Any set_epoch call in the file (sampler.set_epoch, loader.sampler.set_epoch, ...) counts as handled.
-    if (/\.set_epoch\s*\(/.test(ctx.text)) return;
-    const sampler = m.need('name').text;
     const scope = scopeBody(ctor);
+    const inline = m.get('loader');
+    const sampler = inline ? null : m.need('name').text;
+    if (inline && !isDataLoaderCall(inline, facts)) return;
 
     // The DataLoaders that draw from this sampler, and the epoch loops that iterate them.
-    const loaders = findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) =>
-      isDataLoaderCall(c, facts),
-    );
-    const epoch = loaders.map((l) => epochLoopFor(l, scope, facts)).find((e) => e !== null);
-    if (!epoch) return;
-    const fix = setEpochEdit(ctx.text, epoch.loop, sampler);
-    ctx.report({
-      node: ctor,
-      message: `\`${sampler}\` is never told the epoch: call \`${sampler}.set_epoch(${epoch.variable ?? 'epoch'})\` at the start of each epoch, or every epoch repeats the same order`,
-      edits: fix && epoch.variable ? [fix(epoch.variable)] : undefined,
-    });
+    const loaders = inline
+      ? [inline]
+      : findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) =>
+          isDataLoaderCall(c, facts),
+        );
+    for (const loader of loaders) {
+      const epoch = epochLoopFor(loader, scope, facts);
+      if (!epoch) continue;
+      // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
+      if (setsEpoch(epoch.loop, sampler, epoch.loaderName, facts)) return;
+      const owner = sampler ?? (epoch.loaderName ? `${epoch.loaderName}.sampler` : null);
+      const fix = owner ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
+      const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
+      ctx.report({
+        node: ctor,
+        message: `This \`DistributedSampler\` is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
+        edits: fix && epoch.variable ? [fix(epoch.variable)] : undefined,
+      });
+      return;
+    }
   },
 });
 
+/** `<sampler>.set_epoch(` / `<loader>.sampler.set_epoch(` in the epoch loop, or any set_epoch in a same-file function it calls. */
+function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null, facts: FileFacts): boolean {
+  const owners = [sampler, loaderName && `${loaderName}.sampler`, loaderName && `${loaderName}.batch_sampler.sampler`, loaderName].filter(
+    (o): o is string => !!o,
+  );
+  const calls = findDescendants(loop, (n) => n.type === 'call');
+  for (const call of calls) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'set_epoch') {
+      if (owners.includes(callee.childForFieldName('object')?.text ?? '')) return true;
+    }
+    // `getattr(loader.sampler, "set_epoch")`, `hasattr(...)` guards: the text names the sampler and set_epoch.
+    if (callee?.type === 'identifier' && /^(getattr|hasattr)$/.test(callee.text) && /set_epoch/.test(call.text)) return true;
+    const helper = callee?.type === 'identifier' ? sameFileFunction(callee.text, facts) : null;
+    if (helper && /\.set_epoch\s*\(/.test(helper.text)) return true;
+  }
+  return false;
+}
+
+/** A module-level function of this file with that name (none when the name is imported or bound twice). */
+function sameFileFunction(name: string, facts: FileFacts): Node | null {
+  if (facts.binding(name)) return null;
+  const defs = facts.root.namedChildren.filter(
+    (c): c is Node =>
+      c !== null &&
+      (c.type === 'function_definition' ? c : c.type === 'decorated_definition' ? c.childForFieldName('definition') : null)?.childForFieldName('name')?.text ===
+        name,
+  );
+  return defs.length === 1 ? defs[0] : null;
+}
+
 /**
  * The outer (epoch) loop around the iteration of `loader`: the loader is iterated (directly, or
- * through the name it is assigned to) by a for loop nested in another loop of the same function.
+ * through the name it is assigned to) by a for loop nested in another loop of the same function,
+ * or handed per iteration to a same-file function that iterates it (`train_one_epoch(loader)`).
  */
-function epochLoopFor(loader: Node, scope: Node, facts: FileFacts): { loop: Node; variable: string | null } | null {
+function epochLoopFor(loader: Node, scope: Node, facts: FileFacts): { loop: Node; variable: string | null; loaderName: string | null } | null {
   const assigned =
     loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
-  for (const loop of findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope)) {
-    const right = loop.childForFieldName('right');
-    if (!right) continue;
-    const { inner } = unwrapIterable(right, facts);
-    const iterates = inner.equals(loader) || (loaderName !== null && inner.type === 'identifier' && inner.text === loaderName);
-    if (!iterates) continue;
-    const outer = enclosingLoops(loop)[0];
-    // A loader created inside the epoch loop (iterated once per epoch) is also fine: the loop is `outer`.
-    if (!outer) continue;
-    let variable: string | null = null;
-    if (outer.type === 'for_statement') {
-      const left = outer.childForFieldName('left');
-      const names = left ? targetNames(left) : [];
-      variable = left?.type === 'identifier' && !/^_+$/.test(left.text) ? left.text : (names.find((n) => /epoch/i.test(n)) ?? null);
+  for (const loop of findDescendants(scope, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope)) {
+    const right = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
+    const inner = right ? unwrapIterable(right, facts).inner : null;
+    const iterates = inner !== null && (inner.equals(loader) || (loaderName !== null && inner.type === 'identifier' && inner.text === loaderName));
+    if (iterates) {
+      const outer = enclosingLoops(loop)[0];
+      // A loader created inside the epoch loop (iterated once per epoch) is also fine: the loop is `outer`.
+      if (outer) return { loop: outer, variable: epochVariable(outer), loaderName };
+      continue;
     }
-    return { loop: outer, variable };
+    if (loaderName !== null && passesLoaderToIteratingHelper(loop, loaderName, facts)) return { loop, variable: epochVariable(loop), loaderName };
   }
   return null;
+}
+
+/** The loop's body hands the loader to a same-file function that iterates its parameter (one pass per iteration). */
+function passesLoaderToIteratingHelper(loop: Node, loaderName: string, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const calls = findDescendants(body, (n) => n.type === 'call', isNestedScope);
+  return calls.some((call) => {
+    const callee = call.childForFieldName('function');
+    const helper = callee?.type === 'identifier' ? sameFileFunction(callee.text, facts) : null;
+    const def = helper?.type === 'decorated_definition' ? helper.childForFieldName('definition') : helper;
+    if (!def) return false;
+    const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+    const index = args.findIndex((a) => a?.type === 'identifier' && a.text === loaderName);
+    const keyword = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('value')?.text === loaderName);
+    const params = parameterNames(def);
+    const param = keyword ? keyword.childForFieldName('name')?.text : index >= 0 ? params[index] : undefined;
+    if (!param) return false;
+    return (
+      findDescendants(def, (n) => n.type === 'for_statement' && unwrapIterable(n.childForFieldName('right')!, facts).inner.text === param, isNestedScope)
+        .length > 0
+    );
+  });
+}
+
+function epochVariable(outer: Node): string | null {
+  if (outer.type !== 'for_statement') return null;
+  const left = outer.childForFieldName('left');
+  const names = left ? targetNames(left) : [];
+  return left?.type === 'identifier' && !/^_+$/.test(left.text) ? left.text : (names.find((n) => /epoch/i.test(n)) ?? null);
 }
 
 function setEpochEdit(text: string, loop: Node, sampler: string): ((variable: string) => ReturnType<typeof insertAt>) | null {

@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
+  enclosingLoop,
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
@@ -11,6 +12,7 @@ import {
   isUnderLoggingGuard,
   targetNames,
   type TrainingLoop,
+  trainingLoops,
   usesAccelerator,
 } from '../../server/analysis';
 
@@ -58,33 +60,149 @@ export default defineRule({
   (#any-of? @method "item" "cpu" "numpy" "tolist")) @call`,
   check(m, ctx) {
     const call = m.need('call');
-    const recv = m.need('recv');
-    const method = m.need('method').text;
     const facts = ctx.facts;
     if (!usesAccelerator(facts)) return;
-    if (isTestCode(call)) return;
-    // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
-    if (m.need('args').namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return;
-
-    const loop = enclosingTrainingLoop(call, facts);
-    const step = loop ? null : enclosingTrainStep(call, facts);
-    if (loop ? loop.framework !== 'torch' : step?.framework !== 'torch' || step.compiled) return;
-    // Full-batch training (`for epoch in range(n_epochs)`): one iteration is an epoch, so a sync is once per epoch.
-    if (loop?.perEpoch) return;
-    if (isUnderLoggingGuard(call, loop ? loop.node : step!.node)) return;
-    if (chainHasEarlierSync(recv)) return;
-    if (!mayBeDeviceTensor(recv, loop, facts)) return;
-
+    const site = syncSite(call, facts);
+    if (!site) return;
+    // One finding per block (loop, step function or per-step helper): the first sync, with the count.
+    const all = syncsOf(site.block, facts);
+    if (!all[0]?.equals(call)) return;
+    const recv = call.childForFieldName('function')!.childForFieldName('object')!;
+    const method = m.need('method').text;
     const shown = recv.text.length > 40 ? `${recv.text.slice(0, 37)}...` : recv.text;
-    const where = loop ? 'on every training step' : `on every call of train step \`${step!.name}\``;
+    const more = all.length > 1 ? ` (${all.length} syncs in this ${site.unit})` : '';
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
-      construct: loop?.node,
-      message: `\`${shown}.${method}()\` ${WHAT[method]} ${where}; keep it on the device and sync every N steps`,
+      construct: site.loop?.node,
+      message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${more}; keep it on the device and sync every N steps`,
     });
   },
 });
+
+interface SyncSite {
+  /** What the sync runs once per step in: the loop, the step function, or the helper a loop calls. */
+  block: Node;
+  loop: TrainingLoop | null;
+  where: string;
+  unit: string;
+}
+
+/** Where a sync call runs once per training (or evaluation) step, or null when it does not. */
+function syncSite(call: Node, facts: FileFacts): SyncSite | null {
+  const fn = call.childForFieldName('function');
+  const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const method = fn?.childForFieldName('attribute')?.text ?? '';
+  const args = call.childForFieldName('arguments');
+  if (!recv || !args || !SYNC_METHODS.has(method)) return null;
+  if (isTestCode(call)) return null;
+  // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
+  if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
+  if (chainHasEarlierSync(recv)) return null;
+  // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
+  if (
+    /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
+  )
+    return null;
+
+  const loop = enclosingTrainingLoop(call, facts, 'any');
+  if (loop) {
+    if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
+    if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
+    // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
+    // predictions copied to the host are often kept there on purpose (GPU memory).
+    if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
+    if (!mayBeDeviceTensor(recv, loop, facts)) return null;
+    const where = loop.kind === 'train' ? 'on every training step' : 'on every evaluation batch';
+    return { block: loop.node, loop, where, unit: 'loop' };
+  }
+  const step = enclosingTrainStep(call, facts);
+  if (step) {
+    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node)) return null;
+    if (!mayBeDeviceTensor(recv, null, facts)) return null;
+    return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
+  }
+  // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), outside its own loops.
+  const helper = enclosingFunction(call);
+  if (!helper || enclosingLoop(call) || isUnderLoggingGuard(call, helper)) return null;
+  const caller = perStepCaller(helper, facts);
+  if (!caller || !mayBeDeviceTensor(recv, null, facts)) return null;
+  const name = helper.childForFieldName('name')?.text ?? 'helper';
+  const line = caller.startPosition.row + 1;
+  return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+const syncCache = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The sync calls that run once per step of block, in document order. */
+function syncsOf(block: Node, facts: FileFacts): Node[] {
+  let memo = syncCache.get(facts);
+  if (!memo) syncCache.set(facts, (memo = new Map()));
+  let list = memo.get(block.id);
+  if (!list) {
+    const candidates = findDescendants(
+      block,
+      (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    );
+    list = candidates.filter((c) => syncSite(c, facts)?.block.equals(block));
+    memo.set(block.id, list);
+  }
+  return list;
+}
+
+/** `total += x.item()`, `meter.update(x.item())`, `losses.append(x.item())`: a per-batch value summed or kept. */
+function isAccumulated(call: Node): boolean {
+  for (let n: Node | null = call.parent; n; n = n.parent) {
+    if (n.type === 'augmented_assignment') return true;
+    if (n.type === 'call') {
+      const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text;
+      return method === 'append' || method === 'update' || method === 'extend';
+    }
+    if (n.type.endsWith('statement') || n.type === 'assignment' || n.type === 'block') return false;
+  }
+  return false;
+}
+
+function enclosingFunction(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'lambda' || n.type === 'class_definition') return null;
+    if (n.type === 'function_definition') return n;
+  }
+  return null;
+}
+
+const callerCache = new WeakMap<FileFacts, Map<number, Node | null>>();
+
+/**
+ * A call of helper (by its bare name, or `self.<name>` for a method) from the body of a torch
+ * training loop, not under a logging guard: the helper runs on every step.
+ */
+function perStepCaller(helper: Node, facts: FileFacts): Node | null {
+  let memo = callerCache.get(facts);
+  if (!memo) callerCache.set(facts, (memo = new Map()));
+  if (memo.has(helper.id)) return memo.get(helper.id)!;
+  const name = helper.childForFieldName('name')?.text ?? '';
+  const isMethod = helper.parent?.parent?.type === 'class_definition' || helper.parent?.parent?.parent?.type === 'class_definition';
+  let found: Node | null = null;
+  for (const loop of trainingLoops(facts)) {
+    if (loop.kind !== 'train' || loop.framework !== 'torch' || loop.perEpoch) continue;
+    const calls = findDescendants(
+      loop.node,
+      (n) => {
+        if (n.type !== 'call') return false;
+        const f = n.childForFieldName('function');
+        if (isMethod) return f?.type === 'attribute' && f.childForFieldName('object')?.text === 'self' && f.childForFieldName('attribute')?.text === name;
+        return f?.type === 'identifier' && f.text === name;
+      },
+      isNestedScope,
+    );
+    found = calls.find((c) => !isUnderLoggingGuard(c, loop.node) && enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node)) ?? null;
+    if (found) break;
+  }
+  memo.set(helper.id, found);
+  return found;
+}
 
 /** `x.cpu().numpy()`: only the first sync in a chain is reported. */
 function chainHasEarlierSync(recv: Node): boolean {

@@ -15,6 +15,11 @@ export interface FileProbe {
   exists(absolutePath: string): boolean;
   /** Size in bytes of the regular file at this absolute path, or null (missing, not a file, unreadable). */
   fileSize(absolutePath: string): number | null;
+  /**
+   * The text of the file at this absolute path, or null (missing, unreadable, not text): how the value
+   * layer reads the workspace modules a file imports. The editor answers with an open document's text.
+   */
+  readText?(absolutePath: string): string | null;
 }
 
 /** The probe of a host without a file system: nothing exists, no size is known. */

@@ -4,6 +4,7 @@ import type { Node, Tree } from '../syntax/parser';
 import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { identifiersSpelled } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
+import type { FileOrigin } from './values/origin';
 
 export interface ImportBinding {
   /** The name bound in the file: `np` for `import numpy as np`. */
@@ -41,6 +42,11 @@ export class FileFacts {
   importListRead = false;
   /** Where each word is spelled in the text (incremental linting carries it across edits). */
   readonly words: WordIndex;
+  /**
+   * Where the file lives and how the value layer may read the modules it imports (set by the engine from
+   * LintOptions.filePath and the host's probe). Absent: values from other modules are unknown.
+   */
+  origin?: FileOrigin;
   private moduleBindingsCache?: Set<string>;
   private asyncNamesCache?: Set<string>;
 

@@ -24,6 +24,8 @@ export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
+export { iterationsIndependent } from './independence';
+export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { isSmallLiteralLoop, iteratesArrayData, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
 export type { ListLoop } from './loopInfo';
@@ -45,6 +47,7 @@ export {
   targetNames,
 } from './names';
 export {
+  compiledByCall,
   enclosingJit,
   identifiersNamed,
   insideNumbaFunction,
@@ -86,6 +89,8 @@ export {
   withEnclosingParentheses,
 } from './scopes';
 export { tfDataPipeline } from './tfData';
+export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
+export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
@@ -109,4 +114,6 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
+export { PANDAS_KINDS, commonValue, describeValue, forgetModules, resolveModule, sameKind, values, workspaceStats } from './values';
+export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, ModuleSource, Returns, Value, ValueKind, ValueLayer } from './values';
 export { VECTOR_FIX_REASONS, needsParentheses, vectorizeArithmetic, vectorizeElementExpression, vectorizeRowExpression } from './vectorize';

@@ -7,17 +7,58 @@
 //
 // Cost: nothing until a rule asks. Each scope (function or module) is indexed once, on the first
 // question about a name in it, and memoised per FileFacts.
+//
+// This is the engine of the value layer (values/index.ts is its front door for rules): besides the
+// NumPy/pandas kinds it answers every kind of values/kinds.ts from the library tables
+// (values/tables/), annotations, `self.x` attributes, returns of functions of the file and of other
+// modules (values/workspace.ts), arguments at the call sites of private helpers, and unambiguous
+// usage (`p.iterrows()`). The legacy methods (typeOf, is, isPandas) still answer only ndarray,
+// DataFrame and Series, so the rules written for them see no other kind.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { contains, findDescendants } from './scopes';
+import { NUMPY_1D, NUMPY_ARRAY_CONSTRUCTORS, NUMPY_RANDOM_DIMS, NUMPY_RANDOM_SIZED, NUMPY_UFUNCS } from './values/tables/numpy';
+import { SAME_KIND_METHODS } from './values/tables/pandas';
+import { attributeReturns, baseValue, callReturns, methodReturns, type CallView, type Returns } from './values/tables';
+import { commonValue, sameKind, type Value, type ValueKind as AnyKind } from './values/kinds';
+import { moduleSummary, resolveModule, type ModuleSource } from './values/workspace';
+import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
+import { identifiersSpelledInFile } from './names';
+import { isStdlibModule } from './stdlib';
 
+/** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
+const LEGACY_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 'series']);
 
-export interface ValueType {
-  kind: ValueKind;
-  /** Number of dimensions when obvious from the construction (ndarrays only). */
-  ndim?: number;
-}
+/** Any value the layer knows (values/kinds.ts). */
+export type ValueType = Value;
+
+/** Kinds arithmetic keeps (`a + 1` of an ndarray is an ndarray); arithmetic on anything else is unknown. */
+const ARITHMETIC_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 'series', 'tensor', 'tf-tensor']);
+/** Decorators that leave a function's return value as it is. */
+const TRANSPARENT_DECORATORS = /^(staticmethod|classmethod|property|functools\.(lru_cache|cache)|lru_cache|cache|cached_property|functools\.cached_property)$/;
+/** Libraries whose modules are never read as workspace modules (a project's own code does not sit under these names). */
+const LIBRARY_ROOTS = new Set([
+  'numpy',
+  'pandas',
+  'torch',
+  'tensorflow',
+  'keras',
+  'tensorflow_datasets',
+  'polars',
+  'xarray',
+  'dask',
+  'scipy',
+  'sklearn',
+  'numba',
+  'matplotlib',
+  'jax',
+  'transformers',
+  'cv2',
+  'PIL',
+]);
+/** Methods only a pandas DataFrame has: a parameter used with one is a DataFrame (polars and dask frames lack them). */
+const DATAFRAME_ONLY_METHODS = new Set(['iterrows', 'itertuples', 'applymap']);
 
 /** A binding of a name inside one scope. `type` null = bound to something unknown. */
 interface Binding {
@@ -46,239 +87,6 @@ export function localTypes(facts: FileFacts): LocalTypes {
   }
   return lt;
 }
-
-// numpy functions that always return an ndarray (given any arguments that do not raise).
-const NUMPY_ARRAY_CONSTRUCTORS = new Set(
-  [
-    'array',
-    'asarray',
-    'asanyarray',
-    'ascontiguousarray',
-    'asfortranarray',
-    'copy',
-    'zeros',
-    'ones',
-    'empty',
-    'full',
-    'zeros_like',
-    'ones_like',
-    'empty_like',
-    'full_like',
-    'arange',
-    'linspace',
-    'logspace',
-    'geomspace',
-    'eye',
-    'identity',
-    'diag',
-    'tri',
-    'tril',
-    'triu',
-    'vander',
-    'stack',
-    'vstack',
-    'hstack',
-    'dstack',
-    'column_stack',
-    'row_stack',
-    'concatenate',
-    'fromfunction',
-    'frombuffer',
-    'fromiter',
-    'fromstring',
-    'loadtxt',
-    'genfromtxt',
-    'tile',
-    'repeat',
-    'outer',
-    'cumsum',
-    'cumprod',
-    'diff',
-    'sort',
-    'argsort',
-    'unique',
-    'flip',
-    'roll',
-    'pad',
-    'reshape',
-    'transpose',
-    'ravel',
-    'atleast_1d',
-    'atleast_2d',
-    'atleast_3d',
-    'random.rand',
-    'random.randn',
-    'lib.stride_tricks.sliding_window_view',
-  ].map((n) => `numpy.${n}`),
-);
-/** Always 1-D results. */
-const NUMPY_1D = new Set(['numpy.arange', 'numpy.linspace', 'numpy.logspace', 'numpy.geomspace', 'numpy.ravel', 'numpy.fromiter', 'numpy.unique']);
-/** `numpy.random` draws that return an array only when given `size=` (or a shape). */
-const NUMPY_RANDOM_SIZED = new Set(
-  [
-    'random',
-    'random_sample',
-    'uniform',
-    'normal',
-    'randint',
-    'choice',
-    'standard_normal',
-    'integers',
-    'binomial',
-    'poisson',
-    'beta',
-    'gamma',
-    'exponential',
-    'permutation',
-  ].map((n) => `numpy.random.${n}`),
-);
-/** `numpy.random.rand(d0, d1, ...)` / `randn`: an array when given at least one dimension. */
-const NUMPY_RANDOM_DIMS = new Set(['numpy.random.rand', 'numpy.random.randn']);
-/** Element-wise functions: the result has the kind of the (known) array-like argument. */
-const NUMPY_UFUNCS = new Set(
-  [
-    'sqrt',
-    'exp',
-    'expm1',
-    'log',
-    'log1p',
-    'log2',
-    'log10',
-    'abs',
-    'absolute',
-    'fabs',
-    'sin',
-    'cos',
-    'tan',
-    'arcsin',
-    'arccos',
-    'arctan',
-    'sinh',
-    'cosh',
-    'tanh',
-    'square',
-    'sign',
-    'floor',
-    'ceil',
-    'round',
-    'rint',
-    'clip',
-    'negative',
-    'reciprocal',
-    'isnan',
-    'isfinite',
-    'isinf',
-    'maximum',
-    'minimum',
-    'power',
-    'add',
-    'subtract',
-    'multiply',
-    'divide',
-  ].map((n) => `numpy.${n}`),
-);
-
-const PANDAS_FRAME_READERS = new Set(
-  [
-    'read_csv',
-    'read_table',
-    'read_parquet',
-    'read_feather',
-    'read_json',
-    'read_sql',
-    'read_sql_query',
-    'read_sql_table',
-    'read_orc',
-    'read_stata',
-    'read_fwf',
-    'DataFrame',
-  ].map((n) => `pandas.${n}`),
-);
-/** Keyword arguments that turn a reader's result into an iterator instead of a DataFrame. */
-const READER_ITERATOR_KWARGS = new Set(['chunksize', 'iterator']);
-
-/** Methods returning the same kind as their receiver (unless `inplace=` is passed). */
-const SAME_KIND_METHODS: Record<ValueKind, Set<string>> = {
-  ndarray: new Set(['copy', 'astype', 'reshape', 'ravel', 'flatten', 'transpose', 'squeeze', 'clip', 'round', 'cumsum', 'cumprod', 'swapaxes', 'view']),
-  dataframe: new Set([
-    'copy',
-    'astype',
-    'dropna',
-    'fillna',
-    'sort_values',
-    'sort_index',
-    'reset_index',
-    'set_index',
-    'head',
-    'tail',
-    'drop',
-    'drop_duplicates',
-    'rename',
-    'replace',
-    'abs',
-    'round',
-    'clip',
-    'query',
-    'assign',
-    'merge',
-    'join',
-    'sample',
-    'where',
-    'mask',
-    'ffill',
-    'bfill',
-    'interpolate',
-    'shift',
-    'diff',
-    'cumsum',
-    'cumprod',
-    'rank',
-    'pct_change',
-    'select_dtypes',
-    'reindex',
-    'add_prefix',
-    'add_suffix',
-    'convert_dtypes',
-    'infer_objects',
-  ]),
-  series: new Set([
-    'copy',
-    'astype',
-    'dropna',
-    'fillna',
-    'sort_values',
-    'sort_index',
-    'head',
-    'tail',
-    'drop',
-    'drop_duplicates',
-    'replace',
-    'abs',
-    'round',
-    'clip',
-    'sample',
-    'where',
-    'mask',
-    'ffill',
-    'bfill',
-    'interpolate',
-    'shift',
-    'diff',
-    'cumsum',
-    'cumprod',
-    'rank',
-    'pct_change',
-    'isna',
-    'notna',
-    'isnull',
-    'notnull',
-    'isin',
-    'between',
-    'map',
-    'reindex',
-    'convert_dtypes',
-  ]),
-};
 
 /** Attributes and methods of DataFrame / Series (pandas 1.5 and 2.x): `df.<name>` is not a column. */
 export const FRAME_ATTRIBUTES: ReadonlySet<string> = new Set(
@@ -314,8 +122,14 @@ export class LocalTypes {
 
   constructor(private readonly facts: FileFacts) {}
 
-  /** The type of an expression, or null when unknown. */
+  /** The ndarray / DataFrame / Series an expression holds, or null when unknown or another kind. */
   typeOf(expr: Node | null | undefined): ValueType | null {
+    const v = expr ? this.evaluate(expr, 0) : null;
+    return v && LEGACY_KINDS.has(v.kind) ? v : null;
+  }
+
+  /** What an expression holds, of any kind the layer knows, or null when unknown. */
+  valueOf(expr: Node | null | undefined): Value | null {
     return expr ? this.evaluate(expr, 0) : null;
   }
 
@@ -330,8 +144,14 @@ export class LocalTypes {
     return k === 'dataframe' || k === 'series';
   }
 
-  /** The type of `name` as read at node `at`, or null when unknown. */
+  /** The ndarray / DataFrame / Series `name` holds as read at node `at`, or null when unknown. */
   typeOfName(name: string, at: Node): ValueType | null {
+    const v = this.resolveName(name, at);
+    return v && LEGACY_KINDS.has(v.kind) ? v : null;
+  }
+
+  /** What `name` holds as read at node `at`, of any kind, or null. */
+  valueOfName(name: string, at: Node): Value | null {
     return this.resolveName(name, at);
   }
 
@@ -375,6 +195,28 @@ export class LocalTypes {
       case 'pandas.Series':
       case 'pandas.core.series.Series':
         return { kind: 'series' };
+      case 'pandas.Index':
+        return { kind: 'index' };
+      case 'torch.Tensor':
+        return { kind: 'tensor' };
+      case 'torch.nn.Module':
+        return { kind: 'module' };
+      case 'torch.utils.data.DataLoader':
+        return { kind: 'dataloader' };
+      case 'torch.utils.data.Dataset':
+        return { kind: 'dataset' };
+      case 'tensorflow.data.Dataset':
+        return { kind: 'tf-dataset' };
+      case 'tensorflow.Tensor':
+        return { kind: 'tf-tensor' };
+      case 'polars.DataFrame':
+      case 'polars.LazyFrame':
+        return { kind: 'polars-frame' };
+      case 'xarray.Dataset':
+      case 'xarray.DataArray':
+        return { kind: 'xarray' };
+      case 'dask.dataframe.DataFrame':
+        return { kind: 'dask-frame' };
       default:
         return null;
     }
@@ -454,23 +296,19 @@ export class LocalTypes {
         }
         return result;
       }
-      if (PANDAS_FRAME_READERS.has(q)) {
-        for (const k of keywords.keys()) if (READER_ITERATOR_KWARGS.has(k)) return null;
-        if (q === 'pandas.read_json' && keywords.has('typ')) return null;
-        if (q === 'pandas.read_sql' || q === 'pandas.read_sql_query' || q === 'pandas.read_sql_table') {
-          if (keywords.has('chunksize')) return null;
-        }
-        return { kind: 'dataframe' };
-      }
-      if (q === 'pandas.Series') return { kind: 'series' };
-      return null;
+      const returns = callReturns(q);
+      if (returns !== undefined) return this.apply(returns, { node: call, positional, keywords }, `\`${fn.text}(...)\``, depth);
+      return this.importedCall(q);
     }
+    if (fn.type === 'identifier') return this.localCall(fn);
 
     // Methods of a known receiver.
     if (fn.type !== 'attribute') return null;
     const receiver = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text;
     if (!receiver || !method) return null;
+    const own = this.ownMethodCall(receiver, method, call);
+    if (own !== undefined) return own;
     const rt = this.evaluate(receiver, depth + 1);
     if (!rt) {
       // `s.str.lower()` / `s.dt.floor(...)`: accessor methods on a known Series give a Series.
@@ -482,13 +320,14 @@ export class LocalTypes {
     }
     if (keywords.has('inplace')) return null;
     if (rt.kind === 'series' && method === 'reset_index') return null;
-    if (rt.kind !== 'ndarray' && method === 'to_numpy') return { kind: 'ndarray', ndim: rt.kind === 'series' ? 1 : 2 };
-    if (SAME_KIND_METHODS[rt.kind].has(method)) {
-      const keepsNdim = rt.kind === 'ndarray' && !/^(reshape|ravel|flatten|squeeze)$/.test(method);
-      if (rt.kind === 'ndarray' && (method === 'ravel' || method === 'flatten')) return { kind: 'ndarray', ndim: 1 };
-      return keepsNdim ? rt : { kind: rt.kind };
+    if (rt.kind === 'ndarray') {
+      if (!SAME_KIND_METHODS.ndarray.has(method)) return null;
+      if (method === 'ravel' || method === 'flatten') return { kind: 'ndarray', ndim: 1 };
+      return /^(reshape|squeeze)$/.test(method) ? { kind: 'ndarray' } : { kind: 'ndarray', ndim: rt.ndim };
     }
-    return null;
+    const returns = methodReturns(rt.kind, method);
+    if (returns === undefined) return null;
+    return this.apply(returns, { node: call, positional, keywords, receiver: rt }, `\`.${method}()\``, depth);
   }
 
   private constructorNdim(q: string, positional: Node[]): number | undefined {
@@ -545,8 +384,8 @@ export class LocalTypes {
     const l = this.evaluate(left, depth + 1);
     const r = this.evaluate(right, depth + 1);
     if (l && r) return mergeOperand(l, r);
-    if (l && isNumberLiteral(right)) return l;
-    if (r && isNumberLiteral(left)) return r;
+    if (l && ARITHMETIC_KINDS.has(l.kind) && isNumberLiteral(right)) return l;
+    if (r && ARITHMETIC_KINDS.has(r.kind) && isNumberLiteral(left)) return r;
     return null;
   }
 
@@ -565,6 +404,13 @@ export class LocalTypes {
       if (kt?.kind === 'series') return { kind: 'dataframe' };
       return null;
     }
+    if (vt.kind === 'groupby' && vt.of === 'dataframe' && keys.length === 1) {
+      // `df.groupby(k)["c"]` is grouped like a Series, `df.groupby(k)[["a", "b"]]` like a DataFrame.
+      if (keys[0].type === 'string') return { kind: 'groupby', of: 'series' };
+      if (keys[0].type === 'list') return { kind: 'groupby', of: 'dataframe' };
+      return null;
+    }
+    if (vt.kind !== 'ndarray' && vt.kind !== 'series') return null;
     if (vt.kind === 'series') {
       if (keys.length !== 1) return null;
       const key = keys[0];
@@ -597,12 +443,264 @@ export class LocalTypes {
     if (!object || !attr) return null;
     // A call's callee (`df.head` in `df.head()`) is not a value of its own.
     if (expr.parent?.type === 'call' && expr.parent.childForFieldName('function')?.equals(expr)) return null;
+    const self = this.selfAttribute(object, attr);
+    if (self !== undefined) return self;
     const ot = this.evaluate(object, depth + 1);
     if (!ot) return null;
     if (ot.kind === 'ndarray') return attr === 'T' ? { kind: 'ndarray', ndim: ot.ndim } : null;
-    if (attr === 'T' && ot.kind === 'dataframe') return { kind: 'dataframe' };
-    if (ot.kind === 'dataframe' && !FRAME_ATTRIBUTES.has(attr) && !attr.startsWith('_')) return { kind: 'series' };
+    const returns = attributeReturns(ot.kind, attr);
+    if (returns !== undefined) return this.apply(returns, { node: expr, positional: [], keywords: new Map(), receiver: ot }, `\`.${attr}\``, depth);
+    if (ot.kind === 'dataframe' && !FRAME_ATTRIBUTES.has(attr) && !attr.startsWith('_')) return { kind: 'series', why: `a column of a DataFrame` };
     return null;
+  }
+
+  // ---- library tables ----
+
+  /** A table's answer for a call or attribute, with its reason. */
+  private apply(returns: Returns, view: Omit<CallView, 'valueOf'>, what: string, depth: number): Value | null {
+    if (typeof returns === 'function') {
+      const v = returns({ ...view, valueOf: (n) => this.evaluate(n, depth + 1) });
+      return v && !v.why ? { ...v, why: `${what} returns ${article(v.kind)}` } : v;
+    }
+    if (returns === 'same') return view.receiver ? { ...view.receiver, why: `${what} keeps ${article(view.receiver.kind)}` } : null;
+    if (returns === 'of')
+      return view.receiver?.of ? { kind: view.receiver.of, why: `${what} of a ${view.receiver.kind} returns ${article(view.receiver.of)}` } : null;
+    const v: Value = typeof returns === 'string' ? { kind: returns } : { ...returns };
+    return { ...v, why: v.why ?? `${what} returns ${article(v.kind)}` };
+  }
+
+  // ---- functions and classes of the workspace ----
+
+  /** `helper(...)` / `Cls(...)` where the name is a def or class of this file, or a relative import. */
+  private localCall(fn: Node): Value | null {
+    const definition = this.definitionNamed(fn.text, fn);
+    if (!definition) return null;
+    if (definition.type === 'function_definition') return this.functionReturn(definition);
+    if (definition.type === 'class_definition') return this.classInstance(definition, 0);
+    if (definition.type === 'import_from_statement') {
+      const module = definition.childForFieldName('module_name')?.text ?? '';
+      const original = importedOriginalName(definition, fn.text);
+      return original ? this.workspaceValue(module, original) : null;
+    }
+    return null;
+  }
+
+  /** `mod.helper(...)` / `helper(...)` imported from a module of the workspace (never a library: only files beside this one are read). */
+  private importedCall(q: string): Value | null {
+    const dot = q.lastIndexOf('.');
+    const root = q.split('.')[0];
+    if (dot <= 0 || LIBRARY_ROOTS.has(root) || isStdlibModule(root)) return null;
+    return this.workspaceValue(q.slice(0, dot), q.slice(dot + 1));
+  }
+
+  /** Module paths resolved during this lint (null: not a module of the workspace). */
+  private readonly modulePaths = new Map<string, string | null>();
+
+  /** What `name` exported by `module` (as this file spells the import) is or returns, read from that module's summary. */
+  private workspaceValue(module: string, name: string): Value | null {
+    const origin = this.facts.origin;
+    const source: ModuleSource | undefined = origin?.modules;
+    if (!origin?.filePath || !source?.readText) return null;
+    let modulePath = this.modulePaths.get(module);
+    if (modulePath === undefined) {
+      modulePath = resolveModule(origin.filePath, module, source);
+      this.modulePaths.set(module, modulePath);
+    }
+    if (!modulePath) return null;
+    const summary = moduleSummary(modulePath, source, this.facts.tree.language, (facts, path) => summarise(facts, path));
+    return summary?.values.get(name) ?? null;
+  }
+
+  /**
+   * The def, class or import that alone binds `name` where it is read (a module-level def that nothing
+   * else rebinds, a nested def...), or null when anything else may bind it.
+   */
+  private definitionNamed(name: string, at: Node): Node | null {
+    for (let s: Node | null = scopeOf(at); s; s = enclosingScope(s)) {
+      const index = this.indexOf(s);
+      if (index.opaque.has(name)) return null;
+      const bindings = index.bindings.get(name);
+      if (!bindings || bindings.length === 0) continue;
+      if (bindings.length !== 1) return null;
+      const node = bindings[0].node;
+      return node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'import_from_statement' ? node : null;
+    }
+    return null;
+  }
+
+  private readonly returns = new Map<number, Value | null>();
+  private readonly pendingDefs = new Set<number>();
+
+  /**
+   * What a def returns: its return annotation, else the value every `return` agrees on, when every path
+   * ends in a return or raise. Generators, async defs and defs under a decorator that may wrap them: unknown.
+   */
+  functionReturn(def: Node): Value | null {
+    const memo = this.returns.get(def.id);
+    if (memo !== undefined) return memo;
+    if (this.pendingDefs.has(def.id)) return null;
+    this.pendingDefs.add(def.id);
+    try {
+      const value = this.computeReturn(def);
+      this.returns.set(def.id, value);
+      return value;
+    } finally {
+      this.pendingDefs.delete(def.id);
+    }
+  }
+
+  private computeReturn(def: Node): Value | null {
+    const name = def.childForFieldName('name')?.text ?? 'the function';
+    if (def.child(0)?.type === 'async') return null;
+    if (decoratorsOf(def).some((d) => !TRANSPARENT_DECORATORS.test(d.text.replace(/^@\s*/, '').replace(/\(.*$/s, '')))) return null;
+    const annotated = this.annotationType(def.childForFieldName('return_type'));
+    if (annotated) return { ...annotated, why: `\`${name}()\` is annotated to return ${article(annotated.kind)}` };
+    const body = def.childForFieldName('body');
+    if (!body || hasOwnYield(def) || !endsEveryPath(body)) return null;
+    const values = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope).map((r) => {
+      const v = r.namedChildren.find((c) => c && c.type !== 'comment');
+      return { type: v ? this.evaluate(v, 1) : null };
+    });
+    const value = values.length > 0 ? agreed(values) : null;
+    return value ? { ...value, why: `returned by \`${name}()\`` } : null;
+  }
+
+  private readonly instances = new Map<number, Value | null>();
+
+  /** An instance of a class deriving (directly or through classes of this file) from a base a table knows. */
+  classInstance(cls: Node, depth: number): Value | null {
+    const memo = this.instances.get(cls.id);
+    if (memo !== undefined) return memo;
+    let value: Value | null = null;
+    for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument' || base.type === 'comment') continue;
+      const q = this.facts.qualifiedName(base);
+      const known = q ? baseValue(q) : undefined;
+      let v: Value | null = known ? (typeof known === 'function' ? known(cls) : known) : null;
+      if (!v && base.type === 'identifier' && depth < 4) {
+        const local = this.definitionNamed(base.text, cls);
+        if (local?.type === 'class_definition') v = this.classInstance(local, depth + 1);
+      }
+      if (v) {
+        value = { ...v, why: `an instance of \`${cls.childForFieldName('name')?.text}\`, ${article(v.kind)}` };
+        break;
+      }
+    }
+    this.instances.set(cls.id, value);
+    return value;
+  }
+
+  /** `self.helper(...)` inside a method: what that method of the same class returns (undefined: not such a call). */
+  private ownMethodCall(receiver: Node, method: string, call: Node): Value | null | undefined {
+    const cls = this.selfClass(receiver);
+    if (!cls) return undefined;
+    const defs = methodsNamed(cls, method);
+    if (defs.length !== 1) return defs.length === 0 ? undefined : null;
+    void call;
+    return this.functionReturn(defs[0]);
+  }
+
+  /** The class whose instance `receiver` is, when it is the first parameter (`self`) of one of its methods. */
+  private selfClass(receiver: Node): Node | null {
+    if (receiver.type !== 'identifier') return null;
+    const method = scopeOf(receiver);
+    if (method?.type !== 'function_definition') return null;
+    const cls =
+      method.parent?.parent?.type === 'class_definition'
+        ? method.parent.parent
+        : method.parent?.type === 'decorated_definition' && method.parent.parent?.parent?.type === 'class_definition'
+          ? method.parent.parent.parent
+          : null;
+    if (!cls || decoratorsOf(method).some((d) => /^@\s*(staticmethod|classmethod)\b/.test(d.text))) return null;
+    const first = parameterList(method)[0];
+    if (!first?.plain || first.name !== receiver.text) return null;
+    const bindings = this.indexOf(method).bindings.get(receiver.text);
+    return bindings?.length === 1 ? cls : null;
+  }
+
+  private readonly attributes = new Map<string, Value | null>();
+
+  /**
+   * `self.x` read in a method: the value every assignment of `self.x` in the class's methods agrees on
+   * (or the class-level annotation `x: pd.DataFrame`). Undefined when `object` is not `self`.
+   */
+  private selfAttribute(object: Node, attr: string): Value | null | undefined {
+    const cls = this.selfClass(object);
+    if (!cls) return undefined;
+    const key = `${cls.id}.${attr}`;
+    if (this.attributes.has(key)) return this.attributes.get(key)!;
+    this.attributes.set(key, null);
+    const value = this.computeAttribute(cls, attr);
+    this.attributes.set(key, value);
+    return value;
+  }
+
+  private computeAttribute(cls: Node, attr: string): Value | null {
+    const body = cls.childForFieldName('body');
+    if (!body) return null;
+    for (const stmt of body.namedChildren) {
+      const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+      if (a?.type === 'assignment' && a.childForFieldName('left')?.text === attr && a.childForFieldName('type') && !a.childForFieldName('right')) {
+        const annotated = this.annotationType(a.childForFieldName('type'));
+        if (annotated) return { ...annotated, why: `\`${attr}\` is annotated on the class` };
+      }
+    }
+    const values: { type: Value | null }[] = [];
+    let setIn = '';
+    for (const target of findDescendants(
+      body,
+      (n) => n.type === 'attribute' && n.childForFieldName('attribute')?.text === attr,
+      (n) => n.type === 'class_definition',
+    )) {
+      const parent = target.parent;
+      const isWrite = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(target);
+      const inTuple = parent?.type === 'pattern_list' || parent?.type === 'tuple_pattern';
+      if (!isWrite && !inTuple) continue;
+      const object = target.childForFieldName('object');
+      if (!object || this.selfClass(object)?.id !== cls.id) continue;
+      if (inTuple || parent!.type === 'augmented_assignment') return null;
+      let right = parent!.childForFieldName('right');
+      while (right?.type === 'assignment') right = right.childForFieldName('right');
+      values.push({ type: right ? this.evaluate(right, 1) : null });
+      setIn ||= scopeOf(target)?.childForFieldName('name')?.text ?? '';
+    }
+    const value = values.length > 0 ? agreed(values) : null;
+    return value ? { ...value, why: `set as \`self.${attr}\` in \`${setIn}\`` } : null;
+  }
+
+  private readonly pendingCallers = new Set<number>();
+
+  /**
+   * A parameter of a private helper (`_name`, or a def nested in another) typed by the arguments every
+   * call site in the file passes, when the helper is only ever called (never passed around).
+   */
+  private argumentsAtCallSites(def: Node, index: number, name: string): Value | null {
+    const fname = def.childForFieldName('name');
+    if (!fname || this.pendingCallers.has(def.id)) return null;
+    const nested = scopeOf(def)?.type === 'function_definition';
+    if (!nested && (!fname.text.startsWith('_') || fname.text.startsWith('__') || def.parent?.type !== 'module')) return null;
+    if (decoratorsOf(def).length > 0) return null;
+    const params = parameterList(def);
+    if (params.slice(0, index + 1).some((p) => !p.plain)) return null;
+    this.pendingCallers.add(def.id);
+    try {
+      const values: { type: Value | null }[] = [];
+      for (const id of identifiersSpelledInFile(this.facts, fname.text)) {
+        if (id.equals(fname)) continue;
+        const call = id.parent;
+        if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return null;
+        const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+        if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+        const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+        const arg = keyword ? keyword.childForFieldName('value') : args.filter((a) => a.type !== 'keyword_argument')[index];
+        if (!arg) return null;
+        values.push({ type: this.evaluate(arg, 1) });
+      }
+      const value = values.length > 0 ? agreed(values) : null;
+      return value ? { ...value, why: `every call of \`${fname.text}()\` passes ${article(value.kind)} as \`${name}\`` } : null;
+    } finally {
+      this.pendingCallers.delete(def.id);
+    }
   }
 
   // ---- names ----
@@ -655,7 +753,8 @@ export class LocalTypes {
    * before it, every one agrees until one that dominates the use (its block contains the use).
    */
   private reaching(bindings: Binding[], at: Node, index: ScopeIndex): ValueType | null {
-    const all = agreed(bindings);
+    // At module level (a script, a notebook's cells in order) a binding made later does not reach a use.
+    const all = index.scope.type === 'module' ? null : agreed(bindings);
     if (all) return all;
     const before = bindings.filter((b) => b.at <= at.startIndex);
     if (before.length === 0) return null;
@@ -664,7 +763,7 @@ export class LocalTypes {
     for (let i = before.length - 1; i >= 0; i--) {
       const b = before[i];
       if (!b.type || (result && !sameType(result, b.type))) return null;
-      result = result ? (result.ndim === b.type.ndim ? result : { kind: result.kind }) : b.type;
+      result = result ? commonValue(result, b.type) : b.type;
       const block = b.node.parent;
       if (isParameter(b.node) || (block && (block.type === 'block' || block.type === 'module') && contains(block, at))) {
         dominator = b;
@@ -717,7 +816,23 @@ export class LocalTypes {
     }
     const index: ScopeIndex = { scope, bindings, opaque };
     this.evaluatePending(index, pending);
+    if (scope.type === 'function_definition') this.typeParametersFromUse(scope, bindings);
     return index;
+  }
+
+  /**
+   * Parameters the annotations left unknown, typed by what the code shows unambiguously: the
+   * arguments every call site of a private helper passes, or a method only a DataFrame has.
+   * Only for a parameter the function never rebinds.
+   */
+  private typeParametersFromUse(def: Node, bindings: Map<string, Binding[]>): void {
+    const params = parameterList(def);
+    for (let i = 0; i < params.length; i++) {
+      const { name, node } = params[i];
+      const list = bindings.get(name);
+      if (!list || list.length !== 1 || list[0].type || list[0].node.id !== node.id) continue;
+      list[0].type = this.argumentsAtCallSites(def, i, name) ?? dataFrameByUse(def, name);
+    }
   }
 
   /** A def's parameters, bound at the def's start, typed by their annotations. */
@@ -878,16 +993,17 @@ function enclosingScope(scope: Node): Node | null {
   return null;
 }
 
-function agreed(bindings: Binding[]): ValueType | null {
-  const first = bindings[0]?.type;
-  if (!first) return null;
-  for (const b of bindings) if (!sameType(b.type, first)) return null;
-  if (bindings.every((b) => b.type!.ndim === first.ndim)) return first;
-  return { kind: first.kind };
+function agreed(bindings: readonly { type: ValueType | null }[]): ValueType | null {
+  let result = bindings[0]?.type ?? null;
+  for (const b of bindings.slice(1)) {
+    if (!result || !b.type) return null;
+    result = commonValue(result, b.type);
+  }
+  return result;
 }
 
 function sameType(a: ValueType | null, b: ValueType | null): boolean {
-  return !!a && !!b && a.kind === b.kind;
+  return sameKind(a, b);
 }
 
 function isParameter(n: Node): boolean {
@@ -895,6 +1011,7 @@ function isParameter(n: Node): boolean {
 }
 
 function mergeOperand(a: ValueType, b: ValueType): ValueType | null {
+  if (!ARITHMETIC_KINDS.has(a.kind) || !ARITHMETIC_KINDS.has(b.kind)) return null;
   if (a.kind === b.kind) {
     if (a.kind === 'ndarray') return a.ndim !== undefined && a.ndim === b.ndim ? a : { kind: 'ndarray' };
     return { kind: a.kind };
@@ -926,4 +1043,118 @@ function shapeNdim(shape: Node): number | undefined {
   if (shape.type === 'tuple' || shape.type === 'list') return shape.namedChildren.filter((c) => c && c.type !== 'comment').length;
   if (shape.type === 'integer') return 1;
   return undefined;
+}
+
+/** A def's named parameters in order (not `*args`, `**kw` or the bare `*` / `/` markers). */
+function parameterList(def: Node): { name: string; node: Node; plain: boolean }[] {
+  const out: { name: string; node: Node; plain: boolean }[] = [];
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator' || p.type === 'positional_separator') {
+      out.push({ name: '', node: p, plain: false });
+      continue;
+    }
+    const nameNode = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null);
+    if (nameNode) out.push({ name: nameNode.text, node: p, plain: true });
+  }
+  return out;
+}
+
+/** `name.iterrows()` / `.itertuples()` / `.applymap()` in the def's own body: only a pandas DataFrame has these methods. */
+function dataFrameByUse(def: Node, name: string): Value | null {
+  const body = def.childForFieldName('body');
+  if (!body || !new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== name) continue;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (DATAFRAME_ONLY_METHODS.has(method)) return { kind: 'dataframe', why: `\`${name}.${method}()\`: only a DataFrame has it` };
+  }
+  return null;
+}
+
+/** The statements that end a function's body on every path: return or raise, or an if/else whose every branch does. */
+function endsEveryPath(block: Node | null): boolean {
+  const last = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
+  if (!last) return false;
+  if (last.type === 'return_statement' || last.type === 'raise_statement') return true;
+  if (last.type === 'if_statement') {
+    const branches = [last.childForFieldName('consequence'), ...last.childrenForFieldName('alternative').map((a) => a?.childForFieldName('body') ?? null)];
+    const hasElse = last.childrenForFieldName('alternative').some((a) => a?.type === 'else_clause');
+    return hasElse && branches.every((b) => endsEveryPath(b));
+  }
+  return false;
+}
+
+/** The plain-data form of a value for another file: a reason that says where it came from. */
+function exported(value: Value | null, what: string, modulePath: string): Value | null {
+  return value ? { ...value, why: `${what} in ${modulePath.split(/[\\/]/).slice(-2).join('/')}` } : null;
+}
+
+/** What another module's summary holds: what each top-level function returns and what each class makes. */
+function summarise(facts: FileFacts, modulePath: string): Map<string, Value | null> {
+  const types = localTypes(facts);
+  const out = new Map<string, Value | null>();
+  for (const stmt of facts.root.namedChildren) {
+    const definition = stmt ? definitionOf(stmt) : null;
+    const name = definition?.childForFieldName('name')?.text;
+    if (!definition || !name) continue;
+    if (definition.type === 'function_definition') out.set(name, exported(types.functionReturn(definition), `returned by \`${name}()\``, modulePath));
+    else if (definition.type === 'class_definition') out.set(name, exported(types.classInstance(definition, 0), `an instance of \`${name}\``, modulePath));
+  }
+  return out;
+}
+
+/** The methods named `name` defined directly in a class body. */
+function methodsNamed(cls: Node, name: string): Node[] {
+  const out: Node[] = [];
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const definition = stmt ? definitionOf(stmt) : null;
+    if (definition?.type === 'function_definition' && definition.childForFieldName('name')?.text === name) out.push(definition);
+  }
+  return out;
+}
+
+/** The scope (def or module) a node is read in; lambdas and comprehensions belong to their def. */
+function scopeOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'module') return n;
+  return null;
+}
+
+/** `from .io import load as read` read as `read` → `load`: the name the other module defines. */
+function importedOriginalName(statement: Node, local: string): string | null {
+  for (const name of statement.childrenForFieldName('name')) {
+    if (!name) continue;
+    if (name.type === 'aliased_import') {
+      if (name.childForFieldName('alias')?.text === local) return name.childForFieldName('name')?.text ?? null;
+    } else if (name.text === local) return local;
+  }
+  return null;
+}
+
+const KIND_NAMES: Record<AnyKind, string> = {
+  dataframe: 'DataFrame',
+  series: 'Series',
+  index: 'Index',
+  groupby: 'GroupBy',
+  rolling: 'window (rolling/expanding/ewm)',
+  ndarray: 'NumPy array',
+  tensor: 'tensor',
+  module: 'nn.Module',
+  dataset: 'torch Dataset',
+  dataloader: 'DataLoader',
+  device: 'torch device',
+  'tf-dataset': 'tf.data.Dataset',
+  'tf-tensor': 'tf.Tensor',
+  'keras-model': 'Keras model',
+  'polars-frame': 'polars DataFrame',
+  'polars-series': 'polars Series',
+  xarray: 'xarray object',
+  'dask-frame': 'dask DataFrame',
+};
+
+/** "a DataFrame", "an nn.Module". */
+export function article(kind: AnyKind): string {
+  const name = KIND_NAMES[kind];
+  return `${/^[aeiouAEIOUN]/.test(name) && !name.startsWith('Nu') ? 'an' : 'a'} ${name}`;
 }

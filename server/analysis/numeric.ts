@@ -185,3 +185,16 @@ export function enclosingJit(facts: FileFacts, node: Node): { def: Node; jit: Ji
   }
   return null;
 }
+
+/**
+ * True when the function around `node` is compiled by a call rather than a decorator: `kernel = njit(kernel)`,
+ * `fast = numba.jit(nopython=True)(kernel)`. Asked of that function only, never of the whole file:
+ * a file that imports numba for one kernel still gets advice on its other loops.
+ */
+export function compiledByCall(facts: FileFacts, node: Node): boolean {
+  if (!facts.importsModule('numba')) return false;
+  let def: Node | null = node.type === 'function_definition' ? node : null;
+  for (let n = node.parent; n && !def; n = n.parent) if (n.type === 'function_definition') def = n;
+  const name = def?.childForFieldName('name')?.text;
+  return !!name && new RegExp(`jit\\b[^\\n]*\\(\\s*${name}\\s*[,)]`).test(facts.text);
+}

@@ -12,6 +12,10 @@ import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
 /** A device type: `cuda`, `cpu`, `mps`, `xpu`… as PyTorch spells them. */
 export type DeviceType = string;
 
+/** The device type of `torch.accelerator` (PyTorch 2.6+): the machine's accelerator, whichever backend it is. */
+export const ACCELERATOR = 'accelerator';
+const ACCELERATOR_CALL = 'torch.accelerator.current_accelerator';
+
 /** How deep device variables are followed (`device = dev`, `dev = torch.device(...)`). */
 const MAX_DEPTH = 3;
 
@@ -34,12 +38,21 @@ export function deviceTypes(expr: Node, facts: FileFacts, depth = 0): Set<Device
       return a && b ? new Set([...a, ...b]) : null;
     }
     case 'call': {
+      // `torch.accelerator.current_accelerator()`: CUDA, XPU, MPS... whichever backend the machine has.
+      if (facts.calleeName(expr) === ACCELERATOR_CALL) return new Set([ACCELERATOR]);
       if (facts.calleeName(expr) !== 'torch.device') return null;
       const first = keywordValue(expr, 'type') ?? positionalArguments(expr)[0];
       return first ? deviceTypes(first, facts, depth + 1) : null;
     }
     case 'identifier':
       return variableDeviceTypes(expr, facts, depth);
+    case 'attribute': {
+      // `torch.accelerator.current_accelerator().type`
+      const obj = expr.childForFieldName('object');
+      return expr.childForFieldName('attribute')?.text === 'type' && obj?.type === 'call' && facts.calleeName(obj) === ACCELERATOR_CALL
+        ? new Set([ACCELERATOR])
+        : null;
+    }
     default:
       return null;
   }

@@ -327,7 +327,8 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     if (obj?.type === 'identifier' && obj.text === param && DT_ATTRIBUTES.has(attr)) {
       return { text: `${series}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr}` };
     }
-    return null;
+    const dates = obj && DT_ATTRIBUTES.has(attr) ? parsedDates(obj, param, series) : null;
+    return dates ? { text: `${dates}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr} on the parsed dates` } : null;
   }
   if (body.type === 'call') {
     const fn = body.childForFieldName('function');
@@ -335,13 +336,30 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     const obj = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text ?? '';
     const spec = DT_METHODS[method];
-    if (!spec || obj?.type !== 'identifier' || obj.text !== param) return null;
+    if (!spec || !obj) return null;
+    const dates = obj.type === 'identifier' && obj.text === param ? series : parsedDates(obj, param, series);
+    if (!dates) return null;
     const args = literalArgs(body);
     if (!args || !argsMatch(spec.args, args)) return null;
     const tail = spec.args === 'none' ? spec.to : `${spec.to}(${args.map((a) => a.text).join(', ')})`;
-    return { text: `${series}.dt.${tail}`, kind: 'dt', compound: false, summary: `.dt.${tail}` };
+    return { text: `${dates}.dt.${tail}`, kind: 'dt', compound: false, summary: dates === series ? `.dt.${tail}` : `.dt.${tail} on the parsed dates` };
   }
   return null;
+}
+
+/**
+ * `pd.Timestamp(x)` / `pd.to_datetime(x)` of the parameter → `pd.to_datetime(series)`: the whole column parsed
+ * once. The module is spelled as the lambda spells it (`pd.`, `pandas.`), so no import is needed.
+ */
+function parsedDates(call: Node, param: string, series: string): string | null {
+  if (call.type !== 'call') return null;
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
+  if (fn?.type !== 'attribute' || args.length !== 1 || args[0]?.type !== 'identifier' || args[0].text !== param) return null;
+  const module = fn.childForFieldName('object');
+  const name = fn.childForFieldName('attribute')?.text;
+  if (module?.type !== 'identifier' || !/^(pd|pandas)$/.test(module.text) || (name !== 'Timestamp' && name !== 'to_datetime')) return null;
+  return `${module.text}.to_datetime(${series})`;
 }
 
 /** Reasons the whole-column form may differ, per kind (for unsafe fixes). */

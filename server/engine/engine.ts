@@ -300,6 +300,8 @@ export class Engine {
     if (profile) profile.queryMs += performance.now() - started;
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
+    // The value layer reads the modules this file imports through the host's probe (values/workspace.ts).
+    facts.origin ??= { filePath: options.filePath, modules: this.files };
     if (profile) profile.factsMs += performance.now() - started;
 
     // One pass per library gate the file imports (and that has an active rule).

@@ -55,6 +55,7 @@ import type { Finding, LintResult } from '../../common/types';
 import { fixAll, quickFixes } from './codeActions';
 import { toDiagnostic } from './convert';
 import { ParsedDocument, StaleLint } from './documents';
+import type { FileProbe } from '../analysis/codeContext';
 import type { ConstructMatch } from '../docs/constructDocs';
 import { ProfileError } from '../profiles';
 import { messageWithProfile, WorkspaceProfiles } from './profiles';
@@ -101,6 +102,12 @@ export class PerflensServer {
   private clientCommands = false;
   private initSettings: Partial<PerflensSettings> = {};
   private readonly idleCollection: IdleCollection | undefined;
+  /** The text of the open document at this file path, or null when none is open there. */
+  private openText(fsPath: string): string | null {
+    for (const [uri, doc] of this.documents) if (fsPathOf(uri) === fsPath) return doc.getText();
+    return null;
+  }
+
   /** A reporter for work no request waits for (timers): its failure is logged, never an unhandled rejection. */
   private readonly logFailure: (what: string) => (error: unknown) => void;
 
@@ -119,7 +126,8 @@ export class PerflensServer {
     this.ready = Engine.create(ALL_RULES, platform.wasm).then((engine) => {
       this.engine = engine;
       connection.console.info(`perflens: engine ready in ${Math.round(performance.now() - starting)} ms, ${ALL_RULES.length} rules known`);
-      if (platform.disk) engine.files = platform.disk.files;
+      // The value layer reads imported modules: an open document's unsaved text wins over the disk.
+      if (platform.disk) engine.files = withOpenDocuments(platform.disk.files, (fsPath) => this.openText(fsPath));
       const report = (b: { ruleId: string; error: string }) => connection.console.error(`perflens: rule ${b.ruleId} is disabled: ${b.error}`);
       for (const b of engine.brokenRules) report(b);
       engine.onBrokenRule = report; // gated rules' queries compile when a file first needs them
@@ -657,6 +665,15 @@ function staleAs(as: () => ResponseError<unknown>): (error: unknown) => never {
 }
 
 /** The file-system path of a file: URI (rules such as print-debugging-in-library look at the folder). */
+/** The probe with readText answering from the open documents first (unsaved edits), then from the disk. */
+function withOpenDocuments(files: FileProbe, openText: (fsPath: string) => string | null): FileProbe {
+  return {
+    exists: (p) => openText(p) !== null || files.exists(p),
+    fileSize: (p) => files.fileSize(p),
+    readText: (p) => openText(p) ?? files.readText?.(p) ?? null,
+  };
+}
+
 function fsPathOf(uri: string): string | undefined {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.fsPath : undefined;

@@ -1,6 +1,6 @@
 // The file-system capability rules get on hosts that have a disk (the CLI, the Node language server,
 // the tests): see FileProbe in analysis/codeContext.ts. Never throws: an unreadable path is unknown.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { FileProbe } from '../analysis/codeContext';
 
 export const NODE_FILES: FileProbe = {
@@ -15,6 +15,13 @@ export const NODE_FILES: FileProbe = {
     try {
       const st = statSync(absolutePath);
       return st.isFile() ? st.size : null;
+    } catch {
+      return null;
+    }
+  },
+  readText(absolutePath) {
+    try {
+      return readFileSync(absolutePath, 'utf8');
     } catch {
       return null;
     }

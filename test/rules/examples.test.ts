@@ -44,6 +44,8 @@ const USERS_IMPORTS: Record<string, string> = {
   cuda: 'from numba import cuda',
   as_strided: 'from numpy.lib.stride_tricks import as_strided',
   DataLoader: 'from torch.utils.data import DataLoader',
+  ImageFolder: 'from torchvision.datasets import ImageFolder',
+  Dataset: 'from torch.utils.data import Dataset',
   DistributedSampler: 'from torch.utils.data import DistributedSampler',
   DistributedDataParallel: 'from torch.nn.parallel import DistributedDataParallel',
   DDP: 'from torch.nn.parallel import DistributedDataParallel as DDP',

@@ -1,0 +1,86 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { classIndex, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
+
+/** The methods that make a dataset's samples (run in DataLoader workers). */
+const SAMPLE_METHODS = new Set(['__getitem__', '__getitems__', '__iter__']);
+const DATASET_BASE = /^torch\.utils\.data\.(dataset\.)?(Dataset|IterableDataset)$/;
+/** A device spelled by name: `device`, `self.device`, `args.device`, `dev`. */
+const DEVICE_NAME = /^(?:[\w.]+\.)?(?:device|dev|_device)$/;
+
+export default defineRule({
+  id: 'torch-dataset-to-device',
+  title: 'Dataset __getitem__ moves samples to the GPU',
+  category: 'pytorch',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pytorch-data-loading#samples-stay-on-the-cpu',
+  requires: ['torch'],
+  message: '`__getitem__` moves each sample to the GPU: DataLoader workers and `pin_memory` cannot be used; move the batch in the loop instead',
+  docs: {
+    why:
+      'A dataset runs in DataLoader worker processes when `num_workers > 0`, and CUDA cannot be initialised in a ' +
+      'forked worker, so a sample moved to the GPU there raises. `pin_memory=True` raises on GPU tensors too. So the ' +
+      'dataset locks the loader into loading in the main process, and pays one small host-to-GPU copy per sample ' +
+      'instead of one per batch.',
+    instead: 'Return CPU tensors from `__getitem__` and move the whole batch in the training loop: `x = x.to(device, non_blocking=True)`.',
+    example: {
+      before: 'class Frames(Dataset):\n    def __getitem__(self, i):\n        return self.frames[i].to(self.device)',
+      after:
+        'class Frames(Dataset):\n    def __getitem__(self, i):\n        return self.frames[i]\n\nfor x in loader:\n    x = x.to(device, non_blocking=True)',
+    },
+  },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @method)
+  (#any-of? @method "to" "cuda")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const facts = ctx.facts;
+    const method = sampleMethod(call);
+    if (!method || !isTorchDataset(method.cls, facts)) return;
+    if (!movesToAccelerator(call, m.need('method').text, facts)) return;
+    ctx.report({
+      node: call,
+      message: `\`${method.name}\` moves each sample to the GPU: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
+    });
+  },
+});
+
+/** The sample method (`__getitem__`...) of a class that the call sits in, directly (not in a nested def). */
+function sampleMethod(call: Node): { name: string; cls: Node } | null {
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.type === 'lambda') return null;
+    if (n.type !== 'function_definition') continue;
+    const name = n.childForFieldName('name')?.text ?? '';
+    if (!SAMPLE_METHODS.has(name)) return null;
+    const owner = n.parent?.type === 'decorated_definition' ? n.parent.parent : n.parent;
+    const cls = owner?.type === 'block' ? owner.parent : null;
+    return cls?.type === 'class_definition' ? { name, cls } : null;
+  }
+  return null;
+}
+
+/** A subclass of torch's Dataset or IterableDataset, directly or through classes of this file. */
+function isTorchDataset(cls: Node, facts: FileFacts, depth = 0): boolean {
+  if (depth > 5) return false;
+  const index = classIndex(facts);
+  const info = index.byClassName(cls.childForFieldName('name')?.text ?? '');
+  const bases = info?.bases ?? cls.childForFieldName('superclasses')?.namedChildren.filter((b): b is Node => b !== null) ?? [];
+  return bases.some((b) => {
+    if (DATASET_BASE.test(facts.qualifiedName(b) ?? '')) return true;
+    const local = index.resolve(b);
+    return local !== null && isTorchDataset(local.node, facts, depth + 1);
+  });
+}
+
+/** `.cuda()`, or `.to(x)` / `.to(device=x)` where x names a non-CPU device (a `dtype` argument alone is not a move). */
+function movesToAccelerator(call: Node, method: string, facts: FileFacts): boolean {
+  if (method === 'cuda') return true;
+  const target = keywordValue(call, 'device') ?? positionalArguments(call)[0];
+  if (!target) return false;
+  const types = deviceTypes(target, facts);
+  if (types) return [...types].some((t) => t !== 'cpu');
+  return DEVICE_NAME.test(target.text);
+}

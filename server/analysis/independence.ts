@@ -1,0 +1,120 @@
+// Whether the iterations of an index loop are independent of each other: what parallelising it
+// (numba's `prange`) or replacing it by one whole-array operation (broadcasting, cdist) needs.
+// Conservative: anything the syntax cannot vouch for counts as a dependency, so rules that ask stay
+// silent on LU-style updates (`A[i, j] -= A[i, k] * A[k, j]`), DTW-style recurrences
+// (`D[i, j] = c + min(D[i - 1, j], ...)`), running scalars and appends to shared lists.
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { findDescendants, isNestedScope } from './scopes';
+
+/** Builtins a loop body may call without touching shared state. */
+const PURE_BUILTINS = new Set(['abs', 'min', 'max', 'len', 'range', 'int', 'float', 'round', 'bool', 'pow']);
+/** Array methods that read their receiver only. */
+const READING_METHODS = new Set(['sum', 'mean', 'max', 'min', 'dot', 'copy', 'std', 'var', 'argmax', 'argmin', 'any', 'all', 'astype', 'reshape', 'ravel']);
+/** Reductions numba's prange supports on a scalar shared by the iterations. */
+const REDUCTION_OPERATORS = new Set(['+=', '-=', '*=']);
+
+export interface Independence {
+  independent: boolean;
+  /** Why not, for tests and messages: `D[i - 1, j]` read where `D[i, j]` is written. */
+  reason?: string;
+}
+
+/**
+ * True when no iteration of `loop` (over the index variable `index`) reads what another writes:
+ * every subscript write is to a slot keyed by the index, every read of a written array is of that
+ * same slot, scalars are either fresh per iteration or `+=`-style reductions, and calls are to
+ * numpy/math or builtins that touch nothing shared. `break` and `return` make the order matter.
+ */
+export function iterationsIndependent(loop: Node, index: string, facts: FileFacts): Independence {
+  const body = loop.childForFieldName('body');
+  if (!body) return { independent: false, reason: 'no body' };
+  const nodes = findDescendants(body, () => true, isNestedScope);
+  const writes = new Map<string, Set<string>>();
+  const freshNames = new Set<string>();
+  const reductions = new Set<string>();
+  for (const n of nodes) {
+    if (
+      n.type === 'break_statement' ||
+      n.type === 'return_statement' ||
+      n.type === 'yield' ||
+      n.type === 'global_statement' ||
+      n.type === 'nonlocal_statement'
+    ) {
+      return { independent: false, reason: `\`${n.type.replace('_statement', '')}\` in the loop` };
+    }
+    if (n.type !== 'assignment' && n.type !== 'augmented_assignment') continue;
+    const left = n.childForFieldName('left');
+    if (!left) continue;
+    const op = n.type === 'augmented_assignment' ? (n.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') : '=';
+    if (left.type === 'subscript') {
+      const { array, keys } = chain(left);
+      if (!keys.includes(index)) return { independent: false, reason: `\`${left.text}\` is written at a slot not keyed by \`${index}\`` };
+      if (!writes.has(array)) writes.set(array, new Set());
+      writes.get(array)!.add(keys.join(','));
+    } else if (left.type === 'identifier') {
+      if (op === '=') freshNames.add(left.text);
+      else if (REDUCTION_OPERATORS.has(op)) reductions.add(left.text);
+      else return { independent: false, reason: `\`${left.text} ${op}\` carries a value across iterations` };
+    } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
+      for (const id of left.descendantsOfType('identifier')) if (id) freshNames.add(id.text);
+    } else {
+      return { independent: false, reason: `\`${left.text}\` is written` };
+    }
+  }
+  // A name assigned in the loop must be assigned before it is read in the iteration (else it comes from the last one).
+  for (const name of freshNames) {
+    const first = nodes.find((n) => n.type === 'identifier' && n.text === name);
+    if (first && !isAssignedName(first)) return { independent: false, reason: `\`${name}\` is read before it is set in the iteration` };
+  }
+  for (const name of reductions) {
+    // `d = 0.0` then `d += ...` in the same iteration: a local accumulator, not shared.
+    if (freshNames.has(name)) continue;
+    // A reduction's running value must not be read inside the loop (`s += x[i]; y[i] = s` is a scan).
+    const reads = nodes.filter((n) => n.type === 'identifier' && n.text === name && !isAssignedName(n) && n.parent?.type !== 'augmented_assignment');
+    if (reads.length > 0) return { independent: false, reason: `the running value \`${name}\` is read in the loop` };
+  }
+  for (const n of nodes) {
+    // `D[i]` inside `D[i][j]` is part of the longer chain, judged as a whole.
+    if (n.type === 'subscript' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))) {
+      const { array, keys } = chain(n);
+      const slots = writes.get(array);
+      if (slots && !slots.has(keys.join(','))) return { independent: false, reason: `\`${n.text}\` is read where \`${array}\` is written` };
+    } else if (n.type === 'call' && !pureCall(n, facts)) {
+      return { independent: false, reason: `\`${n.childForFieldName('function')?.text}\` may change shared state` };
+    }
+  }
+  return { independent: true };
+}
+
+function keyTexts(subscript: Node): string[] {
+  return subscript.childrenForFieldName('subscript').flatMap((k) => (k && k.type !== 'comment' ? [k.text.replace(/\s+/g, '')] : []));
+}
+
+/** `D[i][j]` and `D[i, j]` → array `D`, keys `i, j`: the slot a subscript chain names. */
+function chain(subscript: Node): { array: string; keys: string[] } {
+  const keys: string[][] = [];
+  let n: Node = subscript;
+  while (n.type === 'subscript') {
+    keys.unshift(keyTexts(n));
+    const value = n.childForFieldName('value');
+    if (!value) break;
+    n = value;
+  }
+  return { array: n.text, keys: keys.flat() };
+}
+
+/** The identifier is what an assignment binds (its left side), not a read. */
+function isAssignedName(id: Node): boolean {
+  const p = id.parent;
+  if ((p?.type === 'assignment' || p?.type === 'augmented_assignment') && p.childForFieldName('left')?.equals(id)) return true;
+  return (p?.type === 'pattern_list' || p?.type === 'tuple_pattern') && (p.parent?.type === 'assignment' || p.parent?.type === 'for_statement');
+}
+
+function pureCall(call: Node, facts: FileFacts): boolean {
+  const q = facts.calleeName(call);
+  if (q) return q.startsWith('numpy.') || q.startsWith('math.') || q === 'numba.prange';
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return PURE_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
+  return fn?.type === 'attribute' && READING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+}

@@ -1,0 +1,99 @@
+// PyTorch's return table. The torch/tf rules' helper fills in the details (dataset styles, devices);
+// the entries here are the ones that are true whatever the arguments.
+import type { Value } from '../kinds';
+import type { Node } from '../../../syntax/parser';
+import { datasetStyleOfClass } from '../../datasetSamples';
+import { all, type CallView, type LibraryTable } from './table';
+
+const TENSOR_FACTORIES = [
+  'tensor',
+  'as_tensor',
+  'from_numpy',
+  'zeros',
+  'ones',
+  'empty',
+  'full',
+  'zeros_like',
+  'ones_like',
+  'empty_like',
+  'full_like',
+  'rand',
+  'randn',
+  'randint',
+  'randperm',
+  'arange',
+  'linspace',
+  'eye',
+  'stack',
+  'cat',
+  'concat',
+];
+
+/** A factory's tensor, on the device its `device=` names when that is a plain literal. */
+function tensorOn(call: CallView): Value {
+  const device = call.keywords.get('device');
+  if (!device) return { kind: 'tensor', device: call.node.text.includes('_like(') ? undefined : 'cpu' };
+  const m = /^['"](cuda|cpu|mps)(:\d+)?['"]$/.exec(device.text);
+  return m ? { kind: 'tensor', device: m[1] as 'cuda' | 'cpu' | 'mps' } : { kind: 'tensor' };
+}
+
+const TORCHVISION_DATASETS = [
+  'ImageFolder',
+  'DatasetFolder',
+  'ImageNet',
+  'MNIST',
+  'FashionMNIST',
+  'KMNIST',
+  'EMNIST',
+  'CIFAR10',
+  'CIFAR100',
+  'SVHN',
+  'STL10',
+  'CelebA',
+  'CocoDetection',
+  'CocoCaptions',
+  'VOCDetection',
+  'VOCSegmentation',
+  'Cityscapes',
+  'Places365',
+  'Flowers102',
+  'Food101',
+];
+
+/** A Dataset subclass: `style` from its sample methods; `device` set when they put samples on an accelerator. */
+function datasetValue(cls: Node, iterable: boolean): Value {
+  const read = datasetStyleOfClass(cls, iterable);
+  if (!read) return iterable ? { kind: 'dataset', style: 'iterable' } : { kind: 'dataset' };
+  return read.onDevice ? { kind: 'dataset', style: read.style, device: 'unknown' } : { kind: 'dataset', style: read.style };
+}
+
+export const TORCH_TABLE: LibraryTable = {
+  calls: {
+    ...all(TENSOR_FACTORIES, tensorOn, 'torch.'),
+    'torch.device': 'device',
+    'torch.utils.data.DataLoader': 'dataloader',
+    'torch.utils.data.dataloader.DataLoader': 'dataloader',
+    'torch.utils.data.TensorDataset': { kind: 'dataset', style: 'in-memory' },
+    'torch.utils.data.dataset.TensorDataset': { kind: 'dataset', style: 'in-memory' },
+    // torchvision's datasets read an image file, or decode stored bytes to a PIL image, per sample.
+    ...all(TORCHVISION_DATASETS, { kind: 'dataset', style: 'io' }, 'torchvision.datasets.'),
+  },
+  methods: {
+    tensor: {
+      ...all(['float', 'double', 'half', 'long', 'int', 'bool', 'detach', 'clone', 'contiguous', 'view', 'reshape', 'squeeze', 'unsqueeze', 'permute'], 'same'),
+      cuda: { kind: 'tensor', device: 'cuda' },
+      cpu: { kind: 'tensor', device: 'cpu' },
+      numpy: 'ndarray',
+    },
+    module: all(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'half', 'double'], 'module'),
+  },
+  bases: {
+    'torch.nn.Module': { kind: 'module' },
+    // A Dataset subclass: its style (and whether samples go to a GPU, as `device`) read from its sample methods.
+    'torch.utils.data.Dataset': (cls) => datasetValue(cls, false),
+    'torch.utils.data.dataset.Dataset': (cls) => datasetValue(cls, false),
+    'torch.utils.data.IterableDataset': (cls) => datasetValue(cls, true),
+    'torch.utils.data.dataset.IterableDataset': (cls) => datasetValue(cls, true),
+    'torch.utils.data.DataLoader': { kind: 'dataloader' },
+  },
+};

@@ -1,0 +1,116 @@
+// Values that come from other modules of the workspace: `from .io import load_prices` then
+// `load_prices(...)` is a DataFrame when load_prices returns one. The other module is read through
+// the host's ModuleSource (the CLI: the disk; the editor: the open document, else the disk; the
+// browser: nothing), parsed once, summarised (what each top-level function returns, what each class
+// makes) and its tree freed. Summaries are cached per module path and thrown away when the module's
+// text changes, so an edit in one file reaches the next lint of the files that import it.
+import * as path from 'node:path';
+import { FileFacts } from '../facts';
+import { PythonParser, type Node, type Tree } from '../../syntax/parser';
+import type { Value } from './kinds';
+import type { ModuleSource } from './origin';
+
+export type { FileOrigin, ModuleSource } from './origin';
+
+type Language = PythonParser['language'];
+
+/** What a module exports, as far as values go: top-level functions' returns, classes' instances. */
+export interface ModuleSummary {
+  readonly text: string;
+  readonly values: ReadonlyMap<string, Value | null>;
+}
+
+/** How the summary of one module is made (by the layer, which owns evaluation): facts in, values out. */
+export type Summarise = (facts: FileFacts, modulePath: string) => Map<string, Value | null>;
+
+/** Modules summarised, by absolute path; the oldest go first past this many. */
+const MAX_MODULES = 256;
+/** Files larger than this are not parsed to learn about one function. */
+const MAX_MODULE_CHARS = 500_000;
+/** A chain of modules followed for one answer (a → b → c), no longer. */
+const MAX_CHAIN = 3;
+
+const summaries = new Map<string, ModuleSummary>();
+const inProgress = new Set<string>();
+let parser: PythonParser | null = null;
+let parserLanguage: Language | null = null;
+/** Parses done for summaries since start (tests and the bench read it). */
+export const workspaceStats = { parses: 0 };
+
+/** Forgets every summary (tests). */
+export function forgetModules(): void {
+  summaries.clear();
+}
+
+/**
+ * The absolute path of the module an import names, seen from the file at `fromFile`: `.io` / `..pkg.io`
+ * relative to it, `pkg.io` under the file's folder or one of its parents (a project's own packages;
+ * installed libraries are never found this way since they do not sit beside the code). Null when none.
+ */
+export function resolveModule(fromFile: string, module: string, source: ModuleSource): string | null {
+  const level = /^\.*/.exec(module)![0].length;
+  const parts = module.slice(level).split('.').filter(Boolean);
+  const candidates = (dir: string) => {
+    const base = path.join(dir, ...parts);
+    return parts.length === 0 ? [path.join(dir, '__init__.py')] : [`${base}.py`, path.join(base, '__init__.py')];
+  };
+  let dir = path.dirname(fromFile);
+  if (level > 0) {
+    for (let i = 1; i < level; i++) dir = path.dirname(dir);
+    return candidates(dir).find((c) => source.exists(c)) ?? null;
+  }
+  for (let i = 0; i < 6; i++) {
+    const found = candidates(dir).find((c) => source.exists(c));
+    if (found) return found;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return null;
+}
+
+/**
+ * The summary of the module at `modulePath`, reading it through `source`; made with `summarise` when the
+ * text is new. Null when it cannot be read, is too large, or is already being summarised (a cycle).
+ */
+export function moduleSummary(modulePath: string, source: ModuleSource, language: Language, summarise: Summarise): ModuleSummary | null {
+  const text = source.readText?.(modulePath) ?? null;
+  if (text === null || text.length > MAX_MODULE_CHARS) return null;
+  const cached = summaries.get(modulePath);
+  if (cached && cached.text === text) return cached;
+  if (inProgress.has(modulePath) || inProgress.size >= MAX_CHAIN) return null;
+  inProgress.add(modulePath);
+  let tree: Tree | null = null;
+  try {
+    tree = parserFor(language).parse(text);
+    workspaceStats.parses++;
+    const facts = new FileFacts(tree, text, capturesOf(tree.rootNode));
+    facts.origin = { filePath: modulePath, modules: source };
+    const summary: ModuleSummary = { text, values: summarise(facts, modulePath) };
+    summaries.delete(modulePath);
+    summaries.set(modulePath, summary);
+    if (summaries.size > MAX_MODULES) summaries.delete(summaries.keys().next().value!);
+    return summary;
+  } catch {
+    return null;
+  } finally {
+    tree?.delete();
+    inProgress.delete(modulePath);
+  }
+}
+
+function parserFor(language: Language): PythonParser {
+  if (!parser || parserLanguage !== language) {
+    parser?.dispose();
+    parser = new PythonParser(language);
+    parserLanguage = language;
+  }
+  return parser;
+}
+
+/** The facts captures the engine's query would give: imports and defs (comments are not needed for values). */
+function capturesOf(root: Node): { imports: Node[]; comments: Node[]; functions: Node[] } {
+  const imports = root.descendantsOfType(['import_statement', 'import_from_statement']).filter((n): n is Node => n !== null);
+  const functions = root.descendantsOfType('function_definition').filter((n): n is Node => n !== null);
+  return { imports, comments: [], functions };
+}

@@ -1,0 +1,263 @@
+// server/analysis/values: the value layer's answers (what is known, what must stay unknown), across
+// functions, classes, modules of the workspace and notebook cells.
+import * as assert from 'node:assert/strict';
+import { Engine } from '../../server/engine/engine';
+import { defineRule } from '../../server/engine/rule';
+import { forgetModules, values, workspaceStats, type Value } from '../../server/analysis';
+import type { FileProbe } from '../../server/analysis';
+import { DIST } from '../helpers/engine';
+
+function shown(v: Value | null): string {
+  if (!v) return 'unknown';
+  return [v.kind, v.of ? `of ${v.of}` : '', v.ndim !== undefined ? `${v.ndim}-D` : '', v.device ?? '', v.style ?? ''].filter(Boolean).join(' ');
+}
+
+const probe = defineRule({
+  id: 'values-probe',
+  title: 'values probe',
+  category: 'numpy',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'numpy-vectorization',
+  message: 'values probe message',
+  docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+  query: '(call function: (identifier) @f arguments: (argument_list . (_) @arg .) (#eq? @f "V"))',
+  check(m, ctx) {
+    const v = values(ctx.facts).valueOf(m.need('arg'));
+    ctx.report({ node: m.need('arg'), message: shown(v) + (v?.why ? ` | ${v.why}` : '') });
+  },
+});
+
+let engine: Engine;
+before(async () => {
+  engine = await Engine.create([probe], DIST);
+});
+after(() => engine.dispose());
+
+/** Every `V(expr)` in source, in order: its kind (and details), or 'unknown'. */
+function valuesIn(source: string, files?: Record<string, string>, filePath = '/proj/pkg/main.py'): string[] {
+  const disk: FileProbe = {
+    exists: (p) => files !== undefined && p in files,
+    fileSize: (p) => (files && p in files ? files[p].length : null),
+    readText: (p) => files?.[p] ?? null,
+  };
+  engine.files = disk;
+  const { findings, failures } = engine.lintText(source, { filePath: filePath || undefined });
+  assert.deepEqual(failures, []);
+  return findings.map((f) => f.message.split(' | ')[0]);
+}
+
+function reasonsIn(source: string): string[] {
+  engine.files = { exists: () => false, fileSize: () => null };
+  return engine.lintText(source).findings.map((f) => f.message.split(' | ')[1] ?? '');
+}
+
+describe('values: library tables', () => {
+  it('knows pandas method chains, groupby, windows and indexes', () => {
+    const got = valuesIn(`
+import pandas as pd
+df = pd.read_csv("x.csv")
+g = df.groupby("k")
+V(g); V(g.agg({"a": "sum"})); V(g["a"]); V(g["a"].mean()); V(df.merge(df, on="k")); V(pd.concat([df, df]))
+V(df.rolling(3)); V(df["a"].rolling(3).mean()); V(df.index); V(df.sum()); V(df.sum(axis=None)); V(df.to_numpy())
+V(pd.concat(parts)); V(pd.read_csv("x", chunksize=5)); V(pd.read_excel("x", sheet_name=None))
+`);
+    assert.deepEqual(got, [
+      'groupby of dataframe',
+      'dataframe',
+      'groupby of series',
+      'series',
+      'dataframe',
+      'dataframe',
+      'rolling of dataframe',
+      'series',
+      'index',
+      'series',
+      'unknown',
+      'ndarray 2-D',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+  });
+
+  it('recognises polars, xarray and dask frames as not pandas', () => {
+    const got = valuesIn(`
+import polars as pl
+import xarray as xr
+import dask.dataframe as dd
+a = pl.read_csv("x")
+b = xr.open_dataset("x.nc")
+c = dd.read_csv("x")
+V(a); V(a.filter(x)); V(b); V(c); V(a["col"])
+`);
+    assert.deepEqual(got, ['polars-frame', 'polars-frame', 'xarray', 'dask-frame', 'unknown']);
+  });
+
+  it('knows torch and tf values the tables list, and stays unknown on tfds.load without one split', () => {
+    const got = valuesIn(`
+import torch
+import tensorflow as tf
+import tensorflow_datasets as tfds
+from torch.utils.data import DataLoader, Dataset, IterableDataset
+class Stream(IterableDataset):
+    pass
+class Frames(Dataset):
+    pass
+V(torch.zeros(3, device="cuda")); V(torch.zeros(3)); V(DataLoader(ds)); V(Stream()); V(Frames())
+V(tf.data.Dataset.from_tensor_slices(x).map(f)); V(tfds.load("mnist", split="train")); V(tfds.load("mnist"))
+`);
+    assert.deepEqual(got, ['tensor cuda', 'tensor cpu', 'dataloader', 'dataset iterable', 'dataset', 'tf-dataset', 'tf-dataset', 'unknown']);
+  });
+
+  it('says why, for hovers', () => {
+    const got = reasonsIn(`
+import pandas as pd
+def load(p):
+    return pd.read_csv(p)
+df = load("x")
+V(df); V(df.groupby("a"))
+`);
+    assert.deepEqual(got, ['returned by `load()`', '`.groupby()` returns a GroupBy']);
+  });
+});
+
+describe('values: functions and classes of the file', () => {
+  it('knows what a function returns when every path returns the same kind, and nothing otherwise', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+def frame(p):
+    df = pd.read_csv(p)
+    return df.dropna()
+def maybe(p):
+    if p:
+        return pd.read_csv(p)
+def either(p):
+    if p:
+        return pd.read_csv(p)
+    return np.zeros(3)
+def gen(p):
+    yield pd.read_csv(p)
+def annotated(p) -> pd.DataFrame:
+    return helper(p)
+@some_decorator
+def wrapped(p):
+    return pd.read_csv(p)
+V(frame("x")); V(maybe("x")); V(either("x")); V(gen("x")); V(annotated("x")); V(wrapped("x"))
+`);
+    assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe', 'unknown']);
+  });
+
+  it('knows self attributes set in __init__ and read in methods, and self.method() returns', () => {
+    const got = valuesIn(`
+import pandas as pd
+class Report:
+    def __init__(self, path):
+        self.df = pd.read_csv(path)
+        self.other = pd.read_csv(path)
+        self.mixed = pd.read_csv(path)
+    def reset(self):
+        self.other = pd.read_csv("y")
+        self.mixed = None
+    def table(self):
+        return self.df[["a", "b"]]
+    def run(self):
+        V(self.df); V(self.other); V(self.mixed); V(self.table()); V(self.missing)
+`);
+    assert.deepEqual(got, ['dataframe', 'dataframe', 'unknown', 'dataframe', 'unknown']);
+  });
+
+  it('types a private helper parameter by its call sites, and by DataFrame-only methods', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+def _rows(frame):
+    V(frame)
+def _mixed(frame):
+    V(frame)
+def _escapes(frame):
+    V(frame)
+def public(frame):
+    V(frame)
+def by_use(frame):
+    for _, r in frame.iterrows():
+        pass
+    V(frame)
+_rows(pd.read_csv("a"))
+_rows(frame=pd.DataFrame())
+_mixed(pd.read_csv("a"))
+_mixed(np.zeros(3))
+_escapes(pd.read_csv("a"))
+callbacks = [_escapes]
+public(pd.read_csv("a"))
+`);
+    assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
+  });
+
+  it('reads module-level code in order: a later binding does not reach an earlier use (notebook cells)', () => {
+    const got = valuesIn(`
+import pandas as pd
+V(df)
+df = pd.read_csv("x")
+V(df)
+`);
+    assert.deepEqual(got, ['unknown', 'dataframe']);
+  });
+});
+
+describe('values: other modules of the workspace', () => {
+  beforeEach(() => forgetModules());
+
+  const io = `
+import pandas as pd
+def load_prices(path):
+    return pd.read_csv(path)
+def anything(x):
+    return x
+class Prices:
+    pass
+`;
+
+  it('follows absolute and relative imports to the function that returns the value', () => {
+    const files = { '/proj/pkg/io.py': io, '/proj/pkg/__init__.py': '' };
+    const got = valuesIn(
+      `
+from .io import load_prices, anything
+from pkg.io import load_prices as lp
+import pkg.io as pio
+V(load_prices("a")); V(lp("a")); V(pio.load_prices("a")); V(anything(1))
+`,
+      files,
+    );
+    assert.deepEqual(got, ['dataframe', 'dataframe', 'dataframe', 'unknown']);
+  });
+
+  it('parses a module once per text and again when its text changes', () => {
+    const files: Record<string, string> = { '/proj/pkg/io.py': io };
+    const source = 'from .io import load_prices\nV(load_prices("a"))\n';
+    const before = workspaceStats.parses;
+    assert.deepEqual(valuesIn(source, files), ['dataframe']);
+    assert.deepEqual(valuesIn(source, files), ['dataframe']);
+    assert.equal(workspaceStats.parses - before, 1);
+    files['/proj/pkg/io.py'] = 'import numpy as np\ndef load_prices(path):\n    return np.zeros(3)\n';
+    assert.deepEqual(valuesIn(source, files), ['ndarray 1-D']);
+    assert.equal(workspaceStats.parses - before, 2);
+  });
+
+  it('stays unknown without a path, for a module it cannot find, and for libraries', () => {
+    const files = { '/proj/pkg/io.py': io };
+    assert.deepEqual(valuesIn('from .io import load_prices\nV(load_prices("a"))\n', files, ''), ['unknown']);
+    assert.deepEqual(valuesIn('from .missing import load_prices\nV(load_prices("a"))\n', files), ['unknown']);
+    assert.deepEqual(valuesIn('from pandas import frobnicate\nV(frobnicate("a"))\n', files), ['unknown']);
+  });
+
+  it('survives import cycles', () => {
+    const files = {
+      '/proj/pkg/a.py': 'from .b import g\ndef f():\n    return g()\n',
+      '/proj/pkg/b.py': 'from .a import f\ndef g():\n    return f()\n',
+    };
+    assert.deepEqual(valuesIn('from .a import f\nV(f())\n', files), ['unknown']);
+  });
+});

@@ -18,7 +18,7 @@ import {
   vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, rowValueListFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -125,7 +125,7 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
   const shape = listBuiltByLoop(loop);
   const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
   const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
-  if (!rewrite) return null;
+  if (!rewrite) return rowValueListFix(ctx.text, ctx.facts, loop, { row: row.text, frame: frame.text }, COLUMN_REASON);
   return rewrite.kind === 'column'
     ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: COLUMN_REASON }
     : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LIST_REASON };

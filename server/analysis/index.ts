@@ -25,8 +25,8 @@ export { FileFacts } from './facts';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { isSmallLiteralLoop, iteratesArrayData, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
-export type { ListLoop } from './loopInfo';
+export { isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
+export type { BranchListLoop, ListLoop } from './loopInfo';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,
@@ -107,4 +107,13 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
-export { VECTOR_FIX_REASONS, needsParentheses, vectorizeArithmetic, vectorizeElementExpression, vectorizeRowExpression } from './vectorize';
+export {
+  VECTOR_FIX_REASONS,
+  needsParentheses,
+  vectorizeArithmetic,
+  vectorizeElementExpression,
+  vectorizeRowBranches,
+  vectorizeRowExpression,
+  vectorizeRowValue,
+} from './vectorize';
+export type { RowEnv, RowVector, RowVectorKind } from './vectorize';

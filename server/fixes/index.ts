@@ -15,7 +15,7 @@ export {
   rewriteSlots,
 } from './codegen';
 export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
-export { rewriteListLoop } from './columnRewrite';
+export { ROW_VALUE_REASONS, rewriteListLoop, rowValueListFix } from './columnRewrite';
 export type { ColumnRewrite } from './columnRewrite';
 export { addImportStatement, ensureImport, insertAfterImports } from './imports';
 export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';

@@ -217,7 +217,14 @@ export function listBuiltByBranches(loop: Node): BranchListLoop | null {
   if (!then || !otherwise || then.list !== otherwise.list || occurrences(loop, then.list).length !== 2) return null;
   const init = emptyListBefore(loop, then.list);
   if (!init) return null;
-  return { init, list: then.list, element: then.value, otherwise: otherwise.value, condition: branch.childForFieldName('condition')!, store: columnStore(loop, then.list) };
+  return {
+    init,
+    list: then.list,
+    element: then.value,
+    otherwise: otherwise.value,
+    condition: branch.childForFieldName('condition')!,
+    store: columnStore(loop, then.list),
+  };
 }
 
 /** The block's one statement `list.append(value)`. */
@@ -238,7 +245,8 @@ function emptyListBefore(loop: Node, list: string): Node | null {
   const init = loop.previousNamedSibling;
   const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
   const value = assigned?.type === 'assignment' ? assigned.childForFieldName('right') : null;
-  if (assigned?.childForFieldName('left')?.text !== list || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0) return null;
+  if (assigned?.childForFieldName('left')?.text !== list || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0)
+    return null;
   return init;
 }
 

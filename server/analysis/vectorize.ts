@@ -516,7 +516,8 @@ function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kind
 
 /** A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call. */
 function branchValue(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): { text: string; atom: string; column: boolean } | null {
-  if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false') return { text: n.text, atom: n.text, column: false };
+  if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false')
+    return { text: n.text, atom: n.text, column: false };
   const text = rowValue(n, env, kinds, true);
   if (text === null) return null;
   return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true };

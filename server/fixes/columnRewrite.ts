@@ -21,7 +21,15 @@ export interface ColumnRewrite {
  * only carried the column) → one statement computing `expr`, the whole-column form of the element.
  * Null when a statement shares its line with other code or a comment would be lost.
  */
-export function rewriteListLoop(text: string, facts: FileFacts, loop: Node, shape: ListLoop, expr: string, frame: string, atomic = false): ColumnRewrite | null {
+export function rewriteListLoop(
+  text: string,
+  facts: FileFacts,
+  loop: Node,
+  shape: ListLoop,
+  expr: string,
+  frame: string,
+  atomic = false,
+): ColumnRewrite | null {
   const { init, store } = shape;
   if (!ownsLines(text, init) || !ownsLines(text, loop) || hasCommentBetween(facts, init.startIndex, loop.endIndex)) return null;
   if (store && store.frame.text === frame && ownsLines(text, store.statement) && !hasCommentBetween(facts, loop.endIndex, store.statement.endIndex)) {
@@ -45,7 +53,7 @@ export const ROW_VALUE_REASONS: Record<RowVectorKind, string> = {
   map: '`.map()` gives NaN for a key missing from the dict where `mapping[key]` raised KeyError, and keeps a categorical column categorical',
   'map-get':
     '`.map()` gives NaN for a missing key, so `.fillna(default)` turns an int result into float (the loop kept int) and also ' +
-    'replaces NaN or None stored in the dict; `.get(key)` gave None where `.map()` gives NaN; a bool key found the dict\'s 1/0 ' +
+    "replaces NaN or None stored in the dict; `.get(key)` gave None where `.map()` gives NaN; a bool key found the dict's 1/0 " +
     'entry in the loop but not in `.map()`; a categorical column stays categorical',
 };
 

@@ -382,7 +382,7 @@ describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalen
     });
   }
 
-  it('np.where adds `import numpy` when the file lacks it, and uses the file\'s alias when it has one', async () => {
+  it("np.where adds `import numpy` when the file lacks it, and uses the file's alias when it has one", async () => {
     const before = source(['out.append(1 if row["a"] > row["b"] else 0)'], 'list');
     const { after } = await rewrite(before);
     assert.match(after, /^import numpy\nimport pandas as pd$/m);

@@ -18,7 +18,7 @@ import {
   vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, rowValueListFix } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -76,6 +76,13 @@ export default defineRule({
         safety: 'unsafe',
         when: 'when the loop only adds an arithmetic expression of row fields to a total that starts at a number (rewritten to `.sum()`)',
         reason: SUM_REASON,
+      },
+      {
+        safety: 'unsafe',
+        when:
+          'when the loop only appends a conditional (or appends in both branches of `if`/`else`), str methods of a field, or a lookup ' +
+          'in a dict literal (rewritten to `Series.where`/`mask` or `np.where`, the `.str` accessor, or `.map`)',
+        reason: `${COLUMN_REASON}; and each construct adds its own: ${Object.values(ROW_VALUE_REASONS).filter(Boolean).join('; ')}`,
       },
     ],
   },

@@ -1,9 +1,10 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { inTestOf, isNumberLiteral, isPureReference, stringLiteralValue, vectorizeArithmetic } from '../../server/analysis';
+import { inTestOf, isNumberLiteral, isPureReference, needsParentheses, stringLiteralValue, vectorizeArithmetic } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
+const OPERATORS = new Set(['binary_operator', 'unary_operator', 'comparison_operator']);
 /** Reductions that `transform("name")` and the groupby object compute in compiled code. */
 const REDUCTIONS = new Set(['mean', 'median', 'sum', 'min', 'max', 'std', 'var', 'count', 'prod']);
 /** Reductions whose groupby method gave exactly what `apply(lambda g: g.<name>())` gave on every generated frame. */
@@ -79,7 +80,8 @@ export default defineRule({
     if (!rewrite) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
-    const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, rewrite.text)] : undefined;
+    const compound = rewrite.kind === 'transform' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
+    const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined;
     ctx.report({
       node: call,
       message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${HOW[rewrite.kind]} \`${rewrite.shown}\``,

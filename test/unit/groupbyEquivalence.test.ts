@@ -123,6 +123,14 @@ describe('pandas-groupby-apply-transform fixes: equivalence with apply under rea
     });
   });
 
+  it('a broadcast rewrite inside a larger expression keeps its meaning (parenthesised)', async () => {
+    const engine = await getEngine();
+    const before = program('df.groupby("k")["v"].apply(lambda g: g - g.mean()) * 2');
+    const after = applyFixes(before, engine.lintText(before, { select: [RULE] }).findings, { unsafe: true }).text;
+    assert.equal(after, program('(df["v"] - df.groupby("k")["v"].transform("mean")) * 2'));
+    assert.deepEqual(compare(before, after), KEYS_AND_EMPTY);
+  });
+
   it('without a column selection apply sees the key columns too: reported, no fix', async () => {
     const engine = await getEngine();
     const findings = engine.lintText(program('df.groupby("k").apply(lambda g: g.sum())'), { select: [RULE] }).findings;

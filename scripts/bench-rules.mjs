@@ -214,7 +214,9 @@ function evidenceBlock(entries) {
         `| [\`${rule}\`](bench/${rule}.py) | ${escapeCell(`\`${e.before_label}\` → \`${e.after_label}\``)} | **${e.summary}** (${e.detail}) | ${escapeCell(conditions)} |`,
       );
       for (const s of e.scales ?? []) {
-        lines.push(`| ↳ same, larger input | | **${s.summary}** (${s.detail}) | ${escapeCell([s.size, s.note].filter(Boolean).join('; '))} |`);
+        // A scale with its own labels measures another rewrite of the same rule.
+        const what = s.before_label ? `↳ another rewrite | ${escapeCell(`\`${s.before_label}\` → \`${s.after_label}\``)}` : '↳ same, larger input |';
+        lines.push(`| ${what} | **${s.summary}** (${s.detail}) | ${escapeCell([s.size, s.note].filter(Boolean).join('; '))} |`);
       }
     }
     const machines = [...new Set(measured.map(([, e]) => `${e.machine.cpu}, ${e.machine.cores} cores`))];

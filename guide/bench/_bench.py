@@ -81,7 +81,8 @@ def report(*, metric, before, after, size, before_label, after_label, conditions
     """Prints the result line. ``metric`` is "time" (seconds per run) or "memory" (bytes).
 
     ``scales`` adds the same comparison at other input sizes: dicts with ``size``, ``before``, ``after`` and an
-    optional ``note`` saying how a figure was obtained when not measured whole (e.g. scaled from a sample).
+    optional ``note`` saying how a figure was obtained when not measured whole (e.g. scaled from a sample), and
+    optionally their own ``before_label``/``after_label`` when they measure another rewrite the same rule offers.
 
     ``better``/``worse`` replace "faster"/"slower" (or "less memory"/"more memory") in the summary when the
     measured quantity is not a run time, e.g. "shorter stalls".

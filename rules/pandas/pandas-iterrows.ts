@@ -18,7 +18,7 @@ import {
   vectorizeRowExpression,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop } from '../../server/fixes';
+import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -77,6 +77,13 @@ export default defineRule({
         when: 'when the loop only adds an arithmetic expression of row fields to a total that starts at a number (rewritten to `.sum()`)',
         reason: SUM_REASON,
       },
+      {
+        safety: 'unsafe',
+        when:
+          'when the loop only appends a conditional (or appends in both branches of `if`/`else`), str methods of a field, or a lookup ' +
+          'in a dict literal (rewritten to `Series.where`/`mask` or `np.where`, the `.str` accessor, or `.map`)',
+        reason: `${COLUMN_REASON}; and each construct adds its own: ${Object.values(ROW_VALUE_REASONS).filter(Boolean).join('; ')}`,
+      },
     ],
   },
   query: `
@@ -125,7 +132,7 @@ function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit
   const shape = listBuiltByLoop(loop);
   const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
   const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
-  if (!rewrite) return null;
+  if (!rewrite) return rowValueListFix(ctx.text, ctx.facts, loop, { row: row.text, frame: frame.text }, COLUMN_REASON);
   return rewrite.kind === 'column'
     ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: COLUMN_REASON }
     : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LIST_REASON };

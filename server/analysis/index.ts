@@ -27,8 +27,8 @@ export { importedCallQuery, importedCallee } from './importedCalls';
 export { iterationsIndependent } from './independence';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { isSmallLiteralLoop, iteratesArrayData, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
-export type { ListLoop } from './loopInfo';
+export { isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
+export type { BranchListLoop, ListLoop } from './loopInfo';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,
@@ -116,4 +116,13 @@ export {
 export type { TrainingLoop } from './trainingLoop';
 export { PANDAS_KINDS, commonValue, describeValue, forgetModules, resolveModule, sameKind, values, workspaceStats } from './values';
 export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, ModuleSource, Returns, Value, ValueKind, ValueLayer } from './values';
-export { VECTOR_FIX_REASONS, needsParentheses, vectorizeArithmetic, vectorizeElementExpression, vectorizeRowExpression } from './vectorize';
+export {
+  VECTOR_FIX_REASONS,
+  needsParentheses,
+  vectorizeArithmetic,
+  vectorizeElementExpression,
+  vectorizeRowBranches,
+  vectorizeRowExpression,
+  vectorizeRowValue,
+} from './vectorize';
+export type { RowEnv, RowVector, RowVectorKind } from './vectorize';

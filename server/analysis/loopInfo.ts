@@ -192,20 +192,62 @@ export interface ListLoop {
  */
 export function listBuiltByLoop(loop: Node): ListLoop | null {
   if (loop.type !== 'for_statement' || loop.childForFieldName('alternative')) return null;
+  const appended = appendIn(loop.childForFieldName('body'));
+  if (!appended || occurrences(loop, appended.list).length !== 1) return null;
+  const init = emptyListBefore(loop, appended.list);
+  return init ? { init, list: appended.list, element: appended.value, store: columnStore(loop, appended.list) } : null;
+}
+
+/** A list built by a loop whose body is `if cond: out.append(a)` / `else: out.append(b)`, and nothing else. */
+export interface BranchListLoop extends ListLoop {
+  condition: Node;
+  /** The value appended when the condition is false (`element` is the one appended when true). */
+  otherwise: Node;
+}
+
+/** `out = []` / `for ...: if c: out.append(a) else: out.append(b)` (no elif), as for listBuiltByLoop. */
+export function listBuiltByBranches(loop: Node): BranchListLoop | null {
+  if (loop.type !== 'for_statement' || loop.childForFieldName('alternative')) return null;
   const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  const branch = statements.length === 1 && statements[0].type === 'if_statement' ? statements[0] : null;
+  const alternatives = branch?.childrenForFieldName('alternative').filter((c) => c !== null) ?? [];
+  if (!branch || alternatives.length !== 1 || alternatives[0]!.type !== 'else_clause') return null;
+  const then = appendIn(branch.childForFieldName('consequence'));
+  const otherwise = appendIn(alternatives[0]!.childForFieldName('body'));
+  if (!then || !otherwise || then.list !== otherwise.list || occurrences(loop, then.list).length !== 2) return null;
+  const init = emptyListBefore(loop, then.list);
+  if (!init) return null;
+  return {
+    init,
+    list: then.list,
+    element: then.value,
+    otherwise: otherwise.value,
+    condition: branch.childForFieldName('condition')!,
+    store: columnStore(loop, then.list),
+  };
+}
+
+/** The block's one statement `list.append(value)`. */
+function appendIn(block: Node | null): { list: string; value: Node } | null {
+  const statements = block?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
   const call = statements[0].namedChild(0)!;
   const fn = call.type === 'call' ? call.childForFieldName('function') : null;
   const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier' || args.length !== 1) return null;
-  if (args[0].type === 'keyword_argument' || args[0].type === 'list_splat' || occurrences(loop, list.text).length !== 1) return null;
+  if (args[0].type === 'keyword_argument' || args[0].type === 'list_splat' || args[0].type === 'comment') return null;
+  return { list: list.text, value: args[0] };
+}
+
+/** `list = []`, the statement right before the loop. */
+function emptyListBefore(loop: Node, list: string): Node | null {
   const init = loop.previousNamedSibling;
   const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
   const value = assigned?.type === 'assignment' ? assigned.childForFieldName('right') : null;
-  if (assigned?.childForFieldName('left')?.text !== list.text || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0)
+  if (assigned?.childForFieldName('left')?.text !== list || assigned.childForFieldName('type') || value?.type !== 'list' || value.namedChildCount !== 0)
     return null;
-  return { init: init!, list: list.text, element: args[0], store: columnStore(loop, list.text) };
+  return init;
 }
 
 /** `df["col"] = out` right after the loop, `out` unread afterwards. */

@@ -4,6 +4,7 @@
 // Shared by pandas-apply-simple-lambda and pandas-comprehension-over-series.
 import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
+import { bindingOf, isDeclaredNonLocal, occurrences, scopeOf } from './names';
 import { stringLiteralValue } from './numeric';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
@@ -104,8 +105,8 @@ export function vectorizeElementExpression(body: Node, param: string, series: st
   if (arith && arith.uses > 0 && body.type !== 'identifier') {
     return { text: arith.text, kind: 'arithmetic', compound: true, summary: arith.text };
   }
-  const str = stringExpression(body, param, series);
-  if (str) return str;
+  const str = stringExpression(body, (n) => (n.type === 'identifier' && n.text === param ? series : null), false);
+  if (str) return { text: str.text, kind: 'str', compound: str.compound, summary: str.shown.slice(series.length) };
   return datetimeExpression(body, param, series);
 }
 
@@ -232,9 +233,13 @@ function isInt(n: Node): boolean {
   return n.type === 'integer';
 }
 
-/** A str-valued chain rooted at the parameter: `x`, `x.strip()`, `x.strip().lower()`, `x[:3]`. */
-function strChain(node: Node, param: string, series: string): string | null {
-  if (node.type === 'identifier') return node.text === param ? series : null;
+/** Spells the whole-column form of a per-element leaf (the lambda's parameter, a row's field), or null for anything else. */
+type Leaf = (n: Node) => string | null;
+
+/** A str-valued chain rooted at a leaf: `x`, `x.strip()`, `x.strip().lower()`, `x[:3]`. */
+function strChain(node: Node, leaf: Leaf): string | null {
+  const root = leaf(node);
+  if (root !== null) return root;
   if (node.type === 'subscript') {
     const value = node.childForFieldName('value');
     const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
@@ -242,7 +247,7 @@ function strChain(node: Node, param: string, series: string): string | null {
     const key = keys[0]!;
     const okSlice = key.type === 'slice' && key.namedChildren.every((c) => c && (isInt(c) || isNumberLiteral(c)));
     if (!okSlice) return null;
-    const inner = strChain(value, param, series);
+    const inner = strChain(value, leaf);
     return inner ? `${inner}.str[${key.text}]` : null;
   }
   if (node.type !== 'call') return null;
@@ -254,7 +259,7 @@ function strChain(node: Node, param: string, series: string): string | null {
   const args = literalArgs(node);
   if (!args) return null;
   if (!argsMatch(shape, args)) return null;
-  const inner = strChain(fn.childForFieldName('object')!, param, series);
+  const inner = strChain(fn.childForFieldName('object')!, leaf);
   if (!inner) return null;
   const argText = args.map((a) => a.text).join(', ');
   // str.replace is literal; Series.str.replace treated the pattern as a regex before pandas 2.0.
@@ -281,26 +286,37 @@ function argsMatch(shape: string, args: Node[]): boolean {
   }
 }
 
-function stringExpression(body: Node, param: string, series: string): Vectorized | null {
+interface StrPiece {
+  text: string;
+  compound: boolean;
+  /** The part a message quotes: the chain without a trailing comparison. */
+  shown: string;
+}
+
+/**
+ * A str-method expression of a leaf (`x.strip().lower()`, `x.lower() == "yes"`, `len(x)`,
+ * `x.startswith("a")`, `x.split(",")[0]`) spelled with the `.str` accessor; null for anything else,
+ * and for the bare leaf.
+ */
+function stringExpression(body: Node, leaf: Leaf, split = true): StrPiece | null {
   // A comparison of a str chain with a string literal: `x.lower() == "yes"`.
   if (body.type === 'comparison_operator') {
     const ops = body.children.filter((c) => c && !c.isNamed);
     const operands = body.namedChildren.filter((c): c is Node => c !== null);
     if (ops.length !== 1 || (ops[0]!.type !== '==' && ops[0]!.type !== '!=') || operands.length !== 2) return null;
     const [l, r] = operands;
-    if (!isStr(r)) return null;
-    const chain = strChain(l, param, series);
-    if (!chain || chain === series) return null;
-    return { text: `${chain} ${ops[0]!.type} ${r.text}`, kind: 'str', compound: true, summary: chain.slice(series.length) };
+    if (!isStr(r) || leaf(l) !== null) return null;
+    const chain = strChain(l, leaf);
+    if (!chain) return null;
+    return { text: `${chain} ${ops[0]!.type} ${r.text}`, compound: true, shown: chain };
   }
   // `len(x)` → `.str.len()`.
   if (body.type === 'call' && body.childForFieldName('function')?.text === 'len') {
     const args = body.childForFieldName('arguments');
     const only = args?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
     if (only.length !== 1 || args?.namedChildCount !== 1) return null;
-    const chain = strChain(only[0]!, param, series);
-    if (!chain) return null;
-    return { text: `${chain}.str.len()`, kind: 'str', compound: false, summary: `${chain.slice(series.length)}.str.len()` };
+    const chain = strChain(only[0]!, leaf);
+    return chain ? { text: `${chain}.str.len()`, compound: false, shown: `${chain}.str.len()` } : null;
   }
   if (body.type === 'call') {
     const fn = body.childForFieldName('function');
@@ -309,15 +325,37 @@ function stringExpression(body: Node, param: string, series: string): Vectorized
     if (fn && terminal) {
       const args = literalArgs(body);
       if (!args || !argsMatch(terminal, args)) return null;
-      const chain = strChain(fn.childForFieldName('object')!, param, series);
+      const chain = strChain(fn.childForFieldName('object')!, leaf);
       if (!chain) return null;
       const text = `${chain}.str.${method}(${args.map((a) => a.text).join(', ')})`;
-      return { text, kind: 'str', compound: false, summary: text.slice(series.length) };
+      return { text, compound: false, shown: text };
     }
   }
-  const chain = strChain(body, param, series);
-  if (!chain || chain === series) return null;
-  return { text: chain, kind: 'str', compound: false, summary: chain.slice(series.length) };
+  const part = split ? splitPart(body, leaf) : null;
+  if (part) return { text: part, compound: false, shown: part };
+  if (leaf(body) !== null) return null;
+  const chain = strChain(body, leaf);
+  return chain ? { text: chain, compound: false, shown: chain } : null;
+}
+
+/**
+ * `x.split(sep)[k]` → `.str.split(sep).str[k]` (not `x.split()`, which gives [] for a blank string). pandas 1.x
+ * reads a separator longer than one character as a regular expression, hence `regex=False` there. Only for
+ * row loops: the lambda rules' reasons do not cover an index past the parts (IndexError vs NaN).
+ */
+function splitPart(body: Node, leaf: Leaf): string | null {
+  if (body.type !== 'subscript') return null;
+  const call = body.childForFieldName('value');
+  const keys = body.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (call?.type !== 'call' || keys.length !== 1 || !(isInt(keys[0]!) || isNumberLiteral(keys[0]!))) return null;
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'split') return null;
+  const args = literalArgs(call);
+  if (!args || args.length !== 1 || !isStr(args[0]) || stringLiteralValue(args[0]) === '') return null;
+  const chain = strChain(fn.childForFieldName('object')!, leaf);
+  if (!chain) return null;
+  const sep = stringLiteralValue(args[0])!.length > 1 ? `${args[0].text}, regex=False` : args[0].text;
+  return `${chain}.str.split(${sep}).str[${keys[0]!.text}]`;
 }
 
 function datetimeExpression(body: Node, param: string, series: string): Vectorized | null {
@@ -396,5 +434,155 @@ export function needsParentheses(node: Node): boolean {
       return !p.childForFieldName('right')?.equals(node);
     default:
       return true;
+  }
+}
+
+/** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
+export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
+
+export interface RowVector {
+  text: string;
+  kinds: RowVectorKind[];
+  /** The text calls `<numpy>.where`: the caller makes numpy importable under that spelling. */
+  usesNumpy: boolean;
+  /** The text is an operator expression (needs parentheses before `.tolist()`). */
+  compound: boolean;
+}
+
+const OPERATOR_TYPES = new Set(['binary_operator', 'comparison_operator', 'unary_operator', 'boolean_operator', 'not_operator']);
+
+export interface RowEnv {
+  /** The loop's row variable and the frame it comes from (a pure reference). */
+  row: string;
+  frame: string;
+  /** How to spell numpy in the rewrite (`np`). */
+  numpy: string;
+}
+
+/**
+ * The whole-column form of a per-row expression that goes beyond arithmetic: a conditional
+ * (`a if row.x > 0 else b` → `np.where(...)`), `str` methods of a field (`row["name"].lower()` →
+ * `df["name"].str.lower()`), and lookups in a dict literal (`codes[row.c]` → `df["c"].map(codes)`,
+ * `codes.get(row.c, d)` → `df["c"].map(codes).fillna(d)`), combined with arithmetic. Null when
+ * any part is something else or no row field is read.
+ */
+export function vectorizeRowValue(expr: Node, env: RowEnv): RowVector | null {
+  const kinds = new Set<RowVectorKind>();
+  const text = rowValue(expr, env, kinds, true);
+  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: OPERATOR_TYPES.has(expr.type) };
+}
+
+/** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
+export function vectorizeRowBranches(condition: Node, then: Node, otherwise: Node, env: RowEnv): RowVector | null {
+  const kinds = new Set<RowVectorKind>();
+  const text = whereOf(condition, then, otherwise, env, kinds);
+  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: false };
+}
+
+function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boolean): string | null {
+  const field = (n: Node): string | null => {
+    const key = rowField(n, env.row);
+    return key === null ? null : `${env.frame}[${key}]`;
+  };
+  const leaf = (n: Node): string | null => {
+    const f = field(n);
+    if (f !== null || n.equals(node)) return f;
+    const inner = special(n, env, kinds, field);
+    return inner === null ? null : inner.compound ? `(${inner.text})` : inner.text;
+  };
+  const piece = arithmetic(node, leaf);
+  if (piece && piece.uses > 0) {
+    if (node.type !== 'parenthesized_expression' && node.type !== 'subscript' && node.type !== 'attribute' && node.type !== 'call') kinds.add('arithmetic');
+    return piece.text;
+  }
+  const whole = special(node, env, kinds, field);
+  if (!whole) return null;
+  return whole.compound && !top ? `(${whole.text})` : whole.text;
+}
+
+function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): { text: string; compound: boolean } | null {
+  if (n.type === 'conditional_expression') {
+    const [then, condition, otherwise] = n.namedChildren.filter((c): c is Node => c !== null);
+    const text = n.namedChildCount === 3 ? whereOf(condition, then, otherwise, env, kinds) : null;
+    return text === null ? null : { text, compound: false };
+  }
+  const lookup = dictLookup(n, env, kinds);
+  if (lookup) return { text: lookup, compound: false };
+  const str = stringExpression(n, field);
+  if (!str) return null;
+  kinds.add('str');
+  return { text: str.text, compound: str.compound };
+}
+
+/**
+ * `a if cond else b` per row as a column. Measured against the loop (rowLoopEquivalence.test.ts),
+ * `Series.where` / `Series.mask` on the branch that is a column keep the loop's dtype where
+ * `np.where` does not (bool beside int branches: object in the loop and with `where`, int64 from
+ * `np.where`), so `np.where` serves only when both branches are literals.
+ */
+function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+  const cond = rowValue(condition, env, kinds, true);
+  const a = cond === null ? null : branchValue(then, env, kinds);
+  const b = a === null ? null : branchValue(otherwise, env, kinds);
+  if (cond === null || a === null || b === null) return null;
+  kinds.add('where');
+  if (a.column) return `${a.atom}.where(${cond}, ${b.text})`;
+  if (b.column) return `${b.atom}.mask(${cond}, ${a.text})`;
+  kinds.add('np.where');
+  return `${env.numpy}.where(${cond}, ${a.text}, ${b.text})`;
+}
+
+/** A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call. */
+function branchValue(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): { text: string; atom: string; column: boolean } | null {
+  if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false')
+    return { text: n.text, atom: n.text, column: false };
+  const text = rowValue(n, env, kinds, true);
+  if (text === null) return null;
+  return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true };
+}
+
+/** `m[<row value>]` → `.map(m)`; `m.get(<row value>)` / `m.get(<row value>, <literal>)` → `.map(m)` / `.map(m).fillna(<literal>)`. */
+function dictLookup(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+  let mapping: Node | null = null;
+  let key: Node | null = null;
+  let fallback: Node | null = null;
+  if (n.type === 'subscript') {
+    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    mapping = n.childForFieldName('value');
+    key = keys.length === 1 ? keys[0]! : null;
+  } else if (n.type === 'call') {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'get' || args.length < 1 || args.length > 2) return null;
+    mapping = fn.childForFieldName('object');
+    key = args[0];
+    fallback = args[1] ?? null;
+    if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
+  }
+  if (mapping?.type !== 'identifier' || !key || key.type === 'slice' || !boundToDictLiteral(mapping)) return null;
+  const keyText = rowValue(key, env, kinds, false);
+  if (keyText === null) return null;
+  kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
+  const mapped = `${/^[\w.]+\[[^\]]+\]$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
+  return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
+}
+
+/**
+ * True when the name is bound exactly once where it is looked up (its own scope, or the module when
+ * the function does not bind it), by `name = {...}` (a dict display or comprehension) before `id`:
+ * only then does `.map(name)` look keys up the way `name[key]` does.
+ */
+function boundToDictLiteral(id: Node): boolean {
+  let scope = scopeOf(id);
+  for (;;) {
+    const inScope = scope;
+    const binders = occurrences(scope, id.text).filter((o) => bindingOf(o) !== null && (!scope.parent || scopeOf(o).equals(inScope)));
+    if (binders.length > 0 || !scope.parent) {
+      if (binders.length !== 1 || isDeclaredNonLocal(scope, id.text) || binders[0].startIndex >= id.startIndex) return false;
+      const assign = bindingOf(binders[0]);
+      const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binders[0]) ? assign.childForFieldName('right') : null;
+      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension';
+    }
+    scope = scopeOf(scope);
   }
 }

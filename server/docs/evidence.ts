@@ -47,6 +47,9 @@ export interface ScaleResult {
   detail: string;
   /** How the figure was obtained when not measured whole: "loop timed on a 100,000-row sample, scaled ×10". */
   note?: string;
+  /** Set when the scale measures another rewrite the rule offers (its own before/after). */
+  before_label?: string;
+  after_label?: string;
 }
 
 export interface SkippedResult {
@@ -71,7 +74,9 @@ export function environmentOf(r: MeasuredResult): string {
 export function measuredText(r: MeasuredResult): string {
   const busy =
     r.loadAverage !== undefined && r.loadAverage > r.machine.cores ? `; busy machine: load ${r.loadAverage.toFixed(0)} on ${r.machine.cores} cores` : '';
-  const scales = (r.scales ?? []).map((s) => `; ${s.summary} for ${s.size} (${s.detail}${s.note ? `, ${s.note}` : ''})`).join('');
+  const scales = (r.scales ?? [])
+    .map((s) => `; ${s.after_label ? `\`${s.after_label}\`: ` : ''}${s.summary} for ${s.size} (${s.detail}${s.note ? `, ${s.note}` : ''})`)
+    .join('');
   return `${r.summary} for ${r.size} (${r.detail}; ${environmentOf(r)}${busy})${scales}`;
 }
 

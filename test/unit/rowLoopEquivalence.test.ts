@@ -71,11 +71,11 @@ async function rewrite(source: string, rule = 'pandas-iterrows') {
   return { fix, after: applyFixes(source, findings, { unsafe: true }).text };
 }
 
-function compare(before: string, after: string): Record<string, string> {
+function compare(before: string, after: string, frames: 'numbers' | 'text' | 'groups' = 'numbers'): Record<string, string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-eq-'));
   writeFileSync(path.join(dir, 'before.py'), before);
   writeFileSync(path.join(dir, 'after.py'), after);
-  const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py'), frames], { encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, string>;
 }
@@ -232,4 +232,187 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
       assert.match(fix.reason ?? '', /Python scalars where the loop collected NumPy scalars/);
     });
   }
+});
+
+describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalence with the loop under real pandas', function () {
+  this.timeout(300000);
+  const source = (body: string[], form: 'column' | 'list' = 'column') =>
+    [
+      'import pandas as pd',
+      '',
+      'CODES = {1: 10, 2: 20, 3: 30}',
+      'NAMES = {"x,y": "XY", "y": "Y", "Apple": "A", "p": "P"}',
+      '',
+      '',
+      'def compute(df):',
+      '    out = []',
+      '    for _, row in df.iterrows():',
+      ...body.map((l) => `        ${l}`),
+      ...(form === 'column' ? ['    df["out"] = out', '    return df["out"]'] : ['    return out']),
+      '',
+    ].join('\n');
+  // Differences every iterrows rewrite shares: the row upcast, None in an object column, categorical arithmetic.
+  const LOOP = { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError' };
+  const STR_RAISES = {
+    'str with NaN': 'raised AttributeError / ok',
+    'str with None': 'raised AttributeError / ok',
+    'string dtype': 'raised AttributeError / ok',
+    'mixed object': 'raised AttributeError / ok',
+  };
+  const CASES: { body: string[]; frames: 'numbers' | 'text'; after: string; title: string; diff: Record<string, string>; says: RegExp[] }[] = [
+    {
+      body: ['out.append("high" if row["a"] > 2 else "low")'],
+      frames: 'numbers',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      title: 'Compute the column with np.where',
+      diff: { ...LOOP, empty: 'dtype float64 / object' },
+      says: [/None in an object column/, /type of its two literals, also on an empty frame/],
+    },
+    {
+      body: ['if row["a"] > row["b"]:', '    out.append(row["a"] * 2)', 'else:', '    out.append(row["b"])'],
+      frames: 'numbers',
+      after: 'df["out"] = (df["a"] * 2).where(df["a"] > df["b"], df["b"])',
+      title: 'Compute the column with Series.where',
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64', bool: 'element types bool_,int64 / bool,int' },
+      says: [/upcasts each row/, /Python bools where the loop stored NumPy bools/],
+    },
+    {
+      body: ['out.append(row["a"] if row["a"] > 1 else 0)'],
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].where(df["a"] > 1, 0)',
+      title: 'Compute the column with Series.where',
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64' },
+      says: [/upcasts each row/],
+    },
+    {
+      body: ['out.append(row["a"].strip().lower())'],
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.strip().str.lower()',
+      title: 'Compute the column with the .str accessor',
+      diff: { ...STR_RAISES, empty: 'dtype float64 / object' },
+      says: [/NaN, None, pd\.NA and non-strings where the loop raised AttributeError/, /empty frame/],
+    },
+    {
+      body: ['out.append(row["a"].split(",")[0])'],
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.split(",").str[0]',
+      title: 'Compute the column with the .str accessor',
+      diff: { ...STR_RAISES, empty: 'dtype float64 / object' },
+      says: [/where the loop raised AttributeError/],
+    },
+    {
+      body: ['out.append(row.a.startswith("A"))'],
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.startswith("A")',
+      title: 'Compute the column with the .str accessor',
+      diff: { ...STR_RAISES, empty: 'dtype float64 / bool' },
+      says: [/where the loop raised AttributeError/],
+    },
+    {
+      body: ['out.append(len(row["a"]))'],
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.len()',
+      title: 'Compute the column with the .str accessor',
+      diff: {
+        'str with NaN': 'raised TypeError / ok',
+        'str with None': 'raised TypeError / ok',
+        'string dtype': 'raised TypeError / ok',
+        'mixed object': 'raised TypeError / ok',
+        int: 'raised TypeError / raised AttributeError',
+        empty: 'dtype float64 / int64',
+      },
+      says: [/TypeError from `len\(\)`/],
+    },
+    {
+      body: ['out.append(CODES[row["a"]])'],
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].map(CODES)',
+      title: 'Compute the column with Series.map',
+      diff: {
+        float: 'raised KeyError / ok',
+        NaN: 'raised KeyError / ok',
+        'None in object columns': 'raised KeyError / ok',
+        bool: 'raised KeyError / ok',
+        categorical: 'dtype int64 / category',
+        datetime: 'raised KeyError / ok',
+        empty: 'dtype float64 / int64',
+        'int zeros': 'raised KeyError / ok',
+        '1,000 floats of mixed magnitude': 'raised KeyError / ok',
+      },
+      says: [/where `mapping\[key\]` raised KeyError/, /categorical/],
+    },
+    {
+      body: ['out.append(NAMES.get(row["a"], "?"))'],
+      frames: 'text',
+      after: 'df["out"] = df["a"].map(NAMES).fillna("?")',
+      title: 'Compute the column with Series.map',
+      diff: { categorical: 'dtype object / category', empty: 'dtype float64 / object' },
+      says: [/categorical column stays categorical/],
+    },
+    {
+      body: ['out.append(CODES.get(row.a, 0))'],
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].map(CODES).fillna(0)',
+      title: 'Compute the column with Series.map',
+      diff: {
+        float: 'dtype int64 / float64',
+        NaN: 'dtype int64 / float64',
+        'None in object columns': 'dtype int64 / float64',
+        bool: 'dtype int64 / float64',
+        categorical: 'dtype int64 / category',
+        datetime: 'dtype int64 / float64',
+        empty: 'dtype float64 / int64',
+        'int zeros': 'dtype int64 / float64',
+        '1,000 floats of mixed magnitude': 'dtype int64 / float64',
+      },
+      says: [/turns an int result into float/],
+    },
+  ];
+  for (const c of CASES) {
+    it(`${c.body.join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = source(c.body);
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, c.title);
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.doesNotMatch(after, /iterrows|append/);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(differences(compare(before, after, c.frames)), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+    });
+  }
+
+  it("np.where adds `import numpy` when the file lacks it, and uses the file's alias when it has one", async () => {
+    const before = source(['out.append(1 if row["a"] > row["b"] else 0)'], 'list');
+    const { after } = await rewrite(before);
+    assert.match(after, /^import numpy\nimport pandas as pd$/m);
+    assert.match(after, /^ {4}out = numpy\.where\(df\["a"\] > df\["b"\], 1, 0\)\.tolist\(\)$/m);
+    const aliased = await rewrite(before.replace('import pandas as pd', 'import numpy as np\nimport pandas as pd'));
+    assert.match(aliased.after, /out = np\.where\(/);
+    assert.doesNotMatch(aliased.after, /^import numpy$/m);
+    // The list form of a choice between literals holds the loop's own Python ints: only the loop's differences remain.
+    assert.deepEqual(differences(compare(before, after)), LOOP);
+    const { fix } = await rewrite(before);
+    assert.doesNotMatch(fix.reason ?? '', /Python scalars/);
+  });
+
+  it('no rewrite where the lookup is not a dict literal, a branch is not a value, or the loop does more', async () => {
+    const engine = await getEngine();
+    const cases = [
+      source(['out.append(lookup[row["a"]])']).replace('def compute(df):', 'def compute(df, lookup):'),
+      source(['out.append(CODES[row["a"]])']).replace('CODES = {1: 10, 2: 20, 3: 30}', 'CODES = {1: 10}\nCODES = load()'),
+      source(['out.append(CODES.get(row["a"], None))']),
+      source(['out.append(CODES.get(row["a"], fallback))']),
+      source(['out.append(f(row["a"]) if row["a"] > 1 else 0)']),
+      source(['if row["a"] > 1:', '    out.append(1)', 'elif row["a"] < 0:', '    out.append(2)', 'else:', '    out.append(3)']),
+      source(['if row["a"] > 1:', '    out.append(1)', 'else:', '    print(row)', '    out.append(0)']),
+      source(['out.append(row["a"].split(",")[idx])']),
+      source(['out.append(row["a"].encode())']),
+    ];
+    for (const text of cases) {
+      const findings = engine.lintText(text, { select: ['pandas-iterrows'] }).findings;
+      assert.equal(findings.length, 1, text);
+      assert.doesNotMatch(findings[0].fix?.title ?? '', /Compute the column|Build the list/, text);
+    }
+  });
 });

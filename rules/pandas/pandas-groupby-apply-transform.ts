@@ -1,0 +1,201 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { inTestOf, isNumberLiteral, isPureReference, needsParentheses, stringLiteralValue, vectorizeArithmetic } from '../../server/analysis';
+import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import type { TextEdit } from '../../common/types';
+
+const OPERATORS = new Set(['binary_operator', 'unary_operator', 'comparison_operator']);
+/** Reductions that `transform("name")` and the groupby object compute in compiled code. */
+const REDUCTIONS = new Set(['mean', 'median', 'sum', 'min', 'max', 'std', 'var', 'count', 'prod']);
+/** Reductions whose groupby method gave exactly what `apply(lambda g: g.<name>())` gave on every generated frame. */
+const SAME_AGGREGATIONS = new Set(['mean', 'sum', 'min', 'max']);
+/** Per-group window and ranking methods that SeriesGroupBy / DataFrameGroupBy also have. */
+const GROUP_METHODS = new Set(['cumsum', 'cumprod', 'cummax', 'cummin', 'rank', 'shift', 'diff', 'pct_change', 'ffill', 'bfill']);
+
+/**
+ * Where the transform forms differ from apply, as test/unit/rowLoopEquivalence.test.ts measured them against
+ * pandas 1.5.3 on generated groups (NaN keys, empty, bool and datetime values, duplicated index...).
+ */
+const TRANSFORM_REASON =
+  'rows whose group key is NaN are dropped by apply but kept (with NaN) by the groupby forms, an empty frame gets another ' +
+  'index, pandas 2 apply adds the group keys to the index (group_keys=True) where transform keeps the original index, and ' +
+  'transform on several columns skips a str or datetime column it cannot reduce where apply raised TypeError';
+const METHOD_REASON =
+  `${TRANSFORM_REASON}; cumsum() refuses str and datetime values that apply summed, shift() fills an object column ` +
+  'with NaN where apply filled None, and diff() of bools gives floats';
+
+export default defineRule({
+  id: 'pandas-groupby-apply-transform',
+  title: 'groupby().apply(lambda g: ...) that is a transform or an aggregation',
+  category: 'pandas',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  message: '`groupby().apply(lambda g: ...)` calls Python once per group; this is a built-in groupby transform or aggregation',
+  docs: {
+    why:
+      '`GroupBy.apply` calls the lambda once per group with a new Series or DataFrame, then stitches the pieces ' +
+      'together. Reductions (`mean`, `sum`...), `transform("mean")` broadcasts and the cumulative, `shift`, `diff` ' +
+      'and `rank` methods of the groupby object do the same work for all groups at once in compiled code.',
+    instead:
+      'Call the groupby method (`gb.mean()`, `gb.cumsum()`), or broadcast a reduction with `transform`: ' +
+      '`df["v"] - df.groupby("k")["v"].transform("mean")`.',
+    example: {
+      before: 'df.groupby("k")["v"].apply(lambda g: g.fillna(g.mean()))',
+      after: 'df["v"].fillna(df.groupby("k")["v"].transform("mean"))',
+    },
+  },
+  fix: {
+    safety: 'safe',
+    title: 'Call the groupby aggregation directly',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'when the lambda broadcasts a reduction (`g - g.mean()`, `g.fillna(g.mean())`: rewritten with `transform`)',
+        reason: TRANSFORM_REASON,
+      },
+      { safety: 'unsafe', when: 'when the lambda calls a per-group method (`g.cumsum()`, `g.shift()`, `g.rank()`)', reason: METHOD_REASON },
+    ],
+  },
+  query: `
+(call
+  function: (attribute
+    object: (_) @grouped
+    attribute: (identifier) @apply)
+  arguments: (argument_list
+    (lambda
+      parameters: (lambda_parameters . (identifier) @param .)
+      body: (_) @body)) @args
+  (#eq? @apply "apply")) @call`,
+  check(m, ctx) {
+    if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
+    const grouped = m.need('grouped');
+    const { groupby, selection } = groupbyParts(grouped);
+    if (!groupby) return;
+    const call = m.need('call');
+    if (inTestOf(call, 'apply')) return;
+    const rewrite = rewriteBody(m.need('body'), m.need('param').text, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
+    if (!rewrite) return;
+    // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
+    const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+    const compound = rewrite.kind === 'transform' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
+    const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined;
+    ctx.report({
+      node: call,
+      message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${HOW[rewrite.kind]} \`${rewrite.shown}\``,
+      edits,
+      ...(rewrite.kind === 'aggregation'
+        ? {}
+        : {
+            safety: 'unsafe' as const,
+            fixTitle: 'Use groupby transform instead of apply',
+            reason: rewrite.kind === 'method' ? METHOD_REASON : TRANSFORM_REASON,
+          }),
+    });
+  },
+});
+
+/** `df.groupby(...)` and the `[cols]` text selected from it, from the object `.apply` is called on. */
+function groupbyParts(grouped: Node): { groupby: Node | null; selection: string | null } {
+  let groupby = grouped;
+  let selection: string | null = null;
+  if (grouped.type === 'subscript') {
+    groupby = grouped.childForFieldName('value')!;
+    const keys = grouped.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (keys.length !== 1 || !isColumnSelection(keys[0]!)) return { groupby: null, selection: null };
+    selection = grouped.text.slice(groupby.endIndex - grouped.startIndex);
+  }
+  const fn = groupby.type === 'call' ? groupby.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'groupby') return { groupby: null, selection: null };
+  return { groupby, selection };
+}
+
+/** `"v"` or `["v", "w"]`: string literals only. */
+function isColumnSelection(key: Node): boolean {
+  if (stringLiteralValue(key) !== null) return true;
+  return key.type === 'list' && key.namedChildCount > 0 && key.namedChildren.every((c) => c !== null && stringLiteralValue(c) !== null);
+}
+
+function frameOf(groupby: Node): string {
+  return groupby.childForFieldName('function')!.childForFieldName('object')!.text;
+}
+
+/**
+ * The groupby can be spelled more than once (the rewrite may name it twice) and repeats the frame: the frame is
+ * a plain name or attribute, the keys are string literals or lists of them, and keywords are `sort`/`dropna` literals.
+ */
+function simpleGroupby(groupby: Node): boolean {
+  const frame = groupby.childForFieldName('function')!.childForFieldName('object')!;
+  if (!isPureReference(frame)) return false;
+  const args = groupby.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (args.length === 0) return false;
+  return args.every((a) => {
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      return (name === 'sort' || name === 'dropna') && (value?.type === 'true' || value?.type === 'false');
+    }
+    return isColumnSelection(a);
+  });
+}
+
+const HOW: Record<BodyRewrite['kind'], string> = {
+  aggregation: "call the groupby's own",
+  method: "call the groupby's own",
+  transform: 'broadcast the reduction with',
+};
+
+interface BodyRewrite {
+  text: string;
+  /** For the message. */
+  shown: string;
+  kind: 'aggregation' | 'transform' | 'method';
+}
+
+/**
+ * The lambda's body as groupby operations: `g.mean()` → `gb.mean()`; `g.cumsum()` → `gb.cumsum()`;
+ * arithmetic of `g` and `g.<reduction>()` → the selected columns with `gb.transform("<reduction>")`;
+ * `g.fillna(<that>)` → `cols.fillna(<that>)`. `column` is the frame's selected columns (null: no selection).
+ */
+function rewriteBody(body: Node, param: string, gb: string, column: string | null): BodyRewrite | null {
+  const method = methodCall(body, param);
+  if (method && REDUCTIONS.has(method.name) && method.args.length === 0) {
+    if (!SAME_AGGREGATIONS.has(method.name)) return null;
+    return { text: `${gb}.${method.name}()`, shown: `.${method.name}()`, kind: 'aggregation' };
+  }
+  if (method && GROUP_METHODS.has(method.name) && method.args.every((a) => isNumberLiteral(a))) {
+    const text = `${gb}.${method.name}(${method.args.map((a) => a.text).join(', ')})`;
+    return { text, shown: text.slice(gb.length), kind: 'method' };
+  }
+  // Without a selection there is no column to spell (the rewrite is not offered then); `g` stands in for the message.
+  const col = column ?? param;
+  const transformed = (text: string): BodyRewrite => ({ text, shown: /\.transform\("\w+"\)/.exec(text)?.[0] ?? text, kind: 'transform' });
+  if (method?.name === 'fillna' && method.args.length === 1) {
+    const filler = broadcast(method.args[0], param, gb, col);
+    return filler?.includes('.transform(') ? transformed(`${col}.fillna(${filler})`) : null;
+  }
+  const expr = broadcast(body, param, gb, col);
+  return expr?.includes('.transform(') ? transformed(expr) : null;
+}
+
+/** Arithmetic of `g` and `g.<reduction>()`: `g` is the selected columns, a reduction is broadcast by `transform`. */
+function broadcast(expr: Node, param: string, gb: string, column: string): string | null {
+  return vectorizeArithmetic(expr, (n) => {
+    if (n.type === 'identifier' && n.text === param) return column;
+    const call = methodCall(n, param);
+    return call && REDUCTIONS.has(call.name) && call.args.length === 0 ? `${gb}.transform("${call.name}")` : null;
+  });
+}
+
+/** `g.name(args...)` with positional arguments only. */
+function methodCall(n: Node, param: string): { name: string; args: Node[] } | null {
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  if (obj?.type !== 'identifier' || obj.text !== param) return null;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (args.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  return { name: fn!.childForFieldName('attribute')!.text, args };
+}

@@ -162,6 +162,8 @@ export class Engine {
   /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
   private readonly compiledCache = new Map<string, CompiledRules>();
   private readonly compiledByActive = new WeakMap<ReadonlyMap<string, Severity>, CompiledRules>();
+  /** Sets evicted from compiledCache: their queries are deleted, so compiledByActive must not hand them out. */
+  private readonly evicted = new WeakSet<CompiledRules>();
 
   private constructor(
     readonly parser: PythonParser,
@@ -406,7 +408,7 @@ export class Engine {
    */
   private compiledFor(active: ReadonlyMap<string, Severity>): CompiledRules {
     const known = this.compiledByActive.get(active);
-    if (known) return known;
+    if (known && !this.evicted.has(known)) return known;
     const key = [...active.keys()].sort().join(',');
     let compiled = this.compiledCache.get(key);
     if (compiled) {
@@ -424,6 +426,7 @@ export class Engine {
       if (this.compiledCache.size >= MAX_COMPILED_SETS) {
         const [oldestKey, oldest] = this.compiledCache.entries().next().value!;
         this.compiledCache.delete(oldestKey);
+        this.evicted.add(oldest);
         oldest.delete();
       }
     }

@@ -508,7 +508,8 @@ export class PerflensServer {
    * is linted in the worker, where its first lint (or the check after edits) can take many seconds. The
    * request answers as for a file with no findings yet (no hover, no actions) rather than keep the user
    * waiting; the lint goes on, and its result serves the pull and the next request. A lint on this thread
-   * has finished before a timer can fire, so only off-thread lints are ever cut short.
+   * runs to its end once started (no timer fires meanwhile), so what is cut short is a lint in the worker,
+   * or a wait for the client's settings that took longer than waitMs.
    */
   private async lintWithin(doc: ParsedDocument, token: CancellationToken, waitMs: number): Promise<CachedLint | null> {
     const linting = this.lint(doc, { token });

@@ -265,7 +265,12 @@ export async function largeDocumentRows(stdlib: string, typingMs: number, compar
         '',
         '',
       ]);
-      rows.push([`  other file's hover while typing (${f.hover.count} hovers, ${f.edits} edits)`, `p50 ${ms(f.hover.p50)}, p95 ${ms(f.hover.p95)}`, '', '']);
+      rows.push([
+        `  other file's hover while typing (${f.hover.count} hovers, ${f.edits} edits)`,
+        `p50 ${ms(f.hover.p50)}, p95 ${ms(f.hover.p95)}, max ${ms(f.hover.max)}`,
+        '',
+        '',
+      ]);
       rows.push([
         '  RSS before open → after typing → idle after close',
         `${f.rssBeforeMb} → ${f.rssAfterTypingMb} → ${f.rssAfterCloseMb} MB`,

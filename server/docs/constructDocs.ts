@@ -209,6 +209,14 @@ function isClassLevelSlots(identifier: Node): boolean {
   return block?.type === 'block' && block.parent?.type === 'class_definition';
 }
 
+/**
+ * How far up from the token a construct note is looked for. A decorator or a callee is a few levels above
+ * its tokens; a pathological expression (a sum of 50,000 terms on one line) is 50,000 levels deep, and
+ * each step up costs tree-sitter a walk down from the root: walked to the top, one hover held the server
+ * for over a minute (found by the protocol fuzzer).
+ */
+const MAX_LEVELS_UP = 64;
+
 /** The construct note for the token at `offset`, if the guide has one for it. */
 export function constructAt(root: Node, facts: FileFacts, offset: number): ConstructMatch | null {
   const leaf = root.descendantForIndex(offset, offset);
@@ -223,8 +231,9 @@ export function constructAt(root: Node, facts: FileFacts, offset: number): Const
     return match(parent.child(0)?.type === 'async' ? DOCS.asyncWith : DOCS.with, leaf);
   }
   if (leaf.type === 'identifier' && leaf.text === '__slots__' && isClassLevelSlots(leaf)) return match(DOCS.slots, leaf);
-  // Decorators and calls: walk up from the token to the nearest enclosing one.
-  for (let node: Node | null = leaf; node; node = node.parent) {
+  // Decorators and calls: walk up from the token to the nearest enclosing one, a few levels at most.
+  let levels = 0;
+  for (let node: Node | null = leaf; node && levels < MAX_LEVELS_UP; node = node.parent, levels++) {
     if (node.type === 'decorator') {
       const found = decoratorDoc(node, facts);
       return found && within(found.node, offset) ? match(found.doc, found.node) : null;

@@ -59,17 +59,26 @@ export class IndentTooDeep extends ParseSkipped {
  * level is at least one column deeper), so refusing 400 leaves a margin and no real code behind.
  */
 export const MAX_INDENT_COLUMNS = 400;
-/** Leading whitespace of 50 characters or more: a tab is 8 columns to the scanner, so a shorter one cannot reach 400. */
-const LONG_INDENT = /(?:^|[\n\r])[ \t\f]{50,}/g;
+/**
+ * Leading blanks of a line as the scanner reads them: spaces, tabs, NULs (textForLexer makes them spaces)
+ * and backslash continuations, which it skips without starting the count again (tree-sitter-python#350):
+ * lines of a few blanks and a backslash, repeated, indent the line after them ever deeper. 400 columns
+ * need 50 blanks at least (a tab is 8 columns), so runs of fewer than 50 pieces are not looked at.
+ */
+const LONG_INDENT = /(?:^|[\n\r\f])(?:[ \t\0]|\\(?:\r\n|\r|\n)){50,}/g;
 
 /** A line's leading whitespace reaches MAX_INDENT_COLUMNS, counted as the scanner counts it. */
 export function indentTooDeep(text: string): boolean {
   LONG_INDENT.lastIndex = 0;
   for (let m = LONG_INDENT.exec(text); m; m = LONG_INDENT.exec(text)) {
+    const run = m[0];
     let columns = 0;
-    for (const c of m[0]) {
-      if (c === ' ') columns++;
+    for (let i = 0; i < run.length; i++) {
+      const c = run[i];
+      if (c === ' ' || c === '\0') columns++;
       else if (c === '\t') columns += 8;
+      else if (c === '\\')
+        i += run[i + 1] === '\r' && run[i + 2] === '\n' ? 2 : 1; // a continuation: the count goes on
       else columns = 0; // the line break, or a form feed (the scanner starts the count again)
       if (columns >= MAX_INDENT_COLUMNS) return true;
     }
@@ -169,6 +178,8 @@ export class Engine {
   /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
   private readonly compiledCache = new Map<string, CompiledRules>();
   private readonly compiledByActive = new WeakMap<ReadonlyMap<string, Severity>, CompiledRules>();
+  /** Sets evicted from compiledCache: their queries are deleted, so compiledByActive must not hand them out. */
+  private readonly evicted = new WeakSet<CompiledRules>();
 
   private constructor(
     readonly parser: PythonParser,
@@ -436,7 +447,7 @@ export class Engine {
    */
   private compiledFor(active: ReadonlyMap<string, Severity>): CompiledRules {
     const known = this.compiledByActive.get(active);
-    if (known) return known;
+    if (known && !this.evicted.has(known)) return known;
     const key = [...active.keys()].sort().join(',');
     let compiled = this.compiledCache.get(key);
     if (compiled) {
@@ -454,6 +465,7 @@ export class Engine {
       if (this.compiledCache.size >= MAX_COMPILED_SETS) {
         const [oldestKey, oldest] = this.compiledCache.entries().next().value!;
         this.compiledCache.delete(oldestKey);
+        this.evicted.add(oldest);
         oldest.delete();
       }
     }

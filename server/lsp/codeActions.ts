@@ -11,6 +11,7 @@ import { isDiagnosticData, toLspEdit } from './convert';
 import { SNIPPET_FOR_RULE } from '../docs/snippetLinks';
 import { fixMenuTitle } from '../docs/render';
 import { readSuppression, suppressionComment } from '../engine/suppressions';
+import { detectEol } from '../syntax/text';
 
 /** An edit pinned to the document version it was computed for: the client refuses it if stale. */
 export function versionedEdit(doc: TextDocument, edits: TextEdit[]): WorkspaceEdit {
@@ -30,16 +31,22 @@ export interface QuickFixOptions {
   versionOf: (uri: string) => number | undefined;
 }
 
+/**
+ * The actions for the diagnostics a client sent. Its cost grows with their number only, never with
+ * their number times the file's size: a client may send thousands of diagnostics of a 2 MB file (the
+ * protocol fuzzer's did), and this runs on the thread that answers every request.
+ */
 export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[], allFindings: readonly Finding[], opts: QuickFixOptions): CodeAction[] {
   const actions: CodeAction[] = [];
   const seenRules = new Set<string>();
   const seenTemplates = new Set<string>();
+  const current = new Map(opts.current.filter((d) => isDiagnosticData(d.data)).map((d) => [diagnosticKey(d), d as Diagnostic & { data: DiagnosticData }]));
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE || !isDiagnosticData(diagnostic.data)) continue;
     // A diagnostic from an older version has stale ranges: offer nothing rather than a wrong edit.
     if (diagnostic.data.version !== doc.version) continue;
     // Not a finding of the current text (the version number was reused for other text): nothing to fix.
-    const own = ownDiagnostic(diagnostic, opts.current);
+    const own = current.get(diagnosticKey(diagnostic));
     if (!own) continue;
     const data: DiagnosticData = own.data;
     const fix = data.fix && checkedFix(data.fix, opts.versionOf);
@@ -96,12 +103,10 @@ export function quickFixes(doc: TextDocument, diagnostics: readonly Diagnostic[]
   return actions;
 }
 
-/** The server's diagnostic a client's diagnostic stands for: same rule, same range (ranges of one version). */
-function ownDiagnostic(diagnostic: Diagnostic, current: readonly Diagnostic[]): (Diagnostic & { data: DiagnosticData }) | undefined {
-  const same = (a: Diagnostic['range'], b: Diagnostic['range']) =>
-    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-  const found = current.find((d) => d.code === diagnostic.code && isDiagnosticData(d.data) && same(d.range, diagnostic.range));
-  return found as (Diagnostic & { data: DiagnosticData }) | undefined;
+/** What a client's diagnostic and the server's own have in common when they stand for one finding: rule and range (of one version). */
+function diagnosticKey(d: Diagnostic): string {
+  const { start, end } = d.range;
+  return `${String(d.code)}@${start.line}:${start.character}-${end.line}:${end.character}`;
 }
 
 type Fix = NonNullable<DiagnosticData['fix']>;
@@ -144,12 +149,11 @@ function combinedEdits(doc: TextDocument, findings: readonly Finding[], unsafe: 
 
 /** Adds the rule to the file's `# perflens: ignore-file[...]` comment, or writes one at the top. */
 function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
-  const lines = doc.getText().split(/\r\n|\r|\n/);
-  const eol = doc.getText().includes('\r\n') ? '\r\n' : '\n';
   let edit: TextEdit | undefined;
   let insertLine = 0;
-  for (let line = 0; line < lines.length; line++) {
-    const text = lines[line];
+  // Line by line from the top, to the first line of code: never the whole text (see quickFixes).
+  for (let line = 0; line < doc.lineCount; line++) {
+    const text = lineText(doc, line);
     // Only a comment that starts its line is the file's.
     const existing = readSuppression(text);
     if (existing?.verb === 'ignore-file' && existing.list && existing.start === 0) {
@@ -162,7 +166,7 @@ function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
   }
   edit ??= {
     range: { start: { line: insertLine, character: 0 }, end: { line: insertLine, character: 0 } },
-    newText: `${suppressionComment('ignore-file', [ruleId])}${eol}`,
+    newText: `${suppressionComment('ignore-file', [ruleId])}${detectEol(doc.getText())}`,
   };
   return {
     title: `Disable ${ruleId} for this file`,
@@ -175,7 +179,7 @@ function disableForFile(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
 /** Adds the rule to the line's `# perflens: ignore[...]` comment, creating it if needed. */
 function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: string): CodeAction {
   const line = diagnostic.range.start.line;
-  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+  const text = lineText(doc, line);
   const existing = readSuppression(text);
   let edit: TextEdit;
   if (existing?.verb === 'ignore' && existing.list) {
@@ -190,6 +194,11 @@ function disableForLine(doc: TextDocument, diagnostic: Diagnostic, ruleId: strin
     diagnostics: [diagnostic],
     edit: versionedEdit(doc, [edit]),
   };
+}
+
+/** A line's text without its line break. */
+function lineText(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
 }
 
 /** Rewrites a suppression comment's rule list (at `list` on `line`) with the rule added. */

@@ -43,8 +43,8 @@ export class ParsedDocument {
   private changes: TextChange[] | null = null;
   /** tree-sitter's changed ranges between the last linted tree and the current one. */
   private changedRanges: { startIndex: number; endIndex: number }[] = [];
-  /** The version whose parse ran out of time or was refused (not retried until the next edit). */
-  private parseFailed: { version: number; error: ParseSkipped } | null = null;
+  /** The text (revision, never the version: a client may reuse one) whose parse ran out of time or was refused (not retried until the next edit). */
+  private parseFailed: { revision: number; error: ParseSkipped } | null = null;
   private readonly linter: IncrementalLinter;
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,14 +90,14 @@ export class ParsedDocument {
   /** The current tree, parsing incrementally from the previous one when there were edits. */
   getTree(): Tree {
     if (this.stale || !this.tree) {
-      if (this.parseFailed?.version === this.version) throw this.parseFailed.error;
+      if (this.parseFailed?.revision === this.revision) throw this.parseFailed.error;
       const old = this.tree;
       let tree: Tree;
       try {
         tree = this.engine.parse(this.text.getText(), old);
       } catch (error) {
         // Keep the old (edited) tree: the next edit re-tries from it.
-        if (error instanceof ParseSkipped) this.parseFailed = { version: this.version, error };
+        if (error instanceof ParseSkipped) this.parseFailed = { revision: this.revision, error };
         throw error;
       }
       // The old tree is needed until its changed ranges are known; then WASM memory is freed.

@@ -6,7 +6,8 @@
 // Workspace, the idle-time check of incremental results) only at a quiet moment and one at a time:
 // once the messages already received were dispatched and every other message was handled and its
 // response written. Hovers and code actions lint right away: the only lint they wait for is their
-// own file's (and one background lint that was already running: nothing can interrupt it).
+// own file's (and one background lint that was already running: nothing can interrupt it), and a
+// large file's lint in the worker for 1.5 s at most (server.ts, lintWithin).
 import {
   LSPErrorCodes,
   ResponseError,

@@ -542,13 +542,33 @@ export class PerflensServer {
     throwIfCancelled(token);
     const doc = this.documents.get(uri);
     if (doc) {
-      const result = await this.lint(doc, { token }).catch(staleAs(contentModified));
+      const result = await this.lintWithin(doc, token, INTERACTIVE_WAIT_MS).catch(staleAs(contentModified));
       return result
         ? { document: doc.document, findings: result.details.findings, diagnostics: result.diagnostics, skipped: result.details.skipped !== undefined }
         : null;
     }
     const cell = await this.notebooks.lintCell(uri, { token });
     return cell ? { document: cell.doc, findings: cell.findings, diagnostics: cell.diagnostics, skipped: false } : null;
+  }
+
+  /**
+   * A hover's or code action's lint of an open document, waited for at most `waitMs`: a large document
+   * is linted in the worker, where its first lint (or the check after edits) can take many seconds. The
+   * request answers as for a file with no findings yet (no hover, no actions) rather than keep the user
+   * waiting; the lint goes on, and its result serves the pull and the next request. A lint on this thread
+   * runs to its end once started (no timer fires meanwhile), so what is cut short is a lint in the worker,
+   * or a wait for the client's settings that took longer than waitMs.
+   */
+  private async lintWithin(doc: ParsedDocument, token: CancellationToken, waitMs: number): Promise<CachedLint | null> {
+    const linting = this.lint(doc, { token });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+    try {
+      return await Promise.race([linting, late]);
+    } finally {
+      clearTimeout(timer);
+      linting.catch(() => undefined); // left running: a later failure (a stale text) is nobody's to handle
+    }
   }
 
   private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
@@ -642,6 +662,9 @@ export class PerflensServer {
     this.engine?.dispose();
   }
 }
+
+/** How long a hover or code action waits for its document's lint (in the worker, see lintWithin). */
+export const INTERACTIVE_WAIT_MS = 1500;
 
 /** An open document's or notebook cell's current text with its findings and the diagnostics built from them. */
 interface FindingsView {

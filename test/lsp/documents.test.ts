@@ -67,6 +67,23 @@ describe('open documents over max-file-size', () => {
   });
 });
 
+describe('open documents whose parse was refused', () => {
+  it('parse the next text even when its change reuses the version number (found by the protocol fuzzer)', async () => {
+    const engine = await getEngine();
+    const deep = Array.from({ length: 450 }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + `${' '.repeat(450)}pass\n`;
+    const doc = new ParsedDocument(TextDocument.create('file:///deep.py', 'python', 3, deep), engine);
+    assert.match(doc.lint({}).skipped ?? '', /indented by 400 columns or more/);
+    doc.update([{ text: SMALL }], 3);
+    const details = doc.lint({});
+    assert.equal(details.skipped, undefined);
+    assert.deepEqual(
+      details.findings.map((f) => f.ruleId),
+      ['async-time-sleep'],
+    );
+    doc.dispose();
+  });
+});
+
 describe('open documents: edits with positions out of range (found by the protocol fuzzer)', () => {
   /** Every offset's position in the document equals its position in a fresh document of the same text. */
   function positionsExact(doc: ParsedDocument): void {

@@ -5,6 +5,8 @@ import MarkdownIt from 'markdown-it';
 import { ALL_RULES } from '../../rules';
 import { BENCH_RESULTS, BENEFITS } from '../../server/docs/evidence';
 import { TestClient } from './lspClient';
+import { constructNoteAt } from '../../server/lsp/hover';
+import { getEngine } from '../helpers/engine';
 
 interface HoverResult {
   contents: { kind: string; value: string };
@@ -338,6 +340,22 @@ describe('hover: hostile code in messages (issue 23)', function () {
       assert.deepEqual(images, [], `no image\n${hover.contents.value}`);
       assert.deepEqual(html, [], `no HTML\n${hover.contents.value}`);
       assert.match(hover.contents.value, /readlines|compares identity/, 'the message is still shown');
+    }
+  });
+});
+
+describe('hover: constructs in pathological code', () => {
+  it('answers at once inside an expression 20,000 levels deep (each step up the tree costs a walk from the root)', async () => {
+    const engine = await getEngine();
+    const text = `import functools\nx = ${Array.from({ length: 20_000 }, (_, i) => `a${i}`).join(' + ')}\n`;
+    const tree = engine.parse(text);
+    try {
+      const started = performance.now();
+      assert.equal(constructNoteAt(tree, text, text.indexOf('a10000')), null);
+      const ms = performance.now() - started;
+      assert.ok(ms < 1000, `${ms.toFixed(0)} ms for one construct note`);
+    } finally {
+      tree.delete();
     }
   });
 });

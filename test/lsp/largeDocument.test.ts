@@ -83,10 +83,21 @@ describe('language server: large documents (issue 23)', function () {
     await client.open(uri, text);
     let linted = false;
     const first = client.pull(uri).finally(() => (linted = true));
+    // A hover in the large file itself before its first lint ended: answered without waiting for that lint
+    // (seconds, minutes on a loaded machine): with nothing to explain yet, unless the lint ended within the wait.
+    const t0 = performance.now();
+    await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } });
+    const earlyMs = performance.now() - t0;
     const hovers = await slowestHoverWhile(() => !linted);
     const diags = await first;
+    assert.ok(earlyMs < 5000, `the large file's own hover took ${earlyMs.toFixed(0)} ms, during its first lint`);
     assert.ok(hovers.count >= 3, `${hovers.count} hovers during the first lint`);
     assert.ok(hovers.max < 1500, `a hover in another file waited ${hovers.max.toFixed(0)} ms for the large file's lint`);
+    // A code action sent with every diagnostic of the file (a client may): its cost must not be their number times the file's size.
+    const t1 = performance.now();
+    await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags } });
+    const actionMs = performance.now() - t1;
+    assert.ok(actionMs < 2000, `a code action with ${diags.length} diagnostics took ${actionMs.toFixed(0)} ms on the thread that answers every request`);
     // The large file's own hover (a finding, and a construct note from the worker's tree) and its quick fix.
     const sleep = diags.find((d) => d.code === 'async-time-sleep')!;
     assert.deepEqual(sleep.range.start, { line: 2, character: 4 });

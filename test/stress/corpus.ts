@@ -160,6 +160,13 @@ export function hostileInputs(): { name: string; text: string }[] {
     { name: '1000-deep lists', text: `x = ${'['.repeat(1000)}${']'.repeat(1000)}\n` },
     { name: '1000-deep calls', text: `x = ${'f('.repeat(1000)}1${')'.repeat(1000)}\n` },
     { name: '1000-deep blocks', text: Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + ' '.repeat(1000) + 'pass\n' },
+    {
+      // Indentation pieced together by backslash continuations, with strings at the deepest level (tree-sitter-python#350).
+      name: '600-deep blocks by continuations',
+      text:
+        Array.from({ length: 600 }, (_, i) => `${'        \\\n'.repeat(i >> 3)}${' '.repeat(i & 7)}if x:\n`).join('') +
+        `${'        \\\n'.repeat(75)}s = "a {b}"\n`,
+    },
     { name: '1000-deep binary', text: `x = ${Array.from({ length: 1000 }, () => 'a').join(' + ')}\n` },
     { name: '1000-deep lambdas', text: `f = ${'lambda: '.repeat(1000)}1\n` },
     { name: 'unbalanced open', text: 'def f(:\n' + '('.repeat(5000) + '\n' },

@@ -113,6 +113,35 @@ describe('reliability: real, mutated and hostile input', function () {
     assert.equal(indentTooDeep(`x = "${' '.repeat(1000)}"\n`), false);
   });
 
+  it('counts indentation across backslash continuations, as the scanner does (no run of 50 blanks, still 600 columns deep)', async () => {
+    // The scanner goes on counting after a backslash at the end of a line (tree-sitter-python#350): the
+    // same 600 nested blocks, each line's indentation cut into pieces of 10 blanks joined by "\\\n".
+    const indent = (n: number, eol: string) => (' '.repeat(10) + '\\' + eol).repeat(Math.floor(n / 10)) + ' '.repeat(n % 10);
+    for (const eol of ['\n', '\r\n']) {
+      let deep = '';
+      for (let i = 0; i < 600; i++) deep += `${indent(i, eol)}if x:${eol}`;
+      deep += `${indent(600, eol)}s = "abc {y} def"${eol}${indent(600, eol)}t = f'a{b}c'${eol}`;
+      assert.ok(!/[ \t]{50}/.test(deep));
+      const engine = await Engine.create(ALL_RULES, DIST);
+      try {
+        assert.throws(() => engine.parse(deep), IndentTooDeep);
+        assert.match(engine.lintText(deep).skipped ?? '', /indented by 400 columns or more/);
+        const ok = engine.lintText('import time\nasync def f():\n    time.sleep(1)\n');
+        assert.deepEqual(
+          ok.findings.map((f) => f.ruleId),
+          ['async-time-sleep'],
+        );
+      } finally {
+        engine.dispose();
+      }
+    }
+    assert.equal(indentTooDeep(`x\n${indent(399, '\n')}y\n`), false);
+    assert.equal(indentTooDeep(`x\n${indent(400, '\n')}y\n`), true);
+    // A NUL is a blank to the lexer (textForLexer); a line break without a backslash starts the count again.
+    assert.equal(indentTooDeep(`x\n${'\0'.repeat(400)}y`), true);
+    assert.equal(indentTooDeep(`x\n${' '.repeat(300)}\n${' '.repeat(300)}y`), false);
+  });
+
   it('stops a parse that runs over its time budget, says so, and parses normally afterwards', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     try {

@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
 import { Engine } from '../../server/engine/engine';
+import { IncrementalLinter } from '../../server/engine/incremental';
+import { applyEdit } from '../stress/incrementalCheck';
 import { ensureImport } from '../../server/fixes/imports';
 import { activeRules, describeUnknownSelector, editDistance, layerOptions } from '../../server/engine/options';
 import { ConfigError, ConfigResolver, optionsForFile } from '../../server/project/projectConfig';
@@ -196,6 +198,37 @@ describe('engine: linting', () => {
     const without = engine.lintText('async def f():\n    time.sleep(1)\n');
     assert.equal(withImport.findings.length, 1);
     assert.equal(without.findings.length, 0);
+  });
+
+  it('lints with a rule set again after eight others were compiled since (the set was evicted: its queries are not reused)', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    const text =
+      'import time\nimport numpy as np\n\nasync def f(xs):\n    time.sleep(1)\n    out = []\n    for x in xs:\n        out.append(np.sqrt(x))\n    return out\n';
+    try {
+      const first = { select: ['ALL'] };
+      const want = engine.lintText(text, first).findings;
+      assert.ok(want.length >= 2, JSON.stringify(want.map((f) => f.ruleId)));
+      const linter = new IncrementalLinter(engine);
+      let tree = engine.parse(text);
+      try {
+        linter.lint(tree, text, first, null);
+        // Nine other sets: more than the cache keeps, so the first set's queries are deleted.
+        for (const rule of ALL_RULES.slice(0, 9)) engine.lintText(text, { select: ['ALL'], ignore: [rule.id] });
+        assert.deepEqual(engine.lintText(text, first).findings, want);
+        // The region queries for the gates the first lint opened (with the evicted set), then a keystroke's lint.
+        linter.prepareRegions();
+        const at = text.indexOf('sleep(1)') + 6;
+        const edited = applyEdit(engine, tree, text, { start: at, end: at + 1, newText: '2' });
+        tree = edited.tree;
+        const incremental = linter.lint(tree, edited.text, first, [edited.change], edited.changedRanges);
+        assert.equal(linter.stats.partial, 1, 'an incremental lint');
+        assert.deepEqual(incremental.findings, engine.lintText(edited.text, first).findings);
+      } finally {
+        tree.delete();
+      }
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('skips files over the size limit with a reason', async () => {

@@ -125,7 +125,8 @@ function isSelfAttribute(n: Node): boolean {
  * fix: the loop moves into an `@njit` function the method calls.
  */
 function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
-  const loop = recurrenceLoop(body, ctx);
+  // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
+  const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
   if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return;
   ctx.report({
@@ -148,7 +149,7 @@ function simpleParameters(params: Node): boolean {
 }
 
 /** A `for i in range(...)` loop writing `A[i]` from `A[i - k]`: a loop-carried dependency. */
-function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: string; index: string } | null {
+function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: Node; array: string; index: string } | null {
   for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
     const index = loop.childForFieldName('left');
     const iter = loop.childForFieldName('right');
@@ -169,7 +170,7 @@ function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: stri
         return !!k && new RegExp(`^${index.text}\\s*-\\s*\\d+$`).test(k.text);
       });
       if (!carried) continue;
-      if (!isArray(array, body, ctx)) continue;
+      if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
       return { node: loop, array: array.text, index: index.text };
     }
   }

@@ -78,6 +78,10 @@ export default defineRule({
   check(m, ctx) {
     const def = m.need('def');
     if (def.parent?.type === 'decorated_definition' || def.child(0)?.type === 'async') return;
+    if (isMethod(m.need('params'))) {
+      methodRecurrence(m.need('body'), m.need('name').text, ctx);
+      return;
+    }
     if (!simpleParameters(m.need('params'))) return;
     const name = m.need('name').text;
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
@@ -100,6 +104,37 @@ export default defineRule({
   },
 });
 
+/** `def f(self, ...)`: a method, which numba cannot compile as it is. */
+function isMethod(params: Node): boolean {
+  const first = params.namedChildren.find((p) => p && p.type !== 'comment');
+  return first?.type === 'identifier' && first.text === 'self';
+}
+
+/** `x` or `self.x`: what a recurrence may write element by element. */
+function isArrayReference(n: Node): boolean {
+  return n.type === 'identifier' || isSelfAttribute(n);
+}
+
+function isSelfAttribute(n: Node): boolean {
+  return n.type === 'attribute' && n.childForFieldName('object')?.text === 'self';
+}
+
+/**
+ * A method whose loop is a recurrence over ndarrays (`self._trs[i] = self._trs[i - 1] - ...`, Wilder's
+ * smoothing, a Kaufman average): the loop alone is numba-friendly, the method is not. Reported without a
+ * fix: the loop moves into an `@njit` function the method calls.
+ */
+function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
+  // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
+  const loop = recurrenceLoop(body, ctx, true);
+  const loopBody = loop?.node.childForFieldName('body');
+  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return;
+  ctx.report({
+    node: loop.node,
+    message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
+  });
+}
+
 function simpleParameters(params: Node): boolean {
   return params.namedChildren.every((p) => {
     if (!p || p.type === 'comment') return true;
@@ -114,7 +149,7 @@ function simpleParameters(params: Node): boolean {
 }
 
 /** A `for i in range(...)` loop writing `A[i]` from `A[i - k]`: a loop-carried dependency. */
-function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: string; index: string } | null {
+function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: Node; array: string; index: string } | null {
   for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
     const index = loop.childForFieldName('left');
     const iter = loop.childForFieldName('right');
@@ -125,7 +160,7 @@ function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: stri
       if (left?.type !== 'subscript' || !right) continue;
       const array = left.childForFieldName('value');
       const keys = left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-      if (array?.type !== 'identifier' || keys[0]?.text !== index.text) continue;
+      if (!array || !isArrayReference(array) || keys[0]?.text !== index.text) continue;
       // `H[k, :] = f(H[k - 1, :])`: each step is already a whole-row numpy operation.
       if (keys.some((k) => k?.type === 'slice')) continue;
       const reads = [right, ...findDescendants(right, (n) => n.type === 'subscript')].filter((n) => n.type === 'subscript');
@@ -135,7 +170,7 @@ function recurrenceLoop(body: Node, ctx: RuleContext): { node: Node; array: stri
         return !!k && new RegExp(`^${index.text}\\s*-\\s*\\d+$`).test(k.text);
       });
       if (!carried) continue;
-      if (!isArray(array, body, ctx)) continue;
+      if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
       return { node: loop, array: array.text, index: index.text };
     }
   }
@@ -180,6 +215,7 @@ function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string }
 /** Known ndarray, or a name the function treats as one (`x.shape`, `x.size`, `x.ndim`, `x.dtype`). */
 function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
   if (values(ctx.facts).isA(name, 'ndarray')) return true;
+  if (name.type !== 'identifier') return false;
   return findDescendants(body, (n) => n.type === 'attribute').some(
     (a) => a.childForFieldName('object')?.text === name.text && /^(shape|size|ndim|dtype)$/.test(a.childForFieldName('attribute')?.text ?? ''),
   );
@@ -211,6 +247,11 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
     }
     if (n.type === 'attribute') {
       if (ctx.facts.qualifiedName(n)) continue;
+      // `self._trs` known to hold an ndarray (set from numpy in the class): an array like any other.
+      // Other attributes of self (`self._window`) become arguments of the compiled function: fine unless known to be pandas.
+      if (isSelfAttribute(n) && !(n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n))) {
+        if (values(ctx.facts).isA(n, 'ndarray') || !values(ctx.facts).isA(n, 'dataframe', 'series')) continue;
+      }
       const parent = n.parent;
       const isCallee = parent?.type === 'call' && parent.childForFieldName('function')?.equals(n);
       if (!isCallee && !ARRAY_ATTRIBUTES.has(n.childForFieldName('attribute')?.text ?? '')) return false;

@@ -53,14 +53,17 @@ export default defineRule({
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const series = m.need('series');
     const method = m.need('method').text;
-    if (!isSeries(series, method, ctx.facts)) return;
-    if (!isPureReference(series)) return;
     const call = m.need('call');
     // Tests of the API itself: the lambda is what is under test.
     if (inTestOf(call, method) || comparedWithSameCall(call, method)) return;
     const param = m.need('param').text;
     const v = vectorizeElementExpression(m.need('body'), param, series.text);
     if (!v) return;
+    // `frame[col].apply(lambda x: pd.Timestamp(x).date())`: the lambda parses one value, so the receiver is a
+    // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects).
+    const parsesElements = v.kind === 'dt' && !v.text.startsWith(series.text) && columnSelection(series, ctx.facts);
+    if (!parsesElements && !isSeries(series, method, ctx.facts)) return;
+    if (!parsesElements && !isPureReference(series)) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
     // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
@@ -97,6 +100,16 @@ function comparedWithSameCall(call: Node, method: string): boolean {
 
 function sameText(code: string): string {
   return code.replace(/\s+/g, '');
+}
+
+/** `frame[key]` with a literal or a name as key, on a frame not known to be anything but a DataFrame. */
+function columnSelection(receiver: Node, facts: Parameters<typeof values>[0]): boolean {
+  if (receiver.type !== 'subscript') return false;
+  const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const owner = receiver.childForFieldName('value');
+  if (keys.length !== 1 || !owner || !isPureReference(owner) || (keys[0]!.type !== 'identifier' && stringLiteralValue(keys[0]) === null)) return false;
+  const ot = values(facts).valueOf(owner);
+  return !ot || ot.kind === 'dataframe';
 }
 
 /**

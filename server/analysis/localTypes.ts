@@ -21,7 +21,7 @@ import { NUMPY_1D, NUMPY_ARRAY_CONSTRUCTORS, NUMPY_RANDOM_DIMS, NUMPY_RANDOM_SIZ
 import { SAME_KIND_METHODS } from './values/tables/pandas';
 import { attributeReturns, baseValue, callReturns, methodReturns, type CallView, type Returns } from './values/tables';
 import { commonValue, sameKind, type Value, type ValueKind as AnyKind } from './values/kinds';
-import { moduleSummary, resolveModule, type ModuleSource } from './values/workspace';
+import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleSource, type ModuleSummary } from './values/workspace';
 import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
 import { identifiersSpelledInFile } from './names';
 import { isStdlibModule } from './stdlib';
@@ -493,6 +493,10 @@ export class LocalTypes {
     return this.workspaceValue(q.slice(0, dot), q.slice(dot + 1));
   }
 
+  /** Module texts read during this lint (null: unreadable). */
+  private readonly moduleTexts = new Map<string, string | null>();
+  /** Module summaries read during this lint (null: unreadable). */
+  private readonly summaries = new Map<string, ModuleSummary | null>();
   /** Module paths resolved during this lint (null: not a module of the workspace). */
   private readonly modulePaths = new Map<string, string | null>();
 
@@ -507,7 +511,18 @@ export class LocalTypes {
       this.modulePaths.set(module, modulePath);
     }
     if (!modulePath) return null;
-    const summary = moduleSummary(modulePath, source, this.facts.tree.language, (facts, path) => summarise(facts, path));
+    // Read (and compared with the cached text) once per lint, however many calls ask.
+    let text = this.moduleTexts.get(modulePath);
+    if (text === undefined) {
+      text = source.readText(modulePath);
+      this.moduleTexts.set(modulePath, text);
+    }
+    if (text === null || !mayDefineValue(text, name)) return null;
+    let summary = this.summaries.get(modulePath);
+    if (summary === undefined) {
+      summary = moduleSummary(modulePath, source, this.facts.tree.language, (facts, path) => summarise(facts, path), text);
+      this.summaries.set(modulePath, summary);
+    }
     return summary?.values.get(name) ?? null;
   }
 
@@ -635,6 +650,28 @@ export class LocalTypes {
     return value;
   }
 
+  private readonly writesByClass = new Map<number, Map<string, Node[]>>();
+
+  /** The `x.attr` nodes on the left of an assignment in a class's body, by attribute name: one native walk per class. */
+  private attributeWrites(cls: Node): Map<string, Node[]> {
+    let writes = this.writesByClass.get(cls.id);
+    if (!writes) {
+      writes = new Map();
+      for (const a of cls.descendantsOfType('attribute')) {
+        const p = a?.parent;
+        if (!a || !p) continue;
+        const isLeft = (p.type === 'assignment' || p.type === 'augmented_assignment') && p.childForFieldName('left')?.equals(a);
+        if (!isLeft && p.type !== 'pattern_list' && p.type !== 'tuple_pattern') continue;
+        const name = a.childForFieldName('attribute')?.text ?? '';
+        const list = writes.get(name);
+        if (list) list.push(a);
+        else writes.set(name, [a]);
+      }
+      this.writesByClass.set(cls.id, writes);
+    }
+    return writes;
+  }
+
   private computeAttribute(cls: Node, attr: string): Value | null {
     const body = cls.childForFieldName('body');
     if (!body) return null;
@@ -647,11 +684,7 @@ export class LocalTypes {
     }
     const values: { type: Value | null }[] = [];
     let setIn = '';
-    for (const target of findDescendants(
-      body,
-      (n) => n.type === 'attribute' && n.childForFieldName('attribute')?.text === attr,
-      (n) => n.type === 'class_definition',
-    )) {
+    for (const target of this.attributeWrites(cls).get(attr) ?? []) {
       const parent = target.parent;
       const isWrite = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(target);
       const inTuple = parent?.type === 'pattern_list' || parent?.type === 'tuple_pattern';
@@ -666,6 +699,14 @@ export class LocalTypes {
     }
     const value = values.length > 0 ? agreed(values) : null;
     return value ? { ...value, why: `set as \`self.${attr}\` in \`${setIn}\`` } : null;
+  }
+
+  /** True when the def's text spells `iterrows`, `itertuples` or `applymap` (from the file's word index: no text is copied). */
+  private spellsDataFrameOnlyMethod(def: Node): boolean {
+    for (const word of DATAFRAME_ONLY_METHODS) {
+      if (this.facts.wordOffsets(word).some((at) => at > def.startIndex && at < def.endIndex)) return true;
+    }
+    return false;
   }
 
   private readonly pendingCallers = new Set<number>();
@@ -831,7 +872,7 @@ export class LocalTypes {
       const { name, node } = params[i];
       const list = bindings.get(name);
       if (!list || list.length !== 1 || list[0].type || list[0].node.id !== node.id) continue;
-      list[0].type = this.argumentsAtCallSites(def, i, name) ?? dataFrameByUse(def, name);
+      list[0].type = this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null);
     }
   }
 
@@ -1099,6 +1140,7 @@ function summarise(facts: FileFacts, modulePath: string): Map<string, Value | nu
     const definition = stmt ? definitionOf(stmt) : null;
     const name = definition?.childForFieldName('name')?.text;
     if (!definition || !name) continue;
+    if (!VALUE_HINTS.test(definition.text)) continue;
     if (definition.type === 'function_definition') out.set(name, exported(types.functionReturn(definition), `returned by \`${name}()\``, modulePath));
     else if (definition.type === 'class_definition') out.set(name, exported(types.classInstance(definition, 0), `an instance of \`${name}\``, modulePath));
   }

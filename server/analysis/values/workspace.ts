@@ -73,8 +73,13 @@ export function resolveModule(fromFile: string, module: string, source: ModuleSo
  * The summary of the module at `modulePath`, reading it through `source`; made with `summarise` when the
  * text is new. Null when it cannot be read, is too large, or is already being summarised (a cycle).
  */
-export function moduleSummary(modulePath: string, source: ModuleSource, language: Language, summarise: Summarise): ModuleSummary | null {
-  const text = source.readText?.(modulePath) ?? null;
+export function moduleSummary(
+  modulePath: string,
+  source: ModuleSource,
+  language: Language,
+  summarise: Summarise,
+  text = source.readText?.(modulePath) ?? null,
+): ModuleSummary | null {
   if (text === null || text.length > MAX_MODULE_CHARS) return null;
   const cached = summaries.get(modulePath);
   if (cached && cached.text === text) return cached;
@@ -113,4 +118,21 @@ function capturesOf(root: Node): { imports: Node[]; comments: Node[]; functions:
   const imports = root.descendantsOfType(['import_statement', 'import_from_statement']).filter((n): n is Node => n !== null);
   const functions = root.descendantsOfType('function_definition').filter((n): n is Node => n !== null);
   return { imports, comments: [], functions };
+}
+
+/** Words without which a top-level def or class cannot yield a value the layer knows (a library call, an annotation). */
+export const VALUE_HINTS =
+  /\b(pd|pandas|np|numpy|torch|tf|tensorflow|keras|tfds|pl|polars|xr|xarray|dd|DataFrame|Series|ndarray|Tensor|Dataset|DataLoader|Module)\b|->/;
+
+/**
+ * A cheap look at the text before any parse: the top-level `def name` / `class name` of the module, if it
+ * exists, spells something a value could come from. Most imported helpers (config, logging, paths) do not,
+ * and their modules are then never parsed.
+ */
+export function mayDefineValue(text: string, name: string): boolean {
+  const start = new RegExp(`^(?:async[ \\t]+)?(?:def|class)[ \\t]+${name}\\b`, 'm').exec(text);
+  if (!start) return false;
+  const rest = text.slice(start.index + start[0].length);
+  const end = /\n(?=[^\s#])/.exec(rest);
+  return VALUE_HINTS.test(end ? rest.slice(0, end.index) : rest);
 }

@@ -13,6 +13,8 @@ import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob }
 import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
 import { toJson, toSarif, toText } from './formats';
+import { IMPACT_MODES, type ImpactMode } from '../common/types';
+import { DEFAULT_SETTINGS } from '../common/protocol';
 import { version } from '../package.json';
 
 const list = (value: string, previous: string[] = []) => [
@@ -64,6 +66,7 @@ interface CheckFlags {
   ignore?: string[];
   targetVersion?: string;
   lineLength?: number;
+  impact?: ImpactMode;
   fix: boolean;
   unsafeFixes: boolean;
   exitZero: boolean;
@@ -80,6 +83,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     ignore: flags.ignore,
     targetVersion: flags.targetVersion,
     lineLength: flags.lineLength,
+    impact: flags.impact,
   };
   const unknown = unknownInFlags(flags);
   if (unknown.length) {
@@ -106,7 +110,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     // --extend-select and --ignore add to the project's lists.
     return {
       file,
-      options: layerOptions(resolver.optionsFor(file, flags.config), cliOptions),
+      options: { impact: DEFAULT_SETTINGS.impact, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions) },
       kind: fileKind(file, config),
       explicit: discovery.named.has(file),
     };
@@ -156,6 +160,12 @@ function program(): Command {
     .option('--ignore <rules>', 'turn off rules or categories', list)
     .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39', targetVersionFlag)
     .option('--line-length <n>', "longest line a fix writes (default: the project's Ruff or Black line-length, else 88)", lineLengthFlag)
+    .addOption(
+      new Option(
+        '--impact <mode>',
+        'auto: low-impact findings (tests, examples, one-time setup) are hints, left out here; all: every finding at full severity',
+      ).choices(IMPACT_MODES),
+    )
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)

@@ -106,6 +106,8 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   const parts: string[] = [];
   // The message quotes the user's code: rendered as text whatever it holds (markdownText.ts).
   if (!options.messageShownAbove) parts.push(messageMarkdown(finding.message), '');
+  const ranking = impactLine(finding);
+  if (ranking) parts.push(ranking, '');
   parts.push(`**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`);
   if (finding.fix) {
     parts.push('', fixLine(finding.fix));
@@ -119,6 +121,14 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   if (links.disable) footer.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
   parts.push('', footer.join(' · '));
   return parts.join('\n');
+}
+
+/** "**Ranked low:** in a test file." — why the finding has the weight (and, in auto mode, the severity) it has. */
+export function impactLine(finding: Finding): string | null {
+  const impact = finding.impact;
+  if (!impact || impact.reasons.length === 0) return null;
+  const hint = impact.level === 'low' && finding.severity === 'hint' ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
+  return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }
 
 /**

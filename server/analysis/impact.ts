@@ -127,7 +127,8 @@ function enclosingLoopNodes(node: Node, headers = true): Node[] {
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') break;
     const inBody = child !== null && n.childForFieldName('body')?.equals(child);
     if (LOOP_TYPES.has(n.type) && (headers || inBody)) loops.push(n);
-    else if (COMPREHENSION_TYPES.has(n.type)) loops.push(n);
+    // A finding about a comprehension (a list passed to sum()) is not "in" it: its own loop does not count.
+    else if (COMPREHENSION_TYPES.has(n.type) && n !== node) loops.push(n);
   }
   return loops;
 }

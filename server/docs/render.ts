@@ -106,8 +106,6 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   const parts: string[] = [];
   // The message quotes the user's code: rendered as text whatever it holds (markdownText.ts).
   if (!options.messageShownAbove) parts.push(messageMarkdown(finding.message), '');
-  const ranking = impactLine(finding);
-  if (ranking) parts.push(ranking, '');
   parts.push(`**Why:** ${rule.docs.why}`, '', `**Instead:** ${rule.docs.instead}`);
   if (finding.fix) {
     parts.push('', fixLine(finding.fix));
@@ -116,6 +114,9 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   }
   const evidence = evidenceFor(rule.id);
   if (evidence) parts.push('', `**${evidence.label}:** ${evidence.text}`);
+  // Why this finding weighs what it does, after the advice: the hover starts with what the message does not say.
+  const ranking = impactLine(finding);
+  if (ranking) parts.push('', ranking);
   const section = guideSection(rule.guide);
   const footer = [`${rule.title} · \`${rule.id}\` (perflens)`, `[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
   if (links.disable) footer.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);

@@ -18,8 +18,17 @@ describe('impact from context', () => {
   it('ranks a finding in a loop over data high and keeps its severity', async () => {
     const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n');
     assert.equal(f.impact?.level, 'high');
-    assert.deepEqual(f.impact?.reasons, ['in a loop over data', 'in nested loops']);
+    assert.deepEqual(f.impact?.reasons, ['in a loop over data']);
     assert.equal(f.severity, 'info');
+  });
+
+  it("counts nested loops, but not the flagged comprehension's own loop", async () => {
+    const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j])\n';
+    assert.deepEqual((await lint(nested))[0].impact?.reasons, ['in nested loops']);
+    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in ("a", "b")])\n';
+    const [f] = await lint(single);
+    assert.equal(f.impact?.level, 'normal');
+    assert.equal(f.severity, 'hint');
   });
 
   it('ranks a function called from a loop in the same file high', async () => {

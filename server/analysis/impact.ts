@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile } from './codeContext';
-import { isSmallLiteralLoop } from './loopInfo';
+import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
@@ -56,6 +56,7 @@ export function impactOf(node: Node, facts: FileFacts, filePath: string | undefi
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   const definition = definitionHeaderOf(node);
   if (definition) return definitionImpact(definition, facts, filePath);
   const hot = hotReasons(node, facts);
@@ -109,6 +110,14 @@ function coldReasons(node: Node, facts: FileFacts, filePath: string | undefined)
   const allLoops = enclosingLoopNodes(node);
   if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) return ['in a loop over a small literal domain'];
   return [];
+}
+
+/** The flagged comprehension iterates a short literal display: `any([n in k for n in ("a", "b")])`. */
+function overSmallLiteral(node: Node): boolean {
+  if (!COMPREHENSION_TYPES.has(node.type)) return false;
+  const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause');
+  const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+  return (it?.type === 'tuple' || it?.type === 'list' || it?.type === 'set') && it.namedChildCount <= SMALL_LOOP;
 }
 
 /** Loops and comprehensions around node within its function, small literal ones left out. */

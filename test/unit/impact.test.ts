@@ -25,10 +25,17 @@ describe('impact from context', () => {
   it("counts nested loops, but not the flagged comprehension's own loop", async () => {
     const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j])\n';
     assert.deepEqual((await lint(nested))[0].impact?.reasons, ['in nested loops']);
-    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in ("a", "b")])\n';
+    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in names])\n';
     const [f] = await lint(single);
     assert.equal(f.impact?.level, 'normal');
     assert.equal(f.severity, 'hint');
+  });
+
+  it('a comprehension over a short literal display is low impact, wherever it is', async () => {
+    const src = 'def f(rows):\n    for k in rows:\n        any([n in k for n in ("a", "b")])\n';
+    assert.deepEqual(await lint(src), []);
+    const [f] = await lint(src, { impact: 'all' });
+    assert.deepEqual(f.impact, { level: 'low', reasons: ['over a small literal domain'] });
   });
 
   it('ranks a function called from a loop in the same file high', async () => {

@@ -90,12 +90,12 @@ interface ShownLint extends LintDetails {
 }
 
 /**
- * A lint with what the CLI shows: with `impact = "auto"` (the default) hints are left out, as the editor's
+ * A lint with what the CLI shows: with `impact = "auto"` (main.ts's default) hints are left out, as the editor's
  * Problems panel leaves them out, and counted for the summary; --fix then fixes only what is shown.
  */
 function lintShown(engine: Engine, text: string, lint: LintOptions): ShownLint {
   const result = engine.lintText(text, lint);
-  if ((lint.impact ?? 'auto') === 'all') return { ...result, hidden: 0 };
+  if ((lint.impact ?? 'all') === 'all') return { ...result, hidden: 0 };
   const findings = result.findings.filter((f) => f.severity !== 'hint');
   return { ...result, findings, hidden: result.findings.length - findings.length };
 }

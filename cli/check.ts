@@ -43,11 +43,27 @@ export interface FileReport {
    */
   unfixable?: string;
   failures: RuleFailure[];
+  /** Hints left out of the output (impact = "auto"): low-impact findings and minor advice, shown in the editor only. */
+  hidden?: number;
+  /** The report still holds hints that the output leaves out (CheckOptions.keepHints): see `withoutHints`. */
+  hintsPending?: boolean;
+}
+
+/** A report without its hints, counted as hidden: what the output shows with impact = "auto". */
+export function withoutHints(report: FileReport): FileReport {
+  if (!report.hintsPending) return report;
+  const findings = report.findings.filter((f) => f.severity !== 'hint');
+  return { ...report, findings, hidden: (report.hidden ?? 0) + report.findings.length - findings.length, hintsPending: false };
 }
 
 export interface CheckOptions {
   fix: boolean;
   unsafeFixes: boolean;
+  /**
+   * Keep hints in the report (marked `hintsPending`) for the caller to leave out later: with --profile, a hint in
+   * code the profile shows hot is raised to info first, so hiding must wait for the profile.
+   */
+  keepHints?: boolean;
 }
 
 /** How many lint-and-fix rounds --fix runs: a fix can enable another one nearby. */
@@ -67,12 +83,37 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
   if (kind === 'other' && !/^#![^\r\n]*python/.test(read.source.text)) {
     return { file, findings: [], fixed: 0, error: NOT_PYTHON, invalid: true, failures: [] };
   }
-  const result = engine.lintText(read.source.text, lint);
-  const report: FileReport = { file, findings: result.findings, lines: result.lines, fixed: 0, skipped: result.skipped, failures: result.failures };
+  const keepHints = !!options.keepHints && !options.fix;
+  const result = lintShown(engine, read.source.text, lint, keepHints);
+  const report: FileReport = {
+    file,
+    findings: result.findings,
+    lines: result.lines,
+    fixed: 0,
+    skipped: result.skipped,
+    failures: result.failures,
+    hidden: result.hidden,
+    hintsPending: keepHints && lint.impact === 'auto',
+  };
   if (!result.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
   const blocked = fixBlocker(result, read.source);
   if (blocked) return { ...report, unfixable: blocked };
   return options.fix ? fixFile(engine, file, lint, options, read, result, report) : report;
+}
+
+interface ShownLint extends LintDetails {
+  hidden: number;
+}
+
+/**
+ * A lint with what the CLI shows: with `impact = "auto"` (main.ts's default) hints are left out, as the editor's
+ * Problems panel leaves them out, and counted for the summary; --fix then fixes only what is shown.
+ */
+function lintShown(engine: Engine, text: string, lint: LintOptions, keepHints = false): ShownLint {
+  const result = engine.lintText(text, lint);
+  if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0 };
+  const findings = result.findings.filter((f) => f.severity !== 'hint');
+  return { ...result, findings, hidden: result.findings.length - findings.length };
 }
 
 const NOT_PYTHON = 'not a Python file or notebook (perflens checks .py and .ipynb files, scripts with a python #! line, and files matching `extend-include`)';
@@ -103,7 +144,7 @@ function fixFile(
   lint: LintOptions,
   options: CheckOptions,
   read: SourceOnDisk,
-  first: LintDetails,
+  first: ShownLint,
   unfixed: FileReport,
 ): FileReport {
   let text = read.source.text;
@@ -112,7 +153,7 @@ function fixFile(
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
     const { text: next, applied } = applyFixes(text, result.findings, { unsafe: options.unsafeFixes });
     if (applied.length === 0) break;
-    const nextResult = engine.lintText(next, lint);
+    const nextResult = lintShown(engine, next, lint);
     // Never write a file that a fix made unparseable; that would be a bug in a rule.
     if (nextResult.hasSyntaxErrors) {
       return { ...unfixed, unfixable: `a fix produced invalid Python (rules: ${[...new Set(applied.map((f) => f.ruleId))].join(', ')}); file left unchanged` };
@@ -124,7 +165,7 @@ function fixFile(
   if (fixed === 0) return unfixed;
   const refused = writeFixedFile(file, read.bytes, encodeSource(text, read.source));
   if (refused) return { ...unfixed, unfixable: refused };
-  return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures };
+  return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden };
 }
 
 interface NotebookOnDisk {
@@ -151,7 +192,7 @@ function checkNotebook(engine: Engine, file: string, lint: LintOptions, options:
   if (notebook.codeCells.length === 0) return { ...empty, skipped: 'the notebook has no code cells' };
   const sources: CellSources = new Map(notebook.codeCells.map((c) => [c.index, c.source]));
   const module = moduleOf(sources);
-  const result = engine.lintText(module.text, lint);
+  const result = lintShown(engine, module.text, lint);
   const report = notebookReport(file, module, result, 0);
   if (!report.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
   if (result.hasSyntaxErrors) return { ...report, unfixable: 'the notebook has syntax errors' };
@@ -166,7 +207,7 @@ function moduleOf(sources: CellSources): NotebookModule<number> {
  * The report of a notebook lint: a fix that cannot be applied cell by cell is dropped (never
  * advertised), and a finding is cut at the end of the cell it starts in.
  */
-function notebookReport(file: string, module: NotebookModule<number>, result: LintDetails, fixed: number): FileReport {
+function notebookReport(file: string, module: NotebookModule<number>, result: ShownLint, fixed: number): FileReport {
   const findings = result.findings.map((f) => {
     const cell = cellAt(module, f.start);
     const end = cell ? Math.min(f.end, cell.end) : f.end;
@@ -174,7 +215,7 @@ function notebookReport(file: string, module: NotebookModule<number>, result: Li
     return fix === f.fix && end === f.end ? f : { ...f, end, fix };
   });
   const notebook = module.cells.map((c) => ({ number: c.key + 1, start: c.start, end: c.end }));
-  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures };
+  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden };
 }
 
 function readNotebook(file: string): NotebookOnDisk | string {
@@ -208,7 +249,7 @@ function fixNotebook(engine: Engine, lint: LintOptions, options: CheckOptions, r
     for (const { cell, edit } of editsByCell(module, edits)!) byCell.set(cell.key, [...(byCell.get(cell.key) ?? []), edit]);
     for (const [index, cellEdits] of byCell) next.set(index, applyEdits(sources.get(index)!, cellEdits));
     const nextModule = moduleOf(next);
-    const nextResult = engine.lintText(nextModule.text, lint);
+    const nextResult = lintShown(engine, nextModule.text, lint);
     // Never write a notebook that a fix made unparseable; that would be a bug in a rule.
     if (nextResult.hasSyntaxErrors) {
       return {

@@ -212,7 +212,7 @@ function paint(on: boolean, code: string, s: string): string {
  */
 export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean, unreadablePaths = 0): string {
   const out: string[] = [];
-  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0 };
+  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0, hidden: 0 };
   const findingLine = (report: FileReport, f: Finding) => {
     const at = cellLocation(report, f.start);
     const safe = f.fix?.safety === 'safe';
@@ -234,6 +234,7 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
   for (const { report, f } of hot) out.push(findingLine(report, f));
   for (const report of reports) {
     counts.fixed += report.fixed;
+    counts.hidden += report.hidden ?? 0;
     if (report.error) counts.unreadable++;
     else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
@@ -260,6 +261,8 @@ interface SummaryCounts {
   /** Problems with a safe fix in a file --fix cannot change. */
   notFixable: number;
   fixed: number;
+  /** Hints left out (impact = "auto"). */
+  hidden: number;
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -278,6 +281,8 @@ function summary(c: SummaryCounts, fixMode: boolean): string[] {
   } else if (c.unreadable === 0) out.push(fixMode && c.fixed > 0 ? 'No problems left.' : 'All checks passed!');
   else if (c.checked === 0) out.push(`No files checked: ${unreadable}.`);
   else out.push(`No problems found in ${plural(c.checked, 'file')}; ${unreadable}.`);
+  // Never a silent filter: say what was left out and how to see it.
+  if (c.hidden > 0) out.push(`${plural(c.hidden, 'hint')} (low-impact findings and minor advice) not shown; \`--impact all\` shows them.`);
   return out;
 }
 

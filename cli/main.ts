@@ -8,12 +8,14 @@ import { describeUnknownSelector, isSelector, layerOptions, lineLengthProblem, t
 import { ConfigError, ConfigResolver, isExcluded, isExtraIncluded, type ProjectConfig } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
-import type { FileKind, FileReport } from './check';
+import { withoutHints, type FileKind, type FileReport } from './check';
 import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
 import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
 import { toJson, toSarif, toText } from './formats';
 import { applyProfiles, loadProfiles } from './profile';
+import { IMPACT_MODES, type ImpactMode } from '../common/types';
+import { DEFAULT_SETTINGS } from '../common/protocol';
 import { version } from '../package.json';
 
 const list = (value: string, previous: string[] = []) => [
@@ -65,6 +67,7 @@ interface CheckFlags {
   ignore?: string[];
   targetVersion?: string;
   lineLength?: number;
+  impact?: ImpactMode;
   fix: boolean;
   unsafeFixes: boolean;
   exitZero: boolean;
@@ -83,6 +86,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     ignore: flags.ignore,
     targetVersion: flags.targetVersion,
     lineLength: flags.lineLength,
+    impact: flags.impact,
   };
   const unknown = unknownInFlags(flags);
   if (unknown.length) {
@@ -115,20 +119,22 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     // --extend-select and --ignore add to the project's lists.
     return {
       file,
-      options: layerOptions(resolver.optionsFor(file, flags.config), cliOptions),
+      options: { impact: DEFAULT_SETTINGS.impact, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions) },
       kind: fileKind(file, config),
       explicit: discovery.named.has(file),
     };
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);
-  let reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes }, threads, __filename);
+  const keepHints = profiles.length > 0; // a hot hint is raised by the profile, so hints are left out after it
+  let reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints }, threads, __filename);
   if (profiles.length > 0) {
     const profiled = await applyProfiles(reports, profiles);
     reports = profiled.reports;
     // On stderr, so JSON and SARIF output stay one document.
     for (const note of profiled.notes) process.stderr.write(`perflens: profile ${note}\n`);
   }
+  reports = reports.map(withoutHints);
   const rulesById = new Map(ALL_RULES.map((r) => [r.id, r]));
 
   const display = reports.map((r) => ({ ...r, file: path.relative(process.cwd(), r.file) || r.file }));
@@ -171,6 +177,12 @@ function program(): Command {
     .option('--ignore <rules>', 'turn off rules or categories', list)
     .option('--target-version <version>', 'lowest Python version the code supports, e.g. py39', targetVersionFlag)
     .option('--line-length <n>', "longest line a fix writes (default: the project's Ruff or Black line-length, else 88)", lineLengthFlag)
+    .addOption(
+      new Option(
+        '--impact <mode>',
+        'auto: low-impact findings (tests, examples, one-time setup) are hints, left out here; all: every finding at full severity',
+      ).choices(IMPACT_MODES),
+    )
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)

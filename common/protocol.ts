@@ -1,6 +1,6 @@
 // Types and names shared by the client, the server and the CLI, defined once.
 // Keep this file free of runtime imports: the client bundles it too.
-import type { FixSafety, SeverityOverride } from './types';
+import type { FixSafety, ImpactMode, SeverityOverride } from './types';
 
 /** VS Code settings under `perflens.*` (see package.json contributes.configuration). */
 export interface PerflensSettings {
@@ -23,6 +23,8 @@ export interface PerflensSettings {
   hover: boolean;
   /** Short hover notes on constructs the guide covers (`@lru_cache`, `.iterrows()`, `async def`, ...) where nothing is reported. */
   constructHovers: boolean;
+  /** `auto`: low-impact findings (tests, examples, one-time setup) are hints; `all`: every finding at full severity. */
+  impact: ImpactMode;
 }
 
 export const DEFAULT_SETTINGS: PerflensSettings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   fixAllUnsafe: false,
   hover: true,
   constructHovers: true,
+  impact: 'auto',
 };
 
 /** What each diagnostic carries so code actions never re-lint. */

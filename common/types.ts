@@ -55,6 +55,8 @@ export interface Finding {
   fix?: Fix;
   /** What a loaded profile measured where the finding is (only with `--profile` / Load Profile…). */
   profile?: FindingProfile;
+  /** How much the finding matters where it is (loop over data, test file, …), with the reasons shown in the hover. */
+  impact?: Impact;
 }
 
 /**
@@ -74,6 +76,22 @@ export interface FindingProfile {
   /** Which profile: "py-spy, profile.json, 2026-11-23". */
   source: string;
 }
+
+export type ImpactLevel = 'high' | 'normal' | 'low';
+
+export interface Impact {
+  level: ImpactLevel;
+  /** Short clauses, e.g. "in a test file", "in a loop over data". */
+  reasons: string[];
+}
+
+/**
+ * `auto` (the default): low-impact findings drop to hint, hidden from the Problems panel and the CLI's
+ * default output, and rules that only matter in hot code stay quiet elsewhere. `all`: every finding at
+ * its full severity. Settings `perflens.impact`, `impact` in [tool.perflens], CLI `--impact`.
+ */
+export type ImpactMode = 'auto' | 'all';
+export const IMPACT_MODES: readonly ImpactMode[] = ['auto', 'all'];
 
 /** A rule that threw while checking a file: it is disabled for that file and reported once. */
 export interface RuleFailure {

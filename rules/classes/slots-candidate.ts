@@ -95,6 +95,7 @@ export default defineRule({
   title: 'Class with a fixed attribute set, instantiated many times, has no __slots__',
   category: 'classes',
   severity: 'info',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'low',
   guide: 'slots',

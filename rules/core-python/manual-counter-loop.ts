@@ -155,6 +155,7 @@ export default defineRule({
   title: 'Hand-rolled counting dict',
   category: 'core-python',
   severity: 'info',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'builtins-and-data-structures',

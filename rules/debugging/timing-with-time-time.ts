@@ -9,6 +9,7 @@ export default defineRule({
   title: 'Elapsed time measured with time.time()',
   category: 'debugging',
   severity: 'hint',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'timing-and-benchmarks',

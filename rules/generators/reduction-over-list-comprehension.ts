@@ -74,6 +74,7 @@ export default defineRule({
   severityForms: [
     { severity: 'hint', when: "for `sum`, `min`, `max` and `frozenset`, which consume every item anyway: the generator saves only the list's memory" },
   ],
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'generators-and-iterators',

@@ -202,6 +202,7 @@ export default defineRule({
   title: 'A list comprehension stored and then iterated exactly once',
   category: 'generators',
   severity: 'hint',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'generators-and-iterators',

@@ -139,6 +139,7 @@ export default defineRule({
   title: 'A loop whose only job is list.append',
   category: 'loops',
   severity: 'info',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',

@@ -67,6 +67,7 @@ export default defineRule({
   title: 'A running max/min loop',
   category: 'loops',
   severity: 'hint',
+  quietOutsideHotCode: true,
   enabledByDefault: false,
   confidence: 'high',
   guide: 'builtins-and-data-structures',

@@ -47,6 +47,7 @@ export default defineRule({
   title: 'An accumulator loop that only sums',
   category: 'loops',
   severity: 'hint',
+  quietOutsideHotCode: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',

@@ -52,6 +52,9 @@ function isProtected(y: Node, body: Node): boolean {
   return false;
 }
 
+/** Calls that commit the with-block's result: run only when the block succeeded. */
+const COMMIT_STEP = /(^|\.)(commit|save|save_\w+|make_archive|publish|upload|persist|finalize|rename|replace)$/;
+
 export default defineRule({
   id: 'contextmanager-yield-without-finally',
   title: '@contextmanager whose yield is not protected by try/finally',
@@ -113,6 +116,14 @@ export default defineRule({
       isNestedScope,
     );
     if (postYield.length > 0) return;
+    // A commit step after the yield (save, archive, publish the block's result) must NOT run when the block
+    // failed: moving it into `finally` would commit half-done work, so the plain yield is the intended form.
+    const commits = findDescendants(
+      body,
+      (n) => n.startIndex >= y.endIndex && n.type === 'call' && COMMIT_STEP.test(n.childForFieldName('function')?.text ?? ''),
+      isNestedScope,
+    );
+    if (commits.length > 0) return;
     const name = m.need('name').text;
     const message = `\`${name}\`: the code after \`yield\` does not run when the with-block raises; wrap the \`yield\` in \`try\`/\`finally\``;
     // The fix: yield statement directly in the body, followed by plain statements.

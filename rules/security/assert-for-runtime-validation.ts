@@ -25,7 +25,9 @@ export default defineRule({
   id: 'assert-for-runtime-validation',
   title: 'assert used to validate inputs or data in non-test code',
   category: 'security',
-  severity: 'info',
+  // A robustness note, not a cost (and projects often choose asserts on purpose): a hint, seen in the editor
+  // but not in the Problems panel or the CLI's default output (`--impact all` shows it).
+  severity: 'hint',
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'dynamic-code-and-security',

@@ -137,7 +137,7 @@ export default defineRule({
       if (def && codeVariable && EXECUTOR_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return;
       if (isConsoleMethod(ctx.facts, def)) return;
     }
-    if (isOneOfLiterals(source, call)) return;
+    if (isOneOfLiterals(source, call) || isValidatedText(source, call)) return;
     const severe = origin !== null && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
     const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
@@ -268,6 +268,32 @@ function isOneOfLiterals(source: Node, call: Node): boolean {
     if (op === 'in' && items.length > 0 && items.every(isPlainString)) return true;
   }
   return false;
+}
+
+/**
+ * The text was validated just before: the call runs only when `s.isnumeric()` / `s.isdigit()` /
+ * `s.isidentifier()` or a regex `fullmatch` of the very text holds (an `if` body or the true branch of
+ * `a if cond else b`): a number or a bare name evaluates to nothing else.
+ */
+function isValidatedText(source: Node, call: Node): boolean {
+  for (let n: Node | null = call; n && n.type !== 'function_definition'; n = n.parent) {
+    const parent: Node | null = n.parent;
+    if (!parent) break;
+    let test: Node | null = null;
+    if ((parent.type === 'if_statement' || parent.type === 'elif_clause') && parent.childForFieldName('consequence')?.equals(n)) {
+      test = parent.childForFieldName('condition');
+    } else if (parent.type === 'conditional_expression' && parent.namedChild(0)?.equals(n)) test = parent.namedChild(1);
+    if (test && validates(test, source.text)) return true;
+  }
+  return false;
+}
+
+function validates(test: Node, text: string): boolean {
+  if (test.type !== 'call') return false;
+  const fn = test.childForFieldName('function')?.text ?? '';
+  if (fn === `${text}.isnumeric` || fn === `${text}.isdigit` || fn === `${text}.isdecimal` || fn === `${text}.isidentifier`) return true;
+  const args = test.childForFieldName('arguments')?.namedChildren ?? [];
+  return /(^|\.)fullmatch$/.test(fn) && args.some((a) => a?.text === text);
 }
 
 /** The file talks to users or models (web / LLM frameworks), or the function is exposed as a tool or route. */

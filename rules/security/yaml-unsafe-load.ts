@@ -2,7 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { keywordArgument } from '../../server/analysis';
+import { keywordArgument, valuesAssignedTo } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -73,7 +73,12 @@ export default defineRule({
     if (!stream || stream.type === 'keyword_argument' || stream.type === 'list_splat' || stream.type === 'dictionary_splat') return;
     if (args.some((a) => a.type === 'dictionary_splat' || a.type === 'list_splat')) return;
     // A literal YAML document in the code is not untrusted input.
-    if (stream.type === 'string' && !stream.namedChildren.some((c) => c?.type === 'interpolation')) return;
+    if (isLiteralString(stream)) return;
+    // ... nor is a name every assignment of which in its scope is such a literal (`CONFIG = """..."""` then `yaml.load(CONFIG)`).
+    if (stream.type === 'identifier') {
+      const values = valuesAssignedTo(stream.text, call, ctx.facts);
+      if (values.length > 0 && values.every(isLiteralString)) return;
+    }
 
     // `from yaml import load`: name the module in messages, and leave the import juggling to the user.
     const bare = fn.type === 'identifier';
@@ -127,4 +132,9 @@ function safeLoadEdits(text: string, fn: Node, args: Node[], loaderArg: Node | n
     if (/#/.test(text.slice(args[0].endIndex, loaderArg.endIndex))) return undefined;
   }
   return edits;
+}
+
+/** A string literal without interpolation: YAML written in the code itself. */
+function isLiteralString(node: Node): boolean {
+  return node.type === 'string' && !node.namedChildren.some((c) => c?.type === 'interpolation');
 }

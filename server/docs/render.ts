@@ -114,11 +114,22 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   }
   const evidence = evidenceFor(rule.id);
   if (evidence) parts.push('', `**${evidence.label}:** ${evidence.text}`);
+  // Why this finding weighs what it does, after the advice: the hover starts with what the message does not say.
+  const ranking = impactLine(finding);
+  if (ranking) parts.push('', ranking);
   const section = guideSection(rule.guide);
   const footer = [`${rule.title} · \`${rule.id}\` (perflens)`, `[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
   if (links.disable) footer.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
   parts.push('', footer.join(' · '));
   return parts.join('\n');
+}
+
+/** "**Ranked low:** in a test file." — why the finding has the weight (and, in auto mode, the severity) it has. */
+export function impactLine(finding: Finding): string | null {
+  const impact = finding.impact;
+  if (!impact || impact.reasons.length === 0) return null;
+  const hint = impact.level === 'low' && finding.severity === 'hint' ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
+  return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
+import { impactOf } from '../analysis/impact';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
@@ -244,7 +245,7 @@ export class Engine {
     const skipped = this.tooLarge(text, options);
     if (skipped) return skipped;
     const run = this.lintRaw(tree, text, options);
-    return this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
+    return this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options);
   }
 
   /**
@@ -414,6 +415,7 @@ export class Engine {
     errorRanges: [number, number][],
     active: ReadonlyMap<string, Severity>,
     suppressionComments?: readonly Node[],
+    options: LintOptions = {},
   ): LintDetails {
     const lines = new LineIndex(text);
     const suppressions = new SuppressionIndex(parseSuppressions(suppressionComments ?? facts.captures.comments, text, lines));
@@ -425,13 +427,33 @@ export class Engine {
       const suppressed = suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line);
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
-      findings.push(finding);
+      const ranked = this.ranked(finding, facts, options);
+      if (ranked) findings.push(ranked);
     }
     if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {
       findings.push(...unusedSuppressions(suppressions, text, active, this.rulesById, active.get(UNUSED_SUPPRESSION)!));
     }
     findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
     return { findings, failures, hasSyntaxErrors: errorRanges.length > 0, suppressions, lines };
+  }
+
+  /**
+   * The finding with its impact (analysis/impact.ts) and, in `auto` mode (the hosts' default; the engine's is `all`), the severity that
+   * follows from it: low impact drops to hint, and a rule that only matters in hot code gives hints
+   * outside it and nothing in low-impact code. A severity the user set for the rule is kept. Null: dropped.
+   * A copy: incremental lints finish the same raw findings again.
+   */
+  private ranked(finding: Finding, facts: FileFacts, options: LintOptions): Finding | null {
+    const rule = this.rulesById.get(finding.ruleId);
+    if (!rule || rule.query === '') return finding;
+    const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
+    if (!node) return finding;
+    const impact = impactOf(node, facts, options.filePath, rule.category === 'pandas' || rule.category === 'numpy');
+    const ranked: Finding = { ...finding, impact };
+    if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
+    if (rule.quietOutsideHotCode && impact.level === 'low') return null;
+    if (impact.level === 'low' || (rule.quietOutsideHotCode && impact.level !== 'high')) ranked.severity = 'hint';
+    return ranked;
   }
 
   dispose(): void {

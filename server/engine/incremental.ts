@@ -241,7 +241,7 @@ export class IncrementalLinter {
         words: run.facts.words,
       };
     }
-    return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active);
+    return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options);
   }
 
   /**
@@ -273,7 +273,7 @@ export class IncrementalLinter {
     const tables = splitTables(edit, spans);
     const pass = this.runRegion(edit, options, spans, tables, rebound, moduleBindings);
     if (pass === null) return null;
-    return this.adopt(edit, region, spans, kept, tables.errors, pass);
+    return this.adopt(edit, region, spans, kept, tables.errors, pass, options);
   }
 
   /**
@@ -321,7 +321,7 @@ export class IncrementalLinter {
    * Merges the region's findings and error ranges into the kept ones, stores the new state and
    * finishes the lint as a full one would (suppressions, severities, error filtering).
    */
-  private adopt(edit: EditedFile, region: Region, spans: Span[], kept: RawFinding[], errors: Span[], pass: RegionPass): LintDetails {
+  private adopt(edit: EditedFile, region: Region, spans: Span[], kept: RawFinding[], errors: Span[], pass: RegionPass, options: LintOptions): LintDetails {
     const { root, text, units } = edit;
     const { run, facts, next } = pass;
     const raw = mergeFindings(kept, run.raw, spans, region.scopes);
@@ -335,7 +335,7 @@ export class IncrementalLinter {
     for (const m of facts.bindingQueries) next.bindingQueries.add(m);
     this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
-    return this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes);
+    return this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options);
   }
 }
 

@@ -1,7 +1,7 @@
 // Lint options, shared by the language server (from VS Code settings and project config) and the
 // CLI (from flags and project config), and the one function that turns them into active rules.
 import type { PythonVersion, RuleDefinition } from './rule';
-import { CATEGORIES, type Category, type Severity, type SeverityOverride } from '../../common/types';
+import { CATEGORIES, IMPACT_MODES, type Category, type ImpactMode, type Severity, type SeverityOverride } from '../../common/types';
 
 export interface LintOptions {
   /** Rule ids, categories or "ALL". Replaces the default rule set when given. */
@@ -20,6 +20,11 @@ export interface LintOptions {
   lineLength?: number;
   /** Absolute path of the file being linted, when it has one (passed on to rules as ctx.filePath). */
   filePath?: string;
+  /**
+   * `auto`: low-impact findings drop to hint; `all` (the engine's default, for callers that rank nothing): every
+   * finding at full severity. The CLI and the server default to `auto` (DEFAULT_SETTINGS.impact).
+   */
+  impact?: ImpactMode;
 }
 
 export const DEFAULT_TARGET: PythonVersion = { major: 3, minor: 9 };
@@ -51,6 +56,11 @@ export function lineLengthProblem(value: unknown): string | undefined {
 
 /** Ruff's upper bound for `line-length`. */
 const MAX_LINE_LENGTH = 320;
+
+/** What is wrong with an impact mode from a config file, setting or flag, or undefined when it is fine. */
+export function impactModeProblem(value: unknown): string | undefined {
+  return IMPACT_MODES.includes(value as ImpactMode) ? undefined : `must be one of ${IMPACT_MODES.map((m) => `"${m}"`).join(', ')} (got ${shown(value)})`;
+}
 
 /** What is wrong with a file size limit, or undefined when it is fine (NaN, 0.5 or 0 would skip every file). */
 export function maxFileSizeProblem(value: unknown): string | undefined {
@@ -157,5 +167,6 @@ export function layerOptions(lower: LintOptions, upper: LintOptions): LintOption
   if (upper.maxFileSize !== undefined) out.maxFileSize = upper.maxFileSize;
   if (upper.lineLength !== undefined) out.lineLength = upper.lineLength;
   if (upper.filePath !== undefined) out.filePath = upper.filePath;
+  if (upper.impact !== undefined) out.impact = upper.impact;
   return out;
 }

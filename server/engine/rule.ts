@@ -166,6 +166,12 @@ export interface RuleDefinition {
    * (vectorise the DataFrame loop) is not buried under, or replaced by, the generic one (use a comprehension).
    */
   supersedes?: readonly string[];
+  /**
+   * The rule's advice only pays off in hot code (a loop over data, a training step, a request handler):
+   * with the default `impact = "auto"`, its findings elsewhere are hints, and in low-impact code (tests,
+   * examples, one-time setup) are not reported at all (engine's `ranked`, analysis/impact.ts).
+   */
+  quietOutsideHotCode?: boolean;
   /** Only meaningful for projects whose target-version is at least this. */
   minPython?: PythonVersion;
   /**

@@ -373,13 +373,18 @@ export class PerflensServer {
   private lintOptions(uri: string, settings: PerflensSettings): LintOptions {
     const { options: project, configFile } = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
-    const options = layerOptions(project, {
-      select: nonEmpty(settings.select),
-      extendSelect: settings.extendSelect,
-      ignore: settings.ignore,
-      severity: settings.severity,
-      filePath: fsPathOf(uri),
-    });
+    const options = layerOptions(
+      { impact: DEFAULT_SETTINGS.impact, ...project },
+      {
+        select: nonEmpty(settings.select),
+        extendSelect: settings.extendSelect,
+        ignore: settings.ignore,
+        severity: settings.severity,
+        // Only `all` overrides the project: `auto` is the default, and a project's `impact = "all"` stands.
+        impact: settings.impact === 'all' ? 'all' : undefined,
+        filePath: fsPathOf(uri),
+      },
+    );
     const unknown = unknownSelectors(ALL_RULES, options);
     if (unknown.length > 0) {
       const message = `perflens: unknown rule or category in settings: ${unknown.join(', ')}`;

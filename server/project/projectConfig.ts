@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
 import {
   describeUnknownSelector,
+  impactModeProblem,
   isSelector,
   isSeverityKey,
   lineLengthProblem,
@@ -16,7 +17,7 @@ import {
   type LintOptions,
 } from '../engine/options';
 import type { RuleDefinition } from '../engine/rule';
-import type { SeverityOverride } from '../../common/types';
+import type { ImpactMode, SeverityOverride } from '../../common/types';
 
 export interface ProjectConfig {
   /** The file the settings came from. */
@@ -116,6 +117,7 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     'target-version',
     'max-file-size',
     'line-length',
+    'impact',
     'exclude',
     'extend-include',
   ]);
@@ -157,6 +159,12 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     const problem = lineLengthProblem(lineLength);
     if (problem) throw new ConfigError(file, `\`line-length\` ${problem}`);
     options.lineLength = lineLength as number;
+  }
+  const impact = table['impact'];
+  if (impact !== undefined) {
+    const problem = impactModeProblem(impact);
+    if (problem) throw new ConfigError(file, `\`impact\` ${problem}`);
+    options.impact = impact as ImpactMode;
   }
   const perFileIgnores: Record<string, string[]> = {};
   const pfi = table['per-file-ignores'];

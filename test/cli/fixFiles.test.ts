@@ -206,12 +206,16 @@ describe('cli --fix on the file system', () => {
     chmodSync(dir, 0o755);
     chmodSync(path.join(dir, 'locked', 'slow.py'), 0o666);
     chmodSync(path.join(dir, 'locked'), 0o555);
-    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'check', '--fix', 'locked'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 60000,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const nobody = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'check', '--impact', 'all', '--fix', 'locked'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 60000,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     if (!isRoot || nobody.error) this.skip(); // needs root to switch to an unprivileged user
     assert.equal(nobody.status, 0, nobody.stdout + nobody.stderr);
     assert.equal(readFileSync(path.join(dir, 'locked', 'slow.py'), 'utf8'), CLEAN);
@@ -225,7 +229,7 @@ describe('cli --fix on the file system', () => {
     const dir = project(files);
     const once = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'check', '--fix', '.'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+        const child = spawn(process.execPath, [CLI, 'check', '--impact', 'all', '--fix', '.'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
         let stdout = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
         const timer = setTimeout(() => child.kill(), 120_000);

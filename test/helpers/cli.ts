@@ -14,9 +14,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI; a timeout turns a hang into a failed assertion instead of a stuck suite. */
-export function run(args: string[], cwd: string, timeoutMs = 60000): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+/**
+ * Runs the CLI; a timeout turns a hang into a failed assertion instead of a stuck suite. `check` runs with
+ * `--impact all` unless the test gives `--impact` (or `ranked`): the suites about output formats, fixes and
+ * configuration use one-line snippets that impact ranking would hide; test/cli/impact.test.ts covers the default.
+ */
+export function run(args: string[], cwd: string, timeoutMs = 60000, ranked = false): CliRun {
+  const full = args[0] === 'check' && !ranked && !args.includes('--impact') ? ['check', '--impact', 'all', ...args.slice(1)] : args;
+  const r = spawnSync(process.execPath, [CLI, ...full], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

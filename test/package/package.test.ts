@@ -145,7 +145,7 @@ describe('npm package (npx perflens, the pre-commit hooks)', () => {
         readdirSync(path.join(dir, 'node_modules')).filter((n) => !n.startsWith('.')),
         ['perflens'],
       );
-      const slow = npx(['--offline', 'perflens', 'check', 'slow.py'], { cwd: dir, env });
+      const slow = npx(['--offline', 'perflens', 'check', '--impact', 'all', 'slow.py'], { cwd: dir, env });
       assert.equal(slow.status, 1, String(slow.stdout) + String(slow.stderr));
       assert.match(String(slow.stdout), /slow\.py:2:\d+: hint: reduction-over-list-comprehension/);
       const clean = npx(['--offline', 'perflens', 'check', 'clean.py'], { cwd: dir, env });

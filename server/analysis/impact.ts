@@ -1,0 +1,203 @@
+// How much a finding matters where it is, judged statically from facts already gathered (loops,
+// training loops, tests, entry points): a slow construct inside a loop over data or in a training
+// step costs every iteration; the same construct in a test, an example script, an
+// `if __name__ == "__main__":` block or module-level setup costs once. Each answer walks only the
+// node's ancestors (and, for "called from a loop", the spellings of one function name, memoised),
+// never the whole tree.
+import * as path from 'node:path';
+import type { FileFacts } from './facts';
+import { inTestFunction, isTestFile } from './codeContext';
+import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
+import { localTypes } from './localTypes';
+import { decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
+import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
+import type { Node } from '../syntax/parser';
+import type { Impact } from '../../common/types';
+
+const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
+const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** Folders whose code is read and run by hand, once: examples, tutorials, docs snippets, maintenance scripts. */
+const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs', 'docs_src', 'doc', 'tutorial', 'tutorials', 'scripts', 'script', 'notebooks', 'demo', 'demos']);
+
+/** Iterables whose name says they stream data: rows, records, batches, files, lines, requests. */
+const DATA_NAME =
+  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
+/** Calls whose result streams data: DataFrame row iteration, file reads, directory walks. */
+const DATA_CALL =
+  /(^|\.)(iterrows|itertuples|iteritems|readlines|iter_lines|iter_content|walk|glob|rglob|iglob|iterdir|listdir|scandir|read_csv|imap|imap_unordered|as_completed)$/;
+/** Decorators that make a function a web request handler: FastAPI/Starlette/Flask routes, Django views. */
+const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|route|websocket|api_route|api_view|view_config)$/;
+
+const EXAMPLE_CACHE = new Map<string, boolean>();
+
+/** True for a file in an examples / tutorial / docs / scripts folder (the nearest three folders). */
+export function isExampleFile(filePath: string | undefined): boolean {
+  if (!filePath) return false;
+  let known = EXAMPLE_CACHE.get(filePath);
+  if (known === undefined) {
+    known = path
+      .dirname(filePath)
+      .split(/[\\/]/)
+      .slice(-3)
+      .some((d) => EXAMPLE_FOLDERS.has(d.toLowerCase()));
+    if (EXAMPLE_CACHE.size > 10_000) EXAMPLE_CACHE.clear();
+    EXAMPLE_CACHE.set(filePath, known);
+  }
+  return known;
+}
+
+/**
+ * The impact of a finding on `node`: high reasons win over low ones, except in test code. `overData`: the
+ * flagged construct itself works row by row or element by element over a DataFrame or array (the pandas
+ * and NumPy rules), so its cost grows with the data wherever it stands.
+ */
+export function impactOf(node: Node, facts: FileFacts, filePath: string | undefined, overData = false): Impact {
+  if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
+  if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  const definition = definitionHeaderOf(node);
+  if (definition) return definitionImpact(definition, facts, filePath);
+  const hot = hotReasons(node, facts);
+  if (hot.length > 0) return { level: 'high', reasons: hot };
+  const cold = coldReasons(node, facts, filePath);
+  if (cold.length > 0) return { level: 'low', reasons: cold };
+  return { level: 'normal', reasons: [] };
+}
+
+/**
+ * The def or class whose header (name, parameters, decorators) holds node: a finding about a definition
+ * (a decorator, a class without slots) is judged by how the definition is used, not where it stands.
+ */
+function definitionHeaderOf(node: Node): Node | null {
+  let child = node;
+  for (let n: Node | null = node; n; child = n, n = n.parent) {
+    if (n.type === 'decorated_definition') return n.childForFieldName('definition');
+    if (n.type === 'function_definition' || n.type === 'class_definition') return n.childForFieldName('body')?.equals(child) ? null : n;
+    if (n.type === 'block' || n.type === 'module') return null;
+  }
+  return null;
+}
+
+function definitionImpact(definition: Node, facts: FileFacts, filePath: string | undefined): Impact {
+  if (isExampleFile(filePath)) return { level: 'low', reasons: ['in an example or script folder'] };
+  const name = nameOf(definition);
+  if (spelledInLoop(name, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
+  return { level: 'normal', reasons: [] };
+}
+
+/** Why node runs many times: a loop over data, nested loops, a training step, a request handler, a caller's loop. */
+function hotReasons(node: Node, facts: FileFacts): string[] {
+  const reasons: string[] = [];
+  const loops = loopsAround(node, facts);
+  if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
+  else if (loops.some((loop) => iteratesData(loop, facts))) reasons.push('in a loop over data');
+  if (loops.length >= 2) reasons.push('in nested loops');
+  const def = enclosingDefinition(node);
+  if (def && isRequestHandler(def)) reasons.push('in a request handler');
+  if (def && reasons.length === 0 && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
+  return reasons;
+}
+
+/** Why node runs once or rarely. */
+function coldReasons(node: Node, facts: FileFacts, filePath: string | undefined): string[] {
+  if (isExampleFile(filePath)) return ['in an example or script folder'];
+  if (isUnderMainGuard(node)) return ['under `if __name__ == "__main__":`'];
+  const def = enclosingDefinition(node);
+  // A comprehension is a loop of its own, but at module level it still runs once.
+  if (!def) return enclosingLoopNodes(node).some((loop) => LOOP_TYPES.has(loop.type)) ? [] : ['at module level: runs once, at import'];
+  const allLoops = enclosingLoopNodes(node);
+  if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) return ['in a loop over a small literal domain'];
+  return [];
+}
+
+/** The flagged comprehension iterates a short literal display: `any([n in k for n in ("a", "b")])`. */
+function overSmallLiteral(node: Node): boolean {
+  if (!COMPREHENSION_TYPES.has(node.type)) return false;
+  const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause');
+  const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+  return (it?.type === 'tuple' || it?.type === 'list' || it?.type === 'set') && it.namedChildCount <= SMALL_LOOP;
+}
+
+/** Loops and comprehensions around node within its function, small literal ones left out. */
+function loopsAround(node: Node, facts: FileFacts, headers = true): Node[] {
+  return enclosingLoopNodes(node, headers).filter((loop) => !isSmallLiteralLoop(loop, facts));
+}
+
+/**
+ * Every loop and comprehension that holds node (in its body or its header: a finding about the loop
+ * itself counts its own loop), node itself when it is one, innermost first, up to the enclosing def.
+ */
+function enclosingLoopNodes(node: Node, headers = true): Node[] {
+  const loops: Node[] = [];
+  let child: Node | null = null;
+  for (let n: Node | null = node; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') break;
+    const inBody = child !== null && n.childForFieldName('body')?.equals(child);
+    if (LOOP_TYPES.has(n.type) && (headers || inBody)) loops.push(n);
+    // A finding about a comprehension (a list passed to sum()) is not "in" it: its own loop does not count.
+    else if (COMPREHENSION_TYPES.has(n.type) && n !== node) loops.push(n);
+  }
+  return loops;
+}
+
+/** True when a loop iterates something that holds or streams data (a frame, an array, a loader, a file, rows). */
+function iteratesData(loop: Node, facts: FileFacts): boolean {
+  const iterable = iterableOf(loop);
+  if (!iterable) return false;
+  const { inner } = unwrapIterable(iterable, facts);
+  if (localTypes(facts).typeOf(inner)) return true;
+  if (isDataLoaderExpr(inner, facts)) return true;
+  const callee = inner.type === 'call' ? inner.childForFieldName('function') : null;
+  if (callee && (DATA_CALL.test(callee.text) || callee.text === 'open')) return true;
+  const name = callee ? '' : ((inner.type === 'attribute' ? inner.childForFieldName('attribute')?.text : inner.text) ?? '');
+  return inner.type !== 'call' && DATA_NAME.test(name);
+}
+
+function iterableOf(loop: Node): Node | null {
+  if (loop.type === 'for_statement') return loop.childForFieldName('right');
+  if (COMPREHENSION_TYPES.has(loop.type)) return loop.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right') ?? null;
+  return null;
+}
+
+function enclosingDefinition(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
+}
+
+function nameOf(def: Node): string {
+  return def.childForFieldName('name')?.text ?? '';
+}
+
+function isRequestHandler(def: Node): boolean {
+  return decoratorsOf(def).some((d) => HANDLER_DECORATOR.test(decoratorCallee(d).text));
+}
+
+const calledFromLoopCache = new WeakMap<FileFacts, Map<string, boolean>>();
+
+/**
+ * True when the function's name is called, in this file, inside a loop or comprehension that is not
+ * over a small literal domain, or in a training loop: the function body then runs per iteration.
+ */
+function calledFromLoop(def: Node, facts: FileFacts): boolean {
+  return spelledInLoop(nameOf(def), facts);
+}
+
+function spelledInLoop(name: string, facts: FileFacts): boolean {
+  if (!name) return false;
+  let byName = calledFromLoopCache.get(facts);
+  if (!byName) calledFromLoopCache.set(facts, (byName = new Map()));
+  let known = byName.get(name);
+  if (known === undefined) {
+    known = facts.words.of(name).some((offset) => {
+      const id = facts.root.descendantForIndex(offset, offset + name.length);
+      if (!id) return false;
+      const call = id.parent?.type === 'attribute' ? id.parent.parent : id.parent;
+      if (call?.type !== 'call' || !(call.childForFieldName('function')?.endIndex === offset + name.length)) return false;
+      return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
+    });
+    byName.set(name, known);
+  }
+  return known;
+}

@@ -1,0 +1,36 @@
+// The CLI's default output (impact = "auto") leaves hints out and says so; --impact all and
+// `impact = "all"` in [tool.perflens] show every finding at full severity.
+import * as assert from 'node:assert/strict';
+import { project, run } from '../helpers/cli';
+
+const FILES = {
+  'pkg/__init__.py': '',
+  'pkg/load.py': 'def load_all(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n',
+  'tests/test_load.py': 'def test_load(tmp_path):\n    assert open(tmp_path).read() == ""\n',
+};
+
+describe('cli: impact ranking', () => {
+  it('default output shows high-impact findings, leaves test-file hints out and counts them', () => {
+    const r = run(['check', '.', '--select', 'open-without-with'], project(FILES), 60000, true);
+    assert.match(r.stdout, /^pkg\/load\.py:4:20: warning: open-without-with /m);
+    assert.doesNotMatch(r.stdout, /test_load/);
+    assert.match(r.stdout, /^1 hint \(low-impact findings and minor advice\) not shown; `--impact all` shows them\.$/m);
+    assert.equal(r.code, 1);
+  });
+
+  it('--impact all and impact = "all" in [tool.perflens] show everything at full severity', () => {
+    const flag = run(['check', '.', '--select', 'open-without-with', '--impact', 'all'], project(FILES));
+    assert.match(flag.stdout, /^tests\/test_load\.py:2:12: warning: open-without-with /m);
+    assert.doesNotMatch(flag.stdout, /not shown/);
+    const config = run(
+      ['check', '.', '--select', 'open-without-with'],
+      project({ ...FILES, 'pyproject.toml': '[tool.perflens]\nimpact = "all"\n' }),
+      60000,
+      true,
+    );
+    assert.match(config.stdout, /^tests\/test_load\.py:2:12: warning: open-without-with /m);
+    const bad = run(['check', '.'], project({ ...FILES, 'pyproject.toml': '[tool.perflens]\nimpact = "some"\n' }), 60000, true);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /`impact` must be one of "auto", "all"/);
+  });
+});

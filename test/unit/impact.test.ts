@@ -1,0 +1,94 @@
+// Impact from context (issue 26): each finding is ranked by where it is, and with `impact = "auto"` a
+// low-impact finding drops to hint while rules that only matter in hot code stay quiet outside it.
+import * as assert from 'node:assert/strict';
+import { renderFindingHover } from '../../server/docs/render';
+import { ALL_RULES } from '../../rules';
+import type { LintOptions } from '../../server/engine/options';
+import { getEngine } from '../helpers/engine';
+
+const SUM = 'reduction-over-list-comprehension';
+const OPEN = 'open-without-with';
+
+async function lint(source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [SUM, OPEN], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings;
+}
+
+describe('impact from context', () => {
+  it('ranks a finding in a loop over data high and keeps its severity', async () => {
+    const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n');
+    assert.equal(f.impact?.level, 'high');
+    assert.deepEqual(f.impact?.reasons, ['in a loop over data']);
+    assert.equal(f.severity, 'info');
+  });
+
+  it("counts nested loops, but not the flagged comprehension's own loop", async () => {
+    const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j])\n';
+    assert.deepEqual((await lint(nested))[0].impact?.reasons, ['in nested loops']);
+    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in names])\n';
+    const [f] = await lint(single);
+    assert.equal(f.impact?.level, 'normal');
+    assert.equal(f.severity, 'hint');
+  });
+
+  it('a comprehension over a short literal display is low impact, wherever it is', async () => {
+    const src = 'def f(rows):\n    for k in rows:\n        any([n in k for n in ("a", "b")])\n';
+    assert.deepEqual(await lint(src), []);
+    const [f] = await lint(src, { impact: 'all' });
+    assert.deepEqual(f.impact, { level: 'low', reasons: ['over a small literal domain'] });
+  });
+
+  it('ranks a function called from a loop in the same file high', async () => {
+    const src = 'def score(xs):\n    return sum([x * 2 for x in xs])\n\ndef run(batches):\n    for b in batches:\n        score(b)\n';
+    const [f] = await lint(src);
+    assert.equal(f.impact?.level, 'high');
+    assert.match(f.impact!.reasons[0], /`score`, called from a loop/);
+  });
+
+  it('a rule quiet outside hot code gives a hint in ordinary code and nothing at module level', async () => {
+    const [f] = await lint('def total(xs):\n    return sum([x * 2 for x in xs])\n');
+    assert.equal(f.impact?.level, 'normal');
+    assert.equal(f.severity, 'hint');
+    assert.deepEqual(await lint('TOTAL = sum([x * 2 for x in range(100)])\n'), []);
+  });
+
+  it('drops low-impact findings to hint: test files, __main__ blocks, small literal loops, examples', async () => {
+    const leak = 'def load(p):\n    return open(p).read()\n';
+    const cases: [string, LintOptions, string][] = [
+      [leak, { filePath: '/proj/tests/test_load.py' }, 'in a test file'],
+      [leak, { filePath: '/proj/examples/load.py' }, 'in an example or script folder'],
+      ['if __name__ == "__main__":\n    data = open("x").read()\n', {}, 'under `if __name__ == "__main__":`'],
+      ['def load(ps):\n    for p in ("a", "b"):\n        open(p).read()\n', {}, 'in a loop over a small literal domain'],
+    ];
+    for (const [src, options, reason] of cases) {
+      const [f] = await lint(src, options);
+      assert.equal(f?.ruleId, OPEN, src);
+      assert.deepEqual(f.impact, { level: 'low', reasons: [reason] });
+      assert.equal(f.severity, 'hint', reason);
+    }
+  });
+
+  it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
+    const src = 'def load(p):\n    return open(p).read()\n';
+    const [all] = await lint(src, { filePath: '/proj/tests/test_load.py', impact: 'all' });
+    assert.equal(all.severity, 'warning');
+    assert.equal(all.impact?.level, 'low');
+    const [set] = await lint(src, { filePath: '/proj/tests/test_load.py', severity: { [OPEN]: 'warning' } });
+    assert.equal(set.severity, 'warning');
+  });
+
+  it('a pandas row loop in an example folder stays high: the construct itself works over the data', async () => {
+    const engine = await getEngine();
+    const src = 'import pandas as pd\n\ndef f(df: pd.DataFrame):\n    for i, row in df.iterrows():\n        print(row)\n';
+    const [f] = engine.lintText(src, { select: ['pandas-iterrows'], filePath: '/proj/examples/run.py', impact: 'auto' }).findings;
+    assert.equal(f.impact?.level, 'high');
+    assert.equal(f.severity, 'warning');
+  });
+
+  it('the hover says why a finding is ranked as it is', async () => {
+    const [f] = await lint('def load(p):\n    return open(p).read()\n', { filePath: '/proj/tests/test_load.py' });
+    const rule = ALL_RULES.find((r) => r.id === OPEN)!;
+    const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
+    assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
+  });
+});

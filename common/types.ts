@@ -83,6 +83,8 @@ export interface Impact {
   level: ImpactLevel;
   /** Short clauses, e.g. "in a test file", "in a loop over data". */
   reasons: string[];
+  /** The severity before impact ranking lowered it to hint (`auto` mode): what a hot profile gives back. */
+  demotedFrom?: Severity;
 }
 
 /**

@@ -452,7 +452,11 @@ export class Engine {
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
     if (rule.quietOutsideHotCode && impact.level === 'low') return null;
-    if (impact.level === 'low' || (rule.quietOutsideHotCode && impact.level !== 'high')) ranked.severity = 'hint';
+    if ((impact.level === 'low' || (rule.quietOutsideHotCode && impact.level !== 'high')) && finding.severity !== 'hint') {
+      // Remembered so that a profile showing this code hot can give the finding back its full severity.
+      ranked.impact = { ...impact, demotedFrom: finding.severity };
+      ranked.severity = 'hint';
+    }
     return ranked;
   }
 

@@ -73,7 +73,9 @@ export function profileFindings(
       unit,
       source: source.label,
     };
-    return { ...f, severity: profiledSeverity(f.severity, profile.heat), profile };
+    // Measured hot code is high impact whatever its context said: the severity impact ranking took away comes back first.
+    const base = profile.heat === 'hot' ? (f.impact?.demotedFrom ?? f.severity) : f.severity;
+    return { ...f, severity: profiledSeverity(base, profile.heat), profile };
   });
 }
 

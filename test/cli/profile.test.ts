@@ -37,6 +37,18 @@ describe('cli: --profile', () => {
     assert.match(r.stderr, /^perflens: profile out\.pstats: 1 of its 1 file is in this workspace$/m);
   });
 
+  it('default impact ranking: a finding ranked down to a hint is shown again, at full severity and up, where the profile is hot', () => {
+    const dir = project({ 'app/pipeline.py': PIPELINE, ...ELSEWHERE });
+    const plain = lines(run(['check', '.'], dir, 60000, true).stdout);
+    assert.ok(!plain.some((l) => /^app\/pipeline\.py:6:5: /.test(l)), plain.join('\n')); // a hint outside measured hot code: left out
+    const found = lines(run(['check', '--profile', path.join(DIR, 'scalene.json'), '.'], dir, 60000, true).stdout);
+    assert.ok(
+      found.some((l) => /^app\/pipeline\.py:6:5: warning: append-loop-to-comprehension .* \[hot: 31 % /.test(l)),
+      found.join('\n'),
+    );
+    assert.ok(!found.some((l) => /\bhint: /.test(l)), found.join('\n'));
+  });
+
   it('Scalene: the larger measured share ranks first, whatever the line order', () => {
     const dir = project({ 'app/pipeline.py': PIPELINE, ...ELSEWHERE });
     const r = run(['check', '--profile', path.join(DIR, 'scalene.json'), '.'], dir);

@@ -63,7 +63,7 @@ describe('impact from context', () => {
     for (const [src, options, reason] of cases) {
       const [f] = await lint(src, options);
       assert.equal(f?.ruleId, OPEN, src);
-      assert.deepEqual(f.impact, { level: 'low', reasons: [reason] });
+      assert.deepEqual(f.impact, { level: 'low', reasons: [reason], demotedFrom: 'warning' });
       assert.equal(f.severity, 'hint', reason);
     }
   });

@@ -60,7 +60,7 @@ async function replay(engine: Engine, seed: number): Promise<void> {
   let text = fixtureFile();
   const next = rng(seed);
   const linter = new IncrementalLinter(engine, true);
-  const options = { select: ['ALL'] };
+  const options = { select: ['ALL'], impact: (process.env.PERFLENS_IMPACT ?? 'all') as 'auto' | 'all' };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);
   for (let i = 0; i < 1000; i++) {

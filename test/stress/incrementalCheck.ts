@@ -61,7 +61,7 @@ export function randomTyping(text: string, next: () => number, typingShare: numb
 /** Applies `count` random edits (mostly typing) to text, linting incrementally after each. */
 export function runIncremental(engine: Engine, text: string, count: number, next: () => number, typingShare = 0.8): IncrementalRun {
   const linter = new IncrementalLinter(engine, true);
-  const options = { select: ['ALL'] };
+  const options = { select: ['ALL'], impact: (process.env.PERFLENS_IMPACT ?? 'all') as 'auto' | 'all' };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);
   const run: IncrementalRun = { edits: 0, partial: 0, full: 0, mismatches: [], uncorrected: 0 };
@@ -105,7 +105,7 @@ export interface ScriptedStep {
 export function runScripted(engine: Engine, text: string, edits: readonly { start: number; end: number; newText: string }[], joinGap = 0): ScriptedStep[] {
   // Spans are not joined unless asked (joinGap): the tests look at the region as chosen.
   const linter = new IncrementalLinter(engine, true, joinGap);
-  const options = { select: ['ALL'] };
+  const options = { select: ['ALL'], impact: (process.env.PERFLENS_IMPACT ?? 'all') as 'auto' | 'all' };
   let tree: Tree = engine.parse(text);
   linter.lint(tree, text, options, null);
   const steps: ScriptedStep[] = [];

@@ -16,6 +16,7 @@ import { ParseSkipped, type Engine } from '../../server/engine/engine';
 import type { Tree } from '../../server/syntax/parser';
 import { DEFAULT_MAX_FILE_SIZE, layerOptions } from '../../server/engine/options';
 import { LARGE_DOCUMENT_CHARS } from '../../server/lsp/offThread';
+import { DEFAULT_SETTINGS } from '../../common/protocol';
 import { TestClient, type Diag } from '../lsp/lspClient';
 import { fixtureSources, hostileInputs, mutate, rng } from './corpus';
 
@@ -68,7 +69,8 @@ const BACKGROUND_LINT_BOUND_MS = 300_000;
 const ALLOWED_ERRORS = new Set([-32800 /* cancelled */, -32801 /* content modified */, -32802 /* server cancelled */]);
 const METHOD_NOT_FOUND = -32601;
 const FIX_ALL = 'source.fixAll.perflens';
-const OPTIONS = layerOptions({}, { select: ['ALL'], extendSelect: [], ignore: [], severity: {} });
+// The server's own default impact ranking (`auto`), so a low-impact finding it leaves out is not "missing".
+const OPTIONS = { ...layerOptions({}, { select: ['ALL'], extendSelect: [], ignore: [], severity: {} }), impact: DEFAULT_SETTINGS.impact };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function fuzzProtocol(options: FuzzOptions): Promise<FuzzReport> {

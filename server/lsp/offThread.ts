@@ -21,6 +21,13 @@ import type { LintResult } from '../../common/types';
  */
 export const LARGE_DOCUMENT_CHARS = 500_000;
 
+/**
+ * A lint on the main thread longer than this (in its rule checks) is stopped and done in the worker
+ * instead, and the document stays there: keystroke re-lints take tens of ms, a normal file's full lint
+ * a fraction of a second, and a hover waits for its document's lint.
+ */
+export const MAIN_THREAD_LINT_MS = 1000;
+
 /** A document moves back to the main thread only well below the limit, so typing around it does not ping-pong. */
 export const SMALL_AGAIN_CHARS = LARGE_DOCUMENT_CHARS / 2;
 

@@ -16,6 +16,7 @@ import {
   LARGE_DOCUMENT_CHARS,
   MAIN_THREAD_LINT_MS,
   SMALL_AGAIN_CHARS,
+  TIMED_LINT_MIN_CHARS,
   WorkerUnavailable,
   type OffThreadLinter,
   type RemoteDocument,
@@ -205,7 +206,7 @@ export class ParsedDocument {
       }
     }
     this.leaveWorker();
-    if (!this.offThread?.available) return this.lint(options);
+    if (!this.offThread?.available || length < TIMED_LINT_MIN_CHARS) return this.lint(options);
     // Where a worker can take over, a lint here has a time limit: size alone does not tell what a text
     // costs (145k characters of dense code held every other request for over 20 s on a loaded machine).
     const started = performance.now();

@@ -29,6 +29,8 @@ interface Trigger {
 
 interface Plan {
   triggers: Trigger[];
+  /** The triggers by the id of their source call: the check looks its match up here (a file can have thousands of calls). */
+  bySource: Map<number, Trigger[]>;
   edits: TextEdit[] | null;
 }
 
@@ -88,8 +90,7 @@ export default defineRule({
     }
     const plan = planFor(ctx.facts);
     const imported = isTestFile(ctx.filePath) || isPackageModule(ctx.filePath, ctx.files);
-    for (const t of plan.triggers) {
-      if (!t.source.equals(call)) continue;
+    for (const t of plan.bySource.get(call.id) ?? []) {
       ctx.report({
         node: t.node,
         message: t.message,
@@ -144,10 +145,16 @@ function hasWorkers(call: Node): boolean {
 function buildPlan(facts: FileFacts): Plan {
   const code = moduleCode(facts);
   // A module that explicitly selects `fork` keeps today's behaviour on purpose.
-  if (selectsFork(code)) return { triggers: [], edits: null };
+  if (selectsFork(code)) return { triggers: [], bySource: new Map(), edits: null };
   const triggers = triggersOf(code);
-  if (triggers.length === 0) return { triggers, edits: null };
-  return { triggers, edits: wrapEdits(facts, triggers) };
+  const bySource = new Map<number, Trigger[]>();
+  for (const t of triggers) {
+    const list = bySource.get(t.source.id);
+    if (list) list.push(t);
+    else bySource.set(t.source.id, [t]);
+  }
+  if (triggers.length === 0) return { triggers, bySource, edits: null };
+  return { triggers, bySource, edits: wrapEdits(facts, triggers) };
 }
 
 /** A file's module-level code: outside defs, classes and existing `if __name__ == "__main__":` guards. */
@@ -159,6 +166,14 @@ interface ModuleCode {
   calls: Node[];
   /** The values assigned to each plain name in module-level code. */
   assignments: Map<string, Node[]>;
+  /** Module-level defs by name; null for a name defined more than once (see moduleFunction). */
+  defs: Map<string, Node | null>;
+  /** functionStartsProcesses per def id (a def is looked at once, however often it is called). */
+  starts: Map<number, boolean>;
+  /** Names that `.submit(...)` or `.map(...)` is called on in module-level code (see executorUsed). */
+  submittedTo: Set<string>;
+  /** Module-level `for` loops and comprehension clauses, found on the first worker DataLoader. */
+  loops: Node[] | null;
 }
 
 function moduleCode(facts: FileFacts): ModuleCode {
@@ -175,7 +190,21 @@ function moduleCode(facts: FileFacts): ModuleCode {
       else assignments.set(left.text, [right]);
     }
   }
-  return { facts, stopAt, calls, assignments };
+  const defs = new Map<string, Node | null>();
+  for (const stmt of root.namedChildren) {
+    const def = stmt && definitionOf(stmt);
+    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+    if (def && name !== undefined) defs.set(name, defs.has(name) ? null : def);
+  }
+  const submittedTo = new Set<string>();
+  for (const c of calls) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type === 'attribute' && /^(submit|map)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
+      const object = fn.childForFieldName('object');
+      if (object) submittedTo.add(object.text);
+    }
+  }
+  return { facts, stopAt, calls, assignments, defs, starts: new Map(), submittedTo, loops: null };
 }
 
 /** The value of a name assigned once in module-level code (else null: which value reaches a use is unknown). */
@@ -215,7 +244,7 @@ const PUT_UNDER_GUARD = 'put it under `if __name__ == "__main__":`';
  * of a same-file function that does one of these.
  */
 function triggersOf(code: ModuleCode): Trigger[] {
-  const { facts, calls } = code;
+  const { calls } = code;
   const hasStart = calls.some((c) => {
     const fn = c.childForFieldName('function');
     return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'start';
@@ -234,8 +263,8 @@ function triggersOf(code: ModuleCode): Trigger[] {
     } else if (kind === DATALOADER && hasWorkers(call)) {
       addLoaderTriggers(code, call, triggers);
     } else if (call.childForFieldName('function')?.type === 'identifier') {
-      const def = moduleFunction(facts, call.childForFieldName('function')!.text);
-      if (def && functionStartsProcesses(facts, def)) {
+      const def = moduleFunction(code, call.childForFieldName('function')!.text);
+      if (def && startsProcesses(code, def)) {
         const name = call.childForFieldName('function')!.text;
         triggers.push({
           statement,
@@ -253,7 +282,8 @@ function triggersOf(code: ModuleCode): Trigger[] {
 function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): void {
   const p = call.parent;
   const boundTo = p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier' ? p.childForFieldName('left')!.text : null;
-  for (const loop of findDescendants(code.facts.root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', code.stopAt)) {
+  code.loops ??= findDescendants(code.facts.root, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', code.stopAt);
+  for (const loop of code.loops) {
     const right = loop.childForFieldName('right');
     if (!right) continue;
     const iterated =
@@ -282,11 +312,7 @@ function executorUsed(code: ModuleCode, call: Node): boolean {
   if (p?.type === 'attribute') return true; // ProcessPoolExecutor().map(...)
   if (p?.type === 'as_pattern' || p?.type === 'with_item') return true; // with ProcessPoolExecutor() as ex:
   if (p?.type === 'assignment' && p.childForFieldName('left')?.type === 'identifier') {
-    const name = p.childForFieldName('left')!.text;
-    return code.calls.some((c) => {
-      const fn = c.childForFieldName('function');
-      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === name && /^(submit|map)$/.test(fn.childForFieldName('attribute')?.text ?? '');
-    });
+    return code.submittedTo.has(p.childForFieldName('left')!.text);
   }
   return false;
 }
@@ -298,18 +324,18 @@ function short(call: Node): string {
 }
 
 /** The module-level def bound to name, when it is the name's only binding. */
-function moduleFunction(facts: FileFacts, name: string): Node | null {
-  if (facts.binding(name)) return null;
-  let found: Node | null = null;
-  for (const stmt of facts.root.namedChildren) {
-    if (!stmt) continue;
-    const def = definitionOf(stmt);
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) {
-      if (found) return null;
-      found = def;
-    }
+function moduleFunction(code: ModuleCode, name: string): Node | null {
+  if (code.facts.binding(name)) return null;
+  return code.defs.get(name) ?? null;
+}
+
+function startsProcesses(code: ModuleCode, def: Node): boolean {
+  let known = code.starts.get(def.id);
+  if (known === undefined) {
+    known = functionStartsProcesses(code.facts, def);
+    code.starts.set(def.id, known);
   }
-  return found;
+  return known;
 }
 
 /** True when a function body directly creates a pool, executor, process or worker DataLoader. */

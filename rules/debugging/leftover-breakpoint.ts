@@ -134,11 +134,28 @@ function removalEdits(ctx: RuleContext, statement: Node): TextEdit[] | null {
   return edits;
 }
 
+/**
+ * The answer of unusedImportAfterRemoval per file and name. It depends on the name only (every use in the
+ * file is looked at), and a file with thousands of breakpoints walked the whole tree for each of them.
+ */
+const removableImports = new WeakMap<FileFacts, Map<string, Node | null>>();
+
 /** The `import pdb` / `from pdb import set_trace` statement binding only the debugger, if nothing but breakpoints uses it. */
 function unusedImportAfterRemoval(ctx: RuleContext, statement: Node): Node | null {
   const call = statement.namedChild(0)!;
   const name = rootName(call.childForFieldName('function')!);
-  const binding = name ? ctx.facts.binding(name) : undefined;
+  if (!name) return null;
+  let perFile = removableImports.get(ctx.facts);
+  if (!perFile) {
+    perFile = new Map();
+    removableImports.set(ctx.facts, perFile);
+  }
+  if (!perFile.has(name)) perFile.set(name, removableImport(ctx, name));
+  return perFile.get(name)!;
+}
+
+function removableImport(ctx: RuleContext, name: string): Node | null {
+  const binding = ctx.facts.binding(name);
   if (!binding) return null;
   const imp = binding.statement;
   const names = imp.childrenForFieldName('name').filter((n) => n !== null);

@@ -44,6 +44,16 @@ export class ParseTimeout extends ParseSkipped {
   }
 }
 
+/**
+ * A lint stopped at Engine.lintDeadline: the caller (a server thread that answers every request) lints
+ * the text elsewhere, where it can take its time. Nothing of the stopped lint is kept.
+ */
+export class LintOverBudget extends Error {
+  constructor() {
+    super('linting ran over its time on this thread and was stopped');
+  }
+}
+
 /** A text indented so deeply that the Python grammar would corrupt the parser (see indentTooDeep). */
 export class IndentTooDeep extends ParseSkipped {
   constructor() {
@@ -173,6 +183,11 @@ export class Engine {
    * threw, so one rule can never hang the editor or the CLI. 0 = no budget.
    */
   ruleBudgetMs = { base: 1000, perChar: 0.01 };
+  /**
+   * When set (a performance.now() time), a lint still checking matches then throws LintOverBudget. The
+   * language server sets it around a lint on the thread that answers every request; unset elsewhere.
+   */
+  lintDeadline: number | undefined;
   /** The disk as rules may see it: hosts with a file system set project/fileProbe.ts's NODE_FILES. */
   files: FileProbe = NO_FILE_SYSTEM;
   private readonly activeCache = new Map<string, Map<string, Severity>>();
@@ -377,6 +392,7 @@ export class Engine {
           );
         });
         const checkStarted = performance.now();
+        this.stopPastDeadline(checkStarted);
         try {
           rule.check(new Captures(match.captures, localIndex), ctx);
         } catch (error) {
@@ -534,6 +550,11 @@ export class Engine {
    * Runs the groups over the whole tree, one pass each; or over a region (incremental lint), where
    * their patterns are regrouped into at most two queries (see regionQueries.ts).
    */
+  /** Throws LintOverBudget once lintDeadline has passed (between query passes, before each rule check). */
+  private stopPastDeadline(now = performance.now()): void {
+    if (this.lintDeadline !== undefined && now > this.lintDeadline) throw new LintOverBudget();
+  }
+
   private runPasses(
     groups: readonly QueryGroup[],
     compiled: CompiledRules,
@@ -542,9 +563,15 @@ export class Engine {
   ): PassMatches[] {
     if (!ranges) {
       const profile = this.profile;
-      if (!profile) return groups.map((g) => ({ patterns: g.patterns, matches: g.query.matches(tree.rootNode) }));
+      if (!profile) {
+        return groups.map((g) => {
+          this.stopPastDeadline();
+          return { patterns: g.patterns, matches: g.query.matches(tree.rootNode) };
+        });
+      }
       profile.passes += groups.length;
       return groups.map((g) => {
+        this.stopPastDeadline();
         const started = performance.now();
         const matches = g.query.matches(tree.rootNode);
         const entry = profile.groups.get(g.key) ?? { ms: 0, passes: 0 };

@@ -103,7 +103,22 @@ interface Layout {
   separateFromHeader: boolean;
 }
 
+/**
+ * Each file's import layout, worked out once: rules ask for it per finding, and a file with thousands of
+ * findings and statements (a dense generated file) re-walked every top-level statement each time.
+ */
+const layouts = new WeakMap<FileFacts, Layout>();
+
 function importLayout(facts: FileFacts): Layout {
+  let layout = layouts.get(facts);
+  if (!layout) {
+    layout = computeImportLayout(facts);
+    layouts.set(facts, layout);
+  }
+  return layout;
+}
+
+function computeImportLayout(facts: FileFacts): Layout {
   const children = facts.root.namedChildren.filter((c): c is Node => c !== null);
   const text = facts.text;
   let i = 0;

@@ -4,7 +4,7 @@
 // platform can (offThread.ts): then a worker keeps the tree, and this thread only the text.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import { ParseSkipped, ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
+import { LintOverBudget, ParseSkipped, ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
 import { Edit, type Tree } from '../syntax/parser';
@@ -12,7 +12,16 @@ import type { ConstructMatch } from '../docs/constructDocs';
 import type { LintResult } from '../../common/types';
 import { constructNoteAt } from './hover';
 import { setTimeoutReported } from './scheduling';
-import { LARGE_DOCUMENT_CHARS, SMALL_AGAIN_CHARS, WorkerUnavailable, type OffThreadLinter, type RemoteDocument, type RemoteLint } from './offThread';
+import {
+  LARGE_DOCUMENT_CHARS,
+  MAIN_THREAD_LINT_MS,
+  SMALL_AGAIN_CHARS,
+  TIMED_LINT_MIN_CHARS,
+  WorkerUnavailable,
+  type OffThreadLinter,
+  type RemoteDocument,
+  type RemoteLint,
+} from './offThread';
 
 /** How long the editor must be idle before an incremental result is checked against a full lint. */
 export const VERIFY_AFTER_MS = 400;
@@ -61,6 +70,12 @@ export class ParsedDocument {
   offThread: OffThreadLinter | undefined;
   /** This document's mirror in the worker, while its text is large. */
   private remote: RemoteDocument | null = null;
+  /**
+   * The length of the text when a lint here ran past MAIN_THREAD_LINT_MS (a dense text: thousands of
+   * findings, or matches that cost much each): the document is linted in the worker from then on,
+   * until its text shrinks to half that.
+   */
+  private slowHereAt: number | undefined;
   /** The worker's lint of a revision, shared by the requests that want it (a pull and a hover). */
   private remoteLint: { revision: number; optionsKey: string; result: Promise<RemoteLint> } | null = null;
 
@@ -191,6 +206,29 @@ export class ParsedDocument {
       }
     }
     this.leaveWorker();
+    if (!this.offThread?.available || length < TIMED_LINT_MIN_CHARS) return this.lint(options);
+    // Where a worker can take over, a lint here has a time limit: size alone does not tell what a text
+    // costs (145k characters of dense code held every other request for over 20 s on a loaded machine).
+    const started = performance.now();
+    this.engine.lintDeadline = started + MAIN_THREAD_LINT_MS;
+    try {
+      const result = this.lint(options);
+      // Over the limit with no rule check left to stop it (the parse, the query passes): the next lint goes to the worker.
+      if (performance.now() - started > MAIN_THREAD_LINT_MS) this.slowHereAt = length;
+      return result;
+    } catch (error) {
+      if (!(error instanceof LintOverBudget)) throw error;
+      this.linter.reset();
+      this.slowHereAt = length;
+    } finally {
+      this.engine.lintDeadline = undefined;
+    }
+    try {
+      return await this.lintInWorker(options);
+    } catch (error) {
+      if (!(error instanceof WorkerUnavailable)) throw error;
+    }
+    this.leaveWorker();
     return this.lint(options);
   }
 
@@ -216,6 +254,7 @@ export class ParsedDocument {
 
   private belongsInWorker(length: number): boolean {
     if (!this.offThread?.available) return false;
+    if (this.slowHereAt !== undefined && length >= this.slowHereAt / 2) return true;
     return length >= (this.remote ? SMALL_AGAIN_CHARS : LARGE_DOCUMENT_CHARS);
   }
 

@@ -21,6 +21,22 @@ import type { LintResult } from '../../common/types';
  */
 export const LARGE_DOCUMENT_CHARS = 500_000;
 
+/**
+ * A lint on the main thread longer than this (in its rule checks) is stopped and done in the worker
+ * instead, and the document stays there: keystroke re-lints take tens of ms, a normal file's full lint
+ * a fraction of a second, and a hover waits for its document's lint.
+ */
+export const MAIN_THREAD_LINT_MS = 1000;
+
+/**
+ * Only documents this long get that limit: a shorter one that lints slowly was held up by the machine
+ * (its load, a first query compilation), not by its text, and in the worker it would wait behind a large
+ * document's lint of minutes (the protocol fuzzer's 3.8k-character pulls went unanswered for 20 s); a
+ * 100k-character module took over a second under the test suite's load, and its hover then found the
+ * worker still starting. The dense text that held the fuzzer's requests had 145k characters.
+ */
+export const TIMED_LINT_MIN_CHARS = 120_000;
+
 /** A document moves back to the main thread only well below the limit, so typing around it does not ping-pong. */
 export const SMALL_AGAIN_CHARS = LARGE_DOCUMENT_CHARS / 2;
 

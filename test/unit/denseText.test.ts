@@ -1,0 +1,56 @@
+// Rules whose cost grew faster than the text on dense files (issue 23: a 145k-character document linted on
+// the server's thread held every other request for over 20 s under load). Each rule here once re-walked the
+// file, or its top-level statements, for every match; now such work is done once per file. The test compares
+// a rule's check time on a text and on the same text four times longer, in the same process: a linear rule
+// costs about 4×, one re-walking the file per match about 16×. Ratios, not absolute times, so that a loaded
+// machine does not fail it; the best of three runs of each size, so that one stall does not either.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { newProfile } from '../../server/engine/engine';
+import { FIXTURES, getEngine } from '../helpers/engine';
+
+/** The rule, and what its dense text repeats (a fixture, or a text): many matches of the rule. */
+const RULES: [ruleId: string, unit: { fixture: string } | { text: string }][] = [
+  ['multiprocessing-main-guard', { fixture: 'multiprocessing-main-guard/positive.py' }],
+  ['leftover-breakpoint', { fixture: 'leftover-breakpoint/positive.py' }],
+  // Each finding's fix adds `import asyncio`: where it goes was worked out again for every finding.
+  ['async-time-sleep', { text: 'import time\nasync def f():\n    time.sleep(1)\n' }],
+];
+
+function dense(unit: { fixture: string } | { text: string }, size: number): string {
+  const text = 'text' in unit ? unit.text : readFileSync(path.join(FIXTURES, 'rules', unit.fixture), 'utf8');
+  return text.repeat(Math.ceil(size / text.length));
+}
+
+async function checkMs(ruleId: string, text: string): Promise<{ ms: number; findings: number }> {
+  const engine = await getEngine();
+  let best = Infinity;
+  let findings = 0;
+  for (let run = 0; run < 3; run++) {
+    const profile = newProfile();
+    engine.profile = profile;
+    try {
+      const result = engine.lintText(text, { select: [ruleId] });
+      findings = result.findings.length;
+      assert.deepEqual(result.failures, [], `${ruleId} was stopped: ${result.failures.map((f) => f.error).join('; ')}`);
+    } finally {
+      engine.profile = undefined;
+    }
+    best = Math.min(best, profile.rules.get(ruleId)?.ms ?? 0);
+  }
+  return { ms: best, findings };
+}
+
+describe('rule cost on dense text', function () {
+  this.timeout(120_000);
+  for (const [ruleId, unit] of RULES) {
+    it(`${ruleId}: four times the text costs well under sixteen times the time`, async () => {
+      const small = await checkMs(ruleId, dense(unit, 25_000));
+      const large = await checkMs(ruleId, dense(unit, 100_000));
+      assert.ok(small.findings > 20 && large.findings >= 3 * small.findings, `findings ${small.findings} → ${large.findings}`);
+      const ratio = large.ms / Math.max(small.ms, 1);
+      assert.ok(ratio < 8, `${ruleId}: ${small.ms.toFixed(0)} ms → ${large.ms.toFixed(0)} ms (×${ratio.toFixed(1)})`);
+    });
+  }
+});

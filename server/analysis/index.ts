@@ -88,7 +88,7 @@ export {
   scopeBody,
   withEnclosingParentheses,
 } from './scopes';
-export { tfDataPipeline } from './tfData';
+export { isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';

@@ -8,6 +8,7 @@ import {
   findDescendants,
   values,
   insideNumbaFunction,
+  isKnownScalar,
   isVariable,
   keywordValue,
   localTypes,
@@ -157,11 +158,17 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
     });
     return;
   }
-  const fixable = sameShapeFamily(ctx.facts, [...r.arrays.values()]) && !hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex);
+  // `[(1 - a) * A + a * B for a in alphas]` with arrays A, B builds a list of arrays: `(1 - alphas) * A + alphas * B`
+  // would broadcast (or fail) instead. The rewrite holds only when every other operand is a number.
+  const unsure = r.invariants.filter((n) => !isKnownScalar(n, ctx.facts)).map((n) => `\`${n.text}\``);
+  const fixable = unsure.length === 0 && sameShapeFamily(ctx.facts, [...r.arrays.values()]) && !hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex);
   const text = r.compound && needsParentheses(comp) ? `(${r.text})` : r.text;
   ctx.report({
     node: comp,
-    message: `List comprehension over ${describeArrays(r)} works element by element; write \`${r.text}\` (an ndarray; add \`.tolist()\` if a list is needed)`,
+    message:
+      unsure.length === 0
+        ? `List comprehension over ${describeArrays(r)} works element by element; write \`${r.text}\` (an ndarray; add \`.tolist()\` if a list is needed)`
+        : `List comprehension over ${describeArrays(r)} works element by element; if ${[...new Set(unsure)].join(', ')} ${unsure.length === 1 ? 'is a number' : 'are numbers'}, write \`${r.text}\` (an array would need a new axis to broadcast against)`,
     edits: fixable ? [replaceNode(comp, text)] : undefined,
     reason: r.usesMath
       ? 'numpy returns nan where `math` functions raise, and the result is an ndarray, not a list'

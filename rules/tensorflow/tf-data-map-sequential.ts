@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasSplatArguments, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
+import { hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
 
 /** Map functions whose parallel execution could change results or need thread safety. */
@@ -45,7 +45,8 @@ export default defineRule({
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
     if (positionalArguments(call).length !== 1) return;
     const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
-    if (!pipeline) return;
+    // A few values written in the source: a demonstration, where parallel calls buy nothing.
+    if (!pipeline || isLiteralDataset(pipeline, ctx.facts)) return;
     const tf = ensureImport(ctx.facts, 'tensorflow');
     const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.AUTOTUNE`);
     const risky = ORDER_SENSITIVE.test(ctx.text);

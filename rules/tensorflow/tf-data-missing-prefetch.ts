@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, identifiersSpelled, isNestedScope, parameterNames, scopeBody, tfDataPipeline } from '../../server/analysis';
+import {
+  FileFacts,
+  findDescendants,
+  identifiersSpelled,
+  isLiteralDataset,
+  isNestedScope,
+  parameterNames,
+  scopeBody,
+  tfDataPipeline,
+} from '../../server/analysis';
 import { insertAt } from '../../server/fixes';
 
 const CONSUMERS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'experimental_distribute_dataset', 'distribute_datasets_from_function']);
@@ -43,7 +52,7 @@ export default defineRule({
     // `for x, y in train_ds.take(1):` peeks at a few elements (plots, shape checks): not a training input.
     if (m.need('m').text === 'take') return;
     const pipeline = tfDataPipeline(call, facts);
-    if (!pipeline || pipeline.methods.includes('prefetch')) return;
+    if (!pipeline || pipeline.methods.includes('prefetch') || isLiteralDataset(pipeline, facts)) return;
     if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;
     const consumer = consumerOf(call, facts);
     if (!consumer) return;

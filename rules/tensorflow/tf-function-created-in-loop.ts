@@ -57,7 +57,8 @@ export default defineRule({
     if (call.parent?.type === 'decorator') return; // handled by the decorator pattern
     const loop = enclosingLoop(call);
     if (!loop) return;
-    const varying = loopVaryingNames(loop);
+    const bound = loopBoundNames(loop);
+    const varying = new Set(bound);
     const wrapped = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
     // `for f in fns: tf.function(f)` wraps a different function each time: that is not a re-creation.
     if (wrapped?.type === 'identifier' && varying.has(wrapped.text)) return;
@@ -65,21 +66,21 @@ export default defineRule({
     ctx.report({
       node: call,
       message: `\`${call.childForFieldName('function')!.text}(...)\` inside a loop creates a new function, traced from scratch, on every iteration; create it once before the loop`,
-      edits: captured.length === 0 ? hoist(ctx.text, call, loop) : undefined,
+      edits: captured.length === 0 ? hoist(ctx.text, call, loop, bound) : undefined,
     });
   },
 });
 
-/** Names bound by the loop target or assigned anywhere in the loop body. */
-function loopVaryingNames(loop: Node): Set<string> {
-  const names = new Set<string>();
+/** Names bound by the loop target or assigned anywhere in the loop body, once per binding. */
+function loopBoundNames(loop: Node): string[] {
+  const names: string[] = [];
   const left = loop.childForFieldName('left');
-  if (left) for (const n of targetNames(left)) names.add(n);
+  if (left) names.push(...targetNames(left));
   const body = loop.childForFieldName('body');
   if (body) {
     for (const a of findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement', isNestedScope)) {
       const target = a.childForFieldName('left');
-      if (target) for (const n of targetNames(target)) names.add(n);
+      if (target) names.push(...targetNames(target));
     }
   }
   return names;
@@ -96,9 +97,12 @@ function isLambdaParameter(id: Node): boolean {
 }
 
 /** `f = tf.function(...)` as a whole line in the loop body moves to just before the loop. */
-function hoist(text: string, call: Node, loop: Node): TextEdit[] | undefined {
+function hoist(text: string, call: Node, loop: Node, bound: string[]): TextEdit[] | undefined {
   const assign = call.parent;
-  if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.type !== 'identifier') return undefined;
+  const target = assign?.childForFieldName('left');
+  if (assign?.type !== 'assignment' || target?.type !== 'identifier') return undefined;
+  // Bound again in the loop: after the move, a later iteration would call the other binding.
+  if (bound.filter((n) => n === target.text).length > 1) return undefined;
   const stmt = assign.parent;
   if (stmt?.type !== 'expression_statement' || !stmt.parent?.parent?.equals(loop)) return undefined;
   const statements = stmt.parent.namedChildren.filter((c) => c !== null && c.type !== 'comment');

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { definitionStatement, enclosingClass, FileFacts, tfFunctionOf, tfFunctions, trainStepOf } from '../../server/analysis';
+import { definitionStatement, enclosingClass, FileFacts, identifiersSpelledInFile, tfFunctionOf, tfFunctions, trainStepOf } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 /** Keras compiles these overrides itself when `fit` / `evaluate` / `predict` run. */
@@ -48,6 +48,8 @@ export default defineRule({
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
     if (/\.numpy\s*\(/.test(def.text)) return;
     if (calledFromTfFunction(name, facts)) return;
+    // TensorFlow 1 graph mode: the step is called once to build the graph that a session then runs.
+    if (opensGraphSession(facts)) return;
     const tf = ensureImport(facts, 'tensorflow');
     const stmt = definitionStatement(def);
     const at = lineStartOf(ctx.text, stmt.startIndex);
@@ -58,6 +60,21 @@ export default defineRule({
     });
   },
 });
+
+const GRAPH_SESSIONS = ['Session', 'InteractiveSession', 'MonitoredTrainingSession'];
+const SESSION_CALLS = /^tensorflow\.(compat\.v1\.)?(train\.)?(Session|InteractiveSession|MonitoredTrainingSession)$/;
+
+/** The file opens a TensorFlow 1 session (`tf.Session()`, `tf.compat.v1.Session()`, `MonitoredTrainingSession`). */
+function opensGraphSession(facts: FileFacts): boolean {
+  if (!/Session\s*\(/.test(facts.text)) return false;
+  return GRAPH_SESSIONS.some((name) =>
+    identifiersSpelledInFile(facts, name).some((id) => {
+      const callee = id.parent?.type === 'attribute' ? id.parent : id;
+      const call = callee.parent;
+      return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) === true && SESSION_CALLS.test(facts.calleeName(call) ?? '');
+    }),
+  );
+}
 
 /** The step is called (or passed to `strategy.run`) inside some tf.function, which traces it anyway. */
 function calledFromTfFunction(name: string, facts: FileFacts): boolean {

@@ -2,7 +2,8 @@
 // ndarrays (`a[i] * 2 + b[i]`, `x + y` for `x, y in zip(a, b)`, `np.sqrt(x)`) and spells the
 // whole-array expression (`a * 2 + b`). Used by numpy-python-loop and its siblings.
 import type { FileFacts } from './facts';
-import { localTypes } from './localTypes';
+import { isNumberLiteral, localTypes } from './localTypes';
+import { bindingOf, localOccurrences, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
 
 const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
@@ -85,21 +86,24 @@ export interface ElementResult {
   usesMinMax: boolean;
   /** Top-level node type is an operator (needs parentheses in operator context). */
   compound: boolean;
+  /** Loop-invariant names and attributes taken as scalars (`scale`, `self.alpha`): an array among them would broadcast. */
+  invariants: Node[];
 }
 
 /** The whole-array form of a per-element expression, or null if it is anything else. */
 export function vectorizeElement(expr: Node, env: ElementEnv): ElementResult | null {
   const arrays = new Map<string, Node>();
-  const state: WalkState = { usesMath: false, usesMinMax: false };
+  const state: WalkState = { usesMath: false, usesMinMax: false, invariants: [] };
   const text = walk(expr, env, arrays, state);
   if (text === null || arrays.size === 0) return null;
   const compound = expr.type === 'binary_operator' || expr.type === 'comparison_operator' || expr.type === 'unary_operator';
-  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, compound };
+  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, compound, invariants: state.invariants };
 }
 
 interface WalkState {
   usesMath: boolean;
   usesMinMax: boolean;
+  invariants: Node[];
 }
 
 /** Builtins of two values with an element-wise ufunc. */
@@ -120,6 +124,7 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
       if (node.text === env.index || env.forbidden?.has(node.text)) return null;
       // A loop-invariant scalar; a known array or frame would broadcast differently.
       if (types.typeOf(node)) return null;
+      state.invariants.push(node);
       return node.text;
     }
     case 'attribute': {
@@ -129,6 +134,7 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
       if (root?.type !== 'identifier' || env.elements.has(root.text) || root.text === env.index || env.forbidden?.has(root.text)) return null;
       if (env.facts.binding(root.text)) return null;
       if (types.typeOf(node)) return null;
+      state.invariants.push(node);
       return node.text;
     }
     case 'subscript': {
@@ -202,6 +208,47 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
     default:
       return null;
   }
+}
+
+const SCALAR_ANNOTATIONS = new Set(['int', 'float']);
+const SCALAR_BUILTINS = new Set(['len', 'int', 'float']);
+
+/**
+ * True when every binding of the name read at `id` (in the innermost scope that binds it) gives a plain Python
+ * number: `alpha = 0.5`, `n = len(xs)`, `k = 2 * m` of such names, or a parameter annotated `int` / `float`.
+ * An unannotated parameter, even with a number default, may be passed an array, so it is not known.
+ */
+export function isKnownScalar(id: Node, facts: FileFacts, depth = 0): boolean {
+  if (id.type !== 'identifier' || depth > 3) return false;
+  for (let scope = scopeOf(id); ; scope = scopeOf(scope)) {
+    const binders = localOccurrences(scope, id.text).filter((n) => bindingOf(n) !== null);
+    if (binders.length > 0) return binders.every((n) => scalarBinding(n, facts, depth));
+    if (!scope.parent) return false;
+  }
+}
+
+function scalarBinding(target: Node, facts: FileFacts, depth: number): boolean {
+  const binder = bindingOf(target)!;
+  if (binder.type === 'typed_parameter' || binder.type === 'typed_default_parameter')
+    return SCALAR_ANNOTATIONS.has(binder.childForFieldName('type')?.text ?? '');
+  if (binder.type !== 'assignment' || !binder.childForFieldName('left')?.equals(target)) return false;
+  const value = binder.childForFieldName('right');
+  return !!value && scalarExpression(value, facts, depth);
+}
+
+function scalarExpression(n: Node, facts: FileFacts, depth: number): boolean {
+  if (isNumberLiteral(n)) return true;
+  if (n.type === 'identifier') return isKnownScalar(n, facts, depth + 1);
+  if (n.type === 'parenthesized_expression') return n.namedChildCount === 1 && scalarExpression(n.namedChild(0)!, facts, depth);
+  if (n.type === 'unary_operator') return scalarExpression(n.childForFieldName('argument')!, facts, depth);
+  if (n.type === 'binary_operator')
+    return (
+      ARITH_OPS.has(n.childForFieldName('operator')?.type ?? '') &&
+      scalarExpression(n.childForFieldName('left')!, facts, depth) &&
+      scalarExpression(n.childForFieldName('right')!, facts, depth)
+    );
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && SCALAR_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, n);
 }
 
 /** How numpy is spelled in the file (`np`), when imported as a module. */

@@ -19,7 +19,7 @@ export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, 
 export type { ClassInfo } from './classIndex';
 export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isTestFile } from './codeContext';
 export type { FileProbe } from './codeContext';
-export { moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
+export { isKnownScalar, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
@@ -88,7 +88,7 @@ export {
   scopeBody,
   withEnclosingParentheses,
 } from './scopes';
-export { tfDataPipeline } from './tfData';
+export { isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';

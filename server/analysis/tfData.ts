@@ -108,3 +108,50 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
   }
   return null;
 }
+
+/** Sources whose elements are the argument's own values: nothing to read or decode. */
+const IN_MEMORY_SOURCES = /^tensorflow\.data\.Dataset\.(from_tensor_slices|from_tensors|range)$/;
+/** Calls that build a tensor from their literal arguments. */
+const LITERAL_TENSORS = new Set(['tensorflow.constant', 'tensorflow.range', 'tensorflow.ones', 'tensorflow.zeros', 'numpy.array', 'numpy.arange']);
+const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'true', 'false', 'none', 'concatenated_string']);
+
+/**
+ * True when the pipeline starts from a few values written in the source (`from_tensor_slices([1, 5, 3])`,
+ * `from_tensors(([1.], [1.]))`, `Dataset.range(100)`, or a name bound once to such a literal): a demonstration
+ * or a test, where parallel mapping and prefetching buy nothing.
+ */
+export function isLiteralDataset(pipeline: Pipeline, facts: FileFacts): boolean {
+  const q = facts.calleeName(pipeline.source);
+  if (!q || !IN_MEMORY_SOURCES.test(q)) return false;
+  const args = pipeline.source.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const data = args.filter((a) => a.type !== 'keyword_argument');
+  return data.length > 0 && data.every((a) => isLiteralData(a, facts, 0));
+}
+
+function isLiteralData(n: Node, facts: FileFacts, depth: number): boolean {
+  if (LITERAL_TYPES.has(n.type)) return true;
+  const parts = (node: Node) => node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  switch (n.type) {
+    case 'unary_operator':
+      return isLiteralData(n.childForFieldName('argument')!, facts, depth);
+    case 'list':
+    case 'tuple':
+    case 'parenthesized_expression':
+      return parts(n).every((c) => isLiteralData(c, facts, depth));
+    case 'dictionary':
+      return parts(n).every((pair) => pair.type === 'pair' && isLiteralData(pair.childForFieldName('value')!, facts, depth));
+    case 'call': {
+      const q = facts.calleeName(n);
+      const args = n.childForFieldName('arguments');
+      if (!q || !LITERAL_TENSORS.has(q) || args?.type !== 'argument_list') return false;
+      return parts(args).every((a) => a.type === 'keyword_argument' || isLiteralData(a, facts, depth));
+    }
+    case 'identifier': {
+      if (depth > 1) return false;
+      const values = valuesAssignedTo(n.text, n, facts);
+      return values.length === 1 && values[0].endIndex <= n.startIndex && isLiteralData(values[0], facts, depth + 1);
+    }
+    default:
+      return false;
+  }
+}

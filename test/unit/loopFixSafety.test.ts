@@ -95,6 +95,28 @@ describe('fix safety of loop rewrites', () => {
     });
   });
 
+  describe('tf-function-created-in-loop', () => {
+    it('tf-function-created-in-loop: no hoisting fix when the name is bound again in the loop (the move would change which function a later iteration calls)', async () => {
+      const source = (second: string) => [
+        'import tensorflow as tf',
+        'def run(model, ds):',
+        '    for batch in ds:',
+        '        f = tf.function(lambda x: model(x))',
+        '        f(batch)',
+        `        ${second}`,
+        '        f(batch)',
+      ];
+      assert.deepEqual(await labels('tf-function-created-in-loop', source('f = tf.function(lambda x: model(x) * 2)')), [
+        [4, 'none', undefined],
+        [6, 'none', undefined],
+      ]);
+      assert.deepEqual(await labels('tf-function-created-in-loop', source('g = tf.function(lambda x: model(x) * 2)')), [
+        [4, 'unsafe', 'Python side effects of tracing then happen once instead of on every iteration'],
+        [6, 'unsafe', 'Python side effects of tracing then happen once instead of on every iteration'],
+      ]);
+    });
+  });
+
   describe('readlines-iteration', () => {
     const source = (exit: string, after: string) => [
       'def split_header(path):',

@@ -97,4 +97,55 @@ describe('numpy-python-loop fix: equivalence with the element loop under real Nu
     assert.equal(findings.length, 1);
     assert.equal(findings[0].fix, undefined);
   });
+
+  describe('list comprehension: the other operands', () => {
+    const comprehension = (setup: string[], elem: string) =>
+      [
+        'import numpy as np',
+        '',
+        '',
+        'def blend(A: np.ndarray, B: np.ndarray, n: int):',
+        '    alphas = np.linspace(0.0, 1.0, 5)',
+        ...setup.map((l) => `    ${l}`),
+        `    return [${elem} for a in alphas]`,
+        '',
+        '',
+        'print(np.asarray(blend(np.arange(3.0), np.arange(3.0) * 10, 4)).round(6).tolist())',
+        '',
+      ].join('\n');
+    const run = (source: string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-np-'));
+      writeFileSync(path.join(dir, 'x.py'), source);
+      return spawnSync('/usr/bin/python3', [path.join(dir, 'x.py')], { encoding: 'utf8', timeout: 60000 });
+    };
+
+    it('arrays among them (a blend of two vectors per weight): reported, no rewrite, the message says what must hold', async () => {
+      const engine = await getEngine();
+      const before = comprehension(['u, v = A, B'], '(1 - a) * u + a * v');
+      const findings = engine.lintText(before, { select: ['numpy-python-loop'] }).findings;
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0].fix, undefined);
+      assert.match(findings[0].message, /if `u`, `v` are numbers/);
+      // What the rewrite would have done: broadcasting gives other numbers (or fails), not the same list of arrays.
+      const wrong = run(before.replace('[(1 - a) * u + a * v for a in alphas]', '(1 - alphas) * u + alphas * v'));
+      assert.notEqual(wrong.stdout, run(before).stdout);
+    });
+
+    it('numbers only (a literal, a name bound to a number, a parameter annotated int): rewritten, and python prints the same', async () => {
+      const before = comprehension(['lo = 0.5', 'k = 2 * n + len(A)'], '(1 - a) * lo + a * k + 3');
+      const { after } = await rewrite(before);
+      assert.match(after, /return \(1 - alphas\) \* lo \+ alphas \* k \+ 3$/m);
+      const b = run(before);
+      assert.equal(b.status, 0, b.stderr);
+      assert.equal(run(after).stdout, b.stdout);
+    });
+
+    it('an unannotated parameter, even with a number default, may be an array: no rewrite', async () => {
+      const engine = await getEngine();
+      const source = ['import numpy as np', 'def f(w=2.0):', '    xs = np.arange(4.0)', '    return [x * w for x in xs]', ''].join('\n');
+      const findings = engine.lintText(source, { select: ['numpy-python-loop'] }).findings;
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0].fix, undefined);
+    });
+  });
 });

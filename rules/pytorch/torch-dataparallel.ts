@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery } from '../../server/analysis';
+import { importedCallee, importedCallQuery, trainingLoops, trainSteps } from '../../server/analysis';
+import type { Node } from '../../server/syntax';
 
 const DATA_PARALLEL = new Set([
   'torch.nn.DataParallel',
@@ -9,11 +10,15 @@ const DATA_PARALLEL = new Set([
   'torch.nn.parallel.data_parallel.data_parallel',
 ]);
 
+/** A string that names the better choice: the code around the call already tells users about DDP. */
+const MENTIONS_DDP = /\bDDP\b|DistributedDataParallel|torch\.distributed|torchrun/;
+
 export default defineRule({
   id: 'torch-dataparallel',
   title: 'nn.DataParallel instead of DistributedDataParallel',
   category: 'pytorch',
   severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'when the file trains nothing (inference, validation): one process per GPU then matters less' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pytorch-distributed',
@@ -40,11 +45,20 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const name = importedCallee(m.need('call'), m.need('fn'), ctx.facts, DATA_PARALLEL);
-    if (!name) return;
+    if (!name || warnsAboutDataParallel(call)) return;
+    const trains = trainSteps(ctx.facts).length > 0 || trainingLoops(ctx.facts).some((loop) => loop.kind === 'train');
     const shown = call.childForFieldName('function')!.text;
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       message: `\`${shown}\` drives all GPUs from one Python process; use \`DistributedDataParallel\` with one process per GPU`,
+      ...(trains ? {} : { severity: 'hint' as const }),
     });
   },
 });
+
+/** A statement before the call, in its block, already warns that DataParallel is the slow choice: the authors know. */
+function warnsAboutDataParallel(call: Node): boolean {
+  let block: Node | null = call.parent;
+  while (block && block.type !== 'block' && block.type !== 'module') block = block.parent;
+  return block !== null && block.namedChildren.some((stmt) => stmt !== null && stmt.endIndex <= call.startIndex && MENTIONS_DDP.test(stmt.text));
+}

@@ -84,9 +84,9 @@ function mayBePatched(ctx: RuleContext, call: Node): boolean {
 }
 
 /** The rule's report for a fix: unsafe where `open` may be patched (the reason a caller gives wins). */
-function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string): void {
+function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string, quietOutsideHotCode = false): void {
   const why = reason ?? (mayBePatched(ctx, call) ? MAY_BE_PATCHED : undefined);
-  ctx.report({ node: call, message, edits, safety: why ? 'unsafe' : 'safe', reason: why });
+  ctx.report({ node: call, message, edits, safety: why ? 'unsafe' : 'safe', reason: why, ...(quietOutsideHotCode ? { quietOutsideHotCode } : {}) });
 }
 
 function consumerKind(call: Node, ctx: RuleContext): Consumer {
@@ -222,14 +222,17 @@ export default defineRule({
   },
 });
 
-/** `text = open(p).read()` → `with open(p) as f:` + the statement using `f`. */
+/**
+ * `text = open(p).read()` → `with open(p) as f:` + the statement using `f`. A one-liner that reads the whole
+ * file: CPython closes it as the statement ends (reference counting), so it only matters where it runs often.
+ */
 function reportInline(ctx: RuleContext, call: Node, message: string): void {
   const edits = inlineEdits(ctx, call);
   if (!edits) {
-    ctx.report({ node: call, message });
+    ctx.report({ node: call, message, quietOutsideHotCode: true });
     return;
   }
-  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS);
+  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS, true);
 }
 
 function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: boolean } | null {

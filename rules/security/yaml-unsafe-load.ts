@@ -20,6 +20,15 @@ const UNSAFE_C_LOADERS = new Set([
   'yaml.cyaml.CUnsafeLoader',
   'yaml.cyaml.CFullLoader',
 ]);
+/**
+ * What the loader can build. FullLoader has refused `!!python/object/apply` and `/new` since PyYAML 5.4
+ * (CVE-2020-14343), but still resolves Python names and types: not arbitrary code, not data-only either.
+ */
+function harmOf(loaderOrShortcut: string | null): string {
+  return loaderOrShortcut && /(FullLoader|full_load(_all)?)$/.test(loaderOrShortcut)
+    ? 'resolves Python-specific tags (`!!python/name`, `!!python/tuple`; arbitrary code before PyYAML 5.4)'
+    : 'can construct arbitrary Python objects';
+}
 const SAFE_LOADERS = /(^|\.)(C?SafeLoader|C?BaseLoader)$/;
 /** Shortcut functions that always use an unsafe loader, and their safe counterparts. */
 const SHORTCUTS: Record<string, string> = {
@@ -42,8 +51,8 @@ export default defineRule({
   docs: {
     why:
       "PyYAML's `Loader`, `UnsafeLoader` and `CLoader` honour `!!python/object/apply` tags, so a YAML file can run " +
-      'any code while it is being parsed; `FullLoader` still resolves Python-specific tags and has had code-execution ' +
-      'bypasses (CVE-2020-14343). ' +
+      'any code while it is being parsed; `FullLoader` still resolves Python-specific names and types, and ran code ' +
+      'before PyYAML 5.4 (CVE-2020-14343). ' +
       'Config files, experiment specs and model cards often come from other people or repositories. Since PyYAML 6 ' +
       'the `Loader` argument is also mandatory, so a bare `yaml.load(f)` raises TypeError.',
     instead:
@@ -86,7 +95,7 @@ export default defineRule({
     if (SHORTCUTS[q]) {
       ctx.report({
         node: call,
-        message: `\`${fn.text}()\` uses an unsafe loader that can construct arbitrary Python objects; use \`${moduleRef}.${SHORTCUTS[q]}()\``,
+        message: `\`${fn.text}()\` uses a loader that ${harmOf(q)}; use \`${moduleRef}.${SHORTCUTS[q]}()\``,
         fixTitle: `Use ${moduleRef}.${SHORTCUTS[q]}()`,
         edits: bare ? undefined : [replaceNode(fn.childForFieldName('attribute')!, SHORTCUTS[q])],
       });
@@ -103,7 +112,7 @@ export default defineRule({
       const ref = loader!.type === 'attribute' ? `${loader!.childForFieldName('object')!.text}.CSafeLoader` : null;
       ctx.report({
         node: call,
-        message: `\`${fn.text}(..., Loader=${loader!.text})\` can construct arbitrary Python objects; use \`Loader=${ref ?? 'yaml.CSafeLoader'}\``,
+        message: `\`${fn.text}(..., Loader=${loader!.text})\` ${harmOf(loaderName)}; use \`Loader=${ref ?? 'yaml.CSafeLoader'}\``,
         fixTitle: 'Use the C safe loader (CSafeLoader)',
         edits: ref ? [replaceNode(loader!, ref)] : undefined,
       });
@@ -115,7 +124,7 @@ export default defineRule({
     const customTags = /\badd_(multi_)?constructor\s*\(/.test(ctx.text);
     ctx.report({
       node: call,
-      message: `\`${fn.text}()\` ${what} can construct arbitrary Python objects; use \`${moduleRef}.${safe}()\``,
+      message: `\`${fn.text}()\` ${what} ${harmOf(loaderName)}; use \`${moduleRef}.${safe}()\``,
       fixTitle: `Use ${moduleRef}.${safe}()`,
       edits: bare || customTags ? undefined : safeLoadEdits(ctx.text, fn, args, loaderArg ?? null, safe),
     });

@@ -19,6 +19,12 @@ const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 
 
 /** Folders whose code is read and run by hand, once: examples, tutorials, docs snippets, maintenance scripts. */
 const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs', 'docs_src', 'doc', 'tutorial', 'tutorials', 'scripts', 'script', 'notebooks', 'demo', 'demos']);
+/** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
+const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
+/** Methods that run a function once per item in worker processes or threads: pool.map, executor.submit, ... */
+const POOL_METHODS = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async', 'apply_async', 'submit']);
+/** Classes whose `target=` function is a worker's whole job. */
+const WORKER_CLASS = /(^|\.)(Process|Thread)$/;
 
 /** Iterables whose name says they stream data: rows, records, batches, files, lines, requests. */
 const DATA_NAME =
@@ -52,16 +58,19 @@ export function isExampleFile(filePath: string | undefined): boolean {
  * flagged construct itself works row by row or element by element over a DataFrame or array (the pandas
  * and NumPy rules), so its cost grows with the data wherever it stands.
  */
-export function impactOf(node: Node, facts: FileFacts, filePath: string | undefined, overData = false): Impact {
+export function impactOf(node: Node, facts: FileFacts, filePath: string | undefined, overData = false, dataLibrary = overData): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
+  const notebookData = dataLibrary && isNotebook(filePath);
+  const example = isExampleFile(filePath) && !notebookData;
   const definition = definitionHeaderOf(node);
-  if (definition) return definitionImpact(definition, facts, filePath);
+  if (definition) return definitionImpact(definition, facts, example);
   const hot = hotReasons(node, facts);
   if (hot.length > 0) return { level: 'high', reasons: hot };
-  const cold = coldReasons(node, facts, filePath);
+  const cold = coldReasons(node, facts, example, notebookData);
   if (cold.length > 0) return { level: 'low', reasons: cold };
   return { level: 'normal', reasons: [] };
 }
@@ -80,8 +89,19 @@ function definitionHeaderOf(node: Node): Node | null {
   return null;
 }
 
-function definitionImpact(definition: Node, facts: FileFacts, filePath: string | undefined): Impact {
-  if (isExampleFile(filePath)) return { level: 'low', reasons: ['in an example or script folder'] };
+/** A notebook file, or a file in a notebooks folder. */
+function isNotebook(filePath: string | undefined): boolean {
+  if (!filePath) return false;
+  if (filePath.toLowerCase().endsWith('.ipynb')) return true;
+  return path
+    .dirname(filePath)
+    .split(/[\\/]/)
+    .slice(-3)
+    .some((d) => NOTEBOOK_FOLDERS.has(d.toLowerCase()));
+}
+
+function definitionImpact(definition: Node, facts: FileFacts, example: boolean): Impact {
+  if (example) return { level: 'low', reasons: ['in an example or script folder'] };
   const name = nameOf(definition);
   if (spelledInLoop(name, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
   return { level: 'normal', reasons: [] };
@@ -97,15 +117,17 @@ function hotReasons(node: Node, facts: FileFacts): string[] {
   const def = enclosingDefinition(node);
   if (def && isRequestHandler(def)) reasons.push('in a request handler');
   if (def && reasons.length === 0 && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
+  else if (def && reasons.length === 0 && handedToWorkers(nameOf(def), facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
   return reasons;
 }
 
 /** Why node runs once or rarely. */
-function coldReasons(node: Node, facts: FileFacts, filePath: string | undefined): string[] {
-  if (isExampleFile(filePath)) return ['in an example or script folder'];
+function coldReasons(node: Node, facts: FileFacts, example: boolean, notebookData: boolean): string[] {
+  if (example) return ['in an example or script folder'];
   if (isUnderMainGuard(node)) return ['under `if __name__ == "__main__":`'];
   const def = enclosingDefinition(node);
-  // A comprehension is a loop of its own, but at module level it still runs once.
+  // A comprehension is a loop of its own, but at module level it still runs once (a notebook's top level is its main code).
+  if (!def && notebookData) return [];
   if (!def) return enclosingLoopNodes(node).some((loop) => LOOP_TYPES.has(loop.type)) ? [] : ['at module level: runs once, at import'];
   const allLoops = enclosingLoopNodes(node);
   if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) return ['in a loop over a small literal domain'];
@@ -200,4 +222,42 @@ function spelledInLoop(name: string, facts: FileFacts): boolean {
     byName.set(name, known);
   }
   return known;
+}
+
+const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();
+
+/**
+ * True when the function is handed, in this file, to workers that run it per item: `pool.map(f, xs)`,
+ * `executor.submit(f, x)`, joblib's `delayed(f)(...)`, `Process(target=f)`. No loop spells the call, but
+ * the body runs once per item all the same.
+ */
+function handedToWorkers(name: string, facts: FileFacts): boolean {
+  if (!name) return false;
+  let byName = handedToWorkersCache.get(facts);
+  if (!byName) handedToWorkersCache.set(facts, (byName = new Map()));
+  let known = byName.get(name);
+  if (known === undefined) {
+    known = facts.words.of(name).some((offset) => {
+      let ref = facts.root.descendantForIndex(offset, offset + name.length);
+      if (ref?.type !== 'identifier') return false;
+      if (ref.parent?.type === 'attribute' && ref.parent.childForFieldName('attribute')?.equals(ref)) ref = ref.parent;
+      return isWorkerFunctionArgument(ref);
+    });
+    byName.set(name, known);
+  }
+  return known;
+}
+
+function isWorkerFunctionArgument(ref: Node): boolean {
+  const holder = ref.parent;
+  if (holder?.type === 'keyword_argument') {
+    const call = holder.parent?.parent;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    return holder.childForFieldName('name')?.text === 'target' && callee !== null && callee !== undefined && WORKER_CLASS.test(callee.text);
+  }
+  if (holder?.type !== 'argument_list' || !holder.namedChildren[0]?.equals(ref)) return false;
+  const callee = holder.parent?.childForFieldName('function');
+  if (!callee) return false;
+  if (callee.text === 'delayed' || callee.text.endsWith('.delayed')) return true;
+  return callee.type === 'attribute' && POOL_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
 }

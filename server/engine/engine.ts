@@ -24,7 +24,7 @@ import { TextGates, type GateHit } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
-import type { Finding, LintResult, RuleFailure, Severity } from '../../common/types';
+import type { Category, Finding, LintResult, RuleFailure, Severity } from '../../common/types';
 
 /** The matches of one query pass, with what each of its pattern indices stands for. */
 interface PassMatches {
@@ -70,6 +70,8 @@ export class IndentTooDeep extends ParseSkipped {
  * level is at least one column deeper), so refusing 400 leaves a margin and no real code behind.
  */
 export const MAX_INDENT_COLUMNS = 400;
+/** Rules about data libraries: a notebook running their code is not an example run once (analysis/impact.ts). */
+const DATA_LIBRARY_CATEGORIES = new Set<Category>(['pandas', 'numpy', 'pytorch', 'tensorflow']);
 /**
  * Leading blanks of a line as the scanner reads them: spaces, tabs, NULs (textForLexer makes them spaces)
  * and backslash continuations, which it skips without starting the count again (tree-sitter-python#350):
@@ -135,6 +137,8 @@ export interface RawFinding {
   matchEnd: number;
   /** The construct the finding is about, when the rule named one larger than the flagged range (Report.construct). */
   construct?: [number, number];
+  /** This finding only matters in hot code (Report.quietOutsideHotCode), whatever its rule's default. */
+  quietOutsideHotCode?: boolean;
 }
 
 /** The part of a lint that does not depend on suppressions: what incremental linting caches. */
@@ -380,16 +384,16 @@ export class Engine {
         if (rule.minPython && !atLeast(settings, rule)) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, this.files, (finding, construct) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, this.files, (finding, construct, quiet) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
           extent ??= matchExtent(match);
-          raw.push(
-            construct
-              ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
-              : { finding, ...extent },
-          );
+          const entry: RawFinding = construct
+            ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
+            : { finding, ...extent };
+          if (quiet) entry.quietOutsideHotCode = true;
+          raw.push(entry);
         });
         const checkStarted = performance.now();
         this.stopPastDeadline(checkStarted);
@@ -443,7 +447,7 @@ export class Engine {
       const suppressed = suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line);
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
-      const ranked = this.ranked(finding, facts, options);
+      const ranked = this.ranked(finding, facts, options, r.quietOutsideHotCode === true);
       if (ranked) findings.push(ranked);
     }
     if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {
@@ -459,16 +463,17 @@ export class Engine {
    * outside it and nothing in low-impact code. A severity the user set for the rule is kept. Null: dropped.
    * A copy: incremental lints finish the same raw findings again.
    */
-  private ranked(finding: Finding, facts: FileFacts, options: LintOptions): Finding | null {
+  private ranked(finding: Finding, facts: FileFacts, options: LintOptions, quietFinding: boolean): Finding | null {
     const rule = this.rulesById.get(finding.ruleId);
     if (!rule || rule.query === '') return finding;
     const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
     if (!node) return finding;
-    const impact = impactOf(node, facts, options.filePath, rule.category === 'pandas' || rule.category === 'numpy');
+    const impact = impactOf(node, facts, options.filePath, rule.category === 'pandas' || rule.category === 'numpy', DATA_LIBRARY_CATEGORIES.has(rule.category));
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
-    if (rule.quietOutsideHotCode && impact.level === 'low') return null;
-    if ((impact.level === 'low' || (rule.quietOutsideHotCode && impact.level !== 'high')) && finding.severity !== 'hint') {
+    const quiet = rule.quietOutsideHotCode === true || quietFinding;
+    if (quiet && impact.level === 'low') return null;
+    if ((impact.level === 'low' || (quiet && impact.level !== 'high')) && finding.severity !== 'hint') {
       // Remembered so that a profile showing this code hot can give the finding back its full severity.
       ranked.impact = { ...impact, demotedFrom: finding.severity };
       ranked.severity = 'hint';
@@ -688,7 +693,7 @@ function contextFor(
   settings: RuleSettings,
   options: LintOptions,
   files: FileProbe,
-  emit: (finding: Finding, construct: Node | undefined) => void,
+  emit: (finding: Finding, construct: Node | undefined, quietOutsideHotCode: boolean) => void,
 ): RuleContext {
   return {
     text,
@@ -697,7 +702,7 @@ function contextFor(
     filePath: options.filePath,
     files,
     report(report: Report) {
-      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report.construct);
+      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report.construct, report.quietOutsideHotCode === true);
     },
   };
 }

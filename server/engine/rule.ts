@@ -70,6 +70,8 @@ export interface Report {
    * pattern): one of the rule's `severityForms`. A user's severity setting for the rule still wins.
    */
   severity?: Severity;
+  /** This finding (a milder form of the pattern) only matters in hot code: as the rule's `quietOutsideHotCode`, for it alone. */
+  quietOutsideHotCode?: boolean;
   /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see

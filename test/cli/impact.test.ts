@@ -6,7 +6,7 @@ import { project, run } from '../helpers/cli';
 const FILES = {
   'pkg/__init__.py': '',
   'pkg/load.py': 'def load_all(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n',
-  'tests/test_load.py': 'def test_load(tmp_path):\n    assert open(tmp_path).read() == ""\n',
+  'tests/test_load.py': 'def test_load(tmp_path):\n    f = open(tmp_path)\n    assert f.read() == ""\n    f.close()\n',
 };
 
 describe('cli: impact ranking', () => {
@@ -20,7 +20,7 @@ describe('cli: impact ranking', () => {
 
   it('--impact all and impact = "all" in [tool.perflens] show everything at full severity', () => {
     const flag = run(['check', '.', '--select', 'open-without-with', '--impact', 'all'], project(FILES));
-    assert.match(flag.stdout, /^tests\/test_load\.py:2:12: warning: open-without-with /m);
+    assert.match(flag.stdout, /^tests\/test_load\.py:2:9: warning: open-without-with /m);
     assert.doesNotMatch(flag.stdout, /not shown/);
     const config = run(
       ['check', '.', '--select', 'open-without-with'],
@@ -28,7 +28,7 @@ describe('cli: impact ranking', () => {
       60000,
       true,
     );
-    assert.match(config.stdout, /^tests\/test_load\.py:2:12: warning: open-without-with /m);
+    assert.match(config.stdout, /^tests\/test_load\.py:2:9: warning: open-without-with /m);
     const bad = run(['check', '.'], project({ ...FILES, 'pyproject.toml': '[tool.perflens]\nimpact = "some"\n' }), 60000, true);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /`impact` must be one of "auto", "all"/);

@@ -252,4 +252,19 @@ describe('fix safety', () => {
     assert.equal(finding.fix?.safety, 'unsafe');
     assert.match(finding.fix?.reason ?? '', /AttributeError/);
   });
+
+  it('yaml-unsafe-load: FullLoader is described as PyYAML 5.4+ has it, not as arbitrary code', async () => {
+    const source = [
+      'import yaml',
+      'a = yaml.load(f, Loader=yaml.FullLoader)',
+      'b = yaml.full_load(f)',
+      'c = yaml.load(f, Loader=yaml.CFullLoader)',
+      'd = yaml.load(f, Loader=yaml.Loader)',
+      'e = yaml.unsafe_load(f)',
+    ].join('\n');
+    const messages = (await findings('yaml-unsafe-load', source)).map((f) => f.message);
+    assert.equal(messages.length, 5);
+    for (const m of messages.slice(0, 3)) assert.match(m, /resolves Python-specific tags .*arbitrary code before PyYAML 5\.4/, m);
+    for (const m of messages.slice(3)) assert.match(m, /can construct arbitrary Python objects/, m);
+  });
 });

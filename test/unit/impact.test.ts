@@ -53,12 +53,16 @@ describe('impact from context', () => {
   });
 
   it('drops low-impact findings to hint: test files, __main__ blocks, small literal loops, examples', async () => {
-    const leak = 'def load(p):\n    return open(p).read()\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
     const cases: [string, LintOptions, string][] = [
       [leak, { filePath: '/proj/tests/test_load.py' }, 'in a test file'],
       [leak, { filePath: '/proj/examples/load.py' }, 'in an example or script folder'],
-      ['if __name__ == "__main__":\n    data = open("x").read()\n', {}, 'under `if __name__ == "__main__":`'],
-      ['def load(ps):\n    for p in ("a", "b"):\n        open(p).read()\n', {}, 'in a loop over a small literal domain'],
+      ['if __name__ == "__main__":\n    f = open("x")\n    data = f.read()\n    f.close()\n', {}, 'under `if __name__ == "__main__":`'],
+      [
+        'def load(ps):\n    for p in ("a", "b"):\n        f = open(p)\n        data = f.read()\n        f.close()\n',
+        {},
+        'in a loop over a small literal domain',
+      ],
     ];
     for (const [src, options, reason] of cases) {
       const [f] = await lint(src, options);
@@ -69,7 +73,7 @@ describe('impact from context', () => {
   });
 
   it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
-    const src = 'def load(p):\n    return open(p).read()\n';
+    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
     const [all] = await lint(src, { filePath: '/proj/tests/test_load.py', impact: 'all' });
     assert.equal(all.severity, 'warning');
     assert.equal(all.impact?.level, 'low');
@@ -86,9 +90,73 @@ describe('impact from context', () => {
   });
 
   it('the hover says why a finding is ranked as it is', async () => {
-    const [f] = await lint('def load(p):\n    return open(p).read()\n', { filePath: '/proj/tests/test_load.py' });
+    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
     const rule = ALL_RULES.find((r) => r.id === OPEN)!;
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
+  });
+
+  it('a function handed to a process or thread pool runs per item: high, even in an example folder', async () => {
+    const body = 'def work(p):\n    f = open(p, "a+")\n    f.write("x")\n    f.close()\n\n';
+    const handed = [
+      'Parallel(n_jobs=4)(delayed(work)(p) for p in paths)\n',
+      'def run(paths):\n    with Pool() as pool:\n        pool.map(work, paths)\n',
+      'def run(paths, executor):\n    futures = [executor.submit(work, p) for p in range(3)]\n',
+      'def run():\n    multiprocessing.Process(target=work, args=("x",)).start()\n',
+    ];
+    for (const caller of handed) {
+      const [f] = await lint(body + caller, { filePath: '/proj/examples/build.py' });
+      assert.equal(f?.ruleId, OPEN, caller);
+      assert.deepEqual(f.impact, { level: 'high', reasons: ['in `work`, run per item by a process or thread pool'] }, caller);
+      assert.equal(f.severity, 'warning', caller);
+    }
+    // Near misses: the name as a later argument, or a Process whose target is another function.
+    for (const caller of [
+      'def run(pool):\n    pool.map(other, work)\n',
+      'def run():\n    Process(target=other, name=work).start()\n',
+      'def run():\n    work("x")\n',
+    ]) {
+      const [f] = await lint(body + caller, { filePath: '/proj/examples/build.py' });
+      assert.equal(f.impact?.level, 'low', caller);
+    }
+  });
+
+  it('torch and TensorFlow rules in a notebook folder are not example code: normal impact, severity kept', async () => {
+    const engine = await getEngine();
+    const src =
+      'import torchvision\nfrom torch.utils.data import DataLoader\n\nds = torchvision.datasets.ImageFolder("x")\nloader = DataLoader(ds, batch_size=32)\n';
+    const at = (filePath: string) =>
+      engine
+        .lintText(src, { select: ['torch-dataloader-num-workers'], filePath, impact: 'auto' })
+        .findings.filter((f) => f.ruleId === 'torch-dataloader-num-workers');
+    const [inNotebooks] = at('/proj/notebooks/LibriSpeech.ipynb');
+    assert.notEqual(inNotebooks?.impact?.level, 'low');
+    assert.notEqual(inNotebooks.severity, 'hint');
+    assert.equal(at('/proj/examples/train.py')[0]?.impact?.level, 'low');
+    // A general rule in a notebooks folder is still example code.
+    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
+    assert.equal(leak.impact?.level, 'low');
+  });
+
+  it('torch-dataparallel: a hint in a file that trains nothing, a warning beside a training loop', async () => {
+    const engine = await getEngine();
+    const wrap = 'import torch\n\ndef build(model):\n    return torch.nn.DataParallel(model)\n';
+    const train = '\ndef fit(model, loader, opt):\n    for x, y in loader:\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n';
+    const severity = (src: string) =>
+      engine.lintText(src, { select: ['torch-dataparallel'], filePath: '/proj/pkg/mod.py', impact: 'auto' }).findings.map((f) => f.severity);
+    assert.deepEqual(severity(wrap), ['hint']);
+    assert.deepEqual(severity(wrap + train), ['warning']);
+  });
+
+  it('open(p).read() one-liners are quiet outside hot code: CPython closes the file as the statement ends', async () => {
+    const oneLiner = 'def load(p):\n    return open(p).read()\n';
+    const [normal] = await lint(oneLiner);
+    assert.equal(normal.severity, 'hint');
+    assert.deepEqual(await lint(oneLiner, { filePath: '/proj/tests/test_load.py' }), []);
+    const [hot] = await lint('def load(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n');
+    assert.equal(hot.severity, 'warning');
+    // Near miss: a file held in a name keeps the rule's severity outside hot code.
+    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n');
+    assert.equal(held.severity, 'warning');
   });
 });

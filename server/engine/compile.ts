@@ -94,7 +94,8 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
       key,
       ...gateOf(members[0]),
       insideAsyncDef: members.every((rule) => rule.insideAsyncDef === true),
-      group: once(() => withRoots(compile(key, members, []), rootsByGate.get(key) ?? null)) }));
+      group: once(() => withRoots(compile(key, members, []), rootsByGate.get(key) ?? null)),
+    }));
   const anchoredQueries = new Map<RuleDefinition, () => QueryGroup | null>(anchoredRules.map((rule) => [rule, once(() => compile(rule.id, [rule], []))]));
   const regions = new RegionQueries(language);
   return {

@@ -87,6 +87,7 @@ export default defineRule({
       'and other coroutines can now interleave at this point',
   },
   requiresText: /\b(async|await)\b/,
+  insideAsyncDef: true,
   query: `
 (call
   function: (attribute attribute: (identifier) @name)

@@ -24,6 +24,7 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Use asyncio.get_running_loop()' },
+  insideAsyncDef: true,
   query: `
 (call
   function: [(identifier) @name (attribute attribute: (identifier) @name)]

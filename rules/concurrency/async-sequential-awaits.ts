@@ -38,6 +38,7 @@ export default defineRule({
     reason: 'the calls then overlap: their side effects may happen in any order, and all of them start at once (no rate limit)',
   },
   requiresText: /\b(async|await)\b/,
+  insideAsyncDef: true,
   query: `
 (for_statement
   left: (_) @target

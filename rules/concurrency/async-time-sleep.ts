@@ -41,6 +41,7 @@ export default defineRule({
     forms: [{ safety: 'unsafe', when: 'when the file imports no async framework', reason: NO_FRAMEWORK }],
   },
   // (in trio / anyio files the fix uses trio.sleep / anyio.sleep; in files mixing frameworks there is no fix)
+  insideAsyncDef: true,
   query: `
 (call
   function: [(attribute attribute: (identifier) @name) (identifier) @name]

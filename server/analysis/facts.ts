@@ -183,6 +183,11 @@ export class FileFacts {
     return this.asyncNamesCache;
   }
 
+  /** Whether the file has an `async def` (rules declaring insideAsyncDef are skipped without one). */
+  get hasAsyncDef(): boolean {
+    return this.asyncFunctionNames.size > 0;
+  }
+
   /** Identifiers with this name inside scope, not descending into nested defs, classes or lambdas. */
   identifiersIn(scope: Node, name: string): Node[] {
     return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);

@@ -16,6 +16,7 @@
 // DataFrame and Series, so the rules written for them see no other kind.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
+import { offsetsBetween } from '../syntax/spelling';
 import { contains, findDescendants } from './scopes';
 import { NUMPY_1D, NUMPY_ARRAY_CONSTRUCTORS, NUMPY_RANDOM_DIMS, NUMPY_RANDOM_SIZED, NUMPY_UFUNCS } from './values/tables/numpy';
 import { SAME_KIND_METHODS } from './values/tables/pandas';
@@ -629,8 +630,31 @@ export class LocalTypes {
     if (!cls || decoratorsOf(method).some((d) => /^@\s*(staticmethod|classmethod)\b/.test(d.text))) return null;
     const first = parameterList(method)[0];
     if (!first?.plain || first.name !== receiver.text) return null;
-    const bindings = this.indexOf(method).bindings.get(receiver.text);
-    return bindings?.length === 1 ? cls : null;
+    return this.boundOnlyAsParameter(method, receiver.text) ? cls : null;
+  }
+
+  /**
+   * Whether the def binds `name` only as its parameter. Told from the spelling when it can be: if every
+   * spelling of `name` in the body is an attribute's object (`self.x`) and the body has no `import` or
+   * `case` (which can bind a dotted name's first part), nothing rebinds it, and the `self.x` read need
+   * not index the whole method (a JS walk of every node; computeAttribute asks it of every method that
+   * sets the attribute). Otherwise the scope's index answers.
+   */
+  private boundOnlyAsParameter(def: Node, name: string): boolean {
+    const body = def.childForFieldName('body');
+    if (body && this.onlyAsAttributeObject(name, body.startIndex, body.endIndex)) return true;
+    return this.indexOf(def).bindings.get(name)?.length === 1;
+  }
+
+  private onlyAsAttributeObject(name: string, start: number, end: number): boolean {
+    const inBody = (word: string) => offsetsBetween(this.facts.wordOffsets(word), start, end);
+    if (inBody('import').length > 0 || inBody('case').length > 0) return false;
+    const text = this.facts.text;
+    return inBody(name).every((at) => {
+      let after = at + name.length;
+      while (text[after] === ' ' || text[after] === '\t') after++;
+      return text[after] === '.';
+    });
   }
 
   private readonly attributes = new Map<string, Value | null>();

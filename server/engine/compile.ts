@@ -25,6 +25,8 @@ export interface Gate {
 /** A gated group: its gate, and its query compiled on first use (null when none of its rules compiles). */
 export interface GatedGroup extends Gate {
   key: string;
+  /** Every rule of the group declares insideAsyncDef: files without an `async def` skip the group. */
+  insideAsyncDef: boolean;
   group(): QueryGroup | null;
 }
 
@@ -88,7 +90,12 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
   const base = compile('', byGate.get('')!, baseFacts)!;
   const gated: GatedGroup[] = [...byGate]
     .filter(([key]) => key !== '')
-    .map(([key, members]) => ({ key, ...gateOf(members[0]), group: once(() => withRoots(compile(key, members, []), rootsByGate.get(key) ?? null)) }));
+    .map(([key, members]) => ({
+      key,
+      ...gateOf(members[0]),
+      insideAsyncDef: members.every((rule) => rule.insideAsyncDef === true),
+      group: once(() => withRoots(compile(key, members, []), rootsByGate.get(key) ?? null)),
+    }));
   const anchoredQueries = new Map<RuleDefinition, () => QueryGroup | null>(anchoredRules.map((rule) => [rule, once(() => compile(rule.id, [rule], []))]));
   const regions = new RegionQueries(language);
   return {

@@ -339,7 +339,7 @@ export class Engine {
     started = profile ? performance.now() : 0;
     const gates = new TextGates(text, partial?.gateHits);
     const open = compiled.gated
-      .filter((gated) => gatesPass(gated, facts, gates))
+      .filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef))
       .map((gated) => gated.group())
       .filter((group): group is QueryGroup => group !== null);
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
@@ -382,6 +382,7 @@ export class Engine {
         const severity = active.get(rule.id);
         if (!severity || failed.has(rule.id)) continue;
         if (rule.minPython && !atLeast(settings, rule)) continue;
+        if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
         const ctx = contextFor(rule, severity, text, facts, settings, options, this.files, (finding, construct, quiet) => {
@@ -610,7 +611,7 @@ function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], 
     for (const rule of compiled.anchors.rulesFor(callee.text)) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
-        open = gatesPass(gateOf(rule), facts, gates);
+        open = gatesPass(gateOf(rule), facts, gates) && (!rule.insideAsyncDef || facts.hasAsyncDef);
         gateOpen.set(rule, open);
       }
       if (!open) continue;

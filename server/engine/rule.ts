@@ -158,6 +158,12 @@ export interface RuleDefinition {
    * text matches (instead of both), e.g. coroutines come from an `async def` or an async library.
    */
   requiresEither?: boolean;
+  /**
+   * Every finding of the rule is inside an `async def` body (its check returns unless `isInsideAsyncDef`):
+   * in files without an `async def` the engine skips its checks, and the pass of a gated group whose
+   * every rule says so (a text gate such as `\b(async|await)\b` also opens on the words in prose).
+   */
+  insideAsyncDef?: boolean;
   /** Default one-line message. */
   message: string;
   docs: RuleDocs;

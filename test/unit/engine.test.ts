@@ -132,6 +132,34 @@ describe('engine: linting', () => {
     }
   });
 
+  it('skips rules that declare insideAsyncDef (and a gated pass of only such rules) in files without an async def', async () => {
+    // These checks report every call, so a skipped check or pass shows as a missing finding.
+    const base = {
+      ...ALL_RULES[0],
+      requires: undefined,
+      query: '(call function: (identifier) @f) @c',
+      check: (m: Captures, ctx: RuleContext) => ctx.report({ node: m.need('f') }),
+    };
+    const gated = defineRule({ ...base, id: 'async-gated', requiresText: /\b(async|await)\b/, insideAsyncDef: true });
+    const ungated = defineRule({ ...base, id: 'async-base', insideAsyncDef: true });
+    const anchored = defineRule({ ...base, id: 'async-anchored', insideAsyncDef: true, calls: { names: ['f'] } });
+    const sharesGate = defineRule({ ...base, id: 'same-gate-any-def', requiresText: /\b(async|await)\b/ });
+    const fired = (engine: Engine, text: string) => [...new Set(engine.lintText(text, { select: ['ALL'] }).findings.map((f) => f.ruleId))].sort();
+    const alone = await Engine.create([gated, ungated, anchored], DIST);
+    const mixed = await Engine.create([gated, sharesGate], DIST);
+    try {
+      const prose = '# an async library; await the result\nf()\n';
+      assert.deepEqual(fired(alone, prose), []);
+      assert.deepEqual(fired(alone, `${prose}def g():\n    pass\n`), []);
+      assert.deepEqual(fired(alone, `${prose}async def g():\n    pass\n`), ['async-anchored', 'async-base', 'async-gated']);
+      // A group with one rule that runs anywhere still runs its pass; the async-only rule's check is skipped.
+      assert.deepEqual(fired(mixed, prose), ['same-gate-any-def']);
+    } finally {
+      alone.dispose();
+      mixed.dispose();
+    }
+  });
+
   it('isolates a rule that throws: reported once, its findings dropped, other rules unaffected', async () => {
     const thrower = defineRule({
       ...ALL_RULES[0],

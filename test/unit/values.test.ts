@@ -169,6 +169,29 @@ class Report:
     assert.deepEqual(got, ['dataframe', 'dataframe', 'unknown', 'dataframe', 'unknown']);
   });
 
+  it('knows a self attribute only in methods that never rebind self (an import or a case pattern may rebind it)', () => {
+    const got = valuesIn(`
+import pandas as pd
+class Report:
+    def __init__(self, path):
+        self.df = pd.read_csv(path)
+    def plain(self):
+        V(self.df)
+    def imports(self):
+        import self.sub
+        V(self.df)
+    def matches(self, x):
+        match x:
+            case self.df:
+                pass
+        V(self.df)
+    def rebinds(self):
+        self = Report("p")
+        V(self.df)
+`);
+    assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('types a private helper parameter by its call sites, and by DataFrame-only methods', () => {
     const got = valuesIn(`
 import pandas as pd

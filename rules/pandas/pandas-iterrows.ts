@@ -16,6 +16,7 @@ import {
   stringLiteralValue,
   usedAfter,
   vectorizeRowExpression,
+  values,
   withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix } from '../../server/fixes';
@@ -35,6 +36,20 @@ const SUM_REASON =
   'in an object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
 const LIST_REASON = `${COLUMN_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
 
+/**
+ * What itertuples() loops give that the column forms do not, as test/unit/rowLoopEquivalence.test.ts measured them
+ * against pandas: its fields are Python scalars of each column's own dtype (no row upcast, and `.tolist()` holds the
+ * same Python scalars), so only the arithmetic itself differs.
+ */
+const TUPLE_COLUMN_REASON =
+  'itertuples() yields Python scalars, so arithmetic on two bool columns gave ints where the column expression keeps ' +
+  'bools; categorical columns and bool division raise only in the column form, None in an object column only in the loop; ' +
+  'a division by zero raised ZeroDivisionError in the loop where the columns give inf or NaN; ' +
+  'columns that repeat a name are renamed (`_2`) in the tuple but are a frame for `df["a"]`';
+const TUPLE_SUM_REASON =
+  'the total is a NumPy scalar where the loop added Python numbers (an int64 total can overflow where Python ints grow), and ' +
+  'NumPy adds pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, ' +
+  'None in an object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
 export default defineRule({
   id: 'pandas-iterrows',
   title: 'DataFrame.iterrows()',
@@ -84,14 +99,25 @@ export default defineRule({
           'in a dict literal (rewritten to `Series.where`/`mask` or `np.where`, the `.str` accessor, or `.map`)',
         reason: `${COLUMN_REASON}; and each construct adds its own: ${Object.values(ROW_VALUE_REASONS).filter(Boolean).join('; ')}`,
       },
+      {
+        safety: 'unsafe',
+        when:
+          'for a `for row in df.itertuples():` loop (reported only then: itertuples() is the loop to keep when a row does other work) ' +
+          'whose whole body is one of the shapes above, reading fields as `row.col`',
+        reason: `${TUPLE_COLUMN_REASON}; a total: ${TUPLE_SUM_REASON}`,
+      },
     ],
   },
   query: `
 (call
   function: (attribute object: (_) @frame attribute: (identifier) @method)
   arguments: (argument_list) @args
-  (#eq? @method "iterrows")) @call`,
+  (#match? @method "^(iterrows|itertuples)$")) @call`,
   check(m, ctx) {
+    if (m.need('method').text === 'itertuples') {
+      checkItertuples(m.need('call'), m.need('frame'), m.need('args'), ctx);
+      return;
+    }
     const args = m.need('args');
     if (args.namedChildren.some((c) => c && c.type !== 'comment')) return;
     const call = m.need('call');
@@ -118,24 +144,103 @@ export default defineRule({
  * and the list unused afterwards (except by the column assignment).
  */
 function columnFix(call: Node, frame: Node, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
-  const loop = loopOverIterable(call);
-  if (loop?.type !== 'for_statement' || loop.child(0)?.type === 'async' || loop.childForFieldName('alternative')) return null;
-  if (!isPureReference(frame) || loop.parent?.parent?.type === 'class_definition') return null;
+  const loop = rewritableLoop(call, frame);
+  if (!loop) return null;
   const left = loop.childForFieldName('left');
   const targets = left?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || targets.length !== 2 || targets.some((t) => t.type !== 'identifier')) return null;
   const [idx, row] = targets;
   const scope = scopeBody(loop);
   if (usedAfter(scope, row.text, loop.endIndex, loop) || (idx.text !== '_' && usedAfter(scope, idx.text, loop.endIndex, loop))) return null;
+  return vectorFix(loop, row, frame, ctx, ITERROWS_REASONS);
+}
+
+/** How each form of the rewrite differs from a loop, by the way that loop reads its rows. */
+interface LoopReasons {
+  column: string;
+  list: string;
+  sum: string;
+  /** The loop's row fields are NumPy scalars (iterrows), so a `.tolist()` of Python scalars differs from its list. */
+  numpyScalars: boolean;
+}
+const ITERROWS_REASONS: LoopReasons = { column: COLUMN_REASON, list: LIST_REASON, sum: SUM_REASON, numpyScalars: true };
+
+/** The plain `for` loop (no else, not async, not a class body) over `call`, whose frame is a name or attribute chain. */
+function rewritableLoop(call: Node, frame: Node): Node | null {
+  const loop = loopOverIterable(call);
+  if (loop?.type !== 'for_statement' || loop.child(0)?.type === 'async' || loop.childForFieldName('alternative')) return null;
+  if (!isPureReference(frame) || loop.parent?.parent?.type === 'class_definition') return null;
+  return loop;
+}
+
+/** The whole-column rewrite of a loop whose row variable is `row`: a running total, an appended arithmetic expression or row value. */
+function vectorFix(loop: Node, row: Node, frame: Node, ctx: RuleContext, reasons: LoopReasons): { edits: TextEdit[]; title: string; reason: string } | null {
   const total = runningTotal(loop, ctx);
-  if (total) return sumFix(loop, total.init, total.assigned, total.update, row, frame);
+  if (total) return sumFix(loop, total.init, total.assigned, total.update, row, frame, reasons.sum);
   const shape = listBuiltByLoop(loop);
   const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
   const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
-  if (!rewrite) return rowValueListFix(ctx.text, ctx.facts, loop, { row: row.text, frame: frame.text }, COLUMN_REASON);
+  if (!rewrite) return rowValueListFix(ctx.text, ctx.facts, loop, { row: row.text, frame: frame.text }, reasons.column, reasons.numpyScalars);
   return rewrite.kind === 'column'
-    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: COLUMN_REASON }
-    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LIST_REASON };
+    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: reasons.column }
+    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: reasons.list };
+}
+
+const ITERTUPLES_REASONS: LoopReasons = { column: TUPLE_COLUMN_REASON, list: TUPLE_COLUMN_REASON, sum: TUPLE_SUM_REASON, numpyScalars: false };
+
+/**
+ * `for row in df.itertuples(): out.append(row.a * row.b)`: itertuples() is the fast way to loop, so
+ * only a loop whose whole work is a column expression of its fields is reported, with that rewrite.
+ * Fields are read as `row.col` only (`row[0]`, `row.Index` and renamed `row._1` are refused), and
+ * `name=None` (plain tuples) is left alone.
+ */
+function checkItertuples(call: Node, frame: Node, args: Node, ctx: RuleContext): void {
+  if (!tupleArguments(args)) return;
+  const loop = rewritableLoop(call, frame);
+  const row = loop?.childForFieldName('left');
+  if (!loop || row?.type !== 'identifier' || usedAfter(scopeBody(loop), row.text, loop.endIndex, loop)) return;
+  if (!readsOnlyFields(loop, row.text)) return;
+  const frameValue = values(ctx.facts).valueOf(frame);
+  if (frameValue !== null && frameValue.kind !== 'dataframe') return; // polars, dask, modin...: their own rewrites
+  const fix = vectorFix(loop, row, frame, ctx, ITERTUPLES_REASONS);
+  if (!fix) return;
+  const name = frame.text.length <= 40 ? frame.text : 'df';
+  ctx.report({
+    node: call,
+    construct: loop,
+    message: `This \`${name}.itertuples()\` loop only computes a column expression row by row; compute it on whole columns`,
+    edits: fix.edits,
+    fixTitle: fix.title,
+    reason: fix.reason,
+  });
+}
+
+/** `()`, `(index=False)`, `(name="Row")`: literal keywords only; `name=None` yields plain tuples without fields. */
+function tupleArguments(args: Node): boolean {
+  for (const a of args.namedChildren) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type !== 'keyword_argument') return false;
+    const key = a.childForFieldName('name')?.text;
+    const value = a.childForFieldName('value');
+    if (key === 'index' && (value?.type === 'true' || value?.type === 'false')) continue;
+    if (key === 'name' && value && stringLiteralValue(value) !== null) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Every use of `row` in the loop reads a field the tuple keeps under its column's name (`row.price`). */
+function readsOnlyFields(loop: Node, row: string): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return identifiersNamed(body, row).every((id) => {
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) return true;
+    if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) return true;
+    if (p?.type !== 'attribute' || !p.childForFieldName('object')?.equals(id)) return false;
+    const field = p.childForFieldName('attribute')?.text ?? '';
+    return usableField(field) && !FRAME_ATTRIBUTES.has(field) && field !== 'count';
+  });
 }
 
 /** `total = <number>` right before a loop whose whole body is `total += ...`. */
@@ -155,7 +260,15 @@ function runningTotal(loop: Node, ctx: RuleContext): { init: Node; assigned: Nod
  * `total = (df["a"] * df["b"]).sum(skipna=False)`: `skipna=False` keeps the loop's NaN (a NaN row
  * makes the total NaN), which `.sum()` would skip.
  */
-function sumFix(loop: Node, init: Node, assigned: Node, update: Node, row: Node, frame: Node): { edits: TextEdit[]; title: string; reason: string } | null {
+function sumFix(
+  loop: Node,
+  init: Node,
+  assigned: Node,
+  update: Node,
+  row: Node,
+  frame: Node,
+  reason: string,
+): { edits: TextEdit[]; title: string; reason: string } | null {
   const total = assigned.childForFieldName('left');
   const start = assigned.childForFieldName('right');
   if (total?.type !== 'identifier' || !start || !isNumberLiteral(start)) return null;
@@ -168,7 +281,7 @@ function sumFix(loop: Node, init: Node, assigned: Node, update: Node, row: Node,
   return {
     edits: [replaceRange(init.startIndex, loop.endIndex, `${total.text} = ${value}`)],
     title: 'Sum the column expression',
-    reason: SUM_REASON,
+    reason,
   };
 }
 

@@ -69,7 +69,8 @@ const TITLE_BY_KIND: [RowVectorKind, string][] = [
 /**
  * The loop-to-column rewrite for a list built from row values beyond arithmetic (a conditional, an
  * if/else of two appends, `.str` methods, dict lookups): `env` names the row variable and its frame,
- * `loopReason` says how the loop itself reads rows differently (the rule knows its iteration).
+ * `loopReason` says how the loop itself reads rows differently (the rule knows its iteration), and
+ * `loopHasNumpyScalars` whether its row fields were NumPy scalars (iterrows) rather than Python ones (itertuples).
  */
 export function rowValueListFix(
   text: string,
@@ -77,6 +78,7 @@ export function rowValueListFix(
   loop: Node,
   env: { row: string; frame: string },
   loopReason: string,
+  loopHasNumpyScalars = true,
 ): { edits: TextEdit[]; title: string; reason: string } | null {
   const numpyRef = numpyModuleRef(facts);
   const full = { ...env, numpy: numpyRef ?? 'numpy' };
@@ -91,7 +93,8 @@ export function rowValueListFix(
   const how = TITLE_BY_KIND.find(([k]) => value.kinds.includes(k))?.[1] ?? 'whole-column arithmetic';
   const reasons = [loopReason, ...value.kinds.map((k) => ROW_VALUE_REASONS[k]).filter(Boolean)];
   // np.where picks between two literals: its `.tolist()` holds the same Python values the loop appended.
-  if (rewrite.kind === 'list' && !value.kinds.includes('np.where')) reasons.push('`.tolist()` holds Python scalars where the loop collected NumPy scalars');
+  if (rewrite.kind === 'list' && loopHasNumpyScalars && !value.kinds.includes('np.where'))
+    reasons.push('`.tolist()` holds Python scalars where the loop collected NumPy scalars');
   return {
     edits: [...imports, ...rewrite.edits],
     title: rewrite.kind === 'column' ? `Compute the column with ${how}` : `Build the list with ${how}`,

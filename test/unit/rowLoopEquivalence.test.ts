@@ -416,3 +416,189 @@ describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalen
     }
   });
 });
+
+describe('pandas-iterrows on itertuples() loops: the same rewrites, equivalence with the loop under real pandas', function () {
+  this.timeout(300000);
+  const source = (header: string, body: string[], end: string[]) =>
+    [
+      'import pandas as pd',
+      '',
+      'CODES = {1: 10, 2: 20, 3: 30}',
+      '',
+      '',
+      'def compute(df):',
+      ...(body[0].startsWith('total') ? ['    total = 0'] : ['    out = []']),
+      `    for row in ${header}:`,
+      ...body.map((l) => `        ${l}`),
+      ...end,
+      '',
+    ].join('\n');
+  const column = ['    df["out"] = out', '    return df["out"]'];
+  const list = ['    return out'];
+  // itertuples() fields are Python scalars of each column's own dtype: no row upcast, and .tolist() holds the same Python scalars.
+  const LOOP = { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError' };
+  // The total is a NumPy scalar where the loop added Python numbers; 1,000 mixed floats show pairwise summation.
+  const SUM_DIFF = {
+    float: 'element types float / float64',
+    int: 'element types int / int64',
+    'int beside a float column': 'element types int / int64',
+    'int beside a str column': 'element types int / int64',
+    NaN: 'element types float / float64',
+    ...LOOP,
+    bool: 'element types int / int64',
+    empty: 'element types int / float64',
+    'one row': 'element types float / float64',
+    'non-default index': 'element types float / float64',
+    'permuted index': 'element types float / float64',
+    'duplicated index': 'element types float / float64',
+    'int zeros': 'element types int / int64',
+    '1,000 floats of mixed magnitude': 'values',
+  };
+  const CASES: {
+    header: string;
+    body: string[];
+    end: string[];
+    frames: 'numbers' | 'text';
+    after: string;
+    title: string;
+    diff: Record<string, string>;
+    says: RegExp[];
+  }[] = [
+    {
+      header: 'df.itertuples()',
+      body: ['out.append(row.a * row.b)'],
+      end: column,
+      frames: 'numbers',
+      after: 'df["out"] = df["a"] * df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'dtype int64 / bool' },
+      says: [/arithmetic on two bool columns gave ints/, /categorical columns/, /None in an object column/],
+    },
+    {
+      header: 'df.itertuples(index=False)',
+      body: ['out.append(row.a / row.b)'],
+      end: list,
+      frames: 'numbers',
+      after: 'out = (df["a"] / df["b"]).tolist()',
+      title: 'Build the list with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'raised ZeroDivisionError / raised NotImplementedError', 'int zeros': 'raised ZeroDivisionError / ok' },
+      says: [/bool division/, /ZeroDivisionError in the loop where the columns give inf or NaN/],
+    },
+    {
+      header: 'df.itertuples(index=False, name="Row")',
+      body: ['out.append(row.a // row.b)'],
+      end: list,
+      frames: 'numbers',
+      after: 'out = (df["a"] // df["b"]).tolist()',
+      title: 'Build the list with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'raised ZeroDivisionError / raised NotImplementedError', 'int zeros': 'raised ZeroDivisionError / ok' },
+      says: [/ZeroDivisionError/],
+    },
+    {
+      header: 'df.itertuples()',
+      body: ['total += row.a * row.b'],
+      end: ['    return total'],
+      frames: 'numbers',
+      after: 'total = (df["a"] * df["b"]).sum(skipna=False)',
+      title: 'Sum the column expression',
+      diff: SUM_DIFF,
+      says: [/NumPy scalar where the loop added Python numbers/, /pairwise/, /empty frame sums to 0\.0/],
+    },
+    {
+      header: 'df.itertuples()',
+      body: ['out.append("high" if row.a > 2 else "low")'],
+      end: column,
+      frames: 'numbers',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      title: 'Compute the column with np.where',
+      diff: { ...LOOP, empty: 'dtype float64 / object' },
+      says: [/type of its two literals, also on an empty frame/],
+    },
+    {
+      header: 'df.itertuples(index=False)',
+      body: ['out.append(row.a.strip().lower())'],
+      end: list,
+      frames: 'text',
+      after: 'out = df["a"].str.strip().str.lower().tolist()',
+      title: 'Build the list with the .str accessor',
+      diff: {
+        'str with NaN': 'raised AttributeError / ok',
+        'str with None': 'raised AttributeError / ok',
+        'string dtype': 'raised AttributeError / ok',
+        'mixed object': 'raised AttributeError / ok',
+      },
+      says: [/NaN, None, pd\.NA and non-strings where the loop raised AttributeError/],
+    },
+    {
+      header: 'df.itertuples()',
+      body: ['out.append(CODES[row.a])'],
+      end: column,
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].map(CODES)',
+      title: 'Compute the column with Series.map',
+      diff: {
+        float: 'raised KeyError / ok',
+        NaN: 'raised KeyError / ok',
+        'None in object columns': 'raised KeyError / ok',
+        bool: 'raised KeyError / ok',
+        categorical: 'dtype int64 / category',
+        datetime: 'raised KeyError / ok',
+        empty: 'dtype float64 / int64',
+        'int zeros': 'raised KeyError / ok',
+        '1,000 floats of mixed magnitude': 'raised KeyError / ok',
+      },
+      says: [/where `mapping\[key\]` raised KeyError/, /categorical/],
+    },
+  ];
+  for (const c of CASES) {
+    it(`for row in ${c.header}: ${c.body.join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = source(c.header, c.body, c.end);
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.title, c.title);
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.doesNotMatch(after, /itertuples|append/);
+      assert.equal(compilePython(after).status, 0);
+      // A rewrite that matched the loop everywhere would be safe: every case here differs somewhere, hence unsafe.
+      assert.deepEqual(differences(compare(before, after, c.frames)), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+      assert.doesNotMatch(fix.reason ?? '', /iterrows|NumPy scalars/);
+    });
+  }
+});
+
+describe('pandas-iterrows on itertuples() loops: silent unless the whole loop is a column expression', () => {
+  it('reports the vectorisable loop and nothing else (itertuples is the recommended loop)', async () => {
+    const engine = await getEngine();
+    const loop = (header: string, body: string[], after: string[] = []) =>
+      [
+        'import pandas as pd',
+        'def compute(df):',
+        '    out = []',
+        `    for r in ${header}:`,
+        ...body.map((l) => `        ${l}`),
+        ...after,
+        '    return out',
+        '',
+      ].join('\n');
+    const control = engine.lintText(loop('df.itertuples()', ['out.append(r.a * 2)']), { select: ['pandas-iterrows'] }).findings;
+    assert.equal(control.length, 1);
+    assert.equal(control[0].fix?.title, 'Build the list with whole-column arithmetic');
+    const silent = [
+      loop('df.itertuples(name=None)', ['out.append(r.a * 2)']),
+      loop('df.itertuples(index=flag)', ['out.append(r.a * 2)']),
+      loop('df.itertuples()', ['out.append(r._1 * 2)']),
+      loop('df.itertuples()', ['out.append(r[1] * 2)']),
+      loop('df.itertuples()', ['out.append(r.Index * 2)']),
+      loop('df.itertuples()', ['out.append(r.a * 2)', 'print(r.a)']),
+      loop('df.itertuples()', ['out.append(r.a * 2)'], ['    print(r)']),
+      loop('df.itertuples()', ['out.append(scale(r.a))']),
+      loop('df.itertuples()', ['send(r.a)']),
+      loop('enumerate(df.itertuples())', ['out.append(r.a * 2)']),
+      loop('df.itertuples()', ['out.append(r.a * 2)'])
+        .replace('import pandas as pd', 'import polars as pl')
+        .replace('def compute(df):', 'def compute(df: pl.DataFrame):'),
+    ];
+    for (const text of silent) assert.deepEqual(engine.lintText(text, { select: ['pandas-iterrows'] }).findings, [], text);
+  });
+});

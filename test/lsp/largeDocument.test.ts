@@ -93,9 +93,10 @@ describe('language server: large documents (issue 23)', function () {
     await puller;
     assert.ok(hovers.count >= 3, `${hovers.count} hovers while the dense file was pulled`);
     assert.ok(hovers.max < 2500, `a hover in another file waited ${hovers.max.toFixed(0)} ms for the dense file's lint`);
-    // Its findings are all there, from the worker.
+    // Its findings are there, from the worker (hundreds: impact ranking, the server's default, leaves the low-impact
+    // findings of the rules that are quiet outside hot code out).
     const diags = await client.pull(uri);
-    assert.ok(diags.length > 1000, `${diags.length} diagnostics`);
+    assert.ok(diags.length > 500, `${diags.length} diagnostics`);
   });
 
   it('lints a 1.9 MB file off the main thread: other files are answered meanwhile, its own requests work, memory returns after close', async () => {

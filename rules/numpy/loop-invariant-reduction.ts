@@ -1,0 +1,178 @@
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { callArguments, enclosingLoops, hasEnclosingTry, moduleRef, nestedScopeOf, occurrences, scopeOf, values } from '../../server/analysis';
+import { eolOf, freshName, hasCommentBetween, indentAt, insertAt, lineStartOf, ownsLines, replaceNode } from '../../server/fixes';
+
+/** Reductions that read the array and change nothing: hoisted, and also allowed as other uses of it in the loop. */
+const HOISTED = new Set(['sum', 'mean', 'std', 'max', 'min']);
+const PURE_METHODS = new Set([...HOISTED, 'var', 'median', 'any', 'all', 'argmax', 'argmin', 'copy', 'tolist']);
+const NUMPY: Record<string, string> = { 'numpy.sum': 'sum', 'numpy.mean': 'mean', 'numpy.max': 'max', 'numpy.min': 'min' };
+/** Attributes whose read is plain data. */
+const PURE_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype']);
+/** Builtins that only read their argument. */
+const PURE_BUILTINS = new Set(['len', 'print', 'str', 'repr', 'float', 'int', 'bool', 'abs', 'round']);
+/** Where a subscript read `a[i]` yields a new value rather than a view that could be written through. */
+const VALUE_CONTEXTS = new Set(['binary_operator', 'comparison_operator', 'unary_operator', 'boolean_operator', 'not_operator']);
+
+/** Arguments written as literals only (`axis=0`): they cannot depend on the loop. */
+function literalArguments(args: Node[]): boolean {
+  const literal = (n: Node | null) => !!n && ['integer', 'float', 'string', 'true', 'false', 'none'].includes(n.type);
+  return args.every((a) => (a.type === 'keyword_argument' ? literal(a.childForFieldName('value')) : literal(a)));
+}
+
+/** The reduction `call` computes on a plain name: `a.mean()` or `np.mean(a)`, or null. */
+function reductionOf(call: Node, ctx: RuleContext): { array: Node; method: string; key: string } | null {
+  const fn = call.childForFieldName('function');
+  const args = callArguments(call);
+  const numpyMethod = NUMPY[ctx.facts.calleeName(call) ?? ''];
+  if (numpyMethod) {
+    const [first, ...rest] = args;
+    if (first?.type !== 'identifier' || !literalArguments(rest)) return null;
+    return { array: first, method: numpyMethod, key: keyOf(first.text, numpyMethod, rest) };
+  }
+  const object = fn?.childForFieldName('object');
+  const method = fn?.childForFieldName('attribute')?.text ?? '';
+  if (fn?.type !== 'attribute' || object?.type !== 'identifier' || !HOISTED.has(method) || !literalArguments(args)) return null;
+  return { array: object, method, key: keyOf(object.text, method, args) };
+}
+
+/** `np.sum(a)` and `a.sum()` compute the same (NumPy calls the method of a Series): one key for both spellings. */
+function keyOf(array: string, method: string, args: Node[]): string {
+  return `${array}.${method}(${args.map((a) => a.text).join(', ')})`;
+}
+
+/** True when this use of the array inside the loop only reads it. */
+function readOnlyUse(id: Node, ctx: RuleContext): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(id)) {
+    const name = parent.childForFieldName('attribute')?.text ?? '';
+    const outer = parent.parent;
+    if (outer?.type === 'call' && outer.childForFieldName('function')?.equals(parent)) return PURE_METHODS.has(name);
+    const stored = (outer?.type === 'assignment' || outer?.type === 'augmented_assignment') && outer.childForFieldName('left')?.equals(parent);
+    return PURE_ATTRIBUTES.has(name) && !stored;
+  }
+  if (parent.type === 'subscript' && parent.childForFieldName('value')?.equals(id)) return VALUE_CONTEXTS.has(parent.parent?.type ?? '');
+  if (parent.type === 'for_statement' && parent.childForFieldName('right')?.equals(id)) return true;
+  if (parent.type === 'argument_list' && parent.parent?.type === 'call') {
+    const call = parent.parent;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier' && PURE_BUILTINS.has(fn.text) && callArguments(call).length === 1) return true;
+    return !!reductionOf(call, ctx);
+  }
+  return VALUE_CONTEXTS.has(parent.type);
+}
+
+/** The call around a use of the array when that use is a reduction this rule hoists. */
+function reductionAround(id: Node, ctx: RuleContext): { call: Node; key: string } | null {
+  const p = id.parent;
+  const call = p?.type === 'attribute' ? p.parent : p?.type === 'argument_list' ? p.parent : null;
+  if (call?.type !== 'call') return null;
+  const r = reductionOf(call, ctx);
+  return r?.array.equals(id) ? { call, key: r.key } : null;
+}
+
+/** The bindings of `name` in `scope` do not make it a view or alias of another local that the loop touches. */
+function noAliasTouchedIn(scope: Node, name: string, loop: Node, ctx: RuleContext): boolean {
+  const modules = new Set([moduleRef(ctx.facts, 'numpy'), moduleRef(ctx.facts, 'pandas')]);
+  for (const id of occurrences(scope, name)) {
+    if (id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex) continue;
+    // Used in a nested def or lambda: code called in the loop could change it.
+    if (nestedScopeOf(id, scope)) return false;
+    const parent = id.parent;
+    // `b = a` elsewhere: writes through b change a.
+    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.equals(id)) return false;
+    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(id)) {
+      // `a = b[:10]`, `a = b.reshape(-1)`: a view of b, which the loop may write.
+      for (const other of parent.childForFieldName('right')?.descendantsOfType('identifier') ?? []) {
+        if (!other || modules.has(other.text) || other.parent?.type === 'keyword_argument') continue;
+        if (other.parent?.type === 'attribute' && other.parent.childForFieldName('attribute')?.equals(other)) continue;
+        if (occurrences(loop, other.text).length > 0) return false;
+      }
+    }
+  }
+  return true;
+}
+
+export default defineRule({
+  id: 'loop-invariant-reduction',
+  title: 'Reduction of an unchanged array recomputed on every loop pass',
+  category: 'numpy',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'numpy-vectorization#hoist-loop-invariant-reductions',
+  requires: ['numpy', 'pandas'],
+  message: 'This reduction reads the whole array on every pass, and the loop never changes the array; compute it once before the loop',
+  docs: {
+    why:
+      '`a.mean()`, `a.max()`, `np.sum(a)` and the like read every element. Inside a loop that never modifies `a` they return the ' +
+      'same value every pass, so a loop of k passes over an n-element array does k·n work where n would do.',
+    instead: 'Compute the reduction once before the loop into a local (`a_mean = a.mean()`) and use the local inside it.',
+    example: {
+      before: 'for x in values:\n    out.append((x - a.mean()) / a.std())',
+      after: 'a_mean = a.mean()\na_std = a.std()\nfor x in values:\n    out.append((x - a_mean) / a_std)',
+    },
+  },
+  fix: {
+    safety: 'unsafe',
+    title: 'Compute it once before the loop',
+    forms: [
+      {
+        safety: 'safe',
+        when: 'for `a.sum()` / `np.sum(a)` on a NumPy array',
+        reason: 'summing an array raises nothing and warns of nothing on an empty array, so running it once even when the loop does not is harmless',
+      },
+    ],
+    reason: 'runs even when the loop does not: raises on an empty array (max/min) or warns (mean/std)',
+  },
+  calls: { names: ['sum', 'mean', 'std', 'max', 'min'] },
+  query: `
+(call
+  function: (attribute attribute: (identifier) @method)
+  arguments: (argument_list)
+  (#any-of? @method "sum" "mean" "std" "max" "min")) @call`,
+  check(m, ctx) {
+    const call = m.need('call');
+    const r = reductionOf(call, ctx);
+    if (!r) return;
+    const name = r.array.text;
+    if (!values(ctx.facts).isA(r.array, 'ndarray', 'series', 'dataframe')) return;
+    const loops = enclosingLoops(call);
+    if (loops.length === 0) return;
+    const scope = scopeOf(call);
+    if (scope.type !== 'function_definition' || hasEnclosingTry(call, scope)) return;
+    // The outermost enclosing loop that only reads the array.
+    let top: Node | null = null;
+    for (const loop of loops) {
+      if (!occurrences(loop, name).every((id) => readOnlyUse(id, ctx))) break;
+      top = loop;
+    }
+    if (!top || !noAliasTouchedIn(scope, name, top, ctx)) return;
+    // One finding per loop and reduction: the first occurrence reports, its fix replaces them all.
+    const same = occurrences(top, name)
+      .map((id) => reductionAround(id, ctx))
+      .filter((c) => c !== null && c.key === r.key)
+      .map((c) => c!.call);
+    if (!same[0]?.equals(call)) return;
+
+    const kind = values(ctx.facts).valueOf(r.array)?.kind;
+    const message = `\`${call.text}\` gives the same value on every pass (the loop never changes \`${name}\`); compute it once before the loop`;
+    const text = ctx.facts.text;
+    if (!ownsLines(text, top) || same.some((c) => hasCommentBetween(ctx.facts, c.startIndex, c.endIndex))) {
+      ctx.report({ node: call, message });
+      return;
+    }
+    const local = freshName(ctx.facts, `${name}_${r.method}`);
+    const indent = indentAt(text, top.startIndex);
+    const edits = [insertAt(lineStartOf(text, top.startIndex), `${indent}${local} = ${call.text}${eolOf(text)}`), ...same.map((c) => replaceNode(c, local))];
+    const safe = r.method === 'sum' && kind === 'ndarray';
+    ctx.report({
+      node: call,
+      message,
+      edits,
+      fixTitle: `Compute ${local} once before the loop`,
+      ...(safe ? { safety: 'safe' as const } : {}),
+    });
+  },
+});

@@ -1,0 +1,76 @@
+// loop-invariant-reduction's fix, run against real NumPy (/usr/bin/python3): a loop computing a reduction of an
+// unchanged array on every pass (before) and the reduction hoisted above the loop (after), on generated arrays
+// (float, NaN, int, bool, one element, empty) with a loop of no passes and of two. The safe fix (sum on an
+// ndarray) must agree everywhere, warnings included; the unsafe ones differ only where the loop makes no pass.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { applyFixes } from '../../server/fixes/apply';
+import { FIXTURES, compilePython, getEngine } from '../helpers/engine';
+
+const HARNESS = path.join(FIXTURES, 'equivalence', 'hoist.py');
+
+const CASES: { expr: string; local: string; safety: 'safe' | 'unsafe'; differs?: RegExp }[] = [
+  { expr: 'a.sum()', local: 'a_sum', safety: 'safe' },
+  { expr: 'np.sum(a)', local: 'a_sum', safety: 'safe' },
+  // max/min of an empty array raise ValueError, now before a loop that would not have run them.
+  { expr: 'a.max()', local: 'a_max', safety: 'unsafe', differs: /^raised$/ },
+  { expr: 'np.min(a)', local: 'a_min', safety: 'unsafe', differs: /^raised$/ },
+  // mean/std of an empty array warn (RuntimeWarning) and give NaN.
+  { expr: 'a.mean()', local: 'a_mean', safety: 'unsafe', differs: /^warned$/ },
+  { expr: 'a.std()', local: 'a_std', safety: 'unsafe', differs: /^warned$/ },
+];
+
+function program(expr: string, local?: string): string {
+  const hoisted = local ? [`    ${local} = ${expr}`] : [];
+  const use = local ?? expr;
+  return [
+    'import numpy as np',
+    '',
+    '',
+    'def compute(a: np.ndarray, xs):',
+    '    out = []',
+    ...hoisted,
+    '    for x in xs:',
+    `        out.append(x + ${use})`,
+    '    return out',
+    '',
+  ].join('\n');
+}
+
+describe('loop-invariant-reduction fix: equivalence with the loop under real NumPy', function () {
+  this.timeout(300000);
+
+  for (const c of CASES) {
+    it(`${c.expr} hoisted (${c.safety})`, async () => {
+      const before = program(c.expr);
+      const engine = await getEngine();
+      const findings = engine.lintText(before, { select: ['loop-invariant-reduction'] }).findings;
+      assert.equal(findings.length, 1, before);
+      const fix = findings[0].fix;
+      assert.ok(fix, 'no fix offered');
+      assert.equal(fix.safety, c.safety);
+      if (c.safety === 'unsafe') assert.match(fix.reason ?? '', /runs even when the loop does not/);
+      const after = applyFixes(before, findings, { unsafe: true }).text;
+      assert.equal(after, program(c.expr, c.local));
+      assert.equal(compilePython(after).status, 0);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
+      writeFileSync(path.join(dir, 'before.py'), before);
+      writeFileSync(path.join(dir, 'after.py'), after);
+      const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+      assert.equal(r.status, 0, r.stderr);
+      const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+      if (!c.differs) assert.deepEqual(diff, []);
+      else {
+        // Only the empty array with a loop of no passes: wherever the loop runs, the values are the same.
+        assert.deepEqual(
+          diff.map(([input]) => input),
+          ['empty/0 passes'],
+        );
+        for (const [input, what] of diff) assert.match(what, c.differs, input);
+      }
+    });
+  }
+});

@@ -110,8 +110,9 @@ export default defineRule({
       'same value every pass, so a loop of k passes over an n-element array does k·n work where n would do.',
     instead: 'Compute the reduction once before the loop into a local (`a_mean = a.mean()`) and use the local inside it.',
     example: {
-      before: 'for x in values:\n    out.append((x - a.mean()) / a.std())',
-      after: 'a_mean = a.mean()\na_std = a.std()\nfor x in values:\n    out.append((x - a_mean) / a_std)',
+      before: 'def scale(values, a: np.ndarray):\n    out = []\n    for x in values:\n        out.append((x - a.mean()) / a.std())\n    return out',
+      after:
+        'def scale(values, a: np.ndarray):\n    out = []\n    a_mean = a.mean()\n    a_std = a.std()\n    for x in values:\n        out.append((x - a_mean) / a_std)\n    return out',
     },
   },
   fix: {

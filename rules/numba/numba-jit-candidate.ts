@@ -163,6 +163,9 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: N
       if (!array || !isArrayReference(array) || keys[0]?.text !== index.text) continue;
       // `H[k, :] = f(H[k - 1, :])`: each step is already a whole-row numpy operation.
       if (keys.some((k) => k?.type === 'slice')) continue;
+      // `paths[t] = paths[t - 1] * np.exp(...)` on a 2-D array: fewer indices than dimensions is a row, the same.
+      const ndim = values(ctx.facts).valueOf(array)?.ndim;
+      if (ndim !== undefined && keys.length < ndim) continue;
       const reads = [right, ...findDescendants(right, (n) => n.type === 'subscript')].filter((n) => n.type === 'subscript');
       const carried = reads.some((r) => {
         if (r.childForFieldName('value')?.text !== array.text) return false;

@@ -1,6 +1,7 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  drawsEachPass,
   enclosingDef,
   FRAME_ATTRIBUTES,
   identifiersNamed,
@@ -126,6 +127,8 @@ export default defineRule({
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
     const construct = loopOverIterable(call) ?? undefined;
+    // `for _, row in df.iterrows(): ax.annotate(...)`: the drawing is the cost, not the row Series.
+    if (construct?.type === 'for_statement' && drawsEachPass(construct, ctx.facts)) return;
     const column = columnFix(call, frame, ctx);
     if (column) {
       ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });

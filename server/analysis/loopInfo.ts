@@ -118,6 +118,26 @@ export function loopOverIterable(iterable: Node): Node | null {
   return null;
 }
 
+/** Axes / figure methods that only draw: a loop calling one per row spends its time in matplotlib. */
+const DRAWING_METHODS = new Set(['annotate', 'imshow', 'scatter', 'axvline', 'axhline', 'axvspan', 'axhspan', 'fill_between', 'add_patch', 'errorbar']);
+
+/**
+ * True when the loop's body draws on every pass: a call into matplotlib (`plt.figure()`, `plt.title(...)`)
+ * or an Axes drawing method (`ax.annotate(...)`). Each such call costs milliseconds, so the loop's own
+ * iteration overhead (a row Series, an element read) is not what makes it slow.
+ */
+export function drawsEachPass(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const calls = body.descendantsOfType('call');
+  return calls.some((call) => {
+    if (!call) return false;
+    if (facts.calleeName(call)?.startsWith('matplotlib.')) return true;
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'attribute' && DRAWING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
 /** Methods whose name alone says the receiver is a pandas object (when the file imports pandas). */
 const PANDAS_ROW_ITERATORS = new Set(['iterrows', 'itertuples']);
 /** Wrappers that iterate their argument(s) element by element. */

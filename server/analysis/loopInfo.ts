@@ -119,7 +119,23 @@ export function loopOverIterable(iterable: Node): Node | null {
 }
 
 /** Axes / figure methods that only draw: a loop calling one per row spends its time in matplotlib. */
-const DRAWING_METHODS = new Set(['annotate', 'imshow', 'scatter', 'axvline', 'axhline', 'axvspan', 'axhspan', 'fill_between', 'add_patch', 'errorbar']);
+const DRAWING_METHODS = new Set([
+  'annotate',
+  'imshow',
+  'scatter',
+  'plot',
+  'bar',
+  'barh',
+  'hlines',
+  'vlines',
+  'axvline',
+  'axhline',
+  'axvspan',
+  'axhspan',
+  'fill_between',
+  'add_patch',
+  'errorbar',
+]);
 
 /**
  * True when the loop's body draws on every pass: a call into matplotlib (`plt.figure()`, `plt.title(...)`)

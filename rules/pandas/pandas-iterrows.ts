@@ -10,6 +10,7 @@ import {
   isIdentifierName,
   isNumberLiteral,
   isPureReference,
+  knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
   occurrences,
@@ -124,6 +125,8 @@ export default defineRule({
     const call = m.need('call');
     if (delegates(call) || enclosingDef(call)?.childForFieldName('name')?.text === 'iterrows' || inTestOf(call, 'iterrows')) return;
     const frame = m.need('frame');
+    // `dd.read_parquet(p).iterrows()`: a dask frame's rows are another library's concern.
+    if (knownNotPandas(values(ctx.facts).valueOf(frame))) return;
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
     const construct = loopOverIterable(call) ?? undefined;

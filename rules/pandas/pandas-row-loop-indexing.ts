@@ -9,7 +9,7 @@ import {
   scopeBody,
   stringLiteralValue,
   usedAfter,
-  type Value,
+  knownNotPandas,
   values,
   vectorizeArithmetic,
 } from '../../server/analysis';
@@ -87,7 +87,7 @@ export default defineRule({
     // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`).
     const hits = accesses.filter((a) => {
       const frame = rowAccess(a, i)!.frame;
-      return (frame.text === sized || columnOf(frame) === sized) && !notPandas(layer.valueOf(frame));
+      return (frame.text === sized || columnOf(frame) === sized) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
@@ -190,10 +190,6 @@ function columnOf(node: Node): string | null {
 }
 
 /** Known to be something other than pandas (a polars or dask frame, an xarray object, a tensor...). */
-function notPandas(v: Value | null): boolean {
-  return v !== null && v.kind !== 'dataframe' && v.kind !== 'series';
-}
-
 /** `len(df)`, `df.shape[0]`, `len(df.index)` → `df`. */
 function boundFrame(bound: Node): string | null {
   const t = bound.text.replace(/\s+/g, '');

@@ -20,7 +20,7 @@ import { article, localTypes } from '../localTypes';
 import type { Value, ValueKind } from './kinds';
 
 export type { DatasetStyle, DeviceKind, Value, ValueKind } from './kinds';
-export { PANDAS_KINDS, commonValue, sameKind } from './kinds';
+export { PANDAS_KINDS, commonValue, knownNotPandas, sameKind } from './kinds';
 export type { CallView, LibraryTable, Returns } from './tables';
 export type { FileOrigin, ModuleSource } from './workspace';
 export { forgetModules, resolveModule, workspaceStats } from './workspace';

@@ -56,6 +56,11 @@ export interface Value {
 /** The pandas kinds (DataFrame, Series): what the pandas rules act on. */
 export const PANDAS_KINDS: ReadonlySet<ValueKind> = new Set(['dataframe', 'series']);
 
+/** True when the layer knows the value and it is not a pandas DataFrame or Series (a dask or polars frame, an ndarray...). */
+export function knownNotPandas(v: Value | null | undefined): boolean {
+  return !!v && !PANDAS_KINDS.has(v.kind);
+}
+
 /** True when both describe the same kind (and, for groupby/rolling, the same origin). */
 export function sameKind(a: Value | null | undefined, b: Value | null | undefined): boolean {
   return !!a && !!b && a.kind === b.kind && a.of === b.of;

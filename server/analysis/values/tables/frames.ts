@@ -16,7 +16,9 @@ export const FRAMES_TABLE: LibraryTable = {
     ...all(['read_csv', 'read_parquet', 'from_pandas', 'DataFrame'], 'dask-frame', 'dask.dataframe.'),
   },
   methods: {
-    'polars-frame': all(POLARS_FRAME_METHODS, 'same'),
+    // `to_numpy()` leaves polars: a plain ndarray, which the NumPy rules judge like any other.
+    'polars-frame': { ...all(POLARS_FRAME_METHODS, 'same'), to_numpy: { kind: 'ndarray', ndim: 2 } },
+    'polars-series': { to_numpy: { kind: 'ndarray', ndim: 1 } },
     'dask-frame': all(['dropna', 'fillna', 'merge', 'persist', 'repartition', 'assign', 'rename', 'drop', 'set_index', 'reset_index'], 'same'),
     xarray: all(['sel', 'isel', 'where', 'mean', 'sum', 'load', 'transpose', 'rename'], 'same'),
   },

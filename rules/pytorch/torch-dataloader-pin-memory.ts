@@ -37,7 +37,8 @@ export default defineRule({
       'which is slower and cannot overlap with computation. With `pin_memory=True` the DataLoader puts each ' +
       'batch in page-locked memory, so `.to(device)` copies faster and can run asynchronously with ' +
       '`non_blocking=True`. Only loaders whose batches a loop visibly sends to a CUDA device or the current accelerator ' +
-      'are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise).',
+      'are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise). ' +
+      'Small copies are left alone: in-memory tensor datasets, MNIST-sized images and `batch_size=1`.',
     instead: 'Pass `pin_memory=True` to the DataLoader (and `non_blocking=True` to the `.to(device)` calls on its batches).',
     example: {
       before: 'loader = DataLoader(ds, batch_size=64, num_workers=4)\nfor x, y in loader:\n    x = x.to("cuda")',
@@ -56,7 +57,11 @@ export default defineRule({
     if (keywordArgument(call, 'pin_memory_device')) return;
     // Samples the dataset already puts on a GPU cannot be pinned (pinning raises).
     const dataset = dataLoaderArgument(call, 'dataset');
-    if (datasetInfo(dataset, facts).onDevice || (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text))) return;
+    const info = datasetInfo(dataset, facts);
+    if (info.onDevice || (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text))) return;
+    // Pinning pays off on large batches: not on tensors already in memory (move the whole set to the GPU once
+    // instead), 28x28 digits, or one sample per batch, where it saves microseconds per copy.
+    if (info.kind === 'memory' || info.tinySamples || isOneSampleBatch(call)) return;
     // Only a loader whose batches a loop of this file sends to a CUDA GPU (or the current accelerator).
     const destination = batchDestination(call, facts);
     if (destination === 'none') return;
@@ -76,6 +81,11 @@ export default defineRule({
     ctx.report({ node: call.childForFieldName('function') ?? call, edits: edit ? [edit] : undefined });
   },
 });
+
+/** `batch_size=1`: each copy is one sample. */
+function isOneSampleBatch(call: Node): boolean {
+  return dataLoaderArgument(call, 'batch_size')?.text === '1';
+}
 
 /**
  * Where a loop of this file sends this loader's batches: 'cuda' (`.cuda()`, `.to("cuda")`, `.to(device)` with a

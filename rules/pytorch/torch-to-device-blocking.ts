@@ -5,6 +5,8 @@ import {
   dataLoaderArgument,
   enclosingLoops,
   FileFacts,
+  hasSplatArguments,
+  identifiersSpelledInFile,
   isCudaDestination,
   isDataLoaderCall,
   isDataLoaderExpr,
@@ -156,5 +158,30 @@ function pinned(loader: Node, facts: FileFacts): Pinning {
     // Every construction must pin for the copy to be from pinned memory for sure.
     return visible.every(pins) ? 'visible' : visible.some(pins) ? 'inferred' : null;
   }
+  // A parameter of this function: a call site of the file that passes a visibly unpinned loader settles it.
+  if (loader.type === 'identifier' && passedUnpinnedLoader(loader, facts)) return null;
   return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text) ? 'inferred' : null;
+}
+
+/**
+ * `def evaluate(model, loader): for x in loader: ...` called somewhere in the file with a DataLoader
+ * built in view without `pin_memory=True` (`evaluate(model, test_loader)`): those batches are not pinned.
+ */
+function passedUnpinnedLoader(param: Node, facts: FileFacts): boolean {
+  let def: Node | null = param.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  const fname = def?.childForFieldName('name');
+  const params = (def?.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => p !== null);
+  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === param.text);
+  if (!def || !fname || index < 0) return false;
+  for (const id of identifiersSpelledInFile(facts, fname.text)) {
+    const call = id.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) continue;
+    const arg = keywordValue(call, param.text) ?? positionalArguments(call)[index];
+    const built = !arg ? [] : arg.type === 'identifier' ? valuesAssignedTo(arg.text, arg, facts) : [arg];
+    const unpinned = (c: Node) =>
+      c.type === 'call' && isDataLoaderCall(c, facts) && !hasSplatArguments(c) && dataLoaderArgument(c, 'pin_memory')?.type !== 'true';
+    if (built.some(unpinned)) return true;
+  }
+  return false;
 }

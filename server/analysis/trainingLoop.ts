@@ -100,6 +100,11 @@ export const DATALOADER_CALL_QUERY = `
 const TF_ROOTS = ['tensorflow', 'keras', 'tf_keras'];
 const STEP_FUNCTION_NAME = /step|train|update|fit|batch|iter|optimi|learn|backward|grad/i;
 const TEST_NAME = /(^|_)tests?($|_)|^test/i;
+/**
+ * `test_step`, `test_epoch`, `test_loop`: the evaluation step of a training script (tutorials, Lightning's hook),
+ * not a pytest test (which lives in a test file, and rules check the file name for that).
+ */
+const EVAL_STEP_NAME = /^test_(step|epoch|loop|one_epoch|batch)$/i;
 const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
 const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$/i;
 
@@ -823,7 +828,10 @@ export function usesAccelerator(facts: FileFacts): boolean {
  */
 export function isTestCode(node: Node): boolean {
   for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' && TEST_NAME.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'function_definition') {
+      const name = n.childForFieldName('name')?.text ?? '';
+      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name)) return true;
+    }
     if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
   }
   return false;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingLoop, FileFacts, findDescendants, isNestedScope, targetNames } from '../../server/analysis';
+import { enclosingLoop, FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, targetNames } from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
 
@@ -51,6 +51,10 @@ export default defineRule({
     const sample = m.need('sample');
     const i = m.get('i');
     if (i && i.text !== m.need('i2').text) return;
+    // `ids[:, t:t + 1]`: a slice of another axis (a token position), not one sample of the batch.
+    if (single.type === 'subscript' && single.childrenForFieldName('subscript').length !== 1) return;
+    // Tests compare one-sample calls with batched ones on purpose.
+    if (isTestFile(ctx.filePath) || isTestCode(single)) return;
     // The one-sample batch (possibly through `.to(device)`, `.float()`, ...) must be an argument of a model call.
     let arg = single;
     while (arg.parent?.type === 'attribute' && arg.parent.parent?.type === 'call' && arg.parent.parent.childForFieldName('function')?.equals(arg.parent)) {

@@ -60,6 +60,9 @@ export default defineRule({
     // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph.
     if (drawsHostRandomness(def, facts)) return;
     if (calledFromTfFunction(name, facts)) return;
+    // The forward and backward pass already run in a tf.function this step calls (`grads = backprop(x, y)`): what is
+    // left eager is the optimizer update, and the message would be wrong about the step running op by op.
+    if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
     // TensorFlow 1 graph mode: the step is called once to build the graph that a session then runs.
     if (opensGraphSession(facts)) return;
     const tf = ensureImport(facts, 'tensorflow');
@@ -100,6 +103,16 @@ const HOST_RANDOM = /^(numpy\.random|random)\./;
 function drawsHostRandomness(def: Node, facts: FileFacts): boolean {
   if (!/\brandom\b|\brandn?\b|\bnormal\b|\buniform\b|\bchoice\b|\bshuffle\b/.test(def.text)) return false;
   return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => HOST_RANDOM.test(facts.calleeName(c) ?? ''));
+}
+
+/** The def calls a function of the file decorated with (or wrapped in) `tf.function`. */
+function callsTfFunction(def: Node, facts: FileFacts): boolean {
+  const compiled = new Set(tfFunctions(facts).all.flatMap((t) => (t.def && !t.def.equals(def) ? [t.def.childForFieldName('name')?.text ?? ''] : [])));
+  if (compiled.size === 0) return false;
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const fn = c.childForFieldName('function');
+    return fn?.type === 'identifier' && compiled.has(fn.text);
+  });
 }
 
 function bodyText(def: Node): string {

@@ -34,8 +34,9 @@ export default defineRule({
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
       '(`model.fit`, a training loop). It changes neither the elements nor their order. The quick fix reuses the ' +
       'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
-      'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A builder's returned pipeline is judged at its call ' +
-      "sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with no call in view, only in a file that never prefetches.',
+      'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A pipeline a builder returns is judged ' +
+      'at its call sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with ' +
+      'no call in view, only in a file that never prefetches.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',

@@ -304,25 +304,13 @@ export function isUnderLoggingGuard(node: Node, boundary: Node): boolean {
     if (n.type === 'if_statement' || n.type === 'elif_clause') {
       const consequence = n.childForFieldName('consequence');
       const cond = n.childForFieldName('condition');
-      if (consequence?.equals(child) && cond && !elseBreaks(n) && isLoggingGuardCondition(cond, boundary)) return true;
+      if (consequence?.equals(child) && cond && isLoggingGuardCondition(cond, boundary)) return true;
     } else if (n.type === 'conditional_expression') {
       const cond = n.namedChild(1);
       if (n.namedChild(0)?.equals(child) && cond && isLoggingGuardCondition(cond, boundary)) return true;
     }
   }
   return false;
-}
-
-/**
- * `if i < num_batches: ... else: break`: a loop limit, not a logging guard; the body runs on every
- * step the loop makes.
- */
-function elseBreaks(ifStatement: Node): boolean {
-  if (ifStatement.type !== 'if_statement') return false;
-  const alternative = ifStatement.childrenForFieldName('alternative').at(-1);
-  const body = alternative?.type === 'else_clause' ? alternative.childForFieldName('body') : null;
-  const statements = body?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
-  return statements.length === 1 && statements[0]?.type === 'break_statement';
 }
 
 const STEP_NAME = /(^|_)(step|steps|iter|iters|iteration|it|idx|index|batch|batch_idx|batch_index|i|j|n|epoch|count|counter)($|_|\d)/i;

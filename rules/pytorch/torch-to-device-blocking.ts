@@ -5,11 +5,13 @@ import {
   dataLoaderArgument,
   enclosingLoops,
   FileFacts,
+  findDescendants,
   hasSplatArguments,
   identifiersSpelledInFile,
   isCudaDestination,
   isDataLoaderCall,
   isDataLoaderExpr,
+  isNestedScope,
   keywordArgument,
   keywordValue,
   positionalArguments,
@@ -141,6 +143,38 @@ function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loa
   return null;
 }
 
+/**
+ * `train_loader, test_loader = prepare_dataset()` with `prepare_dataset` a function of the file ending in
+ * `return train_loader, test_loader`: the values that function assigns to the returned name at that position.
+ */
+function unpackedFromHelper(name: Node, facts: FileFacts): Node[] {
+  let scope: Node | null = name.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return [];
+  const out: Node[] = [];
+  const unpackings = findDescendants(
+    scope,
+    (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'pattern_list' && n.childForFieldName('right')?.type === 'call',
+    (n) => !n.equals(scope) && isNestedScope(n),
+  );
+  for (const assignment of unpackings) {
+    const position = assignment.childForFieldName('left')!.namedChildren.findIndex((t) => t?.type === 'identifier' && t.text === name.text);
+    const fn = assignment.childForFieldName('right')!.childForFieldName('function');
+    if (position < 0 || fn?.type !== 'identifier') continue;
+    const def = identifiersSpelledInFile(facts, fn.text).find(
+      (id) => id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.equals(id),
+    )?.parent;
+    if (!def) continue;
+    for (const ret of findDescendants(def, (n) => n.type === 'return_statement', isNestedScope)) {
+      const value = ret.namedChild(0);
+      const element = value?.type === 'expression_list' || value?.type === 'tuple' ? value.namedChildren[position] : null;
+      if (element?.type === 'identifier') out.push(...valuesAssignedTo(element.text, element, facts));
+      else if (element?.type === 'call') out.push(element);
+    }
+  }
+  return out;
+}
+
 /** 'visible': the loop's DataLoader call is in view with pin_memory=True; 'inferred': only the file says so. */
 type Pinning = 'visible' | 'inferred' | null;
 
@@ -178,7 +212,7 @@ function passedUnpinnedLoader(param: Node, facts: FileFacts): boolean {
     const call = id.parent;
     if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) continue;
     const arg = keywordValue(call, param.text) ?? positionalArguments(call)[index];
-    const built = !arg ? [] : arg.type === 'identifier' ? valuesAssignedTo(arg.text, arg, facts) : [arg];
+    const built = !arg ? [] : arg.type === 'identifier' ? [...valuesAssignedTo(arg.text, arg, facts), ...unpackedFromHelper(arg, facts)] : [arg];
     const unpinned = (c: Node) =>
       c.type === 'call' && isDataLoaderCall(c, facts) && !hasSplatArguments(c) && dataLoaderArgument(c, 'pin_memory')?.type !== 'true';
     if (built.some(unpinned)) return true;

@@ -151,10 +151,10 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
 }
 
 /**
- * A builder's pipeline is judged at the builder's call sites in this file: reported when every one trains on it as
- * returned (`model.fit(make_ds(...))`, `for b in make_ds(...)`, through a name), silent when one adds the prefetch or
- * extends or passes it on. With no call site in view, only a file that never prefetches is flagged (the callers
- * elsewhere cannot be seen).
+ * A builder's pipeline is judged at the builder's call sites in this file: silent when one adds the prefetch
+ * (`make_ds(...).prefetch(...)`, or on the name it is assigned to); reported when one trains on it as returned
+ * (`model.fit(make_ds(...))`, `for b in make_ds(...)`, through a name), naming that caller. Otherwise (no call in
+ * view, or calls whose use is not visible) only a file that never prefetches is flagged.
  */
 function returnedConsumer(ret: Node, facts: FileFacts): string | null {
   const def = enclosingFunctionOf(ret);
@@ -168,17 +168,31 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
     let consumed: string | null = null;
     for (const id of identifiersSpelledInFile(facts, name.text)) {
       if (id.equals(name)) continue;
-      const call = id.parent;
-      // Passed around (`map(make_ds, ...)`, a callback) or called as a method: the use is not in view.
-      if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return null;
+      // `make_ds(...)` or `self.make_ds(...)`
+      const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+      const call = callee.parent;
+      if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
+      if (prefetchedByCaller(call)) return null;
       const how = consumerOf(call, facts);
-      if (!how || how === 'returned' || how.startsWith('returned to')) return null;
-      consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
+      if (how && how !== 'returned' && !how.startsWith('returned to'))
+        consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
     }
     return consumed ?? fallback;
   } finally {
     judging.delete(def.id);
   }
+}
+
+/** `make_ds(...).prefetch(n)`, or `ds = make_ds(...)` and later `ds.prefetch(n)` in the same scope. */
+function prefetchedByCaller(call: Node): boolean {
+  const isPrefetchOf = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.text === 'prefetch';
+  if (isPrefetchOf(call)) return true;
+  const assignment = call.parent;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return false;
+  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
+    (use) => use.parent?.childForFieldName('object')?.equals(use) === true && isPrefetchOf(use),
+  );
 }
 
 /** The builders whose call sites are being judged (a guard against recursion; empty between checks). */

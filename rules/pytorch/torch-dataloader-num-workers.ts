@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATALOADER_CALL_QUERY, dataLoaderArgument, datasetInfo, FileFacts, isJudgeableDataLoaderCall, isTestCode, isTestFile } from '../../server/analysis';
+import {
+  DATALOADER_CALL_QUERY,
+  dataLoaderArgument,
+  datasetInfo,
+  FileFacts,
+  identifiersSpelledInFile,
+  isJudgeableDataLoaderCall,
+  isTestCode,
+  isTestFile,
+} from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
 export default defineRule({
@@ -21,10 +30,11 @@ export default defineRule({
     instead:
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
       'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
-      'IterableDatasets, tests and an explicit `num_workers=0` are left alone.',
+      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone.',
     example: {
-      before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)',
-      after: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4, persistent_workers=True)',
+      before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)\nfor x, y in loader:\n    ...',
+      after:
+        'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4, persistent_workers=True)\nfor x, y in loader:\n    ...',
     },
   },
   fix: {
@@ -40,7 +50,7 @@ export default defineRule({
     const facts = ctx.facts;
     if (!isJudgeableDataLoaderCall(call, facts)) return;
     // Tests and a one-batch peek (`next(iter(DataLoader(...)))`) read too little for workers to pay off.
-    if (isTestFile(ctx.filePath) || isTestCode(call) || isOneBatchPeek(call, facts)) return;
+    if (isTestFile(ctx.filePath) || isTestCode(call) || isOneBatchPeek(call, facts) || isNeverRead(call, facts)) return;
     // Only a dataset that reads or decodes per sample gains from workers: in-memory data gains little, and an
     // IterableDataset (an environment, a policy, a stream) repeats itself in every worker unless it shards.
     const dataset = datasetInfo(dataLoaderArgument(call, 'dataset'), facts);
@@ -57,6 +67,19 @@ export default defineRule({
     });
   },
 });
+
+/** `test_loader = DataLoader(...)` and the name is never read again (or only measured with `len`): no batch is loaded. */
+function isNeverRead(call: Node, facts: FileFacts): boolean {
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  return identifiersSpelledInFile(facts, target.text).every((id) => id.equals(target) || isLenArgument(id, facts));
+}
+
+function isLenArgument(id: Node, facts: FileFacts): boolean {
+  const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+  return call?.type === 'call' && call.childForFieldName('function')?.text === 'len' && facts.isBuiltin('len', call);
+}
 
 /** `next(iter(DataLoader(...)))`: one batch, to look at it. */
 function isOneBatchPeek(call: Node, facts: FileFacts): boolean {

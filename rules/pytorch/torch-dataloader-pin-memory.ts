@@ -6,7 +6,10 @@ import {
   dataLoaderArgument,
   datasetInfo,
   FileFacts,
+  findDescendants,
+  identifiersSpelledInFile,
   isCudaDestination,
+  isNestedScope,
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
@@ -37,7 +40,8 @@ export default defineRule({
       'which is slower and cannot overlap with computation. With `pin_memory=True` the DataLoader puts each ' +
       'batch in page-locked memory, so `.to(device)` copies faster and can run asynchronously with ' +
       '`non_blocking=True`. Only loaders whose batches a loop visibly sends to a CUDA device or the current accelerator ' +
-      'are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise).',
+      '(in the same function, or where a builder of the file that returns the loader is called) are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise). ' +
+      'Small copies are left alone: in-memory tensor datasets, MNIST-sized images and `batch_size=1`.',
     instead: 'Pass `pin_memory=True` to the DataLoader (and `non_blocking=True` to the `.to(device)` calls on its batches).',
     example: {
       before: 'loader = DataLoader(ds, batch_size=64, num_workers=4)\nfor x, y in loader:\n    x = x.to("cuda")',
@@ -56,7 +60,11 @@ export default defineRule({
     if (keywordArgument(call, 'pin_memory_device')) return;
     // Samples the dataset already puts on a GPU cannot be pinned (pinning raises).
     const dataset = dataLoaderArgument(call, 'dataset');
-    if (datasetInfo(dataset, facts).onDevice || (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text))) return;
+    const info = datasetInfo(dataset, facts);
+    if (info.onDevice || (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text))) return;
+    // Pinning pays off on large batches: not on tensors already in memory (move the whole set to the GPU once
+    // instead), 28x28 digits, or one sample per batch, where it saves microseconds per copy.
+    if (info.kind === 'memory' || info.tinySamples || isOneSampleBatch(call)) return;
     // Only a loader whose batches a loop of this file sends to a CUDA GPU (or the current accelerator).
     const destination = batchDestination(call, facts);
     if (destination === 'none') return;
@@ -78,12 +86,45 @@ export default defineRule({
 });
 
 /**
+ * A loader a builder of this file returns (`return DataLoader(...)`, or through a name): the loops over it at
+ * the builder's call sites (`for x, y in make_loader(ds)`, or `loader = make_loader(ds)` then `for ... in loader`).
+ */
+function loopsOverReturnedLoader(loader: Node, facts: FileFacts): Node[] {
+  let def: Node | null = loader.parent;
+  while (def && def.type !== 'function_definition' && def.type !== 'lambda' && def.type !== 'class_definition') def = def.parent;
+  const fname = def?.type === 'function_definition' ? def.childForFieldName('name') : null;
+  if (!def || !fname || !isReturned(loader, def)) return [];
+  const loops: Node[] = [];
+  for (const id of identifiersSpelledInFile(facts, fname.text)) {
+    const call = id.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.equals(id)) loops.push(...loopsOverLoader(call, facts));
+  }
+  return loops;
+}
+
+/** `return DataLoader(...)`, or `loader = DataLoader(...)` and `return loader` (the only value that name gets) in def. */
+function isReturned(loader: Node, def: Node): boolean {
+  if (loader.parent?.type === 'return_statement') return true;
+  const assignment = loader.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(loader) ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier') return false;
+  return findDescendants(def, (n) => n.type === 'return_statement', isNestedScope).some(
+    (r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name.text,
+  );
+}
+
+/** `batch_size=1`: each copy is one sample. */
+function isOneSampleBatch(call: Node): boolean {
+  return dataLoaderArgument(call, 'batch_size')?.text === '1';
+}
+
+/**
  * Where a loop of this file sends this loader's batches: 'cuda' (`.cuda()`, `.to("cuda")`, `.to(device)` with a
  * CUDA device), 'accelerator' (`torch.accelerator.current_accelerator()`), else 'none'.
  */
 function batchDestination(loader: Node, facts: FileFacts): 'cuda' | 'accelerator' | 'none' {
   let out: 'cuda' | 'accelerator' | 'none' = 'none';
-  for (const loop of loopsOverLoader(loader, facts)) {
+  for (const loop of [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)]) {
     for (const transfer of batchTransfers(loop, facts)) {
       const types = transferDeviceTypes(transfer, facts);
       if (isCudaDestination(types)) return 'cuda';

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingLoop, FileFacts, targetNames } from '../../server/analysis';
+import { enclosingLoop, FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, targetNames } from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
 
@@ -34,6 +34,11 @@ export default defineRule({
   (#eq? @m "unsqueeze")
   (#eq? @one "0")) @single
 (call
+  function: (attribute object: (identifier) @torch attribute: (identifier) @m)
+  arguments: (argument_list . [(identifier) (subscript) (attribute) (call)] @sample . [(integer) @one (keyword_argument value: (integer) @one)] .)
+  (#eq? @m "unsqueeze")
+  (#eq? @one "0")) @single
+(call
   function: (attribute object: (_) @sample attribute: (identifier) @m)
   arguments: (argument_list . (integer) @one)
   (#any-of? @m "view" "reshape")
@@ -46,14 +51,18 @@ export default defineRule({
     const sample = m.need('sample');
     const i = m.get('i');
     if (i && i.text !== m.need('i2').text) return;
+    // `ids[:, t:t + 1]`: a slice of another axis (a token position), not one sample of the batch.
+    if (single.type === 'subscript' && single.childrenForFieldName('subscript').length !== 1) return;
+    // Tests compare one-sample calls with batched ones on purpose.
+    if (isTestFile(ctx.filePath) || isTestCode(single)) return;
     // The one-sample batch (possibly through `.to(device)`, `.float()`, ...) must be an argument of a model call.
     let arg = single;
     while (arg.parent?.type === 'attribute' && arg.parent.parent?.type === 'call' && arg.parent.parent.childForFieldName('function')?.equals(arg.parent)) {
       arg = arg.parent.parent;
     }
-    const args = arg.parent;
-    if (args?.type !== 'argument_list') return;
-    const call = args.parent;
+    // `torch.unsqueeze(x, 0)`: the function form, only when it is torch's.
+    if (m.get('torch') && ctx.facts.calleeName(single) !== 'torch.unsqueeze') return;
+    const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : modelCallOfBoundBatch(arg, ctx.facts);
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop) return;
@@ -63,6 +72,39 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `x = torch.unsqueeze(sample, 0).to(device)` as a statement of the loop body, then `model(x)` in a
+ * later statement of the same body before x is bound again: the model call that gets the batch of one.
+ */
+function modelCallOfBoundBatch(value: Node, facts: FileFacts): Node | null {
+  const assignment = value.parent;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(value) ? assignment.childForFieldName('left') : null;
+  const stmt = assignment?.parent;
+  if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement' || stmt.parent?.type !== 'block') return null;
+  const name = left.text;
+  for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+    const calls = findDescendants(next, (n) => n.type === 'call', isNestedScope);
+    const call = calls.find(
+      (c) =>
+        isModelCallee(c.childForFieldName('function'), facts) &&
+        (c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'identifier' && a.text === name) ?? false),
+    );
+    if (call) return call;
+    // Bound again (or in a nested block that may rebind it): what the model sees is no longer the batch of one.
+    if (findDescendants(next, (n) => n.type === 'identifier' && n.text === name && isBindingTarget(n), isNestedScope).length > 0) return null;
+  }
+  return null;
+}
+
+function isBindingTarget(id: Node): boolean {
+  for (let n: Node = id; n.parent; n = n.parent) {
+    const p: Node = n.parent;
+    if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.equals(n)) return true;
+    if (p.type !== 'pattern_list' && p.type !== 'tuple_pattern' && p.type !== 'list_pattern') return false;
+  }
+  return false;
+}
 
 function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
   if (!fn) return false;

@@ -9,6 +9,7 @@ import {
   findDescendants,
   isNestedScope,
   isTestCode,
+  isTestFile,
   isUnderLoggingGuard,
   targetNames,
   type TrainingLoop,
@@ -61,7 +62,7 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    if (!usesAccelerator(facts)) return;
+    if (!usesAccelerator(facts) || isTestFile(ctx.filePath)) return;
     const site = syncSite(call, facts);
     if (!site) return;
     // One finding per block (loop, step function or per-step helper): the first sync, with the count.

@@ -5,9 +5,13 @@ import {
   dataLoaderArgument,
   enclosingLoops,
   FileFacts,
+  findDescendants,
+  hasSplatArguments,
+  identifiersSpelledInFile,
   isCudaDestination,
   isDataLoaderCall,
   isDataLoaderExpr,
+  isNestedScope,
   keywordArgument,
   keywordValue,
   positionalArguments,
@@ -139,6 +143,38 @@ function dataLoop(call: Node, name: string, facts: FileFacts): { loop: Node; loa
   return null;
 }
 
+/**
+ * `train_loader, test_loader = prepare_dataset()` with `prepare_dataset` a function of the file ending in
+ * `return train_loader, test_loader`: the values that function assigns to the returned name at that position.
+ */
+function unpackedFromHelper(name: Node, facts: FileFacts): Node[] {
+  let scope: Node | null = name.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return [];
+  const out: Node[] = [];
+  const unpackings = findDescendants(
+    scope,
+    (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'pattern_list' && n.childForFieldName('right')?.type === 'call',
+    (n) => !n.equals(scope) && isNestedScope(n),
+  );
+  for (const assignment of unpackings) {
+    const position = assignment.childForFieldName('left')!.namedChildren.findIndex((t) => t?.type === 'identifier' && t.text === name.text);
+    const fn = assignment.childForFieldName('right')!.childForFieldName('function');
+    if (position < 0 || fn?.type !== 'identifier') continue;
+    const def = identifiersSpelledInFile(facts, fn.text).find(
+      (id) => id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.equals(id),
+    )?.parent;
+    if (!def) continue;
+    for (const ret of findDescendants(def, (n) => n.type === 'return_statement', isNestedScope)) {
+      const value = ret.namedChild(0);
+      const element = value?.type === 'expression_list' || value?.type === 'tuple' ? value.namedChildren[position] : null;
+      if (element?.type === 'identifier') out.push(...valuesAssignedTo(element.text, element, facts));
+      else if (element?.type === 'call') out.push(element);
+    }
+  }
+  return out;
+}
+
 /** 'visible': the loop's DataLoader call is in view with pin_memory=True; 'inferred': only the file says so. */
 type Pinning = 'visible' | 'inferred' | null;
 
@@ -156,5 +192,30 @@ function pinned(loader: Node, facts: FileFacts): Pinning {
     // Every construction must pin for the copy to be from pinned memory for sure.
     return visible.every(pins) ? 'visible' : visible.some(pins) ? 'inferred' : null;
   }
+  // A parameter of this function: a call site of the file that passes a visibly unpinned loader settles it.
+  if (loader.type === 'identifier' && passedUnpinnedLoader(loader, facts)) return null;
   return /pin_memory['"]?\s*[:=]\s*True/.test(facts.text) ? 'inferred' : null;
+}
+
+/**
+ * `def evaluate(model, loader): for x in loader: ...` called somewhere in the file with a DataLoader
+ * built in view without `pin_memory=True` (`evaluate(model, test_loader)`): those batches are not pinned.
+ */
+function passedUnpinnedLoader(param: Node, facts: FileFacts): boolean {
+  let def: Node | null = param.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  const fname = def?.childForFieldName('name');
+  const params = (def?.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => p !== null);
+  const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.childForFieldName('name')?.text) === param.text);
+  if (!def || !fname || index < 0) return false;
+  for (const id of identifiersSpelledInFile(facts, fname.text)) {
+    const call = id.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) continue;
+    const arg = keywordValue(call, param.text) ?? positionalArguments(call)[index];
+    const built = !arg ? [] : arg.type === 'identifier' ? [...valuesAssignedTo(arg.text, arg, facts), ...unpackedFromHelper(arg, facts)] : [arg];
+    const unpinned = (c: Node) =>
+      c.type === 'call' && isDataLoaderCall(c, facts) && !hasSplatArguments(c) && dataLoaderArgument(c, 'pin_memory')?.type !== 'true';
+    if (built.some(unpinned)) return true;
+  }
+  return false;
 }

@@ -4,6 +4,7 @@ import {
   FileFacts,
   findDescendants,
   identifiersSpelled,
+  identifiersSpelledInFile,
   isLiteralDataset,
   isNestedScope,
   parameterNames,
@@ -33,7 +34,9 @@ export default defineRule({
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
       '(`model.fit`, a training loop). It changes neither the elements nor their order. The quick fix reuses the ' +
       'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
-      'optional dependency); a builder that takes a `prefetch` flag is left to honour it.',
+      'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A pipeline a builder returns is judged ' +
+      'at its call sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with ' +
+      'no call in view, only in a file that never prefetches.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',
@@ -143,9 +146,54 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
     return undefined;
   }
   if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return 'iterated';
-  if (parent?.type === 'return_statement') {
-    // A builder's caller may add the prefetch; only a file that never prefetches is flagged.
-    return /\.prefetch\s*\(/.test(facts.text) ? null : 'returned';
-  }
+  if (parent?.type === 'return_statement') return returnedConsumer(parent, facts);
   return undefined;
 }
+
+/**
+ * A builder's pipeline is judged at the builder's call sites in this file: silent when one adds the prefetch
+ * (`make_ds(...).prefetch(...)`, or on the name it is assigned to); reported when one trains on it as returned
+ * (`model.fit(make_ds(...))`, `for b in make_ds(...)`, through a name), naming that caller. Otherwise (no call in
+ * view, or calls whose use is not visible) only a file that never prefetches is flagged.
+ */
+function returnedConsumer(ret: Node, facts: FileFacts): string | null {
+  const def = enclosingFunctionOf(ret);
+  const name = def?.childForFieldName('name');
+  const fallback = /\.prefetch\s*\(/.test(facts.text) ? null : 'returned';
+  if (!def || !name) return fallback;
+  // A builder returning another builder's result (or itself): followed once, never round a cycle.
+  if (judging.has(def.id)) return null;
+  judging.add(def.id);
+  try {
+    let consumed: string | null = null;
+    for (const id of identifiersSpelledInFile(facts, name.text)) {
+      if (id.equals(name)) continue;
+      // `make_ds(...)` or `self.make_ds(...)`
+      const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+      const call = callee.parent;
+      if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
+      if (prefetchedByCaller(call)) return null;
+      const how = consumerOf(call, facts);
+      if (how && how !== 'returned' && !how.startsWith('returned to'))
+        consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
+    }
+    return consumed ?? fallback;
+  } finally {
+    judging.delete(def.id);
+  }
+}
+
+/** `make_ds(...).prefetch(n)`, or `ds = make_ds(...)` and later `ds.prefetch(n)` in the same scope. */
+function prefetchedByCaller(call: Node): boolean {
+  const isPrefetchOf = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.text === 'prefetch';
+  if (isPrefetchOf(call)) return true;
+  const assignment = call.parent;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return false;
+  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
+    (use) => use.parent?.childForFieldName('object')?.equals(use) === true && isPrefetchOf(use),
+  );
+}
+
+/** The builders whose call sites are being judged (a guard against recursion; empty between checks). */
+const judging = new Set<number>();

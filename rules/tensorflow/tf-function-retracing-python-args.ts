@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callArguments, calledTfFunction, enclosingLoops, FileFacts, findDescendants, isNestedScope, targetNames, unwrapIterable } from '../../server/analysis';
+import {
+  callArguments,
+  calledTfFunction,
+  enclosingLoops,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  targetNames,
+  unwrapIterable,
+  valuesAssignedTo,
+} from '../../server/analysis';
 
 export default defineRule({
   id: 'tf-function-retracing-python-args',
@@ -81,6 +91,14 @@ function pythonNumbersIn(loops: Node[], facts: FileFacts): Set<string> {
       if (left?.type !== 'identifier' || !right) continue;
       if (stmt.type === 'augmented_assignment' && (right.type === 'integer' || right.type === 'float')) names.add(left.text);
     }
+    // `lr = lr * 0.99` on a name that starts as a Python number (`lr = 0.1`): a number that changes every iteration.
+    for (const stmt of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+      const left = stmt.childForFieldName('left');
+      const right = stmt.childForFieldName('right');
+      if (left?.type === 'identifier' && right && isPythonArithmetic(right, new Set([left.text])) && startsAsPythonNumber(left.text, loop, facts)) {
+        names.add(left.text);
+      }
+    }
     // Plain arithmetic on those names, in document order.
     for (const stmt of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
       const left = stmt.childForFieldName('left');
@@ -89,6 +107,17 @@ function pythonNumbersIn(loops: Node[], facts: FileFacts): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * Every binding of name in the loop's scope is a number literal or arithmetic over name itself and literals
+ * (`lr = 0.1` before the loop, `lr = lr * 0.99` in it), and one is a literal: a Python number throughout.
+ */
+function startsAsPythonNumber(name: string, loop: Node, facts: FileFacts): boolean {
+  const values = valuesAssignedTo(name, loop, facts);
+  const own = new Set([name]);
+  const isNumber = (v: Node) => v.type === 'integer' || v.type === 'float' || (v.type === 'unary_operator' && /^-?\s*[\d.]/.test(v.text));
+  return values.some(isNumber) && values.every((v) => isNumber(v) || isPythonArithmetic(v, own));
 }
 
 /** Arithmetic over numbers and known Python-number names only (no calls except int/float/round/min/max/abs). */

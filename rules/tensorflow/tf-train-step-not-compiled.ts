@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { definitionStatement, enclosingClass, FileFacts, identifiersSpelledInFile, tfFunctionOf, tfFunctions, trainStepOf } from '../../server/analysis';
+import {
+  definitionStatement,
+  enclosingClass,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  identifiersSpelledInFile,
+  tfFunctionOf,
+  tfFunctions,
+  trainStepOf,
+} from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 /** Keras compiles these overrides itself when `fit` / `evaluate` / `predict` run. */
@@ -24,8 +34,8 @@ export default defineRule({
       'train several times faster.',
     instead:
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
-      'inside it. Steps that call `.numpy()`, Keras `train_step` overrides and steps already called from a ' +
-      '`tf.function` are not flagged.',
+      'inside it. Steps that call `.numpy()` or draw NumPy or Python random numbers (frozen at trace time), Keras ' +
+      '`train_step` overrides and steps already called from a `tf.function` are not flagged.',
     example: {
       before: 'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
       after: '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
@@ -47,7 +57,12 @@ export default defineRule({
     if (enclosingClass(def) && KERAS_OVERRIDES.has(name)) return;
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
     if (/\.numpy\s*\(/.test(def.text)) return;
+    // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph.
+    if (drawsHostRandomness(def, facts)) return;
     if (calledFromTfFunction(name, facts)) return;
+    // The forward and backward pass already run in a tf.function this step calls (`grads = backprop(x, y)`): what is
+    // left eager is the optimizer update, and the message would be wrong about the step running op by op.
+    if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
     // TensorFlow 1 graph mode: the step is called once to build the graph that a session then runs.
     if (opensGraphSession(facts)) return;
     const tf = ensureImport(facts, 'tensorflow');
@@ -80,6 +95,24 @@ function opensGraphSession(facts: FileFacts): boolean {
 function calledFromTfFunction(name: string, facts: FileFacts): boolean {
   const word = new RegExp(`\\b${name}\\b`);
   return tfFunctions(facts).all.some((t) => t.def !== null && t.def.childForFieldName('name')?.text !== name && word.test(bodyText(t.def)));
+}
+
+const HOST_RANDOM = /^(numpy\.random|random)\./;
+
+/** The step calls `np.random.*` or the `random` module: values a graph would bake in at trace time. */
+function drawsHostRandomness(def: Node, facts: FileFacts): boolean {
+  if (!/\brandom\b|\brandn?\b|\bnormal\b|\buniform\b|\bchoice\b|\bshuffle\b/.test(def.text)) return false;
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => HOST_RANDOM.test(facts.calleeName(c) ?? ''));
+}
+
+/** The def calls a function of the file decorated with (or wrapped in) `tf.function`. */
+function callsTfFunction(def: Node, facts: FileFacts): boolean {
+  const compiled = new Set(tfFunctions(facts).all.flatMap((t) => (t.def && !t.def.equals(def) ? [t.def.childForFieldName('name')?.text ?? ''] : [])));
+  if (compiled.size === 0) return false;
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const fn = c.childForFieldName('function');
+    return fn?.type === 'identifier' && compiled.has(fn.text);
+  });
 }
 
 function bodyText(def: Node): string {

@@ -27,6 +27,8 @@ export interface DatasetInfo {
   onDevice: boolean;
   /** The class of this file that builds the dataset, when there is one. */
   cls: ClassInfo | null;
+  /** A library dataset of tiny samples (28x28 digits): a batch is a few hundred kilobytes at most. */
+  tinySamples?: boolean;
 }
 
 const UNKNOWN: DatasetInfo = { kind: 'unknown', onDevice: false, cls: null };
@@ -37,6 +39,9 @@ const IN_MEMORY_DATASETS = new Set(['torch.utils.data.TensorDataset', 'torch.uti
 const IO_DATASET_PREFIXES = ['torchvision.datasets.'];
 /** Dataset wrappers whose samples are those of their first argument. */
 const WRAPPERS = new Set(['torch.utils.data.Subset', 'torch.utils.data.dataset.Subset', 'torch.utils.data.random_split']);
+
+/** torchvision datasets of 28x28 single-channel images: pinning their batches saves microseconds. */
+const TINY_SAMPLE_DATASETS = /^torchvision\.datasets\.(?:MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST)$/;
 
 const ITERABLE_BASES = /(?:^|\.)IterableDataset$/;
 
@@ -75,7 +80,7 @@ function classify(expr: Node, facts: FileFacts, depth: number): DatasetInfo {
     // One consistent answer over every assignment, or unknown.
     const infos = values.map((v) => classify(v, facts, depth + 1));
     if (infos.length === 0) return UNKNOWN;
-    return infos.every((i) => i.kind === infos[0].kind && i.onDevice === infos[0].onDevice) ? infos[0] : UNKNOWN;
+    return infos.every((i) => i.kind === infos[0].kind && i.onDevice === infos[0].onDevice && i.tinySamples === infos[0].tinySamples) ? infos[0] : UNKNOWN;
   }
   if (expr.type === 'subscript') {
     // `random_split(ds, ...)[0]`
@@ -89,7 +94,7 @@ function classify(expr: Node, facts: FileFacts, depth: number): DatasetInfo {
     const first = expr.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument');
     return first ? classify(first, facts, depth + 1) : UNKNOWN;
   }
-  if (IO_DATASET_PREFIXES.some((p) => name.startsWith(p))) return { kind: 'io', onDevice: false, cls: null };
+  if (IO_DATASET_PREFIXES.some((p) => name.startsWith(p))) return { kind: 'io', onDevice: false, cls: null, tinySamples: TINY_SAMPLE_DATASETS.test(name) };
   const fn = expr.childForFieldName('function');
   const cls = fn?.type === 'identifier' ? classIndex(facts).byClassName(fn.text) : null;
   return cls ? classInfoOf(cls, facts) : UNKNOWN;

@@ -100,6 +100,11 @@ export const DATALOADER_CALL_QUERY = `
 const TF_ROOTS = ['tensorflow', 'keras', 'tf_keras'];
 const STEP_FUNCTION_NAME = /step|train|update|fit|batch|iter|optimi|learn|backward|grad/i;
 const TEST_NAME = /(^|_)tests?($|_)|^test/i;
+/**
+ * `test_step`, `test_epoch`, `test_loop`: the evaluation step of a training script (tutorials, Lightning's hook),
+ * not a pytest test (which lives in a test file, and rules check the file name for that).
+ */
+const EVAL_STEP_NAME = /^test_(step|epoch|loop|one_epoch|batch)$/i;
 const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
 const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$/i;
 
@@ -375,8 +380,16 @@ function build(facts: FileFacts): TrainingIndex {
   const { loopEvidence, candidates } = placeEvidence(evidence, facts);
 
   // Candidates that really compute gradients; loops calling them are training loops.
-  const callable = new Map<string, StepCandidate>();
-  for (const c of candidates.values()) if (c.core) callable.set(c.step.name, c);
+  // Every definition of a name, in document order: a notebook (or script) may define `run_optimization` again
+  // in a later cell, and each definition is a step of its own.
+  const callable = new Map<string, StepCandidate[]>();
+  for (const c of candidates.values()) {
+    if (!c.core) continue;
+    const list = callable.get(c.step.name);
+    if (list) list.push(c);
+    else callable.set(c.step.name, [c]);
+  }
+  for (const list of callable.values()) list.sort((a, b) => a.step.node.startIndex - b.step.node.startIndex);
   const stepCallsByLoop = stepCallsInLoops(plainCalls, callable);
 
   for (const loop of loops) {
@@ -536,12 +549,12 @@ function placeEvidence(
 /** The calls of gradient-computing functions made from loops, by loop id (marking those functions calledInLoop). */
 function stepCallsInLoops(
   plainCalls: readonly { call: Node; name: string }[],
-  callable: ReadonlyMap<string, StepCandidate>,
+  callable: ReadonlyMap<string, readonly StepCandidate[]>,
 ): Map<number, { call: Node; step: TrainStep }[]> {
   const stepCallsByLoop = new Map<number, { call: Node; step: TrainStep }[]>();
   if (callable.size === 0) return stepCallsByLoop;
   for (const { call, name } of plainCalls) {
-    const target = callable.get(name);
+    const target = definitionReaching(callable.get(name), call);
     const loop = target ? enclosingLoop(call) : null;
     if (!target || !loop) continue;
     target.calledInLoop = true;
@@ -626,8 +639,15 @@ function trainingLoopRecord(
  * Train-step functions: they compute gradients outside any loop of their own, and are named like
  * a step (`train_step`, `update`, `fit_batch`) or called from a loop here. Tests are not steps.
  */
-function addTrainSteps(callable: ReadonlyMap<string, StepCandidate>, idx: TrainingIndex): void {
-  for (const c of callable.values()) {
+/** Of a name's definitions, the last one above the call (the one a script or notebook run has bound), else the last. */
+function definitionReaching(defs: readonly StepCandidate[] | undefined, call: Node): StepCandidate | undefined {
+  if (!defs || defs.length === 0) return undefined;
+  const before = defs.filter((d) => d.step.node.startIndex < call.startIndex);
+  return before.at(-1) ?? defs.at(-1);
+}
+
+function addTrainSteps(callable: ReadonlyMap<string, readonly StepCandidate[]>, idx: TrainingIndex): void {
+  for (const c of [...callable.values()].flat()) {
     const name = c.step.name;
     if (TEST_NAME.test(name) && !c.calledInLoop) continue;
     if (!STEP_FUNCTION_NAME.test(name) && !c.calledInLoop) continue;
@@ -823,7 +843,10 @@ export function usesAccelerator(facts: FileFacts): boolean {
  */
 export function isTestCode(node: Node): boolean {
   for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' && TEST_NAME.test(n.childForFieldName('name')?.text ?? '')) return true;
+    if (n.type === 'function_definition') {
+      const name = n.childForFieldName('name')?.text ?? '';
+      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name)) return true;
+    }
     if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
   }
   return false;

@@ -124,7 +124,7 @@ describe('impact from context', () => {
   it('torch and TensorFlow rules in a notebook folder are not example code: normal impact, severity kept', async () => {
     const engine = await getEngine();
     const src =
-      'import torchvision\nfrom torch.utils.data import DataLoader\n\nds = torchvision.datasets.ImageFolder("x")\nloader = DataLoader(ds, batch_size=32)\n';
+      'import torchvision\nfrom torch.utils.data import DataLoader\n\nds = torchvision.datasets.ImageFolder("x")\nloader = DataLoader(ds, batch_size=32)\nfor x, y in loader:\n    print(x.shape)\n';
     const at = (filePath: string) =>
       engine
         .lintText(src, { select: ['torch-dataloader-num-workers'], filePath, impact: 'auto' })

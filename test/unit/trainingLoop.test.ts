@@ -159,6 +159,23 @@ for x in xs:
     assert.ok(!isTestCode(call(facts, 'opt.step')));
   });
 
+  it('an evaluation step named test_step or test_epoch is not test code; test_accuracy is', async () => {
+    const facts = await factsOf(`import torch
+
+def test_step(model, loader):
+    return [model(x).argmax(1).sum().item() for x in loader]
+
+def test_epoch(model, loader):
+    return [model(x).cpu() for x in loader]
+
+def test_accuracy(model, x):
+    assert model(x).max().item() <= 1
+`);
+    assert.ok(!isTestCode(call(facts, 'model(x).argmax(1).sum().item')));
+    assert.ok(!isTestCode(call(facts, 'model(x).cpu')));
+    assert.ok(isTestCode(call(facts, 'model(x).max().item')));
+  });
+
   it('a DataLoader loop calling the model is a forward loop', async () => {
     const facts = await factsOf(`import torch
 from torch.utils import data

@@ -73,4 +73,23 @@ describe('loop-invariant-reduction fix: equivalence with the loop under real Num
       }
     });
   }
+
+  it('two reductions of one loop are both hoisted by one application of fix-all (their inserted lines share a spot)', async () => {
+    const before = program('a.mean()').replace('x + a.mean()', '(x - a.mean()) / a.std()');
+    const engine = await getEngine();
+    const findings = engine.lintText(before, { select: ['loop-invariant-reduction'] }).findings;
+    assert.equal(findings.length, 2, before);
+    const { text: after, deferred } = applyFixes(before, findings, { unsafe: true });
+    assert.deepEqual(deferred, []);
+    assert.ok(after.includes('    a_mean = a.mean()\n    a_std = a.std()\n    for x in xs:\n        out.append((x - a_mean) / a_std)\n'), after);
+    assert.equal(compilePython(after).status, 0);
+    assert.equal(engine.lintText(after, { select: ['loop-invariant-reduction'] }).findings.length, 0);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
+    writeFileSync(path.join(dir, 'before.py'), before);
+    writeFileSync(path.join(dir, 'after.py'), after);
+    const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+    assert.deepEqual(diff, [['empty/0 passes', 'warned']]);
+  });
 });

@@ -107,6 +107,11 @@ describe('measured evidence', () => {
     assert.deepEqual([...new Set(rewrites.map(form))], ['where', 'str', 'map', 'itertuples', 'sum']);
     for (const s of rewrites) assert.ok(evidenceFor('pandas-iterrows')!.text.includes(`\`${s.after_label}\`: ${s.summary} for ${s.size}`));
     assert.ok((BENCH_RESULTS['pandas-groupby-apply-transform'] as MeasuredResult).scales?.some((s) => s.size.startsWith('1,000,000 rows')));
+    // numpy-python-loop's call translation (max/math.sqrt/abs → np.*) and concat-in-loop's NumPy form, each at both sizes.
+    const labelled = (rule: string, after: RegExp) =>
+      ((BENCH_RESULTS[rule] as MeasuredResult).scales ?? []).filter((s) => s.after_label && after.test(s.after_label)).map((s) => s.size.split(' ')[0]);
+    assert.deepEqual(labelled('numpy-python-loop', /np\.maximum\(np\.sqrt\(np\.abs\(a\)\), b\)/), ['10,000', '1,000,000']);
+    assert.deepEqual(labelled('concat-in-loop', /np\.concatenate\(/), ['10,000', '1,000,000']);
     const missingAwait = evidenceFor('async-missing-await')!;
     assert.equal(missingAwait.label, 'Benefit');
     assert.match(missingAwait.text, /^correctness, not speed\. A coroutine that is called but never awaited never runs/);

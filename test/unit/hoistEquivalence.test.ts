@@ -92,4 +92,24 @@ describe('loop-invariant-reduction fix: equivalence with the loop under real Num
     const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
     assert.deepEqual(diff, [['empty/0 passes', 'warned']]);
   });
+
+  it("a reduction in a while loop's condition is hoisted with the same ones in its body", async () => {
+    const loop = (use: string) => [`    while len(out) < len(xs) and ${use} >= 0:`, `        out.append(xs[len(out)] + ${use})`];
+    const source = (body: string[], hoisted: string[] = []) =>
+      ['import numpy as np', '', '', 'def compute(a: np.ndarray, xs):', '    out = []', ...hoisted, ...body, '    return out', ''].join('\n');
+    const before = source(loop('a.max()'));
+    const engine = await getEngine();
+    const findings = engine.lintText(before, { select: ['loop-invariant-reduction'] }).findings;
+    assert.equal(findings.length, 1, before);
+    const after = applyFixes(before, findings, { unsafe: true }).text;
+    assert.equal(after, source(loop('a_max'), ['    a_max = a.max()']));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
+    writeFileSync(path.join(dir, 'before.py'), before);
+    writeFileSync(path.join(dir, 'after.py'), after);
+    const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    // The condition's `and` skips max() when there is nothing to do: only then does the hoisted max() of an empty array raise.
+    const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+    assert.deepEqual(diff, [['empty/0 passes', 'raised']]);
+  });
 });

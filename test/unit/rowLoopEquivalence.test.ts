@@ -285,6 +285,16 @@ describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalen
       says: [/upcasts each row/],
     },
     {
+      // The column is the else branch: Series.mask keeps it where the condition is false.
+      body: ['out.append(0 if row["a"] > 1 else row["a"])'],
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].mask(df["a"] > 1, 0)',
+      title: 'Compute the column with Series.where',
+      // Where every row takes the literal 0, the loop's list of ints made an int64 column; mask keeps the float column's dtype.
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64', float: 'dtype int64 / float64', 'one row': 'dtype int64 / float64' },
+      says: [/upcasts each row/, /an int literal chosen for every row of a float column gave int64/],
+    },
+    {
       body: ['out.append(row["a"].strip().lower())'],
       frames: 'text',
       after: 'df["out"] = df["a"].str.strip().str.lower()',

@@ -1,8 +1,8 @@
-// loop-invariant-reduction's fix, run against real NumPy (/usr/bin/python3): a loop computing a reduction of an
-// unchanged array on every pass (before) and the reduction hoisted above the loop (after), on generated arrays
-// (float, NaN, int, bool, one element, empty; and pandas Series: NaN with a duplicated index, int, empty) with a loop of no
-// passes and of two. The safe fix (sum on an
-// ndarray) must agree everywhere, warnings included; the unsafe ones differ only where the loop makes no pass.
+// loop-invariant-reduction's fix, run against real NumPy and pandas (/usr/bin/python3): a loop computing a reduction of
+// an unchanged array on every pass (before) and the reduction hoisted above the loop (after), on generated arrays (float,
+// NaN, int, bool, one element, empty) and Series (NaN with a duplicated index, int, empty), with a loop of no passes and
+// of two. The safe fix (sum on an ndarray) must agree everywhere, warnings included; the unsafe ones differ only where
+// the loop makes no pass.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';

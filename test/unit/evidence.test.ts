@@ -112,6 +112,10 @@ describe('measured evidence', () => {
       ((BENCH_RESULTS[rule] as MeasuredResult).scales ?? []).filter((s) => s.after_label && after.test(s.after_label)).map((s) => s.size.split(' ')[0]);
     assert.deepEqual(labelled('numpy-python-loop', /np\.maximum\(np\.sqrt\(np\.abs\(a\)\), b\)/), ['10,000', '1,000,000']);
     assert.deepEqual(labelled('concat-in-loop', /np\.concatenate\(/), ['10,000', '1,000,000']);
+    // pandas-groupby-apply-transform's other forms: fillna by a transform, an aggregation, a per-group method.
+    for (const form of [/\.fillna\(df\.groupby/, /\.sum\(\)$/, /\.cumsum\(\)$/]) {
+      assert.deepEqual(labelled('pandas-groupby-apply-transform', form), ['10,000', '1,000,000']);
+    }
     const missingAwait = evidenceFor('async-missing-await')!;
     assert.equal(missingAwait.label, 'Benefit');
     assert.match(missingAwait.text, /^correctness, not speed\. A coroutine that is called but never awaited never runs/);

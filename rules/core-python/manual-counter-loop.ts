@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, iteratesArrayData, occurrences, readsAfter, targetNames } from '../../server/analysis';
+import { compiledByNumba, findDescendants, iteratesArrayData, occurrences, readsAfter, targetNames } from '../../server/analysis';
 import { bareText, clauseText, commentLines, ensureImport, indentAt, lineStyle, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 function statements(block: Node | null): Node[] {
@@ -190,7 +190,7 @@ export default defineRule({
     const init = m.need('init');
     const initStmt = m.need('initStmt');
     const loop = m.need('loop');
-    if (!isEmptyDict(init, ctx)) return;
+    if (!isEmptyDict(init, ctx) || compiledByNumba(ctx.facts, loop)) return;
     const shape = shapeOf(loop, counts);
     if (!shape) return;
     // counts must appear only as the counting statements' own receiver: not in the key, iterables or filters.

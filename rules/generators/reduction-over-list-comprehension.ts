@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isLiteral } from '../../server/analysis';
+import { compiledByNumba, FileFacts, findDescendants, isLiteral } from '../../server/analysis';
 import { deleteLines, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/fixes';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
@@ -115,7 +115,7 @@ export default defineRule({
     const comp = m.need('comp');
     const call = m.need('call');
     if (!ctx.facts.isBuiltin(fn.text, fn)) return;
-    if (isAsync(comp)) return;
+    if (isAsync(comp) || compiledByNumba(ctx.facts, call)) return;
     const args = call.childForFieldName('arguments')!;
     // Nothing but the brackets and the comprehension inside the call's parentheses (no trailing comma or comment).
     const tight = args.startIndex + 1 === comp.startIndex && comp.endIndex + 1 === args.endIndex;

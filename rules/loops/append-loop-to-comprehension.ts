@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  compiledByNumba,
   contains,
   FileFacts,
   findDescendants,
@@ -191,7 +192,7 @@ export default defineRule({
     const init = m.need('init');
     const initStmt = m.need('initStmt');
     const loop = m.need('loop');
-    if (!isEmptyList(init, ctx)) return;
+    if (!isEmptyList(init, ctx) || compiledByNumba(ctx.facts, loop)) return;
     const shape = shapeOf(loop, list);
     if (!shape) return;
     // The list may be named only as the receiver of the one append (no `if x not in out`).

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, iteratesArrayData, occurrences, readsAfter } from '../../server/analysis';
+import { compiledByNumba, findDescendants, iteratesArrayData, occurrences, readsAfter } from '../../server/analysis';
 import { commentLines, indentAt, lineStyle, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 /** `float("-inf")`, `-math.inf`, `float('inf')`, `math.inf`: the sign of the infinity, or null. */
@@ -100,6 +100,7 @@ export default defineRule({
     const best = m.need('best').text;
     const init = m.need('init');
     const loop = m.need('loop');
+    if (compiledByNumba(ctx.facts, loop)) return;
     const iter = m.need('iter');
     const loopVar = m.need('var').text;
     const initStmt = m.need('initStmt');

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, iteratesArrayData, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
+import { compiledByNumba, findDescendants, iteratesArrayData, localTypes, type LoopNest, loopNest, occurrences, readsAfter } from '../../server/analysis';
 import { commentLines, commentNodesIn, indentAt, lineStyle, movedPragmaReason, ownsLines, replaceRange, wrapLine } from '../../server/fixes';
 
 const INT_OPS = new Set(['+', '-', '*', '**', '//', '%', '&', '|', '^', '<<', '>>']);
@@ -87,6 +87,7 @@ export default defineRule({
     const init = m.need('init');
     const initStmt = m.need('initStmt');
     const loop = m.need('loop');
+    if (compiledByNumba(ctx.facts, loop)) return;
     let added: Node | null = null;
     const nest: LoopNest | null = loopNest(loop, (stmts) => {
       if (stmts.length !== 1 || stmts[0].type !== 'expression_statement') return false;

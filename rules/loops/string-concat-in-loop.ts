@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
+  compiledByNumba,
   contains,
   enclosingLoops,
   hasEnclosingTry,
@@ -226,7 +227,7 @@ export default defineRule({
     const update = updateOf(accNode, acc, ctx.text);
     if (!update) return;
     const loops = enclosingLoops(update.stmt);
-    if (loops.length === 0) return;
+    if (loops.length === 0 || compiledByNumba(ctx.facts, update.stmt)) return;
     const scope = scopeOf(update.stmt);
     const innermost = loops[0];
     // Every finding is about the innermost loop: a more specific rule on that loop (iterrows) supersedes it.

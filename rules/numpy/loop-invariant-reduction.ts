@@ -94,6 +94,19 @@ function noAliasTouchedIn(scope: Node, name: string, loop: Node, ctx: RuleContex
   return true;
 }
 
+/**
+ * The `while` loop whose condition computes `call` (`while x < a.max():`): the condition runs before every pass, so
+ * the loop recomputes it as a body would. Not through a nested def or lambda, which need not run there.
+ */
+function whileConditionAround(call: Node): Node | null {
+  let child = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition' || n.type === 'block') return null;
+    if (n.type === 'while_statement') return n.childForFieldName('condition')?.equals(child) ? n : null;
+  }
+  return null;
+}
+
 export default defineRule({
   id: 'loop-invariant-reduction',
   title: 'Reduction of an unchanged array recomputed on every loop pass',
@@ -139,7 +152,8 @@ export default defineRule({
     if (!r) return;
     const name = r.array.text;
     if (!values(ctx.facts).isA(r.array, 'ndarray', 'series', 'dataframe')) return;
-    const loops = enclosingLoops(call);
+    const condition = whileConditionAround(call);
+    const loops = condition ? [condition, ...enclosingLoops(condition)] : enclosingLoops(call);
     if (loops.length === 0) return;
     const scope = scopeOf(call);
     if (scope.type !== 'function_definition' || hasEnclosingTry(call, scope)) return;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { compiledByCall, findDescendants, insideNumbaFunction, iterationsIndependent, values } from '../../server/analysis';
+import { compiledByNumba, findDescendants, iterationsIndependent, values } from '../../server/analysis';
 
 export default defineRule({
   id: 'numpy-pairwise-nested-loop',
@@ -44,7 +44,7 @@ export default defineRule({
     const j = m.need('j').text;
     if (i === j) return;
     if (!ctx.facts.isBuiltin('range', outer)) return;
-    if (insideNumbaFunction(ctx.facts, outer) || compiledByCall(ctx.facts, outer)) return;
+    if (compiledByNumba(ctx.facts, outer)) return;
     // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
     if (!iterationsIndependent(outer, i, ctx.facts).independent) return;
     for (const stmt of findDescendants(m.need('inner'), (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {

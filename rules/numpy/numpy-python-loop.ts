@@ -4,10 +4,9 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
-  compiledByCall,
+  compiledByNumba,
   findDescendants,
   values,
-  insideNumbaFunction,
   isKnownScalar,
   isVariable,
   keywordValue,
@@ -81,9 +80,8 @@ export default defineRule({
   check(m, ctx) {
     const facts = ctx.facts;
     const anchor = m.get('loop') ?? m.need('comp');
-    if (insideNumbaFunction(facts, anchor)) return;
-    // A function compiled by a call (`kernel = njit(kernel)`): its loops are the idiom there.
-    if (compiledByCall(facts, anchor)) return;
+    // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
+    if (compiledByNumba(facts, anchor)) return;
     const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
     if (cells) {
       ctx.report({ node: m.need('loop'), message: cells });

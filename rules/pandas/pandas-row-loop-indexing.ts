@@ -54,7 +54,9 @@ export default defineRule({
     title: 'Compute the column in one step',
     reason:
       '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1; a column ' +
-      'created row by row also starts as float with NaN, so its dtype can differ',
+      'created row by row also starts as float with NaN, so its dtype can differ (int and bool results came out float64 and ' +
+      'object); on an empty frame the loop never creates the column; categorical columns raise only in the column form, ' +
+      'None in an object column only in the loop',
     forms: [
       {
         safety: 'unsafe',

@@ -48,6 +48,7 @@ export {
 } from './names';
 export {
   compiledByCall,
+  compiledByNumba,
   enclosingJit,
   identifiersNamed,
   insideNumbaFunction,

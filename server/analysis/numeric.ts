@@ -198,3 +198,12 @@ export function compiledByCall(facts: FileFacts, node: Node): boolean {
   const name = def?.childForFieldName('name')?.text;
   return !!name && new RegExp(`jit\\b[^\\n]*\\(\\s*${name}\\s*[,)]`).test(facts.text);
 }
+
+/**
+ * True when numba compiles the function around `node`, by a decorator or by a call. Its loops run as machine code,
+ * so a rewrite into a generator, `sum(...)`, `Counter` or `"".join` gains nothing there and may not even compile
+ * (nopython mode refuses a generator expression: "The use of yield in a closure is unsupported").
+ */
+export function compiledByNumba(facts: FileFacts, node: Node): boolean {
+  return insideNumbaFunction(facts, node) || compiledByCall(facts, node);
+}

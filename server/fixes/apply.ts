@@ -32,7 +32,7 @@ export function applyFixes(text: string, findings: readonly Finding[], options: 
   const ordered = [...findings].filter((f) => isApplicable(f, options)).sort((a, b) => a.start - b.start);
   for (const finding of ordered) {
     const edits = finding.fix!.edits.filter((e) => !chosen.some((c) => sameEdit(c, e)));
-    if (editsOverlap(edits, chosen)) {
+    if (editsOverlap(edits, chosen) && !onlyLinesBesideLines(text, edits, chosen)) {
       deferred.push(finding);
       continue;
     }
@@ -40,6 +40,20 @@ export function applyFixes(text: string, findings: readonly Finding[], options: 
     applied.push(finding);
   }
   return { text: chosen.length ? applyEdits(text, chosen) : text, applied, edits: chosen, deferred };
+}
+
+/**
+ * Two fixes that each insert whole lines at the same line start (two reductions hoisted above one loop, two
+ * imports) do not conflict: either order of the inserted lines is the same code, and applyEdits keeps the
+ * order chosen (document order), as an LSP client does for inserts at one position. Any other edit that
+ * touches the other's offset still defers.
+ */
+function onlyLinesBesideLines(text: string, edits: readonly TextEdit[], chosen: readonly TextEdit[]): boolean {
+  const lines = (e: TextEdit) => e.start === e.end && (e.start === 0 || '\r\n'.includes(text[e.start - 1])) && /[\r\n]$/.test(e.newText);
+  return edits.every((e) => {
+    const touching = chosen.filter((c) => editsOverlap([e], [c]));
+    return touching.length === 0 || (lines(e) && touching.every((c) => lines(c) && c.start === e.start));
+  });
 }
 
 function sameEdit(a: TextEdit, b: TextEdit): boolean {

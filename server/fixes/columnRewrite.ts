@@ -45,7 +45,9 @@ export function rewriteListLoop(
  */
 export const ROW_VALUE_REASONS: Record<RowVectorKind, string> = {
   arithmetic: '',
-  where: '`Series.where`/`mask` hold bools from a bool column as Python bools where the loop stored NumPy bools',
+  where:
+    '`Series.where`/`mask` hold bools from a bool column as Python bools where the loop stored NumPy bools, and keep the ' +
+    "column's dtype where the loop's list took its values' types (an int literal chosen for every row of a float column gave int64)",
   'np.where': '`np.where` gives the type of its two literals, also on an empty frame where the loop made float64',
   str:
     '`.str` methods give NaN for NaN, None, pd.NA and non-strings where the loop raised AttributeError (TypeError from `len()`), ' +

@@ -384,6 +384,14 @@ describe('engine: text and fixes', () => {
     assert.equal(r.applied.length, 2);
     assert.equal(r.deferred.length, 1);
     assert.equal(applyFixes('abcdef', [mk(4, 5, 'E', 'unsafe')], { unsafe: true }).text, 'abcdEf');
+    // Whole lines inserted at one line start by two fixes both go in, in document order; a line and an edit touching it do not.
+    const lines = applyFixes('ab\ncd\n', [
+      mk(0, 1, 'A', 'safe', [{ start: 3, end: 3, newText: 'x\n' }]),
+      mk(4, 5, 'D', 'safe', [{ start: 3, end: 3, newText: 'w\n' }]),
+    ]);
+    assert.deepEqual([lines.text, lines.deferred.length], ['Ab\nx\nw\ncD\n', 0]);
+    const mixed = applyFixes('ab\ncd\n', [mk(3, 3, 'x\n'), mk(3, 4, 'C')]);
+    assert.deepEqual([mixed.text, mixed.deferred.length], ['ab\nx\ncd\n', 1]);
   });
 });
 

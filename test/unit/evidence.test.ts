@@ -98,15 +98,24 @@ describe('measured evidence', () => {
     const iterrows = BENCH_RESULTS['pandas-iterrows'] as MeasuredResult;
     assert.deepEqual(
       iterrows.scales?.map((s) => s.size),
-      ['1,000,000 rows', ...Array<string[]>(4).fill(['10,000 rows', '1,000,000 rows']).flat()],
+      ['1,000,000 rows', ...Array<string[]>(5).fill(['10,000 rows', '1,000,000 rows']).flat()],
     );
-    // The fix's other rewrites (where, .str, .map, an itertuples loop) are scales with their own labels; the hover names each.
+    // The fix's other rewrites (where, .str, .map, an itertuples loop, a running total) are scales with their own labels; the hover names each.
     const rewrites = (iterrows.scales ?? []).filter((s) => s.after_label);
     const form = (s: { before_label?: string; after_label?: string }) =>
-      /\.(where|str|map)\(?/.exec(s.after_label!)?.[1] ?? (s.before_label?.includes('itertuples()') ? 'itertuples' : undefined);
-    assert.deepEqual([...new Set(rewrites.map(form))], ['where', 'str', 'map', 'itertuples']);
+      /\.(where|str|map|sum)\(?/.exec(s.after_label!)?.[1] ?? (s.before_label?.includes('itertuples()') ? 'itertuples' : undefined);
+    assert.deepEqual([...new Set(rewrites.map(form))], ['where', 'str', 'map', 'itertuples', 'sum']);
     for (const s of rewrites) assert.ok(evidenceFor('pandas-iterrows')!.text.includes(`\`${s.after_label}\`: ${s.summary} for ${s.size}`));
     assert.ok((BENCH_RESULTS['pandas-groupby-apply-transform'] as MeasuredResult).scales?.some((s) => s.size.startsWith('1,000,000 rows')));
+    // numpy-python-loop's call translation (max/math.sqrt/abs → np.*) and concat-in-loop's NumPy form, each at both sizes.
+    const labelled = (rule: string, after: RegExp) =>
+      ((BENCH_RESULTS[rule] as MeasuredResult).scales ?? []).filter((s) => s.after_label && after.test(s.after_label)).map((s) => s.size.split(' ')[0]);
+    assert.deepEqual(labelled('numpy-python-loop', /np\.maximum\(np\.sqrt\(np\.abs\(a\)\), b\)/), ['10,000', '1,000,000']);
+    assert.deepEqual(labelled('concat-in-loop', /np\.concatenate\(/), ['10,000', '1,000,000']);
+    // pandas-groupby-apply-transform's other forms: fillna by a transform, an aggregation, a per-group method.
+    for (const form of [/\.fillna\(df\.groupby/, /\.sum\(\)$/, /\.cumsum\(\)$/]) {
+      assert.deepEqual(labelled('pandas-groupby-apply-transform', form), ['10,000', '1,000,000']);
+    }
     const missingAwait = evidenceFor('async-missing-await')!;
     assert.equal(missingAwait.label, 'Benefit');
     assert.match(missingAwait.text, /^correctness, not speed\. A coroutine that is called but never awaited never runs/);

@@ -209,6 +209,46 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
     'permuted index': 'values',
     'duplicated index': 'raised KeyError / ok',
   };
+  it('df.at[i, "out"] = <arithmetic of cells> per row → the column assigned in one step; it differs only where the reason says', async () => {
+    const before = [
+      'import pandas as pd',
+      '',
+      '',
+      'def compute(df):',
+      '    for i in range(len(df)):',
+      '        df.at[i, "out"] = df.at[i, "a"] * df.loc[i, "b"]',
+      '    return df["out"]',
+      '',
+    ].join('\n');
+    const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+    assert.equal(fix.title, 'Compute the column in one step');
+    assert.equal(fix.safety, 'unsafe');
+    assert.ok(after.includes('    df["out"] = df["a"] * df["b"]\n'), after);
+    assert.equal(compilePython(after).status, 0);
+    assert.deepEqual(differences(compare(before, after)), {
+      // Labels: the loop's .at[i] reads rows by label (a permuted index still lines up, since it also writes by label).
+      'non-default index': 'raised KeyError / ok',
+      'duplicated index': 'raised KeyError / ok',
+      // The column the loop creates cell by cell starts as float64 with NaN.
+      int: 'dtype float64 / int64',
+      'int beside a float column': 'dtype float64 / int64',
+      'int beside a str column': 'dtype float64 / int64',
+      'int zeros': 'dtype float64 / int64',
+      bool: 'dtype object / bool',
+      empty: 'raised KeyError / ok',
+      'None in object columns': 'raised TypeError / ok',
+      categorical: 'ok / raised TypeError',
+    });
+    for (const says of [
+      /use index labels/,
+      /dtype can differ/,
+      /on an empty frame the loop never creates the column/,
+      /categorical columns raise only in the column form/,
+    ]) {
+      assert.match(fix.reason ?? '', says);
+    }
+  });
+
   for (const expr of ['df.at[i, "a"] * df.loc[i, "b"]', 'df.at[i, "a"] - 1']) {
     it(`df["out"] = [${expr} per row] → one column expression; it differs only where the reason says`, async () => {
       const before = loop(expr, 'column');
@@ -283,6 +323,16 @@ describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalen
       title: 'Compute the column with Series.where',
       diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64' },
       says: [/upcasts each row/],
+    },
+    {
+      // The column is the else branch: Series.mask keeps it where the condition is false.
+      body: ['out.append(0 if row["a"] > 1 else row["a"])'],
+      frames: 'numbers',
+      after: 'df["out"] = df["a"].mask(df["a"] > 1, 0)',
+      title: 'Compute the column with Series.where',
+      // Where every row takes the literal 0, the loop's list of ints made an int64 column; mask keeps the float column's dtype.
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64', float: 'dtype int64 / float64', 'one row': 'dtype int64 / float64' },
+      says: [/upcasts each row/, /an int literal chosen for every row of a float column gave int64/],
     },
     {
       body: ['out.append(row["a"].strip().lower())'],

@@ -122,6 +122,9 @@ describe('text gates of call-anchored rules', () => {
       assert.ok(checked('from typing import Protocol\n\nclass A(Protocol):\n    pass\n\nisinstance(1, A)\n').includes(protocolRule));
       assert.ok(!checked('import weakref\n\nclass A:\n    pass\n\nweakref.ref(A())\n').includes(weakrefRule));
       assert.ok(checked('import weakref\n\nclass A:\n    __slots__ = ("x",)\n\nweakref.ref(A())\n').includes(weakrefRule));
+      // Not call-anchored, text-gated the same way: a subclass of a slotted class needs `__slots__` in the file.
+      assert.ok(!checked('class A:\n    pass\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
+      assert.ok(checked('class A:\n    __slots__ = ("x",)\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
     } finally {
       engine.dispose();
     }

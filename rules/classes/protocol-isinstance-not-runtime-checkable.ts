@@ -32,6 +32,9 @@ export default defineRule({
   arguments: (argument_list (_) . [(identifier) @proto (tuple (identifier) @proto)] .)
   (#any-of? @fn "isinstance" "issubclass")) @call`,
   calls: { names: ['isinstance', 'issubclass'] },
+  // A finding needs a class with a typing(_extensions).Protocol base, which only an import or a base spelling
+  // the word `Protocol` can give: files that never spell it skip the rule's queries on their isinstance() calls.
+  requiresText: /\bProtocol\b/,
   check(m, ctx) {
     const fn = m.need('fn');
     const proto = m.need('proto');

@@ -68,6 +68,8 @@ export default defineRule({
   arguments: (argument_list . (_) @obj)
   (#match? @fn "(ref|proxy|finalize|WeakMethod)$")) @call`,
   calls: { pattern: /(ref|proxy|finalize|WeakMethod)$/ },
+  // A finding needs a class whose body assigns `__slots__`: files that never spell it skip the rule's queries.
+  requiresText: /__slots__/,
   check(m, ctx) {
     const call = m.need('call');
     const name = ctx.facts.calleeName(call);

@@ -28,6 +28,9 @@ export default defineRule({
     title: 'Add __slots__ with the new attributes',
     reason: 'instances can then no longer receive attributes that this class does not assign itself (code elsewhere may set some)',
   },
+  // A finding needs a base of this file whose body assigns `__slots__`: other files skip the rule (and it joins
+  // the `__slots__` group, which runs on the class definitions alone).
+  requiresText: /__slots__/,
   query: `(class_definition name: (identifier) @name superclasses: (argument_list)) @class`,
   check(m, ctx) {
     const index = classIndex(ctx.facts);

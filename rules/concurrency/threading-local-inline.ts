@@ -32,6 +32,9 @@ export default defineRule({
     reason: 'the code then starts to keep values per thread, which it never did before (reads used to fail or return defaults)',
   },
   requires: ['threading', '_threading_local'],
+  // A finding needs a callee that resolves to threading.local, which only an import or an attribute
+  // spelling the word `local` can give: the many files that import threading for locks skip the pass.
+  requiresText: /\blocal\b/,
   query: `
 (attribute
   object: (call function: (_) @fn arguments: (argument_list) @args) @call

@@ -39,6 +39,11 @@ export interface CompiledRules {
   anchors: CallAnchorIndex;
   /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
   regions: RegionQueries;
+  /**
+   * Several gated groups as one query (compiled on first use of that set, cached): a file that opens
+   * two or more whole-tree groups (`async` files open two or three) walks its tree once for them all.
+   */
+  merged(groups: readonly QueryGroup[]): QueryGroup;
   /** Frees every query compiled so far. */
   delete(): void;
 }
@@ -98,14 +103,17 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
     }));
   const anchoredQueries = new Map<RuleDefinition, () => QueryGroup | null>(anchoredRules.map((rule) => [rule, once(() => compile(rule.id, [rule], []))]));
   const regions = new RegionQueries(language);
+  const merged = new MergedGroups(language);
   return {
     base,
     gated,
     anchored: (rule) => anchoredQueries.get(rule)?.() ?? null,
     anchors: new CallAnchorIndex(anchoredRules),
     regions,
+    merged: (groups) => merged.of(groups),
     delete() {
       regions.delete();
+      merged.delete();
       for (const q of compiledQueries) q.delete();
       compiledQueries.length = 0;
     },
@@ -221,6 +229,49 @@ function gateKey(rule: RuleDefinition): string {
 /** The gate a rule declares (requires, requiresText, requiresEither). */
 export function gateOf(rule: RuleDefinition): Gate {
   return { requires: rule.requires ?? [], textGate: rule.requiresText, either: rule.requiresEither };
+}
+
+/** Most merged sets of gated groups kept compiled: a project's files open a handful of distinct sets. */
+const MAX_MERGED = 16;
+
+/**
+ * Gated groups merged into one query per distinct set. Each group's source is its patterns one
+ * after another, so the merged query is the sources joined, with the pattern roles in the same order;
+ * tree-sitter finds the same matches for each pattern in one query as alone (rootedGroups.test.ts and
+ * the region lints rely on the same property). Compiling a set costs about as much as its groups did.
+ */
+class MergedGroups {
+  private readonly cache = new Map<string, QueryGroup>();
+
+  constructor(private readonly language: Language) {}
+
+  of(groups: readonly QueryGroup[]): QueryGroup {
+    const key = groups.map((g) => g.key).join('\n');
+    let group = this.cache.get(key);
+    if (group) {
+      this.cache.delete(key); // most recently used last
+    } else {
+      const query = new Query(this.language, groups.map((g) => g.source).join('\n'));
+      const patterns = groups.flatMap((g) => g.patterns);
+      if (query.patternCount() !== patterns.length) {
+        query.delete();
+        throw new Error(`merged query [${key}]: ${patterns.length} patterns compiled to ${query.patternCount()}`);
+      }
+      group = { key: groups.map((g) => g.key).join(' + '), source: groups.map((g) => g.source).join('\n'), query, patterns };
+      if (this.cache.size >= MAX_MERGED) {
+        const [oldestKey, oldest] = this.cache.entries().next().value!;
+        this.cache.delete(oldestKey);
+        oldest.query.delete();
+      }
+    }
+    this.cache.set(key, group);
+    return group;
+  }
+
+  delete(): void {
+    for (const g of this.cache.values()) g.query.delete();
+    this.cache.clear();
+  }
 }
 
 /** fn's result, computed on the first call. */

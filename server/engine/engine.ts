@@ -179,6 +179,8 @@ export class Engine {
   profile: EngineProfile | undefined;
   /** Gated groups rooted at collected node types run on those nodes only (off: a whole-tree pass each; tests compare the two). */
   rootedGroups = true;
+  /** Whole-tree gated groups a file opens run as one merged query (off: one pass each; tests compare the two). */
+  mergedGroups = true;
   /** Wall-clock budget of one parse (0 = none). */
   parseTimeoutMs = DEFAULT_PARSE_TIMEOUT_MS;
   /**
@@ -346,7 +348,10 @@ export class Engine {
     // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
     const onRoots = partial || !this.rootedGroups ? [] : open.filter((group) => group.roots);
     const walked = onRoots.length > 0 ? open.filter((group) => !group.roots) : open;
-    if (walked.length > 0) ruleMatches.push(...this.runPasses(walked, compiled, tree, partial?.ranges));
+    // Two or more whole-tree groups run as one merged query: one walk instead of one per group.
+    // (A region lint merges every open group already, regionQueries.ts.)
+    const passes = walked.length > 1 && !partial && this.mergedGroups ? [compiled.merged(walked)] : walked;
+    if (passes.length > 0) ruleMatches.push(...this.runPasses(passes, compiled, tree, partial?.ranges));
     if (onRoots.length > 0) {
       const nodes = new Map([
         ['function_definition', captures.functions],

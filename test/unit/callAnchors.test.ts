@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { discoverFiles } from '../../server/project/discovery';
-import { Engine } from '../../server/engine/engine';
+import { Engine, newProfile } from '../../server/engine/engine';
 import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
 import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
@@ -102,6 +102,31 @@ describe('call-anchored rules', () => {
       assert.ok(total > 50, `only ${total} findings: the comparison proves little`);
     } finally {
       plainEngine.dispose();
+    }
+  });
+});
+
+describe('text gates of call-anchored rules', () => {
+  it('leave a rule unchecked in files without the word its findings need (Protocol, __slots__)', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      const checked = (text: string) => {
+        const profile = newProfile();
+        engine.profile = profile;
+        engine.lintText(text);
+        return [...profile.rules.keys()];
+      };
+      const protocolRule = 'protocol-isinstance-not-runtime-checkable';
+      const weakrefRule = 'slots-missing-weakref';
+      assert.ok(!checked('class A:\n    pass\n\nisinstance(1, A)\n').includes(protocolRule));
+      assert.ok(checked('from typing import Protocol\n\nclass A(Protocol):\n    pass\n\nisinstance(1, A)\n').includes(protocolRule));
+      assert.ok(!checked('import weakref\n\nclass A:\n    pass\n\nweakref.ref(A())\n').includes(weakrefRule));
+      assert.ok(checked('import weakref\n\nclass A:\n    __slots__ = ("x",)\n\nweakref.ref(A())\n').includes(weakrefRule));
+      // Not call-anchored, text-gated the same way: a subclass of a slotted class needs `__slots__` in the file.
+      assert.ok(!checked('class A:\n    pass\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
+      assert.ok(checked('class A:\n    __slots__ = ("x",)\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
+    } finally {
+      engine.dispose();
     }
   });
 });

@@ -87,3 +87,52 @@ describe('gated groups run on their root nodes', () => {
     }
   });
 });
+
+describe('whole-tree gated groups a file opens together', () => {
+  it('run as one merged query that finds exactly what one pass per group finds (fixtures and a stdlib slice, every rule selected)', async function () {
+    this.timeout(300000);
+    const merged = await Engine.create(ALL_RULES, DIST);
+    const separate = await Engine.create(ALL_RULES, DIST);
+    separate.mergedGroups = false;
+    const profile = newProfile();
+    merged.profile = profile;
+    try {
+      const files = [...pythonFiles(path.join(FIXTURES, 'rules')), ...stdlibSlice(15)];
+      const options = { select: ['ALL'] };
+      let total = 0;
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        const one = merged.lintText(text, options).findings;
+        const each = separate.lintText(text, options).findings;
+        assert.deepEqual(one, each, file);
+        total += each.length;
+      }
+      const mergedKeys = [...profile.groups.keys()].filter((key) => key.includes(' + '));
+      assert.ok(mergedKeys.length >= 2, `only ${mergedKeys.join(', ')} ran merged: the comparison proves little`);
+      assert.ok(total > 200, `only ${total} findings`);
+    } finally {
+      merged.dispose();
+      separate.dispose();
+    }
+  });
+
+  it('leave out threading-local-inline in files that import threading but never spell `local` (its findings need threading.local)', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      const opened = (text: string) => {
+        const tree = engine.parse(text);
+        try {
+          return engine.lintRaw(tree, text, {}).openGroups.map((g) => g.key);
+        } finally {
+          tree.delete();
+        }
+      };
+      const hasThreadingGroup = (keys: string[]) => keys.some((k) => k.includes('threading'));
+      assert.equal(hasThreadingGroup(opened('import threading\nlock = threading.Lock()\n')), false);
+      assert.equal(hasThreadingGroup(opened('import threading\ndef f():\n    threading.local().x = 1\n')), true);
+      assert.equal(hasThreadingGroup(opened('from threading import local as L\n')), true);
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -38,4 +38,40 @@ describe('precision (issue 26)', () => {
       assert.ok(read?.fix);
     });
   });
+
+  describe('cache-on-method', () => {
+    const RULE = 'cache-on-method';
+    const method = (decorator: string, name = 'value', bases = '') =>
+      `import functools\nfrom functools import lru_cache\n\nclass Box${bases}:\n    ${decorator}\n    def ${name}(self):\n        return 1\n`;
+
+    it('a bounded cache is a hint; an unbounded one stays a warning', async () => {
+      for (const d of ['@lru_cache(maxsize=8)', '@lru_cache', '@lru_cache()', '@functools.lru_cache(1024)']) {
+        assert.equal((await findings(RULE, method(d)))[0]?.severity, 'hint', d);
+      }
+      for (const d of ['@functools.cache', '@lru_cache(maxsize=None)', '@lru_cache(None)']) {
+        assert.equal((await findings(RULE, method(d)))[0]?.severity, 'warning', d);
+      }
+    });
+
+    it('proposes cached_property only where no interface can depend on the method being called', async () => {
+      const plain = (await findings(RULE, method('@functools.cache')))[0];
+      assert.match(plain.message, /cached_property/);
+      const base = 'class Base:\n    def value(self):\n        return 0\n\n';
+      const cases = [
+        method('@functools.cache', '__hash__'),
+        method('@functools.cache', 'value', '(Dataset)'),
+        base + method('@functools.cache', 'value', '(Base)').replace('import functools\nfrom functools import lru_cache\n\n', ''),
+        method('@functools.cache') + '\nclass Sub(Box):\n    def value(self):\n        return 2\n',
+      ];
+      for (const src of cases) {
+        const [f] = await findings(RULE, src.includes('import functools') ? src : 'import functools\n' + src);
+        assert.ok(f, src);
+        assert.doesNotMatch(f.message, /cached_property/, src);
+      }
+      // Near miss: a base class of this file that does not define the method.
+      const other =
+        'import functools\n\nclass Base:\n    def other(self):\n        return 0\n\nclass Box(Base):\n    @functools.cache\n    def value(self):\n        return 1\n';
+      assert.match((await findings(RULE, other))[0].message, /cached_property/);
+    });
+  });
 });

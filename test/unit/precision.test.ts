@@ -2,11 +2,12 @@
 // and a fix is offered only where it keeps the program working.
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../common/types';
+import type { LintOptions } from '../../server/engine/options';
 import { getEngine } from '../helpers/engine';
 
-async function findings(rule: string, source: string, filePath = '/proj/pkg/mod.py'): Promise<Finding[]> {
+async function findings(rule: string, source: string, options: LintOptions = {}): Promise<Finding[]> {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [rule], filePath }).findings.filter((f) => f.ruleId === rule);
+  return engine.lintText(source, { select: [rule], filePath: '/proj/pkg/mod.py', ...options }).findings.filter((f) => f.ruleId === rule);
 }
 
 describe('precision (issue 26)', () => {
@@ -72,6 +73,28 @@ describe('precision (issue 26)', () => {
       const other =
         'import functools\n\nclass Base:\n    def other(self):\n        return 0\n\nclass Box(Base):\n    @functools.cache\n    def value(self):\n        return 1\n';
       assert.match((await findings(RULE, other))[0].message, /cached_property/);
+    });
+  });
+
+  describe('concat-in-loop', () => {
+    const RULE = 'concat-in-loop';
+    const decode =
+      'import torch\n\ndef generate(model, idx, n):\n    logits = model(idx)\n    for _ in range(n):\n' +
+      '        nxt = logits[:, -1].argmax(dim=-1, keepdim=True)\n        idx = torch.cat([idx, nxt], dim=1)\n        logits = model(nxt)\n    return idx\n';
+
+    it('a tensor grown by torch.cat outside hot code is a hint (decoding one token per step)', async () => {
+      const [f] = await findings(RULE, decode, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.equal((await findings(RULE, decode, { impact: 'all' }))[0]?.severity, 'warning');
+    });
+
+    it('near misses: torch.cat over a loader, and NumPy growth in any loop, keep the warning', async () => {
+      const loader =
+        'import torch\n\ndef predict(model, loader):\n    out = torch.empty(0)\n    for x in loader:\n        out = torch.cat([out, model(x)])\n    return out\n';
+      assert.equal((await findings(RULE, loader, { impact: 'auto' }))[0]?.severity, 'warning');
+      const numpy =
+        'import numpy as np\n\ndef grow(n):\n    acc = np.empty(0)\n    for i in range(n):\n        acc = np.concatenate([acc, np.ones(3)])\n    return acc\n';
+      assert.equal((await findings(RULE, numpy, { impact: 'auto' }))[0]?.severity, 'warning');
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   contains,
   FileFacts,
   findDescendants,
+  insideNumbaFunction,
   isDeclaredNonLocal,
   iteratesArrayData,
   occurrences,
@@ -25,6 +26,57 @@ import {
   replaceRange,
   wrapLine,
 } from '../../server/fixes';
+
+/** Builtins and str methods cheap enough that the per-item `append` call is a real share of the loop's cost. */
+const CHEAP_CALLS = new Set([
+  'int',
+  'float',
+  'str',
+  'bool',
+  'len',
+  'abs',
+  'round',
+  'min',
+  'max',
+  'tuple',
+  'list',
+  'slice',
+  'ord',
+  'chr',
+  'repr',
+  'divmod',
+  'hash',
+  'id',
+  'type',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'split',
+  'rsplit',
+  'lower',
+  'upper',
+  'replace',
+  'startswith',
+  'endswith',
+  'get',
+  'join',
+  'format',
+  'encode',
+  'decode',
+]);
+
+/**
+ * The appended value calls something beyond cheap builtins and str methods (a function, a model, a library call): that
+ * call dwarfs the `append` a comprehension would save, so the rewrite is style, not speed.
+ */
+function elementCallsWork(element: Node): boolean {
+  const calls = element.type === 'call' ? [element, ...findDescendants(element, (n) => n.type === 'call')] : findDescendants(element, (n) => n.type === 'call');
+  return calls.some((call) => {
+    const fn = call.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    return name === undefined || !CHEAP_CALLS.has(name);
+  });
+}
 
 interface Shape {
   /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
@@ -140,6 +192,7 @@ export default defineRule({
   category: 'loops',
   severity: 'info',
   quietOutsideHotCode: true,
+  severityForms: [{ severity: 'hint', when: 'when each appended value comes from a call of a function, whose cost dwarfs the `append` saved' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',
@@ -197,6 +250,10 @@ export default defineRule({
     // The list may be named only as the receiver of the one append (no `if x not in out`).
     if (occurrences(loop, list).length !== 1) return;
     if (blocksRewrite(loop)) return;
+    // numba compiles the loop to machine code: no bytecode to save, and nopython mode rejects many comprehensions
+    // (over `literal_unroll`, for one).
+    if (insideNumbaFunction(ctx.facts, loop)) return;
+    const severity = elementCallsWork(shape.element) ? ('hint' as const) : undefined;
 
     const report = { node: loop, start: loop.startIndex, end: loop.childForFieldName('right')!.endIndex };
     const message = `\`${list}\` is built by a loop that only appends; use a list comprehension`;
@@ -206,7 +263,7 @@ export default defineRule({
     // Over DataFrame rows or array elements the comprehension keeps the slow per-element iteration
     // (the library rules offer the whole-column form), so no fix there.
     if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || iteratesArrayData(ctx.facts, loop.childForFieldName('right')!)) {
-      ctx.report({ start: report.start, end: report.end, construct: loop, message });
+      ctx.report({ start: report.start, end: report.end, construct: loop, message, severity });
       return;
     }
 
@@ -245,6 +302,7 @@ export default defineRule({
       end: report.end,
       construct: loop,
       message,
+      severity,
       edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
       safety: reason ? 'unsafe' : 'safe',
       reason,

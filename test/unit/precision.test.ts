@@ -97,4 +97,26 @@ describe('precision (issue 26)', () => {
       assert.equal((await findings(RULE, numpy, { impact: 'auto' }))[0]?.severity, 'warning');
     });
   });
+
+  describe('append-loop-to-comprehension', () => {
+    const RULE = 'append-loop-to-comprehension';
+    const loop = (element: string) => `def build(rows, model):\n    out = []\n    for row in rows:\n        out.append(${element})\n    return out\n`;
+
+    it('a hint when each appended value comes from a function call; cheap values keep the rule severity', async () => {
+      for (const element of ['model(row)', 'render(row, last)', 'pd.factorize(row)[0]', 'getattr(row, "x")()']) {
+        assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'hint', element);
+      }
+      for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"']) {
+        assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'info', element);
+      }
+    });
+
+    it('silent inside a numba-compiled function', async () => {
+      const jitted =
+        'from numba import njit, literal_unroll\n\n@njit\ndef to_2d(a):\n    lst = list()\n    for x in literal_unroll(a):\n        lst.append(x * 2)\n    return lst\n';
+      assert.deepEqual(await findings(RULE, jitted), []);
+      // Near miss: the same loop in a plain function.
+      assert.equal((await findings(RULE, jitted.replace('@njit\n', ''))).length, 1);
+    });
+  });
 });

@@ -119,4 +119,35 @@ describe('precision (issue 26)', () => {
       assert.equal((await findings(RULE, jitted.replace('@njit\n', ''))).length, 1);
     });
   });
+
+  describe('http-call-without-timeout', () => {
+    const RULE = 'http-call-without-timeout';
+
+    it('a generation call gets a long read timeout, not 10 s', async () => {
+      const calls = [
+        'requests.post("http://localhost:11434/api/generate", json=payload)',
+        'requests.post(url, json={"model": m, "messages": msgs})',
+        'requests.post(url, json=payload, stream=True)',
+        'session.post(f"{base}/v1/chat/completions", json=payload)',
+      ];
+      for (const c of calls) {
+        const [f] = await findings(RULE, `import requests\nsession = requests.Session()\n\ndef ask(url, base, payload, m, msgs):\n    return ${c}\n`);
+        assert.match(f?.message ?? '', /generation call can take minutes/, c);
+        assert.equal(f.fix?.edits[0].newText, ', timeout=(10, 600)', c);
+      }
+      const [open] = await findings(RULE, 'import urllib.request\n\ndef ask(req):\n    return urllib.request.urlopen("http://localhost:11434/api/chat")\n');
+      assert.equal(open?.fix?.edits[0].newText, ', timeout=600');
+    });
+
+    it('near miss: an ordinary call keeps timeout=10', async () => {
+      const [f] = await findings(RULE, 'import requests\n\ndef load(url):\n    return requests.get(url, params={"q": "chat"})\n');
+      assert.equal(f?.fix?.edits[0].newText, ', timeout=10');
+      assert.doesNotMatch(f.message, /generation/);
+    });
+  });
+
+  it('async-create-task-dropped proposes a task set with add_done_callback(set.discard) for fire-and-forget tasks', async () => {
+    const [f] = await findings('async-create-task-dropped', 'import asyncio\n\nasync def handle(job):\n    asyncio.create_task(job())\n');
+    assert.match(f?.message ?? '', /tasks\.add\(t\); t\.add_done_callback\(tasks\.discard\)/);
+  });
 });

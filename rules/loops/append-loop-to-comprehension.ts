@@ -66,14 +66,17 @@ const CHEAP_CALLS = new Set([
 ]);
 
 /**
- * The appended value calls something beyond cheap builtins and str methods (a function, a model, a library call): that
- * call dwarfs the `append` a comprehension would save, so the rewrite is style, not speed.
+ * Per item, the loop calls something beyond cheap builtins and str methods (a function, a model, a library call), in
+ * the appended value or a condition (`if variable_type(data[col]) == "numeric"`): that call dwarfs the `append` a
+ * comprehension would save, so the rewrite is style, not speed. The outer iterable, evaluated once, does not count.
  */
-function elementCallsWork(element: Node): boolean {
-  const calls = element.type === 'call' ? [element, ...findDescendants(element, (n) => n.type === 'call')] : findDescendants(element, (n) => n.type === 'call');
-  return calls.some((call) => {
+function loopCallsWork(loop: Node, list: string): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call').some((call) => {
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    if (name === 'append' && fn?.childForFieldName('object')?.text === list) return false;
     return name === undefined || !CHEAP_CALLS.has(name);
   });
 }
@@ -192,7 +195,7 @@ export default defineRule({
   category: 'loops',
   severity: 'info',
   quietOutsideHotCode: true,
-  severityForms: [{ severity: 'hint', when: 'when each appended value comes from a call of a function, whose cost dwarfs the `append` saved' }],
+  severityForms: [{ severity: 'hint', when: 'when the loop calls a function per item (in the value or a condition), whose cost dwarfs the `append` saved' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',
@@ -253,7 +256,7 @@ export default defineRule({
     // numba compiles the loop to machine code: no bytecode to save, and nopython mode rejects many comprehensions
     // (over `literal_unroll`, for one).
     if (insideNumbaFunction(ctx.facts, loop)) return;
-    const severity = elementCallsWork(shape.element) ? ('hint' as const) : undefined;
+    const severity = loopCallsWork(loop, list) ? ('hint' as const) : undefined;
 
     const report = { node: loop, start: loop.startIndex, end: loop.childForFieldName('right')!.endIndex };
     const message = `\`${list}\` is built by a loop that only appends; use a list comprehension`;

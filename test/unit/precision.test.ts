@@ -106,6 +106,9 @@ describe('precision (issue 26)', () => {
       for (const element of ['model(row)', 'render(row, last)', 'pd.factorize(row)[0]', 'getattr(row, "x")()']) {
         assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'hint', element);
       }
+      // A condition that calls a function per item counts too.
+      const filtered = 'def numeric(rows):\n    out = []\n    for row in rows:\n        if kind(row) == "n":\n            out.append(row)\n    return out\n';
+      assert.equal((await findings(RULE, filtered, { impact: 'auto' }))[0]?.severity, 'hint');
       for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"']) {
         assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'info', element);
       }

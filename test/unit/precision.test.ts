@@ -109,7 +109,7 @@ describe('precision (issue 26)', () => {
       // A condition that calls a function per item counts too.
       const filtered = 'def numeric(rows):\n    out = []\n    for row in rows:\n        if kind(row) == "n":\n            out.append(row)\n    return out\n';
       assert.equal((await findings(RULE, filtered, { impact: 'auto' }))[0]?.severity, 'hint');
-      for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"']) {
+      for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"', 'sum([x * 2 for x in row])']) {
         assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'info', element);
       }
     });

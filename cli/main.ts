@@ -112,6 +112,13 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     (file, isDirectory) => ignoredByGit(file, isDirectory) || isExcluded(configFor(file), file),
     (file) => isDefaultIncluded(file) || isExtraIncluded(configFor(file), file),
   );
+  // The deepest path given that holds the file: impact ranking's top folder when no project marker is found.
+  const givenRoots = roots.map((r) => path.resolve(r)).sort((a, b) => b.length - a.length);
+  const givenRootOf = (file: string) => {
+    const abs = path.resolve(file);
+    const root = givenRoots.find((r) => abs === r || abs.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+    return root === abs ? path.dirname(abs) : root;
+  };
   for (const e of discovery.errors) process.stderr.write(`perflens: ${e.path}: ${e.message}\n`);
   const jobs: CheckJob[] = discovery.files.map((file) => {
     const config = configFor(file);
@@ -119,7 +126,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     // --extend-select and --ignore add to the project's lists.
     return {
       file,
-      options: { impact: DEFAULT_SETTINGS.impact, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions) },
+      options: { impact: DEFAULT_SETTINGS.impact, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions), projectRoot: givenRootOf(file) },
       kind: fileKind(file, config),
       explicit: discovery.named.has(file),
     };

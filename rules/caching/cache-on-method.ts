@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, decoratorCallee, decoratorsOf, keywordValue } from '../../server/analysis';
+import { classIndex, decoratorCallee, decoratorsOf, keywordValue, type FileFacts } from '../../server/analysis';
+import type { Node } from '../../server/syntax';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
 /** Decorators that make the function take no instance (or make the cache per instance). */
@@ -12,6 +13,9 @@ export default defineRule({
   title: '@lru_cache / @cache on an instance method',
   category: 'caching',
   severity: 'warning',
+  severityForms: [
+    { severity: 'hint', when: "when the cache is bounded (`maxsize` a number, or `lru_cache`'s default 128): it holds a bounded number of instances" },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'caching',
@@ -71,7 +75,7 @@ export default defineRule({
     const info = classIndex(ctx.facts).info(cls);
     const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;
     const instead =
-      params.length === 1 && !dictless
+      params.length === 1 && !dictless && !mayBeInterface(ctx.facts, cls, methodName)
         ? 'use `functools.cached_property`'
         : dictless
           ? 'the class has `__slots__` and no `__dict__`, so keep the cached value in a slot of its own, or cache in a module-level function of the values it depends on'
@@ -79,6 +83,23 @@ export default defineRule({
     ctx.report({
       node: decorator,
       message: `\`@${callee.text}\` on method \`${methodName}\` ${lifetime}; ${instead}`,
+      // A bounded cache holds at most maxsize instances (fairseq's `@lru_cache(maxsize=8)` on `__getitem__`, rich's
+      // value objects): rarely worth a change, so a hint.
+      severity: unbounded ? undefined : 'hint',
     });
   },
 });
+
+/**
+ * The method may implement an interface: a dunder, a method a base class or a subclass of this file also defines, or
+ * any method of a class with a base perflens cannot see. `cached_property` would turn `obj.name()` into `obj.name`
+ * and break the callers of the interface (and a subclass's override), so it is not proposed there.
+ */
+function mayBeInterface(facts: FileFacts, cls: Node, name: string): boolean {
+  if (/^__\w+__$/.test(name)) return true;
+  const index = classIndex(facts);
+  const info = index.info(cls);
+  const lineage = info ? index.knownLineage(info) : null;
+  if (!info || !lineage) return true;
+  return lineage.slice(1).some((base) => base.methods.has(name)) || index.subclasses(info).some((sub) => sub.methods.has(name));
+}

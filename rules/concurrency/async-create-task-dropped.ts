@@ -49,7 +49,7 @@ export default defineRule({
     const message =
       m.pattern === 1
         ? `\`${what}()\` result is dropped: \`.add_done_callback()\` does not keep the task alive; store the task (e.g. in a set) until it is done`
-        : `\`${what}()\` result is discarded: the task may be garbage-collected before it finishes and its exception is lost; keep a reference and await it`;
+        : `\`${what}()\` result is discarded: the task may be garbage-collected before it finishes and its exception is lost; await it, or for a fire-and-forget task keep it in a set until done (\`tasks.add(t); t.add_done_callback(tasks.discard)\`)`;
     ctx.report({ node: call, message });
   },
 });

@@ -5,6 +5,7 @@ import {
   contains,
   FileFacts,
   findDescendants,
+  insideNumbaFunction,
   isDeclaredNonLocal,
   iteratesArrayData,
   occurrences,
@@ -26,6 +27,77 @@ import {
   replaceRange,
   wrapLine,
 } from '../../server/fixes';
+
+/**
+ * Builtins and str methods: C code that runs without a Python frame of its own, so the per-item `append` a comprehension
+ * saves is still a real share of the loop's cost.
+ */
+const CHEAP_CALLS = new Set([
+  'int',
+  'float',
+  'str',
+  'bool',
+  'len',
+  'abs',
+  'round',
+  'min',
+  'max',
+  'sum',
+  'any',
+  'all',
+  'sorted',
+  'reversed',
+  'tuple',
+  'list',
+  'set',
+  'frozenset',
+  'dict',
+  'zip',
+  'enumerate',
+  'range',
+  'map',
+  'filter',
+  'isinstance',
+  'slice',
+  'ord',
+  'chr',
+  'repr',
+  'divmod',
+  'hash',
+  'id',
+  'type',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'split',
+  'rsplit',
+  'lower',
+  'upper',
+  'replace',
+  'startswith',
+  'endswith',
+  'get',
+  'join',
+  'format',
+  'encode',
+  'decode',
+]);
+
+/**
+ * Per item, the loop calls something beyond cheap builtins and str methods (a function, a model, a library call), in
+ * the appended value or a condition (`if variable_type(data[col]) == "numeric"`): that call dwarfs the `append` a
+ * comprehension would save, so the rewrite is style, not speed. The outer iterable, evaluated once, does not count.
+ */
+function loopCallsWork(loop: Node, list: string): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call').some((call) => {
+    const fn = call.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    if (name === 'append' && fn?.childForFieldName('object')?.text === list) return false;
+    return name === undefined || !CHEAP_CALLS.has(name);
+  });
+}
 
 interface Shape {
   /** `for t in it` / `async for …` / `if c` clauses, outermost first. */
@@ -141,6 +213,7 @@ export default defineRule({
   category: 'loops',
   severity: 'info',
   quietOutsideHotCode: true,
+  severityForms: [{ severity: 'hint', when: 'when the loop calls a function per item (in the value or a condition), whose cost dwarfs the `append` saved' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',
@@ -198,6 +271,10 @@ export default defineRule({
     // The list may be named only as the receiver of the one append (no `if x not in out`).
     if (occurrences(loop, list).length !== 1) return;
     if (blocksRewrite(loop)) return;
+    // numba compiles the loop to machine code: no bytecode to save, and nopython mode rejects many comprehensions
+    // (over `literal_unroll`, for one).
+    if (insideNumbaFunction(ctx.facts, loop)) return;
+    const severity = loopCallsWork(loop, list) ? ('hint' as const) : undefined;
 
     const report = { node: loop, start: loop.startIndex, end: loop.childForFieldName('right')!.endIndex };
     const message = `\`${list}\` is built by a loop that only appends; use a list comprehension`;
@@ -207,7 +284,7 @@ export default defineRule({
     // Over DataFrame rows or array elements the comprehension keeps the slow per-element iteration
     // (the library rules offer the whole-column form), so no fix there.
     if (!ownsLines(ctx.text, initStmt) || !ownsLines(ctx.text, loop) || iteratesArrayData(ctx.facts, loop.childForFieldName('right')!)) {
-      ctx.report({ start: report.start, end: report.end, construct: loop, message });
+      ctx.report({ start: report.start, end: report.end, construct: loop, message, severity });
       return;
     }
 
@@ -246,6 +323,7 @@ export default defineRule({
       end: report.end,
       construct: loop,
       message,
+      severity,
       edits: [replaceRange(initStmt.startIndex, loop.endIndex, replacement)],
       safety: reason ? 'unsafe' : 'safe',
       reason,

@@ -73,7 +73,7 @@ export default defineRule({
   severity: 'warning',
   severityForms: [
     { severity: 'error', when: 'when the string comes from outside input (a request, the command line, stdin, a file, the environment)' },
-    { severity: 'hint', when: 'when perflens cannot trace where the string comes from' },
+    { severity: 'hint', when: "when perflens cannot trace where the string comes from, or it is a field of the program's parsed configuration" },
   ],
   enabledByDefault: true,
   confidence: 'high',
@@ -87,7 +87,9 @@ export default defineRule({
       'controls the machine. Passing `{"__builtins__": {}}` as globals is not a sandbox: object introspection still ' +
       'reaches everything. Reported as an error when the text comes from request, command-line, environment or ' +
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
-      'perflens cannot trace where the text comes from. String literals, code generated from literal templates, a ' +
+      'perflens cannot trace where the text comes from, or when it is a field of a parsed configuration passed in ' +
+      '(`eval(args.layers)`: set by whoever runs the program). No `ast.literal_eval` fix is offered when the result is called ' +
+      '(a function looked up by name). String literals, code generated from literal templates, a ' +
       'value just checked to be one of a few literals, tests, and APIs whose job is to run given code (a ' +
       "debugger's `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.",
     instead:
@@ -138,24 +140,54 @@ export default defineRule({
       if (isConsoleMethod(ctx.facts, def)) return;
     }
     if (isOneOfLiterals(source, call) || isValidatedText(source, call)) return;
-    const severe = origin !== null && (exposed || !origin.includes('a parameter of'));
+    // `eval(args.decoder_layers)` in a model builder: a field of the program's own parsed configuration, set by
+    // whoever runs it (who can run any code anyway). Worth a look, not a warning.
+    const ownConfig = !exposed && origin !== null && origin.startsWith('`') && readsConfigField(source);
+    const severe = origin !== null && !ownConfig && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
     const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
-    const parse = 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
+    const called = resultIsCalled(call);
+    const parse = called
+      ? 'look the name up instead (a dict of the allowed functions, or `getattr(module, name)`)'
+      : 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
     // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
     // often the program's own: a hint, so the reader checks where it comes from.
     const message = origin
       ? `${shown} executes ${origin}: whoever controls it can run any code in this process${sandbox}; ${parse}`
       : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
-    const literalEval = fn === 'eval' && args.length === 1 ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
+    // A result that is called is a function or class looked up by name: literal_eval never returns one.
+    const literalEval = fn === 'eval' && args.length === 1 && !called ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
-      message,
-      severity: severe ? 'error' : origin ? undefined : 'hint',
+      message: ownConfig ? `${shown} executes a field of the program's configuration: if it can come from outside, ${parse}` : message,
+      severity: severe ? 'error' : origin && !ownConfig ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
   },
 });
+
+/** Names of a parsed configuration object: argparse's `args`, Hydra/OmegaConf's `cfg`, `opt`, `hparams`. */
+const CONFIG_OBJECT = /^(args|cfg|config|conf|opt|opts|options|hparams|hps|flags|FLAGS|override_args|\w+_args|\w+_cfg)$/;
+
+/** `args.layers`, `cfg.model.layers` or `getattr(args, "layers", ...)`: a field read from a configuration object. */
+function readsConfigField(source: Node): boolean {
+  let n: Node | null = source;
+  if (n.type === 'call' && n.childForFieldName('function')?.text === 'getattr') n = n.childForFieldName('arguments')?.namedChild(0) ?? null;
+  else if (n.type !== 'attribute') return false;
+  while (n?.type === 'attribute') n = n.childForFieldName('object');
+  return n?.type === 'identifier' && CONFIG_OBJECT.test(n.text);
+}
+
+/** `eval(name)(x)`, or `f = eval(name)` followed by `f(...)` in the same function: the result is a callable. */
+function resultIsCalled(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(call)) return true;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
+  const target = parent.childForFieldName('left');
+  if (target?.type !== 'identifier') return false;
+  const scope = scopeOf(call);
+  return occurrences(scope, target.text).some((id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id));
+}
 
 /**
  * Code generation from a literal template: `template % args`, `"...".format(...)`, an f-string,

@@ -56,23 +56,50 @@ export default defineRule({
     const isUrlopen = what.endsWith('urlopen');
     if (isUrlopen && !timeout && positionalCount(m.need('args')) >= 3) return; // urlopen(url, data, timeout)
     if (timeout && timeout.childForFieldName('value')?.type !== 'none') return;
+    // A model generating text or images answers after minutes, not seconds: 10 s would fail every long answer.
+    const generation = isGenerationCall(call, first);
+    const value = generation ? (isUrlopen ? '600' : '(10, 600)') : '10';
+    const advice = generation
+      ? `; a generation call can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
+      : '';
+    const reason = generation
+      ? `an answer slower than 10 minutes now raises a timeout error instead of being waited for; adjust the value to the service`
+      : undefined;
     if (timeout) {
       ctx.report({
         node: call,
-        message: `\`${fn.text}(..., timeout=None)\` waits forever on an unresponsive server; pass a number of seconds`,
-        fixTitle: 'Use timeout=10',
-        edits: [replaceNode(timeout.childForFieldName('value')!, '10')],
+        message: `\`${fn.text}(..., timeout=None)\` waits forever on an unresponsive server; pass a number of seconds${advice}`,
+        fixTitle: `Use timeout=${value}`,
+        reason,
+        edits: [replaceNode(timeout.childForFieldName('value')!, value)],
       });
       return;
     }
-    const edit = appendArgument(ctx.text, call, 'timeout=10');
+    const edit = appendArgument(ctx.text, call, `timeout=${value}`);
     ctx.report({
       node: call,
-      message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; pass \`timeout=\` (seconds)`,
+      message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; pass \`timeout=\` (seconds)${advice}`,
+      fixTitle: generation ? `Add timeout=${value}` : undefined,
+      reason,
       edits: edit ? [edit] : undefined,
     });
   },
 });
+
+/** Endpoints of text, image and speech generation (Ollama, OpenAI-style, inference servers). */
+const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict)\b/i;
+
+/**
+ * A call to a generation endpoint: its URL names one, it streams the answer (`stream=True`), or its JSON body carries a
+ * `prompt` or `messages`. Such an answer can take minutes.
+ */
+function isGenerationCall(call: Node, first: Node | undefined): boolean {
+  const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? first;
+  if (url && GENERATION_URL.test(url.text)) return true;
+  if (keywordArgument(call, 'stream')?.childForFieldName('value')?.text === 'True') return true;
+  const body = keywordArgument(call, 'json')?.childForFieldName('value');
+  return body?.type === 'dictionary' && /["'](prompt|messages)["']\s*:/.test(body.text);
+}
 
 function positionalCount(args: Node): number {
   return args.namedChildren.filter((a) => a && a.type !== 'comment' && a.type !== 'keyword_argument').length;

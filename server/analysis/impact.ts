@@ -6,7 +6,7 @@
 // never the whole tree.
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
-import { inTestFunction, isTestFile } from './codeContext';
+import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
@@ -35,22 +35,60 @@ const DATA_CALL =
 /** Decorators that make a function a web request handler: FastAPI/Starlette/Flask routes, Django views. */
 const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|route|websocket|api_route|api_view|view_config)$/;
 
-const EXAMPLE_CACHE = new Map<string, boolean>();
+/** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
+const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
 
-/** True for a file in an examples / tutorial / docs / scripts folder (the nearest three folders). */
-export function isExampleFile(filePath: string | undefined): boolean {
+const rootCaches = new WeakMap<FileProbe, Map<string, { root: string | null; at: number }>>();
+
+/**
+ * The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. Cached per
+ * probe and folder, re-checked after a few seconds (the user may add a pyproject.toml meanwhile).
+ */
+function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
+  let cache = rootCaches.get(files);
+  if (!cache) rootCaches.set(files, (cache = new Map()));
+  const known = cache.get(dir);
+  if (known && now - known.at < 5000) return known.root;
+  const parent = path.dirname(dir);
+  const root = ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(dir, { root, at: now });
+  return root;
+}
+
+/**
+ * The folders between the project's top folder and the file, nearest last. The top folder is the nearest one with a
+ * project marker, else `givenRoot` (the path the CLI was given) when it holds the file; without either, the whole path.
+ * A folder named `examples` or `tests` above the project (a checkout kept in ~/examples/) says nothing about the file.
+ */
+function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, givenRoot?: string): { folders: string[]; rooted: boolean } {
+  const dir = path.dirname(filePath);
+  const inside = (root: string | null | undefined): root is string =>
+    !!root && (dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+  const marked = markedRootOf(dir, files);
+  const root = inside(marked) ? marked : inside(givenRoot) ? givenRoot : null;
+  const below = root ? path.relative(root, dir) : dir;
+  return { folders: below.split(/[\\/]/).filter((d) => d !== ''), rooted: root !== null };
+}
+
+/**
+ * True for a file in an examples / tutorial / docs / scripts folder: any folder below the project's top folder
+ * (fairseq's examples/mms/lid_rerank/rerank/), or the nearest three when no top folder is known.
+ */
+export function isExampleFile(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
+  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot);
+}
+
+function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string>, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
-  let known = EXAMPLE_CACHE.get(filePath);
-  if (known === undefined) {
-    known = path
-      .dirname(filePath)
-      .split(/[\\/]/)
-      .slice(-3)
-      .some((d) => EXAMPLE_FOLDERS.has(d.toLowerCase()));
-    if (EXAMPLE_CACHE.size > 10_000) EXAMPLE_CACHE.clear();
-    EXAMPLE_CACHE.set(filePath, known);
-  }
-  return known;
+  const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
+  return (rooted ? folders : folders.slice(-3)).some((d) => names.has(d.toLowerCase()));
+}
+
+/** How to find the project's top folder: the file system to look for markers in, and the path the CLI was given. */
+export interface ProjectPlace {
+  files?: FileProbe;
+  givenRoot?: string;
 }
 
 /**
@@ -58,14 +96,21 @@ export function isExampleFile(filePath: string | undefined): boolean {
  * flagged construct itself works row by row or element by element over a DataFrame or array (the pandas
  * and NumPy rules), so its cost grows with the data wherever it stands.
  */
-export function impactOf(node: Node, facts: FileFacts, filePath: string | undefined, overData = false, dataLibrary = overData): Impact {
+export function impactOf(
+  node: Node,
+  facts: FileFacts,
+  filePath: string | undefined,
+  overData = false,
+  dataLibrary = overData,
+  project: ProjectPlace = {},
+): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
-  const notebookData = dataLibrary && isNotebook(filePath);
-  const example = isExampleFile(filePath) && !notebookData;
+  const notebookData = dataLibrary && isNotebook(filePath, project);
+  const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
   const definition = definitionHeaderOf(node);
   if (definition) return definitionImpact(definition, facts, example);
   const hot = hotReasons(node, facts);
@@ -90,14 +135,9 @@ function definitionHeaderOf(node: Node): Node | null {
 }
 
 /** A notebook file, or a file in a notebooks folder. */
-function isNotebook(filePath: string | undefined): boolean {
-  if (!filePath) return false;
-  if (filePath.toLowerCase().endsWith('.ipynb')) return true;
-  return path
-    .dirname(filePath)
-    .split(/[\\/]/)
-    .slice(-3)
-    .some((d) => NOTEBOOK_FOLDERS.has(d.toLowerCase()));
+function isNotebook(filePath: string | undefined, project: ProjectPlace): boolean {
+  if (filePath?.toLowerCase().endsWith('.ipynb')) return true;
+  return inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
 }
 
 function definitionImpact(definition: Node, facts: FileFacts, example: boolean): Impact {
@@ -154,14 +194,25 @@ function loopsAround(node: Node, facts: FileFacts, headers = true): Node[] {
 function enclosingLoopNodes(node: Node, headers = true): Node[] {
   const loops: Node[] = [];
   let child: Node | null = null;
-  for (let n: Node | null = node; n; child = n, n = n.parent) {
+  let grandchild: Node | null = null;
+  for (let n: Node | null = node; n; grandchild = child, child = n, n = n.parent) {
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') break;
     const inBody = child !== null && n.childForFieldName('body')?.equals(child);
-    if (LOOP_TYPES.has(n.type) && (headers || inBody)) loops.push(n);
-    // A finding about a comprehension (a list passed to sum()) is not "in" it: its own loop does not count.
-    else if (COMPREHENSION_TYPES.has(n.type) && n !== node) loops.push(n);
+    // A `for` loop's iterable is evaluated once, before the loop: `for line in open(p):` opens one file.
+    const inIterable = n.type === 'for_statement' && child !== null && n.childForFieldName('right')?.equals(child);
+    if (LOOP_TYPES.has(n.type) && (headers || inBody) && !inIterable) loops.push(n);
+    // A finding about a comprehension (a list passed to sum()) is not "in" it: its own loop does not count;
+    // nor is its first iterable, evaluated once before the loop: `[x.strip() for x in open(p).readlines()]`.
+    else if (COMPREHENSION_TYPES.has(n.type) && n !== node && !isFirstIterable(n, child, grandchild)) loops.push(n);
   }
   return loops;
+}
+
+/** True when `part` (reached through `clause`) is the iterable of the comprehension's first `for` clause. */
+function isFirstIterable(comprehension: Node, clause: Node | null, part: Node | null): boolean {
+  if (clause?.type !== 'for_in_clause' || !part) return false;
+  const first = comprehension.namedChildren.find((c) => c?.type === 'for_in_clause');
+  return !!first?.equals(clause) && !!clause.childForFieldName('right')?.equals(part);
 }
 
 /** True when a loop iterates something that holds or streams data (a frame, an array, a loader, a file, rows). */

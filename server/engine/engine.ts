@@ -474,7 +474,9 @@ export class Engine {
     if (!rule || rule.query === '') return finding;
     const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
     if (!node) return finding;
-    const impact = impactOf(node, facts, options.filePath, rule.category === 'pandas' || rule.category === 'numpy', DATA_LIBRARY_CATEGORIES.has(rule.category));
+    const overData = rule.category === 'pandas' || rule.category === 'numpy';
+    const project = { files: this.files, givenRoot: options.projectRoot };
+    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project);
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
     const quiet = rule.quietOutsideHotCode === true || quietFinding;

@@ -21,6 +21,11 @@ export interface LintOptions {
   /** Absolute path of the file being linted, when it has one (passed on to rules as ctx.filePath). */
   filePath?: string;
   /**
+   * The path the CLI was given that holds the file: the project's top folder when no pyproject.toml, setup.cfg or .git
+   * marks one. Impact ranking judges folder names (examples/, scripts/) below that folder only.
+   */
+  projectRoot?: string;
+  /**
    * `auto`: low-impact findings drop to hint; `all` (the engine's default, for callers that rank nothing): every
    * finding at full severity. The CLI and the server default to `auto` (DEFAULT_SETTINGS.impact).
    */

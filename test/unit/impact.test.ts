@@ -1,6 +1,10 @@
 // Impact from context (issue 26): each finding is ranked by where it is, and with `impact = "auto"` a
 // low-impact finding drops to hint while rules that only matter in hot code stay quiet outside it.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NODE_FILES } from '../../server/project/fileProbe';
 import { renderFindingHover } from '../../server/docs/render';
 import { ALL_RULES } from '../../rules';
 import type { LintOptions } from '../../server/engine/options';
@@ -158,5 +162,53 @@ describe('impact from context', () => {
     // Near miss: a file held in a name keeps the rule's severity outside hot code.
     const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n');
     assert.equal(held.severity, 'warning');
+  });
+
+  it('judges example folders below the project top folder only (pyproject.toml, setup.cfg, .git, or the given path)', async () => {
+    const engine = await getEngine();
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const levelAt = (rel: string, options: LintOptions = {}) => {
+      const file = path.join(top, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      return engine.lintText(leak, { select: [OPEN], filePath: file, impact: 'auto', ...options }).findings[0]?.impact?.level;
+    };
+    const saved = engine.files;
+    try {
+      engine.files = NODE_FILES;
+      // A project kept in a folder named examples: its own package is not example code.
+      mkdirSync(path.join(top, 'examples', 'demo'), { recursive: true });
+      writeFileSync(path.join(top, 'examples', 'demo', 'pyproject.toml'), '');
+      assert.equal(levelAt('examples/demo/pkg/load.py'), 'normal');
+      assert.equal(levelAt('examples/demo/load.py'), 'normal');
+      // Near miss: the project's own examples folder is example code.
+      assert.equal(levelAt('examples/demo/examples/load.py'), 'low');
+      // A .git folder marks the top folder too.
+      mkdirSync(path.join(top, 'scripts', 'repo', '.git'), { recursive: true });
+      assert.equal(levelAt('scripts/repo/src/load.py'), 'normal');
+      assert.equal(levelAt('scripts/repo/scripts/load.py'), 'low');
+      // No marker: the path the CLI was given is the top folder; without it, the whole path counts.
+      assert.equal(levelAt('tutorial/plain/load.py', { projectRoot: path.join(top, 'tutorial', 'plain') }), 'normal');
+      assert.equal(levelAt('tutorial/plain/load.py'), 'low');
+    } finally {
+      engine.files = saved;
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it("a loop's iterable runs once: open() there is not in the loop (for statements and a comprehension's first clause)", async () => {
+    const comprehension = 'def load(p):\n    return [x.strip() for x in open(p).readlines()]\n';
+    const forLoop = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';
+    for (const src of [comprehension, forLoop]) {
+      const [f] = await lint(src);
+      assert.equal(f?.ruleId, OPEN, src);
+      assert.equal(f.impact?.level, 'normal', src);
+    }
+    // The one-liner in the comprehension is quiet outside hot code, as elsewhere.
+    assert.equal((await lint(comprehension))[0].severity, 'hint');
+    // Near miss: open() in the comprehension's element runs per item.
+    const [each] = await lint('def load(paths):\n    return [open(p).read() for p in paths]\n');
+    assert.equal(each.impact?.level, 'high');
+    assert.equal(each.severity, 'warning');
   });
 });

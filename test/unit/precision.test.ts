@@ -1,0 +1,156 @@
+// Precision work from the issue-26 reviews: a finding a maintainer would not act on is a hint or silent,
+// and a fix is offered only where it keeps the program working.
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../common/types';
+import type { LintOptions } from '../../server/engine/options';
+import { getEngine } from '../helpers/engine';
+
+async function findings(rule: string, source: string, options: LintOptions = {}): Promise<Finding[]> {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [rule], filePath: '/proj/pkg/mod.py', ...options }).findings.filter((f) => f.ruleId === rule);
+}
+
+describe('precision (issue 26)', () => {
+  describe('eval-exec-untrusted', () => {
+    const RULE = 'eval-exec-untrusted';
+
+    it("a field of the program's parsed configuration is a hint; a plain parameter stays a warning", async () => {
+      for (const expr of ['args.decoder_layers', 'cfg.model.layers', 'getattr(override_args, "model_overrides", "{}")']) {
+        const [f] = await findings(RULE, `def build(args, cfg, override_args):\n    return eval(${expr})\n`);
+        assert.equal(f?.severity, 'hint', expr);
+      }
+      const [plain] = await findings(RULE, 'def build(layers):\n    return eval(layers)\n');
+      assert.equal(plain?.severity, 'warning');
+      // Near miss: in a web app the same field is outside input.
+      const [web] = await findings(RULE, 'import flask\n\ndef build(args):\n    return eval(args.layers)\n');
+      assert.equal(web?.severity, 'error');
+    });
+
+    it('offers no ast.literal_eval fix when the result is called', async () => {
+      for (const src of ['def resolve(name):\n    return eval(name)(3)\n', 'def resolve(name):\n    cls = eval(name)\n    return cls()\n']) {
+        const [f] = await findings(RULE, src);
+        assert.ok(f, src);
+        assert.equal(f.fix, undefined, src);
+        assert.doesNotMatch(f.message, /literal_eval/, src);
+        assert.match(f.message, /getattr\(module, name\)/, src);
+      }
+      // Near miss: a value that is only read keeps the fix.
+      const [read] = await findings(RULE, 'def parse(text):\n    value = eval(text)\n    return value + 1\n');
+      assert.ok(read?.fix);
+    });
+  });
+
+  describe('cache-on-method', () => {
+    const RULE = 'cache-on-method';
+    const method = (decorator: string, name = 'value', bases = '') =>
+      `import functools\nfrom functools import lru_cache\n\nclass Box${bases}:\n    ${decorator}\n    def ${name}(self):\n        return 1\n`;
+
+    it('a bounded cache is a hint; an unbounded one stays a warning', async () => {
+      for (const d of ['@lru_cache(maxsize=8)', '@lru_cache', '@lru_cache()', '@functools.lru_cache(1024)']) {
+        assert.equal((await findings(RULE, method(d)))[0]?.severity, 'hint', d);
+      }
+      for (const d of ['@functools.cache', '@lru_cache(maxsize=None)', '@lru_cache(None)']) {
+        assert.equal((await findings(RULE, method(d)))[0]?.severity, 'warning', d);
+      }
+    });
+
+    it('proposes cached_property only where no interface can depend on the method being called', async () => {
+      const plain = (await findings(RULE, method('@functools.cache')))[0];
+      assert.match(plain.message, /cached_property/);
+      const base = 'class Base:\n    def value(self):\n        return 0\n\n';
+      const cases = [
+        method('@functools.cache', '__hash__'),
+        method('@functools.cache', 'value', '(Dataset)'),
+        base + method('@functools.cache', 'value', '(Base)').replace('import functools\nfrom functools import lru_cache\n\n', ''),
+        method('@functools.cache') + '\nclass Sub(Box):\n    def value(self):\n        return 2\n',
+      ];
+      for (const src of cases) {
+        const [f] = await findings(RULE, src.includes('import functools') ? src : 'import functools\n' + src);
+        assert.ok(f, src);
+        assert.doesNotMatch(f.message, /cached_property/, src);
+      }
+      // Near miss: a base class of this file that does not define the method.
+      const other =
+        'import functools\n\nclass Base:\n    def other(self):\n        return 0\n\nclass Box(Base):\n    @functools.cache\n    def value(self):\n        return 1\n';
+      assert.match((await findings(RULE, other))[0].message, /cached_property/);
+    });
+  });
+
+  describe('concat-in-loop', () => {
+    const RULE = 'concat-in-loop';
+    const decode =
+      'import torch\n\ndef generate(model, idx, n):\n    logits = model(idx)\n    for _ in range(n):\n' +
+      '        nxt = logits[:, -1].argmax(dim=-1, keepdim=True)\n        idx = torch.cat([idx, nxt], dim=1)\n        logits = model(nxt)\n    return idx\n';
+
+    it('a tensor grown by torch.cat outside hot code is a hint (decoding one token per step)', async () => {
+      const [f] = await findings(RULE, decode, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.equal((await findings(RULE, decode, { impact: 'all' }))[0]?.severity, 'warning');
+    });
+
+    it('near misses: torch.cat over a loader, and NumPy growth in any loop, keep the warning', async () => {
+      const loader =
+        'import torch\n\ndef predict(model, loader):\n    out = torch.empty(0)\n    for x in loader:\n        out = torch.cat([out, model(x)])\n    return out\n';
+      assert.equal((await findings(RULE, loader, { impact: 'auto' }))[0]?.severity, 'warning');
+      const numpy =
+        'import numpy as np\n\ndef grow(n):\n    acc = np.empty(0)\n    for i in range(n):\n        acc = np.concatenate([acc, np.ones(3)])\n    return acc\n';
+      assert.equal((await findings(RULE, numpy, { impact: 'auto' }))[0]?.severity, 'warning');
+    });
+  });
+
+  describe('append-loop-to-comprehension', () => {
+    const RULE = 'append-loop-to-comprehension';
+    const loop = (element: string) => `def build(rows, model):\n    out = []\n    for row in rows:\n        out.append(${element})\n    return out\n`;
+
+    it('a hint when each appended value comes from a function call; cheap values keep the rule severity', async () => {
+      for (const element of ['model(row)', 'render(row, last)', 'pd.factorize(row)[0]', 'getattr(row, "x")()']) {
+        assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'hint', element);
+      }
+      // A condition that calls a function per item counts too.
+      const filtered = 'def numeric(rows):\n    out = []\n    for row in rows:\n        if kind(row) == "n":\n            out.append(row)\n    return out\n';
+      assert.equal((await findings(RULE, filtered, { impact: 'auto' }))[0]?.severity, 'hint');
+      for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"', 'sum([x * 2 for x in row])']) {
+        assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'info', element);
+      }
+    });
+
+    it('silent inside a numba-compiled function', async () => {
+      const jitted =
+        'from numba import njit, literal_unroll\n\n@njit\ndef to_2d(a):\n    lst = list()\n    for x in literal_unroll(a):\n        lst.append(x * 2)\n    return lst\n';
+      assert.deepEqual(await findings(RULE, jitted), []);
+      // Near miss: the same loop in a plain function.
+      assert.equal((await findings(RULE, jitted.replace('@njit\n', ''))).length, 1);
+    });
+  });
+
+  describe('http-call-without-timeout', () => {
+    const RULE = 'http-call-without-timeout';
+
+    it('a generation call gets a long read timeout, not 10 s', async () => {
+      const calls = [
+        'requests.post("http://localhost:11434/api/generate", json=payload)',
+        'requests.post(url, json={"model": m, "messages": msgs})',
+        'requests.post(url, json=payload, stream=True)',
+        'session.post(f"{base}/v1/chat/completions", json=payload)',
+      ];
+      for (const c of calls) {
+        const [f] = await findings(RULE, `import requests\nsession = requests.Session()\n\ndef ask(url, base, payload, m, msgs):\n    return ${c}\n`);
+        assert.match(f?.message ?? '', /generation call can take minutes/, c);
+        assert.equal(f.fix?.edits[0].newText, ', timeout=(10, 600)', c);
+      }
+      const [open] = await findings(RULE, 'import urllib.request\n\ndef ask(req):\n    return urllib.request.urlopen("http://localhost:11434/api/chat")\n');
+      assert.equal(open?.fix?.edits[0].newText, ', timeout=600');
+    });
+
+    it('near miss: an ordinary call keeps timeout=10', async () => {
+      const [f] = await findings(RULE, 'import requests\n\ndef load(url):\n    return requests.get(url, params={"q": "chat"})\n');
+      assert.equal(f?.fix?.edits[0].newText, ', timeout=10');
+      assert.doesNotMatch(f.message, /generation/);
+    });
+  });
+
+  it('async-create-task-dropped proposes a task set with add_done_callback(set.discard) for fire-and-forget tasks', async () => {
+    const [f] = await findings('async-create-task-dropped', 'import asyncio\n\nasync def handle(job):\n    asyncio.create_task(job())\n');
+    assert.match(f?.message ?? '', /tasks\.add\(t\); t\.add_done_callback\(tasks\.discard\)/);
+  });
+});

@@ -43,6 +43,49 @@ async function checkMs(ruleId: string, text: string): Promise<{ ms: number; find
   return { ms: best, findings };
 }
 
+/**
+ * Rules whose cost grew faster than the depth of a nested expression (the protocol fuzzer's hostile inputs cut
+ * and joined to fixtures): a walk up `.parent` per node (tree-sitter finds a parent by descending from the
+ * root), or a query pattern left open across a whole operand. The rule's check and its library's query
+ * passes are timed (a query pass's cost is not in its check time); depth four times greater costs about 4× for a linear rule.
+ */
+const DEEP: [ruleId: string, text: (depth: number) => string][] = [
+  // 250 nested calls of a module function took 6 s (each call's top-level statement found by walking up).
+  ['multiprocessing-main-guard', (n) => `import multiprocessing\n\ndef f(x):\n    return x\n\nx = ${'f('.repeat(n)}1${')'.repeat(n)}\n`],
+  // A chain of 5,000 additions cut short (a syntax error) took 1.3 s in the numpy pass, 10,000 took 4.7 s.
+  ['numpy-tile-for-broadcast', (n) => `import numpy as np\n\ndef g():\n    pass\n\nx = ${'1 + '.repeat(n * 20)}`],
+];
+
+/** The rule's check time plus its library's query passes (its only gated passes when it is the one rule selected). */
+async function ruleCostMs(ruleId: string, text: string): Promise<number> {
+  const engine = await getEngine();
+  let best = Infinity;
+  for (let run = 0; run < 5; run++) {
+    const profile = newProfile();
+    engine.profile = profile;
+    try {
+      const result = engine.lintText(text, { select: [ruleId] });
+      assert.deepEqual(result.failures, [], `${ruleId} was stopped: ${result.failures.map((f) => f.error).join('; ')}`);
+    } finally {
+      engine.profile = undefined;
+    }
+    best = Math.min(best, (profile.rules.get(ruleId)?.ms ?? 0) + profile.gatedMs + profile.anchoredMs);
+  }
+  return best;
+}
+
+describe('rule cost on deeply nested text', function () {
+  this.timeout(120_000);
+  for (const [ruleId, text] of DEEP) {
+    it(`${ruleId}: four times the depth costs well under sixteen times the time`, async () => {
+      const small = await ruleCostMs(ruleId, text(60));
+      const large = await ruleCostMs(ruleId, text(240));
+      const ratio = large / Math.max(small, 5);
+      assert.ok(ratio < 8, `${ruleId}: ${small.toFixed(0)} ms → ${large.toFixed(0)} ms (×${ratio.toFixed(1)})`);
+    });
+  }
+});
+
 describe('rule cost on dense text', function () {
   this.timeout(120_000);
   for (const [ruleId, unit] of RULES) {

@@ -24,6 +24,8 @@ const RULES: [ruleId: string, unit: { fixture: string } | { text: string }, scal
   // Each finding's fix adds `import asyncio`: where it goes was worked out again for every finding, and then
   // the file's imports were scanned for asyncio once per finding (a dense file has thousands of both).
   // Its fixed cost hides the growth on small texts: ×6 for 100k → 400k characters before, ×2–3 after.
+  // Each call of a name looked for a module-level class of that name in every top-level statement, after a regex over the text.
+  ['numba-unsupported-in-njit', { fixture: 'numba-unsupported-in-njit/positive.py' }, { chars: 50_000, bound: 5 }],
   ['async-time-sleep', { text: 'import time\nasync def f():\n    time.sleep(1)\n' }, { chars: 100_000, bound: 5 }],
 ];
 

@@ -3,11 +3,13 @@
 //   node <out>/bench/denseprobe.js --file PATH        one file as it is (a document dumped by the fuzzer)
 //   node <out>/bench/denseprobe.js --ratio [chars]    every rule on every input at chars and 4× chars: the rules
 //                                                     whose check time grew more than RATIO (default 5) times
+//   node <out>/bench/denseprobe.js --deep [depth]     every rule's fixtures followed by a deeply nested construct at
+//                                                     depth and 2× depth: the rules and passes that grew over 2.6×
 // RULES=a,b shows only those rules' rows.
 import { readFileSync } from 'node:fs';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
-import { fixtureSources, hostileInputs } from '../test/stress/corpus';
+import { fixtureFile, fixtureSources, hostileInputs } from '../test/stress/corpus';
 
 type Input = { name: string; text: string };
 
@@ -71,6 +73,36 @@ function ratios(engine: Engine, size: number, limit: number): void {
   if (worst.size === 0) console.log(`no rule grew more than ${limit}× for 4× the text`);
 }
 
+/** Nested constructs of a given depth (the fuzzer's hostile inputs, cut and joined to real code, made such texts). */
+const DEEP: Record<string, (n: number) => string> = {
+  calls: (n) => `x = ${'f('.repeat(n)}1${')'.repeat(n)}\n`,
+  lists: (n) => `x = ${'['.repeat(n)}${']'.repeat(n)}\n`,
+  parentheses: (n) => `x = ${'('.repeat(n)}1${')'.repeat(n)}\n`,
+  additions: (n) => `x = ${'1 + '.repeat(n)}1\n`,
+  'additions cut short': (n) => `x = ${'1 + '.repeat(n)}`,
+  'string additions': (n) => `x = ${'"a" + '.repeat(n)}"b"\n`,
+  lambdas: (n) => `f = ${'lambda: '.repeat(n)}1\n`,
+  attributes: (n) => `x = a${'.b'.repeat(n)}\n`,
+  subscripts: (n) => `x = a${'[0]'.repeat(n)}\n`,
+  'method chain': (n) => `x = np.array(a)${'.sum()'.repeat(n)}\n`,
+  'unbalanced open': (n) => 'def f(:\n' + '('.repeat(n) + '\n',
+  decorators: (n) => '@d\n'.repeat(n) + 'def f(): pass\n',
+  elifs: (n) => 'if a:\n    pass\n' + 'elif a:\n    pass\n'.repeat(n),
+};
+
+function deep(engine: Engine, depth: number): void {
+  const prefix = fixtureFile();
+  for (const [name, make] of Object.entries(DEEP)) {
+    const [a, b] = [depth, 2 * depth].map((n) => lint(engine, `${prefix}\n${make(n)}`));
+    const grew = (before: Map<string, number>, after: Map<string, number>, label: string) =>
+      [...after]
+        .filter(([id, ms]) => ms - (before.get(id) ?? 0) > 30 && ms / Math.max(before.get(id) ?? 0, 1) > 2.6)
+        .map(([id, ms]) => `${label}${id || 'base'} ${(before.get(id) ?? 0).toFixed(0)} → ${ms.toFixed(0)}`);
+    const rows = [...grew(a.rules, b.rules, ''), ...grew(a.groups, b.groups, 'pass ')];
+    console.log(`${name}: ${a.ms.toFixed(0)} → ${b.ms.toFixed(0)} ms | ${rows.join(', ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
   const args = process.argv.slice(2);
@@ -80,6 +112,8 @@ async function main(): Promise<void> {
     console.log(`${args[1]} ${r.line} | ${rows(r.rules)}`);
     const groups = [...r.groups.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
     console.log(`  query passes: ${groups.map(([key, ms]) => `${key || 'base'} ${ms.toFixed(0)}`).join(', ')}`);
+  } else if (args[0] === '--deep') {
+    deep(engine, Number(args[1] ?? 300));
   } else if (args[0] === '--ratio') {
     ratios(engine, Number(args[1] ?? 25_000), Number(process.env.RATIO ?? 5));
   } else {

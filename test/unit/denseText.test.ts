@@ -62,6 +62,8 @@ async function checkMs(ruleId: string, text: string): Promise<{ ms: number; find
 const DEEP: [ruleId: string, text: (depth: number) => string][] = [
   // 250 nested calls of a module function took 6 s (each call's top-level statement found by walking up).
   ['multiprocessing-main-guard', (n) => `import multiprocessing\n\ndef f(x):\n    return x\n\nx = ${'f('.repeat(n)}1${')'.repeat(n)}\n`],
+  // Each call asked for the jit function around it by walking up; 1,000 nested calls took 2.4 s.
+  ['numba-unsupported-in-njit', (n) => `import numba\n\n@numba.njit\ndef g(x):\n    return x\n\nx = ${'g('.repeat(n)}1${')'.repeat(n)}\n`],
   // A chain of 5,000 additions cut short (a syntax error) took 1.3 s in the numpy pass, 10,000 took 4.7 s.
   ['numpy-tile-for-broadcast', (n) => `import numpy as np\n\ndef g():\n    pass\n\nx = ${'1 + '.repeat(n * 20)}`],
 ];

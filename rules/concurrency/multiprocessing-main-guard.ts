@@ -174,6 +174,8 @@ interface ModuleCode {
   submittedTo: Set<string>;
   /** Module-level `for` loops and comprehension clauses, found on the first worker DataLoader. */
   loops: Node[] | null;
+  /** The module's top-level statements, in order (see moduleStatement). */
+  statements: Node[];
 }
 
 function moduleCode(facts: FileFacts): ModuleCode {
@@ -204,7 +206,8 @@ function moduleCode(facts: FileFacts): ModuleCode {
       if (object) submittedTo.add(object.text);
     }
   }
-  return { facts, stopAt, calls, assignments, defs, starts: new Map(), submittedTo, loops: null };
+  const statements = root.namedChildren.filter((c): c is Node => c !== null);
+  return { facts, stopAt, calls, assignments, defs, starts: new Map(), submittedTo, loops: null, statements };
 }
 
 /** The value of a name assigned once in module-level code (else null: which value reaches a use is unknown). */
@@ -252,7 +255,7 @@ function triggersOf(code: ModuleCode): Trigger[] {
   const triggers: Trigger[] = [];
   for (const call of calls) {
     const kind = kindOf(code, call) ?? '';
-    const statement = moduleStatement(call);
+    const statement = moduleStatement(code, call);
     if (SPAWNS_ON_CALL.has(kind) || (kind === PROCESS && hasStart) || (EXECUTORS.has(kind) && executorUsed(code, call))) {
       triggers.push({
         statement,
@@ -290,7 +293,7 @@ function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): v
       right.equals(call) || (boundTo !== null && right.type === 'identifier' && right.text === boundTo && soleValue(code, boundTo)?.equals(call));
     if (iterated) {
       triggers.push({
-        statement: moduleStatement(loop),
+        statement: moduleStatement(code, loop),
         node: right,
         source: call,
         message: `Iterating a \`DataLoader\` with \`num_workers > 0\` at module level starts worker processes on import; ${PUT_UNDER_GUARD}`,
@@ -299,11 +302,21 @@ function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): v
   }
 }
 
-/** The top-level statement around n. */
-function moduleStatement(n: Node): Node {
-  let s = n;
-  while (s.parent && s.parent.type !== 'module') s = s.parent;
-  return s;
+/**
+ * The top-level statement around n (a node of module-level code), by its offset: not by walking up
+ * `.parent`, which tree-sitter finds by descending from the root, so a walk up is quadratic in the depth
+ * and cubic over the calls of a deeply nested expression (1,000 nested calls took minutes; issue 23).
+ */
+function moduleStatement(code: ModuleCode, n: Node): Node {
+  const { statements } = code;
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (statements[mid].startIndex <= n.startIndex) lo = mid;
+    else hi = mid - 1;
+  }
+  return statements[lo];
 }
 
 /** An executor starts its workers when used: a method called on it, a `with`, or `submit`/`map` on the name it is assigned to. */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingJit, localTypes } from '../../server/analysis';
+import { enclosingJit, localTypes, type FileFacts } from '../../server/analysis';
 
 /** Modules whose functions nopython mode cannot compile. */
 const UNSUPPORTED_MODULES = [
@@ -95,21 +95,33 @@ function insideObjmode(node: Node, ctx: { facts: { qualifiedName(n: Node | null)
  * A plain Python class defined at module level in this file: no base class, no jitclass decorator,
  * and a file that does not use numba's extension API (which can make classes compilable).
  */
-function isPlainClass(name: string, ctx: { facts: { root: Node; text: string } }): boolean {
-  if (/extending|structref|typeof_impl|type_callable|register_model|overload/.test(ctx.facts.text)) return false;
+function isPlainClass(name: string, ctx: { facts: FileFacts }): boolean {
+  return moduleClassesOf(ctx.facts).get(name) ?? false;
+}
+
+/**
+ * Whether each module-level class is plain (the first class of each name), worked out once per file: a scan
+ * of the text and of every top-level statement per call made the rule ×7 for four times a dense text.
+ */
+const moduleClasses = new WeakMap<FileFacts, Map<string, boolean>>();
+
+function moduleClassesOf(facts: FileFacts): Map<string, boolean> {
+  let classes = moduleClasses.get(facts);
+  if (classes) return classes;
+  classes = new Map();
+  moduleClasses.set(facts, classes);
+  if (/extending|structref|typeof_impl|type_callable|register_model|overload/.test(facts.text)) return classes;
   const plain = (def: Node) => {
     const bases = def.childForFieldName('superclasses');
     return !bases || bases.namedChildren.every((b) => !b || b.text === 'object');
   };
-  for (const stmt of ctx.facts.root.namedChildren) {
+  for (const stmt of facts.root.namedChildren) {
     if (!stmt) continue;
-    if (stmt.type === 'class_definition' && stmt.childForFieldName('name')?.text === name) return plain(stmt);
-    if (stmt.type === 'decorated_definition') {
-      const def = stmt.childForFieldName('definition');
-      if (def && def.type === 'class_definition' && def.childForFieldName('name')?.text === name) {
-        return plain(def) && !/jitclass|structref|njit/.test(stmt.text.slice(0, def.startIndex - stmt.startIndex));
-      }
-    }
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const name = def?.type === 'class_definition' ? def.childForFieldName('name')?.text : undefined;
+    if (!def || name === undefined || classes.has(name)) continue;
+    const decorators = stmt === def ? '' : stmt.text.slice(0, def.startIndex - stmt.startIndex);
+    classes.set(name, plain(def) && !/jitclass|structref|njit/.test(decorators));
   }
-  return false;
+  return classes;
 }

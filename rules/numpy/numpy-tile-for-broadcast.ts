@@ -22,20 +22,23 @@ export default defineRule({
     instead: 'Use the small array directly (`M + bias`), adding a length-one axis where the alignment must be explicit ' + '(`bias[None, :]`, `col[:, None]`).',
     example: { before: 'Z = M + np.tile(bias, (M.shape[0], 1))', after: 'Z = M + bias  # bias broadcasts over the rows' },
   },
+  // The call, not the binary operator around it: a pattern starting at the operator with the call as its right
+  // operand keeps a partial match open while the query walks the whole left operand, for every operator of a
+  // long chain (`1 + 1 + ...`), which cost seconds for a few thousand terms (issue 23).
   query: `
-(binary_operator left: (call function: (attribute attribute: (identifier) @fn)) @call right: (_) @other (#any-of? @fn "tile" "repeat")) @op
-(binary_operator left: (_) @other right: (call function: (attribute attribute: (identifier) @fn)) @call (#any-of? @fn "tile" "repeat")) @op
-(binary_operator left: (call function: (identifier) @fn) @call right: (_) @other (#any-of? @fn "tile" "repeat")) @op
-(binary_operator left: (_) @other right: (call function: (identifier) @fn) @call (#any-of? @fn "tile" "repeat")) @op`,
+(call function: (attribute attribute: (identifier) @fn) (#any-of? @fn "tile" "repeat")) @call
+(call function: (identifier) @fn (#any-of? @fn "tile" "repeat")) @call`,
   check(m, ctx) {
     const fnName = m.need('fn').text;
     if (fnName !== 'tile' && fnName !== 'repeat') return;
-    const op = m.need('op').childForFieldName('operator')?.type ?? '';
-    if (!ELEMENTWISE_OPS.has(op)) return;
     const call = m.need('call');
+    const operation = operandOf(call);
+    if (!operation) return;
+    const op = operation.op.childForFieldName('operator')?.type ?? '';
+    if (!ELEMENTWISE_OPS.has(op)) return;
     const q = ctx.facts.calleeName(call);
     if (q !== 'numpy.tile' && q !== 'numpy.repeat') return;
-    const operand = broadcastOnly(call, q, m.need('other'), ctx);
+    const operand = broadcastOnly(call, q, operation.other, ctx);
     if (!operand) return;
     const shown = operand.text.length <= 30 ? `\`${operand.text}\`` : 'the array';
     ctx.report({
@@ -44,6 +47,18 @@ export default defineRule({
     });
   },
 });
+
+/** The binary operation the call is a direct operand of, and its other operand. */
+function operandOf(call: Node): { op: Node; other: Node } | null {
+  const op = call.parent;
+  if (op?.type !== 'binary_operator') return null;
+  const left = op.childForFieldName('left');
+  const right = op.childForFieldName('right');
+  if (!left || !right) return null;
+  if (left.equals(call)) return { op, other: right };
+  if (right.equals(call)) return { op, other: left };
+  return null;
+}
 
 function positional(call: Node): Node[] {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(

@@ -48,6 +48,7 @@ export class FileFacts {
    */
   origin?: FileOrigin;
   private moduleBindingsCache?: Set<string>;
+  private readonly importsOfCache = new Map<string, readonly ImportBinding[]>();
   private asyncNamesCache?: Set<string>;
 
   constructor(
@@ -84,9 +85,16 @@ export class FileFacts {
   }
 
   /** The bindings of imports of `module` or of anything inside it, in file order. */
-  importsOf(module: string): ImportBinding[] {
+  importsOf(module: string): readonly ImportBinding[] {
     this.bindingQueries.add(module);
-    return this.importBindings.filter((b) => b.target === module || b.target.startsWith(`${module}.`));
+    // Remembered per module: fixes ask once per finding, and a dense file has thousands of findings and
+    // of imports (a scan of every import per finding made async-time-sleep ×9 for 4× its dense text).
+    let found = this.importsOfCache.get(module);
+    if (!found) {
+      found = this.modules.has(module) ? this.importBindings.filter((b) => b.target === module || b.target.startsWith(`${module}.`)) : [];
+      this.importsOfCache.set(module, found);
+    }
+    return found;
   }
 
   /** True when the file imports `module` or anything inside it (`torch` matches `torch.nn`). */

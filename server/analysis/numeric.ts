@@ -177,6 +177,7 @@ export function jitDecorator(facts: FileFacts, def: Node): JitDecorator | null {
 /** The innermost def around node that numba compiles, with its decorator. */
 export function enclosingJit(facts: FileFacts, node: Node): { def: Node; jit: JitDecorator } | null {
   if (!facts.importsModule('numba')) return null;
+  if (!inAnyFunction(facts, node)) return null;
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'function_definition') {
       const jit = jitDecorator(facts, n);
@@ -184,6 +185,38 @@ export function enclosingJit(facts: FileFacts, node: Node): { def: Node; jit: Ji
     }
   }
   return null;
+}
+
+/**
+ * Per file: the top-level statements, and whether each (by id) holds a def. A walk up `.parent` costs the
+ * node's depth squared (tree-sitter descends from the root for each parent), so per call of a deeply nested
+ * module-level expression it was cubic: 1,000 nested calls cost numba-unsupported-in-njit 2.4 s (issue 23).
+ */
+const functionStatements = new WeakMap<FileFacts, { statements: Node[]; hasDef: Map<number, boolean> }>();
+
+/** False when `node` is in a top-level statement that holds no def (found by offset, without walking up). */
+function inAnyFunction(facts: FileFacts, node: Node): boolean {
+  let known = functionStatements.get(facts);
+  if (!known) {
+    known = { statements: facts.root.namedChildren.filter((c): c is Node => c !== null), hasDef: new Map() };
+    functionStatements.set(facts, known);
+  }
+  const { statements, hasDef } = known;
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (statements[mid].startIndex <= node.startIndex) lo = mid;
+    else hi = mid - 1;
+  }
+  const statement = statements[lo];
+  if (!statement || node.startIndex >= statement.endIndex) return true; // not inside one: walk up as before
+  let has = hasDef.get(statement.id);
+  if (has === undefined) {
+    has = statement.type === 'function_definition' || statement.descendantsOfType('function_definition').length > 0;
+    hasDef.set(statement.id, has);
+  }
+  return has;
 }
 
 /**

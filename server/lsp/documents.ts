@@ -15,6 +15,7 @@ import { setTimeoutReported } from './scheduling';
 import {
   LARGE_DOCUMENT_CHARS,
   MAIN_THREAD_LINT_MS,
+  SHORT_TEXT_LINT_MS,
   SMALL_AGAIN_CHARS,
   TIMED_LINT_MIN_CHARS,
   WorkerUnavailable,
@@ -76,6 +77,8 @@ export class ParsedDocument {
    * until its text shrinks to half that.
    */
   private slowHereAt: number | undefined;
+  /** The time limit of a lint here of a text under TIMED_LINT_MIN_CHARS (tests lower it). */
+  shortTextLintMs = SHORT_TEXT_LINT_MS;
   /** The worker's lint of a revision, shared by the requests that want it (a pull and a hover). */
   private remoteLint: { revision: number; optionsKey: string; result: Promise<RemoteLint> } | null = null;
 
@@ -206,15 +209,16 @@ export class ParsedDocument {
       }
     }
     this.leaveWorker();
-    if (!this.offThread?.available || length < TIMED_LINT_MIN_CHARS) return this.lint(options);
+    if (!this.offThread?.available) return this.lint(options);
     // Where a worker can take over, a lint here has a time limit: size alone does not tell what a text
     // costs (145k characters of dense code held every other request for over 20 s on a loaded machine).
+    const limit = length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs;
     const started = performance.now();
-    this.engine.lintDeadline = started + MAIN_THREAD_LINT_MS;
+    this.engine.lintDeadline = started + limit;
     try {
       const result = this.lint(options);
       // Over the limit with no rule check left to stop it (the parse, the query passes): the next lint goes to the worker.
-      if (performance.now() - started > MAIN_THREAD_LINT_MS) this.slowHereAt = length;
+      if (performance.now() - started > limit) this.slowHereAt = length;
       return result;
     } catch (error) {
       if (!(error instanceof LintOverBudget)) throw error;

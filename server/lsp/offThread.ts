@@ -29,13 +29,20 @@ export const LARGE_DOCUMENT_CHARS = 500_000;
 export const MAIN_THREAD_LINT_MS = 1000;
 
 /**
- * Only documents this long get that limit: a shorter one that lints slowly was held up by the machine
+ * Documents this long get that limit: a shorter one that lints slowly was usually held up by the machine
  * (its load, a first query compilation), not by its text, and in the worker it would wait behind a large
  * document's lint of minutes (the protocol fuzzer's 3.8k-character pulls went unanswered for 20 s); a
  * 100k-character module took over a second under the test suite's load, and its hover then found the
  * worker still starting. The dense text that held the fuzzer's requests had 145k characters.
  */
 export const TIMED_LINT_MIN_CHARS = 120_000;
+
+/**
+ * Shorter documents get this longer limit: no file that size should take it, but one that does (a rule
+ * whose cost grows faster than the text, on a deeply nested expression: an 87k-character document held
+ * every request of the protocol fuzzer for over 20 s) goes to the worker instead of starving the others.
+ */
+export const SHORT_TEXT_LINT_MS = 4000;
 
 /** A document moves back to the main thread only well below the limit, so typing around it does not ping-pong. */
 export const SMALL_AGAIN_CHARS = LARGE_DOCUMENT_CHARS / 2;

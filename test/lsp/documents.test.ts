@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../../server/engine/engine';
 import { ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
+import type { OffThreadLinter, RemoteLint } from '../../server/lsp/offThread';
 import { getEngine } from '../helpers/engine';
 import { unhandledRejectionsDuring } from '../helpers/rejections';
 
@@ -169,5 +170,38 @@ describe('open documents: idle-time work that fails', () => {
     });
     assert.deepEqual(unhandled, []);
     assert.deepEqual(reported, ['no turn', 'no turn']);
+  });
+});
+
+describe('a short document whose lint runs past its time limit on the main thread', () => {
+  it('is linted in the worker instead, then and on its next lints (an 87k-character text held every request for 20 s)', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///slow.py', 'python', 1, SMALL), engine);
+    let remoteLints = 0;
+    const worker: OffThreadLinter = {
+      available: true,
+      open: () => ({
+        change: () => undefined,
+        lint: () => {
+          remoteLints++;
+          return Promise.resolve({ findings: [], failures: [], parseMs: 0, fromWorker: true } as unknown as RemoteLint);
+        },
+        construct: () => Promise.resolve(null),
+        close: () => undefined,
+      }),
+    };
+    doc.offThread = worker;
+    // A limit no lint meets: the lint here is stopped at its first query pass, as a slow one would be past it.
+    doc.shortTextLintMs = 0;
+    const first = await doc.lintSomewhere({});
+    assert.equal(remoteLints, 1, 'the stopped lint was not done in the worker');
+    assert.equal((first as unknown as { fromWorker?: boolean }).fromWorker, true);
+    doc.shortTextLintMs = 60_000;
+    const end = { line: 3, character: 0 };
+    doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
+    await doc.lintSomewhere({});
+    assert.equal(remoteLints, 2, 'the next lint of the slow text went back to the main thread');
+    assert.equal(engine.lintDeadline, undefined);
+    doc.dispose();
   });
 });

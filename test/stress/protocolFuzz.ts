@@ -31,6 +31,10 @@ export interface FuzzOptions {
   hugeEvery?: number;
   /** Another build's server.js (PERFLENS_TEST_SERVER as in lspClient.ts). */
   server?: string;
+  /** Stop after this many operations (a replay of a run's start: the same seed gives the same operations); default: none. */
+  maxSteps?: number;
+  /** Hears every answered request: its step, what it was and how long it took (a replay's timeline). */
+  onAnswer?: (step: number, label: string, ms: number) => void;
 }
 
 export interface FuzzReport {
@@ -150,7 +154,8 @@ class ProtocolFuzzer {
     const loadBefore = os.loadavg()[0];
     await this.client.initialize({ pull: true, initializationOptions: { settings: { select: ['ALL'] } } });
     const deadline = started + this.options.durationMs;
-    while (performance.now() < deadline && !this.exited && this.violations.length < 20) {
+    const maxSteps = this.options.maxSteps ?? Infinity;
+    while (performance.now() < deadline && this.step < maxSteps && !this.exited && this.violations.length < 20) {
       this.step++;
       await this.operation();
       this.checkLogs();
@@ -316,7 +321,14 @@ class ProtocolFuzzer {
   }
 
   /** Sends a request (cancelled in flight now and then) and checks that it is answered in time, without an internal error. */
-  private async request<T>(method: string, params: unknown, label: string, allowed = ALLOWED_ERRORS, backgroundLint = false): Promise<T | undefined> {
+  private async request<T>(
+    method: string,
+    params: unknown,
+    label: string,
+    allowed = ALLOWED_ERRORS,
+    backgroundLint = false,
+    doc?: ClientDoc,
+  ): Promise<T | undefined> {
     this.bump('requests');
     // Never cancelled when no error is allowed (the settled pulls).
     const source = allowed.size > 0 && this.chance(0.15) ? new CancellationTokenSource() : undefined;
@@ -342,7 +354,10 @@ class ProtocolFuzzer {
     try {
       const answer = await Promise.race([this.client.request<T>(method, params, source?.token), timeout]);
       if (answer === 'timeout') {
-        this.violations.push(`${label}: no answer within ${bound} ms (seed ${this.options.seed}, step ${this.step})`);
+        const what = `${label}: no answer within ${bound} ms (seed ${this.options.seed}, step ${this.step})`;
+        // The text asked about, for a replay (the document held up may be another: see the trace's step).
+        if (doc) this.writeTrace(doc, what, { text: doc.text });
+        this.violations.push(what);
         return undefined;
       }
       return answer;
@@ -358,19 +373,27 @@ class ProtocolFuzzer {
       const ms = performance.now() - started;
       const slowest = backgroundLint ? 'slowest pull of a document linted in the worker, ms' : 'slowest response, ms';
       if (ms > (this.counts[slowest] ?? 0)) this.counts[slowest] = Math.round(ms);
+      this.options.onAnswer?.(this.step, label, ms);
     }
   }
 
   private async hover(doc: ClientDoc): Promise<void> {
     const position = this.position(doc);
-    await this.request('textDocument/hover', { textDocument: { uri: doc.uri }, position }, `hover ${doc.uri} ${JSON.stringify(position)} (${sizeOf(doc)})`);
+    await this.request(
+      'textDocument/hover',
+      { textDocument: { uri: doc.uri }, position },
+      `hover ${doc.uri} ${JSON.stringify(position)} (${sizeOf(doc)})`,
+      ALLOWED_ERRORS,
+      false,
+      doc,
+    );
   }
 
   private async pull(doc: ClientDoc): Promise<void> {
     const sent = doc.sent;
     const inWorker = doc.text.length >= LARGE_DOCUMENT_CHARS && doc.text.length <= DEFAULT_MAX_FILE_SIZE;
     const label = `pull ${doc.uri} (${sizeOf(doc)})`;
-    const report = await this.request<{ items: Diag[] }>('textDocument/diagnostic', { textDocument: { uri: doc.uri } }, label, ALLOWED_ERRORS, inWorker);
+    const report = await this.request<{ items: Diag[] }>('textDocument/diagnostic', { textDocument: { uri: doc.uri } }, label, ALLOWED_ERRORS, inWorker, doc);
     if (report && doc.sent === sent) doc.lastDiagnostics = report.items;
   }
 
@@ -396,6 +419,9 @@ class ProtocolFuzzer {
       'textDocument/codeAction',
       { textDocument: { uri: doc.uri }, range, context: { diagnostics, only: fixAll ? [FIX_ALL] : undefined } },
       `codeAction ${doc.uri} (${sizeOf(doc)}, ${diagnostics.length} diagnostics${fixAll ? ', fix-all' : ''})`,
+      ALLOWED_ERRORS,
+      false,
+      doc,
     );
     this.bump(fixAll ? 'fix-all requests' : 'quick-fix requests');
     const withEdits = (actions ?? []).filter((a) => a.edit);
@@ -450,7 +476,14 @@ class ProtocolFuzzer {
     for (let attempt = 0; attempt < 3; attempt++) {
       // The idle-time check corrects an inexact incremental result 400 ms after the last lint.
       if (attempt > 0) await sleep(900);
-      const report = await this.request<{ items: Diag[] }>('textDocument/diagnostic', { textDocument: { uri: doc.uri } }, `settled pull ${doc.uri}`, new Set());
+      const report = await this.request<{ items: Diag[] }>(
+        'textDocument/diagnostic',
+        { textDocument: { uri: doc.uri } },
+        `settled pull ${doc.uri} (${sizeOf(doc)})`,
+        new Set(),
+        false,
+        doc,
+      );
       if (!report) return;
       got = report.items.map(diagKey);
       if (got.join('\n') === want.join('\n')) {
@@ -478,6 +511,13 @@ class ProtocolFuzzer {
     }
   }
 
+  /** Writes the first violation's document, with its operations since its open, to traceFile (later ones: only their message). */
+  private writeTrace(doc: ClientDoc, what: string, detail?: Record<string, unknown>): void {
+    if (this.traceFile) return;
+    this.traceFile = path.join(os.tmpdir(), `perflens-fuzz-${this.options.seed}-${process.pid}.json`);
+    writeFileSync(this.traceFile, JSON.stringify({ seed: this.options.seed, step: this.step, uri: doc.uri, what, detail, trace: doc.trace }, null, 1));
+  }
+
   /** Records a violation with a repro: the message, and the document's operations since its open (in a file). */
   private violation(doc: ClientDoc, what: string, detail?: Record<string, unknown>): void {
     const short = (t: string) => (t.length > 400 ? `${JSON.stringify(t.slice(0, 400))}… (${t.length} characters)` : JSON.stringify(t));
@@ -485,10 +525,7 @@ class ProtocolFuzzer {
     if (detail?.original !== undefined)
       repro = `\n    text: ${short(String(detail.original))}\n    fixed: ${short(String(detail.fixed))}\n    edits: ${JSON.stringify(detail.edits)}`;
     else if (detail?.text !== undefined) repro = `\n    text: ${short(String(detail.text))}`;
-    if (!this.traceFile) {
-      this.traceFile = path.join(os.tmpdir(), `perflens-fuzz-${this.options.seed}-${process.pid}.json`);
-      writeFileSync(this.traceFile, JSON.stringify({ seed: this.options.seed, step: this.step, uri: doc.uri, what, detail, trace: doc.trace }, null, 1));
-    }
+    this.writeTrace(doc, what, detail);
     this.violations.push(`${what} (seed ${this.options.seed}, step ${this.step}, ${doc.uri}, ${doc.trace.length} operations since its open)${repro}`);
   }
 }

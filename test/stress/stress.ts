@@ -1,9 +1,10 @@
-// `npm run stress [-- --minutes N] [--protocol-minutes M] [--seed S]`: the long reliability run. Lints
+// `npm run stress [-- --minutes N] [--protocol-minutes M] [--seed S] [--steps N]`: the long reliability run. Lints
 // every file of the standard library, a 100k-line file, then — until the time is up — seeded random
 // mutations of real files (engine invariants, no crash, no hang) and random edit sequences
 // (incremental result vs full lint, and the idle-time correction). Then M minutes (default 5; 0: none)
 // of the protocol fuzzer against the real server (protocolFuzz.ts). Prints the counts; exits 1 on any
-// violation. `--minutes 0 --protocol-minutes M` runs the fuzzer alone.
+// violation. `--minutes 0 --protocol-minutes M` runs the fuzzer alone; `--steps N` stops it after N operations
+// (the first N operations of a run with the same seed, to replay a violation).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
@@ -20,6 +21,8 @@ const arg = (name: string, fallback: number) => {
 const minutes = arg('--minutes', 10);
 const protocolMinutes = arg('--protocol-minutes', 5);
 const seed = arg('--seed', Date.now() % 100000);
+/** The protocol fuzzer stops after this many operations (replaying a run's start); default: when its minutes are up. */
+const steps = arg('--steps', Infinity);
 const DIST = process.env.PERFLENS_DIST!;
 /** Where run.mjs reads what the run was doing if it has to stop a hung run (null: not told). */
 const STATUS_FILE = process.env.PERFLENS_STRESS_STATUS ?? null;
@@ -31,6 +34,11 @@ interface Counts {
   [k: string]: number;
 }
 
+/** PERFLENS_FUZZ_TIMES=1: every answered request of the protocol fuzzer, with its step and time (to see what waited on what). */
+const onAnswer = process.env.PERFLENS_FUZZ_TIMES
+  ? (step: number, label: string, ms: number) => console.log(`  step ${step}: ${ms.toFixed(0).padStart(6)} ms ${label}`)
+  : undefined;
+
 async function main(): Promise<void> {
   // The seed first: a run that hangs never gets to print its summary.
   console.log(`stress run: seed ${seed}, ${minutes} + ${protocolMinutes} (protocol) minutes (the same run again: --seed ${seed})`);
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   if (minutes > 0) await engineRun(engine);
   if (protocolMinutes > 0) {
     doing(`fuzzing the protocol for ${protocolMinutes} minutes`);
-    const report = await fuzzProtocol({ seed, durationMs: protocolMinutes * 60_000, engine, hugeEvery: 150 });
+    const report = await fuzzProtocol({ seed, durationMs: protocolMinutes * 60_000, engine, hugeEvery: 150, maxSteps: steps, onAnswer });
     console.log(`\n${formatReport(report)}`);
     if (report.violations.length > 0) process.exitCode = 1;
   }

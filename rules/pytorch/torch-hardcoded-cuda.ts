@@ -57,6 +57,9 @@ export default defineRule({
     const facts = ctx.facts;
     if (deviceAware(facts) || isTestFile(ctx.filePath)) return;
     const cudaCall = m.get('cudaCall');
+    // Every string matches the query: look at its text before walking up its parents (a walk up costs
+    // the depth squared, and a string at the bottom of a long `"a" + 1 + 1 + …` chain is very deep).
+    if (!cudaCall && !CUDA_STRING.test(m.need('str').text)) return;
     if (deviceChosenAround(cudaCall ?? m.need('str'))) return;
     if (cudaCall) {
       // `.cuda(rank)` picks a GPU on purpose; `torch.cuda(...)` is not a method call on a tensor.
@@ -73,7 +76,6 @@ export default defineRule({
       return;
     }
     const str = m.need('str');
-    if (!/^[rRuU]?(["'])cuda(:\d+)?\1$/.test(str.text)) return;
     const parent = str.parent;
     if (parent?.type === 'conditional_expression') return; // "cuda" if ... else "cpu"
     let call: Node | null = null;
@@ -97,6 +99,8 @@ export default defineRule({
 });
 
 const MENTIONS_GPU = /cuda|gpu|device/i;
+/** A string literal naming the CUDA device: "cuda", 'cuda:1'. */
+const CUDA_STRING = /^[rRuU]?(["'])cuda(:\d+)?\1$/;
 
 /**
  * The code around node already decides on the GPU: an `if` on a cuda/gpu/device flag, a test

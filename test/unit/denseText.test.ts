@@ -68,6 +68,9 @@ const DEEP: [ruleId: string, text: (depth: number) => string][] = [
   ['numba-unsupported-in-njit', (n) => `import numba\n\n@numba.njit\ndef g(x):\n    return x\n\nx = ${'g('.repeat(n)}1${')'.repeat(n)}\n`],
   // A chain of 5,000 additions cut short (a syntax error) took 1.3 s in the numpy pass, 10,000 took 4.7 s.
   ['numpy-tile-for-broadcast', (n) => `import numpy as np\n\ndef g():\n    pass\n\nx = ${'1 + '.repeat(n * 20)}`],
+  // Every string is a match; the one at the bottom of a long chain walked up its parents before its text was read:
+  // the protocol fuzzer's 177k-character `x = "…" + 1 + 1 + …` took 16.6 s.
+  ['torch-hardcoded-cuda', (n) => `import torch\n\nx = "a" + ${'1 + '.repeat(n * 20)}1\n`],
 ];
 
 /** The rule's check time plus its library's query passes (its only gated passes when it is the one rule selected). */

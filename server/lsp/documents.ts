@@ -354,6 +354,9 @@ export class ParsedDocument {
    * here or in the worker. An incremental lint would keep findings that rest on the module's old text.
    */
   dependencyChanged(): void {
+    // A new revision: a lint still running on the old module text is stale, and a pull's result id changes
+    // (an 'unchanged' answer would keep the old diagnostics in the editor).
+    this.revision = ++lastRevision;
     clearTimeout(this.verifyTimer);
     this.linter.reset();
     this.remoteLint = null;

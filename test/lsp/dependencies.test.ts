@@ -84,6 +84,17 @@ describe('language server: files that import a changed module are linted again',
       await afterRefresh(() => client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: helpersUri } }), LOOP);
     });
 
+    it('answers a pull that names the previous result with the new diagnostics, not "unchanged"', async () => {
+      const first = await client.pullReport(userUri);
+      assert.deepEqual(codes(first.items!), LOOP);
+      const before = client.refreshes;
+      await writeHelpers(LIST);
+      await eventually(() => client.refreshes > before, true);
+      const second = await client.pullReport(userUri, first.resultId);
+      assert.equal(second.kind, 'full');
+      assert.deepEqual(codes(second.items!), []);
+    });
+
     it('follows a closed module changed on disk, both ways', async () => {
       assert.deepEqual(codes(await client.pull(userUri)), LOOP);
       await afterRefresh(() => writeHelpers(LIST), []);

@@ -87,8 +87,14 @@ function clientOptions(context: vscode.ExtensionContext, channel: vscode.LogOutp
       { notebook: { notebookType: 'jupyter-notebook' }, language: 'python' },
     ],
     outputChannel: channel,
-    // Project configuration lives in these files; the server re-reads them when they change.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml,ruff.toml,.ruff.toml}') },
+    // Project configuration lives in these files; the server re-reads them when they change. A Python
+    // module changed on disk (a save elsewhere, a git checkout) re-lints the open files that import it.
+    synchronize: {
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/{pyproject.toml,perflens.toml,ruff.toml,.ruff.toml}'),
+        vscode.workspace.createFileSystemWatcher('**/*.py'),
+      ],
+    },
     initializationOptions,
     diagnosticPullOptions: { onChange: true, onSave: true },
     // Hover links run only perflens's own commands.

@@ -108,4 +108,9 @@ export interface LintResult {
   hasSyntaxErrors: boolean;
   /** Set when the file was not linted at all (too large, binary…), with the reason. */
   skipped?: string;
+  /**
+   * Absolute paths of the other files whose text the lint read (workspace modules it imports): a change
+   * to one of them can change these findings. Absent when it read none.
+   */
+  dependencies?: string[];
 }

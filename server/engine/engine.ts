@@ -155,6 +155,8 @@ export interface RawLint {
   gateHits: ReadonlyMap<RegExp, GateHit | null>;
   /** The gated groups whose passes ran (the file's imports and text opened them). */
   openGroups: readonly QueryGroup[];
+  /** The files whose text this lint read (LintResult.dependencies); finish() may still add to it. */
+  reads: Set<string>;
 }
 
 /** Restricts a lint to parts of the tree (incremental linting); facts come from the caller. */
@@ -196,6 +198,9 @@ export class Engine {
   lintDeadline: number | undefined;
   /** The disk as rules may see it: hosts with a file system set project/fileProbe.ts's NODE_FILES. */
   files: FileProbe = NO_FILE_SYSTEM;
+  /** What the running lint read through `files` (see recordingFiles). */
+  private reads = new Set<string>();
+  private recorder: { of: FileProbe; probe: FileProbe } | null = null;
   private readonly activeCache = new Map<string, Map<string, Severity>>();
   /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
   private readonly compiledCache = new Map<string, CompiledRules>();
@@ -266,7 +271,28 @@ export class Engine {
     const skipped = this.tooLarge(text, options);
     if (skipped) return skipped;
     const run = this.lintRaw(tree, text, options);
-    return this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options);
+    return withDependencies(this.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options), run.reads);
+  }
+
+  /**
+   * `files`, noting each text read into the running lint's `reads`. One wrapper per probe, not per lint:
+   * caches keyed on the probe (codeContext.ts) must survive from one lint to the next.
+   */
+  private recordingFiles(): FileProbe {
+    const files = this.files;
+    if (!files.readText) return files;
+    if (this.recorder?.of !== files) {
+      const probe: FileProbe = {
+        exists: (p) => files.exists(p),
+        fileSize: (p) => files.fileSize(p),
+        readText: (p) => {
+          this.reads.add(p);
+          return files.readText!(p);
+        },
+      };
+      this.recorder = { of: files, probe };
+    }
+    return this.recorder.probe;
   }
 
   /**
@@ -301,6 +327,8 @@ export class Engine {
   lintRaw(tree: Tree, text: string, options: LintOptions, partial?: PartialRun): RawLint {
     const profile = this.profile;
     const active = this.activeFor(options);
+    const reads = (this.reads = new Set());
+    const files = this.recordingFiles();
     const settings: RuleSettings = {
       targetVersion: parsePythonVersion(options.targetVersion) ?? DEFAULT_TARGET,
       lineLength: options.lineLength ?? DEFAULT_LINE_LENGTH,
@@ -334,7 +362,7 @@ export class Engine {
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
     // The value layer reads the modules this file imports through the host's probe (values/workspace.ts).
-    facts.origin ??= { filePath: options.filePath, modules: this.files };
+    facts.origin ??= { filePath: options.filePath, modules: files };
     if (profile) profile.factsMs += performance.now() - started;
 
     // One pass per library gate the file imports (and that has an active rule).
@@ -390,7 +418,7 @@ export class Engine {
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, this.files, (finding, construct, quiet) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, construct, quiet) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -426,7 +454,7 @@ export class Engine {
       }
     }
     const kept = failed.size ? raw.filter((r) => !failed.has(r.finding.ruleId)) : raw;
-    return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open };
+    return { facts, raw: kept, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open, reads };
   }
 
   /**
@@ -689,6 +717,12 @@ function gatesPass({ requires, textGate, either }: Gate, facts: FileFacts, gates
 }
 
 /** A result for a file that was not linted, with the reason shown to the user. */
+/** The result with the files its lint read, when it read any (LintResult.dependencies). */
+export function withDependencies(details: LintDetails, reads: ReadonlySet<string>): LintDetails {
+  if (reads.size > 0) details.dependencies = [...reads];
+  return details;
+}
+
 export function skippedResult(text: string, reason: string): LintDetails {
   return { findings: [], failures: [], hasSyntaxErrors: false, skipped: reason, suppressions: new SuppressionIndex([]), lines: new LineIndex(text) };
 }

@@ -38,7 +38,7 @@
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
 import { addModules, bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from '../analysis/facts';
-import type { Engine, LintDetails, RawFinding, RawLint } from './engine';
+import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from '../syntax/parser';
 import { PYTHON_KEYWORDS } from '../analysis/names';
@@ -109,6 +109,8 @@ interface State {
   importListRead: boolean;
   /** The words the lints looked up in the whole text, and where (carried across a single edit). */
   words: WordIndex;
+  /** The other files the lints behind the cached findings read (kept findings still rest on them). */
+  reads: Set<string>;
 }
 
 export interface IncrementalStats {
@@ -239,9 +241,10 @@ export class IncrementalLinter {
         bindingQueries: run.facts.bindingQueries,
         importListRead: run.facts.importListRead,
         words: run.facts.words,
+        reads: run.reads,
       };
     }
-    return this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options);
+    return withDependencies(this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options), run.reads);
   }
 
   /**
@@ -333,9 +336,10 @@ export class IncrementalLinter {
     // The region's findings rest on what this lint asked about the imports, as the kept ones on what earlier lints asked.
     for (const m of facts.moduleQueries) next.moduleQueries.add(m);
     for (const m of facts.bindingQueries) next.bindingQueries.add(m);
-    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead };
+    const reads = new Set([...edit.prev.reads, ...run.reads]);
+    this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead, reads };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
-    return this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options);
+    return withDependencies(this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options), reads);
   }
 }
 
@@ -360,7 +364,7 @@ interface EditedFile {
 }
 
 /** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
-type CarriedState = Omit<State, 'raw' | 'errors' | 'gateHits'>;
+type CarriedState = Omit<State, 'raw' | 'errors' | 'gateHits' | 'reads'>;
 
 /** What the region's rule pass returned, with the whole-file facts and state it ran on. */
 interface RegionPass {

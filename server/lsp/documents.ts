@@ -353,6 +353,20 @@ export class ParsedDocument {
     this.revision = ++lastRevision;
   }
 
+  /**
+   * A file that this document's last lint read (an imported module) changed: the next lint is a full one,
+   * here or in the worker. An incremental lint would keep findings that rest on the module's old text.
+   */
+  dependencyChanged(): void {
+    // A new revision: a lint still running on the old module text is stale, and a pull's result id changes
+    // (an 'unchanged' answer would keep the old diagnostics in the editor).
+    this.revision = ++lastRevision;
+    clearTimeout(this.verifyTimer);
+    this.linter.reset();
+    this.remoteLint = null;
+    this.remote?.dependencyChanged();
+  }
+
   /** Whether a tree is kept (tests: a skipped document keeps none). */
   get hasTree(): boolean {
     return this.tree !== null;

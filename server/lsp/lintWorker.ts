@@ -40,6 +40,9 @@ function handle(engine: Engine, documents: Map<number, ParsedDocument>, message:
     case 'change':
       documents.get(message.key)?.update(message.changes, message.version);
       return;
+    case 'dependencyChanged':
+      documents.get(message.key)?.dependencyChanged();
+      return;
     case 'close':
       documents.get(message.key)?.dispose();
       documents.delete(message.key);
@@ -55,8 +58,8 @@ function answer(doc: ParsedDocument | undefined, message: Extract<ToWorker, { id
   try {
     if (!doc) throw new Error('no such document in the lint worker');
     if (message.kind === 'lint') {
-      const { findings, failures, hasSyntaxErrors, skipped } = doc.lint(message.options);
-      const result: RemoteLint = { findings, failures, hasSyntaxErrors, skipped, parseMs: doc.lastParseMs };
+      const { findings, failures, hasSyntaxErrors, skipped, dependencies } = doc.lint(message.options);
+      const result: RemoteLint = { findings, failures, hasSyntaxErrors, skipped, dependencies, parseMs: doc.lastParseMs };
       post({ kind: 'lint', id: message.id, result });
     } else {
       post({ kind: 'construct', id: message.id, result: constructNoteAt(doc.getTree(), doc.getText(), message.offset) });

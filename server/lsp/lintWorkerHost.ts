@@ -47,6 +47,7 @@ export class LintWorkerHost implements OffThreadLinter {
       change: (changes: readonly TextDocumentContentChangeEvent[], v: number) => this.send({ kind: 'change', key, changes, version: v }),
       lint: (options: LintOptions) => this.request<RemoteLint>((id) => ({ kind: 'lint', id, key, options })),
       construct: (offset: number) => this.request<ConstructMatch | null>((id) => ({ kind: 'construct', id, key, offset })),
+      dependencyChanged: () => this.send({ kind: 'dependencyChanged', key }),
       close: () => this.close(key),
     };
   }

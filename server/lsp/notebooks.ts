@@ -32,6 +32,8 @@ export interface CellLint {
 interface NotebookLint {
   version: number;
   cells: Map<string, CellLint>;
+  /** The workspace modules the lint read (LintResult.dependencies). */
+  dependencies: readonly string[];
 }
 
 /** A pull or a push waits for a quiet moment (background); a hover or code action lints at once. */
@@ -83,6 +85,22 @@ export class NotebookSupport {
     return this.documents.getCellTextDocument(this.documents.getNotebookCell(other)!)?.version;
   }
 
+  /**
+   * Drops the results that read one of these changed modules and, in push mode, publishes them again.
+   * True when there was one (in pull mode the server asks the client to pull again).
+   */
+  modulesChanged(paths: ReadonlySet<string>): boolean {
+    let any = false;
+    for (const [uri, lint] of this.cache) {
+      if (!lint.dependencies.some((p) => paths.has(p))) continue;
+      any = true;
+      const notebook = this.documents.getNotebookDocument(uri);
+      if (notebook) void this.changed(notebook);
+      else this.cache.delete(uri);
+    }
+    return any;
+  }
+
   /** Drops cached results (settings changed). */
   invalidate(): void {
     this.cache.clear();
@@ -125,7 +143,7 @@ export class NotebookSupport {
       .filter((c): c is { uri: string; doc: TextDocument } => c.doc !== undefined && c.doc.languageId === 'python');
     const module = notebookModule(cells.map((c) => ({ key: c, source: c.doc.getText() })));
     const details = this.engine().lintText(module.text, options);
-    const result: NotebookLint = { version: notebook.version, cells: new Map() };
+    const result: NotebookLint = { version: notebook.version, cells: new Map(), dependencies: details.dependencies ?? [] };
     for (const span of module.cells) result.cells.set(span.key.uri, { doc: span.key.doc, findings: [], diagnostics: [] });
     for (const finding of details.findings) {
       const span = cellAt(module, finding.start);

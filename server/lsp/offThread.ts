@@ -58,6 +58,8 @@ export interface RemoteDocument {
   lint(options: LintOptions): Promise<RemoteLint>;
   /** The construct note at an offset (hover), from the worker's tree. */
   construct(offset: number): Promise<ConstructMatch | null>;
+  /** A module its last lint read changed: the next lint there is a full one. */
+  dependencyChanged(): void;
   close(): void;
 }
 
@@ -77,6 +79,7 @@ export type ToWorker =
   | { kind: 'open'; key: number; uri: string; languageId: string; version: number; text: string }
   | { kind: 'change'; key: number; changes: readonly TextDocumentContentChangeEvent[]; version: number }
   | { kind: 'close'; key: number }
+  | { kind: 'dependencyChanged'; key: number }
   | { kind: 'lint'; id: number; key: number; options: LintOptions }
   | { kind: 'construct'; id: number; key: number; offset: number };
 

@@ -87,6 +87,9 @@ export class PerflensServer {
   private settingsGeneration = 0;
   private readonly settingsCache = new Map<string, Promise<PerflensSettings>>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** Python files whose text changed since the last relintDependents (waiting for DEPENDENCY_DEBOUNCE_MS of quiet). */
+  private readonly changedModules = new Set<string>();
+  private dependencyTimer: NodeJS.Timeout | undefined;
   private readonly reportedConfigErrors = new Set<string>();
   /** The configuration line last logged per folder (logConfiguration). */
   private readonly loggedConfigurations = new Map<string, string>();
@@ -156,8 +159,12 @@ export class PerflensServer {
       if (this.configurationRequests) void c.client.register(DidChangeConfigurationNotification.type, { section: 'perflens' });
     });
     c.onDidChangeConfiguration(() => this.settingsChanged());
+    // A Python module changed on disk: the files that import it are linted again. Otherwise
     // pyproject.toml / perflens.toml changed on disk: forget cached project settings and re-lint.
-    c.onDidChangeWatchedFiles(() => {
+    c.onDidChangeWatchedFiles((p) => {
+      const modules = p.changes.filter((change) => isPythonModule(change.uri));
+      for (const change of modules) this.moduleChanged(change.uri);
+      if (modules.length === p.changes.length) return;
       for (const uri of this.brokenConfigFiles) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.brokenConfigFiles.clear();
       this.reportedConfigErrors.clear();
@@ -183,6 +190,7 @@ export class PerflensServer {
       this.idleCollection?.changed();
       if (this.scanned.delete(uri) && this.pullDiagnostics) void c.sendDiagnostics({ uri, diagnostics: [] });
       this.schedulePush(doc, 0);
+      this.moduleChanged(uri); // its text now wins over the disk's for the files that import it
     });
     c.onDidChangeTextDocument(async (p) => {
       await this.ready;
@@ -190,6 +198,7 @@ export class PerflensServer {
       if (!doc) return;
       doc.update(p.contentChanges, p.textDocument.version);
       this.idleCollection?.changed();
+      this.moduleChanged(doc.uri);
       const settings = await this.settingsFor(doc.uri);
       if (settings.run === 'onType') this.schedulePush(doc, settings.debounceMs);
     });
@@ -198,6 +207,7 @@ export class PerflensServer {
       if (!doc) return;
       this.savedLints.delete(doc.uri);
       this.schedulePush(doc, 0);
+      this.moduleChanged(doc.uri); // a document linted in the worker reads the modules it imports from the disk
     });
     c.onDidCloseTextDocument((p) => {
       const doc = this.documents.get(p.textDocument.uri);
@@ -207,6 +217,7 @@ export class PerflensServer {
       this.forgetLints(p.textDocument.uri);
       clearTimeout(this.pushTimers.get(p.textDocument.uri));
       if (!this.pullDiagnostics) void c.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+      this.moduleChanged(p.textDocument.uri); // the files that import it read the disk's text again
     });
     c.languages.diagnostics.on(async (p, token) => {
       await this.ready;
@@ -332,6 +343,35 @@ export class PerflensServer {
     this.savedLints.clear();
     if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
     else for (const doc of this.documents.values()) this.schedulePush(doc, 0);
+  }
+
+  /**
+   * A Python file's text changed as the value layer sees it (edited, opened, saved, closed, or changed
+   * on disk): the open files whose last lint read it are linted again once such changes pause for
+   * DEPENDENCY_DEBOUNCE_MS, so a typing storm in a module re-lints its importers once, not per keystroke.
+   */
+  private moduleChanged(uri: string): void {
+    const fsPath = fsPathOf(uri);
+    if (!fsPath || !isPythonModule(uri)) return;
+    this.changedModules.add(fsPath);
+    clearTimeout(this.dependencyTimer);
+    this.dependencyTimer = setTimeoutReported(async () => this.relintDependents(), DEPENDENCY_DEBOUNCE_MS, this.logFailure('re-linting importers'));
+  }
+
+  /** Forgets the lints (documents' and notebooks') that read a changed module, and publishes them again (push) or asks for a pull (refresh). */
+  private relintDependents(): void {
+    const changed = new Set(this.changedModules);
+    this.changedModules.clear();
+    const readChanged = (lint: CachedLint | undefined) => lint?.details.dependencies?.some((p) => changed.has(p)) === true;
+    const stale = [...this.documents.values()].filter((doc) => readChanged(this.lintCache.get(doc.uri)) || readChanged(this.savedLints.get(doc.uri)));
+    for (const doc of stale) {
+      doc.dependencyChanged();
+      this.forgetLints(doc.uri);
+    }
+    const notebooks = this.notebooks.modulesChanged(changed);
+    if (stale.length === 0 && !notebooks) return;
+    if (this.pullDiagnostics) void this.connection.languages.diagnostics.refresh();
+    else for (const doc of stale) this.schedulePush(doc, 0);
   }
 
   /**
@@ -664,9 +704,13 @@ export class PerflensServer {
     for (const doc of this.documents.values()) doc.dispose();
     this.documents.clear();
     for (const t of this.pushTimers.values()) clearTimeout(t);
+    clearTimeout(this.dependencyTimer);
     this.engine?.dispose();
   }
 }
+
+/** Quiet after the last change to a module before the files that import it are linted again (moduleChanged). */
+export const DEPENDENCY_DEBOUNCE_MS = 400;
 
 /** How long a hover or code action waits for its document's lint (in the worker, see lintWithin). */
 export const INTERACTIVE_WAIT_MS = 1500;
@@ -700,6 +744,11 @@ function withOpenDocuments(files: FileProbe, openText: (fsPath: string) => strin
     fileSize: (p) => files.fileSize(p),
     readText: (p) => openText(p) ?? files.readText?.(p) ?? null,
   };
+}
+
+/** A file the value layer may read as an imported module (values/workspace.ts resolves only .py files). */
+function isPythonModule(uri: string): boolean {
+  return /\.py$/i.test(URI.parse(uri).path);
 }
 
 function fsPathOf(uri: string): string | undefined {

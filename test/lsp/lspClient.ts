@@ -28,6 +28,8 @@ export class TestClient {
   /** Called on each $/progress, as it arrives (a test may cancel the work from here). */
   onProgress?: (token: unknown, value: { kind: string; message?: string }) => void;
   readonly statuses: Record<string, unknown>[] = [];
+  /** workspace/diagnostic/refresh requests received. */
+  refreshes = 0;
 
   /**
    * `server`: the server script to run. PERFLENS_TEST_SERVER runs the suites against another build
@@ -63,7 +65,10 @@ export class TestClient {
     this.connection.onNotification('perflens/status', (p: Record<string, unknown>) => {
       this.statuses.push(p);
     });
-    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes++;
+      return null;
+    });
     this.connection.onRequest('window/showMessageRequest', (p: { message: string }) => {
       this.messages.push(p.message);
       return null;

@@ -259,6 +259,37 @@ describe('engine: linting', () => {
     }
   });
 
+  it('reports the modules a lint read as its dependencies, and an incremental lint keeps those its kept findings rest on', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    const helpers = '/proj/helpers.py';
+    engine.files = {
+      exists: (p) => p === helpers,
+      fileSize: () => null,
+      readText: (p) => (p === helpers ? 'import numpy as np\ndef load(p):\n    return np.zeros(3)\n' : null),
+    };
+    const text = 'import numpy as np\nfrom helpers import load\n\ndef f(p):\n    arr = load(p)\n    return [x * 2 for x in arr]\n\ndef g():\n    return 1\n';
+    const options = { filePath: '/proj/a.py' };
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    try {
+      const full = linter.lint(tree, text, options, null);
+      assert.deepEqual(full.dependencies, [helpers]);
+      assert.deepEqual(engine.lintText(text, options).dependencies, [helpers]);
+      assert.equal(engine.lintText('x = 1\n', options).dependencies, undefined, 'none read, none reported');
+      // A keystroke in g(): the region does not read helpers.py again, but f's kept finding rests on it.
+      const at = text.indexOf('return 1') + 7;
+      const edited = applyEdit(engine, tree, text, { start: at, end: at + 1, newText: '2' });
+      tree = edited.tree;
+      const incremental = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.ok(incremental.findings.some((f) => f.ruleId === 'numpy-python-loop'));
+      assert.deepEqual(incremental.dependencies, [helpers]);
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

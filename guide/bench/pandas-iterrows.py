@@ -10,8 +10,10 @@ would take minutes per run on the shared benchmark machine. Both forms are check
 
 The quick fix's other rewrites are measured the same way, each at both sizes (a labelled scale each): a
 conditional append to `Series.where`, str methods of a field to the `.str` accessor, a dict lookup to `.map`, and
-the same arithmetic column built by an itertuples() loop (faster than iterrows, still a Python loop per row), and a
-per-row running total (`total += row["price"] * row["qty"]`) to the `.sum(skipna=False)` of the column expression.
+the same arithmetic column built by an itertuples() loop (faster than iterrows, still a Python loop per row), a
+per-row running total (`total += row["price"] * row["qty"]`) to the `.sum(skipna=False)` of the column expression,
+a conditional between two literals to `np.where`, and a list the code really needs (not stored as a column) to
+`(df["price"] * df["qty"]).tolist()`; the lists are compared item by item with each item's Python type.
 The totals are compared to ten significant digits: NumPy adds pairwise and the loop adds in order, so the last
 digits of a float total may differ (the fix is labelled unsafe for that reason among others).
 """
@@ -105,12 +107,37 @@ def sum_column(df):
     return (df["price"] * df["qty"]).sum(skipna=False)
 
 
+def np_where_loop(df):
+    spend = []
+    for _, row in df.iterrows():
+        spend.append(1 if row["qty"] > 2 else 0)
+    df["spend"] = spend
+
+
+def np_where_column(df):
+    df["spend"] = np.where(df["qty"] > 2, 1, 0)
+
+
+def list_loop(df):
+    spend = []
+    for _, row in df.iterrows():
+        spend.append(row["price"] * row["qty"])
+    return spend
+
+
+def list_column(df):
+    spend = (df["price"] * df["qty"]).tolist()
+    return spend
+
+
 REWRITES = [
     (where_loop, where_column, 'spend.append(row["price"] * row["qty"] if row["qty"] > 2 else row["price"])', 'df["spend"] = (df["price"] * df["qty"]).where(df["qty"] > 2, df["price"])'),
     (str_loop, str_column, 'spend.append(row["name"].strip().lower())', 'df["spend"] = df["name"].str.strip().str.lower()'),
     (map_loop, map_column, 'spend.append(CODES[row["code"]])', 'df["spend"] = df["code"].map(CODES)'),
     (itertuples_loop, vectorized, "for row in df.itertuples(): spend.append(row.price * row.qty)", 'df["spend"] = df["price"] * df["qty"]'),
     (sum_loop, sum_column, 'total = 0; for _, row in df.iterrows(): total += row["price"] * row["qty"]', 'total = (df["price"] * df["qty"]).sum(skipna=False)'),
+    (np_where_loop, np_where_column, 'spend.append(1 if row["qty"] > 2 else 0)', 'df["spend"] = np.where(df["qty"] > 2, 1, 0)'),
+    (list_loop, list_column, 'spend = []; for _, row in df.iterrows(): spend.append(row["price"] * row["qty"])', 'spend = (df["price"] * df["qty"]).tolist()'),
 ]
 
 
@@ -125,9 +152,11 @@ def timed(fn, df, repeat):
 
 
 def column_of(fn, df):
-    """What fn computes: the total it returns, to ten significant digits, or else the column it writes."""
+    """What fn computes: the list it returns, the total it returns to ten significant digits, or else the column it writes."""
     d = df.copy()
     total = fn(d)
+    if isinstance(total, list):
+        return [(type(x), x) for x in total]
     if total is not None:
         return float(f"{total:.10g}")
     return d["spend"].tolist()

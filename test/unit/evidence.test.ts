@@ -98,13 +98,14 @@ describe('measured evidence', () => {
     const iterrows = BENCH_RESULTS['pandas-iterrows'] as MeasuredResult;
     assert.deepEqual(
       iterrows.scales?.map((s) => s.size),
-      ['1,000,000 rows', ...Array<string[]>(5).fill(['10,000 rows', '1,000,000 rows']).flat()],
+      ['1,000,000 rows', ...Array<string[]>(7).fill(['10,000 rows', '1,000,000 rows']).flat()],
     );
-    // The fix's other rewrites (where, .str, .map, an itertuples loop, a running total) are scales with their own labels; the hover names each.
+    // The fix's other rewrites (where, .str, .map, an itertuples loop, a running total, np.where between two literals, a `.tolist()`
+    // where a list is needed) are scales with their own labels; the hover names each.
     const rewrites = (iterrows.scales ?? []).filter((s) => s.after_label);
     const form = (s: { before_label?: string; after_label?: string }) =>
-      /\.(where|str|map|sum)\(?/.exec(s.after_label!)?.[1] ?? (s.before_label?.includes('itertuples()') ? 'itertuples' : undefined);
-    assert.deepEqual([...new Set(rewrites.map(form))], ['where', 'str', 'map', 'itertuples', 'sum']);
+      /(np\.where|\.where|\.str|\.map|\.sum|\.tolist)\(?/.exec(s.after_label!)?.[1] ?? (s.before_label?.includes('itertuples()') ? 'itertuples' : undefined);
+    assert.deepEqual([...new Set(rewrites.map(form))], ['.where', '.str', '.map', 'itertuples', '.sum', 'np.where', '.tolist']);
     for (const s of rewrites) assert.ok(evidenceFor('pandas-iterrows')!.text.includes(`\`${s.after_label}\`: ${s.summary} for ${s.size}`));
     assert.ok((BENCH_RESULTS['pandas-groupby-apply-transform'] as MeasuredResult).scales?.some((s) => s.size.startsWith('1,000,000 rows')));
     // numpy-python-loop's call translation (max/math.sqrt/abs → np.*) and concat-in-loop's NumPy form, each at both sizes.

@@ -166,7 +166,10 @@ function unsafeReason(g: Growth, acc: string, top: Node, scope: Node, neutralSta
       'pairwise but ignores when concatenating all pieces at once (the dtypes then differ); safe from `pd.DataFrame()` or `None`'
     );
   if (g.kind === 'torch.cat')
-    return 'one `torch.cat` over all pieces builds a different autograd graph than the chain of pairwise calls, and its dtype promotion was not checked against torch here';
+    return (
+      'pairwise calls promote mixed dtypes one step at a time, so a value can round on the way (an int64 2049 through a float16 ' +
+      'piece becomes 2048.0) where one `torch.cat` over all pieces keeps it exact; identical when every piece has the same dtype'
+    );
   if (scope.type === 'module')
     return `at module level, functions called in the loop could read \`${acc}\`, which now keeps its starting value until the loop ends`;
   if (hasEnclosingTry(top, scope)) return `if the loop raises, code in the surrounding \`try\` sees \`${acc}\` without the pieces gathered so far`;

@@ -187,6 +187,7 @@ describe('a short document whose lint runs past its time limit on the main threa
           return Promise.resolve({ findings: [], failures: [], parseMs: 0, fromWorker: true } as unknown as RemoteLint);
         },
         construct: () => Promise.resolve(null),
+        dependencyChanged: () => undefined,
         close: () => undefined,
       }),
     };

@@ -59,61 +59,60 @@ describe('patternRootTypes', () => {
   });
 });
 
+/**
+ * Lints every fixture and a stdlib slice with every rule, once with a query-machinery shortcut on and once with
+ * it switched off by `switchOff`, and asserts the same findings; `ranTheShortWay` picks the profile's group keys
+ * that prove the shortcut was really taken (at least two), so the comparison is not vacuous.
+ */
+async function assertShortcutKeepsFindings(
+  switchOff: (engine: Engine) => void,
+  ranTheShortWay: (groupKey: string) => boolean,
+  shortcut: string,
+): Promise<void> {
+  const withShortcut = await Engine.create(ALL_RULES, DIST);
+  const without = await Engine.create(ALL_RULES, DIST);
+  switchOff(without);
+  const profile = newProfile();
+  withShortcut.profile = profile;
+  try {
+    const files = [...pythonFiles(path.join(FIXTURES, 'rules')), ...stdlibSlice(15)];
+    const options = { select: ['ALL'] };
+    let total = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const fast = withShortcut.lintText(text, options).findings;
+      const plain = without.lintText(text, options).findings;
+      assert.deepEqual(fast, plain, file);
+      total += plain.length;
+    }
+    const taken = [...profile.groups.keys()].filter(ranTheShortWay);
+    assert.ok(taken.length >= 2, `only ${taken.join(', ')} ${shortcut}: the comparison proves little`);
+    assert.ok(total > 200, `only ${total} findings`);
+  } finally {
+    withShortcut.dispose();
+    without.dispose();
+  }
+}
+
 describe('gated groups run on their root nodes', () => {
   it('find exactly the findings of whole-tree passes, on every fixture and a stdlib slice (every rule selected)', async function () {
     this.timeout(300000);
-    const rooted = await Engine.create(ALL_RULES, DIST);
-    const walked = await Engine.create(ALL_RULES, DIST);
-    walked.rootedGroups = false;
-    const profile = newProfile();
-    rooted.profile = profile;
-    try {
-      const files = [...pythonFiles(path.join(FIXTURES, 'rules')), ...stdlibSlice(15)];
-      const options = { select: ['ALL'] };
-      let total = 0;
-      for (const file of files) {
-        const text = readFileSync(file, 'utf8');
-        const fast = rooted.lintText(text, options).findings;
-        const plain = walked.lintText(text, options).findings;
-        assert.deepEqual(fast, plain, file);
-        total += plain.length;
-      }
-      const onRoots = [...profile.groups.keys()].filter((key) => key.includes('(on '));
-      assert.ok(onRoots.length >= 2, `only ${onRoots.join(', ')} ran on root nodes: the comparison proves little`);
-      assert.ok(total > 200, `only ${total} findings`);
-    } finally {
-      rooted.dispose();
-      walked.dispose();
-    }
+    await assertShortcutKeepsFindings(
+      (engine) => (engine.rootedGroups = false),
+      (key) => key.includes('(on '),
+      'ran on root nodes',
+    );
   });
 });
 
 describe('whole-tree gated groups a file opens together', () => {
   it('run as one merged query that finds exactly what one pass per group finds (fixtures and a stdlib slice, every rule selected)', async function () {
     this.timeout(300000);
-    const merged = await Engine.create(ALL_RULES, DIST);
-    const separate = await Engine.create(ALL_RULES, DIST);
-    separate.mergedGroups = false;
-    const profile = newProfile();
-    merged.profile = profile;
-    try {
-      const files = [...pythonFiles(path.join(FIXTURES, 'rules')), ...stdlibSlice(15)];
-      const options = { select: ['ALL'] };
-      let total = 0;
-      for (const file of files) {
-        const text = readFileSync(file, 'utf8');
-        const one = merged.lintText(text, options).findings;
-        const each = separate.lintText(text, options).findings;
-        assert.deepEqual(one, each, file);
-        total += each.length;
-      }
-      const mergedKeys = [...profile.groups.keys()].filter((key) => key.includes(' + '));
-      assert.ok(mergedKeys.length >= 2, `only ${mergedKeys.join(', ')} ran merged: the comparison proves little`);
-      assert.ok(total > 200, `only ${total} findings`);
-    } finally {
-      merged.dispose();
-      separate.dispose();
-    }
+    await assertShortcutKeepsFindings(
+      (engine) => (engine.mergedGroups = false),
+      (key) => key.includes(' + '),
+      'ran merged',
+    );
   });
 
   it('leave out threading-local-inline in files that import threading but never spell `local` (its findings need threading.local)', async () => {

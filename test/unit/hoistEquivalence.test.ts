@@ -41,6 +41,16 @@ function program(expr: string, local?: string): string {
   ].join('\n');
 }
 
+/** Runs the before and after programs through the harness under real NumPy: the inputs whose results differ, with how. */
+function harnessDifferences(before: string, after: string): [input: string, what: string][] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
+  writeFileSync(path.join(dir, 'before.py'), before);
+  writeFileSync(path.join(dir, 'after.py'), after);
+  const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  return Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+}
+
 describe('loop-invariant-reduction fix: equivalence with the loop under real NumPy', function () {
   this.timeout(300000);
 
@@ -57,12 +67,7 @@ describe('loop-invariant-reduction fix: equivalence with the loop under real Num
       const after = applyFixes(before, findings, { unsafe: true }).text;
       assert.equal(after, program(c.expr, c.local));
       assert.equal(compilePython(after).status, 0);
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
-      writeFileSync(path.join(dir, 'before.py'), before);
-      writeFileSync(path.join(dir, 'after.py'), after);
-      const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
-      assert.equal(r.status, 0, r.stderr);
-      const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+      const diff = harnessDifferences(before, after);
       if (!c.differs) assert.deepEqual(diff, []);
       else {
         // Only the empty array with a loop of no passes: wherever the loop runs, the values are the same.
@@ -85,12 +90,7 @@ describe('loop-invariant-reduction fix: equivalence with the loop under real Num
     assert.ok(after.includes('    a_mean = a.mean()\n    a_std = a.std()\n    for x in xs:\n        out.append((x - a_mean) / a_std)\n'), after);
     assert.equal(compilePython(after).status, 0);
     assert.equal(engine.lintText(after, { select: ['loop-invariant-reduction'] }).findings.length, 0);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
-    writeFileSync(path.join(dir, 'before.py'), before);
-    writeFileSync(path.join(dir, 'after.py'), after);
-    const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
-    assert.equal(r.status, 0, r.stderr);
-    const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+    const diff = harnessDifferences(before, after);
     assert.deepEqual(diff, [['empty/0 passes', 'warned']]);
   });
 
@@ -104,13 +104,8 @@ describe('loop-invariant-reduction fix: equivalence with the loop under real Num
     assert.equal(findings.length, 1, before);
     const after = applyFixes(before, findings, { unsafe: true }).text;
     assert.equal(after, source(loop('a_max'), ['    a_max = a.max()']));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-hoist-'));
-    writeFileSync(path.join(dir, 'before.py'), before);
-    writeFileSync(path.join(dir, 'after.py'), after);
-    const r = spawnSync('/usr/bin/python3', [HARNESS, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 120000 });
-    assert.equal(r.status, 0, r.stderr);
     // The condition's `and` skips max() when there is nothing to do: only then does the hoisted max() of an empty array raise.
-    const diff = Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same');
+    const diff = harnessDifferences(before, after);
     assert.deepEqual(diff, [['empty/0 passes', 'raised']]);
   });
 });

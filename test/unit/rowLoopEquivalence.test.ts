@@ -274,6 +274,22 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
   }
 });
 
+/**
+ * `CODES[row["a"]]` (iterrows) or `CODES[row.a]` (itertuples) → `df["a"].map(CODES)`: the loop raises KeyError on
+ * any value the mapping lacks, where map gives NaN; the other differences are dtypes.
+ */
+const MAPPED_CODES_DIFF = {
+  float: 'raised KeyError / ok',
+  NaN: 'raised KeyError / ok',
+  'None in object columns': 'raised KeyError / ok',
+  bool: 'raised KeyError / ok',
+  categorical: 'dtype int64 / category',
+  datetime: 'raised KeyError / ok',
+  empty: 'dtype float64 / int64',
+  'int zeros': 'raised KeyError / ok',
+  '1,000 floats of mixed magnitude': 'raised KeyError / ok',
+};
+
 describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalence with the loop under real pandas', function () {
   this.timeout(300000);
   const source = (body: string[], form: 'column' | 'list' = 'column') =>
@@ -378,17 +394,7 @@ describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalen
       frames: 'numbers',
       after: 'df["out"] = df["a"].map(CODES)',
       title: 'Compute the column with Series.map',
-      diff: {
-        float: 'raised KeyError / ok',
-        NaN: 'raised KeyError / ok',
-        'None in object columns': 'raised KeyError / ok',
-        bool: 'raised KeyError / ok',
-        categorical: 'dtype int64 / category',
-        datetime: 'raised KeyError / ok',
-        empty: 'dtype float64 / int64',
-        'int zeros': 'raised KeyError / ok',
-        '1,000 floats of mixed magnitude': 'raised KeyError / ok',
-      },
+      diff: MAPPED_CODES_DIFF,
       says: [/where `mapping\[key\]` raised KeyError/, /categorical/],
     },
     {
@@ -586,17 +592,7 @@ describe('pandas-iterrows on itertuples() loops: the same rewrites, equivalence 
       frames: 'numbers',
       after: 'df["out"] = df["a"].map(CODES)',
       title: 'Compute the column with Series.map',
-      diff: {
-        float: 'raised KeyError / ok',
-        NaN: 'raised KeyError / ok',
-        'None in object columns': 'raised KeyError / ok',
-        bool: 'raised KeyError / ok',
-        categorical: 'dtype int64 / category',
-        datetime: 'raised KeyError / ok',
-        empty: 'dtype float64 / int64',
-        'int zeros': 'raised KeyError / ok',
-        '1,000 floats of mixed magnitude': 'raised KeyError / ok',
-      },
+      diff: MAPPED_CODES_DIFF,
       says: [/where `mapping\[key\]` raised KeyError/, /categorical/],
     },
   ];

@@ -179,8 +179,7 @@ export class ParsedDocument {
         async () => {
           await this.backgroundTurn?.();
           if (this.version !== version || !this.tree || this.stale) return;
-          const check = this.linter.verify(this.tree, this.getText(), options, details);
-          if (!check.same) this.onCorrected?.();
+          if (!this.verifyWithinLimit(options, details)) this.onCorrected?.();
         },
         VERIFY_AFTER_MS,
         (error) => this.onError(error),
@@ -234,6 +233,28 @@ export class ParsedDocument {
     }
     this.leaveWorker();
     return this.lint(options);
+  }
+
+  /**
+   * The idle-time full lint that checks an incremental one; false when it differs. It runs on this thread
+   * with the same time limit as a lint here: a text whose edits re-lint quickly can still cost seconds in
+   * full (a 200k-character chain of additions), and every other document's requests would wait. Over the
+   * limit, the document moves to the worker, whose lint then replaces these findings.
+   */
+  private verifyWithinLimit(options: LintOptions, details: LintDetails): boolean {
+    const length = this.text.getText().length;
+    const usesLimit = this.offThread?.available === true;
+    if (usesLimit) this.engine.lintDeadline = performance.now() + (length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs);
+    try {
+      return this.linter.verify(this.tree!, this.getText(), options, details).same;
+    } catch (error) {
+      if (!(error instanceof LintOverBudget)) throw error;
+      this.linter.reset();
+      this.slowHereAt = length;
+      return false;
+    } finally {
+      if (usesLimit) this.engine.lintDeadline = undefined;
+    }
   }
 
   /** The construct note at an offset (hover): from the worker's tree for a large text, else from this one. */

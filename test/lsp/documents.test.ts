@@ -206,3 +206,41 @@ describe('a short document whose lint runs past its time limit on the main threa
     doc.dispose();
   });
 });
+
+describe("a document whose idle-time full check runs past the main thread's time limit", () => {
+  it('is stopped there, moves to the worker and asks for a re-lint (a 200k-character chain cost seconds per check)', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///slowcheck.py', 'python', 1, SMALL), engine);
+    let remoteLints = 0;
+    doc.offThread = {
+      available: true,
+      open: () => ({
+        change: () => undefined,
+        lint: () => {
+          remoteLints++;
+          return Promise.resolve({ findings: [], failures: [], parseMs: 0 } as unknown as RemoteLint);
+        },
+        construct: () => Promise.resolve(null),
+        dependencyChanged: () => undefined,
+        close: () => undefined,
+      }),
+    };
+    let corrected = 0;
+    doc.onCorrected = () => corrected++;
+    doc.onError = (error) => assert.fail(`idle-time work failed: ${(error as Error).message}`);
+    await doc.lintSomewhere({}); // a full lint here, well within the limit
+    const end = { line: 3, character: 0 };
+    doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
+    await doc.lintSomewhere({}); // an incremental lint here: checked in full when idle
+    assert.equal(remoteLints, 0);
+    // The idle check now meets a limit it cannot: a check as slow as the chain's, on a loaded machine.
+    doc.shortTextLintMs = 0;
+    await new Promise((r) => setTimeout(r, VERIFY_AFTER_MS + 150));
+    assert.equal(corrected, 1, 'the stopped check did not ask for a re-lint');
+    assert.equal(engine.lintDeadline, undefined);
+    doc.shortTextLintMs = 60_000;
+    await doc.lintSomewhere({});
+    assert.equal(remoteLints, 1, 'the re-lint after the stopped check was not done in the worker');
+    doc.dispose();
+  });
+});

@@ -70,6 +70,9 @@ const DEEP: [ruleId: string, text: (depth: number) => string][] = [
   ['numpy-tile-for-broadcast', (n) => `import numpy as np\n\ndef g():\n    pass\n\nx = ${'1 + '.repeat(n * 20)}`],
   // Every string is a match; the one at the bottom of a long chain walked up its parents before its text was read:
   // the protocol fuzzer's 177k-character `x = "…" + 1 + 1 + …` took 16.6 s.
+  // Each `+` of `x = x + 1 + 1 + …` was put at the front of an array (quadratic): the fuzzer's 200k-character chain
+  // held the server for 1.7 s per lint, and its other documents' hovers waited.
+  ['string-concat-in-loop', (n) => `x = x + ${'1 + '.repeat(n * 100)}1\n`],
   ['torch-hardcoded-cuda', (n) => `import torch\n\nx = "a" + ${'1 + '.repeat(n * 20)}1\n`],
 ];
 

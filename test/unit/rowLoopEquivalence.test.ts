@@ -258,7 +258,7 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
       assert.doesNotMatch(after, /for i in|append/);
       assert.deepEqual(differences(compare(before, after)), LABELS);
       assert.match(fix.reason ?? '', /index labels: on an index other than 0\.\.len-1 the loop raised KeyError or read the rows in another order/);
-      assert.match(fix.reason ?? '', /categorical columns raise only in the column form, None in an object column only in the loop/);
+      assert.match(fix.reason ?? '', /categorical columns and bool division raise only in the column form, None in an object column only in the loop/);
     });
 
     it(`a kept list of ${expr} → (column expression).tolist(), with Python scalars`, async () => {
@@ -289,6 +289,198 @@ const MAPPED_CODES_DIFF = {
   'int zeros': 'raised KeyError / ok',
   '1,000 floats of mixed magnitude': 'raised KeyError / ok',
 };
+
+/**
+ * `for i in range(len(df))` loops that read cells by position (`df["a"].iloc[i]`, `df.iat[i, 0]`), through the row
+ * (`df.iloc[i]["a"]`) or by label on a frame the code shows to have a default RangeIndex: the same rewrites as iterrows
+ * loops, each run before and after on the harness's frames. Every case differs somewhere, so every fix stays unsafe.
+ */
+describe('pandas-row-loop-indexing: positional and proven-label reads, every rewrite form, equivalence under real pandas', function () {
+  this.timeout(300000);
+  const source = (body: string[], end: 'column' | 'list' | 'total', prologue: string[] = []) =>
+    [
+      'import pandas as pd',
+      '',
+      'CODES = {1: 10, 2: 20, 3: 30}',
+      '',
+      '',
+      'def compute(df):',
+      ...prologue.map((l) => `    ${l}`),
+      end === 'total' ? '    total = 0' : '    out = []',
+      '    for i in range(len(df)):',
+      ...body.map((l) => `        ${l}`),
+      ...(end === 'column' ? ['    df["out"] = out', '    return df["out"]'] : end === 'list' ? ['    return out'] : ['    return total']),
+      '',
+    ].join('\n');
+  // Cells are NumPy scalars of each column's own dtype, read by position: only None and categoricals differ in every form.
+  const LOOP = { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError' };
+  const LABELS_RAISE = { 'non-default index': 'raised KeyError / ok', 'duplicated index': 'raised KeyError / ok' };
+  const NUMPY_SCALARS = {
+    float: 'element types float64 / float',
+    int: 'element types int64 / int',
+    'int beside a float column': 'element types int64 / int',
+    'int beside a str column': 'element types int64 / int',
+    NaN: 'element types float64 / float',
+    bool: 'element types bool_ / bool',
+    'one row': 'element types float64 / float',
+    'non-default index': 'element types float64 / float',
+    'permuted index': 'element types float64 / float',
+    'duplicated index': 'element types float64 / float',
+    'int zeros': 'element types int64 / int',
+    '1,000 floats of mixed magnitude': 'element types float64 / float',
+  };
+  const STR_RAISES = {
+    'str with NaN': 'raised AttributeError / ok',
+    'str with None': 'raised AttributeError / ok',
+    'string dtype': 'raised AttributeError / ok',
+    'mixed object': 'raised AttributeError / ok',
+  };
+  const CASES: {
+    body: string[];
+    end: 'column' | 'list' | 'total';
+    prologue?: string[];
+    frames?: 'numbers' | 'text';
+    after: string;
+    title: string;
+    diff: Record<string, string>;
+    says: RegExp[];
+    saysNot?: RegExp[];
+  }[] = [
+    {
+      body: ['out.append(df["a"].iloc[i] * df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] * df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns and bool division raise only in the column form, None in an object column only in the loop/],
+      saysNot: [/index labels/, /Series of one dtype/, /Python scalars/],
+    },
+    {
+      body: ['out.append(df.iat[i, 0] - df.iat[i, 1])'],
+      end: 'column',
+      after: 'df["out"] = df.iloc[:, 0] - df.iloc[:, 1]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns/],
+      saysNot: [/index labels/],
+    },
+    {
+      body: ['out.append(df["a"].iat[i] / df["b"].iat[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] / df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'ok / raised NotImplementedError' },
+      says: [/bool division/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] // df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] // df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'ok / raised NotImplementedError', 'int zeros': 'dtype int64 / float64' },
+      says: [/integer `\/\/` by zero/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] > df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] > df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, empty: 'dtype float64 / bool' },
+      says: [/an empty frame give other values or dtypes/],
+    },
+    {
+      body: ['out.append(df.iloc[i]["a"] + 1)'],
+      end: 'column',
+      after: 'df["out"] = df["a"] + 1',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64' },
+      says: [/build each row as a Series of one dtype/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] * df["b"].iloc[i])'],
+      end: 'list',
+      after: 'out = (df["a"] * df["b"]).tolist()',
+      title: 'Build the list with whole-column arithmetic',
+      diff: { ...LOOP, ...NUMPY_SCALARS },
+      says: [/Python scalars where the loop collected NumPy scalars/],
+    },
+    {
+      body: ['total += df["a"].iloc[i] * df["b"].iloc[i]'],
+      end: 'total',
+      after: 'total = (df["a"] * df["b"]).sum(skipna=False)',
+      title: 'Sum the column expression',
+      diff: { ...LOOP, empty: 'element types int / float64', '1,000 floats of mixed magnitude': 'values' },
+      says: [/pairwise/, /empty frame sums to 0\.0/],
+      saysNot: [/index labels/],
+    },
+    {
+      body: ['total += df.at[i, "a"] - 1'],
+      end: 'total',
+      after: 'total = (df["a"] - 1).sum(skipna=False)',
+      title: 'Sum the column expression',
+      diff: { ...LOOP, ...LABELS_RAISE, empty: 'element types int / float64', '1,000 floats of mixed magnitude': 'values' },
+      says: [/index labels/, /pairwise/],
+    },
+    {
+      body: ['out.append("high" if df["a"].iloc[i] > 2 else "low")'],
+      end: 'column',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      title: 'Compute the column with np.where',
+      diff: { ...LOOP, empty: 'dtype float64 / object' },
+      says: [/type of its two literals, also on an empty frame/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] if df["a"].iloc[i] > 1 else 0)'],
+      end: 'column',
+      after: 'df["out"] = df["a"].where(df["a"] > 1, 0)',
+      title: 'Compute the column with Series.where',
+      diff: LOOP,
+      says: [/Series\.where/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i].strip().lower())'],
+      end: 'column',
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.strip().str.lower()',
+      title: 'Compute the column with the .str accessor',
+      diff: { ...STR_RAISES, empty: 'dtype float64 / object' },
+      says: [/where the loop raised AttributeError/],
+    },
+    {
+      body: ['out.append(CODES[df.iat[i, 0]])'],
+      end: 'column',
+      after: 'df["out"] = df.iloc[:, 0].map(CODES)',
+      title: 'Compute the column with Series.map',
+      diff: MAPPED_CODES_DIFF,
+      says: [/where `mapping\[key\]` raised KeyError/],
+    },
+    {
+      // Label reads on a frame whose index the code has just reset: by position, so the label differences are gone.
+      body: ['out.append(df.at[i, "a"] * df.loc[i, "b"])'],
+      end: 'column',
+      prologue: ['df = df.reset_index(drop=True)'],
+      after: 'df["out"] = df["a"] * df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns/],
+      saysNot: [/index labels/],
+    },
+  ];
+  for (const c of CASES) {
+    it(`${c.prologue ? `${c.prologue.join('; ')}; ` : ''}${c.body.join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = source(c.body, c.end, c.prologue);
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, c.title);
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.doesNotMatch(after, /for i in|append/);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(differences(compare(before, after, c.frames ?? 'numbers')), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+      for (const not of c.saysNot ?? []) assert.doesNotMatch(fix.reason ?? '', not);
+    });
+  }
+});
 
 describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalence with the loop under real pandas', function () {
   this.timeout(300000);

@@ -20,10 +20,12 @@ import {
   stringLiteralValue,
   usedAfter,
   knownNotPandas,
+  numpyModuleRef,
   values,
   vectorizeArithmetic,
+  vectorizeRowValue,
 } from '../../server/analysis';
-import { hasCommentBetween, replaceNode, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
+import { ensureImport, hasCommentBetween, replaceNode, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
@@ -42,6 +44,11 @@ const CELLS_SUM_PART =
   'NumPy adds pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, None in an ' +
   'object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
 const CELLS_VALUE_PART = 'categorical columns in arithmetic or comparisons raise only in the column form, None in an object column only in the loop';
+/** Where writing the column cell by cell (`df.at[i, "c"] = ...`) differs, as the equivalence test measured it. */
+const ASSIGN_LABEL_PART = '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1';
+const ASSIGN_PART =
+  'a column created row by row also starts as float with NaN, so its dtype can differ (int and bool results came out float64 and object); ' +
+  'on an empty frame the loop never creates the column; categorical columns raise only in the column form, None in an object column only in the loop';
 const LIST_PART = '`.tolist()` holds Python scalars where the loop collected NumPy scalars';
 
 export default defineRule({
@@ -73,11 +80,7 @@ export default defineRule({
   fix: {
     safety: 'unsafe',
     title: 'Compute the column in one step',
-    reason:
-      '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1; a column ' +
-      'created row by row also starts as float with NaN, so its dtype can differ (int and bool results came out float64 and ' +
-      'object); on an empty frame the loop never creates the column; categorical columns raise only in the column form, ' +
-      'None in an object column only in the loop',
+    reason: `${ASSIGN_LABEL_PART} (not said when the code resets or builds the frame with a default index just before); ${ASSIGN_PART}`,
     forms: [
       {
         safety: 'unsafe',
@@ -155,7 +158,8 @@ export default defineRule({
       ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason });
       return;
     }
-    ctx.report({ node: loop, message, edits: columnFix(loop, m.need('body'), i, ctx) ?? undefined });
+    const assigned = columnFix(loop, m.need('body'), i, sized, ctx);
+    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason });
   },
 });
 
@@ -249,10 +253,12 @@ function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null
 }
 
 /**
- * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`, for a
- * single assignment whose every term is `df.loc[i, "col"]` / `df.at[i, "col"]` or a number.
+ * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`: one assignment
+ * through `.loc[i, "c"]` / `.at[i, "c"]` of `frame` whose value is a per-row value of its cells (arithmetic, a
+ * conditional, `.str` methods, a dict lookup; cells read as `listFix` reads them). The write is by label, so the
+ * label reason stays unless `defaultIndex` shows a default RangeIndex.
  */
-function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<typeof values>[0] }): ReturnType<typeof replaceNode>[] | null {
+function columnFix(loop: Node, body: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; reason: string } | null {
   if (loop.childForFieldName('alternative') || hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex)) return null;
   const statements = body.namedChildren.filter((c): c is Node => c !== null);
   if (statements.length !== 1 || statements[0].type !== 'expression_statement') return null;
@@ -262,12 +268,25 @@ function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<t
   const right = assign.childForFieldName('right');
   if (!left || !right || left.type !== 'subscript') return null;
   const target = labelCell(left, i);
-  if (!target || !isPureReference(target.frame)) return null;
-  const frame = target.frame.text;
-  const expr = cellsToColumns(right, i, frame);
-  if (expr === null) return null;
-  if (usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
-  return [replaceNode(loop, `${frame}[${target.key}] = ${expr}`)];
+  if (!target || !isPureReference(target.frame) || target.frame.text !== frame) return null;
+  const layer = values(ctx.facts);
+  const reads: CellRead[] = [];
+  const field = (n: Node): string | null => {
+    const read = cellRead(n, i, frame, layer);
+    if (read) reads.push(read);
+    return read?.column ?? null;
+  };
+  const numpyRef = numpyModuleRef(ctx.facts);
+  const value = vectorizeRowValue(right, { row: i, frame, numpy: numpyRef ?? 'numpy', field });
+  if (!value || usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
+  const imports = value.usesNumpy && !numpyRef ? ensureImport(ctx.facts, 'numpy').edits : [];
+  const reason = [
+    ...(defaultIndex(frame, loop, ctx) ? [] : [ASSIGN_LABEL_PART]),
+    ...(reads.some((r) => r.upcast) ? [UPCAST_PART] : []),
+    ASSIGN_PART,
+    ...value.kinds.map((k) => ROW_VALUE_REASONS[k]),
+  ].filter(Boolean);
+  return { edits: [...imports, replaceNode(loop, `${frame}[${target.key}] = ${value.text}`)], reason: reason.join('; ') };
 }
 
 /** How the loop reads one cell of row `i`, and the whole column that holds it. */
@@ -363,14 +382,6 @@ function listFix(loop: Node, i: string, frame: string, ctx: RuleContext): { edit
   reads.length = 0;
   const value = rowValueListFix(ctx.text, ctx.facts, loop, { row: i, frame, field }, '');
   return value && { ...value, reason: [...loopParts(), CELLS_VALUE_PART, value.reason].filter(Boolean).join('; ') };
-}
-
-/** The arithmetic of `frame.loc[i, "col"]` / `frame.at[i, "col"]` cells and numbers, on whole columns. */
-function cellsToColumns(expr: Node, i: string, frame: string): string | null {
-  return vectorizeArithmetic(expr, (n) => {
-    const cell = n.type === 'subscript' ? labelCell(n, i) : null;
-    return cell && cell.frame.text === frame ? `${frame}[${cell.key}]` : null;
-  });
 }
 
 /** `df.loc[i, "c"]` / `df.at[i, "c"]` → frame and the column key text. */

@@ -249,6 +249,80 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
     }
   });
 
+  // The same one-assignment loop reading cells by position or choosing between literals, and on a frame whose index the code
+  // has just reset (then the label differences are gone; the cell-by-cell column's dtype and the empty frame remain).
+  const ASSIGNED: { prologue: string[]; statement: string; after: string; diff: Record<string, string>; says: RegExp[]; saysNot: RegExp[] }[] = [
+    {
+      prologue: [],
+      statement: 'df.at[i, "out"] = df["a"].iloc[i] * 2',
+      after: 'df["out"] = df["a"] * 2',
+      diff: {
+        int: 'dtype float64 / int64',
+        'int beside a float column': 'dtype float64 / int64',
+        'int beside a str column': 'dtype float64 / int64',
+        'None in object columns': 'raised TypeError / ok',
+        bool: 'dtype float64 / int64',
+        categorical: 'ok / raised TypeError',
+        empty: 'raised KeyError / ok',
+        // Positional reads, label writes: on another index the loop adds rows 0..n-1 (or writes them out of order).
+        'non-default index': 'index',
+        'permuted index': 'values',
+        'duplicated index': 'index',
+        'int zeros': 'dtype float64 / int64',
+      },
+      says: [/use index labels/, /dtype can differ/],
+      saysNot: [],
+    },
+    {
+      prologue: ['df = df.reset_index(drop=True)'],
+      statement: 'df.at[i, "out"] = df.at[i, "a"] * df.loc[i, "b"]',
+      after: 'df["out"] = df["a"] * df["b"]',
+      diff: {
+        int: 'dtype float64 / int64',
+        'int beside a float column': 'dtype float64 / int64',
+        'int beside a str column': 'dtype float64 / int64',
+        'None in object columns': 'raised TypeError / ok',
+        bool: 'dtype object / bool',
+        categorical: 'ok / raised TypeError',
+        empty: 'raised KeyError / ok',
+        'int zeros': 'dtype float64 / int64',
+      },
+      says: [/dtype can differ/, /on an empty frame the loop never creates the column/],
+      saysNot: [/index labels/],
+    },
+    {
+      prologue: ['df = df.reset_index(drop=True)'],
+      statement: 'df.loc[i, "out"] = "high" if df.at[i, "a"] > 2 else "low"',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      diff: { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError', empty: 'raised KeyError / ok' },
+      says: [/type of its two literals/],
+      saysNot: [/index labels/],
+    },
+  ];
+  for (const c of ASSIGNED) {
+    it(`${[...c.prologue, 'for i in range(len(df)):', c.statement].join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = [
+        'import pandas as pd',
+        '',
+        '',
+        'def compute(df):',
+        ...c.prologue.map((l) => `    ${l}`),
+        '    for i in range(len(df)):',
+        `        ${c.statement}`,
+        '    return df["out"]',
+        '',
+      ].join('\n');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Compute the column in one step');
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(differences(compare(before, after)), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+      for (const not of c.saysNot) assert.doesNotMatch(fix.reason ?? '', not);
+    });
+  }
+
   for (const expr of ['df.at[i, "a"] * df.loc[i, "b"]', 'df.at[i, "a"] - 1']) {
     it(`df["out"] = [${expr} per row] → one column expression; it differs only where the reason says`, async () => {
       const before = loop(expr, 'column');

@@ -269,13 +269,7 @@ function columnFix(loop: Node, body: Node, i: string, frame: string, ctx: RuleCo
   if (!left || !right || left.type !== 'subscript') return null;
   const target = labelCell(left, i);
   if (!target || !isPureReference(target.frame) || target.frame.text !== frame) return null;
-  const layer = values(ctx.facts);
-  const reads: CellRead[] = [];
-  const field = (n: Node): string | null => {
-    const read = cellRead(n, i, frame, layer);
-    if (read) reads.push(read);
-    return read?.column ?? null;
-  };
+  const { field, reads } = cellReader(i, frame, ctx);
   const numpyRef = numpyModuleRef(ctx.facts);
   const value = vectorizeRowValue(right, { row: i, frame, numpy: numpyRef ?? 'numpy', field });
   if (!value || usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
@@ -339,6 +333,18 @@ function cellRead(n: Node, i: string, frame: string, layer: ReturnType<typeof va
   return null;
 }
 
+/** The whole-column spelling of each cell read `cellRead` knows, keeping the reads it translated (their kinds pick the reasons). */
+function cellReader(i: string, frame: string, ctx: RuleContext): { field: (n: Node) => string | null; reads: CellRead[] } {
+  const layer = values(ctx.facts);
+  const reads: CellRead[] = [];
+  const field = (n: Node): string | null => {
+    const read = cellRead(n, i, frame, layer);
+    if (read) reads.push(read);
+    return read?.column ?? null;
+  };
+  return { field, reads };
+}
+
 /** `frame.iloc[i]` / `frame.loc[i]` of a frame not known to be a Series: the whole row, as a Series. */
 function wholeRow(n: Node, i: string, frame: string, layer: ReturnType<typeof values>): { label: boolean } | null {
   const access = rowAccess(n, i);
@@ -357,13 +363,7 @@ function wholeRow(n: Node, i: string, frame: string, layer: ReturnType<typeof va
 function listFix(loop: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
   if (loop.parent?.parent?.type === 'class_definition' || loop.childForFieldName('alternative') || usedAfter(scopeBody(loop), i, loop.endIndex, loop))
     return null;
-  const layer = values(ctx.facts);
-  const reads: CellRead[] = [];
-  const field = (n: Node): string | null => {
-    const read = cellRead(n, i, frame, layer);
-    if (read) reads.push(read);
-    return read?.column ?? null;
-  };
+  const { field, reads } = cellReader(i, frame, ctx);
   const loopParts = (): string[] => [
     ...(reads.some((r) => r.label) && !defaultIndex(frame, loop, ctx) ? [LABEL_PART] : []),
     ...(reads.some((r) => r.upcast) ? [UPCAST_PART] : []),

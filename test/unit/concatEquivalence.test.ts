@@ -52,6 +52,16 @@ function loopSource(update: string, start?: string): string {
   ].join('\n');
 }
 
+/** The harness's verdict per generated case: "same" or the first difference between the two programs. */
+function harnessMatrix(family: string, before: string, after: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
+  writeFileSync(path.join(dir, 'before.py'), before);
+  writeFileSync(path.join(dir, 'after.py'), after);
+  const r = spawnSync('/usr/bin/python3', [HARNESS, family, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 240000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
 describe('concat-in-loop fix: equivalence with the pairwise loop under real pandas and NumPy', function () {
   this.timeout(300000);
 
@@ -68,15 +78,7 @@ describe('concat-in-loop fix: equivalence with the pairwise loop under real pand
       const after = applyFixes(before, findings, { unsafe: true }).text;
       assert.match(after, /acc_parts\.append\(piece\)/);
       assert.equal(compilePython(after).status, 0);
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
-      writeFileSync(path.join(dir, 'before.py'), before);
-      writeFileSync(path.join(dir, 'after.py'), after);
-      const r = spawnSync('/usr/bin/python3', [HARNESS, form.family, path.join(dir, 'before.py'), path.join(dir, 'after.py')], {
-        encoding: 'utf8',
-        timeout: 120000,
-      });
-      assert.equal(r.status, 0, r.stderr);
-      const matrix = JSON.parse(r.stdout) as Record<string, string>;
+      const matrix = harnessMatrix(form.family, before, after);
       const diff = Object.fromEntries(Object.entries(matrix).filter(([, v]) => v !== 'same'));
       assert.deepEqual(diff, form.differs ?? {}, after);
     });
@@ -114,15 +116,7 @@ describe('concat-in-loop fix on torch.cat: equivalence with the pairwise loop un
       const after = applyFixes(before, findings, { unsafe: true }).text;
       assert.match(after, /acc_parts\.append\(piece\)/);
       assert.equal(compilePython(after).status, 0);
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
-      writeFileSync(path.join(dir, 'before.py'), before);
-      writeFileSync(path.join(dir, 'after.py'), after);
-      const r = spawnSync('/usr/bin/python3', [HARNESS, form.family, path.join(dir, 'before.py'), path.join(dir, 'after.py')], {
-        encoding: 'utf8',
-        timeout: 240000,
-      });
-      assert.equal(r.status, 0, r.stderr);
-      const matrix = JSON.parse(r.stdout) as Record<string, string>;
+      const matrix = harnessMatrix(form.family, before, after);
       assert.ok(Object.keys(matrix).length > 1000, `only ${Object.keys(matrix).length} cases`);
       // Same-dtype pieces (the common case), empty starts, no piece, autograd and a shape error agree; the one
       // difference is the rounding the reason describes, which needs mixed dtypes.
@@ -144,15 +138,7 @@ describe('concat-in-loop fix on torch.cat: equivalence with the pairwise loop un
       '',
     ].join('\n');
     const wrong = 'import torch\n\n\ndef grow(acc, pieces):\n    return torch.cat(pieces) if pieces else acc\n';
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
-    writeFileSync(path.join(dir, 'before.py'), before);
-    writeFileSync(path.join(dir, 'after.py'), wrong);
-    const r = spawnSync('/usr/bin/python3', [HARNESS, 'tensors', path.join(dir, 'before.py'), path.join(dir, 'after.py')], {
-      encoding: 'utf8',
-      timeout: 240000,
-    });
-    assert.equal(r.status, 0, r.stderr);
-    const matrix = JSON.parse(r.stdout) as Record<string, string>;
+    const matrix = harnessMatrix('tensors', before, wrong);
     assert.match(matrix['same dtypes float32,float32,float32'], /^tensor /);
     assert.equal(matrix['no pieces, empty start'], 'same');
   });

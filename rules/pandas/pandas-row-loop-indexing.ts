@@ -310,7 +310,10 @@ function cellRead(n: Node, i: string, frame: string, layer: ReturnType<typeof va
         return /^-?\d+$/.test(keys[1].text) ? { column: `${frame}.iloc[:, ${keys[1].text}]`, label, upcast: false } : null;
       }
       if (keys.length !== 1) return null;
-      if (columnOf(access.frame) === frame && !access.frame.text.includes('\n')) return { column: access.frame.text, label, upcast: false };
+      // `d["a"].iloc[i]` over `range(len(d))` counts rows only when `d` is a frame (a dict of Series has as many keys as it likes).
+      const owner = access.frame.childForFieldName('value');
+      if (columnOf(access.frame) === frame && !access.frame.text.includes('\n') && owner && !knownNotPandas(layer.valueOf(owner)) && !mayBeMapping(owner))
+        return { column: access.frame.text, label, upcast: false };
       return access.frame.text === frame && layer.valueOf(access.frame)?.kind === 'series' ? { column: frame, label, upcast: false } : null;
     }
     // `df.iloc[i]["a"]`: a column of the row Series.
@@ -331,6 +334,24 @@ function cellRead(n: Node, i: string, frame: string, layer: ReturnType<typeof va
     return { column: `${frame}["${attr}"]`, label: whole.label, upcast: true };
   }
   return null;
+}
+
+/**
+ * `d` in `d["a"]` is, or may be, a dict: some binding in its scope makes a dict (a display, a comprehension, `dict(...)`)
+ * or a parameter annotation says mapping. Its `len()` counts keys, not the rows of `d["a"]`.
+ */
+function mayBeMapping(owner: Node): boolean {
+  if (owner.type !== 'identifier') return false;
+  const scope = scopeOf(owner);
+  return occurrences(scope, owner.text).some((o) => {
+    const binding = bindingOf(o);
+    if (binding?.type === 'typed_parameter' || binding?.type === 'typed_default_parameter')
+      return /^(dict|Dict|Mapping|MutableMapping|OrderedDict|defaultdict|typing\.|collections\.)/.test(binding.childForFieldName('type')?.text ?? '');
+    if (binding?.type !== 'assignment' || !binding.childForFieldName('left')?.equals(o)) return false;
+    const value = binding.childForFieldName('right');
+    const callee = value?.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+    return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || /^(dict|OrderedDict|defaultdict|collections\.\w+)$/.test(callee ?? '');
+  });
 }
 
 /** The whole-column spelling of each cell read `cellRead` knows, keeping the reads it translated (their kinds pick the reasons). */

@@ -540,6 +540,28 @@ describe('pandas-row-loop-indexing: positional and proven-label reads, every rew
       saysNot: [/index labels/],
     },
   ];
+  it('no rewrite where the loop reads other rows or objects, does more, or counts the keys of a dict', async () => {
+    const engine = await getEngine();
+    const control = source(['out.append(df["a"].iloc[i] * 2)'], 'list');
+    assert.equal(engine.lintText(control, { select: ['pandas-row-loop-indexing'] }).findings[0]?.fix?.title, 'Build the list with whole-column arithmetic');
+    const cases = [
+      source(['out.append(df["a"].iloc[i] * i)'], 'list'),
+      source(['out.append(df["a"].iloc[i + 1] - df["a"].iloc[i])'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)', 'print(i)'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)  # per row'], 'list'),
+      source(['out.append(other["a"].iloc[i] * df["b"].iloc[i])'], 'list').replace('def compute(df):', 'def compute(df, other):'),
+      source(['out.append(df.iloc[i])'], 'list'),
+      source(['out.append(df.iloc[i].name * 2)'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('    return out', '    return out, i'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('    out = []', '    df = {"a": pd.Series([1, 2, 3])}\n    out = []'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('def compute(df):', 'def compute(df: dict):'),
+    ];
+    for (const text of cases) {
+      const findings = engine.lintText(text, { select: ['pandas-row-loop-indexing'] }).findings;
+      assert.doesNotMatch(findings[0]?.fix?.title ?? '', /Compute the column|Build the list|Sum the column/, text);
+    }
+  });
+
   for (const c of CASES) {
     it(`${c.prologue ? `${c.prologue.join('; ')}; ` : ''}${c.body.join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
       const before = source(c.body, c.end, c.prologue);

@@ -8,12 +8,10 @@ import {
   inTestOf,
   isAssignmentTarget,
   isIdentifierName,
-  isNumberLiteral,
   isPureReference,
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
-  occurrences,
   scopeBody,
   stringLiteralValue,
   usedAfter,
@@ -21,7 +19,7 @@ import {
   values,
   withEnclosingParentheses,
 } from '../../server/analysis';
-import { hasCommentBetween, ownsLines, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix } from '../../server/fixes';
+import { replaceNode, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -181,8 +179,8 @@ function rewritableLoop(call: Node, frame: Node): Node | null {
 
 /** The whole-column rewrite of a loop whose row variable is `row`: a running total, an appended arithmetic expression or row value. */
 function vectorFix(loop: Node, row: Node, frame: Node, ctx: RuleContext, reasons: LoopReasons): { edits: TextEdit[]; title: string; reason: string } | null {
-  const total = runningTotal(loop, ctx);
-  if (total) return sumFix(loop, total.init, total.assigned, total.update, row, frame, reasons.sum);
+  const total = runningTotalFix(ctx.text, ctx.facts, loop, (e) => vectorizeRowExpression(e, row.text, frame.text), reasons.sum);
+  if (total) return total;
   const shape = listBuiltByLoop(loop);
   const expr = shape ? vectorizeRowExpression(shape.element, row.text, frame.text) : null;
   const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame.text) : null;
@@ -247,48 +245,6 @@ function readsOnlyFields(loop: Node, row: string): boolean {
     const field = p.childForFieldName('attribute')?.text ?? '';
     return usableField(field) && !FRAME_ATTRIBUTES.has(field) && field !== 'count';
   });
-}
-
-/** `total = <number>` right before a loop whose whole body is `total += ...`. */
-function runningTotal(loop: Node, ctx: RuleContext): { init: Node; assigned: Node; update: Node } | null {
-  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
-  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
-  const update = statements[0].namedChild(0)!;
-  const init = loop.previousNamedSibling;
-  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
-  if (update.type !== 'augmented_assignment' || assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
-  if (!ownsLines(ctx.text, init!) || !ownsLines(ctx.text, loop) || hasCommentBetween(ctx.facts, init!.startIndex, loop.endIndex)) return null;
-  return { init: init!, assigned, update };
-}
-
-/**
- * `total = 0` / `for _, row in df.iterrows(): total += <arithmetic of row fields>` →
- * `total = (df["a"] * df["b"]).sum(skipna=False)`: `skipna=False` keeps the loop's NaN (a NaN row
- * makes the total NaN), which `.sum()` would skip.
- */
-function sumFix(
-  loop: Node,
-  init: Node,
-  assigned: Node,
-  update: Node,
-  row: Node,
-  frame: Node,
-  reason: string,
-): { edits: TextEdit[]; title: string; reason: string } | null {
-  const total = assigned.childForFieldName('left');
-  const start = assigned.childForFieldName('right');
-  if (total?.type !== 'identifier' || !start || !isNumberLiteral(start)) return null;
-  if (update.childForFieldName('operator')?.type !== '+=' || update.childForFieldName('left')?.text !== total.text) return null;
-  const right = update.childForFieldName('right');
-  const expr = right ? vectorizeRowExpression(right, row.text, frame.text) : null;
-  if (!expr || occurrences(loop, total.text).length !== 1) return null;
-  const summed = `${/^[\w.]+\[[^\]]+\]$/.test(expr) ? expr : `(${expr})`}.sum(skipna=False)`;
-  const value = /^0+(\.0*)?$/.test(start.text) ? summed : `${start.text} + ${summed}`;
-  return {
-    edits: [replaceRange(init.startIndex, loop.endIndex, `${total.text} = ${value}`)],
-    title: 'Sum the column expression',
-    reason,
-  };
 }
 
 /**

@@ -1,7 +1,17 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  bindingOf,
   findDescendants,
+  FRAME_ATTRIBUTES,
+  isAssignmentTarget,
+  isDeclaredNonLocal,
+  isIdentifierName,
+  keywordArgument,
+  keywordValue,
+  occurrences,
+  positionalArguments,
+  scopeOf,
   insideNumbaFunction,
   isNestedScope,
   isPureReference,
@@ -10,18 +20,36 @@ import {
   stringLiteralValue,
   usedAfter,
   knownNotPandas,
+  numpyModuleRef,
   values,
   vectorizeArithmetic,
+  vectorizeRowValue,
 } from '../../server/analysis';
-import { hasCommentBetween, replaceNode, rewriteListLoop } from '../../server/fixes';
+import { ensureImport, hasCommentBetween, replaceNode, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 const ACCESSORS = new Set(['loc', 'iloc', 'at', 'iat']);
 
-const LABEL_REASON =
-  '`.loc[i]` / `.at[i]` read index labels: on an index other than 0..len-1 the loop raised KeyError or read the rows in ' +
-  'another order; categorical columns raise only in the column form, None in an object column only in the loop';
-const LABEL_LIST_REASON = `${LABEL_REASON}; and \`.tolist()\` holds Python scalars where the loop collected NumPy scalars`;
+/** Where reading cells by label differs from whole columns (the list keeps positions; the columns align by label). */
+const LABEL_PART = '`.loc[i]` / `.at[i]` read index labels: on an index other than 0..len-1 the loop raised KeyError or read the rows in another order';
+/** Where building each row as a Series differs (as iterrows() does). */
+const UPCAST_PART =
+  '`.iloc[i]` / `.loc[i]` build each row as a Series of one dtype, so int columns beside a float column gave floats where the column ' +
+  'expression keeps int64';
+/** What every whole-column form of cell arithmetic does differently, as test/unit/rowLoopEquivalence.test.ts measured it. */
+const CELLS_PART =
+  'categorical columns and bool division raise only in the column form, None in an object column only in the loop; integer `//` by zero ' +
+  'and an empty frame give other values or dtypes';
+const CELLS_SUM_PART =
+  'NumPy adds pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, None in an ' +
+  'object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
+const CELLS_VALUE_PART = 'categorical columns in arithmetic or comparisons raise only in the column form, None in an object column only in the loop';
+/** Where writing the column cell by cell (`df.at[i, "c"] = ...`) differs, as the equivalence test measured it. */
+const ASSIGN_LABEL_PART = '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1';
+const ASSIGN_PART =
+  'a column created row by row also starts as float with NaN, so its dtype can differ (int and bool results came out float64 and object); ' +
+  'on an empty frame the loop never creates the column; categorical columns raise only in the column form, None in an object column only in the loop';
+const LIST_PART = '`.tolist()` holds Python scalars where the loop collected NumPy scalars';
 
 export default defineRule({
   id: 'pandas-row-loop-indexing',
@@ -52,16 +80,26 @@ export default defineRule({
   fix: {
     safety: 'unsafe',
     title: 'Compute the column in one step',
-    reason:
-      '`.loc[i]` / `.at[i]` use index labels: the loop only matches whole columns when the index is 0..len-1; a column ' +
-      'created row by row also starts as float with NaN, so its dtype can differ (int and bool results came out float64 and ' +
-      'object); on an empty frame the loop never creates the column; categorical columns raise only in the column form, ' +
-      'None in an object column only in the loop',
+    reason: `${ASSIGN_LABEL_PART} (not said when the code resets or builds the frame with a default index just before); ${ASSIGN_PART}`,
     forms: [
       {
         safety: 'unsafe',
-        when: 'when the loop only appends arithmetic of `.at[i, "col"]` / `.loc[i, "col"]` cells to a new list (rewritten to whole-column arithmetic)',
-        reason: LABEL_REASON,
+        when:
+          'when the loop only appends arithmetic of cells to a new list (`df.at[i, "a"]`, `df.loc[i, "a"]`, `df["a"].iloc[i]`, `df.iat[i, 0]`, ' +
+          '`df.iloc[i]["a"]`; rewritten to whole-column arithmetic, or its `.tolist()` when the list is kept)',
+        reason: `${LABEL_PART} (not said when the code resets or builds the frame with a default index just before); ${UPCAST_PART} (row reads only); ${CELLS_PART}; ${LIST_PART} (a kept list only)`,
+      },
+      {
+        safety: 'unsafe',
+        when: 'when the loop only adds arithmetic of cells to a total that starts at a number (rewritten to `.sum(skipna=False)`)',
+        reason: `${LABEL_PART} (label reads only); ${CELLS_SUM_PART}`,
+      },
+      {
+        safety: 'unsafe',
+        when:
+          'when the loop only appends a conditional of cells (or appends in both branches of `if`/`else`), str methods of a cell, or a lookup ' +
+          'in a dict literal (rewritten to `Series.where`/`mask` or `np.where`, the `.str` accessor, or `.map`)',
+        reason: `${LABEL_PART} (label reads only); ${CELLS_VALUE_PART}; and each construct adds its own: ${Object.values(ROW_VALUE_REASONS).filter(Boolean).join('; ')}`,
       },
     ],
   },
@@ -120,7 +158,8 @@ export default defineRule({
       ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason });
       return;
     }
-    ctx.report({ node: loop, message, edits: columnFix(loop, m.need('body'), i, ctx) ?? undefined });
+    const assigned = columnFix(loop, m.need('body'), i, sized, ctx);
+    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason });
   },
 });
 
@@ -207,17 +246,19 @@ function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
   if (!ACCESSORS.has(accessor) || !frame) return null;
-  // `Y.at[i, j].set(v)`: JAX's functional update, not pandas' `.at`.
-  if (n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) return null;
+  // `Y.at[i, j].set(v)`: JAX's functional update, not pandas' `.at` (JAX has no `.loc`/`.iloc`: `df.iloc[i].strip()` is pandas).
+  if (accessor === 'at' && n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) return null;
   if (frame.type !== 'identifier' && frame.type !== 'attribute' && columnOf(frame) === null) return null;
   return { frame, accessor };
 }
 
 /**
- * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`, for a
- * single assignment whose every term is `df.loc[i, "col"]` / `df.at[i, "col"]` or a number.
+ * `for i in range(len(df)): df.loc[i, "c"] = df.loc[i, "a"] + 1` → `df["c"] = df["a"] + 1`: one assignment
+ * through `.loc[i, "c"]` / `.at[i, "c"]` of `frame` whose value is a per-row value of its cells (arithmetic, a
+ * conditional, `.str` methods, a dict lookup; cells read as `listFix` reads them). The write is by label, so the
+ * label reason stays unless `defaultIndex` shows a default RangeIndex.
  */
-function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<typeof values>[0] }): ReturnType<typeof replaceNode>[] | null {
+function columnFix(loop: Node, body: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; reason: string } | null {
   if (loop.childForFieldName('alternative') || hasCommentBetween(ctx.facts, loop.startIndex, loop.endIndex)) return null;
   const statements = body.namedChildren.filter((c): c is Node => c !== null);
   if (statements.length !== 1 || statements[0].type !== 'expression_statement') return null;
@@ -227,36 +268,141 @@ function columnFix(loop: Node, body: Node, i: string, ctx: { facts: Parameters<t
   const right = assign.childForFieldName('right');
   if (!left || !right || left.type !== 'subscript') return null;
   const target = labelCell(left, i);
-  if (!target || !isPureReference(target.frame)) return null;
-  const frame = target.frame.text;
-  const expr = cellsToColumns(right, i, frame);
-  if (expr === null) return null;
-  if (usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
-  return [replaceNode(loop, `${frame}[${target.key}] = ${expr}`)];
+  if (!target || !isPureReference(target.frame) || target.frame.text !== frame) return null;
+  const { field, reads } = cellReader(i, frame, ctx);
+  const numpyRef = numpyModuleRef(ctx.facts);
+  const value = vectorizeRowValue(right, { row: i, frame, numpy: numpyRef ?? 'numpy', field });
+  if (!value || usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
+  const imports = value.usesNumpy && !numpyRef ? ensureImport(ctx.facts, 'numpy').edits : [];
+  const reason = [
+    ...(defaultIndex(frame, loop, ctx) ? [] : [ASSIGN_LABEL_PART]),
+    ...(reads.some((r) => r.upcast) ? [UPCAST_PART] : []),
+    ASSIGN_PART,
+    ...value.kinds.map((k) => ROW_VALUE_REASONS[k]),
+  ].filter(Boolean);
+  return { edits: [...imports, replaceNode(loop, `${frame}[${target.key}] = ${value.text}`)], reason: reason.join('; ') };
+}
+
+/** How the loop reads one cell of row `i`, and the whole column that holds it. */
+interface CellRead {
+  /** `df["a"]`, `df.iloc[:, 2]`, `s`. */
+  column: string;
+  /** `.loc` / `.at`: by index label, not by position. */
+  label: boolean;
+  /** `df.iloc[i]["a"]`: the whole row is built as a Series of one dtype first. */
+  upcast: boolean;
 }
 
 /**
- * `out = []; for i in range(len(df)): out.append(<arithmetic of df.at[i, "col"] / df.loc[i, "col"]>)`
- * (then `df["c"] = out`, or the list kept) → the whole-column expression. The differences
- * test/unit/rowLoopEquivalence.test.ts measured against pandas are in the reasons.
+ * A cell of row `i` of `frame` (what `range(len(frame))` counts): `frame.at[i, "a"]`, `frame.loc[i, "a"]`,
+ * `frame.iat[i, 2]`, `frame.iloc[i, 2]`, `frame["a"].iloc[i]` (also `.iat`, `.loc`, `.at`), `frame.iloc[i]["a"]`,
+ * `frame.iloc[i].a`, and `frame.iloc[i]` when `frame` is a known Series. Null for anything else.
  */
-function listFix(loop: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
-  if (loop.parent?.parent?.type === 'class_definition' || usedAfter(scopeBody(loop), i, loop.endIndex, loop)) return null;
-  const shape = listBuiltByLoop(loop);
-  const expr = shape ? cellsToColumns(shape.element, i, frame) : null;
-  const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame) : null;
-  if (!rewrite) return null;
-  return rewrite.kind === 'column'
-    ? { edits: rewrite.edits, title: 'Compute the column with whole-column arithmetic', reason: LABEL_REASON }
-    : { edits: rewrite.edits, title: 'Build the list with whole-column arithmetic', reason: LABEL_LIST_REASON };
+function cellRead(n: Node, i: string, frame: string, layer: ReturnType<typeof values>): CellRead | null {
+  if (n.type === 'subscript') {
+    const access = rowAccess(n, i);
+    const keys = n.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+    if (access) {
+      const label = access.accessor === 'loc' || access.accessor === 'at';
+      if (keys.length === 2 && access.frame.text === frame) {
+        if (label)
+          return stringLiteralValue(keys[1]) !== null && !keys[1].text.includes('\n') ? { column: `${frame}[${keys[1].text}]`, label, upcast: false } : null;
+        return /^-?\d+$/.test(keys[1].text) ? { column: `${frame}.iloc[:, ${keys[1].text}]`, label, upcast: false } : null;
+      }
+      if (keys.length !== 1) return null;
+      // `d["a"].iloc[i]` over `range(len(d))` counts rows only when `d` is a frame (a dict of Series has as many keys as it likes).
+      const owner = access.frame.childForFieldName('value');
+      if (columnOf(access.frame) === frame && !access.frame.text.includes('\n') && owner && !knownNotPandas(layer.valueOf(owner)) && !mayBeMapping(owner))
+        return { column: access.frame.text, label, upcast: false };
+      return access.frame.text === frame && layer.valueOf(access.frame)?.kind === 'series' ? { column: frame, label, upcast: false } : null;
+    }
+    // `df.iloc[i]["a"]`: a column of the row Series.
+    const row = n.childForFieldName('value');
+    const key = keys.length === 1 ? keys[0] : null;
+    const whole = row?.type === 'subscript' ? wholeRow(row, i, frame, layer) : null;
+    return whole && key && stringLiteralValue(key) !== null && !key.text.includes('\n')
+      ? { column: `${frame}[${key.text}]`, label: whole.label, upcast: true }
+      : null;
+  }
+  if (n.type === 'attribute') {
+    const row = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    const whole = row?.type === 'subscript' ? wholeRow(row, i, frame, layer) : null;
+    // Series attributes (`.name` is the row's label, `.values`...) are not fields.
+    if (!whole || FRAME_ATTRIBUTES.has(attr) || attr.startsWith('_') || (n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n)))
+      return null;
+    return { column: `${frame}["${attr}"]`, label: whole.label, upcast: true };
+  }
+  return null;
 }
 
-/** The arithmetic of `frame.loc[i, "col"]` / `frame.at[i, "col"]` cells and numbers, on whole columns. */
-function cellsToColumns(expr: Node, i: string, frame: string): string | null {
-  return vectorizeArithmetic(expr, (n) => {
-    const cell = n.type === 'subscript' ? labelCell(n, i) : null;
-    return cell && cell.frame.text === frame ? `${frame}[${cell.key}]` : null;
+/**
+ * `d` in `d["a"]` is, or may be, a dict: some binding in its scope makes a dict (a display, a comprehension, `dict(...)`)
+ * or a parameter annotation says mapping. Its `len()` counts keys, not the rows of `d["a"]`.
+ */
+function mayBeMapping(owner: Node): boolean {
+  if (owner.type !== 'identifier') return false;
+  const scope = scopeOf(owner);
+  return occurrences(scope, owner.text).some((o) => {
+    const binding = bindingOf(o);
+    if (binding?.type === 'typed_parameter' || binding?.type === 'typed_default_parameter')
+      return /^(dict|Dict|Mapping|MutableMapping|OrderedDict|defaultdict|typing\.|collections\.)/.test(binding.childForFieldName('type')?.text ?? '');
+    if (binding?.type !== 'assignment' || !binding.childForFieldName('left')?.equals(o)) return false;
+    const value = binding.childForFieldName('right');
+    const callee = value?.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+    return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || /^(dict|OrderedDict|defaultdict|collections\.\w+)$/.test(callee ?? '');
   });
+}
+
+/** The whole-column spelling of each cell read `cellRead` knows, keeping the reads it translated (their kinds pick the reasons). */
+function cellReader(i: string, frame: string, ctx: RuleContext): { field: (n: Node) => string | null; reads: CellRead[] } {
+  const layer = values(ctx.facts);
+  const reads: CellRead[] = [];
+  const field = (n: Node): string | null => {
+    const read = cellRead(n, i, frame, layer);
+    if (read) reads.push(read);
+    return read?.column ?? null;
+  };
+  return { field, reads };
+}
+
+/** `frame.iloc[i]` / `frame.loc[i]` of a frame not known to be a Series: the whole row, as a Series. */
+function wholeRow(n: Node, i: string, frame: string, layer: ReturnType<typeof values>): { label: boolean } | null {
+  const access = rowAccess(n, i);
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (!access || keys.length !== 1 || access.frame.text !== frame || (access.accessor !== 'iloc' && access.accessor !== 'loc')) return null;
+  if (layer.valueOf(access.frame)?.kind === 'series') return null;
+  return { label: access.accessor === 'loc' };
+}
+
+/**
+ * The whole-column rewrite of a `for i in range(len(frame))` loop that only builds a list (appending
+ * arithmetic of cells, a conditional, `.str` methods, a dict lookup) or a running total from cells of row `i`.
+ * Label reads are exact only on a default RangeIndex: `defaultIndex` says the code shows one.
+ * The differences test/unit/rowLoopEquivalence.test.ts measured against pandas are in the reasons.
+ */
+function listFix(loop: Node, i: string, frame: string, ctx: RuleContext): { edits: TextEdit[]; title: string; reason: string } | null {
+  if (loop.parent?.parent?.type === 'class_definition' || loop.childForFieldName('alternative') || usedAfter(scopeBody(loop), i, loop.endIndex, loop))
+    return null;
+  const { field, reads } = cellReader(i, frame, ctx);
+  const loopParts = (): string[] => [
+    ...(reads.some((r) => r.label) && !defaultIndex(frame, loop, ctx) ? [LABEL_PART] : []),
+    ...(reads.some((r) => r.upcast) ? [UPCAST_PART] : []),
+  ];
+  const total = runningTotalFix(ctx.text, ctx.facts, loop, (e) => vectorizeArithmetic(e, field), '');
+  if (total) return { ...total, reason: [...loopParts(), CELLS_SUM_PART].join('; ') };
+  reads.length = 0;
+  const shape = listBuiltByLoop(loop);
+  const expr = shape ? vectorizeArithmetic(shape.element, field) : null;
+  const rewrite = shape && expr ? rewriteListLoop(ctx.text, ctx.facts, loop, shape, expr, frame) : null;
+  if (rewrite) {
+    const reason = [...loopParts(), CELLS_PART, ...(rewrite.kind === 'list' ? [LIST_PART] : [])].join('; ');
+    const title = rewrite.kind === 'column' ? 'Compute the column with whole-column arithmetic' : 'Build the list with whole-column arithmetic';
+    return { edits: rewrite.edits, title, reason };
+  }
+  reads.length = 0;
+  const value = rowValueListFix(ctx.text, ctx.facts, loop, { row: i, frame, field }, '');
+  return value && { ...value, reason: [...loopParts(), CELLS_VALUE_PART, value.reason].filter(Boolean).join('; ') };
 }
 
 /** `df.loc[i, "c"]` / `df.at[i, "c"]` → frame and the column key text. */
@@ -266,4 +412,101 @@ function labelCell(n: Node, i: string): { frame: Node; key: string } | null {
   if (!access || (access.accessor !== 'loc' && access.accessor !== 'at') || keys.length !== 2) return null;
   if (stringLiteralValue(keys[1]) === null) return null;
   return { frame: access.frame, key: keys[1]!.text };
+}
+
+/**
+ * True when the code shows that `name` has a default RangeIndex where the loop runs, so label reads
+ * (`.loc[i]`, `.at[i]`) are reads by position: its last binding before the loop, in a block around the loop,
+ * builds one (`pd.DataFrame` of literal lists or records without `index=`, `pd.read_csv(path)` /
+ * `read_table` / `read_excel` without `index_col`, `.reset_index()` without `level`, `pd.concat(...,
+ * ignore_index=True)`), and nothing between may change the index (an `inplace=` call, a write through
+ * `.index` / `.loc` / `.at` / `.iloc` / `.iat`, handing the frame to a function other than `len` or `print`).
+ */
+function defaultIndex(name: string, loop: Node, ctx: RuleContext): boolean {
+  if (!isIdentifierName(name)) return false;
+  const scope = scopeOf(loop);
+  if (isDeclaredNonLocal(scope, name)) return false;
+  const all = occurrences(scope, name);
+  const own = all.filter((o) => scopeOf(o).equals(scope));
+  // A nested def or lambda that reads the frame from this scope could change it before the loop runs.
+  if (all.some((o) => !scopeOf(o).equals(scope) && !bindsLocally(scopeOf(o), name))) return false;
+  const binders = own.filter((o) => bindingOf(o) !== null && o.startIndex < loop.startIndex);
+  const last = binders[binders.length - 1];
+  const assign = last ? bindingOf(last) : null;
+  if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(last) || !buildsDefaultIndex(assign.childForFieldName('right'), ctx))
+    return false;
+  const statement = assign.parent;
+  if (statement?.type !== 'expression_statement' || !statement.parent || !containsNode(statement.parent, loop)) return false;
+  // An enclosing loop that does not rebind the frame runs the code after this loop before it comes round again.
+  let outer: Node | null = null;
+  for (let n = loop.parent; n && !n.equals(scope); n = n.parent)
+    if ((n.type === 'for_statement' || n.type === 'while_statement') && !containsNode(n, statement)) outer = n;
+  return own.every((o) => {
+    if (o.startIndex < statement.endIndex || (o.startIndex >= loop.startIndex && o.endIndex <= loop.endIndex)) return true;
+    if (o.startIndex >= loop.endIndex && !(outer && o.endIndex <= outer.endIndex)) return true;
+    return bindingOf(o) === null && keepsIndex(o, ctx);
+  });
+}
+
+function containsNode(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+function bindsLocally(scope: Node, name: string): boolean {
+  return !isDeclaredNonLocal(scope, name) && occurrences(scope, name).some((o) => bindingOf(o) !== null && scopeOf(o).equals(scope));
+}
+
+const READERS = new Set(['pandas.read_csv', 'pandas.read_table', 'pandas.read_excel']);
+
+/** The value is a new frame whose index is 0..len-1. */
+function buildsDefaultIndex(value: Node | null, ctx: RuleContext): boolean {
+  if (value?.type !== 'call') return false;
+  const callee = ctx.facts.calleeName(value);
+  const positional = positionalArguments(value);
+  if (callee === 'pandas.DataFrame') {
+    if (keywordArgument(value, 'index') || positional.length > 1) return false;
+    return positional.length === 0 || literalRows(positional[0]);
+  }
+  if (callee && READERS.has(callee)) return positional.length === 1 && !keywordArgument(value, 'index_col');
+  if (callee === 'pandas.concat') return keywordValue(value, 'ignore_index')?.type === 'true';
+  const fn = value.childForFieldName('function');
+  return (
+    fn?.type === 'attribute' &&
+    fn.childForFieldName('attribute')?.text === 'reset_index' &&
+    positional.length === 0 &&
+    !keywordArgument(value, 'level') &&
+    !keywordArgument(value, 'inplace')
+  );
+}
+
+/** `{"a": [1, 2], ...}` (columns of list literals or comprehensions) or `[{...}, [...], (...)]` (records): no index to carry. */
+function literalRows(data: Node): boolean {
+  const LISTS = new Set(['list', 'list_comprehension', 'tuple']);
+  if (data.type === 'dictionary')
+    return data.namedChildren.every((p) => p !== null && (p.type === 'comment' || (p.type === 'pair' && LISTS.has(p.childForFieldName('value')?.type ?? ''))));
+  if (data.type === 'list') return data.namedChildren.every((e) => e !== null && (e.type === 'comment' || ['dictionary', 'list', 'tuple'].includes(e.type)));
+  return false;
+}
+
+/** A use of the frame that leaves its index as it is: a column read or write, a method call without `inplace=`, `len(df)`, `print(df)`. */
+function keepsIndex(use: Node, ctx: RuleContext): boolean {
+  const p = use.parent;
+  if (p?.type === 'subscript' && p.childForFieldName('value')?.equals(use)) return true;
+  if (p?.type === 'argument_list') {
+    const call = p.parent!;
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'identifier' && (fn.text === 'len' || fn.text === 'print') && ctx.facts.isBuiltin(fn.text, call);
+  }
+  if (p?.type !== 'attribute' || !p.childForFieldName('object')?.equals(use)) return false;
+  // `df.index = ...`, `df.loc[len(df)] = row`, `df.at[k, "c"] = v`: new or other labels.
+  let written: Node = p;
+  while (written.parent && (written.parent.type === 'subscript' || written.parent.type === 'attribute') && written.parent.child(0)?.equals(written))
+    written = written.parent;
+  if (isAssignmentTarget(written)) return false;
+  const call = p.parent;
+  if (call?.type === 'call' && call.childForFieldName('function')?.equals(p)) {
+    const inplace = keywordValue(call, 'inplace');
+    return !inplace || inplace.type === 'false';
+  }
+  return true;
 }

@@ -457,6 +457,11 @@ export interface RowEnv {
   frame: string;
   /** How to spell numpy in the rewrite (`np`). */
   numpy: string;
+  /**
+   * The whole-column spelling of a per-row read, for loops that read cells rather than a row variable
+   * (`df.at[i, "a"]` → `df["a"]`); by default `row["col"]` / `row.col` of `row`.
+   */
+  field?: Leaf;
 }
 
 /**
@@ -480,10 +485,12 @@ export function vectorizeRowBranches(condition: Node, then: Node, otherwise: Nod
 }
 
 function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boolean): string | null {
-  const field = (n: Node): string | null => {
-    const key = rowField(n, env.row);
-    return key === null ? null : `${env.frame}[${key}]`;
-  };
+  const field =
+    env.field ??
+    ((n: Node): string | null => {
+      const key = rowField(n, env.row);
+      return key === null ? null : `${env.frame}[${key}]`;
+    });
   const leaf = (n: Node): string | null => {
     const f = field(n);
     if (f !== null || n.equals(node)) return f;

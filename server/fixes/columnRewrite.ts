@@ -3,7 +3,9 @@
 import type { FileFacts } from '../analysis/facts';
 import { numpyModuleRef } from '../analysis/elementwise';
 import { listBuiltByBranches, listBuiltByLoop, type ListLoop } from '../analysis/loopInfo';
-import { vectorizeRowBranches, vectorizeRowValue, type RowVectorKind } from '../analysis/vectorize';
+import { vectorizeRowBranches, vectorizeRowValue, type RowEnv, type RowVectorKind } from '../analysis/vectorize';
+import { isNumberLiteral } from '../analysis/localTypes';
+import { occurrences } from '../analysis/names';
 import { ensureImport } from './imports';
 import type { Node } from '../syntax/parser';
 import { ownsLines } from './codegen';
@@ -78,7 +80,7 @@ export function rowValueListFix(
   text: string,
   facts: FileFacts,
   loop: Node,
-  env: { row: string; frame: string },
+  env: Omit<RowEnv, 'numpy'>,
   loopReason: string,
   loopHasNumpyScalars = true,
 ): { edits: TextEdit[]; title: string; reason: string } | null {
@@ -93,7 +95,7 @@ export function rowValueListFix(
   if (!rewrite) return null;
   const imports = value.usesNumpy && !numpyRef ? ensureImport(facts, 'numpy').edits : [];
   const how = TITLE_BY_KIND.find(([k]) => value.kinds.includes(k))?.[1] ?? 'whole-column arithmetic';
-  const reasons = [loopReason, ...value.kinds.map((k) => ROW_VALUE_REASONS[k]).filter(Boolean)];
+  const reasons = [loopReason, ...value.kinds.map((k) => ROW_VALUE_REASONS[k])].filter(Boolean);
   // np.where picks between two literals: its `.tolist()` holds the same Python values the loop appended.
   if (rewrite.kind === 'list' && loopHasNumpyScalars && !value.kinds.includes('np.where'))
     reasons.push('`.tolist()` holds Python scalars where the loop collected NumPy scalars');
@@ -102,4 +104,36 @@ export function rowValueListFix(
     title: rewrite.kind === 'column' ? `Compute the column with ${how}` : `Build the list with ${how}`,
     reason: reasons.join('; '),
   };
+}
+
+/**
+ * `total = <number>` / `for ...: total += <per-row arithmetic>` → `total = (<column expression>).sum(skipna=False)`:
+ * `skipna=False` keeps the loop's NaN (a NaN row makes the total NaN), which `.sum()` would skip. `columnOf`
+ * spells the whole-column form of the added expression (null when it has none). Null unless the loop's whole
+ * body is that one update, right after the initialisation, with no comment to lose.
+ */
+export function runningTotalFix(
+  text: string,
+  facts: FileFacts,
+  loop: Node,
+  columnOf: (expr: Node) => string | null,
+  reason: string,
+): { edits: TextEdit[]; title: string; reason: string } | null {
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (statements.length !== 1 || statements[0].type !== 'expression_statement' || statements[0].namedChildCount !== 1) return null;
+  const update = statements[0].namedChild(0)!;
+  const init = loop.previousNamedSibling;
+  const assigned = init?.type === 'expression_statement' && init.namedChildCount === 1 ? init.namedChild(0) : null;
+  if (update.type !== 'augmented_assignment' || assigned?.type !== 'assignment' || assigned.childForFieldName('type')) return null;
+  if (!ownsLines(text, init!) || !ownsLines(text, loop) || hasCommentBetween(facts, init!.startIndex, loop.endIndex)) return null;
+  const total = assigned.childForFieldName('left');
+  const start = assigned.childForFieldName('right');
+  if (total?.type !== 'identifier' || !start || !isNumberLiteral(start)) return null;
+  if (update.childForFieldName('operator')?.type !== '+=' || update.childForFieldName('left')?.text !== total.text) return null;
+  const right = update.childForFieldName('right');
+  const expr = right ? columnOf(right) : null;
+  if (!expr || occurrences(loop, total.text).length !== 1) return null;
+  const summed = `${/^[\w.]+\[[^\]]+\]$/.test(expr) ? expr : `(${expr})`}.sum(skipna=False)`;
+  const value = /^0+(\.0*)?$/.test(start.text) ? summed : `${start.text} + ${summed}`;
+  return { edits: [replaceRange(init!.startIndex, loop.endIndex, `${total.text} = ${value}`)], title: 'Sum the column expression', reason };
 }

@@ -17,7 +17,7 @@ export {
 export { commentsIn, deleteLines, hasCommentBetween, indentAt, insertAt, lineEndOf, lineStartOf, reindent, replaceNode, replaceRange } from './edits';
 export { collectThenConcat } from './collectConcat';
 export type { CollectConcat } from './collectConcat';
-export { ROW_VALUE_REASONS, rewriteListLoop, rowValueListFix } from './columnRewrite';
+export { ROW_VALUE_REASONS, rewriteListLoop, rowValueListFix, runningTotalFix } from './columnRewrite';
 export type { ColumnRewrite } from './columnRewrite';
 export { addImportStatement, ensureImport, insertAfterImports } from './imports';
 export { blockIndentUnit, dedentLines, fileIndentUnit, indentLines, stringInteriorLines } from './indentation';

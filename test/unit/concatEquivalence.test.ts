@@ -52,6 +52,16 @@ function loopSource(update: string, start?: string): string {
   ].join('\n');
 }
 
+/** The harness's verdict per generated case: "same" or the first difference between the two programs. */
+function harnessMatrix(family: string, before: string, after: string): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
+  writeFileSync(path.join(dir, 'before.py'), before);
+  writeFileSync(path.join(dir, 'after.py'), after);
+  const r = spawnSync('/usr/bin/python3', [HARNESS, family, path.join(dir, 'before.py'), path.join(dir, 'after.py')], { encoding: 'utf8', timeout: 240000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
 describe('concat-in-loop fix: equivalence with the pairwise loop under real pandas and NumPy', function () {
   this.timeout(300000);
 
@@ -68,17 +78,68 @@ describe('concat-in-loop fix: equivalence with the pairwise loop under real pand
       const after = applyFixes(before, findings, { unsafe: true }).text;
       assert.match(after, /acc_parts\.append\(piece\)/);
       assert.equal(compilePython(after).status, 0);
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-acc-'));
-      writeFileSync(path.join(dir, 'before.py'), before);
-      writeFileSync(path.join(dir, 'after.py'), after);
-      const r = spawnSync('/usr/bin/python3', [HARNESS, form.family, path.join(dir, 'before.py'), path.join(dir, 'after.py')], {
-        encoding: 'utf8',
-        timeout: 120000,
-      });
-      assert.equal(r.status, 0, r.stderr);
-      const matrix = JSON.parse(r.stdout) as Record<string, string>;
+      const matrix = harnessMatrix(form.family, before, after);
       const diff = Object.fromEntries(Object.entries(matrix).filter(([, v]) => v !== 'same'));
       assert.deepEqual(diff, form.differs ?? {}, after);
     });
   }
+});
+
+/** Whether /usr/bin/python3 can import torch: the tensor cases need it, and CI does not install it. */
+function torchImportable(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8', timeout: 120000 }).status === 0;
+}
+
+describe('concat-in-loop fix on torch.cat: equivalence with the pairwise loop under real torch', function () {
+  this.timeout(300000);
+  before(function () {
+    if (!torchImportable()) {
+      console.log('      (skipped: `/usr/bin/python3 -c "import torch"` fails here; install python3-torch to run the tensor cases)');
+      this.skip();
+    }
+  });
+
+  const TENSOR_FORMS = [
+    { update: 'acc = torch.cat([acc, piece])', family: 'tensors' },
+    { update: 'acc = torch.cat((acc, piece), dim=1)', family: 'tensor columns' },
+  ];
+  for (const form of TENSOR_FORMS) {
+    it(`${form.update} → collected pieces, one torch.cat: unsafe, and only mixed dtypes differ (every dtype pair, empty starts, autograd)`, async () => {
+      const before = ['import torch', '', '', 'def grow(acc, pieces):', '    for piece in pieces:', `        ${form.update}`, '    return acc', ''].join('\n');
+      const engine = await getEngine();
+      const findings = engine.lintText(before, { select: ['concat-in-loop'] }).findings;
+      assert.equal(findings.length, 1, before);
+      const fix = findings[0].fix!;
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(fix.reason ?? '', /promote mixed dtypes one step at a time, so a value can round/);
+      assert.match(fix.reason ?? '', /identical when every piece has the same dtype/);
+      const after = applyFixes(before, findings, { unsafe: true }).text;
+      assert.match(after, /acc_parts\.append\(piece\)/);
+      assert.equal(compilePython(after).status, 0);
+      const matrix = harnessMatrix(form.family, before, after);
+      assert.ok(Object.keys(matrix).length > 1000, `only ${Object.keys(matrix).length} cases`);
+      // Same-dtype pieces (the common case), empty starts, no piece, autograd and a shape error agree; the one
+      // difference is the rounding the reason describes, which needs mixed dtypes.
+      const diff = Object.fromEntries(Object.entries(matrix).filter(([, v]) => v !== 'same'));
+      assert.deepEqual(diff, { 'mixed dtypes int64 2049 through float16': 'values' });
+      assert.equal(matrix['requires_grad pieces'], 'same');
+    });
+  }
+
+  it('the tensor harness tells a real difference from none (a rewrite that drops the start is caught)', () => {
+    const before = [
+      'import torch',
+      '',
+      '',
+      'def grow(acc, pieces):',
+      '    for piece in pieces:',
+      '        acc = torch.cat([acc, piece])',
+      '    return acc',
+      '',
+    ].join('\n');
+    const wrong = 'import torch\n\n\ndef grow(acc, pieces):\n    return torch.cat(pieces) if pieces else acc\n';
+    const matrix = harnessMatrix('tensors', before, wrong);
+    assert.match(matrix['same dtypes float32,float32,float32'], /^tensor /);
+    assert.equal(matrix['no pieces, empty start'], 'same');
+  });
 });

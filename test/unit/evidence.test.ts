@@ -113,6 +113,21 @@ describe('measured evidence', () => {
       ((BENCH_RESULTS[rule] as MeasuredResult).scales ?? []).filter((s) => s.after_label && after.test(s.after_label)).map((s) => s.size.split(' ')[0]);
     assert.deepEqual(labelled('numpy-python-loop', /np\.maximum\(np\.sqrt\(np\.abs\(a\)\), b\)/), ['10,000', '1,000,000']);
     assert.deepEqual(labelled('concat-in-loop', /np\.concatenate\(/), ['10,000', '1,000,000']);
+    // concat-in-loop's torch form (measured when torch is installed), and pandas-row-loop-indexing's other loop shapes, each at both sizes.
+    assert.deepEqual(labelled('concat-in-loop', /torch\.cat\(\[acc, \*acc_parts\]\)/), ['10,000', '1,000,000']);
+    for (const form of [
+      /append\(df\["price"\]\.iloc\[i\] \*/,
+      /df\.iloc\[i\]\["price"\]/,
+      /total \+= df\["price"\]\.iloc\[i\]/,
+      /1 if df\["qty"\]\.iloc\[i\] > 2 else 0/,
+    ]) {
+      const sizes = ((BENCH_RESULTS['pandas-row-loop-indexing'] as MeasuredResult).scales ?? []).filter((s) => s.before_label && form.test(s.before_label));
+      assert.deepEqual(
+        sizes.map((s) => s.size.split(' ')[0]),
+        ['10,000', '1,000,000'],
+        String(form),
+      );
+    }
     // pandas-groupby-apply-transform's other forms: fillna by a transform, an aggregation, a per-group method.
     for (const form of [/\.fillna\(df\.groupby/, /\.sum\(\)$/, /\.cumsum\(\)$/]) {
       assert.deepEqual(labelled('pandas-groupby-apply-transform', form), ['10,000', '1,000,000']);

@@ -153,4 +153,75 @@ describe('fix safety of loop rewrites', () => {
       assert.deepEqual(await labels('readlines-iteration', source('break', 'pass')), [[4, 'safe', undefined]]);
     });
   });
+
+  describe('pandas-row-loop-indexing: label reads on a frame the code shows to have a default RangeIndex', () => {
+    /** The loop reading cells by label, after `setup` (statements of the function, before the list starts). */
+    const loop = (setup: string[], params = 'df, path') => [
+      'import pandas as pd',
+      `def compute(${params}):`,
+      ...setup.map((l) => `    ${l}`),
+      '    out = []',
+      '    for i in range(len(df)):',
+      '        out.append(df.at[i, "a"] * 2)',
+      '    df["out"] = out',
+      '    return df',
+    ];
+    const labelled = async (setup: string[], params?: string) => {
+      const found = await labels('pandas-row-loop-indexing', loop(setup, params));
+      assert.equal(found.length, 1, setup.join('\n'));
+      assert.equal(found[0][1], 'unsafe', setup.join('\n'));
+      return /index labels/.test(found[0][2] ?? '');
+    };
+
+    it('says nothing of labels when the frame was just built or reset with a default index', async () => {
+      for (const setup of [
+        ['df = df.reset_index(drop=True)'],
+        ['df = pd.read_csv(path)'],
+        ['df = pd.DataFrame({"a": [1, 2, 3]})', 'print(len(df), df["a"].sum())'],
+        ['df = pd.DataFrame([{"a": 1}, {"a": 2}])', 'df["b"] = df["a"] + 1', 'df.head()'],
+        ['df = pd.concat([df, df], ignore_index=True)'],
+      ])
+        assert.equal(await labelled(setup), false, setup.join('\n'));
+    });
+
+    it('keeps the label reason when the index may be anything at the loop', async () => {
+      for (const [setup, params] of [
+        [[], undefined],
+        [['df = df.dropna()'], undefined],
+        [['df = pd.read_csv(path, index_col=0)'], undefined],
+        [['df = pd.DataFrame({"a": [1, 2]}, index=[5, 6])'], undefined],
+        [['df = pd.DataFrame(data)'], 'data, path'],
+        [['df = df.reset_index(level=0)'], undefined],
+        [['df = df.reset_index(drop=True)', 'df.sort_values("a", inplace=True)'], undefined],
+        [['df = df.reset_index(drop=True)', 'df = df[df["a"] > 0]'], undefined],
+        [['df = df.reset_index(drop=True)', 'df.index = df["a"]'], undefined],
+        [['df = df.reset_index(drop=True)', 'df.loc[len(df) + 5] = [1]'], undefined],
+        [['df = df.reset_index(drop=True)', 'clean(df)'], 'df, clean'],
+        [['df = df.reset_index(drop=True)', 'alias = df'], undefined],
+        [['df = df.reset_index(drop=True)', 'drop = lambda: df.drop(0, inplace=True)', 'drop()'], undefined],
+        [['if path:', '    df = df.reset_index(drop=True)'], undefined],
+      ] as [string[], string | undefined][])
+        assert.equal(await labelled(setup, params), true, setup.join('\n'));
+    });
+
+    it('keeps the label reason when an enclosing loop changes the frame after the rewritten loop', async () => {
+      const lines = [
+        'import pandas as pd',
+        'def compute(path, batches):',
+        '    df = pd.read_csv(path)',
+        '    for batch in batches:',
+        '        out = []',
+        '        for i in range(len(df)):',
+        '            out.append(df.at[i, "a"] * 2)',
+        '        df["out"] = out',
+        '        df.drop(0, inplace=True)',
+        '    return df',
+      ];
+      const [[, , reason]] = await labels('pandas-row-loop-indexing', lines);
+      assert.match(reason ?? '', /index labels/);
+      const reread = [...lines.slice(0, 2), '    for batch in batches:', '        df = pd.read_csv(path)', ...lines.slice(4)];
+      const [[, , fresh]] = await labels('pandas-row-loop-indexing', reread);
+      assert.doesNotMatch(fresh ?? '', /index labels/);
+    });
+  });
 });

@@ -249,6 +249,80 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
     }
   });
 
+  // The same one-assignment loop reading cells by position or choosing between literals, and on a frame whose index the code
+  // has just reset (then the label differences are gone; the cell-by-cell column's dtype and the empty frame remain).
+  const ASSIGNED: { prologue: string[]; statement: string; after: string; diff: Record<string, string>; says: RegExp[]; saysNot: RegExp[] }[] = [
+    {
+      prologue: [],
+      statement: 'df.at[i, "out"] = df["a"].iloc[i] * 2',
+      after: 'df["out"] = df["a"] * 2',
+      diff: {
+        int: 'dtype float64 / int64',
+        'int beside a float column': 'dtype float64 / int64',
+        'int beside a str column': 'dtype float64 / int64',
+        'None in object columns': 'raised TypeError / ok',
+        bool: 'dtype float64 / int64',
+        categorical: 'ok / raised TypeError',
+        empty: 'raised KeyError / ok',
+        // Positional reads, label writes: on another index the loop adds rows 0..n-1 (or writes them out of order).
+        'non-default index': 'index',
+        'permuted index': 'values',
+        'duplicated index': 'index',
+        'int zeros': 'dtype float64 / int64',
+      },
+      says: [/use index labels/, /dtype can differ/],
+      saysNot: [],
+    },
+    {
+      prologue: ['df = df.reset_index(drop=True)'],
+      statement: 'df.at[i, "out"] = df.at[i, "a"] * df.loc[i, "b"]',
+      after: 'df["out"] = df["a"] * df["b"]',
+      diff: {
+        int: 'dtype float64 / int64',
+        'int beside a float column': 'dtype float64 / int64',
+        'int beside a str column': 'dtype float64 / int64',
+        'None in object columns': 'raised TypeError / ok',
+        bool: 'dtype object / bool',
+        categorical: 'ok / raised TypeError',
+        empty: 'raised KeyError / ok',
+        'int zeros': 'dtype float64 / int64',
+      },
+      says: [/dtype can differ/, /on an empty frame the loop never creates the column/],
+      saysNot: [/index labels/],
+    },
+    {
+      prologue: ['df = df.reset_index(drop=True)'],
+      statement: 'df.loc[i, "out"] = "high" if df.at[i, "a"] > 2 else "low"',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      diff: { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError', empty: 'raised KeyError / ok' },
+      says: [/type of its two literals/],
+      saysNot: [/index labels/],
+    },
+  ];
+  for (const c of ASSIGNED) {
+    it(`${[...c.prologue, 'for i in range(len(df)):', c.statement].join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = [
+        'import pandas as pd',
+        '',
+        '',
+        'def compute(df):',
+        ...c.prologue.map((l) => `    ${l}`),
+        '    for i in range(len(df)):',
+        `        ${c.statement}`,
+        '    return df["out"]',
+        '',
+      ].join('\n');
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, 'Compute the column in one step');
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(differences(compare(before, after)), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+      for (const not of c.saysNot) assert.doesNotMatch(fix.reason ?? '', not);
+    });
+  }
+
   for (const expr of ['df.at[i, "a"] * df.loc[i, "b"]', 'df.at[i, "a"] - 1']) {
     it(`df["out"] = [${expr} per row] → one column expression; it differs only where the reason says`, async () => {
       const before = loop(expr, 'column');
@@ -258,7 +332,7 @@ describe('pandas-row-loop-indexing vectorising fix: equivalence with the loop un
       assert.doesNotMatch(after, /for i in|append/);
       assert.deepEqual(differences(compare(before, after)), LABELS);
       assert.match(fix.reason ?? '', /index labels: on an index other than 0\.\.len-1 the loop raised KeyError or read the rows in another order/);
-      assert.match(fix.reason ?? '', /categorical columns raise only in the column form, None in an object column only in the loop/);
+      assert.match(fix.reason ?? '', /categorical columns and bool division raise only in the column form, None in an object column only in the loop/);
     });
 
     it(`a kept list of ${expr} → (column expression).tolist(), with Python scalars`, async () => {
@@ -289,6 +363,220 @@ const MAPPED_CODES_DIFF = {
   'int zeros': 'raised KeyError / ok',
   '1,000 floats of mixed magnitude': 'raised KeyError / ok',
 };
+
+/**
+ * `for i in range(len(df))` loops that read cells by position (`df["a"].iloc[i]`, `df.iat[i, 0]`), through the row
+ * (`df.iloc[i]["a"]`) or by label on a frame the code shows to have a default RangeIndex: the same rewrites as iterrows
+ * loops, each run before and after on the harness's frames. Every case differs somewhere, so every fix stays unsafe.
+ */
+describe('pandas-row-loop-indexing: positional and proven-label reads, every rewrite form, equivalence under real pandas', function () {
+  this.timeout(300000);
+  const source = (body: string[], end: 'column' | 'list' | 'total', prologue: string[] = []) =>
+    [
+      'import pandas as pd',
+      '',
+      'CODES = {1: 10, 2: 20, 3: 30}',
+      '',
+      '',
+      'def compute(df):',
+      ...prologue.map((l) => `    ${l}`),
+      end === 'total' ? '    total = 0' : '    out = []',
+      '    for i in range(len(df)):',
+      ...body.map((l) => `        ${l}`),
+      ...(end === 'column' ? ['    df["out"] = out', '    return df["out"]'] : end === 'list' ? ['    return out'] : ['    return total']),
+      '',
+    ].join('\n');
+  // Cells are NumPy scalars of each column's own dtype, read by position: only None and categoricals differ in every form.
+  const LOOP = { 'None in object columns': 'raised TypeError / ok', categorical: 'ok / raised TypeError' };
+  const LABELS_RAISE = { 'non-default index': 'raised KeyError / ok', 'duplicated index': 'raised KeyError / ok' };
+  const NUMPY_SCALARS = {
+    float: 'element types float64 / float',
+    int: 'element types int64 / int',
+    'int beside a float column': 'element types int64 / int',
+    'int beside a str column': 'element types int64 / int',
+    NaN: 'element types float64 / float',
+    bool: 'element types bool_ / bool',
+    'one row': 'element types float64 / float',
+    'non-default index': 'element types float64 / float',
+    'permuted index': 'element types float64 / float',
+    'duplicated index': 'element types float64 / float',
+    'int zeros': 'element types int64 / int',
+    '1,000 floats of mixed magnitude': 'element types float64 / float',
+  };
+  const STR_RAISES = {
+    'str with NaN': 'raised AttributeError / ok',
+    'str with None': 'raised AttributeError / ok',
+    'string dtype': 'raised AttributeError / ok',
+    'mixed object': 'raised AttributeError / ok',
+  };
+  const CASES: {
+    body: string[];
+    end: 'column' | 'list' | 'total';
+    prologue?: string[];
+    frames?: 'numbers' | 'text';
+    after: string;
+    title: string;
+    diff: Record<string, string>;
+    says: RegExp[];
+    saysNot?: RegExp[];
+  }[] = [
+    {
+      body: ['out.append(df["a"].iloc[i] * df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] * df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns and bool division raise only in the column form, None in an object column only in the loop/],
+      saysNot: [/index labels/, /Series of one dtype/, /Python scalars/],
+    },
+    {
+      body: ['out.append(df.iat[i, 0] - df.iat[i, 1])'],
+      end: 'column',
+      after: 'df["out"] = df.iloc[:, 0] - df.iloc[:, 1]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns/],
+      saysNot: [/index labels/],
+    },
+    {
+      body: ['out.append(df["a"].iat[i] / df["b"].iat[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] / df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'ok / raised NotImplementedError' },
+      says: [/bool division/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] // df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] // df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, bool: 'ok / raised NotImplementedError', 'int zeros': 'dtype int64 / float64' },
+      says: [/integer `\/\/` by zero/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] > df["b"].iloc[i])'],
+      end: 'column',
+      after: 'df["out"] = df["a"] > df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, empty: 'dtype float64 / bool' },
+      says: [/an empty frame give other values or dtypes/],
+    },
+    {
+      body: ['out.append(df.iloc[i]["a"] + 1)'],
+      end: 'column',
+      after: 'df["out"] = df["a"] + 1',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: { ...LOOP, 'int beside a float column': 'dtype float64 / int64' },
+      says: [/build each row as a Series of one dtype/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] * df["b"].iloc[i])'],
+      end: 'list',
+      after: 'out = (df["a"] * df["b"]).tolist()',
+      title: 'Build the list with whole-column arithmetic',
+      diff: { ...LOOP, ...NUMPY_SCALARS },
+      says: [/Python scalars where the loop collected NumPy scalars/],
+    },
+    {
+      body: ['total += df["a"].iloc[i] * df["b"].iloc[i]'],
+      end: 'total',
+      after: 'total = (df["a"] * df["b"]).sum(skipna=False)',
+      title: 'Sum the column expression',
+      diff: { ...LOOP, empty: 'element types int / float64', '1,000 floats of mixed magnitude': 'values' },
+      says: [/pairwise/, /empty frame sums to 0\.0/],
+      saysNot: [/index labels/],
+    },
+    {
+      body: ['total += df.at[i, "a"] - 1'],
+      end: 'total',
+      after: 'total = (df["a"] - 1).sum(skipna=False)',
+      title: 'Sum the column expression',
+      diff: { ...LOOP, ...LABELS_RAISE, empty: 'element types int / float64', '1,000 floats of mixed magnitude': 'values' },
+      says: [/index labels/, /pairwise/],
+    },
+    {
+      body: ['out.append("high" if df["a"].iloc[i] > 2 else "low")'],
+      end: 'column',
+      after: 'df["out"] = numpy.where(df["a"] > 2, "high", "low")',
+      title: 'Compute the column with np.where',
+      diff: { ...LOOP, empty: 'dtype float64 / object' },
+      says: [/type of its two literals, also on an empty frame/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i] if df["a"].iloc[i] > 1 else 0)'],
+      end: 'column',
+      after: 'df["out"] = df["a"].where(df["a"] > 1, 0)',
+      title: 'Compute the column with Series.where',
+      diff: LOOP,
+      says: [/Series\.where/],
+    },
+    {
+      body: ['out.append(df["a"].iloc[i].strip().lower())'],
+      end: 'column',
+      frames: 'text',
+      after: 'df["out"] = df["a"].str.strip().str.lower()',
+      title: 'Compute the column with the .str accessor',
+      diff: { ...STR_RAISES, empty: 'dtype float64 / object' },
+      says: [/where the loop raised AttributeError/],
+    },
+    {
+      body: ['out.append(CODES[df.iat[i, 0]])'],
+      end: 'column',
+      after: 'df["out"] = df.iloc[:, 0].map(CODES)',
+      title: 'Compute the column with Series.map',
+      diff: MAPPED_CODES_DIFF,
+      says: [/where `mapping\[key\]` raised KeyError/],
+    },
+    {
+      // Label reads on a frame whose index the code has just reset: by position, so the label differences are gone.
+      body: ['out.append(df.at[i, "a"] * df.loc[i, "b"])'],
+      end: 'column',
+      prologue: ['df = df.reset_index(drop=True)'],
+      after: 'df["out"] = df["a"] * df["b"]',
+      title: 'Compute the column with whole-column arithmetic',
+      diff: LOOP,
+      says: [/categorical columns/],
+      saysNot: [/index labels/],
+    },
+  ];
+  it('no rewrite where the loop reads other rows or objects, does more, or counts the keys of a dict', async () => {
+    const engine = await getEngine();
+    const control = source(['out.append(df["a"].iloc[i] * 2)'], 'list');
+    assert.equal(engine.lintText(control, { select: ['pandas-row-loop-indexing'] }).findings[0]?.fix?.title, 'Build the list with whole-column arithmetic');
+    const cases = [
+      source(['out.append(df["a"].iloc[i] * i)'], 'list'),
+      source(['out.append(df["a"].iloc[i + 1] - df["a"].iloc[i])'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)', 'print(i)'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)  # per row'], 'list'),
+      source(['out.append(other["a"].iloc[i] * df["b"].iloc[i])'], 'list').replace('def compute(df):', 'def compute(df, other):'),
+      source(['out.append(df.iloc[i])'], 'list'),
+      source(['out.append(df.iloc[i].name * 2)'], 'list'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('    return out', '    return out, i'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('    out = []', '    df = {"a": pd.Series([1, 2, 3])}\n    out = []'),
+      source(['out.append(df["a"].iloc[i] * 2)'], 'list').replace('def compute(df):', 'def compute(df: dict):'),
+    ];
+    for (const text of cases) {
+      const findings = engine.lintText(text, { select: ['pandas-row-loop-indexing'] }).findings;
+      assert.doesNotMatch(findings[0]?.fix?.title ?? '', /Compute the column|Build the list|Sum the column/, text);
+    }
+  });
+
+  for (const c of CASES) {
+    it(`${c.prologue ? `${c.prologue.join('; ')}; ` : ''}${c.body.join(' / ')} → ${c.after}, differing only where the reason says`, async () => {
+      const before = source(c.body, c.end, c.prologue);
+      const { fix, after } = await rewrite(before, 'pandas-row-loop-indexing');
+      assert.equal(fix.title, c.title);
+      assert.equal(fix.safety, 'unsafe');
+      assert.ok(after.includes(`    ${c.after}\n`), after);
+      assert.doesNotMatch(after, /for i in|append/);
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(differences(compare(before, after, c.frames ?? 'numbers')), c.diff);
+      for (const says of c.says) assert.match(fix.reason ?? '', says);
+      for (const not of c.saysNot ?? []) assert.doesNotMatch(fix.reason ?? '', not);
+    });
+  }
+});
 
 describe('pandas-iterrows row-value rewrites (where/mask, .str, .map): equivalence with the loop under real pandas', function () {
   this.timeout(300000);

@@ -44,7 +44,7 @@ const REARRANGING_NODES = new Set([
 function isRearrangement(body: Node | null, facts: FileFacts, depth = 0): boolean {
   if (!body || depth > 12) return false;
   if (body.type === 'call') {
-    const q = facts.calleeName(body);
+    const q = facts.calleeName(body)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.'); // `import tensorflow.compat.v1 as tf`
     const args = body.childForFieldName('arguments');
     return !!q && REARRANGING_CALLS.has(q) && isRearrangement(args, facts, depth + 1);
   }

@@ -117,7 +117,7 @@ function usesSessionApis(facts: FileFacts): boolean {
 function insideCustomGradient(def: Node, facts: FileFacts): boolean {
   for (let n: Node | null = def; n; n = n.parent) {
     if (n.type !== 'function_definition') continue;
-    if (decoratorsOf(n).some((d) => /^tensorflow\.custom_gradient$/.test(facts.qualifiedName(decoratorCallee(d)) ?? ''))) return true;
+    if (decoratorsOf(n).some((d) => /^tensorflow\.(compat\.v[12]\.)?custom_gradient$/.test(facts.qualifiedName(decoratorCallee(d)) ?? ''))) return true;
   }
   return false;
 }

@@ -1,7 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
+import { type FileFacts, hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
-import type { FileFacts } from '../../server/analysis/facts';
 import type { Node } from '../../server/syntax';
 
 /** Map functions whose parallel execution could change results or need thread safety. */

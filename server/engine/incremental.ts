@@ -1119,7 +1119,10 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     }
     finding.fix = { ...r.finding.fix, edits };
   }
-  return construct ? { finding, matchStart, matchEnd, construct: [construct[0]!, construct[1]!] } : { finding, matchStart, matchEnd };
+  // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
+  const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
+  if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  return shifted;
 }
 
 /**

@@ -290,6 +290,29 @@ describe('engine: linting', () => {
     }
   });
 
+  it('keeps a kept finding hint-only when an edit above moves it (its own quietOutsideHotCode survives the shift)', async () => {
+    const engine = await getEngine();
+    // `open(p).read()` in a function run once: reported quiet outside hot code, so `auto` makes it a hint.
+    const text = 'import json\n\n\ndef load(p):\n    text = open(p).read()\n    return json.loads(text)\n\n\ndef g():\n    return 1\n';
+    const options = { impact: 'auto' as const };
+    const severities = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.ruleId}:${f.severity}`);
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    try {
+      assert.deepEqual(severities(linter.lint(tree, text, options, null)), ['open-without-with:hint']);
+      // A line typed above load(): its finding is kept and shifted, not found again.
+      const at = text.indexOf('\n\n\ndef load') + 1;
+      const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'x = 1\n' });
+      tree = edited.tree;
+      const incremental = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(severities(incremental), severities(engine.lintText(edited.text, options)));
+      assert.deepEqual(severities(incremental), ['open-without-with:hint']);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

@@ -670,6 +670,27 @@ describe('language server (results follow the text, not the version number)', fu
     assert.deepEqual(codesOf(second.items!), await expectedCodes(OTHER));
   });
 
+  it('after the idle-time check corrects an incremental result, a pull with the previous result id gets the correction in full', async () => {
+    // Particle's slots-candidate finding rests on make()'s comprehension; an edit inside make() re-lints
+    // that statement alone and keeps the finding, which the idle-time full lint then drops.
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const text =
+      'class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n' + helpers;
+    const uri = fresh();
+    await client.open(uri, text, 1);
+    const first = await client.pullReport(uri);
+    assert.deepEqual(codesOf(first.items!), ['0:6:slots-candidate']);
+    const seen = client.refreshes;
+    const comprehension = { start: { line: 6, character: 11 }, end: { line: 6, character: 42 } };
+    await client.change(uri, 2, [{ range: comprehension, text: 'Particle(n)' }]);
+    const edited = await client.pullReport(uri, first.resultId);
+    assert.deepEqual(codesOf(edited.items!), ['0:6:slots-candidate'], 'the incremental lint kept the finding (what this test is about)');
+    await client.waitForRefresh(seen);
+    const corrected = await client.pullReport(uri, edited.resultId);
+    assert.equal(corrected.kind, 'full', 'an unchanged answer would keep the stale finding in the editor');
+    assert.deepEqual(codesOf(corrected.items!), []);
+  });
+
   it("a quick fix is built from the server's lint of the current text, never from the client's copy", async () => {
     const uri = fresh();
     await client.open(uri, SOURCE, 1);

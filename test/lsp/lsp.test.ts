@@ -38,6 +38,15 @@ async function expectedCodes(text: string): Promise<string[]> {
   return r.findings.map((f) => `${r.lines.positionAt(f.start).line}:${r.lines.positionAt(f.start).character}:${f.ruleId}`);
 }
 
+/**
+ * Particle's slots-candidate finding rests on make()'s comprehension. NOT_IN_BULK, an edit inside make(),
+ * re-lints that statement alone and keeps the finding, which the idle-time full lint then drops.
+ */
+const PARTICLES =
+  'class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n' +
+  Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+const NOT_IN_BULK = { range: { start: { line: 6, character: 11 }, end: { line: 6, character: 42 } }, text: 'Particle(n)' };
+
 const codesOf = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`);
 
 describe('language server (pull diagnostics)', function () {
@@ -589,6 +598,22 @@ describe('language server (run on save, multi-root settings)', function () {
     assert.deepEqual(codesOf(saved.items!), ['5:15:reduction-over-list-comprehension']);
   });
 
+  it('with run: onSave, a saved result that the idle-time check corrected is replaced by the corrected one', async () => {
+    const uri = 'file:///ws/a/particles.py';
+    await client.open(uri, PARTICLES);
+    const first = await client.pullReport(uri);
+    assert.deepEqual(codesOf(first.items!), ['0:6:slots-candidate']);
+    await client.change(uri, 2, [NOT_IN_BULK]);
+    const seen = client.refreshes;
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const saved = await client.pullReport(uri, first.resultId);
+    assert.deepEqual(codesOf(saved.items!), ['0:6:slots-candidate'], 'the incremental lint kept the finding (what this test is about)');
+    await client.waitForRefresh(seen);
+    const corrected = await client.pullReport(uri, saved.resultId);
+    assert.equal(corrected.kind, 'full');
+    assert.deepEqual(codesOf(corrected.items!), []);
+  });
+
   it('a settings change makes the next pull (with the previous result id) report in full', async () => {
     const uri = 'file:///ws/c/mod.py';
     await client.open(uri, SOURCE);
@@ -671,18 +696,12 @@ describe('language server (results follow the text, not the version number)', fu
   });
 
   it('after the idle-time check corrects an incremental result, a pull with the previous result id gets the correction in full', async () => {
-    // Particle's slots-candidate finding rests on make()'s comprehension; an edit inside make() re-lints
-    // that statement alone and keeps the finding, which the idle-time full lint then drops.
-    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-    const text =
-      'class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n' + helpers;
     const uri = fresh();
-    await client.open(uri, text, 1);
+    await client.open(uri, PARTICLES, 1);
     const first = await client.pullReport(uri);
     assert.deepEqual(codesOf(first.items!), ['0:6:slots-candidate']);
     const seen = client.refreshes;
-    const comprehension = { start: { line: 6, character: 11 }, end: { line: 6, character: 42 } };
-    await client.change(uri, 2, [{ range: comprehension, text: 'Particle(n)' }]);
+    await client.change(uri, 2, [NOT_IN_BULK]);
     const edited = await client.pullReport(uri, first.resultId);
     assert.deepEqual(codesOf(edited.items!), ['0:6:slots-candidate'], 'the incremental lint kept the finding (what this test is about)');
     await client.waitForRefresh(seen);

@@ -401,6 +401,8 @@ class Region {
   readonly scopes: Span[] = [];
   /** The units the region holds (wholly or in part): the stats report them. */
   readonly dirtyUnits = new Set<number>();
+  /** The words of the edited statements (narrowed edits and edited module-level code): see addNamedClassHeaders. */
+  readonly editedWords = new Set<string>();
 
   constructor(
     private readonly units: readonly Unit[],
@@ -439,6 +441,7 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
     if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
   }
   addModuleCodeReaders(edit, region, editedModuleCode, moduleWords);
+  addNamedClassHeaders(edit, region);
 }
 
 /**
@@ -460,6 +463,7 @@ function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Sp
     for (const m of statements) {
       region.parts.push(...m!.spans);
       region.scopes.push(m!.scope);
+      for (const word of m!.words) region.editedWords.add(word);
     }
     return true;
   }
@@ -490,6 +494,26 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
   const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
   if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
   region.addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
+  for (const word of words ?? []) region.editedWords.add(word);
+}
+
+/**
+ * A class's findings can rest on where the class is used (slots-candidate counts its constructor calls
+ * in loops and comprehensions, other class rules read its subclasses): when an edited statement names a
+ * module-level class the region does not hold, re-lint that class's header (decorators, name, bases).
+ * Every class-level match is found again from it; the methods' matches, which do not reach the header,
+ * are kept. Edits whose words are unknown (a whole def or method re-linted) are left to verify().
+ */
+function addNamedClassHeaders(edit: EditedFile, region: Region): void {
+  if (region.editedWords.size === 0) return;
+  edit.units.forEach((u, k) => {
+    if (region.dirtyUnits.has(k) || !u.bindings.some((name) => region.editedWords.has(name))) return;
+    const top = unitNode(edit.root, u);
+    const cls = top && definitionOf(top);
+    const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+    // Not a dirty unit: only its header is in the region, and a later step may still need the whole of it.
+    if (top && body) region.parts.push({ start: top.startIndex, end: body.startIndex });
+  });
 }
 
 /**

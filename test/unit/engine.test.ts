@@ -313,6 +313,44 @@ describe('engine: linting', () => {
     }
   });
 
+  it('re-lints the header of a class that an edited statement names: a finding resting on its constructor calls comes and goes at once', async () => {
+    const engine = await getEngine();
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const bulk = '[Particle(i) for i in range(n)]';
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return ${bulk}\n\n\n${helpers}`;
+    const options = { filePath: '/proj/particles.py' };
+    const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
+    const linter = new IncrementalLinter(engine, true, 0);
+    let tree = engine.parse(text);
+    let current = text;
+    const edit = (from: string, to: string) => {
+      const at = current.indexOf(from);
+      const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
+      tree = edited.tree;
+      current = edited.text;
+      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+    };
+    try {
+      assert.equal(slots(linter.lint(tree, text, options, null)).length, 1);
+      // make() no longer builds Particles in bulk: only make()'s statement and Particle's header are re-linted.
+      const single = edit(bulk, 'Particle(n)');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(slots(single), []);
+      const header = { start: 0, end: text.indexOf('def __init__') };
+      assert.ok(
+        linter.stats.lastRanges.some((r) => r.start === header.start && r.end === header.end),
+        JSON.stringify(linter.stats.lastRanges),
+      );
+      assert.ok(!linter.stats.lastRanges.some((r) => r.end > header.end && r.start < text.indexOf('def make')), 'the class body stays out');
+      // And back: the finding returns without waiting for the idle-time check.
+      assert.deepEqual(slots(edit('Particle(n)', bulk)), slots(engine.lintText(current, options)));
+      assert.equal(slots(engine.lintText(current, options)).length, 1);
+      assert.equal(linter.stats.partial, 2);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

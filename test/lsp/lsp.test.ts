@@ -39,13 +39,14 @@ async function expectedCodes(text: string): Promise<string[]> {
 }
 
 /**
- * Particle's slots-candidate finding rests on make()'s comprehension. NOT_IN_BULK, an edit inside make(),
- * re-lints that statement alone and keeps the finding, which the idle-time full lint then drops.
+ * The call in use() is flagged because lookup() is cached. UNCACHE, an edit of lookup()'s decorators,
+ * re-lints lookup() alone and keeps use()'s finding, which the idle-time full lint then drops.
  */
-const PARTICLES =
-  'class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n' +
+const CACHED_LOOKUP =
+  'import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef lookup(table):\n    return len(table)\n\n\ndef use():\n    return lookup({"a": 1})\n\n\n' +
   Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-const NOT_IN_BULK = { range: { start: { line: 6, character: 11 }, end: { line: 6, character: 42 } }, text: 'Particle(n)' };
+const UNCACHE = { range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: '' };
+const rulesOf = (diags: Diag[]) => diags.map((d) => d.code);
 
 const codesOf = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`);
 
@@ -599,15 +600,15 @@ describe('language server (run on save, multi-root settings)', function () {
   });
 
   it('with run: onSave, a saved result that the idle-time check corrected is replaced by the corrected one', async () => {
-    const uri = 'file:///ws/a/particles.py';
-    await client.open(uri, PARTICLES);
+    const uri = 'file:///ws/a/lookup.py';
+    await client.open(uri, CACHED_LOOKUP);
     const first = await client.pullReport(uri);
-    assert.deepEqual(codesOf(first.items!), ['0:6:slots-candidate']);
-    await client.change(uri, 2, [NOT_IN_BULK]);
+    assert.deepEqual(rulesOf(first.items!), ['cache-unhashable-argument']);
+    await client.change(uri, 2, [UNCACHE]);
     const seen = client.refreshes;
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
     const saved = await client.pullReport(uri, first.resultId);
-    assert.deepEqual(codesOf(saved.items!), ['0:6:slots-candidate'], 'the incremental lint kept the finding (what this test is about)');
+    assert.deepEqual(rulesOf(saved.items!), ['cache-unhashable-argument'], 'the incremental lint kept the finding (what this test is about)');
     await client.waitForRefresh(seen);
     const corrected = await client.pullReport(uri, saved.resultId);
     assert.equal(corrected.kind, 'full');
@@ -697,13 +698,13 @@ describe('language server (results follow the text, not the version number)', fu
 
   it('after the idle-time check corrects an incremental result, a pull with the previous result id gets the correction in full', async () => {
     const uri = fresh();
-    await client.open(uri, PARTICLES, 1);
+    await client.open(uri, CACHED_LOOKUP, 1);
     const first = await client.pullReport(uri);
-    assert.deepEqual(codesOf(first.items!), ['0:6:slots-candidate']);
+    assert.deepEqual(rulesOf(first.items!), ['cache-unhashable-argument']);
     const seen = client.refreshes;
-    await client.change(uri, 2, [NOT_IN_BULK]);
+    await client.change(uri, 2, [UNCACHE]);
     const edited = await client.pullReport(uri, first.resultId);
-    assert.deepEqual(codesOf(edited.items!), ['0:6:slots-candidate'], 'the incremental lint kept the finding (what this test is about)');
+    assert.deepEqual(rulesOf(edited.items!), ['cache-unhashable-argument'], 'the incremental lint kept the finding (what this test is about)');
     await client.waitForRefresh(seen);
     const corrected = await client.pullReport(uri, edited.resultId);
     assert.equal(corrected.kind, 'full', 'an unchanged answer would keep the stale finding in the editor');

@@ -25,6 +25,8 @@
 //    words), an edit strictly inside one method re-lints that method and the class header
 //    (decorators, name, bases), not the other methods. Def-, class- and loop-level matches are
 //    found again because a query range returns every match whose root intersects it.
+//  - Plus the header of every module-level class that an edited statement names (as far as its
+//    words are known): class findings can rest on where the class is used (its constructor calls).
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).

@@ -432,6 +432,8 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
   const editedModuleCode: Unit[] = [];
   /** The words of the statements edited inside module-level compound statements (compoundRegion). */
   const moduleWords = new Set<string>();
+  /** The headers of the classes re-linted whole: the classes they name (a new subclass's bases) may answer otherwise. */
+  const classHeaders: Span[] = [];
   for (const k of carried.reread) {
     const u = units[k];
     const touching = touched.filter((t) => touches(t, u));
@@ -441,9 +443,21 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
     if (touching.length > 0 && addNarrowedUnit(edit, region, u, touching, keystrokeInProse, moduleWords)) continue;
     region.parts.push(u);
     if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
+    const header = classHeader(edit.root, u);
+    if (header) classHeaders.push(header);
   }
   addModuleCodeReaders(edit, region, editedModuleCode, moduleWords);
+  // The words the edit removed (a deleted subclass or constructor call) and those of re-linted class headers.
+  for (const word of (only && editedWords(prev.text, text, only, classHeaders)) || []) region.editedWords.add(word);
   addNamedClassHeaders(edit, region);
+}
+
+/** The header (decorators, name, bases) of a unit that is a class, or null. */
+function classHeader(root: Node, u: Unit): Span | null {
+  const top = unitNode(root, u);
+  const cls = top && definitionOf(top);
+  const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+  return top && body ? { start: top.startIndex, end: body.startIndex } : null;
 }
 
 /**
@@ -504,17 +518,15 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
  * in loops and comprehensions, other class rules read its subclasses): when an edited statement names a
  * module-level class the region does not hold, re-lint that class's header (decorators, name, bases).
  * Every class-level match is found again from it; the methods' matches, which do not reach the header,
- * are kept. Edits whose words are unknown (a whole def or method re-linted) are left to verify().
+ * are kept. Edits whose words are unknown (too many, a def or method re-linted whole) are left to verify().
  */
 function addNamedClassHeaders(edit: EditedFile, region: Region): void {
   if (region.editedWords.size === 0) return;
   edit.units.forEach((u, k) => {
     if (region.dirtyUnits.has(k) || !u.bindings.some((name) => region.editedWords.has(name))) return;
-    const top = unitNode(edit.root, u);
-    const cls = top && definitionOf(top);
-    const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+    const header = classHeader(edit.root, u);
     // Not a dirty unit: only its header is in the region, and a later step may still need the whole of it.
-    if (top && body) region.parts.push({ start: top.startIndex, end: body.startIndex });
+    if (header) region.parts.push(header);
   });
 }
 

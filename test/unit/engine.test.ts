@@ -351,6 +351,35 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-lints a class's header when a subclass naming it comes or goes: the base's fix follows at once", async () => {
+    const engine = await getEngine();
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n${helpers}`;
+    const subclass = 'class Heavy(Particle):\n    pass\n\n\n';
+    const options = { filePath: '/proj/particles.py' };
+    // With a subclass, adding __slots__ to the base alone would not drop the subclass's __dict__: no fix.
+    const fixes = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.fix?.title ?? 'no fix');
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    let current = text;
+    const edit = (start: number, end: number, newText: string) => {
+      const edited = applyEdit(engine, tree, current, { start, end, newText });
+      tree = edited.tree;
+      current = edited.text;
+      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+    };
+    try {
+      assert.deepEqual(fixes(linter.lint(tree, text, options, null)), ['Add __slots__']);
+      const at = text.indexOf('def helper0');
+      assert.deepEqual(fixes(edit(at, at, subclass)), ['no fix']);
+      assert.deepEqual(fixes(engine.lintText(current, options)), ['no fix']);
+      assert.deepEqual(fixes(edit(at, at + subclass.length, '')), ['Add __slots__']);
+      assert.equal(linter.stats.partial, 2, 'both lints incremental');
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

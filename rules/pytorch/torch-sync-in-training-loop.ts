@@ -236,15 +236,20 @@ function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFac
   if (binding && !binding.target.startsWith('torch')) return false;
   if (!loop) return true;
   if (root.text === loop.indexName) return false;
-  if (loop.batchNames.includes(root.text) && !reassignedIn(loop.node, root.text)) return false;
+  if (loop.batchNames.includes(root.text) && !reassignedBefore(loop.node, root.text, recv)) return false;
   return true;
 }
 
-function reassignedIn(loop: Node, name: string): boolean {
+/**
+ * The batch name is rebound in the loop body before `use` reads it (`labels = labels.to(device)`).
+ * A rebinding that `use` is part of (`labels = encode(labels.numpy())`) or that comes after it
+ * does not count: the loader rebinds the name at the top of each step.
+ */
+function reassignedBefore(loop: Node, name: string, use: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
   return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).some((a) => {
     const left = a.childForFieldName('left');
-    return left !== null && targetNames(left).includes(name);
+    return left !== null && a.endIndex <= use.startIndex && targetNames(left).includes(name);
   });
 }

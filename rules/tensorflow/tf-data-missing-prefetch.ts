@@ -36,13 +36,19 @@ export default defineRule({
       'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
       'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A pipeline a builder returns is judged ' +
       'at its call sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with ' +
-      'no call in view, only in a file that never prefetches.',
+      'no call in view, or callers that only wrap it in an object of theirs (`cls(ds, ...)`), it is a hint, and only in a file that never prefetches.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',
     },
   },
   fix: { safety: 'safe', title: 'Append .prefetch(tf.data.AUTOTUNE)' },
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when a builder returns the pipeline and no caller in the file trains on it: the callers are elsewhere, or wrap it in an object (`cls(ds, ...)`) that may prefetch it',
+    },
+  ],
   // The outermost call of a method chain (its value is not the object of a further call).
   query: `
 (call
@@ -66,6 +72,7 @@ export default defineRule({
       start: m.need('m').startIndex,
       end: call.endIndex,
       message: `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
+      severity: consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
       edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.AUTOTUNE)`)] : undefined,
     });
   },
@@ -166,6 +173,8 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
   judging.add(def.id);
   try {
     let consumed: string | null = null;
+    let calls = 0;
+    let wrapped = false;
     for (const id of identifiersSpelledInFile(facts, name.text)) {
       if (id.equals(name)) continue;
       // `make_ds(...)` or `self.make_ds(...)`
@@ -173,14 +182,41 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
       const call = callee.parent;
       if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
       if (prefetchedByCaller(call)) return null;
+      calls++;
+      wrapped ||= wrappedByCaller(call);
       const how = consumerOf(call, facts);
       if (how && how !== 'returned' && !how.startsWith('returned to'))
         consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
     }
+    // Nobody in view trains on it: the callers live in other modules, or hand it to an object of theirs.
+    if (!consumed && fallback) return calls === 0 ? RETURNED_OUT_OF_VIEW : wrapped ? RETURNED_WRAPPED : fallback;
     return consumed ?? fallback;
   } finally {
     judging.delete(def.id);
   }
+}
+
+const RETURNED_OUT_OF_VIEW = 'returned to callers outside this file';
+const RETURNED_WRAPPED = 'returned to a caller that wraps it in an object';
+
+/**
+ * `Loader(make_ds(...))`, or `ds = make_ds(...)` and later `cls(ds, n)`: the pipeline goes into an object
+ * (a class of the caller, spelled capitalised or `cls`), whose own input method may add the prefetch.
+ */
+function wrappedByCaller(call: Node): boolean {
+  const isConstructorArgument = (n: Node) => {
+    const holder = n.parent?.type === 'keyword_argument' ? n.parent.parent : n.parent;
+    const callee = holder?.type === 'argument_list' ? holder.parent?.childForFieldName('function') : null;
+    const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
+    return name !== undefined && (name === 'cls' || /^_?[A-Z][a-z]/.test(name));
+  };
+  if (isConstructorArgument(call)) return true;
+  const assignment = call.parent;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (left?.type !== 'identifier') return false;
+  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
+    isConstructorArgument,
+  );
 }
 
 /** `make_ds(...).prefetch(n)`, or `ds = make_ds(...)` and later `ds.prefetch(n)` in the same scope. */

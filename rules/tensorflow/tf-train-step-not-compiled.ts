@@ -9,6 +9,8 @@ import {
   identifiersSpelledInFile,
   tfFunctionOf,
   tfFunctions,
+  decoratorCallee,
+  decoratorsOf,
   trainStepOf,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -35,7 +37,7 @@ export default defineRule({
     instead:
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
       'inside it. Steps that call `.numpy()` or draw NumPy or Python random numbers (frozen at trace time), Keras ' +
-      '`train_step` overrides and steps already called from a `tf.function` are not flagged.',
+      '`train_step` overrides, steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 session code are not flagged.',
     example: {
       before: 'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
       after: '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
@@ -64,7 +66,10 @@ export default defineRule({
     // left eager is the optimizer update, and the message would be wrong about the step running op by op.
     if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
     // TensorFlow 1 graph mode: the step is called once to build the graph that a session then runs.
-    if (opensGraphSession(facts)) return;
+    if (opensGraphSession(facts) || usesSessionApis(facts)) return;
+    // A custom gradient's forward or backward function (or one nested in it): TensorFlow calls it while it
+    // differentiates the caller, so compiling belongs to whatever runs the caller, not to this def.
+    if (insideCustomGradient(def, facts)) return;
     const tf = ensureImport(facts, 'tensorflow');
     const stmt = definitionStatement(def);
     const at = lineStartOf(ctx.text, stmt.startIndex);
@@ -89,6 +94,32 @@ function opensGraphSession(facts: FileFacts): boolean {
       return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) === true && SESSION_CALLS.test(facts.calleeName(call) ?? '');
     }),
   );
+}
+
+/** TensorFlow 1 graph-mode calls: the file builds ops once and runs them in a session it receives. */
+const TF1_GRAPH_CALLS =
+  /^tensorflow\.(compat\.v1\.)?(train\.get_global_step|train\.get_or_create_global_step|get_default_session|placeholder|global_variables_initializer)$/;
+const TF1_WORDS = ['get_global_step', 'get_or_create_global_step', 'get_default_session', 'placeholder', 'global_variables_initializer'];
+
+/** The file uses TensorFlow 1 session APIs without opening the session itself (`sess.run(op, feed_dict)`, `tf.train.get_global_step()`). */
+function usesSessionApis(facts: FileFacts): boolean {
+  if (/\bsess(ion)?\.run\s*\(|\bfeed_dict\s*=/.test(facts.text)) return true;
+  return TF1_WORDS.some((word) =>
+    identifiersSpelledInFile(facts, word).some((id) => {
+      const callee = id.parent?.type === 'attribute' ? id.parent : id;
+      const call = callee.parent;
+      return call?.type === 'call' && TF1_GRAPH_CALLS.test(facts.calleeName(call) ?? '');
+    }),
+  );
+}
+
+/** The def, or a def it is nested in, is decorated with `tf.custom_gradient`. */
+function insideCustomGradient(def: Node, facts: FileFacts): boolean {
+  for (let n: Node | null = def; n; n = n.parent) {
+    if (n.type !== 'function_definition') continue;
+    if (decoratorsOf(n).some((d) => /^tensorflow\.(compat\.v[12]\.)?custom_gradient$/.test(facts.qualifiedName(decoratorCallee(d)) ?? ''))) return true;
+  }
+  return false;
 }
 
 /** The step is called (or passed to `strategy.run`) inside some tf.function, which traces it anyway. */

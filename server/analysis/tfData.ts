@@ -3,7 +3,8 @@
 // transformations a pipeline applies. Results are memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
-import { valuesAssignedTo } from './trainingLoop';
+import { keywordValue } from './callArgs';
+import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
 export const DATASET_METHODS = new Set([
@@ -99,7 +100,7 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
       const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
       const last = values[values.length - 1];
-      if (!last) return null;
+      if (!last) return unpackedSplit(n, facts) ? { methods: methods.reverse(), source: unpackedSplit(n, facts)! } : null;
       const upstream = resolve(last, facts, depth + 1);
       if (!upstream) return null;
       return { methods: [...upstream.methods, ...methods.reverse()], source: upstream.source };
@@ -107,6 +108,23 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     return null;
   }
   return null;
+}
+
+/**
+ * The `tfds.load(...)` call a name was unpacked from when that name is one of its Datasets:
+ * `(train, val), info = tfds.load(..., split=[...], with_info=True)` binds Datasets in the first
+ * slot only (the second is the DatasetInfo); without `with_info`, every slot is a split.
+ */
+function unpackedSplit(name: Node, facts: FileFacts): Node | null {
+  const bindings = unpackedValuesOf(name.text, name, facts).filter((b) => b.value.endIndex <= name.startIndex);
+  const last = bindings[bindings.length - 1];
+  if (!last || last.value.type !== 'call' || facts.calleeName(last.value) !== 'tensorflow_datasets.load') return null;
+  // A list of splits gives a tuple of Datasets; one split gives one; no split gives a dict of them.
+  const split = keywordValue(last.value, 'split');
+  const datasetDepth = !split ? 0 : split.type === 'list' || split.type === 'tuple' ? 2 : 1;
+  const withInfo = keywordValue(last.value, 'with_info')?.type === 'true';
+  const depth = withInfo ? (last.path[0] === 0 ? last.path.length : 0) : last.path.length + 1;
+  return depth === datasetDepth && datasetDepth > 0 ? last.value : null;
 }
 
 /** Sources whose elements are the argument's own values: nothing to read or decode. */

@@ -790,6 +790,47 @@ export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Nod
   return indexAssignments(scope).get(name) ?? [];
 }
 
+/**
+ * Values that bind `name` by unpacking (`(a, b), info = load(...)`) in the scope that contains `at`,
+ * each with the position of the name in the pattern (`[0, 1]` for `b` above). Uses the same
+ * per-scope index as valuesAssignedTo, so only the keys that spell the name are looked at.
+ */
+export function unpackedValuesOf(name: string, at: Node, facts: FileFacts): { value: Node; path: number[] }[] {
+  let scope: Node | null = null;
+  for (let n = at.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') {
+      scope = n.childForFieldName('body');
+      break;
+    }
+    if (n.type === 'module') scope = n;
+  }
+  if (!scope) return [];
+  const word = new RegExp(`(^|[^\\w])${name}([^\\w]|$)`);
+  const found: { value: Node; path: number[] }[] = [];
+  for (const [key, values] of assignmentIndex(scope, facts)) {
+    if (!key.includes(',') || !word.test(key)) continue;
+    for (const value of values) {
+      const left = value.parent?.childForFieldName('left');
+      const path = left ? positionInPattern(left, name) : null;
+      if (path) found.push({ value, path });
+    }
+  }
+  return found;
+}
+
+const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'parenthesized_expression']);
+
+function positionInPattern(pattern: Node, name: string): number[] | null {
+  if (!PATTERNS.has(pattern.type)) return null;
+  const parts = pattern.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].type === 'identifier' && parts[i].text === name) return [i];
+    const inner = positionInPattern(parts[i], name);
+    if (inner) return pattern.type === 'parenthesized_expression' ? inner : [i, ...inner];
+  }
+  return null;
+}
+
 const assignmentCache = new WeakMap<FileFacts, Map<number, Map<string, Node[]>>>();
 
 function assignmentIndex(scope: Node, facts: FileFacts): Map<string, Node[]> {

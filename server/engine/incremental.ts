@@ -25,6 +25,8 @@
 //    words), an edit strictly inside one method re-lints that method and the class header
 //    (decorators, name, bases), not the other methods. Def-, class- and loop-level matches are
 //    found again because a query range returns every match whose root intersects it.
+//  - Plus the header of every module-level class that an edited statement names (as far as its
+//    words are known): class findings can rest on where the class is used (its constructor calls).
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
@@ -401,6 +403,8 @@ class Region {
   readonly scopes: Span[] = [];
   /** The units the region holds (wholly or in part): the stats report them. */
   readonly dirtyUnits = new Set<number>();
+  /** The words of the edited statements (narrowed edits and edited module-level code): see addNamedClassHeaders. */
+  readonly editedWords = new Set<string>();
 
   constructor(
     private readonly units: readonly Unit[],
@@ -428,6 +432,8 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
   const editedModuleCode: Unit[] = [];
   /** The words of the statements edited inside module-level compound statements (compoundRegion). */
   const moduleWords = new Set<string>();
+  /** The headers of the classes re-linted whole: the classes they name (a new subclass's bases) may answer otherwise. */
+  const classHeaders: Span[] = [];
   for (const k of carried.reread) {
     const u = units[k];
     const touching = touched.filter((t) => touches(t, u));
@@ -437,8 +443,21 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
     if (touching.length > 0 && addNarrowedUnit(edit, region, u, touching, keystrokeInProse, moduleWords)) continue;
     region.parts.push(u);
     if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
+    const header = classHeader(edit.root, u);
+    if (header) classHeaders.push(header);
   }
   addModuleCodeReaders(edit, region, editedModuleCode, moduleWords);
+  // The words the edit removed (a deleted subclass or constructor call) and those of re-linted class headers.
+  for (const word of (only && editedWords(prev.text, text, only, classHeaders)) || []) region.editedWords.add(word);
+  addNamedClassHeaders(edit, region);
+}
+
+/** The header (decorators, name, bases) of a unit that is a class, or null. */
+function classHeader(root: Node, u: Unit): Span | null {
+  const top = unitNode(root, u);
+  const cls = top && definitionOf(top);
+  const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+  return top && body ? { start: top.startIndex, end: body.startIndex } : null;
 }
 
 /**
@@ -460,6 +479,7 @@ function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Sp
     for (const m of statements) {
       region.parts.push(...m!.spans);
       region.scopes.push(m!.scope);
+      for (const word of m!.words) region.editedWords.add(word);
     }
     return true;
   }
@@ -490,6 +510,24 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
   const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
   if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
   region.addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
+  for (const word of words ?? []) region.editedWords.add(word);
+}
+
+/**
+ * A class's findings can rest on where the class is used (slots-candidate counts its constructor calls
+ * in loops and comprehensions, other class rules read its subclasses): when an edited statement names a
+ * module-level class the region does not hold, re-lint that class's header (decorators, name, bases).
+ * Every class-level match is found again from it; the methods' matches, which do not reach the header,
+ * are kept. Edits whose words are unknown (too many, a def or method re-linted whole) are left to verify().
+ */
+function addNamedClassHeaders(edit: EditedFile, region: Region): void {
+  if (region.editedWords.size === 0) return;
+  edit.units.forEach((u, k) => {
+    if (region.dirtyUnits.has(k) || !u.bindings.some((name) => region.editedWords.has(name))) return;
+    const header = classHeader(edit.root, u);
+    // Not a dirty unit: only its header is in the region, and a later step may still need the whole of it.
+    if (header) region.parts.push(header);
+  });
 }
 
 /**
@@ -1119,7 +1157,10 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     }
     finding.fix = { ...r.finding.fix, edits };
   }
-  return construct ? { finding, matchStart, matchEnd, construct: [construct[0]!, construct[1]!] } : { finding, matchStart, matchEnd };
+  // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
+  const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
+  if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  return shifted;
 }
 
 /**

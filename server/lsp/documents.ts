@@ -59,8 +59,8 @@ export class ParsedDocument {
   private verifyTimer: ReturnType<typeof setTimeout> | undefined;
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   /**
-   * Called when the idle-time full lint found that an incremental result was not exact: the caller
-   * should drop what it cached for this version and publish (or let the client pull) again.
+   * Called when the idle-time full lint found that an incremental result was not exact (the text then
+   * has a new revision): the caller should drop what it cached and publish (or let the client pull) again.
    */
   onCorrected: (() => void) | undefined;
   /** Hears a failure of this document's idle-time work (the check, the query preparation): the server logs it. */
@@ -179,7 +179,7 @@ export class ParsedDocument {
         async () => {
           await this.backgroundTurn?.();
           if (this.version !== version || !this.tree || this.stale) return;
-          if (!this.verifyWithinLimit(options, details)) this.onCorrected?.();
+          if (!this.verifyWithinLimit(options, details)) this.corrected();
         },
         VERIFY_AFTER_MS,
         (error) => this.onError(error),
@@ -286,7 +286,7 @@ export class ParsedDocument {
   private async lintInWorker(options: LintOptions): Promise<RemoteLint> {
     if (!this.remote) {
       this.dropTree(); // the worker keeps the tree now: free this thread's
-      this.remote = this.offThread!.open(this.getText(), this.version, this.languageId, this.uri, () => this.onCorrected?.());
+      this.remote = this.offThread!.open(this.getText(), this.version, this.languageId, this.uri, () => this.corrected());
     }
     const revision = this.revision;
     const optionsKey = JSON.stringify(options);
@@ -372,6 +372,17 @@ export class ParsedDocument {
     this.text = TextDocument.update(this.text, [], version);
     this.stale = true;
     this.revision = ++lastRevision;
+  }
+
+  /**
+   * The idle-time full lint (here or in the worker) found the last result inexact. The text gets a new
+   * revision, as after an edit: every result cached for the old one (the server's, a worker lint shared
+   * by revision) is out, and a pull's result id changes, so the client takes the corrected diagnostics
+   * instead of an 'unchanged' answer that would keep the stale ones in the editor.
+   */
+  private corrected(): void {
+    this.revision = ++lastRevision;
+    this.onCorrected?.();
   }
 
   /**

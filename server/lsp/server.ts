@@ -177,6 +177,8 @@ export class PerflensServer {
       // An idle-time full lint found the incremental result inexact: forget it and re-publish.
       doc.onCorrected = () => {
         this.lintCache.delete(doc.uri);
+        // With run: onSave, a saved result of the text just corrected (no edit since) would keep showing the stale findings.
+        if (this.savedLints.get(doc.uri)?.version === doc.version) this.savedLints.delete(doc.uri);
         if (this.pullDiagnostics) void c.languages.diagnostics.refresh();
         else this.schedulePush(doc, 0);
       };

@@ -241,6 +241,36 @@ describe("a document whose idle-time full check runs past the main thread's time
     doc.shortTextLintMs = 60_000;
     await doc.lintSomewhere({});
     assert.equal(remoteLints, 1, 'the re-lint after the stopped check was not done in the worker');
+describe('a document linted in the worker, whose result the idle-time check there corrected', () => {
+  it('is linted again in the worker (not given the shared lint of its revision) under a new revision', async () => {
+    const engine = await getEngine();
+    const doc = new ParsedDocument(TextDocument.create('file:///corrected.py', 'python', 1, SMALL), engine);
+    let remoteLints = 0;
+    let correct: (() => void) | undefined;
+    doc.offThread = {
+      available: true,
+      open: (_text, _version, _languageId, _uri, onCorrected) => {
+        correct = onCorrected;
+        return {
+          change: () => undefined,
+          lint: () => Promise.resolve({ findings: [], failures: [], parseMs: 0, lint: ++remoteLints } as unknown as RemoteLint),
+          construct: () => Promise.resolve(null),
+          dependencyChanged: () => undefined,
+          close: () => undefined,
+        };
+      },
+    };
+    doc.shortTextLintMs = 0; // stopped here at once: linted in the worker from now on
+    const lintNumber = async () => ((await doc.lintSomewhere({})) as unknown as { lint: number }).lint;
+    assert.equal(await lintNumber(), 1);
+    assert.equal(await lintNumber(), 1, 'a second request for the same text shares its lint');
+    let heard = 0;
+    doc.onCorrected = () => heard++;
+    const revision = doc.revision;
+    correct!();
+    assert.equal(heard, 1);
+    assert.notEqual(doc.revision, revision, 'a pull result id from before the correction must not match');
+    assert.equal(await lintNumber(), 2, 'the corrected result was never asked for');
     doc.dispose();
   });
 });

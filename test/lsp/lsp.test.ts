@@ -38,6 +38,16 @@ async function expectedCodes(text: string): Promise<string[]> {
   return r.findings.map((f) => `${r.lines.positionAt(f.start).line}:${r.lines.positionAt(f.start).character}:${f.ruleId}`);
 }
 
+/**
+ * The call in use() is flagged because lookup() is cached. UNCACHE, an edit of lookup()'s decorators,
+ * re-lints lookup() alone and keeps use()'s finding, which the idle-time full lint then drops.
+ */
+const CACHED_LOOKUP =
+  'import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef lookup(table):\n    return len(table)\n\n\ndef use():\n    return lookup({"a": 1})\n\n\n' +
+  Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+const UNCACHE = { range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } }, text: '' };
+const rulesOf = (diags: Diag[]) => diags.map((d) => d.code);
+
 const codesOf = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`);
 
 describe('language server (pull diagnostics)', function () {
@@ -589,6 +599,22 @@ describe('language server (run on save, multi-root settings)', function () {
     assert.deepEqual(codesOf(saved.items!), ['5:15:reduction-over-list-comprehension']);
   });
 
+  it('with run: onSave, a saved result that the idle-time check corrected is replaced by the corrected one', async () => {
+    const uri = 'file:///ws/a/lookup.py';
+    await client.open(uri, CACHED_LOOKUP);
+    const first = await client.pullReport(uri);
+    assert.deepEqual(rulesOf(first.items!), ['cache-unhashable-argument']);
+    await client.change(uri, 2, [UNCACHE]);
+    const seen = client.refreshes;
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const saved = await client.pullReport(uri, first.resultId);
+    assert.deepEqual(rulesOf(saved.items!), ['cache-unhashable-argument'], 'the incremental lint kept the finding (what this test is about)');
+    await client.waitForRefresh(seen);
+    const corrected = await client.pullReport(uri, saved.resultId);
+    assert.equal(corrected.kind, 'full');
+    assert.deepEqual(codesOf(corrected.items!), []);
+  });
+
   it('a settings change makes the next pull (with the previous result id) report in full', async () => {
     const uri = 'file:///ws/c/mod.py';
     await client.open(uri, SOURCE);
@@ -668,6 +694,21 @@ describe('language server (results follow the text, not the version number)', fu
     assert.equal(second.kind, 'full');
     assert.notEqual(second.resultId, first.resultId);
     assert.deepEqual(codesOf(second.items!), await expectedCodes(OTHER));
+  });
+
+  it('after the idle-time check corrects an incremental result, a pull with the previous result id gets the correction in full', async () => {
+    const uri = fresh();
+    await client.open(uri, CACHED_LOOKUP, 1);
+    const first = await client.pullReport(uri);
+    assert.deepEqual(rulesOf(first.items!), ['cache-unhashable-argument']);
+    const seen = client.refreshes;
+    await client.change(uri, 2, [UNCACHE]);
+    const edited = await client.pullReport(uri, first.resultId);
+    assert.deepEqual(rulesOf(edited.items!), ['cache-unhashable-argument'], 'the incremental lint kept the finding (what this test is about)');
+    await client.waitForRefresh(seen);
+    const corrected = await client.pullReport(uri, edited.resultId);
+    assert.equal(corrected.kind, 'full', 'an unchanged answer would keep the stale finding in the editor');
+    assert.deepEqual(codesOf(corrected.items!), []);
   });
 
   it("a quick fix is built from the server's lint of the current text, never from the client's copy", async () => {

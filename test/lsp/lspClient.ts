@@ -123,6 +123,15 @@ export class TestClient {
     throw new Error(`no diagnostics pushed for ${uri} v${version}`);
   }
 
+  /** Waits until the server has asked the client to pull again (workspace/diagnostic/refresh) more than `seen` times. */
+  async waitForRefresh(seen: number, timeoutMs = 10000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.refreshes <= seen) {
+      if (Date.now() > deadline) throw new Error(`no diagnostic refresh after ${seen}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
   /** A request; cancelling the token sends $/cancelRequest. */
   request<T>(method: string, params: unknown, token?: CancellationToken): Promise<T> {
     // An undefined third argument would be sent as a positional parameter.

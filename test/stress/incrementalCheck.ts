@@ -48,7 +48,7 @@ export function applyEdit(engine: Engine, tree: Tree, text: string, edit: { star
   return { tree: newTree, text: newText, change, changedRanges };
 }
 
-export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
+export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.severity}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
 
 /** A random edit: with probability typingShare, one character typed or deleted somewhere; else a mutation (randomEdit). */
 export function randomTyping(text: string, next: () => number, typingShare: number): { start: number; end: number; newText: string } {

@@ -290,6 +290,96 @@ describe('engine: linting', () => {
     }
   });
 
+  it('keeps a kept finding hint-only when an edit above moves it (its own quietOutsideHotCode survives the shift)', async () => {
+    const engine = await getEngine();
+    // `open(p).read()` in a function run once: reported quiet outside hot code, so `auto` makes it a hint.
+    const text = 'import json\n\n\ndef load(p):\n    text = open(p).read()\n    return json.loads(text)\n\n\ndef g():\n    return 1\n';
+    const options = { impact: 'auto' as const };
+    const severities = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.ruleId}:${f.severity}`);
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    try {
+      assert.deepEqual(severities(linter.lint(tree, text, options, null)), ['open-without-with:hint']);
+      // A line typed above load(): its finding is kept and shifted, not found again.
+      const at = text.indexOf('\n\n\ndef load') + 1;
+      const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'x = 1\n' });
+      tree = edited.tree;
+      const incremental = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(severities(incremental), severities(engine.lintText(edited.text, options)));
+      assert.deepEqual(severities(incremental), ['open-without-with:hint']);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('re-lints the header of a class that an edited statement names: a finding resting on its constructor calls comes and goes at once', async () => {
+    const engine = await getEngine();
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const bulk = '[Particle(i) for i in range(n)]';
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return ${bulk}\n\n\n${helpers}`;
+    const options = { filePath: '/proj/particles.py' };
+    const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
+    const linter = new IncrementalLinter(engine, true, 0);
+    let tree = engine.parse(text);
+    let current = text;
+    const edit = (from: string, to: string) => {
+      const at = current.indexOf(from);
+      const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
+      tree = edited.tree;
+      current = edited.text;
+      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+    };
+    try {
+      assert.equal(slots(linter.lint(tree, text, options, null)).length, 1);
+      // make() no longer builds Particles in bulk: only make()'s statement and Particle's header are re-linted.
+      const single = edit(bulk, 'Particle(n)');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(slots(single), []);
+      const header = { start: 0, end: text.indexOf('def __init__') };
+      assert.ok(
+        linter.stats.lastRanges.some((r) => r.start === header.start && r.end === header.end),
+        JSON.stringify(linter.stats.lastRanges),
+      );
+      assert.ok(!linter.stats.lastRanges.some((r) => r.end > header.end && r.start < text.indexOf('def make')), 'the class body stays out');
+      // And back: the finding returns without waiting for the idle-time check.
+      assert.deepEqual(slots(edit('Particle(n)', bulk)), slots(engine.lintText(current, options)));
+      assert.equal(slots(engine.lintText(current, options)).length, 1);
+      assert.equal(linter.stats.partial, 2);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it("re-lints a class's header when a subclass naming it comes or goes: the base's fix follows at once", async () => {
+    const engine = await getEngine();
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n${helpers}`;
+    const subclass = 'class Heavy(Particle):\n    pass\n\n\n';
+    const options = { filePath: '/proj/particles.py' };
+    // With a subclass, adding __slots__ to the base alone would not drop the subclass's __dict__: no fix.
+    const fixes = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.fix?.title ?? 'no fix');
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    let current = text;
+    const edit = (start: number, end: number, newText: string) => {
+      const edited = applyEdit(engine, tree, current, { start, end, newText });
+      tree = edited.tree;
+      current = edited.text;
+      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+    };
+    try {
+      assert.deepEqual(fixes(linter.lint(tree, text, options, null)), ['Add __slots__']);
+      const at = text.indexOf('def helper0');
+      assert.deepEqual(fixes(edit(at, at, subclass)), ['no fix']);
+      assert.deepEqual(fixes(engine.lintText(current, options)), ['no fix']);
+      assert.deepEqual(fixes(edit(at, at + subclass.length, '')), ['Add __slots__']);
+      assert.equal(linter.stats.partial, 2, 'both lints incremental');
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

@@ -12,6 +12,28 @@ const LIMIT = { maxFileSize: 2000 };
 const SMALL = 'import time\nasync def f():\n    time.sleep(1)\n';
 const BIG = SMALL + '# padding\n'.repeat(300);
 
+/**
+ * A stand-in for the lint worker: each lint answers `answer(n)` for the n-th lint (counted in `lints`), and
+ * `correct` is the idle-time correction callback the document handed it.
+ */
+function standInWorker(answer: (n: number) => Record<string, unknown> = () => ({})) {
+  const state = { lints: 0, correct: undefined as (() => void) | undefined };
+  const worker: OffThreadLinter = {
+    available: true,
+    open: (_text, _version, _languageId, _uri, onCorrected) => {
+      state.correct = onCorrected;
+      return {
+        change: () => undefined,
+        lint: () => Promise.resolve({ findings: [], failures: [], parseMs: 0, ...answer(++state.lints) } as unknown as RemoteLint),
+        construct: () => Promise.resolve(null),
+        dependencyChanged: () => undefined,
+        close: () => undefined,
+      };
+    },
+  };
+  return { worker, state };
+}
+
 /** Counts the engine's parses while `run` runs. */
 async function countParses(engine: Engine, run: () => void): Promise<number> {
   const parse = engine.parse;
@@ -177,31 +199,18 @@ describe('a short document whose lint runs past its time limit on the main threa
   it('is linted in the worker instead, then and on its next lints (an 87k-character text held every request for 20 s)', async () => {
     const engine = await getEngine();
     const doc = new ParsedDocument(TextDocument.create('file:///slow.py', 'python', 1, SMALL), engine);
-    let remoteLints = 0;
-    const worker: OffThreadLinter = {
-      available: true,
-      open: () => ({
-        change: () => undefined,
-        lint: () => {
-          remoteLints++;
-          return Promise.resolve({ findings: [], failures: [], parseMs: 0, fromWorker: true } as unknown as RemoteLint);
-        },
-        construct: () => Promise.resolve(null),
-        dependencyChanged: () => undefined,
-        close: () => undefined,
-      }),
-    };
+    const { worker, state } = standInWorker(() => ({ fromWorker: true }));
     doc.offThread = worker;
     // A limit no lint meets: the lint here is stopped at its first query pass, as a slow one would be past it.
     doc.shortTextLintMs = 0;
     const first = await doc.lintSomewhere({});
-    assert.equal(remoteLints, 1, 'the stopped lint was not done in the worker');
+    assert.equal(state.lints, 1, 'the stopped lint was not done in the worker');
     assert.equal((first as unknown as { fromWorker?: boolean }).fromWorker, true);
     doc.shortTextLintMs = 60_000;
     const end = { line: 3, character: 0 };
     doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
     await doc.lintSomewhere({});
-    assert.equal(remoteLints, 2, 'the next lint of the slow text went back to the main thread');
+    assert.equal(state.lints, 2, 'the next lint of the slow text went back to the main thread');
     assert.equal(engine.lintDeadline, undefined);
     doc.dispose();
   });
@@ -211,20 +220,8 @@ describe("a document whose idle-time full check runs past the main thread's time
   it('is stopped there, moves to the worker and asks for a re-lint (a 200k-character chain cost seconds per check)', async () => {
     const engine = await getEngine();
     const doc = new ParsedDocument(TextDocument.create('file:///slowcheck.py', 'python', 1, SMALL), engine);
-    let remoteLints = 0;
-    doc.offThread = {
-      available: true,
-      open: () => ({
-        change: () => undefined,
-        lint: () => {
-          remoteLints++;
-          return Promise.resolve({ findings: [], failures: [], parseMs: 0 } as unknown as RemoteLint);
-        },
-        construct: () => Promise.resolve(null),
-        dependencyChanged: () => undefined,
-        close: () => undefined,
-      }),
-    };
+    const { worker, state } = standInWorker();
+    doc.offThread = worker;
     let corrected = 0;
     doc.onCorrected = () => corrected++;
     doc.onError = (error) => assert.fail(`idle-time work failed: ${(error as Error).message}`);
@@ -232,7 +229,7 @@ describe("a document whose idle-time full check runs past the main thread's time
     const end = { line: 3, character: 0 };
     doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
     await doc.lintSomewhere({}); // an incremental lint here: checked in full when idle
-    assert.equal(remoteLints, 0);
+    assert.equal(state.lints, 0);
     // The idle check now meets a limit it cannot: a check as slow as the chain's, on a loaded machine.
     doc.shortTextLintMs = 0;
     await new Promise((r) => setTimeout(r, VERIFY_AFTER_MS + 150));
@@ -240,26 +237,17 @@ describe("a document whose idle-time full check runs past the main thread's time
     assert.equal(engine.lintDeadline, undefined);
     doc.shortTextLintMs = 60_000;
     await doc.lintSomewhere({});
-    assert.equal(remoteLints, 1, 'the re-lint after the stopped check was not done in the worker');
+    assert.equal(state.lints, 1, 'the re-lint after the stopped check was not done in the worker');
+    doc.dispose();
+  });
+});
+
 describe('a document linted in the worker, whose result the idle-time check there corrected', () => {
   it('is linted again in the worker (not given the shared lint of its revision) under a new revision', async () => {
     const engine = await getEngine();
     const doc = new ParsedDocument(TextDocument.create('file:///corrected.py', 'python', 1, SMALL), engine);
-    let remoteLints = 0;
-    let correct: (() => void) | undefined;
-    doc.offThread = {
-      available: true,
-      open: (_text, _version, _languageId, _uri, onCorrected) => {
-        correct = onCorrected;
-        return {
-          change: () => undefined,
-          lint: () => Promise.resolve({ findings: [], failures: [], parseMs: 0, lint: ++remoteLints } as unknown as RemoteLint),
-          construct: () => Promise.resolve(null),
-          dependencyChanged: () => undefined,
-          close: () => undefined,
-        };
-      },
-    };
+    const { worker, state } = standInWorker((n) => ({ lint: n }));
+    doc.offThread = worker;
     doc.shortTextLintMs = 0; // stopped here at once: linted in the worker from now on
     const lintNumber = async () => ((await doc.lintSomewhere({})) as unknown as { lint: number }).lint;
     assert.equal(await lintNumber(), 1);
@@ -267,7 +255,7 @@ describe('a document linted in the worker, whose result the idle-time check ther
     let heard = 0;
     doc.onCorrected = () => heard++;
     const revision = doc.revision;
-    correct!();
+    state.correct!();
     assert.equal(heard, 1);
     assert.notEqual(doc.revision, revision, 'a pull result id from before the correction must not match');
     assert.equal(await lintNumber(), 2, 'the corrected result was never asked for');

@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
   contains,
+  identifiersSpelled,
   enclosingClass,
   enclosingDef,
   enclosingLoop,
@@ -154,6 +155,9 @@ function valuesReachingLoop(name: Node, loop: Node, facts: FileFacts): Node[] {
   const values = valuesAssignedTo(name.text, name, facts);
   if (!onlyPlainBindingsIn(loop, name.text)) return [];
   const inLoop = values.filter((v) => contains(loop, v));
+  // Assigned at the top of the loop body above the use: the value from before the loop never reaches it.
+  const body = loop.childForFieldName('body');
+  if (inLoop.some((v) => v.parent?.parent?.parent?.equals(body) && v.endIndex < name.startIndex && contains(loop, name))) return inLoop;
   const before = values.filter((v) => v.endIndex < loop.startIndex).at(-1);
   if (!before) return inLoop;
   const block = before.parent?.parent?.parent; // value -> assignment -> expression_statement -> block or module
@@ -191,7 +195,18 @@ function variesInLoop(arg: Node, loop: Node, facts: FileFacts): boolean {
   if (ids.some((n) => n.type === 'call')) return true;
   const clauses = loop.type === 'for_statement' ? [loop] : loop.namedChildren.filter((c) => c?.type === 'for_in_clause');
   const bound = new Set(clauses.flatMap((c) => (c?.childForFieldName('left') ? targetNames(c.childForFieldName('left')!) : [])));
-  return ids.some((id) => bound.has(id.text) || valuesAssignedTo(id.text, id, facts).some((v) => contains(loop, v)) || !onlyPlainBindingsIn(loop, id.text));
+  const body = loop.childForFieldName('body') ?? loop;
+  return ids.some(
+    (id) =>
+      bound.has(id.text) ||
+      valuesAssignedTo(id.text, id, facts).some((v) => contains(loop, v)) ||
+      // rebound or written into in the loop (`tokens[i] = next_id`, `x, _ = pair`)
+      bindersSpelling(body, id.text, BINDERS).length > 0 ||
+      // changed by a method (`tokens.append(next_id)`)
+      identifiersSpelled(body, id.text).some(
+        (use) => use.parent?.type === 'attribute' && use.parent.parent?.type === 'call' && use.parent.childForFieldName('object')?.equals(use),
+      ),
+  );
 }
 
 /** Not a model of another library: the file imports none of them, or the model comes from Keras. */

@@ -67,7 +67,7 @@ export default defineRule({
     }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body')) && !isScriptEvaluation(def, facts))) return;
+    if (isTestFile(ctx.filePath) || isTestCode(m.need('body'), facts)) return;
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
@@ -100,7 +100,7 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   const loop = enclosingTrainingLoop(ifNode, facts);
   const first = then.namedChild(0);
   if (!loop || loop.framework !== 'torch' || !first || !isUnderLoggingGuard(first, loop.node)) return;
-  if (isTestFile(ctx.filePath) || isTestCode(ifNode) || gradDecided(ifNode)) return;
+  if (isTestFile(ctx.filePath) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
   if (NEEDS_OR_FREEZES_GRAD.test(then.text) || GRAD_CONTEXT.test(then.text)) return;
   const trained = trainedModels(loop.node, then);
   const forward = findDescendants(
@@ -190,20 +190,6 @@ function evaluationLoop(def: Node, facts: FileFacts): Node | null {
     if (enclosingDef(loop.node)?.equals(def)) return loop.node;
   }
   return null;
-}
-
-/**
- * A training script's `def test(loader):` (named like a test, outside a test file): pytest never runs it, the
- * script calls it (`test_acc = test(test_loader)` after each epoch). Only a top-level def that is called from
- * outside itself counts; methods of a test class and uncalled `test_*` functions stay tests.
- */
-function isScriptEvaluation(def: Node, facts: FileFacts): boolean {
-  const name = def.childForFieldName('name')?.text;
-  const parent = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
-  if (!name || parent?.type !== 'module') return false;
-  return identifiersSpelledInFile(facts, name).some(
-    (id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id) && !contains(def, id),
-  );
 }
 
 function callsEval(def: Node): boolean {

@@ -157,7 +157,7 @@ function valuesReachingLoop(name: Node, loop: Node, facts: FileFacts): Node[] {
   const inLoop = values.filter((v) => contains(loop, v));
   // Assigned at the top of the loop body above the use: the value from before the loop never reaches it.
   const body = loop.childForFieldName('body');
-  if (inLoop.some((v) => v.parent?.parent?.parent?.equals(body) && v.endIndex < name.startIndex && contains(loop, name))) return inLoop;
+  if (inLoop.some((v) => body !== null && v.parent?.parent?.parent?.equals(body) && v.endIndex < name.startIndex && contains(loop, name))) return inLoop;
   const before = values.filter((v) => v.endIndex < loop.startIndex).at(-1);
   if (!before) return inLoop;
   const block = before.parent?.parent?.parent; // value -> assignment -> expression_statement -> block or module

@@ -820,11 +820,13 @@ function indexAssignments(scope: Node): Map<string, Node[]> {
 }
 
 const acceleratorCache = new WeakMap<FileFacts, boolean>();
-const ACCELERATOR_TEXT = /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b/;
+const ACCELERATOR_TEXT =
+  /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b|\bcuda\.(?:empty_cache|synchronize|max_memory_allocated|memory_allocated|max_memory_reserved|reset_peak_memory_stats|set_device|current_device)\b/;
 
 /**
  * True when the file moves work to an accelerator: `.cuda()`, a "cuda"/"mps" device string, a
- * `device` variable or argument, HF Accelerate or XLA. Without any of these, tensors live on the
+ * `device` variable or argument, HF Accelerate or XLA, or the CUDA memory and stream APIs (`torch.cuda.empty_cache()`,
+ * `torch.cuda.max_memory_allocated()`: code that only runs on a GPU; `is_available` and seeding do not count). Without any of these, tensors live on the
  * CPU, where `.item()` and friends do not wait for a device.
  */
 export function usesAccelerator(facts: FileFacts): boolean {

@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
 import { hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
 
@@ -44,6 +45,8 @@ export default defineRule({
     const call = m.need('call');
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
     if (positionalArguments(call).length !== 1) return;
+    // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`: picking and slicing the element computes nothing to spread over threads.
+    if (isProjection(positionalArguments(call)[0]!)) return;
     const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
     // A few values written in the source: a demonstration, where parallel calls buy nothing.
     if (!pipeline || isLiteralDataset(pipeline, ctx.facts)) return;
@@ -60,3 +63,57 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * A lambda that only rearranges its element: returns its parameters, tuples or lists of them, literals, or
+ * slices and constant indexes of them (`lambda x, y: x`, `lambda r: (r, 0)`, `lambda w: (w[:-1], w[1:])`).
+ */
+function isProjection(fn: Node): boolean {
+  if (fn.type !== 'lambda') return false;
+  const params = new Set(lambdaParameters(fn));
+  const body = fn.childForFieldName('body');
+  return params.size > 0 && body !== null && rearranges(body, params);
+}
+
+function rearranges(expr: Node, params: ReadonlySet<string>): boolean {
+  switch (expr.type) {
+    case 'identifier':
+      return params.has(expr.text);
+    case 'integer':
+    case 'float':
+    case 'string':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'tuple':
+    case 'list':
+    case 'parenthesized_expression':
+    case 'expression_list':
+      return expr.namedChildren.every((c) => c !== null && (c.type === 'comment' || rearranges(c, params)));
+    case 'subscript': {
+      const value = expr.childForFieldName('value');
+      const indices = expr.childrenForFieldName('subscript').filter((c) => c !== null);
+      return value !== null && rearranges(value, params) && indices.every((i) => constantIndex(i));
+    }
+    default:
+      return false;
+  }
+}
+
+/** `0`, `-1`, `:`, `1:`, `:-1`, `3::2`, `...`: an index that does not depend on the data. */
+function constantIndex(index: Node): boolean {
+  if (index.type === 'integer' || index.type === 'ellipsis') return true;
+  if (index.type === 'unary_operator') return index.namedChild(0)?.type === 'integer';
+  if (index.type === 'slice') return index.namedChildren.every((c) => c !== null && constantIndex(c));
+  return false;
+}
+
+function lambdaParameters(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  return (params?.namedChildren ?? []).flatMap((p) => {
+    if (p?.type === 'identifier') return [p.text];
+    if (p?.type === 'list_splat_pattern') return p.namedChild(0)?.type === 'identifier' ? [p.namedChild(0)!.text] : [];
+    return [];
+  });
+}

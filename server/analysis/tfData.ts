@@ -3,6 +3,9 @@
 // transformations a pipeline applies. Results are memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
+import { keywordValue } from './callArgs';
+import { bindersSpelling } from './names';
+import { scopeBody } from './scopes';
 import { valuesAssignedTo } from './trainingLoop';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
@@ -99,7 +102,7 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
       const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
       const last = values[values.length - 1];
-      if (!last) return null;
+      if (!last) return unpackedTfdsSplit(n, facts);
       const upstream = resolve(last, facts, depth + 1);
       if (!upstream) return null;
       return { methods: [...upstream.methods, ...methods.reverse()], source: upstream.source };
@@ -108,6 +111,32 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
   }
   return null;
 }
+
+/**
+ * `train, valid, test = tfds.load(name, split=[...])` (or `(train, test), info = tfds.load(..., with_info=True)`):
+ * each name the unpacking binds from the list of splits is a dataset. Only the last binding of the name above
+ * its use counts, and only when it is that unpacking.
+ */
+function unpackedTfdsSplit(name: Node, facts: FileFacts): Pipeline | null {
+  const binders = bindersSpelling(scopeBody(name), name.text, ASSIGNMENTS).filter((b) => b.endIndex <= name.startIndex);
+  const last = binders.at(-1);
+  const right = last?.childForFieldName('right');
+  const left = last?.childForFieldName('left');
+  if (!right || !left || right.type !== 'call' || facts.calleeName(right) !== 'tensorflow_datasets.load') return null;
+  const split = keywordValue(right, 'split');
+  if (split?.type !== 'list' && split?.type !== 'tuple') return null;
+  const withInfo = keywordValue(right, 'with_info')?.type === 'true';
+  const datasets = withInfo ? patternItems(left)[0] : left;
+  if (!datasets || !/^(pattern_list|tuple_pattern|list_pattern)$/.test(datasets.type)) return null;
+  const named = patternItems(datasets);
+  return named.some((i) => i.type === 'identifier' && i.text === name.text) && named.length === split.namedChildCount ? { methods: [], source: right } : null;
+}
+
+function patternItems(pattern: Node): Node[] {
+  return pattern.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment']);
 
 /** Sources whose elements are the argument's own values: nothing to read or decode. */
 const IN_MEMORY_SOURCES = /^tensorflow\.data\.Dataset\.(from_tensor_slices|from_tensors|range)$/;

@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
+import {
+  definitionsNamed,
+  FileFacts,
+  hasSplatArguments,
+  isLiteralDataset,
+  keywordArgument,
+  parameterNames,
+  positionalArguments,
+  tfDataPipeline,
+} from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
 
 /** Map functions whose parallel execution could change results or need thread safety. */
@@ -46,7 +55,7 @@ export default defineRule({
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
     if (positionalArguments(call).length !== 1) return;
     // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`: picking and slicing the element computes nothing to spread over threads.
-    if (isProjection(positionalArguments(call)[0]!)) return;
+    if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
     const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
     // A few values written in the source: a demonstration, where parallel calls buy nothing.
     if (!pipeline || isLiteralDataset(pipeline, ctx.facts)) return;
@@ -65,17 +74,40 @@ export default defineRule({
 });
 
 /**
- * A lambda that only rearranges its element: returns its parameters, tuples or lists of them, literals, or
- * slices and constant indexes of them (`lambda x, y: x`, `lambda r: (r, 0)`, `lambda w: (w[:-1], w[1:])`).
+ * A function that only rearranges its element: a lambda returning its parameters, tuples or lists of them, literals,
+ * or slices and constant indexes of them (`lambda x, y: x`, `lambda r: (r, 0)`, `lambda w: (w[:-1], w[1:])`), or a
+ * def of this file whose body only names such slices and returns them (`X = batch[:, :-1]; return X, batch[:, 1:]`).
  */
-function isProjection(fn: Node): boolean {
+function isProjection(fn: Node, facts: FileFacts): boolean {
+  if (fn.type === 'identifier') {
+    const defs = definitionsNamed(facts, 'function_definition', fn.text);
+    return defs.length === 1 && isProjectionDef(defs[0]!);
+  }
   if (fn.type !== 'lambda') return false;
   const params = new Set(lambdaParameters(fn));
   const body = fn.childForFieldName('body');
   return params.size > 0 && body !== null && rearranges(body, params);
 }
 
-function rearranges(expr: Node, params: ReadonlySet<string>): boolean {
+function isProjectionDef(def: Node): boolean {
+  const constants = integerDefaults(def);
+  const names = new Set(parameterNames(def).filter((n) => !constants.has(n)));
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (names.size === 0 || statements.length === 0 || statements.at(-1)!.type !== 'return_statement') return false;
+  for (const [i, stmt] of statements.entries()) {
+    const expr = stmt.namedChild(0);
+    if (stmt.type === 'return_statement') return i === statements.length - 1 && expr !== null && rearranges(expr, names, constants);
+    if (stmt.type !== 'expression_statement' || !expr) return false;
+    if (i === 0 && expr.type === 'string') continue; // docstring
+    const left = expr.type === 'assignment' ? expr.childForFieldName('left') : null;
+    const right = expr.type === 'assignment' ? expr.childForFieldName('right') : null;
+    if (left?.type !== 'identifier' || !right || !rearranges(right, names, constants)) return false;
+    names.add(left.text);
+  }
+  return false;
+}
+
+function rearranges(expr: Node, params: ReadonlySet<string>, constants: ReadonlySet<string> = NONE): boolean {
   switch (expr.type) {
     case 'identifier':
       return params.has(expr.text);
@@ -90,23 +122,35 @@ function rearranges(expr: Node, params: ReadonlySet<string>): boolean {
     case 'list':
     case 'parenthesized_expression':
     case 'expression_list':
-      return expr.namedChildren.every((c) => c !== null && (c.type === 'comment' || rearranges(c, params)));
+      return expr.namedChildren.every((c) => c !== null && (c.type === 'comment' || rearranges(c, params, constants)));
     case 'subscript': {
       const value = expr.childForFieldName('value');
       const indices = expr.childrenForFieldName('subscript').filter((c) => c !== null);
-      return value !== null && rearranges(value, params) && indices.every((i) => constantIndex(i));
+      return value !== null && rearranges(value, params, constants) && indices.every((i) => constantIndex(i, constants));
     }
     default:
       return false;
   }
 }
 
-/** `0`, `-1`, `:`, `1:`, `:-1`, `3::2`, `...`: an index that does not depend on the data. */
-function constantIndex(index: Node): boolean {
+/** `0`, `-1`, `:`, `1:`, `:-1`, `3::2`, `...`, `-ahead` (a parameter with an integer default): an index that does not depend on the data. */
+function constantIndex(index: Node, constants: ReadonlySet<string>): boolean {
   if (index.type === 'integer' || index.type === 'ellipsis') return true;
-  if (index.type === 'unary_operator') return index.namedChild(0)?.type === 'integer';
-  if (index.type === 'slice') return index.namedChildren.every((c) => c !== null && constantIndex(c));
+  if (index.type === 'identifier') return constants.has(index.text);
+  if (index.type === 'unary_operator') return index.namedChild(0) !== null && constantIndex(index.namedChild(0)!, constants);
+  if (index.type === 'slice') return index.namedChildren.every((c) => c !== null && constantIndex(c, constants));
   return false;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Parameters with an integer default (`ahead=14`): constants for the indexes the def takes. */
+function integerDefaults(def: Node): Set<string> {
+  const out = new Set<string>();
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'default_parameter' && p.childForFieldName('value')?.type === 'integer') out.add(p.childForFieldName('name')!.text);
+  }
+  return out;
 }
 
 function lambdaParameters(fn: Node): string[] {

@@ -22,6 +22,8 @@ const EVAL_NAME = /(^|_)(test|eval|evaluate|evaluation|validate|validation|val|v
 const FORWARD_METHOD = /^(forward|inference|infer|predict)$/;
 /** Names a model goes by in training scripts: `net`, `cnn`, `rnn`, `model`, `net_dropped`, `encoder`... */
 const MODEL_NAME = /(^|_)(net|cnn|rnn|lstm|gru|mlp|model|encoder|decoder|autoencoder|classifier|generator|discriminator)(_|\d|$)|net$/i;
+/** Drawing or saving a figure: an evaluation that only feeds a plot (a few samples) costs little. */
+const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
 /** Code that needs gradients, or has already frozen the parameters. */
@@ -33,6 +35,7 @@ export default defineRule({
   title: 'Evaluation or inference loop without torch.no_grad() / inference_mode()',
   category: 'pytorch',
   severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'when the repeated evaluation only draws or saves a figure (a few samples for a plot)' }],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'pytorch-gpu-efficiency#evaluation-without-autograd',
@@ -46,7 +49,8 @@ export default defineRule({
       'switches dropout and batch-norm to inference behaviour.',
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
-      'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`.',
+      'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
+      'pass every N steps of a training loop and an eval-mode function the script calls each epoch (a hint when it only draws a figure).',
     example: {
       before: 'def evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
       after: '@torch.no_grad()\ndef evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
@@ -111,6 +115,7 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   if (!forward) return;
   ctx.report({
     node: forward,
+    severity: DRAWS.test(then.text) ? 'hint' : undefined,
     message: `\`${forward.childForFieldName('function')!.text}\` evaluates every few steps of this training loop with autograd recording; run the evaluation under \`with torch.no_grad():\``,
   });
 }
@@ -156,6 +161,7 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
   if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return;
   ctx.report({
     node: forward,
+    severity: DRAWS.test(body.text) ? 'hint' : undefined,
     message: `\`${name}\` runs \`${model}\` in eval mode with autograd recording, from a loop; decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\``,
     edits: decoratorEdit(def, facts),
   });

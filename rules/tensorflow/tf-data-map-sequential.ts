@@ -84,7 +84,7 @@ function isProjection(fn: Node, facts: FileFacts): boolean {
     return defs.length === 1 && isProjectionDef(defs[0]!);
   }
   if (fn.type !== 'lambda') return false;
-  const params = new Set(lambdaParameters(fn));
+  const params = new Set(parameterNames(fn));
   const body = fn.childForFieldName('body');
   return params.size > 0 && body !== null && rearranges(body, params);
 }
@@ -151,13 +151,4 @@ function integerDefaults(def: Node): Set<string> {
     if (p?.type === 'default_parameter' && p.childForFieldName('value')?.type === 'integer') out.add(p.childForFieldName('name')!.text);
   }
   return out;
-}
-
-function lambdaParameters(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  return (params?.namedChildren ?? []).flatMap((p) => {
-    if (p?.type === 'identifier') return [p.text];
-    if (p?.type === 'list_splat_pattern') return p.namedChild(0)?.type === 'identifier' ? [p.namedChild(0)!.text] : [];
-    return [];
-  });
 }

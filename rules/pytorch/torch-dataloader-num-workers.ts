@@ -5,6 +5,9 @@ import {
   dataLoaderArgument,
   datasetInfo,
   FileFacts,
+  contains,
+  enclosingDef,
+  enclosingLoop,
   identifiersSpelledInFile,
   isJudgeableDataLoaderCall,
   isTestCode,
@@ -68,17 +71,36 @@ export default defineRule({
   },
 });
 
-/** `test_loader = DataLoader(...)` and the name is never read again (or only measured with `len`): no batch is loaded. */
+/**
+ * `test_loader = DataLoader(...)` and the name is never read afterwards (or only measured with `len`, or peeked at
+ * with `next(iter(test_loader))`): no more than one batch is loaded. A read counts when it comes after the
+ * assignment, sits in a loop around it, or is in a function (which may run later, whatever its place in the file).
+ */
 function isNeverRead(call: Node, facts: FileFacts): boolean {
   const assignment = call.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
-  if (target?.type !== 'identifier') return false;
-  return identifiersSpelledInFile(facts, target.text).every((id) => id.equals(target) || isLenArgument(id, facts));
+  if (!assignment || target?.type !== 'identifier') return false;
+  const loop = enclosingLoop(assignment);
+  const home = enclosingDef(assignment);
+  return identifiersSpelledInFile(facts, target.text).every((id) => {
+    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts)) return true;
+    const readLater = id.startIndex > assignment.endIndex || (loop !== null && contains(loop, id));
+    const inOtherFunction = enclosingDef(id) !== null && !enclosingDef(id)!.equals(home ?? id);
+    return !readLater && !inOtherFunction;
+  });
 }
 
 function isLenArgument(id: Node, facts: FileFacts): boolean {
   const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
   return call?.type === 'call' && call.childForFieldName('function')?.text === 'len' && facts.isBuiltin('len', call);
+}
+
+/** `next(iter(loader))`: the name read for one batch. */
+function isPeek(id: Node, facts: FileFacts): boolean {
+  const iterCall = id.parent?.type === 'argument_list' && id.parent.namedChildCount === 1 ? id.parent.parent : null;
+  if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
+  const nextCall = iterCall.parent?.type === 'argument_list' ? iterCall.parent.parent : null;
+  return nextCall?.type === 'call' && nextCall.childForFieldName('function')?.text === 'next' && facts.isBuiltin('next', nextCall);
 }
 
 /** `next(iter(DataLoader(...)))`: one batch, to look at it. */

@@ -1,10 +1,29 @@
 import { defineRule } from '../../server/engine/rule';
+import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, trainingLoops } from '../../server/analysis';
+import {
+  contains,
+  enclosingLoop,
+  enclosingTrainingLoop,
+  FileFacts,
+  findDescendants,
+  identifiersSpelledInFile,
+  isNestedScope,
+  isTestCode,
+  isTestFile,
+  isUnderLoggingGuard,
+  trainingLoops,
+} from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
-/** Names of functions that evaluate or infer: `evaluate`, `validate_epoch`, `run_inference`, `predict`... */
-const EVAL_NAME = /(^|_)(eval|evaluate|evaluation|validate|validation|val|valid|predict|prediction|predictions|infer|inference)(_|$)/i;
+/** Names of functions that evaluate or infer: `evaluate`, `validate_epoch`, `run_inference`, `predict`, a script's `test(loader)`... */
+const EVAL_NAME = /(^|_)(test|eval|evaluate|evaluation|validate|validation|val|valid|predict|prediction|predictions|infer|inference)(_|$)/i;
+/** Methods that run a model forward: `model.forward(x)`, `model.inference(x_all)`, `model.predict(x)`. */
+const FORWARD_METHOD = /^(forward|inference|infer|predict)$/;
+/** Names a model goes by in training scripts: `net`, `cnn`, `rnn`, `model`, `net_dropped`, `encoder`... */
+const MODEL_NAME = /(^|_)(net|cnn|rnn|lstm|gru|mlp|model|encoder|decoder|autoencoder|classifier|generator|discriminator)(_|\d|$)|net$/i;
+/** Drawing or saving a figure: an evaluation that only feeds a plot (a few samples) costs little. */
+const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
 /** Code that needs gradients, or has already frozen the parameters. */
@@ -16,6 +35,7 @@ export default defineRule({
   title: 'Evaluation or inference loop without torch.no_grad() / inference_mode()',
   category: 'pytorch',
   severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'when the repeated evaluation only draws or saves a figure (a few samples for a plot)' }],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'pytorch-gpu-efficiency#evaluation-without-autograd',
@@ -29,7 +49,8 @@ export default defineRule({
       'switches dropout and batch-norm to inference behaviour.',
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
-      'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`.',
+      'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
+      'pass every N steps of a training loop and an eval-mode function the script calls each epoch (a hint when it only draws a figure).',
     example: {
       before: 'def evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
       after: '@torch.no_grad()\ndef evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
@@ -40,14 +61,23 @@ export default defineRule({
     title: 'Decorate the function with @torch.no_grad()',
     reason: 'outputs of the function no longer carry gradients: a caller that differentiates through them (saliency maps, meta-learning) would break',
   },
-  query: `(function_definition name: (identifier) @name body: (block) @body) @def`,
+  query: `
+(function_definition name: (identifier) @name body: (block) @body) @def
+(if_statement condition: (_) @cond consequence: (block) @then) @if`,
   check(m, ctx) {
+    if (m.pattern === 1) {
+      periodicEvaluation(m.need('if'), m.need('then'), ctx);
+      return;
+    }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || isTestCode(m.need('body'))) return;
-    const loop = evaluationLoop(def, facts);
-    if (!loop) return;
+    if (isTestFile(ctx.filePath) || isTestCode(m.need('body'), facts)) return;
     const name = m.need('name').text;
+    const loop = evaluationLoop(def, facts);
+    if (!loop) {
+      reportRepeatedEvaluation(def, name, m.need('body'), ctx);
+      return;
+    }
     // Evaluation by name, or the model switched to eval mode in the function.
     if (!EVAL_NAME.test(name) && !callsEval(def)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
@@ -63,6 +93,101 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * An evaluation every N steps inside a training loop: `if step % 50 == 0:` then `net.eval()` or a forward pass of
+ * a model the loop trains (`test_output = cnn(test_x)`) with no backward in the branch and no gradient context
+ * around it. Each such pass records a graph for data it never learns from.
+ */
+function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  const loop = enclosingTrainingLoop(ifNode, facts);
+  const first = then.namedChild(0);
+  if (!loop || loop.framework !== 'torch' || !first || !isUnderLoggingGuard(first, loop.node)) return;
+  if (isTestFile(ctx.filePath) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
+  if (NEEDS_OR_FREEZES_GRAD.test(then.text) || GRAD_CONTEXT.test(then.text)) return;
+  const trained = trainedModels(loop.node, then);
+  const forward = findDescendants(
+    then,
+    (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier' && trained.has(n.childForFieldName('function')!.text),
+    isNestedScope,
+  )[0];
+  if (!forward) return;
+  ctx.report({
+    node: forward,
+    severity: DRAWS.test(then.text) ? 'hint' : undefined,
+    message: `\`${forward.childForFieldName('function')!.text}\` evaluates every few steps of this training loop with autograd recording; run the evaluation under \`with torch.no_grad():\``,
+  });
+}
+
+/**
+ * Names the training loop calls as models outside `skip`: `out = cnn(b_x)` whose result reaches a loss that
+ * is backpropagated in the same loop (`loss = loss_func(out, b_y)` ... `loss.backward()`).
+ */
+function trainedModels(loop: Node, skip: Node): Set<string> {
+  const body = loop.childForFieldName('body');
+  const out = new Set<string>();
+  if (!body || !/\.backward\s*\(/.test(body.text)) return out;
+  for (const assign of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    if (contains(skip, assign)) continue;
+    const right = assign.childForFieldName('right');
+    let call = right;
+    while (call && call.type === 'subscript') call = call.childForFieldName('value');
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (fn?.type === 'identifier' && /^[a-z_][a-z0-9_]*$/i.test(fn.text) && MODEL_NAME.test(fn.text)) out.add(fn.text);
+  }
+  return out;
+}
+
+/**
+ * A function that switches a model to eval mode and runs it (`model.eval(); out = model(data.x)`, or
+ * `model.inference(x)`) with no loop of its own, called from a loop of this file (once per epoch of the
+ * training script): each call records a graph of the whole forward pass.
+ */
+function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  const model = evalModeReceiver(body);
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
+  const forward = findDescendants(
+    body,
+    (n) => {
+      if (n.type !== 'call') return false;
+      const fn = n.childForFieldName('function');
+      if (fn?.text === model) return true;
+      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === model && FORWARD_METHOD.test(fn.childForFieldName('attribute')?.text ?? '');
+    },
+    isNestedScope,
+  )[0];
+  if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return;
+  ctx.report({
+    node: forward,
+    severity: DRAWS.test(body.text) ? 'hint' : undefined,
+    message: `\`${name}\` runs \`${model}\` in eval mode with autograd recording, from a loop; decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\``,
+    edits: decoratorEdit(def, facts),
+  });
+}
+
+/** `model` of the one `model.eval()` in body (nested defs aside); null when there is none or several models. */
+function evalModeReceiver(body: Node): string | null {
+  const receivers = new Set(
+    findDescendants(
+      body,
+      (n) =>
+        n.type === 'call' &&
+        n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'eval' &&
+        n.childForFieldName('arguments')?.namedChildCount === 0,
+      isNestedScope,
+    ).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text),
+  );
+  return receivers.size === 1 ? [...receivers][0]! : null;
+}
+
+/** The function is called inside a for or while loop of this file (outside itself). */
+function calledInLoop(name: string, def: Node, facts: FileFacts): boolean {
+  return identifiersSpelledInFile(facts, name).some(
+    (id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id) && !contains(def, id) && enclosingLoop(id) !== null,
+  );
+}
 
 /** The first forward loop (a loop over a DataLoader calling the model, no backward) directly in def's body. */
 function evaluationLoop(def: Node, facts: FileFacts): Node | null {

@@ -96,7 +96,7 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
   const method = fn?.childForFieldName('attribute')?.text ?? '';
   const args = call.childForFieldName('arguments');
   if (!recv || !args || !SYNC_METHODS.has(method)) return null;
-  if (isTestCode(call)) return null;
+  if (isTestCode(call, facts)) return null;
   // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
   if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
   if (chainHasEarlierSync(recv)) return null;

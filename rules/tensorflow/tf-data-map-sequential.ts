@@ -1,7 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
-import { type FileFacts, hasSplatArguments, isLiteralDataset, keywordArgument, positionalArguments, tfDataPipeline } from '../../server/analysis';
-import { appendArgument, ensureImport } from '../../server/fixes';
 import type { Node } from '../../server/syntax';
+import {
+  definitionsNamed,
+  FileFacts,
+  hasSplatArguments,
+  isLiteralDataset,
+  keywordArgument,
+  parameterNames,
+  positionalArguments,
+  tfDataPipeline,
+} from '../../server/analysis';
+import { appendArgument, ensureImport } from '../../server/fixes';
 
 /** Map functions whose parallel execution could change results or need thread safety. */
 const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|deterministic|stateful/;
@@ -9,7 +18,7 @@ const ORDER_SENSITIVE = /py_function|numpy_function|\brandom\b|random_|determini
 const RANDOM_OR_PYTHON =
   'the pipeline uses random ops, py_function or determinism settings: parallel calls may change which element gets which random draw, or need thread-safe Python';
 
-/** Calls that only relabel, re-type or re-shape a tensor's values (no per-value computation worth a thread). */
+/** Calls that only relabel, re-type or re-shape a tensor's values (no per-value computation worth a thread): `tf.cast(x, tf.float32)`. */
 const REARRANGING_CALLS = new Set([
   'tensorflow.cast',
   'tensorflow.reshape',
@@ -18,40 +27,6 @@ const REARRANGING_CALLS = new Set([
   'tensorflow.squeeze',
   'tensorflow.identity',
 ]);
-const REARRANGING_NODES = new Set([
-  'identifier',
-  'integer',
-  'float',
-  'string',
-  'none',
-  'true',
-  'false',
-  'slice',
-  'subscript',
-  'tuple',
-  'list',
-  'dictionary',
-  'pair',
-  'parenthesized_expression',
-  'unary_operator',
-  'attribute',
-  'argument_list',
-  'keyword_argument',
-]);
-
-/** True when a lambda body only indexes, slices, builds tuples/dicts, casts or reshapes (`lambda w: (w[:-1], w[-1:])`). */
-function isRearrangement(body: Node | null, facts: FileFacts, depth = 0): boolean {
-  if (!body || depth > 12) return false;
-  if (body.type === 'call') {
-    const q = facts.calleeName(body)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.'); // `import tensorflow.compat.v1 as tf`
-    const args = body.childForFieldName('arguments');
-    return !!q && REARRANGING_CALLS.has(q) && isRearrangement(args, facts, depth + 1);
-  }
-  if (!REARRANGING_NODES.has(body.type)) return false;
-  if (body.type === 'string') return true;
-  return body.namedChildren.every((c) => !c || c.type === 'comment' || isRearrangement(c, facts, depth + 1));
-}
-
 export default defineRule({
   id: 'tf-data-map-sequential',
   title: 'Dataset.map without num_parallel_calls',
@@ -88,14 +63,14 @@ export default defineRule({
     const call = m.need('call');
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
     if (positionalArguments(call).length !== 1) return;
+    // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`, `lambda im: tf.cast(im, tf.float32)`: picking, slicing, casting or
+    // reshaping the element computes nothing worth spreading over threads.
+    if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
     const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
     // A few values written in the source: a demonstration, where parallel calls buy nothing.
     if (!pipeline || isLiteralDataset(pipeline, ctx.facts)) return;
     // One element (`from_tensors` before any `repeat`): the function runs once.
     if (ctx.facts.calleeName(pipeline.source) === 'tensorflow.data.Dataset.from_tensors' && !pipeline.methods.includes('repeat')) return;
-    const fn = positionalArguments(call)[0];
-    // Splitting or re-shaping each element costs next to nothing: no work to spread over threads.
-    if (fn.type === 'lambda' && isRearrangement(fn.childForFieldName('body'), ctx.facts)) return;
     const tf = ensureImport(ctx.facts, 'tensorflow');
     const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.AUTOTUNE`);
     const risky = ORDER_SENSITIVE.test(ctx.text);
@@ -109,3 +84,108 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * A function that only rearranges its element: a lambda returning its parameters, tuples or lists of them, literals,
+ * or slices and constant indexes of them (`lambda x, y: x`, `lambda r: (r, 0)`, `lambda w: (w[:-1], w[1:])`), or a
+ * def of this file whose body only names such slices and returns them (`X = batch[:, :-1]; return X, batch[:, 1:]`).
+ */
+function isProjection(fn: Node, facts: FileFacts): boolean {
+  if (fn.type === 'identifier') {
+    const defs = definitionsNamed(facts, 'function_definition', fn.text);
+    return defs.length === 1 && isProjectionDef(defs[0]!, facts);
+  }
+  if (fn.type !== 'lambda') return false;
+  const params = new Set(parameterNames(fn));
+  const body = fn.childForFieldName('body');
+  return params.size > 0 && body !== null && rearranges(body, params, facts);
+}
+
+function isProjectionDef(def: Node, facts: FileFacts): boolean {
+  const constants = integerDefaults(def);
+  const names = new Set(parameterNames(def).filter((n) => !constants.has(n)));
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (names.size === 0 || statements.length === 0 || statements.at(-1)!.type !== 'return_statement') return false;
+  for (const [i, stmt] of statements.entries()) {
+    const expr = stmt.namedChild(0);
+    if (stmt.type === 'return_statement') return i === statements.length - 1 && expr !== null && rearranges(expr, names, facts, constants);
+    if (stmt.type !== 'expression_statement' || !expr) return false;
+    if (i === 0 && expr.type === 'string') continue; // docstring
+    const left = expr.type === 'assignment' ? expr.childForFieldName('left') : null;
+    const right = expr.type === 'assignment' ? expr.childForFieldName('right') : null;
+    if (left?.type !== 'identifier' || !right || !rearranges(right, names, facts, constants)) return false;
+    names.add(left.text);
+  }
+  return false;
+}
+
+function rearranges(expr: Node, params: ReadonlySet<string>, facts: FileFacts, constants: ReadonlySet<string> = NONE): boolean {
+  switch (expr.type) {
+    case 'call':
+      return rearrangingCall(expr, params, facts, constants);
+    case 'attribute':
+      // A dotted constant such as `tf.float32` (a dtype argument), never an attribute of the element.
+      return isDottedName(expr) && !params.has(expr.text.split('.')[0]);
+    case 'unary_operator':
+      return expr.namedChild(0) !== null && rearranges(expr.namedChild(0)!, params, facts, constants);
+    case 'identifier':
+      return params.has(expr.text);
+    case 'integer':
+    case 'float':
+    case 'string':
+    case 'true':
+    case 'false':
+    case 'none':
+      return true;
+    case 'tuple':
+    case 'list':
+    case 'parenthesized_expression':
+    case 'expression_list':
+    case 'dictionary':
+    case 'pair':
+      return expr.namedChildren.every((c) => c !== null && (c.type === 'comment' || rearranges(c, params, facts, constants)));
+    case 'subscript': {
+      const value = expr.childForFieldName('value');
+      const indices = expr.childrenForFieldName('subscript').filter((c) => c !== null);
+      return value !== null && rearranges(value, params, facts, constants) && indices.every((i) => constantIndex(i, constants));
+    }
+    default:
+      return false;
+  }
+}
+
+/** `tf.cast(x, tf.float32)`, `tf.reshape(x, [-1, 28, 28])`: a re-typing or re-shaping call on rearranged values and constants. */
+function rearrangingCall(call: Node, params: ReadonlySet<string>, facts: FileFacts, constants: ReadonlySet<string>): boolean {
+  const q = facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.'); // `import tensorflow.compat.v1 as tf`
+  if (!q || !REARRANGING_CALLS.has(q)) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.every((a) => {
+    if (!a || a.type === 'comment') return true;
+    const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    return value !== null && rearranges(value, params, facts, constants);
+  });
+}
+
+function isDottedName(node: Node): boolean {
+  return node.type === 'identifier' || (node.type === 'attribute' && isDottedName(node.childForFieldName('object')!));
+}
+
+/** `0`, `-1`, `"image"`, `:`, `1:`, `:-1`, `3::2`, `...`, `-ahead` (a parameter with an integer default): an index that does not depend on the data. */
+function constantIndex(index: Node, constants: ReadonlySet<string>): boolean {
+  if (index.type === 'integer' || index.type === 'ellipsis' || index.type === 'string') return true;
+  if (index.type === 'identifier') return constants.has(index.text);
+  if (index.type === 'unary_operator') return index.namedChild(0) !== null && constantIndex(index.namedChild(0)!, constants);
+  if (index.type === 'slice') return index.namedChildren.every((c) => c !== null && constantIndex(c, constants));
+  return false;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** Parameters with an integer default (`ahead=14`): constants for the indexes the def takes. */
+function integerDefaults(def: Node): Set<string> {
+  const out = new Set<string>();
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'default_parameter' && p.childForFieldName('value')?.type === 'integer') out.add(p.childForFieldName('name')!.text);
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import {
   findDescendants,
   identifiersSpelled,
   identifiersSpelledInFile,
+  isInMemorySlicing,
   isLiteralDataset,
   isNestedScope,
   parameterNames,
@@ -20,6 +21,13 @@ export default defineRule({
   title: 'An input pipeline ends without .prefetch(...)',
   category: 'tensorflow',
   severity: 'info',
+  severityForms: [
+    { severity: 'hint', when: 'when the pipeline only slices, shuffles and batches arrays already in memory (`from_tensor_slices(...).batch(n)`)' },
+    {
+      severity: 'hint',
+      when: 'when a builder returns the pipeline and no caller in the file trains on it: the callers are elsewhere, or wrap it in an object (`cls(ds, ...)`) that may prefetch it',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'tf-data-pipelines',
@@ -29,7 +37,8 @@ export default defineRule({
     why:
       'Without a final `prefetch`, the training step asks for the next batch only after finishing the current one, ' +
       'and the pipeline starts preparing it only then: reading, decoding and batching do not overlap with the ' +
-      'model. `prefetch` keeps a small buffer of ready batches filled in the background.',
+      'model. `prefetch` keeps a small buffer of ready batches filled in the background. A pipeline that only slices and ' +
+      'batches arrays already in memory has little to overlap: it is a hint.',
     instead:
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
       '(`model.fit`, a training loop). It changes neither the elements nor their order. The quick fix reuses the ' +
@@ -43,12 +52,6 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Append .prefetch(tf.data.AUTOTUNE)' },
-  severityForms: [
-    {
-      severity: 'hint',
-      when: 'when a builder returns the pipeline and no caller in the file trains on it: the callers are elsewhere, or wrap it in an object (`cls(ds, ...)`) that may prefetch it',
-    },
-  ],
   // The outermost call of a method chain (its value is not the object of a further call).
   query: `
 (call
@@ -68,11 +71,15 @@ export default defineRule({
     // `def make_dataset(..., prefetch=True)` that reads its flag: the caller decides, `prefetch=False` included.
     if (takesPrefetchFlag(call)) return;
     const data = tfDataRef(call, facts);
+    // Batches sliced from arrays already in memory are ready at once: prefetching overlaps little (a hint).
+    const inMemory = isInMemorySlicing(pipeline, facts);
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      message: `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
-      severity: consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
+      severity: inMemory || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
+      message: inMemory
+        ? `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`; its batches are slices of arrays in memory, so prefetching gains little`
+        : `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
       edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.AUTOTUNE)`)] : undefined,
     });
   },

@@ -1,11 +1,25 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingLoop, FileFacts, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+import {
+  bindersSpelling,
+  contains,
+  identifiersSpelled,
+  enclosingClass,
+  enclosingDef,
+  enclosingLoop,
+  findDescendants,
+  FileFacts,
+  hasSplatArguments,
+  keywordValue,
+  positionalArguments,
+  targetNames,
+  valuesAssignedTo,
+} from '../../server/analysis';
 
 /** Libraries whose models also have `.predict` (scikit-learn, gradient boosting): not Keras. */
 const OTHER_PREDICTORS = ['sklearn', 'xgboost', 'lightgbm', 'catboost', 'statsmodels'];
 /** Calls that build a one-sample batch: `np.expand_dims(x, 0)`, `tf.expand_dims(x, 0)`, `np.array([x])`. */
-const EXPAND = /^(numpy|tensorflow)\.(expand_dims|array|asarray|stack|convert_to_tensor|constant)$/;
+const EXPAND = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.(expand_dims|array|asarray|stack|convert_to_tensor|constant)$/;
 
 export default defineRule({
   id: 'tf-keras-predict-per-sample',
@@ -40,7 +54,7 @@ export default defineRule({
     const loop = enclosingLoop(call) ?? enclosingComprehension(call);
     if (!loop) return;
     const sample = positionalArguments(call)[0];
-    if (!sample || !isOneSample(sample, loop, facts)) return;
+    if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
     if (!mayBeKerasModel(m.need('model'), facts)) return;
     ctx.report({
       node: call,
@@ -49,42 +63,171 @@ export default defineRule({
   },
 });
 
-/** A one-sample batch built in the loop: `x[None]`, `x[np.newaxis]`, `x[i:i+1]`, `x.reshape(1, ...)`, `np.expand_dims(x, 0)`, `np.array([x])`, `[x]`. */
-function isOneSample(arg: Node, loop: Node, facts: FileFacts): boolean {
+/** How deep names are followed (`inputs = [a, b]`, `a = tok([s])`). */
+const MAX_DEPTH = 4;
+/** Statements that bind a name. */
+const BINDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression']);
+/** Array constructors whose first argument is a shape: `np.zeros((1, n, m))`. */
+const SHAPED = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.(zeros|ones|empty|full|fill)$/;
+/** Joins that keep the batch axis when they join along another one: `np.concatenate([x, y], axis=1)`. */
+const JOIN = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.(concatenate|concat|append)$/;
+/** `reshape(x, (1, -1))` as a function. */
+const RESHAPE = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.reshape$/;
+
+/**
+ * A one-sample batch that reaches the loop's call: `x[None]`, `x[np.newaxis, ...]`, `x[i:i+1]`, `x.reshape(1, ...)`,
+ * `np.expand_dims(x, 0)`, `np.array([x])`, `np.zeros((1, ...))`, `[x]`, a multi-input tuple or list of such batches,
+ * `tokenizer([text])` (a callable of this code on a one-element list), or a name whose values reaching the loop
+ * all are one: assigned in the loop, or last assigned before it in a block around it (an autoregressive loop that
+ * extends `x` along another axis each step, `x = np.concatenate([x, y], axis=1)`, keeps it one).
+ */
+function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<string> = new Set()): boolean {
+  if (seen.size > MAX_DEPTH) return false;
   if (arg.type === 'identifier') {
-    // A name assigned in the loop from such an expression.
-    const values = valuesAssignedTo(arg.text, arg, facts).filter((v) => v.startIndex > loop.startIndex && v.endIndex < loop.endIndex);
-    return values.length > 0 && values.every((v) => v.type !== 'identifier' && isOneSample(v, loop, facts));
+    if (seen.has(arg.text)) return true; // x = concat([x, ...], axis=1): what x was before the step decides
+    const reaching = valuesReachingLoop(arg, loop, facts);
+    const inner = new Set(seen).add(arg.text);
+    return reaching.length > 0 && reaching.every((v) => v.type !== 'identifier' && isOneSample(v, loop, facts, inner));
   }
-  if (arg.type === 'list') return arg.namedChildCount === 1;
-  if (arg.type === 'subscript') {
-    const index = arg.childForFieldName('subscript');
-    if (!index) return false;
-    if (index.type === 'none' || /^(np|numpy|tf)\.newaxis$/.test(index.text)) return true;
-    // `x[i:i+1]`
-    const slice = index.type === 'slice' ? index.namedChildren : null;
-    return slice !== null && slice.length === 2 && slice[1]?.text.replace(/\s/g, '') === `${slice[0]?.text.replace(/\s/g, '')}+1`;
+  if (arg.type === 'list' || arg.type === 'tuple') {
+    if (arg.namedChildCount === 1) return arg.type === 'list';
+    // A multi-input model: every input one sample.
+    return arg.namedChildCount > 1 && arg.namedChildren.every((c) => c !== null && c.type !== 'list' && isOneSample(c, loop, facts, seen));
   }
+  if (arg.type === 'parenthesized_expression') return arg.namedChild(0) !== null && isOneSample(arg.namedChild(0)!, loop, facts, seen);
+  if (arg.type === 'subscript') return isOneSampleIndex(arg, loop, facts, seen);
   if (arg.type !== 'call') return false;
   const fn = arg.childForFieldName('function');
-  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'reshape') {
-    const first = positionalArguments(arg)[0];
-    return first?.text === '1' || (first?.type === 'tuple' && first.namedChild(0)?.text === '1');
-  }
-  const name = facts.calleeName(arg) ?? '';
+  const args = positionalArguments(arg);
+  const name = facts.calleeName(arg);
+  if (name === null && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'reshape') return leadsWithOne(args[0], args);
+  if (name === null) return isLocalCallOnOne(arg, fn, args);
+  if (RESHAPE.test(name)) return leadsWithOne(args[1], args.slice(1));
+  if (SHAPED.test(name)) return leadsWithOne(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], []);
+  if (JOIN.test(name)) return joinsAlongOtherAxis(arg, args, loop, facts, seen);
   if (!EXPAND.test(name)) return false;
-  const first = positionalArguments(arg)[0];
   if (/expand_dims$/.test(name)) return true;
-  return first?.type === 'list' && first.namedChildCount === 1;
+  return args[0]?.type === 'list' && args[0].namedChildCount === 1;
+}
+
+/** `x[None]`, `x[np.newaxis, :n]`, `x[i:i+1]`, and `x[:, :-1]` of a one-sample x. */
+function isOneSampleIndex(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<string>): boolean {
+  const indices = arg.childrenForFieldName('subscript').filter((c) => c !== null);
+  const first = indices[0];
+  if (!first) return false;
+  if (first.type === 'none' || /^(np|numpy|tf)\.newaxis$/.test(first.text)) return true;
+  if (first.type !== 'slice') return false;
+  const bounds = first.namedChildren;
+  // `x[i:i+1]`
+  if (indices.length === 1 && bounds.length === 2 && bounds[1]?.text.replace(/\s/g, '') === `${bounds[0]?.text.replace(/\s/g, '')}+1`) return true;
+  // `x[:, ...]` keeps the batch axis of x
+  const value = arg.childForFieldName('value');
+  return first.text.trim() === ':' && indices.length > 1 && value !== null && isOneSample(value, loop, facts, seen);
+}
+
+/** A shape argument whose first entry is 1: `reshape(1, -1)`, `reshape((1, 28, 28))`, `np.zeros((1, n))`. */
+function leadsWithOne(first: Node | undefined, all: readonly Node[]): boolean {
+  if (!first) return false;
+  if (first.type === 'tuple' || first.type === 'list') return first.namedChild(0)?.text === '1';
+  return first.text === '1' && all.length > 1;
+}
+
+/** `np.concatenate([x, step], axis=1)`: the batch axis of x is kept when the join runs along another axis. */
+function joinsAlongOtherAxis(call: Node, args: readonly Node[], loop: Node, facts: FileFacts, seen: ReadonlySet<string>): boolean {
+  const axis = keywordValue(call, 'axis') ?? args[1];
+  const parts = args[0];
+  if (!axis || axis.type !== 'integer' || axis.text === '0' || parts?.type !== 'list') return false;
+  const first = parts.namedChild(0);
+  return first !== null && isOneSample(first, loop, facts, seen);
+}
+
+/** `tokenizer([text])`: a callable of this code (a Keras preprocessing layer, a helper) applied to one sample. */
+function isLocalCallOnOne(call: Node, fn: Node | null, args: readonly Node[]): boolean {
+  if (fn?.type !== 'identifier' || args.length !== 1 || hasSplatArguments(call)) return false;
+  return args[0]!.type === 'list' && args[0]!.namedChildCount === 1 && args[0]!.namedChild(0)?.type !== 'list_splat';
+}
+
+/**
+ * The values of `name` that can reach the call in the loop: those assigned in the loop, and the last assignment
+ * above the loop when it sits in a block that encloses the loop (nothing conditional between them).
+ */
+function valuesReachingLoop(name: Node, loop: Node, facts: FileFacts): Node[] {
+  const values = valuesAssignedTo(name.text, name, facts);
+  if (!onlyPlainBindingsIn(loop, name.text)) return [];
+  const inLoop = values.filter((v) => contains(loop, v));
+  // Assigned at the top of the loop body above the use: the value from before the loop never reaches it.
+  const body = loop.childForFieldName('body');
+  if (inLoop.some((v) => body !== null && v.parent?.parent?.parent?.equals(body) && v.endIndex < name.startIndex && contains(loop, name))) return inLoop;
+  const before = values.filter((v) => v.endIndex < loop.startIndex).at(-1);
+  if (!before) return inLoop;
+  const block = before.parent?.parent?.parent; // value -> assignment -> expression_statement -> block or module
+  if (!block || !contains(block, loop)) return [];
+  return [...inLoop, before];
+}
+
+/**
+ * In the loop, `name` is bound only by `name = value`, or among the outputs of a `.predict` call (a recurrent
+ * state fed back: `out, state = model.predict((x, state))`): any other binding (a loop target, an unpacking
+ * of something else, `+=`) is a value this rule does not follow.
+ */
+function onlyPlainBindingsIn(loop: Node, name: string): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const loopTarget = loop.childForFieldName('left');
+  if (loopTarget && targetNames(loopTarget).includes(name)) return false;
+  for (const binder of bindersSpelling(body, name, BINDERS)) {
+    const left = binder.childForFieldName(binder.type === 'named_expression' ? 'name' : 'left');
+    // `x = ...`, and `x[i, j] = v` (writes into x, its shape stays)
+    if (binder.type === 'assignment' && (left?.type === 'identifier' || left?.type === 'subscript')) continue;
+    const right = binder.childForFieldName('right');
+    if (binder.type === 'assignment' && right?.type === 'call' && /\.predict$/.test(right.childForFieldName('function')?.text ?? '')) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The input can change from one iteration to the next: it calls something, or reads a name the loop binds. The
+ * same names never rebound in the loop are one input repeated (a timing loop), not one prediction per sample.
+ */
+function variesInLoop(arg: Node, loop: Node, facts: FileFacts): boolean {
+  const ids = arg.type === 'identifier' ? [arg] : findDescendants(arg, (n) => n.type === 'identifier' || n.type === 'call');
+  if (ids.some((n) => n.type === 'call')) return true;
+  const clauses = loop.type === 'for_statement' ? [loop] : loop.namedChildren.filter((c) => c?.type === 'for_in_clause');
+  const bound = new Set(clauses.flatMap((c) => (c?.childForFieldName('left') ? targetNames(c.childForFieldName('left')!) : [])));
+  const body = loop.childForFieldName('body') ?? loop;
+  return ids.some(
+    (id) =>
+      bound.has(id.text) ||
+      valuesAssignedTo(id.text, id, facts).some((v) => contains(loop, v)) ||
+      // rebound or written into in the loop (`tokens[i] = next_id`, `x, _ = pair`)
+      bindersSpelling(body, id.text, BINDERS).length > 0 ||
+      // changed by a method (`tokens.append(next_id)`)
+      identifiersSpelled(body, id.text).some(
+        (use) => use.parent?.type === 'attribute' && use.parent.parent?.type === 'call' && use.parent.childForFieldName('object')?.equals(use),
+      ),
+  );
 }
 
 /** Not a model of another library: the file imports none of them, or the model comes from Keras. */
 function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
+  // `self.predict` in a class that defines its own `predict`: not Keras's.
+  const method = model.text === 'self' ? enclosingDef(model) : null;
+  const cls = method ? enclosingClass(method) : null;
+  if (cls && definesMethod(cls, 'predict')) return false;
   const values = model.type === 'identifier' ? valuesAssignedTo(model.text, model, facts) : [];
   const fromKeras = values.some((v) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? ''));
   if (fromKeras) return true;
   if (values.some((v) => v.type === 'call' && facts.calleeName(v) !== null)) return false;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
+}
+
+function definesMethod(cls: Node, name: string): boolean {
+  const body = cls.childForFieldName('body');
+  return (body?.namedChildren ?? []).some((c) => {
+    const def = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === name;
+  });
 }
 
 /** `[model.predict(f[None]) for f in frames]`: a comprehension is a loop too. */

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
+  definitionsNamed,
   definitionStatement,
   enclosingClass,
   FileFacts,
@@ -36,8 +37,10 @@ export default defineRule({
       'train several times faster.',
     instead:
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
-      'inside it. Steps that call `.numpy()` or draw NumPy or Python random numbers (frozen at trace time), Keras ' +
-      '`train_step` overrides, steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 session code are not flagged.',
+      'inside it. Steps that call `.numpy()`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
+      'random numbers themselves or through a helper of the file (frozen at trace time), Keras `train_step` overrides, ' +
+      'steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
+      'session code are not flagged.',
     example: {
       before: 'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
       after: '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
@@ -60,7 +63,10 @@ export default defineRule({
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
     if (/\.numpy\s*\(/.test(def.text)) return;
     // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph.
-    if (drawsHostRandomness(def, facts)) return;
+    if (drawsHostRandomness(def, facts) || callsHostRandomHelper(def, facts)) return;
+    // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
+    // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
+    if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
     if (calledFromTfFunction(name, facts)) return;
     // The forward and backward pass already run in a tf.function this step calls (`grads = backprop(x, y)`): what is
     // left eager is the optimizer update, and the message would be wrong about the step running op by op.
@@ -134,6 +140,16 @@ const HOST_RANDOM = /^(numpy\.random|random)\./;
 function drawsHostRandomness(def: Node, facts: FileFacts): boolean {
   if (!/\brandom\b|\brandn?\b|\bnormal\b|\buniform\b|\bchoice\b|\bshuffle\b/.test(def.text)) return false;
   return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => HOST_RANDOM.test(facts.calleeName(c) ?? ''));
+}
+
+/** The step calls a function of this file that draws NumPy or Python random numbers (`sample_experiences(batch_size)`). */
+function callsHostRandomHelper(def: Node, facts: FileFacts): boolean {
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'identifier') return false;
+    const defs = definitionsNamed(facts, 'function_definition', fn.text);
+    return defs.length === 1 && !defs[0]!.equals(def) && drawsHostRandomness(defs[0]!, facts);
+  });
 }
 
 /** The def calls a function of the file decorated with (or wrapped in) `tf.function`. */

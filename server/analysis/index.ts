@@ -89,7 +89,7 @@ export {
   scopeBody,
   withEnclosingParentheses,
 } from './scopes';
-export { isLiteralDataset, tfDataPipeline } from './tfData';
+export { isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';

@@ -133,6 +133,18 @@ const IN_MEMORY_SOURCES = /^tensorflow\.data\.Dataset\.(from_tensor_slices|from_
 const LITERAL_TENSORS = new Set(['tensorflow.constant', 'tensorflow.range', 'tensorflow.ones', 'tensorflow.zeros', 'numpy.array', 'numpy.arange']);
 const LITERAL_TYPES = new Set(['integer', 'float', 'string', 'true', 'false', 'none', 'concatenated_string']);
 
+/** Dataset methods that only regroup or reorder elements already in memory: no per-element work to overlap with training. */
+const SLICING_METHODS = new Set(['batch', 'shuffle', 'repeat', 'take', 'skip', 'cache', 'unbatch', 'shard', 'enumerate', 'with_options', 'rebatch']);
+
+/**
+ * True when the pipeline only slices arrays already in memory (`from_tensor_slices((x, y)).shuffle(n).batch(64)`):
+ * each batch is a slice of a tensor, ready at once, so prefetching it overlaps nothing worth overlapping.
+ */
+export function isInMemorySlicing(pipeline: Pipeline, facts: FileFacts): boolean {
+  const q = facts.calleeName(pipeline.source);
+  return q !== null && IN_MEMORY_SOURCES.test(q) && pipeline.methods.every((m) => SLICING_METHODS.has(m));
+}
+
 /**
  * True when the pipeline starts from a few values written in the source (`from_tensor_slices([1, 5, 3])`,
  * `from_tensors(([1.], [1.]))`, `Dataset.range(100)`, or a name bound once to such a literal): a demonstration

@@ -5,9 +5,12 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
-import { targetNames } from './names';
+import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
 import { findDescendants, isNestedScope, parameterNames } from './scopes';
 import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
+
+/** Statements whose target binds a name in a def's own scope. */
+const LOOP_TARGETS: ReadonlySet<string> = new Set(['for_statement', 'named_expression']);
 
 /** A device type: `cuda`, `cpu`, `mps`, `xpu`… as PyTorch spells them. */
 export type DeviceType = string;
@@ -141,8 +144,9 @@ export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
   const assigned =
     loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const name = assigned?.type === 'identifier' ? assigned.text : null;
-  const scope = enclosingDef(loader)?.childForFieldName('body') ?? facts.root;
-  return findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
+  const def = enclosingDef(loader);
+  const scope = def?.childForFieldName('body') ?? facts.root;
+  const local = findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
     const right = loop.childForFieldName('right');
     if (!right) return false;
     const { inner } = unwrapIterable(right, facts);
@@ -150,6 +154,30 @@ export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
     // The name must hold this loader only (not rebound to another one before the loop).
     return name !== null && inner.type === 'identifier' && inner.text === name && valuesAssignedTo(name, loop, facts).every((v) => v.equals(loader));
   });
+  return def || name === null ? local : [...local, ...loopsInFunctionsOverGlobal(name, loader, facts)];
+}
+
+/**
+ * A script's module-level loader iterated by its functions (`trainloader = DataLoader(...)`, then
+ * `def train(): for x, y in trainloader:`): loops in defs that read the global, which the module binds to
+ * this loader only and the def does not bind itself (no parameter, assignment or loop target of that name).
+ */
+function loopsInFunctionsOverGlobal(name: string, loader: Node, facts: FileFacts): Node[] {
+  if (!valuesAssignedTo(name, loader, facts).every((v) => v.equals(loader))) return [];
+  const loops: Node[] = [];
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    let loop: Node | null = id.parent;
+    for (let depth = 0; loop && depth < 6 && loop.type !== 'for_statement'; depth++)
+      loop = /^(argument_list|call|parenthesized_expression)$/.test(loop.type) ? loop.parent : null;
+    if (loop?.type !== 'for_statement' || !loop.childForFieldName('right')) continue;
+    if (!unwrapIterable(loop.childForFieldName('right')!, facts).inner.equals(id)) continue;
+    const fn = enclosingDef(loop);
+    if (!fn || parameterNames(fn).includes(name)) continue;
+    const body = fn.childForFieldName('body');
+    if (!body || valuesAssignedTo(name, loop, facts).length > 0 || bindersSpelling(body, name, LOOP_TARGETS).length > 0) continue;
+    loops.push(loop);
+  }
+  return loops;
 }
 
 /** `.to(...)` / `.cuda(...)` calls in the loop body (nested defs aside) on a batch the loop binds. */

@@ -23,7 +23,7 @@
 import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
-import { targetNames } from './names';
+import { identifiersSpelledInFile, targetNames } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 
 export type Framework = 'torch' | 'tf';
@@ -861,11 +861,13 @@ function indexAssignments(scope: Node): Map<string, Node[]> {
 }
 
 const acceleratorCache = new WeakMap<FileFacts, boolean>();
-const ACCELERATOR_TEXT = /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b/;
+const ACCELERATOR_TEXT =
+  /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b|\bcuda\.(?:empty_cache|synchronize|max_memory_allocated|memory_allocated|max_memory_reserved|reset_peak_memory_stats|set_device|current_device)\b/;
 
 /**
  * True when the file moves work to an accelerator: `.cuda()`, a "cuda"/"mps" device string, a
- * `device` variable or argument, HF Accelerate or XLA. Without any of these, tensors live on the
+ * `device` variable or argument, HF Accelerate or XLA, or the CUDA memory and stream APIs (`torch.cuda.empty_cache()`,
+ * `torch.cuda.max_memory_allocated()`: code that only runs on a GPU; `is_available` and seeding do not count). Without any of these, tensors live on the
  * CPU, where `.item()` and friends do not wait for a device.
  */
 export function usesAccelerator(facts: FileFacts): boolean {
@@ -878,15 +880,28 @@ export function usesAccelerator(facts: FileFacts): boolean {
 }
 
 /**
+ * A training script's `def test(loader):` (named like a test, outside a test file): pytest never calls it, the
+ * script does (`test_acc = test(test_loader)` after each epoch). Only a top-level def called from outside itself.
+ */
+function isCalledScriptFunction(def: Node, name: string, facts: FileFacts): boolean {
+  const parent = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+  if (parent?.type !== 'module') return false;
+  return identifiersSpelledInFile(facts, name).some(
+    (id) =>
+      id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id) && !(def.startIndex <= id.startIndex && id.endIndex <= def.endIndex),
+  );
+}
+
+/**
  * True when node is in test code: inside a def named like a test (`test_x`, `_do_test`) or a class
  * named like a test case (`TestTrainer`, `TrainerTests`, `...TestCase`). Run-time performance
- * advice does not apply there.
+ * advice does not apply there. Given the file's facts, a script's own `def test():` that the script calls is not a test.
  */
-export function isTestCode(node: Node): boolean {
+export function isTestCode(node: Node, facts?: FileFacts): boolean {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'function_definition') {
       const name = n.childForFieldName('name')?.text ?? '';
-      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name)) return true;
+      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name) && !(facts && isCalledScriptFunction(n, name, facts))) return true;
     }
     if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
   }

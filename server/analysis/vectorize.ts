@@ -5,7 +5,7 @@
 import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
 import { bindingOf, isDeclaredNonLocal, occurrences, scopeOf } from './names';
-import { stringLiteralValue } from './numeric';
+import { isPureReference, stringLiteralValue } from './numeric';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
 
@@ -341,7 +341,8 @@ function stringExpression(body: Node, leaf: Leaf, split = true): StrPiece | null
 /**
  * `x.split(sep)[k]` → `.str.split(sep).str[k]` (not `x.split()`, which gives [] for a blank string). pandas 1.x
  * reads a separator longer than one character as a regular expression, hence `regex=False` there. Only for
- * row loops: the lambda rules' reasons do not cover an index past the parts (IndexError vs NaN).
+ * row loops: the lambda rules' reasons do not cover an index past the parts (IndexError vs NaN), and on an
+ * object column `.str.split(...).str[k]` builds every list too, measured 3.7x slower than the apply (pandas 1.5).
  */
 function splitPart(body: Node, leaf: Leaf): string | null {
   if (body.type !== 'subscript') return null;
@@ -439,6 +440,8 @@ export function needsParentheses(node: Node): boolean {
 
 /** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
 export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
+/** Element mode (a lambda's body) also translates `min`/`max` with a bound (`clip`) and `float(<comparison>)` (`astype`). */
+export type ElementVectorKind = RowVectorKind | 'clip' | 'astype';
 
 export interface RowVector {
   text: string;
@@ -457,6 +460,12 @@ export interface RowEnv {
   frame: string;
   /** How to spell numpy in the rewrite (`np`). */
   numpy: string;
+  /**
+   * Element mode (a lambda given to `Series.apply`): this name is one element of the Series spelled `frame`. Other
+   * names and attributes are then invariants (read once per call, unchanged by the apply), so branches may use them,
+   * and `min`/`max` with an invariant (`.clip`) and `float(...)`/`int(...)` of a comparison (`.astype`) translate too.
+   */
+  element?: string;
 }
 
 /**
@@ -467,20 +476,36 @@ export interface RowEnv {
  * any part is something else or no row field is read.
  */
 export function vectorizeRowValue(expr: Node, env: RowEnv): RowVector | null {
-  const kinds = new Set<RowVectorKind>();
-  const text = rowValue(expr, env, kinds, true);
-  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: OPERATOR_TYPES.has(expr.type) };
+  const kinds = new Set<ElementVectorKind>();
+  const text = rowValue(expr, { ...env, element: undefined }, kinds, true);
+  return text === null ? null : { text, kinds: rowKinds(kinds), usesNumpy: kinds.has('np.where'), compound: OPERATOR_TYPES.has(expr.type) };
+}
+
+/**
+ * The whole-Series form of a lambda body `expr` of the element `param`, applied to the Series spelled `series`
+ * (conditionals, dict lookups, `.str`, `.clip`, `.astype`, `.isin`, arithmetic), and what it used; null otherwise.
+ */
+export function vectorizeElementValue(expr: Node, param: string, series: string, numpy: string): { text: string; kinds: ElementVectorKind[] } | null {
+  const kinds = new Set<ElementVectorKind>();
+  const text = rowValue(expr, { row: param, frame: series, numpy, element: param }, kinds, true);
+  return text === null ? null : { text, kinds: [...kinds] };
+}
+
+/** Row mode never produces the element-only kinds. */
+function rowKinds(kinds: Set<ElementVectorKind>): RowVectorKind[] {
+  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype');
 }
 
 /** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
 export function vectorizeRowBranches(condition: Node, then: Node, otherwise: Node, env: RowEnv): RowVector | null {
-  const kinds = new Set<RowVectorKind>();
-  const text = whereOf(condition, then, otherwise, env, kinds);
-  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: false };
+  const kinds = new Set<ElementVectorKind>();
+  const text = whereOf(condition, then, otherwise, { ...env, element: undefined }, kinds);
+  return text === null ? null : { text, kinds: rowKinds(kinds), usesNumpy: kinds.has('np.where'), compound: false };
 }
 
-function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boolean): string | null {
+function rowValue(node: Node, env: RowEnv, kinds: Set<ElementVectorKind>, top: boolean): string | null {
   const field = (n: Node): string | null => {
+    if (env.element !== undefined) return n.type === 'identifier' && n.text === env.element ? env.frame : null;
     const key = rowField(n, env.row);
     return key === null ? null : `${env.frame}[${key}]`;
   };
@@ -500,7 +525,7 @@ function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boole
   return whole.compound && !top ? `(${whole.text})` : whole.text;
 }
 
-function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): { text: string; compound: boolean } | null {
+function special(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>, field: Leaf): { text: string; compound: boolean } | null {
   if (n.type === 'conditional_expression') {
     const [then, condition, otherwise] = n.namedChildren.filter((c): c is Node => c !== null);
     const text = n.namedChildCount === 3 ? whereOf(condition, then, otherwise, env, kinds) : null;
@@ -508,6 +533,8 @@ function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): 
   }
   const lookup = dictLookup(n, env, kinds);
   if (lookup) return { text: lookup, compound: false };
+  const call = env.element !== undefined ? elementCall(n, env, kinds) : null;
+  if (call) return { text: call, compound: false };
   const str = stringExpression(n, field);
   if (!str) return null;
   kinds.add('str');
@@ -520,7 +547,7 @@ function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): 
  * `np.where` does not (bool beside int branches: object in the loop and with `where`, int64 from
  * `np.where`), so `np.where` serves only when both branches are literals.
  */
-function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
   const cond = rowValue(condition, env, kinds, true);
   const a = cond === null ? null : branchValue(then, env, kinds);
   const b = a === null ? null : branchValue(otherwise, env, kinds);
@@ -533,16 +560,18 @@ function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kind
 }
 
 /** A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call. */
-function branchValue(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): { text: string; atom: string; column: boolean } | null {
+function branchValue(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): { text: string; atom: string; column: boolean } | null {
   if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false')
     return { text: n.text, atom: n.text, column: false };
+  const invariant = env.element !== undefined ? invariantValue(n, env.element) : null;
+  if (invariant !== null) return { text: invariant, atom: invariant, column: false };
   const text = rowValue(n, env, kinds, true);
   if (text === null) return null;
   return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true };
 }
 
 /** `m[<row value>]` → `.map(m)`; `m.get(<row value>)` / `m.get(<row value>, <literal>)` → `.map(m)` / `.map(m).fillna(<literal>)`. */
-function dictLookup(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
   let mapping: Node | null = null;
   let key: Node | null = null;
   let fallback: Node | null = null;
@@ -581,8 +610,65 @@ function boundToDictLiteral(id: Node): boolean {
       if (binders.length !== 1 || isDeclaredNonLocal(scope, id.text) || binders[0].startIndex >= id.startIndex) return false;
       const assign = bindingOf(binders[0]);
       const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binders[0]) ? assign.childForFieldName('right') : null;
-      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension';
+      // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
+      const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
+      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
     }
     scope = scopeOf(scope);
   }
+}
+
+/**
+ * In element mode, a value that does not involve the element: a pure reference (`prob_true`, `self.fill`) or arithmetic
+ * of those and numbers (`1 - prob_true`); its text, or null.
+ */
+function invariantValue(n: Node, element: string): string | null {
+  const piece = arithmetic(n, (leaf) => (isPureReference(leaf) && !occursIn(leaf, element) ? leaf.text : null));
+  return piece && piece.uses > 0 ? piece.text : null;
+}
+
+function occursIn(n: Node, name: string): boolean {
+  return (n.type === 'identifier' && n.text === name) || n.descendantsOfType('identifier').some((id) => id?.text === name);
+}
+
+/**
+ * Element mode: `min(x, k)` / `max(x, k)` with an invariant or number `k` → `.clip(upper=k)` / `.clip(lower=k)`;
+ * `float(<comparison>)` / `int(<comparison>)` → `(<comparison>).astype(float)`; `x in values` → `.isin(values)`.
+ * Null for anything else.
+ */
+function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (n.type === 'comparison_operator') return membership(n, env, kinds);
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments');
+  const list = args?.type === 'argument_list' ? args.namedChildren.filter((c): c is Node => c !== null) : [];
+  if (fn?.type !== 'identifier' || list.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type.endsWith('splat'))) return null;
+  if ((fn.text === 'min' || fn.text === 'max') && list.length === 2) {
+    const column = list.findIndex((a) => a.type === 'identifier' && a.text === env.element);
+    const bound = column < 0 ? null : list[1 - column];
+    const limit = !bound ? null : isNumberLiteral(bound) ? bound.text : invariantValue(bound, env.element!);
+    if (limit === null) return null;
+    kinds.add('clip');
+    return `${env.frame}.clip(${fn.text === 'min' ? 'upper' : 'lower'}=${limit})`;
+  }
+  if ((fn.text === 'float' || fn.text === 'int') && list.length === 1 && list[0].type === 'comparison_operator') {
+    const cond = rowValue(list[0], env, kinds, true);
+    if (cond === null) return null;
+    kinds.add('astype');
+    return `(${cond}).astype(${fn.text})`;
+  }
+  return null;
+}
+
+/** Element mode: `x in values` / `x not in values` with `values` an invariant reference → `s.isin(values)` / `~s.isin(values)`. */
+function membership(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  const operands = n.namedChildren.filter((c): c is Node => c !== null);
+  // tree-sitter spells `not in` as one operator token.
+  const negated = ops.length === 1 && ops[0] === 'not in';
+  if (operands.length !== 2 || !(negated || (ops.length === 1 && ops[0] === 'in'))) return null;
+  const [item, container] = operands;
+  if (item.type !== 'identifier' || item.text !== env.element || !isPureReference(container) || occursIn(container, env.element!)) return null;
+  kinds.add('where');
+  return `${negated ? '~' : ''}${env.frame}.isin(${container.text})`;
 }

@@ -66,6 +66,14 @@ export const SAME_KIND_METHODS: Record<'ndarray' | 'dataframe' | 'series', Set<s
     'add_suffix',
     'convert_dtypes',
     'infer_objects',
+    'rename_axis',
+    'filter',
+    'nlargest',
+    'nsmallest',
+    'droplevel',
+    'swaplevel',
+    'truncate',
+    'explode',
   ]),
   series: new Set([
     'copy',
@@ -103,6 +111,13 @@ export const SAME_KIND_METHODS: Record<'ndarray' | 'dataframe' | 'series', Set<s
     'map',
     'reindex',
     'convert_dtypes',
+    'rename_axis',
+    'nlargest',
+    'nsmallest',
+    'droplevel',
+    'swaplevel',
+    'truncate',
+    'explode',
   ]),
 };
 

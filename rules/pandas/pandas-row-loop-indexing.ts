@@ -73,7 +73,7 @@ export default defineRule({
   left: (identifier) @i
   right: (call function: (identifier) @range arguments: (argument_list) @bounds)
   body: (block) @body
-  (#any-of? @range "range" "reversed")) @loop
+  (#any-of? @range "range" "reversed" "tqdm" "trange")) @loop
 
 (for_statement
   left: (identifier) @i
@@ -145,6 +145,16 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   }
   let fn = m.get('range')!;
   let args = argumentsOf(m.get('bounds')!);
+  // `tqdm(range(len(df)))` / `trange(len(df))`: the same pass with a progress bar (no fix: it would drop the bar).
+  if (fn.text === 'tqdm' || fn.text === 'trange') {
+    if (!ctx.facts.calleeName(fn.parent!)?.startsWith('tqdm.')) return null;
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    if (fn.text === 'trange') return positional.length === 1 && positional.length === args.length ? framePass(positional[0]) : null;
+    const inner = positional.length === 1 && positional[0].type === 'call' ? positional[0] : null;
+    if (inner?.childForFieldName('function')?.text !== 'range' || !ctx.facts.isBuiltin('range', loop)) return null;
+    const bounds = argumentsOf(inner.childForFieldName('arguments')!);
+    return bounds.length === 1 ? framePass(bounds[0]) : null;
+  }
   if (fn.text === 'reversed') {
     if (!ctx.facts.isBuiltin('reversed', loop) || args.length !== 1 || args[0].type !== 'call') return null;
     fn = args[0].childForFieldName('function')!;
@@ -171,6 +181,12 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
     return frame ? { frame, plain: false } : null;
   }
   return null;
+}
+
+/** `len(df)` as the bound of a pass the fixes leave alone. */
+function framePass(bound: Node): { frame: string; plain: boolean } | null {
+  const frame = boundFrame(bound);
+  return frame ? { frame, plain: false } : null;
 }
 
 function argumentsOf(list: Node): Node[] {

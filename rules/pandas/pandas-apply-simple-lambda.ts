@@ -165,8 +165,8 @@ function callsStrOnlyMethod(body: Node, param: string): boolean {
 }
 
 /**
- * The lambda is a conditional (`1 if x > 3 else 0`), a lookup in a dict (`user_map[x]`), `min(x, k)`, `float(x > 0)`
- * or `x in values`: each has a column form (`np.where`, `.map`, `.clip`, `.astype`, `.isin`), but one that can return
+ * The lambda is a conditional (`1 if x > 3 else 0`), a lookup in a dict (`user_map[x]`), `min(x, k)`, `float(x > 0)`,
+ * `round(x / k)` or `x in values`: each has a column form (`np.where`, `.map`, `.clip`, `.astype`, `.round`, `.isin`), but one that can return
  * an ndarray or other dtypes where apply returned a Series of Python objects, so it is suggested, not applied. Each
  * form also fails on a whole column (a Series' truth value is ambiguous, a Series is unhashable), so a column
  * selection `frame[name]` is shown to be a Series by the lambda itself.
@@ -179,7 +179,9 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   const v = vectorizeElementValue(body, param, series.text, np);
   if (!v || v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
-  if (!isSeries(series, method, ctx.facts) && !columnSelection(series, ctx.facts, method)) return;
+  // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
+  const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
+  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; write ${text} instead (check the result's dtype)` });
 }

@@ -441,7 +441,7 @@ export function needsParentheses(node: Node): boolean {
 /** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
 export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
 /** Element mode (a lambda's body) also translates `min`/`max` with a bound (`clip`) and `float(<comparison>)` (`astype`). */
-export type ElementVectorKind = RowVectorKind | 'clip' | 'astype';
+export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'round';
 
 export interface RowVector {
   text: string;
@@ -486,6 +486,7 @@ export function vectorizeRowValue(expr: Node, env: RowEnv): RowVector | null {
  * (conditionals, dict lookups, `.str`, `.clip`, `.astype`, `.isin`, arithmetic), and what it used; null otherwise.
  */
 export function vectorizeElementValue(expr: Node, param: string, series: string, numpy: string): { text: string; kinds: ElementVectorKind[] } | null {
+  if (!occursIn(expr, param)) return null;
   const kinds = new Set<ElementVectorKind>();
   const text = rowValue(expr, { row: param, frame: series, numpy, element: param }, kinds, true);
   return text === null ? null : { text, kinds: [...kinds] };
@@ -493,7 +494,7 @@ export function vectorizeElementValue(expr: Node, param: string, series: string,
 
 /** Row mode never produces the element-only kinds. */
 function rowKinds(kinds: Set<ElementVectorKind>): RowVectorKind[] {
-  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype');
+  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'round');
 }
 
 /** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
@@ -512,6 +513,8 @@ function rowValue(node: Node, env: RowEnv, kinds: Set<ElementVectorKind>, top: b
   const leaf = (n: Node): string | null => {
     const f = field(n);
     if (f !== null || n.equals(node)) return f;
+    // Element mode: other names are read once per call (`x / max_value`); callers check the element itself occurs.
+    if (env.element !== undefined && isPureReference(n) && !occursIn(n, env.element)) return n.text;
     const inner = special(n, env, kinds, field);
     return inner === null ? null : inner.compound ? `(${inner.text})` : inner.text;
   };
@@ -548,6 +551,7 @@ function special(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>, field: Lea
  * `np.where`), so `np.where` serves only when both branches are literals.
  */
 function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (env.element !== undefined && !occursIn(condition, env.element)) return null;
   const cond = rowValue(condition, env, kinds, true);
   const a = cond === null ? null : branchValue(then, env, kinds);
   const b = a === null ? null : branchValue(otherwise, env, kinds);
@@ -589,6 +593,7 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
     if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
   }
   if (mapping?.type !== 'identifier' || !key || key.type === 'slice' || !boundToDictLiteral(mapping)) return null;
+  if (env.element !== undefined && !occursIn(key, env.element)) return null;
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
@@ -644,18 +649,27 @@ function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): strin
   const list = args?.type === 'argument_list' ? args.namedChildren.filter((c): c is Node => c !== null) : [];
   if (fn?.type !== 'identifier' || list.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type.endsWith('splat'))) return null;
   if ((fn.text === 'min' || fn.text === 'max') && list.length === 2) {
-    const column = list.findIndex((a) => a.type === 'identifier' && a.text === env.element);
+    // One side is a value of the element (`x`, `round(x)`), the other a number or an invariant.
+    const column = list.findIndex((a) => occursIn(a, env.element!));
     const bound = column < 0 ? null : list[1 - column];
     const limit = !bound ? null : isNumberLiteral(bound) ? bound.text : invariantValue(bound, env.element!);
-    if (limit === null) return null;
+    const value = limit === null ? null : receiver(list[column], env, kinds);
+    if (value === null) return null;
     kinds.add('clip');
-    return `${env.frame}.clip(${fn.text === 'min' ? 'upper' : 'lower'}=${limit})`;
+    return `${value}.clip(${fn.text === 'min' ? 'upper' : 'lower'}=${limit})`;
   }
-  if ((fn.text === 'float' || fn.text === 'int') && list.length === 1 && list[0].type === 'comparison_operator') {
-    const cond = rowValue(list[0], env, kinds, true);
-    if (cond === null) return null;
+  if ((fn.text === 'float' || fn.text === 'int') && list.length === 1 && occursIn(list[0], env.element!)) {
+    const value = receiver(list[0], env, kinds);
+    if (value === null) return null;
     kinds.add('astype');
-    return `(${cond}).astype(${fn.text})`;
+    return `${value}.astype(${fn.text})`;
+  }
+  // round(x) / round(x, 2): Series.round (both round half to even).
+  if (fn.text === 'round' && (list.length === 1 || (list.length === 2 && list[1].type === 'integer')) && occursIn(list[0], env.element!)) {
+    const value = receiver(list[0], env, kinds);
+    if (value === null) return null;
+    kinds.add('round');
+    return `${value}.round(${list.length === 2 ? list[1].text : ''})`;
   }
   return null;
 }
@@ -671,4 +685,11 @@ function membership(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   if (item.type !== 'identifier' || item.text !== env.element || !isPureReference(container) || occursIn(container, env.element!)) return null;
   kinds.add('where');
   return `${negated ? '~' : ''}${env.frame}.isin(${container.text})`;
+}
+
+/** A row value spelled to take a method call: parenthesised unless it is a name, subscript, attribute or call. */
+function receiver(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const text = rowValue(n, env, kinds, true);
+  if (text === null) return null;
+  return /^(identifier|subscript|attribute|call|parenthesized_expression)$/.test(n.type) && !text.includes(' ') ? text : `(${text})`;
 }

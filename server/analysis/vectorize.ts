@@ -84,6 +84,9 @@ const DT_ATTRIBUTES = new Set([
   'microseconds',
   'nanoseconds',
 ]);
+/** Timestamp attributes whose `.dt` spelling differs (`.dt.week` was removed in pandas 2.0). */
+const DT_RENAMED: Record<string, string> = { week: 'isocalendar().week', weekofyear: 'isocalendar().week' };
+
 /** Timestamp / Timedelta methods → their `.dt` spelling (some are attributes there). */
 const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
   weekday: { to: 'weekday', args: 'none' },
@@ -365,6 +368,9 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     const attr = body.childForFieldName('attribute')?.text ?? '';
     if (obj?.type === 'identifier' && obj.text === param && DT_ATTRIBUTES.has(attr)) {
       return { text: `${series}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr}` };
+    }
+    if (obj?.type === 'identifier' && obj.text === param && Object.hasOwn(DT_RENAMED, attr)) {
+      return { text: `${series}.dt.${DT_RENAMED[attr]}`, kind: 'dt', compound: false, summary: `.dt.${DT_RENAMED[attr]}` };
     }
     const dates = obj && DT_ATTRIBUTES.has(attr) ? parsedDates(obj, param, series) : null;
     return dates ? { text: `${dates}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr} on the parsed dates` } : null;

@@ -198,6 +198,10 @@ export const PANDAS_TABLE: LibraryTable = {
     'pandas.crosstab': 'dataframe',
     'pandas.to_datetime': sameAsFirstArgument,
     'pandas.to_numeric': sameAsFirstArgument,
+    // Readers of other libraries that always return a pandas DataFrame.
+    'pandas_datareader.data.DataReader': 'dataframe',
+    'pandas_datareader.DataReader': 'dataframe',
+    'yfinance.download': 'dataframe',
   },
   methods: {
     dataframe: {

@@ -183,7 +183,8 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
   if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
-  ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; write ${text} instead (check the result's dtype)` });
+  const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
+  ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)` });
 }
 
 /**

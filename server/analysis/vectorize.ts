@@ -472,6 +472,8 @@ export interface RowEnv {
    * and `min`/`max` with an invariant (`.clip`) and `float(...)`/`int(...)` of a comparison (`.astype`) translate too.
    */
   element?: string;
+  /** Element mode: what a suggestion assumes and the message must say (`m` is a dict), collected here. */
+  assumptions?: string[];
 }
 
 /**
@@ -491,11 +493,17 @@ export function vectorizeRowValue(expr: Node, env: RowEnv): RowVector | null {
  * The whole-Series form of a lambda body `expr` of the element `param`, applied to the Series spelled `series`
  * (conditionals, dict lookups, `.str`, `.clip`, `.astype`, `.isin`, arithmetic), and what it used; null otherwise.
  */
-export function vectorizeElementValue(expr: Node, param: string, series: string, numpy: string): { text: string; kinds: ElementVectorKind[] } | null {
+export function vectorizeElementValue(
+  expr: Node,
+  param: string,
+  series: string,
+  numpy: string,
+): { text: string; kinds: ElementVectorKind[]; assumptions: string[] } | null {
   if (!occursIn(expr, param)) return null;
   const kinds = new Set<ElementVectorKind>();
-  const text = rowValue(expr, { row: param, frame: series, numpy, element: param }, kinds, true);
-  return text === null ? null : { text, kinds: [...kinds] };
+  const assumptions: string[] = [];
+  const text = rowValue(expr, { row: param, frame: series, numpy, element: param, assumptions }, kinds, true);
+  return text === null ? null : { text, kinds: [...kinds], assumptions };
 }
 
 /** Row mode never produces the element-only kinds. */
@@ -596,16 +604,32 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
     mapping = fn.childForFieldName('object');
     key = args[0];
     fallback = args[1] ?? null;
-    if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
+    // Element mode: `m.get(x, np.nan)` / `m.get(x, None)` is what `.map(m)` does for a missing key (NaN).
+    if (env.element !== undefined && fallback && MISSING.test(fallback.text)) fallback = null;
+    else if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
   }
-  if (mapping?.type !== 'identifier' || !key || key.type === 'slice' || !boundToDictLiteral(mapping)) return null;
+  if (!mapping || !key || key.type === 'slice') return null;
   if (env.element !== undefined && !occursIn(key, env.element)) return null;
+  // `m.get(x)` on a name or attribute the file does not show to be a dict (`self.item2index`): in element mode the
+  // suggestion is made on that assumption, which the caller states.
+  const assumed =
+    env.element !== undefined &&
+    env.assumptions !== undefined &&
+    n.type === 'call' &&
+    fallback === null &&
+    isPureReference(mapping) &&
+    !occursIn(mapping, env.element);
+  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping)) && !assumed) return null;
+  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping))) env.assumptions!.push(`\`${mapping.text}\` is a dict`);
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
   const mapped = `${/^[\w.]+\[[^\]]+\]$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
 }
+
+/** A missing value as a lookup's default: `.map()` gives NaN there. */
+const MISSING = /^(None|(np|numpy|math)\.(nan|NaN|NAN)|float\(["']nan["']\))$/;
 
 /**
  * True when the name is bound exactly once where it is looked up (its own scope, or the module when

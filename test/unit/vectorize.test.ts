@@ -206,6 +206,8 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
     { lambda: 'lambda x: user_map[x]', series: 'ints' },
     { lambda: 'lambda x: "<LESS>" if x in rm_values else x', series: 'words' },
     { lambda: 'lambda x: x not in rm_values', series: 'words' },
+    // `lookup` is not bound in the probe's source: the form is made on the assumption that it is a dict.
+    { lambda: 'lambda x: lookup.get(x, np.nan)', series: 'ints' },
   ];
 
   it('spells each form, and nothing for a condition or key that ignores the element', async () => {
@@ -236,12 +238,15 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
       'prob_true, k, max_value = 0.7, 3, 7.0',
       'user_map = {1: 10, 2: 20, 3: 30}',
       'rm_values = {"a", "c"}',
+      'lookup = {1: 10, 2: 20}',
       'bad = []',
+      // NaN compares unequal to itself: both sides spell a missing value as None.
+      'def norm(values): return [None if isinstance(v, float) and v != v else v for v in values]',
       ...cases.map((c, i) => {
         const column = forms[i].replace(/\bs\b/g, c.series);
         return [
-          `before = ${c.series}.apply(${c.lambda}).tolist()`,
-          `after = pd.Series(np.asarray(${column})).tolist()`,
+          `before = norm(${c.series}.apply(${c.lambda}).tolist())`,
+          `after = norm(pd.Series(np.asarray(${column})).tolist())`,
           `if before != after: bad.append((${JSON.stringify(c.lambda)}, before, after))`,
         ].join('\n');
       }),

@@ -119,9 +119,14 @@ function columnSelection(receiver: Node, facts: Parameters<typeof values>[0], me
   if (receiver.type !== 'subscript') return false;
   const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const owner = receiver.childForFieldName('value');
-  if (keys.length !== 1 || !owner || !isPureReference(owner) || (keys[0]!.type !== 'identifier' && stringLiteralValue(keys[0]) === null)) return false;
+  if (keys.length !== 1 || !owner || !isPureReference(owner) || !(namedKey(keys[0]!) || stringLiteralValue(keys[0]) !== null)) return false;
   const ot = values(facts).valueOf(owner);
   return method === 'map' ? ot?.kind === 'dataframe' : !ot || ot.kind === 'dataframe';
+}
+
+/** A column key held by a name or an attribute (`df[COL]`, `df[self.col_item]`). */
+function namedKey(key: Node): boolean {
+  return key.type === 'identifier' || (key.type === 'attribute' && isPureReference(key));
 }
 
 /** str methods a pandas Series does not have: calling one on the lambda's parameter shows it is one element. */
@@ -174,7 +179,7 @@ function callsStrOnlyMethod(body: Node, param: string): boolean {
 function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
   // The suggestion repeats the receiver: it must read the same column each time (`df[COL]` with a name as key does).
   const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
-  const namedColumn = keys.length === 1 && keys[0]!.type === 'identifier' && isPureReference(series.childForFieldName('value')!);
+  const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
   if (!isPureReference(series) && !namedColumn) return;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   const v = vectorizeElementValue(body, param, series.text, np);

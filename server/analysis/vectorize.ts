@@ -710,11 +710,30 @@ function membership(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   const operands = n.namedChildren.filter((c): c is Node => c !== null);
   // tree-sitter spells `not in` as one operator token.
   const negated = ops.length === 1 && ops[0] === 'not in';
-  if (operands.length !== 2 || !(negated || (ops.length === 1 && ops[0] === 'in'))) return null;
   const [item, container] = operands;
-  if (item.type !== 'identifier' || item.text !== env.element || !isPureReference(container) || occursIn(container, env.element!)) return null;
+  // `x == "XL"`: a comparison with a string literal (numbers are arithmetic's).
+  if (
+    operands.length === 2 &&
+    ops.length === 1 &&
+    (ops[0] === '==' || ops[0] === '!=') &&
+    isElement(item, env) &&
+    isStr(container) &&
+    !container.text.includes('\n')
+  ) {
+    kinds.add('arithmetic');
+    return `${env.frame} ${ops[0]} ${container.text}`;
+  }
+  if (operands.length !== 2 || !(negated || (ops.length === 1 && ops[0] === 'in'))) return null;
+  // The values: an invariant reference, or a display of literals (`{"L", "XL"}`).
+  const literals =
+    /^(set|list|tuple)$/.test(container.type) && container.namedChildren.every((c) => c !== null && (isStr(c) || isNumberLiteral(c)) && !c.text.includes('\n'));
+  if (!isElement(item, env) || !(literals || (isPureReference(container) && !occursIn(container, env.element!)))) return null;
   kinds.add('where');
   return `${negated ? '~' : ''}${env.frame}.isin(${container.text})`;
+}
+
+function isElement(n: Node, env: RowEnv): boolean {
+  return n.type === 'identifier' && n.text === env.element;
 }
 
 /** A row value spelled to take a method call: parenthesised unless it is a name, subscript, attribute or call. */

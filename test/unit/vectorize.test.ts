@@ -206,6 +206,8 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
     { lambda: 'lambda x: user_map[x]', series: 'ints' },
     { lambda: 'lambda x: "<LESS>" if x in rm_values else x', series: 'words' },
     { lambda: 'lambda x: x not in rm_values', series: 'words' },
+    { lambda: 'lambda x: 1 if x in {"a", "c"} else 0', series: 'words' },
+    { lambda: 'lambda x: 1 if x == "b" else 0', series: 'words' },
     // `lookup` is not bound in the probe's source: the form is made on the assumption that it is a dict.
     { lambda: 'lambda x: lookup.get(x, np.nan)', series: 'ints' },
   ];

@@ -33,7 +33,8 @@ export default defineRule({
       'compiled code and are typically one to two orders of magnitude faster on large columns.',
     instead:
       'Operate on the column: `df["b"] + 10`, `df["name"].str.upper()`, `df["ts"].dt.month`. The `.str` and `.dt` ' +
-      'accessors return NaN for missing values instead of raising.',
+      'accessors return NaN for missing values instead of raising. A conditional, a dict lookup or a bound has a column ' +
+      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',

@@ -9,10 +9,11 @@ import { Engine } from '../../server/engine/engine';
 import { vectorizeElement, numpyModuleRef } from '../../server/analysis/elementwise';
 import { defineRule } from '../../server/engine/rule';
 import { needsParentheses, vectorizeElementExpression, vectorizeElementValue } from '../../server/analysis/vectorize';
+import type { Node } from '../../server/syntax';
 import { DIST } from '../helpers/engine';
 
-/** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */
-async function seriesForms(source: string): Promise<string[]> {
+/** Every `V(lambda p: <body>)` in source, described by `describe(body, p)`. */
+async function lambdaProbe(source: string, describe: (body: Node, param: string) => string): Promise<string[]> {
   const rule = defineRule({
     id: 'vectorize-probe',
     title: 'vectorize probe',
@@ -26,8 +27,7 @@ async function seriesForms(source: string): Promise<string[]> {
     query:
       '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
     check(m, ctx) {
-      const v = vectorizeElementExpression(m.need('body'), m.need('p').text, 's');
-      ctx.report({ node: m.need('call'), message: v ? `${v.kind}: ${v.text}` : 'none' });
+      ctx.report({ node: m.need('call'), message: describe(m.need('body'), m.need('p').text) });
     },
   });
   const engine = await Engine.create([rule], DIST);
@@ -36,6 +36,14 @@ async function seriesForms(source: string): Promise<string[]> {
   } finally {
     engine.dispose();
   }
+}
+
+/** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */
+function seriesForms(source: string): Promise<string[]> {
+  return lambdaProbe(source, (body, param) => {
+    const v = vectorizeElementExpression(body, param, 's');
+    return v ? `${v.kind}: ${v.text}` : 'none';
+  });
 }
 
 /** Every `[... for ... in ...]` comprehension: its whole-array form, or 'none'. */
@@ -164,30 +172,8 @@ r4 = [x if x else 0 for x in a]
 });
 
 /** Every `V(lambda x: ...)`: the suggested whole-Series form against the Series `s` (element mode), or 'none'. */
-async function elementValues(source: string): Promise<string[]> {
-  const rule = defineRule({
-    id: 'element-value-probe',
-    title: 'element value probe',
-    category: 'pandas',
-    severity: 'info',
-    enabledByDefault: true,
-    confidence: 'high',
-    guide: 'pandas-vectorization',
-    message: 'element value probe message',
-    docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
-    query:
-      '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
-    check(m, ctx) {
-      const v = vectorizeElementValue(m.need('body'), m.need('p').text, 's', 'np');
-      ctx.report({ node: m.need('call'), message: v ? v.text : 'none' });
-    },
-  });
-  const engine = await Engine.create([rule], DIST);
-  try {
-    return engine.lintText(source).findings.map((f) => f.message);
-  } finally {
-    engine.dispose();
-  }
+function elementValues(source: string): Promise<string[]> {
+  return lambdaProbe(source, (body, param) => vectorizeElementValue(body, param, 's', 'np')?.text ?? 'none');
 }
 
 describe('vectorize (suggested column forms of a lambda, element mode)', () => {

@@ -176,6 +176,38 @@ function unsafeReason(g: Growth, acc: string, top: Node, scope: Node, neutralSta
   return null;
 }
 
+/**
+ * `if acc is None: acc = <piece> else: <update>` (or `if acc is not None: <update> else: acc = <piece>`), the
+ * update alone in its branch and the start alone in the other: the `if` statement (whose condition and start
+ * belong to the growth), or null.
+ */
+function firstPass(update: Node, acc: string): Node | null {
+  const block = update.parent;
+  const branch = block?.parent;
+  if (block?.type !== 'block' || !branch) return null;
+  const only = (b: Node | null | undefined) => {
+    const statements = b?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    return statements.length === 1 ? statements[0] : null;
+  };
+  if (!only(block)?.equals(update)) return null;
+  const ifStmt = branch.type === 'else_clause' ? branch.parent : branch.type === 'if_statement' ? branch : null;
+  if (ifStmt?.type !== 'if_statement') return null;
+  const clauses = ifStmt.childrenForFieldName('alternative').filter((c) => c !== null);
+  if (clauses.length !== 1 || clauses[0]!.type !== 'else_clause') return null;
+  const condition = ifStmt.childForFieldName('condition');
+  const ops = condition?.type === 'comparison_operator' ? condition.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
+  const operands = condition?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (ops.length !== 1 || (ops[0] !== 'is' && ops[0] !== 'is not') || operands.length !== 2) return null;
+  if (operands[0].type !== 'identifier' || operands[0].text !== acc || operands[1].type !== 'none') return null;
+  // `is None` starts in the `if` and grows in the `else`; `is not None` the other way round.
+  const updateInElse = branch.type === 'else_clause';
+  if (updateInElse !== (ops[0] === 'is')) return null;
+  const startBlock = updateInElse ? ifStmt.childForFieldName('consequence') : clauses[0]!.childForFieldName('body');
+  const start = only(startBlock)?.namedChild(0);
+  const left = start?.type === 'assignment' ? start.childForFieldName('left') : null;
+  return left?.type === 'identifier' && left.text === acc ? ifStmt : null;
+}
+
 export default defineRule({
   id: 'concat-in-loop',
   title: 'Frame, array or tensor grown by concatenation inside a loop',
@@ -235,7 +267,11 @@ export default defineRule({
     // `acc = pd.concat([acc, rest]); break`: it runs once, nothing is copied per pass.
     if (leavesTheLoops(stmt, loops[0])) return;
     const scope = scopeOf(stmt);
-    const stores = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && !id.equals(m.need('acc')));
+    // `if acc is None: acc = piece else: acc = pd.concat([acc, piece])`: the first pass starts the accumulator, the
+    // others grow it. That store and that test are part of the growth, not a reset or a read of the whole.
+    const first = firstPass(stmt, acc);
+    const isFirstPass = (id: Node) => first !== null && id.startIndex >= first.startIndex && id.endIndex <= first.endIndex;
+    const stores = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && !id.equals(m.need('acc')) && !isFirstPass(id));
     const g = growthOf(m.need('call'), acc, startsAsPandas(acc, stores, loops[0], ctx), ctx);
     if (!g) return;
 
@@ -258,7 +294,12 @@ export default defineRule({
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
     // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
-    if (occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read))) return;
+    if (occurrences(top, acc).some((id) => !id.equals(m.need('acc')) && !id.equals(g.read) && !isFirstPass(id))) return;
+    // The collected form for a first-pass start would need its own rewrite of the `if`: reported without a fix.
+    if (first) {
+      report({});
+      return;
+    }
     const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);
     const combine = g.rest ? combineText(g, acc, ctx) : null;
     if (closure || !g.rest || !combine || isDeclaredNonLocal(scope, acc)) {

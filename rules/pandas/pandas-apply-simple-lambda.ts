@@ -1,14 +1,18 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   findDescendants,
+  inTestFunction,
   inTestOf,
+  isTestFile,
   isPureReference,
   needsParentheses,
+  numpyModuleRef,
   stringLiteralValue,
   values,
   VECTOR_FIX_REASONS,
   vectorizeElementExpression,
+  vectorizeElementValue,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -29,7 +33,8 @@ export default defineRule({
       'compiled code and are typically one to two orders of magnitude faster on large columns.',
     instead:
       'Operate on the column: `df["b"] + 10`, `df["name"].str.upper()`, `df["ts"].dt.month`. The `.str` and `.dt` ' +
-      'accessors return NaN for missing values instead of raising.',
+      'accessors return NaN for missing values instead of raising. A conditional, a dict lookup or a bound has a column ' +
+      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -55,13 +60,20 @@ export default defineRule({
     const method = m.need('method').text;
     const call = m.need('call');
     // Tests of the API itself: the lambda is what is under test.
-    if (inTestOf(call, method) || comparedWithSameCall(call, method)) return;
+    if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
     const param = m.need('param').text;
-    const v = vectorizeElementExpression(m.need('body'), param, series.text);
-    if (!v) return;
+    const body = m.need('body');
+    const v = vectorizeElementExpression(body, param, series.text);
+    if (!v) {
+      suggestColumnForm(m.need('call'), body, param, series, method, ctx);
+      return;
+    }
     // `frame[col].apply(lambda x: pd.Timestamp(x).date())`: the lambda parses one value, so the receiver is a
-    // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects).
-    const parsesElements = v.kind === 'dt' && !v.text.startsWith(series.text) && columnSelection(series, ctx.facts);
+    // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects). Likewise a str method
+    // that Series lacks (`x.split(":")[-1]`, `x.strip()`): a whole column would have raised AttributeError.
+    const parsesElements =
+      ((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
+      columnSelection(series, ctx.facts, method);
     if (!parsesElements && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
@@ -98,18 +110,101 @@ function comparedWithSameCall(call: Node, method: string): boolean {
   return list.namedChildren.some((other) => other !== null && !other.equals(arg) && (isSameCall(other) || findDescendants(other, isSameCall).length > 0));
 }
 
+/**
+ * `pd.testing.assert_series_equal(df["a"].vbt.filter(f), df["a"].map(lambda x: x if x > 2 else np.nan))` in a test: the
+ * apply is the oracle another implementation is checked against, written the obvious way on purpose.
+ */
+function expectedValue(call: Node, ctx: RuleContext): boolean {
+  if (!isTestFile(ctx.filePath) && !inTestFunction(call)) return false;
+  for (let n = call.parent; n && !n.type.endsWith('statement') && n.type !== 'block'; n = n.parent) {
+    if (n.type === 'call' && /(^|\.)assert\w*$/.test(n.childForFieldName('function')?.text ?? '')) return true;
+  }
+  return false;
+}
+
 function sameText(code: string): string {
   return code.replace(/\s+/g, '');
 }
 
-/** `frame[key]` with a literal or a name as key, on a frame not known to be anything but a DataFrame. */
-function columnSelection(receiver: Node, facts: Parameters<typeof values>[0]): boolean {
+/**
+ * `frame[key]` with a literal or a name as key, on a frame not known to be anything but a DataFrame; for `.map`, which
+ * datasets and tf.data objects also have (`ds["train"].map(...)`), on a frame known to be a DataFrame.
+ */
+function columnSelection(receiver: Node, facts: Parameters<typeof values>[0], method: string): boolean {
   if (receiver.type !== 'subscript') return false;
   const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const owner = receiver.childForFieldName('value');
-  if (keys.length !== 1 || !owner || !isPureReference(owner) || (keys[0]!.type !== 'identifier' && stringLiteralValue(keys[0]) === null)) return false;
+  if (keys.length !== 1 || !owner || !isPureReference(owner) || !(namedKey(keys[0]!) || stringLiteralValue(keys[0]) !== null)) return false;
   const ot = values(facts).valueOf(owner);
-  return !ot || ot.kind === 'dataframe';
+  return method === 'map' ? ot?.kind === 'dataframe' : !ot || ot.kind === 'dataframe';
+}
+
+/** A column key held by a name or an attribute (`df[COL]`, `df[self.col_item]`). */
+function namedKey(key: Node): boolean {
+  return key.type === 'identifier' || (key.type === 'attribute' && isPureReference(key));
+}
+
+/** str methods a pandas Series does not have: calling one on the lambda's parameter shows it is one element. */
+const STR_ONLY_METHODS = new Set([
+  'split',
+  'rsplit',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'lower',
+  'upper',
+  'title',
+  'capitalize',
+  'swapcase',
+  'casefold',
+  'startswith',
+  'endswith',
+  'find',
+  'rfind',
+  'zfill',
+  'center',
+  'ljust',
+  'rjust',
+  'isalpha',
+  'isdigit',
+  'isalnum',
+  'isspace',
+  'islower',
+  'isupper',
+  'istitle',
+  'isnumeric',
+  'isdecimal',
+]);
+
+function callsStrOnlyMethod(body: Node, param: string): boolean {
+  return [body, ...findDescendants(body, (n) => n.type === 'call')].some((call) => {
+    const fn = call.type === 'call' ? call.childForFieldName('function') : null;
+    const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    return obj?.type === 'identifier' && obj.text === param && STR_ONLY_METHODS.has(fn!.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
+/**
+ * The lambda is a conditional (`1 if x > 3 else 0`), a lookup in a dict (`user_map[x]`), `min(x, k)`, `float(x > 0)`,
+ * `round(x / k)` or `x in values`: each has a column form (`np.where`, `.map`, `.clip`, `.astype`, `.round`, `.isin`), but one that can return
+ * an ndarray or other dtypes where apply returned a Series of Python objects, so it is suggested, not applied. Each
+ * form also fails on a whole column (a Series' truth value is ambiguous, a Series is unhashable), so a column
+ * selection `frame[name]` is shown to be a Series by the lambda itself.
+ */
+function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
+  // The suggestion repeats the receiver: it must read the same column each time (`df[COL]` with a name as key does).
+  const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
+  if (!isPureReference(series) && !namedColumn) return;
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  const v = vectorizeElementValue(body, param, series.text, np);
+  if (!v || v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
+  // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
+  const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
+  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
+  const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
+  const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
+  ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)` });
 }
 
 /**

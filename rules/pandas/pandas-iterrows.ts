@@ -59,6 +59,10 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // A helper handed a DataFrame need not import pandas (`def input_fn(df): for i, row in df.iterrows()`): the method
+  // exists only on pandas-like frames, so its name in the text is enough to run.
+  requiresText: /\.(iterrows|itertuples)\(/,
+  requiresEither: true,
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
   supersedes: GENERIC_LOOP_RULES,
   message: '`iterrows()` builds a Series for every row; use column operations, or `itertuples()` when a loop is unavoidable',

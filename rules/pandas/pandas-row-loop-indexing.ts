@@ -2,8 +2,10 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
+  enclosingLoops,
   findDescendants,
   FRAME_ATTRIBUTES,
+  inTestFunction,
   isAssignmentTarget,
   isDeclaredNonLocal,
   isIdentifierName,
@@ -13,6 +15,7 @@ import {
   positionalArguments,
   scopeOf,
   insideNumbaFunction,
+  isTestFile,
   isNestedScope,
   isPureReference,
   listBuiltByLoop,
@@ -108,7 +111,7 @@ export default defineRule({
   left: (identifier) @i
   right: (call function: (identifier) @range arguments: (argument_list) @bounds)
   body: (block) @body
-  (#any-of? @range "range" "reversed")) @loop
+  (#any-of? @range "range" "reversed" "tqdm" "trange")) @loop
 
 (for_statement
   left: (identifier) @i
@@ -130,6 +133,9 @@ export default defineRule({
       return (frame.text === sized || columnOf(frame) === sized) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
+    // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
+    // frame built just before from a few literal rows (a fixture) costs nothing.
+    if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
@@ -178,6 +184,16 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   }
   let fn = m.get('range')!;
   let args = argumentsOf(m.get('bounds')!);
+  // `tqdm(range(len(df)))` / `trange(len(df))`: the same pass with a progress bar (no fix: it would drop the bar).
+  if (fn.text === 'tqdm' || fn.text === 'trange') {
+    if (!ctx.facts.calleeName(fn.parent!)?.startsWith('tqdm.')) return null;
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    if (fn.text === 'trange') return positional.length === 1 && positional.length === args.length ? framePass(positional[0]) : null;
+    const inner = positional.length === 1 && positional[0].type === 'call' ? positional[0] : null;
+    if (inner?.childForFieldName('function')?.text !== 'range' || !ctx.facts.isBuiltin('range', loop)) return null;
+    const bounds = argumentsOf(inner.childForFieldName('arguments')!);
+    return bounds.length === 1 ? framePass(bounds[0]) : null;
+  }
   if (fn.text === 'reversed') {
     if (!ctx.facts.isBuiltin('reversed', loop) || args.length !== 1 || args[0].type !== 'call') return null;
     fn = args[0].childForFieldName('function')!;
@@ -206,6 +222,12 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   return null;
 }
 
+/** `len(df)` as the bound of a pass the fixes leave alone. */
+function framePass(bound: Node): { frame: string; plain: boolean } | null {
+  const frame = boundFrame(bound);
+  return frame ? { frame, plain: false } : null;
+}
+
 function argumentsOf(list: Node): Node[] {
   return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
@@ -214,6 +236,39 @@ function argumentsOf(list: Node): Node[] {
 function straightBody(body: Node): boolean {
   const statements = findDescendants(body, (n) => n.parent?.type === 'block' && n.type !== 'comment');
   return statements.length <= 6 && !statements.some((n) => /^(break|continue|return|raise)_statement$/.test(n.type));
+}
+
+/** The loop's body can leave it before the last row: a `break` of this loop, or a `return` (outside nested defs). */
+function exitsEarly(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(
+    body,
+    (n) => n.type === 'return_statement' || (n.type === 'break_statement' && enclosingLoops(n)[0]?.equals(loop) === true),
+    isNestedScope,
+  ).some(Boolean);
+}
+
+/** At most this many literal rows make a frame too small for its row loop to matter. */
+const TINY_ROWS = 5;
+
+/**
+ * `df = pd.DataFrame({"a": [1], "b": [2]})` (or a list of row literals) in the loop's function, the only binding of
+ * `frame` there: a fixture of a few rows, whose row loop costs nothing.
+ */
+function tinyLiteralFrame(frame: string, loop: Node, ctx: RuleContext): boolean {
+  if (!/^\w+$/.test(frame)) return false;
+  const binds = findDescendants(scopeBody(loop), (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === frame, isNestedScope);
+  if (binds.length !== 1 || binds[0].startIndex > loop.startIndex) return false;
+  const call = binds[0].childForFieldName('right');
+  if (call?.type !== 'call' || ctx.facts.calleeName(call) !== 'pandas.DataFrame') return false;
+  const data = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const short = (n: Node | null | undefined) => (n?.type === 'list' || n?.type === 'tuple') && n.namedChildCount <= TINY_ROWS;
+  if (data?.type === 'dictionary') {
+    const columns = data.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return columns.length > 0 && columns.every((pair) => pair.type === 'pair' && short(pair.childForFieldName('value')));
+  }
+  return short(data);
 }
 
 /** The subscript is what an assignment writes (`df.loc[i, "c"] = v`, `df.at[i, "c"] += 1`). */

@@ -125,5 +125,6 @@ export {
   vectorizeRowBranches,
   vectorizeRowExpression,
   vectorizeRowValue,
+  vectorizeElementValue,
 } from './vectorize';
 export type { RowEnv, RowVector, RowVectorKind } from './vectorize';

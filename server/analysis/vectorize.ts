@@ -5,7 +5,7 @@
 import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
 import { bindingOf, isDeclaredNonLocal, occurrences, scopeOf } from './names';
-import { stringLiteralValue } from './numeric';
+import { isPureReference, stringLiteralValue } from './numeric';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
 
@@ -84,6 +84,9 @@ const DT_ATTRIBUTES = new Set([
   'microseconds',
   'nanoseconds',
 ]);
+/** Timestamp attributes whose `.dt` spelling differs (`.dt.week` was removed in pandas 2.0). */
+const DT_RENAMED: Record<string, string> = { week: 'isocalendar().week', weekofyear: 'isocalendar().week' };
+
 /** Timestamp / Timedelta methods → their `.dt` spelling (some are attributes there). */
 const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
   weekday: { to: 'weekday', args: 'none' },
@@ -341,7 +344,8 @@ function stringExpression(body: Node, leaf: Leaf, split = true): StrPiece | null
 /**
  * `x.split(sep)[k]` → `.str.split(sep).str[k]` (not `x.split()`, which gives [] for a blank string). pandas 1.x
  * reads a separator longer than one character as a regular expression, hence `regex=False` there. Only for
- * row loops: the lambda rules' reasons do not cover an index past the parts (IndexError vs NaN).
+ * row loops: the lambda rules' reasons do not cover an index past the parts (IndexError vs NaN), and on an
+ * object column `.str.split(...).str[k]` builds every list too, measured 3.7x slower than the apply (pandas 1.5).
  */
 function splitPart(body: Node, leaf: Leaf): string | null {
   if (body.type !== 'subscript') return null;
@@ -364,6 +368,9 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     const attr = body.childForFieldName('attribute')?.text ?? '';
     if (obj?.type === 'identifier' && obj.text === param && DT_ATTRIBUTES.has(attr)) {
       return { text: `${series}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr}` };
+    }
+    if (obj?.type === 'identifier' && obj.text === param && Object.hasOwn(DT_RENAMED, attr)) {
+      return { text: `${series}.dt.${DT_RENAMED[attr]}`, kind: 'dt', compound: false, summary: `.dt.${DT_RENAMED[attr]}` };
     }
     const dates = obj && DT_ATTRIBUTES.has(attr) ? parsedDates(obj, param, series) : null;
     return dates ? { text: `${dates}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr} on the parsed dates` } : null;
@@ -439,6 +446,8 @@ export function needsParentheses(node: Node): boolean {
 
 /** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
 export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
+/** Element mode (a lambda's body) also translates `min`/`max` with a bound (`clip`) and `float(<comparison>)` (`astype`). */
+export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'round';
 
 export interface RowVector {
   text: string;
@@ -462,6 +471,14 @@ export interface RowEnv {
    * (`df.at[i, "a"]` → `df["a"]`); by default `row["col"]` / `row.col` of `row`.
    */
   field?: Leaf;
+  /**
+   * Element mode (a lambda given to `Series.apply`): this name is one element of the Series spelled `frame`. Other
+   * names and attributes are then invariants (read once per call, unchanged by the apply), so branches may use them,
+   * and `min`/`max` with an invariant (`.clip`) and `float(...)`/`int(...)` of a comparison (`.astype`) translate too.
+   */
+  element?: string;
+  /** Element mode: what a suggestion assumes and the message must say (`m` is a dict), collected here. */
+  assumptions?: string[];
 }
 
 /**
@@ -472,28 +489,53 @@ export interface RowEnv {
  * any part is something else or no row field is read.
  */
 export function vectorizeRowValue(expr: Node, env: RowEnv): RowVector | null {
-  const kinds = new Set<RowVectorKind>();
-  const text = rowValue(expr, env, kinds, true);
-  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: OPERATOR_TYPES.has(expr.type) };
+  const kinds = new Set<ElementVectorKind>();
+  const text = rowValue(expr, { ...env, element: undefined }, kinds, true);
+  return text === null ? null : { text, kinds: rowKinds(kinds), usesNumpy: kinds.has('np.where'), compound: OPERATOR_TYPES.has(expr.type) };
+}
+
+/**
+ * The whole-Series form of a lambda body `expr` of the element `param`, applied to the Series spelled `series`
+ * (conditionals, dict lookups, `.str`, `.clip`, `.astype`, `.isin`, arithmetic), and what it used; null otherwise.
+ */
+export function vectorizeElementValue(
+  expr: Node,
+  param: string,
+  series: string,
+  numpy: string,
+): { text: string; kinds: ElementVectorKind[]; assumptions: string[] } | null {
+  if (!occursIn(expr, param)) return null;
+  const kinds = new Set<ElementVectorKind>();
+  const assumptions: string[] = [];
+  const text = rowValue(expr, { row: param, frame: series, numpy, element: param, assumptions }, kinds, true);
+  return text === null ? null : { text, kinds: [...kinds], assumptions };
+}
+
+/** Row mode never produces the element-only kinds. */
+function rowKinds(kinds: Set<ElementVectorKind>): RowVectorKind[] {
+  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'round');
 }
 
 /** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
 export function vectorizeRowBranches(condition: Node, then: Node, otherwise: Node, env: RowEnv): RowVector | null {
-  const kinds = new Set<RowVectorKind>();
-  const text = whereOf(condition, then, otherwise, env, kinds);
-  return text === null ? null : { text, kinds: [...kinds], usesNumpy: kinds.has('np.where'), compound: false };
+  const kinds = new Set<ElementVectorKind>();
+  const text = whereOf(condition, then, otherwise, { ...env, element: undefined }, kinds);
+  return text === null ? null : { text, kinds: rowKinds(kinds), usesNumpy: kinds.has('np.where'), compound: false };
 }
 
-function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boolean): string | null {
+function rowValue(node: Node, env: RowEnv, kinds: Set<ElementVectorKind>, top: boolean): string | null {
   const field =
     env.field ??
     ((n: Node): string | null => {
+      if (env.element !== undefined) return n.type === 'identifier' && n.text === env.element ? env.frame : null;
       const key = rowField(n, env.row);
       return key === null ? null : `${env.frame}[${key}]`;
     });
   const leaf = (n: Node): string | null => {
     const f = field(n);
     if (f !== null || n.equals(node)) return f;
+    // Element mode: other names are read once per call (`x / max_value`); callers check the element itself occurs.
+    if (env.element !== undefined && isPureReference(n) && !occursIn(n, env.element)) return n.text;
     const inner = special(n, env, kinds, field);
     return inner === null ? null : inner.compound ? `(${inner.text})` : inner.text;
   };
@@ -507,7 +549,7 @@ function rowValue(node: Node, env: RowEnv, kinds: Set<RowVectorKind>, top: boole
   return whole.compound && !top ? `(${whole.text})` : whole.text;
 }
 
-function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): { text: string; compound: boolean } | null {
+function special(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>, field: Leaf): { text: string; compound: boolean } | null {
   if (n.type === 'conditional_expression') {
     const [then, condition, otherwise] = n.namedChildren.filter((c): c is Node => c !== null);
     const text = n.namedChildCount === 3 ? whereOf(condition, then, otherwise, env, kinds) : null;
@@ -515,6 +557,8 @@ function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): 
   }
   const lookup = dictLookup(n, env, kinds);
   if (lookup) return { text: lookup, compound: false };
+  const call = env.element !== undefined ? elementCall(n, env, kinds) : null;
+  if (call) return { text: call, compound: false };
   const str = stringExpression(n, field);
   if (!str) return null;
   kinds.add('str');
@@ -527,7 +571,8 @@ function special(n: Node, env: RowEnv, kinds: Set<RowVectorKind>, field: Leaf): 
  * `np.where` does not (bool beside int branches: object in the loop and with `where`, int64 from
  * `np.where`), so `np.where` serves only when both branches are literals.
  */
-function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (env.element !== undefined && !occursIn(condition, env.element)) return null;
   const cond = rowValue(condition, env, kinds, true);
   const a = cond === null ? null : branchValue(then, env, kinds);
   const b = a === null ? null : branchValue(otherwise, env, kinds);
@@ -540,16 +585,18 @@ function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kind
 }
 
 /** A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call. */
-function branchValue(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): { text: string; atom: string; column: boolean } | null {
+function branchValue(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): { text: string; atom: string; column: boolean } | null {
   if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false')
     return { text: n.text, atom: n.text, column: false };
+  const invariant = env.element !== undefined ? invariantValue(n, env.element) : null;
+  if (invariant !== null) return { text: invariant, atom: invariant, column: false };
   const text = rowValue(n, env, kinds, true);
   if (text === null) return null;
   return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true };
 }
 
 /** `m[<row value>]` → `.map(m)`; `m.get(<row value>)` / `m.get(<row value>, <literal>)` → `.map(m)` / `.map(m).fillna(<literal>)`. */
-function dictLookup(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | null {
+function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
   let mapping: Node | null = null;
   let key: Node | null = null;
   let fallback: Node | null = null;
@@ -564,15 +611,32 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<RowVectorKind>): string | n
     mapping = fn.childForFieldName('object');
     key = args[0];
     fallback = args[1] ?? null;
-    if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
+    // Element mode: `m.get(x, np.nan)` / `m.get(x, None)` is what `.map(m)` does for a missing key (NaN).
+    if (env.element !== undefined && fallback && MISSING.test(fallback.text)) fallback = null;
+    else if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
   }
-  if (mapping?.type !== 'identifier' || !key || key.type === 'slice' || !boundToDictLiteral(mapping)) return null;
+  if (!mapping || !key || key.type === 'slice') return null;
+  if (env.element !== undefined && !occursIn(key, env.element)) return null;
+  // `m.get(x)` on a name or attribute the file does not show to be a dict (`self.item2index`): in element mode the
+  // suggestion is made on that assumption, which the caller states.
+  const assumed =
+    env.element !== undefined &&
+    env.assumptions !== undefined &&
+    n.type === 'call' &&
+    fallback === null &&
+    isPureReference(mapping) &&
+    !occursIn(mapping, env.element);
+  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping)) && !assumed) return null;
+  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping))) env.assumptions!.push(`\`${mapping.text}\` is a dict`);
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
   const mapped = `${/^[\w.]+\[[^\]]+\]$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
 }
+
+/** A missing value as a lookup's default: `.map()` gives NaN there. */
+const MISSING = /^(None|(np|numpy|math)\.(nan|NaN|NAN)|float\(["']nan["']\))$/;
 
 /**
  * True when the name is bound exactly once where it is looked up (its own scope, or the module when
@@ -588,8 +652,100 @@ function boundToDictLiteral(id: Node): boolean {
       if (binders.length !== 1 || isDeclaredNonLocal(scope, id.text) || binders[0].startIndex >= id.startIndex) return false;
       const assign = bindingOf(binders[0]);
       const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binders[0]) ? assign.childForFieldName('right') : null;
-      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension';
+      // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
+      const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
+      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
     }
     scope = scopeOf(scope);
   }
+}
+
+/**
+ * In element mode, a value that does not involve the element: a pure reference (`prob_true`, `self.fill`) or arithmetic
+ * of those and numbers (`1 - prob_true`); its text, or null.
+ */
+function invariantValue(n: Node, element: string): string | null {
+  const piece = arithmetic(n, (leaf) => (isPureReference(leaf) && !occursIn(leaf, element) ? leaf.text : null));
+  return piece && piece.uses > 0 ? piece.text : null;
+}
+
+function occursIn(n: Node, name: string): boolean {
+  return (n.type === 'identifier' && n.text === name) || n.descendantsOfType('identifier').some((id) => id?.text === name);
+}
+
+/**
+ * Element mode: `min(x, k)` / `max(x, k)` with an invariant or number `k` → `.clip(upper=k)` / `.clip(lower=k)`;
+ * `float(<comparison>)` / `int(<comparison>)` → `(<comparison>).astype(float)`; `x in values` → `.isin(values)`.
+ * Null for anything else.
+ */
+function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (n.type === 'comparison_operator') return membership(n, env, kinds);
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  const args = n.childForFieldName('arguments');
+  const list = args?.type === 'argument_list' ? args.namedChildren.filter((c): c is Node => c !== null) : [];
+  if (fn?.type !== 'identifier' || list.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type.endsWith('splat'))) return null;
+  if ((fn.text === 'min' || fn.text === 'max') && list.length === 2) {
+    // One side is a value of the element (`x`, `round(x)`), the other a number or an invariant.
+    const column = list.findIndex((a) => occursIn(a, env.element!));
+    const bound = column < 0 ? null : list[1 - column];
+    const limit = !bound ? null : isNumberLiteral(bound) ? bound.text : invariantValue(bound, env.element!);
+    const value = limit === null ? null : receiver(list[column], env, kinds);
+    if (value === null) return null;
+    kinds.add('clip');
+    return `${value}.clip(${fn.text === 'min' ? 'upper' : 'lower'}=${limit})`;
+  }
+  if ((fn.text === 'float' || fn.text === 'int') && list.length === 1 && occursIn(list[0], env.element!)) {
+    const value = receiver(list[0], env, kinds);
+    if (value === null) return null;
+    kinds.add('astype');
+    return `${value}.astype(${fn.text})`;
+  }
+  // round(x) / round(x, 2): Series.round (both round half to even).
+  if (fn.text === 'round' && (list.length === 1 || (list.length === 2 && list[1].type === 'integer')) && occursIn(list[0], env.element!)) {
+    const value = receiver(list[0], env, kinds);
+    if (value === null) return null;
+    kinds.add('round');
+    return `${value}.round(${list.length === 2 ? list[1].text : ''})`;
+  }
+  return null;
+}
+
+/** Element mode: `x in values` / `x not in values` with `values` an invariant reference → `s.isin(values)` / `~s.isin(values)`. */
+function membership(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  const operands = n.namedChildren.filter((c): c is Node => c !== null);
+  // tree-sitter spells `not in` as one operator token.
+  const negated = ops.length === 1 && ops[0] === 'not in';
+  const [item, container] = operands;
+  // `x == "XL"`: a comparison with a string literal (numbers are arithmetic's).
+  if (
+    operands.length === 2 &&
+    ops.length === 1 &&
+    (ops[0] === '==' || ops[0] === '!=') &&
+    isElement(item, env) &&
+    isStr(container) &&
+    !container.text.includes('\n')
+  ) {
+    kinds.add('arithmetic');
+    return `${env.frame} ${ops[0]} ${container.text}`;
+  }
+  if (operands.length !== 2 || !(negated || (ops.length === 1 && ops[0] === 'in'))) return null;
+  // The values: an invariant reference, or a display of literals (`{"L", "XL"}`).
+  const literals =
+    /^(set|list|tuple)$/.test(container.type) && container.namedChildren.every((c) => c !== null && (isStr(c) || isNumberLiteral(c)) && !c.text.includes('\n'));
+  if (!isElement(item, env) || !(literals || (isPureReference(container) && !occursIn(container, env.element!)))) return null;
+  kinds.add('where');
+  return `${negated ? '~' : ''}${env.frame}.isin(${container.text})`;
+}
+
+function isElement(n: Node, env: RowEnv): boolean {
+  return n.type === 'identifier' && n.text === env.element;
+}
+
+/** A row value spelled to take a method call: parenthesised unless it is a name, subscript, attribute or call. */
+function receiver(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const text = rowValue(n, env, kinds, true);
+  if (text === null) return null;
+  return /^(identifier|subscript|attribute|call|parenthesized_expression)$/.test(n.type) && !text.includes(' ') ? text : `(${text})`;
 }

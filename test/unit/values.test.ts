@@ -82,6 +82,18 @@ V(pd.concat(parts)); V(pd.read_csv("x", chunksize=5)); V(pd.read_excel("x", shee
     ]);
   });
 
+  it("knows frame-keeping methods (rename_axis, filter, nlargest) and other libraries' pandas readers", () => {
+    const got = valuesIn(`
+import pandas as pd
+import pandas_datareader.data as web
+import yfinance as yf
+df = pd.read_csv("x.csv")
+V(df.filter(["a"]).rename_axis(index=["k"])); V(df["a"].nlargest(3)); V(web.DataReader("AAPL", "av-daily"))
+V(pd.concat([web.DataReader("A", "x"), web.DataReader("B", "x")])); V(yf.download("A")); V(web.get_quote_yahoo("A"))
+`);
+    assert.deepEqual(got, ['dataframe', 'series', 'dataframe', 'dataframe', 'dataframe', 'unknown']);
+  });
+
   it('recognises polars, xarray and dask frames as not pandas', () => {
     const got = valuesIn(`
 import polars as pl

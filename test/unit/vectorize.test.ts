@@ -1,14 +1,19 @@
 // server/analysis/vectorize.ts and server/analysis/elementwise.ts: per-element expressions rewritten
 // as whole-Series / whole-array expressions, or null when they are anything else.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Engine } from '../../server/engine/engine';
 import { vectorizeElement, numpyModuleRef } from '../../server/analysis/elementwise';
 import { defineRule } from '../../server/engine/rule';
-import { needsParentheses, vectorizeElementExpression } from '../../server/analysis/vectorize';
+import { needsParentheses, vectorizeElementExpression, vectorizeElementValue } from '../../server/analysis/vectorize';
+import type { Node } from '../../server/syntax';
 import { DIST } from '../helpers/engine';
 
-/** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */
-async function seriesForms(source: string): Promise<string[]> {
+/** Every `V(lambda p: <body>)` in source, described by `describe(body, p)`. */
+async function lambdaProbe(source: string, describe: (body: Node, param: string) => string): Promise<string[]> {
   const rule = defineRule({
     id: 'vectorize-probe',
     title: 'vectorize probe',
@@ -22,8 +27,7 @@ async function seriesForms(source: string): Promise<string[]> {
     query:
       '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
     check(m, ctx) {
-      const v = vectorizeElementExpression(m.need('body'), m.need('p').text, 's');
-      ctx.report({ node: m.need('call'), message: v ? `${v.kind}: ${v.text}` : 'none' });
+      ctx.report({ node: m.need('call'), message: describe(m.need('body'), m.need('p').text) });
     },
   });
   const engine = await Engine.create([rule], DIST);
@@ -32,6 +36,14 @@ async function seriesForms(source: string): Promise<string[]> {
   } finally {
     engine.dispose();
   }
+}
+
+/** The body of every `lambda x: ...` passed to `V(...)`, vectorised against the Series `s`. */
+function seriesForms(source: string): Promise<string[]> {
+  return lambdaProbe(source, (body, param) => {
+    const v = vectorizeElementExpression(body, param, 's');
+    return v ? `${v.kind}: ${v.text}` : 'none';
+  });
 }
 
 /** Every `[... for ... in ...]` comprehension: its whole-array form, or 'none'. */
@@ -156,5 +168,82 @@ r3 = [str(x) for x in a]
 r4 = [x if x else 0 for x in a]
 `);
     assert.deepEqual(got, ['none', 'none', 'none', 'none']);
+  });
+});
+
+/** Every `V(lambda x: ...)`: the suggested whole-Series form against the Series `s` (element mode), or 'none'. */
+function elementValues(source: string): Promise<string[]> {
+  return lambdaProbe(source, (body, param) => vectorizeElementValue(body, param, 's', 'np')?.text ?? 'none');
+}
+
+describe('vectorize (suggested column forms of a lambda, element mode)', () => {
+  // Each lambda, the Series it is applied to, and the names it reads.
+  const cases: Array<{ lambda: string; series: string }> = [
+    { lambda: 'lambda x: 1 if x > 3 else 0', series: 'nums' },
+    { lambda: 'lambda x: x if x > 0 else 0', series: 'nums' },
+    { lambda: 'lambda x: prob_true if x == 1 else 1 - prob_true', series: 'nums' },
+    { lambda: 'lambda x: min(x, k)', series: 'nums' },
+    { lambda: 'lambda x: max(x, 2)', series: 'nums' },
+    { lambda: 'lambda x: float(x > 0)', series: 'nums' },
+    { lambda: 'lambda x: float(x)', series: 'ints' },
+    { lambda: 'lambda x: 2 * round(x / max_value) - 1', series: 'nums' },
+    { lambda: 'lambda x: int(max(1, min(5, round(x))))', series: 'nums' },
+    { lambda: 'lambda x: round(x, 1)', series: 'nums' },
+    { lambda: 'lambda x: user_map[x]', series: 'ints' },
+    { lambda: 'lambda x: "<LESS>" if x in rm_values else x', series: 'words' },
+    { lambda: 'lambda x: x not in rm_values', series: 'words' },
+    { lambda: 'lambda x: 1 if x in {"a", "c"} else 0', series: 'words' },
+    { lambda: 'lambda x: 1 if x == "b" else 0', series: 'words' },
+    // `lookup` is not bound in the probe's source: the form is made on the assumption that it is a dict.
+    { lambda: 'lambda x: lookup.get(x, np.nan)', series: 'ints' },
+  ];
+
+  it('spells each form, and nothing for a condition or key that ignores the element', async () => {
+    const got = await elementValues(
+      ['user_map = {}', ...cases.map((c) => `V(${c.lambda})`), 'V(lambda x: 1 if flag else 0)', 'V(lambda x: user_map[k])', 'V(lambda x: x * factor)'].join(
+        '\n',
+      ),
+    );
+    assert.deepEqual(got.slice(0, 5), [
+      'np.where(s > 3, 1, 0)',
+      's.where(s > 0, 0)',
+      'np.where(s == 1, prob_true, 1 - prob_true)',
+      's.clip(upper=k)',
+      's.clip(lower=2)',
+    ]);
+    assert.deepEqual(got.slice(cases.length), ['none', 'none', 's * factor']);
+  });
+
+  it('gives the values apply gives, under real pandas', async function () {
+    this.timeout(60000);
+    const forms = await elementValues(['user_map = {}', ...cases.map((c) => `V(${c.lambda})`)].join('\n'));
+    const lines = [
+      'import numpy as np',
+      'import pandas as pd',
+      'nums = pd.Series([0.0, 1.0, 2.5, 3.0, 3.5, 4.5, 7.0, -1.5, 1.25])',
+      'ints = pd.Series([1, 2, 3, 2, 1])',
+      'words = pd.Series(["a", "b", "c", "a", "d"])',
+      'prob_true, k, max_value = 0.7, 3, 7.0',
+      'user_map = {1: 10, 2: 20, 3: 30}',
+      'rm_values = {"a", "c"}',
+      'lookup = {1: 10, 2: 20}',
+      'bad = []',
+      // NaN compares unequal to itself: both sides spell a missing value as None.
+      'def norm(values): return [None if isinstance(v, float) and v != v else v for v in values]',
+      ...cases.map((c, i) => {
+        const column = forms[i].replace(/\bs\b/g, c.series);
+        return [
+          `before = norm(${c.series}.apply(${c.lambda}).tolist())`,
+          `after = norm(pd.Series(np.asarray(${column})).tolist())`,
+          `if before != after: bad.append((${JSON.stringify(c.lambda)}, before, after))`,
+        ].join('\n');
+      }),
+      'print(bad)',
+    ];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-element-'));
+    writeFileSync(path.join(dir, 'x.py'), lines.join('\n') + '\n');
+    const r = spawnSync('/usr/bin/python3', [path.join(dir, 'x.py')], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '[]');
   });
 });

@@ -23,6 +23,9 @@ export const PANDAS_FRAME_READERS = new Set(
 /** Keyword arguments that turn a reader's result into an iterator instead of a DataFrame. */
 export const READER_ITERATOR_KWARGS = new Set(['chunksize', 'iterator']);
 
+/** Methods both a DataFrame and a Series have that return the same kind as their receiver. */
+const SHAPE_KEEPERS = ['rename_axis', 'nlargest', 'nsmallest', 'droplevel', 'swaplevel', 'truncate', 'explode'];
+
 /** Methods returning the same kind as their receiver (unless `inplace=` is passed). */
 export const SAME_KIND_METHODS: Record<'ndarray' | 'dataframe' | 'series', Set<string>> = {
   ndarray: new Set(['copy', 'astype', 'reshape', 'ravel', 'flatten', 'transpose', 'squeeze', 'clip', 'round', 'cumsum', 'cumprod', 'swapaxes', 'view']),
@@ -66,6 +69,8 @@ export const SAME_KIND_METHODS: Record<'ndarray' | 'dataframe' | 'series', Set<s
     'add_suffix',
     'convert_dtypes',
     'infer_objects',
+    'filter',
+    ...SHAPE_KEEPERS,
   ]),
   series: new Set([
     'copy',
@@ -103,6 +108,7 @@ export const SAME_KIND_METHODS: Record<'ndarray' | 'dataframe' | 'series', Set<s
     'map',
     'reindex',
     'convert_dtypes',
+    ...SHAPE_KEEPERS,
   ]),
 };
 
@@ -183,6 +189,10 @@ export const PANDAS_TABLE: LibraryTable = {
     'pandas.crosstab': 'dataframe',
     'pandas.to_datetime': sameAsFirstArgument,
     'pandas.to_numeric': sameAsFirstArgument,
+    // Readers of other libraries that always return a pandas DataFrame.
+    'pandas_datareader.data.DataReader': 'dataframe',
+    'pandas_datareader.DataReader': 'dataframe',
+    'yfinance.download': 'dataframe',
   },
   methods: {
     dataframe: {

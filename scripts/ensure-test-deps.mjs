@@ -18,7 +18,9 @@ if (!probe()) {
       process.exit(1);
     }
   } else {
-    console.error("perflens tests need Debian's python3-numpy, python3-pandas, python3-torch and chromium: sudo apt-get install -y python3-numpy python3-pandas python3-torch chromium");
+    console.error(
+      "perflens tests need Debian's python3-numpy, python3-pandas, python3-torch and chromium: sudo apt-get install -y python3-numpy python3-pandas python3-torch chromium",
+    );
     process.exit(1);
   }
 }

@@ -35,6 +35,12 @@ const DATA_CALL =
 /** Decorators that make a function a web request handler: FastAPI/Starlette/Flask routes, Django views. */
 const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|route|websocket|api_route|api_view|view_config)$/;
 
+/**
+ * Build and packaging scripts, run once per install or release: `setup.py`, versioneer's vendored `versioneer.py` and the
+ * `_version.py` it generates, task runners.
+ */
+const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxfile.py', 'fabfile.py', 'tasks.py']);
+
 /** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
 
@@ -103,16 +109,21 @@ export function impactOf(
   overData = false,
   dataLibrary = overData,
   project: ProjectPlace = {},
+  onlyAtScale = false,
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
   const notebookData = dataLibrary && isNotebook(filePath, project);
   const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
   const definition = definitionHeaderOf(node);
   if (definition) return definitionImpact(definition, facts, example);
+  // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
+  // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
+  if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
   const hot = hotReasons(node, facts);
   if (hot.length > 0) return { level: 'high', reasons: hot };
   const cold = coldReasons(node, facts, example, notebookData);
@@ -132,6 +143,13 @@ function definitionHeaderOf(node: Node): Node | null {
     if (n.type === 'block' || n.type === 'module') return null;
   }
   return null;
+}
+
+const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
+
+/** setup.py, versioneer.py and the like: code run once per build or install. */
+function isBuildScript(filePath: string | undefined): boolean {
+  return !!filePath && BUILD_SCRIPTS.has(path.basename(filePath).toLowerCase());
 }
 
 /** A notebook file, or a file in a notebooks folder. */
@@ -268,11 +286,19 @@ function spelledInLoop(name: string, facts: FileFacts): boolean {
       if (!id) return false;
       const call = id.parent?.type === 'attribute' ? id.parent.parent : id.parent;
       if (call?.type !== 'call' || !(call.childForFieldName('function')?.endIndex === offset + name.length)) return false;
+      // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
+      // `is_sorted`): the loop around it runs inside the function, not around its calls.
+      if (insideDefinitionNamed(call, name)) return false;
       return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
     });
     byName.set(name, known);
   }
   return known;
+}
+
+function insideDefinitionNamed(node: Node, name: string): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' && nameOf(n) === name) return true;
+  return false;
 }
 
 const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();

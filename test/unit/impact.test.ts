@@ -211,4 +211,75 @@ describe('impact from context', () => {
     assert.equal(each.impact?.level, 'high');
     assert.equal(each.severity, 'warning');
   });
+  it('advice that pays off only at scale is low in an example folder, even in its loops; the same loop in package code stays high', async () => {
+    const src = 'def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n';
+    assert.deepEqual(await lint(src, { filePath: '/proj/examples/total.py' }), []);
+    const [all] = await lint(src, { filePath: '/proj/examples/total.py', impact: 'all' });
+    assert.equal(all.impact?.level, 'low');
+    assert.match(all.impact!.reasons[0], /example or script folder: its loops run over demo data/);
+    const [kept] = await lint(src);
+    assert.deepEqual(kept.impact, { level: 'high', reasons: ['in a loop over data'] });
+    assert.equal(kept.severity, 'info');
+    // Near miss: a rule whose advice is not only about scale keeps the loop's high impact in an example.
+    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n        f.close()\n';
+    const [held] = await lint(leak, { filePath: '/proj/examples/load.py' });
+    assert.equal(held.impact?.level, 'high');
+    assert.equal(held.severity, 'warning');
+  });
+
+  it('torch-sync-in-training-loop: kept in a training step of package code, silent in an example training step', async () => {
+    const engine = await getEngine();
+    const src =
+      'import torch\n\ndevice = torch.device("cuda")\n\ndef fit(model, loader, opt):\n    total = 0\n    for x, y in loader:\n        x = x.to(device)\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n        total += loss.item()\n    return total\n';
+    const at = (filePath: string) =>
+      engine
+        .lintText(src, { select: ['torch-sync-in-training-loop'], filePath, impact: 'auto' })
+        .findings.filter((f) => f.ruleId === 'torch-sync-in-training-loop');
+    const [hot] = at('/proj/pkg/train.py');
+    assert.equal(hot?.severity, 'warning');
+    assert.equal(hot.impact?.level, 'high');
+    assert.deepEqual(at('/proj/examples/train.py'), []);
+    assert.deepEqual(at('/proj/tutorials/mnist/train.py'), []);
+  });
+
+  it('readlines-iteration: a hint where the file is read once, a warning where the read repeats', async () => {
+    const engine = await getEngine();
+    const rule = 'readlines-iteration';
+    const once =
+      'def read_env(path):\n    out = {}\n    with open(path) as f:\n        for line in f.readlines():\n            out[line] = 1\n    return out\n';
+    const each =
+      'def count(paths):\n    n = 0\n    for p in paths:\n        with open(p) as f:\n            for line in f.readlines():\n                n += 1\n    return n\n';
+    const severities = (src: string, filePath = '/proj/pkg/mod.py') =>
+      engine
+        .lintText(src, { select: [rule], filePath, impact: 'auto' })
+        .findings.filter((f) => f.ruleId === rule)
+        .map((f) => f.severity);
+    assert.deepEqual(severities(once), ['hint']);
+    assert.deepEqual(severities(each), ['warning']);
+    assert.deepEqual(severities(once, '/proj/versioneer.py'), []);
+  });
+
+  it('build and packaging scripts (setup.py, versioneer.py, _version.py) are low impact', async () => {
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    for (const name of ['setup.py', 'versioneer.py', 'pkg/_version.py', 'noxfile.py']) {
+      const [f] = await lint(leak, { filePath: `/proj/${name}` });
+      assert.deepEqual(f.impact, { level: 'low', reasons: ['in a build or packaging script'], demotedFrom: 'warning' }, name);
+    }
+    // Near miss: a module whose name only contains "version" is package code.
+    const [pkg] = await lint(leak, { filePath: '/proj/pkg/versioning.py' });
+    assert.equal(pkg.impact?.level, 'normal');
+  });
+
+  it('a same-named call inside the function (recursion, delegation to a part) is not a loop around the function', async () => {
+    const delegate = 'class Data:\n    def is_sorted(self):\n        return all([s.is_sorted() for s in self.stores])\n';
+    const [f] = await lint(delegate);
+    assert.equal(f.impact?.level, 'normal');
+    assert.equal(f.severity, 'hint');
+    const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
+    assert.equal((await lint(recurse))[0].impact?.level, 'normal');
+    // Near miss: another function calling it in a loop makes it hot.
+    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        g.is_sorted()\n');
+    assert.equal(hot.impact?.level, 'high');
+    assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
+  });
 });

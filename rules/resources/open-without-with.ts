@@ -215,6 +215,14 @@ export default defineRule({
     }
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(outer)) {
       const left = parent.childForFieldName('left');
+      if (left?.type === 'attribute' && !wrapped && isStandardStream(left, ctx) && scopeOf(parent).type !== 'module') {
+        // A function that points `sys.stdout` at a file leaves it there, open, after it returns; unless it restores or closes it itself.
+        const stream = left.text;
+        if (handlesStreamByHand(scopeOf(parent), stream, parent)) return;
+        const how = `\`with ${opened}(...) as f, contextlib.redirect_${stream.endsWith('stderr') ? 'stderr' : 'stdout'}(f):\``;
+        ctx.report({ node: call, message: `\`${stream} = ${opened}(...)\` is never closed nor restored; use ${how}` });
+        return;
+      }
       if (left?.type !== 'identifier' || parent.parent?.type !== 'expression_statement') return;
       reportAssigned(ctx, call, left, parent.parent, wrapped, message);
     }
@@ -350,6 +358,25 @@ function nextOnSuccess(stmt: Node): Node | null {
   let first = body?.namedChild(0) ?? null;
   while (first?.type === 'comment') first = first.nextNamedSibling;
   return first;
+}
+
+/** The scope assigns the stream again (restoring it) or closes it: `sys.stdout = saved`, `sys.stdout.close()`. */
+function handlesStreamByHand(scope: Node, stream: string, assignment: Node): boolean {
+  return (
+    findDescendants(
+      scope,
+      (n) =>
+        (n.type === 'assignment' && !n.equals(assignment) && n.childForFieldName('left')?.text === stream) ||
+        (n.type === 'call' && n.childForFieldName('function')?.text === `${stream}.close`),
+      (n) => !n.equals(scope) && SCOPES.has(n.type),
+    ).length > 0
+  );
+}
+
+/** `sys.stdout` / `sys.stderr` (through `import sys` or an alias). */
+function isStandardStream(target: Node, ctx: RuleContext): boolean {
+  const name = ctx.facts.qualifiedName(target);
+  return name === 'sys.stdout' || name === 'sys.stderr';
 }
 
 function opened(call: Node): string {

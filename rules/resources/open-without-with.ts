@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   callTakingArgument,
+  enclosingClass,
   fateOfBinding,
   findDescendants,
   inTestFunction,
@@ -218,7 +219,10 @@ export default defineRule({
       if (left?.type === 'attribute' && !wrapped && isStandardStream(left, ctx) && scopeOf(parent).type !== 'module') {
         // A function that points `sys.stdout` at a file leaves it there, open, after it returns; unless it restores or closes it itself.
         const stream = left.text;
-        if (handlesStreamByHand(scopeOf(parent), stream, parent)) return;
+        // A context manager class redirects in `__enter__` and restores in `__exit__`: search the whole class.
+        const scope = scopeOf(parent);
+        const owner = (scope.type === 'function_definition' && enclosingClass(scope)) || scope;
+        if (handlesStreamByHand(owner, stream, parent)) return;
         const how = `\`with ${opened}(...) as f, contextlib.redirect_${stream.endsWith('stderr') ? 'stderr' : 'stdout'}(f):\``;
         ctx.report({ node: call, message: `\`${stream} = ${opened}(...)\` is never closed nor restored; use ${how}` });
         return;
@@ -368,7 +372,7 @@ function handlesStreamByHand(scope: Node, stream: string, assignment: Node): boo
       (n) =>
         (n.type === 'assignment' && !n.equals(assignment) && n.childForFieldName('left')?.text === stream) ||
         (n.type === 'call' && n.childForFieldName('function')?.text === `${stream}.close`),
-      (n) => !n.equals(scope) && SCOPES.has(n.type),
+      (n) => !n.equals(scope) && n.type !== 'function_definition' && SCOPES.has(n.type),
     ).length > 0
   );
 }

@@ -28,7 +28,7 @@ const WORKER_CLASS = /(^|\.)(Process|Thread)$/;
 
 /** Iterables whose name says they stream data: rows, records, batches, files, lines, requests. */
 const DATA_NAME =
-  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
+  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|reader|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
 /** Calls whose result streams data: DataFrame row iteration, file reads, directory walks. */
 const DATA_CALL =
   /(^|\.)(iterrows|itertuples|iteritems|readlines|iter_lines|iter_content|walk|glob|rglob|iglob|iterdir|listdir|scandir|read_csv|imap|imap_unordered|as_completed)$/;
@@ -124,7 +124,7 @@ export function impactOf(
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
   if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
-  const hot = hotReasons(node, facts);
+  const hot = hotReasons(node, facts, onlyAtScale);
   if (hot.length > 0) return { level: 'high', reasons: hot };
   const cold = coldReasons(node, facts, example, notebookData);
   if (cold.length > 0) return { level: 'low', reasons: cold };
@@ -166,9 +166,12 @@ function definitionImpact(definition: Node, facts: FileFacts, example: boolean):
 }
 
 /** Why node runs many times: a loop over data, nested loops, a training step, a request handler, a caller's loop. */
-function hotReasons(node: Node, facts: FileFacts): string[] {
+function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false): string[] {
   const reasons: string[] = [];
-  const loops = loopsAround(node, facts);
+  // Advice about a loop's own shape (an append loop, a hand-written sum) saves a constant per item: one pass, even over
+  // data, costs little; it pays off where the loop itself runs many times. So its own loop does not count, as a
+  // comprehension's own loop does not.
+  const loops = loopsAround(node, facts).filter((loop) => !(onlyAtScale && loop.startIndex === node.startIndex && LOOP_TYPES.has(loop.type)));
   if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
   else if (loops.some((loop) => iteratesData(loop, facts))) reasons.push('in a loop over data');
   if (loops.length >= 2) reasons.push('in nested loops');

@@ -282,4 +282,18 @@ describe('impact from context', () => {
     assert.equal(hot.impact?.level, 'high');
     assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
   });
+  it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {
+    const engine = await getEngine();
+    const rule = 'append-loop-to-comprehension';
+    const level = (src: string) => engine.lintText(src, { select: [rule], filePath: '/proj/pkg/mod.py', impact: 'all' }).findings[0]?.impact?.level;
+    assert.equal(level('def ids(rows):\n    out = []\n    for row in rows:\n        out.append(row.id)\n    return out\n'), 'normal');
+    // Near miss: the same loop inside a loop over data runs once per outer item.
+    const nested =
+      'def parse(reader):\n    preds = []\n    for row in reader:\n        inner = []\n        for value in row:\n            inner.append(int(value))\n        preds.append(inner)\n    return preds\n';
+    assert.equal(level(nested), 'high');
+    // Other rules reported on a loop still count it: awaiting one request per item is not a constant per item.
+    const awaits = 'async def fetch(r):\n    return r\n\nasync def run(requests):\n    for r in requests:\n        await fetch(r)\n';
+    const [loop] = engine.lintText(awaits, { select: ['async-sequential-awaits'], filePath: '/proj/pkg/mod.py', impact: 'all' }).findings;
+    assert.deepEqual(loop?.impact, { level: 'high', reasons: ['in a loop over data'] });
+  });
 });

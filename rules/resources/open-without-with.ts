@@ -292,12 +292,15 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
   return { edits: [replaceNode(stmt, replacement)], safe: !earlier };
 }
 
-/** `for line in open(p):` → `with open(p) as f:` + the loop over `f`, one level deeper. */
+/**
+ * `for line in open(p):` → `with open(p) as f:` + the loop over `f`, one level deeper. Like the one-liner, CPython
+ * closes the file as the loop ends (its iterator held the last reference), so it only matters where it runs often.
+ */
 function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string): void {
   const scope = scopeOf(loop);
   const name = handleName(scope);
   if (!name || !ownsLines(ctx.text, loop) || hasMultilineString(loop) || !(loop.parent?.type === 'block' || loop.parent?.type === 'module')) {
-    ctx.report({ node: call, message });
+    ctx.report({ node: call, message, quietOutsideHotCode: true });
     return;
   }
   const indent = indentAt(ctx.text, loop.startIndex);
@@ -310,7 +313,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
     .split(/(\r\n|\r|\n)/)
     .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part))
     .join('');
-  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)]);
+  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, true);
 }
 
 /** Reading and writing helpers that use a file without keeping it. */

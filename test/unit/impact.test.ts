@@ -296,4 +296,14 @@ describe('impact from context', () => {
     const [loop] = engine.lintText(awaits, { select: ['async-sequential-awaits'], filePath: '/proj/pkg/mod.py', impact: 'all' }).findings;
     assert.deepEqual(loop?.impact, { level: 'high', reasons: ['in a loop over data'] });
   });
+  it('for line in open(p) is quiet outside hot code as the one-liner is: the file closes as the loop ends', async () => {
+    const once = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';
+    const [f] = await lint(once);
+    assert.equal(f?.ruleId, OPEN);
+    assert.equal(f.severity, 'hint');
+    // Near miss: opened per path in a loop over files, it is a warning.
+    const each = 'def load(paths):\n    out = []\n    for p in paths:\n        for line in open(p):\n            out.append(line)\n    return out\n';
+    const [hot] = (await lint(each)).filter((x) => x.ruleId === OPEN);
+    assert.equal(hot.severity, 'warning');
+  });
 });

@@ -306,4 +306,17 @@ describe('impact from context', () => {
     const [hot] = (await lint(each)).filter((x) => x.ruleId === OPEN);
     assert.equal(hot.severity, 'warning');
   });
+  it('resource-without-with: an inline use (ZipFile(p).namelist()) is quiet outside hot code; a held one keeps its severity', async () => {
+    const engine = await getEngine();
+    const rule = 'resource-without-with';
+    const severities = (src: string) =>
+      engine
+        .lintText(src, { select: [rule], filePath: '/proj/pkg/mod.py', impact: 'auto' })
+        .findings.filter((f) => f.ruleId === rule)
+        .map((f) => f.severity);
+    const inline = 'import zipfile\n\ndef names(p):\n    return zipfile.ZipFile(p).namelist()\n';
+    assert.deepEqual(severities(inline), ['hint']);
+    assert.deepEqual(severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['warning']);
+    assert.deepEqual(severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['warning']);
+  });
 });

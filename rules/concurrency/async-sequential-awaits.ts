@@ -32,8 +32,11 @@ const STATEFUL_KINDS = new Set([
   'asyncio.StreamWriter',
   'asyncio.Process',
 ]);
-/** Names of such objects when the file does not show their kind (`conn`, `db_cursor`, `self._ws`, an ORM `session`). */
-const STATEFUL_NAME = /(^|_)(conn|connection|cursor|cur|db|session|tx|txn|transaction|ws|websocket|sock|socket|reader|writer|stream|channel|pipeline)$/i;
+/**
+ * Names of such objects when the file does not show their kind (`conn`, `db_cursor`, `self._ws`). Not `session`: an HTTP
+ * client session (aiohttp) is shared by concurrent requests as often as an ORM session is not.
+ */
+const STATEFUL_NAME = /(^|_)(conn|connection|cursor|cur|db|tx|txn|transaction|ws|websocket|sock|socket|reader|writer|stream|channel|pipeline)$/i;
 
 export default defineRule({
   id: 'async-sequential-awaits',

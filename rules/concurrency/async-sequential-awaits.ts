@@ -1,10 +1,42 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { asyncFramework, coroutineCallee, findDescendants, isInsideAsyncDef, readsAfter, receiverKind, targetNames } from '../../server/analysis';
+import {
+  asyncFramework,
+  bindingOf,
+  coroutineCallee,
+  findDescendants,
+  functionDefinition,
+  isInsideAsyncDef,
+  parameterNames,
+  readsAfter,
+  receiverKind,
+  targetNames,
+} from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
 const ASYNC_HTTP = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+/**
+ * Objects that serve one operation at a time: a database connection or cursor (asyncpg raises "another operation is in
+ * progress"), a transaction, a socket or stream (reads would interleave). Calls sharing one must stay in sequence.
+ */
+const STATEFUL_KINDS = new Set([
+  'asyncpg.Connection',
+  'sqlite3.Connection',
+  'sqlite3.Cursor',
+  'psycopg2.Connection',
+  'psycopg2.Cursor',
+  'socket.socket',
+  'subprocess.Popen',
+  'asyncio.StreamReader',
+  'asyncio.StreamWriter',
+  'asyncio.Process',
+]);
+/**
+ * Names of such objects when the file does not show their kind (`conn`, `db_cursor`, `self._ws`). Not `session`: an HTTP
+ * client session (aiohttp) is shared by concurrent requests as often as an ORM session is not.
+ */
+const STATEFUL_NAME = /(^|_)(conn|connection|cursor|cur|db|tx|txn|transaction|ws|websocket|sock|socket|reader|writer|stream|channel|pipeline)$/i;
 
 export default defineRule({
   id: 'async-sequential-awaits',
@@ -21,7 +53,8 @@ export default defineRule({
       'An `await` inside a loop waits for each call to finish before starting the next, so N requests take the sum ' +
       'of their latencies instead of roughly the slowest one. Flagged when each iteration awaits an `async def` of ' +
       'this file or an HTTP call on an async client with the loop variable, and does nothing else; and (as a hint) ' +
-      'when two back-to-back `await client.get(...)` calls do not depend on each other.',
+      'when two back-to-back `await client.get(...)` calls do not depend on each other. Calls sharing one stateful ' +
+      'client (a database connection or cursor, a transaction, a stream) stay silent: that client serves one operation at a time.',
     instead:
       'Start the calls together: `results = await asyncio.gather(*(fetch(u) for u in urls))` keeps the results in ' +
       'input order. Bound the concurrency with an `asyncio.Semaphore` for large inputs or rate-limited services, ' +
@@ -80,6 +113,7 @@ export default defineRule({
     if (!usesVar) return;
     const list = m.get('list');
     if (list && call.text.includes(list.text)) return; // the call reads the list it fills
+    if (sharesStatefulClient(call, vars, ctx)) return;
     const headerEnd = loop.children.find((c) => c?.type === ':')?.endIndex ?? loop.childForFieldName('body')!.startIndex;
     const message = `Awaiting \`${callee}()\` once per item runs the calls one after another; \`asyncio.gather(...)\` runs them concurrently`;
 
@@ -105,6 +139,45 @@ export default defineRule({
     });
   },
 });
+
+type Ctx = Parameters<Parameters<typeof defineRule>[0]['check']>[1];
+
+/** True when expr holds an object that serves one operation at a time: by its known kind, else by its name. */
+function isStatefulClient(expr: Node, ctx: Ctx): boolean {
+  const kind = receiverKind(ctx.facts, expr);
+  if (kind) return STATEFUL_KINDS.has(kind);
+  const last = expr.type === 'attribute' ? expr.childForFieldName('attribute') : expr;
+  return (last?.type === 'identifier' && STATEFUL_NAME.test(last.text)) || false;
+}
+
+/**
+ * True when every awaited call shares one stateful client: an argument that does not depend on the loop variable
+ * (`await save(conn, row)`), or a connection the coroutine itself awaits on without receiving it (a module-level `db`).
+ * Gathering such calls runs them at once on one connection or stream, which it refuses or interleaves.
+ */
+function sharesStatefulClient(call: Node, vars: readonly string[], ctx: Ctx): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  for (const arg of args) {
+    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+    if (!value || (value.type !== 'identifier' && value.type !== 'attribute')) continue;
+    if (vars.some((v) => value.text === v || value.text.startsWith(`${v}.`))) continue;
+    if (isStatefulClient(value, ctx)) return true;
+  }
+  const fn = call.childForFieldName('function');
+  const def = fn?.type === 'identifier' ? functionDefinition(ctx.facts, fn.text, call) : null;
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  // Its parameters and the names it binds itself (`conn = await asyncpg.connect()`: one connection per call).
+  const own = new Set([...parameterNames(def), ...findDescendants(body, (n) => n.type === 'identifier' && bindingOf(n) !== null).map((n) => n.text)]);
+  return findDescendants(body, (n) => n.type === 'await').some((aw) => {
+    const callee = aw.namedChild(0)?.type === 'call' ? aw.namedChild(0)!.childForFieldName('function') : null;
+    const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+    if (!receiver) return false;
+    let root: Node = receiver;
+    while (root.type === 'attribute') root = root.childForFieldName('object')!;
+    return !(root.type === 'identifier' && own.has(root.text) && root.text !== 'self') && isStatefulClient(receiver, ctx);
+  });
+}
 
 /** How to name the awaited callee when it is safe to assume one call per item is independent. */
 function independentCallee(call: Node, ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1]): string | null {

@@ -5,6 +5,7 @@ import {
   classIndex,
   contains,
   enclosingClass,
+  findDescendants,
   enclosingFunction,
   enclosingLoop,
   identifiersSpelled,
@@ -13,6 +14,7 @@ import {
   isSmallLiteralLoop,
   nestedScopeOf,
   occurrences,
+  parameterAnnotation,
   parameterNames,
   scopeOf,
 } from '../../server/analysis';
@@ -96,7 +98,12 @@ export default defineRule({
   category: 'core-python',
   severity: 'warning',
   severityForms: [
-    { severity: 'hint', when: 'when a deque is no drop-in replacement: the list is also sliced, sorted or concatenated, or is a public attribute' },
+    {
+      severity: 'hint',
+      when:
+        'when a deque is no drop-in replacement (the list is also sliced, sorted or concatenated, or is a public attribute), or a ' +
+        'parameter or attribute chain drained by a `while` loop is not shown to be a list',
+    },
   ],
   enabledByDefault: true,
   confidence: 'medium',
@@ -120,7 +127,7 @@ export default defineRule({
   query: `
 (call
   function: (attribute
-    object: [(identifier) (attribute object: (identifier) attribute: (identifier))] @receiver
+    object: [(identifier) (attribute attribute: (identifier))] @receiver
     attribute: (identifier) @method)
   arguments: (argument_list . (integer) @zero)
   (#any-of? @method "pop" "insert")
@@ -140,13 +147,16 @@ export default defineRule({
 
     if (receiver.type === 'attribute') {
       // self.queue: every store of the attribute in the class must be a new list.
-      const self = receiver.childForFieldName('object')!.text;
+      const self = receiver.childForFieldName('object')!;
       const fn = enclosingFunction(call);
       const cls = fn && enclosingClass(fn);
-      if (!fn || !cls || parameterNames(fn)[0] !== self) return;
-      const info = classIndex(ctx.facts).info(cls);
+      const info = cls && self.type === 'identifier' && parameterNames(fn)[0] === self.text ? classIndex(ctx.facts).info(cls) : undefined;
       const stores = info?.instanceAttributes.get(receiver.childForFieldName('attribute')!.text) ?? [];
-      if (stores.length === 0) return;
+      if (!cls || stores.length === 0) {
+        // An attribute chain whose stores are not in view (`self.state.jobs`, `job.pending`): only a queue drained by a `while`.
+        reportDrainedQueue(ctx, call, loop, receiver, message, { parameter: false, knownList: false });
+        return;
+      }
       for (const attr of stores) {
         const assign = attr.parent;
         if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(attr)) return;
@@ -166,7 +176,17 @@ export default defineRule({
     if (isDeclaredNonLocal(scope, name)) return;
     const uses = occurrences(scope, name);
     const binds = uses.filter((id) => !nestedScopeOf(id, scope) && bindingOf(id) !== null);
-    if (binds.length === 0) return; // a parameter or a global: its type is unknown
+    const params = scope.type === 'function_definition' ? scope.childForFieldName('parameters') : null;
+    const isParameter = binds.length > 0 && params !== null && binds.every((id) => contains(params, id));
+    if (binds.length === 0 || isParameter) {
+      // A parameter: its type is the caller's, shown by an annotation or by the loop using it as a queue. A global: unknown.
+      const fn = enclosingFunction(call);
+      if (!fn || !scope.equals(fn) || !parameterNames(fn).includes(name)) return;
+      const annotation = parameterAnnotation(fn, name);
+      if (annotation !== null && !LIST_ANNOTATION.test(annotation)) return;
+      reportDrainedQueue(ctx, call, loop, receiver, message, { parameter: true, knownList: annotation !== null });
+      return;
+    }
     for (const id of binds) {
       const b = bindingOf(id)!;
       if (b.type !== 'assignment' || !b.childForFieldName('left')?.equals(id) || !isListValue(b.childForFieldName('right'), ctx)) return;
@@ -179,6 +199,51 @@ export default defineRule({
     ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/** Annotations that say a parameter is a list: `list`, `list[int]`, `List[str]`, `typing.List[...]`, `Optional[list]`. */
+const LIST_ANNOTATION = /^(Optional\[)?(typing\.)?(list|List)\b/;
+
+/**
+ * A receiver whose type is not in view (a parameter, an attribute chain): reported only as a queue drained by the
+ * loop around it, `while q: x = q.pop(0)` (a deque's `pop()` takes no index, so `pop(0)` already rules one out).
+ * A warning when it is annotated as a list or the same loop also appends to it (a work list: BFS, a scheduler),
+ * else a hint. No fix: the list is the caller's, who may still use it.
+ */
+function reportDrainedQueue(
+  ctx: RuleContext,
+  call: Node,
+  loop: Node,
+  receiver: Node,
+  message: string,
+  { parameter, knownList }: { parameter: boolean; knownList: boolean },
+): void {
+  if (loop.type !== 'while_statement' || !drainsOn(loop.childForFieldName('condition'), receiver.text)) return;
+  const body = loop.childForFieldName('body');
+  const grows =
+    body !== null &&
+    findDescendants(
+      body,
+      (n) => n.type === 'call' && /^(append|extend)$/.test(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    ).some((c) => c.childForFieldName('function')?.childForFieldName('object')?.text === receiver.text);
+  const convert = parameter ? ` (if the caller does not use the list afterwards, convert it once: \`${receiver.text} = deque(${receiver.text})\`)` : '';
+  ctx.report({ node: call, message: message + convert, severity: grows || knownList ? undefined : 'hint' });
+}
+
+/** `while q`, `while q and ok`, `while len(q)`, `while len(q) > 0`: the loop runs until `q` is empty. */
+function drainsOn(condition: Node | null, text: string): boolean {
+  if (!condition) return false;
+  if (condition.type === 'parenthesized_expression') return drainsOn(condition.namedChild(0), text);
+  if (condition.text === text) return true;
+  if (condition.type === 'boolean_operator' && condition.child(1)?.type === 'and')
+    return drainsOn(condition.childForFieldName('left'), text) || drainsOn(condition.childForFieldName('right'), text);
+  if (condition.type === 'call' && condition.childForFieldName('function')?.text === 'len')
+    return condition.childForFieldName('arguments')?.namedChild(0)?.text === text;
+  if (condition.type === 'comparison_operator') {
+    const [left, right] = condition.namedChildren;
+    return !!left && right?.text === '0' && drainsOn(left, text) && /^(>|!=)$/.test(condition.child(1)?.text ?? '');
+  }
+  return false;
+}
 
 /**
  * The `self.<attribute>` expressions in the class's methods (nested defs included) other than the

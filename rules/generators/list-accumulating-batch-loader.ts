@@ -7,7 +7,9 @@ import {
   hasOwnYield,
   identifiersSpelledInFile,
   localOccurrences,
+  occurrences,
   parameterNames,
+  scopeOf,
   withEnclosingParentheses,
 } from '../../server/analysis';
 
@@ -148,7 +150,20 @@ function callNeedsList(id: Node): boolean {
       return p.childForFieldName('value')?.equals(use) === true;
     case 'argument_list':
       return /^(len|bool|reversed)$/.test(p.parent?.childForFieldName('function')?.text ?? '') && p.namedChildCount === 1;
+    case 'assignment':
+      return p.childForFieldName('right')?.equals(use) === true && readTwice(p);
     default:
       return false;
   }
+}
+
+/**
+ * `idx = load(p)` whose name is read more than once afterwards (`np.sort(idx)`, then `min(idx)`): a generator would be
+ * used up by the first read.
+ */
+function readTwice(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'identifier') return false;
+  const reads = occurrences(scopeOf(assignment), left.text).filter((id) => id.startIndex > assignment.endIndex);
+  return reads.length >= 2;
 }

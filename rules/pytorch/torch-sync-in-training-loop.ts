@@ -37,6 +37,9 @@ export default defineRule({
   requires: ['torch'],
   // A loop that syncs per step is about the sync, not about a comprehension or sum() over the same steps.
   supersedes: GENERIC_LOOP_RULES,
+  // One sync per step costs a constant share of each step: it pays off to remove in training that runs at scale, not
+  // in an example or tutorial whose loop trains on demo data and is read more than run (analysis/impact.ts).
+  quietOutsideHotCode: true,
   message: 'A host sync (`.item()`/`.cpu()`) on every training step stalls the GPU queue; accumulate on the device and sync every N steps',
   docs: {
     why:

@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   callTakingArgument,
+  enclosingClass,
   fateOfBinding,
   findDescendants,
   inTestFunction,
@@ -215,6 +216,17 @@ export default defineRule({
     }
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(outer)) {
       const left = parent.childForFieldName('left');
+      if (left?.type === 'attribute' && !wrapped && isStandardStream(left, ctx) && scopeOf(parent).type !== 'module') {
+        // A function that points `sys.stdout` at a file leaves it there, open, after it returns; unless it restores or closes it itself.
+        const stream = left.text;
+        // A context manager class redirects in `__enter__` and restores in `__exit__`: search the whole class.
+        const scope = scopeOf(parent);
+        const owner = (scope.type === 'function_definition' && enclosingClass(scope)) || scope;
+        if (handlesStreamByHand(owner, stream, parent)) return;
+        const how = `\`with ${opened}(...) as f, contextlib.redirect_${stream.endsWith('stderr') ? 'stderr' : 'stdout'}(f):\``;
+        ctx.report({ node: call, message: `\`${stream} = ${opened}(...)\` is never closed nor restored; use ${how}` });
+        return;
+      }
       if (left?.type !== 'identifier' || parent.parent?.type !== 'expression_statement') return;
       reportAssigned(ctx, call, left, parent.parent, wrapped, message);
     }
@@ -280,12 +292,15 @@ function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: b
   return { edits: [replaceNode(stmt, replacement)], safe: !earlier };
 }
 
-/** `for line in open(p):` → `with open(p) as f:` + the loop over `f`, one level deeper. */
+/**
+ * `for line in open(p):` → `with open(p) as f:` + the loop over `f`, one level deeper. Like the one-liner, CPython
+ * closes the file as the loop ends (its iterator held the last reference), so it only matters where it runs often.
+ */
 function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string): void {
   const scope = scopeOf(loop);
   const name = handleName(scope);
   if (!name || !ownsLines(ctx.text, loop) || hasMultilineString(loop) || !(loop.parent?.type === 'block' || loop.parent?.type === 'module')) {
-    ctx.report({ node: call, message });
+    ctx.report({ node: call, message, quietOutsideHotCode: true });
     return;
   }
   const indent = indentAt(ctx.text, loop.startIndex);
@@ -298,7 +313,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
     .split(/(\r\n|\r|\n)/)
     .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part))
     .join('');
-  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)]);
+  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, true);
 }
 
 /** Reading and writing helpers that use a file without keeping it. */
@@ -350,6 +365,25 @@ function nextOnSuccess(stmt: Node): Node | null {
   let first = body?.namedChild(0) ?? null;
   while (first?.type === 'comment') first = first.nextNamedSibling;
   return first;
+}
+
+/** The scope assigns the stream again (restoring it) or closes it: `sys.stdout = saved`, `sys.stdout.close()`. */
+function handlesStreamByHand(scope: Node, stream: string, assignment: Node): boolean {
+  return (
+    findDescendants(
+      scope,
+      (n) =>
+        (n.type === 'assignment' && !n.equals(assignment) && n.childForFieldName('left')?.text === stream) ||
+        (n.type === 'call' && n.childForFieldName('function')?.text === `${stream}.close`),
+      (n) => !n.equals(scope) && n.type !== 'function_definition' && SCOPES.has(n.type),
+    ).length > 0
+  );
+}
+
+/** `sys.stdout` / `sys.stderr` (through `import sys` or an alias). */
+function isStandardStream(target: Node, ctx: RuleContext): boolean {
+  const name = ctx.facts.qualifiedName(target);
+  return name === 'sys.stdout' || name === 'sys.stderr';
 }
 
 function opened(call: Node): string {

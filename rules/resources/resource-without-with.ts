@@ -100,10 +100,11 @@ export default defineRule({
     }
     // Handed to closing()/enter_context(), returned or passed on: someone else owns it.
     if (callTakingArgument(outer)) return;
-    // Inline use: `urlopen(url).read()`, `zipfile.ZipFile(p).namelist()`.
+    // Inline use: `urlopen(url).read()`, `zipfile.ZipFile(p).namelist()`. Nothing keeps the object, so CPython releases it
+    // as the statement ends (as with `open(p).read()`): it matters where the statement runs often.
     if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(outer)) {
       if (parent.childForFieldName('attribute')?.text === 'close') return;
-      ctx.report({ node: call, message: `\`${label}(...)\` is used without being closed; use ${kind.suggestion}` });
+      ctx.report({ node: call, message: `\`${label}(...)\` is used without being closed; use ${kind.suggestion}`, quietOutsideHotCode: true });
       return;
     }
     const binding = localBinding(outer); // null for long-lived module resources

@@ -28,12 +28,18 @@ const WORKER_CLASS = /(^|\.)(Process|Thread)$/;
 
 /** Iterables whose name says they stream data: rows, records, batches, files, lines, requests. */
 const DATA_NAME =
-  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
+  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|reader|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
 /** Calls whose result streams data: DataFrame row iteration, file reads, directory walks. */
 const DATA_CALL =
   /(^|\.)(iterrows|itertuples|iteritems|readlines|iter_lines|iter_content|walk|glob|rglob|iglob|iterdir|listdir|scandir|read_csv|imap|imap_unordered|as_completed)$/;
 /** Decorators that make a function a web request handler: FastAPI/Starlette/Flask routes, Django views. */
 const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|route|websocket|api_route|api_view|view_config)$/;
+
+/**
+ * Build and packaging scripts, run once per install or release: `setup.py`, versioneer's vendored `versioneer.py` and the
+ * `_version.py` it generates, task runners.
+ */
+const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxfile.py', 'fabfile.py', 'tasks.py']);
 
 /** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
@@ -103,17 +109,22 @@ export function impactOf(
   overData = false,
   dataLibrary = overData,
   project: ProjectPlace = {},
+  onlyAtScale = false,
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
   const notebookData = dataLibrary && isNotebook(filePath, project);
   const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
   const definition = definitionHeaderOf(node);
   if (definition) return definitionImpact(definition, facts, example);
-  const hot = hotReasons(node, facts);
+  // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
+  // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
+  if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  const hot = hotReasons(node, facts, onlyAtScale);
   if (hot.length > 0) return { level: 'high', reasons: hot };
   const cold = coldReasons(node, facts, example, notebookData);
   if (cold.length > 0) return { level: 'low', reasons: cold };
@@ -134,6 +145,13 @@ function definitionHeaderOf(node: Node): Node | null {
   return null;
 }
 
+const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
+
+/** setup.py, versioneer.py and the like: code run once per build or install. */
+function isBuildScript(filePath: string | undefined): boolean {
+  return !!filePath && BUILD_SCRIPTS.has(path.basename(filePath).toLowerCase());
+}
+
 /** A notebook file, or a file in a notebooks folder. */
 function isNotebook(filePath: string | undefined, project: ProjectPlace): boolean {
   if (filePath?.toLowerCase().endsWith('.ipynb')) return true;
@@ -148,9 +166,12 @@ function definitionImpact(definition: Node, facts: FileFacts, example: boolean):
 }
 
 /** Why node runs many times: a loop over data, nested loops, a training step, a request handler, a caller's loop. */
-function hotReasons(node: Node, facts: FileFacts): string[] {
+function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false): string[] {
   const reasons: string[] = [];
-  const loops = loopsAround(node, facts);
+  // Advice about a loop's own shape (an append loop, a hand-written sum) saves a constant per item: one pass, even over
+  // data, costs little; it pays off where the loop itself runs many times. So its own loop does not count, as a
+  // comprehension's own loop does not.
+  const loops = loopsAround(node, facts).filter((loop) => !(onlyAtScale && loop.startIndex === node.startIndex && LOOP_TYPES.has(loop.type)));
   if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
   else if (loops.some((loop) => iteratesData(loop, facts))) reasons.push('in a loop over data');
   if (loops.length >= 2) reasons.push('in nested loops');
@@ -268,11 +289,19 @@ function spelledInLoop(name: string, facts: FileFacts): boolean {
       if (!id) return false;
       const call = id.parent?.type === 'attribute' ? id.parent.parent : id.parent;
       if (call?.type !== 'call' || !(call.childForFieldName('function')?.endIndex === offset + name.length)) return false;
+      // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
+      // `is_sorted`): the loop around it runs inside the function, not around its calls.
+      if (insideDefinitionNamed(call, name)) return false;
       return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
     });
     byName.set(name, known);
   }
   return known;
+}
+
+function insideDefinitionNamed(node: Node, name: string): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' && nameOf(n) === name) return true;
+  return false;
 }
 
 const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();

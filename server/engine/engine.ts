@@ -504,10 +504,10 @@ export class Engine {
     if (!node) return finding;
     const overData = rule.category === 'pandas' || rule.category === 'numpy';
     const project = { files: this.files, givenRoot: options.projectRoot };
-    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project);
+    const quiet = rule.quietOutsideHotCode === true || quietFinding;
+    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, quiet);
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
-    const quiet = rule.quietOutsideHotCode === true || quietFinding;
     if (quiet && impact.level === 'low') return null;
     if ((impact.level === 'low' || (quiet && impact.level !== 'high')) && finding.severity !== 'hint') {
       // Remembered so that a profile showing this code hot can give the finding back its full severity.

@@ -18,6 +18,12 @@ async function lint(source: string, options: LintOptions = {}) {
   return engine.lintText(source, { select: [SUM, OPEN], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings;
 }
 
+/** One rule's findings on source at filePath, ranked with impact "auto" unless options say otherwise. */
+async function ruleAt(ruleId: string, source: string, filePath = '/proj/pkg/mod.py', options: LintOptions = {}) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+}
+
 describe('impact from context', () => {
   it('ranks a finding in a loop over data high and keeps its severity', async () => {
     const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n');
@@ -126,17 +132,13 @@ describe('impact from context', () => {
   });
 
   it('torch and TensorFlow rules in a notebook folder are not example code: normal impact, severity kept', async () => {
-    const engine = await getEngine();
     const src =
       'import torchvision\nfrom torch.utils.data import DataLoader\n\nds = torchvision.datasets.ImageFolder("x")\nloader = DataLoader(ds, batch_size=32)\nfor x, y in loader:\n    print(x.shape)\n';
-    const at = (filePath: string) =>
-      engine
-        .lintText(src, { select: ['torch-dataloader-num-workers'], filePath, impact: 'auto' })
-        .findings.filter((f) => f.ruleId === 'torch-dataloader-num-workers');
-    const [inNotebooks] = at('/proj/notebooks/LibriSpeech.ipynb');
+    const at = (filePath: string) => ruleAt('torch-dataloader-num-workers', src, filePath);
+    const [inNotebooks] = await at('/proj/notebooks/LibriSpeech.ipynb');
     assert.notEqual(inNotebooks?.impact?.level, 'low');
     assert.notEqual(inNotebooks.severity, 'hint');
-    assert.equal(at('/proj/examples/train.py')[0]?.impact?.level, 'low');
+    assert.equal((await at('/proj/examples/train.py'))[0]?.impact?.level, 'low');
     // A general rule in a notebooks folder is still example code.
     const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
     assert.equal(leak.impact?.level, 'low');
@@ -210,5 +212,98 @@ describe('impact from context', () => {
     const [each] = await lint('def load(paths):\n    return [open(p).read() for p in paths]\n');
     assert.equal(each.impact?.level, 'high');
     assert.equal(each.severity, 'warning');
+  });
+  it('advice that pays off only at scale is low in an example folder, even in its loops; the same loop in package code stays high', async () => {
+    const src = 'def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n';
+    assert.deepEqual(await lint(src, { filePath: '/proj/examples/total.py' }), []);
+    const [all] = await lint(src, { filePath: '/proj/examples/total.py', impact: 'all' });
+    assert.equal(all.impact?.level, 'low');
+    assert.match(all.impact!.reasons[0], /example or script folder: its loops run over demo data/);
+    const [kept] = await lint(src);
+    assert.deepEqual(kept.impact, { level: 'high', reasons: ['in a loop over data'] });
+    assert.equal(kept.severity, 'info');
+    // Near miss: a rule whose advice is not only about scale keeps the loop's high impact in an example.
+    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n        f.close()\n';
+    const [held] = await lint(leak, { filePath: '/proj/examples/load.py' });
+    assert.equal(held.impact?.level, 'high');
+    assert.equal(held.severity, 'warning');
+  });
+
+  it('torch-sync-in-training-loop: kept in a training step of package code, silent in an example training step', async () => {
+    const src =
+      'import torch\n\ndevice = torch.device("cuda")\n\ndef fit(model, loader, opt):\n    total = 0\n    for x, y in loader:\n        x = x.to(device)\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n        total += loss.item()\n    return total\n';
+    const at = (filePath: string) => ruleAt('torch-sync-in-training-loop', src, filePath);
+    const [hot] = await at('/proj/pkg/train.py');
+    assert.equal(hot?.severity, 'warning');
+    assert.equal(hot.impact?.level, 'high');
+    assert.deepEqual(await at('/proj/examples/train.py'), []);
+    assert.deepEqual(await at('/proj/tutorials/mnist/train.py'), []);
+  });
+
+  it('readlines-iteration: a hint where the file is read once, a warning where the read repeats', async () => {
+    const once =
+      'def read_env(path):\n    out = {}\n    with open(path) as f:\n        for line in f.readlines():\n            out[line] = 1\n    return out\n';
+    const each =
+      'def count(paths):\n    n = 0\n    for p in paths:\n        with open(p) as f:\n            for line in f.readlines():\n                n += 1\n    return n\n';
+    const severities = async (src: string, filePath?: string) => (await ruleAt('readlines-iteration', src, filePath)).map((f) => f.severity);
+    assert.deepEqual(await severities(once), ['hint']);
+    assert.deepEqual(await severities(each), ['warning']);
+    assert.deepEqual(await severities(once, '/proj/versioneer.py'), []);
+  });
+
+  it('build and packaging scripts (setup.py, versioneer.py, _version.py) are low impact', async () => {
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    for (const name of ['setup.py', 'versioneer.py', 'pkg/_version.py', 'noxfile.py']) {
+      const [f] = await lint(leak, { filePath: `/proj/${name}` });
+      assert.deepEqual(f.impact, { level: 'low', reasons: ['in a build or packaging script'], demotedFrom: 'warning' }, name);
+    }
+    // Near miss: a module whose name only contains "version" is package code.
+    const [pkg] = await lint(leak, { filePath: '/proj/pkg/versioning.py' });
+    assert.equal(pkg.impact?.level, 'normal');
+  });
+
+  it('a same-named call inside the function (recursion, delegation to a part) is not a loop around the function', async () => {
+    const delegate = 'class Data:\n    def is_sorted(self):\n        return all([s.is_sorted() for s in self.stores])\n';
+    const [f] = await lint(delegate);
+    assert.equal(f.impact?.level, 'normal');
+    assert.equal(f.severity, 'hint');
+    const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
+    assert.equal((await lint(recurse))[0].impact?.level, 'normal');
+    // Near miss: another function calling it in a loop makes it hot.
+    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        g.is_sorted()\n');
+    assert.equal(hot.impact?.level, 'high');
+    assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
+  });
+
+  it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {
+    const level = async (src: string) => (await ruleAt('append-loop-to-comprehension', src, undefined, { impact: 'all' }))[0]?.impact?.level;
+    assert.equal(await level('def ids(rows):\n    out = []\n    for row in rows:\n        out.append(row.id)\n    return out\n'), 'normal');
+    // Near miss: the same loop inside a loop over data runs once per outer item.
+    const nested =
+      'def parse(reader):\n    preds = []\n    for row in reader:\n        inner = []\n        for value in row:\n            inner.append(int(value))\n        preds.append(inner)\n    return preds\n';
+    assert.equal(await level(nested), 'high');
+    // Other rules reported on a loop still count it: awaiting one request per item is not a constant per item.
+    const awaits = 'async def fetch(r):\n    return r\n\nasync def run(requests):\n    for r in requests:\n        await fetch(r)\n';
+    const [loop] = await ruleAt('async-sequential-awaits', awaits, undefined, { impact: 'all' });
+    assert.deepEqual(loop?.impact, { level: 'high', reasons: ['in a loop over data'] });
+  });
+
+  it('for line in open(p) is quiet outside hot code as the one-liner is: the file closes as the loop ends', async () => {
+    const once = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';
+    const [f] = await lint(once);
+    assert.equal(f?.ruleId, OPEN);
+    assert.equal(f.severity, 'hint');
+    // Near miss: opened per path in a loop over files, it is a warning.
+    const each = 'def load(paths):\n    out = []\n    for p in paths:\n        for line in open(p):\n            out.append(line)\n    return out\n';
+    const [hot] = (await lint(each)).filter((x) => x.ruleId === OPEN);
+    assert.equal(hot.severity, 'warning');
+  });
+
+  it('resource-without-with: an inline use (ZipFile(p).namelist()) is quiet outside hot code; a held one keeps its severity', async () => {
+    const severities = async (src: string) => (await ruleAt('resource-without-with', src)).map((f) => f.severity);
+    const inline = 'import zipfile\n\ndef names(p):\n    return zipfile.ZipFile(p).namelist()\n';
+    assert.deepEqual(await severities(inline), ['hint']);
+    assert.deepEqual(await severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['warning']);
+    assert.deepEqual(await severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['warning']);
   });
 });

@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -216,8 +216,8 @@ function enclosingLoopNodes(node: Node, headers = true): Node[] {
   const loops: Node[] = [];
   let child: Node | null = null;
   let grandchild: Node | null = null;
-  for (let n: Node | null = node; n; grandchild = child, child = n, n = n.parent) {
-    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') break;
+  for (const n of [node, ...ancestorsUpTo(node, STOP_TYPES)]) {
+    if (STOP_TYPES.has(n.type)) break;
     const inBody = child !== null && n.childForFieldName('body')?.equals(child);
     // A `for` loop's iterable is evaluated once, before the loop: `for line in open(p):` opens one file.
     const inIterable = n.type === 'for_statement' && child !== null && n.childForFieldName('right')?.equals(child);
@@ -225,8 +225,22 @@ function enclosingLoopNodes(node: Node, headers = true): Node[] {
     // A finding about a comprehension (a list passed to sum()) is not "in" it: its own loop does not count;
     // nor is its first iterable, evaluated once before the loop: `[x.strip() for x in open(p).readlines()]`.
     else if (COMPREHENSION_TYPES.has(n.type) && n !== node && !isFirstIterable(n, child, grandchild)) loops.push(n);
+    grandchild = child;
+    child = n;
   }
   return loops;
+}
+
+const STOP_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+/** The ancestors of node up to and including the first of the given types (innermost first). */
+function ancestorsUpTo(node: Node, stop: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  for (const n of ancestors(node)) {
+    out.push(n);
+    if (stop.has(n.type)) break;
+  }
+  return out;
 }
 
 /** True when `part` (reached through `clause`) is the iterable of the comprehension's first `for` clause. */
@@ -256,7 +270,7 @@ function iterableOf(loop: Node): Node | null {
 }
 
 function enclosingDefinition(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  for (const n of ancestors(node)) if (n.type === 'function_definition') return n;
   return null;
 }
 
@@ -300,7 +314,7 @@ function spelledInLoop(name: string, facts: FileFacts): boolean {
 }
 
 function insideDefinitionNamed(node: Node, name: string): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' && nameOf(n) === name) return true;
+  for (const n of ancestors(node)) if (n.type === 'function_definition' && nameOf(n) === name) return true;
   return false;
 }
 

@@ -2,13 +2,35 @@
 // They walk parents (cost: the node's depth), never the whole file.
 import type { Node } from '../syntax/parser';
 
+/** Parents read one by one before a walk switches to one descent from the root (see ancestors). */
+const PARENT_STEPS = 8;
+
+/**
+ * The node's ancestors, innermost first. tree-sitter does not store parents: `.parent` descends from the root,
+ * so a walk up costs the depth squared, and per match over a deeply nested expression (thousands of nested calls
+ * or `+` terms, which the protocol fuzzer makes) that held the server for tens of seconds. The first few parents
+ * are read directly (the common shallow case, where a walk stops early); past that, the rest of the chain comes
+ * from one descent from the root with `childWithDescendant`, linear in the depth.
+ */
+export function* ancestors(node: Node): Generator<Node> {
+  let n: Node | null = node;
+  for (let step = 0; step < PARENT_STEPS; step++) {
+    n = n.parent;
+    if (!n) return;
+    yield n;
+  }
+  const chain: Node[] = []; // root first, down to (not including) n
+  for (let a: Node | null = n.tree.rootNode; a && a.id !== n.id; a = a.childWithDescendant(n)) chain.push(a);
+  for (let i = chain.length - 1; i >= 0; i--) yield chain[i];
+}
+
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 /** The innermost `def` (or lambda) containing node, or null at module or class level. */
 export function enclosingFunction(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
+  for (const n of ancestors(node)) {
     if (FUNCTION_TYPES.has(n.type)) return n;
   }
   return null;
@@ -16,14 +38,14 @@ export function enclosingFunction(node: Node): Node | null {
 
 /** The innermost `def` containing node, skipping lambdas. */
 export function enclosingDef(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
+  for (const n of ancestors(node)) {
     if (n.type === 'function_definition') return n;
   }
   return null;
 }
 
 export function enclosingClass(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
+  for (const n of ancestors(node)) {
     if (n.type === 'class_definition') return n;
     if (FUNCTION_TYPES.has(n.type)) return null;
   }
@@ -36,10 +58,11 @@ export function enclosingClass(node: Node): Node | null {
  */
 export function enclosingLoop(node: Node, includeComprehensions = false): Node | null {
   let child = node;
-  for (let n = node.parent; n; child = n, n = n.parent) {
+  for (const n of ancestors(node)) {
     if (FUNCTION_TYPES.has(n.type) || n.type === 'class_definition') return null;
     if (LOOP_TYPES.has(n.type) && n.childForFieldName('body')?.equals(child)) return n;
     if (includeComprehensions && COMPREHENSION_TYPES.has(n.type)) return n;
+    child = n;
   }
   return null;
 }

@@ -118,3 +118,28 @@ describe('rule cost on dense text', function () {
     });
   }
 });
+
+describe('impact ranking on deeply nested calls', function () {
+  this.timeout(120_000);
+  // A finding in `g` is ranked by where `g` is called: each call site's loops and enclosing defs were found by walking
+  // up `.parent` (the depth squared per site, cubic over a chain of nested calls: an 89k-character fuzzer text took 49 s
+  // in the ranking alone). Quadratic over the chain (each of n sites looks at its depth once) is the bound here.
+  const text = (n: number) => `def g(x):\n    out = []\n    for c in x:\n        out.append(c)\n    return out\n\n\ny = ${'g('.repeat(n)}1${')'.repeat(n)}\n`;
+  const lintMs = async (source: string): Promise<number> => {
+    const engine = await getEngine();
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const result = engine.lintText(source, { select: ['append-loop-to-comprehension'], impact: 'auto' });
+      best = Math.min(best, performance.now() - started);
+      assert.ok(result.findings.length > 0, 'the finding to rank is missing');
+    }
+    return best;
+  };
+  it('four times the depth costs well under sixty-four times the time', async () => {
+    const small = await lintMs(text(150));
+    const large = await lintMs(text(600));
+    const ratio = large / Math.max(small, 5);
+    assert.ok(ratio < 32, `${small.toFixed(0)} ms → ${large.toFixed(0)} ms (×${ratio.toFixed(1)})`);
+  });
+});

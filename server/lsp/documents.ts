@@ -211,20 +211,12 @@ export class ParsedDocument {
     if (!this.offThread?.available) return this.lint(options);
     // Where a worker can take over, a lint here has a time limit: size alone does not tell what a text
     // costs (145k characters of dense code held every other request for over 20 s on a loaded machine).
-    const limit = length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs;
     const started = performance.now();
-    this.engine.lintDeadline = started + limit;
-    try {
-      const result = this.lint(options);
+    const result = this.underTimeLimit(length, () => this.lint(options));
+    if (result) {
       // Over the limit with no rule check left to stop it (the parse, the query passes): the next lint goes to the worker.
-      if (performance.now() - started > limit) this.slowHereAt = length;
+      if (performance.now() - started > this.mainThreadLimitMs(length)) this.slowHereAt = length;
       return result;
-    } catch (error) {
-      if (!(error instanceof LintOverBudget)) throw error;
-      this.linter.reset();
-      this.slowHereAt = length;
-    } finally {
-      this.engine.lintDeadline = undefined;
     }
     try {
       return await this.lintInWorker(options);
@@ -242,18 +234,31 @@ export class ParsedDocument {
    * limit, the document moves to the worker, whose lint then replaces these findings.
    */
   private verifyWithinLimit(options: LintOptions, details: LintDetails): boolean {
-    const length = this.text.getText().length;
-    const usesLimit = this.offThread?.available === true;
-    if (usesLimit) this.engine.lintDeadline = performance.now() + (length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs);
+    const check = () => this.linter.verify(this.tree!, this.getText(), options, details).same;
+    if (!this.offThread?.available) return check();
+    return this.underTimeLimit(this.text.getText().length, check) ?? false;
+  }
+
+  /** How long a lint may run on this thread before the document is handed to the worker. */
+  private mainThreadLimitMs(length: number): number {
+    return length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs;
+  }
+
+  /**
+   * Runs a lint (or the idle check) here under the thread's time limit; undefined when it was stopped at
+   * the limit, and then the document's next lints go to the worker.
+   */
+  private underTimeLimit<T>(length: number, work: () => T): T | undefined {
+    this.engine.lintDeadline = performance.now() + this.mainThreadLimitMs(length);
     try {
-      return this.linter.verify(this.tree!, this.getText(), options, details).same;
+      return work();
     } catch (error) {
       if (!(error instanceof LintOverBudget)) throw error;
       this.linter.reset();
       this.slowHereAt = length;
-      return false;
+      return undefined;
     } finally {
-      if (usesLimit) this.engine.lintDeadline = undefined;
+      this.engine.lintDeadline = undefined;
     }
   }
 

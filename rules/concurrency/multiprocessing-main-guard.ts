@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { definitionOf, FileFacts, findDescendants, isNestedScope, isPackageModule, isTestFile, keywordValue, targetNames } from '../../server/analysis';
+import {
+  definitionOf,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  isPackageModule,
+  isTestFile,
+  keywordValue,
+  statementStartingBefore,
+  targetNames,
+} from '../../server/analysis';
 import { fileIndentUnit, indentLines, lineEndOf, lineStartOf, stringInteriorLines } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -308,15 +318,7 @@ function addLoaderTriggers(code: ModuleCode, call: Node, triggers: Trigger[]): v
  * and cubic over the calls of a deeply nested expression (1,000 nested calls took minutes; issue 23).
  */
 function moduleStatement(code: ModuleCode, n: Node): Node {
-  const { statements } = code;
-  let lo = 0;
-  let hi = statements.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (statements[mid].startIndex <= n.startIndex) lo = mid;
-    else hi = mid - 1;
-  }
-  return statements[lo];
+  return statementStartingBefore(code.statements, n.startIndex)!;
 }
 
 /** An executor starts its workers when used: a method called on it, a `with`, or `submit`/`map` on the name it is assigned to. */

@@ -216,7 +216,7 @@ function enclosingLoopNodes(node: Node, headers = true): Node[] {
   const loops: Node[] = [];
   let child: Node | null = null;
   let grandchild: Node | null = null;
-  for (const n of [node, ...ancestorsUpTo(node, STOP_TYPES)]) {
+  for (const n of selfAndAncestors(node)) {
     if (STOP_TYPES.has(n.type)) break;
     const inBody = child !== null && n.childForFieldName('body')?.equals(child);
     // A `for` loop's iterable is evaluated once, before the loop: `for line in open(p):` opens one file.
@@ -233,14 +233,9 @@ function enclosingLoopNodes(node: Node, headers = true): Node[] {
 
 const STOP_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
 
-/** The ancestors of node up to and including the first of the given types (innermost first). */
-function ancestorsUpTo(node: Node, stop: ReadonlySet<string>): Node[] {
-  const out: Node[] = [];
-  for (const n of ancestors(node)) {
-    out.push(n);
-    if (stop.has(n.type)) break;
-  }
-  return out;
+function* selfAndAncestors(node: Node): Generator<Node> {
+  yield node;
+  yield* ancestors(node);
 }
 
 /** True when `part` (reached through `clause`) is the iterable of the comprehension's first `for` clause. */

@@ -87,6 +87,7 @@ export {
   parameterAnnotation,
   parameterNames,
   scopeBody,
+  statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
 export { isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';

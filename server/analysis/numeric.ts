@@ -2,7 +2,7 @@
 import type { FileFacts } from './facts';
 import { PYTHON_KEYWORDS, PYTHON_SOFT_KEYWORDS, isVariable } from './names';
 import type { Node } from '../syntax/parser';
-import { decoratorCallee, decoratorsOf, findDescendants } from './scopes';
+import { decoratorCallee, decoratorsOf, findDescendants, statementStartingBefore } from './scopes';
 import { keywordValues } from './callArgs';
 
 /** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
@@ -202,14 +202,7 @@ function inAnyFunction(facts: FileFacts, node: Node): boolean {
     functionStatements.set(facts, known);
   }
   const { statements, hasDef } = known;
-  let lo = 0;
-  let hi = statements.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (statements[mid].startIndex <= node.startIndex) lo = mid;
-    else hi = mid - 1;
-  }
-  const statement = statements[lo];
+  const statement = statementStartingBefore(statements, node.startIndex);
   if (!statement || node.startIndex >= statement.endIndex) return true; // not inside one: walk up as before
   let has = hasDef.get(statement.id);
   if (has === undefined) {

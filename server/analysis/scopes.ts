@@ -28,6 +28,31 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
+/**
+ * Of statements in document order, the last that starts at or before offset (undefined for none): the
+ * top-level statement around a node, found by its offset instead of a walk up (binary search).
+ */
+export function statementStartingBefore(statements: readonly Node[], offset: number): Node | undefined {
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (statements[mid].startIndex <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return statements[lo];
+}
+
+/** Where a plain assignment seen from `at` binds: the body of the innermost def around it, else the module. */
+export function assignmentScope(at: Node): Node | null {
+  let scope: Node | null = null;
+  for (const n of ancestors(at)) {
+    if (n.type === 'function_definition') return n.childForFieldName('body');
+    if (n.type === 'module') scope = n;
+  }
+  return scope;
+}
+
 /** The innermost `def` (or lambda) containing node, or null at module or class level. */
 export function enclosingFunction(node: Node): Node | null {
   for (const n of ancestors(node)) {

@@ -22,7 +22,7 @@
 // assigned in its scope), used to resolve optimizers, DataLoaders and datasets.
 import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
-import { decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
+import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
 import { identifiersSpelledInFile, targetNames } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 
@@ -777,14 +777,7 @@ function mentionsAny(node: Node, names: Set<string>): boolean {
  * With `facts`, each scope is indexed once per file (all names at once).
  */
 export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Node[] {
-  let scope: Node | null = null;
-  for (let n = at.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') {
-      scope = n.childForFieldName('body');
-      break;
-    }
-    if (n.type === 'module') scope = n;
-  }
+  const scope = assignmentScope(at);
   if (!scope) return [];
   if (facts) return assignmentIndex(scope, facts).get(name) ?? [];
   return indexAssignments(scope).get(name) ?? [];
@@ -796,14 +789,7 @@ export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Nod
  * per-scope index as valuesAssignedTo, so only the keys that spell the name are looked at.
  */
 export function unpackedValuesOf(name: string, at: Node, facts: FileFacts): { value: Node; path: number[] }[] {
-  let scope: Node | null = null;
-  for (let n = at.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') {
-      scope = n.childForFieldName('body');
-      break;
-    }
-    if (n.type === 'module') scope = n;
-  }
+  const scope = assignmentScope(at);
   if (!scope) return [];
   const word = new RegExp(`(^|[^\\w])${name}([^\\w]|$)`);
   const found: { value: Node; path: number[] }[] = [];

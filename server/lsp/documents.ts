@@ -120,6 +120,7 @@ export class ParsedDocument {
       }
       // The old tree is needed until its changed ranges are known; then WASM memory is freed.
       // web-tree-sitter's contract: called on the old (edited) tree, given the new one.
+      if (old && this.changes && this.changes.some((c) => inLongStatement(tree, c.start, c.newEnd))) this.changes = null;
       if (old && this.changes) this.changedRanges.push(...old.getChangedRanges(tree));
       old?.delete();
       this.tree = tree;
@@ -453,4 +454,22 @@ function endPoint(start: { row: number; column: number }, inserted: string): { r
   const lines = inserted.split(/\r\n|\r|\n/);
   if (lines.length === 1) return { row: start.row, column: start.column + inserted.length };
   return { row: start.row + lines.length - 1, column: lines[lines.length - 1].length };
+}
+
+/**
+ * A top-level statement at least this long around an edit is linted in full instead of incrementally:
+ * tree-sitter's changed-range comparison grows much faster than the text inside one long, deeply nested
+ * statement (an edit in the protocol fuzzer's 200k-character `x = "…" + 1 + 1 + …` took 30–90 s in
+ * `getChangedRanges`, against 0.3 s for a full lint), and an incremental lint would re-lint that whole
+ * statement anyway.
+ */
+export const LONG_STATEMENT_CHARS = 20_000;
+
+/** The edited span [start, end] lies in a top-level statement of LONG_STATEMENT_CHARS or more. */
+function inLongStatement(tree: Tree, start: number, end: number): boolean {
+  for (const offset of [start, end]) {
+    const statement = tree.rootNode.firstChildForIndex(offset);
+    if (statement && statement.startIndex <= offset && statement.endIndex - statement.startIndex >= LONG_STATEMENT_CHARS) return true;
+  }
+  return false;
 }

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Engine } from '../../server/engine/engine';
-import { ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
+import { LONG_STATEMENT_CHARS, ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
 import type { OffThreadLinter, RemoteLint } from '../../server/lsp/offThread';
 import { getEngine } from '../helpers/engine';
 import { unhandledRejectionsDuring } from '../helpers/rejections';
@@ -261,5 +261,39 @@ describe('a document linted in the worker, whose result the idle-time check ther
     assert.notEqual(doc.revision, revision, 'a pull result id from before the correction must not match');
     assert.equal(await lintNumber(), 2, 'the corrected result was never asked for');
     doc.dispose();
+  });
+});
+
+describe('an edit inside a very long top-level statement', () => {
+  it('is linted in full, without tree-sitter comparing the trees (30-90 s on a 200k-character chain of additions)', async () => {
+    const engine = await getEngine();
+    const probe = engine.parse('x = 1\n');
+    const treeType = Object.getPrototypeOf(probe) as { getChangedRanges: (...args: unknown[]) => unknown };
+    probe.delete();
+    const compare = treeType.getChangedRanges;
+    let comparisons = 0;
+    treeType.getChangedRanges = function (this: unknown, ...args: unknown[]) {
+      comparisons++;
+      return compare.apply(this, args);
+    };
+    try {
+      const chain = `x = ${'1 + '.repeat(LONG_STATEMENT_CHARS / 4)}1\n`;
+      for (const [text, compared] of [
+        [`${SMALL}\n${chain}`, 0],
+        [`${SMALL}\ny = 1 + 1\n`, 1],
+      ] as const) {
+        comparisons = 0;
+        const doc = new ParsedDocument(TextDocument.create('file:///chain.py', 'python', 1, text), engine);
+        doc.lint({});
+        const at = TextDocument.create('u', 'python', 0, text).positionAt(text.length - 6);
+        doc.update([{ range: { start: at, end: at }, text: '2 + ' }], 2);
+        const result = doc.lint({});
+        assert.equal(comparisons, compared, compared ? 'a short statement was not linted incrementally' : 'the long statement was compared');
+        assert.deepEqual(result.failures, []);
+        doc.dispose();
+      }
+    } finally {
+      treeType.getChangedRanges = compare;
+    }
   });
 });

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const convert: number[] = [];
   const profile = newProfile();
   let version = 1;
-  const lints: { ms: number; at: number; full: boolean; regionChars: number; ranges: number }[] = [];
+  const lints: { ms: number; at: number; full: boolean; regionChars: number; ranges: number; why: string }[] = [];
   for (const at of editPoints(text, 100)) {
     for (const insert of [true, false]) {
       const before = doc.document;
@@ -43,7 +43,14 @@ async function main(): Promise<void> {
       // The profile below sums the incremental lints only: a full lint's matches would hide them.
       if (!full) addProfile(profile, engine.profile);
       const ranges = doc.lintStats.lastRanges;
-      lints.push({ ms: lint[lint.length - 1], at, full, regionChars: ranges.reduce((n, r) => n + r.end - r.start, 0), ranges: ranges.length });
+      lints.push({
+        ms: lint[lint.length - 1],
+        at,
+        full,
+        regionChars: ranges.reduce((n, r) => n + r.end - r.start, 0),
+        ranges: ranges.length,
+        why: whyOf(engine.profile),
+      });
       t0 = performance.now();
       for (const f of details.findings) toDiagnostic(doc.document, f, engine.rulesById.get(f.ruleId)!, '');
       convert.push(performance.now() - t0);
@@ -63,12 +70,18 @@ async function main(): Promise<void> {
   console.log('  slowest lints:');
   for (const l of lints.sort((a, b) => b.ms - a.ms).slice(0, 10)) {
     const what = l.full ? 'full lint' : `region ${l.regionChars} chars in ${l.ranges} range${l.ranges === 1 ? '' : 's'}`;
-    console.log(`    ${l.ms.toFixed(2).padStart(7)} ms  ${what.padEnd(36)} at ${JSON.stringify(text.slice(l.at - 24, l.at + 12))}`);
+    console.log(`    ${l.ms.toFixed(2).padStart(7)} ms  ${what.padEnd(36)} at ${JSON.stringify(text.slice(l.at - 24, l.at + 12))}  ${l.why}`);
   }
   doc.dispose();
   engine.dispose();
 }
 void main();
+
+/** One lint's costliest parts: its query passes, facts and the three slowest rule checks. */
+function whyOf(p: EngineProfile): string {
+  const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
+  return `queries ${p.queryMs.toFixed(1)} (${p.passes}), facts ${p.factsMs.toFixed(1)}; ` + top.map(([id, r]) => `${id} ${r.ms.toFixed(1)}`).join(', ');
+}
 
 function addProfile(into: EngineProfile, from: EngineProfile): void {
   into.parseMs += from.parseMs;

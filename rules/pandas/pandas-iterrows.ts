@@ -60,8 +60,9 @@ export default defineRule({
   guide: 'pandas-vectorization',
   requires: ['pandas'],
   // A helper handed a DataFrame need not import pandas (`def input_fn(df): for i, row in df.iterrows()`): the method
-  // exists only on pandas-like frames, so its name in the text is enough to run.
-  requiresText: /\.(iterrows|itertuples)\(/,
+  // exists only on pandas-like frames, so its name in the text is enough to run. A word gate: its answer is carried
+  // across keystrokes, where `\.(iterrows|itertuples)\(` was a regex scan of the whole text on every one.
+  requiresText: /\b(iterrows|itertuples)\b/,
   requiresEither: true,
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
   supersedes: GENERIC_LOOP_RULES,

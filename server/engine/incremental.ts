@@ -523,6 +523,8 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
 function addNamedClassHeaders(edit: EditedFile, region: Region): void {
   if (region.editedWords.size === 0) return;
   edit.units.forEach((u, k) => {
+    // Only a (decorated) class has a header; the type is read first, the names only for those.
+    if (u.type !== 'class_definition' && u.type !== 'decorated_definition') return;
     if (region.dirtyUnits.has(k) || !u.bindings.some((name) => region.editedWords.has(name))) return;
     const header = classHeader(edit.root, u);
     // Not a dirty unit: only its header is in the region, and a later step may still need the whole of it.

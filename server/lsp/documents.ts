@@ -7,7 +7,7 @@ import type { Range, TextDocumentContentChangeEvent } from 'vscode-languageserve
 import { LintOverBudget, ParseSkipped, ParseTimeout, skippedResult, type Engine, type LintDetails } from '../engine/engine';
 import { IncrementalLinter, type TextChange } from '../engine/incremental';
 import type { LintOptions } from '../engine/options';
-import { Edit, type Tree } from '../syntax/parser';
+import { Edit, type Node, type Tree } from '../syntax/parser';
 import type { ConstructMatch } from '../docs/constructDocs';
 import type { LintResult } from '../../common/types';
 import { constructNoteAt } from './hover';
@@ -120,7 +120,7 @@ export class ParsedDocument {
       }
       // The old tree is needed until its changed ranges are known; then WASM memory is freed.
       // web-tree-sitter's contract: called on the old (edited) tree, given the new one.
-      if (old && this.changes && this.changes.some((c) => inLongStatement(tree, c.start, c.newEnd))) this.changes = null;
+      if (old && this.changes && this.changes.some((c) => inDeeplyNestedStatement(tree, c.start, c.newEnd))) this.changes = null;
       if (old && this.changes) this.changedRanges.push(...old.getChangedRanges(tree));
       old?.delete();
       this.tree = tree;
@@ -457,19 +457,46 @@ function endPoint(start: { row: number; column: number }, inserted: string): { r
 }
 
 /**
- * A top-level statement at least this long around an edit is linted in full instead of incrementally:
- * tree-sitter's changed-range comparison grows much faster than the text inside one long, deeply nested
- * statement (an edit in the protocol fuzzer's 200k-character `x = "…" + 1 + 1 + …` took 30–90 s in
- * `getChangedRanges`, against 0.3 s for a full lint), and an incremental lint would re-lint that whole
- * statement anyway.
+ * Nesting this deep in a top-level statement around an edit makes the edit a full lint, without asking
+ * tree-sitter for the changed ranges: its comparison of the old and new trees grows with the square of
+ * the nesting when the edit changes the structure (a `"` typed into the protocol fuzzer's 200k-character
+ * `x = "…" + 1 + 1 + …` took 20–48 s in `getChangedRanges`; 3,000 nested calls in 9k characters, 0.3 s),
+ * against 0.3 s for a full lint. Ordinary code nests a few dozen nodes deep.
  */
-export const LONG_STATEMENT_CHARS = 20_000;
+export const DEEP_NESTING = 400;
 
-/** The edited span [start, end] lies in a top-level statement of LONG_STATEMENT_CHARS or more. */
-function inLongStatement(tree: Tree, start: number, end: number): boolean {
+/** Statements shorter than this are not probed: nesting too deep to matter needs more text. */
+const PROBED_STATEMENT_CHARS = 4_000;
+
+/**
+ * The edited span [start, end] lies in a long top-level statement nested DEEP_NESTING nodes deep along
+ * the path that deep nesting takes: down the child holding the most text (a chain of `+`, `.` or calls
+ * grows its left operand; nested brackets, their middle), or towards the edit where a node has a block or
+ * too many children to compare. A few hundred node reads at most; a walk of the whole statement would
+ * cost milliseconds per keystroke in a long class.
+ */
+function inDeeplyNestedStatement(tree: Tree, start: number, end: number): boolean {
   for (const offset of [start, end]) {
     const statement = tree.rootNode.firstChildForIndex(offset);
-    if (statement && statement.startIndex <= offset && statement.endIndex - statement.startIndex >= LONG_STATEMENT_CHARS) return true;
+    if (!statement || statement.startIndex > offset || statement.endIndex - statement.startIndex < PROBED_STATEMENT_CHARS) continue;
+    if (depthAlong(statement, (node) => largestChild(node) ?? node.firstChildForIndex(offset)) >= DEEP_NESTING) return true;
   }
   return false;
+}
+
+/** The child spanning the most text; null for a block (its statements nest by indentation) or a node with many children. */
+function largestChild(node: Node): Node | null {
+  if (node.type === 'block' || node.childCount > 16) return null;
+  let largest: Node | null = null;
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (!largest || child.endIndex - child.startIndex > largest.endIndex - largest.startIndex) largest = child;
+  }
+  return largest;
+}
+
+/** How many steps `next` takes down from the node, stopping at DEEP_NESTING. */
+function depthAlong(node: Node, next: (node: Node) => Node | null): number {
+  let depth = 0;
+  for (let n: Node | null = next(node); n && depth < DEEP_NESTING; n = next(n)) depth++;
+  return depth;
 }

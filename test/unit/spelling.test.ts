@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
+import { ALL_RULES } from '../../rules';
 
 describe('spelling prefilters', () => {
   it('finds whole words only', () => {
@@ -135,5 +136,12 @@ describe('spelling prefilters', () => {
     assert.equal(at('(df\n    .groupby("k")\n    .sum())', 'groupby'), true, 'a chain broken over lines');
     assert.equal(at('self . cache', 'cache'), false);
     assert.equal(at('x = 1.5 + total', 'total'), false);
+  });
+});
+
+describe("rules' text gates", () => {
+  it('are word gates, whose answer a keystroke carries instead of scanning the whole text again', () => {
+    const scanned = ALL_RULES.filter((rule) => rule.requiresText && !hitOutlivesEdits(rule.requiresText)).map((rule) => `${rule.id}: ${rule.requiresText}`);
+    assert.deepEqual(scanned, []);
   });
 });

@@ -63,8 +63,15 @@ export interface LatencyResult {
  * times each from didChange to the answered diagnostic pull. Pull diagnostics have no debounce.
  * `settings` are the server's perflens settings (`{ ignore: ['ALL'] }`: parse and protocol only).
  */
-export async function latency(engine: Engine, name: string, text: string, edits: number, settings: Record<string, unknown> = {}): Promise<LatencyResult> {
-  const client = new TestClient();
+export async function latency(
+  engine: Engine,
+  name: string,
+  text: string,
+  edits: number,
+  settings: Record<string, unknown> = {},
+  server?: string,
+): Promise<LatencyResult> {
+  const client = new TestClient(server);
   await client.initialize({ pull: true, initializationOptions: { status: true, settings } });
   const uri = `file:///tmp/perflens-bench/${name}`;
   await client.open(uri, text);

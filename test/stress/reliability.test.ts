@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyFixes } from '../../server/fixes/apply';
-import { Engine, IndentTooDeep, indentTooDeep, ParseTimeout } from '../../server/engine/engine';
+import { deepIndentByExpression, deepIndentByLines, Engine, IndentTooDeep, indentTooDeep, ParseTimeout } from '../../server/engine/engine';
 import { decodeSource } from '../../server/project/sourceFile';
 import { applyEdits, editsOverlap } from '../../server/syntax/text';
 import type { Finding } from '../../common/types';
@@ -140,6 +140,29 @@ describe('reliability: real, mutated and hostile input', function () {
     // A NUL is a blank to the lexer (textForLexer); a line break without a backslash starts the count again.
     assert.equal(indentTooDeep(`x\n${'\0'.repeat(400)}y`), true);
     assert.equal(indentTooDeep(`x\n${' '.repeat(300)}\n${' '.repeat(300)}y`), false);
+  });
+
+  it('reads a text broken by \\n alone line by line with the same answer as the regular expression (random texts)', () => {
+    let seed = 29;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = [' ', '\t', '\0', '\\\n', 'x', '\n', '  ', '\t\t\t\t'];
+    let deep = 0;
+    for (let run = 0; run < 400; run++) {
+      let text = '';
+      for (let line = next(6); line >= 0; line--) {
+        const blanks = next(3) === 0 ? 380 + next(60) : next(40);
+        for (let i = 0; i < blanks; i++) text += pieces[next(next(5) === 0 ? pieces.length : 4)];
+        text += 'y = 1\n';
+      }
+      const expected = deepIndentByExpression(text);
+      assert.equal(deepIndentByLines(text), expected, JSON.stringify(text));
+      assert.equal(indentTooDeep(text), expected);
+      if (expected) deep++;
+    }
+    assert.ok(deep > 40 && deep < 360, `${deep} of 400 random texts were too deep: the sample must hold both answers`);
   });
 
   it('stops a parse that runs over its time budget, says so, and parses normally afterwards', async () => {

@@ -81,6 +81,25 @@ interface ScopeIndex {
   paramsTyped: Set<string>;
 }
 
+/**
+ * Time spent answering questions about values (bench/profile.ts: the inference column): on only while
+ * the engine profiles; a question asked while another is answered is not counted twice.
+ */
+export const inferenceClock = { on: false, ms: 0, answering: false };
+
+/** Runs an outermost question under the inference clock (when it is on). */
+function timed<T>(answer: () => T): T {
+  if (!inferenceClock.on || inferenceClock.answering) return answer();
+  inferenceClock.answering = true;
+  const started = performance.now();
+  try {
+    return answer();
+  } finally {
+    inferenceClock.ms += performance.now() - started;
+    inferenceClock.answering = false;
+  }
+}
+
 const cache = new WeakMap<FileFacts, LocalTypes>();
 
 /** The memoised inference for a file. */
@@ -130,13 +149,13 @@ export class LocalTypes {
 
   /** The ndarray / DataFrame / Series an expression holds, or null when unknown or another kind. */
   typeOf(expr: Node | null | undefined): ValueType | null {
-    const v = expr ? this.evaluate(expr, 0) : null;
+    const v = expr ? timed(() => this.evaluate(expr, 0)) : null;
     return v && LEGACY_KINDS.has(v.kind) ? v : null;
   }
 
   /** What an expression holds, of any kind the layer knows, or null when unknown. */
   valueOf(expr: Node | null | undefined): Value | null {
-    return expr ? this.evaluate(expr, 0) : null;
+    return expr ? timed(() => this.evaluate(expr, 0)) : null;
   }
 
   /** True when expr is known to hold a value of this kind. */
@@ -152,13 +171,13 @@ export class LocalTypes {
 
   /** The ndarray / DataFrame / Series `name` holds as read at node `at`, or null when unknown. */
   typeOfName(name: string, at: Node): ValueType | null {
-    const v = this.resolveName(name, at);
+    const v = timed(() => this.resolveName(name, at));
     return v && LEGACY_KINDS.has(v.kind) ? v : null;
   }
 
   /** What `name` holds as read at node `at`, of any kind, or null. */
   valueOfName(name: string, at: Node): Value | null {
-    return this.resolveName(name, at);
+    return timed(() => this.resolveName(name, at));
   }
 
   /** The type an annotation denotes (`np.ndarray`, `npt.NDArray[np.float32]`, `"pd.DataFrame"`), or null. */
@@ -557,6 +576,10 @@ export class LocalTypes {
    * ends in a return or raise. Generators, async defs and defs under a decorator that may wrap them: unknown.
    */
   functionReturn(def: Node): Value | null {
+    return timed(() => this.returnOf(def));
+  }
+
+  private returnOf(def: Node): Value | null {
     const memo = this.returns.get(def.id);
     if (memo !== undefined) return memo;
     if (this.pendingDefs.has(def.id)) return null;
@@ -590,6 +613,10 @@ export class LocalTypes {
 
   /** An instance of a class deriving (directly or through classes of this file) from a base a table knows. */
   classInstance(cls: Node, depth: number): Value | null {
+    return timed(() => this.instanceOf(cls, depth));
+  }
+
+  private instanceOf(cls: Node, depth: number): Value | null {
     const memo = this.instances.get(cls.id);
     if (memo !== undefined) return memo;
     let value: Value | null = null;

@@ -131,10 +131,12 @@ export default defineRule({
     const { frame: sized, plain } = rows;
     const layer = values(ctx.facts);
     const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
-    // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`).
+    // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`);
+    // over a held length (`m = high.size`), `.iloc[i]` of a parallel Series (`position.iloc[i]`) is the same pass by position.
     const hits = accesses.filter((a) => {
-      const frame = rowAccess(a, i)!.frame;
-      return (frame.text === sized || columnOf(frame) === sized) && !knownNotPandas(layer.valueOf(frame));
+      const { frame, accessor } = rowAccess(a, i)!;
+      const parallel = rows.held === true && accessor === 'iloc' && frame.type === 'identifier';
+      return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
@@ -183,7 +185,7 @@ export default defineRule({
  * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
  * `reversed(range(len(df)))`, `for i in df.index`.
  */
-function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean } | null {
+function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean; held?: boolean } | null {
   const loop = m.get('loop')!;
   const owner = m.get('owner');
   if (owner) {
@@ -216,12 +218,13 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
     const frame = boundFrame(args[0]);
     if (frame) return { frame, plain: true };
     const held = heldBound(args[0], loop);
-    return held ? { frame: held, plain: false } : null;
+    return held ? { frame: held, plain: false, held: true } : null;
   }
   // `range(start, len(df))`: rows from a small literal start (or a window length, `range(length, m)`) onwards.
   if (args.length === 2 && /^(\d|[A-Za-z_]\w*)$/.test(args[0].text)) {
-    const frame = boundFrame(args[1]) ?? heldBound(args[1], loop);
-    return frame ? { frame, plain: false } : null;
+    const direct = boundFrame(args[1]);
+    const held = direct ? null : heldBound(args[1], loop);
+    return direct || held ? { frame: (direct ?? held)!, plain: false, held: held !== null } : null;
   }
   // `range(len(df) - 1, -1, -1)` / `range(len(df) - 1, 0, -1)`: every row, last first.
   if (args.length === 3 && args[2].text.replace(/\s+/g, '') === '-1' && /^(-1|0)$/.test(args[1].text.replace(/\s+/g, ''))) {

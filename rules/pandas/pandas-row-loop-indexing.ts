@@ -9,9 +9,11 @@ import {
   isAssignmentTarget,
   isDeclaredNonLocal,
   isIdentifierName,
+  isVariable,
   keywordArgument,
   keywordValue,
   occurrences,
+  plainAssignments,
   positionalArguments,
   scopeOf,
   insideNumbaFunction,
@@ -74,7 +76,9 @@ export default defineRule({
     instead:
       'Write the computation on columns: `df["c"] = df["a"] + df["b"]`; use `np.where` / `np.select` for ' +
       'conditions. Note that `.loc[i]` looks up index labels, which are not row positions unless the index is a ' +
-      'default RangeIndex.',
+      'default RangeIndex. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
+      '(a smoothing filter, a trailing stop), has no column form: take the columns out once with `.to_numpy()` and ' +
+      'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`.',
     example: {
       before: 'for i in range(len(df)):\n    df.loc[i, "c"] = df.loc[i, "a"] + df.loc[i, "b"]',
       after: 'df["c"] = df["a"] + df["b"]',
@@ -127,10 +131,12 @@ export default defineRule({
     const { frame: sized, plain } = rows;
     const layer = values(ctx.facts);
     const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
-    // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`).
+    // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`);
+    // over a held length (`m = high.size`), `.iloc[i]` of a parallel Series (`position.iloc[i]`) is the same pass by position.
     const hits = accesses.filter((a) => {
-      const frame = rowAccess(a, i)!.frame;
-      return (frame.text === sized || columnOf(frame) === sized) && !knownNotPandas(layer.valueOf(frame));
+      const { frame, accessor } = rowAccess(a, i)!;
+      const parallel = rows.held === true && accessor === 'iloc' && frame.type === 'identifier';
+      return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
@@ -140,8 +146,10 @@ export default defineRule({
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
     // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
+    // A recurrence (each row reads an earlier one) is told to index arrays, which holds whatever its decision logic.
     const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i)!.frame.text === sized);
-    if (!plainFrameAccess && !straightBody(m.need('body'))) return;
+    const recurrence = readsEarlierRow(m.need('body'), i);
+    if (!plainFrameAccess && !recurrence && !straightBody(m.need('body'))) return;
     const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
@@ -153,7 +161,10 @@ export default defineRule({
         : kind === 'series' || columnOf(frameNode) !== null
           ? `the whole Series \`${frame}\``
           : `\`${frame}\` as a whole`;
-    const message = `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
+    // `x.iloc[i - 1]`: a recurrence (a filter, a trailing stop) has no whole-column form; arrays make each lookup cheap.
+    const message = recurrence
+      ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
+      : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
     if (!plain) {
       ctx.report({ node: loop, message });
@@ -174,7 +185,7 @@ export default defineRule({
  * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
  * `reversed(range(len(df)))`, `for i in df.index`.
  */
-function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean } | null {
+function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean; held?: boolean } | null {
   const loop = m.get('loop')!;
   const owner = m.get('owner');
   if (owner) {
@@ -205,12 +216,15 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   if (!ctx.facts.isBuiltin('range', loop)) return null;
   if (args.length === 1) {
     const frame = boundFrame(args[0]);
-    return frame ? { frame, plain: true } : null;
+    if (frame) return { frame, plain: true };
+    const held = heldBound(args[0], loop);
+    return held ? { frame: held, plain: false, held: true } : null;
   }
-  // `range(start, len(df))`: rows from a small literal start onwards.
-  if (args.length === 2 && /^\d$/.test(args[0].text)) {
-    const frame = boundFrame(args[1]);
-    return frame ? { frame, plain: false } : null;
+  // `range(start, len(df))`: rows from a small literal start (or a window length, `range(length, m)`) onwards.
+  if (args.length === 2 && /^(\d|[A-Za-z_]\w*)$/.test(args[0].text)) {
+    const direct = boundFrame(args[1]);
+    const held = direct ? null : heldBound(args[1], loop);
+    return direct || held ? { frame: (direct ?? held)!, plain: false, held: held !== null } : null;
   }
   // `range(len(df) - 1, -1, -1)` / `range(len(df) - 1, 0, -1)`: every row, last first.
   if (args.length === 3 && args[2].text.replace(/\s+/g, '') === '-1' && /^(-1|0)$/.test(args[1].text.replace(/\s+/g, ''))) {
@@ -291,6 +305,42 @@ function boundFrame(bound: Node): string | null {
   const t = bound.text.replace(/\s+/g, '');
   const m = /^len\(([\w.]+?)(?:\.index)?\)$/.exec(t) ?? /^([\w.]+)\.shape\[0\]$/.exec(t);
   return m ? m[1] : null;
+}
+
+/**
+ * The body reads a value of an earlier row: `x[i - 1]` / `x.iloc[i - 2]`, or a name it assigns further down
+ * (`F = ... last_f ...; last_f = F`), which carries the previous row's result into this one.
+ */
+function readsEarlierRow(body: Node, i: string): boolean {
+  const nodes = findDescendants(body, (n) => n.type === 'subscript' || n.type === 'identifier', isNestedScope);
+  const earlier = new RegExp(`^${i}\\s*-\\s*\\d+$`);
+  if (nodes.some((n) => n.type === 'subscript' && n.childrenForFieldName('subscript').some((k) => k !== null && earlier.test(k.text)))) return true;
+  // Where each name assigned in the body first holds this row's value: the end of its first assigning statement.
+  const firstWrite = new Map<string, number>();
+  for (const id of nodes) {
+    const binder = id.type === 'identifier' ? bindingOf(id) : null;
+    if (binder && id.text !== i && !firstWrite.has(id.text)) firstWrite.set(id.text, binder.type === 'for_statement' ? id.endIndex : binder.endIndex);
+  }
+  return nodes.some((id) => {
+    if (id.type !== 'identifier' || !isVariable(id) || bindingOf(id) !== null) return false;
+    const write = firstWrite.get(id.text);
+    return write !== undefined && id.startIndex < write;
+  });
+}
+
+/**
+ * `m = close.size` (or `len(close)`, `close.shape[0]`) then `range(1, m)`: the frame whose length a local name
+ * holds, when that assignment is the name's only binding in the loop's scope (pandas-ta's indicator loops).
+ */
+function heldBound(bound: Node, loop: Node): string | null {
+  if (bound.type !== 'identifier') return null;
+  const scope = scopeOf(loop);
+  const assigned = plainAssignments(scope, bound.text);
+  const rebound = occurrences(scope, bound.text).filter((id) => bindingOf(id) !== null || id.parent?.type === 'augmented_assignment');
+  if (assigned.length !== 1 || rebound.length !== 1 || assigned[0].value.startIndex > loop.startIndex) return null;
+  const value = assigned[0].value;
+  const size = /^([\w.]+)\.size$/.exec(value.text.replace(/\s+/g, ''));
+  return boundFrame(value) ?? (size ? size[1] : null);
 }
 
 /** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */

@@ -54,11 +54,15 @@ export default defineRule({
     // On a Series `.values` and `.to_numpy()` differ by dtype: code that checks the dtype first, or
     // converts the result right away, relies on what `.values` returns (tests of `.values` too).
     if (t.kind === 'series' && (underDtypeTest(node, frame.text) || convertedAtOnce(node, ctx.facts) || isTestOfValues(node))) return;
-    const shown = frame.text.length <= 30 ? frame.text : t.kind === 'dataframe' ? 'the DataFrame' : 'the Series';
+    // A long receiver is named by its kind, outside the code spans: `the Series.values` is not code anyone wrote.
+    const message =
+      frame.text.length <= 30
+        ? `\`${frame.text}.values\` is discouraged; use \`${frame.text}.to_numpy()\``
+        : `\`.values\` on this ${t.kind === 'dataframe' ? 'DataFrame' : 'Series'} is discouraged; use \`.to_numpy()\``;
     const isSeries = t.kind === 'series';
     ctx.report({
       node,
-      message: `\`${shown}.values\` is discouraged; use \`${shown}.to_numpy()\``,
+      message,
       edits: [replaceRange(m.need('attr').startIndex, m.need('attr').endIndex, 'to_numpy()')],
       safety: isSeries ? 'unsafe' : 'safe',
       reason: isSeries ? SERIES_VALUES_DIFFER : undefined,

@@ -2,7 +2,6 @@ import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
-  enclosingLoop,
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
@@ -127,9 +126,10 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
-  // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), outside its own loops.
+  // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
+  // `for key, values in losses.items():` runs once per key on every step (improved-diffusion's log_loss_dict).
   const helper = enclosingFunction(call);
-  if (!helper || enclosingLoop(call) || isUnderLoggingGuard(call, helper)) return null;
+  if (!helper || isUnderLoggingGuard(call, helper)) return null;
   const caller = perStepCaller(helper, facts);
   if (!caller || !mayBeDeviceTensor(recv, null, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';

@@ -6,6 +6,9 @@ import { identifiersSpelled } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
 import type { FileOrigin } from './values/origin';
 
+/** `tensorflow.compat.v2` and everything under it, as bound by an import. */
+const TF_COMPAT_V2 = /^tensorflow\.compat\.v2(?=\.|$)/;
+
 export interface ImportBinding {
   /** The name bound in the file: `np` for `import numpy as np`. */
   local: string;
@@ -125,7 +128,8 @@ export class FileFacts {
     if (!node || node.type !== 'identifier') return null;
     const binding = this.byLocal.get(node.text);
     if (!binding) return null;
-    return [binding.target, ...parts].join('.');
+    // `import tensorflow.compat.v2 as tf` (TF 1.15 / TF 2 code): the v2 namespace is TensorFlow 2's own API.
+    return [binding.target.replace(TF_COMPAT_V2, 'tensorflow'), ...parts].join('.');
   }
 
   /** qualifiedName of a call's callee. */

@@ -88,6 +88,10 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
       if (q && SOURCES.some((r) => r.test(q))) return { methods: methods.reverse(), source: n };
       if (fn?.type === 'attribute') {
         const method = fn.childForFieldName('attribute')?.text ?? '';
+        // `tfds.builder("mnist").as_dataset(split="train")`: one split of a TFDS builder is a Dataset.
+        if (method === 'as_dataset' && keywordValue(n, 'split')?.type === 'string' && isTfdsBuilder(fn.childForFieldName('object'), facts)) {
+          return { methods: methods.reverse(), source: n };
+        }
         // `tf.data.Dataset.zip(...)`-style static calls are covered by SOURCES above.
         if (!DATASET_METHODS.has(method)) return null;
         methods.push(method);
@@ -95,6 +99,11 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
         continue;
       }
       return null;
+    }
+    if (n.type === 'subscript') {
+      // `tfds.load("mnist")["train"]` (or a name bound once to that dict): the split's Dataset.
+      const load = splitDict(n, facts);
+      return load ? { methods: methods.reverse(), source: load } : null;
     }
     if (n.type === 'identifier') {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
@@ -108,6 +117,29 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     return null;
   }
   return null;
+}
+
+/** The call (or the one value of a name bound to it) that `expr` evaluates to, when it is a call. */
+function callBehind(expr: Node | null, facts: FileFacts): Node | null {
+  if (expr?.type === 'call') return expr;
+  if (expr?.type !== 'identifier') return null;
+  const values = valuesAssignedTo(expr.text, expr, facts).filter((v) => v.endIndex <= expr.startIndex);
+  return values.length === 1 && values[0].type === 'call' ? values[0] : null;
+}
+
+/** `tfds.builder(name)`, directly or through a name bound once to it. */
+function isTfdsBuilder(expr: Node | null, facts: FileFacts): boolean {
+  const call = callBehind(expr, facts);
+  return call !== null && facts.calleeName(call) === 'tensorflow_datasets.builder';
+}
+
+/** `d["train"]` where d is `tfds.load(name)` without `split=` or `with_info=`: a dict of Datasets by split, so the item is one. */
+function splitDict(item: Node, facts: FileFacts): Node | null {
+  const keys = item.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
+  if (keys.length !== 1 || keys[0]!.type !== 'string') return null;
+  const load = callBehind(item.childForFieldName('value'), facts);
+  if (!load || facts.calleeName(load) !== 'tensorflow_datasets.load') return null;
+  return keywordValue(load, 'split') || keywordValue(load, 'with_info') ? null : load;
 }
 
 /**

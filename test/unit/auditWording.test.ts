@@ -73,4 +73,18 @@ describe('where the code lives', () => {
     assert.equal((await findings('torch-torchscript-deprecated', source, '/src/torch/jit/quantized.py')).length, 0);
     assert.equal((await findings('torch-torchscript-deprecated', source, '/src/app/export.py')).length, 1);
   });
+
+  it('pandas-values-attribute: a long receiver is named by its kind outside the code spans', async () => {
+    const source = [
+      'import pandas as pd',
+      'def f(df: pd.DataFrame, s: pd.Series):',
+      '    a = df.groupby("key").sum().reset_index().values',
+      '    return a, s.values',
+      '',
+    ].join('\n');
+    const [long, short] = await findings('pandas-values-attribute', source);
+    assert.equal(long.message, '`.values` on this DataFrame is discouraged; use `.to_numpy()`');
+    assert.doesNotMatch(long.message, /`the /);
+    assert.equal(short.message, '`s.values` is discouraged; use `s.to_numpy()`');
+  });
 });

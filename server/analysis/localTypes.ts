@@ -26,6 +26,7 @@ import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleS
 import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
 import { identifiersSpelledInFile } from './names';
 import { isStdlibModule } from './stdlib';
+import { documentedParameter } from './values/docstrings';
 
 /** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
@@ -887,7 +888,8 @@ export class LocalTypes {
 
   /**
    * Parameters the annotations left unknown, typed by what the code shows unambiguously: the
-   * arguments every call site of a private helper passes, or a method only a DataFrame has.
+   * arguments every call site of a private helper passes, a method only a DataFrame has, or the
+   * docstring documenting an ndarray.
    * Only for a parameter the function never rebinds.
    */
   private typeParametersFromUse(def: Node, bindings: Map<string, Binding[]>): void {
@@ -896,7 +898,8 @@ export class LocalTypes {
       const { name, node } = params[i];
       const list = bindings.get(name);
       if (!list || list.length !== 1 || list[0].type || list[0].node.id !== node.id) continue;
-      list[0].type = this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null);
+      list[0].type =
+        this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null) ?? documentedParameter(def, name);
     }
   }
 

@@ -17,7 +17,7 @@ const ALLOWED_STATEMENTS = new Set([
   'block',
   'comment',
 ]);
-const ALLOWED_BUILTINS = new Set(['range', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
+const ALLOWED_BUILTINS = new Set(['range', 'enumerate', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
 const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype', 'T']);
 const ARRAY_METHODS = new Set(['sum', 'mean', 'max', 'min', 'copy', 'argmax', 'argmin', 'cumsum', 'reshape', 'ravel', 'fill']);
 const DISALLOWED_EXPRESSIONS = new Set([
@@ -33,7 +33,6 @@ const DISALLOWED_EXPRESSIONS = new Set([
   'lambda',
   'await',
   'yield',
-  'conditional_expression',
   'list_splat',
   'dictionary_splat',
   'keyword_argument',
@@ -180,36 +179,71 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: N
   return null;
 }
 
+/** A `for` loop the kernel search follows: its index, and the array whose elements it visits (`for n, x in enumerate(a)`). */
+interface NestLoop {
+  index: string;
+  /** `enumerate(a)`: the element variable stands for `a[index]`. */
+  element?: { name: string; array: Node };
+}
+
+/** `for i in range(..)` or `for i, x in enumerate(a)` (a plain name or attribute `a`); null for any other loop. */
+function nestLoop(n: Node): NestLoop | null {
+  if (n.type !== 'for_statement') return null;
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+  if (left?.type === 'identifier' && fn === 'range') return { index: left.text };
+  if (fn !== 'enumerate' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return null;
+  const names = left.namedChildren.filter((c): c is Node => c !== null);
+  const args = right!.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (names.length !== 2 || names.some((c) => c.type !== 'identifier') || args.length !== 1) return null;
+  if (args[0].type !== 'identifier' && args[0].type !== 'attribute') return null;
+  return { index: names[0].text, element: { name: names[1].text, array: args[0] } };
+}
+
 /**
- * A kernel: `for i in range(..)` holding (at any depth) `for j in range(..)`, whose innermost body reads
- * elements of an array by two of the loop indices (`X[i, k] - X[j, k]`). The outermost such loop and
- * the array, or null.
+ * A kernel: a loop (`range`, or `enumerate` of an array) holding at any depth another, whose body visits
+ * array elements by two of the loop indices: one array read by both (`X[i, k] - X[j, k]`, `x[n + k] * x[n]`),
+ * or an element written by one index from elements read by another (`out[k] += x[n] * ...`). The outermost
+ * such loop and the array read, or null.
  */
 function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string } | null {
-  const isRangeLoop = (n: Node) =>
-    n.type === 'for_statement' &&
-    n.childForFieldName('left')?.type === 'identifier' &&
-    n.childForFieldName('right')?.childForFieldName('function')?.text === 'range';
-  for (const outer of findDescendants(body, isRangeLoop)) {
-    if (findDescendants(body, isRangeLoop).some((o) => !o.equals(outer) && contains(o, outer))) continue;
-    const inner = findDescendants(outer.childForFieldName('body')!, isRangeLoop);
-    if (inner.length === 0) continue;
-    const indices = [outer, ...inner].map((l) => l.childForFieldName('left')!.text);
+  const isNestLoop = (n: Node) => nestLoop(n) !== null;
+  for (const outer of findDescendants(body, isNestLoop)) {
+    if (findDescendants(body, isNestLoop).some((o) => !o.equals(outer) && contains(o, outer))) continue;
+    const loops = [outer, ...findDescendants(outer.childForFieldName('body')!, isNestLoop)].map((l) => nestLoop(l)!);
+    if (loops.length < 2) continue;
+    const indices = new Set(loops.map((l) => l.index));
+    // The loop indices each array's elements are visited by, and the arrays written element by element.
+    const visits = new Map<string, { node: Node; indices: Set<string> }>();
+    const written = new Set<string>();
+    const visit = (array: Node, by: Iterable<string>) => {
+      const entry = visits.get(array.text) ?? { node: array, indices: new Set<string>() };
+      for (const i of by) entry.indices.add(i);
+      visits.set(array.text, entry);
+    };
+    for (const loop of loops) if (loop.element) visit(loop.element.array, [loop.index]);
     for (const read of findDescendants(outer, (n) => n.type === 'subscript')) {
       const array = read.childForFieldName('value');
-      const keys = read
+      if (array?.type !== 'identifier') continue;
+      const used = read
         .childrenForFieldName('subscript')
-        .filter((k) => k && k.type !== 'comment')
-        .map((k) => k!.text);
-      if (array?.type !== 'identifier' || !keys.some((k) => indices.includes(k))) continue;
-      const used = new Set(keys.filter((k) => indices.includes(k)));
-      // The same array (or another) read by a second index elsewhere in the nest: the pairs are visited.
-      const others = findDescendants(outer, (n) => n.type === 'subscript' && n.childForFieldName('value')?.text === array.text).flatMap((n) =>
-        n.childrenForFieldName('subscript').map((k) => k?.text ?? ''),
-      );
-      const pairIndices = new Set([...used, ...others.filter((k) => indices.includes(k))]);
-      if (pairIndices.size < 2 || !isArray(array, body, ctx)) continue;
-      return { node: outer, array: array.text };
+        .flatMap((k) => (k ? [k, ...k.descendantsOfType('identifier')] : []))
+        .filter((k): k is Node => k !== null && k.type === 'identifier' && indices.has(k.text))
+        .map((k) => k.text);
+      if (used.length === 0) continue;
+      visit(array, used);
+      const parent = read.parent;
+      if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(read)) written.add(array.text);
+    }
+    const arrays = [...visits.entries()].filter(([, v]) => isArray(v.node, body, ctx));
+    const both = arrays.find(([, v]) => v.indices.size >= 2);
+    if (both) return { node: outer, array: both[0] };
+    // `out[k] += x[n] * w`: each written element gathers elements read by another index.
+    for (const [name, v] of arrays) {
+      if (!written.has(name)) continue;
+      const source = arrays.find(([other, o]) => other !== name && [...o.indices].some((i) => !v.indices.has(i)));
+      if (source) return { node: outer, array: source[0] };
     }
   }
   return null;

@@ -371,9 +371,10 @@ const CELL_BUILTINS = new Set(['abs', 'min', 'max', 'float', 'int', 'round']);
 
 /**
  * `for i in range(..): for j in range(..): <body on X[i, j] cells>`: two loops that visit every cell of
- * 2-D arrays (or a frame's `.values`) and do the same element-wise work on each, reading and writing only
- * the cell `[i, j]`, so one whole-array expression does it (`np.where(np.isnan(X), 0, X)`). The message,
- * or null when the nest is anything else.
+ * 2-D arrays (or a frame's `.values`) and do the same element-wise work on each, writing only the cell
+ * `[i, j]` and reading cells and whole rows or columns (`np.sum(C[:, j])`) of arrays the nest never writes,
+ * so no cell depends on another and one whole-array expression does it (`np.where(np.isnan(X), 0, X)`,
+ * `(C + b) / (C.sum(axis=0) + k)`). The message, or null when the nest is anything else.
  */
 function cellLoop(outer: Node, ctx: Ctx): string | null {
   const i = rangeIndex(outer, ctx);
@@ -384,17 +385,22 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const body = inner.childForFieldName('body');
   if (!j || j === i || !body || inner.childForFieldName('alternative') || outer.childForFieldName('alternative')) return null;
   const arrays = new Map<string, Node>();
+  const lines = new Map<string, Node>();
+  const written = new Set<string>();
   let writes = 0;
   for (const n of findDescendants(body, () => true)) {
     if (
-      !/^(if_statement|elif_clause|else_clause|block|expression_statement|assignment|augmented_assignment|comparison_operator|boolean_operator|not_operator|binary_operator|unary_operator|parenthesized_expression|call|argument_list|attribute|subscript|identifier|integer|float|true|false|none|comment)$/.test(
+      !/^(if_statement|elif_clause|else_clause|block|expression_statement|assignment|augmented_assignment|comparison_operator|boolean_operator|not_operator|binary_operator|unary_operator|parenthesized_expression|call|argument_list|attribute|subscript|identifier|integer|float|true|false|none|comment|slice)$/.test(
         n.type,
       )
     )
       return null;
     if (n.type === 'identifier' && (n.text === i || n.text === j)) {
-      if (!cellOf(n.parent, i, j)) return null;
+      const line = lineOf(n.parent, i, j);
+      if (line) lines.set(line.text, line);
+      else if (!cellOf(n.parent, i, j)) return null;
     }
+    if (n.type === 'slice' && !lineOf(n.parent, i, j)) return null;
     if (n.type === 'subscript') {
       const cell = cellOf(n, i, j);
       if (cell) arrays.set(cell.text, cell);
@@ -402,17 +408,22 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
     if (n.type === 'call' && !cellCall(n, ctx)) return null;
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
-      if (!left || !cellOf(left, i, j)) return null;
+      const target = left ? cellOf(left, i, j) : null;
+      if (!target) return null;
+      written.add(target.text);
       writes++;
     }
   }
   if (writes === 0 || arrays.size === 0) return null;
+  // A row or column of an array the nest writes changes between cells (normalising a row in place).
+  if ([...lines.keys()].some((l) => written.has(l))) return null;
   const layer = values(ctx.facts);
-  const known = [...arrays.values()].filter((a) => {
+  const twoD = (a: Node) => {
     const v = layer.valueOf(a);
     return v?.kind === 'ndarray' ? v.ndim === undefined || v.ndim === 2 : isFrameValues(a, ctx);
-  });
-  if (known.length === 0 || known.length !== arrays.size) return null;
+  };
+  const known = [...arrays.values()].filter(twoD);
+  if (known.length === 0 || known.length !== arrays.size || ![...lines.values()].every(twoD)) return null;
   const names = [...arrays.keys()].map((a) => `\`${a}\``).join(', ');
   return `Nested loops visit every cell of ${names} one at a time; write the whole-array expression (a mask, \`np.where\`, ufuncs) instead`;
 }
@@ -440,6 +451,17 @@ function cellOf(n: Node | null | undefined, i: string, j: string): Node | null {
   // `X[i]` inside `X[i][j]` is part of the cell.
   if (keys.length === 1 && keys[0]!.text === i && n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))
     return cellOf(n.parent, i, j);
+  return null;
+}
+
+/** `X[:, j]` / `X[i, :]`: a whole column or row of `X` at the cell's index → `X`; null for any other subscript. */
+function lineOf(n: Node | null | undefined, i: string, j: string): Node | null {
+  if (n?.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  if (!value || (value.type !== 'identifier' && value.type !== 'attribute') || keys.length !== 2) return null;
+  const whole = (k: Node | null) => k?.type === 'slice' && k.text.replace(/\s/g, '') === ':';
+  if ((whole(keys[0]) && keys[1]!.text === j) || (keys[0]!.text === i && whole(keys[1]))) return value;
   return null;
 }
 

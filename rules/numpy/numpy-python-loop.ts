@@ -4,7 +4,9 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
+  bindersSpelling,
   compiledByNumba,
+  enclosingFunction,
   findDescendants,
   values,
   isKnownScalar,
@@ -13,6 +15,7 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  parameterNames,
   scopeBody,
   usedAfter,
   vectorizeElement,
@@ -32,6 +35,12 @@ export default defineRule({
   requires: ['numpy'],
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
   supersedes: GENERIC_LOOP_RULES,
+  severityForms: [
+    {
+      severity: 'hint',
+      when: "for a sum or product over a function's parameters that nothing types as arrays (no annotation, docstring or call site): lists would need `np.asarray` first",
+    },
+  ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
   docs: {
     why:
@@ -210,11 +219,26 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     }
     // acc += <element expression>: a reduction.
     if (left.type === 'identifier' && stmt.type === 'augmented_assignment' && REDUCERS[op]) {
-      const r = vectorizeElement(right, { ...env, forbidden: new Set([left.text]) });
-      if (!r) return;
+      const forbidden = new Set([left.text]);
+      const r = vectorizeElement(right, { ...env, forbidden });
+      if (r) {
+        ctx.report({
+          node: loop,
+          message: `Python loop accumulating over ${describeArrays(r)}; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${r.text})\``,
+        });
+        return;
+      }
+      // The same reduction over parameters nothing types (`def dist(a, b): for i in range(len(a)): d += (a[i] - b[i]) ** 2`).
+      const assumed = range ? untypedParameters(loop, range, ctx) : null;
+      const h = assumed ? vectorizeElement(right, { ...env, forbidden, assumedArrays: assumed }) : null;
+      const guessed = h ? [...h.arrays.keys()].filter((a) => assumed!.has(a)) : [];
+      if (!h || guessed.length === 0) return;
+      const names = guessed.map((a) => `\`${a}\``).join(' and ');
+      // On the statement, not the loop: a hint must not hide the generic advice about the same loop (a list is just as likely).
       ctx.report({
-        node: loop,
-        message: `Python loop accumulating over ${describeArrays(r)}; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${r.text})\``,
+        node: stmt,
+        severity: 'hint',
+        message: `If ${names} ${guessed.length === 1 ? 'is an ndarray' : 'are ndarrays'}, this loop reduces them element by element in Python; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${h.text})\``,
       });
     }
     return;
@@ -234,6 +258,29 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     });
   }
 }
+
+/**
+ * The parameters of the loop's function that nothing types (no annotation, docstring or call site; never rebound),
+ * when the loop's range is sized by one of them (`range(len(a))`, `range(a.shape[0])`): arrays the loop may well
+ * walk, but only a hint can say so. Null when the range is sized by anything else.
+ */
+function untypedParameters(loop: Node, range: Node, ctx: Ctx): Set<string> | null {
+  const def = enclosingFunction(loop);
+  const body = def?.childForFieldName('body');
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const sized = args.length === 1 ? boundArray(args[0], ctx) : null;
+  if (!def || !body || !sized) return null;
+  const layer = values(ctx.facts);
+  const names = new Set<string>();
+  for (const name of parameterNames(def)) {
+    if (name === 'self' || name === 'cls' || layer.valueOfName(name, loop) !== null) continue;
+    if (bindersSpelling(body, name, REBINDERS).length > 0) continue;
+    names.add(name);
+  }
+  return names.has(sized) ? names : null;
+}
+
+const REBINDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression', 'with_item', 'as_pattern']);
 
 /**
  * The loop becomes `out[:] = expr` only when the loop visits exactly the elements of its arrays:

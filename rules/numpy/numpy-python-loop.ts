@@ -472,6 +472,10 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const known = [...arrays.values()].filter(twoD);
   if (known.length === 0 || known.length !== arrays.size || ![...lines.values()].every(twoD)) return null;
   const names = [...arrays.keys()].map((a) => `\`${a}\``).join(', ');
+  if (lines.size > 0) {
+    const whole = [...lines.keys()].map((a) => `\`${a}\``).join(', ');
+    return `Nested loops visit every cell of ${names} one at a time and read a whole row or column of ${whole} for each; compute those rows' or columns' reductions once (\`axis=\`) and write the whole-array expression`;
+  }
   return `Nested loops visit every cell of ${names} one at a time; write the whole-array expression (a mask, \`np.where\`, ufuncs) instead`;
 }
 

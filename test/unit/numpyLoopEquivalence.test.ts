@@ -152,7 +152,18 @@ describe('numpy-python-loop fix: equivalence with the element loop under real Nu
 
 describe('numpy-python-loop: a reduction over parameters nothing types', () => {
   const source = (params: string, doc = '') =>
-    ['import numpy as np', '', '', `def dist(${params}):`, ...(doc ? [`    """${doc}"""`] : []), '    d = 0', '    for i in range(len(a)):', '        d += pow((a[i] - b[i]), 2)', '    return d', ''].join('\n');
+    [
+      'import numpy as np',
+      '',
+      '',
+      `def dist(${params}):`,
+      ...(doc ? [`    """${doc}"""`] : []),
+      '    d = 0',
+      '    for i in range(len(a)):',
+      '        d += pow((a[i] - b[i]), 2)',
+      '    return d',
+      '',
+    ].join('\n');
 
   it('is a hint saying "if", on the statement; known arrays get the full warning on the loop', async () => {
     const untyped = source('a, b');
@@ -165,7 +176,10 @@ describe('numpy-python-loop: a reduction over parameters nothing types', () => {
     assert.equal(known.severity, 'warning');
     assert.equal(known.start, typed.indexOf('for i'));
     // The docstring types them: no "if".
-    const [documented] = await ruleFindings('numpy-python-loop', source('a, b', 'Gap.\n\n    Parameters\n    ----------\n    a : ndarray\n    b : ndarray\n    '));
+    const [documented] = await ruleFindings(
+      'numpy-python-loop',
+      source('a, b', 'Gap.\n\n    Parameters\n    ----------\n    a : ndarray\n    b : ndarray\n    '),
+    );
     assert.equal(documented.severity, 'warning');
     assert.match(documented.message, /^Python loop accumulating/);
   });

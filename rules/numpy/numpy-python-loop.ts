@@ -85,7 +85,10 @@ export default defineRule({
   body: (block) @body) @loop
 
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
- (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp`,
+ (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp
+
+[(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)
+ (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)] @comp`,
   check(m, ctx) {
     const facts = ctx.facts;
     const anchor = m.get('loop') ?? m.need('comp');
@@ -152,8 +155,12 @@ function sameShapeFamily(facts: FileFacts, arrays: Node[]): boolean {
 }
 
 function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): void {
-  if (comp.namedChildren.some((c) => c?.type === 'if_clause')) return;
   if (comp.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return;
+  const filters = comp.namedChildren.filter((c): c is Node => c?.type === 'if_clause');
+  if (filters.length > 0) {
+    if (filters.length === 1) checkFiltered(comp, elem, filters[0], env, ctx);
+    return;
+  }
   const r = vectorizeElement(elem, env);
   // `[x for x in a]` is a copy into a list (`a.tolist()`), not arithmetic to vectorise.
   if (!r || r.arrays.has(r.text)) return;
@@ -182,6 +189,26 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
       : r.usesMinMax
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
+  });
+}
+
+/**
+ * `[p * np.log2(p) for p in ps if p > 0]`: one array's elements, filtered by a condition on the element. Masking
+ * once (`p = ps[ps > 0]`) and computing on the result is the whole-array form. Reported without a fix: the mask
+ * needs a name in the scope.
+ */
+function checkFiltered(comp: Node, elem: Node, filter: Node, env: ElementEnv, ctx: Ctx): void {
+  const [name, array] = [...env.elements.entries()][0] ?? [];
+  const cond = filter.namedChildren.find((c): c is Node => c !== null && c.type !== 'comment');
+  if (env.elements.size !== 1 || !name || !array || !cond || (cond.type !== 'comparison_operator' && cond.type !== 'call')) return;
+  const mask = vectorizeElement(cond, env);
+  // The expression on the masked array, named like the element (`p * np.log2(p)`), with math.* spelled as numpy.
+  const target = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('left');
+  const r = target ? vectorizeElement(elem, { ...env, elements: new Map([[name, target]]) }) : null;
+  if (!mask || !r || r.invariants.some((n) => !isKnownScalar(n, ctx.facts)) || mask.invariants.some((n) => !isKnownScalar(n, ctx.facts))) return;
+  ctx.report({
+    node: comp,
+    message: `Comprehension over ndarray \`${array.text}\` filters and computes element by element; mask once and compute on the result: \`${name} = ${array.text}[${mask.text}]\`, then \`${r.text}\``,
   });
 }
 

@@ -233,6 +233,22 @@ public(pd.read_csv("a"))
     assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
   });
 
+  it('keeps an ndarray combined with a number reduced from a known ndarray, and nothing reduced from anything else', () => {
+    const got = valuesIn(`
+import numpy as np
+import pandas as pd
+a = np.bincount(np.zeros(3, dtype=int))
+df = pd.read_csv("x")
+V(a / a.sum())
+V(a - np.mean(a))
+V(len(a) * a)
+V(a / np.sum(a, axis=0))
+V(a / df.sum())
+V(a / other.sum())
+`);
+    assert.deepEqual(got, ['ndarray 1-D', 'ndarray 1-D', 'ndarray 1-D', 'unknown', 'series', 'unknown']);
+  });
+
   it('types a parameter its docstring documents as an ndarray (numpydoc, Sphinx, Google), and nothing wider', () => {
     const got = valuesIn(`
 import numpy as np

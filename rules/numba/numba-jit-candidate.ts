@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { compiledByCall, contains, findDescendants, values } from '../../server/analysis';
+import { compiledByCall, contains, definitionsNamed, findDescendants, isNestedScope, localOccurrences, values } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
@@ -81,22 +81,32 @@ export default defineRule({
       methodRecurrence(m.need('body'), m.need('name').text, ctx);
       return;
     }
-    if (!simpleParameters(m.need('params'))) return;
-    const name = m.need('name').text;
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
     if (compiledByCall(ctx.facts, def)) return;
+    const name = m.need('name').text;
     const body = m.need('body');
-    const loop = recurrenceLoop(body, ctx);
-    const kernel = loop ? null : kernelLoop(body, ctx);
-    if (!loop && !kernel) return;
-    if (!numbaFriendly(body, ctx)) return;
+    const simple = simpleParameters(m.need('params'));
+    const loop = simple ? recurrenceLoop(body, ctx) : null;
+    const kernel = loop || !simple ? null : kernelLoop(body, ctx);
+    const state = loop || kernel ? null : stateLoop(body, ctx);
+    const wholeFunction = simple && numbaFriendly(body, ctx);
+    if (state && !wholeFunction) {
+      ctx.report({
+        node: state.node,
+        message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${name}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\``,
+      });
+      return;
+    }
+    if ((!loop && !kernel && !state) || !wholeFunction) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
     const message = loop
       ? `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``
-      : `\`${name}\` runs nested Python loops over the elements of \`${kernel!.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``;
+      : kernel
+        ? `\`${name}\` runs nested Python loops over the elements of \`${kernel.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``
+        : `${state!.names} ${state!.verb} over from one step to the next while \`${name}\` fills \`${state!.array}\`, so numpy cannot vectorise it; compile it with \`@numba.njit\``;
     ctx.report({
-      node: (loop ?? kernel)!.node,
+      node: (loop ?? kernel ?? state)!.node,
       message,
       edits: [...njit.edits, insertAt(at, `${indentAt(ctx.text, def.startIndex)}@${njit.ref}${detectEol(ctx.text)}`)],
     });
@@ -132,6 +142,74 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
     node: loop.node,
     message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
   });
+}
+
+/**
+ * A loop over a series that carries plain numbers from one step to the next (`tmod0 = tmod` at the end, read at
+ * the start of the next step) while it fills `out[i]`: a time-stepping recurrence numpy cannot vectorise. When the
+ * function as a whole is not numba's (pandas around it, other parameters) the rule reports the loop without a fix:
+ * the loop, and the helpers of this file it calls, move into compiled functions.
+ */
+function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; verb: string; array: string } | null {
+  // The outermost loops only: an inner loop of a time step is part of the step.
+  for (const loop of findDescendants(
+    body,
+    (n) => n.type === 'for_statement',
+    (n) => isNestedScope(n) || n.type === 'for_statement',
+  )) {
+    const index = stepIndex(loop);
+    const loopBody = loop.childForFieldName('body');
+    if (!index || !loopBody) continue;
+    const out = filledArray(loopBody, index, ctx);
+    const carried = out ? carriedNames(loop, loopBody, body) : [];
+    if (!out || carried.length === 0 || !numbaFriendly(loopBody, ctx, true)) continue;
+    const names = carried.map((c) => `\`${c}\``).join(', ');
+    return { node: loop, names, verb: carried.length === 1 ? 'carries' : 'carry', array: `${out}[${index}]` };
+  }
+  return null;
+}
+
+/** The step index of `for i in range(..)` or `for i, x in enumerate(..)` (any iterable), or null. */
+function stepIndex(loop: Node): string | null {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+  if (left?.type === 'identifier' && fn === 'range') return left.text;
+  if (fn !== 'enumerate' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return null;
+  const first = left.namedChildren.find((c) => c !== null);
+  return first?.type === 'identifier' ? first.text : null;
+}
+
+/** `out[i] = ...` in the loop body, with `out` a known ndarray: its name, or null. */
+function filledArray(loopBody: Node, index: string, ctx: RuleContext): string | null {
+  for (const assign of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = assign.childForFieldName('left');
+    const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    const array = left?.childForFieldName('value');
+    if (keys.length === 1 && keys[0]!.text === index && array?.type === 'identifier' && values(ctx.facts).isA(array, 'ndarray')) return array.text;
+  }
+  return null;
+}
+
+/**
+ * Plain names the loop body reads before it first assigns them, assigns with `=`, and the function set before the
+ * loop: values carried from one iteration into the next.
+ */
+function carriedNames(loop: Node, loopBody: Node, fnBody: Node): string[] {
+  const assigned = new Map<string, number>();
+  for (const a of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    // A read inside the first assignment's value (`prev = 0.5 * prev + x`) comes before the write too.
+    if (left?.type === 'identifier' && !assigned.has(left.text)) assigned.set(left.text, a.endIndex);
+  }
+  const carried: string[] = [];
+  for (const [name, firstWrite] of assigned) {
+    const reads = localOccurrences(loopBody, name).filter((id) => !(id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id)));
+    if (!reads.some((r) => r.startIndex < firstWrite)) continue;
+    const before = findDescendants(fnBody, (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex, isNestedScope);
+    if (before.some((b) => b.childForFieldName('left')?.type === 'identifier' && b.childForFieldName('left')!.text === name)) carried.push(name);
+  }
+  return carried;
 }
 
 function simpleParameters(params: Node): boolean {
@@ -258,8 +336,11 @@ function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
   );
 }
 
-/** Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. */
-function numbaFriendly(body: Node, ctx: RuleContext): boolean {
+/**
+ * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `helpers`,
+ * calls to functions defined at the top of this file count too (they would be compiled alongside).
+ */
+function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
   const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   // A docstring is fine.
   const first = statements[0];
@@ -276,6 +357,7 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
         continue;
       }
       if (fn?.type === 'identifier') {
+        if (helpers && isFileFunction(fn.text, ctx)) continue;
         if (!ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
         continue;
       }
@@ -295,4 +377,10 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
     }
   }
   return true;
+}
+
+/** `name` is defined once, by a `def` at the top level of this file (not imported, not rebound). */
+function isFileFunction(name: string, ctx: RuleContext): boolean {
+  const defs = definitionsNamed(ctx.facts, 'function_definition', name);
+  return defs.length === 1 && defs[0].parent?.type === 'module' && !ctx.facts.binding(name);
 }

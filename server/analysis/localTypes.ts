@@ -403,7 +403,8 @@ export class LocalTypes {
     const fn = expr.childForFieldName('function');
     const args = expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
     if (fn?.type === 'attribute' && args.length === 0 && WHOLE_REDUCTIONS.has(fn.childForFieldName('attribute')?.text ?? '')) {
-      return this.evaluate(fn.childForFieldName('object'), depth + 1)?.kind === 'ndarray';
+      const object = fn.childForFieldName('object');
+      return !!object && this.evaluate(object, depth + 1)?.kind === 'ndarray';
     }
     if (args.length !== 1 || args[0].type === 'keyword_argument' || args[0].type === 'list_splat') return false;
     const q = this.facts.calleeName(expr);

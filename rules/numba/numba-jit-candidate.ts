@@ -157,7 +157,7 @@ function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; v
     (n) => n.type === 'for_statement',
     (n) => isNestedScope(n) || n.type === 'for_statement',
   )) {
-    const index = stepIndex(loop);
+    const index = nestLoop(loop)?.index;
     const loopBody = loop.childForFieldName('body');
     if (!index || !loopBody) continue;
     const out = filledArray(loopBody, index, ctx);
@@ -167,17 +167,6 @@ function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; v
     return { node: loop, names, verb: carried.length === 1 ? 'carries' : 'carry', array: `${out}[${index}]` };
   }
   return null;
-}
-
-/** The step index of `for i in range(..)` or `for i, x in enumerate(..)` (any iterable), or null. */
-function stepIndex(loop: Node): string | null {
-  const left = loop.childForFieldName('left');
-  const right = loop.childForFieldName('right');
-  const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
-  if (left?.type === 'identifier' && fn === 'range') return left.text;
-  if (fn !== 'enumerate' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return null;
-  const first = left.namedChildren.find((c) => c !== null);
-  return first?.type === 'identifier' ? first.text : null;
 }
 
 /** `out[i] = ...` in the loop body, with `out` a known ndarray: its name, or null. */
@@ -264,7 +253,7 @@ interface NestLoop {
   element?: { name: string; array: Node };
 }
 
-/** `for i in range(..)` or `for i, x in enumerate(a)` (a plain name or attribute `a`); null for any other loop. */
+/** `for i in range(..)` or `for i, x in enumerate(..)` (the element known only for a plain name or attribute); null for any other loop. */
 function nestLoop(n: Node): NestLoop | null {
   if (n.type !== 'for_statement') return null;
   const left = n.childForFieldName('left');
@@ -274,8 +263,8 @@ function nestLoop(n: Node): NestLoop | null {
   if (fn !== 'enumerate' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return null;
   const names = left.namedChildren.filter((c): c is Node => c !== null);
   const args = right!.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  if (names.length !== 2 || names.some((c) => c.type !== 'identifier') || args.length !== 1) return null;
-  if (args[0].type !== 'identifier' && args[0].type !== 'attribute') return null;
+  if (names.length !== 2 || names[0].type !== 'identifier' || args.length !== 1) return null;
+  if (names[1].type !== 'identifier' || (args[0].type !== 'identifier' && args[0].type !== 'attribute')) return { index: names[0].text };
   return { index: names[0].text, element: { name: names[1].text, array: args[0] } };
 }
 

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { compiledByCall, contains, findDescendants, values } from '../../server/analysis';
+import { compiledByCall, contains, definitionsNamed, findDescendants, isNestedScope, localOccurrences, values } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
@@ -17,7 +17,7 @@ const ALLOWED_STATEMENTS = new Set([
   'block',
   'comment',
 ]);
-const ALLOWED_BUILTINS = new Set(['range', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
+const ALLOWED_BUILTINS = new Set(['range', 'enumerate', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
 const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype', 'T']);
 const ARRAY_METHODS = new Set(['sum', 'mean', 'max', 'min', 'copy', 'argmax', 'argmin', 'cumsum', 'reshape', 'ravel', 'fill']);
 const DISALLOWED_EXPRESSIONS = new Set([
@@ -33,7 +33,6 @@ const DISALLOWED_EXPRESSIONS = new Set([
   'lambda',
   'await',
   'yield',
-  'conditional_expression',
   'list_splat',
   'dictionary_splat',
   'keyword_argument',
@@ -82,22 +81,32 @@ export default defineRule({
       methodRecurrence(m.need('body'), m.need('name').text, ctx);
       return;
     }
-    if (!simpleParameters(m.need('params'))) return;
-    const name = m.need('name').text;
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
     if (compiledByCall(ctx.facts, def)) return;
+    const name = m.need('name').text;
     const body = m.need('body');
-    const loop = recurrenceLoop(body, ctx);
-    const kernel = loop ? null : kernelLoop(body, ctx);
-    if (!loop && !kernel) return;
-    if (!numbaFriendly(body, ctx)) return;
+    const simple = simpleParameters(m.need('params'));
+    const loop = simple ? recurrenceLoop(body, ctx) : null;
+    const kernel = loop || !simple ? null : kernelLoop(body, ctx);
+    const state = loop || kernel ? null : stateLoop(body, ctx);
+    const wholeFunction = simple && numbaFriendly(body, ctx);
+    if (state && !wholeFunction) {
+      ctx.report({
+        node: state.node,
+        message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${name}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\``,
+      });
+      return;
+    }
+    if ((!loop && !kernel && !state) || !wholeFunction) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
     const message = loop
       ? `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``
-      : `\`${name}\` runs nested Python loops over the elements of \`${kernel!.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``;
+      : kernel
+        ? `\`${name}\` runs nested Python loops over the elements of \`${kernel.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``
+        : `${state!.names} ${state!.verb} over from one step to the next while \`${name}\` fills \`${state!.array}\`, so numpy cannot vectorise it; compile it with \`@numba.njit\``;
     ctx.report({
-      node: (loop ?? kernel)!.node,
+      node: (loop ?? kernel ?? state)!.node,
       message,
       edits: [...njit.edits, insertAt(at, `${indentAt(ctx.text, def.startIndex)}@${njit.ref}${detectEol(ctx.text)}`)],
     });
@@ -133,6 +142,63 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
     node: loop.node,
     message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
   });
+}
+
+/**
+ * A loop over a series that carries plain numbers from one step to the next (`tmod0 = tmod` at the end, read at
+ * the start of the next step) while it fills `out[i]`: a time-stepping recurrence numpy cannot vectorise. When the
+ * function as a whole is not numba's (pandas around it, other parameters) the rule reports the loop without a fix:
+ * the loop, and the helpers of this file it calls, move into compiled functions.
+ */
+function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; verb: string; array: string } | null {
+  // The outermost loops only: an inner loop of a time step is part of the step.
+  for (const loop of findDescendants(
+    body,
+    (n) => n.type === 'for_statement',
+    (n) => isNestedScope(n) || n.type === 'for_statement',
+  )) {
+    const index = nestLoop(loop)?.index;
+    const loopBody = loop.childForFieldName('body');
+    if (!index || !loopBody) continue;
+    const out = filledArray(loopBody, index, ctx);
+    const carried = out ? carriedNames(loop, loopBody, body) : [];
+    if (!out || carried.length === 0 || !numbaFriendly(loopBody, ctx, true)) continue;
+    const names = carried.map((c) => `\`${c}\``).join(', ');
+    return { node: loop, names, verb: carried.length === 1 ? 'carries' : 'carry', array: `${out}[${index}]` };
+  }
+  return null;
+}
+
+/** `out[i] = ...` in the loop body, with `out` a known ndarray: its name, or null. */
+function filledArray(loopBody: Node, index: string, ctx: RuleContext): string | null {
+  for (const assign of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = assign.childForFieldName('left');
+    const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    const array = left?.childForFieldName('value');
+    if (keys.length === 1 && keys[0]!.text === index && array?.type === 'identifier' && values(ctx.facts).isA(array, 'ndarray')) return array.text;
+  }
+  return null;
+}
+
+/**
+ * Plain names the loop body reads before it first assigns them, assigns with `=`, and the function set before the
+ * loop: values carried from one iteration into the next.
+ */
+function carriedNames(loop: Node, loopBody: Node, fnBody: Node): string[] {
+  const assigned = new Map<string, number>();
+  for (const a of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    // A read inside the first assignment's value (`prev = 0.5 * prev + x`) comes before the write too.
+    if (left?.type === 'identifier' && !assigned.has(left.text)) assigned.set(left.text, a.endIndex);
+  }
+  const carried: string[] = [];
+  for (const [name, firstWrite] of assigned) {
+    const reads = localOccurrences(loopBody, name).filter((id) => !(id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id)));
+    if (!reads.some((r) => r.startIndex < firstWrite)) continue;
+    const before = findDescendants(fnBody, (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex, isNestedScope);
+    if (before.some((b) => b.childForFieldName('left')?.type === 'identifier' && b.childForFieldName('left')!.text === name)) carried.push(name);
+  }
+  return carried;
 }
 
 function simpleParameters(params: Node): boolean {
@@ -180,36 +246,71 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: N
   return null;
 }
 
+/** A `for` loop the kernel search follows: its index, and the array whose elements it visits (`for n, x in enumerate(a)`). */
+interface NestLoop {
+  index: string;
+  /** `enumerate(a)`: the element variable stands for `a[index]`. */
+  element?: { name: string; array: Node };
+}
+
+/** `for i in range(..)` or `for i, x in enumerate(..)` (the element known only for a plain name or attribute); null for any other loop. */
+function nestLoop(n: Node): NestLoop | null {
+  if (n.type !== 'for_statement') return null;
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : undefined;
+  if (left?.type === 'identifier' && fn === 'range') return { index: left.text };
+  if (fn !== 'enumerate' || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern')) return null;
+  const names = left.namedChildren.filter((c): c is Node => c !== null);
+  const args = right!.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (names.length !== 2 || names[0].type !== 'identifier' || args.length !== 1) return null;
+  if (names[1].type !== 'identifier' || (args[0].type !== 'identifier' && args[0].type !== 'attribute')) return { index: names[0].text };
+  return { index: names[0].text, element: { name: names[1].text, array: args[0] } };
+}
+
 /**
- * A kernel: `for i in range(..)` holding (at any depth) `for j in range(..)`, whose innermost body reads
- * elements of an array by two of the loop indices (`X[i, k] - X[j, k]`). The outermost such loop and
- * the array, or null.
+ * A kernel: a loop (`range`, or `enumerate` of an array) holding at any depth another, whose body visits
+ * array elements by two of the loop indices: one array read by both (`X[i, k] - X[j, k]`, `x[n + k] * x[n]`),
+ * or an element written by one index from elements read by another (`out[k] += x[n] * ...`). The outermost
+ * such loop and the array read, or null.
  */
 function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string } | null {
-  const isRangeLoop = (n: Node) =>
-    n.type === 'for_statement' &&
-    n.childForFieldName('left')?.type === 'identifier' &&
-    n.childForFieldName('right')?.childForFieldName('function')?.text === 'range';
-  for (const outer of findDescendants(body, isRangeLoop)) {
-    if (findDescendants(body, isRangeLoop).some((o) => !o.equals(outer) && contains(o, outer))) continue;
-    const inner = findDescendants(outer.childForFieldName('body')!, isRangeLoop);
-    if (inner.length === 0) continue;
-    const indices = [outer, ...inner].map((l) => l.childForFieldName('left')!.text);
+  const isNestLoop = (n: Node) => nestLoop(n) !== null;
+  for (const outer of findDescendants(body, isNestLoop)) {
+    if (findDescendants(body, isNestLoop).some((o) => !o.equals(outer) && contains(o, outer))) continue;
+    const loops = [outer, ...findDescendants(outer.childForFieldName('body')!, isNestLoop)].map((l) => nestLoop(l)!);
+    if (loops.length < 2) continue;
+    const indices = new Set(loops.map((l) => l.index));
+    // The loop indices each array's elements are visited by, and the arrays written element by element.
+    const visits = new Map<string, { node: Node; indices: Set<string> }>();
+    const written = new Set<string>();
+    const visit = (array: Node, by: Iterable<string>) => {
+      const entry = visits.get(array.text) ?? { node: array, indices: new Set<string>() };
+      for (const i of by) entry.indices.add(i);
+      visits.set(array.text, entry);
+    };
+    for (const loop of loops) if (loop.element) visit(loop.element.array, [loop.index]);
     for (const read of findDescendants(outer, (n) => n.type === 'subscript')) {
       const array = read.childForFieldName('value');
-      const keys = read
+      if (array?.type !== 'identifier') continue;
+      const used = read
         .childrenForFieldName('subscript')
-        .filter((k) => k && k.type !== 'comment')
-        .map((k) => k!.text);
-      if (array?.type !== 'identifier' || !keys.some((k) => indices.includes(k))) continue;
-      const used = new Set(keys.filter((k) => indices.includes(k)));
-      // The same array (or another) read by a second index elsewhere in the nest: the pairs are visited.
-      const others = findDescendants(outer, (n) => n.type === 'subscript' && n.childForFieldName('value')?.text === array.text).flatMap((n) =>
-        n.childrenForFieldName('subscript').map((k) => k?.text ?? ''),
-      );
-      const pairIndices = new Set([...used, ...others.filter((k) => indices.includes(k))]);
-      if (pairIndices.size < 2 || !isArray(array, body, ctx)) continue;
-      return { node: outer, array: array.text };
+        .flatMap((k) => (k ? [k, ...k.descendantsOfType('identifier')] : []))
+        .filter((k): k is Node => k !== null && k.type === 'identifier' && indices.has(k.text))
+        .map((k) => k.text);
+      if (used.length === 0) continue;
+      visit(array, used);
+      const parent = read.parent;
+      if ((parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(read)) written.add(array.text);
+    }
+    const arrays = [...visits.entries()].filter(([, v]) => isArray(v.node, body, ctx));
+    const both = arrays.find(([, v]) => v.indices.size >= 2);
+    if (both) return { node: outer, array: both[0] };
+    // `out[k] += x[n] * w`: each written element gathers elements read by another index.
+    for (const [name, v] of arrays) {
+      if (!written.has(name)) continue;
+      const source = arrays.find(([other, o]) => other !== name && [...o.indices].some((i) => !v.indices.has(i)));
+      if (source) return { node: outer, array: source[0] };
     }
   }
   return null;
@@ -224,8 +325,11 @@ function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
   );
 }
 
-/** Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. */
-function numbaFriendly(body: Node, ctx: RuleContext): boolean {
+/**
+ * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `helpers`,
+ * calls to functions defined at the top of this file count too (they would be compiled alongside).
+ */
+function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
   const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   // A docstring is fine.
   const first = statements[0];
@@ -242,6 +346,7 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
         continue;
       }
       if (fn?.type === 'identifier') {
+        if (helpers && isFileFunction(fn.text, ctx)) continue;
         if (!ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
         continue;
       }
@@ -261,4 +366,10 @@ function numbaFriendly(body: Node, ctx: RuleContext): boolean {
     }
   }
   return true;
+}
+
+/** `name` is defined once, by a `def` at the top level of this file (not imported, not rebound). */
+function isFileFunction(name: string, ctx: RuleContext): boolean {
+  const defs = definitionsNamed(ctx.facts, 'function_definition', name);
+  return defs.length === 1 && defs[0].parent?.type === 'module' && !ctx.facts.binding(name);
 }

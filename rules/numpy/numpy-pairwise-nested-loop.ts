@@ -1,6 +1,6 @@
-import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { defineRule, type Report, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { compiledByNumba, findDescendants, iterationsIndependent, values } from '../../server/analysis';
+import { compiledByNumba, enclosingFunction, findDescendants, isNestedScope, iterationsIndependent, values } from '../../server/analysis';
 
 export default defineRule({
   id: 'numpy-pairwise-nested-loop',
@@ -13,6 +13,12 @@ export default defineRule({
   requires: ['numpy'],
   // A pairwise fill is better replaced by cdist/broadcasting than compiled: one finding, this one.
   supersedes: ['numba-jit-candidate'],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when each pair is computed by a function perflens cannot see into (`self.kernel(X[i], X[j])`) on rows of a 2-D array: it helps only if that function can take whole matrices',
+    },
+  ],
   message: 'Nested Python loops fill a pairwise matrix one pair at a time; use cdist/pdist or broadcasting',
   docs: {
     why:
@@ -46,7 +52,12 @@ export default defineRule({
     if (!ctx.facts.isBuiltin('range', outer)) return;
     if (compiledByNumba(ctx.facts, outer)) return;
     // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
-    if (!iterationsIndependent(outer, i, ctx.facts).independent) return;
+    if (!iterationsIndependent(outer, i, ctx.facts).independent) {
+      // Unless the only doubt is the one opaque call per pair, which the hint's "if" covers.
+      const only = soleOpaquePair(outer, m.need('inner'), i, j, ctx);
+      if (only) ctx.report(only);
+      return;
+    }
     for (const stmt of findDescendants(m.need('inner'), (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
       const left = stmt.childForFieldName('left');
       const right = stmt.childForFieldName('right');
@@ -54,7 +65,12 @@ export default defineRule({
       const target = pairTarget(left, i, j);
       if (!target) continue;
       const sources = pairSources(right, i, j, ctx);
-      if (!sources) continue;
+      if (!sources) {
+        const hint = opaqueReport(outer, stmt, i, j, ctx);
+        if (!hint) continue;
+        ctx.report(hint);
+        return;
+      }
       const layer = values(ctx.facts);
       if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
       const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
@@ -114,4 +130,70 @@ function pairSources(expr: Node, i: string, j: string, ctx: RuleContext): Node[]
     }
   }
   return sawI && sawJ ? sources : null;
+}
+
+/** The hint for `T[i, j] = f(X[i], X[j])` into a known ndarray `T`, or null. */
+function opaqueReport(outer: Node, stmt: Node, i: string, j: string, ctx: RuleContext): Report | null {
+  const left = stmt.childForFieldName('left');
+  const right = stmt.childForFieldName('right');
+  const target = left?.type === 'subscript' ? pairTarget(left, i, j) : null;
+  const pair = target && right && stmt.type === 'assignment' ? opaquePair(right, i, j, outer, ctx) : null;
+  if (!pair || !values(ctx.facts).isA(target, 'ndarray')) return null;
+  return {
+    node: outer,
+    severity: 'hint',
+    message: `Nested loops call \`${pair.callee}\` once per pair of rows of \`${pair.rows}\` to fill \`${target!.text}\`; if it can work on whole matrices (a linear kernel is \`${pair.rows} @ ${pair.rows}.T\`), fill the matrix in one call, or use \`cdist\`/\`pairwise_kernels\``,
+  };
+}
+
+/** The inner loop's body is that one assignment and nothing else: the hint for it, or null. */
+function soleOpaquePair(outer: Node, inner: Node, i: string, j: string, ctx: RuleContext): Report | null {
+  const outerBody = outer.childForFieldName('body')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  const statements = inner.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (outerBody.length !== 1 || statements.length !== 1 || statements[0].type !== 'expression_statement') return null;
+  const stmt = statements[0].namedChild(0);
+  return stmt ? opaqueReport(outer, stmt, i, j, ctx) : null;
+}
+
+/**
+ * `f(X[i], X[j])` (or `f(X[i], Y[j])`): a function of two rows the rule cannot see into, where the rows come from
+ * arrays known to be 2-D or unpacked as `n, d = X.shape` / `np.shape(X)` in the function. A list of words would
+ * not unpack into two sizes. The callee and the rows' array, or null.
+ */
+function opaquePair(expr: Node, i: string, j: string, loop: Node, ctx: RuleContext): { callee: string; rows: string } | null {
+  if (expr.type !== 'call') return null;
+  const fn = expr.childForFieldName('function');
+  const args = expr.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!fn || args.length !== 2 || (fn.type !== 'identifier' && fn.type !== 'attribute')) return null;
+  const q = ctx.facts.calleeName(expr);
+  if (q && (q.startsWith('numpy.') || q.startsWith('math.'))) return null;
+  const rows = args.map((a, k) => {
+    const keys = a.type === 'subscript' ? a.childrenForFieldName('subscript').filter((x) => x && x.type !== 'comment') : [];
+    const value = a.childForFieldName('value');
+    return keys.length === 1 && keys[0]!.text === (k === 0 ? i : j) && value?.type === 'identifier' ? value : null;
+  });
+  if (!rows[0] || !rows[1] || !rows.every((r) => twoDimensional(r!, loop, ctx))) return null;
+  return { callee: fn.text, rows: rows[0].text === rows[1].text ? rows[0].text : `${rows[0].text}\`/\`${rows[1].text}` };
+}
+
+/** `X` is known as a 2-D ndarray, or its function unpacks `n, d = X.shape` / `np.shape(X)`. */
+function twoDimensional(x: Node, loop: Node, ctx: RuleContext): boolean {
+  const v = values(ctx.facts).valueOf(x);
+  if (v?.kind === 'ndarray' && v.ndim === 2) return true;
+  if (v && (v.kind !== 'ndarray' || v.ndim !== undefined)) return false;
+  return unpacksShape(x.text, loop, ctx);
+}
+
+function unpacksShape(name: string, loop: Node, ctx: RuleContext): boolean {
+  const body = enclosingFunction(loop)?.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'assignment', isNestedScope).some((a) => {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || left.namedChildCount !== 2 || !right) return false;
+    if (right.type === 'attribute') return right.text.replace(/\s/g, '') === `${name}.shape`;
+    if (right.type !== 'call' || ctx.facts.calleeName(right) !== 'numpy.shape') return false;
+    const arg = right.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment');
+    return arg?.length === 1 && arg[0]!.text === name;
+  });
 }

@@ -4,7 +4,9 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
+  bindersSpelling,
   compiledByNumba,
+  enclosingFunction,
   findDescendants,
   values,
   isKnownScalar,
@@ -13,6 +15,7 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  parameterNames,
   scopeBody,
   usedAfter,
   vectorizeElement,
@@ -32,6 +35,12 @@ export default defineRule({
   requires: ['numpy'],
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
   supersedes: GENERIC_LOOP_RULES,
+  severityForms: [
+    {
+      severity: 'hint',
+      when: "for a sum or product over a function's parameters that nothing types as arrays (no annotation, docstring or call site): lists would need `np.asarray` first",
+    },
+  ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
   docs: {
     why:
@@ -76,7 +85,10 @@ export default defineRule({
   body: (block) @body) @loop
 
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
- (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp`,
+ (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp
+
+[(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)
+ (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)] @comp`,
   check(m, ctx) {
     const facts = ctx.facts;
     const anchor = m.get('loop') ?? m.need('comp');
@@ -143,8 +155,12 @@ function sameShapeFamily(facts: FileFacts, arrays: Node[]): boolean {
 }
 
 function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): void {
-  if (comp.namedChildren.some((c) => c?.type === 'if_clause')) return;
   if (comp.namedChildren.filter((c) => c?.type === 'for_in_clause').length !== 1) return;
+  const filters = comp.namedChildren.filter((c): c is Node => c?.type === 'if_clause');
+  if (filters.length > 0) {
+    if (filters.length === 1) checkFiltered(comp, elem, filters[0], env, ctx);
+    return;
+  }
   const r = vectorizeElement(elem, env);
   // `[x for x in a]` is a copy into a list (`a.tolist()`), not arithmetic to vectorise.
   if (!r || r.arrays.has(r.text)) return;
@@ -173,6 +189,26 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
       : r.usesMinMax
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
+  });
+}
+
+/**
+ * `[p * np.log2(p) for p in ps if p > 0]`: one array's elements, filtered by a condition on the element. Masking
+ * once (`p = ps[ps > 0]`) and computing on the result is the whole-array form. Reported without a fix: the mask
+ * needs a name in the scope.
+ */
+function checkFiltered(comp: Node, elem: Node, filter: Node, env: ElementEnv, ctx: Ctx): void {
+  const [name, array] = [...env.elements.entries()][0] ?? [];
+  const cond = filter.namedChildren.find((c): c is Node => c !== null && c.type !== 'comment');
+  if (env.elements.size !== 1 || !name || !array || !cond || (cond.type !== 'comparison_operator' && cond.type !== 'call')) return;
+  const mask = vectorizeElement(cond, env);
+  // The expression on the masked array, named like the element (`p * np.log2(p)`), with math.* spelled as numpy.
+  const target = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('left');
+  const r = target ? vectorizeElement(elem, { ...env, elements: new Map([[name, target]]) }) : null;
+  if (!mask || !r || r.invariants.some((n) => !isKnownScalar(n, ctx.facts)) || mask.invariants.some((n) => !isKnownScalar(n, ctx.facts))) return;
+  ctx.report({
+    node: comp,
+    message: `Comprehension over ndarray \`${array.text}\` filters and computes element by element; mask once and compute on the result: \`${name} = ${array.text}[${mask.text}]\`, then \`${r.text}\``,
   });
 }
 
@@ -210,11 +246,26 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     }
     // acc += <element expression>: a reduction.
     if (left.type === 'identifier' && stmt.type === 'augmented_assignment' && REDUCERS[op]) {
-      const r = vectorizeElement(right, { ...env, forbidden: new Set([left.text]) });
-      if (!r) return;
+      const forbidden = new Set([left.text]);
+      const r = vectorizeElement(right, { ...env, forbidden });
+      if (r) {
+        ctx.report({
+          node: loop,
+          message: `Python loop accumulating over ${describeArrays(r)}; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${r.text})\``,
+        });
+        return;
+      }
+      // The same reduction over parameters nothing types (`def dist(a, b): for i in range(len(a)): d += (a[i] - b[i]) ** 2`).
+      const assumed = range ? untypedParameters(loop, range, ctx) : null;
+      const h = assumed ? vectorizeElement(right, { ...env, forbidden, assumedArrays: assumed }) : null;
+      const guessed = h ? [...h.arrays.keys()].filter((a) => assumed!.has(a)) : [];
+      if (!h || guessed.length === 0) return;
+      const names = guessed.map((a) => `\`${a}\``).join(' and ');
+      // On the statement, not the loop: a hint must not hide the generic advice about the same loop (a list is just as likely).
       ctx.report({
-        node: loop,
-        message: `Python loop accumulating over ${describeArrays(r)}; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${r.text})\``,
+        node: stmt,
+        severity: 'hint',
+        message: `If ${names} ${guessed.length === 1 ? 'is an ndarray' : 'are ndarrays'}, this loop reduces them element by element in Python; write \`${left.text} ${op} ${np}.${REDUCERS[op]}(${h.text})\``,
       });
     }
     return;
@@ -234,6 +285,29 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     });
   }
 }
+
+/**
+ * The parameters of the loop's function that nothing types (no annotation, docstring or call site; never rebound),
+ * when the loop's range is sized by one of them (`range(len(a))`, `range(a.shape[0])`): arrays the loop may well
+ * walk, but only a hint can say so. Null when the range is sized by anything else.
+ */
+function untypedParameters(loop: Node, range: Node, ctx: Ctx): Set<string> | null {
+  const def = enclosingFunction(loop);
+  const body = def?.childForFieldName('body');
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const sized = args.length === 1 ? boundArray(args[0], ctx) : null;
+  if (!def || !body || !sized) return null;
+  const layer = values(ctx.facts);
+  const names = new Set<string>();
+  for (const name of parameterNames(def)) {
+    if (name === 'self' || name === 'cls' || layer.valueOfName(name, loop) !== null) continue;
+    if (bindersSpelling(body, name, REBINDERS).length > 0) continue;
+    names.add(name);
+  }
+  return names.has(sized) ? names : null;
+}
+
+const REBINDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression', 'with_item', 'as_pattern']);
 
 /**
  * The loop becomes `out[:] = expr` only when the loop visits exactly the elements of its arrays:
@@ -371,9 +445,10 @@ const CELL_BUILTINS = new Set(['abs', 'min', 'max', 'float', 'int', 'round']);
 
 /**
  * `for i in range(..): for j in range(..): <body on X[i, j] cells>`: two loops that visit every cell of
- * 2-D arrays (or a frame's `.values`) and do the same element-wise work on each, reading and writing only
- * the cell `[i, j]`, so one whole-array expression does it (`np.where(np.isnan(X), 0, X)`). The message,
- * or null when the nest is anything else.
+ * 2-D arrays (or a frame's `.values`) and do the same element-wise work on each, writing only the cell
+ * `[i, j]` and reading cells and whole rows or columns (`np.sum(C[:, j])`) of arrays the nest never writes,
+ * so no cell depends on another and one whole-array expression does it (`np.where(np.isnan(X), 0, X)`,
+ * `(C + b) / (C.sum(axis=0) + k)`). The message, or null when the nest is anything else.
  */
 function cellLoop(outer: Node, ctx: Ctx): string | null {
   const i = rangeIndex(outer, ctx);
@@ -384,17 +459,22 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const body = inner.childForFieldName('body');
   if (!j || j === i || !body || inner.childForFieldName('alternative') || outer.childForFieldName('alternative')) return null;
   const arrays = new Map<string, Node>();
+  const lines = new Map<string, Node>();
+  const written = new Set<string>();
   let writes = 0;
   for (const n of findDescendants(body, () => true)) {
     if (
-      !/^(if_statement|elif_clause|else_clause|block|expression_statement|assignment|augmented_assignment|comparison_operator|boolean_operator|not_operator|binary_operator|unary_operator|parenthesized_expression|call|argument_list|attribute|subscript|identifier|integer|float|true|false|none|comment)$/.test(
+      !/^(if_statement|elif_clause|else_clause|block|expression_statement|assignment|augmented_assignment|comparison_operator|boolean_operator|not_operator|binary_operator|unary_operator|parenthesized_expression|call|argument_list|attribute|subscript|identifier|integer|float|true|false|none|comment|slice)$/.test(
         n.type,
       )
     )
       return null;
     if (n.type === 'identifier' && (n.text === i || n.text === j)) {
-      if (!cellOf(n.parent, i, j)) return null;
+      const line = lineOf(n.parent, i, j);
+      if (line) lines.set(line.text, line);
+      else if (!cellOf(n.parent, i, j)) return null;
     }
+    if (n.type === 'slice' && !lineOf(n.parent, i, j)) return null;
     if (n.type === 'subscript') {
       const cell = cellOf(n, i, j);
       if (cell) arrays.set(cell.text, cell);
@@ -402,18 +482,27 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
     if (n.type === 'call' && !cellCall(n, ctx)) return null;
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
-      if (!left || !cellOf(left, i, j)) return null;
+      const target = left ? cellOf(left, i, j) : null;
+      if (!target) return null;
+      written.add(target.text);
       writes++;
     }
   }
   if (writes === 0 || arrays.size === 0) return null;
+  // A row or column of an array the nest writes changes between cells (normalising a row in place).
+  if ([...lines.keys()].some((l) => written.has(l))) return null;
   const layer = values(ctx.facts);
-  const known = [...arrays.values()].filter((a) => {
+  const twoD = (a: Node) => {
     const v = layer.valueOf(a);
     return v?.kind === 'ndarray' ? v.ndim === undefined || v.ndim === 2 : isFrameValues(a, ctx);
-  });
-  if (known.length === 0 || known.length !== arrays.size) return null;
+  };
+  const known = [...arrays.values()].filter(twoD);
+  if (known.length === 0 || known.length !== arrays.size || ![...lines.values()].every(twoD)) return null;
   const names = [...arrays.keys()].map((a) => `\`${a}\``).join(', ');
+  if (lines.size > 0) {
+    const whole = [...lines.keys()].map((a) => `\`${a}\``).join(', ');
+    return `Nested loops visit every cell of ${names} one at a time and read a whole row or column of ${whole} for each; compute those rows' or columns' reductions once (\`axis=\`) and write the whole-array expression`;
+  }
   return `Nested loops visit every cell of ${names} one at a time; write the whole-array expression (a mask, \`np.where\`, ufuncs) instead`;
 }
 
@@ -440,6 +529,17 @@ function cellOf(n: Node | null | undefined, i: string, j: string): Node | null {
   // `X[i]` inside `X[i][j]` is part of the cell.
   if (keys.length === 1 && keys[0]!.text === i && n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))
     return cellOf(n.parent, i, j);
+  return null;
+}
+
+/** `X[:, j]` / `X[i, :]`: a whole column or row of `X` at the cell's index → `X`; null for any other subscript. */
+function lineOf(n: Node | null | undefined, i: string, j: string): Node | null {
+  if (n?.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  if (!value || (value.type !== 'identifier' && value.type !== 'attribute') || keys.length !== 2) return null;
+  const whole = (k: Node | null) => k?.type === 'slice' && k.text.replace(/\s/g, '') === ':';
+  if ((whole(keys[0]) && keys[1]!.text === j) || (keys[0]!.text === i && whole(keys[1]))) return value;
   return null;
 }
 

@@ -73,6 +73,8 @@ export interface ElementEnv {
   numpyRef: string | null;
   /** Names that must not appear (e.g. the output array of the loop). */
   forbidden?: Set<string>;
+  /** Names read as `p[i]` taken for arrays though nothing types them (parameters): the caller says "if". */
+  assumedArrays?: ReadonlySet<string>;
 }
 
 export interface ElementResult {
@@ -144,7 +146,7 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
       if (!value || keys.length !== 1 || keys[0]!.type !== 'identifier' || keys[0]!.text !== env.index) return null;
       if (value.type !== 'identifier' && value.type !== 'attribute') return null;
       if (env.forbidden?.has(value.text)) return null;
-      if (!types.is(value, 'ndarray')) return null;
+      if (!types.is(value, 'ndarray') && !(value.type === 'identifier' && env.assumedArrays?.has(value.text))) return null;
       arrays.set(value.text, value);
       return value.text;
     }
@@ -191,6 +193,9 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
         state.usesMath = true;
       } else if (fn.type === 'identifier' && fn.text === 'abs' && env.facts.isBuiltin('abs', node) && env.numpyRef) {
         callee = `${env.numpyRef}.abs`;
+      } else if (fn.type === 'identifier' && fn.text === 'pow' && argNodes.length === 2 && env.facts.isBuiltin('pow', node) && env.numpyRef) {
+        // pow(x[i], 2) of a numpy scalar is np.power on it.
+        callee = `${env.numpyRef}.power`;
       } else if (fn.type === 'identifier' && BUILTIN_PAIRWISE[fn.text] && argNodes.length === 2 && env.facts.isBuiltin(fn.text, node) && env.numpyRef) {
         // max(a[i], b[i]) → np.maximum(a, b): one value per element, as long as no NaN meets the comparison.
         callee = `${env.numpyRef}.${BUILTIN_PAIRWISE[fn.text]}`;

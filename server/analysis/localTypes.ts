@@ -26,6 +26,7 @@ import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleS
 import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
 import { identifiersSpelledInFile } from './names';
 import { isStdlibModule } from './stdlib';
+import { documentedParameter } from './values/docstrings';
 
 /** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
@@ -33,6 +34,9 @@ const LEGACY_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 'ser
 
 /** Any value the layer knows (values/kinds.ts). */
 export type ValueType = Value;
+
+/** Reductions that give one number when called on a whole array (no axis). */
+const WHOLE_REDUCTIONS: ReadonlySet<string> = new Set(['sum', 'mean', 'max', 'min', 'prod', 'std', 'var', 'amax', 'amin', 'nansum', 'nanmean']);
 
 /** Kinds arithmetic keeps (`a + 1` of an ndarray is an ndarray); arithmetic on anything else is unknown. */
 const ARITHMETIC_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 'series', 'tensor', 'tf-tensor']);
@@ -411,7 +415,25 @@ export class LocalTypes {
     if (l && r) return mergeOperand(l, r);
     if (l && ARITHMETIC_KINDS.has(l.kind) && isNumberLiteral(right)) return l;
     if (r && ARITHMETIC_KINDS.has(r.kind) && isNumberLiteral(left)) return r;
+    // `a / a.sum()`, `a - np.mean(a)`: an ndarray with a number reduced from a known ndarray stays an ndarray.
+    if (l?.kind === 'ndarray' && this.reducedFromArray(right, depth)) return l;
+    if (r?.kind === 'ndarray' && this.reducedFromArray(left, depth)) return r;
     return null;
+  }
+
+  /** `x.sum()` / `np.sum(x)` (and mean, max, min, prod, std, var) over the whole of a known ndarray, or `len(x)`: a number. */
+  private reducedFromArray(expr: Node, depth: number): boolean {
+    if (expr.type !== 'call') return false;
+    const fn = expr.childForFieldName('function');
+    const args = expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    if (fn?.type === 'attribute' && args.length === 0 && WHOLE_REDUCTIONS.has(fn.childForFieldName('attribute')?.text ?? '')) {
+      const object = fn.childForFieldName('object');
+      return !!object && this.evaluate(object, depth + 1)?.kind === 'ndarray';
+    }
+    if (args.length !== 1 || args[0].type === 'keyword_argument' || args[0].type === 'list_splat') return false;
+    const q = this.facts.calleeName(expr);
+    const whole = (q?.startsWith('numpy.') && WHOLE_REDUCTIONS.has(q.slice('numpy.'.length))) || (fn?.text === 'len' && this.facts.isBuiltin('len', expr));
+    return !!whole && this.evaluate(args[0], depth + 1)?.kind === 'ndarray';
   }
 
   private evaluateSubscript(expr: Node, depth: number): ValueType | null {
@@ -960,14 +982,16 @@ export class LocalTypes {
 
   /**
    * A parameter the annotations left unknown, typed by what the code shows unambiguously: the
-   * arguments every call site of a private helper passes, or a method only a DataFrame has.
+   * arguments every call site of a private helper passes, a method only a DataFrame has, or the
+   * docstring documenting an ndarray.
    * Only for a parameter the function never rebinds.
    */
   private typeParameterFromUse(def: Node, name: string, bindings: Map<string, Binding[]>): void {
     const i = parameterList(def).findIndex((p) => p.name === name);
     const list = bindings.get(name);
     if (i < 0 || !list || list.length !== 1 || list[0].type || list[0].node.id !== parameterList(def)[i].node.id) return;
-    list[0].type = this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null);
+    list[0].type =
+      this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null) ?? documentedParameter(def, name);
   }
 
   /** A def's parameters, bound at the def's start, typed by their annotations. */

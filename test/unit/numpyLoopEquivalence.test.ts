@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { applyFixes } from '../../server/fixes/apply';
-import { FIXTURES, compilePython, getEngine } from '../helpers/engine';
+import { FIXTURES, compilePython, getEngine, ruleFindings, runPython } from '../helpers/engine';
 
 const HARNESS = path.join(FIXTURES, 'equivalence', 'arrays.py');
 
@@ -147,5 +147,49 @@ describe('numpy-python-loop fix: equivalence with the element loop under real Nu
       assert.equal(findings.length, 1);
       assert.equal(findings[0].fix, undefined);
     });
+  });
+});
+
+describe('numpy-python-loop: a reduction over parameters nothing types', () => {
+  const source = (params: string, doc = '') =>
+    [
+      'import numpy as np',
+      '',
+      '',
+      `def dist(${params}):`,
+      ...(doc ? [`    """${doc}"""`] : []),
+      '    d = 0',
+      '    for i in range(len(a)):',
+      '        d += pow((a[i] - b[i]), 2)',
+      '    return d',
+      '',
+    ].join('\n');
+
+  it('is a hint saying "if", on the statement; known arrays get the full warning on the loop', async () => {
+    const untyped = source('a, b');
+    const [hint] = await ruleFindings('numpy-python-loop', untyped);
+    assert.equal(hint.severity, 'hint');
+    assert.match(hint.message, /^If `a` and `b` are ndarrays, .*`d \+= np\.sum\(np\.power\(\(a - b\), 2\)\)`/);
+    assert.equal(hint.start, untyped.indexOf('d += '));
+    const typed = source('a: np.ndarray, b: np.ndarray');
+    const [known] = await ruleFindings('numpy-python-loop', typed);
+    assert.equal(known.severity, 'warning');
+    assert.equal(known.start, typed.indexOf('for i'));
+    // The docstring types them: no "if".
+    const [documented] = await ruleFindings(
+      'numpy-python-loop',
+      source('a, b', 'Gap.\n\n    Parameters\n    ----------\n    a : ndarray\n    b : ndarray\n    '),
+    );
+    assert.equal(documented.severity, 'warning');
+    assert.match(documented.message, /^Python loop accumulating/);
+  });
+
+  it('computes what the loop computes, on ndarrays', () => {
+    const program = (body: string) =>
+      ['import numpy as np', 'a = np.array([1.5, -2.0, 3.25, 0.0]); b = np.array([0.5, 2.0, -1.0, 4.0])', body, 'print(repr(float(d)))'].join('\n');
+    const loop = runPython(program('d = 0\nfor i in range(len(a)):\n    d += pow((a[i] - b[i]), 2)'));
+    const whole = runPython(program('d = 0\nd += np.sum(np.power((a - b), 2))'));
+    assert.equal(loop.status, 0, loop.stderr);
+    assert.equal(whole.stdout, loop.stdout);
   });
 });

@@ -233,6 +233,79 @@ public(pd.read_csv("a"))
     assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
   });
 
+  it('keeps an ndarray combined with a number reduced from a known ndarray, and nothing reduced from anything else', () => {
+    const got = valuesIn(`
+import numpy as np
+import pandas as pd
+a = np.bincount(np.zeros(3, dtype=int))
+df = pd.read_csv("x")
+V(a / a.sum())
+V(a - np.mean(a))
+V(len(a) * a)
+V(a / np.sum(a, axis=0))
+V(a / df.sum())
+V(a / other.sum())
+`);
+    assert.deepEqual(got, ['ndarray 1-D', 'ndarray 1-D', 'ndarray 1-D', 'unknown', 'series', 'unknown']);
+  });
+
+  it('types a parameter its docstring documents as an ndarray (numpydoc, Sphinx, Google), and nothing wider', () => {
+    const got = valuesIn(`
+import numpy as np
+def numpydoc(x, C, flag, other):
+    """Sum.
+
+    Parameters
+    ----------
+    x : :py:class:\`ndarray <numpy.ndarray>\` of shape \`(N,)\`
+        A signal.
+    C : np.ndarray of shape (V, T), optional
+        Counts.
+    flag : bool
+    other : ndarray or list
+        Either.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    V(x)
+    V(C)
+    V(flag)
+    V(other)
+def sphinx(a, b):
+    """Distance.
+
+    :param a: first
+    :type a: numpy.ndarray
+    :type b: array_like
+    """
+    V(a)
+    V(b)
+def google(a, out):
+    """Scale.
+
+    Args:
+        a (np.ndarray): values.
+    """
+    V(a)
+    V(out)
+def returns_only(out):
+    """Nothing about the parameter.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    V(out)
+def rebound(x):
+    """x : ndarray"""
+    x = list(x)
+    V(x)
+`);
+    assert.deepEqual(got, ['ndarray 1-D', 'ndarray 2-D', 'unknown', 'unknown', 'ndarray', 'unknown', 'ndarray', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('reads module-level code in order: a later binding does not reach an earlier use (notebook cells)', () => {
     const got = valuesIn(`
 import pandas as pd

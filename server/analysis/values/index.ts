@@ -11,7 +11,8 @@
 // - what functions of the file, methods of the same class and functions of other modules of the
 //   workspace return (values/workspace.ts: read through the host's ModuleSource, cached per module
 //   and text);
-// - arguments every call site of a private helper passes, and methods only a DataFrame has.
+// - arguments every call site of a private helper passes, and methods only a DataFrame has;
+// - a parameter its docstring documents as an ndarray and nothing wider (values/docstrings.ts).
 //
 // Cost: lazy and memoised per FileFacts; nothing is computed until a rule asks.
 import type { FileFacts } from '../facts';

@@ -51,6 +51,7 @@ export const NUMPY_ARRAY_CONSTRUCTORS = new Set(
     'sort',
     'argsort',
     'unique',
+    'bincount',
     'flip',
     'roll',
     'pad',
@@ -66,7 +67,16 @@ export const NUMPY_ARRAY_CONSTRUCTORS = new Set(
   ].map((n) => `numpy.${n}`),
 );
 /** Always 1-D results. */
-export const NUMPY_1D = new Set(['numpy.arange', 'numpy.linspace', 'numpy.logspace', 'numpy.geomspace', 'numpy.ravel', 'numpy.fromiter', 'numpy.unique']);
+export const NUMPY_1D = new Set([
+  'numpy.arange',
+  'numpy.linspace',
+  'numpy.logspace',
+  'numpy.geomspace',
+  'numpy.ravel',
+  'numpy.fromiter',
+  'numpy.unique',
+  'numpy.bincount',
+]);
 /** `numpy.random` draws that return an array only when given `size=` (or a shape). */
 export const NUMPY_RANDOM_SIZED = new Set(
   [

@@ -154,6 +154,19 @@ describe('impact from context', () => {
     assert.deepEqual(severity(wrap + train), ['warning']);
   });
 
+  it('builtin-reduction-on-ndarray is quiet outside hot code: max(Y) once per fit is a hint, sum(a) per item keeps its severity', async () => {
+    const once = 'import numpy as np\n\ndef fit(X):\n    Y = np.asarray(X)\n    return max(Y)\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', once)).map((f) => f.severity),
+      ['hint'],
+    );
+    const perItem = 'import numpy as np\n\ndef totals(batches):\n    out = []\n    for b in batches:\n        a = np.asarray(b)\n        out.append(sum(a))\n    return out\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', perItem)).map((f) => f.severity),
+      ['info'],
+    );
+  });
+
   it('open(p).read() one-liners are quiet outside hot code: CPython closes the file as the statement ends', async () => {
     const oneLiner = 'def load(p):\n    return open(p).read()\n';
     const [normal] = await lint(oneLiner);

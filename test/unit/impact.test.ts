@@ -160,7 +160,8 @@ describe('impact from context', () => {
       (await ruleAt('builtin-reduction-on-ndarray', once)).map((f) => f.severity),
       ['hint'],
     );
-    const perItem = 'import numpy as np\n\ndef totals(batches):\n    out = []\n    for b in batches:\n        a = np.asarray(b)\n        out.append(sum(a))\n    return out\n';
+    const perItem =
+      'import numpy as np\n\ndef totals(batches):\n    out = []\n    for b in batches:\n        a = np.asarray(b)\n        out.append(sum(a))\n    return out\n';
     assert.deepEqual(
       (await ruleAt('builtin-reduction-on-ndarray', perItem)).map((f) => f.severity),
       ['info'],

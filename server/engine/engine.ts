@@ -198,6 +198,14 @@ export interface PartialRun {
   facts: (captures: FactCaptures) => FileFacts;
   /** Text-gate answers known to hold for this text (carried from the previous lint; null = no match). */
   gateHits?: ReadonlyMap<RegExp, GateHit | null>;
+  /**
+   * The gated groups the previous lint of this file opened: they run in the same region pass as the
+   * base patterns (one pass over the region's statements instead of two; a keystroke's passes cost
+   * about as much as its checks). A group the file no longer opens has its matches dropped; one it
+   * newly opens gets a pass of its own, so the matches are those of a pass per open group. By key
+   * (QueryGroup.key): the rule set may have been compiled again since.
+   */
+  expectedGroups?: readonly string[];
 }
 
 export class Engine {
@@ -332,10 +340,9 @@ export class Engine {
    * gated groups will need (regionQueries.ts compiles them on first use: tens of ms, which the
    * first keystroke in a file would otherwise wait for). The editor calls it when idle.
    */
-  prepareRegions(options: LintOptions, openGroups: readonly QueryGroup[]): void {
+  prepareRegions(options: LintOptions, openGroups: readonly string[]): void {
     const compiled = this.compiledFor(this.activeFor(options));
-    compiled.regions.partsFor([compiled.base]);
-    if (openGroups.length > 0) compiled.regions.partsFor(openGroups);
+    compiled.regions.partsFor([compiled.base, ...groupsByKey(compiled, openGroups)]);
   }
 
   /** Region query sets compiled so far, over every compiled rule set (tests). */
@@ -368,9 +375,10 @@ export class Engine {
 
     const compiled = this.compiledFor(active);
 
-    // The base pass: facts and ungated rules.
+    // The base pass: facts and ungated rules (in a region lint, with the gated groups expected open).
     let started = profile ? performance.now() : 0;
-    const ruleMatches = this.runPasses([compiled.base], compiled, tree, partial?.ranges);
+    const expected = groupsByKey(compiled, partial?.expectedGroups ?? []);
+    const ruleMatches = this.runPasses([compiled.base, ...expected], compiled, tree, partial?.ranges);
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
     const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
@@ -406,8 +414,10 @@ export class Engine {
       .filter((group): group is QueryGroup => group !== null);
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
     // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
-    const onRoots = partial || !this.rootedGroups ? [] : open.filter((group) => group.roots);
-    const walked = onRoots.length > 0 ? open.filter((group) => !group.roots) : open;
+    if (expected.length > 0) dropClosedGroups(ruleMatches, expected, open);
+    const toRun = expected.length > 0 ? open.filter((group) => !expected.includes(group)) : open;
+    const onRoots = partial || !this.rootedGroups ? [] : toRun.filter((group) => group.roots);
+    const walked = onRoots.length > 0 ? toRun.filter((group) => !group.roots) : toRun;
     // Two or more whole-tree groups run as one merged query: one walk instead of one per group.
     // (A region lint merges every open group already, regionQueries.ts.)
     const passes = walked.length > 1 && !partial && this.mergedGroups ? [compiled.merged(walked)] : walked;
@@ -663,6 +673,31 @@ export class Engine {
     return compiled.regions.partsFor(groups).map((part) => {
       if (this.profile) this.profile.passes += ranges.length;
       return { patterns: part.patterns, matches: runOverRegion(part, tree, ranges) };
+    });
+  }
+}
+
+/** The gated groups of a compiled rule set with these keys (compiled now if need be). */
+function groupsByKey(compiled: CompiledRules, keys: readonly string[]): QueryGroup[] {
+  if (keys.length === 0) return [];
+  return compiled.gated
+    .filter((gated) => keys.includes(gated.key))
+    .map((gated) => gated.group())
+    .filter((group): group is QueryGroup => group !== null);
+}
+
+/** Drops, in place, the matches of rules whose group ran because it was expected open but is not open now. */
+function dropClosedGroups(passes: PassMatches[], expected: readonly QueryGroup[], open: readonly QueryGroup[]): void {
+  const closed = new Set<RuleDefinition>();
+  for (const group of expected) {
+    if (open.includes(group)) continue;
+    for (const role of group.patterns) if ('rule' in role) closed.add(role.rule);
+  }
+  if (closed.size === 0) return;
+  for (const pass of passes) {
+    pass.matches = pass.matches.filter((m) => {
+      const role = pass.patterns[m.patternIndex];
+      return 'fact' in role || !closed.has(role.rule);
     });
   }
 }

@@ -150,8 +150,10 @@ export class IncrementalLinter {
     private readonly joinGap = JOIN_GAP,
   ) {}
 
+  /** The gated groups the last lint opened: the next region lint runs them with the base patterns (PartialRun.expectedGroups). */
+  private openGroups: string[] = [];
   /** What the last full lint ran with: prepareRegions() readies the queries its next edit needs. */
-  private lastFull: { options: LintOptions; openGroups: RawLint['openGroups'] } | null = null;
+  private lastFull: { options: LintOptions; openGroups: string[] } | null = null;
 
   /**
    * Compiles the region queries the next incremental lint will run, if the last lint was a full
@@ -208,7 +210,8 @@ export class IncrementalLinter {
   private full(tree: Tree, text: string, options: LintOptions, optionsKey: string): LintDetails {
     this.stats.full++;
     const run = this.engine.lintRaw(tree, text, options);
-    this.lastFull = { options, openGroups: run.openGroups };
+    this.openGroups = run.openGroups.map((group) => group.key);
+    this.lastFull = { options, openGroups: this.openGroups };
     const root = tree.rootNode;
     const units = unitsOf(tree).map((u, k) => ({ ...u, bindings: boundNames(root.child(k)!) }));
     this.stats.lastDirty = units.length;
@@ -302,6 +305,7 @@ export class IncrementalLinter {
       run = this.engine.lintRaw(tree, text, options, {
         ranges: spans,
         gateHits: carriedGateHits(prev.gateHits, changes, text),
+        expectedGroups: this.openGroups,
         facts: (fresh) => {
           const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
           next = regionState(edit, fresh, inRegion, tables, rebound, moduleBindings);
@@ -319,6 +323,9 @@ export class IncrementalLinter {
       throw error;
     }
     if (run.failures.length || !next) return null;
+    // A gate the edit opened or closed (a text gate's word typed or removed) changes what every statement's
+    // findings are, not only the region's: a full lint.
+    if (!sameGroups(run.openGroups, this.openGroups)) return null;
     return { run, facts: facts!, next };
   }
 
@@ -1163,6 +1170,10 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
   if (construct) shifted.construct = [construct[0]!, construct[1]!];
   return shifted;
+}
+
+function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boolean {
+  return groups.length === keys.length && groups.every((group) => keys.includes(group.key));
 }
 
 /**

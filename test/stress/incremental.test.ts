@@ -6,7 +6,7 @@ import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
 import { applyEdit, runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
 import type { Engine } from '../../server/engine/engine';
-import { Engine as EngineClass } from '../../server/engine/engine';
+import { Engine as EngineClass, newProfile } from '../../server/engine/engine';
 import { IncrementalLinter, JOIN_GAP } from '../../server/engine/incremental';
 import { ALL_RULES } from '../../rules';
 import { DIST } from '../helpers/engine';
@@ -517,6 +517,64 @@ describe('incremental linting equals a full lint', function () {
       assert.equal(linter.stats.partial, 1, 'an incremental lint');
       assert.equal(engine.regionSetsCompiled, prepared, 'the keystroke found its queries ready');
       assert.deepEqual(details.findings, engine.lint(tree, edited.text, options).findings);
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
+  it('runs the gated groups the file keeps open in the base pass, and lints in full when an edit closes or opens a gate', async () => {
+    const engine = await EngineClass.create(ALL_RULES, DIST);
+    const text = [
+      'import threading',
+      '',
+      'class Point:',
+      '    __slots__ = ("x", "y")',
+      '',
+      '    def __init__(self, x, y):',
+      '        self.x = x',
+      '        self.y = y',
+      '        self.z = 0',
+      '',
+      'def work(items):',
+      '    lock = threading.Lock()',
+      '    lock.acquire()',
+      '    total = 0',
+      '    for item in items:',
+      '        total += item',
+      '    lock.release()',
+      '    return total',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    let tree = engine.parse(text);
+    let current = text;
+    try {
+      const linter = new IncrementalLinter(engine);
+      const options = { select: ['ALL'] };
+      linter.lint(tree, current, options, null);
+      const passesOf = (edit: { start: number; end: number; newText: string }, incremental = true) => {
+        const edited = applyEdit(engine, tree, current, edit);
+        tree = edited.tree;
+        current = edited.text;
+        engine.profile = newProfile();
+        const partialBefore = linter.stats.partial;
+        const details = linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+        const passes = engine.profile.passes;
+        engine.profile = undefined;
+        assert.equal(linter.stats.partial, partialBefore + (incremental ? 1 : 0), incremental ? 'an incremental lint' : 'a full lint');
+        assert.deepEqual(details.findings, engine.lint(tree, current, options).findings);
+        return passes;
+      };
+      // A keystroke in a def: the base and the open gated groups (threading, __slots__) share one pass per part.
+      const inDef = passesOf({ start: current.indexOf('total = 0') + 'total'.length, end: current.indexOf('total = 0') + 'total'.length, newText: 'q' });
+      assert.ok(inDef <= 2, `${inDef} region passes for one keystroke (a unit part and a module part at most)`);
+      // The only `__slots__` renamed: the group closes, its findings go, as in a full lint.
+      const slots = current.indexOf('__slots__');
+      passesOf({ start: slots, end: slots + '__slots__'.length, newText: '__slotz__' }, false);
+      assert.equal(engine.lint(tree, current, options).findings.filter((f) => f.ruleId.startsWith('slots-')).length, 0, 'no slots finding without __slots__');
+      // And back: the group opens again.
+      passesOf({ start: slots, end: slots + '__slotz__'.length, newText: '__slots__' }, false);
+      assert.ok(engine.lint(tree, current, options).findings.some((f) => f.ruleId === 'slots-undeclared-attribute'));
     } finally {
       tree.delete();
       engine.dispose();

@@ -132,6 +132,43 @@ describe('engine: linting', () => {
     }
   });
 
+  it('an edit that closes or opens a text gate lints in full: the findings of its rules in every statement come or go', async () => {
+    // The gate's word is spelled only in the statement edited; every def holds a call the rule reports.
+    const base = {
+      ...ALL_RULES[0],
+      requires: undefined,
+      query: '(call function: (identifier) @f) @c',
+      check: (m: Captures, ctx: RuleContext) => ctx.report({ node: m.need('f') }),
+    };
+    const gated = defineRule({ ...base, id: 'text-gated', requiresText: /\bzzgate\b/ });
+    const engine = await Engine.create([gated], DIST);
+    const text = ['zzgate = f()', ...Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return g(x) + ${k}\n`)].join('\n');
+    let tree = engine.parse(text);
+    try {
+      const linter = new IncrementalLinter(engine);
+      const options = { select: ['ALL'] };
+      assert.equal(linter.lint(tree, text, options, null).findings.length, 31);
+      let current = text;
+      for (const [from, to, findings] of [
+        ['zzgate', 'zzgatx', 0],
+        ['zzgatx', 'zzgate', 31],
+      ] as const) {
+        const at = current.indexOf(from);
+        const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
+        tree = edited.tree;
+        current = edited.text;
+        const fullBefore = linter.stats.full;
+        const details = linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+        assert.equal(linter.stats.full, fullBefore + 1, `${from} → ${to}: a full lint`);
+        assert.deepEqual(details.findings, engine.lint(tree, current, options).findings, `${from} → ${to}`);
+        assert.equal(details.findings.length, findings);
+      }
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
   it('skips rules that declare insideAsyncDef (and a gated pass of only such rules) in files without an async def', async () => {
     // These checks report every call, so a skipped check or pass shows as a missing finding.
     const base = {

@@ -18,9 +18,11 @@ const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 /** Folders whose code is read and run by hand, once: examples, tutorials, docs snippets, maintenance scripts. */
-const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs', 'docs_src', 'doc', 'tutorial', 'tutorials', 'scripts', 'script', 'notebooks', 'demo', 'demos']);
+const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs', 'docs_src', 'doc', 'tutorial', 'tutorials', 'scripts', 'script', 'notebooks', 'demo', 'demos', 'colab', 'colabs']);
 /** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
+/** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
+const DEMO_FOLDERS: ReadonlySet<string> = new Set([...EXAMPLE_FOLDERS].filter((name) => !NOTEBOOK_FOLDERS.has(name)));
 /** Methods that run a function once per item in worker processes or threads: pool.map, executor.submit, ... */
 const POOL_METHODS = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async', 'apply_async', 'submit']);
 /** Classes whose `target=` function is a worker's whole job. */
@@ -152,8 +154,12 @@ function isBuildScript(filePath: string | undefined): boolean {
   return !!filePath && BUILD_SCRIPTS.has(path.basename(filePath).toLowerCase());
 }
 
-/** A notebook file, or a file in a notebooks folder. */
+/**
+ * A notebook file, or a file in a notebooks folder, that is not a demo: a notebook in an examples, docs,
+ * tutorials or colabs folder (a library's usage demos, simclr's colabs/) runs demo data, as a script there does.
+ */
 function isNotebook(filePath: string | undefined, project: ProjectPlace): boolean {
+  if (inFolderNamed(filePath, DEMO_FOLDERS, project.files, project.givenRoot)) return false;
   if (filePath?.toLowerCase().endsWith('.ipynb')) return true;
   return inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
 }

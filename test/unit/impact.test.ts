@@ -131,7 +131,7 @@ describe('impact from context', () => {
     }
   });
 
-  it('torch and TensorFlow rules in a notebook folder are not example code: normal impact, severity kept', async () => {
+  it('torch and TensorFlow rules in a notebook (not among demos) are not example code: normal impact, severity kept', async () => {
     const src =
       'import torchvision\nfrom torch.utils.data import DataLoader\n\nds = torchvision.datasets.ImageFolder("x")\nloader = DataLoader(ds, batch_size=32)\nfor x, y in loader:\n    print(x.shape)\n';
     const at = (filePath: string) => ruleAt('torch-dataloader-num-workers', src, filePath);
@@ -139,6 +139,11 @@ describe('impact from context', () => {
     assert.notEqual(inNotebooks?.impact?.level, 'low');
     assert.notEqual(inNotebooks.severity, 'hint');
     assert.equal((await at('/proj/examples/train.py'))[0]?.impact?.level, 'low');
+    assert.notEqual((await at('/proj/analysis.ipynb'))[0]?.impact?.level, 'low');
+    // A notebook among a library's demos (examples/, docs/, colabs/) runs demo data, as a script there does.
+    for (const demo of ['/proj/examples/cats_and_dogs.ipynb', '/proj/colabs/finetuning.ipynb', '/proj/docs/tutorials/images.ipynb']) {
+      assert.equal((await at(demo))[0]?.impact?.level, 'low', demo);
+    }
     // A general rule in a notebooks folder is still example code.
     const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
     assert.equal(leak.impact?.level, 'low');

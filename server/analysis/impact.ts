@@ -18,7 +18,22 @@ const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
 /** Folders whose code is read and run by hand, once: examples, tutorials, docs snippets, maintenance scripts. */
-const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs', 'docs_src', 'doc', 'tutorial', 'tutorials', 'scripts', 'script', 'notebooks', 'demo', 'demos', 'colab', 'colabs']);
+const EXAMPLE_FOLDERS = new Set([
+  'examples',
+  'example',
+  'docs',
+  'docs_src',
+  'doc',
+  'tutorial',
+  'tutorials',
+  'scripts',
+  'script',
+  'notebooks',
+  'demo',
+  'demos',
+  'colab',
+  'colabs',
+]);
 /** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */

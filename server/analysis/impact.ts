@@ -10,6 +10,7 @@ import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './co
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
+import { callsOf } from './callsOf';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -161,7 +162,7 @@ function isNotebook(filePath: string | undefined, project: ProjectPlace): boolea
 function definitionImpact(definition: Node, facts: FileFacts, example: boolean): Impact {
   if (example) return { level: 'low', reasons: ['in an example or script folder'] };
   const name = nameOf(definition);
-  if (spelledInLoop(name, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
+  if (calledFromLoop(definition, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
   return { level: 'normal', reasons: [] };
 }
 
@@ -280,32 +281,38 @@ function isRequestHandler(def: Node): boolean {
 const calledFromLoopCache = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /**
- * True when the function's name is called, in this file, inside a loop or comprehension that is not
- * over a small literal domain, or in a training loop: the function body then runs per iteration.
+ * True when the def or class is called, in this file, inside a loop or comprehension that is not over a small literal
+ * domain, or in a training loop: its body then runs per iteration. The calls are resolved (callsOf): a method through
+ * `self.`, its class or a receiver known to be an instance of it; a function by its bare name where it is visible.
  */
-function calledFromLoop(def: Node, facts: FileFacts): boolean {
-  return spelledInLoop(nameOf(def), facts);
-}
-
-function spelledInLoop(name: string, facts: FileFacts): boolean {
-  if (!name) return false;
-  let byName = calledFromLoopCache.get(facts);
-  if (!byName) calledFromLoopCache.set(facts, (byName = new Map()));
-  let known = byName.get(name);
+function calledFromLoop(definition: Node, facts: FileFacts): boolean {
+  let byDefinition = calledFromLoopCache.get(facts);
+  if (!byDefinition) calledFromLoopCache.set(facts, (byDefinition = new Map()));
+  const key = `${definition.startIndex}:${definition.endIndex}`;
+  let known = byDefinition.get(key);
   if (known === undefined) {
-    known = facts.words.of(name).some((offset) => {
-      const id = facts.root.descendantForIndex(offset, offset + name.length);
-      if (!id) return false;
-      const call = id.parent?.type === 'attribute' ? id.parent.parent : id.parent;
-      if (call?.type !== 'call' || !(call.childForFieldName('function')?.endIndex === offset + name.length)) return false;
+    const name = nameOf(definition);
+    known = callsOf(definition, facts).some((call) => {
       // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
       // `is_sorted`): the loop around it runs inside the function, not around its calls.
       if (insideDefinitionNamed(call, name)) return false;
+      const leaving = returnAround(call);
+      // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
+      if (leaving) return loopsAround(call, facts, false).some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
       return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
     });
-    byName.set(name, known);
+    byDefinition.set(key, known);
   }
   return known;
+}
+
+/** The `return` statement holding node within its function, or null. */
+function returnAround(node: Node): Node | null {
+  for (const n of ancestors(node)) {
+    if (n.type === 'return_statement') return n;
+    if (STOP_TYPES.has(n.type)) return null;
+  }
+  return null;
 }
 
 function insideDefinitionNamed(node: Node, name: string): boolean {

@@ -270,9 +270,36 @@ describe('impact from context', () => {
     const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
     assert.equal((await lint(recurse))[0].impact?.level, 'normal');
     // Near miss: another function calling it in a loop makes it hot.
-    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        g.is_sorted()\n');
+    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        Data.is_sorted(g)\n');
     assert.equal(hot.impact?.level, 'high');
     assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
+  });
+
+  it('called from a loop: a method through self, its class or a receiver known to be its instance; a function by its bare name', async () => {
+    const method = 'class Runner:\n    def run(self, xs):\n        return sum([x * 2 for x in xs])\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' })).find((f) => f.ruleId === SUM)?.impact?.level;
+    // Any `x.run()` in a loop (a thread, a session, a subprocess) says nothing about Runner.run.
+    assert.equal(await level(method + '\ndef go(jobs):\n    for j in jobs:\n        j.run()\n'), 'normal');
+    assert.equal(await level(method + '    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(batches):\n    r = Runner()\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(r: Runner, batches):\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\nclass Fast(Runner):\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
+    // `self.run()` in an unrelated class is that class's method.
+    assert.equal(await level(method + '\nclass Other:\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'normal');
+    const fn = 'def score(xs):\n    return sum([x * 2 for x in xs])\n';
+    assert.equal(await level(fn + '\ndef go(models, b):\n    for m in models:\n        m.score(b)\n'), 'normal');
+    assert.equal(await level(fn + '\ndef go(batches):\n    for b in batches:\n        score(b)\n'), 'high');
+    // A nested def is visible only in its own function: a same-named module function's callers are not its callers.
+    const nested = 'def outer(xs):\n    def score(v):\n        return sum([x * 2 for x in v])\n    return score(xs)\n';
+    assert.equal(await level(nested + '\ndef go(batches):\n    for b in batches:\n        score(b)\n'), 'normal');
+  });
+
+  it('a call in a `return` inside a loop runs once, as it leaves the loop; one in a returned comprehension repeats', async () => {
+    const fn = 'def score(xs):\n    return sum([x * 2 for x in xs])\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' })).find((f) => f.ruleId === SUM)?.impact?.level;
+    assert.equal(await level(fn + '\ndef wait(q):\n    while True:\n        if q.done():\n            return score(q.items)\n'), 'normal');
+    assert.equal(await level(fn + '\ndef go(batches):\n    while True:\n        return [score(b) for b in batches]\n'), 'high');
+    assert.equal(await level(fn + '\ndef go(batches):\n    for b in batches:\n        total = score(b)\n    return total\n'), 'high');
   });
 
   it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {

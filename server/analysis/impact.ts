@@ -114,6 +114,7 @@ export function impactOf(
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  if (overData && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
@@ -202,6 +203,29 @@ function overSmallLiteral(node: Node): boolean {
   const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause');
   const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
   return (it?.type === 'tuple' || it?.type === 'list' || it?.type === 'set') && it.namedChildCount <= SMALL_LOOP;
+}
+
+/** Array constructors whose argument, when a short literal display, makes an array of a few known elements. */
+const ARRAY_FROM_DISPLAY = /(^|\.)(array|asarray|asanyarray)$/;
+
+/**
+ * The flagged call works over an array built from a short literal display, compared or combined with something:
+ * `any(np.array([pr1, pr2, pc1, pc2]) < 0)` checks four numbers, whatever the rule says about arrays in general.
+ */
+function overSmallArrayLiteral(node: Node): boolean {
+  if (node.type !== 'call') return false;
+  let arg = node.childForFieldName('arguments')?.namedChildren[0] ?? null;
+  while (arg && (arg.type === 'parenthesized_expression' || arg.type === 'comparison_operator' || arg.type === 'binary_operator')) {
+    arg = arg.namedChildren.find((c) => c?.type === 'call' || c?.type === 'parenthesized_expression') ?? null;
+  }
+  if (arg?.type !== 'call' || !ARRAY_FROM_DISPLAY.test(arg.childForFieldName('function')?.text ?? '')) return false;
+  const args = arg.childForFieldName('arguments')?.namedChildren ?? [];
+  const display = args[0];
+  return (
+    (display?.type === 'list' || display?.type === 'tuple') &&
+    display.namedChildCount <= SMALL_LOOP &&
+    !display.namedChildren.some((c) => c?.type === 'list_splat' || c?.type === 'list' || c?.type === 'tuple')
+  );
 }
 
 /** Loops and comprehensions around node within its function, small literal ones left out. */

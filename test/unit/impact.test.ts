@@ -302,6 +302,16 @@ describe('impact from context', () => {
     assert.equal(await level(fn + '\ndef go(batches):\n    for b in batches:\n        total = score(b)\n    return total\n'), 'high');
   });
 
+  it('a NumPy reduction over an array built from a short literal display is low impact: it checks a few numbers', async () => {
+    const impact = async (src: string) => (await ruleAt('builtin-reduction-on-ndarray', src, undefined, { impact: 'all' }))[0]?.impact;
+    const small = 'import numpy as np\n\ndef check(a, b, c, d):\n    if any(np.array([a, b, c, d]) < 0):\n        raise ValueError(a)\n';
+    assert.deepEqual(await impact(small), { level: 'low', reasons: ['over a small literal domain'] });
+    assert.equal((await ruleAt('builtin-reduction-on-ndarray', small))[0]?.severity, 'hint');
+    // Near miss: an array from data keeps the rule's high impact.
+    const data = 'import numpy as np\n\ndef check(values):\n    if any(np.array(values) < 0):\n        raise ValueError(values)\n';
+    assert.equal((await impact(data))?.level, 'high');
+  });
+
   it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {
     const level = async (src: string) => (await ruleAt('append-loop-to-comprehension', src, undefined, { impact: 'all' }))[0]?.impact?.level;
     assert.equal(await level('def ids(rows):\n    out = []\n    for row in rows:\n        out.append(row.id)\n    return out\n'), 'normal');

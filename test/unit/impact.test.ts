@@ -342,5 +342,12 @@ describe('impact from context', () => {
     assert.deepEqual(await severities(inline), ['hint']);
     assert.deepEqual(await severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['warning']);
     assert.deepEqual(await severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['warning']);
+    // An HTTP response read in full and dropped goes with the function's locals: a hint, but a warning where it repeats.
+    const read = 'from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.read()\n';
+    assert.deepEqual(await severities(read), ['hint']);
+    assert.deepEqual(await severities(read + '\ndef fetch_all(urls):\n    return [fetch(u) for u in urls]\n'), ['warning']);
+    assert.deepEqual(await severities('from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.headers, r.read()\n'), [
+      'warning',
+    ]);
   });
 });

@@ -206,7 +206,7 @@ export default defineRule({
     if (parent.type === 'for_in_clause' && parent.childForFieldName('right')?.equals(outer)) {
       const comp = parent.parent!;
       const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause');
-      if (comp.type !== 'generator_expression' && first?.equals(parent)) reportInline(ctx, call, message);
+      if ((comp.type !== 'generator_expression' || consumedAtOnce(comp, ctx)) && first?.equals(parent)) reportInline(ctx, call, message);
       else ctx.report({ node: call, message });
       return;
     }
@@ -233,6 +233,19 @@ export default defineRule({
     // Anything else (returned, stored in a container, passed to an unknown call…) hands the file on.
   },
 });
+
+/** Builtins that exhaust (or stop early in) a generator handed to them, within the statement. */
+const CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'list', 'set', 'tuple', 'sorted', 'frozenset', 'dict']);
+
+/**
+ * A generator expression that is the sole argument of a consuming builtin (`any("docker" in l for l in open(p))`):
+ * it dies with the statement, and the file its iterator holds closes then, as with a list comprehension.
+ */
+function consumedAtOnce(generator: Node, ctx: RuleContext): boolean {
+  const call = generator.parent;
+  const fn = call?.type === 'call' && call.childForFieldName('arguments')?.equals(generator) ? call.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call!);
+}
 
 /**
  * `text = open(p).read()` → `with open(p) as f:` + the statement using `f`. A one-liner that reads the whole
@@ -339,8 +352,10 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   }
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
   const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
-  if (edits) reportFix(ctx, call, handMessage, edits);
-  else ctx.report({ node: call, message: handMessage });
+  // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes:
+  // it matters where that code runs per item.
+  if (edits) reportFix(ctx, call, handMessage, edits, undefined, true);
+  else ctx.report({ node: call, message: handMessage, quietOutsideHotCode: true });
 }
 
 function nextStatement(stmt: Node): Node | null {

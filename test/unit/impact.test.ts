@@ -63,16 +63,12 @@ describe('impact from context', () => {
   });
 
   it('drops low-impact findings to hint: test files, __main__ blocks, small literal loops, examples', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const cases: [string, LintOptions, string][] = [
       [leak, { filePath: '/proj/tests/test_load.py' }, 'in a test file'],
       [leak, { filePath: '/proj/examples/load.py' }, 'in an example or script folder'],
-      ['if __name__ == "__main__":\n    f = open("x")\n    data = f.read()\n    f.close()\n', {}, 'under `if __name__ == "__main__":`'],
-      [
-        'def load(ps):\n    for p in ("a", "b"):\n        f = open(p)\n        data = f.read()\n        f.close()\n',
-        {},
-        'in a loop over a small literal domain',
-      ],
+      ['if __name__ == "__main__":\n    def load(p):\n        f = open(p)\n        return f.read()\n', {}, 'under `if __name__ == "__main__":`'],
+      ['def load(ps):\n    for p in ("a", "b"):\n        f = open(p)\n        data = f.read()\n', {}, 'in a loop over a small literal domain'],
     ];
     for (const [src, options, reason] of cases) {
       const [f] = await lint(src, options);
@@ -83,7 +79,7 @@ describe('impact from context', () => {
   });
 
   it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
-    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const [all] = await lint(src, { filePath: '/proj/tests/test_load.py', impact: 'all' });
     assert.equal(all.severity, 'warning');
     assert.equal(all.impact?.level, 'low');
@@ -100,14 +96,14 @@ describe('impact from context', () => {
   });
 
   it('the hover says why a finding is ranked as it is', async () => {
-    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
+    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
     const rule = ALL_RULES.find((r) => r.id === OPEN)!;
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
   });
 
   it('a function handed to a process or thread pool runs per item: high, even in an example folder', async () => {
-    const body = 'def work(p):\n    f = open(p, "a+")\n    f.write("x")\n    f.close()\n\n';
+    const body = 'def work(p):\n    f = open(p, "a+")\n    f.write("x")\n\n';
     const handed = [
       'Parallel(n_jobs=4)(delayed(work)(p) for p in paths)\n',
       'def run(paths):\n    with Pool() as pool:\n        pool.map(work, paths)\n',
@@ -140,7 +136,7 @@ describe('impact from context', () => {
     assert.notEqual(inNotebooks.severity, 'hint');
     assert.equal((await at('/proj/examples/train.py'))[0]?.impact?.level, 'low');
     // A general rule in a notebooks folder is still example code.
-    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
+    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
     assert.equal(leak.impact?.level, 'low');
   });
 
@@ -162,14 +158,14 @@ describe('impact from context', () => {
     const [hot] = await lint('def load(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n');
     assert.equal(hot.severity, 'warning');
     // Near miss: a file held in a name keeps the rule's severity outside hot code.
-    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n');
+    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n');
     assert.equal(held.severity, 'warning');
   });
 
   it('judges example folders below the project top folder only (pyproject.toml, setup.cfg, .git, or the given path)', async () => {
     const engine = await getEngine();
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const levelAt = (rel: string, options: LintOptions = {}) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -223,7 +219,7 @@ describe('impact from context', () => {
     assert.deepEqual(kept.impact, { level: 'high', reasons: ['in a loop over data'] });
     assert.equal(kept.severity, 'info');
     // Near miss: a rule whose advice is not only about scale keeps the loop's high impact in an example.
-    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n        f.close()\n';
+    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n';
     const [held] = await lint(leak, { filePath: '/proj/examples/load.py' });
     assert.equal(held.impact?.level, 'high');
     assert.equal(held.severity, 'warning');
@@ -252,7 +248,7 @@ describe('impact from context', () => {
   });
 
   it('build and packaging scripts (setup.py, versioneer.py, _version.py) are low impact', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     for (const name of ['setup.py', 'versioneer.py', 'pkg/_version.py', 'noxfile.py']) {
       const [f] = await lint(leak, { filePath: `/proj/${name}` });
       assert.deepEqual(f.impact, { level: 'low', reasons: ['in a build or packaging script'], demotedFrom: 'warning' }, name);
@@ -334,6 +330,17 @@ describe('impact from context', () => {
     const each = 'def load(paths):\n    out = []\n    for p in paths:\n        for line in open(p):\n            out.append(line)\n    return out\n';
     const [hot] = (await lint(each)).filter((x) => x.ruleId === OPEN);
     assert.equal(hot.severity, 'warning');
+  });
+
+  it('open-without-with: a file closed by hand, or read by a generator a builtin consumes at once, is quiet outside hot code', async () => {
+    const severities = async (src: string) => (await ruleAt(OPEN, src)).map((f) => f.severity);
+    const byHand = 'import struct\n\ndef header(p):\n    f = open(p, "rb")\n    magic = struct.unpack(">II", f.read(8))\n    f.close()\n    return magic\n';
+    assert.deepEqual(await severities(byHand), ['hint']);
+    assert.deepEqual(await severities(byHand + '\ndef headers(paths):\n    return [header(p) for p in paths]\n'), ['warning']);
+    const consumed = 'def is_docker(path):\n    return any("docker" in line for line in open(path))\n';
+    assert.deepEqual(await severities(consumed), ['hint']);
+    // Near miss: a generator kept for later holds the file open until it is exhausted or collected.
+    assert.deepEqual(await severities('def lines(path):\n    return (line.strip() for line in open(path))\n'), ['warning']);
   });
 
   it('resource-without-with: an inline use (ZipFile(p).namelist()) is quiet outside hot code; a held one keeps its severity', async () => {

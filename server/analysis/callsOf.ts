@@ -18,6 +18,17 @@ const SELF_NAMES = new Set(['self', 'cls']);
  * - a class: a bare `C()`, its construction.
  */
 export function callsOf(definition: Node, facts: FileFacts): Node[] {
+  return referencesTo(definition, facts).flatMap((ref) => {
+    const call = ref.parent;
+    return call?.type === 'call' && call.childForFieldName('function')?.equals(ref) ? [call] : [];
+  });
+}
+
+/**
+ * The expressions of the file that name `definition`, resolved as callsOf resolves calls: `f`, `self.m`, `C.m`,
+ * `x.m` for an instance `x` of the method's class. Called or not (`pool.map(self.m, xs)` hands the method on).
+ */
+export function referencesTo(definition: Node, facts: FileFacts): Node[] {
   const name = definition.childForFieldName('name')?.text;
   if (!name) return [];
   const owner = definition.type === 'function_definition' ? methodOwner(definition) : null;
@@ -27,14 +38,22 @@ export function callsOf(definition: Node, facts: FileFacts): Node[] {
     if (offset < visibleIn.startIndex || offset >= visibleIn.endIndex) continue;
     const id = facts.root.descendantForIndex(offset, offset + name.length);
     if (id?.type !== 'identifier') continue;
-    const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
-    const call = callee.parent;
-    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
-    if (owner ? callee.type === 'attribute' && receiverIsInstanceOf(callee.childForFieldName('object'), owner, call, facts) : callee.type === 'identifier') {
-      out.push(call);
+    const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : null;
+    if (
+      owner
+        ? attribute !== null && receiverIsInstanceOf(attribute.childForFieldName('object'), owner, attribute, facts)
+        : attribute === null && !isDefinitionName(id)
+    ) {
+      out.push(attribute ?? id);
     }
   }
   return out;
+}
+
+/** The name in `def f` / `class C` itself, not a use of it. */
+function isDefinitionName(id: Node): boolean {
+  const parent = id.parent;
+  return (parent?.type === 'function_definition' || parent?.type === 'class_definition') && !!parent.childForFieldName('name')?.equals(id);
 }
 
 /** The class whose body holds the def directly (a method), or null. */
@@ -49,16 +68,16 @@ function classAround(node: Node): Node | null {
   return null;
 }
 
-/** True when `receiver` (the `x` of `x.m()` at call) is known to be `cls` or an instance of it. */
-function receiverIsInstanceOf(receiver: Node | null, cls: Node, call: Node, facts: FileFacts): boolean {
+/** True when `receiver` (the `x` of `x.m` at `at`) is known to be `cls` or an instance of it. */
+function receiverIsInstanceOf(receiver: Node | null, cls: Node, at: Node, facts: FileFacts): boolean {
   if (receiver?.type !== 'identifier') return false;
   const className = cls.childForFieldName('name')?.text ?? '';
   if (SELF_NAMES.has(receiver.text)) {
-    const caller = classAround(call);
+    const caller = classAround(at);
     return caller !== null && (caller.equals(cls) || subclasses(caller, cls, facts));
   }
   if (receiver.text === className) return true;
-  const scope = scopeOf(call);
+  const scope = scopeOf(at);
   if (scope.type === 'function_definition' && parameterAnnotation(scope, receiver.text)?.replace(/^["']|["']$/g, '') === className) return true;
   const bound = plainAssignments(scope, receiver.text);
   return bound.length > 0 && bound.every(({ value }) => value.type === 'call' && value.childForFieldName('function')?.text === className);

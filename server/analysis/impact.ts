@@ -10,7 +10,7 @@ import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './co
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
-import { callsOf } from './callsOf';
+import { callsOf, referencesTo } from './callsOf';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -180,7 +180,7 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false): string[]
   const def = enclosingDefinition(node);
   if (def && isRequestHandler(def)) reasons.push('in a request handler');
   if (def && reasons.length === 0 && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
-  else if (def && reasons.length === 0 && handedToWorkers(nameOf(def), facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
+  else if (def && reasons.length === 0 && handedToWorkers(def, facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
   return reasons;
 }
 
@@ -348,22 +348,17 @@ const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /**
  * True when the function is handed, in this file, to workers that run it per item: `pool.map(f, xs)`,
- * `executor.submit(f, x)`, joblib's `delayed(f)(...)`, `Process(target=f)`. No loop spells the call, but
- * the body runs once per item all the same.
+ * `executor.submit(self.f, x)`, joblib's `delayed(f)(...)`, `Process(target=f)`. No loop spells the call, but
+ * the body runs once per item all the same. The reference is resolved as a call is (referencesTo).
  */
-function handedToWorkers(name: string, facts: FileFacts): boolean {
-  if (!name) return false;
-  let byName = handedToWorkersCache.get(facts);
-  if (!byName) handedToWorkersCache.set(facts, (byName = new Map()));
-  let known = byName.get(name);
+function handedToWorkers(def: Node, facts: FileFacts): boolean {
+  let byDefinition = handedToWorkersCache.get(facts);
+  if (!byDefinition) handedToWorkersCache.set(facts, (byDefinition = new Map()));
+  const key = `${def.startIndex}:${def.endIndex}`;
+  let known = byDefinition.get(key);
   if (known === undefined) {
-    known = facts.words.of(name).some((offset) => {
-      let ref = facts.root.descendantForIndex(offset, offset + name.length);
-      if (ref?.type !== 'identifier') return false;
-      if (ref.parent?.type === 'attribute' && ref.parent.childForFieldName('attribute')?.equals(ref)) ref = ref.parent;
-      return isWorkerFunctionArgument(ref);
-    });
-    byName.set(name, known);
+    known = referencesTo(def, facts).some(isWorkerFunctionArgument);
+    byDefinition.set(key, known);
   }
   return known;
 }

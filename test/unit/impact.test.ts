@@ -125,6 +125,11 @@ describe('impact from context', () => {
       const [f] = await lint(body + caller, { filePath: '/proj/examples/build.py' });
       assert.equal(f.impact?.level, 'low', caller);
     }
+    // A method handed on through self is its own; `other.work` of an unknown receiver is not.
+    const method = 'class Job:\n    def work(self, p):\n        f = open(p, "a+")\n        f.write("x")\n\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' }))[0]?.impact?.level;
+    assert.equal(await level(method + '    def run(self, pool, paths):\n        pool.map(self.work, paths)\n'), 'high');
+    assert.equal(await level(method + '\ndef run(pool, other, paths):\n    pool.map(other.work, paths)\n'), 'normal');
   });
 
   it('torch and TensorFlow rules in a notebook folder are not example code: normal impact, severity kept', async () => {

@@ -156,11 +156,16 @@ function isBytesIO(n: Node): boolean {
   return n.type === 'call' && /(^|\.)BytesIO$/.test(n.childForFieldName('function')?.text ?? '');
 }
 
-/** Every use of `name` in scope other than its binding is `name.read()`. */
+/** The only use of `name` in scope, other than its binding, is one `name.read()` of the whole body (not chunks in a loop). */
 function onlyReadInFull(name: string, scope: Node, binding: Node): boolean {
   const uses = occurrences(scope, name).filter((id) => !id.equals(binding));
+  if (uses.length !== 1) return false;
+  const attribute = uses[0].parent;
+  const call = attribute?.parent;
   return (
-    uses.length > 0 &&
-    uses.every((id) => id.parent?.type === 'attribute' && id.parent.parent?.type === 'call' && id.parent.childForFieldName('attribute')?.text === 'read')
+    attribute?.type === 'attribute' &&
+    attribute.childForFieldName('attribute')?.text === 'read' &&
+    call?.type === 'call' &&
+    call.childForFieldName('arguments')?.namedChildCount === 0
   );
 }

@@ -361,5 +361,9 @@ describe('impact from context', () => {
     assert.deepEqual(await severities('from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.headers, r.read()\n'), [
       'warning',
     ]);
+    // A download streamed in chunks holds the connection across the loop.
+    const chunks =
+      'from urllib.request import urlopen\n\ndef fetch(u, f):\n    r = urlopen(u, timeout=5)\n    while True:\n        chunk = r.read(1024)\n        if not chunk:\n            break\n        f.write(chunk)\n';
+    assert.deepEqual(await severities(chunks), ['warning']);
   });
 });

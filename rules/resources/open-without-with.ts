@@ -353,9 +353,24 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
   const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
   // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes:
-  // it matters where that code runs per item.
-  if (edits) reportFix(ctx, call, handMessage, edits, undefined, true);
-  else ctx.report({ node: call, message: handMessage, quietOutsideHotCode: true });
+  // for a few straight-line reads it matters where that code runs per item. Held across a loop (a file parsed or
+  // written line by line), an error halfway leaves it open, a written one unflushed: keep the severity.
+  const quiet = closedAfterStraightLine(stmt, closes);
+  if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet);
+  else ctx.report({ node: call, message: handMessage, ...(quiet ? { quietOutsideHotCode: true } : {}) });
+}
+
+/** Loops and nested blocks: work between an open and its close that can run long or raise halfway. */
+const COMPOUND = new Set(['for_statement', 'while_statement', 'with_statement', 'try_statement', 'if_statement', 'match_statement']);
+
+/** The close is a later statement of the open's own block, and only simple statements (no loop, no block) run between. */
+function closedAfterStraightLine(open: Node, close: Node): boolean {
+  const closeStmt = close.parent;
+  if (closeStmt?.type !== 'expression_statement' || !closeStmt.parent?.equals(open.parent!)) return false;
+  for (let s = open.nextNamedSibling; s && !s.equals(closeStmt); s = s.nextNamedSibling) {
+    if (COMPOUND.has(s.type)) return false;
+  }
+  return true;
 }
 
 function nextStatement(stmt: Node): Node | null {

@@ -342,6 +342,10 @@ describe('impact from context', () => {
     const byHand = 'import struct\n\ndef header(p):\n    f = open(p, "rb")\n    magic = struct.unpack(">II", f.read(8))\n    f.close()\n    return magic\n';
     assert.deepEqual(await severities(byHand), ['hint']);
     assert.deepEqual(await severities(byHand + '\ndef headers(paths):\n    return [header(p) for p in paths]\n'), ['warning']);
+    // Held across a loop (parsed or written line by line), a hand-closed file keeps its severity.
+    const parsed =
+      'def convert(src, dst):\n    r = open(src)\n    w = open(dst, "w")\n    for line in r:\n        w.write(line.upper())\n    r.close()\n    w.close()\n';
+    assert.deepEqual(await severities(parsed), ['warning', 'warning']);
     const consumed = 'def is_docker(path):\n    return any("docker" in line for line in open(path))\n';
     assert.deepEqual(await severities(consumed), ['hint']);
     // Near miss: a generator kept for later holds the file open until it is exhausted or collected.

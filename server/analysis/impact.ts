@@ -10,7 +10,7 @@ import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './co
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
-import { callsOf, referencesTo } from './callsOf';
+import { callersKey, callsOf, referencesTo } from './callsOf';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -312,7 +312,7 @@ const calledFromLoopCache = new WeakMap<FileFacts, Map<string, boolean>>();
 function calledFromLoop(definition: Node, facts: FileFacts): boolean {
   let byDefinition = calledFromLoopCache.get(facts);
   if (!byDefinition) calledFromLoopCache.set(facts, (byDefinition = new Map()));
-  const key = `${definition.startIndex}:${definition.endIndex}`;
+  const key = callersKey(definition);
   let known = byDefinition.get(key);
   if (known === undefined) {
     const name = nameOf(definition);
@@ -354,7 +354,7 @@ const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();
 function handedToWorkers(def: Node, facts: FileFacts): boolean {
   let byDefinition = handedToWorkersCache.get(facts);
   if (!byDefinition) handedToWorkersCache.set(facts, (byDefinition = new Map()));
-  const key = `${def.startIndex}:${def.endIndex}`;
+  const key = callersKey(def);
   let known = byDefinition.get(key);
   if (known === undefined) {
     known = referencesTo(def, facts).some(isWorkerFunctionArgument);

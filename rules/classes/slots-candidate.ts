@@ -143,6 +143,8 @@ export default defineRule({
     const attrs = [...info.instanceAttributes.keys()];
     if (!init || attrs.length === 0 || info.dynamicAttributes || !isRecordLike(info) || needsInstanceDict(info)) return;
     if (['__getattr__', '__setattr__', '__getstate__', '__setstate__', '__reduce__'].some((n) => info.methods.has(n))) return;
+    // A descriptor (`__get__`) lives as a class attribute, one per attribute of the classes that use it: a few instances.
+    if (info.methods.has('__get__') || info.methods.has('__set_name__')) return;
     const message = `\`${info.name}\` (${attrs.length} attribute${attrs.length === 1 ? '' : 's'}) is created in bulk; \`__slots__\` would drop the per-instance \`__dict__\``;
     const conflict = attrs.some((a) => info.classNames.has(a));
     const first = firstBodyStatement(info.node);

@@ -91,6 +91,9 @@ export default defineRule({
       if (declared.has(stored) || classLevel.has(attr)) continue;
       // A subclass declares the slot: the method is written for the subclasses' instances.
       if (declaredBelow(info, index, stored)) continue;
+      // An abstract base with `__slots__ = ()` that annotates the attribute (`_overwrites: List[...]`) declares it for
+      // its subclasses, which hold the storage in their own slots (in other modules, where this file cannot see them).
+      if (info.slots.names.length === 0 && info.annotations.has(attr)) continue;
       const store = stores.find((s) => !guarded(s));
       if (store) missing.push({ name: attr, store });
     }

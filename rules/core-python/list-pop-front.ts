@@ -193,12 +193,34 @@ export default defineRule({
       // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
       if (contains(loop, id)) return;
     }
+    if (kind === 'pop' && isShortFixedWindow(call, name, binds)) return;
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.
     const severity = uses.some(breaksOnDeque) ? ('hint' as const) : undefined;
     ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/** Elements of a literal list small enough that shifting it costs no more than a deque's bookkeeping. */
+const SHORT_LIST = 16;
+
+/**
+ * A window of constant, short length: every binding is a literal list of a few elements, and each pass appends one
+ * item and pops one from the front in the same block (`hist.append(x); hist.pop(0)`), so the list never grows.
+ */
+function isShortFixedWindow(call: Node, name: string, binds: readonly Node[]): boolean {
+  const short = binds.every((id) => {
+    const value = bindingOf(id)?.childForFieldName('right');
+    return value?.type === 'list' && value.namedChildCount <= SHORT_LIST;
+  });
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  const block = statement?.parent;
+  if (!short || block?.type !== 'block') return false;
+  return block.namedChildren.some(
+    (s) =>
+      s?.type === 'expression_statement' && s.namedChildren[0]?.type === 'call' && s.namedChildren[0].childForFieldName('function')?.text === `${name}.append`,
+  );
+}
 
 /** Annotations that say a parameter is a list: `list`, `list[int]`, `List[str]`, `typing.List[...]`, `Optional[list]`. */
 const LIST_ANNOTATION = /^(Optional\[)?(typing\.)?(list|List)\b/;

@@ -91,12 +91,28 @@ const CHEAP_CALLS = new Set([
 function loopCallsWork(loop: Node, list: string): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  return findDescendants(body, (n) => n.type === 'call').some((call) => {
+  const calls = findDescendants(body, (n) => n.type === 'call').some((call) => {
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
     if (name === 'append' && fn?.childForFieldName('object')?.text === list) return false;
     return name === undefined || !CHEAP_CALLS.has(name);
   });
+  return calls || findDescendants(body, isMembershipInCollection).length > 0;
+}
+
+/** Literal displays a membership test can scan at no more than an append's cost: `x in ("a", "b")`. */
+const LITERAL_DISPLAYS = new Set(['list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string']);
+
+/**
+ * `x in others` / `x not in others` over a named collection: a scan per item when it is a list (PAM's `if sample not
+ * in medoids`), at best a hash per item for a set, either way as much as the `append` a comprehension saves.
+ */
+function isMembershipInCollection(n: Node): boolean {
+  if (n.type !== 'comparison_operator') return false;
+  const operators = n.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
+  if (!operators.some((op) => op === 'in' || op === 'not in' || op === 'not')) return false;
+  const right = n.namedChildren[n.namedChildren.length - 1];
+  return !!right && !LITERAL_DISPLAYS.has(right.type);
 }
 
 interface Shape {
@@ -213,7 +229,12 @@ export default defineRule({
   category: 'loops',
   severity: 'info',
   quietOutsideHotCode: true,
-  severityForms: [{ severity: 'hint', when: 'when the loop calls a function per item (in the value or a condition), whose cost dwarfs the `append` saved' }],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when the loop calls a function per item (in the value or a condition) or tests membership in a collection, whose cost dwarfs the `append` saved',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, enclosingClass, findDescendants, isNestedScope } from '../../server/analysis';
+import { classIndex, enclosingClass, type FileFacts, findDescendants, isNestedScope } from '../../server/analysis';
 
 const CLEANUP = new Set(['close', 'release', 'shutdown', 'disconnect', 'rmtree', 'unlink', 'terminate', 'cleanup']);
 
@@ -57,6 +57,7 @@ export default defineRule({
       isNestedScope,
     );
     if (calls.length === 0) return;
+    if (calls.every((call) => cleanedUpExplicitly(call, cls, ctx.facts))) return;
     const what = calls[0].childForFieldName('function')!.text;
     ctx.report({
       node: m.need('name'),
@@ -64,3 +65,22 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `self.cleanup()` in `__del__`, where the class defines `cleanup` and the file also calls it on instances held
+ * elsewhere (`self.source.cleanup()` in the player that owns the source): the owner releases it explicitly, and the
+ * finalizer is the fallback for instances nobody released.
+ */
+function cleanedUpExplicitly(call: Node, cls: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  const name = fn?.childForFieldName('attribute')?.text;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self' || !name) return false;
+  if (!classIndex(facts).info(cls)?.methods.has(name)) return false;
+  return facts.words.of(name).some((offset) => {
+    if (offset >= cls.startIndex && offset < cls.endIndex) return false;
+    const id = facts.root.descendantForIndex(offset, offset + name.length);
+    const attribute = id?.parent;
+    if (attribute?.type !== 'attribute' || !attribute.childForFieldName('attribute')?.equals(id!)) return false;
+    return attribute.parent?.type === 'call' && attribute.childForFieldName('object')?.text !== 'self';
+  });
+}

@@ -206,7 +206,7 @@ export default defineRule({
     if (parent.type === 'for_in_clause' && parent.childForFieldName('right')?.equals(outer)) {
       const comp = parent.parent!;
       const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause');
-      if (comp.type !== 'generator_expression' && first?.equals(parent)) reportInline(ctx, call, message);
+      if ((comp.type !== 'generator_expression' || consumedAtOnce(comp, ctx)) && first?.equals(parent)) reportInline(ctx, call, message);
       else ctx.report({ node: call, message });
       return;
     }
@@ -233,6 +233,19 @@ export default defineRule({
     // Anything else (returned, stored in a container, passed to an unknown call…) hands the file on.
   },
 });
+
+/** Builtins that exhaust (or stop early in) a generator handed to them, within the statement. */
+const CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'list', 'set', 'tuple', 'sorted', 'frozenset', 'dict']);
+
+/**
+ * A generator expression that is the sole argument of a consuming builtin (`any("docker" in l for l in open(p))`):
+ * it dies with the statement, and the file its iterator holds closes then, as with a list comprehension.
+ */
+function consumedAtOnce(generator: Node, ctx: RuleContext): boolean {
+  const call = generator.parent;
+  const fn = call?.type === 'call' && call.childForFieldName('arguments')?.equals(generator) ? call.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call!);
+}
 
 /**
  * `text = open(p).read()` → `with open(p) as f:` + the statement using `f`. A one-liner that reads the whole
@@ -339,8 +352,25 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   }
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
   const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
-  if (edits) reportFix(ctx, call, handMessage, edits);
-  else ctx.report({ node: call, message: handMessage });
+  // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes:
+  // for a few straight-line reads it matters where that code runs per item. Held across a loop (a file parsed or
+  // written line by line), an error halfway leaves it open, a written one unflushed: keep the severity.
+  const quiet = closedAfterStraightLine(stmt, closes);
+  if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet);
+  else ctx.report({ node: call, message: handMessage, ...(quiet ? { quietOutsideHotCode: true } : {}) });
+}
+
+/** Loops and nested blocks: work between an open and its close that can run long or raise halfway. */
+const COMPOUND = new Set(['for_statement', 'while_statement', 'with_statement', 'try_statement', 'if_statement', 'match_statement']);
+
+/** The close is a later statement of the open's own block, and only simple statements (no loop, no block) run between. */
+function closedAfterStraightLine(open: Node, close: Node): boolean {
+  const closeStmt = close.parent;
+  if (closeStmt?.type !== 'expression_statement' || !closeStmt.parent?.equals(open.parent!)) return false;
+  for (let s = open.nextNamedSibling; s && !s.equals(closeStmt); s = s.nextNamedSibling) {
+    if (COMPOUND.has(s.type)) return false;
+  }
+  return true;
 }
 
 function nextStatement(stmt: Node): Node | null {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, localBinding, withEnclosingParentheses } from '../../server/analysis';
+import { callTakingArgument, fateOfBinding, localBinding, occurrences, plainAssignments, scopeOf, withEnclosingParentheses } from '../../server/analysis';
 
 interface Kind {
   what: string;
@@ -91,6 +91,7 @@ export default defineRule({
     const parent = outer.parent;
     if (!parent) return;
     const label = m.need('fn').text;
+    if (opensInMemory(call)) return;
     // `with sqlite3.connect(p) as conn:` commits but never closes.
     if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
       if (kind.withReleases === false) {
@@ -119,7 +120,10 @@ export default defineRule({
     const message = fate.release
       ? `${kind.what} \`${left.text}\` is closed by hand, which an exception can skip; use ${kind.suggestion}`
       : `${kind.what} \`${left.text}\` is never closed; use ${kind.suggestion}`;
-    ctx.report({ node: call, message });
+    // A response read in full and dropped (`resp = urlopen(u)` then only `resp.read()`) goes with the function's locals,
+    // as `open(p).read()` goes with its statement: it matters where that repeats.
+    const readOnce = !fate.release && kind.what === 'HTTP response' && onlyReadInFull(left.text, scope, left);
+    ctx.report({ node: call, message, ...(readOnce ? { quietOutsideHotCode: true } : {}) });
   },
 });
 
@@ -134,4 +138,34 @@ function closesAtOnce(release: Node, next: Node): boolean {
   if (next.type !== 'try_statement') return false;
   const first = next.childForFieldName('body')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
   return first?.equals(releaseStmt) ?? false;
+}
+
+/** Archives opened over an in-memory buffer (`ZipFile(BytesIO(data))`, `tarfile.open(fileobj=io.BytesIO(b))`) hold no OS handle. */
+function opensInMemory(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  const source = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'fileobj')?.childForFieldName('value') ?? args[0];
+  if (!source || source.type === 'keyword_argument') return false;
+  if (isBytesIO(source)) return true;
+  if (source.type !== 'identifier') return false;
+  const scope = scopeOf(call);
+  const values = plainAssignments(scope, source.text);
+  return values.length > 0 && values.every(({ value }) => isBytesIO(value));
+}
+
+function isBytesIO(n: Node): boolean {
+  return n.type === 'call' && /(^|\.)BytesIO$/.test(n.childForFieldName('function')?.text ?? '');
+}
+
+/** The only use of `name` in scope, other than its binding, is one `name.read()` of the whole body (not chunks in a loop). */
+function onlyReadInFull(name: string, scope: Node, binding: Node): boolean {
+  const uses = occurrences(scope, name).filter((id) => !id.equals(binding));
+  if (uses.length !== 1) return false;
+  const attribute = uses[0].parent;
+  const call = attribute?.parent;
+  return (
+    attribute?.type === 'attribute' &&
+    attribute.childForFieldName('attribute')?.text === 'read' &&
+    call?.type === 'call' &&
+    call.childForFieldName('arguments')?.namedChildCount === 0
+  );
 }

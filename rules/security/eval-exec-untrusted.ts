@@ -140,6 +140,7 @@ export default defineRule({
       if (isConsoleMethod(ctx.facts, def)) return;
     }
     if (isOneOfLiterals(source, call) || isValidatedText(source, call)) return;
+    if (evaluatesAnnotation(source, def)) return;
     // `eval(args.decoder_layers)` in a model builder: a field of the program's own parsed configuration, set by
     // whoever runs it (who can run any code anyway). Worth a look, not a warning.
     const ownConfig = !exposed && origin !== null && origin.startsWith('`') && readsConfigField(source);
@@ -165,6 +166,25 @@ export default defineRule({
     });
   },
 });
+
+/** Functions that resolve string type annotations and forward references (`typing.get_type_hints` does the same). */
+const ANNOTATION_FUNCTION = /annotation|forward_?ref|type_?hints?/i;
+/** Text that is a string annotation: a ForwardRef's argument, a value read from `__annotations__`. */
+const ANNOTATION_TEXT = /__forward_arg__|__annotations__/;
+
+/**
+ * The evaluated text is a string type annotation: evaluated in the module's namespace to the type it names, as
+ * `typing.get_type_hints` does. The text is the program's own source (`def f(x: "Guild")`), not outside input.
+ */
+function evaluatesAnnotation(source: Node, def: Node | null): boolean {
+  if (ANNOTATION_TEXT.test(source.text)) return true;
+  if (!def || !ANNOTATION_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return false;
+  if (source.type !== 'identifier') return false;
+  // The evaluated name is the function's annotation parameter, or read from a ForwardRef in it.
+  const body = def.childForFieldName('body');
+  const assigned = body ? bindersSpelling(body, source.text, ASSIGNMENT).map((a) => a.childForFieldName('right')?.text ?? '') : [];
+  return parameterNames(def).includes(source.text) || assigned.some((text) => ANNOTATION_TEXT.test(text));
+}
 
 /** Names of a parsed configuration object: argparse's `args`, Hydra/OmegaConf's `cfg`, `opt`, `hparams`. */
 const CONFIG_OBJECT = /^(args|cfg|config|conf|opt|opts|options|hparams|hps|flags|FLAGS|override_args|\w+_args|\w+_cfg)$/;

@@ -10,6 +10,7 @@ import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './co
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
+import { callersKey, callsOf, referencesTo } from './callsOf';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -130,6 +131,7 @@ export function impactOf(
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  if (overData && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
@@ -182,7 +184,7 @@ function isNotebook(filePath: string | undefined, project: ProjectPlace): boolea
 function definitionImpact(definition: Node, facts: FileFacts, example: boolean): Impact {
   if (example) return { level: 'low', reasons: ['in an example or script folder'] };
   const name = nameOf(definition);
-  if (spelledInLoop(name, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
+  if (calledFromLoop(definition, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
   return { level: 'normal', reasons: [] };
 }
 
@@ -199,7 +201,7 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false): string[]
   const def = enclosingDefinition(node);
   if (def && isRequestHandler(def)) reasons.push('in a request handler');
   if (def && reasons.length === 0 && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
-  else if (def && reasons.length === 0 && handedToWorkers(nameOf(def), facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
+  else if (def && reasons.length === 0 && handedToWorkers(def, facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
   return reasons;
 }
 
@@ -222,6 +224,29 @@ function overSmallLiteral(node: Node): boolean {
   const clauses = node.namedChildren.filter((c) => c?.type === 'for_in_clause');
   const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
   return (it?.type === 'tuple' || it?.type === 'list' || it?.type === 'set') && it.namedChildCount <= SMALL_LOOP;
+}
+
+/** Array constructors whose argument, when a short literal display, makes an array of a few known elements. */
+const ARRAY_FROM_DISPLAY = /(^|\.)(array|asarray|asanyarray)$/;
+
+/**
+ * The flagged call works over an array built from a short literal display, compared or combined with something:
+ * `any(np.array([pr1, pr2, pc1, pc2]) < 0)` checks four numbers, whatever the rule says about arrays in general.
+ */
+function overSmallArrayLiteral(node: Node): boolean {
+  if (node.type !== 'call') return false;
+  let arg = node.childForFieldName('arguments')?.namedChildren[0] ?? null;
+  while (arg && (arg.type === 'parenthesized_expression' || arg.type === 'comparison_operator' || arg.type === 'binary_operator')) {
+    arg = arg.namedChildren.find((c) => c?.type === 'call' || c?.type === 'parenthesized_expression') ?? null;
+  }
+  if (arg?.type !== 'call' || !ARRAY_FROM_DISPLAY.test(arg.childForFieldName('function')?.text ?? '')) return false;
+  const args = arg.childForFieldName('arguments')?.namedChildren ?? [];
+  const display = args[0];
+  return (
+    (display?.type === 'list' || display?.type === 'tuple') &&
+    display.namedChildCount <= SMALL_LOOP &&
+    !display.namedChildren.some((c) => c?.type === 'list_splat' || c?.type === 'list' || c?.type === 'tuple')
+  );
 }
 
 /** Loops and comprehensions around node within its function, small literal ones left out. */
@@ -301,44 +326,45 @@ function isRequestHandler(def: Node): boolean {
 const calledFromLoopCache = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /**
- * The first places a name is spelled, where the ranking looks for calls from loops or hand-offs to
- * workers: each look walks up from the site, so a name spelled thousands of times in deeply nested
- * code (1,600 nested `f(` calls: 6 s) would cost the depth times the count; a function called from a
- * loop is almost always found among its first calls.
+ * The first calls of (or references to) a definition that the ranking looks at: each look walks up from the site, so
+ * a name spelled thousands of times in deeply nested code (1,600 nested `f(` calls: 6 s) would cost the depth times
+ * the count; a function called from a loop is almost always found among its first calls.
  */
 const CALL_SITES_LOOKED_AT = 64;
 
-function callSitesOf(name: string, facts: FileFacts): readonly number[] {
-  return facts.words.of(name).slice(0, CALL_SITES_LOOKED_AT);
-}
-
 /**
- * True when the function's name is called, in this file, inside a loop or comprehension that is not
- * over a small literal domain, or in a training loop: the function body then runs per iteration.
+ * True when the def or class is called, in this file, inside a loop or comprehension that is not over a small literal
+ * domain, or in a training loop: its body then runs per iteration. The calls are resolved (callsOf): a method through
+ * `self.`, its class or a receiver known to be an instance of it; a function by its bare name where it is visible.
  */
-function calledFromLoop(def: Node, facts: FileFacts): boolean {
-  return spelledInLoop(nameOf(def), facts);
-}
-
-function spelledInLoop(name: string, facts: FileFacts): boolean {
-  if (!name) return false;
-  let byName = calledFromLoopCache.get(facts);
-  if (!byName) calledFromLoopCache.set(facts, (byName = new Map()));
-  let known = byName.get(name);
+function calledFromLoop(definition: Node, facts: FileFacts): boolean {
+  let byDefinition = calledFromLoopCache.get(facts);
+  if (!byDefinition) calledFromLoopCache.set(facts, (byDefinition = new Map()));
+  const key = callersKey(definition);
+  let known = byDefinition.get(key);
   if (known === undefined) {
-    known = callSitesOf(name, facts).some((offset) => {
-      const id = facts.root.descendantForIndex(offset, offset + name.length);
-      if (!id) return false;
-      const call = id.parent?.type === 'attribute' ? id.parent.parent : id.parent;
-      if (call?.type !== 'call' || !(call.childForFieldName('function')?.endIndex === offset + name.length)) return false;
+    const name = nameOf(definition);
+    known = callsOf(definition, facts).slice(0, CALL_SITES_LOOKED_AT).some((call) => {
       // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
       // `is_sorted`): the loop around it runs inside the function, not around its calls.
       if (insideDefinitionNamed(call, name)) return false;
+      const leaving = returnAround(call);
+      // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
+      if (leaving) return loopsAround(call, facts, false).some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
       return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
     });
-    byName.set(name, known);
+    byDefinition.set(key, known);
   }
   return known;
+}
+
+/** The `return` statement holding node within its function, or null. */
+function returnAround(node: Node): Node | null {
+  for (const n of ancestors(node)) {
+    if (n.type === 'return_statement') return n;
+    if (STOP_TYPES.has(n.type)) return null;
+  }
+  return null;
 }
 
 function insideDefinitionNamed(node: Node, name: string): boolean {
@@ -350,22 +376,17 @@ const handedToWorkersCache = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /**
  * True when the function is handed, in this file, to workers that run it per item: `pool.map(f, xs)`,
- * `executor.submit(f, x)`, joblib's `delayed(f)(...)`, `Process(target=f)`. No loop spells the call, but
- * the body runs once per item all the same.
+ * `executor.submit(self.f, x)`, joblib's `delayed(f)(...)`, `Process(target=f)`. No loop spells the call, but
+ * the body runs once per item all the same. The reference is resolved as a call is (referencesTo).
  */
-function handedToWorkers(name: string, facts: FileFacts): boolean {
-  if (!name) return false;
-  let byName = handedToWorkersCache.get(facts);
-  if (!byName) handedToWorkersCache.set(facts, (byName = new Map()));
-  let known = byName.get(name);
+function handedToWorkers(def: Node, facts: FileFacts): boolean {
+  let byDefinition = handedToWorkersCache.get(facts);
+  if (!byDefinition) handedToWorkersCache.set(facts, (byDefinition = new Map()));
+  const key = callersKey(def);
+  let known = byDefinition.get(key);
   if (known === undefined) {
-    known = callSitesOf(name, facts).some((offset) => {
-      let ref = facts.root.descendantForIndex(offset, offset + name.length);
-      if (ref?.type !== 'identifier') return false;
-      if (ref.parent?.type === 'attribute' && ref.parent.childForFieldName('attribute')?.equals(ref)) ref = ref.parent;
-      return isWorkerFunctionArgument(ref);
-    });
-    byName.set(name, known);
+    known = referencesTo(def, facts).slice(0, CALL_SITES_LOOKED_AT).some(isWorkerFunctionArgument);
+    byDefinition.set(key, known);
   }
   return known;
 }

@@ -6,7 +6,7 @@ import { project, run } from '../helpers/cli';
 const FILES = {
   'pkg/__init__.py': '',
   'pkg/load.py': 'def load_all(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n',
-  'tests/test_load.py': 'def test_load(tmp_path):\n    f = open(tmp_path)\n    assert f.read() == ""\n    f.close()\n',
+  'tests/test_load.py': 'def test_load(tmp_path):\n    f = open(tmp_path)\n    assert f.read() == ""\n',
 };
 
 describe('cli: impact ranking', () => {

@@ -63,16 +63,12 @@ describe('impact from context', () => {
   });
 
   it('drops low-impact findings to hint: test files, __main__ blocks, small literal loops, examples', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const cases: [string, LintOptions, string][] = [
       [leak, { filePath: '/proj/tests/test_load.py' }, 'in a test file'],
       [leak, { filePath: '/proj/examples/load.py' }, 'in an example or script folder'],
-      ['if __name__ == "__main__":\n    f = open("x")\n    data = f.read()\n    f.close()\n', {}, 'under `if __name__ == "__main__":`'],
-      [
-        'def load(ps):\n    for p in ("a", "b"):\n        f = open(p)\n        data = f.read()\n        f.close()\n',
-        {},
-        'in a loop over a small literal domain',
-      ],
+      ['if __name__ == "__main__":\n    def load(p):\n        f = open(p)\n        return f.read()\n', {}, 'under `if __name__ == "__main__":`'],
+      ['def load(ps):\n    for p in ("a", "b"):\n        f = open(p)\n        data = f.read()\n', {}, 'in a loop over a small literal domain'],
     ];
     for (const [src, options, reason] of cases) {
       const [f] = await lint(src, options);
@@ -83,7 +79,7 @@ describe('impact from context', () => {
   });
 
   it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
-    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const [all] = await lint(src, { filePath: '/proj/tests/test_load.py', impact: 'all' });
     assert.equal(all.severity, 'warning');
     assert.equal(all.impact?.level, 'low');
@@ -100,14 +96,14 @@ describe('impact from context', () => {
   });
 
   it('the hover says why a finding is ranked as it is', async () => {
-    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
+    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
     const rule = ALL_RULES.find((r) => r.id === OPEN)!;
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
   });
 
   it('a function handed to a process or thread pool runs per item: high, even in an example folder', async () => {
-    const body = 'def work(p):\n    f = open(p, "a+")\n    f.write("x")\n    f.close()\n\n';
+    const body = 'def work(p):\n    f = open(p, "a+")\n    f.write("x")\n\n';
     const handed = [
       'Parallel(n_jobs=4)(delayed(work)(p) for p in paths)\n',
       'def run(paths):\n    with Pool() as pool:\n        pool.map(work, paths)\n',
@@ -129,6 +125,11 @@ describe('impact from context', () => {
       const [f] = await lint(body + caller, { filePath: '/proj/examples/build.py' });
       assert.equal(f.impact?.level, 'low', caller);
     }
+    // A method handed on through self is its own; `other.work` of an unknown receiver is not.
+    const method = 'class Job:\n    def work(self, p):\n        f = open(p, "a+")\n        f.write("x")\n\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' }))[0]?.impact?.level;
+    assert.equal(await level(method + '    def run(self, pool, paths):\n        pool.map(self.work, paths)\n'), 'high');
+    assert.equal(await level(method + '\ndef run(pool, other, paths):\n    pool.map(other.work, paths)\n'), 'normal');
   });
 
   it('torch and TensorFlow rules in a notebook (not among demos) are not example code: normal impact, severity kept', async () => {
@@ -145,7 +146,7 @@ describe('impact from context', () => {
       assert.equal((await at(demo))[0]?.impact?.level, 'low', demo);
     }
     // A general rule in a notebooks folder is still example code.
-    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
+    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
     assert.equal(leak.impact?.level, 'low');
   });
 
@@ -181,14 +182,14 @@ describe('impact from context', () => {
     const [hot] = await lint('def load(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n');
     assert.equal(hot.severity, 'warning');
     // Near miss: a file held in a name keeps the rule's severity outside hot code.
-    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n');
+    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n');
     assert.equal(held.severity, 'warning');
   });
 
   it('judges example folders below the project top folder only (pyproject.toml, setup.cfg, .git, or the given path)', async () => {
     const engine = await getEngine();
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     const levelAt = (rel: string, options: LintOptions = {}) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -242,7 +243,7 @@ describe('impact from context', () => {
     assert.deepEqual(kept.impact, { level: 'high', reasons: ['in a loop over data'] });
     assert.equal(kept.severity, 'info');
     // Near miss: a rule whose advice is not only about scale keeps the loop's high impact in an example.
-    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n        f.close()\n';
+    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n';
     const [held] = await lint(leak, { filePath: '/proj/examples/load.py' });
     assert.equal(held.impact?.level, 'high');
     assert.equal(held.severity, 'warning');
@@ -271,7 +272,7 @@ describe('impact from context', () => {
   });
 
   it('build and packaging scripts (setup.py, versioneer.py, _version.py) are low impact', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    f.close()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
     for (const name of ['setup.py', 'versioneer.py', 'pkg/_version.py', 'noxfile.py']) {
       const [f] = await lint(leak, { filePath: `/proj/${name}` });
       assert.deepEqual(f.impact, { level: 'low', reasons: ['in a build or packaging script'], demotedFrom: 'warning' }, name);
@@ -289,9 +290,46 @@ describe('impact from context', () => {
     const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
     assert.equal((await lint(recurse))[0].impact?.level, 'normal');
     // Near miss: another function calling it in a loop makes it hot.
-    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        g.is_sorted()\n');
+    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        Data.is_sorted(g)\n');
     assert.equal(hot.impact?.level, 'high');
     assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
+  });
+
+  it('called from a loop: a method through self, its class or a receiver known to be its instance; a function by its bare name', async () => {
+    const method = 'class Runner:\n    def run(self, xs):\n        return sum([x * 2 for x in xs])\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' })).find((f) => f.ruleId === SUM)?.impact?.level;
+    // Any `x.run()` in a loop (a thread, a session, a subprocess) says nothing about Runner.run.
+    assert.equal(await level(method + '\ndef go(jobs):\n    for j in jobs:\n        j.run()\n'), 'normal');
+    assert.equal(await level(method + '    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(batches):\n    r = Runner()\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(r: Runner, batches):\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\nclass Fast(Runner):\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
+    // `self.run()` in an unrelated class is that class's method.
+    assert.equal(await level(method + '\nclass Other:\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'normal');
+    const fn = 'def score(xs):\n    return sum([x * 2 for x in xs])\n';
+    assert.equal(await level(fn + '\ndef go(models, b):\n    for m in models:\n        m.score(b)\n'), 'normal');
+    assert.equal(await level(fn + '\ndef go(batches):\n    for b in batches:\n        score(b)\n'), 'high');
+    // A nested def is visible only in its own function: a same-named module function's callers are not its callers.
+    const nested = 'def outer(xs):\n    def score(v):\n        return sum([x * 2 for x in v])\n    return score(xs)\n';
+    assert.equal(await level(nested + '\ndef go(batches):\n    for b in batches:\n        score(b)\n'), 'normal');
+  });
+
+  it('a call in a `return` inside a loop runs once, as it leaves the loop; one in a returned comprehension repeats', async () => {
+    const fn = 'def score(xs):\n    return sum([x * 2 for x in xs])\n';
+    const level = async (src: string) => (await lint(src, { impact: 'all' })).find((f) => f.ruleId === SUM)?.impact?.level;
+    assert.equal(await level(fn + '\ndef wait(q):\n    while True:\n        if q.done():\n            return score(q.items)\n'), 'normal');
+    assert.equal(await level(fn + '\ndef go(batches):\n    while True:\n        return [score(b) for b in batches]\n'), 'high');
+    assert.equal(await level(fn + '\ndef go(batches):\n    for b in batches:\n        total = score(b)\n    return total\n'), 'high');
+  });
+
+  it('a NumPy reduction over an array built from a short literal display is low impact: it checks a few numbers', async () => {
+    const impact = async (src: string) => (await ruleAt('builtin-reduction-on-ndarray', src, undefined, { impact: 'all' }))[0]?.impact;
+    const small = 'import numpy as np\n\ndef check(a, b, c, d):\n    if any(np.array([a, b, c, d]) < 0):\n        raise ValueError(a)\n';
+    assert.deepEqual(await impact(small), { level: 'low', reasons: ['over a small literal domain'] });
+    assert.equal((await ruleAt('builtin-reduction-on-ndarray', small))[0]?.severity, 'hint');
+    // Near miss: an array from data keeps the rule's high impact.
+    const data = 'import numpy as np\n\ndef check(values):\n    if any(np.array(values) < 0):\n        raise ValueError(values)\n';
+    assert.equal((await impact(data))?.level, 'high');
   });
 
   it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {
@@ -318,11 +356,37 @@ describe('impact from context', () => {
     assert.equal(hot.severity, 'warning');
   });
 
+  it('open-without-with: a file closed by hand, or read by a generator a builtin consumes at once, is quiet outside hot code', async () => {
+    const severities = async (src: string) => (await ruleAt(OPEN, src)).map((f) => f.severity);
+    const byHand = 'import struct\n\ndef header(p):\n    f = open(p, "rb")\n    magic = struct.unpack(">II", f.read(8))\n    f.close()\n    return magic\n';
+    assert.deepEqual(await severities(byHand), ['hint']);
+    assert.deepEqual(await severities(byHand + '\ndef headers(paths):\n    return [header(p) for p in paths]\n'), ['warning']);
+    // Held across a loop (parsed or written line by line), a hand-closed file keeps its severity.
+    const parsed =
+      'def convert(src, dst):\n    r = open(src)\n    w = open(dst, "w")\n    for line in r:\n        w.write(line.upper())\n    r.close()\n    w.close()\n';
+    assert.deepEqual(await severities(parsed), ['warning', 'warning']);
+    const consumed = 'def is_docker(path):\n    return any("docker" in line for line in open(path))\n';
+    assert.deepEqual(await severities(consumed), ['hint']);
+    // Near miss: a generator kept for later holds the file open until it is exhausted or collected.
+    assert.deepEqual(await severities('def lines(path):\n    return (line.strip() for line in open(path))\n'), ['warning']);
+  });
+
   it('resource-without-with: an inline use (ZipFile(p).namelist()) is quiet outside hot code; a held one keeps its severity', async () => {
     const severities = async (src: string) => (await ruleAt('resource-without-with', src)).map((f) => f.severity);
     const inline = 'import zipfile\n\ndef names(p):\n    return zipfile.ZipFile(p).namelist()\n';
     assert.deepEqual(await severities(inline), ['hint']);
     assert.deepEqual(await severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['warning']);
     assert.deepEqual(await severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['warning']);
+    // An HTTP response read in full and dropped goes with the function's locals: a hint, but a warning where it repeats.
+    const read = 'from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.read()\n';
+    assert.deepEqual(await severities(read), ['hint']);
+    assert.deepEqual(await severities(read + '\ndef fetch_all(urls):\n    return [fetch(u) for u in urls]\n'), ['warning']);
+    assert.deepEqual(await severities('from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.headers, r.read()\n'), [
+      'warning',
+    ]);
+    // A download streamed in chunks holds the connection across the loop.
+    const chunks =
+      'from urllib.request import urlopen\n\ndef fetch(u, f):\n    r = urlopen(u, timeout=5)\n    while True:\n        chunk = r.read(1024)\n        if not chunk:\n            break\n        f.write(chunk)\n';
+    assert.deepEqual(await severities(chunks), ['warning']);
   });
 });

@@ -111,6 +111,13 @@ describe('precision (issue 26)', () => {
       // A condition that calls a function per item counts too.
       const filtered = 'def numeric(rows):\n    out = []\n    for row in rows:\n        if kind(row) == "n":\n            out.append(row)\n    return out\n';
       assert.equal((await findings(RULE, filtered, { impact: 'auto' }))[0]?.severity, 'hint');
+      // So does a membership test in a named collection (a scan per item for a list); one in a literal display does not.
+      const member =
+        'def others(rows, picked):\n    out = []\n    for row in rows:\n        if row not in picked:\n            out.append(row)\n    return out\n\n\n' +
+        'def run(batches, picked):\n    for rows in batches:\n        others(rows, picked)\n';
+      assert.equal((await findings(RULE, member, { impact: 'auto' }))[0]?.severity, 'hint');
+      const literal = member.replace('row not in picked', 'row not in ("a", "b")');
+      assert.equal((await findings(RULE, literal, { impact: 'auto' }))[0]?.severity, 'info');
       for (const element of ['row * 2', '(row["a"], row["b"])', 'row.strip()', 'int(row)', 'f"{row}"', 'sum([x * 2 for x in row])']) {
         assert.equal((await findings(RULE, loop(element), { impact: 'auto' }))[0]?.severity, 'info', element);
       }

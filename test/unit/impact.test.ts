@@ -327,9 +327,9 @@ describe('impact from context', () => {
     const small = 'import numpy as np\n\ndef check(a, b, c, d):\n    if any(np.array([a, b, c, d]) < 0):\n        raise ValueError(a)\n';
     assert.deepEqual(await impact(small), { level: 'low', reasons: ['over a small literal domain'] });
     assert.equal((await ruleAt('builtin-reduction-on-ndarray', small))[0]?.severity, 'hint');
-    // Near miss: an array from data keeps the rule's high impact.
+    // Near miss: an array from data is not low; once per call it is ordinary code (the rule is quiet outside hot code).
     const data = 'import numpy as np\n\ndef check(values):\n    if any(np.array(values) < 0):\n        raise ValueError(values)\n';
-    assert.equal((await impact(data))?.level, 'high');
+    assert.equal((await impact(data))?.level, 'normal');
   });
 
   it("advice about a loop's own shape counts the loops around it, not its own: one pass over data is cheap, a pass per item is not", async () => {

@@ -344,15 +344,17 @@ function calledFromLoop(definition: Node, facts: FileFacts): boolean {
   let known = byDefinition.get(key);
   if (known === undefined) {
     const name = nameOf(definition);
-    known = callsOf(definition, facts).slice(0, CALL_SITES_LOOKED_AT).some((call) => {
-      // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
-      // `is_sorted`): the loop around it runs inside the function, not around its calls.
-      if (insideDefinitionNamed(call, name)) return false;
-      const leaving = returnAround(call);
-      // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
-      if (leaving) return loopsAround(call, facts, false).some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
-      return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
-    });
+    known = callsOf(definition, facts)
+      .slice(0, CALL_SITES_LOOKED_AT)
+      .some((call) => {
+        // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
+        // `is_sorted`): the loop around it runs inside the function, not around its calls.
+        if (insideDefinitionNamed(call, name)) return false;
+        const leaving = returnAround(call);
+        // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
+        if (leaving) return loopsAround(call, facts, false).some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
+        return loopsAround(call, facts, false).length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
+      });
     byDefinition.set(key, known);
   }
   return known;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { argumentList, callArguments, FileFacts, keywordArgument } from '../../server/analysis';
+import { argumentList, callArguments, FileFacts, keywordArgument, underVersionGuard } from '../../server/analysis';
 import { appendArgument, ensureImport, prependArgument, replaceNode } from '../../server/fixes';
 import type { FixSafety, TextEdit } from '../../common/types';
 
@@ -96,6 +96,8 @@ export default defineRule({
     const qualified = ctx.facts.qualifiedName(callee);
     const target = qualified ? TARGETS.get(qualified) : undefined;
     if (!target) return;
+    // `if is_torch_version(">=", "2.3"): torch.amp… else: torch.cuda.amp…`: the old spelling is the old versions' fallback.
+    if (underVersionGuard(site)) return;
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);

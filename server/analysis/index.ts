@@ -129,3 +129,4 @@ export {
   vectorizeElementValue,
 } from './vectorize';
 export type { RowEnv, RowVector, RowVectorKind } from './vectorize';
+export { underVersionGuard } from './compat';

@@ -62,6 +62,9 @@ export default defineRule({
     const params = parameterNames(fn).filter((p, i) => !(i === 0 && (p === 'self' || p === 'cls')));
     if (params.length === 0) return;
     const body = m.need('body');
+    // Nothing returned, nothing to reuse: the cache only makes the call happen once per argument, which is then the
+    // point (detectron2's create_local_process_group sets up a process group once per size).
+    if (!findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length) return;
     let reason: string | null = null;
     for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
       reason = describeVarying(call, ctx);

@@ -83,6 +83,9 @@ export default defineRule({
     if (decoratorsOf(fn).length > 0 && decoratorsOf(fn).some((d) => /contextmanager|property|cache/.test(d.text))) return;
     const fname = m.need('fname').text;
     if (!LOADER_NAME.test(fname) && !parameterNames(fn).some((p) => SOURCE_PARAM.test(p))) return;
+    // A list is the function's contract (`-> list[...]`, ":rtype: list", "returns a list of ..."): callers elsewhere may
+    // index or slice it (nltk's parse_tweets_set, whose callers split it into train and test).
+    if (promisesList(fn)) return;
     // result = [] as a direct statement of the body.
     const init = body.namedChildren.find((s) => {
       const a = s?.type === 'expression_statement' ? s.namedChild(0) : null;
@@ -126,6 +129,18 @@ export default defineRule({
     });
   },
 });
+
+/** What a def's docstring says it returns or outputs: "a list of …", ":rtype: list", "Returns: list". */
+const DOCUMENTED_LIST = /(\breturns?\b|\boutputs?\b|:rtype:)[^.]{0,80}?\blist\b/i;
+
+/** The def's return annotation or docstring promises a list. */
+function promisesList(fn: Node): boolean {
+  const annotation = fn.childForFieldName('return_type')?.text ?? '';
+  if (/^(list|List|typing\.List)\b/.test(annotation)) return true;
+  const first = fn.childForFieldName('body')?.namedChild(0);
+  const doc = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first.namedChild(0)!.text : '';
+  return DOCUMENTED_LIST.test(doc);
+}
 
 /** `id` is the callee of a call whose result is used as a list: tested for truth, measured, indexed, compared or added. */
 function callNeedsList(id: Node): boolean {

@@ -82,6 +82,25 @@ export function fateOfBinding(stmt: Node, name: string, scope: Node, options: Ow
 
 type Use = 'managed' | 'escapes' | 'release' | 'use';
 
+/**
+ * `try: … except BaseException: f.close(); raise  else: f.close(); …`: a handler that catches everything and the
+ * `else` clause both close the resource, so every way out of the `try` does, as a `finally` would (ignite's atomic
+ * checkpoint save).
+ */
+function closedOnEveryWayOut(close: Node, name: string, methods: readonly string[]): boolean {
+  let clause: Node | null = null;
+  for (let n: Node | null = close.parent; n && !clause; n = n.parent) {
+    if (n.type === 'except_clause' || n.type === 'else_clause') clause = n;
+    if (n.type === 'function_definition' || n.type === 'lambda') return false;
+  }
+  const tryStatement = clause?.parent;
+  if (tryStatement?.type !== 'try_statement') return false;
+  const closes = (n: Node) => methods.some((m) => new RegExp(`\\b${name}\\s*\\.\\s*${m}\\s*\\(`).test(n.text));
+  const catchAll = tryStatement.namedChildren.find((c) => c?.type === 'except_clause' && /^except\s*(\(?\s*BaseException\b|:)/.test(c.text));
+  const orElse = tryStatement.namedChildren.find((c) => c?.type === 'else_clause');
+  return !!catchAll && !!orElse && closes(catchAll) && closes(orElse);
+}
+
 function classifyUse(id: Node, options: OwnershipOptions): Use {
   const p = id.parent!;
   if (p.type === 'attribute' && p.childForFieldName('object')?.equals(id)) {
@@ -90,6 +109,7 @@ function classifyUse(id: Node, options: OwnershipOptions): Use {
     if (options.closeMethods.includes(attr) || attr === '__exit__' || attr === '__aexit__') {
       if (!called) return 'managed'; // `atexit.register(f.close)`, `stack.callback(pool.shutdown)`
       for (let n: Node | null = p.parent; n; n = n.parent) if (n.type === 'finally_clause') return 'managed';
+      if (closedOnEveryWayOut(p, id.text, options.closeMethods)) return 'managed';
       return 'release';
     }
     return 'use';

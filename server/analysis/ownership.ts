@@ -77,7 +77,34 @@ export function fateOfBinding(stmt: Node, name: string, scope: Node, options: Ow
     if (use === 'escapes') return { kind: 'escapes' };
     if (use === 'release' && !release) release = id.parent!.parent!;
   }
+  // `cur = conn.cursor(); return cur.execute(q)`: what the resource made is handed to the caller, who needs the resource
+  // open (nltk's chat80.sql_query returns the cursor: closing the connection would break every caller).
+  if (derivedValueReturned(stmt, name, scope, limit)) return { kind: 'escapes' };
   return { kind: 'local', release, rebound };
+}
+
+/** Methods that return a handle working through the resource (a cursor, a file over a socket), not a plain value. */
+const HANDLE_METHODS = new Set(['cursor', 'execute', 'executemany', 'makefile', 'open_sftp', 'invoke_shell']);
+
+/** A name bound from a handle the resource made (`cur = conn.cursor()`) is read in a `return` of the scope. */
+function derivedValueReturned(stmt: Node, name: string, scope: Node, limit: number): boolean {
+  for (const id of occurrences(scope, name)) {
+    if (id.startIndex < stmt.endIndex || id.startIndex >= limit || nestedScopeOf(id, scope) !== null) continue;
+    const attribute = id.parent;
+    const method = attribute?.type === 'attribute' && attribute.childForFieldName('object')?.equals(id) ? attribute.childForFieldName('attribute')?.text : null;
+    const call = method && HANDLE_METHODS.has(method) ? attribute!.parent : null;
+    const assignment = call?.type === 'call' ? withEnclosingParentheses(call).parent : null;
+    const derived = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    if (derived?.type !== 'identifier') continue;
+    for (const use of occurrences(scope, derived.text)) {
+      if (use.startIndex <= assignment!.endIndex || nestedScopeOf(use, scope) !== null) continue;
+      for (let n: Node | null = use.parent; n && n.id !== scope.id; n = n.parent) {
+        if (n.type === 'return_statement') return true;
+        if (n.type === 'block') break;
+      }
+    }
+  }
+  return false;
 }
 
 type Use = 'managed' | 'escapes' | 'release' | 'use';

@@ -987,9 +987,10 @@ export class LocalTypes {
    * Only for a parameter the function never rebinds.
    */
   private typeParameterFromUse(def: Node, name: string, bindings: Map<string, Binding[]>): void {
-    const i = parameterList(def).findIndex((p) => p.name === name);
+    const params = parameterList(def);
+    const i = params.findIndex((p) => p.name === name);
     const list = bindings.get(name);
-    if (i < 0 || !list || list.length !== 1 || list[0].type || list[0].node.id !== parameterList(def)[i].node.id) return;
+    if (i < 0 || !list || list.length !== 1 || list[0].type || list[0].node.id !== params[i].node.id) return;
     list[0].type =
       this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null) ?? documentedParameter(def, name);
   }
@@ -1022,13 +1023,14 @@ interface PendingBinding {
 
 /** Records a binding of `name` by `node`; `at`: where the name becomes bound (after the right-hand side, at the loop body, ...). */
 function addBinding(bindings: Map<string, Binding[]>, name: string, node: Node, type: ValueType | null, at = node.endIndex): void {
-  addBindingTo(bindings, name, { at, node, type });
+  pushTo(bindings, name, { at, node, type });
 }
 
-function addBindingTo(bindings: Map<string, Binding[]>, name: string, b: Binding): void {
-  const list = bindings.get(name);
-  if (list) list.push(b);
-  else bindings.set(name, [b]);
+/** Appends to the list kept under `key`, starting one when there is none. */
+function pushTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }
 
 /** The names an assignment target (a name, a tuple or list of them, a star target) binds, untyped. */
@@ -1043,7 +1045,6 @@ function addTargets(bindings: Map<string, Binding[]>, target: Node, stmt: Node, 
     }
 }
 
-/** What node `n` of a scope's body binds in that scope (assignments to plain names go to `pending`, to be typed). */
 /**
  * A scope's index, its plain-name assignments entered as bindings of unknown type (typed per name
  * later: LocalTypes.typeName), every list in source order.
@@ -1052,10 +1053,8 @@ function withPlaceholders(scope: Node, bindings: Map<string, Binding[]>, opaque:
   const untyped = new Map<string, { binding: Binding; pending: PendingBinding }[]>();
   for (const p of [...pending].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
     const binding: Binding = { at: p.node.endIndex, node: p.node, type: null };
-    addBindingTo(bindings, p.name, binding);
-    const list = untyped.get(p.name);
-    if (list) list.push({ binding, pending: p });
-    else untyped.set(p.name, [{ binding, pending: p }]);
+    pushTo(bindings, p.name, binding);
+    pushTo(untyped, p.name, { binding, pending: p });
   }
   for (const list of bindings.values()) list.sort((a, b) => a.at - b.at);
   return { scope, bindings, opaque, untyped, paramsTyped: new Set() };
@@ -1106,6 +1105,7 @@ function bindingConstructs(body: Node): Node[] {
   return out;
 }
 
+/** What node `n` of a scope's body binds in that scope (assignments to plain names go to `pending`, to be typed). */
 function addBindingsOf(n: Node, bindings: Map<string, Binding[]>, opaque: Set<string>, pending: PendingBinding[]): void {
   switch (n.type) {
     case 'assignment':

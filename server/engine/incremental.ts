@@ -152,17 +152,17 @@ export class IncrementalLinter {
 
   /** The gated groups the last lint opened: the next region lint runs them with the base patterns (PartialRun.expectedGroups). */
   private openGroups: string[] = [];
-  /** What the last full lint ran with: prepareRegions() readies the queries its next edit needs. */
-  private lastFull: { options: LintOptions; openGroups: string[] } | null = null;
+  /** The options of the last full lint: prepareRegions() readies the queries its next edit needs (with openGroups). */
+  private lastFullOptions: LintOptions | null = null;
 
   /**
    * Compiles the region queries the next incremental lint will run, if the last lint was a full
    * one (the editor calls it when idle after a full lint; the first keystroke need not wait).
    */
   prepareRegions(): void {
-    const last = this.lastFull;
-    this.lastFull = null;
-    if (last) this.engine.prepareRegions(last.options, last.openGroups);
+    const options = this.lastFullOptions;
+    this.lastFullOptions = null;
+    if (options) this.engine.prepareRegions(options, this.openGroups);
   }
 
   /** Forgets everything (next lint is full). */
@@ -211,7 +211,7 @@ export class IncrementalLinter {
     this.stats.full++;
     const run = this.engine.lintRaw(tree, text, options);
     this.openGroups = run.openGroups.map((group) => group.key);
-    this.lastFull = { options, openGroups: this.openGroups };
+    this.lastFullOptions = options;
     const root = tree.rootNode;
     const units = unitsOf(tree).map((u, k) => ({ ...u, bindings: boundNames(root.child(k)!) }));
     this.stats.lastDirty = units.length;

@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   decoratorsOf,
+  docstringOf,
   enclosingLoop,
   hasOwnYield,
   identifiersSpelledInFile,
@@ -137,9 +138,7 @@ const DOCUMENTED_LIST = /(\breturns?\b|\boutputs?\b|:rtype:)[^.]{0,80}?\blist\b/
 function promisesList(fn: Node): boolean {
   const annotation = fn.childForFieldName('return_type')?.text ?? '';
   if (/^(list|List|typing\.List)\b/.test(annotation)) return true;
-  const first = fn.childForFieldName('body')?.namedChild(0);
-  const doc = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first.namedChild(0)!.text : '';
-  return DOCUMENTED_LIST.test(doc);
+  return DOCUMENTED_LIST.test(docstringOf(fn) ?? '');
 }
 
 /** `id` is the callee of a call whose result is used as a list: tested for truth, measured, indexed, compared or added. */

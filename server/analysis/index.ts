@@ -116,7 +116,18 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
-export { PANDAS_KINDS, commonValue, describeValue, forgetModules, knownNotPandas, resolveModule, sameKind, values, workspaceStats } from './values';
+export {
+  PANDAS_KINDS,
+  commonValue,
+  describeValue,
+  docstringOf,
+  forgetModules,
+  knownNotPandas,
+  resolveModule,
+  sameKind,
+  values,
+  workspaceStats,
+} from './values';
 export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, ModuleSource, Returns, Value, ValueKind, ValueLayer } from './values';
 export {
   VECTOR_FIX_REASONS,

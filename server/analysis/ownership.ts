@@ -4,7 +4,7 @@
 // recognise counts as handing the resource on, so rules built on this stay silent.
 import type { Node } from '../syntax/parser';
 import { isDeclaredNonLocal, nestedScopeOf, occurrences, scopeOf } from './names';
-import { withEnclosingParentheses } from './scopes';
+import { exceptHeader, withEnclosingParentheses } from './scopes';
 
 export interface OwnershipOptions {
   /** Methods that release the resource: `close`, `shutdown`, `terminate`… */
@@ -123,7 +123,7 @@ function closedOnEveryWayOut(close: Node, name: string, methods: readonly string
   const tryStatement = clause?.parent;
   if (tryStatement?.type !== 'try_statement') return false;
   const closes = (n: Node) => methods.some((m) => new RegExp(`\\b${name}\\s*\\.\\s*${m}\\s*\\(`).test(n.text));
-  const catchAll = tryStatement.namedChildren.find((c) => c?.type === 'except_clause' && /^except\s*(\(?\s*BaseException\b|:)/.test(c.text));
+  const catchAll = tryStatement.namedChildren.find((c) => c?.type === 'except_clause' && /^except\s*(\(?\s*BaseException\b|:)/.test(exceptHeader(c)));
   const orElse = tryStatement.namedChildren.find((c) => c?.type === 'else_clause');
   return !!catchAll && !!orElse && closes(catchAll) && closes(orElse);
 }

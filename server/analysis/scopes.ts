@@ -283,3 +283,9 @@ export function leavesTheLoops(stmt: Node, top: Node): boolean {
   if (next?.type === 'return_statement' || next?.type === 'raise_statement') return true;
   return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
 }
+
+/** An except clause's text before its body: `except (AttributeError, ImportError) as e:`, for a look at what it catches. */
+export function exceptHeader(clause: Node): string {
+  const body = clause.childForFieldName('body') ?? clause.namedChildren.find((c) => c?.type === 'block') ?? null;
+  return clause.text.slice(0, body ? body.startIndex - clause.startIndex : undefined);
+}

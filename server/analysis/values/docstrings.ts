@@ -12,8 +12,8 @@ const NDARRAY_TYPE = /^(?::py:class:|:class:)?`?(?:ndarray|np\.ndarray|numpy\.nd
 const SHAPE = /^\s*(?:of shape\s*:?\s*`?\(([^)]*)\)`?)?/;
 const NARROWING_TAIL = /^\s*(?:,?\s*(?:optional|or None|default[^,]*))*\s*\.?\s*$/;
 
-/** The docstring of a def (the string of its first statement), without quotes; null when it has none. */
-function docstringOf(def: Node): string | null {
+/** The docstring of a def (the string of its first statement; comments are not statements), without quotes; null when it has none. */
+export function docstringOf(def: Node): string | null {
   const first = def.childForFieldName('body')?.namedChildren.find((c) => c?.type !== 'comment');
   const str = first?.type === 'expression_statement' && first.namedChildCount === 1 ? first.namedChild(0) : null;
   if (str?.type !== 'string') return null;

@@ -25,6 +25,7 @@ export { PANDAS_KINDS, commonValue, knownNotPandas, sameKind } from './kinds';
 export type { CallView, LibraryTable, Returns } from './tables';
 export type { FileOrigin, ModuleSource } from './workspace';
 export { forgetModules, resolveModule, workspaceStats } from './workspace';
+export { docstringOf } from './docstrings';
 
 export interface ValueLayer {
   /** What `expr` holds, or null when the layer cannot tell. */

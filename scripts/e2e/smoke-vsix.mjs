@@ -64,14 +64,25 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.locator('.statusbar', { hasText: `Ln ${line}, Col ${column}` }).waitFor(WAIT);
   };
-  /** Runs a command the way a user does: F1, its title, Enter. Fails if the palette does not list it. */
+  /**
+   * Runs a command the way a user does: F1, its title, a click on its row. Fails if the palette does not list it.
+   * The palette closes when something else takes focus (a webview that finishes loading after Enter in the guide's
+   * search did, on a CI machine), so a palette that went away is opened again, up to three times.
+   */
   const runFromPalette = async (title) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor(WAIT);
-    await input.fill(`>${title}`);
-    // Clicked, not Enter: the list may still show the recently used commands first while it filters.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('F1');
+        await page.locator('.quick-input-widget input').fill(`>${title}`, { timeout: 10_000 });
+        // Clicked, not Enter: the list may still show the recently used commands first while it filters.
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`    (the Command Palette went away before "${title}" ran: ${error.message.split('\n')[0]}; opening it again)`);
+        await page.keyboard.press('Escape');
+      }
+    }
   };
   /** The guide webview's document (a webview is an iframe holding the page's own iframe). */
   const guideFrame = () => page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');

@@ -8,6 +8,7 @@ import { classIndex, type ClassInfo } from './classIndex';
 import { ancestors, enclosingDef, parameterAnnotation } from './scopes';
 import { plainAssignments, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
+import { offsetsBetween } from '../syntax/spelling';
 
 /** Receivers that are the instance or the class itself inside a method. */
 const SELF_NAMES = new Set(['self', 'cls']);
@@ -18,7 +19,13 @@ interface Spellings {
   bare: Node[];
   /** `self.f` / `cls.f`, by the start of the class around them. */
   bySelfClass: Map<number, Node[]>;
-  /** `C.f` and `x.f` where `x` is bound to `C(...)` or annotated `C`, by the class name `C`. */
+  /**
+   * `x.f` for any other receiver name `x`, in document order. Which class `x` is an instance of is read only when a
+   * method's callers are asked for, and only in scopes that spell that class's name: a function's callers are its
+   * bare spellings, and reading the bindings of every receiver of every `.get` was most of a keystroke's ranking.
+   */
+  onOtherReceivers: { receiver: Node; attribute: Node }[];
+  /** The `onOtherReceivers` found to be `C.f` or an instance's `x.f`, by the class name `C`, as asked for. */
   byClassName: Map<string, Node[]>;
 }
 
@@ -29,7 +36,7 @@ function spellingsOf(name: string, facts: FileFacts): Spellings {
   if (!byName) spellingsCache.set(facts, (byName = new Map()));
   let known = byName.get(name);
   if (known) return known;
-  known = { bare: [], bySelfClass: new Map(), byClassName: new Map() };
+  known = { bare: [], bySelfClass: new Map(), onOtherReceivers: [], byClassName: new Map() };
   for (const offset of facts.words.of(name)) {
     const id = facts.root.descendantForIndex(offset, offset + name.length);
     if (id?.type !== 'identifier') continue;
@@ -45,13 +52,38 @@ function spellingsOf(name: string, facts: FileFacts): Spellings {
       if (cls) push(known.bySelfClass, cls.startIndex, attribute);
       continue;
     }
-    push(known.byClassName, receiver.text, attribute);
-    const bound = boundClassName(receiver, attribute, facts);
-    if (bound && bound !== receiver.text) push(known.byClassName, bound, attribute);
+    known.onOtherReceivers.push({ receiver, attribute });
   }
   byName.set(name, known);
   return known;
 }
+
+/** `C.f`, and `x.f` where `x` is known to be an instance of `C`, among the spellings, in document order. */
+function onClassNamed(spellings: Spellings, className: string, facts: FileFacts): Node[] {
+  let found = spellings.byClassName.get(className);
+  if (found) return found;
+  found = [];
+  for (const { receiver, attribute } of spellings.onOtherReceivers) {
+    if (receiver.text === className || (mayBindInstanceOf(scopeOf(attribute), className, facts) && boundClassName(receiver, attribute, facts) === className)) {
+      found.push(attribute);
+    }
+  }
+  spellings.byClassName.set(className, found);
+  return found;
+}
+
+/**
+ * True when the scope spells the class name `word` where a binding of an instance can: after `=` (`x = C(...)`) or `:` (a parameter
+ * annotated `C`, quoted or not). A module spells its class names everywhere; it rarely assigns their instances.
+ */
+function mayBindInstanceOf(node: Node, word: string, facts: FileFacts): boolean {
+  return offsetsBetween(facts.words.of(word), node.startIndex, node.endIndex - word.length + 1).some((at) =>
+    BINDS_BEFORE.test(facts.text.slice(Math.max(node.startIndex, at - 40), at)),
+  );
+}
+
+/** The text before a class name that an assignment of its instance or an annotation ends in. */
+const BINDS_BEFORE = /[=:][\s\\]*["']?$/;
 
 function push<K>(map: Map<K, Node[]>, key: K, node: Node): void {
   const list = map.get(key);
@@ -88,7 +120,7 @@ export function referencesTo(definition: Node, facts: FileFacts): Node[] {
   }
   const index = classIndex(facts);
   const info = index.info(owner);
-  const out: Node[] = [...(spellings.byClassName.get(info?.name ?? '') ?? [])];
+  const out: Node[] = info?.name ? [...onClassNamed(spellings, info.name, facts)] : [];
   for (const cls of info ? selfAndSubclasses(info, index) : []) out.push(...(spellings.bySelfClass.get(cls.node.startIndex) ?? []));
   return out;
 }

@@ -303,6 +303,10 @@ describe('impact from context', () => {
     assert.equal(await level(method + '    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
     assert.equal(await level(method + '\ndef go(batches):\n    r = Runner()\n    for b in batches:\n        r.run(b)\n'), 'high');
     assert.equal(await level(method + '\ndef go(r: Runner, batches):\n    for b in batches:\n        r.run(b)\n'), 'high');
+    // The instance's class is read only in scopes that bind or annotate it (a quoted annotation, a continued line too).
+    assert.equal(await level(method + '\ndef go(r: "Runner", batches):\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(batches):\n    r = \\\n        Runner()\n    for b in batches:\n        r.run(b)\n'), 'high');
+    assert.equal(await level(method + '\ndef go(batches, r=None):\n    print(Runner)\n    for b in batches:\n        r.run(b)\n'), 'normal');
     assert.equal(await level(method + '\nclass Fast(Runner):\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'high');
     // `self.run()` in an unrelated class is that class's method.
     assert.equal(await level(method + '\nclass Other:\n    def all(self, batches):\n        for b in batches:\n            self.run(b)\n'), 'normal');

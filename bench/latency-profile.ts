@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   console.log(`  incremental lint   ${show(percentiles(lint))}`);
   console.log(`  to diagnostics     ${show(percentiles(convert))}`);
   console.log(
-    `  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms`,
+    `  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms, ranking ${profile.rankingMs.toFixed(0)} ms, checks ${[...profile.rules.values()].reduce((n, r) => n + r.ms, 0).toFixed(0)} ms; lints in all ${lint.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
   );
   const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   for (const [id, r] of rows) console.log(`    ${id.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms ${String(r.matches).padStart(6)} matches`);
@@ -80,7 +80,10 @@ void main();
 /** One lint's costliest parts: its query passes, facts and the three slowest rule checks. */
 function whyOf(p: EngineProfile): string {
   const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
-  return `queries ${p.queryMs.toFixed(1)} (${p.passes}), facts ${p.factsMs.toFixed(1)}; ` + top.map(([id, r]) => `${id} ${r.ms.toFixed(1)}`).join(', ');
+  return (
+    `queries ${p.queryMs.toFixed(1)} (${p.passes}), facts ${p.factsMs.toFixed(1)}, ranking ${p.rankingMs.toFixed(1)}; ` +
+    top.map(([id, r]) => `${id} ${r.ms.toFixed(1)}`).join(', ')
+  );
 }
 
 function addProfile(into: EngineProfile, from: EngineProfile): void {
@@ -89,6 +92,7 @@ function addProfile(into: EngineProfile, from: EngineProfile): void {
   into.gatedMs += from.gatedMs;
   into.anchoredMs += from.anchoredMs;
   into.factsMs += from.factsMs;
+  into.rankingMs += from.rankingMs;
   into.passes += from.passes;
   for (const [id, r] of from.rules) {
     const entry = into.rules.get(id) ?? { ms: 0, matches: 0 };

@@ -87,13 +87,17 @@ const LONG_INDENT = /(?:^|[\n\r\f])(?:[ \t\0]|\\(?:\r\n|\r|\n)){50,}/g;
  * start (indexOf finds the next one), about 20× faster than the regular expression on a 12k-line file
  * (1.2 ms a keystroke); `\r` and form feeds also start a count, and such texts take the expression.
  */
-export function indentTooDeep(text: string): boolean {
-  return text.includes('\r') || text.includes('\f') ? deepIndentByExpression(text) : deepIndentByLines(text);
+export function indentTooDeep(text: string, around?: { start: number; end: number }): boolean {
+  if (text.includes('\r') || text.includes('\f')) return deepIndentByExpression(text);
+  return around ? deepIndentByLines(text, runStartBefore(text, around.start), around.end) : deepIndentByLines(text);
 }
 
-/** indentTooDeep for a text whose only line break is `\n`. */
-export function deepIndentByLines(text: string): boolean {
-  for (let start = 0; start >= 0 && start < text.length;) {
+/**
+ * indentTooDeep for a text whose only line break is `\n`: the runs of leading blanks that start at the line starts
+ * in [from, to] (all of them by default). A run goes on past `to` through backslash continuations.
+ */
+export function deepIndentByLines(text: string, from = 0, to = text.length): boolean {
+  for (let start = from; start >= 0 && start < text.length && start <= to;) {
     let i = start;
     let columns = 0;
     for (;;) {
@@ -110,6 +114,20 @@ export function deepIndentByLines(text: string): boolean {
     start = lineBreak < 0 ? -1 : lineBreak + 1;
   }
   return false;
+}
+
+/**
+ * The start of the run of leading blanks that reaches `offset`'s line: that line's start, or an earlier one when the
+ * lines before it hold only blanks and a continuation backslash (the scanner's count goes on through them).
+ */
+function runStartBefore(text: string, offset: number): number {
+  let start = text.lastIndexOf('\n', offset - 1) + 1;
+  while (start > 0 && text.charCodeAt(start - 2) === 92) {
+    const previous = text.lastIndexOf('\n', start - 2) + 1;
+    if (!/^[ \t\0]*\\\n$/.test(text.slice(previous, start))) break;
+    start = previous;
+  }
+  return start;
 }
 
 /** indentTooDeep for any text, by regular expression. */
@@ -152,13 +170,15 @@ export interface EngineProfile {
    * profile is attached). It runs inside rules' checks, so it is a part of their time, not added to it.
    */
   inferenceMs: number;
+  /** Time spent ranking findings by impact (analysis/impact.ts), every finding of every lint, carried ones included. */
+  rankingMs: number;
   /** Per rule: time in check() and the number of matches it was given. */
   rules: Map<string, { ms: number; matches: number }>;
   passes: number;
 }
 
 export function newProfile(): EngineProfile {
-  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, inferenceMs: 0, rules: new Map(), passes: 0 };
+  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, inferenceMs: 0, rankingMs: 0, rules: new Map(), passes: 0 };
 }
 
 /** A finding before error-range and suppression filtering, with the extent of the match behind it. */
@@ -270,9 +290,9 @@ export class Engine {
    * over the budget, IndentTooDeep before parsing a text the grammar cannot take (both pathological
    * input, both ParseSkipped); the caller decides what to show.
    */
-  parse(text: string, oldTree?: Tree | null): Tree {
+  parse(text: string, oldTree?: Tree | null, edited?: { start: number; end: number }): Tree {
     const started = this.profile ? performance.now() : 0;
-    if (indentTooDeep(text)) throw new IndentTooDeep();
+    if (indentTooDeep(text, edited)) throw new IndentTooDeep();
     // NULs and lone \r line breaks are handled by PythonParser (textForLexer), offsets unchanged.
     const budget = this.parseTimeoutMs;
     let tree: Tree | null;
@@ -528,7 +548,9 @@ export class Engine {
       const suppressed = suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line);
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
+      const started = this.profile ? performance.now() : 0;
       const ranked = this.ranked(finding, facts, options, r.quietOutsideHotCode === true);
+      if (this.profile) this.profile.rankingMs += performance.now() - started;
       if (ranked) findings.push(ranked);
     }
     if (active.has(UNUSED_SUPPRESSION) && errorRanges.length === 0) {

@@ -107,6 +107,32 @@ describe('open documents whose parse was refused', () => {
   });
 });
 
+describe('open documents: the indentation check of a keystroke', () => {
+  it('looks around the edit after a parse that passed, and at the whole text after one that was refused', async () => {
+    const engine = await getEngine();
+    const text = `def f(x):\n    if x:\n        return x\n${' '.repeat(300)}# note\n`;
+    const doc = new ParsedDocument(TextDocument.create('file:///indent.py', 'python', 1, text), engine);
+    assert.equal(doc.lint({}).skipped, undefined);
+    const seen: ({ start: number; end: number } | undefined)[] = [];
+    const parse = engine.parse;
+    engine.parse = (t, old, edited) => (seen.push(edited), parse.call(engine, t, old, edited));
+    try {
+      // A comment indented 300 columns passes; 150 more columns typed before it do not.
+      const at = text.indexOf('# note');
+      doc.update([{ range: { start: doc.document.positionAt(at), end: doc.document.positionAt(at) }, text: ' '.repeat(150) }], 2);
+      assert.match(doc.lint({}).skipped ?? '', /indented by 400 columns or more/);
+      assert.deepEqual(seen.pop(), { start: at, end: at + 150 });
+      // Typed elsewhere after the refusal: the whole text is checked again (the deep line is still there).
+      doc.update([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#\n' }], 3);
+      assert.match(doc.lint({}).skipped ?? '', /indented by 400 columns or more/);
+      assert.equal(seen.pop(), undefined);
+    } finally {
+      engine.parse = parse;
+      doc.dispose();
+    }
+  });
+});
+
 describe('open documents: edits with positions out of range (found by the protocol fuzzer)', () => {
   /** Every offset's position in the document equals its position in a fresh document of the same text. */
   function positionsExact(doc: ParsedDocument): void {

@@ -165,6 +165,41 @@ describe('reliability: real, mutated and hostile input', function () {
     assert.ok(deep > 40 && deep < 360, `${deep} of 400 random texts were too deep: the sample must hold both answers`);
   });
 
+  it('after one edit of a text that passed, looks only around the edit, with the answer of a check of the whole text (random edits)', () => {
+    let seed = 31;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = [' ', '\t', '\0', '\\\n', 'x', '\n', '  ', '\t\t\t\t', ' '.repeat(40), '\\\n'.repeat(3)];
+    const piecesOf = (n: number) => Array.from({ length: n }, () => pieces[next(pieces.length)]).join('');
+    let checked = 0;
+    let deep = 0;
+    for (let run = 0; run < 3000 && checked < 600; run++) {
+      let text = '';
+      for (let line = next(8); line >= 0; line--) text += ' '.repeat(next(3) === 0 ? 300 + next(99) : next(40)) + piecesOf(next(4)) + 'y = 1\n';
+      if (deepIndentByLines(text)) continue; // the window is looked at only after a text that passed
+      const start = next(text.length + 1);
+      const end = Math.min(text.length, start + next(3) * next(20));
+      const inserted = next(2) === 0 ? ' '.repeat(next(150)) + piecesOf(next(3)) : piecesOf(next(12));
+      const edited = text.slice(0, start) + inserted + text.slice(end);
+      const whole = deepIndentByLines(edited);
+      assert.equal(indentTooDeep(edited, { start, end: start + inserted.length }), whole, JSON.stringify({ text, start, end, inserted }));
+      checked++;
+      if (whole) deep++;
+    }
+    assert.ok(checked === 600 && deep > 60 && deep < 540, `${deep} of ${checked} edited texts were too deep: the sample must hold both answers`);
+    // The cases a window drawn too narrow misses: blanks counted from a continued line above the edit, and a line
+    // break typed before blanks that were not leading (the line they now start begins where the edit ends).
+    const continued = `${' '.repeat(300)}\\\n${' '.repeat(50)}y = 1\n`;
+    const at = continued.indexOf('y') - 50;
+    const spaced = continued.slice(0, at) + ' '.repeat(60) + continued.slice(at);
+    assert.equal(indentTooDeep(spaced, { start: at, end: at + 60 }), true);
+    const broken = `z\n${' '.repeat(450)}y = 1\n`;
+    assert.equal(indentTooDeep(broken, { start: 1, end: 2 }), true);
+    assert.equal(indentTooDeep(`z${' '.repeat(450)}y = 1\n`, { start: 1, end: 2 }), false);
+  });
+
   it('stops a parse that runs over its time budget, says so, and parses normally afterwards', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     try {

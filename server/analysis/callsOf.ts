@@ -136,8 +136,17 @@ export function callersKey(definition: Node): string {
   return `${owner ? 'method' : 'name'}:${name}:${scope ? `${scope.startIndex}-${scope.endIndex}` : 'module'}`;
 }
 
-/** The class and the classes of this file that derive from it, at any depth. */
+/** The class and the classes of this file that derive from it, at any depth (read once per class and file). */
 function selfAndSubclasses(info: ClassInfo, index: ReturnType<typeof classIndex>): ClassInfo[] {
+  let out = lineageCache.get(info);
+  if (!out) lineageCache.set(info, (out = readSubclasses(info, index)));
+  return out;
+}
+
+/** Each class's selfAndSubclasses, by its info (one ClassInfo per class and FileFacts). */
+const lineageCache = new WeakMap<ClassInfo, ClassInfo[]>();
+
+function readSubclasses(info: ClassInfo, index: ReturnType<typeof classIndex>): ClassInfo[] {
   const out = [info];
   for (let i = 0; i < out.length && out.length < 1000; i++) {
     for (const sub of index.subclasses(out[i])) if (!out.includes(sub)) out.push(sub);

@@ -119,6 +119,12 @@ export interface ProjectPlace {
  * The impact of a finding on `node`: high reasons win over low ones, except in test code. `overData`: the
  * flagged construct itself works row by row or element by element over a DataFrame or array (the pandas
  * and NumPy rules), so its cost grows with the data wherever it stands.
+ *
+ * `previous`: what an earlier lint ranked this finding (an incremental lint's carried finding). Where nothing can
+ * make it low, high and normal give the same severity (unless `onlyAtScale`), so a `high` or `normal` already
+ * known is kept instead of looking for hot reasons again: the callers of every def and the value inference of
+ * every loop, half of a keystroke's lint on a 12k-line file. Only the reasons a hover shows can be out of date
+ * then, until the idle-time full lint ranks everything afresh.
  */
 export function impactOf(
   node: Node,
@@ -128,6 +134,7 @@ export function impactOf(
   dataLibrary = overData,
   project: ProjectPlace = {},
   onlyAtScale = false,
+  previous?: Impact,
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
@@ -138,14 +145,16 @@ export function impactOf(
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
   const notebookData = dataLibrary && isNotebook(filePath, project);
   const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
+  const reusable = previous && previous.level !== 'low' && !onlyAtScale ? previous : null;
   const definition = definitionHeaderOf(node);
-  if (definition) return definitionImpact(definition, facts, example);
+  if (definition) return example ? { level: 'low', reasons: ['in an example or script folder'] } : (reusable ?? definitionImpact(definition, facts));
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
   if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  const cold = coldReasons(node, facts, example, notebookData);
+  if (reusable && cold.length === 0) return reusable;
   const hot = hotReasons(node, facts, onlyAtScale);
   if (hot.length > 0) return { level: 'high', reasons: hot };
-  const cold = coldReasons(node, facts, example, notebookData);
   if (cold.length > 0) return { level: 'low', reasons: cold };
   return { level: 'normal', reasons: [] };
 }
@@ -181,8 +190,8 @@ function isNotebook(filePath: string | undefined, project: ProjectPlace): boolea
   return inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
 }
 
-function definitionImpact(definition: Node, facts: FileFacts, example: boolean): Impact {
-  if (example) return { level: 'low', reasons: ['in an example or script folder'] };
+/** The impact of a finding about a definition outside examples: high when the file calls it in a loop. */
+function definitionImpact(definition: Node, facts: FileFacts): Impact {
   const name = nameOf(definition);
   if (calledFromLoop(definition, facts)) return { level: 'high', reasons: [`\`${name}\` is called in a loop in this file`] };
   return { level: 'normal', reasons: [] };
@@ -293,15 +302,26 @@ function isFirstIterable(comprehension: Node, clause: Node | null, part: Node | 
 
 /** True when a loop iterates something that holds or streams data (a frame, an array, a loader, a file, rows). */
 function iteratesData(loop: Node, facts: FileFacts): boolean {
+  // The findings of one loop body ask about the same loops: each is judged once per lint.
+  let byLoop = iteratesDataCache.get(facts);
+  if (!byLoop) iteratesDataCache.set(facts, (byLoop = new Map()));
+  let known = byLoop.get(loop.id);
+  if (known === undefined) byLoop.set(loop.id, (known = readIteratesData(loop, facts)));
+  return known;
+}
+
+const iteratesDataCache = new WeakMap<FileFacts, Map<number, boolean>>();
+
+function readIteratesData(loop: Node, facts: FileFacts): boolean {
   const iterable = iterableOf(loop);
   if (!iterable) return false;
   const { inner } = unwrapIterable(iterable, facts);
-  if (localTypes(facts).typeOf(inner)) return true;
-  if (isDataLoaderExpr(inner, facts)) return true;
+  // What the text says first: the inference below costs far more, and a keystroke ranks every finding of the file.
   const callee = inner.type === 'call' ? inner.childForFieldName('function') : null;
   if (callee && (DATA_CALL.test(callee.text) || callee.text === 'open')) return true;
   const name = callee ? '' : ((inner.type === 'attribute' ? inner.childForFieldName('attribute')?.text : inner.text) ?? '');
-  return inner.type !== 'call' && DATA_NAME.test(name);
+  if (inner.type !== 'call' && DATA_NAME.test(name)) return true;
+  return localTypes(facts).typeOf(inner) !== null || isDataLoaderExpr(inner, facts);
 }
 
 function iterableOf(loop: Node): Node | null {

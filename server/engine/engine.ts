@@ -25,7 +25,7 @@ import { TextGates, type GateHit } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
-import type { Category, Finding, LintResult, RuleFailure, Severity } from '../../common/types';
+import type { Category, Finding, Impact, LintResult, RuleFailure, Severity } from '../../common/types';
 
 /** The matches of one query pass, with what each of its pattern indices stands for. */
 interface PassMatches {
@@ -191,6 +191,11 @@ export interface RawFinding {
   construct?: [number, number];
   /** This finding only matters in hot code (Report.quietOutsideHotCode), whatever its rule's default. */
   quietOutsideHotCode?: boolean;
+  /**
+   * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
+   * `normal` where the severity cannot depend on which (see impactOf's `previous`).
+   */
+  lastImpact?: Impact;
 }
 
 /** The part of a lint that does not depend on suppressions: what incremental linting caches. */
@@ -549,7 +554,7 @@ export class Engine {
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
       const started = this.profile ? performance.now() : 0;
-      const ranked = this.ranked(finding, facts, options, r.quietOutsideHotCode === true);
+      const ranked = this.ranked(r, facts, options);
       if (this.profile) this.profile.rankingMs += performance.now() - started;
       if (ranked) findings.push(ranked);
     }
@@ -566,7 +571,8 @@ export class Engine {
    * outside it and nothing in low-impact code. A severity the user set for the rule is kept. Null: dropped.
    * A copy: incremental lints finish the same raw findings again.
    */
-  private ranked(finding: Finding, facts: FileFacts, options: LintOptions, quietFinding: boolean): Finding | null {
+  private ranked(raw: RawFinding, facts: FileFacts, options: LintOptions): Finding | null {
+    const { finding } = raw;
     const rule = this.rulesById.get(finding.ruleId);
     if (!rule || rule.query === '') return finding;
     const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
@@ -574,8 +580,9 @@ export class Engine {
     // pandas/NumPy advice works over a whole frame or array wherever it stands, unless the rule says its cost shows only in hot code.
     const overData = (rule.category === 'pandas' || rule.category === 'numpy') && rule.quietOutsideHotCode !== true;
     const project = { files: this.files, givenRoot: options.projectRoot };
-    const quiet = rule.quietOutsideHotCode === true || quietFinding;
-    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, quiet);
+    const quiet = rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true;
+    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, quiet, raw.lastImpact);
+    raw.lastImpact = impact;
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
     if (quiet && impact.level === 'low') return null;

@@ -9,6 +9,8 @@ import { renderFindingHover } from '../../server/docs/render';
 import { ALL_RULES } from '../../rules';
 import type { LintOptions } from '../../server/engine/options';
 import { getEngine } from '../helpers/engine';
+import { factsOf, releaseFactTrees } from '../helpers/probe';
+import { impactOf } from '../../server/analysis/impact';
 
 const SUM = 'reduction-over-list-comprehension';
 const OPEN = 'open-without-with';
@@ -25,6 +27,29 @@ async function ruleAt(ruleId: string, source: string, filePath = '/proj/pkg/mod.
 }
 
 describe('impact from context', () => {
+  after(releaseFactTrees);
+
+  it("keeps a carried finding's high or normal where nothing can make it low, and ranks afresh wherever that matters", async () => {
+    const source = 'def total(rows):\n    return any([x > 2 for x in rows])\n\nfor batch in batches:\n    total(batch)\n\nany([x > 2 for x in ys])\n';
+    const facts = await factsOf(source);
+    const at = (text: string, from = 0) => facts.root.descendantForIndex(source.indexOf(text, from), source.indexOf(text, from) + text.length)!;
+    const inDef = at('any([x > 2 for x in rows])');
+    const fresh = impactOf(inDef, facts, '/proj/pkg/mod.py');
+    assert.deepEqual(fresh, { level: 'high', reasons: ['in `total`, called from a loop in this file'] });
+    // A known high or normal is kept: the severity is the same either way, only a hover's reasons could be out of date.
+    const previous = { level: 'normal' as const, reasons: [] };
+    assert.equal(impactOf(inDef, facts, '/proj/pkg/mod.py', false, false, {}, false, previous), previous);
+    // Ranked afresh: a rule quiet outside hot code (high or not decides its severity), a previous low, and code that
+    // may be low (module level: only hot reasons would lift it).
+    assert.deepEqual(impactOf(inDef, facts, '/proj/pkg/mod.py', false, false, {}, true, previous), fresh);
+    assert.deepEqual(impactOf(inDef, facts, '/proj/pkg/mod.py', false, false, {}, false, { level: 'low', reasons: ['in a test'] }), fresh);
+    const atModule = at('any([x > 2 for x in ys])');
+    assert.deepEqual(impactOf(atModule, facts, '/proj/pkg/mod.py', false, false, {}, false, { level: 'high', reasons: ['in a loop over data'] }), {
+      level: 'low',
+      reasons: ['at module level: runs once, at import'],
+    });
+  });
+
   it('ranks a finding in a loop over data high and keeps its severity', async () => {
     const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n');
     assert.equal(f.impact?.level, 'high');

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const checkMs = [...profile.rules.values()].reduce((s, r) => s + r.ms, 0);
   console.log(`${files.length} files, ${findings} findings, wall ${wall.toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
   console.log(
-    `parse ${profile.parseMs.toFixed(0)} ms, query ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes; gated ${profile.gatedMs.toFixed(0)} ms, anchored ${profile.anchoredMs.toFixed(0)} ms), facts ${profile.factsMs.toFixed(0)} ms, checks ${checkMs.toFixed(0)} ms${profile.inferenceMs > 0 ? ` (of which inference ${profile.inferenceMs.toFixed(0)} ms)` : ''}`,
+    `parse ${profile.parseMs.toFixed(0)} ms, query ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes; gated ${profile.gatedMs.toFixed(0)} ms, anchored ${profile.anchoredMs.toFixed(0)} ms), facts ${profile.factsMs.toFixed(0)} ms, checks ${checkMs.toFixed(0)} ms${profile.inferenceMs > 0 ? ` (of which inference ${profile.inferenceMs.toFixed(0)} ms)` : ''}, impact ranking ${profile.rankingMs.toFixed(0)} ms`,
   );
   for (const [key, g] of [...profile.groups].sort((a, b) => b[1].ms - a[1].ms)) {
     console.log(`  pass ${(key || '(base)').padEnd(60)} ${g.ms.toFixed(0).padStart(6)} ms ${String(g.passes).padStart(5)} passes`);

@@ -12,6 +12,8 @@ export interface PhaseProfile {
   factsMs: number;
   /** The value-inference layer's time, when that build's profile reports it. */
   inferenceMs?: number;
+  /** The impact ranking's time (engine.finish, after the checks), when that build's profile reports it. */
+  rankingMs?: number;
   /** The five costliest rule checks of this build (ms). */
   top: [string, number][];
 }
@@ -23,6 +25,7 @@ export function parseProfile(stdout: string): PhaseProfile {
     return m ? Number(m[1]) : NaN;
   };
   const inference = number(/\binference (\d+) ms/);
+  const ranking = number(/\bimpact ranking (\d+) ms/);
   const top = [...stdout.matchAll(/^ {2}([a-z0-9-]+) +(\d+) ms +\d+ matches$/gm)].slice(0, 5).map((m): [string, number] => [m[1], Number(m[2])]);
   return {
     files: number(/^(\d+) files/m),
@@ -33,6 +36,7 @@ export function parseProfile(stdout: string): PhaseProfile {
     checksMs: number(/\bchecks (\d+) ms/),
     factsMs: number(/\bfacts (\d+) ms/),
     inferenceMs: Number.isNaN(inference) ? undefined : inference,
+    rankingMs: Number.isNaN(ranking) ? undefined : ranking,
     top,
   };
 }

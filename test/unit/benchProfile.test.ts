@@ -24,6 +24,13 @@ describe('bench profile text', () => {
     ]);
   });
 
+  it('reads the impact ranking when a build reports it, and leaves it unknown when not', () => {
+    assert.equal(parseProfile(OLD_BUILD).rankingMs, undefined);
+    const p = parseProfile(OLD_BUILD.replace('checks 733 ms', 'checks 733 ms (of which inference 120 ms), impact ranking 95 ms'));
+    assert.equal(p.rankingMs, 95);
+    assert.equal(p.checksMs, 733);
+  });
+
   it('reads the inference share of the checks when a build reports it', () => {
     const p = parseProfile(OLD_BUILD.replace('checks 733 ms', 'checks 733 ms (of which inference 120 ms)'));
     assert.equal(p.inferenceMs, 120);

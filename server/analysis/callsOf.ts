@@ -13,20 +13,25 @@ import { offsetsBetween } from '../syntax/spelling';
 /** Receivers that are the instance or the class itself inside a method. */
 const SELF_NAMES = new Set(['self', 'cls']);
 
-/** Where a file spells one name, grouped by what each spelling can refer to. */
+/** Where a file spells one name, grouped by what each spelling can refer to; each group read when first asked for. */
 interface Spellings {
   /** Bare names (`f`, not `x.f`), definition names left out, in document order. */
-  bare: Node[];
+  bare?: Node[];
+  /** The attributes `x.f` with a plain name `x` before the dot. */
+  attributes?: Attributes;
+  /** The attributes found to be `C.f` or an instance's `x.f`, by the class name `C`, as asked for. */
+  byClassName: Map<string, Node[]>;
+}
+
+interface Attributes {
   /** `self.f` / `cls.f`, by the start of the class around them. */
   bySelfClass: Map<number, Node[]>;
   /**
    * `x.f` for any other receiver name `x`, in document order. Which class `x` is an instance of is read only when a
-   * method's callers are asked for, and only in scopes that spell that class's name: a function's callers are its
+   * method's callers are asked for, and only in scopes that bind or annotate that class: a function's callers are its
    * bare spellings, and reading the bindings of every receiver of every `.get` was most of a keystroke's ranking.
    */
   onOtherReceivers: { receiver: Node; attribute: Node }[];
-  /** The `onOtherReceivers` found to be `C.f` or an instance's `x.f`, by the class name `C`, as asked for. */
-  byClassName: Map<string, Node[]>;
 }
 
 const spellingsCache = new WeakMap<FileFacts, Map<string, Spellings>>();
@@ -35,35 +40,67 @@ function spellingsOf(name: string, facts: FileFacts): Spellings {
   let byName = spellingsCache.get(facts);
   if (!byName) spellingsCache.set(facts, (byName = new Map()));
   let known = byName.get(name);
-  if (known) return known;
-  known = { bare: [], bySelfClass: new Map(), onOtherReceivers: [], byClassName: new Map() };
-  for (const offset of facts.words.of(name)) {
-    const id = facts.root.descendantForIndex(offset, offset + name.length);
-    if (id?.type !== 'identifier') continue;
-    const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : null;
-    if (!attribute) {
-      if (!isDefinitionName(id)) known.bare.push(id);
-      continue;
-    }
-    const receiver = attribute.childForFieldName('object');
-    if (receiver?.type !== 'identifier') continue;
-    if (SELF_NAMES.has(receiver.text)) {
-      const cls = classAround(attribute);
-      if (cls) push(known.bySelfClass, cls.startIndex, attribute);
-      continue;
-    }
-    known.onOtherReceivers.push({ receiver, attribute });
-  }
-  byName.set(name, known);
+  if (!known) byName.set(name, (known = { byClassName: new Map() }));
   return known;
 }
 
-/** `C.f`, and `x.f` where `x` is known to be an instance of `C`, among the spellings, in document order. */
-function onClassNamed(spellings: Spellings, className: string, facts: FileFacts): Node[] {
+/**
+ * The bare spellings of name (a function's or class's callers). A spelling right after a dot that ends an
+ * expression (`x.f`, `g().f`, `a[0].f`) is an attribute, told by the text: no tree lookup for the `.get`s of a file.
+ */
+function bareSpellings(name: string, facts: FileFacts): Node[] {
+  const spellings = spellingsOf(name, facts);
+  if (spellings.bare) return spellings.bare;
+  const bare: Node[] = [];
+  for (const offset of facts.words.of(name)) {
+    if (facts.text.charCodeAt(offset - 1) === 46 /* . */ && /[\w)\]]/.test(facts.text.charAt(offset - 2))) continue;
+    const id = identifierSpelledAt(facts, offset, name);
+    if (id && !attributeNamed(id) && !isDefinitionName(id)) bare.push(id);
+  }
+  return (spellings.bare = bare);
+}
+
+/** The attribute spellings of name (a method's callers): only a dot, or a line break or space after one, comes before them. */
+function attributeSpellings(name: string, facts: FileFacts): Attributes {
+  const spellings = spellingsOf(name, facts);
+  if (spellings.attributes) return spellings.attributes;
+  const found: Attributes = { bySelfClass: new Map(), onOtherReceivers: [] };
+  for (const offset of facts.words.of(name)) {
+    if (!AFTER_DOT_OR_SPACE.test(facts.text.charAt(offset - 1))) continue;
+    const id = identifierSpelledAt(facts, offset, name);
+    const attribute = id && attributeNamed(id);
+    const receiver = attribute?.childForFieldName('object');
+    if (!attribute || receiver?.type !== 'identifier') continue;
+    if (SELF_NAMES.has(receiver.text)) {
+      const cls = classAround(attribute);
+      if (cls) push(found.bySelfClass, cls.startIndex, attribute);
+    } else {
+      found.onOtherReceivers.push({ receiver, attribute });
+    }
+  }
+  return (spellings.attributes = found);
+}
+
+/** What can come right before an attribute's name: its dot, or the blanks (a line break, a comment's end) after it. */
+const AFTER_DOT_OR_SPACE = /^[.\s]$/;
+
+function identifierSpelledAt(facts: FileFacts, offset: number, name: string): Node | null {
+  const id = facts.root.descendantForIndex(offset, offset + name.length);
+  return id?.type === 'identifier' ? id : null;
+}
+
+/** The attribute whose name (after the dot) id is, or null. */
+function attributeNamed(id: Node): Node | null {
+  return id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : null;
+}
+
+/** `C.f`, and `x.f` where `x` is known to be an instance of `C`, among the attribute spellings, in document order. */
+function onClassNamed(name: string, className: string, facts: FileFacts): Node[] {
+  const spellings = spellingsOf(name, facts);
   let found = spellings.byClassName.get(className);
   if (found) return found;
   found = [];
-  for (const { receiver, attribute } of spellings.onOtherReceivers) {
+  for (const { receiver, attribute } of attributeSpellings(name, facts).onOtherReceivers) {
     if (receiver.text === className || (mayBindInstanceOf(scopeOf(attribute), className, facts) && boundClassName(receiver, attribute, facts) === className)) {
       found.push(attribute);
     }
@@ -112,16 +149,17 @@ export function callsOf(definition: Node, facts: FileFacts): Node[] {
 export function referencesTo(definition: Node, facts: FileFacts): Node[] {
   const name = definition.childForFieldName('name')?.text;
   if (!name) return [];
-  const spellings = spellingsOf(name, facts);
   const owner = definition.type === 'function_definition' ? methodOwner(definition) : null;
   if (!owner) {
+    const bare = bareSpellings(name, facts);
     const visibleIn = enclosingDef(definition);
-    return visibleIn ? spellings.bare.filter((id) => visibleIn.startIndex <= id.startIndex && id.endIndex <= visibleIn.endIndex) : spellings.bare;
+    return visibleIn ? bare.filter((id) => visibleIn.startIndex <= id.startIndex && id.endIndex <= visibleIn.endIndex) : bare;
   }
   const index = classIndex(facts);
   const info = index.info(owner);
-  const out: Node[] = info?.name ? [...onClassNamed(spellings, info.name, facts)] : [];
-  for (const cls of info ? selfAndSubclasses(info, index) : []) out.push(...(spellings.bySelfClass.get(cls.node.startIndex) ?? []));
+  const out: Node[] = info?.name ? [...onClassNamed(name, info.name, facts)] : [];
+  const { bySelfClass } = attributeSpellings(name, facts);
+  for (const cls of info ? selfAndSubclasses(info, index) : []) out.push(...(bySelfClass.get(cls.node.startIndex) ?? []));
   return out;
 }
 

@@ -26,6 +26,29 @@ describe('precision (issue 26)', () => {
       assert.equal(web?.severity, 'error');
     });
 
+    it("the program's own command line, environment and parsed arguments are a hint, anywhere in the text", async () => {
+      const cases = [
+        'import sys\n\ndef main():\n    return eval(sys.argv[1])\n',
+        'import os\n\ndef main():\n    return eval(os.environ["FORMULA"])\n',
+        'def runstrat(args=None):\n    args = parse_args(args)\n    return eval("dict(" + args.plot + ")")\n',
+        'def btrun(pargs=""):\n    args = parse_args(pargs)\n    text = args.cerebro\n    return eval("dict(" + text + ")")\n',
+      ];
+      for (const src of cases) assert.equal((await findings(RULE, src))[0]?.severity, 'hint', src);
+      // Near misses: stdin and a plain parameter joined to a field stay above hint level.
+      assert.equal((await findings(RULE, 'def main():\n    return eval(input())\n'))[0]?.severity, 'error');
+      assert.equal((await findings(RULE, 'def f(args, extra):\n    return eval("dict(" + args.plot + extra + ")")\n'))[0]?.severity, 'warning');
+    });
+
+    it('offers no ast.literal_eval fix or advice when the literal parts wrap the text in a call', async () => {
+      const [f] = await findings(RULE, 'def f(text):\n    return eval("dict(" + text + ")")\n');
+      assert.equal(f?.fix, undefined);
+      assert.match(f.message, /ast\.parse/);
+      assert.doesNotMatch(f.message, /json\.loads/);
+      // Near miss: a bracket only, which literal_eval parses.
+      const [list] = await findings(RULE, 'def f(text):\n    return eval("[" + text + "]")\n');
+      assert.ok(list?.fix);
+    });
+
     it('offers no ast.literal_eval fix when the result is called', async () => {
       for (const src of ['def resolve(name):\n    return eval(name)(3)\n', 'def resolve(name):\n    cls = eval(name)\n    return cls()\n']) {
         const [f] = await findings(RULE, src);

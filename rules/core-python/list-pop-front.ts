@@ -193,7 +193,7 @@ export default defineRule({
       // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
       if (contains(loop, id)) return;
     }
-    if (kind === 'pop' && isShortFixedWindow(call, name, binds)) return;
+    if (kind === 'pop' && isShortFixedWindow(call, name, binds, scope)) return;
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.
     const severity = uses.some(breaksOnDeque) ? ('hint' as const) : undefined;
@@ -205,21 +205,40 @@ export default defineRule({
 const SHORT_LIST = 16;
 
 /**
- * A window of constant, short length: every binding is a literal list of a few elements, and each pass appends one
- * item and pops one from the front in the same block (`hist.append(x); hist.pop(0)`), so the list never grows.
+ * A window of constant, short length, in either shape:
+ * - every binding is a list of a few elements (`[]`-literal or `[x] * 10`), and each pass appends one item and pops
+ *   one from the front in the same block (`hist.append(x); hist.pop(0)`), so the list never grows;
+ * - the pop runs only once the list reached a few items (`if len(eps) >= 4: eps.pop(0)`) and the list grows by
+ *   `append` alone, so it never holds more than that.
+ * Shifting a handful of pointers costs no more than a deque's bookkeeping.
  */
-function isShortFixedWindow(call: Node, name: string, binds: readonly Node[]): boolean {
-  const short = binds.every((id) => {
-    const value = bindingOf(id)?.childForFieldName('right');
-    return value?.type === 'list' && value.namedChildCount <= SHORT_LIST;
-  });
+function isShortFixedWindow(call: Node, name: string, binds: readonly Node[], scope: Node): boolean {
   const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
   const block = statement?.parent;
-  if (!short || block?.type !== 'block') return false;
+  if (block?.type !== 'block') return false;
+  if (cappedByLength(block, name) && !new RegExp(`\\b${name}\\s*(\\.\\s*(extend|insert)\\s*\\(|\\+=)`).test(scope.text)) return true;
+  const short = binds.every((id) => isShortList(bindingOf(id)?.childForFieldName('right') ?? null));
+  if (!short) return false;
   return block.namedChildren.some(
     (s) =>
       s?.type === 'expression_statement' && s.namedChildren[0]?.type === 'call' && s.namedChildren[0].childForFieldName('function')?.text === `${name}.append`,
   );
+}
+
+/** `[a, b]` with at most SHORT_LIST elements, or `[x] * 10` with a literal count of at most SHORT_LIST. */
+function isShortList(value: Node | null): boolean {
+  if (value?.type === 'list') return value.namedChildCount <= SHORT_LIST;
+  if (value?.type !== 'binary_operator' || value.childForFieldName('operator')?.type !== '*') return false;
+  const [left, right] = [value.childForFieldName('left'), value.childForFieldName('right')];
+  return left?.type === 'list' && left.namedChildCount <= 1 && right?.type === 'integer' && Number(right.text) <= SHORT_LIST;
+}
+
+/** The block is the body of `if len(name) >= K:` / `if len(name) > K:` with a literal K of at most SHORT_LIST. */
+function cappedByLength(block: Node, name: string): boolean {
+  const guard = block.parent;
+  if (guard?.type !== 'if_statement' || !guard.childForFieldName('consequence')?.equals(block)) return false;
+  const m = /^len\(\s*([\w.]+)\s*\)\s*(>=|>)\s*(\d+)$/.exec(guard.childForFieldName('condition')?.text ?? '');
+  return m !== null && m[1] === name && Number(m[3]) <= SHORT_LIST;
 }
 
 /** Annotations that say a parameter is a list: `list`, `list[int]`, `List[str]`, `typing.List[...]`, `Optional[list]`. */

@@ -63,6 +63,24 @@ describe('precision (issue 26)', () => {
     });
   });
 
+  describe('async-get-event-loop', () => {
+    it('is a hint: inside a coroutine get_event_loop() already returns the running loop', async () => {
+      const [f] = await findings('async-get-event-loop', 'import asyncio\n\nasync def main():\n    loop = asyncio.get_event_loop()\n    return loop.time()\n');
+      assert.equal(f?.severity, 'hint');
+      assert.ok(f.fix);
+    });
+  });
+
+  describe('slots-subclass-missing-slots', () => {
+    const base = 'class Event:\n    __slots__ = ("id",)\n\n    def __init__(self, id):\n        self.id = id\n\n\n';
+    it('a hint when the subclass stores no attributes of its own; a warning when it adds some', async () => {
+      const [empty] = await findings('slots-subclass-missing-slots', base + 'class Ping(Event):\n    """A ping."""\n');
+      assert.equal(empty?.severity, 'hint');
+      const click = 'class Click(Event):\n    def __init__(self, id, x):\n        super().__init__(id)\n        self.x = x\n';
+      assert.equal((await findings('slots-subclass-missing-slots', base + click))[0]?.severity, 'warning');
+    });
+  });
+
   describe('cache-on-method', () => {
     const RULE = 'cache-on-method';
     const method = (decorator: string, name = 'value', bases = '') =>

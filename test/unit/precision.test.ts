@@ -192,6 +192,18 @@ describe('precision (issue 26)', () => {
       assert.equal(open?.fix?.edits[0].newText, ', timeout=600');
     });
 
+    it('reads the URL from the local variable passed; a streamed GET is a download, not a generation', async () => {
+      const local = 'import requests\n\ndef generate(base, payload):\n    url = f"{base}/generate/"\n    return requests.post(url, json=payload)\n';
+      assert.match((await findings(RULE, local))[0]?.message ?? '', /generation call can take minutes/);
+      const download = 'import requests\n\ndef fetch(path):\n    with requests.get(path, stream=True) as r:\n        return r.content\n';
+      const [f] = await findings(RULE, download);
+      assert.doesNotMatch(f?.message ?? 'missing', /generation/);
+      assert.equal(f.fix?.edits[0].newText, ', timeout=10');
+      // Near miss: a local URL naming another endpoint.
+      const other = local.replace('/generate/', '/health/');
+      assert.doesNotMatch((await findings(RULE, other))[0]?.message ?? 'missing', /generation/);
+    });
+
     it('near miss: an ordinary call keeps timeout=10', async () => {
       const [f] = await findings(RULE, 'import requests\n\ndef load(url):\n    return requests.get(url, params={"q": "chat"})\n');
       assert.equal(f?.fix?.edits[0].newText, ', timeout=10');

@@ -81,6 +81,21 @@ describe('precision (issue 26)', () => {
     });
   });
 
+  describe('string-concat-in-loop', () => {
+    const RULE = 'string-concat-in-loop';
+    const svg = (inner: string) =>
+      `def plot(values):\n    def mark(x):\n${inner}\n    s = ""\n    for v in values:\n        s += mark(v)\n        s += "<g/>"\n    return s\n`;
+
+    it('a nested function with its own variable of the same name does not make the accumulator a closure cell', async () => {
+      const own = await findings(RULE, svg('        t = ""\n        for k in range(3):\n            s = t\n        return s'), { impact: 'all' });
+      assert.equal(own[0]?.severity, 'hint');
+      assert.doesNotMatch(own[0].message, /nested function/);
+      // Near miss: the nested function reads the enclosing `s`, which then lives in a cell and is copied on each update.
+      const reads = await findings(RULE, svg('        return f"<line x={x} n={len(s)}/>"'), { impact: 'all' });
+      assert.match(reads[0]?.message ?? 'missing', /nested function uses it/);
+    });
+  });
+
   describe('cache-on-method', () => {
     const RULE = 'cache-on-method';
     const method = (decorator: string, name = 'value', bases = '') =>

@@ -8,6 +8,7 @@ import {
   findDescendants,
   enclosingFunction,
   enclosingLoop,
+  enclosingLoops,
   identifiersSpelled,
   insideNumbaFunction,
   isDeclaredNonLocal,
@@ -102,7 +103,8 @@ export default defineRule({
       severity: 'hint',
       when:
         'when a deque is no drop-in replacement (the list is also sliced, sorted or concatenated, or is a public attribute), or a ' +
-        'parameter or attribute chain drained by a `while` loop is not shown to be a list',
+        'parameter or attribute chain drained by a `while` loop is not shown to be a list, or `insert(0, …)` only prepends ' +
+        'once per item of `for` loops (rebuilding a sequence in order) to a list never popped from the front',
     },
   ],
   enabledByDefault: true,
@@ -144,6 +146,14 @@ export default defineRule({
     const what = kind === 'pop' ? '`pop(0)`' : '`insert(0, …)`';
     const better = kind === 'pop' ? '`popleft()`' : '`appendleft()`';
     const message = `${what} on list \`${receiver.text}\` in a loop is O(n) per call; use a \`collections.deque\` and ${better}`;
+    // Prepending once per item of `for` loops (`for m in reversed(msgs): out.insert(0, m)`) rebuilds a sequence already in
+    // memory, in order: quadratic only past thousands of items. Work lists (a `while` loop, or popped from the front too)
+    // are the queues whose size comes from the data (BFS, path rebuilding): those keep the rule's severity. Only the loops
+    // the list outlives count: a list created afresh in an outer `while` pass is rebuilt by the inner `for` loops alone.
+    const prependOnly = (binds: readonly Node[]) =>
+      kind === 'insert' &&
+      enclosingLoops(call).every((l) => l.type !== 'while_statement' || binds.some((b) => contains(l, b))) &&
+      !poppedFromFront(call, receiver.text);
 
     if (receiver.type === 'attribute') {
       // self.queue: every store of the attribute in the class must be a new list.
@@ -167,7 +177,7 @@ export default defineRule({
       const uses = instanceAttributeReads(cls, attribute, new Set(stores.map((s) => s.id)));
       if (uses.some((use) => dequeCompatible(use) === 'no')) return;
       // A public attribute may be used as a list outside the class (subclasses, callers): a hint.
-      ctx.report({ node: call, message, severity: attribute.startsWith('_') ? undefined : 'hint' });
+      ctx.report({ node: call, message, severity: attribute.startsWith('_') && !prependOnly([]) ? undefined : 'hint' });
       return;
     }
 
@@ -196,10 +206,17 @@ export default defineRule({
     if (kind === 'pop' && isShortFixedWindow(call, name, binds, scope)) return;
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.
-    const severity = uses.some(breaksOnDeque) ? ('hint' as const) : undefined;
+    const severity = uses.some(breaksOnDeque) || prependOnly(binds) ? ('hint' as const) : undefined;
     ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/** `name.pop(0)` anywhere in the function around the call: the list is also a queue drained from the front. */
+function poppedFromFront(call: Node, name: string): boolean {
+  const scope = enclosingFunction(call) ?? scopeOf(call);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\s*\\.\\s*pop\\s*\\(\\s*0\\s*\\)`).test(scope.text);
+}
 
 /** Elements of a literal list small enough that shifting it costs no more than a deque's bookkeeping. */
 const SHORT_LIST = 16;

@@ -96,6 +96,25 @@ describe('precision (issue 26)', () => {
     });
   });
 
+  describe('list-pop-front', () => {
+    const RULE = 'list-pop-front';
+    it('insert(0, …) once per item of a for loop, on a list never popped from the front, is a hint', async () => {
+      const prepend =
+        'def trailing(messages):\n    out = []\n    for m in reversed(messages):\n        if m.role != "tool":\n            break\n        out.insert(0, m)\n    return out\n';
+      assert.equal((await findings(RULE, prepend))[0]?.severity, 'hint');
+      // The list is created afresh in each pass of an outer while loop: only the inner for loop prepends to it.
+      const fresh =
+        'def tools(pending, convs):\n    while pending:\n        i = pending.pop()\n        out = []\n        for m in reversed(convs[i]):\n            out.insert(0, m)\n        use(out)\n';
+      assert.equal((await findings(RULE, fresh))[0]?.severity, 'hint');
+      // Near misses: a while loop rebuilding a path, and a for loop over a list that is also a queue, stay warnings.
+      const path = 'def rebuild(pred, w):\n    path = []\n    while w is not None:\n        path.insert(0, w)\n        w = pred[w]\n    return path\n';
+      assert.equal((await findings(RULE, path))[0]?.severity, 'warning');
+      const queue =
+        'def visit(items):\n    todo = []\n    for x in items:\n        todo.insert(0, x)\n        if len(todo) > 9:\n            todo.pop(0)\n    return len(todo)\n';
+      assert.ok((await findings(RULE, queue)).every((f) => f.severity === 'warning'));
+    });
+  });
+
   describe('cache-on-method', () => {
     const RULE = 'cache-on-method';
     const method = (decorator: string, name = 'value', bases = '') =>

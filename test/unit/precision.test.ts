@@ -115,6 +115,21 @@ describe('precision (issue 26)', () => {
     });
   });
 
+  describe('resource-without-with', () => {
+    const RULE = 'resource-without-with';
+    it('a TemporaryDirectory left to its finalizer is quiet outside hot code; one closed by hand, or made per item, keeps its severity', async () => {
+      const load =
+        'import tempfile\n\ndef load(path=None):\n    if path is None:\n        tmp = tempfile.TemporaryDirectory()\n        path = tmp.name + "/ckpt.pt"\n    return read(path)\n';
+      const [f] = await findings(RULE, load, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /garbage-collected/);
+      const perItem = load + '\n\ndef load_all(paths):\n    return [load(p) for p in paths]\n';
+      assert.equal((await findings(RULE, perItem, { impact: 'auto' }))[0]?.severity, 'warning');
+      const byHand = 'import tempfile\n\ndef work():\n    tmp = tempfile.TemporaryDirectory()\n    run(tmp.name)\n    tmp.cleanup()\n';
+      assert.equal((await findings(RULE, byHand, { impact: 'auto' }))[0]?.severity, 'warning');
+    });
+  });
+
   describe('cache-on-method', () => {
     const RULE = 'cache-on-method';
     const method = (decorator: string, name = 'value', bases = '') =>

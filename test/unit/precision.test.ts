@@ -130,6 +130,18 @@ describe('precision (issue 26)', () => {
     });
   });
 
+  describe('open-without-with', () => {
+    const RULE = 'open-without-with';
+    it('a path-or-file parameter opened here and closed only if opened here is quiet outside hot code', async () => {
+      const save = (open: string) =>
+        `def save_html(out, html):\n    opened = False\n    if isinstance(out, str):\n        ${open}\n        opened = True\n    for part in html:\n        out.write(part)\n    if opened:\n        out.close()\n`;
+      assert.equal((await findings(RULE, save('out = open(out, "w")'), { impact: 'auto' }))[0]?.severity, 'hint');
+      // Near miss: a new local name for the file, held across the loop, keeps the warning.
+      const local = save('f = open(out, "w")').replace('out.write', 'f.write').replace('out.close', 'f.close');
+      assert.equal((await findings(RULE, local, { impact: 'auto' }))[0]?.severity, 'warning');
+    });
+  });
+
   describe('cache-on-method', () => {
     const RULE = 'cache-on-method';
     const method = (decorator: string, name = 'value', bases = '') =>

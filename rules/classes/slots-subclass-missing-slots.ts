@@ -7,7 +7,6 @@ export default defineRule({
   title: 'Subclass of a slotted class has no __slots__',
   category: 'classes',
   severity: 'warning',
-  severityForms: [{ severity: 'hint', when: 'when the subclass stores no attributes of its own (its instance dict stays empty)' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
@@ -69,12 +68,9 @@ export default defineRule({
       const def = info.classNames.get(a);
       return def !== undefined && def.type === 'assignment'; // a class variable of the same name: ValueError
     });
-    // No attribute of its own to store: the instance dict stays empty (CPython allocates it on first use), so what
-    // comes back is a pointer per instance, not the memory the base saves (aiohttp's AppKey(BaseKey), in review).
-    const severity = fresh.length === 0 && !info.dynamicAttributes ? ('hint' as const) : undefined;
     const first = firstBodyStatement(info.node);
     if (info.dynamicAttributes || conflicts || !first || first.startPosition.row === info.node.startPosition.row) {
-      ctx.report({ node: m.need('name'), message, severity });
+      ctx.report({ node: m.need('name'), message });
       return;
     }
     const indent = indentAt(ctx.text, first.startIndex);
@@ -83,7 +79,6 @@ export default defineRule({
     ctx.report({
       node: m.need('name'),
       message,
-      severity,
       edits: [insertAt(first.startIndex, `__slots__ = ${slotsLiteral(fresh, slotQuote(slotted.slots))}${eol}${blank}${indent}`)],
     });
   },

@@ -71,16 +71,6 @@ describe('precision (issue 26)', () => {
     });
   });
 
-  describe('slots-subclass-missing-slots', () => {
-    const base = 'class Event:\n    __slots__ = ("id",)\n\n    def __init__(self, id):\n        self.id = id\n\n\n';
-    it('a hint when the subclass stores no attributes of its own; a warning when it adds some', async () => {
-      const [empty] = await findings('slots-subclass-missing-slots', base + 'class Ping(Event):\n    """A ping."""\n');
-      assert.equal(empty?.severity, 'hint');
-      const click = 'class Click(Event):\n    def __init__(self, id, x):\n        super().__init__(id)\n        self.x = x\n';
-      assert.equal((await findings('slots-subclass-missing-slots', base + click))[0]?.severity, 'warning');
-    });
-  });
-
   describe('string-concat-in-loop', () => {
     const RULE = 'string-concat-in-loop';
     const svg = (inner: string) =>

@@ -60,7 +60,7 @@ export default defineRule({
     const generation = isGenerationCall(call, first);
     const value = generation ? (isUrlopen ? '600' : '(10, 600)') : '10';
     const advice = generation
-      ? `; a generation call can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
+      ? `; a model call (generation or scoring) can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
       : '';
     const reason = generation
       ? `an answer slower than 10 minutes now raises a timeout error instead of being waited for; adjust the value to the service`
@@ -86,8 +86,8 @@ export default defineRule({
   },
 });
 
-/** Endpoints of text, image and speech generation (Ollama, OpenAI-style, inference servers). */
-const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict)\b/i;
+/** Endpoints of text, image and speech generation and of model scoring (Ollama, OpenAI-style, inference servers). */
+const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b/i;
 
 const ASSIGNMENT = new Set(['assignment']);
 

@@ -236,7 +236,7 @@ describe('precision (issue 26)', () => {
       ];
       for (const c of calls) {
         const [f] = await findings(RULE, `import requests\nsession = requests.Session()\n\ndef ask(url, base, payload, m, msgs):\n    return ${c}\n`);
-        assert.match(f?.message ?? '', /generation call can take minutes/, c);
+        assert.match(f?.message ?? '', /model call \(generation or scoring\) can take minutes/, c);
         assert.equal(f.fix?.edits[0].newText, ', timeout=(10, 600)', c);
       }
       const [open] = await findings(RULE, 'import urllib.request\n\ndef ask(req):\n    return urllib.request.urlopen("http://localhost:11434/api/chat")\n');
@@ -245,11 +245,14 @@ describe('precision (issue 26)', () => {
 
     it('reads the URL from the local variable passed; a streamed GET is a download, not a generation', async () => {
       const local = 'import requests\n\ndef generate(base, payload):\n    url = f"{base}/generate/"\n    return requests.post(url, json=payload)\n';
-      assert.match((await findings(RULE, local))[0]?.message ?? '', /generation call can take minutes/);
+      assert.match((await findings(RULE, local))[0]?.message ?? '', /model call \(generation or scoring\) can take minutes/);
       const download = 'import requests\n\ndef fetch(path):\n    with requests.get(path, stream=True) as r:\n        return r.content\n';
       const [f] = await findings(RULE, download);
       assert.doesNotMatch(f?.message ?? 'missing', /generation/);
       assert.equal(f.fix?.edits[0].newText, ', timeout=10');
+      // Scoring a batch with the model (sequence log-probabilities) is as slow as generating.
+      const score = local.replace('/generate/', '/get_sequence_logprobs/');
+      assert.match((await findings(RULE, score))[0]?.message ?? '', /model call \(generation or scoring\) can take minutes/);
       // Near miss: a local URL naming another endpoint.
       const other = local.replace('/generate/', '/health/');
       assert.doesNotMatch((await findings(RULE, other))[0]?.message ?? 'missing', /generation/);

@@ -95,7 +95,7 @@ export default defineRule({
       'opening sockets, importing `os`. When the string comes from a function parameter, a web request, the command ' +
       'line or a language model (an agent "calculator" tool evaluating model output), whoever controls that text ' +
       'controls the machine. Passing `{"__builtins__": {}}` as globals is not a sandbox: object introspection still ' +
-      'reaches everything. Reported as an error when the text comes from request, command-line, environment or ' +
+      'reaches everything. Reported as an error when the text comes from a request, stdin or ' +
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
       "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment " +
       'or parsed configuration (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`: set by whoever runs the program, ' +

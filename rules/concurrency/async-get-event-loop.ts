@@ -6,7 +6,9 @@ export default defineRule({
   id: 'async-get-event-loop',
   title: 'asyncio.get_event_loop() inside a coroutine',
   category: 'concurrency',
-  severity: 'info',
+  // Inside a coroutine both calls return the running loop on every Python version: the change is for clarity and for
+  // code later moved out of the coroutine, not a bug or a cost there (issue 26 review: 5 of 5 findings not worth a change).
+  severity: 'hint',
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-fundamentals',
@@ -16,7 +18,8 @@ export default defineRule({
       '`asyncio.get_running_loop()` is the supported way for a coroutine to reach its loop: it always returns the ' +
       'loop running the coroutine. `get_event_loop()` also consults the event loop policy; outside a running loop it has been ' +
       'deprecated since Python 3.10 (DeprecationWarning) and raises RuntimeError in 3.14 when no loop is set, so ' +
-      'code copied from a coroutine into synchronous code breaks in surprising ways.',
+      'code copied from a coroutine into synchronous code breaks in surprising ways. Inside a coroutine the two ' +
+      'calls return the same loop, so this is a hint: a clarity fix, safe to apply with fix-all.',
     instead: 'Call `asyncio.get_running_loop()` inside coroutines and callbacks; start programs with `asyncio.run(main())`.',
     example: {
       before: 'async def main():\n    loop = asyncio.get_event_loop()\n    await loop.run_in_executor(None, work)',

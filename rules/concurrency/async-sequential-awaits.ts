@@ -169,13 +169,19 @@ function sharesStatefulClient(call: Node, vars: readonly string[], ctx: Ctx): bo
   if (!def || !body) return false;
   // Its parameters and the names it binds itself (`conn = await asyncpg.connect()`: one connection per call).
   const own = new Set([...parameterNames(def), ...findDescendants(body, (n) => n.type === 'identifier' && bindingOf(n) !== null).map((n) => n.text)]);
-  return findDescendants(body, (n) => n.type === 'await').some((aw) => {
-    const callee = aw.namedChild(0)?.type === 'call' ? aw.namedChild(0)!.childForFieldName('function') : null;
-    const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
-    if (!receiver) return false;
-    let root: Node = receiver;
+  const shared = (expr: Node): boolean => {
+    let root: Node = expr;
     while (root.type === 'attribute') root = root.childForFieldName('object')!;
-    return !(root.type === 'identifier' && own.has(root.text) && root.text !== 'self') && isStatefulClient(receiver, ctx);
+    return !(root.type === 'identifier' && own.has(root.text) && root.text !== 'self') && isStatefulClient(expr, ctx);
+  };
+  return findDescendants(body, (n) => n.type === 'await').some((aw) => {
+    const awaited = aw.namedChild(0)?.type === 'call' ? aw.namedChild(0)! : null;
+    const callee = awaited?.childForFieldName('function');
+    const receiver = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+    if (receiver && shared(receiver)) return true;
+    // Or handed on to the coroutine it awaits: `await measure(loop, writer, body)` with `writer` from the enclosing scope.
+    const passed = awaited?.childForFieldName('arguments')?.namedChildren ?? [];
+    return passed.some((a) => a !== null && (a.type === 'identifier' || a.type === 'attribute') && shared(a));
   });
 }
 

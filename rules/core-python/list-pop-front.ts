@@ -8,6 +8,7 @@ import {
   findDescendants,
   enclosingFunction,
   enclosingLoop,
+  enclosingLoops,
   identifiersSpelled,
   insideNumbaFunction,
   isDeclaredNonLocal,
@@ -102,7 +103,8 @@ export default defineRule({
       severity: 'hint',
       when:
         'when a deque is no drop-in replacement (the list is also sliced, sorted or concatenated, or is a public attribute), or a ' +
-        'parameter or attribute chain drained by a `while` loop is not shown to be a list',
+        'parameter or attribute chain drained by a `while` loop is not shown to be a list, or `insert(0, …)` only prepends ' +
+        'once per item of `for` loops (rebuilding a sequence in order) to a list never popped from the front',
     },
   ],
   enabledByDefault: true,
@@ -144,6 +146,14 @@ export default defineRule({
     const what = kind === 'pop' ? '`pop(0)`' : '`insert(0, …)`';
     const better = kind === 'pop' ? '`popleft()`' : '`appendleft()`';
     const message = `${what} on list \`${receiver.text}\` in a loop is O(n) per call; use a \`collections.deque\` and ${better}`;
+    // Prepending once per item of `for` loops (`for m in reversed(msgs): out.insert(0, m)`) rebuilds a sequence already in
+    // memory, in order: quadratic only past thousands of items. Work lists (a `while` loop, or popped from the front too)
+    // are the queues whose size comes from the data (BFS, path rebuilding): those keep the rule's severity. Only the loops
+    // the list outlives count: a list created afresh in an outer `while` pass is rebuilt by the inner `for` loops alone.
+    const prependOnly = (binds: readonly Node[]) =>
+      kind === 'insert' &&
+      enclosingLoops(call).every((l) => l.type !== 'while_statement' || binds.some((b) => contains(l, b))) &&
+      !poppedFromFront(call, receiver.text);
 
     if (receiver.type === 'attribute') {
       // self.queue: every store of the attribute in the class must be a new list.
@@ -167,7 +177,7 @@ export default defineRule({
       const uses = instanceAttributeReads(cls, attribute, new Set(stores.map((s) => s.id)));
       if (uses.some((use) => dequeCompatible(use) === 'no')) return;
       // A public attribute may be used as a list outside the class (subclasses, callers): a hint.
-      ctx.report({ node: call, message, severity: attribute.startsWith('_') ? undefined : 'hint' });
+      ctx.report({ node: call, message, severity: attribute.startsWith('_') && !prependOnly([]) ? undefined : 'hint' });
       return;
     }
 
@@ -193,33 +203,59 @@ export default defineRule({
       // A list created afresh in each pass of the loop gets one pop/insert per list: not a queue.
       if (contains(loop, id)) return;
     }
-    if (kind === 'pop' && isShortFixedWindow(call, name, binds)) return;
+    if (kind === 'pop' && isShortFixedWindow(call, name, binds, scope)) return;
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.
-    const severity = uses.some(breaksOnDeque) ? ('hint' as const) : undefined;
+    const severity = uses.some(breaksOnDeque) || prependOnly(binds) ? ('hint' as const) : undefined;
     ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/** `name.pop(0)` anywhere in the function around the call: the list is also a queue drained from the front. */
+function poppedFromFront(call: Node, name: string): boolean {
+  const scope = enclosingFunction(call) ?? scopeOf(call);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\s*\\.\\s*pop\\s*\\(\\s*0\\s*\\)`).test(scope.text);
+}
 
 /** Elements of a literal list small enough that shifting it costs no more than a deque's bookkeeping. */
 const SHORT_LIST = 16;
 
 /**
- * A window of constant, short length: every binding is a literal list of a few elements, and each pass appends one
- * item and pops one from the front in the same block (`hist.append(x); hist.pop(0)`), so the list never grows.
+ * A window of constant, short length, in either shape:
+ * - every binding is a list of a few elements (`[]`-literal or `[x] * 10`), and each pass appends one item and pops
+ *   one from the front in the same block (`hist.append(x); hist.pop(0)`), so the list never grows;
+ * - the pop runs only once the list reached a few items (`if len(eps) >= 4: eps.pop(0)`) and the list grows by
+ *   `append` alone, so it never holds more than that.
+ * Shifting a handful of pointers costs no more than a deque's bookkeeping.
  */
-function isShortFixedWindow(call: Node, name: string, binds: readonly Node[]): boolean {
-  const short = binds.every((id) => {
-    const value = bindingOf(id)?.childForFieldName('right');
-    return value?.type === 'list' && value.namedChildCount <= SHORT_LIST;
-  });
+function isShortFixedWindow(call: Node, name: string, binds: readonly Node[], scope: Node): boolean {
   const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
   const block = statement?.parent;
-  if (!short || block?.type !== 'block') return false;
+  if (block?.type !== 'block') return false;
+  if (cappedByLength(block, name) && !new RegExp(`\\b${name}\\s*(\\.\\s*(extend|insert)\\s*\\(|\\+=)`).test(scope.text)) return true;
+  const short = binds.every((id) => isShortList(bindingOf(id)?.childForFieldName('right') ?? null));
+  if (!short) return false;
   return block.namedChildren.some(
     (s) =>
       s?.type === 'expression_statement' && s.namedChildren[0]?.type === 'call' && s.namedChildren[0].childForFieldName('function')?.text === `${name}.append`,
   );
+}
+
+/** `[a, b]` with at most SHORT_LIST elements, or `[x] * 10` with a literal count of at most SHORT_LIST. */
+function isShortList(value: Node | null): boolean {
+  if (value?.type === 'list') return value.namedChildCount <= SHORT_LIST;
+  if (value?.type !== 'binary_operator' || value.childForFieldName('operator')?.type !== '*') return false;
+  const [left, right] = [value.childForFieldName('left'), value.childForFieldName('right')];
+  return left?.type === 'list' && left.namedChildCount <= 1 && right?.type === 'integer' && Number(right.text) <= SHORT_LIST;
+}
+
+/** The block is the body of `if len(name) >= K:` / `if len(name) > K:` with a literal K of at most SHORT_LIST. */
+function cappedByLength(block: Node, name: string): boolean {
+  const guard = block.parent;
+  if (guard?.type !== 'if_statement' || !guard.childForFieldName('consequence')?.equals(block)) return false;
+  const m = /^len\(\s*([\w.]+)\s*\)\s*(>=|>)\s*(\d+)$/.exec(guard.childForFieldName('condition')?.text ?? '');
+  return m !== null && m[1] === name && Number(m[3]) <= SHORT_LIST;
 }
 
 /** Annotations that say a parameter is a list: `list`, `list[int]`, `List[str]`, `typing.List[...]`, `Optional[list]`. */

@@ -12,6 +12,7 @@ import {
   localOccurrences,
   nestedScopeOf,
   occurrences,
+  parameterNames,
   scopeOf,
 } from '../../server/analysis';
 import { bareText, eolOf, freshName, indentAt, insertAt, lineEndOf, lineStyle, ownsLines, replaceNode, wrapLine } from '../../server/fixes';
@@ -116,12 +117,24 @@ function whyQuadratic(kind: Kind, acc: string, scope: Node, updates: Update[], o
   if (kind === 'bytes') return 'bytes are never extended in place';
   if (scope.type !== 'function_definition') return 'it is not a function local';
   if (isDeclaredNonLocal(scope, acc)) return 'it is declared global or nonlocal';
-  if (occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null)) return 'a nested function uses it';
+  if (occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null && refersToEnclosing(id, scope, acc))) return 'a nested function uses it';
   if (updates.some((u) => u.node.type === 'assignment' && addedPieces(u, acc).length > 1)) {
     return `\`${acc} = ${acc} + a + b\` copies it before adding the second piece`;
   }
   if (otherUses.some(retainsReference)) return 'the loop keeps other references to it';
   return null;
+}
+
+/**
+ * The name, used inside a function nested in scope, is the enclosing variable (a closure cell): no def between the use
+ * and scope binds it locally (`def draw(): s = ""; s += ...` has its own `s`) unless it declares it nonlocal.
+ */
+function refersToEnclosing(id: Node, scope: Node, name: string): boolean {
+  for (let s = scopeOf(id); !s.equals(scope) && s.type === 'function_definition'; s = scopeOf(s)) {
+    if (isDeclaredNonLocal(s, name)) return true;
+    if (parameterNames(s).includes(name) || localOccurrences(s, name).some((n) => bindingOf(n) !== null)) return false;
+  }
+  return true;
 }
 
 /** Plain str methods: on a plain str they return a plain str. */

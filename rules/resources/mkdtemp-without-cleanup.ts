@@ -19,8 +19,11 @@ const CLEANUP =
   /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
-/** Output that tells the user where the directory is: they probably want to keep it. */
-const REPORTING = /^(print|logging\.\w+|log\.\w+|logger\.\w+|LOG\.\w+|warnings\.warn)$/;
+/**
+ * Output that tells the user where the directory is: they probably want to keep it. Printing helpers passed in or
+ * defined by the project count too (`print_fn(f"... writing results to {d}")`, `click.echo`, `console.print`).
+ */
+const REPORTING = /^(print\w*|\w+_print|pprint|\w+\.print|logging\.\w+|log\.\w+|logger\.\w+|LOG\.\w+|warnings\.warn|(\w+\.)?s?echo)$/;
 
 function wrapper(node: Node, ctx: RuleContext): Node | null {
   const p = node.parent;

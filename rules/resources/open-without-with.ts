@@ -9,6 +9,7 @@ import {
   isDeclaredNonLocal,
   isTestFile,
   occurrences,
+  parameterNames,
   scopeOf,
   withEnclosingParentheses,
 } from '../../server/analysis';
@@ -355,7 +356,11 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes:
   // for a few straight-line reads it matters where that code runs per item. Held across a loop (a file parsed or
   // written line by line), an error halfway leaves it open, a written one unflushed: keep the severity.
-  const quiet = closedAfterStraightLine(stmt, closes);
+  // `out = open(out, "w")` replacing a path parameter: the function takes a path or an open file, and closes only what it
+  // opened (`if opened_here: out.close()`). A `with` would close the caller's file too (it needs contextlib.nullcontext),
+  // and an error leaks one handle until the traceback goes: it matters where that code runs per item (shap's save_html).
+  const pathOrFile = scope.type === 'function_definition' && parameterNames(scope).includes(name) && !closes.parent?.parent?.equals(stmt.parent!);
+  const quiet = closedAfterStraightLine(stmt, closes) || pathOrFile;
   if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet);
   else ctx.report({ node: call, message: handMessage, ...(quiet ? { quietOutsideHotCode: true } : {}) });
 }

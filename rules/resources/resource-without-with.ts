@@ -123,6 +123,13 @@ export default defineRule({
     // A response read in full and dropped (`resp = urlopen(u)` then only `resp.read()`) goes with the function's locals,
     // as `open(p).read()` goes with its statement: it matters where that repeats.
     const readOnce = !fate.release && kind.what === 'HTTP response' && onlyReadInFull(left.text, scope, left);
+    // A TemporaryDirectory left to itself is removed when the object is collected (its weakref finalizer), for a local as
+    // the function returns: like a response read once, it matters where that repeats (composer's checkpoint loaders).
+    if (!fate.release && kind.what === 'temporary directory') {
+      const collected = `${kind.what} \`${left.text}\` is removed only when the object is garbage-collected (with a ResourceWarning); use ${kind.suggestion}`;
+      ctx.report({ node: call, message: collected, quietOutsideHotCode: true });
+      return;
+    }
     ctx.report({ node: call, message, ...(readOnce ? { quietOutsideHotCode: true } : {}) });
   },
 });

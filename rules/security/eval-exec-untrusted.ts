@@ -17,9 +17,16 @@ import {
 } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
-/** Expressions that carry outside input: web requests, CLI args, environment, stdin, model output. */
+/** Expressions that carry outside input: web requests, stdin, model output. */
 const UNTRUSTED_TEXT =
-  /\b(request\.(args|form|json|values|data|body|query_params|get_json)|sys\.argv|os\.environ|input\s*\(|choices|message\.content|tool_calls?|function\.arguments|completion|llm|user_input)/i;
+  /\b(request\.(args|form|json|values|data|body|query_params|get_json)|input\s*\(|choices|message\.content|tool_calls?|function\.arguments|completion|llm|user_input)/i;
+/**
+ * The process's own command line and environment: set by whoever starts the program, who can run any code as
+ * that user anyway. Not an injection path; worth a hint (parse rather than execute), not an error.
+ */
+const INVOKER_TEXT = /\b(sys\.argv|os\.environ|os\.getenv\s*\(|parse_(known_)?args\s*\()/;
+/** untrustedOrigin's answer for text from the command line, the environment or the parsed configuration. */
+const INVOKER_ORIGIN = "the program's command line, environment or parsed configuration";
 
 /** Frameworks whose presence means text can come from users or language models: parameters are outside input. */
 const EXPOSED_MODULES = [
@@ -72,8 +79,11 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   severityForms: [
-    { severity: 'error', when: 'when the string comes from outside input (a request, the command line, stdin, a file, the environment)' },
-    { severity: 'hint', when: "when perflens cannot trace where the string comes from, or it is a field of the program's parsed configuration" },
+    { severity: 'error', when: 'when the string comes from outside input (a request, stdin, model output)' },
+    {
+      severity: 'hint',
+      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment or parsed configuration",
+    },
   ],
   enabledByDefault: true,
   confidence: 'high',
@@ -85,12 +95,15 @@ export default defineRule({
       'opening sockets, importing `os`. When the string comes from a function parameter, a web request, the command ' +
       'line or a language model (an agent "calculator" tool evaluating model output), whoever controls that text ' +
       'controls the machine. Passing `{"__builtins__": {}}` as globals is not a sandbox: object introspection still ' +
-      'reaches everything. Reported as an error when the text comes from request, command-line, environment or ' +
+      'reaches everything. Reported as an error when the text comes from a request, stdin or ' +
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
-      'perflens cannot trace where the text comes from, or when it is a field of a parsed configuration passed in ' +
-      '(`eval(args.layers)`: set by whoever runs the program). No `ast.literal_eval` fix is offered when the result is called ' +
-      '(a function looked up by name). String literals, code generated from literal templates, a ' +
-      'value just checked to be one of a few literals, tests, and APIs whose job is to run given code (a ' +
+      "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment " +
+      'or parsed configuration (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`: set by whoever runs the program, ' +
+      'who can already run any code as that user). No `ast.literal_eval` fix is offered when the result is called (a ' +
+      'function looked up by name) or the literal parts wrap the text in a call (`"dict(" + text + ")"`, which ' +
+      '`literal_eval` cannot parse). String literals, code generated from literal templates, text whose non-literal parts ' +
+      'were checked before (one of a few literals, an identifier matched by an anchored regex), expressions evaluated in ' +
+      "their caller's frame (an assert helper), tests, and APIs whose job is to run given code (a " +
       "debugger's `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.",
     instead:
       'Parse instead of executing: `ast.literal_eval` for Python literals (numbers, strings, lists, dicts), `json.loads` ' +
@@ -128,9 +141,9 @@ export default defineRule({
     if (isConstant(ctx.facts, source, 0) || isTemplate(ctx.facts, source) || isGeneratedOrCompiled(ctx.facts, source, call)) return;
     if (isTestFile(ctx.filePath)) return; // tests evaluate code on purpose
     if (source.type === 'call' && /^(repr|compile)$/.test(source.childForFieldName('function')?.text ?? '')) return; // eval(repr(x)) round-trips, compiled code objects
-    const origin = untrustedOrigin(ctx.facts, source, call);
     const def = enclosingDef(call);
     const exposed = isExposed(ctx.facts, def);
+    const origin = untrustedOrigin(source, call, exposed);
     // `def runctx(cmd, ...): exec(cmd, ...)` in a debugger or profiler: executing is the documented job.
     // Executing the given code is the documented job: a debugger's `runctx(cmd)`, a loader's
     // `exec_module(module)`, a console's command handler.
@@ -139,28 +152,34 @@ export default defineRule({
       if (def && codeVariable && EXECUTOR_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return;
       if (isConsoleMethod(ctx.facts, def)) return;
     }
-    if (isOneOfLiterals(source, call) || isValidatedText(source, call)) return;
-    if (evaluatesAnnotation(source, def)) return;
-    // `eval(args.decoder_layers)` in a model builder: a field of the program's own parsed configuration, set by
-    // whoever runs it (who can run any code anyway). Worth a look, not a warning.
-    const ownConfig = !exposed && origin !== null && origin.startsWith('`') && readsConfigField(source);
+    if (isOneOfLiterals(source, call) || isValidatedText(source, call) || onlyCheckedPieces(ctx.facts, source, call)) return;
+    if (evaluatesAnnotation(source, def) || evaluatesInCallersFrame(args.slice(1))) return;
+    // `eval(args.decoder_layers)`, `eval(sys.argv[1])`: the program's own command line, environment or parsed
+    // configuration, set by whoever runs it (who can run any code as that user anyway). Worth a look, not a warning.
+    const ownConfig = origin === INVOKER_ORIGIN;
     const severe = origin !== null && !ownConfig && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
     const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
     const called = resultIsCalled(call);
+    // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
+    const wrapped = !called && wrapsInCall(source);
     const parse = called
       ? 'look the name up instead (a dict of the allowed functions, or `getattr(module, name)`)'
-      : 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
+      : wrapped
+        ? 'parse it instead (`ast.parse(text, mode="eval")`, then `ast.literal_eval` on the call\'s arguments)'
+        : 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
     // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
     // often the program's own: a hint, so the reader checks where it comes from.
     const message = origin
       ? `${shown} executes ${origin}: whoever controls it can run any code in this process${sandbox}; ${parse}`
       : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
     // A result that is called is a function or class looked up by name: literal_eval never returns one.
-    const literalEval = fn === 'eval' && args.length === 1 && !called ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
+    const literalEval = fn === 'eval' && args.length === 1 && !called && !wrapped ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
-      message: ownConfig ? `${shown} executes a field of the program's configuration: if it can come from outside, ${parse}` : message,
+      message: ownConfig
+        ? `${shown} executes text from ${INVOKER_ORIGIN}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
+        : message,
       severity: severe ? 'error' : origin && !ownConfig ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
@@ -189,13 +208,13 @@ function evaluatesAnnotation(source: Node, def: Node | null): boolean {
 /** Names of a parsed configuration object: argparse's `args`, Hydra/OmegaConf's `cfg`, `opt`, `hparams`. */
 const CONFIG_OBJECT = /^(args|cfg|config|conf|opt|opts|options|hparams|hps|flags|FLAGS|override_args|\w+_args|\w+_cfg)$/;
 
-/** `args.layers`, `cfg.model.layers` or `getattr(args, "layers", ...)`: a field read from a configuration object. */
-function readsConfigField(source: Node): boolean {
-  let n: Node | null = source;
-  if (n.type === 'call' && n.childForFieldName('function')?.text === 'getattr') n = n.childForFieldName('arguments')?.namedChild(0) ?? null;
-  else if (n.type !== 'attribute') return false;
-  while (n?.type === 'attribute') n = n.childForFieldName('object');
-  return n?.type === 'identifier' && CONFIG_OBJECT.test(n.text);
+/** `args.layers`, `cfg.model.layers` or `getattr(args, "layers", ...)`: the identifier is a configuration object whose field is read. */
+function readsConfigField(id: Node): boolean {
+  if (!CONFIG_OBJECT.test(id.text)) return false;
+  const p = id.parent;
+  if (p?.type === 'attribute') return p.childForFieldName('object')?.equals(id) === true;
+  const getattr = p?.type === 'argument_list' ? p.parent : null;
+  return getattr?.type === 'call' && getattr.childForFieldName('function')?.text === 'getattr' && p!.namedChild(0)?.equals(id) === true;
 }
 
 /** `eval(name)(x)`, or `f = eval(name)` followed by `f(...)` in the same function: the result is a callable. */
@@ -215,6 +234,12 @@ function resultIsCalled(call: Node): boolean {
  */
 function isTemplate(facts: FileFacts, n: Node): boolean {
   if (n.type === 'string') return !isPlainString(n);
+  if (n.type === 'parenthesized_expression') return n.namedChild(0) !== null && isTemplate(facts, n.namedChild(0)!);
+  // Adjacent literals, f-strings among them, are one f-string: `(f"def {name}(self):\n" f"    return {value!r}\n")`.
+  if (n.type === 'concatenated_string') {
+    const parts = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return parts.every((c) => c.type === 'string') && parts.some((c) => !isPlainString(c));
+  }
   const receiver = templateReceiver(n);
   if (!receiver) return false;
   if (n.type === 'binary_operator' && /^[A-Z_]*TEMPLATE|template$/i.test(receiver.text)) return true;
@@ -340,12 +365,102 @@ function isValidatedText(source: Node, call: Node): boolean {
   return false;
 }
 
-function validates(test: Node, text: string): boolean {
+function validates(test: Node, text: string, facts?: FileFacts): boolean {
   if (test.type !== 'call') return false;
   const fn = test.childForFieldName('function')?.text ?? '';
   if (fn === `${text}.isnumeric` || fn === `${text}.isdigit` || fn === `${text}.isdecimal` || fn === `${text}.isidentifier`) return true;
-  const args = test.childForFieldName('arguments')?.namedChildren ?? [];
-  return /(^|\.)fullmatch$/.test(fn) && args.some((a) => a?.text === text);
+  const args = test.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (/(^|\.)fullmatch$/.test(fn) && args.some((a) => a.text === text)) return true;
+  // `re.match(r"^\w+$", s)` or `NAME_RE.match(s)` with NAME_RE = re.compile(r"^...$"): a match anchored at both ends.
+  if (!facts || !/(^|\.)match$/.test(fn) || args[args.length - 1]?.text !== text) return false;
+  if (fn === 're.match') return args.length === 2 && isAnchoredPattern(args[0]);
+  const receiver = test.childForFieldName('function')?.childForFieldName('object');
+  return (
+    receiver?.type === 'identifier' &&
+    args.length === 1 &&
+    isAnchoredPattern(moduleValue(facts, receiver.text)?.childForFieldName('arguments')?.namedChild(0) ?? null)
+  );
+}
+
+/** A regex literal that must match to the end of the text: it ends with `$` or `\Z`. */
+function isAnchoredPattern(n: Node | null): boolean {
+  return isPlainString(n) && /(\$|\\Z)['"]$/.test(n!.text);
+}
+
+/** The value a module-level name is bound to, when it is bound once (`NAME_RE = re.compile(...)`). */
+function moduleValue(facts: FileFacts, name: string): Node | null {
+  const values: Node[] = [];
+  for (const stmt of facts.root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name && a.childForFieldName('right')) values.push(a.childForFieldName('right')!);
+  }
+  return values.length === 1 ? values[0] : null;
+}
+
+/**
+ * The text is literals joined with names that were checked before the call: `"numpy." + window + "(n)"` after
+ * `if window not in ["hanning", "bartlett"]: raise ValueError(...)`. Each name is then one of a few literals or a
+ * validated identifier or number, so the code run is one the author wrote.
+ */
+function onlyCheckedPieces(facts: FileFacts, source: Node, call: Node): boolean {
+  const pieces: Node[] = [];
+  const flatten = (n: Node): boolean => {
+    if (n.type === 'parenthesized_expression' && n.namedChild(0)) return flatten(n.namedChild(0)!);
+    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+')
+      return flatten(n.childForFieldName('left')!) && flatten(n.childForFieldName('right')!);
+    if (isPlainString(n)) return true;
+    if (n.type !== 'identifier') return false;
+    pieces.push(n);
+    return true;
+  };
+  if (!flatten(source) || pieces.length === 0) return false;
+  return pieces.every((id) => isOneOfLiterals(id, call) || isValidatedText(id, call) || rejectedBefore(facts, id.text, call));
+}
+
+/**
+ * An earlier statement of an enclosing block leaves when the name fails a check: `if x not in ("a", "b"): raise`,
+ * `if not NAME_RE.match(x): return`, `if not x.isidentifier(): continue`.
+ */
+function rejectedBefore(facts: FileFacts, name: string, call: Node): boolean {
+  for (let n: Node | null = call; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.parent?.type !== 'block') continue;
+    for (let s = n.previousNamedSibling; s; s = s.previousNamedSibling) {
+      if (s.type !== 'if_statement' || s.childForFieldName('alternative')) continue;
+      const body = s.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+      const last = body[body.length - 1];
+      if (!last || !['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type)) continue;
+      if (rejects(facts, s.childForFieldName('condition'), name)) return true;
+    }
+  }
+  return false;
+}
+
+/** The condition holds when the name is NOT one of a few literals, or NOT a validated identifier or number. */
+function rejects(facts: FileFacts, cond: Node | null, name: string): boolean {
+  if (cond?.type === 'parenthesized_expression') return rejects(facts, cond.namedChild(0), name);
+  if (cond?.type === 'not_operator') {
+    const arg = cond.childForFieldName('argument');
+    return arg !== null && validates(arg, name, facts);
+  }
+  if (cond?.type !== 'comparison_operator' || cond.namedChildCount !== 2 || cond.namedChild(0)?.text !== name) return false;
+  const ops = cond.children.filter((c: Node | null) => c !== null && !c.isNamed).map((c) => c!.text);
+  const right = cond.namedChild(1)!;
+  const items = ['list', 'tuple', 'set'].includes(right.type) ? right.namedChildren.filter((c: Node | null) => c?.type !== 'comment') : [];
+  return ops.join(' ') === 'not in' && items.length > 0 && items.every(isPlainString);
+}
+
+/**
+ * `eval(expr, frame.f_globals, frame.f_locals)`: the text is evaluated in the caller's own scope (an assert or
+ * expression helper), so it is an expression the calling programmer wrote, not input.
+ */
+function evaluatesInCallersFrame(namespaces: readonly Node[]): boolean {
+  return namespaces.some((a) => /\bf_(globals|locals)\b|\b_getframe\s*\(|\bcurrentframe\s*\(/.test(a.text));
+}
+
+/** The literal parts of the text put it inside a call (`"dict(" + text + ")"`): no literal or JSON parser reads that. */
+function wrapsInCall(source: Node): boolean {
+  const strings = source.type === 'string' ? [source] : findDescendants(source, (n) => n.type === 'string');
+  return strings.some((s) => isPlainString(s) && /[A-Za-z_][\w.]*\s*\(/.test(s.text));
 }
 
 /** The file talks to users or models (web / LLM frameworks), or the function is exposed as a tool or route. */
@@ -401,13 +516,16 @@ function enclosingBinds(id: Node): boolean {
  * Where the evaluated text comes from, when it is outside input: "`expression`, a parameter of
  * `calculate`", "request data", "model output"... null when it cannot be traced.
  */
-function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null {
+function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null {
   const def = enclosingDef(at);
   const params = def ? parameterNames(def).filter((p) => p !== 'self' && p !== 'cls') : [];
   const body = def?.childForFieldName('body') ?? null;
   const seen = new Set<string>();
+  // Text from the program's own command line or configuration is reported only when nothing worse is found.
+  let invoker = false;
   const visit = (e: Node, depth: number): string | null => {
-    if (UNTRUSTED_TEXT.test(e.text)) return 'outside input (request, command line, environment or model output)';
+    if (UNTRUSTED_TEXT.test(e.text)) return 'outside input (a request, stdin or model output)';
+    if (INVOKER_TEXT.test(e.text)) invoker = true;
     if (depth > 3) return null;
     for (const id of [e, ...findDescendants(e, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier')) {
       const p = id.parent;
@@ -415,6 +533,11 @@ function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null 
       if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
       const name = id.text;
       if (def && readsFieldOfTypedObject(def, id)) continue;
+      // In a web or LLM module a parameter named `args` may be request data: only elsewhere is it the parsed configuration.
+      if (!exposed && readsConfigField(id)) {
+        invoker = true;
+        continue;
+      }
       if (seen.has(name)) continue;
       seen.add(name);
       if (params.includes(name)) return `\`${name}\`, a parameter of \`${def!.childForFieldName('name')!.text}\``;
@@ -428,8 +551,7 @@ function untrustedOrigin(facts: FileFacts, expr: Node, at: Node): string | null 
     }
     return null;
   };
-  void facts;
-  return visit(expr, 0);
+  return visit(expr, 0) ?? (invoker ? INVOKER_ORIGIN : null);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { hasSplatArguments, isShadowed, isTestFile, keywordArgument, receiverKind, rootName } from '../../server/analysis';
+import { bindersSpelling, enclosingDef, hasSplatArguments, isShadowed, isTestFile, keywordArgument, receiverKind, rootName } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -60,7 +60,7 @@ export default defineRule({
     const generation = isGenerationCall(call, first);
     const value = generation ? (isUrlopen ? '600' : '(10, 600)') : '10';
     const advice = generation
-      ? `; a generation call can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
+      ? `; a model call (generation or scoring) can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
       : '';
     const reason = generation
       ? `an answer slower than 10 minutes now raises a timeout error instead of being waited for; adjust the value to the service`
@@ -86,17 +86,22 @@ export default defineRule({
   },
 });
 
-/** Endpoints of text, image and speech generation (Ollama, OpenAI-style, inference servers). */
-const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict)\b/i;
+/** Endpoints of text, image and speech generation and of model scoring (Ollama, OpenAI-style, inference servers). */
+const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b/i;
+
+const ASSIGNMENT = new Set(['assignment']);
 
 /**
- * A call to a generation endpoint: its URL names one, it streams the answer (`stream=True`), or its JSON body carries a
- * `prompt` or `messages`. Such an answer can take minutes.
+ * A call to a generation endpoint: its URL names one (written in the call, or in the local variable passed:
+ * `url = f"{base}/generate/"`), it posts and streams the answer (`stream=True`; a streamed GET is a download), or its
+ * JSON body carries a `prompt` or `messages`. Such an answer can take minutes.
  */
 function isGenerationCall(call: Node, first: Node | undefined): boolean {
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? first;
   if (url && GENERATION_URL.test(url.text)) return true;
-  if (keywordArgument(call, 'stream')?.childForFieldName('value')?.text === 'True') return true;
+  if (url?.type === 'identifier' && localValues(call, url.text).some((v) => GENERATION_URL.test(v.text))) return true;
+  const method = call.childForFieldName('function')?.text.split('.').pop();
+  if (method === 'post' && keywordArgument(call, 'stream')?.childForFieldName('value')?.text === 'True') return true;
   const body = keywordArgument(call, 'json')?.childForFieldName('value');
   return body?.type === 'dictionary' && /["'](prompt|messages)["']\s*:/.test(body.text);
 }
@@ -116,4 +121,13 @@ function httpCallee(ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1
   // without one, `d.get(k)` and other method calls need no scope analysis.
   if (!ctx.facts.importsModule('requests')) return null;
   return receiverKind(ctx.facts, fn.childForFieldName('object')) === 'requests.Session' ? fn.text : null;
+}
+
+/** The values assigned to a local variable in the function around the call. */
+function localValues(call: Node, name: string): Node[] {
+  const body = enclosingDef(call)?.childForFieldName('body');
+  if (!body) return [];
+  return bindersSpelling(body, name, ASSIGNMENT)
+    .map((a) => a.childForFieldName('right'))
+    .filter((v): v is Node => v !== null);
 }

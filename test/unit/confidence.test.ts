@@ -6,7 +6,7 @@ import { ruleFindings } from '../helpers/engine';
 const findings = ruleFindings;
 
 describe('rule confidence', () => {
-  it('eval-exec-untrusted: an untraced string is a hint, a parameter a warning, outside input an error', async () => {
+  it('eval-exec-untrusted: an untraced string is a hint, a parameter a warning, the command line a hint', async () => {
     const source = [
       'import sys',
       'def from_loop(lines):',
@@ -27,7 +27,8 @@ describe('rule confidence', () => {
       [
         ['exec(line)', 'hint'],
         ['eval(expr)', 'warning'],
-        ['eval(sys.argv[1])', 'error'],
+        // The program's own command line: whoever sets it already runs code as this user (issue 26: backtrader's samples).
+        ['eval(sys.argv[1])', 'hint'],
         // A field of a typed object is its own rendering, not input: a hint. A field of the parsed configuration passed
         // in (`args.formula`) is set by whoever runs the program: a hint too (issue 26 review: fairseq's model builders).
         ['eval(ts_type.annotation_str, NS)', 'hint'],

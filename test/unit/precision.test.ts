@@ -26,6 +26,29 @@ describe('precision (issue 26)', () => {
       assert.equal(web?.severity, 'error');
     });
 
+    it("the program's own command line, environment and parsed arguments are a hint, anywhere in the text", async () => {
+      const cases = [
+        'import sys\n\ndef main():\n    return eval(sys.argv[1])\n',
+        'import os\n\ndef main():\n    return eval(os.environ["FORMULA"])\n',
+        'def runstrat(args=None):\n    args = parse_args(args)\n    return eval("dict(" + args.plot + ")")\n',
+        'def btrun(pargs=""):\n    args = parse_args(pargs)\n    text = args.cerebro\n    return eval("dict(" + text + ")")\n',
+      ];
+      for (const src of cases) assert.equal((await findings(RULE, src))[0]?.severity, 'hint', src);
+      // Near misses: stdin and a plain parameter joined to a field stay above hint level.
+      assert.equal((await findings(RULE, 'def main():\n    return eval(input())\n'))[0]?.severity, 'error');
+      assert.equal((await findings(RULE, 'def f(args, extra):\n    return eval("dict(" + args.plot + extra + ")")\n'))[0]?.severity, 'warning');
+    });
+
+    it('offers no ast.literal_eval fix or advice when the literal parts wrap the text in a call', async () => {
+      const [f] = await findings(RULE, 'def f(text):\n    return eval("dict(" + text + ")")\n');
+      assert.equal(f?.fix, undefined);
+      assert.match(f.message, /ast\.parse/);
+      assert.doesNotMatch(f.message, /json\.loads/);
+      // Near miss: a bracket only, which literal_eval parses.
+      const [list] = await findings(RULE, 'def f(text):\n    return eval("[" + text + "]")\n');
+      assert.ok(list?.fix);
+    });
+
     it('offers no ast.literal_eval fix when the result is called', async () => {
       for (const src of ['def resolve(name):\n    return eval(name)(3)\n', 'def resolve(name):\n    cls = eval(name)\n    return cls()\n']) {
         const [f] = await findings(RULE, src);
@@ -37,6 +60,75 @@ describe('precision (issue 26)', () => {
       // Near miss: a value that is only read keeps the fix.
       const [read] = await findings(RULE, 'def parse(text):\n    value = eval(text)\n    return value + 1\n');
       assert.ok(read?.fix);
+    });
+  });
+
+  describe('async-get-event-loop', () => {
+    it('is a hint: inside a coroutine get_event_loop() already returns the running loop', async () => {
+      const [f] = await findings('async-get-event-loop', 'import asyncio\n\nasync def main():\n    loop = asyncio.get_event_loop()\n    return loop.time()\n');
+      assert.equal(f?.severity, 'hint');
+      assert.ok(f.fix);
+    });
+  });
+
+  describe('string-concat-in-loop', () => {
+    const RULE = 'string-concat-in-loop';
+    const svg = (inner: string) =>
+      `def plot(values):\n    def mark(x):\n${inner}\n    s = ""\n    for v in values:\n        s += mark(v)\n        s += "<g/>"\n    return s\n`;
+
+    it('a nested function with its own variable of the same name does not make the accumulator a closure cell', async () => {
+      const own = await findings(RULE, svg('        t = ""\n        for k in range(3):\n            s = t\n        return s'), { impact: 'all' });
+      assert.equal(own[0]?.severity, 'hint');
+      assert.doesNotMatch(own[0].message, /nested function/);
+      // Near miss: the nested function reads the enclosing `s`, which then lives in a cell and is copied on each update.
+      const reads = await findings(RULE, svg('        return f"<line x={x} n={len(s)}/>"'), { impact: 'all' });
+      assert.match(reads[0]?.message ?? 'missing', /nested function uses it/);
+    });
+  });
+
+  describe('list-pop-front', () => {
+    const RULE = 'list-pop-front';
+    it('insert(0, …) once per item of a for loop, on a list never popped from the front, is a hint', async () => {
+      const prepend =
+        'def trailing(messages):\n    out = []\n    for m in reversed(messages):\n        if m.role != "tool":\n            break\n        out.insert(0, m)\n    return out\n';
+      assert.equal((await findings(RULE, prepend))[0]?.severity, 'hint');
+      // The list is created afresh in each pass of an outer while loop: only the inner for loop prepends to it.
+      const fresh =
+        'def tools(pending, convs):\n    while pending:\n        i = pending.pop()\n        out = []\n        for m in reversed(convs[i]):\n            out.insert(0, m)\n        use(out)\n';
+      assert.equal((await findings(RULE, fresh))[0]?.severity, 'hint');
+      // Near misses: a while loop rebuilding a path, and a for loop over a list that is also a queue, stay warnings.
+      const path = 'def rebuild(pred, w):\n    path = []\n    while w is not None:\n        path.insert(0, w)\n        w = pred[w]\n    return path\n';
+      assert.equal((await findings(RULE, path))[0]?.severity, 'warning');
+      const queue =
+        'def visit(items):\n    todo = []\n    for x in items:\n        todo.insert(0, x)\n        if len(todo) > 9:\n            todo.pop(0)\n    return len(todo)\n';
+      assert.ok((await findings(RULE, queue)).every((f) => f.severity === 'warning'));
+    });
+  });
+
+  describe('resource-without-with', () => {
+    const RULE = 'resource-without-with';
+    it('a TemporaryDirectory left to its finalizer is quiet outside hot code; one closed by hand, or made per item, keeps its severity', async () => {
+      const load =
+        'import tempfile\n\ndef load(path=None):\n    if path is None:\n        tmp = tempfile.TemporaryDirectory()\n        path = tmp.name + "/ckpt.pt"\n    return read(path)\n';
+      const [f] = await findings(RULE, load, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /garbage-collected/);
+      const perItem = load + '\n\ndef load_all(paths):\n    return [load(p) for p in paths]\n';
+      assert.equal((await findings(RULE, perItem, { impact: 'auto' }))[0]?.severity, 'warning');
+      const byHand = 'import tempfile\n\ndef work():\n    tmp = tempfile.TemporaryDirectory()\n    run(tmp.name)\n    tmp.cleanup()\n';
+      assert.equal((await findings(RULE, byHand, { impact: 'auto' }))[0]?.severity, 'warning');
+    });
+  });
+
+  describe('open-without-with', () => {
+    const RULE = 'open-without-with';
+    it('a path-or-file parameter opened here and closed only if opened here is quiet outside hot code', async () => {
+      const save = (open: string) =>
+        `def save_html(out, html):\n    opened = False\n    if isinstance(out, str):\n        ${open}\n        opened = True\n    for part in html:\n        out.write(part)\n    if opened:\n        out.close()\n`;
+      assert.equal((await findings(RULE, save('out = open(out, "w")'), { impact: 'auto' }))[0]?.severity, 'hint');
+      // Near miss: a new local name for the file, held across the loop, keeps the warning.
+      const local = save('f = open(out, "w")').replace('out.write', 'f.write').replace('out.close', 'f.close');
+      assert.equal((await findings(RULE, local, { impact: 'auto' }))[0]?.severity, 'warning');
     });
   });
 
@@ -144,11 +236,26 @@ describe('precision (issue 26)', () => {
       ];
       for (const c of calls) {
         const [f] = await findings(RULE, `import requests\nsession = requests.Session()\n\ndef ask(url, base, payload, m, msgs):\n    return ${c}\n`);
-        assert.match(f?.message ?? '', /generation call can take minutes/, c);
+        assert.match(f?.message ?? '', /model call \(generation or scoring\) can take minutes/, c);
         assert.equal(f.fix?.edits[0].newText, ', timeout=(10, 600)', c);
       }
       const [open] = await findings(RULE, 'import urllib.request\n\ndef ask(req):\n    return urllib.request.urlopen("http://localhost:11434/api/chat")\n');
       assert.equal(open?.fix?.edits[0].newText, ', timeout=600');
+    });
+
+    it('reads the URL from the local variable passed; a streamed GET is a download, not a generation', async () => {
+      const local = 'import requests\n\ndef generate(base, payload):\n    url = f"{base}/generate/"\n    return requests.post(url, json=payload)\n';
+      assert.match((await findings(RULE, local))[0]?.message ?? '', /model call \(generation or scoring\) can take minutes/);
+      const download = 'import requests\n\ndef fetch(path):\n    with requests.get(path, stream=True) as r:\n        return r.content\n';
+      const [f] = await findings(RULE, download);
+      assert.doesNotMatch(f?.message ?? 'missing', /generation/);
+      assert.equal(f.fix?.edits[0].newText, ', timeout=10');
+      // Scoring a batch with the model (sequence log-probabilities) is as slow as generating.
+      const score = local.replace('/generate/', '/get_sequence_logprobs/');
+      assert.match((await findings(RULE, score))[0]?.message ?? '', /model call \(generation or scoring\) can take minutes/);
+      // Near miss: a local URL naming another endpoint.
+      const other = local.replace('/generate/', '/health/');
+      assert.doesNotMatch((await findings(RULE, other))[0]?.message ?? 'missing', /generation/);
     });
 
     it('near miss: an ordinary call keeps timeout=10', async () => {

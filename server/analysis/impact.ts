@@ -29,6 +29,7 @@ const EXAMPLE_FOLDERS = new Set([
   'tutorials',
   'scripts',
   'script',
+  'samples',
   'notebooks',
   'demo',
   'demos',
@@ -40,6 +41,12 @@ const EXAMPLE_FOLDERS = new Set([
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
 const VENDORED_FOLDERS = new Set(['external', 'externals', 'vendor', 'vendored', '_vendor', 'third_party', 'thirdparty', '3rdparty']);
+/**
+ * Top folders of a repository's developer tooling (benchmarks/ for asv, ci/, dev/): scripts run by hand. Only directly
+ * below the project's top folder (a package's own `benchmark` module is library code), and not `tools/`, which in
+ * detectron2 holds the real training entry points.
+ */
+const DEV_TOP_FOLDERS = new Set(['benchmarks', 'benchmark', 'bench', 'asv_bench', 'ci', 'dev']);
 /** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
@@ -105,7 +112,13 @@ function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, g
  * (fairseq's examples/mms/lid_rerank/rerank/), or the nearest three when no top folder is known.
  */
 export function isExampleFile(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
-  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot);
+  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot);
+}
+
+function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
+  if (!filePath) return false;
+  const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
+  return rooted && folders.length > 0 && DEV_TOP_FOLDERS.has(folders[0].toLowerCase());
 }
 
 function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string>, files?: FileProbe, givenRoot?: string): boolean {

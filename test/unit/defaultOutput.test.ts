@@ -2,6 +2,9 @@
 // repositories: vendored code and example-scale loops are low impact, style-only and report-only forms are hints, and
 // follow-up work after a context manager's `yield` is not flagged.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type { LintOptions } from '../../server/engine/options';
 import { getEngine } from '../helpers/engine';
 
@@ -25,6 +28,27 @@ describe('default output of the general rules (issue 26 review)', () => {
     // Near miss: a folder whose name only starts like one (the project's own external_api/) is the project's code.
     const [own] = await found('reduction-over-list-comprehension', hot, '/proj/pkg/external_api/adjust.py');
     assert.equal(own?.impact?.level, 'high');
+  });
+
+  it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const levelAt = async (rel: string) => {
+      const file = path.join(top, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      return (await found('open-without-with', leak, file))[0]?.impact?.level;
+    };
+    try {
+      writeFileSync(path.join(top, 'pyproject.toml'), '');
+      assert.equal(await levelAt('samples/sizer/sizer.py'), 'low');
+      assert.equal(await levelAt('benchmarks/io.py'), 'low');
+      assert.equal(await levelAt('ci/check.py'), 'low');
+      // Near misses: a package's own benchmark module, and a tools/ folder (detectron2's training entry points).
+      assert.equal(await levelAt('pkg/benchmark/metrics.py'), 'normal');
+      assert.equal(await levelAt('tools/train_net.py'), 'normal');
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it('concat-in-loop pays off at scale: a hint in an example or notebook folder, a warning in package code', async () => {

@@ -35,7 +35,7 @@ function isCleanupLike(stmt: Node): boolean {
  * release, restore, reset, set_*, chdir, pop, remove, stop, disable/enable, the un- of a setup call (unsync, unpatch)...
  */
 const RESTORE_CALL =
-  /^(a?close|release|restore\w*|reset\w*|revert\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|set\w*|load\w*_state\w*|stop\w*|shutdown|cancel|un(sync|patch|register|load|lock|set|freeze|hook|mount|install|subscribe|watch|wrap|pin|mute|block)\w*|undo\w*|exit|__exit__|__aexit__|terminate|kill|join|clear|delete\w*|clean_?up\w*|tear_?down\w*|disconnect|detach\w*|dispose|destroy|enable\w*|disable\w*|deactivate|end|finish)$/;
+  /^(a?close|release|restore\w*|reset\w*|revert\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|set\w*|load\w*_state\w*|stop\w*|shutdown|cancel|un(sync|patch|register|load|lock|set|freeze|hook|mount|install|subscribe|watch|wrap|pin|mute|block)\w*|undo\w*|exit|__exit__|__aexit__|terminate|kill|join|clear|delete\w*|clean_?up\w*|tear_?down\w*|disconnect|detach\w*|dispose|destroy|enable\w*|disable\w*|deactivate|train|end|finish)$/;
 /** Calls that only report on the block: a log line, a print, a timer reading, a record appended. */
 const REPORT_CALL = /^(print|debug|info|warning|warn|error|exception|critical|log\w*|append|extend|perf_counter\w*|monotonic\w*|time|process_time\w*)$/;
 const TIMER_CALL = /^(perf_counter\w*|monotonic\w*|time|process_time\w*)$/;

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { receiverKind } from '../../server/analysis';
+import { enclosingFunction, parameterAnnotation, receiverKind } from '../../server/analysis';
 import { fileIndentUnit, hasCommentBetween, indentLines, lineEndOf, lineStartOf, replaceRange, stringInteriorLines } from '../../server/fixes';
 import type { FixSafety, TextEdit } from '../../common/types';
 
@@ -13,7 +13,7 @@ export default defineRule({
   title: 'Manual lock.acquire() / lock.release() instead of with lock:',
   category: 'concurrency',
   severity: 'warning',
-  severityForms: [{ severity: 'info', when: 'when a `try/finally` already releases the lock: `with` is shorter, not safer' }],
+  severityForms: [{ severity: 'hint', when: 'when a `try/finally` already releases the lock: `with` is shorter, not safer' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'threading',
@@ -22,7 +22,7 @@ export default defineRule({
     why:
       'Between `lock.acquire()` and `lock.release()`, an exception, an early `return`, `break` or `continue` skips ' +
       'the release, and every other thread then waits on the lock forever. The `try/finally` form is correct but ' +
-      'longer and easy to get wrong when edited: it is reported at info level.',
+      'longer and easy to get wrong when edited: it is reported as a hint.',
     instead: 'Use the lock as a context manager: `with lock:` acquires it and always releases it when the block exits.',
     example: {
       before: 'lock.acquire()\nshared.append(x)\nlock.release()  # skipped if append raises',
@@ -47,15 +47,15 @@ export default defineRule({
     if (m.need('args').namedChildren.some((c) => c && c.type !== 'comment')) return; // acquire(timeout=...) returns a flag
     if (lock.type !== 'identifier' && lock.type !== 'attribute') return;
     const kind = receiverKind(ctx.facts, lock);
-    if (kind !== 'threading.Lock' && !(kind === null && LOCK_NAME.test(lock.text))) return;
+    if (kind !== 'threading.Lock' && !(kind === null && LOCK_NAME.test(lock.text) && !declaredOtherType(lock))) return;
     const plan = bracketFor(acquire, lock.text);
     if (!plan || !plainBody(plan.body, lock.text)) return;
-    // The try/finally form already releases on every path: shorter, not safer, so only info.
+    // The try/finally form already releases on every path: shorter, not safer, so only a hint.
     const guarded = plan.safety === 'safe';
     const message = guarded
       ? `\`${lock.text}.acquire()\` with \`try/finally\` is correct; \`with ${lock.text}:\` says the same in one line`
       : `Manual \`${lock.text}.acquire()\` / \`release()\`; \`with ${lock.text}:\` always releases it`;
-    const severity = guarded ? ('info' as const) : undefined;
+    const severity = guarded ? ('hint' as const) : undefined;
     const fix = plan.body.length > 0 ? edit(ctx, plan, lock.text) : null;
     if (!fix) {
       ctx.report({ node: acquire, message, severity });
@@ -75,6 +75,15 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The lock is a parameter annotated with a type that is not a known lock (`lock_obj: BaseJournalFileLock`): a class
+ * with `acquire()`/`release()` need not be a context manager, and `with` on it would raise.
+ */
+function declaredOtherType(lock: Node): boolean {
+  const fn = lock.type === 'identifier' ? enclosingFunction(lock) : null;
+  return fn !== null && parameterAnnotation(fn, lock.text) !== null;
+}
 
 interface Bracket {
   /** The statements from the acquire through the release (or the try statement). */

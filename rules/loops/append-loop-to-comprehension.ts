@@ -8,6 +8,7 @@ import {
   insideNumbaFunction,
   isDeclaredNonLocal,
   iteratesArrayData,
+  localTypes,
   occurrences,
   readsAfter,
   scopeOf,
@@ -88,9 +89,10 @@ const CHEAP_CALLS = new Set([
  * the appended value or a condition (`if variable_type(data[col]) == "numeric"`): that call dwarfs the `append` a
  * comprehension would save, so the rewrite is style, not speed. The outer iterable, evaluated once, does not count.
  */
-function loopCallsWork(loop: Node, list: string): boolean {
+function loopCallsWork(loop: Node, list: string, facts: FileFacts): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
+  if (findDescendants(body, (n) => isArrayArithmetic(n, facts)).length > 0) return true;
   const calls = findDescendants(body, (n) => n.type === 'call').some((call) => {
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
@@ -98,6 +100,16 @@ function loopCallsWork(loop: Node, list: string): boolean {
     return name === undefined || !CHEAP_CALLS.has(name);
   });
   return calls || findDescendants(body, isMembershipInCollection).length > 0;
+}
+
+/**
+ * Arithmetic with an operand known to be an array, DataFrame or Series (`trend * (1 + scale) + offset` where `offset`
+ * came from `np.matmul`): each operator allocates a whole new array per item, which dwarfs the `append`.
+ */
+function isArrayArithmetic(n: Node, facts: FileFacts): boolean {
+  if (n.type !== 'binary_operator') return false;
+  const types = localTypes(facts);
+  return [n.childForFieldName('left'), n.childForFieldName('right')].some((side) => side?.type === 'identifier' && types.typeOf(side) !== null);
 }
 
 /** Literal displays a membership test can scan at no more than an append's cost: `x in ("a", "b")`. */
@@ -232,7 +244,7 @@ export default defineRule({
   severityForms: [
     {
       severity: 'hint',
-      when: 'when the loop calls a function per item (in the value or a condition) or tests membership in a collection, whose cost dwarfs the `append` saved',
+      when: 'when the loop calls a function per item (in the value or a condition), computes with an array per item, or tests membership in a collection, whose cost dwarfs the `append` saved',
     },
   ],
   enabledByDefault: true,
@@ -295,7 +307,7 @@ export default defineRule({
     // numba compiles the loop to machine code: no bytecode to save, and nopython mode rejects many comprehensions
     // (over `literal_unroll`, for one).
     if (insideNumbaFunction(ctx.facts, loop)) return;
-    const severity = loopCallsWork(loop, list) ? ('hint' as const) : undefined;
+    const severity = loopCallsWork(loop, list, ctx.facts) ? ('hint' as const) : undefined;
 
     const report = { node: loop, start: loop.startIndex, end: loop.childForFieldName('right')!.endIndex };
     const message = `\`${list}\` is built by a loop that only appends; use a list comprehension`;

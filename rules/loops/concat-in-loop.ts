@@ -214,6 +214,7 @@ export default defineRule({
   category: 'loops',
   severity: 'warning',
   enabledByDefault: true,
+  paysOffAtScale: true,
   confidence: 'high',
   guide: 'pandas-vectorization#collect-the-pieces-concatenate-once',
   requires: ['pandas', 'numpy', 'torch'],

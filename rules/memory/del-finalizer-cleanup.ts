@@ -58,6 +58,7 @@ export default defineRule({
     );
     if (calls.length === 0) return;
     if (calls.every((call) => cleanedUpExplicitly(call, cls, ctx.facts))) return;
+    if (tracksClosing(m.need('body'), cls)) return;
     const what = calls[0].childForFieldName('function')!.text;
     ctx.report({
       node: m.need('name'),
@@ -65,6 +66,20 @@ export default defineRule({
     });
   },
 });
+
+/** An instance attribute that records an explicit close: `self._is_closed`, `self.closed`, `self._finalized`. */
+const CLOSED_FLAG = /^self\.\w*(closed|released|finali[sz]ed|shut_?down|disposed|terminated)\b/i;
+
+/**
+ * The class manages its own lifetime and `__del__` is the fallback: the finalizer checks a flag that an explicit
+ * `close()` sets (`if self._is_closed: return`), or the class registers its cleanup with `atexit`.
+ */
+function tracksClosing(body: Node, cls: Node): boolean {
+  const conditions = findDescendants(body, (n) => n.type === 'if_statement', isNestedScope).map((n) => n.childForFieldName('condition'));
+  const flags = conditions.flatMap((c) => (c ? findDescendants(c, (n) => n.type === 'attribute') : []));
+  if (flags.some((a) => CLOSED_FLAG.test(a.text))) return true;
+  return findDescendants(cls, (n) => n.type === 'call' && /(^|\.)atexit\.register$/.test(n.childForFieldName('function')?.text ?? '')).length > 0;
+}
 
 /**
  * `self.cleanup()` in `__del__`, where the class defines `cleanup` and the file also calls it on instances held

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { contains, decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
+import { chainRoot, contains, decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
 import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
@@ -28,6 +28,105 @@ function isCleanupLike(stmt: Node): boolean {
   if (e?.type === 'assignment' || e?.type === 'augmented_assignment') return true;
   if (e?.type !== 'call') return false;
   return CLEANUP_CALL.test(e.childForFieldName('function')?.text ?? '');
+}
+
+/**
+ * Calls that undo or release what the manager set up before the `yield` (the reason for a `finally`): close,
+ * release, restore, reset, set_*, chdir, pop, remove, stop, disable/enable, the un- of a setup call (unsync, unpatch)...
+ */
+const RESTORE_CALL =
+  /^(a?close|release|restore\w*|reset\w*|revert\w*|pop|popitem|remove\w*|discard|unlink|rmtree|rmdir|chdir|set\w*|load\w*_state\w*|stop\w*|shutdown|cancel|un(sync|patch|register|load|lock|set|freeze|hook|mount|install|subscribe|watch|wrap|pin|mute|block)\w*|undo\w*|exit|__exit__|__aexit__|terminate|kill|join|clear|delete\w*|clean_?up\w*|tear_?down\w*|disconnect|detach\w*|dispose|destroy|enable\w*|disable\w*|deactivate|train|end|finish)$/;
+/** Calls that only report on the block: a log line, a print, a timer reading, a record appended. */
+const REPORT_CALL = /^(print|debug|info|warning|warn|error|exception|critical|log\w*|append|extend|perf_counter\w*|monotonic\w*|time|process_time\w*)$/;
+const TIMER_CALL = /^(perf_counter\w*|monotonic\w*|time|process_time\w*)$/;
+/** Reads that save state to put back later: `old = obj.attr`, `env[k]`, `get_style()`, `copy.copy(x)`. */
+const SAVING_CALL = /^(get\w*|copy|deepcopy|clone)$/;
+
+/** What the code after the `yield` does: undoes what was set up (the rule's case), only reports, or other follow-up work. */
+type AfterYield = 'restores' | 'reports' | 'other';
+
+function lastName(callee: Node | null): string {
+  if (!callee) return '';
+  return (callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee.text) ?? '';
+}
+
+function unwrapAwait(e: Node | null): Node | null {
+  return e?.type === 'await' ? e.namedChild(0) : e;
+}
+
+/** The assignment stores a timer reading: `self.elapsed = time.perf_counter() - start`. */
+function readsTimer(assignment: Node): boolean {
+  const right = assignment.childForFieldName('right');
+  return !!right && findDescendants(right, (c) => c.type === 'call' && TIMER_CALL.test(lastName(c.childForFieldName('function'))), isNestedScope).length > 0;
+}
+
+/** Names bound by `name = <expr>` in `within` (ending before `until`, when given), where `keep` accepts the expression. */
+function namesAssigned(within: readonly Node[], keep: (value: Node) => boolean, until = Infinity): Set<string> {
+  const names = new Set<string>();
+  for (const stmt of within) {
+    for (const a of findDescendants(stmt, (n) => n.type === 'assignment' && n.endIndex <= until, isNestedScope)) {
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && keep(right)) names.add(left.text);
+    }
+  }
+  return names;
+}
+
+/** The identifiers declared `global` or `nonlocal` in the function: assigning them changes state outside it. */
+function outerNames(body: Node): Set<string> {
+  const names = new Set<string>();
+  for (const d of findDescendants(body, (n) => n.type === 'global_statement' || n.type === 'nonlocal_statement', isNestedScope)) {
+    for (const id of d.namedChildren) if (id?.type === 'identifier') names.add(id.text);
+  }
+  return names;
+}
+
+/**
+ * Classifies the statements after the `yield` (`rest`) of the manager's `body`. They
+ * restore when one assigns an attribute, an item or a global, deletes one, calls a releasing method (not on something
+ * made after the `yield`: removing the file the follow-up wrote is part of that follow-up), or hands back a value saved
+ * before the `yield` (`load_rng_state(state)` after `state = get_rng_state()`). They report when each only logs, prints,
+ * appends or reads a timer. Anything else is follow-up work (update the optimizer for the new parameters, signal the
+ * other ranks): it belongs to a successful block, and running it on errors is no fix.
+ */
+function afterYield(rest: readonly Node[], y: Node, body: Node): AfterYield {
+  const made = namesAssigned(rest, (v) => unwrapAwait(v)?.type === 'call');
+  const saved = namesAssigned(
+    [body],
+    (v) => {
+      const e = unwrapAwait(v);
+      return e?.type === 'attribute' || e?.type === 'subscript' || (e?.type === 'call' && SAVING_CALL.test(lastName(e.childForFieldName('function'))));
+    },
+    y.startIndex,
+  );
+  const outer = outerNames(body);
+  const restoring = (n: Node): boolean => {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'identifier') return outer.has(left.text);
+      return (left?.type === 'attribute' || left?.type === 'subscript') && !readsTimer(n);
+    }
+    if (n.type === 'delete_statement') return n.namedChildren.some((t) => t?.type === 'attribute' || t?.type === 'subscript' || t?.type === 'expression_list');
+    if (n.type !== 'call') return false;
+    const callee = n.childForFieldName('function');
+    const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
+    if (args.some((a) => a.type === 'identifier' && saved.has(a.text)) && !SUCCESS_ONLY.test(n.text)) return true;
+    if (!RESTORE_CALL.test(lastName(callee))) return false;
+    // `os.remove(path)` / `marker.unlink()` of a path made after the yield: cleanup of the follow-up, not of the setup.
+    const receiver = callee?.type === 'attribute' ? chainRoot(callee) : null;
+    const target = receiver?.type === 'identifier' && !made.has(receiver.text) && args[0]?.type === 'identifier' ? args[0] : receiver;
+    return !(target?.type === 'identifier' && made.has(target.text));
+  };
+  if (rest.some((s) => restoring(s) || findDescendants(s, restoring, isNestedScope).length > 0)) return 'restores';
+  const reporting = (s: Node): boolean => {
+    if (s.type === 'comment' || s.type === 'pass_statement') return true;
+    if (s.type !== 'expression_statement') return false;
+    const e = unwrapAwait(s.namedChild(0));
+    if (e?.type === 'assignment' || e?.type === 'augmented_assignment') return e.childForFieldName('left')?.type === 'identifier' || readsTimer(e);
+    return e?.type === 'call' && REPORT_CALL.test(lastName(e.childForFieldName('function')));
+  };
+  return rest.every(reporting) ? 'reports' : 'other';
 }
 
 /** The statement directly in `block` that contains node. */
@@ -60,6 +159,7 @@ export default defineRule({
   title: '@contextmanager whose yield is not protected by try/finally',
   category: 'resources',
   severity: 'warning',
+  severityForms: [{ severity: 'hint', when: 'when the code after `yield` only logs, prints or reads a timer: a report lost on error costs little' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'context-managers',
@@ -68,15 +168,16 @@ export default defineRule({
     why:
       'In a `@contextmanager` generator, an exception raised inside the `with` block is re-raised at the `yield`. ' +
       'Statements after the `yield` that are not in a `finally` (or an `except`) therefore never run on error: ' +
-      'timers do not report, state is not restored, files and locks are not released.',
+      'state is not restored, files and locks are not released. A manager whose code after the `yield` only logs or ' +
+      'times the block gets a hint; one that follows up on a successful block (updates the optimizer for new ' +
+      'parameters, signals other processes) is left alone, since that work must not run when the block failed.',
     instead:
       'Wrap the `yield` in `try:` and move the cleanup into `finally:`. Work that must happen only on success ' +
       '(a commit) belongs in a `try/except/else` instead. The quick fix is unsafe by nature: what follows the ' +
       '`yield` then also runs when the block raises, which is the intent for cleanup but a change all the same.',
     example: {
-      before: '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    yield\n    log(name, time.perf_counter() - t0)',
-      after:
-        '@contextmanager\ndef timer(name):\n    t0 = time.perf_counter()\n    try:\n        yield\n    finally:\n        log(name, time.perf_counter() - t0)',
+      before: '@contextmanager\ndef working_dir(path):\n    old = os.getcwd()\n    os.chdir(path)\n    yield\n    os.chdir(old)',
+      after: '@contextmanager\ndef working_dir(path):\n    old = os.getcwd()\n    os.chdir(path)\n    try:\n        yield\n    finally:\n        os.chdir(old)',
     },
   },
   fix: {
@@ -124,12 +225,20 @@ export default defineRule({
       isNestedScope,
     );
     if (commits.length > 0) return;
+    const following: Node[] = [];
+    for (let s: Node | null = stmt; s && !s.equals(body); s = s.parent) {
+      if (s.parent?.type === 'block') for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) following.push(next);
+    }
+    const effect = afterYield(following, y, body);
+    if (effect === 'other') return;
+    // A log line or timer reading lost when the block fails costs little: a hint.
+    const severity = effect === 'reports' ? ('hint' as const) : undefined;
     const name = m.need('name').text;
     const message = `\`${name}\`: the code after \`yield\` does not run when the with-block raises; wrap the \`yield\` in \`try\`/\`finally\``;
     // The fix: yield statement directly in the body, followed by plain statements.
     const top = statementIn(body, y);
     if (!top || !top.equals(stmt) || !ownsLines(ctx.text, top)) {
-      ctx.report({ node: y, message });
+      ctx.report({ node: y, message, severity });
       return;
     }
     const rest: Node[] = [];
@@ -144,7 +253,7 @@ export default defineRule({
           findDescendants(s, (n) => ['return_statement', 'break_statement', 'continue_statement', 'yield'].includes(n.type), isNestedScope).length > 0,
       ) || hasMultilineString(top);
     if (unsafe || tail.length === 0) {
-      ctx.report({ node: y, message });
+      ctx.report({ node: y, message, severity });
       return;
     }
     const indent = indentAt(ctx.text, top.startIndex);
@@ -165,6 +274,7 @@ export default defineRule({
     ctx.report({
       node: y,
       message,
+      severity,
       edits: [replaceRange(yieldStart, restEnd, replacement)],
       reason: successOnly ? SUCCESS_ONLY_REASON : ALSO_ON_ERROR,
     });

@@ -29,12 +29,24 @@ const EXAMPLE_FOLDERS = new Set([
   'tutorials',
   'scripts',
   'script',
+  'samples',
   'notebooks',
   'demo',
   'demos',
   'colab',
   'colabs',
 ]);
+/**
+ * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
+ * maintainers change it upstream, not here, so a finding there is not theirs to act on.
+ */
+const VENDORED_FOLDERS = new Set(['external', 'externals', 'vendor', 'vendored', '_vendor', 'third_party', 'thirdparty', '3rdparty']);
+/**
+ * Top folders of a repository's developer tooling (benchmarks/ for asv, ci/, dev/): scripts run by hand. Only directly
+ * below the project's top folder (a package's own `benchmark` module is library code), and not `tools/`, which in
+ * detectron2 holds the real training entry points.
+ */
+const DEV_TOP_FOLDERS = new Set(['benchmarks', 'benchmark', 'bench', 'asv_bench', 'ci', 'dev']);
 /** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
@@ -100,7 +112,13 @@ function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, g
  * (fairseq's examples/mms/lid_rerank/rerank/), or the nearest three when no top folder is known.
  */
 export function isExampleFile(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
-  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot);
+  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot);
+}
+
+function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
+  if (!filePath) return false;
+  const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
+  return rooted && folders.length > 0 && DEV_TOP_FOLDERS.has(folders[0].toLowerCase());
 }
 
 function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string>, files?: FileProbe, givenRoot?: string): boolean {
@@ -138,6 +156,7 @@ export function impactOf(
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [VENDORED] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
@@ -151,6 +170,8 @@ export function impactOf(
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
   if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  // So with a command-line module: its loops format what one command prints (optuna's cli.py building table rows).
+  if (onlyAtScale && isCommandModule(filePath)) return { level: 'low', reasons: [COMMAND_AT_SCALE] };
   const cold = coldReasons(node, facts, example, notebookData);
   if (reusable && cold.length === 0) return reusable;
   const hot = hotReasons(node, facts, onlyAtScale);
@@ -173,7 +194,17 @@ function definitionHeaderOf(node: Node): Node | null {
   return null;
 }
 
+const VENDORED = 'in vendored third-party code: a change belongs upstream';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
+
+const COMMAND_AT_SCALE = 'in a command-line module: it runs once per command, and this advice pays off only at scale';
+
+/** Modules that are a program's command line: `python -m pkg` runs `__main__.py`; `cli.py` holds the commands. */
+const COMMAND_MODULES = new Set(['__main__.py', 'cli.py', '_cli.py', 'command_line.py']);
+
+function isCommandModule(filePath: string | undefined): boolean {
+  return !!filePath && COMMAND_MODULES.has(path.basename(filePath).toLowerCase());
+}
 
 /** setup.py, versioneer.py and the like: code run once per build or install. */
 function isBuildScript(filePath: string | undefined): boolean {

@@ -581,7 +581,8 @@ export class Engine {
     const overData = (rule.category === 'pandas' || rule.category === 'numpy') && rule.quietOutsideHotCode !== true;
     const project = { files: this.files, givenRoot: options.projectRoot };
     const quiet = rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true;
-    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, quiet, raw.lastImpact);
+    const atScale = quiet || rule.paysOffAtScale === true;
+    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, atScale, raw.lastImpact);
     raw.lastImpact = impact;
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;

@@ -180,6 +180,12 @@ export interface RuleDefinition {
    * examples, one-time setup) are not reported at all (engine's `ranked`, analysis/impact.ts).
    */
   quietOutsideHotCode?: boolean;
+  /**
+   * The advice pays off only over many iterations (a copy that grows quadratically), though it keeps its severity in
+   * ordinary code: in an example or script folder, whose loops run over demo data, its findings are low impact.
+   * Implied by `quietOutsideHotCode`.
+   */
+  paysOffAtScale?: boolean;
   /** Only meaningful for projects whose target-version is at least this. */
   minPython?: PythonVersion;
   /**

@@ -87,7 +87,7 @@ describe('rule confidence', () => {
     assert.match(inPlain.message, /use `functools.cached_property`/);
   });
 
-  it('lock-acquire-release: the try/finally form (already exception-safe) is info, the bare form a warning', async () => {
+  it('lock-acquire-release: the try/finally form (already exception-safe) is a hint (shorter, not safer), the bare form a warning', async () => {
     const source = [
       'import threading',
       'lock = threading.Lock()',
@@ -106,7 +106,7 @@ describe('rule confidence', () => {
     const found = await findings('lock-acquire-release', source);
     assert.deepEqual(
       found.map((f) => f.severity),
-      ['info', 'warning'],
+      ['hint', 'warning'],
     );
     assert.match(found[0].message, /is correct/);
     assert.match(found[1].message, /always releases it/);

@@ -102,6 +102,10 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
   // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
   if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
   if (chainHasEarlierSync(recv)) return null;
+  // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
+  // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
+  // syncing every N steps would change what the code shows or does.
+  if (isDisplayedOnly(call) || decidesControlFlow(call)) return null;
   // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
   if (
     /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
@@ -113,6 +117,9 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
     // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
     if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
+    // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
+    // the measured time include the GPU's work; without it the figures would time the kernel launches only.
+    if (timesEachStep(loop.node, facts)) return null;
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
@@ -255,4 +262,91 @@ function reassignedBefore(loop: Node, name: string, use: Node): boolean {
     const left = a.childForFieldName('left');
     return left !== null && a.endIndex <= use.startIndex && targetNames(left).includes(name);
   });
+}
+
+/** Calls that show a value to a person: the terminal, a progress bar's text. */
+const DISPLAY_CALL = /^(?:print|(?:[\w.]+\.)?(?:print|write|set_postfix|set_postfix_str|set_description|set_description_str))$/;
+/** What a value passes through on its way into a displayed text: f-strings, formatting, dict displays, arguments. */
+const INTO_TEXT = new Set([
+  'interpolation',
+  'string',
+  'concatenated_string',
+  'format_expression',
+  'argument_list',
+  'keyword_argument',
+  'pair',
+  'dictionary',
+  'parenthesized_expression',
+]);
+
+/** `print(f"loss {loss.item()}")`, `pbar.set_postfix({"loss": loss.item()})`: the value only goes into displayed text. */
+function isDisplayedOnly(call: Node): boolean {
+  let n: Node | null = call.parent;
+  while (n && (INTO_TEXT.has(n.type) || (n.type === 'binary_operator' && isStringFormatting(n)))) {
+    if (n.type === 'argument_list') {
+      const owner = n.parent;
+      return owner?.type === 'call' && DISPLAY_CALL.test(owner.childForFieldName('function')?.text ?? '');
+    }
+    n = n.parent;
+  }
+  return false;
+}
+
+/** `"%.3f" % x` or `"loss " + str(x)`: a string built for display. */
+function isStringFormatting(op: Node): boolean {
+  const left = op.childForFieldName('left');
+  return left?.type === 'string' || left?.type === 'concatenated_string';
+}
+
+const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_statement']);
+
+/**
+ * The step branches on the synced value: the call is in an `if`/`while` condition, or its value is assigned to a name
+ * that a later condition of the same block reads (`found_oom = flag.item()` ... `if found_oom == 1:`).
+ */
+function decidesControlFlow(call: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (CONDITION_HOLDERS.has(n.type)) return n.childForFieldName('condition')?.equals(child) ?? false;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right?.equals(child) || left.type !== 'identifier') return false;
+      return conditionReadsAfter(n, left.text);
+    }
+    if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
+  }
+  return false;
+}
+
+/** A condition after `assignment`, in the block that holds it or in blocks nested there, reads `name`. */
+function conditionReadsAfter(assignment: Node, name: string): boolean {
+  const block = assignment.parent?.parent;
+  if (!block) return false;
+  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some((holder) => {
+    const cond = holder.childForFieldName('condition');
+    return !!cond && (cond.text === name || findDescendants(cond, (x) => x.type === 'identifier' && x.text === name).length > 0);
+  });
+}
+
+const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns)|timeit\.default_timer)$/;
+
+/** The loop body reads a clock into a name and subtracts that name later in the body: it measures each step's time. */
+function timesEachStep(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const started = new Set<string>();
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right?.type === 'call' && isClock(right, facts)) started.add(left.text);
+  }
+  if (started.size === 0) return false;
+  return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some((op) =>
+    started.has(op.childForFieldName('right')?.text ?? ''),
+  );
+}
+
+function isClock(call: Node, facts: FileFacts): boolean {
+  return CLOCKS.test(facts.calleeName(call) ?? '');
 }

@@ -87,12 +87,21 @@ describe('impact from context', () => {
     assert.equal(set.severity, 'warning');
   });
 
-  it('a pandas row loop in an example folder stays high: the construct itself works over the data', async () => {
+  it("a pandas row loop works over the data: high in package code and a notebooks folder, low among a library's examples and docs", async () => {
     const engine = await getEngine();
     const src = 'import pandas as pd\n\ndef f(df: pd.DataFrame):\n    for i, row in df.iterrows():\n        print(row)\n';
-    const [f] = engine.lintText(src, { select: ['pandas-iterrows'], filePath: '/proj/examples/run.py', impact: 'auto' }).findings;
-    assert.equal(f.impact?.level, 'high');
-    assert.equal(f.severity, 'warning');
+    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-iterrows'], filePath, impact: 'auto' }).findings[0];
+    for (const hot of ['/proj/pkg/run.py', '/proj/notebooks/analysis.py']) {
+      assert.equal(at(hot)?.impact?.level, 'high', hot);
+      assert.equal(at(hot)?.severity, 'warning', hot);
+    }
+    // geopandas' doc/source/gallery, mlxtend's docs/sources/user_guide, darts' examples: demo data, loaded once.
+    for (const demo of ['/proj/examples/run.py', '/proj/doc/source/gallery/plotting.py', '/proj/docs/user_guide/rules.py']) {
+      const f = at(demo);
+      assert.equal(f?.impact?.level, 'low', demo);
+      assert.equal(f?.severity, 'hint', demo);
+      assert.match(f!.impact!.reasons[0], /demo data/);
+    }
   });
 
   it('the hover says why a finding is ranked as it is', async () => {

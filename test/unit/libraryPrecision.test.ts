@@ -35,4 +35,22 @@ describe('library-rule precision (issue 24 review)', () => {
       assert.equal((await findings(RULE, handed))[0]?.severity, 'info');
     });
   });
+
+  describe('torch-dataset-to-device: what the dataset does per sample', () => {
+    const RULE = 'torch-dataset-to-device';
+    const dataset = (sample: string) =>
+      `import torch\nfrom torch.utils.data import Dataset\n\n\nclass Windows(Dataset):\n    def __init__(self, data, device):\n        self.data = data\n        self.device = device\n\n    def __getitem__(self, i):\n${sample}`;
+
+    it("is a hint on a dataset that slices a tensor in memory (x-transformers' TextSamplerDataset): workers would not help it", async () => {
+      const [f] = await findings(RULE, dataset('        return self.data[i : i + 128].long().to(self.device)\n'));
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /in-memory dataset/);
+    });
+
+    it('near miss: a dataset that reads a file per sample keeps the warning (it locks the loading into the main process)', async () => {
+      const [f] = await findings(RULE, dataset('        img = torch.load(self.data[i])\n        return img.to(self.device)\n'));
+      assert.equal(f?.severity, 'warning');
+      assert.match(f.message, /DataLoader workers/);
+    });
+  });
 });

@@ -39,6 +39,11 @@ const EXAMPLE_FOLDERS = new Set([
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
 const DEMO_FOLDERS: ReadonlySet<string> = new Set([...EXAMPLE_FOLDERS].filter((name) => !NOTEBOOK_FOLDERS.has(name)));
+/**
+ * Demo folders whose data is demo data: a scripts folder is left out, as it often holds the project's own data jobs
+ * (qlib's scripts/data_collector/ downloads and converts whole markets).
+ */
+const DEMO_DATA_FOLDERS: ReadonlySet<string> = new Set([...DEMO_FOLDERS].filter((name) => name !== 'scripts' && name !== 'script'));
 /** Methods that run a function once per item in worker processes or threads: pool.map, executor.submit, ... */
 const POOL_METHODS = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async', 'apply_async', 'submit']);
 /** Classes whose `target=` function is a worker's whole job. */
@@ -132,7 +137,12 @@ export function impactOf(
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
-  if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  if (overData) {
+    // In a library's examples, docs or tutorials the frame or array is demo data, loaded once, and the example is read
+    // more than run (geopandas' gallery, mlxtend's user guide). A notebook of the project's own analyses stays high.
+    if (inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [DEMO_DATA] };
+    return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  }
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
@@ -164,6 +174,7 @@ function definitionHeaderOf(node: Node): Node | null {
   return null;
 }
 
+const DEMO_DATA = 'in an example, docs or tutorial folder: it works over demo data, once';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
 
 /** setup.py, versioneer.py and the like: code run once per build or install. */

@@ -53,4 +53,18 @@ describe('library-rule precision (issue 24 review)', () => {
       assert.match(f.message, /DataLoader workers/);
     });
   });
+
+  describe('numpy-as-strided: a read-only view is a hint', () => {
+    const RULE = 'numpy-as-strided';
+    const call = (extra: string) =>
+      `import numpy as np\nfrom numpy.lib.stride_tricks import as_strided\n\n\ndef frame(x, n, writeable=False):\n    return as_strided(x, shape=(x.shape[0] - n + 1, n), strides=(x.strides[0],) * 2${extra})\n`;
+
+    it("is a hint when writeable= is passed (librosa's util.frame passes the caller's choice, False by default)", async () => {
+      for (const extra of [', writeable=writeable', ', writeable=False']) assert.equal((await findings(RULE, call(extra)))[0]?.severity, 'hint', extra);
+    });
+
+    it('near misses: no writeable= or writeable=True gives a writable view and keeps the warning', async () => {
+      for (const extra of ['', ', writeable=True']) assert.equal((await findings(RULE, call(extra)))[0]?.severity, 'warning', extra);
+    });
+  });
 });

@@ -139,5 +139,5 @@ export {
   vectorizeRowValue,
   vectorizeElementValue,
 } from './vectorize';
-export type { RowEnv, RowVector, RowVectorKind } from './vectorize';
+export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';

@@ -310,7 +310,7 @@ def rebound(x):
     const got = valuesIn(`
 import pandas as pd
 def tear_sheet(returns, positions, factor, either, frame):
-    \"\"\"Plot.
+    """Plot.
 
     Parameters
     ----------
@@ -324,7 +324,7 @@ def tear_sheet(returns, positions, factor, either, frame):
         Either.
     frame : :py:class:\`pandas.DataFrame\`
         A frame.
-    \"\"\"
+    """
     V(returns)
     V(positions)
     V(factor)

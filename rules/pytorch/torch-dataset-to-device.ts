@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, datasetClassInfo, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
+import { classIndex, datasetClassInfo, datasetStyleOfClass, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
 
 /** The methods that make a dataset's samples (run in DataLoader workers). */
 const SAMPLE_METHODS = new Set(['__getitem__', '__getitems__', '__iter__']);
@@ -104,5 +104,8 @@ function movesToAccelerator(call: Node, method: string, facts: FileFacts): boole
 /** The dataset's samples are indexed from data already in memory (no file read or decode per sample). */
 function inMemory(cls: Node, facts: FileFacts): boolean {
   const info = classIndex(facts).byClassName(cls.childForFieldName('name')?.text ?? '');
-  return info !== null && info !== undefined && datasetClassInfo(info, facts).kind === 'memory';
+  if (info) return datasetClassInfo(info, facts).kind === 'memory';
+  // A class defined inside a function (x-transformers' `train()` defines its TextSamplerDataset): read its own methods.
+  const iterable = /IterableDataset/.test(cls.childForFieldName('superclasses')?.text ?? '');
+  return datasetStyleOfClass(cls, iterable)?.style === 'in-memory';
 }

@@ -47,6 +47,13 @@ describe('library-rule precision (issue 24 review)', () => {
       assert.match(f.message, /in-memory dataset/);
     });
 
+    it('is a hint on such a dataset defined inside the training function too', async () => {
+      const src =
+        'import torch\nfrom torch.utils.data import Dataset\n\n\ndef train(data, device):\n    class Windows(Dataset):\n' +
+        '        def __getitem__(self, i):\n            return data[i : i + 128].long().to(device)\n\n    return Windows()\n';
+      assert.equal((await findings(RULE, src))[0]?.severity, 'hint');
+    });
+
     it('near miss: a dataset that reads a file per sample keeps the warning (it locks the loading into the main process)', async () => {
       const [f] = await findings(RULE, dataset('        img = torch.load(self.data[i])\n        return img.to(self.device)\n'));
       assert.equal(f?.severity, 'warning');

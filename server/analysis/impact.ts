@@ -137,17 +137,18 @@ export function impactOf(
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
   if (overData) {
     // In a library's examples, docs or tutorials the frame or array is demo data, loaded once, and the example is read
     // more than run (geopandas' gallery, mlxtend's user guide). A notebook of the project's own analyses stays high.
-    if (inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [DEMO_DATA] };
+    if (packageDemo || inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [DEMO_DATA] };
     return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   }
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
-  const notebookData = dataLibrary && isNotebook(filePath, project);
-  const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
+  const notebookData = dataLibrary && !packageDemo && isNotebook(filePath, project);
+  const example = packageDemo || (!notebookData && isExampleFile(filePath, project.files, project.givenRoot));
   const definition = definitionHeaderOf(node);
   if (definition) return definitionImpact(definition, facts, example);
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
@@ -176,6 +177,48 @@ function definitionHeaderOf(node: Node): Node | null {
 
 const DEMO_DATA = 'in an example, docs or tutorial folder: it works over demo data, once';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
+
+/** Where a project's packaging file names its distribution: pyproject's `name = "shap"`, setup.py's `name="clip"`. */
+const DISTRIBUTION_NAME: ReadonlyArray<[string, RegExp]> = [
+  ['pyproject.toml', /^\s*name\s*=\s*["']([^"']+)["']/m],
+  ['setup.cfg', /^\s*name\s*=\s*([\w.-]+)/m],
+  ['setup.py', /\bname\s*=\s*["']([^"']+)["']/],
+];
+
+const distributionCaches = new WeakMap<FileProbe, Map<string, { name: string | null; at: number }>>();
+
+/** The distribution a project's packaging file names, spelled as a module (`x-transformers` → `x_transformers`), or null. Re-read after a few seconds. */
+function distributionOf(root: string, files: FileProbe, now = Date.now()): string | null {
+  let cache = distributionCaches.get(files);
+  if (!cache) distributionCaches.set(files, (cache = new Map()));
+  const known = cache.get(root);
+  if (known && now - known.at < 5000) return known.name;
+  let name: string | null = null;
+  for (const [file, pattern] of DISTRIBUTION_NAME) {
+    const found = pattern.exec(files.readText?.(path.join(root, file)) ?? '');
+    if (found) {
+      name = found[1].toLowerCase().replace(/[-.]/g, '_');
+      break;
+    }
+  }
+  if (cache.size > 1000) cache.clear();
+  cache.set(root, { name, at: now });
+  return name;
+}
+
+/**
+ * A notebook of a project that publishes a package, importing that very package (shap's notebooks/ import shap, CLIP's
+ * import clip): a demo of the library, run on demo data, not the project's own analysis. A book's or an analysis
+ * project's notebooks importing its helper packages (`utils`, `data`) are the work itself: the package must be the
+ * one the packaging file names.
+ */
+function demonstratesOwnPackage(filePath: string | undefined, facts: FileFacts, files: FileProbe = NO_FILE_SYSTEM): boolean {
+  if (!filePath?.toLowerCase().endsWith('.ipynb')) return false;
+  const root = markedRootOf(path.dirname(filePath), files);
+  const name = root ? distributionOf(root, files) : null;
+  if (!root || !name || !facts.imports.some((b) => b.target.split('.')[0].toLowerCase() === name)) return false;
+  return files.exists(path.join(root, name, '__init__.py')) || files.exists(path.join(root, 'src', name, '__init__.py'));
+}
 
 /** setup.py, versioneer.py and the like: code run once per build or install. */
 function isBuildScript(filePath: string | undefined): boolean {

@@ -228,6 +228,50 @@ describe('impact from context', () => {
     }
   });
 
+  it('a notebook of a project that ships a package and imports that package is a demo for the data-library rules', async () => {
+    const engine = await getEngine();
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
+    const rowLoop = (module: string) => `import pandas as pd\nimport ${module}\n\nfor i, row in df.iterrows():\n    print(row)\n`;
+    const at = (rel: string, module: string) => {
+      const file = path.join(top, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      return engine.lintText(rowLoop(module), { select: ['pandas-iterrows'], filePath: file, impact: 'auto' }).findings[0];
+    };
+    const saved = engine.files;
+    try {
+      engine.files = NODE_FILES;
+      writeFileSync(path.join(top, 'pyproject.toml'), '[project]\nname = "shap-explainers"\n');
+      for (const pkg of ['shap_explainers', 'utils']) {
+        mkdirSync(path.join(top, pkg), { recursive: true });
+        writeFileSync(path.join(top, pkg, '__init__.py'), '');
+      }
+      // shap's notebooks/ import shap, the package the project publishes: demo data.
+      const f = at('notebooks/tabular/figure.ipynb', 'shap_explainers');
+      assert.equal(f?.impact?.level, 'low');
+      assert.equal(f?.severity, 'hint');
+      // Near misses: a notebook that imports no package of the project, or only a helper package the project does not
+      // publish (a book's `utils`), is the project's own analysis; a module of the package (not a notebook) is package code.
+      assert.equal(at('notebooks/analysis.ipynb', 'numpy')?.impact?.level, 'high');
+      assert.equal(at('notebooks/analysis.ipynb', 'utils')?.impact?.level, 'high');
+      assert.equal(at('shap_explainers/tables.py', 'shap_explainers')?.impact?.level, 'high');
+      // A src layout (setup.py naming it) counts as well.
+      const other = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
+      try {
+        writeFileSync(path.join(other, 'setup.py'), 'setup(name="layout", packages=find_packages("src"))\n');
+        mkdirSync(path.join(other, 'src', 'layout'), { recursive: true });
+        writeFileSync(path.join(other, 'src', 'layout', '__init__.py'), '');
+        const file = path.join(other, 'demo.ipynb');
+        const g = engine.lintText(rowLoop('layout'), { select: ['pandas-iterrows'], filePath: file, impact: 'auto' }).findings[0];
+        assert.equal(g?.impact?.level, 'low');
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    } finally {
+      engine.files = saved;
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it("a loop's iterable runs once: open() there is not in the loop (for statements and a comprehension's first clause)", async () => {
     const comprehension = 'def load(p):\n    return [x.strip() for x in open(p).readlines()]\n';
     const forLoop = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';

@@ -124,6 +124,9 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
     if (!mayBeDeviceTensor(recv, loop, facts)) return null;
+    // `print(f"{loss.item()}")` then `if main: wandb.log({"loss": loss.item()})`: the statement before copied the same
+    // value to the host on purpose, and nothing was queued on the GPU between them: this copy waits for nothing.
+    if (displayedJustBefore(call, recv, loop.node)) return null;
     const where = loop.kind === 'train' ? 'on every training step' : 'on every evaluation batch';
     return { block: loop.node, loop, where, unit: 'loop' };
   }
@@ -349,4 +352,28 @@ function timesEachStep(loop: Node, facts: FileFacts): boolean {
 
 function isClock(call: Node, facts: FileFacts): boolean {
   return CLOCKS.test(facts.calleeName(call) ?? '');
+}
+
+/**
+ * The statement before the one holding `call` (at the loop body's level) only displays the same tensor (`print` of
+ * `recv`'s sync), and the statement holding `call` queues nothing before it: an `if` whose condition calls nothing.
+ */
+function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  let stmt: Node | null = call;
+  while (stmt?.parent && !stmt.parent.equals(body ?? stmt)) stmt = stmt.parent;
+  if (!stmt?.parent || !body || !stmt.parent.equals(body)) return false;
+  if (stmt.type === 'if_statement' && findDescendants(stmt.childForFieldName('condition') ?? stmt, (n) => n.type === 'call').length > 0) return false;
+  let before = stmt.previousNamedSibling;
+  while (before?.type === 'comment') before = before.previousNamedSibling;
+  if (before?.type !== 'expression_statement') return false;
+  const same = sameText(recv.text);
+  return findDescendants(
+    before,
+    (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+  ).some((sync) => isDisplayedOnly(sync) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
+}
+
+function sameText(code: string): string {
+  return code.replace(/\s+/g, '');
 }

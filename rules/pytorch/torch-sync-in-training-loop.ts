@@ -334,7 +334,11 @@ function conditionReadsAfter(assignment: Node, name: string): boolean {
 
 const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns)|timeit\.default_timer)$/;
 
-/** The loop body reads a clock into a name and subtracts that name later in the body: it measures each step's time. */
+/**
+ * The loop body reads a clock into a name and appends its difference to a list (`durations.append(toc - tic)`): it
+ * records each step's time, as a benchmark does. A meter shown in a progress line (`batch_time.update(time.time() -
+ * end)`) or a log-interval timer is not a measurement the sync makes true.
+ */
 function timesEachStep(loop: Node, facts: FileFacts): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
@@ -345,9 +349,15 @@ function timesEachStep(loop: Node, facts: FileFacts): boolean {
     if (left?.type === 'identifier' && right?.type === 'call' && isClock(right, facts)) started.add(left.text);
   }
   if (started.size === 0) return false;
-  return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some((op) =>
-    started.has(op.childForFieldName('right')?.text ?? ''),
+  return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some(
+    (op) => started.has(op.childForFieldName('right')?.text ?? '') && isAppended(op),
   );
+}
+
+/** `xs.append(<expr>)`: the expression is appended to a list as it is. */
+function isAppended(expr: Node): boolean {
+  const call = expr.parent?.type === 'argument_list' ? expr.parent.parent : null;
+  return call?.type === 'call' && call.childForFieldName('function')?.childForFieldName('attribute')?.text === 'append';
 }
 
 function isClock(call: Node, facts: FileFacts): boolean {

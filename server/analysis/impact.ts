@@ -67,22 +67,31 @@ const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxf
 /** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
 
-const rootCaches = new WeakMap<FileProbe, Map<string, { root: string | null; at: number }>>();
+type ProbeMemo<T> = WeakMap<FileProbe, Map<string, { value: T; at: number }>>;
 
 /**
- * The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. Cached per
- * probe and folder, re-checked after a few seconds (the user may add a pyproject.toml meanwhile).
+ * What `compute` answers for `key` from this probe's files, remembered for a few seconds (the user may add a
+ * pyproject.toml or rename the project meanwhile), at most `limit` keys per probe.
  */
+function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now: number, limit: number, compute: () => T): T {
+  let cache = memo.get(files);
+  if (!cache) memo.set(files, (cache = new Map()));
+  const known = cache.get(key);
+  if (known && now - known.at < 5000) return known.value;
+  const value = compute();
+  if (cache.size > limit) cache.clear();
+  cache.set(key, { value, at: now });
+  return value;
+}
+
+const rootCaches: ProbeMemo<string | null> = new WeakMap();
+
+/** The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. */
 function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
-  let cache = rootCaches.get(files);
-  if (!cache) rootCaches.set(files, (cache = new Map()));
-  const known = cache.get(dir);
-  if (known && now - known.at < 5000) return known.root;
-  const parent = path.dirname(dir);
-  const root = ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
-  if (cache.size > 10_000) cache.clear();
-  cache.set(dir, { root, at: now });
-  return root;
+  return rememberedFor(rootCaches, files, dir, now, 10_000, () => {
+    const parent = path.dirname(dir);
+    return ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
+  });
 }
 
 /**
@@ -185,25 +194,17 @@ const DISTRIBUTION_NAME: ReadonlyArray<[string, RegExp]> = [
   ['setup.py', /\bname\s*=\s*["']([^"']+)["']/],
 ];
 
-const distributionCaches = new WeakMap<FileProbe, Map<string, { name: string | null; at: number }>>();
+const distributionCaches: ProbeMemo<string | null> = new WeakMap();
 
-/** The distribution a project's packaging file names, spelled as a module (`x-transformers` → `x_transformers`), or null. Re-read after a few seconds. */
+/** The distribution a project's packaging file names, spelled as a module (`x-transformers` → `x_transformers`), or null. */
 function distributionOf(root: string, files: FileProbe, now = Date.now()): string | null {
-  let cache = distributionCaches.get(files);
-  if (!cache) distributionCaches.set(files, (cache = new Map()));
-  const known = cache.get(root);
-  if (known && now - known.at < 5000) return known.name;
-  let name: string | null = null;
-  for (const [file, pattern] of DISTRIBUTION_NAME) {
-    const found = pattern.exec(files.readText?.(path.join(root, file)) ?? '');
-    if (found) {
-      name = found[1].toLowerCase().replace(/[-.]/g, '_');
-      break;
+  return rememberedFor(distributionCaches, files, root, now, 1000, () => {
+    for (const [file, pattern] of DISTRIBUTION_NAME) {
+      const found = pattern.exec(files.readText?.(path.join(root, file)) ?? '');
+      if (found) return found[1].toLowerCase().replace(/[-.]/g, '_');
     }
-  }
-  if (cache.size > 1000) cache.clear();
-  cache.set(root, { name, at: now });
-  return name;
+    return null;
+  });
 }
 
 /**

@@ -141,10 +141,12 @@ function promisesList(fn: Node): boolean {
   return DOCUMENTED_LIST.test(docstringOf(fn) ?? '');
 }
 
-/** `id` is the callee of a call whose result is used as a list: tested for truth, measured, indexed, compared or added. */
+/** `id` names the callee (a function or a method) of a call whose result is used as a list: tested for truth, measured, indexed, compared or added. */
 function callNeedsList(id: Node): boolean {
-  const call = id.parent;
-  if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return false;
+  // `load(p)`, or a method `tool.get_tickers_from_file(p)` (backtrader's import tools: the name is the attribute).
+  const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+  const call = callee.parent;
+  if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) return false;
   const use = withEnclosingParentheses(call);
   const p = use.parent;
   if (!p) return false;

@@ -13,6 +13,12 @@ export default defineRule({
   confidence: 'high',
   guide: 'numpy-broadcasting-and-indexing',
   requires: ['numpy'],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: "when the call passes `writeable=` (not a literal True): no write can go through the overlapping view, and what is left is a style choice the author has weighed (librosa's `util.frame`)",
+    },
+  ],
   message: '`as_strided` does no bounds checking; use `sliding_window_view` or `broadcast_to` instead',
   docs: {
     why:
@@ -55,6 +61,8 @@ export default defineRule({
     const readOnly = writeable !== null && writeable.childForFieldName('value')?.text !== 'True';
     ctx.report({
       node: call.childForFieldName('function') ?? call,
+      // A read-only view cannot corrupt memory through a write: the author chose as_strided knowingly.
+      severity: readOnly ? 'hint' : undefined,
       message: readOnly
         ? '`as_strided` trusts the given shape and strides without bounds checks; prefer `sliding_window_view` or `broadcast_to`'
         : '`as_strided` trusts the given shape and strides and returns a writable view; prefer `sliding_window_view` / `broadcast_to`, or pass `writeable=False`',

@@ -106,6 +106,8 @@ function pairSources(expr: Node, i: string, j: string, ctx: RuleContext): Node[]
   const sources: Node[] = [];
   let sawI = false;
   let sawJ = false;
+  // `table[keys[j]][names[i]]`, `M[rows[i], cols[j]]`: the value is looked up, not computed from a pair of rows.
+  if (expr.type === 'subscript') return null;
   for (const n of [expr, ...findDescendants(expr, () => true)]) {
     if (n.type === 'call') {
       const q = ctx.facts.calleeName(n);
@@ -115,13 +117,16 @@ function pairSources(expr: Node, i: string, j: string, ctx: RuleContext): Node[]
         if (fn?.type !== 'attribute' || !/^(dot|sum|mean|max|min)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return null;
       }
     } else if (n.type === 'subscript') {
+      // `left[i]` in `X[left[i]]` picks which row of `X` is read: `X` is the source, not the list of positions.
+      if (isKeyOfSubscript(n, expr)) continue;
       const value = n.childForFieldName('value');
       const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
       if (!value || keys.length === 0) continue;
-      if (keys[0]!.text === i) {
+      const index = loopIndexOf(keys[0]!);
+      if (index === i) {
         sawI = true;
         sources.push(value);
-      } else if (keys[0]!.text === j) {
+      } else if (index === j) {
         sawJ = true;
         sources.push(value);
       }
@@ -130,6 +135,21 @@ function pairSources(expr: Node, i: string, j: string, ctx: RuleContext): Node[]
     }
   }
   return sawI && sawJ ? sources : null;
+}
+
+/** The loop index a subscript key reads the row by: `i` for `i` and for `left[i]` (a row picked by position). */
+function loopIndexOf(key: Node): string {
+  if (key.type !== 'subscript') return key.text;
+  const inner = key.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return inner.length === 1 ? inner[0]!.text : key.text;
+}
+
+/** node stands in the key of a subscript inside expr (`keys[j]` in `table[keys[j]]`), not in a value being computed. */
+function isKeyOfSubscript(node: Node, expr: Node): boolean {
+  for (let child = node, n = node.parent; n && !child.equals(expr); child = n, n = n.parent) {
+    if (n.type === 'subscript' && !n.childForFieldName('value')?.equals(child)) return true;
+  }
+  return false;
 }
 
 /** The hint for `T[i, j] = f(X[i], X[j])` into a known ndarray `T`, or null. */

@@ -6,6 +6,7 @@ import {
   FileFacts,
   bindersSpelling,
   compiledByNumba,
+  drawsEachPass,
   enclosingFunction,
   findDescendants,
   values,
@@ -94,6 +95,9 @@ export default defineRule({
     const anchor = m.get('loop') ?? m.need('comp');
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
     if (compiledByNumba(facts, anchor)) return;
+    // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
+    // positions of what is drawn are as many as the marks, and the drawing is the cost.
+    if (inDrawingLoop(anchor, facts)) return;
     const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
     if (cells) {
       ctx.report({ node: m.need('loop'), message: cells });
@@ -554,4 +558,13 @@ function cellCall(call: Node, ctx: Ctx): boolean {
   if (q) return q.startsWith('numpy.') || q.startsWith('math.');
   const fn = call.childForFieldName('function');
   return fn?.type === 'identifier' && CELL_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call);
+}
+
+/** The loop itself, or the nearest `for` loop around it in the same function, draws on every pass. */
+function inDrawingLoop(anchor: Node, facts: FileFacts): boolean {
+  for (let n: Node | null = anchor; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    if (n.type === 'for_statement') return drawsEachPass(n, facts);
+  }
+  return false;
 }

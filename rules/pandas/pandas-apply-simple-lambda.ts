@@ -11,6 +11,7 @@ import {
   stringLiteralValue,
   values,
   VECTOR_FIX_REASONS,
+  type Vectorized,
   vectorizeElementExpression,
   vectorizeElementValue,
 } from '../../server/analysis';
@@ -63,18 +64,19 @@ export default defineRule({
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
     const param = m.need('param').text;
     const body = m.need('body');
-    const v = vectorizeElementExpression(body, param, series.text);
-    if (!v) {
+    const found = vectorizeElementExpression(body, param, series.text);
+    if (!found) {
       suggestColumnForm(m.need('call'), body, param, series, method, ctx);
       return;
     }
+    const v = onDatetimeIndex(found, series, ctx) ?? found;
     // `frame[col].apply(lambda x: pd.Timestamp(x).date())`: the lambda parses one value, so the receiver is a
     // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects). Likewise a str method
     // that Series lacks (`x.split(":")[-1]`, `x.strip()`): a whole column would have raised AttributeError.
     const parsesElements =
       ((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
       columnSelection(series, ctx.facts, method);
-    if (!parsesElements && !isSeries(series, method, ctx.facts)) return;
+    if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
@@ -88,6 +90,18 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `idx.map(lambda t: t.hour * 60 + t.minute)` on an Index (pyfolio's trade-time histogram): a DatetimeIndex has the
+ * `.dt` fields and methods itself (`idx.hour`), and an Index whose elements have `.hour` is one. Null for anything
+ * else, or when a part would still need `.dt` (`pd.to_datetime(x).dt.date`).
+ */
+function onDatetimeIndex(v: Vectorized, series: Node, ctx: RuleContext): Vectorized | null {
+  if (v.kind !== 'dt' || !isPureReference(series) || values(ctx.facts).valueOf(series)?.kind !== 'index') return null;
+  const text = v.text.split(`${series.text}.dt.`).join(`${series.text}.`);
+  if (text.includes('.dt.')) return null;
+  return { ...v, text, summary: text.slice(series.text.length) };
+}
 
 /**
  * `assert_eq(ddf.a.map(lambda x: x + 1), df.a.map(lambda x: x + 1))`: another argument of the

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
+import { classIndex, datasetClassInfo, datasetStyleOfClass, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
 
 /** The methods that make a dataset's samples (run in DataLoader workers). */
 const SAMPLE_METHODS = new Set(['__getitem__', '__getitems__', '__iter__']);
@@ -17,6 +17,12 @@ export default defineRule({
   confidence: 'high',
   guide: 'pytorch-data-loading#samples-stay-on-the-cpu',
   requires: ['torch'],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when the dataset indexes data already in memory (a tensor or array sliced per sample): workers would not speed it up, so only one small copy per sample is lost',
+    },
+  ],
   message: '`__getitem__` moves each sample to the GPU: DataLoader workers and `pin_memory` cannot be used; move the batch in the loop instead',
   docs: {
     why:
@@ -26,9 +32,9 @@ export default defineRule({
       'instead of one per batch.',
     instead: 'Return CPU tensors from `__getitem__` and move the whole batch in the training loop: `x = x.to(device, non_blocking=True)`.',
     example: {
-      before: 'class Frames(Dataset):\n    def __getitem__(self, i):\n        return self.frames[i].to(self.device)',
+      before: 'class Frames(Dataset):\n    def __getitem__(self, i):\n        return read_image(self.paths[i]).to(self.device)',
       after:
-        'class Frames(Dataset):\n    def __getitem__(self, i):\n        return self.frames[i]\n\nfor x in loader:\n    x = x.to(device, non_blocking=True)',
+        'class Frames(Dataset):\n    def __getitem__(self, i):\n        return read_image(self.paths[i])\n\nfor x in loader:\n    x = x.to(device, non_blocking=True)',
     },
   },
   query: `
@@ -41,6 +47,16 @@ export default defineRule({
     const method = sampleMethod(call);
     if (!method || !isTorchDataset(method.cls, facts)) return;
     if (!movesToAccelerator(call, m.need('method').text, facts)) return;
+    // Slicing a tensor already in memory is what the main process does fastest: workers would not help such a dataset
+    // (torch-dataloader-num-workers stays silent on it), so the cost left is one small copy per sample, not per batch.
+    if (inMemory(method.cls, facts)) {
+      ctx.report({
+        node: call,
+        severity: 'hint',
+        message: `\`${method.name}\` copies each sample of an in-memory dataset to the GPU on its own: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
+      });
+      return;
+    }
     ctx.report({
       node: call,
       message: `\`${method.name}\` moves each sample to the GPU: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
@@ -83,4 +99,13 @@ function movesToAccelerator(call: Node, method: string, facts: FileFacts): boole
   const types = deviceTypes(target, facts);
   if (types) return [...types].some((t) => t !== 'cpu');
   return DEVICE_NAME.test(target.text);
+}
+
+/** The dataset's samples are indexed from data already in memory (no file read or decode per sample). */
+function inMemory(cls: Node, facts: FileFacts): boolean {
+  const info = classIndex(facts).byClassName(cls.childForFieldName('name')?.text ?? '');
+  if (info) return datasetClassInfo(info, facts).kind === 'memory';
+  // A class defined inside a function (x-transformers' `train()` defines its TextSamplerDataset): read its own methods.
+  const iterable = /IterableDataset/.test(cls.childForFieldName('superclasses')?.text ?? '');
+  return datasetStyleOfClass(cls, iterable)?.style === 'in-memory';
 }

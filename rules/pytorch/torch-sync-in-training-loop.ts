@@ -102,6 +102,10 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
   // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
   if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
   if (chainHasEarlierSync(recv)) return null;
+  // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
+  // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
+  // syncing every N steps would change what the code shows or does.
+  if (isDisplayedOnly(call) || decidesControlFlow(call)) return null;
   // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
   if (
     /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
@@ -113,10 +117,16 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
     // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
     if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
+    // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
+    // the measured time include the GPU's work; without it the figures would time the kernel launches only.
+    if (timesEachStep(loop.node, facts)) return null;
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
     if (!mayBeDeviceTensor(recv, loop, facts)) return null;
+    // `print(f"{loss.item()}")` then `if main: wandb.log({"loss": loss.item()})`: the statement before copied the same
+    // value to the host on purpose, and nothing was queued on the GPU between them: this copy waits for nothing.
+    if (displayedJustBefore(call, recv, loop.node)) return null;
     const where = loop.kind === 'train' ? 'on every training step' : 'on every evaluation batch';
     return { block: loop.node, loop, where, unit: 'loop' };
   }
@@ -255,4 +265,125 @@ function reassignedBefore(loop: Node, name: string, use: Node): boolean {
     const left = a.childForFieldName('left');
     return left !== null && a.endIndex <= use.startIndex && targetNames(left).includes(name);
   });
+}
+
+/** Calls that show a value to a person: the terminal, a progress bar's text. */
+const DISPLAY_CALL = /^(?:print|(?:[\w.]+\.)?(?:print|write|set_postfix|set_postfix_str|set_description|set_description_str))$/;
+/** What a value passes through on its way into a displayed text: f-strings, formatting, dict displays, arguments. */
+const INTO_TEXT = new Set([
+  'interpolation',
+  'string',
+  'concatenated_string',
+  'format_expression',
+  'argument_list',
+  'keyword_argument',
+  'pair',
+  'dictionary',
+  'parenthesized_expression',
+]);
+
+/** `print(f"loss {loss.item()}")`, `pbar.set_postfix({"loss": loss.item()})`: the value only goes into displayed text. */
+function isDisplayedOnly(call: Node): boolean {
+  let n: Node | null = call.parent;
+  while (n && (INTO_TEXT.has(n.type) || (n.type === 'binary_operator' && isStringFormatting(n)))) {
+    if (n.type === 'argument_list') {
+      const owner = n.parent;
+      return owner?.type === 'call' && DISPLAY_CALL.test(owner.childForFieldName('function')?.text ?? '');
+    }
+    n = n.parent;
+  }
+  return false;
+}
+
+/** `"%.3f" % x` or `"loss " + str(x)`: a string built for display. */
+function isStringFormatting(op: Node): boolean {
+  const left = op.childForFieldName('left');
+  return left?.type === 'string' || left?.type === 'concatenated_string';
+}
+
+const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_statement']);
+
+/**
+ * The step branches on the synced value: the call is in an `if`/`while` condition, or its value is assigned to a name
+ * that a later condition of the same block reads (`found_oom = flag.item()` ... `if found_oom == 1:`).
+ */
+function decidesControlFlow(call: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (CONDITION_HOLDERS.has(n.type)) return n.childForFieldName('condition')?.equals(child) ?? false;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right?.equals(child) || left.type !== 'identifier') return false;
+      return conditionReadsAfter(n, left.text);
+    }
+    if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
+  }
+  return false;
+}
+
+/** A condition after `assignment`, in the block that holds it or in blocks nested there, reads `name`. */
+function conditionReadsAfter(assignment: Node, name: string): boolean {
+  const block = assignment.parent?.parent;
+  if (!block) return false;
+  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some((holder) => {
+    const cond = holder.childForFieldName('condition');
+    return !!cond && (cond.text === name || findDescendants(cond, (x) => x.type === 'identifier' && x.text === name).length > 0);
+  });
+}
+
+const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns)|timeit\.default_timer)$/;
+
+/**
+ * The loop body reads a clock into a name and appends its difference to a list (`durations.append(toc - tic)`): it
+ * records each step's time, as a benchmark does. A meter shown in a progress line (`batch_time.update(time.time() -
+ * end)`) or a log-interval timer is not a measurement the sync makes true.
+ */
+function timesEachStep(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const started = new Set<string>();
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right?.type === 'call' && isClock(right, facts)) started.add(left.text);
+  }
+  if (started.size === 0) return false;
+  return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some(
+    (op) => started.has(op.childForFieldName('right')?.text ?? '') && isAppended(op),
+  );
+}
+
+/** `xs.append(<expr>)`: the expression is appended to a list as it is. */
+function isAppended(expr: Node): boolean {
+  const call = expr.parent?.type === 'argument_list' ? expr.parent.parent : null;
+  return call?.type === 'call' && call.childForFieldName('function')?.childForFieldName('attribute')?.text === 'append';
+}
+
+function isClock(call: Node, facts: FileFacts): boolean {
+  return CLOCKS.test(facts.calleeName(call) ?? '');
+}
+
+/**
+ * The statement before the one holding `call` (at the loop body's level) only displays the same tensor (`print` of
+ * `recv`'s sync), and the statement holding `call` queues nothing before it: an `if` whose condition calls nothing.
+ */
+function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  let stmt: Node | null = call;
+  while (stmt?.parent && !stmt.parent.equals(body ?? stmt)) stmt = stmt.parent;
+  if (!stmt?.parent || !body || !stmt.parent.equals(body)) return false;
+  if (stmt.type === 'if_statement' && findDescendants(stmt.childForFieldName('condition') ?? stmt, (n) => n.type === 'call').length > 0) return false;
+  let before = stmt.previousNamedSibling;
+  while (before?.type === 'comment') before = before.previousNamedSibling;
+  if (before?.type !== 'expression_statement') return false;
+  const same = sameText(recv.text);
+  return findDescendants(
+    before,
+    (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+  ).some((sync) => isDisplayedOnly(sync) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
+}
+
+function sameText(code: string): string {
+  return code.replace(/\s+/g, '');
 }

@@ -51,6 +51,11 @@ const DEV_TOP_FOLDERS = new Set(['benchmarks', 'benchmark', 'bench', 'asv_bench'
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
 const DEMO_FOLDERS: ReadonlySet<string> = new Set([...EXAMPLE_FOLDERS].filter((name) => !NOTEBOOK_FOLDERS.has(name)));
+/**
+ * Demo folders whose data is demo data: a scripts folder is left out, as it often holds the project's own data jobs
+ * (qlib's scripts/data_collector/ downloads and converts whole markets).
+ */
+const DEMO_DATA_FOLDERS: ReadonlySet<string> = new Set([...DEMO_FOLDERS].filter((name) => name !== 'scripts' && name !== 'script'));
 /** Methods that run a function once per item in worker processes or threads: pool.map, executor.submit, ... */
 const POOL_METHODS = new Set(['map', 'imap', 'imap_unordered', 'starmap', 'map_async', 'starmap_async', 'apply_async', 'submit']);
 /** Classes whose `target=` function is a worker's whole job. */
@@ -74,22 +79,31 @@ const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxf
 /** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
 
-const rootCaches = new WeakMap<FileProbe, Map<string, { root: string | null; at: number }>>();
+type ProbeMemo<T> = WeakMap<FileProbe, Map<string, { value: T; at: number }>>;
 
 /**
- * The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. Cached per
- * probe and folder, re-checked after a few seconds (the user may add a pyproject.toml meanwhile).
+ * What `compute` answers for `key` from this probe's files, remembered for a few seconds (the user may add a
+ * pyproject.toml or rename the project meanwhile), at most `limit` keys per probe.
  */
+function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now: number, limit: number, compute: () => T): T {
+  let cache = memo.get(files);
+  if (!cache) memo.set(files, (cache = new Map()));
+  const known = cache.get(key);
+  if (known && now - known.at < 5000) return known.value;
+  const value = compute();
+  if (cache.size > limit) cache.clear();
+  cache.set(key, { value, at: now });
+  return value;
+}
+
+const rootCaches: ProbeMemo<string | null> = new WeakMap();
+
+/** The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. */
 function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
-  let cache = rootCaches.get(files);
-  if (!cache) rootCaches.set(files, (cache = new Map()));
-  const known = cache.get(dir);
-  if (known && now - known.at < 5000) return known.root;
-  const parent = path.dirname(dir);
-  const root = ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
-  if (cache.size > 10_000) cache.clear();
-  cache.set(dir, { root, at: now });
-  return root;
+  return rememberedFor(rootCaches, files, dir, now, 10_000, () => {
+    const parent = path.dirname(dir);
+    return ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
+  });
 }
 
 /**
@@ -158,12 +172,18 @@ export function impactOf(
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [VENDORED] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
-  if (overData) return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
+  if (overData) {
+    // In a library's examples, docs or tutorials the frame or array is demo data, loaded once, and the example is read
+    // more than run (geopandas' gallery, mlxtend's user guide). A notebook of the project's own analyses stays high.
+    if (packageDemo || inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [DEMO_DATA] };
+    return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
+  }
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   if (isBuildScript(filePath)) return { level: 'low', reasons: ['in a build or packaging script'] };
   // A notebook is where data code runs, at top level: the data-library rules (torch, TensorFlow) do not count it as an example.
-  const notebookData = dataLibrary && isNotebook(filePath, project);
-  const example = !notebookData && isExampleFile(filePath, project.files, project.givenRoot);
+  const notebookData = dataLibrary && !packageDemo && isNotebook(filePath, project);
+  const example = packageDemo || (!notebookData && isExampleFile(filePath, project.files, project.givenRoot));
   const reusable = previous && previous.level !== 'low' && !onlyAtScale ? previous : null;
   const definition = definitionHeaderOf(node);
   if (definition) return example ? { level: 'low', reasons: ['in an example or script folder'] } : (reusable ?? definitionImpact(definition, facts));
@@ -204,6 +224,42 @@ const COMMAND_MODULES = new Set(['__main__.py', 'cli.py', '_cli.py', 'command_li
 
 function isCommandModule(filePath: string | undefined): boolean {
   return !!filePath && COMMAND_MODULES.has(path.basename(filePath).toLowerCase());
+}
+
+const DEMO_DATA = 'in an example, docs or tutorial folder: it works over demo data, once';
+
+/** Where a project's packaging file names its distribution: pyproject's `name = "shap"`, setup.py's `name="clip"`. */
+const DISTRIBUTION_NAME: ReadonlyArray<[string, RegExp]> = [
+  ['pyproject.toml', /^\s*name\s*=\s*["']([^"']+)["']/m],
+  ['setup.cfg', /^\s*name\s*=\s*([\w.-]+)/m],
+  ['setup.py', /\bname\s*=\s*["']([^"']+)["']/],
+];
+
+const distributionCaches: ProbeMemo<string | null> = new WeakMap();
+
+/** The distribution a project's packaging file names, spelled as a module (`x-transformers` → `x_transformers`), or null. */
+function distributionOf(root: string, files: FileProbe, now = Date.now()): string | null {
+  return rememberedFor(distributionCaches, files, root, now, 1000, () => {
+    for (const [file, pattern] of DISTRIBUTION_NAME) {
+      const found = pattern.exec(files.readText?.(path.join(root, file)) ?? '');
+      if (found) return found[1].toLowerCase().replace(/[-.]/g, '_');
+    }
+    return null;
+  });
+}
+
+/**
+ * A notebook of a project that publishes a package, importing that very package (shap's notebooks/ import shap, CLIP's
+ * import clip): a demo of the library, run on demo data, not the project's own analysis. A book's or an analysis
+ * project's notebooks importing its helper packages (`utils`, `data`) are the work itself: the package must be the
+ * one the packaging file names.
+ */
+function demonstratesOwnPackage(filePath: string | undefined, facts: FileFacts, files: FileProbe = NO_FILE_SYSTEM): boolean {
+  if (!filePath?.toLowerCase().endsWith('.ipynb')) return false;
+  const root = markedRootOf(path.dirname(filePath), files);
+  const name = root ? distributionOf(root, files) : null;
+  if (!root || !name || !facts.imports.some((b) => b.target.split('.')[0].toLowerCase() === name)) return false;
+  return files.exists(path.join(root, name, '__init__.py')) || files.exists(path.join(root, 'src', name, '__init__.py'));
 }
 
 /** setup.py, versioneer.py and the like: code run once per build or install. */

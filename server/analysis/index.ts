@@ -92,6 +92,7 @@ export {
 } from './scopes';
 export { isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
+export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
@@ -139,5 +140,5 @@ export {
   vectorizeRowValue,
   vectorizeElementValue,
 } from './vectorize';
-export type { RowEnv, RowVector, RowVectorKind } from './vectorize';
+export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';

@@ -118,7 +118,10 @@ export function loopOverIterable(iterable: Node): Node | null {
   return null;
 }
 
-/** Axes / figure methods that only draw: a loop calling one per row spends its time in matplotlib. */
+/**
+ * Methods that only draw or render: Axes / figure methods (a loop calling one per row spends its time in matplotlib), a
+ * map layer added to a folium map, a trace added to a plotly figure, a row added to a rich or PrettyTable table.
+ */
 const DRAWING_METHODS = new Set([
   'annotate',
   'imshow',
@@ -135,11 +138,17 @@ const DRAWING_METHODS = new Set([
   'fill_between',
   'add_patch',
   'errorbar',
+  'add_to',
+  'add_child',
+  'add_trace',
+  'add_row',
 ]);
+/** Plotting and map libraries: each call builds a figure, a layer or a marker. */
+const DRAWING_LIBRARIES = /^(matplotlib|folium|plotly|bokeh|seaborn)\./;
 
 /**
- * True when the loop's body draws on every pass: a call into matplotlib (`plt.figure()`, `plt.title(...)`)
- * or an Axes drawing method (`ax.annotate(...)`). Each such call costs milliseconds, so the loop's own
+ * True when the loop's body draws on every pass: a call into matplotlib (`plt.figure()`, `plt.title(...)`), folium or
+ * plotly, or a drawing method (`ax.annotate(...)`, `marker.add_to(m)`, `table.add_row(...)`). Each such call costs milliseconds, so the loop's own
  * iteration overhead (a row Series, an element read) is not what makes it slow.
  */
 export function drawsEachPass(loop: Node, facts: FileFacts): boolean {
@@ -148,7 +157,7 @@ export function drawsEachPass(loop: Node, facts: FileFacts): boolean {
   const calls = body.descendantsOfType('call');
   return calls.some((call) => {
     if (!call) return false;
-    if (facts.calleeName(call)?.startsWith('matplotlib.')) return true;
+    if (DRAWING_LIBRARIES.test(facts.calleeName(call) ?? '')) return true;
     const fn = call.childForFieldName('function');
     return fn?.type === 'attribute' && DRAWING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
   });

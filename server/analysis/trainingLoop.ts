@@ -315,6 +315,8 @@ export function isUnderLoggingGuard(node: Node, boundary: Node): boolean {
 
 const STEP_NAME = /(^|_)(step|steps|iter|iters|iteration|it|idx|index|batch|batch_idx|batch_index|i|j|n|epoch|count|counter)($|_|\d)/i;
 const LOG_CALL = /(^|_)(log|logging|report|print|display|eval|evaluate|checkpoint|save)($|_)/i;
+/** Helpers that test a step against a period: `divisible_by(step, every)` (lucidrains' scripts), `is_multiple_of(i, n)`. */
+const PERIOD_CALL = /(^|_)(divisible|multiple)(_|$)/i;
 
 /** True when a condition is a logging-style guard (see isUnderLoggingGuard). */
 export function isLoggingGuardCondition(cond: Node, boundary?: Node): boolean {
@@ -335,6 +337,8 @@ export function isLoggingGuardCondition(cond: Node, boundary?: Node): boolean {
       const fn = n.childForFieldName('function');
       const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
       if (last && LOG_CALL.test(last)) return true;
+      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+      if (last && PERIOD_CALL.test(last) && args.some((a) => a !== null && isStepVariable(a, boundary))) return true;
     }
   }
   return false;

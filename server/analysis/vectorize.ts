@@ -110,7 +110,27 @@ export function vectorizeElementExpression(body: Node, param: string, series: st
   }
   const str = stringExpression(body, (n) => (n.type === 'identifier' && n.text === param ? series : null), false);
   if (str) return { text: str.text, kind: 'str', compound: str.compound, summary: str.shown.slice(series.length) };
-  return datetimeExpression(body, param, series);
+  return datetimeExpression(body, param, series) ?? datetimeArithmetic(body, param, series);
+}
+
+/** Numeric Timestamp / Timedelta fields: arithmetic on them (`t.hour * 60 + t.minute`) is arithmetic on `.dt` columns. */
+const DT_NUMERIC_FIELDS = new Set([...DT_ATTRIBUTES].filter((a) => !a.startsWith('is_')));
+
+/**
+ * `t.hour * 60 + t.minute`, `t.year * 100 + t.month`: arithmetic over numeric fields of the element (and numbers), the
+ * same arithmetic over the `.dt` fields of the column. The bare element (a Timestamp) may not appear in it.
+ */
+function datetimeArithmetic(body: Node, param: string, series: string): Vectorized | null {
+  if (body.type !== 'binary_operator') return null;
+  const field = (n: Node): string | null => {
+    if (n.type !== 'attribute') return null;
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    return obj?.type === 'identifier' && obj.text === param && DT_NUMERIC_FIELDS.has(attr) ? `${series}.dt.${attr}` : null;
+  };
+  const arith = arithmetic(body, field);
+  if (!arith || !arith.text.includes(`${series}.dt.`)) return null;
+  return { text: arith.text, kind: 'dt', compound: true, summary: arith.text.slice(series.length) };
 }
 
 interface Piece {

@@ -112,12 +112,22 @@ describe('impact from context', () => {
     assert.equal(set.severity, 'warning');
   });
 
-  it('a pandas row loop in an example folder stays high: the construct itself works over the data', async () => {
+  it("a pandas row loop works over the data: high in package code and a notebooks folder, low among a library's examples and docs", async () => {
     const engine = await getEngine();
     const src = 'import pandas as pd\n\ndef f(df: pd.DataFrame):\n    for i, row in df.iterrows():\n        print(row)\n';
-    const [f] = engine.lintText(src, { select: ['pandas-iterrows'], filePath: '/proj/examples/run.py', impact: 'auto' }).findings;
-    assert.equal(f.impact?.level, 'high');
-    assert.equal(f.severity, 'warning');
+    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-iterrows'], filePath, impact: 'auto' }).findings[0];
+    // A scripts folder often holds the project's own data jobs (qlib's scripts/data_collector/): not demo data.
+    for (const hot of ['/proj/pkg/run.py', '/proj/notebooks/analysis.py', '/proj/scripts/data_collector/collect.py']) {
+      assert.equal(at(hot)?.impact?.level, 'high', hot);
+      assert.equal(at(hot)?.severity, 'warning', hot);
+    }
+    // geopandas' doc/source/gallery, mlxtend's docs/sources/user_guide, darts' examples: demo data, loaded once.
+    for (const demo of ['/proj/examples/run.py', '/proj/doc/source/gallery/plotting.py', '/proj/docs/user_guide/rules.py']) {
+      const f = at(demo);
+      assert.equal(f?.impact?.level, 'low', demo);
+      assert.equal(f?.severity, 'hint', demo);
+      assert.match(f!.impact!.reasons[0], /demo data/);
+    }
   });
 
   it('the hover says why a finding is ranked as it is', async () => {
@@ -237,6 +247,50 @@ describe('impact from context', () => {
       // No marker: the path the CLI was given is the top folder; without it, the whole path counts.
       assert.equal(levelAt('tutorial/plain/load.py', { projectRoot: path.join(top, 'tutorial', 'plain') }), 'normal');
       assert.equal(levelAt('tutorial/plain/load.py'), 'low');
+    } finally {
+      engine.files = saved;
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it('a notebook of a project that ships a package and imports that package is a demo for the data-library rules', async () => {
+    const engine = await getEngine();
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
+    const rowLoop = (module: string) => `import pandas as pd\nimport ${module}\n\nfor i, row in df.iterrows():\n    print(row)\n`;
+    const at = (rel: string, module: string) => {
+      const file = path.join(top, rel);
+      mkdirSync(path.dirname(file), { recursive: true });
+      return engine.lintText(rowLoop(module), { select: ['pandas-iterrows'], filePath: file, impact: 'auto' }).findings[0];
+    };
+    const saved = engine.files;
+    try {
+      engine.files = NODE_FILES;
+      writeFileSync(path.join(top, 'pyproject.toml'), '[project]\nname = "shap-explainers"\n');
+      for (const pkg of ['shap_explainers', 'utils']) {
+        mkdirSync(path.join(top, pkg), { recursive: true });
+        writeFileSync(path.join(top, pkg, '__init__.py'), '');
+      }
+      // shap's notebooks/ import shap, the package the project publishes: demo data.
+      const f = at('notebooks/tabular/figure.ipynb', 'shap_explainers');
+      assert.equal(f?.impact?.level, 'low');
+      assert.equal(f?.severity, 'hint');
+      // Near misses: a notebook that imports no package of the project, or only a helper package the project does not
+      // publish (a book's `utils`), is the project's own analysis; a module of the package (not a notebook) is package code.
+      assert.equal(at('notebooks/analysis.ipynb', 'numpy')?.impact?.level, 'high');
+      assert.equal(at('notebooks/analysis.ipynb', 'utils')?.impact?.level, 'high');
+      assert.equal(at('shap_explainers/tables.py', 'shap_explainers')?.impact?.level, 'high');
+      // A src layout (setup.py naming it) counts as well.
+      const other = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
+      try {
+        writeFileSync(path.join(other, 'setup.py'), 'setup(name="layout", packages=find_packages("src"))\n');
+        mkdirSync(path.join(other, 'src', 'layout'), { recursive: true });
+        writeFileSync(path.join(other, 'src', 'layout', '__init__.py'), '');
+        const file = path.join(other, 'demo.ipynb');
+        const g = engine.lintText(rowLoop('layout'), { select: ['pandas-iterrows'], filePath: file, impact: 'auto' }).findings[0];
+        assert.equal(g?.impact?.level, 'low');
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
     } finally {
       engine.files = saved;
       rmSync(top, { recursive: true, force: true });

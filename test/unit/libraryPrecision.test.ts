@@ -35,4 +35,43 @@ describe('library-rule precision (issue 24 review)', () => {
       assert.equal((await findings(RULE, handed))[0]?.severity, 'info');
     });
   });
+
+  describe('torch-dataset-to-device: what the dataset does per sample', () => {
+    const RULE = 'torch-dataset-to-device';
+    const dataset = (sample: string) =>
+      `import torch\nfrom torch.utils.data import Dataset\n\n\nclass Windows(Dataset):\n    def __init__(self, data, device):\n        self.data = data\n        self.device = device\n\n    def __getitem__(self, i):\n${sample}`;
+
+    it("is a hint on a dataset that slices a tensor in memory (x-transformers' TextSamplerDataset): workers would not help it", async () => {
+      const [f] = await findings(RULE, dataset('        return self.data[i : i + 128].long().to(self.device)\n'));
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /in-memory dataset/);
+    });
+
+    it('is a hint on such a dataset defined inside the training function too', async () => {
+      const src =
+        'import torch\nfrom torch.utils.data import Dataset\n\n\ndef train(data, device):\n    class Windows(Dataset):\n' +
+        '        def __getitem__(self, i):\n            return data[i : i + 128].long().to(device)\n\n    return Windows()\n';
+      assert.equal((await findings(RULE, src))[0]?.severity, 'hint');
+    });
+
+    it('near miss: a dataset that reads a file per sample keeps the warning (it locks the loading into the main process)', async () => {
+      const [f] = await findings(RULE, dataset('        img = torch.load(self.data[i])\n        return img.to(self.device)\n'));
+      assert.equal(f?.severity, 'warning');
+      assert.match(f.message, /DataLoader workers/);
+    });
+  });
+
+  describe('numpy-as-strided: a read-only view is a hint', () => {
+    const RULE = 'numpy-as-strided';
+    const call = (extra: string) =>
+      `import numpy as np\nfrom numpy.lib.stride_tricks import as_strided\n\n\ndef frame(x, n, writeable=False):\n    return as_strided(x, shape=(x.shape[0] - n + 1, n), strides=(x.strides[0],) * 2${extra})\n`;
+
+    it("is a hint when writeable= is passed (librosa's util.frame passes the caller's choice, False by default)", async () => {
+      for (const extra of [', writeable=writeable', ', writeable=False']) assert.equal((await findings(RULE, call(extra)))[0]?.severity, 'hint', extra);
+    });
+
+    it('near misses: no writeable= or writeable=True gives a writable view and keeps the warning', async () => {
+      for (const extra of ['', ', writeable=True']) assert.equal((await findings(RULE, call(extra)))[0]?.severity, 'warning', extra);
+    });
+  });
 });

@@ -306,6 +306,34 @@ def rebound(x):
     assert.deepEqual(got, ['ndarray 1-D', 'ndarray 2-D', 'unknown', 'unknown', 'ndarray', 'unknown', 'ndarray', 'unknown', 'unknown', 'unknown']);
   });
 
+  it('types a parameter its docstring documents as a DataFrame or a Series (pyfolio style), and nothing wider', () => {
+    const got = valuesIn(`
+import pandas as pd
+def tear_sheet(returns, positions, factor, either, frame):
+    """Plot.
+
+    Parameters
+    ----------
+    returns : pd.Series
+        Daily returns.
+    positions : pandas.DataFrame, optional
+        Positions.
+    factor : pd.Series or pd.DataFrame
+        Either.
+    either : DataFrame or ndarray
+        Either.
+    frame : :py:class:\`pandas.DataFrame\`
+        A frame.
+    """
+    V(returns)
+    V(positions)
+    V(factor)
+    V(either)
+    V(frame)
+`);
+    assert.deepEqual(got, ['series', 'dataframe', 'unknown', 'unknown', 'dataframe']);
+  });
+
   it('reads module-level code in order: a later binding does not reach an earlier use (notebook cells)', () => {
     const got = valuesIn(`
 import pandas as pd

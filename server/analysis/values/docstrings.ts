@@ -1,8 +1,9 @@
 // Parameter types a function's docstring states: the numpydoc `x : ndarray of shape (N, M)` of a
 // Parameters section, Sphinx's `:type x: np.ndarray` and Google's `x (np.ndarray): ...`. Libraries
 // written before annotations (numpy-ml, scikit-learn style code) document every array this way, and
-// the documented contract is what callers pass. Only an ndarray and nothing else is taken: "ndarray
-// or list", "array_like" or "numeric" stay unknown, since a list or a scalar would be just as valid.
+// the documented contract is what callers pass; pyfolio-style libraries document `returns : pd.Series` alike. Only an
+// ndarray, a DataFrame or a Series and nothing else is taken: "ndarray or list", "array_like", "pd.Series or
+// pd.DataFrame" or "numeric" stay unknown, since a list or a scalar would be just as valid.
 import type { Node } from '../../syntax/parser';
 import type { Value } from './kinds';
 
@@ -48,11 +49,22 @@ function parametersSection(doc: string): string | null {
   return lines.slice(start + 2, end).join('\n');
 }
 
-/** What the docstring of `def` says parameter `name` is, when it says "an ndarray" and nothing wider. */
+/**
+ * `pd.DataFrame`, `pandas.Series`, a bare `DataFrame` or numpydoc's cross-reference: the pandas class, and the kind it
+ * gives. pyfolio and empyrical document every frame and series they take this way (`returns : pd.Series`).
+ */
+const PANDAS_TYPE = /^(?::py:class:|:class:)?`?(?:pd\.|pandas\.)?(DataFrame|Series)(?: <pandas\.(?:DataFrame|Series)>)?`?/;
+
+/** What the docstring of `def` says parameter `name` is, when it says "an ndarray", "a DataFrame" or "a Series" and nothing wider. */
 export function documentedParameter(def: Node, name: string): Value | null {
   const doc = docstringOf(def);
   if (!doc || !doc.includes(name)) return null;
   const type = documentedType(doc, name);
+  const frame = type ? PANDAS_TYPE.exec(type) : null;
+  if (type && frame && NARROWING_TAIL.test(type.slice(frame[0].length))) {
+    const kind = frame[1] === 'DataFrame' ? 'dataframe' : 'series';
+    return { kind, why: `the docstring documents \`${name}\` as a ${frame[1]}` };
+  }
   const head = type ? NDARRAY_TYPE.exec(type) : null;
   if (!type || !head) return null;
   const rest = type.slice(head[0].length);

@@ -79,7 +79,21 @@ function run(cmd, args, options = {}) {
 
 /** perflens's findings with fixes for these files (JSON, Ruff's shape). */
 function fixableFindings(paths, unsafe) {
-  const r = run(process.execPath, [CLI, 'check', '--select', 'ALL', '--no-config', '--no-respect-gitignore', '--format', 'json', '--exit-zero', ...paths]);
+  // `--impact all`: a hint's safe fix is as much a part of fix-all as a warning's, and must be as safe.
+  const r = run(process.execPath, [
+    CLI,
+    'check',
+    '--select',
+    'ALL',
+    '--impact',
+    'all',
+    '--no-config',
+    '--no-respect-gitignore',
+    '--format',
+    'json',
+    '--exit-zero',
+    ...paths,
+  ]);
   if (r.status !== 0) throw new Error(`perflens check failed: ${r.stderr}`);
   return JSON.parse(r.stdout).filter((d) => d.fix && (d.fix.applicability === 'safe' || (unsafe && d.fix.applicability === 'unsafe')));
 }
@@ -104,7 +118,7 @@ function fixPasses(findings) {
 }
 
 function applyFixes(file, args) {
-  const r = run(process.execPath, [CLI, 'check', ...args, '--no-config', '--exit-zero', '--fix', file]);
+  const r = run(process.execPath, [CLI, 'check', ...args, '--impact', 'all', '--no-config', '--exit-zero', '--fix', file]);
   if (r.status !== 0) throw new Error(`perflens --fix failed on ${file}: ${r.stderr}`);
 }
 
@@ -331,5 +345,8 @@ const report = doctestDir ? doctestHarness(path.resolve(doctestDir)) : stdlibHar
 const broken = summarize(doctestDir ? `doctests of ${doctestDir}` : 'CPython standard library', report);
 const out = value('--json');
 if (out) writeFileSync(out, JSON.stringify(report, null, 2));
-// Broken tests are the expected outcome of unsafe fixes; for safe fixes they are a defect.
-process.exit(broken.length > 0 ? 1 : 0);
+// Broken tests are the expected outcome of unsafe fixes; for safe fixes they are a defect. A run that applied no safe
+// fix at all tested nothing (a rule change that hides the modules' findings once emptied the --quick run): a failure too.
+const applied = report.some((e) => e.trials.some((t) => t.kind === 'safe'));
+if (!applied) console.error('fix-safety: no safe fix was applied to any module, so nothing was tested');
+process.exit(broken.length > 0 || !applied ? 1 : 0);

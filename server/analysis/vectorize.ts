@@ -664,21 +664,39 @@ const MISSING = /^(None|(np|numpy|math)\.(nan|NaN|NAN)|float\(["']nan["']\))$/;
  * only then does `.map(name)` look keys up the way `name[key]` does.
  */
 function boundToDictLiteral(id: Node): boolean {
+  const value = assignedValue(id);
+  // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
+  const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
+  return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
+}
+
+/**
+ * The value a name holds at `id` when the nearest scope that binds it does so once, by a plain assignment before `id`
+ * (`m = {...}`); null otherwise (a parameter, a loop variable, several bindings, none).
+ */
+function assignedValue(id: Node): Node | null {
   let scope = scopeOf(id);
   for (;;) {
     const inScope = scope;
     const binders = occurrences(scope, id.text).filter((o) => bindingOf(o) !== null && (!scope.parent || scopeOf(o).equals(inScope)));
     if (binders.length > 0 || !scope.parent) {
-      if (binders.length !== 1 || isDeclaredNonLocal(scope, id.text) || binders[0].startIndex >= id.startIndex) return false;
+      if (binders.length !== 1 || isDeclaredNonLocal(scope, id.text) || binders[0].startIndex >= id.startIndex) return null;
       const assign = bindingOf(binders[0]);
-      const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binders[0]) ? assign.childForFieldName('right') : null;
-      // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
-      const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
-      return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
+      return assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binders[0]) ? assign.childForFieldName('right') : null;
     }
     scope = scopeOf(scope);
   }
 }
+
+/** A set, list, tuple or dict: a display, a comprehension, or a set()/frozenset()/list()/tuple()/dict() call. */
+function isBuiltinContainer(value: Node): boolean {
+  if (CONTAINER_VALUE_TYPES.has(value.type)) return true;
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && CONTAINER_CONSTRUCTORS.has(fn.text);
+}
+
+const CONTAINER_VALUE_TYPES = new Set(['set', 'list', 'tuple', 'dictionary', 'set_comprehension', 'list_comprehension', 'dictionary_comprehension']);
+const CONTAINER_CONSTRUCTORS = new Set(['set', 'frozenset', 'list', 'tuple', 'dict']);
 
 /**
  * In element mode, a value that does not involve the element: a pure reference (`prob_true`, `self.fill`) or arithmetic
@@ -755,6 +773,14 @@ function membership(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   const literals =
     /^(set|list|tuple)$/.test(container.type) && container.namedChildren.every((c) => c !== null && (isStr(c) || isNumberLiteral(c)) && !c.text.includes('\n'));
   if (!isElement(item, env) || !(literals || (isPureReference(container) && !occursIn(container, env.element!)))) return null;
+  // `in` asks the container's own __contains__, isin compares the values it iterates: the same for a set, list, tuple or
+  // dict (its keys), not for a Series (`in` looks at its index), a string (substrings) or a custom container (a
+  // holidays calendar takes dates, Timestamps and strings alike, where isin on Timestamps finds none of its date keys).
+  if (!literals) {
+    const value = container.type === 'identifier' ? assignedValue(container) : null;
+    if (value && !isBuiltinContainer(value)) return null;
+    if (!value) env.assumptions?.push(`\`${container.text}\` is a set, list, tuple or dict`);
+  }
   kinds.add('where');
   return `${negated ? '~' : ''}${env.frame}.isin(${container.text})`;
 }

@@ -214,6 +214,25 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
     assert.deepEqual(got.slice(cases.length), ['none', 'none', 's * factor']);
   });
 
+  it('suggests isin only where `in` and isin agree: a set, list, tuple or dict, or on that stated assumption', async () => {
+    const assumed = (source: string) => lambdaProbe(source, (body, param) => (vectorizeElementValue(body, param, 's', 'np')?.assumptions ?? ['none']).join('; '));
+    const source = [
+      'allowed = {"a", "c"}',
+      'codes = list(known)',
+      'calendar = holidays.country_holidays("US")',
+      'index = frame.index',
+      'V(lambda x: x in allowed)',
+      'V(lambda x: x in codes)',
+      // A holidays calendar's `in` takes Timestamps, its isin compares them with date keys: none would match.
+      'V(lambda x: x in calendar)',
+      // A Series' `in` looks at its index, isin at its values.
+      'V(lambda x: x in index)',
+      'V(lambda x: x in rm_values)',
+    ].join('\n');
+    assert.deepEqual(await elementValues(source), ['s.isin(allowed)', 's.isin(codes)', 'none', 'none', 's.isin(rm_values)']);
+    assert.deepEqual((await assumed(source)).filter((a) => a !== 'none'), ['', '', '`rm_values` is a set, list, tuple or dict']);
+  });
+
   it('gives the values apply gives, under real pandas', async function () {
     this.timeout(60000);
     const forms = await elementValues(['user_map = {}', ...cases.map((c) => `V(${c.lambda})`)].join('\n'));

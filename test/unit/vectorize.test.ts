@@ -215,7 +215,8 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
   });
 
   it('suggests isin only where `in` and isin agree: a set, list, tuple or dict, or on that stated assumption', async () => {
-    const assumed = (source: string) => lambdaProbe(source, (body, param) => (vectorizeElementValue(body, param, 's', 'np')?.assumptions ?? ['none']).join('; '));
+    const assumed = (source: string) =>
+      lambdaProbe(source, (body, param) => (vectorizeElementValue(body, param, 's', 'np')?.assumptions ?? ['none']).join('; '));
     const source = [
       'allowed = {"a", "c"}',
       'codes = list(known)',
@@ -230,7 +231,10 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
       'V(lambda x: x in rm_values)',
     ].join('\n');
     assert.deepEqual(await elementValues(source), ['s.isin(allowed)', 's.isin(codes)', 'none', 'none', 's.isin(rm_values)']);
-    assert.deepEqual((await assumed(source)).filter((a) => a !== 'none'), ['', '', '`rm_values` is a set, list, tuple or dict']);
+    assert.deepEqual(
+      (await assumed(source)).filter((a) => a !== 'none'),
+      ['', '', '`rm_values` is a set, list, tuple or dict'],
+    );
   });
 
   it('gives the values apply gives, under real pandas', async function () {

@@ -48,7 +48,9 @@ export default defineRule({
       'while Python catches up.',
     instead:
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
-      'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged.',
+      'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged. When the host needs ' +
+      'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
+      '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync.',
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -74,14 +76,53 @@ export default defineRule({
     const method = m.need('method').text;
     const shown = recv.text.length > 40 ? `${recv.text.slice(0, 37)}...` : recv.text;
     const more = all.length > 1 ? ` (${all.length} syncs in this ${site.unit})` : '';
+    // `[ids[i].tolist() for i in range(ids.shape[0])]`: the host needs the values on this step (a reward function, a
+    // decoder), but one conversion of the whole tensor copies them with one sync instead of one per row.
+    const whole = wholeTensorOf(call, method);
+    const advice = whole
+      ? `, once per row; \`${whole}.tolist()\` gives the same lists with one copy and one sync`
+      : `${more}; keep it on the device and sync every N steps`;
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
       construct: site.loop?.node,
-      message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${more}; keep it on the device and sync every N steps`,
+      message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${advice}`,
     });
   },
 });
+
+/**
+ * The tensor `t` when the sync is `t[i].tolist()` (or `.item()`) in a list comprehension over `i in range(len(t))`,
+ * `range(t.shape[0])` or `range(t.size(0))`: the comprehension builds exactly `t.tolist()`. Null otherwise.
+ */
+function wholeTensorOf(call: Node, method: string): string | null {
+  if (method !== 'tolist' && method !== 'item') return null;
+  const row = call.childForFieldName('function')?.childForFieldName('object');
+  const tensor = row?.type === 'subscript' ? row.childForFieldName('value') : null;
+  const keys = row?.type === 'subscript' ? row.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const comprehension = call.parent;
+  if (!tensor || !isPureName(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return null;
+  if (comprehension?.type !== 'list_comprehension' || !comprehension.childForFieldName('body')?.equals(call)) return null;
+  const clauses = comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
+  if (clauses.length !== 1) return null;
+  const clause = clauses[0]!;
+  if (clause.childForFieldName('left')?.text !== keys[0]!.text) return null;
+  const range = clause.childForFieldName('right');
+  const args = range?.type === 'call' && range.childForFieldName('function')?.text === 'range' ? range.childForFieldName('arguments')?.namedChildren : null;
+  if (!args || args.length !== 1 || !rowCountPattern(tensor.text).test(args[0]!.text.replace(/\s+/g, ''))) return null;
+  return tensor.text;
+}
+
+/** `len(t)`, `t.shape[0]`, `t.size(0)` or `t.size()[0]` (spaces removed) for the tensor spelled `tensor`. */
+function rowCountPattern(tensor: string): RegExp {
+  const t = tensor.replace(/\./g, '\\.');
+  return new RegExp(`^(len\\(${t}\\)|${t}\\.shape\\[0\\]|${t}\\.size\\(0\\)|${t}\\.size\\(\\)\\[0\\])$`);
+}
+
+/** A name or a chain of attributes (`ids`, `out.ids`): read once, the same tensor each time. */
+function isPureName(node: Node): boolean {
+  return node.type === 'identifier' || (node.type === 'attribute' && isPureName(node.childForFieldName('object')!));
+}
 
 interface SyncSite {
   /** What the sync runs once per step in: the loop, the step function, or the helper a loop calls. */

@@ -36,6 +36,32 @@ describe('library-rule precision (issue 24 review)', () => {
     });
   });
 
+  describe('torch-sync-in-training-loop: rows converted one by one', () => {
+    const RULE = 'torch-sync-in-training-loop';
+    const step = (rows: string) =>
+      'import torch\n\n\ndef train(model, loader, opt, reward):\n    model.cuda()\n    for batch in loader:\n' +
+      '        ids = model.generate(batch.cuda())\n        loss = model(ids).mean()\n        loss.backward()\n        opt.step()\n' +
+      `        rows = ${rows}\n        reward(rows)\n`;
+
+    it('advises one conversion of the whole tensor: the host needs the rows on this step, one sync gives them all', async () => {
+      for (const count of ['ids.shape[0]', 'len(ids)', 'ids.size(0)']) {
+        const [f] = await findings(RULE, step(`[ids[i].tolist() for i in range(${count})]`));
+        assert.match(f?.message ?? '', /once per row; `ids\.tolist\(\)` gives the same lists with one copy and one sync$/, count);
+      }
+    });
+
+    it('near misses keep the usual advice: a filtered comprehension, another tensor, another count', async () => {
+      for (const rows of [
+        '[ids[i].tolist() for i in range(len(ids)) if i % 2]',
+        '[ids[i].tolist() for i in range(len(other))]',
+        '[ids[i].tolist() for i in range(4)]',
+      ]) {
+        const [f] = await findings(RULE, step(rows));
+        assert.match(f?.message ?? '', /keep it on the device and sync every N steps$/, rows);
+      }
+    });
+  });
+
   describe('torch-dataset-to-device: what the dataset does per sample', () => {
     const RULE = 'torch-dataset-to-device';
     const dataset = (sample: string) =>

@@ -135,6 +135,7 @@ export default defineRule({
     const construct = loopOverIterable(call) ?? undefined;
     // `for _, row in df.iterrows(): ax.annotate(...)`: the drawing is the cost, not the row Series.
     if (construct?.type === 'for_statement' && drawsEachPass(construct, ctx.facts)) return;
+    if (construct && rowHandedOnWhole(construct, call)) return;
     const column = columnFix(call, frame, ctx);
     if (column) {
       ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
@@ -144,6 +145,64 @@ export default defineRule({
     ctx.report({ node: call, construct, message, edits: edits ?? undefined });
   },
 });
+
+/**
+ * Each row Series is handed on whole to the code's own function: as an argument (`fit_row(row, ...)`, a model trained
+ * per row in causalml), or as the items of a list comprehension given to one (`pool.map(fit_row, [row for _, row in
+ * df.iterrows()])`). The receiver uses it
+ * as a Series, so `itertuples()` would break it, and the work done per row there, not building the Series, is the cost.
+ */
+function rowHandedOnWhole(loop: Node, call: Node): boolean {
+  const clause = call.parent;
+  const left = clause?.childForFieldName('left');
+  const targets = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
+  const row = targets.length === 2 && targets[1].type === 'identifier' ? targets[1] : null;
+  if (!row) return false;
+  const within = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  const collected = loop.type !== 'for_statement' ? loop.childForFieldName('body') : null;
+  return identifiersNamed(within ?? loop, row.text).some((id) => !id.equals(row) && (collected?.equals(id) ? isWholeArgument(loop) : isWholeArgument(id)));
+}
+
+/**
+ * `f(row)` or `f(x=row)` for a function of the code's own: the name (or the comprehension) itself is an argument, not
+ * a field read from it.
+ * Builtins and collection or formatting methods (`list(row)`, `out.append(row)`, `template.format_map(row)`) read the
+ * row as values or a mapping, which `itertuples()` (with `._asdict()`) gives without a Series per row.
+ */
+function isWholeArgument(node: Node): boolean {
+  const argument = node.parent?.type === 'keyword_argument' && node.parent.childForFieldName('value')?.equals(node) ? node.parent : node;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : null;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+  return name !== undefined && !VALUE_CONSUMERS.has(name);
+}
+
+/** Calls that take a row for its values or as a mapping, not as a Series: builtins, collection and formatting methods. */
+const VALUE_CONSUMERS = new Set([
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'str',
+  'repr',
+  'print',
+  'len',
+  'zip',
+  'enumerate',
+  'sorted',
+  'iter',
+  'next',
+  'format',
+  'format_map',
+  'append',
+  'extend',
+  'add',
+  'update',
+  'insert',
+  'put',
+  'write',
+  'writerow',
+]);
 
 /**
  * `out = []` / `for _, row in df.iterrows(): out.append(<arithmetic of row fields>)`, optionally

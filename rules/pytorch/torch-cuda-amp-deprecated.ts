@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { argumentList, callArguments, FileFacts, keywordArgument, underVersionGuard } from '../../server/analysis';
+import { argumentList, below, callArguments, FileFacts, keywordArgument, pinnedCeiling, underVersionGuard, type Version } from '../../server/analysis';
 import { appendArgument, ensureImport, prependArgument, replaceNode } from '../../server/fixes';
 import type { FixSafety, TextEdit } from '../../common/types';
 
@@ -23,6 +23,12 @@ for (const kind of ['custom_fwd', 'custom_bwd'] as const) {
   TARGETS.set(`torch.cuda.amp.${kind}`, { device: 'cuda', kind });
   TARGETS.set(`torch.cuda.amp.autocast_mode.${kind}`, { device: 'cuda', kind });
 }
+
+/**
+ * The first release with each replacement: `torch.amp.autocast(device_type)` came with 1.10, `torch.amp.GradScaler` with
+ * 2.3, `torch.amp.custom_fwd/custom_bwd(device_type=)` with 2.4. A project pinned below that cannot follow the advice.
+ */
+const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 10], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
 
 /** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
 const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
@@ -58,7 +64,9 @@ export default defineRule({
       'Pass the device type explicitly: `torch.amp.autocast("cuda", ...)`, `torch.amp.GradScaler("cuda", ...)` ' +
       '(PyTorch 2.3+), `@torch.amp.custom_fwd(device_type="cuda")` (2.4+). Every other argument is kept. The old ' +
       '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
-      'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone.',
+      'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone. ' +
+      'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
+      'lacks the replacement, nothing is reported.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
@@ -98,6 +106,9 @@ export default defineRule({
     if (!target) return;
     // `if is_torch_version(">=", "2.3"): torch.amp… else: torch.cuda.amp…`: the old spelling is the old versions' fallback.
     if (underVersionGuard(site)) return;
+    // `torch==2.0.0` in requirements.txt (dinov2): no deprecation there, and `torch.amp.custom_fwd` does not exist yet.
+    const pinned = pinnedCeiling('torch', ctx.filePath, ctx.files);
+    if (pinned && below(pinned, REPLACEMENT_SINCE[target.kind])) return;
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);

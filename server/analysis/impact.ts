@@ -79,13 +79,13 @@ const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxf
 /** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
 const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
 
-type ProbeMemo<T> = WeakMap<FileProbe, Map<string, { value: T; at: number }>>;
+export type ProbeMemo<T> = WeakMap<FileProbe, Map<string, { value: T; at: number }>>;
 
 /**
  * What `compute` answers for `key` from this probe's files, remembered for a few seconds (the user may add a
  * pyproject.toml or rename the project meanwhile), at most `limit` keys per probe.
  */
-function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now: number, limit: number, compute: () => T): T {
+export function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now: number, limit: number, compute: () => T): T {
   let cache = memo.get(files);
   if (!cache) memo.set(files, (cache = new Map()));
   const known = cache.get(key);
@@ -99,7 +99,7 @@ function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now
 const rootCaches: ProbeMemo<string | null> = new WeakMap();
 
 /** The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. */
-function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
+export function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
   return rememberedFor(rootCaches, files, dir, now, 10_000, () => {
     const parent = path.dirname(dir);
     return ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);

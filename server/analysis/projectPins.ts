@@ -1,0 +1,65 @@
+// The highest version of a package a project lets itself run with, read from its requirement files: a rule whose
+// advice needs a newer release (an API added later) stays silent where the project pins an older one.
+import * as path from 'node:path';
+import type { FileProbe } from './codeContext';
+import { markedRootOf, rememberedFor, type ProbeMemo } from './impact';
+
+/** A version as [major, minor]. */
+export type Version = readonly [number, number];
+
+/** Where projects declare what they install: pip requirements, packaging metadata, conda environments. */
+const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', 'environment.yml', 'conda.yaml'];
+
+const ceilings: ProbeMemo<Version | null> = new WeakMap();
+
+/**
+ * The highest `package` version the project of `filePath` allows: `torch==2.0.0` and `torch<=2.0` give 2.0, and
+ * `torch<2.1` gives 2.0 too (below 2.1); conda's `pytorch=2.0.0` counts for torch. Null when no requirement caps it
+ * (or the file has no project). The lowest cap over the files wins.
+ */
+export function pinnedCeiling(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
+  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  if (!root || !files.readText) return null;
+  return rememberedFor(ceilings, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+    let lowest: Version | null = null;
+    // A package nested in a repository (an extension's own setup.py) is installed with the repository's requirements.
+    for (const dir of projectRoots(root, files)) {
+      for (const file of REQUIREMENT_FILES) {
+        for (const cap of capsIn(files.readText!(path.join(dir, file)) ?? '', pkg)) {
+          if (!lowest || below(cap, lowest)) lowest = cap;
+        }
+      }
+    }
+    return lowest;
+  });
+}
+
+/** The marked project folder and those above it up to the repository's top (`.git`), a few at most, nearest first. */
+function projectRoots(root: string, files: FileProbe): string[] {
+  const roots = [root];
+  while (roots.length < 4 && !files.exists(path.join(roots[roots.length - 1], '.git'))) {
+    const parent = path.dirname(roots[roots.length - 1]);
+    const above = parent === roots[roots.length - 1] ? null : markedRootOf(parent, files);
+    if (!above) break;
+    roots.push(above);
+  }
+  return roots;
+}
+
+/** True when `a` is an older major.minor than `b`. */
+export function below(a: Version, b: Version): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/** The caps a requirement text puts on `pkg` (`pkg==X.Y`, `pkg<=X.Y`, `pkg<X.Y`, conda's `pkg=X.Y`). */
+function capsIn(text: string, pkg: string): Version[] {
+  const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
+  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(==|<=|<|=)\\s*(\\d+)\\.(\\d+)`, 'gm');
+  const out: Version[] = [];
+  for (const m of text.matchAll(requirement)) {
+    const version: Version = [Number(m[2]), Number(m[3])];
+    // `<2.1` allows 2.0.x at most: one minor lower (a `<2.0` cap is read as 1.x, any minor).
+    out.push(m[1] === '<' ? (version[1] > 0 ? [version[0], version[1] - 1] : [version[0] - 1, Number.MAX_SAFE_INTEGER]) : version);
+  }
+  return out;
+}

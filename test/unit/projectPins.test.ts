@@ -1,0 +1,69 @@
+// A project's pinned package versions (server/analysis/projectPins.ts): advice that needs a newer release stays
+// silent where the project pins an older one (torch-cuda-amp-deprecated: dinov2 pins torch 2.0, where
+// `torch.amp.custom_fwd` does not exist yet).
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pinnedCeiling } from '../../server/analysis/projectPins';
+import { NODE_FILES } from '../../server/project/fileProbe';
+import { getEngine } from '../helpers/engine';
+
+/** A repository in a temporary folder: its files by relative path; returns its top folder. */
+function repository(files: Record<string, string>): string {
+  const top = mkdtempSync(path.join(tmpdir(), 'perflens-pins-'));
+  mkdirSync(path.join(top, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+    writeFileSync(path.join(top, rel), text);
+  }
+  return top;
+}
+
+describe('project pins', () => {
+  const made: string[] = [];
+  after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const repo = (files: Record<string, string>) => {
+    const top = repository(files);
+    made.push(top);
+    return top;
+  };
+
+  it('reads the lowest cap on a package over requirements, packaging metadata and conda files', () => {
+    const pinned = (files: Record<string, string>) => pinnedCeiling('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
+    assert.deepEqual(pinned({ 'requirements.txt': '--extra-index-url x\ntorch==2.0.0\ntorchvision==0.15.0\n' }), [2, 0]);
+    assert.deepEqual(pinned({ 'pyproject.toml': 'dependencies = ["numpy", "torch<=1.13"]\n' }), [1, 13]);
+    assert.deepEqual(pinned({ 'setup.py': 'install_requires=["torch<2.3"]' }), [2, 2]);
+    assert.deepEqual(pinned({ 'conda.yaml': 'dependencies:\n  - pytorch::pytorch=2.1.0\n  - pytorch::pytorch-cuda=11.7.0\n' }), [2, 1]);
+    assert.deepEqual(pinned({ 'requirements.txt': 'torch==2.3.1\n', 'setup.cfg': 'install_requires =\n    torch<2.2\n' }), [2, 1]);
+    // No cap: a lower bound, another package, or no requirement at all.
+    assert.equal(pinned({ 'requirements.txt': 'torch>=2.0\ntorchvision==0.15.0\npytorch-lightning==1.9\n' }), null);
+    assert.equal(pinned({ 'README.md': 'pip install torch==1.0' }), null);
+  });
+
+  it("reads the repository's requirements from a package nested in it (an extension's own setup.py)", () => {
+    const top = repo({ 'requirements.txt': 'torch==2.0.0\n', 'setup.py': '', 'pkg/ops/setup.py': 'setup(name="ops")\n' });
+    assert.deepEqual(pinnedCeiling('torch', path.join(top, 'pkg', 'ops', 'modules', 'attn.py'), NODE_FILES), [2, 0]);
+  });
+
+  it('torch-cuda-amp-deprecated stays silent where the pinned torch lacks the replacement, and speaks where it has it', async () => {
+    const engine = await getEngine();
+    const source =
+      'import torch\nfrom torch.cuda.amp import custom_fwd\n\n\nclass F(torch.autograd.Function):\n    @staticmethod\n    @custom_fwd(cast_inputs=torch.float32)\n' +
+      '    def forward(ctx, x):\n        return x\n\n\ndef step(model, x):\n    with torch.cuda.amp.autocast():\n        return model(x)\n';
+    const lines = (top: string) => {
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        const filePath = path.join(top, 'pkg', 'mod.py');
+        return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath }).findings.map((f) => source.slice(0, f.start).split('\n').length);
+      } finally {
+        engine.files = saved;
+      }
+    };
+    // torch 2.0: `torch.amp.autocast("cuda")` exists (1.10+), `torch.amp.custom_fwd` does not (2.4+).
+    assert.deepEqual(lines(repo({ 'requirements.txt': 'torch==2.0.0\n' })), [13]);
+    assert.deepEqual(lines(repo({ 'requirements.txt': 'torch==2.4.0\n' })), [7, 13]);
+    assert.deepEqual(lines(repo({ 'requirements.txt': 'numpy\n' })), [7, 13]);
+  });
+});

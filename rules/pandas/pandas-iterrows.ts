@@ -9,6 +9,7 @@ import {
   isAssignmentTarget,
   isIdentifierName,
   isPureReference,
+  isVariable,
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
@@ -147,7 +148,7 @@ export default defineRule({
 });
 
 /**
- * Each row Series is handed on whole to the code's own function: as an argument (`fit_row(row, ...)`, a model trained
+ * Each row Series is only handed on whole to the code's own function, the loop reading no field of it: as an argument (`fit_row(row, ...)`, a model trained
  * per row in causalml), or as the items of a list comprehension given to one (`pool.map(fit_row, [row for _, row in
  * df.iterrows()])`). The receiver uses it
  * as a Series, so `itertuples()` would break it, and the work done per row there, not building the Series, is the cost.
@@ -160,7 +161,9 @@ function rowHandedOnWhole(loop: Node, call: Node): boolean {
   if (!row) return false;
   const within = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
   const collected = loop.type !== 'for_statement' ? loop.childForFieldName('body') : null;
-  return identifiersNamed(within ?? loop, row.text).some((id) => !id.equals(row) && (collected?.equals(id) ? isWholeArgument(loop) : isWholeArgument(id)));
+  // Every use hands the row on: a loop that also reads its fields (`row["a"] * scale(row)`) does per-row work itself.
+  const uses = identifiersNamed(within ?? loop, row.text).filter((id) => !id.equals(row) && isVariable(id));
+  return uses.length > 0 && uses.every((id) => (collected?.equals(id) ? isWholeArgument(loop) : isWholeArgument(id)));
 }
 
 /**

@@ -14,6 +14,7 @@ export default defineRule({
   title: '@lru_cache(maxsize=None) / @functools.cache without a size bound',
   category: 'caching',
   severity: 'info',
+  severityForms: [{ severity: 'warning', when: 'on an `async def`, where the cache keeps a coroutine that can be awaited only once (a bug)' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'caching#bound-caches-whose-inputs-are-open-ended',
@@ -25,7 +26,8 @@ export default defineRule({
       'argument and result alive: a slow memory leak in servers and long training jobs.',
     instead:
       'Give the cache a bound that fits the working set, `@lru_cache(maxsize=1024)`. Unbounded caches are fine for a ' +
-      'small, fixed domain, such as a recursive function over integers (dynamic programming).',
+      'small, fixed domain, such as a recursive function over integers (dynamic programming). On an `async def` the ' +
+      'cache is a bug whatever its bound: it keeps the coroutine, which can be awaited only once; cache the awaited result.',
     example: { before: '@lru_cache(maxsize=None)\ndef embed(text: str): ...', after: '@lru_cache(maxsize=4096)\ndef embed(text: str): ...' },
   },
   fix: {
@@ -40,6 +42,16 @@ export default defineRule({
     const cache = cacheDecorator(fn, ctx.facts);
     if (!cache?.unbounded) return;
     if (isInstanceMethod(fn)) return; // cache-on-method reports those
+    // On an `async def` the cache holds the coroutine object, not its result: the second call with the same arguments
+    // returns the coroutine already awaited, and awaiting it raises RuntimeError. A bug, whatever the size bound.
+    if (fn.child(0)?.type === 'async') {
+      ctx.report({
+        node: cache.expr,
+        severity: 'warning',
+        message: `\`${m.need('name').text}\` is an \`async def\`: the cache keeps the coroutine object, not its result, so a second call with the same arguments returns an already-awaited coroutine and awaiting it raises RuntimeError; cache the awaited result instead (an async cache such as async-lru's \`alru_cache\`, or a dict of results)`,
+      });
+      return;
+    }
     const params = fn.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => p !== null && p.type !== 'comment') ?? [];
     const names = parameterNames(fn).filter((n) => n !== 'cls');
     // No arguments: at most one entry.

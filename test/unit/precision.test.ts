@@ -11,6 +11,23 @@ async function findings(rule: string, source: string, options: LintOptions = {})
 }
 
 describe('precision (issue 26)', () => {
+  describe('cache-unbounded on an async def', () => {
+    const RULE = 'cache-unbounded';
+
+    it('is a warning about the awaited coroutine, with no maxsize fix, whatever the parameters', async () => {
+      for (const def of ['async def fetch(client, url):\n    return await client.get(url)\n', 'async def settings():\n    return {}\n']) {
+        const [f] = await findings(RULE, `import functools\n\n\n@functools.cache\n${def}`);
+        assert.equal(f?.severity, 'warning', def);
+        assert.match(f.message, /already-awaited coroutine and awaiting it raises RuntimeError/);
+        assert.equal(f.fix, undefined);
+      }
+      // Near miss: a plain def keeps the size advice (and only for open-ended arguments).
+      const [plain] = await findings(RULE, 'import functools\n\n\n@functools.cache\ndef fetch(url):\n    return url\n');
+      assert.equal(plain?.severity, 'info');
+      assert.match(plain.message, /set a `maxsize`/);
+    });
+  });
+
   describe('eval-exec-untrusted', () => {
     const RULE = 'eval-exec-untrusted';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { cacheDecorator, findDescendants, isInstanceMethod, isNestedScope, parameterNames } from '../../server/analysis';
+import { cacheDecorator, findDescendants, isAsyncDef, isInstanceMethod, isNestedScope, parameterNames } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
@@ -44,7 +44,7 @@ export default defineRule({
     if (isInstanceMethod(fn)) return; // cache-on-method reports those
     // On an `async def` the cache holds the coroutine object, not its result: the second call with the same arguments
     // returns the coroutine already awaited, and awaiting it raises RuntimeError. A bug, whatever the size bound.
-    if (fn.child(0)?.type === 'async') {
+    if (isAsyncDef(fn)) {
       ctx.report({
         node: cache.expr,
         severity: 'warning',

@@ -6,6 +6,7 @@ import {
   enclosingTrainStep,
   FileFacts,
   findDescendants,
+  isNameChain,
   isNestedScope,
   isTestCode,
   isTestFile,
@@ -101,7 +102,7 @@ function wholeTensorOf(call: Node, method: string): string | null {
   const tensor = row?.type === 'subscript' ? row.childForFieldName('value') : null;
   const keys = row?.type === 'subscript' ? row.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
   const comprehension = call.parent;
-  if (!tensor || !isPureName(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return null;
+  if (!tensor || !isNameChain(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return null;
   if (comprehension?.type !== 'list_comprehension' || !comprehension.childForFieldName('body')?.equals(call)) return null;
   const clauses = comprehension.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause');
   if (clauses.length !== 1) return null;
@@ -109,19 +110,13 @@ function wholeTensorOf(call: Node, method: string): string | null {
   if (clause.childForFieldName('left')?.text !== keys[0]!.text) return null;
   const range = clause.childForFieldName('right');
   const args = range?.type === 'call' && range.childForFieldName('function')?.text === 'range' ? range.childForFieldName('arguments')?.namedChildren : null;
-  if (!args || args.length !== 1 || !rowCountPattern(tensor.text).test(args[0]!.text.replace(/\s+/g, ''))) return null;
+  if (!args || args.length !== 1 || !rowCounts(tensor.text).includes(args[0]!.text.replace(/\s+/g, ''))) return null;
   return tensor.text;
 }
 
-/** `len(t)`, `t.shape[0]`, `t.size(0)` or `t.size()[0]` (spaces removed) for the tensor spelled `tensor`. */
-function rowCountPattern(tensor: string): RegExp {
-  const t = tensor.replace(/\./g, '\\.');
-  return new RegExp(`^(len\\(${t}\\)|${t}\\.shape\\[0\\]|${t}\\.size\\(0\\)|${t}\\.size\\(\\)\\[0\\])$`);
-}
-
-/** A name or a chain of attributes (`ids`, `out.ids`): read once, the same tensor each time. */
-function isPureName(node: Node): boolean {
-  return node.type === 'identifier' || (node.type === 'attribute' && isPureName(node.childForFieldName('object')!));
+/** How `t`'s rows are counted: `len(t)`, `t.shape[0]`, `t.size(0)` or `t.size()[0]` (spaces left out). */
+function rowCounts(t: string): string[] {
+  return [`len(${t})`, `${t}.shape[0]`, `${t}.size(0)`, `${t}.size()[0]`];
 }
 
 interface SyncSite {

@@ -5,6 +5,7 @@ import {
   FileFacts,
   hasSplatArguments,
   isLiteralDataset,
+  isNameChain,
   keywordArgument,
   parameterNames,
   positionalArguments,
@@ -125,7 +126,7 @@ function rearranges(expr: Node, params: ReadonlySet<string>, facts: FileFacts, c
       return rearrangingCall(expr, params, facts, constants);
     case 'attribute':
       // A dotted constant such as `tf.float32` (a dtype argument), never an attribute of the element.
-      return isDottedName(expr) && !params.has(expr.text.split('.')[0]);
+      return isNameChain(expr) && !params.has(expr.text.split('.')[0]);
     case 'unary_operator':
       return expr.namedChild(0) !== null && rearranges(expr.namedChild(0)!, params, facts, constants);
     case 'identifier':
@@ -164,10 +165,6 @@ function rearrangingCall(call: Node, params: ReadonlySet<string>, facts: FileFac
     const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
     return value !== null && rearranges(value, params, facts, constants);
   });
-}
-
-function isDottedName(node: Node): boolean {
-  return node.type === 'identifier' || (node.type === 'attribute' && isDottedName(node.childForFieldName('object')!));
 }
 
 /** `0`, `-1`, `"image"`, `:`, `1:`, `:-1`, `3::2`, `...`, `-ahead` (a parameter with an integer default): an index that does not depend on the data. */

@@ -6,7 +6,7 @@
 import type { FileFacts } from './facts';
 import { classIndex, type ClassInfo } from './classIndex';
 import { ancestors, enclosingDef, parameterAnnotation } from './scopes';
-import { plainAssignments, scopeOf } from './names';
+import { identifierAt, plainAssignments, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
 import { offsetsBetween } from '../syntax/spelling';
 
@@ -54,7 +54,7 @@ function bareSpellings(name: string, facts: FileFacts): Node[] {
   const bare: Node[] = [];
   for (const offset of facts.words.of(name)) {
     if (facts.text.charCodeAt(offset - 1) === 46 /* . */ && /[\w)\]]/.test(facts.text.charAt(offset - 2))) continue;
-    const id = identifierSpelledAt(facts, offset, name);
+    const id = identifierAt(facts.root, offset, name);
     if (id && !attributeNamed(id) && !isDefinitionName(id)) bare.push(id);
   }
   return (spellings.bare = bare);
@@ -67,7 +67,7 @@ function attributeSpellings(name: string, facts: FileFacts): Attributes {
   const found: Attributes = { bySelfClass: new Map(), onOtherReceivers: [] };
   for (const offset of facts.words.of(name)) {
     if (!AFTER_DOT_OR_SPACE.test(facts.text.charAt(offset - 1))) continue;
-    const id = identifierSpelledAt(facts, offset, name);
+    const id = identifierAt(facts.root, offset, name);
     const attribute = id && attributeNamed(id);
     const receiver = attribute?.childForFieldName('object');
     if (!attribute || receiver?.type !== 'identifier') continue;
@@ -83,11 +83,6 @@ function attributeSpellings(name: string, facts: FileFacts): Attributes {
 
 /** What can come right before an attribute's name: its dot, or the blanks (a line break, a comment's end) after it. */
 const AFTER_DOT_OR_SPACE = /^[.\s]$/;
-
-function identifierSpelledAt(facts: FileFacts, offset: number, name: string): Node | null {
-  const id = facts.root.descendantForIndex(offset, offset + name.length);
-  return id?.type === 'identifier' ? id : null;
-}
 
 /** The attribute whose name (after the dot) id is, or null. */
 function attributeNamed(id: Node): Node | null {

@@ -57,6 +57,7 @@ export {
   isAssignmentTarget,
   isIdentifierName,
   isLiteral,
+  isNameChain,
   isPureReference,
   jitDecorator,
   stringLiteralValue,

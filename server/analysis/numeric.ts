@@ -42,6 +42,12 @@ export function insideNumbaFunction(facts: FileFacts, node: Node): boolean {
   return false;
 }
 
+/** A name or a chain of attributes on one (`ids`, `out.ids`, `self.model.weight`): no subscript, no call. */
+export function isNameChain(node: Node): boolean {
+  const object = node.type === 'attribute' ? node.childForFieldName('object') : null;
+  return node.type === 'identifier' || (object !== null && isNameChain(object));
+}
+
 /**
  * An expression that can be evaluated twice with the same result and no side effects:
  * a name, `a.b.c`, or subscripts of those by literals (`df["price"]`).

@@ -52,12 +52,11 @@ export class ParsedDocument {
   /** Edits since the last lint (offsets), or null when they are unknown (full-text change). */
   private changes: TextChange[] | null = null;
   /**
-   * The text the edits since the last parse changed, when that parse succeeded and the edits were one range edit
-   * (a keystroke): only there can the text have become too deeply indented to parse. Null: check the whole text.
+   * What the range edits since the last successful parse changed: nothing yet (undefined), one edit's new text (a
+   * keystroke: only there can the text have become too deeply indented to parse), or null for several edits, when
+   * the whole text is checked.
    */
-  private editedSinceParse: { start: number; end: number } | null = null;
-  /** How many range edits came since the last successful parse (see editedSinceParse). */
-  private editsSinceParse = 0;
+  private editedSinceParse: { start: number; end: number } | null | undefined = undefined;
   /** tree-sitter's changed ranges between the last linted tree and the current one. */
   private changedRanges: { startIndex: number; endIndex: number }[] = [];
   /** The text (revision, never the version: a client may reuse one) whose parse ran out of time or was refused (not retried until the next edit). */
@@ -119,7 +118,7 @@ export class ParsedDocument {
       const old = this.tree;
       let tree: Tree;
       try {
-        tree = this.engine.parse(this.text.getText(), old, old && this.editsSinceParse === 1 ? (this.editedSinceParse ?? undefined) : undefined);
+        tree = this.engine.parse(this.text.getText(), old, old && this.editedSinceParse ? this.editedSinceParse : undefined);
       } catch (error) {
         // Keep the old (edited) tree: the next edit re-tries from it.
         if (error instanceof ParseSkipped) this.parseFailed = { revision: this.revision, error };
@@ -132,8 +131,7 @@ export class ParsedDocument {
       old?.delete();
       this.tree = tree;
       this.stale = false;
-      this.editsSinceParse = 0;
-      this.editedSinceParse = null;
+      this.editedSinceParse = undefined;
     }
     return this.tree;
   }
@@ -372,8 +370,7 @@ export class ParsedDocument {
           const oldEndPosition = toPoint(change.range.end);
           const newEndPosition = endPoint(toPoint(change.range.start), change.text);
           this.tree.edit(new Edit({ startIndex: from, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
-          this.editsSinceParse++;
-          this.editedSinceParse = { start, end: newEnd };
+          this.editedSinceParse = this.editedSinceParse === undefined ? { start, end: newEnd } : null;
         }
         this.text = TextDocument.update(this.text, [change], version);
       } else {
@@ -429,8 +426,7 @@ export class ParsedDocument {
     this.tree = null;
     this.changes = null;
     this.changedRanges = [];
-    this.editsSinceParse = 0;
-    this.editedSinceParse = null;
+    this.editedSinceParse = undefined;
     this.linter.reset();
   }
 

@@ -126,7 +126,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         // SARIF's levels have one `note` for both info and hint: the property bag keeps which.
-        properties: { severity: f.severity, ...(f.profile ? { profile: f.profile } : {}) },
+        // The impact ranking too, so a CI dashboard can sort or filter by it as the hover explains it.
+        properties: { severity: f.severity, ...(f.impact ? { impact: f.impact } : {}), ...(f.profile ? { profile: f.profile } : {}) },
         // SARIF's own priority (0-100): with a profile, the measured share.
         ...(f.profile?.share !== undefined ? { rank: Math.round(f.profile.share * 1000) / 10 } : {}),
         locations: [

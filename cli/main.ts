@@ -259,5 +259,19 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * A reader that stops early (`perflens check . | head`) closes the pipe: stop quietly, as other command-line tools
+ * do, instead of an unhandled EPIPE stack trace. The exit status is the one the output had reached.
+ */
+function stopQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 if (isCheckWorker()) void runCheckWorker();
-else void main();
+else {
+  stopQuietlyOnClosedPipe();
+  void main();
+}

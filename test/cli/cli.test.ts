@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CLEAN, project, run, SLOW } from '../helpers/cli';
+import { spawn } from 'node:child_process';
+import { CLEAN, CLI, project, run, SLOW } from '../helpers/cli';
 
 describe('cli', () => {
   it('exits 0 and says so on clean code', () => {
@@ -438,5 +439,17 @@ describe('cli', () => {
     assert.match(section, /^- Unsafe when the loop's DataLoader is built elsewhere/m);
     const unsafeOnly = run(['rule', 'async-time-sleep'], os.tmpdir()).stdout;
     assert.match(unsafeOnly, /Replace with await asyncio\.sleep\(\): unsafe: review it; applied only on request\. The coroutine now suspends here/);
+  });
+
+  it('stops quietly when the reader closes the pipe early (`perflens check . | head`)', async () => {
+    const dir = project(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}.py`, SLOW.repeat(20)])));
+    const child = spawn(process.execPath, [CLI, 'check', '--impact', 'all', '--format', 'sarif', '.'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close our end, as `head` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/);
+    assert.equal(code, 1, stderr); // findings were reported: the status the output had reached
   });
 });

@@ -2,6 +2,7 @@
 // `impact = "all"` in [tool.perflens] show every finding at full severity.
 import * as assert from 'node:assert/strict';
 import { project, run } from '../helpers/cli';
+import type * as sarif from 'sarif';
 
 const FILES = {
   'pkg/__init__.py': '',
@@ -32,5 +33,12 @@ describe('cli: impact ranking', () => {
     const bad = run(['check', '.'], project({ ...FILES, 'pyproject.toml': '[tool.perflens]\nimpact = "some"\n' }), 60000, true);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /`impact` must be one of "auto", "all"/);
+  });
+
+  it('--format sarif carries each finding\'s impact (level and reasons), as the hover explains it', () => {
+    const log = JSON.parse(run(['check', '.', '--select', 'open-without-with', '--format', 'sarif', '--impact', 'all'], project(FILES)).stdout) as sarif.Log;
+    const byFile = new Map(log.runs[0].results!.map((r) => [r.locations![0].physicalLocation!.artifactLocation!.uri, r.properties]));
+    assert.deepEqual(byFile.get('pkg/load.py')?.impact, { level: 'high', reasons: ['in a loop over data'] });
+    assert.deepEqual(byFile.get('tests/test_load.py')?.impact, { level: 'low', reasons: ['in a test file'] });
   });
 });

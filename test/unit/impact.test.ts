@@ -57,9 +57,14 @@ describe('impact from context', () => {
     assert.equal(f.severity, 'info');
   });
 
-  it("counts nested loops, but not the flagged comprehension's own loop", async () => {
+  it("counts nested loops only beside a loop over data, and not the flagged comprehension's own loop", async () => {
+    const overData = 'def f(rows):\n    for i in rows:\n        for j in i:\n            any([x > 2 for x in j])\n';
+    assert.deepEqual((await lint(overData))[0].impact?.reasons, ['in a loop over data', 'in nested loops']);
+    // Two loops over a grid of unknown size: nothing says they run often (a model's layers, a few classes).
     const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j])\n';
-    assert.deepEqual((await lint(nested))[0].impact?.reasons, ['in nested loops']);
+    const [plain] = await lint(nested);
+    assert.equal(plain.impact?.level, 'normal');
+    assert.equal(plain.severity, 'hint');
     const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in names])\n';
     const [f] = await lint(single);
     assert.equal(f.impact?.level, 'normal');
@@ -73,11 +78,15 @@ describe('impact from context', () => {
     assert.deepEqual(f.impact, { level: 'low', reasons: ['over a small literal domain'] });
   });
 
-  it('ranks a function called from a loop in the same file high', async () => {
+  it('ranks a function called from a loop over data in the same file high, not one called per class or layer', async () => {
     const src = 'def score(xs):\n    return sum([x * 2 for x in xs])\n\ndef run(batches):\n    for b in batches:\n        score(b)\n';
     const [f] = await lint(src);
     assert.equal(f.impact?.level, 'high');
     assert.match(f.impact!.reasons[0], /`score`, called from a loop/);
+    const perClass = 'def score(xs):\n    return sum([x * 2 for x in xs])\n\ndef run(classes):\n    for c in classes:\n        score(c)\n';
+    const [g] = await lint(perClass);
+    assert.equal(g.impact?.level, 'normal');
+    assert.equal(g.severity, 'hint');
   });
 
   it('a rule quiet outside hot code gives a hint in ordinary code and nothing at module level', async () => {
@@ -369,7 +378,7 @@ describe('impact from context', () => {
     const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
     assert.equal((await lint(recurse))[0].impact?.level, 'normal');
     // Near miss: another function calling it in a loop makes it hot.
-    const [hot] = await lint(delegate + '\ndef check(graphs):\n    for g in graphs:\n        Data.is_sorted(g)\n');
+    const [hot] = await lint(delegate + '\ndef check(batches):\n    for g in batches:\n        Data.is_sorted(g)\n');
     assert.equal(hot.impact?.level, 'high');
     assert.match(hot.impact!.reasons[0], /`is_sorted`, called from a loop/);
   });

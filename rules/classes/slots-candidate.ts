@@ -8,6 +8,7 @@ import {
   enclosingStatement,
   FileFacts,
   firstBodyStatement,
+  isDataIterable,
   isSmallLiteralLoop,
   isTestFile,
   needsInstanceDict,
@@ -62,18 +63,62 @@ function onlyWhenKeyMissing(store: Node): boolean {
   return cond?.type === 'comparison_operator' && cond.text.replace(/\s+/g, ' ') === `${key.text} not in ${container.text}`;
 }
 
+/** A `range` reaching this literal count is bulk by itself: `range(1_000_000)`. */
+const BULK_COUNT = 1000;
+
+/**
+ * The iterable yields data items: rows, lines, samples, records, requests (impact's data test: names, reading calls,
+ * arrays and frames), `zip` / `range(len(...))` of such, or a range of a large literal count. A model's layers or
+ * attention processors, a config's entries or a few label dictionaries are not data: one object each is a handful.
+ */
+function yieldsDataItems(iterable: Node | null, facts: FileFacts): boolean {
+  if (!iterable) return false;
+  if (isDataIterable(iterable, facts)) return true;
+  if (iterable.type !== 'call') return false;
+  const fn = iterable.childForFieldName('function')?.text ?? '';
+  const args = (iterable.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is Node => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument',
+  );
+  if ((fn === 'zip' || fn === 'enumerate') && facts.isBuiltin(fn, iterable)) return args.some((a) => yieldsDataItems(a, facts));
+  if (fn !== 'range' || !facts.isBuiltin('range', iterable)) return false;
+  const stop = args.length === 1 ? args[0] : args[1];
+  if (stop?.type === 'integer') return Number(stop.text.replace(/_/g, '')) >= BULK_COUNT;
+  const measured = stop?.type === 'call' && stop.childForFieldName('function')?.text === 'len' ? stop.childForFieldName('arguments')?.namedChild(0) : null;
+  return measured != null && yieldsDataItems(measured, facts);
+}
+
+/** The loop, or one around it in the same function, runs over data items (yieldsDataItems). */
+function inLoopOverData(node: Node, facts: FileFacts): boolean {
+  for (let loop = enclosingLoop(node, true); loop; loop = enclosingLoop(loop, true)) {
+    const iterables =
+      loop.type === 'for_statement'
+        ? [loop.childForFieldName('right')]
+        : loop.namedChildren.filter((c) => c?.type === 'for_in_clause').map((c) => c!.childForFieldName('right'));
+    if (iterables.some((it) => yieldsDataItems(it, facts))) return true;
+  }
+  return false;
+}
+
 /**
  * The class is built many times and the instances are kept: a comprehension element, an `append` /
- * `add` argument or a container store inside a loop, or a lambda mapped over data. Objects created
+ * `add` argument or a container store inside a loop over data items, or a lambda mapped over data. Objects created
  * and dropped one per iteration never coexist, so slots would save little there.
  */
 function builtInBulk(calls: Node[], facts: FileFacts): boolean {
   return calls.some((c) => {
     const fn = enclosingFunction(c);
     const mapped = fn?.type === 'lambda' ? fn.parent?.parent : null;
-    if (mapped?.type === 'call' && mapped.childForFieldName('function')?.text === 'map') return true;
+    if (mapped?.type === 'call' && mapped.childForFieldName('function')?.text === 'map') {
+      return (
+        mapped
+          .childForFieldName('arguments')
+          ?.namedChildren.slice(1)
+          .some((a) => yieldsDataItems(a, facts)) === true
+      );
+    }
     const loop = enclosingLoop(c, true);
     if (!loop || isSmallLiteralLoop(loop, facts) || onePerDevice(loop, facts)) return false;
+    if (!inLoopOverData(c, facts)) return false;
     const p = c.parent;
     if (['list_comprehension', 'set_comprehension', 'generator_expression'].includes(p?.type ?? '') && p!.childForFieldName('body')?.equals(c)) return true;
     if (p?.type === 'pair' && p.parent?.type === 'dictionary_comprehension') return true;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts } from '../../server/analysis';
+import { callsOf, decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const FUNCTION_PARAM =
@@ -23,10 +23,42 @@ function usedAsDecorator(facts: FileFacts, name: string): boolean {
   return names.has(name);
 }
 
+/** Names of the functions defined in the file (any depth): what a call may hand on as a function. */
+const definedNames = new WeakMap<FileFacts, Set<string>>();
+function isDefinedFunction(facts: FileFacts, name: string): boolean {
+  let names = definedNames.get(facts);
+  if (!names) {
+    names = new Set(facts.captures.functions.map((fn) => fn.childForFieldName('name')?.text ?? ''));
+    definedNames.set(facts, names);
+  }
+  return names.has(name);
+}
+
+/** A lambda, or a name (or `obj.name`) of a def in this file: the argument is known to be a function. */
+function isKnownFunction(arg: Node | undefined, facts: FileFacts): boolean {
+  if (!arg) return false;
+  if (arg.type === 'lambda') return true;
+  const name = arg.type === 'attribute' ? arg.childForFieldName('attribute')?.text : arg.type === 'identifier' ? arg.text : null;
+  return name != null && isDefinedFunction(facts, name);
+}
+
+/**
+ * The file calls the outer function directly, and never with a function: it adapts values (`_trafo_diag(kernel)`, an
+ * estimator object), so copying their metadata onto the wrapper would mislabel it (wraps copies an object's `__dict__`).
+ */
+function adaptsValues(outer: Node, facts: FileFacts): boolean {
+  const calls = callsOf(outer, facts);
+  return (
+    calls.length > 0 &&
+    calls.every((c) => !isKnownFunction(c.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment') ?? undefined, facts))
+  );
+}
+
 function looksLikeDecorator(outer: Node, param: string, facts: FileFacts): boolean {
   const name = outer.childForFieldName('name')?.text ?? '';
-  if (FUNCTION_PARAM.test(param) || /decor|wrap/i.test(name)) return true;
   if (usedAsDecorator(facts, name)) return true;
+  if (adaptsValues(outer, facts)) return false;
+  if (FUNCTION_PARAM.test(param) || /decor|wrap/i.test(name)) return true;
   // A decorator factory returns this function: `def retry(n): def deco(fn): ...; return deco`.
   const factory = enclosingDef(outer);
   const returns = factory?.childForFieldName('body')?.namedChildren.filter((c) => c?.type === 'return_statement') ?? [];

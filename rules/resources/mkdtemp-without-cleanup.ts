@@ -16,7 +16,19 @@ import {
 
 /** Calls that remove a directory, or register its removal, when given the name. */
 const CLEANUP =
-  /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
+  /(^|\.)(rmtree|rmdir|removedirs|remove_tree|cleanup|addCleanup|register|callback|enterContext|finalize)$|(^|\.)\w*(tmp_?folder|tmp_?dir|temp_?dir|cleanup|track)\w*$/i;
+/** Functions that remove a directory when called with its name: handed on uncalled, they are a removal scheduled for later. */
+const REMOVER = /(^|\.)(rmtree|rmdir|removedirs|remove_tree)$/;
+
+/**
+ * The call hands a remover on, uncalled, with the directory: `partial(shutil.rmtree, d)` kept in a list of cleanups,
+ * `atexit.register(shutil.rmtree, d)`, `weakref.finalize(self, shutil.rmtree, d)`. Whoever runs it removes the directory.
+ */
+function schedulesRemoval(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => a !== null && (a.type === 'attribute' || a.type === 'identifier') && REMOVER.test(a.text));
+}
+
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /**
@@ -99,7 +111,7 @@ export default defineRule({
         }
         if (p.type === 'call') {
           const callee = p.childForFieldName('function')?.text ?? '';
-          if (CLEANUP.test(callee)) return;
+          if (CLEANUP.test(callee) || schedulesRemoval(p)) return;
           if (REPORTING.test(callee)) return;
         }
         if (p.type === 'expression_statement' || p.type === 'block') break;

@@ -3,8 +3,10 @@ import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
   bindingOf,
+  callsOf,
   decoratorCallee,
   decoratorsOf,
+  docstringOf,
   enclosingClass,
   enclosingDef,
   FileFacts,
@@ -12,8 +14,10 @@ import {
   isTestFile,
   occurrences,
   parameterAnnotation,
+  parameterDefault,
   parameterNames,
   scopeOf,
+  stringLiteralValue,
 } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
@@ -82,7 +86,7 @@ export default defineRule({
     { severity: 'error', when: 'when the string comes from outside input (a request, stdin, model output)' },
     {
       severity: 'hint',
-      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment or parsed configuration",
+      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment or parsed configuration, or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source)",
     },
   ],
   enabledByDefault: true,
@@ -99,9 +103,12 @@ export default defineRule({
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
       "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment " +
       'or parsed configuration (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`: set by whoever runs the program, ' +
-      'who can already run any code as that user). No `ast.literal_eval` fix is offered when the result is called (a ' +
-      'function looked up by name) or the literal parts wrap the text in a call (`"dict(" + text + ")"`, which ' +
-      '`literal_eval` cannot parse). String literals, code generated from literal templates, text whose non-literal parts ' +
+      'who can already run any code as that user). Evaluating code is sometimes the purpose: a name looked up (the result ' +
+      'is called, compared with a class or used in `isinstance`), a function whose docstring says it evaluates the ' +
+      'expression or code it is given, a parameter whose default is itself Python source (`spec: str = "None"`): those ' +
+      'are hints unless the text comes from outside input. The `ast.literal_eval` fix is offered only where the text is ' +
+      'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +
+      'break an expression such as `"[(512, 10, 5)] * 4"`. String literals, code generated from literal templates, text whose non-literal parts ' +
       'were checked before (one of a few literals, an identifier matched by an anchored regex), expressions evaluated in ' +
       "their caller's frame (an assert helper), tests, and APIs whose job is to run given code (a " +
       "debugger's `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.",
@@ -160,27 +167,36 @@ export default defineRule({
     const severe = origin !== null && !ownConfig && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
     const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
-    const called = resultIsCalled(call);
+    // A name looked up (`eval(name)(x)`, `cls = eval(class_name)`, `assert eval(name) == Model`): literal_eval never
+    // returns a function or class. Evaluating code is then the purpose, as it is when the function says it runs the
+    // code it is given or the parameter's default is itself Python source (`spec: str = "None"`, a config field holding
+    // `"[(512, 10, 5)] * 4"`): the literal parsers would break the feature, so the finding is a hint without them.
+    const called = resultIsCalled(call) || resultIsAType(call) || NAME_TEXT.test(source.text);
+    const purpose = called ? 'looks a name up' : runsCodeByDesign(source, def);
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
+    const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
     const parse = called
       ? 'look the name up instead (a dict of the allowed functions, or `getattr(module, name)`)'
       : wrapped
         ? 'parse it instead (`ast.parse(text, mode="eval")`, then `ast.literal_eval` on the call\'s arguments)'
-        : 'parse it instead (`ast.literal_eval`, `json.loads`, an `ast`-based evaluator)';
+        : purpose
+          ? 'only pass text you trust'
+          : 'parse it instead (`ast.literal_eval` when it holds only literals, `json.loads`, an `ast`-based evaluator)';
     // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
     // often the program's own: a hint, so the reader checks where it comes from.
+    const byDesign = purpose && !called ? ` by design (${purpose})` : '';
     const message = origin
-      ? `${shown} executes ${origin}: whoever controls it can run any code in this process${sandbox}; ${parse}`
+      ? `${shown} executes ${origin}${byDesign}: whoever controls it can run any code in this process${sandbox}; ${parse}`
       : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
-    // A result that is called is a function or class looked up by name: literal_eval never returns one.
-    const literalEval = fn === 'eval' && args.length === 1 && !called && !wrapped ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
+    // The fix only where the text is known to be a literal display: every caller in the file passes one.
+    const literalEval = literal ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
       message: ownConfig
         ? `${shown} executes text from ${INVOKER_ORIGIN}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
         : message,
-      severity: severe ? 'error' : origin && !ownConfig ? undefined : 'hint',
+      severity: severe ? 'error' : origin && !ownConfig && !purpose ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
   },
@@ -215,6 +231,94 @@ function readsConfigField(id: Node): boolean {
   if (p?.type === 'attribute') return p.childForFieldName('object')?.equals(id) === true;
   const getattr = p?.type === 'argument_list' ? p.parent : null;
   return getattr?.type === 'call' && getattr.childForFieldName('function')?.text === 'getattr' && p!.namedChild(0)?.equals(id) === true;
+}
+
+/** Names of a variable holding a name to look up: `class_name`, `base_estimator_name`, `model_type`, `cls`. */
+const NAME_TEXT = /^(\w+_)?(name|class|cls|classname|type)$/i;
+/** Docstring wording of a function whose job is to run the code or expression it is given. */
+const RUNS_CODE_DOC =
+  /\b(string|text|code|expression|spec|specification|statement)s?\b[^.\n]{0,40}\b(evaluat|execut)\w*|\b(evaluat|execut)\w*\b[^.\n]{0,40}\b(python code|code block|expression|statement)s?\b/i;
+/** A string default that is Python source rather than words: `"None"`, `"[(512, 10, 5)] * 4"`, `"(3, 4)"`, `"{}"`. */
+const PYTHON_SOURCE_DEFAULT = /^\s*(None|True|False|[[({][\s\S]*)\s*$/;
+
+/**
+ * Why evaluating `source` is the function's purpose, or null: its docstring says it evaluates or executes the code or
+ * expression it is given (a spec-to-object builder), or the evaluated parameter's default is itself Python source.
+ */
+function runsCodeByDesign(source: Node, def: Node | null): string | null {
+  if (!def) return null;
+  const doc = docstringOf(def);
+  if (doc && RUNS_CODE_DOC.test(doc)) return `\`${def.childForFieldName('name')?.text}\`'s docstring says it runs the code it is given`;
+  if (source.type !== 'identifier' || !parameterNames(def).includes(source.text)) return null;
+  const text = stringLiteralValue(parameterDefault(def, source.text));
+  return text !== null && PYTHON_SOURCE_DEFAULT.test(text) ? `its default, \`"${text.length > 20 ? '...' : text}"\`, is Python source` : null;
+}
+
+/** Literal-display text: numbers, quoted strings, None/True/False, brackets, commas and colons, nothing evaluated. */
+function isLiteralDisplay(text: string): boolean {
+  const rest = text
+    .replace(/'[^'\\]*'|"[^"\\]*"/g, '0')
+    .replace(/\b(None|True|False)\b/g, '0')
+    .replace(/(\d)[eE][+-]?(?=\d)/g, '$1');
+  return rest.trim() !== '' && /^[\s\d.,:[\](){}_-]*$/.test(rest);
+}
+
+/**
+ * The evaluated text is a parameter that every call of its function in this file gives a literal display
+ * (`parse_setting("[1, 2, 3]")`): what ast.literal_eval reads. Anything else (no caller here, a variable, an
+ * expression such as `"[(512, 10, 5)] * 4"`) may be code, which literal_eval would reject.
+ */
+function callersPassLiterals(facts: FileFacts, source: Node, def: Node | null): boolean {
+  if (!def || source.type !== 'identifier') return false;
+  const params = parameterNames(def);
+  const index = params.indexOf(source.text);
+  if (index < 0 || params[0] === 'self' || params[0] === 'cls') return false;
+  const fallback = stringLiteralValue(parameterDefault(def, source.text));
+  if (parameterDefault(def, source.text) && (fallback === null || !isLiteralDisplay(fallback))) return false;
+  const calls = callsOf(def, facts);
+  return (
+    calls.length > 0 &&
+    calls.every((c) => {
+      const given = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+      if (given.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+      const keyword = given.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === source.text);
+      const value = keyword ? keyword.childForFieldName('value') : given.filter((a) => a.type !== 'keyword_argument')[index];
+      if (!value) return fallback !== null;
+      const text = stringLiteralValue(value);
+      return text !== null && isLiteralDisplay(text);
+    })
+  );
+}
+
+/**
+ * The result is used as a class: compared with a CapWords name (`assert t == DeepAREstimator`), or the type argument
+ * of `isinstance` / `issubclass`, directly or through the variable or `self` attribute it is stored in.
+ */
+function resultIsAType(call: Node): boolean {
+  if (usedAsType(call)) return true;
+  const parent = call.parent;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
+  const target = parent.childForFieldName('left');
+  if (target?.type === 'identifier') return occurrences(scopeOf(call), target.text).some((id) => usedAsType(id) || isCalled(id));
+  if (target?.type !== 'attribute' || target.childForFieldName('object')?.text !== 'self') return false;
+  const cls = enclosingClass(call);
+  return cls !== null && findDescendants(cls, (n) => n.type === 'attribute' && n.text === target.text).some((a) => usedAsType(a) || isCalled(a));
+}
+
+function isCalled(n: Node): boolean {
+  return n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n) === true;
+}
+
+function usedAsType(n: Node): boolean {
+  const p = n.parent;
+  if (p?.type === 'comparison_operator') {
+    const other = p.namedChildren.find((c) => c !== null && !c.equals(n));
+    const last = other?.type === 'attribute' ? other.childForFieldName('attribute')?.text : other?.type === 'identifier' ? other.text : null;
+    return /^_?[A-Z]\w*[a-z]\w*$/.test(last ?? '');
+  }
+  const call = p?.type === 'argument_list' ? p.parent : null;
+  const fn = call?.childForFieldName('function')?.text;
+  return (fn === 'isinstance' && p!.namedChild(1)?.equals(n) === true) || fn === 'issubclass';
 }
 
 /** `eval(name)(x)`, or `f = eval(name)` followed by `f(...)` in the same function: the result is a callable. */

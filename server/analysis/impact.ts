@@ -404,7 +404,14 @@ const iteratesDataCache = new WeakMap<FileFacts, Map<number, boolean>>();
 
 function readIteratesData(loop: Node, facts: FileFacts): boolean {
   const iterable = iterableOf(loop);
-  if (!iterable) return false;
+  return iterable !== null && isDataIterable(iterable, facts);
+}
+
+/**
+ * The expression streams data: rows, records, batches, files, lines, requests (by its name, the call producing it, or
+ * its inferred type: a DataFrame, an array, a data loader). `enumerate` / `iter` / `tqdm` around it are looked through.
+ */
+export function isDataIterable(iterable: Node, facts: FileFacts): boolean {
   const { inner } = unwrapIterable(iterable, facts);
   // What the text says first: the inference below costs far more, and a keystroke ranks every finding of the file.
   const callee = inner.type === 'call' ? inner.childForFieldName('function') : null;

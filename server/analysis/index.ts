@@ -29,6 +29,8 @@ export { importedCallQuery, importedCallee } from './importedCalls';
 export { iterationsIndependent } from './independence';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
+export { callsOf } from './callsOf';
+export { isDataIterable } from './impact';
 export { drawsEachPass, isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
 export type { LoopNest } from './loopInfo';
@@ -88,6 +90,7 @@ export {
   isUnderMainGuard,
   leavesTheLoops,
   parameterAnnotation,
+  parameterDefault,
   parameterNames,
   scopeBody,
   statementStartingBefore,

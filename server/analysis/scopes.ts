@@ -168,6 +168,15 @@ export function parameterAnnotation(def: Node, name: string): string | null {
   return null;
 }
 
+/** The default value of def's parameter `name` (`x=d` or `x: T = d`), or null when it has none. */
+export function parameterDefault(def: Node, name: string): Node | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'default_parameter' && p?.type !== 'typed_default_parameter') continue;
+    if (p.childForFieldName('name')?.text === name) return p.childForFieldName('value');
+  }
+  return null;
+}
+
 /** The statement that contains node and is a direct child of a block or the module. */
 export function enclosingStatement(node: Node): Node {
   let n = node;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { cacheDecorator, findDescendants, isAsyncDef, isInstanceMethod, isNestedScope, parameterNames } from '../../server/analysis';
+import { cacheDecorator, findDescendants, isAsyncDef, isInstanceMethod, isLiteral, isNestedScope, parameterNames, repeatedUses } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
@@ -14,7 +14,13 @@ export default defineRule({
   title: '@lru_cache(maxsize=None) / @functools.cache without a size bound',
   category: 'caching',
   severity: 'info',
-  severityForms: [{ severity: 'warning', when: 'on an `async def`, where the cache keeps a coroutine that can be awaited only once (a bug)' }],
+  severityForms: [
+    { severity: 'warning', when: 'on an `async def`, where the cache keeps a coroutine that can be awaited only once (a bug)' },
+    {
+      severity: 'hint',
+      when: 'when no use in the file feeds the function varying arguments in a loop, per item or per request: nothing shows the cache growing',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'caching#bound-caches-whose-inputs-are-open-ended',
@@ -26,7 +32,9 @@ export default defineRule({
       'argument and result alive: a slow memory leak in servers and long training jobs.',
     instead:
       'Give the cache a bound that fits the working set, `@lru_cache(maxsize=1024)`. Unbounded caches are fine for a ' +
-      'small, fixed domain, such as a recursive function over integers (dynamic programming). On an `async def` the ' +
+      'small, fixed domain, such as a recursive function over integers (dynamic programming), and a cache the code calls ' +
+      'with a few arguments (a download, a config) stays small: without a call in a loop, per item or per request with ' +
+      'varying arguments the finding is a hint. On an `async def` the ' +
       'cache is a bug whatever its bound: it keeps the coroutine, which can be awaited only once; cache the awaited result.',
     example: { before: '@lru_cache(maxsize=None)\ndef embed(text: str): ...', after: '@lru_cache(maxsize=4096)\ndef embed(text: str): ...' },
   },
@@ -69,13 +77,33 @@ export default defineRule({
     const recursive =
       body !== null && findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name, isNestedScope).length > 0;
     if (recursive && annotations.every((a) => a === null || SMALL_DOMAIN.test(a))) return;
-    const message = `\`${name}\` has an unbounded cache: every distinct argument and result stays in memory; set a \`maxsize\``;
+    // The cache grows only with the distinct arguments it sees: only a use that repeats with varying arguments (a call in
+    // a loop, per item or per request, the function mapped over items) shows it growing; a download or a loader called
+    // once or twice keeps an entry or two, whatever a maxsize says.
+    const growing = repeatedUses(fn, ctx.facts).find(feedsVaryingArguments);
+    const message = growing
+      ? `\`${name}\` has an unbounded cache and ${growing.type === 'call' ? 'is called with varying arguments where that repeats' : 'is run per item'} (line ${growing.startPosition.row + 1}): every distinct argument and result stays in memory; set a \`maxsize\``
+      : `\`${name}\` has an unbounded cache, but no use in this file calls it with varying arguments in a loop, per item or per request, so it likely keeps a few entries; set a \`maxsize\` if callers elsewhere feed it open-ended data`;
     let edits;
     if (cache.name === 'functools.lru_cache' && cache.maxsize) edits = [replaceNode(cache.maxsize, '128')];
     else if (cache.name === 'functools.cache') {
       const lru = ensureImport(ctx.facts, 'functools', 'lru_cache');
       edits = [...lru.edits, replaceNode(cache.expr, `${lru.ref}(maxsize=128)`)];
     }
-    ctx.report({ node: cache.expr, message, edits });
+    ctx.report({ node: cache.expr, message, edits, severity: growing ? undefined : 'hint' });
   },
 });
+
+/** A repeated use that hands the function changing values: a call with an argument that is not a constant, or a reference handed to `map()` / workers. */
+function feedsVaryingArguments(use: Node): boolean {
+  if (use.type !== 'call') return true;
+  const args = use.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => {
+    if (!a || a.type === 'comment') return false;
+    const value = a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    return !!value && !isLiteral(value) && !CONSTANT_NAME.test(value.text);
+  });
+}
+
+/** A module constant by convention (`SQUAD_URL`): the same value on every call. */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;

@@ -59,7 +59,12 @@ export default defineRule({
   title: 'Blocking network, subprocess or DB call inside async def',
   category: 'concurrency',
   severity: 'warning',
-  severityForms: [{ severity: 'info', when: 'for file I/O, which blocks only briefly on a local disk' }],
+  severityForms: [
+    {
+      severity: 'info',
+      when: 'for file I/O, which blocks only briefly on a local disk (and is quiet outside hot code: a hint unless the coroutine runs per request or per item)',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-pitfalls',
@@ -68,8 +73,9 @@ export default defineRule({
     why:
       'Every coroutine of an event loop shares one thread. A synchronous HTTP request, `subprocess.run`, socket read, ' +
       'database query or `input()` holds that thread until it returns, so all other tasks, timeouts and connections ' +
-      'freeze meanwhile: one slow request makes the whole service slow. Plain `open()` file I/O is reported at info ' +
-      'level, since small local reads are usually fast enough.',
+      'freeze meanwhile: one slow request makes the whole service slow. Plain `open()` file I/O blocks only briefly on a ' +
+      'local disk: it is reported at info level in a coroutine that runs per request or per item (a request handler, ' +
+      'one called in a loop), and as a hint elsewhere (a one-time download script writing its results).',
     instead:
       'Use the async counterpart (`httpx.AsyncClient` or `aiohttp` for HTTP, `asyncio.create_subprocess_exec` for ' +
       'processes, asyncio streams for sockets, asyncpg / aiosqlite / psycopg 3 for databases, aiofiles for files), or ' +
@@ -109,12 +115,16 @@ export default defineRule({
         ? BLOCKING_ALTERNATIVE[api.kind]
         : `the async framework's API or a worker thread (${framework === 'mixed' ? '`trio.to_thread.run_sync` / `anyio.to_thread.run_sync`' : `\`${framework}.to_thread.run_sync\``})`;
     const message = `${name} ${blockingWhat(api.kind)} inside \`async def\` and stalls the event loop; use ${instead}`;
-    const severity = api.kind === 'file' ? 'info' : undefined;
+    // Local file I/O is brief next to a network wait: it stalls the loop noticeably only where the coroutine runs per request
+    // or per item (impact ranking's hot code); elsewhere, as in a one-time download writing its files, it is a hint.
+    const file = api.kind === 'file';
+    const severity = file ? 'info' : undefined;
+    const quiet = file ? { quietOutsideHotCode: true } : {};
     const target = ctx.settings.targetVersion;
     const toThreadAvailable = target.major > 3 || (target.major === 3 && target.minor >= 9);
     const args = call.childForFieldName('arguments');
     if ((framework !== 'asyncio' && framework !== 'unknown') || !api.offloadable || !toThreadAvailable || !args || inGeneratorExpression(call)) {
-      ctx.report({ node: call, message, severity });
+      ctx.report({ node: call, message, severity, ...quiet });
       return;
     }
     const fn = call.childForFieldName('function')!;
@@ -132,6 +142,7 @@ export default defineRule({
       node: call,
       message,
       severity,
+      ...quiet,
       edits: [...toThread.edits, replaceNode(call, bare ? awaited : `(${awaited})`)],
     });
   },

@@ -66,6 +66,9 @@ function shortCircuitIsSafe(comp: Node, facts: FileFacts): boolean {
   return parts.every(cannotRaise);
 }
 
+/** `set([...])` → `{...}`: the set is built either way; the comprehension only skips the temporary list. */
+const SET_MESSAGE = '`set()` receives a list comprehension; a set comprehension skips building the temporary list';
+
 /** An `async for` clause or an `await` makes the generator form an async generator, which these built-ins cannot consume. */
 function isAsync(comp: Node): boolean {
   return findDescendants(comp, (n) => n.type === 'await' || (n.type === 'for_in_clause' && n.child(0)?.type === 'async')).length > 0;
@@ -79,7 +82,7 @@ export default defineRule({
   severityForms: [
     {
       severity: 'hint',
-      when: "for every built-in but `any` and `all` (`sum`, `min`, `max`, `frozenset`, `set`, `dict`), which consume every item anyway: the generator or comprehension saves only the list's memory",
+      when: "for `sum`, `min`, `max` and `frozenset`, which consume every item anyway, and for `set([...])` / `dict([...])`: the generator or comprehension saves only the list's memory",
     },
   ],
   quietOutsideHotCode: true,
@@ -91,9 +94,11 @@ export default defineRule({
     why:
       'The square brackets build the whole list in memory before the built-in sees its first item. ' +
       '`any` and `all` lose their early exit: every element is computed, even after the answer is known. ' +
-      '`sum`, `min`, `max`, `frozenset`, `set` and `dict` read every item anyway, so a generator (or a set / dict ' +
-      "comprehension) only saves the list's memory; on CPython the list form is often slightly faster, so that matters " +
-      'only for large inputs (these are hints).',
+      "`sum`, `min`, `max` and `frozenset` read every item anyway, so a generator only saves the list's memory; " +
+      'on CPython the list form is often slightly faster, so that matters only for large inputs (these are hints). ' +
+      '`set([...])` and `dict([...])` are better written as set and dict comprehensions, which likewise save only the ' +
+      "temporary list (hints too, the style Ruff's C403/C404 already report). Only `any` and `all`, which can stop early, " +
+      'are reported at info level, and like the rest only in hot code (a loop over data, a training step).',
     instead:
       'Drop the brackets: `sum(x * x for x in data)`; write `{x for x in data}` instead of `set([...])` and ' +
       '`{k: v for k, v in pairs}` instead of `dict([(k, v) ...])`. `str.join`, `sorted`, `list` and `tuple` are not ' +
@@ -170,7 +175,7 @@ export default defineRule({
     ) {
       ctx.report({
         node: comp,
-        message: '`dict()` receives a list comprehension of pairs: a dict comprehension builds the dict without the intermediate list',
+        message: '`dict()` receives a list comprehension of pairs; a dict comprehension skips building the temporary list',
         severity: 'hint',
         edits: [
           replaceRange(call.startIndex, comp.startIndex + 1, '{'),

@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callTakingArgument, fateOfBinding, localBinding, occurrences, plainAssignments, scopeOf, withEnclosingParentheses } from '../../server/analysis';
+import {
+  callTakingArgument,
+  enclosingLoop,
+  fateOfBinding,
+  localBinding,
+  occurrences,
+  plainAssignments,
+  scopeOf,
+  withEnclosingParentheses,
+} from '../../server/analysis';
 
 interface Kind {
   what: string;
@@ -40,6 +49,12 @@ export default defineRule({
   title: 'Socket, database connection, temp file or archive opened without a context manager',
   category: 'resources',
   severity: 'warning',
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'for a temporary used inline (`urlopen(u).read()`), which CPython closes as the statement ends, in a loop as anywhere',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'context-managers',
@@ -48,7 +63,10 @@ export default defineRule({
     why:
       'Sockets, database connections, temporary files and archives hold OS handles, locks or disk space. Without a ' +
       '`with` block they are released only by an explicit `close()` that an exception can skip, or whenever ' +
-      'garbage collection gets to them. Note that `with sqlite3.connect(...)` only commits or rolls back: it does not close the connection.',
+      'garbage collection gets to them. Note that `with sqlite3.connect(...)` only commits or rolls back: it does not close the connection. ' +
+      "In CPython a resource only a function's local holds is closed by reference counting when the function returns, and " +
+      'a temporary (`urlopen(u).read()`) as its statement ends: outside hot code (a request handler, a loop over data) ' +
+      'and outside loops those findings are hints.',
     instead:
       'Open it in a `with` statement (`with socket.socket() as s:`, `with zipfile.ZipFile(p) as z:`), or wrap objects ' +
       'whose `with` does not close them in `contextlib.closing(...)`.',
@@ -95,7 +113,13 @@ export default defineRule({
     // `with sqlite3.connect(p) as conn:` commits but never closes.
     if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
       if (kind.withReleases === false) {
-        ctx.report({ node: call, message: `\`with ${label}(...)\` only commits or rolls back; the ${kind.what} is never closed: use ${kind.suggestion}` });
+        // Unclosed all the same, it goes with the function's locals (below): quiet outside hot code unless a loop opens one per pass.
+        const perPass = enclosingLoop(call, true) !== null;
+        ctx.report({
+          node: call,
+          message: `\`with ${label}(...)\` only commits or rolls back; the ${kind.what} is never closed${perPass ? '' : LOCAL_FREED}: use ${kind.suggestion}`,
+          ...(perPass ? {} : { quietOutsideHotCode: true }),
+        });
       }
       return;
     }
@@ -103,9 +127,11 @@ export default defineRule({
     if (callTakingArgument(outer)) return;
     // Inline use: `urlopen(url).read()`, `zipfile.ZipFile(p).namelist()`. Nothing keeps the object, so CPython releases it
     // as the statement ends (as with `open(p).read()`): it matters where the statement runs often.
+    // So a temporary never piles up, even in a loop: a hint wherever it stands, quiet in low-impact code.
     if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(outer)) {
       if (parent.childForFieldName('attribute')?.text === 'close') return;
-      ctx.report({ node: call, message: `\`${label}(...)\` is used without being closed; use ${kind.suggestion}`, quietOutsideHotCode: true });
+      const message = `\`${label}(...)\` is used without being closed; CPython closes the temporary as the statement ends (other interpreters when the collector runs): use ${kind.suggestion}`;
+      ctx.report({ node: call, message, severity: 'hint', quietOutsideHotCode: true });
       return;
     }
     const binding = localBinding(outer); // null for long-lived module resources
@@ -117,22 +143,31 @@ export default defineRule({
     let next = stmt.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
     if (fate.release && next && closesAtOnce(fate.release, next)) return;
-    const message = fate.release
-      ? `${kind.what} \`${left.text}\` is closed by hand, which an exception can skip; use ${kind.suggestion}`
-      : `${kind.what} \`${left.text}\` is never closed; use ${kind.suggestion}`;
-    // A response read in full and dropped (`resp = urlopen(u)` then only `resp.read()`) goes with the function's locals,
-    // as `open(p).read()` goes with its statement: it matters where that repeats.
+    // A resource only a local holds goes with the function's locals: CPython's reference counting closes it as the function
+    // returns (after an exception, as its traceback is dropped), as `open(p).read()` goes with its statement. It matters
+    // where the function repeats (per request, per item: impact ranking's hot code) or where a loop in the function opens
+    // one per pass; a one-shot download or extract elsewhere is a hint (yellowbrick's dataset download).
+    const perPass = enclosingLoop(call, true) !== null;
+    // A response read in full and dropped (`resp = urlopen(u)` then only `resp.read()`) is released at once even so.
     const readOnce = !fate.release && kind.what === 'HTTP response' && onlyReadInFull(left.text, scope, left);
+    const quiet = !perPass || readOnce;
+    const freed = quiet ? LOCAL_FREED : '';
+    const message = fate.release
+      ? `${kind.what} \`${left.text}\` is closed by hand, which an exception can skip${freed}; use ${kind.suggestion}`
+      : `${kind.what} \`${left.text}\` is never closed${freed}; use ${kind.suggestion}`;
     // A TemporaryDirectory left to itself is removed when the object is collected (its weakref finalizer), for a local as
-    // the function returns: like a response read once, it matters where that repeats (composer's checkpoint loaders).
+    // the function returns: it matters where that repeats (composer's checkpoint loaders).
     if (!fate.release && kind.what === 'temporary directory') {
       const collected = `${kind.what} \`${left.text}\` is removed only when the object is garbage-collected (with a ResourceWarning); use ${kind.suggestion}`;
       ctx.report({ node: call, message: collected, quietOutsideHotCode: true });
       return;
     }
-    ctx.report({ node: call, message, ...(readOnce ? { quietOutsideHotCode: true } : {}) });
+    ctx.report({ node: call, message, ...(quiet ? { quietOutsideHotCode: true } : {}) });
   },
 });
+
+/** Why a resource only a function's locals hold is quiet outside hot code. */
+const LOCAL_FREED = ' (CPython closes it as the function returns: this matters where the function runs per request or per item)';
 
 /**
  * The release (`f.close()`) is the statement right after the binding, or the first statement of

@@ -1,8 +1,8 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { keywordArgument, valuesAssignedTo } from '../../server/analysis';
+import { below, keywordArgument, pinnedCeiling, valuesAssignedTo, type Version } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -20,15 +20,23 @@ const UNSAFE_C_LOADERS = new Set([
   'yaml.cyaml.CUnsafeLoader',
   'yaml.cyaml.CFullLoader',
 ]);
+/** FullLoader ran code through `!!python/object/apply` until this release (CVE-2020-14343). */
+const FULL_LOADER_SAFE_SINCE: Version = [5, 4];
+
 /**
- * What the loader can build. FullLoader has refused `!!python/object/apply` and `/new` since PyYAML 5.4
- * (CVE-2020-14343), but still resolves Python names and types: not arbitrary code, not data-only either.
+ * What the loader can build, and how much that weighs. FullLoader has refused `!!python/object/apply` and `/new` since
+ * PyYAML 5.4 (CVE-2020-14343), but still resolves Python names and types: not arbitrary code, not data-only either. So
+ * it is a hint (hardening, not a code-execution risk) unless the project pins a PyYAML older than 5.4.
  */
-function harmOf(loaderOrShortcut: string | null): string {
-  return loaderOrShortcut && /(FullLoader|full_load(_all)?)$/.test(loaderOrShortcut)
-    ? 'resolves Python-specific tags (`!!python/name`, `!!python/tuple`; arbitrary code before PyYAML 5.4)'
-    : 'can construct arbitrary Python objects';
+function harmOf(loaderOrShortcut: string | null, ctx: RuleContext): { harm: string; severity?: 'hint' } {
+  if (!loaderOrShortcut || !/(FullLoader|full_load(_all)?)$/.test(loaderOrShortcut)) return { harm: 'can construct arbitrary Python objects' };
+  const pinned = pinnedCeiling('pyyaml', ctx.filePath, ctx.files);
+  if (pinned && below(pinned, FULL_LOADER_SAFE_SINCE)) {
+    return { harm: `can run arbitrary code on the PyYAML ${pinned.join('.')} this project pins (\`!!python/object/apply\`; fixed in 5.4)` };
+  }
+  return { harm: 'resolves Python-specific tags (`!!python/name`, `!!python/tuple`; arbitrary code before PyYAML 5.4)', severity: 'hint' };
 }
+
 const SAFE_LOADERS = /(^|\.)(C?SafeLoader|C?BaseLoader)$/;
 /** Shortcut functions that always use an unsafe loader, and their safe counterparts. */
 const SHORTCUTS: Record<string, string> = {
@@ -43,6 +51,12 @@ export default defineRule({
   title: 'yaml.load without a safe loader',
   category: 'security',
   severity: 'warning',
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'for `FullLoader` (`yaml.full_load`), which has run no code since PyYAML 5.4, unless the project pins an older PyYAML',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'configuration-and-architecture',
@@ -52,7 +66,8 @@ export default defineRule({
     why:
       "PyYAML's `Loader`, `UnsafeLoader` and `CLoader` honour `!!python/object/apply` tags, so a YAML file can run " +
       'any code while it is being parsed; `FullLoader` still resolves Python-specific names and types, and ran code ' +
-      'before PyYAML 5.4 (CVE-2020-14343). ' +
+      'before PyYAML 5.4 (CVE-2020-14343): on 5.4 and later a `FullLoader` finding is a hint, a warning only where the ' +
+      'project pins an older PyYAML. ' +
       'Config files, experiment specs and model cards often come from other people or repositories. Since PyYAML 6 ' +
       'the `Loader` argument is also mandatory, so a bare `yaml.load(f)` raises TypeError.',
     instead:
@@ -93,9 +108,11 @@ export default defineRule({
     const bare = fn.type === 'identifier';
     const moduleRef = bare ? 'yaml' : fn.childForFieldName('object')!.text;
     if (SHORTCUTS[q]) {
+      const { harm, severity } = harmOf(q, ctx);
       ctx.report({
         node: call,
-        message: `\`${fn.text}()\` uses a loader that ${harmOf(q)}; use \`${moduleRef}.${SHORTCUTS[q]}()\``,
+        message: `\`${fn.text}()\` uses a loader that ${harm}; use \`${moduleRef}.${SHORTCUTS[q]}()\``,
+        severity,
         fixTitle: `Use ${moduleRef}.${SHORTCUTS[q]}()`,
         edits: bare ? undefined : [replaceNode(fn.childForFieldName('attribute')!, SHORTCUTS[q])],
       });
@@ -107,12 +124,14 @@ export default defineRule({
     const loaderName = loader ? ctx.facts.qualifiedName(loader) : null;
     if (loader && (!loaderName || SAFE_LOADERS.test(loaderName))) return; // a safe or custom loader
     const safe = q === 'yaml.load' ? 'safe_load' : 'safe_load_all';
+    const { harm, severity } = harmOf(loaderName, ctx);
     if (loaderName && UNSAFE_C_LOADERS.has(loaderName)) {
       // Keep the fast C parser: Loader=yaml.CSafeLoader.
       const ref = loader!.type === 'attribute' ? `${loader!.childForFieldName('object')!.text}.CSafeLoader` : null;
       ctx.report({
         node: call,
-        message: `\`${fn.text}(..., Loader=${loader!.text})\` ${harmOf(loaderName)}; use \`Loader=${ref ?? 'yaml.CSafeLoader'}\``,
+        message: `\`${fn.text}(..., Loader=${loader!.text})\` ${harm}; use \`Loader=${ref ?? 'yaml.CSafeLoader'}\``,
+        severity,
         fixTitle: 'Use the C safe loader (CSafeLoader)',
         edits: ref ? [replaceNode(loader!, ref)] : undefined,
       });
@@ -124,7 +143,8 @@ export default defineRule({
     const customTags = /\badd_(multi_)?constructor\s*\(/.test(ctx.text);
     ctx.report({
       node: call,
-      message: `\`${fn.text}()\` ${what} ${harmOf(loaderName)}; use \`${moduleRef}.${safe}()\``,
+      message: `\`${fn.text}()\` ${what} ${harm}; use \`${moduleRef}.${safe}()\``,
+      severity,
       fixTitle: `Use ${moduleRef}.${safe}()`,
       edits: bare || customTags ? undefined : safeLoadEdits(ctx.text, fn, args, loaderArg ?? null, safe),
     });

@@ -461,22 +461,55 @@ function calledFromLoop(definition: Node, facts: FileFacts): boolean {
   let known = byDefinition.get(key);
   if (known === undefined) {
     const name = nameOf(definition);
+    // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
+    // `is_sorted`): the loop around it runs inside the function, not around its calls.
     known = callsOf(definition, facts)
       .slice(0, CALL_SITES_LOOKED_AT)
-      .some((call) => {
-        // A call inside a function of the same name is recursion or delegation (`Data.is_sorted` asking each store's
-        // `is_sorted`): the loop around it runs inside the function, not around its calls.
-        if (insideDefinitionNamed(call, name)) return false;
-        const leaving = returnAround(call);
-        // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
-        if (leaving) return loopsAround(call, facts, false).some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
-        // The caller's loop must itself run over data (or be a training loop): a function called once per class, per
-        // layer or per config entry runs a handful of times (a blind review: 3 of 25 such findings worth changing).
-        return loopsAround(call, facts, false).some((loop) => iteratesData(loop, facts)) || enclosingTrainingLoop(call, facts, 'any') !== null;
-      });
+      // A caller's loop counts only when it runs over data (or trains): a function called once per class, per layer or
+      // per config entry runs a handful of times (a blind review: 3 of 25 such findings worth changing).
+      .some((call) => !insideDefinitionNamed(call, name) && repeatsWithLoop(call, facts, true));
     byDefinition.set(key, known);
   }
   return known;
+}
+
+/**
+ * The call runs once per iteration of a loop or comprehension around it (not over a small literal domain; with
+ * `overData`, one that runs over data), or of a training loop.
+ */
+function repeatsWithLoop(call: Node, facts: FileFacts, overData = false): boolean {
+  const leaving = returnAround(call);
+  const loops = loopsAround(call, facts, false).filter((loop) => !overData || iteratesData(loop, facts));
+  // `return f()` inside a loop runs once, as it leaves the loop: only loops inside the returned expression repeat it.
+  if (leaving) return loops.some((loop) => leaving.startIndex <= loop.startIndex && loop.endIndex <= leaving.endIndex);
+  return loops.length > 0 || enclosingTrainingLoop(call, facts, 'any') !== null;
+}
+
+/**
+ * The uses of a def in this file that run it many times: calls inside a loop or comprehension (not over a small literal
+ * domain), calls in code the ranking finds hot (a request handler, a training step, a function called from a loop or
+ * run per item by workers), and the def handed to `map()` or to workers that run it per item. What a cache on the def
+ * grows with (cache-unbounded); each use is a call, or the reference handed on.
+ */
+export function repeatedUses(definition: Node, facts: FileFacts): Node[] {
+  const name = nameOf(definition);
+  return referencesTo(definition, facts)
+    .slice(0, CALL_SITES_LOOKED_AT)
+    .flatMap((ref) => {
+      if (insideDefinitionNamed(ref, name)) return [];
+      const call = ref.parent;
+      if (call?.type === 'call' && call.childForFieldName('function')?.equals(ref)) {
+        return repeatsWithLoop(call, facts) || hotReasons(call, facts).length > 0 ? [call] : [];
+      }
+      return isWorkerFunctionArgument(ref) || isMappedFunction(ref, facts) ? [ref] : [];
+    });
+}
+
+/** `map(f, items)`: the builtin calls f once per item. */
+function isMappedFunction(ref: Node, facts: FileFacts): boolean {
+  const holder = ref.parent;
+  const callee = holder?.type === 'argument_list' && holder.namedChildren[0]?.equals(ref) ? holder.parent?.childForFieldName('function') : null;
+  return callee?.type === 'identifier' && callee.text === 'map' && facts.isBuiltin('map', callee);
 }
 
 /** The `return` statement holding node within its function, or null. */

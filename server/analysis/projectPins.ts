@@ -51,10 +51,13 @@ export function below(a: Version, b: Version): boolean {
   return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 }
 
-/** The caps a requirement text puts on `pkg` (`pkg==X.Y`, `pkg<=X.Y`, `pkg<X.Y`, conda's `pkg=X.Y`). */
+/**
+ * The caps a requirement text puts on `pkg` (`pkg==X.Y`, `pkg<=X.Y`, `pkg<X.Y`, conda's `pkg=X.Y`), its name in any case
+ * (pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml).
+ */
 function capsIn(text: string, pkg: string): Version[] {
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
-  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(==|<=|<|=)\\s*(\\d+)\\.(\\d+)`, 'gm');
+  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(==|<=|<|=)\\s*(\\d+)\\.(\\d+)`, 'gmi');
   const out: Version[] = [];
   for (const m of text.matchAll(requirement)) {
     const version: Version = [Number(m[2]), Number(m[3])];

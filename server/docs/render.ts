@@ -127,7 +127,12 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
 /** "**Ranked low:** in a test file." — why the finding has the weight (and, in auto mode, the severity) it has. */
 export function impactLine(finding: Finding): string | null {
   const impact = finding.impact;
-  if (!impact || impact.reasons.length === 0) return null;
+  if (!impact) return null;
+  // A finding that matters only in hot code, demoted where nothing shows the code hot: say so, or the hint looks arbitrary.
+  if (impact.reasons.length === 0 && impact.demotedFrom && finding.severity === 'hint') {
+    return `**Ranked ${impact.level}:** nothing shows this code running often (a loop over data, a request handler, a training step, a caller's loop), and this advice pays off only there (a hint: \`perflens.impact\` set to \`all\` shows it at full severity).`;
+  }
+  if (impact.reasons.length === 0) return null;
   const hint = impact.level === 'low' && finding.severity === 'hint' ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
   return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }

@@ -144,6 +144,14 @@ describe('impact from context', () => {
     const rule = ALL_RULES.find((r) => r.id === OPEN)!;
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
+    // A finding that matters only in hot code, demoted where nothing shows the code hot, says why it is a hint.
+    const [quiet] = await ruleAt('async-blocking-call', 'async def save(path, text):\n    with open(path, "w") as f:\n        f.write(text)\n');
+    assert.equal(quiet?.severity, 'hint');
+    const blocking = ALL_RULES.find((r) => r.id === 'async-blocking-call')!;
+    assert.match(
+      renderFindingHover(blocking, quiet, { guide: 'https://example.invalid/guide' }),
+      /\*\*Ranked normal:\*\* nothing shows this code running often .*pays off only there \(a hint/,
+    );
   });
 
   it('a function handed to a process or thread pool runs per item: high, even in an example folder', async () => {
@@ -464,22 +472,25 @@ describe('impact from context', () => {
     assert.deepEqual(await severities('def lines(path):\n    return (line.strip() for line in open(path))\n'), ['warning']);
   });
 
-  it('resource-without-with: an inline use (ZipFile(p).namelist()) is quiet outside hot code; a held one keeps its severity', async () => {
+  it('resource-without-with: an inline use (ZipFile(p).namelist()) is a hint; a held one is quiet outside hot code', async () => {
     const severities = async (src: string) => (await ruleAt('resource-without-with', src)).map((f) => f.severity);
     const inline = 'import zipfile\n\ndef names(p):\n    return zipfile.ZipFile(p).namelist()\n';
     assert.deepEqual(await severities(inline), ['hint']);
-    assert.deepEqual(await severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['warning']);
-    assert.deepEqual(await severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['warning']);
+    // A temporary is released as its statement ends, on each pass of a loop as anywhere: a hint even per item.
+    assert.deepEqual(await severities('import zipfile\n\ndef names(paths):\n    return [zipfile.ZipFile(p).namelist() for p in paths]\n'), ['hint']);
+    // A held one goes with the function's locals: a hint here, a warning where the function runs per item (below).
+    assert.deepEqual(await severities('import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n'), ['hint']);
     // An HTTP response read in full and dropped goes with the function's locals: a hint, but a warning where it repeats.
     const read = 'from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.read()\n';
     assert.deepEqual(await severities(read), ['hint']);
     assert.deepEqual(await severities(read + '\ndef fetch_all(urls):\n    return [fetch(u) for u in urls]\n'), ['warning']);
     assert.deepEqual(await severities('from urllib.request import urlopen\n\ndef fetch(u):\n    r = urlopen(u, timeout=5)\n    return r.headers, r.read()\n'), [
-      'warning',
+      'hint',
     ]);
-    // A download streamed in chunks holds the connection across the loop.
+    // A download streamed in chunks, once, is released with the function's locals too; one per item keeps the warning.
     const chunks =
       'from urllib.request import urlopen\n\ndef fetch(u, f):\n    r = urlopen(u, timeout=5)\n    while True:\n        chunk = r.read(1024)\n        if not chunk:\n            break\n        f.write(chunk)\n';
-    assert.deepEqual(await severities(chunks), ['warning']);
+    assert.deepEqual(await severities(chunks), ['hint']);
+    assert.deepEqual(await severities(chunks + '\ndef fetch_all(urls, f):\n    for u in urls:\n        fetch(u, f)\n'), ['warning']);
   });
 });

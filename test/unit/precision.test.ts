@@ -23,8 +23,36 @@ describe('precision (issue 26)', () => {
       }
       // Near miss: a plain def keeps the size advice (and only for open-ended arguments).
       const [plain] = await findings(RULE, 'import functools\n\n\n@functools.cache\ndef fetch(url):\n    return url\n');
-      assert.equal(plain?.severity, 'info');
+      assert.equal(plain?.severity, 'hint');
       assert.match(plain.message, /set a `maxsize`/);
+    });
+  });
+
+  describe('cache-unbounded grows only with the distinct arguments it is fed', () => {
+    const RULE = 'cache-unbounded';
+    const cached = 'import functools\n\nURL = "https://example.com/dev.json"\n\n\n@functools.cache\ndef download(url):\n    return url\n\n\n';
+    const severity = async (callers: string) => (await findings(RULE, cached + callers, { impact: 'auto' })).map((f) => f.severity);
+
+    it('a hint when no use in the file feeds it varying arguments where that repeats (lm-evaluation-harness: one or two URLs, once)', async () => {
+      const [f] = await findings(RULE, cached + 'def squad(url=URL):\n    return download(url)\n\n\ndef main():\n    squad()\n', { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /no use in this file calls it with varying arguments in a loop, per item or per request/);
+      assert.ok(f.fix, 'the maxsize fix is still offered');
+      // Near misses: a loop calling it with a constant, or a loop over a small literal domain, adds one or a few entries.
+      assert.deepEqual(await severity('def warm():\n    for _ in range(3):\n        download(URL)\n'), ['hint']);
+      assert.deepEqual(await severity('def warm():\n    for u in ("a", "b"):\n        download(u)\n'), ['hint']);
+    });
+
+    it('keeps its severity where a use repeats with varying arguments: a loop, map(), a request handler, a per-item caller', async () => {
+      const [looped] = await findings(RULE, cached + 'def fetch_all(urls):\n    return [download(u) for u in urls]\n', { impact: 'auto' });
+      assert.equal(looped?.severity, 'info');
+      assert.match(looped.message, /is called with varying arguments where that repeats \(line 12\)/);
+      assert.deepEqual(await severity('def fetch_all(urls):\n    for u in urls:\n        print(download(url=u))\n'), ['info']);
+      assert.deepEqual(await severity('def fetch_all(urls):\n    return list(map(download, urls))\n'), ['info']);
+      assert.deepEqual(await severity('@app.get("/doc")\ndef doc(url):\n    return download(url)\n'), ['info']);
+      assert.deepEqual(await severity('def one(item):\n    return download(item.url)\n\n\ndef every(items):\n    for item in items:\n        one(item)\n'), [
+        'info',
+      ]);
     });
   });
 
@@ -134,6 +162,88 @@ describe('precision (issue 26)', () => {
       assert.equal((await findings(RULE, perItem, { impact: 'auto' }))[0]?.severity, 'warning');
       const byHand = 'import tempfile\n\ndef work():\n    tmp = tempfile.TemporaryDirectory()\n    run(tmp.name)\n    tmp.cleanup()\n';
       assert.equal((await findings(RULE, byHand, { impact: 'auto' }))[0]?.severity, 'warning');
+    });
+  });
+
+  describe('resource-without-with: a resource only a local holds goes with the function', () => {
+    const RULE = 'resource-without-with';
+    const severities = async (src: string) => (await findings(RULE, src, { impact: 'auto' })).map((f) => f.severity);
+
+    it('a one-shot download or extract is a hint (yellowbrick: CPython closes it as the function returns)', async () => {
+      const download =
+        'from urllib.request import urlopen\nimport zipfile\n\ndef download(url, archive, home):\n    response = urlopen(url, timeout=9)\n' +
+        '    with open(archive, "wb") as f:\n        while True:\n            chunk = response.read(1024)\n            if not chunk:\n                break\n' +
+        '            f.write(chunk)\n    zf = zipfile.ZipFile(archive)\n    zf.extractall(path=home)\n';
+      const found = await findings(RULE, download, { impact: 'auto' });
+      assert.deepEqual(
+        found.map((f) => f.severity),
+        ['hint', 'hint'],
+      );
+      assert.match(found[1].message, /never closed \(CPython closes it as the function returns/);
+      // Closed by hand: an exception skipping the close leaves it to the same refcount (composer's get_free_tcp_port).
+      const port =
+        'import socket\n\ndef free_port():\n    s = socket.socket()\n    s.bind(("", 0))\n    port = s.getsockname()[1]\n    s.close()\n    return port\n';
+      assert.deepEqual(await severities(port), ['hint']);
+      const committed = 'import sqlite3\n\ndef rows(p):\n    with sqlite3.connect(p) as db:\n        return db.execute("SELECT 1").fetchall()\n';
+      assert.deepEqual(await severities(committed), ['hint']);
+    });
+
+    it('near misses: opened on each pass of a loop, or in a function run per item, it keeps its severity', async () => {
+      const perPass =
+        'import zipfile\n\ndef names(paths):\n    out = []\n    for p in paths:\n        z = zipfile.ZipFile(p)\n        out += z.namelist()\n    return out\n';
+      assert.deepEqual(await severities(perPass), ['warning']);
+      const perItem =
+        'import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n\ndef all_names(paths):\n    return [names(p) for p in paths]\n';
+      assert.deepEqual(await severities(perItem), ['warning']);
+      const committed = 'import sqlite3\n\ndef rows(paths):\n    for p in paths:\n        with sqlite3.connect(p) as db:\n            db.execute("SELECT 1")\n';
+      assert.deepEqual(await severities(committed), ['warning']);
+    });
+
+    it('a temporary used inline is a hint even in hot code: CPython closes it as the statement ends (imbalanced-learn)', async () => {
+      const inline =
+        'from urllib.request import urlopen\n\ndef fetch(names):\n    for name in names:\n        data = urlopen(name).read()\n        print(data)\n';
+      const [f] = await findings(RULE, inline, { impact: 'all' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /CPython closes the temporary as the statement ends/);
+      assert.deepEqual(await severities(inline), ['hint']);
+    });
+  });
+
+  describe('async-blocking-call: local file I/O', () => {
+    const RULE = 'async-blocking-call';
+    const severities = async (src: string) => (await findings(RULE, src, { impact: 'auto' })).map((f) => f.severity);
+    const save = 'async def save(client, url, path):\n    text = await client.get(url)\n    with open(path, "w") as f:\n        f.write(text)\n';
+
+    it('is a hint in a coroutine nothing shows hot (a one-time download writing its files)', async () => {
+      assert.deepEqual(await severities(save), ['hint']);
+    });
+
+    it('keeps info where the coroutine runs per item or per request', async () => {
+      assert.deepEqual(await severities(save + '\n\nasync def save_all(client, urls):\n    await asyncio.gather(*[save(client, u, u) for u in urls])\n'), [
+        'info',
+      ]);
+      assert.deepEqual(await severities('@app.get("/page")\nasync def page(name):\n    with open(name) as f:\n        return f.read()\n'), ['info']);
+    });
+
+    it('near miss: a blocking network call or sleep stays a warning wherever it stands', async () => {
+      const net = 'import requests\nimport time\n\nasync def save(url):\n    time.sleep(1)\n    return requests.get(url, timeout=9).text\n';
+      assert.deepEqual(await severities(net), ['warning', 'warning']);
+    });
+  });
+
+  describe('reduction-over-list-comprehension', () => {
+    const RULE = 'reduction-over-list-comprehension';
+    it('set([...]) and dict([...]) are hints even in a loop over data: the comprehension saves only the temporary list', async () => {
+      const loop =
+        'def score(results):\n    out = []\n    for result in results:\n        answers = set([a.lower() for a in result["answers"]])\n' +
+        '        pairs = dict([(a, 1) for a in answers])\n        if any([a in pairs for a in result["preds"]]):\n            out.append(answers)\n    return out\n';
+      const found = await findings(RULE, loop, { impact: 'auto' });
+      assert.deepEqual(
+        found.map((f) => f.severity),
+        ['hint', 'hint', 'info'],
+        'any() keeps info: it can stop at the first decisive item',
+      );
+      assert.match(found[0].message, /set comprehension skips building the temporary list/);
     });
   });
 

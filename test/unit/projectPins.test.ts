@@ -66,4 +66,38 @@ describe('project pins', () => {
     assert.deepEqual(lines(repo({ 'requirements.txt': 'torch==2.4.0\n' })), [7, 13]);
     assert.deepEqual(lines(repo({ 'requirements.txt': 'numpy\n' })), [7, 13]);
   });
+
+  it('reads a package name in any case, as pip does (PyYAML==5.3.1 pins pyyaml)', () => {
+    const pinned = (files: Record<string, string>) => pinnedCeiling('pyyaml', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
+    assert.deepEqual(pinned({ 'requirements.txt': 'PyYAML==5.3.1\n' }), [5, 3]);
+    assert.deepEqual(pinned({ 'setup.py': 'install_requires=["pyyaml<5.4"]' }), [5, 3]);
+    assert.equal(pinned({ 'requirements.txt': 'PyYAML>=5.1\n' }), null);
+  });
+
+  it('yaml-unsafe-load: FullLoader is a hint, a warning only where the project pins a PyYAML older than 5.4', async () => {
+    const engine = await getEngine();
+    const source =
+      'import yaml\n\n\ndef load(f, g, h):\n    a = yaml.full_load(f)\n    b = yaml.load(g, Loader=yaml.FullLoader)\n    c = yaml.load(h, Loader=yaml.Loader)\n    return a, b, c, yaml.load(f)\n';
+    const found = (top: string) => {
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        return engine.lintText(source, { select: ['yaml-unsafe-load'], filePath: path.join(top, 'pkg', 'mod.py'), impact: 'auto' }).findings;
+      } finally {
+        engine.files = saved;
+      }
+    };
+    const current = found(repo({ 'requirements.txt': 'pyyaml>=5.4\n' }));
+    assert.deepEqual(
+      current.map((f) => f.severity),
+      ['hint', 'hint', 'warning', 'warning'],
+    );
+    assert.match(current[0].message, /arbitrary code before PyYAML 5\.4/);
+    const old = found(repo({ 'requirements.txt': 'PyYAML==5.3.1\n' }));
+    assert.deepEqual(
+      old.map((f) => f.severity),
+      ['warning', 'warning', 'warning', 'warning'],
+    );
+    assert.match(old[0].message, /can run arbitrary code on the PyYAML 5\.3 this project pins/);
+  });
 });

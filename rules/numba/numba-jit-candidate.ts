@@ -1,6 +1,15 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { compiledByCall, contains, definitionsNamed, findDescendants, isNestedScope, localOccurrences, values } from '../../server/analysis';
+import {
+  compiledByCall,
+  contains,
+  definitionsNamed,
+  findDescendants,
+  insideNumbaFunction,
+  isNestedScope,
+  localOccurrences,
+  values,
+} from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const ALLOWED_STATEMENTS = new Set([
@@ -53,7 +62,9 @@ export default defineRule({
       'A loop where each element depends on the previous one (a recurrence, a running filter, a scan) has no ' +
       'whole-array numpy equivalent, so it runs at interpreter speed. Numba compiles such purely numeric ' +
       'functions (scalars, ndarrays, `math` and numpy calls, simple control flow) to machine code, typically ' +
-      'tens to hundreds of times faster.',
+      'tens to hundreds of times faster. A running sum, product, maximum or minimum of the previous element is not such ' +
+      'a loop (`np.cumsum`, `np.cumprod`, `np.maximum.accumulate` do it in one call), nor is the uncompiled twin of a ' +
+      'compiled function in the same file: the rule stays silent on both.',
     instead:
       'Decorate the function with `@numba.njit` (the first call compiles; add `cache=True` to keep the compiled ' +
       'code between runs). Keep pandas, I/O and Python objects outside the compiled function.',
@@ -90,6 +101,8 @@ export default defineRule({
     const kernel = loop || !simple ? null : kernelLoop(body, ctx);
     const state = loop || kernel ? null : stateLoop(body, ctx);
     const wholeFunction = simple && numbaFriendly(body, ctx);
+    const found = loop ?? kernel ?? state;
+    if (found && hasCompiledTwin(found.node, ctx)) return;
     if (state && !wholeFunction) {
       ctx.report({
         node: state.node,
@@ -112,6 +125,27 @@ export default defineRule({
     });
   },
 });
+
+/** Per file: the loops of its compiled functions, spelled without blanks and with `prange` as `range`. */
+const compiledLoops = new WeakMap<RuleContext['facts'], Set<string>>();
+
+function loopKey(loop: Node): string {
+  return loop.text.replace(/\bprange\(/g, 'range(').replace(/\s+/g, '');
+}
+
+/**
+ * The same loop nest also sits in a compiled function of this file (`_njit_jacobian` next to `_jacobian`): the
+ * uncompiled copy is kept on purpose, for inputs numba rejects (PyTorch tensors under autograd, another array
+ * backend), and compiling it would break that path.
+ */
+function hasCompiledTwin(loop: Node, ctx: RuleContext): boolean {
+  let loops = compiledLoops.get(ctx.facts);
+  if (!loops) {
+    loops = new Set(findDescendants(ctx.facts.root, (n) => n.type === 'for_statement' && insideNumbaFunction(ctx.facts, n)).map(loopKey));
+    compiledLoops.set(ctx.facts, loops);
+  }
+  return loops.size > 0 && loops.has(loopKey(loop));
+}
 
 /** `def f(self, ...)`: a method, which numba cannot compile as it is. */
 function isMethod(params: Node): boolean {
@@ -238,12 +272,75 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: N
         const k = r.childrenForFieldName('subscript')[0];
         return !!k && new RegExp(`^${index.text}\\s*-\\s*\\d+$`).test(k.text);
       });
-      if (!carried) continue;
+      if (!carried || runningAccumulate(loop, array.text, index.text, ctx)) continue;
       if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
       return { node: loop, array: array.text, index: index.text };
     }
   }
   return null;
+}
+
+/** `max`/`min` of two values, as builtins or numpy ufuncs: a running one is `np.maximum.accumulate` / `np.minimum.accumulate`. */
+const EXTREMA = new Set(['numpy.maximum', 'numpy.minimum', 'numpy.fmax', 'numpy.fmin']);
+
+/**
+ * The loop's whole body carries `a[i - 1]` into `a[i]` by a sum, a product, a maximum or a minimum with values of
+ * step `i` alone: `a[i] = a[i - 1] + x[i]`, `a[i] *= a[i - 1]`, `a[i] = max(a[i - 1], x[i])`, or
+ * `if a[i] < a[i - 1]: a[i] = a[i - 1]` (a running maximum that makes bin edges monotonic). Those are ufunc
+ * accumulations (`np.cumsum`, `np.cumprod`, `np.maximum.accumulate`, `np.minimum.accumulate`) that numpy runs in one
+ * call, so "numpy cannot vectorise it" would be false.
+ */
+function runningAccumulate(loop: Node, array: string, index: string, ctx: RuleContext): boolean {
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (statements.length !== 1 || loop.childForFieldName('alternative')) return false;
+  const previous = (n: Node | null | undefined) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}-1]`;
+  const current = (n: Node | null | undefined) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}]`;
+  // The other operand reads step i only: no element of `array` but a[i], and every subscript by the index itself.
+  const ofThisStep = (n: Node) =>
+    [n, ...findDescendants(n, (d) => d.type === 'subscript')].every((sub) => {
+      if (sub.type !== 'subscript') return true;
+      const keys = sub.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      return keys.length === 1 && keys[0]!.text === index && (sub.childForFieldName('value')?.text !== array || current(sub));
+    }) && !findDescendants(n, (d) => d.type === 'identifier' && d.text === array && d.parent?.type !== 'subscript').length;
+  const pairWithPrevious = (a: Node | null | undefined, b: Node | null | undefined) =>
+    !!a && !!b && ((previous(a) && ofThisStep(b)) || (previous(b) && ofThisStep(a)));
+  const stmt = statements[0];
+  if (stmt.type === 'if_statement') {
+    // `if a[i] < a[i - 1]: a[i] = a[i - 1]` (or `>`): a[i] becomes the larger (smaller) of the two.
+    const cond = stmt.childForFieldName('condition');
+    const body = stmt.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const assign = body.length === 1 ? body[0].namedChild(0) : null;
+    const operands = cond?.type === 'comparison_operator' ? cond.namedChildren.filter((c): c is Node => c !== null) : [];
+    const op = cond?.children.find((c) => c && !c.isNamed)?.type ?? '';
+    return (
+      stmt.namedChildren.filter((c) => c?.type === 'elif_clause' || c?.type === 'else_clause').length === 0 &&
+      operands.length === 2 &&
+      /^[<>]=?$/.test(op) &&
+      ((current(operands[0]) && previous(operands[1])) || (previous(operands[0]) && current(operands[1]))) &&
+      assign?.type === 'assignment' &&
+      current(assign.childForFieldName('left')) &&
+      previous(assign.childForFieldName('right'))
+    );
+  }
+  const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  if (!assign || !current(assign.childForFieldName('left'))) return false;
+  const right = assign.childForFieldName('right');
+  if (assign.type === 'augmented_assignment') {
+    const op = assign.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type;
+    return (op === '+=' || op === '*=') && previous(right);
+  }
+  if (assign.type !== 'assignment' || !right) return false;
+  if (right.type === 'binary_operator') {
+    const op = right.childForFieldName('operator')?.type;
+    return (op === '+' || op === '*') && pairWithPrevious(right.childForFieldName('left'), right.childForFieldName('right'));
+  }
+  if (right.type !== 'call') return false;
+  const fn = right.childForFieldName('function');
+  const args = right.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const extremum =
+    (fn?.type === 'identifier' && (fn.text === 'max' || fn.text === 'min') && ctx.facts.isBuiltin(fn.text, right)) ||
+    EXTREMA.has(ctx.facts.calleeName(right) ?? '');
+  return extremum && args.length === 2 && pairWithPrevious(args[0], args[1]);
 }
 
 /** A `for` loop the kernel search follows: its index, and the array whose elements it visits (`for n, x in enumerate(a)`). */

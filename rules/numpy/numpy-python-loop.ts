@@ -17,6 +17,7 @@ import {
   needsParentheses,
   numpyModuleRef,
   parameterNames,
+  plainAssignments,
   scopeBody,
   usedAfter,
   vectorizeElement,
@@ -235,7 +236,7 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
       if (!out || keys.length !== 1 || keys[0]!.text !== env.index || (out.type !== 'identifier' && out.type !== 'attribute')) return;
       if (!localTypes(ctx.facts).is(out, 'ndarray')) return;
       const r = vectorizeElement(right, env);
-      if (!r) return;
+      if (!r || !walksElements(range, [out, ...r.arrays.values()], ctx)) return;
       const assignment = `${out.text}[:] ${op} ${r.text}`;
       const fixable = loopFixable(loop, out, r, env, range, ctx);
       const edits = fixable ? [replaceNode(loop, assignment)] : undefined;
@@ -252,6 +253,7 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     if (left.type === 'identifier' && stmt.type === 'augmented_assignment' && REDUCERS[op]) {
       const forbidden = new Set([left.text]);
       const r = vectorizeElement(right, { ...env, forbidden });
+      if (r && !walksElements(range, [...r.arrays.values()], ctx)) return;
       if (r) {
         ctx.report({
           node: loop,
@@ -417,6 +419,38 @@ function allocatedLike(loop: Node, out: Node, ctx: Ctx): string | null {
   if (call?.type !== 'call' || !LIKE_ALLOCATORS.has(ctx.facts.calleeName(call) ?? '')) return null;
   const first = call.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
   return first && first.type !== 'keyword_argument' ? first.text : null;
+}
+
+/**
+ * The index loop visits the elements of the arrays it reads: its range is sized by one of them (`range(len(a))`,
+ * `range(a.shape[0])`, or `range(n)` after `n = len(a)`), or every one is known to be 1-D. A loop counted by
+ * something else (`for k in range(self.n_outputs_): proba[k] = np.log(proba[k])`) may walk the rows of an array or
+ * the items of a list of arrays an annotation calls an ndarray (sklearn-style multi-output), where the whole-array
+ * form is another computation or fails on a ragged list. Loops without an index (zip, direct iteration) walk
+ * their arrays by construction.
+ */
+function walksElements(range: Node | null, arrays: Node[], ctx: Ctx): boolean {
+  if (!range) return true;
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const names = new Set(arrays.map((a) => a.text));
+  const count = args.length === 1 ? args[0] : args.length === 2 ? args[1] : null;
+  if (!count) return false;
+  const scope = scopeBody(range);
+  const only = (name: string) => {
+    const assigned = plainAssignments(scope, name);
+    return assigned.length === 1 && assigned[0].id.startIndex < range.startIndex ? assigned[0].value : null;
+  };
+  const sized = boundArray((count.type === 'identifier' && only(count.text)) || count, ctx);
+  if (sized && names.has(sized)) return true;
+  // `x = np.arange(n)` / `out = np.zeros(n)` and `range(n)`: an array allocated with the loop's count.
+  const allocatedWithCount = (a: Node) => {
+    const value = a.type === 'identifier' ? only(a.text) : null;
+    const first = value?.type === 'call' ? value.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment') : null;
+    return !!first && first.text === count.text && (ctx.facts.calleeName(value!) ?? '').startsWith('numpy.');
+  };
+  if (arrays.some(allocatedWithCount)) return true;
+  const layer = localTypes(ctx.facts);
+  return arrays.every((a) => layer.typeOf(a)?.ndim === 1);
 }
 
 /** `len(y)` / `y.shape[0]` → `y`. */

@@ -33,11 +33,44 @@ export function numbaDecorators(facts: FileFacts, def: Node): { decorator: Node;
   return out;
 }
 
-/** True when node sits inside a function compiled by numba (where explicit loops are the idiom). */
+/**
+ * Last names of the decorators that compile a function to machine code: numba's `njit`, `jit`, `vectorize`,
+ * `guvectorize`, `stencil`, `cfunc` (and `cuda.jit`, `jax.jit`). The name alone is evidence, wherever it is imported
+ * from: projects that keep numba optional re-export its decorators from a module of their own (sktime's
+ * `sktime.utils.numba.njit`, which falls back to an identity decorator without numba), so the import never names
+ * numba. No library uses these names for a decorator that leaves loops interpreted except numpy's `vectorize`, and
+ * calling a compiled loop "a Python loop" is a false claim where staying silent on an uncompiled one is a miss.
+ */
+const COMPILING_DECORATORS = new Set(['njit', 'jit', 'vectorize', 'guvectorize', 'stencil', 'cfunc']);
+const COMPILING_NAME = /\b(njit|jit|vectorize|guvectorize|stencil|cfunc)\b/;
+
+/** Per file: does its text spell a compiling decorator's name at all (the cheap gate before walking up a node's defs). */
+const spellsCompiler = new WeakMap<FileFacts, boolean>();
+
+function mayCompile(facts: FileFacts): boolean {
+  let spelled = spellsCompiler.get(facts);
+  if (spelled === undefined) {
+    spelled = COMPILING_NAME.test(facts.text);
+    spellsCompiler.set(facts, spelled);
+  }
+  return spelled;
+}
+
+/** True for a decorator that compiles its function: any of numba's, or one named like them (see COMPILING_DECORATORS). */
+function compilingDecorator(facts: FileFacts, decorator: Node): boolean {
+  const callee = decoratorCallee(decorator);
+  const q = facts.qualifiedName(callee);
+  if (q === 'numba' || q?.startsWith('numba.')) return true;
+  if (q?.startsWith('numpy.')) return false; // np.vectorize calls the Python function once per element
+  const last = (q ?? callee.text).split('.').pop() ?? '';
+  return COMPILING_DECORATORS.has(last);
+}
+
+/** True when node sits inside a function compiled by numba or a decorator named like numba's (where explicit loops are the idiom). */
 export function insideNumbaFunction(facts: FileFacts, node: Node): boolean {
-  if (!facts.importsModule('numba')) return false;
+  if (!mayCompile(facts)) return false;
   for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' && numbaDecorators(facts, n).length > 0) return true;
+    if (n.type === 'function_definition' && decoratorsOf(n).some((d) => compilingDecorator(facts, d))) return true;
   }
   return false;
 }
@@ -224,7 +257,7 @@ function inAnyFunction(facts: FileFacts, node: Node): boolean {
  * a file that imports numba for one kernel still gets advice on its other loops.
  */
 export function compiledByCall(facts: FileFacts, node: Node): boolean {
-  if (!facts.importsModule('numba')) return false;
+  if (!mayCompile(facts)) return false;
   let def: Node | null = node.type === 'function_definition' ? node : null;
   for (let n = node.parent; n && !def; n = n.parent) if (n.type === 'function_definition') def = n;
   const name = def?.childForFieldName('name')?.text;

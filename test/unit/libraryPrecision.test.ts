@@ -100,4 +100,29 @@ describe('library-rule precision (issue 24 review)', () => {
       for (const extra of ['', ', writeable=True']) assert.equal((await findings(RULE, call(extra)))[0]?.severity, 'warning', extra);
     });
   });
+
+  describe('pandas-apply-simple-lambda: string methods on object-dtype columns (fresh review R1-33)', () => {
+    const RULE = 'pandas-apply-simple-lambda';
+    const frame = 'import pandas as pd\n\ndf = pd.read_csv("x.csv")\n';
+
+    it('is a hint, without a fix for a chain of .str steps (measured slower than the lambda)', async () => {
+      const [chain] = await findings(RULE, `${frame}df["day"] = df["day"].apply(lambda x: int(x.split("_")[1]))\n`);
+      assert.equal(chain?.severity, 'hint');
+      assert.match(chain.message, /no faster|Python loop too/);
+      assert.equal(chain.fix, undefined);
+      const [strip] = await findings(RULE, `${frame}df["t"] = df["t"].apply(lambda s: s.strip().lower())\n`);
+      assert.equal(strip?.severity, 'hint');
+      assert.equal(strip.fix, undefined);
+      const [upper] = await findings(RULE, `${frame}df["u"] = df["u"].apply(lambda s: s.upper())\n`);
+      assert.equal(upper?.severity, 'hint');
+      assert.ok(upper.fix, 'one .str step is as fast and handles NaN: still offered');
+    });
+
+    it('near misses: arithmetic and .dt fields stay warnings', async () => {
+      for (const lambda of ['lambda x: x + 10', 'lambda t: t.month']) {
+        const [f] = await findings(RULE, `${frame}df["b"] = df["b"].apply(${lambda})\n`);
+        assert.equal(f?.severity, 'warning', lambda);
+      }
+    });
+  });
 });

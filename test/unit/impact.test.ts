@@ -209,6 +209,31 @@ describe('impact from context', () => {
     );
   });
 
+  it('a function that fits a model per call is not hot for advice that pays off at scale, even called from a loop', async () => {
+    // causalml's semi-synthetic search: `all(y == 0 | y == 1)` once per call of a function that trains trees
+    const fits =
+      'import numpy as np\n\ndef fit_one(y, X, make):\n    y = np.asarray(y)\n    binary = all((y == 0) | (y == 1))\n    return make(binary).fit(X, y)\n\n' +
+      'def search(ys, X, make):\n    return [fit_one(y, X, make) for y in ys]\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', fits)).map((f) => f.severity),
+      ['hint'],
+    );
+    // ... nor through a same-file function that does the fitting
+    const through =
+      fits.replace('return make(binary).fit(X, y)', 'return train(make, binary, X, y)') +
+      '\ndef train(make, binary, X, y):\n    return make(binary).fit(X, y)\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', through)).map((f) => f.severity),
+      ['hint'],
+    );
+    // near miss: the same function without the fit is called per item, and keeps its severity
+    const cheap = fits.replace('return make(binary).fit(X, y)', 'return make(binary)');
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', cheap)).map((f) => f.severity),
+      ['info'],
+    );
+  });
+
   it('open(p).read() one-liners are quiet outside hot code: CPython closes the file as the statement ends', async () => {
     const oneLiner = 'def load(p):\n    return open(p).read()\n';
     const [normal] = await lint(oneLiner);

@@ -7,6 +7,7 @@ import {
   isTestFile,
   isPureReference,
   needsParentheses,
+  smallFrameReason,
   numpyModuleRef,
   stringLiteralValue,
   values,
@@ -87,6 +88,7 @@ export default defineRule({
       message: `\`.${method}(lambda ...)\` calls Python once per element; write ${what} instead`,
       edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
       reason: VECTOR_FIX_REASONS[v.kind],
+      ...quietOnSmallFrame(series, ctx),
     });
   },
 });
@@ -218,7 +220,11 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
-  ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)` });
+  ctx.report({
+    node: call,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)`,
+    ...quietOnSmallFrame(series, ctx),
+  });
 }
 
 /**
@@ -236,4 +242,13 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
   const owner = receiver.childForFieldName('value');
   const ot = layer.valueOf(owner);
   return !ot || ot.kind === 'dataframe';
+}
+
+/**
+ * A column of a table shipped beside the code, or of a frame the code built from a list it filled item by item in Python
+ * (lm-evaluation-harness' model comparator: one row per task): an apply over it costs about what making the rows did, so
+ * the finding matters only where it repeats (engine: hot-code-only advice).
+ */
+function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true } {
+  return smallFrameReason(series, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
 }

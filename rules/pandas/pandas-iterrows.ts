@@ -14,6 +14,7 @@ import {
   listBuiltByLoop,
   loopOverIterable,
   scopeBody,
+  smallFrameReason,
   stringLiteralValue,
   usedAfter,
   vectorizeRowExpression,
@@ -138,13 +139,15 @@ export default defineRule({
     // loading is the cost, not the row Series.
     if (construct?.type === 'for_statement' && costlyWorkEachPass(construct, ctx.facts)) return;
     if (construct && rowHandedOnWhole(construct, call)) return;
+    // A table shipped beside the code, or a frame the code built row by row: a pass over it matters only where it repeats.
+    const quiet = smallFrameReason(frame, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
     const column = columnFix(call, frame, ctx);
     if (column) {
-      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, ...quiet });
       return;
     }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined, ...quiet });
   },
 });
 

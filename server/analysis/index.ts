@@ -31,6 +31,7 @@ export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
+export { smallFrameReason } from './smallFrames';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,

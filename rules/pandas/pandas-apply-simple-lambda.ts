@@ -5,7 +5,9 @@ import {
   inTestFunction,
   inTestOf,
   isTestFile,
+  isKnownScalar,
   isPureReference,
+  isScalarProperty,
   needsParentheses,
   smallFrameReason,
   numpyModuleRef,
@@ -214,7 +216,12 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (!isPureReference(series) && !namedColumn) return;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   const v = vectorizeElementValue(body, param, series.text, np);
-  if (!v || v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
+  if (!v) return;
+  if (v.kinds.every((k) => k === 'arithmetic')) {
+    suggestScalarArithmetic(call, body, param, series, method, v.text, ctx);
+    return;
+  }
+  if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
   if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
@@ -251,4 +258,30 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
  */
 function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true } {
   return smallFrameReason(series, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
+}
+
+/**
+ * `idx.map(lambda ts: ts + n * self.freq)` on a Series or Index (darts' TimeSeries.shift): arithmetic of the element
+ * and other values. The whole-column form broadcasts those values, which gives the lambda's result only when each is
+ * one scalar: a number, a parameter annotated `int`, a property annotated `pd.DateOffset | int` (a list or an array
+ * would be added element-wise instead). Suggested, not applied: the result's dtype or frequency can differ.
+ */
+function suggestScalarArithmetic(call: Node, body: Node, param: string, series: Node, method: string, text: string, ctx: RuleContext): void {
+  const kind = values(ctx.facts).valueOf(series)?.kind;
+  if (body.type !== 'binary_operator' || !isPureReference(series) || (kind !== 'series' && kind !== 'index') || !scalarOperands(body, param, ctx.facts)) return;
+  ctx.report({
+    node: call,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,
+    ...quietOnSmallFrame(series, ctx),
+  });
+}
+
+/** Every operand of the arithmetic body is the element or a known scalar. */
+function scalarOperands(node: Node, param: string, facts: RuleContext['facts']): boolean {
+  if (node.type === 'identifier' && node.text === param) return true;
+  if (node.type === 'binary_operator')
+    return scalarOperands(node.childForFieldName('left')!, param, facts) && scalarOperands(node.childForFieldName('right')!, param, facts);
+  if (node.type === 'parenthesized_expression' && node.namedChildCount === 1) return scalarOperands(node.namedChild(0)!, param, facts);
+  if (node.type === 'integer' || node.type === 'float') return true;
+  return node.type === 'identifier' ? isKnownScalar(node, facts) : isScalarProperty(node);
 }

@@ -14,8 +14,6 @@ const SHORT_CIRCUIT = new Set(['any', 'all']);
  * 10 items 316 vs 384 ns, over 10,000 items 190 vs 282 µs). Worth it for large inputs only: a hint. `dict()` and
  * `set()` belong here too when their comprehension form cannot be offered (a black-style layout, a non-pair element).
  */
-const SET_MESSAGE = '`set()` receives a list comprehension: a set comprehension builds the set without the intermediate list';
-
 function memoryOnly(reducer: string): boolean {
   return !SHORT_CIRCUIT.has(reducer);
 }

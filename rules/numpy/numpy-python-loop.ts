@@ -6,7 +6,7 @@ import {
   FileFacts,
   bindersSpelling,
   compiledByNumba,
-  drawsEachPass,
+  costlyWorkEachPass,
   enclosingFunction,
   findDescendants,
   values,
@@ -98,7 +98,7 @@ export default defineRule({
     if (compiledByNumba(facts, anchor)) return;
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
     // positions of what is drawn are as many as the marks, and the drawing is the cost.
-    if (inDrawingLoop(anchor, facts)) return;
+    if (inCostlyLoop(anchor, facts)) return;
     const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
     if (cells) {
       ctx.report({ node: m.need('loop'), message: cells });
@@ -594,11 +594,11 @@ function cellCall(call: Node, ctx: Ctx): boolean {
   return fn?.type === 'identifier' && CELL_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call);
 }
 
-/** The loop itself, or the nearest `for` loop around it in the same function, draws on every pass. */
-function inDrawingLoop(anchor: Node, facts: FileFacts): boolean {
+/** The loop itself, or the nearest `for` loop around it in the same function, draws or does costly work on every pass. */
+function inCostlyLoop(anchor: Node, facts: FileFacts): boolean {
   for (let n: Node | null = anchor; n; n = n.parent) {
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
-    if (n.type === 'for_statement') return drawsEachPass(n, facts);
+    if (n.type === 'for_statement') return costlyWorkEachPass(n, facts);
   }
   return false;
 }

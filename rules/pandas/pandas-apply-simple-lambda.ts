@@ -5,8 +5,11 @@ import {
   inTestFunction,
   inTestOf,
   isTestFile,
+  isKnownScalar,
   isPureReference,
+  isScalarProperty,
   needsParentheses,
+  smallFrameReason,
   numpyModuleRef,
   stringLiteralValue,
   values,
@@ -104,6 +107,7 @@ export default defineRule({
       ...(strings ? { severity: 'hint' as const } : {}),
       edits: slower || hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
       reason: VECTOR_FIX_REASONS[v.kind],
+      ...quietOnSmallFrame(series, ctx),
     });
   },
 });
@@ -232,7 +236,12 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (!isPureReference(series) && !namedColumn) return;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   const v = vectorizeElementValue(body, param, series.text, np);
-  if (!v || v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
+  if (!v) return;
+  if (v.kinds.every((k) => k === 'arithmetic')) {
+    suggestScalarArithmetic(call, body, param, series, method, v.text, ctx);
+    return;
+  }
+  if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
   if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
@@ -244,10 +253,15 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
       node: call,
       severity: 'hint',
       message: `\`.${method}(lambda ...)\` calls string methods per element; ${condition}${text} does the same${STR_SPEED}`,
+      ...quietOnSmallFrame(series, ctx),
     });
     return;
   }
-  ctx.report({ node: call, message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)` });
+  ctx.report({
+    node: call,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)`,
+    ...quietOnSmallFrame(series, ctx),
+  });
 }
 
 /**
@@ -265,4 +279,39 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
   const owner = receiver.childForFieldName('value');
   const ot = layer.valueOf(owner);
   return !ot || ot.kind === 'dataframe';
+}
+
+/**
+ * A column of a table shipped beside the code, or of a frame the code built from a list it filled item by item in Python
+ * (lm-evaluation-harness' model comparator: one row per task): an apply over it costs about what making the rows did, so
+ * the finding matters only where it repeats (engine: hot-code-only advice).
+ */
+function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true } {
+  return smallFrameReason(series, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
+}
+
+/**
+ * `idx.map(lambda ts: ts + n * self.freq)` on a Series or Index (darts' TimeSeries.shift): arithmetic of the element
+ * and other values. The whole-column form broadcasts those values, which gives the lambda's result only when each is
+ * one scalar: a number, a parameter annotated `int`, a property annotated `pd.DateOffset | int` (a list or an array
+ * would be added element-wise instead). Suggested, not applied: the result's dtype or frequency can differ.
+ */
+function suggestScalarArithmetic(call: Node, body: Node, param: string, series: Node, method: string, text: string, ctx: RuleContext): void {
+  const kind = values(ctx.facts).valueOf(series)?.kind;
+  if (body.type !== 'binary_operator' || !isPureReference(series) || (kind !== 'series' && kind !== 'index') || !scalarOperands(body, param, ctx.facts)) return;
+  ctx.report({
+    node: call,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,
+    ...quietOnSmallFrame(series, ctx),
+  });
+}
+
+/** Every operand of the arithmetic body is the element or a known scalar. */
+function scalarOperands(node: Node, param: string, facts: RuleContext['facts']): boolean {
+  if (node.type === 'identifier' && node.text === param) return true;
+  if (node.type === 'binary_operator')
+    return scalarOperands(node.childForFieldName('left')!, param, facts) && scalarOperands(node.childForFieldName('right')!, param, facts);
+  if (node.type === 'parenthesized_expression' && node.namedChildCount === 1) return scalarOperands(node.namedChild(0)!, param, facts);
+  if (node.type === 'integer' || node.type === 'float') return true;
+  return node.type === 'identifier' ? isKnownScalar(node, facts) : isScalarProperty(node);
 }

@@ -1,7 +1,7 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
-  drawsEachPass,
+  costlyWorkEachPass,
   enclosingDef,
   FRAME_ATTRIBUTES,
   identifiersNamed,
@@ -14,6 +14,7 @@ import {
   listBuiltByLoop,
   loopOverIterable,
   scopeBody,
+  smallFrameReason,
   stringLiteralValue,
   usedAfter,
   vectorizeRowExpression,
@@ -134,16 +135,19 @@ export default defineRule({
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
     const construct = loopOverIterable(call) ?? undefined;
-    // `for _, row in df.iterrows(): ax.annotate(...)`: the drawing is the cost, not the row Series.
-    if (construct?.type === 'for_statement' && drawsEachPass(construct, ctx.facts)) return;
+    // `for _, row in df.iterrows(): ax.annotate(...)` / `model = Coder.load_from_disk(row["path"])`: the drawing or the
+    // loading is the cost, not the row Series.
+    if (construct?.type === 'for_statement' && costlyWorkEachPass(construct, ctx.facts)) return;
     if (construct && rowHandedOnWhole(construct, call)) return;
+    // A table shipped beside the code, or a frame the code built row by row: a pass over it matters only where it repeats.
+    const quiet = smallFrameReason(frame, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
     const column = columnFix(call, frame, ctx);
     if (column) {
-      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, ...quiet });
       return;
     }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined, ...quiet });
   },
 });
 

@@ -127,8 +127,25 @@ interface SyncSite {
   unit: string;
 }
 
-/** Where a sync call runs once per training (or evaluation) step, or null when it does not. */
+/**
+ * Where a sync call runs once per training (or evaluation) step and could be left out of it, or null. A sync the step
+ * cannot do without is not reported: its value decides what the block does next (`found_oom = flag.item()` ... `if
+ * found_oom:` further down the step), it reads back a buffer the block built from host numbers to exchange with other
+ * ranks (`t = torch.tensor([n_samples]); dist.all_reduce(t); n = t.item()`), or the block walks the same tensor's
+ * elements in Python anyway (`for v in values.cpu().numpy():`), so the host needs all of it on this step.
+ */
 function syncSite(call: Node, facts: FileFacts): SyncSite | null {
+  const site = stepSyncSite(call, facts);
+  if (!site) return null;
+  const recv = call.childForFieldName('function')!.childForFieldName('object')!;
+  const root = chainRoot(recv, { throughCalls: true });
+  if (decidesControlFlow(call, site.block)) return null;
+  if (root && (iteratedOnHost(root.text, site.block).length > 0 || builtFromHostValues(root.text, site.block, facts))) return null;
+  return site;
+}
+
+/** Where a sync call runs once per training (or evaluation) step, or null when it does not. */
+function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const fn = call.childForFieldName('function');
   const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
   const method = fn?.childForFieldName('attribute')?.text ?? '';
@@ -343,7 +360,7 @@ const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_stateme
  * The step branches on the synced value: the call is in an `if`/`while` condition, or its value is assigned to a name
  * that a later condition of the same block reads (`found_oom = flag.item()` ... `if found_oom == 1:`).
  */
-function decidesControlFlow(call: Node): boolean {
+function decidesControlFlow(call: Node, within?: Node): boolean {
   let child = call;
   for (let n = call.parent; n; child = n, n = n.parent) {
     if (CONDITION_HOLDERS.has(n.type)) return n.childForFieldName('condition')?.equals(child) ?? false;
@@ -351,21 +368,118 @@ function decidesControlFlow(call: Node): boolean {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right?.equals(child) || left.type !== 'identifier') return false;
-      return conditionReadsAfter(n, left.text);
+      return conditionReadsAfter(n, left.text, within);
     }
     if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
   }
   return false;
 }
 
-/** A condition after `assignment`, in the block that holds it or in blocks nested there, reads `name`. */
-function conditionReadsAfter(assignment: Node, name: string): boolean {
-  const block = assignment.parent?.parent;
+/**
+ * A condition after `assignment` reads `name`: in the block that holds it (or blocks nested there), or, given `within`
+ * (the step's loop or function), anywhere after it in that step, including the condition of a `while` loop around it
+ * (`while not done: ... done = flag.item() == 1`), tested again right after.
+ */
+function conditionReadsAfter(assignment: Node, name: string, within?: Node): boolean {
+  const block = within ?? assignment.parent?.parent;
   if (!block) return false;
-  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some((holder) => {
+  const reads = (holder: Node) => {
     const cond = holder.childForFieldName('condition');
     return !!cond && (cond.text === name || findDescendants(cond, (x) => x.type === 'identifier' && x.text === name).length > 0);
+  };
+  if (within) {
+    for (let n = assignment.parent; n && !n.equals(within); n = n.parent) if (n.type === 'while_statement' && reads(n)) return true;
+  }
+  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some(reads);
+}
+
+/** Syncs that are the iterable of a loop or comprehension in block (or zipped or enumerated there), with `name` as their root. */
+function iteratedOnHost(name: string, block: Node): Node[] {
+  const iterables = findDescendants(block, (n) => n.type === 'for_statement' || n.type === 'for_in_clause', isNestedScope).flatMap((loop) => {
+    const right = loop.childForFieldName('right');
+    if (!right) return [];
+    const wrapped = right.type === 'call' && /^(zip|enumerate)$/.test(right.childForFieldName('function')?.text ?? '');
+    return wrapped ? (right.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null) ?? []) : [right];
   });
+  return iterables.filter(
+    (it) =>
+      it.type === 'call' &&
+      SYNC_METHODS.has(it.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') &&
+      chainRoot(it, { throughCalls: true })?.text === name,
+  );
+}
+
+/** Methods that convert or move a tensor without mixing in other data. */
+const CONVERSIONS = new Set([
+  'to',
+  'round',
+  'int',
+  'float',
+  'long',
+  'double',
+  'half',
+  'cuda',
+  'clone',
+  'detach',
+  'contiguous',
+  'view',
+  'reshape',
+  'squeeze',
+  'unsqueeze',
+]);
+
+/**
+ * Every assignment of `name` in block builds it from host numbers (`torch.tensor([n_samples, n_tokens])`, maybe moved to
+ * a device by a wrapper or `.to(device)`) or converts such a name, and nothing adds to it in place: a buffer for a
+ * collective (`dist.all_reduce`), whose value the host sent and now reads back. Keeping it on the device saves nothing.
+ */
+function builtFromHostValues(name: string, block: Node, facts: FileFacts, visiting: Set<string> = new Set()): boolean {
+  // A name met again on the way (`t = t_int` after `t_int = t.round()`) adds no other source: the others decide.
+  if (visiting.has(name)) return true;
+  if (visiting.size > 3 || boundOtherwise(name, block)) return false;
+  visiting.add(name);
+  const writes = findDescendants(block, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).filter((a) => {
+    const left = a.childForFieldName('left');
+    return !!left && targetNames(left).includes(name);
+  });
+  return (
+    writes.length > 0 &&
+    writes.every((a) => {
+      const right = a.childForFieldName('right');
+      return a.type === 'assignment' && a.childForFieldName('left')?.type === 'identifier' && !!right && hostBuilt(right, block, facts, visiting);
+    })
+  );
+}
+
+/** `name` is a parameter of the function around block, or a loop, comprehension or `with` target there: its value came from elsewhere. */
+function boundOtherwise(name: string, block: Node): boolean {
+  let fn: Node | null = block;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const scope = fn ?? block;
+  const parameters = fn?.childForFieldName('parameters');
+  if (parameters && findDescendants(parameters, (n) => n.type === 'identifier' && n.text === name).length > 0) return true;
+  return findDescendants(scope, (n) => n.type === 'for_statement' || n.type === 'for_in_clause' || n.type === 'as_pattern', isNestedScope).some((n) => {
+    const target = n.type === 'as_pattern' ? n.childForFieldName('alias') : n.childForFieldName('left');
+    return !!target && targetNames(target).includes(name);
+  });
+}
+
+/** `torch.tensor([a, b])`, `wrap(torch.tensor(...))`, `torch.tensor(...).to(device)`, or a conversion of a host-built name. */
+function hostBuilt(expr: Node, block: Node, facts: FileFacts, visiting: Set<string>): boolean {
+  if (expr.type === 'identifier') return builtFromHostValues(expr.text, block, facts, visiting);
+  if (expr.type !== 'call') return false;
+  const positional =
+    expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
+  if (facts.calleeName(expr) === 'torch.tensor') return positional.length === 1 && /^(list|tuple|integer|float)$/.test(positional[0].type);
+  const fn = expr.childForFieldName('function');
+  if (
+    fn?.type === 'attribute' &&
+    CONVERSIONS.has(fn.childForFieldName('attribute')?.text ?? '') &&
+    hostBuilt(fn.childForFieldName('object')!, block, facts, visiting)
+  ) {
+    return true;
+  }
+  return positional.length === 1 && positional[0].type === 'call' && hostBuilt(positional[0], block, facts, visiting);
 }
 
 const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns)|timeit\.default_timer)$/;

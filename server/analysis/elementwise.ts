@@ -5,6 +5,7 @@ import type { FileFacts } from './facts';
 import { isNumberLiteral, localTypes } from './localTypes';
 import { bindingOf, localOccurrences, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
+import { decoratorCallee, decoratorsOf } from './scopes';
 
 const ARITH_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 const COMPARE_OPS = new Set(['<', '>', '<=', '>=', '==', '!=']);
@@ -254,6 +255,31 @@ function scalarExpression(n: Node, facts: FileFacts, depth: number): boolean {
     );
   const fn = n.type === 'call' ? n.childForFieldName('function') : null;
   return fn?.type === 'identifier' && SCALAR_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, n);
+}
+
+/** One part of a property's return annotation that is a scalar: a number, or a pandas or datetime time point, span or offset. */
+const SCALAR_RETURN = /^(int|float|bool|((pd|pandas)\.(offsets\.)?)(DateOffset|Timedelta|Timestamp|BaseOffset)|(datetime\.)?(timedelta|datetime|date))$/;
+
+/**
+ * `self.x` where the class defines `x` as a property whose return annotation names only scalars (`def freq(self) ->
+ * pd.DateOffset | int`, darts' TimeSeries): one value, which a whole Series or Index broadcasts as a lambda would add it.
+ */
+export function isScalarProperty(attribute: Node): boolean {
+  if (attribute.type !== 'attribute' || attribute.childForFieldName('object')?.text !== 'self') return false;
+  const name = attribute.childForFieldName('attribute')?.text;
+  let cls: Node | null = attribute.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  return (cls?.childForFieldName('body')?.namedChildren ?? []).some((child) => {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : null;
+    const annotation = def?.childForFieldName('return_type')?.text;
+    return (
+      def?.type === 'function_definition' &&
+      def.childForFieldName('name')?.text === name &&
+      decoratorsOf(def).some((d) => decoratorCallee(d).text === 'property') &&
+      !!annotation &&
+      annotation.split('|').every((part) => SCALAR_RETURN.test(part.trim()))
+    );
+  });
 }
 
 /** How numpy is spelled in the file (`np`), when imported as a module. */

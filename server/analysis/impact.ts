@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
-import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
+import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
@@ -194,7 +194,7 @@ export function impactOf(
   if (onlyAtScale && isCommandModule(filePath)) return { level: 'low', reasons: [COMMAND_AT_SCALE] };
   const cold = coldReasons(node, facts, example, notebookData);
   if (reusable && cold.length === 0) return reusable;
-  const hot = hotReasons(node, facts, onlyAtScale);
+  const hot = hotReasons(node, facts, onlyAtScale, onlyAtScale && dataLibrary);
   if (hot.length > 0) return { level: 'high', reasons: hot };
   if (cold.length > 0) return { level: 'low', reasons: cold };
   return { level: 'normal', reasons: [] };
@@ -284,23 +284,30 @@ function definitionImpact(definition: Node, facts: FileFacts): Impact {
   return { level: 'normal', reasons: [] };
 }
 
-/** Why node runs many times: a loop over data (nested or not), a training step, a request handler, a caller's loop over data. */
-function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false): string[] {
+/**
+ * Why node runs many times: a loop over data (nested or not), a training step, a request handler, a caller's loop over data.
+ * `amortized`: the finding saves a constant amount of data-library time per run (a built-in reduction, a sync), so a
+ * loop or function that also fits or loads a model on each run is not hot for it (see costlyWorkEachPass).
+ */
+function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized = false): string[] {
   const reasons: string[] = [];
   // Advice about a loop's own shape (an append loop, a hand-written sum) saves a constant per item: one pass, even over
   // data, costs little; it pays off where the loop itself runs many times. So its own loop does not count, as a
   // comprehension's own loop does not.
   const loops = loopsAround(node, facts).filter((loop) => !(onlyAtScale && loop.startIndex === node.startIndex && LOOP_TYPES.has(loop.type)));
   if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
-  else if (loops.some((loop) => iteratesData(loop, facts))) reasons.push('in a loop over data');
+  else if (loops.some((loop) => iteratesData(loop, facts) && !(amortized && costlyWorkEachPass(loop, facts)))) reasons.push('in a loop over data');
   // Nested loops alone say nothing about how many times they run: a blind review of 24 findings ranked high for that
   // reason alone found none worth changing (loops over a model's layers, a handful of classes, a small grid). They add
   // to a reason, not replace one.
   if (loops.length >= 2 && reasons.length > 0) reasons.push('in nested loops');
   const def = enclosingDefinition(node);
   if (def && isRequestHandler(def)) reasons.push('in a request handler');
-  if (def && reasons.length === 0 && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
-  else if (def && reasons.length === 0 && handedToWorkers(def, facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
+  // A constant saved per call of a function that also fits or loads a model (causalml's per-row model search) is
+  // nothing next to that work, however often the function runs.
+  const repeats = def && reasons.length === 0 && !(amortized && doesCostlyWork(def, facts));
+  if (repeats && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
+  else if (repeats && handedToWorkers(def, facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
   return reasons;
 }
 

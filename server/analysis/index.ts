@@ -19,7 +19,7 @@ export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, 
 export type { ClassInfo } from './classIndex';
 export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isTestFile } from './codeContext';
 export type { FileProbe } from './codeContext';
-export { isKnownScalar, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
+export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, pinnedCeiling } from './projectPins';
@@ -32,8 +32,18 @@ export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf } from './callsOf';
 export { isDataIterable } from './impact';
-export { drawsEachPass, isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
+export {
+  costlyWorkEachPass,
+  doesCostlyWork,
+  isSmallLiteralLoop,
+  iteratesArrayData,
+  listBuiltByBranches,
+  listBuiltByLoop,
+  loopNest,
+  loopOverIterable,
+} from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
+export { smallFrameReason } from './smallFrames';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,

@@ -147,20 +147,71 @@ const DRAWING_METHODS = new Set([
 const DRAWING_LIBRARIES = /^(matplotlib|folium|plotly|bokeh|seaborn)\./;
 
 /**
- * True when the loop's body draws on every pass: a call into matplotlib (`plt.figure()`, `plt.title(...)`), folium or
- * plotly, or a drawing method (`ax.annotate(...)`, `marker.add_to(m)`, `table.add_row(...)`). Each such call costs milliseconds, so the loop's own
- * iteration overhead (a row Series, an element read) is not what makes it slow.
+ * Methods and functions that cost milliseconds or more per call, far more than a loop's own per-item overhead: fitting a
+ * model (`est.fit(X, y)`), loading one (`AutoModel.from_pretrained(name)`, `SparseCoder.load_from_disk(p)`,
+ * `torch.load(p)`), running a process, an HTTP request.
  */
-export function drawsEachPass(loop: Node, facts: FileFacts): boolean {
+const COSTLY_METHODS = new Set(['fit', 'fit_transform', 'from_pretrained', 'load_from_disk', 'load_from_hub']);
+const COSTLY_CALLS =
+  /^(torch\.load|joblib\.load|subprocess\.(run|call|check_call|check_output|Popen)|os\.system|requests\.(get|post|put|patch|delete|request)|urllib\.request\.urlopen|time\.sleep)$/;
+
+/** One call that draws (DRAWING_LIBRARIES, DRAWING_METHODS) or does costly work (COSTLY_METHODS, COSTLY_CALLS). */
+function isCostlyCall(call: Node, facts: FileFacts): boolean {
+  const callee = facts.calleeName(call) ?? '';
+  if (DRAWING_LIBRARIES.test(callee) || COSTLY_CALLS.test(callee)) return true;
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  return DRAWING_METHODS.has(method) || COSTLY_METHODS.has(method);
+}
+
+/**
+ * True when the loop's body, on every pass, draws (a call into matplotlib, folium or plotly, or a drawing method:
+ * `ax.annotate(...)`, `marker.add_to(m)`, `table.add_row(...)`) or does costly work: fits or loads a model, runs a
+ * process, sends a request (causalml trains a model per parameter row; lm-evaluation-harness loads a sparse coder per
+ * steering row). Each such call costs milliseconds, so the loop's own iteration overhead (a row Series, an element read)
+ * is not what makes it slow.
+ */
+export function costlyWorkEachPass(loop: Node, facts: FileFacts): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  const calls = body.descendantsOfType('call');
-  return calls.some((call) => {
-    if (!call) return false;
-    if (DRAWING_LIBRARIES.test(facts.calleeName(call) ?? '')) return true;
-    const fn = call.childForFieldName('function');
-    return fn?.type === 'attribute' && DRAWING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
-  });
+  return body.descendantsOfType('call').some((call) => call !== null && isCostlyCall(call, facts));
+}
+
+const costlyDefinitions = new WeakMap<FileFacts, Map<number, boolean>>();
+
+/**
+ * True when a function's body does costly work on every call (see costlyWorkEachPass), itself or through a function
+ * of this file's top level that it calls by name (causalml's `miu_row` calls `miu`, which fits trees): a constant
+ * saved per call is nothing next to it.
+ */
+export function doesCostlyWork(def: Node, facts: FileFacts, depth = 0): boolean {
+  let memo = costlyDefinitions.get(facts);
+  if (!memo) costlyDefinitions.set(facts, (memo = new Map()));
+  const known = memo.get(def.id);
+  if (known !== undefined) return known;
+  memo.set(def.id, false); // recursion
+  const body = def.childForFieldName('body');
+  const calls = body ? body.descendantsOfType('call').filter((c): c is Node => c !== null) : [];
+  const costly =
+    calls.some((call) => isCostlyCall(call, facts)) ||
+    (depth < 3 &&
+      calls.some((call) => {
+        const fn = call.childForFieldName('function');
+        const callee = fn?.type === 'identifier' ? topLevelFunction(fn.text, facts) : null;
+        return !!callee && !callee.equals(def) && doesCostlyWork(callee, facts, depth + 1);
+      }));
+  memo.set(def.id, costly);
+  return costly;
+}
+
+/** The last `def name` at the module's top level, or null. */
+function topLevelFunction(name: string, facts: FileFacts): Node | null {
+  let found: Node | null = null;
+  for (const child of facts.root.namedChildren) {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) found = def;
+  }
+  return found;
 }
 
 /** Methods whose name alone says the receiver is a pandas object (when the file imports pandas). */

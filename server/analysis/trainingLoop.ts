@@ -496,7 +496,10 @@ function addMethodEvidence(
     } else if (method === 'step') {
       if (!torch) continue;
       const firstArg = call.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
-      if (isOptimizerLike(recv, optimizerNames) || isOptimizerLike(firstArg, optimizerNames)) evidence.push({ node: call, framework: 'torch', core: false });
+      // `optimizer.step(closure=lambda: ...)`, `scaler.step(opt, closure=...)`: the step calls the closure, which runs the
+      // forward and backward passes (LBFGS, composer's trainer), so the step computes the gradients itself.
+      const core = keywordValue(call, 'closure') !== null || firstArg?.type === 'lambda';
+      if (isOptimizerLike(recv, optimizerNames) || isOptimizerLike(firstArg, optimizerNames)) evidence.push({ node: call, framework: 'torch', core });
     } else if (!tf) {
       continue;
     } else if (method === 'gradient') {
@@ -520,7 +523,7 @@ function placeEvidence(
   const loopEvidence = new Map<number, { loop: Node; framework: Framework; nodes: Node[] }>();
   const candidates = new Map<number, StepCandidate>();
   for (const e of evidence) {
-    const loop = enclosingLoop(e.node);
+    const loop = stepLoopOf(e.node);
     if (loop) {
       const entry = loopEvidence.get(loop.id);
       if (entry) entry.nodes.push(e.node);
@@ -548,6 +551,35 @@ function placeEvidence(
     });
   }
   return { loopEvidence, candidates };
+}
+
+/**
+ * The innermost loop around a piece of training evidence that runs once per step of it, or null. Two loops inside one
+ * step are passed through: a loop over the optimizers (`for opt in self.optimizers: opt.step()`, one step of each per
+ * batch) and a retry loop (`while True:` whose body ends by returning or breaking: it runs again only after a failure,
+ * such as composer's out-of-memory retry). Evidence in them belongs to the loop or function around them.
+ */
+function stepLoopOf(node: Node): Node | null {
+  for (let loop = enclosingLoop(node); loop; loop = enclosingLoop(loop)) {
+    if (!loopsOverOptimizers(loop) && !isRetryLoop(loop)) return loop;
+  }
+  return null;
+}
+
+/** `for opt in optimizers:` / `for optimizer in self.state.optimizers:`: the target and the iterable are named like optimizers. */
+function loopsOverOptimizers(loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  return left?.type === 'identifier' && OPTIMIZER_NAME.test(left.text) && !!right && isOptimizerLike(right, new Set());
+}
+
+/** `while True:` whose body's last statement is `return` or `break`: it runs once unless something fails. */
+function isRetryLoop(loop: Node): boolean {
+  if (loop.type !== 'while_statement' || loop.childForFieldName('condition')?.text !== 'True' || loop.childForFieldName('alternative')) return false;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  const last = statements.at(-1);
+  return last?.type === 'return_statement' || last?.type === 'break_statement';
 }
 
 /** The calls of gradient-computing functions made from loops, by loop id (marking those functions calledInLoop). */

@@ -577,10 +577,10 @@ export class Engine {
     if (!rule || rule.query === '') return finding;
     const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
     if (!node) return finding;
-    // pandas/NumPy advice works over a whole frame or array wherever it stands, unless the rule says its cost shows only in hot code.
-    const overData = (rule.category === 'pandas' || rule.category === 'numpy') && rule.quietOutsideHotCode !== true;
-    const project = { files: this.files, givenRoot: options.projectRoot };
+    // pandas/NumPy advice works over a whole frame or array wherever it stands, unless the rule (or this finding) says its cost shows only in hot code.
     const quiet = rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true;
+    const overData = (rule.category === 'pandas' || rule.category === 'numpy') && !quiet;
+    const project = { files: this.files, givenRoot: options.projectRoot };
     const atScale = quiet || rule.paysOffAtScale === true;
     const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, atScale, raw.lastImpact);
     raw.lastImpact = impact;

@@ -226,6 +226,59 @@ describe('impact from context', () => {
     );
   });
 
+  it('a function that fits a model per call is not hot for advice that pays off at scale, even called from a loop', async () => {
+    // causalml's semi-synthetic search: `all(y == 0 | y == 1)` once per call of a function that trains trees
+    const fits =
+      'import numpy as np\n\ndef fit_one(y, X, make):\n    y = np.asarray(y)\n    binary = all((y == 0) | (y == 1))\n    return make(binary).fit(X, y)\n\n' +
+      'def search(ys, X, make):\n    return [fit_one(y, X, make) for y in ys]\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', fits)).map((f) => f.severity),
+      ['hint'],
+    );
+    // ... nor through a same-file function that does the fitting
+    const through =
+      fits.replace('return make(binary).fit(X, y)', 'return train(make, binary, X, y)') +
+      '\ndef train(make, binary, X, y):\n    return make(binary).fit(X, y)\n';
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', through)).map((f) => f.severity),
+      ['hint'],
+    );
+    // near miss: the same function without the fit is called per item, and keeps its severity
+    const cheap = fits.replace('return make(binary).fit(X, y)', 'return make(binary)');
+    assert.deepEqual(
+      (await ruleAt('builtin-reduction-on-ndarray', cheap)).map((f) => f.severity),
+      ['info'],
+    );
+  });
+
+  it('a row loop over a table shipped beside the code, or an apply over a frame built row by row, matters only where it repeats', async () => {
+    // lm-evaluation-harness' config generators: the subject table sits next to the script
+    const beside =
+      'import pandas as pd\nfrom pathlib import Path\n\nif __name__ == "__main__":\n    SUBJECTS = Path(__file__).parent / "subject.tsv"\n' +
+      '    df = pd.read_csv(SUBJECTS, delimiter="\\t")\n    for _, row in df.iterrows():\n        print(row["subject"])\n';
+    assert.deepEqual(await ruleAt('pandas-iterrows', beside), []);
+    // near miss: a path from the command line may name any amount of data
+    const given = beside.replace('Path(__file__).parent / "subject.tsv"', 'Path(sys.argv[1])');
+    assert.deepEqual(
+      (await ruleAt('pandas-iterrows', given)).map((f) => f.severity),
+      ['warning'],
+    );
+    // the model comparator: one row per task, each made by the loop above it
+    const rows =
+      'import pandas as pd\n\ndef table(results, alpha):\n    rows = []\n    for task in results:\n        rows.append({"task": task, "p": results[task]})\n' +
+      '    df = pd.DataFrame(rows)\n    df["ok"] = df["p"].apply(lambda p: p * 100)\n    return df\n';
+    assert.deepEqual(
+      (await ruleAt('pandas-apply-simple-lambda', rows)).map((f) => f.severity),
+      ['hint'],
+    );
+    // near miss: a frame from elsewhere keeps its severity
+    const loaded = rows.replace('df = pd.DataFrame(rows)', 'df = pd.read_parquet(results)');
+    assert.deepEqual(
+      (await ruleAt('pandas-apply-simple-lambda', loaded)).map((f) => f.severity),
+      ['warning'],
+    );
+  });
+
   it('open(p).read() one-liners are quiet outside hot code: CPython closes the file as the statement ends', async () => {
     const oneLiner = 'def load(p):\n    return open(p).read()\n';
     const [normal] = await lint(oneLiner);

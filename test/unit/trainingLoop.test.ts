@@ -123,6 +123,56 @@ def main(model, opt, loader):
     assert.ok(loops[0].evidence[0].text.startsWith('train_step('));
   });
 
+  it('an optimizer step with a closure computes the gradients: its function is a step, through optimizer and retry loops', async () => {
+    // composer's trainer: `_train_batch` retries on out-of-memory (`while True:` ... `return`), steps each optimizer
+    // with a closure that runs the microbatches' forward and backward; the batch loop calls it once per batch.
+    const facts = await factsOf(`import torch
+
+class Trainer:
+    def _train_batch(self, batch):
+        while True:
+            try:
+                for optimizer in self.optimizers:
+                    optimizer.step(closure=lambda: self._forward_backward(batch))
+            except RuntimeError:
+                continue
+            return self.loss
+
+    def _train_loop(self, loader):
+        for batch in self.iterate(loader):
+            loss = self._train_batch(batch)
+            self.logger.log({"loss": loss.cpu().item()})
+
+def lbfgs_fit(model, optimizer, xs):
+    for x in xs:
+        optimizer.step(lambda: closure(model, x))
+
+def plain_steps(model, optimizers, xs):
+    for x in xs:
+        model(x).sum().backward()
+        for opt in optimizers:
+            opt.step()
+
+def not_a_retry(opt, queue):
+    while True:
+        opt.step()
+        if queue.empty():
+            break
+        log(queue.get())
+`);
+    assert.deepEqual(
+      trainSteps(facts).map((s) => s.name),
+      ['_train_batch'],
+    );
+    const loops = trainingLoops(facts);
+    assert.deepEqual(
+      loops.map((l) => lineOf(l.node)),
+      [14, 19, 23, 29],
+      'the batch loops, the LBFGS loop and the non-retry while loop; not the loops over optimizers or the retry loop',
+    );
+    assert.ok(isInTrainingLoop(call(facts, 'loss.cpu'), facts));
+  });
+
   it('only gradient-computing, step-like functions are train steps; tests are not', async () => {
     const facts = await factsOf(`import torch
 

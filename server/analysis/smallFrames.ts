@@ -1,0 +1,55 @@
+// Frames whose construction shows that a row-by-row pass over them is not what costs: a table that ships beside the code
+// (read from a path built on `__file__`: a hand-kept list of subjects or settings), or a frame made from a list the
+// code itself filled one item at a time in a Python loop (each row already cost a Python step to make). The pandas rules
+// report their findings on such frames as hot-code-only advice: a loop over data keeps them, a script's run-once code
+// does not.
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { plainAssignments, scopeOf } from './names';
+import { findDescendants } from './scopes';
+
+const READERS = /^pandas\.read_(csv|table|json|excel|parquet|feather|pickle)$/;
+
+/** Why the frame (or the frame a column is selected from) is small or already built row by row; null when unknown. */
+export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
+  const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
+  if (owner?.type !== 'identifier') return null;
+  const scope = scopeOf(owner);
+  const value = singleValue(scope, owner.text);
+  if (value?.type !== 'call') return null;
+  const callee = facts.calleeName(value) ?? '';
+  const first = value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
+  if (!first) return null;
+  if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
+  if (callee === 'pandas.DataFrame' && builtRowByRow(first, scope)) return 'built from a list filled one item at a time in Python';
+  return null;
+}
+
+/** The one value `name` is assigned in scope, or null when it is assigned none or several. */
+function singleValue(scope: Node, name: string): Node | null {
+  const assigned = plainAssignments(scope, name);
+  return assigned.length === 1 ? assigned[0].value : null;
+}
+
+/** `Path(__file__).parent / "subject.tsv"`, or a name assigned such a path. */
+function besideCode(path: Node, scope: Node): boolean {
+  if (mentionsFile(path)) return true;
+  const value = path.type === 'identifier' ? singleValue(scope, path.text) : null;
+  return !!value && mentionsFile(value);
+}
+
+function mentionsFile(n: Node): boolean {
+  return (n.type === 'identifier' && n.text === '__file__') || findDescendants(n, (d) => d.type === 'identifier' && d.text === '__file__').length > 0;
+}
+
+/** `[... for x in xs]`, or a name assigned `[]` and appended to in a `for` loop of the same scope. */
+function builtRowByRow(arg: Node, scope: Node): boolean {
+  if (arg.type === 'list_comprehension') return true;
+  if (arg.type !== 'identifier') return false;
+  const value = singleValue(scope, arg.text);
+  if (value?.type !== 'list' || value.namedChildCount !== 0) return false;
+  return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some((call) => {
+    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement') return true;
+    return false;
+  });
+}

@@ -63,7 +63,7 @@ const WORKER_CLASS = /(^|\.)(Process|Thread)$/;
 
 /** Iterables whose name says they stream data: rows, records, batches, files, lines, requests. */
 const DATA_NAME =
-  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|reader|tensors|arrays|chunks)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
+  /(^|_)(df|data|dataset|datasets|loader|dataloader|batches|batch|rows|records|samples|examples|items|lines|files|paths|frames|images|tokens|docs|documents|requests|responses|results|stream|reader|tensors|arrays|chunks|urls)(_|$)|(data|loader|rows|records|samples|lines|files|batches)$/i;
 /** Calls whose result streams data: DataFrame row iteration, file reads, directory walks. */
 const DATA_CALL =
   /(^|\.)(iterrows|itertuples|iteritems|readlines|iter_lines|iter_content|walk|glob|rglob|iglob|iterdir|listdir|scandir|read_csv|imap|imap_unordered|as_completed)$/;

@@ -230,7 +230,7 @@ describe('impact from context', () => {
     // causalml's semi-synthetic search: `all(y == 0 | y == 1)` once per call of a function that trains trees
     const fits =
       'import numpy as np\n\ndef fit_one(y, X, make):\n    y = np.asarray(y)\n    binary = all((y == 0) | (y == 1))\n    return make(binary).fit(X, y)\n\n' +
-      'def search(ys, X, make):\n    return [fit_one(y, X, make) for y in ys]\n';
+      'def search(samples, X, make):\n    return [fit_one(y, X, make) for y in samples]\n';
     assert.deepEqual(
       (await ruleAt('builtin-reduction-on-ndarray', fits)).map((f) => f.severity),
       ['hint'],

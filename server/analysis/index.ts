@@ -29,7 +29,17 @@ export { importedCallQuery, importedCallee } from './importedCalls';
 export { iterationsIndependent } from './independence';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { drawsEachPass, isSmallLiteralLoop, iteratesArrayData, listBuiltByBranches, listBuiltByLoop, loopNest, loopOverIterable } from './loopInfo';
+export {
+  drawsEachPass,
+  isSmallLiteralLoop,
+  iteratesArrayData,
+  listBuiltByBranches,
+  listBuiltByLoop,
+  loopHeaderText,
+  loopNest,
+  loopOverIterable,
+} from './loopInfo';
+export { loopGrowsWithData } from './impact';
 export type { BranchListLoop, ListLoop } from './loopInfo';
 export type { LoopNest } from './loopInfo';
 export {

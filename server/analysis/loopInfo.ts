@@ -41,6 +41,13 @@ function integerValue(n: Node): number | null {
   return value?.type === 'integer' ? Number(value.text.replace(/_/g, '')) : null;
 }
 
+/** A loop's header as one short line, for messages and hovers: `for c in np.unique(y)`, `while ...`, cut at `max` characters. */
+export function loopHeaderText(loop: Node, max = 60): string {
+  const body = loop.childForFieldName('body');
+  const header = (body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text).replace(/\s+/g, ' ').replace(/\s*:?\s*$/, '');
+  return header.length > max ? `${header.slice(0, max - 3)}...` : header;
+}
+
 /** A `for` loop nest read as comprehension clauses: `for a in A`, `if c`, `for b in a`… */
 export interface LoopNest {
   /** The clauses, outermost first, as comprehension source text (iterables parenthesised when needed). */

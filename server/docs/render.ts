@@ -128,7 +128,9 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
 export function impactLine(finding: Finding): string | null {
   const impact = finding.impact;
   if (!impact || impact.reasons.length === 0) return null;
-  const hint = impact.level === 'low' && finding.severity === 'hint' ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
+  // Ranked low, or normal for advice that pays off only in hot code: either way impact ranking made it a hint.
+  const demoted = finding.severity === 'hint' && (impact.level === 'low' || impact.demotedFrom !== undefined);
+  const hint = demoted ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
   return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }
 

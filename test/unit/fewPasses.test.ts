@@ -20,9 +20,74 @@ async function severityOf(ruleId: string, source: string): Promise<string | unde
   return findings[0]?.severity;
 }
 
+const CONCAT = 'concat-in-loop';
 const APPEND = 'append-loop-to-comprehension';
 
+/** A function growing `idx` with np.concatenate over `header`, whose loop body is `body`. */
+function concatOver(header: string, params = 'X, y', before = ''): string {
+  return (
+    `import itertools\nimport numpy as np\nimport pandas as pd\n\ndef resample(self, ${params}):\n${before}    idx = np.empty((0,), dtype=int)\n` +
+    `    ${header}:\n        idx = np.concatenate((idx, np.flatnonzero(y == c)))\n    return idx\n`
+  );
+}
+
 describe('findings ranked by how many passes their loop makes (issue 26)', () => {
+  describe('concat-in-loop', () => {
+    it('is a hint over a few things: class labels, features, configuration entries, tasks', async () => {
+      for (const header of [
+        'for c in np.unique(y)',
+        'for c, n in self.sampling_strategy_.items()',
+        'for c in features',
+        'for c in sorted(self.classes_)',
+        'for c in range(len(self.classes_))',
+        'for c in grouped_tasks',
+      ]) {
+        const [f] = await found(CONCAT, concatOver(header, 'X, y, features=(), grouped_tasks=()'));
+        assert.equal(f?.severity, 'hint', header);
+        assert.equal(f.impact?.level, 'low', header);
+        assert.match(f.impact!.reasons[0], /runs over a few items/, header);
+        // Only the ranking: every finding keeps its full severity with impact "all".
+        const [all] = await found(CONCAT, concatOver(header, 'X, y, features=(), grouped_tasks=()'), { impact: 'all' });
+        assert.equal(all?.severity, 'warning', header);
+      }
+    });
+
+    it('keeps its warning where the passes grow with the data', async () => {
+      for (const [header, params, before] of [
+        ['for c in rows', 'rows, y', ''],
+        ['for c in range(len(X))', 'X, y', ''],
+        ['for c in range(X.shape[0])', 'X, y', ''],
+        ['for key, c in frame.groupby("k")', 'frame, y', ''],
+        ['for sym, c in positions.iteritems()', 'positions, y', ''],
+        ['for c in open(path)', 'path, y', ''],
+        // The optuna fANOVA loop: a product of split points, per tree and feature (judged useful).
+        ['for c, s in zip(points, sizes)', 'a, b, y', '    points = itertools.product(*a)\n    sizes = itertools.product(*b)\n'],
+        ['while c < len(y)', 'X, y', '    c = 0\n'],
+      ]) {
+        assert.equal(await severityOf(CONCAT, concatOver(header, params, before)), 'warning', header);
+      }
+    });
+
+    it("keeps the batch loop of shap's teacher forcing (a while loop over all inputs) and pyfolio's per-position append", async () => {
+      const batches =
+        'import numpy as np\n\ndef score(self, X):\n    out = None\n    start, end = 0, len(X)\n    while start < end:\n' +
+        '        part = self.logodds(X[start : start + self.batch_size])\n        if out is None:\n            out = part\n        else:\n' +
+        '            out = np.concatenate((out, part))\n        start += self.batch_size\n    return out\n';
+      assert.equal(await severityOf(CONCAT, batches), 'warning');
+      const positions =
+        'import pandas as pd\n\ndef close(path, open_pos):\n    closed = pd.read_csv(path)[["a"]]\n    for sym, val in open_pos.iteritems():\n' +
+        '        closed = closed.append(pd.DataFrame({"a": [val]}))\n    return closed\n';
+      assert.equal(await severityOf(CONCAT, positions), 'warning');
+    });
+
+    it('says in the hover why a few-pass concatenation is a hint', async () => {
+      const [f] = await found(CONCAT, concatOver('for c in np.unique(y)'));
+      const rule = ALL_RULES.find((r) => r.id === CONCAT)!;
+      const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
+      assert.match(hover, /\*\*Ranked low:\*\* its loop \(`for c in np\.unique\(y\)`\) runs over a few items.*\(a hint/);
+    });
+  });
+
   describe('advice that saves a constant per item (append-loop-to-comprehension, readlines-iteration, ...)', () => {
     const appendIn = (outer: string, params: string, extra = '') =>
       `def f(${params}):\n${outer}\n${extra}        out = []\n        for x in inner:\n            out.append(x * 2)\n        use(out)\n`;

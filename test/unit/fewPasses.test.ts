@@ -21,6 +21,7 @@ async function severityOf(ruleId: string, source: string): Promise<string | unde
 }
 
 const CONCAT = 'concat-in-loop';
+const STRING = 'string-concat-in-loop';
 const APPEND = 'append-loop-to-comprehension';
 
 /** A function growing `idx` with np.concatenate over `header`, whose loop body is `body`. */
@@ -85,6 +86,41 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
       const rule = ALL_RULES.find((r) => r.id === CONCAT)!;
       const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
       assert.match(hover, /\*\*Ranked low:\*\* its loop \(`for c in np\.unique\(y\)`\) runs over a few items.*\(a hint/);
+    });
+  });
+
+  describe('string-concat-in-loop', () => {
+    it('is a hint for a few large pieces: a handful of responses, a file in a few big chunks, a configuration tree', async () => {
+      const responses =
+        'def parse(outputs):\n    res = []\n    for out in outputs:\n        tmp = [c["text"] for c in out["choices"]]\n        res = res + tmp\n    return res\n';
+      const chunks =
+        'def receive(comm):\n    num_chunks = comm.bcast(None)\n    data = bytes()\n    for _ in range(num_chunks):\n        data += comm.bcast(None)\n    return data\n';
+      const tree =
+        'def flat(self):\n    params = []\n    data = self.config["anyOf"]\n    for i, p in enumerate(data):\n        params = params + self.child(p).flat()\n    return params\n';
+      for (const src of [responses, chunks, tree]) {
+        const [f] = await found(STRING, src);
+        assert.equal(f?.severity, 'hint', src);
+        assert.match(f.impact!.reasons[0], /runs over a few items/, src);
+      }
+    });
+
+    it("is a hint where each read asks for all that is missing (numpy's _read_bytes), a warning for a read loop in fixed chunks", async () => {
+      const remainder =
+        'def read_exactly(fp, size):\n    data = bytes()\n    while True:\n        r = fp.read(size - len(data))\n        data += r\n' +
+        '        if len(r) == 0 or len(data) == size:\n            break\n    return data\n';
+      const [f] = await found(STRING, remainder);
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.impact!.reasons[0], /asks for everything still missing from `data`/);
+      const fixed =
+        'def read_all(sock):\n    data = b""\n    while True:\n        chunk = sock.recv(4096)\n        if not chunk:\n            break\n        data += chunk\n    return data\n';
+      assert.equal(await severityOf(STRING, fixed), 'warning');
+    });
+
+    it('keeps its warning for many small pieces: a line per row, a piece per file', async () => {
+      const perRow = 'def render(rows):\n    out = b""\n    for row in rows:\n        out += b",".join(row) + b"\\n"\n    return out\n';
+      assert.equal(await severityOf(STRING, perRow), 'warning');
+      const perLine = 'csv = ""\nfor line in open("data.txt"):\n    csv += line.upper()\n';
+      assert.equal(await severityOf(STRING, perLine), 'warning');
     });
   });
 

@@ -16,6 +16,7 @@ import {
   occurrences,
   parameterNames,
   scopeOf,
+  valueBoundOnce,
 } from '../../server/analysis';
 import { bareText, eolOf, freshName, indentAt, insertAt, lineEndOf, lineStyle, ownsLines, replaceNode, wrapLine } from '../../server/fixes';
 
@@ -284,7 +285,7 @@ export default defineRule({
     // The copying adds up to the square of the number of pieces: it is what makes a loop slow when the pieces are many
     // (a line per row, a token per word). A few large pieces (an API response's choices, a file read in 1 GiB chunks,
     // a search-space tree's few branches) copy about as much as one join: those findings are hints, saying why.
-    const lowImpact = fewPieces(growth, updates, acc, scope, ctx);
+    const lowImpact = fewPieces(growth, updates, acc, ctx);
     const ranking = ctx;
     if (lowImpact) ctx = { ...ranking, report: (r) => ranking.report({ lowImpact, ...r }) };
     if (kind === 'list') {
@@ -365,8 +366,8 @@ const READ_METHODS = new Set(['read', 'recv', 'read1', 'readexactly', 'readinto'
  * (`fp.read(size - len(data))`, which normally returns it in one go), or no loop the accumulator grows across has a pass
  * count that grows with the data (see loopGrowsWithData).
  */
-function fewPieces(growth: Node[], updates: Update[], acc: string, scope: Node, ctx: RuleContext): string | undefined {
-  if (updates.every((u) => addedPieces(u, acc).some((piece) => readsRemainder(piece, acc, scope)))) {
+function fewPieces(growth: Node[], updates: Update[], acc: string, ctx: RuleContext): string | undefined {
+  if (updates.every((u) => addedPieces(u, acc).some((piece) => readsRemainder(piece, acc)))) {
     return `each read asks for everything still missing from \`${acc}\`, so the loop runs once unless a read comes back short`;
   }
   if (growth.some((loop) => loopGrowsWithData(loop, ctx.facts))) return undefined;
@@ -374,13 +375,8 @@ function fewPieces(growth: Node[], updates: Update[], acc: string, scope: Node, 
 }
 
 /** `fp.read(size - len(acc))`, awaited or not, or a local name bound once to one. */
-function readsRemainder(piece: Node, acc: string, scope: Node): boolean {
-  let n: Node | null = piece;
-  if (n.type === 'identifier') {
-    const binds = localOccurrences(scope, n.text).filter((id) => bindingOf(id) !== null);
-    const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
-    n = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
-  }
+function readsRemainder(piece: Node, acc: string): boolean {
+  let n: Node | null = piece.type === 'identifier' ? valueBoundOnce(piece) : piece;
   if (n?.type === 'await') n = n.namedChild(0);
   const fn = n?.type === 'call' ? n.childForFieldName('function') : null;
   if (fn?.type !== 'attribute' || !READ_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;

@@ -11,7 +11,8 @@ import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
-import { bindingOf, occurrences, scopeOf } from './names';
+import { scopeOf, valueBoundOnce } from './names';
+import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -511,7 +512,8 @@ export function loopGrowsWithData(loop: Node, facts: FileFacts): boolean {
   if (!iterable) return false;
   const { inner } = unwrapIterable(iterable, facts);
   // zip(a, b) makes as many passes as its shortest input: each must grow.
-  const parts = inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? callArgs(inner) : [inner];
+  const parts =
+    inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? positionalArguments(inner) : [inner];
   return parts.length > 0 && parts.every((part) => growsWithData(part, loop, facts, 0));
 }
 
@@ -521,10 +523,11 @@ function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number):
   if (expr.type === 'call') {
     const callee = facts.calleeName(expr) ?? expr.childForFieldName('function')?.text ?? '';
     if (COMBINATORIAL.test(callee) || /(^|\.)groupby$/.test(callee)) return true;
-    if (callee === 'range' && facts.isBuiltin('range', expr)) return callArgs(expr).some((arg) => sizeOfData(arg, loop, facts, depth) || isCountParameter(arg));
+    if (callee === 'range' && facts.isBuiltin('range', expr))
+      return positionalArguments(expr).some((arg) => sizeOfData(arg, loop, facts, depth) || isCountParameter(arg));
   }
   // A local name is judged by what it was bound to (`data = self.config[v]` is a configuration entry), else by its spelling.
-  const bound = expr.type === 'identifier' && depth < 3 ? onlyBindingValue(expr) : null;
+  const bound = expr.type === 'identifier' && depth < 3 ? valueBoundOnce(expr) : null;
   if (bound) return growsWithData(bound, loop, facts, depth + 1) || (!namesFewThings(bound, facts) && isDataExpression(expr, facts));
   return isDataExpression(expr, facts);
 }
@@ -532,12 +535,12 @@ function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number):
 /** `len(x)`, `x.shape[0]`, `len(x.index)` or `x.size` of something that grows with the data, or a name bound to one. */
 function sizeOfData(arg: Node, loop: Node, facts: FileFacts, depth: number): boolean {
   if (arg.type === 'identifier' && depth < 3) {
-    const bound = onlyBindingValue(arg);
+    const bound = valueBoundOnce(arg);
     return bound !== null && sizeOfData(bound, loop, facts, depth + 1);
   }
   if (arg.type === 'binary_operator') return ['left', 'right'].some((f) => sizeOfData(arg.childForFieldName(f)!, loop, facts, depth));
   let of: Node | null = null;
-  if (arg.type === 'call' && arg.childForFieldName('function')?.text === 'len') of = callArgs(arg)[0] ?? null;
+  if (arg.type === 'call' && arg.childForFieldName('function')?.text === 'len') of = positionalArguments(arg)[0] ?? null;
   else if (arg.type === 'subscript' && arg.childForFieldName('value')?.childForFieldName('attribute')?.text === 'shape') {
     of = arg.childForFieldName('value')!.childForFieldName('object');
   } else if (arg.type === 'attribute' && arg.childForFieldName('attribute')?.text === 'size') of = arg.childForFieldName('object');
@@ -562,7 +565,7 @@ function namesFewThings(expr: Node, facts: FileFacts): boolean {
       if (FEW_CALL.test(callee)) return true;
       const fn = n.childForFieldName('function');
       if (fn?.type === 'attribute' && /^(items|values|copy)$/.test(fn.childForFieldName('attribute')?.text ?? '')) n = fn.childForFieldName('object');
-      else if (fn?.type === 'identifier' && /^(sorted|list|tuple|set|reversed)$/.test(fn.text)) n = callArgs(n)[0] ?? null;
+      else if (fn?.type === 'identifier' && /^(sorted|list|tuple|set|reversed)$/.test(fn.text)) n = positionalArguments(n)[0] ?? null;
       else return false;
     } else if (n.type === 'subscript') {
       n = n.childForFieldName('value');
@@ -583,19 +586,6 @@ function isDataExpression(inner: Node, facts: FileFacts): boolean {
   const name = callee ? '' : ((inner.type === 'attribute' ? inner.childForFieldName('attribute')?.text : inner.text) ?? '');
   if (inner.type !== 'call' && DATA_NAME.test(name)) return true;
   return localTypes(facts).typeOf(inner) !== null || isDataLoaderExpr(inner, facts);
-}
-
-/** The value of the one plain assignment to this local name in its function, or null. */
-function onlyBindingValue(id: Node): Node | null {
-  const scope = scopeOf(id);
-  if (scope.type !== 'function_definition') return null;
-  const binds = occurrences(scope, id.text).filter((o) => bindingOf(o) !== null);
-  const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
-  return assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
-}
-
-function callArgs(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'keyword_argument') ?? [];
 }
 
 function iterableOf(loop: Node): Node | null {

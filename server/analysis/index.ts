@@ -57,6 +57,7 @@ export {
   readsAfter,
   scopeOf,
   targetNames,
+  valueBoundOnce,
 } from './names';
 export {
   compiledByCall,

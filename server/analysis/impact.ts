@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard, parameterNames } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
@@ -442,7 +442,9 @@ function readIteratesData(loop: Node, facts: FileFacts): boolean {
  * parsed or unpickled. Not `open()`: reading a file line by line is what readlines-iteration is about.
  */
 const HEAVY_METHOD =
-  /^(generate|forward|backward|fit|fit_transform|fit_resample|partial_fit|predict|predict_proba|predict_log_proba|decision_function|score_samples|kneighbors|radius_neighbors|cross_val_predict|cross_val_score|train_on_batch|test_on_batch|evaluate|run_until_complete|urlopen|read_csv|read_parquet|read_excel|read_json|check_output|check_call|communicate)$/;
+  /^(forward|backward|fit_transform|fit_resample|partial_fit|predict_proba|predict_log_proba|decision_function|score_samples|kneighbors|radius_neighbors|cross_val_predict|cross_val_score|train_on_batch|test_on_batch|evaluate|run_until_complete|urlopen|read_csv|read_parquet|read_excel|read_json|check_output|check_call|communicate)$/;
+/** A method named for generation, a fit or a prediction, also as part of its name: `self._model_multimodal_generate(...)`, `fit_one`. */
+const HEAVY_WORD = /(^|_)(generate|fit|predict)(_|$)/;
 /** Modules each of whose calls is a request, a file or a process: `requests.get`, `subprocess.run`, `pickle.load`. */
 const HEAVY_MODULE = /^(requests|httpx|urllib\.request|subprocess|pickle|torch\.load|torch\.save|numpy\.(load|save|loadtxt|savetxt|genfromtxt))(\.|$)/;
 /** A callee named as a model or network: `model(x)`, `self.model(x)`, `self.lm(x)`, `net(x)`, `encoder(x)`. */
@@ -476,7 +478,7 @@ function isHeavyCall(call: Node, facts: FileFacts): boolean {
   if (POOL_METHODS.has(method) && /(pool|executor)$/i.test(fn.childForFieldName('object')?.text ?? '')) return true;
   if (HEAVY_MODULE.test(facts.calleeName(call) ?? '')) return true;
   const last = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : fn.type === 'identifier' ? fn.text : '';
-  return HEAVY_METHOD.test(last) || MODEL_NAME.test(fn.type === 'attribute' || fn.type === 'identifier' ? fn.text : '');
+  return HEAVY_METHOD.test(last) || HEAVY_WORD.test(last) || MODEL_NAME.test(fn.type === 'attribute' || fn.type === 'identifier' ? fn.text : '');
 }
 
 function insideNestedDefinition(node: Node, boundary: Node): boolean {
@@ -526,6 +528,8 @@ function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number):
     if (callee === 'range' && facts.isBuiltin('range', expr))
       return positionalArguments(expr).some((arg) => sizeOfData(arg, loop, facts, depth) || isCountParameter(arg));
   }
+  // A text taken character by character (`def preprocess(message: bytes)`, `for char in message`) makes a pass per character.
+  if (expr.type === 'identifier' && isTextParameter(expr)) return true;
   // A local name is judged by what it was bound to (`data = self.config[v]` is a configuration entry), else by its spelling.
   const bound = expr.type === 'identifier' && depth < 3 ? valueBoundOnce(expr) : null;
   if (bound) return growsWithData(bound, loop, facts, depth + 1) || (!namesFewThings(bound, facts) && isDataExpression(expr, facts));
@@ -553,6 +557,12 @@ function isCountParameter(arg: Node): boolean {
   if (arg.type !== 'identifier' || FEW_NAME.test(arg.text)) return false;
   const scope = scopeOf(arg);
   return scope.type === 'function_definition' && parameterNames(scope).includes(arg.text);
+}
+
+/** A parameter annotated as a str or bytes. */
+function isTextParameter(id: Node): boolean {
+  const scope = scopeOf(id);
+  return scope.type === 'function_definition' && /^(str|bytes|bytearray)$/.test(parameterAnnotation(scope, id.text) ?? '');
 }
 
 /** The expression names a few things: `np.unique(y)`, `features`, `self.sampling_strategy_.items()`, `config["x"]`. */

@@ -121,6 +121,9 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
       assert.equal(await severityOf(STRING, perRow), 'warning');
       const perLine = 'csv = ""\nfor line in open("data.txt"):\n    csv += line.upper()\n';
       assert.equal(await severityOf(STRING, perLine), 'warning');
+      const perCharacter =
+        'def bits(message: bytes) -> bytes:\n    out = b""\n    for char in message:\n        out += format(char, "08b").encode()\n    return out\n';
+      assert.equal(await severityOf(STRING, perCharacter), 'warning');
     });
   });
 
@@ -141,7 +144,14 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
     });
 
     it('a loop over data that calls a model, a fit or a request on every pass makes the per-item saving noise', async () => {
-      for (const call of ['self.model.generate(batch)', 'model(batch)', 'est.fit(batch)', 'requests.get(batch)', 'subprocess.run(batch)']) {
+      for (const call of [
+        'self.model.generate(batch)',
+        'self._model_multimodal_generate(batch)',
+        'model(batch)',
+        'est.fit(batch)',
+        'requests.get(batch)',
+        'subprocess.run(batch)',
+      ]) {
         const src = `import requests\nimport subprocess\n\n${appendIn('    for batch in batches:\n      if batch:', 'batches, model, est', `        inner = ${call}\n`)}`;
         const [f] = await found(APPEND, src);
         assert.equal(f?.severity, 'hint', call);

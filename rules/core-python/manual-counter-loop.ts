@@ -156,6 +156,7 @@ export default defineRule({
   category: 'core-python',
   severity: 'info',
   quietOutsideHotCode: true,
+  savesPerItem: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'builtins-and-data-structures',

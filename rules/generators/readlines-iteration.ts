@@ -79,6 +79,7 @@ export default defineRule({
   // Reading the lines into a list costs memory once per call; where the read runs once (a config or version file read
   // at start-up, a build script) that is rarely worth a change. Shown where the read repeats (analysis/impact.ts).
   quietOutsideHotCode: true,
+  savesPerItem: true,
   message: 'The whole file is read into a list before the loop starts; iterate over the file object to stream it line by line',
   docs: {
     why:

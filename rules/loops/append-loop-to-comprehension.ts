@@ -241,6 +241,7 @@ export default defineRule({
   category: 'loops',
   severity: 'info',
   quietOutsideHotCode: true,
+  savesPerItem: true,
   severityForms: [
     {
       severity: 'hint',

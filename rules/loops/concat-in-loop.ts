@@ -11,6 +11,8 @@ import {
   leavesTheLoops,
   localOccurrences,
   localTypes,
+  loopGrowsWithData,
+  loopHeaderText,
   moduleRef,
   nestedScopeOf,
   occurrences,
@@ -223,7 +225,9 @@ export default defineRule({
     why:
       '`pd.concat`, `DataFrame.append`, `np.append`, `np.concatenate` and `torch.cat` never grow their input in place: each call ' +
       'allocates a new frame, array or tensor and copies the accumulator into it. Called once per iteration, the loop copies ' +
-      '1 + 2 + ... + n pieces, so its time grows with the square of the number of pieces.',
+      '1 + 2 + ... + n pieces, so its time grows with the square of the number of pieces. That matters where the number of passes ' +
+      'grows with the data (rows, batches, files, a stream); over a few class labels, features or tasks the copies stay few, and ' +
+      'the finding is a hint.',
     instead:
       'Append the pieces to a Python list (appending is amortised constant time) and concatenate the list once after the loop: ' +
       '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)`.',
@@ -290,7 +294,16 @@ export default defineRule({
     // A tensor grown outside a loop over data is short (a generated sequence gaining one token per step, beam
     // candidates), and each step's model call dwarfs the copy: it matters only in hot code (a loop over a loader).
     const quietOutsideHotCode = g.kind === 'torch.cat';
-    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, quietOutsideHotCode, ...extra });
+    // The copies add up to the square of the pass count: over rows, batches, files or a stream that is what makes the
+    // loop slow; over a few class labels, features or tasks it is a few copies, lost next to each pass's own work
+    // (a fit, a neighbour query, a model call). Those findings are hints, saying why.
+    // (A tensor's growth is already quiet outside hot code, where its loops run over a loader.)
+    const lowImpact =
+      quietOutsideHotCode || growth.some((loop) => loopGrowsWithData(loop, ctx.facts))
+        ? undefined
+        : `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few`;
+    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) =>
+      ctx.report({ node: update, message, quietOutsideHotCode, ...(lowImpact ? { lowImpact } : {}), ...extra });
 
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the

@@ -68,6 +68,7 @@ export default defineRule({
   category: 'loops',
   severity: 'hint',
   quietOutsideHotCode: true,
+  savesPerItem: true,
   enabledByDefault: false,
   confidence: 'high',
   guide: 'builtins-and-data-structures',

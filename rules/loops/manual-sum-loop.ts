@@ -48,6 +48,7 @@ export default defineRule({
   category: 'loops',
   severity: 'hint',
   quietOutsideHotCode: true,
+  savesPerItem: true,
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',

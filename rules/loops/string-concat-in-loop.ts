@@ -10,10 +10,13 @@ import {
   isSmallLiteralLoop,
   leavesTheLoops,
   localOccurrences,
+  loopGrowsWithData,
+  loopHeaderText,
   nestedScopeOf,
   occurrences,
   parameterNames,
   scopeOf,
+  valueBoundOnce,
 } from '../../server/analysis';
 import { bareText, eolOf, freshName, indentAt, insertAt, lineEndOf, lineStyle, ownsLines, replaceNode, wrapLine } from '../../server/fixes';
 
@@ -215,7 +218,8 @@ export default defineRule({
       'linear (an implementation detail PEP 8 says not to rely on; PyPy copies). Everywhere else it copies: at module ' +
       'level, on a `global`, `nonlocal` or closure variable, after `s = s + a + b`, while a list or another name also ' +
       'holds the string, and always for bytes. Measured on CPython 3.11 with 200,000 pieces: 6.5 ms in a function ' +
-      'local, 51 s for the same loop at module level. These cases are warnings; the in-place case is a hint. ' +
+      'local, 51 s for the same loop at module level. These cases are warnings; the in-place case is a hint, and so is a loop ' +
+      'that adds a few large pieces (a handful of API responses, a file read in a few big chunks), which copies about as much as one join. ' +
       '`lst = lst + [x]` copies the whole list in the same way.',
     instead:
       'Append the pieces to a list and call `"".join(pieces)` once after the loop (or use `io.StringIO`); for lists use `lst.append(x)` or `lst.extend(...)`.',
@@ -278,6 +282,12 @@ export default defineRule({
     // `out = out + rest` then `break` (or return/raise): it runs at most once, nothing is copied per pass.
     if (updates.every((u) => leavesTheLoops(u.stmt, top))) return;
 
+    // The copying adds up to the square of the number of pieces: it is what makes a loop slow when the pieces are many
+    // (a line per row, a token per word). A few large pieces (an API response's choices, a file read in 1 GiB chunks,
+    // a search-space tree's few branches) copy about as much as one join: those findings are hints, saying why.
+    const lowImpact = fewPieces(growth, updates, acc, ctx);
+    const ranking = ctx;
+    if (lowImpact) ctx = { ...ranking, report: (r) => ranking.report({ lowImpact, ...r }) };
     if (kind === 'list') {
       reportList(ctx, update, acc);
       return;
@@ -347,6 +357,38 @@ export default defineRule({
     });
   },
 });
+
+/** Methods that read a chunk of a stream, a socket or a file. */
+const READ_METHODS = new Set(['read', 'recv', 'read1', 'readexactly', 'readinto']);
+
+/**
+ * Why the loop adds a few pieces, not many, or undefined: every update adds a read that asks for all that is still missing
+ * (`fp.read(size - len(data))`, which normally returns it in one go), or no loop the accumulator grows across has a pass
+ * count that grows with the data (see loopGrowsWithData).
+ */
+function fewPieces(growth: Node[], updates: Update[], acc: string, ctx: RuleContext): string | undefined {
+  if (updates.every((u) => addedPieces(u, acc).some((piece) => readsRemainder(piece, acc)))) {
+    return `each read asks for everything still missing from \`${acc}\`, so the loop runs once unless a read comes back short`;
+  }
+  if (growth.some((loop) => loopGrowsWithData(loop, ctx.facts))) return undefined;
+  return `its loop (\`${loopHeaderText(growth[growth.length - 1])}\`) runs over a few items, not over rows, lines, files or a stream: the pieces stay few`;
+}
+
+/** `fp.read(size - len(acc))`, awaited or not, or a local name bound once to one. */
+function readsRemainder(piece: Node, acc: string): boolean {
+  let n: Node | null = piece.type === 'identifier' ? valueBoundOnce(piece) : piece;
+  if (n?.type === 'await') n = n.namedChild(0);
+  const fn = n?.type === 'call' ? n.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || !READ_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  const size = n!.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
+  return size?.type === 'binary_operator' && size.childForFieldName('operator')?.type === '-' && isLenOf(size.childForFieldName('right'), acc);
+}
+
+function isLenOf(node: Node | null, name: string): boolean {
+  if (node?.type !== 'call' || node.childForFieldName('function')?.text !== 'len') return false;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  return args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === name;
+}
 
 /** The expressions an update adds: the right side of `+=`, or each added operand of `acc = acc + a + b`. */
 function addedPieces(update: Update, acc: string): Node[] {

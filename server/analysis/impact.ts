@@ -9,8 +9,10 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
+import { scopeOf, valueBoundOnce } from './names';
+import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -167,6 +169,7 @@ export function impactOf(
   project: ProjectPlace = {},
   onlyAtScale = false,
   previous?: Impact,
+  savesPerItem = false,
 ): Impact {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
@@ -194,10 +197,11 @@ export function impactOf(
   if (onlyAtScale && isCommandModule(filePath)) return { level: 'low', reasons: [COMMAND_AT_SCALE] };
   const cold = coldReasons(node, facts, example, notebookData);
   if (reusable && cold.length === 0) return reusable;
-  const hot = hotReasons(node, facts, onlyAtScale, onlyAtScale && dataLibrary);
+  const discounted: string[] = [];
+  const hot = hotReasons(node, facts, onlyAtScale, onlyAtScale && dataLibrary, savesPerItem ? discounted : null);
   if (hot.length > 0) return { level: 'high', reasons: hot };
   if (cold.length > 0) return { level: 'low', reasons: cold };
-  return { level: 'normal', reasons: [] };
+  return { level: 'normal', reasons: discounted };
 }
 
 /**
@@ -288,26 +292,50 @@ function definitionImpact(definition: Node, facts: FileFacts): Impact {
  * Why node runs many times: a loop over data (nested or not), a training step, a request handler, a caller's loop over data.
  * `amortized`: the finding saves a constant amount of data-library time per run (a built-in reduction, a sync), so a
  * loop or function that also fits or loads a model on each run is not hot for it (see costlyWorkEachPass).
+ * `discounted`, for advice that saves a constant per item (RuleDefinition.savesPerItem): where to say why a place
+ * that would be hot for other advice is not for this one (nested loops with no data, a model call on every pass).
  */
-function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized = false): string[] {
+function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized = false, discounted: string[] | null = null): string[] {
   const reasons: string[] = [];
   // Advice about a loop's own shape (an append loop, a hand-written sum) saves a constant per item: one pass, even over
   // data, costs little; it pays off where the loop itself runs many times. So its own loop does not count, as a
   // comprehension's own loop does not.
   const loops = loopsAround(node, facts).filter((loop) => !(onlyAtScale && loop.startIndex === node.startIndex && LOOP_TYPES.has(loop.type)));
-  if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
-  else if (loops.some((loop) => iteratesData(loop, facts) && !(amortized && costlyWorkEachPass(loop, facts)))) reasons.push('in a loop over data');
-  // Nested loops alone say nothing about how many times they run: a blind review of 24 findings ranked high for that
-  // reason alone found none worth changing (loops over a model's layers, a handful of classes, a small grid). They add
-  // to a reason, not replace one.
-  if (loops.length >= 2 && reasons.length > 0) reasons.push('in nested loops');
+  if (discounted) {
+    // A per-item saving is some tens of nanoseconds: next to a model call, a fit or a request made on every pass of the
+    // same loop it is lost, however many passes there are (a training step always calls its model).
+    const dataLoops = loops.filter((loop) => iteratesData(loop, facts));
+    const light = dataLoops.filter((loop) => heavyCallEachPass(loop, facts) === null);
+    if (light.length > 0) reasons.push('in a loop over data');
+    else if (dataLoops.length > 0)
+      discounted.push(`each pass of its loop over data calls \`${heavyCallEachPass(dataLoops[0], facts)}\`, far heavier than the per-item saving`);
+    else if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts))
+      discounted.push('in a training step, whose model call outweighs the per-item saving');
+    // Nested loops multiply passes only when some loop runs over data: two loops over a small grid stay small.
+    else if (loops.length >= 2) discounted.push('in nested loops, none of them over data: the passes stay few');
+  } else {
+    if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
+    else if (loops.some((loop) => iteratesData(loop, facts) && !(amortized && costlyWorkEachPass(loop, facts)))) reasons.push('in a loop over data');
+    // Nested loops alone say nothing about how many times they run: a blind review of 24 findings ranked high for that
+    // reason alone found none worth changing (loops over a model's layers, a handful of classes, a small grid). They add
+    // to a reason, not replace one.
+    if (loops.length >= 2 && reasons.length > 0) reasons.push('in nested loops');
+  }
   const def = enclosingDefinition(node);
   if (def && isRequestHandler(def)) reasons.push('in a request handler');
+  if (!def || reasons.length > 0) return reasons;
   // A constant saved per call of a function that also fits or loads a model (causalml's per-row model search) is
   // nothing next to that work, however often the function runs.
-  const repeats = def && reasons.length === 0 && !(amortized && doesCostlyWork(def, facts));
-  if (repeats && calledFromLoop(def, facts)) reasons.push(`in \`${nameOf(def)}\`, called from a loop in this file`);
-  else if (repeats && handedToWorkers(def, facts)) reasons.push(`in \`${nameOf(def)}\`, run per item by a process or thread pool`);
+  if (amortized && doesCostlyWork(def, facts)) return reasons;
+  const repeated = calledFromLoop(def, facts)
+    ? `in \`${nameOf(def)}\`, called from a loop in this file`
+    : handedToWorkers(def, facts)
+      ? `in \`${nameOf(def)}\`, run per item by a process or thread pool`
+      : null;
+  // Each run of a function that fits a model or fans work out to a pool costs far more than its items' per-item saving.
+  const heavy = repeated && discounted ? heavyCallEachPass(def, facts) : null;
+  if (heavy) discounted!.push(`\`${nameOf(def)}\` runs often, but each run calls \`${heavy}\`, far heavier than the per-item saving`);
+  else if (repeated) reasons.push(repeated);
   return reasons;
 }
 
@@ -419,8 +447,165 @@ function readIteratesData(loop: Node, facts: FileFacts): boolean {
  * its inferred type: a DataFrame, an array, a data loader). `enumerate` / `iter` / `tqdm` around it are looked through.
  */
 export function isDataIterable(iterable: Node, facts: FileFacts): boolean {
+  // What the text says first: the inference after it costs far more, and a keystroke ranks every finding of the file.
+  return isDataExpression(unwrapIterable(iterable, facts).inner, facts);
+}
+
+/**
+ * Calls whose one call costs far more than a per-item saving of a few tens of nanoseconds: a model's forward pass or
+ * generation, an estimator's fit or prediction, a nearest-neighbour query, a network request, a process, a whole file
+ * parsed or unpickled. Not `open()`: reading a file line by line is what readlines-iteration is about.
+ */
+const HEAVY_METHOD =
+  /^(forward|backward|fit_transform|fit_resample|partial_fit|predict_proba|predict_log_proba|decision_function|score_samples|kneighbors|radius_neighbors|cross_val_predict|cross_val_score|train_on_batch|test_on_batch|evaluate|run_until_complete|urlopen|read_csv|read_parquet|read_excel|read_json|check_output|check_call|communicate)$/;
+/** A method named for generation, a fit or a prediction, also as part of its name: `self._model_multimodal_generate(...)`, `fit_one`. */
+const HEAVY_WORD = /(^|_)(generate|fit|predict)(_|$)/;
+/** Modules each of whose calls is a request, a file or a process: `requests.get`, `subprocess.run`, `pickle.load`. */
+const HEAVY_MODULE = /^(requests|httpx|urllib\.request|subprocess|pickle|torch\.load|torch\.save|numpy\.(load|save|loadtxt|savetxt|genfromtxt))(\.|$)/;
+/** A callee named as a model or network: `model(x)`, `self.model(x)`, `self.lm(x)`, `net(x)`, `encoder(x)`. */
+const MODEL_NAME = /(^|\.|_)(model|net|lm|llm|encoder|decoder|generator|discriminator|classifier|regressor|estimator)$/i;
+
+const heavyCallCache = new WeakMap<FileFacts, Map<number, string | null>>();
+
+/**
+ * The callee of a call in the loop's (or function's) body, outside nested defs, that costs far more than a per-item
+ * saving, or null. Asked only for findings of per-item advice in a loop over data or a function run often: a few per file.
+ */
+function heavyCallEachPass(loop: Node, facts: FileFacts): string | null {
+  let byLoop = heavyCallCache.get(facts);
+  if (!byLoop) heavyCallCache.set(facts, (byLoop = new Map()));
+  let known = byLoop.get(loop.id);
+  if (known === undefined) {
+    const body = loop.childForFieldName('body') ?? loop;
+    const heavy = body?.descendantsOfType('call').find((call) => call !== null && isHeavyCall(call, facts) && !insideNestedDefinition(call, loop));
+    known = heavy?.childForFieldName('function')?.text ?? null;
+    byLoop.set(loop.id, known);
+  }
+  return known;
+}
+
+function isHeavyCall(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  // Work handed to other processes or threads: `pool.map(f, xs)`, `executor.submit(f, x)`, joblib's `Parallel(...)`.
+  if (fn.type === 'identifier' && fn.text === 'Parallel') return true;
+  const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  if (POOL_METHODS.has(method) && /(pool|executor)$/i.test(fn.childForFieldName('object')?.text ?? '')) return true;
+  if (HEAVY_MODULE.test(facts.calleeName(call) ?? '')) return true;
+  const last = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : fn.type === 'identifier' ? fn.text : '';
+  return HEAVY_METHOD.test(last) || HEAVY_WORD.test(last) || MODEL_NAME.test(fn.type === 'attribute' || fn.type === 'identifier' ? fn.text : '');
+}
+
+function insideNestedDefinition(node: Node, boundary: Node): boolean {
+  for (const n of ancestors(node)) {
+    if (n.equals(boundary)) return false;
+    if (STOP_TYPES.has(n.type)) return true;
+  }
+  return false;
+}
+
+/**
+ * Names of the few things code loops over once each: class labels, features and columns, configuration entries, tasks,
+ * models, folds, layers. A loop over one of them makes a few passes, however large the data behind each pass is.
+ */
+const FEW_NAME =
+  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec)_?$/i;
+/** Calls that return a few distinct values or a configuration's keys: `np.unique(y)`, `s.unique()`, `set(labels)`. */
+const FEW_CALL = /(^|\.)(unique|keys|named_parameters|named_modules|named_children|parameters|modules|children)$/;
+/** Generators of combinations, whose count grows as a product of their inputs' sizes. */
+const COMBINATORIAL = /^itertools\.(product|combinations|combinations_with_replacement|permutations)$/;
+
+/**
+ * True when the loop's number of passes grows with the data the code handles: it iterates rows, batches, files, lines,
+ * chunks, a stream or a dataset (as `iteratesData` judges), `range(len(data))`, a DataFrame's groups, a product of
+ * value lists, or is a `while` loop (which runs until its input is used up or its computation converges). False for a
+ * loop over a few things (class labels from `np.unique(y)`, feature or column names, configuration entries, tasks):
+ * advice whose cost grows with the square of the pass count (a concatenation that copies all gathered so far) hardly
+ * matters there.
+ */
+export function loopGrowsWithData(loop: Node, facts: FileFacts): boolean {
+  if (loop.type === 'while_statement') return true;
+  const iterable = iterableOf(loop);
+  if (!iterable) return false;
   const { inner } = unwrapIterable(iterable, facts);
-  // What the text says first: the inference below costs far more, and a keystroke ranks every finding of the file.
+  // zip(a, b) makes as many passes as its shortest input: each must grow.
+  const parts =
+    inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? positionalArguments(inner) : [inner];
+  return parts.length > 0 && parts.every((part) => growsWithData(part, loop, facts, 0));
+}
+
+function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number): boolean {
+  while (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) expr = expr.namedChild(0)!;
+  if (namesFewThings(expr, facts)) return false;
+  if (expr.type === 'call') {
+    const callee = facts.calleeName(expr) ?? expr.childForFieldName('function')?.text ?? '';
+    if (COMBINATORIAL.test(callee) || /(^|\.)groupby$/.test(callee)) return true;
+    if (callee === 'range' && facts.isBuiltin('range', expr))
+      return positionalArguments(expr).some((arg) => sizeOfData(arg, loop, facts, depth) || isCountParameter(arg));
+  }
+  // A text taken character by character (`def preprocess(message: bytes)`, `for char in message`) makes a pass per character.
+  if (expr.type === 'identifier' && isTextParameter(expr)) return true;
+  // A local name is judged by what it was bound to (`data = self.config[v]` is a configuration entry), else by its spelling.
+  const bound = expr.type === 'identifier' && depth < 3 ? valueBoundOnce(expr) : null;
+  if (bound) return growsWithData(bound, loop, facts, depth + 1) || (!namesFewThings(bound, facts) && isDataExpression(expr, facts));
+  return isDataExpression(expr, facts);
+}
+
+/** `len(x)`, `x.shape[0]`, `len(x.index)` or `x.size` of something that grows with the data, or a name bound to one. */
+function sizeOfData(arg: Node, loop: Node, facts: FileFacts, depth: number): boolean {
+  if (arg.type === 'identifier' && depth < 3) {
+    const bound = valueBoundOnce(arg);
+    return bound !== null && sizeOfData(bound, loop, facts, depth + 1);
+  }
+  if (arg.type === 'binary_operator') return ['left', 'right'].some((f) => sizeOfData(arg.childForFieldName(f)!, loop, facts, depth));
+  let of: Node | null = null;
+  if (arg.type === 'call' && arg.childForFieldName('function')?.text === 'len') of = positionalArguments(arg)[0] ?? null;
+  else if (arg.type === 'subscript' && arg.childForFieldName('value')?.childForFieldName('attribute')?.text === 'shape') {
+    of = arg.childForFieldName('value')!.childForFieldName('object');
+  } else if (arg.type === 'attribute' && arg.childForFieldName('attribute')?.text === 'size') of = arg.childForFieldName('object');
+  if (of?.type === 'attribute' && of.childForFieldName('attribute')?.text === 'index') of = of.childForFieldName('object');
+  return of !== null && !namesFewThings(of, facts);
+}
+
+/** `n` in `def grow(n): for i in range(n)`: the caller sets the pass count, which then grows with what it asks for. */
+function isCountParameter(arg: Node): boolean {
+  if (arg.type !== 'identifier' || FEW_NAME.test(arg.text)) return false;
+  const scope = scopeOf(arg);
+  return scope.type === 'function_definition' && parameterNames(scope).includes(arg.text);
+}
+
+/** A parameter annotated as a str or bytes. */
+function isTextParameter(id: Node): boolean {
+  const scope = scopeOf(id);
+  return scope.type === 'function_definition' && /^(str|bytes|bytearray)$/.test(parameterAnnotation(scope, id.text) ?? '');
+}
+
+/** The expression names a few things: `np.unique(y)`, `features`, `self.sampling_strategy_.items()`, `config["x"]`. */
+function namesFewThings(expr: Node, facts: FileFacts): boolean {
+  let n: Node | null = expr;
+  // Through `x.items()` / `x.values()` / `sorted(x)` / `list(x)` / `x[k]` / `x.attr` to what they read from.
+  for (let i = 0; n && i < 6; i++) {
+    if (n.type === 'call') {
+      const callee = facts.calleeName(n) ?? n.childForFieldName('function')?.text ?? '';
+      if (FEW_CALL.test(callee)) return true;
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'attribute' && /^(items|values|copy)$/.test(fn.childForFieldName('attribute')?.text ?? '')) n = fn.childForFieldName('object');
+      else if (fn?.type === 'identifier' && /^(sorted|list|tuple|set|reversed)$/.test(fn.text)) n = positionalArguments(n)[0] ?? null;
+      else return false;
+    } else if (n.type === 'subscript') {
+      n = n.childForFieldName('value');
+    } else if (n.type === 'attribute') {
+      if (FEW_NAME.test(n.childForFieldName('attribute')?.text ?? '')) return true;
+      n = n.childForFieldName('object');
+    } else {
+      return n.type === 'identifier' && FEW_NAME.test(n.text);
+    }
+  }
+  return false;
+}
+
+/** What iteratesData asks of a loop's iterable, asked of any expression. */
+function isDataExpression(inner: Node, facts: FileFacts): boolean {
   const callee = inner.type === 'call' ? inner.childForFieldName('function') : null;
   if (callee && (DATA_CALL.test(callee.text) || callee.text === 'open')) return true;
   const name = callee ? '' : ((inner.type === 'attribute' ? inner.childForFieldName('attribute')?.text : inner.text) ?? '');

@@ -31,7 +31,7 @@ export { iterationsIndependent } from './independence';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf } from './callsOf';
-export { isDataIterable } from './impact';
+export { isDataIterable, loopGrowsWithData } from './impact';
 export {
   costlyWorkEachPass,
   doesCostlyWork,
@@ -39,6 +39,7 @@ export {
   iteratesArrayData,
   listBuiltByBranches,
   listBuiltByLoop,
+  loopHeaderText,
   loopNest,
   loopOverIterable,
 } from './loopInfo';
@@ -60,6 +61,7 @@ export {
   readsAfter,
   scopeOf,
   targetNames,
+  valueBoundOnce,
 } from './names';
 export {
   compiledByCall,

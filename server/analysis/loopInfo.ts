@@ -1,7 +1,7 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
-import { bindingOf, occurrences, readsAfter, scopeOf } from './names';
+import { occurrences, readsAfter, valueBoundOnce } from './names';
 import { stringLiteralValue } from './numeric';
 import type { Node } from '../syntax/parser';
 
@@ -33,12 +33,15 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
 function integerValue(n: Node): number | null {
   if (n.type === 'integer') return Number(n.text.replace(/_/g, ''));
   if (n.type !== 'identifier') return null;
-  const scope = scopeOf(n);
-  if (scope.type !== 'function_definition') return null; // a module-level name may be changed from outside
-  const binds = occurrences(scope, n.text).filter((id) => bindingOf(id) !== null);
-  const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
-  const value = assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
+  const value = valueBoundOnce(n);
   return value?.type === 'integer' ? Number(value.text.replace(/_/g, '')) : null;
+}
+
+/** A loop's header as one short line, for messages and hovers: `for c in np.unique(y)`, `while ...`, cut at `max` characters. */
+export function loopHeaderText(loop: Node, max = 60): string {
+  const body = loop.childForFieldName('body');
+  const header = (body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text).replace(/\s+/g, ' ').replace(/\s*:?\s*$/, '');
+  return header.length > max ? `${header.slice(0, max - 3)}...` : header;
 }
 
 /** A `for` loop nest read as comprehension clauses: `for a in A`, `if c`, `for b in a`… */

@@ -90,6 +90,18 @@ export function bindingOf(id: Node): Node | null {
   return null;
 }
 
+/**
+ * The value of the one plain assignment (`n = 3`, `data = self.config[k]`) to this function-local name, or null: a
+ * module-level name may be changed from outside, and a name bound twice has no one value.
+ */
+export function valueBoundOnce(id: Node): Node | null {
+  const scope = scopeOf(id);
+  if (scope.type !== 'function_definition') return null;
+  const binds = occurrences(scope, id.text).filter((o) => bindingOf(o) !== null);
+  const assign = binds.length === 1 ? bindingOf(binds[0]) : null;
+  return assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(binds[0]) ? assign.childForFieldName('right') : null;
+}
+
 /** Every identifier naming `name` inside scope, nested defs, lambdas and comprehensions included. */
 export function occurrences(scope: Node, name: string): Node[] {
   return identifiersSpelled(scope, name).filter(isVariable);

@@ -133,7 +133,9 @@ export function impactLine(finding: Finding): string | null {
     return `**Ranked ${impact.level}:** nothing shows this code running often (a loop over data, a request handler, a training step, a caller's loop), and this advice pays off only there (a hint: \`perflens.impact\` set to \`all\` shows it at full severity).`;
   }
   if (impact.reasons.length === 0) return null;
-  const hint = impact.level === 'low' && finding.severity === 'hint' ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
+  // Ranked low, or normal for advice that pays off only in hot code: either way impact ranking made it a hint.
+  const demoted = finding.severity === 'hint' && (impact.level === 'low' || impact.demotedFrom !== undefined);
+  const hint = demoted ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
   return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }
 

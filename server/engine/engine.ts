@@ -191,6 +191,8 @@ export interface RawFinding {
   construct?: [number, number];
   /** This finding only matters in hot code (Report.quietOutsideHotCode), whatever its rule's default. */
   quietOutsideHotCode?: boolean;
+  /** Why this finding costs little wherever it stands (Report.lowImpact): it is ranked low with this reason. */
+  lowImpact?: string;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
@@ -488,7 +490,7 @@ export class Engine {
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, construct, quiet) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, construct, quiet, lowImpact) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -497,6 +499,7 @@ export class Engine {
             ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
             : { finding, ...extent };
           if (quiet) entry.quietOutsideHotCode = true;
+          if (lowImpact) entry.lowImpact = lowImpact;
           raw.push(entry);
         });
         const checkStarted = performance.now();
@@ -582,7 +585,20 @@ export class Engine {
     const overData = (rule.category === 'pandas' || rule.category === 'numpy') && !quiet;
     const project = { files: this.files, givenRoot: options.projectRoot };
     const atScale = quiet || rule.paysOffAtScale === true;
-    const impact = impactOf(node, facts, options.filePath, overData, DATA_LIBRARY_CATEGORIES.has(rule.category), project, atScale, raw.lastImpact);
+    const placed = impactOf(
+      node,
+      facts,
+      options.filePath,
+      overData,
+      DATA_LIBRARY_CATEGORIES.has(rule.category),
+      project,
+      atScale,
+      raw.lastImpact,
+      rule.savesPerItem,
+    );
+    // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
+    // low already (a test, an example) keeps its own reason.
+    const impact: Impact = raw.lowImpact && placed.level !== 'low' ? { level: 'low', reasons: [raw.lowImpact] } : placed;
     raw.lastImpact = impact;
     const ranked: Finding = { ...finding, impact };
     if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
@@ -838,7 +854,7 @@ function contextFor(
   settings: RuleSettings,
   options: LintOptions,
   files: FileProbe,
-  emit: (finding: Finding, construct: Node | undefined, quietOutsideHotCode: boolean) => void,
+  emit: (finding: Finding, construct: Node | undefined, quietOutsideHotCode: boolean, lowImpact: string | undefined) => void,
 ): RuleContext {
   return {
     text,
@@ -847,7 +863,12 @@ function contextFor(
     filePath: options.filePath,
     files,
     report(report: Report) {
-      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report.construct, report.quietOutsideHotCode === true);
+      emit(
+        toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text),
+        report.construct,
+        report.quietOutsideHotCode === true,
+        report.lowImpact,
+      );
     },
   };
 }

@@ -73,6 +73,12 @@ export interface Report {
   /** This finding (a milder form of the pattern) only matters in hot code: as the rule's `quietOutsideHotCode`, for it alone. */
   quietOutsideHotCode?: boolean;
   /**
+   * Why this finding costs little wherever it stands, as a clause for the hover ("its loop runs once per item of
+   * `np.unique(y)`, a few passes"): the rule sees that the cost it names stays small here. The finding is ranked low
+   * with this reason, so with the default `impact = "auto"` it is a hint (a profile showing the code hot restores it).
+   */
+  lowImpact?: string;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.
@@ -186,6 +192,13 @@ export interface RuleDefinition {
    * Implied by `quietOutsideHotCode`.
    */
   paysOffAtScale?: boolean;
+  /**
+   * The advice saves a constant per item of a loop (a comprehension for an append loop, `sum()` for a hand-written
+   * sum): it pays off only where the items are many and nothing heavier runs beside them. Loops nested without any
+   * evidence of data (a small parameter grid) do not make it hot, nor does a loop over data whose every pass calls
+   * something far heavier than the saving (a model, a fit, a network request, a file read). Use with `quietOutsideHotCode`.
+   */
+  savesPerItem?: boolean;
   /** Only meaningful for projects whose target-version is at least this. */
   minPython?: PythonVersion;
   /**

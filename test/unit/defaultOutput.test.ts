@@ -53,7 +53,7 @@ describe('default output of the general rules (issue 26 review)', () => {
 
   it('concat-in-loop pays off at scale: a hint in an example or notebook folder, a warning in package code', async () => {
     const src =
-      'import pandas as pd\n\ndef table(xs):\n    df = pd.DataFrame()\n    for x in xs:\n        df = pd.concat([df, pd.DataFrame([x])])\n    return df\n';
+      'import pandas as pd\n\ndef table(rows):\n    df = pd.DataFrame()\n    for x in rows:\n        df = pd.concat([df, pd.DataFrame([x])])\n    return df\n';
     const [pkg] = await found('concat-in-loop', src);
     assert.equal(pkg?.severity, 'warning');
     for (const filePath of ['/proj/examples/table.py', '/proj/notebooks/tree/table.py']) {

@@ -1,0 +1,185 @@
+// Issue 26, after a blind review of repositories never linted before: a concatenation that copies all gathered so
+// far matters only where the loop's pass count grows with the data, and advice that saves a constant per item
+// matters only where the items are many and nothing far heavier runs beside them. Elsewhere the findings are hints,
+// and the hover says why.
+import * as assert from 'node:assert/strict';
+import { ALL_RULES } from '../../rules';
+import { renderFindingHover } from '../../server/docs/render';
+import type { LintOptions } from '../../server/engine/options';
+import { getEngine } from '../helpers/engine';
+
+async function found(ruleId: string, source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** The severity of the one finding of ruleId in source, in the default (auto) ranking. */
+async function severityOf(ruleId: string, source: string): Promise<string | undefined> {
+  const findings = await found(ruleId, source);
+  assert.ok(findings.length <= 1, `one finding expected, got ${findings.length}`);
+  return findings[0]?.severity;
+}
+
+const CONCAT = 'concat-in-loop';
+const STRING = 'string-concat-in-loop';
+const APPEND = 'append-loop-to-comprehension';
+
+/** A function growing `idx` with np.concatenate over `header`, whose loop body is `body`. */
+function concatOver(header: string, params = 'X, y', before = ''): string {
+  return (
+    `import itertools\nimport numpy as np\nimport pandas as pd\n\ndef resample(self, ${params}):\n${before}    idx = np.empty((0,), dtype=int)\n` +
+    `    ${header}:\n        idx = np.concatenate((idx, np.flatnonzero(y == c)))\n    return idx\n`
+  );
+}
+
+describe('findings ranked by how many passes their loop makes (issue 26)', () => {
+  describe('concat-in-loop', () => {
+    it('is a hint over a few things: class labels, features, configuration entries, tasks', async () => {
+      for (const header of [
+        'for c in np.unique(y)',
+        'for c, n in self.sampling_strategy_.items()',
+        'for c in features',
+        'for c in sorted(self.classes_)',
+        'for c in range(len(self.classes_))',
+        'for c in grouped_tasks',
+      ]) {
+        const [f] = await found(CONCAT, concatOver(header, 'X, y, features=(), grouped_tasks=()'));
+        assert.equal(f?.severity, 'hint', header);
+        assert.equal(f.impact?.level, 'low', header);
+        assert.match(f.impact!.reasons[0], /runs over a few items/, header);
+        // Only the ranking: every finding keeps its full severity with impact "all".
+        const [all] = await found(CONCAT, concatOver(header, 'X, y, features=(), grouped_tasks=()'), { impact: 'all' });
+        assert.equal(all?.severity, 'warning', header);
+      }
+    });
+
+    it('keeps its warning where the passes grow with the data', async () => {
+      for (const [header, params, before] of [
+        ['for c in rows', 'rows, y', ''],
+        ['for c in range(len(X))', 'X, y', ''],
+        ['for c in range(X.shape[0])', 'X, y', ''],
+        ['for key, c in frame.groupby("k")', 'frame, y', ''],
+        ['for sym, c in positions.iteritems()', 'positions, y', ''],
+        ['for c in open(path)', 'path, y', ''],
+        // The optuna fANOVA loop: a product of split points, per tree and feature (judged useful).
+        ['for c, s in zip(points, sizes)', 'a, b, y', '    points = itertools.product(*a)\n    sizes = itertools.product(*b)\n'],
+        ['while c < len(y)', 'X, y', '    c = 0\n'],
+      ]) {
+        assert.equal(await severityOf(CONCAT, concatOver(header, params, before)), 'warning', header);
+      }
+    });
+
+    it("keeps the batch loop of shap's teacher forcing (a while loop over all inputs) and pyfolio's per-position append", async () => {
+      const batches =
+        'import numpy as np\n\ndef score(self, X):\n    out = None\n    start, end = 0, len(X)\n    while start < end:\n' +
+        '        part = self.logodds(X[start : start + self.batch_size])\n        if out is None:\n            out = part\n        else:\n' +
+        '            out = np.concatenate((out, part))\n        start += self.batch_size\n    return out\n';
+      assert.equal(await severityOf(CONCAT, batches), 'warning');
+      const positions =
+        'import pandas as pd\n\ndef close(path, open_pos):\n    closed = pd.read_csv(path)[["a"]]\n    for sym, val in open_pos.iteritems():\n' +
+        '        closed = closed.append(pd.DataFrame({"a": [val]}))\n    return closed\n';
+      assert.equal(await severityOf(CONCAT, positions), 'warning');
+    });
+
+    it('says in the hover why a few-pass concatenation is a hint', async () => {
+      const [f] = await found(CONCAT, concatOver('for c in np.unique(y)'));
+      const rule = ALL_RULES.find((r) => r.id === CONCAT)!;
+      const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
+      assert.match(hover, /\*\*Ranked low:\*\* its loop \(`for c in np\.unique\(y\)`\) runs over a few items.*\(a hint/);
+    });
+  });
+
+  describe('string-concat-in-loop', () => {
+    it('is a hint for a few large pieces: a handful of responses, a file in a few big chunks, a configuration tree', async () => {
+      const responses =
+        'def parse(outputs):\n    res = []\n    for out in outputs:\n        tmp = [c["text"] for c in out["choices"]]\n        res = res + tmp\n    return res\n';
+      const chunks =
+        'def receive(comm):\n    num_chunks = comm.bcast(None)\n    data = bytes()\n    for _ in range(num_chunks):\n        data += comm.bcast(None)\n    return data\n';
+      const tree =
+        'def flat(self):\n    params = []\n    data = self.config["anyOf"]\n    for i, p in enumerate(data):\n        params = params + self.child(p).flat()\n    return params\n';
+      for (const src of [responses, chunks, tree]) {
+        const [f] = await found(STRING, src);
+        assert.equal(f?.severity, 'hint', src);
+        assert.match(f.impact!.reasons[0], /runs over a few items/, src);
+      }
+    });
+
+    it("is a hint where each read asks for all that is missing (numpy's _read_bytes), a warning for a read loop in fixed chunks", async () => {
+      const remainder =
+        'def read_exactly(fp, size):\n    data = bytes()\n    while True:\n        r = fp.read(size - len(data))\n        data += r\n' +
+        '        if len(r) == 0 or len(data) == size:\n            break\n    return data\n';
+      const [f] = await found(STRING, remainder);
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.impact!.reasons[0], /asks for everything still missing from `data`/);
+      const fixed =
+        'def read_all(sock):\n    data = b""\n    while True:\n        chunk = sock.recv(4096)\n        if not chunk:\n            break\n        data += chunk\n    return data\n';
+      assert.equal(await severityOf(STRING, fixed), 'warning');
+    });
+
+    it('keeps its warning for many small pieces: a line per row, a piece per file', async () => {
+      const perRow = 'def render(rows):\n    out = b""\n    for row in rows:\n        out += b",".join(row) + b"\\n"\n    return out\n';
+      assert.equal(await severityOf(STRING, perRow), 'warning');
+      const perLine = 'csv = ""\nfor line in open("data.txt"):\n    csv += line.upper()\n';
+      assert.equal(await severityOf(STRING, perLine), 'warning');
+      const perCharacter =
+        'def bits(message: bytes) -> bytes:\n    out = b""\n    for char in message:\n        out += format(char, "08b").encode()\n    return out\n';
+      assert.equal(await severityOf(STRING, perCharacter), 'warning');
+    });
+  });
+
+  describe('advice that saves a constant per item (append-loop-to-comprehension, readlines-iteration, ...)', () => {
+    const appendIn = (outer: string, params: string, extra = '') =>
+      `def f(${params}):\n${outer}\n${extra}        out = []\n        for x in inner:\n            out.append(x * 2)\n        use(out)\n`;
+
+    it('nested loops with no data in sight are not hot: a small grid', async () => {
+      const grid = appendIn('    for depth in depths:\n      for lam in lambdas:\n        inner = grid_for(depth, lam)', 'depths, lambdas');
+      const [f] = await found(APPEND, grid);
+      assert.equal(f?.severity, 'hint');
+      assert.deepEqual(f.impact, { level: 'normal', reasons: ['in nested loops, none of them over data: the passes stay few'], demotedFrom: 'info' });
+      const rule = ALL_RULES.find((r) => r.id === APPEND)!;
+      assert.match(renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' }), /\*\*Ranked normal:\*\* in nested loops, none.*\(a hint/);
+      // Near miss: one of the loops runs over data.
+      const overRows = appendIn('    for depth in depths:\n      for row in rows:\n        inner = grid_for(depth, row)', 'depths, rows');
+      assert.equal(await severityOf(APPEND, overRows), 'info');
+    });
+
+    it('a loop over data that calls a model, a fit or a request on every pass makes the per-item saving noise', async () => {
+      for (const call of [
+        'self.model.generate(batch)',
+        'self._model_multimodal_generate(batch)',
+        'model(batch)',
+        'est.fit(batch)',
+        'requests.get(batch)',
+        'subprocess.run(batch)',
+      ]) {
+        const src = `import requests\nimport subprocess\n\n${appendIn('    for batch in batches:\n      if batch:', 'batches, model, est', `        inner = ${call}\n`)}`;
+        const [f] = await found(APPEND, src);
+        assert.equal(f?.severity, 'hint', call);
+        assert.match(f.impact!.reasons[0], /each pass of its loop over data calls `.+`, far heavier than the per-item saving/, call);
+      }
+      // Near miss: the same loop over data doing light work on each pass stays hot.
+      const light = appendIn('    for batch in batches:\n      if batch:', 'batches', '        inner = batch.split()\n');
+      assert.equal(await severityOf(APPEND, light), 'info');
+    });
+
+    it('a function called from a loop that fits a model or fans out to a pool on each call is not hot for it', async () => {
+      const tune =
+        'def tune(X, depths):\n    combos = []\n    for d in depths:\n        combos.append({"d": d})\n    with Pool() as pool:\n' +
+        '        return pool.map(fit_one, combos)\n\ndef run(taus, X):\n    for t in taus:\n        tune(X, [t])\n';
+      const [f] = await found(APPEND, tune);
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.impact!.reasons[0], /`tune` runs often, but each run calls `pool\.map`/);
+      // Near miss: the same function without the pool call stays hot (called from a loop).
+      const light = tune.replace('    with Pool() as pool:\n        return pool.map(fit_one, combos)\n', '    return combos\n');
+      assert.equal(await severityOf(APPEND, light), 'info');
+    });
+
+    it('readlines-iteration in nested loops over a few subjects is not hot', async () => {
+      const src =
+        'def gen(langs, subjects):\n    for lang in langs:\n        for sbj in subjects:\n            with open(sbj) as f:\n' +
+        '                for line in f.readlines():\n                    print(line)\n';
+      const [f] = await found('readlines-iteration', src);
+      assert.equal(f?.severity, 'hint');
+    });
+  });
+});

@@ -34,10 +34,14 @@ function isDefinedFunction(facts: FileFacts, name: string): boolean {
   return names.has(name);
 }
 
-/** A lambda, or a name (or `obj.name`) of a def in this file: the argument is known to be a function. */
+/**
+ * A lambda, a name (or `obj.name`) of a def in this file, or a member of an imported module (`F.cross_entropy`): the
+ * argument is known to be a function, unlike a parameter or a local variable holding some object.
+ */
 function isKnownFunction(arg: Node | undefined, facts: FileFacts): boolean {
   if (!arg) return false;
   if (arg.type === 'lambda') return true;
+  if ((arg.type === 'attribute' || arg.type === 'identifier') && facts.qualifiedName(arg) !== null) return true;
   const name = arg.type === 'attribute' ? arg.childForFieldName('attribute')?.text : arg.type === 'identifier' ? arg.text : null;
   return name != null && isDefinedFunction(facts, name);
 }

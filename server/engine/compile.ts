@@ -40,10 +40,11 @@ export interface CompiledRules {
   /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
   regions: RegionQueries;
   /**
-   * Several gated groups as one query (compiled on first use of that set, cached): a file that opens
-   * two or more whole-tree groups (`async` files open two or three) walks its tree once for them all.
+   * Several gated groups as one query (compiled the second time a file opens that set, cached): a file
+   * that opens two or more whole-tree groups (`async` files open two or three) walks its tree once for
+   * them all. Null the first time: the file then walks once per group (see MergedGroups).
    */
-  merged(groups: readonly QueryGroup[]): QueryGroup;
+  merged(groups: readonly QueryGroup[]): QueryGroup | null;
   /** Frees every query compiled so far. */
   delete(): void;
 }
@@ -233,24 +234,36 @@ export function gateOf(rule: RuleDefinition): Gate {
 
 /** Most merged sets of gated groups kept compiled: a project's files open a handful of distinct sets. */
 const MAX_MERGED = 16;
+/** Most sets remembered as seen once (a set is compiled when it comes back). */
+const MAX_SEEN = 256;
 
 /**
  * Gated groups merged into one query per distinct set. Each group's source is its patterns one
  * after another, so the merged query is the sources joined, with the pattern roles in the same order;
  * tree-sitter finds the same matches for each pattern in one query as alone (rootedGroups.test.ts and
- * the region lints rely on the same property). Compiling a set costs about as much as its groups did.
+ * the region lints rely on the same property). Compiling a set costs about as much as its groups did:
+ * 6-27 ms for the stdlib's sets, while the walk it saves cost 2-3 ms per file (profile.js 4, CPU time).
+ * So a set is merged from the second file that opens it: a set opened once in a run (two of the four
+ * distinct sets on every 4th stdlib file) is not compiled at all.
  */
 class MergedGroups {
   private readonly cache = new Map<string, QueryGroup>();
+  private readonly seenOnce = new Set<string>();
 
   constructor(private readonly language: Language) {}
 
-  of(groups: readonly QueryGroup[]): QueryGroup {
+  of(groups: readonly QueryGroup[]): QueryGroup | null {
     const key = groups.map((g) => g.key).join('\n');
     let group = this.cache.get(key);
     if (group) {
       this.cache.delete(key); // most recently used last
     } else {
+      if (!this.seenOnce.has(key)) {
+        if (this.seenOnce.size >= MAX_SEEN) this.seenOnce.clear();
+        this.seenOnce.add(key);
+        return null;
+      }
+      this.seenOnce.delete(key);
       const query = new Query(this.language, groups.map((g) => g.source).join('\n'));
       const patterns = groups.flatMap((g) => g.patterns);
       if (query.patternCount() !== patterns.length) {

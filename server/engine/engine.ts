@@ -445,9 +445,11 @@ export class Engine {
     const toRun = expected.length > 0 ? open.filter((group) => !expected.includes(group)) : open;
     const onRoots = partial || !this.rootedGroups ? [] : toRun.filter((group) => group.roots);
     const walked = onRoots.length > 0 ? toRun.filter((group) => !group.roots) : toRun;
-    // Two or more whole-tree groups run as one merged query: one walk instead of one per group.
-    // (A region lint merges every open group already, regionQueries.ts.)
-    const passes = walked.length > 1 && !partial && this.mergedGroups ? [compiled.merged(walked)] : walked;
+    // Two or more whole-tree groups run as one merged query: one walk instead of one per group (from
+    // the second file that opens the same set: compile.ts MergedGroups). A region lint merges every
+    // open group already (regionQueries.ts).
+    const merged = walked.length > 1 && !partial && this.mergedGroups ? compiled.merged(walked) : null;
+    const passes = merged ? [merged] : walked;
     if (passes.length > 0) ruleMatches.push(...this.runPasses(passes, compiled, tree, partial?.ranges));
     if (onRoots.length > 0) {
       const nodes = new Map([

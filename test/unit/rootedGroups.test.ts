@@ -115,6 +115,30 @@ describe('whole-tree gated groups a file opens together', () => {
     );
   });
 
+  it('are merged from the second file that opens the same set: a set opened once is not worth its compile', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      const profile = newProfile();
+      engine.profile = profile;
+      const mergedPasses = () => [...profile.groups].filter(([key]) => key.includes(' + ')).reduce((n, [, g]) => n + g.passes, 0);
+      const text = 'import asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n';
+      const lint = (source: string) => {
+        const tree = engine.parse(source);
+        try {
+          return engine.lintRaw(tree, source, {}).openGroups.length;
+        } finally {
+          tree.delete();
+        }
+      };
+      assert.ok(lint(text) >= 2, 'the sample opens two whole-tree groups');
+      assert.equal(mergedPasses(), 0, 'first file with the set: one walk per group');
+      lint(text + '\n# another file\n');
+      assert.equal(mergedPasses(), 1, 'second file with the set: one merged walk');
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it('leave out threading-local-inline in files that import threading but never spell `local` (its findings need threading.local)', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     try {

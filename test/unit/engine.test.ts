@@ -353,8 +353,8 @@ describe('engine: linting', () => {
   it('re-lints the header of a class that an edited statement names: a finding resting on its constructor calls comes and goes at once', async () => {
     const engine = await getEngine();
     const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-    const bulk = '[Particle(i) for i in range(n)]';
-    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return ${bulk}\n\n\n${helpers}`;
+    const bulk = '[Particle(r) for r in rows]';
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return ${bulk}\n\n\n${helpers}`;
     const options = { filePath: '/proj/particles.py' };
     const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
     const linter = new IncrementalLinter(engine, true, 0);
@@ -370,7 +370,7 @@ describe('engine: linting', () => {
     try {
       assert.equal(slots(linter.lint(tree, text, options, null)).length, 1);
       // make() no longer builds Particles in bulk: only make()'s statement and Particle's header are re-linted.
-      const single = edit(bulk, 'Particle(n)');
+      const single = edit(bulk, 'Particle(rows)');
       assert.equal(linter.stats.partial, 1, 'an incremental lint');
       assert.deepEqual(slots(single), []);
       const header = { start: 0, end: text.indexOf('def __init__') };
@@ -380,7 +380,7 @@ describe('engine: linting', () => {
       );
       assert.ok(!linter.stats.lastRanges.some((r) => r.end > header.end && r.start < text.indexOf('def make')), 'the class body stays out');
       // And back: the finding returns without waiting for the idle-time check.
-      assert.deepEqual(slots(edit('Particle(n)', bulk)), slots(engine.lintText(current, options)));
+      assert.deepEqual(slots(edit('Particle(rows)', bulk)), slots(engine.lintText(current, options)));
       assert.equal(slots(engine.lintText(current, options)).length, 1);
       assert.equal(linter.stats.partial, 2);
     } finally {
@@ -391,7 +391,7 @@ describe('engine: linting', () => {
   it("re-lints a class's header when a subclass naming it comes or goes: the base's fix follows at once", async () => {
     const engine = await getEngine();
     const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(n):\n    return [Particle(i) for i in range(n)]\n\n\n${helpers}`;
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return [Particle(r) for r in rows]\n\n\n${helpers}`;
     const subclass = 'class Heavy(Particle):\n    pass\n\n\n';
     const options = { filePath: '/proj/particles.py' };
     // With a subclass, adding __slots__ to the base alone would not drop the subclass's __dict__: no fix.

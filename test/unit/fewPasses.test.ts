@@ -165,7 +165,7 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
     it('a function called from a loop that fits a model or fans out to a pool on each call is not hot for it', async () => {
       const tune =
         'def tune(X, depths):\n    combos = []\n    for d in depths:\n        combos.append({"d": d})\n    with Pool() as pool:\n' +
-        '        return pool.map(fit_one, combos)\n\ndef run(taus, X):\n    for t in taus:\n        tune(X, [t])\n';
+        '        return pool.map(fit_one, combos)\n\ndef run(samples, X):\n    for t in samples:\n        tune(X, [t])\n';
       const [f] = await found(APPEND, tune);
       assert.equal(f?.severity, 'hint');
       assert.match(f.impact!.reasons[0], /`tune` runs often, but each run calls `pool\.map`/);

@@ -214,15 +214,18 @@ describe('precision (issue 26)', () => {
     const severities = async (src: string) => (await findings(RULE, src, { impact: 'auto' })).map((f) => f.severity);
     const save = 'async def save(client, url, path):\n    text = await client.get(url)\n    with open(path, "w") as f:\n        f.write(text)\n';
 
-    it('is a hint in a coroutine nothing shows hot (a one-time download writing its files)', async () => {
+    it('is a hint outside request handlers, per item too: a download writing its files (lm-evaluation-harness essays)', async () => {
       assert.deepEqual(await severities(save), ['hint']);
+      const perItem = save + '\n\nasync def save_all(client, urls):\n    await asyncio.gather(*[save(client, u, u) for u in urls])\n';
+      const [f] = await findings(RULE, perItem, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /local file I\/O is brief: this matters in a request handler/);
     });
 
-    it('keeps info where the coroutine runs per item or per request', async () => {
-      assert.deepEqual(await severities(save + '\n\nasync def save_all(client, urls):\n    await asyncio.gather(*[save(client, u, u) for u in urls])\n'), [
-        'info',
-      ]);
+    it('keeps info in a request handler: a routed coroutine, or one taking the request', async () => {
       assert.deepEqual(await severities('@app.get("/page")\nasync def page(name):\n    with open(name) as f:\n        return f.read()\n'), ['info']);
+      assert.deepEqual(await severities('async def page(request):\n    with open("index.html") as f:\n        return f.read()\n'), ['info']);
+      assert.deepEqual(await severities('async def page(r: web.Request):\n    with open("index.html") as f:\n        return f.read()\n'), ['info']);
     });
 
     it('near miss: a blocking network call or sleep stays a warning wherever it stands', async () => {

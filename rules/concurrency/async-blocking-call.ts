@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { asyncFramework, BLOCKING_ALTERNATIVE, blockingCall, blockingWhat, enclosingFunction, isInsideAsyncDef } from '../../server/analysis';
+import {
+  asyncFramework,
+  BLOCKING_ALTERNATIVE,
+  blockingCall,
+  blockingWhat,
+  enclosingFunction,
+  isInsideAsyncDef,
+  isRequestHandler,
+  parameterAnnotation,
+  parameterNames,
+} from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Last names of every blocking API asyncApis knows (the query's pre-filter for attribute calls). */
@@ -62,7 +72,11 @@ export default defineRule({
   severityForms: [
     {
       severity: 'info',
-      when: 'for file I/O, which blocks only briefly on a local disk (and is quiet outside hot code: a hint unless the coroutine runs per request or per item)',
+      when: 'for file I/O in a request handler (a route, or a coroutine taking the request), which blocks only briefly on a local disk',
+    },
+    {
+      severity: 'hint',
+      when: "for file I/O elsewhere (a download writing its files, a batch job): the loop's other tasks are the job's own, and the I/O takes as long either way",
     },
   ],
   enabledByDefault: true,
@@ -74,8 +88,8 @@ export default defineRule({
       'Every coroutine of an event loop shares one thread. A synchronous HTTP request, `subprocess.run`, socket read, ' +
       'database query or `input()` holds that thread until it returns, so all other tasks, timeouts and connections ' +
       'freeze meanwhile: one slow request makes the whole service slow. Plain `open()` file I/O blocks only briefly on a ' +
-      'local disk: it is reported at info level in a coroutine that runs per request or per item (a request handler, ' +
-      'one called in a loop), and as a hint elsewhere (a one-time download script writing its results).',
+      "local disk: it is reported at info level in a request handler, where every client's request waits, and as a hint " +
+      "elsewhere (a download script writing its files, whose other tasks are the job's own).",
     instead:
       'Use the async counterpart (`httpx.AsyncClient` or `aiohttp` for HTTP, `asyncio.create_subprocess_exec` for ' +
       'processes, asyncio streams for sockets, asyncpg / aiosqlite / psycopg 3 for databases, aiofiles for files), or ' +
@@ -114,12 +128,15 @@ export default defineRule({
       framework === 'asyncio' || framework === 'unknown'
         ? BLOCKING_ALTERNATIVE[api.kind]
         : `the async framework's API or a worker thread (${framework === 'mixed' ? '`trio.to_thread.run_sync` / `anyio.to_thread.run_sync`' : `\`${framework}.to_thread.run_sync\``})`;
-    const message = `${name} ${blockingWhat(api.kind)} inside \`async def\` and stalls the event loop; use ${instead}`;
-    // Local file I/O is brief next to a network wait: it stalls the loop noticeably only where the coroutine runs per request
-    // or per item (impact ranking's hot code); elsewhere, as in a one-time download writing its files, it is a hint.
+    // Local file I/O is brief next to a network wait. It delays other people's work only where the loop serves requests;
+    // in a client or batch job (lm-evaluation-harness downloading essays and writing each to disk, per item) the loop's
+    // other tasks are the job's own and the I/O takes as long either way: a hint there, quiet in low-impact code.
     const file = api.kind === 'file';
-    const severity = file ? 'info' : undefined;
-    const quiet = file ? { quietOutsideHotCode: true } : {};
+    const serving = file && servesRequests(enclosingFunction(call));
+    const severity = file ? (serving ? 'info' : 'hint') : undefined;
+    const quiet = file && !serving ? { quietOutsideHotCode: true } : {};
+    const note = file && !serving ? ' (local file I/O is brief: this matters in a request handler, where every client waits)' : '';
+    const message = `${name} ${blockingWhat(api.kind)} inside \`async def\` and stalls the event loop${note}; use ${instead}`;
     const target = ctx.settings.targetVersion;
     const toThreadAvailable = target.major > 3 || (target.major === 3 && target.minor >= 9);
     const args = call.childForFieldName('arguments');
@@ -147,6 +164,17 @@ export default defineRule({
     });
   },
 });
+
+/** Parameters through which a framework hands a coroutine the request it serves (aiohttp, Starlette, Sanic, Quart). */
+const REQUEST_PARAM = /^(request|req|websocket|ws)$/;
+const REQUEST_TYPE = /(^|\.)(Request|BaseRequest|WebSocket)$/;
+
+/** A coroutine that serves a request: a routed handler, or one taking the request (`async def handle(request)`). */
+function servesRequests(fn: Node | null): boolean {
+  if (!fn) return false;
+  if (isRequestHandler(fn)) return true;
+  return parameterNames(fn).some((name) => REQUEST_PARAM.test(name) || REQUEST_TYPE.test(parameterAnnotation(fn, name) ?? ''));
+}
 
 /** Identifier callees worth resolving: the builtins and anything imported (possibly under an alias). */
 function isCandidateName(name: string, facts: { binding(local: string): unknown }): boolean {

@@ -628,7 +628,8 @@ function nameOf(def: Node): string {
   return def.childForFieldName('name')?.text ?? '';
 }
 
-function isRequestHandler(def: Node): boolean {
+/** A def a web framework routes requests to, by its decorator: `@app.get(...)`, `@router.post(...)`, `@api_view`. */
+export function isRequestHandler(def: Node): boolean {
   return decoratorsOf(def).some((d) => HANDLER_DECORATOR.test(decoratorCallee(d).text));
 }
 

@@ -145,11 +145,11 @@ describe('impact from context', () => {
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
     // A finding that matters only in hot code, demoted where nothing shows the code hot, says why it is a hint.
-    const [quiet] = await ruleAt('async-blocking-call', 'async def save(path, text):\n    with open(path, "w") as f:\n        f.write(text)\n');
+    const [quiet] = await ruleAt('resource-without-with', 'import zipfile\n\ndef names(p):\n    z = zipfile.ZipFile(p)\n    return list(z.namelist())\n');
     assert.equal(quiet?.severity, 'hint');
-    const blocking = ALL_RULES.find((r) => r.id === 'async-blocking-call')!;
+    const resource = ALL_RULES.find((r) => r.id === 'resource-without-with')!;
     assert.match(
-      renderFindingHover(blocking, quiet, { guide: 'https://example.invalid/guide' }),
+      renderFindingHover(resource, quiet, { guide: 'https://example.invalid/guide' }),
       /\*\*Ranked normal:\*\* nothing shows this code running often .*pays off only there \(a hint/,
     );
   });

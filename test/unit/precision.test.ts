@@ -152,7 +152,7 @@ describe('precision (issue 26)', () => {
 
   describe('resource-without-with', () => {
     const RULE = 'resource-without-with';
-    it('a TemporaryDirectory left to its finalizer is quiet outside hot code; one closed by hand, or made per item, keeps its severity', async () => {
+    it('a TemporaryDirectory left to its finalizer, or closed by hand, is quiet outside hot code; one made per item keeps its severity', async () => {
       const load =
         'import tempfile\n\ndef load(path=None):\n    if path is None:\n        tmp = tempfile.TemporaryDirectory()\n        path = tmp.name + "/ckpt.pt"\n    return read(path)\n';
       const [f] = await findings(RULE, load, { impact: 'auto' });
@@ -160,8 +160,9 @@ describe('precision (issue 26)', () => {
       assert.match(f.message, /garbage-collected/);
       const perItem = load + '\n\ndef load_all(paths):\n    return [load(p) for p in paths]\n';
       assert.equal((await findings(RULE, perItem, { impact: 'auto' }))[0]?.severity, 'warning');
+      // Closed by hand, it is a local too: an exception skipping the cleanup leaves it to the same finalizer.
       const byHand = 'import tempfile\n\ndef work():\n    tmp = tempfile.TemporaryDirectory()\n    run(tmp.name)\n    tmp.cleanup()\n';
-      assert.equal((await findings(RULE, byHand, { impact: 'auto' }))[0]?.severity, 'warning');
+      assert.equal((await findings(RULE, byHand, { impact: 'auto' }))[0]?.severity, 'hint');
     });
   });
 
@@ -214,19 +215,22 @@ describe('precision (issue 26)', () => {
     const severities = async (src: string) => (await findings(RULE, src, { impact: 'auto' })).map((f) => f.severity);
     const save = 'async def save(client, url, path):\n    text = await client.get(url)\n    with open(path, "w") as f:\n        f.write(text)\n';
 
-    it('is a hint in a coroutine nothing shows hot (a one-time download writing its files)', async () => {
+    it('is a hint outside request handlers, per item too: a download writing its files (lm-evaluation-harness essays)', async () => {
       assert.deepEqual(await severities(save), ['hint']);
+      const perItem = save + '\n\nasync def save_all(client, urls):\n    await asyncio.gather(*[save(client, u, u) for u in urls])\n';
+      const [f] = await findings(RULE, perItem, { impact: 'auto' });
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /local file I\/O is brief: this matters in a request handler/);
     });
 
-    it('keeps info where the coroutine runs per item or per request', async () => {
-      assert.deepEqual(await severities(save + '\n\nasync def save_all(client, urls):\n    await asyncio.gather(*[save(client, u, u) for u in urls])\n'), [
-        'info',
-      ]);
+    it('keeps info in a request handler: a routed coroutine, or one taking the request', async () => {
       assert.deepEqual(await severities('@app.get("/page")\nasync def page(name):\n    with open(name) as f:\n        return f.read()\n'), ['info']);
+      assert.deepEqual(await severities('async def page(request):\n    with open("index.html") as f:\n        return f.read()\n'), ['info']);
+      assert.deepEqual(await severities('async def page(r: web.Request):\n    with open("index.html") as f:\n        return f.read()\n'), ['info']);
     });
 
-    it('near miss: a blocking network call or sleep stays a warning wherever it stands', async () => {
-      const net = 'import requests\nimport time\n\nasync def save(url):\n    time.sleep(1)\n    return requests.get(url, timeout=9).text\n';
+    it('near miss: a blocking network or subprocess call stays a warning wherever it stands', async () => {
+      const net = 'import requests\nimport subprocess\n\nasync def save(url):\n    subprocess.run(["sync"])\n    return requests.get(url, timeout=9).text\n';
       assert.deepEqual(await severities(net), ['warning', 'warning']);
     });
   });

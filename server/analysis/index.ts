@@ -22,7 +22,7 @@ export type { FileProbe } from './codeContext';
 export { isKnownScalar, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
-export { below, pinnedCeiling } from './projectPins';
+export { below, declaredFloor, pinnedCeiling } from './projectPins';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { argumentList, below, callArguments, FileFacts, keywordArgument, pinnedCeiling, underVersionGuard, type Version } from '../../server/analysis';
+import {
+  argumentList,
+  below,
+  callArguments,
+  declaredFloor,
+  FileFacts,
+  keywordArgument,
+  pinnedCeiling,
+  underVersionGuard,
+  type Version,
+} from '../../server/analysis';
 import { appendArgument, ensureImport, prependArgument, replaceNode } from '../../server/fixes';
 import type { FixSafety, TextEdit } from '../../common/types';
 
@@ -49,6 +59,12 @@ export default defineRule({
   title: 'Deprecated torch.cuda.amp.autocast / torch.cuda.amp.GradScaler',
   category: 'pytorch',
   severity: 'warning',
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'without a fix where the project declares support for a torch older than the replacement (`torch>=1.13` for `GradScaler`, which needs 2.3)',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pytorch-amp-and-compile',
@@ -66,7 +82,9 @@ export default defineRule({
       '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
       'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone. ' +
       'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
-      'lacks the replacement, nothing is reported.',
+      'lacks the replacement, nothing is reported. Where it declares support for one (`torch>=1.13` while `torch.amp.GradScaler` ' +
+      'needs 2.3), the finding is a hint without a fix: the new spelling would break those versions, so either raise the ' +
+      'lower bound or choose the spelling by version (`torch.amp` where the installed torch has it).',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
@@ -109,6 +127,19 @@ export default defineRule({
     // `torch==2.0.0` in requirements.txt (dinov2): no deprecation there, and `torch.amp.custom_fwd` does not exist yet.
     const pinned = pinnedCeiling('torch', ctx.filePath, ctx.files);
     if (pinned && below(pinned, REPLACEMENT_SINCE[target.kind])) return;
+    // `torch>=1.13` in setup.py (fairseq): the project promises to run on torch versions that lack the replacement.
+    const floor = declaredFloor('torch', ctx.filePath, ctx.files);
+    if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {
+      const since = REPLACEMENT_SINCE[target.kind].join('.');
+      ctx.report({
+        node: site,
+        severity: 'hint',
+        message:
+          `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
+          `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
+      });
+      return;
+    }
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);

@@ -83,7 +83,7 @@ export default defineRule({
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
     if (NEEDS_OR_FREEZES_GRAD.test(body) || GRAD_CONTEXT.test(body)) return;
-    if (gradDecided(loop) || calledUnderGradContext(name, facts)) return;
+    if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     const right = loop.childForFieldName('right');
     ctx.report({
       start: loop.startIndex,
@@ -218,6 +218,39 @@ function gradDecided(node: Node): boolean {
     if (n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text))) return true;
   }
   return false;
+}
+
+const noGradFunctions = new WeakMap<FileFacts, Set<string>>();
+
+/**
+ * The loop calls a function of this file decorated with a gradient context (`do_sampling(model, batch)` under
+ * `@torch.no_grad()`, or `self.generate(...)`): the model runs there, and its author has already decided.
+ */
+function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
+  let names = noGradFunctions.get(facts);
+  if (!names) {
+    names = new Set(
+      findDescendants(facts.root, (n) => n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text)))
+        .map((d) => d.childForFieldName('definition'))
+        .filter((d) => d?.type === 'function_definition')
+        .map((d) => d!.childForFieldName('name')?.text ?? ''),
+    );
+    noGradFunctions.set(facts, names);
+  }
+  if (names.size === 0) return false;
+  const decided = names;
+  return (
+    findDescendants(
+      loop.childForFieldName('body') ?? loop,
+      (n) => {
+        if (n.type !== 'call') return false;
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'identifier') return decided.has(fn.text);
+        return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && decided.has(fn.childForFieldName('attribute')?.text ?? '');
+      },
+      isNestedScope,
+    ).length > 0
+  );
 }
 
 /** The function is called somewhere in this file under a gradient context: the caller already decided. */

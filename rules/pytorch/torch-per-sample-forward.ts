@@ -1,8 +1,10 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingLoop, FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, targetNames } from '../../server/analysis';
+import { chainRoot, definitionOf, enclosingLoop, FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, targetNames } from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
+/** Names of the file's own functions that run a model: `predict(x)`, `run_inference(x)`, `embed(x)`. */
+const MODEL_FUNCTION = /predict|infer|embed/i;
 
 export default defineRule({
   id: 'torch-per-sample-forward',
@@ -65,10 +67,10 @@ export default defineRule({
     const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : modelCallOfBoundBatch(arg, ctx.facts);
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
-    if (!loop) return;
+    if (!loop || !batchable(call, loop.node)) return;
     ctx.report({
       node: call,
-      message: `\`${call.childForFieldName('function')!.text}(...)\` runs once per item of \`${loop}\` with a batch of one; stack the samples and make one batched call`,
+      message: `\`${call.childForFieldName('function')!.text}(...)\` runs once per item of \`${loop.items}\` with a batch of one; stack the samples and make one batched call`,
     });
   },
 });
@@ -84,32 +86,43 @@ function modelCallOfBoundBatch(value: Node, facts: FileFacts): Node | null {
   if (left?.type !== 'identifier' || stmt?.type !== 'expression_statement' || stmt.parent?.type !== 'block') return null;
   const name = left.text;
   for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+    // Bound again in this statement (or a block nested in it): calls after that see another value. A `for x in
+    // x.chunk(n)` binds before its body runs; `x = f(x)` after its right side.
+    const rebound = Math.min(...findDescendants(next, (n) => n.type === 'identifier' && n.text === name, isNestedScope).map((n) => boundFrom(n) ?? Infinity));
     const calls = findDescendants(next, (n) => n.type === 'call', isNestedScope);
     const call = calls.find(
       (c) =>
+        c.endIndex <= rebound &&
         isModelCallee(c.childForFieldName('function'), facts) &&
         (c.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'identifier' && a.text === name) ?? false),
     );
     if (call) return call;
-    // Bound again (or in a nested block that may rebind it): what the model sees is no longer the batch of one.
-    if (findDescendants(next, (n) => n.type === 'identifier' && n.text === name && isBindingTarget(n), isNestedScope).length > 0) return null;
+    // What the model sees from here on is no longer the batch of one.
+    if (rebound !== Infinity) return null;
   }
   return null;
 }
 
-function isBindingTarget(id: Node): boolean {
+/** Where id, as a binding target, takes its new value: the end of its assignment, or a for loop's target itself. Null for a read. */
+function boundFrom(id: Node): number | null {
   for (let n: Node = id; n.parent; n = n.parent) {
     const p: Node = n.parent;
-    if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.equals(n)) return true;
-    if (p.type !== 'pattern_list' && p.type !== 'tuple_pattern' && p.type !== 'list_pattern') return false;
+    if ((p.type === 'assignment' || p.type === 'augmented_assignment' || p.type === 'for_statement') && p.childForFieldName('left')?.equals(n)) {
+      return p.type === 'for_statement' ? id.startIndex : p.endIndex;
+    }
+    if (p.type !== 'pattern_list' && p.type !== 'tuple_pattern' && p.type !== 'list_pattern') return null;
   }
-  return false;
+  return null;
 }
 
 function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
   if (!fn) return false;
   if (fn.type === 'identifier') {
     if (facts.binding(fn.text)) return false;
+    // A class of this file is constructed, not run; a function of this file runs a model only if its name says so
+    // (`run_model`, `predict`): `flow_warp(frame[i : i + 1], flow)` is a cheap tensor op, not a forward pass.
+    const definition = moduleDefinition(fn.text, facts);
+    if (definition) return definition.type === 'function_definition' && (MODEL_ATTR.test(fn.text) || MODEL_FUNCTION.test(fn.text));
     return !['print', 'len', 'list', 'tuple', 'float', 'int', 'str', 'repr', 'sum', 'max', 'min', 'sorted', 'isinstance', 'type'].includes(fn.text);
   }
   if (fn.type === 'attribute') {
@@ -121,11 +134,22 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
   return false;
 }
 
+/** The module-level def or class of this file named `name` (the last one, as Python binds it), or null. */
+function moduleDefinition(name: string, facts: FileFacts): Node | null {
+  let found: Node | null = null;
+  for (const stmt of facts.root.namedChildren) {
+    const definition = stmt ? definitionOf(stmt) : null;
+    if ((definition?.type === 'function_definition' || definition?.type === 'class_definition') && definition.childForFieldName('name')?.text === name)
+      found = definition;
+  }
+  return found;
+}
+
 /**
  * The iterable (as text) of the innermost loop or comprehension that yields the sample: the
  * sample is the loop variable (`for x in samples`) or `xs[i]` / `X[i:i+1]` with `i` the loop index.
  */
-function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, facts: FileFacts): string | null {
+function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, facts: FileFacts): { node: Node; items: string } | null {
   const loop = enclosingLoop(single, true);
   if (!loop) return null;
   let left: Node | null = null;
@@ -141,12 +165,44 @@ function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, fa
   if (!left || !right) return null;
   const names = targetNames(left);
   const isRange = right.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right);
-  if (sliceIndex !== null) return names.includes(sliceIndex) && isRange ? sample.text : null;
-  if (sample.type === 'identifier') return names.includes(sample.text) && !isRange ? right.text : null;
-  if (sample.type === 'subscript') {
+  let items: string | null = null;
+  if (sliceIndex !== null) items = names.includes(sliceIndex) && isRange ? sample.text : null;
+  else if (sample.type === 'identifier') items = names.includes(sample.text) && !isRange ? right.text : null;
+  else if (sample.type === 'subscript') {
     const index = sample.childForFieldName('subscript');
     const value = sample.childForFieldName('value');
-    if (index?.type === 'identifier' && names.includes(index.text) && isRange && value) return value.text;
+    if (index?.type === 'identifier' && names.includes(index.text) && isRange && value) items = value.text;
   }
-  return null;
+  return items === null ? null : { node: loop, items };
+}
+
+/**
+ * The per-sample calls could be one batched call: each call's result is used (a call made for its side effect, such as
+ * hooks that record each sample's attention maps, would record one batch instead), no input of a call is what an
+ * earlier pass of the loop wrote (`latent[i + 1] = f(latent[i : i + 1])`, `out, h = cell(x[i : i + 1], h)`: a
+ * recurrence), and the loop does not free GPU memory between calls (`torch.cuda.empty_cache()`: the chunks of one long
+ * input are run one at a time to bound memory).
+ */
+function batchable(call: Node, loop: Node): boolean {
+  let used: Node = call;
+  while (used.parent?.type === 'attribute' && used.parent.childForFieldName('object')?.equals(used)) used = used.parent;
+  if (used.parent?.type === 'expression_statement') return false;
+  const body = loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.childForFieldName('body') : null;
+  if (!body) return true;
+  if (/\bempty_cache\s*\(/.test(body.text)) return false;
+  return !loopCarried(call, body);
+}
+
+/** A name the call's arguments read is written in the loop body by the statement holding the call or a later one. */
+function loopCarried(call: Node, body: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  const read = new Set(findDescendants(args, (n) => n.type === 'identifier' || n.type === 'attribute', isNestedScope).map((n) => n.text));
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).some((a) => {
+    const left = a.childForFieldName('left');
+    if (!left || a.endIndex < call.endIndex) return false;
+    // `latent[i + 1 : i + 2] = ...` writes into `latent`; `self.h = ...` rebinds `self.h`.
+    const written = left.type === 'subscript' ? [chainRoot(left)?.text ?? ''] : left.type === 'attribute' ? [left.text] : targetNames(left);
+    return written.some((name) => read.has(name));
+  });
 }

@@ -11,10 +11,12 @@ import {
   isTestCode,
   isTestFile,
   isUnderLoggingGuard,
+  keywordValue,
   targetNames,
   type TrainingLoop,
   trainingLoops,
   usesAccelerator,
+  values,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -155,6 +157,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   // `arr.item(0)`, `x.tolist(...)` with positional arguments are NumPy's signatures, not a tensor's.
   if (args.namedChildren.some((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument')) return null;
   if (chainHasEarlierSync(recv)) return null;
+  // A tensor in host memory has no GPU work to wait for: `torch.randint(n, (1,)).item()` (no `device=`), or `.numpy()`
+  // straight on a tensor, which raises on a GPU tensor (only `.numpy(force=True)` copies one), so the code runs on the CPU.
+  if ((method === 'numpy' && !keywordValue(call, 'force')) || isHostTensor(recv, facts)) return null;
   // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
   // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
   // syncing every N steps would change what the code shows or does.
@@ -176,6 +181,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
+    // ...and when the batch's outputs are copied to the host anyway (`preds.append(out.cpu().numpy())`), the batch waits
+    // for the GPU there: moving the metric's `.item()` off the batch would not remove that wait.
+    if (loop.kind === 'forward' && copiesToHostEachBatch(loop, call, facts)) return null;
     if (!mayBeDeviceTensor(recv, loop, facts)) return null;
     // `print(f"{loss.item()}")` then `if main: wandb.log({"loss": loss.item()})`: the statement before copied the same
     // value to the host on purpose, and nothing was queued on the GPU between them: this copy waits for nothing.
@@ -198,6 +206,34 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const name = helper.childForFieldName('name')?.text ?? 'helper';
   const line = caller.startPosition.row + 1;
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/**
+ * The value layer places `recv` on the host: a factory called without `device=` (or with `device="cpu"`), or a name
+ * bound to one. Not where the file changes the default device, which such factories then follow.
+ */
+function isHostTensor(recv: Node, facts: FileFacts): boolean {
+  if (/\bset_default_(?:device|tensor_type)\b/.test(facts.text)) return false;
+  const value = values(facts).valueOf(recv);
+  return value?.kind === 'tensor' && value.device === 'cpu';
+}
+
+/**
+ * Another call in the loop copies a tensor that may be on the GPU to the host on every batch (`.cpu()`, `.tolist()`, not
+ * under a logging guard): the batch waits for the GPU there whatever becomes of `call`.
+ */
+function copiesToHostEachBatch(loop: TrainingLoop, call: Node, facts: FileFacts): boolean {
+  const body = loop.node.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(
+    body,
+    (n) => n.type === 'call' && !n.equals(call) && /^(cpu|tolist)$/.test(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    isNestedScope,
+  ).some((copy) => {
+    const recv = copy.childForFieldName('function')!.childForFieldName('object')!;
+    if (chainHasEarlierSync(recv) || isUnderLoggingGuard(copy, loop.node)) return false;
+    return mayBeDeviceTensor(recv, loop, facts) && !isHostTensor(recv, facts);
+  });
 }
 
 const syncCache = new WeakMap<FileFacts, Map<number, Node[]>>();

@@ -1,5 +1,6 @@
-// The highest version of a package a project lets itself run with, read from its requirement files: a rule whose
-// advice needs a newer release (an API added later) stays silent where the project pins an older one.
+// The versions of a package a project lets itself run with, read from its requirement files: the highest it allows (a
+// rule whose advice needs a newer release stays silent where the project pins an older one) and the lowest it declares
+// support for (`torch>=1.13`: advice that needs a newer release would break the older versions the project supports).
 import * as path from 'node:path';
 import type { FileProbe } from './codeContext';
 import { markedRootOf, rememberedFor, type ProbeMemo } from './impact';
@@ -11,6 +12,7 @@ export type Version = readonly [number, number];
 const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', 'environment.yml', 'conda.yaml'];
 
 const ceilings: ProbeMemo<Version | null> = new WeakMap();
+const floors: ProbeMemo<Version | null> = new WeakMap();
 
 /**
  * The highest `package` version the project of `filePath` allows: `torch==2.0.0` and `torch<=2.0` give 2.0, and
@@ -18,15 +20,29 @@ const ceilings: ProbeMemo<Version | null> = new WeakMap();
  * (or the file has no project). The lowest cap over the files wins.
  */
 export function pinnedCeiling(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
+  return lowestOver(ceilings, pkg, filePath, files, (text) => capsIn(text, pkg));
+}
+
+/**
+ * The lowest `package` version the project of `filePath` declares it supports: `torch>=1.13`, `torch>1.13`,
+ * `torch~=1.13` and a pin `torch==1.13` give 1.13. Null when no requirement names a lower bound (a bare `torch`
+ * says nothing about old versions). The lowest bound over the files wins: the project claims to run there.
+ */
+export function declaredFloor(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
+  return lowestOver(floors, pkg, filePath, files, (text) => floorsIn(text, pkg));
+}
+
+/** The lowest of the versions `read` finds in the requirement files of the project of `filePath` (memoised a second). */
+function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: string | undefined, files: FileProbe, read: (text: string) => Version[]) {
   const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
   if (!root || !files.readText) return null;
-  return rememberedFor(ceilings, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+  return rememberedFor(memo, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
     // A package nested in a repository (an extension's own setup.py) is installed with the repository's requirements.
     for (const dir of projectRoots(root, files)) {
       for (const file of REQUIREMENT_FILES) {
-        for (const cap of capsIn(files.readText!(path.join(dir, file)) ?? '', pkg)) {
-          if (!lowest || below(cap, lowest)) lowest = cap;
+        for (const version of read(files.readText!(path.join(dir, file)) ?? '')) {
+          if (!lowest || below(version, lowest)) lowest = version;
         }
       }
     }
@@ -56,13 +72,21 @@ export function below(a: Version, b: Version): boolean {
  * (pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml).
  */
 function capsIn(text: string, pkg: string): Version[] {
-  const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
-  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(==|<=|<|=)\\s*(\\d+)\\.(\\d+)`, 'gmi');
-  const out: Version[] = [];
-  for (const m of text.matchAll(requirement)) {
-    const version: Version = [Number(m[2]), Number(m[3])];
+  return requirementsIn(text, pkg, '==|<=|<|=').map(({ op, version }) =>
     // `<2.1` allows 2.0.x at most: one minor lower (a `<2.0` cap is read as 1.x, any minor).
-    out.push(m[1] === '<' ? (version[1] > 0 ? [version[0], version[1] - 1] : [version[0] - 1, Number.MAX_SAFE_INTEGER]) : version);
-  }
-  return out;
+    op === '<' ? (version[1] > 0 ? [version[0], version[1] - 1] : [version[0] - 1, Number.MAX_SAFE_INTEGER]) : version,
+  );
+}
+
+/** The lower bounds a requirement text puts on `pkg` (`pkg>=X.Y`, `pkg>X.Y`, `pkg~=X.Y`, a pin `pkg==X.Y` or conda's `pkg=X.Y`). */
+function floorsIn(text: string, pkg: string): Version[] {
+  return requirementsIn(text, pkg, '>=|>|~=|==|=').map(({ version }) => version);
+}
+
+/** Each `pkg <op> X.Y` of the text whose operator is one of `ops` (a regex alternation, longest first). */
+function requirementsIn(text: string, pkg: string, ops: string): { op: string; version: Version }[] {
+  const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
+  // pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml.
+  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(${ops})\\s*(\\d+)\\.(\\d+)`, 'gmi');
+  return [...text.matchAll(requirement)].map((m) => ({ op: m[1], version: [Number(m[2]), Number(m[3])] as Version }));
 }

@@ -28,13 +28,24 @@ export async function ruleFindings(ruleId: string, source: string, filePath?: st
   return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
 }
 
-/** The rule's findings on each of its fixture files (test/fixtures/rules/<id>/) whose name `wanted` accepts, with only that rule selected. */
+/**
+ * A rule's fixture files (test/fixtures/rules/<id>/), as paths relative to that folder: its own files, and those of a
+ * project folder in it (`old_torch/` with a setup.py declaring the versions the project supports), one level down.
+ */
+export function ruleFixtureNames(ruleId: string): string[] {
+  const dir = path.join(FIXTURES, 'rules', ruleId);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? readdirSync(path.join(dir, e.name)).map((name) => `${e.name}/${name}`) : [e.name],
+  );
+}
+
+/** The rule's findings on each of its fixture files whose name (without its project folder) `wanted` accepts, with only that rule selected. */
 export async function fixtureFindings(ruleId: string, wanted: (name: string) => boolean): Promise<{ name: string; findings: Finding[] }[]> {
   const engine = await getEngine();
   const dir = path.join(FIXTURES, 'rules', ruleId);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter(wanted)
+  return ruleFixtureNames(ruleId)
+    .filter((name) => wanted(path.basename(name)))
     .map((name) => {
       const file = path.join(dir, name);
       const { findings } = engine.lintText(readFileSync(file, 'utf8'), { select: [ruleId], filePath: file });

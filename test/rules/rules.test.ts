@@ -8,14 +8,14 @@
 //                 fix.expected.py, parse with no ERROR node, compile, and print the same output.
 //                 A first line `# perflens-test: no-run <reason>` skips running (e.g. needs a GPU).
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { GUIDE_SLUGS } from '../../common/guide';
 import { applyFixes } from '../../server/fixes/apply';
 import { Query } from '../../server/syntax/parser';
 import { CATEGORIES } from '../../common/types';
-import { compilePython, FIXTURES, getEngine, runPython } from '../helpers/engine';
+import { compilePython, FIXTURES, getEngine, ruleFixtureNames, runPython } from '../helpers/engine';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
@@ -47,11 +47,12 @@ function expectedFixes(source: string, ruleId: string): Map<number, string> {
 }
 
 function fixtureFiles(ruleId: string, prefix: string): string[] {
-  const dir = path.join(RULE_FIXTURES, ruleId);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.startsWith(prefix) && f.endsWith('.py') && !f.endsWith('.expected.py'))
-    .map((f) => path.join(dir, f));
+  return ruleFixtureNames(ruleId)
+    .filter((name) => {
+      const f = path.basename(name);
+      return f.startsWith(prefix) && f.endsWith('.py') && !f.endsWith('.expected.py');
+    })
+    .map((name) => path.join(RULE_FIXTURES, ruleId, name));
 }
 
 describe('rules', () => {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { pinnedCeiling } from '../../server/analysis/projectPins';
+import { declaredFloor, pinnedCeiling } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine } from '../helpers/engine';
 
@@ -39,6 +39,18 @@ describe('project pins', () => {
     // No cap: a lower bound, another package, or no requirement at all.
     assert.equal(pinned({ 'requirements.txt': 'torch>=2.0\ntorchvision==0.15.0\npytorch-lightning==1.9\n' }), null);
     assert.equal(pinned({ 'README.md': 'pip install torch==1.0' }), null);
+  });
+
+  it('reads the lowest version a project declares it supports: lower bounds and pins, not caps', () => {
+    const floor = (files: Record<string, string>) => declaredFloor('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
+    assert.deepEqual(floor({ 'setup.py': 'install_requires=["numpy", "torch>=1.13", "torchaudio>=0.13.0"]' }), [1, 13]);
+    assert.deepEqual(floor({ 'setup.py': "install_requires=['einops>=0.7', 'torch>1.6']" }), [1, 6]);
+    assert.deepEqual(floor({ 'requirements.txt': 'torch ~= 2.1.0\n' }), [2, 1]);
+    assert.deepEqual(floor({ 'requirements.txt': 'torch==2.0.0\n' }), [2, 0]);
+    assert.deepEqual(floor({ 'pyproject.toml': 'dependencies = ["torch>=2.4,<3"]\n', 'requirements.txt': 'torch>=2.0\n' }), [2, 0]);
+    // No lower bound: a bare name, a cap only, another package.
+    assert.equal(floor({ 'requirements.txt': 'torch\ntorchvision>=0.15\n' }), null);
+    assert.equal(floor({ 'requirements.txt': 'torch<2.3\npytorch-lightning>=1.9\n' }), null);
   });
 
   it("reads the repository's requirements from a package nested in it (an extension's own setup.py)", () => {

@@ -6,8 +6,6 @@ import { datasetStyleOfClass } from '../../datasetSamples';
 import { all, type CallView, type LibraryTable } from './table';
 
 const TENSOR_FACTORIES = [
-  'tensor',
-  'as_tensor',
   'from_numpy',
   'zeros',
   'ones',
@@ -24,15 +22,34 @@ const TENSOR_FACTORIES = [
   'arange',
   'linspace',
   'eye',
-  'stack',
-  'cat',
-  'concat',
 ];
+
+/** Factories that, given no `device=`, put the result where the tensors they are given live: `torch.stack(gpu_losses)`. */
+const COPYING_FACTORIES = ['as_tensor', 'stack', 'cat', 'concat'];
+
+/** `torch.tensor(0.5)`, `torch.tensor([1, 2])`: data spelled out in the call, no tensor in it. */
+const LITERAL_DATA = new Set(['integer', 'float', 'true', 'false', 'list', 'tuple', 'unary_operator']);
 
 /** A factory's tensor, on the device its `device=` names when that is a plain literal. */
 function tensorOn(call: CallView): Value {
   const device = call.keywords.get('device');
   if (!device) return { kind: 'tensor', device: call.node.text.includes('_like(') ? undefined : 'cpu' };
+  return onNamedDevice(device);
+}
+
+/**
+ * `torch.stack(xs)`, `torch.tensor(t)`: with no `device=`, on the device of the tensors given (unknown here), except
+ * `torch.tensor` of literal numbers, which is made in host memory.
+ */
+function copiedTensorOn(call: CallView, literalOnHost = false): Value {
+  const device = call.keywords.get('device');
+  if (device) return onNamedDevice(device);
+  const data = call.positional[0];
+  const literal = data !== undefined && LITERAL_DATA.has(data.type) && !/[\w\]]\s*\(/.test(data.text);
+  return { kind: 'tensor', device: literal && literalOnHost ? 'cpu' : undefined };
+}
+
+function onNamedDevice(device: Node): Value {
   const m = /^['"](cuda|cpu|mps)(:\d+)?['"]$/.exec(device.text);
   return m ? { kind: 'tensor', device: m[1] as 'cuda' | 'cpu' | 'mps' } : { kind: 'tensor' };
 }
@@ -70,6 +87,8 @@ function datasetValue(cls: Node, iterable: boolean): Value {
 export const TORCH_TABLE: LibraryTable = {
   calls: {
     ...all(TENSOR_FACTORIES, tensorOn, 'torch.'),
+    ...all(COPYING_FACTORIES, (call) => copiedTensorOn(call), 'torch.'),
+    'torch.tensor': (call) => copiedTensorOn(call, true),
     'torch.device': 'device',
     'torch.utils.data.DataLoader': 'dataloader',
     'torch.utils.data.dataloader.DataLoader': 'dataloader',

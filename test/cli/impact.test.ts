@@ -35,7 +35,7 @@ describe('cli: impact ranking', () => {
     assert.match(bad.stderr, /`impact` must be one of "auto", "all"/);
   });
 
-  it('--format sarif carries each finding\'s impact (level and reasons), as the hover explains it', () => {
+  it("--format sarif carries each finding's impact (level and reasons), as the hover explains it", () => {
     const log = JSON.parse(run(['check', '.', '--select', 'open-without-with', '--format', 'sarif', '--impact', 'all'], project(FILES)).stdout) as sarif.Log;
     const byFile = new Map(log.runs[0].results!.map((r) => [r.locations![0].physicalLocation!.artifactLocation!.uri, r.properties]));
     assert.deepEqual(byFile.get('pkg/load.py')?.impact, { level: 'high', reasons: ['in a loop over data'] });

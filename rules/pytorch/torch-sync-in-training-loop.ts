@@ -219,8 +219,9 @@ function isHostTensor(recv: Node, facts: FileFacts): boolean {
 }
 
 /**
- * Another call in the loop copies a tensor that may be on the GPU to the host on every batch (`.cpu()`, `.tolist()`, not
- * under a logging guard): the batch waits for the GPU there whatever becomes of `call`.
+ * Another call in the loop copies a tensor that may be on the GPU to the host on every batch (`.cpu()`, `.tolist()`, under
+ * no `if` of the loop) to keep it there: the batch waits for the GPU there whatever becomes of `call`. A copy summed into
+ * a running total (`correct += (...).sum().cpu()`) could stay on the device as well, so it does not count.
  */
 function copiesToHostEachBatch(loop: TrainingLoop, call: Node, facts: FileFacts): boolean {
   const body = loop.node.childForFieldName('body');
@@ -231,9 +232,17 @@ function copiesToHostEachBatch(loop: TrainingLoop, call: Node, facts: FileFacts)
     isNestedScope,
   ).some((copy) => {
     const recv = copy.childForFieldName('function')!.childForFieldName('object')!;
-    if (chainHasEarlierSync(recv) || isUnderLoggingGuard(copy, loop.node)) return false;
+    if (chainHasEarlierSync(recv) || underConditionOrTotal(copy, loop.node)) return false;
     return mayBeDeviceTensor(recv, loop, facts) && !isHostTensor(recv, facts);
   });
+}
+
+/** Between `node` and the loop: an `if` (or conditional expression), or a running total (`+=`). */
+function underConditionOrTotal(node: Node, loop: Node): boolean {
+  for (let n = node.parent; n && !n.equals(loop); n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'conditional_expression' || n.type === 'augmented_assignment') return true;
+  }
+  return false;
 }
 
 const syncCache = new WeakMap<FileFacts, Map<number, Node[]>>();

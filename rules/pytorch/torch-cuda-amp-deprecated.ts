@@ -5,6 +5,7 @@ import {
   below,
   callArguments,
   declaredFloor,
+  ignoresWarning,
   FileFacts,
   keywordArgument,
   pinnedCeiling,
@@ -120,7 +121,10 @@ export default defineRule({
     if (underVersionGuard(site)) return;
     // `torch==2.0.0` in requirements.txt (dinov2): no deprecation there, and `torch.amp.custom_fwd` does not exist yet.
     const pinned = pinnedCeiling('torch', ctx.filePath, ctx.files);
+    // A cap in a specifier list counts too: OpenNMT's `torch>=2.1,<2.3` has no `torch.amp.GradScaler` or `custom_fwd`.
     if (pinned && below(pinned, REPLACEMENT_SINCE[target.kind])) return;
+    // The project filters this very warning out (flair's pyproject, to stay compatible with older torch): a choice it made.
+    if (ignoresWarning(new RegExp(`torch\\.cuda\\.amp(\\.${target.kind}\\b|(?![.\\w]))`), ctx.filePath, ctx.files)) return;
     // `torch>=1.13` in setup.py (fairseq): the project promises to run on torch versions that lack the replacement.
     const floor = declaredFloor('torch', ctx.filePath, ctx.files);
     if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {

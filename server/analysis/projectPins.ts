@@ -32,6 +32,24 @@ export function declaredFloor(pkg: string, filePath: string | undefined, files: 
   return lowestOver(floors, pkg, filePath, files, (text) => floorsIn(text, pkg));
 }
 
+/** Where a project configures its warning filters: pytest's `filterwarnings` in pyproject, setup.cfg, pytest.ini, tox.ini. */
+const WARNING_FILTER_FILES = ['pyproject.toml', 'setup.cfg', 'pytest.ini', 'tox.ini'];
+const warningFilters: ProbeMemo<string> = new WeakMap();
+
+/**
+ * True when the project of `filePath` tells its tests to ignore a warning whose text matches `message`
+ * (`"ignore:\`torch.cuda.amp.GradScaler"` in flair's pyproject, kept "to be backwards compatible"): it has seen the
+ * deprecation and chosen to keep the old spelling.
+ */
+export function ignoresWarning(message: RegExp, filePath: string | undefined, files: FileProbe): boolean {
+  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  if (!root || !files.readText) return false;
+  const ignores = rememberedFor(warningFilters, files, root, Date.now(), 1000, () =>
+    WARNING_FILTER_FILES.flatMap((file) => (files.readText!(path.join(root, file)) ?? '').split('\n').filter((line) => /\bignore:/.test(line))).join('\n'),
+  );
+  return ignores.split('\n').some((line) => message.test(line.slice(line.indexOf('ignore:'))));
+}
+
 /** The lowest of the versions `read` finds in the requirement files of the project of `filePath` (memoised a second). */
 function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: string | undefined, files: FileProbe, read: (text: string) => Version[]) {
   const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
@@ -83,10 +101,20 @@ function floorsIn(text: string, pkg: string): Version[] {
   return requirementsIn(text, pkg, '>=|>|~=|==|=').map(({ version }) => version);
 }
 
-/** Each `pkg <op> X.Y` of the text whose operator is one of `ops` (a regex alternation, longest first). */
+/**
+ * Each `pkg <op> X.Y` of the text whose operator is one of `ops` (a regex alternation, longest first), every clause of a
+ * specifier list included: `torch>=2.1,<2.3` gives `>=` 2.1 and `<` 2.3.
+ */
 function requirementsIn(text: string, pkg: string, ops: string): { op: string; version: Version }[] {
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
   // pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml.
-  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*(${ops})\\s*(\\d+)\\.(\\d+)`, 'gmi');
-  return [...text.matchAll(requirement)].map((m) => ({ op: m[1], version: [Number(m[2]), Number(m[3])] as Version }));
+  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*((?:(?:==|<=|>=|!=|~=|<|>|=)\\s*\\d+(?:\\.[\\w*]+)*\\s*,?\\s*)+)`, 'gmi');
+  const clause = new RegExp(`^(${ops})\\s*(\\d+)\\.(\\d+)`);
+  return [...text.matchAll(requirement)].flatMap((m) =>
+    m[1]
+      .split(',')
+      .map((part) => clause.exec(part.trim()))
+      .filter((c): c is RegExpExecArray => c !== null)
+      .map((c) => ({ op: c[1], version: [Number(c[2]), Number(c[3])] as Version })),
+  );
 }

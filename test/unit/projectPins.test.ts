@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { declaredFloor, pinnedCeiling } from '../../server/analysis/projectPins';
+import { declaredFloor, ignoresWarning, pinnedCeiling } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine } from '../helpers/engine';
 
@@ -111,5 +111,50 @@ describe('project pins', () => {
       ['warning', 'warning', 'warning', 'warning'],
     );
     assert.match(old[0].message, /can run arbitrary code on the PyYAML 5\.3 this project pins/);
+  });
+
+  it('reads every clause of a specifier list: torch>=2.1,<2.3 has the floor 2.1 and the cap 2.2', () => {
+    const top = repo({ 'setup.py': 'install_requires=["numpy", "torch>=2.1,<2.3", "pyyaml"]' });
+    const file = path.join(top, 'pkg', 'mod.py');
+    assert.deepEqual(pinnedCeiling('torch', file, NODE_FILES), [2, 2]);
+    assert.deepEqual(declaredFloor('torch', file, NODE_FILES), [2, 1]);
+    const spaced = path.join(repo({ 'requirements.txt': 'torch >= 2.0.1, != 2.1.0, < 2.5\n' }), 'pkg', 'mod.py');
+    assert.deepEqual(pinnedCeiling('torch', spaced, NODE_FILES), [2, 4]);
+    assert.deepEqual(declaredFloor('torch', spaced, NODE_FILES), [2, 0]);
+  });
+
+  it("finds a warning the project's tests are told to ignore (pytest filterwarnings)", () => {
+    const pyproject = '[tool.pytest.ini_options]\nfilterwarnings = [\n    "error",\n    "ignore:`torch.cuda.amp.GradScaler",\n]\n';
+    const file = path.join(repo({ 'pyproject.toml': pyproject }), 'pkg', 'mod.py');
+    assert.equal(ignoresWarning(/torch\.cuda\.amp(\.GradScaler\b|(?![.\w]))/, file, NODE_FILES), true);
+    assert.equal(ignoresWarning(/torch\.cuda\.amp(\.autocast\b|(?![.\w]))/, file, NODE_FILES), false);
+    // Near miss: the text only mentioned, not ignored.
+    const mention = path.join(repo({ 'setup.cfg': '[metadata]\ndescription = wraps torch.cuda.amp.GradScaler\n' }), 'pkg', 'mod.py');
+    assert.equal(ignoresWarning(/torch\.cuda\.amp(\.GradScaler\b|(?![.\w]))/, mention, NODE_FILES), false);
+  });
+
+  it('torch-cuda-amp-deprecated: silent under a specifier-list cap without the replacement, or where the project ignores the warning', async () => {
+    const engine = await getEngine();
+    const source =
+      'import torch\n\n\ndef step(model, x, opt):\n    scaler = torch.cuda.amp.GradScaler()\n    with torch.cuda.amp.autocast():\n        loss = model(x)\n    scaler.scale(loss).backward()\n    scaler.step(opt)\n';
+    const found = (files: Record<string, string>) => {
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        const file = path.join(repo(files), 'pkg', 'mod.py');
+        return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file }).findings.map((f) => f.message.split(' ')[0]);
+      } finally {
+        engine.files = saved;
+      }
+    };
+    // Under OpenNMT's cap `torch.amp.GradScaler` (2.3+) does not exist; `torch.amp.autocast` (1.10+) does.
+    assert.deepEqual(found({ 'setup.py': 'install_requires=["torch>=2.1,<2.3"]' }), ['`torch.cuda.amp.autocast`']);
+    // Near miss: a cap at 2.3 includes the release that added it.
+    assert.deepEqual(found({ 'setup.py': 'install_requires=["torch>=2.3,<2.4"]' }), ['`torch.cuda.amp.GradScaler`', '`torch.cuda.amp.autocast`']);
+    // The project filters GradScaler's warning out on purpose: autocast is still reported.
+    assert.deepEqual(found({ 'pyproject.toml': '[tool.pytest.ini_options]\nfilterwarnings = ["ignore:`torch.cuda.amp.GradScaler"]\n' }), [
+      '`torch.cuda.amp.autocast`',
+    ]);
+    assert.deepEqual(found({ 'requirements.txt': 'torch>=2.4\n' }), ['`torch.cuda.amp.GradScaler`', '`torch.cuda.amp.autocast`']);
   });
 });

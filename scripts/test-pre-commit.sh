@@ -35,9 +35,10 @@ project="$work/project"
 mkdir "$project"
 cd "$project"
 git init --quiet
-# A file with one safe fix (the list comprehension inside set(), in a loop over data: shown by default) and the same file fixed.
-printf 'def keys(rows):\n    for row in rows:\n        yield set([x * 2 for x in row])\n' >slow.py
-printf 'def keys(rows):\n    for row in rows:\n        yield {x * 2 for x in row}\n' >expected.py
+# A file with one safe fix (a file opened and closed by hand in a loop over paths: a warning shown by default) and the
+# same file fixed.
+printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        f = open(p)\n        out.append(f.read())\n        f.close()\n    return out\n' >slow.py
+printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        with open(p) as f:\n            out.append(f.read())\n    return out\n' >expected.py
 cat >.pre-commit-config.yaml <<EOF
 repos:
   - repo: $clone
@@ -60,7 +61,7 @@ pre-commit run perflens --all-files --color never >"$work/out" 2>&1
 status=$?
 set -e
 [ "$status" -eq 1 ] || fail "perflens exited $status on a file with a finding, expected 1"
-grep -q 'slow.py:3:[0-9]*: info: reduction-over-list-comprehension' "$work/out" || fail "perflens did not name the finding"
+grep -q 'slow.py:4:[0-9]*: warning: open-without-with' "$work/out" || fail "perflens did not name the finding"
 cmp -s slow.py expected.py && fail "the check hook changed the file"
 
 set +e

@@ -141,15 +141,18 @@ export default defineRule({
  * per fold). The leak is still reported; only the fix is withheld.
  */
 function outlivesBlock(scope: Node, stmt: Node, tainted: Set<string>, name: string): boolean {
-  const mentions = (node: Node | null) =>
-    !!node &&
-    findDescendants(node, (n) => n.type === 'identifier' && tainted.has(n.text)).length + (node.type === 'identifier' && tainted.has(node.text) ? 1 : 0) > 0;
   const loopsAfter = findDescendants(scope, (n) => n.type === 'for_statement' && n.startIndex > stmt.startIndex);
-  if (loopsAfter.some((loop) => mentions(loop.childForFieldName('right')))) return true;
+  if (loopsAfter.some((loop) => mentionsAny(loop.childForFieldName('right'), tainted))) return true;
   const loop = enclosingLoop(stmt);
   if (!loop) return false;
   const derived = new Set([...tainted].filter((t) => t !== name));
   return findDescendants(loop, (n) => n.type === 'identifier' && derived.has(n.text) && n.startIndex < stmt.startIndex).length > 0;
+}
+
+/** The expression is one of the names or contains one (findDescendants leaves the node itself out). */
+function mentionsAny(node: Node | null, names: ReadonlySet<string>): boolean {
+  if (!node) return false;
+  return (node.type === 'identifier' && names.has(node.text)) || findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).length > 0;
 }
 
 /** The directory name plus every name assigned from an expression that mentions one of them. */
@@ -165,7 +168,7 @@ function derivedNames(scope: Node, name: string, origin: Node): Set<string> {
       const target = a.childForFieldName('left')!.text;
       const right = a.childForFieldName('right');
       if (names.has(target) || !right) continue;
-      if (findDescendants(right, (n) => n.type === 'identifier' && names.has(n.text)).length > 0 || (right.type === 'identifier' && names.has(right.text))) {
+      if (mentionsAny(right, names)) {
         names.add(target);
         changed = true;
       }

@@ -34,7 +34,7 @@ export function declaredFloor(pkg: string, filePath: string | undefined, files: 
 
 /** Where a project configures its warning filters: pytest's `filterwarnings` in pyproject, setup.cfg, pytest.ini, tox.ini. */
 const WARNING_FILTER_FILES = ['pyproject.toml', 'setup.cfg', 'pytest.ini', 'tox.ini'];
-const warningFilters: ProbeMemo<string> = new WeakMap();
+const warningFilters: ProbeMemo<string[]> = new WeakMap();
 
 /**
  * True when the project of `filePath` tells its tests to ignore a warning whose text matches `message`
@@ -44,10 +44,13 @@ const warningFilters: ProbeMemo<string> = new WeakMap();
 export function ignoresWarning(message: RegExp, filePath: string | undefined, files: FileProbe): boolean {
   const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
   if (!root || !files.readText) return false;
-  const ignores = rememberedFor(warningFilters, files, root, Date.now(), 1000, () =>
-    WARNING_FILTER_FILES.flatMap((file) => (files.readText!(path.join(root, file)) ?? '').split('\n').filter((line) => /\bignore:/.test(line))).join('\n'),
+  // Each filter's text from its `ignore:` on, per project.
+  const ignored = rememberedFor(warningFilters, files, root, Date.now(), 1000, () =>
+    WARNING_FILTER_FILES.flatMap((file) => (files.readText!(path.join(root, file)) ?? '').split('\n'))
+      .filter((line) => /\bignore:/.test(line))
+      .map((line) => line.slice(line.indexOf('ignore:'))),
   );
-  return ignores.split('\n').some((line) => message.test(line.slice(line.indexOf('ignore:'))));
+  return ignored.some((filter) => message.test(filter));
 }
 
 /** The lowest of the versions `read` finds in the requirement files of the project of `filePath` (memoised a second). */

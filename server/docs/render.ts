@@ -124,18 +124,21 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   return parts.join('\n');
 }
 
+/** Said of a finding impact ranking made a hint. */
+const HINT_NOTE = '(a hint: `perflens.impact` set to `all` shows it at full severity)';
+
 /** "**Ranked low:** in a test file." — why the finding has the weight (and, in auto mode, the severity) it has. */
 export function impactLine(finding: Finding): string | null {
   const impact = finding.impact;
   if (!impact) return null;
   // A finding that matters only in hot code, demoted where nothing shows the code hot: say so, or the hint looks arbitrary.
   if (impact.reasons.length === 0 && impact.demotedFrom && finding.severity === 'hint') {
-    return `**Ranked ${impact.level}:** nothing shows this code running often (a loop over data, a request handler, a training step, a caller's loop), and this advice pays off only there (a hint: \`perflens.impact\` set to \`all\` shows it at full severity).`;
+    return `**Ranked ${impact.level}:** nothing shows this code running often (a loop over data, a request handler, a training step, a caller's loop), and this advice pays off only there ${HINT_NOTE}.`;
   }
   if (impact.reasons.length === 0) return null;
   // Ranked low, or normal for advice that pays off only in hot code: either way impact ranking made it a hint.
   const demoted = finding.severity === 'hint' && (impact.level === 'low' || impact.demotedFrom !== undefined);
-  const hint = demoted ? ' (a hint: `perflens.impact` set to `all` shows it at full severity)' : '';
+  const hint = demoted ? ` ${HINT_NOTE}` : '';
   return `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.${hint}`;
 }
 

@@ -492,7 +492,7 @@ export class Engine {
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, construct, quiet, lowImpact) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, { construct, quietOutsideHotCode, lowImpact }) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -500,7 +500,7 @@ export class Engine {
           const entry: RawFinding = construct
             ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
             : { finding, ...extent };
-          if (quiet) entry.quietOutsideHotCode = true;
+          if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
           if (lowImpact) entry.lowImpact = lowImpact;
           raw.push(entry);
         });
@@ -856,7 +856,7 @@ function contextFor(
   settings: RuleSettings,
   options: LintOptions,
   files: FileProbe,
-  emit: (finding: Finding, construct: Node | undefined, quietOutsideHotCode: boolean, lowImpact: string | undefined) => void,
+  emit: (finding: Finding, report: Report) => void,
 ): RuleContext {
   return {
     text,
@@ -865,12 +865,7 @@ function contextFor(
     filePath: options.filePath,
     files,
     report(report: Report) {
-      emit(
-        toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text),
-        report.construct,
-        report.quietOutsideHotCode === true,
-        report.lowImpact,
-      );
+      emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report);
     },
   };
 }

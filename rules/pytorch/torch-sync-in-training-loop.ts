@@ -11,6 +11,7 @@ import {
   isTestCode,
   isTestFile,
   isUnderLoggingGuard,
+  occurrences,
   keywordValue,
   targetNames,
   type TrainingLoop,
@@ -39,6 +40,14 @@ export default defineRule({
   requires: ['torch'],
   // A loop that syncs per step is about the sync, not about a comprehension or sum() over the same steps.
   supersedes: GENERIC_LOOP_RULES,
+  severityForms: [
+    {
+      severity: 'hint',
+      when:
+        "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list): " +
+        'one short stall per step, which blind reviews judged not worth a change next to a real model step',
+    },
+  ],
   // One sync per step costs a constant share of each step: it pays off to remove in training that runs at scale, not
   // in an example or tutorial whose loop trains on demo data and is read more than run (analysis/impact.ts).
   quietOutsideHotCode: true,
@@ -85,11 +94,15 @@ export default defineRule({
     const advice = whole
       ? `, once per row; \`${whole}.tolist()\` gives the same lists with one copy and one sync`
       : `${more}; keep it on the device and sync every N steps`;
+    // One sync a step whose value the step uses (a loss logged or returned each step) is the usual training loop: one stall
+    // per step. Several syncs per step, or a value no step reads (a total read after the loop, or never), are worth a change.
+    const routine = all.length === 1 && !whole && usedOnEachStep(call, site.block);
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
       construct: site.loop?.node,
       message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${advice}`,
+      ...(routine ? { severity: 'hint' as const } : {}),
     });
   },
 });
@@ -261,6 +274,23 @@ function syncsOf(block: Node, facts: FileFacts): Node[] {
     memo.set(block.id, list);
   }
   return list;
+}
+
+/**
+ * True when the synced value is read on the step that makes it: passed on (`losses.append(loss.item())`, `log(...)`,
+ * `return {...}`), or bound to a name the block reads again. False for `total += loss.item()` or `last = loss.item()`
+ * that nothing in the block reads: only the value after the loop counts, so the sync can move after it.
+ */
+function usedOnEachStep(call: Node, block: Node): boolean {
+  for (let n: Node | null = call.parent; n && !n.equals(block); n = n.parent) {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const target = n.childForFieldName('left');
+      if (target?.type !== 'identifier') return true;
+      return occurrences(block, target.text).some((id) => !(id.startIndex >= n!.startIndex && id.endIndex <= n!.endIndex));
+    }
+    if (n.type.endsWith('statement') || n.type === 'block') return true;
+  }
+  return true;
 }
 
 /** `total += x.item()`, `meter.update(x.item())`, `losses.append(x.item())`: a per-batch value summed or kept. */

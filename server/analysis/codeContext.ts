@@ -45,14 +45,18 @@ export function insideExpectationBlock(node: Node): boolean {
  * folder (or the folder above it: `tests/unit/helpers.py`) is named `tests`, `test` or `testing`,
  * or with a `tests` folder up to three levels up.
  */
+/** Folders of tests and of code that only tests run. */
+const TEST_FOLDERS = new Set(['test', 'testing', 'testutil', 'testutils', 'test_utils']);
+
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
   const base = path.basename(filePath);
-  if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$/.test(base)) return true;
+  if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$|^test_?utils?\.py$|^testing_utils\.py$/.test(base)) return true;
   // Only the folders near the file: a `test` folder further up (a repository's top-level test/) says
   // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
+  // Test-support packages (gluonts' testutil/ starting a local server to test against) run only under the tests too.
   const dirs = filePath.split(/[\\/]/).slice(0, -1);
-  return dirs.slice(-2).some((d) => d === 'test' || d === 'testing') || dirs.slice(-3).includes('tests');
+  return dirs.slice(-2).some((d) => TEST_FOLDERS.has(d)) || dirs.slice(-3).includes('tests');
 }
 
 /** True when node is inside a `test_*` function or a `Test*` class (pytest / unittest naming). */

@@ -39,6 +39,13 @@ const EXAMPLE_FOLDERS = new Set([
   'colabs',
 ]);
 /**
+ * Research code kept beside a project (gluonts' nursery/, diffusers' research_projects/, statsforecast's experiments/):
+ * run by hand a few times and rarely maintained. Blind reviews judged every finding there not worth a change, training
+ * loops included, so no place in it is hot.
+ */
+const EXPERIMENT_FOLDERS = new Set(['nursery', 'research_projects', 'experiments']);
+const EXPERIMENT = 'in research code kept beside the project: run by hand, rarely maintained';
+/**
  * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
@@ -48,7 +55,18 @@ const VENDORED_FOLDERS = new Set(['external', 'externals', 'vendor', 'vendored',
  * below the project's top folder (a package's own `benchmark` module is library code), and not `tools/`, which in
  * detectron2 holds the real training entry points.
  */
-const DEV_TOP_FOLDERS = new Set(['benchmarks', 'benchmark', 'bench', 'asv_bench', 'ci', 'dev']);
+const DEV_TOP_FOLDERS = new Set([
+  'benchmarks',
+  'benchmark',
+  'bench',
+  'asv_bench',
+  'ci',
+  'dev',
+  // Contributed scripts at the top (deepchem's contrib/, sktime's _contrib/); a package's own contrib/ (tortoise.contrib,
+  // its framework integrations) is library code.
+  'contrib',
+  '_contrib',
+]);
 /** Folders of notebooks: where data code is actually run, so the data-library rules do not count them as examples. */
 const NOTEBOOK_FOLDERS = new Set(['notebooks', 'notebook']);
 /** Example folders that hold demos, not a project's own notebooks: a notebook there is an example for every rule. */
@@ -128,7 +146,24 @@ function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, g
  * (fairseq's examples/mms/lid_rerank/rerank/), or the nearest three when no top folder is known.
  */
 export function isExampleFile(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
-  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot);
+  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot) || outsideOwnPackage(filePath, files);
+}
+
+/**
+ * A file of a project that distributes one package (`src/diffusers/`, `sktime/`) but outside that package: the CI
+ * helpers in diffusers' utils/, sktime's _contrib/, deepchem's contrib/. They are scripts and tools the maintainers run
+ * by hand; what users run is the package. Unknown (false) when the packaging file's name has no package folder.
+ */
+function outsideOwnPackage(filePath: string | undefined, files: FileProbe = NO_FILE_SYSTEM): boolean {
+  if (!filePath || filePath.toLowerCase().endsWith('.ipynb')) return false;
+  const root = markedRootOf(path.dirname(filePath), files);
+  const name = root ? distributionOf(root, files) : null;
+  if (!root || !name) return false;
+  const home = [path.join(root, name), path.join(root, 'src', name)].find((dir) => files.exists(path.join(dir, '__init__.py')));
+  if (!home) return false;
+  // A top-level module beside the packaging file (a project's setup.py, conftest.py, or a single-module project) is not a script folder.
+  if (path.dirname(filePath) === root) return false;
+  return !filePath.startsWith(home + path.sep);
 }
 
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
@@ -174,6 +209,7 @@ export function impactOf(
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
   if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [VENDORED] };
+  if (inFolderNamed(filePath, EXPERIMENT_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [EXPERIMENT] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
   if (overData) {

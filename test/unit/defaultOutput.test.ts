@@ -51,14 +51,15 @@ describe('default output of the general rules (issue 26 review)', () => {
     }
   });
 
-  it('concat-in-loop pays off at scale: a hint in an example or notebook folder, a warning in package code', async () => {
+  it('concat-in-loop pays off at scale: quiet in an example or notebook folder, a warning in package code', async () => {
     const src =
       'import pandas as pd\n\ndef table(rows):\n    df = pd.DataFrame()\n    for x in rows:\n        df = pd.concat([df, pd.DataFrame([x])])\n    return df\n';
     const [pkg] = await found('concat-in-loop', src);
     assert.equal(pkg?.severity, 'warning');
     for (const filePath of ['/proj/examples/table.py', '/proj/notebooks/tree/table.py']) {
-      const [example] = await found('concat-in-loop', src, filePath);
-      assert.equal(example?.severity, 'hint', filePath);
+      // Quiet outside hot code since round 38 (issue 26): not shown by default, ranked low with `impact = "all"`.
+      assert.deepEqual(await found('concat-in-loop', src, filePath), [], filePath);
+      const [example] = await found('concat-in-loop', src, filePath, { impact: 'all' });
       assert.equal(example.impact?.level, 'low', filePath);
       assert.match(example.impact!.reasons[0], /its loops run over demo data/);
     }

@@ -311,13 +311,16 @@ describe('precision (issue 26)', () => {
       assert.equal((await findings(RULE, decode, { impact: 'all' }))[0]?.severity, 'warning');
     });
 
-    it('near misses: torch.cat over a loader, and NumPy growth in any loop, keep the warning', async () => {
+    it('near misses: torch.cat over a loader, and NumPy growth over a file, keep the warning; over range(n) it is a hint', async () => {
       const loader =
         'import torch\n\ndef predict(model, loader):\n    out = torch.empty(0)\n    for x in loader:\n        out = torch.cat([out, model(x)])\n    return out\n';
       assert.equal((await findings(RULE, loader, { impact: 'auto' }))[0]?.severity, 'warning');
       const numpy =
-        'import numpy as np\n\ndef grow(n):\n    acc = np.empty(0)\n    for i in range(n):\n        acc = np.concatenate([acc, np.ones(3)])\n    return acc\n';
+        'import numpy as np\n\ndef grow(path):\n    acc = np.empty(0)\n    for line in open(path):\n        acc = np.concatenate([acc, np.ones(3)])\n    return acc\n';
       assert.equal((await findings(RULE, numpy, { impact: 'auto' }))[0]?.severity, 'warning');
+      // range(n) may be large or small: nothing shows the passes run over data (issue 26's blind review).
+      const counted = numpy.replace('def grow(path)', 'def grow(n)').replace('for line in open(path)', 'for i in range(n)');
+      assert.equal((await findings(RULE, counted, { impact: 'auto' }))[0]?.severity, 'hint');
     });
   });
 

@@ -1,0 +1,150 @@
+// Issue 26, round 38: what the default output (the Problems panel, `perflens check`) shows, tuned on the blind verdicts of
+// 22 repositories (fresh3 and fresh4 reviews). Findings of kinds the reviewers judged not worth a change outside hot code
+// are hints there; a place that makes them hot (a loop over data, a training step) gives them back their severity.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { isTestFile } from '../../server/analysis';
+import type { LintOptions } from '../../server/engine/options';
+import { NODE_FILES } from '../../server/project/fileProbe';
+import { getEngine } from '../helpers/engine';
+
+async function found(ruleId: string, source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+const TRAIN = (sync: string, before = '    losses = []\n', after = '    return losses\n') =>
+  'import torch\n\n\ndef train(model, loader, opt):\n    device = torch.device("cuda")\n    model.to(device)\n' +
+  before +
+  '    for x, y in loader:\n        x, y = x.to(device), y.to(device)\n        loss = model(x, y)\n        loss.backward()\n        opt.step()\n' +
+  sync +
+  after;
+
+describe('the default output keeps what is worth a change (issue 26, round 38)', () => {
+  describe('torch-sync-in-training-loop', () => {
+    const RULE = 'torch-sync-in-training-loop';
+    const severity = async (src: string) => (await found(RULE, src)).map((f) => f.severity);
+
+    it("is a hint for the step's only sync when the step uses its value: a loss logged, shown or kept each step", async () => {
+      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n')), ['hint']);
+      assert.deepEqual(await severity(TRAIN('        value = loss.item()\n        bar.set_postfix(loss=value)\n', '', '')), ['hint']);
+    });
+
+    it('keeps its warning for a value no step reads, or for several syncs a step', async () => {
+      // xlstm's `total_loss += loss.item()`, read only after the loop (or never): the sync can move after the loop.
+      assert.deepEqual(await severity(TRAIN('        total += loss.item()\n', '    total = 0.0\n', '    return total\n')), ['warning']);
+      // litgpt: the token count synced beside the loss, two stalls a step.
+      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n        losses.append(x.sum().item())\n')), ['warning']);
+    });
+  });
+
+  describe('torch-cuda-amp-deprecated', () => {
+    it('is a hint when the project caps torch below the release that warns (OpenNMT: torch>=2.1,<2.3)', async () => {
+      const engine = await getEngine();
+      const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        mkdirSync(path.join(top, 'pkg'));
+        const file = path.join(top, 'pkg', 'train.py');
+        const src = 'import torch\n\ndef step(model, x):\n    with torch.cuda.amp.autocast():\n        return model(x)\n';
+        const at = (filePath: string) => engine.lintText(src, { select: ['torch-cuda-amp-deprecated'], filePath, impact: 'auto' }).findings[0];
+        writeFileSync(path.join(top, 'setup.py'), 'setup(name="nmt", install_requires=["torch>=2.1,<2.3"])\n');
+        const capped = at(file);
+        assert.equal(capped?.severity, 'hint');
+        assert.match(capped!.impact!.reasons[0], /caps torch at 2\.2.*does not warn/);
+        // Near miss: a cap at or above 2.4 allows a torch that warns (another project: pins are remembered for a few seconds).
+        const other = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
+        try {
+          mkdirSync(path.join(other, 'pkg'));
+          writeFileSync(path.join(other, 'setup.py'), 'setup(name="nmt", install_requires=["torch>=2.1,<2.6"])\n');
+          assert.equal(at(path.join(other, 'pkg', 'train.py'))?.severity, 'warning');
+        } finally {
+          rmSync(other, { recursive: true, force: true });
+        }
+      } finally {
+        engine.files = saved;
+        rmSync(top, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('places that are not hot whatever the code does', () => {
+    const HTTP = 'import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n';
+
+    it('research code beside a project (nursery/, research_projects/, experiments/) and top-level contrib/ scripts are low impact', async () => {
+      for (const file of ['/proj/src/pkg/nursery/x/run.py', '/proj/examples/research_projects/dpo/train.py', '/proj/experiments/m3/eval.py']) {
+        const [f] = await found('http-call-without-timeout', HTTP, { filePath: file, projectRoot: '/proj' });
+        assert.equal(f?.severity, 'hint', file);
+        assert.match(f!.impact!.reasons[0], /research code/, file);
+      }
+      const [contrib] = await found('http-call-without-timeout', HTTP, { filePath: '/proj/contrib/pubchem/tool.py', projectRoot: '/proj' });
+      assert.equal(contrib?.severity, 'hint');
+      // Near misses: a package module named after an experiment, and a package's own contrib/ (tortoise.contrib.quart).
+      for (const file of ['/proj/pkg/experiment.py', '/proj/tortoise/contrib/quart/__init__.py']) {
+        assert.equal((await found('http-call-without-timeout', HTTP, { filePath: file, projectRoot: '/proj' }))[0]?.severity, 'info', file);
+      }
+    });
+
+    it('a file outside the one package a project distributes is a script run by hand (diffusers utils/, sktime _contrib/)', async () => {
+      const engine = await getEngine();
+      const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        writeFileSync(path.join(top, 'pyproject.toml'), '[project]\nname = "diff-lib"\n');
+        mkdirSync(path.join(top, 'src', 'diff_lib'), { recursive: true });
+        writeFileSync(path.join(top, 'src', 'diff_lib', '__init__.py'), '');
+        mkdirSync(path.join(top, 'utils'));
+        const at = (rel: string) =>
+          engine.lintText(HTTP, { select: ['http-call-without-timeout'], filePath: path.join(top, rel), impact: 'auto' }).findings[0]?.severity;
+        assert.equal(at('utils/notify_slack.py'), 'hint');
+        // Near misses: the package itself, and a module beside the packaging file.
+        assert.equal(at('src/diff_lib/hub.py'), 'info');
+        assert.equal(at('conf.py'), 'info');
+      } finally {
+        engine.files = saved;
+        rmSync(top, { recursive: true, force: true });
+      }
+    });
+
+    it('test-support folders and modules are test code (gluonts testutil/)', () => {
+      for (const file of ['/p/src/gluonts/testutil/shell.py', '/p/pkg/testutils/x.py', '/p/pkg/test_utils.py', '/p/pkg/testutil.py']) {
+        assert.equal(isTestFile(file), true, file);
+      }
+      assert.equal(isTestFile('/p/pkg/utils/shell.py'), false);
+      assert.equal(isTestFile('/p/pkg/contest.py'), false);
+    });
+  });
+
+  describe('rules quiet outside hot code', () => {
+    it('list-pop-front, del-finalizer-cleanup and numpy-python-loop are hints outside hot code', async () => {
+      const queue =
+        'def walk(graph, start):\n    queue = [start]\n    seen = []\n    while queue:\n        node = queue.pop(0)\n        seen.append(node)\n        queue.extend(graph[node])\n    return seen\n';
+      assert.deepEqual(
+        (await found('list-pop-front', queue)).map((f) => f.severity),
+        ['hint'],
+      );
+      const finalizer =
+        'import shutil\n\nclass Model:\n    def __init__(self, d):\n        self.d = d\n\n    def __del__(self):\n        shutil.rmtree(self.d)\n';
+      assert.deepEqual(
+        (await found('del-finalizer-cleanup', finalizer)).map((f) => f.severity),
+        ['hint'],
+      );
+      const elements =
+        'import numpy as np\n\ndef total(a: np.ndarray, b: np.ndarray):\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i] * b[i]\n    return s\n';
+      assert.deepEqual(
+        (await found('numpy-python-loop', elements)).map((f) => f.severity),
+        ['hint'],
+      );
+      // Called once per item of a loop over data, the same loop is hot: the warning is back.
+      const hot = `${elements}\n\ndef run(batches, w):\n    for batch in batches:\n        total(batch, w)\n`;
+      assert.deepEqual(
+        (await found('numpy-python-loop', hot)).map((f) => f.severity),
+        ['warning'],
+      );
+    });
+  });
+});

@@ -44,9 +44,6 @@ const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 10], GradScaler
 /** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
 const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
 
-/** The first release that warns about the old spelling. */
-const WARNS_SINCE: Record<Kind, Version> = { autocast: [2, 4], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
-
 const SINCE: Record<Kind, string> = {
   autocast: 'PyTorch 2.4',
   GradScaler: 'PyTorch 2.3',
@@ -145,12 +142,8 @@ export default defineRule({
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);
-    // OpenNMT's `torch>=2.1,<2.3`: the replacement exists, but no allowed torch warns yet. Worth knowing before the cap
-    // is raised, not a change to make now (a blind review judged these noise): a hint.
-    const warnsYet = !pinned || !below(pinned, WARNS_SINCE[target.kind]);
     ctx.report({
       node: site,
-      ...(warnsYet ? {} : { lowImpact: `the project caps torch at ${pinned!.join('.')}, which does not warn about this spelling yet` }),
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
       edits: fix?.edits,
       safety: fix?.safety,

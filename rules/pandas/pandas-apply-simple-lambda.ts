@@ -51,7 +51,8 @@ export default defineRule({
       'on object-dtype strings `.str` loops in Python like the lambda (1M strings, pandas 1.5: `.str.upper()` 0.43 s vs ' +
       'apply 0.47 s, `.str.strip()` 0.37 s vs 0.31 s, `.str.split("_").str[1].astype(int)` 1.2 s vs 0.69 s), so a string ' +
       'method is a hint, faster only on pyarrow-backed strings (`dtype="string[pyarrow]"`). A conditional, a dict lookup or a bound has a column ' +
-      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ.',
+      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
+      'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',

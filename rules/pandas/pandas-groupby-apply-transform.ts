@@ -24,6 +24,9 @@ const METHOD_REASON =
   `${TRANSFORM_REASON}; cumsum() refuses str and datetime values that apply summed, shift() fills an object column ` +
   'with NaN where apply filled None, and diff() of bools gives floats';
 
+/** Measured like the others: only an empty frame differs. */
+const COUNT_REASON = 'on an empty frame apply returns an empty float64 Series where `nunique` gives int64';
+
 export default defineRule({
   id: 'pandas-groupby-apply-transform',
   title: 'groupby().apply(lambda g: ...) that is a transform or an aggregation',
@@ -57,6 +60,7 @@ export default defineRule({
         reason: TRANSFORM_REASON,
       },
       { safety: 'unsafe', when: 'when the lambda calls a per-group method (`g.cumsum()`, `g.shift()`, `g.rank()`)', reason: METHOD_REASON },
+      { safety: 'unsafe', when: 'when the lambda counts distinct values (`len(g.unique())`: rewritten with `nunique(dropna=False)`)', reason: COUNT_REASON },
     ],
   },
   query: `
@@ -76,7 +80,11 @@ export default defineRule({
     if (!groupby) return;
     const call = m.need('call');
     if (inTestOf(call, 'apply')) return;
-    const rewrite = rewriteBody(m.need('body'), m.need('param').text, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
+    const body = m.need('body');
+    const param = m.need('param').text;
+    const rewrite =
+      countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
+      rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
     if (!rewrite) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
@@ -87,7 +95,9 @@ export default defineRule({
       message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${HOW[rewrite.kind]} \`${rewrite.shown}\``,
       edits,
       ...(rewrite.kind === 'aggregation'
-        ? {}
+        ? rewrite.reason
+          ? { safety: 'unsafe' as const, reason: rewrite.reason }
+          : {}
         : {
             safety: 'unsafe' as const,
             fixTitle: 'Use groupby transform instead of apply',
@@ -152,6 +162,8 @@ interface BodyRewrite {
   /** For the message. */
   shown: string;
   kind: 'aggregation' | 'transform' | 'method';
+  /** An aggregation that differs from apply somewhere: why (its fix is then unsafe). */
+  reason?: string;
 }
 
 /**
@@ -165,7 +177,7 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
     if (!SAME_AGGREGATIONS.has(method.name)) return null;
     return { text: `${gb}.${method.name}()`, shown: `.${method.name}()`, kind: 'aggregation' };
   }
-  if (method && GROUP_METHODS.has(method.name) && method.args.every((a) => isNumberLiteral(a))) {
+  if (method && GROUP_METHODS.has(method.name) && groupMethodArguments(method.name, method.args, param)) {
     const text = `${gb}.${method.name}(${method.args.map((a) => a.text).join(', ')})`;
     return { text, shown: text.slice(gb.length), kind: 'method' };
   }
@@ -178,6 +190,33 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
   }
   const expr = broadcast(body, param, gb, col);
   return expr?.includes('.transform(') ? transformed(expr) : null;
+}
+
+/**
+ * The groupby method takes these arguments as the Series method did. Only `periods` is read alike: it is the first
+ * parameter of `shift`, `diff` and `pct_change` on both, where the first of `Series.rank` is `axis` and of
+ * `SeriesGroupBy.rank` is `method` (and `cumsum`'s and `ffill`'s differ too). The period is a number or a name the
+ * lambda does not bind (`g.shift(shifts)`): the same value for every group.
+ */
+function groupMethodArguments(name: string, args: Node[], param: string): boolean {
+  if (args.length === 0) return true;
+  return PERIOD_METHODS.has(name) && args.length === 1 && (isNumberLiteral(args[0]) || (args[0].type === 'identifier' && args[0].text !== param));
+}
+
+const PERIOD_METHODS = new Set(['shift', 'diff', 'pct_change']);
+
+/**
+ * `len(g.unique())`: the number of distinct values of each group, NaN counted as one (`unique` keeps it), which is
+ * `gb.nunique(dropna=False)` (qlib's data analysis counts the distinct values of every feature per day this way).
+ * `unique` exists only on a Series, so the groupby is of one column.
+ */
+function countsDistinct(body: Node, param: string, builtinLen: boolean, gb: string): BodyRewrite | null {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (!builtinLen || fn?.type !== 'identifier' || fn.text !== 'len' || args.length !== 1) return null;
+  const unique = methodCall(args[0], param);
+  if (unique?.name !== 'unique' || unique.args.length !== 0) return null;
+  return { text: `${gb}.nunique(dropna=False)`, shown: '.nunique(dropna=False)', kind: 'aggregation', reason: COUNT_REASON };
 }
 
 /** Arithmetic of `g` and `g.<reduction>()`: `g` is the selected columns, a reduction is broadcast by `transform`. */

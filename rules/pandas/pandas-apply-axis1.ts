@@ -227,8 +227,7 @@ function shownFrame(frame: Node): string {
 }
 
 const NORM_REASON =
-  'the DataFrame reduction skips missing values where the norm of a row with NaN is NaN, and its sum can round ' +
-  'differently in the last digit';
+  'the DataFrame reduction skips missing values where the norm of a row with NaN is NaN, and its sum can round ' + 'differently in the last digit';
 
 /**
  * `df.apply(tuple, axis=1)`: one tuple per row, each built from a Series made for that row. Of a MultiIndex made into a
@@ -246,7 +245,9 @@ function reportTuples(call: Node, frame: Node, ctx: RuleContext): void {
     callArguments(frame).length === 0 &&
     isPureReference(index) &&
     (layer.valueOf(index)?.kind === 'index' ||
-      (index.type === 'attribute' && index.childForFieldName('attribute')?.text === 'index' && !knownNotPandas(layer.valueOf(index.childForFieldName('object')))));
+      (index.type === 'attribute' &&
+        index.childForFieldName('attribute')?.text === 'index' &&
+        !knownNotPandas(layer.valueOf(index.childForFieldName('object')))));
   if (ofIndex) {
     ctx.report({
       node: call,

@@ -128,7 +128,12 @@ function reportMissingTest(call: Node, body: Node, param: string, series: Node, 
   let test = body;
   const negated = test.type === 'not_operator';
   if (negated) test = test.childForFieldName('argument') ?? test;
-  if (test.type === 'call' && test.childForFieldName('function')?.type === 'identifier' && test.childForFieldName('function')!.text === 'bool' && ctx.facts.isBuiltin('bool', call)) {
+  if (
+    test.type === 'call' &&
+    test.childForFieldName('function')?.type === 'identifier' &&
+    test.childForFieldName('function')!.text === 'bool' &&
+    ctx.facts.isBuiltin('bool', call)
+  ) {
     const inner = positionalArguments(test);
     if (inner.length !== 1 || callArguments(test).length !== 1) return false;
     test = inner[0];

@@ -44,7 +44,7 @@ const LAMBDA_TRANSFORM_REASONS = {
 
 export default defineRule({
   id: 'pandas-groupby-apply-transform',
-  title: 'groupby().apply(lambda g: ...) that is a transform or an aggregation',
+  title: 'groupby().apply / transform(lambda g: ...) that is a built-in transform or aggregation',
   category: 'pandas',
   severity: 'warning',
   enabledByDefault: true,
@@ -56,7 +56,8 @@ export default defineRule({
     why:
       '`GroupBy.apply` calls the lambda once per group with a new Series or DataFrame, then stitches the pieces ' +
       'together. Reductions (`mean`, `sum`...), `transform("mean")` broadcasts and the cumulative, `shift`, `diff` ' +
-      'and `rank` methods of the groupby object do the same work for all groups at once in compiled code.',
+      'and `rank` methods of the groupby object do the same work for all groups at once in compiled code. ' +
+      '`transform(lambda g: ...)` makes the same Python call per group.',
     instead:
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`.',

@@ -1,7 +1,9 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  callArguments,
   findDescendants,
+  positionalArguments,
   inTestFunction,
   inTestOf,
   isTestFile,
@@ -49,7 +51,8 @@ export default defineRule({
       'on object-dtype strings `.str` loops in Python like the lambda (1M strings, pandas 1.5: `.str.upper()` 0.43 s vs ' +
       'apply 0.47 s, `.str.strip()` 0.37 s vs 0.31 s, `.str.split("_").str[1].astype(int)` 1.2 s vs 0.69 s), so a string ' +
       'method is a hint, faster only on pyarrow-backed strings (`dtype="string[pyarrow]"`). A conditional, a dict lookup or a bound has a column ' +
-      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ.',
+      'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
+      'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -78,6 +81,7 @@ export default defineRule({
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
     const param = m.need('param').text;
     const body = m.need('body');
+    if (reportMissingTest(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text);
     if (!found) {
       suggestColumnForm(m.need('call'), body, param, series, method, ctx);
@@ -111,6 +115,48 @@ export default defineRule({
     });
   },
 });
+
+/** Scalar missing-value tests whose per-element answer `Series.isna()` gives for the whole column. */
+const MISSING_TESTS = new Set(['numpy.isnan', 'math.isnan', 'pandas.isna', 'pandas.isnull']);
+
+/**
+ * `s.apply(lambda x: bool(np.isnan(x)))`, `s.apply(lambda x: pd.isna(x))`, `not math.isnan(x)`: a missing-value test per
+ * element, which `s.isna()` / `s.notna()` answer for the whole Series in one compiled pass. (`s.apply(np.isnan)`, the
+ * ufunc itself, pandas already runs on the whole array.) True when reported.
+ */
+function reportMissingTest(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+  let test = body;
+  const negated = test.type === 'not_operator';
+  if (negated) test = test.childForFieldName('argument') ?? test;
+  if (
+    test.type === 'call' &&
+    test.childForFieldName('function')?.type === 'identifier' &&
+    test.childForFieldName('function')!.text === 'bool' &&
+    ctx.facts.isBuiltin('bool', call)
+  ) {
+    const inner = positionalArguments(test);
+    if (inner.length !== 1 || callArguments(test).length !== 1) return false;
+    test = inner[0];
+  }
+  if (test.type !== 'call' || !MISSING_TESTS.has(ctx.facts.calleeName(test) ?? '')) return false;
+  const args = callArguments(test);
+  if (args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return false;
+  if (!isSeries(series, method, ctx.facts)) return false;
+  const text = `${series.text}.${negated ? 'notna' : 'isna'}()`;
+  const fixable = isPureReference(series) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+  const pandasTest = (ctx.facts.calleeName(test) ?? '').startsWith('pandas.');
+  ctx.report({
+    node: call,
+    message: `\`.${method}(lambda ...)\` tests each element for a missing value in Python; write \`${text.length <= 60 ? text : `.${negated ? 'notna' : 'isna'}()`}\` instead`,
+    edits: fixable ? [replaceNode(call, text)] : undefined,
+    reason: pandasTest ? ISNA_REASON : `${ISNAN_REASON}; ${ISNA_REASON}`,
+    ...quietOnSmallFrame(series, ctx),
+  });
+  return true;
+}
+
+const ISNAN_REASON = '`isnan` raises on None, strings and timestamps, which `isna()` reports as missing (None, NaT) or present';
+const ISNA_REASON = 'on an empty Series the apply keeps its dtype (float64) where `isna()` gives bool';
 
 /** Why a `.str` form is only a hint: measured in docs.instead. */
 const STR_SPEED = ', but on object-dtype strings `.str` is a Python loop too: faster only on pyarrow-backed strings';
@@ -235,7 +281,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
   if (!isPureReference(series) && !namedColumn) return;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
-  const v = vectorizeElementValue(body, param, series.text, np);
+  const v = vectorizeElementValue(body, param, series.text, np, ctx.facts);
   if (!v) return;
   if (v.kinds.every((k) => k === 'arithmetic')) {
     suggestScalarArithmetic(call, body, param, series, method, v.text, ctx);
@@ -257,9 +303,11 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     });
     return;
   }
+  // `m[x]` raises KeyError for a key the dict lacks; `.map(m)` gives NaN there: the suggestion must say so.
+  const lookup = v.kinds.includes('map') ? '; a key missing from the dict gives NaN instead of KeyError' : '';
   ctx.report({
     node: call,
-    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype)`,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup})`,
     ...quietOnSmallFrame(series, ctx),
   });
 }

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { inTestOf, isNumberLiteral, isPureReference, needsParentheses, stringLiteralValue, vectorizeArithmetic } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -24,9 +24,27 @@ const METHOD_REASON =
   `${TRANSFORM_REASON}; cumsum() refuses str and datetime values that apply summed, shift() fills an object column ` +
   'with NaN where apply filled None, and diff() of bools gives floats';
 
+/** Measured like the others: only an empty frame differs. */
+const COUNT_REASON = 'on an empty frame apply returns an empty float64 Series where `nunique` gives int64';
+
+/**
+ * Where the groupby forms differ from `transform(lambda g: ...)`, measured like the apply forms (groupbyEquivalence.test.ts).
+ * transform already keeps the original index and NaN-key rows, so a reduction or arithmetic on one column is the same.
+ */
+const LAMBDA_TRANSFORM_REASONS = {
+  fillna: 'rows whose group key is NaN keep their value in the rewrite, where transform set them to NaN',
+  method:
+    'cumsum() refuses str and datetime values that the lambda summed, shift() fills an object column with NaN where the ' +
+    'lambda filled None, and diff() of bools gives floats where the lambda kept bools',
+  nunique: 'on an empty frame the lambda gives float64 where `transform("nunique")` gives int64',
+  columns:
+    'on several columns `transform("<name>")` drops a column it cannot reduce (datetime for mean) that the lambda kept, and ' +
+    'the lambda raised ValueError on an empty frame',
+};
+
 export default defineRule({
   id: 'pandas-groupby-apply-transform',
-  title: 'groupby().apply(lambda g: ...) that is a transform or an aggregation',
+  title: 'groupby().apply / transform(lambda g: ...) that is a built-in transform or aggregation',
   category: 'pandas',
   severity: 'warning',
   enabledByDefault: true,
@@ -38,7 +56,8 @@ export default defineRule({
     why:
       '`GroupBy.apply` calls the lambda once per group with a new Series or DataFrame, then stitches the pieces ' +
       'together. Reductions (`mean`, `sum`...), `transform("mean")` broadcasts and the cumulative, `shift`, `diff` ' +
-      'and `rank` methods of the groupby object do the same work for all groups at once in compiled code.',
+      'and `rank` methods of the groupby object do the same work for all groups at once in compiled code. ' +
+      '`transform(lambda g: ...)` makes the same Python call per group.',
     instead:
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`.',
@@ -57,6 +76,12 @@ export default defineRule({
         reason: TRANSFORM_REASON,
       },
       { safety: 'unsafe', when: 'when the lambda calls a per-group method (`g.cumsum()`, `g.shift()`, `g.rank()`)', reason: METHOD_REASON },
+      { safety: 'unsafe', when: 'when the lambda counts distinct values (`len(g.unique())`: rewritten with `nunique(dropna=False)`)', reason: COUNT_REASON },
+      {
+        safety: 'unsafe',
+        when: 'for `transform(lambda g: ...)`, when it fills gaps, calls a per-group method, counts distinct values or works on several columns',
+        reason: Object.values(LAMBDA_TRANSFORM_REASONS).join('; '),
+      },
     ],
   },
   query: `
@@ -68,15 +93,24 @@ export default defineRule({
     (lambda
       parameters: (lambda_parameters . (identifier) @param .)
       body: (_) @body)) @args
-  (#eq? @apply "apply")) @call`,
+  (#any-of? @apply "apply" "transform")) @call`,
   check(m, ctx) {
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const grouped = m.need('grouped');
     const { groupby, selection } = groupbyParts(grouped);
     if (!groupby) return;
     const call = m.need('call');
-    if (inTestOf(call, 'apply')) return;
-    const rewrite = rewriteBody(m.need('body'), m.need('param').text, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
+    const verb = m.need('apply').text;
+    if (inTestOf(call, verb)) return;
+    const body = m.need('body');
+    const param = m.need('param').text;
+    if (verb === 'transform') {
+      reportTransform(call, body, param, grouped, groupby, selection, ctx);
+      return;
+    }
+    const rewrite =
+      countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
+      rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
     if (!rewrite) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
@@ -87,7 +121,9 @@ export default defineRule({
       message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${HOW[rewrite.kind]} \`${rewrite.shown}\``,
       edits,
       ...(rewrite.kind === 'aggregation'
-        ? {}
+        ? rewrite.reason
+          ? { safety: 'unsafe' as const, reason: rewrite.reason }
+          : {}
         : {
             safety: 'unsafe' as const,
             fixTitle: 'Use groupby transform instead of apply',
@@ -97,6 +133,40 @@ export default defineRule({
   },
 });
 
+/**
+ * `gb[cols].transform(lambda g: g - g.mean())` (alphalens demeans forward returns per date this way): the same per-group
+ * Python call as apply. A reduction is `gb.transform("mean")`, arithmetic of `g` and its reductions the column with
+ * them, a per-group method the groupby's own.
+ */
+function reportTransform(call: Node, body: Node, param: string, grouped: Node, groupby: Node, selection: string | null, ctx: RuleContext): void {
+  const gb = grouped.text;
+  const method = methodCall(body, param);
+  const reduction = method && method.args.length === 0 && (SAME_AGGREGATIONS.has(method.name) || method.name === 'nunique') ? method.name : null;
+  const rewrite: BodyRewrite | null = reduction
+    ? { text: `${gb}.transform("${reduction}")`, shown: `.transform("${reduction}")`, kind: 'transform' }
+    : rewriteBody(body, param, gb, selection ? `${frameOf(groupby)}${selection}` : null);
+  if (!rewrite || rewrite.kind === 'aggregation') return;
+  const reasons = [
+    reduction === 'nunique' ? LAMBDA_TRANSFORM_REASONS.nunique : null,
+    method?.name === 'fillna' ? LAMBDA_TRANSFORM_REASONS.fillna : null,
+    rewrite.kind === 'method' ? LAMBDA_TRANSFORM_REASONS.method : null,
+    selection !== null && stringLiteralValue(selectionKey(grouped)) === null ? LAMBDA_TRANSFORM_REASONS.columns : null,
+  ].filter((r): r is string => r !== null);
+  const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+  const compound = !reduction && rewrite.kind === 'transform' && OPERATORS.has(body.type) && needsParentheses(call);
+  ctx.report({
+    node: call,
+    message: `\`groupby().transform(lambda ...)\` calls Python once per group; ${reduction ? 'use' : HOW[rewrite.kind]} \`${rewrite.shown}\``,
+    edits: fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined,
+    ...(reasons.length > 0 ? { safety: 'unsafe' as const, reason: reasons.join('; ') } : {}),
+  });
+}
+
+/** The key of `gb[key]`. */
+function selectionKey(grouped: Node): Node | null {
+  return grouped.type === 'subscript' ? (grouped.childrenForFieldName('subscript').find((k) => k && k.type !== 'comment') ?? null) : null;
+}
+
 /** `df.groupby(...)` and the `[cols]` text selected from it, from the object `.apply` is called on. */
 function groupbyParts(grouped: Node): { groupby: Node | null; selection: string | null } {
   let groupby = grouped;
@@ -104,8 +174,9 @@ function groupbyParts(grouped: Node): { groupby: Node | null; selection: string 
   if (grouped.type === 'subscript') {
     groupby = grouped.childForFieldName('value')!;
     const keys = grouped.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-    if (keys.length !== 1 || !isColumnSelection(keys[0]!)) return { groupby: null, selection: null };
-    selection = grouped.text.slice(groupby.endIndex - grouped.startIndex);
+    if (keys.length !== 1 || !(isColumnSelection(keys[0]!) || isPureReference(keys[0]!))) return { groupby: null, selection: null };
+    // Columns named by a variable (`gb[cols]`): one column or several, so the rewrite cannot be spelled; reported, no fix.
+    selection = isColumnSelection(keys[0]!) ? grouped.text.slice(groupby.endIndex - grouped.startIndex) : null;
   }
   const fn = groupby.type === 'call' ? groupby.childForFieldName('function') : null;
   if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'groupby') return { groupby: null, selection: null };
@@ -152,6 +223,8 @@ interface BodyRewrite {
   /** For the message. */
   shown: string;
   kind: 'aggregation' | 'transform' | 'method';
+  /** An aggregation that differs from apply somewhere: why (its fix is then unsafe). */
+  reason?: string;
 }
 
 /**
@@ -165,7 +238,7 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
     if (!SAME_AGGREGATIONS.has(method.name)) return null;
     return { text: `${gb}.${method.name}()`, shown: `.${method.name}()`, kind: 'aggregation' };
   }
-  if (method && GROUP_METHODS.has(method.name) && method.args.every((a) => isNumberLiteral(a))) {
+  if (method && GROUP_METHODS.has(method.name) && groupMethodArguments(method.name, method.args, param)) {
     const text = `${gb}.${method.name}(${method.args.map((a) => a.text).join(', ')})`;
     return { text, shown: text.slice(gb.length), kind: 'method' };
   }
@@ -178,6 +251,33 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
   }
   const expr = broadcast(body, param, gb, col);
   return expr?.includes('.transform(') ? transformed(expr) : null;
+}
+
+/**
+ * The groupby method takes these arguments as the Series method did. Only `periods` is read alike: it is the first
+ * parameter of `shift`, `diff` and `pct_change` on both, where the first of `Series.rank` is `axis` and of
+ * `SeriesGroupBy.rank` is `method` (and `cumsum`'s and `ffill`'s differ too). The period is a number or a name the
+ * lambda does not bind (`g.shift(shifts)`): the same value for every group.
+ */
+function groupMethodArguments(name: string, args: Node[], param: string): boolean {
+  if (args.length === 0) return true;
+  return PERIOD_METHODS.has(name) && args.length === 1 && (isNumberLiteral(args[0]) || (args[0].type === 'identifier' && args[0].text !== param));
+}
+
+const PERIOD_METHODS = new Set(['shift', 'diff', 'pct_change']);
+
+/**
+ * `len(g.unique())`: the number of distinct values of each group, NaN counted as one (`unique` keeps it), which is
+ * `gb.nunique(dropna=False)` (qlib's data analysis counts the distinct values of every feature per day this way).
+ * `unique` exists only on a Series, so the groupby is of one column.
+ */
+function countsDistinct(body: Node, param: string, builtinLen: boolean, gb: string): BodyRewrite | null {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (!builtinLen || fn?.type !== 'identifier' || fn.text !== 'len' || args.length !== 1) return null;
+  const unique = methodCall(args[0], param);
+  if (unique?.name !== 'unique' || unique.args.length !== 0) return null;
+  return { text: `${gb}.nunique(dropna=False)`, shown: '.nunique(dropna=False)', kind: 'aggregation', reason: COUNT_REASON };
 }
 
 /** Arithmetic of `g` and `g.<reduction>()`: `g` is the selected columns, a reduction is broadcast by `transform`. */

@@ -24,6 +24,8 @@ interface Native {
   /** The method call that replaces `.apply(...)`: `mean()`, `std(ddof=0)`. */
   call: string;
   reduction: string;
+  /** The function turns the window into an array first (`np.median` does; `np.mean` calls the Series' own mean): NaN propagates. */
+  onArray?: boolean;
 }
 
 /**
@@ -36,18 +38,25 @@ function nativeOf(body: Node, param: string, raw: boolean, ctx: RuleContext): Na
   const fn = body.childForFieldName('function');
   const args = callArguments(body);
   let reduction: string | undefined;
-  let numpy = false;
   if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === param && fn.childForFieldName('object')?.type === 'identifier') {
     reduction = fn.childForFieldName('attribute')?.text;
     if (!reduction || !REDUCTIONS.has(reduction) || args.length !== 0) return null;
     if (raw && reduction === 'median') return null; // ndarray.median does not exist: the lambda raises
   } else {
-    reduction = NUMPY[ctx.facts.calleeName(body) ?? ''];
-    if (!reduction || args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return null;
-    numpy = true;
+    return args.length === 1 && args[0].type === 'identifier' && args[0].text === param ? numpyNative(ctx.facts.calleeName(body)) : null;
   }
-  const ddofZero = (reduction === 'std' || reduction === 'var') && (numpy || raw);
+  const ddofZero = (reduction === 'std' || reduction === 'var') && raw;
   return { call: ddofZero ? `${reduction}(ddof=0)` : `${reduction}()`, reduction };
+}
+
+/**
+ * A NumPy reduction applied to each window, as `lambda x: np.mean(x)` or passed itself (`.apply(np.mean)`): the native
+ * method of that name, with ddof=0 for `np.std` / `np.var`.
+ */
+function numpyNative(qualified: string | null): Native | null {
+  const reduction = NUMPY[qualified ?? ''];
+  if (!reduction) return null;
+  return { call: reduction === 'std' || reduction === 'var' ? `${reduction}(ddof=0)` : `${reduction}()`, reduction, onArray: reduction === 'median' };
 }
 
 /** Why the native method can differ from the lambda for this call; null when it computes the same values. */
@@ -56,12 +65,14 @@ function unsafeReason(native: Native, raw: boolean, windowCall: Node): string | 
     return `the native \`${native.reduction}\` updates running sums as the window slides: results differ in the last digits, and a constant window gives exactly 0 where the lambda left a rounding residue such as 1e-17`;
   if (RUNNING.has(native.reduction))
     return `the native \`${native.reduction}\` updates a running total as the window slides, so results can differ from the per-window computation in the last digits (more for values of very different magnitude)`;
-  if (raw) {
+  if (raw || native.onArray) {
     // With an integer window and no min_periods, a window holding NaN never has enough observations: NaN either way.
     const window = positionalArguments(windowCall)[0] ?? keywordValue(windowCall, 'window');
     const fixedWindow = windowCall.childForFieldName('function')?.childForFieldName('attribute')?.text === 'rolling' && window?.type === 'integer';
     if (!fixedWindow || keywordValue(windowCall, 'min_periods'))
-      return 'with `raw=True` the lambda saw NaN inside a window and returned NaN, where the native method skips missing values';
+      return raw
+        ? 'with `raw=True` the lambda saw NaN inside a window and returned NaN, where the native method skips missing values'
+        : '`np.median` turns each window into an array and returned NaN for a window holding NaN, where the native method skips missing values';
   }
   return null;
 }
@@ -96,10 +107,10 @@ export default defineRule({
     forms: [
       {
         safety: 'unsafe',
-        when: 'for mean, sum, std and var, and with `raw=True` where a window can hold NaN and still count',
+        when: 'for mean, sum, std and var, and with `raw=True` or `np.median` where a window can hold NaN and still count',
         reason:
           'the native mean, sum, std and var keep a running total as the window slides (last-digit differences); with `raw=True` ' +
-          'the lambda returned NaN for a window holding NaN where the native method skips it',
+          'or `np.median` the lambda returned NaN for a window holding NaN where the native method skips it',
       },
     ],
   },
@@ -127,7 +138,12 @@ export default defineRule({
 
     const params = fn.type === 'lambda' ? fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) : null;
     const body = fn.type === 'lambda' ? fn.childForFieldName('body') : null;
-    const native = params?.length === 1 && params[0].type === 'identifier' && body ? nativeOf(body, params[0].text, raw, ctx) : null;
+    const native =
+      params?.length === 1 && params[0].type === 'identifier' && body
+        ? nativeOf(body, params[0].text, raw, ctx)
+        : fn.type === 'identifier' || fn.type === 'attribute'
+          ? numpyNative(ctx.facts.qualifiedName(fn))
+          : null;
     if (!native) {
       // No native method: the per-window Series is the avoidable part.
       if (raw || fn.type !== 'lambda') return;
@@ -138,7 +154,8 @@ export default defineRule({
       });
       return;
     }
-    const message = `This lambda computes the window's ${native.reduction}; \`.${native.call}\` does it natively for all windows`;
+    const what = fn.type === 'lambda' ? 'This lambda' : `\`${fn.text}\``;
+    const message = `${what} computes the window's ${native.reduction}; \`.${native.call}\` does it natively for all windows`;
     if (hasCommentBetween(ctx.facts, apply.startIndex, call.endIndex)) {
       ctx.report({ node: apply, message });
       return;

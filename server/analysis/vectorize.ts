@@ -6,6 +6,9 @@ import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
 import { bindingOf, isDeclaredNonLocal, occurrences, scopeOf } from './names';
 import { isPureReference, stringLiteralValue } from './numeric';
+import { classIndex } from './classIndex';
+import type { FileFacts } from './facts';
+import { enclosingClass, enclosingDef, parameterNames } from './scopes';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
 
@@ -499,6 +502,8 @@ export interface RowEnv {
   element?: string;
   /** Element mode: what a suggestion assumes and the message must say (`m` is a dict), collected here. */
   assumptions?: string[];
+  /** The file's facts, where the caller has them: `self.m` is then known to be a dict when every store of it makes one. */
+  facts?: FileFacts;
 }
 
 /**
@@ -523,11 +528,12 @@ export function vectorizeElementValue(
   param: string,
   series: string,
   numpy: string,
+  facts?: FileFacts,
 ): { text: string; kinds: ElementVectorKind[]; assumptions: string[] } | null {
   if (!occursIn(expr, param)) return null;
   const kinds = new Set<ElementVectorKind>();
   const assumptions: string[] = [];
-  const text = rowValue(expr, { row: param, frame: series, numpy, element: param, assumptions }, kinds, true);
+  const text = rowValue(expr, { row: param, frame: series, numpy, element: param, assumptions, facts }, kinds, true);
   return text === null ? null : { text, kinds: [...kinds], assumptions };
 }
 
@@ -646,8 +652,9 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
     fallback === null &&
     isPureReference(mapping) &&
     !occursIn(mapping, env.element);
-  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping)) && !assumed) return null;
-  if (!(mapping.type === 'identifier' && boundToDictLiteral(mapping))) env.assumptions!.push(`\`${mapping.text}\` is a dict`);
+  const known = (mapping.type === 'identifier' && boundToDictLiteral(mapping)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
+  if (!known && !assumed) return null;
+  if (!known) env.assumptions!.push(`\`${mapping.text}\` is a dict`);
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
@@ -668,6 +675,37 @@ function boundToDictLiteral(id: Node): boolean {
   // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
   const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
   return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
+}
+
+/**
+ * `self.m` read in a method of a class whose methods store `self.m` only as a dict: a display, a comprehension, `dict(...)`
+ * or `.to_dict()` without arguments (pandas' default orient gives a dict; `orient="records"` a list). gluonts' rotbaum
+ * sets `self.preds_to_id = ....to_dict()` and looks predictions up in it.
+ */
+function selfAttributeIsDict(mapping: Node, facts: FileFacts): boolean {
+  const self = mapping.type === 'attribute' ? mapping.childForFieldName('object') : null;
+  const def = enclosingDef(mapping);
+  const cls = def ? enclosingClass(def) : null;
+  if (!cls || self?.type !== 'identifier' || parameterNames(def!)[0] !== self.text) return false;
+  const info = classIndex(facts).info(cls);
+  const stores = info?.instanceAttributes.get(mapping.childForFieldName('attribute')!.text) ?? [];
+  if (!info || info.dynamicAttributes || stores.length === 0) return false;
+  return stores.every((attr) => {
+    const assign = attr.parent;
+    if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(attr)) return false;
+    let value = assign.childForFieldName('right');
+    while (value?.type === 'parenthesized_expression' && value.namedChildCount === 1) value = value.namedChild(0);
+    return value !== null && makesDict(value, facts);
+  });
+}
+
+/** `{...}`, `{k: v for ...}`, `dict(...)` or `<expr>.to_dict()`. */
+function makesDict(value: Node, facts: FileFacts): boolean {
+  if (value.type === 'dictionary' || value.type === 'dictionary_comprehension') return true;
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  const args = value.childForFieldName('arguments');
+  if (fn?.type === 'identifier') return fn.text === 'dict' && facts.isBuiltin('dict', value);
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'to_dict' && args?.namedChildCount === 0;
 }
 
 /**

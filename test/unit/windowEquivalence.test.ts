@@ -17,6 +17,23 @@ const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; differs
   { before: 's.rolling(3, min_periods=1).apply(lambda x: np.min(x))', after: 's.rolling(3, min_periods=1).min()', safety: 'safe' },
   { before: 's.rolling(3).apply(lambda x: x.median())', after: 's.rolling(3).median()', safety: 'safe' },
   { before: 's.expanding().apply(lambda x: x.max())', after: 's.expanding().max()', safety: 'safe' },
+  // A NumPy reduction passed itself is the lambda that calls it.
+  { before: 's.rolling(3).apply(np.amax)', after: 's.rolling(3).max()', safety: 'safe' },
+  { before: 's.rolling(3).apply(np.median)', after: 's.rolling(3).median()', safety: 'safe' },
+  {
+    before: 's.rolling(3, min_periods=1).apply(np.median)',
+    after: 's.rolling(3, min_periods=1).median()',
+    safety: 'unsafe',
+    differs: /^values$/,
+    reason: /np\.median` turns each window into an array/,
+  },
+  {
+    before: 's.rolling(3, min_periods=1).apply(lambda x: np.median(x))',
+    after: 's.rolling(3, min_periods=1).median()',
+    safety: 'unsafe',
+    differs: /^values$/,
+    reason: /np\.median` turns each window into an array/,
+  },
   { before: 's.rolling(3).apply(lambda x: x.max(), raw=True)', after: 's.rolling(3).max()', safety: 'safe' },
   // raw=True with min_periods: the ndarray's max propagates NaN, the native max skips it.
   {

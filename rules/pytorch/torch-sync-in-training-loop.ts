@@ -97,11 +97,13 @@ export default defineRule({
     // One sync a step whose value the step uses (a loss logged or returned each step) is the usual training loop: one stall
     // per step. Several syncs per step, or a value no step reads (a total read after the loop, or never), are worth a change.
     const routine = all.length === 1 && !whole && usedOnEachStep(call, site.block);
+    // The hint says why it is one: a single stall per step, which matters only when steps are short.
+    const weight = routine ? ' (one stall a step: worth it when steps are short)' : '';
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
       construct: site.loop?.node,
-      message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${advice}`,
+      message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${advice}${weight}`,
       ...(routine ? { severity: 'hint' as const } : {}),
     });
   },

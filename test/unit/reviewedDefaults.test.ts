@@ -29,6 +29,8 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
 
     it("is a hint for the step's only sync when the step uses its value: a loss logged, shown or kept each step", async () => {
       assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n')), ['hint']);
+      const [logged] = await found(RULE, TRAIN('        losses.append(loss.item())\n'));
+      assert.match(logged.message, /one stall a step: worth it when steps are short/);
       assert.deepEqual(await severity(TRAIN('        value = loss.item()\n        bar.set_postfix(loss=value)\n', '', '')), ['hint']);
     });
 

@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
@@ -560,7 +560,7 @@ const COMBINATORIAL = /^itertools\.(product|combinations|combinations_with_repla
  * matters there.
  */
 export function loopGrowsWithData(loop: Node, facts: FileFacts): boolean {
-  if (loop.type === 'while_statement') return true;
+  if (loop.type === 'while_statement') return !shrinksGeometrically(loop);
   const iterable = iterableOf(loop);
   if (!iterable) return false;
   const { inner } = unwrapIterable(iterable, facts);
@@ -568,6 +568,26 @@ export function loopGrowsWithData(loop: Node, facts: FileFacts): boolean {
   const parts =
     inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? positionalArguments(inner) : [inner];
   return parts.length > 0 && parts.every((part) => growsWithData(part, loop, facts, 0));
+}
+
+/**
+ * A while loop whose condition reads a name the body shifts or divides (`while value > 0x7F: ... value >>= 7`, a varint
+ * encoder; `while n: ... n //= 10`, digits): its passes grow with the logarithm of the value, a handful at most.
+ */
+function shrinksGeometrically(loop: Node): boolean {
+  const condition = loop.childForFieldName('condition');
+  const body = loop.childForFieldName('body');
+  if (!condition || !body) return false;
+  const read = new Set(findDescendants(condition, (n) => n.type === 'identifier').map((id) => id.text));
+  return body.namedChildren.some((statement) => {
+    const update = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (update?.type !== 'augmented_assignment') return false;
+    const operator = update.childForFieldName('operator')?.text ?? '';
+    const target = update.childForFieldName('left');
+    const by = update.childForFieldName('right');
+    if (target?.type !== 'identifier' || !read.has(target.text) || by?.type !== 'integer') return false;
+    return operator === '>>=' || ((operator === '//=' || operator === '/=') && Number(by.text) >= 2);
+  });
 }
 
 function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number): boolean {

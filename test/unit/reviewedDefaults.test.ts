@@ -90,6 +90,34 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     });
   });
 
+  describe('string-concat-in-loop', () => {
+    it("is a hint in a loop that shifts or divides its condition's value: a varint encoder makes a handful of passes", async () => {
+      const varint =
+        'import struct\n\ndef encode(value: int) -> bytes:\n    ret = b""\n    while (value & 0xFFFFFF80) != 0:\n' +
+        '        ret += struct.pack("B", (value & 0x7F) | 0x80)\n        value >>= 7\n    ret += struct.pack("B", value)\n    return ret\n';
+      assert.deepEqual(
+        (await found('string-concat-in-loop', varint)).map((f) => f.severity),
+        ['hint'],
+      );
+      const digits = varint.replace('value >>= 7', 'value //= 128');
+      assert.deepEqual(
+        (await found('string-concat-in-loop', digits)).map((f) => f.severity),
+        ['hint'],
+      );
+      // Near misses: a loop reading a stream, and one that only subtracts, keep the warning.
+      const stream = 'def frames(sock) -> bytes:\n    ret = b""\n    while sock.more():\n        ret += sock.read(1024)\n    return ret\n';
+      assert.deepEqual(
+        (await found('string-concat-in-loop', stream)).map((f) => f.severity),
+        ['warning'],
+      );
+      const countdown = varint.replace('value >>= 7', 'value -= 7');
+      assert.deepEqual(
+        (await found('string-concat-in-loop', countdown)).map((f) => f.severity),
+        ['warning'],
+      );
+    });
+  });
+
   describe('rules quiet outside hot code', () => {
     it('list-pop-front, del-finalizer-cleanup and numpy-python-loop are hints outside hot code', async () => {
       const queue =

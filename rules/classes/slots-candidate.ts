@@ -168,13 +168,14 @@ export default defineRule({
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));
-    // The header and the constructor calls first: they rule out most classes without reading bodies.
-    if (!info || info.nested) return;
-    if (isTestFile(ctx.filePath)) return; // test cases build a few objects per check, not records in bulk
+    // The constructor calls and the header first: they rule out most classes without reading bodies. Most classes
+    // are never called by name in their file: a text search says so before the class's place or bases are looked up.
+    if (!info || isTestFile(ctx.filePath)) return; // test cases build a few objects per check, not records in bulk
+    const calls = index.constructorCalls(info);
+    if (calls.length === 0 || info.nested) return;
     const lineage = index.knownLineage(info);
     if (lineage === null) return; // Exception, NamedTuple, external bases…
-    const calls = index.constructorCalls(info);
-    if (calls.length === 0 || info.slots || info.isEnum || info.isProtocol) return;
+    if (info.slots || info.isEnum || info.isProtocol) return;
     if (lineage.slice(1).some((c) => !c.slots)) return; // a base already has a __dict__
     if (!builtInBulk(calls, ctx.facts)) return;
     if (info.isDataclass) {

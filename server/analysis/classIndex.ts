@@ -105,7 +105,7 @@ export class ClassIndex {
     if (node.type !== 'class_definition') return undefined;
     let info = this.byNode.get(node.id);
     if (!info) {
-      info = new LazyClassInfo(node, this.facts, !isTopLevelClass(node));
+      info = new LazyClassInfo(node, this.facts);
       this.byNode.set(node.id, info);
     }
     return info;
@@ -342,11 +342,11 @@ class LazyClassInfo implements ClassInfo {
   private bodyPart?: ClassBody;
   private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
   private baseNames?: (string | null)[];
+  private nestedPart?: boolean;
 
   constructor(
     readonly node: Node,
     private readonly facts: FileFacts,
-    readonly nested: boolean,
   ) {
     this.name = node.childForFieldName('name')?.text ?? '';
     for (const arg of node.childForFieldName('superclasses')?.namedChildren ?? []) {
@@ -361,6 +361,11 @@ class LazyClassInfo implements ClassInfo {
     }
   }
 
+  // Asked when first needed: the answer walks up from the class, and each parent costs its depth.
+  get nested(): boolean {
+    this.nestedPart ??= !isTopLevelClass(this.node);
+    return this.nestedPart;
+  }
   get decorators(): Node[] {
     return this.decoratorInfo().decorators;
   }

@@ -203,7 +203,38 @@ export function plainAssignments(scope: Node, name: string): { id: Node; value: 
 
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
 export function localOccurrences(node: Node, name: string): Node[] {
-  return identifiersSpelled(node, name).filter((id) => isVariable(id) && nestedScopeOf(id, node) === null);
+  const spelled = identifiersSpelled(node, name);
+  if (spelled.length === 0) return spelled;
+  const nested = inNestedScope(node);
+  return spelled.filter((id) => isVariable(id) && !nested(id));
+}
+
+/** The keywords that open a def, a lambda or a class (SCOPE_TYPES), as whole words. */
+const SCOPE_KEYWORD = /\b(?:def|lambda|class)\b/g;
+
+/**
+ * A test equal to `nestedScopeOf(id, scope) !== null` for nodes inside scope, for asking it of many nodes. Each
+ * `node.parent` costs the node's depth (bench/README.md), so walking up from every identifier of a long def cost
+ * more than the rule's other work: the nested defs, lambdas and classes are found instead where scope's text
+ * spells their keyword (most scopes spell none besides their own), and a node is inside one when its offset is
+ * inside that one's range. A scope with a syntax error (a keyword may be missing) walks up as nestedScopeOf does.
+ */
+export function inNestedScope(scope: Node): (node: Node) => boolean {
+  if (scope.hasError) return (node) => nestedScopeOf(node, scope) !== null;
+  const ranges: [number, number][] = [];
+  const base = scope.startIndex;
+  for (const m of scope.text.matchAll(SCOPE_KEYWORD)) {
+    const at = base + m.index;
+    if (ranges.some(([start, end]) => at >= start && at < end)) continue; // inside one already found
+    const keyword = scope.descendantForIndex(at, at + m[0].length);
+    const owner = keyword?.type === m[0] ? keyword.parent : null;
+    if (owner && SCOPE_TYPES.has(owner.type) && owner.id !== scope.id) ranges.push([owner.startIndex, owner.endIndex]);
+  }
+  if (ranges.length === 0) return () => false;
+  return (node) => {
+    const at = node.startIndex;
+    return ranges.some(([start, end]) => at >= start && at < end);
+  };
 }
 
 /** True when the scope declares `global name` or `nonlocal name`. */

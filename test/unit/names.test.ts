@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { FileFacts } from '../../server/analysis/facts';
-import { bindingOf, definitionsNamed, readsAfter } from '../../server/analysis/names';
+import { bindingOf, definitionsNamed, inNestedScope, localOccurrences, nestedScopeOf, readsAfter } from '../../server/analysis/names';
+import type { Node } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
 
@@ -132,5 +133,75 @@ describe('definitionsNamed', () => {
       tree.delete();
       engine.dispose();
     }
+  });
+});
+
+describe('inNestedScope', () => {
+  /** For each scope (the module, every def, lambda and class), the identifiers inNestedScope and nestedScopeOf each place in a nested one. */
+  function compare(source: string): { scopes: number; nested: number } {
+    return withTree(source, (root) => {
+      let nested = 0;
+      const scopes = [root, ...root.descendantsOfType(['function_definition', 'lambda', 'class_definition', 'block'])].filter((n): n is Node => n !== null);
+      const ids = root.descendantsOfType('identifier').filter((n): n is Node => n !== null);
+      for (const scope of scopes) {
+        const test = inNestedScope(scope);
+        for (const id of ids) {
+          if (id.startIndex < scope.startIndex || id.endIndex > scope.endIndex) continue;
+          const walked = nestedScopeOf(id, scope) !== null;
+          assert.equal(test(id), walked, `${id.text} at row ${id.startPosition.row} in the ${scope.type} at row ${scope.startPosition.row}`);
+          if (walked) nested++;
+        }
+      }
+      return { scopes: scopes.length, nested };
+    });
+  }
+
+  function withTree<T>(source: string, fn: (root: Node) => T): T {
+    const engine = engineFor;
+    const tree = engine!.parse(source);
+    try {
+      return fn(tree.rootNode);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  let engineFor: Engine | undefined;
+  before(async () => {
+    engineFor = await Engine.create([], DIST);
+  });
+  after(() => engineFor?.dispose());
+
+  it('agrees with the walk up from each identifier: defs, async defs, lambdas, classes, nested ones, keywords in strings and comments', () => {
+    const source = [
+      'def outer(a, b=lambda q: q + a):',
+      '    x = "def not_a_def(): class lambda"  # def in a comment, lambda too',
+      '    async def inner(y):',
+      '        class Local:',
+      '            z = x',
+      '            def method(self): return x + y',
+      '        return (lambda w: w + x)(y)',
+      '    k = [lambda: x for x in b]',
+      '    return x + a',
+      'class Top(Base):',
+      '    def m(self, x): return x',
+      '    x = 1',
+      'x = outer',
+      '',
+    ].join('\n');
+    const { scopes, nested } = compare(source);
+    assert.ok(scopes >= 8 && nested >= 10, `${scopes} scopes, ${nested} identifiers in nested scopes`);
+  });
+
+  it('agrees in code with a syntax error (it walks up there)', () => {
+    const { nested } = compare('def f(x):\n    def g(:\n        return x\n    return x\n');
+    assert.ok(nested >= 0);
+  });
+
+  it('keeps localOccurrences to the scope itself', () => {
+    const rows = withTree('def f(x):\n    g = lambda: x\n    def h():\n        return x\n    return x\n', (root) =>
+      localOccurrences(root.descendantsOfType('function_definition')[0]!, 'x').map((id) => id.startPosition.row),
+    );
+    assert.deepEqual(rows, [0, 4]);
   });
 });

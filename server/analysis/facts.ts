@@ -60,10 +60,18 @@ export class FileFacts {
     readonly captures: FactCaptures,
     /** Whole-file answers known in advance (incremental linting keeps them across edits). */
     precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string>; words?: WordIndex },
+    /** Facts of the same file whose import index this one shares (withOwnReads). */
+    sameImports?: FileFacts,
   ) {
     this.words = precomputed?.words ?? new WordIndex(text);
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
+    if (sameImports) {
+      this.importBindings = sameImports.importBindings;
+      this.byLocal = sameImports.byLocal;
+      this.modules = sameImports.modules;
+      return;
+    }
     this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
     for (const binding of this.importBindings) {
       // The first binding wins, matching how most files are written (imports at the top).
@@ -77,12 +85,13 @@ export class FileFacts {
    * part of a lint looks up by name, apart from what another part did (incremental linting ranks findings this way).
    */
   withOwnReads(): FileFacts {
-    const copy = new FileFacts(this.tree, this.text, this.captures, {
-      imports: this.importBindings,
-      moduleBindings: this.moduleBindingsCache,
-      asyncFunctionNames: this.asyncNamesCache,
-      words: this.words.sharing(),
-    });
+    const copy = new FileFacts(
+      this.tree,
+      this.text,
+      this.captures,
+      { moduleBindings: this.moduleBindingsCache, asyncFunctionNames: this.asyncNamesCache, words: this.words.sharing() },
+      this,
+    );
     copy.origin = this.origin;
     return copy;
   }

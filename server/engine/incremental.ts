@@ -681,11 +681,7 @@ function wordsEdited(oldText: string, text: string, change: TextChange, reread: 
   const add = (source: string, from: number, to: number) => {
     for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9]+/g)) words.add(m[0]);
   };
-  let start = change.start;
-  let end = change.oldEnd;
-  while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
-  while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
-  add(oldText, start, end);
+  add(oldText, ...removedWords(oldText, change));
   for (const u of reread) add(text, u.start, u.end);
   return words;
 }
@@ -1017,13 +1013,18 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
     }
     return true;
   };
+  if (!add(oldText, ...removedWords(oldText, change))) return null;
+  for (const u of edited) if (!add(text, u.start, u.end)) return null;
+  return words;
+}
+
+/** The extent of the old text's words the change removed or split: [start, oldEnd) grown to whole words. */
+function removedWords(oldText: string, change: TextChange): [number, number] {
   let start = change.start;
   let end = change.oldEnd;
   while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
   while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
-  if (!add(oldText, start, end)) return null;
-  for (const u of edited) if (!add(text, u.start, u.end)) return null;
-  return words;
+  return [start, end];
 }
 
 /** True when the word at `at` follows a dot whose object is not plainly `self` or `cls` (`rows.append`, `f().x`, `a.b.c`). */

@@ -8,7 +8,6 @@ import { classIndex, type ClassInfo } from './classIndex';
 import { ancestors, enclosingDef, parameterAnnotation } from './scopes';
 import { identifierAt, plainAssignments, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
-import { offsetsBetween } from '../syntax/spelling';
 
 /** Receivers that are the instance or the class itself inside a method. */
 const SELF_NAMES = new Set(['self', 'cls']);
@@ -109,9 +108,11 @@ function onClassNamed(name: string, className: string, facts: FileFacts): Node[]
  * annotated `C`, quoted or not). A module spells its class names everywhere; it rarely assigns their instances.
  */
 function mayBindInstanceOf(node: Node, word: string, facts: FileFacts): boolean {
-  return offsetsBetween(facts.words.of(word), node.startIndex, node.endIndex - word.length + 1).some((at) =>
-    BINDS_BEFORE.test(facts.text.slice(Math.max(node.startIndex, at - 40), at)),
-  );
+  // A look inside one def (found through the method's name) depends on its text alone; the module's is the whole file's.
+  if (node.type === 'module') facts.words.of(word);
+  return facts.words
+    .between(word, node.startIndex, node.endIndex - word.length + 1)
+    .some((at) => BINDS_BEFORE.test(facts.text.slice(Math.max(node.startIndex, at - 40), at)));
 }
 
 /** The text before a class name that an assignment of its instance or an annotation ends in. */

@@ -60,16 +60,40 @@ export class FileFacts {
     readonly captures: FactCaptures,
     /** Whole-file answers known in advance (incremental linting keeps them across edits). */
     precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string>; words?: WordIndex },
+    /** Facts of the same file whose import index this one shares (withOwnReads). */
+    sameImports?: FileFacts,
   ) {
     this.words = precomputed?.words ?? new WordIndex(text);
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
+    if (sameImports) {
+      this.importBindings = sameImports.importBindings;
+      this.byLocal = sameImports.byLocal;
+      this.modules = sameImports.modules;
+      return;
+    }
     this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
     for (const binding of this.importBindings) {
       // The first binding wins, matching how most files are written (imports at the top).
       if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
       addModules(binding.target, this.modules);
     }
+  }
+
+  /**
+   * The same file's facts with memos and word reads of their own (the whole-file answers known are shared): what one
+   * part of a lint looks up by name, apart from what another part did (incremental linting ranks findings this way).
+   */
+  withOwnReads(): FileFacts {
+    const copy = new FileFacts(
+      this.tree,
+      this.text,
+      this.captures,
+      { moduleBindings: this.moduleBindingsCache, asyncFunctionNames: this.asyncNamesCache, words: this.words.sharing() },
+      this,
+    );
+    copy.origin = this.origin;
+    return copy;
   }
 
   get root(): Node {

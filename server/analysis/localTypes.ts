@@ -16,7 +16,6 @@
 // DataFrame and Series, so the rules written for them see no other kind.
 import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
-import { offsetsBetween } from '../syntax/spelling';
 import { contains, findDescendants } from './scopes';
 import { NUMPY_1D, NUMPY_ARRAY_CONSTRUCTORS, NUMPY_RANDOM_DIMS, NUMPY_RANDOM_SIZED, NUMPY_UFUNCS } from './values/tables/numpy';
 import { SAME_KIND_METHODS } from './values/tables/pandas';
@@ -701,7 +700,7 @@ export class LocalTypes {
   }
 
   private onlyAsAttributeObject(name: string, start: number, end: number): boolean {
-    const inBody = (word: string) => offsetsBetween(this.facts.wordOffsets(word), start, end);
+    const inBody = (word: string) => this.facts.words.between(word, start, end);
     if (inBody('import').length > 0 || inBody('case').length > 0) return false;
     const text = this.facts.text;
     return inBody(name).every((at) => {
@@ -782,7 +781,7 @@ export class LocalTypes {
   /** True when the def's text spells `iterrows`, `itertuples` or `applymap` (from the file's word index: no text is copied). */
   private spellsDataFrameOnlyMethod(def: Node): boolean {
     for (const word of DATAFRAME_ONLY_METHODS) {
-      if (this.facts.wordOffsets(word).some((at) => at > def.startIndex && at < def.endIndex)) return true;
+      if (this.facts.words.between(word, def.startIndex + 1, def.endIndex).length > 0) return true;
     }
     return false;
   }

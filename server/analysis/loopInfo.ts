@@ -1,7 +1,7 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
-import { occurrences, readsAfter, valueBoundOnce } from './names';
+import { definitionsNamed, occurrences, readsAfter, valueBoundOnce } from './names';
 import { stringLiteralValue } from './numeric';
 import type { Node } from '../syntax/parser';
 
@@ -207,14 +207,17 @@ export function doesCostlyWork(def: Node, facts: FileFacts, depth = 0): boolean 
   return costly;
 }
 
-/** The last `def name` at the module's top level, or null. */
+/**
+ * The last `def name` at the module's top level, or null. Found where the text spells the name (definitionsNamed), not by
+ * reading every top-level statement: that is cheaper per call, and the name is then among the words the lint looked up,
+ * on which an incremental lint's carried impacts rest (WordIndex.reads).
+ */
 function topLevelFunction(name: string, facts: FileFacts): Node | null {
-  let found: Node | null = null;
-  for (const child of facts.root.namedChildren) {
-    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) found = def;
-  }
-  return found;
+  const defs = definitionsNamed(facts, 'function_definition', name).filter((def) => {
+    const holder = def.parent;
+    return holder?.type === 'module' || (holder?.type === 'decorated_definition' && holder.parent?.type === 'module');
+  });
+  return defs[defs.length - 1] ?? null;
 }
 
 /** Methods whose name alone says the receiver is a pandas object (when the file imports pandas). */

@@ -42,15 +42,18 @@ export function numbaDecorators(facts: FileFacts, def: Node): { decorator: Node;
  * calling a compiled loop "a Python loop" is a false claim where staying silent on an uncompiled one is a miss.
  */
 const COMPILING_DECORATORS = new Set(['njit', 'jit', 'vectorize', 'guvectorize', 'stencil', 'cfunc']);
-const COMPILING_NAME = /\b(njit|jit|vectorize|guvectorize|stencil|cfunc)\b/;
 
 /** Per file: does its text spell a compiling decorator's name at all (the cheap gate before walking up a node's defs). */
 const spellsCompiler = new WeakMap<FileFacts, boolean>();
 
+/**
+ * Asked through the word index, not a search of the whole text: an incremental lint carries the index across an edit,
+ * where a regular expression over a 12k-line file's text cost a third of a millisecond per keystroke.
+ */
 function mayCompile(facts: FileFacts): boolean {
   let spelled = spellsCompiler.get(facts);
   if (spelled === undefined) {
-    spelled = COMPILING_NAME.test(facts.text);
+    spelled = [...COMPILING_DECORATORS].some((name) => facts.wordOffsets(name).length > 0);
     spellsCompiler.set(facts, spelled);
   }
   return spelled;

@@ -100,6 +100,8 @@ function optionsOf(call: Node | null): { inputSignature: boolean; reduceRetracin
 function build(facts: FileFacts): TfIndex {
   const idx: TfIndex = { all: [], byDef: new Map(), byName: new Map(), origins: [] };
   if (!facts.importsModule('tensorflow')) return idx;
+  // It reads every def and call of the file: no answer resting on it can be carried across an edit.
+  facts.words.reads.wholeFile = true;
   const add = (t: TfFunction) => {
     idx.all.push(t);
     if (t.def) idx.byDef.set(t.def.id, t);

@@ -375,6 +375,8 @@ function build(facts: FileFacts): TrainingIndex {
   const torch = usesTorch(facts);
   const tf = usesTensorFlow(facts);
   if (!torch && !tf) return idx;
+  // The index reads every call and loop of the file: no answer resting on it can be carried across an edit.
+  facts.words.reads.wholeFile = true;
 
   const { methodCalls, plainCalls, ctorCalls, loops } = collectCalls(facts);
   const tapeNames = new Set<string>();

@@ -21,7 +21,7 @@ import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion,
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
-import { TextGates, type GateHit } from '../syntax/spelling';
+import { TextGates, type GateHit, type NameReads } from '../syntax/spelling';
 import { runOverRegion } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
@@ -172,13 +172,27 @@ export interface EngineProfile {
   inferenceMs: number;
   /** Time spent ranking findings by impact (analysis/impact.ts), every finding of every lint, carried ones included. */
   rankingMs: number;
+  /** Findings whose impact an incremental lint carried instead of ranking them again (RawFinding.carryImpact). */
+  carriedImpacts: number;
   /** Per rule: time in check() and the number of matches it was given. */
   rules: Map<string, { ms: number; matches: number }>;
   passes: number;
 }
 
 export function newProfile(): EngineProfile {
-  return { parseMs: 0, queryMs: 0, gatedMs: 0, anchoredMs: 0, groups: new Map(), factsMs: 0, inferenceMs: 0, rankingMs: 0, rules: new Map(), passes: 0 };
+  return {
+    parseMs: 0,
+    queryMs: 0,
+    gatedMs: 0,
+    anchoredMs: 0,
+    groups: new Map(),
+    factsMs: 0,
+    inferenceMs: 0,
+    rankingMs: 0,
+    carriedImpacts: 0,
+    rules: new Map(),
+    passes: 0,
+  };
 }
 
 /** A finding before error-range and suppression filtering, with the extent of the match behind it. */
@@ -198,6 +212,13 @@ export interface RawFinding {
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
    */
   lastImpact?: Impact;
+  /** What the lint behind lastImpact looked up by name (WordIndex.reads): the impact rests on those words' spellings. */
+  rankedWith?: NameReads;
+  /**
+   * Set by an incremental lint on a carried finding when nothing its last ranking read was edited (incremental.ts
+   * `markCarriedImpacts`): lastImpact stands, and finishing the lint does not rank the finding again.
+   */
+  carryImpact?: boolean;
 }
 
 /** The part of a lint that does not depend on suppressions: what incremental linting caches. */
@@ -580,11 +601,33 @@ export class Engine {
     const { finding } = raw;
     const rule = this.rulesById.get(finding.ruleId);
     if (!rule || rule.query === '') return finding;
-    const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
-    if (!node) return finding;
     // pandas/NumPy advice works over a whole frame or array wherever it stands, unless the rule (or this finding) says its cost shows only in hot code.
     const quiet = rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true;
     const overData = (rule.category === 'pandas' || rule.category === 'numpy') && !quiet;
+    let impact: Impact;
+    if (raw.carryImpact && raw.lastImpact) {
+      impact = raw.lastImpact;
+      if (this.profile) this.profile.carriedImpacts++;
+    } else {
+      const node = facts.root.descendantForIndex(finding.start, Math.max(finding.start, finding.end - 1));
+      if (!node) return finding;
+      impact = this.placed(raw, rule, node, facts, options, quiet, overData);
+      raw.lastImpact = impact;
+      raw.rankedWith = facts.words.reads;
+    }
+    const ranked: Finding = { ...finding, impact };
+    if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
+    if (quiet && impact.level === 'low') return null;
+    if ((impact.level === 'low' || (quiet && impact.level !== 'high')) && finding.severity !== 'hint') {
+      // Remembered so that a profile showing this code hot can give the finding back its full severity.
+      ranked.impact = { ...impact, demotedFrom: finding.severity };
+      ranked.severity = 'hint';
+    }
+    return ranked;
+  }
+
+  /** The impact of the finding where it stands (analysis/impact.ts), with the rule's own reason it costs little. */
+  private placed(raw: RawFinding, rule: RuleDefinition, node: Node, facts: FileFacts, options: LintOptions, quiet: boolean, overData: boolean): Impact {
     const project = { files: this.files, givenRoot: options.projectRoot };
     const atScale = quiet || rule.paysOffAtScale === true;
     const placed = impactOf(
@@ -600,17 +643,7 @@ export class Engine {
     );
     // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
     // low already (a test, an example) keeps its own reason.
-    const impact: Impact = raw.lowImpact && placed.level !== 'low' ? { level: 'low', reasons: [raw.lowImpact] } : placed;
-    raw.lastImpact = impact;
-    const ranked: Finding = { ...finding, impact };
-    if ((options.impact ?? 'all') === 'all' || severityOverride(rule, options) !== undefined) return ranked;
-    if (quiet && impact.level === 'low') return null;
-    if ((impact.level === 'low' || (quiet && impact.level !== 'high')) && finding.severity !== 'hint') {
-      // Remembered so that a profile showing this code hot can give the finding back its full severity.
-      ranked.impact = { ...impact, demotedFrom: finding.severity };
-      ranked.severity = 'hint';
-    }
-    return ranked;
+    return raw.lowImpact && placed.level !== 'low' ? { level: 'low', reasons: [raw.lowImpact] } : placed;
   }
 
   dispose(): void {

@@ -46,7 +46,7 @@ import type { Node, Tree } from '../syntax/parser';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
-import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, WordIndex, type GateHit } from '../syntax/spelling';
+import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, isSpelledBetween, WordIndex, type GateHit, type NameReads } from '../syntax/spelling';
 import type { RuleFailure } from '../../common/types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -249,7 +249,11 @@ export class IncrementalLinter {
         reads: run.reads,
       };
     }
-    return withDependencies(this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options), run.reads);
+    // Ranked on facts of their own: the words a finding's impact rests on are then the ranking's, not every rule's (markCarriedImpacts).
+    return withDependencies(
+      this.engine.finish(text, run.facts.withOwnReads(), run.raw, run.failures, run.errorRanges, run.active, undefined, options),
+      run.reads,
+    );
   }
 
   /**
@@ -278,6 +282,7 @@ export class IncrementalLinter {
     if (spans.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
     // The pass finds the region's matches again: their cached findings go.
     const kept = cached.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+    markCarriedImpacts(edit, kept, moduleBindings);
     const tables = splitTables(edit, spans);
     const pass = this.runRegion(edit, options, spans, tables, rebound, moduleBindings);
     if (pass === null) return null;
@@ -348,7 +353,10 @@ export class IncrementalLinter {
     const reads = new Set([...edit.prev.reads, ...run.reads]);
     this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead, reads };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
-    return withDependencies(this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options), reads);
+    return withDependencies(
+      this.engine.finish(text, facts.withOwnReads(), raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options),
+      reads,
+    );
   }
 }
 
@@ -631,6 +639,66 @@ function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], units:
     }
   }
   return spans.filter((s) => s.end > s.start);
+}
+
+/**
+ * Step 6b: which kept findings keep the impact their last ranking gave them (RawFinding.carryImpact), instead of being
+ * ranked again: a keystroke on a 12k-line file spent as long ranking the file's findings (the callers of each def, the
+ * values of each loop's iterable) as running the rules. A ranking reads the code around the finding (its top-level
+ * statement) and, elsewhere, what it looks up by name: a def's callers, a name's bindings, a class's subclasses (all
+ * through the word index, which remembers what was asked: WordIndex.reads). So the impact stands when the finding's
+ * top-level statement was not read again, no statement that was spells (nor the edit removed) a word the lint behind
+ * the ranking looked up, no module-level name gained or lost a binding (FileFacts.moduleBindings, builtins), no import
+ * was edited, and that lint read nothing of the whole file another way (a training-loop index). Any doubt: rank afresh.
+ */
+function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], moduleBindings: Set<string>): void {
+  const { prev, text, only, units, carried } = edit;
+  const reread = carried.reread.map((k) => units[k]);
+  const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
+  const edited = carry ? wordsEdited(prev.text, text, only, reread) : null;
+  const clean = new Map<NameReads, boolean>();
+  for (const r of kept) {
+    const reads = r.rankedWith;
+    let ok = edited !== null && reads !== undefined && r.lastImpact !== undefined && !reads.wholeFile;
+    if (ok && reread.some((u) => touches(u, { start: r.finding.start, end: r.finding.end }))) ok = false;
+    if (ok) {
+      let known = clean.get(reads!);
+      if (known === undefined) clean.set(reads!, (known = !spellsAsked(reads!.words, edited!, text, reread)));
+      ok = known;
+    }
+    r.carryImpact = ok;
+  }
+}
+
+/**
+ * The words of the statements read again (as they are now), and of what the edit removed, grown to whole words of the
+ * old text: every word the edited code spelled before or after the edit, unlike editedWords keywords and attributes too.
+ * Null when the statements are too long to read per keystroke (the findings are ranked afresh).
+ */
+function wordsEdited(oldText: string, text: string, change: TextChange, reread: readonly Unit[]): Set<string> | null {
+  if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
+  const words = new Set<string>();
+  const add = (source: string, from: number, to: number) => {
+    for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9]+/g)) words.add(m[0]);
+  };
+  add(oldText, ...removedWords(oldText, change));
+  for (const u of reread) add(text, u.start, u.end);
+  return words;
+}
+
+/** The characters of re-read statements markCarriedImpacts reads at most per keystroke. */
+const MAX_CARRY_READ = 200_000;
+
+/**
+ * True when one of the asked words is among the edited ones. A word with a character outside ASCII is looked for in
+ * the statements themselves (wordOffsets' whole words end only at ASCII word characters).
+ */
+function spellsAsked(asked: ReadonlySet<string>, edited: ReadonlySet<string>, text: string, reread: readonly Unit[]): boolean {
+  for (const word of asked) {
+    if (edited.has(word)) return true;
+    if (/[^A-Za-z_0-9]/.test(word) && reread.some((u) => isSpelledBetween(text, word, u.start, u.end))) return true;
+  }
+  return false;
 }
 
 /** The previous state's fact tables split at the spans: entries outside are kept (shifted), the pass finds those inside. */
@@ -945,13 +1013,18 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
     }
     return true;
   };
+  if (!add(oldText, ...removedWords(oldText, change))) return null;
+  for (const u of edited) if (!add(text, u.start, u.end)) return null;
+  return words;
+}
+
+/** The extent of the old text's words the change removed or split: [start, oldEnd) grown to whole words. */
+function removedWords(oldText: string, change: TextChange): [number, number] {
   let start = change.start;
   let end = change.oldEnd;
   while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
   while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
-  if (!add(oldText, start, end)) return null;
-  for (const u of edited) if (!add(text, u.start, u.end)) return null;
-  return words;
+  return [start, end];
 }
 
 /** True when the word at `at` follows a dot whose object is not plainly `self` or `cls` (`rows.append`, `f().x`, `a.b.c`). */

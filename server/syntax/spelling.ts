@@ -84,12 +84,38 @@ export function possibleCallOffsets(text: string, name: string, spelled: readonl
  * away from the edit (shifted) and searches again only around it.
  */
 export class WordIndex {
-  private readonly offsets = new Map<string, number[]>();
+  /**
+   * What the lint that made this index looked up by name (every word asked for, remembered or not), and whether it
+   * read something of the whole file another way (marked by the analysis that did): an incremental lint carries a
+   * finding's impact across an edit only when the edited code spells none of these words (see engine.ts `ranked`).
+   */
+  readonly reads: NameReads = { words: new Set(), wholeFile: false };
 
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    private readonly offsets = new Map<string, number[]>(),
+  ) {}
+
+  /** An index of the same text that shares the offsets this one remembers, with reads of its own. */
+  sharing(): WordIndex {
+    return new WordIndex(this.text, this.offsets);
+  }
 
   /** wordOffsets(text, word). */
   of(word: string): readonly number[] {
+    this.reads.words.add(word);
+    return this.lookup(word);
+  }
+
+  /**
+   * The offsets of `word` in [start, end), not counted among the reads: a look inside code already reached (a def
+   * around a finding, or one found by a name that was read), which depends on that code's text alone.
+   */
+  between(word: string, start: number, end: number): number[] {
+    return offsetsBetween(this.lookup(word), start, end);
+  }
+
+  private lookup(word: string): readonly number[] {
     let found = this.offsets.get(word);
     if (!found) {
       found = wordOffsets(this.text, word);
@@ -123,6 +149,12 @@ export class WordIndex {
 
   /** Words remembered at most (a file's lints ask for a few dozen). */
   static readonly MAX_WORDS = 256;
+}
+
+/** The names one lint looked up in the whole text, and whether it read the whole file otherwise (WordIndex.reads). */
+export interface NameReads {
+  readonly words: Set<string>;
+  wholeFile: boolean;
 }
 
 /** True when `name` is spelled as a whole word (as wordOffsets finds it) within text[start, end). */

@@ -178,6 +178,54 @@ describe('incremental linting equals a full lint', function () {
     for (const needle of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relinted(renamed, needle), `${needle} spells neither start nor startx`);
   });
 
+  it("carries a kept finding's impact across an edit that spells nothing its ranking looked up, and ranks it again when one does", async () => {
+    const engine = await getEngine();
+    const source = [
+      'def helper(rows):',
+      '    out = []',
+      '    for r in rows:',
+      '        out.append(r * 2)',
+      '    return out',
+      '',
+      '',
+      'def driver(items):',
+      '    return helper(items)',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const options = { select: ['ALL'], impact: 'auto' as const };
+    const linter = new IncrementalLinter(engine, true);
+    let tree = engine.parse(source);
+    let text = source;
+    const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
+      findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
+    try {
+      assert.equal(appendImpact(linter.lint(tree, text, options, null).findings), 'normal', 'helper is called once');
+      const edits = [
+        // An unrelated def: the helper's finding keeps its impact, not ranked again.
+        { at: 'return x + 3', newText: 'return x + 33', carried: true, level: 'normal' },
+        // driver now calls helper once per item: the helper's finding (not re-run: its def was not edited) is hot.
+        { at: '    return helper(items)', newText: '    return [helper(item) for item in items]', carried: false, level: 'high' },
+      ];
+      for (const edit of edits) {
+        const start = text.indexOf(edit.at);
+        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
+        tree = edited.tree;
+        text = edited.text;
+        engine.profile = newProfile();
+        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+        const carried = engine.profile.carriedImpacts;
+        engine.profile = undefined;
+        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+        assert.equal(appendImpact(incremental.findings), edit.level, edit.newText);
+        assert.equal(appendImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
+        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
     // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
     // file changes the finding in load() without any edit there.

@@ -92,6 +92,29 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     });
   });
 
+  describe('numba-object-mode', () => {
+    const RULE = 'numba-object-mode';
+    const jitted = (body: string) => `import numpy as np\nfrom numba import jit\nfrom scipy import signal\n\n\n@jit(forceobj=True)\ndef f(x):\n${body}`;
+
+    it('says to drop an object-mode decorator, as a hint, when the body calls what nopython mode cannot compile', async () => {
+      for (const [body, blocker] of [
+        ['    f, p = signal.periodogram(x)\n    return np.sum(p)\n', 'signal.periodogram'],
+        ['    return {"mean": np.mean(x)}\n', 'a dict'],
+        ['    return self.helper(x)\n', 'self.helper'],
+      ]) {
+        const [finding] = await found(RULE, jitted(body));
+        assert.equal(finding?.severity, 'hint', body);
+        assert.match(finding.message, new RegExp(`uses \`${blocker.replace('.', '\\.')}\`, which nopython mode cannot compile, so drop the decorator`), body);
+      }
+    });
+
+    it('keeps the warning and the @njit advice for a numeric body', async () => {
+      const [finding] = await found(RULE, jitted('    v = [np.var(x[i : i + 4]) for i in range(0, len(x), 4)]\n    return np.var(v)\n'));
+      assert.equal(finding?.severity, 'warning');
+      assert.match(finding.message, /use `@njit`/);
+    });
+  });
+
   describe('string-concat-in-loop', () => {
     it("is a hint in a loop that shifts or divides its condition's value: a varint encoder makes a handful of passes", async () => {
       const varint =

@@ -268,6 +268,18 @@ function passCounter(loop: Node, ctx: RuleContext): string | null {
   return null;
 }
 
+/** True when a and b sit in different branches (`if` / `elif` / `else`) of one `if` statement: at most one of them runs per pass. */
+function inOtherBranches(a: Node, b: Node): boolean {
+  const branchOf = (node: Node) => {
+    const branches = new Map<number, number>();
+    for (let child = node, p = node.parent; p; child = p, p = p.parent) if (p.type === 'if_statement') branches.set(p.id, child.id);
+    return branches;
+  };
+  const ofA = branchOf(a);
+  for (const [ifId, branch] of branchOf(b)) if (ofA.has(ifId) && ofA.get(ifId) !== branch) return true;
+  return false;
+}
+
 /** The growth an assignment to the accumulator makes (`acc = np.append(acc, piece)`), when store is the target of one. */
 function siblingGrowth(store: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const assign = store.parent;
@@ -348,7 +360,9 @@ export default defineRule({
     if (!g) return;
     // `sampling = np.append(sampling, d)` ... `sampling = np.append(sampling, z)`: several updates grow the same
     // accumulator each pass (a sampler recording every draw). They are one growth, not resets of each other.
-    const siblings = stores.map((id) => siblingGrowth(id, acc, startsPandas, ctx)).filter((s): s is Growth => s !== null);
+    // Updates in different branches of one `if` run one per pass (each grows by one piece): not counted as siblings,
+    // each stays the other's reset as before, so no finding claims more updates per pass than run.
+    const siblings = stores.map((id) => siblingGrowth(id, acc, startsPandas, ctx)).filter((s): s is Growth => s !== null && !inOtherBranches(s.call, g.call));
     const isSiblingStore = (id: Node) => siblings.some((s) => s.call.parent?.childForFieldName('left')?.equals(id));
 
     // The accumulator grows across the loops that contain no other assignment to it: a reset inside a loop

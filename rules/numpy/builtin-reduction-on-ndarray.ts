@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, insideNumbaFunction, localTypes, plainAssignments, scopeOf } from '../../server/analysis';
+import { bindingOf, findDescendants, insideNumbaFunction, localOccurrences, localTypes, plainAssignments, scopeOf, values } from '../../server/analysis';
+import type { FileFacts } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** A text dtype: `dtype=str`, `dtype="U10"`, `np.bytes_`. */
@@ -32,6 +33,59 @@ function mayHoldText(arg: Node): boolean {
       TEXT_DTYPE.test(v.text) ||
       (!OBJECT_DTYPE.test(v.text) && findDescendants(v, (n) => n.type === 'string' && ELEMENT_PARENTS.has(n.parent?.type ?? '')).length > 0),
   );
+}
+
+/** The built-ins this rule reports: each iterates its argument. */
+const REDUCTIONS = new Set(['sum', 'max', 'min', 'any', 'all']);
+/** Order comparisons: on a list or a number they raise or give one bool, which a built-in reduction cannot iterate. */
+const ORDER_OPERATORS = new Set(['<', '>', '<=', '>=']);
+/** Kinds that compare element by element and iterate element by element. */
+const ELEMENTWISE_KINDS = new Set(['ndarray', 'series', 'tensor']);
+
+/**
+ * The operand `x` of `x >= 0` (a name, attribute or subscript ordered against a number literal) when the comparison
+ * is the argument of a built-in reduction: `all(x >= 0)` only runs when the comparison gave an iterable of bools, so x
+ * is an array (or Series, tensor); on a list the comparison raises, on a number all() does. Null when the layer knows x
+ * as something else (a DataFrame iterates its column labels).
+ */
+function elementwiseOperand(arg: Node, facts: FileFacts): Node | null {
+  if (arg.type !== 'comparison_operator') return null;
+  const ops = arg.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  const operands = arg.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || !ORDER_OPERATORS.has(ops[0]) || operands.length !== 2) return null;
+  const number = (n: Node): boolean => n.type === 'integer' || n.type === 'float' || (n.type === 'unary_operator' && number(n.childForFieldName('argument')!));
+  const [left, right] = operands;
+  const operand = number(right) ? left : number(left) ? right : null;
+  if (!operand || !['identifier', 'attribute', 'subscript'].includes(operand.type)) return null;
+  const known = values(facts).valueOf(operand);
+  return known && !ELEMENTWISE_KINDS.has(known.kind) ? null : operand;
+}
+
+/**
+ * True when an earlier built-in reduction in the same block or one around the call (`assert all(w >= 0.0)`, so on every
+ * path to it) proved that the name `arg` holds an array, and nothing rebinds it in between.
+ */
+function provenArray(arg: Node, call: Node, facts: FileFacts): boolean {
+  if (arg.type !== 'identifier') return false;
+  const scope = scopeOf(call);
+  const uses = localOccurrences(scope, arg.text);
+  const proof = uses.find((id) => {
+    if (id.endIndex > call.startIndex || !elementwiseOperand(id.parent!, facts)?.equals(id)) return false;
+    const reduction = id.parent!.parent?.parent;
+    const fn = reduction?.type === 'call' ? reduction.childForFieldName('function') : null;
+    if (fn?.type !== 'identifier' || !REDUCTIONS.has(fn.text) || !facts.isBuiltin(fn.text, fn)) return false;
+    let statement: Node = reduction!;
+    while (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
+    const block = statement.parent!;
+    return call.startIndex >= block.startIndex && call.endIndex <= block.endIndex;
+  });
+  if (!proof) return false;
+  // `w = np.ones_like(w) if sum(w) == 0 else w` rebinds w only after the call has run.
+  const rebinds = (id: Node) => {
+    const binding = bindingOf(id);
+    return binding !== null && !(binding.startIndex <= call.startIndex && call.endIndex <= binding.endIndex);
+  };
+  return !uses.some((id) => id.startIndex > proof.endIndex && id.endIndex <= call.startIndex && rebinds(id));
 }
 
 const SIMPLE_RECEIVER = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
@@ -80,7 +134,14 @@ export default defineRule({
     if (arg.type === 'keyword_argument' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') return;
     if (!ctx.facts.isBuiltin(fn.text, fn)) return;
     if (insideNumbaFunction(ctx.facts, call)) return;
-    const t = localTypes(ctx.facts).typeOf(arg);
+    // Known as an ndarray, or proven one by the code itself: `all(w >= 0)` (here or before, on every path to the call).
+    const known = localTypes(ctx.facts).typeOf(arg);
+    const proven = known
+      ? null
+      : elementwiseOperand(arg, ctx.facts) !== null || provenArray(arg, call, ctx.facts)
+        ? { kind: 'ndarray' as const, ndim: undefined }
+        : null;
+    const t = known ?? proven;
     if (t?.kind !== 'ndarray') return;
     const name = fn.text;
     // The built-in compares any elements; `.min()` / `.max()` have no loop for strings or objects.

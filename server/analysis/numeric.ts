@@ -4,6 +4,7 @@ import { PYTHON_KEYWORDS, PYTHON_SOFT_KEYWORDS, isVariable } from './names';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, findDescendants, statementStartingBefore } from './scopes';
 import { keywordValues } from './callArgs';
+import { reexportedName } from './values/workspace';
 
 /** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
 export function isIdentifierName(s: string): boolean {
@@ -23,14 +24,38 @@ export function stringLiteralValue(node: Node | null | undefined): string | null
   return text;
 }
 
-/** Decorator callees from numba (`njit`, `numba.jit(...)`, `cuda.jit`, `vectorize`...) on def. */
+/** Decorator callees from numba (`njit`, `numba.jit(...)`, `cuda.jit`, `vectorize`...) on def, also through a module of the workspace that re-exports them. */
 export function numbaDecorators(facts: FileFacts, def: Node): { decorator: Node; name: string }[] {
   const out: { decorator: Node; name: string }[] = [];
   for (const d of decoratorsOf(def)) {
-    const q = facts.qualifiedName(decoratorCallee(d));
-    if (q && (q === 'numba' || q.startsWith('numba.'))) out.push({ decorator: d, name: q });
+    const q = numbaName(facts, facts.qualifiedName(decoratorCallee(d)));
+    if (q) out.push({ decorator: d, name: q });
   }
   return out;
+}
+
+/** Per file: decorator names imported from the project's own modules, resolved to numba's (null: not numba's). */
+const reexported = new WeakMap<FileFacts, Map<string, string | null>>();
+
+/**
+ * The numba name `qualified` stands for: itself when it is numba's, else what a module of the workspace re-exports
+ * under a compiling decorator's name (`from sktime.utils.numba.njit import njit`, a module that binds `njit` by
+ * `from numba import njit` and falls back to a stub without numba). Null for anything else.
+ */
+function numbaName(facts: FileFacts, qualified: string | null): string | null {
+  if (!qualified) return null;
+  if (qualified === 'numba' || qualified.startsWith('numba.')) return qualified;
+  const origin = facts.origin;
+  if (!origin?.filePath || !origin.modules || !COMPILING_DECORATORS.has(qualified.split('.').pop() ?? '')) return null;
+  let known = reexported.get(facts);
+  if (!known) reexported.set(facts, (known = new Map()));
+  let name = known.get(qualified);
+  if (name === undefined) {
+    const target = reexportedName(origin.filePath, qualified, origin.modules, facts.tree.language);
+    name = target === 'numba' || target?.startsWith('numba.') ? target : null;
+    known.set(qualified, name);
+  }
+  return name;
 }
 
 /**

@@ -25,6 +25,13 @@ const FORMS: { family: string; update: string; start?: string; safety: 'safe' | 
   { family: 'rows', update: 'acc = np.append(acc, piece, axis=0)', safety: 'safe' },
   { family: 'rows', update: 'acc = np.concatenate((acc, piece))', safety: 'safe' },
   { family: 'columns', update: 'acc = np.concatenate([acc, piece], axis=1)', safety: 'safe' },
+  // The stacking helpers bring every piece to one rank first, so all pieces at once join the way the pairs did.
+  { family: 'flat', update: 'acc = np.hstack((acc, piece))', safety: 'safe' },
+  { family: 'columns', update: 'acc = np.hstack((acc, piece))', safety: 'safe' },
+  { family: 'rows', update: 'acc = np.vstack((acc, piece))', safety: 'safe' },
+  { family: 'flat', update: 'acc = np.vstack([acc, piece])', safety: 'safe' },
+  { family: 'columns', update: 'acc = np.column_stack((acc, piece))', safety: 'safe' },
+  { family: 'columns', update: 'acc = np.dstack((acc, piece))', safety: 'safe' },
   // DataFrame.append (pandas < 2): a dict piece becomes a row there (not generated: pd.concat refuses it); None has no .append.
   {
     family: 'frames',

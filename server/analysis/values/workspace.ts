@@ -40,6 +40,7 @@ export const workspaceStats = { parses: 0 };
 /** Forgets every summary (tests). */
 export function forgetModules(): void {
   summaries.clear();
+  importTables.clear();
 }
 
 /**
@@ -102,6 +103,59 @@ export function moduleSummary(
     tree?.delete();
     inProgress.delete(modulePath);
   }
+}
+
+/** A module's top-level imports, name bound → what it names (`njit` → `numba.njit`), kept while its text is unchanged. */
+const importTables = new Map<string, { text: string; targets: ReadonlyMap<string, string> }>();
+
+/**
+ * What an imported name really is when the module it comes from re-exports it: `sktime.utils.numba.njit.njit` is
+ * `numba.njit` because that module of the workspace binds `njit` by `from numba import njit` (under an `if` that
+ * falls back to a stub without numba). Followed through at most MAX_CHAIN modules of the workspace; null when the
+ * name's module is not one, or binds the name otherwise (a def, an assignment).
+ */
+export function reexportedName(fromFile: string, qualified: string, source: ModuleSource, language: Language): string | null {
+  let name = qualified;
+  let file = fromFile;
+  for (let hop = 0; hop < MAX_CHAIN; hop++) {
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) break;
+    const modulePath = resolveModule(file, name.slice(0, dot), source);
+    const targets = modulePath ? importTable(modulePath, source, language) : null;
+    const target = targets?.get(name.slice(dot + 1));
+    if (!target) break;
+    name = target;
+    file = modulePath!;
+  }
+  return name === qualified ? null : name;
+}
+
+/** The top-level import bindings of the module at modulePath (parsed once per text), or null when unreadable. */
+function importTable(modulePath: string, source: ModuleSource, language: Language): ReadonlyMap<string, string> | null {
+  const text = source.readText?.(modulePath) ?? null;
+  if (text === null || text.length > MAX_MODULE_CHARS) return null;
+  const cached = importTables.get(modulePath);
+  if (cached && cached.text === text) return cached.targets;
+  const targets = new Map<string, string>();
+  // Most modules a name is imported from define it: without an import statement there is nothing to parse.
+  if (/^[ \t]*(from|import)[ \t]/m.test(text)) {
+    const tree = parserFor(language).parse(text);
+    workspaceStats.parses++;
+    try {
+      const facts = new FileFacts(tree, text, capturesOf(tree.rootNode));
+      // The first binding wins, as FileFacts does: `try: from numba import njit / except ImportError: def njit(...)`.
+      for (const b of facts.imports) if (b.topLevel && !b.local.startsWith('\0') && !targets.has(b.local)) targets.set(b.local, b.target);
+      // A def, class or assignment directly at module level makes the name the module's own (a wrapper); one under
+      // the `else` of the import's `if` or in its `except` is the fallback where the library is missing.
+      for (const own of facts.moduleBindings) targets.delete(own);
+    } finally {
+      tree.delete();
+    }
+  }
+  importTables.delete(modulePath);
+  importTables.set(modulePath, { text, targets });
+  if (importTables.size > MAX_MODULES) importTables.delete(importTables.keys().next().value!);
+  return targets;
 }
 
 function parserFor(language: Language): PythonParser {

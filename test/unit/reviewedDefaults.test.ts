@@ -34,6 +34,16 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       assert.deepEqual(await severity(TRAIN('        value = loss.item()\n        bar.set_postfix(loss=value)\n', '', '')), ['hint']);
     });
 
+    it('is silent under a logging guard spelled through a name: `is_metric_step = i % every == 0` (open_clip)', async () => {
+      const guarded = (flag: string) =>
+        'import torch\n\n\ndef train(model, loader, opt, every, meter):\n    model.cuda()\n    for i, (x, y) in enumerate(loader):\n' +
+        '        loss = model(x.cuda(), y.cuda())\n        loss.backward()\n        opt.step()\n' +
+        `        flag = ${flag}\n        if flag:\n            meter.update(loss.item())\n`;
+      assert.deepEqual(await severity(guarded('(i % every == 0) or i == 0')), []);
+      // Near miss: a flag that says nothing about the step count.
+      assert.deepEqual(await severity(guarded('x.shape[0] > 0')), ['hint']);
+    });
+
     it('keeps its warning for a value no step reads, or for several syncs a step', async () => {
       // xlstm's `total_loss += loss.item()`, read only after the loop (or never): the sync can move after the loop.
       assert.deepEqual(await severity(TRAIN('        total += loss.item()\n', '    total = 0.0\n', '    return total\n')), ['warning']);

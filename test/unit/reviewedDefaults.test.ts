@@ -102,6 +102,23 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     });
   });
 
+  describe('torch-per-sample-forward', () => {
+    const RULE = 'torch-per-sample-forward';
+    const module = (method: string) => `import torch\n\n\nclass SR(torch.nn.Module):\n${method}`;
+
+    it('is silent on the list branch of an isinstance test (kornia: images of different sizes) and on a loss per item', async () => {
+      const listBranch =
+        '    def forward(self, images):\n        if isinstance(images, list):\n            out = [self.model(image[None])[0] for image in images]\n' +
+        '        else:\n            out = self.model(images)\n        return out\n';
+      assert.deepEqual(await found(RULE, module(listBranch)), []);
+      const losses = '    def plot(self, ys, y_raw):\n        values = [self.loss(y_raw[None], y[None]) for y in ys]\n        return values\n';
+      assert.deepEqual(await found(RULE, module(losses)), []);
+      // Near miss: the same comprehension with no list test around it.
+      const plain = '    def run(self, images):\n        out = [self.model(image[None])[0] for image in images]\n        return out\n';
+      assert.equal((await found(RULE, module(plain), { impact: 'all' })).length, 1);
+    });
+  });
+
   describe('numba-object-mode', () => {
     const RULE = 'numba-object-mode';
     const jitted = (body: string) => `import numpy as np\nfrom numba import jit\nfrom scipy import signal\n\n\n@jit(forceobj=True)\ndef f(x):\n${body}`;

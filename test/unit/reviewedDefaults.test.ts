@@ -119,6 +119,33 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     });
   });
 
+  describe('torch-gradscaler-misuse', () => {
+    it('is silent on the backward of a branch that tests the scaler (allennlp: the path without one)', async () => {
+      const trainer = (step: string) =>
+        'import torch\n\n\nclass Trainer:\n    def __init__(self, model, opt, amp):\n        self.model = model\n        self.opt = opt\n' +
+        '        self._scaler = torch.cuda.amp.GradScaler()\n\n    def step(self, x):\n        loss = self.model(x)\n' +
+        step +
+        '        self.opt.step()\n';
+      const branched = '        if self._scaler is not None:\n            self.scaled_backward(loss)\n        else:\n            loss.backward()\n';
+      assert.deepEqual(await found('torch-gradscaler-misuse', trainer(branched)), []);
+      // Near miss: an unconditional backward bypasses the scaler.
+      assert.equal((await found('torch-gradscaler-misuse', trainer('        loss.backward()\n'))).length, 1);
+    });
+  });
+
+  describe('eval-exec-untrusted', () => {
+    it('is a hint without the literal-parser advice for exec of text named as a program, or in a function named for running code', async () => {
+      for (const src of ['def unsafe_execute(check_program, timeout):\n    exec(check_program, {})\n', 'def run_code(text):\n    exec(text, {})\n']) {
+        const [f] = await found('eval-exec-untrusted', src);
+        assert.equal(f?.severity, 'hint', src);
+        assert.match(f.message, /only pass text you trust/, src);
+      }
+      // Near miss: exec of a configuration text in an ordinary function keeps the warning.
+      const [config] = await found('eval-exec-untrusted', 'def apply(cfg):\n    exec(cfg, {})\n');
+      assert.equal(config?.severity, 'warning');
+    });
+  });
+
   describe('numba-object-mode', () => {
     const RULE = 'numba-object-mode';
     const jitted = (body: string) => `import numpy as np\nfrom numba import jit\nfrom scipy import signal\n\n\n@jit(forceobj=True)\ndef f(x):\n${body}`;

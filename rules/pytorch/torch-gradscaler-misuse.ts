@@ -93,7 +93,12 @@ export default defineRule({
     const scalerSteps = uses.filter((u) => u.method === 'step' && u.recv.text === S);
     const updates = uses.filter((u) => u.method === 'update' && u.recv.text === S);
     const hasUnscale = uses.some((u) => u.method === 'unscale_' && u.recv.text === S);
-    const backwards = uses.filter((u) => u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`));
+    // allennlp's `if self._scaler is not None: <scaled backward elsewhere> else: loss.backward()`: a backward in a branch of a
+    // test of the scaler itself is the path without one.
+    const backwards = uses.filter(
+      (u) =>
+        u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`) && !branchesOnScaler(u.call, S, scope),
+    );
     const optSteps = uses.filter((u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts));
 
     // Handed to a helper (`train_one_epoch(..., scaler)`, `loss_scaler(loss, opt)`): it may be used there.
@@ -142,6 +147,15 @@ export default defineRule({
     }
   },
 });
+
+/** call sits in a branch of an `if` whose condition reads the scaler `S` (`if S is not None: ... else: loss.backward()`). */
+function branchesOnScaler(call: Node, S: string, scope: Node): boolean {
+  const spelled = new RegExp(`(^|[^\\w.])${S.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`);
+  for (let n = call.parent; n && !n.equals(scope); n = n.parent) {
+    if (n.type === 'if_statement' && spelled.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
 
 function isStatement(call: Node): boolean {
   return call.parent?.type === 'expression_statement';

@@ -68,6 +68,9 @@ export default defineRule({
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, loop.node)) return;
+    // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
+    // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
+    if (underListBranch(loop.node)) return;
     ctx.report({
       node: call,
       message: `\`${call.childForFieldName('function')!.text}(...)\` runs once per item of \`${loop.items}\` with a batch of one; stack the samples and make one batched call`,
@@ -117,6 +120,10 @@ function boundFrom(id: Node): number | null {
 
 function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
   if (!fn) return false;
+  // `loss(y_hat[None], y[None])` per plotted target (pytorch-forecasting): a loss or metric, not a forward pass, and each
+  // item's own value is what the caller wants.
+  const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.text;
+  if (name && LOSS_NAME.test(name)) return false;
   if (fn.type === 'identifier') {
     if (facts.binding(fn.text)) return false;
     // A class of this file is constructed, not run; a function of this file runs a model only if its name says so
@@ -130,6 +137,19 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
     const attr = fn.childForFieldName('attribute')?.text ?? '';
     if (obj?.type === 'identifier' && facts.binding(obj.text)) return false; // torch.stack, np.array, F.softmax
     return MODEL_ATTR.test(attr);
+  }
+  return false;
+}
+
+const LOSS_NAME = /(^|_)(loss|losses|criterion|metric|metrics|score)(_fn|_func)?$/i;
+
+/** The loop sits in the branch of an `isinstance(x, list)` (or tuple) test: a path for a list of differently sized items. */
+function underListBranch(loop: Node): boolean {
+  let child = loop;
+  for (let n = loop.parent; n && n.type !== 'function_definition' && n.type !== 'module'; child = n, n = n.parent) {
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('consequence')?.equals(child)) {
+      if (/\bisinstance\s*\([^)]*\b(list|tuple)\b/.test(n.childForFieldName('condition')?.text ?? '')) return true;
+    }
   }
   return false;
 }

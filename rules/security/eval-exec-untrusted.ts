@@ -172,7 +172,7 @@ export default defineRule({
     // code it is given or the parameter's default is itself Python source (`spec: str = "None"`, a config field holding
     // `"[(512, 10, 5)] * 4"`): the literal parsers would break the feature, so the finding is a hint without them.
     const called = resultIsCalled(call) || resultIsAType(call) || NAME_TEXT.test(source.text);
-    const purpose = called ? 'looks a name up' : runsCodeByDesign(source, def);
+    const purpose = called ? 'looks a name up' : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
@@ -252,6 +252,22 @@ function runsCodeByDesign(source: Node, def: Node | null): string | null {
   if (source.type !== 'identifier' || !parameterNames(def).includes(source.text)) return null;
   const text = stringLiteralValue(parameterDefault(def, source.text));
   return text !== null && PYTHON_SOURCE_DEFAULT.test(text) ? `its default, \`"${text.length > 20 ? '...' : text}"\`, is Python source` : null;
+}
+
+/** A name for program text: `check_program`, `code`, `source`, `script`, `snippet`. */
+const CODE_NAME = /(^|_)(program|code|source|src|script|snippet)s?$/i;
+/** A function whose name says it runs code: `unsafe_execute`, `run_code`, `exec_program`. */
+const EXECUTOR_NAME = /(^|_)(exec|execute|run_code|run_program|run_script)(_|$)/i;
+
+/**
+ * Why running `source` is the point, from names (evaluate's code_eval metric: `unsafe_execute(check_program)` runs
+ * generated programs in a sandboxed process): `exec` of text named as a program, or inside a function named for running
+ * code. Null otherwise.
+ */
+function namedAsCode(fn: string, source: Node, def: Node | null): string | null {
+  if (fn === 'exec' && source.type === 'identifier' && CODE_NAME.test(source.text)) return `it runs \`${source.text}\`, text named as a program`;
+  const name = def?.childForFieldName('name')?.text ?? '';
+  return EXECUTOR_NAME.test(name) ? `\`${name}\` is named for running code` : null;
 }
 
 /** Literal-display text: numbers, quoted strings, None/True/False, brackets, commas and colons, nothing evaluated. */

@@ -23,7 +23,7 @@
 import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
-import { identifiersSpelledInFile, targetNames } from './names';
+import { identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 
 export type Framework = 'torch' | 'tf';
@@ -319,9 +319,14 @@ const LOG_CALL = /(^|_)(log|logging|report|print|display|eval|evaluate|checkpoin
 const PERIOD_CALL = /(^|_)(divisible|multiple)(_|$)/i;
 
 /** True when a condition is a logging-style guard (see isUnderLoggingGuard). */
-export function isLoggingGuardCondition(cond: Node, boundary?: Node): boolean {
+export function isLoggingGuardCondition(cond: Node, boundary?: Node, depth = 0): boolean {
   const nodes = [cond, ...findDescendants(cond, () => true, isNestedScope)];
   for (const n of nodes) {
+    // open_clip's `is_metric_step = (i_accum % metric_every == 0) or is_console_step`, then `if is_metric_step:`.
+    if (n.type === 'identifier' && depth < 2) {
+      const bound = valueBoundOnce(n);
+      if (bound && isLoggingGuardCondition(bound, boundary, depth + 1)) return true;
+    }
     if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') {
       // `"%d" % x` is string formatting, not a modulo test.
       if (n.childForFieldName('left')?.type !== 'string') return true;

@@ -34,6 +34,16 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       assert.deepEqual(await severity(TRAIN('        value = loss.item()\n        bar.set_postfix(loss=value)\n', '', '')), ['hint']);
     });
 
+    it('is silent under a logging guard spelled through a name: `is_metric_step = i % every == 0` (open_clip)', async () => {
+      const guarded = (flag: string) =>
+        'import torch\n\n\ndef train(model, loader, opt, every, meter):\n    model.cuda()\n    for i, (x, y) in enumerate(loader):\n' +
+        '        loss = model(x.cuda(), y.cuda())\n        loss.backward()\n        opt.step()\n' +
+        `        flag = ${flag}\n        if flag:\n            meter.update(loss.item())\n`;
+      assert.deepEqual(await severity(guarded('(i % every == 0) or i == 0')), []);
+      // Near miss: a flag that says nothing about the step count.
+      assert.deepEqual(await severity(guarded('x.shape[0] > 0')), ['hint']);
+    });
+
     it('keeps its warning for a value no step reads, or for several syncs a step', async () => {
       // xlstm's `total_loss += loss.item()`, read only after the loop (or never): the sync can move after the loop.
       assert.deepEqual(await severity(TRAIN('        total += loss.item()\n', '    total = 0.0\n', '    return total\n')), ['warning']);
@@ -89,6 +99,50 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       }
       assert.equal(isTestFile('/p/pkg/utils/shell.py'), false);
       assert.equal(isTestFile('/p/pkg/contest.py'), false);
+    });
+  });
+
+  describe('torch-per-sample-forward', () => {
+    const RULE = 'torch-per-sample-forward';
+    const module = (method: string) => `import torch\n\n\nclass SR(torch.nn.Module):\n${method}`;
+
+    it('is silent on the list branch of an isinstance test (kornia: images of different sizes) and on a loss per item', async () => {
+      const listBranch =
+        '    def forward(self, images):\n        if isinstance(images, list):\n            out = [self.model(image[None])[0] for image in images]\n' +
+        '        else:\n            out = self.model(images)\n        return out\n';
+      assert.deepEqual(await found(RULE, module(listBranch)), []);
+      const losses = '    def plot(self, ys, y_raw):\n        values = [self.loss(y_raw[None], y[None]) for y in ys]\n        return values\n';
+      assert.deepEqual(await found(RULE, module(losses)), []);
+      // Near miss: the same comprehension with no list test around it.
+      const plain = '    def run(self, images):\n        out = [self.model(image[None])[0] for image in images]\n        return out\n';
+      assert.equal((await found(RULE, module(plain), { impact: 'all' })).length, 1);
+    });
+  });
+
+  describe('torch-gradscaler-misuse', () => {
+    it('is silent on the backward of a branch that tests the scaler (allennlp: the path without one)', async () => {
+      const trainer = (step: string) =>
+        'import torch\n\n\nclass Trainer:\n    def __init__(self, model, opt, amp):\n        self.model = model\n        self.opt = opt\n' +
+        '        self._scaler = torch.cuda.amp.GradScaler()\n\n    def step(self, x):\n        loss = self.model(x)\n' +
+        step +
+        '        self.opt.step()\n';
+      const branched = '        if self._scaler is not None:\n            self.scaled_backward(loss)\n        else:\n            loss.backward()\n';
+      assert.deepEqual(await found('torch-gradscaler-misuse', trainer(branched)), []);
+      // Near miss: an unconditional backward bypasses the scaler.
+      assert.equal((await found('torch-gradscaler-misuse', trainer('        loss.backward()\n'))).length, 1);
+    });
+  });
+
+  describe('eval-exec-untrusted', () => {
+    it('is a hint without the literal-parser advice for exec of text named as a program, or in a function named for running code', async () => {
+      for (const src of ['def unsafe_execute(check_program, timeout):\n    exec(check_program, {})\n', 'def run_code(text):\n    exec(text, {})\n']) {
+        const [f] = await found('eval-exec-untrusted', src);
+        assert.equal(f?.severity, 'hint', src);
+        assert.match(f.message, /only pass text you trust/, src);
+      }
+      // Near miss: exec of a configuration text in an ordinary function keeps the warning.
+      const [config] = await found('eval-exec-untrusted', 'def apply(cfg):\n    exec(cfg, {})\n');
+      assert.equal(config?.severity, 'warning');
     });
   });
 

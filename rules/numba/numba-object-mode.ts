@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, jitDecorator } from '../../server/analysis';
+import { FileFacts, findDescendants, jitDecorator, topLevelFunction } from '../../server/analysis';
 import { ensureImport, removeArgument, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -165,22 +165,13 @@ function firstUncompilable(def: Node, facts: FileFacts): string | null {
     }
     if (callee.type === 'identifier') {
       if (facts.isBuiltin(callee.text, node) && COMPILABLE_BUILTINS.has(callee.text)) continue;
-      const local = localFunction(facts, callee.text);
+      const local = topLevelFunction(callee.text, facts);
       if (local && jitDecorator(facts, local)?.nopython) continue;
       if (local || facts.isBuiltin(callee.text, node)) return callee.text;
       continue;
     }
     // `self.helper()`, `x.to_frame()`: a method of an object nopython mode does not type (array methods pass: `a.sum()`).
     if (root.text === 'self' || root.text === 'cls') return callee.text;
-  }
-  return null;
-}
-
-/** The module-level def named `name` in this file, or null. */
-function localFunction(facts: FileFacts, name: string): Node | null {
-  for (const child of facts.root.namedChildren) {
-    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
   }
   return null;
 }

@@ -42,6 +42,7 @@ export {
   loopHeaderText,
   loopNest,
   loopOverIterable,
+  topLevelFunction,
 } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
 export { smallFrameReason } from './smallFrames';

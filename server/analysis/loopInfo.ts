@@ -212,7 +212,7 @@ export function doesCostlyWork(def: Node, facts: FileFacts, depth = 0): boolean 
  * reading every top-level statement: that is cheaper per call, and the name is then among the words the lint looked up,
  * on which an incremental lint's carried impacts rest (WordIndex.reads).
  */
-function topLevelFunction(name: string, facts: FileFacts): Node | null {
+export function topLevelFunction(name: string, facts: FileFacts): Node | null {
   const defs = definitionsNamed(facts, 'function_definition', name).filter((def) => {
     const holder = def.parent;
     return holder?.type === 'module' || (holder?.type === 'decorated_definition' && holder.parent?.type === 'module');

@@ -283,10 +283,12 @@ function mappedOver(recv: Node): { call: Node; names: string[] } | null {
  * Each target maps to the tensor walked (slices stripped) and whether the value layer knows it as a tensor not on the host.
  */
 function tensorElements(loop: Node, facts: FileFacts): Map<string, { text: string; known: boolean }> | null {
-  let left = loop.childForFieldName('left');
-  let right = loop.childForFieldName('right');
-  if (!left || !right) return null;
-  for (let depth = 0; depth < 6 && right; depth++) {
+  const loopLeft = loop.childForFieldName('left');
+  const loopRight = loop.childForFieldName('right');
+  if (!loopLeft || !loopRight) return null;
+  let left: Node = loopLeft;
+  let right: Node = loopRight;
+  for (let depth = 0; depth < 6; depth++) {
     const unwrapped = unwrapIterable(right, facts);
     if (unwrapped.enumerated) {
       // `for i, (a, b) in enumerate(...)`: the second target is the element.
@@ -311,7 +313,6 @@ function tensorElements(loop: Node, facts: FileFacts): Map<string, { text: strin
     }
     break;
   }
-  if (!right || !left) return null;
   const out = new Map<string, { text: string; known: boolean }>();
   const zipped = right.type === 'call' && right.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', right);
   const sources = zipped ? positionalArguments(right) : [right];

@@ -1224,8 +1224,9 @@ function enclosingScope(scope: Node): Node | null {
 function tupleItemFor(target: Node): Node | null {
   const pattern = target.parent;
   const assignment = pattern?.parent;
-  const right = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(pattern) ? assignment.childForFieldName('right') : null;
-  if (!pattern || (right?.type !== 'expression_list' && right?.type !== 'tuple')) return null;
+  if (!pattern || assignment?.type !== 'assignment' || !assignment.childForFieldName('left')?.equals(pattern)) return null;
+  const right = assignment.childForFieldName('right');
+  if (right?.type !== 'expression_list' && right?.type !== 'tuple') return null;
   const targets = pattern.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   const items = right.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   const at = targets.findIndex((t) => t.equals(target));

@@ -306,7 +306,9 @@ function tensorElements(loop: Node, facts: FileFacts): Map<string, { text: strin
     if (right.type === 'identifier') {
       // `pairs = pairs[start:]` keeps the same elements: the other assignment says what they are.
       const name = right.text;
-      const assigned = valuesAssignedTo(name, loop, facts).filter((v) => !(v.type === 'subscript' && v.childForFieldName('value')?.text === name && isSlice(v)));
+      const assigned = valuesAssignedTo(name, loop, facts).filter(
+        (v) => !(v.type === 'subscript' && v.childForFieldName('value')?.text === name && isSlice(v)),
+      );
       if (assigned.length !== 1 || assigned[0].startIndex > loop.startIndex || values(facts).valueOf(right)) break;
       right = assigned[0];
       continue;

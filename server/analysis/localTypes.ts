@@ -1230,7 +1230,8 @@ function tupleItemFor(target: Node): Node | null {
   const targets = pattern.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   const items = right.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   const at = targets.findIndex((t) => t.equals(target));
-  if (targets.length !== items.length || at < 0 || items.some((i) => i.type === 'list_splat') || targets.some((t) => t.type === 'list_splat_pattern')) return null;
+  if (targets.length !== items.length || at < 0 || items.some((i) => i.type === 'list_splat') || targets.some((t) => t.type === 'list_splat_pattern'))
+    return null;
   return items[at];
 }
 

@@ -238,6 +238,16 @@ V(torch.zeros(3)); V(Other.zeros(3)); V(torch.tensor(np.zeros(3))); V(torch.wher
     assert.deepEqual(got, ['tensor cpu', 'unknown', 'tensor cpu', 'tensor cuda', 'tensor cpu']);
   });
 
+  it('knows PyTorch models loaded with from_pretrained, and nothing else from_pretrained loads', () => {
+    const got = valuesIn(`
+from transformers import AutoModelForCausalLM, AutoTokenizer, BertModel, TFAutoModel, AutoConfig
+from diffusers import UNet2DConditionModel, StableDiffusionPipeline
+V(AutoModelForCausalLM.from_pretrained("m").to("cuda")); V(BertModel.from_pretrained("m")); V(UNet2DConditionModel.from_pretrained("m"))
+V(AutoTokenizer.from_pretrained("m")); V(TFAutoModel.from_pretrained("m")); V(AutoConfig.from_pretrained("m")); V(StableDiffusionPipeline.from_pretrained("m"))
+`);
+    assert.deepEqual(got, ['module', 'module', 'module', 'unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('knows a self attribute only in methods that never rebind self (an import or a case pattern may rebind it)', () => {
     const got = valuesIn(`
 import pandas as pd

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, datasetClassInfo, datasetStyleOfClass, deviceTypes, FileFacts, keywordValue, positionalArguments } from '../../server/analysis';
+import {
+  classIndex,
+  datasetClassInfo,
+  datasetStyleOfClass,
+  deviceTypes,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  keywordValue,
+  positionalArguments,
+} from '../../server/analysis';
 
 /** The methods that make a dataset's samples (run in DataLoader workers). */
 const SAMPLE_METHODS = new Set(['__getitem__', '__getitems__', '__iter__']);
@@ -47,25 +57,29 @@ export default defineRule({
     const method = sampleMethod(call);
     if (!method || !isTorchDataset(method.cls, facts)) return;
     if (!movesToAccelerator(call, m.need('method').text, facts)) return;
+    // One finding per sample method (the first move, with the count): the fix is one change there, however many tensors it moves.
+    const moves = movesIn(method.def, facts);
+    if (!moves[0]?.equals(call)) return;
+    const count = moves.length > 1 ? ` (${moves.length} moves in this method)` : '';
     // Slicing a tensor already in memory is what the main process does fastest: workers would not help such a dataset
     // (torch-dataloader-num-workers stays silent on it), so the cost left is one small copy per sample, not per batch.
     if (inMemory(method.cls, facts)) {
       ctx.report({
         node: call,
         severity: 'hint',
-        message: `\`${method.name}\` copies each sample of an in-memory dataset to the GPU on its own: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
+        message: `\`${method.name}\` copies each sample of an in-memory dataset to the GPU on its own${count}: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
       });
       return;
     }
     ctx.report({
       node: call,
-      message: `\`${method.name}\` moves each sample to the GPU: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
+      message: `\`${method.name}\` moves each sample to the GPU${count}: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
     });
   },
 });
 
 /** The sample method (`__getitem__`...) of a class that the call sits in, directly (not in a nested def). */
-function sampleMethod(call: Node): { name: string; cls: Node } | null {
+function sampleMethod(call: Node): { name: string; cls: Node; def: Node } | null {
   for (let n = call.parent; n; n = n.parent) {
     if (n.type === 'lambda') return null;
     if (n.type !== 'function_definition') continue;
@@ -73,9 +87,22 @@ function sampleMethod(call: Node): { name: string; cls: Node } | null {
     if (!SAMPLE_METHODS.has(name)) return null;
     const owner = n.parent?.type === 'decorated_definition' ? n.parent.parent : n.parent;
     const cls = owner?.type === 'block' ? owner.parent : null;
-    return cls?.type === 'class_definition' ? { name, cls } : null;
+    return cls?.type === 'class_definition' ? { name, cls, def: n } : null;
   }
   return null;
+}
+
+/** The `.to(<device>)` / `.cuda()` calls of a sample method (nested defs aside), in document order. */
+function movesIn(def: Node, facts: FileFacts): Node[] {
+  return findDescendants(
+    def.childForFieldName('body') ?? def,
+    (n) => {
+      const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      return (name === 'to' || name === 'cuda') && movesToAccelerator(n, name, facts);
+    },
+    isNestedScope,
+  );
 }
 
 /** A subclass of torch's Dataset or IterableDataset, directly or through classes of this file. */

@@ -28,7 +28,7 @@ const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
 /** Code that needs gradients, or has already frozen the parameters. */
 const NEEDS_OR_FREEZES_GRAD =
-  /\.backward\s*\(|\bautograd\.grad\s*\(|\.step\s*\(|requires_grad_\(\s*False\s*\)|\.requires_grad\s*=\s*False|\bset_grad_enabled\b/;
+  /\.backward\s*\(|\bautograd\.grad\s*\(|\.step\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.grad\b|\.attribute\s*\(|\bset_grad_enabled\b/;
 
 export default defineRule({
   id: 'torch-eval-without-no-grad',
@@ -50,7 +50,8 @@ export default defineRule({
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
       'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
-      'pass every N steps of a training loop and an eval-mode function the script calls each epoch (a hint when it only draws a figure).',
+      'pass every N steps of a training loop, an eval-mode function the script calls each epoch (a hint when it only draws a figure), ' +
+      'and a prediction method that switches the model to eval mode, runs it once and detaches the output (`self.model(x).detach()`).',
     example: {
       before: 'def evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
       after: '@torch.no_grad()\ndef evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
@@ -75,7 +76,7 @@ export default defineRule({
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
-      reportRepeatedEvaluation(def, name, m.need('body'), ctx);
+      if (!reportRepeatedEvaluation(def, name, m.need('body'), ctx)) reportDetachedPrediction(def, name, m.need('body'), ctx);
       return;
     }
     // Evaluation by name, or the model switched to eval mode in the function.
@@ -144,11 +145,24 @@ function trainedModels(loop: Node, skip: Node): Set<string> {
  * `model.inference(x)`) with no loop of its own, called from a loop of this file (once per epoch of the
  * training script): each call records a graph of the whole forward pass.
  */
-function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: RuleContext): void {
+function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
   const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
-  const forward = findDescendants(
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  const forward = forwardCallOf(model, body);
+  if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return false;
+  ctx.report({
+    node: forward,
+    severity: DRAWS.test(body.text) ? 'hint' : undefined,
+    message: `\`${name}\` runs \`${model}\` in eval mode with autograd recording, from a loop; decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\``,
+    edits: decoratorEdit(def, facts),
+  });
+  return true;
+}
+
+/** The first call of `model` (or `model.forward(...)`, `model.predict(...)`) in body, nested defs aside. */
+function forwardCallOf(model: string, body: Node): Node | undefined {
+  return findDescendants(
     body,
     (n) => {
       if (n.type !== 'call') return false;
@@ -158,13 +172,61 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
     },
     isNestedScope,
   )[0];
-  if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return;
+}
+
+/** Methods that drop a tensor's autograd history: what follows them never needs the graph. */
+const DETACHES = new Set(['detach', 'item', 'tolist']);
+
+/**
+ * A prediction method (`_predict`, `inference`) that switches a model to eval mode, runs it once and detaches what it
+ * returns (`self.model(x).prediction_outputs.detach().cpu().numpy()`): the author does not want gradients, yet the
+ * forward pass records a graph and keeps every activation it saved for a backward pass until the output is freed.
+ * Each prediction pays that memory (a foundation model on a whole batch of series), and no caller can differentiate
+ * through a detached result, so `@torch.no_grad()` changes nothing else.
+ */
+function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  if (!EVAL_NAME.test(name)) return;
+  const model = evalModeReceiver(body);
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
+  const forward = forwardCallOf(model, body);
+  if (!forward || enclosingLoop(forward) !== null || !onlyDetached(forward, body)) return;
+  if (gradDecided(def) || calledUnderGradContext(name, facts)) return;
   ctx.report({
     node: forward,
-    severity: DRAWS.test(body.text) ? 'hint' : undefined,
-    message: `\`${name}\` runs \`${model}\` in eval mode with autograd recording, from a loop; decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\``,
+    message: `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; decorate it with \`@torch.no_grad()\``,
     edits: decoratorEdit(def, facts),
   });
+}
+
+/**
+ * Every use of the forward's output goes through a detaching call: the call's own chain (`model(x).detach()`), or the
+ * name it is assigned to (`out = model(x).logits`), each read of which detaches (`out.detach().cpu()`).
+ */
+function onlyDetached(forward: Node, body: Node): boolean {
+  const { top, detached } = chainFrom(forward);
+  if (detached) return true;
+  const assignment = top.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(top) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === target.text && n.startIndex > assignment!.endIndex, isNestedScope);
+  return reads.length > 0 && reads.every((read) => chainFrom(read).detached);
+}
+
+/** The attribute / subscript / call chain that continues from node (`node.a[0].b()`), and whether it calls `.detach()` (or `.item()`, `.tolist()`). */
+function chainFrom(node: Node): { top: Node; detached: boolean } {
+  let top = node;
+  let detached = false;
+  for (let p = top.parent; p; p = top.parent) {
+    if (p.type === 'attribute' && p.childForFieldName('object')?.equals(top)) {
+      const callee = p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p);
+      if (callee && DETACHES.has(p.childForFieldName('attribute')?.text ?? '')) detached = true;
+    } else if (!(p.type === 'subscript' && p.childForFieldName('value')?.equals(top)) && !(p.type === 'call' && p.childForFieldName('function')?.equals(top))) {
+      break;
+    }
+    top = p;
+  }
+  return { top, detached };
 }
 
 /** `model` of the one `model.eval()` in body (nested defs aside); null when there is none or several models. */

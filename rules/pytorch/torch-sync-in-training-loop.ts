@@ -10,14 +10,19 @@ import {
   isNestedScope,
   isTestCode,
   isTestFile,
+  deviceTypes,
+  enclosingLoop,
   isUnderLoggingGuard,
   occurrences,
   keywordValue,
+  positionalArguments,
   targetNames,
   type TrainingLoop,
   trainingLoops,
+  unwrapIterable,
   usesAccelerator,
   values,
+  valuesAssignedTo,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -62,7 +67,8 @@ export default defineRule({
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
-      '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync.',
+      '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
+      'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop.',
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -88,6 +94,15 @@ export default defineRule({
     const method = m.need('method').text;
     const shown = recv.text.length > 40 ? `${recv.text.slice(0, 37)}...` : recv.text;
     const more = all.length > 1 ? ` (${all.length} syncs in this ${site.unit})` : '';
+    if (site.advice) {
+      ctx.report({
+        start: m.need('method').startIndex,
+        end: call.endIndex,
+        construct: site.block,
+        message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${more}; ${site.advice}`,
+      });
+      return;
+    }
     // `[ids[i].tolist() for i in range(ids.shape[0])]`: the host needs the values on this step (a reward function, a
     // decoder), but one conversion of the whole tensor copies them with one sync instead of one per row.
     const whole = wholeTensorOf(call, method);
@@ -142,6 +157,8 @@ interface SyncSite {
   loop: TrainingLoop | null;
   where: string;
   unit: string;
+  /** What to do instead, when it is not "keep it on the device and sync every N steps". */
+  advice?: string;
 }
 
 /**
@@ -215,12 +232,133 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
   // `for key, values in losses.items():` runs once per key on every step (improved-diffusion's log_loss_dict).
   const helper = enclosingFunction(call);
-  if (!helper || isUnderLoggingGuard(call, helper)) return null;
-  const caller = perStepCaller(helper, facts);
-  if (!caller || !mayBeDeviceTensor(recv, null, facts)) return null;
+  const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
+  if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
+  if (!mayBeDeviceTensor(recv, null, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
   const line = caller.startPosition.row + 1;
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/**
+ * A sampling, decoding or evaluation loop that walks the elements of a device tensor and copies each to the host
+ * (`for sigma, sigma_next in zip(sigmas[:-1], sigmas[1:]): ... sigma.item()`, or `map(lambda t: t.item(), (sigma,
+ * sigma_next))`): every step waits there for the GPU work queued so far, where one `.tolist()` of the tensor before the
+ * loop gives the same numbers with one wait. Only where the loop itself runs on a device (it allocates or moves tensors
+ * there) and the walked tensor is known to be a tensor not in host memory: NumPy arrays, lists and CPU schedules stay silent.
+ */
+function elementSyncSite(call: Node, recv: Node, facts: FileFacts): SyncSite | null {
+  if (recv.type !== 'identifier') return null;
+  const mapped = mappedOver(recv);
+  const anchor = mapped?.call ?? call;
+  const names = mapped?.names ?? [recv.text];
+  const loop = enclosingLoop(anchor);
+  if (loop?.type !== 'for_statement' || isUnderLoggingGuard(anchor, loop)) return null;
+  const elements = tensorElements(loop, facts);
+  if (!elements || !names.every((n) => elements.has(n))) return null;
+  // Each name is read as the loop bound it (not rebound in the body before the sync).
+  if (names.some((n) => reassignedBefore(loop, n, anchor))) return null;
+  const known = names.map((n) => elements.get(n)!).filter((t) => t.known);
+  if (known.length === 0 || !runsOnDevice(loop, facts)) return null;
+  const tensor = known[0].text;
+  const each = names.length > 1 ? ` (for each of ${names.map((n) => `\`${n}\``).join(', ')})` : '';
+  return {
+    block: loop,
+    loop: null,
+    where: `on every step of this loop over \`${tensor}\`${each}`,
+    unit: 'loop',
+    advice: `convert the tensor once before the loop (\`${tensor}.tolist()\`) and loop over the numbers`,
+  };
+}
+
+/** `x[a:b]`: a subscript by slices only. */
+function isSlice(node: Node): boolean {
+  return node.type === 'subscript' && node.childrenForFieldName('subscript').every((k) => k?.type === 'slice');
+}
+
+/** `map(lambda t: t.item(), (a, b, c))` with `recv` the lambda's parameter: the call of map and the names mapped over. */
+function mappedOver(recv: Node): { call: Node; names: string[] } | null {
+  let lambda: Node | null = recv.parent;
+  while (lambda && lambda.type !== 'lambda') lambda = isNestedScope(lambda) ? null : lambda.parent;
+  const params = lambda?.childForFieldName('parameters');
+  if (!lambda || params?.namedChildCount !== 1 || params.namedChild(0)?.text !== recv.text) return null;
+  const args = lambda.parent?.type === 'argument_list' ? lambda.parent : null;
+  const call = args?.parent;
+  const items = args?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (call?.type !== 'call' || call.childForFieldName('function')?.text !== 'map' || items.length !== 2 || !items[0].equals(lambda)) return null;
+  const seq = items[1];
+  if (seq.type !== 'tuple' && seq.type !== 'list') return null;
+  const names = seq.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return names.length > 0 && names.every((n) => n.type === 'identifier') ? { call, names: names.map((n) => n.text) } : null;
+}
+
+/**
+ * The loop's targets bound to elements of a tensor: `for s in sigmas`, `for a, b in zip(sigmas[:-1], sigmas[1:])`, through
+ * `enumerate`, `tqdm`, `list`, `reversed` and one assignment of the iterable in the function (`pairs = list(zip(...))`).
+ * Each target maps to the tensor walked (slices stripped) and whether the value layer knows it as a tensor not on the host.
+ */
+function tensorElements(loop: Node, facts: FileFacts): Map<string, { text: string; known: boolean }> | null {
+  const loopLeft = loop.childForFieldName('left');
+  const loopRight = loop.childForFieldName('right');
+  if (!loopLeft || !loopRight) return null;
+  let left: Node = loopLeft;
+  let right: Node = loopRight;
+  for (let depth = 0; depth < 6; depth++) {
+    const unwrapped = unwrapIterable(right, facts);
+    if (unwrapped.enumerated) {
+      // `for i, (a, b) in enumerate(...)`: the second target is the element.
+      const parts = left.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if ((left.type !== 'pattern_list' && left.type !== 'tuple_pattern') || parts.length !== 2) return null;
+      left = parts[1].type === 'parenthesized_expression' ? (parts[1].namedChild(0) ?? parts[1]) : parts[1];
+    }
+    right = unwrapped.inner;
+    const fn = right.type === 'call' ? right.childForFieldName('function')?.text : null;
+    const args = right.type === 'call' ? positionalArguments(right) : [];
+    if ((fn === 'list' || fn === 'tuple' || fn === 'reversed') && args.length === 1 && facts.isBuiltin(fn, right)) {
+      right = args[0];
+      continue;
+    }
+    if (right.type === 'identifier') {
+      // `pairs = pairs[start:]` keeps the same elements: the other assignment says what they are.
+      const name = right.text;
+      const assigned = valuesAssignedTo(name, loop, facts).filter(
+        (v) => !(v.type === 'subscript' && v.childForFieldName('value')?.text === name && isSlice(v)),
+      );
+      if (assigned.length !== 1 || assigned[0].startIndex > loop.startIndex || values(facts).valueOf(right)) break;
+      right = assigned[0];
+      continue;
+    }
+    break;
+  }
+  const out = new Map<string, { text: string; known: boolean }>();
+  const zipped = right.type === 'call' && right.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', right);
+  const sources = zipped ? positionalArguments(right) : [right];
+  const targets = zipped ? left.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [left];
+  if (sources.length !== targets.length) return null;
+  sources.forEach((source, i) => {
+    const target = targets[i];
+    if (target.type !== 'identifier') return;
+    let tensor = source;
+    while (isSlice(tensor)) tensor = tensor.childForFieldName('value')!;
+    const value = values(facts).valueOf(tensor);
+    if (value && (value.kind !== 'tensor' || value.device === 'cpu')) return;
+    out.set(target.text, { text: tensor.text, known: value !== null });
+  });
+  return out;
+}
+
+/** The loop body allocates tensors on a device (`torch.randn(shape, device=self.device)`) or moves them there (`.to(device)`, `.cuda()`). */
+function runsOnDevice(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call').some((c) => {
+    const method = c.childForFieldName('function')?.childForFieldName('attribute')?.text;
+    if (method === 'cuda') return true;
+    const target = keywordValue(c, 'device') ?? (method === 'to' ? positionalArguments(c)[0] : undefined);
+    if (!target || target.type === 'none') return false;
+    const types = deviceTypes(target, facts);
+    return types ? [...types].some((t) => t !== 'cpu') : /(^|\.)_?device$/.test(target.text);
+  });
 }
 
 /**

@@ -151,9 +151,40 @@ export class FileFacts {
     }
     if (!node || node.type !== 'identifier') return null;
     const binding = this.byLocal.get(node.text);
-    if (!binding) return null;
+    if (!binding) {
+      const soft = this.softImports.get(node.text);
+      return soft ? [soft, ...parts].join('.') : null;
+    }
     // `import tensorflow.compat.v2 as tf` (TF 1.15 / TF 2 code): the v2 namespace is TensorFlow 2's own API.
     return [binding.target.replace(TF_COMPAT_V2, 'tensorflow'), ...parts].join('.');
+  }
+
+  private softImportsCache?: Map<string, string>;
+
+  /**
+   * Module-level names bound once by a soft-dependency import helper: `Dataset = _safe_import("torch.utils.data.Dataset")`
+   * (sktime), `torch = importlib.import_module("torch")`. The helper returns the named object (or a stand-in when the
+   * package is missing, where the code never runs), so the name refers to it as an import would.
+   */
+  private get softImports(): Map<string, string> {
+    if (!this.softImportsCache) {
+      const found = new Map<string, string>();
+      const counts = new Map<string, number>();
+      if (SOFT_IMPORT_TEXT.test(this.text)) {
+        for (const stmt of this.root.namedChildren) {
+          const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+          const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+          if (left?.type !== 'identifier') continue;
+          counts.set(left.text, (counts.get(left.text) ?? 0) + 1);
+          const target = softImportTarget(assign!.childForFieldName('right'));
+          if (target) found.set(left.text, target);
+        }
+      }
+      // A name the module binds again (or differently) is not known to be the import.
+      for (const name of [...found.keys()]) if (counts.get(name) !== 1) found.delete(name);
+      this.softImportsCache = found;
+    }
+    return this.softImportsCache;
   }
 
   /** qualifiedName of a call's callee. */
@@ -228,6 +259,23 @@ export class FileFacts {
   identifiersIn(scope: Node, name: string): Node[] {
     return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope);
   }
+}
+
+/** A call of an import helper with a dotted name in a string: `_safe_import("torch.nn.Module")`, `import_module("torch")`. */
+const SOFT_IMPORT_TEXT = /import(?:_module)?\s*\(\s*["'][A-Za-z_]/;
+const SOFT_IMPORT_HELPER = /^(?:_?(?:safe|lazy|soft|optional|try)_import|import_module)$/;
+
+/** The dotted name a soft-import helper call imports, or null (`_safe_import("torch.utils.data.Dataset")`). */
+function softImportTarget(call: Node | null | undefined): string | null {
+  if (call?.type !== 'call') return null;
+  const fn = call.childForFieldName('function');
+  const helper = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+  if (!helper || !SOFT_IMPORT_HELPER.test(helper)) return null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  const first = args[0];
+  if (!first || first.type !== 'string' || args.slice(1).some((a) => a.type !== 'keyword_argument')) return null;
+  const m = /^["']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)["']$/.exec(first.text);
+  return m ? m[1] : null;
 }
 
 /** Adds the modules an import target makes importsModule true for: `a.b.c` adds `a`, `a.b` and `a.b.c`. */

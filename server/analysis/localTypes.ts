@@ -713,16 +713,32 @@ export class LocalTypes {
   private readonly attributes = new Map<string, Value | null>();
 
   /**
-   * `self.x` read in a method: the value every assignment of `self.x` in the class's methods agrees on
-   * (or the class-level annotation `x: pd.DataFrame`). Undefined when `object` is not `self`.
+   * What the callee of a call holds: `self.encoder` in `self.encoder(x)` (an nn.Module set in `__init__` or `fit`),
+   * or a name. A call never runs on None, so `self.net = None` placeholders (set in `__init__` until `fit` builds the
+   * model) are left out of the agreement here, as they are not for other reads (`if self.net is None:`).
    */
-  private selfAttribute(object: Node, attr: string): Value | null | undefined {
+  calleeValue(fn: Node | null | undefined): Value | null {
+    if (!fn) return null;
+    if (fn.type === 'identifier') return this.valueOf(fn);
+    if (fn.type !== 'attribute') return null;
+    const object = fn.childForFieldName('object');
+    const attr = fn.childForFieldName('attribute')?.text;
+    if (!object || !attr) return null;
+    return timed(() => this.selfAttribute(object, attr, true)) ?? null;
+  }
+
+  /**
+   * `self.x` read in a method: the value every assignment of `self.x` in the class's methods agrees on
+   * (or the class-level annotation `x: pd.DataFrame`). Undefined when `object` is not `self`. With `calledOnly`,
+   * assignments of None are left out (see calleeValue).
+   */
+  private selfAttribute(object: Node, attr: string, calledOnly = false): Value | null | undefined {
     const cls = this.selfClass(object);
     if (!cls) return undefined;
-    const key = `${cls.id}.${attr}`;
+    const key = `${cls.id}.${attr}${calledOnly ? '()' : ''}`;
     if (this.attributes.has(key)) return this.attributes.get(key)!;
     this.attributes.set(key, null);
-    const value = this.computeAttribute(cls, attr);
+    const value = this.computeAttribute(cls, attr, calledOnly);
     this.attributes.set(key, value);
     return value;
   }
@@ -749,7 +765,7 @@ export class LocalTypes {
     return writes;
   }
 
-  private computeAttribute(cls: Node, attr: string): Value | null {
+  private computeAttribute(cls: Node, attr: string, skipNone = false): Value | null {
     const body = cls.childForFieldName('body');
     if (!body) return null;
     for (const stmt of body.namedChildren) {
@@ -768,7 +784,16 @@ export class LocalTypes {
       if (!isWrite && !inTuple) continue;
       const object = target.childForFieldName('object');
       if (!object || this.selfClass(object)?.id !== cls.id) continue;
-      if (inTuple || parent!.type === 'augmented_assignment') return null;
+      const item = inTuple ? tupleItemFor(target) : null;
+      if (skipNone && (inTuple ? item?.type === 'none' : parent!.childForFieldName('right')?.type === 'none')) continue;
+      if (inTuple) {
+        // `self.net, self.opt = Net(), None`: the item at the target's place.
+        if (!item) return null;
+        values.push({ type: this.evaluate(item, 1) });
+        setIn ||= scopeOf(target)?.childForFieldName('name')?.text ?? '';
+        continue;
+      }
+      if (parent!.type === 'augmented_assignment') return null;
       let right = parent!.childForFieldName('right');
       while (right?.type === 'assignment') right = right.childForFieldName('right');
       values.push({ type: right ? this.evaluate(right, 1) : null });
@@ -1189,6 +1214,24 @@ function enclosingScope(scope: Node): Node | null {
     if (n.type === 'function_definition' || n.type === 'module') return n;
   }
   return null;
+}
+
+/**
+ * The value a tuple assignment gives `target`: `self.net, self.opt = Net(), None` gives `self.net` `Net()` (the item at
+ * the target's place in a tuple of the same length, no starred item); null when it cannot be told.
+ */
+function tupleItemFor(target: Node): Node | null {
+  const pattern = target.parent;
+  const assignment = pattern?.parent;
+  if (!pattern || assignment?.type !== 'assignment' || !assignment.childForFieldName('left')?.equals(pattern)) return null;
+  const right = assignment.childForFieldName('right');
+  if (right?.type !== 'expression_list' && right?.type !== 'tuple') return null;
+  const targets = pattern.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const items = right.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const at = targets.findIndex((t) => t.equals(target));
+  if (targets.length !== items.length || at < 0 || items.some((i) => i.type === 'list_splat') || targets.some((t) => t.type === 'list_splat_pattern'))
+    return null;
+  return items[at];
 }
 
 function agreed(bindings: readonly { type: ValueType | null }[]): ValueType | null {

@@ -25,6 +25,7 @@ import { Query, type Node } from '../syntax/parser';
 import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
 import { identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
+import { values } from './values';
 
 export type Framework = 'torch' | 'tf';
 export type LoopKind = 'train' | 'forward';
@@ -761,6 +762,8 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       const obj = fn.childForFieldName('object');
       const attr = fn.childForFieldName('attribute')?.text;
       if (attr === 'forward' || (obj?.text === 'self' && attr && /model|net|encoder|decoder|backbone|module/i.test(attr))) return call;
+      // `self.lstmed(batch)`: named otherwise, but what the class assigns to it is an nn.Module (`self.lstmed = LSTMEDModule(...)`).
+      if (obj?.text === 'self' && values(facts).calleeValue(fn)?.kind === 'module') return call;
     }
   }
   return null;

@@ -29,9 +29,26 @@ const probe = defineRule({
   },
 });
 
+/** `self.c_x(...)`: reports what the value layer says the callee holds (calleeValue). */
+const calleeProbe = defineRule({
+  id: 'values-callee-probe',
+  title: 'values callee probe',
+  category: 'numpy',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'numpy-vectorization',
+  message: 'values callee probe message',
+  docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+  query: '(call function: (attribute object: (identifier) @o attribute: (identifier) @a) @fn (#eq? @o "self") (#match? @a "^c_"))',
+  check(m, ctx) {
+    ctx.report({ node: m.need('fn'), message: shown(values(ctx.facts).calleeValue(m.need('fn'))) });
+  },
+});
+
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create([probe], DIST);
+  engine = await Engine.create([probe, calleeProbe], DIST);
 });
 after(() => engine.dispose());
 
@@ -181,6 +198,54 @@ class Report:
         V(self.df); V(self.other); V(self.mixed); V(self.table()); V(self.missing)
 `);
     assert.deepEqual(got, ['dataframe', 'dataframe', 'unknown', 'dataframe', 'unknown']);
+  });
+
+  it('knows what a called self attribute holds: None placeholders and tuple items read, another value makes it unknown', () => {
+    const got = valuesIn(`
+import torch
+from torch import nn
+class Net(nn.Module):
+    pass
+class Detector:
+    def __init__(self):
+        self.c_net = None
+        self.c_pair, self.opt = None, None
+        self.c_fn = None
+    def _build(self):
+        return Net()
+    def fit(self, data):
+        self.c_net = self._build().to("cuda")
+        self.c_pair, self.opt = Net(), torch.optim.SGD([], 0.1)
+        self.c_fn = len
+    def score(self, x):
+        self.c_net(x); self.c_pair(x); self.c_fn(x)
+        V(self.c_net)
+`);
+    // Read as a value (not called), the None placeholder still counts: the attribute may be None there.
+    assert.deepEqual(got, ['module', 'module', 'unknown', 'unknown']);
+  });
+
+  it('reads soft-dependency imports as imports, and host tensors made from NumPy arrays', () => {
+    const got = valuesIn(`
+import numpy as np
+from pkg.utils import _safe_import
+torch = _safe_import("torch")
+F = _safe_import("torch.nn.functional")
+Other = _safe_import("torch")
+Other = object
+V(torch.zeros(3)); V(Other.zeros(3)); V(torch.tensor(np.zeros(3))); V(torch.where(torch.zeros(3, device="cuda") > 0, 1, 0)); V(F.pad(torch.ones(2), (0, 1)))
+`);
+    assert.deepEqual(got, ['tensor cpu', 'unknown', 'tensor cpu', 'tensor cuda', 'tensor cpu']);
+  });
+
+  it('knows PyTorch models loaded with from_pretrained, and nothing else from_pretrained loads', () => {
+    const got = valuesIn(`
+from transformers import AutoModelForCausalLM, AutoTokenizer, BertModel, TFAutoModel, AutoConfig
+from diffusers import UNet2DConditionModel, StableDiffusionPipeline
+V(AutoModelForCausalLM.from_pretrained("m").to("cuda")); V(BertModel.from_pretrained("m")); V(UNet2DConditionModel.from_pretrained("m"))
+V(AutoTokenizer.from_pretrained("m")); V(TFAutoModel.from_pretrained("m")); V(AutoConfig.from_pretrained("m")); V(StableDiffusionPipeline.from_pretrained("m"))
+`);
+    assert.deepEqual(got, ['module', 'module', 'module', 'unknown', 'unknown', 'unknown', 'unknown']);
   });
 
   it('knows a self attribute only in methods that never rebind self (an import or a case pattern may rebind it)', () => {

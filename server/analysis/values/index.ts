@@ -36,6 +36,8 @@ export interface ValueLayer {
   isA(expr: Node | null | undefined, ...kinds: ValueKind[]): boolean;
   /** What a def returns, or null. */
   functionReturn(def: Node): Value | null;
+  /** What the callee of a call holds (`self.encoder` in `self.encoder(x)`), None placeholders left out; or null. */
+  calleeValue(fn: Node | null | undefined): Value | null;
 }
 
 /** The memoised value layer of a file. */
@@ -49,6 +51,7 @@ export function values(facts: FileFacts): ValueLayer {
       return !!v && kinds.includes(v.kind);
     },
     functionReturn: (def) => types.functionReturn(def),
+    calleeValue: (fn) => types.calleeValue(fn),
   };
 }
 

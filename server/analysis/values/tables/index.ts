@@ -23,9 +23,16 @@ for (const table of TABLES) {
   for (const [name, v] of Object.entries(table.bases ?? {})) if (!bases.has(name)) bases.set(name, v);
 }
 
+/**
+ * `AutoModelForCausalLM.from_pretrained(...)`, `UNet2DConditionModel.from_pretrained(...)`: a PyTorch model class of
+ * transformers or diffusers loading weights (named `...Model` or `...For<Task>`; TF and Flax classes, pipelines,
+ * tokenizers, configs and processors are not nn.Modules).
+ */
+const PRETRAINED_MODULE = /^(?:transformers|diffusers)\.(?!TF|Flax)[A-Z]\w*(?:Model|For[A-Z]\w*)\.from_pretrained$/;
+
 /** What a call of this qualified name returns, per the tables. */
 export function callReturns(qualified: string): Returns | undefined {
-  return calls.get(qualified);
+  return calls.get(qualified) ?? (PRETRAINED_MODULE.test(qualified) ? 'module' : undefined);
 }
 
 /** What `<receiver of this kind>.<method>(...)` returns, per the tables. */

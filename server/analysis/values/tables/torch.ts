@@ -46,7 +46,11 @@ function copiedTensorOn(call: CallView, literalOnHost = false): Value {
   if (device) return onNamedDevice(device);
   const data = call.positional[0];
   const literal = data !== undefined && LITERAL_DATA.has(data.type) && !/[\w\]]\s*\(/.test(data.text);
-  return { kind: 'tensor', device: literal && literalOnHost ? 'cpu' : undefined };
+  if (literal && literalOnHost) return { kind: 'tensor', device: 'cpu' };
+  // `torch.tensor(arr)` of a NumPy array is made in host memory; `F.pad(t)`, `torch.where(t > 0, ...)` stay where `t` is.
+  const given = data !== undefined && !literal ? call.valueOf(data) : null;
+  if (given?.kind === 'ndarray') return { kind: 'tensor', device: 'cpu' };
+  return { kind: 'tensor', device: given?.kind === 'tensor' ? given.device : undefined };
 }
 
 function onNamedDevice(device: Node): Value {
@@ -89,6 +93,8 @@ export const TORCH_TABLE: LibraryTable = {
     ...all(TENSOR_FACTORIES, tensorOn, 'torch.'),
     ...all(COPYING_FACTORIES, (call) => copiedTensorOn(call), 'torch.'),
     'torch.tensor': (call) => copiedTensorOn(call, true),
+    'torch.where': (call) => copiedTensorOn(call),
+    'torch.nn.functional.pad': (call) => copiedTensorOn(call),
     'torch.device': 'device',
     'torch.utils.data.DataLoader': 'dataloader',
     'torch.utils.data.dataloader.DataLoader': 'dataloader',

@@ -440,6 +440,8 @@ export class LocalTypes {
     const value = expr.childForFieldName('value');
     const keys = expr.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
     if (!value || keys.length === 0) return null;
+    const indexer = value.type === 'attribute' ? value.childForFieldName('attribute')?.text : undefined;
+    if (indexer === 'loc' || indexer === 'iloc') return this.evaluateIndexer(value.childForFieldName('object')!, indexer, keys, depth);
     const vt = this.evaluate(value, depth + 1);
     if (!vt) return null;
     if (vt.kind === 'dataframe') {
@@ -482,6 +484,35 @@ export class LocalTypes {
       if (vt.ndim !== undefined && vt.ndim >= 2 && isIntegerLike(keys[0])) return { kind: 'ndarray', ndim: vt.ndim - 1 };
     }
     return null;
+  }
+
+  /**
+   * `df.loc[rows]`, `df.iloc[rows, cols]`, `s.loc[rows]`: several rows of a DataFrame (and several columns,
+   * or all of them) stay a DataFrame, one column of them is a Series; several items of a Series stay a
+   * Series. One row or one item is unknown: `.loc["r"]` is a row Series, or a DataFrame when the label
+   * repeats, and a single item is a scalar. So is anything the key does not show (a name of unknown value,
+   * a callable, a MultiIndex tuple).
+   */
+  private evaluateIndexer(object: Node, indexer: 'loc' | 'iloc', keys: Node[], depth: number): ValueType | null {
+    const ot = this.evaluate(object, depth + 1);
+    if (ot?.kind !== 'dataframe' && ot?.kind !== 'series') return null;
+    const rows = this.selection(keys[0], indexer, depth);
+    if (rows !== 'many') return null;
+    if (ot.kind === 'series') return keys.length === 1 ? { kind: 'series', why: `\`.${indexer}[...]\` of several items keeps a Series` } : null;
+    if (keys.length === 1) return { kind: 'dataframe', why: `\`.${indexer}[...]\` of several rows keeps a DataFrame` };
+    const columns = keys.length === 2 ? this.selection(keys[1], indexer, depth) : null;
+    if (columns === 'many') return { kind: 'dataframe', why: `\`.${indexer}[...]\` of several rows and columns keeps a DataFrame` };
+    return columns === 'one' ? { kind: 'series', why: `\`.${indexer}[...]\` of one column gives a Series` } : null;
+  }
+
+  /** What one part of a `.loc` / `.iloc` key selects: several labels or positions, one, or null when the key does not show it. */
+  private selection(key: Node, indexer: 'loc' | 'iloc', depth: number): 'many' | 'one' | null {
+    if (key.type === 'slice' || key.type === 'list') return 'many';
+    if (indexer === 'iloc' ? isIntegerLike(key) : key.type === 'string' && !/^[fFbB]/.test(key.text)) return 'one';
+    // A boolean mask or an array of labels or positions.
+    const kt = this.evaluate(key, depth + 1);
+    if (kt?.kind === 'series' || kt?.kind === 'index') return 'many';
+    return kt?.kind === 'ndarray' && kt.ndim !== 0 ? 'many' : null;
   }
 
   private evaluateAttribute(expr: Node, depth: number): ValueType | null {

@@ -417,6 +417,25 @@ def transform(Z):
     assert.deepEqual(got, ['series', 'series', 'series']);
   });
 
+  it('knows .loc / .iloc selections: rows (and several columns) keep a DataFrame, one column gives a Series, the rest stays unknown', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+df = pd.read_csv("x")
+s = df["a"]
+mask = s.isna()
+V(df.loc[mask,]); V(df.loc[mask]); V(df.iloc[2:5]); V(df.iloc[[0, 2]]); V(df.loc[:, ["a", "b"]]); V(df.iloc[:, 1:]); V(df.loc[mask, "a"])
+V(df.iloc[np.arange(3), 0]); V(s.loc[mask]); V(s.iloc[:3])
+V(df.loc["r1"]); V(df.iloc[0]); V(df.loc[key]); V(df.loc[key, "a"]); V(df.loc[mask, col]); V(df.iloc[0, 1]); V(s.loc["r1"]); V(s.iloc[0])
+V(df.loc[lambda d: d.a > 0]); V(df.loc[("a", "b")]); V(df.loc[mask, "a", "b"]); V(df.loc[f"{k}"]); V(unknown.loc[mask])
+`);
+    assert.deepEqual(got, [
+      ...['dataframe', 'dataframe', 'dataframe', 'dataframe', 'dataframe', 'dataframe', 'series', 'series', 'series', 'series'],
+      ...['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown'],
+      ...['unknown', 'unknown', 'unknown', 'unknown', 'unknown'],
+    ]);
+  });
+
   it('reads module-level code in order: a later binding does not reach an earlier use (notebook cells)', () => {
     const got = valuesIn(`
 import pandas as pd

@@ -749,11 +749,7 @@ export class LocalTypes {
   private passedThrough(def: Node, call: Node, skip: number, depth: number): Value | null {
     const param = this.returnedParameter(def);
     if (!param) return null;
-    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
-    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === param.name);
-    const index = param.position === null ? -1 : param.position - skip;
-    const arg = keyword ? keyword.childForFieldName('value') : index >= 0 ? args.filter((a) => a.type !== 'keyword_argument')[index] : null;
+    const arg = argumentFor(call, param.name, param.position === null ? null : param.position - skip);
     const value = arg ? this.evaluate(arg, depth + 1) : null;
     const fname = def.childForFieldName('name')?.text ?? 'the function';
     return value ? { ...value, why: `\`${fname}()\` returns its parameter \`${param.name}\`, passed ${article(value.kind)} here` } : null;
@@ -897,10 +893,7 @@ export class LocalTypes {
         if (id.equals(fname)) continue;
         const call = id.parent;
         if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return null;
-        const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-        if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
-        const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
-        const arg = keyword ? keyword.childForFieldName('value') : args.filter((a) => a.type !== 'keyword_argument')[index];
+        const arg = argumentFor(call, name, index);
         if (!arg) return null;
         values.push({ type: this.evaluate(arg, 1) });
       }
@@ -1348,6 +1341,18 @@ function parameterList(def: Node): { name: string; node: Node; plain: boolean }[
     if (nameNode) out.push({ name: nameNode.text, node: p, plain: true });
   }
   return out;
+}
+
+/**
+ * The argument `call` passes for parameter `name`, by keyword or at `position` among the positional ones
+ * (null: keyword-only); null when it passes none, or unpacks (`*xs`, `**kw`) so that no one can tell.
+ */
+function argumentFor(call: Node, name: string, position: number | null): Node | null {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+  if (keyword) return keyword.childForFieldName('value');
+  return position === null || position < 0 ? null : (args.filter((a) => a.type !== 'keyword_argument')[position] ?? null);
 }
 
 /** A parameter a def returns unchanged: its name, and its position (null when it is keyword-only). */

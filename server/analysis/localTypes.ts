@@ -328,14 +328,14 @@ export class LocalTypes {
       if (returns !== undefined) return this.apply(returns, { node: call, positional, keywords }, `\`${fn.text}(...)\``, depth);
       return this.importedCall(q);
     }
-    if (fn.type === 'identifier') return this.localCall(fn);
+    if (fn.type === 'identifier') return this.localCall(fn, call, depth);
 
     // Methods of a known receiver.
     if (fn.type !== 'attribute') return null;
     const receiver = fn.childForFieldName('object');
     const method = fn.childForFieldName('attribute')?.text;
     if (!receiver || !method) return null;
-    const own = this.ownMethodCall(receiver, method, call);
+    const own = this.ownMethodCall(receiver, method, call, depth);
     if (own !== undefined) return own;
     const rt = this.evaluate(receiver, depth + 1);
     if (!rt) {
@@ -439,6 +439,8 @@ export class LocalTypes {
     const value = expr.childForFieldName('value');
     const keys = expr.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
     if (!value || keys.length === 0) return null;
+    const indexer = value.type === 'attribute' ? value.childForFieldName('attribute')?.text : undefined;
+    if (indexer === 'loc' || indexer === 'iloc') return this.evaluateIndexer(value.childForFieldName('object')!, indexer, keys, depth);
     const vt = this.evaluate(value, depth + 1);
     if (!vt) return null;
     if (vt.kind === 'dataframe') {
@@ -483,6 +485,35 @@ export class LocalTypes {
     return null;
   }
 
+  /**
+   * `df.loc[rows]`, `df.iloc[rows, cols]`, `s.loc[rows]`: several rows of a DataFrame (and several columns,
+   * or all of them) stay a DataFrame, one column of them is a Series; several items of a Series stay a
+   * Series. One row or one item is unknown: `.loc["r"]` is a row Series, or a DataFrame when the label
+   * repeats, and a single item is a scalar. So is anything the key does not show (a name of unknown value,
+   * a callable, a MultiIndex tuple).
+   */
+  private evaluateIndexer(object: Node, indexer: 'loc' | 'iloc', keys: Node[], depth: number): ValueType | null {
+    const ot = this.evaluate(object, depth + 1);
+    if (ot?.kind !== 'dataframe' && ot?.kind !== 'series') return null;
+    const rows = this.selection(keys[0], indexer, depth);
+    if (rows !== 'many') return null;
+    if (ot.kind === 'series') return keys.length === 1 ? { kind: 'series', why: `\`.${indexer}[...]\` of several items keeps a Series` } : null;
+    if (keys.length === 1) return { kind: 'dataframe', why: `\`.${indexer}[...]\` of several rows keeps a DataFrame` };
+    const columns = keys.length === 2 ? this.selection(keys[1], indexer, depth) : null;
+    if (columns === 'many') return { kind: 'dataframe', why: `\`.${indexer}[...]\` of several rows and columns keeps a DataFrame` };
+    return columns === 'one' ? { kind: 'series', why: `\`.${indexer}[...]\` of one column gives a Series` } : null;
+  }
+
+  /** What one part of a `.loc` / `.iloc` key selects: several labels or positions, one, or null when the key does not show it. */
+  private selection(key: Node, indexer: 'loc' | 'iloc', depth: number): 'many' | 'one' | null {
+    if (key.type === 'slice' || key.type === 'list') return 'many';
+    if (indexer === 'iloc' ? isIntegerLike(key) : key.type === 'string' && !/^[fFbB]/.test(key.text)) return 'one';
+    // A boolean mask or an array of labels or positions.
+    const kt = this.evaluate(key, depth + 1);
+    if (kt?.kind === 'series' || kt?.kind === 'index') return 'many';
+    return kt?.kind === 'ndarray' && kt.ndim !== 0 ? 'many' : null;
+  }
+
   private evaluateAttribute(expr: Node, depth: number): ValueType | null {
     const object = expr.childForFieldName('object');
     const attr = expr.childForFieldName('attribute')?.text;
@@ -518,10 +549,10 @@ export class LocalTypes {
   // ---- functions and classes of the workspace ----
 
   /** `helper(...)` / `Cls(...)` where the name is a def or class of this file, or a relative import. */
-  private localCall(fn: Node): Value | null {
+  private localCall(fn: Node, call: Node, depth: number): Value | null {
     const definition = this.definitionNamed(fn.text, fn);
     if (!definition) return null;
-    if (definition.type === 'function_definition') return this.functionReturn(definition);
+    if (definition.type === 'function_definition') return this.passedThrough(definition, call, 0, depth) ?? this.functionReturn(definition);
     if (definition.type === 'class_definition') return this.classInstance(definition, 0);
     if (definition.type === 'import_from_statement') {
       const module = definition.childForFieldName('module_name')?.text ?? '';
@@ -660,13 +691,67 @@ export class LocalTypes {
   }
 
   /** `self.helper(...)` inside a method: what that method of the same class returns (undefined: not such a call). */
-  private ownMethodCall(receiver: Node, method: string, call: Node): Value | null | undefined {
+  private ownMethodCall(receiver: Node, method: string, call: Node, depth: number): Value | null | undefined {
     const cls = this.selfClass(receiver);
     if (!cls) return undefined;
     const defs = methodsNamed(cls, method);
     if (defs.length !== 1) return defs.length === 0 ? undefined : null;
-    void call;
-    return this.functionReturn(defs[0]);
+    // `self.m(x)` binds `self` (or `cls`) to the first parameter, except for a staticmethod.
+    const bound = decoratorsOf(defs[0]).some((d) => /^@\s*staticmethod\b/.test(d.text)) ? 0 : 1;
+    return this.passedThrough(defs[0], call, bound, depth) ?? this.functionReturn(defs[0]);
+  }
+
+  private readonly returnedParameters = new Map<number, ReturnedParameter | null>();
+
+  /**
+   * The parameter a def hands back unchanged on every path (`def _fill(Z, k): Z.iloc[:k] = 0; return Z`), or
+   * null: a def that returns anything else on some path, may fall off its end, rebinds the parameter, is a
+   * generator, async or wrapped by a decorator. Such a helper returns whatever its caller passed, so the call
+   * has the argument's value. Memoised per def.
+   */
+  private returnedParameter(def: Node): ReturnedParameter | null {
+    const memo = this.returnedParameters.get(def.id);
+    if (memo !== undefined) return memo;
+    const found = this.findReturnedParameter(def);
+    this.returnedParameters.set(def.id, found);
+    return found;
+  }
+
+  private findReturnedParameter(def: Node): ReturnedParameter | null {
+    if (def.child(0)?.type === 'async') return null;
+    if (decoratorsOf(def).some((d) => !TRANSPARENT_DECORATORS.test(d.text.replace(/^@\s*/, '').replace(/\(.*$/s, '')))) return null;
+    const body = def.childForFieldName('body');
+    if (!body || hasOwnYield(def) || !endsEveryPath(body)) return null;
+    const returned = new Set<string>();
+    for (const r of findDescendants(body, (n) => n.type === 'return_statement', isNestedScope)) {
+      const v = r.namedChildren.find((c) => c && c.type !== 'comment');
+      if (v?.type !== 'identifier') return null;
+      returned.add(v.text);
+    }
+    if (returned.size !== 1) return null;
+    const name = [...returned][0];
+    let position: number | null = 0;
+    for (const p of parameterList(def)) {
+      if (p.plain && p.name === name) return this.indexOf(def, name).bindings.get(name)?.length === 1 ? { name, position } : null;
+      // Past `*`, `*args` or `**kwargs` parameters are keyword-only; `/` ends only the positional-only ones.
+      if (p.node.type === 'positional_separator') continue;
+      if (position !== null) position = p.plain ? position + 1 : null;
+    }
+    return null;
+  }
+
+  /**
+   * What `call` returns when its def returns its own parameter: the value of the argument passed for it
+   * (`skip`: leading parameters the call binds itself, `self` of a method). Null when not such a def, or
+   * the argument is missing, unpacked (`*xs`, `**kw`) or unknown.
+   */
+  private passedThrough(def: Node, call: Node, skip: number, depth: number): Value | null {
+    const param = this.returnedParameter(def);
+    if (!param) return null;
+    const arg = argumentFor(call, param.name, param.position === null ? null : param.position - skip);
+    const value = arg ? this.evaluate(arg, depth + 1) : null;
+    const fname = def.childForFieldName('name')?.text ?? 'the function';
+    return value ? { ...value, why: `\`${fname}()\` returns its parameter \`${param.name}\`, passed ${article(value.kind)} here` } : null;
   }
 
   /** The class whose instance `receiver` is, when it is the first parameter (`self`) of one of its methods. */
@@ -832,10 +917,7 @@ export class LocalTypes {
         if (id.equals(fname)) continue;
         const call = id.parent;
         if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id)) return null;
-        const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-        if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
-        const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
-        const arg = keyword ? keyword.childForFieldName('value') : args.filter((a) => a.type !== 'keyword_argument')[index];
+        const arg = argumentFor(call, name, index);
         if (!arg) return null;
         values.push({ type: this.evaluate(arg, 1) });
       }
@@ -1008,15 +1090,17 @@ export class LocalTypes {
    * A parameter the annotations left unknown, typed by what the code shows unambiguously: the
    * arguments every call site of a private helper passes, a method only a DataFrame has, or the
    * docstring documenting an ndarray.
-   * Only for a parameter the function never rebinds.
+   * Call sites and docstrings tell what the parameter holds on entry, so they type it even when the body
+   * rebinds it later (`Z = _filter(Z)`: the flow decides which binding reaches a use); a method call in
+   * the body tells it only for a parameter the function never rebinds.
    */
   private typeParameterFromUse(def: Node, name: string, bindings: Map<string, Binding[]>): void {
     const params = parameterList(def);
     const i = params.findIndex((p) => p.name === name);
     const list = bindings.get(name);
-    if (i < 0 || !list || list.length !== 1 || list[0].type || list[0].node.id !== params[i].node.id) return;
-    list[0].type =
-      this.argumentsAtCallSites(def, i, name) ?? (this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null) ?? documentedParameter(def, name);
+    if (i < 0 || !list || list[0].type || list[0].node.id !== params[i].node.id) return;
+    const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null;
+    list[0].type = this.argumentsAtCallSites(def, i, name) ?? byUse ?? documentedParameter(def, name);
   }
 
   /** A def's parameters, bound at the def's start, typed by their annotations. */
@@ -1299,6 +1383,24 @@ function parameterList(def: Node): { name: string; node: Node; plain: boolean }[
     if (nameNode) out.push({ name: nameNode.text, node: p, plain: true });
   }
   return out;
+}
+
+/**
+ * The argument `call` passes for parameter `name`, by keyword or at `position` among the positional ones
+ * (null: keyword-only); null when it passes none, or unpacks (`*xs`, `**kw`) so that no one can tell.
+ */
+function argumentFor(call: Node, name: string, position: number | null): Node | null {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+  if (keyword) return keyword.childForFieldName('value');
+  return position === null || position < 0 ? null : (args.filter((a) => a.type !== 'keyword_argument')[position] ?? null);
+}
+
+/** A parameter a def returns unchanged: its name, and its position (null when it is keyword-only). */
+interface ReturnedParameter {
+  name: string;
+  position: number | null;
 }
 
 /** `name.iterrows()` / `.itertuples()` / `.applymap()` in the def's own body: only a pandas DataFrame has these methods. */

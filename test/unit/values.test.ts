@@ -399,6 +399,108 @@ def tear_sheet(returns, positions, factor, either, frame):
     assert.deepEqual(got, ['series', 'dataframe', 'unknown', 'unknown', 'dataframe']);
   });
 
+  it('gives a call of a helper that returns its own parameter the kind of the argument passed there', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+def _fill(Z, limit):
+    for i in range(limit):
+        Z.iloc[i] = 0
+    return Z
+def pick(a, b):
+    if b:
+        return a
+    return a
+def other(a, b):
+    if b:
+        return a
+    return b
+def mixed(a):
+    if a is None:
+        return pd.DataFrame()
+    return a
+def rebinds(a):
+    a = a.tolist()
+    return a
+def rec(a, n):
+    if n:
+        return rec(a, n - 1)
+    return a
+def splat(*args):
+    return args
+def falls_off(a):
+    if a:
+        return a
+class Model:
+    def _clean(self, frame):
+        frame.dropna(inplace=True)
+        return frame
+    def run(self, path):
+        df = pd.read_csv(path)
+        V(self._clean(df))
+df = pd.read_csv("x")
+s = df["a"]
+V(_fill(df, 3)); V(_fill(limit=3, Z=s)); V(pick(np.zeros(3), 1)); V(pick(df, 1)); V(other(df, s)); V(mixed(s))
+V(rebinds(df)); V(rec(df, 2)); V(splat(df)); V(falls_off(df)); V(_fill(*[df, 3])); V(pick(b=1)); V(_fill(unknown(), 3))
+`);
+    assert.deepEqual(got, [
+      'dataframe',
+      'dataframe',
+      'series',
+      'ndarray 1-D',
+      'dataframe',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+  });
+
+  it('follows a parameter through `x = helper(x)` where the helper returns it (the argument is read before the rebinding)', () => {
+    const got = valuesIn(`
+import pandas as pd
+def _filt(Z, k):
+    Z.loc[Z.index[0]] = k
+    return Z
+def transform(Z):
+    """Run.
+
+    Parameters
+    ----------
+    Z : pd.Series
+    """
+    V(Z)
+    V(_filt(Z=Z, k=1))
+    Z = _filt(Z=Z, k=1)
+    V(Z)
+`);
+    assert.deepEqual(got, ['series', 'series', 'series']);
+  });
+
+  it('knows .loc / .iloc selections: rows (and several columns) keep a DataFrame, one column gives a Series, the rest stays unknown', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+df = pd.read_csv("x")
+s = df["a"]
+mask = s.isna()
+V(df.loc[mask,]); V(df.loc[mask]); V(df.iloc[2:5]); V(df.iloc[[0, 2]]); V(df.loc[:, ["a", "b"]]); V(df.iloc[:, 1:]); V(df.loc[mask, "a"])
+V(df.iloc[np.arange(3), 0]); V(s.loc[mask]); V(s.iloc[:3])
+V(df.loc["r1"]); V(df.iloc[0]); V(df.loc[key]); V(df.loc[key, "a"]); V(df.loc[mask, col]); V(df.iloc[0, 1]); V(s.loc["r1"]); V(s.iloc[0])
+V(df.loc[lambda d: d.a > 0]); V(df.loc[("a", "b")]); V(df.loc[mask, "a", "b"]); V(df.loc[f"{k}"]); V(unknown.loc[mask])
+`);
+    assert.deepEqual(got, [
+      ...['dataframe', 'dataframe', 'dataframe', 'dataframe', 'dataframe', 'dataframe', 'series', 'series', 'series', 'series'],
+      ...['unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown'],
+      ...['unknown', 'unknown', 'unknown', 'unknown', 'unknown'],
+    ]);
+  });
+
   it('reads module-level code in order: a later binding does not reach an earlier use (notebook cells)', () => {
     const got = valuesIn(`
 import pandas as pd

@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, jitDecorator, topLevelFunction } from '../../server/analysis';
+import {
+  decoratorCallee,
+  decoratorsOf,
+  FileFacts,
+  findDescendants,
+  jitDecorator,
+  parameterAnnotation,
+  parameterNames,
+  topLevelFunction,
+} from '../../server/analysis';
 import { ensureImport, removeArgument, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -65,7 +74,7 @@ export default defineRule({
         ctx.report({
           node: jit.decorator,
           severity: 'hint',
-          message: `\`${name}\` is compiled with \`${opt}\` (object mode), which runs at Python speed; it uses \`${blocker}\`, which nopython mode cannot compile, so drop the decorator (it only adds compile time)`,
+          message: `\`${name}\` is compiled with \`${opt}\` (object mode), which runs at Python speed; it uses ${blocker}, which nopython mode cannot compile, so drop the decorator (it only adds compile time)`,
         });
         return;
       }
@@ -110,6 +119,8 @@ export default defineRule({
 
 /** Modules whose functions nopython mode compiles (a subset of each: unsupported ones fail at the first call, as before). */
 const COMPILABLE_MODULES = new Set(['numpy', 'math', 'cmath', 'numba', 'random', 'operator']);
+/** NumPy functions nopython mode does not support (it fails at the first call). */
+const UNSUPPORTED_NUMPY = /^numpy\.(polyfit|polyval|gradient|apply_along_axis|vectorize|einsum|pad|loadtxt|genfromtxt|savetxt|fft\..*)$/;
 /** Builtins nopython mode supports. */
 const COMPILABLE_BUILTINS = new Set([
   'abs',
@@ -151,6 +162,15 @@ const COMPILABLE_BUILTINS = new Set([
 function firstUncompilable(def: Node, facts: FileFacts): string | null {
   const body = def.childForFieldName('body');
   if (!body) return null;
+  // Kats' `@jit(forceobj=True) @deprecated(...)`: another wrapper, which nopython mode cannot compile through.
+  for (const decorator of decoratorsOf(def)) {
+    const name = decoratorCallee(decorator).text;
+    if (!/(^|\.)(n?jit|staticmethod|classmethod)$/.test(name)) return `\`@${name}\``;
+  }
+  // `extra_args: Optional[Dict[str, bool]]`: a Python dict argument, which nopython mode does not take.
+  for (const name of parameterNames(def)) {
+    if (/\b(Dict|dict|Mapping|MutableMapping)\b/.test(parameterAnnotation(def, name) ?? '')) return `the dict parameter \`${name}\``;
+  }
   for (const node of findDescendants(body, (n) => n.type === 'call' || n.type === 'dictionary' || n.type === 'set' || n.type === 'dictionary_comprehension')) {
     if (node.type !== 'call') return node.type === 'set' ? 'a set' : 'a dict';
     const callee = node.childForFieldName('function');
@@ -160,18 +180,20 @@ function firstUncompilable(def: Node, facts: FileFacts): string | null {
     if (root.type !== 'identifier') continue;
     const qualified = facts.qualifiedName(callee);
     if (qualified) {
-      if (!COMPILABLE_MODULES.has(qualified.split('.')[0])) return callee.text;
+      if (!COMPILABLE_MODULES.has(qualified.split('.')[0]) || UNSUPPORTED_NUMPY.test(qualified)) return `\`${callee.text}\``;
       continue;
     }
+    // `TsFeatures.get_level_shift_features(...)`: a method of a class of this file, run as Python.
+    if (callee.type === 'attribute' && root.type === 'identifier' && /^[A-Z]/.test(root.text) && !facts.binding(root.text)) return `\`${callee.text}\``;
     if (callee.type === 'identifier') {
       if (facts.isBuiltin(callee.text, node) && COMPILABLE_BUILTINS.has(callee.text)) continue;
       const local = topLevelFunction(callee.text, facts);
       if (local && jitDecorator(facts, local)?.nopython) continue;
-      if (local || facts.isBuiltin(callee.text, node)) return callee.text;
+      if (local || facts.isBuiltin(callee.text, node)) return `\`${callee.text}\``;
       continue;
     }
     // `self.helper()`, `x.to_frame()`: a method of an object nopython mode does not type (array methods pass: `a.sum()`).
-    if (root.text === 'self' || root.text === 'cls') return callee.text;
+    if (root.text === 'self' || root.text === 'cls') return `\`${callee.text}\``;
   }
   return null;
 }

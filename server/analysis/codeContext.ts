@@ -46,7 +46,8 @@ export function insideExpectationBlock(node: Node): boolean {
  * or with a `tests` folder up to three levels up.
  */
 /** Folders of tests and of code that only tests run. */
-const TEST_FOLDERS = new Set(['test', 'testing', 'testutil', 'testutils', 'test_utils']);
+/** Test-support packages: code only tests run, nesting its helpers a few folders deep (captum/testing/helpers/influence/). */
+const TEST_SUPPORT_FOLDERS = new Set(['testing', 'testutil', 'testutils', 'test_utils']);
 
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
@@ -56,7 +57,7 @@ export function isTestFile(filePath: string | undefined): boolean {
   // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
   // Test-support packages (gluonts' testutil/ starting a local server to test against) run only under the tests too.
   const dirs = filePath.split(/[\\/]/).slice(0, -1);
-  return dirs.slice(-2).some((d) => TEST_FOLDERS.has(d)) || dirs.slice(-3).includes('tests');
+  return dirs.slice(-2).includes('test') || dirs.slice(-3).includes('tests') || dirs.slice(-4).some((d) => TEST_SUPPORT_FOLDERS.has(d));
 }
 
 /** True when node is inside a `test_*` function or a `Test*` class (pytest / unittest naming). */

@@ -94,10 +94,19 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     });
 
     it('test-support folders and modules are test code (gluonts testutil/)', () => {
-      for (const file of ['/p/src/gluonts/testutil/shell.py', '/p/pkg/testutils/x.py', '/p/pkg/test_utils.py', '/p/pkg/testutil.py']) {
+      for (const file of [
+        '/p/src/gluonts/testutil/shell.py',
+        '/p/pkg/testutils/x.py',
+        '/p/pkg/test_utils.py',
+        '/p/pkg/testutil.py',
+        // captum's DataParallel test helpers, three folders below its testing package.
+        '/p/captum/testing/helpers/influence/common.py',
+      ]) {
         assert.equal(isTestFile(file), true, file);
       }
       assert.equal(isTestFile('/p/pkg/utils/shell.py'), false);
+      // Near miss: a `test` folder far above the file (a checkout kept in ~/test/) says nothing.
+      assert.equal(isTestFile('/home/me/test/proj/pkg/models/net.py'), false);
       assert.equal(isTestFile('/p/pkg/contest.py'), false);
     });
   });

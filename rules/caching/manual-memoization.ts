@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import { findDescendants, isNestedScope } from '../../server/analysis';
 
 /** `memo` is a module-level `{}` / `dict()`, or a parameter defaulting to `{}`. */
@@ -75,7 +75,7 @@ export default defineRule({
     );
     if (returnsMemo.length === 0) return;
     // Entries removed again (`del memo[k]`, `memo.pop(k)`) make it a guard or a registry, not a memo.
-    const escaped = memo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = escapeRegExp(memo);
     if (new RegExp(`\\bdel\\s+${escaped}\\[|\\b${escaped}\\.(pop|popitem|clear)\\(`).test(ctx.text)) return;
     ctx.report({
       node: m.need('name'),

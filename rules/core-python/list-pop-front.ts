@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindingOf,
   classIndex,
@@ -218,8 +218,7 @@ export default defineRule({
 /** `name.pop(0)` anywhere in the function around the call: the list is also a queue drained from the front. */
 function poppedFromFront(call: Node, name: string): boolean {
   const scope = enclosingFunction(call) ?? scopeOf(call);
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\b${escaped}\\s*\\.\\s*pop\\s*\\(\\s*0\\s*\\)`).test(scope.text);
+  return new RegExp(`\\b${escapeRegExp(name)}\\s*\\.\\s*pop\\s*\\(\\s*0\\s*\\)`).test(scope.text);
 }
 
 /** Elements of a literal list small enough that shifting it costs no more than a deque's bookkeeping. */

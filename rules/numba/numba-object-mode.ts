@@ -155,9 +155,10 @@ const COMPILABLE_BUILTINS = new Set([
 ]);
 
 /**
- * The first thing in def's body that nopython mode cannot compile, as written, or null when nothing shows one: a call into a
- * module other than NumPy, math and numba (SciPy, statsmodels, pandas, logging), a method of `self` or of a parameter, a
- * function of this file not compiled itself, a dict or set display.
+ * The first thing about def that nopython mode cannot compile, as the message shows it, or null when nothing shows one:
+ * another decorator, a parameter annotated as a dict, a call into a module other than NumPy, math and numba (SciPy,
+ * statsmodels, pandas, logging) or of a NumPy function numba lacks, a method of `self` or of a class of this file, a
+ * function of this file not compiled itself, a builtin numba lacks, a dict or set display.
  */
 function firstUncompilable(def: Node, facts: FileFacts): string | null {
   const body = def.childForFieldName('body');

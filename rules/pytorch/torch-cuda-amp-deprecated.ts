@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   argumentList,
   below,
@@ -244,7 +244,7 @@ function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null 
     const target = TARGETS.get(b.target);
     if (!target) return null; // e.g. `from torch.cuda.amp import common`
     kinds.push(target.kind);
-    const word = new RegExp(`\\b${b.local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g');
+    const word = new RegExp(`\\b${escapeRegExp(b.local)}\\b`, 'g');
     for (const hit of text.matchAll(word)) {
       const at = hit.index!;
       if (at >= stmt.startIndex && at < stmt.endIndex) continue;

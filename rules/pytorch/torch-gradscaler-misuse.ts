@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { detectEol, type Node, Query } from '../../server/syntax';
+import { detectEol, escapeRegExp, type Node, Query } from '../../server/syntax';
 import { FileFacts, isOptimizerExpr, keywordValue, positionalArguments } from '../../server/analysis';
 import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
@@ -90,6 +90,7 @@ export default defineRule({
 
     const uses = usesIn(scope, facts);
     const scaled = uses.filter((u) => u.method === 'scale' && u.recv.text === S);
+    const esc = escapeRegExp(S);
     const scalerSteps = uses.filter((u) => u.method === 'step' && u.recv.text === S);
     const updates = uses.filter((u) => u.method === 'update' && u.recv.text === S);
     const hasUnscale = uses.some((u) => u.method === 'unscale_' && u.recv.text === S);
@@ -97,12 +98,11 @@ export default defineRule({
     // test of the scaler itself is the path without one.
     const backwards = uses.filter(
       (u) =>
-        u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`) && !branchesOnScaler(u.call, S, scope),
+        u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`) && !branchesOnScaler(u.call, esc, scope),
     );
     const optSteps = uses.filter((u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts));
 
     // Handed to a helper (`train_one_epoch(..., scaler)`, `loss_scaler(loss, opt)`): it may be used there.
-    const esc = S.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (new RegExp(`[(,]\\s*(\\w+\\s*=\\s*)?${esc}\\s*[,)]`).test(scope.text)) return;
 
     if (scaled.length === 0 && backwards.length > 0) {
@@ -148,9 +148,9 @@ export default defineRule({
   },
 });
 
-/** call sits in a branch of an `if` whose condition reads the scaler `S` (`if S is not None: ... else: loss.backward()`). */
-function branchesOnScaler(call: Node, S: string, scope: Node): boolean {
-  const spelled = new RegExp(`(^|[^\\w.])${S.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`);
+/** call sits in a branch of an `if` whose condition reads the scaler (`esc`: its escaped spelling): `if S is not None: ... else: loss.backward()`. */
+function branchesOnScaler(call: Node, esc: string, scope: Node): boolean {
+  const spelled = new RegExp(`(^|[^\\w.])${esc}(?!\\w)`);
   for (let n = call.parent; n && !n.equals(scope); n = n.parent) {
     if (n.type === 'if_statement' && spelled.test(n.childForFieldName('condition')?.text ?? '')) return true;
   }

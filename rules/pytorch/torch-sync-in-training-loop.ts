@@ -416,8 +416,6 @@ function syncsOf(block: Node, facts: FileFacts): Node[] {
   return list;
 }
 
-const REPEATING = new Set(['for_statement', 'while_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
-
 /**
  * True when the synced value is read on the step that makes it: passed on (`losses.append(loss.item())`, `log(...)`,
  * `return {...}`), or bound to a name the block reads again. False for `total += loss.item()` or `last = loss.item()`
@@ -425,9 +423,8 @@ const REPEATING = new Set(['for_statement', 'while_statement', 'list_comprehensi
  */
 function usedOnEachStep(call: Node, block: Node): boolean {
   // In a loop or comprehension of its own the sync runs once per item, not once per step.
-  for (let n: Node | null = call.parent; n && !n.equals(block); n = n.parent) {
-    if (REPEATING.has(n.type)) return false;
-  }
+  const inner = enclosingLoop(call, true);
+  if (inner && !inner.equals(block) && inner.startIndex >= block.startIndex && inner.endIndex <= block.endIndex) return false;
   for (let n: Node | null = call.parent; n && !n.equals(block); n = n.parent) {
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const target = n.childForFieldName('left');

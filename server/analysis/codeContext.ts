@@ -40,15 +40,14 @@ export function insideExpectationBlock(node: Node): boolean {
   return false;
 }
 
-/**
- * Test files by pytest/unittest conventions: `test_*.py`, `*_test.py`, `conftest.py`, or a file whose
- * folder (or the folder above it: `tests/unit/helpers.py`) is named `tests`, `test` or `testing`,
- * or with a `tests` folder up to three levels up.
- */
-/** Folders of tests and of code that only tests run. */
 /** Test-support packages: code only tests run, nesting its helpers a few folders deep (captum/testing/helpers/influence/). */
 const TEST_SUPPORT_FOLDERS = new Set(['testing', 'testutil', 'testutils', 'test_utils']);
 
+/**
+ * Test files by pytest/unittest conventions: `test_*.py`, `*_test.py`, `conftest.py`, test-utility modules
+ * (`test_utils.py`, `testutil.py`), a file whose folder (or the folder above it: `tests/unit/helpers.py`) is named
+ * `test`, a `tests` folder up to three levels up, or a test-support package (`testing`, `testutil`...) up to four.
+ */
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
   const base = path.basename(filePath);

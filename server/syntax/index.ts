@@ -3,4 +3,4 @@
 export { Query } from './parser';
 export type { Node } from './parser';
 export { possibleCallsOf, wordOffsets } from './spelling';
-export { detectEol } from './text';
+export { detectEol, escapeRegExp } from './text';

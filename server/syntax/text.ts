@@ -84,6 +84,11 @@ export class LineIndex {
  * decorator, a comment on a CRLF line) take the "\r" in after a fresh parse but not always after an incremental
  * one: ranges cut back this way are the same however the tree was made, so an incremental lint agrees with a full one.
  */
+/** `s` with every character a regular expression gives a meaning to escaped: a name or text to match literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function withoutTrailingLineBreak(text: string, start: number, end: number): number {
   while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
   return end;

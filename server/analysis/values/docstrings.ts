@@ -5,6 +5,7 @@
 // ndarray, a DataFrame or a Series and nothing else is taken: "ndarray or list", "array_like", "pd.Series or
 // pd.DataFrame" or "numeric" stay unknown, since a list or a scalar would be just as valid.
 import type { Node } from '../../syntax/parser';
+import { escapeRegExp } from '../../syntax/text';
 import type { Value } from './kinds';
 
 /** `ndarray`, `np.ndarray`, `numpy.ndarray` or numpydoc's cross-reference ``:py:class:`ndarray <numpy.ndarray>` ``. */
@@ -23,7 +24,7 @@ export function docstringOf(def: Node): string | null {
 
 /** The type text the docstring gives `name`, in the first style that documents it. */
 function documentedType(doc: string, name: string): string | null {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(name);
   const sphinx = new RegExp(`^\\s*:type\\s+${escaped}\\s*:\\s*(.+)$`, 'm').exec(doc);
   if (sphinx) return sphinx[1].trim();
   const google = new RegExp(`^\\s*${escaped}\\s*\\(([^)]*)\\)\\s*:`, 'm').exec(doc);

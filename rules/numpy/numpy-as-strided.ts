@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { enclosingDef, keywordArgument } from '../../server/analysis';
+import { enclosingDef, keywordArgument, type FileFacts } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -16,7 +16,7 @@ export default defineRule({
   severityForms: [
     {
       severity: 'hint',
-      when: "when the call passes `writeable=` (not a literal True): no write can go through the overlapping view, and what is left is a style choice the author has weighed (librosa's `util.frame`)",
+      when: "when the call passes `writeable=` (not a literal True), or the view is copied as soon as it is made (`out[i:] = as_strided(...)`, `np.array(as_strided(...))`): no write can go through the overlapping view, and what is left is a style choice the author has weighed (librosa's `util.frame`)",
     },
   ],
   message: '`as_strided` does no bounds checking; use `sliding_window_view` or `broadcast_to` instead',
@@ -58,7 +58,9 @@ export default defineRule({
     const writeable = keywordArgument(call, 'writeable');
     // Only a literal True (or no keyword) is known to give a writable view: `writeable=writeable`
     // passes the caller's choice through.
-    const readOnly = writeable !== null && writeable.childForFieldName('value')?.text !== 'True';
+    // So does a view copied as soon as it is made (`out[k:] = as_strided(...)`, `np.array(as_strided(...))`): nothing
+    // keeps it to write through (gluonts' seq2seq transform, which a blind review judged noise).
+    const readOnly = (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') || copiedAtOnce(call, ctx.facts);
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       // A read-only view cannot corrupt memory through a write: the author chose as_strided knowingly.
@@ -69,3 +71,25 @@ export default defineRule({
     });
   },
 });
+
+/** Copies that take the view's values and keep nothing of it. */
+const COPYING_CALLS = new Set(['numpy.array', 'numpy.copy']);
+
+/**
+ * The view is copied where it is made: assigned into a slice or element of another array (`out[k:] = view`), passed to
+ * `np.array` / `np.copy`, or `.copy()`-ed. No name holds it, so no write can reach the buffer through it.
+ */
+function copiedAtOnce(call: Node, facts: FileFacts): boolean {
+  let node = call;
+  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'assignment') return parent.childForFieldName('right')?.equals(node) === true && parent.childForFieldName('left')?.type === 'subscript';
+  if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'copy') return parent.parent?.type === 'call';
+  if (parent.type === 'argument_list' && parent.namedChildren[0]?.equals(node)) {
+    const holder = parent.parent;
+    // `np.array(view, copy=False)` may keep the view itself.
+    return holder?.type === 'call' && COPYING_CALLS.has(facts.calleeName(holder) ?? '') && keywordArgument(holder, 'copy') === null;
+  }
+  return false;
+}

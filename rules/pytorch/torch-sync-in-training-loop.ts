@@ -50,7 +50,7 @@ export default defineRule({
       severity: 'hint',
       when:
         "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list) " +
-        'or summed into a total read after the loop: ' +
+        'or summed into a total the function returns after the loop: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
   ],
@@ -110,7 +110,7 @@ export default defineRule({
     const advice = whole
       ? `, once per row; \`${whole}.tolist()\` gives the same lists with one copy and one sync`
       : `${more}; keep it on the device and sync every N steps`;
-    // One sync a step whose value the step uses (a loss logged or returned each step, or summed for after the loop) is the
+    // One sync a step whose value the step uses (a loss logged or returned each step, or summed into a returned total) is the
     // usual training loop: one stall per step. Several syncs per step, or a value nothing reads, are worth a change.
     const routine = all.length === 1 && !whole && usedOnEachStep(call, site.block);
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
@@ -420,10 +420,11 @@ function syncsOf(block: Node, facts: FileFacts): Node[] {
 /**
  * True when the synced value is read on the step that makes it: passed on (`losses.append(loss.item())`, `log(...)`,
  * `return {...}`), or bound to a name the block reads again; and for a running total (`total += loss.item()`) that the
- * code reads after the loop (returned, printed, averaged): still one short stall a step, which blind reviews judged
- * not worth a change in six of six such loops (MONAI, fairseq, flair, imagen, sktime). False for a total never read,
- * or `last = loss.item()` that nothing in the block reads: only the value after the loop counts, so the sync can move
- * after it.
+ * function returns after the loop: its callers get a float by contract (imagen's `trainer(...)`, fairseq's train step,
+ * MONAI's LR finder and GAN step), so keeping it on the device changes an API for one short stall a step; blind reviews
+ * judged those four noise. False for a total never read, or read only here (printed, compared: pyod's
+ * `if epoch_loss < best_loss`, judged useful), or `last = loss.item()` that nothing in the block reads: only the value
+ * after the loop counts, so the sync can move after it.
  */
 function usedOnEachStep(call: Node, block: Node): boolean {
   // In a loop or comprehension of its own the sync runs once per item, not once per step.
@@ -434,7 +435,7 @@ function usedOnEachStep(call: Node, block: Node): boolean {
       const target = n.childForFieldName('left');
       if (target?.type !== 'identifier') return true;
       if (occurrences(block, target.text).some((id) => !(id.startIndex >= n!.startIndex && id.endIndex <= n!.endIndex))) return true;
-      return n.type === 'augmented_assignment' && readAfter(block, target.text);
+      return n.type === 'augmented_assignment' && returnedAfter(block, target.text);
     }
     if (n.type.endsWith('statement') || n.type === 'block') return true;
   }
@@ -454,12 +455,19 @@ function isAccumulated(call: Node): boolean {
   return false;
 }
 
-/** `name` is read after the loop `block`, in the function (or module) around it: a total kept for later. */
-function readAfter(block: Node, name: string): boolean {
+/** `name` is returned (alone or in a returned tuple, dict or call) after the loop `block` by the function around it. */
+function returnedAfter(block: Node, name: string): boolean {
   if (block.type !== 'for_statement' && block.type !== 'while_statement') return false;
-  let scope: Node = block;
-  while (scope.parent && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
-  return occurrences(scope, name).some((id) => id.startIndex >= block.endIndex);
+  const fn = enclosingFunction(block);
+  if (!fn) return false;
+  return occurrences(fn, name).some((id) => {
+    if (id.startIndex < block.endIndex) return false;
+    for (let p = id.parent; p && !p.equals(fn); p = p.parent) {
+      if (p.type === 'return_statement') return true;
+      if (p.type === 'function_definition' || p.type === 'lambda') return false;
+    }
+    return false;
+  });
 }
 
 function enclosingFunction(node: Node): Node | null {

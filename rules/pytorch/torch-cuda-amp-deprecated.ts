@@ -79,7 +79,8 @@ export default defineRule({
       'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
       'lacks the replacement, nothing is reported. Where it declares support for one (`torch>=1.13` while `torch.amp.GradScaler` ' +
       'needs 2.3), the finding is a hint without a fix: the new spelling would break those versions, so either raise the ' +
-      'lower bound or choose the spelling by version (`torch.amp` where the installed torch has it).',
+      'lower bound or choose the spelling by version (`torch.amp` where the installed torch has it). Where no requirement ' +
+      'file names torch at all, perflens cannot tell which versions the project supports: the finding is a hint and its fix unsafe.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
@@ -95,6 +96,11 @@ export default defineRule({
         reason: 'the `torch.amp` forms need PyTorch 2.4 (custom_fwd/custom_bwd) or 2.3 (GradScaler) or newer',
       },
       { safety: 'unsafe', when: 'for an autocast that relied on its old explicit defaults', reason: AUTOCAST_DEFAULTS_REASON },
+      {
+        safety: 'unsafe',
+        when: 'when no requirement file names the torch versions the project supports',
+        reason: 'the `torch.amp` forms need PyTorch 1.10 (autocast) or newer, which the project may not require',
+      },
     ],
   },
   query: `
@@ -131,24 +137,32 @@ export default defineRule({
       const since = REPLACEMENT_SINCE[target.kind].join('.');
       // Still worth a maintainer's decision (the deprecation is real, a blind review judged such findings useful where
       // the floor is years old): the message says what the fix would need, and no fix is offered.
+      // Blind reviews judged these noise or wrong in the default output (allennlp supports torch 1.10): a hint.
       ctx.report({
         node: site,
         message:
           `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
           `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
+        lowImpact: `the project supports torch ${floor.join('.')}, which lacks the replacement`,
       });
       return;
     }
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);
+    // No requirement file says which torch the project runs on (a research repo documenting torch 1.8 in its README):
+    // the new spelling may break the versions it supports, so the finding is a hint and its fix is not applied on save.
+    const unknownSupport = floor === null;
+    const since = REPLACEMENT_SINCE[target.kind].join('.');
+    const safety = unknownSupport && fix?.safety === 'safe' ? 'unsafe' : fix?.safety;
     ctx.report({
       node: site,
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
       edits: fix?.edits,
-      safety: fix?.safety,
-      reason: fix?.reason,
+      safety,
+      reason: unknownSupport && fix?.safety === 'safe' ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports` : fix?.reason,
       fixTitle: `Use ${replacement}`,
+      ...(unknownSupport ? { lowImpact: `the project does not declare which torch it supports, and the replacement needs torch ${since}` } : {}),
     });
   },
 });

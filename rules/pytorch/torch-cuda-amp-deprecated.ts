@@ -160,7 +160,10 @@ export default defineRule({
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
       edits: fix?.edits,
       safety,
-      reason: unknownSupport && fix?.safety === 'safe' ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports` : fix?.reason,
+      reason:
+        unknownSupport && fix?.safety === 'safe'
+          ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports`
+          : fix?.reason,
       fixTitle: `Use ${replacement}`,
       ...(unknownSupport ? { lowImpact: `the project does not declare which torch it supports, and the replacement needs torch ${since}` } : {}),
     });

@@ -7,7 +7,7 @@ import type * as sarif from 'sarif';
 import type { RuleDefinition } from '../server/engine/rule';
 import { fixMenuTitle, guideUrl } from '../server/docs/render';
 import type { LineIndex } from '../server/syntax/text';
-import type { Finding, FindingProfile, Severity } from '../common/types';
+import type { Finding, FindingProfile, RuleFailure, Severity } from '../common/types';
 import { byHeat, profileTag } from '../server/profiles';
 import type { FileReport } from './check';
 
@@ -114,7 +114,7 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
   const results: sarif.Result[] = [];
   for (const report of reports) {
     if (!report.lines) continue;
-    const uri = path.relative(cwd, path.resolve(report.file)).split(path.sep).join('/');
+    const uri = sarifUri(report.file, cwd);
     for (const f of report.findings) {
       const start = cellLocation(report, f.start);
       const end = cellLocation(report, f.end);
@@ -167,6 +167,14 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
       results.push(result);
     }
   }
+  const failures: sarif.Notification[] = reports.flatMap((report) =>
+    report.failures.map((failure) => ({
+      level: 'error' as const,
+      message: { text: failureLine(report.file, failure) },
+      descriptor: { id: failure.ruleId },
+      locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(report.file, cwd), uriBaseId: '%SRCROOT%' } } }],
+    })),
+  );
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -192,6 +200,8 @@ export function toSarif(reports: readonly FileReport[], rules: readonly RuleDefi
         // Columns are code points (as GitHub code scanning counts them); SARIF's readers otherwise may assume UTF-16 units.
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + path.sep).href } },
+        // A rule that failed on a file is a tool error there (its findings are missing), where SARIF viewers show them.
+        invocations: [{ executionSuccessful: failures.length === 0, toolExecutionNotifications: failures }],
         results,
       },
     ],
@@ -240,8 +250,7 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
     else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
     if (report.skipped) out.push(`${paint(style.color, '1', report.file)}: skipped: ${report.skipped}`);
-    for (const failure of report.failures)
-      out.push(`${report.file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`);
+    for (const failure of report.failures) out.push(failureLine(report.file, failure));
     if (!report.lines) continue;
     for (const f of report.findings) if (f.profile?.heat !== 'hot') out.push(findingLine(report, f));
     if (report.unfixable)
@@ -292,3 +301,13 @@ function severityColor(severity: Severity): string {
 }
 
 export type { Finding };
+
+/** A rule that threw or ran over its time budget on a file: its findings there are missing, and the run exits with 2. */
+export function failureLine(file: string, failure: RuleFailure): string {
+  return `${file}: internal error in rule ${failure.ruleId} (rule disabled for this file): ${failure.error.split('\n')[0]}`;
+}
+
+/** A file as SARIF names it: relative to the source root, with forward slashes. */
+function sarifUri(file: string, cwd: string): string {
+  return path.relative(cwd, path.resolve(file)).split(path.sep).join('/');
+}

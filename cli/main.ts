@@ -12,7 +12,7 @@ import { withoutHints, type FileKind, type FileReport } from './check';
 import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
 import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
-import { toJson, toSarif, toText } from './formats';
+import { failureLine, toJson, toSarif, toText } from './formats';
 import { applyProfiles, loadProfiles } from './profile';
 import { IMPACT_MODES, type ImpactMode } from '../common/types';
 import { DEFAULT_SETTINGS } from '../common/protocol';
@@ -148,6 +148,8 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
   else process.stdout.write(toText(display, { color: flags.color }, flags.fix, discovery.errors.length) + '\n');
+  // JSON and SARIF have no place for a rule that failed on a file (its findings there are missing): say so on stderr.
+  if (flags.format !== 'text') for (const r of display) for (const failure of r.failures) process.stderr.write(`perflens: ${failureLine(r.file, failure)}\n`);
   return exitCode(reports, discovery.errors.length, flags);
 }
 

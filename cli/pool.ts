@@ -38,10 +38,25 @@ export function threadCount(files: number, requested: number): number {
   return Math.max(1, Math.min(cores, 8, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 
+/**
+ * Wall-clock budgets of a batch run. The engine's defaults keep the editor responsive; a CI run must instead give the same
+ * findings on a busy machine, where a rule's checks on a large file can take ten times their usual time (a full-repository
+ * lint at load 23 on 2 cores lost a rule's findings on one file this way). These still stop a rule or a parse that hangs.
+ */
+export const BATCH_BUDGETS = { rule: { base: 10_000, perChar: 0.01 }, parseMs: 60_000 } as const;
+
+/** An engine for checking files from disk in a batch: the file system for project lookups, and the batch budgets. */
+export async function batchEngine(): Promise<Engine> {
+  const engine = await Engine.create(ALL_RULES, __dirname);
+  engine.files = NODE_FILES;
+  engine.ruleBudgetMs = { ...BATCH_BUDGETS.rule };
+  engine.parseTimeoutMs = BATCH_BUDGETS.parseMs;
+  return engine;
+}
+
 export async function checkFiles(jobs: readonly CheckJob[], check: CheckOptions, threads: number, entry: string): Promise<FileReport[]> {
   if (threads <= 1) {
-    const engine = await Engine.create(ALL_RULES, __dirname);
-    engine.files = NODE_FILES;
+    const engine = await batchEngine();
     try {
       return jobs.map((j) => checkFile(engine, j.file, j.options, check, j.kind, j.explicit));
     } finally {
@@ -118,8 +133,7 @@ export async function runCheckWorker(): Promise<void> {
   const { check } = workerData as WorkerInit;
   let engine: Engine;
   try {
-    engine = await Engine.create(ALL_RULES, __dirname);
-    engine.files = NODE_FILES;
+    engine = await batchEngine();
   } catch (error) {
     port.postMessage({ fatal: String(error) } satisfies FromWorker);
     return;

@@ -83,7 +83,8 @@ export default defineRule({
       'lacks the replacement, nothing is reported. Where it declares support for a torch that lacks the ' +
       'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3), the finding has no fix: the new spelling would ' +
       'break those versions, so either raise the lower bound or choose the spelling by version (`torch.amp` where the ' +
-      'installed torch has it); it is a hint when the replacement came in the deprecating release itself.',
+      'installed torch has it); it is a hint when the replacement came in the deprecating release itself. Where no requirement ' +
+      'file names torch at all, perflens cannot tell which versions the project supports: the finding is a hint and its fix unsafe.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
@@ -107,6 +108,11 @@ export default defineRule({
         reason: 'the `torch.amp` forms need PyTorch 2.4 (custom_fwd/custom_bwd) or 2.3 (GradScaler) or newer',
       },
       { safety: 'unsafe', when: 'for an autocast that relied on its old explicit defaults', reason: AUTOCAST_DEFAULTS_REASON },
+      {
+        safety: 'unsafe',
+        when: 'when no requirement file names the torch versions the project supports',
+        reason: 'the `torch.amp` forms need PyTorch 1.10 (autocast) or newer, which the project may not require',
+      },
     ],
   },
   query: `
@@ -163,13 +169,22 @@ export default defineRule({
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
     const replacement = modernSpelling(target);
+    // No requirement file says which torch the project runs on (a research repo documenting torch 1.8 in its README):
+    // the new spelling may break the versions it supports, so the finding is a hint and its fix is not applied on save.
+    const unknownSupport = floor === null;
+    const since = REPLACEMENT_SINCE[target.kind].join('.');
+    const safety = unknownSupport && fix?.safety === 'safe' ? 'unsafe' : fix?.safety;
     ctx.report({
       node: site,
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
       edits: fix?.edits,
-      safety: fix?.safety,
-      reason: fix?.reason,
+      safety,
+      reason:
+        unknownSupport && fix?.safety === 'safe'
+          ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports`
+          : fix?.reason,
       fixTitle: `Use ${replacement}`,
+      ...(unknownSupport ? { lowImpact: `the project does not declare which torch it supports, and the replacement needs torch ${since}` } : {}),
     });
   },
 });

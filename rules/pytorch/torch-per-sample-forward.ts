@@ -125,7 +125,8 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
   const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn.text;
   if (name && LOSS_NAME.test(name)) return false;
   if (fn.type === 'identifier') {
-    if (facts.binding(fn.text)) return false;
+    // An imported name (`from ..modules import WavCondition`, a container class) is not known to be a model.
+    if (facts.importsName(fn.text)) return false;
     // A class of this file is constructed, not run; a function of this file runs a model only if its name says so
     // (`run_model`, `predict`): `flow_warp(frame[i : i + 1], flow)` is a cheap tensor op, not a forward pass.
     const definition = moduleDefinition(fn.text, facts);

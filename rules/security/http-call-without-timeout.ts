@@ -12,6 +12,8 @@ export default defineRule({
   category: 'security',
   severity: 'info',
   enabledByDefault: true,
+  // A request that hangs in a notebook or an example is seen and interrupted; in a library or a service it blocks for good.
+  unattendedOnly: true,
   confidence: 'high',
   guide: 'dynamic-code-and-security',
   message: 'HTTP call without `timeout=` can hang forever on an unresponsive server; pass a timeout',

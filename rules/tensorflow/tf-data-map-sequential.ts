@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  autotuneName,
   definitionsNamed,
   FileFacts,
   hasSplatArguments,
@@ -73,12 +74,13 @@ export default defineRule({
     // One element (`from_tensors` before any `repeat`): the function runs once.
     if (ctx.facts.calleeName(pipeline.source) === 'tensorflow.data.Dataset.from_tensors' && !pipeline.methods.includes('repeat')) return;
     const tf = ensureImport(ctx.facts, 'tensorflow');
-    const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.AUTOTUNE`);
+    const autotune = autotuneName(ctx.text);
+    const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.${autotune}`);
     const risky = ORDER_SENSITIVE.test(ctx.text);
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      message: `\`.map(${positionalArguments(call)[0].text.slice(0, 40)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.AUTOTUNE\``,
+      message: `\`.map(${positionalArguments(call)[0].text.slice(0, 40)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
       edits: edit ? [...tf.edits, edit] : undefined,
       safety: risky ? 'unsafe' : 'safe',
       reason: risky ? RANDOM_OR_PYTHON : undefined,

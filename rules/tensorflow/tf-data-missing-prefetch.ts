@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  autotuneName,
   FileFacts,
   findDescendants,
   identifiersSpelled,
@@ -73,14 +74,15 @@ export default defineRule({
     const data = tfDataRef(call, facts);
     // Batches sliced from arrays already in memory are ready at once: prefetching overlaps little (a hint).
     const inMemory = isInMemorySlicing(pipeline, facts);
+    const autotune = autotuneName(ctx.text);
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
       severity: inMemory || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
       message: inMemory
-        ? `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`; its batches are slices of arrays in memory, so prefetching gains little`
-        : `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.AUTOTUNE)\`: loading and training take turns instead of overlapping`,
-      edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.AUTOTUNE)`)] : undefined,
+        ? `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.${autotune})\`; its batches are slices of arrays in memory, so prefetching gains little`
+        : `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.${autotune})\`: loading and training take turns instead of overlapping`,
+      edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.${autotune})`)] : undefined,
     });
   },
 });

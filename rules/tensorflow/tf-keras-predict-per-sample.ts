@@ -56,12 +56,63 @@ export default defineRule({
     const sample = positionalArguments(call)[0];
     if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
     if (!mayBeKerasModel(m.need('model'), facts)) return;
-    ctx.report({
-      node: call,
-      message: `\`${m.need('model').text}.${m.need('method').text}\` runs on one sample per iteration; predict on all samples at once, or call the model directly`,
-    });
+    const callee = `${m.need('model').text}.${m.need('method').text}`;
+    // A loop whose next input is built from this prediction (decoding, forecasting step by step) cannot be batched.
+    const message = feedsPredictionBack(call, sample, loop)
+      ? `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction: call the model directly, \`${m.need('model').text}(x, training=False)\`, which skips predict's set-up on every step`
+      : `\`${callee}\` runs on one sample per iteration; predict on all samples at once, or call the model directly`;
+    ctx.report({ node: call, message });
   },
 });
+
+/** Statements through which an input is built in the loop: bindings, writes into it, and inner `for` loops. */
+const FEEDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement']);
+/** How many steps of a loop body's data flow are followed back from the input (token → index → prediction …). */
+const FEEDBACK_DEPTH = 8;
+
+/**
+ * True when the loop builds its next input from this prediction: the names the input reads, and the names those
+ * are built from in the loop (followed a few steps), include one the prediction is bound to, or one bound by the
+ * predict statement itself (a recurrent state). `X = np.concatenate([X, y_pred], axis=1)`, `tokens[i] = argmax(p)`,
+ * `seed = seed[1:] + chars[argmax(preds)]` all feed back; a loop over independent samples does not.
+ */
+function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  const statement = enclosingBinder(call, loop);
+  if (!body || !statement) return false;
+  const results = new Set(targetNames(statement.childForFieldName('left')!));
+  const needed = new Set(identifierTexts(sample));
+  for (let depth = 0, grew = true; grew && depth < FEEDBACK_DEPTH; depth++) {
+    grew = false;
+    for (const name of [...needed]) {
+      if (results.has(name)) return true;
+      for (const binder of bindersSpelling(body, name, FEEDERS)) {
+        const source = binder.type === 'for_statement' ? binder.childForFieldName('right') : binder;
+        for (const read of source ? identifierTexts(source) : []) {
+          if (needed.has(read)) continue;
+          needed.add(read);
+          grew = true;
+        }
+      }
+    }
+  }
+  return [...needed].some((name) => results.has(name));
+}
+
+/** The assignment in the loop whose value holds the call (`preds = model.predict(x)[0]`), if any. */
+function enclosingBinder(call: Node, loop: Node): Node | null {
+  for (let n = call.parent; n && n.id !== loop.id; n = n.parent) {
+    if (n.type === 'assignment') return n.childForFieldName('left') ? n : null;
+    if (n.type.endsWith('_statement') || n.type === 'block') return null;
+  }
+  return null;
+}
+
+/** The distinct identifiers read in a node (attribute names excluded: `x.shape` reads x). */
+function identifierTexts(node: Node): string[] {
+  const ids = node.type === 'identifier' ? [node] : findDescendants(node, (n) => n.type === 'identifier');
+  return [...new Set(ids.filter((id) => !(id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.id === id.id)).map((id) => id.text))];
+}
 
 /** How deep names are followed (`inputs = [a, b]`, `a = tok([s])`). */
 const MAX_DEPTH = 4;

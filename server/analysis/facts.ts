@@ -2,7 +2,7 @@
 // Everything costly is lazy, so a rule set that never asks for it never pays for it.
 import type { Node, Tree } from '../syntax/parser';
 import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
-import { identifiersSpelled } from './names';
+import { identifiersSpelled, identifiersSpelledInFile } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
 import type { FileOrigin } from './values/origin';
 
@@ -133,6 +133,22 @@ export class FileFacts {
   /** The import binding for a local name, if the name comes from an import. */
   binding(local: string): ImportBinding | undefined {
     return this.byLocal.get(local);
+  }
+
+  /**
+   * True when an import of the file binds `local`, a relative one (`from ..modules import WavCondition`) included: those
+   * have no binding (their module is not a qualified name), yet the name is the project's own, not a local variable.
+   */
+  importsName(local: string): boolean {
+    if (this.byLocal.has(local)) return true;
+    return identifiersSpelledInFile(this, local).some((id) => {
+      const parent = id.parent;
+      if (parent?.type === 'aliased_import') return parent.childForFieldName('alias')?.equals(id) ?? false;
+      // `from .m import name`: the name is a dotted_name in the statement's name field (the module is its module_name).
+      return (
+        parent?.type === 'dotted_name' && parent.parent?.type === 'import_from_statement' && !parent.parent.childForFieldName('module_name')?.equals(parent)
+      );
+    });
   }
 
   /**

@@ -149,6 +149,13 @@ export function isExampleFile(filePath: string | undefined, files?: FileProbe, g
   return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot) || outsideOwnPackage(filePath, files);
 }
 
+/** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
+export function runByHand(filePath: string | undefined, project: ProjectPlace): boolean {
+  if (isExampleFile(filePath, project.files, project.givenRoot)) return true;
+  return filePath?.toLowerCase().endsWith('.ipynb') === true || inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
+}
+export const RUN_BY_HAND = 'in an example, script or notebook run by hand, where someone watches it';
+
 /**
  * A file of a project that distributes one package (`src/diffusers/`, `sktime/`) but outside that package: the CI
  * helpers in diffusers' utils/, sktime's _contrib/, deepchem's contrib/. They are scripts and tools the maintainers run

@@ -110,7 +110,7 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
-export { isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
+export { autotuneName, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';

@@ -217,3 +217,19 @@ function isLiteralData(n: Node, facts: FileFacts, depth: number): boolean {
       return false;
   }
 }
+
+/**
+ * TensorFlow 1 spellings: contrib, estimators, sessions, placeholders, `tf.compat.v1`, `tf.flags`/`tf.gfile`/`tf.logging`.
+ * Code written against them (BERT's TPUEstimator input functions) runs on a TensorFlow without `tf.data.AUTOTUNE`.
+ */
+const TF1_API = /\b(?:tf|tensorflow)\.(?:contrib|estimator|Session|placeholder|compat\.v1|flags|gfile|logging|app\.run)\b/;
+
+/**
+ * The name of AUTOTUNE under `tf.data` for this file: `experimental.AUTOTUNE` in TensorFlow 1 code or where the file
+ * already spells it that way and never the short way (the short name came with TensorFlow 2.4; the long one works in
+ * every release since 1.13), `AUTOTUNE` otherwise. Scans the text, so call it only when reporting.
+ */
+export function autotuneName(text: string): 'AUTOTUNE' | 'experimental.AUTOTUNE' {
+  if (TF1_API.test(text)) return 'experimental.AUTOTUNE';
+  return /\bdata\.experimental\.AUTOTUNE\b/.test(text) && !/\bdata\.AUTOTUNE\b/.test(text) ? 'experimental.AUTOTUNE' : 'AUTOTUNE';
+}

@@ -14,7 +14,7 @@ import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
-import { impactOf } from '../analysis/impact';
+import { impactOf, runByHand, RUN_BY_HAND } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
@@ -643,7 +643,10 @@ export class Engine {
     );
     // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
     // low already (a test, an example) keeps its own reason.
-    return raw.lowImpact && placed.level !== 'low' ? { level: 'low', reasons: [raw.lowImpact] } : placed;
+    if (raw.lowImpact && placed.level !== 'low') return { level: 'low', reasons: [raw.lowImpact] };
+    // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
+    if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
+    return placed;
   }
 
   dispose(): void {

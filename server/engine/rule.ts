@@ -193,6 +193,12 @@ export interface RuleDefinition {
    */
   paysOffAtScale?: boolean;
   /**
+   * The risk the rule names matters only in code that runs unattended (a library, a service, a scheduled job): a hang in
+   * an example, a script or a notebook run by hand is seen and stopped by the person running it. There its findings are
+   * low impact wherever they stand, loops included (analysis/impact.ts `runByHand`).
+   */
+  unattendedOnly?: boolean;
+  /**
    * The advice saves a constant per item of a loop (a comprehension for an append loop, `sum()` for a hand-written
    * sum): it pays off only where the items are many and nothing heavier runs beside them. Loops nested without any
    * evidence of data (a small parameter grid) do not make it hot, nor does a loop over data whose every pass calls

@@ -50,11 +50,14 @@ describe('fix safety', () => {
       '',
     ].join('\n');
     const found = await findings('torch-cuda-amp-deprecated', source);
+    // Outside a project that names its torch, even the exact rewrites (c, d) are unsafe: they need torch 1.10
+    // (projectPins.test.ts shows them safe where requirements say so).
     assert.deepEqual(
       found.map((f) => f.fix?.safety),
-      ['unsafe', 'unsafe', 'safe', 'safe'],
+      ['unsafe', 'unsafe', 'unsafe', 'unsafe'],
     );
     assert.match(found[0].fix?.reason ?? '', /process-wide settings/);
+    assert.match(found[2].fix?.reason ?? '', /does not declare which torch it supports/);
   });
 
   it('torch-cuda-amp-deprecated: one import rewritten for all sites is unsafe when any autocast relies on the old defaults', async () => {

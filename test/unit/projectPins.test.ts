@@ -157,4 +157,30 @@ describe('project pins', () => {
     ]);
     assert.deepEqual(found({ 'requirements.txt': 'torch>=2.4\n' }), ['`torch.cuda.amp.GradScaler`', '`torch.cuda.amp.autocast`']);
   });
+
+  it('torch-cuda-amp-deprecated: a warning with a safe fix only where a requirement file says the project runs on a torch that has the replacement', async () => {
+    const engine = await getEngine();
+    // dtype and cache_enabled passed: the rewrite is exact wherever `torch.amp.autocast` exists.
+    const source = 'import torch\n\n\ndef step(model, x):\n    with torch.cuda.amp.autocast(dtype=torch.float16, cache_enabled=True):\n        return model(x)\n';
+    const found = (files: Record<string, string>) => {
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        const file = path.join(repo(files), 'pkg', 'mod.py');
+        const [f] = engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file, impact: 'auto' }).findings;
+        return f ? `${f.severity} ${f.fix?.safety ?? 'no fix'}` : 'none';
+      } finally {
+        engine.files = saved;
+      }
+    };
+    // deit pins torch 1.13.1: `torch.amp.autocast("cuda")` (1.10+) works on every version it supports.
+    assert.equal(found({ 'requirements.txt': 'torch==1.13.1\n' }), 'warning safe');
+    // Swin-Transformer and ConvNeXt name torch nowhere a tool can read (their READMEs ask for 1.8): blind reviews judged
+    // the warning wrong there, since the new spelling breaks torch 1.8.
+    assert.equal(found({ 'requirements.txt': 'numpy\n' }), 'hint unsafe');
+    assert.equal(found({}), 'hint unsafe');
+    // A declared floor older than the replacement: the message asks to raise it, without a fix (a warning for autocast,
+    // whose replacement is years older than its deprecation; reviewedDefaults39.test.ts has GradScaler's hint).
+    assert.equal(found({ 'setup.py': 'install_requires=["torch>=1.8"]' }), 'warning no fix');
+  });
 });

@@ -92,10 +92,14 @@ export default defineRule({
     // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects). Likewise a str method
     // that Series lacks (`x.split(":")[-1]`, `x.strip()`): a whole column would have raised AttributeError.
     const parsesElements =
-      ((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
-      columnSelection(series, ctx.facts, method);
+      (((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
+        columnSelection(series, ctx.facts, method)) ||
+      temporalElements(body, param, series, method, ctx);
     if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
+    // `s.diff().apply(lambda x: x.total_seconds())` → `s.diff().dt.total_seconds()`: a call chain is kept only when the
+    // whole-column form evaluates it once, as the apply did.
+    if (!isPureReference(series) && v.text.split(series.text).length !== 2) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
     // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
@@ -228,6 +232,46 @@ function namedKey(key: Node): boolean {
   return key.type === 'identifier' || (key.type === 'attribute' && isPureReference(key));
 }
 
+/**
+ * Members only a Timestamp or Timedelta has: not a Series, DataFrame, ndarray or window (what `DataFrame.apply`,
+ * `GroupBy.apply` and `Rolling.apply` pass), and no plain attribute name another object would likely have (`year`, `days`).
+ */
+const TEMPORAL_ONLY = new Set([
+  'total_seconds',
+  'strftime',
+  'day_name',
+  'month_name',
+  'isoweekday',
+  'dayofweek',
+  'day_of_week',
+  'dayofyear',
+  'day_of_year',
+  'days_in_month',
+  'daysinmonth',
+  'is_month_start',
+  'is_month_end',
+  'is_quarter_start',
+  'is_quarter_end',
+  'is_year_start',
+  'is_year_end',
+  'is_leap_year',
+  'microseconds',
+  'nanoseconds',
+]);
+
+/**
+ * `values.diff().apply(lambda x: x.total_seconds())` on a value the layer cannot name (a parameter, a chain on one): a
+ * Timestamp or Timedelta member read on the lambda's parameter shows that `.apply` hands it single elements, which only a
+ * Series does (a frame, a group or a window would have raised AttributeError), and the `.dt` form exists for them all.
+ */
+function temporalElements(body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+  if (method !== 'apply' || values(ctx.facts).valueOf(series)) return false;
+  return [body, ...findDescendants(body, (n) => n.type === 'attribute')].some((n) => {
+    const obj = n.type === 'attribute' ? n.childForFieldName('object') : null;
+    return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY.has(n.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
 /** str methods a pandas Series does not have: calling one on the lambda's parameter shows it is one element. */
 const STR_ONLY_METHODS = new Set([
   'split',
@@ -346,7 +390,9 @@ function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCod
  */
 function suggestScalarArithmetic(call: Node, body: Node, param: string, series: Node, method: string, text: string, ctx: RuleContext): void {
   const kind = values(ctx.facts).valueOf(series)?.kind;
-  if (body.type !== 'binary_operator' || !isPureReference(series) || (kind !== 'series' && kind !== 'index') || !scalarOperands(body, param, ctx.facts)) return;
+  // `frame["time"].apply(...)` on a frame the layer cannot name is a column too (isSeries).
+  const column = kind === 'series' || kind === 'index' || (!kind && isSeries(series, method, ctx.facts));
+  if (body.type !== 'binary_operator' || !isPureReference(series) || !column || !scalarOperands(body, param, ctx.facts)) return;
   ctx.report({
     node: call,
     message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,

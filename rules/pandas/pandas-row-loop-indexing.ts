@@ -142,6 +142,8 @@ export default defineRule({
       return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
+    // Shown and described by a read of the row itself when there is one (`df.loc[i, "t"]` rather than `df.loc[i + 1, "t"]`).
+    hits.sort((a, b) => Number(firstKey(b).text === i) - Number(firstKey(a).text === i));
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
     // frame built just before from a few literal rows (a fixture) costs nothing.
     if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
@@ -156,7 +158,7 @@ export default defineRule({
     const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
-    const shown = `${frame}.${accessor}[${i}${keyCount > 1 ? ', ...' : ''}]`;
+    const shown = `${frame}.${accessor}[${firstKey(hits[0]).text}${keyCount > 1 ? ', ...' : ''}]`;
     const kind = layer.valueOf(frameNode)?.kind;
     const whole =
       kind === 'dataframe' || keyCount > 1
@@ -220,6 +222,10 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   if (args.length === 1) {
     const frame = boundFrame(args[0]);
     if (frame) return { frame, plain: true };
+    // `range(len(group) - h)`: every row but the last few (mlforecast's origins loop reads `group.iloc[i + 1]`).
+    const allBut =
+      args[0].type === 'binary_operator' && args[0].childForFieldName('operator')?.type === '-' ? boundFrame(args[0].childForFieldName('left')!) : null;
+    if (allBut && /^(\d+|[A-Za-z_]\w*)$/.test(args[0].childForFieldName('right')!.text)) return { frame: allBut, plain: false };
     const held = heldBound(args[0], loop);
     return held ? { frame: held, plain: false, held: true } : null;
   }
@@ -249,10 +255,13 @@ function argumentsOf(list: Node): Node[] {
   return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
-/** At most a few statements, none of them `break`, `continue`, `return` or `raise`. */
+/**
+ * At most a few statements, none of them `break`, `return` or `raise`. A `continue` skips rows that fail a test: a filter,
+ * which a boolean mask of the columns expresses.
+ */
 function straightBody(body: Node): boolean {
   const statements = findDescendants(body, (n) => n.parent?.type === 'block' && n.type !== 'comment');
-  return statements.length <= 6 && !statements.some((n) => /^(break|continue|return|raise)_statement$/.test(n.type));
+  return statements.length <= 6 && !statements.some((n) => /^(break|return|raise)_statement$/.test(n.type));
 }
 
 /** The loop's body can leave it before the last row: a `break` of this loop, or a `return` (outside nested defs). */
@@ -346,11 +355,22 @@ function heldBound(bound: Node, loop: Node): string | null {
   return boundFrame(value) ?? (size ? size[1] : null);
 }
 
-/** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */
+function firstKey(access: Node): Node {
+  return access.childrenForFieldName('subscript').find((k) => k && k.type !== 'comment')!;
+}
+
+/** `i`, or the row a fixed step before or after it (`i + 1`, `i - 2`). */
+function rowKey(key: Node, i: string): boolean {
+  if (key.type === 'identifier') return key.text === i;
+  const op = key.type === 'binary_operator' ? key.childForFieldName('operator')?.type : null;
+  return (op === '+' || op === '-') && key.childForFieldName('left')?.text === i && key.childForFieldName('right')?.type === 'integer';
+}
+
+/** `df.loc[i, ...]`, `df.iloc[i + 1]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */
 function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null {
   const value = n.childForFieldName('value');
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-  if (value?.type !== 'attribute' || keys.length === 0 || keys[0]!.text !== i) return null;
+  if (value?.type !== 'attribute' || keys.length === 0 || !rowKey(keys[0]!, i)) return null;
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
   if (!ACCESSORS.has(accessor) || !frame) return null;

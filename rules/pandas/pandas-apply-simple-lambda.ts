@@ -94,7 +94,7 @@ export default defineRule({
     const parsesElements =
       (((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
         columnSelection(series, ctx.facts, method)) ||
-      temporalElements(body, param, series, method, ctx);
+      elementsShown(body, param, series, method, ctx);
     if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
     // `s.diff().apply(lambda x: x.total_seconds())` → `s.diff().dt.total_seconds()`: a call chain is kept only when the
@@ -261,11 +261,14 @@ const TEMPORAL_ONLY = new Set([
 
 /**
  * `values.diff().apply(lambda x: x.total_seconds())` on a value the layer cannot name (a parameter, a chain on one): a
- * Timestamp or Timedelta member read on the lambda's parameter shows that `.apply` hands it single elements, which only a
- * Series does (a frame, a group or a window would have raised AttributeError), and the `.dt` form exists for them all.
+ * Timestamp or Timedelta member (or a str method) read on the lambda's parameter shows that `.apply` hands it single
+ * elements, which only a Series does (a frame, a group or a window would have raised AttributeError), and the `.dt` (`.str`)
+ * form exists for them all.
  */
-function temporalElements(body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+function elementsShown(body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
   if (method !== 'apply' || values(ctx.facts).valueOf(series)) return false;
+  // A str method a Series lacks (`x.split(":")[-1]`) shows the same: the element is one string.
+  if (callsStrOnlyMethod(body, param)) return true;
   return [body, ...findDescendants(body, (n) => n.type === 'attribute')].some((n) => {
     const obj = n.type === 'attribute' ? n.childForFieldName('object') : null;
     return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY.has(n.childForFieldName('attribute')?.text ?? '');
@@ -334,7 +337,8 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
-  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
+  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method)) && !elementsShown(body, param, series, method, ctx))
+    return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
   // `int(x.split("_")[1])` → `.str.split("_").str[1].astype(int)`: the string steps keep the per-element Python cost.

@@ -320,7 +320,7 @@ function callsStrOnlyMethod(body: Node, param: string): boolean {
  * `round(x / k)` or `x in values`: each has a column form (`np.where`, `.map`, `.clip`, `.astype`, `.round`, `.isin`), but one that can return
  * an ndarray or other dtypes where apply returned a Series of Python objects, so it is suggested, not applied. Each
  * form also fails on a whole column (a Series' truth value is ambiguous, a Series is unhashable), so a column
- * selection `frame[name]` is shown to be a Series by the lambda itself.
+ * selection `frame[name]`, or the receiver of an `.apply` the value layer cannot name, is shown to be a Series by the lambda itself.
  */
 function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
   // The suggestion repeats the receiver: it must read the same column each time (`df[COL]` with a name as key does).
@@ -337,8 +337,9 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
-  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method)) && !elementsShown(body, param, series, method, ctx))
-    return;
+  // An `.apply` on a value the layer cannot name (a parameter) is shown to hand the lambda elements the same way.
+  const shownByLambda = proves && (columnSelection(series, ctx.facts, method) || (method === 'apply' && !values(ctx.facts).valueOf(series)));
+  if (!isSeries(series, method, ctx.facts) && !shownByLambda && !elementsShown(body, param, series, method, ctx)) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
   // `int(x.split("_")[1])` → `.str.split("_").str[1].astype(int)`: the string steps keep the per-element Python cost.

@@ -338,7 +338,10 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
   // An `.apply` on a value the layer cannot name (a parameter) is shown to hand the lambda elements the same way.
-  const shownByLambda = proves && (columnSelection(series, ctx.facts, method) || (method === 'apply' && !values(ctx.facts).valueOf(series)));
+  const shownByLambda =
+    proves &&
+    (columnSelection(series, ctx.facts, method) ||
+      (method === 'apply' && !values(ctx.facts).valueOf(series) && !v.kinds.includes('str') && raisesOnColumn(body, param, ctx)));
   if (!isSeries(series, method, ctx.facts) && !shownByLambda && !elementsShown(body, param, series, method, ctx)) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
@@ -359,6 +362,35 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup})`,
     ...quietOnSmallFrame(series, ctx),
   });
+}
+
+/** Builtins that raise on a whole Series: its truth value (`min` compares) or its conversion to one number is ambiguous. */
+const SCALAR_ONLY_CALLS = new Set(['int', 'float', 'bool', 'min', 'max']);
+
+/**
+ * Every use of the lambda's parameter would raise on a whole column: it is compared (`x > 3`, `x in codes`) or tested
+ * for truth, used as a dict key, or passed to int/float/min/max, possibly after arithmetic (`x * 2 > 3`). `len(g) > 3`,
+ * `g is None` or `isinstance(g, str)` work on a group or a frame as well, so they prove nothing.
+ */
+function raisesOnColumn(body: Node, param: string, ctx: RuleContext): boolean {
+  const uses = [body, ...findDescendants(body, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier' && n.text === param);
+  return (
+    uses.length > 0 &&
+    uses.every((use) => {
+      let n = use;
+      while (n.parent && (n.parent.type === 'binary_operator' || n.parent.type === 'unary_operator' || n.parent.type === 'parenthesized_expression'))
+        n = n.parent;
+      const p = n.parent;
+      if (!p) return false;
+      if (p.type === 'comparison_operator') return !p.children.some((c) => c?.type === 'is' || c?.type === 'is not');
+      if (p.type === 'boolean_operator' || p.type === 'not_operator') return true;
+      if (p.type === 'conditional_expression') return p.namedChildren[1]?.equals(n) === true;
+      if (p.type === 'subscript') return p.childrenForFieldName('subscript').some((k) => k?.equals(n));
+      const call = p.type === 'argument_list' ? p.parent : null;
+      const fn = call?.childForFieldName('function');
+      return fn?.type === 'identifier' && SCALAR_ONLY_CALLS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call!);
+    })
+  );
 }
 
 /**

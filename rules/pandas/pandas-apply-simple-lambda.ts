@@ -31,6 +31,10 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // A helper handed a Series need not import pandas (featuretools' primitives: `values.diff().apply(lambda x:
+  // x.total_seconds())`): a Timestamp/Timedelta-only member is enough to run, and in such a file only that proof counts.
+  requiresText: /\b(total_seconds|day_name|month_name|dayofweek|dayofyear)\b/,
+  requiresEither: true,
   severityForms: [
     {
       severity: 'hint',
@@ -81,6 +85,7 @@ export default defineRule({
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
     const param = m.need('param').text;
     const body = m.need('body');
+    if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text);
     if (!found) {
@@ -268,7 +273,10 @@ const TEMPORAL_ONLY = new Set([
 function elementsShown(body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
   if (method !== 'apply' || values(ctx.facts).valueOf(series)) return false;
   // A str method a Series lacks (`x.split(":")[-1]`) shows the same: the element is one string.
-  if (callsStrOnlyMethod(body, param)) return true;
+  return callsStrOnlyMethod(body, param) || readsTemporalMember(body, param);
+}
+
+function readsTemporalMember(body: Node, param: string): boolean {
   return [body, ...findDescendants(body, (n) => n.type === 'attribute')].some((n) => {
     const obj = n.type === 'attribute' ? n.childForFieldName('object') : null;
     return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY.has(n.childForFieldName('attribute')?.text ?? '');

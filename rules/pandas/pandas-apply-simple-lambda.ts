@@ -14,6 +14,7 @@ import {
   smallFrameReason,
   numpyModuleRef,
   stringLiteralValue,
+  TEMPORAL_ONLY_MEMBERS,
   values,
   VECTOR_FIX_REASONS,
   type Vectorized,
@@ -238,33 +239,6 @@ function namedKey(key: Node): boolean {
 }
 
 /**
- * Members only a Timestamp or Timedelta has: not a Series, DataFrame, ndarray or window (what `DataFrame.apply`,
- * `GroupBy.apply` and `Rolling.apply` pass), and no plain attribute name another object would likely have (`year`, `days`).
- */
-const TEMPORAL_ONLY = new Set([
-  'total_seconds',
-  'strftime',
-  'day_name',
-  'month_name',
-  'isoweekday',
-  'dayofweek',
-  'day_of_week',
-  'dayofyear',
-  'day_of_year',
-  'days_in_month',
-  'daysinmonth',
-  'is_month_start',
-  'is_month_end',
-  'is_quarter_start',
-  'is_quarter_end',
-  'is_year_start',
-  'is_year_end',
-  'is_leap_year',
-  'microseconds',
-  'nanoseconds',
-]);
-
-/**
  * `values.diff().apply(lambda x: x.total_seconds())` on a value the layer cannot name (a parameter, a chain on one): a
  * Timestamp or Timedelta member (or a str method) read on the lambda's parameter shows that `.apply` hands it single
  * elements, which only a Series does (a frame, a group or a window would have raised AttributeError), and the `.dt` (`.str`)
@@ -276,10 +250,11 @@ function elementsShown(body: Node, param: string, series: Node, method: string, 
   return callsStrOnlyMethod(body, param) || readsTemporalMember(body, param);
 }
 
+/** The lambda reads a Timestamp/Timedelta-only member (`x.total_seconds()`, `t.dayofweek`) on its parameter. */
 function readsTemporalMember(body: Node, param: string): boolean {
   return [body, ...findDescendants(body, (n) => n.type === 'attribute')].some((n) => {
     const obj = n.type === 'attribute' ? n.childForFieldName('object') : null;
-    return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY.has(n.childForFieldName('attribute')?.text ?? '');
+    return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY_MEMBERS.has(n.childForFieldName('attribute')?.text ?? '');
   });
 }
 

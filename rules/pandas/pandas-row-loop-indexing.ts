@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
+  costlyWorkEachPass,
   enclosingLoops,
   findDescendants,
   FRAME_ATTRIBUTES,
@@ -147,6 +148,9 @@ export default defineRule({
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
     // frame built just before from a few literal rows (a fixture) costs nothing.
     if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
+    // A loop that draws or fits a model on every pass (`ax.plot([i, i + 1], [s.iloc[i], s.iloc[i + 1]])`) spends its time
+    // there, not in reading the row (as pandas-iterrows).
+    if (costlyWorkEachPass(loop, ctx.facts)) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic

@@ -233,13 +233,19 @@ export function isKnownScalar(id: Node, facts: FileFacts, depth = 0): boolean {
   }
 }
 
-/** The parameter is never rebound in its function and the read sits in the body of `if isinstance(name, int):`. */
+/**
+ * The name is a parameter and the read sits in the body of `if isinstance(name, int):`. Other bindings may only be in
+ * that statement's `elif` / `else` branches (`else: size = to_timedelta(size)`), which the guarded body never sees.
+ */
 function guardedParameter(id: Node, scope: Node, binders: Node[], facts: FileFacts): boolean {
-  if (!binders.every((n) => /parameter/.test(bindingOf(n)!.type))) return false;
+  if (!binders.some((n) => /parameter/.test(bindingOf(n)!.type))) return false;
   for (let n: Node | null = id; n && !n.equals(scope); n = n.parent) {
     const branch: Node | null = n.parent;
     if (n.type !== 'block' || branch?.type !== 'if_statement' || !branch.childForFieldName('consequence')?.equals(n)) continue;
-    if (conjuncts(branch.childForFieldName('condition')).some((c) => scalarInstanceTest(c, id.text, facts))) return true;
+    if (!conjuncts(branch.childForFieldName('condition')).some((c) => scalarInstanceTest(c, id.text, facts))) continue;
+    const alternatives = branch.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
+    const inAlternative = (b: Node) => alternatives.some((a) => a.startIndex <= b.startIndex && b.endIndex <= a.endIndex);
+    return binders.every((b) => /parameter/.test(bindingOf(b)!.type) || inAlternative(b));
   }
   return false;
 }

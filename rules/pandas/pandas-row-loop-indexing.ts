@@ -134,11 +134,11 @@ export default defineRule({
     if (!rows) return;
     const { frame: sized, plain } = rows;
     const layer = values(ctx.facts);
-    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
+    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i, true) !== null, isNestedScope);
     // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`);
     // over a held length (`m = high.size`), `.iloc[i]` of a parallel Series (`position.iloc[i]`) is the same pass by position.
     const hits = accesses.filter((a) => {
-      const { frame, accessor } = rowAccess(a, i)!;
+      const { frame, accessor } = rowAccess(a, i, true)!;
       const parallel = rows.held === true && accessor === 'iloc' && frame.type === 'identifier';
       return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
@@ -156,10 +156,10 @@ export default defineRule({
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
     // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
     // A recurrence (each row reads an earlier one) is told to index arrays, which holds whatever its decision logic.
-    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i)!.frame.text === sized);
+    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i, true)!.frame.text === sized);
     const recurrence = readsEarlierRow(m.need('body'), i);
     if (!plainFrameAccess && !recurrence && !straightBody(m.need('body'))) return;
-    const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
+    const { frame: frameNode, accessor } = rowAccess(hits[0], i, true)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
     const shown = `${frame}.${accessor}[${firstKey(hits[0]).text}${keyCount > 1 ? ', ...' : ''}]`;
@@ -370,11 +370,14 @@ function rowKey(key: Node, i: string): boolean {
   return (op === '+' || op === '-') && key.childForFieldName('left')?.text === i && key.childForFieldName('right')?.type === 'integer';
 }
 
-/** `df.loc[i, ...]`, `df.iloc[i + 1]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */
-function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null {
+/**
+ * `df.loc[i, ...]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor; with `nearby`, also a row a fixed step
+ * away (`df.iloc[i + 1]`), which shows the per-row pass but is no cell of row `i` for the rewrites.
+ */
+function rowAccess(n: Node, i: string, nearby = false): { frame: Node; accessor: string } | null {
   const value = n.childForFieldName('value');
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-  if (value?.type !== 'attribute' || keys.length === 0 || !rowKey(keys[0]!, i)) return null;
+  if (value?.type !== 'attribute' || keys.length === 0 || !(keys[0]!.text === i || (nearby && rowKey(keys[0]!, i)))) return null;
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
   if (!ACCESSORS.has(accessor) || !frame) return null;

@@ -14,6 +14,7 @@ import {
   smallFrameReason,
   numpyModuleRef,
   stringLiteralValue,
+  TEMPORAL_ONLY_MEMBERS,
   values,
   VECTOR_FIX_REASONS,
   type Vectorized,
@@ -31,6 +32,10 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // A helper handed a Series need not import pandas (featuretools' primitives: `values.diff().apply(lambda x:
+  // x.total_seconds())`): a Timestamp/Timedelta-only member is enough to run, and in such a file only that proof counts.
+  requiresText: /\b(total_seconds|day_name|month_name|dayofweek|dayofyear)\b/,
+  requiresEither: true,
   severityForms: [
     {
       severity: 'hint',
@@ -81,6 +86,7 @@ export default defineRule({
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
     const param = m.need('param').text;
     const body = m.need('body');
+    if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text);
     if (!found) {
@@ -92,10 +98,14 @@ export default defineRule({
     // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects). Likewise a str method
     // that Series lacks (`x.split(":")[-1]`, `x.strip()`): a whole column would have raised AttributeError.
     const parsesElements =
-      ((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
-      columnSelection(series, ctx.facts, method);
+      (((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
+        columnSelection(series, ctx.facts, method)) ||
+      elementsShown(body, param, series, method, ctx);
     if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
+    // `s.diff().apply(lambda x: x.total_seconds())` → `s.diff().dt.total_seconds()`: a call chain is kept only when the
+    // whole-column form evaluates it once, as the apply did.
+    if (!isPureReference(series) && v.text.split(series.text).length !== 2) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
     // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
@@ -228,6 +238,26 @@ function namedKey(key: Node): boolean {
   return key.type === 'identifier' || (key.type === 'attribute' && isPureReference(key));
 }
 
+/**
+ * `values.diff().apply(lambda x: x.total_seconds())` on a value the layer cannot name (a parameter, a chain on one): a
+ * Timestamp or Timedelta member (or a str method) read on the lambda's parameter shows that `.apply` hands it single
+ * elements, which only a Series does (a frame, a group or a window would have raised AttributeError), and the `.dt` (`.str`)
+ * form exists for them all.
+ */
+function elementsShown(body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+  if (method !== 'apply' || values(ctx.facts).valueOf(series)) return false;
+  // A str method a Series lacks (`x.split(":")[-1]`) shows the same: the element is one string.
+  return callsStrOnlyMethod(body, param) || readsTemporalMember(body, param);
+}
+
+/** The lambda reads a Timestamp/Timedelta-only member (`x.total_seconds()`, `t.dayofweek`) on its parameter. */
+function readsTemporalMember(body: Node, param: string): boolean {
+  return [body, ...findDescendants(body, (n) => n.type === 'attribute')].some((n) => {
+    const obj = n.type === 'attribute' ? n.childForFieldName('object') : null;
+    return obj?.type === 'identifier' && obj.text === param && TEMPORAL_ONLY_MEMBERS.has(n.childForFieldName('attribute')?.text ?? '');
+  });
+}
+
 /** str methods a pandas Series does not have: calling one on the lambda's parameter shows it is one element. */
 const STR_ONLY_METHODS = new Set([
   'split',
@@ -273,7 +303,7 @@ function callsStrOnlyMethod(body: Node, param: string): boolean {
  * `round(x / k)` or `x in values`: each has a column form (`np.where`, `.map`, `.clip`, `.astype`, `.round`, `.isin`), but one that can return
  * an ndarray or other dtypes where apply returned a Series of Python objects, so it is suggested, not applied. Each
  * form also fails on a whole column (a Series' truth value is ambiguous, a Series is unhashable), so a column
- * selection `frame[name]` is shown to be a Series by the lambda itself.
+ * selection `frame[name]`, or the receiver of an `.apply` the value layer cannot name, is shown to be a Series by the lambda itself.
  */
 function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
   // The suggestion repeats the receiver: it must read the same column each time (`df[COL]` with a name as key does).
@@ -290,7 +320,12 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
-  if (!isSeries(series, method, ctx.facts) && !(proves && columnSelection(series, ctx.facts, method))) return;
+  // An `.apply` on a value the layer cannot name (a parameter) is shown to hand the lambda elements the same way.
+  const shownByLambda =
+    proves &&
+    (columnSelection(series, ctx.facts, method) ||
+      (method === 'apply' && !values(ctx.facts).valueOf(series) && !v.kinds.includes('str') && raisesOnColumn(body, param, ctx)));
+  if (!isSeries(series, method, ctx.facts) && !shownByLambda && !elementsShown(body, param, series, method, ctx)) return;
   const text = v.text.length <= 90 ? `\`${v.text}\`` : 'the column expression';
   const condition = v.assumptions.length > 0 ? `if ${v.assumptions.join(' and ')}, ` : '';
   // `int(x.split("_")[1])` → `.str.split("_").str[1].astype(int)`: the string steps keep the per-element Python cost.
@@ -310,6 +345,35 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup})`,
     ...quietOnSmallFrame(series, ctx),
   });
+}
+
+/** Builtins that raise on a whole Series: its truth value (`min` compares) or its conversion to one number is ambiguous. */
+const SCALAR_ONLY_CALLS = new Set(['int', 'float', 'bool', 'min', 'max']);
+
+/**
+ * Every use of the lambda's parameter would raise on a whole column: it is compared (`x > 3`, `x in codes`) or tested
+ * for truth, used as a dict key, or passed to int/float/min/max, possibly after arithmetic (`x * 2 > 3`). `len(g) > 3`,
+ * `g is None` or `isinstance(g, str)` work on a group or a frame as well, so they prove nothing.
+ */
+function raisesOnColumn(body: Node, param: string, ctx: RuleContext): boolean {
+  const uses = [body, ...findDescendants(body, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier' && n.text === param);
+  return (
+    uses.length > 0 &&
+    uses.every((use) => {
+      let n = use;
+      while (n.parent && (n.parent.type === 'binary_operator' || n.parent.type === 'unary_operator' || n.parent.type === 'parenthesized_expression'))
+        n = n.parent;
+      const p = n.parent;
+      if (!p) return false;
+      if (p.type === 'comparison_operator') return !p.children.some((c) => c?.type === 'is' || c?.type === 'is not');
+      if (p.type === 'boolean_operator' || p.type === 'not_operator') return true;
+      if (p.type === 'conditional_expression') return p.namedChildren[1]?.equals(n) === true;
+      if (p.type === 'subscript') return p.childrenForFieldName('subscript').some((k) => k?.equals(n));
+      const call = p.type === 'argument_list' ? p.parent : null;
+      const fn = call?.childForFieldName('function');
+      return fn?.type === 'identifier' && SCALAR_ONLY_CALLS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call!);
+    })
+  );
 }
 
 /**
@@ -346,7 +410,9 @@ function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCod
  */
 function suggestScalarArithmetic(call: Node, body: Node, param: string, series: Node, method: string, text: string, ctx: RuleContext): void {
   const kind = values(ctx.facts).valueOf(series)?.kind;
-  if (body.type !== 'binary_operator' || !isPureReference(series) || (kind !== 'series' && kind !== 'index') || !scalarOperands(body, param, ctx.facts)) return;
+  // `frame["time"].apply(...)` on a frame the layer cannot name is a column too (isSeries).
+  const column = kind === 'series' || kind === 'index' || (!kind && isSeries(series, method, ctx.facts));
+  if (body.type !== 'binary_operator' || !isPureReference(series) || !column || !scalarOperands(body, param, ctx.facts)) return;
   ctx.report({
     node: call,
     message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,

@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
+  costlyWorkEachPass,
   enclosingLoops,
   findDescendants,
   FRAME_ATTRIBUTES,
@@ -133,30 +134,35 @@ export default defineRule({
     if (!rows) return;
     const { frame: sized, plain } = rows;
     const layer = values(ctx.facts);
-    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i) !== null, isNestedScope);
+    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i, true) !== null, isNestedScope);
     // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`);
     // over a held length (`m = high.size`), `.iloc[i]` of a parallel Series (`position.iloc[i]`) is the same pass by position.
     const hits = accesses.filter((a) => {
-      const { frame, accessor } = rowAccess(a, i)!;
+      const { frame, accessor } = rowAccess(a, i, true)!;
       const parallel = rows.held === true && accessor === 'iloc' && frame.type === 'identifier';
       return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
+    // Shown and described by a read of the row itself when there is one (`df.loc[i, "t"]` rather than `df.loc[i + 1, "t"]`).
+    hits.sort((a, b) => Number(firstKey(b).text === i) - Number(firstKey(a).text === i));
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
     // frame built just before from a few literal rows (a fixture) costs nothing.
     if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
+    // A loop that draws or fits a model on every pass (`ax.plot([i, i + 1], [s.iloc[i], s.iloc[i + 1]])`) spends its time
+    // there, not in reading the row (as pandas-iterrows).
+    if (costlyWorkEachPass(loop, ctx.facts)) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
     // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
     // A recurrence (each row reads an earlier one) is told to index arrays, which holds whatever its decision logic.
-    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i)!.frame.text === sized);
+    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i, true)!.frame.text === sized);
     const recurrence = readsEarlierRow(m.need('body'), i);
     if (!plainFrameAccess && !recurrence && !straightBody(m.need('body'))) return;
-    const { frame: frameNode, accessor } = rowAccess(hits[0], i)!;
+    const { frame: frameNode, accessor } = rowAccess(hits[0], i, true)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
-    const shown = `${frame}.${accessor}[${i}${keyCount > 1 ? ', ...' : ''}]`;
+    const shown = `${frame}.${accessor}[${firstKey(hits[0]).text}${keyCount > 1 ? ', ...' : ''}]`;
     const kind = layer.valueOf(frameNode)?.kind;
     const whole =
       kind === 'dataframe' || keyCount > 1
@@ -220,6 +226,10 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   if (args.length === 1) {
     const frame = boundFrame(args[0]);
     if (frame) return { frame, plain: true };
+    // `range(len(group) - h)`: every row but the last few (mlforecast's origins loop reads `group.iloc[i + 1]`).
+    const allBut =
+      args[0].type === 'binary_operator' && args[0].childForFieldName('operator')?.type === '-' ? boundFrame(args[0].childForFieldName('left')!) : null;
+    if (allBut && /^(\d+|[A-Za-z_]\w*)$/.test(args[0].childForFieldName('right')!.text)) return { frame: allBut, plain: false };
     const held = heldBound(args[0], loop);
     return held ? { frame: held, plain: false, held: true } : null;
   }
@@ -249,10 +259,13 @@ function argumentsOf(list: Node): Node[] {
   return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
 }
 
-/** At most a few statements, none of them `break`, `continue`, `return` or `raise`. */
+/**
+ * At most a few statements, none of them `break`, `return` or `raise`. A `continue` skips rows that fail a test: a filter,
+ * which a boolean mask of the columns expresses.
+ */
 function straightBody(body: Node): boolean {
   const statements = findDescendants(body, (n) => n.parent?.type === 'block' && n.type !== 'comment');
-  return statements.length <= 6 && !statements.some((n) => /^(break|continue|return|raise)_statement$/.test(n.type));
+  return statements.length <= 6 && !statements.some((n) => /^(break|return|raise)_statement$/.test(n.type));
 }
 
 /** The loop's body can leave it before the last row: a `break` of this loop, or a `return` (outside nested defs). */
@@ -346,11 +359,25 @@ function heldBound(bound: Node, loop: Node): string | null {
   return boundFrame(value) ?? (size ? size[1] : null);
 }
 
-/** `df.loc[i, ...]`, `df.iloc[i]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor. */
-function rowAccess(n: Node, i: string): { frame: Node; accessor: string } | null {
+function firstKey(access: Node): Node {
+  return access.childrenForFieldName('subscript').find((k) => k && k.type !== 'comment')!;
+}
+
+/** `i`, or the row a fixed step before or after it (`i + 1`, `i - 2`). */
+function rowKey(key: Node, i: string): boolean {
+  if (key.type === 'identifier') return key.text === i;
+  const op = key.type === 'binary_operator' ? key.childForFieldName('operator')?.type : null;
+  return (op === '+' || op === '-') && key.childForFieldName('left')?.text === i && key.childForFieldName('right')?.type === 'integer';
+}
+
+/**
+ * `df.loc[i, ...]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor; with `nearby`, also a row a fixed step
+ * away (`df.iloc[i + 1]`), which shows the per-row pass but is no cell of row `i` for the rewrites.
+ */
+function rowAccess(n: Node, i: string, nearby = false): { frame: Node; accessor: string } | null {
   const value = n.childForFieldName('value');
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-  if (value?.type !== 'attribute' || keys.length === 0 || keys[0]!.text !== i) return null;
+  if (value?.type !== 'attribute' || keys.length === 0 || !(keys[0]!.text === i || (nearby && rowKey(keys[0]!, i)))) return null;
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
   if (!ACCESSORS.has(accessor) || !frame) return null;

@@ -228,9 +228,45 @@ export function isKnownScalar(id: Node, facts: FileFacts, depth = 0): boolean {
   if (id.type !== 'identifier' || depth > 3) return false;
   for (let scope = scopeOf(id); ; scope = scopeOf(scope)) {
     const binders = localOccurrences(scope, id.text).filter((n) => bindingOf(n) !== null);
-    if (binders.length > 0) return binders.every((n) => scalarBinding(n, facts, depth));
+    if (binders.length > 0) return binders.every((n) => scalarBinding(n, facts, depth)) || guardedParameter(id, scope, binders, facts);
     if (!scope.parent) return false;
   }
+}
+
+/**
+ * The name is a parameter and the read sits in the body of `if isinstance(name, int):`. Other bindings may only be in
+ * that statement's `elif` / `else` branches (`else: size = to_timedelta(size)`), which the guarded body never sees.
+ */
+function guardedParameter(id: Node, scope: Node, binders: Node[], facts: FileFacts): boolean {
+  if (!binders.some((n) => /parameter/.test(bindingOf(n)!.type))) return false;
+  for (let n: Node | null = id; n && !n.equals(scope); n = n.parent) {
+    const branch: Node | null = n.parent;
+    if (n.type !== 'block' || branch?.type !== 'if_statement' || !branch.childForFieldName('consequence')?.equals(n)) continue;
+    if (!conjuncts(branch.childForFieldName('condition')).some((c) => scalarInstanceTest(c, id.text, facts))) continue;
+    const alternatives = branch.childrenForFieldName('alternative').filter((a): a is Node => a !== null);
+    const inAlternative = (b: Node) => alternatives.some((a) => a.startIndex <= b.startIndex && b.endIndex <= a.endIndex);
+    return binders.every((b) => /parameter/.test(bindingOf(b)!.type) || inAlternative(b));
+  }
+  return false;
+}
+
+/** `a and b and c` → [a, b, c] (parentheses dropped). */
+function conjuncts(n: Node | null): Node[] {
+  if (!n) return [];
+  if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return conjuncts(n.namedChild(0));
+  if (n.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'and')
+    return [...conjuncts(n.childForFieldName('left')), ...conjuncts(n.childForFieldName('right'))];
+  return [n];
+}
+
+/** `isinstance(name, int)`, `isinstance(name, (int, float))`: the builtins, so the name holds one Python number. */
+function scalarInstanceTest(n: Node, name: string, facts: FileFacts): boolean {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  if (fn?.type !== 'identifier' || fn.text !== 'isinstance' || !facts.isBuiltin('isinstance', n)) return false;
+  const args = n.childForFieldName('arguments')?.namedChildren.filter((a) => a !== null && a.type !== 'comment') ?? [];
+  if (args.length !== 2 || args[0]!.type !== 'identifier' || args[0]!.text !== name) return false;
+  const types = args[1]!.type === 'tuple' ? args[1]!.namedChildren.filter((t) => t !== null && t.type !== 'comment') : [args[1]];
+  return types.length > 0 && types.every((t) => t!.type === 'identifier' && SCALAR_ANNOTATIONS.has(t!.text) && facts.isBuiltin(t!.text, n));
 }
 
 function scalarBinding(target: Node, facts: FileFacts, depth: number): boolean {

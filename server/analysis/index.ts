@@ -151,6 +151,7 @@ export {
 } from './values';
 export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, ModuleSource, Returns, Value, ValueKind, ValueLayer } from './values';
 export {
+  TEMPORAL_ONLY_MEMBERS,
   VECTOR_FIX_REASONS,
   needsParentheses,
   vectorizeArithmetic,

@@ -102,6 +102,15 @@ const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
   strftime: { to: 'strftime', args: 'one-str' },
 };
 
+/** Names of the tables above that objects other than a Timestamp or Timedelta commonly have too (`x.year`, `x.days`, `d.date()`). */
+const GENERIC_MEMBERS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'quarter', 'days', 'seconds', 'weekday', 'date', 'time', 'normalize']);
+
+/**
+ * Timestamp / Timedelta members that a Series, a DataFrame, an ndarray or a rolling window lacks and no common object
+ * has: reading one on a value shows it is one time point or span (`x.total_seconds()`, `t.day_name()`, `t.dayofweek`).
+ */
+export const TEMPORAL_ONLY_MEMBERS: ReadonlySet<string> = new Set([...DT_ATTRIBUTES, ...Object.keys(DT_METHODS)].filter((m) => !GENERIC_MEMBERS.has(m)));
+
 /**
  * The whole-Series form of `body`, a per-element expression of the variable `param`, applied to
  * the Series spelled `series` (a pure reference). Null when the body is anything else.
@@ -658,7 +667,7 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
-  const mapped = `${/^[\w.]+\[[^\]]+\]$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
+  const mapped = `${/^[\w.]+(\[[^\]]+\])?$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
 }
 

@@ -27,8 +27,6 @@ export interface SuppressionComment {
 // through suppressionComment).
 const PERFLENS = /#\s*perflens:\s*(ignore-file|ignore|disable|enable)\b(?:\[([^\]]*)\])?/;
 const NOQA = /#\s*noqa\b(?::\s*([\w\-, ]+))?/i;
-/** What every NOQA match spells (parseSuppressions' prefilter). */
-const NOQA_WORD = /noqa/i;
 
 export type PerflensVerb = 'ignore' | 'ignore-file' | 'disable' | 'enable';
 
@@ -76,9 +74,6 @@ function splitRules(list: string | undefined): string[] {
 
 export function parseSuppressions(comments: readonly Node[], text: string, lines: LineIndex): SuppressionComment[] {
   const out: SuppressionComment[] = [];
-  // Most files have no suppression at all: one search of the text spares reading every comment's text (two
-  // calls into WASM each). Both forms spell one of these words, so a text without either has none.
-  if (!text.includes('perflens:') && !NOQA_WORD.test(text)) return out;
   for (const comment of comments) {
     const syntax = readSuppression(comment.text);
     // Positions only for the few comments that suppress: the line index is built on first use.

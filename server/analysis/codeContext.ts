@@ -50,6 +50,17 @@ const TEST_SUPPORT_FOLDERS = new Set(['testing', 'testutil', 'testutils', 'test_
  */
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
+  // Rules ask once per match (slots-candidate once per class): the answer depends on the path alone.
+  if (filePath === lastTestFileQuestion.path) return lastTestFileQuestion.answer;
+  const answer = testFilePath(filePath);
+  lastTestFileQuestion = { path: filePath, answer };
+  return answer;
+}
+
+/** The last path isTestFile answered for (a lint asks about one file many times in a row). */
+let lastTestFileQuestion = { path: '', answer: false };
+
+function testFilePath(filePath: string): boolean {
   const base = path.basename(filePath);
   if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$|^test_?utils?\.py$|^testing_utils\.py$/.test(base)) return true;
   // Only the folders near the file: a `test` folder further up (a repository's top-level test/) says

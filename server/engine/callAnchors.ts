@@ -29,15 +29,28 @@ export class CallAnchorIndex {
     }
   }
 
-  /** The rules whose anchor accepts this callee name (each at most once). */
+  /**
+   * The rules whose anchor accepts this callee name (each at most once). Asked for every call of every file,
+   * so each name's answer is remembered (the rules' patterns tested once per name, not once per call).
+   */
   rulesFor(name: string): readonly RuleDefinition[] {
-    const named = this.byName.get(name);
-    if (this.byPattern.length === 0) return named ?? NONE;
-    const matching = this.byPattern.filter((r) => r.calls!.pattern!.test(name) && !named?.includes(r));
-    if (matching.length === 0) return named ?? NONE;
-    return named ? [...named, ...matching] : matching;
+    if (this.byPattern.length === 0) return this.byName.get(name) ?? NONE;
+    let rules = this.byCallee.get(name);
+    if (!rules) {
+      if (this.byCallee.size >= MAX_REMEMBERED) this.byCallee.clear();
+      const named = this.byName.get(name);
+      const matching = this.byPattern.filter((r) => r.calls!.pattern!.test(name) && !named?.includes(r));
+      rules = matching.length === 0 ? (named ?? NONE) : named ? [...named, ...matching] : matching;
+      this.byCallee.set(name, rules);
+    }
+    return rules;
   }
+
+  private readonly byCallee = new Map<string, readonly RuleDefinition[]>();
 }
+
+/** Most callee names whose rules rulesFor keeps (a process lints many projects' names: bounded memory). */
+const MAX_REMEMBERED = 50_000;
 
 const NONE: readonly RuleDefinition[] = [];
 

@@ -8,6 +8,7 @@
 // a given project may never import, and every CLI worker and every editor start paid it.
 import { anchorProblem, CALL_PATTERN, CallAnchorIndex } from './callAnchors';
 import { Query } from '../syntax/parser';
+import { GateWords } from '../syntax/spelling';
 import { RegionQueries } from './regionQueries';
 import type { FactKind, QueryGroup, PatternRole } from './queryGroups';
 import type { RuleDefinition } from './rule';
@@ -37,6 +38,8 @@ export interface CompiledRules {
   /** Call-anchored rules (rule.calls): each one's query, compiled on first use (null when it does not compile). */
   anchored(rule: RuleDefinition): QueryGroup | null;
   anchors: CallAnchorIndex;
+  /** The words of every text gate of these rules (gated groups and anchored rules), for a whole-file lint's TextGates. */
+  gateWords: GateWords;
   /** The same patterns regrouped for region (incremental) lints, compiled on first use. */
   regions: RegionQueries;
   /**
@@ -110,6 +113,7 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
     gated,
     anchored: (rule) => anchoredQueries.get(rule)?.() ?? null,
     anchors: new CallAnchorIndex(anchoredRules),
+    gateWords: new GateWords([...gated.map((g) => g.textGate), ...anchoredRules.map((r) => r.requiresText)].filter((r): r is RegExp => r !== undefined)),
     regions,
     merged: (groups) => merged.of(groups),
     delete() {

@@ -455,7 +455,8 @@ export class Engine {
 
     // One pass per library gate the file imports (and that has an active rule).
     started = profile ? performance.now() : 0;
-    const gates = new TextGates(text, partial?.gateHits);
+    // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
+    const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
     const open = compiled.gated
       .filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef))
       .map((gated) => gated.group())

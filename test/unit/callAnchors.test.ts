@@ -48,6 +48,26 @@ describe('call-anchored rules', () => {
     for (const rule of anchored) assert.equal(anchorProblem(rule), null, rule.id);
   });
 
+  it('are picked by callee name, by names and patterns, the same the first time a name is asked and later', () => {
+    const rule = (id: string, calls: RuleDefinition['calls']) => ({ ...anchored[0], id, calls }) as RuleDefinition;
+    const named = rule('named', { names: ['open', 'Pool'] });
+    const opener = rule('opener', { pattern: /open/ });
+    const pool = rule('pool', { names: ['Pool'], pattern: /(Executor|Pool)$/ });
+    const index = new CallAnchorIndex([named, opener, pool]);
+    const expected: [string, RuleDefinition[]][] = [
+      ['open', [named, opener]],
+      ['urlopen', [opener]],
+      ['Pool', [named, pool]],
+      ['ThreadPoolExecutor', [pool]],
+      ['close', []],
+      ['opened', [opener]],
+      ['Poolside', []],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [name, rules] of expected) assert.deepEqual(index.rulesFor(name), rules, `${name}, round ${round}`);
+    }
+  });
+
   it('find exactly the matches of the plain query, on every fixture', async function () {
     this.timeout(120000);
     const engine = await getEngine();

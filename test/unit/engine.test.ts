@@ -434,6 +434,9 @@ describe('engine: linting', () => {
       [`${bad}  # noqa`, 0],
       [`${bad}  # noqa: E501`, 1],
       [`${bad}  # noqa: reduction-over-list-comprehension`, 0],
+      // noqa in any case (the only suppression word the text holds: parseSuppressions' prefilter must not miss it).
+      [`${bad}  # NOQA`, 0],
+      [`${bad}  # NoQA: reduction-over-list-comprehension`, 0],
       [`# perflens: ignore-file[generators-x]\n${bad}`, 1],
       [`# perflens: ignore-file\n${bad}`, 0],
       [`# perflens: disable[reduction-over-list-comprehension]\n${bad}\n# perflens: enable[reduction-over-list-comprehension]\n${bad}`, 1],

@@ -108,6 +108,16 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       // Near miss: a `test` folder far above the file (a checkout kept in ~/test/) says nothing.
       assert.equal(isTestFile('/home/me/test/proj/pkg/models/net.py'), false);
       assert.equal(isTestFile('/p/pkg/contest.py'), false);
+      // Asked again and again (once per match of a file): each answer is that path's, whatever was asked before.
+      for (const [file, expected] of [
+        ['/p/tests/a.py', true],
+        ['/p/tests/a.py', true],
+        ['/p/a.py', false],
+        ['/p/a.py', false],
+        ['/p/tests/a.py', true],
+      ] as const) {
+        assert.equal(isTestFile(file), expected, file);
+      }
     });
   });
 

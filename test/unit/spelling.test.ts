@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { gateHit, gateHitNear, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/syntax/spelling';
+import { gateHit, gateHitNear, GateWords, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
 import { ALL_RULES } from '../../rules';
 
@@ -80,6 +80,30 @@ describe('spelling prefilters', () => {
     const fresh = new TextGates('await x');
     assert.equal(fresh.matches(gate), true);
     assert.deepEqual(fresh.hits.get(gate), { start: 0, end: 5 });
+  });
+
+  it("answers gates the same when their words are first searched for all together (a whole-file lint's prefilter)", () => {
+    // Words that begin one another (`local`, `locals`), overlap (`abc`, `bcd` in `abcd`) or repeat; gates declared
+    // twice (two objects of one source); a gate the words were not collected from and one that is no word gate.
+    const gates = [/\b(abc|bcd)\b/, /\blocal\b/, /\blocals\b/, /__slots__/, /__slots__/, /slots/, /\b(async|await)\b/];
+    const others = [/\bprofile\b/, /^import\b/m];
+    const words = new GateWords(gates);
+    const pieces = ['abc', 'bcd', 'd', 'local', 's', '__slots__', 'slot', 'async', 'await', 'profile', 'import', ' ', '\n', '_', 'x', '.'];
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      for (let k = random(9); k > 0; k--) text += pieces[random(pieces.length)];
+      const together = new TextGates(text, undefined, words);
+      for (const gate of [...gates, ...others]) {
+        assert.equal(together.matches(gate), gateHit(gate, text) !== null, `${gate} on ${JSON.stringify(text)}`);
+        assert.deepEqual(together.hits.get(gate), gateHit(gate, text), `${gate}'s hit on ${JSON.stringify(text)}`);
+      }
+    }
+    assert.deepEqual([...words.present('abcd locals')].sort(), ['abc', 'bcd', 'local', 'locals']);
   });
 
   it('finds a gate match that an edit creates by looking only around the edit', () => {

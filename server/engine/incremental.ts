@@ -655,7 +655,7 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
   const { prev, text, only, units, carried } = edit;
   const reread = carried.reread.map((k) => units[k]);
   const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
-  const edited = carry ? wordsEdited(prev.text, text, only, reread) : null;
+  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread) : null;
   const clean = new Map<NameReads, boolean>();
   for (const r of kept) {
     const reads = r.rankedWith;
@@ -663,7 +663,7 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
     if (ok && reread.some((u) => touches(u, { start: r.finding.start, end: r.finding.end }))) ok = false;
     if (ok) {
       let known = clean.get(reads!);
-      if (known === undefined) clean.set(reads!, (known = !spellsAsked(reads!.words, edited!, text, reread)));
+      if (known === undefined) clean.set(reads!, (known = !edited!.spellsAny(reads!.words)));
       ok = known;
     }
     r.carryImpact = ok;
@@ -671,35 +671,47 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
 }
 
 /**
- * The words of the statements read again (as they are now), and of what the edit removed, grown to whole words of the
- * old text: every word the edited code spelled before or after the edit, unlike editedWords keywords and attributes too.
- * Null when the statements are too long to read per keystroke (the findings are ranked afresh).
+ * The words the edited code spelled before or after the edit: those of what the edit removed, grown to whole words of the
+ * old text, and those of the statements read again (as they are now), unlike editedWords keywords and attributes too.
+ * A word asked about is searched for in the statements (and remembered), rather than every word of theirs collected: a
+ * keystroke in a large class collected its thousands of words, a sixth of what the keystroke's lint allocated.
  */
-function wordsEdited(oldText: string, text: string, change: TextChange, reread: readonly Unit[]): Set<string> | null {
-  if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
-  const words = new Set<string>();
-  const add = (source: string, from: number, to: number) => {
-    for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9]+/g)) words.add(m[0]);
-  };
-  add(oldText, ...removedWords(oldText, change));
-  for (const u of reread) add(text, u.start, u.end);
-  return words;
-}
+class EditedSpellings {
+  private readonly answers = new Map<string, boolean>();
 
-/** The characters of re-read statements markCarriedImpacts reads at most per keystroke. */
-const MAX_CARRY_READ = 200_000;
+  private constructor(
+    private readonly removed: ReadonlySet<string>,
+    private readonly text: string,
+    private readonly reread: readonly Unit[],
+  ) {}
 
-/**
- * True when one of the asked words is among the edited ones. A word with a character outside ASCII is looked for in
- * the statements themselves (wordOffsets' whole words end only at ASCII word characters).
- */
-function spellsAsked(asked: ReadonlySet<string>, edited: ReadonlySet<string>, text: string, reread: readonly Unit[]): boolean {
-  for (const word of asked) {
-    if (edited.has(word)) return true;
-    if (/[^A-Za-z_0-9]/.test(word) && reread.some((u) => isSpelledBetween(text, word, u.start, u.end))) return true;
+  /** Null when the statements are too long to search per keystroke (the findings are ranked afresh). */
+  static of(oldText: string, text: string, change: TextChange, reread: readonly Unit[]): EditedSpellings | null {
+    if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
+    const [from, to] = removedWords(oldText, change);
+    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread);
   }
-  return false;
+
+  /**
+   * True when one of the words is spelled by the edited code: a whole word of the removed text, or one the statements
+   * spell (wordOffsets' whole words, which end only at ASCII word characters, as the words of the removed text do).
+   */
+  spellsAny(words: ReadonlySet<string>): boolean {
+    for (const word of words) {
+      if (this.removed.has(word)) return true;
+      let spelled = this.answers.get(word);
+      if (spelled === undefined) {
+        spelled = this.reread.some((u) => isSpelledBetween(this.text, word, u.start, u.end));
+        this.answers.set(word, spelled);
+      }
+      if (spelled) return true;
+    }
+    return false;
+  }
 }
+
+/** The characters of re-read statements markCarriedImpacts searches at most per keystroke. */
+const MAX_CARRY_READ = 200_000;
 
 /** The previous state's fact tables split at the spans: entries outside are kept (shifted), the pass finds those inside. */
 interface SplitTables {

@@ -66,6 +66,8 @@ export class FileFacts {
     this.words = precomputed?.words ?? new WordIndex(text);
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
+    // Answers from the same tree and text: a ranking's facts (withOwnReads) need not scan the text for them again.
+    this.softImportsMemo = sameImports?.softImportsMemo ?? {};
     if (sameImports) {
       this.importBindings = sameImports.importBindings;
       this.byLocal = sameImports.byLocal;
@@ -175,7 +177,7 @@ export class FileFacts {
     return [binding.target.replace(TF_COMPAT_V2, 'tensorflow'), ...parts].join('.');
   }
 
-  private softImportsCache?: Map<string, string>;
+  private readonly softImportsMemo: { found?: Map<string, string> };
 
   /**
    * Module-level names bound once by a soft-dependency import helper: `Dataset = _safe_import("torch.utils.data.Dataset")`
@@ -183,7 +185,7 @@ export class FileFacts {
    * package is missing, where the code never runs), so the name refers to it as an import would.
    */
   private get softImports(): Map<string, string> {
-    if (!this.softImportsCache) {
+    if (!this.softImportsMemo.found) {
       const found = new Map<string, string>();
       const counts = new Map<string, number>();
       if (SOFT_IMPORT_TEXT.test(this.text)) {
@@ -198,9 +200,9 @@ export class FileFacts {
       }
       // A name the module binds again (or differently) is not known to be the import.
       for (const name of [...found.keys()]) if (counts.get(name) !== 1) found.delete(name);
-      this.softImportsCache = found;
+      this.softImportsMemo.found = found;
     }
-    return this.softImportsCache;
+    return this.softImportsMemo.found;
   }
 
   /** qualifiedName of a call's callee. */

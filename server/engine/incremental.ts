@@ -15,7 +15,9 @@
 //  - Except inside module-level code with a block (a script's `if __name__ == "__main__":`, a
 //    top-level loop or `with`): narrowed down to the edited statement as inside a def (below), and
 //    the module-level code that spells a word of that statement.
-//  - Except for a keystroke in a comment or a docstring: that comment or docstring alone.
+//  - Except for a keystroke in a comment or a docstring: that comment or docstring alone. A
+//    keystroke in another string literal re-lints its statement as below, but the words looked for
+//    elsewhere are the statement's less the string's (prose, not names), plus the word typed into.
 //  - Except inside a def (a method too, of a class at any depth): an edit inside a statement of
 //    its body re-lints the innermost statement around the edit (followed down through loops, ifs,
 //    withs, tries and nested defs), the rest of each compound statement around it (header, other
@@ -376,6 +378,8 @@ interface EditedFile {
   linesMoved: boolean;
   /** The edits and tree-sitter's changed ranges, merged. */
   touched: Span[];
+  /** The content of the string literal a keystroke is strictly inside (it broke no token), else null: see editedWords. */
+  inString: Span | null;
   units: Unit[];
   carried: Carried;
 }
@@ -408,7 +412,8 @@ function describeEdit(
   const only = changes.length === 1 ? changes[0] : null;
   const linesMoved =
     changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
-  return { prev, tree, root, text, changes, only, linesMoved, touched, units: carried.units, carried };
+  const inString = only && !breaksProse(prev.text, text, only) ? stringContentAround(root, only) : null;
+  return { prev, tree, root, text, changes, only, linesMoved, touched, inString, units: carried.units, carried };
 }
 
 /** The region as the steps grow it: the spans to re-run, before they are merged. */
@@ -442,8 +447,7 @@ class Region {
  */
 function addTouchedUnits(edit: EditedFile, region: Region): void {
   const { prev, text, only, units, touched, carried } = edit;
-  const keystrokeInProse =
-    only !== null && !PROSE_BREAKING.test(prev.text.slice(only.start, only.oldEnd)) && !PROSE_BREAKING.test(text.slice(only.start, only.newEnd));
+  const keystrokeInProse = only !== null && !breaksProse(prev.text, text, only);
   const editedModuleCode: Unit[] = [];
   /** The words of the statements edited inside module-level compound statements (compoundRegion). */
   const moduleWords = new Set<string>();
@@ -489,7 +493,7 @@ function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Sp
     region.parts.push(...(prose as Span[]));
     return true;
   }
-  const statements = only ? touching.map((t) => statementRegion(root, u, t, prev.text, text, only)) : [];
+  const statements = only ? touching.map((t) => statementRegion(root, u, t, prev.text, text, only, edit.inString)) : [];
   if (statements.length === touching.length && statements.every((m) => m !== null)) {
     for (const m of statements) {
       region.parts.push(...m!.spans);
@@ -503,7 +507,7 @@ function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Sp
     for (const m of members) region.parts.push(...m!);
     return true;
   }
-  const compounds = only && !SELF_CONTAINED.has(u.type) ? touching.map((t) => compoundRegion(root, u, t, prev.text, text, only)) : [];
+  const compounds = only && !SELF_CONTAINED.has(u.type) ? touching.map((t) => compoundRegion(root, u, t, prev.text, text, only, edit.inString)) : [];
   if (compounds.length === touching.length && compounds.every((m) => m !== null)) {
     for (const m of compounds) {
       region.parts.push(...m!.spans);
@@ -522,7 +526,7 @@ function addNarrowedUnit(edit: EditedFile, region: Region, u: Unit, touching: Sp
 function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode: readonly Unit[], moduleWords: Set<string>): void {
   if (editedModuleCode.length === 0 && moduleWords.size === 0) return;
   const { prev, text, only } = edit;
-  const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode) : null;
+  const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode, edit.inString) : null;
   if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
   region.addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
   for (const word of words ?? []) region.editedWords.add(word);
@@ -655,7 +659,7 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
   const { prev, text, only, units, carried } = edit;
   const reread = carried.reread.map((k) => units[k]);
   const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
-  const edited = carry ? wordsEdited(prev.text, text, only, reread) : null;
+  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread) : null;
   const clean = new Map<NameReads, boolean>();
   for (const r of kept) {
     const reads = r.rankedWith;
@@ -663,7 +667,7 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
     if (ok && reread.some((u) => touches(u, { start: r.finding.start, end: r.finding.end }))) ok = false;
     if (ok) {
       let known = clean.get(reads!);
-      if (known === undefined) clean.set(reads!, (known = !spellsAsked(reads!.words, edited!, text, reread)));
+      if (known === undefined) clean.set(reads!, (known = !edited!.spellsAny(reads!.words)));
       ok = known;
     }
     r.carryImpact = ok;
@@ -671,35 +675,47 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
 }
 
 /**
- * The words of the statements read again (as they are now), and of what the edit removed, grown to whole words of the
- * old text: every word the edited code spelled before or after the edit, unlike editedWords keywords and attributes too.
- * Null when the statements are too long to read per keystroke (the findings are ranked afresh).
+ * The words the edited code spelled before or after the edit: those of what the edit removed, grown to whole words of the
+ * old text, and those of the statements read again (as they are now), unlike editedWords keywords and attributes too.
+ * A word asked about is searched for in the statements (and remembered), rather than every word of theirs collected: a
+ * keystroke in a large class collected its thousands of words, a sixth of what the keystroke's lint allocated.
  */
-function wordsEdited(oldText: string, text: string, change: TextChange, reread: readonly Unit[]): Set<string> | null {
-  if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
-  const words = new Set<string>();
-  const add = (source: string, from: number, to: number) => {
-    for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9]+/g)) words.add(m[0]);
-  };
-  add(oldText, ...removedWords(oldText, change));
-  for (const u of reread) add(text, u.start, u.end);
-  return words;
-}
+class EditedSpellings {
+  private readonly answers = new Map<string, boolean>();
 
-/** The characters of re-read statements markCarriedImpacts reads at most per keystroke. */
-const MAX_CARRY_READ = 200_000;
+  private constructor(
+    private readonly removed: ReadonlySet<string>,
+    private readonly text: string,
+    private readonly reread: readonly Unit[],
+  ) {}
 
-/**
- * True when one of the asked words is among the edited ones. A word with a character outside ASCII is looked for in
- * the statements themselves (wordOffsets' whole words end only at ASCII word characters).
- */
-function spellsAsked(asked: ReadonlySet<string>, edited: ReadonlySet<string>, text: string, reread: readonly Unit[]): boolean {
-  for (const word of asked) {
-    if (edited.has(word)) return true;
-    if (/[^A-Za-z_0-9]/.test(word) && reread.some((u) => isSpelledBetween(text, word, u.start, u.end))) return true;
+  /** Null when the statements are too long to search per keystroke (the findings are ranked afresh). */
+  static of(oldText: string, text: string, change: TextChange, reread: readonly Unit[]): EditedSpellings | null {
+    if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
+    const [from, to] = removedWords(oldText, change);
+    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread);
   }
-  return false;
+
+  /**
+   * True when one of the words is spelled by the edited code: a whole word of the removed text, or one the statements
+   * spell (wordOffsets' whole words, which end only at ASCII word characters, as the words of the removed text do).
+   */
+  spellsAny(words: ReadonlySet<string>): boolean {
+    for (const word of words) {
+      if (this.removed.has(word)) return true;
+      let spelled = this.answers.get(word);
+      if (spelled === undefined) {
+        spelled = this.reread.some((u) => isSpelledBetween(this.text, word, u.start, u.end));
+        this.answers.set(word, spelled);
+      }
+      if (spelled) return true;
+    }
+    return false;
+  }
 }
+
+/** The characters of re-read statements markCarriedImpacts searches at most per keystroke. */
+const MAX_CARRY_READ = 200_000;
 
 /** The previous state's fact tables split at the spans: entries outside are kept (shifted), the pass finds those inside. */
 interface SplitTables {
@@ -1002,11 +1018,11 @@ const MAX_EDITED_WORDS = 48;
  * method names it calls on them, and a common one (`append`, `get`) would pull in half the def.
  * The attributes of `self` and `cls` stay: other methods read and write those.
  */
-function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[]): Set<string> | null {
+function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[], inString: Span | null = null): Set<string> | null {
   const words = new Set<string>();
   const add = (source: string, from: number, to: number): boolean => {
     // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word.
-    for (const m of source.slice(from, to).matchAll(/[A-Za-z_0-9\u0080-\uffff]+/g)) {
+    for (const m of source.slice(from, to).matchAll(NAME_RUN)) {
       if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0)) || isForeignAttribute(source, from + m.index)) continue;
       words.add(m[0]);
       if (words.size > MAX_EDITED_WORDS) return false;
@@ -1014,17 +1030,48 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
     return true;
   };
   if (!add(oldText, ...removedWords(oldText, change))) return null;
-  for (const u of edited) if (!add(text, u.start, u.end)) return null;
+  for (const u of edited) {
+    // The words of the string a keystroke is in are prose, not names, but the word typed into (before and after).
+    if (inString && u.start <= inString.start && inString.end <= u.end) {
+      if (!add(text, u.start, inString.start) || !add(text, inString.end, u.end)) return null;
+      if (!add(oldText, ...nameRunAround(oldText, change.start, change.oldEnd)) || !add(text, ...nameRunAround(text, change.start, change.newEnd))) return null;
+    } else if (!add(text, u.start, u.end)) return null;
+  }
   return words;
+}
+
+const NAME_RUN = /[A-Za-z_0-9\u0080-\uffff]+/g;
+
+/** [start, end) grown to the whole runs of NAME_RUN characters around it. */
+function nameRunAround(source: string, start: number, end: number): [number, number] {
+  return grownOver(source, start, end, (code) => isAsciiWordChar(code) || code >= 0x80);
+}
+
+/** [start, end) grown over the characters `inRun` accepts on both sides. */
+function grownOver(source: string, start: number, end: number, inRun: (code: number) => boolean): [number, number] {
+  while (start > 0 && inRun(source.charCodeAt(start - 1))) start--;
+  while (end < source.length && inRun(source.charCodeAt(end))) end++;
+  return [start, end];
+}
+
+/** True when the change removed or typed a character that can end, start or split a comment or string (PROSE_BREAKING). */
+function breaksProse(oldText: string, text: string, change: TextChange): boolean {
+  return PROSE_BREAKING.test(oldText.slice(change.start, change.oldEnd)) || PROSE_BREAKING.test(text.slice(change.start, change.newEnd));
+}
+
+/**
+ * The content of the string literal that a change which broke no token (breaksProse) lies strictly inside, or null. Its
+ * words are prose: the string and every token around it are as they were, so other statements depend on the edit through
+ * the names of the statement that holds the string, and the word typed into, not through every word of the string.
+ */
+function stringContentAround(root: Node, change: TextChange): Span | null {
+  const n = root.descendantForIndex(change.start, Math.max(change.start, change.newEnd - 1));
+  return n?.type === 'string_content' && n.startIndex < change.start && change.newEnd < n.endIndex ? { start: n.startIndex, end: n.endIndex } : null;
 }
 
 /** The extent of the old text's words the change removed or split: [start, oldEnd) grown to whole words. */
 function removedWords(oldText: string, change: TextChange): [number, number] {
-  let start = change.start;
-  let end = change.oldEnd;
-  while (start > 0 && isAsciiWordChar(oldText.charCodeAt(start - 1))) start--;
-  while (end < oldText.length && isAsciiWordChar(oldText.charCodeAt(end))) end++;
-  return [start, end];
+  return grownOver(oldText, change.start, change.oldEnd, isAsciiWordChar);
 }
 
 /** True when the word at `at` follows a dot whose object is not plainly `self` or `cls` (`rows.append`, `f().x`, `a.b.c`). */
@@ -1075,7 +1122,7 @@ interface StatementRegion {
  * a few lines, not the loop. Null otherwise (the edit is in the def's header, or the statement has
  * too many words to look for): re-lint the method or the def.
  */
-function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): StatementRegion | null {
+function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange, inString: Span | null): StatementRegion | null {
   let holder = unitNode(root, unit); // a def or class, or the decorated_definition around it
   if (!holder) return null;
   const spans: Span[] = [];
@@ -1087,7 +1134,7 @@ function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text:
   const def = definitionOf(holder);
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   const path = body ? statementPath(body, t) : [];
-  const along = body && path.length > 0 ? pathRegion(path, oldText, text, change) : null;
+  const along = body && path.length > 0 ? pathRegion(path, oldText, text, change, inString) : null;
   if (!body || !along) return null;
   spans.push({ start: holder.startIndex, end: body.startIndex }, ...along.spans);
   return { spans, scope: spanOf(path[0].statement), words: along.words };
@@ -1099,11 +1146,11 @@ function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text:
  * statementRegion, from the unit down. The module-level code that spells the edited statement's
  * words is added by the caller, as for any edited module-level code. Null otherwise.
  */
-function compoundRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange): StatementRegion | null {
+function compoundRegion(root: Node, unit: Unit, t: Span, oldText: string, text: string, change: TextChange, inString: Span | null): StatementRegion | null {
   const top = unitNode(root, unit);
   const block = top && top.startIndex < t.start && t.end <= top.endIndex ? blockAround(top, t) : null;
   const path = block ? statementPath(block, t) : [];
-  const along = top && path.length > 0 ? pathRegion([{ statement: top, block: null }, ...path], oldText, text, change) : null;
+  const along = top && path.length > 0 ? pathRegion([{ statement: top, block: null }, ...path], oldText, text, change, inString) : null;
   return top && along ? { spans: along.spans, scope: spanOf(top), words: along.words } : null;
 }
 
@@ -1119,9 +1166,10 @@ function pathRegion(
   oldText: string,
   text: string,
   change: TextChange,
+  inString: Span | null,
 ): { spans: Span[]; words: Set<string> } | null {
   const edited = path[path.length - 1].statement;
-  const words = editedWords(oldText, text, change, [spanOf(edited)]);
+  const words = editedWords(oldText, text, change, [spanOf(edited)], inString);
   if (!words) return null;
   words.delete('self');
   words.delete('cls');

@@ -178,6 +178,50 @@ describe('incremental linting equals a full lint', function () {
     for (const needle of ['report = []', 'squares =', 'setting_7 =']) assert.ok(!relinted(renamed, needle), `${needle} spells neither start nor startx`);
   });
 
+  it('takes a keystroke in a string for prose: the words of the string are not names, but the word typed into is', async () => {
+    const engine = await getEngine();
+    // More words than an edit may have for its readers to be looked up (MAX_EDITED_WORDS): before, a keystroke in such a
+    // string re-linted all module-level code, or the whole def.
+    const prose = Array.from({ length: 30 }, (_, k) => `word${k} rows${k}`).join(' ');
+    const source = [
+      'import time',
+      'report = ""',
+      'unrelated = [1, 2, 3]',
+      'for row in range(3):',
+      '    report += str(row)',
+      `Writer_doc = "${prose} report"`,
+      'print(Writer_doc, time.time())',
+      ...Array.from({ length: 40 }, (_, k) => `setting_${k} = ${k} * len(unrelated)`),
+      '',
+      'def render(rows):',
+      '    csv = ""',
+      '    for row in rows:',
+      '        csv += ",".join(row)',
+      `    raise ValueError("${prose} rows")`,
+      '    return csv',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const at = (needle: string) => source.indexOf(needle);
+    const steps = runScripted(engine, source, [
+      { start: at('word7 ') + 2, end: at('word7 ') + 2, newText: 'q' }, // 0: into a word of the module-level string
+      { start: at(' report"') + 3, end: at(' report"') + 3, newText: 'q' }, // 1: into a word another statement spells as a name
+      { start: source.lastIndexOf('word7 ') + 2, end: source.lastIndexOf('word7 ') + 2, newText: 'q' }, // 2: into the message in a def
+    ]);
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+    }
+    const [inString, spelledElsewhere, inDef] = steps;
+    assert.ok(relinted(inString, 'print(Writer_doc'), "a statement that reads the string statement's name is re-linted");
+    for (const needle of ['report = ""', 'for row in range(3):\n    report', 'setting_7 ='])
+      assert.ok(!relinted(inString, needle), `${needle} spells no name of the edit`);
+    // The word typed into counts, before and after: "report" was a name elsewhere.
+    for (const needle of ['report = ""', 'for row in range(3):\n    report']) assert.ok(relinted(spelledElsewhere, needle), `${needle} spells the edited word`);
+    assert.ok(!relinted(spelledElsewhere, 'setting_7 ='));
+    assert.ok(!relinted(inDef, 'for row in rows:\n        csv'), 'the loop of the def spells no name of the raise statement');
+  });
+
   it("carries a kept finding's impact across an edit that spells nothing its ranking looked up, and ranks it again when one does", async () => {
     const engine = await getEngine();
     const source = [

@@ -1,4 +1,4 @@
-import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
@@ -52,6 +52,10 @@ export default defineRule({
         "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list): " +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
+    {
+      severity: 'hint',
+      when: "for `.item()` on each element of a tensor walked once per call (not inside another loop, not a flattened tensor's every element)",
+    },
   ],
   // One sync per step costs a constant share of each step: it pays off to remove in training that runs at scale, not
   // in an example or tutorial whose loop trains on demo data and is read more than run (analysis/impact.ts).
@@ -68,7 +72,9 @@ export default defineRule({
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
-      'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop.',
+      'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
+      'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
+      'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call.',
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -84,9 +90,12 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    if (!usesAccelerator(facts) || isTestFile(ctx.filePath)) return;
-    const site = syncSite(call, facts);
-    if (!site) return;
+    if (isTestFile(ctx.filePath)) return;
+    const site = usesAccelerator(facts) ? syncSite(call, facts) : null;
+    if (!site) {
+      reportElementWalk(call, m.need('method'), ctx);
+      return;
+    }
     // One finding per block (loop, step function or per-step helper): the first sync, with the count.
     const all = syncsOf(site.block, facts);
     if (!all[0]?.equals(call)) return;
@@ -123,6 +132,46 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `.item()` on each element a loop or comprehension takes from a tensor, outside the per-step cases above (on the CPU
+ * too: the cost is a torch call per element before any device wait). One finding per walk, at its first such call.
+ */
+function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
+  const walk = elementWalkOf(call, ctx.facts);
+  if (!walk) return;
+  const all = walkSyncs(walk.loop, ctx.facts);
+  if (!all[0]?.equals(call)) return;
+  const recv = call.childForFieldName('function')!.childForFieldName('object')!.text;
+  const shown = walk.tensor.length > 40 ? `${walk.tensor.slice(0, 37)}...` : walk.tensor;
+  const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
+  ctx.report({
+    start: method.startIndex,
+    end: call.endIndex,
+    construct: walk.loop,
+    message:
+      `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ` +
+      `convert once with \`${shown}.tolist()\` and loop over the numbers`,
+    ...(walk.hot ? {} : { severity: 'hint' as const }),
+  });
+}
+
+const walkCache = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The `.item()` calls on the elements `loop` takes from a tensor that no per-step case claims, in document order. */
+function walkSyncs(loop: Node, facts: FileFacts): Node[] {
+  let memo = walkCache.get(facts);
+  if (!memo) walkCache.set(facts, (memo = new Map()));
+  let list = memo.get(loop.id);
+  if (!list) {
+    const accelerated = usesAccelerator(facts);
+    list = findDescendants(loop, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'item').filter(
+      (c) => elementWalkOf(c, facts)?.loop.equals(loop) === true && !(accelerated && syncSite(c, facts)),
+    );
+    memo.set(loop.id, list);
+  }
+  return list;
+}
 
 /**
  * The tensor `t` when the sync is `t[i].tolist()` (or `.item()`) in a list comprehension over `i in range(len(t))`,
@@ -754,4 +803,152 @@ function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
 
 function sameText(code: string): string {
   return code.replace(/\s+/g, '');
+}
+
+/** Loops and comprehensions whose targets a `.item()` may read. */
+const WALKS = new Set(['for_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+/** Tensor methods that give a tensor again (so the receiver's kind carries over). */
+const TENSOR_KEEPING = new Set([...CONVERSIONS, 'flatten', 'cpu', 't', 'flip', 'abs', 'argmax', 'argmin', 'sum', 'nonzero', 'unique', 'masked_select']);
+/** Tensor methods whose result is a sequence of tensors: walking it gives tensors. */
+const TENSOR_SPLITS = new Set(['split', 'chunk', 'unbind', 'tensor_split']);
+/** torch functions that return one tensor whatever their arguments. */
+const TORCH_TENSOR_FUNCTIONS =
+  /^torch\.(?:unique|unique_consecutive|nonzero|masked_select|argsort|flatten|cat|concat|stack|tensor|as_tensor|from_numpy|arange|randperm|bincount|cumsum|diff|repeat_interleave|argmax|argmin)$/;
+
+interface ElementWalk {
+  /** The loop or comprehension that takes the elements. */
+  loop: Node;
+  /** The tensor walked, as written. */
+  tensor: string;
+  /** It repeats inside another loop, or walks every element of a flattened tensor: warning rather than hint. */
+  hot: boolean;
+}
+
+/**
+ * `for e in mask.view(-1): index[e.item()]`, `tuple(x.item() for x in tensor_slice)`: `.item()` on each element that a
+ * loop or comprehension takes from a tensor. Walking a tensor makes one 0-d tensor per element and each `.item()` is one
+ * more call into torch (and, on a GPU, one wait for the device): one `.tolist()` gives the same numbers in one call. The
+ * walked expression must be known to be a tensor (the value layer, a torch function, a tensor-only method such as
+ * `.view(-1)`, or a slice, row or split of one); a search loop that stops early (`break`, `return`) may not read most
+ * elements, so converting them all could cost more: it is left alone.
+ */
+function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
+  const fn = call.childForFieldName('function');
+  const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  if (recv?.type !== 'identifier' || fn?.childForFieldName('attribute')?.text !== 'item') return null;
+  if (positionalArguments(call).length > 0 || isTestCode(call, facts)) return null;
+  const bound = walkBinding(call, recv.text);
+  if (!bound) return null;
+  const { loop, iterable } = bound;
+  if (loop.type === 'for_statement' && (reassignedBefore(loop, recv.text, call) || stopsEarly(loop))) return null;
+  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts)) return null;
+  const tensor = tensorWalked(iterable, loop, facts, 0);
+  if (!tensor) return null;
+  const flattened = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/.test(tensor);
+  return { loop, tensor, hot: flattened || enclosingLoop(loop, true) !== null };
+}
+
+/** The loop or comprehension (innermost first, within the function) whose target is `name`, and the iterable it walks. */
+function walkBinding(call: Node, name: string): { loop: Node; iterable: Node } | null {
+  let child: Node = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (isNestedScope(n)) return null;
+    if (!WALKS.has(n.type)) continue;
+    const clauses =
+      n.type === 'for_statement'
+        ? n.childForFieldName('body')?.equals(child)
+          ? [n]
+          : []
+        : n.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+    for (const clause of clauses) {
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (!left || !right) continue;
+      if (left.type === 'identifier' && left.text === name) return { loop: n, iterable: right };
+      // `for i, e in enumerate(t)`: the second target is the element.
+      const parts = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c?.type === 'identifier') : [];
+      const enumerated = right.type === 'call' && right.childForFieldName('function')?.text === 'enumerate';
+      if (enumerated && parts.length === 2 && left.namedChildCount === 2 && parts[1].text === name) {
+        const inner = positionalArguments(right)[0];
+        return inner ? { loop: n, iterable: inner } : null;
+      }
+      if (targetNames(left).includes(name)) return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The walk's body does little else per element: it calls no torch function and no model or helper of its own (`net(x)`,
+ * `self.step(x)`), only builtins and methods of other objects (`index[k].append(i)`, `vocab.get(k)`). Where each element
+ * runs a model, the per-element call is lost in the model's time.
+ */
+function lightBody(loop: Node, facts: FileFacts): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call', isNestedScope).every((c) => {
+    const fn = c.childForFieldName('function');
+    if (!fn || (facts.calleeName(c) ?? '').startsWith('torch.')) return false;
+    if (fn.type === 'identifier') return facts.isBuiltin(fn.text, c);
+    return fn.type === 'attribute' && fn.childForFieldName('object')?.text !== 'self';
+  });
+}
+
+/** A `break` or `return` in the loop's body (not in a nested loop's or function's): it may stop after a few elements. */
+function stopsEarly(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return (
+    findDescendants(body, (n) => n.type === 'return_statement' || (n.type === 'break_statement' && enclosingLoop(n)?.equals(loop) === true), isNestedScope)
+      .length > 0
+  );
+}
+
+/** The text of the tensor `iterable` walks (tqdm, `reversed` and slices stripped), or null when it is not known to be one. */
+function tensorWalked(iterable: Node, at: Node, facts: FileFacts, depth: number): string | null {
+  let expr = unwrapIterable(iterable, facts).inner;
+  if (expr.type === 'call' && expr.childForFieldName('function')?.text === 'reversed' && facts.isBuiltin('reversed', expr))
+    expr = positionalArguments(expr)[0] ?? expr;
+  return isTensor(expr, at, facts, depth) ? expr.text : null;
+}
+
+/** True when expr is known to hold a tensor (any device): see elementWalkOf. */
+function isTensor(expr: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 4) return false;
+  const value = values(facts).valueOf(expr);
+  if (value) return value.kind === 'tensor';
+  if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && isTensor(expr.namedChild(0)!, at, facts, depth + 1);
+  if (expr.type === 'subscript') return isTensor(expr.childForFieldName('value')!, at, facts, depth + 1);
+  if (expr.type === 'call') {
+    const fn = expr.childForFieldName('function');
+    if (TORCH_TENSOR_FUNCTIONS.test(facts.calleeName(expr) ?? '')) return true;
+    if (fn?.type !== 'attribute') return false;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const args = positionalArguments(expr);
+    // NumPy's `view` takes a dtype: `t.view(-1)`, `t.view(n, -1)` is a tensor's reshape.
+    if (method === 'view' && args.length > 0 && args.every((a) => a.type === 'integer' || a.type === 'unary_operator' || a.type === 'identifier')) {
+      return args.some((a) => a.type !== 'identifier') || isTensor(fn.childForFieldName('object')!, at, facts, depth + 1);
+    }
+    return TENSOR_KEEPING.has(method) && isTensor(fn.childForFieldName('object')!, at, facts, depth + 1);
+  }
+  if (expr.type !== 'identifier') return false;
+  // A target of a loop (or comprehension) around `at` over a tensor's rows or splits: `for chunk in t.split(n, dim=-1):`,
+  // `for row in t:`, `[[... for tok in row] for row in rows]`.
+  for (let n = at.parent; n; n = n.parent) {
+    if (isNestedScope(n)) break;
+    const clause = n.type === 'for_statement' ? n : WALKS.has(n.type) ? n.namedChildren.find((c) => c?.type === 'for_in_clause') : null;
+    if (!clause) continue;
+    const left = clause.childForFieldName('left');
+    const right = clause.childForFieldName('right');
+    if (left?.type !== 'identifier' || left.text !== expr.text || !right) continue;
+    const inner = unwrapIterable(right, facts).inner;
+    const split = inner.type === 'call' ? inner.childForFieldName('function') : null;
+    if (split?.type === 'attribute' && TENSOR_SPLITS.has(split.childForFieldName('attribute')?.text ?? '')) {
+      return isTensor(split.childForFieldName('object')!, n, facts, depth + 1) || keywordValue(inner, 'dim') !== null;
+    }
+    return isTensor(inner, n, facts, depth + 1);
+  }
+  // One assignment in the function, before the walk: `ids = torch.unique(mask)`.
+  const assigned = valuesAssignedTo(expr.text, at, facts);
+  return assigned.length === 1 && assigned[0].startIndex < at.startIndex && isTensor(assigned[0], at, facts, depth + 1);
 }

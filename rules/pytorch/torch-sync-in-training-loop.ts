@@ -278,6 +278,13 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
+  // A metric's update (`update`, `__call__`, `forward` of a `Metric` subclass): the metric API calls it on every batch
+  // it measures, in training and in evaluation alike.
+  const metric = metricUpdateOf(call);
+  if (metric) {
+    if (isUnderLoggingGuard(call, metric.fn) || !mayBeDeviceTensor(recv, null, facts)) return null;
+    return { block: metric.fn, loop: null, where: `in \`${metric.name}()\`, which runs on every batch the metric measures`, unit: 'method' };
+  }
   // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
   // `for key, values in losses.items():` runs once per key on every step (improved-diffusion's log_loss_dict).
   const helper = enclosingFunction(call);
@@ -498,6 +505,26 @@ function isAccumulated(call: Node): boolean {
   return false;
 }
 
+/** Methods through which a metric receives each batch (torchmetrics' and AllenNLP's `Metric`, Keras-style `update_state`). */
+const METRIC_UPDATES = new Set(['update', '__call__', 'forward', 'update_state']);
+
+/**
+ * The update method of a metric class around node (`class Accuracy(Metric): def __call__(self, predictions, gold):`),
+ * with the name a message shows (`Accuracy.__call__`); null elsewhere. The class must name a base spelled `...Metric`.
+ */
+function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
+  const fn = enclosingFunction(node);
+  const method = fn?.childForFieldName('name')?.text ?? '';
+  if (!fn || !METRIC_UPDATES.has(method)) return null;
+  let cls: Node | null = fn.parent;
+  if (cls?.type === 'decorated_definition') cls = cls.parent;
+  cls = cls?.type === 'block' ? cls.parent : null;
+  if (cls?.type !== 'class_definition') return null;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  if (!bases.some((b) => b !== null && (b.type === 'identifier' || b.type === 'attribute') && /(?:^|\.)\w*Metric$/.test(b.text))) return null;
+  return { fn, name: `${cls.childForFieldName('name')?.text ?? 'Metric'}.${method}` };
+}
+
 function enclosingFunction(node: Node): Node | null {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'lambda' || n.type === 'class_definition') return null;
@@ -567,6 +594,9 @@ function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFac
   if (!root) return true;
   const binding = facts.binding(root.text);
   if (binding && !binding.target.startsWith('torch')) return false;
+  // `arr = np.asarray(values)` ... `arr.sum().item()`: the value layer knows the root is no tensor.
+  const value = root.type === 'identifier' ? values(facts).valueOfName(root.text, root) : null;
+  if (value && value.kind !== 'tensor') return false;
   if (!loop) return true;
   if (root.text === loop.indexName) return false;
   if (loop.batchNames.includes(root.text) && !reassignedBefore(loop.node, root.text, recv)) return false;

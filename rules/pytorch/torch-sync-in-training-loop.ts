@@ -151,7 +151,7 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
     construct: walk.loop,
     message:
       `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ` +
-      `convert once with \`${shown}.tolist()\` and loop over the numbers`,
+      `convert once with \`${shown}.tolist()\` (of \`.flatten()\` when it is not 1-D) and loop over the numbers`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
   });
 }
@@ -282,7 +282,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   // it measures, in training and in evaluation alike.
   const metric = metricUpdateOf(call);
   if (metric) {
-    if (isUnderLoggingGuard(call, metric.fn) || !mayBeDeviceTensor(recv, null, facts)) return null;
+    // A scalar read each batch; a batch's outputs moved to the host (`preds.cpu()`) are often kept there on purpose (memory).
+    if (method !== 'item' || isUnderLoggingGuard(call, metric.fn) || !mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: metric.fn, loop: null, where: `in \`${metric.name}()\`, which runs on every batch the metric measures`, unit: 'method' };
   }
   // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
@@ -292,8 +293,35 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
-  const line = caller.startPosition.row + 1;
+  const line = caller.call.startPosition.row + 1;
+  if (caller.loop.kind === 'forward') {
+    // From an evaluation loop, as in the loop itself: only a metric returned as a number and summed there
+    // (`acc1, acc5 = accuracy(logits, target)` ... `top1 += acc1`), and not where the batch waits anyway.
+    if (method !== 'item' || !returnedFrom(call, helper) || copiesToHostEachBatch(caller.loop, caller.call, facts)) return null;
+    return { block: helper, loop: null, where: `in \`${name}()\`, which the evaluation loop calls on every batch and sums (line ${line})`, unit: 'function' };
+  }
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/** The call is part of what `helper` returns (`return [c[:k].sum().item() for k in topk]`). */
+function returnedFrom(call: Node, helper: Node): boolean {
+  for (let n = call.parent; n && !n.equals(helper); n = n.parent) if (n.type === 'return_statement') return true;
+  return false;
+}
+
+/**
+ * The loop sums what `call` returns: `top1 += accuracy(...)`, or `acc1, acc5 = accuracy(...)` with a later
+ * `top1 += acc1` in the loop body.
+ */
+function summedInLoop(call: Node, loop: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'augmented_assignment' && parent.childForFieldName('right')?.equals(call)) return true;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
+  const names = new Set(targetNames(parent.childForFieldName('left')!));
+  return findDescendants(loop, (n) => n.type === 'augmented_assignment' && n.startIndex > parent.endIndex, isNestedScope).some((a) => {
+    const right = a.childForFieldName('right');
+    return right?.type === 'identifier' && names.has(right.text);
+  });
 }
 
 /**
@@ -533,21 +561,23 @@ function enclosingFunction(node: Node): Node | null {
   return null;
 }
 
-const callerCache = new WeakMap<FileFacts, Map<number, Node | null>>();
+const callerCache = new WeakMap<FileFacts, Map<number, { call: Node; loop: TrainingLoop } | null>>();
 
 /**
  * A call of helper (by its bare name, or `self.<name>` for a method) from the body of a torch
  * training loop, not under a logging guard: the helper runs on every step.
  */
-function perStepCaller(helper: Node, facts: FileFacts): Node | null {
+function perStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: TrainingLoop } | null {
   let memo = callerCache.get(facts);
   if (!memo) callerCache.set(facts, (memo = new Map()));
   if (memo.has(helper.id)) return memo.get(helper.id)!;
   const name = helper.childForFieldName('name')?.text ?? '';
   const isMethod = helper.parent?.parent?.type === 'class_definition' || helper.parent?.parent?.parent?.type === 'class_definition';
-  let found: Node | null = null;
-  for (const loop of trainingLoops(facts)) {
-    if (loop.kind !== 'train' || loop.framework !== 'torch' || loop.perEpoch) continue;
+  let found: { call: Node; loop: TrainingLoop } | null = null;
+  // Training loops first; an evaluation loop only when it sums what the helper returns.
+  const loops = [...trainingLoops(facts)].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'train' ? -1 : 1));
+  for (const loop of loops) {
+    if (loop.framework !== 'torch' || loop.perEpoch) continue;
     const calls = findDescendants(
       loop.node,
       (n) => {
@@ -558,8 +588,16 @@ function perStepCaller(helper: Node, facts: FileFacts): Node | null {
       },
       isNestedScope,
     );
-    found = calls.find((c) => !isUnderLoggingGuard(c, loop.node) && enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node)) ?? null;
-    if (found) break;
+    const call = calls.find(
+      (c) =>
+        !isUnderLoggingGuard(c, loop.node) &&
+        enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node) &&
+        (loop.kind === 'train' || summedInLoop(c, loop.node)),
+    );
+    if (call) {
+      found = { call, loop };
+      break;
+    }
   }
   memo.set(helper.id, found);
   return found;
@@ -871,7 +909,7 @@ function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
   if (!bound) return null;
   const { loop, iterable } = bound;
   if (loop.type === 'for_statement' && (reassignedBefore(loop, recv.text, call) || stopsEarly(loop))) return null;
-  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts)) return null;
+  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts) || !onlyItsValueRead(recv.text, loop)) return null;
   const tensor = tensorWalked(iterable, loop, facts, 0);
   if (!tensor) return null;
   const flattened = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/.test(tensor);
@@ -922,6 +960,26 @@ function lightBody(loop: Node, facts: FileFacts): boolean {
     if (fn.type === 'identifier') return facts.isBuiltin(fn.text, c);
     return fn.type === 'attribute' && fn.childForFieldName('object')?.text !== 'self';
   });
+}
+
+/**
+ * Every read of the element in the walk's body is `<element>.item()`: the loop uses its number only, so the numbers of
+ * one `.tolist()` replace it. An element also used as a tensor (`mask == class_id`) costs tensor work per element anyway.
+ */
+function onlyItsValueRead(name: string, loop: Node): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  if (!body) return false;
+  return occurrences(body, name).every((id) => {
+    const attr = id.parent;
+    if (attr?.type !== 'attribute' || !attr.childForFieldName('object')?.equals(id)) return isTarget(id, loop);
+    return attr.childForFieldName('attribute')?.text === 'item' && attr.parent?.type === 'call';
+  });
+}
+
+/** The identifier is the walk's own target (a comprehension's `for x in t` clause), not a read. */
+function isTarget(id: Node, loop: Node): boolean {
+  const clause = id.parent;
+  return clause?.type === 'for_in_clause' && clause.parent?.equals(loop) === true && clause.childForFieldName('left')?.equals(id) === true;
 }
 
 /** A `break` or `return` in the loop's body (not in a nested loop's or function's): it may stop after a few elements. */

@@ -15,6 +15,7 @@ import {
   isUnderLoggingGuard,
   occurrences,
   keywordValue,
+  parameterAnnotation,
   positionalArguments,
   targetNames,
   type TrainingLoop,
@@ -74,7 +75,8 @@ export default defineRule({
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
-      'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call.',
+      'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
+      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`.",
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -145,13 +147,14 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
   const recv = call.childForFieldName('function')!.childForFieldName('object')!.text;
   const shown = walk.tensor.length > 40 ? `${walk.tensor.slice(0, 37)}...` : walk.tensor;
   const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
+  const flat = FLATTENED.test(walk.tensor);
   ctx.report({
     start: method.startIndex,
     end: call.endIndex,
     construct: walk.loop,
     message:
       `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ` +
-      `convert once with \`${shown}.tolist()\` (of \`.flatten()\` when it is not 1-D) and loop over the numbers`,
+      `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
   });
 }
@@ -883,6 +886,9 @@ const TENSOR_SPLITS = new Set(['split', 'chunk', 'unbind', 'tensor_split']);
 const TORCH_TENSOR_FUNCTIONS =
   /^torch\.(?:unique|unique_consecutive|nonzero|masked_select|argsort|flatten|cat|concat|stack|tensor|as_tensor|from_numpy|arange|randperm|bincount|cumsum|diff|repeat_interleave|argmax|argmin)$/;
 
+/** `t.view(-1)`, `t.reshape(-1)`, `t.flatten()`: every element of the tensor, one by one. */
+const FLATTENED = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/;
+
 interface ElementWalk {
   /** The loop or comprehension that takes the elements. */
   loop: Node;
@@ -912,8 +918,7 @@ function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
   if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts) || !onlyItsValueRead(recv.text, loop)) return null;
   const tensor = tensorWalked(iterable, loop, facts, 0);
   if (!tensor) return null;
-  const flattened = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/.test(tensor);
-  return { loop, tensor, hot: flattened || enclosingLoop(loop, true) !== null };
+  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null };
 }
 
 /** The loop or comprehension (innermost first, within the function) whose target is `name`, and the iterable it walks. */
@@ -1000,13 +1005,24 @@ function tensorWalked(iterable: Node, at: Node, facts: FileFacts, depth: number)
   return isTensor(expr, at, facts, depth) ? expr.text : null;
 }
 
+/** `output_dict: Dict[str, torch.Tensor]`: a parameter of the function around `at` annotated as a mapping to tensors, never rebound there. */
+function mapsToTensors(name: string, at: Node): boolean {
+  const def = enclosingFunction(at);
+  const annotation = def ? parameterAnnotation(def, name) : null;
+  if (!def || !annotation || !/^(?:typing\.)?(?:Dict|dict|Mapping|MutableMapping)\[\s*\w+\s*,\s*(?:torch\.)?\w*Tensor\s*\]$/.test(annotation)) return false;
+  return valuesAssignedTo(name, at).length === 0;
+}
+
 /** True when expr is known to hold a tensor (any device): see elementWalkOf. */
 function isTensor(expr: Node, at: Node, facts: FileFacts, depth: number): boolean {
   if (depth > 4) return false;
   const value = values(facts).valueOf(expr);
   if (value) return value.kind === 'tensor';
   if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && isTensor(expr.namedChild(0)!, at, facts, depth + 1);
-  if (expr.type === 'subscript') return isTensor(expr.childForFieldName('value')!, at, facts, depth + 1);
+  if (expr.type === 'subscript') {
+    const holder = expr.childForFieldName('value')!;
+    return isTensor(holder, at, facts, depth + 1) || (holder.type === 'identifier' && mapsToTensors(holder.text, at));
+  }
   if (expr.type === 'call') {
     const fn = expr.childForFieldName('function');
     if (TORCH_TENSOR_FUNCTIONS.test(facts.calleeName(expr) ?? '')) return true;

@@ -15,6 +15,7 @@ import {
   isUnderLoggingGuard,
   occurrences,
   keywordValue,
+  metricUpdateOf,
   parameterAnnotation,
   positionalArguments,
   targetNames,
@@ -534,26 +535,6 @@ function isAccumulated(call: Node): boolean {
     if (n.type.endsWith('statement') || n.type === 'assignment' || n.type === 'block') return false;
   }
   return false;
-}
-
-/** Methods through which a metric receives each batch (torchmetrics' and AllenNLP's `Metric`, Keras-style `update_state`). */
-const METRIC_UPDATES = new Set(['update', '__call__', 'forward', 'update_state']);
-
-/**
- * The update method of a metric class around node (`class Accuracy(Metric): def __call__(self, predictions, gold):`),
- * with the name a message shows (`Accuracy.__call__`); null elsewhere. The class must name a base spelled `...Metric`.
- */
-function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
-  const fn = enclosingFunction(node);
-  const method = fn?.childForFieldName('name')?.text ?? '';
-  if (!fn || !METRIC_UPDATES.has(method)) return null;
-  let cls: Node | null = fn.parent;
-  if (cls?.type === 'decorated_definition') cls = cls.parent;
-  cls = cls?.type === 'block' ? cls.parent : null;
-  if (cls?.type !== 'class_definition') return null;
-  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
-  if (!bases.some((b) => b !== null && (b.type === 'identifier' || b.type === 'attribute') && /(?:^|\.)\w*Metric$/.test(b.text))) return null;
-  return { fn, name: `${cls.childForFieldName('name')?.text ?? 'Metric'}.${method}` };
 }
 
 function enclosingFunction(node: Node): Node | null {

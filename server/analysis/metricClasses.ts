@@ -2,6 +2,7 @@
 // method on every batch they measure, in training and in evaluation alike, so code there runs per batch.
 import type { Node } from '../syntax/parser';
 import { findDescendants, isNestedScope } from './scopes';
+import { enclosingFunctionDef } from './trainingLoop';
 
 /** Methods through which a metric receives each batch. */
 const METRIC_UPDATES = new Set(['update', '__call__', 'forward', 'update_state']);
@@ -13,7 +14,7 @@ const METRIC_UPDATES = new Set(['update', '__call__', 'forward', 'update_state']
  * Null elsewhere.
  */
 export function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
-  const fn = enclosingDef(node);
+  const fn = enclosingFunctionDef(node);
   const method = fn?.childForFieldName('name')?.text ?? '';
   const cls = fn ? classOf(fn) : null;
   if (!fn || !cls) return null;
@@ -37,15 +38,6 @@ export function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
       ).length > 0,
   );
   return calledFromUpdate ? { fn, name: label } : null;
-}
-
-/** The innermost def around node (lambdas and classes end the search). */
-function enclosingDef(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'lambda' || n.type === 'class_definition') return null;
-    if (n.type === 'function_definition') return n;
-  }
-  return null;
 }
 
 /** The class whose body holds def directly (through a decorator), or null. */

@@ -5,9 +5,11 @@ import {
   bindingOf,
   callArguments,
   enclosingLoops,
+  findDescendants,
   hasEnclosingTry,
   identifiersNamed,
   isDeclaredNonLocal,
+  isNestedScope,
   isSmallLiteralLoop,
   leavesTheLoops,
   localOccurrences,
@@ -65,6 +67,17 @@ function reportMetricState(update: Node, state: string, call: Node, ctx: RuleCon
   if (items.length !== 2 || items[0].text !== state) return;
   const metric = metricUpdateOf(update);
   if (!metric || enclosingLoops(update).length > 0) return;
+  // One finding per state and method: `if mask is not None: self.p = torch.cat(...) else: self.p = torch.cat(...)`.
+  const earlier = findDescendants(
+    metric.fn,
+    (n) =>
+      n.type === 'assignment' &&
+      n.startIndex < update.startIndex &&
+      n.childForFieldName('left')?.text === state &&
+      n.childForFieldName('right')?.type === 'call',
+    isNestedScope,
+  );
+  if (earlier.some((a) => ['torch.cat', 'torch.concat', 'torch.concatenate'].includes(ctx.facts.calleeName(a.childForFieldName('right')!) ?? ''))) return;
   ctx.report({
     node: update,
     message:

@@ -5,14 +5,17 @@ import {
   bindingOf,
   callArguments,
   enclosingLoops,
+  findDescendants,
   hasEnclosingTry,
   identifiersNamed,
   isDeclaredNonLocal,
+  isNestedScope,
   isSmallLiteralLoop,
   leavesTheLoops,
   localOccurrences,
   localTypes,
   loopGrowsWithData,
+  metricUpdateOf,
   loopHeaderText,
   moduleRef,
   nestedScopeOf,
@@ -50,6 +53,37 @@ interface Growth {
   read: Node;
   /** Arguments after the pieces (axis, ignore_index, dim), as written; null when one is not known to combine the same way. */
   rest: string[] | null;
+}
+
+/**
+ * `self.preds = torch.cat([self.preds, preds])` in a metric's per-batch method: the state tensor is copied whole on every
+ * batch the metric measures, so an epoch copies it quadratically. A list of pieces concatenated once when the metric is
+ * computed does the same work once. Reported without a fix: the state's reset, sync and compute code must change with it.
+ */
+function reportMetricState(update: Node, state: string, call: Node, ctx: RuleContext): void {
+  if (!['torch.cat', 'torch.concat', 'torch.concatenate'].includes(ctx.facts.calleeName(call) ?? '')) return;
+  const first = callArguments(call)[0];
+  const items = first?.type === 'list' || first?.type === 'tuple' ? first.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  if (items.length !== 2 || items[0].text !== state) return;
+  const metric = metricUpdateOf(update);
+  if (!metric || enclosingLoops(update).length > 0) return;
+  // One finding per state and method: `if mask is not None: self.p = torch.cat(...) else: self.p = torch.cat(...)`.
+  const earlier = findDescendants(
+    metric.fn,
+    (n) =>
+      n.type === 'assignment' &&
+      n.startIndex < update.startIndex &&
+      n.childForFieldName('left')?.text === state &&
+      n.childForFieldName('right')?.type === 'call',
+    isNestedScope,
+  );
+  if (earlier.some((a) => ['torch.cat', 'torch.concat', 'torch.concatenate'].includes(ctx.facts.calleeName(a.childForFieldName('right')!) ?? ''))) return;
+  ctx.report({
+    node: update,
+    message:
+      `\`${state}\` grows by \`${call.childForFieldName('function')!.text}\` in \`${metric.name}()\`, which runs on every batch the metric measures: ` +
+      'each batch copies all of it (quadratic over an epoch); append the pieces to a list and concatenate once when computing',
+  });
 }
 
 /** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */
@@ -308,7 +342,8 @@ export default defineRule({
       'the finding is a hint.',
     instead:
       'Append the pieces to a Python list (appending is amortised constant time) and concatenate the list once after the loop: ' +
-      '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)`.',
+      '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)`. A metric whose `update` grows a state tensor ' +
+      '(`self.preds = torch.cat([self.preds, preds])`) does the same across batches: keep a list and concatenate in `compute`.',
     example: {
       before: 'result = pd.DataFrame()\nfor path in paths:\n    result = pd.concat([result, pd.read_csv(path)], ignore_index=True)',
       after:
@@ -339,8 +374,19 @@ export default defineRule({
   right: (call
     function: (attribute attribute: (identifier) @method)
     arguments: (argument_list)) @call
-  (#any-of? @method "concat" "concatenate" "append" "cat" "hstack" "vstack" "column_stack" "dstack")) @update`,
+  (#any-of? @method "concat" "concatenate" "append" "cat" "hstack" "vstack" "column_stack" "dstack")) @update
+(assignment
+  left: (attribute object: (identifier) @self attribute: (identifier)) @state
+  right: (call
+    function: (attribute attribute: (identifier) @method)
+    arguments: (argument_list)) @call
+  (#eq? @self "self")
+  (#any-of? @method "cat" "concat" "concatenate")) @update`,
   check(m, ctx) {
+    if (m.pattern === 1) {
+      reportMetricState(m.need('update'), m.need('state').text, m.need('call'), ctx);
+      return;
+    }
     const update = m.need('update');
     const acc = m.need('acc').text;
     const stmt = update.parent;

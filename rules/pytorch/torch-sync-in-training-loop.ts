@@ -1,4 +1,4 @@
-import { defineRule, GENERIC_LOOP_RULES } from '../../server/engine/rule';
+import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
@@ -15,6 +15,8 @@ import {
   isUnderLoggingGuard,
   occurrences,
   keywordValue,
+  metricUpdateOf,
+  parameterAnnotation,
   positionalArguments,
   targetNames,
   type TrainingLoop,
@@ -53,6 +55,10 @@ export default defineRule({
         'or summed into a total the function returns after the loop: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
+    {
+      severity: 'hint',
+      when: "for `.item()` on each element of a tensor walked once per call (not inside another loop, not a flattened tensor's every element)",
+    },
   ],
   // One sync per step costs a constant share of each step: it pays off to remove in training that runs at scale, not
   // in an example or tutorial whose loop trains on demo data and is read more than run (analysis/impact.ts).
@@ -69,7 +75,10 @@ export default defineRule({
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
-      'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop.',
+      'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
+      'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
+      'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
+      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`.",
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -85,9 +94,12 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    if (!usesAccelerator(facts) || isTestFile(ctx.filePath)) return;
-    const site = syncSite(call, facts);
-    if (!site) return;
+    if (isTestFile(ctx.filePath)) return;
+    const site = usesAccelerator(facts) ? syncSite(call, facts) : null;
+    if (!site) {
+      reportElementWalk(call, m.need('method'), ctx);
+      return;
+    }
     // One finding per block (loop, step function or per-step helper): the first sync, with the count.
     const all = syncsOf(site.block, facts);
     if (!all[0]?.equals(call)) return;
@@ -124,6 +136,47 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `.item()` on each element a loop or comprehension takes from a tensor, outside the per-step cases above (on the CPU
+ * too: the cost is a torch call per element before any device wait). One finding per walk, at its first such call.
+ */
+function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
+  const walk = elementWalkOf(call, ctx.facts);
+  if (!walk) return;
+  const all = walkSyncs(walk.loop, ctx.facts);
+  if (!all[0]?.equals(call)) return;
+  const recv = call.childForFieldName('function')!.childForFieldName('object')!.text;
+  const shown = walk.tensor.length > 40 ? `${walk.tensor.slice(0, 37)}...` : walk.tensor;
+  const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
+  const flat = FLATTENED.test(walk.tensor);
+  ctx.report({
+    start: method.startIndex,
+    end: call.endIndex,
+    construct: walk.loop,
+    message:
+      `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ` +
+      `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`,
+    ...(walk.hot ? {} : { severity: 'hint' as const }),
+  });
+}
+
+const walkCache = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The `.item()` calls on the elements `loop` takes from a tensor that no per-step case claims, in document order. */
+function walkSyncs(loop: Node, facts: FileFacts): Node[] {
+  let memo = walkCache.get(facts);
+  if (!memo) walkCache.set(facts, (memo = new Map()));
+  let list = memo.get(loop.id);
+  if (!list) {
+    const accelerated = usesAccelerator(facts);
+    list = findDescendants(loop, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'item').filter(
+      (c) => elementWalkOf(c, facts)?.loop.equals(loop) === true && !(accelerated && syncSite(c, facts)),
+    );
+    memo.set(loop.id, list);
+  }
+  return list;
+}
 
 /**
  * The tensor `t` when the sync is `t[i].tolist()` (or `.item()`) in a list comprehension over `i in range(len(t))`,
@@ -230,6 +283,14 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
+  // A metric's update (`update`, `__call__`, `forward` of a `Metric` subclass): the metric API calls it on every batch
+  // it measures, in training and in evaluation alike.
+  const metric = metricUpdateOf(call);
+  if (metric) {
+    // A scalar read each batch; a batch's outputs moved to the host (`preds.cpu()`) are often kept there on purpose (memory).
+    if (method !== 'item' || isUnderLoggingGuard(call, metric.fn) || !mayBeDeviceTensor(recv, null, facts)) return null;
+    return { block: metric.fn, loop: null, where: `in \`${metric.name}()\`, which runs on every batch the metric measures`, unit: 'method' };
+  }
   // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
   // `for key, values in losses.items():` runs once per key on every step (improved-diffusion's log_loss_dict).
   const helper = enclosingFunction(call);
@@ -237,8 +298,35 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
-  const line = caller.startPosition.row + 1;
+  const line = caller.call.startPosition.row + 1;
+  if (caller.loop.kind === 'forward') {
+    // From an evaluation loop, as in the loop itself: only a metric returned as a number and summed there
+    // (`acc1, acc5 = accuracy(logits, target)` ... `top1 += acc1`), and not where the batch waits anyway.
+    if (method !== 'item' || !returnedFrom(call, helper) || copiesToHostEachBatch(caller.loop, caller.call, facts)) return null;
+    return { block: helper, loop: null, where: `in \`${name}()\`, which the evaluation loop calls on every batch and sums (line ${line})`, unit: 'function' };
+  }
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/** The call is part of what `helper` returns (`return [c[:k].sum().item() for k in topk]`). */
+function returnedFrom(call: Node, helper: Node): boolean {
+  for (let n = call.parent; n && !n.equals(helper); n = n.parent) if (n.type === 'return_statement') return true;
+  return false;
+}
+
+/**
+ * The loop sums what `call` returns: `top1 += accuracy(...)`, or `acc1, acc5 = accuracy(...)` with a later
+ * `top1 += acc1` in the loop body.
+ */
+function summedInLoop(call: Node, loop: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type === 'augmented_assignment' && parent.childForFieldName('right')?.equals(call)) return true;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
+  const names = new Set(targetNames(parent.childForFieldName('left')!));
+  return findDescendants(loop, (n) => n.type === 'augmented_assignment' && n.startIndex > parent.endIndex, isNestedScope).some((a) => {
+    const right = a.childForFieldName('right');
+    return right?.type === 'identifier' && names.has(right.text);
+  });
 }
 
 /**
@@ -478,21 +566,23 @@ function enclosingFunction(node: Node): Node | null {
   return null;
 }
 
-const callerCache = new WeakMap<FileFacts, Map<number, Node | null>>();
+const callerCache = new WeakMap<FileFacts, Map<number, { call: Node; loop: TrainingLoop } | null>>();
 
 /**
  * A call of helper (by its bare name, or `self.<name>` for a method) from the body of a torch
  * training loop, not under a logging guard: the helper runs on every step.
  */
-function perStepCaller(helper: Node, facts: FileFacts): Node | null {
+function perStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: TrainingLoop } | null {
   let memo = callerCache.get(facts);
   if (!memo) callerCache.set(facts, (memo = new Map()));
   if (memo.has(helper.id)) return memo.get(helper.id)!;
   const name = helper.childForFieldName('name')?.text ?? '';
   const isMethod = helper.parent?.parent?.type === 'class_definition' || helper.parent?.parent?.parent?.type === 'class_definition';
-  let found: Node | null = null;
-  for (const loop of trainingLoops(facts)) {
-    if (loop.kind !== 'train' || loop.framework !== 'torch' || loop.perEpoch) continue;
+  let found: { call: Node; loop: TrainingLoop } | null = null;
+  // Training loops first; an evaluation loop only when it sums what the helper returns.
+  const loops = [...trainingLoops(facts)].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'train' ? -1 : 1));
+  for (const loop of loops) {
+    if (loop.framework !== 'torch' || loop.perEpoch) continue;
     const calls = findDescendants(
       loop.node,
       (n) => {
@@ -503,8 +593,16 @@ function perStepCaller(helper: Node, facts: FileFacts): Node | null {
       },
       isNestedScope,
     );
-    found = calls.find((c) => !isUnderLoggingGuard(c, loop.node) && enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node)) ?? null;
-    if (found) break;
+    const call = calls.find(
+      (c) =>
+        !isUnderLoggingGuard(c, loop.node) &&
+        enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node) &&
+        (loop.kind === 'train' || summedInLoop(c, loop.node)),
+    );
+    if (call) {
+      found = { call, loop };
+      break;
+    }
   }
   memo.set(helper.id, found);
   return found;
@@ -539,6 +637,9 @@ function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFac
   if (!root) return true;
   const binding = facts.binding(root.text);
   if (binding && !binding.target.startsWith('torch')) return false;
+  // `arr = np.asarray(values)` ... `arr.sum().item()`: the value layer knows the root is no tensor.
+  const value = root.type === 'identifier' ? values(facts).valueOfName(root.text, root) : null;
+  if (value && value.kind !== 'tensor') return false;
   if (!loop) return true;
   if (root.text === loop.indexName) return false;
   if (loop.batchNames.includes(root.text) && !reassignedBefore(loop.node, root.text, recv)) return false;
@@ -775,4 +876,185 @@ function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
 
 function sameText(code: string): string {
   return code.replace(/\s+/g, '');
+}
+
+/** Loops and comprehensions whose targets a `.item()` may read. */
+const WALKS = new Set(['for_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+/** Tensor methods that give a tensor again (so the receiver's kind carries over). */
+const TENSOR_KEEPING = new Set([...CONVERSIONS, 'flatten', 'cpu', 't', 'flip', 'abs', 'argmax', 'argmin', 'sum', 'nonzero', 'unique', 'masked_select']);
+/** Tensor methods whose result is a sequence of tensors: walking it gives tensors. */
+const TENSOR_SPLITS = new Set(['split', 'chunk', 'unbind', 'tensor_split']);
+/** torch functions that return one tensor whatever their arguments. */
+const TORCH_TENSOR_FUNCTIONS =
+  /^torch\.(?:unique|unique_consecutive|nonzero|masked_select|argsort|flatten|cat|concat|stack|tensor|as_tensor|from_numpy|arange|randperm|bincount|cumsum|diff|repeat_interleave|argmax|argmin)$/;
+
+/** `t.view(-1)`, `t.reshape(-1)`, `t.flatten()`: every element of the tensor, one by one. */
+const FLATTENED = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/;
+
+interface ElementWalk {
+  /** The loop or comprehension that takes the elements. */
+  loop: Node;
+  /** The tensor walked, as written. */
+  tensor: string;
+  /** It repeats inside another loop, or walks every element of a flattened tensor: warning rather than hint. */
+  hot: boolean;
+}
+
+/**
+ * `for e in mask.view(-1): index[e.item()]`, `tuple(x.item() for x in tensor_slice)`: `.item()` on each element that a
+ * loop or comprehension takes from a tensor. Walking a tensor makes one 0-d tensor per element and each `.item()` is one
+ * more call into torch (and, on a GPU, one wait for the device): one `.tolist()` gives the same numbers in one call. The
+ * walked expression must be known to be a tensor (the value layer, a torch function, a tensor-only method such as
+ * `.view(-1)`, or a slice, row or split of one); a search loop that stops early (`break`, `return`) may not read most
+ * elements, so converting them all could cost more: it is left alone.
+ */
+function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
+  const fn = call.childForFieldName('function');
+  const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  if (recv?.type !== 'identifier' || fn?.childForFieldName('attribute')?.text !== 'item') return null;
+  if (positionalArguments(call).length > 0 || isTestCode(call, facts)) return null;
+  const bound = walkBinding(call, recv.text);
+  if (!bound) return null;
+  const { loop, iterable } = bound;
+  if (loop.type === 'for_statement' && (reassignedBefore(loop, recv.text, call) || stopsEarly(loop))) return null;
+  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts) || !onlyItsValueRead(recv.text, loop)) return null;
+  const tensor = tensorWalked(iterable, loop, facts, 0);
+  if (!tensor) return null;
+  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null };
+}
+
+/** The loop or comprehension (innermost first, within the function) whose target is `name`, and the iterable it walks. */
+function walkBinding(call: Node, name: string): { loop: Node; iterable: Node } | null {
+  let child: Node = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (isNestedScope(n)) return null;
+    if (!WALKS.has(n.type)) continue;
+    const clauses =
+      n.type === 'for_statement'
+        ? n.childForFieldName('body')?.equals(child)
+          ? [n]
+          : []
+        : n.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+    for (const clause of clauses) {
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (!left || !right) continue;
+      if (left.type === 'identifier' && left.text === name) return { loop: n, iterable: right };
+      // `for i, e in enumerate(t)`: the second target is the element.
+      const parts = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c?.type === 'identifier') : [];
+      const enumerated = right.type === 'call' && right.childForFieldName('function')?.text === 'enumerate';
+      if (enumerated && parts.length === 2 && left.namedChildCount === 2 && parts[1].text === name) {
+        const inner = positionalArguments(right)[0];
+        return inner ? { loop: n, iterable: inner } : null;
+      }
+      if (targetNames(left).includes(name)) return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The walk's body does little else per element: it calls no torch function and no model or helper of its own (`net(x)`,
+ * `self.step(x)`), only builtins and methods of other objects (`index[k].append(i)`, `vocab.get(k)`). Where each element
+ * runs a model, the per-element call is lost in the model's time.
+ */
+function lightBody(loop: Node, facts: FileFacts): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'call', isNestedScope).every((c) => {
+    const fn = c.childForFieldName('function');
+    if (!fn || (facts.calleeName(c) ?? '').startsWith('torch.')) return false;
+    if (fn.type === 'identifier') return facts.isBuiltin(fn.text, c);
+    return fn.type === 'attribute' && fn.childForFieldName('object')?.text !== 'self';
+  });
+}
+
+/**
+ * Every read of the element in the walk's body is `<element>.item()`: the loop uses its number only, so the numbers of
+ * one `.tolist()` replace it. An element also used as a tensor (`mask == class_id`) costs tensor work per element anyway.
+ */
+function onlyItsValueRead(name: string, loop: Node): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  if (!body) return false;
+  return occurrences(body, name).every((id) => {
+    const attr = id.parent;
+    if (attr?.type !== 'attribute' || !attr.childForFieldName('object')?.equals(id)) return isTarget(id, loop);
+    return attr.childForFieldName('attribute')?.text === 'item' && attr.parent?.type === 'call';
+  });
+}
+
+/** The identifier is the walk's own target (a comprehension's `for x in t` clause), not a read. */
+function isTarget(id: Node, loop: Node): boolean {
+  const clause = id.parent;
+  return clause?.type === 'for_in_clause' && clause.parent?.equals(loop) === true && clause.childForFieldName('left')?.equals(id) === true;
+}
+
+/** A `break` or `return` in the loop's body (not in a nested loop's or function's): it may stop after a few elements. */
+function stopsEarly(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return (
+    findDescendants(body, (n) => n.type === 'return_statement' || (n.type === 'break_statement' && enclosingLoop(n)?.equals(loop) === true), isNestedScope)
+      .length > 0
+  );
+}
+
+/** The text of the tensor `iterable` walks (tqdm, `reversed` and slices stripped), or null when it is not known to be one. */
+function tensorWalked(iterable: Node, at: Node, facts: FileFacts, depth: number): string | null {
+  let expr = unwrapIterable(iterable, facts).inner;
+  if (expr.type === 'call' && expr.childForFieldName('function')?.text === 'reversed' && facts.isBuiltin('reversed', expr))
+    expr = positionalArguments(expr)[0] ?? expr;
+  return isTensor(expr, at, facts, depth) ? expr.text : null;
+}
+
+/** `output_dict: Dict[str, torch.Tensor]`: a parameter of the function around `at` annotated as a mapping to tensors, never rebound there. */
+function mapsToTensors(name: string, at: Node): boolean {
+  const def = enclosingFunction(at);
+  const annotation = def ? parameterAnnotation(def, name) : null;
+  if (!def || !annotation || !/^(?:typing\.)?(?:Dict|dict|Mapping|MutableMapping)\[\s*\w+\s*,\s*(?:torch\.)?\w*Tensor\s*\]$/.test(annotation)) return false;
+  return valuesAssignedTo(name, at).length === 0;
+}
+
+/** True when expr is known to hold a tensor (any device): see elementWalkOf. */
+function isTensor(expr: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 4) return false;
+  const value = values(facts).valueOf(expr);
+  if (value) return value.kind === 'tensor';
+  if (expr.type === 'parenthesized_expression') return !!expr.namedChild(0) && isTensor(expr.namedChild(0)!, at, facts, depth + 1);
+  if (expr.type === 'subscript') {
+    const holder = expr.childForFieldName('value')!;
+    return isTensor(holder, at, facts, depth + 1) || (holder.type === 'identifier' && mapsToTensors(holder.text, at));
+  }
+  if (expr.type === 'call') {
+    const fn = expr.childForFieldName('function');
+    if (TORCH_TENSOR_FUNCTIONS.test(facts.calleeName(expr) ?? '')) return true;
+    if (fn?.type !== 'attribute') return false;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    const args = positionalArguments(expr);
+    // NumPy's `view` takes a dtype: `t.view(-1)`, `t.view(n, -1)` is a tensor's reshape.
+    if (method === 'view' && args.length > 0 && args.every((a) => a.type === 'integer' || a.type === 'unary_operator' || a.type === 'identifier')) {
+      return args.some((a) => a.type !== 'identifier') || isTensor(fn.childForFieldName('object')!, at, facts, depth + 1);
+    }
+    return TENSOR_KEEPING.has(method) && isTensor(fn.childForFieldName('object')!, at, facts, depth + 1);
+  }
+  if (expr.type !== 'identifier') return false;
+  // A target of a loop (or comprehension) around `at` over a tensor's rows or splits: `for chunk in t.split(n, dim=-1):`,
+  // `for row in t:`, `[[... for tok in row] for row in rows]`.
+  for (let n = at.parent; n; n = n.parent) {
+    if (isNestedScope(n)) break;
+    const clause = n.type === 'for_statement' ? n : WALKS.has(n.type) ? n.namedChildren.find((c) => c?.type === 'for_in_clause') : null;
+    if (!clause) continue;
+    const left = clause.childForFieldName('left');
+    const right = clause.childForFieldName('right');
+    if (left?.type !== 'identifier' || left.text !== expr.text || !right) continue;
+    const inner = unwrapIterable(right, facts).inner;
+    const split = inner.type === 'call' ? inner.childForFieldName('function') : null;
+    if (split?.type === 'attribute' && TENSOR_SPLITS.has(split.childForFieldName('attribute')?.text ?? '')) {
+      return isTensor(split.childForFieldName('object')!, n, facts, depth + 1) || keywordValue(inner, 'dim') !== null;
+    }
+    return isTensor(inner, n, facts, depth + 1);
+  }
+  // One assignment in the function, before the walk: `ids = torch.unique(mask)`.
+  const assigned = valuesAssignedTo(expr.text, at, facts);
+  return assigned.length === 1 && assigned[0].startIndex < at.startIndex && isTensor(assigned[0], at, facts, depth + 1);
 }

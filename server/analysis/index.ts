@@ -137,6 +137,7 @@ export {
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop } from './trainingLoop';
+export { metricUpdateOf } from './metricClasses';
 export {
   PANDAS_KINDS,
   commonValue,

@@ -710,7 +710,7 @@ function isEpochLoop(loop: Node): boolean {
 }
 
 /** The innermost def around node (lambdas and classes end the search). */
-function enclosingFunctionDef(node: Node): Node | null {
+export function enclosingFunctionDef(node: Node): Node | null {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'lambda' || n.type === 'class_definition') return null;
     if (n.type === 'function_definition') return n;

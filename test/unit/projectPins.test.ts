@@ -161,7 +161,8 @@ describe('project pins', () => {
   it('torch-cuda-amp-deprecated: a warning with a safe fix only where a requirement file says the project runs on a torch that has the replacement', async () => {
     const engine = await getEngine();
     // dtype and cache_enabled passed: the rewrite is exact wherever `torch.amp.autocast` exists.
-    const source = 'import torch\n\n\ndef step(model, x):\n    with torch.cuda.amp.autocast(dtype=torch.float16, cache_enabled=True):\n        return model(x)\n';
+    const source =
+      'import torch\n\n\ndef step(model, x):\n    with torch.cuda.amp.autocast(dtype=torch.float16, cache_enabled=True):\n        return model(x)\n';
     const found = (files: Record<string, string>) => {
       const saved = engine.files;
       try {

@@ -10,7 +10,11 @@ const PIPELINE = (header: string) =>
 
 async function fixed(source: string): Promise<{ text: string; messages: string[] }> {
   const engine = await getEngine();
-  const findings = engine.lintText(source, { select: ['tf-data-missing-prefetch', 'tf-data-map-sequential'], filePath: '/proj/pkg/data.py', impact: 'all' }).findings;
+  const findings = engine.lintText(source, {
+    select: ['tf-data-missing-prefetch', 'tf-data-map-sequential'],
+    filePath: '/proj/pkg/data.py',
+    impact: 'all',
+  }).findings;
   return { text: applyFixes(source, findings, { unsafe: true }).text, messages: findings.map((f) => f.message) };
 }
 
@@ -30,7 +34,10 @@ describe('tf.data rules: AUTOTUNE as the file’s TensorFlow spells it', () => {
     const tf1 = await fixed(PIPELINE('flags = tf.flags'));
     assert.match(tf1.text, /ds\.map\(parse, num_parallel_calls=tf\.data\.experimental\.AUTOTUNE\)/);
     assert.match(tf1.text, /ds\.batch\(32\)\.prefetch\(tf\.data\.experimental\.AUTOTUNE\)/);
-    assert.ok(tf1.messages.every((m) => m.includes('tf.data.experimental.AUTOTUNE')), tf1.messages.join('\n'));
+    assert.ok(
+      tf1.messages.every((m) => m.includes('tf.data.experimental.AUTOTUNE')),
+      tf1.messages.join('\n'),
+    );
     const tf2 = await fixed(PIPELINE(''));
     assert.match(tf2.text, /num_parallel_calls=tf\.data\.AUTOTUNE\)/);
     assert.match(tf2.text, /\.prefetch\(tf\.data\.AUTOTUNE\)/);

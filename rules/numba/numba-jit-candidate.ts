@@ -4,10 +4,12 @@ import {
   compiledByCall,
   contains,
   definitionsNamed,
+  enclosingFunction,
   findDescendants,
   insideNumbaFunction,
   isNestedScope,
   localOccurrences,
+  parameterNames,
   values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -423,10 +425,12 @@ function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
 }
 
 /**
- * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `helpers`,
- * calls to functions defined at the top of this file count too (they would be compiled alongside).
+ * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `loopOnly` (the
+ * loop alone moves into a compiled function, reported without a fix), calls to functions defined at the top of this
+ * file count too (they would be compiled alongside), and so do arrays read from a parameter's attributes
+ * (`agg.sums[k]`, `len(agg.sums)`): the caller passes `agg.sums` to the compiled loop as an argument.
  */
-function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
+function numbaFriendly(body: Node, ctx: RuleContext, loopOnly = false): boolean {
   const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   // A docstring is fine.
   const first = statements[0];
@@ -443,7 +447,7 @@ function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
         continue;
       }
       if (fn?.type === 'identifier') {
-        if (helpers && isFileFunction(fn.text, ctx)) continue;
+        if (loopOnly && isFileFunction(fn.text, ctx)) continue;
         if (!ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
         continue;
       }
@@ -457,12 +461,38 @@ function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
       if (isSelfAttribute(n) && !(n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n))) {
         if (values(ctx.facts).isA(n, 'ndarray') || !values(ctx.facts).isA(n, 'dataframe', 'series')) continue;
       }
+      if (loopOnly && parameterArray(n, ctx)) continue;
       const parent = n.parent;
       const isCallee = parent?.type === 'call' && parent.childForFieldName('function')?.equals(n);
       if (!isCallee && !ARRAY_ATTRIBUTES.has(n.childForFieldName('attribute')?.text ?? '')) return false;
     }
   }
   return true;
+}
+
+/**
+ * `p.attr` read as an array: `p` a parameter of the enclosing function (not `self`, not a module), the attribute
+ * subscripted (`p.attr[k]`) or measured (`len(p.attr)`), never called or assigned, and not known to be pandas. An
+ * attribute used any other way may be any Python object, which the compiled loop could not take.
+ */
+function parameterArray(attr: Node, ctx: RuleContext): boolean {
+  const owner = attr.childForFieldName('object');
+  const fn = enclosingFunction(attr);
+  if (owner?.type !== 'identifier' || owner.text === 'self' || owner.text === 'cls' || !fn || !parameterNames(fn).includes(owner.text)) return false;
+  if (values(ctx.facts).isA(attr, 'dataframe', 'series')) return false;
+  const parent = attr.parent;
+  if (parent?.type === 'subscript' && parent.childForFieldName('value')?.equals(attr)) {
+    const use = parent.parent;
+    return !((use?.type === 'assignment' || use?.type === 'augmented_assignment') && use.childForFieldName('left')?.equals(parent));
+  }
+  const call = parent?.parent;
+  return (
+    parent?.type === 'argument_list' &&
+    call?.type === 'call' &&
+    call.childForFieldName('function')?.text === 'len' &&
+    ctx.facts.isBuiltin('len', call) &&
+    parent.namedChildren.filter((c) => c && c.type !== 'comment').length === 1
+  );
 }
 
 /** `name` is defined once, by a `def` at the top level of this file (not imported, not rebound). */

@@ -5,12 +5,14 @@ import {
   type ElementResult,
   FileFacts,
   bindersSpelling,
+  callArguments,
   compiledByNumba,
   costlyWorkEachPass,
   enclosingFunction,
   findDescendants,
   values,
   isKnownScalar,
+  isNestedScope,
   isVariable,
   keywordValue,
   localTypes,
@@ -44,6 +46,12 @@ export default defineRule({
     {
       severity: 'hint',
       when: "for a sum or product over a function's parameters that nothing types as arrays (no annotation, docstring or call site): lists would need `np.asarray` first",
+    },
+    {
+      severity: 'hint',
+      when:
+        'for a loop over `np.unique(a)` that compares all of `a` with each value to reduce the rows of that group: the number of groups, ' +
+        'which decides whether the repeated scans matter, is not known',
     },
   ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
@@ -82,7 +90,13 @@ export default defineRule({
   left: [(identifier) (pattern_list)] @target
   right: (call function: (identifier) @iterfn) @iter
   body: (block) @body
-  (#any-of? @iterfn "range" "zip")) @loop
+  (#any-of? @iterfn "range" "zip" "enumerate")) @loop
+
+(for_statement
+  left: (identifier) @target
+  right: (call function: (attribute attribute: (identifier) @ufn)) @iter
+  body: (block) @body
+  (#eq? @ufn "unique")) @loop
 
 (for_statement
   left: (identifier) @target
@@ -102,11 +116,17 @@ export default defineRule({
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
     // positions of what is drawn are as many as the marks, and the drawing is the cost.
     if (inCostlyLoop(anchor, facts)) return;
+    const group = m.get('loop') ? maskPerGroup(m.need('loop'), ctx) : null;
+    if (group) {
+      ctx.report({ node: m.need('loop'), severity: 'hint', message: group });
+      return;
+    }
     const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
     if (cells) {
       ctx.report({ node: m.need('loop'), message: cells });
       return;
     }
+    if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -604,4 +624,105 @@ function inCostlyLoop(anchor: Node, facts: FileFacts): boolean {
     if (n.type === 'for_statement') return costlyWorkEachPass(n, facts);
   }
   return false;
+}
+
+/** Calls a per-group body may make besides numpy's: sizes and conversions. */
+const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max']);
+/** ndarray methods that reduce or reshape the group's rows. */
+const GROUP_METHODS = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'any', 'all', 'astype', 'copy', 'ravel', 'reshape', 'nonzero']);
+
+/**
+ * `for v in np.unique(a): ... a == v ...` (also `for k, v in enumerate(u)` / `for v in u` after `u = np.unique(a)`):
+ * each pass compares every element of `a` with one value to build that group's mask, so the loop scans `a` once
+ * per group, n × k comparisons, where `np.unique(a, return_inverse=True)` labels every row once and
+ * `np.bincount(inverse, weights=y)` (or sorting by the labels and `np.add.reduceat`) reduces all groups in one pass;
+ * a longer per-group computation takes each group as a slice of the rows sorted once by group.
+ * Only when the body is that reduction alone: numpy calls, sizes and arithmetic, no inner loop and no other call
+ * (fitting a model or drawing per class costs far more than the mask). The message, or null.
+ */
+function maskPerGroup(loop: Node, ctx: Ctx): string | null {
+  const facts = ctx.facts;
+  const left = loop.childForFieldName('left');
+  let iter = loop.childForFieldName('right');
+  const body = loop.childForFieldName('body');
+  if (!left || !iter || !body || loop.childForFieldName('alternative')) return null;
+  let value: Node | null = left;
+  if (iter.type === 'call' && iter.childForFieldName('function')?.type === 'identifier') {
+    // `for k, v in enumerate(groups)`
+    const args = callArguments(iter);
+    const names = left.type === 'pattern_list' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
+    if (iter.childForFieldName('function')!.text !== 'enumerate' || !facts.isBuiltin('enumerate', iter) || args.length !== 1 || names.length !== 2) return null;
+    value = names[1];
+    iter = args[0];
+  }
+  if (value?.type !== 'identifier') return null;
+  const groups = uniqueOf(iter, loop, facts);
+  if (!groups) return null;
+  const kind = values(facts).valueOf(groups)?.kind;
+  if (kind !== undefined && kind !== 'ndarray') return null;
+  let masked = false;
+  for (const n of findDescendants(body, () => true)) {
+    // Another loop per group (an inner loop, a comprehension) or a nested def: not a plain per-group reduction.
+    if (/^(for_statement|while_statement)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type === 'call' && !groupCall(n, facts)) return null;
+    if (n.type === 'comparison_operator' && !masked) {
+      const operands = n.namedChildren.filter((c): c is Node => c !== null);
+      const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+      masked =
+        ops.length === 1 &&
+        ops[0] === '==' &&
+        operands.length === 2 &&
+        ((operands[0].text === groups.text && operands[1].text === value.text) || (operands[1].text === groups.text && operands[0].text === value.text)) &&
+        // An array of unknown type counts once the comparison selects elements: `a == v` of a list would be one bool.
+        (kind === 'ndarray' || selectsElements(n, body, facts));
+    }
+  }
+  if (!masked) return null;
+  const np = numpyModuleRef(facts) ?? 'np';
+  return (
+    `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
+    `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
+    `or sort by group once and slice each group`
+  );
+}
+
+/**
+ * The mask indexes an array (`y[a == v]`, or `m = a == v` and then `y[m]`) or goes into a numpy call
+ * (`np.where(a == v)`): the comparison was element-wise.
+ */
+function selectsElements(cmp: Node, body: Node, facts: FileFacts): boolean {
+  const used = (n: Node) => {
+    const p = n.parent;
+    if (p?.type === 'subscript' && !p.childForFieldName('value')?.equals(n)) return true;
+    const call = p?.type === 'argument_list' ? p.parent : null;
+    return call?.type === 'call' && (facts.calleeName(call) ?? '').startsWith('numpy.');
+  };
+  if (used(cmp)) return true;
+  const assign = cmp.parent;
+  const name = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(cmp) ? assign.childForFieldName('left') : null;
+  if (name?.type !== 'identifier') return false;
+  return findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && !n.equals(name)).some(used);
+}
+
+/** The array `np.unique(a)` is taken of, when iter is that call or a name assigned from it once, before the loop. */
+function uniqueOf(iter: Node, loop: Node, facts: FileFacts): Node | null {
+  let call: Node | null = iter;
+  if (iter.type === 'identifier') {
+    const assigned = plainAssignments(scopeBody(loop), iter.text);
+    call = assigned.length === 1 && assigned[0].id.endIndex <= loop.startIndex ? assigned[0].value : null;
+  }
+  if (call?.type !== 'call' || facts.calleeName(call) !== 'numpy.unique') return null;
+  // `return_counts=True` and the like make it a tuple; `axis=` makes it rows.
+  const args = callArguments(call);
+  if (args.length !== 1 || (args[0].type !== 'identifier' && args[0].type !== 'attribute')) return null;
+  return args[0];
+}
+
+/** A numpy function, a size or conversion builtin, or a reducing ndarray method: what a per-group reduction calls. */
+function groupCall(call: Node, facts: FileFacts): boolean {
+  const q = facts.calleeName(call);
+  if (q) return q.startsWith('numpy.');
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return GROUP_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
+  return fn?.type === 'attribute' && GROUP_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
 }

@@ -23,6 +23,7 @@ import {
   scopeBody,
   usedAfter,
   vectorizeElement,
+  withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -189,6 +190,11 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
     if (filters.length === 1) checkFiltered(comp, elem, filters[0], env, ctx);
     return;
   }
+  const windows = slidingWindows(comp, elem, env, ctx);
+  if (windows) {
+    ctx.report({ node: comp, message: windows });
+    return;
+  }
   const r = vectorizeElement(elem, env);
   // `[x for x in a]` is a copy into a list (`a.tolist()`), not arithmetic to vectorise.
   if (!r || r.arrays.has(r.text)) return;
@@ -218,6 +224,46 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
+}
+
+/** numpy calls that stack a list of equal-length slices into one array. */
+const STACKERS = new Set(['numpy.array', 'numpy.asarray', 'numpy.stack', 'numpy.vstack', 'numpy.row_stack']);
+
+/**
+ * `np.array([x[i : i + w] for i in range(n - w + 1)])` (or `x[i - w : i]`): every window of `w` consecutive
+ * elements, one Python slice per position, stacked into an array. `sliding_window_view(x, w)` is all of them at
+ * once, as a view (rows `[start:stop]` of it for another range). Only windows one step apart (a range without a
+ * step: chunks are another matter) of a width the loop does not change. The message, or null.
+ */
+function slidingWindows(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): string | null {
+  const i = env.index;
+  const list = comp.type === 'list_comprehension' ? withEnclosingParentheses(comp) : null;
+  const call = list?.parent?.type === 'argument_list' ? list.parent.parent : null;
+  if (!i || !call || call.type !== 'call' || !STACKERS.has(ctx.facts.calleeName(call) ?? '') || !callArguments(call)[0]?.equals(list!)) return null;
+  const range = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+  if (!range || callArguments(range).length > 2) return null;
+  const keys = elem.type === 'subscript' ? elem.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const array = elem.childForFieldName('value');
+  const slice = keys.length === 1 ? keys[0]! : null;
+  if (slice?.type !== 'slice' || !array || (array.type !== 'identifier' && array.type !== 'attribute')) return null;
+  const kind = values(ctx.facts).valueOf(array)?.kind;
+  if (kind !== undefined && kind !== 'ndarray') return null;
+  // `start:stop` only (a step would skip elements): `i : i + w` or `i - w : i`.
+  const parts = slice.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (parts.length !== 2 || slice.text.split(':').length !== 2) return null;
+  const plain = (n: Node) => n.text.replace(/\s+/g, '');
+  const offset = (n: Node, op: string) => {
+    if (n.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== op || plain(n.childForFieldName('left')!) !== i) return null;
+    const w = n.childForFieldName('right')!;
+    return findDescendants(w, (d) => d.type === 'identifier' && d.text === i).length === 0 && !(w.type === 'identifier' && w.text === i) ? w : null;
+  };
+  const width = plain(parts[0]) === i ? offset(parts[1], '+') : plain(parts[1]) === i ? offset(parts[0], '-') : null;
+  if (!width) return null;
+  const np = env.numpyRef ?? 'np';
+  return (
+    `Builds every window of \`${width.text}\` consecutive elements of \`${array.text}\` with one Python slice per position; ` +
+    `\`${np}.lib.stride_tricks.sliding_window_view(${array.text}, ${width.text})\` gives them all at once, as a read-only view (for a 1-D array)`
+  );
 }
 
 /**

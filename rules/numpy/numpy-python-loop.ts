@@ -683,8 +683,9 @@ const GROUP_METHODS = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod'
  * per group, n × k comparisons, where `np.unique(a, return_inverse=True)` labels every row once and
  * `np.bincount(inverse, weights=y)` (or sorting by the labels and `np.add.reduceat`) reduces all groups in one pass;
  * a longer per-group computation takes each group as a slice of the rows sorted once by group.
- * Only when the body is that reduction alone: numpy calls, sizes and arithmetic, no inner loop and no other call
- * (fitting a model or drawing per class costs far more than the mask). The message, or null.
+ * Only when the body is that aggregate alone: a reduction stored per group (by the loop's counter or value), numpy
+ * calls, sizes and arithmetic, no inner loop, no other call (fitting a model or drawing per class costs far more than
+ * the mask), no `yield`, and no `np.bincount` path in the same function. The message, or null.
  */
 function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   const facts = ctx.facts;
@@ -693,11 +694,13 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   const body = loop.childForFieldName('body');
   if (!left || !iter || !body || loop.childForFieldName('alternative')) return null;
   let value: Node | null = left;
+  let counter: Node | null = null;
   if (iter.type === 'call' && iter.childForFieldName('function')?.type === 'identifier') {
     // `for k, v in enumerate(groups)`
     const args = callArguments(iter);
     const names = left.type === 'pattern_list' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
     if (iter.childForFieldName('function')!.text !== 'enumerate' || !facts.isBuiltin('enumerate', iter) || args.length !== 1 || names.length !== 2) return null;
+    counter = names[0];
     value = names[1];
     iter = args[0];
   }
@@ -709,7 +712,8 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   let masked = false;
   for (const n of findDescendants(body, () => true)) {
     // Another loop per group (an inner loop, a comprehension) or a nested def: not a plain per-group reduction.
-    if (/^(for_statement|while_statement)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    // A generator handing out each group (cross-validation folds) leaves the work to its consumer.
+    if (/^(for_statement|while_statement|yield)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
     if (n.type === 'call' && !groupCall(n, facts)) return null;
     if (n.type === 'comparison_operator' && !masked) {
       const operands = n.namedChildren.filter((c): c is Node => c !== null);
@@ -723,7 +727,10 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
         (kind === 'ndarray' || selectsElements(n, body, facts));
     }
   }
-  if (!masked) return null;
+  if (!masked || !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts)) return null;
+  // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
+  const fn = enclosingFunction(loop);
+  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
   const np = numpyModuleRef(facts) ?? 'np';
   return (
     `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
@@ -748,6 +755,32 @@ function selectsElements(cmp: Node, body: Node, facts: FileFacts): boolean {
   const name = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(cmp) ? assign.childForFieldName('left') : null;
   if (name?.type !== 'identifier') return false;
   return findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && !n.equals(name)).some(used);
+}
+
+/**
+ * The body stores a reduction per group: `out[k] = np.mean(y[mask])` / `totals[v] = w[a == v].sum()`, keyed by the
+ * loop's counter or value, with a reducing call on the right. A body that scatters into the group's rows or sets
+ * columns per level does something other than a group-by aggregate.
+ */
+function storesPerGroup(body: Node, keys: string[], facts: FileFacts): boolean {
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    const key = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    if (key.length !== 1 || !keys.includes(key[0]!.text) || !right) return false;
+    return [right, ...findDescendants(right, (n) => n.type === 'call')].some((c) => c.type === 'call' && reduces(c, facts));
+  });
+}
+
+const REDUCERS_BY_NAME = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'median', 'average', 'count_nonzero', 'nansum', 'nanmean', 'nanmax', 'nanmin', 'any', 'all']);
+
+/** `np.mean(...)`, `x.sum()`, `len(x)`: a call that reduces the group's rows to one value (or one per column). */
+function reduces(call: Node, facts: FileFacts): boolean {
+  const q = facts.calleeName(call);
+  if (q) return q.startsWith('numpy.') && REDUCERS_BY_NAME.has(q.slice('numpy.'.length));
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text === 'len' && facts.isBuiltin('len', call);
+  return fn?.type === 'attribute' && REDUCERS_BY_NAME.has(fn.childForFieldName('attribute')?.text ?? '');
 }
 
 /** The array `np.unique(a)` is taken of, when iter is that call or a name assigned from it once, before the loop. */

@@ -772,7 +772,24 @@ function storesPerGroup(body: Node, keys: string[], facts: FileFacts): boolean {
   });
 }
 
-const REDUCERS_BY_NAME = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'median', 'average', 'count_nonzero', 'nansum', 'nanmean', 'nanmax', 'nanmin', 'any', 'all']);
+const REDUCERS_BY_NAME = new Set([
+  'sum',
+  'mean',
+  'std',
+  'var',
+  'min',
+  'max',
+  'prod',
+  'median',
+  'average',
+  'count_nonzero',
+  'nansum',
+  'nanmean',
+  'nanmax',
+  'nanmin',
+  'any',
+  'all',
+]);
 
 /** `np.mean(...)`, `x.sum()`, `len(x)`: a call that reduces the group's rows to one value (or one per column). */
 function reduces(call: Node, facts: FileFacts): boolean {

@@ -91,7 +91,14 @@ export default defineRule({
     const def = m.need('def');
     if (def.parent?.type === 'decorated_definition' || def.child(0)?.type === 'async') return;
     if (isMethod(m.need('params'))) {
-      methodRecurrence(m.need('body'), m.need('name').text, ctx);
+      if (methodRecurrence(m.need('body'), m.need('name').text, ctx)) return;
+      // A method's time-stepping loop: the loop alone moves into a compiled function (the method is not numba's).
+      const state = stateLoop(m.need('body'), ctx);
+      if (state && !hasCompiledTwin(state.node, ctx))
+        ctx.report({
+          node: state.node,
+          message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${m.need('name').text}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\``,
+        });
       return;
     }
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
@@ -169,15 +176,16 @@ function isSelfAttribute(n: Node): boolean {
  * smoothing, a Kaufman average): the loop alone is numba-friendly, the method is not. Reported without a
  * fix: the loop moves into an `@njit` function the method calls.
  */
-function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
+function methodRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
   // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
   const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
-  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return;
+  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return false;
   ctx.report({
     node: loop.node,
     message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
   });
+  return true;
 }
 
 /**
@@ -187,11 +195,12 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
  * the loop, and the helpers of this file it calls, move into compiled functions.
  */
 function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; verb: string; array: string } | null {
-  // The outermost loops only: an inner loop of a time step is part of the step.
+  // The outermost counted loops only: an inner loop of a time step is part of the step. A loop over groups or
+  // names around it (`for bid in np.unique(bids):`) is not a step: the counted loops inside it are searched.
   for (const loop of findDescendants(
     body,
-    (n) => n.type === 'for_statement',
-    (n) => isNestedScope(n) || n.type === 'for_statement',
+    (n) => n.type === 'for_statement' && nestLoop(n) !== null,
+    (n) => isNestedScope(n) || (n.type === 'for_statement' && nestLoop(n) !== null),
   )) {
     const index = nestLoop(loop)?.index;
     const loopBody = loop.childForFieldName('body');
@@ -205,13 +214,17 @@ function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; v
   return null;
 }
 
-/** `out[i] = ...` in the loop body, with `out` a known ndarray: its name, or null. */
+/** `out[i] = ...` in the loop body, with `out` a known ndarray (not known to have more dimensions than one): its name, or null. */
 function filledArray(loopBody: Node, index: string, ctx: RuleContext): string | null {
   for (const assign of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
     const left = assign.childForFieldName('left');
     const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
     const array = left?.childForFieldName('value');
-    if (keys.length === 1 && keys[0]!.text === index && array?.type === 'identifier' && values(ctx.facts).isA(array, 'ndarray')) return array.text;
+    if (keys.length !== 1 || keys[0]!.text !== index || array?.type !== 'identifier' || !values(ctx.facts).isA(array, 'ndarray')) continue;
+    // `covs[h] = prior = prior + phi @ sigma @ phi.T` into a 3-D array: each step is a whole-matrix numpy operation
+    // (often a cumulative sum), not the scalar work numba speeds up.
+    const ndim = values(ctx.facts).valueOf(array)?.ndim;
+    if (ndim === undefined || ndim === 1) return array.text;
   }
   return null;
 }

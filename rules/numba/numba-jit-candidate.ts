@@ -91,14 +91,7 @@ export default defineRule({
     const def = m.need('def');
     if (def.parent?.type === 'decorated_definition' || def.child(0)?.type === 'async') return;
     if (isMethod(m.need('params'))) {
-      if (methodRecurrence(m.need('body'), m.need('name').text, ctx)) return;
-      // A method's time-stepping loop: the loop alone moves into a compiled function (the method is not numba's).
-      const state = stateLoop(m.need('body'), ctx);
-      if (state && !hasCompiledTwin(state.node, ctx))
-        ctx.report({
-          node: state.node,
-          message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${m.need('name').text}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\``,
-        });
+      methodRecurrence(m.need('body'), m.need('name').text, ctx);
       return;
     }
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.

@@ -4,10 +4,12 @@ import {
   compiledByCall,
   contains,
   definitionsNamed,
+  enclosingFunction,
   findDescendants,
   insideNumbaFunction,
   isNestedScope,
   localOccurrences,
+  parameterNames,
   values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -167,15 +169,16 @@ function isSelfAttribute(n: Node): boolean {
  * smoothing, a Kaufman average): the loop alone is numba-friendly, the method is not. Reported without a
  * fix: the loop moves into an `@njit` function the method calls.
  */
-function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
+function methodRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
   // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
   const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
-  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return;
+  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return false;
   ctx.report({
     node: loop.node,
     message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
   });
+  return true;
 }
 
 /**
@@ -185,11 +188,12 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): void {
  * the loop, and the helpers of this file it calls, move into compiled functions.
  */
 function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; verb: string; array: string } | null {
-  // The outermost loops only: an inner loop of a time step is part of the step.
+  // The outermost counted loops only: an inner loop of a time step is part of the step. A loop over groups or
+  // names around it (`for bid in np.unique(bids):`) is not a step: the counted loops inside it are searched.
   for (const loop of findDescendants(
     body,
-    (n) => n.type === 'for_statement',
-    (n) => isNestedScope(n) || n.type === 'for_statement',
+    (n) => n.type === 'for_statement' && nestLoop(n) !== null,
+    (n) => isNestedScope(n) || (n.type === 'for_statement' && nestLoop(n) !== null),
   )) {
     const index = nestLoop(loop)?.index;
     const loopBody = loop.childForFieldName('body');
@@ -203,13 +207,17 @@ function stateLoop(body: Node, ctx: RuleContext): { node: Node; names: string; v
   return null;
 }
 
-/** `out[i] = ...` in the loop body, with `out` a known ndarray: its name, or null. */
+/** `out[i] = ...` in the loop body, with `out` a known ndarray (not known to have more dimensions than one): its name, or null. */
 function filledArray(loopBody: Node, index: string, ctx: RuleContext): string | null {
   for (const assign of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
     const left = assign.childForFieldName('left');
     const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
     const array = left?.childForFieldName('value');
-    if (keys.length === 1 && keys[0]!.text === index && array?.type === 'identifier' && values(ctx.facts).isA(array, 'ndarray')) return array.text;
+    if (keys.length !== 1 || keys[0]!.text !== index || array?.type !== 'identifier' || !values(ctx.facts).isA(array, 'ndarray')) continue;
+    // `covs[h] = prior = prior + phi @ sigma @ phi.T` into a 3-D array: each step is a whole-matrix numpy operation
+    // (often a cumulative sum), not the scalar work numba speeds up.
+    const ndim = values(ctx.facts).valueOf(array)?.ndim;
+    if (ndim === undefined || ndim === 1) return array.text;
   }
   return null;
 }
@@ -423,10 +431,12 @@ function isArray(name: Node, body: Node, ctx: RuleContext): boolean {
 }
 
 /**
- * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `helpers`,
- * calls to functions defined at the top of this file count too (they would be compiled alongside).
+ * Only scalars, arrays, numpy/math calls and simple control flow: what nopython mode compiles. With `loopOnly` (the
+ * loop alone moves into a compiled function, reported without a fix), calls to functions defined at the top of this
+ * file count too (they would be compiled alongside), and so do arrays read from a parameter's attributes
+ * (`agg.sums[k]`, `len(agg.sums)`): the caller passes `agg.sums` to the compiled loop as an argument.
  */
-function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
+function numbaFriendly(body: Node, ctx: RuleContext, loopOnly = false): boolean {
   const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   // A docstring is fine.
   const first = statements[0];
@@ -443,7 +453,7 @@ function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
         continue;
       }
       if (fn?.type === 'identifier') {
-        if (helpers && isFileFunction(fn.text, ctx)) continue;
+        if (loopOnly && isFileFunction(fn.text, ctx)) continue;
         if (!ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
         continue;
       }
@@ -457,12 +467,38 @@ function numbaFriendly(body: Node, ctx: RuleContext, helpers = false): boolean {
       if (isSelfAttribute(n) && !(n.parent?.type === 'call' && n.parent.childForFieldName('function')?.equals(n))) {
         if (values(ctx.facts).isA(n, 'ndarray') || !values(ctx.facts).isA(n, 'dataframe', 'series')) continue;
       }
+      if (loopOnly && parameterArray(n, ctx)) continue;
       const parent = n.parent;
       const isCallee = parent?.type === 'call' && parent.childForFieldName('function')?.equals(n);
       if (!isCallee && !ARRAY_ATTRIBUTES.has(n.childForFieldName('attribute')?.text ?? '')) return false;
     }
   }
   return true;
+}
+
+/**
+ * `p.attr` read as an array: `p` a parameter of the enclosing function (not `self`, not a module), the attribute
+ * subscripted (`p.attr[k]`) or measured (`len(p.attr)`), never called or assigned, and not known to be pandas. An
+ * attribute used any other way may be any Python object, which the compiled loop could not take.
+ */
+function parameterArray(attr: Node, ctx: RuleContext): boolean {
+  const owner = attr.childForFieldName('object');
+  const fn = enclosingFunction(attr);
+  if (owner?.type !== 'identifier' || owner.text === 'self' || owner.text === 'cls' || !fn || !parameterNames(fn).includes(owner.text)) return false;
+  if (values(ctx.facts).isA(attr, 'dataframe', 'series')) return false;
+  const parent = attr.parent;
+  if (parent?.type === 'subscript' && parent.childForFieldName('value')?.equals(attr)) {
+    const use = parent.parent;
+    return !((use?.type === 'assignment' || use?.type === 'augmented_assignment') && use.childForFieldName('left')?.equals(parent));
+  }
+  const call = parent?.parent;
+  return (
+    parent?.type === 'argument_list' &&
+    call?.type === 'call' &&
+    call.childForFieldName('function')?.text === 'len' &&
+    ctx.facts.isBuiltin('len', call) &&
+    parent.namedChildren.filter((c) => c && c.type !== 'comment').length === 1
+  );
 }
 
 /** `name` is defined once, by a `def` at the top level of this file (not imported, not rebound). */

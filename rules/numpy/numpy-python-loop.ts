@@ -5,12 +5,14 @@ import {
   type ElementResult,
   FileFacts,
   bindersSpelling,
+  callArguments,
   compiledByNumba,
   costlyWorkEachPass,
   enclosingFunction,
   findDescendants,
   values,
   isKnownScalar,
+  isNestedScope,
   isVariable,
   keywordValue,
   localTypes,
@@ -21,6 +23,7 @@ import {
   scopeBody,
   usedAfter,
   vectorizeElement,
+  withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -44,6 +47,12 @@ export default defineRule({
     {
       severity: 'hint',
       when: "for a sum or product over a function's parameters that nothing types as arrays (no annotation, docstring or call site): lists would need `np.asarray` first",
+    },
+    {
+      severity: 'hint',
+      when:
+        'for a loop over `np.unique(a)` that compares all of `a` with each value to reduce the rows of that group: the number of groups, ' +
+        'which decides whether the repeated scans matter, is not known',
     },
   ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
@@ -82,7 +91,13 @@ export default defineRule({
   left: [(identifier) (pattern_list)] @target
   right: (call function: (identifier) @iterfn) @iter
   body: (block) @body
-  (#any-of? @iterfn "range" "zip")) @loop
+  (#any-of? @iterfn "range" "zip" "enumerate")) @loop
+
+(for_statement
+  left: (identifier) @target
+  right: (call function: (attribute attribute: (identifier) @ufn)) @iter
+  body: (block) @body
+  (#eq? @ufn "unique")) @loop
 
 (for_statement
   left: (identifier) @target
@@ -102,11 +117,17 @@ export default defineRule({
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
     // positions of what is drawn are as many as the marks, and the drawing is the cost.
     if (inCostlyLoop(anchor, facts)) return;
+    const group = m.get('loop') ? maskPerGroup(m.need('loop'), ctx) : null;
+    if (group) {
+      ctx.report({ node: m.need('loop'), severity: 'hint', message: group });
+      return;
+    }
     const cells = m.get('loop') ? cellLoop(m.need('loop'), ctx) : null;
     if (cells) {
       ctx.report({ node: m.need('loop'), message: cells });
       return;
     }
+    if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -169,6 +190,11 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
     if (filters.length === 1) checkFiltered(comp, elem, filters[0], env, ctx);
     return;
   }
+  const windows = slidingWindows(comp, elem, env, ctx);
+  if (windows) {
+    ctx.report({ node: comp, message: windows });
+    return;
+  }
   const r = vectorizeElement(elem, env);
   // `[x for x in a]` is a copy into a list (`a.tolist()`), not arithmetic to vectorise.
   if (!r || r.arrays.has(r.text)) return;
@@ -198,6 +224,46 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
+}
+
+/** numpy calls that stack a list of equal-length slices into one array. */
+const STACKERS = new Set(['numpy.array', 'numpy.asarray', 'numpy.stack', 'numpy.vstack', 'numpy.row_stack']);
+
+/**
+ * `np.array([x[i : i + w] for i in range(n - w + 1)])` (or `x[i - w : i]`): every window of `w` consecutive
+ * elements, one Python slice per position, stacked into an array. `sliding_window_view(x, w)` is all of them at
+ * once, as a view (rows `[start:stop]` of it for another range). Only windows one step apart (a range without a
+ * step: chunks are another matter) of a width the loop does not change. The message, or null.
+ */
+function slidingWindows(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): string | null {
+  const i = env.index;
+  const list = comp.type === 'list_comprehension' ? withEnclosingParentheses(comp) : null;
+  const call = list?.parent?.type === 'argument_list' ? list.parent.parent : null;
+  if (!i || !call || call.type !== 'call' || !STACKERS.has(ctx.facts.calleeName(call) ?? '') || !callArguments(call)[0]?.equals(list!)) return null;
+  const range = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+  if (!range || callArguments(range).length > 2) return null;
+  const keys = elem.type === 'subscript' ? elem.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const array = elem.childForFieldName('value');
+  const slice = keys.length === 1 ? keys[0]! : null;
+  if (slice?.type !== 'slice' || !array || (array.type !== 'identifier' && array.type !== 'attribute')) return null;
+  const kind = values(ctx.facts).valueOf(array)?.kind;
+  if (kind !== undefined && kind !== 'ndarray') return null;
+  // `start:stop` only (a step would skip elements): `i : i + w` or `i - w : i`.
+  const parts = slice.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (parts.length !== 2 || slice.text.split(':').length !== 2) return null;
+  const plain = (n: Node) => n.text.replace(/\s+/g, '');
+  const offset = (n: Node, op: string) => {
+    if (n.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== op || plain(n.childForFieldName('left')!) !== i) return null;
+    const w = n.childForFieldName('right')!;
+    return findDescendants(w, (d) => d.type === 'identifier' && d.text === i).length === 0 && !(w.type === 'identifier' && w.text === i) ? w : null;
+  };
+  const width = plain(parts[0]) === i ? offset(parts[1], '+') : plain(parts[1]) === i ? offset(parts[0], '-') : null;
+  if (!width) return null;
+  const np = env.numpyRef ?? 'np';
+  return (
+    `Builds every window of \`${width.text}\` consecutive elements of \`${array.text}\` with one Python slice per position; ` +
+    `\`${np}.lib.stride_tricks.sliding_window_view(${array.text}, ${width.text})\` gives them all at once, as a read-only view (for a 1-D array)`
+  );
 }
 
 /**
@@ -604,4 +670,155 @@ function inCostlyLoop(anchor: Node, facts: FileFacts): boolean {
     if (n.type === 'for_statement') return costlyWorkEachPass(n, facts);
   }
   return false;
+}
+
+/** Calls a per-group body may make besides numpy's: sizes and conversions. */
+const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max']);
+/** ndarray methods that reduce or reshape the group's rows. */
+const GROUP_METHODS = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'any', 'all', 'astype', 'copy', 'ravel', 'reshape', 'nonzero']);
+
+/**
+ * `for v in np.unique(a): ... a == v ...` (also `for k, v in enumerate(u)` / `for v in u` after `u = np.unique(a)`):
+ * each pass compares every element of `a` with one value to build that group's mask, so the loop scans `a` once
+ * per group, n × k comparisons, where `np.unique(a, return_inverse=True)` labels every row once and
+ * `np.bincount(inverse, weights=y)` (or sorting by the labels and `np.add.reduceat`) reduces all groups in one pass;
+ * a longer per-group computation takes each group as a slice of the rows sorted once by group.
+ * Only when the body is that aggregate alone: a reduction stored per group (by the loop's counter or value), numpy
+ * calls, sizes and arithmetic, no inner loop, no other call (fitting a model or drawing per class costs far more than
+ * the mask), no `yield`, and no `np.bincount` path in the same function. The message, or null.
+ */
+function maskPerGroup(loop: Node, ctx: Ctx): string | null {
+  const facts = ctx.facts;
+  const left = loop.childForFieldName('left');
+  let iter = loop.childForFieldName('right');
+  const body = loop.childForFieldName('body');
+  if (!left || !iter || !body || loop.childForFieldName('alternative')) return null;
+  let value: Node | null = left;
+  let counter: Node | null = null;
+  if (iter.type === 'call' && iter.childForFieldName('function')?.type === 'identifier') {
+    // `for k, v in enumerate(groups)`
+    const args = callArguments(iter);
+    const names = left.type === 'pattern_list' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
+    if (iter.childForFieldName('function')!.text !== 'enumerate' || !facts.isBuiltin('enumerate', iter) || args.length !== 1 || names.length !== 2) return null;
+    counter = names[0];
+    value = names[1];
+    iter = args[0];
+  }
+  if (value?.type !== 'identifier') return null;
+  const groups = uniqueOf(iter, loop, facts);
+  if (!groups) return null;
+  const kind = values(facts).valueOf(groups)?.kind;
+  if (kind !== undefined && kind !== 'ndarray') return null;
+  let masked = false;
+  for (const n of findDescendants(body, () => true)) {
+    // Another loop per group (an inner loop, a comprehension) or a nested def: not a plain per-group reduction.
+    // A generator handing out each group (cross-validation folds) leaves the work to its consumer.
+    if (/^(for_statement|while_statement|yield)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type === 'call' && !groupCall(n, facts)) return null;
+    if (n.type === 'comparison_operator' && !masked) {
+      const operands = n.namedChildren.filter((c): c is Node => c !== null);
+      const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+      masked =
+        ops.length === 1 &&
+        ops[0] === '==' &&
+        operands.length === 2 &&
+        ((operands[0].text === groups.text && operands[1].text === value.text) || (operands[1].text === groups.text && operands[0].text === value.text)) &&
+        // An array of unknown type counts once the comparison selects elements: `a == v` of a list would be one bool.
+        (kind === 'ndarray' || selectsElements(n, body, facts));
+    }
+  }
+  if (!masked || !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts)) return null;
+  // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
+  const fn = enclosingFunction(loop);
+  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  const np = numpyModuleRef(facts) ?? 'np';
+  return (
+    `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
+    `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
+    `or sort by group once and slice each group`
+  );
+}
+
+/**
+ * The mask indexes an array (`y[a == v]`, or `m = a == v` and then `y[m]`) or goes into a numpy call
+ * (`np.where(a == v)`): the comparison was element-wise.
+ */
+function selectsElements(cmp: Node, body: Node, facts: FileFacts): boolean {
+  const used = (n: Node) => {
+    const p = n.parent;
+    if (p?.type === 'subscript' && !p.childForFieldName('value')?.equals(n)) return true;
+    const call = p?.type === 'argument_list' ? p.parent : null;
+    return call?.type === 'call' && (facts.calleeName(call) ?? '').startsWith('numpy.');
+  };
+  if (used(cmp)) return true;
+  const assign = cmp.parent;
+  const name = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(cmp) ? assign.childForFieldName('left') : null;
+  if (name?.type !== 'identifier') return false;
+  return findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && !n.equals(name)).some(used);
+}
+
+/**
+ * The body stores a reduction per group: `out[k] = np.mean(y[mask])` / `totals[v] = w[a == v].sum()`, keyed by the
+ * loop's counter or value, with a reducing call on the right. A body that scatters into the group's rows or sets
+ * columns per level does something other than a group-by aggregate.
+ */
+function storesPerGroup(body: Node, keys: string[], facts: FileFacts): boolean {
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    const key = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    if (key.length !== 1 || !keys.includes(key[0]!.text) || !right) return false;
+    return [right, ...findDescendants(right, (n) => n.type === 'call')].some((c) => c.type === 'call' && reduces(c, facts));
+  });
+}
+
+const REDUCERS_BY_NAME = new Set([
+  'sum',
+  'mean',
+  'std',
+  'var',
+  'min',
+  'max',
+  'prod',
+  'median',
+  'average',
+  'count_nonzero',
+  'nansum',
+  'nanmean',
+  'nanmax',
+  'nanmin',
+  'any',
+  'all',
+]);
+
+/** `np.mean(...)`, `x.sum()`, `len(x)`: a call that reduces the group's rows to one value (or one per column). */
+function reduces(call: Node, facts: FileFacts): boolean {
+  const q = facts.calleeName(call);
+  if (q) return q.startsWith('numpy.') && REDUCERS_BY_NAME.has(q.slice('numpy.'.length));
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text === 'len' && facts.isBuiltin('len', call);
+  return fn?.type === 'attribute' && REDUCERS_BY_NAME.has(fn.childForFieldName('attribute')?.text ?? '');
+}
+
+/** The array `np.unique(a)` is taken of, when iter is that call or a name assigned from it once, before the loop. */
+function uniqueOf(iter: Node, loop: Node, facts: FileFacts): Node | null {
+  let call: Node | null = iter;
+  if (iter.type === 'identifier') {
+    const assigned = plainAssignments(scopeBody(loop), iter.text);
+    call = assigned.length === 1 && assigned[0].id.endIndex <= loop.startIndex ? assigned[0].value : null;
+  }
+  if (call?.type !== 'call' || facts.calleeName(call) !== 'numpy.unique') return null;
+  // `return_counts=True` and the like make it a tuple; `axis=` makes it rows.
+  const args = callArguments(call);
+  if (args.length !== 1 || (args[0].type !== 'identifier' && args[0].type !== 'attribute')) return null;
+  return args[0];
+}
+
+/** A numpy function, a size or conversion builtin, or a reducing ndarray method: what a per-group reduction calls. */
+function groupCall(call: Node, facts: FileFacts): boolean {
+  const q = facts.calleeName(call);
+  if (q) return q.startsWith('numpy.');
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return GROUP_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
+  return fn?.type === 'attribute' && GROUP_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
 }

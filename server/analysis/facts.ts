@@ -215,7 +215,9 @@ export class FileFacts {
    * enclosing function (its parameters, defs, assignments, imports) rebinds it.
    */
   isBuiltin(name: string, at?: Node): boolean {
-    if (this.byLocal.has(name) || this.moduleBindings.has(name)) return false;
+    // `from builtins import range` (code written for Python 2 and 3 alike) binds the builtin itself.
+    const imported = this.byLocal.get(name);
+    if ((imported && imported.target !== `builtins.${name}`) || this.moduleBindings.has(name)) return false;
     for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
       // Parameters and local bindings spell the name inside the def: many defs never do.
       if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;

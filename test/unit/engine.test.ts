@@ -45,6 +45,14 @@ describe('engine: facts', () => {
     assert.deepEqual(seen, ['sum:true', 'sum:false', 'sum:false', 'max:false']);
   });
 
+  it('counts a name imported from builtins as the builtin, and one imported from elsewhere as shadowing it', async () => {
+    const seen: string[] = [];
+    await probe('from builtins import range\nfrom mylib import max\nrange(3)\nmax(x)\n', '(call function: (identifier) @f) @call', (m, ctx) =>
+      seen.push(`${m.need('f').text}:${ctx.facts.isBuiltin(m.need('f').text, m.need('f'))}`),
+    );
+    assert.deepEqual(seen, ['range:true', 'max:false']);
+  });
+
   it('ensureImport reuses module-level imports and adds one in its group otherwise', async () => {
     const results: string[] = [];
     const src = '"""doc"""\nfrom __future__ import annotations\nimport os\nfrom functools import wraps\nif True:\n    import asyncio\nx = 1\n';

@@ -15,6 +15,8 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
   if (owner?.type !== 'identifier') return null;
   const scope = scopeOf(owner);
+  const latest = lastValueBefore(scope, owner);
+  if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
   const value = singleValue(scope, owner.text);
   if (value?.type !== 'call') return null;
   const callee = facts.calleeName(value) ?? '';
@@ -23,6 +25,21 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
   if (callee === 'pandas.DataFrame' && builtRowByRow(first, scope)) return 'built from a list filled one item at a time in Python';
   return null;
+}
+
+/** Methods that keep a handful of rows: `.head(n)`, `.tail(n)`, `.nlargest(n, col)`, `.nsmallest(n, col)`. */
+const TOP_ROWS = new Set(['head', 'tail', 'nlargest', 'nsmallest']);
+
+/** The value of the last plain assignment to `use`'s name above it in scope (`df = df.head(words_num)`), or null. */
+function lastValueBefore(scope: Node, use: Node): Node | null {
+  const before = plainAssignments(scope, use.text).filter((a) => a.value.endIndex <= use.startIndex);
+  return before.length > 0 ? before[before.length - 1]!.value : null;
+}
+
+/** `frame.head(n)` and the like: a slice of a few rows, whatever the frame it came from. */
+function isTopRows(value: Node): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && TOP_ROWS.has(fn.childForFieldName('attribute')?.text ?? '');
 }
 
 /** The one value `name` is assigned in scope, or null when it is assigned none or several. */

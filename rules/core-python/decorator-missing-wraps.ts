@@ -58,8 +58,12 @@ function adaptsValues(outer: Node, facts: FileFacts): boolean {
   );
 }
 
-function looksLikeDecorator(outer: Node, param: string, facts: FileFacts): boolean {
+/** WSGI/ASGI middleware: wraps an application, which is an object as often as a function (wraps would copy its `__dict__`). */
+const MIDDLEWARE = /middleware/i;
+
+function looksLikeDecorator(outer: Node, param: string, facts: FileFacts, wrapper: Node): boolean {
   const name = outer.childForFieldName('name')?.text ?? '';
+  if (MIDDLEWARE.test(name) || MIDDLEWARE.test(wrapper.childForFieldName('name')?.text ?? '')) return false;
   if (usedAsDecorator(facts, name)) return true;
   if (adaptsValues(outer, facts)) return false;
   if (FUNCTION_PARAM.test(param) || /decor|wrap/i.test(name)) return true;
@@ -134,7 +138,7 @@ export default defineRule({
     // Only functions that act as decorators: applied with @ in this file, returned by a decorator
     // factory, or taking a parameter named like a function. `make_safe(parse_float)` style adapters
     // of callbacks are left alone.
-    if (!looksLikeDecorator(outer, param, ctx.facts)) return;
+    if (!looksLikeDecorator(outer, param, ctx.facts, wrapper)) return;
 
     const wraps = ensureImport(ctx.facts, 'functools', 'wraps');
     const def = definitionStatement(wrapper);

@@ -340,9 +340,13 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   }
   // `m[x]` raises KeyError for a key the dict lacks; `.map(m)` gives NaN there: the suggestion must say so.
   const lookup = v.kinds.includes('map') ? '; a key missing from the dict gives NaN instead of KeyError' : '';
+  // `np.where` returns a bare array: a result later aligned with another frame by index would misalign without it.
+  const index = v.kinds.includes('np.where')
+    ? `; it returns an array, so wrap it in \`pd.Series(..., index=${series.text}.index)\` where the index matters`
+    : '';
   ctx.report({
     node: call,
-    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup})`,
+    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
     ...quietOnSmallFrame(series, ctx),
   });
 }

@@ -27,3 +27,23 @@ describe('pandas rules on a few top rows', () => {
     assert.equal((await severities(source('.sort_values("weight")'))).length, 1);
   });
 });
+
+describe('pandas-apply-simple-lambda: an np.where suggestion says the index is lost', () => {
+  it('names the Series whose index to keep (a blind review judged a bare np.where wrong where the result is aligned later)', async () => {
+    const engine = await getEngine();
+    const text =
+      'import pandas as pd\n\n\ndef labels(data: pd.DataFrame, threshold):\n    pos_preds = data["p"]\n    return pos_preds.apply(lambda x: 0 if x >= threshold else 1)\n';
+    const [f] = engine.lintText(text, { select: [RULE], filePath: '/proj/pkg/m.py', impact: 'all' }).findings.filter((x) => x.ruleId === RULE);
+    assert.match(f!.message, /np\.where\(pos_preds >= threshold, 0, 1\)/);
+    assert.match(f!.message, /wrap it in `pd\.Series\(\.\.\., index=pos_preds\.index\)` where the index matters/);
+  });
+
+  it('says nothing of an index for forms that keep it (`.map`)', async () => {
+    const engine = await getEngine();
+    const text =
+      'import pandas as pd\n\nCODES = {"a": 1, "b": 2}\n\n\ndef codes(data: pd.DataFrame):\n    col = data["c"]\n    return col.apply(lambda x: CODES[x])\n';
+    const found = engine.lintText(text, { select: [RULE], filePath: '/proj/pkg/m.py', impact: 'all' }).findings.filter((x) => x.ruleId === RULE);
+    assert.equal(found.length, 1);
+    assert.doesNotMatch(found[0]!.message, /index/);
+  });
+});

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { decoratorCallee, enclosingLoop, findDescendants, isNestedScope, isTfFunctionRef, targetNames } from '../../server/analysis';
+import { decoratorCallee, enclosingLoop, findDescendants, isNestedScope, isTfFunctionRef, parameterNames, targetNames } from '../../server/analysis';
 import { deleteLines, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -46,6 +46,9 @@ export default defineRule({
       const def = decorator.parent?.childForFieldName('definition');
       const loop = enclosingLoop(decorator);
       if (!loop || !def) return;
+      // The function reads a value this iteration bound (`layer = aug()` then `return layer(x)`): each iteration's
+      // function is a different one by intent (a benchmark per layer), and moving it out would call the last binding.
+      if (readsLoopBinding(def, loop)) return;
       ctx.report({
         node: decorator,
         message: `\`@${expr.text}\` on \`${def.childForFieldName('name')?.text}\` inside a loop creates and traces a new function every iteration; define it before the loop`,
@@ -71,17 +74,27 @@ export default defineRule({
   },
 });
 
+/** The def's body reads a name the loop binds (its target, or an assignment in its body) and the def does not bind itself. */
+function readsLoopBinding(def: Node, loop: Node): boolean {
+  const varying = new Set(loopBoundNames(loop));
+  const own = new Set([...parameterNames(def), ...loopBoundNamesIn(def.childForFieldName('body'))]);
+  const body = def.childForFieldName('body');
+  return body !== null && findDescendants(body, (n) => n.type === 'identifier' && varying.has(n.text) && !own.has(n.text)).length > 0;
+}
+
 /** Names bound by the loop target or assigned anywhere in the loop body, once per binding. */
 function loopBoundNames(loop: Node): string[] {
-  const names: string[] = [];
   const left = loop.childForFieldName('left');
-  if (left) names.push(...targetNames(left));
-  const body = loop.childForFieldName('body');
-  if (body) {
-    for (const a of findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement', isNestedScope)) {
-      const target = a.childForFieldName('left');
-      if (target) names.push(...targetNames(target));
-    }
+  return [...(left ? targetNames(left) : []), ...loopBoundNamesIn(loop.childForFieldName('body'))];
+}
+
+/** Names assigned in a block (not in nested scopes), once per binding. */
+function loopBoundNamesIn(body: Node | null): string[] {
+  const names: string[] = [];
+  if (!body) return names;
+  for (const a of findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'for_statement', isNestedScope)) {
+    const target = a.childForFieldName('left');
+    if (target) names.push(...targetNames(target));
   }
   return names;
 }

@@ -172,7 +172,13 @@ export default defineRule({
     // code it is given or the parameter's default is itself Python source (`spec: str = "None"`, a config field holding
     // `"[(512, 10, 5)] * 4"`): the literal parsers would break the feature, so the finding is a hint without them.
     const called = resultIsCalled(call) || resultIsAType(call) || NAME_TEXT.test(source.text);
-    const purpose = called ? 'looks a name up' : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def));
+    // `fn = eval(text)` then `if not callable(fn): raise`: the text is a function's source (a lambda from a config), so the
+    // literal parsers would break the feature.
+    const purpose = called
+      ? 'looks a name up'
+      : resultMustBeCallable(call)
+        ? "its result must be callable: the text is a function's source"
+        : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
@@ -346,6 +352,19 @@ function resultIsCalled(call: Node): boolean {
   if (target?.type !== 'identifier') return false;
   const scope = scopeOf(call);
   return occurrences(scope, target.text).some((id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id));
+}
+
+/** `f = eval(text)` followed by `callable(f)` or a read of `f.__code__` in the same function: the result must be a function. */
+function resultMustBeCallable(call: Node): boolean {
+  const parent = call.parent;
+  if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
+  const target = parent.childForFieldName('left');
+  if (target?.type !== 'identifier') return false;
+  return occurrences(scopeOf(call), target.text).some((id) => {
+    const p = id.parent;
+    if (p?.type === 'attribute' && p.childForFieldName('object')?.equals(id)) return p.childForFieldName('attribute')?.text === '__code__';
+    return p?.type === 'argument_list' && p.parent?.childForFieldName('function')?.text === 'callable';
+  });
 }
 
 /**

@@ -69,6 +69,10 @@ export default defineRule({
     if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;
     const consumer = consumerOf(call, facts);
     if (!consumer) return;
+    // A per-example pipeline (no batching step) handed back to callers out of view: they batch it, and the prefetch
+    // belongs after their batch (keras-cv's dataset loaders; a blind review judged such a finding wrong).
+    const batched = pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch');
+    if (!batched && (consumer === 'returned' || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED)) return;
     // `def make_dataset(..., prefetch=True)` that reads its flag: the caller decides, `prefetch=False` included.
     if (takesPrefetchFlag(call)) return;
     const data = tfDataRef(call, facts);

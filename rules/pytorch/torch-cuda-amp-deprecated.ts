@@ -147,8 +147,8 @@ export default defineRule({
     if (ignoresWarning(new RegExp(`torch\\.cuda\\.amp(\\.${target.kind}\\b|(?![.\\w]))`), ctx.filePath, ctx.files)) return;
     // `torch>=1.13` in setup.py (fairseq): the project promises to run on torch versions that lack the replacement.
     const floor = declaredFloor('torch', ctx.filePath, ctx.files);
+    const since = REPLACEMENT_SINCE[target.kind].join('.');
     if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {
-      const since = REPLACEMENT_SINCE[target.kind].join('.');
       // Worth a maintainer's decision when the replacement is years older than the deprecation (autocast: 1.10 against
       // 2.4; blind reviews judged imagen's findings useful with a torch 1.6 floor): raising the floor to it costs nothing.
       // When the replacement came with the deprecation itself (GradScaler in 2.3, custom_fwd in 2.4), following the advice
@@ -172,17 +172,13 @@ export default defineRule({
     // No requirement file says which torch the project runs on (a research repo documenting torch 1.8 in its README):
     // the new spelling may break the versions it supports, so the finding is a hint and its fix is not applied on save.
     const unknownSupport = floor === null;
-    const since = REPLACEMENT_SINCE[target.kind].join('.');
-    const safety = unknownSupport && fix?.safety === 'safe' ? 'unsafe' : fix?.safety;
+    const madeUnsafe = unknownSupport && fix?.safety === 'safe';
     ctx.report({
       node: site,
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,
       edits: fix?.edits,
-      safety,
-      reason:
-        unknownSupport && fix?.safety === 'safe'
-          ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports`
-          : fix?.reason,
+      safety: madeUnsafe ? 'unsafe' : fix?.safety,
+      reason: madeUnsafe ? `\`${replacement}\` needs torch ${since}, and the project does not declare which torch it supports` : fix?.reason,
       fixTitle: `Use ${replacement}`,
       ...(unknownSupport ? { lowImpact: `the project does not declare which torch it supports, and the replacement needs torch ${since}` } : {}),
     });

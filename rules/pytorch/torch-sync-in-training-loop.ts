@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   chainRoot,
+  enclosingFunctionDef,
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
@@ -293,7 +294,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   }
   // A same-file helper that a training loop calls on every step (`log_metrics(loss)`), in its own loops too: a sync in
   // `for key, values in losses.items():` runs once per key on every step (improved-diffusion's log_loss_dict).
-  const helper = enclosingFunction(call);
+  const helper = enclosingFunctionDef(call);
   const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
@@ -546,7 +547,7 @@ function isAccumulated(call: Node): boolean {
 /** `name` is returned (alone or in a returned tuple, dict or call) after the loop `block` by the function around it. */
 function returnedAfter(block: Node, name: string): boolean {
   if (block.type !== 'for_statement' && block.type !== 'while_statement') return false;
-  const fn = enclosingFunction(block);
+  const fn = enclosingFunctionDef(block);
   if (!fn) return false;
   return occurrences(fn, name).some((id) => {
     if (id.startIndex < block.endIndex) return false;
@@ -556,14 +557,6 @@ function returnedAfter(block: Node, name: string): boolean {
     }
     return false;
   });
-}
-
-function enclosingFunction(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'lambda' || n.type === 'class_definition') return null;
-    if (n.type === 'function_definition') return n;
-  }
-  return null;
 }
 
 const callerCache = new WeakMap<FileFacts, Map<number, { call: Node; loop: TrainingLoop } | null>>();
@@ -1009,7 +1002,7 @@ function tensorWalked(iterable: Node, at: Node, facts: FileFacts, depth: number)
 
 /** `output_dict: Dict[str, torch.Tensor]`: a parameter of the function around `at` annotated as a mapping to tensors, never rebound there. */
 function mapsToTensors(name: string, at: Node): boolean {
-  const def = enclosingFunction(at);
+  const def = enclosingFunctionDef(at);
   const annotation = def ? parameterAnnotation(def, name) : null;
   if (!def || !annotation || !/^(?:typing\.)?(?:Dict|dict|Mapping|MutableMapping)\[\s*\w+\s*,\s*(?:torch\.)?\w*Tensor\s*\]$/.test(annotation)) return false;
   return valuesAssignedTo(name, at).length === 0;

@@ -66,13 +66,13 @@ export default defineRule({
     if (m.need('m').text === 'take') return;
     const pipeline = tfDataPipeline(call, facts);
     if (!pipeline || pipeline.methods.includes('prefetch') || isLiteralDataset(pipeline, facts)) return;
-    if (!pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch' || x === 'map')) return;
+    const batched = pipeline.methods.some((x) => BATCHING.has(x));
+    if (!batched && !pipeline.methods.includes('map')) return;
     const consumer = consumerOf(call, facts);
     if (!consumer) return;
     // A per-example pipeline (no batching step) handed back to callers out of view: they batch it, and the prefetch
     // belongs after their batch (keras-cv's dataset loaders; a blind review judged such a finding wrong).
-    const batched = pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch' || x === 'ragged_batch');
-    if (!batched && (consumer === 'returned' || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED)) return;
+    if (!batched && (consumer === RETURNED || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED)) return;
     // `def make_dataset(..., prefetch=True)` that reads its flag: the caller decides, `prefetch=False` included.
     if (takesPrefetchFlag(call)) return;
     const data = tfDataRef(call, facts);
@@ -90,6 +90,9 @@ export default defineRule({
     });
   },
 });
+
+/** The steps that group elements into batches. */
+const BATCHING: ReadonlySet<string> = new Set(['batch', 'padded_batch', 'ragged_batch']);
 
 /** An enclosing function has a parameter named like a prefetch switch and reads it. */
 function takesPrefetchFlag(call: Node): boolean {
@@ -179,7 +182,7 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
 function returnedConsumer(ret: Node, facts: FileFacts): string | null {
   const def = enclosingFunctionOf(ret);
   const name = def?.childForFieldName('name');
-  const fallback = /\.prefetch\s*\(/.test(facts.text) ? null : 'returned';
+  const fallback = /\.prefetch\s*\(/.test(facts.text) ? null : RETURNED;
   if (!def || !name) return fallback;
   // A builder returning another builder's result (or itself): followed once, never round a cycle.
   if (judging.has(def.id)) return null;
@@ -198,7 +201,7 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
       calls++;
       wrapped ||= wrappedByCaller(call);
       const how = consumerOf(call, facts);
-      if (how && how !== 'returned' && !how.startsWith('returned to'))
+      if (how && how !== RETURNED && !how.startsWith('returned to'))
         consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
     }
     // Nobody in view trains on it: the callers live in other modules, or hand it to an object of theirs.
@@ -209,6 +212,8 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
   }
 }
 
+/** Returned from a builder whose callers in view do not consume it (or that has none). */
+const RETURNED = 'returned';
 const RETURNED_OUT_OF_VIEW = 'returned to callers outside this file';
 const RETURNED_WRAPPED = 'returned to a caller that wraps it in an object';
 

@@ -122,6 +122,7 @@ export {
   dataLoaderArgument,
   enclosingTrainStep,
   enclosingTrainingLoop,
+  enclosingFunctionDef,
   isDataLoaderCall,
   isDataLoaderExpr,
   isJudgeableDataLoaderCall,

@@ -15,9 +15,11 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
   if (owner?.type !== 'identifier') return null;
   const scope = scopeOf(owner);
-  const latest = lastValueBefore(scope, owner);
+  const assigned = plainAssignments(scope, owner.text);
+  // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
+  const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
-  const value = singleValue(scope, owner.text);
+  const value = assigned.length === 1 ? assigned[0].value : null;
   if (value?.type !== 'call') return null;
   const callee = facts.calleeName(value) ?? '';
   const first = value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
@@ -29,12 +31,6 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
 
 /** Methods that keep a handful of rows: `.head(n)`, `.tail(n)`, `.nlargest(n, col)`, `.nsmallest(n, col)`. */
 const TOP_ROWS = new Set(['head', 'tail', 'nlargest', 'nsmallest']);
-
-/** The value of the last plain assignment to `use`'s name above it in scope (`df = df.head(words_num)`), or null. */
-function lastValueBefore(scope: Node, use: Node): Node | null {
-  const before = plainAssignments(scope, use.text).filter((a) => a.value.endIndex <= use.startIndex);
-  return before.length > 0 ? before[before.length - 1]!.value : null;
-}
 
 /** `frame.head(n)` and the like: a slice of a few rows, whatever the frame it came from. */
 function isTopRows(value: Node): boolean {

@@ -202,11 +202,8 @@ export function enclosingTrainStep(node: Node, facts: FileFacts): TrainStep | nu
   const idx = index(facts);
   if (idx.steps.length === 0) return null;
   if (enclosingLoop(node)) return null;
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'lambda' || n.type === 'class_definition') return null;
-    if (n.type === 'function_definition') return idx.byFunction.get(n.id) ?? null;
-  }
-  return null;
+  const fn = enclosingFunctionDef(node);
+  return fn ? (idx.byFunction.get(fn.id) ?? null) : null;
 }
 
 /** True when expr looks like an optimizer: assigned from an optimizer class, or named like one. */

@@ -13,6 +13,7 @@ import {
   decoratorCallee,
   decoratorsOf,
   trainStepOf,
+  type TrainStep,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -37,13 +38,15 @@ export default defineRule({
       'train several times faster.',
     instead:
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
-      'inside it. Steps that call `.numpy()`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
+      'inside it. Functions that only compute gradients (no `apply_gradients`/`minimize` of them), steps that call `.numpy()`, NumPy functions, `setattr`/`delattr`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
       'random numbers themselves or through a helper of the file (frozen at trace time), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
       'session code are not flagged.',
     example: {
-      before: 'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
-      after: '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    ...',
+      before:
+        'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
+      after:
+        '@tf.function\ndef train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
     },
   },
   fix: {
@@ -60,8 +63,14 @@ export default defineRule({
     if (tfFunctionOf(def, facts) || step.compiled) return;
     const name = m.need('name').text;
     if (enclosingClass(def) && KERAS_OVERRIDES.has(name)) return;
+    // Gradients alone (integrated gradients, saliency, per-example gradients) or an update without them (zero
+    // gradients applied once to create an optimizer's slots): not a training step, whose graph would run every batch.
+    if (!updatesWeightsFromGradients(step)) return;
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
     if (/\.numpy\s*\(/.test(def.text)) return;
+    // NumPy calls on the step's tensors, `setattr`/`delattr` on layers, or a helper of the file that reads `.numpy()`:
+    // host work that runs once while tracing (or fails on symbolic tensors), so the step cannot simply be decorated.
+    if (doesHostWork(def, facts)) return;
     // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph.
     if (drawsHostRandomness(def, facts) || callsHostRandomHelper(def, facts)) return;
     // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
@@ -164,4 +173,27 @@ function callsTfFunction(def: Node, facts: FileFacts): boolean {
 
 function bodyText(def: Node): string {
   return def.childForFieldName('body')?.text ?? def.text;
+}
+
+/**
+ * The step updates weights with gradients it computes: `opt.minimize(loss, ...)`, or a tape's `gradient(...)` and an
+ * optimizer's `apply_gradients(...)` (the evidence trainingLoop gathered: tapes, gradients, optimizer updates).
+ */
+function updatesWeightsFromGradients(step: TrainStep): boolean {
+  const methods = new Set(step.evidence.map((e) => (e.type === 'call' ? e.childForFieldName('function')?.childForFieldName('attribute')?.text : undefined)));
+  return methods.has('minimize') || (methods.has('apply_gradients') && methods.has('gradient'));
+}
+
+/** The step calls NumPy, `setattr`/`delattr`, or a function of this file (or `Cls.helper`) whose body reads `.numpy()`. */
+function doesHostWork(def: Node, facts: FileFacts): boolean {
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const q = facts.calleeName(c) ?? '';
+    if (q.startsWith('numpy.')) return true;
+    const fn = c.childForFieldName('function');
+    if (fn?.type === 'identifier' && (fn.text === 'setattr' || fn.text === 'delattr') && facts.isBuiltin(fn.text, c)) return true;
+    const helper = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!helper) return false;
+    const defs = definitionsNamed(facts, 'function_definition', helper);
+    return defs.length === 1 && !defs[0]!.equals(def) && /\.numpy\s*\(/.test(defs[0]!.text);
+  });
 }

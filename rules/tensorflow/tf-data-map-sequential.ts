@@ -4,7 +4,9 @@ import {
   autotuneName,
   definitionsNamed,
   FileFacts,
+  findDescendants,
   hasSplatArguments,
+  isDatasetParameter,
   isLiteralDataset,
   isNameChain,
   keywordArgument,
@@ -68,11 +70,14 @@ export default defineRule({
     // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`, `lambda im: tf.cast(im, tf.float32)`: picking, slicing, casting or
     // reshaping the element computes nothing worth spreading over threads.
     if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
-    const pipeline = tfDataPipeline(m.need('recv'), ctx.facts);
+    const recv = m.need('recv');
+    const pipeline = tfDataPipeline(recv, ctx.facts);
+    // `def apply_augmenter(ds: tf.data.Dataset, augmenter)`: the caller's pipeline, annotated as one.
+    if (!pipeline && !isDatasetParameter(recv, ctx.facts)) return;
     // A few values written in the source: a demonstration, where parallel calls buy nothing.
-    if (!pipeline || isLiteralDataset(pipeline, ctx.facts)) return;
+    if (pipeline && isLiteralDataset(pipeline, ctx.facts)) return;
     // One element (`from_tensors` before any `repeat`): the function runs once.
-    if (ctx.facts.calleeName(pipeline.source) === 'tensorflow.data.Dataset.from_tensors' && !pipeline.methods.includes('repeat')) return;
+    if (pipeline && ctx.facts.calleeName(pipeline.source) === 'tensorflow.data.Dataset.from_tensors' && !pipeline.methods.includes('repeat')) return;
     const tf = ensureImport(ctx.facts, 'tensorflow');
     const autotune = autotuneName(ctx.text);
     const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.${autotune}`);
@@ -80,13 +85,36 @@ export default defineRule({
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      message: `\`.map(${positionalArguments(call)[0].text.slice(0, 40)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
+      message: `\`.map(${shortened(positionalArguments(call)[0]!.text)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
       edits: edit ? [...tf.edits, edit] : undefined,
       safety: risky ? 'unsafe' : 'safe',
       reason: risky ? RANDOM_OR_PYTHON : undefined,
+      // `lambda z: [[z] * k]`, `lambda x: tf.cast(0, tf.int64) if x < n else tf.cast(1, tf.int64)`: a few arithmetic ops
+      // per element, which threads cannot speed up (their overhead is of the same order).
+      ...(isCheapLambda(positionalArguments(call)[0]!, ctx.facts) ? { lowImpact: CHEAP_LAMBDA } : {}),
     });
   },
 });
+
+/** The function as the message quotes it: up to 40 characters, cut with `...` (a cut lambda must not read as code). */
+function shortened(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length <= 40 ? flat : `${flat.slice(0, 37)}...`;
+}
+
+const CHEAP_LAMBDA = 'the lambda only does arithmetic, comparisons or casts on each element: parallel calls would save little';
+
+/** A lambda that calls nothing but casts and reshapes: arithmetic, comparisons, lists and conditionals over its element. */
+function isCheapLambda(fn: Node, facts: FileFacts): boolean {
+  if (fn.type !== 'lambda') return false;
+  // The lambda itself is the root, so a body that is one call (`lambda x: tf.cast(x, tf.int64)`) is among its descendants.
+  return findDescendants(fn, (n) => n.type === 'call').every((c) => REARRANGING_CALLS.has(tfName(c, facts)));
+}
+
+/** The callee's qualified name, with `tf.compat.v1.` spelled as `tf.` (`import tensorflow.compat.v1 as tf`). */
+function tfName(call: Node, facts: FileFacts): string {
+  return facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+}
 
 /**
  * A function that only rearranges its element: a lambda returning its parameters, tuples or lists of them, literals,

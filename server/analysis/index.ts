@@ -110,7 +110,7 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
-export { autotuneName, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
+export { autotuneName, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';

@@ -233,3 +233,24 @@ export function autotuneName(text: string): 'AUTOTUNE' | 'experimental.AUTOTUNE'
   if (TF1_API.test(text)) return 'experimental.AUTOTUNE';
   return /\bdata\.experimental\.AUTOTUNE\b/.test(text) && !/\bdata\.AUTOTUNE\b/.test(text) ? 'experimental.AUTOTUNE' : 'AUTOTUNE';
 }
+
+/**
+ * True when `expr` is a parameter annotated `tf.data.Dataset` (`def augment(ds: tf.data.Dataset, fn)`) and not rebound
+ * before it: a library function handed its caller's pipeline, whose source this file cannot show.
+ */
+export function isDatasetParameter(expr: Node, facts: FileFacts): boolean {
+  if (expr.type !== 'identifier') return false;
+  let def: Node | null = expr.parent;
+  while (def && def.type !== 'function_definition') def = def.type === 'lambda' || def.type === 'class_definition' ? null : def.parent;
+  if (!def) return false;
+  if (valuesAssignedTo(expr.text, expr, facts).some((v) => v.startIndex < expr.startIndex)) return false;
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const id = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (id?.text !== expr.text) continue;
+    const type = p.childForFieldName('type');
+    const annotation = type?.type === 'type' ? type.namedChild(0) : type;
+    return facts.qualifiedName(annotation) === 'tensorflow.data.Dataset';
+  }
+  return false;
+}

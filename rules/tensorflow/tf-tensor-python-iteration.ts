@@ -1,0 +1,76 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { enclosingTfFunction, FileFacts, isTestCode, positionalArguments, valuesAssignedTo } from '../../server/analysis';
+
+/**
+ * TensorFlow ops that return one eager tensor sized by their arguments (not a list, a layer or a dataset). The `tensorflow.`
+ * prefix is matched after `tf.compat.v1.`/`v2.` is folded away.
+ */
+const TENSOR_OPS =
+  /^tensorflow\.(random\.(uniform|normal|shuffle|categorical|truncated_normal|stateless_uniform)|range|convert_to_tensor|where|argmax|argmin|argsort|sort|cast|reshape|squeeze|gather|gather_nd|boolean_mask|concat|stack|math\.\w+|reduce_\w+)$/;
+
+export default defineRule({
+  id: 'tf-tensor-python-iteration',
+  title: 'A Python loop over the elements of an eager TensorFlow tensor',
+  category: 'tensorflow',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'tf-function-and-tracing',
+  requires: ['tensorflow'],
+  message: 'Iterating an eager tensor in Python reads one element at a time, each an op of its own; convert it once with `.numpy()`',
+  docs: {
+    why:
+      'Outside `tf.function`, iterating a tensor slices it element by element: every element is a new `EagerTensor` made ' +
+      'by a TensorFlow op dispatched from Python, and `int(i)` or indexing with it copies it back to the host. Over ' +
+      'hundreds of indices per batch this costs milliseconds that one conversion avoids.',
+    instead:
+      'Convert the tensor once (`idxs.numpy()`, `.numpy().tolist()`) and loop over the NumPy values, or keep the work ' +
+      'in TensorFlow (`tf.gather(x, idxs)` instead of indexing per element). Loops inside a `tf.function`, where ' +
+      'AutoGraph compiles them, and tensors written as literals are not flagged.',
+    example: {
+      before: 'def sample(x, n, count):\n    idxs = tf.random.uniform((n,), maxval=count, dtype=tf.int32)\n    return [x[int(i)] for i in idxs]',
+      after: 'def sample(x, n, count):\n    idxs = tf.random.uniform((n,), maxval=count, dtype=tf.int32)\n    return [x[i] for i in idxs.numpy().tolist()]',
+    },
+  },
+  query: `
+(for_in_clause right: (identifier) @iter)
+(for_statement right: (identifier) @iter)`,
+  check(m, ctx) {
+    const iter = m.need('iter');
+    const facts = ctx.facts;
+    // AutoGraph turns a loop over a tensor inside a tf.function into a graph loop.
+    if (enclosingTfFunction(iter, facts) || isTestCode(iter, facts)) return;
+    const op = tensorOp(iter, facts);
+    if (!op) return;
+    ctx.report({
+      node: iter,
+      message: `\`${iter.text}\` is an eager tensor (from \`${op}\`): iterating it in Python reads one element at a time, each an op of its own; loop over \`${iter.text}.numpy()\` or use \`tf.gather\``,
+    });
+  },
+});
+
+/**
+ * The op that made the tensor `name` holds where it is iterated: every assignment of the name in scope before the loop is
+ * a call of a tensor op (the last one is what the loop sees; all of them, so a name rebound to a list is not taken for a
+ * tensor). Null for tensors built from literals (`tf.range(3)`, `tf.convert_to_tensor([1, 2])`): a handful of elements.
+ */
+function tensorOp(name: Node, facts: FileFacts): string | null {
+  const values = valuesAssignedTo(name.text, name, facts).filter((v) => v.endIndex <= name.startIndex);
+  const last = values.at(-1);
+  if (!last || values.some((v) => !opName(v, facts))) return null;
+  if (fromLiterals(last)) return null;
+  return last.childForFieldName('function')?.text ?? null;
+}
+
+function opName(value: Node, facts: FileFacts): string | null {
+  if (value.type !== 'call') return null;
+  const q = facts.calleeName(value)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+  return TENSOR_OPS.test(q) ? q : null;
+}
+
+/** Every positional argument is a literal (number, list or tuple of numbers): a tensor of a few written values. */
+function fromLiterals(call: Node): boolean {
+  const args = positionalArguments(call);
+  return args.length > 0 && args.every((a) => /^[\s\d.,()[\]+-]*$/.test(a.text));
+}

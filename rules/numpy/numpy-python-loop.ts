@@ -673,7 +673,7 @@ function inCostlyLoop(anchor: Node, facts: FileFacts): boolean {
 }
 
 /** Calls a per-group body may make besides numpy's: sizes and conversions. */
-const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max']);
+const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max', 'range']);
 /** ndarray methods that reduce or reshape the group's rows. */
 const GROUP_METHODS = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'any', 'all', 'astype', 'copy', 'ravel', 'reshape', 'nonzero']);
 
@@ -713,6 +713,8 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   for (const n of findDescendants(body, () => true)) {
     // Another loop per group (an inner loop, a comprehension) or a nested def: not a plain per-group reduction.
     // A generator handing out each group (cross-validation folds) leaves the work to its consumer.
+    // A list over the channels (`[np.mean(image[segments == x][:, i]) for i in range(n_channels)]`) is a few values.
+    if (n.type === 'list_comprehension' && overRange(n, facts)) continue;
     if (/^(for_statement|while_statement|yield)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
     if (n.type === 'call' && !groupCall(n, facts)) return null;
     if (n.type === 'comparison_operator' && !masked) {
@@ -727,16 +729,55 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
         (kind === 'ndarray' || selectsElements(n, body, facts));
     }
   }
-  if (!masked || !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts)) return null;
+  const scatters = masked && scattersPerGroup(body, groups.text, value.text, facts);
+  if (!masked || (!scatters && !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts))) return null;
   // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
   const fn = enclosingFunction(loop);
   if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
   const np = numpyModuleRef(facts) ?? 'np';
+  if (scatters) {
+    return (
+      `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to reduce one group's rows and write the result back over them, ` +
+      `full scans per unique value; label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`), ` +
+      `reduce every group in one pass (\`${np}.bincount(inverse, weights=...)\`) and write back with \`means[inverse]\``
+    );
+  }
   return (
     `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
     `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
     `or sort by group once and slice each group`
   );
+}
+
+/** `[... for i in range(n)]`: one clause over a range and no filter. */
+function overRange(comp: Node, facts: FileFacts): boolean {
+  const clauses = comp.namedChildren.filter((c): c is Node => c !== null && (c.type === 'for_in_clause' || c.type === 'if_clause'));
+  const right = clauses.length === 1 && clauses[0].type === 'for_in_clause' ? clauses[0].childForFieldName('right') : null;
+  return right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right);
+}
+
+/**
+ * The body writes a reduction of the group's rows back over those rows: `out[a == v] = np.mean(img[a == v], axis=0)`
+ * (lime's and alibi's superpixel mean colour, `mask = a == v` first or not). That is a per-group aggregate broadcast
+ * back to its rows, `means[inverse]` once the groups are labelled.
+ */
+function scattersPerGroup(body: Node, groups: string, value: string, facts: FileFacts): boolean {
+  const squeeze = (t: string) => t.replace(/\s+/g, '');
+  const masks = new Set([`${groups}==${value}`, `${value}==${groups}`]);
+  for (const a of findDescendants(body, (n) => n.type === 'assignment')) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && masks.has(squeeze(right.text))) masks.add(left.text);
+  }
+  return findDescendants(body, (n) => n.type === 'assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    const key = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    if (key.length !== 1 || !masks.has(squeeze(key[0]!.text)) || !right) return false;
+    // Every value written is a reduction of masked rows: a constant or another array's value is a relabelling.
+    const calls = [right, ...findDescendants(right, (n) => n.type === 'call')].filter((c) => c.type === 'call' && reduces(c, facts));
+    return calls.length > 0 && calls.some((c) => findDescendants(c, (n) => masks.has(squeeze(n.text))).length > 0);
+  });
 }
 
 /**

@@ -115,6 +115,10 @@ export default defineRule({
       });
       return;
     }
+    if (loop?.linear && !wholeFunction) {
+      ctx.report({ node: loop.node, message: linearMessage(loop) });
+      return;
+    }
     if ((!loop && !kernel && !state) || !wholeFunction) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
@@ -178,7 +182,8 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
   // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
   const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
-  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return false;
+  // A linear filter needs no compiling: its advice holds whatever the loop reads its input from (`true_range.iloc[i]`).
+  if (!loop || !loopBody || (!loop.linear && !numbaFriendly(loopBody, ctx))) return false;
   ctx.report({
     node: loop.node,
     message: loop.linear
@@ -289,7 +294,10 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrenc
       });
       if (!carried || runningAccumulate(loop, array.text, index.text, ctx)) continue;
       if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
-      return { node: loop, array: array.text, index: index.text, linear: linearRecurrence(loop, assign, array.text, index.text, ctx) };
+      const linear = linearRecurrence(loop, assign, array.text, index.text, ctx);
+      // `x[i] = x[i - 1] + df["a"].iloc[i]`: a running sum of the inputs, `np.cumsum` (see runningAccumulate).
+      if (linear && runningSum(assign, array.text, index.text)) continue;
+      return { node: loop, array: array.text, index: index.text, linear };
     }
   }
   return null;
@@ -322,6 +330,15 @@ function numbaCaveat(ctx: RuleContext): string {
   return declaresPackage('numba', ctx.filePath, ctx.files) === false
     ? " (numba is not among this project's dependencies: worth adding only if this loop is hot)"
     : '';
+}
+
+/** `a[i] = a[i - 1] + (terms without a)`, either order: the state carried with coefficient one. */
+function runningSum(assign: Node, array: string, index: string): boolean {
+  const right = assign.childForFieldName('right');
+  if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '+') return false;
+  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}-1]`;
+  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+  return (previous(a) && !!b && !mentions(b, array)) || (previous(b) && !!a && !mentions(a, array));
 }
 
 /** How an expression of a recurrence's step depends on the state `a[i - k]`. */
@@ -387,9 +404,12 @@ function termOf(n: Node, array: string, index: string, ctx: RuleContext): Term {
     case 'call': {
       if (mentions(n, array)) return 'other';
       const fn = n.childForFieldName('function');
-      // `float(self._window)`: a conversion of loop-invariant values is one too. Any other call may differ per step.
+      // `float(self._window)`: a conversion of loop-invariant values is one too. A numpy or math call of the step's
+      // values is an input computed elementwise beforehand; any other call may do anything per step.
       const conversion = fn?.type === 'identifier' && (fn.text === 'float' || fn.text === 'int') && ctx.facts.isBuiltin(fn.text, n);
-      return conversion && !mentions(n, index) ? 'constant' : 'input';
+      if (conversion) return mentions(n, index) ? 'input' : 'constant';
+      const callee = ctx.facts.calleeName(n) ?? '';
+      return callee.startsWith('numpy.') || callee.startsWith('math.') ? 'input' : 'other';
     }
     default:
       return 'other';

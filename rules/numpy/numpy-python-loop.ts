@@ -127,6 +127,11 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: cells });
       return;
     }
+    const copy = m.get('loop') ? flatIndexCopy(m.need('loop'), ctx) : null;
+    if (copy) {
+      ctx.report({ node: m.need('loop'), message: copy });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -747,6 +752,89 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
     `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
     `or sort by group once and slice each group`
   );
+}
+
+/**
+ * Two nested range loops whose only statement copies one element between flat arrays through index arithmetic:
+ * `new[j * n + i] = old[i * k + j]` (LightGBM regrouping init_score class-major), or `sub[i * k + j] = old[idx[i] * k + j]`.
+ * That is a reshape and transpose, or one gather with an index array, done as n·k interpreted steps. The message, or null.
+ */
+function flatIndexCopy(outer: Node, ctx: Ctx): string | null {
+  const i = rangeIndex(outer, ctx);
+  const statements = outer.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!i || statements.length !== 1 || statements[0].type !== 'for_statement' || outer.childForFieldName('alternative')) return null;
+  const inner = statements[0];
+  const j = rangeIndex(inner, ctx);
+  const body = inner.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!j || j === i || body.length !== 1 || inner.childForFieldName('alternative')) return null;
+  const assign = body[0].type === 'expression_statement' ? body[0].namedChild(0) : null;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const source = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
+  if (target?.type !== 'subscript' || source?.type !== 'subscript') return null;
+  const out = target.childForFieldName('value');
+  const from = source.childForFieldName('value');
+  if (out?.type !== 'identifier' || from?.type !== 'identifier' || out.text === from.text) return null;
+  const layer = values(ctx.facts);
+  // Into a flat ndarray (a 2-D one indexed by one number would copy rows), from one too or from a value of unknown
+  // type (LightGBM's predictions): a list or a known 2-D array would not be this rule's.
+  const flat = (a: Node) => layer.isA(a, 'ndarray') && (layer.valueOf(a)?.ndim ?? 1) === 1;
+  const known = layer.valueOf(from);
+  if (!flat(out) || (known && !flat(from))) return null;
+  const write = flatIndex(target, i, j);
+  const read = flatIndex(source, i, j);
+  if (!write || !read || write.gather) return null;
+  // Each loop runs over exactly the stride of the index it is the minor term of: whole rows of the layout are copied.
+  const bound = (loop: Node) => {
+    const args = callArguments(loop.childForFieldName('right')!);
+    return args.length === 1 ? args[0].text : null;
+  };
+  const span = (index: string) => bound(index === i ? outer : inner);
+  const minorOf = (major: string) => (major === i ? j : i);
+  if (span(minorOf(read.major)) !== read.stride || (read.major !== write.major && span(minorOf(write.major)) !== write.stride)) return null;
+  const lead = `Nested loops copy \`${from.text}\` into \`${out.text}\` one element at a time through flat index arithmetic, one interpreted step per element`;
+  // `new[j * n + i] = old[i * k + j]`: old read as (n, k) rows, written column by column.
+  if (!read.gather && read.major !== write.major)
+    return `${lead}; it is a transpose: \`${from.text}.reshape(-1, ${read.stride}).T.ravel()\` (when \`${from.text}\` holds just these rows)`;
+  // `sub[i * k + j] = old[idx[i] * k + j]`: whole rows of k gathered by an index array.
+  if (read.gather && read.major === write.major && read.stride === write.stride)
+    return `${lead}; it gathers whole rows: \`${from.text}.reshape(-1, ${read.stride})[${read.gather}].ravel()\``;
+  return null;
+}
+
+/**
+ * The subscript's one key is `a * K + b` (or `b + a * K`, `K * a`): a and b the two loop indices (a may be `idx[i]`,
+ * a gather), K the same in every step (no loop index in it, no call).
+ */
+function flatIndex(sub: Node, i: string, j: string): { major: string; stride: string; gather: string | null } | null {
+  const keys = sub.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const key = keys.length === 1 ? keys[0]! : null;
+  if (key?.type !== 'binary_operator' || key.childForFieldName('operator')?.type !== '+') return null;
+  const loopIndex = (n: Node | null) => n?.type === 'identifier' && (n.text === i || n.text === j);
+  // `i`, or `idx[i]` with idx a plain name: the row this step reads.
+  const position = (n: Node | null): string | null => {
+    if (!n) return null;
+    if (loopIndex(n)) return n.text;
+    const inner = n.type === 'subscript' ? n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    return n.type === 'subscript' && n.childForFieldName('value')?.type === 'identifier' && inner.length === 1 && loopIndex(inner[0]) ? inner[0]!.text : null;
+  };
+  const invariant = (n: Node | null) =>
+    !!n &&
+    !findDescendants(n, () => true)
+      .concat(n)
+      .some((d) => d.type === 'call' || (d.type === 'identifier' && (d.text === i || d.text === j)));
+  // The scaled position, its stride and, for `idx[i]`, the index array.
+  const scaled = (n: Node | null): { major: string; stride: string; gather: string | null } | null => {
+    if (n?.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== '*') return null;
+    const [a, b] = [n.childForFieldName('left'), n.childForFieldName('right')];
+    const [row, stride] = position(a) && invariant(b) ? [a!, b!] : position(b) && invariant(a) ? [b!, a!] : [null, null];
+    if (!row || !stride) return null;
+    return { major: position(row)!, stride: stride.text, gather: row.type === 'subscript' ? row.childForFieldName('value')!.text : null };
+  };
+  const [left, right] = [key.childForFieldName('left'), key.childForFieldName('right')];
+  const [major, minor] = scaled(left) ? [scaled(left), right] : [scaled(right), left];
+  // The other term is the other loop index itself (a gather there would be a different layout).
+  if (!major || !loopIndex(minor) || minor!.text === major.major) return null;
+  return major;
 }
 
 /** `[... for i in range(n)]`: one clause over a range and no filter. */

@@ -127,6 +127,11 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: cells });
       return;
     }
+    const union = m.get('loop') ? maskUnion(m.need('loop'), ctx) : null;
+    if (union) {
+      ctx.report({ node: m.need('loop'), message: union });
+      return;
+    }
     const copy = m.get('loop') ? flatIndexCopy(m.need('loop'), ctx) : null;
     if (copy) {
       ctx.report({ node: m.need('loop'), message: copy });
@@ -751,6 +756,46 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
     `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
     `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
     `or sort by group once and slice each group`
+  );
+}
+
+/**
+ * `for z in zeros: mask[segments == z] = True` (lime's and alibi's perturbed superpixels): each pass compares the whole
+ * of `segments` with one value to set the same constant, which `mask[np.isin(segments, zeros)] = True` does in one
+ * pass. Only when the loop's one statement is that write of a literal, `mask` a known ndarray, and `segments` known as
+ * one or measured with `.shape` in the function (a list compared with a value would be one bool). The message, or null.
+ */
+function maskUnion(loop: Node, ctx: Ctx): string | null {
+  const value = loop.childForFieldName('left');
+  const values_ = loop.childForFieldName('right');
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (value?.type !== 'identifier' || !values_ || statements.length !== 1 || loop.childForFieldName('alternative')) return null;
+  if (values_.type !== 'identifier' && values_.type !== 'attribute') return null;
+  const assign = statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const written = assign?.childForFieldName('right');
+  if (target?.type !== 'subscript' || !written || !/^(true|false|integer|float)$/.test(written.type)) return null;
+  const mask = target.childForFieldName('value');
+  const keys = target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const cmp = keys.length === 1 ? keys[0]! : null;
+  const ops = cmp?.type === 'comparison_operator' ? cmp.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
+  const operands = cmp?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (mask?.type !== 'identifier' || ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) return null;
+  const scanned = operands[0].text === value.text ? operands[1] : operands[1].text === value.text ? operands[0] : null;
+  if (!scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || scanned.text === mask.text) return null;
+  const layer = values(ctx.facts);
+  if (!layer.isA(mask, 'ndarray')) return null;
+  const fn = enclosingFunction(loop);
+  const measured =
+    !!fn &&
+    findDescendants(fn, (n) => n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'shape').some(
+      (a) => a.childForFieldName('object')?.text === scanned.text,
+    );
+  if (!layer.isA(scanned, 'ndarray') && !measured) return null;
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  return (
+    `Each pass compares all of \`${scanned.text}\` with one value of \`${values_.text}\` and sets the matches to \`${written.text}\`, a full scan per value; ` +
+    `\`${mask.text}[${np}.isin(${scanned.text}, ${values_.text})] = ${written.text}\` does it in one pass`
   );
 }
 

@@ -3,6 +3,7 @@ import { detectEol, type Node } from '../../server/syntax';
 import {
   compiledByCall,
   contains,
+  declaresPackage,
   definitionsNamed,
   enclosingFunction,
   findDescendants,
@@ -66,13 +67,15 @@ export default defineRule({
       'functions (scalars, ndarrays, `math` and numpy calls, simple control flow) to machine code, typically ' +
       'tens to hundreds of times faster. A running sum, product, maximum or minimum of the previous element is not such ' +
       'a loop (`np.cumsum`, `np.cumprod`, `np.maximum.accumulate` do it in one call), nor is the uncompiled twin of a ' +
-      'compiled function in the same file: the rule stays silent on both.',
+      'compiled function in the same file: the rule stays silent on both. A linear recurrence with constant ' +
+      'coefficients (`x[i] = a * x[i - 1] + b * y[i]`, an exponential or Wilder smoothing) is an IIR filter: the ' +
+      'message names `scipy.signal.lfilter` first. When the project does not declare numba, the message says so.',
     instead:
       'Decorate the function with `@numba.njit` (the first call compiles; add `cache=True` to keep the compiled ' +
       'code between runs). Keep pandas, I/O and Python objects outside the compiled function.',
     example: {
-      before: 'def smooth(x):\n    for i in range(1, x.shape[0]):\n        x[i] = 0.9 * x[i - 1] + 0.1 * x[i]',
-      after: 'import numba\n\n@numba.njit\ndef smooth(x):\n    for i in range(1, x.shape[0]):\n        x[i] = 0.9 * x[i - 1] + 0.1 * x[i]',
+      before: 'def cusum(x, k):\n    for i in range(1, x.shape[0]):\n        x[i] = max(0.0, x[i - 1] + x[i] - k)',
+      after: 'import numba\n\n@numba.njit\ndef cusum(x, k):\n    for i in range(1, x.shape[0]):\n        x[i] = max(0.0, x[i - 1] + x[i] - k)',
     },
   },
   fix: {
@@ -108,18 +111,24 @@ export default defineRule({
     if (state && !wholeFunction) {
       ctx.report({
         node: state.node,
-        message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${name}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\``,
+        message: `${state.names} ${state.verb} over from one step to the next while this loop of \`${name}\` fills \`${state.array}\`, so numpy cannot vectorise it; move the loop (and the helpers it calls) into functions compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
       });
+      return;
+    }
+    if (loop?.linear && !wholeFunction) {
+      ctx.report({ node: loop.node, message: linearMessage(loop) });
       return;
     }
     if ((!loop && !kernel && !state) || !wholeFunction) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
     const message = loop
-      ? `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\``
+      ? loop.linear
+        ? `${linearMessage(loop)}, or compile \`${name}\` with \`@numba.njit\`${numbaCaveat(ctx)}`
+        : `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so \`${name}\` cannot be vectorised with numpy; compile it with \`@numba.njit\`${numbaCaveat(ctx)}`
       : kernel
-        ? `\`${name}\` runs nested Python loops over the elements of \`${kernel.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\``
-        : `${state!.names} ${state!.verb} over from one step to the next while \`${name}\` fills \`${state!.array}\`, so numpy cannot vectorise it; compile it with \`@numba.njit\``;
+        ? `\`${name}\` runs nested Python loops over the elements of \`${kernel.array}\`, one interpreted step per pair of indices; compile it with \`@numba.njit\`${numbaCaveat(ctx)}`
+        : `${state!.names} ${state!.verb} over from one step to the next while \`${name}\` fills \`${state!.array}\`, so numpy cannot vectorise it; compile it with \`@numba.njit\`${numbaCaveat(ctx)}`;
     ctx.report({
       node: (loop ?? kernel ?? state)!.node,
       message,
@@ -173,10 +182,13 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
   // Only arrays the value layer knows (`self._trs = np.zeros(...)`): a method's parameter may be anything.
   const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
-  if (!loop || !loopBody || !numbaFriendly(loopBody, ctx)) return false;
+  // A linear filter needs no compiling: its advice holds whatever the loop reads its input from (`true_range.iloc[i]`).
+  if (!loop || !loopBody || (!loop.linear && !numbaFriendly(loopBody, ctx))) return false;
   ctx.report({
     node: loop.node,
-    message: `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\``,
+    message: loop.linear
+      ? linearMessage(loop)
+      : `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
   });
   return true;
 }
@@ -257,7 +269,7 @@ function simpleParameters(params: Node): boolean {
 }
 
 /** A `for i in range(...)` loop writing `A[i]` from `A[i - k]`: a loop-carried dependency. */
-function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: Node; array: string; index: string } | null {
+function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrence | null {
   for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
     const index = loop.childForFieldName('left');
     const iter = loop.childForFieldName('right');
@@ -282,10 +294,133 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): { node: N
       });
       if (!carried || runningAccumulate(loop, array.text, index.text, ctx)) continue;
       if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
-      return { node: loop, array: array.text, index: index.text };
+      const linear = linearRecurrence(loop, assign, array.text, index.text, ctx);
+      // `x[i] = x[i - 1] + df["a"].iloc[i]`: a running sum of the inputs, `np.cumsum` (see runningAccumulate).
+      if (linear && runningSum(assign, array.text, index.text)) continue;
+      return { node: loop, array: array.text, index: index.text, linear };
     }
   }
   return null;
+}
+
+interface Recurrence {
+  node: Node;
+  array: string;
+  index: string;
+  /** The loop's one statement is `a[i] = c * a[i - 1] + (terms of step i)` with loop-invariant coefficients. */
+  linear: boolean;
+}
+
+/**
+ * Ta's Wilder smoothing (`trs[i] = trs[i - 1] - trs[i - 1] / w + d[i]`) and the textbook exponential average are linear
+ * recurrences with constant coefficients: an IIR filter, which `scipy.signal.lfilter` (or pandas' `ewm(adjust=False)`)
+ * runs in one compiled call. Saying numpy cannot vectorise them would be false, so the message names the filter.
+ */
+function linearMessage(loop: Recurrence): string {
+  return `\`${loop.array}[${loop.index}]\` is a linear recurrence of \`${loop.array}[${loop.index} - ...]\` with constant coefficients (an exponential smoothing): \`scipy.signal.lfilter\` computes it in one call (pandas: \`ewm(alpha=..., adjust=False)\`)`;
+}
+
+/**
+ * Said when the project's requirement files do not name numba (ta and finta install numpy and pandas only): compiling
+ * the loop adds a heavy dependency, worth it only where the loop is hot. Nothing when numba is declared, imported
+ * here, or nothing is known.
+ */
+function numbaCaveat(ctx: RuleContext): string {
+  if (ctx.facts.importsModule('numba')) return '';
+  return declaresPackage('numba', ctx.filePath, ctx.files) === false
+    ? " (numba is not among this project's dependencies: worth adding only if this loop is hot)"
+    : '';
+}
+
+/** `a[i] = a[i - 1] + (terms without a)`, either order: the state carried with coefficient one. */
+function runningSum(assign: Node, array: string, index: string): boolean {
+  const right = assign.childForFieldName('right');
+  if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '+') return false;
+  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}-1]`;
+  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+  return (previous(a) && !!b && !mentions(b, array)) || (previous(b) && !!a && !mentions(a, array));
+}
+
+/** How an expression of a recurrence's step depends on the state `a[i - k]`. */
+type Term = 'constant' | 'input' | 'state' | 'other';
+
+/** The single statement of the loop writes `array[index]` from an affine function of earlier elements with loop-invariant coefficients. */
+function linearRecurrence(loop: Node, assign: Node, array: string, index: string, ctx: RuleContext): boolean {
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (statements.length !== 1 || !statements[0].namedChild(0)?.equals(assign)) return false;
+  if (assign.type !== 'assignment' || loop.childForFieldName('alternative')) return false;
+  const right = assign.childForFieldName('right');
+  return !!right && termOf(right, array, index, ctx) === 'state';
+}
+
+/**
+ * Classifies `n`: `state` is c * a[i - k] + (input) with c loop-invariant; `input` varies with the step but not with the
+ * state (`x[i]`, `d[w + i]`); `constant` is the same every step (`0.9`, `self._window`, `float(w)`); `other` is anything
+ * else (a product of state and input, a call on the state), which makes the recurrence non-linear or time-varying.
+ */
+function termOf(n: Node, array: string, index: string, ctx: RuleContext): Term {
+  switch (n.type) {
+    case 'parenthesized_expression': {
+      const inner = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      return inner.length === 1 ? termOf(inner[0], array, index, ctx) : 'other';
+    }
+    case 'unary_operator':
+      return termOf(n.childForFieldName('argument')!, array, index, ctx);
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type;
+      const a = termOf(n.childForFieldName('left')!, array, index, ctx);
+      const b = termOf(n.childForFieldName('right')!, array, index, ctx);
+      if (a === 'other' || b === 'other') return 'other';
+      if (op === '+' || op === '-') return a === 'state' || b === 'state' ? 'state' : a === 'input' || b === 'input' ? 'input' : 'constant';
+      if (op === '*') {
+        if (a === 'state' || b === 'state') return a === 'constant' || b === 'constant' ? 'state' : 'other';
+        return a === 'input' || b === 'input' ? 'input' : 'constant';
+      }
+      if (op === '/') {
+        if (b === 'state') return 'other';
+        if (a === 'state') return b === 'constant' ? 'state' : 'other';
+        return a === 'input' || b === 'input' ? 'input' : 'constant';
+      }
+      return 'other';
+    }
+    case 'integer':
+    case 'float':
+      return 'constant';
+    case 'identifier':
+      return n.text === array ? 'other' : n.text === index ? 'input' : 'constant';
+    case 'attribute':
+      return n.text === array ? 'other' : 'constant';
+    case 'subscript': {
+      const value = n.childForFieldName('value');
+      const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (value?.text === array) {
+        const key = keys.length === 1 ? keys[0]!.text.replace(/\s+/g, '') : '';
+        // `a[i]` on the right is the input still stored there (the loop writes it now); `a[i - k]` the state.
+        return key === index ? 'input' : new RegExp(`^${index}-\\d+$`).test(key) ? 'state' : 'other';
+      }
+      if (mentions(n, array)) return 'other';
+      return mentions(n, index) ? 'input' : 'constant';
+    }
+    case 'call': {
+      if (mentions(n, array)) return 'other';
+      const fn = n.childForFieldName('function');
+      // `float(self._window)`: a conversion of loop-invariant values is one too. A numpy or math call of the step's
+      // values is an input computed elementwise beforehand; any other call may do anything per step.
+      const conversion = fn?.type === 'identifier' && (fn.text === 'float' || fn.text === 'int') && ctx.facts.isBuiltin(fn.text, n);
+      if (conversion) return mentions(n, index) ? 'input' : 'constant';
+      const callee = ctx.facts.calleeName(n) ?? '';
+      return callee.startsWith('numpy.') || callee.startsWith('math.') ? 'input' : 'other';
+    }
+    default:
+      return 'other';
+  }
+}
+
+/** `name` occurs in `n` as an identifier (or is the text of an attribute chain such as `self._trs`). */
+function mentions(n: Node, name: string): boolean {
+  return [n, ...findDescendants(n, (d) => d.type === 'identifier' || d.type === 'attribute')].some(
+    (d) => (d.type === 'identifier' || d.type === 'attribute') && d.text === name,
+  );
 }
 
 /** `max`/`min` of two values, as builtins or numpy ufuncs: a running one is `np.maximum.accumulate` / `np.minimum.accumulate`. */

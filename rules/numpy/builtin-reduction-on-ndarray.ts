@@ -37,8 +37,11 @@ function mayHoldText(arg: Node): boolean {
 
 /** The built-ins this rule reports: each iterates its argument. */
 const REDUCTIONS = new Set(['sum', 'max', 'min', 'any', 'all']);
-/** Order comparisons: on a list or a number they raise or give one bool, which a built-in reduction cannot iterate. */
-const ORDER_OPERATORS = new Set(['<', '>', '<=', '>=']);
+/**
+ * Comparisons with a number: on a list or a number they raise or give one bool, which a built-in reduction cannot
+ * iterate (`sum(labels == 0)` on a list is `sum(False)`, a TypeError), so a reduction that runs proves an array.
+ */
+const ORDER_OPERATORS = new Set(['<', '>', '<=', '>=', '==', '!=']);
 /** Kinds that compare element by element and iterate element by element. */
 const ELEMENTWISE_KINDS = new Set(['ndarray', 'series', 'tensor']);
 

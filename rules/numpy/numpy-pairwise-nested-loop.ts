@@ -1,6 +1,15 @@
 import { defineRule, type Report, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { compiledByNumba, enclosingFunction, findDescendants, isNestedScope, iterationsIndependent, values } from '../../server/analysis';
+import {
+  compiledByNumba,
+  enclosingFunction,
+  findDescendants,
+  inTestFunction,
+  isNestedScope,
+  isTestFile,
+  iterationsIndependent,
+  values,
+} from '../../server/analysis';
 
 export default defineRule({
   id: 'numpy-pairwise-nested-loop',
@@ -51,6 +60,9 @@ export default defineRule({
     if (i === j) return;
     if (!ctx.facts.isBuiltin('range', outer)) return;
     if (compiledByNumba(ctx.facts, outer)) return;
+    // In a test the naive double loop is the reference the vectorised code under test is checked against (alibi's
+    // prototypes/tests/test_utils.py): vectorising it would make the test compare the code with itself.
+    if (isTestFile(ctx.filePath) || inTestFunction(outer)) return;
     // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
     if (!iterationsIndependent(outer, i, ctx.facts).independent) {
       // Unless the only doubt is the one opaque call per pair, which the hint's "if" covers.

@@ -127,6 +127,16 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: cells });
       return;
     }
+    const union = m.get('loop') ? maskUnion(m.need('loop'), ctx) : null;
+    if (union) {
+      ctx.report({ node: m.need('loop'), message: union });
+      return;
+    }
+    const copy = m.get('loop') ? flatIndexCopy(m.need('loop'), ctx) : null;
+    if (copy) {
+      ctx.report({ node: m.need('loop'), message: copy });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -673,7 +683,7 @@ function inCostlyLoop(anchor: Node, facts: FileFacts): boolean {
 }
 
 /** Calls a per-group body may make besides numpy's: sizes and conversions. */
-const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max']);
+const GROUP_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max', 'range']);
 /** ndarray methods that reduce or reshape the group's rows. */
 const GROUP_METHODS = new Set(['sum', 'mean', 'std', 'var', 'min', 'max', 'prod', 'any', 'all', 'astype', 'copy', 'ravel', 'reshape', 'nonzero']);
 
@@ -713,6 +723,8 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   for (const n of findDescendants(body, () => true)) {
     // Another loop per group (an inner loop, a comprehension) or a nested def: not a plain per-group reduction.
     // A generator handing out each group (cross-validation folds) leaves the work to its consumer.
+    // A list over the channels (`[np.mean(image[segments == x][:, i]) for i in range(n_channels)]`) is a few values.
+    if (n.type === 'list_comprehension' && overRange(n, facts)) continue;
     if (/^(for_statement|while_statement|yield)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
     if (n.type === 'call' && !groupCall(n, facts)) return null;
     if (n.type === 'comparison_operator' && !masked) {
@@ -727,16 +739,178 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
         (kind === 'ndarray' || selectsElements(n, body, facts));
     }
   }
-  if (!masked || !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts)) return null;
+  const scatters = masked && scattersPerGroup(body, groups.text, value.text, facts);
+  if (!masked || (!scatters && !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts))) return null;
   // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
   const fn = enclosingFunction(loop);
   if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
   const np = numpyModuleRef(facts) ?? 'np';
+  if (scatters) {
+    return (
+      `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to reduce one group's rows and write the result back over them, ` +
+      `full scans per unique value; label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`), ` +
+      `reduce every group in one pass (\`${np}.bincount(inverse, weights=...)\`) and write back with \`means[inverse]\``
+    );
+  }
   return (
     `Each pass compares all of \`${groups.text}\` with \`${value.text}\` to find one group's rows, a full scan per unique value; ` +
     `label the rows once (\`${np}.unique(${groups.text}, return_inverse=True)\`) and reduce all groups in one pass (\`${np}.bincount(inverse, weights=...)\`), ` +
     `or sort by group once and slice each group`
   );
+}
+
+/**
+ * `for z in zeros: mask[segments == z] = True` (lime's and alibi's perturbed superpixels): each pass compares the whole
+ * of `segments` with one value to set the same constant, which `mask[np.isin(segments, zeros)] = True` does in one
+ * pass. Only when the loop's one statement is that write of a literal, `mask` a known ndarray, and `segments` known as
+ * one or measured with `.shape` in the function (a list compared with a value would be one bool). The message, or null.
+ */
+function maskUnion(loop: Node, ctx: Ctx): string | null {
+  const value = loop.childForFieldName('left');
+  const values_ = loop.childForFieldName('right');
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (value?.type !== 'identifier' || !values_ || statements.length !== 1 || loop.childForFieldName('alternative')) return null;
+  if (values_.type !== 'identifier' && values_.type !== 'attribute') return null;
+  const assign = statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const written = assign?.childForFieldName('right');
+  if (target?.type !== 'subscript' || !written || !/^(true|false|integer|float)$/.test(written.type)) return null;
+  const mask = target.childForFieldName('value');
+  const keys = target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const cmp = keys.length === 1 ? keys[0]! : null;
+  const ops = cmp?.type === 'comparison_operator' ? cmp.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
+  const operands = cmp?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  if (mask?.type !== 'identifier' || ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) return null;
+  const scanned = operands[0].text === value.text ? operands[1] : operands[1].text === value.text ? operands[0] : null;
+  if (!scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || scanned.text === mask.text) return null;
+  const layer = values(ctx.facts);
+  if (!layer.isA(mask, 'ndarray')) return null;
+  const fn = enclosingFunction(loop);
+  const measured =
+    !!fn &&
+    findDescendants(fn, (n) => n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'shape').some(
+      (a) => a.childForFieldName('object')?.text === scanned.text,
+    );
+  if (!layer.isA(scanned, 'ndarray') && !measured) return null;
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  return (
+    `Each pass compares all of \`${scanned.text}\` with one value of \`${values_.text}\` and sets the matches to \`${written.text}\`, a full scan per value; ` +
+    `\`${mask.text}[${np}.isin(${scanned.text}, ${values_.text})] = ${written.text}\` does it in one pass`
+  );
+}
+
+/**
+ * Two nested range loops whose only statement copies one element between flat arrays through index arithmetic:
+ * `new[j * n + i] = old[i * k + j]` (LightGBM regrouping init_score class-major), or `sub[i * k + j] = old[idx[i] * k + j]`.
+ * That is a reshape and transpose, or one gather with an index array, done as n·k interpreted steps. The message, or null.
+ */
+function flatIndexCopy(outer: Node, ctx: Ctx): string | null {
+  const i = rangeIndex(outer, ctx);
+  const statements = outer.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!i || statements.length !== 1 || statements[0].type !== 'for_statement' || outer.childForFieldName('alternative')) return null;
+  const inner = statements[0];
+  const j = rangeIndex(inner, ctx);
+  const body = inner.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!j || j === i || body.length !== 1 || inner.childForFieldName('alternative')) return null;
+  const assign = body[0].type === 'expression_statement' ? body[0].namedChild(0) : null;
+  const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const source = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
+  if (target?.type !== 'subscript' || source?.type !== 'subscript') return null;
+  const out = target.childForFieldName('value');
+  const from = source.childForFieldName('value');
+  if (out?.type !== 'identifier' || from?.type !== 'identifier' || out.text === from.text) return null;
+  const layer = values(ctx.facts);
+  // Into a flat ndarray (a 2-D one indexed by one number would copy rows), from one too or from a value of unknown
+  // type (LightGBM's predictions): a list or a known 2-D array would not be this rule's.
+  const flat = (a: Node) => layer.isA(a, 'ndarray') && (layer.valueOf(a)?.ndim ?? 1) === 1;
+  const known = layer.valueOf(from);
+  if (!flat(out) || (known && !flat(from))) return null;
+  const write = flatIndex(target, i, j);
+  const read = flatIndex(source, i, j);
+  if (!write || !read || write.gather) return null;
+  // Each loop runs over exactly the stride of the index it is the minor term of: whole rows of the layout are copied.
+  const bound = (loop: Node) => {
+    const args = callArguments(loop.childForFieldName('right')!);
+    return args.length === 1 ? args[0].text : null;
+  };
+  const span = (index: string) => bound(index === i ? outer : inner);
+  const minorOf = (major: string) => (major === i ? j : i);
+  if (span(minorOf(read.major)) !== read.stride || (read.major !== write.major && span(minorOf(write.major)) !== write.stride)) return null;
+  const lead = `Nested loops copy \`${from.text}\` into \`${out.text}\` one element at a time through flat index arithmetic, one interpreted step per element`;
+  // `new[j * n + i] = old[i * k + j]`: old read as (n, k) rows, written column by column.
+  if (!read.gather && read.major !== write.major)
+    return `${lead}; it is a transpose: \`${from.text}.reshape(-1, ${read.stride}).T.ravel()\` (when \`${from.text}\` holds just these rows)`;
+  // `sub[i * k + j] = old[idx[i] * k + j]`: whole rows of k gathered by an index array.
+  if (read.gather && read.major === write.major && read.stride === write.stride)
+    return `${lead}; it gathers whole rows: \`${from.text}.reshape(-1, ${read.stride})[${read.gather}].ravel()\``;
+  return null;
+}
+
+/**
+ * The subscript's one key is `a * K + b` (or `b + a * K`, `K * a`): a and b the two loop indices (a may be `idx[i]`,
+ * a gather), K the same in every step (no loop index in it, no call).
+ */
+function flatIndex(sub: Node, i: string, j: string): { major: string; stride: string; gather: string | null } | null {
+  const keys = sub.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const key = keys.length === 1 ? keys[0]! : null;
+  if (key?.type !== 'binary_operator' || key.childForFieldName('operator')?.type !== '+') return null;
+  const loopIndex = (n: Node | null) => n?.type === 'identifier' && (n.text === i || n.text === j);
+  // `i`, or `idx[i]` with idx a plain name: the row this step reads.
+  const position = (n: Node | null): string | null => {
+    if (!n) return null;
+    if (loopIndex(n)) return n.text;
+    const inner = n.type === 'subscript' ? n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    return n.type === 'subscript' && n.childForFieldName('value')?.type === 'identifier' && inner.length === 1 && loopIndex(inner[0]) ? inner[0]!.text : null;
+  };
+  const invariant = (n: Node | null) =>
+    !!n &&
+    !findDescendants(n, () => true)
+      .concat(n)
+      .some((d) => d.type === 'call' || (d.type === 'identifier' && (d.text === i || d.text === j)));
+  // The scaled position, its stride and, for `idx[i]`, the index array.
+  const scaled = (n: Node | null): { major: string; stride: string; gather: string | null } | null => {
+    if (n?.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== '*') return null;
+    const [a, b] = [n.childForFieldName('left'), n.childForFieldName('right')];
+    const [row, stride] = position(a) && invariant(b) ? [a!, b!] : position(b) && invariant(a) ? [b!, a!] : [null, null];
+    if (!row || !stride) return null;
+    return { major: position(row)!, stride: stride.text, gather: row.type === 'subscript' ? row.childForFieldName('value')!.text : null };
+  };
+  const [left, right] = [key.childForFieldName('left'), key.childForFieldName('right')];
+  const [major, minor] = scaled(left) ? [scaled(left), right] : [scaled(right), left];
+  // The other term is the other loop index itself (a gather there would be a different layout).
+  if (!major || !loopIndex(minor) || minor!.text === major.major) return null;
+  return major;
+}
+
+/** `[... for i in range(n)]`: one clause over a range and no filter. */
+function overRange(comp: Node, facts: FileFacts): boolean {
+  const clauses = comp.namedChildren.filter((c): c is Node => c !== null && (c.type === 'for_in_clause' || c.type === 'if_clause'));
+  const right = clauses.length === 1 && clauses[0].type === 'for_in_clause' ? clauses[0].childForFieldName('right') : null;
+  return right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', right);
+}
+
+/**
+ * The body writes a reduction of the group's rows back over those rows: `out[a == v] = np.mean(img[a == v], axis=0)`
+ * (lime's and alibi's superpixel mean colour, `mask = a == v` first or not). That is a per-group aggregate broadcast
+ * back to its rows, `means[inverse]` once the groups are labelled.
+ */
+function scattersPerGroup(body: Node, groups: string, value: string, facts: FileFacts): boolean {
+  const squeeze = (t: string) => t.replace(/\s+/g, '');
+  const masks = new Set([`${groups}==${value}`, `${value}==${groups}`]);
+  for (const a of findDescendants(body, (n) => n.type === 'assignment')) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && masks.has(squeeze(right.text))) masks.add(left.text);
+  }
+  return findDescendants(body, (n) => n.type === 'assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    const key = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    if (key.length !== 1 || !masks.has(squeeze(key[0]!.text)) || !right) return false;
+    // Every value written is a reduction of masked rows: a constant or another array's value is a relabelling.
+    const calls = [right, ...findDescendants(right, (n) => n.type === 'call')].filter((c) => c.type === 'call' && reduces(c, facts));
+    return calls.length > 0 && calls.some((c) => findDescendants(c, (n) => masks.has(squeeze(n.text))).length > 0);
+  });
 }
 
 /**

@@ -8,6 +8,33 @@ import { markedRootOf, rememberedFor, type ProbeMemo } from './impact';
 /** A version as [major, minor]. */
 export type Version = readonly [number, number];
 
+/** Per project root and package: whether its requirement files name the package (null when it has none). */
+const declared: ProbeMemo<boolean | null> = new WeakMap();
+
+/**
+ * Whether the project of `filePath` declares `pkg` among what it installs: true when a requirement file names it (a
+ * pin, a bare name, an extra such as `numba; extra == "fast"`), false when the project has requirement files and none
+ * names it (ta's `install_requires=["numpy", "pandas"]`: advice to compile with numba adds a dependency), null when
+ * nothing is known (no project, no requirement file, no disk).
+ */
+export function declaresPackage(pkg: string, filePath: string | undefined, files: FileProbe): boolean | null {
+  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  if (!root || !files.readText) return null;
+  const name = new RegExp(`(?:^|[\\s"',:\\[])${pkg.replace(/[.\\-]/g, (c) => `\\${c}`)}(?![\\w.-])`, 'im');
+  return rememberedFor(declared, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+    let seen = false;
+    for (const dir of projectRoots(root, files)) {
+      for (const file of REQUIREMENT_FILES) {
+        const text = files.readText!(path.join(dir, file));
+        if (text === null) continue;
+        seen = true;
+        if (name.test(text)) return true;
+      }
+    }
+    return seen ? false : null;
+  });
+}
+
 /** Where projects declare what they install: pip requirements, packaging metadata, conda environments. */
 const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', 'environment.yml', 'conda.yaml'];
 

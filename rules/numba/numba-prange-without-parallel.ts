@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
-import { enclosingJit } from '../../server/analysis';
+import { enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent } from '../../server/analysis';
+import type { Node } from '../../server/syntax';
 import { appendArgument, insertAt } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -47,11 +48,85 @@ export default defineRule({
     } else {
       edits = [insertAt(jit.decorator.endIndex, '(parallel=True)')];
     }
+    const loop = m.need('loop');
+    const loops = prangeLoops(ctx.facts, def);
+    // One finding per function, on its first outermost prange: the decorator is the one thing to change, and an inner
+    // prange stays serial even with parallel=True (numba parallelises only the outermost one).
+    if (!loops[0]?.equals(loop)) return;
+    // Where the iterations depend on each other (appends, random draws, a running value, calls that may share
+    // state), parallel=True would race: the serial prange is then the right program, and there is nothing to advise.
+    if (loops.some((l) => !independent(l, ctx.facts))) return;
     const name = def.childForFieldName('name')?.text ?? 'function';
+    const others = loops.length > 1 ? ` (nor do its ${loops.length - 1} other \`prange\` loops)` : '';
+    const style = serialByChoice(ctx.facts, ctx.text);
     ctx.report({
       node: m.need('iter'),
-      message: `\`prange\` in \`${name}\` runs serially because the decorator lacks \`parallel=True\``,
+      message: `\`prange\` in \`${name}\` runs serially because the decorator lacks \`parallel=True\`${others}`,
       edits,
+      ...(style ? { lowImpact: style } : {}),
     });
   },
 });
+
+/** Memo per lint: a function's outermost prange loops, in source order. */
+const loopsByDef = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The prange loops of `def` that no other prange loop of it encloses, in source order. */
+function prangeLoops(facts: FileFacts, def: Node): Node[] {
+  let byDef = loopsByDef.get(facts);
+  if (!byDef) loopsByDef.set(facts, (byDef = new Map()));
+  let loops = byDef.get(def.id);
+  if (!loops) {
+    const body = def.childForFieldName('body');
+    const all = body ? findDescendants(body, (n) => n.type === 'for_statement' && isPrange(n, facts), isNestedScope) : [];
+    loops = all.filter((l) => !all.some((o) => o !== l && o.startIndex < l.startIndex && l.endIndex <= o.endIndex));
+    byDef.set(def.id, loops);
+  }
+  return loops;
+}
+
+function isPrange(loop: Node, facts: FileFacts): boolean {
+  const right = loop.childForFieldName('right');
+  return right?.type === 'call' && facts.calleeName(right) === 'numba.prange';
+}
+
+/** Parallel-safe: the iterations are independent, and none draws random numbers (each thread has its own state). */
+function independent(loop: Node, facts: FileFacts): boolean {
+  const index = loop.childForFieldName('left');
+  if (index?.type !== 'identifier') return false;
+  if (/\brandom\b/.test(loop.childForFieldName('body')?.text ?? '')) return false;
+  return iterationsIndependent(loop, index.text, facts).independent;
+}
+
+/**
+ * A file that writes prange in several compiled functions and never `parallel=True` has chosen serial loops (its
+ * parallelism comes from elsewhere, such as joblib's `n_jobs`, and numba threads would oversubscribe the cores): the
+ * finding is then a hint that says so.
+ */
+function serialByChoice(facts: FileFacts, text: string): string | undefined {
+  if (/parallel\s*=\s*True/.test(text)) return undefined;
+  const defs = new Set<number>();
+  for (const { def } of jitDefsWithPrange(facts, text)) defs.add(def);
+  return defs.size >= 2
+    ? `the file uses \`prange\` in ${defs.size} compiled functions and \`parallel=True\` in none: serial loops look like a choice here`
+    : undefined;
+}
+
+/** The start offsets of the `def` lines that precede each `prange(` call in the text (memoised per lint). */
+const prangeDefs = new WeakMap<FileFacts, { def: number }[]>();
+function jitDefsWithPrange(facts: FileFacts, text: string): { def: number }[] {
+  let found = prangeDefs.get(facts);
+  if (found) return found;
+  found = [];
+  const defLine = /^[ \t]*(?:async[ \t]+)?def[ \t]+\w+/gm;
+  const defs: number[] = [];
+  for (let m = defLine.exec(text); m; m = defLine.exec(text)) defs.push(m.index);
+  const call = /\bprange\s*\(/g;
+  for (let m = call.exec(text); m; m = call.exec(text)) {
+    let def = -1;
+    for (const d of defs) if (d < m.index) def = d;
+    if (def >= 0) found.push({ def });
+  }
+  prangeDefs.set(facts, found);
+  return found;
+}

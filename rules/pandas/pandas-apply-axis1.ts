@@ -11,9 +11,10 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  localDefinition,
   parameterNames,
   plainAssignments,
-  scopeBody,
+  scopeOf,
   stringLiteralValue,
   values,
 } from '../../server/analysis';
@@ -184,9 +185,7 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     }
   }
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
-  // `.apply(np.mean, axis=1)` is a DataFrame's signature (a Series' apply would hand `axis` to the function): an unknown
-  // receiver (`X[[c for c in cols]]` of a parameter) is taken for one; other callables need the kind known.
-  if (frameValue?.kind !== 'dataframe' && !(reduction && !builtin)) return;
+  if (frameValue?.kind !== 'dataframe' && !(reduction && !builtin && selectsColumns(frame))) return;
   const comments = hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   if (reduction && keywords.size === 1) {
     const text = reduction === 'std' || reduction === 'var' ? `${reduction}(axis=${axis}, ddof=0)` : `${reduction}(axis=${axis})`;
@@ -243,6 +242,22 @@ function reportNorm(call: Node, frame: Node, method: Node, keywords: Map<string,
 }
 
 /**
+ * `X[[g for g in group if g in X]]`, or a name the scope assigns that once: a selection of columns by a list. With
+ * `.apply(np.mean, axis=1)` after it, only a DataFrame fits (an ndarray indexed by a list has no `apply`), though the
+ * value layer does not know what `X`, a parameter, holds (pycaret's GroupFeatures.transform).
+ */
+function selectsColumns(frame: Node): boolean {
+  let value: Node | null = frame;
+  if (frame.type === 'identifier') {
+    const assigned = plainAssignments(scopeOf(frame), frame.text);
+    value = assigned.length === 1 && assigned[0].value.endIndex <= frame.startIndex ? assigned[0].value : null;
+  }
+  if (value?.type !== 'subscript') return false;
+  const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return keys.length === 1 && (keys[0]!.type === 'list' || keys[0]!.type === 'list_comprehension');
+}
+
+/**
  * `def pos(row): if row["delta"] > 0: return row["rmf"] else: return 0` handed to `df.apply(pos, axis=1)`: a def of the
  * file, taking the row alone, whose body only branches (`if`/`elif`/`else`) and returns, reading the row only as
  * `row["col"]` / `row.col` and combining it with numbers and names of its scope by arithmetic, comparisons and
@@ -250,7 +265,7 @@ function reportNorm(call: Node, frame: Node, method: Node, keywords: Map<string,
  * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
  */
 function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<string> } | null {
-  const def = localDef(func, call);
+  const def = localDefinition(func, call);
   if (!def || ctx.facts.binding(func.text)) return null;
   const params = parameterNames(def);
   if (params.length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
@@ -258,19 +273,6 @@ function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<s
   const columns = new Set<string>();
   if (!body || !branchesOnly(body, params[0], columns, true) || columns.size === 0) return null;
   return { columns };
-}
-
-/** The undecorated def named `func` among the statements of the call's scope or the module, defined once and not rebound. */
-function localDef(func: Node, call: Node): Node | null {
-  for (const scope of [scopeBody(call), call.tree.rootNode]) {
-    const defs = scope.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === func.text);
-    if (defs.length > 1) return null;
-    if (defs.length === 1) {
-      const owner = scope.type === 'module' ? scope : scope.parent;
-      return owner && plainAssignments(owner, func.text).length === 0 && defs[0]!.startIndex < call.startIndex ? defs[0] : null;
-    }
-  }
-  return null;
 }
 
 function branchesOnly(block: Node, row: string, columns: Set<string>, first: boolean): boolean {
@@ -297,7 +299,15 @@ function branchesOnly(block: Node, row: string, columns: Set<string>, first: boo
   );
 }
 
-const OPERAND_TYPES = new Set(['binary_operator', 'comparison_operator', 'boolean_operator', 'not_operator', 'unary_operator', 'parenthesized_expression']);
+const OPERAND_TYPES = new Set([
+  'conditional_expression',
+  'binary_operator',
+  'comparison_operator',
+  'boolean_operator',
+  'not_operator',
+  'unary_operator',
+  'parenthesized_expression',
+]);
 
 /** An expression of row columns, numbers and scope names, with no call: `row["mf"] > factor * row["close"] / 100`. */
 function rowOperand(node: Node, row: string, columns: Set<string>): boolean {

@@ -55,6 +55,7 @@ export {
   identifiersSpelledInFile,
   isDeclaredNonLocal,
   isVariable,
+  localDefinition,
   localOccurrences,
   nestedScopeOf,
   occurrences,

@@ -207,7 +207,7 @@ export interface RawFinding {
   quietOutsideHotCode?: boolean;
   /** Why this finding costs little wherever it stands (Report.lowImpact): it is ranked low with this reason. */
   lowImpact?: string;
-  /** Why this finding works over a whole data set (Report.wholeData): its rule's quietOutsideHotCode does not apply. */
+  /** Why this finding works over a whole data set (Report.wholeData): normal impact becomes high, with this reason. */
   wholeData?: string;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
@@ -606,7 +606,7 @@ export class Engine {
     const rule = this.rulesById.get(finding.ruleId);
     if (!rule || rule.query === '') return finding;
     // pandas/NumPy advice works over a whole frame or array wherever it stands, unless the rule (or this finding) says its cost shows only in hot code.
-    const quiet = (rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true) && !raw.wholeData;
+    const quiet = rule.quietOutsideHotCode === true || raw.quietOutsideHotCode === true;
     const overData = (rule.category === 'pandas' || rule.category === 'numpy') && !quiet;
     let impact: Impact;
     if (raw.carryImpact && raw.lastImpact) {
@@ -648,8 +648,9 @@ export class Engine {
     // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
     // low already (a test, an example) keeps its own reason.
     if (raw.lowImpact && placed.level !== 'low') return { level: 'low', reasons: [raw.lowImpact] };
-    // The rule's own reason the rows are the data's (a file read in the function), shown instead of the generic one.
-    if (raw.wholeData && placed.level === 'high' && overData) return { level: 'high', reasons: [raw.wholeData] };
+    // The rule's own reason the rows are a data set's (a file read in the function): ordinary code where the work runs
+    // over that data is hot for it, as a loop over data is; a test, an example or run-once code stays as it was placed.
+    if (raw.wholeData && placed.level === 'normal') return { level: 'high', reasons: [raw.wholeData] };
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
     return placed;

@@ -80,9 +80,9 @@ export interface Report {
   lowImpact?: string;
   /**
    * Why this finding works over a whole data set wherever it stands, as a clause for the hover ("over every row of the
-   * file read into `df`"): the rule sees that the rows are the data's own, not a handful. It overrides the rule's
-   * `quietOutsideHotCode` and ranks the finding as a pandas/NumPy construct over data (high, except in tests, examples
-   * and vendored or experiment folders).
+   * file read into `df`"): the rule sees that the rows are the data's own, not a handful. Where the finding would
+   * rank normal it ranks high with this reason, so a `quietOutsideHotCode` rule shows it; tests, examples, vendored or
+   * experiment folders and run-once code keep their low rank.
    */
   wholeData?: string;
   /**

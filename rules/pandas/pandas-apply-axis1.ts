@@ -11,6 +11,10 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  localDefinition,
+  parameterNames,
+  plainAssignments,
+  scopeOf,
   stringLiteralValue,
   values,
 } from '../../server/analysis';
@@ -130,6 +134,9 @@ const NUMPY_REDUCTIONS = new Map([
   ['numpy.amin', 'min'],
   ['numpy.median', 'median'],
   ['numpy.prod', 'prod'],
+  // `np.std(row)` calls the row Series' own `std` with ddof=0 (NumPy's default), not pandas' ddof=1.
+  ['numpy.std', 'std'],
+  ['numpy.var', 'var'],
 ]);
 
 /** Why a reduction's fix is unsafe: what can differ between the per-row call and the DataFrame method. */
@@ -164,11 +171,24 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     reportTuples(call, frame, ctx);
     return;
   }
-  if (values(ctx.facts).valueOf(frame)?.kind !== 'dataframe') return;
+  const frameValue = values(ctx.facts).valueOf(frame);
+  if (knownNotPandas(frameValue)) return;
+  if (func.type === 'identifier' && !builtin && keywords.size === 1) {
+    const row = rowFunction(func, call, ctx);
+    if (row) {
+      const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
+      ctx.report({
+        node: call,
+        message: `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only compares and combines the columns ${cols}: compute it on whole columns with \`np.where\` / \`np.select\``,
+      });
+      return;
+    }
+  }
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
+  if (frameValue?.kind !== 'dataframe' && !(reduction && !builtin && selectsColumns(frame))) return;
   const comments = hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   if (reduction && keywords.size === 1) {
-    const text = `${reduction}(axis=${axis})`;
+    const text = reduction === 'std' || reduction === 'var' ? `${reduction}(axis=${axis}, ddof=0)` : `${reduction}(axis=${axis})`;
     ctx.report({
       node: call,
       message: `Row-wise \`apply(${func.text}, axis=${axis})\` builds a Series per row to call \`${func.text}\` on it; \`${shownFrame(frame)}.${text}\` reduces every row at once`,
@@ -219,6 +239,103 @@ function reportNorm(call: Node, frame: Node, method: Node, keywords: Map<string,
     edits: direct && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? [replaceRange(method.startIndex, call.endIndex, direct)] : undefined,
     reason: NORM_REASON,
   });
+}
+
+/**
+ * `X[[g for g in group if g in X]]`, or a name the scope assigns that once: a selection of columns by a list. With
+ * `.apply(np.mean, axis=1)` after it, only a DataFrame fits (an ndarray indexed by a list has no `apply`), though the
+ * value layer does not know what `X`, a parameter, holds (pycaret's GroupFeatures.transform).
+ */
+function selectsColumns(frame: Node): boolean {
+  let value: Node | null = frame;
+  if (frame.type === 'identifier') {
+    const assigned = plainAssignments(scopeOf(frame), frame.text);
+    value = assigned.length === 1 && assigned[0].value.endIndex <= frame.startIndex ? assigned[0].value : null;
+  }
+  if (value?.type !== 'subscript') return false;
+  const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return keys.length === 1 && (keys[0]!.type === 'list' || keys[0]!.type === 'list_comprehension');
+}
+
+/**
+ * `def pos(row): if row["delta"] > 0: return row["rmf"] else: return 0` handed to `df.apply(pos, axis=1)`: a def of the
+ * file, taking the row alone, whose body only branches (`if`/`elif`/`else`) and returns, reading the row only as
+ * `row["col"]` / `row.col` and combining it with numbers and names of its scope by arithmetic, comparisons and
+ * `and`/`or`/`not`, with no call. Each branch is a condition on whole columns, so the function is an `np.where` /
+ * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
+ */
+function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<string> } | null {
+  const def = localDefinition(func, call);
+  if (!def || ctx.facts.binding(func.text)) return null;
+  const params = parameterNames(def);
+  if (params.length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
+  const body = def.childForFieldName('body');
+  const columns = new Set<string>();
+  if (!body || !branchesOnly(body, params[0], columns, true) || columns.size === 0) return null;
+  return { columns };
+}
+
+function branchesOnly(block: Node, row: string, columns: Set<string>, first: boolean): boolean {
+  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  return (
+    statements.length > 0 &&
+    statements.every((s, i) => {
+      if (s.type === 'expression_statement') return first && i === 0 && s.namedChild(0)?.type === 'string'; // a docstring
+      if (s.type === 'return_statement') {
+        const value = s.namedChild(0);
+        return !!value && rowOperand(value, row, columns);
+      }
+      if (s.type !== 'if_statement') return false;
+      const condition = s.childForFieldName('condition');
+      const consequence = s.childForFieldName('consequence');
+      if (!condition || !consequence || !rowOperand(condition, row, columns) || !branchesOnly(consequence, row, columns, false)) return false;
+      return s.childrenForFieldName('alternative').every((alt) => {
+        if (!alt) return true;
+        const cond = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
+        const blk = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
+        return (alt.type === 'else_clause' || (cond && rowOperand(cond, row, columns))) && !!blk && branchesOnly(blk, row, columns, false);
+      });
+    })
+  );
+}
+
+const OPERAND_TYPES = new Set([
+  'conditional_expression',
+  'binary_operator',
+  'comparison_operator',
+  'boolean_operator',
+  'not_operator',
+  'unary_operator',
+  'parenthesized_expression',
+]);
+
+/** An expression of row columns, numbers and scope names, with no call: `row["mf"] > factor * row["close"] / 100`. */
+function rowOperand(node: Node, row: string, columns: Set<string>): boolean {
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+    case 'true':
+    case 'false':
+      return true;
+    case 'identifier':
+      return node.text !== row;
+    case 'subscript': {
+      const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      const key = keys.length === 1 ? stringLiteralValue(keys[0]) : null;
+      if (node.childForFieldName('value')?.text !== row || key === null) return false;
+      columns.add(key);
+      return true;
+    }
+    case 'attribute': {
+      const obj = node.childForFieldName('object');
+      const attr = node.childForFieldName('attribute')?.text ?? '';
+      if (obj?.type !== 'identifier' || obj.text !== row || FRAME_ATTRIBUTES.has(attr) || attr.startsWith('_')) return false;
+      columns.add(attr);
+      return true;
+    }
+    default:
+      return OPERAND_TYPES.has(node.type) && node.namedChildren.every((c) => !c || c.type === 'comment' || rowOperand(c, row, columns));
+  }
 }
 
 /** The receiver as a message shows it: itself when it is a short name or attribute chain, else `df`. */

@@ -18,8 +18,9 @@ export default defineRule({
   docs: {
     why:
       'Iterating a Series in a comprehension boxes every element as a Python object and calls the method from the ' +
-      'interpreter. The `.str` and `.dt` accessors and column arithmetic do the same work in one vectorised call ' +
-      'and keep the index, so the result can be assigned straight back to the frame.',
+      'interpreter. The `.dt` accessor and column arithmetic do the same work in one vectorised call ' +
+      'and keep the index, so the result can be assigned straight back to the frame. The `.str` methods of an object ' +
+      'column still call Python per element: tidier, but only faster on a pyarrow string column, so those findings are hints.',
     instead: 'Use the accessor: `df["name"].str.upper()`, `df["ts"].dt.year`, `df["a"] * 2` (add `.tolist()` only if a list is needed).',
     example: {
       before: 'df = pd.read_csv("users.csv")\ndf["u"] = [s.upper() for s in df["name"]]',
@@ -52,9 +53,18 @@ export default defineRule({
       message: `List comprehension over \`${shown}\` works element by element; use \`${v.kind === 'arithmetic' ? v.text : shown + v.summary}\``,
       edits: hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex) ? undefined : [replaceNode(comp, text)],
       reason: VECTOR_FIX_REASONS[v.kind],
+      lowImpact: v.kind === 'str' ? STR_NOT_FASTER : undefined,
     });
   },
 });
+
+/**
+ * On an object column (pandas' default for strings) the `.str` methods call the Python method per element too: on
+ * 500,000 captions `.str.lower()` took 0.18 s where the comprehension took 0.13 s (pandas 1.5). The accessor is the
+ * tidier form, not a faster one, so its findings rank low (blind review: "lowercasing captions is trivial").
+ */
+const STR_NOT_FASTER =
+  'the `.str` methods of an object column call the Python method per element too: tidier, not faster (only a pyarrow string column makes them faster)';
 
 /** `df["u"] = [... for s in df["name"]]`: the target is a column of the frame `df["name"]` belongs to. */
 function assignedToSameFrame(comp: Node, series: Node): boolean {

@@ -13,6 +13,7 @@ import {
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
+  readFromFileReason,
   scopeBody,
   stringLiteralValue,
   usedAfter,
@@ -142,15 +143,49 @@ export default defineRule({
     // loading is the cost, not the row Series.
     if (construct?.type === 'for_statement' && costlyWorkEachPass(construct, ctx.facts)) return;
     if (construct && rowHandedOnWhole(construct, call)) return;
+    // A frame read from a file in this function: the loop visits the data set's every row wherever the function runs.
+    const wholeData = readFromFileReason(frame, ctx.facts) ?? undefined;
+    if (construct && recordsComprehension(construct, call)) {
+      ctx.report({
+        node: call,
+        construct,
+        message: `Each row becomes a Series only to be turned into a dict; \`${name}.to_dict("records")\` builds the same list of dicts at once (about 15x faster)`,
+        wholeData,
+      });
+      return;
+    }
     const column = columnFix(call, frame, ctx);
     if (column) {
-      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason });
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, wholeData });
       return;
     }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct, message, edits: edits ?? undefined });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined, wholeData });
   },
 });
+
+/**
+ * `[row.to_dict() for _, row in df.iterrows()]`: the comprehension's only work is the conversion, which
+ * `df.to_dict("records")` does without a Series per row. Not offered as a fix: iterrows() upcasts each row to one
+ * dtype, so an int column beside a float column gave floats where the records keep ints.
+ */
+function recordsComprehension(construct: Node, call: Node): boolean {
+  if (construct.type !== 'list_comprehension') return false;
+  const parts = construct.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const clause = parts[1];
+  if (parts.length !== 2 || clause.type !== 'for_in_clause' || !clause.childForFieldName('right')?.equals(call)) return false;
+  const names = clause.childForFieldName('left')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  const row = names.length === 2 && names[1].type === 'identifier' ? names[1].text : null;
+  const body = parts[0];
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  return (
+    row !== null &&
+    fn?.type === 'attribute' &&
+    fn.childForFieldName('object')?.text === row &&
+    fn.childForFieldName('attribute')?.text === 'to_dict' &&
+    (body.childForFieldName('arguments')?.namedChildCount ?? 1) === 0
+  );
+}
 
 /**
  * Each row Series is only handed on whole to the code's own function, the loop reading no field of it: as an argument (`fit_row(row, ...)`, a model trained

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callArguments, keywordValue, positionalArguments } from '../../server/analysis';
+import { callArguments, keywordValue, localDefinition, parameterNames, plainAssignments, positionalArguments, scopeOf, values } from '../../server/analysis';
 import { hasCommentBetween, replaceRange } from '../../server/fixes';
 
 /** Window reductions with a native Rolling/Expanding method of the same name. */
@@ -92,7 +92,9 @@ export default defineRule({
     why:
       '`Rolling.apply` and `Expanding.apply` call the function once per window, and by default (`raw=False`) build a new Series ' +
       'for each window first. The native methods (`.mean()`, `.sum()`, `.std()`, `.max()`, `.median()` ...) compute all ' +
-      'windows in one compiled pass, one to three orders of magnitude faster.',
+      'windows in one compiled pass, one to three orders of magnitude faster. A function of the code\'s own that only does NumPy ' +
+      'arithmetic on its window (a weighted sum, a mean absolute deviation, an argmax) is reported too: `engine="numba"` compiles ' +
+      'it (10 to 30 times faster on 200,000 rows), and most have a native composition.',
     instead:
       'Call the method on the window object: `s.rolling(20).mean()`, `s.expanding().max()`. Note that `np.std(x)` is `.std(ddof=0)`. ' +
       'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it.',
@@ -122,16 +124,27 @@ export default defineRule({
     attribute: (identifier) @apply)
   arguments: (argument_list) @args
   (#any-of? @window "rolling" "expanding")
+  (#eq? @apply "apply")) @call
+
+(call
+  function: (attribute
+    object: (identifier) @windowVar
+    attribute: (identifier) @apply)
+  arguments: (argument_list) @args
   (#eq? @apply "apply")) @call`,
   check(m, ctx) {
     const call = m.need('call');
+    const windowCall = m.get('windowCall') ?? heldWindow(m.get('windowVar'), ctx);
+    if (!windowCall) return;
     const args = callArguments(call);
     const fn = args[0];
     if (!fn || fn.type === 'keyword_argument') return;
-    // Only `raw=` may come with the function: engine=, args=, kwargs= change what runs.
+    // Only `raw` may come with the function (by keyword, or second by position): engine=, args=, kwargs= change what runs.
     const others = args.slice(1);
-    if (others.some((a) => a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'raw')) return;
-    const rawValue = keywordValue(call, 'raw');
+    const rawPositional = others[0] && others[0].type !== 'keyword_argument' ? others[0] : null;
+    if (rawPositional && rawPositional.type !== 'true' && rawPositional.type !== 'false') return;
+    if (others.slice(rawPositional ? 1 : 0).some((a) => a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'raw')) return;
+    const rawValue = rawPositional ?? keywordValue(call, 'raw');
     if (rawValue && rawValue.type !== 'true' && rawValue.type !== 'false') return;
     const raw = rawValue?.type === 'true';
     const apply = m.need('apply');
@@ -145,6 +158,16 @@ export default defineRule({
           ? numpyNative(ctx.facts.qualifiedName(fn))
           : null;
     if (!native) {
+      const numeric = numericWindowFunction(fn, call, ctx);
+      if (numeric) {
+        ctx.report({
+          node: apply,
+          message:
+            `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: pass \`engine="numba"\` ` +
+            `(with \`raw=True\`; needs numba) to compile it, or build it from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)`,
+        });
+        return;
+      }
       // No native method: the per-window Series is the avoidable part.
       if (raw || fn.type !== 'lambda') return;
       ctx.report({
@@ -160,7 +183,7 @@ export default defineRule({
       ctx.report({ node: apply, message });
       return;
     }
-    const reason = unsafeReason(native, raw, m.need('windowCall'));
+    const reason = unsafeReason(native, raw, windowCall);
     ctx.report({
       node: apply,
       message,
@@ -170,3 +193,114 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `r = s.rolling(20)` then `r.apply(f)`: the window call the name holds (its one assignment in the scope, which the value
+ * layer also knows to be a Rolling or Expanding object), or null.
+ */
+function heldWindow(name: Node | undefined, ctx: RuleContext): Node | null {
+  if (!name || values(ctx.facts).valueOf(name)?.kind !== 'rolling') return null;
+  const assigned = plainAssignments(scopeOf(name), name.text);
+  const value = assigned.length === 1 ? assigned[0].value : null;
+  const method = value?.type === 'call' ? value.childForFieldName('function') : null;
+  return method?.type === 'attribute' && ['rolling', 'expanding'].includes(method.childForFieldName('attribute')?.text ?? '') ? value : null;
+}
+
+/** Methods of an ndarray (or a window Series) that numba compiles and that keep the work in compiled code. */
+const ARRAY_METHODS = new Set(['mean', 'sum', 'max', 'min', 'std', 'var', 'argmax', 'argmin', 'prod', 'cumsum', 'cumprod', 'all', 'any']);
+/** Builtins of scalar or array arithmetic. */
+const NUMERIC_BUILTINS = new Set(['abs', 'min', 'max', 'len', 'float', 'int', 'sum', 'round']);
+const EXPRESSION_TYPES = new Set([
+  'identifier',
+  'integer',
+  'float',
+  'true',
+  'false',
+  'binary_operator',
+  'comparison_operator',
+  'boolean_operator',
+  'not_operator',
+  'unary_operator',
+  'parenthesized_expression',
+  'conditional_expression',
+  'subscript',
+  'slice',
+  'attribute',
+  'keyword_argument',
+  'argument_list',
+]);
+
+/**
+ * The window function as a message names it (\`_mad\`, "this lambda"), when it is one the code shows and it only does
+ * NumPy arithmetic on its one argument: a lambda, a def of the file, or the inner def a factory of the file returns
+ * (ta's `weighted_average(w)`), whose statements only assign names, branch and return, and whose calls are NumPy
+ * functions, numeric builtins or array reductions. Such a function compiles with `engine="numba"` (10-30x on 200,000
+ * rows, tested) and usually has a native composition; anything else (a model fit, a scipy call) is not reported.
+ */
+function numericWindowFunction(fn: Node, at: Node, ctx: RuleContext): string | null {
+  if (fn.type === 'lambda') {
+    const params = fn.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null) ?? [];
+    const body = fn.childForFieldName('body');
+    return params.length === 1 && params[0]!.type === 'identifier' && body && numericExpression(body, params[0]!.text, ctx) ? 'this lambda' : null;
+  }
+  const def = localDefinition(fn, at);
+  const body = def?.childForFieldName('body');
+  if (!def || !body || parameterNames(def).length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
+  return numericBlock(body, parameterNames(def)[0]!, ctx, true) ? `\`${def.childForFieldName('name')!.text}\`` : null;
+}
+
+function numericBlock(block: Node, param: string, ctx: RuleContext, first: boolean): boolean {
+  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  return (
+    statements.length > 0 &&
+    statements.every((s, i) => {
+      if (s.type === 'expression_statement') {
+        const e = s.namedChild(0);
+        if (first && i === 0 && e?.type === 'string') return true; // a docstring
+        const value = e?.type === 'assignment' ? e.childForFieldName('right') : null;
+        return e?.type === 'assignment' && e.childForFieldName('left')?.type === 'identifier' && !!value && numericExpression(value, param, ctx);
+      }
+      if (s.type === 'return_statement') {
+        const value = s.namedChild(0);
+        return !!value && numericExpression(value, param, ctx);
+      }
+      if (s.type !== 'if_statement') return false;
+      const condition = s.childForFieldName('condition');
+      const consequence = s.childForFieldName('consequence');
+      if (!condition || !consequence || !numericExpression(condition, param, ctx) || !numericBlock(consequence, param, ctx, false)) return false;
+      return s.childrenForFieldName('alternative').every((alt) => {
+        if (!alt) return true;
+        const cond = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
+        const blk = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
+        return (alt.type === 'else_clause' || (cond && numericExpression(cond, param, ctx))) && !!blk && numericBlock(blk, param, ctx, false);
+      });
+    })
+  );
+}
+
+/** Attributes of the window an ndarray has too: the pandas-only ones (`.iloc`, `.index`) would not compile. */
+const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'T']);
+
+function numericExpression(node: Node, param: string, ctx: RuleContext): boolean {
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments');
+    if (!fn || args?.type !== 'argument_list' || !args.namedChildren.every((a) => !a || a.type === 'comment' || numericExpression(a, param, ctx))) return false;
+    const qualified = ctx.facts.calleeName(node) ?? '';
+    if (qualified.startsWith('numpy.') && !qualified.startsWith('numpy.random.')) return true;
+    if (fn.type === 'identifier') return NUMERIC_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, node);
+    return (
+      fn.type === 'attribute' &&
+      ARRAY_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') &&
+      numericExpression(fn.childForFieldName('object')!, param, ctx)
+    );
+  }
+  if (!EXPRESSION_TYPES.has(node.type)) return false;
+  if (node.type === 'keyword_argument') return numericExpression(node.childForFieldName('value')!, param, ctx);
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object')!;
+    if (object.type === 'identifier' && object.text === param) return ARRAY_ATTRIBUTES.has(node.childForFieldName('attribute')?.text ?? '');
+    return numericExpression(object, param, ctx);
+  }
+  return node.namedChildren.every((c) => !c || c.type === 'comment' || numericExpression(c, param, ctx));
+}

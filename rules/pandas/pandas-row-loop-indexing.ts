@@ -3,6 +3,8 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   costlyWorkEachPass,
+  enclosingDef,
+  readFromFileReason,
   enclosingLoops,
   findDescendants,
   FRAME_ATTRIBUTES,
@@ -174,20 +176,35 @@ export default defineRule({
     const message = recurrence
       ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
       : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
+    const wholeData = wholeDataReason(frameNode, recurrence, loop, ctx);
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
     if (!plain) {
-      ctx.report({ node: loop, message });
+      ctx.report({ node: loop, message, wholeData });
       return;
     }
     const listed = listFix(loop, i, sized, ctx);
     if (listed) {
-      ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason });
+      ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason, wholeData });
       return;
     }
     const assigned = columnFix(loop, m.need('body'), i, sized, ctx);
-    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason });
+    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason, wholeData });
   },
 });
+
+/**
+ * Why the loop visits a data set's every row, so that it counts wherever it stands (see Report.wholeData): the frame is
+ * read from a file in this function, or the loop is a recurrence in a function. A recurrence (a smoothing filter, a
+ * trailing stop, a running index) is how a time series is computed from its whole history: in blind reviews of ta's
+ * indicators its `.iloc` loop over every bar was judged worth a change, at a hint.
+ */
+function wholeDataReason(frame: Node, recurrence: boolean, loop: Node, ctx: RuleContext): string | undefined {
+  const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
+  const read = owner ? readFromFileReason(owner, ctx.facts) : null;
+  if (read) return read;
+  if (!recurrence || !enclosingDef(loop)) return undefined;
+  return `a recurrence over every element of \`${frame.text.length <= 30 ? frame.text : 'the Series'}\`, one pandas lookup per element of its history`;
+}
 
 /**
  * The frame whose rows the loop visits, and whether it is the plain `range(len(df))` form the fixes

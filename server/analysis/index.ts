@@ -45,7 +45,7 @@ export {
   topLevelFunction,
 } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
-export { smallFrameReason } from './smallFrames';
+export { readFromFileReason, smallFrameReason } from './smallFrames';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,
@@ -55,6 +55,7 @@ export {
   identifiersSpelledInFile,
   isDeclaredNonLocal,
   isVariable,
+  localDefinition,
   localOccurrences,
   nestedScopeOf,
   occurrences,

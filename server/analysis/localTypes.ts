@@ -23,7 +23,7 @@ import { attributeReturns, baseValue, callReturns, methodReturns, type CallView,
 import { commonValue, sameKind, type Value, type ValueKind as AnyKind } from './values/kinds';
 import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleSource, type ModuleSummary } from './values/workspace';
 import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
-import { identifiersSpelledInFile } from './names';
+import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
 
@@ -448,6 +448,7 @@ export class LocalTypes {
       const key = keys[0];
       if (key.type === 'string' && !key.text.startsWith('f') && !key.text.startsWith('F')) return { kind: 'series' };
       if (key.type === 'list') return { kind: 'dataframe' };
+      if (isStrParameter(key)) return { kind: 'series', why: `\`${key.text}\` is a \`str\` parameter: one column` };
       const kt = this.evaluate(key, depth + 1);
       if (kt?.kind === 'series') return { kind: 'dataframe' };
       return null;
@@ -1259,6 +1260,29 @@ function addBindingsOf(n: Node, bindings: Map<string, Binding[]>, opaque: Set<st
     default:
       break;
   }
+}
+
+/**
+ * `key` names a parameter of its def annotated `str` (`def RSI(ohlc: DataFrame, column: str = "close")`) that the def
+ * never rebinds: `df[key]` selects one column, as with a string literal.
+ */
+function isStrParameter(key: Node): boolean {
+  if (key.type !== 'identifier') return false;
+  let def: Node | null = key.parent;
+  while (def && def.type !== 'function_definition') {
+    if (def.type === 'lambda' || def.type === 'class_definition' || COMPREHENSIONS.has(def.type)) return false;
+    def = def.parent;
+  }
+  if (!def) return false;
+  const param = def
+    .childForFieldName('parameters')
+    ?.namedChildren.find((p) => (p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && parameterName(p) === key.text);
+  if (param?.childForFieldName('type')?.text !== 'str') return false;
+  return plainAssignments(def, key.text).length === 0;
+}
+
+function parameterName(p: Node): string | undefined {
+  return p.type === 'typed_default_parameter' ? p.childForFieldName('name')?.text : p.namedChildren.find((c) => c?.type === 'identifier')?.text;
 }
 
 /** `x = value` (typed later: pending), `a, b = ...` (untyped); a bare annotation binds nothing. */

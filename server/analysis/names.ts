@@ -356,3 +356,32 @@ function coveredByLaterBinding(region: Node, read: Node, name: string): boolean 
   }
   return false;
 }
+
+/**
+ * The function a callable argument names, when the file shows it: `f` of an undecorated def among the statements of
+ * the scope around `at` (or of the module), defined once before `at` and never assigned; or `make(w)` of such a def
+ * whose body defines an inner def and ends by returning it (`def linear(w): def _compute(x): ...; return _compute`).
+ */
+export function localDefinition(callable: Node, at: Node): Node | null {
+  if (callable.type === 'call') {
+    const fn = callable.childForFieldName('function');
+    const factory = fn?.type === 'identifier' ? localDefinition(fn, at) : null;
+    const body = factory?.childForFieldName('body');
+    const last = body?.namedChildren.filter((s) => s !== null && s.type !== 'comment').at(-1);
+    const returned = last?.type === 'return_statement' ? last.namedChild(0) : null;
+    if (!body || returned?.type !== 'identifier') return null;
+    const inner = body.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === returned.text);
+    return inner.length === 1 && plainAssignments(factory!, returned.text).length === 0 ? inner[0] : null;
+  }
+  if (callable.type !== 'identifier') return null;
+  let scope: Node | null = at.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  for (const owner of [scope, at.tree.rootNode]) {
+    const body = owner?.type === 'function_definition' ? owner.childForFieldName('body') : owner;
+    if (!owner || !body) continue;
+    const defs = body.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === callable.text);
+    if (defs.length > 1) return null;
+    if (defs.length === 1) return plainAssignments(owner, callable.text).length === 0 && defs[0]!.startIndex < at.startIndex ? defs[0] : null;
+  }
+  return null;
+}

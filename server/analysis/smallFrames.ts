@@ -29,6 +29,26 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   return null;
 }
 
+/**
+ * Why the frame holds a data set's rows: in a function, the last assignment above the use reads it from a file
+ * (`df = pd.read_csv(path)`) that does not ship beside the code. A pass over its rows is a pass over the whole file, in
+ * code that runs wherever the function is called (a dataset's `__init__`, a transform): the file is the data, not a
+ * handful of results. At module level (a one-off script) and for files beside the code, null.
+ */
+export function readFromFileReason(frame: Node, facts: FileFacts): string | null {
+  if (frame.type !== 'identifier') return null;
+  const scope = scopeOf(frame);
+  if (scope.type !== 'function_definition') return null;
+  const latest = plainAssignments(scope, frame.text)
+    .filter((a) => a.value.endIndex <= frame.startIndex)
+    .at(-1)?.value;
+  if (latest?.type !== 'call') return null;
+  const callee = facts.calleeName(latest) ?? '';
+  const first = latest.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
+  if (!READERS.test(callee) || !first || besideCode(first, scope)) return null;
+  return `over every row of the file \`${frame.text}\` is read from (\`${callee.replace(/^pandas\./, 'pd.')}\`)`;
+}
+
 /** Methods that keep a handful of rows: `.head(n)`, `.tail(n)`, `.nlargest(n, col)`, `.nsmallest(n, col)`. */
 const TOP_ROWS = new Set(['head', 'tail', 'nlargest', 'nsmallest']);
 

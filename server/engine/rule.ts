@@ -79,6 +79,13 @@ export interface Report {
    */
   lowImpact?: string;
   /**
+   * Why this finding works over a whole data set wherever it stands, as a clause for the hover ("over every row of the
+   * file read into `df`"): the rule sees that the rows are the data's own, not a handful. Where the finding would
+   * rank normal it ranks high with this reason, so a `quietOutsideHotCode` rule shows it; tests, examples, vendored or
+   * experiment folders and run-once code keep their low rank.
+   */
+  wholeData?: string;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.

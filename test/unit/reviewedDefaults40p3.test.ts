@@ -84,3 +84,27 @@ describe('vendored copies and demo apps are low impact for every rule', () => {
   });
 });
 
+describe('leftover-breakpoint: where it stands does not make a breakpoint small, an except handler does', () => {
+  const RULE = 'leftover-breakpoint';
+
+  it('a live breakpoint at module level of a script, or in an example, keeps its severity', async () => {
+    const script = 'import pickle\nfrom pdb import set_trace\n\nexamples = pickle.load(open("a.p", "rb"))\nset_trace()\nprint(len(examples))\n';
+    for (const file of ['/proj/projects/data_generation/make.py', '/proj/examples/run.py']) {
+      const [f] = await ranked(RULE, script, file);
+      assert.equal(f?.severity, 'warning', file);
+    }
+  });
+
+  it('in an except handler it is a post-mortem stop, often kept on purpose: a hint that says so', async () => {
+    const handler = 'def run(rows):\n    try:\n        return [r * 2 for r in rows]\n    except Exception:\n        breakpoint()\n';
+    const [f] = await ranked(RULE, handler, '/proj/scripts/gen.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /in an `except` handler/);
+  });
+
+  it('in a test file it stays low', async () => {
+    const [f] = await ranked(RULE, 'def test_x():\n    breakpoint()\n', '/proj/tests/test_x.py');
+    assert.equal(f?.severity, 'hint');
+  });
+});
+

@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
@@ -823,9 +823,20 @@ function isMappedFunction(ref: Node, facts: FileFacts): boolean {
 function returnAround(node: Node): Node | null {
   for (const n of ancestors(node)) {
     if (n.type === 'return_statement') return n;
-    if (STOP_TYPES.has(n.type)) return null;
+    if (STOP_TYPES.has(n.type)) break;
   }
-  return null;
+  return statementBeforeReturn(node);
+}
+
+/**
+ * The statement holding node when the next statement of its block returns or raises: `self._save(results)` then
+ * `return` inside a loop (LAVIS' VQA evaluation) runs once, as the function leaves the loop. Null otherwise.
+ */
+function statementBeforeReturn(node: Node): Node | null {
+  const statement = enclosingStatement(node);
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'return_statement' || next?.type === 'raise_statement' ? statement : null;
 }
 
 function insideDefinitionNamed(node: Node, name: string): boolean {

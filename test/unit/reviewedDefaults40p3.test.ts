@@ -108,3 +108,40 @@ describe('leftover-breakpoint: where it stands does not make a breakpoint small,
   });
 });
 
+describe('per-item advice over a few items, or in a standalone script, is not in the default output', () => {
+  const SUM = 'reduction-over-list-comprehension';
+
+  it('any() over a name bound to a short list written in the code (three conditions per token)', async () => {
+    const src =
+      'def allowed(tokens, a, b, c):\n    conds = [a, b, c]\n    keep = []\n    for i, token in enumerate(tokens):\n        if not any([cond(token) for cond in conds]):\n            keep.append(i)\n    return keep\n';
+    assert.deepEqual(await ranked(SUM, src, '/proj/pkg/sampler.py'), []);
+    const [all] = await ranked(SUM, src, '/proj/pkg/sampler.py', { impact: 'all' });
+    assert.match(all!.impact!.reasons[0], /`conds`, 3 items written in the code/);
+    // Near miss: over the tokens themselves, in a loop over data, it is shown.
+    const over = 'def flags(batches):\n    out = []\n    for tokens in batches:\n        out.append(any([t.isupper() for t in tokens]))\n    return out\n';
+    assert.equal((await ranked(SUM, over, '/proj/pkg/sampler.py'))[0]?.severity, 'info');
+  });
+
+  it('in a standalone script (no package, a __main__ guard) it is low', async () => {
+    const src =
+      'import sys\n\ndef main(paths):\n    for p in paths:\n        lines = open(p).readlines()\n        print(any([l.startswith("#") for l in lines]))\n\nif __name__ == "__main__":\n    main(sys.argv[1:])\n';
+    await inProject({ 'pyproject.toml': '', 'pkg/__init__.py': '' }, async (top) => {
+      const [all] = await ranked(SUM, src, path.join(top, 'update_config.py'), { impact: 'all' });
+      assert.match(all!.impact!.reasons[0], /standalone script/);
+      // Near miss: the same code in a package module.
+      const [inPackage] = await ranked(SUM, src, path.join(top, 'pkg/update_config.py'));
+      assert.equal(inPackage?.severity, 'info');
+    });
+  });
+
+  it('a function called in a loop just before a return runs once: not hot for append-loop-to-comprehension', async () => {
+    const RULE = 'append-loop-to-comprehension';
+    const save = 'def save(results):\n    rows = []\n    for r in results:\n        rows.append(str(r))\n    return rows\n\n';
+    const once = save + 'def evaluate(results):\n    for r in results:\n        if r is None:\n            save(results)\n            return\n';
+    assert.equal((await ranked(RULE, once, '/proj/pkg/task.py'))[0]?.severity, 'hint');
+    // Near miss: called on every pass, it is hot.
+    const each = save + 'def evaluate(batches):\n    for results in batches:\n        save(results)\n';
+    assert.equal((await ranked(RULE, each, '/proj/pkg/task.py'))[0]?.severity, 'info');
+  });
+});
+

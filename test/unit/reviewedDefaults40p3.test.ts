@@ -145,3 +145,19 @@ describe('per-item advice over a few items, or in a standalone script, is not in
   });
 });
 
+describe('list-accumulating-batch-loader: a public method is an interface whose callers are out of view', () => {
+  const RULE = 'list-accumulating-batch-loader';
+  const body =
+    '(self, filename):\n        examples = []\n        for line in open(filename):\n            examples.append(line.split("\\t"))\n        return examples\n';
+
+  it('is a hint on a public method, saying what is not known', async () => {
+    const [f] = await ranked(RULE, `class LabelSentenceReader:\n    def get_examples${body}`, '/proj/pkg/readers.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /if no caller needs a list/);
+  });
+
+  it('keeps its severity on a private method (near miss)', async () => {
+    const [f] = await ranked(RULE, `class LabelSentenceReader:\n    def _read_examples${body}`, '/proj/pkg/readers.py');
+    assert.equal(f?.severity, 'info');
+  });
+});

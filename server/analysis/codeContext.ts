@@ -137,8 +137,8 @@ const MAIN_GUARD = /^__name__==(['"])__main__\1$|^(['"])__main__\2==__name__$/;
  */
 export function isStandaloneScript(filePath: string | undefined, root: Node, files: FileProbe): boolean {
   if (!filePath?.endsWith('.py') || isTestFile(filePath) || isPackageModule(filePath, files)) return false;
-  // Unknown without a file system: isPackageModule is false for every file there.
-  if (files === NO_FILE_SYSTEM) return false;
+  // Unknown without a file system, or for a folder it cannot see (an unsaved buffer): isPackageModule is false there.
+  if (files === NO_FILE_SYSTEM || !files.exists(path.dirname(filePath))) return false;
   return root.namedChildren.some(
     (stmt) => stmt?.type === 'if_statement' && MAIN_GUARD.test(stmt.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? ''),
   );

@@ -65,6 +65,9 @@ export default defineRule({
       if (base && ENUM_BASES.test(base.text)) return;
     }
     const methodName = method.childForFieldName('name')?.text ?? 'method';
+    // `@lru_cache(None) def warning_once(self, *args): self.warning(*args)`: the cache is the point, a guard that emits
+    // each message once (accelerate's and transformers' logger adapters), and the logger lives as long as its module.
+    if (onlyEmitsMessages(method)) return;
     const params = method.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
     const maxsize = expr.type === 'call' ? (keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0)) : null;
     const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
@@ -89,6 +92,22 @@ export default defineRule({
     });
   },
 });
+
+/** Calls that emit a message: logging methods, `warnings.warn`, `print`. */
+const EMITS = /(^|\.)(warn|warning|info|debug|error|critical|exception|log|print)$/;
+
+/** The method's body (its docstring aside) only emits messages: `self.warning(*args, **kwargs)`. */
+function onlyEmitsMessages(method: Node): boolean {
+  const statements = (method.childForFieldName('body')?.namedChildren ?? []).filter((s): s is Node => s !== null && s.type !== 'comment');
+  const work = statements.filter((s, i) => !(i === 0 && s.type === 'expression_statement' && s.namedChild(0)?.type === 'string'));
+  return (
+    work.length > 0 &&
+    work.every((s) => {
+      const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
+      return call?.type === 'call' && EMITS.test(call.childForFieldName('function')?.text ?? '');
+    })
+  );
+}
 
 /**
  * The method may implement an interface: a dunder, a method a base class or a subclass of this file also defines, or

@@ -63,6 +63,9 @@ function onlyWhenKeyMissing(store: Node): boolean {
   return cond?.type === 'comparison_operator' && cond.text.replace(/\s+/g, ' ') === `${key.text} not in ${container.text}`;
 }
 
+/** A name for several data loaders or datasets (`data_loaders`, `self.dataloaders`, `datasets`), not for their items. */
+const COLLECTION_OF_SOURCES = /^[\w.]*(loaders|datasets)$/i;
+
 /** A `range` reaching this literal count is bulk by itself: `range(1_000_000)`. */
 const BULK_COUNT = 1000;
 
@@ -73,6 +76,8 @@ const BULK_COUNT = 1000;
  */
 function yieldsDataItems(iterable: Node | null, facts: FileFacts): boolean {
   if (!iterable) return false;
+  // `[IterLoader(x) for x in data_loaders]`: a collection of loaders or datasets holds a handful, one per split or task.
+  if (COLLECTION_OF_SOURCES.test(iterable.text)) return false;
   if (isDataIterable(iterable, facts)) return true;
   if (iterable.type !== 'call') return false;
   const fn = iterable.childForFieldName('function')?.text ?? '';

@@ -33,7 +33,9 @@ export default defineRule({
     why:
       'A leftover `breakpoint()` or `pdb.set_trace()` stops the program and waits for a debugger command: a ' +
       'training job, a data pipeline or a service worker hangs silently on it (or fails when stdin is closed). ' +
-      '`pdb.set_trace()` also ignores `PYTHONBREAKPOINT=0`, so it cannot be switched off from outside.',
+      '`pdb.set_trace()` also ignores `PYTHONBREAKPOINT=0`, so it cannot be switched off from outside. It halts an ' +
+      'example or a one-off script as surely as a service, so it keeps its severity there; in an `except` handler it ' +
+      'stops only on failure, a post-mortem hook often kept on purpose, and is a hint.',
     instead:
       'Delete it. While debugging, prefer `breakpoint()` over `import pdb; pdb.set_trace()`: it honours ' +
       '`PYTHONBREAKPOINT` (set it to 0 to disable all breakpoints, or to `ipdb.set_trace` to pick a debugger).',
@@ -43,6 +45,8 @@ export default defineRule({
     },
   },
   fix: { safety: 'safe', title: 'Remove the breakpoint' },
+  // A breakpoint halts an example or a one-off script as surely as a service: where it stands does not make it small.
+  mattersAnywhere: true,
   query: `
 (expression_statement
   (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call
@@ -55,10 +59,15 @@ export default defineRule({
     if (!what) return;
     if (isDeliberate(ctx, statement)) return;
     const edits = removalEdits(ctx, statement);
+    const handler = inExceptHandler(statement);
     ctx.report({
       node: call,
-      message: `\`${what}()\` left in the code: it stops the program and waits for a debugger; remove it`,
+      message: handler
+        ? `\`${what}()\` in an \`except\` handler stops the program when the \`try\` fails; remove it unless the post-mortem stop is meant`
+        : `\`${what}()\` left in the code: it stops the program and waits for a debugger; remove it`,
       edits: edits ?? undefined,
+      // A stop only on failure, to inspect it, is how a one-off script is debugged on purpose (`except: set_trace()`).
+      ...(handler ? { lowImpact: 'in an `except` handler: a post-mortem stop on failure, often kept on purpose' } : {}),
     });
   },
 });
@@ -69,6 +78,14 @@ function debuggerCall(facts: FileFacts, call: Node): string | null {
   const q = facts.qualifiedName(fn);
   if (!q || !DEBUGGERS.has(q) || isShadowed(facts, rootName(fn), call)) return null;
   return fn.text;
+}
+
+/** True inside an `except` clause of the statement's own function (or module). */
+function inExceptHandler(statement: Node): boolean {
+  for (let n = statement.parent; n && n.type !== 'function_definition' && n.type !== 'lambda'; n = n.parent) {
+    if (n.type === 'except_clause' || n.type === 'except_group_clause') return true;
+  }
+  return false;
 }
 
 /** Kept on purpose: gated by a debug flag, or marked `# noqa` on its line. */

@@ -125,12 +125,24 @@ export default defineRule({
     // A caller in this file that treats the result as a list (`if load(p):`, `len(...)`, `[0]`) would
     // break: a generator is always true, has no length and cannot be indexed.
     if (identifiersSpelledInFile(ctx.facts, fname).some(callNeedsList)) return;
+    // A public method is an interface (sentence-transformers' readers' `get_examples`): callers in other files may take
+    // `len()` of the result or index it, which a generator breaks. Where they are not in view, the change is the reader's call.
+    const api = isPublicMethod(fn);
     ctx.report({
       node: m.need('fname'),
-      message: `\`${fname}\` reads a stream into list \`${result}\` and returns it whole; \`yield\` the items to stream them instead`,
+      message: api
+        ? `\`${fname}\` reads a stream into list \`${result}\` and returns it whole; if no caller needs a list (\`len\`, indexing), \`yield\` the items instead`
+        : `\`${fname}\` reads a stream into list \`${result}\` and returns it whole; \`yield\` the items to stream them instead`,
+      ...(api ? { lowImpact: 'a public method: its callers, out of view, may need the list (`len`, indexing)' } : {}),
     });
   },
 });
+
+/** A method of a class whose name does not start with `_`. */
+function isPublicMethod(fn: Node): boolean {
+  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return holder?.parent?.type === 'class_definition' && !(fn.childForFieldName('name')?.text ?? '').startsWith('_');
+}
 
 /** What a def's docstring says it returns or outputs: "a list of …", ":rtype: list", "Returns: list". */
 const DOCUMENTED_LIST = /(\breturns?\b|\boutputs?\b|:rtype:)[^.]{0,80}?\blist\b/i;

@@ -1,11 +1,13 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { compiledByNumba, FileFacts, findDescendants, isLiteral } from '../../server/analysis';
+import { compiledByNumba, FileFacts, findDescendants, isLiteral, isStandaloneScript, SMALL_LOOP, valueBoundOnce } from '../../server/analysis';
 import { deleteLines, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/fixes';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
 // size up front) and the generator saves little memory, since the tuple holds every item anyway.
 const REDUCERS = ['sum', 'min', 'max', 'any', 'all', 'set', 'frozenset', 'dict'];
+/** Why a finding in a standalone script (codeContext's isStandaloneScript) is low impact. */
+const STANDALONE_SCRIPT = 'in a standalone script, run once per command: the saving is paid once, not per call of a library';
 /** These stop early, so with a lazy argument later elements may never be evaluated. */
 const SHORT_CIRCUIT = new Set(['any', 'all']);
 /**
@@ -188,6 +190,7 @@ export default defineRule({
     // iteration, its side effects and its exceptions (Ruff's C419 fix is unsafe for this reason).
     const unsafe = SHORT_CIRCUIT.has(fn.text) && !shortCircuitIsSafe(comp, ctx.facts);
     const readsAll = memoryOnly(fn.text);
+    const few = namedSmallDomain(comp, ctx.facts);
     ctx.report({
       node: comp,
       message: readsAll
@@ -201,9 +204,41 @@ export default defineRule({
       reason: unsafe
         ? `\`${fn.text}\` stops early on a generator: the rest of the iteration no longer runs, nor its calls and exceptions (an iterator is left part-consumed, a KeyError is no longer raised)`
         : undefined,
+      // `any([cond(t) for cond in conds])` with `conds = [a, b, c]`: a few items, however often it runs.
+      ...(few
+        ? { lowImpact: `it iterates ${few}: an early stop or a list saves a few items at most` }
+        : isStandaloneScript(ctx.filePath, ctx.facts.root, ctx.files)
+          ? { lowImpact: STANDALONE_SCRIPT }
+          : {}),
     });
   },
 });
+
+/**
+ * The comprehension's one loop runs over a name bound once to a short literal display, as `conds = [a, b, c]` in its
+ * function or `REMOVE = [...]` (an UPPER_CASE constant) at module level: how it reads (`\`conds\`, 3 items written in
+ * the code`), or null.
+ */
+function namedSmallDomain(comp: Node, facts: FileFacts): string | null {
+  const clauses = comp.namedChildren.filter((c) => c?.type === 'for_in_clause');
+  const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+  if (it?.type !== 'identifier') return null;
+  const value = valueBoundOnce(it) ?? moduleConstant(facts, it.text);
+  if (!value || !['list', 'tuple', 'set'].includes(value.type) || value.namedChildCount > SMALL_LOOP) return null;
+  if (value.namedChildren.some((c) => c?.type === 'list_splat')) return null;
+  return `\`${it.text}\`, ${value.namedChildCount} items written in the code`;
+}
+
+/** The value of an UPPER_CASE name assigned once at module level and nowhere rebound by a plain assignment there. */
+function moduleConstant(facts: FileFacts, name: string): Node | null {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) return null;
+  const values: Node[] = [];
+  for (const stmt of facts.root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type === 'assignment' && a.childForFieldName('left')?.text === name && a.childForFieldName('right')) values.push(a.childForFieldName('right')!);
+  }
+  return values.length === 1 ? values[0] : null;
+}
 
 interface BracketLines {
   /** Start of the `[` line, and of the `]` line; end of the `]` line, its line break included. */

@@ -86,10 +86,27 @@ function mayBePatched(ctx: RuleContext, call: Node): boolean {
 }
 
 /** The rule's report for a fix: unsafe where `open` may be patched (the reason a caller gives wins). */
-function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string, quietOutsideHotCode = false): void {
+function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string, quietOutsideHotCode = false, lowImpact?: string): void {
   const why = reason ?? (mayBePatched(ctx, call) ? MAY_BE_PATCHED : undefined);
-  ctx.report({ node: call, message, edits, safety: why ? 'unsafe' : 'safe', reason: why, ...(quietOutsideHotCode ? { quietOutsideHotCode } : {}) });
+  ctx.report({
+    node: call,
+    message,
+    edits,
+    safety: why ? 'unsafe' : 'safe',
+    reason: why,
+    // A reason it costs little ranks it low (a hint) everywhere; quiet would drop it from the default output altogether.
+    ...(lowImpact ? { lowImpact } : quietOutsideHotCode ? { quietOutsideHotCode } : {}),
+  });
 }
+
+/**
+ * Why a handle that nothing holds for long costs little wherever it stands: CPython closes a file as its last reference
+ * goes. A blind review judged every such finding noise, in loops over annotation files too (LAVIS' `json.load(open(p))`
+ * per dataset file, sentence-transformers' evaluators appending one CSV row and closing it by hand).
+ */
+const CLOSED_AT_ONCE = 'read or written whole within one statement: CPython closes the file as the statement ends';
+const CLOSED_AFTER_FEW = 'closed by hand with no loop in between: an exception there leaves it open only until the traceback goes';
+const READ_UNTIL_RETURN = 'read only, through its reader: CPython closes it with the reader, and no written data can be lost';
 
 function consumerKind(call: Node, ctx: RuleContext): Consumer {
   const fn = call.childForFieldName('function');
@@ -144,7 +161,9 @@ export default defineRule({
       'A file object owns an OS handle and, for writes, a buffer. Without `with`, it is closed only by an explicit ' +
       '`close()` that an exception can skip, or whenever the garbage collector gets to it: other interpreters ' +
       '(PyPy) and reference cycles delay that, leaking handles in long-running jobs and leaving written data unflushed. ' +
-      'Python also emits a `ResourceWarning` for files that were never closed.',
+      'Python also emits a `ResourceWarning` for files that were never closed. Where nothing holds the file for long (read ' +
+      'or written whole in one statement, iterated by its loop alone, closed by hand with no loop using it in between, read ' +
+      'through a csv reader) CPython closes it promptly, so those findings are hints.',
     instead: 'Open files in a `with` statement: `with open(path) as f: data = f.read()`. The file is closed when the block ends, even on error.',
     example: {
       before: 'text = open(path).read()\n\nf = open(out, "w")\nf.write(text)\nf.close()',
@@ -255,10 +274,10 @@ function consumedAtOnce(generator: Node, ctx: RuleContext): boolean {
 function reportInline(ctx: RuleContext, call: Node, message: string): void {
   const edits = inlineEdits(ctx, call);
   if (!edits) {
-    ctx.report({ node: call, message, quietOutsideHotCode: true });
+    ctx.report({ node: call, message, lowImpact: CLOSED_AT_ONCE });
     return;
   }
-  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS, true);
+  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS, true, CLOSED_AT_ONCE);
 }
 
 function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: boolean } | null {
@@ -314,7 +333,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
   const scope = scopeOf(loop);
   const name = handleName(scope);
   if (!name || !ownsLines(ctx.text, loop) || hasMultilineString(loop) || !(loop.parent?.type === 'block' || loop.parent?.type === 'module')) {
-    ctx.report({ node: call, message, quietOutsideHotCode: true });
+    ctx.report({ node: call, message, lowImpact: LOOP_CLOSES });
     return;
   }
   const indent = indentAt(ctx.text, loop.startIndex);
@@ -327,8 +346,10 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
     .split(/(\r\n|\r|\n)/)
     .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part))
     .join('');
-  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, true);
+  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, true, LOOP_CLOSES);
 }
+
+const LOOP_CLOSES = 'iterated by its loop alone: CPython closes the file as the loop ends';
 
 /** Reading and writing helpers that use a file without keeping it. */
 const FILE_BORROWERS = /^(json|pickle|marshal|yaml|tomllib|tomli|plistlib|csv|shutil)\./;
@@ -348,7 +369,14 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   // between. Also when the open ends a `try` body and the close starts its `else:` clause.
   if (closes && closes.parent?.type === 'expression_statement' && nextOnSuccess(stmt)?.equals(closes.parent)) return;
   if (!closes || wrapped) {
-    ctx.report({ node: call, message: closes ? message : `\`${opened(call)}()\` result \`${name}\` is never closed; use \`with\`` });
+    // Never closed, only read, and reachable only through its reader (`csv.reader(open(p))` in sentence-transformers'
+    // legacy readers): CPython closes it with the reader, at the latest when the function returns.
+    const readOnly = !closes && wrapped && readOnlyMode(call);
+    ctx.report({
+      node: call,
+      message: closes ? message : `\`${opened(call)}()\` result \`${name}\` is never closed; use \`with\``,
+      ...(readOnly && scope.type === 'function_definition' ? { lowImpact: READ_UNTIL_RETURN } : {}),
+    });
     return;
   }
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
@@ -361,8 +389,47 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   // and an error leaks one handle until the traceback goes: it matters where that code runs per item (shap's save_html).
   const pathOrFile = scope.type === 'function_definition' && parameterNames(scope).includes(name) && !closes.parent?.parent?.equals(stmt.parent!);
   const quiet = closedAfterStraightLine(stmt, closes) || pathOrFile;
-  if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet);
-  else ctx.report({ node: call, message: handMessage, ...(quiet ? { quietOutsideHotCode: true } : {}) });
+  // Held across no loop (sentence-transformers' evaluators appending one CSV row, then closing): an exception between
+  // leaves one handle open until the traceback goes, and CPython then closes and flushes it.
+  const low = !loopBetween(stmt, closes, name) ? CLOSED_AFTER_FEW : undefined;
+  if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet, low);
+  else ctx.report({ node: call, message: handMessage, ...(low ? { lowImpact: low } : quiet ? { quietOutsideHotCode: true } : {}) });
+}
+
+/**
+ * A loop that uses the file runs between the open and its close: among the statements of the close's block from the one holding the open
+ * up to the close (a file parsed or written line by line). Unknown shapes (the close in a nested block) count as one.
+ */
+function loopBetween(open: Node, close: Node, name: string): boolean {
+  const closeStmt = close.parent;
+  const block = closeStmt?.parent;
+  let first: Node | null = open;
+  while (first && !first.parent?.equals(block!)) first = first.parent;
+  if (!closeStmt || !first) return true;
+  const isLoop = (n: Node) => n.type === 'for_statement' || n.type === 'while_statement';
+  // Only a loop that uses the file: one building the row to write (sentence-transformers' evaluators) is over by then.
+  const usesFile = (loop: Node) => occurrences(loop, name).length > 0;
+  for (let s: Node | null = first; s && !s.equals(closeStmt); s = s.nextNamedSibling) {
+    if (isLoop(s) && usesFile(s)) return true;
+    if (
+      findDescendants(
+        s,
+        (n) => isLoop(n) && usesFile(n),
+        (n) => SCOPES.has(n.type),
+      ).length > 0
+    )
+      return true;
+  }
+  return false;
+}
+
+/** The call opens for reading only: no mode, or a literal mode without `w`, `a`, `x` or `+`. */
+function readOnlyMode(call: Node): boolean {
+  const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+  const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'mode');
+  const mode = keyword ? keyword.childForFieldName('value') : args[1]?.type === 'keyword_argument' ? undefined : args[1];
+  if (!mode) return true;
+  return mode.type === 'string' && !/[wax+]/.test(mode.text.replace(/^[a-zA-Z]*['"]/, ''));
 }
 
 /** Loops and nested blocks: work between an open and its close that can run long or raise halfway. */

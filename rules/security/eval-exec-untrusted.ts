@@ -159,6 +159,8 @@ export default defineRule({
       if (def && codeVariable && EXECUTOR_FUNCTION.test(def.childForFieldName('name')?.text ?? '')) return;
       if (isConsoleMethod(ctx.facts, def)) return;
     }
+    // `eval(alias2name[dataset] + '_classes()')` with the table traced to nothing outside: the text is a fixed entry.
+    if (origin === null && entryOfTable(source, def)) return;
     if (isOneOfLiterals(source, call) || isValidatedText(source, call) || onlyCheckedPieces(ctx.facts, source, call)) return;
     if (evaluatesAnnotation(source, def) || evaluatesInCallersFrame(args.slice(1))) return;
     // `eval(args.decoder_layers)`, `eval(sys.argv[1])`: the program's own command line, environment or parsed
@@ -670,6 +672,8 @@ function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null 
       const p = id.parent;
       if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) continue;
       if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
+      // `alias2name[dataset]`: the key only picks an entry; the text is the table's value (the table is visited too).
+      if (isKeyIntoTable(id, params)) continue;
       const name = id.text;
       if (def && readsFieldOfTypedObject(def, id)) continue;
       // In a web or LLM module a parameter named `args` may be request data: only elsewhere is it the parsed configuration.
@@ -691,6 +695,29 @@ function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null 
     return null;
   };
   return visit(expr, 0) ?? (invoker ? INVOKER_ORIGIN : null);
+}
+
+/** Text made only of a named table's entry (`names[key]`, the table not a parameter) and plain strings joined by `+`. */
+function entryOfTable(n: Node, def: Node | null): boolean {
+  if (n.type === 'parenthesized_expression') return n.namedChild(0) !== null && entryOfTable(n.namedChild(0)!, def);
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
+    const parts = [n.childForFieldName('left'), n.childForFieldName('right')];
+    return parts.some((x) => x?.type !== 'string') && parts.every((x) => x !== null && (isPlainString(x) || entryOfTable(x, def)));
+  }
+  const key = n.type === 'subscript' ? n.childrenForFieldName('subscript').find((k) => k !== null && k.type === 'identifier') : null;
+  return !!key && isKeyIntoTable(key, def ? parameterNames(def) : []);
+}
+
+/**
+ * The identifier is the whole key of a subscript of a named table that is not itself a parameter: `names[dataset]`
+ * (mmseg's `eval(alias2name[dataset] + '_classes()')`). What the lookup returns is the table's entry, not the key.
+ */
+function isKeyIntoTable(id: Node, params: readonly string[]): boolean {
+  const p = id.parent;
+  if (p?.type !== 'subscript') return false;
+  const table = p.childForFieldName('value');
+  const keys = p.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
+  return table?.type === 'identifier' && !params.includes(table.text) && keys.length === 1 && keys[0]!.equals(id);
 }
 
 /**

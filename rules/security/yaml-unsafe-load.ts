@@ -2,7 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { below, keywordArgument, pinnedCeiling, valuesAssignedTo, type Version } from '../../server/analysis';
+import { below, findDescendants, keywordArgument, pinnedCeiling, valuesAssignedTo, type Version } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -138,6 +138,9 @@ export default defineRule({
       return;
     }
     if (loaderName && !UNSAFE_LOADERS.has(loaderName)) return;
+    // `try: yaml.load(f, Loader=yaml.FullLoader)` / `except: yaml.load(f)`: the fallback for a PyYAML too old to have
+    // FullLoader (before 5.1); the `try` is what runs, and what is reported.
+    if (!loader && isOldPyYamlFallback(call, stream)) return;
     const what = loader ? `with \`${loader.text}\`` : 'without a Loader (a TypeError since PyYAML 6, an unsafe default before)';
     // Custom tag constructors registered on the default loader would be lost by safe_load: no automatic fix.
     const customTags = /\badd_(multi_)?constructor\s*\(/.test(ctx.text);
@@ -161,6 +164,18 @@ function safeLoadEdits(text: string, fn: Node, args: Node[], loaderArg: Node | n
     if (/#/.test(text.slice(args[0].endIndex, loaderArg.endIndex))) return undefined;
   }
   return edits;
+}
+
+/** The call is in an `except` handler whose `try` loads the same stream with an explicit Loader. */
+function isOldPyYamlFallback(call: Node, stream: Node): boolean {
+  let handler: Node | null = call.parent;
+  while (handler && handler.type !== 'except_clause' && handler.type !== 'function_definition') handler = handler.parent;
+  const attempt = handler?.type === 'except_clause' ? handler.parent?.childForFieldName('body') : null;
+  if (!attempt) return false;
+  return findDescendants(attempt, (n) => n.type === 'call').some((c) => {
+    const first = c.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
+    return /(^|\.)load(_all)?$/.test(c.childForFieldName('function')?.text ?? '') && first?.text === stream.text && !!keywordArgument(c, 'Loader');
+  });
 }
 
 /** A string literal without interpolation: YAML written in the code itself. */

@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
+import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
@@ -49,7 +49,31 @@ const EXPERIMENT = 'in research code kept beside the project: run by hand, rarel
  * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
-const VENDORED_FOLDERS = new Set(['external', 'externals', 'vendor', 'vendored', '_vendor', 'third_party', 'thirdparty', '3rdparty']);
+const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
+/**
+ * Packages other projects copy in whole, under a folder of their own package: LAVIS ships OpenMMLab's mmcv and mmseg in
+ * lavis/common/annotator/uniformer/. A folder of that name below the project's top package is such a copy; the project's
+ * own top package of that name (mmcv's repository) is not.
+ */
+const COPIED_PACKAGES = new Set([
+  'mmcv',
+  'mmcv_custom',
+  'mmseg',
+  'mmdet',
+  'mmdet3d',
+  'mmengine',
+  'mmpose',
+  'mmocr',
+  'mmcls',
+  'mmaction',
+  'detectron2',
+  'timm',
+  'taming',
+  'basicsr',
+]);
+/** Python modules that make a file a Streamlit or Gradio app: an interactive demo, run and watched by hand. */
+const DEMO_APP_MODULES = ['streamlit', 'gradio'];
+const DEMO_APP = 'in a Streamlit or Gradio app: an interactive demo, run and watched by hand';
 /**
  * Top folders of a repository's developer tooling (benchmarks/ for asv, ci/, dev/): scripts run by hand. Only directly
  * below the project's top folder (a package's own `benchmark` module is library code), and not `tools/`, which in
@@ -166,11 +190,26 @@ function outsideOwnPackage(filePath: string | undefined, files: FileProbe = NO_F
   const root = markedRootOf(path.dirname(filePath), files);
   const name = root ? distributionOf(root, files) : null;
   if (!root || !name) return false;
-  const home = [path.join(root, name), path.join(root, 'src', name)].find((dir) => files.exists(path.join(dir, '__init__.py')));
+  // An organisation's prefix is not part of the package: salesforce-lavis ships `lavis`.
+  const names = [name, name.replace(/^[a-z0-9]+_/, '')];
+  const home = names.flatMap((n) => [path.join(root, n), path.join(root, 'src', n)]).find((dir) => files.exists(path.join(dir, '__init__.py')));
   if (!home) return false;
   // A top-level module beside the packaging file (a project's setup.py, conftest.py, or a single-module project) is not a script folder.
   if (path.dirname(filePath) === root) return false;
   return !filePath.startsWith(home + path.sep);
+}
+
+/**
+ * Code copied in from another project: a vendored folder (third_party/, external/, _vendor/) or, below the project's
+ * top package, a folder named as a package projects copy whole (COPIED_PACKAGES). Its maintainers change it upstream.
+ */
+export function isVendoredCopy(filePath: string | undefined, project: ProjectPlace = {}): boolean {
+  if (!filePath) return false;
+  if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return true;
+  // Without a known top folder, `mmcv/ops/x.py` may be mmcv's own repository: only a rooted path tells.
+  const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
+  const own = folders[0] === 'src' ? 2 : 1;
+  return rooted && folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()));
 }
 
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
@@ -213,9 +252,8 @@ export function impactOf(
   previous?: Impact,
   savesPerItem = false,
 ): Impact {
-  if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
-  if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
-  if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [VENDORED] };
+  const notOwn = notOwnCodeImpact(node, facts, filePath, project);
+  if (notOwn) return notOwn;
   if (inFolderNamed(filePath, EXPERIMENT_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [EXPERIMENT] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
@@ -245,6 +283,19 @@ export function impactOf(
   if (hot.length > 0) return { level: 'high', reasons: hot };
   if (cold.length > 0) return { level: 'low', reasons: cold };
   return { level: 'normal', reasons: discounted };
+}
+
+/**
+ * Low impact where a finding is not the project's own to act on, whatever it says: test code (its own tests keep a
+ * breakpoint on purpose no more than a script does, but a test run is watched), vendored copies (fixed upstream), and
+ * Streamlit or Gradio demo apps. Null elsewhere.
+ */
+export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace = {}): Impact | null {
+  if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
+  if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
+  if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
+  return null;
 }
 
 /**
@@ -772,9 +823,20 @@ function isMappedFunction(ref: Node, facts: FileFacts): boolean {
 function returnAround(node: Node): Node | null {
   for (const n of ancestors(node)) {
     if (n.type === 'return_statement') return n;
-    if (STOP_TYPES.has(n.type)) return null;
+    if (STOP_TYPES.has(n.type)) break;
   }
-  return null;
+  return statementBeforeReturn(node);
+}
+
+/**
+ * The statement holding node when the next statement of its block returns or raises: `self._save(results)` then
+ * `return` inside a loop (LAVIS' VQA evaluation) runs once, as the function leaves the loop. Null otherwise.
+ */
+function statementBeforeReturn(node: Node): Node | null {
+  const statement = enclosingStatement(node);
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'return_statement' || next?.type === 'raise_statement' ? statement : null;
 }
 
 function insideDefinitionNamed(node: Node, name: string): boolean {

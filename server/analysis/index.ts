@@ -17,7 +17,7 @@ export { cacheDecorator, isInstanceMethod } from './caching';
 export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
-export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isTestFile } from './codeContext';
+export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isStandaloneScript, isTestFile } from './codeContext';
 export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
@@ -42,6 +42,7 @@ export {
   loopHeaderText,
   loopNest,
   loopOverIterable,
+  SMALL_LOOP,
   topLevelFunction,
 } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';

@@ -14,7 +14,7 @@ import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
-import { impactOf, runByHand, RUN_BY_HAND } from '../analysis/impact';
+import { impactOf, notOwnCodeImpact, runByHand, RUN_BY_HAND } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
@@ -633,6 +633,10 @@ export class Engine {
   /** The impact of the finding where it stands (analysis/impact.ts), with the rule's own reason it costs little. */
   private placed(raw: RawFinding, rule: RuleDefinition, node: Node, facts: FileFacts, options: LintOptions, quiet: boolean, overData: boolean): Impact {
     const project = { files: this.files, givenRoot: options.projectRoot };
+    if (rule.mattersAnywhere) {
+      if (raw.lowImpact) return { level: 'low', reasons: [raw.lowImpact] };
+      return notOwnCodeImpact(node, facts, options.filePath, project) ?? { level: 'normal', reasons: [] };
+    }
     const atScale = quiet || rule.paysOffAtScale === true;
     const placed = impactOf(
       node,

@@ -206,6 +206,12 @@ export interface RuleDefinition {
    */
   unattendedOnly?: boolean;
   /**
+   * What the rule names breaks the program wherever it runs (a breakpoint halts a script as surely as a service): an
+   * example, a script or module-level code does not make it low impact. Tests, vendored copies and demo apps still do
+   * (analysis/impact.ts `notOwnCodeImpact`), as does the finding's own `lowImpact`.
+   */
+  mattersAnywhere?: boolean;
+  /**
    * The advice saves a constant per item of a loop (a comprehension for an append loop, `sum()` for a hand-written
    * sum): it pays off only where the items are many and nothing heavier runs beside them. Loops nested without any
    * evidence of data (a small parameter grid) do not make it hot, nor does a loop over data whose every pass calls

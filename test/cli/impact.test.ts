@@ -6,14 +6,16 @@ import type * as sarif from 'sarif';
 
 const FILES = {
   'pkg/__init__.py': '',
-  'pkg/load.py': 'def load_all(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n',
+  // A file parsed line by line and closed by hand, once per path: an error halfway leaves each one open.
+  'pkg/load.py':
+    'def load_all(paths):\n    out = []\n    for p in paths:\n        f = open(p)\n        for line in f:\n            out.append(line)\n        f.close()\n    return out\n',
   'tests/test_load.py': 'def test_load(tmp_path):\n    f = open(tmp_path)\n    assert f.read() == ""\n',
 };
 
 describe('cli: impact ranking', () => {
   it('default output shows high-impact findings, leaves test-file hints out and counts them', () => {
     const r = run(['check', '.', '--select', 'open-without-with'], project(FILES), 60000, true);
-    assert.match(r.stdout, /^pkg\/load\.py:4:20: warning: open-without-with /m);
+    assert.match(r.stdout, /^pkg\/load\.py:4:13: warning: open-without-with /m);
     assert.doesNotMatch(r.stdout, /test_load/);
     assert.match(r.stdout, /^1 hint \(low-impact findings and minor advice\) not shown; `--impact all` shows them\.$/m);
     assert.equal(r.code, 1);

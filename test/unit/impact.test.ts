@@ -283,13 +283,15 @@ describe('impact from context', () => {
     );
   });
 
-  it('open(p).read() one-liners are quiet outside hot code: CPython closes the file as the statement ends', async () => {
+  it('open(p).read() one-liners are hints wherever they stand: CPython closes the file as the statement ends (issue 26)', async () => {
     const oneLiner = 'def load(p):\n    return open(p).read()\n';
     const [normal] = await lint(oneLiner);
     assert.equal(normal.severity, 'hint');
-    assert.deepEqual(await lint(oneLiner, { filePath: '/proj/tests/test_load.py' }), []);
+    assert.equal((await lint(oneLiner, { filePath: '/proj/tests/test_load.py' }))[0]?.severity, 'hint');
+    // Per file of a loop over files too: a blind review judged LAVIS' `json.load(open(p))` per annotation file noise.
     const [hot] = await lint('def load(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n');
-    assert.equal(hot.severity, 'warning');
+    assert.equal(hot.severity, 'hint');
+    assert.match(hot.impact!.reasons[0], /CPython closes the file as the statement ends/);
     // Near miss: a file held in a name keeps the rule's severity outside hot code.
     const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n');
     assert.equal(held.severity, 'warning');
@@ -374,17 +376,19 @@ describe('impact from context', () => {
   it("a loop's iterable runs once: open() there is not in the loop (for statements and a comprehension's first clause)", async () => {
     const comprehension = 'def load(p):\n    return [x.strip() for x in open(p).readlines()]\n';
     const forLoop = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';
+    // Asked of the place itself: open-without-with ranks its one-liners low wherever they stand.
     for (const src of [comprehension, forLoop]) {
       const [f] = await lint(src);
       assert.equal(f?.ruleId, OPEN, src);
-      assert.equal(f.impact?.level, 'normal', src);
+      const facts = await factsOf(src);
+      const call = facts.root.descendantForIndex(src.indexOf('open(p)'), src.indexOf('open(p)') + 7)!;
+      assert.equal(impactOf(call, facts, '/proj/pkg/mod.py').level, 'normal', src);
     }
-    // The one-liner in the comprehension is quiet outside hot code, as elsewhere.
-    assert.equal((await lint(comprehension))[0].severity, 'hint');
-    // Near miss: open() in the comprehension's element runs per item.
-    const [each] = await lint('def load(paths):\n    return [open(p).read() for p in paths]\n');
-    assert.equal(each.impact?.level, 'high');
-    assert.equal(each.severity, 'warning');
+    // Near miss: open() in the comprehension's element runs per item; the engine ranks that place high.
+    const comprehensionOver = 'def load(paths):\n    return [open(p).read() for p in paths]\n';
+    const facts = await factsOf(comprehensionOver);
+    const call = facts.root.descendantForIndex(comprehensionOver.indexOf('open(p)'), comprehensionOver.indexOf('open(p)') + 7)!;
+    assert.equal(impactOf(call, facts, '/proj/pkg/mod.py').level, 'high');
   });
   it('advice that pays off only at scale is low in an example folder, even in its loops; the same loop in package code stays high', async () => {
     const src = 'def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n';
@@ -503,28 +507,38 @@ describe('impact from context', () => {
     assert.deepEqual(loop?.impact, { level: 'high', reasons: ['in a loop over data'] });
   });
 
-  it('for line in open(p) is quiet outside hot code as the one-liner is: the file closes as the loop ends', async () => {
+  it('for line in open(p) is a hint as the one-liner is, per path of a loop over files too: the file closes as the loop ends', async () => {
     const once = 'def load(p):\n    out = []\n    for line in open(p):\n        out.append(line)\n    return out\n';
     const [f] = await lint(once);
     assert.equal(f?.ruleId, OPEN);
     assert.equal(f.severity, 'hint');
-    // Near miss: opened per path in a loop over files, it is a warning.
     const each = 'def load(paths):\n    out = []\n    for p in paths:\n        for line in open(p):\n            out.append(line)\n    return out\n';
     const [hot] = (await lint(each)).filter((x) => x.ruleId === OPEN);
-    assert.equal(hot.severity, 'warning');
+    assert.equal(hot.severity, 'hint');
+    assert.match(hot.impact!.reasons[0], /CPython closes the file as the loop ends/);
   });
 
   it('open-without-with: a file closed by hand, or read by a generator a builtin consumes at once, is quiet outside hot code', async () => {
     const severities = async (src: string) => (await ruleAt(OPEN, src)).map((f) => f.severity);
     const byHand = 'import struct\n\ndef header(p):\n    f = open(p, "rb")\n    magic = struct.unpack(">II", f.read(8))\n    f.close()\n    return magic\n';
     assert.deepEqual(await severities(byHand), ['hint']);
-    assert.deepEqual(await severities(byHand + '\ndef headers(paths):\n    return [header(p) for p in paths]\n'), ['warning']);
+    // Called per path, it stays a hint: an exception between the open and the close leaves one handle open until the
+    // traceback goes (a blind review judged the evaluators' one CSV row closed by hand noise).
+    assert.deepEqual(await severities(byHand + '\ndef headers(paths):\n    return [header(p) for p in paths]\n'), ['hint']);
+    // So with a loop between that only builds the row to write (sentence-transformers' InformationRetrievalEvaluator).
+    const row =
+      'def save(p, scores):\n    f = open(p, "a")\n    row = []\n    for s in scores:\n        row.append(str(s))\n    f.write(",".join(row))\n    f.close()\n';
+    assert.deepEqual(await severities(row), ['hint']);
     // Held across a loop (parsed or written line by line), a hand-closed file keeps its severity.
     const parsed =
       'def convert(src, dst):\n    r = open(src)\n    w = open(dst, "w")\n    for line in r:\n        w.write(line.upper())\n    r.close()\n    w.close()\n';
     assert.deepEqual(await severities(parsed), ['warning', 'warning']);
     const consumed = 'def is_docker(path):\n    return any("docker" in line for line in open(path))\n';
     assert.deepEqual(await severities(consumed), ['hint']);
+    // Read only through a csv reader, never closed: CPython closes it with the reader (sentence-transformers' TripletReader).
+    assert.deepEqual(await severities('import csv\n\ndef rows(p):\n    data = csv.reader(open(p))\n    return [r for r in data]\n'), ['hint']);
+    // Near miss: a writer over a file opened for writing and never closed keeps its severity.
+    assert.deepEqual(await severities('import csv\n\ndef save(p, rows):\n    out = csv.writer(open(p, "w"))\n    out.writerows(rows)\n'), ['warning']);
     // Near miss: a generator kept for later holds the file open until it is exhausted or collected.
     assert.deepEqual(await severities('def lines(path):\n    return (line.strip() for line in open(path))\n'), ['warning']);
   });

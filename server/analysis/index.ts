@@ -137,7 +137,7 @@ export {
   usesAccelerator,
   valuesAssignedTo,
 } from './trainingLoop';
-export type { TrainingLoop } from './trainingLoop';
+export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
 export {
   PANDAS_KINDS,

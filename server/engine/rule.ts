@@ -79,6 +79,12 @@ export interface Report {
    */
   lowImpact?: string;
   /**
+   * Why this finding runs many times wherever it stands, as a clause for the hover ("once per row of the batch"): the
+   * rule sees the repetition in the code it flags (a loop over a batch's rows), which the ranking by place cannot.
+   * The finding is ranked high with this reason unless its place is low (a test, an example, vendored code).
+   */
+  hotReason?: string;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.

@@ -95,11 +95,15 @@ export default defineRule({
 (call
   function: (attribute object: (_) @recv attribute: (identifier) @method)
   arguments: (argument_list) @args
-  (#any-of? @method "item" "cpu" "numpy" "tolist")) @call`,
+  (#any-of? @method "item" "cpu" "numpy" "tolist" "sum")) @call`,
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
     if (isTestFile(ctx.filePath)) return;
+    if (m.need('method').text === 'sum') {
+      reportRowCountSlice(call, ctx);
+      return;
+    }
     if (reportRowSampling(call, ctx)) return;
     const site = usesAccelerator(facts) ? syncSite(call, facts) : null;
     if (!site) {
@@ -264,6 +268,52 @@ function torchMade(value: Node, loop: Node, facts: FileFacts): boolean {
     return (!!left && left.type === 'call' && torchMade(left, loop, facts)) || (!!right && right.type === 'call' && torchMade(right, loop, facts));
   }
   return isTensor(value, loop, facts, 0);
+}
+
+/**
+ * `for i in range(ids.size(0)): n = atts[i].sum()` then `ids[i][:n]`: a row's count kept as a 0-d tensor and used as a
+ * slice bound, which converts it to an int on the host (a wait for the device) once per row, where `atts.sum(1).tolist()`
+ * before the loop gives every row's count with one (LAVIS's concat_text_input_output, on every training step).
+ */
+function reportRowCountSlice(call: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  const fn = call.childForFieldName('function');
+  const row = fn?.childForFieldName('object');
+  const args = call.childForFieldName('arguments');
+  if (row?.type !== 'subscript' || (args && args.namedChildren.some((a) => a !== null && a.type !== 'comment'))) return;
+  const tensor = row.childForFieldName('value');
+  const keys = row.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (!tensor || !isNameChain(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return;
+  const assign = call.parent;
+  const target = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(call) ? assign.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return;
+  const loop = enclosingLoop(call);
+  const range = loop?.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (!loop || loop.childForFieldName('left')?.text !== keys[0]!.text) return;
+  if (range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', range)) return;
+  if (isTestCode(call, facts) || !usesAccelerator(facts)) return;
+  // A NumPy row's sum slices without a device wait.
+  const known = values(facts).valueOf(tensor);
+  if (known && known.kind !== 'tensor') return;
+  const slicedBy = occurrences(loop, target.text).filter((id) => id.startIndex > assign!.endIndex && isSliceBound(id));
+  if (slicedBy.length === 0) return;
+  ctx.report({
+    node: call,
+    construct: loop,
+    hotReason: `once per row of \`${tensor.text}\``,
+    message:
+      `\`${target.text} = ${call.text}\` is a 0-d tensor, and slicing with it converts it to an int on the host: one wait for the device per row; ` +
+      `\`${tensor.text}.sum(1).tolist()\` before the loop gives every row's count with one`,
+  });
+}
+
+/** `x[:n]`, `x[n:]`, `x[1 : n + 1]`: the identifier is (part of) a slice bound. */
+function isSliceBound(id: Node): boolean {
+  for (let n = id.parent; n; n = n.parent) {
+    if (n.type === 'slice') return true;
+    if (n.type !== 'binary_operator' && n.type !== 'parenthesized_expression' && n.type !== 'unary_operator') return false;
+  }
+  return false;
 }
 
 const walkCache = new WeakMap<FileFacts, Map<number, Node[]>>();

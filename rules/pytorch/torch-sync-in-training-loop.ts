@@ -83,7 +83,10 @@ export default defineRule({
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
       'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
-      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`.",
+      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`. " +
+      'In a loop over the rows of a batch, `torch.multinomial(w[b], 1).item()` and a row count kept as a 0-d tensor and used to slice ' +
+      '(`n = mask[i].sum()` ... `ids[i][:n]`) wait for the device once per row: `torch.multinomial(w, 1).squeeze(1)` samples every row ' +
+      'at once, and `mask.sum(1).tolist()` before the loop gives every count.',
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -142,7 +145,8 @@ export default defineRule({
     const evalTotal = single && site.loop?.kind === 'forward';
     // A step function whose synced values are what it returns (`losses["critic_loss"] = loss_critic.item()` ... `return
     // losses`): its callers get numbers by contract (alibi's RL update, judged noise).
-    const returned = !whole && all.every((c) => returnedAsNumber(c, site.block));
+    // Only per call of a step function: a loop that keeps each step's numbers in a list it returns could keep tensors.
+    const returned = !whole && site.block.type === 'function_definition' && all.every((c) => returnedAsNumber(c, site.block) && !inOwnLoop(c, site.block));
     const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = !routine
@@ -206,7 +210,7 @@ function reportRowSampling(call: Node, ctx: RuleContext): boolean {
     hotReason: `once per row of \`${row.tensor}\``,
     message:
       `\`${shown}.item()\` launches a sampling kernel and waits for the device once per row of \`${row.tensor}\`; ` +
-      `\`torch.multinomial(${row.tensor}, ${row.samples})\` samples every row in one call: index with that tensor, or \`.tolist()\` it once`,
+      `\`torch.multinomial(${row.tensor}, ${row.samples})${row.samples === '1' ? '.squeeze(1)' : ''}\` samples every row in one call: index with that tensor, or \`.tolist()\` it once`,
   });
   return true;
 }
@@ -756,6 +760,12 @@ function readAfterInOuterStep(block: Node, name: string): boolean {
 function isAssignedHere(id: Node): boolean {
   const parent = id.parent;
   return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(id) === true;
+}
+
+/** The call runs in a loop or comprehension of its own inside `block`: once per item, not once per call. */
+function inOwnLoop(call: Node, block: Node): boolean {
+  const inner = enclosingLoop(call, true);
+  return !!inner && inner.startIndex >= block.startIndex && inner.endIndex <= block.endIndex && !inner.equals(block);
 }
 
 /**

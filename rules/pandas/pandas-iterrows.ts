@@ -150,17 +150,17 @@ export default defineRule({
         node: call,
         construct,
         message: `Each row becomes a Series only to be turned into a dict; \`${name}.to_dict("records")\` builds the same list of dicts at once (about 15x faster)`,
-        wholeData,
+        hotReason: wholeData,
       });
       return;
     }
     const column = columnFix(call, frame, ctx);
     if (column) {
-      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, wholeData });
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, hotReason: wholeData });
       return;
     }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct, message, edits: edits ?? undefined, wholeData });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined, hotReason: wholeData });
   },
 });
 

@@ -179,21 +179,21 @@ export default defineRule({
     const wholeData = wholeDataReason(frameNode, recurrence, loop, ctx);
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
     if (!plain) {
-      ctx.report({ node: loop, message, wholeData });
+      ctx.report({ node: loop, message, hotReason: wholeData });
       return;
     }
     const listed = listFix(loop, i, sized, ctx);
     if (listed) {
-      ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason, wholeData });
+      ctx.report({ node: loop, message, edits: listed.edits, fixTitle: listed.title, reason: listed.reason, hotReason: wholeData });
       return;
     }
     const assigned = columnFix(loop, m.need('body'), i, sized, ctx);
-    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason, wholeData });
+    ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason, hotReason: wholeData });
   },
 });
 
 /**
- * Why the loop visits a data set's every row, so that it counts wherever it stands (see Report.wholeData): the frame is
+ * Why the loop visits a data set's every row, so that it counts wherever it stands (see Report.hotReason): the frame is
  * read from a file in this function, or the loop is a recurrence in a function. A recurrence (a smoothing filter, a
  * trailing stop, a running index) is how a time series is computed from its whole history: in blind reviews of ta's
  * indicators its `.iloc` loop over every bar was judged worth a change, at a hint.

@@ -36,10 +36,11 @@ for (const kind of ['custom_fwd', 'custom_bwd'] as const) {
 }
 
 /**
- * The first release with each replacement: `torch.amp.autocast(device_type)` came with 1.10, `torch.amp.GradScaler` with
- * 2.3, `torch.amp.custom_fwd/custom_bwd(device_type=)` with 2.4. A project pinned below that cannot follow the advice.
+ * The first release with each replacement: the `torch.amp` package (and so `torch.amp.autocast(device_type)`) came with
+ * 1.12 (1.10 and 1.11 had only `torch.autocast`), `torch.amp.GradScaler` with 2.3, `torch.amp.custom_fwd/custom_bwd(device_type=)`
+ * with 2.4. A project pinned below that cannot follow the advice.
  */
-const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 10], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
+const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 12], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
 
 /** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
 const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
@@ -81,9 +82,9 @@ export default defineRule({
       'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone. ' +
       'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
       'lacks the replacement, nothing is reported. Where it declares support for a torch that lacks the ' +
-      'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3), the finding has no fix: the new spelling would ' +
+      'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3; `torch>=1.10` while `torch.amp` came with 1.12), the finding has no fix: the new spelling would ' +
       'break those versions, so either raise the lower bound or choose the spelling by version (`torch.amp` where the ' +
-      'installed torch has it); it is a hint when the replacement came in the deprecating release itself. Where no requirement ' +
+      'installed torch has it); such a finding is a hint, since it only silences a warning. Where no requirement ' +
       'file names torch at all, perflens cannot tell which versions the project supports: the finding is a hint and its fix unsafe.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
@@ -94,8 +95,9 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        'where the project supports a torch older than the release that deprecated the spelling and also brought its replacement ' +
-        '(`GradScaler`: 2.3, `custom_fwd`/`custom_bwd`: 2.4): following the advice means dropping those versions',
+        'where the project supports a torch older than the release that brought the replacement ' +
+        '(`torch.amp.autocast`: 1.12, `GradScaler`: 2.3, `custom_fwd`/`custom_bwd`: 2.4): following the advice means dropping those versions ' +
+        'to silence a warning',
     },
   ],
   fix: {
@@ -111,7 +113,7 @@ export default defineRule({
       {
         safety: 'unsafe',
         when: 'when no requirement file names the torch versions the project supports',
-        reason: 'the `torch.amp` forms need PyTorch 1.10 (autocast) or newer, which the project may not require',
+        reason: 'the `torch.amp` forms need PyTorch 1.12 (autocast) or newer, which the project may not require',
       },
     ],
   },
@@ -149,11 +151,11 @@ export default defineRule({
     const floor = declaredFloor('torch', ctx.filePath, ctx.files);
     const since = REPLACEMENT_SINCE[target.kind].join('.');
     if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {
-      // Worth a maintainer's decision when the replacement is years older than the deprecation (autocast: 1.10 against
-      // 2.4; blind reviews judged imagen's findings useful with a torch 1.6 floor): raising the floor to it costs nothing.
-      // When the replacement came with the deprecation itself (GradScaler in 2.3, custom_fwd in 2.4), following the advice
-      // drops every torch before the deprecation, a support-policy choice rather than a code change: blind reviews judged
-      // all four such findings (fairseq, imagen, allennlp) noise or wrong. Those are hints.
+      // Following the advice means dropping torch versions the project promises to support, to silence a warning that
+      // costs no speed: a support-policy choice, not a code change. Blind reviews judged all such findings noise or wrong
+      // (fairseq, imagen, allennlp for GradScaler/custom_fwd; LAVIS's torch>=1.10 and sentence-transformers' torch>=1.11
+      // for autocast, where `torch.amp` does not exist yet; an earlier review had judged imagen's autocast under torch>=1.6
+      // useful), so they are hints whichever release brought the replacement.
       const sameRelease = !below(REPLACEMENT_SINCE[target.kind], DEPRECATED_IN[target.kind]);
       ctx.report({
         node: site,
@@ -162,7 +164,7 @@ export default defineRule({
             `supports torch ${floor.join('.')}, so keep the old spelling until it requires ${since}, or choose the spelling by torch version`
           : `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
             `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
-        severity: sameRelease ? 'hint' : undefined,
+        severity: 'hint',
       });
       return;
     }

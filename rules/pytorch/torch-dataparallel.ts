@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery, trainingLoops, trainSteps } from '../../server/analysis';
+import { importedCallee, importedCallQuery, isTestCode, isTestFile, trainingLoops, trainSteps } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 
 const DATA_PARALLEL = new Set([
@@ -46,6 +46,9 @@ export default defineRule({
     const call = m.need('call');
     const name = importedCallee(m.need('call'), m.need('fn'), ctx.facts, DATA_PARALLEL);
     if (!name || warnsAboutDataParallel(call)) return;
+    // A test wraps a model in DataParallel to test the wrapper itself (unwrapping, state-dict keys): DDP would need a process
+    // group and test something else. Blind reviews judged all four such findings in accelerate's tests wrong.
+    if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
     const trains = trainSteps(ctx.facts).length > 0 || trainingLoops(ctx.facts).some((loop) => loop.kind === 'train');
     const shown = call.childForFieldName('function')!.text;
     ctx.report({

@@ -203,14 +203,22 @@ function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: Rule
  * Every use of the forward's output goes through a detaching call: the call's own chain (`model(x).detach()`), or the
  * name it is assigned to (`out = model(x).logits`), each read of which detaches (`out.detach().cpu()`).
  */
-function onlyDetached(forward: Node, body: Node): boolean {
+function onlyDetached(forward: Node, body: Node, depth = 0): boolean {
   const { top, detached } = chainFrom(forward);
   if (detached) return true;
   const assignment = top.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(top) ? assignment.childForFieldName('left') : null;
   if (target?.type !== 'identifier') return false;
   const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === target.text && n.startIndex > assignment!.endIndex, isNestedScope);
-  return reads.length > 0 && reads.every((read) => chainFrom(read).detached);
+  // `logits = model(batch)`, `probs = F.softmax(logits, dim=1)`, `return probs.detach().cpu().numpy()`: the output passes
+  // through one function into another name, every read of which detaches (LIME's batch_predict).
+  return reads.length > 0 && reads.every((read) => chainFrom(read).detached || (depth === 0 && passedOnDetached(read, body)));
+}
+
+/** `read` is an argument of a call assigned to a name (`probs = F.softmax(read, dim=1)`) whose every read detaches. */
+function passedOnDetached(read: Node, body: Node): boolean {
+  const call = read.parent?.type === 'argument_list' ? read.parent.parent : null;
+  return call?.type === 'call' && onlyDetached(call, body, 1);
 }
 
 /** The attribute / subscript / call chain that continues from node (`node.a[0].b()`), and whether it calls `.detach()` (or `.item()`, `.tolist()`). */

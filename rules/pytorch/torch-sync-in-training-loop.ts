@@ -21,7 +21,9 @@ import {
   positionalArguments,
   targetNames,
   type TrainingLoop,
+  type TrainStep,
   trainingLoops,
+  trainSteps,
   unwrapIterable,
   usesAccelerator,
   values,
@@ -52,7 +54,9 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list) " +
+        "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list; " +
+        'a gradient-accumulation total shown once per optimizer step), for the one metric an evaluation loop sums per batch, ' +
+        'and for a step function whose synced values are the numbers it returns, ' +
         'or summed into a total the function returns after the loop: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
@@ -79,7 +83,10 @@ export default defineRule({
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
       'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
-      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`.",
+      "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`. " +
+      'In a loop over the rows of a batch, `torch.multinomial(w[b], 1).item()` and a row count kept as a 0-d tensor and used to slice ' +
+      '(`n = mask[i].sum()` ... `ids[i][:n]`) wait for the device once per row: `torch.multinomial(w, 1).squeeze(1)` samples every row ' +
+      'at once, and `mask.sum(1).tolist()` before the loop gives every count.',
     example: {
       before:
         'running_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x.to(device)), y.to(device))\n    loss.backward()\n    optimizer.step()\n    running_loss += loss.item()',
@@ -91,11 +98,16 @@ export default defineRule({
 (call
   function: (attribute object: (_) @recv attribute: (identifier) @method)
   arguments: (argument_list) @args
-  (#any-of? @method "item" "cpu" "numpy" "tolist")) @call`,
+  (#any-of? @method "item" "cpu" "numpy" "tolist" "sum")) @call`,
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
     if (isTestFile(ctx.filePath)) return;
+    if (m.need('method').text === 'sum') {
+      reportRowCountSlice(call, ctx);
+      return;
+    }
+    if (reportRowSampling(call, ctx)) return;
     const site = usesAccelerator(facts) ? syncSite(call, facts) : null;
     if (!site) {
       reportElementWalk(call, m.need('method'), ctx);
@@ -113,6 +125,8 @@ export default defineRule({
         start: m.need('method').startIndex,
         end: call.endIndex,
         construct: site.block,
+        // Several values copied on every step of the walk (a sampler's sigma, next sigma and gamma): the loop is the repetition.
+        ...(site.hotReason ? { hotReason: site.hotReason } : {}),
         message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${more}; ${site.advice}`,
       });
       return;
@@ -125,9 +139,23 @@ export default defineRule({
       : `${more}; keep it on the device and sync every N steps`;
     // One sync a step whose value the step uses (a loss logged or returned each step, or summed into a returned total) is the
     // usual training loop: one stall per step. Several syncs per step, or a value nothing reads, are worth a change.
-    const routine = all.length === 1 && !whole && usedOnEachStep(call, site.block);
+    const single = all.length === 1 && !whole;
+    // An evaluation loop's one metric summed per batch (`correct += (...).sum().item()`) is one stall a batch next to the
+    // batch's collation and forward: blind reviews judged sentence-transformers' LabelAccuracyEvaluator noise.
+    const evalTotal = single && site.loop?.kind === 'forward';
+    // A step function whose synced values are what it returns (`losses["critic_loss"] = loss_critic.item()` ... `return
+    // losses`): its callers get numbers by contract (alibi's RL update, judged noise).
+    // Only per call of a step function: a loop that keeps each step's numbers in a list it returns could keep tensors.
+    const returned = !whole && site.block.type === 'function_definition' && all.every((c) => returnedAsNumber(c, site.block) && !inOwnLoop(c, site.block));
+    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
-    const weight = routine ? ' (one stall a step: worth it when steps are short)' : '';
+    const weight = !routine
+      ? ''
+      : evalTotal
+        ? ' (one stall a batch: worth it when batches are short)'
+        : returned && !single
+          ? ' (the function returns these as numbers; one stall a step: worth it when steps are short)'
+          : ' (one stall a step: worth it when steps are short)';
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
@@ -160,6 +188,136 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
       `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
   });
+}
+
+/**
+ * `for b in range(bs): idx = torch.multinomial(weights[b], 1).item()` (hard-negative mining in ALBEF/BLIP): one sampling
+ * kernel and one wait for the device per row, where `torch.multinomial(weights, 1)` samples every row of the 2-D tensor in
+ * one call (same distribution per row). Reported once per loop, as a warning: it runs on every forward of the model.
+ * True when it reported (or the loop's first such call will).
+ */
+function reportRowSampling(call: Node, ctx: RuleContext): boolean {
+  const row = rowSamplingOf(call, ctx.facts);
+  if (!row) return false;
+  const first = findDescendants(row.loop, (n) => n.type === 'call').find((c) => rowSamplingOf(c, ctx.facts) !== null);
+  if (!first?.equals(call)) return true;
+  const sampler = call.childForFieldName('function')!.childForFieldName('object')!;
+  const shown = sampler.text.length > 50 ? `${sampler.text.slice(0, 47)}...` : sampler.text;
+  ctx.report({
+    start: sampler.startIndex,
+    end: call.endIndex,
+    construct: row.loop,
+    hotReason: `once per row of \`${row.tensor}\``,
+    message:
+      `\`${shown}.item()\` launches a sampling kernel and waits for the device once per row of \`${row.tensor}\`; ` +
+      `\`torch.multinomial(${row.tensor}, ${row.samples})${row.samples === '1' ? '.squeeze(1)' : ''}\` samples every row in one call: index with that tensor, or \`.tolist()\` it once`,
+  });
+  return true;
+}
+
+/**
+ * `torch.multinomial(t[i], n).item()` (or `t[i].multinomial(n).item()`) in a `for i in range(...)` loop, `t` a 2-D tensor
+ * the function made with torch before the loop (`weights = F.softmax(sim, dim=1)`) and the loop leaves alone. Null otherwise.
+ */
+function rowSamplingOf(call: Node, facts: FileFacts): { loop: Node; tensor: string; samples: string } | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'item' || positionalArguments(call).length > 0) return null;
+  const sampler = fn.childForFieldName('object');
+  if (sampler?.type !== 'call') return null;
+  const samplerFn = sampler.childForFieldName('function');
+  const args = positionalArguments(sampler);
+  let rowExpr: Node | undefined;
+  let samples: Node | undefined;
+  if (facts.calleeName(sampler) === 'torch.multinomial') [rowExpr, samples] = args;
+  else if (samplerFn?.type === 'attribute' && samplerFn.childForFieldName('attribute')?.text === 'multinomial') {
+    rowExpr = samplerFn.childForFieldName('object') ?? undefined;
+    samples = args[0];
+  }
+  if (!rowExpr || !samples || rowExpr.type !== 'subscript') return null;
+  const keys = rowExpr.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const tensor = rowExpr.childForFieldName('value');
+  if (!tensor || !isNameChain(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return null;
+  const loop = enclosingLoop(call);
+  const range = loop?.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (!loop || loop.childForFieldName('left')?.text !== keys[0]!.text) return null;
+  if (range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', range)) return null;
+  if (isTestCode(call, facts) || !madeByTorchBefore(tensor, loop, facts)) return null;
+  // The weights change inside the loop (`weights[b] = 0` after each draw: sampling without replacement across rows).
+  if (occurrences(loop, tensor.text).some((id) => id.parent?.type === 'subscript' && isWrittenTo(id.parent))) return null;
+  if (valuesAssignedTo(tensor.text, loop, facts).some((v) => v.startIndex > loop.startIndex && v.startIndex < loop.endIndex)) return null;
+  return { loop, tensor: tensor.text, samples: samples.text };
+}
+
+/** `t[b] = ...` or `t[b] += ...`: the subscript is written. */
+function isWrittenTo(sub: Node): boolean {
+  const parent = sub.parent;
+  return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(sub) === true;
+}
+
+/** The last assignment of `tensor` before `loop` in its function is a torch call (`F.softmax(...)`, `torch.cat(...)`) or a known tensor. */
+function madeByTorchBefore(tensor: Node, loop: Node, facts: FileFacts): boolean {
+  const before = valuesAssignedTo(tensor.text, loop, facts)
+    .filter((v) => v.endIndex <= loop.startIndex)
+    .sort((a, b) => a.startIndex - b.startIndex);
+  const last = before.at(-1);
+  return !!last && torchMade(last, loop, facts);
+}
+
+/** `F.softmax(sim, dim=1)`, `F.softmax(sim, dim=1) + 1e-4`: a torch call, or arithmetic on one. */
+function torchMade(value: Node, loop: Node, facts: FileFacts): boolean {
+  if (value.type === 'call' && (facts.calleeName(value) ?? '').startsWith('torch.')) return true;
+  if (value.type === 'binary_operator') {
+    const left = value.childForFieldName('left');
+    const right = value.childForFieldName('right');
+    return (!!left && left.type === 'call' && torchMade(left, loop, facts)) || (!!right && right.type === 'call' && torchMade(right, loop, facts));
+  }
+  return isTensor(value, loop, facts, 0);
+}
+
+/**
+ * `for i in range(ids.size(0)): n = atts[i].sum()` then `ids[i][:n]`: a row's count kept as a 0-d tensor and used as a
+ * slice bound, which converts it to an int on the host (a wait for the device) once per row, where `atts.sum(1).tolist()`
+ * before the loop gives every row's count with one (LAVIS's concat_text_input_output, on every training step).
+ */
+function reportRowCountSlice(call: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  const fn = call.childForFieldName('function');
+  const row = fn?.childForFieldName('object');
+  const args = call.childForFieldName('arguments');
+  if (row?.type !== 'subscript' || (args && args.namedChildren.some((a) => a !== null && a.type !== 'comment'))) return;
+  const tensor = row.childForFieldName('value');
+  const keys = row.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (!tensor || !isNameChain(tensor) || keys.length !== 1 || keys[0]!.type !== 'identifier') return;
+  const assign = call.parent;
+  const target = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(call) ? assign.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return;
+  const loop = enclosingLoop(call);
+  const range = loop?.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (!loop || loop.childForFieldName('left')?.text !== keys[0]!.text) return;
+  if (range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', range)) return;
+  if (isTestCode(call, facts) || !usesAccelerator(facts)) return;
+  // A NumPy row's sum slices without a device wait.
+  const known = values(facts).valueOf(tensor);
+  if (known && known.kind !== 'tensor') return;
+  const slicedBy = occurrences(loop, target.text).filter((id) => id.startIndex > assign!.endIndex && isSliceBound(id));
+  if (slicedBy.length === 0) return;
+  ctx.report({
+    node: call,
+    construct: loop,
+    hotReason: `once per row of \`${tensor.text}\``,
+    message:
+      `\`${target.text} = ${call.text}\` is a 0-d tensor, and slicing with it converts it to an int on the host: one wait for the device per row; ` +
+      `\`${tensor.text}.sum(1).tolist()\` before the loop gives every row's count with one`,
+  });
+}
+
+/** `x[:n]`, `x[n:]`, `x[1 : n + 1]`: the identifier is (part of) a slice bound. */
+function isSliceBound(id: Node): boolean {
+  for (let n = id.parent; n; n = n.parent) {
+    if (n.type === 'slice') return true;
+    if (n.type !== 'binary_operator' && n.type !== 'parenthesized_expression' && n.type !== 'unary_operator') return false;
+  }
+  return false;
 }
 
 const walkCache = new WeakMap<FileFacts, Map<number, Node[]>>();
@@ -214,6 +372,8 @@ interface SyncSite {
   unit: string;
   /** What to do instead, when it is not "keep it on the device and sync every N steps". */
   advice?: string;
+  /** Why the sync repeats many times where it stands, when the rule sees it (see Report.hotReason). */
+  hotReason?: string;
 }
 
 /**
@@ -260,6 +420,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const loop = enclosingTrainingLoop(call, facts, 'any');
   if (loop) {
     if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    // A loop that trains only by calling gradient functions that update nothing (GradCAM per batch of a demo) is not training.
+    if (loop.kind === 'train' && onlyGradientCalls(loop, facts)) return null;
     // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
     if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
@@ -281,6 +443,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const step = enclosingTrainStep(call, facts);
   if (step) {
     if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node)) return null;
+    if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
@@ -307,6 +470,42 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     return { block: helper, loop: null, where: `in \`${name}()\`, which the evaluation loop calls on every batch and sums (line ${line})`, unit: 'function' };
   }
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/** A function or loop named for training: `train_step`, `update`, `fit_batch`, `step`, `learn`, `optimize`. */
+const TRAINING_NAME = /train|update|fit|learn|optimi|(?:^|_)step(?:$|_)/i;
+
+/** `opt.step()` (or `scaler.step(opt)`), the only `step` calls the training index keeps as evidence. */
+function isOptimizerStep(node: Node): boolean {
+  return node.type === 'call' && node.childForFieldName('function')?.childForFieldName('attribute')?.text === 'step';
+}
+
+/** The name a call calls: `f(...)` or `self.f(...)`. */
+function calledName(node: Node): string | null {
+  if (node.type !== 'call') return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  return fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? null) : null;
+}
+
+/**
+ * The step function is a training step: it steps an optimizer, is named like one, or a loop of the file calls it and steps
+ * an optimizer there. A function that only computes gradients (`compute_gradcam`: a backward pass to read attention
+ * gradients for a saliency map, then nothing updated) runs once per request, not once per training step; blind reviews
+ * judged both such LAVIS findings wrong (the synced lengths are needed on the host to slice the maps).
+ */
+function updatesParameters(step: TrainStep, facts: FileFacts): boolean {
+  if (step.evidence.some(isOptimizerStep) || TRAINING_NAME.test(step.name)) return true;
+  return trainingLoops(facts).some((l) => l.evidence.some(isOptimizerStep) && l.evidence.some((e) => calledName(e) === step.name));
+}
+
+/** Every call that makes the loop a training loop calls a same-file gradient function that updates nothing. */
+function onlyGradientCalls(loop: TrainingLoop, facts: FileFacts): boolean {
+  const steps = new Map(trainSteps(facts).map((s) => [s.name, s]));
+  return loop.evidence.every((e) => {
+    const step = steps.get(calledName(e) ?? '');
+    return step !== undefined && !step.evidence.some(isOptimizerStep) && !TRAINING_NAME.test(step.name);
+  });
 }
 
 /** The call is part of what `helper` returns (`return [c[:k].sum().item() for k in topk]`). */
@@ -358,6 +557,7 @@ function elementSyncSite(call: Node, recv: Node, facts: FileFacts): SyncSite | n
     where: `on every step of this loop over \`${tensor}\`${each}`,
     unit: 'loop',
     advice: `convert the tensor once before the loop (\`${tensor}.tolist()\`) and loop over the numbers`,
+    ...(names.length > 1 ? { hotReason: `${names.length} syncs on every step of the loop over \`${tensor}\`` } : {}),
   };
 }
 
@@ -524,7 +724,7 @@ function usedOnEachStep(call: Node, block: Node): boolean {
       const target = n.childForFieldName('left');
       if (target?.type !== 'identifier') return true;
       if (occurrences(block, target.text).some((id) => !(id.startIndex >= n!.startIndex && id.endIndex <= n!.endIndex))) return true;
-      return n.type === 'augmented_assignment' && returnedAfter(block, target.text);
+      return n.type === 'augmented_assignment' && (returnedAfter(block, target.text) || readAfterInOuterStep(block, target.text));
     }
     if (n.type.endsWith('statement') || n.type === 'block') return true;
   }
@@ -542,6 +742,65 @@ function isAccumulated(call: Node): boolean {
     if (n.type.endsWith('statement') || n.type === 'assignment' || n.type === 'block') return false;
   }
   return false;
+}
+
+/**
+ * The loop `block` is the inner loop of a step (gradient accumulation: `for _ in range(accumulate): ... total += loss.item()`)
+ * and the loop around it reads `name` after it on every outer step (`pbar.set_description(f"loss: {total:.4f}")`): the
+ * total is shown once per optimizer step, the usual progress display (denoising-diffusion's trainers, judged noise).
+ */
+function readAfterInOuterStep(block: Node, name: string): boolean {
+  if (block.type !== 'for_statement' && block.type !== 'while_statement') return false;
+  const outer = enclosingLoop(block);
+  if (!outer) return false;
+  return occurrences(outer, name).some((id) => id.startIndex >= block.endIndex && !isAssignedHere(id));
+}
+
+/** The identifier is the target of an assignment (`total = 0.`), not a read. */
+function isAssignedHere(id: Node): boolean {
+  const parent = id.parent;
+  return (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(id) === true;
+}
+
+/** The call runs in a loop or comprehension of its own inside `block`: once per item, not once per call. */
+function inOwnLoop(call: Node, block: Node): boolean {
+  const inner = enclosingLoop(call, true);
+  return !!inner && inner.startIndex >= block.startIndex && inner.endIndex <= block.endIndex && !inner.equals(block);
+}
+
+/**
+ * `.item()` whose number the function returns: `return loss.item()`, or stored into a dict or list the function returns
+ * (`losses.update({"critic_loss": loss_critic.item()})`, `stats["loss"] = loss.item()`, `out.append(...)`, then `return losses`).
+ */
+function returnedAsNumber(call: Node, block: Node): boolean {
+  if (call.childForFieldName('function')?.childForFieldName('attribute')?.text !== 'item') return false;
+  const fn = block.type === 'function_definition' ? block : enclosingFunctionDef(block);
+  if (!fn) return false;
+  let container: string | null = null;
+  for (let n: Node | null = call.parent; n && !n.equals(fn); n = n.parent) {
+    if (n.type === 'return_statement') return true;
+    if (n.type === 'call') {
+      const callee = n.childForFieldName('function');
+      const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : null;
+      if (method === 'update' || method === 'append') container = callee!.childForFieldName('object')?.text ?? null;
+      break;
+    }
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'subscript') container = left.childForFieldName('value')?.text ?? null;
+      break;
+    }
+    if (n.type.endsWith('statement') || n.type === 'block') break;
+  }
+  if (!container || !/^\w+$/.test(container)) return false;
+  const name = container;
+  return occurrences(fn, name).some((id) => {
+    for (let p = id.parent; p && !p.equals(fn); p = p.parent) {
+      if (p.type === 'return_statement') return true;
+      if (isNestedScope(p)) return false;
+    }
+    return false;
+  });
 }
 
 /** `name` is returned (alone or in a returned tuple, dict or call) after the loop `block` by the function around it. */

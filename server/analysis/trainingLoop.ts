@@ -759,11 +759,47 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       const obj = fn.childForFieldName('object');
       const attr = fn.childForFieldName('attribute')?.text;
       if (attr === 'forward' || (obj?.text === 'self' && attr && /model|net|encoder|decoder|backbone|module/i.test(attr))) return call;
+      // `self.network.forward_masks(x)`: another forward entry of the model (tabnet's explain).
+      if (attr?.startsWith('forward_') && obj && /^self\.\w*(model|net|encoder|decoder|backbone|module)\w*$/i.test(obj.text)) return call;
+      // `self._predict_batch(X)`: a method of the class named for inference whose own body runs the model (tabnet's
+      // `_predict_epoch`, run on every validation set each epoch).
+      if (obj?.text === 'self' && attr && PREDICT_HELPER.test(attr) && runsModelItself(attr, loop)) return call;
       // `self.lstmed(batch)`: named otherwise, but what the class assigns to it is an nn.Module (`self.lstmed = LSTMEDModule(...)`).
       if (obj?.text === 'self' && values(facts).calleeValue(fn)?.kind === 'module') return call;
     }
   }
   return null;
+}
+
+/** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */
+const PREDICT_HELPER = /^_?(predict|infer|inference|forward|eval|evaluate)_(batch|step)$/;
+
+/**
+ * The method `name` of the class around `at` calls the class's model directly in its body (`scores, _ = self.network(X)`),
+ * outside any loop and gradient context of its own.
+ */
+function runsModelItself(name: string, at: Node): boolean {
+  let cls: Node | null = at.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  if (!body) return false;
+  for (const child of body.namedChildren) {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (def?.type !== 'function_definition' || def.childForFieldName('name')?.text !== name) continue;
+    if (child!.type === 'decorated_definition') return false;
+    const fnBody = def.childForFieldName('body');
+    if (!fnBody || /\b(no_grad|inference_mode|set_grad_enabled)\b/.test(fnBody.text)) return false;
+    return findDescendants(fnBody, (n) => n.type === 'call', isNestedScope).some((c) => {
+      const fn = c.childForFieldName('function');
+      return (
+        fn?.type === 'attribute' &&
+        fn.childForFieldName('object')?.text === 'self' &&
+        /model|net|encoder|decoder|backbone|module/i.test(fn.childForFieldName('attribute')?.text ?? '') &&
+        enclosingLoop(c) === null
+      );
+    });
+  }
+  return false;
 }
 
 const BUILTIN_FUNCTIONS = new Set([

@@ -207,8 +207,8 @@ export interface RawFinding {
   quietOutsideHotCode?: boolean;
   /** Why this finding costs little wherever it stands (Report.lowImpact): it is ranked low with this reason. */
   lowImpact?: string;
-  /** Why this finding works over a whole data set (Report.wholeData): normal impact becomes high, with this reason. */
-  wholeData?: string;
+  /** Why this finding runs many times wherever it stands (Report.hotReason): ranked high unless its place is low. */
+  hotReason?: string;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
@@ -516,7 +516,7 @@ export class Engine {
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, { construct, quietOutsideHotCode, lowImpact, wholeData }) => {
+        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, { construct, quietOutsideHotCode, lowImpact, hotReason }) => {
           const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
           if (seen.has(key)) return;
           seen.add(key);
@@ -526,7 +526,7 @@ export class Engine {
             : { finding, ...extent };
           if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
           if (lowImpact) entry.lowImpact = lowImpact;
-          if (wholeData) entry.wholeData = wholeData;
+          if (hotReason) entry.hotReason = hotReason;
           raw.push(entry);
         });
         const checkStarted = performance.now();
@@ -652,9 +652,8 @@ export class Engine {
     // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
     // low already (a test, an example) keeps its own reason.
     if (raw.lowImpact && placed.level !== 'low') return { level: 'low', reasons: [raw.lowImpact] };
-    // The rule's own reason the rows are a data set's (a file read in the function): ordinary code where the work runs
-    // over that data is hot for it, as a loop over data is; a test, an example or run-once code stays as it was placed.
-    if (raw.wholeData && placed.level === 'normal') return { level: 'high', reasons: [raw.wholeData] };
+    // The rule's own reason the code repeats (a sync per row of a batch) ranks it high where the place is not low already.
+    if (raw.hotReason && placed.level === 'normal') return { level: 'high', reasons: [raw.hotReason, ...placed.reasons] };
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
     return placed;

@@ -79,12 +79,13 @@ export interface Report {
    */
   lowImpact?: string;
   /**
-   * Why this finding works over a whole data set wherever it stands, as a clause for the hover ("over every row of the
-   * file read into `df`"): the rule sees that the rows are the data's own, not a handful. Where the finding would
-   * rank normal it ranks high with this reason, so a `quietOutsideHotCode` rule shows it; tests, examples, vendored or
-   * experiment folders and run-once code keep their low rank.
+   * Why this finding runs many times wherever it stands, as a clause for the hover ("once per row of the batch"): the
+   * rule sees the repetition in the code it flags (a loop over a batch's rows), which the ranking by place cannot.
+   * The finding is ranked high with this reason unless its place is low (a test, an example, vendored code). The pandas
+   * row rules give it when the rows are a data set's own ("over every row of the file read into `df`"), so that a
+   * `quietOutsideHotCode` rule shows such a loop wherever it stands.
    */
-  wholeData?: string;
+  hotReason?: string;
   /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see

@@ -29,10 +29,32 @@ export interface FactCaptures {
   functions: Node[];
 }
 
+/** The file's import bindings indexed by local name and by module (incremental linting keeps it while the imports stay). */
+export interface ImportIndex {
+  readonly bindings: readonly ImportBinding[];
+  readonly byLocal: ReadonlyMap<string, ImportBinding>;
+  /** Every module a binding imports, and the packages above it. */
+  readonly modules: ReadonlySet<string>;
+}
+
+/** The index of a list of import bindings, in file order. */
+export function importIndexOf(bindings: readonly ImportBinding[]): ImportIndex {
+  const byLocal = new Map<string, ImportBinding>();
+  const modules = new Set<string>();
+  for (const binding of bindings) {
+    // The first binding wins, matching how most files are written (imports at the top).
+    if (!byLocal.has(binding.local)) byLocal.set(binding.local, binding);
+    addModules(binding.target, modules);
+  }
+  return { bindings, byLocal, modules };
+}
+
 export class FileFacts {
-  private readonly importBindings: ImportBinding[];
-  private readonly byLocal = new Map<string, ImportBinding>();
-  private readonly modules = new Set<string>();
+  /** The import bindings, by name and module (shared with withOwnReads copies). */
+  readonly importIndex: ImportIndex;
+  private readonly importBindings: readonly ImportBinding[];
+  private readonly byLocal: ReadonlyMap<string, ImportBinding>;
+  private readonly modules: ReadonlySet<string>;
   /**
    * What this lint asked about the file's imports as a whole: the modules passed to importsModule
    * (is it imported?) and to importsOf (how?), and whether anything read the whole list. Incremental
@@ -59,7 +81,13 @@ export class FileFacts {
     readonly text: string,
     readonly captures: FactCaptures,
     /** Whole-file answers known in advance (incremental linting keeps them across edits). */
-    precomputed?: { imports?: ImportBinding[]; moduleBindings?: Set<string>; asyncFunctionNames?: Set<string>; words?: WordIndex },
+    precomputed?: {
+      imports?: ImportIndex;
+      moduleBindings?: Set<string>;
+      asyncFunctionNames?: Set<string>;
+      words?: WordIndex;
+      softImports?: SoftImportsMemo;
+    },
     /** Facts of the same file whose import index this one shares (withOwnReads). */
     sameImports?: FileFacts,
   ) {
@@ -67,19 +95,11 @@ export class FileFacts {
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
     // Answers from the same tree and text: a ranking's facts (withOwnReads) need not scan the text for them again.
-    this.softImportsMemo = sameImports?.softImportsMemo ?? {};
-    if (sameImports) {
-      this.importBindings = sameImports.importBindings;
-      this.byLocal = sameImports.byLocal;
-      this.modules = sameImports.modules;
-      return;
-    }
-    this.importBindings = precomputed?.imports ?? captures.imports.flatMap(bindingsOf);
-    for (const binding of this.importBindings) {
-      // The first binding wins, matching how most files are written (imports at the top).
-      if (!this.byLocal.has(binding.local)) this.byLocal.set(binding.local, binding);
-      addModules(binding.target, this.modules);
-    }
+    this.softImportsMemo = sameImports?.softImportsMemo ?? precomputed?.softImports ?? {};
+    this.importIndex = sameImports?.importIndex ?? precomputed?.imports ?? importIndexOf(captures.imports.flatMap(bindingsOf));
+    this.importBindings = this.importIndex.bindings;
+    this.byLocal = this.importIndex.byLocal;
+    this.modules = this.importIndex.modules;
   }
 
   /**
@@ -177,7 +197,8 @@ export class FileFacts {
     return [binding.target.replace(TF_COMPAT_V2, 'tensorflow'), ...parts].join('.');
   }
 
-  private readonly softImportsMemo: { found?: Map<string, string> };
+  /** What softImports learned about this text (shared with withOwnReads copies; incremental linting carries it across edits). */
+  readonly softImportsMemo: SoftImportsMemo;
 
   /**
    * Module-level names bound once by a soft-dependency import helper: `Dataset = _safe_import("torch.utils.data.Dataset")`
@@ -185,10 +206,12 @@ export class FileFacts {
    * package is missing, where the code never runs), so the name refers to it as an import would.
    */
   private get softImports(): Map<string, string> {
-    if (!this.softImportsMemo.found) {
+    const memo = this.softImportsMemo;
+    if (!memo.found) {
       const found = new Map<string, string>();
       const counts = new Map<string, number>();
-      if (SOFT_IMPORT_TEXT.test(this.text)) {
+      if (memo.spelled === undefined) memo.spelled = softImportSpelled(this.text, 0, this.text.length);
+      if (memo.spelled) {
         for (const stmt of this.root.namedChildren) {
           const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
           const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
@@ -200,9 +223,9 @@ export class FileFacts {
       }
       // A name the module binds again (or differently) is not known to be the import.
       for (const name of [...found.keys()]) if (counts.get(name) !== 1) found.delete(name);
-      this.softImportsMemo.found = found;
+      memo.found = found;
     }
-    return this.softImportsMemo.found;
+    return memo.found;
   }
 
   /** qualifiedName of a call's callee. */
@@ -281,8 +304,46 @@ export class FileFacts {
   }
 }
 
+/**
+ * What FileFacts.softImports learned about one text. Without a spelling of a soft import call (SOFT_IMPORT_TEXT) the
+ * module-level statements are not read; with one, the answer rests on the module-level assignments alone.
+ */
+export interface SoftImportsMemo {
+  /** Where SOFT_IMPORT_TEXT matches the text (a match, not necessarily the first), null when nowhere; undefined: not searched. */
+  spelled?: { start: number; end: number } | null;
+  /** The names bound to soft imports. */
+  found?: Map<string, string>;
+}
+
 /** A call of an import helper with a dotted name in a string: `_safe_import("torch.nn.Module")`, `import_module("torch")`. */
-const SOFT_IMPORT_TEXT = /import(?:_module)?\s*\(\s*["'][A-Za-z_]/;
+const SOFT_IMPORT_TEXT = /import(?:_module)?\s*\(\s*["'][A-Za-z_]/g;
+
+/** Where SOFT_IMPORT_TEXT first matches text[from, to), or null. */
+export function softImportSpelled(text: string, from: number, to: number): { start: number; end: number } | null {
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  SOFT_IMPORT_TEXT.lastIndex = 0;
+  const m = SOFT_IMPORT_TEXT.exec(part);
+  return m ? { start: from + m.index, end: from + m.index + m[0].length } : null;
+}
+
+/**
+ * After one change to a text SOFT_IMPORT_TEXT did not match, where it matches now, reading only around the change
+ * ([start, end) in the new text; empty for a deletion). A new match holds an inserted character, or the two characters
+ * the deletion brought together: otherwise it was there before. Its characters are the helper's name (at most 13), `(`,
+ * a quote and a letter, with white space of any length between; so from the change, the window grows by more than a
+ * name's length and then over white space, one piece of the match per round, in both directions.
+ */
+export function softImportSpelledNear(text: string, start: number, end: number): { start: number; end: number } | null {
+  let from = Math.max(0, start - 1);
+  let to = Math.min(text.length, end + 1);
+  for (let round = 0; round < 4; round++) {
+    from = Math.max(0, from - 16);
+    while (from > 0 && /\s/.test(text[from - 1])) from--;
+    to = Math.min(text.length, to + 16);
+    while (to < text.length && /\s/.test(text[to])) to++;
+  }
+  return softImportSpelled(text, from, to);
+}
 const SOFT_IMPORT_HELPER = /^(?:_?(?:safe|lazy|soft|optional|try)_import|import_module)$/;
 
 /** The dotted name a soft-import helper call imports, or null (`_safe_import("torch.utils.data.Dataset")`). */

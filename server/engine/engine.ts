@@ -572,6 +572,8 @@ export class Engine {
     active: ReadonlyMap<string, Severity>,
     suppressionComments?: readonly Node[],
     options: LintOptions = {},
+    /** The facts to rank a finding with (default `facts`): incremental lints give each top-level statement's findings their own reads. */
+    rankingFacts: (r: RawFinding) => FileFacts = () => facts,
   ): LintDetails {
     const lines = new LineIndex(text);
     const suppressions = new SuppressionIndex(parseSuppressions(suppressionComments ?? facts.captures.comments, text, lines));
@@ -584,7 +586,7 @@ export class Engine {
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
       const started = this.profile ? performance.now() : 0;
-      const ranked = this.ranked(r, facts, options);
+      const ranked = this.ranked(r, r.carryImpact && r.lastImpact ? facts : rankingFacts(r), options);
       if (this.profile) this.profile.rankingMs += performance.now() - started;
       if (ranked) findings.push(ranked);
     }

@@ -41,7 +41,18 @@
 // the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
-import { addModules, bindingsOf, boundNames, FileFacts, type FactCaptures, type ImportBinding } from '../analysis/facts';
+import {
+  addModules,
+  bindingsOf,
+  boundNames,
+  FileFacts,
+  importIndexOf,
+  softImportSpelledNear,
+  type FactCaptures,
+  type ImportBinding,
+  type ImportIndex,
+  type SoftImportsMemo,
+} from '../analysis/facts';
 import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from '../syntax/parser';
@@ -115,6 +126,10 @@ interface State {
   words: WordIndex;
   /** The other files the lints behind the cached findings read (kept findings still rest on them). */
   reads: Set<string>;
+  /** What the last lint's facts learned about soft imports (FileFacts.softImportsMemo), carried when the edit cannot change it. */
+  softImports: SoftImportsMemo;
+  /** The import index the last region lint built (null after a full lint): kept while the import statements stay. */
+  importIndex: LazyImportIndex | null;
 }
 
 export interface IncrementalStats {
@@ -249,11 +264,23 @@ export class IncrementalLinter {
         importListRead: run.facts.importListRead,
         words: run.facts.words,
         reads: run.reads,
+        softImports: run.facts.softImportsMemo,
+        importIndex: null,
       };
     }
     // Ranked on facts of their own: the words a finding's impact rests on are then the ranking's, not every rule's (markCarriedImpacts).
     return withDependencies(
-      this.engine.finish(text, run.facts.withOwnReads(), run.raw, run.failures, run.errorRanges, run.active, undefined, options),
+      this.engine.finish(
+        text,
+        run.facts,
+        run.raw,
+        run.failures,
+        run.errorRanges,
+        run.active,
+        undefined,
+        options,
+        rankingFactsPerUnit(run.facts, units, run.raw),
+      ),
       run.reads,
     );
   }
@@ -317,10 +344,11 @@ export class IncrementalLinter {
           const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
           next = regionState(edit, fresh, inRegion, tables, rebound, moduleBindings);
           facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
-            imports: next.imports.flatMap((x) => lazyBindings(root, x)),
+            imports: next.importIndex!.on(root),
             moduleBindings,
             asyncFunctionNames: prev.asyncNames,
             words: next.words,
+            softImports: next.softImports,
           });
           return facts;
         },
@@ -356,7 +384,7 @@ export class IncrementalLinter {
     this.state = { ...next, raw, errors: errorRanges, gateHits: run.gateHits, importListRead: next.importListRead || facts.importListRead, reads };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
     return withDependencies(
-      this.engine.finish(text, facts.withOwnReads(), raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options),
+      this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options, rankingFactsPerUnit(facts, units, raw)),
       reads,
     );
   }
@@ -540,7 +568,10 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
  * are kept. Edits whose words are unknown (too many, a def or method re-linted whole) are left to verify().
  */
 function addNamedClassHeaders(edit: EditedFile, region: Region): void {
-  if (region.editedWords.size === 0) return;
+  // A class unit's names are module-level names, counted in bindingCounts (the previous units', which the units not read
+  // again keep, and those read again but clean spell alike): most edited words (locals, attributes) are none, and then no
+  // class needs looking for (a scan of a 12k-line file's units was 5 % of a keystroke's lint).
+  if (!someKeyOf(edit.prev.bindingCounts, region.editedWords)) return;
   edit.units.forEach((u, k) => {
     // Only a (decorated) class has a header; the type is read first, the names only for those.
     if (u.type !== 'class_definition' && u.type !== 'decorated_definition') return;
@@ -675,6 +706,37 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
 }
 
 /**
+ * The facts to rank the findings of `raw` with: a copy per top-level statement (FileFacts.withOwnReads), so that a
+ * ranking's memos (a def's callers, a loop's iterable) and the words it looked up are shared by the findings of one
+ * statement only. With one copy for the whole lint, every finding ranked in it rested on every word any of them looked up,
+ * and an edit that spelled one of those words ranked them all again: on the 12k-line file most keystrokes ranked 10 of
+ * its 12 findings afresh. But each copy builds the whole-file indexes a ranking reads (the training loops, the classes)
+ * anew: when the findings to rank lie in more than MAX_RANKING_GROUPS statements, one copy ranks them all (the editor's
+ * full lint of a file with a finding in every def took 6x as long with a copy per statement).
+ */
+function rankingFactsPerUnit(facts: FileFacts, units: readonly Unit[], raw: readonly RawFinding[]): (r: RawFinding) => FileFacts {
+  const groups = new Set<number>();
+  for (const r of raw) {
+    if (r.carryImpact && r.lastImpact) continue;
+    groups.add(unitIndexAt(units, r.finding.start));
+    if (groups.size > MAX_RANKING_GROUPS) {
+      const shared = facts.withOwnReads();
+      return () => shared;
+    }
+  }
+  const byUnit = new Map<number, FileFacts>();
+  return (r) => {
+    const k = unitIndexAt(units, r.finding.start);
+    let own = byUnit.get(k);
+    if (!own) byUnit.set(k, (own = facts.withOwnReads()));
+    return own;
+  };
+}
+
+/** The most top-level statements whose findings a lint ranks on copies of their own (rankingFactsPerUnit). */
+const MAX_RANKING_GROUPS = 8;
+
+/**
  * The words the edited code spelled before or after the edit: those of what the edit removed, grown to whole words of the
  * old text, and those of the statements read again (as they are now), unlike editedWords keywords and attributes too.
  * A word asked about is searched for in the statements (and remembered), rather than every word of theirs collected: a
@@ -788,7 +850,32 @@ function regionState(
     bindingQueries: prev.bindingQueries,
     importListRead: prev.importListRead,
     words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
+    softImports: carriedSoftImports(edit),
+    importIndex: prev.importIndex?.indexes(allImports) ? prev.importIndex : new LazyImportIndex(allImports),
   };
+}
+
+/**
+ * The soft-import answers (FileFacts.softImports) that hold for the edited text. Whether the text spells a soft import
+ * call: a match the change left alone still matches, and a new one would hold an edited character (searched for around
+ * the change only). When that answer is the same and no module-level expression statement (where soft imports are
+ * bound) was replaced or read again, the names found hold too. A search of a 12k-line file's text for the call cost
+ * about 0.2 ms, on every keystroke that asked what a name refers to.
+ */
+function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
+  const { prev, text, only, units, carried } = edit;
+  const before = prev.softImports.spelled;
+  if (!only || before === undefined) return {};
+  let spelled: SoftImportsMemo['spelled'];
+  if (before === null) spelled = softImportSpelledNear(text, only.start, only.newEnd);
+  else if (only.oldEnd < before.start || only.start > before.end) {
+    const delta = only.start > before.end ? 0 : only.newEnd - only.oldEnd;
+    spelled = { start: before.start + delta, end: before.end + delta };
+  } else return {};
+  const statementEdited =
+    carried.replaced.some((i) => prev.units[i].type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
+  const found = (before !== null) === (spelled !== null) && !statementEdited ? prev.softImports.found : undefined;
+  return found ? { spelled, found } : { spelled };
 }
 
 /**
@@ -1460,6 +1547,11 @@ function count(counts: Map<string, number>, names: readonly string[], delta: num
   }
 }
 
+function someKeyOf(counts: ReadonlyMap<string, number>, words: ReadonlySet<string>): boolean {
+  for (const word of words) if (counts.has(word)) return true;
+  return false;
+}
+
 function sameKeys(counts: Map<string, number>, set: Set<string>): boolean {
   if (counts.size !== set.size) return false;
   for (const k of counts.keys()) if (!set.has(k)) return false;
@@ -1552,20 +1644,52 @@ function findingKey(r: RawFinding): string {
   return `${r.finding.ruleId}:${r.finding.start}:${r.finding.end}`;
 }
 
-/** Import bindings whose statement node is looked up only when a rule asks for it. */
-function lazyBindings(root: Node, fact: ImportFact): ImportBinding[] {
-  let node: Node | null | undefined;
-  const statement = () => {
-    node ??= nodeAt(root, fact.start, fact.end, isImport);
-    if (!node) throw new Error(`import statement at ${fact.start} not found`);
+/**
+ * The import index of region lints (FileFacts.importIndex), whose bindings look their statement node up in the tree of
+ * the lint at hand, and only when a rule asks for it. Kept from one lint to the next while the import statements are the
+ * same entries (shifted in place; none re-read, added or dropped): building the bindings and their modules again cost a
+ * tenth of a keystroke's facts on a file with a hundred imports.
+ */
+class LazyImportIndex {
+  readonly index: ImportIndex;
+  private root: Node | null = null;
+  private readonly nodes = new Map<ImportFact, Node>();
+
+  constructor(private readonly facts: readonly ImportFact[]) {
+    this.index = importIndexOf(facts.flatMap((fact) => fact.bindings.map((b) => this.binding(b, fact))));
+  }
+
+  /** True when `imports` are the very entries this index was built from. */
+  indexes(imports: readonly ImportFact[]): boolean {
+    return imports.length === this.facts.length && imports.every((x, i) => x === this.facts[i]);
+  }
+
+  /** The index, its statements to be looked up in this tree (the lint about to run). */
+  on(root: Node): ImportIndex {
+    this.root = root;
+    this.nodes.clear();
+    return this.index;
+  }
+
+  private binding(b: Omit<ImportBinding, 'statement'>, fact: ImportFact): ImportBinding {
+    const statement = () => this.statementOf(fact);
+    return {
+      ...b,
+      get statement() {
+        return statement();
+      },
+    };
+  }
+
+  private statementOf(fact: ImportFact): Node {
+    let node = this.nodes.get(fact);
+    if (!node) {
+      node = (this.root && nodeAt(this.root, fact.start, fact.end, isImport)) ?? undefined;
+      if (!node) throw new Error(`import statement at ${fact.start} not found`);
+      this.nodes.set(fact, node);
+    }
     return node;
-  };
-  return fact.bindings.map((b) => ({
-    ...b,
-    get statement() {
-      return statement();
-    },
-  }));
+  }
 }
 
 /**

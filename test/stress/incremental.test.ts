@@ -270,6 +270,57 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it('ranks again only the findings of the statements whose ranking looked up a word the edit spells, not every finding', async () => {
+    const engine = await getEngine();
+    const appendLoop = (name: string, k: number) => [
+      `def ${name}(rows):`,
+      '    out = []',
+      '    for r in rows:',
+      `        out.append(r * ${k})`,
+      '    return out',
+      '',
+      '',
+    ];
+    const source = [
+      ...appendLoop('helper_a', 2),
+      ...appendLoop('helper_b', 3),
+      'def driver(items):',
+      '    return helper_a(items)',
+      '',
+      '',
+      'def other(items):',
+      '    return helper_b(items)',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const options = { select: ['ALL'], impact: 'auto' as const };
+    const linter = new IncrementalLinter(engine, true);
+    let tree = engine.parse(source);
+    let text = source;
+    const impacts = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
+      findings.filter((f) => f.ruleId === 'append-loop-to-comprehension').map((f) => f.impact?.level);
+    try {
+      assert.deepEqual(impacts(linter.lint(tree, text, options, null).findings), ['normal', 'normal']);
+      // driver now calls helper_a once per item: its finding is ranked again (hot), helper_b's keeps its impact. With one
+      // set of words for every finding of a lint, each rested on both names and both were ranked again.
+      const at = 'return helper_a(items)';
+      const start = text.indexOf(at);
+      const edited = applyEdit(engine, tree, text, { start, end: start + at.length, newText: 'return [helper_a(item) for item in items]' });
+      tree = edited.tree;
+      text = edited.text;
+      engine.profile = newProfile();
+      const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+      const carried = engine.profile.carriedImpacts;
+      engine.profile = undefined;
+      assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, 'an incremental lint');
+      assert.deepEqual(impacts(incremental.findings), ['high', 'normal']);
+      assert.deepEqual(impacts(engine.lint(tree, text, options).findings), ['high', 'normal'], 'a full lint agrees');
+      assert.equal(carried, 1, "helper_b's impact carried");
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
     // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
     // file changes the finding in load() without any edit there.

@@ -396,6 +396,44 @@ describe('engine: linting', () => {
     }
   });
 
+  it('finds the class an edit names by the module-level names of the last lint, a class renamed by an earlier edit included', async () => {
+    const engine = await getEngine();
+    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+    const bulk = '[Particle2(r) for r in rows]';
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return Particle2(rows)\n\n\n${helpers}`;
+    const options = { filePath: '/proj/particles.py' };
+    const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
+    const linter = new IncrementalLinter(engine, true, 0);
+    let tree = engine.parse(text);
+    let current = text;
+    const edit = (from: string, to: string) => {
+      const at = current.indexOf(from);
+      const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
+      tree = edited.tree;
+      current = edited.text;
+      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+    };
+    try {
+      assert.deepEqual(slots(linter.lint(tree, text, options, null)), []);
+      // The class takes the name make() calls it by: a module-level name counted anew by this lint.
+      assert.deepEqual(slots(edit('class Particle:', 'class Particle2:')), []);
+      // A statement of another def edited: its words name no module-level name, and no class header is re-linted.
+      edit('total = a + b', 'total = a - b');
+      assert.ok(!linter.stats.lastRanges.some((r) => r.start === 0), JSON.stringify(linter.stats.lastRanges));
+      // make() now builds Particle2s in bulk: found by its new name, the class's header is re-linted and the finding comes.
+      const bulkMade = edit('Particle2(rows)', bulk);
+      assert.equal(linter.stats.partial, 3, 'incremental lints');
+      assert.ok(
+        linter.stats.lastRanges.some((r) => r.start === 0),
+        JSON.stringify(linter.stats.lastRanges),
+      );
+      assert.deepEqual(slots(bulkMade), slots(engine.lintText(current, options)));
+      assert.equal(slots(bulkMade).length, 1);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it("re-lints a class's header when a subclass naming it comes or goes: the base's fix follows at once", async () => {
     const engine = await getEngine();
     const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');

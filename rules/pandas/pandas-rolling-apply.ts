@@ -92,7 +92,7 @@ export default defineRule({
     why:
       '`Rolling.apply` and `Expanding.apply` call the function once per window, and by default (`raw=False`) build a new Series ' +
       'for each window first. The native methods (`.mean()`, `.sum()`, `.std()`, `.max()`, `.median()` ...) compute all ' +
-      'windows in one compiled pass, one to three orders of magnitude faster. A function of the code\'s own that only does NumPy ' +
+      "windows in one compiled pass, one to three orders of magnitude faster. A function of the code's own that only does NumPy " +
       'arithmetic on its window (a weighted sum, a mean absolute deviation, an argmax) is reported too: `engine="numba"` compiles ' +
       'it (10 to 30 times faster on 200,000 rows), and most have a native composition.',
     instead:

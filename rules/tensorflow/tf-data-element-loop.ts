@@ -48,8 +48,8 @@ export default defineRule({
       message:
         'This loop copies an unbatched tf.data dataset into lists one element at a time (an eager step and an EagerTensor each); ' +
         (tfds
-          ? 'load the split as arrays at once: `tfds.as_numpy(tfds.load(..., batch_size=-1))`'
-          : 'iterate `ds.batch(1024).as_numpy_iterator()` and concatenate the batches'),
+          ? 'if every element has the same shape, load the split as arrays at once: `tfds.as_numpy(tfds.load(..., batch_size=-1))`'
+          : 'if every element has the same shape, iterate `ds.batch(1024).as_numpy_iterator()` and concatenate the batches'),
     });
   },
 });

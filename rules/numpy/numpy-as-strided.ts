@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { enclosingDef, keywordArgument, type FileFacts } from '../../server/analysis';
+import { enclosingDef, enclosingJit, keywordArgument, type FileFacts } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -16,7 +16,11 @@ export default defineRule({
   severityForms: [
     {
       severity: 'hint',
-      when: "when the call passes `writeable=` (not a literal True), or the view is copied as soon as it is made (`out[i:] = as_strided(...)`, `np.array(as_strided(...))`): no write can go through the overlapping view, and what is left is a style choice the author has weighed (librosa's `util.frame`)",
+      when: 'when the writable view is returned to callers at once: whether they write through it is out of view',
+    },
+    {
+      severity: 'hint',
+      when: "when the call passes `writeable=` (not a literal True), or the view is copied as soon as it is made (`out[i:] = as_strided(...)`, `np.array(as_strided(...))`, or `v = np.copy(v)` on the next line): no write can go through the overlapping view, and what is left is a style choice the author has weighed (librosa's `util.frame`)",
     },
   ],
   message: '`as_strided` does no bounds checking; use `sliding_window_view` or `broadcast_to` instead',
@@ -55,12 +59,27 @@ export default defineRule({
       keywordArgument(call, 'shape') !== null ||
       keywordArgument(call, 'strides') !== null;
     if (!layoutGiven) return;
+    // In a numba-compiled function `as_strided` is numba's: it takes no `writeable=` and numba has no
+    // `sliding_window_view` to switch to, so the advice cannot be followed (pyts' windowed views, judged wrong).
+    if (enclosingJit(ctx.facts, call)) return;
     const writeable = keywordArgument(call, 'writeable');
     // Only a literal True (or no keyword) is known to give a writable view: `writeable=writeable`
     // passes the caller's choice through.
     // So does a view copied as soon as it is made (`out[k:] = as_strided(...)`, `np.array(as_strided(...))`): nothing
     // keeps it to write through (gluonts' seq2seq transform, which a blind review judged noise).
-    const readOnly = (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') || copiedAtOnce(call, ctx.facts);
+    const readOnly =
+      (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') || copiedAtOnce(call, ctx.facts) || copiedNext(call, ctx.facts);
+    // A view returned to callers may be written through on purpose (stumpy fills a mask in place through its rolling
+    // window): whether `writeable=False` fits depends on code out of view, so the finding is a hint that says so.
+    if (!readOnly && returnedAtOnce(call)) {
+      ctx.report({
+        node: call.childForFieldName('function') ?? call,
+        severity: 'hint',
+        message:
+          '`as_strided` trusts the given shape and strides without bounds checks, and this writable view is returned to callers; if none writes through it, pass `writeable=False`',
+      });
+      return;
+    }
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       // A read-only view cannot corrupt memory through a write: the author chose as_strided knowingly.
@@ -71,6 +90,30 @@ export default defineRule({
     });
   },
 });
+
+/** `return as_strided(...)`: the view goes to the callers. */
+function returnedAtOnce(call: Node): boolean {
+  let node = call;
+  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
+  return node.parent?.type === 'return_statement';
+}
+
+/**
+ * `v = as_strided(...)` followed by `v = np.copy(v)` / `v = v.copy()` / `v = np.array(v)`: the name holds a copy from the
+ * next statement on, so nothing writes through the view (pyts' shapelet windows).
+ */
+function copiedNext(call: Node, facts: FileFacts): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier') return false;
+  const next = assignment!.parent?.nextNamedSibling?.firstNamedChild;
+  if (next?.type !== 'assignment' || next.childForFieldName('left')?.text !== name.text) return false;
+  const right = next.childForFieldName('right');
+  if (right?.type !== 'call') return false;
+  if (right.childForFieldName('function')?.text === `${name.text}.copy`) return true;
+  const first = right.childForFieldName('arguments')?.namedChildren[0];
+  return first?.text === name.text && COPYING_CALLS.has(facts.calleeName(right) ?? '') && keywordArgument(right, 'copy') === null;
+}
 
 /** Copies that take the view's values and keep nothing of it. */
 const COPYING_CALLS = new Set(['numpy.array', 'numpy.copy']);

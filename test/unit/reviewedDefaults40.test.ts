@@ -45,3 +45,36 @@ describe('numba-prange-without-parallel: serial prange as a house style', () => 
     assert.match(found[0]!.message, /nor do its 1 other `prange` loops/);
   });
 });
+
+describe('numpy-as-strided: a view returned to callers, or copied on the next line', () => {
+  const lint = async (body: string) => {
+    const engine = await getEngine();
+    const src = `import numpy as np\nfrom numpy.lib.stride_tricks import as_strided\n\n\ndef windows(a, w):\n${body}`;
+    return engine.lintText(src, { select: ['numpy-as-strided'], filePath: '/proj/pkg/windows.py', impact: 'all' }).findings;
+  };
+  const SHAPE = 'shape=(a.shape[0] - w + 1, w), strides=(a.strides[0], a.strides[0])';
+
+  it('is a hint that names the callers when the writable view is returned at once', async () => {
+    const [f] = await lint(`    return as_strided(a, ${SHAPE})\n`);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /returned to callers; if none writes through it, pass `writeable=False`/);
+  });
+
+  it('keeps its warning for a writable view kept in a name and written through (near miss)', async () => {
+    const [f] = await lint(`    v = as_strided(a, ${SHAPE})\n    v[0, 0] = 1\n    return a\n`);
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('is a hint when the next statement replaces the view by its copy', async () => {
+    for (const copy of ['np.copy(v)', 'v.copy()', 'np.array(v)']) {
+      const [f] = await lint(`    v = as_strided(a, ${SHAPE})\n    v = ${copy}\n    return v\n`);
+      assert.equal(f?.severity, 'hint', copy);
+    }
+  });
+
+  it("is silent inside a numba-compiled function, where as_strided is numba's and takes no writeable=", async () => {
+    const engine = await getEngine();
+    const src = `import numpy as np\nfrom numpy.lib.stride_tricks import as_strided\nfrom numba import njit\n\n\n@njit()\ndef windows(a, w):\n    return as_strided(a, ${SHAPE})\n`;
+    assert.deepEqual(engine.lintText(src, { select: ['numpy-as-strided'], filePath: '/proj/pkg/windows.py', impact: 'all' }).findings, []);
+  });
+});

@@ -1,37 +1,13 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, insideExpectationBlock, isDatasetParameter, tfDataPipeline } from '../../server/analysis';
+import { DATASET_METHODS, FileFacts, insideExpectationBlock, isDatasetParameter, tfDataPipeline } from '../../server/analysis';
 import { insertAt } from '../../server/fixes';
 
-/** Dataset methods that return a new Dataset and leave the receiver as it was. */
-const TRANSFORMS = [
-  'map',
-  'batch',
-  'padded_batch',
-  'ragged_batch',
-  'shuffle',
-  'repeat',
-  'cache',
-  'prefetch',
-  'filter',
-  'take',
-  'skip',
-  'unbatch',
-  'interleave',
-  'flat_map',
-  'window',
-  'apply',
-  'with_options',
-  'shard',
-  'concatenate',
-  'enumerate',
-  'rebatch',
-  'take_while',
-  'scan',
-  'group_by_window',
-  'ignore_errors',
-  'assert_cardinality',
-];
+/**
+ * Dataset methods that return a new Dataset and leave the receiver as it was: the value layer's list, less `zip`, which is
+ * called on the class (`tf.data.Dataset.zip(...)`), not on a pipeline.
+ */
+const TRANSFORMS = [...DATASET_METHODS].filter((m) => m !== 'zip');
 
 /** Methods that only change how elements are produced, not which: dropping them loses speed, not data. */
 const SCHEDULING = new Set(['prefetch', 'cache', 'with_options']);

@@ -112,7 +112,7 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
-export { autotuneName, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
+export { autotuneName, DATASET_METHODS, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';

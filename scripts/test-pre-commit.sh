@@ -35,10 +35,10 @@ project="$work/project"
 mkdir "$project"
 cd "$project"
 git init --quiet
-# A file with one safe fix (a file opened and closed by hand in a loop over paths: a warning shown by default) and the
-# same file fixed.
-printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        f = open(p)\n        out.append(f.read())\n        f.close()\n    return out\n' >slow.py
-printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        with open(p) as f:\n            out.append(f.read())\n    return out\n' >expected.py
+# A file with one safe fix (a file read line by line and closed by hand, once per path: a warning shown by default;
+# a whole-file read closed by hand is a hint since round 40) and the same file fixed.
+printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        f = open(p)\n        for line in f:\n            out.append(line)\n        f.close()\n    return out\n' >slow.py
+printf 'def load_all(paths):\n    out = []\n    for p in paths:\n        with open(p) as f:\n            for line in f:\n                out.append(line)\n    return out\n' >expected.py
 cat >.pre-commit-config.yaml <<EOF
 repos:
   - repo: $clone

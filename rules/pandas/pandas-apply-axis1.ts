@@ -12,6 +12,7 @@ import {
   needsParentheses,
   numpyModuleRef,
   localDefinition,
+  onlyBranchesAndReturns,
   parameterNames,
   plainAssignments,
   scopeOf,
@@ -271,32 +272,8 @@ function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<s
   if (params.length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
   const body = def.childForFieldName('body');
   const columns = new Set<string>();
-  if (!body || !branchesOnly(body, params[0], columns, true) || columns.size === 0) return null;
+  if (!body || !onlyBranchesAndReturns(body, (e) => rowOperand(e, params[0]!, columns)) || columns.size === 0) return null;
   return { columns };
-}
-
-function branchesOnly(block: Node, row: string, columns: Set<string>, first: boolean): boolean {
-  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
-  return (
-    statements.length > 0 &&
-    statements.every((s, i) => {
-      if (s.type === 'expression_statement') return first && i === 0 && s.namedChild(0)?.type === 'string'; // a docstring
-      if (s.type === 'return_statement') {
-        const value = s.namedChild(0);
-        return !!value && rowOperand(value, row, columns);
-      }
-      if (s.type !== 'if_statement') return false;
-      const condition = s.childForFieldName('condition');
-      const consequence = s.childForFieldName('consequence');
-      if (!condition || !consequence || !rowOperand(condition, row, columns) || !branchesOnly(consequence, row, columns, false)) return false;
-      return s.childrenForFieldName('alternative').every((alt) => {
-        if (!alt) return true;
-        const cond = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
-        const blk = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
-        return (alt.type === 'else_clause' || (cond && rowOperand(cond, row, columns))) && !!blk && branchesOnly(blk, row, columns, false);
-      });
-    })
-  );
 }
 
 const OPERAND_TYPES = new Set([

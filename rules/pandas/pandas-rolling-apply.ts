@@ -1,6 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callArguments, keywordValue, localDefinition, parameterNames, plainAssignments, positionalArguments, scopeOf, values } from '../../server/analysis';
+import {
+  callArguments,
+  keywordValue,
+  localDefinition,
+  onlyBranchesAndReturns,
+  parameterNames,
+  plainAssignments,
+  positionalArguments,
+  scopeOf,
+  values,
+} from '../../server/analysis';
 import { hasCommentBetween, replaceRange } from '../../server/fixes';
 
 /** Window reductions with a native Rolling/Expanding method of the same name. */
@@ -246,36 +256,17 @@ function numericWindowFunction(fn: Node, at: Node, ctx: RuleContext): string | n
   const def = localDefinition(fn, at);
   const body = def?.childForFieldName('body');
   if (!def || !body || parameterNames(def).length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
-  return numericBlock(body, parameterNames(def)[0]!, ctx, true) ? `\`${def.childForFieldName('name')!.text}\`` : null;
+  return numericBlock(body, parameterNames(def)[0]!, ctx) ? `\`${def.childForFieldName('name')!.text}\`` : null;
 }
 
-function numericBlock(block: Node, param: string, ctx: RuleContext, first: boolean): boolean {
-  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
-  return (
-    statements.length > 0 &&
-    statements.every((s, i) => {
-      if (s.type === 'expression_statement') {
-        const e = s.namedChild(0);
-        if (first && i === 0 && e?.type === 'string') return true; // a docstring
-        const value = e?.type === 'assignment' ? e.childForFieldName('right') : null;
-        return e?.type === 'assignment' && e.childForFieldName('left')?.type === 'identifier' && !!value && numericExpression(value, param, ctx);
-      }
-      if (s.type === 'return_statement') {
-        const value = s.namedChild(0);
-        return !!value && numericExpression(value, param, ctx);
-      }
-      if (s.type !== 'if_statement') return false;
-      const condition = s.childForFieldName('condition');
-      const consequence = s.childForFieldName('consequence');
-      if (!condition || !consequence || !numericExpression(condition, param, ctx) || !numericBlock(consequence, param, ctx, false)) return false;
-      return s.childrenForFieldName('alternative').every((alt) => {
-        if (!alt) return true;
-        const cond = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
-        const blk = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
-        return (alt.type === 'else_clause' || (cond && numericExpression(cond, param, ctx))) && !!blk && numericBlock(blk, param, ctx, false);
-      });
-    })
-  );
+/** A window function's body: branches and returns of numeric expressions, with plain assignments of them. */
+function numericBlock(body: Node, param: string, ctx: RuleContext): boolean {
+  const numeric = (e: Node) => numericExpression(e, param, ctx);
+  return onlyBranchesAndReturns(body, numeric, (s) => {
+    const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const value = e?.type === 'assignment' ? e.childForFieldName('right') : null;
+    return e?.type === 'assignment' && e.childForFieldName('left')?.type === 'identifier' && !!value && numeric(value);
+  });
 }
 
 /** Attributes of the window an ndarray has too: the pandas-only ones (`.iloc`, `.index`) would not compile. */

@@ -60,6 +60,7 @@ export {
   localOccurrences,
   nestedScopeOf,
   occurrences,
+  onlyBranchesAndReturns,
   plainAssignments,
   readsAfter,
   scopeOf,

@@ -385,3 +385,35 @@ export function localDefinition(callable: Node, at: Node): Node | null {
   }
   return null;
 }
+
+/**
+ * True when `body` (a function's) holds only returns and if/elif/else statements, with an optional docstring first and
+ * statements `other` accepts, and every returned value and every condition, at any depth, passes `accepts`: the shape of
+ * a row or window function that one whole-column expression (`np.where`, `np.select`, compiled window code) can replace.
+ */
+export function onlyBranchesAndReturns(body: Node, accepts: (expression: Node) => boolean, other: (statement: Node) => boolean = () => false): boolean {
+  const walk = (block: Node, first: boolean): boolean => {
+    const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+    return (
+      statements.length > 0 &&
+      statements.every((s, i) => {
+        if (s.type === 'expression_statement' && first && i === 0 && s.namedChild(0)?.type === 'string') return true; // a docstring
+        if (s.type === 'return_statement') {
+          const value = s.namedChild(0);
+          return !!value && accepts(value);
+        }
+        if (s.type !== 'if_statement') return other(s);
+        const condition = s.childForFieldName('condition');
+        const consequence = s.childForFieldName('consequence');
+        if (!condition || !consequence || !accepts(condition) || !walk(consequence, false)) return false;
+        return s.childrenForFieldName('alternative').every((alt) => {
+          if (!alt) return true;
+          const cond = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
+          const blk = alt.childForFieldName('consequence') ?? alt.childForFieldName('body');
+          return (alt.type === 'else_clause' || (cond !== null && accepts(cond))) && !!blk && walk(blk, false);
+        });
+      })
+    );
+  };
+  return walk(body, true);
+}

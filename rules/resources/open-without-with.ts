@@ -262,6 +262,14 @@ const CONSUMERS = new Set(['any', 'all', 'sum', 'min', 'max', 'list', 'set', 'tu
  * it dies with the statement, and the file its iterator holds closes then, as with a list comprehension.
  */
 function consumedAtOnce(generator: Node, ctx: RuleContext): boolean {
+  const clause = generator.parent;
+  if (clause?.type === 'for_in_clause' && clause.childForFieldName('right')?.equals(generator)) {
+    // `{t: r for t, r in (l.split() for l in open(p))}` (whisper's vocabulary): the first iterable of a comprehension is
+    // exhausted by it within the statement, so the file closes then too.
+    const comp = clause.parent!;
+    const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause');
+    return !!first?.equals(clause) && (comp.type !== 'generator_expression' || consumedAtOnce(comp, ctx));
+  }
   const call = generator.parent;
   const fn = call?.type === 'call' && call.childForFieldName('arguments')?.equals(generator) ? call.childForFieldName('function') : null;
   return fn?.type === 'identifier' && CONSUMERS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call!);

@@ -27,7 +27,10 @@ describe('tf-train-step-not-compiled: callers out of view and short runs', () =>
   });
 
   it('is a hint on a def nested in a function that is not a step, naming that function', async () => {
-    const [found] = await levels(STEP, `import tensorflow as tf\n\n\ndef main(model, optimizer, ds):\n    def step(x, y):\n${BODY.replace(/^/gm, '    ')}\n    for x, y in ds:\n        step(x, y)\n`);
+    const [found] = await levels(
+      STEP,
+      `import tensorflow as tf\n\n\ndef main(model, optimizer, ds):\n    def step(x, y):\n${BODY.replace(/^/gm, '    ')}\n    for x, y in ds:\n        step(x, y)\n`,
+    );
     assert.match(found!, /^hint .*defined inside `main`/);
   });
 
@@ -41,6 +44,38 @@ describe('tf-train-step-not-compiled: callers out of view and short runs', () =>
     for (const loop of ['for step in range(1, num_steps + 1):', 'for x, y in train_data:', 'for step in xrange(1, training_steps + 1):']) {
       const [found] = await levels(STEP, run(loop));
       assert.match(found!, /^info /, loop);
+    }
+  });
+});
+
+const MAP = 'tf-data-map-sequential';
+
+describe('tf-data-map-sequential: functions that only restructure are low impact', () => {
+  const pipeline = (defs: string, fn: string) =>
+    `import tensorflow as tf\n\n${defs}\n\ndef build(paths, spec, augmenter):\n    ds = tf.data.TFRecordDataset(paths)\n    return ds.map(${fn})\n`;
+
+  it('is a hint over nest packing, set_shape, tf.transpose and shard builders', async () => {
+    for (const [defs, fn] of [
+      ['def unflatten(flat, id_):\n    return tf.nest.pack_sequence_as(SPEC, flat), id_\n', 'unflatten'],
+      ['def shaped(t):\n    t.set_shape([4, None])\n    return tf.nest.map_structure(lambda x: tf.stack([x]), t)\n', 'shaped'],
+      ['', 'tf.transpose'],
+      ['', 'lambda i: ds.shard(4, i)'],
+    ]) {
+      const [found] = await levels(MAP, pipeline(defs!, fn!));
+      assert.match(found!, /^hint .*only restructures each element/, fn);
+    }
+  });
+
+  it('stays shown when the function parses, calls a helper that decodes, or is out of view (near misses)', async () => {
+    for (const [defs, fn] of [
+      ['def parse(r):\n    return tf.io.parse_single_example(r, FEATURES)\n', 'parse'],
+      ['def load(p):\n    return tf.nest.map_structure(decode_image, p)\n\n\ndef decode_image(p):\n    return tf.io.decode_png(p)\n', 'load'],
+      ['', 'augmenter'],
+      ['', 'lambda x: self._augment(x)'],
+      ['', 'lambda x: tf.numpy_function(sorted, [x], tf.float32)'],
+    ]) {
+      const [found] = await levels(MAP, pipeline(defs!, fn!));
+      assert.match(found!, /^info /, fn);
     }
   });
 });

@@ -57,7 +57,8 @@ export default defineRule({
       'apply 0.47 s, `.str.strip()` 0.37 s vs 0.31 s, `.str.split("_").str[1].astype(int)` 1.2 s vs 0.69 s), so a string ' +
       'method is a hint, faster only on pyarrow-backed strings (`dtype="string[pyarrow]"`). A conditional, a dict lookup or a bound has a column ' +
       'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
-      'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`.',
+      'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`. `len(x)` (lists and sets have a length too) becomes ' +
+      '`.str.len()` only where the column is built from string literals in the file.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -94,6 +95,8 @@ export default defineRule({
       return;
     }
     const v = onDatetimeIndex(found, series, ctx) ?? found;
+    // `len(x)` works on lists, sets and dicts as well: `.str.len()` is advice only when the column visibly holds strings.
+    if (v.kind === 'str' && isLenOf(body, param) && !literalStringColumn(series, ctx)) return;
     // `frame[col].apply(lambda x: pd.Timestamp(x).date())`: the lambda parses one value, so the receiver is a
     // column (a DataFrame's apply would hand it whole columns, which pd.Timestamp rejects). Likewise a str method
     // that Series lacks (`x.split(":")[-1]`, `x.strip()`): a whole column would have raised AttributeError.
@@ -432,4 +435,23 @@ function scalarOperands(node: Node, param: string, facts: RuleContext['facts']):
   if (node.type === 'parenthesized_expression' && node.namedChildCount === 1) return scalarOperands(node.namedChild(0)!, param, facts);
   if (node.type === 'integer' || node.type === 'float') return true;
   return node.type === 'identifier' ? isKnownScalar(node, facts) : isScalarProperty(node);
+}
+
+/** The lambda's body is `len(param)`: nothing in it shows the element is a string (mlxtend's frozenset itemsets). */
+function isLenOf(body: Node, param: string): boolean {
+  const args = body.type === 'call' && body.childForFieldName('function')?.text === 'len' ? callArguments(body) : [];
+  return args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === param;
+}
+
+/** `df["name"]` where the file builds a frame from a dict whose `"name"` entry is a list (or tuple) of string literals. */
+function literalStringColumn(series: Node, ctx: RuleContext): boolean {
+  const key = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const name = key.length === 1 ? stringLiteralValue(key[0]) : null;
+  if (!name || !/^\w+$/.test(name)) return false;
+  return ctx.facts.wordOffsets(name).some((at) => {
+    const pair = ctx.facts.root.descendantForIndex(at, at + name.length)?.parent?.parent;
+    const value = pair?.type === 'pair' && stringLiteralValue(pair.childForFieldName('key')) === name ? pair.childForFieldName('value') : null;
+    const items = value && (value.type === 'list' || value.type === 'tuple') ? value.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+    return items.length > 0 && items.every((c) => c!.type === 'string' && stringLiteralValue(c) !== null);
+  });
 }

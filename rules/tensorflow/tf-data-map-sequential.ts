@@ -47,7 +47,9 @@ export default defineRule({
       'so decoding and augmentation become the bottleneck of the input pipeline and the accelerator waits. With ' +
       '`tf.data.AUTOTUNE`, tf.data runs several calls in parallel and tunes the degree at runtime; element order ' +
       'is kept unless determinism is turned off.',
-    instead: '`ds.map(fn, num_parallel_calls=tf.data.AUTOTUNE)`, and end the pipeline with `.prefetch(tf.data.AUTOTUNE)`.',
+    instead:
+      '`ds.map(fn, num_parallel_calls=tf.data.AUTOTUNE)`, and end the pipeline with `.prefetch(tf.data.AUTOTUNE)`. A mapped ' +
+      'function the file shows that only restructures its element (nests, shapes, casts, datasets built of it) is a hint.',
     example: {
       before: 'ds = tf.data.TFRecordDataset(files)\nds = ds.map(decode_and_resize)',
       after: 'ds = tf.data.TFRecordDataset(files)\nds = ds.map(decode_and_resize, num_parallel_calls=tf.data.AUTOTUNE)',
@@ -91,7 +93,11 @@ export default defineRule({
       reason: risky ? RANDOM_OR_PYTHON : undefined,
       // `lambda z: [[z] * k]`, `lambda x: tf.cast(0, tf.int64) if x < n else tf.cast(1, tf.int64)`: a few arithmetic ops
       // per element, which threads cannot speed up (their overhead is of the same order).
-      ...(isCheapLambda(positionalArguments(call)[0]!, ctx.facts) ? { lowImpact: CHEAP_LAMBDA } : {}),
+      ...(isCheapLambda(positionalArguments(call)[0]!, ctx.facts)
+        ? { lowImpact: CHEAP_LAMBDA }
+        : onlyRestructures(positionalArguments(call)[0]!, call, ctx.facts)
+          ? { lowImpact: RESTRUCTURES }
+          : {}),
     });
   },
 });
@@ -215,4 +221,70 @@ function integerDefaults(def: Node): Set<string> {
     if (p?.type === 'default_parameter' && p.childForFieldName('value')?.type === 'integer') out.add(p.childForFieldName('name')!.text);
   }
   return out;
+}
+
+const RESTRUCTURES =
+  'the mapped function only restructures each element (nests, shapes, casts, tensor arithmetic, datasets of it), with no decoding, parsing, image, file or Python work: parallel calls would save little';
+
+/** TensorFlow modules whose ops do real work per element: decoding, parsing, images, audio, strings, Python calls, layers. */
+const HEAVY_TF =
+  /^tensorflow\.(compat\.v[12]\.)?(io|image|audio|strings|signal|linalg|nn|keras|sparse|raw_ops|py_function|numpy_function|py_func|map_fn|vectorized_map|while_loop|decode_\w+|parse_\w+|read_file)(\.|$)/;
+
+/** Callee names that announce work per element (`load_image`, `self._augment`, `tokenizer`, `model`). */
+const HEAVY_WORD =
+  /decode|(^|_)parse|^read(?!_value)|imread|read_file|load|^open|fetch|download|augment|resize|crop|flip|rotat|distort|preprocess|transform|normali[sz]|jpe?g|png|image|img|audio|wav|spectro|tokeni[sz]|encode|embed|(^|_)(model|net|network|encoder|decoder|layer|predict)s?($|_)/i;
+
+/**
+ * The mapped function is one this file shows (a lambda, a def, a method of the enclosing class, a TensorFlow op) and it
+ * does nothing worth a thread: every call in it, and in the same-file helpers it calls, is a TensorFlow op outside the
+ * decoding/image/string/Python families or a method of no telling name (`x.set_shape`, `ds.shard`). TF-Agents' replay
+ * buffers map `tf.nest.pack_sequence_as`, `tf.transpose` and shard builders: judged noise when shown.
+ */
+function onlyRestructures(fn: Node, at: Node, facts: FileFacts): boolean {
+  if (fn.type === 'attribute' && !fn.childForFieldName('object')?.text.match(/^(self|cls)$/)) return lightCallee(fn, facts);
+  const body = fn.type === 'lambda' ? fn : visibleDefinition(fn, at, facts);
+  return body !== null && lightBody(body, facts, 0);
+}
+
+/** The def a name (`parse_record`) or `self.method` reaching `at` stands for, or null when the file does not show one. */
+function visibleDefinition(fn: Node, at: Node, facts: FileFacts): Node | null {
+  const name = fn.type === 'identifier' ? fn.text : fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!name) return null;
+  const defs = definitionsNamed(facts, 'function_definition', name);
+  // A method: only when one class of the file defines it; a plain name: the last def above the map (a notebook may
+  // redefine it), else the file's only one.
+  if (fn.type === 'attribute') return defs.length === 1 ? defs[0]! : null;
+  return defs.filter((d) => d.startIndex < at.startIndex).at(-1) ?? (defs.length === 1 ? defs[0]! : null);
+}
+
+/** Every call in body (nested defs and lambdas included) is light, following same-file helpers a few levels. */
+function lightBody(body: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 3) return false;
+  // A def of the file passed on as a callback (`tf.nest.map_structure(decode_image, x)`) runs per element too.
+  const callbacks = findDescendants(body, (n) => n.type === 'identifier' && n.parent?.type === 'argument_list');
+  if (!callbacks.every((id) => lightCallback(id, body, facts, depth))) return false;
+  return findDescendants(body, (n) => n.type === 'call').every((c) => {
+    const callee = c.childForFieldName('function');
+    if (!callee) return false;
+    const helper = callee.type === 'identifier' || /^(self|cls)\.\w+$/.test(callee.text) ? visibleDefinition(callee, c, facts) : null;
+    if (helper) return !helper.equals(body) && lightBody(helper, facts, depth + 1);
+    return lightCallee(callee, facts);
+  });
+}
+
+/** A name passed as an argument: light unless it names a def of the file whose body is not. */
+function lightCallback(id: Node, body: Node, facts: FileFacts, depth: number): boolean {
+  const def = visibleDefinition(id, id, facts);
+  return def === null || def.equals(body) || lightBody(def, facts, depth + 1);
+}
+
+/** A callee that is a TensorFlow op outside the heavy families, a builtin, or a method whose name does not announce work. */
+function lightCallee(callee: Node, facts: FileFacts): boolean {
+  const q = facts.qualifiedName(callee) ?? '';
+  if (q.startsWith('tensorflow.')) return !HEAVY_TF.test(q);
+  if (callee.type === 'identifier') return facts.isBuiltin(callee.text, callee) && !/^(open|exec|eval|input|print)$/.test(callee.text);
+  if (callee.type !== 'attribute' || q) return false; // a call into another library (`np.load`, `cv2.imread`)
+  const object = callee.childForFieldName('object');
+  const owner = object?.type === 'identifier' ? object.text : object?.type === 'attribute' ? (object.childForFieldName('attribute')?.text ?? '') : '';
+  return !HEAVY_WORD.test(callee.childForFieldName('attribute')?.text ?? '') && !HEAVY_WORD.test(owner);
 }

@@ -3,11 +3,19 @@ import { detectEol, type Node } from '../../server/syntax';
 import {
   definitionsNamed,
   definitionStatement,
+  bindingOf,
   enclosingClass,
+  enclosingDef,
+  enclosingLoops,
   FileFacts,
   findDescendants,
   isNestedScope,
   identifiersSpelledInFile,
+  loopHeaderText,
+  occurrences,
+  plainAssignments,
+  positionalArguments,
+  scopeOf,
   tfFunctionOf,
   tfFunctions,
   decoratorCallee,
@@ -41,7 +49,9 @@ export default defineRule({
       'inside it. Functions that only compute gradients (no `apply_gradients`/`minimize` of them), steps that call `.numpy()`, NumPy functions, `setattr`/`delattr`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
       'random numbers themselves or through a helper of the file (frozen at trace time), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
-      'session code are not flagged.',
+      'session code are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
+      'module (hooks the base calls, and may compile), helpers called only from other steps, and defs nested in a step. A def ' +
+      'nested in another function, a hook of a TensorFlow class, and a step whose loops run at most 50,000 times in all are hints.',
     example: {
       before:
         'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
@@ -85,6 +95,9 @@ export default defineRule({
     // A custom gradient's forward or backward function (or one nested in it): TensorFlow calls it while it
     // differentiates the caller, so compiling belongs to whatever runs the caller, not to this def.
     if (insideCustomGradient(def, facts)) return;
+    // Callers this file cannot see, or a caller that is the step to compile: the advice would be in the wrong place.
+    if (overridesOutsideHook(def, name, facts) || calledOnlyFromSteps(def, name, facts) || nestedInStep(def, facts)) return;
+    const low = hookOfTensorFlowBase(def, name, facts) ?? nestedReason(def) ?? fewStepsReason(name, facts);
     const tf = ensureImport(facts, 'tensorflow');
     const stmt = definitionStatement(def);
     const at = lineStartOf(ctx.text, stmt.startIndex);
@@ -92,6 +105,7 @@ export default defineRule({
       node: m.need('name'),
       message: `Train step \`${name}\` runs eagerly, op by op; decorate it with \`@tf.function\` to run it as a graph`,
       edits: [...tf.edits, insertAt(at, `${indentAt(ctx.text, stmt.startIndex)}@${tf.ref}.function${detectEol(ctx.text)}`)],
+      ...(low ? { lowImpact: low } : {}),
     });
   },
 });
@@ -196,4 +210,156 @@ function doesHostWork(def: Node, facts: FileFacts): boolean {
     const defs = definitionsNamed(facts, 'function_definition', helper);
     return defs.length === 1 && !defs[0]!.equals(def) && /\.numpy\s*\(/.test(defs[0]!.text);
   });
+}
+
+/** Where the file spells the def's name other than as the name of a def: its calls and other references. */
+function referencesTo(name: string, facts: FileFacts): Node[] {
+  return identifiersSpelledInFile(facts, name).filter((id) => !(id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.equals(id)));
+}
+
+/** The class whose body defines def as a method (decorated or not), or null. */
+function classOfMethod(def: Node): Node | null {
+  const block = definitionStatement(def).parent;
+  return block?.type === 'block' && block.parent?.type === 'class_definition' ? block.parent : null;
+}
+
+/** The class's bases that are not classes of this file, followed through the file's own classes (`class D(DqnAgent)`). */
+function outsideBases(cls: Node, facts: FileFacts, depth = 0): Node[] {
+  const out: Node[] = [];
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (!base || base.type === 'keyword_argument' || base.type === 'comment' || base.text === 'object') continue;
+    const local = base.type === 'identifier' ? definitionsNamed(facts, 'class_definition', base.text) : [];
+    if (local.length === 1 && depth < 3) out.push(...outsideBases(local[0]!, facts, depth + 1));
+    else if (local.length === 0) out.push(base);
+  }
+  return out;
+}
+
+const TF_CLASS = /^(tensorflow|keras|tf_keras)\./;
+
+/**
+ * A private method (`_train`) that nothing in this file calls, of a class built on a base defined elsewhere: a hook the
+ * base class calls, and may compile (TF-Agents' `TFAgent` wraps `_train` in `common.function`). The bases, if any is
+ * TensorFlow's own, and undefined otherwise.
+ */
+function privateHookBases(def: Node, name: string, facts: FileFacts): Node[] | undefined {
+  if (!/^_[^_]/.test(name)) return undefined;
+  const cls = classOfMethod(def);
+  if (!cls || referencesTo(name, facts).length > 0) return undefined;
+  const bases = outsideBases(cls, facts);
+  return bases.length > 0 ? bases : undefined;
+}
+
+/** A hook of a base class defined in another module of the project or another library (not TensorFlow): silent. */
+function overridesOutsideHook(def: Node, name: string, facts: FileFacts): boolean {
+  const bases = privateHookBases(def, name, facts);
+  return bases !== undefined && !bases.some((b) => TF_CLASS.test(facts.qualifiedName(b) ?? ''));
+}
+
+/** A hook of a TensorFlow class (`tf.Module`, `keras.Model`): whoever calls it is out of view, a hint saying so. */
+function hookOfTensorFlowBase(def: Node, name: string, facts: FileFacts): string | undefined {
+  const base = privateHookBases(def, name, facts)?.find((b) => TF_CLASS.test(facts.qualifiedName(b) ?? ''));
+  return base ? `no code of this file calls \`${name}\`, a private method of a \`${base.text}\` subclass: its caller may compile it already` : undefined;
+}
+
+/** The call whose callee is this reference (`f(...)`, `self.f(...)`), or null for any other use of the name. */
+function callOf(ref: Node): Node | null {
+  const callee = ref.parent?.type === 'attribute' && ref.parent.childForFieldName('attribute')?.equals(ref) ? ref.parent : ref;
+  const call = callee.parent;
+  return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) ? call : null;
+}
+
+/** Node sits in a TensorFlow train step or tf.function other than def (nested defs included). */
+function insideOtherStep(node: Node, def: Node, facts: FileFacts): boolean {
+  for (let f = enclosingDef(node); f; f = f.parent ? enclosingDef(f.parent) : null) {
+    if (f.equals(def)) return false;
+    if (trainStepOf(f, facts)?.framework === 'tf' || tfFunctionOf(f, facts)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every call of the def comes from another train step (`_apply_gradients` called by `_train`): the step to compile is
+ * the caller, and compiling it traces this helper too.
+ */
+function calledOnlyFromSteps(def: Node, name: string, facts: FileFacts): boolean {
+  const refs = referencesTo(name, facts);
+  return refs.length > 0 && refs.every((r) => callOf(r) !== null && insideOtherStep(r, def, facts));
+}
+
+/** A def nested in a train step or tf.function (a `tf.cond` branch of the step): compiling the outer step covers it. */
+function nestedInStep(def: Node, facts: FileFacts): boolean {
+  return def.parent !== null && insideOtherStep(def.parent, def, facts);
+}
+
+/** A def nested in another function: how often that one runs, and so whether tracing the def on each call pays, is not known. */
+function nestedReason(def: Node): string | undefined {
+  const outer = def.parent ? enclosingDef(def.parent) : null;
+  const outerName = outer?.childForFieldName('name')?.text;
+  return outerName
+    ? `it is defined inside \`${outerName}\`, so a compiled copy is traced again on each call of \`${outerName}\`, and how often that runs is not known here`
+    : undefined;
+}
+
+/** Loop totals at or below this many steps make a short run: eager dispatch of a small step costs seconds to a minute in all. */
+const FEW_STEPS = 50_000;
+
+/**
+ * The step is called only from loops of a known, small number of iterations (`for step in range(1, training_steps + 1)`,
+ * `enumerate(train_data.take(training_steps), 1)` with `training_steps = 1000`): a tutorial-sized run.
+ */
+function fewStepsReason(name: string, facts: FileFacts): string | undefined {
+  let most = 0;
+  let header = '';
+  for (const ref of referencesTo(name, facts)) {
+    const call = callOf(ref);
+    const loops = call ? enclosingLoops(call) : [];
+    if (loops.length === 0) return undefined;
+    let total = 1;
+    for (const loop of loops) {
+      const n = loopCount(loop, facts);
+      if (n === null) return undefined;
+      total *= n;
+    }
+    if (total >= most) [most, header] = [total, loopHeaderText(loops.at(-1)!)];
+  }
+  return header && most <= FEW_STEPS ? `it runs ${most} times at most (\`${header}\`), a short run where compiling saves little` : undefined;
+}
+
+/** How many times a `for` loop over `range(...)` or `ds.take(n)` (perhaps in `enumerate`) runs, when the source says. */
+function loopCount(loop: Node, facts: FileFacts): number | null {
+  let it = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (it?.type === 'call' && it.childForFieldName('function')?.text === 'enumerate' && facts.isBuiltin('enumerate', it)) it = positionalArguments(it)[0] ?? null;
+  if (it?.type !== 'call') return null;
+  const fn = it.childForFieldName('function');
+  const args = positionalArguments(it);
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'take' && args.length === 1) return integerOf(args[0]!);
+  if (fn?.text !== 'range' || !facts.isBuiltin('range', it) || args.length === 0 || args.length > 3) return null;
+  const [start, stop, step] = args.length === 1 ? [0, integerOf(args[0]!), 1] : [integerOf(args[0]!), integerOf(args[1]!), args[2] ? integerOf(args[2]) : 1];
+  if (start === null || stop === null || step === null || step <= 0) return null;
+  return Math.max(0, Math.ceil((stop - start) / step));
+}
+
+/** An integer the source spells: a literal, `+ - * //` of integers, or a name every assignment of which gives one (the largest). */
+function integerOf(n: Node, depth = 0): number | null {
+  if (depth > 3) return null;
+  if (n.type === 'integer') return /^\d[\d_]*$/.test(n.text) ? Number(n.text.replace(/_/g, '')) : null;
+  if (n.type === 'parenthesized_expression' && n.namedChild(0)) return integerOf(n.namedChild(0)!, depth);
+  if (n.type === 'binary_operator') {
+    const [l, r] = [n.childForFieldName('left'), n.childForFieldName('right')];
+    const [a, b] = [l ? integerOf(l, depth) : null, r ? integerOf(r, depth) : null];
+    if (a === null || b === null) return null;
+    const op = n.childForFieldName('operator')?.type;
+    return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '//' && b !== 0 ? Math.floor(a / b) : null;
+  }
+  if (n.type !== 'identifier') return null;
+  // The innermost scope that binds the name: a function's local, else the module's (`training_steps = 1000` on top).
+  let scope = scopeOf(n);
+  while (scope.parent && !occurrences(scope, n.text).some((u) => bindingOf(u) !== null)) scope = scopeOf(scope);
+  const uses = occurrences(scope, n.text);
+  if (uses.some((u) => u.parent?.type === 'augmented_assignment' && u.parent.childForFieldName('left')?.equals(u))) return null;
+  const bound = uses.filter((u) => bindingOf(u) !== null);
+  const values = plainAssignments(scope, n.text).map((a) => integerOf(a.value, depth + 1));
+  if (bound.length === 0 || values.length !== bound.length || values.some((v) => v === null)) return null;
+  return Math.max(...(values as number[]));
 }

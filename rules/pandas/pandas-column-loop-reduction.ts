@@ -75,7 +75,7 @@ export default defineRule({
     const col = m.need('col').text;
     const reads = columnReads(body, frame.text, col);
     if (reads.length === 0 || writesColumns(reads)) return;
-    const methods = methodsCalled(body);
+    const methods = methodsCalled(body, reads, derivedNames(body, reads));
     const used = [...methods].filter((x) => COLUMN_METHODS.has(x) || x === 'iloc');
     if (used.length === 0 || (!kind && !used.some((x) => PANDAS_ONLY.has(x)))) return;
     if (!collectsPerColumn(body, col)) return;
@@ -107,12 +107,58 @@ function writesColumns(reads: Node[]): boolean {
   return reads.some((r) => (r.parent?.type === 'assignment' || r.parent?.type === 'augmented_assignment') && r.parent.childForFieldName('left')?.equals(r));
 }
 
-/** Method and attribute names read in the body (`x.pct_change()`, `x.iloc[-1]`). */
-function methodsCalled(body: Node): Set<string> {
+/**
+ * Local names that hold the column or something computed from it by arithmetic and method chains (`path = df[col]`,
+ * `cumulative = path + 1`, `peak = cumulative.cummax()`); not the result of a function it is handed to
+ * (`mp = stumpy.stump(df[col], m)` is that function's array).
+ */
+function derivedNames(body: Node, reads: Node[]): Set<string> {
+  const names = new Set<string>();
+  const assignments = findDescendants(body, (n) => n.type === 'assignment', isNestedScope);
+  for (let pass = 0; pass < 4; pass++) {
+    const before = names.size;
+    for (const a of assignments) {
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && derived(right, reads, names)) names.add(left.text);
+    }
+    if (names.size === before) break;
+  }
+  return names;
+}
+
+/** `expr` is the column, a derived name, or arithmetic, a method chain or `.iloc[...]` on one of them. */
+function derived(expr: Node, reads: Node[], names: Set<string>): boolean {
+  switch (expr.type) {
+    case 'identifier':
+      return names.has(expr.text);
+    case 'subscript': {
+      if (reads.some((r) => r.equals(expr))) return true;
+      const value = expr.childForFieldName('value');
+      return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'iloc' && derived(value.childForFieldName('object')!, reads, names);
+    }
+    case 'parenthesized_expression':
+    case 'binary_operator':
+    case 'unary_operator':
+      return expr.namedChildren.some((c) => c !== null && derived(c, reads, names));
+    case 'call': {
+      const fn = expr.childForFieldName('function');
+      return fn?.type === 'attribute' && derived(fn.childForFieldName('object')!, reads, names);
+    }
+    default:
+      return false;
+  }
+}
+
+/** Method names called (and `.iloc[...]` read) on the column or values derived from it. */
+function methodsCalled(body: Node, reads: Node[], names: Set<string>): Set<string> {
   const out = new Set<string>();
   for (const a of findDescendants(body, (n) => n.type === 'attribute', isNestedScope)) {
     const name = a.childForFieldName('attribute')?.text;
-    if (!name) continue;
+    const object = a.childForFieldName('object');
+    if (!name || !object) continue;
+    const onColumn = derived(object, reads, names);
+    if (!onColumn) continue;
     if (name === 'iloc' && a.parent?.type === 'subscript') out.add(name);
     else if (a.parent?.type === 'call' && a.parent.childForFieldName('function')?.equals(a)) out.add(name);
   }

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import type { RuleContext } from '../../server/engine/rule';
 import {
+  definitionsNamed,
   callArguments,
   FRAME_ATTRIBUTES,
   isIdentifierName,
@@ -44,7 +45,8 @@ export default defineRule({
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
       '`np.select`; for string work the `.str` accessor. Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
-      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`.',
+      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
+      '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
     example: {
       before: 'df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)',
       after: 'df["total"] = df["price"] * df["qty"]',
@@ -174,6 +176,7 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
   }
   const frameValue = values(ctx.facts).valueOf(frame);
   if (knownNotPandas(frameValue)) return;
+  if (reportOneColumnFrame(call, frame, func, builtin, keywords, ctx)) return;
   if (func.type === 'identifier' && !builtin && keywords.size === 1) {
     const row = rowFunction(func, call, ctx);
     if (row) {
@@ -412,4 +415,28 @@ function rowExpr(node: Node, param: string, frame: string, columns: Set<string>)
     default:
       return null;
   }
+}
+
+/**
+ * `s.to_frame().apply(f, axis=1)` (category_encoders' RankHotEncoder): a one-column frame applied row by row builds a
+ * Series per row only for `f` to read its one value back (`row.iloc[0]`); `s.map(f)` on the Series hands `f` the value
+ * itself, without the per-row Series. Only for a function of the file (a builtin or library callable is another case),
+ * with `axis` and at most `result_type` besides, on a receiver that is not an Index (whose `to_frame()` is handled by the
+ * tuple case). True when reported.
+ */
+function reportOneColumnFrame(call: Node, frame: Node, func: Node, builtin: string | null, keywords: Map<string, Node>, ctx: RuleContext): boolean {
+  if (frame.type !== 'call' || builtin || func.type !== 'identifier') return false;
+  const fn = frame.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'to_frame' || callArguments(frame).length > 0) return false;
+  if ([...keywords.keys()].some((k) => k !== 'axis' && k !== 'result_type')) return false;
+  const series = fn.childForFieldName('object');
+  if (!series || values(ctx.facts).valueOf(series)?.kind === 'index' || knownNotPandas(values(ctx.facts).valueOf(series))) return false;
+  if (definitionsNamed(ctx.facts, 'function_definition', func.text).length === 0) return false;
+  const shown = series.text.length <= 40 ? series.text : 'the Series';
+  const expand = keywords.has('result_type') ? ' (and `pd.DataFrame(result.tolist(), index=result.index)` to expand)' : '';
+  ctx.report({
+    node: call,
+    message: `\`.to_frame().apply(${func.text}, axis=1)\` builds a one-value Series per row for \`${func.text}\` to read back; \`${shown}.map(...)\` with \`${func.text}\` taking the value passes it directly${expand}`,
+  });
+  return true;
 }

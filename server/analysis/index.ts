@@ -119,6 +119,8 @@ export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
+export { pythonContainer, tensorPlacement } from './torchTensors';
+export type { Placement } from './torchTensors';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
 export {
   DATALOADER_CALL_QUERY,
@@ -138,6 +140,7 @@ export {
   trainingLoops,
   unwrapIterable,
   usesAccelerator,
+  unpackedValuesOf,
   valuesAssignedTo,
 } from './trainingLoop';
 export type { TrainingLoop, TrainStep } from './trainingLoop';

@@ -1,0 +1,85 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { FileFacts, findDescendants, isNestedScope, isTestCode, positionalArguments, tensorPlacement } from '../../server/analysis';
+
+export default defineRule({
+  id: 'torch-mask-per-label-loop',
+  title: "A loop over labels selects each label's rows of a tensor with a fresh boolean mask",
+  category: 'pytorch',
+  severity: 'hint',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pytorch-gpu-efficiency',
+  requires: ['torch'],
+  message:
+    "Each iteration compares every label with this one and selects rows by the mask; one pass with `index_add_` / `scatter_reduce` gives every label's sums",
+  docs: {
+    why:
+      '`data[labels == k]` inside `for k in range(n_labels)` scans all N labels once per label (N x K work) and, because the ' +
+      'size of a boolean selection depends on the data, waits for the GPU on every iteration to learn it. Per-label sums, ' +
+      'counts and means have one-pass forms that run as a few kernels whatever the number of labels.',
+    instead:
+      'Accumulate per label in one call: `sums = torch.zeros(K, d).index_add_(0, labels, data)`, ' +
+      '`counts = torch.bincount(labels, minlength=K)`, `means = sums / counts[:, None]`, then gather `means[labels]` for ' +
+      'per-row terms (or `scatter_reduce` for max/min). Reported as a hint: with a handful of labels the loop costs little.',
+    example: {
+      before:
+        'def centroids(data, labels, n):\n    labels = torch.as_tensor(labels)\n    data = torch.as_tensor(data)\n    return torch.stack([data[labels == k].mean(0) for k in range(n)])',
+      after:
+        'def centroids(data, labels, n):\n    labels = torch.as_tensor(labels)\n    data = torch.as_tensor(data)\n    sums = torch.zeros(n, data.shape[1]).index_add_(0, labels, data)\n    return sums / torch.bincount(labels, minlength=n)[:, None]',
+    },
+  },
+  query: `
+(for_statement left: (identifier) @label right: (call) @iter body: (block) @body) @loop
+(for_in_clause left: (identifier) @label right: (call) @iter) @loop`,
+  check(m, ctx) {
+    const facts = ctx.facts;
+    const loop = m.need('loop');
+    if (!rangeWithBound(m.need('iter'), facts) || isTestCode(loop, facts)) return;
+    const label = m.need('label').text;
+    const region = loop.type === 'for_statement' ? m.need('body') : loop.parent;
+    if (!region) return;
+    const selection = maskSelection(region, label, facts);
+    if (!selection) return;
+    ctx.report({
+      node: selection.node,
+      message:
+        `\`${shorten(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
+        `iteration (N x K work, and a wait for the GPU each time); one pass with \`index_add_\` / \`scatter_reduce\` and ` +
+        "`torch.bincount` gives every label's sums and counts",
+    });
+  },
+});
+
+/** `range(n)` / `range(len(u))` with a bound that is not a written number: a loop over labels. */
+function rangeWithBound(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || fn.text !== 'range' || !facts.isBuiltin('range', call)) return false;
+  const args = positionalArguments(call);
+  return args.length > 0 && !args.every((a) => /^[\s\d+-]*$/.test(a.text));
+}
+
+/**
+ * A subscript of a tensor by `labels == k` (or `k == labels`), alone or as the first key (`data[labels == k, :]`), where
+ * `labels` is a tensor and `k` the loop's label: the node and the labels' text. Null otherwise.
+ */
+function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string } | null {
+  for (const sub of findDescendants(region, (n) => n.type === 'subscript', isNestedScope)) {
+    const key = sub.childrenForFieldName('subscript').find((k) => k !== null && k.type !== 'comment');
+    const value = sub.childForFieldName('value');
+    if (!key || !value || key.type !== 'comparison_operator') continue;
+    const ops = key.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+    const sides = key.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (ops.length !== 1 || ops[0] !== '==' || sides.length !== 2) continue;
+    const other =
+      sides[0].type === 'identifier' && sides[0].text === label ? sides[1] : sides[1].type === 'identifier' && sides[1].text === label ? sides[0] : null;
+    if (!other || !tensorPlacement(other, sub, facts) || !tensorPlacement(value, sub, facts)) continue;
+    return { node: sub, labels: other.text };
+  }
+  return null;
+}
+
+function shorten(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
+}

@@ -1,0 +1,234 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import {
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  isTestCode,
+  positionalArguments,
+  pythonContainer,
+  targetNames,
+  tensorPlacement,
+  unwrapIterable,
+} from '../../server/analysis';
+
+/** Builtins that read a 0-d tensor back as a Python number (`__int__`, `__float__`, `__bool__`) or walk it again. */
+const HOST_READS = new Set(['int', 'float', 'bool', 'sum']);
+/** Reductions whose result a truth test then reads on the host (`if keep_row.any()`). */
+const TRUTH_REDUCTIONS = new Set(['any', 'all']);
+
+export default defineRule({
+  id: 'torch-tensor-python-iteration',
+  title: 'A Python loop walks a torch tensor element by element and reads each element on the host',
+  category: 'pytorch',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pytorch-gpu-efficiency',
+  requires: ['torch'],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when the walked tensor is in host memory (a factory without `device=`, `.cpu()`): no device wait, only the per-element Python cost',
+    },
+    { severity: 'hint', when: 'when the loop walks a slice with an upper bound (`order[:k]`): a bounded number of elements per call' },
+  ],
+  message: 'This loop walks a tensor element by element and reads each element on the host; convert it once with `.tolist()` and loop over the numbers',
+  docs: {
+    why:
+      'Iterating a tensor makes a new 0-d tensor (or row) object per element. Using that element as a list index, in an ' +
+      '`if`, or through `int()`/`float()` reads its value back to Python: on a GPU each read waits for the device, and ' +
+      'even on the CPU each one is a call into torch. Over thousands of elements this costs far more than one conversion.',
+    instead:
+      'Convert the tensor once before the loop (`idx.tolist()`, `mask.tolist()`) and loop over the Python numbers, or keep ' +
+      'the work in torch (`mask.nonzero()`, boolean indexing). Loops that only do tensor math on each row, and loops whose ' +
+      'elements are not read back (no indexing, truth test or conversion), are not flagged.',
+    example: {
+      before: 'def pick(docs, scores):\n    corpus = list(docs)\n    idx = torch.topk(scores, k=100).indices\n    return [corpus[i] for i in idx]',
+      after: 'def pick(docs, scores):\n    corpus = list(docs)\n    idx = torch.topk(scores, k=100).indices\n    return [corpus[i] for i in idx.tolist()]',
+    },
+  },
+  query: `
+(for_statement left: (_) @target right: (_) @iter body: (block) @body) @loop
+(for_in_clause left: (_) @target right: (_) @iter) @loop`,
+  check(m, ctx) {
+    const facts = ctx.facts;
+    const loop = m.need('loop');
+    if (isTestCode(loop, facts)) return;
+    const walked = walkedTensors(m.need('target'), m.need('iter'), facts);
+    if (walked.length === 0) return;
+    // An enclosing loop that walks a tensor already reports the per-element reads of this one.
+    if (insideWalkingLoop(loop, facts)) return;
+    const region = loop.type === 'for_statement' ? m.need('body') : loop.parent;
+    if (!region) return;
+    // Each element name, with the walk it comes from (names of inner loops over a walked row map to the outer walk).
+    const names = new Map(walked.map((w) => [w.name, w]));
+    addInnerElementNames(region, names, loop, facts);
+    const read = firstHostRead(region, names, m.need('iter'), facts);
+    if (!read) return;
+    const { tensor, cpu } = read.walk;
+    // `for i in order[:k]`: the first k elements, a bounded handful per call.
+    const bounded = isBoundedSlice(tensor);
+    const quiet = cpu || bounded;
+    ctx.report({
+      node: m.need('iter'),
+      message:
+        `This loop walks tensor \`${shorten(tensor.text)}\` one element at a time and reads each element back to Python ${read.why}` +
+        (cpu ? ' (a call into torch each time)' : ' (on a GPU, a wait for the device each time)') +
+        `; convert it once with \`${shorten(tensor.text)}.tolist()\` and loop over the numbers` +
+        (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : ''),
+      ...(quiet ? { severity: 'hint' as const } : {}),
+    });
+  },
+});
+
+interface Walked {
+  /** The loop target bound to one element (or row) of the tensor. */
+  name: string;
+  /** The tensor expression walked. */
+  tensor: Node;
+  /** The value layer places it in host memory. */
+  cpu: boolean;
+}
+
+/**
+ * The loop targets bound to elements of a tensor the value layer knows: `for i in idx`, `for a, b in zip(t1, t2)`, the element
+ * of `enumerate(t)` (not its counter), through `tqdm`/`iter`. A tensor built from a literal (`torch.tensor([1, 2])`) is left out.
+ */
+function walkedTensors(target: Node, iter: Node, facts: FileFacts): Walked[] {
+  const { inner, enumerated } = unwrapIterable(iter, facts);
+  let left: Node | null = target;
+  if (enumerated) {
+    const parts = elements(target);
+    if (parts.length !== 2) return [];
+    left = parts[1];
+  }
+  const zipped = inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner);
+  const sources = zipped ? positionalArguments(inner) : [inner];
+  const targets = zipped ? elements(left) : [left];
+  if (sources.length !== targets.length) return [];
+  const out: Walked[] = [];
+  sources.forEach((source, i) => {
+    const t = targets[i];
+    if (t?.type !== 'identifier') return;
+    const where = tensorPlacement(source, source, facts);
+    if (!where) return;
+    out.push({ name: t.text, tensor: source, cpu: where === 'cpu' });
+  });
+  return out;
+}
+
+/** The parts of a tuple target (`a, (b, c)` gives `a` and `(b, c)` unwrapped), or the target itself. */
+function elements(target: Node): Node[] {
+  const unwrap = (n: Node) => (n.type === 'parenthesized_expression' ? (n.namedChild(0) ?? n) : n);
+  const t = unwrap(target);
+  if (t.type !== 'pattern_list' && t.type !== 'tuple_pattern' && t.type !== 'tuple') return [t];
+  return t.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map(unwrap);
+}
+
+/** The loop sits in the body (or element expression) of another loop that walks a tensor. */
+function insideWalkingLoop(loop: Node, facts: FileFacts): boolean {
+  for (let n = loop.parent; n && !isNestedScope(n); n = n.parent) {
+    if (n.type === 'for_statement') {
+      const t = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (t && r && walkedTensors(t, r, facts).length > 0) return true;
+    }
+    if (/comprehension|generator_expression/.test(n.type)) {
+      for (const clause of n.namedChildren) {
+        if (clause?.type !== 'for_in_clause' || clause.equals(loop)) continue;
+        const t = clause.childForFieldName('left');
+        const r = clause.childForFieldName('right');
+        if (t && r && !r.equals(loop) && walkedTensors(t, r, facts).length > 0) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Targets of loops inside the region that walk an element of the outer tensor (`for keep, i in zip(keep_row, row)` where
+ * `keep_row` is a row of the walked mask): their elements are tensors too.
+ */
+function addInnerElementNames(region: Node, names: Map<string, Walked>, loop: Node, facts: FileFacts): void {
+  const clauses = findDescendants(region, (n) => (n.type === 'for_in_clause' || n.type === 'for_statement') && !n.equals(loop), isNestedScope);
+  for (const clause of clauses) {
+    const right = clause.childForFieldName('right');
+    const left = clause.childForFieldName('left');
+    if (!right || !left) continue;
+    const { inner } = unwrapIterable(right, facts);
+    const sources = inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' ? positionalArguments(inner) : [inner];
+    const outer = sources.find((x) => x.type === 'identifier' && names.has(x.text));
+    if (outer) for (const n of targetNames(left)) names.set(n, names.get(outer.text)!);
+  }
+}
+
+/**
+ * The first place the region reads an element back to Python, described for the message: a list index (`corpus[i]`), a
+ * truth test (`if keep`, `if row.any()`, `if score == -inf`), or `int()`/`float()`/`bool()`/`sum()` of it. Null when the
+ * elements are only used in tensor math.
+ */
+function firstHostRead(region: Node, names: Map<string, Walked>, iter: Node, facts: FileFacts): { why: string; walk: Walked } | null {
+  const ids = findDescendants(region, (n) => n.type === 'identifier' && names.has(n.text), isNestedScope).filter(
+    (id) => !(id.startIndex >= iter.startIndex && id.endIndex <= iter.endIndex),
+  );
+  for (const id of ids) {
+    const why = hostRead(id, facts);
+    if (why) return { why, walk: names.get(id.text)! };
+  }
+  return null;
+}
+
+function hostRead(id: Node, facts: FileFacts): string | null {
+  const parent = id.parent;
+  if (!parent) return null;
+  // `corpus[i]`: a list or dict indexed with a 0-d tensor calls its `__index__` / `__hash__`.
+  if (parent.type === 'subscript' && parent.childrenForFieldName('subscript').some((k) => k?.equals(id))) {
+    const container = parent.childForFieldName('value');
+    // Only a container shown to be a Python list, tuple or dict: a tensor indexed with a 0-d tensor stays on the device.
+    if (!container || !pythonContainer(container, id, facts)) return null;
+    if (parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.equals(parent)) return null;
+    return `as an index into \`${shorten(container.text)}\``;
+  }
+  // `row[:count]`: a slice bound is read as a Python int (`__index__`).
+  if (parent.type === 'slice' && parent.parent?.type === 'subscript') return `as a slice bound in \`${shorten(parent.parent.text)}\``;
+  if (parent.type === 'argument_list') {
+    const call = parent.parent;
+    const fn = call?.childForFieldName('function');
+    if (call && fn?.type === 'identifier' && HOST_READS.has(fn.text) && facts.isBuiltin(fn.text, call) && positionalArguments(call).length === 1) {
+      return `through \`${fn.text}()\``;
+    }
+    return null;
+  }
+  const tested = truthTested(id);
+  return tested ? `in the test \`${shorten(tested.text)}\`` : null;
+}
+
+/** The condition that tests `id` for truth: `if keep`, `if row.any()`, `if score == -inf`, `not keep`. Null otherwise. */
+function truthTested(id: Node): Node | null {
+  let n: Node = id;
+  const up = n.parent;
+  if (up?.type === 'attribute' && TRUTH_REDUCTIONS.has(up.childForFieldName('attribute')?.text ?? '') && up.parent?.type === 'call') n = up.parent;
+  else if (up?.type === 'comparison_operator') n = up;
+  const cond = n.parent;
+  if (!cond) return null;
+  if (cond.type === 'if_clause' || cond.type === 'not_operator' || cond.type === 'boolean_operator') return n;
+  if ((cond.type === 'if_statement' || cond.type === 'elif_clause' || cond.type === 'while_statement') && cond.childForFieldName('condition')?.equals(n))
+    return n;
+  if (cond.type === 'conditional_expression' && cond.namedChild(1)?.equals(n)) return n;
+  return null;
+}
+
+/** `t[:k]`, `t[0 : self.at_k]`: a slice with an upper bound, so a bounded number of elements. */
+function isBoundedSlice(tensor: Node): boolean {
+  if (tensor.type !== 'subscript') return false;
+  const keys = tensor.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  if (keys.length !== 1 || keys[0].type !== 'slice') return false;
+  const parts = keys[0].text.split(':');
+  return parts.length === 2 && parts[1].trim() !== '';
+}
+
+function shorten(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
+}

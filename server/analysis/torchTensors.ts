@@ -1,0 +1,205 @@
+// Torch tensors as the file shows them, where the value layer has no answer: a torch call, a method of a tensor, a
+// subscript, comparison or arithmetic of one, `.T`, the `.indices` of a `topk`, a part of `a, b = torch.topk(...)`, or a
+// name whose last assignment on the path to the read is one of those. Rules that walk or index tensors ask here; the answer
+// is where the tensor lives as far as a host read is concerned (`cpu`, or `any` when it may be on a device).
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { keywordValue, positionalArguments } from './callArgs';
+import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
+import { values } from './values';
+
+/** Where a tensor lives, as far as this rule needs it: on the host, or anywhere (a GPU when the code runs there). */
+export type Placement = 'cpu' | 'any';
+
+/** torch functions that return something other than one tensor (tuples, modules, contexts), or a tensor of written values. */
+const NOT_ONE_TENSOR =
+  /^torch\.(nn|utils|cuda|backends|distributed|jit|onnx|optim|autograd|profiler|hub|fx|testing|device|Size|Generator|dtype|finfo|iinfo|no_grad|enable_grad|inference_mode|split|chunk|unbind|tensor_split|topk|sort|max|min|median|mode|kthvalue|meshgrid|broadcast_tensors|where|unique|unique_consecutive|load|save|compile|manual_seed|get_\w+|set_\w+|is_\w+|numel)\b/;
+/** `torch.f` and the functions of torch's tensor namespaces (`torch.nn.functional.f`, `torch.linalg.f`, ...). */
+const TENSOR_FUNCTIONS = /^torch\.((nn\.functional|linalg|fft|special)\.)?[a-z][a-z0-9_]*$|^torch\.[A-Z][A-Za-z]*Tensor$/;
+/** Factories that build a tensor in host memory unless given `device=`. */
+const HOST_FACTORIES =
+  /^torch\.(tensor|as_tensor|from_numpy|zeros|ones|empty|full|arange|linspace|logspace|rand|randn|randint|randperm|LongTensor|FloatTensor|BoolTensor|IntTensor|Tensor)$/;
+/** Tensor methods that return a tensor of the same placement. */
+const SAME_TENSOR_METHODS = new Set(
+  (
+    'clone detach repeat repeat_interleave view view_as reshape flatten squeeze unsqueeze t transpose permute contiguous long int float bool half double ' +
+    'type_as masked_fill sum any all mean argmax argmin cumsum isinf isnan isfinite abs clamp clamp_min clamp_max ne eq gt lt ge le logical_not logical_and ' +
+    'logical_or flip roll expand expand_as gather index_select masked_select nonzero squeeze_ narrow'
+  ).split(' '),
+);
+/** Results of `torch.topk(...)` / `x.sort(...)` / `torch.unique(..., return_inverse=True)` whose fields or unpacked parts are tensors. */
+const TUPLE_OPS = new Set(['topk', 'sort', 'max', 'min', 'median', 'mode', 'kthvalue', 'unique', 'unique_consecutive']);
+
+/**
+ * Whether `expr` holds one torch tensor where it is read (at `at`), and where: the value layer's answer, or what the file shows
+ * (a torch call, a method of a tensor, a subscript, comparison or arithmetic of one, `.T`, the `.indices` of a `topk`, a part
+ * of `a, b = torch.topk(...)`, or a name whose last assignment on the path to `at` is one of those). Null when not shown, and
+ * for a tensor of a few written values (`torch.tensor([1, 2, 3])`).
+ */
+export function tensorPlacement(expr: Node, at: Node, facts: FileFacts): Placement | null {
+  return tensorAt(expr, at, facts, 0);
+}
+
+function tensorAt(expr: Node, at: Node, facts: FileFacts, depth: number): Placement | null {
+  if (depth > 8) return null;
+  // `torch.tensor([0, 1, 2])`: a few written values.
+  if (expr.type === 'call' && HOST_FACTORIES.test(facts.calleeName(expr) ?? '') && writtenValues(positionalArguments(expr)[0])) return null;
+  const known = values(facts).valueOf(expr);
+  if (known && known.kind !== 'tensor') return null;
+  if (known?.device) return known.device === 'cpu' ? 'cpu' : 'any';
+  return shownTensor(expr, at, facts, depth) ?? (known ? 'any' : null);
+}
+
+function writtenValues(arg: Node | undefined): boolean {
+  return !!arg && /^[\s\d.,()[\]+-]*$/.test(arg.text);
+}
+
+/** Python containers a 0-d tensor index is read from with `__index__`: literals, comprehensions, `list(...)`-like builtins. */
+const CONTAINER_BUILTINS = new Set(['list', 'tuple', 'dict', 'sorted']);
+
+/** `queries` whose last binding on the path to `at` is a list, tuple or dict (literal, comprehension, `list(...)`, `.copy()` of one). */
+export function pythonContainer(expr: Node, at: Node, facts: FileFacts, depth = 0): boolean {
+  if (depth > 4) return false;
+  if (/^(list|tuple|dictionary|list_comprehension|dictionary_comprehension)$/.test(expr.type)) return true;
+  if (expr.type === 'call') {
+    const fn = expr.childForFieldName('function');
+    if (fn?.type === 'identifier') return CONTAINER_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, expr);
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'copy') {
+      const object = fn.childForFieldName('object');
+      return !!object && pythonContainer(object, at, facts, depth + 1);
+    }
+    return false;
+  }
+  if (expr.type === 'binary_operator') {
+    const left = expr.childForFieldName('left');
+    return !!left && pythonContainer(left, at, facts, depth + 1);
+  }
+  if (expr.type !== 'identifier') return false;
+  const binding = lastBindingOnPath(expr.text, at, facts);
+  return !!binding && !binding.path && pythonContainer(binding.value, binding.value, facts, depth + 1);
+}
+
+function shownTensor(expr: Node, at: Node, facts: FileFacts, depth: number): Placement | null {
+  switch (expr.type) {
+    case 'parenthesized_expression': {
+      const inner = expr.namedChild(0);
+      return inner ? tensorAt(inner, at, facts, depth + 1) : null;
+    }
+    case 'identifier':
+      return nameAt(expr.text, at, facts, depth);
+    case 'call':
+      return callResult(expr, at, facts, depth);
+    case 'subscript': {
+      const value = expr.childForFieldName('value');
+      return value ? tensorAt(value, at, facts, depth + 1) : null;
+    }
+    case 'attribute': {
+      const attr = expr.childForFieldName('attribute')?.text;
+      const object = expr.childForFieldName('object');
+      if (!object) return null;
+      if (attr === 'T' || attr === 'mT' || attr === 'data') return tensorAt(object, at, facts, depth + 1);
+      if ((attr === 'indices' || attr === 'values') && object.type === 'call' && TUPLE_OPS.has(calledName(object)))
+        return tupleOpInput(object, at, facts, depth);
+      return null;
+    }
+    case 'comparison_operator':
+    case 'binary_operator': {
+      const parts = expr.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      const placed = parts.map((p) => tensorAt(p, at, facts, depth + 1)).filter((p): p is Placement => p !== null);
+      return placed.length === 0 ? null : placed.includes('any') ? 'any' : 'cpu';
+    }
+    default:
+      return null;
+  }
+}
+
+function calledName(call: Node): string {
+  const fn = call.childForFieldName('function');
+  return (fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text) ?? '';
+}
+
+/** `torch.topk(x, k)` or `x.topk(k)`: the placement of x, whose shape the results share. */
+function tupleOpInput(call: Node, at: Node, facts: FileFacts, depth: number): Placement | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'attribute' && !(facts.calleeName(call) ?? '').startsWith('torch.')) {
+    const receiver = fn.childForFieldName('object');
+    // `.topk(...)` is a tensor method (NumPy has none): its results are tensors wherever the receiver lives.
+    return receiver ? (tensorAt(receiver, at, facts, depth + 1) ?? (calledName(call) === 'topk' ? 'any' : null)) : null;
+  }
+  if (!TUPLE_OPS.has((facts.calleeName(call) ?? '').replace(/^torch\./, ''))) return null;
+  const first = positionalArguments(call)[0];
+  return first ? (tensorAt(first, at, facts, depth + 1) ?? 'any') : null;
+}
+
+function callResult(call: Node, at: Node, facts: FileFacts, depth: number): Placement | null {
+  const q = facts.calleeName(call) ?? '';
+  if (q.startsWith('torch.')) {
+    // Functions of torch and its tensor namespaces only: not `torch.__version__.split(...)` or a class's method.
+    if (!TENSOR_FUNCTIONS.test(q) || NOT_ONE_TENSOR.test(q)) return null;
+    if (HOST_FACTORIES.test(q)) {
+      const device = keywordValue(call, 'device');
+      return device && !/^["']cpu["']$/.test(device.text) ? 'any' : 'cpu';
+    }
+    if (/_like$/.test(q)) {
+      const first = positionalArguments(call)[0];
+      return first ? (tensorAt(first, at, facts, depth + 1) ?? 'any') : 'any';
+    }
+    const first = positionalArguments(call)[0];
+    return (first && tensorAt(first, at, facts, depth + 1)) || 'any';
+  }
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute') return null;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  const receiver = fn.childForFieldName('object');
+  if (!receiver) return null;
+  const placed = tensorAt(receiver, at, facts, depth + 1);
+  if (!placed) return null;
+  if (method === 'cpu') return 'cpu';
+  if (method === 'cuda') return 'any';
+  if (method === 'to') return positionalArguments(call).some((a) => /^["']cpu["']$/.test(a.text)) ? 'cpu' : 'any';
+  return SAME_TENSOR_METHODS.has(method) ? placed : null;
+}
+
+/** The placement of the tensor the name's last binding on the path to `at` holds, or null when it is not one. */
+function nameAt(name: string, at: Node, facts: FileFacts, depth: number): Placement | null {
+  const found = lastBindingOnPath(name, at, facts);
+  if (!found) return null;
+  const stmt = found.value.parent ?? at;
+  if (!found.path) return tensorAt(found.value, stmt, facts, depth + 1);
+  // `scores, idx = torch.topk(x, k)`: both parts are tensors placed like x.
+  if (found.path.length !== 1 || found.value.type !== 'call' || !TUPLE_OPS.has(calledName(found.value))) return null;
+  return tupleOpInput(found.value, stmt, facts, depth);
+}
+
+/**
+ * The name's last binding before `at` on the path to it: a plain or unpacking assignment in a block that encloses `at`
+ * (one in a sibling branch may not have run). `path` is the position in an unpacking pattern, null for a plain assignment.
+ */
+function lastBindingOnPath(name: string, at: Node, facts: FileFacts): { value: Node; path: number[] | null } | null {
+  let last: { value: Node; path: number[] | null } | null = null;
+  let lastAnywhere: { value: Node; path: number[] | null } | null = null;
+  const consider = (value: Node, path: number[] | null) => {
+    if (value.endIndex > at.startIndex || !isStatement(value)) return;
+    if (!lastAnywhere || value.startIndex > lastAnywhere.value.startIndex) lastAnywhere = { value, path };
+    if (!onPathTo(value, at)) return;
+    if (!last || value.startIndex > last.value.startIndex) last = { value, path };
+  };
+  for (const v of valuesAssignedTo(name, at, facts)) consider(v, null);
+  for (const u of unpackedValuesOf(name, at, facts)) consider(u.value, u.path);
+  // Bound only inside branches (`if faiss: ... idx = ... else: _, idx = torch.topk(...)`): the last branch's binding, the
+  // one the reader of the code sees last.
+  return last ?? lastAnywhere;
+}
+
+function isStatement(value: Node): boolean {
+  return value.parent?.type === 'assignment' && value.parent.parent?.type === 'expression_statement';
+}
+
+/** The assignment of `value` is a statement of a block that also holds `at` (or of the module), so it ran before `at`. */
+function onPathTo(value: Node, at: Node): boolean {
+  const assignment = value.parent;
+  const stmt = assignment?.parent;
+  const block = stmt?.parent;
+  if (!isStatement(value) || !block) return false;
+  return block.startIndex <= at.startIndex && at.endIndex <= block.endIndex;
+}

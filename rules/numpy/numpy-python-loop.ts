@@ -137,6 +137,11 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: copy });
       return;
     }
+    const scan = m.get('loop') ? scanPerValue(m.need('loop'), ctx) : null;
+    if (scan) {
+      ctx.report({ node: scan.node, message: scan.message });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -995,4 +1000,137 @@ function groupCall(call: Node, facts: FileFacts): boolean {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return GROUP_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
   return fn?.type === 'attribute' && GROUP_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+}
+
+/** Calls a light per-value pass may make besides numpy's and GROUP_BUILTINS: list growth and random draws. */
+const SCAN_METHODS = new Set([
+  ...GROUP_METHODS,
+  'append',
+  'extend',
+  'add',
+  'choice',
+  'integers',
+  'randint',
+  'random',
+  'uniform',
+  'normal',
+  'permutation',
+  'shuffle',
+]);
+
+/**
+ * `for label in range(1, n): points = np.argwhere(labels == label)` (albumentations' per-component sampling, SLIC's
+ * centre update, `labeled[labels == i] = k`): each pass compares the whole of `labels` with one value, so the loop
+ * scans the array once per value, n × k comparisons, where labelling the elements once (`np.unique(...,
+ * return_inverse=True)`, `np.bincount`, a lookup table, or one stable sort by label) visits each element once.
+ * Only when the scanned array is loop-invariant and known to be an ndarray, or its comparison is used as one (an index,
+ * a numpy call's argument, or-ed into a known ndarray: a list compared with a value is one bool); and only when the pass
+ * is otherwise light (numpy calls, sizes, list growth, no inner loop): a model fitted or an image drawn per class costs
+ * far more than the scan. The message and the comparison to report on, or null.
+ */
+function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
+  const facts = ctx.facts;
+  const left = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  if (!left || !body || loop.childForFieldName('alternative')) return null;
+  const loopNames = new Set(left.type === 'identifier' ? [left.text] : findDescendants(left, (n) => n.type === 'identifier').map((n) => n.text));
+  let hit: { cmp: Node; scanned: Node; value: Node } | null = null;
+  for (const n of findDescendants(body, () => true)) {
+    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type === 'call' && !scanCall(n, facts)) return null;
+    if (n.type !== 'comparison_operator' || hit) continue;
+    const operands = n.namedChildren.filter((c): c is Node => c !== null);
+    const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+    if (ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) continue;
+    const [a, b] = operands;
+    const value = a.type === 'identifier' && loopNames.has(a.text) ? a : b.type === 'identifier' && loopNames.has(b.text) ? b : null;
+    const scanned = value === a ? b : value === b ? a : null;
+    if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(scanned.text)) continue;
+    if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
+    hit = { cmp: n, scanned, value };
+  }
+  if (!hit || fewValues(loop)) return null;
+  // The function already has the grouped path (`np.bincount`) and keeps this loop as its fallback.
+  const fn = enclosingFunction(loop);
+  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, facts) };
+}
+
+/** numpy calls that turn a mask into positions. */
+const POSITIONS = new Set(['numpy.where', 'numpy.argwhere', 'numpy.nonzero', 'numpy.flatnonzero']);
+
+/** What to do instead of scanning `a` once per value `v`, from how the pass uses the comparison. */
+function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, facts: FileFacts): string {
+  const np = numpyModuleRef(facts) ?? 'np';
+  const scan = `Each pass compares all of \`${a}\` with \`${v}\`, a full scan of the array for every value the loop visits`;
+  const call = cmp.parent?.type === 'argument_list' ? cmp.parent.parent : null;
+  if (call?.type === 'call' && POSITIONS.has(facts.calleeName(call) ?? '')) {
+    return `${scan}; sort the positions by value once (\`order = ${np}.argsort(${a}, axis=None, kind="stable")\`) and take each value's positions as one slice of \`order\` (bounds from \`${np}.searchsorted\` on the sorted values)`;
+  }
+  const write = cmp.parent?.type === 'subscript' ? cmp.parent.parent : null;
+  const written = write?.type === 'assignment' && write.childForFieldName('left')?.equals(cmp.parent!) ? write.childForFieldName('right') : null;
+  // `out[a == v] = mapping[v]`, `seg[seg == label] = color` (from `enumerate(palette)`): each value's elements get what
+  // the loop pairs with the value, a relabelling.
+  const paired = (n: Node) => n.type === 'identifier' && loopNames.has(n.text);
+  if (written && (paired(written) || findDescendants(written, paired).length > 0)) {
+    return `${scan}; when the values are small non-negative integers, map every element at once through a table indexed by value (\`table[${a}]\`), or label them with \`${np}.unique(${a}, return_inverse=True)\``;
+  }
+  return (
+    `${scan}; group the elements once: \`${np}.unique(${a}, return_inverse=True)\` labels them, \`${np}.bincount\` reduces every group in one pass, ` +
+    `and one stable \`${np}.argsort\` of the labels gives each group's positions as a slice`
+  );
+}
+
+/**
+ * The loop visits a handful of values the code spells out: `for g in groups` after `groups = groups[:3]`, or a slice with
+ * a literal bound. A few full scans cost little.
+ */
+function fewValues(loop: Node): boolean {
+  let iter = loop.childForFieldName('right');
+  if (iter?.type === 'call' && iter.childForFieldName('function')?.text === 'enumerate') iter = callArguments(iter)[0] ?? null;
+  if (iter?.type === 'identifier') {
+    const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    iter = before.length > 0 ? before[before.length - 1].value : iter;
+  }
+  if (iter?.type !== 'subscript') return false;
+  const key = iter.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const stop = key.length === 1 && key[0]!.type === 'slice' ? key[0]!.text.split(':')[1]?.trim() : undefined;
+  return !!stop && /^\d+$/.test(stop);
+}
+
+/** A call a light per-value pass makes: numpy, a size or conversion builtin, an array reduction, list growth, a random draw. */
+function scanCall(call: Node, facts: FileFacts): boolean {
+  if (groupCall(call, facts)) return true;
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && SCAN_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') && !facts.calleeName(call);
+}
+
+/** `name` (or `self.attr`) is assigned in the loop body: a new array each pass, not one scanned again and again. */
+function rebound(body: Node, name: string): boolean {
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    if (!target) return false;
+    // `a, b = ...` rebinds its names; `out[a == v] = ...` only reads `a`.
+    const bound = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? target.namedChildren : [target];
+    return bound.some((t) => t?.text === name);
+  });
+}
+
+/**
+ * The comparison scans an array: `scanned` known to be an ndarray (nothing else: a Series or tensor has other
+ * answers), or of unknown kind with the comparison used as an array (an index, a numpy call's argument, or-ed or
+ * and-ed into a known ndarray).
+ */
+function scansArray(cmp: Node, scanned: Node, body: Node, facts: FileFacts): boolean {
+  const layer = values(facts);
+  const kind = layer.valueOf(scanned)?.kind;
+  if (kind !== undefined) return kind === 'ndarray' && layer.valueOf(scanned)?.ndim !== 0;
+  if (selectsElements(cmp, body, facts)) return true;
+  const combine = cmp.parent;
+  return (
+    combine?.type === 'augmented_assignment' &&
+    combine.childForFieldName('right')?.equals(cmp) === true &&
+    /^[|&]=$/.test(combine.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') &&
+    layer.isA(combine.childForFieldName('left'), 'ndarray')
+  );
 }

@@ -9,7 +9,9 @@ import {
   definitionsNamed,
   enclosingFunction,
   findDescendants,
+  inTestFunction,
   insideNumbaFunction,
+  isTestFile,
   isNestedScope,
   localOccurrences,
   parameterNames,
@@ -130,7 +132,9 @@ export default defineRule({
     }
     // albumentations' inverse distortion map: the function builds its arrays with keyword arguments numba would take
     // too, but the rule only vouches for the loop nest, which moves into a compiled function alone.
-    if (kernel && !wholeFunction && scalarKernel(kernel.node, ctx) && numbaFriendly(kernel.node.childForFieldName('body')!, ctx)) {
+    // In tests the nested loops are a reference implementation, slow on purpose (stumpy's tests/naive.py).
+    const reference = isTestFile(ctx.filePath) || inTestFunction(def);
+    if (kernel && !wholeFunction && !reference && scalarKernel(kernel.node, ctx) && numbaFriendly(kernel.node.childForFieldName('body')!, ctx)) {
       ctx.report({
         node: kernel.node,
         message: `This loop nest of \`${name}\` visits the elements of \`${kernel.array}\` one interpreted step per pair of indices; move it into a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,

@@ -137,6 +137,11 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: copy });
       return;
     }
+    const row = m.get('loop') ? rowReduction(m.need('loop'), ctx) : null;
+    if (row) {
+      ctx.report({ node: row.node, message: row.message });
+      return;
+    }
     const scan = m.get('loop') ? scanPerValue(m.need('loop'), ctx) : null;
     if (scan) {
       ctx.report({ node: scan.node, message: scan.message });
@@ -1053,14 +1058,14 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   // The function already has the grouped path (`np.bincount`) and keeps this loop as its fallback.
   const fn = enclosingFunction(loop);
   if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
-  return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, facts) };
+  return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
 }
 
 /** numpy calls that turn a mask into positions. */
 const POSITIONS = new Set(['numpy.where', 'numpy.argwhere', 'numpy.nonzero', 'numpy.flatnonzero']);
 
 /** What to do instead of scanning `a` once per value `v`, from how the pass uses the comparison. */
-function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, facts: FileFacts): string {
+function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, loop: Node, facts: FileFacts): string {
   const np = numpyModuleRef(facts) ?? 'np';
   const scan = `Each pass compares all of \`${a}\` with \`${v}\`, a full scan of the array for every value the loop visits`;
   const call = cmp.parent?.type === 'argument_list' ? cmp.parent.parent : null;
@@ -1072,6 +1077,13 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
   // `out[a == v] = mapping[v]`, `seg[seg == label] = color` (from `enumerate(palette)`): each value's elements get what
   // the loop pairs with the value, a relabelling.
   const paired = (n: Node) => n.type === 'identifier' && loopNames.has(n.text);
+  const iterable = loop.childForFieldName('right');
+  const union =
+    cmp.parent?.type === 'augmented_assignment' || (written && /^(true|false|integer|float|none|attribute)$/.test(written.type) && !paired(written));
+  if (union && iterable && loop.childForFieldName('left')?.type === 'identifier') {
+    // `series[series == v] = np.nan` for each rare value, `mask |= labels == v`: the same write for every value.
+    return `${scan}; one mask of all the values does it in one pass: \`${np}.isin(${a}, ${iterable.text})\``;
+  }
   if (written && (paired(written) || findDescendants(written, paired).length > 0)) {
     return `${scan}; when the values are small non-negative integers, map every element at once through a table indexed by value (\`table[${a}]\`), or label them with \`${np}.unique(${a}, return_inverse=True)\``;
   }
@@ -1133,4 +1145,91 @@ function scansArray(cmp: Node, scanned: Node, body: Node, facts: FileFacts): boo
     /^[|&]=$/.test(combine.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') &&
     layer.isA(combine.childForFieldName('left'), 'ndarray')
   );
+}
+
+/** numpy reductions of one row that take `axis=` and give one value per row when called on the whole matrix. */
+const ROW_REDUCERS = new Set(['argmax', 'argmin', 'max', 'min', 'amax', 'amin', 'sum', 'mean', 'std', 'var', 'prod', 'median', 'any', 'all']);
+/** What else a pass may call while it only tallies the reduced rows: sizes, conversions, printing. */
+const TALLY_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max', 'round', 'print', 'range']);
+
+/**
+ * `for i in range(len(cos_sims)): max_idx = np.argmax(cos_sims[i])` (sentence-transformers' translation accuracy):
+ * one numpy call per row of a matrix, each paying numpy's call overhead for one row, where `np.argmax(cos_sims,
+ * axis=1)` before the loop reduces every row in one call. Only for a known ndarray not known to be one-dimensional
+ * (a row of a 1-D array is a number), indexed by the range's index alone and not rebound in the loop, whose pass
+ * otherwise tallies (numpy calls, sizes, printing; no inner loop): a pass that runs a model dwarfs the call. The node
+ * to report (the call) and the message, or null.
+ */
+function rowReduction(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
+  const facts = ctx.facts;
+  const i = rangeIndex(loop, ctx);
+  const body = loop.childForFieldName('body');
+  if (!i || !body) return null;
+  let hit: { call: Node; matrix: Node; reducer: string } | null = null;
+  for (const n of findDescendants(body, (d) => !flagBranch(d), flagBranch)) {
+    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type !== 'call') continue;
+    const q = facts.calleeName(n);
+    const fn = n.childForFieldName('function');
+    const reducer = q?.startsWith('numpy.') ? q.slice('numpy.'.length) : null;
+    const row = reducer && ROW_REDUCERS.has(reducer) ? callArguments(n)[0] : null;
+    const matrix = row ? rowOf(row, i) : null;
+    if (!hit && matrix && reducer && callArguments(n).length === 1 && !rebound(body, matrix.text)) {
+      const layer = values(facts);
+      const ndim = layer.valueOf(matrix)?.ndim;
+      if ((layer.isA(matrix, 'ndarray') || numpyResult(matrix, loop)) && ndim !== 1 && ndim !== 0) hit = { call: n, matrix, reducer };
+      continue;
+    }
+    if (q ? q.startsWith('numpy.') : fn?.type === 'identifier' && TALLY_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, n)) continue;
+    // `log.info(...)`, `logger.debug(...)`: reporting, not work.
+    if (fn?.type === 'attribute' && /^(debug|info|warning|write|format|append)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    return null;
+  }
+  if (!hit) return null;
+  const np = numpyModuleRef(facts) ?? 'np';
+  const m = hit.matrix.text;
+  return {
+    node: hit.call,
+    message:
+      `Each pass calls \`${np}.${hit.reducer}\` on one row of \`${m}\`, numpy's call overhead once per row; ` +
+      `reduce every row in one call before the loop (\`${np}.${hit.reducer}(${m}, axis=1)\`) and read element \`[${i}]\` of the result`,
+  };
+}
+
+/**
+ * `m` was last set before the loop by `<tensor>.numpy()` (torch's and TensorFlow's copy out to numpy, whatever the
+ * receiver), or by `m.T` of such a value: an ndarray the value layer does not follow through an untyped call.
+ */
+function numpyResult(m: Node, loop: Node): boolean {
+  if (m.type !== 'identifier') return false;
+  const before = plainAssignments(scopeBody(loop), m.text).filter((a) => a.id.endIndex <= loop.startIndex);
+  for (let k = before.length - 1; k >= 0; k--) {
+    const value = before[k].value;
+    const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'numpy' && callArguments(value).length === 0) return true;
+    // `m = m.T`: the same array, transposed; look at what it was before.
+    if (value.type === 'attribute' && value.childForFieldName('attribute')?.text === 'T' && value.childForFieldName('object')?.text === m.text) continue;
+    return false;
+  }
+  return false;
+}
+
+/**
+ * The block of `if verbose:` / `elif self.print_wrong_matches:`: a branch run only when a flag asks for diagnostics,
+ * whose printing loops do not make the pass heavy in normal runs.
+ */
+function flagBranch(n: Node): boolean {
+  const owner = n.parent;
+  if (n.type !== 'block' || (owner?.type !== 'if_statement' && owner?.type !== 'elif_clause') || !owner.childForFieldName('consequence')?.equals(n))
+    return false;
+  const cond = owner.childForFieldName('condition');
+  return cond?.type === 'identifier' || (cond?.type === 'attribute' && cond.childForFieldName('object')?.text === 'self');
+}
+
+/** `m[i]` (one row of `m` by the loop's index): `m`, a name or attribute; null for any other expression. */
+function rowOf(n: Node, i: string): Node | null {
+  if (n.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  return keys.length === 1 && keys[0]!.text === i && (value?.type === 'identifier' || value?.type === 'attribute') ? value : null;
 }

@@ -133,7 +133,7 @@ export default defineRule({
     // albumentations' inverse distortion map: the function builds its arrays with keyword arguments numba would take
     // too, but the rule only vouches for the loop nest, which moves into a compiled function alone.
     // In tests the nested loops are a reference implementation, slow on purpose (stumpy's tests/naive.py).
-    const reference = isTestFile(ctx.filePath) || inTestFunction(def);
+    const reference = isTestFile(ctx.filePath) || inTestFunction(m.need('body'));
     if (kernel && !wholeFunction && !reference && scalarKernel(kernel.node, ctx) && numbaFriendly(kernel.node.childForFieldName('body')!, ctx)) {
       ctx.report({
         node: kernel.node,

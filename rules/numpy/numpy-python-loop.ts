@@ -1076,10 +1076,19 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
   const written = write?.type === 'assignment' && write.childForFieldName('left')?.equals(cmp.parent!) ? write.childForFieldName('right') : null;
   // `out[a == v] = mapping[v]`, `seg[seg == label] = color` (from `enumerate(palette)`): each value's elements get what
   // the loop pairs with the value, a relabelling.
-  const paired = (n: Node) => n.type === 'identifier' && loopNames.has(n.text);
+  // A loop name inside the same comparison (`temp[seg == f] = image[seg == f]`) copies the value's elements: no pairing.
+  const sameMask = (n: Node) => {
+    for (let p: Node | null = n.parent; p && !p.equals(written ?? cmp); p = p.parent) if (p.type === 'comparison_operator' && p.text === cmp.text) return true;
+    return false;
+  };
+  const paired = (n: Node) => n.type === 'identifier' && loopNames.has(n.text) && !sameMask(n);
   const iterable = loop.childForFieldName('right');
   const union =
-    cmp.parent?.type === 'augmented_assignment' || (written && /^(true|false|integer|float|none|attribute)$/.test(written.type) && !paired(written));
+    cmp.parent?.type === 'augmented_assignment' ||
+    (written && /^(true|false|integer|float|none|attribute)$/.test(written.type) && !paired(written)) ||
+    (written &&
+      findDescendants(written, (n) => n.type === 'comparison_operator' && n.text === cmp.text).length > 0 &&
+      findDescendants(written, paired).length === 0);
   if (union && iterable && loop.childForFieldName('left')?.type === 'identifier') {
     // `series[series == v] = np.nan` for each rare value, `mask |= labels == v`: the same write for every value.
     return `${scan}; one mask of all the values does it in one pass: \`${np}.isin(${a}, ${iterable.text})\``;

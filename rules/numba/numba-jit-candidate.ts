@@ -356,7 +356,51 @@ function seriesElement(array: Node, ctx: RuleContext): boolean {
     const owner = array.childForFieldName('object');
     return !!owner && isArrayReference(owner) && layer.isA(owner, 'series');
   }
-  return isArrayReference(array) && layer.isA(array, 'series');
+  return isArrayReference(array) && (layer.isA(array, 'series') || boundToColumn(array, ctx));
+}
+
+/**
+ * `high, low = ohlc.high, ohlc.low` (or `psar = close[0 : len(close)]` of such a name): a name the function last bound,
+ * before it is read, to a known Series or to a slice of one. The value layer does not type the items of a tuple assignment.
+ */
+function boundToColumn(name: Node, ctx: RuleContext, depth = 0): boolean {
+  const fn = enclosingFunction(name);
+  const body = fn?.childForFieldName('body');
+  if (name.type !== 'identifier' || !body || depth > 2) return false;
+  // The binding in force where the name is read: the last one before it, outside any loop around the read (finta's PSAR
+  // rebinds `psar = pd.Series(psar, ...)` only after its loop).
+  const bindings = findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && isBindingTarget(n), isNestedScope).filter(
+    (b) => b.endIndex <= name.startIndex,
+  );
+  const target = bindings[bindings.length - 1];
+  if (
+    !target ||
+    findDescendants(body, (n) => (n.type === 'for_statement' || n.type === 'while_statement') && contains(n, target) && contains(n, name)).length > 0
+  )
+    return false;
+  const pattern = target.parent;
+  let value: Node | null = null;
+  if (pattern?.type === 'assignment') value = pattern.childForFieldName('right');
+  else if (pattern?.type === 'pattern_list' && pattern.parent?.type === 'assignment') {
+    const right = pattern.parent.childForFieldName('right');
+    const targets = pattern.namedChildren.filter((c): c is Node => c !== null);
+    const items = right?.type === 'expression_list' ? right.namedChildren.filter((c): c is Node => c !== null) : [];
+    const at = targets.findIndex((t) => t.equals(target));
+    value = items.length === targets.length && at >= 0 ? items[at] : null;
+  }
+  if (!value) return false;
+  if (values(ctx.facts).isA(value, 'series')) return true;
+  // `close[0 : len(close)]`: a slice of a Series is one.
+  const keys = value.type === 'subscript' ? value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const owner = value.childForFieldName('value');
+  return keys.length === 1 && keys[0]!.type === 'slice' && owner?.type === 'identifier' && boundToColumn(owner, ctx, depth + 1);
+}
+
+/** `x` in `x = ...` or `x, y = ...`: the name is assigned there. */
+function isBindingTarget(id: Node): boolean {
+  const p = id.parent;
+  if (p?.type === 'assignment') return p.childForFieldName('left')?.equals(id) ?? false;
+  return p?.type === 'pattern_list' && p.parent?.type === 'assignment' && (p.parent.childForFieldName('left')?.equals(p) ?? false);
 }
 
 /**
@@ -453,7 +497,7 @@ function computedIn(loopBody: Node, name: string): Node | null {
  */
 function readsNumericData(loop: Node, ctx: RuleContext): boolean {
   const layer = values(ctx.facts);
-  const data = (n: Node | null | undefined) => !!n && layer.isA(n, 'series', 'ndarray');
+  const data = (n: Node | null | undefined) => !!n && (layer.isA(n, 'series', 'ndarray') || boundToColumn(n, ctx));
   const iterated = (n: Node): boolean => {
     if (data(n)) return true;
     if (n.type !== 'call') return false;

@@ -3,11 +3,15 @@ import { detectEol, type Node } from '../../server/syntax';
 import {
   compiledByCall,
   contains,
+  decoratorCallee,
+  decoratorsOf,
   declaresPackage,
   definitionsNamed,
   enclosingFunction,
   findDescendants,
+  inTestFunction,
   insideNumbaFunction,
+  isTestFile,
   isNestedScope,
   localOccurrences,
   parameterNames,
@@ -29,6 +33,8 @@ const ALLOWED_STATEMENTS = new Set([
   'block',
   'comment',
 ]);
+/** Decorators that compile, trace or vectorise the function: its loops are not the interpreter's. */
+const COMPILING_DECORATOR = /(^|\.)(n?jit|vectorize|guvectorize|stencil|cfunc|function|script|compile|trace|cuda)$/;
 const ALLOWED_BUILTINS = new Set(['range', 'enumerate', 'len', 'min', 'max', 'abs', 'int', 'float', 'round', 'bool']);
 const ARRAY_ATTRIBUTES = new Set(['shape', 'size', 'ndim', 'dtype', 'T']);
 const ARRAY_METHODS = new Set(['sum', 'mean', 'max', 'min', 'copy', 'argmax', 'argmin', 'cumsum', 'reshape', 'ravel', 'fill']);
@@ -92,9 +98,14 @@ export default defineRule({
   body: (block) @body) @def`,
   check(m, ctx) {
     const def = m.need('def');
-    if (def.parent?.type === 'decorated_definition' || def.child(0)?.type === 'async') return;
-    if (isMethod(m.need('params'))) {
-      methodRecurrence(m.need('body'), m.need('name').text, ctx);
+    if (def.child(0)?.type === 'async') return;
+    // A decorated function (finta's `@classmethod @inputvalidator(...)` indicators) gets no `@njit` of its own, as the
+    // decorators may wrap it in what numba cannot compile: its loop alone moves into a compiled function. Not when a
+    // decorator already compiles or traces it (`@njit`, `@tf.function`, `@torch.jit.script`).
+    const decorated = def.parent?.type === 'decorated_definition';
+    if (decorated && decoratorsOf(def).some((d) => COMPILING_DECORATOR.test(decoratorCallee(d).text))) return;
+    if (decorated || isMethod(m.need('params'))) {
+      if (!methodRecurrence(m.need('body'), m.need('name').text, ctx)) listRecurrence(m.need('body'), m.need('name').text, ctx);
       return;
     }
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
@@ -119,7 +130,22 @@ export default defineRule({
       ctx.report({ node: loop.node, message: linearMessage(loop) });
       return;
     }
-    if ((!loop && !kernel && !state) || !wholeFunction) return;
+    // albumentations' inverse distortion map: the function builds its arrays with keyword arguments numba would take
+    // too, but the rule only vouches for the loop nest, which moves into a compiled function alone.
+    // In tests the nested loops are a reference implementation, slow on purpose (stumpy's tests/naive.py).
+    const reference = isTestFile(ctx.filePath) || inTestFunction(m.need('body'));
+    if (kernel && !wholeFunction && !reference && scalarKernel(kernel.node, ctx) && numbaFriendly(kernel.node.childForFieldName('body')!, ctx)) {
+      ctx.report({
+        node: kernel.node,
+        message: `This loop nest of \`${name}\` visits the elements of \`${kernel.array}\` one interpreted step per pair of indices; move it into a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
+      });
+      return;
+    }
+    if (!loop && !kernel && !state) {
+      listRecurrence(body, name, ctx);
+      return;
+    }
+    if (!wholeFunction) return;
     const njit = ensureImport(ctx.facts, 'numba', 'njit');
     const at = lineStartOf(ctx.text, def.startIndex);
     const message = loop
@@ -183,12 +209,15 @@ function methodRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
   const loop = recurrenceLoop(body, ctx, true);
   const loopBody = loop?.node.childForFieldName('body');
   // A linear filter needs no compiling: its advice holds whatever the loop reads its input from (`true_range.iloc[i]`).
-  if (!loop || !loopBody || (!loop.linear && !numbaFriendly(loopBody, ctx))) return false;
+  if (!loop || !loopBody) return false;
+  if (!loop.linear && !(loop.series || loop.unpacked ? scalarSteps(loopBody, ctx) : numbaFriendly(loopBody, ctx))) return false;
   ctx.report({
     node: loop.node,
     message: loop.linear
       ? linearMessage(loop)
-      : `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
+      : loop.series
+        ? `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, read and written one pandas element at a time, so this loop of \`${name}\` cannot be vectorised; run it over \`.to_numpy()\` arrays in a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`
+        : `\`${loop.array}[${loop.index}]\` depends on \`${loop.array}[${loop.index} - ...]\`, so this loop of \`${name}\` cannot be vectorised with numpy; move it into a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
   });
   return true;
 }
@@ -271,16 +300,16 @@ function simpleParameters(params: Node): boolean {
 /** A `for i in range(...)` loop writing `A[i]` from `A[i - k]`: a loop-carried dependency. */
 function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrence | null {
   for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
-    const index = loop.childForFieldName('left');
-    const iter = loop.childForFieldName('right');
-    if (index?.type !== 'identifier' || iter?.type !== 'call' || iter.childForFieldName('function')?.text !== 'range') continue;
+    const index = nestLoop(loop)?.index;
+    if (!index) continue;
     for (const assign of findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
       const left = assign.childForFieldName('left');
       const right = assign.childForFieldName('right');
       if (left?.type !== 'subscript' || !right) continue;
       const array = left.childForFieldName('value');
       const keys = left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-      if (!array || !isArrayReference(array) || keys[0]?.text !== index.text) continue;
+      const series = !!array && seriesElement(array, ctx);
+      if (!array || !(isArrayReference(array) || series) || keys[0]?.text !== index) continue;
       // `H[k, :] = f(H[k - 1, :])`: each step is already a whole-row numpy operation.
       if (keys.some((k) => k?.type === 'slice')) continue;
       // `paths[t] = paths[t - 1] * np.exp(...)` on a 2-D array: fewer indices than dimensions is a row, the same.
@@ -290,14 +319,15 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrenc
       const carried = reads.some((r) => {
         if (r.childForFieldName('value')?.text !== array.text) return false;
         const k = r.childrenForFieldName('subscript')[0];
-        return !!k && new RegExp(`^${index.text}\\s*-\\s*\\d+$`).test(k.text);
+        return !!k && new RegExp(`^${index}\\s*-\\s*\\d+$`).test(k.text);
       });
-      if (!carried || runningAccumulate(loop, array.text, index.text, ctx)) continue;
-      if (strict ? !values(ctx.facts).isA(array, 'ndarray') : !isArray(array, body, ctx)) continue;
-      const linear = linearRecurrence(loop, assign, array.text, index.text, ctx);
+      if (!carried || runningAccumulate(loop, array.text, index, ctx) || branchedAccumulate(loop, array.text, index)) continue;
+      const unpacked = strict && !series && !values(ctx.facts).isA(array, 'ndarray') && pandasValues(array, body, ctx);
+      if (series ? !strict : strict ? !(values(ctx.facts).isA(array, 'ndarray') || unpacked) : !isArray(array, body, ctx)) continue;
+      const linear = linearRecurrence(loop, assign, array.text, index, ctx);
       // `x[i] = x[i - 1] + df["a"].iloc[i]`: a running sum of the inputs, `np.cumsum` (see runningAccumulate).
-      if (linear && runningSum(assign, array.text, index.text)) continue;
-      return { node: loop, array: array.text, index: index.text, linear };
+      if (linear && runningSum(assign, array.text, index)) continue;
+      return { node: loop, array: array.text, index, linear, series, unpacked };
     }
   }
   return null;
@@ -309,6 +339,210 @@ interface Recurrence {
   index: string;
   /** The loop's one statement is `a[i] = c * a[i - 1] + (terms of step i)` with loop-invariant coefficients. */
   linear: boolean;
+  /** The state is a pandas Series, indexed by position (`s[i]`, `s.iloc[i]`). */
+  series: boolean;
+  /** The state is `frame.values`, read beside other pandas values: the loop body's pandas reads move out with it. */
+  unpacked: boolean;
+}
+
+/**
+ * `psar` or `self._psar.iloc` known to be (the positional indexer of) a pandas Series: a recurrence written through it
+ * pays pandas' per-element indexing on top of the interpreter. Only in methods (the strict search): there the loop
+ * alone moves out, over `.to_numpy()` arrays.
+ */
+function seriesElement(array: Node, ctx: RuleContext): boolean {
+  const layer = values(ctx.facts);
+  if (array.type === 'attribute' && /^(iloc|iat)$/.test(array.childForFieldName('attribute')?.text ?? '')) {
+    const owner = array.childForFieldName('object');
+    return !!owner && isArrayReference(owner) && layer.isA(owner, 'series');
+  }
+  return isArrayReference(array) && (layer.isA(array, 'series') || boundToColumn(array, ctx));
+}
+
+/**
+ * `high, low = ohlc.high, ohlc.low` (or `psar = close[0 : len(close)]` of such a name): a name the function last bound,
+ * before it is read, to a known Series or to a slice of one. The value layer does not type the items of a tuple assignment.
+ */
+function boundToColumn(name: Node, ctx: RuleContext, depth = 0): boolean {
+  const fn = enclosingFunction(name);
+  const body = fn?.childForFieldName('body');
+  if (name.type !== 'identifier' || !body || depth > 2) return false;
+  // The binding in force where the name is read: the last one before it, outside any loop around the read (finta's PSAR
+  // rebinds `psar = pd.Series(psar, ...)` only after its loop).
+  const bindings = findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && isBindingTarget(n), isNestedScope).filter(
+    (b) => b.endIndex <= name.startIndex,
+  );
+  const target = bindings[bindings.length - 1];
+  if (
+    !target ||
+    findDescendants(body, (n) => (n.type === 'for_statement' || n.type === 'while_statement') && contains(n, target) && contains(n, name)).length > 0
+  )
+    return false;
+  const pattern = target.parent;
+  let value: Node | null = null;
+  if (pattern?.type === 'assignment') value = pattern.childForFieldName('right');
+  else if (pattern?.type === 'pattern_list' && pattern.parent?.type === 'assignment') {
+    const right = pattern.parent.childForFieldName('right');
+    const targets = pattern.namedChildren.filter((c): c is Node => c !== null);
+    const items = right?.type === 'expression_list' ? right.namedChildren.filter((c): c is Node => c !== null) : [];
+    const at = targets.findIndex((t) => t.equals(target));
+    value = items.length === targets.length && at >= 0 ? items[at] : null;
+  }
+  if (!value) return false;
+  if (values(ctx.facts).isA(value, 'series')) return true;
+  // `close[0 : len(close)]`: a slice of a Series is one.
+  const keys = value.type === 'subscript' ? value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const owner = value.childForFieldName('value');
+  return keys.length === 1 && keys[0]!.type === 'slice' && owner?.type === 'identifier' && boundToColumn(owner, ctx, depth + 1);
+}
+
+/** `x` in `x = ...` or `x, y = ...`: the name is assigned there. */
+function isBindingTarget(id: Node): boolean {
+  const p = id.parent;
+  if (p?.type === 'assignment') return p.childForFieldName('left')?.equals(id) ?? false;
+  return p?.type === 'pattern_list' && p.parent?.type === 'assignment' && (p.parent.childForFieldName('left')?.equals(p) ?? false);
+}
+
+/**
+ * `filt = c.values` with `c` a known Series or DataFrame, the function's one binding of `filt` (finta's FRAMA): the
+ * ndarray behind the frame, which the value layer does not type (`.values` may also be a pandas extension array).
+ */
+function pandasValues(array: Node, body: Node, ctx: RuleContext): boolean {
+  if (array.type !== 'identifier') return false;
+  const bound = findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === array.text, isNestedScope);
+  const right = bound.length === 1 ? bound[0].childForFieldName('right') : null;
+  return (
+    right?.type === 'attribute' &&
+    right.childForFieldName('attribute')?.text === 'values' &&
+    values(ctx.facts).isA(right.childForFieldName('object'), 'series', 'dataframe')
+  );
+}
+
+/**
+ * A loop body of scalar steps over pandas or numpy elements: no call but numpy, math and the numeric builtins, no
+ * strings, containers, comprehensions or nested definitions. What the loop would still be after `.to_numpy()`.
+ */
+function scalarSteps(body: Node, ctx: RuleContext): boolean {
+  for (const n of findDescendants(body, () => true)) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || DISALLOWED_EXPRESSIONS.has(n.type)) return false;
+    if (n.type !== 'call') continue;
+    const q = ctx.facts.calleeName(n);
+    if (q) {
+      if (!q.startsWith('numpy.') && !q.startsWith('math.')) return false;
+      continue;
+    }
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
+  }
+  return true;
+}
+
+/** Calls whose result streams the elements of a pandas object, one Python tuple per element. */
+const PANDAS_ITERATION = new Set(['iteritems', 'items', 'itertuples', 'iterrows']);
+
+/**
+ * `kama.append(kama[-1] + s * (price - kama[-1]))` in a loop over pandas or numpy data (finta's KAMA, EVWMA, SAR):
+ * each value is computed from the previous one, a recurrence numpy cannot vectorise, and here it also runs through
+ * Python lists and per-element pandas access. Only when the list starts as a list display before the loop, the
+ * appended value is arithmetic on its last element, the loop reads a known Series or ndarray element by element (or
+ * iterates one with `.items()`), and its body is scalar steps otherwise. Reported on the loop, without a fix: the loop
+ * moves into a compiled function over `.to_numpy()` arrays.
+ */
+function listRecurrence(body: Node, name: string, ctx: RuleContext): boolean {
+  for (const loop of findDescendants(body, (n) => n.type === 'for_statement', isNestedScope)) {
+    const loopBody = loop.childForFieldName('body');
+    if (!loopBody || findDescendants(loopBody, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope).length > 0) continue;
+    const grown = appendedRecurrence(loopBody, loop, body);
+    if (!grown || !readsNumericData(loop, ctx) || !scalarStepsBesides(loopBody, grown, ctx)) continue;
+    ctx.report({
+      node: loop,
+      message: `Each value appended to \`${grown}\` is computed from \`${grown}[-1]\`, a recurrence numpy cannot vectorise, run here one Python object at a time; run this loop of \`${name}\` over \`.to_numpy()\` arrays in a function compiled with \`@numba.njit\`${numbaCaveat(ctx)}`,
+    });
+    return true;
+  }
+  return false;
+}
+
+/** The list `out` the loop grows with `out.append(<arithmetic reading out[-1]>)`, set to a list display before the loop; or null. */
+function appendedRecurrence(loopBody: Node, loop: Node, fnBody: Node): string | null {
+  for (const call of findDescendants(loopBody, (n) => n.type === 'call', isNestedScope)) {
+    const fn = call.childForFieldName('function');
+    const list = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    if (fn?.childForFieldName('attribute')?.text !== 'append' || list?.type !== 'identifier') continue;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    // `_sar.append(sari)` after `sari = _sar[-1] + ...` in the same pass: the value is still computed from the last one.
+    const value = args.length === 1 && args[0].type === 'identifier' ? computedIn(loopBody, args[0].text) : args.length === 1 ? args[0] : null;
+    if (value?.type !== 'binary_operator') continue;
+    const last = findDescendants(value, (n) => n.type === 'subscript').some(
+      (sub) => sub.childForFieldName('value')?.text === list.text && sub.childrenForFieldName('subscript')[0]?.text.replace(/\s+/g, '') === '-1',
+    );
+    if (!last) continue;
+    const before = findDescendants(fnBody, (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex, isNestedScope);
+    if (before.some((b) => b.childForFieldName('left')?.text === list.text && b.childForFieldName('right')?.type === 'list')) return list.text;
+  }
+  return null;
+}
+
+/** The arithmetic first assigned to `name` in the loop body (`sari = _sar[-1] + ...`), or null. */
+function computedIn(loopBody: Node, name: string): Node | null {
+  for (const a of findDescendants(loopBody, (n) => n.type === 'assignment', isNestedScope)) {
+    if (a.childForFieldName('left')?.text === name) return a.childForFieldName('right');
+  }
+  return null;
+}
+
+/**
+ * The loop walks numeric data: it iterates a known Series or ndarray (directly, by `.items()`, through `zip`), or
+ * its body reads one by the loop's index (`low[i]`, `close.iloc[i]`).
+ */
+function readsNumericData(loop: Node, ctx: RuleContext): boolean {
+  const layer = values(ctx.facts);
+  const data = (n: Node | null | undefined) => !!n && (layer.isA(n, 'series', 'ndarray') || boundToColumn(n, ctx));
+  const iterated = (n: Node): boolean => {
+    if (data(n)) return true;
+    if (n.type !== 'call') return false;
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+    // `iteritems`, `iterrows` and `itertuples` are pandas' own; `items` is a dict's too, so it needs a known Series.
+    if (PANDAS_ITERATION.has(method)) return method !== 'items' || data(fn!.childForFieldName('object'));
+    if (fn?.type === 'identifier' && (fn.text === 'zip' || fn.text === 'enumerate') && ctx.facts.isBuiltin(fn.text, n)) return args.some(iterated);
+    return false;
+  };
+  const iter = loop.childForFieldName('right');
+  if (iter && iterated(iter)) return true;
+  const index = nestLoop(loop)?.index;
+  if (!index) return false;
+  return findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'subscript', isNestedScope).some((sub) => {
+    const keys = sub.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    const value = sub.childForFieldName('value');
+    const owner =
+      value?.type === 'attribute' && /^(iloc|iat)$/.test(value.childForFieldName('attribute')?.text ?? '') ? value.childForFieldName('object') : value;
+    return keys.length === 1 && keys[0]!.text === index && data(owner);
+  });
+}
+
+/** scalarSteps, with `out.append(...)` on the grown list allowed and `try`/`except` (finta's first-value fallback) too. */
+function scalarStepsBesides(body: Node, grown: string, ctx: RuleContext): boolean {
+  for (const n of findDescendants(body, () => true)) {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || DISALLOWED_EXPRESSIONS.has(n.type)) return false;
+    if (n.type !== 'call') continue;
+    const fn = n.childForFieldName('function');
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append' && fn.childForFieldName('object')?.text === grown) continue;
+    if (
+      fn?.type === 'attribute' &&
+      /^(notnull|notna|isnull|isna)$/.test(fn.childForFieldName('attribute')?.text ?? '') &&
+      ctx.facts.calleeName(n)?.startsWith('pandas.')
+    )
+      continue;
+    const q = ctx.facts.calleeName(n);
+    if (q) {
+      if (!q.startsWith('numpy.') && !q.startsWith('math.')) return false;
+      continue;
+    }
+    if (fn?.type !== 'identifier' || !ALLOWED_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, n)) return false;
+  }
+  return true;
 }
 
 /**
@@ -486,6 +720,47 @@ function runningAccumulate(loop: Node, array: string, index: string, ctx: RuleCo
   return extremum && args.length === 2 && pairWithPrevious(args[0], args[1]);
 }
 
+/**
+ * ta's negative volume index: `if down[i]: nvi[i] = nvi[i - 1] * (1 + r[i])` / `else: nvi[i] = nvi[i - 1]`. Every write
+ * of `a[i]` is `a[i - 1]` itself or `a[i - 1]` times (or plus) a value of the step, always the same operation, and
+ * the state is read nowhere else: a running product (sum) of per-step factors chosen by a condition, which
+ * `np.cumprod(np.where(cond, f, 1))` computes in one call. Not a numba candidate.
+ */
+function branchedAccumulate(loop: Node, array: string, index: string): boolean {
+  const plain = (n: Node | null | undefined) => n?.text.replace(/\s+/g, '') ?? '';
+  const current = `${array}[${index}]`;
+  const previous = `${array}[${index}-1]`;
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  const ops = new Set<string>();
+  const allowed = new Set<number>();
+  for (const a of findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope)) {
+    if (plain(a.childForFieldName('left')) !== current) continue;
+    const right = a.childForFieldName('right');
+    if (a.type !== 'assignment' || !right) return false;
+    allowed.add(a.childForFieldName('left')!.id);
+    if (plain(right) === previous) {
+      allowed.add(right.id);
+      continue;
+    }
+    const op = right.type === 'binary_operator' ? right.childForFieldName('operator')?.type : undefined;
+    const [l, r] = [right.childForFieldName('left'), right.childForFieldName('right')];
+    const state = plain(l) === previous ? l : plain(r) === previous ? r : null;
+    const other = state?.equals(l!) ? r : l;
+    if ((op !== '*' && op !== '+') || !state || !other || mentions(other, array)) return false;
+    ops.add(op);
+    allowed.add(state.id);
+  }
+  if (ops.size !== 1) return false;
+  // The state steers nothing else: no other read of `a` anywhere in the loop.
+  return findDescendants(
+    body,
+    (n) =>
+      (n.type === 'subscript' && n.childForFieldName('value')?.text === array) ||
+      (n.type === 'identifier' && n.text === array && n.parent?.type !== 'subscript'),
+  ).every((n) => allowed.has(n.id));
+}
+
 /** A `for` loop the kernel search follows: its index, and the array whose elements it visits (`for n, x in enumerate(a)`). */
 interface NestLoop {
   index: string;
@@ -554,6 +829,27 @@ function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string }
     }
   }
   return null;
+}
+
+/**
+ * The loop nest works element by element on arrays known to be ndarrays: every subscript by a loop index of the nest
+ * reads or writes one element of a known ndarray, never a slice (`image_[i * h : (i + 1) * h, ...] = tile` copies a
+ * block per pair and `f[i, :, j]` works on a whole row: numpy already does the inner work), and a parameter of unknown
+ * type (a tensor, a list) is not indexed. What the loop alone needs to move into a compiled function.
+ */
+function scalarKernel(outer: Node, ctx: RuleContext): boolean {
+  const loops = [outer, ...findDescendants(outer.childForFieldName('body')!, (n) => nestLoop(n) !== null)];
+  const indices = new Set(loops.map((l) => nestLoop(l)!.index));
+  for (const sub of findDescendants(outer, (n) => n.type === 'subscript')) {
+    const keys = sub.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+    const usesIndex = keys.some(
+      (k) => (k.type === 'identifier' && indices.has(k.text)) || k.descendantsOfType('identifier').some((id) => !!id && indices.has(id.text)),
+    );
+    if (!usesIndex) continue;
+    if (keys.some((k) => k.type === 'slice')) return false;
+    if (!values(ctx.facts).isA(sub.childForFieldName('value'), 'ndarray')) return false;
+  }
+  return true;
 }
 
 /** Known ndarray, or a name the function treats as one (`x.shape`, `x.size`, `x.ndim`, `x.dtype`). */

@@ -137,6 +137,16 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: copy });
       return;
     }
+    const row = m.get('loop') ? rowReduction(m.need('loop'), ctx) : null;
+    if (row) {
+      ctx.report({ node: row.node, message: row.message });
+      return;
+    }
+    const scan = m.get('loop') ? scanPerValue(m.need('loop'), ctx) : null;
+    if (scan) {
+      ctx.report({ node: scan.node, message: scan.message });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -995,4 +1005,240 @@ function groupCall(call: Node, facts: FileFacts): boolean {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return GROUP_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
   return fn?.type === 'attribute' && GROUP_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+}
+
+/** Calls a light per-value pass may make besides numpy's and GROUP_BUILTINS: list growth and random draws. */
+const SCAN_METHODS = new Set([
+  ...GROUP_METHODS,
+  'append',
+  'extend',
+  'add',
+  'choice',
+  'integers',
+  'randint',
+  'random',
+  'uniform',
+  'normal',
+  'permutation',
+  'shuffle',
+]);
+
+/**
+ * `for label in range(1, n): points = np.argwhere(labels == label)` (albumentations' per-component sampling, SLIC's
+ * centre update, `labeled[labels == i] = k`): each pass compares the whole of `labels` with one value, so the loop
+ * scans the array once per value, n × k comparisons, where labelling the elements once (`np.unique(...,
+ * return_inverse=True)`, `np.bincount`, a lookup table, or one stable sort by label) visits each element once.
+ * Only when the scanned array is loop-invariant and known to be an ndarray, or its comparison is used as one (an index,
+ * a numpy call's argument, or-ed into a known ndarray: a list compared with a value is one bool); and only when the pass
+ * is otherwise light (numpy calls, sizes, list growth, no inner loop): a model fitted or an image drawn per class costs
+ * far more than the scan. The message and the comparison to report on, or null.
+ */
+function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
+  const facts = ctx.facts;
+  const left = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  if (!left || !body || loop.childForFieldName('alternative')) return null;
+  const loopNames = new Set(left.type === 'identifier' ? [left.text] : findDescendants(left, (n) => n.type === 'identifier').map((n) => n.text));
+  let hit: { cmp: Node; scanned: Node; value: Node } | null = null;
+  for (const n of findDescendants(body, () => true)) {
+    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type === 'call' && !scanCall(n, facts)) return null;
+    if (n.type !== 'comparison_operator' || hit) continue;
+    const operands = n.namedChildren.filter((c): c is Node => c !== null);
+    const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+    if (ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) continue;
+    const [a, b] = operands;
+    const value = a.type === 'identifier' && loopNames.has(a.text) ? a : b.type === 'identifier' && loopNames.has(b.text) ? b : null;
+    const scanned = value === a ? b : value === b ? a : null;
+    if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(scanned.text)) continue;
+    if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
+    hit = { cmp: n, scanned, value };
+  }
+  if (!hit || fewValues(loop)) return null;
+  // The function already has the grouped path (`np.bincount`) and keeps this loop as its fallback.
+  const fn = enclosingFunction(loop);
+  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/** numpy calls that turn a mask into positions. */
+const POSITIONS = new Set(['numpy.where', 'numpy.argwhere', 'numpy.nonzero', 'numpy.flatnonzero']);
+
+/** What to do instead of scanning `a` once per value `v`, from how the pass uses the comparison. */
+function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, loop: Node, facts: FileFacts): string {
+  const np = numpyModuleRef(facts) ?? 'np';
+  const scan = `Each pass compares all of \`${a}\` with \`${v}\`, a full scan of the array for every value the loop visits`;
+  const call = cmp.parent?.type === 'argument_list' ? cmp.parent.parent : null;
+  if (call?.type === 'call' && POSITIONS.has(facts.calleeName(call) ?? '')) {
+    return `${scan}; sort the positions by value once (\`order = ${np}.argsort(${a}, axis=None, kind="stable")\`) and take each value's positions as one slice of \`order\` (bounds from \`${np}.searchsorted\` on the sorted values)`;
+  }
+  const write = cmp.parent?.type === 'subscript' ? cmp.parent.parent : null;
+  const written = write?.type === 'assignment' && write.childForFieldName('left')?.equals(cmp.parent!) ? write.childForFieldName('right') : null;
+  // `out[a == v] = mapping[v]`, `seg[seg == label] = color` (from `enumerate(palette)`): each value's elements get what
+  // the loop pairs with the value, a relabelling.
+  // A loop name inside the same comparison (`temp[seg == f] = image[seg == f]`) copies the value's elements: no pairing.
+  const sameMask = (n: Node) => {
+    for (let p: Node | null = n.parent; p && !p.equals(written ?? cmp); p = p.parent) if (p.type === 'comparison_operator' && p.text === cmp.text) return true;
+    return false;
+  };
+  const paired = (n: Node) => n.type === 'identifier' && loopNames.has(n.text) && !sameMask(n);
+  const iterable = loop.childForFieldName('right');
+  const union =
+    cmp.parent?.type === 'augmented_assignment' ||
+    (written && /^(true|false|integer|float|none|attribute)$/.test(written.type) && !paired(written)) ||
+    (written &&
+      findDescendants(written, (n) => n.type === 'comparison_operator' && n.text === cmp.text).length > 0 &&
+      findDescendants(written, paired).length === 0);
+  if (union && iterable && loop.childForFieldName('left')?.type === 'identifier') {
+    // `series[series == v] = np.nan` for each rare value, `mask |= labels == v`: the same write for every value.
+    return `${scan}; one mask of all the values does it in one pass: \`${np}.isin(${a}, ${iterable.text})\``;
+  }
+  if (written && (paired(written) || findDescendants(written, paired).length > 0)) {
+    return `${scan}; when the values are small non-negative integers, map every element at once through a table indexed by value (\`table[${a}]\`), or label them with \`${np}.unique(${a}, return_inverse=True)\``;
+  }
+  return (
+    `${scan}; group the elements once: \`${np}.unique(${a}, return_inverse=True)\` labels them, \`${np}.bincount\` reduces every group in one pass, ` +
+    `and one stable \`${np}.argsort\` of the labels gives each group's positions as a slice`
+  );
+}
+
+/**
+ * The loop visits a handful of values the code spells out: `for g in groups` after `groups = groups[:3]`, or a slice with
+ * a literal bound. A few full scans cost little.
+ */
+function fewValues(loop: Node): boolean {
+  let iter = loop.childForFieldName('right');
+  if (iter?.type === 'call' && iter.childForFieldName('function')?.text === 'enumerate') iter = callArguments(iter)[0] ?? null;
+  if (iter?.type === 'identifier') {
+    const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    iter = before.length > 0 ? before[before.length - 1].value : iter;
+  }
+  if (iter?.type !== 'subscript') return false;
+  const key = iter.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const stop = key.length === 1 && key[0]!.type === 'slice' ? key[0]!.text.split(':')[1]?.trim() : undefined;
+  return !!stop && /^\d+$/.test(stop);
+}
+
+/** A call a light per-value pass makes: numpy, a size or conversion builtin, an array reduction, list growth, a random draw. */
+function scanCall(call: Node, facts: FileFacts): boolean {
+  if (groupCall(call, facts)) return true;
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && SCAN_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') && !facts.calleeName(call);
+}
+
+/** `name` (or `self.attr`) is assigned in the loop body: a new array each pass, not one scanned again and again. */
+function rebound(body: Node, name: string): boolean {
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    if (!target) return false;
+    // `a, b = ...` rebinds its names; `out[a == v] = ...` only reads `a`.
+    const bound = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? target.namedChildren : [target];
+    return bound.some((t) => t?.text === name);
+  });
+}
+
+/**
+ * The comparison scans an array: `scanned` known to be an ndarray (nothing else: a Series or tensor has other
+ * answers), or of unknown kind with the comparison used as an array (an index, a numpy call's argument, or-ed or
+ * and-ed into a known ndarray).
+ */
+function scansArray(cmp: Node, scanned: Node, body: Node, facts: FileFacts): boolean {
+  const layer = values(facts);
+  const kind = layer.valueOf(scanned)?.kind;
+  if (kind !== undefined) return kind === 'ndarray' && layer.valueOf(scanned)?.ndim !== 0;
+  if (selectsElements(cmp, body, facts)) return true;
+  const combine = cmp.parent;
+  return (
+    combine?.type === 'augmented_assignment' &&
+    combine.childForFieldName('right')?.equals(cmp) === true &&
+    /^[|&]=$/.test(combine.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') &&
+    layer.isA(combine.childForFieldName('left'), 'ndarray')
+  );
+}
+
+/** numpy reductions of one row that take `axis=` and give one value per row when called on the whole matrix. */
+const ROW_REDUCERS = new Set(['argmax', 'argmin', 'max', 'min', 'amax', 'amin', 'sum', 'mean', 'std', 'var', 'prod', 'median', 'any', 'all']);
+/** What else a pass may call while it only tallies the reduced rows: sizes, conversions, printing. */
+const TALLY_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'max', 'round', 'print', 'range']);
+
+/**
+ * `for i in range(len(cos_sims)): max_idx = np.argmax(cos_sims[i])` (sentence-transformers' translation accuracy):
+ * one numpy call per row of a matrix, each paying numpy's call overhead for one row, where `np.argmax(cos_sims,
+ * axis=1)` before the loop reduces every row in one call. Only for a known ndarray not known to be one-dimensional
+ * (a row of a 1-D array is a number), indexed by the range's index alone and not rebound in the loop, whose pass
+ * otherwise tallies (numpy calls, sizes, printing; no inner loop): a pass that runs a model dwarfs the call. The node
+ * to report (the call) and the message, or null.
+ */
+function rowReduction(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
+  const facts = ctx.facts;
+  const i = rangeIndex(loop, ctx);
+  const body = loop.childForFieldName('body');
+  if (!i || !body) return null;
+  let hit: { call: Node; matrix: Node; reducer: string } | null = null;
+  for (const n of findDescendants(body, (d) => !flagBranch(d), flagBranch)) {
+    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (n.type !== 'call') continue;
+    const q = facts.calleeName(n);
+    const fn = n.childForFieldName('function');
+    const reducer = q?.startsWith('numpy.') ? q.slice('numpy.'.length) : null;
+    const row = reducer && ROW_REDUCERS.has(reducer) ? callArguments(n)[0] : null;
+    const matrix = row ? rowOf(row, i) : null;
+    if (!hit && matrix && reducer && callArguments(n).length === 1 && !rebound(body, matrix.text)) {
+      const layer = values(facts);
+      const ndim = layer.valueOf(matrix)?.ndim;
+      if ((layer.isA(matrix, 'ndarray') || numpyResult(matrix, loop)) && ndim !== 1 && ndim !== 0) hit = { call: n, matrix, reducer };
+      continue;
+    }
+    if (q ? q.startsWith('numpy.') : fn?.type === 'identifier' && TALLY_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, n)) continue;
+    // `log.info(...)`, `logger.debug(...)`: reporting, not work.
+    if (fn?.type === 'attribute' && /^(debug|info|warning|write|format|append)$/.test(fn.childForFieldName('attribute')?.text ?? '')) continue;
+    return null;
+  }
+  if (!hit) return null;
+  const np = numpyModuleRef(facts) ?? 'np';
+  const m = hit.matrix.text;
+  return {
+    node: hit.call,
+    message:
+      `Each pass calls \`${np}.${hit.reducer}\` on one row of \`${m}\`, numpy's call overhead once per row; ` +
+      `reduce every row in one call before the loop (\`${np}.${hit.reducer}(${m}, axis=1)\`) and read element \`[${i}]\` of the result`,
+  };
+}
+
+/**
+ * `m` was last set before the loop by `<tensor>.numpy()` (torch's and TensorFlow's copy out to numpy, whatever the
+ * receiver), or by `m.T` of such a value: an ndarray the value layer does not follow through an untyped call.
+ */
+function numpyResult(m: Node, loop: Node): boolean {
+  if (m.type !== 'identifier') return false;
+  const before = plainAssignments(scopeBody(loop), m.text).filter((a) => a.id.endIndex <= loop.startIndex);
+  for (let k = before.length - 1; k >= 0; k--) {
+    const value = before[k].value;
+    const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+    if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'numpy' && callArguments(value).length === 0) return true;
+    // `m = m.T`: the same array, transposed; look at what it was before.
+    if (value.type === 'attribute' && value.childForFieldName('attribute')?.text === 'T' && value.childForFieldName('object')?.text === m.text) continue;
+    return false;
+  }
+  return false;
+}
+
+/**
+ * The block of `if verbose:` / `elif self.print_wrong_matches:`: a branch run only when a flag asks for diagnostics,
+ * whose printing loops do not make the pass heavy in normal runs.
+ */
+function flagBranch(n: Node): boolean {
+  const owner = n.parent;
+  if (n.type !== 'block' || (owner?.type !== 'if_statement' && owner?.type !== 'elif_clause') || !owner.childForFieldName('consequence')?.equals(n))
+    return false;
+  const cond = owner.childForFieldName('condition');
+  return cond?.type === 'identifier' || (cond?.type === 'attribute' && cond.childForFieldName('object')?.text === 'self');
+}
+
+/** `m[i]` (one row of `m` by the loop's index): `m`, a name or attribute; null for any other expression. */
+function rowOf(n: Node, i: string): Node | null {
+  if (n.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  return keys.length === 1 && keys[0]!.text === i && (value?.type === 'identifier' || value?.type === 'attribute') ? value : null;
 }

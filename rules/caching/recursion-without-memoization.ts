@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import { type Node, possibleCallsOf, wordOffsets } from '../../server/syntax';
 import {
   cacheDecorator,
+  callsOfNameIn,
   commonAncestor,
   contains,
   decoratorsOf,
@@ -10,6 +11,7 @@ import {
   enclosingLoop,
   findDescendants,
   hasOwnYield,
+  inNestedScope,
   isNestedScope,
   parameterNames,
 } from '../../server/analysis';
@@ -96,9 +98,9 @@ export default defineRule({
     const text = body.text;
     const possible = possibleCallsOf(text, name);
     if (possible === 0 || (possible === 1 && wordOffsets(text, 'for').length === 0 && wordOffsets(text, 'while').length === 0)) return;
-    // Cheap second test (native walk): at least two calls of the function's own name.
-    const selfCount = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === name).length;
-    if (selfCount === 0 || (selfCount === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
+    // Cheap second test: at least two calls of the function's own name (found where the text spells them).
+    const ownCalls = callsOfNameIn(body, name);
+    if (ownCalls.length === 0 || (ownCalls.length === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
     if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods
     if (fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition') return;
     if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
@@ -108,27 +110,22 @@ export default defineRule({
     if (/\b(memo|cache|_cache|dp)\b/.test(body.text)) return;
     // A pure function of its arguments: it returns values and is not a generator, and its
     // parameters are plain values (never an object whose attributes or methods it uses).
+    // The body's own nodes of a type come from tree-sitter's walk (descendantsOfType), not one in JS.
     if (hasOwnYield(body)) return;
-    if (!/\breturn\b/.test(text) || findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length === 0) return;
-    if (findDescendants(body, (n) => n.type === 'attribute' && params.includes(n.childForFieldName('object')?.text ?? ''), isNestedScope).length > 0) return;
+    const nested = inNestedScope(body);
+    const own = (type: string) => body.descendantsOfType(type).filter((n): n is Node => n !== null && !nested(n));
+    if (!/\breturn\b/.test(text) || !own('return_statement').some((n) => n.namedChildCount > 0)) return;
+    if (own('attribute').some((n) => params.includes(n.childForFieldName('object')?.text ?? ''))) return;
     // Self-calls whose results are combined (`f(n - 1) + f(n - 2)`), not recursion run for its side effects.
-    const selfCalls = findDescendants(
-      body,
-      (n) =>
-        n.type === 'call' &&
-        n.childForFieldName('function')?.type === 'identifier' &&
-        n.childForFieldName('function')!.text === name &&
-        n.parent?.type !== 'expression_statement',
-      isNestedScope,
-    );
+    const selfCalls = ownCalls.filter((c) => c.parent?.type !== 'expression_statement' && !nested(c));
     if (selfCalls.length < 2 && !(selfCalls.length === 1 && enclosingLoop(selfCalls[0]))) return;
     // Overlap needs integer-like arguments; slices, attributes (tree.left) and calls split the data
     // instead. And some call must step a parameter arithmetically (`n - 1`), as dynamic programmes do.
     let steps = false;
     const rangeVars = new Set(
-      findDescendants(body, (n) => n.type === 'for_statement' && /^range\(/.test(n.childForFieldName('right')?.text ?? ''), isNestedScope).map(
-        (l) => l.childForFieldName('left')?.text ?? '',
-      ),
+      own('for_statement')
+        .filter((n) => /^range\(/.test(n.childForFieldName('right')?.text ?? ''))
+        .map((l) => l.childForFieldName('left')?.text ?? ''),
     );
     for (const c of selfCalls) {
       const args = (c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? []).map((a) =>

@@ -51,9 +51,11 @@ export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,
   bindingOf,
+  callsOfNameIn,
   definitionsNamed,
   identifiersSpelled,
   identifiersSpelledInFile,
+  inNestedScope,
   isDeclaredNonLocal,
   isVariable,
   localDefinition,

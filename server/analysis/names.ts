@@ -4,7 +4,7 @@
 // the file), never more.
 import type { Node } from '../syntax/parser';
 import { contains, findDescendants, parameterNames } from './scopes';
-import { wordOffsets } from '../syntax/spelling';
+import { possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
 export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
@@ -141,6 +141,22 @@ function identifiersAt(node: Node, name: string, offsets: readonly number[], bas
   return out;
 }
 
+/**
+ * The calls inside node whose callee is the identifier `name` (`name(...)`, not `x.name(...)`), in document
+ * order, found where node's text spells a call of the name: the same calls as filtering
+ * `node.descendantsOfType('call')` by callee, without touching every call of a long def.
+ */
+export function callsOfNameIn(node: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const base = node.startIndex;
+  for (const at of possibleCallOffsets(node.text, name)) {
+    const id = identifierAt(node, base + at, name);
+    const call = id?.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
+  }
+  return out;
+}
+
 /** The identifier `name` spelled at offset start inside node (not node itself), or null (a string, a comment…). */
 export function identifierAt(node: Node, start: number, name: string): Node | null {
   const id = node.descendantForIndex(start, start + name.length);
@@ -152,11 +168,11 @@ export function identifierAt(node: Node, start: number, name: string): Node | nu
  * and then the name (a line continuation between them too): no walk over every definition.
  */
 export function definitionsNamed(facts: SpelledFile, type: 'function_definition' | 'class_definition', name: string): Node[] {
-  const keywordBefore = type === 'function_definition' ? DEF_BEFORE : CLASS_BEFORE;
+  const keyword = type === 'function_definition' ? 'def' : 'class';
   const { root, text } = facts;
   const out: Node[] = [];
   for (const at of facts.wordOffsets(name)) {
-    if (!keywordBefore.test(text.slice(Math.max(0, at - 200), at))) continue;
+    if (!followsKeyword(text, at, keyword)) continue;
     const id = identifierAt(root, at, name);
     const definition = id?.parent;
     if (definition?.type === type && definition.childForFieldName('name')?.id === id!.id) out.push(definition);
@@ -164,9 +180,30 @@ export function definitionsNamed(facts: SpelledFile, type: 'function_definition'
   return out;
 }
 
-/** Text ending in the keyword and the space (or line continuation) before a def's or class's name. */
-const DEF_BEFORE = /(?:^|[^\w])def[\s\\]+$/;
-const CLASS_BEFORE = /(?:^|[^\w])class[\s\\]+$/;
+/**
+ * Whether the text before `at` ends in the word `keyword` and then spaces or line continuations
+ * (a backslash continuation too). Read backwards from `at`: the class rules ask this for every spelling of
+ * every base name on each keystroke, and a regular expression anchored at the end of a 200-character
+ * slice tried each of its positions.
+ */
+function followsKeyword(text: string, at: number, keyword: string): boolean {
+  let i = at;
+  while (i > 0 && isSpaceOrBackslash(text.charCodeAt(i - 1))) i--;
+  const start = i - keyword.length;
+  if (i === at || start < 0 || !text.startsWith(keyword, start)) return false;
+  return start === 0 || !isWordCode(text.charCodeAt(start - 1));
+}
+
+/** `[\s\\]` of a regular expression, for one UTF-16 code. */
+function isSpaceOrBackslash(code: number): boolean {
+  if (code === 32 || code === 92 || (code >= 9 && code <= 13)) return true;
+  return code >= 0xa0 && /\s/.test(String.fromCharCode(code));
+}
+
+/** `\w` of a regular expression, for one UTF-16 code. */
+function isWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
 
 /**
  * The constructs of the given types (`assignment`, `for_statement`, `named_expression`…) in body's

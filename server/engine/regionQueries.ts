@@ -21,6 +21,12 @@ export interface RegionQuery {
   query: Query;
   patterns: PatternRole[];
   onUnits: boolean;
+  /**
+   * The module part's patterns, when each is a sequence of sibling steps (`((a …) . (comment)* . (b …))`): the node
+   * types of those steps. A range inside a def or class runs them on that statement when no step names its type (see
+   * runOverRegion). Null when a pattern is anything else.
+   */
+  stepTypes: ReadonlySet<string> | null;
 }
 
 /** The parts a set of groups splits into (at most two queries). */
@@ -70,8 +76,9 @@ export function runOverRegion(part: RegionQuery, tree: Tree, ranges: readonly { 
     // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
     // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
     const range = { startIndex: r.start * 2, endIndex: r.end * 2 };
-    const unit = part.onUnits ? unitAround(root, r.start, r.end) : null;
-    for (const m of part.query.matches(unit ?? root, range)) out.push(m);
+    const unit = part.onUnits || part.stepTypes ? unitAround(root, r.start, r.end) : null;
+    const onUnit = unit !== null && (part.onUnits || outsideSequences(unit, part.stepTypes));
+    for (const m of part.query.matches(onUnit ? unit : root, range)) out.push(m);
   }
   return out;
 }
@@ -80,6 +87,70 @@ export function runOverRegion(part: RegionQuery, tree: Tree, ranges: readonly { 
 function unitAround(root: Node, start: number, end: number): Node | null {
   const unit = root.firstChildForIndex(start);
   return unit && unit.startIndex <= start && end <= unit.endIndex ? unit : null;
+}
+
+/** The union of the patterns' sibling step types, or null when one pattern is not a sibling sequence. */
+function stepTypesOf(sources: readonly string[]): Set<string> | null {
+  const all = new Set<string>();
+  for (const source of sources) {
+    const types = siblingStepTypes(source);
+    if (!types) return null;
+    for (const t of types) all.add(t);
+  }
+  return all;
+}
+
+/** Statements a sibling-sequence pattern cannot cross at module level: code in them stays in them. */
+const SELF_CONTAINED = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
+/**
+ * Whether a range inside this top-level statement can run the module part on it instead of on the module. A
+ * sibling-sequence pattern may start at any child of a node the range touches, so on the module it also tries the
+ * module-level statements around the unit; a match among them holds the unit only if a step names the unit's type,
+ * and without the unit it lies outside the range, where the region lint drops it (mergeFindings). A def or class
+ * named by no step: every match the module pass keeps lies inside the unit, and the unit's own pass finds the same.
+ * It costs a step through every top-level statement before the range less (on a 3.5k-line file, a fifth of a
+ * keystroke's query time went to the module part of three patterns).
+ */
+function outsideSequences(unit: Node, stepTypes: ReadonlySet<string> | null): boolean {
+  return stepTypes !== null && SELF_CONTAINED.has(unit.type) && !stepTypes.has(unit.type);
+}
+
+/**
+ * The node types of a sibling-sequence pattern's top-level steps (`((a …) . (comment)* . (b …))` gives a, comment),
+ * or null when the pattern is anything else or a step may match more than its named type: a wildcard, an
+ * alternation, `module`, `ERROR`, a hidden supertype (`_compound_statement`).
+ */
+export function siblingStepTypes(pattern: string): Set<string> | null {
+  const source = pattern.replace(/;[^\n]*/g, '').trim();
+  if (!/^\(\s*\(/.test(source)) return null;
+  const types = new Set<string>();
+  let depth = 0;
+  let start = -1;
+  let quoted = false;
+  for (let i = 1; i < source.length; i++) {
+    const ch = source[i];
+    if (quoted) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') {
+      if (depth === 0) return null;
+      quoted = true;
+    } else if (ch === '(') {
+      if (depth++ === 0) start = i;
+    } else if (ch === ')') {
+      if (depth === 0) return i === source.length - 1 && types.size > 0 ? types : null; // the outer group's end
+      if (--depth > 0) continue;
+      const step = source.slice(start, i + 1);
+      if (/^\(\s*#/.test(step)) continue; // a predicate
+      const type = /^\(\s*([A-Za-z]\w*)/.exec(step)?.[1];
+      if (!type || type === 'module' || type === 'ERROR') return null;
+      types.add(type);
+    } else if (depth === 0 && !/[\s.*+?@\w]/.test(ch)) {
+      return null; // an alternation, a field, a negation… at the top level
+    }
+  }
+  return null;
 }
 
 /** Splits the groups' patterns into unit patterns and module-level ones, one query each. */
@@ -106,7 +177,7 @@ function splitForRegions(language: Language, groups: readonly QueryGroup[]): Par
       for (const p of parts) p.query.delete();
       throw new Error(`region query: ${entries.length} patterns compiled to ${query.patternCount()}`);
     }
-    parts.push({ query, patterns: entries.map((e) => e.role), onUnits });
+    parts.push({ query, patterns: entries.map((e) => e.role), onUnits, stepTypes: onUnits ? null : stepTypesOf(entries.map((e) => e.source)) });
   }
   return parts;
 }

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { FileFacts } from '../../server/analysis/facts';
-import { bindingOf, definitionsNamed, inNestedScope, localOccurrences, nestedScopeOf, readsAfter } from '../../server/analysis/names';
+import { bindingOf, callsOfNameIn, definitionsNamed, inNestedScope, localOccurrences, nestedScopeOf, readsAfter } from '../../server/analysis/names';
 import type { Node } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
@@ -106,6 +106,35 @@ describe('names.bindingOf', () => {
       engine.dispose();
     }
     assert.deepEqual(kinds, ['assignment', 'read', 'read', 'for_statement', 'as_pattern', 'named_expression', 'read', 'read']);
+  });
+});
+
+describe('callsOfNameIn', () => {
+  it('finds the same calls as filtering every call by its callee, from the spellings of the name', async () => {
+    const engine = await Engine.create([], DIST);
+    const source = [
+      'def f(n):',
+      '    a = f(n - 1) + f (n - 2)',
+      '    b = f(\n        f(n))  # nested',
+      '    c = obj.f(n) + f',
+      '    d = "f(n)"  # f(n) in a comment',
+      '    e = f \\',
+      '        (n)',
+      '    g = (lambda: f(0))()',
+      '    return f',
+      '',
+    ].join('\n');
+    const tree = engine.parse(source);
+    try {
+      const body = tree.rootNode.child(0)!.childForFieldName('body')!;
+      const rows = (calls: (Node | null)[]) => calls.map((c) => `${c!.startPosition.row}:${c!.startPosition.column}`);
+      const walked = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === 'f');
+      assert.deepEqual(rows(callsOfNameIn(body, 'f')), rows(walked));
+      assert.equal(walked.length, 6, 'two on line 1, two on line 2, one after a line continuation, one in the lambda');
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
   });
 });
 

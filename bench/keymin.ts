@@ -1,0 +1,80 @@
+// The keystroke's deterministic cost: the latency figure's 200 edits (a letter typed, then deleted) applied to a
+// ParsedDocument `rounds` times, keeping each edit's lowest incremental-parse and lint time over the rounds (a
+// busy machine only adds to a time). Prints the p50/p95 of those minima, their ratio, and the slowest edits.
+//   node <out>/bench/keymin.js [lines=3500] [rounds=5]
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ALL_RULES } from '../rules';
+import { Engine, newProfile, type EngineProfile } from '../server/engine/engine';
+import type { LintOptions } from '../server/engine/options';
+import { ParsedDocument } from '../server/lsp/documents';
+import { NODE_FILES } from '../server/project/fileProbe';
+import { concatenated } from './corpus';
+import { editPoints, percentiles } from './lsp';
+
+async function main(): Promise<void> {
+  const lines = Number(process.argv[2] ?? 3500);
+  const rounds = Number(process.argv[3] ?? 5);
+  const options: LintOptions = { impact: 'auto', filePath: `/tmp/perflens-bench/latency-${lines}.py` } as LintOptions;
+  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
+  engine.files = NODE_FILES;
+  const text = concatenated(lines);
+  const doc = new ParsedDocument(TextDocument.create('file:///bench/latency.py', 'python', 1, text), engine);
+  doc.lint(options);
+  const points = editPoints(text, 100);
+  const parse: number[] = [];
+  const lint: number[] = [];
+  const region: number[] = [];
+  const why: string[] = [];
+  let version = 1;
+  for (let round = 0; round < rounds; round++) {
+    let k = 0;
+    for (const at of points) {
+      for (const insert of [true, false]) {
+        const before = doc.document;
+        const start = before.positionAt(at);
+        const end = insert ? start : before.positionAt(at + 1);
+        let t0 = performance.now();
+        doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], ++version);
+        doc.getTree();
+        const p = performance.now() - t0;
+        t0 = performance.now();
+        if (process.env.KEYMIN_PROFILE) engine.profile = newProfile();
+        doc.lint(options);
+        const l = performance.now() - t0;
+        parse[k] = Math.min(parse[k] ?? Infinity, p);
+        if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE) why[k] = whyOf(engine.profile!, l);
+        lint[k] = Math.min(lint[k] ?? Infinity, l);
+        region[k] = doc.lintStats.lastRanges.reduce((n, r) => n + r.end - r.start, 0);
+        k++;
+      }
+    }
+  }
+  const pp = percentiles(parse);
+  const lp = percentiles(lint);
+  console.log(
+    `${lines} lines, ${rounds} rounds: per-edit minimum parse p50 ${pp.p50.toFixed(3)} p95 ${pp.p95.toFixed(3)}; lint p50 ${lp.p50.toFixed(3)} p95 ${lp.p95.toFixed(3)}; ratio p95 ${(lp.p95 / pp.p95).toFixed(2)}, sum lint ${lint.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+  );
+  const order = lint
+    .map((_, k) => k)
+    .sort((a, b) => lint[b] - lint[a])
+    .slice(0, Number(process.env.KEYMIN_TOP ?? 14));
+  for (const k of order) {
+    const at = points[k >> 1];
+    console.log(
+      `  ${lint[k].toFixed(2).padStart(6)} ms (parse ${parse[k].toFixed(2)})  region ${String(region[k]).padStart(5)}  ${k & 1 ? 'del' : 'ins'} ${JSON.stringify(text.slice(at - 24, at + 12))} ${why[k] ?? ''}`,
+    );
+  }
+  doc.dispose();
+  engine.dispose();
+}
+void main();
+
+function whyOf(p: EngineProfile, lintMs: number): string {
+  const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
+  const checks = [...p.rules.values()].reduce((n, r) => n + r.ms, 0);
+  const rest = lintMs - p.queryMs - p.factsMs - p.rankingMs - checks;
+  return (
+    `q ${p.queryMs.toFixed(2)} (${p.passes}) f ${p.factsMs.toFixed(2)} r ${p.rankingMs.toFixed(2)} c ${checks.toFixed(2)} rest ${rest.toFixed(2)}; ` +
+    top.map(([id, r]) => `${id} ${r.ms.toFixed(2)}`).join(', ')
+  );
+}

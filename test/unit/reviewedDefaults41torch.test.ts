@@ -11,6 +11,7 @@ async function ranked(ruleId: string, source: string, filePath: string, options:
 }
 
 const SYNC = 'torch-sync-in-training-loop';
+const WORKERS = 'torch-dataloader-num-workers';
 
 describe('torch-sync-in-training-loop: per-step numbers that are only shown or logged', () => {
   const LOGGED = `import numpy as np
@@ -125,5 +126,56 @@ class SVDD:
     );
     assert.equal(f?.severity, 'warning');
     assert.doesNotMatch(f!.message, /nothing in this file/);
+  });
+});
+
+describe('torch-dataloader-num-workers: a script that trains on its loader', () => {
+  const SCRIPT = `import argparse
+
+import torch
+from torchvision import datasets, transforms
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--n_cpu", type=int, default=8, help="number of cpu threads to use during batch generation")
+opt = parser.parse_args()
+
+dataloader = torch.utils.data.DataLoader(
+    datasets.MNIST("data", train=True, download=True, transform=transforms.Compose([transforms.ToTensor()])),
+    batch_size=64,
+    shuffle=True,
+)
+optimizer = torch.optim.Adam(model.parameters())
+for epoch in range(200):
+    for i, (imgs, _) in enumerate(dataloader):
+        optimizer.zero_grad()
+        loss = model(imgs.cuda())
+        loss.backward()
+        optimizer.step()
+`;
+
+  it('is shown at full severity, naming the training loop and the unused --n_cpu option', async () => {
+    const [f] = await ranked(WORKERS, SCRIPT, '/proj/implementations/gan/gan.py');
+    assert.equal(f?.severity, 'info');
+    assert.equal(f!.impact?.level, 'high');
+    assert.match(f!.message, /training loop \(line 17\)/);
+    assert.match(f!.message, /defines `--n_cpu` and never reads it: `num_workers=opt\.n_cpu`/);
+  });
+
+  it('near miss: an option the script reads elsewhere is not mentioned', async () => {
+    const [f] = await ranked(WORKERS, SCRIPT + 'torch.set_num_threads(opt.n_cpu)\n', '/proj/implementations/gan/gan.py');
+    assert.equal(f?.severity, 'info');
+    assert.doesNotMatch(f!.message, /n_cpu/);
+  });
+
+  it('near miss: a loader only read by an evaluation loop stays one-time setup (a hint)', async () => {
+    const src = SCRIPT.replace('        optimizer.zero_grad()\n', '').replace('        loss.backward()\n        optimizer.step()\n', '        print(loss)\n');
+    const [f] = await ranked(WORKERS, src, '/proj/implementations/gan/gan.py');
+    assert.equal(f?.severity, 'hint');
+    assert.doesNotMatch(f!.message, /training loop/);
+  });
+
+  it('near miss: the same script in an examples folder stays a hint', async () => {
+    const [f] = await ranked(WORKERS, SCRIPT, '/proj/examples/gan/gan.py');
+    assert.equal(f?.severity, 'hint');
   });
 });

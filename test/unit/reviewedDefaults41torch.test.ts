@@ -179,3 +179,30 @@ for epoch in range(200):
     assert.equal(f?.severity, 'hint');
   });
 });
+
+describe('list-pop-front: a window capped by a length guard', () => {
+  const WINDOW = `import numpy as np
+
+task_performance = []
+for epoch in range(200):
+    for i, batch in enumerate(loader):
+        acc = np.mean(model(batch))
+        task_performance.append(acc)
+        if len(task_performance) > 100:
+            task_performance.pop(0)
+        print(np.mean(task_performance))
+`;
+
+  it('is a hint that names the cap', async () => {
+    const [f] = await ranked('list-pop-front', WINDOW, '/proj/pkg/train.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /caps it near 100 items/);
+  });
+
+  it('near miss: a cap too large to be a small window, or a list that also grows by extend, keeps the warning', async () => {
+    const [big] = await ranked('list-pop-front', WINDOW.replace('> 100', '> 100000'), '/proj/pkg/train.py');
+    assert.equal(big?.severity, 'warning');
+    const [grows] = await ranked('list-pop-front', WINDOW.replace('task_performance.append(acc)', 'task_performance.extend(acc)'), '/proj/pkg/train.py');
+    assert.equal(grows?.severity, 'warning');
+  });
+});

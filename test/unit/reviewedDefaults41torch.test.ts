@@ -206,3 +206,30 @@ for epoch in range(200):
     assert.equal(grows?.severity, 'warning');
   });
 });
+
+describe('slots-subclass-missing-slots: a subclass the file never instantiates', () => {
+  const SLOTTED = `class _Wrapper:
+    __slots__ = ("_obj", "_hash")
+
+    def __init__(self, obj):
+        self._obj = obj
+        self._hash = id(obj)
+
+
+class Reference(_Wrapper):
+    def deref(self):
+        return self._obj
+`;
+
+  it('is a hint that says nothing here creates one', async () => {
+    const [f] = await ranked('slots-subclass-missing-slots', SLOTTED, '/proj/pkg/object_identity.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /this file never creates one/);
+  });
+
+  it('near miss: a subclass the file makes keeps the warning', async () => {
+    const [f] = await ranked('slots-subclass-missing-slots', SLOTTED + '\n\nrefs = [Reference(x) for x in range(10)]\n', '/proj/pkg/object_identity.py');
+    assert.equal(f?.severity, 'warning');
+    assert.doesNotMatch(f!.message, /never creates/);
+  });
+});

@@ -987,8 +987,11 @@ const RECORD_CALLS = new Set([
   'extend',
   'update',
 ]);
-/** A dict entry or attribute named as a record (`stats["loss_d"]`, `self.hist_loss`, `names[k + "_loss"]`), not a computed input. */
-const RECORD_TARGET = /loss|acc|hist|log|stat|metric|score|record|summary/i;
+/**
+ * A dict entry or attribute named as a record (`stats["loss_d"]`, `self.hist_loss`, `names[k + "_loss"]`), not a computed
+ * input: not `self.logits`, `self.accum_steps` or `self.acceleration`.
+ */
+const RECORD_TARGET = /loss|acc(?!um|el)|hist|log(?!it)|stat|metric|score|record|summary/i;
 /** Functions through which a recorded number passes on its way to the record: NumPy reductions, conversions, rounding. */
 const RECORD_CARRIER = /^(?:np|numpy)\.\w+$|^(?:float|int|round|abs|min|max|sum|str|len)$/;
 /** Expressions through which a value flows into a bigger value unchanged in kind: arithmetic, displays, formatting. */
@@ -1052,7 +1055,7 @@ function intoNumpy(call: Node): boolean {
   while (n?.parent?.type === 'attribute' && n.parent.parent?.type === 'call') {
     const next = n.parent.childForFieldName('attribute')?.text;
     if (next === 'numpy') return true;
-    if (next !== 'detach' && next !== 'float' && next !== 'data') return false;
+    if (next !== 'detach' && next !== 'float') return false;
     n = n.parent.parent;
   }
   return false;

@@ -233,3 +233,33 @@ class Reference(_Wrapper):
     assert.doesNotMatch(f!.message, /never creates/);
   });
 });
+
+describe('torch-sync-in-training-loop: what counts as a record', () => {
+  const STEP = (line: string) => `import torch
+
+device = "cuda"
+
+
+class Trainer:
+    def train(self, loader, opt):
+        for x in loader:
+            out = self.model(x.to(device))
+            loss = out.mean()
+            loss.backward()
+            opt.step()
+            self.hist_loss.append(loss.item())
+${line}
+`;
+
+  it('a value stored in a dict or attribute named as a record is one', async () => {
+    const [f] = await ranked(SYNC, STEP('            self.stats["acc"] = out.argmax(-1).float().mean().item()'), '/proj/pkg/train.py');
+    assert.equal(f?.severity, 'hint');
+  });
+
+  it('near miss: an attribute named like logits or an accumulation count is an input, not a record', async () => {
+    for (const line of ['            self.logits = out.cpu()', '            self.accum_steps = int(out.sum().item())']) {
+      const [f] = await ranked(SYNC, STEP(line), '/proj/pkg/train.py');
+      assert.equal(f?.severity, 'warning', line);
+    }
+  });
+});

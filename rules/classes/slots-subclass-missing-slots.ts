@@ -1,5 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, type ClassInfo, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from '../../server/analysis';
+import {
+  classIndex,
+  type ClassInfo,
+  firstBodyStatement,
+  identifiersSpelledInFile,
+  mangle,
+  needsInstanceDict,
+  slotQuote,
+  slotsLiteral,
+} from '../../server/analysis';
+import type { FileFacts } from '../../server/analysis';
 import { eolOf, indentAt, insertAt } from '../../server/fixes';
 
 export default defineRule({
@@ -7,6 +17,12 @@ export default defineRule({
   title: 'Subclass of a slotted class has no __slots__',
   category: 'classes',
   severity: 'warning',
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when the file never creates an instance of the subclass: the saved memory matters only where many instances are made',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
@@ -57,9 +73,15 @@ export default defineRule({
     const slotted = resolved.find((r) => (index.knownLineage(r) ?? []).some(real));
     if (!slotted) return;
     if (needsInstanceDict(info)) return; // slots would break it
-    const message = `\`${info.name}\` subclasses slotted \`${slotted.name}\` without \`__slots__\`, so its instances get a \`__dict__\` again`;
+    // The memory matters when many instances are made: a class this file never instantiates (tf_agents' `Reference`, a
+    // weak wrapper for a dict class nothing uses) is a hint that says so; blind review: both such findings noise.
+    const made = instantiatedInFile(info.name, ctx.facts);
+    const message =
+      `\`${info.name}\` subclasses slotted \`${slotted.name}\` without \`__slots__\`, so its instances get a \`__dict__\` again` +
+      (made ? '' : ' (this file never creates one: it matters only if code elsewhere makes many)');
+    const severity = made ? undefined : ('hint' as const);
     if (info.isDataclass) {
-      ctx.report({ node: m.need('name'), message: `${message}; use \`@dataclass(slots=True)\` (Python 3.10+)` });
+      ctx.report({ node: m.need('name'), message: `${message}; use \`@dataclass(slots=True)\` (Python 3.10+)`, severity });
       return;
     }
     const inherited = index.inheritedSlots(info) ?? new Set<string>();
@@ -70,7 +92,7 @@ export default defineRule({
     });
     const first = firstBodyStatement(info.node);
     if (info.dynamicAttributes || conflicts || !first || first.startPosition.row === info.node.startPosition.row) {
-      ctx.report({ node: m.need('name'), message });
+      ctx.report({ node: m.need('name'), message, severity });
       return;
     }
     const indent = indentAt(ctx.text, first.startIndex);
@@ -79,7 +101,13 @@ export default defineRule({
     ctx.report({
       node: m.need('name'),
       message,
+      severity,
       edits: [insertAt(first.startIndex, `__slots__ = ${slotsLiteral(fresh, slotQuote(slotted.slots))}${eol}${blank}${indent}`)],
     });
   },
 });
+
+/** `Name(...)` is called somewhere in the file: it makes instances of the class here. */
+function instantiatedInFile(name: string, facts: FileFacts): boolean {
+  return identifiersSpelledInFile(facts, name).some((id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id) === true);
+}

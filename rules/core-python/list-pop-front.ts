@@ -104,7 +104,8 @@ export default defineRule({
       when:
         'when a deque is no drop-in replacement (the list is also sliced, sorted or concatenated, or is a public attribute), or a ' +
         'parameter or attribute chain drained by a `while` loop is not shown to be a list, or `insert(0, …)` only prepends ' +
-        'once per item of `for` loops (rebuilding a sequence in order) to a list never popped from the front',
+        'once per item of `for` loops (rebuilding a sequence in order) to a list never popped from the front, or `pop(0)` ' +
+        'trims a window that a `len(...) > K` guard caps at K ≤ 1000 items',
     },
   ],
   // pop(0) costs a copy of the rest of the list: it matters when the queue holds thousands. Blind reviews judged none of
@@ -208,10 +209,14 @@ export default defineRule({
       if (contains(loop, id)) return;
     }
     if (kind === 'pop' && isShortFixedWindow(call, name, binds, scope)) return;
+    // A moving window capped right before the pop (`if len(acc) > 100: acc.pop(0)`, PyTorch-GAN's running accuracy):
+    // each pop shifts at most that many pointers. Blind review: both such findings noise. A hint that says so.
+    const cap = kind === 'pop' ? windowCap(call, name, scope) : null;
     // Sliced, sorted or concatenated too: a deque is no drop-in replacement (a sliding window that
     // is sliced, `history[:10]`), so only a hint.
-    const severity = uses.some(breaksOnDeque) || prependOnly(binds) ? ('hint' as const) : undefined;
-    ctx.report({ node: call, message, severity, edits: dequeEdits(ctx, name, scope, binds) });
+    const severity = uses.some(breaksOnDeque) || prependOnly(binds) || cap !== null ? ('hint' as const) : undefined;
+    const capped = cap === null ? message : `${message} (the \`len(${name})\` guard caps it near ${cap} items: each pop shifts at most that many)`;
+    ctx.report({ node: call, message: capped, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
 
@@ -259,6 +264,24 @@ function cappedByLength(block: Node, name: string): boolean {
   if (guard?.type !== 'if_statement' || !guard.childForFieldName('consequence')?.equals(block)) return false;
   const m = /^len\(\s*([\w.]+)\s*\)\s*(>=|>)\s*(\d+)$/.exec(guard.childForFieldName('condition')?.text ?? '');
   return m !== null && m[1] === name && Number(m[3]) <= SHORT_LIST;
+}
+
+/** The largest cap of a window worth no more than a hint: shifting a thousand pointers is a microsecond. */
+const WINDOW_CAP = 1000;
+
+/**
+ * The pop is in the body of `if len(name) > K:` (or `>=`) with a literal K of at most WINDOW_CAP, and the list grows by
+ * `append` alone: it never holds much more than K items. K, or null.
+ */
+function windowCap(call: Node, name: string, scope: Node): number | null {
+  const statement = call.parent?.type === 'expression_statement' ? call.parent : null;
+  const block = statement?.parent;
+  const guard = block?.parent;
+  if (block?.type !== 'block' || guard?.type !== 'if_statement' || !guard.childForFieldName('consequence')?.equals(block)) return null;
+  const m = /^len\(\s*([\w.]+)\s*\)\s*(>=|>)\s*(\d+)$/.exec(guard.childForFieldName('condition')?.text ?? '');
+  if (m === null || m[1] !== name || Number(m[3]) > WINDOW_CAP) return null;
+  if (new RegExp(`\\b${escapeRegExp(name)}\\s*(\\.\\s*(extend|insert)\\s*\\(|\\+=)`).test(scope.text)) return null;
+  return Number(m[3]);
 }
 
 /** Annotations that say a parameter is a list: `list`, `list[int]`, `List[str]`, `typing.List[...]`, `Optional[list]`. */

@@ -12,6 +12,9 @@ import {
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
+  positionalArguments,
+  trainingLoops,
+  unwrapIterable,
 } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
@@ -64,9 +67,24 @@ export default defineRule({
     // a dataset that is not picklable, a file handle that does not survive fork, debugging): respect it.
     if (dataLoaderArgument(call, 'num_workers')) return;
     const edit = appendArgument(ctx.text, call, 'num_workers=4');
+    // A script that builds its loader at top level and trains on it (PyTorch-GAN's `for epoch ...: for imgs in
+    // dataloader: ... loss.backward()`) pays for the loading on every step, not once at import: a blind review judged all
+    // 20 such findings useful. The engine then ranks it by that loop, not by the one-time setup around the call.
+    const line = trainingLineReading(call, facts);
+    const option = line === null ? null : unusedWorkersOption(facts.text);
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       edits: edit ? [edit] : undefined,
+      ...(line === null
+        ? {}
+        : {
+            message:
+              `\`DataLoader\` loads every batch in the main process (num_workers=0) while the training loop (line ${line}) waits for it; ` +
+              `set \`num_workers\` > 0 to load in parallel` +
+              (option ? ` (the script defines \`${option.flag}\` and never reads it: \`num_workers=${option.read}\`)` : ''),
+            hotReason: `the training loop at line ${line} waits for every batch it loads`,
+            hotDespiteSetup: true,
+          }),
     });
   },
 });
@@ -109,4 +127,40 @@ function isOneBatchPeek(call: Node, facts: FileFacts): boolean {
   if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
   const nextCall = iterCall.parent?.type === 'argument_list' ? iterCall.parent.parent : null;
   return nextCall?.type === 'call' && nextCall.childForFieldName('function')?.text === 'next';
+}
+
+/**
+ * The line of a torch training loop (backward or optimizer steps on each batch) that iterates this DataLoader, directly
+ * or through `enumerate`/`tqdm`/`zip`: the call itself, or the name it is assigned to in the same scope, before the loop.
+ */
+function trainingLineReading(call: Node, facts: FileFacts): number | null {
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const name = target?.type === 'identifier' ? target.text : null;
+  const home = enclosingDef(call);
+  for (const loop of trainingLoops(facts)) {
+    if (loop.kind !== 'train' || loop.framework !== 'torch' || loop.node.type !== 'for_statement' || loop.node.startIndex < call.endIndex) continue;
+    const right = loop.node.childForFieldName('right');
+    if (!right) continue;
+    const inner = unwrapIterable(right, facts).inner;
+    const zipped = inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner);
+    const sources = (zipped ? positionalArguments(inner) : [inner]).map((s) => unwrapIterable(s, facts).inner);
+    const reads = sources.some((s) => s.equals(call) || (name !== null && s.type === 'identifier' && s.text === name));
+    const sameScope = (enclosingDef(loop.node)?.id ?? -1) === (home?.id ?? -1);
+    if (reads && sameScope) return loop.node.startPosition.row + 1;
+  }
+  return null;
+}
+
+/** `parser.add_argument("--n_cpu", ...)` for loader workers, whose value the file never reads (`opt.n_cpu`). */
+const WORKERS_OPTION = /add_argument\(\s*["'](--(?:n_cpu|n-cpu|n_workers|n-workers|num_workers|num-workers|workers|cpus))["']/;
+const PARSED_ARGS = /^(\w+)\s*=\s*[\w.]+\.parse_args\(/m;
+
+function unusedWorkersOption(text: string): { flag: string; read: string } | null {
+  const flag = WORKERS_OPTION.exec(text)?.[1];
+  if (!flag) return null;
+  const dest = flag.replace(/^--/, '').replace(/-/g, '_');
+  if (new RegExp(`\\.${dest}\\b|["']${dest}["']`).test(text)) return null;
+  const args = PARSED_ARGS.exec(text)?.[1];
+  return { flag, read: `${args ?? 'args'}.${dest}` };
 }

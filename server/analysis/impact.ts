@@ -434,13 +434,18 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
 }
 
 /** Why node runs once or rarely. */
+const MAIN_GUARD = 'under `if __name__ == "__main__":`';
+const MODULE_LEVEL = 'at module level: runs once, at import';
+/** The reasons that make code low impact only because it runs once, as a script's or module's setup. */
+export const ONCE_AT_SETUP: ReadonlySet<string> = new Set([MAIN_GUARD, MODULE_LEVEL]);
+
 function coldReasons(node: Node, facts: FileFacts, example: boolean, notebookData: boolean): string[] {
   if (example) return ['in an example or script folder'];
-  if (isUnderMainGuard(node)) return ['under `if __name__ == "__main__":`'];
+  if (isUnderMainGuard(node)) return [MAIN_GUARD];
   const def = enclosingDefinition(node);
   // A comprehension is a loop of its own, but at module level it still runs once (a notebook's top level is its main code).
   if (!def && notebookData) return [];
-  if (!def) return enclosingLoopNodes(node).some((loop) => LOOP_TYPES.has(loop.type)) ? [] : ['at module level: runs once, at import'];
+  if (!def) return enclosingLoopNodes(node).some((loop) => LOOP_TYPES.has(loop.type)) ? [] : [MODULE_LEVEL];
   const allLoops = enclosingLoopNodes(node);
   if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) return ['in a loop over a small literal domain'];
   return [];

@@ -14,7 +14,7 @@ import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
-import { impactOf, notOwnCodeImpact, runByHand, RUN_BY_HAND } from '../analysis/impact';
+import { impactOf, notOwnCodeImpact, ONCE_AT_SETUP, runByHand, RUN_BY_HAND } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
@@ -209,6 +209,8 @@ export interface RawFinding {
   lowImpact?: string;
   /** Why this finding runs many times wherever it stands (Report.hotReason): ranked high unless its place is low. */
   hotReason?: string;
+  /** The hotReason holds in one-time setup too (Report.hotDespiteSetup). */
+  hotDespiteSetup?: boolean;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
@@ -516,19 +518,29 @@ export class Engine {
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
         // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
         let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(rule, severity, text, facts, settings, options, files, (finding, { construct, quietOutsideHotCode, lowImpact, hotReason }) => {
-          const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
-          if (seen.has(key)) return;
-          seen.add(key);
-          extent ??= matchExtent(match);
-          const entry: RawFinding = construct
-            ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
-            : { finding, ...extent };
-          if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
-          if (lowImpact) entry.lowImpact = lowImpact;
-          if (hotReason) entry.hotReason = hotReason;
-          raw.push(entry);
-        });
+        const ctx = contextFor(
+          rule,
+          severity,
+          text,
+          facts,
+          settings,
+          options,
+          files,
+          (finding, { construct, quietOutsideHotCode, lowImpact, hotReason, hotDespiteSetup }) => {
+            const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
+            if (seen.has(key)) return;
+            seen.add(key);
+            extent ??= matchExtent(match);
+            const entry: RawFinding = construct
+              ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
+              : { finding, ...extent };
+            if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
+            if (lowImpact) entry.lowImpact = lowImpact;
+            if (hotReason) entry.hotReason = hotReason;
+            if (hotDespiteSetup) entry.hotDespiteSetup = true;
+            raw.push(entry);
+          },
+        );
         const checkStarted = performance.now();
         this.stopPastDeadline(checkStarted);
         try {
@@ -656,6 +668,10 @@ export class Engine {
     if (raw.lowImpact && placed.level !== 'low') return { level: 'low', reasons: [raw.lowImpact] };
     // The rule's own reason the code repeats (a sync per row of a batch) ranks it high where the place is not low already.
     if (raw.hotReason && placed.level === 'normal') return { level: 'high', reasons: [raw.hotReason, ...placed.reasons] };
+    // ...and where it is low only for being one-time setup, when the rule says the cost is paid elsewhere, every step.
+    if (raw.hotReason && raw.hotDespiteSetup && placed.level === 'low' && placed.reasons.every((r) => ONCE_AT_SETUP.has(r))) {
+      return { level: 'high', reasons: [raw.hotReason] };
+    }
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
     return placed;

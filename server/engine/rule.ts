@@ -87,6 +87,12 @@ export interface Report {
    */
   hotReason?: string;
   /**
+   * The `hotReason` holds where the flagged code itself runs once, at module level or under `if __name__ == "__main__":`:
+   * a DataLoader built once in a script and read on every step of its training loop. Such setup is not low impact then
+   * (an example folder, a test or vendored code still is).
+   */
+  hotDespiteSetup?: boolean;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.

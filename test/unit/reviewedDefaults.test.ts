@@ -49,8 +49,14 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       assert.deepEqual(await severity(TRAIN('        total += loss.item()\n', '    total = 0.0\n', '    return None\n')), ['warning']);
       // A sync per row of a comprehension is many stalls a step.
       assert.deepEqual(await severity(TRAIN('        losses.append([r.item() for r in loss])\n')), ['warning']);
-      // litgpt: the token count synced beside the loss, two stalls a step.
-      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n        losses.append(x.sum().item())\n')), ['warning']);
+      // Two syncs a step, one of them computed with (a loss scale): the second is not only a record.
+      assert.deepEqual(
+        await severity(TRAIN('        losses.append(loss.item())\n        scale = x.sum().item()\n        opt.param_groups[0]["lr"] = 1e-3 / scale\n')),
+        ['warning'],
+      );
+      // Round 41 (review8): several syncs only kept or shown on the step (here litgpt's token count beside the loss) are one
+      // hint: the first waits, the others find the GPU idle. Blind review: 31 of 32 such findings noise.
+      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n        losses.append(x.sum().item())\n')), ['hint']);
     });
   });
 

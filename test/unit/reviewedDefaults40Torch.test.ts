@@ -54,8 +54,10 @@ describe('torch-sync-in-training-loop in the default output (issue 26, round 40)
       '    loss_actor = -critic(actor(x)).mean()\n    losses.update({"actor_loss": loss_actor.item()})\n    opt_a.zero_grad()\n    loss_actor.backward()\n    opt_a.step()\n' +
       '    return losses\n';
     assert.deepEqual(await severities(HEAD + src), ['hint']);
-    // Near miss: the dict is logged, not returned: two syncs a step that could wait.
-    assert.deepEqual(await severities(HEAD + src.replace('    return losses\n', '    print(losses)\n    return None\n')), ['warning']);
+    // Near miss: one value sets the actor's learning rate instead: the step computes with it. (A dict only logged is a hint
+    // since round 41: numbers only shown or logged on the step, judged noise in review8.)
+    const computed = src.replace('losses.update({"actor_loss": loss_actor.item()})', 'opt_a.param_groups[0]["lr"] = 1e-3 / loss_actor.item()');
+    assert.deepEqual(await severities(HEAD + computed), ['warning']);
   });
 
   it('shows a per-row multinomial sync in a loop over the batch (ALBEF/BLIP hard negatives), wherever the loop stands', async () => {

@@ -4,12 +4,12 @@
 //   node <out>/bench/keymin.js [lines=3500] [rounds=5]
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ALL_RULES } from '../rules';
-import { Engine, newProfile, type EngineProfile } from '../server/engine/engine';
+import { Engine, newProfile } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
 import { ParsedDocument } from '../server/lsp/documents';
 import { NODE_FILES } from '../server/project/fileProbe';
 import { concatenated } from './corpus';
-import { editPoints, percentiles } from './lsp';
+import { editPoints, lintBreakdown, percentiles } from './lsp';
 
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         doc.lint(options);
         const l = performance.now() - t0;
         parse[k] = Math.min(parse[k] ?? Infinity, p);
-        if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE) why[k] = whyOf(engine.profile!, l);
+        if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE) why[k] = lintBreakdown(engine.profile!, l, 2);
         lint[k] = Math.min(lint[k] ?? Infinity, l);
         region[k] = doc.lintStats.lastRanges.reduce((n, r) => n + r.end - r.start, 0);
         k++;
@@ -68,13 +68,3 @@ async function main(): Promise<void> {
   engine.dispose();
 }
 void main();
-
-function whyOf(p: EngineProfile, lintMs: number): string {
-  const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
-  const checks = [...p.rules.values()].reduce((n, r) => n + r.ms, 0);
-  const rest = lintMs - p.queryMs - p.factsMs - p.rankingMs - checks;
-  return (
-    `q ${p.queryMs.toFixed(2)} (${p.passes}) f ${p.factsMs.toFixed(2)} r ${p.rankingMs.toFixed(2)} c ${checks.toFixed(2)} rest ${rest.toFixed(2)}; ` +
-    top.map(([id, r]) => `${id} ${r.ms.toFixed(2)}`).join(', ')
-  );
-}

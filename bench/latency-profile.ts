@@ -22,7 +22,7 @@ import { toDiagnostic } from '../server/lsp/convert';
 import { ParsedDocument } from '../server/lsp/documents';
 import { NODE_FILES } from '../server/project/fileProbe';
 import { concatenated } from './corpus';
-import { editPoints, percentiles, type Percentiles } from './lsp';
+import { editPoints, lintBreakdown, percentiles, type Percentiles } from './lsp';
 
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         full,
         regionChars: ranges.reduce((n, r) => n + r.end - r.start, 0),
         ranges: ranges.length,
-        why: whyOf(engine.profile, lint[lint.length - 1]),
+        why: lintBreakdown(engine.profile, lint[lint.length - 1]),
       });
       t0 = performance.now();
       for (const f of details.findings) toDiagnostic(doc.document, f, engine.rulesById.get(f.ruleId)!, '');
@@ -97,17 +97,6 @@ async function main(): Promise<void> {
   engine.dispose();
 }
 void main();
-
-/** One lint's costliest parts: its query passes, facts, ranking, checks, the rest (the region's bookkeeping, finish) and the three slowest rule checks. */
-function whyOf(p: EngineProfile, lintMs: number): string {
-  const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
-  const checks = [...p.rules.values()].reduce((n, r) => n + r.ms, 0);
-  const rest = lintMs - p.queryMs - p.factsMs - p.rankingMs - checks;
-  return (
-    `queries ${p.queryMs.toFixed(1)} (${p.passes}), facts ${p.factsMs.toFixed(1)}, ranking ${p.rankingMs.toFixed(1)}, checks ${checks.toFixed(1)}, rest ${rest.toFixed(1)}; ` +
-    top.map(([id, r]) => `${id} ${r.ms.toFixed(1)}`).join(', ')
-  );
-}
 
 function addProfile(into: EngineProfile, from: EngineProfile): void {
   into.parseMs += from.parseMs;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { TestClient } from '../test/lsp/lspClient';
 import { Edit } from '../server/syntax/parser';
-import type { Engine } from '../server/engine/engine';
+import type { Engine, EngineProfile } from '../server/engine/engine';
 
 export interface Percentiles {
   p50: number;
@@ -247,4 +247,16 @@ export async function memory(texts: string[], edits: number, warmup: number): Pr
     edits,
     warmup,
   };
+}
+
+/** One lint's costliest parts: its query passes, facts, ranking, checks, the rest (the region's bookkeeping, finish) and the three slowest rule checks. */
+export function lintBreakdown(p: EngineProfile, lintMs: number, digits = 1): string {
+  const top = [...p.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 3);
+  const checks = [...p.rules.values()].reduce((n, r) => n + r.ms, 0);
+  const rest = lintMs - p.queryMs - p.factsMs - p.rankingMs - checks;
+  const ms = (x: number) => x.toFixed(digits);
+  return (
+    `queries ${ms(p.queryMs)} (${p.passes}), facts ${ms(p.factsMs)}, ranking ${ms(p.rankingMs)}, checks ${ms(checks)}, rest ${ms(rest)}; ` +
+    top.map(([id, r]) => `${id} ${ms(r.ms)}`).join(', ')
+  );
 }

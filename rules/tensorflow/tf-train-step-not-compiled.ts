@@ -329,7 +329,8 @@ function fewStepsReason(name: string, facts: FileFacts): string | undefined {
 /** How many times a `for` loop over `range(...)` or `ds.take(n)` (perhaps in `enumerate`) runs, when the source says. */
 function loopCount(loop: Node, facts: FileFacts): number | null {
   let it = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
-  if (it?.type === 'call' && it.childForFieldName('function')?.text === 'enumerate' && facts.isBuiltin('enumerate', it)) it = positionalArguments(it)[0] ?? null;
+  if (it?.type === 'call' && it.childForFieldName('function')?.text === 'enumerate' && facts.isBuiltin('enumerate', it))
+    it = positionalArguments(it)[0] ?? null;
   if (it?.type !== 'call') return null;
   const fn = it.childForFieldName('function');
   const args = positionalArguments(it);

@@ -394,6 +394,30 @@ function collectBoundNames(stmt: Node, names: Set<string>): void {
 }
 
 /**
+ * The names a statement binds as boundNames gives them, except that an assignment binds only the names of its target
+ * pattern: `inv[int(dy), 0] = v` and `self.x = v` bind nothing (boundNames counts every identifier on the left, which
+ * made `int` look local there and hid numba-jit-candidate's loops; incremental units keep that wider answer).
+ */
+function assignedNames(stmt: Node): string[] {
+  const left = stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'assignment' ? stmt.namedChild(0)!.childForFieldName('left') : null;
+  if (!left || left.type === 'identifier') return boundNames(stmt);
+  const names: string[] = [];
+  collectPatternNames(left, names);
+  return names;
+}
+
+/** The names a target pattern binds: identifiers, through tuples, lists and starred names; subscripts and attributes bind none. */
+function collectPatternNames(target: Node, names: string[]): void {
+  if (target.type === 'identifier') {
+    if (target.text) names.push(target.text);
+  } else if (PATTERN_TYPES.has(target.type)) {
+    for (const child of target.namedChildren) if (child) collectPatternNames(child, names);
+  }
+}
+
+const PATTERN_TYPES = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'tuple', 'list']);
+
+/**
  * True when a statement of a function body (not of a nested def, class or lambda) binds name by
  * def, class, assignment or import. Only the statements around the places that spell the name are
  * examined: a walk of the whole body would cost ~1 µs per node.
@@ -402,7 +426,7 @@ function bindsLocally(body: Node, name: string): boolean {
   for (const id of identifiersSpelled(body, name)) {
     const stmt = ownStatementOf(id, body);
     if (!stmt) continue;
-    if (boundNames(stmt).includes(name)) return true;
+    if (assignedNames(stmt).includes(name)) return true;
     if ((stmt.type === 'import_statement' || stmt.type === 'import_from_statement') && bindingsOf(stmt).some((b) => b.local === name)) return true;
   }
   return false;

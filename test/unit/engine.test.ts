@@ -45,6 +45,17 @@ describe('engine: facts', () => {
     assert.deepEqual(seen, ['sum:true', 'sum:false', 'sum:false', 'max:false']);
   });
 
+  it('does not take a builtin used inside an assignment target (a subscript, an attribute) for a local binding', async () => {
+    const seen: string[] = [];
+    await probe(
+      'def a(inv, dy):\n    inv[int(dy), 0] = 1\n    int(dy)\n\ndef b(self, v):\n    self.len = v\n    len(v)\n\ndef c(v):\n    int, rest = v\n    int(v)\n\ndef d(v):\n    [first, *len] = v\n    len(v)\n',
+      '(call function: (identifier) @f) @call',
+      (m, ctx) => seen.push(`${m.need('f').text}:${ctx.facts.isBuiltin(m.need('f').text, m.need('f'))}`),
+    );
+    // Near misses: a tuple or a starred target does bind the name.
+    assert.deepEqual(seen, ['int:true', 'int:true', 'len:true', 'int:false', 'len:false']);
+  });
+
   it('counts a name imported from builtins as the builtin, and one imported from elsewhere as shadowing it', async () => {
     const seen: string[] = [];
     await probe('from builtins import range\nfrom mylib import max\nrange(3)\nmax(x)\n', '(call function: (identifier) @f) @call', (m, ctx) =>

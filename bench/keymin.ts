@@ -9,7 +9,7 @@ import type { LintOptions } from '../server/engine/options';
 import { ParsedDocument } from '../server/lsp/documents';
 import { NODE_FILES } from '../server/project/fileProbe';
 import { concatenated } from './corpus';
-import { editPoints, lintBreakdown, percentiles } from './lsp';
+import { editPoints, lintBreakdown, percentiles, typeAndParse } from './lsp';
 
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
@@ -30,14 +30,8 @@ async function main(): Promise<void> {
     let k = 0;
     for (const at of points) {
       for (const insert of [true, false]) {
-        const before = doc.document;
-        const start = before.positionAt(at);
-        const end = insert ? start : before.positionAt(at + 1);
-        let t0 = performance.now();
-        doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], ++version);
-        doc.getTree();
-        const p = performance.now() - t0;
-        t0 = performance.now();
+        const p = typeAndParse(doc, at, insert, ++version);
+        const t0 = performance.now();
         if (process.env.KEYMIN_PROFILE) engine.profile = newProfile();
         doc.lint(options);
         const l = performance.now() - t0;

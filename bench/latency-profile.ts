@@ -22,7 +22,7 @@ import { toDiagnostic } from '../server/lsp/convert';
 import { ParsedDocument } from '../server/lsp/documents';
 import { NODE_FILES } from '../server/project/fileProbe';
 import { concatenated } from './corpus';
-import { editPoints, lintBreakdown, percentiles, type Percentiles } from './lsp';
+import { editPoints, lintBreakdown, percentiles, typeAndParse, type Percentiles } from './lsp';
 
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
@@ -43,14 +43,8 @@ async function main(): Promise<void> {
   const lints: { ms: number; at: number; full: boolean; regionChars: number; ranges: number; why: string }[] = [];
   for (const at of editPoints(text, 100)) {
     for (const insert of [true, false]) {
-      const before = doc.document;
-      const start = before.positionAt(at);
-      const end = insert ? start : before.positionAt(at + 1);
+      parse.push(typeAndParse(doc, at, insert, ++version));
       let t0 = performance.now();
-      doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], ++version);
-      doc.getTree();
-      parse.push(performance.now() - t0);
-      t0 = performance.now();
       const fullBefore = doc.lintStats.full;
       engine.profile = newProfile();
       const heapBefore = getHeapStatistics().used_heap_size;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { TestClient } from '../test/lsp/lspClient';
 import { Edit } from '../server/syntax/parser';
 import type { Engine, EngineProfile } from '../server/engine/engine';
+import type { ParsedDocument } from '../server/lsp/documents';
 
 export interface Percentiles {
   p50: number;
@@ -259,4 +260,14 @@ export function lintBreakdown(p: EngineProfile, lintMs: number, digits = 1): str
     `queries ${ms(p.queryMs)} (${p.passes}), facts ${ms(p.factsMs)}, ranking ${ms(p.rankingMs)}, checks ${ms(checks)}, rest ${ms(rest)}; ` +
     top.map(([id, r]) => `${id} ${ms(r.ms)}`).join(', ')
   );
+}
+
+/** One of the latency figure's edits: a letter typed at `at` (insert) or the character there deleted, then the incremental re-parse; its ms. */
+export function typeAndParse(doc: ParsedDocument, at: number, insert: boolean, version: number): number {
+  const start = doc.document.positionAt(at);
+  const end = insert ? start : doc.document.positionAt(at + 1);
+  const t0 = performance.now();
+  doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], version);
+  doc.getTree();
+  return performance.now() - t0;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent } from '../../server/analysis';
+import { enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent, nodeMemo } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { appendArgument, insertAt } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
@@ -69,20 +69,15 @@ export default defineRule({
 });
 
 /** Memo per lint: a function's outermost prange loops, in source order. */
-const loopsByDef = new WeakMap<FileFacts, Map<number, Node[]>>();
+const prangeLoopsMemo = nodeMemo<Node[]>();
 
 /** The prange loops of `def` that no other prange loop of it encloses, in source order. */
 function prangeLoops(facts: FileFacts, def: Node): Node[] {
-  let byDef = loopsByDef.get(facts);
-  if (!byDef) loopsByDef.set(facts, (byDef = new Map()));
-  let loops = byDef.get(def.id);
-  if (!loops) {
+  return prangeLoopsMemo(facts, def, () => {
     const body = def.childForFieldName('body');
     const all = body ? findDescendants(body, (n) => n.type === 'for_statement' && isPrange(n, facts), isNestedScope) : [];
-    loops = all.filter((l) => !all.some((o) => o !== l && o.startIndex < l.startIndex && l.endIndex <= o.endIndex));
-    byDef.set(def.id, loops);
-  }
-  return loops;
+    return all.filter((l) => !all.some((o) => o !== l && o.startIndex < l.startIndex && l.endIndex <= o.endIndex));
+  });
 }
 
 function isPrange(loop: Node, facts: FileFacts): boolean {

@@ -28,6 +28,7 @@ import {
   usesAccelerator,
   values,
   valuesAssignedTo,
+  nodeMemo,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -340,21 +341,16 @@ function isSliceBound(id: Node): boolean {
   return false;
 }
 
-const walkCache = new WeakMap<FileFacts, Map<number, Node[]>>();
+const walkSyncsMemo = nodeMemo<Node[]>();
 
 /** The `.item()` calls on the elements `loop` takes from a tensor that no per-step case claims, in document order. */
 function walkSyncs(loop: Node, facts: FileFacts): Node[] {
-  let memo = walkCache.get(facts);
-  if (!memo) walkCache.set(facts, (memo = new Map()));
-  let list = memo.get(loop.id);
-  if (!list) {
+  return walkSyncsMemo(facts, loop, () => {
     const accelerated = usesAccelerator(facts);
-    list = findDescendants(loop, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'item').filter(
+    return findDescendants(loop, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'item').filter(
       (c) => elementWalkOf(c, facts)?.loop.equals(loop) === true && !(accelerated && syncSite(c, facts)),
     );
-    memo.set(loop.id, list);
-  }
-  return list;
+  });
 }
 
 /**
@@ -708,22 +704,17 @@ function underConditionOrTotal(node: Node, loop: Node): boolean {
   return false;
 }
 
-const syncCache = new WeakMap<FileFacts, Map<number, Node[]>>();
+const syncsMemo = nodeMemo<Node[]>();
 
 /** The sync calls that run once per step of block, in document order. */
 function syncsOf(block: Node, facts: FileFacts): Node[] {
-  let memo = syncCache.get(facts);
-  if (!memo) syncCache.set(facts, (memo = new Map()));
-  let list = memo.get(block.id);
-  if (!list) {
+  return syncsMemo(facts, block, () => {
     const candidates = findDescendants(
       block,
       (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
     );
-    list = candidates.filter((c) => syncSite(c, facts)?.block.equals(block));
-    memo.set(block.id, list);
-  }
-  return list;
+    return candidates.filter((c) => syncSite(c, facts)?.block.equals(block));
+  });
 }
 
 /**
@@ -838,19 +829,19 @@ function returnedAfter(block: Node, name: string): boolean {
   });
 }
 
-const callerCache = new WeakMap<FileFacts, Map<number, { call: Node; loop: TrainingLoop } | null>>();
+const perStepCallerMemo = nodeMemo<{ call: Node; loop: TrainingLoop } | null>();
 
 /**
  * A call of helper (by its bare name, or `self.<name>` for a method) from the body of a torch
  * training loop, not under a logging guard: the helper runs on every step.
  */
 function perStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: TrainingLoop } | null {
-  let memo = callerCache.get(facts);
-  if (!memo) callerCache.set(facts, (memo = new Map()));
-  if (memo.has(helper.id)) return memo.get(helper.id)!;
+  return perStepCallerMemo(facts, helper, () => findPerStepCaller(helper, facts));
+}
+
+function findPerStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: TrainingLoop } | null {
   const name = helper.childForFieldName('name')?.text ?? '';
   const isMethod = helper.parent?.parent?.type === 'class_definition' || helper.parent?.parent?.parent?.type === 'class_definition';
-  let found: { call: Node; loop: TrainingLoop } | null = null;
   // Training loops first; an evaluation loop only when it sums what the helper returns.
   const loops = [...trainingLoops(facts)].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'train' ? -1 : 1));
   for (const loop of loops) {
@@ -871,13 +862,9 @@ function perStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: Trai
         enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node) &&
         (loop.kind === 'train' || summedInLoop(c, loop.node)),
     );
-    if (call) {
-      found = { call, loop };
-      break;
-    }
+    if (call) return { call, loop };
   }
-  memo.set(helper.id, found);
-  return found;
+  return null;
 }
 
 /** `x.cpu().numpy()`: only the first sync in a chain is reported. */

@@ -6,6 +6,7 @@
 // never the whole tree.
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
+import { nodeMemo } from './nodeMemo';
 import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
@@ -527,14 +528,10 @@ function isFirstIterable(comprehension: Node, clause: Node | null, part: Node | 
 /** True when a loop iterates something that holds or streams data (a frame, an array, a loader, a file, rows). */
 function iteratesData(loop: Node, facts: FileFacts): boolean {
   // The findings of one loop body ask about the same loops: each is judged once per lint.
-  let byLoop = iteratesDataCache.get(facts);
-  if (!byLoop) iteratesDataCache.set(facts, (byLoop = new Map()));
-  let known = byLoop.get(loop.id);
-  if (known === undefined) byLoop.set(loop.id, (known = readIteratesData(loop, facts)));
-  return known;
+  return iteratesDataMemo(facts, loop, () => readIteratesData(loop, facts));
 }
 
-const iteratesDataCache = new WeakMap<FileFacts, Map<number, boolean>>();
+const iteratesDataMemo = nodeMemo<boolean>();
 
 function readIteratesData(loop: Node, facts: FileFacts): boolean {
   const iterable = iterableOf(loop);
@@ -564,23 +561,18 @@ const HEAVY_MODULE = /^(requests|httpx|urllib\.request|subprocess|pickle|torch\.
 /** A callee named as a model or network: `model(x)`, `self.model(x)`, `self.lm(x)`, `net(x)`, `encoder(x)`. */
 const MODEL_NAME = /(^|\.|_)(model|net|lm|llm|encoder|decoder|generator|discriminator|classifier|regressor|estimator)$/i;
 
-const heavyCallCache = new WeakMap<FileFacts, Map<number, string | null>>();
+const heavyCallMemo = nodeMemo<string | null>();
 
 /**
  * The callee of a call in the loop's (or function's) body, outside nested defs, that costs far more than a per-item
  * saving, or null. Asked only for findings of per-item advice in a loop over data or a function run often: a few per file.
  */
 function heavyCallEachPass(loop: Node, facts: FileFacts): string | null {
-  let byLoop = heavyCallCache.get(facts);
-  if (!byLoop) heavyCallCache.set(facts, (byLoop = new Map()));
-  let known = byLoop.get(loop.id);
-  if (known === undefined) {
+  return heavyCallMemo(facts, loop, () => {
     const body = loop.childForFieldName('body') ?? loop;
     const heavy = body?.descendantsOfType('call').find((call) => call !== null && isHeavyCall(call, facts) && !insideNestedDefinition(call, loop));
-    known = heavy?.childForFieldName('function')?.text ?? null;
-    byLoop.set(loop.id, known);
-  }
-  return known;
+    return heavy?.childForFieldName('function')?.text ?? null;
+  });
 }
 
 function isHeavyCall(call: Node, facts: FileFacts): boolean {

@@ -173,3 +173,4 @@ export {
 } from './vectorize';
 export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';
+export { nodeMemo } from './nodeMemo';

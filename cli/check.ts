@@ -76,7 +76,7 @@ interface SourceOnDisk {
 
 export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions, kind: FileKind = 'python', explicit = false): FileReport {
   const lint: LintOptions = { ...fileLint, filePath: path.resolve(file) };
-  if (kind === 'notebook') return checkNotebook(engine, file, lint, options);
+  if (kind === 'notebook') return checkNotebook(engine, file, lint, options, explicit);
   const read = readSource(file);
   // A file named on the command line that cannot be checked is a usage error, not a finding.
   if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, invalid: explicit, failures: [] };
@@ -183,9 +183,12 @@ type CellSources = Map<number, string>;
  * sources and writes back only those (notebookFile.ts); a fix whose edits cross a cell boundary or
  * touch IPython syntax is not offered.
  */
-function checkNotebook(engine: Engine, file: string, lint: LintOptions, options: CheckOptions): FileReport {
+function checkNotebook(engine: Engine, file: string, lint: LintOptions, options: CheckOptions, explicit: boolean): FileReport {
   const read = readNotebook(file);
-  if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, invalid: true, failures: [] };
+  // As for a Python file: a malformed notebook named on the command line is a usage error (exit 2); one found in a
+  // folder walk is an unreadable file like any other (exit 1, or 0 under --exit-zero), so one stray `.ipynb` that
+  // is really Python text does not fail a CI job that asked not to fail on findings. Ruff reports it as E902 the same way.
+  if (typeof read === 'string') return { file, findings: [], fixed: 0, error: read, invalid: explicit, failures: [] };
   const { notebook } = read;
   const empty: FileReport = { file, findings: [], fixed: 0, failures: [] };
   if (notebook.language && notebook.language !== 'python') return { ...empty, skipped: `a ${notebook.language} notebook, not Python` };

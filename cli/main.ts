@@ -148,8 +148,14 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   if (flags.format === 'json') process.stdout.write(JSON.stringify(toJson(display, rulesById), null, 2) + '\n');
   else if (flags.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(display, ALL_RULES, version), null, 2) + '\n');
   else process.stdout.write(toText(display, { color: flags.color }, flags.fix, discovery.errors.length) + '\n');
-  // JSON and SARIF have no place for a rule that failed on a file (its findings there are missing): say so on stderr.
-  if (flags.format !== 'text') for (const r of display) for (const failure of r.failures) process.stderr.write(`perflens: ${failureLine(r.file, failure)}\n`);
+  // JSON and SARIF have no place for a file that could not be read or a rule that failed on a file (its findings there
+  // are missing): say so on stderr, so a CI log shows why the run exited non-zero with no findings.
+  if (flags.format !== 'text') {
+    for (const r of display) {
+      if (r.error) process.stderr.write(`perflens: ${r.file}: error: ${r.error}\n`);
+      for (const failure of r.failures) process.stderr.write(`perflens: ${failureLine(r.file, failure)}\n`);
+    }
+  }
   return exitCode(reports, discovery.errors.length, flags);
 }
 
@@ -161,9 +167,10 @@ function fileKind(file: string, config: ProjectConfig | null): FileKind {
 }
 
 /**
- * 2 when a rule failed, an input is not what it claims to be (a malformed notebook, a file named
- * explicitly that is not Python or cannot be decoded) or nothing could be checked at all (every path
- * unreadable: --exit-zero does not hide that, it is about findings); else 1 for findings, unreadable files or fixes --fix could not write.
+ * 2 when a rule failed, a file named explicitly is not what it claims to be (not Python, not decodable, a malformed
+ * notebook) or nothing could be checked at all (every path unreadable: --exit-zero does not hide that, it is about
+ * findings); else 1 for findings, unreadable files found in a folder (a malformed notebook among them) or fixes --fix
+ * could not write, and 0 for those under --exit-zero.
  */
 function exitCode(reports: readonly FileReport[], unreadablePaths: number, flags: CheckFlags): number {
   if (reports.some((r) => r.failures.length > 0 || r.invalid)) return 2;

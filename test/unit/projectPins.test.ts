@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { declaredFloor, ignoresWarning, pinnedCeiling } from '../../server/analysis/projectPins';
+import { declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine } from '../helpers/engine';
 
@@ -56,6 +56,75 @@ describe('project pins', () => {
   it("reads the repository's requirements from a package nested in it (an extension's own setup.py)", () => {
     const top = repo({ 'requirements.txt': 'torch==2.0.0\n', 'setup.py': '', 'pkg/ops/setup.py': 'setup(name="ops")\n' });
     assert.deepEqual(pinnedCeiling('torch', path.join(top, 'pkg', 'ops', 'modules', 'attn.py'), NODE_FILES), [2, 0]);
+  });
+
+  it("reads a sub-project's own requirements: the file's nearest folder with a requirement file, up to the project folder", () => {
+    // automl: efficientdet/requirements.txt caps TensorFlow, the repository's top folder names none.
+    const top = repo({
+      'README.md': '# automl\n',
+      'efficientdet/requirements.txt': 'tensorflow>=2.10.0,<2.16.0\ntensorflow-addons>=0.18.0\n',
+      'efficientdet/tf2/train_lib.py': '',
+      'efficientnetv2/main.py': '',
+    });
+    assert.deepEqual(pinnedCeiling('tensorflow', path.join(top, 'efficientdet', 'tf2', 'train_lib.py'), NODE_FILES), [2, 15]);
+    assert.deepEqual(declaredFloor('tensorflow', path.join(top, 'efficientdet', 'train.py'), NODE_FILES), [2, 10]);
+    assert.equal(declaresPackage('tensorflow-addons', path.join(top, 'efficientdet', 'tf2', 'train_lib.py'), NODE_FILES), true);
+    // Near miss: a sibling sub-project is not covered by efficientdet's requirements.
+    assert.equal(pinnedCeiling('tensorflow', path.join(top, 'efficientnetv2', 'main.py'), NODE_FILES), null);
+    assert.equal(declaresPackage('tensorflow-addons', path.join(top, 'efficientnetv2', 'main.py'), NODE_FILES), null);
+  });
+
+  it("combines a sub-project's requirements with the repository's: the nearest folder first, the lowest cap wins", () => {
+    const top = repo({
+      'requirements.txt': 'torch<2.3\n',
+      'setup.py': '',
+      'tools/convert/requirements.txt': 'torch==2.1.0\n',
+      'tools/convert/lib/a.py': '',
+    });
+    assert.deepEqual(pinnedCeiling('torch', path.join(top, 'tools', 'convert', 'lib', 'a.py'), NODE_FILES), [2, 1]);
+    assert.deepEqual(pinnedCeiling('torch', path.join(top, 'tools', 'b.py'), NODE_FILES), [2, 2]);
+    // Only the nearest such folder counts: a requirement file further up, below the project folder, is another layer's.
+    const nested = repo({ 'a/requirements.txt': 'torch==1.8.0\n', 'a/b/requirements.txt': 'numpy\n', 'a/b/c.py': '' });
+    assert.equal(pinnedCeiling('torch', path.join(nested, 'a', 'b', 'c.py'), NODE_FILES), null);
+  });
+
+  it('reads the torch a README says the project runs on, and not other packages or versions without a number', () => {
+    const floor = (readme: string) => documentedFloor('torch', path.join(repo({ 'README.md': readme }), 'main.py'), NODE_FILES);
+    // DINO and MAE.
+    assert.deepEqual(floor('developed with python version 3.6, PyTorch version 1.7.1, CUDA 11.0 and torchvision 0.8.2.'), [1, 7]);
+    assert.deepEqual(floor('a fix is needed to work with PyTorch 1.8.1+. Also tested with PyTorch 1.13.'), [1, 8]);
+    assert.deepEqual(floor('```\npip install torch==1.8.1 torchvision\n```'), [1, 8]);
+    assert.deepEqual(floor('Requirements: torch>=1.10, pytorch-lightning 1.9'), [1, 10]);
+    // Near misses: another package, a cap, a name without a version, a version of something else.
+    assert.equal(floor('torchvision 0.8.2, pytorch-lightning 1.9, libtorch 1.8, torch_geometric 2.0'), null);
+    assert.equal(floor('Load a model with torch.hub.load; python 3.8. Not tested on torch<2.0.'), null);
+    assert.equal(floor(''), null);
+    // No README at all, and no project.
+    assert.equal(documentedFloor('torch', path.join(repo({}), 'main.py'), NODE_FILES), null);
+    assert.equal(documentedFloor('torch', undefined, NODE_FILES), null);
+  });
+
+  it('torch-cuda-amp-deprecated: silent where only the README names a torch that lacks the replacement', async () => {
+    const engine = await getEngine();
+    const source =
+      'import torch\n\n\ndef step(model, x, opt):\n    scaler = torch.cuda.amp.GradScaler()\n    with torch.cuda.amp.autocast():\n        loss = model(x)\n    scaler.scale(loss).backward()\n    scaler.step(opt)\n';
+    const found = (files: Record<string, string>) => {
+      const saved = engine.files;
+      try {
+        engine.files = NODE_FILES;
+        const file = path.join(repo(files), 'main.py');
+        return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file }).findings.map((f) => f.message.split(' ')[0]);
+      } finally {
+        engine.files = saved;
+      }
+    };
+    // DINO's README (1.7.1): neither replacement exists there. MAE's (1.8.1+) likewise.
+    assert.deepEqual(found({ 'README.md': 'developed with python version 3.6, PyTorch version 1.7.1 and CUDA 11.0' }), []);
+    // PyTorch 2.0: `torch.amp.autocast` exists, `torch.amp.GradScaler` (2.3) does not.
+    assert.deepEqual(found({ 'README.md': 'Dependencies: PyTorch 2.0' }), ['`torch.cuda.amp.autocast`']);
+    // A requirement file that names torch speaks for the project: the README is not read.
+    assert.deepEqual(found({ 'README.md': 'PyTorch 1.7.1', 'requirements.txt': 'torch>=2.4\n' }), ['`torch.cuda.amp.GradScaler`', '`torch.cuda.amp.autocast`']);
+    assert.deepEqual(found({ 'README.md': 'PyTorch 2.4 or newer' }), ['`torch.cuda.amp.GradScaler`', '`torch.cuda.amp.autocast`']);
   });
 
   it('torch-cuda-amp-deprecated stays silent where the pinned torch lacks the replacement, and speaks where it has it', async () => {
@@ -121,6 +190,11 @@ describe('project pins', () => {
     const spaced = path.join(repo({ 'requirements.txt': 'torch >= 2.0.1, != 2.1.0, < 2.5\n' }), 'pkg', 'mod.py');
     assert.deepEqual(pinnedCeiling('torch', spaced, NODE_FILES), [2, 4]);
     assert.deepEqual(declaredFloor('torch', spaced, NODE_FILES), [2, 0]);
+    // A major alone: `keras<3` allows 2.x, `torch>=2` starts at 2.0; a wildcard minor names no version.
+    const majors = path.join(repo({ 'requirements.txt': 'keras<3\ntorch>=2\nnumpy==1.*\n' }), 'pkg', 'mod.py');
+    assert.deepEqual(pinnedCeiling('keras', majors, NODE_FILES), [2, Number.MAX_SAFE_INTEGER]);
+    assert.deepEqual(declaredFloor('torch', majors, NODE_FILES), [2, 0]);
+    assert.equal(pinnedCeiling('numpy', majors, NODE_FILES), null);
   });
 
   it("finds a warning the project's tests are told to ignore (pytest filterwarnings)", () => {

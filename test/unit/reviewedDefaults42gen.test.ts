@@ -70,3 +70,34 @@ class DiGraph:
     assert.equal(f?.severity, 'warning');
   });
 });
+
+const ITER = 'torch-tensor-python-iteration';
+
+describe('torch-tensor-python-iteration: tensors the code builds in host memory', () => {
+  const CROPS = `import torch
+
+
+class MultiCropWrapper(torch.nn.Module):
+    def forward(self, x):
+        idx_crops = torch.cumsum(torch.unique_consecutive(
+            torch.tensor([inp.shape[-1] for inp in x]),
+            return_counts=True,
+        )[1], 0)
+        start_idx, output = 0, []
+        for end_idx in idx_crops:
+            output.append(self.backbone(torch.cat(x[start_idx:end_idx])))
+            start_idx = end_idx
+        return output
+`;
+
+  it('counts taken from a part of unique_consecutive() of a host tensor stay on the host: a hint', async () => {
+    const [f] = await ranked(ITER, CROPS, '/proj/pkg/model.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /a call into torch each time/);
+  });
+
+  it('near miss: the same counts moved to the GPU keep the finding', async () => {
+    const [f] = await ranked(ITER, CROPS.replace('for inp in x])', 'for inp in x]).cuda()'), '/proj/pkg/model.py');
+    assert.equal(f?.severity, 'info');
+  });
+});

@@ -101,3 +101,34 @@ class MultiCropWrapper(torch.nn.Module):
     assert.equal(f?.severity, 'info');
   });
 });
+
+describe('concat-in-loop: metric state grown only for an option the constructor does not default to', () => {
+  const METRIC = `import torch
+from torchmetrics import Metric
+
+
+class MultiHorizonMetric(Metric):
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def update(self, y_pred, y):
+        self._update_losses((y_pred - y).abs())
+
+    def _update_losses(self, losses):
+        if self.reduction == "none":
+            self.losses = torch.cat([self.losses, losses], dim=0)
+        else:
+            self.losses = self.losses + losses.sum()
+`;
+
+  it('a branch for reduction="none" beside the default "mean" is a hint naming the option', async () => {
+    const [f] = await ranked('concat-in-loop', METRIC, '/proj/pkg/metrics.py');
+    assert.equal(f?.severity, 'hint');
+  });
+
+  it('near miss: when "none" is the default, every user runs the growth and the finding stays', async () => {
+    const [f] = await ranked('concat-in-loop', METRIC.replace('reduction: str = "mean"', 'reduction: str = "none"'), '/proj/pkg/metrics.py');
+    assert.equal(f?.severity, 'warning');
+  });
+});

@@ -132,3 +132,32 @@ class MultiHorizonMetric(Metric):
     assert.equal(f?.severity, 'warning');
   });
 });
+
+describe('torch-dataset-to-device: a sample moved to the GPU to transform it there', () => {
+  const SPEECH = `import torch
+
+
+class LibriSpeech(torch.utils.data.Dataset):
+    def __init__(self, paths, device):
+        self.paths = paths
+        self.device = device
+
+    def __getitem__(self, item):
+        audio = load_audio(self.paths[item])
+        audio = pad_or_trim(audio.flatten()).to(self.device)
+        mel = log_mel_spectrogram(audio)
+        return mel
+`;
+
+  it('moving the audio to run the spectrogram on the GPU is a hint naming that step', async () => {
+    const [f] = await ranked('torch-dataset-to-device', SPEECH, '/proj/pkg/data.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.message, /to run `log_mel_spectrogram` there/);
+  });
+
+  it('near miss: a moved sample only returned (a dtype change aside) stays a warning', async () => {
+    const src = SPEECH.replace('mel = log_mel_spectrogram(audio)\n        return mel', 'return audio.float()');
+    const [f] = await ranked('torch-dataset-to-device', src, '/proj/pkg/data.py');
+    assert.equal(f?.severity, 'warning');
+  });
+});

@@ -73,6 +73,41 @@ function looksLikeDecorator(outer: Node, param: string, facts: FileFacts, wrappe
   return returns.some((r) => r?.namedChild(0)?.text === name);
 }
 
+const NEVER_APPLIED = 'the file never applies, calls or names the decorator: unless another module applies it, no metadata is lost';
+const ONLY_PROPERTIES =
+  'the file applies it only under `@property` to functions without a docstring: a property is looked up by its attribute name, so only the ' +
+  "getter's `__name__` changes";
+/** Decorators whose object is looked up by the attribute name and documented by the getter's docstring alone. */
+const PROPERTY_DECORATORS = new Set(['property', 'cached_property']);
+
+/**
+ * Why the metadata the wrapper hides is never read, as far as the file shows: the decorator is not used in it at all
+ * (pyfolio's `vectorize`), or only on properties without a docstring (QuantEcon's `annotate_nodes`). Null otherwise,
+ * and whenever the name appears anywhere else in the text (a call, `__all__`, a comment): then it may be used.
+ */
+function unusedMetadata(outer: Node, text: string, facts: FileFacts): string | null {
+  const name = outer.childForFieldName('name')?.text ?? '';
+  if (!/^\w+$/.test(name)) return null;
+  const mentions = text.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
+  if (mentions <= 1) return NEVER_APPLIED;
+  const applied = facts.captures.functions.filter((fn) => decoratorsOf(fn).some((d) => decoratorCallee(d).text.split('.').pop() === name));
+  // Every other mention is one of these applications.
+  if (applied.length === 0 || mentions !== applied.length + 1) return null;
+  return applied.every((fn) => underProperty(fn, name) && !hasDocstring(fn)) ? ONLY_PROPERTIES : null;
+}
+
+/** `@property` (or `@cached_property`) stands above the decorator `name` on fn, so it wraps what the decorator returns. */
+function underProperty(fn: Node, name: string): boolean {
+  const callees = decoratorsOf(fn).map((d) => decoratorCallee(d).text.split('.').pop());
+  const at = callees.indexOf(name);
+  return callees.slice(0, at).some((c) => c !== undefined && PROPERTY_DECORATORS.has(c));
+}
+
+function hasDocstring(fn: Node): boolean {
+  const first = fn.childForFieldName('body')?.namedChildren.find((c) => c?.type !== 'comment');
+  return first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string';
+}
+
 export default defineRule({
   id: 'decorator-missing-wraps',
   title: 'Decorator wrapper does not use functools.wraps',
@@ -140,6 +175,7 @@ export default defineRule({
     // of callbacks are left alone.
     if (!looksLikeDecorator(outer, param, ctx.facts, wrapper)) return;
 
+    const lowImpact = unusedMetadata(outer, ctx.text, ctx.facts);
     const wraps = ensureImport(ctx.facts, 'functools', 'wraps');
     const def = definitionStatement(wrapper);
     const at = lineStartOf(ctx.text, def.startIndex);
@@ -148,6 +184,7 @@ export default defineRule({
       node: wrapper.childForFieldName('name') ?? wrapper,
       message: `Wrapper \`${m.need('inner').text}\` hides the metadata of \`${param}\`; add @functools.wraps(${param})`,
       edits: [...wraps.edits, insertAt(at, `${indentAt(ctx.text, def.startIndex)}@${wraps.ref}(${param})${eol}`)],
+      ...(lowImpact ? { lowImpact } : {}),
     });
   },
 });

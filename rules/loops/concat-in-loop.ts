@@ -4,6 +4,7 @@ import type { TextEdit } from '../../common/types';
 import {
   bindingOf,
   callArguments,
+  enclosingClass,
   enclosingLoops,
   findDescendants,
   hasEnclosingTry,
@@ -78,12 +79,62 @@ function reportMetricState(update: Node, state: string, call: Node, ctx: RuleCon
     isNestedScope,
   );
   if (earlier.some((a) => ['torch.cat', 'torch.concat', 'torch.concatenate'].includes(ctx.facts.calleeName(a.childForFieldName('right')!) ?? ''))) return;
+  const optIn = nonDefaultOption(update);
   ctx.report({
     node: update,
+    ...(optIn ? { lowImpact: optIn } : {}),
     message:
       `\`${state}\` grows by \`${call.childForFieldName('function')!.text}\` in \`${metric.name}()\`, which runs on every batch the metric measures: ` +
       'each batch copies all of it (quadratic over an epoch); append the pieces to a list and concatenate once when computing',
   });
+}
+
+/**
+ * The update runs only in a branch for an option the metric's constructor does not default to: `if self.reduction ==
+ * "none":` in a class whose `__init__(self, reduction="mean")` (pytorch-forecasting's MultiHorizonMetric). Users who keep
+ * the default never run it. Says so as a clause, or null.
+ */
+function nonDefaultOption(update: Node): string | null {
+  for (let n: Node | null = update.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    const branch = n.type === 'if_statement' || n.type === 'elif_clause' ? n.childForFieldName('consequence') : null;
+    if (!branch || !(branch.startIndex <= update.startIndex && update.endIndex <= branch.endIndex)) continue;
+    const test = n.childForFieldName('condition');
+    const parts = test?.type === 'comparison_operator' ? test.namedChildren.filter((c): c is Node => c !== null) : [];
+    const op = test?.children.find((c) => c !== null && !c.isNamed)?.type;
+    if (parts.length !== 2 || op !== '==' || parts[1].type !== 'string') continue;
+    const attr = parts[0].type === 'attribute' && parts[0].childForFieldName('object')?.text === 'self' ? parts[0].childForFieldName('attribute')?.text : null;
+    const fallback = attr ? constructorDefault(update, attr) : null;
+    if (fallback && unquote(fallback) !== unquote(parts[1].text))
+      return `it runs only when \`${attr}\` is set to ${parts[1].text}; the constructor's default is ${fallback}`;
+  }
+  return null;
+}
+
+/** The string default of the parameter `name` of `__init__` in the class around node (not its bases): `reduction="mean"`. */
+function constructorDefault(node: Node, name: string): string | null {
+  const fn = node.parent ? findEnclosingFunction(node) : null;
+  const cls = fn ? enclosingClass(fn) : null;
+  const body = cls?.childForFieldName('body');
+  for (const stmt of body?.namedChildren ?? []) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition' || def.childForFieldName('name')?.text !== '__init__') continue;
+    for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+      if ((p?.type !== 'default_parameter' && p?.type !== 'typed_default_parameter') || p.childForFieldName('name')?.text !== name) continue;
+      const value = p.childForFieldName('value');
+      return value?.type === 'string' ? value.text : null;
+    }
+  }
+  return null;
+}
+
+function findEnclosingFunction(node: Node): Node | null {
+  let n: Node | null = node.parent;
+  while (n && n.type !== 'function_definition') n = n.parent;
+  return n;
+}
+
+function unquote(text: string): string {
+  return text.replace(/^[rbuRBU]*(['"])(.*)\1$/s, '$2');
 }
 
 /** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */

@@ -91,6 +91,82 @@ function provenArray(arg: Node, call: Node, facts: FileFacts): boolean {
   return !uses.some((id) => id.startIndex > proof.endIndex && id.endIndex <= call.startIndex && rebinds(id));
 }
 
+/** Element-wise NumPy functions of one array: the result has the argument's size. */
+const SAME_SIZE_FUNCTIONS = /^numpy\.(floor|ceil|round|rint|trunc|abs|absolute|asarray|array|sign|negative)$/;
+/** The most elements an array written out in the code (`np.array([j, k, m])`) may have to count as a point's coordinates. */
+const FEW = 4;
+/** A bound naming the number of spatial dimensions: `pos[:ndim]`, `x[:self.dims]`. */
+const DIMENSION_COUNT = /^(self\.)?(n_?dims?|ndims?|dims?|spat(ial)?_?dims?|n_?spatial)$/i;
+/** The position of one object (`point.pos`, `particle.center`): as many coordinates as spatial dimensions. */
+const POSITION_ATTRIBUTE = /^(pos|position|center|centre|coord|coords|location|xyz)$/;
+
+/**
+ * The array holds a point's few coordinates, as the code shows: written out (`np.array([j, k])`), a shape
+ * (`np.array(img.shape)`), a slice to the dimension count (`pos[:ndim]`, `x[:3]`), the position of one object (`point.pos`),
+ * or element-wise arithmetic with one of these (`center + s` over shifts of two or three). The built-in then walks two or
+ * three elements, which is faster than the method's call overhead: a blind review measured trackpy's `any(cord < 0)` so.
+ */
+function fewCoordinates(expr: Node, at: Node, facts: FileFacts, depth = 0): boolean {
+  if (depth > 6) return false;
+  switch (expr.type) {
+    case 'parenthesized_expression':
+      return !!expr.namedChild(0) && fewCoordinates(expr.namedChild(0)!, at, facts, depth + 1);
+    case 'comparison_operator':
+    case 'binary_operator':
+      // Broadcast with a few coordinates, a 1-D result (which any/all/min/max need) has that many elements.
+      return expr.namedChildren.some((c) => c !== null && c.type !== 'comment' && fewCoordinates(c, at, facts, depth + 1));
+    case 'call': {
+      const name = facts.calleeName(expr) ?? '';
+      const args = (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+      if (!SAME_SIZE_FUNCTIONS.test(name) || args.length === 0 || args[0].type === 'keyword_argument') return false;
+      const first = args[0];
+      if ((first.type === 'list' || first.type === 'tuple') && first.namedChildren.length <= FEW) return true;
+      return fewCoordinates(first, at, facts, depth + 1);
+    }
+    case 'attribute': {
+      const attr = expr.childForFieldName('attribute')?.text ?? '';
+      const object = expr.childForFieldName('object');
+      if (attr === 'shape') return true;
+      // One object's position, not a collection's (`particles.pos`) nor a class's own state (`self.pos`).
+      return POSITION_ATTRIBUTE.test(attr) && object?.type === 'identifier' && object.text !== 'self' && !/s$/.test(object.text);
+    }
+    case 'subscript': {
+      const keys = expr.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+      const slice = keys.length === 1 && keys[0].type === 'slice' ? keys[0] : null;
+      const parts = slice ? slice.text.split(':') : [];
+      if (parts.length !== 2 || parts[0].trim() !== '') return false;
+      const bound = parts[1].trim();
+      return (/^\d+$/.test(bound) && Number(bound) <= FEW) || DIMENSION_COUNT.test(bound);
+    }
+    case 'identifier': {
+      const loop = loopBinding(expr);
+      if (loop) return fewCoordinateElements(loop, at, facts, depth + 1);
+      const assigned = plainAssignments(scopeOf(expr), expr.text).filter((a) => a.value.startIndex < at.startIndex);
+      return assigned.length > 0 && assigned.every((a) => fewCoordinates(a.value, a.value, facts, depth + 1));
+    }
+    default:
+      return false;
+  }
+}
+
+/** The iterable of the enclosing `for name in ...:` loop that binds this identifier, or null. */
+function loopBinding(id: Node): Node | null {
+  for (let n = id.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type === 'for_statement' && n.childForFieldName('left')?.text === id.text) return n.childForFieldName('right');
+  }
+  return null;
+}
+
+/** `shifts` built as a list of a few coordinates each (`[np.array([j, k]) for j in ... for k in ...]`), in some branch. */
+function fewCoordinateElements(iterable: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (iterable.type !== 'identifier') return false;
+  return plainAssignments(scopeOf(iterable), iterable.text).some(({ value }) => {
+    if (value.type === 'list_comprehension') return !!value.childForFieldName('body') && fewCoordinates(value.childForFieldName('body')!, at, facts, depth);
+    if (value.type === 'list') return value.namedChildren.length > 0 && value.namedChildren.every((e) => e !== null && fewCoordinates(e, at, facts, depth));
+    return false;
+  });
+}
+
 const SIMPLE_RECEIVER = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
 
 export default defineRule({
@@ -110,7 +186,8 @@ export default defineRule({
     why:
       'The built-ins `sum`, `max`, `min`, `any` and `all` iterate the array from Python, creating a numpy scalar ' +
       'object per element, while the ndarray methods reduce in compiled code. On a 2-D array the built-ins iterate ' +
-      'rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises.',
+      'rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises. A point\'s two or three coordinates ' +
+      '(`np.array([j, k])`, a shape, `pos[:ndim]`, `point.pos`) are left alone: for them the built-in is the faster call.',
     instead:
       'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' + 'array may have more than one dimension.',
     example: {
@@ -149,6 +226,8 @@ export default defineRule({
     const name = fn.text;
     // The built-in compares any elements; `.min()` / `.max()` have no loop for strings or objects.
     if ((name === 'min' || name === 'max') && mayHoldText(arg)) return;
+    // A point's two or three coordinates: the built-in is the faster call there (sum of an n-D array walks rows, so not it).
+    if (name !== 'sum' && fewCoordinates(arg, call, ctx.facts)) return;
     const receiver = SIMPLE_RECEIVER.has(arg.type) ? arg.text : `(${arg.text})`;
     let replacement: string;
     const edits = [];

@@ -203,7 +203,27 @@ function rowHandedOnWhole(loop: Node, call: Node): boolean {
   const collected = loop.type !== 'for_statement' ? loop.childForFieldName('body') : null;
   // Every use hands the row on: a loop that also reads its fields (`row["a"] * scale(row)`) does per-row work itself.
   const uses = identifiersNamed(within ?? loop, row.text).filter((id) => !id.equals(row) && isVariable(id));
-  return uses.length > 0 && uses.every((id) => (collected?.equals(id) ? isWholeArgument(loop) : isWholeArgument(id)));
+  return uses.length > 0 && uses.every((id) => (collected?.equals(id) ? isWholeArgument(loop) : handedOn(id, loop, collected)));
+}
+
+/** Operators a Series applies to all its values at once: `mpp * row` scales the whole row. */
+const SERIES_ARITHMETIC = new Set(['*', '/', '+', '-', '//', '%', '**']);
+
+/**
+ * The row itself reaches a function of the code's own: as an argument (`refine(row)`), scaled as a Series on the way
+ * (`plot(ax, mpp * row)`, trackpy's trajectories), or as a part of the tuple a comprehension hands on whole
+ * (`pool.map(refine, [(row, cols) for _, row in df.iterrows()])`, trackpy's ring refinement). A tuple from
+ * itertuples() could stand in for none of these.
+ */
+function handedOn(id: Node, loop: Node, collected: Node | null): boolean {
+  if (isWholeArgument(id)) return true;
+  const parent = id.parent;
+  if (parent?.type === 'binary_operator' && SERIES_ARITHMETIC.has(parent.childForFieldName('operator')?.type ?? '')) {
+    const other = parent.childForFieldName('left')?.equals(id) ? parent.childForFieldName('right') : parent.childForFieldName('left');
+    // A number or a name times the row, not a field of it (`row["a"] * row`).
+    if (other && (other.type === 'identifier' || other.type === 'integer' || other.type === 'float') && other.text !== id.text) return isWholeArgument(parent);
+  }
+  return parent?.type === 'tuple' && !!collected?.equals(parent) && isWholeArgument(loop);
 }
 
 /**

@@ -45,7 +45,7 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const name = importedCallee(m.need('call'), m.need('fn'), ctx.facts, DATA_PARALLEL);
-    if (!name || warnsAboutDataParallel(call)) return;
+    if (!name || warnsAboutDataParallel(call) || fallbackBesideDistributed(call)) return;
     // A test wraps a model in DataParallel to test the wrapper itself (unwrapping, state-dict keys): DDP would need a process
     // group and test something else. Blind reviews judged all four such findings in accelerate's tests wrong.
     if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
@@ -64,4 +64,22 @@ function warnsAboutDataParallel(call: Node): boolean {
   let block: Node | null = call.parent;
   while (block && block.type !== 'block' && block.type !== 'module') block = block.parent;
   return block !== null && block.namedChildren.some((stmt) => stmt !== null && stmt.endIndex <= call.startIndex && MENTIONS_DDP.test(stmt.text));
+}
+
+/** A call of DistributedDataParallel (any spelling) in a piece of code. */
+const DDP_CALL = /\b(DistributedDataParallel|DDP)\s*\(/;
+
+/**
+ * The call sits in a branch of an `if`/`elif` chain another branch of which wraps the model in DistributedDataParallel
+ * (ignite's auto_model: DDP when the world size is above one, else DataParallel over the visible GPUs). The code already
+ * uses DDP where a process group exists; DataParallel is the fallback for one process, where DDP cannot run.
+ */
+function fallbackBesideDistributed(call: Node): boolean {
+  for (let n: Node | null = call.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const branches = [n.childForFieldName('consequence'), ...n.namedChildren.filter((c) => c?.type === 'elif_clause' || c?.type === 'else_clause')];
+    const others = branches.filter((b): b is Node => !!b && !(b.startIndex <= call.startIndex && call.endIndex <= b.endIndex));
+    if (others.some((b) => DDP_CALL.test(b.text))) return true;
+  }
+  return false;
 }

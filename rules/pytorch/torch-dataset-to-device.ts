@@ -32,6 +32,10 @@ export default defineRule({
       severity: 'hint',
       when: 'when the dataset indexes data already in memory (a tensor or array sliced per sample): workers would not speed it up, so only one small copy per sample is lost',
     },
+    {
+      severity: 'hint',
+      when: 'when the method goes on to transform the moved sample (`mel = log_mel_spectrogram(audio)` after `audio = audio.to(device)`): it runs that step on the GPU on purpose',
+    },
   ],
   message: '`__getitem__` moves each sample to the GPU: DataLoader workers and `pin_memory` cannot be used; move the batch in the loop instead',
   docs: {
@@ -68,6 +72,19 @@ export default defineRule({
         node: call,
         severity: 'hint',
         message: `\`${method.name}\` copies each sample of an in-memory dataset to the GPU on its own${count}: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
+      });
+      return;
+    }
+    // `audio = pad(audio).to(device)` then `mel = log_mel_spectrogram(audio)` (whisper's LibriSpeech notebook): the move is
+    // there to run that step on the GPU, so returning CPU tensors would move the work, not only the copy.
+    const step = transformOfMoved(call, method.def);
+    if (step) {
+      ctx.report({
+        node: call,
+        severity: 'hint',
+        message:
+          `\`${method.name}\` moves each sample to the GPU to run \`${step}\` there${count}: DataLoader workers and \`pin_memory\` cannot be used; ` +
+          'batched, that step could run on the GPU in the loop instead',
       });
       return;
     }
@@ -135,4 +152,25 @@ function inMemory(cls: Node, facts: FileFacts): boolean {
   // A class defined inside a function (x-transformers' `train()` defines its TextSamplerDataset): read its own methods.
   const iterable = /IterableDataset/.test(cls.childForFieldName('superclasses')?.text ?? '');
   return datasetStyleOfClass(cls, iterable)?.style === 'in-memory';
+}
+
+/**
+ * `x = <...>.to(device)` followed, in the same method, by a call that takes `x` as an argument (`log_mel_spectrogram(x)`):
+ * the callee's name, or null. Tensor methods of x (`x.float()`) and further moves do not count: they only carry the sample.
+ */
+function transformOfMoved(move: Node, def: Node): string | null {
+  const assignment = move.parent?.type === 'assignment' && move.parent.childForFieldName('right')?.equals(move) ? move.parent : null;
+  const target = assignment?.childForFieldName('left');
+  if (target?.type !== 'identifier') return null;
+  const later = findDescendants(
+    def.childForFieldName('body') ?? def,
+    (n) => n.type === 'identifier' && n.text === target.text && n.startIndex > assignment!.endIndex && n.parent?.type === 'argument_list',
+    isNestedScope,
+  );
+  for (const use of later) {
+    const fn = use.parent?.parent?.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    if (fn && name && name !== 'to' && name !== 'cuda') return fn.text.length <= 40 ? fn.text : name;
+  }
+  return null;
 }

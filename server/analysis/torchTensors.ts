@@ -91,6 +91,10 @@ function shownTensor(expr: Node, at: Node, facts: FileFacts, depth: number): Pla
       return callResult(expr, at, facts, depth);
     case 'subscript': {
       const value = expr.childForFieldName('value');
+      // `torch.unique_consecutive(x, return_counts=True)[1]`: a part of the tuple, as `_, counts = ...` unpacks it.
+      const key = expr.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
+      if (value?.type === 'call' && TUPLE_OPS.has(calledName(value)) && key.length === 1 && key[0]!.type === 'integer')
+        return tupleOpInput(value, at, facts, depth);
       return value ? tensorAt(value, at, facts, depth + 1) : null;
     }
     case 'attribute': {

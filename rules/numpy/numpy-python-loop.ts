@@ -20,9 +20,13 @@ import {
   numpyModuleRef,
   parameterNames,
   plainAssignments,
+  rowDistanceAdvice,
+  rowFillAdvice,
+  scatterLoopAdvice,
   scopeBody,
   usedAfter,
   vectorizeElement,
+  windowCopyAdvice,
   withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -147,6 +151,16 @@ export default defineRule({
       ctx.report({ node: scan.node, message: scan.message });
       return;
     }
+    const distances = m.get('loop') ? rowDistanceAdvice(m.need('loop'), ctx.facts, numpyModuleRef(facts) ?? 'np') : null;
+    if (distances) {
+      ctx.report({ node: distances.node, message: distances.message });
+      return;
+    }
+    const indexed = m.get('loop') ? indexLoop(m.need('loop'), ctx) : null;
+    if (indexed) {
+      ctx.report({ node: m.need('loop'), message: indexed });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -156,6 +170,16 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * A loop whose one job is writing a preallocated ndarray by position: a scatter (`mat[i, y[i]] = 1`,
+ * `counts[idx[i]] += w[i]`), the row numbers of a CSR index pointer, or fixed-width window copies. One fancy-index
+ * assignment, `np.add.at`, `np.repeat` or `sliding_window_view` does it whole (server/analysis/indexLoops.ts).
+ */
+function indexLoop(loop: Node, ctx: Ctx): string | null {
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  return scatterLoopAdvice(loop, ctx.facts, np) ?? rowFillAdvice(loop, ctx.facts, np) ?? windowCopyAdvice(loop, ctx.facts, np);
+}
 
 /** What the loop variables stand for: an index into arrays, or elements of known ndarrays. */
 function iterationEnv(facts: FileFacts, target: Node, iter: Node, at: Node): ElementEnv | null {

@@ -4,6 +4,7 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
+  alongAxisAdvice,
   bindersSpelling,
   callArguments,
   compiledByNumba,
@@ -111,10 +112,20 @@ export default defineRule({
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
  (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp
 
+(call
+  function: (attribute attribute: (identifier) @alongfn)
+  (#eq? @alongfn "apply_along_axis")) @along
+
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)
  (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)] @comp`,
   check(m, ctx) {
     const facts = ctx.facts;
+    const along = m.get('along');
+    if (along) {
+      const advice = compiledByNumba(facts, along) ? null : alongAxisAdvice(along, facts, numpyModuleRef(facts) ?? 'np');
+      if (advice) ctx.report({ node: along, message: advice });
+      return;
+    }
     const anchor = m.get('loop') ?? m.need('comp');
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
     if (compiledByNumba(facts, anchor)) return;

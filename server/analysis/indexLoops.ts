@@ -437,3 +437,114 @@ export function rowDistanceAdvice(loop: Node, facts: FileFacts, np: string): { n
       `compute the whole matrix before the loop (\`scipy.spatial.distance.cdist(${x}, ${m}, '${hit.metric}')\`, or \`${broadcast}\` in numpy) and read its row per pass`,
   };
 }
+
+/** Reductions whose whole-array spelling takes `axis=`: `x.mean()` per slice is `arr.mean(axis=k)`. */
+const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
+/** NumPy ufuncs of one argument that work element-wise on any shape. */
+const ELEMENT_UFUNCS = new Set(['abs', 'absolute', 'exp', 'log', 'log1p', 'sqrt', 'square', 'sign', 'isnan', 'isfinite'].map((f) => `numpy.${f}`));
+const ELEMENT_OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
+
+/**
+ * `e` is element-wise arithmetic of the slice `x` and loop-invariant operands: the same expression on the whole array
+ * computes every slice. Records in `others` whether an operand besides numbers is an array-like name (whose
+ * broadcasting against the whole array then depends on the axis).
+ */
+function elementWise(e: Node, x: string, facts: FileFacts, others: { arrays: boolean; slice: boolean }): boolean {
+  e = unparenthesized(e)!;
+  switch (e.type) {
+    case 'integer':
+    case 'float':
+      return true;
+    case 'identifier':
+    case 'attribute':
+      if (!isPlainRef(e)) return false;
+      if (e.text === x) others.slice = true;
+      else if (mentions(e, x)) return false;
+      else others.arrays = true;
+      return true;
+    case 'unary_operator':
+      return elementWise(e.namedChild(0)!, x, facts, others);
+    case 'binary_operator':
+      return (
+        ELEMENT_OPERATORS.has(e.childForFieldName('operator')?.text ?? '') &&
+        elementWise(e.childForFieldName('left')!, x, facts, others) &&
+        elementWise(e.childForFieldName('right')!, x, facts, others)
+      );
+    case 'comparison_operator': {
+      const parts = e.namedChildren.filter((c): c is Node => c !== null);
+      const ops = e.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+      return parts.length === 2 && ops.length === 1 && /^(<|>|<=|>=|==|!=)$/.test(ops[0]) && parts.every((p) => elementWise(p, x, facts, others));
+    }
+    case 'call': {
+      const args = statementsOf(e.childForFieldName('arguments'));
+      return (
+        ELEMENT_UFUNCS.has(facts.calleeName(e) ?? '') && args.length === 1 && args[0].type !== 'keyword_argument' && elementWise(args[0], x, facts, others)
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** The text of `e` with every read of the name `x` (not an attribute so named) spelled `by`. */
+function substituted(e: Node, x: string, by: string): string {
+  const reads = findDescendants(e, (d) => d.type === 'identifier' && d.text === x).filter((d) => {
+    const p = d.parent;
+    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(d));
+  });
+  let text = e.text;
+  for (const r of reads.sort((m, n) => n.startIndex - m.startIndex)) {
+    const at = r.startIndex - e.startIndex;
+    text = text.slice(0, at) + by + text.slice(at + x.length);
+  }
+  return text;
+}
+
+/**
+ * `np.apply_along_axis(lambda x: ((x - y) ** 2).mean(), axis=1, arr=a)`: a Python call per 1-D slice, of a lambda
+ * that is whole-array arithmetic on its slice, optionally reduced (`.mean()`, `np.sum(...)`). The same expression on
+ * `a`, reduced with `axis=`, computes every slice at once. Null when the lambda does anything else (a call numpy has
+ * no axis form for, `np.bincount`, a condition), or when other arrays in it would broadcast against another axis
+ * than the slices' (only the last axis of a 2-D array lines up with them).
+ */
+export function alongAxisAdvice(call: Node, facts: FileFacts, np: string): string | null {
+  if (facts.calleeName(call) !== 'numpy.apply_along_axis') return null;
+  const args = statementsOf(call.childForFieldName('arguments'));
+  const named = (name: string, position: number) =>
+    args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ??
+    (args[position] && args[position].type !== 'keyword_argument' ? args[position] : null);
+  const fn = named('func1d', 0);
+  const axis = named('axis', 1);
+  const arr = named('arr', 2);
+  if (args.length !== 3 || fn?.type !== 'lambda' || !axis || !arr || !isPlainRef(arr) || !/^-?\d+$/.test(axis.text)) return null;
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  const body = unparenthesized(fn.childForFieldName('body'));
+  if (params.length !== 1 || params[0].type !== 'identifier' || !body) return null;
+  const x = params[0].text;
+  let inner = body;
+  let reducer: string | null = null;
+  if (body.type === 'call') {
+    const f = body.childForFieldName('function');
+    const callArgs = statementsOf(body.childForFieldName('arguments'));
+    const q = facts.calleeName(body);
+    if (f?.type === 'attribute' && AXIS_REDUCERS.has(f.childForFieldName('attribute')?.text ?? '') && callArgs.length === 0) {
+      reducer = f.childForFieldName('attribute')!.text;
+      inner = f.childForFieldName('object')!;
+    } else if (q?.startsWith('numpy.') && AXIS_REDUCERS.has(q.slice(6)) && callArgs.length === 1 && callArgs[0].type !== 'keyword_argument') {
+      reducer = q.slice(6);
+      inner = callArgs[0];
+    }
+  }
+  const others = { arrays: false, slice: false };
+  if (!elementWise(inner, x, facts, others) || !others.slice) return null;
+  // Another array broadcasts against the whole array's last axis: it lines up with the slices only when they run along it.
+  if (others.arrays && !/^(1|-1)$/.test(axis.text)) return null;
+  const a = arr.text;
+  const whole = substituted(unparenthesized(inner)!, x, a);
+  const spelled = reducer ? `(${whole}).${reducer}(axis=${axis.text})` : whole;
+  const shape = others.arrays ? ` (for a 2-D \`${a}\`)` : '';
+  return (
+    `\`${np}.apply_along_axis\` calls the lambda from Python once per slice of \`${a}\`, and the lambda is whole-array arithmetic: ` +
+    `\`${spelled}\` computes every slice at once${shape}`
+  );
+}

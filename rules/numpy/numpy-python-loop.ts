@@ -19,6 +19,7 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  outerSumAdvice,
   parameterNames,
   plainAssignments,
   rowDistanceAdvice,
@@ -109,6 +110,11 @@ export default defineRule({
   right: [(identifier) (attribute)] @iter
   body: (block) @body) @loop
 
+(for_statement
+  left: (identifier) @rowvar
+  right: (subscript) @rows
+  body: (block) @body) @loop
+
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
  (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp
 
@@ -172,7 +178,7 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: indexed });
       return;
     }
-    if (m.get('ufn')) return;
+    if (m.get('ufn') || m.get('rows')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -189,7 +195,9 @@ type Ctx = RuleContext;
  */
 function indexLoop(loop: Node, ctx: Ctx): string | null {
   const np = numpyModuleRef(ctx.facts) ?? 'np';
-  return scatterLoopAdvice(loop, ctx.facts, np) ?? rowFillAdvice(loop, ctx.facts, np) ?? windowCopyAdvice(loop, ctx.facts, np);
+  return (
+    scatterLoopAdvice(loop, ctx.facts, np) ?? rowFillAdvice(loop, ctx.facts, np) ?? windowCopyAdvice(loop, ctx.facts, np) ?? outerSumAdvice(loop, ctx.facts, np)
+  );
 }
 
 /** What the loop variables stand for: an index into arrays, or elements of known ndarrays. */

@@ -548,3 +548,89 @@ export function alongAxisAdvice(call: Node, facts: FileFacts, np: string): strin
     `\`${spelled}\` computes every slice at once${shape}`
   );
 }
+
+/** `r.reshape(n, 1)`: a column vector of `r` (its name and the call's last argument a literal 1). */
+function columnOf(n: Node): string | null {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  const args = statementsOf(n.childForFieldName('arguments'));
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'reshape' || args.length !== 2 || args[1].text !== '1') return null;
+  const of = fn.childForFieldName('object');
+  return of?.type === 'identifier' ? of.text : null;
+}
+
+/** `r`, `r - v` or `v - r` with `v` a plain reference that is not `r` → `v` (or '' for `r` alone); null otherwise. */
+function centredRow(d: Node, r: string): string | null {
+  d = unparenthesized(d)!;
+  if (d.type === 'identifier' && d.text === r) return '';
+  if (d.type !== 'binary_operator' || d.childForFieldName('operator')?.text !== '-') return null;
+  const a = unparenthesized(d.childForFieldName('left'))!;
+  const b = unparenthesized(d.childForFieldName('right'))!;
+  if (a.text === r && isPlainRef(b) && !mentions(b, r)) return b.text;
+  if (b.text === r && isPlainRef(a) && !mentions(a, r)) return a.text;
+  return null;
+}
+
+/**
+ * `for row in R: M += np.outer(row - mv, row - mv)` (or `(row - mv).dot((row - mv).T)` after `row = row.reshape(d, 1)`):
+ * the sum of the rows' outer products, one small matrix product per row. `D = R - mv; M += D.T @ D` is the same sum
+ * in one BLAS call. Null for any other body (a gradient or any call per row, a weight, a second accumulation).
+ */
+export function outerSumAdvice(loop: Node, facts: FileFacts, np: string): string | null {
+  const left = loop.childForFieldName('left');
+  const rows = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || left?.type !== 'identifier' || !rows || loop.childForFieldName('alternative')) return null;
+  const r = left.text;
+  const columns = new Set<string>();
+  let sum: { target: Node; centre: string } | null = null;
+  for (const statement of statementsOf(loop.childForFieldName('body'))) {
+    const assignment = assignmentOf(statement);
+    if (!assignment) return null;
+    const target = assignment.childForFieldName('left')!;
+    const value = assignment.childForFieldName('right')!;
+    if (assignment.type === 'assignment') {
+      // `row, mv = row.reshape(d, 1), mv.reshape(d, 1)`: the same vectors as columns, for `.dot(.T)` to be an outer product.
+      const names = target.type === 'pattern_list' ? target.namedChildren : [target];
+      const exprs = value.type === 'expression_list' ? value.namedChildren : [value];
+      if (names.length !== exprs.length || sum) return null;
+      for (let k = 0; k < names.length; k++) {
+        if (names[k]?.type !== 'identifier' || columnOf(exprs[k]!) !== names[k]!.text) return null;
+        columns.add(names[k]!.text);
+      }
+      continue;
+    }
+    if (sum || assignment.childForFieldName('operator')?.text !== '+=' || !knownArray(target, facts) || mentions(target, r)) return null;
+    const product = unparenthesized(value)!;
+    let pair: [Node, Node] | null = null;
+    let outer = false;
+    const args = product.type === 'call' ? statementsOf(product.childForFieldName('arguments')) : [];
+    const q = product.type === 'call' ? facts.calleeName(product) : null;
+    if (q === 'numpy.outer' && args.length === 2) {
+      pair = [args[0], args[1]];
+      outer = true;
+    } else if (q === 'numpy.dot' && args.length === 2) pair = [args[0], args[1]];
+    else if (product.type === 'call' && product.childForFieldName('function')?.type === 'attribute' && args.length === 1) {
+      const fn = product.childForFieldName('function')!;
+      if (fn.childForFieldName('attribute')?.text === 'dot') pair = [fn.childForFieldName('object')!, args[0]];
+    } else if (product.type === 'binary_operator' && product.childForFieldName('operator')?.text === '@')
+      pair = [product.childForFieldName('left')!, product.childForFieldName('right')!];
+    if (!pair) return null;
+    let [a, b] = pair.map((p) => unparenthesized(p)!);
+    if (!outer) {
+      // `d.dot(d.T)` is an outer product only for a column `d`: the loop must have reshaped the row to one.
+      if (b.type !== 'attribute' || b.childForFieldName('attribute')?.text !== 'T' || !columns.has(r)) return null;
+      b = unparenthesized(b.childForFieldName('object'))!;
+    }
+    const centre = centredRow(a, r);
+    if (centre === null || a.text !== b.text || (centre && !outer && !columns.has(centre))) return null;
+    sum = { target, centre };
+  }
+  if (!sum) return null;
+  const whole = sum.centre ? `${rows.text} - ${sum.centre}` : rows.text;
+  const name = sum.centre ? 'D' : rows.text;
+  const setup = sum.centre ? `D = ${whole}; ` : '';
+  return (
+    `Each pass adds the outer product of one row to \`${sum.target.text}\`, a small matrix product per row; their sum over all rows ` +
+    `is one matrix product: \`${setup}${sum.target.text} += ${name}.T @ ${name}\`` +
+    (rows.type === 'identifier' || rows.type === 'attribute' ? '' : ` (with \`${rows.text}\` as a 2-D ${np}.ndarray)`)
+  );
+}

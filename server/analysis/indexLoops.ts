@@ -614,7 +614,8 @@ export function outerSumAdvice(loop: Node, facts: FileFacts, np: string): string
     } else if (product.type === 'binary_operator' && product.childForFieldName('operator')?.text === '@')
       pair = [product.childForFieldName('left')!, product.childForFieldName('right')!];
     if (!pair) return null;
-    let [a, b] = pair.map((p) => unparenthesized(p)!);
+    const a = unparenthesized(pair[0])!;
+    let b = unparenthesized(pair[1])!;
     if (!outer) {
       // `d.dot(d.T)` is an outer product only for a column `d`: the loop must have reshaped the row to one.
       if (b.type !== 'attribute' || b.childForFieldName('attribute')?.text !== 'T' || !columns.has(r)) return null;

@@ -133,6 +133,12 @@ export default defineRule({
       return;
     }
     const anchor = m.get('loop') ?? m.need('comp');
+    // A loop over a subscript (`for row in X[y == cl]`) is read only for the sum of its rows' outer products.
+    if (m.get('rows')) {
+      const sum = compiledByNumba(facts, anchor) ? null : outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
+      if (sum) ctx.report({ node: anchor, message: sum });
+      return;
+    }
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
     if (compiledByNumba(facts, anchor)) return;
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
@@ -178,7 +184,7 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: indexed });
       return;
     }
-    if (m.get('ufn') || m.get('rows')) return;
+    if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);

@@ -7,7 +7,8 @@
 // (fancy indexing, `np.add.at`, `sliding_window_view`) is numpy's own for that object.
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
-import { findDescendants } from './scopes';
+import { plainAssignments } from './names';
+import { findDescendants, scopeBody } from './scopes';
 import { values } from './values';
 
 /** The statements of a block, comments left out. */
@@ -35,6 +36,8 @@ function keysOf(sub: Node): Node[] {
 
 /** True when `name` occurs in `n` as an identifier (not as an attribute's name). */
 function mentions(n: Node, name: string): boolean {
+  // findDescendants leaves the node itself out: a bare `i` is a mention of `i`.
+  if (n.type === 'identifier') return n.text === name;
   return findDescendants(n, (d) => d.type === 'identifier' && d.text === name).some((d) => {
     const p = d.parent;
     return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(d));
@@ -93,6 +96,21 @@ function elementRead(n: Node, index: string): Node | null {
   return keys.length === 1 && keys[0].text === index && isPlainRef(value) && !mentions(value, index) ? value : null;
 }
 
+/** Python containers: their elements may be lists, ranges or tuples of any length, not one position each. */
+const CONTAINER_DISPLAYS = /^(list|tuple|set|dictionary|list_comprehension|set_comprehension|dictionary_comprehension|generator_expression)$/;
+
+/**
+ * True when the elements of `source` may each be one integer position, as a fancy index needs: false when the value
+ * layer knows it as a frame or a 2-D array (rows as keys), or when it is a local name bound to a Python container
+ * (tabnet's `indices_trick`, a list of lists and ranges: `mat[cols, i] = 1` writes a whole group of rows per pass).
+ */
+function positionsMaybe(source: Node, loop: Node, facts: FileFacts): boolean {
+  const v = values(facts).valueOf(source);
+  if (v && !(v.kind === 'ndarray' && (v.ndim === undefined || v.ndim === 1)) && v.kind !== 'series') return false;
+  if (source.type !== 'identifier') return true;
+  return !plainAssignments(scopeBody(loop), source.text).some((a) => CONTAINER_DISPLAYS.test(a.value.type));
+}
+
 /** The whole-array spelling of a per-pass element read: `a[i]` → `a` when `a` is what the loop walks, else `a[:n]`. */
 function wholeOf(read: Node, pass: Pass): string {
   return pass.source && read.text === pass.source.text ? read.text : `${read.text}[:${pass.count}]`;
@@ -126,9 +144,11 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
       byIndex = true;
       spelled.push(`${np}.arange(${pass.count})`);
     } else if (pass.element && key.text === pass.element) {
+      if (!positionsMaybe(pass.source!, loop, facts)) return null;
       spelled.push(pass.source!.text);
       readFrom.push(pass.source!.text);
     } else if (read && read.text !== target.text) {
+      if (!positionsMaybe(read, loop, facts)) return null;
       spelled.push(wholeOf(read, pass));
       readFrom.push(read.text);
     } else if (key.type === 'integer') spelled.push(key.text);

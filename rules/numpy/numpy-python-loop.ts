@@ -4,6 +4,7 @@ import {
   type ElementEnv,
   type ElementResult,
   FileFacts,
+  alongAxisAdvice,
   bindersSpelling,
   callArguments,
   compiledByNumba,
@@ -18,11 +19,16 @@ import {
   localTypes,
   needsParentheses,
   numpyModuleRef,
+  outerSumAdvice,
   parameterNames,
   plainAssignments,
+  rowDistanceAdvice,
+  rowFillAdvice,
+  scatterLoopAdvice,
   scopeBody,
   usedAfter,
   vectorizeElement,
+  windowCopyAdvice,
   withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -104,14 +110,35 @@ export default defineRule({
   right: [(identifier) (attribute)] @iter
   body: (block) @body) @loop
 
+(for_statement
+  left: (identifier) @rowvar
+  right: (subscript) @rows
+  body: (block) @body) @loop
+
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)
  (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) .)] @comp
+
+(call
+  function: (attribute attribute: (identifier) @alongfn)
+  (#eq? @alongfn "apply_along_axis")) @along
 
 [(list_comprehension body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)
  (generator_expression body: (_) @elem (for_in_clause left: (_) @target right: (_) @iter) . (if_clause) .)] @comp`,
   check(m, ctx) {
     const facts = ctx.facts;
+    const along = m.get('along');
+    if (along) {
+      const advice = compiledByNumba(facts, along) ? null : alongAxisAdvice(along, facts, numpyModuleRef(facts) ?? 'np');
+      if (advice) ctx.report({ node: along, message: advice });
+      return;
+    }
     const anchor = m.get('loop') ?? m.need('comp');
+    // A loop over a subscript (`for row in X[y == cl]`) is read only for the sum of its rows' outer products.
+    if (m.get('rows')) {
+      const sum = compiledByNumba(facts, anchor) ? null : outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
+      if (sum) ctx.report({ node: anchor, message: sum });
+      return;
+    }
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
     if (compiledByNumba(facts, anchor)) return;
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
@@ -147,6 +174,16 @@ export default defineRule({
       ctx.report({ node: scan.node, message: scan.message });
       return;
     }
+    const distances = m.get('loop') ? rowDistanceAdvice(m.need('loop'), ctx.facts, numpyModuleRef(facts) ?? 'np') : null;
+    if (distances) {
+      ctx.report({ node: distances.node, message: distances.message });
+      return;
+    }
+    const indexed = m.get('loop') ? indexLoop(m.need('loop'), ctx) : null;
+    if (indexed) {
+      ctx.report({ node: m.need('loop'), message: indexed });
+      return;
+    }
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -156,6 +193,18 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * A loop whose one job is writing a preallocated ndarray by position: a scatter (`mat[i, y[i]] = 1`,
+ * `counts[idx[i]] += w[i]`), the row numbers of a CSR index pointer, or fixed-width window copies. One fancy-index
+ * assignment, `np.add.at`, `np.repeat` or `sliding_window_view` does it whole (server/analysis/indexLoops.ts).
+ */
+function indexLoop(loop: Node, ctx: Ctx): string | null {
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  return (
+    scatterLoopAdvice(loop, ctx.facts, np) ?? rowFillAdvice(loop, ctx.facts, np) ?? windowCopyAdvice(loop, ctx.facts, np) ?? outerSumAdvice(loop, ctx.facts, np)
+  );
+}
 
 /** What the loop variables stand for: an index into arrays, or elements of known ndarrays. */
 function iterationEnv(facts: FileFacts, target: Node, iter: Node, at: Node): ElementEnv | null {

@@ -1,0 +1,657 @@
+// Python loops whose every pass writes one indexed element or one slice of a preallocated ndarray, in shapes that
+// one numpy call does whole: a scatter (`mat[i, y[i]] = 1`, `counts[idx[i]] += w[i]`), a fill of CSR-style row
+// ranges with the row number (`for j in range(p[i], p[i + 1]): out[j] = i`), and a copy of fixed-width windows
+// (`windows[i] = X[i * step:i * step + w]`). Each recogniser reads only the loop's own statements and returns the
+// advice, or null when the loop does anything else: another statement, a call, a name the loop rebinds, an index
+// that is not the loop's own. The written array must be one the value layer knows as an ndarray, so the advice
+// (fancy indexing, `np.add.at`, `sliding_window_view`) is numpy's own for that object.
+import type { Node } from '../syntax/parser';
+import type { FileFacts } from './facts';
+import { plainAssignments } from './names';
+import { findDescendants, scopeBody } from './scopes';
+import { values } from './values';
+
+/** The statements of a block, comments left out. */
+function statementsOf(block: Node | null): Node[] {
+  return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+}
+
+/** The assignment or augmented assignment a lone expression statement holds. */
+function assignmentOf(statement: Node): Node | null {
+  if (statement.type !== 'expression_statement' || statement.namedChildCount !== 1) return null;
+  const a = statement.namedChild(0);
+  return a?.type === 'assignment' || a?.type === 'augmented_assignment' ? a : null;
+}
+
+/** A name or a dotted attribute chain (`y`, `self.a_indptr`, `mnist.train.labels`): read, never computed. */
+function isPlainRef(n: Node | null | undefined): n is Node {
+  if (!n) return false;
+  if (n.type === 'identifier') return true;
+  return n.type === 'attribute' && isPlainRef(n.childForFieldName('object'));
+}
+
+function keysOf(sub: Node): Node[] {
+  return sub.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+}
+
+/** True when `name` occurs in `n` as an identifier (not as an attribute's name). */
+function mentions(n: Node, name: string): boolean {
+  // findDescendants leaves the node itself out: a bare `i` is a mention of `i`.
+  if (n.type === 'identifier') return n.text === name;
+  return findDescendants(n, (d) => d.type === 'identifier' && d.text === name).some((d) => {
+    const p = d.parent;
+    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(d));
+  });
+}
+
+/** The ndarray a loop writes, when the value layer knows it as one (`mat = np.zeros(...)` before the loop). */
+function knownArray(target: Node | null | undefined, facts: FileFacts): target is Node {
+  return isPlainRef(target) && values(facts).isA(target, 'ndarray');
+}
+
+interface Pass {
+  /** The loop's index variable. */
+  index: string;
+  /** `v` of `for i, v in enumerate(a)`. */
+  element: string | null;
+  /** The iterated sequence of an enumerate, or the sized one of `range(len(a))` / `range(a.shape[0])`. */
+  source: Node | null;
+  /** The pass count as written for the advice: `len(y)`, `n`. */
+  count: string;
+}
+
+/** `for i in range(n)`, `for i in range(len(a))`, `for i in range(a.shape[0])`, `for i, v in enumerate(a)`. */
+function passOf(loop: Node, facts: FileFacts): Pass | null {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || right?.type !== 'call' || loop.childForFieldName('alternative')) return null;
+  const fn = right.childForFieldName('function');
+  const args = statementsOf(right.childForFieldName('arguments'));
+  if (fn?.type !== 'identifier' || !facts.isBuiltin(fn.text, loop) || args.length !== 1) return null;
+  const arg = args[0];
+  if (fn.text === 'range' && left?.type === 'identifier') {
+    let source: Node | null = null;
+    if (arg.type === 'call' && arg.childForFieldName('function')?.text === 'len' && facts.isBuiltin('len', arg)) {
+      const of = statementsOf(arg.childForFieldName('arguments'));
+      source = of.length === 1 && isPlainRef(of[0]) ? of[0] : null;
+    } else if (arg.type === 'subscript' && arg.childForFieldName('value')?.childForFieldName('attribute')?.text === 'shape' && keysOf(arg)[0]?.text === '0') {
+      const of = arg.childForFieldName('value')!.childForFieldName('object');
+      source = isPlainRef(of) ? of : null;
+    } else if (arg.type !== 'integer' && !isPlainRef(arg)) return null;
+    return { index: left.text, element: null, source, count: arg.text };
+  }
+  if (fn.text === 'enumerate' && left?.type === 'pattern_list' && isPlainRef(arg)) {
+    const names = left.namedChildren.filter((c): c is Node => c !== null);
+    if (names.length !== 2 || names.some((n) => n.type !== 'identifier') || names[0].text === names[1].text) return null;
+    return { index: names[0].text, element: names[1].text, source: arg, count: `len(${arg.text})` };
+  }
+  return null;
+}
+
+/** `a[i]` (a plain reference indexed by the loop index alone) → `a`. */
+function elementRead(n: Node, index: string): Node | null {
+  if (n.type !== 'subscript') return null;
+  const keys = keysOf(n);
+  const value = n.childForFieldName('value');
+  return keys.length === 1 && keys[0].text === index && isPlainRef(value) && !mentions(value, index) ? value : null;
+}
+
+/** Python containers: their elements may be lists, ranges or tuples of any length, not one position each. */
+const CONTAINER_DISPLAYS = /^(list|tuple|set|dictionary|list_comprehension|set_comprehension|dictionary_comprehension|generator_expression)$/;
+
+/**
+ * True when the elements of `source` may each be one integer position, as a fancy index needs: false when the value
+ * layer knows it as a frame or a 2-D array (rows as keys), or when it is a local name bound to a Python container
+ * (tabnet's `indices_trick`, a list of lists and ranges: `mat[cols, i] = 1` writes a whole group of rows per pass).
+ */
+function positionsMaybe(source: Node, loop: Node, facts: FileFacts): boolean {
+  const v = values(facts).valueOf(source);
+  if (v && !(v.kind === 'ndarray' && (v.ndim === undefined || v.ndim === 1)) && v.kind !== 'series') return false;
+  if (source.type !== 'identifier') return true;
+  return !plainAssignments(scopeBody(loop), source.text).some((a) => CONTAINER_DISPLAYS.test(a.value.type));
+}
+
+/** The whole-array spelling of a per-pass element read: `a[i]` → `a` when `a` is what the loop walks, else `a[:n]`. */
+function wholeOf(read: Node, pass: Pass): string {
+  return pass.source && read.text === pass.source.text ? read.text : `${read.text}[:${pass.count}]`;
+}
+
+const AT_UFUNCS: Record<string, string> = { '+=': 'add', '-=': 'subtract', '*=': 'multiply' };
+
+/**
+ * `mat[i, y[i]] = 1`, `for i, v in enumerate(y): mat[i, v] = 1`, `counts[idx[i]] += w[i]`: one write per pass at a
+ * position read from an array. The loop's single statement writes a known ndarray; every key is the loop index, an
+ * element of an array the loop reads, or an integer; the value is a literal, a name, or an element of another array.
+ * Null for anything else (a call per pass, a second statement, a value read from the written array).
+ */
+export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): string | null {
+  const pass = passOf(loop, facts);
+  const statements = statementsOf(loop.childForFieldName('body'));
+  if (!pass || statements.length !== 1) return null;
+  const assignment = assignmentOf(statements[0]);
+  const left = assignment?.childForFieldName('left');
+  const right = assignment?.childForFieldName('right');
+  if (!assignment || left?.type !== 'subscript' || !right) return null;
+  const target = left.childForFieldName('value');
+  if (!knownArray(target, facts) || mentions(target, pass.index) || (pass.element && mentions(target, pass.element))) return null;
+  const keys = keysOf(left);
+  const spelled: string[] = [];
+  const readFrom: string[] = [];
+  let byIndex = false;
+  for (const key of keys) {
+    const read = elementRead(key, pass.index);
+    if (key.text === pass.index) {
+      byIndex = true;
+      spelled.push(`${np}.arange(${pass.count})`);
+    } else if (pass.element && key.text === pass.element) {
+      if (!positionsMaybe(pass.source!, loop, facts)) return null;
+      spelled.push(pass.source!.text);
+      readFrom.push(pass.source!.text);
+    } else if (read && read.text !== target.text) {
+      if (!positionsMaybe(read, loop, facts)) return null;
+      spelled.push(wholeOf(read, pass));
+      readFrom.push(read.text);
+    } else if (key.type === 'integer') spelled.push(key.text);
+    else return null;
+  }
+  // Without a key read from an array the loop is element-wise, which the rule's other forms judge.
+  if (readFrom.length === 0) return null;
+  const value = valueSpelling(right, pass, target);
+  if (value === null) return null;
+  const operator = assignment.type === 'assignment' ? '=' : (assignment.childForFieldName('operator')?.text ?? '');
+  const where = `${target.text}[${spelled.join(', ')}]`;
+  const from = [...new Set(readFrom)].map((a) => `\`${a}\``).join(' and ');
+  if (operator === '=') {
+    // Repeated positions: the loop keeps the last value written, a fancy assignment of varying values does not say which.
+    if (!byIndex && !value.constant) return null;
+    return (
+      `Each pass writes one element of \`${target.text}\` at a position read from ${from}; ` +
+      `one fancy-index assignment does the whole loop in compiled code: \`${where} = ${value.text}\``
+    );
+  }
+  const ufunc = AT_UFUNCS[operator];
+  if (!ufunc) return null;
+  if (byIndex) {
+    return (
+      `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ` +
+      `one fancy-index update does the whole loop in compiled code: \`${where} ${operator} ${value.text}\``
+    );
+  }
+  const at = keys.length === 1 ? spelled[0] : `(${spelled.join(', ')})`;
+  return (
+    `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ` +
+    `\`${np}.${ufunc}.at(${target.text}, ${at}, ${value.text})\` does the whole loop in one call and, like the loop, ` +
+    `applies every repeated position (\`${where} ${operator} ...\` would apply each only once)`
+  );
+}
+
+/** The value a scatter writes, spelled for all passes at once; null when it is computed per pass or reads the target. */
+function valueSpelling(right: Node, pass: Pass, target: Node): { text: string; constant: boolean } | null {
+  if (/^(integer|float|true|false)$/.test(right.type)) return { text: right.text, constant: true };
+  if (right.type === 'unary_operator' && /^(integer|float)$/.test(right.namedChild(0)?.type ?? '')) return { text: right.text, constant: true };
+  const read = elementRead(right, pass.index);
+  if (read && read.text !== target.text && !(pass.element && mentions(read, pass.element))) return { text: wholeOf(read, pass), constant: false };
+  if (isPlainRef(right) && !mentions(right, pass.index) && !(pass.element && mentions(right, pass.element)) && right.text !== target.text)
+    return { text: right.text, constant: true };
+  return null;
+}
+
+/**
+ * `for i in range(n): for j in range(p[i], p[i + 1]): out[j] = i`: the row number of every entry of a CSR-style
+ * index pointer, one Python pass per entry. `np.repeat(np.arange(n), np.diff(p[:n + 1]))` is the same array.
+ */
+export function rowFillAdvice(outer: Node, facts: FileFacts, np: string): string | null {
+  const pass = passOf(outer, facts);
+  const statements = statementsOf(outer.childForFieldName('body'));
+  if (!pass || pass.element || statements.length !== 1 || statements[0].type !== 'for_statement') return null;
+  const inner = statements[0];
+  const j = inner.childForFieldName('left');
+  const range = inner.childForFieldName('right');
+  const args = statementsOf(range?.childForFieldName('arguments') ?? null);
+  if (j?.type !== 'identifier' || j.text === pass.index || inner.childForFieldName('alternative')) return null;
+  if (range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', inner) || args.length !== 2) return null;
+  const from = elementRead(args[0], pass.index);
+  const to = args[1].type === 'subscript' ? args[1] : null;
+  const toKeys = to ? keysOf(to) : [];
+  const next = toKeys.length === 1 ? toKeys[0].text.replace(/\s+/g, '') : '';
+  if (!from || to?.childForFieldName('value')?.text !== from.text || (next !== `${pass.index}+1` && next !== `1+${pass.index}`)) return null;
+  const body = statementsOf(inner.childForFieldName('body'));
+  const assignment = body.length === 1 ? assignmentOf(body[0]) : null;
+  const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const target = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+  if (!left || assignment?.childForFieldName('right')?.text !== pass.index || !knownArray(target, facts)) return null;
+  const keys = keysOf(left);
+  if (keys.length !== 1 || keys[0].text !== j.text || mentions(target, pass.index) || mentions(target, j.text)) return null;
+  const p = from.text;
+  const n = pass.count;
+  return (
+    `The nested loops write the row number \`${pass.index}\` into every entry \`${p}[${pass.index}]\`..\`${p}[${pass.index} + 1]\` of \`${target.text}\`, ` +
+    `one Python pass per entry; \`${target.text}[${p}[0]:${p}[${n}]] = ${np}.repeat(${np}.arange(${n}), ${np}.diff(${p}[:${n} + 1]))\` ` +
+    `writes them all in compiled code`
+  );
+}
+
+/** `i`, `i * c`, `c * i`: a window start linear in the loop index → its step (`1`, `c`); null otherwise. */
+function stepOf(n: Node, index: string): string | null {
+  if (n.text === index) return '1';
+  if (n.type !== 'binary_operator' || n.childForFieldName('operator')?.text !== '*') return null;
+  const a = n.childForFieldName('left');
+  const b = n.childForFieldName('right');
+  const invariant = (x: Node | null) => x !== null && (x.type === 'integer' || isPlainRef(x)) && !mentions(x, index);
+  if (a?.text === index && invariant(b)) return b!.text;
+  if (b?.text === index && invariant(a)) return a!.text;
+  return null;
+}
+
+const FLATTENERS = /^(ravel|flatten)$/;
+
+/**
+ * `for i in range(n): start = i * step; windows[i] = X[start:start + w]` (optionally `.ravel()`): a copy of one
+ * fixed-width window per pass. `sliding_window_view` gives every window as one strided view. Other statements may
+ * only be further copies of the same kind or element reads `targets[i] = X[i + w]`; anything else returns null.
+ */
+export function windowCopyAdvice(loop: Node, facts: FileFacts, np: string): string | null {
+  const pass = passOf(loop, facts);
+  if (!pass || pass.element) return null;
+  const i = pass.index;
+  const starts = new Map<string, string>();
+  let window: { target: string; source: string; width: string; step: string; flat: boolean } | null = null;
+  for (const statement of statementsOf(loop.childForFieldName('body'))) {
+    const assignment = assignmentOf(statement);
+    if (assignment?.type !== 'assignment') return null;
+    const left = assignment.childForFieldName('left')!;
+    let right = assignment.childForFieldName('right')!;
+    // `start = i * step`: a name for the window's start, bound once per pass.
+    if (left.type === 'identifier') {
+      const step = stepOf(right, i);
+      if (!step || left.text === i || starts.has(left.text)) return null;
+      starts.set(left.text, step);
+      continue;
+    }
+    const target = left.type === 'subscript' ? left.childForFieldName('value') : null;
+    if (left.type !== 'subscript' || keysOf(left).length !== 1 || keysOf(left)[0].text !== i || !knownArray(target, facts)) return null;
+    if ([...starts.keys()].some((s) => mentions(target, s)) || mentions(target, i)) return null;
+    let flat = false;
+    if (right.type === 'call' && statementsOf(right.childForFieldName('arguments')).length === 0) {
+      const fn = right.childForFieldName('function');
+      if (fn?.type !== 'attribute' || !FLATTENERS.test(fn.childForFieldName('attribute')?.text ?? '')) return null;
+      right = fn.childForFieldName('object')!;
+      flat = true;
+    }
+    if (right.type !== 'subscript') return null;
+    const source = right.childForFieldName('value');
+    const keys = keysOf(right);
+    if (!isPlainRef(source) || source.text === target.text || keys.length !== 1 || mentions(source, i)) return null;
+    const key = keys[0];
+    if (key.type !== 'slice') {
+      // `targets[i] = X[i + w]`: the element after each window, read once per pass; allowed beside a window copy.
+      if (flat || key.type !== 'binary_operator' || key.childForFieldName('operator')?.text !== '+' || key.childForFieldName('left')?.text !== i) return null;
+      const shift = key.childForFieldName('right');
+      if (!shift || mentions(shift, i) || (shift.type !== 'integer' && !isPlainRef(shift))) return null;
+      continue;
+    }
+    const parts = key.namedChildren.filter((c): c is Node => c !== null);
+    // `X[lo:hi]` only: a third part (a stride) or an open end is some other read.
+    if (parts.length !== 2 || key.text.split(':').length !== 2) return null;
+    const [lo, hi] = parts;
+    const step = starts.get(lo.text) ?? stepOf(lo, i);
+    if (!step || hi.type !== 'binary_operator' || hi.childForFieldName('operator')?.text !== '+') return null;
+    const a = hi.childForFieldName('left')!;
+    const b = hi.childForFieldName('right')!;
+    const width = a.text === lo.text ? b : b.text === lo.text ? a : null;
+    if (!width || (width.type !== 'integer' && !isPlainRef(width)) || mentions(width, i) || starts.has(width.text)) return null;
+    if (window) return null;
+    window = { target: target.text, source: source.text, width: width.text, step, flat };
+  }
+  if (!window) return null;
+  const view = `${np}.lib.stride_tricks.sliding_window_view(${window.source}, ${window.width}, axis=0)${window.step === '1' ? '' : `[::${window.step}]`}[:${pass.count}]`;
+  const layout = window.flat
+    ? ` (for a 2-D \`${window.source}\` the window axis comes last: \`.swapaxes(1, 2).reshape(${pass.count}, -1)\` gives the loop's flattened rows)`
+    : ` (for a 2-D \`${window.source}\` the window axis comes last: \`.swapaxes(1, 2)\` gives the loop's layout)`;
+  return (
+    `Each pass copies one window of \`${window.source}\` into \`${window.target}[${i}]\`, one Python pass per window; ` +
+    `\`${view}\` is every window at once as a strided view${layout}`
+  );
+}
+
+/** The metric `scipy.spatial.distance.cdist` names for each spelling of a row-to-rows distance. */
+type Metric = 'sqeuclidean' | 'euclidean' | 'cityblock';
+
+/** `np.sum(e, axis=1)` / `e.sum(axis=1)` (axis 1 or -1) → `e`; null otherwise. */
+function rowSumOf(n: Node, facts: FileFacts): Node | null {
+  if (n.type !== 'call') return null;
+  const args = statementsOf(n.childForFieldName('arguments'));
+  const axis = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'axis')?.childForFieldName('value');
+  if (!axis || !/^(1|-1)$/.test(axis.text.replace(/\s+/g, ''))) return null;
+  const positional = args.filter((a) => a.type !== 'keyword_argument');
+  if (args.length - positional.length !== 1) return null;
+  if (facts.calleeName(n) === 'numpy.sum' && positional.length === 1) return positional[0];
+  const fn = n.childForFieldName('function');
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'sum' && positional.length === 0) return fn.childForFieldName('object');
+  return null;
+}
+
+function unparenthesized(n: Node | null | undefined): Node | null {
+  while (n?.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0);
+  return n ?? null;
+}
+
+/** `np.square(d)` / `d ** 2` → `d`; `np.abs(d)` / `abs(d)` → `d` with `abs`; null otherwise. */
+function pointwiseOf(n: Node, facts: FileFacts): { inner: Node; op: 'square' | 'abs' } | null {
+  n = unparenthesized(n)!;
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '**' && n.childForFieldName('right')?.text === '2')
+    return { inner: unparenthesized(n.childForFieldName('left'))!, op: 'square' };
+  if (n.type !== 'call') return null;
+  const args = statementsOf(n.childForFieldName('arguments'));
+  if (args.length !== 1 || args[0].type === 'keyword_argument') return null;
+  const q = facts.calleeName(n);
+  if (q === 'numpy.square') return { inner: unparenthesized(args[0])!, op: 'square' };
+  if (q === 'numpy.abs' || q === 'numpy.absolute' || (n.childForFieldName('function')?.text === 'abs' && facts.isBuiltin('abs', n)))
+    return { inner: unparenthesized(args[0])!, op: 'abs' };
+  return null;
+}
+
+/**
+ * The distances from one row to every row of a matrix, spelled with numpy: `np.sum((M - x) ** 2, axis=1)`,
+ * `np.sqrt(((x - M) ** 2).sum(axis=1))`, `np.linalg.norm(M - x, axis=1)`, `np.abs(M - x).sum(axis=1)` → the
+ * difference and the metric; null for anything else.
+ */
+function rowDistance(n: Node, facts: FileFacts): { difference: Node; metric: Metric } | null {
+  const q = n.type === 'call' ? facts.calleeName(n) : null;
+  if (q === 'numpy.sqrt') {
+    const args = statementsOf(n.childForFieldName('arguments'));
+    const inner = args.length === 1 ? rowDistance(unparenthesized(args[0])!, facts) : null;
+    return inner?.metric === 'sqeuclidean' ? { difference: inner.difference, metric: 'euclidean' } : null;
+  }
+  if (q === 'numpy.linalg.norm') {
+    const args = statementsOf(n.childForFieldName('arguments'));
+    const axis = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'axis')?.childForFieldName('value');
+    if (args.length !== 2 || !axis || !/^(1|-1)$/.test(axis.text.replace(/\s+/g, '')) || args[0].type === 'keyword_argument') return null;
+    return { difference: unparenthesized(args[0])!, metric: 'euclidean' };
+  }
+  const summed = rowSumOf(n, facts);
+  const point = summed ? pointwiseOf(summed, facts) : null;
+  if (!point) return null;
+  return { difference: point.inner, metric: point.op === 'square' ? 'sqeuclidean' : 'cityblock' };
+}
+
+/** The row a loop pass reads: `x` of `for x in X` / `for i, x in enumerate(X)`, or `X[i]` of `for i in range(...)`. */
+function rowRead(loop: Node, facts: FileFacts): { matches: (n: Node) => boolean; rows: Node; names: string[] } | null {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || !left || !right) return null;
+  if (left.type === 'identifier' && isPlainRef(right)) return { matches: (n) => n.text === left.text, rows: right, names: [left.text] };
+  const pass = passOf(loop, facts);
+  if (!pass) return null;
+  if (pass.element) return { matches: (n) => n.text === pass.element, rows: pass.source!, names: [pass.index, pass.element] };
+  const i = pass.index;
+  let rows: Node | null = null;
+  const matches = (n: Node) => {
+    const read = elementRead(n, i);
+    if (!read || (rows && read.text !== rows.text)) return false;
+    rows = read;
+    return true;
+  };
+  return {
+    matches,
+    get rows() {
+      return rows!;
+    },
+    names: [i],
+  };
+}
+
+const METRIC_BROADCAST: Record<Metric, (a: string, b: string) => string> = {
+  sqeuclidean: (a, b) => `((${a}[:, None, :] - ${b}[None, :, :]) ** 2).sum(axis=2)`,
+  euclidean: (a, b) => `np.linalg.norm(${a}[:, None, :] - ${b}[None, :, :], axis=2)`,
+  cityblock: (a, b) => `np.abs(${a}[:, None, :] - ${b}[None, :, :]).sum(axis=2)`,
+};
+
+/**
+ * A loop that computes, in each pass, the distances from one row (`X[i]`, or `x` of `for x in X`) to every row of a
+ * matrix `M` (`np.sum((M - x) ** 2, axis=1)`, `np.linalg.norm(M - x, axis=1)`): the whole distance matrix is one
+ * `cdist` (or broadcast) call before the loop. Null when the loop writes `M` or the rows (a centroid update between
+ * passes), can stop early (`break`, `return`), or the distance is not one of those spellings.
+ */
+export function rowDistanceAdvice(loop: Node, facts: FileFacts, np: string): { node: Node; message: string } | null {
+  const row = rowRead(loop, facts);
+  const body = loop.childForFieldName('body');
+  if (!row || !body) return null;
+  let hit: { node: Node; matrix: Node; metric: Metric } | null = null;
+  const scopes = /^(function_definition|class_definition|lambda|for_statement|while_statement)$|comprehension|generator_expression/;
+  for (const n of findDescendants(
+    body,
+    (d) => !scopes.test(d.type),
+    (d) => scopes.test(d.type),
+  )) {
+    if (n.type === 'break_statement' || n.type === 'return_statement') return null;
+    if (hit || n.type !== 'call') continue;
+    const distance = rowDistance(n, facts);
+    const difference = distance ? unparenthesized(distance.difference) : null;
+    if (!distance || difference?.type !== 'binary_operator' || difference.childForFieldName('operator')?.text !== '-') continue;
+    const a = unparenthesized(difference.childForFieldName('left'))!;
+    const b = unparenthesized(difference.childForFieldName('right'))!;
+    const matrix = row.matches(a) ? b : row.matches(b) ? a : null;
+    if (!isPlainRef(matrix) || row.names.some((name) => mentions(matrix, name))) continue;
+    hit = { node: n, matrix, metric: distance.metric };
+  }
+  if (!hit) return null;
+  const rows = row.rows;
+  if (!rows || rows.text === hit.matrix.text || (rows.type !== 'identifier' && rows.type !== 'attribute')) return null;
+  const written = (name: string) =>
+    findDescendants(body, (d) => d.type === 'assignment' || d.type === 'augmented_assignment').some((a) => {
+      const target = a.childForFieldName('left');
+      return target !== null && (target.text === name || target.text.startsWith(`${name}[`) || target.text.startsWith(`${name}.`));
+    });
+  if (written(hit.matrix.text) || written(rows.text)) return null;
+  // A 1-D `X` gives a number per pass, not a row: the distance is then some other computation.
+  const ndim = values(facts).valueOf(rows)?.ndim;
+  if (ndim === 1 || ndim === 0) return null;
+  const m = hit.matrix.text;
+  const x = rows.text;
+  const broadcast = METRIC_BROADCAST[hit.metric](x, m).replace(/^np\./, `${np}.`);
+  return {
+    node: hit.node,
+    message:
+      `Each pass computes the distances from one row of \`${x}\` to every row of \`${m}\`, numpy's call overhead once per row; ` +
+      `compute the whole matrix before the loop (\`scipy.spatial.distance.cdist(${x}, ${m}, '${hit.metric}')\`, or \`${broadcast}\` in numpy) and read its row per pass`,
+  };
+}
+
+/** Reductions whose whole-array spelling takes `axis=`: `x.mean()` per slice is `arr.mean(axis=k)`. */
+const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
+/** NumPy ufuncs of one argument that work element-wise on any shape. */
+const ELEMENT_UFUNCS = new Set(['abs', 'absolute', 'exp', 'log', 'log1p', 'sqrt', 'square', 'sign', 'isnan', 'isfinite'].map((f) => `numpy.${f}`));
+const ELEMENT_OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
+
+/**
+ * `e` is element-wise arithmetic of the slice `x` and loop-invariant operands: the same expression on the whole array
+ * computes every slice. Records in `others` whether an operand besides numbers is an array-like name (whose
+ * broadcasting against the whole array then depends on the axis).
+ */
+function elementWise(e: Node, x: string, facts: FileFacts, others: { arrays: boolean; slice: boolean }): boolean {
+  e = unparenthesized(e)!;
+  switch (e.type) {
+    case 'integer':
+    case 'float':
+      return true;
+    case 'identifier':
+    case 'attribute':
+      if (!isPlainRef(e)) return false;
+      if (e.text === x) others.slice = true;
+      else if (mentions(e, x)) return false;
+      else others.arrays = true;
+      return true;
+    case 'unary_operator':
+      return elementWise(e.namedChild(0)!, x, facts, others);
+    case 'binary_operator':
+      return (
+        ELEMENT_OPERATORS.has(e.childForFieldName('operator')?.text ?? '') &&
+        elementWise(e.childForFieldName('left')!, x, facts, others) &&
+        elementWise(e.childForFieldName('right')!, x, facts, others)
+      );
+    case 'comparison_operator': {
+      const parts = e.namedChildren.filter((c): c is Node => c !== null);
+      const ops = e.children.filter((c) => c && !c.isNamed).map((c) => c!.text);
+      return parts.length === 2 && ops.length === 1 && /^(<|>|<=|>=|==|!=)$/.test(ops[0]) && parts.every((p) => elementWise(p, x, facts, others));
+    }
+    case 'call': {
+      const args = statementsOf(e.childForFieldName('arguments'));
+      return (
+        ELEMENT_UFUNCS.has(facts.calleeName(e) ?? '') && args.length === 1 && args[0].type !== 'keyword_argument' && elementWise(args[0], x, facts, others)
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** The text of `e` with every read of the name `x` (not an attribute so named) spelled `by`. */
+function substituted(e: Node, x: string, by: string): string {
+  const reads = findDescendants(e, (d) => d.type === 'identifier' && d.text === x).filter((d) => {
+    const p = d.parent;
+    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(d));
+  });
+  let text = e.text;
+  for (const r of reads.sort((m, n) => n.startIndex - m.startIndex)) {
+    const at = r.startIndex - e.startIndex;
+    text = text.slice(0, at) + by + text.slice(at + x.length);
+  }
+  return text;
+}
+
+/**
+ * `np.apply_along_axis(lambda x: ((x - y) ** 2).mean(), axis=1, arr=a)`: a Python call per 1-D slice, of a lambda
+ * that is whole-array arithmetic on its slice, optionally reduced (`.mean()`, `np.sum(...)`). The same expression on
+ * `a`, reduced with `axis=`, computes every slice at once. Null when the lambda does anything else (a call numpy has
+ * no axis form for, `np.bincount`, a condition), or when other arrays in it would broadcast against another axis
+ * than the slices' (only the last axis of a 2-D array lines up with them).
+ */
+export function alongAxisAdvice(call: Node, facts: FileFacts, np: string): string | null {
+  if (facts.calleeName(call) !== 'numpy.apply_along_axis') return null;
+  const args = statementsOf(call.childForFieldName('arguments'));
+  const named = (name: string, position: number) =>
+    args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ??
+    (args[position] && args[position].type !== 'keyword_argument' ? args[position] : null);
+  const fn = named('func1d', 0);
+  const axis = named('axis', 1);
+  const arr = named('arr', 2);
+  if (args.length !== 3 || fn?.type !== 'lambda' || !axis || !arr || !isPlainRef(arr) || !/^-?\d+$/.test(axis.text)) return null;
+  const params = fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  const body = unparenthesized(fn.childForFieldName('body'));
+  if (params.length !== 1 || params[0].type !== 'identifier' || !body) return null;
+  const x = params[0].text;
+  let inner = body;
+  let reducer: string | null = null;
+  if (body.type === 'call') {
+    const f = body.childForFieldName('function');
+    const callArgs = statementsOf(body.childForFieldName('arguments'));
+    const q = facts.calleeName(body);
+    if (f?.type === 'attribute' && AXIS_REDUCERS.has(f.childForFieldName('attribute')?.text ?? '') && callArgs.length === 0) {
+      reducer = f.childForFieldName('attribute')!.text;
+      inner = f.childForFieldName('object')!;
+    } else if (q?.startsWith('numpy.') && AXIS_REDUCERS.has(q.slice(6)) && callArgs.length === 1 && callArgs[0].type !== 'keyword_argument') {
+      reducer = q.slice(6);
+      inner = callArgs[0];
+    }
+  }
+  const others = { arrays: false, slice: false };
+  if (!elementWise(inner, x, facts, others) || !others.slice) return null;
+  // Another array broadcasts against the whole array's last axis: it lines up with the slices only when they run along it.
+  if (others.arrays && !/^(1|-1)$/.test(axis.text)) return null;
+  const a = arr.text;
+  const whole = substituted(unparenthesized(inner)!, x, a);
+  const spelled = reducer ? `(${whole}).${reducer}(axis=${axis.text})` : whole;
+  const shape = others.arrays ? ` (for a 2-D \`${a}\`)` : '';
+  return (
+    `\`${np}.apply_along_axis\` calls the lambda from Python once per slice of \`${a}\`, and the lambda is whole-array arithmetic: ` +
+    `\`${spelled}\` computes every slice at once${shape}`
+  );
+}
+
+/** `r.reshape(n, 1)`: a column vector of `r` (its name and the call's last argument a literal 1). */
+function columnOf(n: Node): string | null {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  const args = statementsOf(n.childForFieldName('arguments'));
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'reshape' || args.length !== 2 || args[1].text !== '1') return null;
+  const of = fn.childForFieldName('object');
+  return of?.type === 'identifier' ? of.text : null;
+}
+
+/** `r`, `r - v` or `v - r` with `v` a plain reference that is not `r` → `v` (or '' for `r` alone); null otherwise. */
+function centredRow(d: Node, r: string): string | null {
+  d = unparenthesized(d)!;
+  if (d.type === 'identifier' && d.text === r) return '';
+  if (d.type !== 'binary_operator' || d.childForFieldName('operator')?.text !== '-') return null;
+  const a = unparenthesized(d.childForFieldName('left'))!;
+  const b = unparenthesized(d.childForFieldName('right'))!;
+  if (a.text === r && isPlainRef(b) && !mentions(b, r)) return b.text;
+  if (b.text === r && isPlainRef(a) && !mentions(a, r)) return a.text;
+  return null;
+}
+
+/**
+ * `for row in R: M += np.outer(row - mv, row - mv)` (or `(row - mv).dot((row - mv).T)` after `row = row.reshape(d, 1)`):
+ * the sum of the rows' outer products, one small matrix product per row. `D = R - mv; M += D.T @ D` is the same sum
+ * in one BLAS call. Null for any other body (a gradient or any call per row, a weight, a second accumulation).
+ */
+export function outerSumAdvice(loop: Node, facts: FileFacts, np: string): string | null {
+  const left = loop.childForFieldName('left');
+  const rows = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || left?.type !== 'identifier' || !rows || loop.childForFieldName('alternative')) return null;
+  const r = left.text;
+  const columns = new Set<string>();
+  let sum: { target: Node; centre: string } | null = null;
+  for (const statement of statementsOf(loop.childForFieldName('body'))) {
+    const assignment = assignmentOf(statement);
+    if (!assignment) return null;
+    const target = assignment.childForFieldName('left')!;
+    const value = assignment.childForFieldName('right')!;
+    if (assignment.type === 'assignment') {
+      // `row, mv = row.reshape(d, 1), mv.reshape(d, 1)`: the same vectors as columns, for `.dot(.T)` to be an outer product.
+      const names = target.type === 'pattern_list' ? target.namedChildren : [target];
+      const exprs = value.type === 'expression_list' ? value.namedChildren : [value];
+      if (names.length !== exprs.length || sum) return null;
+      for (let k = 0; k < names.length; k++) {
+        if (names[k]?.type !== 'identifier' || columnOf(exprs[k]!) !== names[k]!.text) return null;
+        columns.add(names[k]!.text);
+      }
+      continue;
+    }
+    if (sum || assignment.childForFieldName('operator')?.text !== '+=' || !knownArray(target, facts) || mentions(target, r)) return null;
+    const product = unparenthesized(value)!;
+    let pair: [Node, Node] | null = null;
+    let outer = false;
+    const args = product.type === 'call' ? statementsOf(product.childForFieldName('arguments')) : [];
+    const q = product.type === 'call' ? facts.calleeName(product) : null;
+    if (q === 'numpy.outer' && args.length === 2) {
+      pair = [args[0], args[1]];
+      outer = true;
+    } else if (q === 'numpy.dot' && args.length === 2) pair = [args[0], args[1]];
+    else if (product.type === 'call' && product.childForFieldName('function')?.type === 'attribute' && args.length === 1) {
+      const fn = product.childForFieldName('function')!;
+      if (fn.childForFieldName('attribute')?.text === 'dot') pair = [fn.childForFieldName('object')!, args[0]];
+    } else if (product.type === 'binary_operator' && product.childForFieldName('operator')?.text === '@')
+      pair = [product.childForFieldName('left')!, product.childForFieldName('right')!];
+    if (!pair) return null;
+    const a = unparenthesized(pair[0])!;
+    let b = unparenthesized(pair[1])!;
+    if (!outer) {
+      // `d.dot(d.T)` is an outer product only for a column `d`: the loop must have reshaped the row to one.
+      if (b.type !== 'attribute' || b.childForFieldName('attribute')?.text !== 'T' || !columns.has(r)) return null;
+      b = unparenthesized(b.childForFieldName('object'))!;
+    }
+    const centre = centredRow(a, r);
+    if (centre === null || a.text !== b.text || (centre && !outer && !columns.has(centre))) return null;
+    sum = { target, centre };
+  }
+  if (!sum) return null;
+  const whole = sum.centre ? `${rows.text} - ${sum.centre}` : rows.text;
+  const name = sum.centre ? 'D' : rows.text;
+  const setup = sum.centre ? `D = ${whole}; ` : '';
+  return (
+    `Each pass adds the outer product of one row to \`${sum.target.text}\`, a small matrix product per row; their sum over all rows ` +
+    `is one matrix product: \`${setup}${sum.target.text} += ${name}.T @ ${name}\`` +
+    (rows.type === 'identifier' || rows.type === 'attribute' ? '' : ` (with \`${rows.text}\` as a 2-D ${np}.ndarray)`)
+  );
+}

@@ -23,7 +23,7 @@ export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeEl
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, declaredFloor, declaresPackage, ignoresWarning, pinnedCeiling } from './projectPins';
-export { isRequestHandler, repeatedUses } from './impact';
+export { isRequestHandler, repeatedUses, teachingMaterial } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';

@@ -116,9 +116,9 @@ export {
   withEnclosingParentheses,
 } from './scopes';
 export { autotuneName, DATASET_METHODS, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
-export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
+export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
-export type { DatasetInfo, DatasetKind } from './torchDatasets';
+export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { pythonContainer, tensorPlacement } from './torchTensors';

@@ -17,6 +17,7 @@ async function ranked(ruleId: string, source: string, filePath: string, options:
 }
 
 const SYNC = 'torch-sync-in-training-loop';
+const WORKERS = 'torch-dataloader-num-workers';
 const NO_GRAD = 'torch-eval-without-no-grad';
 
 describe('teaching material: where it is', () => {
@@ -125,5 +126,142 @@ for t in range(500):
     assert.match(chapter!.impact!.reasons[0], /teaching material \(`ch04\/`\)/);
     const [own] = await ranked('pandas-apply-simple-lambda', src, '/proj/analysis.ipynb', { projectRoot: '/proj', impact: 'all' });
     assert.equal(own?.impact?.level, 'high');
+  });
+});
+
+describe('torch-dataloader-num-workers: small data', () => {
+  const IMAGE_FOLDER = `import torch
+from torchvision import datasets, transforms
+
+train_data = datasets.ImageFolder("Cat_Dog_data/train", transform=transforms.Compose([transforms.RandomResizedCrop(224), transforms.ToTensor()]))
+trainloader = torch.utils.data.DataLoader(train_data, batch_size=64, shuffle=True)
+device = torch.device("cuda")
+for epoch in range(3):
+    for inputs, labels in trainloader:
+        inputs, labels = inputs.to(device), labels.to(device)
+        loss = criterion(model(inputs), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`;
+  const MNIST_CPU = `import torch
+from torchvision import datasets, transforms
+
+transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+trainset = datasets.FashionMNIST("~/.pytorch/F_MNIST_data/", download=True, train=True, transform=transform)
+trainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)
+for e in range(5):
+    for images, labels in trainloader:
+        images = images.view(images.shape[0], -1)
+        loss = criterion(model(images), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`;
+
+  it('an ImageFolder loader read by a training loop stays shown, in a solution notebook too', async () => {
+    for (const file of ['/proj/intro/Part 8 - Transfer Learning (Solution).ipynb', '/proj/train.ipynb', '/proj/pkg/train.py']) {
+      const [f] = await ranked(WORKERS, IMAGE_FOLDER, file, { projectRoot: '/proj' });
+      assert.equal(f?.severity, 'info', file);
+      assert.equal(f!.impact?.level, 'high', file);
+    }
+  });
+
+  it('FashionMNIST with conversion-only transforms, trained on the CPU, is a hint that says why', async () => {
+    const [f] = await ranked(WORKERS, MNIST_CPU, '/proj/train.ipynb', { projectRoot: '/proj' });
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /`FashionMNIST` holds its images decoded in memory.*nothing in this file runs on a GPU/);
+    // Imported from its module (optuna's ignite example).
+    const fromModule = MNIST_CPU.replace(
+      'from torchvision import datasets, transforms',
+      'from torchvision import transforms\nfrom torchvision.datasets.mnist import FashionMNIST',
+    ).replace('datasets.FashionMNIST(', 'FashionMNIST(');
+    assert.equal((await ranked(WORKERS, fromModule, '/proj/train.ipynb', { projectRoot: '/proj' }))[0]?.severity, 'hint');
+  });
+
+  it('near miss: resizing or augmenting each image is per-sample work, and stays shown', async () => {
+    const src = MNIST_CPU.replace('transforms.Compose([transforms.ToTensor(),', 'transforms.Compose([transforms.Resize(32), transforms.ToTensor(),');
+    const [f] = await ranked(WORKERS, src, '/proj/train.ipynb', { projectRoot: '/proj' });
+    assert.equal(f?.severity, 'info');
+  });
+
+  it("near miss: MNIST in a GAN script's own training loop on a GPU stays shown (PyTorch-GAN), not in a book chapter", async () => {
+    const gpu = MNIST_CPU.replace('images = images.view(images.shape[0], -1)', 'images = images.cuda()');
+    const [own] = await ranked(WORKERS, gpu, '/proj/implementations/gan/gan.py', { projectRoot: '/proj' });
+    assert.equal(own?.severity, 'info');
+    assert.equal(own!.impact?.level, 'high');
+    const [chapter] = await ranked(WORKERS, gpu, '/proj/ch13/ch13_part3.py', { projectRoot: '/proj' });
+    assert.equal(chapter?.severity, 'hint');
+    assert.match(chapter!.impact!.reasons[0], /`FashionMNIST` holds.*teaching material \(`ch13\/`\)/);
+    // A GPU the file names, but no training loop of the file reading the loader (an ignite engine trains on it).
+    const engineDriven =
+      gpu.slice(0, gpu.indexOf('for e in range(5):')) +
+      'trainer = create_supervised_trainer(model, optimizer, loss, device="cuda")\ntrainer.run(trainloader)\n';
+    const [ignite] = await ranked(WORKERS, engineDriven, '/proj/train.ipynb', { projectRoot: '/proj' });
+    assert.equal(ignite?.severity, 'hint');
+    assert.match(ignite!.impact!.reasons[0], /no training loop of this file is seen waiting for it/);
+  });
+
+  it('a loop that breaks after a few batches is a hint; one that breaks late, or only sometimes, is not', async () => {
+    const early = IMAGE_FOLDER.replace('    for inputs, labels in trainloader:', '    for ii, (inputs, labels) in enumerate(trainloader):').replace(
+      '        optimizer.step()\n',
+      '        optimizer.step()\n        if ii == 3:\n            break\n',
+    );
+    const [f] = await ranked(WORKERS, early, '/proj/pkg/train.py', { projectRoot: '/proj' });
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /its loop stops after 4 batches/);
+    // optuna's `if batch_idx * BATCHSIZE >= N_TRAIN_EXAMPLES: break`, with module constants: 10 batches used, an 11th loaded.
+    const constants = early
+      .replace('import torch\n', 'import torch\n\nBATCHSIZE = 64\nN_TRAIN = BATCHSIZE * 10\n')
+      .replace('if ii == 3:', 'if ii * BATCHSIZE >= N_TRAIN:');
+    assert.match((await ranked(WORKERS, constants, '/proj/pkg/train.py', { projectRoot: '/proj' }))[0]?.impact?.reasons[0] ?? '', /stops after 11 batches/);
+    for (const late of [
+      early.replace('if ii == 3:', 'if ii == 300:'),
+      early.replace('if ii == 3:', 'if ii == 3 or debug:'),
+      early.replace('if ii == 3:', 'if debug:\n            pass\n        if ii == limit:'),
+    ]) {
+      assert.equal((await ranked(WORKERS, late, '/proj/pkg/train.py', { projectRoot: '/proj' }))[0]?.severity, 'info', late);
+    }
+  });
+
+  it('a Subset of a few batches is a hint; a large one, or a batch size the caller chooses, is not', async () => {
+    const subset = (indices: string, batch = 'batch_size=8') =>
+      IMAGE_FOLDER.replace('DataLoader(train_data, batch_size=64,', `DataLoader(torch.utils.data.Subset(train_data, ${indices}), ${batch},`);
+    const [f] = await ranked(WORKERS, subset('range(64)'), '/proj/pkg/train.py', { projectRoot: '/proj' });
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /subset of 64 samples, 8 batches a pass/);
+    assert.equal((await ranked(WORKERS, subset('list(range(32, 96))'), '/proj/pkg/train.py'))[0]?.severity, 'hint');
+    assert.equal((await ranked(WORKERS, subset('range(5000)'), '/proj/pkg/train.py'))[0]?.severity, 'info');
+    // A parameter named as a module constant is the caller's value, not the constant's.
+    const param = `import torch
+from torchvision import datasets
+
+batch_size = 8
+
+
+def make(batch_size, device):
+    ds = datasets.ImageFolder("data")
+    loader = torch.utils.data.DataLoader(torch.utils.data.Subset(ds, range(64)), batch_size=batch_size)
+    for x, y in loader:
+        loss = model(x.to(device)).sum()
+        loss.backward()
+        opt.step()
+`;
+    assert.equal((await ranked(WORKERS, param, '/proj/pkg/train.py'))[0]?.severity, 'info');
+  });
+
+  it('a loader only peeked at through an iterator (a notebook showing a batch) is not flagged; one read in a loop is', async () => {
+    const peek = `import torch
+from torchvision import datasets
+
+test_data = datasets.ImageFolder("Cat_Dog_data/test")
+testloader = torch.utils.data.DataLoader(test_data, batch_size=32)
+data_iter = iter(testloader)
+images, labels = next(data_iter)
+show(images)
+`;
+    assert.deepEqual(await ranked(WORKERS, peek, '/proj/show.ipynb', { impact: 'all' }), []);
+    const looped = peek.replace('images, labels = next(data_iter)\n', 'for step in range(1000):\n    images, labels = next(data_iter)\n');
+    assert.equal((await ranked(WORKERS, looped, '/proj/show.ipynb', { impact: 'all' })).length, 1);
   });
 });

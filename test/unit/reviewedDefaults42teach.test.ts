@@ -18,6 +18,7 @@ async function ranked(ruleId: string, source: string, filePath: string, options:
 
 const SYNC = 'torch-sync-in-training-loop';
 const WORKERS = 'torch-dataloader-num-workers';
+const PIN = 'torch-dataloader-pin-memory';
 const NO_GRAD = 'torch-eval-without-no-grad';
 
 describe('teaching material: where it is', () => {
@@ -263,5 +264,70 @@ show(images)
     assert.deepEqual(await ranked(WORKERS, peek, '/proj/show.ipynb', { impact: 'all' }), []);
     const looped = peek.replace('images, labels = next(data_iter)\n', 'for step in range(1000):\n    images, labels = next(data_iter)\n');
     assert.equal((await ranked(WORKERS, looped, '/proj/show.ipynb', { impact: 'all' })).length, 1);
+  });
+});
+
+describe('torch-dataloader-pin-memory: copies too small, or too few, to matter', () => {
+  const OWN = '/proj/train_flowers.ipynb';
+  const LOADER = `import torch
+from torchvision import datasets, transforms
+
+train_data = datasets.ImageFolder("flowers/train", transform=transforms.Compose([transforms.RandomResizedCrop(224), transforms.ToTensor()]))
+train_loader = torch.utils.data.DataLoader(train_data, batch_size=64, num_workers=4, shuffle=True)
+device = torch.device("cuda")
+for epoch in range(30):
+    for data, target in train_loader:
+        data, target = data.to(device), target.to(device)
+        loss = criterion(model(data), target)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`;
+
+  it("a loader with workers and large batches stays shown in a project's own notebook", async () => {
+    const [f] = await ranked(PIN, LOADER, OWN);
+    assert.equal(f?.severity, 'info');
+  });
+
+  it('without worker processes the main process pins each batch itself: a hint, unless the copies overlap (non_blocking)', async () => {
+    for (const src of [
+      LOADER.replace('num_workers=4, ', ''),
+      LOADER.replace('num_workers=4', 'num_workers=num_workers').replace('import torch\n', 'import torch\n\nnum_workers = 0\n'),
+    ]) {
+      const [f] = await ranked(PIN, src, OWN);
+      assert.equal(f?.severity, 'hint', src);
+      assert.match(f!.impact!.reasons[0], /no worker processes, so the main process pins each batch itself/);
+    }
+    const overlapped = LOADER.replace('num_workers=4, ', '').replace('data.to(device)', 'data.to(device, non_blocking=True)');
+    assert.equal((await ranked(PIN, overlapped, OWN))[0]?.severity, 'info');
+  });
+
+  it('CIFAR-10 and SVHN batches of 32x32 images are a hint; resized to 224 they are not', async () => {
+    const cifar = LOADER.replace(
+      'datasets.ImageFolder("flowers/train", transform=transforms.Compose([transforms.RandomResizedCrop(224), transforms.ToTensor()]))',
+      'datasets.CIFAR10("data", train=True, transform=transforms.Compose([transforms.RandomCrop(32, padding=4), transforms.ToTensor()]))',
+    );
+    const [f] = await ranked(PIN, cifar, OWN);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /`CIFAR10` batches are of 32x32 images/);
+    const resized = cifar.replace('transforms.RandomCrop(32, padding=4)', 'transforms.Resize(224)');
+    assert.equal((await ranked(PIN, resized, OWN))[0]?.severity, 'info');
+  });
+
+  it('batches of 20 samples are a hint; of 64 they are not', async () => {
+    const [f] = await ranked(PIN, LOADER.replace('batch_size=64', 'batch_size=20'), OWN);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /batches of 20 samples/);
+  });
+
+  it('pays off only at scale: a hint in an example folder and a course notebook, with the reason', async () => {
+    const [example] = await ranked(PIN, LOADER, '/proj/examples/train.py', { projectRoot: '/proj' });
+    assert.equal(example?.severity, 'hint');
+    assert.match(example!.impact!.reasons[0], /pays off only at scale/);
+    const [course] = await ranked(PIN, LOADER, '/proj/transfer-learning/Transfer_Learning_Solution.ipynb', { projectRoot: '/proj' });
+    assert.equal(course?.severity, 'hint');
+    assert.match(course!.impact!.reasons[0], /exercise, solution or tutorial notebook.*pays off only at scale/);
+    const [own] = await ranked(PIN, LOADER, '/proj/train_flowers.ipynb', { projectRoot: '/proj' });
+    assert.equal(own?.severity, 'info');
   });
 });

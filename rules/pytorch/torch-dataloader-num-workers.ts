@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   DATALOADER_CALL_QUERY,
@@ -8,11 +8,14 @@ import {
   contains,
   enclosingDef,
   enclosingLoop,
+  fewBatchesPerPass,
   identifiersSpelledInFile,
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
   positionalArguments,
+  smallImageDataset,
+  teachingMaterial,
   trainingLoops,
   unwrapIterable,
 } from '../../server/analysis';
@@ -36,7 +39,9 @@ export default defineRule({
     instead:
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
       'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
-      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone.',
+      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone. Little loading ' +
+      'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), and MNIST, CIFAR or SVHN ' +
+      'with conversion-only transforms unless a training loop of the file reads them on a GPU.',
     example: {
       before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)\nfor x, y in loader:\n    ...',
       after:
@@ -59,7 +64,8 @@ export default defineRule({
     if (isTestFile(ctx.filePath) || isTestCode(call) || isOneBatchPeek(call, facts) || isNeverRead(call, facts)) return;
     // Only a dataset that reads or decodes per sample gains from workers: in-memory data gains little, and an
     // IterableDataset (an environment, a policy, a stream) repeats itself in every worker unless it shards.
-    const dataset = datasetInfo(dataLoaderArgument(call, 'dataset'), facts);
+    const datasetArg = dataLoaderArgument(call, 'dataset');
+    const dataset = datasetInfo(datasetArg, facts);
     // A dataset that puts samples on the GPU cannot run in forked workers (torch-dataset-to-device says so).
     if (dataset.kind !== 'io' || dataset.onDevice) return;
 
@@ -72,9 +78,11 @@ export default defineRule({
     // 20 such findings useful. The engine then ranks it by that loop, not by the one-time setup around the call.
     const line = trainingLineReading(call, facts);
     const option = line === null ? null : unusedWorkersOption(facts.text);
+    const lowImpact = smallData(call, datasetArg, line, ctx);
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       edits: edit ? [edit] : undefined,
+      lowImpact,
       ...(line === null
         ? {}
         : {
@@ -90,6 +98,32 @@ export default defineRule({
 });
 
 /**
+ * Why there is little loading to spread over workers, when the code shows it, as a clause for the hover: a pass of a
+ * few batches (a small `Subset`, a loop that breaks after a few) is over before workers repay their start-up; and
+ * torchvision's MNIST, CIFAR and SVHN hold their images decoded in memory, so with conversion-only transforms a batch
+ * takes little to prepare. A blind review judged 30 findings on such data not worth a change (course notebooks, a
+ * book's chapters, optuna's examples) and 20 worth it: GAN scripts training on a GPU, on every step of a loop of their
+ * own (PyTorch-GAN's implementations). So small data stays shown only there: read by a training loop of the file, in
+ * code that names an accelerator, outside teaching material.
+ */
+function smallData(call: Node, dataset: Node | null, line: number | null, ctx: RuleContext): string | undefined {
+  const facts = ctx.facts;
+  const few = fewBatchesPerPass(call, facts, dataset, dataLoaderArgument(call, 'batch_size'));
+  if (few) return `${few}: worker processes would cost about as much to start as they save`;
+  const small = smallImageDataset(dataset, facts);
+  // Resizing or augmenting each image is real per-sample work, which workers do take off the training loop.
+  if (!small?.conversionOnly) return undefined;
+  const held = `\`${small.name}\` holds its images decoded in memory and its transform only converts them: a batch takes little to prepare`;
+  if (!ACCELERATOR.test(facts.text)) return `${held}, and nothing in this file runs on a GPU (workers would take cores from the model)`;
+  if (line === null) return `${held}, and no training loop of this file is seen waiting for it`;
+  const teaching = teachingMaterial(ctx.filePath, { files: ctx.files });
+  return teaching ? `${held}; ${teaching}` : undefined;
+}
+
+/** Code that may run on an accelerator: CUDA, Apple's MPS, XLA/TPU, `torch.accelerator`. */
+const ACCELERATOR = /\bcuda\b|\bmps\b|\bxla\b|\btpu\b|\baccelerator\b/i;
+
+/**
  * `test_loader = DataLoader(...)` and the name is never read afterwards (or only measured with `len`, or peeked at
  * with `next(iter(test_loader))`): no more than one batch is loaded. A read counts when it comes after the
  * assignment, sits in a loop around it, or is in a function (which may run later, whatever its place in the file).
@@ -101,7 +135,7 @@ function isNeverRead(call: Node, facts: FileFacts): boolean {
   const loop = enclosingLoop(assignment);
   const home = enclosingDef(assignment);
   return identifiersSpelledInFile(facts, target.text).every((id) => {
-    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts)) return true;
+    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts)) return true;
     const readLater = id.startIndex > assignment.endIndex || (loop !== null && contains(loop, id));
     const inOtherFunction = enclosingDef(id) !== null && !enclosingDef(id)!.equals(home ?? id);
     return !readLater && !inOtherFunction;
@@ -119,6 +153,24 @@ function isPeek(id: Node, facts: FileFacts): boolean {
   if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
   const nextCall = iterCall.parent?.type === 'argument_list' ? iterCall.parent.parent : null;
   return nextCall?.type === 'call' && nextCall.childForFieldName('function')?.text === 'next' && facts.isBuiltin('next', nextCall);
+}
+
+/**
+ * `data_iter = iter(loader)`, then only `next(data_iter)` outside any loop (a notebook showing a batch): a batch or
+ * two, by hand.
+ */
+function isIteratorPeek(id: Node, facts: FileFacts): boolean {
+  const iterCall = id.parent?.type === 'argument_list' && id.parent.namedChildCount === 1 ? id.parent.parent : null;
+  if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
+  const assignment = iterCall.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(iterCall) ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier' || enclosingLoop(assignment!, true) !== null) return false;
+  return identifiersSpelledInFile(facts, name.text).every((use) => {
+    if (use.equals(name)) return true;
+    const nextCall = use.parent?.type === 'argument_list' && use.parent.namedChildCount === 1 ? use.parent.parent : null;
+    const isNext = nextCall?.type === 'call' && nextCall.childForFieldName('function')?.text === 'next' && facts.isBuiltin('next', nextCall);
+    return isNext && enclosingLoop(use, true) === null;
+  });
 }
 
 /** `next(iter(DataLoader(...)))`: one batch, to look at it. */

@@ -6,8 +6,10 @@ import {
   dataLoaderArgument,
   datasetInfo,
   FileFacts,
+  fewBatchesPerPass,
   findDescendants,
   identifiersSpelledInFile,
+  integerValueOf,
   isCudaDestination,
   isNestedScope,
   isJudgeableDataLoaderCall,
@@ -15,6 +17,7 @@ import {
   isTestFile,
   keywordArgument,
   loopsOverLoader,
+  smallImageDataset,
   transferDeviceTypes,
 } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
@@ -33,6 +36,8 @@ export default defineRule({
   confidence: 'medium',
   guide: 'pytorch-data-loading',
   requires: ['torch'],
+  // A pinned copy saves a little on each batch: over a long training run, not in an example, a course notebook or a book chapter.
+  paysOffAtScale: true,
   message: 'The batches of this `DataLoader` go to the GPU but are not pinned; pass `pin_memory=True` for faster host-to-GPU copies',
   docs: {
     why:
@@ -41,7 +46,9 @@ export default defineRule({
       'batch in page-locked memory, so `.to(device)` copies faster and can run asynchronously with ' +
       '`non_blocking=True`. Only loaders whose batches a loop visibly sends to a CUDA device or the current accelerator ' +
       '(in the same function, or where a builder of the file that returns the loader is called) are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise). ' +
-      'Small copies are left alone: in-memory tensor datasets, MNIST-sized images and `batch_size=1`.',
+      'Small copies are left alone: in-memory tensor datasets, MNIST-sized images and `batch_size=1`. Copies that gain ' +
+      'little rank low (a hint): CIFAR- and SVHN-sized images, batches of 32 samples or fewer, a pass of a few batches, and ' +
+      'a loader without worker processes, whose main process pins each batch itself.',
     instead: 'Pass `pin_memory=True` to the DataLoader (and `non_blocking=True` to the `.to(device)` calls on its batches).',
     example: {
       before: 'loader = DataLoader(ds, batch_size=64, num_workers=4)\nfor x, y in loader:\n    x = x.to("cuda")',
@@ -69,6 +76,7 @@ export default defineRule({
     const destination = batchDestination(call, facts);
     if (destination === 'none') return;
     const fixable = destination === 'cuda';
+    const lowImpact = smallCopies(call, dataset, facts) ?? undefined;
 
     const value = dataLoaderArgument(call, 'pin_memory');
     if (value) {
@@ -77,11 +85,12 @@ export default defineRule({
         node: keywordArgument(call, 'pin_memory') ?? value,
         message: '`pin_memory=False` on a loader whose batches go to the GPU: pinned batches copy to the GPU faster',
         edits: fixable ? [replaceNode(value, 'True')] : undefined,
+        lowImpact,
       });
       return;
     }
     const edit = fixable ? appendArgument(ctx.text, call, 'pin_memory=True') : null;
-    ctx.report({ node: call.childForFieldName('function') ?? call, edits: edit ? [edit] : undefined });
+    ctx.report({ node: call.childForFieldName('function') ?? call, edits: edit ? [edit] : undefined, lowImpact });
   },
 });
 
@@ -110,6 +119,40 @@ function isReturned(loader: Node, def: Node): boolean {
   if (name?.type !== 'identifier') return false;
   return findDescendants(def, (n) => n.type === 'return_statement', isNestedScope).some(
     (r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name.text,
+  );
+}
+
+/** Batches of at most this many samples copy in about a millisecond, pinned or not, unless each sample is large. */
+const SMALL_BATCH = 32;
+
+/**
+ * Why pinning this loader's batches saves little, as a clause for the hover, or null. A blind review judged all 16 such
+ * findings of a review set not worth a change: 32x32 CIFAR and SVHN batches, loaders without workers, batches of 20.
+ * - torchvision's CIFAR and SVHN images (32x32, transforms that keep them so): a batch is a few megabytes at most.
+ * - A pass of a few batches (a small `Subset`, a loop that breaks early).
+ * - No worker processes (`num_workers` absent or 0): the main process pins each batch itself, a host copy about as long
+ *   as the one pinning saves, unless the loop overlaps the copy with `non_blocking=True`.
+ * - A literal batch of at most SMALL_BATCH samples.
+ */
+function smallCopies(call: Node, dataset: Node | null, facts: FileFacts): string | null {
+  const small = smallImageDataset(dataset, facts);
+  if (small?.staysSmall) return `\`${small.name}\` batches are of 32x32 images, a few megabytes at most: they copy in microseconds, pinned or not`;
+  const batchSize = dataLoaderArgument(call, 'batch_size');
+  const few = fewBatchesPerPass(call, facts, dataset, batchSize);
+  if (few) return `${few}: pinning saves a little on each copy, too few copies to matter`;
+  const workers = dataLoaderArgument(call, 'num_workers');
+  if ((workers === null || integerValueOf(workers, facts) === 0) && !overlapsCopies(call, facts)) {
+    return 'the loader has no worker processes, so the main process pins each batch itself: a host copy about as long as the one it saves (set `num_workers` first)';
+  }
+  const samples = batchSize ? integerValueOf(batchSize, facts) : null;
+  if (samples !== null && samples <= SMALL_BATCH) return `batches of ${samples} samples copy in about a millisecond, pinned or not`;
+  return null;
+}
+
+/** A loop over the loader copies its batches with `non_blocking=True`: pinning lets those copies overlap the computation. */
+function overlapsCopies(loader: Node, facts: FileFacts): boolean {
+  return [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)].some((loop) =>
+    batchTransfers(loop, facts).some((transfer) => /\bnon_blocking\s*=\s*True\b/.test(transfer.text)),
   );
 }
 

@@ -156,14 +156,18 @@ export function markedRootOf(dir: string, files: FileProbe, now = Date.now()): s
  * project marker, else `givenRoot` (the path the CLI was given) when it holds the file; without either, the whole path.
  * A folder named `examples` or `tests` above the project (a checkout kept in ~/examples/) says nothing about the file.
  */
-function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, givenRoot?: string): { folders: string[]; rooted: boolean } {
+function foldersInProject(
+  filePath: string,
+  files: FileProbe = NO_FILE_SYSTEM,
+  givenRoot?: string,
+): { folders: string[]; rooted: boolean; root: string | null } {
   const dir = path.dirname(filePath);
   const inside = (root: string | null | undefined): root is string =>
     !!root && (dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
   const marked = markedRootOf(dir, files);
   const root = inside(marked) ? marked : inside(givenRoot) ? givenRoot : null;
   const below = root ? path.relative(root, dir) : dir;
-  return { folders: below.split(/[\\/]/).filter((d) => d !== ''), rooted: root !== null };
+  return { folders: below.split(/[\\/]/).filter((d) => d !== ''), rooted: root !== null, root };
 }
 
 /**
@@ -211,6 +215,50 @@ export function isVendoredCopy(filePath: string | undefined, project: ProjectPla
   const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
   const own = folders[0] === 'src' ? 2 : 1;
   return rooted && folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()));
+}
+
+/** Folders of a book's chapters or a course's lessons: `ch13`, `chapter_3`, `Chapter 3 - CNNs`, `lesson-2`, `week1`. */
+const CHAPTER_FOLDER = /^(?:ch|chap|chapter|lesson|lecture|week)[-_ ]?\d+(?:$|[-_ .])/i;
+/** Folders of a course's exercises and their solutions. */
+const EXERCISE_FOLDERS = new Set(['exercise', 'exercises', 'solution', 'solutions', 'lessons', 'lectures']);
+/** Words that make a notebook an exercise, its solution or a tutorial when they open or close its name. */
+const TEACHING_NOTEBOOK_WORDS = new Set(['exercise', 'exercises', 'solution', 'solutions', 'tutorial', 'tutorials']);
+/** Words in a project's own folder name that make the project a collection of examples, a book or a course. */
+const TEACHING_PROJECT_WORDS = new Set(['example', 'examples', 'tutorial', 'tutorials', 'book', 'course', 'courses', 'lessons', 'lectures']);
+
+/**
+ * Why the file is teaching material, as the start of a hover reason, or null: a book's chapter or a course's lesson
+ * folder (python-machine-learning-book's `ch13/`), an exercises or solutions folder, a notebook named as an exercise,
+ * its solution or a tutorial (deep-learning-v2-pytorch's `cifar10_cnn_exercise.ipynb`, `Part 5 - Inference and
+ * Validation (Solution).ipynb`), a project whose own folder says it collects examples or is a book or a course
+ * (`optuna-examples`, `python-machine-learning-book-3rd-edition`), or a legacy folder kept beside the project
+ * (pytorch-sentiment-analysis' `legacy/` tutorials). Such code runs over demo data a few times and is read more than
+ * run. A project's own analysis notebooks carry none of these names.
+ */
+export function teachingMaterial(filePath: string | undefined, project: ProjectPlace = {}): string | null {
+  if (!filePath) return null;
+  const { folders, rooted, root } = foldersInProject(filePath, project.files, project.givenRoot);
+  // Without a known top folder only the nearest folders say something about the file (as for example folders).
+  const near = rooted ? folders : folders.slice(-3);
+  const legacy = near.find((d) => d.toLowerCase() === 'legacy');
+  if (legacy) return `in a legacy folder (\`${legacy}/\`): old code kept for reference, rarely run`;
+  const chapter = near.find((d) => CHAPTER_FOLDER.test(d) || EXERCISE_FOLDERS.has(d.toLowerCase()));
+  if (chapter) return `in teaching material (\`${chapter}/\`): it runs over demo data, a few times`;
+  const base = path.basename(filePath);
+  if (base.toLowerCase().endsWith('.ipynb')) {
+    const words = base
+      .slice(0, -'.ipynb'.length)
+      .split(/[\s_\-()]+/)
+      .filter((w) => w !== '');
+    const ends = [words[0], words[words.length - 1]].map((w) => (w ?? '').toLowerCase());
+    if (ends.some((w) => TEACHING_NOTEBOOK_WORDS.has(w)))
+      return `in an exercise, solution or tutorial notebook (\`${base}\`): it runs over demo data, a few times`;
+  }
+  const project_ = root ? path.basename(root) : '';
+  if (project_.split(/[-_. ]+/).some((w) => TEACHING_PROJECT_WORDS.has(w.toLowerCase()))) {
+    return `in a collection of examples, a book or a course (\`${project_}\`): it runs over demo data, a few times`;
+  }
+  return null;
 }
 
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
@@ -262,6 +310,9 @@ export function impactOf(
     // In a library's examples, docs or tutorials the frame or array is demo data, loaded once, and the example is read
     // more than run (geopandas' gallery, mlxtend's user guide). A notebook of the project's own analyses stays high.
     if (packageDemo || inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [DEMO_DATA] };
+    // So in a book's chapter or a course's exercise: python-machine-learning-book's 3-row frame teaching `apply`.
+    const teaching = teachingMaterial(filePath, project);
+    if (teaching) return { level: 'low', reasons: [teaching] };
     return { level: 'high', reasons: ['works over a whole DataFrame or array'] };
   }
   if (overSmallLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
@@ -275,6 +326,11 @@ export function impactOf(
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
   if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  // So in teaching material, a project's own notebooks aside: a blind review judged every such finding in a book's
+  // chapters, a course's exercise notebooks or legacy tutorials (12 syncs, 13 pinned loaders) not worth a change, while
+  // the same notebooks' findings whose advice holds at any scale (evaluation without no_grad) were worth it.
+  const teaching = onlyAtScale ? teachingMaterial(filePath, project) : null;
+  if (teaching) return { level: 'low', reasons: [`${teaching}, and this advice pays off only at scale`] };
   // So with a command-line module: its loops format what one command prints (optuna's cli.py building table rows).
   if (onlyAtScale && isCommandModule(filePath)) return { level: 'low', reasons: [COMMAND_AT_SCALE] };
   const cold = coldReasons(node, facts, example, notebookData);

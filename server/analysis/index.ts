@@ -23,7 +23,7 @@ export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeEl
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';
-export { isRequestHandler, repeatedUses } from './impact';
+export { isRequestHandler, repeatedUses, teachingMaterial } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
@@ -117,9 +117,9 @@ export {
   withEnclosingParentheses,
 } from './scopes';
 export { autotuneName, DATASET_METHODS, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
-export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
+export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
-export type { DatasetInfo, DatasetKind } from './torchDatasets';
+export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDatasets';
 export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { pythonContainer, tensorPlacement } from './torchTensors';

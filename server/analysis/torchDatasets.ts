@@ -10,6 +10,11 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { classIndex, type ClassInfo } from './classIndex';
 import { DEVICE_TEXT, indexesFileDataset, IO_TEXT, sampleCodeOf } from './datasetSamples';
+import { keywordValue, positionalArguments } from './callArgs';
+import { SMALL_LOOP } from './loopInfo';
+import { loopsOverLoader } from './torchDevice';
+import { bindingOf, occurrences, scopeOf } from './names';
+import { parameterNames } from './scopes';
 import { valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
 
@@ -41,7 +46,7 @@ const IO_DATASET_PREFIXES = ['torchvision.datasets.'];
 const WRAPPERS = new Set(['torch.utils.data.Subset', 'torch.utils.data.dataset.Subset', 'torch.utils.data.random_split']);
 
 /** torchvision datasets of 28x28 single-channel images: pinning their batches saves microseconds. */
-const TINY_SAMPLE_DATASETS = /^torchvision\.datasets\.(?:MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST)$/;
+const TINY_SAMPLE_DATASETS = /^torchvision\.datasets\.(?:mnist\.)?(?:MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST)$/;
 
 const ITERABLE_BASES = /(?:^|\.)IterableDataset$/;
 
@@ -125,4 +130,273 @@ function sampleCode(lineage: ClassInfo[]): Node[] {
 
 function isMethodNamed(def: Node, name: string): boolean {
   return def.childForFieldName('name')?.text === name;
+}
+
+/**
+ * torchvision datasets that hold every image decoded in memory, as one array, and hand out 28x28 digits or 32x32
+ * photos (`torchvision.datasets.MNIST`, or `torchvision.datasets.mnist.FashionMNIST` imported from its module).
+ */
+const SMALL_IMAGE_DATASETS = /^torchvision\.datasets\.(?:(?:mnist|cifar|svhn)\.)?(MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|CIFAR10|CIFAR100|SVHN)$/;
+/** Transforms that only convert or normalise an image: no per-image resampling or augmentation. */
+const CONVERSIONS = new Set(['ToTensor', 'PILToTensor', 'ToImage', 'ToImageTensor', 'ToDtype', 'ConvertImageDtype', 'ToPureTensor', 'Normalize', 'Grayscale']);
+/** Transforms that keep a small image small (flips, crops to its own size, colour changes): its batches stay small. */
+const SIZE_KEEPING = new Set([
+  ...CONVERSIONS,
+  'RandomHorizontalFlip',
+  'RandomVerticalFlip',
+  'RandomCrop',
+  'RandomRotation',
+  'RandomAffine',
+  'ColorJitter',
+  'RandomGrayscale',
+  'RandomErasing',
+  'AutoAugment',
+  'RandAugment',
+  'TrivialAugmentWide',
+  'AugMix',
+]);
+const SUBSET = /^torch\.utils\.data(?:\.dataset)?\.Subset$/;
+
+/** A torchvision dataset of small images held in memory (SMALL_IMAGE_DATASETS), as a DataLoader reads it. */
+export interface SmallImageDataset {
+  /** The class, as torchvision names it: `FashionMNIST`. */
+  name: string;
+  /** Its transform only converts and normalises each image (or there is none): a sample takes microseconds. */
+  conversionOnly: boolean;
+  /** Its transform keeps each image its small size: a batch is a few megabytes at most. */
+  staysSmall: boolean;
+}
+
+/**
+ * The torchvision dataset of small in-memory images the DataLoader's dataset argument is built from, through names
+ * bound once, `Subset` and `random_split(...)[i]`; null for any other dataset or one the code does not show.
+ */
+export function smallImageDataset(dataset: Node | null | undefined, facts: FileFacts): SmallImageDataset | null {
+  const call = dataset ? libraryDatasetCall(dataset, facts, 0) : null;
+  const found = call ? SMALL_IMAGE_DATASETS.exec(facts.calleeName(call) ?? '') : null;
+  if (!call || !found) return null;
+  const transform = keywordValue(call, 'transform');
+  const steps = transform ? transformSteps(transform, facts) : [];
+  return {
+    name: found[1],
+    conversionOnly: steps !== null && steps.every((step) => CONVERSIONS.has(step)),
+    staysSmall: steps !== null && steps.every((step) => SIZE_KEEPING.has(step)),
+  };
+}
+
+/** The dataset constructor call under names bound once and dataset wrappers, or null. */
+function libraryDatasetCall(expr: Node, facts: FileFacts, depth: number): Node | null {
+  if (depth > 4) return null;
+  if (expr.type === 'identifier') {
+    const bound = boundOnce(expr, facts);
+    return bound ? libraryDatasetCall(bound, facts, depth + 1) : null;
+  }
+  if (expr.type === 'subscript') {
+    const value = expr.childForFieldName('value');
+    return value ? libraryDatasetCall(value, facts, depth + 1) : null;
+  }
+  if (expr.type !== 'call') return null;
+  if (WRAPPERS.has(facts.calleeName(expr) ?? '')) {
+    const first = positionalArguments(expr)[0];
+    return first ? libraryDatasetCall(first, facts, depth + 1) : null;
+  }
+  return expr;
+}
+
+/** The one value a name is bound to in its scope or, for a name its functions only read (`BATCHSIZE`), at module level. */
+function boundOnce(id: Node, facts: FileFacts): Node | null {
+  const local = valuesAssignedTo(id.text, id, facts);
+  if (local.length > 0) return local.length === 1 ? local[0] : null;
+  for (let scope = scopeOf(id); scope.type === 'function_definition' || scope.type === 'lambda'; scope = scopeOf(scope)) {
+    if (parameterNames(scope).includes(id.text) || occurrences(scope, id.text).some((o) => bindingOf(o) !== null)) return null;
+  }
+  const global = valuesAssignedTo(id.text, facts.root, facts);
+  return global.length === 1 ? global[0] : null;
+}
+
+/** The class names of a transform's steps (`Compose([ToTensor(), Normalize(...)])` gives both), or null when not all are known. */
+function transformSteps(transform: Node, facts: FileFacts, depth = 0): string[] | null {
+  if (depth > 3) return null;
+  if (transform.type === 'identifier') {
+    const bound = boundOnce(transform, facts);
+    return bound ? transformSteps(bound, facts, depth + 1) : null;
+  }
+  if (transform.type !== 'call') return null;
+  const name = calleeClass(transform, facts);
+  if (name !== 'Compose') return [name];
+  const list = positionalArguments(transform)[0];
+  if (list?.type !== 'list' && list?.type !== 'tuple') return null;
+  const steps: string[] = [];
+  for (const step of list.namedChildren) {
+    if (!step || step.type === 'comment') continue;
+    if (step.type !== 'call') return null;
+    steps.push(calleeClass(step, facts));
+  }
+  return steps;
+}
+
+/** The last segment of a call's callee: `transforms.ToTensor()` gives `ToTensor`. */
+function calleeClass(call: Node, facts: FileFacts): string {
+  const name = facts.calleeName(call) ?? call.childForFieldName('function')?.text ?? '';
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+/**
+ * Why each pass over this DataLoader reads a few batches (at most SMALL_LOOP), as a clause for the hover, or null:
+ * its dataset is a `Subset` of a few literal indices (`Subset(ds, range(640))` at `batch_size=64`), or every loop of
+ * this file over it breaks once its `enumerate` index reaches a small constant (`if i == 3: break`,
+ * `if batch_idx * BATCHSIZE >= N_VALID_EXAMPLES: break`). Such a pass is over before loader workers repay their start.
+ */
+export function fewBatchesPerPass(call: Node, facts: FileFacts, dataset: Node | null, batchSize: Node | null): string | null {
+  // DataLoader's default batch_size is 1.
+  const size = batchSize ? integerValueOf(batchSize, facts) : 1;
+  const subset = dataset ? subsetSize(dataset, facts, 0) : null;
+  if (subset !== null && size !== null && size > 0 && Math.ceil(subset / size) <= SMALL_LOOP) {
+    return `it reads a subset of ${subset} samples, ${Math.ceil(subset / size)} batches a pass`;
+  }
+  const loops = loopsOverLoader(call, facts);
+  if (loops.length === 0) return null;
+  const stops = loops.map((loop) => batchesBeforeBreak(loop, facts));
+  if (stops.some((n) => n === null || n > SMALL_LOOP)) return null;
+  return `its loop stops after ${Math.max(...(stops as number[]))} batches`;
+}
+
+/** The number of samples of `Subset(ds, range(n))`, `Subset(ds, list(range(a, b)))` or `Subset(ds, idx[:n])`, when known. */
+function subsetSize(expr: Node, facts: FileFacts, depth: number): number | null {
+  if (depth > 3) return null;
+  if (expr.type === 'identifier') {
+    const bound = boundOnce(expr, facts);
+    return bound ? subsetSize(bound, facts, depth + 1) : null;
+  }
+  if (expr.type !== 'call' || !SUBSET.test(facts.calleeName(expr) ?? '')) return null;
+  const indices = positionalArguments(expr)[1] ?? keywordValue(expr, 'indices');
+  return indices ? indexCount(indices, facts) : null;
+}
+
+function indexCount(indices: Node, facts: FileFacts): number | null {
+  if (indices.type === 'call') {
+    const fn = indices.childForFieldName('function')?.text;
+    const args = positionalArguments(indices);
+    if (fn === 'list' && args.length === 1 && facts.isBuiltin('list', indices)) return indexCount(args[0], facts);
+    if (fn !== 'range' || !facts.isBuiltin('range', indices) || args.length < 1 || args.length > 2) return null;
+    const bounds = args.map((a) => integerValueOf(a, facts));
+    if (bounds[0] === null || (args.length === 2 && bounds[1] === null)) return null;
+    return args.length === 1 ? bounds[0] : Math.max(0, bounds[1]! - bounds[0]);
+  }
+  // `indices[:n]`: at most n.
+  if (indices.type === 'subscript') {
+    const slice = indices.childForFieldName('subscript');
+    if (slice?.type !== 'slice' || slice.namedChildCount !== 1 || !slice.text.trim().startsWith(':')) return null;
+    return integerValueOf(slice.namedChild(0)!, facts);
+  }
+  return null;
+}
+
+/**
+ * The most batches a loop over a loader reads before a `break` stops it: a statement of its body `if i == k: break`
+ * or `if i * size >= n: break` on its `enumerate` index, counted from the enumerate start; null when no such break is seen.
+ */
+function batchesBeforeBreak(loop: Node, facts: FileFacts): number | null {
+  const right = loop.childForFieldName('right');
+  const left = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  if (!right || !left || !body) return null;
+  const enumerateCall = enumerateOf(right, facts);
+  const index = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChild(0) : null;
+  if (!enumerateCall || index?.type !== 'identifier') return null;
+  const startArg = positionalArguments(enumerateCall)[1] ?? keywordValue(enumerateCall, 'start');
+  const start = startArg ? integerValueOf(startArg, facts) : 0;
+  if (start === null) return null;
+  let fewest: number | null = null;
+  for (const statement of body.namedChildren) {
+    if (statement?.type !== 'if_statement' || !breaksAtOnce(statement)) continue;
+    const first = firstIndexThatBreaks(statement.childForFieldName('condition'), index.text, facts);
+    // Batches start..first-1 are read in full; the one at `first` is fetched before the check: count it.
+    if (first !== null) fewest = Math.min(fewest ?? Infinity, Math.max(1, first - start + 1));
+  }
+  return fewest;
+}
+
+/** The `enumerate(...)` call of a loop's iterable, through `tqdm(...)` and the like, or null. */
+function enumerateOf(expr: Node, facts: FileFacts): Node | null {
+  let n: Node | null = expr;
+  for (let depth = 0; n?.type === 'call' && depth < 4; depth++) {
+    if (n.childForFieldName('function')?.text === 'enumerate' && facts.isBuiltin('enumerate', n)) return n;
+    n = positionalArguments(n)[0] ?? null;
+  }
+  return null;
+}
+
+/** `if ...: break` with no elif or else: the break is the whole consequence. */
+function breaksAtOnce(statement: Node): boolean {
+  const parts = statement.childForFieldName('consequence')?.namedChildren.filter((c) => c?.type !== 'comment') ?? [];
+  return parts.length === 1 && parts[0]?.type === 'break_statement' && statement.childForFieldName('alternative') === null;
+}
+
+/**
+ * The first index for which `index OP k` (or `index * size OP k`) holds, for `==`, `>=` and `>`, written either way
+ * round; null for any other condition.
+ */
+function firstIndexThatBreaks(condition: Node | null, index: string, facts: FileFacts): number | null {
+  if (condition?.type !== 'comparison_operator' || condition.namedChildCount !== 2) return null;
+  const operator = condition.children.find((c) => c !== null && !c.isNamed)?.text ?? '';
+  let side = condition.namedChild(0)!;
+  let bound = condition.namedChild(1)!;
+  let op = operator;
+  if (!mentions(side, index)) {
+    [side, bound] = [bound, side];
+    op = ({ '==': '==', '<=': '>=', '<': '>' } as Record<string, string>)[operator] ?? '';
+  }
+  const limit = integerValueOf(bound, facts);
+  const step = indexStep(side, index, facts);
+  if (limit === null || step === null || step <= 0 || limit < 0) return null;
+  if (op === '==') return limit % step === 0 ? limit / step : null;
+  if (op === '>=') return Math.ceil(limit / step);
+  if (op === '>') return Math.floor(limit / step) + 1;
+  return null;
+}
+
+function mentions(expr: Node, name: string): boolean {
+  return expr.type === 'identifier' ? expr.text === name : expr.namedChildren.some((c) => c !== null && mentions(c, name));
+}
+
+/** `i` gives 1; `i * size` or `size * i`, with a size the code spells as a constant, gives that size. */
+function indexStep(expr: Node, index: string, facts: FileFacts): number | null {
+  if (expr.type === 'identifier') return expr.text === index ? 1 : null;
+  if (expr.type !== 'binary_operator' || expr.childForFieldName('operator')?.text !== '*') return null;
+  const left = expr.childForFieldName('left')!;
+  const right = expr.childForFieldName('right')!;
+  if (left.type === 'identifier' && left.text === index) return integerValueOf(right, facts);
+  if (right.type === 'identifier' && right.text === index) return integerValueOf(left, facts);
+  return null;
+}
+
+/** An integer the code spells with literals and names bound once to them (`BATCHSIZE * 30`), or null. */
+export function integerValueOf(expr: Node, facts: FileFacts, depth = 0): number | null {
+  if (depth > 4) return null;
+  if (expr.type === 'integer') {
+    const value = Number(expr.text.replace(/_/g, ''));
+    return Number.isSafeInteger(value) ? value : null;
+  }
+  if (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) return integerValueOf(expr.namedChild(0)!, facts, depth + 1);
+  if (expr.type === 'identifier') {
+    const bound = boundOnce(expr, facts);
+    return bound ? integerValueOf(bound, facts, depth + 1) : null;
+  }
+  if (expr.type !== 'binary_operator') return null;
+  const left = integerValueOf(expr.childForFieldName('left')!, facts, depth + 1);
+  const right = left === null ? null : integerValueOf(expr.childForFieldName('right')!, facts, depth + 1);
+  if (left === null || right === null) return null;
+  switch (expr.childForFieldName('operator')?.text) {
+    case '+':
+      return left + right;
+    case '-':
+      return left - right;
+    case '*':
+      return left * right;
+    case '//':
+      return right === 0 ? null : Math.floor(left / right);
+    default:
+      return null;
+  }
 }

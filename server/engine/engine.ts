@@ -669,8 +669,9 @@ export class Engine {
     // The rule's own reason the code repeats (a sync per row of a batch) ranks it high where the place is not low already.
     if (raw.hotReason && placed.level === 'normal') return { level: 'high', reasons: [raw.hotReason, ...placed.reasons] };
     // ...and where it is low only for being one-time setup, when the rule says the cost is paid elsewhere, every step.
+    // The rule's own reason the cost stays small (a loop that stops after a few batches) outranks its reason the code repeats.
     if (raw.hotReason && raw.hotDespiteSetup && placed.level === 'low' && placed.reasons.every((r) => ONCE_AT_SETUP.has(r))) {
-      return { level: 'high', reasons: [raw.hotReason] };
+      return raw.lowImpact ? { level: 'low', reasons: [raw.lowImpact] } : { level: 'high', reasons: [raw.hotReason] };
     }
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };

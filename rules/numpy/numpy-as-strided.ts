@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { enclosingDef, enclosingJit, keywordArgument, underVersionGuard, type FileFacts } from '../../server/analysis';
+import { below, declaredFloor, enclosingDef, enclosingJit, keywordArgument, underVersionGuard, type FileFacts } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -70,8 +70,24 @@ export default defineRule({
     // passes the caller's choice through.
     // So does a view copied as soon as it is made (`out[k:] = as_strided(...)`, `np.array(as_strided(...))`): nothing
     // keeps it to write through (gluonts' seq2seq transform, which a blind review judged noise).
+    // So does a view whose next statement sets its writability (`out.setflags(write=mutable)`, empyrical's rolling window,
+    // read-only unless the caller asks): the author decided, as with `writeable=`.
     const readOnly =
-      (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') || copiedAtOnce(call, ctx.facts) || copiedNext(call, ctx.facts);
+      (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') ||
+      copiedAtOnce(call, ctx.facts) ||
+      copiedNext(call, ctx.facts) ||
+      flagsSetNext(call);
+    // A project that supports NumPy before 1.20 (empyrical's `numpy>=1.9.2`) has no `sliding_window_view` to switch to:
+    // only the bounds warning is left, a hint.
+    const floor = declaredFloor('numpy', ctx.filePath, ctx.files);
+    if (floor && below(floor, SLIDING_WINDOW_SINCE)) {
+      ctx.report({
+        node: call.childForFieldName('function') ?? call,
+        severity: 'hint',
+        message: `\`as_strided\` trusts the given shape and strides without bounds checks; \`sliding_window_view\` needs NumPy 1.20, and this project supports NumPy ${floor.join('.')}`,
+      });
+      return;
+    }
     // A view returned to callers may be written through on purpose (stumpy fills a mask in place through its rolling
     // window): whether `writeable=False` fits depends on code out of view, so the finding is a hint that says so.
     if (!readOnly && returnedAtOnce(call)) {
@@ -138,6 +154,19 @@ function copiedNext(call: Node, facts: FileFacts): boolean {
   if (right.childForFieldName('function')?.text === `${name.text}.copy`) return true;
   const first = right.childForFieldName('arguments')?.namedChildren[0];
   return first?.text === name.text && COPYING_CALLS.has(facts.calleeName(right) ?? '') && keywordArgument(right, 'copy') === null;
+}
+
+/** The first NumPy with `numpy.lib.stride_tricks.sliding_window_view`. */
+const SLIDING_WINDOW_SINCE = [1, 20] as const;
+
+/** `out = as_strided(...)` followed at once by `out.setflags(...)` or `out.flags.writeable = ...`. */
+function flagsSetNext(call: Node): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (name?.type !== 'identifier') return false;
+  const next = assignment!.parent?.nextNamedSibling?.firstNamedChild;
+  if (next?.type === 'call') return next.childForFieldName('function')?.text === `${name.text}.setflags`;
+  return next?.type === 'assignment' && next.childForFieldName('left')?.text === `${name.text}.flags.writeable`;
 }
 
 /** Copies that take the view's values and keep nothing of it. */

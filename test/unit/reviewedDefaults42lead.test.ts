@@ -1,0 +1,69 @@
+// Round 42: findings a blind review of review10 judged wrong, each with the near miss that keeps its rank.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NODE_FILES } from '../../server/project/fileProbe';
+import { getEngine } from '../helpers/engine';
+
+/** A throwaway git checkout holding `files`; returns its top folder. */
+function repository(files: Record<string, string>): string {
+  const top = mkdtempSync(path.join(tmpdir(), 'perflens-r42-'));
+  mkdirSync(path.join(top, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+    writeFileSync(path.join(top, rel), text);
+  }
+  return top;
+}
+
+/** One rule's findings on `source` saved as `rel` in a checkout with `project` files, as the default output ranks them. */
+async function ranked(ruleId: string, source: string, project: Record<string, string>, rel = 'pkg/utils.py') {
+  const top = repository({ ...project, [rel]: source });
+  const engine = await getEngine();
+  const before = engine.files;
+  engine.files = NODE_FILES;
+  try {
+    return engine.lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto' }).findings.filter((f) => f.ruleId === ruleId);
+  } finally {
+    engine.files = before;
+    rmSync(top, { recursive: true, force: true });
+  }
+}
+
+describe('numpy-as-strided: what the author already decided, and what the supported NumPy has', () => {
+  // empyrical's rolling_window: the view's writability is set on the next line, read-only unless the caller asks.
+  const ROLLING = `import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+def rolling_window(array, length, mutable=False):
+    new_shape = (array.shape[0] - length + 1, length) + array.shape[1:]
+    new_strides = (array.strides[0],) + array.strides
+    out = as_strided(array, new_shape, new_strides)
+    out.setflags(write=mutable)
+    return out
+`;
+  const WRITABLE = ROLLING.replace('    out.setflags(write=mutable)\n', '');
+  const NEW_NUMPY = { 'setup.py': 'from setuptools import setup\nsetup(name="x", install_requires=["numpy>=1.21"])\n' };
+  const OLD_NUMPY = { 'setup.py': 'from setuptools import setup\nsetup(name="x", install_requires=["numpy>=1.9.2"])\n' };
+
+  it('a view whose writability the next statement sets is a hint', async () => {
+    const [f] = await ranked('numpy-as-strided', ROLLING, NEW_NUMPY);
+    assert.equal(f?.severity, 'hint');
+  });
+
+  it('near miss: a writable view returned as is stays a warning', async () => {
+    const findings = await ranked('numpy-as-strided', WRITABLE, NEW_NUMPY);
+    assert.ok(
+      findings.some((f) => f.severity === 'warning'),
+      JSON.stringify(findings),
+    );
+  });
+
+  it('a project that supports NumPy before 1.20 gets a hint that says sliding_window_view is out of reach', async () => {
+    const [f] = await ranked('numpy-as-strided', WRITABLE, OLD_NUMPY);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f.message, /needs NumPy 1\.20, and this project supports NumPy 1\.9/);
+  });
+});

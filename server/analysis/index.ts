@@ -115,7 +115,20 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
-export { autotuneName, DATASET_METHODS, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
+export {
+  autotuneName,
+  DATASET_METHODS,
+  isDatasetParameter,
+  isDisplayCall,
+  isInMemoryPipeline,
+  isInMemorySlicing,
+  isLiteralDataset,
+  loopOnlyDisplays,
+  mapFunctionWork,
+  onlyDisplayedAfter,
+  tfDataPipeline,
+} from './tfData';
+export type { MapWork } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind } from './torchDatasets';

@@ -1,0 +1,89 @@
+// Round 42, p-tfsync: what the blind review of /work/review10 judged in tf-data-missing-prefetch, tf-data-element-loop and
+// torch-sync-in-training-loop. Prefetch was noise over arrays already in memory with light maps and on loops that only
+// print elements; the element loop was wrong on lists filled for a printout; the sync rule was wrong under a guard lost in a
+// parse error and on CPU-only devices, and noise where the step stalls once whatever becomes of the reported sync.
+import * as assert from 'node:assert/strict';
+import type { FileFacts } from '../../server/analysis/facts';
+import type { Node } from '../../server/syntax/parser';
+import { mapFunctionWork } from '../../server/analysis/tfData';
+import { findDescendants } from '../../server/analysis/scopes';
+import { getEngine } from '../helpers/engine';
+import { factsOf, releaseFactTrees } from '../helpers/probe';
+
+async function found(rule: string, source: string): Promise<string[]> {
+  const engine = await getEngine();
+  const { findings } = engine.lintText(source, { select: [rule], filePath: '/proj/pkg/train.py', impact: 'all' });
+  return findings.filter((f) => f.ruleId === rule).map((f) => `${f.severity} ${f.message}`);
+}
+
+/** The function given to the first `.map(...)` of the file. */
+function mappedFunction(facts: FileFacts): { fn: Node; call: Node } {
+  const call = findDescendants(facts.root, (n) => n.type === 'call' && /\.map$/.test(n.childForFieldName('function')?.text ?? ''))[0];
+  assert.ok(call, 'no .map call');
+  const fn = call.childForFieldName('arguments')!.namedChildren.find((c) => c !== null && c.type !== 'comment')!;
+  return { fn, call };
+}
+
+describe('mapFunctionWork: what a mapped function does per element', () => {
+  after(() => releaseFactTrees());
+
+  const work = async (defs: string, fn: string) => {
+    const facts = await factsOf(`import tensorflow as tf\n\n${defs}\n\nds = tf.data.Dataset.from_tensor_slices(x).map(${fn})\n`);
+    const { fn: node, call } = mappedFunction(facts);
+    return mapFunctionWork(node, call, facts);
+  };
+
+  it('is light for arithmetic, slicing and non-decoding TensorFlow ops', async () => {
+    assert.equal(await work('', 'lambda x, y: (x * 2 - 1.0, y)'), 'light');
+    assert.equal(await work('def split(chunk):\n    return chunk[:-1], chunk[1:]\n', 'split'), 'light');
+    assert.equal(await work('', 'lambda x: tf.cast(tf.reshape(x, [-1]), tf.float32)'), 'light');
+    assert.equal(await work('', 'tf.transpose'), 'light');
+  });
+
+  it('is python for tf.py_function and tf.numpy_function wrappers, directly or in a helper', async () => {
+    const encode = 'def encode(t, label):\n    return tokenizer.encode(t.numpy()), label\n';
+    assert.equal(
+      await work(`${encode}\ndef encode_map_fn(t, label):\n    return tf.py_function(encode, inp=[t, label], Tout=(tf.int64, tf.int64))\n`, 'encode_map_fn'),
+      'python',
+    );
+    assert.equal(await work('', 'lambda x: tf.numpy_function(sorted, [x], tf.float32)'), 'python');
+    assert.equal(await work('', 'tf.py_function'), 'python');
+  });
+
+  it('is other for decoding, reading, unknown helpers and functions the file does not show', async () => {
+    assert.equal(await work('def load(p):\n    return tf.io.decode_jpeg(tf.io.read_file(p))\n', 'load'), 'other');
+    assert.equal(await work('', 'lambda p: tf.image.resize(p, (224, 224))'), 'other');
+    assert.equal(await work('', 'lambda x: augmenter(x)'), 'other');
+    assert.equal(await work('', 'preprocess'), 'other');
+  });
+});
+
+const ELEMENTS = 'tf-data-element-loop';
+
+describe('tf-data-element-loop: printouts and the tfds advice', () => {
+  const collect = (pipeline: string, after: string) =>
+    `import numpy as np\nimport tensorflow_datasets as tfds\n\n\ndef look(split):\n    ds = ${pipeline}\n    labels = []\n    for item in ds:\n        labels.append(item["label"])\n${after}`;
+
+  it('is silent when the collected list only feeds a printout, through a conversion into the same name', async () => {
+    assert.deepEqual(
+      await found(
+        ELEMENTS,
+        collect('tfds.load("iris", split=split).shuffle(100)', '    labels = np.array(labels)\n    print(len(labels), np.sum(labels == 0))\n'),
+      ),
+      [],
+    );
+  });
+
+  it('is flagged when the list is returned or computed with after the printout', async () => {
+    assert.equal((await found(ELEMENTS, collect('tfds.load("iris", split=split)', '    print(len(labels))\n    return labels\n'))).length, 1);
+    assert.equal((await found(ELEMENTS, collect('tfds.load("iris", split=split)', '    counts = np.bincount(labels)\n    print(counts)\n'))).length, 1);
+  });
+
+  it('suggests tfds.load(batch_size=-1) only for a split walked as loaded', async () => {
+    const [plain] = await found(ELEMENTS, collect('tfds.load("iris", split=split)', '    return labels\n'));
+    assert.match(plain!, /batch_size=-1/);
+    const [shuffled] = await found(ELEMENTS, collect('tfds.load("iris", split=split).shuffle(100)', '    return labels\n'));
+    assert.match(shuffled!, /ds\.batch\(1024\)\.as_numpy_iterator\(\)/);
+    assert.doesNotMatch(shuffled!, /batch_size=-1/);
+  });
+});

@@ -58,6 +58,48 @@ describe('mapFunctionWork: what a mapped function does per element', () => {
   });
 });
 
+const PREFETCH = 'tf-data-missing-prefetch';
+
+describe('tf-data-missing-prefetch: data in memory, a few elements, loops that print', () => {
+  const fit = (pipeline: string, defs = '') =>
+    `import tensorflow as tf\n\n${defs}\n\ndef run(model, x, y, files, paths):\n    ds = ${pipeline}\n    model.fit(ds)\n`;
+
+  it('is a hint when light maps compute the elements from arrays in memory, or from zipped in-memory datasets', async () => {
+    for (const pipeline of [
+      'tf.data.Dataset.from_tensor_slices((x, y)).map(lambda a, b: (a * 2 - 1.0, b)).batch(32)',
+      'tf.data.Dataset.zip((tf.data.Dataset.from_tensor_slices(x), tf.data.Dataset.from_tensor_slices(y))).batch(8)',
+    ]) {
+      const [f] = await found(PREFETCH, fit(pipeline));
+      assert.match(f!, /^hint .*computed from arrays in memory by light maps|^hint .*slices of arrays in memory/, pipeline);
+    }
+  });
+
+  it('is a hint when take(n) keeps at most 1,000 elements before batching', async () => {
+    const [f] = await found(PREFETCH, fit('tf.data.TFRecordDataset(files).map(parse).take(500).batch(32)'));
+    assert.match(f!, /^hint .*`take\(500\)` keeps at most 500 elements/);
+  });
+
+  it('stays at full severity over files, decoding, Python maps and large takes (near misses)', async () => {
+    const encode = 'def encode(t):\n    return t\n\n\ndef py_map(t):\n    return tf.py_function(encode, [t], tf.int64)\n';
+    for (const pipeline of [
+      'tf.data.Dataset.from_tensor_slices(paths).map(lambda p: tf.io.decode_png(tf.io.read_file(p))).batch(32)',
+      'tf.data.Dataset.from_tensor_slices(x).map(py_map).batch(32)',
+      'tf.data.TFRecordDataset(files).map(parse).take(5000).batch(32)',
+    ]) {
+      const [f] = await found(PREFETCH, fit(pipeline, encode));
+      assert.match(f!, /^info .*loading and training take turns/, pipeline);
+    }
+  });
+
+  it('is silent on a loop that only prints elements, flagged when the loop also trains', async () => {
+    const loop = (body: string) =>
+      `import tensorflow as tf\n\n\ndef look(files, step):\n    ds = tf.data.TFRecordDataset(files).map(parse).padded_batch(4)\n    for b in ds:\n${body}`;
+    assert.deepEqual(await found(PREFETCH, loop('        shape = b[0].numpy().shape\n        print("Batch shape:", shape)\n')), []);
+    assert.equal((await found(PREFETCH, loop('        print(b[0].shape)\n        step(b)\n'))).length, 1);
+    assert.equal((await found(PREFETCH, loop('        shape = step(b)\n        print(shape)\n'))).length, 1);
+  });
+});
+
 const ELEMENTS = 'tf-data-element-loop';
 
 describe('tf-data-element-loop: printouts and the tfds advice', () => {

@@ -410,8 +410,8 @@ export function isDisplayCall(call: Node, facts: FileFacts): boolean {
   return /^(?:matplotlib|seaborn|IPython\.display|pprint)\./.test(facts.calleeName(call) ?? '');
 }
 
-/** Calls a display loop may make to get at what it shows: conversions of a tensor to host values, builtins. */
-const SHOWING_METHODS = new Set(['numpy', 'tolist', 'decode', 'format', 'join']);
+/** Calls a display loop may make to get at what it shows: conversions of a tensor to host values, shape reads, builtins. */
+const SHOWING_METHODS = new Set(['numpy', 'tolist', 'decode', 'format', 'join', 'as_list', 'get_shape']);
 
 /**
  * The loop's body only shows its elements: each statement is a display call (print, display, a plot), or binds a name

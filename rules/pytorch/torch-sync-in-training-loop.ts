@@ -29,6 +29,7 @@ import {
   values,
   valuesAssignedTo,
   nodeMemo,
+  definitionsNamed,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -56,7 +57,7 @@ export default defineRule({
       severity: 'hint',
       when:
         "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list; " +
-        'a gradient-accumulation total shown once per optimizer step), for the one metric an evaluation loop sums per batch, ' +
+        'a gradient-accumulation total shown once per optimizer step), for the metrics an evaluation loop sums per batch, ' +
         'and for a step function whose synced values are the numbers it returns, ' +
         'or summed into a total the function returns after the loop; for any number of syncs whose values are only shown, ' +
         'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step: ' +
@@ -83,7 +84,9 @@ export default defineRule({
       'while Python catches up.',
     instead:
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
-      'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged. When the host needs ' +
+      'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged, nor loops that synchronise on purpose ' +
+      '(`torch.cuda.synchronize()`, directly or in a helper of the file), loops whose function only ever puts tensors on the CPU, ' +
+      'and code that does not parse before the call (a guard may be lost in the error). When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -148,7 +151,9 @@ export default defineRule({
     const single = all.length === 1 && !whole;
     // An evaluation loop's one metric summed per batch (`correct += (...).sum().item()`) is one stall a batch next to the
     // batch's collation and forward: blind reviews judged sentence-transformers' LabelAccuracyEvaluator noise.
-    const evalTotal = single && site.loop?.kind === 'forward';
+    // In an evaluation loop every sync that reaches here is a metric summed per batch; several of them (a loss and an
+    // accuracy, deep-learning-v2-pytorch's Part 8) add little to the first one's wait.
+    const evalTotal = !whole && site.loop?.kind === 'forward';
     // A step function whose synced values are what it returns (`losses["critic_loss"] = loss_critic.item()` ... `return
     // losses`): its callers get numbers by contract (alibi's RL update, judged noise).
     // Only per call of a step function: a loop that keeps each step's numbers in a list it returns could keep tensors.
@@ -164,17 +169,17 @@ export default defineRule({
     const cpuOnly = neverMovesToDevice(facts);
     const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || arrayCopy !== null || cpuOnly;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
-    const weight = !routine
-      ? ''
-      : evalTotal
-        ? ' (one stall a batch: worth it when batches are short)'
-        : returned && !single
-          ? ' (the function returns these as numbers; one stall a step: worth it when steps are short)'
-          : arrayCopy
-            ? ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`
-            : logged && !single
-              ? ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)'
-              : ' (one stall a step: worth it when steps are short)';
+    const weight = (() => {
+      if (!routine) return '';
+      if (evalTotal && single) return ' (one stall a batch: worth it when batches are short)';
+      if (returned && !single) return ' (the function returns these as numbers; one stall a step: worth it when steps are short)';
+      if (arrayCopy) return ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`;
+      if (logged && !single)
+        return ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
+      if (evalTotal)
+        return ' (metrics summed per batch: the first waits, the others find little queued; about one stall a batch, worth it when batches are short)';
+      return ' (one stall a step: worth it when steps are short)';
+    })();
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
@@ -436,10 +441,17 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const loop = enclosingTrainingLoop(call, facts, 'any');
   if (loop) {
     if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    // Code that does not parse before the call (a notebook exercise's `d_loss = ` left blank) may have lost the guard
+    // around it: face-generation's `if batch_i % print_every == 0:` became an ERROR node (judged wrong when shown).
+    if (brokenBefore(call, loop.node)) return null;
     // A loop that trains only by calling gradient functions that update nothing (GradCAM per batch of a demo) is not training.
     if (loop.kind === 'train' && onlyGradientCalls(loop, facts)) return null;
     // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
-    if (/\bsynchronize\s*\(/.test(loop.node.text)) return null;
+    // ...directly, or through a helper of the file (Real-Time-Voice-Cloning's `sync(device)` before each profiler tick).
+    if (/\bsynchronize\s*\(/.test(loop.node.text) || callsSynchronizingHelper(loop.node, facts)) return null;
+    // Every device the loop's function puts tensors on is the CPU (`device = torch.device("cpu")`, the loss moved to a
+    // `loss_device` on the CPU): there is no GPU queue for the sync to wait for.
+    if (movesOnlyToCpu(loop.node, facts)) return null;
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
     // the measured time include the GPU's work; without it the figures would time the kernel launches only.
     if (timesEachStep(loop.node, facts)) return null;
@@ -458,7 +470,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   }
   const step = enclosingTrainStep(call, facts);
   if (step) {
-    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node)) return null;
+    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || brokenBefore(call, step.node)) return null;
     if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
@@ -687,7 +699,10 @@ function copiesToHostEachBatch(loop: TrainingLoop, call: Node, facts: FileFacts)
   if (!body) return false;
   return findDescendants(
     body,
-    (n) => n.type === 'call' && !n.equals(call) && /^(cpu|tolist)$/.test(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    (n) =>
+      n.type === 'call' &&
+      !n.equals(call) &&
+      (/^(cpu|tolist)$/.test(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') || isCpuTypeConversion(n)),
     isNestedScope,
   ).some((copy) => {
     const recv = copy.childForFieldName('function')!.childForFieldName('object')!;
@@ -699,9 +714,75 @@ function copiesToHostEachBatch(loop: TrainingLoop, call: Node, facts: FileFacts)
 /** Between `node` and the loop: an `if` (or conditional expression), or a running total (`+=`). */
 function underConditionOrTotal(node: Node, loop: Node): boolean {
   for (let n = node.parent; n && !n.equals(loop); n = n.parent) {
+    // `x.numpy() if not on_gpu else x.cpu().numpy()`: both arms copy to the host, so the copy happens either way.
+    if (n.type === 'conditional_expression' && bothArmsCopyToHost(n)) continue;
     if (n.type === 'if_statement' || n.type === 'conditional_expression' || n.type === 'augmented_assignment') return true;
   }
   return false;
+}
+
+/** Both results of `a if cond else b` copy a tensor to the host (`.cpu()`, `.numpy()`, `.tolist()`). */
+function bothArmsCopyToHost(conditional: Node): boolean {
+  const copies = (n: Node) => n.type === 'call' && HOST_COPIES.test(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '');
+  // findDescendants leaves out the arm itself, which may be the copy (`x.numpy() if ... else ...`).
+  return [conditional.namedChild(0), conditional.namedChild(2)].every((arm) => arm !== null && (copies(arm) || findDescendants(arm, copies).length > 0));
+}
+
+/** Methods that copy a tensor to host memory. */
+const HOST_COPIES = /^(?:cpu|numpy|tolist)$/;
+
+/**
+ * `t.type(torch.FloatTensor)`, `t.type("torch.LongTensor")`: a conversion to one of the legacy CPU tensor types, which
+ * copies a GPU tensor to the host (Part 8 of deep-learning-v2-pytorch computes its accuracy that way on every batch).
+ */
+function isCpuTypeConversion(call: Node): boolean {
+  if (call.childForFieldName('function')?.childForFieldName('attribute')?.text !== 'type') return false;
+  const arg = positionalArguments(call)[0];
+  return !!arg && /^["']?torch\.(?:Float|Double|Half|BFloat16|Byte|Char|Short|Int|Long|Bool)Tensor["']?$/.test(arg.text);
+}
+
+/** An ERROR or missing node in `block` before `call`: the statements around the call may not be what the code means. */
+function brokenBefore(call: Node, block: Node): boolean {
+  if (!block.hasError) return false;
+  return findDescendants(block, (n) => (n.type === 'ERROR' || n.isMissing) && n.startIndex < call.startIndex).length > 0;
+}
+
+const syncHelperMemo = nodeMemo<boolean>();
+
+/** The loop calls a function of this file (`sync(device)`) whose body calls `...synchronize(...)`. */
+function callsSynchronizingHelper(loop: Node, facts: FileFacts): boolean {
+  return syncHelperMemo(facts, loop, () =>
+    findDescendants(loop, (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier', isNestedScope).some((c) =>
+      definitionsNamed(facts, 'function_definition', c.childForFieldName('function')!.text).some((def) => /\bsynchronize\s*\(/.test(def.text)),
+    ),
+  );
+}
+
+const cpuMovesMemo = nodeMemo<boolean>();
+
+/**
+ * Every place the function around the loop (or the module, for a top-level loop) puts tensors or modules on a device
+ * names the CPU: `.to(device)` and `device=` with `device = torch.device("cpu")`, `.to("cpu")`; no `.cuda()`, and at
+ * least one such place. A device the value layer cannot resolve (a parameter, a conditional) is not known to be the CPU.
+ */
+function movesOnlyToCpu(loop: Node, facts: FileFacts): boolean {
+  return cpuMovesMemo(facts, loop, () => {
+    const scope = enclosingFunctionDef(loop) ?? moduleOf(loop);
+    let moves = 0;
+    for (const c of findDescendants(scope, (n) => n.type === 'call')) {
+      const method = c.childForFieldName('function')?.childForFieldName('attribute')?.text;
+      if (method === 'cuda') return false;
+      const target = keywordValue(c, 'device') ?? (method === 'to' ? positionalArguments(c)[0] : undefined);
+      if (!target || target.type === 'none') continue;
+      // `.to(torch.float32)`, `.to(other_tensor)`: not a device, or one not named here.
+      if (method === 'to' && !keywordValue(c, 'device') && /(?:^|\.)(?:float|half|double|bfloat16|int|long|bool|u?int\d+|float\d+)$/.test(target.text))
+        continue;
+      const types = deviceTypes(target, facts);
+      if (!types || [...types].some((t) => t !== 'cpu')) return false;
+      moves++;
+    }
+    return moves > 0;
+  });
 }
 
 const syncsMemo = nodeMemo<Node[]>();

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { identifiersSpelled, isLiteralDataset, targetNames, tfDataPipeline, unwrapIterable } from '../../server/analysis';
+import { identifiersSpelled, isLiteralDataset, onlyDisplayedAfter, targetNames, tfDataPipeline, unwrapIterable } from '../../server/analysis';
 
 /** Steps that group elements into batches. */
 const BATCHING = new Set(['batch', 'padded_batch', 'ragged_batch']);
@@ -41,8 +41,14 @@ export default defineRule({
     if (!pipeline || isLiteralDataset(pipeline, facts) || !perElement(pipeline.methods)) return;
     // `for x in ds.take(3)`: a look at a few elements.
     if (pipeline.methods.includes('take')) return;
-    if (!onlyCollects(m.need('body'), targetNames(m.need('target')))) return;
-    const tfds = facts.calleeName(pipeline.source) === 'tensorflow_datasets.load';
+    const lists = collectedLists(m.need('body'), targetNames(m.need('target')));
+    if (lists.length === 0) return;
+    // `labels = []; for i, item in enumerate(ds): labels.append(item[1].numpy())` then `print(len(labels), ...)`: a look at
+    // what the pipeline yields (its shuffle, its split sizes), where a raw-array load would show something else. Judged
+    // wrong in a blind review (python-machine-learning-book's Iris split check).
+    if (lists.every((name) => onlyDisplayedAfter(name, m.need('loop'), facts))) return;
+    // `tfds.load(..., batch_size=-1)` gives the split as stored: right only when the loop walks the split untransformed.
+    const tfds = facts.calleeName(pipeline.source) === 'tensorflow_datasets.load' && pipeline.methods.length === 0;
     ctx.report({
       node: m.need('iter'),
       message:
@@ -64,23 +70,25 @@ function perElement(methods: readonly string[]): boolean {
 }
 
 /**
- * The body only appends to lists (`xs.append(e["image"])`, `x.extend(...)`), at least once a value of the loop target,
- * and otherwise only ticks a progress bar (`pbar.update()`): a loop that collects the elements and does nothing else.
+ * The lists the loop fills when its body only appends to lists (`xs.append(e["image"])`, `x.extend(...)`), at least once a
+ * value of the loop target, and otherwise only ticks a progress bar (`pbar.update()`): a loop that collects the elements
+ * and does nothing else. Empty otherwise.
  */
-function onlyCollects(body: Node, names: readonly string[]): boolean {
-  let collected = false;
+function collectedLists(body: Node, names: readonly string[]): string[] {
+  const lists: string[] = [];
   for (const stmt of body.namedChildren) {
     if (!stmt || stmt.type === 'comment') continue;
     const call = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
     const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
     const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-    if (!call || !method) return false;
+    if (!call || !method) return [];
     if (COLLECT.has(method)) {
       const args = call.childForFieldName('arguments');
-      if (args && names.some((n) => identifiersSpelled(args, n).length > 0)) collected = true;
+      const list = fn!.childForFieldName('object');
+      if (args && list && names.some((n) => identifiersSpelled(args, n).length > 0)) lists.push(list.text);
       continue;
     }
-    if (method !== 'update' || (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 1) return false;
+    if (method !== 'update' || (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 1) return [];
   }
-  return collected;
+  return lists;
 }

@@ -6,9 +6,11 @@ import {
   findDescendants,
   identifiersSpelled,
   identifiersSpelledInFile,
+  isInMemoryPipeline,
   isInMemorySlicing,
   isLiteralDataset,
   isNestedScope,
+  loopOnlyDisplays,
   parameterNames,
   scopeBody,
   tfDataPipeline,
@@ -23,7 +25,13 @@ export default defineRule({
   category: 'tensorflow',
   severity: 'info',
   severityForms: [
-    { severity: 'hint', when: 'when the pipeline only slices, shuffles and batches arrays already in memory (`from_tensor_slices(...).batch(n)`)' },
+    {
+      severity: 'hint',
+      when:
+        'when the pipeline only slices, shuffles and batches arrays already in memory (`from_tensor_slices(...).batch(n)`), maybe mapping them ' +
+        'with light functions the file shows (`lambda x, y: (x * 2 - 1, y)`: no reading, decoding or Python)',
+    },
+    { severity: 'hint', when: 'when a `take(n)` before batching keeps at most 1,000 elements' },
     {
       severity: 'hint',
       when: 'when a builder returns the pipeline and no caller in the file trains on it: the callers are elsewhere, or wrap it in an object (`cls(ds, ...)`) that may prefetch it',
@@ -39,7 +47,9 @@ export default defineRule({
       'Without a final `prefetch`, the training step asks for the next batch only after finishing the current one, ' +
       'and the pipeline starts preparing it only then: reading, decoding and batching do not overlap with the ' +
       'model. `prefetch` keeps a small buffer of ready batches filled in the background. A pipeline that only slices and ' +
-      'batches arrays already in memory has little to overlap: it is a hint.',
+      'batches arrays already in memory (maybe with light maps such as `lambda x, y: (x * 2 - 1, y)`), or keeps a few ' +
+      'hundred elements with `take(n)`, has little to overlap: it is a hint. A loop that only prints the elements ' +
+      '(`for b in ds: print(b[0].shape)`) looks at the data and is not flagged.',
     instead:
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
       '(`model.fit`, a training loop). It changes neither the elements nor their order. The quick fix reuses the ' +
@@ -77,14 +87,25 @@ export default defineRule({
     if (takesPrefetchFlag(call)) return;
     const data = tfDataRef(call, facts);
     // Batches sliced from arrays already in memory are ready at once: prefetching overlaps little (a hint).
-    const inMemory = isInMemorySlicing(pipeline, facts);
+    const sliced = isInMemorySlicing(pipeline, facts);
+    // ...and so are elements that light maps compute from such arrays (python-machine-learning-book's char-RNN chunks,
+    // `split_input_target` slicing each one: judged noise when shown).
+    const mapped = !sliced && isInMemoryPipeline(pipeline, facts);
+    const few = fewElements(pipeline);
     const autotune = autotuneName(ctx.text);
+    const low = sliced
+      ? 'its batches are slices of arrays in memory, so prefetching gains little'
+      : mapped
+        ? 'its elements are computed from arrays in memory by light maps (no reading or decoding), so prefetching gains little'
+        : few !== null
+          ? `\`take(${few})\` keeps at most ${few} elements, so prefetching gains little`
+          : null;
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      severity: inMemory || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
-      message: inMemory
-        ? `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.${autotune})\`; its batches are slices of arrays in memory, so prefetching gains little`
+      severity: low || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED ? 'hint' : undefined,
+      message: low
+        ? `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.${autotune})\`; ${low}`
         : `This tf.data pipeline is ${consumer} without \`.prefetch(tf.data.${autotune})\`: loading and training take turns instead of overlapping`,
       edits: data ? [insertAt(call.endIndex, `.prefetch(${data}.${autotune})`)] : undefined,
     });
@@ -93,6 +114,21 @@ export default defineRule({
 
 /** The steps that group elements into batches. */
 const BATCHING: ReadonlySet<string> = new Set(['batch', 'padded_batch', 'ragged_batch']);
+
+/** Most elements a `take(n)` may keep for the pipeline to count as a few (a demonstration's subset). */
+const FEW_ELEMENTS = 1000;
+
+/** `n` when a `take(n)` with a literal n <= FEW_ELEMENTS comes before any batching step: the pipeline yields at most n elements. */
+function fewElements(pipeline: { methods: string[]; calls: Node[] }): number | null {
+  for (const [i, method] of pipeline.methods.entries()) {
+    if (BATCHING.has(method)) return null;
+    if (method !== 'take') continue;
+    const arg = pipeline.calls[i].childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    const n = arg?.type === 'integer' ? Number(arg.text.replace(/_/g, '')) : NaN;
+    if (n >= 0 && n <= FEW_ELEMENTS) return n;
+  }
+  return null;
+}
 
 /** An enclosing function has a parameter named like a prefetch switch and reads it. */
 function takesPrefetchFlag(call: Node): boolean {
@@ -168,7 +204,8 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
     if (method && CONSUMERS.has(method)) return `passed to \`${method}()\``;
     return undefined;
   }
-  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return 'iterated';
+  // `for b in ds_batched: print("Batch shape:", b[0].shape)`: a look at the data, not an input to training.
+  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return loopOnlyDisplays(parent, facts) ? undefined : 'iterated';
   if (parent?.type === 'return_statement') return returnedConsumer(parent, facts);
   return undefined;
 }

@@ -116,7 +116,20 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
-export { autotuneName, DATASET_METHODS, isDatasetParameter, isInMemorySlicing, isLiteralDataset, tfDataPipeline } from './tfData';
+export {
+  autotuneName,
+  DATASET_METHODS,
+  isDatasetParameter,
+  isDisplayCall,
+  isInMemoryPipeline,
+  isInMemorySlicing,
+  isLiteralDataset,
+  loopOnlyDisplays,
+  mapFunctionWork,
+  onlyDisplayedAfter,
+  tfDataPipeline,
+} from './tfData';
+export type { MapWork } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDatasets';

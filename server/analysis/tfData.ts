@@ -3,8 +3,10 @@
 // transformations a pipeline applies. Results are memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
-import { keywordValue } from './callArgs';
+import { keywordValue, positionalArguments } from './callArgs';
 import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
+import { definitionsNamed, occurrences } from './names';
+import { findDescendants, isNestedScope, scopeBody } from './scopes';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
 export const DATASET_METHODS = new Set([
@@ -53,6 +55,8 @@ const SOURCES = [
 export interface Pipeline {
   /** The transformation methods applied, outermost last, including those on earlier assignments. */
   methods: string[];
+  /** The calls of those methods (`ds.map(f)`), in the same order as `methods`. */
+  calls: Node[];
   /** The source call (e.g. `tf.data.Dataset.from_tensor_slices(...)`). */
   source: Node;
 }
@@ -76,6 +80,7 @@ export function tfDataPipeline(expr: Node, facts: FileFacts): Pipeline | null {
 function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
   if (depth > 8) return null;
   const methods: string[] = [];
+  const calls: Node[] = [];
   let n: Node | null = expr;
   while (n) {
     if (n.type === 'parenthesized_expression') {
@@ -85,16 +90,17 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     if (n.type === 'call') {
       const fn: Node | null = n.childForFieldName('function');
       const q = facts.calleeName(n);
-      if (q && SOURCES.some((r) => r.test(q))) return { methods: methods.reverse(), source: n };
+      if (q && SOURCES.some((r) => r.test(q))) return { methods: methods.reverse(), calls: calls.reverse(), source: n };
       if (fn?.type === 'attribute') {
         const method = fn.childForFieldName('attribute')?.text ?? '';
         // `tfds.builder("mnist").as_dataset(split="train")`: one split of a TFDS builder is a Dataset.
         if (method === 'as_dataset' && keywordValue(n, 'split')?.type === 'string' && isTfdsBuilder(fn.childForFieldName('object'), facts)) {
-          return { methods: methods.reverse(), source: n };
+          return { methods: methods.reverse(), calls: calls.reverse(), source: n };
         }
         // `tf.data.Dataset.zip(...)`-style static calls are covered by SOURCES above.
         if (!DATASET_METHODS.has(method)) return null;
         methods.push(method);
+        calls.push(n);
         n = fn.childForFieldName('object');
         continue;
       }
@@ -103,16 +109,16 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     if (n.type === 'subscript') {
       // `tfds.load("mnist")["train"]` (or a name bound once to that dict): the split's Dataset.
       const load = splitDict(n, facts);
-      return load ? { methods: methods.reverse(), source: load } : null;
+      return load ? { methods: methods.reverse(), calls: calls.reverse(), source: load } : null;
     }
     if (n.type === 'identifier') {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
       const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
       const last = values[values.length - 1];
-      if (!last) return unpackedSplit(n, facts) ? { methods: methods.reverse(), source: unpackedSplit(n, facts)! } : null;
+      if (!last) return unpackedSplit(n, facts) ? { methods: methods.reverse(), calls: calls.reverse(), source: unpackedSplit(n, facts)! } : null;
       const upstream = resolve(last, facts, depth + 1);
       if (!upstream) return null;
-      return { methods: [...upstream.methods, ...methods.reverse()], source: upstream.source };
+      return { methods: [...upstream.methods, ...methods.reverse()], calls: [...upstream.calls, ...calls.reverse()], source: upstream.source };
     }
     return null;
   }
@@ -251,6 +257,236 @@ export function isDatasetParameter(expr: Node, facts: FileFacts): boolean {
     const type = p.childForFieldName('type');
     const annotation = type?.type === 'type' ? type.namedChild(0) : type;
     return facts.qualifiedName(annotation) === 'tensorflow.data.Dataset';
+  }
+  return false;
+}
+
+/** Steps that only regroup, reorder or pad elements already in memory. */
+const IN_MEMORY_STEPS = new Set([...SLICING_METHODS, 'padded_batch']);
+
+/**
+ * True when every element of the pipeline comes from arrays already in memory and no step reads, decodes or runs Python:
+ * `from_tensor_slices(...)`, `from_tensors`, `range`, or `Dataset.zip` of such datasets, then slicing, batching, shuffling,
+ * and maps or filters whose functions the file shows to be light (mapFunctionWork). Each element is then ready in
+ * microseconds, so there is next to nothing for `prefetch` to overlap with the model. `from_tensor_slices(paths).map(load)`
+ * is not: its map reads files.
+ */
+export function isInMemoryPipeline(pipeline: Pipeline, facts: FileFacts, depth = 0): boolean {
+  if (!inMemorySource(pipeline.source, facts, depth)) return false;
+  return pipeline.calls.every((call, i) => {
+    const method = pipeline.methods[i];
+    if (IN_MEMORY_STEPS.has(method)) return true;
+    if (method !== 'map' && method !== 'filter') return false;
+    const fn = positionalArguments(call)[0] ?? keywordValue(call, method === 'map' ? 'map_func' : 'predicate');
+    return !!fn && mapFunctionWork(fn, call, facts) === 'light';
+  });
+}
+
+function inMemorySource(source: Node, facts: FileFacts, depth: number): boolean {
+  const q = facts.calleeName(source);
+  if (q && IN_MEMORY_SOURCES.test(q)) return true;
+  // `tf.data.Dataset.zip((ds_x, ds_y))` of in-memory datasets.
+  if (q !== 'tensorflow.data.Dataset.zip' || depth > 2) return false;
+  const args = positionalArguments(source);
+  const parts =
+    args.length === 1 && (args[0].type === 'tuple' || args[0].type === 'list')
+      ? args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')
+      : args;
+  return (
+    parts.length > 0 &&
+    parts.every((part) => {
+      const upstream = tfDataPipeline(part, facts);
+      return upstream !== null && isInMemoryPipeline(upstream, facts, depth + 1);
+    })
+  );
+}
+
+/** What a mapped function does per element: see mapFunctionWork. */
+export type MapWork = 'light' | 'python' | 'other';
+
+/** Wrappers that run a Python function inside the pipeline: it holds the GIL while it runs. */
+const PY_FUNCTIONS = /^tensorflow\.(?:py_function|numpy_function|py_func)$/;
+/** TensorFlow families whose ops do real work per element: decoding, parsing, images, audio, strings, layers, loops. */
+const WORKING_TF =
+  /^tensorflow\.(?:io|image|audio|strings|signal|linalg|nn|keras|sparse|raw_ops|map_fn|vectorized_map|while_loop|decode_\w+|parse_\w+|read_file)(?:\.|$)/;
+/** Builtins that only convert, count or regroup values. */
+const LIGHT_BUILTINS = new Set([
+  'len',
+  'int',
+  'float',
+  'str',
+  'bool',
+  'abs',
+  'min',
+  'max',
+  'round',
+  'range',
+  'tuple',
+  'list',
+  'dict',
+  'zip',
+  'enumerate',
+  'sum',
+  'isinstance',
+  'repr',
+  'slice',
+]);
+
+/** `len(x)`, `int(n)`: a builtin of that list, not shadowed where it is called. */
+function isLightBuiltin(call: Node, facts: FileFacts): boolean {
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'identifier' && LIGHT_BUILTINS.has(callee.text) && facts.isBuiltin(callee.text, call);
+}
+
+/**
+ * What the function given to `map` or `filter` (a lambda, or a def of this file, followed through same-file helpers a few
+ * levels) does per element: 'python' when it wraps Python code with `tf.py_function`/`tf.numpy_function` (which holds the
+ * GIL, so parallel calls run one at a time), 'light' when every call in it is a TensorFlow op outside the decoding, image,
+ * string and layer families or a plain builtin (`lambda x, y: (x * 2 - 1, y)`, `chunk[:-1], chunk[1:]`), and 'other'
+ * otherwise (real work, or code the file does not show). `at` is the call that uses it: a notebook may redefine a name.
+ */
+export function mapFunctionWork(fn: Node, at: Node, facts: FileFacts, depth = 0): MapWork {
+  if (fn.type !== 'lambda' && fn.type !== 'identifier') return tfOpWork(fn, facts);
+  const body = fn.type === 'lambda' ? fn : visibleDef(fn.text, at, facts);
+  if (!body) return 'other';
+  let work: MapWork = 'light';
+  const note = (w: MapWork) => {
+    if (w === 'python') work = 'python';
+    else if (w === 'other' && work === 'light') work = 'other';
+  };
+  // A def of the file passed on as a callback (`tf.nest.map_structure(decode, x)`, `tf.py_function(encode, ...)`).
+  for (const id of findDescendants(body, (n) => n.type === 'identifier' && n.parent?.type === 'argument_list')) {
+    const def = visibleDef(id.text, id, facts);
+    if (def && !def.equals(body) && !withinPyFunction(id, facts)) note(depth < 3 ? mapFunctionWork(id, id, facts, depth + 1) : 'other');
+  }
+  for (const call of findDescendants(body, (n) => n.type === 'call')) {
+    const callee = call.childForFieldName('function');
+    const q = tfName(call, facts);
+    if (PY_FUNCTIONS.test(q)) return 'python';
+    if (q.startsWith('tensorflow.')) {
+      note(WORKING_TF.test(q) ? 'other' : 'light');
+    } else if (isLightBuiltin(call, facts)) {
+      note('light');
+    } else if (callee?.type === 'identifier' && depth < 3 && visibleDef(callee.text, call, facts)?.equals(body) === false) {
+      note(mapFunctionWork(callee, call, facts, depth + 1));
+    } else {
+      note('other');
+    }
+  }
+  return work;
+}
+
+/** `tf.transpose` or `tf.py_function` given to `map` directly. */
+function tfOpWork(fn: Node, facts: FileFacts): MapWork {
+  const q = facts.qualifiedName(fn)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+  if (PY_FUNCTIONS.test(q)) return 'python';
+  return q.startsWith('tensorflow.') && !WORKING_TF.test(q) ? 'light' : 'other';
+}
+
+/** The callee's qualified name, `tf.compat.v1.` spelled as `tf.` (`import tensorflow.compat.v1 as tf`). */
+function tfName(call: Node, facts: FileFacts): string {
+  return facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+}
+
+/** The identifier is an argument of a `tf.py_function(...)` call: the Python function it wraps. */
+function withinPyFunction(id: Node, facts: FileFacts): boolean {
+  const call = id.parent?.parent;
+  return call?.type === 'call' && PY_FUNCTIONS.test(tfName(call, facts));
+}
+
+/** The def a name reaching `at` stands for: the last one above it (a notebook may redefine it), else the file's only one. */
+function visibleDef(name: string, at: Node, facts: FileFacts): Node | null {
+  const defs = definitionsNamed(facts, 'function_definition', name);
+  return defs.filter((d) => d.startIndex < at.startIndex).at(-1) ?? (defs.length === 1 ? defs[0]! : null);
+}
+
+/** Calls that only show values to a person: `print`, IPython's `display`, `pprint`, matplotlib and seaborn plots. */
+export function isDisplayCall(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') {
+    if (fn.text === 'print') return facts.isBuiltin('print', call);
+    if (fn.text === 'display' || fn.text === 'pprint') return !facts.binding(fn.text) || /^(IPython|pprint)\b/.test(facts.binding(fn.text)!.target);
+  }
+  return /^(?:matplotlib|seaborn|IPython\.display|pprint)\./.test(facts.calleeName(call) ?? '');
+}
+
+/** Calls a display loop may make to get at what it shows: conversions of a tensor to host values, shape reads, builtins. */
+const SHOWING_METHODS = new Set(['numpy', 'tolist', 'decode', 'format', 'join', 'as_list', 'get_shape']);
+
+/**
+ * The loop's body only shows its elements: each statement is a display call (print, display, a plot), or binds a name
+ * (from conversions such as `.numpy()` and builtins only) that only such calls read. `for ex in ds.take(5): print(ex)`,
+ * `for b in ds_batched: print("Batch shape:", b[0].shape)`: an inspection of the data, not a consumer of a pipeline.
+ */
+export function loopOnlyDisplays(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body || loop.type !== 'for_statement') return false;
+  let shows = false;
+  for (const stmt of body.namedChildren) {
+    if (!stmt || stmt.type === 'comment' || stmt.type === 'pass_statement') continue;
+    const expr = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (expr?.type === 'call' && isDisplayCall(expr, facts)) {
+      shows = true;
+      continue;
+    }
+    const left = expr?.type === 'assignment' ? expr.childForFieldName('left') : null;
+    const right = expr?.type === 'assignment' ? expr.childForFieldName('right') : null;
+    if (left?.type !== 'identifier' || !right || !onlyShowingCalls(right, facts)) return false;
+    const reads = occurrences(body, left.text).filter((id) => id.startIndex > expr!.endIndex);
+    if (reads.length === 0 || !reads.every((id) => insideDisplayCall(id, body, facts))) return false;
+  }
+  return shows;
+}
+
+function onlyShowingCalls(expr: Node, facts: FileFacts): boolean {
+  // findDescendants leaves out the node it starts from, which may be the call itself (`shape = step(b)`).
+  return [expr, ...findDescendants(expr, (n) => n.type === 'call')]
+    .filter((n) => n.type === 'call')
+    .every((c) => {
+      const callee = c.childForFieldName('function');
+      if (callee?.type === 'identifier') return isLightBuiltin(c, facts);
+      return callee?.type === 'attribute' && SHOWING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
+    });
+}
+
+/** The identifier is inside the arguments of a display call, below `boundary`. */
+function insideDisplayCall(id: Node, boundary: Node, facts: FileFacts): boolean {
+  for (let n = id.parent; n && !n.equals(boundary); n = n.parent) {
+    if (isNestedScope(n)) return false;
+    if (n.type === 'argument_list' && n.parent?.type === 'call' && isDisplayCall(n.parent, facts)) return true;
+  }
+  return false;
+}
+
+/**
+ * After `loop`, in its scope, the value of `name` is only shown: each read is inside a display call (`print(len(xs))`,
+ * `plt.hist(xs)`) or converts it into the same name (`xs = np.array(xs)`), up to a rebinding to a new value; and there is at
+ * least one such read. A list a loop fills for a printout, where the loop's cost is that of looking at the data.
+ */
+export function onlyDisplayedAfter(name: string, loop: Node, facts: FileFacts): boolean {
+  const scope = scopeBody(loop);
+  let shown = false;
+  for (const id of occurrences(scope, name)) {
+    if (id.startIndex < loop.endIndex) continue;
+    const assignment = id.parent;
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(id)) {
+      const right = assignment.childForFieldName('right');
+      // `xs = np.array(xs)`: the same values, converted; any other value starts afresh.
+      if (right && occurrences(right, name).length > 0) continue;
+      break;
+    }
+    if (insideDisplayCall(id, scope, facts)) shown = true;
+    else if (!convertsIntoItself(id, name)) return false;
+  }
+  return shown;
+}
+
+/** The identifier is read on the right of `name = ...name...` (a conversion into the same name). */
+function convertsIntoItself(id: Node, name: string): boolean {
+  for (let n = id.parent; n; n = n.parent) {
+    if (n.type === 'assignment')
+      return n.childForFieldName('left')?.text === name && n.childForFieldName('right') !== null && id.startIndex >= n.childForFieldName('right')!.startIndex;
+    if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
   }
   return false;
 }

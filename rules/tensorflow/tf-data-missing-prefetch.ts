@@ -24,6 +24,7 @@ export default defineRule({
   title: 'An input pipeline ends without .prefetch(...)',
   category: 'tensorflow',
   severity: 'info',
+  paysOffAtScale: true,
   severityForms: [
     {
       severity: 'hint',

@@ -67,3 +67,25 @@ def rolling_window(array, length, mutable=False):
     assert.match(f.message, /needs NumPy 1\.20, and this project supports NumPy 1\.9/);
   });
 });
+
+describe('tf.data tuning pays off at scale: a hint in teaching material, shown in a project', () => {
+  const TRAIN = `import tensorflow as tf
+
+
+def parse(record):
+    return tf.io.parse_single_example(record, {"x": tf.io.FixedLenFeature([4], tf.float32)})
+
+
+def train(model, paths):
+    ds = tf.data.TFRecordDataset(paths).map(parse).batch(32)
+    model.fit(ds, epochs=10)
+`;
+  for (const rule of ['tf-data-missing-prefetch', 'tf-data-map-sequential']) {
+    it(`${rule}: a book chapter's pipeline is a hint, the same code in a package is shown`, async () => {
+      const [chapter] = await ranked(rule, TRAIN, {}, 'ch14/ch14_part3.py');
+      assert.equal(chapter?.severity, 'hint', JSON.stringify(chapter));
+      const [pkg] = await ranked(rule, TRAIN, {}, 'pkg/train.py');
+      assert.equal(pkg?.severity, 'info', JSON.stringify(pkg));
+    });
+  }
+});

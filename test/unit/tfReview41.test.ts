@@ -72,10 +72,21 @@ describe('tf-data-map-sequential: functions that only restructure are low impact
       ['def load(p):\n    return tf.nest.map_structure(decode_image, p)\n\n\ndef decode_image(p):\n    return tf.io.decode_png(p)\n', 'load'],
       ['', 'augmenter'],
       ['', 'lambda x: self._augment(x)'],
-      ['', 'lambda x: tf.numpy_function(sorted, [x], tf.float32)'],
     ]) {
       const [found] = await levels(MAP, pipeline(defs!, fn!));
       assert.match(found!, /^info /, fn);
+    }
+  });
+});
+
+describe('tf-data-map-sequential: Python run through tf.py_function (round 42)', () => {
+  const pipeline = (defs: string, fn: string) =>
+    `import tensorflow as tf\n\n${defs}\n\ndef build(paths):\n    ds = tf.data.TFRecordDataset(paths)\n    return ds.map(${fn})\n`;
+  it('is a hint that says the GIL limits what parallel calls gain', async () => {
+    for (const fn of ['lambda x: tf.numpy_function(sorted, [x], tf.float32)', 'encode_map_fn']) {
+      const defs = 'def encode(t):\n    return t\n\n\ndef encode_map_fn(t):\n    return tf.py_function(encode, inp=[t], Tout=tf.int64)\n';
+      const [found] = await levels(MAP, pipeline(defs, fn));
+      assert.match(found!, /^hint .*holds the GIL/, fn);
     }
   });
 });

@@ -485,7 +485,8 @@ describe('impact from context', () => {
 
   it('a NumPy reduction over an array built from a short literal display is low impact: it checks a few numbers', async () => {
     const impact = async (src: string) => (await ruleAt('builtin-reduction-on-ndarray', src, undefined, { impact: 'all' }))[0]?.impact;
-    const small = 'import numpy as np\n\ndef check(a, b, c, d):\n    if any(np.array([a, b, c, d]) < 0):\n        raise ValueError(a)\n';
+    // Five values: up to four a point's coordinates, about which the rule says nothing at all.
+    const small = 'import numpy as np\n\ndef check(a, b, c, d, e):\n    if any(np.array([a, b, c, d, e]) < 0):\n        raise ValueError(a)\n';
     assert.deepEqual(await impact(small), { level: 'low', reasons: ['over a small literal domain'] });
     // The rule is quiet outside hot code: in low-impact code, not even a hint.
     assert.deepEqual(await ruleAt('builtin-reduction-on-ndarray', small), []);

@@ -186,7 +186,7 @@ export default defineRule({
     why:
       'The built-ins `sum`, `max`, `min`, `any` and `all` iterate the array from Python, creating a numpy scalar ' +
       'object per element, while the ndarray methods reduce in compiled code. On a 2-D array the built-ins iterate ' +
-      'rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises. A point\'s two or three coordinates ' +
+      "rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises. A point's two or three coordinates " +
       '(`np.array([j, k])`, a shape, `pos[:ndim]`, `point.pos`) are left alone: for them the built-in is the faster call.',
     instead:
       'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' + 'array may have more than one dimension.',

@@ -111,6 +111,16 @@ function positionsMaybe(source: Node, loop: Node, facts: FileFacts): boolean {
   return !plainAssignments(scopeBody(loop), source.text).some((a) => CONTAINER_DISPLAYS.test(a.value.type));
 }
 
+/**
+ * True when the value layer knows `name` (read in `loop`) as a 1-D array or a Series: each element one position. An
+ * unknown source may be 2-D, where each element is a row of positions.
+ */
+function knownPositions(name: string, loop: Node, facts: FileFacts): boolean {
+  const read = findDescendants(loop, (n) => (n.type === 'identifier' || n.type === 'attribute') && n.text === name)[0] ?? null;
+  const v = read ? values(facts).valueOf(read) : null;
+  return (v?.kind === 'ndarray' && v.ndim === 1) || v?.kind === 'series';
+}
+
 /** The whole-array spelling of a per-pass element read: `a[i]` → `a` when `a` is what the loop walks, else `a[:n]`. */
 function wholeOf(read: Node, pass: Pass): string {
   return pass.source && read.text === pass.source.text ? read.text : `${read.text}[:${pass.count}]`;
@@ -177,9 +187,15 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
       `one fancy-index update does the whole loop in compiled code: \`${where} ${operator} ${value.text}\``
     );
   }
+  // `np.add.at` matches the loop only when each pass reads one position. An element of a source whose dimensions the
+  // file does not show may be a whole row (numpy-ml's `for ix, v_ids in enumerate(X): dW[v_ids] += dLdy[ix]`, where a
+  // word repeated in one row is added once and `np.add.at(dW, X, ...)` does not even broadcast: judged wrong by a blind
+  // review of review11), so the message says what it assumes.
+  const unknown = [...new Set(readFrom)].filter((name) => !knownPositions(name, loop, facts));
   const at = keys.length === 1 ? spelled[0] : `(${spelled.join(', ')})`;
+  const assuming = unknown.length > 0 ? `if ${unknown.map((a) => `\`${a}\``).join(' and ')} holds one position per pass (1-D), ` : '';
   return (
-    `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ` +
+    `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ${assuming}` +
     `\`${np}.${ufunc}.at(${target.text}, ${at}, ${value.text})\` does the whole loop in one call and, like the loop, ` +
     `applies every repeated position (\`${where} ${operator} ...\` would apply each only once)`
   );

@@ -89,3 +89,18 @@ def train(model, paths):
     });
   }
 });
+
+describe('numpy-python-loop: np.add.at advice says what it assumes about the positions', () => {
+  const grad = (setup: string) =>
+    `import numpy as np\n\n\ndef grad(dLdy, X, W):\n    dW = np.zeros_like(W)\n${setup}    for ix, v_ids in enumerate(X):\n        dW[v_ids] += dLdy[ix]\n    return dW\n`;
+
+  it('names the source whose dimensions are out of view', async () => {
+    const [f] = await ranked('numpy-python-loop', grad(''), {}, 'pkg/layers.py');
+    assert.match(f?.message ?? '', /if `X` holds one position per pass \(1-D\), `np\.add\.at\(dW, X, dLdy\[:len\(X\)\]\)`/);
+  });
+
+  it('near miss: a source known to be 1-D gets the advice without the condition', async () => {
+    const [f] = await ranked('numpy-python-loop', grad('    X = np.ravel(X)\n'), {}, 'pkg/layers.py');
+    assert.match(f?.message ?? '', /; `np\.add\.at\(dW, X,/);
+  });
+});

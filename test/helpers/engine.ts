@@ -1,6 +1,6 @@
 // Shared test plumbing: one engine per test process, fixture paths, and running Python.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
@@ -20,6 +20,20 @@ export function getEngine(): Promise<Engine> {
     return e;
   });
   return engine;
+}
+
+/**
+ * A git checkout in a temporary folder holding `files` (by relative path), for what a rule reads beside the file: the
+ * project's requirement files, README, config. Returns its top folder; the caller removes it.
+ */
+export function tempRepository(files: Record<string, string>, prefix = 'perflens-repo-'): string {
+  const top = mkdtempSync(path.join(os.tmpdir(), prefix));
+  mkdirSync(path.join(top, '.git'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+    writeFileSync(path.join(top, rel), text);
+  }
+  return top;
 }
 
 /** One rule's findings on a source text, with only that rule selected. */

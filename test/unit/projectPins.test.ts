@@ -2,29 +2,25 @@
 // silent where the project pins an older one (torch-cuda-amp-deprecated: dinov2 pins torch 2.0, where
 // `torch.amp.custom_fwd` does not exist yet).
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
-import { getEngine } from '../helpers/engine';
+import type { Engine } from '../../server/engine/engine';
+import { getEngine, tempRepository } from '../helpers/engine';
 
-/** A repository in a temporary folder: its files by relative path; returns its top folder. */
-function repository(files: Record<string, string>): string {
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-pins-'));
-  mkdirSync(path.join(top, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
-    writeFileSync(path.join(top, rel), text);
-  }
-  return top;
+/** The first word of each torch-cuda-amp-deprecated message on a training step saved at `file`. */
+function ampFindings(engine: Engine, file: string): string[] {
+  const source =
+    'import torch\n\n\ndef step(model, x, opt):\n    scaler = torch.cuda.amp.GradScaler()\n    with torch.cuda.amp.autocast():\n        loss = model(x)\n    scaler.scale(loss).backward()\n    scaler.step(opt)\n';
+  return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file }).findings.map((f) => f.message.split(' ')[0]);
 }
 
 describe('project pins', () => {
   const made: string[] = [];
   after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const repo = (files: Record<string, string>) => {
-    const top = repository(files);
+    const top = tempRepository(files, 'perflens-pins-');
     made.push(top);
     return top;
   };
@@ -106,18 +102,7 @@ describe('project pins', () => {
 
   it('torch-cuda-amp-deprecated: silent where only the README names a torch that lacks the replacement', async () => {
     const engine = await getEngine();
-    const source =
-      'import torch\n\n\ndef step(model, x, opt):\n    scaler = torch.cuda.amp.GradScaler()\n    with torch.cuda.amp.autocast():\n        loss = model(x)\n    scaler.scale(loss).backward()\n    scaler.step(opt)\n';
-    const found = (files: Record<string, string>) => {
-      const saved = engine.files;
-      try {
-        engine.files = NODE_FILES;
-        const file = path.join(repo(files), 'main.py');
-        return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file }).findings.map((f) => f.message.split(' ')[0]);
-      } finally {
-        engine.files = saved;
-      }
-    };
+    const found = (files: Record<string, string>) => ampFindings(engine, path.join(repo(files), 'main.py'));
     // DINO's README (1.7.1): neither replacement exists there. MAE's (1.8.1+) likewise.
     assert.deepEqual(found({ 'README.md': 'developed with python version 3.6, PyTorch version 1.7.1 and CUDA 11.0' }), []);
     // PyTorch 2.0: `torch.amp.autocast` exists, `torch.amp.GradScaler` (2.3) does not.
@@ -209,18 +194,7 @@ describe('project pins', () => {
 
   it('torch-cuda-amp-deprecated: silent under a specifier-list cap without the replacement, or where the project ignores the warning', async () => {
     const engine = await getEngine();
-    const source =
-      'import torch\n\n\ndef step(model, x, opt):\n    scaler = torch.cuda.amp.GradScaler()\n    with torch.cuda.amp.autocast():\n        loss = model(x)\n    scaler.scale(loss).backward()\n    scaler.step(opt)\n';
-    const found = (files: Record<string, string>) => {
-      const saved = engine.files;
-      try {
-        engine.files = NODE_FILES;
-        const file = path.join(repo(files), 'pkg', 'mod.py');
-        return engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file }).findings.map((f) => f.message.split(' ')[0]);
-      } finally {
-        engine.files = saved;
-      }
-    };
+    const found = (files: Record<string, string>) => ampFindings(engine, path.join(repo(files), 'pkg', 'mod.py'));
     // Under OpenNMT's cap `torch.amp.GradScaler` (2.3+) does not exist; `torch.amp.autocast` (1.10+) does.
     assert.deepEqual(found({ 'setup.py': 'install_requires=["torch>=2.1,<2.3"]' }), ['`torch.cuda.amp.autocast`']);
     // Near miss: a cap at 2.3 includes the release that added it.

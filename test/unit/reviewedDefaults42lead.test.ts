@@ -1,32 +1,16 @@
 // Round 42: findings a blind review of review10 judged wrong, each with the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { NODE_FILES } from '../../server/project/fileProbe';
-import { getEngine } from '../helpers/engine';
-
-/** A throwaway git checkout holding `files`; returns its top folder. */
-function repository(files: Record<string, string>): string {
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-r42-'));
-  mkdirSync(path.join(top, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
-    writeFileSync(path.join(top, rel), text);
-  }
-  return top;
-}
+import { getEngine, tempRepository } from '../helpers/engine';
 
 /** One rule's findings on `source` saved as `rel` in a checkout with `project` files, as the default output ranks them. */
 async function ranked(ruleId: string, source: string, project: Record<string, string>, rel = 'pkg/utils.py') {
-  const top = repository({ ...project, [rel]: source });
-  const engine = await getEngine();
-  const before = engine.files;
-  engine.files = NODE_FILES;
+  const top = tempRepository({ ...project, [rel]: source }, 'perflens-r42-');
   try {
+    const engine = await getEngine();
     return engine.lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto' }).findings.filter((f) => f.ruleId === ruleId);
   } finally {
-    engine.files = before;
     rmSync(top, { recursive: true, force: true });
   }
 }

@@ -17,3 +17,8 @@ async def poll(client):
 
 def total(values):
     return sum([v * 2 for v in values])
+
+
+@logged
+def handle(event):
+    return event

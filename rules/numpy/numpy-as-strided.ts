@@ -144,16 +144,15 @@ function returnedAtOnce(call: Node): boolean {
  * next statement on, so nothing writes through the view (pyts' shapelet windows).
  */
 function copiedNext(call: Node, facts: FileFacts): boolean {
-  const assignment = call.parent;
-  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
-  if (name?.type !== 'identifier') return false;
-  const next = assignment!.parent?.nextNamedSibling?.firstNamedChild;
-  if (next?.type !== 'assignment' || next.childForFieldName('left')?.text !== name.text) return false;
+  const bound = nextAfterBinding(call);
+  if (!bound) return false;
+  const { name, next } = bound;
+  if (next?.type !== 'assignment' || next.childForFieldName('left')?.text !== name) return false;
   const right = next.childForFieldName('right');
   if (right?.type !== 'call') return false;
-  if (right.childForFieldName('function')?.text === `${name.text}.copy`) return true;
+  if (right.childForFieldName('function')?.text === `${name}.copy`) return true;
   const first = right.childForFieldName('arguments')?.namedChildren[0];
-  return first?.text === name.text && COPYING_CALLS.has(facts.calleeName(right) ?? '') && keywordArgument(right, 'copy') === null;
+  return first?.text === name && COPYING_CALLS.has(facts.calleeName(right) ?? '') && keywordArgument(right, 'copy') === null;
 }
 
 /** The first NumPy with `numpy.lib.stride_tricks.sliding_window_view`. */
@@ -161,12 +160,22 @@ const SLIDING_WINDOW_SINCE = [1, 20] as const;
 
 /** `out = as_strided(...)` followed at once by `out.setflags(...)` or `out.flags.writeable = ...`. */
 function flagsSetNext(call: Node): boolean {
+  const bound = nextAfterBinding(call);
+  if (!bound) return false;
+  const { name, next } = bound;
+  if (next?.type === 'call') return next.childForFieldName('function')?.text === `${name}.setflags`;
+  return next?.type === 'assignment' && next.childForFieldName('left')?.text === `${name}.flags.writeable`;
+}
+
+/**
+ * For `v = as_strided(...)`: the name `v` and the expression of the statement right after (what happens to the view
+ * first); null when the call is not the whole right side of an assignment to a plain name.
+ */
+function nextAfterBinding(call: Node): { name: string; next: Node | null | undefined } | null {
   const assignment = call.parent;
   const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
-  if (name?.type !== 'identifier') return false;
-  const next = assignment!.parent?.nextNamedSibling?.firstNamedChild;
-  if (next?.type === 'call') return next.childForFieldName('function')?.text === `${name.text}.setflags`;
-  return next?.type === 'assignment' && next.childForFieldName('left')?.text === `${name.text}.flags.writeable`;
+  if (name?.type !== 'identifier') return null;
+  return { name: name.text, next: assignment!.parent?.nextNamedSibling?.firstNamedChild };
 }
 
 /** Copies that take the view's values and keep nothing of it. */

@@ -2,7 +2,10 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   autotuneName,
+  below,
+  declaredFloor,
   FileFacts,
+  type FileProbe,
   findDescendants,
   identifiersSpelled,
   identifiersSpelledInFile,
@@ -12,6 +15,7 @@ import {
   isNestedScope,
   loopOnlyDisplays,
   parameterNames,
+  pinnedCeiling,
   scopeBody,
   tfDataPipeline,
 } from '../../server/analysis';
@@ -35,6 +39,13 @@ export default defineRule({
     { severity: 'hint', when: 'when a `take(n)` before batching keeps at most 1,000 elements' },
     {
       severity: 'hint',
+      when:
+        'when the last step is synchronous (`batch(n)`, a `map` without `num_parallel_calls`) and the project does not say it runs ' +
+        'TensorFlow older than 2.12: from 2.12 on, tf.data inserts that prefetch itself unless default optimisations are turned off ' +
+        '(silent where the requirements ask for 2.12 or later)',
+    },
+    {
+      severity: 'hint',
       when: 'when a builder returns the pipeline and no caller in the file trains on it: the callers are elsewhere, or wrap it in an object (`cls(ds, ...)`) that may prefetch it',
     },
   ],
@@ -49,7 +60,10 @@ export default defineRule({
       'and the pipeline starts preparing it only then: reading, decoding and batching do not overlap with the ' +
       'model. `prefetch` keeps a small buffer of ready batches filled in the background. A pipeline that only slices and ' +
       'batches arrays already in memory (maybe with light maps such as `lambda x, y: (x * 2 - 1, y)`), or keeps a few ' +
-      'hundred elements with `take(n)`, has little to overlap: it is a hint. A loop that only prints the elements ' +
+      'hundred elements with `take(n)`, has little to overlap: it is a hint. Since TensorFlow 2.12, tf.data adds a final prefetch on its own ' +
+      "when the pipeline's last step is synchronous (its `inject_prefetch` optimisation, on by default): such pipelines are silent in a " +
+      'project that requires TensorFlow 2.12 or later, a hint where the version is not stated, and reported in full where the project ' +
+      'allows an older TensorFlow or the file turns default optimisations off. A loop that only prints the elements ' +
       '(`for b in ds: print(b[0].shape)`) looks at the data and is not flagged.',
     instead:
       'End the pipeline with `.prefetch(tf.data.AUTOTUNE)` after batching, just before the dataset is consumed ' +
@@ -94,13 +108,17 @@ export default defineRule({
     const mapped = !sliced && isInMemoryPipeline(pipeline, facts);
     const few = fewElements(pipeline);
     const autotune = autotuneName(ctx.text);
+    const injected = prefetchInjected(pipeline, ctx.text, ctx.filePath, ctx.files);
+    if (injected === 'always') return;
     const low = sliced
       ? 'its batches are slices of arrays in memory, so prefetching gains little'
       : mapped
         ? 'its elements are computed from arrays in memory by light maps (no reading or decoding), so prefetching gains little'
         : few !== null
           ? `\`take(${few})\` keeps at most ${few} elements, so prefetching gains little`
-          : null;
+          : injected === 'from 2.12'
+            ? `TensorFlow 2.12 and later add this prefetch themselves after a synchronous last step like \`${pipeline.methods.at(-1)}\`, so it matters on older versions`
+            : null;
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
@@ -112,6 +130,34 @@ export default defineRule({
     });
   },
 });
+
+/** The release whose tf.data inserts a final prefetch by default (`inject_prefetch`: off in the 2.10 docs, on in 2.12's). */
+const INJECTS_PREFETCH_SINCE = [2, 12] as const;
+
+/** The pip names TensorFlow is installed under. */
+const TENSORFLOW_PACKAGES = ['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu'];
+
+/**
+ * Whether tf.data adds a final prefetch to this pipeline by itself: 'always' when the project requires TensorFlow 2.12
+ * or later, 'from 2.12' when it does not say which TensorFlow it runs, null when it allows an older one, when the last step
+ * is already asynchronous (a parallel map or batch buffers its own results), or when the file turns the optimisation off.
+ */
+function prefetchInjected(
+  pipeline: { methods: string[]; calls: Node[] },
+  text: string,
+  filePath: string | undefined,
+  files: FileProbe,
+): 'always' | 'from 2.12' | null {
+  const last = pipeline.calls.at(-1);
+  const parallel = last
+    ?.childForFieldName('arguments')
+    ?.namedChildren.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'num_parallel_calls');
+  if (!last || parallel || /\b(?:inject_prefetch|apply_default_optimizations)\s*=\s*False\b/.test(text)) return null;
+  const floors = TENSORFLOW_PACKAGES.map((pkg) => declaredFloor(pkg, filePath, files)).filter((v) => v !== null);
+  const caps = TENSORFLOW_PACKAGES.map((pkg) => pinnedCeiling(pkg, filePath, files)).filter((v) => v !== null);
+  if ([...floors, ...caps].some((v) => below(v, INJECTS_PREFETCH_SINCE))) return null;
+  return floors.length > 0 ? 'always' : 'from 2.12';
+}
 
 /** The steps that group elements into batches. */
 const BATCHING: ReadonlySet<string> = new Set(['batch', 'padded_batch', 'ragged_batch']);

@@ -9,7 +9,7 @@
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
-import { anchorRoot, matchesRootedAt } from './callAnchors';
+import { anchorRoot, calleeName, matchesRootedAt } from './callAnchors';
 import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
@@ -491,7 +491,7 @@ export class Engine {
       for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
     }
     const gatedDone = profile ? performance.now() : 0;
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
+    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, tree.rootNode.hasError));
     if (profile) {
       profile.queryMs += performance.now() - started;
       profile.gatedMs += gatedDone - started;
@@ -822,14 +822,21 @@ const MAX_COMPILED_SETS = 8;
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
  * files that import its library, for gated rules): see callAnchors.ts.
  */
-function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts, gates: TextGates): PassMatches[] {
+function anchoredMatches(
+  compiled: CompiledRules,
+  calls: readonly QueryMatch[],
+  facts: FileFacts,
+  gates: TextGates,
+  text: string,
+  hasErrors: boolean,
+): PassMatches[] {
   const byRule = new Map<RuleDefinition, QueryMatch[]>();
   const visitedRoots = new Set<string>();
   const gateOpen = new Map<RuleDefinition, boolean>();
   for (const call of calls) {
     const callNode = call.captures.find((c) => c.name === 'call')!.node;
     const callee = call.captures.find((c) => c.name === 'callee')!.node;
-    for (const rule of compiled.anchors.rulesFor(callee.text)) {
+    for (const rule of compiled.anchors.rulesFor(calleeName(text, callee, hasErrors))) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
         open = gatesPass(gateOf(rule), facts, gates) && (!rule.insideAsyncDef || facts.hasAsyncDef);

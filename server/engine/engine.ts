@@ -394,7 +394,7 @@ export class Engine {
    */
   prepareRegions(options: LintOptions, openGroups: readonly string[]): void {
     const compiled = this.compiledFor(this.activeFor(options));
-    compiled.regions.partsFor([compiled.base, ...groupsByKey(compiled, openGroups)]);
+    compiled.regions.partsFor([compiled.base, compiled.missing, ...groupsByKey(compiled, openGroups)]);
   }
 
   /** Region query sets compiled so far, over every compiled rule set (tests). */
@@ -430,7 +430,10 @@ export class Engine {
     // The base pass: facts and ungated rules (in a region lint, with the gated groups expected open).
     let started = profile ? performance.now() : 0;
     const expected = groupsByKey(compiled, partial?.expectedGroups ?? []);
-    const ruleMatches = this.runPasses([compiled.base, ...expected], compiled, tree, partial?.ranges);
+    // MISSING nodes only in a tree with errors (compile.ts MISSING_PATTERNS); a region lint keeps one query for all.
+    const treeHasErrors = tree.rootNode.hasError;
+    const missing = partial || treeHasErrors ? [compiled.missing] : [];
+    const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
     const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
@@ -450,6 +453,8 @@ export class Engine {
         else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
       }
     }
+    // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
+    if (missing.length > 0 && !partial) errorRanges.sort((a, b) => a[0] - b[0]);
     if (profile) profile.queryMs += performance.now() - started;
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
@@ -491,7 +496,7 @@ export class Engine {
       for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
     }
     const gatedDone = profile ? performance.now() : 0;
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, tree.rootNode.hasError));
+    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors));
     if (profile) {
       profile.queryMs += performance.now() - started;
       profile.gatedMs += gatedDone - started;

@@ -77,8 +77,12 @@ async function main(): Promise<void> {
   const kb = percentiles(allocated);
   console.log(`  JS heap per lint   p50 ${kb.p50.toFixed(0)} KB, p95 ${kb.p95.toFixed(0)} KB (${allocated.length} lints without a collection)`);
   console.log(
-    `  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes), facts ${profile.factsMs.toFixed(0)} ms, ranking ${profile.rankingMs.toFixed(0)} ms (${profile.carriedImpacts} impacts carried), checks ${[...profile.rules.values()].reduce((n, r) => n + r.ms, 0).toFixed(0)} ms; lints in all ${lint.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+    `  incremental lints: parse ${profile.parseMs.toFixed(0)} ms, queries ${profile.queryMs.toFixed(0)} ms (${profile.passes} passes; gated ${profile.gatedMs.toFixed(0)} ms, anchored ${profile.anchoredMs.toFixed(0)} ms), facts ${profile.factsMs.toFixed(0)} ms, ranking ${profile.rankingMs.toFixed(0)} ms (${profile.carriedImpacts} impacts carried), checks ${[...profile.rules.values()].reduce((n, r) => n + r.ms, 0).toFixed(0)} ms; lints in all ${lint.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
   );
+  // The query time per pass: the region's two parts (statements, module), and whole-tree passes of full lints.
+  for (const [key, g] of [...profile.groups].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(`    pass ${(key || '(base)').padEnd(40)} ${g.ms.toFixed(1).padStart(7)} ms ${String(g.passes).padStart(6)} runs`);
+  }
   const rows = [...profile.rules.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
   for (const [id, r] of rows) console.log(`    ${id.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms ${String(r.matches).padStart(6)} matches`);
   // The edits behind the p95: a full lint (a module-level name or an import changed) or a large region.
@@ -106,5 +110,11 @@ function addProfile(into: EngineProfile, from: EngineProfile): void {
     entry.ms += r.ms;
     entry.matches += r.matches;
     into.rules.set(id, entry);
+  }
+  for (const [key, g] of from.groups) {
+    const entry = into.groups.get(key) ?? { ms: 0, passes: 0 };
+    entry.ms += g.ms;
+    entry.passes += g.passes;
+    into.groups.set(key, entry);
   }
 }

@@ -9,7 +9,7 @@
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
-import { anchorRoot, matchesRootedAt } from './callAnchors';
+import { anchorRoot, calleeName, matchesRootedAt } from './callAnchors';
 import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
@@ -394,7 +394,7 @@ export class Engine {
    */
   prepareRegions(options: LintOptions, openGroups: readonly string[]): void {
     const compiled = this.compiledFor(this.activeFor(options));
-    compiled.regions.partsFor([compiled.base, ...groupsByKey(compiled, openGroups)]);
+    compiled.regions.partsFor([compiled.base, compiled.missing, ...groupsByKey(compiled, openGroups)]);
   }
 
   /** Region query sets compiled so far, over every compiled rule set (tests). */
@@ -430,7 +430,10 @@ export class Engine {
     // The base pass: facts and ungated rules (in a region lint, with the gated groups expected open).
     let started = profile ? performance.now() : 0;
     const expected = groupsByKey(compiled, partial?.expectedGroups ?? []);
-    const ruleMatches = this.runPasses([compiled.base, ...expected], compiled, tree, partial?.ranges);
+    // MISSING nodes only in a tree with errors (compile.ts MISSING_PATTERNS); a region lint keeps one query for all.
+    const treeHasErrors = tree.rootNode.hasError;
+    const missing = partial || treeHasErrors ? [compiled.missing] : [];
+    const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
     const captures: FactCaptures = { imports: [], comments: [], functions: [] };
     const calls: QueryMatch[] = [];
     const errorRanges: [number, number][] = [];
@@ -450,6 +453,8 @@ export class Engine {
         else errorRanges.push([node.startIndex, Math.max(node.endIndex, node.startIndex + 1)]);
       }
     }
+    // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
+    if (missing.length > 0 && !partial) errorRanges.sort((a, b) => a[0] - b[0]);
     if (profile) profile.queryMs += performance.now() - started;
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
@@ -491,7 +496,7 @@ export class Engine {
       for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
     }
     const gatedDone = profile ? performance.now() : 0;
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates));
+    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors));
     if (profile) {
       profile.queryMs += performance.now() - started;
       profile.gatedMs += gatedDone - started;
@@ -783,9 +788,19 @@ export class Engine {
         return { patterns: g.patterns, matches };
       });
     }
+    const profile = this.profile;
     return compiled.regions.partsFor(groups).map((part) => {
-      if (this.profile) this.profile.passes += ranges.length;
-      return { patterns: part.patterns, matches: runOverRegion(part, tree, ranges) };
+      if (!profile) return { patterns: part.patterns, matches: runOverRegion(part, tree, ranges) };
+      profile.passes += ranges.length;
+      const started = performance.now();
+      const matches = runOverRegion(part, tree, ranges);
+      // Per part, not per group: a region lint runs every open group's patterns together (regionQueries.ts).
+      const key = part.onUnits ? '(region: on statements)' : '(region: on the module)';
+      const entry = profile.groups.get(key) ?? { ms: 0, passes: 0 };
+      entry.ms += performance.now() - started;
+      entry.passes += ranges.length;
+      profile.groups.set(key, entry);
+      return { patterns: part.patterns, matches };
     });
   }
 }
@@ -822,14 +837,21 @@ const MAX_COMPILED_SETS = 8;
  * Runs each call-anchored rule's query on the calls whose callee name it declared (and only in
  * files that import its library, for gated rules): see callAnchors.ts.
  */
-function anchoredMatches(compiled: CompiledRules, calls: readonly QueryMatch[], facts: FileFacts, gates: TextGates): PassMatches[] {
+function anchoredMatches(
+  compiled: CompiledRules,
+  calls: readonly QueryMatch[],
+  facts: FileFacts,
+  gates: TextGates,
+  text: string,
+  hasErrors: boolean,
+): PassMatches[] {
   const byRule = new Map<RuleDefinition, QueryMatch[]>();
   const visitedRoots = new Set<string>();
   const gateOpen = new Map<RuleDefinition, boolean>();
   for (const call of calls) {
     const callNode = call.captures.find((c) => c.name === 'call')!.node;
     const callee = call.captures.find((c) => c.name === 'callee')!.node;
-    for (const rule of compiled.anchors.rulesFor(callee.text)) {
+    for (const rule of compiled.anchors.rulesFor(calleeName(text, callee, hasErrors))) {
       let open = gateOpen.get(rule);
       if (open === undefined) {
         open = gatesPass(gateOf(rule), facts, gates) && (!rule.insideAsyncDef || facts.hasAsyncDef);

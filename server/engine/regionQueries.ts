@@ -124,33 +124,17 @@ function outsideSequences(unit: Node, stepTypes: ReadonlySet<string> | null): bo
 export function siblingStepTypes(pattern: string): Set<string> | null {
   const source = pattern.replace(/;[^\n]*/g, '').trim();
   if (!/^\(\s*\(/.test(source)) return null;
+  // A string at the top level is not a step: `"` is not among the accepted characters.
+  const steps = topLevelGroups(source, 1, ')', /[\s.*+?@\w]/);
+  if (!steps || steps.end !== source.length - 1) return null;
   const types = new Set<string>();
-  let depth = 0;
-  let start = -1;
-  let quoted = false;
-  for (let i = 1; i < source.length; i++) {
-    const ch = source[i];
-    if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') {
-      if (depth === 0) return null;
-      quoted = true;
-    } else if (ch === '(') {
-      if (depth++ === 0) start = i;
-    } else if (ch === ')') {
-      if (depth === 0) return i === source.length - 1 && types.size > 0 ? types : null; // the outer group's end
-      if (--depth > 0) continue;
-      const step = source.slice(start, i + 1);
-      if (/^\(\s*#/.test(step)) continue; // a predicate
-      const type = /^\(\s*([A-Za-z]\w*)/.exec(step)?.[1];
-      if (!type || type === 'module' || type === 'ERROR') return null;
-      types.add(type);
-    } else if (depth === 0 && !/[\s.*+?@\w]/.test(ch)) {
-      return null; // an alternation, a field, a negation… at the top level
-    }
+  for (const step of steps.groups) {
+    if (/^\(\s*#/.test(step)) continue; // a predicate
+    const type = /^\(\s*([A-Za-z]\w*)/.exec(step)?.[1];
+    if (!type || type === 'module' || type === 'ERROR') return null;
+    types.add(type);
   }
-  return null;
+  return types.size > 0 ? types : null;
 }
 
 /** Splits the groups' patterns into unit patterns and module-level ones, one query each. */
@@ -189,7 +173,7 @@ function splitForRegions(language: Language, groups: readonly QueryGroup[]): Par
  */
 export function mayRootAtModule(pattern: string): boolean {
   const source = pattern.replace(/;[^\n]*/g, '').trim();
-  const alternatives = source.startsWith('[') ? topLevelGroups(source.slice(1)) : [source];
+  const alternatives = source.startsWith('[') ? (topLevelGroups(source, 1, ']', /[\s@\w.*+?!"]/)?.groups ?? []) : [source];
   return (
     alternatives.length === 0 ||
     alternatives.some((alt) => {
@@ -199,28 +183,35 @@ export function mayRootAtModule(pattern: string): boolean {
   );
 }
 
-/** The parenthesised groups at the top level of `[ (a …) (b …) ]` (the text after the `[`); [] when unsure. */
-function topLevelGroups(text: string): string[] {
+/**
+ * The parenthesised groups at the top level of a query's text, from `from` to the `close` character (`)` of a
+ * grouped sequence, `]` of an alternation) that ends them, and that character's index. Null when the text ends
+ * first, or when the top level has a character `allowed` does not accept (a field, a negation, a nested `[ ]`, a
+ * string unless `allowed` accepts `"`) or a stray `)`: the callers then make no claim about the pattern.
+ */
+function topLevelGroups(text: string, from: number, close: ')' | ']', allowed: RegExp): { groups: string[]; end: number } | null {
   const groups: string[] = [];
   let depth = 0;
   let start = -1;
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
       if (ch === '\\') i++;
       else if (ch === '"') quoted = false;
+    } else if (depth === 0 && ch === close) {
+      return { groups, end: i };
     } else if (ch === '"') {
+      if (depth === 0 && !allowed.test(ch)) return null;
       quoted = true;
     } else if (ch === '(') {
       if (depth++ === 0) start = i;
     } else if (ch === ')') {
+      if (depth === 0) return null;
       if (--depth === 0) groups.push(text.slice(start, i + 1));
-    } else if (ch === ']' && depth === 0) {
-      return groups;
-    } else if (depth === 0 && !/[\s@\w.*+?!]/.test(ch)) {
-      return []; // something unexpected at the top level (a nested [ ], a string)
+    } else if (depth === 0 && !allowed.test(ch)) {
+      return null;
     }
   }
-  return [];
+  return null;
 }

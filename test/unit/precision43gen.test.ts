@@ -1,0 +1,65 @@
+// Precision work on the general rules from the session-42 blind reviews of /work/review10 and /work/review11
+// (issue 26): what a maintainer would not act on becomes a hint or silent, and advice that would fail is replaced.
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../common/types';
+import { getEngine } from '../helpers/engine';
+
+async function findings(rule: string, source: string, filePath = '/proj/pkg/mod.py'): Promise<Finding[]> {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [rule], filePath }).findings.filter((f) => f.ruleId === rule);
+}
+
+describe('precision of general rules (session 43)', () => {
+  describe('eval-exec-untrusted', () => {
+    const RULE = 'eval-exec-untrusted';
+
+    it('a frame rate written as a ratio is a hint pointing to fractions.Fraction, not to the literal parsers', async () => {
+      // Real-ESRGAN: ffprobe writes avg_frame_rate as "30000/1001"; ast.literal_eval and json.loads both fail on it.
+      const src = 'import ffmpeg\n\ndef meta(path):\n    s = ffmpeg.probe(path)["streams"][0]\n    return eval(s["avg_frame_rate"])\n';
+      const [f] = await findings(RULE, src);
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.message, /fractions\.Fraction/);
+      assert.doesNotMatch(f.message, /whoever controls/);
+      // Near misses: the same name read from a request is outside input; another field keeps the usual message.
+      const [web] = await findings(RULE, 'import flask\n\ndef view(request):\n    return eval(request.args["fps"])\n');
+      assert.equal(web?.severity, 'error');
+      const [other] = await findings(RULE, 'def meta(s):\n    return eval(s["width"])\n');
+      assert.equal(other?.severity, 'warning');
+      assert.doesNotMatch(other.message, /Fraction/);
+    });
+
+    it("what is typed at the program's own prompt is a hint; the prompt's text is not what is evaluated", async () => {
+      // aima-python: `eval(input("Percept={}; action? ".format(percept)))` in a local teaching agent.
+      for (const src of [
+        'def main():\n    return eval(input())\n',
+        'def program(percept):\n    return eval(input("Percept={}; action? ".format(percept)))\n',
+        'def play():\n    while True:\n        move = input("Your move? ")\n        print(eval(move))\n',
+      ]) {
+        const [f] = await findings(RULE, src);
+        assert.equal(f?.severity, 'hint', src);
+        assert.match(f.message, /typed at this program's prompt/);
+      }
+      // Near misses: a parameter evaluated beside stdin stays a warning; model output stays an error.
+      const [param] = await findings(RULE, 'def f(extra):\n    return eval(input() + extra)\n');
+      assert.equal(param?.severity, 'warning');
+      const [model] = await findings(RULE, 'def f(completion):\n    return eval(completion.choices[0].text)\n');
+      assert.equal(model?.severity, 'error');
+    });
+
+    it('a small language evaluated in a namespace that makes every name it meets is a hint', async () => {
+      // aima-python's expr(): `eval(text, defaultkeydict(Symbol))` turns logic sentences into expression trees.
+      const cls =
+        'import collections\n\nclass defaultkeydict(collections.defaultdict):\n    def __missing__(self, key):\n        self[key] = v = self.default_factory(key)\n        return v\n\n';
+      for (const ns of ['defaultkeydict(Symbol)', 'collections.defaultdict(Symbol)']) {
+        const [f] = await findings(RULE, `${cls}def expr(x):\n    return eval(x, ${ns})\n`);
+        assert.equal(f?.severity, 'hint', ns);
+        assert.match(f.message, /small language/);
+      }
+      // Near misses: a plain namespace, or a class without __missing__, says nothing about the text.
+      for (const ns of ['{}', 'dict(math=math)', 'Namespace(Symbol)']) {
+        const [f] = await findings(RULE, `class Namespace(dict):\n    pass\n\ndef expr(x):\n    return eval(x, ${ns})\n`);
+        assert.equal(f?.severity, 'warning', ns);
+      }
+    });
+  });
+});

@@ -75,6 +75,7 @@ export {
   compiledByCall,
   compiledByNumba,
   enclosingJit,
+  foldInteger,
   identifiersNamed,
   insideNumbaFunction,
   isAssignmentTarget,
@@ -86,6 +87,7 @@ export {
   stringLiteralValue,
   usedAfter,
 } from './numeric';
+export type { IntegerName } from './numeric';
 export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {

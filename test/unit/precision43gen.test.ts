@@ -90,4 +90,12 @@ describe('precision of general rules (session 43)', () => {
       assert.deepEqual(await severities('def save(path, s):\n    log = open(path, "w")\n    log.write(s)\n    log.flush()\n'), ['warning']);
     });
   });
+
+  it('tf-data-missing-prefetch: silent in test files; the same pipeline in a training module is still reported', async () => {
+    const src =
+      'import tensorflow as tf\n\ndef run(model, files):\n    ds = tf.data.TFRecordDataset(files).map(tf.io.parse_tensor).batch(16)\n    model.fit(ds)\n';
+    assert.equal((await findings('tf-data-missing-prefetch', src, '/proj/pkg/optimizers/dp_optimizer_keras_test.py')).length, 0);
+    assert.equal((await findings('tf-data-missing-prefetch', src, '/proj/pkg/estimators/test_utils.py')).length, 0);
+    assert.equal((await findings('tf-data-missing-prefetch', src, '/proj/pkg/train.py')).length, 1);
+  });
 });

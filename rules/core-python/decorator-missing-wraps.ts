@@ -159,6 +159,9 @@ export default defineRule({
     // reordering, injected or dropped arguments) would then report a signature they do not have,
     // and pytest, which reads it, would ask for fixtures that do not exist.
     if (calls.length > 1 || !forwardsItsArguments(wrapper, calls[0]!)) return;
+    // `return fn(), None`: the wrapper packs the result with something else, so it returns another shape than the
+    // function (gan's input_fn adapter, judged noise): copying the function's metadata would describe it wrongly.
+    if (packsResult(calls[0]!)) return;
     // A wrapper that checks whether there is a function at all (`if func is not None:`): wraps(None)
     // makes inspect.signature() raise.
     const guard = new RegExp(`\\b${param}\\s+is\\s+(not\\s+)?None\\b|\\bif\\s+(not\\s+)?${param}\\s*:`);
@@ -188,6 +191,18 @@ export default defineRule({
     });
   },
 });
+
+/** Displays that put a value beside others: the call's result becomes one element of what the wrapper returns. */
+const PACKING = new Set(['expression_list', 'tuple', 'list', 'set', 'dictionary', 'pair']);
+
+/** The call's result is returned as one element of a tuple, list, set or dict display (`return fn(), None`). */
+function packsResult(call: Node): boolean {
+  let n = call.parent;
+  while (n?.type === 'parenthesized_expression') n = n.parent;
+  if (!n || !PACKING.has(n.type)) return false;
+  while (n && (PACKING.has(n.type) || n.type === 'parenthesized_expression')) n = n.parent;
+  return n?.type === 'return_statement';
+}
 
 /** The parameters as a call that forwards them unchanged spells them: `x`, `*args`, `k=k`, `**kwargs`. */
 function forwardedSpelling(fn: Node): string[] | null {

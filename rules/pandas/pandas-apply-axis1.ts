@@ -4,6 +4,8 @@ import type { RuleContext } from '../../server/engine/rule';
 import {
   definitionsNamed,
   callArguments,
+  importedAccessorIn,
+  inTestOf,
   FRAME_ATTRIBUTES,
   isIdentifierName,
   isNumberLiteral,
@@ -41,7 +43,8 @@ export default defineRule({
       '(upcast to one dtype) before the function runs, so it costs about as much as `iterrows`. Arithmetic between ' +
       'columns runs vectorised on whole columns instead, and so do reductions of a row: `df.apply(sum, axis=1)` or ' +
       '`df.apply(np.mean, axis=1)` cost 100 to 1,000 times what `df.sum(axis=1)` / `df.mean(axis=1)` do (20,000 rows, pandas 1.5). ' +
-      'Per column, the builtin `sum`, `max` or `min` walks each column one boxed element at a time (`df.apply(sum)`: 15x `df.sum()`).',
+      'Per column, the builtin `sum`, `max` or `min` walks each column one boxed element at a time (`df.apply(sum)`: 15x `df.sum()`). ' +
+      "The apply of an imported package's accessor (`df.swifter.apply`) and an apply inside a test named for `apply` are left alone.",
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
       '`np.select`; for string work the `.str` accessor. Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
@@ -83,6 +86,7 @@ export default defineRule({
   (#eq? @method "apply")
   (#any-of? @func "sum" "max" "min")) @call`,
   check(m, ctx) {
+    if (notPandasApplyOrUnderTest(m.need('frame'), m.need('call'), ctx)) return;
     const axis = m.get('axisval') ?? null;
     const rows = axis !== null && (axis.text === '1' || stringLiteralValue(axis) === 'columns');
     const func = m.get('func');
@@ -121,6 +125,15 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `df.swifter.apply(f, axis=1)`: the apply of a package's accessor (swifter's, imported by the file), which chooses its
+ * own way to run `f`; or a pandas apply inside a test named for `apply`, where it is the behaviour tested or the baseline
+ * another library's result is compared with (swifter's tests). Rewriting either defeats the code's purpose.
+ */
+function notPandasApplyOrUnderTest(frame: Node, call: Node, ctx: RuleContext): boolean {
+  return importedAccessorIn(ctx.facts, frame) !== null || inTestOf(call, 'apply');
+}
 
 /** Builtins whose row-wise call has a DataFrame reduction of the same name (`sum(row)` → `df.sum(axis=1)`). */
 const BUILTIN_REDUCTIONS = new Set(['sum', 'max', 'min']);

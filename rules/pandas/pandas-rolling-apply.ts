@@ -1,6 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  importedAccessorIn,
+  inTestOf,
   callArguments,
   keywordValue,
   localDefinition,
@@ -104,7 +106,8 @@ export default defineRule({
       'for each window first. The native methods (`.mean()`, `.sum()`, `.std()`, `.max()`, `.median()` ...) compute all ' +
       "windows in one compiled pass, one to three orders of magnitude faster. A function of the code's own that only does NumPy " +
       'arithmetic on its window (a weighted sum, a mean absolute deviation, an argmax) is reported too: `engine="numba"` compiles ' +
-      'it (10 to 30 times faster on 200,000 rows), and most have a native composition.',
+      'it (10 to 30 times faster on 200,000 rows), and most have a native composition. The window apply of an imported ' +
+      "package's accessor (`df.swifter.rolling(n).apply`) and one inside a test named for `apply` are left alone.",
     instead:
       'Call the method on the window object: `s.rolling(20).mean()`, `s.expanding().max()`. Note that `np.std(x)` is `.std(ddof=0)`. ' +
       'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it.',
@@ -146,6 +149,10 @@ export default defineRule({
     const call = m.need('call');
     const windowCall = m.get('windowCall') ?? heldWindow(m.get('windowVar'), ctx);
     if (!windowCall) return;
+    // `df.swifter.rolling(1).apply(f)`: the apply of a package's accessor (swifter, imported by the file), which runs `f`
+    // its own way; and inside a test named for `apply` the window apply is the behaviour tested, or the baseline another
+    // library's result is compared with (swifter's tests).
+    if (importedAccessorIn(ctx.facts, windowCall) !== null || inTestOf(call, 'apply')) return;
     const args = callArguments(call);
     const fn = args[0];
     if (!fn || fn.type === 'keyword_argument') return;

@@ -21,9 +21,23 @@ import {
 } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
-/** Expressions that carry outside input: web requests, stdin, model output. */
+/** Expressions that carry outside input: web requests, model output. */
 const UNTRUSTED_TEXT =
-  /\b(request\.(args|form|json|values|data|body|query_params|get_json)|input\s*\(|choices|message\.content|tool_calls?|function\.arguments|completion|llm|user_input)/i;
+  /\b(request\.(args|form|json|values|data|body|query_params|get_json)|choices|message\.content|tool_calls?|function\.arguments|completion|llm|user_input)/i;
+/**
+ * What is typed at the program's own prompt: the person running it, who can already run any code as that user
+ * (aima's `eval(input("action? "))` in a local teaching game). Worth a hint, in case stdin is piped from elsewhere.
+ */
+const STDIN_TEXT = /\b(raw_)?input\s*\(/;
+/** untrustedOrigin's answer for text from a request or a model. */
+const UNTRUSTED_ORIGIN = 'outside input (a request or model output)';
+/** untrustedOrigin's answer for text read from stdin with `input()`. */
+const STDIN_ORIGIN = "what is typed at this program's prompt (`input()`)";
+/**
+ * The name of a frame-rate or time-base string, which ffprobe and video libraries write as a ratio (`"30000/1001"`).
+ * `eval` is the common shortcut to a number; `fractions.Fraction` parses it (the literal parsers reject `a/b`).
+ */
+const RATE_TEXT = /(frame_?rate|\bfps|time_?base)\b/i;
 /**
  * The process's own command line and environment: set by whoever starts the program, who can run any code as
  * that user anyway. Not an injection path; worth a hint (parse rather than execute), not an error.
@@ -83,10 +97,10 @@ export default defineRule({
   category: 'security',
   severity: 'warning',
   severityForms: [
-    { severity: 'error', when: 'when the string comes from outside input (a request, stdin, model output)' },
+    { severity: 'error', when: 'when the string comes from outside input (a request, model output)' },
     {
       severity: 'hint',
-      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment or parsed configuration, or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source)",
+      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment, parsed configuration or prompt (`input()`), or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source, a namespace that makes every name it meets), or the string is a frame rate written as a ratio",
     },
   ],
   enabledByDefault: true,
@@ -99,14 +113,17 @@ export default defineRule({
       'opening sockets, importing `os`. When the string comes from a function parameter, a web request, the command ' +
       'line or a language model (an agent "calculator" tool evaluating model output), whoever controls that text ' +
       'controls the machine. Passing `{"__builtins__": {}}` as globals is not a sandbox: object introspection still ' +
-      'reaches everything. Reported as an error when the text comes from a request, stdin or ' +
+      'reaches everything. Reported as an error when the text comes from a request or ' +
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
-      "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment " +
-      'or parsed configuration (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`: set by whoever runs the program, ' +
-      'who can already run any code as that user). Evaluating code is sometimes the purpose: a name looked up (the result ' +
-      'is called, compared with a class or used in `isinstance`), a function whose docstring says it evaluates the ' +
-      'expression or code it is given, a parameter whose default is itself Python source (`spec: str = "None"`): those ' +
-      'are hints unless the text comes from outside input. The `ast.literal_eval` fix is offered only where the text is ' +
+      "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment, " +
+      'parsed configuration or prompt (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`, `eval(input())`: set by ' +
+      'whoever runs the program, who can already run any code as that user). Evaluating code is sometimes the purpose: a ' +
+      'name looked up (the result is called, compared with a class or used in `isinstance`), a function whose docstring ' +
+      'says it evaluates the expression or code it is given, a parameter whose default is itself Python source ' +
+      '(`spec: str = "None"`), a small language evaluated in a namespace that makes every name it meets ' +
+      '(`eval(text, defaultkeydict(Symbol))`): those are hints unless the text comes from outside input. A frame rate ' +
+      'written as a ratio (`eval(stream["avg_frame_rate"])` on `"30000/1001"`) is a hint pointing to `fractions.Fraction`, ' +
+      'which parses it where the literal parsers fail. The `ast.literal_eval` fix is offered only where the text is ' +
       'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +
       'break an expression such as `"[(512, 10, 5)] * 4"`. String literals, code generated from literal templates, text whose non-literal parts ' +
       'were checked before (one of a few literals, an identifier matched by an anchored regex), expressions evaluated in ' +
@@ -151,6 +168,17 @@ export default defineRule({
     const def = enclosingDef(call);
     const exposed = isExposed(ctx.facts, def);
     const origin = untrustedOrigin(source, call, exposed);
+    // `eval(stream["avg_frame_rate"])`: a ratio the video tool wrote, turned into a number. Running it as code is the
+    // wrong tool rather than an injection path (outside a web or model-facing module), and the literal parsers fail on it.
+    if (fn === 'eval' && !exposed && origin !== UNTRUSTED_ORIGIN && RATE_TEXT.test(source.text)) {
+      const rate = `\`eval(${source.text.length > 40 ? '...' : source.text})\``;
+      ctx.report({
+        node: call,
+        message: `${rate} turns a rate written as a ratio ("30000/1001") into a number by running it as code: \`float(fractions.Fraction(text))\` parses it exactly (\`ast.literal_eval\` and \`json.loads\` reject "a/b")`,
+        severity: 'hint',
+      });
+      return;
+    }
     // `def runctx(cmd, ...): exec(cmd, ...)` in a debugger or profiler: executing is the documented job.
     // Executing the given code is the documented job: a debugger's `runctx(cmd)`, a loader's
     // `exec_module(module)`, a console's command handler.
@@ -165,7 +193,7 @@ export default defineRule({
     if (evaluatesAnnotation(source, def) || evaluatesInCallersFrame(args.slice(1))) return;
     // `eval(args.decoder_layers)`, `eval(sys.argv[1])`: the program's own command line, environment or parsed
     // configuration, set by whoever runs it (who can run any code as that user anyway). Worth a look, not a warning.
-    const ownConfig = origin === INVOKER_ORIGIN;
+    const ownConfig = origin === INVOKER_ORIGIN || origin === STDIN_ORIGIN;
     const severe = origin !== null && !ownConfig && (exposed || !origin.includes('a parameter of'));
     const sandbox = args.slice(1).some((a) => /__builtins__/.test(a.text)) ? ' (an empty `__builtins__` is not a sandbox)' : '';
     const shown = `\`${fn}(${source.text.length > 40 ? '...' : source.text})\``;
@@ -180,7 +208,7 @@ export default defineRule({
       ? 'looks a name up'
       : resultMustBeCallable(call)
         ? "its result must be callable: the text is a function's source"
-        : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def));
+        : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def) ?? namespaceMakesNames(ctx.facts, args.slice(1)));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
@@ -201,9 +229,12 @@ export default defineRule({
     const literalEval = literal ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
       node: call,
-      message: ownConfig
-        ? `${shown} executes text from ${INVOKER_ORIGIN}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
-        : message,
+      message:
+        origin === STDIN_ORIGIN
+          ? `${shown} executes ${STDIN_ORIGIN}, typed by whoever runs it (who can already run code as this user): if stdin can come from elsewhere (a pipe, a socket), ${parse}`
+          : ownConfig
+            ? `${shown} executes text from ${INVOKER_ORIGIN}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
+            : message,
       severity: severe ? 'error' : origin && !ownConfig && !purpose ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
@@ -276,6 +307,29 @@ function namedAsCode(fn: string, source: Node, def: Node | null): string | null 
   if (fn === 'exec' && source.type === 'identifier' && CODE_NAME.test(source.text)) return `it runs \`${source.text}\`, text named as a program`;
   const name = def?.childForFieldName('name')?.text ?? '';
   return EXECUTOR_NAME.test(name) ? `\`${name}\` is named for running code` : null;
+}
+
+/** A mapping that makes a missing key on demand: `defaultdict`, or a class of the file with `__missing__` or such a base. */
+function makesMissingNames(facts: FileFacts, call: Node): boolean {
+  const callee = call.childForFieldName('function');
+  if (!callee) return false;
+  if (/^(collections\.)?defaultdict$/.test(callee.text)) return true;
+  if (callee.type !== 'identifier') return false;
+  const cls = facts.root.namedChildren.find((n) => n?.type === 'class_definition' && n.childForFieldName('name')?.text === callee.text);
+  if (!cls) return false;
+  if (/\bdefaultdict\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) return true;
+  const body = cls.childForFieldName('body')?.namedChildren ?? [];
+  return body.some((d) => d?.type === 'function_definition' && d.childForFieldName('name')?.text === '__missing__');
+}
+
+/**
+ * `eval(text, defaultkeydict(Symbol))`: the namespace makes an object for every name the text uses, so the text is
+ * a small language (logic sentences, symbolic formulas) that the function evaluates on purpose; the literal parsers
+ * would reject every sentence.
+ */
+function namespaceMakesNames(facts: FileFacts, namespaces: readonly Node[]): string | null {
+  const made = namespaces.find((a) => a.type === 'call' && makesMissingNames(facts, a));
+  return made ? `its namespace, \`${made.text.length > 30 ? '...' : made.text}\`, makes every name it meets: a small language` : null;
 }
 
 /** Literal-display text: numbers, quoted strings, None/True/False, brackets, commas and colons, nothing evaluated. */
@@ -664,14 +718,18 @@ function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null 
   const seen = new Set<string>();
   // Text from the program's own command line or configuration is reported only when nothing worse is found.
   let invoker = false;
+  let stdin = false;
   const visit = (e: Node, depth: number): string | null => {
-    if (UNTRUSTED_TEXT.test(e.text)) return 'outside input (a request, stdin or model output)';
+    if (UNTRUSTED_TEXT.test(e.text)) return UNTRUSTED_ORIGIN;
     if (INVOKER_TEXT.test(e.text)) invoker = true;
+    if (STDIN_TEXT.test(e.text)) stdin = true;
     if (depth > 3) return null;
     for (const id of [e, ...findDescendants(e, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier')) {
       const p = id.parent;
       if (p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(id)) continue;
       if (p?.type === 'keyword_argument' && p.childForFieldName('name')?.equals(id)) continue;
+      // `input(f"action for {percept}? ")`: the prompt is shown, what is evaluated is the answer typed.
+      if (inPrompt(id, e)) continue;
       // `alias2name[dataset]`: the key only picks an entry; the text is the table's value (the table is visited too).
       if (isKeyIntoTable(id, params)) continue;
       const name = id.text;
@@ -694,7 +752,16 @@ function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null 
     }
     return null;
   };
-  return visit(expr, 0) ?? (invoker ? INVOKER_ORIGIN : null);
+  return visit(expr, 0) ?? (invoker ? INVOKER_ORIGIN : stdin ? STDIN_ORIGIN : null);
+}
+
+/** The identifier is inside the arguments of an `input(...)` call within `top`: part of the prompt. */
+function inPrompt(id: Node, top: Node): boolean {
+  for (let n: Node | null = id.parent; n && !n.equals(top.parent ?? top); n = n.parent) {
+    if (n.type === 'argument_list' && /^(raw_)?input$/.test(n.parent?.childForFieldName('function')?.text ?? '')) return true;
+    if (n.equals(top)) break;
+  }
+  return false;
 }
 
 /** Text made only of a named table's entry (`names[key]`, the table not a parameter) and plain strings joined by `+`. */

@@ -9,6 +9,7 @@ import {
   enclosingLoops,
   FileFacts,
   findDescendants,
+  foldInteger,
   isNestedScope,
   identifiersSpelledInFile,
   loopHeaderText,
@@ -342,25 +343,19 @@ function loopCount(loop: Node, facts: FileFacts): number | null {
 }
 
 /** An integer the source spells: a literal, `+ - * //` of integers, or a name every assignment of which gives one (the largest). */
-function integerOf(n: Node, depth = 0): number | null {
-  if (depth > 3) return null;
-  if (n.type === 'integer') return /^\d[\d_]*$/.test(n.text) ? Number(n.text.replace(/_/g, '')) : null;
-  if (n.type === 'parenthesized_expression' && n.namedChild(0)) return integerOf(n.namedChild(0)!, depth);
-  if (n.type === 'binary_operator') {
-    const [l, r] = [n.childForFieldName('left'), n.childForFieldName('right')];
-    const [a, b] = [l ? integerOf(l, depth) : null, r ? integerOf(r, depth) : null];
-    if (a === null || b === null) return null;
-    const op = n.childForFieldName('operator')?.type;
-    return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '//' && b !== 0 ? Math.floor(a / b) : null;
-  }
-  if (n.type !== 'identifier') return null;
+function integerOf(n: Node): number | null {
+  return foldInteger(n, largestAssigned);
+}
+
+/** The largest integer a name is assigned, when every binding of it (in the innermost scope binding it) assigns one. */
+function largestAssigned(n: Node, fold: (value: Node) => number | null): number | null {
   // The innermost scope that binds the name: a function's local, else the module's (`training_steps = 1000` on top).
   let scope = scopeOf(n);
   while (scope.parent && !occurrences(scope, n.text).some((u) => bindingOf(u) !== null)) scope = scopeOf(scope);
   const uses = occurrences(scope, n.text);
   if (uses.some((u) => u.parent?.type === 'augmented_assignment' && u.parent.childForFieldName('left')?.equals(u))) return null;
   const bound = uses.filter((u) => bindingOf(u) !== null);
-  const values = plainAssignments(scope, n.text).map((a) => integerOf(a.value, depth + 1));
+  const values = plainAssignments(scope, n.text).map((a) => fold(a.value));
   if (bound.length === 0 || values.length !== bound.length || values.some((v) => v === null)) return null;
   return Math.max(...(values as number[]));
 }

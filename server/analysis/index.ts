@@ -17,6 +17,7 @@ export { cacheDecorator, isInstanceMethod } from './caching';
 export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
+export { importedAccessorIn } from './accessors';
 export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isStandaloneScript, isTestFile } from './codeContext';
 export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
@@ -74,6 +75,7 @@ export {
   compiledByCall,
   compiledByNumba,
   enclosingJit,
+  foldInteger,
   identifiersNamed,
   insideNumbaFunction,
   isAssignmentTarget,
@@ -85,6 +87,7 @@ export {
   stringLiteralValue,
   usedAfter,
 } from './numeric';
+export type { IntegerName } from './numeric';
 export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {

@@ -2,7 +2,7 @@
 import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
 import { definitionsNamed, occurrences, readsAfter, valueBoundOnce } from './names';
-import { stringLiteralValue } from './numeric';
+import { foldInteger, stringLiteralValue } from './numeric';
 import type { Node } from '../syntax/parser';
 
 /** Iteration counts at or below this, known from the syntax, make a loop "small". */
@@ -31,10 +31,14 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
 
 /** An integer literal, or a local name bound exactly once, to an integer literal, in its scope. */
 function integerValue(n: Node): number | null {
-  if (n.type === 'integer') return Number(n.text.replace(/_/g, ''));
-  if (n.type !== 'identifier') return null;
-  const value = valueBoundOnce(n);
-  return value?.type === 'integer' ? Number(value.text.replace(/_/g, '')) : null;
+  return foldInteger(
+    n,
+    (id, fold) => {
+      const value = valueBoundOnce(id);
+      return value?.type === 'integer' ? fold(value) : null;
+    },
+    false,
+  );
 }
 
 /** A loop's header as one short line, for messages and hovers: `for c in np.unique(y)`, `while ...`, cut at `max` characters. */

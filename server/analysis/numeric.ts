@@ -11,6 +11,45 @@ export function isIdentifierName(s: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) && !PYTHON_KEYWORDS.has(s) && !PYTHON_SOFT_KEYWORDS.has(s);
 }
 
+/**
+ * How foldInteger reads a name: the integer it stands for, or null. Each caller has its own notion of a name that holds
+ * a constant (bound once where it is read, every assignment an integer...); `fold` reads a bound value one level deeper.
+ */
+export type IntegerName = (id: Node, fold: (value: Node) => number | null) => number | null;
+
+/**
+ * An integer the source spells: a literal (`1_000`, `0x20`), parentheses, `+ - * //` of such when `arithmetic` is on,
+ * and names as `name` reads them; null for anything else, a literal past the exact range, or past a few levels. The one
+ * folding of sizes and counts (a DataLoader's batch size, a `range(...)`'s length) the analysis and the rules share.
+ */
+export function foldInteger(n: Node, name: IntegerName, arithmetic = true, depth = 0): number | null {
+  if (depth > 4) return null;
+  const fold = (m: Node) => foldInteger(m, name, arithmetic, depth + 1);
+  if (n.type === 'integer') {
+    const value = Number(n.text.replace(/_/g, ''));
+    return Number.isSafeInteger(value) ? value : null;
+  }
+  if (n.type === 'identifier') return name(n, fold);
+  if (!arithmetic) return null;
+  if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return fold(n.namedChild(0)!);
+  if (n.type !== 'binary_operator') return null;
+  const left = fold(n.childForFieldName('left')!);
+  const right = left === null ? null : fold(n.childForFieldName('right')!);
+  if (left === null || right === null) return null;
+  switch (n.childForFieldName('operator')?.text) {
+    case '+':
+      return left + right;
+    case '-':
+      return left - right;
+    case '*':
+      return left * right;
+    case '//':
+      return right === 0 ? null : Math.floor(left / right);
+    default:
+      return null;
+  }
+}
+
 /** The value of a plain string literal (no f-string, no interpolation, no escapes), or null. */
 export function stringLiteralValue(node: Node | null | undefined): string | null {
   if (!node || node.type !== 'string') return null;

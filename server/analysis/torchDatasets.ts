@@ -14,6 +14,7 @@ import { keywordValue, positionalArguments } from './callArgs';
 import { SMALL_LOOP } from './loopInfo';
 import { loopsOverLoader } from './torchDevice';
 import { bindingOf, occurrences, scopeOf } from './names';
+import { foldInteger } from './numeric';
 import { parameterNames } from './scopes';
 import { valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
@@ -372,31 +373,9 @@ function indexStep(expr: Node, index: string, facts: FileFacts): number | null {
 }
 
 /** An integer the code spells with literals and names bound once to them (`BATCHSIZE * 30`), or null. */
-export function integerValueOf(expr: Node, facts: FileFacts, depth = 0): number | null {
-  if (depth > 4) return null;
-  if (expr.type === 'integer') {
-    const value = Number(expr.text.replace(/_/g, ''));
-    return Number.isSafeInteger(value) ? value : null;
-  }
-  if (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) return integerValueOf(expr.namedChild(0)!, facts, depth + 1);
-  if (expr.type === 'identifier') {
-    const bound = boundOnce(expr, facts);
-    return bound ? integerValueOf(bound, facts, depth + 1) : null;
-  }
-  if (expr.type !== 'binary_operator') return null;
-  const left = integerValueOf(expr.childForFieldName('left')!, facts, depth + 1);
-  const right = left === null ? null : integerValueOf(expr.childForFieldName('right')!, facts, depth + 1);
-  if (left === null || right === null) return null;
-  switch (expr.childForFieldName('operator')?.text) {
-    case '+':
-      return left + right;
-    case '-':
-      return left - right;
-    case '*':
-      return left * right;
-    case '//':
-      return right === 0 ? null : Math.floor(left / right);
-    default:
-      return null;
-  }
+export function integerValueOf(expr: Node, facts: FileFacts): number | null {
+  return foldInteger(expr, (id, fold) => {
+    const bound = boundOnce(id, facts);
+    return bound ? fold(bound) : null;
+  });
 }

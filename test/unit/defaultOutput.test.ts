@@ -32,7 +32,7 @@ describe('default output of the general rules (issue 26 review)', () => {
 
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
     const levelAt = async (rel: string) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });

@@ -97,7 +97,7 @@ describe('impact from context', () => {
   });
 
   it('drops low-impact findings to hint: test files, __main__ blocks, small literal loops, examples', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
     const cases: [string, LintOptions, string][] = [
       [leak, { filePath: '/proj/tests/test_load.py' }, 'in a test file'],
       [leak, { filePath: '/proj/examples/load.py' }, 'in an example or script folder'],
@@ -113,7 +113,7 @@ describe('impact from context', () => {
   });
 
   it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
-    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const src = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
     const [all] = await lint(src, { filePath: '/proj/tests/test_load.py', impact: 'all' });
     assert.equal(all.severity, 'warning');
     assert.equal(all.impact?.level, 'low');
@@ -140,7 +140,7 @@ describe('impact from context', () => {
   });
 
   it('the hover says why a finding is ranked as it is', async () => {
-    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/tests/test_load.py' });
+    const [f] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n', { filePath: '/proj/tests/test_load.py' });
     const rule = ALL_RULES.find((r) => r.id === OPEN)!;
     const hover = renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' });
     assert.match(hover, /\*\*Ranked low:\*\* in a test file\. \(a hint/);
@@ -198,7 +198,7 @@ describe('impact from context', () => {
       assert.equal((await at(demo))[0]?.impact?.level, 'low', demo);
     }
     // A general rule in a notebooks folder is still example code.
-    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n', { filePath: '/proj/notebooks/load.py' });
+    const [leak] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n', { filePath: '/proj/notebooks/load.py' });
     assert.equal(leak.impact?.level, 'low');
   });
 
@@ -292,15 +292,18 @@ describe('impact from context', () => {
     const [hot] = await lint('def load(paths):\n    out = []\n    for p in paths:\n        out.append(open(p).read())\n    return out\n');
     assert.equal(hot.severity, 'hint');
     assert.match(hot.impact!.reasons[0], /CPython closes the file as the statement ends/);
-    // Near miss: a file held in a name keeps the rule's severity outside hot code.
-    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n');
+    // So a file held in a name, read whole once and dropped: CPython closes it as the function returns (session 43:
+    // YOLOv3's parse_model_config, judged noise). Near miss: a handle used again after its read keeps the severity.
+    const [once] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n');
+    assert.equal(once.severity, 'hint');
+    const [held] = await lint('def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n');
     assert.equal(held.severity, 'warning');
   });
 
   it('judges example folders below the project top folder only (pyproject.toml, setup.cfg, .git, or the given path)', async () => {
     const engine = await getEngine();
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-impact-'));
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
     const levelAt = (rel: string, options: LintOptions = {}) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -429,7 +432,7 @@ describe('impact from context', () => {
   });
 
   it('build and packaging scripts (setup.py, versioneer.py, _version.py) are low impact', async () => {
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data\n';
+    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
     for (const name of ['setup.py', 'versioneer.py', 'pkg/_version.py', 'noxfile.py']) {
       const [f] = await lint(leak, { filePath: `/proj/${name}` });
       assert.deepEqual(f.impact, { level: 'low', reasons: ['in a build or packaging script'], demotedFrom: 'warning' }, name);

@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
-import { enclosingJit, isPureReference, jitDecorator, stringLiteralValue, usedAfter } from '../../server/analysis/numeric';
+import { enclosingJit, foldInteger, isPureReference, jitDecorator, stringLiteralValue, usedAfter } from '../../server/analysis/numeric';
+import { valueBoundOnce } from '../../server/analysis/names';
 import { scopeBody } from '../../server/analysis/scopes';
 import { DIST } from '../helpers/engine';
 
@@ -31,6 +32,30 @@ async function probe(source: string, query: string, check: RuleDefinition['check
 }
 
 describe('numeric helpers', () => {
+  it('folds integers the source spells, names read as the caller says (one helper for sizes and counts)', async () => {
+    const source = 'def f():\n    N = 8\n    I(1_000); I(0x20); I((3 + 4) * 2 // 3); I(N * 4); I(N); I(2 / 1); I(x * 2); I(99999999999999999999); I(7 % 2)';
+    const byOnce = (arithmetic: boolean) =>
+      probe(source, '(call function: (identifier) @f arguments: (argument_list (_) @a) (#eq? @f "I")) @c', (m, ctx) =>
+        ctx.report({
+          node: m.need('c'),
+          message: String(
+            foldInteger(
+              m.need('a'),
+              (id, fold) => {
+                const value = valueBoundOnce(id);
+                return value ? fold(value) : null;
+              },
+              arithmetic,
+            ),
+          ),
+        }),
+      );
+    // True division, `%`, unknown names and literals beyond the exact range are not folded.
+    assert.deepEqual(await byOnce(true), ['1000', '32', '4', '32', '8', 'null', 'null', 'null', 'null']);
+    // Without arithmetic only literals and names (loopInfo's `range(n)` bounds).
+    assert.deepEqual(await byOnce(false), ['1000', '32', 'null', 'null', '8', 'null', 'null', 'null', 'null']);
+  });
+
   it('reads plain string literals only', async () => {
     const got = await probe(
       'S("a"); S(\'b c\'); S(f"x{y}"); S("a\\n"); S(b"x"); S(r"raw")',

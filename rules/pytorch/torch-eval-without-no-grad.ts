@@ -3,6 +3,7 @@ import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   contains,
+  enclosingClass,
   enclosingLoop,
   enclosingTrainingLoop,
   FileFacts,
@@ -13,6 +14,7 @@ import {
   isTestFile,
   isUnderLoggingGuard,
   trainingLoops,
+  values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -35,7 +37,13 @@ export default defineRule({
   title: 'Evaluation or inference loop without torch.no_grad() / inference_mode()',
   category: 'pytorch',
   severity: 'warning',
-  severityForms: [{ severity: 'hint', when: 'when the repeated evaluation only draws or saves a figure (a few samples for a plot)' }],
+  severityForms: [
+    { severity: 'hint', when: 'when the repeated evaluation only draws or saves a figure (a few samples for a plot)' },
+    {
+      severity: 'hint',
+      when: 'for a scikit-learn inference method (`decision_function`, `predict_proba`) whose model attribute is not known to be a torch module',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'pytorch-gpu-efficiency#evaluation-without-autograd',
@@ -51,7 +59,8 @@ export default defineRule({
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
       'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
       'pass every N steps of a training loop, an eval-mode function the script calls each epoch (a hint when it only draws a figure), ' +
-      'and a prediction method that switches the model to eval mode, runs it once and detaches the output (`self.model(x).detach()`).',
+      'and a prediction method that switches the model to eval mode, runs it once and detaches the output (`self.model(x).detach()`), ' +
+      'or a scikit-learn inference method of an estimator class (`decision_function`, `predict_proba`) that detaches every output of its models.',
     example: {
       before: 'def evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
       after: '@torch.no_grad()\ndef evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
@@ -76,7 +85,9 @@ export default defineRule({
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
-      if (!reportRepeatedEvaluation(def, name, m.need('body'), ctx)) reportDetachedPrediction(def, name, m.need('body'), ctx);
+      if (!reportRepeatedEvaluation(def, name, m.need('body'), ctx) && !reportDetachedPrediction(def, name, m.need('body'), ctx)) {
+        reportDetachedScoring(def, name, m.need('body'), ctx);
+      }
       return;
     }
     // Evaluation by name, or the model switched to eval mode in the function.
@@ -184,19 +195,56 @@ const DETACHES = new Set(['detach', 'item', 'tolist']);
  * Each prediction pays that memory (a foundation model on a whole batch of series), and no caller can differentiate
  * through a detached result, so `@torch.no_grad()` changes nothing else.
  */
-function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): void {
+function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  if (!EVAL_NAME.test(name)) return;
+  if (!EVAL_NAME.test(name)) return false;
   const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
   const forward = forwardCallOf(model, body);
-  if (!forward || enclosingLoop(forward) !== null || !onlyDetached(forward, body)) return;
-  if (gradDecided(def) || calledUnderGradContext(name, facts)) return;
+  if (!forward || enclosingLoop(forward) !== null || !onlyDetached(forward, body)) return false;
+  if (gradDecided(def) || calledUnderGradContext(name, facts)) return false;
   ctx.report({
     node: forward,
     message: `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; decorate it with \`@torch.no_grad()\``,
     edits: decoratorEdit(def, facts),
   });
+  return true;
+}
+
+/** scikit-learn's inference methods: an estimator that wraps a torch model scores new data in them, never trains. */
+const SKLEARN_INFERENCE = /^(decision_function|predict_proba|predict_log_proba|score_samples)$/;
+
+/**
+ * `def decision_function(self, X): return self.discriminator(torch.tensor(X)).detach().numpy().ravel()` (pyod's GAAL
+ * detectors): a scikit-learn inference method of a class runs the class's models on the data and detaches every output,
+ * without switching them to eval mode. No caller can differentiate through a detached result, so the graph and the
+ * activations the forward pass keeps for it (over the whole input at once) are built for nothing. Shown when the value
+ * layer knows every callee is an nn.Module; a hint otherwise, saying so.
+ */
+function reportDetachedScoring(def: Node, name: string, body: Node, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  if (!SKLEARN_INFERENCE.test(name) || !enclosingClass(def)) return;
+  if (NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
+  const forwards = findDescendants(body, (n) => n.type === 'call' && isSelfModelCallee(n.childForFieldName('function')), isNestedScope);
+  if (forwards.length === 0 || forwards.some((f) => enclosingLoop(f, true) !== null || !onlyDetached(f, body))) return;
+  if (gradDecided(def) || calledUnderGradContext(name, facts)) return;
+  const layer = values(facts);
+  const known = forwards.every((f) => layer.calleeValue(f.childForFieldName('function'))?.kind === 'module');
+  const model = forwards[0]!.childForFieldName('function')!.text;
+  ctx.report({
+    node: forwards[0]!,
+    message:
+      `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; ` +
+      `decorate it with \`@torch.no_grad()\`${known ? '' : ` (\`${model}\` is not known here to be a torch module)`}`,
+    edits: decoratorEdit(def, facts),
+    ...(known ? {} : { severity: 'hint' as const }),
+  });
+}
+
+/** `self.discriminator`, `self.model`, `self.encoder`: a model held by the class, named as one. */
+function isSelfModelCallee(fn: Node | null): boolean {
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return false;
+  return MODEL_NAME.test(fn.childForFieldName('attribute')?.text ?? '');
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   parameterNames,
   positionalArguments,
   tfDataPipeline,
+  values,
 } from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
 
@@ -76,8 +77,9 @@ export default defineRule({
     if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
     const recv = m.need('recv');
     const pipeline = tfDataPipeline(recv, ctx.facts);
-    // `def apply_augmenter(ds: tf.data.Dataset, augmenter)`: the caller's pipeline, annotated as one.
-    if (!pipeline && !isDatasetParameter(recv, ctx.facts)) return;
+    // `def apply_augmenter(ds: tf.data.Dataset, augmenter)`: the caller's pipeline, annotated as one. `ds = load_split(...)`
+    // from another module: the value layer knows it returns a Dataset (its source is not in view).
+    if (!pipeline && !isDatasetParameter(recv, ctx.facts) && !values(ctx.facts).isA(recv, 'tf-dataset')) return;
     // A few values written in the source: a demonstration, where parallel calls buy nothing.
     if (pipeline && isLiteralDataset(pipeline, ctx.facts)) return;
     // One element (`from_tensors` before any `repeat`): the function runs once.

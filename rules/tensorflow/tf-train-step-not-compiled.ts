@@ -34,6 +34,9 @@ export default defineRule({
   title: 'A custom GradientTape train step without @tf.function',
   category: 'tensorflow',
   severity: 'info',
+  severityForms: [
+    { severity: 'hint', when: 'when the step draws NumPy noise itself (`np.random.normal(...)`), which must become `tf.random` before compiling' },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'tf-function-and-tracing',
@@ -48,7 +51,8 @@ export default defineRule({
     instead:
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
       'inside it. Functions that only compute gradients (no `apply_gradients`/`minimize` of them), steps that call `.numpy()`, NumPy functions, `setattr`/`delattr`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
-      'random numbers themselves or through a helper of the file (frozen at trace time), Keras `train_step` overrides, ' +
+      'random numbers themselves or through a helper of the file (frozen at trace time; NumPy noise drawn in the step itself is a hint ' +
+      'to draw it with `tf.random` and compile), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
       'session code are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
       'module (hooks the base calls, and may compile), helpers called only from other steps, and defs nested in a step. A def ' +
@@ -79,11 +83,14 @@ export default defineRule({
     if (!updatesWeightsFromGradients(step)) return;
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
     if (/\.numpy\s*\(/.test(def.text)) return;
+    // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph:
+    // decorating alone is wrong. Only NumPy draws of a shape (`np.random.normal(-1., 1., size=[b, d])`, the GAN noise of
+    // TensorFlow-Examples' dcgan) have a drop-in `tf.random` twin, so those are told to switch and compile (a hint).
+    const noise = drawsHostRandomness(def, facts);
+    if ((noise && !onlyNumpyNoise(def, facts)) || callsHostRandomHelper(def, facts)) return;
     // NumPy calls on the step's tensors, `setattr`/`delattr` on layers, or a helper of the file that reads `.numpy()`:
     // host work that runs once while tracing (or fails on symbolic tensors), so the step cannot simply be decorated.
-    if (doesHostWork(def, facts)) return;
-    // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph.
-    if (drawsHostRandomness(def, facts) || callsHostRandomHelper(def, facts)) return;
+    if (doesHostWork(def, facts, noise)) return;
     // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
     // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
     if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
@@ -98,6 +105,16 @@ export default defineRule({
     if (insideCustomGradient(def, facts)) return;
     // Callers this file cannot see, or a caller that is the step to compile: the advice would be in the wrong place.
     if (overridesOutsideHook(def, name, facts) || calledOnlyFromSteps(def, name, facts) || nestedInStep(def, facts)) return;
+    if (noise) {
+      ctx.report({
+        node: m.need('name'),
+        severity: 'hint',
+        message:
+          `Train step \`${name}\` runs eagerly, op by op, and draws NumPy random numbers (\`@tf.function\` would freeze them at trace ` +
+          'time): draw them with `tf.random` (`tf.random.normal(shape, mean, stddev)`) inside the step, then decorate it with `@tf.function`',
+      });
+      return;
+    }
     const low = hookOfTensorFlowBase(def, name, facts) ?? nestedReason(def) ?? fewStepsReason(name, facts);
     const tf = ensureImport(facts, 'tensorflow');
     const stmt = definitionStatement(def);
@@ -166,6 +183,34 @@ function drawsHostRandomness(def: Node, facts: FileFacts): boolean {
   return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => HOST_RANDOM.test(facts.calleeName(c) ?? ''));
 }
 
+/** Distributions of `np.random` that `tf.random` draws as well, given a shape. */
+const NUMPY_NOISE = /^numpy\.random\.(normal|uniform|standard_normal|randn|rand)$/;
+
+/**
+ * Every host random draw of the step is one of NUMPY_NOISE, assigned to a name as a statement of the step's own body
+ * (`noise = np.random.normal(...).astype(np.float32)`): noise for a batch, not a decision of Python control flow
+ * (`if random.random() < eps`) or an index into host data (`np.random.randint(len(buffer))`).
+ */
+function onlyNumpyNoise(def: Node, facts: FileFacts): boolean {
+  const draws = findDescendants(def, (n) => n.type === 'call', isNestedScope).filter((c) => HOST_RANDOM.test(facts.calleeName(c) ?? ''));
+  return (
+    draws.length > 0 &&
+    draws.every((c) => {
+      if (!NUMPY_NOISE.test(facts.calleeName(c) ?? '')) return false;
+      let top: Node = c;
+      while (top.parent?.type === 'attribute' || (top.parent?.type === 'call' && top.parent.childForFieldName('function')?.equals(top))) top = top.parent;
+      const assignment = top.parent;
+      const body = def.childForFieldName('body');
+      return (
+        body !== null &&
+        assignment?.type === 'assignment' &&
+        assignment.childForFieldName('right')?.equals(top) === true &&
+        assignment.parent?.parent?.equals(body) === true
+      );
+    })
+  );
+}
+
 /** The step calls a function of this file that draws NumPy or Python random numbers (`sample_experiences(batch_size)`). */
 function callsHostRandomHelper(def: Node, facts: FileFacts): boolean {
   return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
@@ -200,9 +245,11 @@ function updatesWeightsFromGradients(step: TrainStep): boolean {
 }
 
 /** The step calls NumPy, `setattr`/`delattr`, or a function of this file (or `Cls.helper`) whose body reads `.numpy()`. */
-function doesHostWork(def: Node, facts: FileFacts): boolean {
+function doesHostWork(def: Node, facts: FileFacts, noiseAside = false): boolean {
   return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
     const q = facts.calleeName(c) ?? '';
+    // The noise draws onlyNumpyNoise accepted: told apart by the caller.
+    if (noiseAside && NUMPY_NOISE.test(q)) return false;
     if (q.startsWith('numpy.')) return true;
     const fn = c.childForFieldName('function');
     if (fn?.type === 'identifier' && (fn.text === 'setattr' || fn.text === 'delattr') && facts.isBuiltin(fn.text, c)) return true;

@@ -104,7 +104,10 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
         n = fn.childForFieldName('object');
         continue;
       }
-      return null;
+      // `ds = make_dataset(files)` where `make_dataset` is a function of this file that returns one pipeline.
+      const returned = fn?.type === 'identifier' ? returnedPipeline(fn, facts, depth) : null;
+      if (!returned) return null;
+      return { methods: [...returned.methods, ...methods.reverse()], calls: [...returned.calls, ...calls.reverse()], source: returned.source };
     }
     if (n.type === 'subscript') {
       // `tfds.load("mnist")["train"]` (or a name bound once to that dict): the split's Dataset.
@@ -123,6 +126,24 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     return null;
   }
   return null;
+}
+
+/**
+ * The pipeline a module-level function of this file returns when it is called by name (`ds = make_dataset(files)`):
+ * one `return` with a value (not a generator, not a nested def's), which is itself a pipeline. Null when the name is
+ * imported, defined more than once, or the function returns anything else on some path: the caller cannot know which.
+ */
+function returnedPipeline(fn: Node, facts: FileFacts, depth: number): Pipeline | null {
+  if (facts.importsName(fn.text)) return null;
+  const defs = definitionsNamed(facts, 'function_definition', fn.text);
+  const def = defs.length === 1 ? defs[0]! : null;
+  const holder = def?.parent?.type === 'decorated_definition' ? def.parent.parent : def?.parent;
+  if (!def || holder?.type !== 'module') return null;
+  const body = def.childForFieldName('body');
+  if (!body) return null;
+  const exits = findDescendants(body, (x) => x.type === 'return_statement' || x.type === 'yield', isNestedScope);
+  const value = exits.length === 1 && exits[0]!.type === 'return_statement' ? exits[0]!.namedChild(0) : null;
+  return value ? resolve(value, facts, depth + 1) : null;
 }
 
 /** The call (or the one value of a name bound to it) that `expr` evaluates to, when it is a call. */

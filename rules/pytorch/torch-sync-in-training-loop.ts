@@ -11,6 +11,7 @@ import {
   isNestedScope,
   isTestCode,
   isTestFile,
+  isDisplayCall,
   deviceTypes,
   enclosingLoop,
   isUnderLoggingGuard,
@@ -431,7 +432,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
   // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
   // syncing every N steps would change what the code shows or does.
-  if (isDisplayedOnly(call) || decidesControlFlow(call)) return null;
+  if (isDisplayedOnly(call, facts) || decidesControlFlow(call)) return null;
   // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
   if (
     /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
@@ -464,7 +465,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (!mayBeDeviceTensor(recv, loop, facts)) return null;
     // `print(f"{loss.item()}")` then `if main: wandb.log({"loss": loss.item()})`: the statement before copied the same
     // value to the host on purpose, and nothing was queued on the GPU between them: this copy waits for nothing.
-    if (displayedJustBefore(call, recv, loop.node)) return null;
+    if (displayedJustBefore(call, recv, loop.node, facts)) return null;
     const where = loop.kind === 'train' ? 'on every training step' : 'on every evaluation batch';
     return { block: loop.node, loop, where, unit: 'loop' };
   }
@@ -1000,8 +1001,6 @@ function reassignedBefore(loop: Node, name: string, use: Node): boolean {
   });
 }
 
-/** Calls that show a value to a person: the terminal, a progress bar's text. */
-const DISPLAY_CALL = /^(?:print|(?:[\w.]+\.)?(?:print|write|set_postfix|set_postfix_str|set_description|set_description_str))$/;
 /** What a value passes through on its way into a displayed text: f-strings, formatting, dict displays, arguments. */
 const INTO_TEXT = new Set([
   'interpolation',
@@ -1018,12 +1017,12 @@ const INTO_TEXT = new Set([
 ]);
 
 /** `print(f"loss {loss.item()}")`, `pbar.set_postfix({"loss": loss.item()})`: the value only goes into displayed text. */
-function isDisplayedOnly(call: Node): boolean {
+function isDisplayedOnly(call: Node, facts: FileFacts): boolean {
   let n: Node | null = call.parent;
   while (n && (INTO_TEXT.has(n.type) || (n.type === 'binary_operator' && isStringFormatting(n)))) {
     if (n.type === 'argument_list') {
       const owner = n.parent;
-      return owner?.type === 'call' && DISPLAY_CALL.test(owner.childForFieldName('function')?.text ?? '');
+      return owner?.type === 'call' && isDisplayCall(owner, facts);
     }
     n = n.parent;
   }
@@ -1317,7 +1316,7 @@ function isClock(call: Node, facts: FileFacts): boolean {
  * The statement before the one holding `call` (at the loop body's level) only displays the same tensor (`print` of
  * `recv`'s sync), and the statement holding `call` queues nothing before it: an `if` whose condition calls nothing.
  */
-function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
+function displayedJustBefore(call: Node, recv: Node, loop: Node, facts: FileFacts): boolean {
   const body = loop.childForFieldName('body');
   let stmt: Node | null = call;
   while (stmt?.parent && !stmt.parent.equals(body ?? stmt)) stmt = stmt.parent;
@@ -1330,7 +1329,7 @@ function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
   return findDescendants(
     before,
     (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
-  ).some((sync) => isDisplayedOnly(sync) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
+  ).some((sync) => isDisplayedOnly(sync, facts) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
 }
 
 function sameText(code: string): string {

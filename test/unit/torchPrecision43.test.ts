@@ -1,0 +1,83 @@
+// Round 43 (issues 24 and 26): the torch rules' findings a blind review of review11 judged noise or wrong, each case
+// modelled on them, with the near miss that keeps its rank. bentrevett's pytorch-image-classification is a series of
+// numbered tutorial notebooks (`1_mlp.ipynb` ... `4_vgg.ipynb`, `misc/4 - VGG.ipynb`) whose README says "This repo
+// contains tutorials": its per-step `loss.item()` findings were judged noise, as in other teaching material.
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { teachingMaterial } from '../../server/analysis/impact';
+import { NODE_FILES } from '../../server/project/fileProbe';
+import { getEngine, tempRepository } from '../helpers/engine';
+
+const SYNC = 'torch-sync-in-training-loop';
+
+const TUTORIAL_README = '# PyTorch Image Classification\n\nThis repo contains tutorials covering image classification using PyTorch.\n';
+const LIBRARY_README =
+  '# fastproj\n\nA library for fast training loops.\n\n## Install\n\n`pip install fastproj`, see https://pytorch.org/tutorials/ for PyTorch.\n';
+
+describe('teaching material: numbered notebooks of a project whose README presents tutorials', () => {
+  const made: string[] = [];
+  after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const repo = (files: Record<string, string>) => {
+    const top = tempRepository(files);
+    made.push(top);
+    return top;
+  };
+
+  it('a numbered notebook, at the top or in a folder below the README, is teaching material', () => {
+    const top = repo({ 'README.md': TUTORIAL_README, 'misc/placeholder.txt': '' });
+    for (const file of ['1_mlp.ipynb', '4_vgg.ipynb', 'misc/4 - VGG.ipynb', 'misc/6 - ResNet - Dogs vs Cats.ipynb', '01-intro.ipynb']) {
+      assert.match(teachingMaterial(path.join(top, file), { files: NODE_FILES }) ?? '', /numbered notebook .* of tutorials/, file);
+    }
+    assert.match(teachingMaterial(path.join(top, '1_mlp.ipynb'), { files: NODE_FILES })!, /as `README\.md` presents them/);
+  });
+
+  it('near misses: an unnumbered notebook, a numbered script, a README that only links to a tutorial, no README, no file access', () => {
+    const top = repo({ 'README.md': TUTORIAL_README });
+    assert.equal(teachingMaterial(path.join(top, 'conv order.ipynb'), { files: NODE_FILES }), null);
+    assert.equal(teachingMaterial(path.join(top, '2020_results.ipynb'), { files: NODE_FILES }), null);
+    assert.equal(teachingMaterial(path.join(top, '1_train.py'), { files: NODE_FILES }), null);
+    const library = repo({ 'README.md': LIBRARY_README });
+    assert.equal(teachingMaterial(path.join(library, 'notebooks', '1_benchmark.ipynb'), { files: NODE_FILES }), null);
+    const bare = repo({});
+    assert.equal(teachingMaterial(path.join(bare, '1_mlp.ipynb'), { files: NODE_FILES }), null);
+    assert.equal(teachingMaterial(path.join(top, '1_mlp.ipynb'), {}), null);
+  });
+
+  it("torch-sync: the tutorial series' per-step loss.item() drops to low; the same notebook in a library's repository keeps its warning", async () => {
+    const engine = await getEngine();
+    const source = `import torch
+
+device = torch.device("cuda")
+
+
+def train(model, iterator, optimizer, criterion):
+    epoch_loss = 0
+    epoch_acc = 0
+    for x, y in iterator:
+        x = x.to(device)
+        y = y.to(device)
+        optimizer.zero_grad()
+        y_pred = model(x)
+        loss = criterion(y_pred, y)
+        acc = (y_pred.argmax(1) == y).float().mean()
+        loss.backward()
+        optimizer.step()
+        epoch_loss += loss.item()
+        epoch_acc += acc.item()
+    return epoch_loss / len(iterator), epoch_acc / len(iterator)
+`;
+    const lint = (top: string, impact: 'auto' | 'all') =>
+      engine.lintText(source, { select: [SYNC], filePath: path.join(top, '1_mlp.ipynb'), impact }).findings.filter((f) => f.ruleId === SYNC);
+    const tutorial = repo({ 'README.md': TUTORIAL_README });
+    assert.deepEqual(lint(tutorial, 'auto'), []);
+    const [low] = lint(tutorial, 'all');
+    assert.equal(low?.impact?.level, 'low');
+    assert.match(low!.impact!.reasons[0], /numbered notebook .* of tutorials.*pays off only at scale/);
+    const library = repo({ 'README.md': LIBRARY_README });
+    assert.deepEqual(
+      lint(library, 'auto').map((f) => f.severity),
+      ['warning'],
+    );
+  });
+});

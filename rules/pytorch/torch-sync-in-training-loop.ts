@@ -31,6 +31,7 @@ import {
   valuesAssignedTo,
   nodeMemo,
   definitionsNamed,
+  identifiersSpelledInFile,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -87,7 +88,8 @@ export default defineRule({
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged, nor loops that synchronise on purpose ' +
       '(`torch.cuda.synchronize()`, directly or in a helper of the file), loops whose function only ever puts tensors on the CPU, ' +
-      'and code that does not parse before the call (a guard may be lost in the error). When the host needs ' +
+      'code that does not parse before the call (a guard may be lost in the error), and a step function whose returned number ' +
+      'its caller tests on the same step (an LR finder stopping once the loss diverges). When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -474,6 +476,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || brokenBefore(call, step.node)) return null;
     if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
+    if (returnedFrom(call, step.node) && callerBranchesOnResult(step.node, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
   // A metric's update (`update`, `__call__`, `forward` of a `Metric` subclass): the metric API calls it on every batch
@@ -490,6 +493,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
+  if (returnedFrom(call, helper) && callerBranchesOnResult(helper, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
   const line = caller.call.startPosition.row + 1;
   if (caller.loop.kind === 'forward') {
@@ -534,6 +538,26 @@ function onlyGradientCalls(loop: TrainingLoop, facts: FileFacts): boolean {
   return loop.evidence.every((e) => {
     const step = steps.get(calledName(e) ?? '');
     return step !== undefined && !step.evidence.some(isOptimizerStep) && !TRAINING_NAME.test(step.name);
+  });
+}
+
+/**
+ * A call of `fn` in this file (`fn(...)`, or `self.fn(...)` for a method) binds the result to a name that a condition
+ * reads later on the same pass of the caller's loop, or is itself a condition: `loss = self._train_batch(it)` ...
+ * `if loss > diverge_th * best_loss: break` (an LR finder's early stop, pytorch-image-classification's LRFinder, judged
+ * wrong twice). The caller needs the number on that step: the sync inside `fn` cannot move to every N steps.
+ */
+function callerBranchesOnResult(fn: Node, facts: FileFacts): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name) return false;
+  const isMethod = fn.parent?.parent?.type === 'class_definition' || fn.parent?.parent?.parent?.type === 'class_definition';
+  return identifiersSpelledInFile(facts, name).some((id) => {
+    const callee = isMethod ? id.parent : id;
+    if (isMethod && (callee?.type !== 'attribute' || callee.childForFieldName('object')?.text !== 'self' || !callee.childForFieldName('attribute')?.equals(id)))
+      return false;
+    const call = callee?.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee!)) return false;
+    return decidesControlFlow(call, enclosingLoop(call) ?? undefined);
   });
 }
 

@@ -61,7 +61,7 @@ export default defineRule({
         "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list; " +
         'a gradient-accumulation total shown once per optimizer step), for the metrics an evaluation loop sums per batch, ' +
         'and for a step function whose synced values are the numbers it returns, ' +
-        'or summed into a total the function returns after the loop; for any number of syncs whose values are only shown, ' +
+        'or summed into a total the function returns after the loop (one total, or several summed side by side); for any number of syncs whose values are only shown, ' +
         'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
@@ -170,12 +170,18 @@ export default defineRule({
     const arrayCopy = !whole && !logged ? hostArrayCopyBeside(all, site.block) : null;
     // pyod's DeepSVDD builds its tensors from NumPy and never moves them: on the CPU there is no queue to wait for (judged wrong).
     const cpuOnly = neverMovesToDevice(facts);
-    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || arrayCopy !== null || cpuOnly;
+    // Several running totals summed side by side and returned after the loop (`epoch_loss += loss.item()` then
+    // `epoch_acc += acc.item()` ... `return epoch_loss / n, epoch_acc / n`): as for one such total, the callers get
+    // numbers; and the second sync finds the GPU idle. pytorch-image-classification's train loops, judged noise 6 times.
+    const totals = !whole && !single && returnedTotalsSideBySide(all, site.block);
+    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || totals || arrayCopy !== null || cpuOnly;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = (() => {
       if (!routine) return '';
       if (evalTotal && single) return ' (one stall a batch: worth it when batches are short)';
       if (returned && !single) return ' (the function returns these as numbers; one stall a step: worth it when steps are short)';
+      if (totals)
+        return ' (totals returned after the loop: the first sync waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
       if (arrayCopy) return ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`;
       if (logged && !single)
         return ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
@@ -917,6 +923,27 @@ function returnedAsNumber(call: Node, block: Node): boolean {
       if (isNestedScope(p)) return false;
     }
     return false;
+  });
+}
+
+/**
+ * Every sync is summed into a running total (`total += x.item()`) that the function returns after the loop, and their
+ * statements follow one another at one level of the loop's body, so no GPU work is queued between them.
+ */
+function returnedTotalsSideBySide(syncs: Node[], block: Node): boolean {
+  const statements = syncs.map((c) => {
+    const total = c.parent;
+    const target = total?.type === 'augmented_assignment' && total.childForFieldName('right')?.equals(c) ? total.childForFieldName('left') : null;
+    const stmt = total?.parent;
+    return target?.type === 'identifier' && stmt?.type === 'expression_statement' && returnedAfter(block, target.text) ? stmt : null;
+  });
+  if (statements.some((st) => st === null)) return false;
+  const stmts = statements as Node[];
+  return stmts.every((st, i) => {
+    if (i === 0) return true;
+    let before = st.previousNamedSibling;
+    while (before?.type === 'comment') before = before.previousNamedSibling;
+    return before?.equals(stmts[i - 1]) === true;
   });
 }
 

@@ -53,19 +53,16 @@ device = torch.device("cuda")
 
 def train(model, iterator, optimizer, criterion):
     epoch_loss = 0
-    epoch_acc = 0
     for x, y in iterator:
         x = x.to(device)
         y = y.to(device)
         optimizer.zero_grad()
-        y_pred = model(x)
-        loss = criterion(y_pred, y)
-        acc = (y_pred.argmax(1) == y).float().mean()
+        loss = criterion(model(x), y)
         loss.backward()
         optimizer.step()
         epoch_loss += loss.item()
-        epoch_acc += acc.item()
-    return epoch_loss / len(iterator), epoch_acc / len(iterator)
+    mean_loss = epoch_loss / len(iterator)
+    return mean_loss
 `;
     const lint = (top: string, impact: 'auto' | 'all') =>
       engine.lintText(source, { select: [SYNC], filePath: path.join(top, '1_mlp.ipynb'), impact }).findings.filter((f) => f.ruleId === SYNC);
@@ -79,5 +76,43 @@ def train(model, iterator, optimizer, criterion):
       lint(library, 'auto').map((f) => f.severity),
       ['warning'],
     );
+  });
+});
+
+describe('torch-sync-in-training-loop: running totals summed side by side and returned after the loop', () => {
+  const loop = (between: string, returned: string) => `import torch
+
+device = torch.device("cuda")
+
+
+def train(model, iterator, optimizer, criterion):
+    epoch_loss = 0
+    epoch_acc = 0
+    for x, y in iterator:
+        y_pred = model(x.to(device))
+        loss = criterion(y_pred, y.to(device))
+        acc = (y_pred.argmax(1) == y.to(device)).float().mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        epoch_acc += acc.item()
+${between}        epoch_loss += loss.item()
+    ${returned}
+`;
+  const severities = async (source: string) => {
+    const engine = await getEngine();
+    return engine
+      .lintText(source, { select: [SYNC], filePath: '/proj/train.py', projectRoot: '/proj', impact: 'all' })
+      .findings.filter((f) => f.ruleId === SYNC)
+      .map((f) => f.severity);
+  };
+
+  it('are one stall a step, as one such total is: a hint', async () => {
+    assert.deepEqual(await severities(loop('', 'return epoch_loss / len(iterator), epoch_acc / len(iterator)')), ['hint']);
+  });
+
+  it('near misses: GPU work queued between the two syncs, or a total the function does not return, keep the warning', async () => {
+    assert.deepEqual(await severities(loop('        model.ema_update()\n', 'return epoch_loss / len(iterator), epoch_acc / len(iterator)')), ['warning']);
+    assert.deepEqual(await severities(loop('', 'print(epoch_acc)\n    return epoch_loss / len(iterator)')), ['warning']);
   });
 });

@@ -10,6 +10,7 @@ import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine, tempRepository } from '../helpers/engine';
 
 const SYNC = 'torch-sync-in-training-loop';
+const ITERATION = 'torch-tensor-python-iteration';
 
 const TUTORIAL_README = '# PyTorch Image Classification\n\nThis repo contains tutorials covering image classification using PyTorch.\n';
 const LIBRARY_README =
@@ -114,5 +115,55 @@ ${between}        epoch_loss += loss.item()
   it('near misses: GPU work queued between the two syncs, or a total the function does not return, keep the warning', async () => {
     assert.deepEqual(await severities(loop('        model.ema_update()\n', 'return epoch_loss / len(iterator), epoch_acc / len(iterator)')), ['warning']);
     assert.deepEqual(await severities(loop('', 'print(epoch_acc)\n    return epoch_loss / len(iterator)')), ['warning']);
+  });
+});
+
+describe('torch-tensor-python-iteration: tensors a function of the file returns on the host', () => {
+  // pytorch-image-classification's get_predictions: each batch's labels and outputs are copied to the host and joined.
+  const source = (kept: string) => `import torch
+import torch.nn.functional as F
+
+
+def get_predictions(model, iterator, device):
+    images = []
+    labels = []
+    probs = []
+    with torch.no_grad():
+        for x, y in iterator:
+            y_pred = model(x.to(device))
+            y_prob = F.softmax(y_pred, dim=-1)
+            images.append(x.cpu())
+            labels.append(${kept})
+            probs.append(y_prob.cpu())
+    images = torch.cat(images, dim=0)
+    labels = torch.cat(labels, dim=0)
+    probs = torch.cat(probs, dim=0)
+    return images, labels, probs
+
+
+def most_incorrect(model, test_iterator, device):
+    images, labels, probs = get_predictions(model, test_iterator, device)
+    pred_labels = torch.argmax(probs, 1)
+    corrects = torch.eq(labels, pred_labels)
+    incorrect = []
+    for image, label, prob, correct in zip(images, labels, probs, corrects):
+        if not correct:
+            incorrect.append((image, label, prob))
+    return incorrect
+`;
+  const found = async (src: string) => {
+    const engine = await getEngine();
+    return engine
+      .lintText(src, { select: [ITERATION], filePath: '/proj/evaluate.py', projectRoot: '/proj', impact: 'all' })
+      .findings.filter((f) => f.ruleId === ITERATION)
+      .map((f) => [f.severity, /a call into torch each time/.test(f.message)]);
+  };
+
+  it('are known to be on the host: the walk is a hint with no device wait in its message', async () => {
+    assert.deepEqual(await found(source('y.cpu()')), [['hint', true]]);
+  });
+
+  it('near miss: one list keeps the batch as the loader gave it (placement unknown), so the walk keeps its rank', async () => {
+    assert.deepEqual(await found(source('y.to(device)')), [['info', false]]);
   });
 });

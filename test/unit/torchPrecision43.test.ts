@@ -167,3 +167,41 @@ def most_incorrect(model, test_iterator, device):
     assert.deepEqual(await found(source('y.to(device)')), [['info', false]]);
   });
 });
+
+describe('torch-tensor-python-iteration: a loop at the top level of a notebook cell', () => {
+  const topLevel = `import torch
+
+corrects = torch.eq(model(images.to("cuda")).argmax(1), labels.to("cuda"))
+incorrect = []
+for i, correct in enumerate(corrects):
+    if not correct:
+        incorrect.append(i)
+`;
+  const inFunction = `import torch
+
+
+def most_incorrect(model, images, labels):
+    corrects = torch.eq(model(images.to("cuda")).argmax(1), labels.to("cuda"))
+    incorrect = []
+    for i, correct in enumerate(corrects):
+        if not correct:
+            incorrect.append(i)
+    return incorrect
+`;
+  const found = async (src: string, file: string) => {
+    const engine = await getEngine();
+    return engine
+      .lintText(src, { select: [ITERATION], filePath: file, projectRoot: '/proj', impact: 'all' })
+      .findings.filter((f) => f.ruleId === ITERATION)
+      .map((f) => [f.severity, /runs once, when the cell runs/.test(f.message)]);
+  };
+
+  it('runs once, when the cell runs: a hint that says so', async () => {
+    assert.deepEqual(await found(topLevel, '/proj/analysis.ipynb'), [['hint', true]]);
+  });
+
+  it("near misses: the same loop in a notebook's function, or at a script's top level, keeps its rank", async () => {
+    assert.deepEqual(await found(inFunction, '/proj/analysis.ipynb'), [['info', false]]);
+    assert.deepEqual(await found(topLevel, '/proj/analysis.py'), [['info', false]]);
+  });
+});

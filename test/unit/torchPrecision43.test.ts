@@ -11,6 +11,7 @@ import { getEngine, tempRepository } from '../helpers/engine';
 
 const SYNC = 'torch-sync-in-training-loop';
 const ITERATION = 'torch-tensor-python-iteration';
+const WORKERS = 'torch-dataloader-num-workers';
 
 const TUTORIAL_README = '# PyTorch Image Classification\n\nThis repo contains tutorials covering image classification using PyTorch.\n';
 const LIBRARY_README =
@@ -203,5 +204,70 @@ def most_incorrect(model, images, labels):
   it("near misses: the same loop in a notebook's function, or at a script's top level, keeps its rank", async () => {
     assert.deepEqual(await found(inFunction, '/proj/analysis.ipynb'), [['info', false]]);
     assert.deepEqual(await found(topLevel, '/proj/analysis.py'), [['info', false]]);
+  });
+});
+
+describe('torch-dataloader-num-workers: a notebook loader read in one or two one-off passes after training', () => {
+  const notebook = (evaluation: string) => `import torch
+from torch.utils import data
+from torchvision import datasets
+
+device = torch.device("cuda")
+train_iterator = data.DataLoader(datasets.ImageFolder("train"), shuffle=True, batch_size=128)
+test_iterator = data.DataLoader(datasets.ImageFolder("test"), batch_size=128)
+
+
+def train(model, iterator, optimizer):
+    for x, y in iterator:
+        loss = model(x.to(device), y.to(device))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+${evaluation}
+
+
+for epoch in range(5):
+    train(model, train_iterator, optimizer)
+
+test_acc = evaluate(model, test_iterator)
+`;
+  const onePass = `def evaluate(model, iterator):
+    correct = 0
+    with torch.no_grad():
+        for x, y in iterator:
+            correct += (model(x.to(device)).argmax(1) == y.to(device)).sum()
+    return correct / len(iterator)`;
+  const everyEpoch = `def evaluate(model, iterator):
+    correct = 0
+    for epoch in range(5):
+        for x, y in iterator:
+            correct += (model(x.to(device)).argmax(1) == y.to(device)).sum()
+    return correct`;
+  const ranks = async (src: string, file: string) => {
+    const engine = await getEngine();
+    return engine
+      .lintText(src, { select: [WORKERS], filePath: file, projectRoot: '/proj', impact: 'all' })
+      .findings.filter((f) => f.ruleId === WORKERS)
+      .map((f) => [src.slice(0, f.start).split('\n').length - 1, f.impact?.level === 'low' && /one-off pass \(`evaluate`\)/.test(f.impact.reasons.join(' '))]);
+  };
+
+  it('the test loader is low; the train loader, read in the epoch loop, keeps its rank', async () => {
+    assert.deepEqual(await ranks(notebook(onePass), '/proj/4_vgg_scratch.ipynb'), [
+      [5, false],
+      [6, true],
+    ]);
+  });
+
+  it('near misses: a function that walks it on every epoch, or the same code in a script', async () => {
+    assert.deepEqual(await ranks(notebook(everyEpoch), '/proj/4_vgg_scratch.ipynb'), [
+      [5, false],
+      [6, false],
+    ]);
+    assert.deepEqual(await ranks(notebook(onePass), '/proj/train_vgg.py'), [
+      [5, false],
+      [6, false],
+    ]);
   });
 });

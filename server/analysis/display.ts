@@ -27,5 +27,8 @@ export function isDisplayCall(call: Node, facts: FileFacts): boolean {
     if (PROGRESS_TEXT.has(method) || method === 'print') return true;
   }
   const callee = facts.calleeName(call) ?? '';
-  return DISPLAY_MODULES.test(callee) || TERMINAL_WRITES.test(callee);
+  if (DISPLAY_MODULES.test(callee) || TERMINAL_WRITES.test(callee)) return true;
+  // `sys` may come in through a star import (PyTorch-GAN's `from models import *`): spelled so, it is the module.
+  const sys = facts.binding('sys');
+  return /^sys\.(?:stdout|stderr)\.write$/.test(fn?.text ?? '') && (!sys || sys.target === 'sys');
 }

@@ -71,6 +71,8 @@ const COPIED_PACKAGES = new Set([
   'timm',
   'taming',
   'basicsr',
+  // LPIPS (the perceptual distance), which GAN and super-resolution projects copy beside their scripts.
+  'lpips',
 ]);
 /** Python modules that make a file a Streamlit or Gradio app: an interactive demo, run and watched by hand. */
 const DEMO_APP_MODULES = ['streamlit', 'gradio'];
@@ -212,9 +214,22 @@ export function isVendoredCopy(filePath: string | undefined, project: ProjectPla
   if (!filePath) return false;
   if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return true;
   // Without a known top folder, `mmcv/ops/x.py` may be mmcv's own repository: only a rooted path tells.
-  const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
+  const { folders, rooted, root } = foldersInProject(filePath, project.files, project.givenRoot);
   const own = folders[0] === 'src' ? 2 : 1;
-  return rooted && folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()));
+  if (!rooted || !root) return false;
+  if (folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()))) return true;
+  // At the project's top, such a folder is a copy when the project is not that package: stylegan2-pytorch's lpips/ beside
+  // its training scripts (a DataParallel in LPIPS's wrapper judged noise: "vendored LPIPS model"). Its own repository
+  // names it in its packaging file, or in the folder it is kept in (a checkout of mmcv, BasicSR, taming-transformers).
+  const top = folders[own - 1]?.toLowerCase();
+  return !!top && COPIED_PACKAGES.has(top) && !publishes(root, top, project.files ?? NO_FILE_SYSTEM);
+}
+
+/** The project at `root` is the package `name`: its packaging file's distribution or its folder's name starts with it. */
+function publishes(root: string, name: string, files: FileProbe): boolean {
+  const distribution = distributionOf(root, files);
+  const folder = path.basename(root).toLowerCase().replace(/[-. ]/g, '_');
+  return (distribution !== null && distribution.startsWith(name)) || folder.startsWith(name);
 }
 
 /** Folders of a book's chapters or a course's lessons: `ch13`, `chapter_3`, `Chapter 3 - CNNs`, `lesson-2`, `week1`. */

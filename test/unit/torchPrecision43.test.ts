@@ -12,6 +12,7 @@ import { getEngine, tempRepository } from '../helpers/engine';
 const SYNC = 'torch-sync-in-training-loop';
 const ITERATION = 'torch-tensor-python-iteration';
 const WORKERS = 'torch-dataloader-num-workers';
+const DATA_PARALLEL = 'torch-dataparallel';
 
 const TUTORIAL_README = '# PyTorch Image Classification\n\nThis repo contains tutorials covering image classification using PyTorch.\n';
 const LIBRARY_README =
@@ -269,5 +270,46 @@ test_acc = evaluate(model, test_iterator)
       [5, false],
       [6, false],
     ]);
+  });
+});
+
+describe('a package projects copy whole, at the top of a project that is not that package, is vendored', () => {
+  const made: string[] = [];
+  after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  // LPIPS's DistModel, copied into stylegan2-pytorch as lpips/: a training mode with an optimizer, DataParallel on the GPUs.
+  const source = `import torch
+
+
+class DistModel:
+    def initialize(self, net, use_gpu=True, is_train=False, gpu_ids=[0]):
+        self.net = net
+        if is_train:
+            self.optimizer_net = torch.optim.Adam(self.net.parameters(), lr=1e-4)
+        if use_gpu:
+            self.net = torch.nn.DataParallel(self.net, device_ids=gpu_ids)
+
+    def optimize_parameters(self, d0, d1, judge):
+        loss = self.net(d0, d1, judge).mean()
+        self.optimizer_net.zero_grad()
+        loss.backward()
+        self.optimizer_net.step()
+`;
+  const rank = async (files: Record<string, string>, rel: string) => {
+    const top = tempRepository(files);
+    made.push(top);
+    const engine = await getEngine();
+    const [f] = engine.lintText(source, { select: [DATA_PARALLEL], filePath: path.join(top, rel), impact: 'auto' }).findings;
+    return f ? [f.severity, f.impact?.reasons[0] ?? ''] : null;
+  };
+
+  it("stylegan2-pytorch's lpips/ is a copy: its DataParallel is a hint ranked as vendored code", async () => {
+    const [severity, reason] = (await rank({ 'train.py': '' }, 'lpips/dist_model.py'))!;
+    assert.equal(severity, 'hint');
+    assert.match(reason, /vendored third-party code/);
+  });
+
+  it("near misses: LPIPS's own repository, and a top folder of another name, keep the warning", async () => {
+    assert.deepEqual((await rank({ 'setup.py': 'setup(name="lpips")\n' }, 'lpips/dist_model.py'))?.[0], 'warning');
+    assert.deepEqual((await rank({ 'train.py': '' }, 'perceptual/dist_model.py'))?.[0], 'warning');
   });
 });

@@ -130,8 +130,8 @@ function smallData(call: Node, dataset: Node | null, line: number | null, ctx: R
 const ONE_OFF_PASSES = 3;
 
 /**
- * `test_iterator = DataLoader(...)` at the top level of a notebook, then only read by cells that each make one pass over
- * it, in no def and no loop: `evaluate(model, test_iterator, ...)` and `get_predictions(model, test_iterator)` after
+ * `test_iterator = DataLoader(...)` at the top level of a notebook that trains, then only read, after its first training
+ * loop, by cells that each make one pass over it, in no def and no loop: `evaluate(model, test_iterator, ...)` and `get_predictions(model, test_iterator)` after
  * training, each a function of the file that walks its loader once (a `for` over the parameter in no other loop), or a
  * `for` over the loader itself. Described for the hover ("read in 2 one-off passes (`evaluate`, `get_predictions`)"),
  * or null. pytorch-image-classification's test loaders (review11, judged noise); its train loaders are read in the
@@ -142,10 +142,17 @@ function oneOffPasses(call: Node, filePath: string | undefined, facts: FileFacts
   const assignment = call.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
   if (target?.type !== 'identifier' || enclosingDef(assignment!) !== null) return null;
+  // After training: the notebook trains (a torch training loop) before these reads. A notebook that only looks at its
+  // data, or runs its own analysis over the loader, is not judged here.
+  const trainStarts = trainingLoops(facts)
+    .filter((loop) => loop.kind === 'train' && loop.framework === 'torch')
+    .map((loop) => loop.node.startIndex);
+  if (trainStarts.length === 0) return null;
+  const trained = Math.min(...trainStarts);
   const readers: string[] = [];
   for (const id of identifiersSpelledInFile(facts, target.text)) {
     if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts)) continue;
-    if (id.startIndex < assignment!.endIndex || enclosingDef(id) !== null || enclosingLoop(id, true) !== null) return null;
+    if (id.startIndex < Math.max(assignment!.endIndex, trained) || enclosingDef(id) !== null || enclosingLoop(id, true) !== null) return null;
     const reader = onePassReader(id, facts);
     if (!reader) return null;
     readers.push(reader);

@@ -173,7 +173,7 @@ export default defineRule({
     // Several running totals summed side by side and returned after the loop (`epoch_loss += loss.item()` then
     // `epoch_acc += acc.item()` ... `return epoch_loss / n, epoch_acc / n`): as for one such total, the callers get
     // numbers; and the second sync finds the GPU idle. pytorch-image-classification's train loops, judged noise 6 times.
-    const totals = !whole && !single && returnedTotalsSideBySide(all, site.block);
+    const totals = !whole && !single && !evalTotal && returnedTotalsSideBySide(all, site.block);
     const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || totals || arrayCopy !== null || cpuOnly;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = (() => {

@@ -6,6 +6,7 @@ import {
   datasetInfo,
   FileFacts,
   contains,
+  definitionsNamed,
   enclosingDef,
   enclosingLoop,
   fewBatchesPerPass,
@@ -13,6 +14,8 @@ import {
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
+  occurrences,
+  parameterNames,
   positionalArguments,
   smallImageDataset,
   teachingMaterial,
@@ -40,7 +43,8 @@ export default defineRule({
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
       'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
       'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone. Little loading ' +
-      'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), and MNIST, CIFAR or SVHN ' +
+      'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), a notebook loader read in one ' +
+      'or two passes after training (`evaluate(model, test_loader)`), and MNIST, CIFAR or SVHN ' +
       'with conversion-only transforms unless a training loop of the file reads them on a GPU.',
     example: {
       before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)\nfor x, y in loader:\n    ...',
@@ -110,6 +114,8 @@ function smallData(call: Node, dataset: Node | null, line: number | null, ctx: R
   const facts = ctx.facts;
   const few = fewBatchesPerPass(call, facts, dataset, dataLoaderArgument(call, 'batch_size'));
   if (few) return `${few}: worker processes would cost about as much to start as they save`;
+  const passes = line === null ? oneOffPasses(call, ctx.filePath, facts) : null;
+  if (passes) return `${passes}: the notebook reads it once or twice, after training, where workers save little`;
   const small = smallImageDataset(dataset, facts);
   // Resizing or augmenting each image is real per-sample work, which workers do take off the training loop.
   if (!small?.conversionOnly) return undefined;
@@ -118,6 +124,81 @@ function smallData(call: Node, dataset: Node | null, line: number | null, ctx: R
   if (line === null) return `${held}, and no training loop of this file is seen waiting for it`;
   const teaching = teachingMaterial(ctx.filePath, { files: ctx.files });
   return teaching ? `${held}; ${teaching}` : undefined;
+}
+
+/** At most this many one-off passes make a loader's loading a small cost. */
+const ONE_OFF_PASSES = 3;
+
+/**
+ * `test_iterator = DataLoader(...)` at the top level of a notebook that trains, then only read, after its first training
+ * loop, by cells that each make one pass over it, in no def and no loop: `evaluate(model, test_iterator, ...)` and `get_predictions(model, test_iterator)` after
+ * training, each a function of the file that walks its loader once (a `for` over the parameter in no other loop), or a
+ * `for` over the loader itself. Described for the hover ("read in 2 one-off passes (`evaluate`, `get_predictions`)"),
+ * or null. pytorch-image-classification's test loaders (review11, judged noise); its train loaders are read in the
+ * epoch loop and keep their rank.
+ */
+function oneOffPasses(call: Node, filePath: string | undefined, facts: FileFacts): string | null {
+  if (!filePath?.toLowerCase().endsWith('.ipynb')) return null;
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier' || enclosingDef(assignment!) !== null) return null;
+  // After training: the notebook trains (a torch training loop) before these reads. A notebook that only looks at its
+  // data, or runs its own analysis over the loader, is not judged here.
+  const trainStarts = trainingLoops(facts)
+    .filter((loop) => loop.kind === 'train' && loop.framework === 'torch')
+    .map((loop) => loop.node.startIndex);
+  if (trainStarts.length === 0) return null;
+  const trained = Math.min(...trainStarts);
+  const readers: string[] = [];
+  for (const id of identifiersSpelledInFile(facts, target.text)) {
+    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts)) continue;
+    if (id.startIndex < Math.max(assignment!.endIndex, trained) || enclosingDef(id) !== null || enclosingLoop(id, true) !== null) return null;
+    const reader = onePassReader(id, facts);
+    if (!reader) return null;
+    readers.push(reader);
+  }
+  if (readers.length === 0 || readers.length > ONE_OFF_PASSES) return null;
+  return `read in ${readers.length} one-off pass${readers.length > 1 ? 'es' : ''} (${readers.map((r) => `\`${r}\``).join(', ')})`;
+}
+
+/**
+ * What makes one pass over the loader `id` names: a `for` whose iterable it is (through `enumerate`/`tqdm`), or a call of a
+ * function of the file (not a method) whose parameter receiving it is only walked by `for` loops in no other loop, once.
+ */
+function onePassReader(id: Node, facts: FileFacts): string | null {
+  if (forOver(id, facts)) return 'for';
+  const args = id.parent?.type === 'argument_list' ? id.parent : id.parent?.type === 'keyword_argument' ? id.parent.parent : null;
+  const call = args?.parent;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'identifier' || !args) return null;
+  const defs = definitionsNamed(facts, 'function_definition', fn.text);
+  const def = defs.filter((d) => d.startIndex < call!.startIndex).at(-1) ?? (defs.length === 1 ? defs[0] : null);
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return null;
+  const params = parameterNames(def);
+  const keyword = id.parent?.type === 'keyword_argument' ? id.parent.childForFieldName('name')?.text : null;
+  const index = positionalArguments(call!).findIndex((a) => a.equals(id));
+  const param = keyword ?? (index >= 0 ? params[index] : undefined);
+  if (!param || !params.includes(param)) return null;
+  const uses = occurrences(body, param);
+  const walks = uses.filter((use) => {
+    const loop = forOver(use, facts);
+    return loop !== null && enclosingLoop(loop) === null;
+  });
+  const rest = uses.filter((use) => !walks.some((w) => w.equals(use)) && !isLenArgument(use, facts));
+  return walks.length === 1 && rest.length === 0 ? fn.text : null;
+}
+
+/** The `for` statement whose iterable is `id` (through `enumerate`/`tqdm`), or null. */
+function forOver(id: Node, facts: FileFacts): Node | null {
+  for (let n = id.parent; n; n = n.parent) {
+    if (n.type === 'for_statement') {
+      const right = n.childForFieldName('right');
+      return right && unwrapIterable(right, facts).inner.equals(id) ? n : null;
+    }
+    if (n.type !== 'argument_list' && n.type !== 'call') return null;
+  }
+  return null;
 }
 
 /** Code that may run on an accelerator: CUDA, Apple's MPS, XLA/TPU, `torch.accelerator`. */

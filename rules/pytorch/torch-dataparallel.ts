@@ -32,7 +32,8 @@ export default defineRule({
       'process owns one GPU and only gradients are all-reduced.',
     instead:
       'Launch one process per GPU (`torchrun --nproc_per_node=N train.py`), call `torch.distributed.init_process_group()`, ' +
-      'wrap the model in `DistributedDataParallel(model, device_ids=[local_rank])` and shard data with `DistributedSampler`.',
+      'wrap the model in `DistributedDataParallel(model, device_ids=[local_rank])` and shard data with `DistributedSampler`. ' +
+      'Inference code that wraps a model only to load a checkpoint saved from a DataParallel (`module.` keys) is left alone.',
     example: {
       before: 'model = nn.DataParallel(model).cuda()',
       after:
@@ -50,6 +51,9 @@ export default defineRule({
     // group and test something else. Blind reviews judged all four such findings in accelerate's tests wrong.
     if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
     const trains = trainSteps(ctx.facts).length > 0 || trainingLoops(ctx.facts).some((loop) => loop.kind === 'train');
+    // Inference code that wraps a model only to load a checkpoint saved from a DataParallel (its keys start with
+    // `module.`): pytorch-metric-learning's Inference notebook, judged wrong. Without a process group DDP is no option.
+    if (!trains && wrapsToLoadCheckpoint(call)) return;
     const shown = call.childForFieldName('function')!.text;
     ctx.report({
       node: call.childForFieldName('function') ?? call,
@@ -64,6 +68,27 @@ function warnsAboutDataParallel(call: Node): boolean {
   let block: Node | null = call.parent;
   while (block && block.type !== 'block' && block.type !== 'module') block = block.parent;
   return block !== null && block.namedChildren.some((stmt) => stmt !== null && stmt.endIndex <= call.startIndex && MENTIONS_DDP.test(stmt.text));
+}
+
+/**
+ * `model = DataParallel(net)` whose next three statements (comments aside) load a checkpoint into it (`model.load_state_dict(...)`):
+ * the wrapper makes the model's keys match the `module.`-prefixed ones of a checkpoint saved from a DataParallel.
+ */
+function wrapsToLoadCheckpoint(call: Node): boolean {
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const statement = assignment?.parent;
+  if (!target || (target.type !== 'identifier' && target.type !== 'attribute') || statement?.type !== 'expression_statement') return false;
+  const loads = new RegExp(`^${target.text.replace(/\./g, '\\.')}\\.load_state_dict\\s*\\(`);
+  let next = statement.nextNamedSibling;
+  for (let i = 0; i < 3 && next; i++, next = next.nextNamedSibling) {
+    if (next.type === 'comment') {
+      i--;
+      continue;
+    }
+    if (loads.test(next.text)) return true;
+  }
+  return false;
 }
 
 /** A call of DistributedDataParallel (any spelling) in a piece of code. */

@@ -11,6 +11,7 @@ import {
   isNestedScope,
   isTestCode,
   isTestFile,
+  isDisplayCall,
   deviceTypes,
   enclosingLoop,
   isUnderLoggingGuard,
@@ -30,6 +31,7 @@ import {
   valuesAssignedTo,
   nodeMemo,
   definitionsNamed,
+  identifiersSpelledInFile,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -59,7 +61,7 @@ export default defineRule({
         "for the step's only sync when its value is used on that step (logged, shown in a progress bar, returned, kept in a list; " +
         'a gradient-accumulation total shown once per optimizer step), for the metrics an evaluation loop sums per batch, ' +
         'and for a step function whose synced values are the numbers it returns, ' +
-        'or summed into a total the function returns after the loop; for any number of syncs whose values are only shown, ' +
+        'or summed into a total the function returns after the loop (one total, or several summed side by side); for any number of syncs whose values are only shown, ' +
         'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
@@ -86,7 +88,8 @@ export default defineRule({
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged, nor loops that synchronise on purpose ' +
       '(`torch.cuda.synchronize()`, directly or in a helper of the file), loops whose function only ever puts tensors on the CPU, ' +
-      'and code that does not parse before the call (a guard may be lost in the error). When the host needs ' +
+      'code that does not parse before the call (a guard may be lost in the error), and a step function whose returned number ' +
+      'its caller tests on the same step (an LR finder stopping once the loss diverges). When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -167,12 +170,18 @@ export default defineRule({
     const arrayCopy = !whole && !logged ? hostArrayCopyBeside(all, site.block) : null;
     // pyod's DeepSVDD builds its tensors from NumPy and never moves them: on the CPU there is no queue to wait for (judged wrong).
     const cpuOnly = neverMovesToDevice(facts);
-    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || arrayCopy !== null || cpuOnly;
+    // Several running totals summed side by side and returned after the loop (`epoch_loss += loss.item()` then
+    // `epoch_acc += acc.item()` ... `return epoch_loss / n, epoch_acc / n`): as for one such total, the callers get
+    // numbers; and the second sync finds the GPU idle. pytorch-image-classification's train loops, judged noise 6 times.
+    const totals = !whole && !single && !evalTotal && returnedTotalsSideBySide(all, site.block);
+    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || totals || arrayCopy !== null || cpuOnly;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = (() => {
       if (!routine) return '';
       if (evalTotal && single) return ' (one stall a batch: worth it when batches are short)';
       if (returned && !single) return ' (the function returns these as numbers; one stall a step: worth it when steps are short)';
+      if (totals)
+        return ' (totals returned after the loop: the first sync waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
       if (arrayCopy) return ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`;
       if (logged && !single)
         return ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
@@ -431,7 +440,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
   // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
   // syncing every N steps would change what the code shows or does.
-  if (isDisplayedOnly(call) || decidesControlFlow(call)) return null;
+  if (isDisplayedOnly(call, facts) || decidesControlFlow(call)) return null;
   // `model.cpu().parameters()`, `.state_dict()`: a module moved to the host on purpose (RPC, checkpoints), not a tensor sync.
   if (
     /^(parameters|named_parameters|state_dict|buffers)$/.test(call.parent?.type === 'attribute' ? (call.parent.childForFieldName('attribute')?.text ?? '') : '')
@@ -464,7 +473,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (!mayBeDeviceTensor(recv, loop, facts)) return null;
     // `print(f"{loss.item()}")` then `if main: wandb.log({"loss": loss.item()})`: the statement before copied the same
     // value to the host on purpose, and nothing was queued on the GPU between them: this copy waits for nothing.
-    if (displayedJustBefore(call, recv, loop.node)) return null;
+    if (displayedJustBefore(call, recv, loop.node, facts)) return null;
     const where = loop.kind === 'train' ? 'on every training step' : 'on every evaluation batch';
     return { block: loop.node, loop, where, unit: 'loop' };
   }
@@ -473,6 +482,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || brokenBefore(call, step.node)) return null;
     if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
+    if (returnedFrom(call, step.node) && callerBranchesOnResult(step.node, facts)) return null;
     return { block: step.node, loop: null, where: `on every call of train step \`${step.name}\``, unit: 'function' };
   }
   // A metric's update (`update`, `__call__`, `forward` of a `Metric` subclass): the metric API calls it on every batch
@@ -489,6 +499,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
+  if (returnedFrom(call, helper) && callerBranchesOnResult(helper, facts)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
   const line = caller.call.startPosition.row + 1;
   if (caller.loop.kind === 'forward') {
@@ -533,6 +544,26 @@ function onlyGradientCalls(loop: TrainingLoop, facts: FileFacts): boolean {
   return loop.evidence.every((e) => {
     const step = steps.get(calledName(e) ?? '');
     return step !== undefined && !step.evidence.some(isOptimizerStep) && !TRAINING_NAME.test(step.name);
+  });
+}
+
+/**
+ * A call of `fn` in this file (`fn(...)`, or `self.fn(...)` for a method) binds the result to a name that a condition
+ * reads later on the same pass of the caller's loop, or is itself a condition: `loss = self._train_batch(it)` ...
+ * `if loss > diverge_th * best_loss: break` (an LR finder's early stop, pytorch-image-classification's LRFinder, judged
+ * wrong twice). The caller needs the number on that step: the sync inside `fn` cannot move to every N steps.
+ */
+function callerBranchesOnResult(fn: Node, facts: FileFacts): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name) return false;
+  const isMethod = fn.parent?.parent?.type === 'class_definition' || fn.parent?.parent?.parent?.type === 'class_definition';
+  return identifiersSpelledInFile(facts, name).some((id) => {
+    const callee = isMethod ? id.parent : id;
+    if (isMethod && (callee?.type !== 'attribute' || callee.childForFieldName('object')?.text !== 'self' || !callee.childForFieldName('attribute')?.equals(id)))
+      return false;
+    const call = callee?.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee!)) return false;
+    return decidesControlFlow(call, enclosingLoop(call) ?? undefined);
   });
 }
 
@@ -895,6 +926,27 @@ function returnedAsNumber(call: Node, block: Node): boolean {
   });
 }
 
+/**
+ * Every sync is summed into a running total (`total += x.item()`) that the function returns after the loop, and their
+ * statements follow one another at one level of the loop's body, so no GPU work is queued between them.
+ */
+function returnedTotalsSideBySide(syncs: Node[], block: Node): boolean {
+  const statements = syncs.map((c) => {
+    const total = c.parent;
+    const target = total?.type === 'augmented_assignment' && total.childForFieldName('right')?.equals(c) ? total.childForFieldName('left') : null;
+    const stmt = total?.parent;
+    return target?.type === 'identifier' && stmt?.type === 'expression_statement' && returnedAfter(block, target.text) ? stmt : null;
+  });
+  if (statements.some((st) => st === null)) return false;
+  const stmts = statements as Node[];
+  return stmts.every((st, i) => {
+    if (i === 0) return true;
+    let before = st.previousNamedSibling;
+    while (before?.type === 'comment') before = before.previousNamedSibling;
+    return before?.equals(stmts[i - 1]) === true;
+  });
+}
+
 /** `name` is returned (alone or in a returned tuple, dict or call) after the loop `block` by the function around it. */
 function returnedAfter(block: Node, name: string): boolean {
   if (block.type !== 'for_statement' && block.type !== 'while_statement') return false;
@@ -1000,8 +1052,6 @@ function reassignedBefore(loop: Node, name: string, use: Node): boolean {
   });
 }
 
-/** Calls that show a value to a person: the terminal, a progress bar's text. */
-const DISPLAY_CALL = /^(?:print|(?:[\w.]+\.)?(?:print|write|set_postfix|set_postfix_str|set_description|set_description_str))$/;
 /** What a value passes through on its way into a displayed text: f-strings, formatting, dict displays, arguments. */
 const INTO_TEXT = new Set([
   'interpolation',
@@ -1018,12 +1068,12 @@ const INTO_TEXT = new Set([
 ]);
 
 /** `print(f"loss {loss.item()}")`, `pbar.set_postfix({"loss": loss.item()})`: the value only goes into displayed text. */
-function isDisplayedOnly(call: Node): boolean {
+function isDisplayedOnly(call: Node, facts: FileFacts): boolean {
   let n: Node | null = call.parent;
   while (n && (INTO_TEXT.has(n.type) || (n.type === 'binary_operator' && isStringFormatting(n)))) {
     if (n.type === 'argument_list') {
       const owner = n.parent;
-      return owner?.type === 'call' && DISPLAY_CALL.test(owner.childForFieldName('function')?.text ?? '');
+      return owner?.type === 'call' && isDisplayCall(owner, facts);
     }
     n = n.parent;
   }
@@ -1317,7 +1367,7 @@ function isClock(call: Node, facts: FileFacts): boolean {
  * The statement before the one holding `call` (at the loop body's level) only displays the same tensor (`print` of
  * `recv`'s sync), and the statement holding `call` queues nothing before it: an `if` whose condition calls nothing.
  */
-function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
+function displayedJustBefore(call: Node, recv: Node, loop: Node, facts: FileFacts): boolean {
   const body = loop.childForFieldName('body');
   let stmt: Node | null = call;
   while (stmt?.parent && !stmt.parent.equals(body ?? stmt)) stmt = stmt.parent;
@@ -1330,7 +1380,7 @@ function displayedJustBefore(call: Node, recv: Node, loop: Node): boolean {
   return findDescendants(
     before,
     (n) => n.type === 'call' && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
-  ).some((sync) => isDisplayedOnly(sync) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
+  ).some((sync) => isDisplayedOnly(sync, facts) && sameText(sync.childForFieldName('function')?.childForFieldName('object')?.text ?? '') === same);
 }
 
 function sameText(code: string): string {

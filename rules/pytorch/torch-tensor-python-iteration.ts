@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  enclosingDef,
+  enclosingLoop,
   FileFacts,
   findDescendants,
   isNestedScope,
@@ -32,6 +34,7 @@ export default defineRule({
       when: 'when the walked tensor is in host memory (a factory without `device=`, `.cpu()`): no device wait, only the per-element Python cost',
     },
     { severity: 'hint', when: 'when the loop walks a slice with an upper bound (`order[:k]`): a bounded number of elements per call' },
+    { severity: 'hint', when: 'for a loop at the top level of a notebook cell (in no function and no other loop): it runs once, when the cell runs' },
   ],
   message: 'This loop walks a tensor element by element and reads each element on the host; convert it once with `.tolist()` and loop over the numbers',
   docs: {
@@ -69,14 +72,18 @@ export default defineRule({
     const { tensor, cpu } = read.walk;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
     const bounded = isBoundedSlice(tensor);
-    const quiet = cpu || bounded;
+    // A loop at the top level of a notebook cell, in no def and no other loop, runs once when the cell runs: a look at
+    // results after training (pytorch-image-classification's "most incorrect examples" cells, judged noise 4 times).
+    const oneOff = !cpu && !bounded && notebookTopLevel(loop, ctx.filePath);
+    const quiet = cpu || bounded || oneOff;
     ctx.report({
       node: m.need('iter'),
       message:
         `This loop walks tensor \`${shorten(tensor.text)}\` one element at a time and reads each element back to Python ${read.why}` +
         (cpu ? ' (a call into torch each time)' : ' (on a GPU, a wait for the device each time)') +
         `; convert it once with \`${shorten(tensor.text)}.tolist()\` and loop over the numbers` +
-        (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : ''),
+        (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : '') +
+        (oneOff ? ' (at the top level of a notebook cell it runs once, when the cell runs: worth it for large tensors)' : ''),
       ...(quiet ? { severity: 'hint' as const } : {}),
     });
   },
@@ -217,6 +224,13 @@ function truthTested(id: Node): Node | null {
     return n;
   if (cond.type === 'conditional_expression' && cond.namedChild(1)?.equals(n)) return n;
   return null;
+}
+
+/** The loop (or comprehension clause) stands at the top level of a notebook: no def, class or other loop around it. */
+function notebookTopLevel(loop: Node, filePath: string | undefined): boolean {
+  if (!filePath?.toLowerCase().endsWith('.ipynb')) return false;
+  const walk = loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop;
+  return enclosingDef(walk) === null && enclosingLoop(walk, true) === null;
 }
 
 /** `t[:k]`, `t[0 : self.at_k]`: a slice with an upper bound, so a bounded number of elements. */

@@ -71,6 +71,8 @@ const COPIED_PACKAGES = new Set([
   'timm',
   'taming',
   'basicsr',
+  // LPIPS (the perceptual distance), which GAN and super-resolution projects copy beside their scripts.
+  'lpips',
 ]);
 /** Python modules that make a file a Streamlit or Gradio app: an interactive demo, run and watched by hand. */
 const DEMO_APP_MODULES = ['streamlit', 'gradio'];
@@ -212,9 +214,22 @@ export function isVendoredCopy(filePath: string | undefined, project: ProjectPla
   if (!filePath) return false;
   if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return true;
   // Without a known top folder, `mmcv/ops/x.py` may be mmcv's own repository: only a rooted path tells.
-  const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
+  const { folders, rooted, root } = foldersInProject(filePath, project.files, project.givenRoot);
   const own = folders[0] === 'src' ? 2 : 1;
-  return rooted && folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()));
+  if (!rooted || !root) return false;
+  if (folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()))) return true;
+  // At the project's top, such a folder is a copy when the project is not that package: stylegan2-pytorch's lpips/ beside
+  // its training scripts (a DataParallel in LPIPS's wrapper judged noise: "vendored LPIPS model"). Its own repository
+  // names it in its packaging file, or in the folder it is kept in (a checkout of mmcv, BasicSR, taming-transformers).
+  const top = folders[own - 1]?.toLowerCase();
+  return !!top && COPIED_PACKAGES.has(top) && !publishes(root, top, project.files ?? NO_FILE_SYSTEM);
+}
+
+/** The project at `root` is the package `name`: its packaging file's distribution or its folder's name starts with it. */
+function publishes(root: string, name: string, files: FileProbe): boolean {
+  const distribution = distributionOf(root, files);
+  const folder = path.basename(root).toLowerCase().replace(/[-. ]/g, '_');
+  return (distribution !== null && distribution.startsWith(name)) || folder.startsWith(name);
 }
 
 /** Folders of a book's chapters or a course's lessons: `ch13`, `chapter_3`, `Chapter 3 - CNNs`, `lesson-2`, `week1`. */
@@ -253,10 +268,49 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
     const ends = [words[0], words[words.length - 1]].map((w) => (w ?? '').toLowerCase());
     if (ends.some((w) => TEACHING_NOTEBOOK_WORDS.has(w)))
       return `in an exercise, solution or tutorial notebook (\`${base}\`): it runs over demo data, a few times`;
+    const readme = NUMBERED_NOTEBOOK.test(base) ? tutorialReadme(filePath, folders.length, rooted, project.files) : null;
+    if (readme) return `in a numbered notebook (\`${base}\`) of tutorials, as \`${readme}\` presents them: it runs over demo data, a few times`;
   }
   const project_ = root ? path.basename(root) : '';
   if (project_.split(/[-_. ]+/).some((w) => TEACHING_PROJECT_WORDS.has(w.toLowerCase()))) {
     return `in a collection of examples, a book or a course (\`${project_}\`): it runs over demo data, a few times`;
+  }
+  return null;
+}
+
+/** A notebook numbered as a part of a series: `1_mlp.ipynb`, `4 - VGG.ipynb`, `02-training.ipynb`. */
+const NUMBERED_NOTEBOOK = /^\d{1,2}[a-z]?(?:[\s_.-]|$)/i;
+/** What a README calls a project made to teach. */
+const TUTORIAL_WORDS = /\b(?:tutorials?|courses?|lessons?|lectures?)\b/i;
+const README_NAMES = ['README.md', 'README.rst', 'README.txt', 'README', 'readme.md'];
+/** The title and first paragraphs of a README, where a project says what it is (later sections link to anything). */
+const README_OPENING = 1000;
+const tutorialReadmes: ProbeMemo<string | null> = new WeakMap();
+
+/**
+ * The path (from the project's top) of the README nearest above a notebook, when its opening presents the project as
+ * tutorials, a course or lessons: "This repo contains tutorials covering image classification using PyTorch"
+ * (bentrevett's pytorch-image-classification and pytorch-sentiment-analysis, whose numbered notebooks a blind review
+ * judged teaching material). Looked for from the notebook's folder up to the project's top, or one folder up when the
+ * top is not known. Null without one, or without a way to read files (the browser).
+ */
+function tutorialReadme(filePath: string, depth: number, rooted: boolean, files: FileProbe = NO_FILE_SYSTEM): string | null {
+  if (!files.readText) return null;
+  let dir = path.dirname(filePath);
+  for (let up = 0; up <= (rooted ? depth : Math.min(depth, 1)); up++, dir = path.dirname(dir)) {
+    const found = rememberedFor(tutorialReadmes, files, dir, Date.now(), 1000, () => readmeOf(dir, files));
+    if (found !== null) return found === '' ? null : path.join(...[...Array(up)].map(() => '..'), found);
+  }
+  return null;
+}
+
+/** In `dir`: the name of its README when it presents tutorials, '' for another README, null for none. */
+function readmeOf(dir: string, files: FileProbe): string | null {
+  for (const name of README_NAMES) {
+    const text = files.readText!(path.join(dir, name));
+    if (text === null || text === undefined) continue;
+    // A link's address may name a tutorial site; the words around it say what the project is.
+    return TUTORIAL_WORDS.test(text.slice(0, README_OPENING).replace(/\bhttps?:\/\/\S+/g, '')) ? name : '';
   }
   return null;
 }

@@ -119,11 +119,11 @@ export {
   statementStartingBefore,
   withEnclosingParentheses,
 } from './scopes';
+export { isDisplayCall } from './display';
 export {
   autotuneName,
   DATASET_METHODS,
   isDatasetParameter,
-  isDisplayCall,
   isInMemoryPipeline,
   isInMemorySlicing,
   isLiteralDataset,

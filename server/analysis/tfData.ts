@@ -7,6 +7,7 @@ import { keywordValue, positionalArguments } from './callArgs';
 import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { definitionsNamed, occurrences } from './names';
 import { findDescendants, isNestedScope, scopeBody } from './scopes';
+import { isDisplayCall } from './display';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
 export const DATASET_METHODS = new Set([
@@ -419,16 +420,6 @@ function withinPyFunction(id: Node, facts: FileFacts): boolean {
 function visibleDef(name: string, at: Node, facts: FileFacts): Node | null {
   const defs = definitionsNamed(facts, 'function_definition', name);
   return defs.filter((d) => d.startIndex < at.startIndex).at(-1) ?? (defs.length === 1 ? defs[0]! : null);
-}
-
-/** Calls that only show values to a person: `print`, IPython's `display`, `pprint`, matplotlib and seaborn plots. */
-export function isDisplayCall(call: Node, facts: FileFacts): boolean {
-  const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') {
-    if (fn.text === 'print') return facts.isBuiltin('print', call);
-    if (fn.text === 'display' || fn.text === 'pprint') return !facts.binding(fn.text) || /^(IPython|pprint)\b/.test(facts.binding(fn.text)!.target);
-  }
-  return /^(?:matplotlib|seaborn|IPython\.display|pprint)\./.test(facts.calleeName(call) ?? '');
 }
 
 /** Calls a display loop may make to get at what it shows: conversions of a tensor to host values, shape reads, builtins. */

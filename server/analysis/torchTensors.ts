@@ -5,8 +5,10 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
-import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
+import { enclosingFunctionDef, unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
+import { definitionsNamed, occurrences } from './names';
+import { findDescendants, isNestedScope } from './scopes';
 
 /** Where a tensor lives, as far as this rule needs it: on the host, or anywhere (a GPU when the code runs there). */
 export type Placement = 'cpu' | 'any';
@@ -149,9 +151,12 @@ function callResult(call: Node, at: Node, facts: FileFacts, depth: number): Plac
       return first ? (tensorAt(first, at, facts, depth + 1) ?? 'any') : 'any';
     }
     const first = positionalArguments(call)[0];
+    if (JOINS.test(q) && first && joinedOnHost(first, call, facts, depth)) return 'cpu';
     return (first && tensorAt(first, at, facts, depth + 1)) || 'any';
   }
   const fn = call.childForFieldName('function');
+  // `images, labels = get_predictions(...)`: what a function of the file returns, when it is known to be on the host.
+  if (fn?.type === 'identifier') return returnedOnHost(fn.text, call, null, facts, depth);
   if (fn?.type !== 'attribute') return null;
   const method = fn.childForFieldName('attribute')?.text ?? '';
   const receiver = fn.childForFieldName('object');
@@ -170,6 +175,9 @@ function nameAt(name: string, at: Node, facts: FileFacts, depth: number): Placem
   if (!found) return null;
   const stmt = found.value.parent ?? at;
   if (!found.path) return tensorAt(found.value, stmt, facts, depth + 1);
+  // `images, labels, probs = get_predictions(model, loader)`: a part of what a function of the file returns.
+  const callee = found.value.type === 'call' ? found.value.childForFieldName('function') : null;
+  if (callee?.type === 'identifier' && found.path.length === 1) return returnedOnHost(callee.text, found.value, found.path[0], facts, depth);
   // `scores, idx = torch.topk(x, k)`: both parts are tensors placed like x.
   if (found.path.length !== 1 || found.value.type !== 'call' || !TUPLE_OPS.has(calledName(found.value))) return null;
   return tupleOpInput(found.value, stmt, facts, depth);
@@ -206,4 +214,98 @@ function onPathTo(value: Node, at: Node): boolean {
   const block = stmt?.parent;
   if (!isStatement(value) || !block) return false;
   return block.startIndex <= at.startIndex && at.endIndex <= block.endIndex;
+}
+
+/** torch functions that join a sequence of tensors into one. */
+const JOINS = /^torch\.(?:cat|concat|concatenate|stack|hstack|vstack)$/;
+
+/**
+ * `torch.cat(labels)` where every tensor put in the list is on the host: a list display of such tensors, or a name bound
+ * to an empty list in the function (or module) whose only changes are `labels.append(y.cpu())` calls there (copies to the
+ * host, or tensors known to be on it). A list changed otherwise (`extend`, `+=`, an item set) is not followed.
+ */
+function joinedOnHost(list: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (list.type === 'list') {
+    const items = list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    return items.length > 0 && items.every((item) => onHost(item, at, facts, depth));
+  }
+  if (list.type !== 'identifier') return false;
+  const binding = lastBindingOnPath(list.text, at, facts);
+  if (!binding || binding.path || binding.value.type !== 'list' || binding.value.namedChildCount > 0) return false;
+  const scope = enclosingFunctionDef(binding.value)?.childForFieldName('body') ?? rootOf(binding.value);
+  let appended = 0;
+  for (const id of occurrences(scope, list.text)) {
+    // Between the empty list and the statement that joins it (`labels = torch.cat(labels)` rebinds the name to the join).
+    if (id.startIndex < binding.value.endIndex || id.startIndex >= statementOf(at).startIndex || !within(id, scope)) continue;
+    const attr = id.parent;
+    const method = attr?.type === 'attribute' && attr.childForFieldName('object')?.equals(id) ? attr.childForFieldName('attribute')?.text : null;
+    const call = method ? attr!.parent : null;
+    if (method === 'append' && call?.type === 'call') {
+      const arg = positionalArguments(call);
+      if (arg.length !== 1 || !onHost(arg[0], call, facts, depth)) return false;
+      appended++;
+      continue;
+    }
+    // Only reads that leave the list as it is: `len(labels)`, the join itself.
+    if (method && /^(?:extend|insert|__setitem__|__iadd__)$/.test(method)) return false;
+    const parent = id.parent;
+    if ((parent?.type === 'augmented_assignment' || parent?.type === 'assignment') && parent.childForFieldName('left')?.equals(id)) return false;
+    if (parent?.type === 'subscript' && parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.equals(parent)) return false;
+  }
+  return appended > 0;
+}
+
+/** `y.cpu()`, `y.detach().cpu()`, `y.to("cpu")` (a copy to the host, whatever `y` was), or a tensor known to be on the host. */
+function onHost(expr: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+  if (method === 'cpu' && positionalArguments(expr).length === 0) return true;
+  if (method === 'to' && positionalArguments(expr).some((a) => /^["']cpu["']$/.test(a.text))) return true;
+  return tensorAt(expr, at, facts, depth + 1) === 'cpu';
+}
+
+/**
+ * `'cpu'` when every `return` of the file's function `name` (the last def above `call`, else the only one) gives a
+ * tensor known to be on the host, or (with `part`) a tuple whose element at `part` is one. Null otherwise: what a
+ * function returns is followed only to learn that it is on the host, so nothing else changes for unknown functions.
+ */
+function returnedOnHost(name: string, call: Node, part: number | null, facts: FileFacts, depth: number): Placement | null {
+  if (depth > 4) return null;
+  const defs = definitionsNamed(facts, 'function_definition', name);
+  const def = defs.filter((d) => d.startIndex < call.startIndex).at(-1) ?? (defs.length === 1 ? defs[0] : null);
+  const body = def?.childForFieldName('body');
+  if (!def || !body || (def.parent?.type === 'block' && def.parent.parent?.type === 'class_definition')) return null;
+  const returns = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope);
+  if (returns.length === 0) return null;
+  const host = returns.every((ret) => {
+    let value = ret.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
+    if (value && part !== null) {
+      const items =
+        value.type === 'expression_list' || value.type === 'tuple' ? value.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+      value = items[part] ?? null;
+    }
+    return !!value && tensorAt(value, ret, facts, depth + 1) === 'cpu';
+  });
+  return host ? 'cpu' : null;
+}
+
+/** The statement that holds `node` (the node itself outside one). */
+function statementOf(node: Node): Node {
+  for (let n: Node | null = node; n; n = n.parent) if (n.type.endsWith('statement')) return n;
+  return node;
+}
+
+function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+/** `node` is in `scope` and not in a function or class nested there. */
+function within(node: Node, scope: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.equals(scope)) return true;
+    if (isNestedScope(n)) return false;
+  }
+  return false;
 }

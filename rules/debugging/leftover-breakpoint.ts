@@ -101,12 +101,31 @@ function isDeliberate(ctx: RuleContext, statement: Node): boolean {
     if (n.type === 'function_definition') {
       // A debugging helper (`set_break`, `debug_here`...) stops on purpose.
       if (/break|debug|trace/i.test(n.childForFieldName('name')?.text ?? '')) return true;
+      // A signal handler stops only when someone sends that signal: a debug hook (`kill -USR2 pid`) kept on purpose.
+      if (isSignalHandler(ctx.facts, n)) return true;
       // Code that tests the debugger hooks themselves: it patches pdb or sets sys.breakpointhook.
       const body = n.childForFieldName('body')?.text ?? '';
       return /\bpatch(\.object)?\(|\bMock\b|MagicMock|breakpointhook|PYTHONBREAKPOINT/.test(body);
     }
   }
   return false;
+}
+
+/** True when the function's name is handed to `signal.signal(signum, name)` in the scope that defines it. */
+function isSignalHandler(facts: FileFacts, def: Node): boolean {
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return false;
+  let scope = def.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return false;
+  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  if (!body) return false;
+  return facts.identifiersIn(body, name).some((id) => {
+    const args = id.parent;
+    if (args?.type !== 'argument_list' || !args.namedChildren[1]?.equals(id)) return false;
+    const call = args.parent;
+    return call?.type === 'call' && facts.qualifiedName(call.childForFieldName('function')) === 'signal.signal';
+  });
 }
 
 /**

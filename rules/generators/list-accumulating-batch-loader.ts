@@ -124,7 +124,11 @@ export default defineRule({
     if (!appendLoop || appendLoop.type !== 'for_statement' || !readsStream(appendLoop, fn, ctx)) return;
     // A caller in this file that treats the result as a list (`if load(p):`, `len(...)`, `[0]`) would
     // break: a generator is always true, has no length and cannot be indexed.
-    if (identifiersSpelledInFile(ctx.facts, fname).some(callNeedsList)) return;
+    const spelled = identifiersSpelledInFile(ctx.facts, fname);
+    if (spelled.some(callNeedsList)) return;
+    // Every caller in view pours the result into one collection (`rows.extend(load(p))`, `list(load(p))`): the
+    // whole list is built anyway, so yielding saves nothing (stanza's parse_input_file, extended into one list).
+    if (everyCallMaterialises(spelled)) return;
     // A public method is an interface (sentence-transformers' readers' `get_examples`): callers in other files may take
     // `len()` of the result or index it, which a generator breaks. Where they are not in view, the change is the reader's call.
     const api = isPublicMethod(fn);
@@ -184,6 +188,35 @@ function callNeedsList(id: Node): boolean {
     default:
       return false;
   }
+}
+
+/** Consumers that build one collection from an iterable. */
+const MATERIALISERS = /^(list|tuple|set|frozenset|sorted|dict|(np|numpy)\.(array|asarray)|(pd|pandas)\.DataFrame)$/;
+
+/** The calls among these identifiers: at least one, and each one's result goes straight into a collection. */
+function everyCallMaterialises(ids: readonly Node[]): boolean {
+  let calls = 0;
+  for (const id of ids) {
+    const call = callOf(id);
+    if (!call) continue;
+    calls++;
+    const use = withEnclosingParentheses(call);
+    const p = use.parent;
+    if (p?.type === 'augmented_assignment' && p.childForFieldName('right')?.equals(use)) continue; // `rows += load(p)`
+    const outer = p?.type === 'argument_list' && p.namedChildCount === 1 ? p.parent : null;
+    const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+    if (!fn) return false;
+    const extend = fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'extend';
+    if (!extend && !MATERIALISERS.test(fn.text)) return false;
+  }
+  return calls > 0;
+}
+
+/** The call whose callee `id` names (`load(p)` or `tool.load(p)`), or null. */
+function callOf(id: Node): Node | null {
+  const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+  const call = callee.parent;
+  return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) ? call : null;
 }
 
 /**

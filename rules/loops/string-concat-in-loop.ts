@@ -95,10 +95,19 @@ function isUpdateOperand(id: Node, acc: string): boolean {
 /** Methods that store their argument somewhere: the string then has another reference. */
 const STORING_METHODS = new Set(['append', 'appendleft', 'add', 'extend', 'insert', 'put', 'put_nowait', 'setdefault', 'update']);
 
+/** Literal containers a read of acc can sit in and still be kept whole. */
+const HOLDERS = ['tuple', 'list', 'set', 'pair', 'dictionary', 'parenthesized_expression', 'expression_list'];
+
+/** The read of acc, or the literal container holding it (`(i, acc)`), that a statement stores or yields. */
+function heldValue(id: Node): Node {
+  let n = id;
+  while (n.parent && HOLDERS.includes(n.parent.type)) n = n.parent;
+  return n;
+}
+
 /** This read of acc keeps a reference to the string (stored, aliased or yielded), beyond the statement. */
 function retainsReference(id: Node): boolean {
-  let n = id;
-  while (n.parent && ['tuple', 'list', 'set', 'pair', 'dictionary', 'parenthesized_expression', 'expression_list'].includes(n.parent.type)) n = n.parent;
+  const n = heldValue(id);
   const p = n.parent;
   if (!p) return false;
   if (p.type === 'yield') return true;
@@ -108,6 +117,19 @@ function retainsReference(id: Node): boolean {
     return callee?.type === 'attribute' && STORING_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
   }
   return false;
+}
+
+/**
+ * This read of acc hands the current string on to be kept: yielded, put into a container (`seen.add(acc)`) or stored
+ * under a key (`table[k] = acc`). Plain aliases (`last = acc`) are not: the next update may drop them.
+ */
+function keepsEachValue(id: Node): boolean {
+  const n = heldValue(id);
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'yield') return true;
+  if (p.type === 'assignment') return p.childForFieldName('right')?.equals(n) === true && p.childForFieldName('left')?.type === 'subscript';
+  return p.type === 'argument_list' && retainsReference(id);
 }
 
 /**
@@ -296,6 +318,9 @@ export default defineRule({
     const more = updates.length > 1 ? ` (${updates.length} places)` : '';
     // Uses of acc in the loop other than its updates (reads, or references kept elsewhere).
     const otherUses = inLoop.filter((id) => updateOf(id, acc, ctx.text) === null && !isUpdateOperand(id, acc));
+    // Each intermediate string is kept (`prefixes.add(prefix)`, `yield line`): the loop needs every prefix as its own
+    // object, so a join after the loop cannot replace it (stanza's lexicon prefixes, judged wrong in review12).
+    if (otherUses.some(keepsEachValue)) return;
     const why = whyQuadratic(kind, acc, scope, updates, otherUses);
     // Where CPython grows the string in place the loop is linear there: a portability hint, not a warning.
     const severity = why ? undefined : 'hint';

@@ -192,7 +192,7 @@ describe('fixes and optional dependencies', () => {
       '    out = ""',
       '    for r in rows:',
       '        out += r',
-      '        seen.append(out)',
+      '        seen = out',
       '    return out',
       'def captured(rows):',
       '    out = ""',

@@ -222,11 +222,30 @@ export default defineRule({
 function namedSmallDomain(comp: Node, facts: FileFacts): string | null {
   const clauses = comp.namedChildren.filter((c) => c?.type === 'for_in_clause');
   const it = clauses.length === 1 ? clauses[0]!.childForFieldName('right') : null;
+  const sliced = it?.type === 'subscript' ? itemsOfLiteralSlice(it) : null;
+  if (sliced !== null && sliced <= SMALL_LOOP) return `\`${it!.text}\`, at most ${sliced} items`;
   if (it?.type !== 'identifier') return null;
   const value = valueBoundOnce(it) ?? moduleConstant(facts, it.text);
   if (!value || !['list', 'tuple', 'set'].includes(value.type) || value.namedChildCount > SMALL_LOOP) return null;
   if (value.namedChildren.some((c) => c?.type === 'list_splat')) return null;
   return `\`${it.text}\`, ${value.namedChildCount} items written in the code`;
+}
+
+/**
+ * How many items at most a slice with integer literal bounds and no step takes (`shape[0:2]`, `dims[:3]`, `xs[-2:]`),
+ * whatever it slices; null for any other subscript.
+ */
+function itemsOfLiteralSlice(subscript: Node): number | null {
+  const index = subscript.childForFieldName('subscript');
+  if (index?.type !== 'slice' || subscript.namedChildCount !== 2) return null;
+  const bounds = /^\s*(-?\d+)?\s*:\s*(-?\d+)?\s*$/.exec(index.text);
+  if (!bounds) return null;
+  const start = bounds[1] === undefined ? null : Number(bounds[1]);
+  const stop = bounds[2] === undefined ? null : Number(bounds[2]);
+  if (stop === null) return start !== null && start < 0 ? -start : null;
+  if (start === null || start === 0) return stop >= 0 ? stop : null;
+  // Both ends counted from the same side: `xs[1:3]`, `xs[-3:-1]`.
+  return Math.sign(start) === Math.sign(stop) || stop === 0 ? Math.max(0, stop - start) : null;
 }
 
 /** The value of an UPPER_CASE name assigned once at module level and nowhere rebound by a plain assignment there. */

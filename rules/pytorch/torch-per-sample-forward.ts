@@ -131,6 +131,8 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
     // (`run_model`, `predict`): `flow_warp(frame[i : i + 1], flow)` is a cheap tensor op, not a forward pass.
     const definition = moduleDefinition(fn.text, facts);
     if (definition) return definition.type === 'function_definition' && (MODEL_ATTR.test(fn.text) || MODEL_FUNCTION.test(fn.text));
+    // `Constituent = namedtuple(...)` (stanza): calling it packs values into a record, no forward pass.
+    if (moduleValues(fn.text, facts).some(isRecordFactory)) return false;
     return !['print', 'len', 'list', 'tuple', 'float', 'int', 'str', 'repr', 'sum', 'max', 'min', 'sorted', 'isinstance', 'type'].includes(fn.text);
   }
   if (fn.type === 'attribute') {
@@ -153,6 +155,25 @@ function underListBranch(loop: Node): boolean {
     }
   }
   return false;
+}
+
+/** Right-hand sides of the module-level assignments `name = <value>` of this file. */
+function moduleValues(name: string, facts: FileFacts): Node[] {
+  const values: Node[] = [];
+  for (const stmt of facts.root.namedChildren) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) continue;
+    const value = assignment.childForFieldName('right');
+    if (value) values.push(value);
+  }
+  return values;
+}
+
+const RECORD_FACTORY = /(^|\.)(namedtuple|NamedTuple|make_dataclass|TypedDict|SimpleNamespace)$/;
+
+/** `namedtuple("Constituent", [...])`, `typing.NamedTuple(...)`, `make_dataclass(...)`: a record type, not a model. */
+function isRecordFactory(value: Node): boolean {
+  return value.type === 'call' && RECORD_FACTORY.test(value.childForFieldName('function')?.text ?? '');
 }
 
 /** The module-level def or class of this file named `name` (the last one, as Python binds it), or null. */

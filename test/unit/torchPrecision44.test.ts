@@ -1,0 +1,35 @@
+// Round 44 (issue 24): torch findings the blind review of review12 judged wrong, each case modelled on them, with the
+// near miss that keeps its rank. pytorch-classification (PyTorch 0.3 era) evaluates with `Variable(x, volatile=True)`.
+import * as assert from 'node:assert/strict';
+import { getEngine } from '../helpers/engine';
+
+const NO_GRAD = 'torch-eval-without-no-grad';
+
+async function findings(source: string, rule: string, filePath = '/proj/pkg/train.py') {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [rule], filePath, impact: 'auto' }).findings.filter((f) => f.ruleId === rule);
+}
+
+const EVAL =
+  'import torch\nfrom torch.autograd import Variable\n\n\n' +
+  'def validate(val_loader, model, criterion):\n    model.eval()\n    total = 0\n    for inputs, targets in val_loader:\n' +
+  '        inputs = Variable(inputs.cuda(), volatile=True)\n        outputs = model(inputs)\n        total += criterion(outputs, targets).data[0]\n' +
+  '    return total\n';
+
+describe('torch-eval-without-no-grad on code written for PyTorch <= 0.3 (issue 24, round 44)', () => {
+  it('says what holds on both PyTorch generations for inputs marked volatile=True, as a hint without a fix', async () => {
+    const [f, ...rest] = await findings(EVAL, NO_GRAD);
+    assert.equal(rest.length, 0);
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /`volatile=True`, which only PyTorch 0\.3 and older honour: from 0\.4 on it is ignored/);
+    assert.equal(f.fix, undefined);
+  });
+
+  it('keeps the full finding and its fix when nothing is volatile (near miss)', async () => {
+    const [f, ...rest] = await findings(EVAL.replace(', volatile=True', ''), NO_GRAD);
+    assert.equal(rest.length, 0);
+    assert.notEqual(f.severity, 'hint');
+    assert.match(f.message, /runs the model on every batch with autograd recording/);
+    assert.ok(f.fix);
+  });
+});

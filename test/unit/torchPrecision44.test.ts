@@ -33,3 +33,26 @@ describe('torch-eval-without-no-grad on code written for PyTorch <= 0.3 (issue 2
     assert.ok(f.fix);
   });
 });
+
+const DATA_PARALLEL = 'torch-dataparallel';
+
+const LEGACY_SCRIPT =
+  'import torch\nfrom torch.autograd import Variable\n\n\n' +
+  'def main(model, train_loader, criterion, optimizer):\n    model = torch.nn.DataParallel(model).cuda()\n' +
+  '    for inputs, targets in train_loader:\n        inputs, targets = inputs.cuda(), targets.cuda(async=True)\n' +
+  '        loss = criterion(model(Variable(inputs)), Variable(targets))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n';
+
+describe('torch-dataparallel in code written for PyTorch <= 0.3 (issue 24, round 44)', () => {
+  it('is a hint that says why when the file uses a 0.3-only spelling (async=True, volatile=True)', async () => {
+    const [f] = await findings(LEGACY_SCRIPT, DATA_PARALLEL);
+    assert.equal(f.severity, 'hint');
+    assert.match(f.impact?.reasons.join(' ') ?? '', /written for PyTorch 0\.3 \(`async=True`\)/);
+    const [g] = await findings(LEGACY_SCRIPT.replace('targets.cuda(async=True)', 'Variable(targets.cuda(), volatile=True)'), DATA_PARALLEL);
+    assert.equal(g.severity, 'hint');
+  });
+
+  it('keeps its rank in current code (near miss: non_blocking=True)', async () => {
+    const [f] = await findings(LEGACY_SCRIPT.replace('async=True', 'non_blocking=True'), DATA_PARALLEL);
+    assert.equal(f.severity, 'warning');
+  });
+});

@@ -56,3 +56,30 @@ describe('torch-dataparallel in code written for PyTorch <= 0.3 (issue 24, round
     assert.equal(f.severity, 'warning');
   });
 });
+
+const PER_SAMPLE = 'torch-per-sample-forward';
+
+const COMPARE =
+  'import torch\n\n\n' +
+  'def match_counts(unique_labels, reference_labels, label_comparison_fn):\n    counts = []\n' +
+  '    for i in range(len(unique_labels)):\n        counts.append(torch.sum(label_comparison_fn(unique_labels[i : i + 1], reference_labels)))\n' +
+  '    return counts\n';
+
+describe('torch-per-sample-forward on a callee not known to be a model (issue 24, round 44)', () => {
+  it("is a hint that says so for a bare name the file does not show to be a model (pytorch-metric-learning's label_comparison_fn)", async () => {
+    const [f] = await findings(COMPARE, PER_SAMPLE);
+    assert.equal(f.severity, 'hint');
+    assert.match(f.impact?.reasons.join(' ') ?? '', /`label_comparison_fn` is not known to be a model/);
+  });
+
+  it('keeps its rank when the name says model, or a model factory builds the value (near misses)', async () => {
+    const [byName] = await findings(COMPARE.replace(/label_comparison_fn/g, 'model'), PER_SAMPLE);
+    assert.notEqual(byName.severity, 'hint');
+    const built = COMPARE.replace('    counts = []\n', '    scorer = torchvision.models.resnet18()\n    counts = []\n').replace(
+      /label_comparison_fn\(/,
+      'scorer(',
+    );
+    const [byValue] = await findings(built, PER_SAMPLE);
+    assert.notEqual(byValue.severity, 'hint');
+  });
+});

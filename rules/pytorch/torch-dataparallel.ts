@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery, isTestCode, isTestFile, trainingLoops, trainSteps } from '../../server/analysis';
+import { importedCallee, importedCallQuery, isTestCode, isTestFile, legacyTorchSpelling, trainingLoops, trainSteps } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 
 const DATA_PARALLEL = new Set([
@@ -55,10 +55,14 @@ export default defineRule({
     // `module.`): pytorch-metric-learning's Inference notebook, judged wrong. Without a process group DDP is no option.
     if (!trains && wrapsToLoadCheckpoint(call)) return;
     const shown = call.childForFieldName('function')!.text;
+    // Code written for PyTorch 0.3 (pytorch-classification's `volatile=True`, judged noise three times when shown): a move
+    // to DDP means porting the whole script to a current PyTorch first, not a local change.
+    const legacy = legacyTorchSpelling(ctx.facts);
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       message: `\`${shown}\` drives all GPUs from one Python process; use \`DistributedDataParallel\` with one process per GPU`,
       ...(trains ? {} : { severity: 'hint' as const }),
+      ...(legacy ? { lowImpact: `the file is written for PyTorch 0.3 (\`${legacy}\`): moving to DDP means porting it to a current PyTorch first` } : {}),
     });
   },
 });

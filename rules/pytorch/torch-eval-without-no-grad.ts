@@ -97,6 +97,10 @@ export default defineRule({
     if (NEEDS_OR_FREEZES_GRAD.test(body) || GRAD_CONTEXT.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     const right = loop.childForFieldName('right');
+    if (VOLATILE_INPUT.test(body)) {
+      reportVolatileEvaluation(loop, name, ctx);
+      return;
+    }
     ctx.report({
       start: loop.startIndex,
       end: right?.endIndex ?? loop.startIndex + 3,
@@ -105,6 +109,26 @@ export default defineRule({
     });
   },
 });
+
+/** `Variable(x, volatile=True)`: PyTorch <= 0.3's way to turn autograd off, ignored (with a warning) since 0.4. */
+const VOLATILE_INPUT = /\bvolatile\s*=\s*True\b/;
+
+/**
+ * An evaluation loop written for PyTorch <= 0.3 that marks its inputs volatile: there the pass records nothing, on
+ * 0.4 and later it records autograd. Which one runs is not in the file, so the message says both, the finding is a
+ * hint, and no fix is offered (`torch.no_grad` does not exist on 0.3).
+ */
+function reportVolatileEvaluation(loop: Node, name: string, ctx: RuleContext): void {
+  const right = loop.childForFieldName('right');
+  ctx.report({
+    start: loop.startIndex,
+    end: right?.endIndex ?? loop.startIndex + 3,
+    message:
+      `\`${name}\` turns autograd off with \`volatile=True\`, which only PyTorch 0.3 and older honour: from 0.4 on it is ignored and ` +
+      'every batch records autograd; on PyTorch >= 0.4 run the loop under `torch.no_grad()`',
+    lowImpact: 'its inputs are marked `volatile=True`, which disables autograd on the PyTorch 0.3 this code was written for',
+  });
+}
 
 /**
  * An evaluation every N steps inside a training loop: `if step % 50 == 0:` then `net.eval()` or a forward pass of

@@ -1,6 +1,17 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { chainRoot, definitionOf, enclosingLoop, FileFacts, findDescendants, isNestedScope, isTestCode, isTestFile, targetNames } from '../../server/analysis';
+import {
+  chainRoot,
+  definitionOf,
+  enclosingLoop,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  isTestCode,
+  isTestFile,
+  targetNames,
+  valuesAssignedTo,
+} from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
 /** Names of the file's own functions that run a model: `predict(x)`, `run_inference(x)`, `embed(x)`. */
@@ -71,9 +82,13 @@ export default defineRule({
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
     if (underListBranch(loop.node)) return;
+    const fn = call.childForFieldName('function')!;
     ctx.report({
       node: call,
-      message: `\`${call.childForFieldName('function')!.text}(...)\` runs once per item of \`${loop.items}\` with a batch of one; stack the samples and make one batched call`,
+      message: `\`${fn.text}(...)\` runs once per item of \`${loop.items}\` with a batch of one; stack the samples and make one batched call`,
+      // pytorch-metric-learning's `label_comparison_fn(label_a, reference_labels)` (a parameter), stanza's namedtuple: the two
+      // shown findings on a bare name that does not say "model" were judged noise and wrong.
+      ...(fn.type === 'identifier' && !knownModel(fn, ctx.facts) ? { lowImpact: `\`${fn.text}\` is not known to be a model` } : {}),
     });
   },
 });
@@ -131,6 +146,8 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
     // (`run_model`, `predict`): `flow_warp(frame[i : i + 1], flow)` is a cheap tensor op, not a forward pass.
     const definition = moduleDefinition(fn.text, facts);
     if (definition) return definition.type === 'function_definition' && (MODEL_ATTR.test(fn.text) || MODEL_FUNCTION.test(fn.text));
+    // `Constituent = namedtuple(...)` (stanza): calling it packs values into a record, no forward pass.
+    if (moduleValues(fn.text, facts).some(isRecordFactory)) return false;
     return !['print', 'len', 'list', 'tuple', 'float', 'int', 'str', 'repr', 'sum', 'max', 'min', 'sorted', 'isinstance', 'type'].includes(fn.text);
   }
   if (fn.type === 'attribute') {
@@ -153,6 +170,38 @@ function underListBranch(loop: Node): boolean {
     }
   }
   return false;
+}
+
+/** What builds or loads a model: `ResNet(...)`, `nn.Sequential(...)`, `models.resnet50()`, `AutoModel.from_pretrained(...)`, `torch.jit.load(...)`. */
+const MODEL_FACTORY = /module|sequential|net|model|from_pretrained|jit\.load/i;
+
+/**
+ * A bare callee the file shows to be a model: its name says so (`model`, `net`, `encoder`), or a value assigned to it in
+ * its scope or at module level is built by a model factory.
+ */
+function knownModel(fn: Node, facts: FileFacts): boolean {
+  if (MODEL_ATTR.test(fn.text)) return true;
+  const values = [...valuesAssignedTo(fn.text, fn, facts), ...moduleValues(fn.text, facts)];
+  return values.some((v) => v.type === 'call' && MODEL_FACTORY.test(v.childForFieldName('function')?.text ?? ''));
+}
+
+/** Right-hand sides of the module-level assignments `name = <value>` of this file. */
+function moduleValues(name: string, facts: FileFacts): Node[] {
+  const values: Node[] = [];
+  for (const stmt of facts.root.namedChildren) {
+    const assignment = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) continue;
+    const value = assignment.childForFieldName('right');
+    if (value) values.push(value);
+  }
+  return values;
+}
+
+const RECORD_FACTORY = /(^|\.)(namedtuple|NamedTuple|make_dataclass|TypedDict|SimpleNamespace)$/;
+
+/** `namedtuple("Constituent", [...])`, `typing.NamedTuple(...)`, `make_dataclass(...)`: a record type, not a model. */
+function isRecordFactory(value: Node): boolean {
+  return value.type === 'call' && RECORD_FACTORY.test(value.childForFieldName('function')?.text ?? '');
 }
 
 /** The module-level def or class of this file named `name` (the last one, as Python binds it), or null. */

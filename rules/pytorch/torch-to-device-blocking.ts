@@ -78,7 +78,9 @@ export default defineRule({
     const call = m.need('call');
     const method = m.need('method').text;
     const facts = ctx.facts;
-    if (keywordArgument(call, 'non_blocking')) return;
+    // `async=True` is the pre-0.4 spelling of `non_blocking=True` (tree-sitter still parses it as a keyword):
+    // the copy is already asynchronous on the PyTorch the code was written for.
+    if (keywordArgument(call, 'non_blocking') || keywordArgument(call, 'async')) return;
     if (!isDeviceTransfer(call, method)) return;
     const root = receiverRoot(m.need('recv'));
     if (!root) return;

@@ -191,3 +191,4 @@ export {
 export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';
 export { nodeMemo } from './nodeMemo';
+export { legacyTorchSpelling } from './legacyTorch';

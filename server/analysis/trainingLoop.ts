@@ -331,6 +331,13 @@ export function isLoggingGuardCondition(cond: Node, boundary?: Node, depth = 0):
     }
     if (n.type === 'comparison_operator') {
       const ops = n.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.type);
+      // `if i in np.linspace(0, iterations, 10, dtype=int):` (pytorch-cnn-visualizations): the step is one of a few
+      // chosen ones. `not in` excludes a few steps and runs on the rest: not a guard.
+      if (ops.length === 1 && ops[0] === 'in') {
+        const left = n.namedChild(0);
+        if (left && isStepVariable(left, boundary)) return true;
+        continue;
+      }
       if (!ops.every((op) => op === '==' || op === '>=' || op === '>' || op === '<=' || op === '<')) continue;
       for (const operand of n.namedChildren) {
         if (operand && isStepVariable(operand, boundary)) return true;

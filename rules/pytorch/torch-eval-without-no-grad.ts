@@ -43,6 +43,10 @@ export default defineRule({
       severity: 'hint',
       when: 'for a scikit-learn inference method (`decision_function`, `predict_proba`) whose model attribute is not known to be a torch module',
     },
+    {
+      severity: 'hint',
+      when: 'for a prediction method that unpacks the output (`_, preds = self.model(x)`) or reads it through `.data`, when the model is not known to be a torch module',
+    },
   ],
   enabledByDefault: true,
   confidence: 'medium',
@@ -225,12 +229,20 @@ function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: Rule
   const model = evalModeReceiver(body);
   if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
   const forward = forwardCallOf(model, body);
-  if (!forward || enclosingLoop(forward) !== null || !onlyDetached(forward, body)) return false;
+  if (!forward || enclosingLoop(forward) !== null) return false;
+  const plain = onlyDetached(forward, body);
+  if (!plain && !onlyDetached(forward, body, 0, true)) return false;
   if (gradDecided(def) || calledUnderGradContext(name, facts)) return false;
+  // Unpacked outputs and `.data` reads (stanza's `Trainer.predict`: `_, preds = self.model(...)`, `pred.data.cpu().numpy()`,
+  // found by hand in review12) are new shapes: shown only when the value layer knows the callee is a torch module.
+  const known = plain || values(facts).calleeValue(forward.childForFieldName('function'))?.kind === 'module';
   ctx.report({
     node: forward,
-    message: `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; decorate it with \`@torch.no_grad()\``,
+    message:
+      `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; ` +
+      `decorate it with \`@torch.no_grad()\`${known ? '' : ` (\`${model}\` is not known here to be a torch module, and callers in other modules may already disable gradients)`}`,
     edits: decoratorEdit(def, facts),
+    ...(known ? {} : { severity: 'hint' as const }),
   });
   return true;
 }
@@ -275,32 +287,40 @@ function isSelfModelCallee(fn: Node | null): boolean {
  * Every use of the forward's output goes through a detaching call: the call's own chain (`model(x).detach()`), or the
  * name it is assigned to (`out = model(x).logits`), each read of which detaches (`out.detach().cpu()`).
  */
-function onlyDetached(forward: Node, body: Node, depth = 0): boolean {
-  const { top, detached } = chainFrom(forward);
+function onlyDetached(forward: Node, body: Node, depth = 0, wide = false): boolean {
+  const { top, detached } = chainFrom(forward, wide);
   if (detached) return true;
   const assignment = top.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(top) ? assignment.childForFieldName('left') : null;
-  if (target?.type !== 'identifier') return false;
-  const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === target.text && n.startIndex > assignment!.endIndex, isNestedScope);
+  // `_, preds = self.model(...)` (wide only): every name the output unpacks into, `_` aside.
+  const unpacked = wide && (target?.type === 'pattern_list' || target?.type === 'tuple_pattern') ? target.namedChildren : [];
+  if (unpacked.some((c) => c?.type !== 'identifier')) return false; // `a, *rest = ...`: a starred or nested target
+  const names = target?.type === 'identifier' ? [target] : unpacked.filter((c): c is Node => c !== null && c.text !== '_');
+  if (names.length === 0) return false;
   // `logits = model(batch)`, `probs = F.softmax(logits, dim=1)`, `return probs.detach().cpu().numpy()`: the output passes
   // through one function into another name, every read of which detaches (LIME's batch_predict).
-  return reads.length > 0 && reads.every((read) => chainFrom(read).detached || (depth === 0 && passedOnDetached(read, body)));
+  return names.every((name) => {
+    const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === name.text && n.startIndex > assignment!.endIndex, isNestedScope);
+    return reads.length > 0 && reads.every((read) => chainFrom(read, wide).detached || (depth === 0 && passedOnDetached(read, body, wide)));
+  });
 }
 
 /** `read` is an argument of a call assigned to a name (`probs = F.softmax(read, dim=1)`) whose every read detaches. */
-function passedOnDetached(read: Node, body: Node): boolean {
+function passedOnDetached(read: Node, body: Node, wide: boolean): boolean {
   const call = read.parent?.type === 'argument_list' ? read.parent.parent : null;
-  return call?.type === 'call' && onlyDetached(call, body, 1);
+  return call?.type === 'call' && onlyDetached(call, body, 1, wide);
 }
 
 /** The attribute / subscript / call chain that continues from node (`node.a[0].b()`), and whether it calls `.detach()` (or `.item()`, `.tolist()`). */
-function chainFrom(node: Node): { top: Node; detached: boolean } {
+function chainFrom(node: Node, wide = false): { top: Node; detached: boolean } {
   let top = node;
   let detached = false;
   for (let p = top.parent; p; p = top.parent) {
     if (p.type === 'attribute' && p.childForFieldName('object')?.equals(top)) {
       const callee = p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p);
       if (callee && DETACHES.has(p.childForFieldName('attribute')?.text ?? '')) detached = true;
+      // `pred.data.cpu()` (wide only): the pre-0.4 way to read a tensor without its autograd history.
+      if (wide && !callee && p.childForFieldName('attribute')?.text === 'data') detached = true;
     } else if (!(p.type === 'subscript' && p.childForFieldName('value')?.equals(top)) && !(p.type === 'call' && p.childForFieldName('function')?.equals(top))) {
       break;
     }

@@ -114,18 +114,41 @@ function isDeliberate(ctx: RuleContext, statement: Node): boolean {
 /** True when the function's name is handed to `signal.signal(signum, name)` in the scope that defines it. */
 function isSignalHandler(facts: FileFacts, def: Node): boolean {
   const name = def.childForFieldName('name')?.text;
-  if (!name) return false;
-  let scope = def.parent;
-  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
-  if (!scope) return false;
-  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-  if (!body) return false;
-  return facts.identifiersIn(body, name).some((id) => {
-    const args = id.parent;
-    if (args?.type !== 'argument_list' || !args.namedChildren[1]?.equals(id)) return false;
-    const call = args.parent;
-    return call?.type === 'call' && facts.qualifiedName(call.childForFieldName('function')) === 'signal.signal';
-  });
+  const scope = def.parent && enclosingScope(def.parent);
+  return !!name && !!scope && registeredHandlers(facts).has(`${scope.startIndex}:${name}`);
+}
+
+/** Per file text: `scopeStart:name` for each `signal.signal(signum, name)` call, keyed by the scope the call sits in. */
+const handlerMemo = new WeakMap<FileFacts, { text: string; keys: Set<string> }>();
+
+/**
+ * The handlers the file registers, found once per text from the places it spells `signal` (a dense file with
+ * thousands of breakpoints asked for every one of them: reading the scope per breakpoint made the rule quadratic).
+ */
+function registeredHandlers(facts: FileFacts): Set<string> {
+  const memo = handlerMemo.get(facts);
+  if (memo && memo.text === facts.text) return memo.keys;
+  const keys = new Set<string>();
+  for (const offset of facts.wordOffsets('signal')) {
+    // `signal.signal(...)` (either word of it), or `signal(...)` after `from signal import signal`.
+    const word = facts.root.descendantForIndex(offset);
+    const callee = word?.parent?.type === 'attribute' ? word.parent : word;
+    const call = callee?.parent;
+    if (!callee || call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
+    if (facts.qualifiedName(callee) !== 'signal.signal') continue;
+    const handler = call.childForFieldName('arguments')?.namedChildren[1];
+    const scope = enclosingScope(call);
+    if (handler?.type === 'identifier' && scope) keys.add(`${scope.startIndex}:${handler.text}`);
+  }
+  handlerMemo.set(facts, { text: facts.text, keys });
+  return keys;
+}
+
+/** The function, class, lambda or module whose names `node` reads. */
+function enclosingScope(node: Node): Node | null {
+  let n: Node | null = node;
+  while (n && !['function_definition', 'class_definition', 'lambda', 'module'].includes(n.type)) n = n.parent;
+  return n;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   isUnderLoggingGuard,
   trainingLoops,
   values,
+  VOLATILE_INPUT,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -113,9 +114,6 @@ export default defineRule({
     });
   },
 });
-
-/** `Variable(x, volatile=True)`: PyTorch <= 0.3's way to turn autograd off, ignored (with a warning) since 0.4. */
-const VOLATILE_INPUT = /\bvolatile\s*=\s*True\b/;
 
 /**
  * An evaluation loop written for PyTorch <= 0.3 that marks its inputs volatile: there the pass records nothing, on
@@ -236,15 +234,23 @@ function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: Rule
   // Unpacked outputs and `.data` reads (stanza's `Trainer.predict`: `_, preds = self.model(...)`, `pred.data.cpu().numpy()`,
   // found by hand in review12) are new shapes: shown only when the value layer knows the callee is a torch module.
   const known = plain || values(facts).calleeValue(forward.childForFieldName('function'))?.kind === 'module';
+  reportDetachedForward(def, name, forward, model, known ? null : 'and callers in other modules may already disable gradients', ctx);
+  return true;
+}
+
+/**
+ * The finding of a prediction or scoring method that runs `model` and detaches its output, with the decorator fix. When
+ * the model is not known to be a torch module (`unknown` says what else is not known, or is '' for nothing more), a hint.
+ */
+function reportDetachedForward(def: Node, name: string, forward: Node, model: string, unknown: string | null, ctx: RuleContext): void {
   ctx.report({
     node: forward,
     message:
       `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; ` +
-      `decorate it with \`@torch.no_grad()\`${known ? '' : ` (\`${model}\` is not known here to be a torch module, and callers in other modules may already disable gradients)`}`,
-    edits: decoratorEdit(def, facts),
-    ...(known ? {} : { severity: 'hint' as const }),
+      `decorate it with \`@torch.no_grad()\`${unknown === null ? '' : ` (\`${model}\` is not known here to be a torch module${unknown ? `, ${unknown}` : ''})`}`,
+    edits: decoratorEdit(def, ctx.facts),
+    ...(unknown === null ? {} : { severity: 'hint' as const }),
   });
-  return true;
 }
 
 /** scikit-learn's inference methods: an estimator that wraps a torch model scores new data in them, never trains. */
@@ -266,15 +272,7 @@ function reportDetachedScoring(def: Node, name: string, body: Node, ctx: RuleCon
   if (gradDecided(def) || calledUnderGradContext(name, facts)) return;
   const layer = values(facts);
   const known = forwards.every((f) => layer.calleeValue(f.childForFieldName('function'))?.kind === 'module');
-  const model = forwards[0]!.childForFieldName('function')!.text;
-  ctx.report({
-    node: forwards[0]!,
-    message:
-      `\`${name}\` runs \`${model}\` with autograd recording and then detaches its output: the graph and the activations it keeps are built for nothing; ` +
-      `decorate it with \`@torch.no_grad()\`${known ? '' : ` (\`${model}\` is not known here to be a torch module)`}`,
-    edits: decoratorEdit(def, facts),
-    ...(known ? {} : { severity: 'hint' as const }),
-  });
+  reportDetachedForward(def, name, forwards[0]!, forwards[0]!.childForFieldName('function')!.text, known ? null : '', ctx);
 }
 
 /** `self.discriminator`, `self.model`, `self.encoder`: a model held by the class, named as one. */

@@ -7,13 +7,16 @@ import {
   findDescendants,
   hasSplatArguments,
   isDatasetParameter,
+  isHeavyTfOp,
   isLiteralDataset,
   isNameChain,
   keywordArgument,
   mapFunctionWork,
   parameterNames,
   positionalArguments,
+  tfCalleeName,
   tfDataPipeline,
+  tfQualified,
   values,
 } from '../../server/analysis';
 import { appendArgument, ensureImport } from '../../server/fixes';
@@ -149,7 +152,7 @@ function doesTfWork(def: Node, facts: FileFacts, depth: number): boolean {
   return findDescendants(def, (n) => n.type === 'call').some((c) => {
     const callee = c.childForFieldName('function');
     if (!callee) return false;
-    if (HEAVY_TF.test(tfName(c, facts))) return true;
+    if (isHeavyTfOp(tfCalleeName(c, facts))) return true;
     const helper = callee.type === 'identifier' || /^(self|cls)\.\w+$/.test(callee.text) ? visibleDefinition(callee, c, facts) : null;
     if (helper) return !helper.equals(def) && doesTfWork(helper, facts, depth + 1);
     // `tokenizer.tokenize(features['text'])` next to TensorFlow ops: a tensor tokenizer (tf_text), per element.
@@ -159,7 +162,7 @@ function doesTfWork(def: Node, facts: FileFacts, depth: number): boolean {
 
 /** The def calls some TensorFlow op, so its element is a tensor. */
 function usesTensorFlow(def: Node, facts: FileFacts): boolean {
-  return findDescendants(def, (n) => n.type === 'call').some((c) => tfName(c, facts).startsWith('tensorflow.'));
+  return findDescendants(def, (n) => n.type === 'call').some((c) => tfCalleeName(c, facts).startsWith('tensorflow.'));
 }
 
 /** The function as the message quotes it: up to 40 characters, cut with `...` (a cut lambda must not read as code). */
@@ -182,12 +185,7 @@ const CHEAP_LAMBDA = 'the lambda only does arithmetic, comparisons or casts on e
 function isCheapLambda(fn: Node, facts: FileFacts): boolean {
   if (fn.type !== 'lambda') return false;
   // The lambda itself is the root, so a body that is one call (`lambda x: tf.cast(x, tf.int64)`) is among its descendants.
-  return findDescendants(fn, (n) => n.type === 'call').every((c) => REARRANGING_CALLS.has(tfName(c, facts)));
-}
-
-/** The callee's qualified name, with `tf.compat.v1.` spelled as `tf.` (`import tensorflow.compat.v1 as tf`). */
-function tfName(call: Node, facts: FileFacts): string {
-  return facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+  return findDescendants(fn, (n) => n.type === 'call').every((c) => REARRANGING_CALLS.has(tfCalleeName(c, facts)));
 }
 
 /**
@@ -261,7 +259,7 @@ function rearranges(expr: Node, params: ReadonlySet<string>, facts: FileFacts, c
 
 /** `tf.cast(x, tf.float32)`, `tf.reshape(x, [-1, 28, 28])`: a re-typing or re-shaping call on rearranged values and constants. */
 function rearrangingCall(call: Node, params: ReadonlySet<string>, facts: FileFacts, constants: ReadonlySet<string>): boolean {
-  const q = facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.'); // `import tensorflow.compat.v1 as tf`
+  const q = tfCalleeName(call, facts); // `import tensorflow.compat.v1 as tf` reads as `tf`
   if (!q || !REARRANGING_CALLS.has(q)) return false;
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   return args.every((a) => {
@@ -293,10 +291,6 @@ function integerDefaults(def: Node): Set<string> {
 
 const RESTRUCTURES =
   'the mapped function only restructures each element (nests, shapes, casts, tensor arithmetic, datasets of it), with no decoding, parsing, image, file or Python work: parallel calls would save little';
-
-/** TensorFlow modules whose ops do real work per element: decoding, parsing, images, audio, strings, Python calls, layers. */
-const HEAVY_TF =
-  /^tensorflow\.(compat\.v[12]\.)?(io|image|audio|strings|signal|linalg|nn|keras|sparse|raw_ops|py_function|numpy_function|py_func|map_fn|vectorized_map|while_loop|decode_\w+|parse_\w+|read_file)(\.|$)/;
 
 /** Callee names that announce work per element (`load_image`, `self._augment`, `tokenizer`, `model`). */
 const HEAVY_WORD =
@@ -349,7 +343,7 @@ function lightCallback(id: Node, body: Node, facts: FileFacts, depth: number): b
 /** A callee that is a TensorFlow op outside the heavy families, a builtin, or a method whose name does not announce work. */
 function lightCallee(callee: Node, facts: FileFacts): boolean {
   const q = facts.qualifiedName(callee) ?? '';
-  if (q.startsWith('tensorflow.')) return !HEAVY_TF.test(q);
+  if (q.startsWith('tensorflow.')) return !isHeavyTfOp(tfQualified(q));
   if (callee.type === 'identifier') return facts.isBuiltin(callee.text, callee) && !/^(open|exec|eval|input|print)$/.test(callee.text);
   if (callee.type !== 'attribute' || q) return false; // a call into another library (`np.load`, `cv2.imread`)
   const object = callee.childForFieldName('object');

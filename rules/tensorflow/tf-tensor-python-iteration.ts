@@ -14,6 +14,7 @@ import {
   isTestCode,
   parameterNames,
   positionalArguments,
+  tfCalleeName,
   valuesAssignedTo,
   type FileProbe,
 } from '../../server/analysis';
@@ -138,7 +139,7 @@ function onlyCallerIsItsTest(loop: Node, facts: FileFacts, filePath: string | un
 
 function opName(value: Node, facts: FileFacts): string | null {
   if (value.type !== 'call') return null;
-  const q = facts.calleeName(value)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+  const q = tfCalleeName(value, facts);
   return TENSOR_OPS.test(q) ? q : null;
 }
 

@@ -130,7 +130,10 @@ export {
   loopOnlyDisplays,
   mapFunctionWork,
   onlyDisplayedAfter,
+  tfCalleeName,
   tfDataPipeline,
+  tfQualified,
+  isHeavyTfOp,
 } from './tfData';
 export type { MapWork } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
@@ -191,4 +194,4 @@ export {
 export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';
 export { nodeMemo } from './nodeMemo';
-export { legacyTorchSpelling } from './legacyTorch';
+export { legacyTorchSpelling, VOLATILE_INPUT } from './legacyTorch';

@@ -6,6 +6,9 @@ import type { FileFacts } from './facts';
  */
 const LEGACY_TORCH = /\bvolatile\s*=\s*True\b|\.(?:cuda|to)\s*\([^)]*\basync\s*=\s*True\b/;
 
+/** `Variable(x, volatile=True)`: PyTorch <= 0.3's way to turn autograd off, ignored (with a warning) since 0.4. */
+export const VOLATILE_INPUT = /\bvolatile\s*=\s*True\b/;
+
 /** The first PyTorch <= 0.3 spelling in the file (`volatile=True`), or null: a text test, no tree walk. */
 export function legacyTorchSpelling(facts: FileFacts): string | null {
   const m = LEGACY_TORCH.exec(facts.text);

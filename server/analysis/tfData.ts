@@ -383,7 +383,7 @@ export function mapFunctionWork(fn: Node, at: Node, facts: FileFacts, depth = 0)
   }
   for (const call of findDescendants(body, (n) => n.type === 'call')) {
     const callee = call.childForFieldName('function');
-    const q = tfName(call, facts);
+    const q = tfCalleeName(call, facts);
     if (PY_FUNCTIONS.test(q)) return 'python';
     if (q.startsWith('tensorflow.')) {
       note(WORKING_TF.test(q) ? 'other' : 'light');
@@ -400,20 +400,30 @@ export function mapFunctionWork(fn: Node, at: Node, facts: FileFacts, depth = 0)
 
 /** `tf.transpose` or `tf.py_function` given to `map` directly. */
 function tfOpWork(fn: Node, facts: FileFacts): MapWork {
-  const q = facts.qualifiedName(fn)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+  const q = tfQualified(facts.qualifiedName(fn));
   if (PY_FUNCTIONS.test(q)) return 'python';
   return q.startsWith('tensorflow.') && !WORKING_TF.test(q) ? 'light' : 'other';
 }
 
-/** The callee's qualified name, `tf.compat.v1.` spelled as `tf.` (`import tensorflow.compat.v1 as tf`). */
-function tfName(call: Node, facts: FileFacts): string {
-  return facts.calleeName(call)?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+/** A qualified name with `tensorflow.compat.v1.` (or `v2.`) spelled as `tensorflow.` (`import tensorflow.compat.v1 as tf`); '' for none. */
+export function tfQualified(name: string | null | undefined): string {
+  return name?.replace(/^tensorflow\.compat\.v[12]\./, 'tensorflow.') ?? '';
+}
+
+/** The callee's qualified name, as tfQualified spells it. */
+export function tfCalleeName(call: Node, facts: FileFacts): string {
+  return tfQualified(facts.calleeName(call));
+}
+
+/** A TensorFlow op (named as tfQualified spells it) that does real work per element or runs Python: decoding, images, strings, layers, `tf.py_function`. */
+export function isHeavyTfOp(name: string): boolean {
+  return WORKING_TF.test(name) || PY_FUNCTIONS.test(name);
 }
 
 /** The identifier is an argument of a `tf.py_function(...)` call: the Python function it wraps. */
 function withinPyFunction(id: Node, facts: FileFacts): boolean {
   const call = id.parent?.parent;
-  return call?.type === 'call' && PY_FUNCTIONS.test(tfName(call, facts));
+  return call?.type === 'call' && PY_FUNCTIONS.test(tfCalleeName(call, facts));
 }
 
 /** The def a name reaching `at` stands for: the last one above it (a notebook may redefine it), else the file's only one. */

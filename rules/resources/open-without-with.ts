@@ -1,4 +1,4 @@
-import { defineRule, type RuleContext } from '../../server/engine/rule';
+import { defineRule, type Report, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   callTakingArgument,
@@ -11,7 +11,6 @@ import {
   isTestFile,
   keywordValue,
   occurrences,
-  parameterNames,
   scopeOf,
   withEnclosingParentheses,
 } from '../../server/analysis';
@@ -88,17 +87,20 @@ function mayBePatched(ctx: RuleContext, call: Node): boolean {
 }
 
 /** The rule's report for a fix: unsafe where `open` may be patched (the reason a caller gives wins). */
-function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string, quietOutsideHotCode = false, lowImpact?: string): void {
+function reportFix(ctx: RuleContext, call: Node, message: string, edits: TextEdit[], reason?: string, lowImpact?: string): void {
   const why = reason ?? (mayBePatched(ctx, call) ? MAY_BE_PATCHED : undefined);
-  ctx.report({
-    node: call,
-    message,
-    edits,
-    safety: why ? 'unsafe' : 'safe',
-    reason: why,
-    // A reason it costs little ranks it low (a hint) everywhere; quiet would drop it from the default output altogether.
-    ...(lowImpact ? { lowImpact } : quietOutsideHotCode ? { quietOutsideHotCode } : {}),
-  });
+  report(ctx, { node: call, message, edits, safety: why ? 'unsafe' : 'safe', reason: why, lowImpact });
+}
+
+/**
+ * Every finding of the rule matters only in hot code. Blind reviews of review6 to review12 judged all 17 findings it showed
+ * outside loops not worth a change: a handle left open once costs one descriptor for a while (Ruff's SIM115 flags the
+ * style everywhere). Where the open repeats per item, per request or per step, handles pile up: there it keeps its
+ * severity. A finding with its own reason it costs little stays a hint wherever it stands (quiet would drop it from
+ * the editor altogether).
+ */
+function report(ctx: RuleContext, finding: Report): void {
+  ctx.report(finding.lowImpact ? finding : { ...finding, quietOutsideHotCode: true });
 }
 
 /**
@@ -166,7 +168,9 @@ export default defineRule({
       'Python also emits a `ResourceWarning` for files that were never closed. Where nothing holds the file for long (read ' +
       'or written whole in one statement, iterated by its loop alone, closed by hand with no loop using it in between, read ' +
       'through a csv reader, held in a name read whole once) CPython closes it promptly, and a log the run keeps open and ' +
-      'flushes after every write loses nothing at exit, so those findings are hints.',
+      'flushes after every write loses nothing at exit, so those findings are hints. Elsewhere a handle left open once ' +
+      'costs one descriptor for a while; it runs out only where the open repeats (a loop over files or records, a request ' +
+      'handler, a training step), so outside such hot code every finding of this rule is a hint.',
     instead: 'Open files in a `with` statement: `with open(path) as f: data = f.read()`. The file is closed when the block ends, even on error.',
     example: {
       before: 'text = open(path).read()\n\nf = open(out, "w")\nf.write(text)\nf.close()',
@@ -210,7 +214,7 @@ export default defineRule({
     // `with open(...)` (possibly `with csv.reader(open(...))`… which still leaks: only the direct form is managed).
     if (parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item')) {
       if (!wrapped) return;
-      ctx.report({ node: call, message });
+      report(ctx, { node: call, message });
       return;
     }
     // Inline: `open(p).read()`, `json.load(open(p))`, `[l for l in open(p)]`.
@@ -223,14 +227,14 @@ export default defineRule({
       const method = parent.childForFieldName('attribute')!.text;
       if (method === 'close') return; // `open(p, "w").close()`: truncate/touch, closed at once
       if (COMPLETE_METHODS.has(method) && !wrapped) reportInline(ctx, call, message);
-      else ctx.report({ node: call, message });
+      else report(ctx, { node: call, message });
       return;
     }
     if (parent.type === 'for_in_clause' && parent.childForFieldName('right')?.equals(outer)) {
       const comp = parent.parent!;
       const first = comp.namedChildren.find((c) => c?.type === 'for_in_clause');
       if ((comp.type !== 'generator_expression' || consumedAtOnce(comp, ctx)) && first?.equals(parent)) reportInline(ctx, call, message);
-      else ctx.report({ node: call, message });
+      else report(ctx, { node: call, message });
       return;
     }
     if (parent.type === 'for_statement' && parent.childForFieldName('right')?.equals(outer)) {
@@ -250,7 +254,7 @@ export default defineRule({
         // module pairs the redirect with a restore its callers make (automl's COCO evaluation), and the restore drops the file.
         if (restoredInModule(ctx.text, ctx.facts.root, stream)) return;
         const how = `\`with ${opened}(...) as f, contextlib.redirect_${stream.endsWith('stderr') ? 'stderr' : 'stdout'}(f):\``;
-        ctx.report({ node: call, message: `\`${stream} = ${opened}(...)\` is never closed nor restored; use ${how}` });
+        report(ctx, { node: call, message: `\`${stream} = ${opened}(...)\` is never closed nor restored; use ${how}` });
         return;
       }
       if (left?.type !== 'identifier' || parent.parent?.type !== 'expression_statement') return;
@@ -288,10 +292,10 @@ function consumedAtOnce(generator: Node, ctx: RuleContext): boolean {
 function reportInline(ctx: RuleContext, call: Node, message: string): void {
   const edits = inlineEdits(ctx, call);
   if (!edits) {
-    ctx.report({ node: call, message, lowImpact: CLOSED_AT_ONCE });
+    report(ctx, { node: call, message, lowImpact: CLOSED_AT_ONCE });
     return;
   }
-  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS, true, CLOSED_AT_ONCE);
+  reportFix(ctx, call, message, edits.edits, edits.safe ? undefined : MOVES_EARLIER_CALLS, CLOSED_AT_ONCE);
 }
 
 function inlineEdits(ctx: RuleContext, call: Node): { edits: TextEdit[]; safe: boolean } | null {
@@ -347,7 +351,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
   const scope = scopeOf(loop);
   const name = handleName(scope);
   if (!name || !ownsLines(ctx.text, loop) || hasMultilineString(loop) || !(loop.parent?.type === 'block' || loop.parent?.type === 'module')) {
-    ctx.report({ node: call, message, lowImpact: LOOP_CLOSES });
+    report(ctx, { node: call, message, lowImpact: LOOP_CLOSES });
     return;
   }
   const indent = indentAt(ctx.text, loop.startIndex);
@@ -360,7 +364,7 @@ function reportForLoop(ctx: RuleContext, call: Node, loop: Node, message: string
     .split(/(\r\n|\r|\n)/)
     .map((part, i) => (i % 2 === 0 && part.trim() !== '' ? step + part : part))
     .join('');
-  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, true, LOOP_CLOSES);
+  reportFix(ctx, call, message, [replaceRange(start, end, `${indent}with ${call.text} as ${name}:${eol}${shifted}`)], undefined, LOOP_CLOSES);
 }
 
 const LOOP_CLOSES = 'iterated by its loop alone: CPython closes the file as the loop ends';
@@ -398,7 +402,7 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
           : !closes && inFunction && !readOnlyMode(call) && flushedLog(call, name, scope)
             ? FLUSHED_LOG
             : undefined;
-    ctx.report({
+    report(ctx, {
       node: call,
       message: closes ? message : `\`${opened(call)}()\` result \`${name}\` is never closed; use \`with\``,
       ...(cheap ? { lowImpact: cheap } : {}),
@@ -407,19 +411,13 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   }
   const edits = closeEdits(ctx, call, stmt, closes, name, scope, fate.rebound);
   const handMessage = `\`${name}\` is closed by hand, which an exception can skip; open it with \`with\``;
-  // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes:
-  // for a few straight-line reads it matters where that code runs per item. Held across a loop (a file parsed or
-  // written line by line), an error halfway leaves it open, a written one unflushed: keep the severity.
-  // `out = open(out, "w")` replacing a path parameter: the function takes a path or an open file, and closes only what it
-  // opened (`if opened_here: out.close()`). A `with` would close the caller's file too (it needs contextlib.nullcontext),
-  // and an error leaks one handle until the traceback goes: it matters where that code runs per item (shap's save_html).
-  const pathOrFile = scope.type === 'function_definition' && parameterNames(scope).includes(name) && !closes.parent?.parent?.equals(stmt.parent!);
-  const quiet = closedAfterStraightLine(stmt, closes) || pathOrFile;
+  // Only an exception between the open and the close leaks the file, and then one handle, until the traceback goes: it
+  // matters where that code runs per item (report() keeps every finding of the rule to hot code).
   // Held across no loop (sentence-transformers' evaluators appending one CSV row, then closing): an exception between
   // leaves one handle open until the traceback goes, and CPython then closes and flushes it.
   const low = !loopBetween(stmt, closes, name) ? CLOSED_AFTER_FEW : undefined;
-  if (edits) reportFix(ctx, call, handMessage, edits, undefined, quiet, low);
-  else ctx.report({ node: call, message: handMessage, ...(low ? { lowImpact: low } : quiet ? { quietOutsideHotCode: true } : {}) });
+  if (edits) reportFix(ctx, call, handMessage, edits, undefined, low);
+  else report(ctx, { node: call, message: handMessage, lowImpact: low });
 }
 
 /**
@@ -484,19 +482,6 @@ function flushedLog(call: Node, name: string, scope: Node): boolean {
   const flushed = lineBuffered || uses.some((id) => method(id) === 'flush');
   const printsTo = (id: Node) => id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('name')?.text === 'file';
   return flushed && uses.some((id) => (method(id) === 'write' || printsTo(id)) && enclosingLoops(id).length > 0);
-}
-
-/** Loops and nested blocks: work between an open and its close that can run long or raise halfway. */
-const COMPOUND = new Set(['for_statement', 'while_statement', 'with_statement', 'try_statement', 'if_statement', 'match_statement']);
-
-/** The close is a later statement of the open's own block, and only simple statements (no loop, no block) run between. */
-function closedAfterStraightLine(open: Node, close: Node): boolean {
-  const closeStmt = close.parent;
-  if (closeStmt?.type !== 'expression_statement' || !closeStmt.parent?.equals(open.parent!)) return false;
-  for (let s = open.nextNamedSibling; s && !s.equals(closeStmt); s = s.nextNamedSibling) {
-    if (COMPOUND.has(s.type)) return false;
-  }
-  return true;
 }
 
 function nextStatement(stmt: Node): Node | null {

@@ -32,11 +32,12 @@ describe('default output of the general rules (issue 26 review)', () => {
 
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
-    const leak = 'def load(p):\n    f = open(p)\n    data = f.read()\n    return data, f.name\n';
+    // A temporary directory never removed: a general rule that keeps its severity in ordinary code.
+    const leak = 'import tempfile\n\ndef load(p):\n    d = tempfile.mkdtemp()\n    p.save(d)\n';
     const levelAt = async (rel: string) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
-      return (await found('open-without-with', leak, file))[0]?.impact?.level;
+      return (await found('mkdtemp-without-cleanup', leak, file))[0]?.impact?.level;
     };
     try {
       writeFileSync(path.join(top, 'pyproject.toml'), '');
@@ -76,8 +77,8 @@ describe('default output of the general rules (issue 26 review)', () => {
       assert.match(all.impact!.reasons[0], /command-line module/, filePath);
     }
     // Near miss: a leak is not advice about scale; in a loop of a cli.py it stays high.
-    const leak = 'def load(paths):\n    for p in paths:\n        f = open(p)\n        data = f.read()\n';
-    const [held] = await found('open-without-with', leak, '/proj/pkg/cli.py');
+    const leak = 'import tempfile\n\ndef load(paths):\n    for p in paths:\n        d = tempfile.mkdtemp()\n        p.save(d)\n';
+    const [held] = await found('mkdtemp-without-cleanup', leak, '/proj/pkg/cli.py');
     assert.equal(held?.impact?.level, 'high');
   });
 

@@ -258,7 +258,8 @@ describe('precision (issue 26)', () => {
       assert.equal((await findings(RULE, save('out = open(out, "w")'), { impact: 'auto' }))[0]?.severity, 'hint');
       // Near miss: a new local name for the file, held across the loop, keeps the warning.
       const local = save('f = open(out, "w")').replace('out.write', 'f.write').replace('out.close', 'f.close');
-      assert.equal((await findings(RULE, local, { impact: 'auto' }))[0]?.severity, 'warning');
+      // (Every finding of the rule is quiet outside hot code since round 45: the near miss shows where its code repeats.)
+      assert.equal((await findings(RULE, `${local}\nfor item in items:\n    save_html(item, html)\n`, { impact: 'auto' }))[0]?.severity, 'warning');
     });
   });
 

@@ -66,16 +66,24 @@ describe('precision of general rules (session 43)', () => {
   describe('open-without-with', () => {
     const RULE = 'open-without-with';
     const severities = async (src: string) => (await findings(RULE, src)).map((f) => f.severity);
+    /**
+     * The source with a module-level loop that calls its function per item. Every finding of the rule is quiet outside
+     * hot code since round 45, so a near miss shows its kept severity where the code repeats.
+     */
+    const perItem = (src: string, call: string) => `${src}\nfor item in items:\n    ${call}\n`;
 
     it('a file read whole once and dropped, never closed, is a hint (CPython closes it as the function returns)', async () => {
       // PyTorch-YOLOv3's parse_model_config: `file = open(path, "r")`, then `file.read()` once.
       assert.deepEqual(await severities('def parse(path):\n    file = open(path, "r")\n    lines = file.read().split("\\n")\n    return lines\n'), ['hint']);
       // Near misses: read twice, read in a loop, or returned: the handle lives on.
-      assert.deepEqual(await severities('def parse(path):\n    f = open(path)\n    head = f.read(4)\n    rest = f.read()\n    return head, rest\n'), [
+      assert.deepEqual(
+        await severities(perItem('def parse(path):\n    f = open(path)\n    head = f.read(4)\n    rest = f.read()\n    return head, rest\n', 'parse(item)')),
+        ['warning'],
+      );
+      assert.deepEqual(await severities(perItem('def parse(paths):\n    f = open(paths[0])\n    for _ in paths:\n        print(f.read())\n', 'parse(item)')), [
         'warning',
       ]);
-      assert.deepEqual(await severities('def parse(paths):\n    f = open(paths[0])\n    for _ in paths:\n        print(f.read())\n'), ['warning']);
-      assert.deepEqual(await severities('def parse(path):\n    f = open(path, "w")\n    f.write("x")\n'), ['warning']);
+      assert.deepEqual(await severities(perItem('def parse(path):\n    f = open(path, "w")\n    f.write("x")\n', 'parse(item)')), ['warning']);
     });
 
     it('a log kept open for the run and flushed after every write is a hint', async () => {
@@ -84,10 +92,16 @@ describe('precision of general rules (session 43)', () => {
         'import json\n\ndef train(run_dir, ticks):\n    log = open(run_dir + "/stats.jsonl", "wt")\n    for t in ticks:\n        log.write(json.dumps(t) + "\\n")\n        log.flush()\n';
       const lineBuffered = 'def train(path, steps):\n    stats = open(path, "a", buffering=1)\n    for s in steps:\n        print(s, file=stats)\n';
       assert.deepEqual(await severities(flushed), ['hint']);
+      assert.deepEqual(await severities(perItem(flushed, 'train(item, ticks)')), ['hint']);
       assert.deepEqual(await severities(lineBuffered), ['hint']);
       // Near misses: written in a loop without a flush, or flushed but written once.
-      assert.deepEqual(await severities('def train(path, steps):\n    log = open(path, "w")\n    for s in steps:\n        log.write(str(s))\n'), ['warning']);
-      assert.deepEqual(await severities('def save(path, s):\n    log = open(path, "w")\n    log.write(s)\n    log.flush()\n'), ['warning']);
+      assert.deepEqual(
+        await severities(perItem('def train(path, steps):\n    log = open(path, "w")\n    for s in steps:\n        log.write(str(s))\n', 'train(item, steps)')),
+        ['warning'],
+      );
+      assert.deepEqual(await severities(perItem('def save(path, s):\n    log = open(path, "w")\n    log.write(s)\n    log.flush()\n', 'save(item, s)')), [
+        'warning',
+      ]);
     });
   });
 

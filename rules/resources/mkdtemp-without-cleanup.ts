@@ -101,7 +101,9 @@ export default defineRule({
     why:
       "`mkdtemp()` only creates the directory: deleting it is the caller's job. Without a `shutil.rmtree` (in a " +
       '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
-      'slowly fill the temporary file system.',
+      'slowly fill the temporary file system. A directory made to outlive the run is not flagged: one named for logs ' +
+      '(`prefix="tensorboard_"`) or handed on as a log directory or as a command-line option\'s default, which a viewer ' +
+      'such as TensorBoard reads after the process ends.',
     instead:
       'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
     example: {

@@ -319,7 +319,7 @@ function readmeOf(dir: string, files: FileProbe): string | null {
 const COLLECTION_SCAN_FOLDERS = 400;
 const COLLECTION_SCAN_DEPTH = 6;
 /** Folders that hold no project code of its own: caches, environments, installed packages. */
-const NOT_PROJECT_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'env', 'build', 'dist', 'ipynb_checkpoints']);
+const NOT_PROJECT_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'build', 'dist']);
 /** Files whose presence makes a project an importable package (with `__init__.py`). */
 const PACKAGING_FILES = new Set(['setup.py', 'setup.cfg', 'pyproject.toml', '__init__.py']);
 /** A README's opening that presents notebooks as a collection, tutorials or implementations. */

@@ -6,6 +6,7 @@ import {
   findDescendants,
   isNestedScope,
   isPackageModule,
+  isNotebookFile,
   isTestFile,
   keywordValue,
   statementStartingBefore,
@@ -72,7 +73,8 @@ export default defineRule({
       '`Manager` or a `DataLoader` with workers then runs again in each child, which raises "An attempt has been made ' +
       'to start a new process before the current process has finished its bootstrapping phase". `spawn` is the ' +
       'default on Windows and macOS, and Python 3.14 changed the Linux default from `fork` to `forkserver`, so the ' +
-      'guard now matters on every platform.',
+      'guard now matters on every platform. Notebooks are not flagged: a kernel runs every cell as `__main__`, so the ' +
+      'guard changes nothing there (functions for spawned workers must live in an importable module instead).',
     instead:
       'Keep imports, functions and classes at module level (workers need them) and put the code that starts ' +
       'processes under `if __name__ == "__main__":`, or inside a `main()` function called from there.',
@@ -93,6 +95,8 @@ export default defineRule({
   (#any-of? @name "Pool" "Manager" "ProcessPoolExecutor" "Process" "spawn" "start_processes" "DataLoader")) @call
 (call function: (identifier) @name) @call`,
   check(m, ctx) {
+    // In a Jupyter kernel `__name__` is always "__main__" and no child imports the notebook, so the guard is a no-op.
+    if (isNotebookFile(ctx.filePath)) return;
     const call = m.need('call');
     if (m.pattern === 1) {
       const name = m.need('name').text;

@@ -57,7 +57,7 @@ export default defineRule({
     const statement = m.need('statement');
     const what = debuggerCall(ctx.facts, call);
     if (!what) return;
-    if (isDeliberate(ctx, statement)) return;
+    if (isDeliberate(ctx, statement) || amidNotes(statement)) return;
     const edits = removalEdits(ctx, statement);
     const handler = inExceptHandler(statement);
     ctx.report({
@@ -78,6 +78,18 @@ function debuggerCall(facts: FileFacts, call: Node): string | null {
   const q = facts.qualifiedName(fn);
   if (!q || !DEBUGGERS.has(q) || isShadowed(facts, rootName(fn), call)) return null;
   return fn.text;
+}
+
+/**
+ * The breakpoint stands among lines that are not Python: inside code that does not parse, or right before a statement
+ * that does not (comments aside). Such lines are notes written as code, a cheat-sheet of debugger commands (`b 16`,
+ * `python -m pdb script.py`) in a notebook cell or a text file; they never run, so nothing stops.
+ */
+function amidNotes(statement: Node): boolean {
+  for (let n: Node | null = statement; n; n = n.parent) if (n.type === 'ERROR') return true;
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next !== null && (next.type === 'ERROR' || next.hasError);
 }
 
 /** True inside an `except` clause of the statement's own function (or module). */

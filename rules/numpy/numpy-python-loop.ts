@@ -1187,6 +1187,24 @@ function rebound(body: Node, name: string): boolean {
 }
 
 /**
+ * Elements or rows of `name` are assigned in the loop body (`trellis[t] = score[t] + ...`, `dp[i][j] += ...`): the
+ * loop fills the array as it goes, each row from the rows before it (a Viterbi trellis, a dynamic programme), so a
+ * reduction before the loop would read rows not yet computed.
+ */
+function writtenInto(body: Node, name: string): boolean {
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+    const target = a.childForFieldName('left');
+    if (!target) return false;
+    const targets = target.type === 'pattern_list' || target.type === 'tuple_pattern' ? target.namedChildren : [target];
+    return targets.some((t) => {
+      let base: Node | null = t;
+      while (base?.type === 'subscript') base = base.childForFieldName('value');
+      return base !== t && base?.text === name;
+    });
+  });
+}
+
+/**
  * The comparison scans an array: `scanned` known to be an ndarray (nothing else: a Series or tensor has other
  * answers), or of unknown kind with the comparison used as an array (an index, a numpy call's argument, or-ed or
  * and-ed into a known ndarray).
@@ -1214,7 +1232,7 @@ const TALLY_BUILTINS = new Set(['len', 'int', 'float', 'bool', 'abs', 'min', 'ma
  * `for i in range(len(cos_sims)): max_idx = np.argmax(cos_sims[i])` (sentence-transformers' translation accuracy):
  * one numpy call per row of a matrix, each paying numpy's call overhead for one row, where `np.argmax(cos_sims,
  * axis=1)` before the loop reduces every row in one call. Only for a known ndarray not known to be one-dimensional
- * (a row of a 1-D array is a number), indexed by the range's index alone and not rebound in the loop, whose pass
+ * (a row of a 1-D array is a number), indexed by the range's index alone and neither rebound nor written into in the loop, whose pass
  * otherwise tallies (numpy calls, sizes, printing; no inner loop): a pass that runs a model dwarfs the call. The node
  * to report (the call) and the message, or null.
  */
@@ -1232,7 +1250,7 @@ function rowReduction(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const reducer = q?.startsWith('numpy.') ? q.slice('numpy.'.length) : null;
     const row = reducer && ROW_REDUCERS.has(reducer) ? callArguments(n)[0] : null;
     const matrix = row ? rowOf(row, i) : null;
-    if (!hit && matrix && reducer && callArguments(n).length === 1 && !rebound(body, matrix.text)) {
+    if (!hit && matrix && reducer && callArguments(n).length === 1 && !rebound(body, matrix.text) && !writtenInto(body, matrix.text)) {
       const layer = values(facts);
       const ndim = layer.valueOf(matrix)?.ndim;
       if ((layer.isA(matrix, 'ndarray') || numpyResult(matrix, loop)) && ndim !== 1 && ndim !== 0) hit = { call: n, matrix, reducer };

@@ -18,6 +18,7 @@ import {
   parameterNames,
   positionalArguments,
   smallImageDataset,
+  notebookCollection,
   teachingMaterial,
   trainingLoops,
   unwrapIterable,
@@ -45,7 +46,8 @@ export default defineRule({
       'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone. Little loading ' +
       'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), a notebook loader read in one ' +
       'or two passes after training (`evaluate(model, test_loader)`), and MNIST, CIFAR or SVHN ' +
-      'with conversion-only transforms unless a training loop of the file reads them on a GPU.',
+      'with conversion-only transforms unless a training loop of the file reads them on a GPU; so does every loader of a ' +
+      'collection of standalone demo notebooks (a project of many notebooks and no package).',
     example: {
       before: 'ds = ImageFolder(root)\nloader = DataLoader(ds, batch_size=64, shuffle=True)\nfor x, y in loader:\n    ...',
       after:
@@ -82,7 +84,9 @@ export default defineRule({
     // 20 such findings useful. The engine then ranks it by that loop, not by the one-time setup around the call.
     const line = trainingLineReading(call, facts);
     const option = line === null ? null : unusedWorkersOption(facts.text);
-    const lowImpact = smallData(call, datasetArg, line, ctx);
+    // A collection of standalone demo notebooks trains each model once, over demo data: a blind review judged all 47 such
+    // loaders in deeplearning-models' notebooks not worth a change, whatever they load.
+    const lowImpact = smallData(call, datasetArg, line, ctx) ?? notebookCollection(ctx.filePath, { files: ctx.files, givenRoot: ctx.projectRoot }) ?? undefined;
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       edits: edit ? [edit] : undefined,

@@ -39,6 +39,40 @@ function schedulesRemoval(call: Node): boolean {
   return args.some((a) => a !== null && (a.type === 'attribute' || a.type === 'identifier') && REMOVER.test(a.text));
 }
 
+/** Words of a `prefix=` or `suffix=` that make the directory one for logs (TensorBoard's event files, run logs). */
+const LOG_WORDS = new Set(['log', 'logs', 'logdir', 'tensorboard', 'tb', 'summaries', 'runs', 'events']);
+/** Keywords that hand a directory to a logger or a viewer as where to write what is read after the run. */
+const LOG_KEYWORDS = /^(log_?dir|logs_?dir|logging_dir|tensorboard_dir|tb_dir|summary_dir|default)$/i;
+
+/** `mkdtemp(prefix="tensorboard_")`, `mkdtemp("-logs")`: the directory's own name says it keeps logs. */
+function namedForLogs(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((a) => {
+    const value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    if (value?.type !== 'string') return false;
+    return value.text
+      .replace(/^[a-zA-Z]*["']+|["']+$/g, '')
+      .split(/[^a-zA-Z0-9]+/)
+      .some((w) => LOG_WORDS.has(w.toLowerCase()));
+  });
+}
+
+/**
+ * The directory (or a path into it) is handed on to be used after this code: as a logger's or a viewer's directory
+ * (`SummaryWriter(log_dir=d)`, `TensorBoard(log_dir=d)`), or as the default of a command-line option
+ * (`parser.add_argument("--logdir", default=d)`, `self.add("--logdir", d)`), which the program's later runs of its
+ * own code use and its `--help` shows. It is meant to stay, and removing it would lose what the user reads.
+ */
+function keptForLater(call: Node, id: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  if (!args) return false;
+  for (let n: Node | null = id; n && !n.equals(args); n = n.parent) {
+    if (n.type === 'keyword_argument' && LOG_KEYWORDS.test(n.childForFieldName('name')?.text ?? '')) return true;
+  }
+  const first = args.namedChildren.find((a) => a !== null && a.type !== 'comment');
+  return first?.type === 'string' && /^[a-zA-Z]*["']--?[A-Za-z]/.test(first.text) && !first.equals(id);
+}
+
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /**
@@ -67,7 +101,9 @@ export default defineRule({
     why:
       "`mkdtemp()` only creates the directory: deleting it is the caller's job. Without a `shutil.rmtree` (in a " +
       '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
-      'slowly fill the temporary file system.',
+      'slowly fill the temporary file system. A directory made to outlive the run is not flagged: one named for logs ' +
+      '(`prefix="tensorboard_"`) or handed on as a log directory or as a command-line option\'s default, which a viewer ' +
+      'such as TensorBoard reads after the process ends.',
     instead:
       'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
     example: {
@@ -91,6 +127,8 @@ export default defineRule({
     // `mkdtemp(dir=parent)`: created inside a directory the caller chose (often itself temporary and cleaned).
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
     if (keywordArgument(call, 'dir') || args.filter((a) => a.type !== 'keyword_argument').length >= 3) return;
+    // `mkdtemp(prefix="tensorboard_")`: a directory for logs, made to outlive the run so a viewer can read them.
+    if (namedForLogs(call)) return;
     let value: Node = call;
     for (let w = wrapper(value, ctx); w; w = wrapper(value, ctx)) value = w;
     const assign = value.parent;
@@ -123,6 +161,7 @@ export default defineRule({
           const callee = p.childForFieldName('function')?.text ?? '';
           if (CLEANUP.test(callee) || schedulesRemoval(p)) return;
           if (REPORTING.test(callee)) return;
+          if (keptForLater(p, id)) return;
         }
         if (p.type === 'expression_statement' || p.type === 'block') break;
       }

@@ -20,6 +20,11 @@ export interface FileProbe {
    * layer reads the workspace modules a file imports. The editor answers with an open document's text.
    */
   readText?(absolutePath: string): string | null;
+  /**
+   * The names in the folder at this absolute path, each folder's with a trailing `/`, or null (missing, unreadable,
+   * not a folder): how impact ranking sees what a project is made of (analysis/impact.ts `notebookCollection`).
+   */
+  list?(absolutePath: string): string[] | null;
 }
 
 /** The probe of a host without a file system: nothing exists, no size is known. */
@@ -55,6 +60,14 @@ export function isTestFile(filePath: string | undefined): boolean {
   const answer = testFilePath(filePath);
   lastTestFileQuestion = { path: filePath, answer };
   return answer;
+}
+
+/**
+ * A Jupyter notebook: the CLI lints `.ipynb` files under their own path, and the language server lints a notebook's
+ * cells as one module under the notebook's path. Its code runs in a kernel, as `__main__`, cell by cell.
+ */
+export function isNotebookFile(filePath: string | undefined): boolean {
+  return filePath?.toLowerCase().endsWith('.ipynb') === true;
 }
 
 /** The last path isTestFile answered for (a lint asks about one file many times in a row). */

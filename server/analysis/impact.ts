@@ -315,6 +315,95 @@ function readmeOf(dir: string, files: FileProbe): string | null {
   return null;
 }
 
+/** At most this many folders are looked at to tell what a project is made of; a larger project is not judged. */
+const COLLECTION_SCAN_FOLDERS = 400;
+const COLLECTION_SCAN_DEPTH = 6;
+/** Folders that hold no project code of its own: caches, environments, installed packages. */
+const NOT_PROJECT_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'build', 'dist']);
+/** Files whose presence makes a project an importable package (with `__init__.py`). */
+const PACKAGING_FILES = new Set(['setup.py', 'setup.cfg', 'pyproject.toml', '__init__.py']);
+/** A README's opening that presents notebooks as a collection, tutorials or implementations. */
+const COLLECTION_WORDS = /\b(?:collection|contains?|tutorials?|implementations?|examples|educational)\b/i;
+const NOTEBOOKS_WORD = /\bnotebooks\b/i;
+
+/** What a project's folders hold: its notebooks (and in how many folders), its Python modules, whether any is a package. */
+interface ProjectMakeup {
+  notebooks: number;
+  notebookFolders: number;
+  modules: number;
+  packaged: boolean;
+  /** The README's opening presents the notebooks as a collection, tutorials or implementations. */
+  presented: boolean;
+}
+const makeups: ProbeMemo<ProjectMakeup | null> = new WeakMap();
+
+/**
+ * Why a notebook is one of a collection of standalone notebooks, or null: a project with no package at all (no
+ * packaging file, no `__init__.py` in any folder) whose Python is notebooks, each a self-contained demo of one model
+ * or technique, read more than run. rasbt's deeplearning-models (181 notebooks in topic folders, a few helper modules,
+ * "A collection of various deep learning architectures … in Jupyter Notebooks"), dair-ai's ML-Notebooks. Either many
+ * notebooks spread over several folders and few modules, or a few notebooks that the README's opening presents as a
+ * collection, tutorials or implementations. A project that publishes a package keeps its own analysis notebooks' rank,
+ * as does a lone notebook. Null without a way to list folders (the browser) or without a known top folder.
+ */
+export function notebookCollection(filePath: string | undefined, project: ProjectPlace = {}): string | null {
+  const files = project.files ?? NO_FILE_SYSTEM;
+  if (!filePath?.toLowerCase().endsWith('.ipynb') || !files.list) return null;
+  const { rooted, root } = foldersInProject(filePath, files, project.givenRoot);
+  if (!rooted || !root) return null;
+  const makeup = rememberedFor(makeups, files, root, Date.now(), 100, () => makeupOf(root, files));
+  if (!makeup || makeup.packaged) return null;
+  const many = makeup.notebooks >= 12 && makeup.notebookFolders >= 3 && makeup.modules * 3 <= makeup.notebooks;
+  const presented = makeup.presented && makeup.notebooks >= 3 && makeup.modules <= makeup.notebooks;
+  if (!many && !presented) return null;
+  return `in a collection of standalone notebooks (\`${path.basename(root)}\`: ${makeup.notebooks} notebooks, no package): each runs over demo data, a few times`;
+}
+
+/** The makeup of the project at `root`, from a bounded walk of its folders; null when it has too many to judge. */
+function makeupOf(root: string, files: FileProbe): ProjectMakeup | null {
+  const makeup: ProjectMakeup = { notebooks: 0, notebookFolders: 0, modules: 0, packaged: false, presented: false };
+  let queue: string[] = [root];
+  let seen = 0;
+  for (let depth = 0; queue.length > 0 && depth <= COLLECTION_SCAN_DEPTH; depth++) {
+    const next: string[] = [];
+    for (const dir of queue) {
+      if (++seen > COLLECTION_SCAN_FOLDERS) return null;
+      const names = files.list!(dir) ?? [];
+      let notebooksHere = 0;
+      for (const name of names) {
+        if (name.endsWith('/')) {
+          const folder = name.slice(0, -1);
+          if (!folder.startsWith('.') && !NOT_PROJECT_FOLDERS.has(folder.toLowerCase())) next.push(path.join(dir, folder));
+          continue;
+        }
+        const lower = name.toLowerCase();
+        if (PACKAGING_FILES.has(lower)) makeup.packaged = true;
+        if (lower.endsWith('.ipynb')) notebooksHere++;
+        else if (lower.endsWith('.py')) makeup.modules++;
+      }
+      makeup.notebooks += notebooksHere;
+      if (notebooksHere > 0) makeup.notebookFolders++;
+      if (makeup.packaged) return makeup;
+    }
+    queue = next;
+  }
+  // Folders below the walk's depth are not seen: the project may hold a package there.
+  if (queue.length > 0) return null;
+  makeup.presented = presentsNotebooks(root, files);
+  return makeup;
+}
+
+/** The README at the project's top opens by presenting notebooks as a collection, tutorials or implementations. */
+function presentsNotebooks(root: string, files: FileProbe): boolean {
+  for (const name of README_NAMES) {
+    const text = files.readText?.(path.join(root, name));
+    if (text === null || text === undefined) continue;
+    const opening = text.slice(0, README_OPENING).replace(/\bhttps?:\/\/\S+/g, '');
+    return NOTEBOOKS_WORD.test(opening) && COLLECTION_WORDS.test(opening);
+  }
+  return false;
+}
+
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
   const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
@@ -382,8 +471,9 @@ export function impactOf(
   if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
   // So in teaching material, a project's own notebooks aside: a blind review judged every such finding in a book's
   // chapters, a course's exercise notebooks or legacy tutorials (12 syncs, 13 pinned loaders) not worth a change, while
-  // the same notebooks' findings whose advice holds at any scale (evaluation without no_grad) were worth it.
-  const teaching = onlyAtScale ? teachingMaterial(filePath, project) : null;
+  // the same notebooks' findings whose advice holds at any scale (evaluation without no_grad) were worth it. So too in a
+  // collection of standalone notebooks (21 pinned loaders in deeplearning-models' demos, judged noise).
+  const teaching = onlyAtScale ? (teachingMaterial(filePath, project) ?? notebookCollection(filePath, project)) : null;
   if (teaching) return { level: 'low', reasons: [`${teaching}, and this advice pays off only at scale`] };
   // So with a command-line module: its loops format what one command prints (optuna's cli.py building table rows).
   if (onlyAtScale && isCommandModule(filePath)) return { level: 'low', reasons: [COMMAND_AT_SCALE] };

@@ -18,13 +18,22 @@ export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywor
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { importedAccessorIn } from './accessors';
-export { inTestFunction, inTestOf, insideExpectationBlock, isPackageModule, isPrivateModule, isStandaloneScript, isTestFile } from './codeContext';
+export {
+  inTestFunction,
+  inTestOf,
+  insideExpectationBlock,
+  isNotebookFile,
+  isPackageModule,
+  isPrivateModule,
+  isStandaloneScript,
+  isTestFile,
+} from './codeContext';
 export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';
-export { isRequestHandler, repeatedUses, teachingMaterial } from './impact';
+export { isRequestHandler, notebookCollection, repeatedUses, teachingMaterial } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';

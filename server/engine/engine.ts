@@ -381,6 +381,7 @@ export class Engine {
           this.reads.add(p);
           return files.readText!(p);
         },
+        ...(files.list ? { list: (p: string) => files.list!(p) } : {}),
       };
       this.recorder = { of: files, probe };
     }
@@ -950,6 +951,7 @@ function contextFor(
     facts,
     settings,
     filePath: options.filePath,
+    projectRoot: options.projectRoot,
     files,
     report(report: Report) {
       emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report);

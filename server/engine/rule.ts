@@ -110,6 +110,8 @@ export interface RuleContext {
   readonly settings: RuleSettings;
   /** Path of the file being linted, when known (LintOptions.filePath): lets rules tell package code, tests and scripts apart. */
   readonly filePath?: string;
+  /** The path the CLI was given that holds the file (LintOptions.projectRoot): the project's top when no marker says it. */
+  readonly projectRoot?: string;
   /** The disk, as far as the host lets rules see it (nothing in the browser): rules never import node:fs. */
   readonly files: FileProbe;
   report(report: Report): void;

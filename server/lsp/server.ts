@@ -745,6 +745,7 @@ function withOpenDocuments(files: FileProbe, openText: (fsPath: string) => strin
     exists: (p) => openText(p) !== null || files.exists(p),
     fileSize: (p) => files.fileSize(p),
     readText: (p) => openText(p) ?? files.readText?.(p) ?? null,
+    ...(files.list ? { list: (p: string) => files.list!(p) } : {}),
   };
 }
 

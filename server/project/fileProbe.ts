@@ -1,6 +1,6 @@
 // The file-system capability rules get on hosts that have a disk (the CLI, the Node language server,
 // the tests): see FileProbe in analysis/codeContext.ts. Never throws: an unreadable path is unknown.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { FileProbe } from '../analysis/codeContext';
 
 export const NODE_FILES: FileProbe = {
@@ -22,6 +22,13 @@ export const NODE_FILES: FileProbe = {
   readText(absolutePath) {
     try {
       return readFileSync(absolutePath, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  list(absolutePath) {
+    try {
+      return readdirSync(absolutePath, { withFileTypes: true }).map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name));
     } catch {
       return null;
     }

@@ -130,7 +130,7 @@ export default defineRule({
     const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined;
     ctx.report({
       node: call,
-      message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${HOW[rewrite.kind]} \`${rewrite.shown}\``,
+      message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice(rewrite, body, param, grouped, groupby, selection)}`,
       edits,
       ...(rewrite.kind === 'aggregation'
         ? rewrite.reason
@@ -168,7 +168,7 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
   const compound = !reduction && rewrite.kind === 'transform' && OPERATORS.has(body.type) && needsParentheses(call);
   ctx.report({
     node: call,
-    message: `\`groupby().transform(lambda ...)\` calls Python once per group; ${reduction ? 'use' : HOW[rewrite.kind]} \`${rewrite.shown}\``,
+    message: `\`groupby().transform(lambda ...)\` calls Python once per group; ${reduction ? `use \`${rewrite.shown}\`` : advice(rewrite, body, param, grouped, groupby, selection)}`,
     edits: fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined,
     ...(reasons.length > 0 ? { safety: 'unsafe' as const, reason: reasons.join('; ') } : {}),
   });
@@ -263,11 +263,43 @@ function simpleGroupby(groupby: Node): boolean {
   });
 }
 
-const HOW: Record<BodyRewrite['kind'], string> = {
-  aggregation: "call the groupby's own",
-  method: "call the groupby's own",
-  transform: 'broadcast the reduction with',
-};
+/** Rewrites longer than this are shown with the groupby spelled `gb`. */
+const SHOWN_LENGTH = 80;
+
+/**
+ * What the message advises, in the words of the rewrite it offers: the groupby's own method, or for a broadcast the
+ * whole expression the fix writes (`df["v"].fillna(gb.transform("median"))`), so that a lambda filling gaps or
+ * centring values is not described as a bare `transform("median")`, which would replace every value by the median.
+ * Without a selection no fix is offered; the grouped object stands for the columns (a Series grouped by other keys is
+ * exactly that).
+ */
+function advice(rewrite: BodyRewrite, body: Node, param: string, grouped: Node, groupby: Node, selection: string | null): string {
+  const gb = grouped.text;
+  if (rewrite.kind !== 'transform') return `call the groupby's own \`${rewrite.shown}\``;
+  // Keys named as columns of the frame (`df.groupby("key")`) are not among the values the lambda changes: `cols` stands for those.
+  const keyColumns = selection === null && groupbyKeys(groupby).some((k) => isColumnSelection(k));
+  const column = keyColumns ? 'cols' : `${frameOf(groupby)}${selection ?? ''}`;
+  let shown = rewriteBody(body, param, gb, column)?.text ?? rewrite.text;
+  const names: string[] = keyColumns ? ['`cols` being the columns other than the keys'] : [];
+  if (shown.length > SHOWN_LENGTH) {
+    shown = rewriteBody(body, param, 'gb', column)?.text ?? shown;
+    names.unshift('`gb` being the groupby');
+  }
+  const named = names.length > 0 ? `, ${names.join(' and ')}` : '';
+  const single = selection !== null ? stringLiteralValue(selectionKey(grouped)) !== null : !keyColumns;
+  const reductions = [...new Set([...shown.matchAll(/\.transform\("(\w+)"\)/g)].map((r) => r[1]))];
+  const stats = `each group's ${reductions.join(' and ')}`;
+  const fills = methodCall(body, param)?.name === 'fillna';
+  return fills
+    ? `fill the gaps with ${stats}, broadcast to its rows by \`transform\`: \`${shown}\`${named}`
+    : `compute it on ${single ? 'the whole column' : 'whole columns'} with ${stats} broadcast to its rows by \`transform\`: \`${shown}\`${named}`;
+}
+
+/** The positional keys and `by=` of `x.groupby(...)`. */
+function groupbyKeys(groupby: Node): Node[] {
+  const args = groupby.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  return args.flatMap((a) => (a.type !== 'keyword_argument' ? [a] : a.childForFieldName('name')?.text === 'by' ? [a.childForFieldName('value')!] : []));
+}
 
 interface BodyRewrite {
   text: string;

@@ -20,8 +20,10 @@ import {
   smallImageDataset,
   notebookCollection,
   teachingMaterial,
+  trainingLoopOf,
   trainingLoops,
   unwrapIterable,
+  valuesAssignedTo,
 } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
@@ -43,9 +45,11 @@ export default defineRule({
     instead:
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
       'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
-      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read are left alone. Little loading ' +
+      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read, or only peeked at for one batch ' +
+      '(`next(iter(loader))`, `for x in loader: break`), are left alone. Little loading ' +
       'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), a notebook loader read in one ' +
-      'or two passes after training (`evaluate(model, test_loader)`), and MNIST, CIFAR or SVHN ' +
+      'or two passes after training (`evaluate(model, test_loader)`), a loader read in one pass before its name is bound to ' +
+      'the loader that trains (a pass measuring the mean and std to normalise with), and MNIST, CIFAR or SVHN ' +
       'with conversion-only transforms unless a training loop of the file reads them on a GPU; so does every loader of a ' +
       'collection of standalone demo notebooks (a project of many notebooks and no package).',
     example: {
@@ -120,6 +124,8 @@ function smallData(call: Node, dataset: Node | null, line: number | null, ctx: R
   if (few) return `${few}: worker processes would cost about as much to start as they save`;
   const passes = line === null ? oneOffPasses(call, ctx.filePath, facts) : null;
   if (passes) return `${passes}: the notebook reads it once or twice, after training, where workers save little`;
+  const replaced = line === null ? passBeforeReplacement(call, facts) : null;
+  if (replaced) return `${replaced}: workers would speed up one pass, not every epoch`;
   const small = smallImageDataset(dataset, facts);
   // Resizing or augmenting each image is real per-sample work, which workers do take off the training loop.
   if (!small?.conversionOnly) return undefined;
@@ -155,7 +161,7 @@ function oneOffPasses(call: Node, filePath: string | undefined, facts: FileFacts
   const trained = Math.min(...trainStarts);
   const readers: string[] = [];
   for (const id of identifiersSpelledInFile(facts, target.text)) {
-    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts)) continue;
+    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts) || isBreakPeek(id, facts)) continue;
     if (id.startIndex < Math.max(assignment!.endIndex, trained) || enclosingDef(id) !== null || enclosingLoop(id, true) !== null) return null;
     const reader = onePassReader(id, facts);
     if (!reader) return null;
@@ -220,7 +226,7 @@ function isNeverRead(call: Node, facts: FileFacts): boolean {
   const loop = enclosingLoop(assignment);
   const home = enclosingDef(assignment);
   return identifiersSpelledInFile(facts, target.text).every((id) => {
-    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts)) return true;
+    if (id.equals(target) || isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts) || isBreakPeek(id, facts)) return true;
     const readLater = id.startIndex > assignment.endIndex || (loop !== null && contains(loop, id));
     const inOtherFunction = enclosingDef(id) !== null && !enclosingDef(id)!.equals(home ?? id);
     return !readLater && !inOtherFunction;
@@ -258,8 +264,9 @@ function isIteratorPeek(id: Node, facts: FileFacts): boolean {
   });
 }
 
-/** `next(iter(DataLoader(...)))`: one batch, to look at it. */
+/** `next(iter(DataLoader(...)))` or `for x in DataLoader(...): break`: one batch, to look at it. */
 function isOneBatchPeek(call: Node, facts: FileFacts): boolean {
+  if (isBreakPeek(call, facts)) return true;
   const iterCall = call.parent?.type === 'argument_list' ? call.parent.parent : null;
   if (iterCall?.type !== 'call' || iterCall.childForFieldName('function')?.text !== 'iter' || !facts.isBuiltin('iter', iterCall)) return false;
   const nextCall = iterCall.parent?.type === 'argument_list' ? iterCall.parent.parent : null;
@@ -282,11 +289,54 @@ function trainingLineReading(call: Node, facts: FileFacts): number | null {
     const inner = unwrapIterable(right, facts).inner;
     const zipped = inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner);
     const sources = (zipped ? positionalArguments(inner) : [inner]).map((s) => unwrapIterable(s, facts).inner);
-    const reads = sources.some((s) => s.equals(call) || (name !== null && s.type === 'identifier' && s.text === name));
+    const reads = sources.some((s) => s.equals(call) || (name !== null && s.type === 'identifier' && s.text === name && !reboundBetween(name, call, s, facts)));
     const sameScope = (enclosingDef(loop.node)?.id ?? -1) === (home?.id ?? -1);
     if (reads && sameScope) return loop.node.startPosition.row + 1;
   }
   return null;
+}
+
+/**
+ * `name` is assigned again, in the scope of the loader's assignment, after it and before `use`: the use reads that
+ * later loader (cnn-standardized's statistics loader, replaced by the training loaders before the epoch loop).
+ */
+function reboundBetween(name: string, call: Node, use: Node, facts: FileFacts): boolean {
+  return valuesAssignedTo(name, call, facts).some((v) => v.startIndex > call.endIndex && v.endIndex < use.startIndex);
+}
+
+/**
+ * `train_loader = DataLoader(train_dataset, shuffle=False)`, one `for` over it (outside any loop, not a training loop),
+ * then the name is bound to another DataLoader: a one-off pass before training, typically to compute the dataset's mean
+ * and standard deviation for normalisation, while training reads the loader that replaces it. Described for the hover,
+ * or null. deeplearning-models' cnn-standardized and vgg16-cats-dogs notebooks (review13, judged wrong as shown).
+ */
+function passBeforeReplacement(call: Node, facts: FileFacts): string | null {
+  const assignment = call.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier' || enclosingLoop(assignment!, true) !== null) return null;
+  const next = valuesAssignedTo(target.text, call, facts).find((v) => v.startIndex > assignment!.endIndex);
+  if (next?.type !== 'call' || !isJudgeableDataLoaderCall(next, facts)) return null;
+  const home = enclosingDef(assignment!);
+  const passes: Node[] = [];
+  for (const id of identifiersSpelledInFile(facts, target.text)) {
+    // Reads from this assignment up to the one that rebinds the name (its own target included, which is no read).
+    if (id.startIndex < assignment!.endIndex || id.startIndex >= next.parent!.startIndex) continue;
+    if (isLenArgument(id, facts) || isPeek(id, facts) || isIteratorPeek(id, facts) || isBreakPeek(id, facts)) continue;
+    // A read from another function may run at any time, with either loader.
+    if ((enclosingDef(id)?.id ?? -1) !== (home?.id ?? -1)) return null;
+    const loop = forOver(id, facts);
+    if (!loop || enclosingLoop(loop) !== null || trainingLoopOf(loop, facts)) return null;
+    passes.push(loop);
+  }
+  if (passes.length !== 1) return null;
+  return `it is read in one pass (line ${passes[0].startPosition.row + 1}) before \`${target.text}\` is bound to another loader, which is the one training reads`;
+}
+
+/** `for x, y in loader: break`: the loop reads one batch to look at it. */
+function isBreakPeek(id: Node, facts: FileFacts): boolean {
+  const loop = forOver(id, facts);
+  const first = loop?.childForFieldName('body')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  return first?.type === 'break_statement';
 }
 
 /** `parser.add_argument("--n_cpu", ...)` for loader workers, whose value the file never reads (`opt.n_cpu`). */

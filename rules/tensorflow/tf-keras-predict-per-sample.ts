@@ -4,6 +4,7 @@ import {
   bindersSpelling,
   contains,
   identifiersSpelled,
+  identifiersSpelledInFile,
   enclosingClass,
   enclosingDef,
   enclosingLoop,
@@ -38,7 +39,10 @@ export default defineRule({
       'model itself, so a loop of one-sample predict calls runs many times slower than one call on the whole array.',
     instead:
       'Stack the samples and call `model.predict(samples, batch_size=...)` once; where one sample at a time is really ' +
-      'needed (an agent, a live stream), call the model directly: `model(x, training=False)`.',
+      'needed (an agent, a live stream), call the model directly: `model(x, training=False)`. Standalone Keras 1 (a model ' +
+      'fitted with `nb_epoch=` or built from layers given `init=` or `border_mode=`, or built in a file that imports Theano) runs ' +
+      'predict through a function compiled once and cannot call a model on an array: there a loop that feeds each prediction ' +
+      'back is a hint, advising `predict_on_batch(x)`.',
     example: {
       before: 'preds = []\nfor img in images:\n    preds.append(model.predict(np.expand_dims(img, 0)))',
       after: 'preds = model.predict(np.stack(images), batch_size=64)',
@@ -56,10 +60,33 @@ export default defineRule({
     const sample = positionalArguments(call)[0];
     if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
     if (!mayBeKerasModel(m.need('model'), facts)) return;
-    const callee = `${m.need('model').text}.${m.need('method').text}`;
+    const model = m.need('model');
+    const callee = `${model.text}.${m.need('method').text}`;
+    const feedsBack = feedsPredictionBack(call, sample, loop);
+    // Standalone Keras of the graph era (Theano or TensorFlow 1 backend): `model(x)` on an array is not a prediction
+    // there, and predict runs a backend function compiled once, so a call costs Python overhead, not a retrace.
+    const legacy = legacyKerasEvidence(model, facts);
+    if (legacy) {
+      const lowImpact = `${legacy}: each predict call runs a function compiled once, so a step costs only Python overhead (no tracing)`;
+      if (feedsBack) {
+        // Already the leanest call there: nothing left to advise.
+        if (m.need('method').text === 'predict_on_batch') return;
+        ctx.report({
+          node: call,
+          message:
+            `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction, so the steps ` +
+            `cannot be batched; in standalone Keras of the Theano/TensorFlow 1 era each call adds only Python overhead, which ` +
+            `\`${model.text}.predict_on_batch(x)\` skips`,
+          lowImpact,
+        });
+      } else {
+        ctx.report({ node: call, message: `\`${callee}\` runs on one sample per iteration; predict on all samples at once` });
+      }
+      return;
+    }
     // A loop whose next input is built from this prediction (decoding, forecasting step by step) cannot be batched.
-    const message = feedsPredictionBack(call, sample, loop)
-      ? `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction: call the model directly, \`${m.need('model').text}(x, training=False)\`, which skips predict's set-up on every step`
+    const message = feedsBack
+      ? `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on every step`
       : `\`${callee}\` runs on one sample per iteration; predict on all samples at once, or call the model directly`;
     ctx.report({ node: call, message });
   },
@@ -258,6 +285,51 @@ function variesInLoop(arg: Node, loop: Node, facts: FileFacts): boolean {
         (use) => use.parent?.type === 'attribute' && use.parent.parent?.type === 'call' && use.parent.childForFieldName('object')?.equals(use),
       ),
   );
+}
+
+/** Keywords of standalone Keras 1 (renamed in Keras 2, refused by tf.keras): on `fit`/`evaluate`/`compile` and on layers. */
+const KERAS1_TRAINING_KEYWORDS = new Set(['nb_epoch', 'show_accuracy', 'class_mode', 'samples_per_epoch', 'nb_val_samples']);
+const KERAS1_LAYER_KEYWORDS = new Set([
+  'init',
+  'inner_init',
+  'border_mode',
+  'subsample',
+  'nb_filter',
+  'nb_row',
+  'nb_col',
+  'output_dim',
+  'W_regularizer',
+  'dropout_W',
+  'dropout_U',
+]);
+const STANDALONE_KERAS = /^keras\./;
+
+/**
+ * Why the model is one of standalone Keras of the graph era, from the model's own binding, or null: its `fit`,
+ * `evaluate` or `compile` calls pass a Keras 1 keyword (`nb_epoch=`), or the layers added to it do (`init=`,
+ * `border_mode=`); or it is built by standalone `keras` in a file that imports Theano, its backend then.
+ */
+function legacyKerasEvidence(model: Node, facts: FileFacts): string | null {
+  if (model.type !== 'identifier') return null;
+  const home = enclosingDef(model);
+  const values = valuesAssignedTo(model.text, model, facts);
+  const standalone = values.some((v) => v.type === 'call' && STANDALONE_KERAS.test(facts.calleeName(v) ?? ''));
+  if (values.some((v) => v.type === 'call' && /^(tensorflow|tf_keras)\./.test(facts.calleeName(v) ?? ''))) return null;
+  for (const id of identifiersSpelledInFile(facts, model.text)) {
+    if ((enclosingDef(id)?.id ?? -1) !== (home?.id ?? -1)) continue;
+    const attribute = id.parent?.type === 'attribute' && id.parent.childForFieldName('object')?.equals(id) ? id.parent : null;
+    const call = attribute?.parent?.type === 'call' && attribute.parent.childForFieldName('function')?.equals(attribute) ? attribute.parent : null;
+    const method = attribute?.childForFieldName('attribute')?.text;
+    if (!call || !method) continue;
+    const keywords = (c: Node) =>
+      (c.childForFieldName('arguments')?.namedChildren ?? []).flatMap((a) => (a?.type === 'keyword_argument' ? [a.childForFieldName('name')?.text ?? ''] : []));
+    const old = keywords(call).find((k) => KERAS1_TRAINING_KEYWORDS.has(k));
+    if (old) return `\`${model.text}.${method}\` passes \`${old}=\`, a Keras 1 keyword`;
+    const layer = method === 'add' ? positionalArguments(call)[0] : undefined;
+    const oldLayer = layer?.type === 'call' ? keywords(layer).find((k) => KERAS1_LAYER_KEYWORDS.has(k)) : undefined;
+    if (oldLayer) return `a layer added to \`${model.text}\` passes \`${oldLayer}=\`, a Keras 1 keyword`;
+  }
+  return standalone && facts.importsModule('theano') ? `\`${model.text}\` is built by standalone Keras in a file that imports Theano` : null;
 }
 
 /** Not a model of another library: the file imports none of them, or the model comes from Keras. */

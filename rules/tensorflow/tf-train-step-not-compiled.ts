@@ -12,6 +12,8 @@ import {
   foldInteger,
   isNestedScope,
   identifiersSpelledInFile,
+  keywordValue,
+  parameterNames,
   loopHeaderText,
   occurrences,
   plainAssignments,
@@ -53,10 +55,12 @@ export default defineRule({
       'inside it. Functions that only compute gradients (no `apply_gradients`/`minimize` of them), steps that call `.numpy()`, NumPy functions, `setattr`/`delattr`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
       'random numbers themselves or through a helper of the file (frozen at trace time; NumPy noise drawn in the step itself is a hint ' +
       'to draw it with `tf.random` and compile), Keras `train_step` overrides, ' +
-      'steps already called from a `tf.function`, `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
+      'steps already called from a `tf.function` or wrapped in one by a caller of the file (`if args.graph: step = tf.function(step)`, ' +
+      'a helper that wraps the function it is given), `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
       'session code are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
       'module (hooks the base calls, and may compile), helpers called only from other steps, and defs nested in a step. A def ' +
-      'nested in another function, a hook of a TensorFlow class, and a step whose loops run at most 50,000 times in all are hints.',
+      'nested in another function, a hook of a TensorFlow class, a public method no code of the file calls (its caller, in ' +
+      'another module, may compile it), and a step whose loops run at most 50,000 times in all are hints.',
     example: {
       before:
         'def train_step(x, y):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(y, model(x, training=True))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))',
@@ -94,7 +98,7 @@ export default defineRule({
     // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
     // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
     if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
-    if (calledFromTfFunction(name, facts)) return;
+    if (calledFromTfFunction(name, facts) || wrappedByCaller(def, name, facts)) return;
     // The forward and backward pass already run in a tf.function this step calls (`grads = backprop(x, y)`): what is
     // left eager is the optimizer update, and the message would be wrong about the step running op by op.
     if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
@@ -115,7 +119,7 @@ export default defineRule({
       });
       return;
     }
-    const low = hookOfTensorFlowBase(def, name, facts) ?? nestedReason(def) ?? fewStepsReason(name, facts);
+    const low = hookOfTensorFlowBase(def, name, facts) ?? uncalledMethodReason(def, name, facts) ?? nestedReason(def) ?? fewStepsReason(name, facts);
     const tf = ensureImport(facts, 'tensorflow');
     const stmt = definitionStatement(def);
     const at = lineStartOf(ctx.text, stmt.startIndex);
@@ -173,6 +177,54 @@ function insideCustomGradient(def: Node, facts: FileFacts): boolean {
 function calledFromTfFunction(name: string, facts: FileFacts): boolean {
   const word = new RegExp(`\\b${name}\\b`);
   return tfFunctions(facts).all.some((t) => t.def !== null && t.def.childForFieldName('name')?.text !== name && word.test(bodyText(t.def)));
+}
+
+/**
+ * A caller of the file wraps the step in `tf.function` on some path, often behind a flag (`if args.run_graph: step =
+ * tf.function(trainer.fit_batch)`, `maybe_compile(trainer.update, args.graph)` whose parameter it wraps): compiling is
+ * the caller's decision already, made where the step is used. Decorating the def would compile it on every path.
+ * `tf.function(train_step)` of a def of the file by its plain name is tfFunctionOf's already.
+ */
+function wrappedByCaller(def: Node, name: string, facts: FileFacts): boolean {
+  const method = classOfMethod(def) !== null;
+  const namesStep = (n: Node | null | undefined): boolean =>
+    n?.type === 'identifier' ? !method && n.text === name : n?.type === 'attribute' && method && n.childForFieldName('attribute')?.text === name;
+  const wrappers: { fn: string; index: number; param: string }[] = [];
+  for (const origin of tfFunctions(facts).origins) {
+    if (origin.type !== 'call') continue;
+    const wrapped = keywordValue(origin, 'func') ?? positionalArguments(origin)[0];
+    if (namesStep(wrapped)) return true;
+    // `def maybe_compile(fn, on): return tf.function(fn) if on else fn`: the parameter it wraps.
+    const home = wrapped?.type === 'identifier' ? enclosingDef(origin) : null;
+    const params = home ? parameterNames(home) : [];
+    const fn = home?.childForFieldName('name')?.text;
+    if (fn && params.includes(wrapped!.text)) wrappers.push({ fn, index: params.indexOf(wrapped!.text), param: wrapped!.text });
+  }
+  if (wrappers.length === 0) return false;
+  // A call of such a wrapper that hands it the step, by position or by the parameter's keyword.
+  return referencesTo(name, facts).some((ref) => {
+    const arg = ref.parent?.type === 'attribute' && ref.parent.childForFieldName('attribute')?.equals(ref) ? ref.parent : ref;
+    if (!namesStep(arg)) return false;
+    const keyword = arg.parent?.type === 'keyword_argument' ? arg.parent : null;
+    const list = keyword ? keyword.parent : arg.parent;
+    const call = list?.type === 'argument_list' ? list.parent : null;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (callee?.type !== 'identifier') return false;
+    const position = keyword ? -1 : positionalArguments(call!).findIndex((a) => a.equals(arg));
+    const label = keyword?.childForFieldName('name')?.text;
+    return wrappers.some((w) => w.fn === callee.text && (label ? label === w.param : position === w.index));
+  });
+}
+
+/**
+ * A method that no code of this file names: it is called from another module (a training script importing the model
+ * class), whose loop this file cannot see, and which may wrap it in `tf.function` (points_to_3Dobjects' train script
+ * runs `strategy.run(model.train_sample, ...)` in a step it compiles behind a flag).
+ */
+function uncalledMethodReason(def: Node, name: string, facts: FileFacts): string | undefined {
+  // A private one (`_update`) is the class's own business: privateHookBases judges those.
+  if (name.startsWith('_') || !classOfMethod(def) || referencesTo(name, facts).length > 0) return undefined;
+  return `no code of this file calls \`${name}\`: its caller is in another module, which may compile it already`;
 }
 
 const HOST_RANDOM = /^(numpy\.random|random)\./;

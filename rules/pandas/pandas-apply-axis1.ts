@@ -99,22 +99,34 @@ export default defineRule({
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 2) return;
     const frame = m.need('frame');
     const ft = localTypes(ctx.facts).typeOf(frame);
-    if (ft && ft.kind !== 'dataframe') return;
+    if ((ft && ft.kind !== 'dataframe') || knownNotPandas(values(ctx.facts).valueOf(frame))) return;
     const param = m.need('param').text;
     const body = m.need('body');
     const call = m.need('call');
     const columns = new Set<string>();
+    const calls: ElementCalls = { facts: ctx.facts, numpy: numpyModuleRef(ctx.facts) ?? 'np', seen: [] };
     if (body.type === 'conditional_expression') {
-      const parts = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      if (parts.length !== 3 || parts.some((p) => rowExpr(p, param, frame.text, columns) === null) || columns.size === 0) return;
+      // `a if c1 else b if c2 else d`: a chain of conditions on columns choosing among row expressions or constants.
+      const chain = conditionChain(body);
+      if (!chain || chain.some((p) => rowExpr(p, param, frame.text, columns, calls, true) === null) || columns.size === 0) return;
+      const how = chain.length > 3 ? '`np.select([...], [...], default)`' : '`np.where(...)`';
       ctx.report({
         node: call,
-        message: `Row-wise \`apply\` evaluates a condition per row; use \`np.where(...)\` on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
+        message: `Row-wise \`apply\` evaluates a condition per row; use ${how} on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
       });
       return;
     }
-    const text = rowExpr(body, param, frame.text, columns);
+    const text = rowExpr(body, param, frame.text, columns, calls);
     if (text === null || columns.size === 0) return;
+    // `math.exp(r["a"] + r["b"])`, `np.random.poisson(r["lam"])`: the function takes whole columns as well. Said, not
+    // rewritten: `math` raises where NumPy gives inf or NaN, and one draw per row consumes the random stream in its own way.
+    if (calls.seen.length > 0) {
+      ctx.report({
+        node: call,
+        message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row on column values; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once`,
+      });
+      return;
+    }
     const compound = body.type === 'binary_operator' || body.type === 'comparison_operator' || body.type === 'unary_operator';
     const replacement = compound && needsParentheses(call) ? `(${text})` : text;
     const fixable = isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
@@ -376,38 +388,44 @@ function reportTuples(call: Node, frame: Node, ctx: RuleContext): void {
  * The column form of a row expression: `r["price"] * r["qty"] + 1` → `df["price"] * df["qty"] + 1`.
  * Null when the body uses the row any other way (passes it on, calls methods, indexes by position).
  */
-function rowExpr(node: Node, param: string, frame: string, columns: Set<string>): string | null {
+function rowExpr(node: Node, param: string, frame: string, columns: Set<string>, calls?: ElementCalls, constants = false): string | null {
+  const sub = (n: Node) => rowExpr(n, param, frame, columns, calls);
   switch (node.type) {
     case 'integer':
     case 'float':
       return node.text;
+    case 'string':
+      // A branch's constant (`"win"`) in a condition chain; never an operand of arithmetic.
+      return constants && stringLiteralValue(node) !== null ? node.text : null;
+    case 'call':
+      return calls ? elementCall(node, sub, calls) : null;
     case 'unary_operator': {
       if (isNumberLiteral(node)) return node.text;
       const op = node.childForFieldName('operator')?.type;
       const arg = node.childForFieldName('argument');
       if (op !== '-' || !arg) return null;
-      const t = rowExpr(arg, param, frame, columns);
+      const t = sub(arg);
       return t === null ? null : `-${t}`;
     }
     case 'parenthesized_expression': {
       const inner = node.namedChild(0);
       if (!inner || node.namedChildCount !== 1) return null;
-      const t = rowExpr(inner, param, frame, columns);
+      const t = sub(inner);
       return t === null ? null : `(${t})`;
     }
     case 'binary_operator': {
       const op = node.childForFieldName('operator')?.type ?? '';
       if (!ARITH_OPS.has(op)) return null;
-      const l = rowExpr(node.childForFieldName('left')!, param, frame, columns);
-      const r = l === null ? null : rowExpr(node.childForFieldName('right')!, param, frame, columns);
+      const l = sub(node.childForFieldName('left')!);
+      const r = l === null ? null : sub(node.childForFieldName('right')!);
       return l === null || r === null ? null : `${l} ${op} ${r}`;
     }
     case 'comparison_operator': {
       const ops = node.children.filter((c) => c && !c.isNamed);
       const operands = node.namedChildren.filter((c): c is Node => c !== null);
       if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type) || operands.length !== 2) return null;
-      const l = rowExpr(operands[0], param, frame, columns);
-      const r = l === null ? null : rowExpr(operands[1], param, frame, columns);
+      const l = sub(operands[0]);
+      const r = l === null ? null : sub(operands[1]);
       return l === null || r === null ? null : `${l} ${ops[0]!.type} ${r}`;
     }
     case 'subscript': {
@@ -452,4 +470,76 @@ function reportOneColumnFrame(call: Node, frame: Node, func: Node, builtin: stri
     message: `\`.to_frame().apply(${func.text}, axis=1)\` builds a one-value Series per row for \`${func.text}\` to read back; \`${shown}.map(...)\` with \`${func.text}\` taking the value passes it directly${expand}`,
   });
   return true;
+}
+
+/** What rowExpr needs to read calls of element-wise functions, and the ones it met (as written). */
+interface ElementCalls {
+  facts: RuleContext['facts'];
+  numpy: string;
+  seen: string[];
+}
+
+/** Element-wise functions of one number and the NumPy ufunc that takes a whole column (`math.exp` → `np.exp`). */
+const ELEMENTWISE = new Map([
+  ['math.exp', 'exp'],
+  ['math.log', 'log'],
+  ['math.log10', 'log10'],
+  ['math.log2', 'log2'],
+  ['math.log1p', 'log1p'],
+  ['math.sqrt', 'sqrt'],
+  ['math.fabs', 'abs'],
+  ['math.sin', 'sin'],
+  ['math.cos', 'cos'],
+  ['math.tanh', 'tanh'],
+  ['numpy.exp', 'exp'],
+  ['numpy.log', 'log'],
+  ['numpy.log10', 'log10'],
+  ['numpy.log2', 'log2'],
+  ['numpy.log1p', 'log1p'],
+  ['numpy.expm1', 'expm1'],
+  ['numpy.sqrt', 'sqrt'],
+  ['numpy.abs', 'abs'],
+  ['numpy.absolute', 'abs'],
+  ['numpy.sin', 'sin'],
+  ['numpy.cos', 'cos'],
+  ['numpy.tanh', 'tanh'],
+]);
+
+/** Samplers of NumPy's legacy global generator whose parameters broadcast: one draw per element of a column. */
+const SAMPLERS = new Set(['poisson', 'normal', 'binomial', 'exponential', 'uniform', 'gamma', 'beta', 'lognormal', 'geometric']);
+
+/**
+ * `math.exp(r["a"] + r["b"])` → `np.exp(df["a"] + df["b"])`, `np.random.poisson(r["lam"])` → `np.random.poisson(df["lam"])`:
+ * a call of an element-wise function on row expressions, positional arguments only, written on whole columns; null for any
+ * other call (a function of the file, a method of the row, a keyword such as `size=`).
+ */
+function elementCall(node: Node, sub: (n: Node) => string | null, calls: ElementCalls): string | null {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!fn || args.length === 0 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const qualified = calls.facts.qualifiedName(fn);
+  if (!qualified) return null;
+  const ufunc = ELEMENTWISE.get(qualified);
+  const sampler = /^numpy\.random\.(\w+)$/.exec(qualified)?.[1];
+  let name: string;
+  if (ufunc && args.length === 1) name = `${calls.numpy}.${ufunc}`;
+  else if (sampler && SAMPLERS.has(sampler) && args.length <= 2) name = fn.text;
+  else return null;
+  const parts = args.map(sub);
+  if (parts.some((p) => p === null)) return null;
+  calls.seen.push(fn.text);
+  return `${name}(${parts.join(', ')})`;
+}
+
+/**
+ * `a if c1 else b if c2 else d` → [a, c1, b, c2, d]: the parts of a conditional expression whose alternatives may chain
+ * further conditionals, in source order; null for a shape with anything else.
+ */
+function conditionChain(node: Node): Node[] | null {
+  const parts = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (parts.length !== 3) return null;
+  const last = parts[2].type === 'parenthesized_expression' && parts[2].namedChildCount === 1 ? parts[2].namedChild(0)! : parts[2];
+  if (last.type !== 'conditional_expression') return parts;
+  const rest = conditionChain(last);
+  return rest ? [parts[0], parts[1], ...rest] : null;
 }

@@ -63,6 +63,12 @@ const LIBRARY_ROOTS = new Set([
 ]);
 /** Methods only a pandas DataFrame has: a parameter used with one is a DataFrame (polars and dask frames lack them). */
 const DATAFRAME_ONLY_METHODS = new Set(['iterrows', 'itertuples', 'applymap']);
+/**
+ * Accessors that, subscripted with a row and a column (`frame.iloc[i, 0]`, `frame.ix[i, "c"]`), only a DataFrame takes: a
+ * Series raises on two keys, and NumPy, xarray and JAX have no such attribute. (`.loc` and `.at` are not here: xarray's
+ * DataArray takes `.loc[a, b]` and JAX arrays have `.at`.)
+ */
+const DATAFRAME_ONLY_CELL_ACCESSORS = new Set(['iloc', 'iat', 'ix']);
 
 /** A binding of a name inside one scope. `type` null = bound to something unknown. */
 interface Binding {
@@ -889,9 +895,9 @@ export class LocalTypes {
     return value ? { ...value, why: `set as \`self.${attr}\` in \`${setIn}\`` } : null;
   }
 
-  /** True when the def's text spells `iterrows`, `itertuples` or `applymap` (from the file's word index: no text is copied). */
+  /** True when the def's text spells `iterrows`, `itertuples`, `applymap`, `iloc`, `iat` or `ix` (from the file's word index: no text is copied). */
   private spellsDataFrameOnlyMethod(def: Node): boolean {
-    for (const word of DATAFRAME_ONLY_METHODS) {
+    for (const word of [...DATAFRAME_ONLY_METHODS, ...DATAFRAME_ONLY_CELL_ACCESSORS]) {
       if (this.facts.words.between(word, def.startIndex + 1, def.endIndex).length > 0) return true;
     }
     return false;
@@ -1430,12 +1436,27 @@ interface ReturnedParameter {
 /** `name.iterrows()` / `.itertuples()` / `.applymap()` in the def's own body: only a pandas DataFrame has these methods. */
 function dataFrameByUse(def: Node, name: string): Value | null {
   const body = def.childForFieldName('body');
-  if (!body || !new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
+  if (!body) return null;
+  const cell = cellAccessByName(body, name);
+  if (cell) return { kind: 'dataframe', why: `\`${name}.${cell}[row, column]\`: only a DataFrame takes a row and a column there` };
+  if (!new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== name) continue;
     const method = fn.childForFieldName('attribute')?.text ?? '';
     if (DATAFRAME_ONLY_METHODS.has(method)) return { kind: 'dataframe', why: `\`${name}.${method}()\`: only a DataFrame has it` };
+  }
+  return null;
+}
+
+/** `name.iloc[i, j]` / `.iat[i, j]` / `.ix[i, j]` in the body (nested defs left out): the accessor, or null. */
+function cellAccessByName(body: Node, name: string): string | null {
+  for (const n of findDescendants(body, (x) => x.type === 'subscript', isNestedScope)) {
+    const value = n.childForFieldName('value');
+    if (value?.type !== 'attribute' || value.childForFieldName('object')?.text !== name) continue;
+    const accessor = value.childForFieldName('attribute')?.text ?? '';
+    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (DATAFRAME_ONLY_CELL_ACCESSORS.has(accessor) && keys.length === 2) return accessor;
   }
   return null;
 }

@@ -227,7 +227,24 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     return;
   }
   if (qualified === 'numpy.linalg.norm' && [...keywords.keys()].every((k) => k === 'axis' || k === 'ord')) reportNorm(call, frame, method, keywords, ctx);
+  const arg = qualified ? ARG_REDUCTIONS.get(qualified) : undefined;
+  if (arg && keywords.size === 1) {
+    const shown = shownFrame(frame);
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply(${func.text}, axis=${axis})\` builds a Series per row to find its ${arg === 'max' ? 'largest' : 'smallest'} value; \`${shown}.idx${arg}(axis=1)\` gives every row's column label at once (\`${shown}.to_numpy().arg${arg}(axis=1)\` the positions)`,
+    });
+  }
 }
+
+/**
+ * `df.apply(np.argmax, axis=1)`: the position (pandas 1.0 and later; the label before) of each row's extreme. Said, not
+ * rewritten: which of the two the code expects decides between `idxmax` and the array form.
+ */
+const ARG_REDUCTIONS = new Map([
+  ['numpy.argmax', 'max'],
+  ['numpy.argmin', 'min'],
+]);
 
 /**
  * `df.apply(sum)` / `df.apply(max, axis=0)`: the builtin walks each column element by element, boxing every value (about

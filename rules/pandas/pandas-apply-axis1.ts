@@ -21,6 +21,8 @@ import {
   scopeOf,
   stringLiteralValue,
   values,
+  bindingOf,
+  occurrences,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
 
@@ -100,43 +102,49 @@ export default defineRule({
     const frame = m.need('frame');
     const ft = localTypes(ctx.facts).typeOf(frame);
     if ((ft && ft.kind !== 'dataframe') || knownNotPandas(values(ctx.facts).valueOf(frame))) return;
-    const param = m.need('param').text;
-    const body = m.need('body');
-    const call = m.need('call');
-    const columns = new Set<string>();
-    const calls: ElementCalls = { facts: ctx.facts, numpy: numpyModuleRef(ctx.facts) ?? 'np', seen: [] };
-    if (body.type === 'conditional_expression') {
-      // `a if c1 else b if c2 else d`: a chain of conditions on columns choosing among row expressions or constants.
-      const chain = conditionChain(body);
-      if (!chain || chain.some((p) => rowExpr(p, param, frame.text, columns, calls, true) === null) || columns.size === 0) return;
-      const how = chain.length > 3 ? '`np.select([...], [...], default)`' : '`np.where(...)`';
-      ctx.report({
-        node: call,
-        message: `Row-wise \`apply\` evaluates a condition per row; use ${how} on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
-      });
-      return;
-    }
-    const text = rowExpr(body, param, frame.text, columns, calls);
-    if (text === null || columns.size === 0) return;
-    // `math.exp(r["a"] + r["b"])`, `np.random.poisson(r["lam"])`: the function takes whole columns as well. Said, not
-    // rewritten: `math` raises where NumPy gives inf or NaN, and one draw per row consumes the random stream in its own way.
-    if (calls.seen.length > 0) {
-      ctx.report({
-        node: call,
-        message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row on column values; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once`,
-      });
-      return;
-    }
-    const compound = body.type === 'binary_operator' || body.type === 'comparison_operator' || body.type === 'unary_operator';
-    const replacement = compound && needsParentheses(call) ? `(${text})` : text;
-    const fixable = isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
-    ctx.report({
-      node: call,
-      message: `Row-wise \`apply\` does column arithmetic one row at a time; write \`${text.length <= 70 ? text : 'the column expression'}\``,
-      edits: fixable ? [replaceNode(call, replacement)] : undefined,
-    });
+    checkRowLambda(m.need('call'), frame, m.need('param').text, m.need('body'), true, ctx);
   },
 });
+
+/**
+ * `lambda r: r["price"] * r["qty"]` (or a name bound once to such a lambda) applied by rows: the body rewritten on whole
+ * columns of `frame`. Arithmetic, comparisons and conditions of columns get the rewrite when `canFix`; element-wise calls
+ * (`math.exp`, a NumPy sampler) and reductions of the row (`r.max() - r.min()`) are said only.
+ */
+function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canFix: boolean, ctx: RuleContext): void {
+  const columns = new Set<string>();
+  const calls: ElementCalls = { facts: ctx.facts, numpy: numpyModuleRef(ctx.facts) ?? 'np', seen: [], rowMethods: 0 };
+  if (body.type === 'conditional_expression') {
+    // `a if c1 else b if c2 else d`: a chain of conditions on columns choosing among row expressions or constants.
+    const chain = conditionChain(body);
+    if (!chain || chain.some((p) => rowExpr(p, param, frame.text, columns, calls, true) === null) || columns.size === 0) return;
+    const how = chain.length > 3 ? '`np.select([...], [...], default)`' : '`np.where(...)`';
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply\` evaluates a condition per row; use ${how} on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
+    });
+    return;
+  }
+  const text = rowExpr(body, param, frame.text, columns, calls);
+  if (text === null || (columns.size === 0 && calls.rowMethods === 0)) return;
+  // `math.exp(r["a"] + r["b"])`, `np.random.poisson(r["lam"])`: the function takes whole columns as well. Said, not
+  // rewritten: `math` raises where NumPy gives inf or NaN, and one draw per row consumes the random stream in its own way.
+  if (calls.seen.length > 0) {
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once`,
+    });
+    return;
+  }
+  const compound = body.type === 'binary_operator' || body.type === 'comparison_operator' || body.type === 'unary_operator';
+  const replacement = compound && needsParentheses(call) ? `(${text})` : text;
+  const fixable = canFix && isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+  ctx.report({
+    node: call,
+    message: `Row-wise \`apply\` does column arithmetic one row at a time; write \`${text.length <= 70 ? text : 'the column expression'}\``,
+    edits: fixable ? [replaceNode(call, replacement)] : undefined,
+  });
+}
 
 /**
  * `df.swifter.apply(f, axis=1)`: the apply of a package's accessor (swifter's, imported by the file), which chooses its
@@ -145,6 +153,22 @@ export default defineRule({
  */
 function notPandasApplyOrUnderTest(frame: Node, call: Node, ctx: RuleContext): boolean {
   return importedAccessorIn(ctx.facts, frame) !== null || inTestOf(call, 'apply');
+}
+
+/**
+ * `spread = lambda r: r.max() - r.min()` before `df.apply(spread, axis=1)`: the name's one binding in the call's scope is
+ * that assignment, made before the call, of a lambda of one plain parameter. Its parameter and body, or null.
+ */
+function boundLambda(func: Node, call: Node): { param: string; body: Node } | null {
+  const scope = scopeOf(call);
+  const assigned = plainAssignments(scope, func.text);
+  const bindings = occurrences(scope, func.text).filter((id) => bindingOf(id) !== null);
+  if (assigned.length !== 1 || bindings.length !== 1 || assigned[0].value.endIndex > call.startIndex) return null;
+  const lambda = assigned[0].value;
+  const params = lambda.type === 'lambda' ? lambda.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') : null;
+  const body = lambda.childForFieldName('body');
+  if (!params || params.length !== 1 || params[0]!.type !== 'identifier' || !body) return null;
+  return { param: params[0]!.text, body };
 }
 
 /** Builtins whose row-wise call has a DataFrame reduction of the same name (`sum(row)` → `df.sum(axis=1)`). */
@@ -203,6 +227,11 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
   if (knownNotPandas(frameValue)) return;
   if (reportOneColumnFrame(call, frame, func, builtin, keywords, ctx)) return;
   if (func.type === 'identifier' && !builtin && keywords.size === 1) {
+    const named = boundLambda(func, call);
+    if (named) {
+      checkRowLambda(call, frame, named.param, named.body, false, ctx);
+      return;
+    }
     const row = rowFunction(func, call, ctx);
     if (row) {
       const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
@@ -415,7 +444,7 @@ function rowExpr(node: Node, param: string, frame: string, columns: Set<string>,
       // A branch's constant (`"win"`) in a condition chain; never an operand of arithmetic.
       return constants && stringLiteralValue(node) !== null ? node.text : null;
     case 'call':
-      return calls ? elementCall(node, sub, calls) : null;
+      return calls ? (rowReduction(node, param, frame, calls) ?? elementCall(node, sub, calls)) : null;
     case 'unary_operator': {
       if (isNumberLiteral(node)) return node.text;
       const op = node.childForFieldName('operator')?.type;
@@ -494,6 +523,23 @@ interface ElementCalls {
   facts: RuleContext['facts'];
   numpy: string;
   seen: string[];
+  /** How many reductions of the row itself (`r.max()`) the body makes. */
+  rowMethods: number;
+}
+
+/** Reductions a row Series has, and whose DataFrame method with `axis=1` gives every row's value at once. */
+const ROW_REDUCTIONS = new Set(['sum', 'mean', 'max', 'min', 'median', 'prod']);
+
+/** `r.max()` of the lambda's row, no arguments → `frame.max(axis=1)`; null for anything else. */
+function rowReduction(node: Node, param: string, frame: string, calls: ElementCalls): string | null {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  if (fn?.type !== 'attribute' || args.length > 0 || fn.childForFieldName('object')?.text !== param) return null;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  if (!ROW_REDUCTIONS.has(method)) return null;
+  calls.rowMethods++;
+  calls.seen.push(`${param}.${method}()`);
+  return `${frame}.${method}(axis=1)`;
 }
 
 /** Element-wise functions of one number and the NumPy ufunc that takes a whole column (`math.exp` → `np.exp`). */

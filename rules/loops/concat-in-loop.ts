@@ -184,7 +184,9 @@ function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleConte
 function appendsAsPandas(receiver: Node, piece: Node, more: Node[], ctx: RuleContext): boolean {
   const layer = values(ctx.facts);
   if (layer.valueOf(receiver) !== null) return false;
-  const pandasKeyword = more.some((a) => a.type === 'keyword_argument' && ['ignore_index', 'verify_integrity'].includes(a.childForFieldName('name')?.text ?? ''));
+  const pandasKeyword = more.some(
+    (a) => a.type === 'keyword_argument' && ['ignore_index', 'verify_integrity'].includes(a.childForFieldName('name')?.text ?? ''),
+  );
   return pandasKeyword || layer.isA(piece, 'dataframe', 'series');
 }
 

@@ -46,10 +46,12 @@ export default defineRule({
       'columns runs vectorised on whole columns instead, and so do reductions of a row: `df.apply(sum, axis=1)` or ' +
       '`df.apply(np.mean, axis=1)` cost 100 to 1,000 times what `df.sum(axis=1)` / `df.mean(axis=1)` do (20,000 rows, pandas 1.5). ' +
       'Per column, the builtin `sum`, `max` or `min` walks each column one boxed element at a time (`df.apply(sum)`: 15x `df.sum()`). ' +
+      'The same holds when the lambda calls an element-wise function of columns (`math.exp`, `np.log`, a NumPy sampler such as ' +
+      '`np.random.poisson`), chooses among constants by conditions on columns, or reduces the row (`r.max() - r.min()`). ' +
       "The apply of an imported package's accessor (`df.swifter.apply`) and an apply inside a test named for `apply` are left alone.",
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
-      '`np.select`; for string work the `.str` accessor. Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
+      '`np.select`; for string work the `.str` accessor; call NumPy ufuncs and samplers on whole columns (`np.exp(df["a"] + df["b"])`). Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
       '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
       '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
     example: {

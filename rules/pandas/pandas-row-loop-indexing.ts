@@ -82,7 +82,8 @@ export default defineRule({
     instead:
       'Write the computation on columns: `df["c"] = df["a"] + df["b"]`; use `np.where` / `np.select` for ' +
       'conditions. Note that `.loc[i]` looks up index labels, which are not row positions unless the index is a ' +
-      'default RangeIndex. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
+      'default RangeIndex. The old `.ix` (removed in pandas 1.0) is reported the same way, without a rewrite: it reads a label or a ' +
+      'position depending on the index. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
       '(a smoothing filter, a trailing stop), has no column form: take the columns out once with `.to_numpy()` and ' +
       'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`.',
     example: {

@@ -128,7 +128,13 @@ export default defineRule({
   left: (identifier) @i
   right: (attribute object: [(identifier) (attribute)] @owner attribute: (identifier) @index)
   body: (block) @body
-  (#eq? @index "index")) @loop`,
+  (#eq? @index "index")) @loop
+
+(for_statement
+  left: (pattern_list . (identifier) @i . (identifier) .)
+  right: (call function: (identifier) @enumerate arguments: (argument_list . (subscript) @column .))
+  body: (block) @body
+  (#eq? @enumerate "enumerate")) @loop`,
   check(m, ctx) {
     const loop = m.need('loop');
     const i = m.need('i').text;
@@ -212,7 +218,7 @@ function wholeDataReason(frame: Node, recurrence: boolean, loop: Node, ctx: Rule
 /**
  * The frame whose rows the loop visits, and whether it is the plain `range(len(df))` form the fixes
  * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
- * `reversed(range(len(df)))`, `for i in df.index`.
+ * `reversed(range(len(df)))`, `for i in df.index`, `for i, v in enumerate(df["c"])`.
  */
 function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean; held?: boolean } | null {
   const loop = m.get('loop')!;
@@ -225,6 +231,14 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
     // Unknown (an unannotated parameter, `self.weights` copied from one): `owner.ix[k, "c"]` / `owner.iloc[k, 0]` in the
     // body exist only on a DataFrame, which is the usage evidence the value layer also takes for parameters.
     return value === null && indexedAsFrame(m.get('body')!, owner.text) ? { frame: owner.text, plain: false } : null;
+  }
+  const column = m.get('column');
+  if (column) {
+    // `for i, v in enumerate(df["c"])`: positions over every row of `df`, whose cells the body reads by `i`.
+    if (!ctx.facts.isBuiltin('enumerate', loop)) return null;
+    const frame = columnOf(column);
+    const value = column.childForFieldName('value');
+    return frame && value && isPureReference(value) && !knownNotPandas(values(ctx.facts).valueOf(value)) ? { frame, plain: false } : null;
   }
   let fn = m.get('range')!;
   let args = argumentsOf(m.get('bounds')!);

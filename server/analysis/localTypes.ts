@@ -26,6 +26,7 @@ import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes
 import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
+import { nodeMemo } from './nodeMemo';
 
 /** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
@@ -1106,7 +1107,7 @@ export class LocalTypes {
     const i = params.findIndex((p) => p.name === name);
     const list = bindings.get(name);
     if (i < 0 || !list || list[0].type || list[0].node.id !== params[i].node.id) return;
-    const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null;
+    const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name, cellAccesses(this.facts, def)) : null;
     list[0].type = this.argumentsAtCallSites(def, i, name) ?? byUse ?? documentedParameter(def, name);
   }
 
@@ -1434,10 +1435,10 @@ interface ReturnedParameter {
 }
 
 /** `name.iterrows()` / `.itertuples()` / `.applymap()` in the def's own body: only a pandas DataFrame has these methods. */
-function dataFrameByUse(def: Node, name: string): Value | null {
+function dataFrameByUse(def: Node, name: string, cells: Map<string, string>): Value | null {
   const body = def.childForFieldName('body');
   if (!body) return null;
-  const cell = cellAccessByName(body, name);
+  const cell = cells.get(name);
   if (cell) return { kind: 'dataframe', why: `\`${name}.${cell}[row, column]\`: only a DataFrame takes a row and a column there` };
   if (!new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
@@ -1449,16 +1450,26 @@ function dataFrameByUse(def: Node, name: string): Value | null {
   return null;
 }
 
-/** `name.iloc[i, j]` / `.iat[i, j]` / `.ix[i, j]` in the body (nested defs left out): the accessor, or null. */
-function cellAccessByName(body: Node, name: string): string | null {
-  for (const n of findDescendants(body, (x) => x.type === 'subscript', isNestedScope)) {
-    const value = n.childForFieldName('value');
-    if (value?.type !== 'attribute' || value.childForFieldName('object')?.text !== name) continue;
-    const accessor = value.childForFieldName('attribute')?.text ?? '';
-    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-    if (DATAFRAME_ONLY_CELL_ACCESSORS.has(accessor) && keys.length === 2) return accessor;
-  }
-  return null;
+const cellAccessMemo = nodeMemo<Map<string, string>>();
+
+/**
+ * The names a def's body (nested defs left out) reads as `name.iloc[i, j]` / `.iat[i, j]` / `.ix[i, j]`, each with the
+ * first such accessor: one walk per def, however many of its parameters ask.
+ */
+function cellAccesses(facts: FileFacts, def: Node): Map<string, string> {
+  return cellAccessMemo(facts, def, () => {
+    const out = new Map<string, string>();
+    const body = def.childForFieldName('body');
+    for (const n of body ? findDescendants(body, (x) => x.type === 'subscript', isNestedScope) : []) {
+      const value = n.childForFieldName('value');
+      const owner = value?.type === 'attribute' ? value.childForFieldName('object') : null;
+      const accessor = value?.childForFieldName('attribute')?.text ?? '';
+      const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (owner?.type === 'identifier' && DATAFRAME_ONLY_CELL_ACCESSORS.has(accessor) && keys.length === 2 && !out.has(owner.text))
+        out.set(owner.text, accessor);
+    }
+    return out;
+  });
 }
 
 /** The statements that end a function's body on every path: return or raise, or an if/else whose every branch does. */

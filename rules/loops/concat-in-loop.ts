@@ -22,6 +22,7 @@ import {
   nestedScopeOf,
   occurrences,
   scopeOf,
+  values,
 } from '../../server/analysis';
 import { collectThenConcat } from '../../server/fixes';
 
@@ -167,10 +168,26 @@ function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleConte
   // acc = acc.append(piece): DataFrame/Series.append returns the grown copy (list.append returns None).
   if (fn.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'append') return null;
   const receiver = fn.childForFieldName('object');
-  if (receiver?.type !== 'identifier' || receiver.text !== acc || !(startsPandas || localTypes(ctx.facts).isPandas(receiver))) return null;
+  if (receiver?.type !== 'identifier' || receiver.text !== acc) return null;
   const [piece, ...more] = args;
   if (!piece || piece.type === 'keyword_argument' || piece.type === 'list_splat' || piece.type === 'dictionary_splat') return null;
+  if (!(startsPandas || localTypes(ctx.facts).isPandas(receiver) || appendsAsPandas(receiver, piece, more, ctx))) return null;
   return { kind: 'DataFrame.append', call, piece, read: receiver, rest: restArguments(more, FRAME_APPEND) };
+}
+
+/**
+ * `frame = frame.append(pd.read_csv(p))` or `frame = frame.append(row, ignore_index=True)` on a receiver the value layer
+ * does not know (an unannotated parameter, a name from a helper): the rebinding takes what `append` returns, which a list
+ * or deque never gives (None), and a pandas piece or pandas' own keywords show the pandas method. Not on a receiver
+ * known to be something else.
+ */
+function appendsAsPandas(receiver: Node, piece: Node, more: Node[], ctx: RuleContext): boolean {
+  const layer = values(ctx.facts);
+  if (layer.valueOf(receiver) !== null) return false;
+  const pandasKeyword = more.some(
+    (a) => a.type === 'keyword_argument' && ['ignore_index', 'verify_integrity'].includes(a.childForFieldName('name')?.text ?? ''),
+  );
+  return pandasKeyword || layer.isA(piece, 'dataframe', 'series');
 }
 
 /** The last plain assignment to the accumulator before the loop stores a DataFrame or Series. */

@@ -21,6 +21,8 @@ import {
   scopeOf,
   stringLiteralValue,
   values,
+  bindingOf,
+  occurrences,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
 
@@ -44,10 +46,12 @@ export default defineRule({
       'columns runs vectorised on whole columns instead, and so do reductions of a row: `df.apply(sum, axis=1)` or ' +
       '`df.apply(np.mean, axis=1)` cost 100 to 1,000 times what `df.sum(axis=1)` / `df.mean(axis=1)` do (20,000 rows, pandas 1.5). ' +
       'Per column, the builtin `sum`, `max` or `min` walks each column one boxed element at a time (`df.apply(sum)`: 15x `df.sum()`). ' +
+      'The same holds when the lambda calls an element-wise function of columns (`math.exp`, `np.log`, a NumPy sampler such as ' +
+      '`np.random.poisson`), chooses among constants by conditions on columns, or reduces the row (`r.max() - r.min()`). ' +
       "The apply of an imported package's accessor (`df.swifter.apply`) and an apply inside a test named for `apply` are left alone.",
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
-      '`np.select`; for string work the `.str` accessor. Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
+      '`np.select`; for string work the `.str` accessor; call NumPy ufuncs and samplers on whole columns (`np.exp(df["a"] + df["b"])`). Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
       '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
       '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
     example: {
@@ -99,32 +103,50 @@ export default defineRule({
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 2) return;
     const frame = m.need('frame');
     const ft = localTypes(ctx.facts).typeOf(frame);
-    if (ft && ft.kind !== 'dataframe') return;
-    const param = m.need('param').text;
-    const body = m.need('body');
-    const call = m.need('call');
-    const columns = new Set<string>();
-    if (body.type === 'conditional_expression') {
-      const parts = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      if (parts.length !== 3 || parts.some((p) => rowExpr(p, param, frame.text, columns) === null) || columns.size === 0) return;
-      ctx.report({
-        node: call,
-        message: `Row-wise \`apply\` evaluates a condition per row; use \`np.where(...)\` on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
-      });
-      return;
-    }
-    const text = rowExpr(body, param, frame.text, columns);
-    if (text === null || columns.size === 0) return;
-    const compound = body.type === 'binary_operator' || body.type === 'comparison_operator' || body.type === 'unary_operator';
-    const replacement = compound && needsParentheses(call) ? `(${text})` : text;
-    const fixable = isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
-    ctx.report({
-      node: call,
-      message: `Row-wise \`apply\` does column arithmetic one row at a time; write \`${text.length <= 70 ? text : 'the column expression'}\``,
-      edits: fixable ? [replaceNode(call, replacement)] : undefined,
-    });
+    if ((ft && ft.kind !== 'dataframe') || knownNotPandas(values(ctx.facts).valueOf(frame))) return;
+    checkRowLambda(m.need('call'), frame, m.need('param').text, m.need('body'), true, ctx);
   },
 });
+
+/**
+ * `lambda r: r["price"] * r["qty"]` (or a name bound once to such a lambda) applied by rows: the body rewritten on whole
+ * columns of `frame`. Arithmetic, comparisons and conditions of columns get the rewrite when `canFix`; element-wise calls
+ * (`math.exp`, a NumPy sampler) and reductions of the row (`r.max() - r.min()`) are said only.
+ */
+function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canFix: boolean, ctx: RuleContext): void {
+  const columns = new Set<string>();
+  const calls: ElementCalls = { facts: ctx.facts, numpy: numpyModuleRef(ctx.facts) ?? 'np', seen: [], rowMethods: 0 };
+  if (body.type === 'conditional_expression') {
+    // `a if c1 else b if c2 else d`: a chain of conditions on columns choosing among row expressions or constants.
+    const chain = conditionChain(body);
+    if (!chain || chain.some((p) => rowExpr(p, param, frame.text, columns, calls, true) === null) || columns.size === 0) return;
+    const how = chain.length > 3 ? '`np.select([...], [...], default)`' : '`np.where(...)`';
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply\` evaluates a condition per row; use ${how} on the columns ${[...columns].map((c) => `"${c}"`).join(', ')}`,
+    });
+    return;
+  }
+  const text = rowExpr(body, param, frame.text, columns, calls);
+  if (text === null || (columns.size === 0 && calls.rowMethods === 0)) return;
+  // `math.exp(r["a"] + r["b"])`, `np.random.poisson(r["lam"])`: the function takes whole columns as well. Said, not
+  // rewritten: `math` raises where NumPy gives inf or NaN, and one draw per row consumes the random stream in its own way.
+  if (calls.seen.length > 0) {
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once`,
+    });
+    return;
+  }
+  const compound = body.type === 'binary_operator' || body.type === 'comparison_operator' || body.type === 'unary_operator';
+  const replacement = compound && needsParentheses(call) ? `(${text})` : text;
+  const fixable = canFix && isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+  ctx.report({
+    node: call,
+    message: `Row-wise \`apply\` does column arithmetic one row at a time; write \`${text.length <= 70 ? text : 'the column expression'}\``,
+    edits: fixable ? [replaceNode(call, replacement)] : undefined,
+  });
+}
 
 /**
  * `df.swifter.apply(f, axis=1)`: the apply of a package's accessor (swifter's, imported by the file), which chooses its
@@ -133,6 +155,22 @@ export default defineRule({
  */
 function notPandasApplyOrUnderTest(frame: Node, call: Node, ctx: RuleContext): boolean {
   return importedAccessorIn(ctx.facts, frame) !== null || inTestOf(call, 'apply');
+}
+
+/**
+ * `spread = lambda r: r.max() - r.min()` before `df.apply(spread, axis=1)`: the name's one binding in the call's scope is
+ * that assignment, made before the call, of a lambda of one plain parameter. Its parameter and body, or null.
+ */
+function boundLambda(func: Node, call: Node): { param: string; body: Node } | null {
+  const scope = scopeOf(call);
+  const assigned = plainAssignments(scope, func.text);
+  const bindings = occurrences(scope, func.text).filter((id) => bindingOf(id) !== null);
+  if (assigned.length !== 1 || bindings.length !== 1 || assigned[0].value.endIndex > call.startIndex) return null;
+  const lambda = assigned[0].value;
+  const params = lambda.type === 'lambda' ? lambda.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') : null;
+  const body = lambda.childForFieldName('body');
+  if (!params || params.length !== 1 || params[0]!.type !== 'identifier' || !body) return null;
+  return { param: params[0]!.text, body };
 }
 
 /** Builtins whose row-wise call has a DataFrame reduction of the same name (`sum(row)` → `df.sum(axis=1)`). */
@@ -191,6 +229,11 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
   if (knownNotPandas(frameValue)) return;
   if (reportOneColumnFrame(call, frame, func, builtin, keywords, ctx)) return;
   if (func.type === 'identifier' && !builtin && keywords.size === 1) {
+    const named = boundLambda(func, call);
+    if (named) {
+      checkRowLambda(call, frame, named.param, named.body, false, ctx);
+      return;
+    }
     const row = rowFunction(func, call, ctx);
     if (row) {
       const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
@@ -215,7 +258,24 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     return;
   }
   if (qualified === 'numpy.linalg.norm' && [...keywords.keys()].every((k) => k === 'axis' || k === 'ord')) reportNorm(call, frame, method, keywords, ctx);
+  const arg = qualified ? ARG_REDUCTIONS.get(qualified) : undefined;
+  if (arg && keywords.size === 1) {
+    const shown = shownFrame(frame);
+    ctx.report({
+      node: call,
+      message: `Row-wise \`apply(${func.text}, axis=${axis})\` builds a Series per row to find its ${arg === 'max' ? 'largest' : 'smallest'} value; \`${shown}.idx${arg}(axis=1)\` gives every row's column label at once (\`${shown}.to_numpy().arg${arg}(axis=1)\` the positions)`,
+    });
+  }
 }
+
+/**
+ * `df.apply(np.argmax, axis=1)`: the position (pandas 1.0 and later; the label before) of each row's extreme. Said, not
+ * rewritten: which of the two the code expects decides between `idxmax` and the array form.
+ */
+const ARG_REDUCTIONS = new Map([
+  ['numpy.argmax', 'max'],
+  ['numpy.argmin', 'min'],
+]);
 
 /**
  * `df.apply(sum)` / `df.apply(max, axis=0)`: the builtin walks each column element by element, boxing every value (about
@@ -376,38 +436,44 @@ function reportTuples(call: Node, frame: Node, ctx: RuleContext): void {
  * The column form of a row expression: `r["price"] * r["qty"] + 1` → `df["price"] * df["qty"] + 1`.
  * Null when the body uses the row any other way (passes it on, calls methods, indexes by position).
  */
-function rowExpr(node: Node, param: string, frame: string, columns: Set<string>): string | null {
+function rowExpr(node: Node, param: string, frame: string, columns: Set<string>, calls?: ElementCalls, constants = false): string | null {
+  const sub = (n: Node) => rowExpr(n, param, frame, columns, calls);
   switch (node.type) {
     case 'integer':
     case 'float':
       return node.text;
+    case 'string':
+      // A branch's constant (`"win"`) in a condition chain; never an operand of arithmetic.
+      return constants && stringLiteralValue(node) !== null ? node.text : null;
+    case 'call':
+      return calls ? (rowReduction(node, param, frame, calls) ?? elementCall(node, sub, calls)) : null;
     case 'unary_operator': {
       if (isNumberLiteral(node)) return node.text;
       const op = node.childForFieldName('operator')?.type;
       const arg = node.childForFieldName('argument');
       if (op !== '-' || !arg) return null;
-      const t = rowExpr(arg, param, frame, columns);
+      const t = sub(arg);
       return t === null ? null : `-${t}`;
     }
     case 'parenthesized_expression': {
       const inner = node.namedChild(0);
       if (!inner || node.namedChildCount !== 1) return null;
-      const t = rowExpr(inner, param, frame, columns);
+      const t = sub(inner);
       return t === null ? null : `(${t})`;
     }
     case 'binary_operator': {
       const op = node.childForFieldName('operator')?.type ?? '';
       if (!ARITH_OPS.has(op)) return null;
-      const l = rowExpr(node.childForFieldName('left')!, param, frame, columns);
-      const r = l === null ? null : rowExpr(node.childForFieldName('right')!, param, frame, columns);
+      const l = sub(node.childForFieldName('left')!);
+      const r = l === null ? null : sub(node.childForFieldName('right')!);
       return l === null || r === null ? null : `${l} ${op} ${r}`;
     }
     case 'comparison_operator': {
       const ops = node.children.filter((c) => c && !c.isNamed);
       const operands = node.namedChildren.filter((c): c is Node => c !== null);
       if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type) || operands.length !== 2) return null;
-      const l = rowExpr(operands[0], param, frame, columns);
-      const r = l === null ? null : rowExpr(operands[1], param, frame, columns);
+      const l = sub(operands[0]);
+      const r = l === null ? null : sub(operands[1]);
       return l === null || r === null ? null : `${l} ${ops[0]!.type} ${r}`;
     }
     case 'subscript': {
@@ -452,4 +518,93 @@ function reportOneColumnFrame(call: Node, frame: Node, func: Node, builtin: stri
     message: `\`.to_frame().apply(${func.text}, axis=1)\` builds a one-value Series per row for \`${func.text}\` to read back; \`${shown}.map(...)\` with \`${func.text}\` taking the value passes it directly${expand}`,
   });
   return true;
+}
+
+/** What rowExpr needs to read calls of element-wise functions, and the ones it met (as written). */
+interface ElementCalls {
+  facts: RuleContext['facts'];
+  numpy: string;
+  seen: string[];
+  /** How many reductions of the row itself (`r.max()`) the body makes. */
+  rowMethods: number;
+}
+
+/** Reductions a row Series has, and whose DataFrame method with `axis=1` gives every row's value at once. */
+const ROW_REDUCTIONS = new Set(['sum', 'mean', 'max', 'min', 'median', 'prod']);
+
+/** `r.max()` of the lambda's row, no arguments → `frame.max(axis=1)`; null for anything else. */
+function rowReduction(node: Node, param: string, frame: string, calls: ElementCalls): string | null {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  if (fn?.type !== 'attribute' || args.length > 0 || fn.childForFieldName('object')?.text !== param) return null;
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  if (!ROW_REDUCTIONS.has(method)) return null;
+  calls.rowMethods++;
+  calls.seen.push(`${param}.${method}()`);
+  return `${frame}.${method}(axis=1)`;
+}
+
+/** Element-wise functions of one number and the NumPy ufunc that takes a whole column (`math.exp` → `np.exp`). */
+const ELEMENTWISE = new Map([
+  ['math.exp', 'exp'],
+  ['math.log', 'log'],
+  ['math.log10', 'log10'],
+  ['math.log2', 'log2'],
+  ['math.log1p', 'log1p'],
+  ['math.sqrt', 'sqrt'],
+  ['math.fabs', 'abs'],
+  ['math.sin', 'sin'],
+  ['math.cos', 'cos'],
+  ['math.tanh', 'tanh'],
+  ['numpy.exp', 'exp'],
+  ['numpy.log', 'log'],
+  ['numpy.log10', 'log10'],
+  ['numpy.log2', 'log2'],
+  ['numpy.log1p', 'log1p'],
+  ['numpy.expm1', 'expm1'],
+  ['numpy.sqrt', 'sqrt'],
+  ['numpy.abs', 'abs'],
+  ['numpy.absolute', 'abs'],
+  ['numpy.sin', 'sin'],
+  ['numpy.cos', 'cos'],
+  ['numpy.tanh', 'tanh'],
+]);
+
+/** Samplers of NumPy's legacy global generator whose parameters broadcast: one draw per element of a column. */
+const SAMPLERS = new Set(['poisson', 'normal', 'binomial', 'exponential', 'uniform', 'gamma', 'beta', 'lognormal', 'geometric']);
+
+/**
+ * `math.exp(r["a"] + r["b"])` → `np.exp(df["a"] + df["b"])`, `np.random.poisson(r["lam"])` → `np.random.poisson(df["lam"])`:
+ * a call of an element-wise function on row expressions, positional arguments only, written on whole columns; null for any
+ * other call (a function of the file, a method of the row, a keyword such as `size=`).
+ */
+function elementCall(node: Node, sub: (n: Node) => string | null, calls: ElementCalls): string | null {
+  const fn = node.childForFieldName('function');
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!fn || args.length === 0 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const qualified = calls.facts.qualifiedName(fn);
+  if (!qualified) return null;
+  const ufunc = ELEMENTWISE.get(qualified);
+  const sampler = /^numpy\.random\.(\w+)$/.exec(qualified)?.[1];
+  let name: string;
+  if (ufunc && args.length === 1) name = `${calls.numpy}.${ufunc}`;
+  else if (sampler && SAMPLERS.has(sampler) && args.length <= 2) name = fn.text;
+  else return null;
+  const parts = args.map(sub);
+  if (parts.some((p) => p === null)) return null;
+  calls.seen.push(fn.text);
+  return `${name}(${parts.join(', ')})`;
+}
+
+/**
+ * `a if c1 else b if c2 else d` → [a, c1, b, c2, d]: the parts of a conditional expression whose alternatives may chain
+ * further conditionals, in source order; null for a shape with anything else.
+ */
+function conditionChain(node: Node): Node[] | null {
+  const parts = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (parts.length !== 3) return null;
+  const last = parts[2].type === 'parenthesized_expression' && parts[2].namedChildCount === 1 ? parts[2].namedChild(0)! : parts[2];
+  if (last.type !== 'conditional_expression') return parts;
+  const rest = conditionChain(last);
+  return rest ? [parts[0], parts[1], ...rest] : null;
 }

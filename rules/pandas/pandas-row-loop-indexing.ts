@@ -82,7 +82,8 @@ export default defineRule({
     instead:
       'Write the computation on columns: `df["c"] = df["a"] + df["b"]`; use `np.where` / `np.select` for ' +
       'conditions. Note that `.loc[i]` looks up index labels, which are not row positions unless the index is a ' +
-      'default RangeIndex. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
+      'default RangeIndex. The old `.ix` (removed in pandas 1.0) is reported the same way, without a rewrite: it reads a label or a ' +
+      'position depending on the index. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
       '(a smoothing filter, a trailing stop), has no column form: take the columns out once with `.to_numpy()` and ' +
       'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`.',
     example: {
@@ -127,7 +128,13 @@ export default defineRule({
   left: (identifier) @i
   right: (attribute object: [(identifier) (attribute)] @owner attribute: (identifier) @index)
   body: (block) @body
-  (#eq? @index "index")) @loop`,
+  (#eq? @index "index")) @loop
+
+(for_statement
+  left: (pattern_list . (identifier) @i . (identifier) .)
+  right: (call function: (identifier) @enumerate arguments: (argument_list . (subscript) @column .))
+  body: (block) @body
+  (#eq? @enumerate "enumerate")) @loop`,
   check(m, ctx) {
     const loop = m.need('loop');
     const i = m.need('i').text;
@@ -136,17 +143,19 @@ export default defineRule({
     if (!rows) return;
     const { frame: sized, plain } = rows;
     const layer = values(ctx.facts);
-    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i, true) !== null, isNestedScope);
+    const accesses = findDescendants(m.need('body'), (n) => n.type === 'subscript' && rowAccess(n, i, true, true) !== null, isNestedScope);
     // The loop runs over the rows of the frame it indexes (`range(len(df))`, `df.index`), or of one of its columns (`df["c"].iloc[i]`);
     // over a held length (`m = high.size`), `.iloc[i]` of a parallel Series (`position.iloc[i]`) is the same pass by position.
     const hits = accesses.filter((a) => {
-      const { frame, accessor } = rowAccess(a, i, true)!;
+      const { frame, accessor } = rowAccess(a, i, true, true)!;
       const parallel = rows.held === true && accessor === 'iloc' && frame.type === 'identifier';
       return (frame.text === sized || columnOf(frame) === sized || parallel) && !knownNotPandas(layer.valueOf(frame));
     });
     if (hits.length === 0) return;
     // Shown and described by a read of the row itself when there is one (`df.loc[i, "t"]` rather than `df.loc[i + 1, "t"]`).
     hits.sort((a, b) => Number(firstKey(b).text === i) - Number(firstKey(a).text === i));
+    // `.ix` (removed in pandas 1.0) reads a label or a position depending on the index: no rewrite can tell which.
+    const legacy = hits.some((h) => rowAccess(h, i, true, true)!.accessor === 'ix');
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
     // frame built just before from a few literal rows (a fixture) costs nothing.
     if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
@@ -158,10 +167,10 @@ export default defineRule({
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
     // (early exits, long bodies) that has no whole-column form: they speak only on short, straight loop bodies.
     // A recurrence (each row reads an earlier one) is told to index arrays, which holds whatever its decision logic.
-    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i, true)!.frame.text === sized);
+    const plainFrameAccess = rows.plain && hits.some((h) => rowAccess(h, i, true, true)!.frame.text === sized);
     const recurrence = readsEarlierRow(m.need('body'), i);
     if (!plainFrameAccess && !recurrence && !straightBody(m.need('body'))) return;
-    const { frame: frameNode, accessor } = rowAccess(hits[0], i, true)!;
+    const { frame: frameNode, accessor } = rowAccess(hits[0], i, true, true)!;
     const frame = frameNode.text;
     const keyCount = hits[0].childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length;
     const shown = `${frame}.${accessor}[${firstKey(hits[0]).text}${keyCount > 1 ? ', ...' : ''}]`;
@@ -178,7 +187,7 @@ export default defineRule({
       : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
     const wholeData = wholeDataReason(frameNode, recurrence, loop, ctx);
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
-    if (!plain) {
+    if (!plain || legacy) {
       ctx.report({ node: loop, message, hotReason: wholeData });
       return;
     }
@@ -209,15 +218,27 @@ function wholeDataReason(frame: Node, recurrence: boolean, loop: Node, ctx: Rule
 /**
  * The frame whose rows the loop visits, and whether it is the plain `range(len(df))` form the fixes
  * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
- * `reversed(range(len(df)))`, `for i in df.index`.
+ * `reversed(range(len(df)))`, `for i in df.index`, `for i, v in enumerate(df["c"])`.
  */
 function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean; held?: boolean } | null {
   const loop = m.get('loop')!;
   const owner = m.get('owner');
   if (owner) {
     // `for i in df.index`: labels, so `.loc[i]` / `.at[i]` are exact; only a known DataFrame or Series counts.
-    const kind = values(ctx.facts).valueOf(owner)?.kind;
-    return kind === 'dataframe' || kind === 'series' ? { frame: owner.text, plain: false } : null;
+    const value = values(ctx.facts).valueOf(owner);
+    const kind = value?.kind;
+    if (kind === 'dataframe' || kind === 'series') return { frame: owner.text, plain: false };
+    // Unknown (an unannotated parameter, `self.weights` copied from one): `owner.ix[k, "c"]` / `owner.iloc[k, 0]` in the
+    // body exist only on a DataFrame, which is the usage evidence the value layer also takes for parameters.
+    return value === null && indexedAsFrame(m.get('body')!, owner.text) ? { frame: owner.text, plain: false } : null;
+  }
+  const column = m.get('column');
+  if (column) {
+    // `for i, v in enumerate(df["c"])`: positions over every row of `df`, whose cells the body reads by `i`.
+    if (!ctx.facts.isBuiltin('enumerate', loop)) return null;
+    const frame = columnOf(column);
+    const value = column.childForFieldName('value');
+    return frame && value && isPureReference(value) && !knownNotPandas(values(ctx.facts).valueOf(value)) ? { frame, plain: false } : null;
   }
   let fn = m.get('range')!;
   let args = argumentsOf(m.get('bounds')!);
@@ -242,6 +263,8 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   if (!ctx.facts.isBuiltin('range', loop)) return null;
   if (args.length === 1) {
     const frame = boundFrame(args[0]);
+    const owner = frame ? indexOwner(frame, loop) : null;
+    if (owner) return { frame: owner, plain: false };
     if (frame) return { frame, plain: true };
     // `range(len(group) - h)`: every row but the last few (mlforecast's origins loop reads `group.iloc[i + 1]`).
     const allBut =
@@ -252,7 +275,8 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   }
   // `range(start, len(df))`: rows from a small literal start (or a window length, `range(length, m)`) onwards.
   if (args.length === 2 && /^(\d|[A-Za-z_]\w*)$/.test(args[0].text)) {
-    const direct = boundFrame(args[1]);
+    const bound = boundFrame(args[1]);
+    const direct = bound ? (indexOwner(bound, loop) ?? bound) : null;
     const held = direct ? null : heldBound(args[1], loop);
     return direct || held ? { frame: (direct ?? held)!, plain: false, held: held !== null } : null;
   }
@@ -264,6 +288,39 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
     return frame ? { frame, plain: false } : null;
   }
   return null;
+}
+
+/**
+ * `idx = returns.index` before `for t in range(1, len(idx))`: the loop counts the rows of `returns`. Only for a name whose
+ * one binding in the loop's scope is that assignment, made before the loop, of the index of a name or attribute chain.
+ */
+function indexOwner(name: string, loop: Node): string | null {
+  if (!isIdentifierName(name)) return null;
+  const scope = scopeOf(loop);
+  const assigned = plainAssignments(scope, name);
+  const bindings = occurrences(scope, name).filter((id) => bindingOf(id) !== null || id.parent?.type === 'augmented_assignment');
+  if (assigned.length !== 1 || bindings.length !== 1 || assigned[0].value.startIndex > loop.startIndex) return null;
+  const value = assigned[0].value;
+  const owner = value.type === 'attribute' && value.childForFieldName('attribute')?.text === 'index' ? value.childForFieldName('object') : null;
+  return owner && isPureReference(owner) ? owner.text : null;
+}
+
+/**
+ * `owner.ix[k, "c"]`, `owner.iloc[k, 0]` or `owner.iat[k, 0]` in the loop's body: a row and a column, which only a pandas
+ * DataFrame takes through these accessors (`.loc` and `.at` are left out: xarray and JAX spell them too).
+ */
+function indexedAsFrame(body: Node, owner: string): boolean {
+  return findDescendants(
+    body,
+    (n) => {
+      if (n.type !== 'subscript') return false;
+      const value = n.childForFieldName('value');
+      const accessor = value?.type === 'attribute' ? value.childForFieldName('attribute')?.text : undefined;
+      const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      return (accessor === 'ix' || accessor === 'iloc' || accessor === 'iat') && keys.length === 2 && value!.childForFieldName('object')?.text === owner;
+    },
+    isNestedScope,
+  ).some(Boolean);
 }
 
 /** `len(df)` as the bound of a pass the fixes leave alone. */
@@ -391,13 +448,13 @@ function rowKey(key: Node, i: string): boolean {
  * `df.loc[i, ...]`, `df.at[i, "c"]`, `df["c"].iloc[i]` → the frame (or column) and accessor; with `nearby`, also a row a fixed step
  * away (`df.iloc[i + 1]`), which shows the per-row pass but is no cell of row `i` for the rewrites.
  */
-function rowAccess(n: Node, i: string, nearby = false): { frame: Node; accessor: string } | null {
+function rowAccess(n: Node, i: string, nearby = false, legacy = false): { frame: Node; accessor: string } | null {
   const value = n.childForFieldName('value');
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   if (value?.type !== 'attribute' || keys.length === 0 || !(keys[0]!.text === i || (nearby && rowKey(keys[0]!, i)))) return null;
   const accessor = value.childForFieldName('attribute')?.text ?? '';
   const frame = value.childForFieldName('object');
-  if (!ACCESSORS.has(accessor) || !frame) return null;
+  if (!(ACCESSORS.has(accessor) || (legacy && accessor === 'ix')) || !frame) return null;
   // `Y.at[i, j].set(v)`: JAX's functional update, not pandas' `.at` (JAX has no `.loc`/`.iloc`: `df.iloc[i].strip()` is pandas).
   if (accessor === 'at' && n.parent?.type === 'attribute' && n.parent.childForFieldName('object')?.equals(n)) return null;
   if (frame.type !== 'identifier' && frame.type !== 'attribute' && columnOf(frame) === null) return null;

@@ -26,6 +26,7 @@ import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes
 import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
+import { nodeMemo } from './nodeMemo';
 
 /** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
@@ -63,6 +64,12 @@ const LIBRARY_ROOTS = new Set([
 ]);
 /** Methods only a pandas DataFrame has: a parameter used with one is a DataFrame (polars and dask frames lack them). */
 const DATAFRAME_ONLY_METHODS = new Set(['iterrows', 'itertuples', 'applymap']);
+/**
+ * Accessors that, subscripted with a row and a column (`frame.iloc[i, 0]`, `frame.ix[i, "c"]`), only a DataFrame takes: a
+ * Series raises on two keys, and NumPy, xarray and JAX have no such attribute. (`.loc` and `.at` are not here: xarray's
+ * DataArray takes `.loc[a, b]` and JAX arrays have `.at`.)
+ */
+const DATAFRAME_ONLY_CELL_ACCESSORS = new Set(['iloc', 'iat', 'ix']);
 
 /** A binding of a name inside one scope. `type` null = bound to something unknown. */
 interface Binding {
@@ -889,9 +896,9 @@ export class LocalTypes {
     return value ? { ...value, why: `set as \`self.${attr}\` in \`${setIn}\`` } : null;
   }
 
-  /** True when the def's text spells `iterrows`, `itertuples` or `applymap` (from the file's word index: no text is copied). */
+  /** True when the def's text spells `iterrows`, `itertuples`, `applymap`, `iloc`, `iat` or `ix` (from the file's word index: no text is copied). */
   private spellsDataFrameOnlyMethod(def: Node): boolean {
-    for (const word of DATAFRAME_ONLY_METHODS) {
+    for (const word of [...DATAFRAME_ONLY_METHODS, ...DATAFRAME_ONLY_CELL_ACCESSORS]) {
       if (this.facts.words.between(word, def.startIndex + 1, def.endIndex).length > 0) return true;
     }
     return false;
@@ -1100,7 +1107,7 @@ export class LocalTypes {
     const i = params.findIndex((p) => p.name === name);
     const list = bindings.get(name);
     if (i < 0 || !list || list[0].type || list[0].node.id !== params[i].node.id) return;
-    const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name) : null;
+    const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name, cellAccesses(this.facts, def)) : null;
     list[0].type = this.argumentsAtCallSites(def, i, name) ?? byUse ?? documentedParameter(def, name);
   }
 
@@ -1428,9 +1435,12 @@ interface ReturnedParameter {
 }
 
 /** `name.iterrows()` / `.itertuples()` / `.applymap()` in the def's own body: only a pandas DataFrame has these methods. */
-function dataFrameByUse(def: Node, name: string): Value | null {
+function dataFrameByUse(def: Node, name: string, cells: Map<string, string>): Value | null {
   const body = def.childForFieldName('body');
-  if (!body || !new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
+  if (!body) return null;
+  const cell = cells.get(name);
+  if (cell) return { kind: 'dataframe', why: `\`${name}.${cell}[row, column]\`: only a DataFrame takes a row and a column there` };
+  if (!new RegExp(`\\b${name}\\s*\\.\\s*(iterrows|itertuples|applymap)\\s*\\(`).test(body.text)) return null;
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== name) continue;
@@ -1438,6 +1448,28 @@ function dataFrameByUse(def: Node, name: string): Value | null {
     if (DATAFRAME_ONLY_METHODS.has(method)) return { kind: 'dataframe', why: `\`${name}.${method}()\`: only a DataFrame has it` };
   }
   return null;
+}
+
+const cellAccessMemo = nodeMemo<Map<string, string>>();
+
+/**
+ * The names a def's body (nested defs left out) reads as `name.iloc[i, j]` / `.iat[i, j]` / `.ix[i, j]`, each with the
+ * first such accessor: one walk per def, however many of its parameters ask.
+ */
+function cellAccesses(facts: FileFacts, def: Node): Map<string, string> {
+  return cellAccessMemo(facts, def, () => {
+    const out = new Map<string, string>();
+    const body = def.childForFieldName('body');
+    for (const n of body ? findDescendants(body, (x) => x.type === 'subscript', isNestedScope) : []) {
+      const value = n.childForFieldName('value');
+      const owner = value?.type === 'attribute' ? value.childForFieldName('object') : null;
+      const accessor = value?.childForFieldName('attribute')?.text ?? '';
+      const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (owner?.type === 'identifier' && DATAFRAME_ONLY_CELL_ACCESSORS.has(accessor) && keys.length === 2 && !out.has(owner.text))
+        out.set(owner.text, accessor);
+    }
+    return out;
+  });
 }
 
 /** The statements that end a function's body on every path: return or raise, or an if/else whose every branch does. */

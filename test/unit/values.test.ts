@@ -298,6 +298,40 @@ public(pd.read_csv("a"))
     assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
   });
 
+  it('types a parameter read by a row and a column through .iloc, .iat or .ix, and nothing read any other way', () => {
+    const got = valuesIn(`
+import pandas as pd
+def by_iloc(table):
+    for k in range(len(table)):
+        total = table.iloc[k, 2]
+    V(table)
+def by_ix(table):
+    table.ix[3, "seen"] = True
+    V(table)
+def one_key(table):
+    first = table.iloc[0]
+    V(table)
+def by_loc(table):
+    first = table.loc[0, "a"]
+    V(table)
+def by_at(table):
+    first = table.at[0, 1]
+    V(table)
+def rebound(table):
+    table = load(table)
+    first = table.iloc[0, 1]
+    V(table)
+def other(table, grid):
+    first = grid.iloc[0, 1]
+    V(table)
+def nested(table):
+    def inner(grid):
+        return table.iloc[0, 1]
+    V(table)
+`);
+    assert.deepEqual(got, ['dataframe', 'dataframe', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('keeps an ndarray combined with a number reduced from a known ndarray, and nothing reduced from anything else', () => {
     const got = valuesIn(`
 import numpy as np

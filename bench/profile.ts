@@ -1,6 +1,8 @@
 // Where linting time goes, per phase and per rule, on the stdlib (single thread):
 //   node <out>/bench/profile.js [limit]
 //   PERFLENS_CPU_CLOCK=1 node <out>/bench/profile.js [limit]   # every figure, "wall" too, in this process's CPU time
+//   PERFLENS_PROFILE_PATHS=1 node <out>/bench/profile.js [limit]   # each file linted with its path, as the CLI does (rules
+//     that skip test files then skip the stdlib's tests; without it every file is linted as an unnamed buffer)
 // On a shared machine the wall clock counts the time other processes hold the cores: at a load of 12-34
 // on 2 cores, phases took 4x their CPU time and two runs of the same build differed by 20 %. The CPU
 // clock (getrusage, about 1 us a reading, two per rule check) keeps runs of two builds comparable.
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
   engine.profile = profile;
   const step = Number(process.argv[2] ?? 1);
   const files = stdlibFiles().filter((_, i) => i % step === 0);
+  const withPaths = Boolean(process.env.PERFLENS_PROFILE_PATHS);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let findings = 0;
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
     } catch {
       continue;
     }
-    findings += engine.lintText(text).findings.length;
+    findings += engine.lintText(text, withPaths ? { filePath: file } : {}).findings.length;
   }
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

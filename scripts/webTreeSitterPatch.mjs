@@ -11,7 +11,9 @@
 //    object allocates an elements backing store, which made `new Node` about five times slower
 //    (and fed the GC). Only marshalNode reads it, so the patch keeps it as the named property
 //    `_other` instead, and moves Node's class-field initialisers into its constructor;
-//  - Node.type is read again and again on the same Node (a call into WASM each time): cached.
+//  - Node.type is read again and again on the same Node (a call into WASM each time): cached;
+//  - the lexer's text is copied into WASM memory one DataView store per UTF-16 code unit, up to 5,119 per read,
+//    and a keystroke's incremental re-parse reads at every place it lexes again: one native copy instead.
 // The same values are read and written; Node's public properties are unchanged (`[0]` is internal
 // and absent from web-tree-sitter's types).
 //
@@ -41,7 +43,25 @@ const HELPERS =
   'var perflensHeap32 = new Int32Array(0); ' +
   'function perflensI32() { if (perflensHeap32.length === 0) perflensHeap32 = C.HEAP32; return perflensHeap32; } ' +
   'function perflensGetI32(ptr) { return perflensLittleEndian ? perflensI32()[ptr >> 2] : C.getValue(ptr, "i32"); } ' +
-  'function perflensSetI32(ptr, value) { if (perflensLittleEndian) perflensI32()[ptr >> 2] = value; else C.setValue(ptr, value, "i32"); }';
+  'function perflensSetI32(ptr, value) { if (perflensLittleEndian) perflensI32()[ptr >> 2] = value; else C.setValue(ptr, value, "i32"); } ' +
+  'var perflensNodeBuffer = typeof Buffer === "function" && typeof Buffer.from === "function" ? Buffer : void 0; ' +
+  'var perflensHeapBytes; ' +
+  'function perflensWriteUTF16(str, count, heap16, outPtr) { ' +
+  'if (count > 64 && perflensNodeBuffer) { ' +
+  'if (perflensHeapBytes === void 0 || perflensHeapBytes.buffer !== heap16.buffer) perflensHeapBytes = perflensNodeBuffer.from(heap16.buffer); ' +
+  'perflensHeapBytes.write(count < str.length ? str.slice(0, count) : str, outPtr, count * 2, "utf16le"); ' +
+  '} else { for (var i = 0, at = outPtr >> 1; i < count; i++) heap16[at + i] = str.charCodeAt(i); } ' +
+  'return outPtr + count * 2; }';
+
+/**
+ * The lexer reads the text through a callback that copies up to 5,119 UTF-16 code units into WASM memory per call,
+ * one DataView store per code unit; an incremental re-parse asks for text at every place it lexes again (about a
+ * dozen times for a keystroke in a 3.5k-line file), so that copy loop was a sixth of a keystroke's re-parse. On a
+ * little-endian host the code units are the bytes WASM expects: Node's native UTF-16 write copies them (lone
+ * surrogates included, unchanged), and the browser build stores them through a Uint16Array view.
+ */
+const UTF16_COPY_LOOP =
+  /^([ \t]*)for \(var i2 = 0; i2 < numCharsToWrite; \+\+i2\) \{\n[ \t]*var codeUnit = str\.charCodeAt\(i2\);\n[ \t]*LE_HEAP_STORE_I16\(\(outPtr >> 1\) \* 2, codeUnit\);\n/m;
 
 /** setModule may in principle install a new module (new memory): drop the cached view with it. */
 const SET_MODULE = ['function setModule(module2) {\n  C = module2;\n', 'function setModule(module2) {\n  C = module2; perflensHeap32 = new Int32Array(0);\n'];
@@ -117,6 +137,7 @@ export function patchWebTreeSitter(source, file = 'web-tree-sitter') {
   }
   text = replaceOnce(text, '\nvar C;\n', `\n${HELPERS}\n`, fail);
   text = replaceOnce(text, SET_MODULE[0], SET_MODULE[1], fail);
+  text = patchUtf16Copy(text, fail);
   return patchNodeClass(text, fail);
 }
 
@@ -129,6 +150,14 @@ function patchNodeClass(text, fail) {
   body = replaceOnce(body, NODE_TYPE[0], NODE_TYPE[1], fail);
   for (const field of NODE_LATER_FIELDS) body = replaceOnce(body, field, '\n', fail);
   return text.slice(0, start) + body + text.slice(end);
+}
+
+/** stringToUTF16's loop, the one copying the lexer's text: the fast copy first, the loop kept for big-endian hosts. */
+function patchUtf16Copy(text, fail) {
+  const found = text.match(UTF16_COPY_LOOP);
+  if (!found || text.slice(found.index + found[0].length).match(UTF16_COPY_LOOP)) fail("stringToUTF16's copy loop, once");
+  const fast = `${found[1]}if (perflensLittleEndian) outPtr = perflensWriteUTF16(str, Math.ceil(numCharsToWrite), HEAPU16, outPtr); else\n`;
+  return text.slice(0, found.index) + fast.trimEnd() + ' ' + found[0].trimStart() + text.slice(found.index + found[0].length);
 }
 
 function keepLineCount(replacement, original) {

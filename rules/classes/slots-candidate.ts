@@ -176,6 +176,10 @@ export default defineRule({
     // The constructor calls and the header first: they rule out most classes without reading bodies. Most classes
     // are never called by name in their file: a text search says so before the class's place or bases are looked up.
     if (!info || isTestFile(ctx.filePath)) return; // test cases build a few objects per check, not records in bulk
+    // Only a dataclass or a class with an `__init__` is ever reported. The class's own text is much shorter than the
+    // file the constructor search reads, and most classes (exceptions, mixins, subclasses overriding a method) spell no
+    // `__init__`: the decorators are read only for those.
+    if (!info.node.text.includes('__init__') && !info.isDataclass) return;
     const calls = index.constructorCalls(info);
     if (calls.length === 0 || info.nested) return;
     const lineage = index.knownLineage(info);

@@ -27,6 +27,21 @@ const QUERY = `
 /** Enough calls to make tree-sitter grow its WASM memory beyond the initial 32 MB. */
 const LARGE_SOURCE = 'def _g(a):\n    return a.b(print(a), "s")\n\nx = _g(1)\n'.repeat(6000);
 
+/**
+ * The lexer copies the text into WASM in chunks of 5,119 UTF-16 code units: text whose surrogate pairs, lone
+ * surrogates and non-ASCII names fall on every offset around a chunk's end, and a last chunk both shorter and
+ * longer than the patch's shortest native copy.
+ */
+function chunkEdgeSources(): string[] {
+  const out: string[] = [];
+  for (const pad of [5113, 5114, 5115, 5116, 5117, 5118, 5119, 5120]) {
+    const filler = `${'# ' + 'x'.repeat(76) + '\n'}`.repeat(Math.floor(pad / 79)) + ' '.repeat(pad % 79);
+    out.push(`${filler}s = "a\u{1F600}b\uD800c\uDC00"\nnäme = 1\n`);
+    out.push(`${filler}\u{1F600}\u{1F600}\n${'t = "\uDBFF"\n'.repeat(40)}`);
+  }
+  return out;
+}
+
 function pythonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
@@ -60,6 +75,64 @@ function describeTree(ts: WebTreeSitter, language: patched.Language, parser: pat
     cursor.delete();
     query.delete();
     tree.delete();
+  }
+  return out;
+}
+
+/** A cursor walk of the tree: every node's type, field, offsets and start point. */
+function walk(tree: patched.Tree): string[] {
+  const cursor = tree.walk();
+  const out: string[] = [];
+  for (let more = true; more;) {
+    out.push(
+      `${cursor.nodeType} ${cursor.currentFieldName} ${cursor.startIndex}-${cursor.endIndex} ${cursor.startPosition.row}:${cursor.startPosition.column}`,
+    );
+    more = cursor.gotoFirstChild() || cursor.gotoNextSibling();
+    while (!more && cursor.gotoParent()) more = cursor.gotoNextSibling();
+  }
+  cursor.delete();
+  return out;
+}
+
+/** Types a letter at each of `points` and deletes it again, re-parsing incrementally after each edit: each tree's walk. */
+async function reparseWalks(ts: WebTreeSitter, source: string, points: readonly number[]): Promise<string[][]> {
+  await ts.Parser.init({ locateFile: (file: string) => path.join(DIST, file) });
+  const language = await ts.Language.load(path.join(DIST, 'tree-sitter-python.wasm'));
+  const parser = new ts.Parser();
+  parser.setLanguage(language);
+  let text = source;
+  let tree = parser.parse(text)!;
+  const out: string[][] = [];
+  const pointAt = (at: number) => {
+    const row = text.slice(0, at).split('\n').length - 1;
+    return { row, column: at - text.lastIndexOf('\n', at - 1) - 1 };
+  };
+  try {
+    for (const at of points) {
+      for (const insert of [true, false]) {
+        const start = pointAt(at);
+        const after = { row: start.row, column: start.column + 1 };
+        tree.edit(
+          new ts.Edit({
+            startIndex: at,
+            oldEndIndex: insert ? at : at + 1,
+            newEndIndex: insert ? at + 1 : at,
+            startPosition: start,
+            oldEndPosition: insert ? start : after,
+            newEndPosition: insert ? after : start,
+          }),
+        );
+        text = insert ? `${text.slice(0, at)}q${text.slice(at)}` : text.slice(0, at) + text.slice(at + 1);
+        const next = parser.parse(text, tree)!;
+        tree.delete();
+        tree = next;
+        // The s-expression (one call) after each edit; every node's offsets and points after every tenth.
+        out.push(out.length % 10 === 9 ? walk(tree) : [tree.rootNode.toString()]);
+      }
+    }
+  } finally {
+    tree.delete();
+    parser.delete();
   }
   return out;
 }
@@ -107,6 +180,7 @@ describe('web-tree-sitter glue patch', () => {
       source.replace('  _namedChildren;\n', ''),
       source.replace('marshalNode(this);', 'marshalNode(this); C.getValue(TRANSFER_BUFFER, "i32");'),
       source.replace('C.setValue(address, node[0], "i32");', 'C.setValue(address, node.handle, "i32");'),
+      source.replace('var codeUnit = str.charCodeAt(i2);', 'var codeUnit = str.codePointAt(i2);'),
     ];
     for (const text of changed) {
       assert.notEqual(text, source);
@@ -122,12 +196,29 @@ describe('web-tree-sitter glue patch', () => {
 
   it('parses and queries exactly like the unpatched glue, also after the WASM memory grows', async function () {
     this.timeout(180000);
-    const sources = [...pythonFiles(FIXTURES).map((f) => readFileSync(f, 'utf8')), LARGE_SOURCE];
+    const sources = [...pythonFiles(FIXTURES).map((f) => readFileSync(f, 'utf8')), ...chunkEdgeSources(), LARGE_SOURCE];
     // The package as installed, loaded at run time so that esbuild neither bundles nor patches it.
     const original = createRequire(__filename)(path.join(PACKAGE_DIR, 'web-tree-sitter.cjs')) as WebTreeSitter;
     const mine = await describeAll(patched, sources);
     const theirs = await describeAll(original, sources);
     assert.ok(mine.grows > 0, 'the large source no longer makes the WASM memory grow: make it larger');
     for (let i = 0; i < sources.length; i++) assert.deepEqual(mine.lines[i], theirs.lines[i], `source ${i}`);
+  });
+
+  it('re-parses incrementally exactly like the unpatched glue, the text read in chunks from every edited place', async function () {
+    this.timeout(120000);
+    const source = [
+      ...pythonFiles(FIXTURES)
+        .slice(0, 12)
+        .map((f) => readFileSync(f, 'utf8')),
+      ...chunkEdgeSources().slice(0, 4),
+    ].join('\n');
+    const points: number[] = [];
+    for (let at = source.indexOf('def '); at >= 0 && points.length < 40; at = source.indexOf('def ', at + 397)) points.push(at + 5);
+    const original = createRequire(__filename)(path.join(PACKAGE_DIR, 'web-tree-sitter.cjs')) as WebTreeSitter;
+    const mine = await reparseWalks(patched, source, points);
+    const theirs = await reparseWalks(original, source, points);
+    assert.ok(points.length >= 20 && source.length > 15000, 'too few edits or too short a text to read many chunks');
+    for (let i = 0; i < mine.length; i++) assert.deepEqual(mine[i], theirs[i], `edit ${i}`);
   });
 });

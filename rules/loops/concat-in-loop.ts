@@ -177,20 +177,40 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
     const sub = id.parent;
     return sub?.type === 'subscript' && sub.childForFieldName('value')?.equals(id) && sub.text !== acc;
   };
+  // A read of the whole dict under a test of its own (`if step % save_every == 0: save(log)`) needs the entry whole only
+  // on those passes: the copy on every other pass is still the quadratic cost, and the pieces can be joined there.
+  const periodic = (id: Node, loop: Node) => {
+    for (let n = id.parent; n && !n.equals(loop); n = n.parent)
+      if (n.type === 'block' && n.parent?.type === 'if_statement' && !(update.startIndex >= n.parent.startIndex && update.endIndex <= n.parent.endIndex)) return true;
+    return false;
+  };
   const growth: Node[] = [];
   for (const loop of loops) {
-    if (!occurrences(loop, dict).every((id) => own(id) || (bindingOf(id) === null && otherKey(id)))) break;
+    if (!occurrences(loop, dict).every((id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop))))) break;
     growth.push(loop);
   }
   if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
   const top = growth[growth.length - 1];
+  // One finding per dict and loop (a training log grows one entry per metric): on the first, counting the others.
+  const others = findDescendants(top, (n) => n.type === 'assignment' && keyedGrowthOf(n, dict, ctx) && !n.equals(update), isNestedScope);
+  if (others.some((n) => n.startIndex < update.startIndex)) return;
+  const more = others.length > 0 ? ` (and ${others.length} more entr${others.length > 1 ? 'ies' : 'y'} of \`${dict}\`)` : '';
   const dataSized = growth.some((loop) => loopGrowsWithData(loop, ctx.facts));
   ctx.report({
     node: update,
-    message: `\`${acc}\` grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
+    message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
     quietOutsideHotCode: dataSized,
     ...(dataSized ? {} : { lowImpact: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few` }),
   });
+}
+
+/** `dict["key"] = np.append(dict["key"], piece)`: an assignment growing an entry of the dict named `dict`. */
+function keyedGrowthOf(assign: Node, dict: string, ctx: RuleContext): boolean {
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== dict || right?.type !== 'call') return false;
+  const qualified = ctx.facts.calleeName(right);
+  return !!qualified && !!CALLEES[qualified] && growthOf(right, left.text, false, ctx) !== null;
 }
 
 /** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */
@@ -269,13 +289,16 @@ function combineText(g: Growth, acc: string, ctx: RuleContext): ((parts: string)
       const pd = moduleRef(ctx.facts, 'pandas');
       return pd ? (parts) => `${pd}.concat([${acc}, *${parts}]${rest})` : null;
     }
-    case 'numpy.append':
+    case 'numpy.append': {
+      // `from numpy import append`: no module name to spell the concatenation with.
+      if (fn.type !== 'attribute') return null;
       // Without an axis np.append flattens both sides; flattening each piece keeps that (and the dtype each step gave).
       if (g.rest!.length === 0) {
         const np = fn.childForFieldName('object')!.text;
         return (parts) => `${np}.concatenate([${np}.ravel(p) for p in (${acc}, *${parts})])`;
       }
       return (parts) => `${fn.childForFieldName('object')!.text}.concatenate([${acc}, *${parts}]${rest})`;
+    }
     default:
       return (parts) => `${fn.text}([${acc}, *${parts}]${rest})`;
   }
@@ -483,7 +506,7 @@ export default defineRule({
 (assignment
   left: (identifier) @acc
   right: (call
-    function: (attribute attribute: (identifier) @method)
+    function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call
   (#any-of? @method "concat" "concatenate" "append" "cat" "hstack" "vstack" "column_stack" "dstack")) @update
 (assignment
@@ -496,7 +519,7 @@ export default defineRule({
 (assignment
   left: (subscript value: (identifier) subscript: (string)) @entry
   right: (call
-    function: (attribute attribute: (identifier) @method)
+    function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call
   (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack")) @update`,
   check(m, ctx) {

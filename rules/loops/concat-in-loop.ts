@@ -181,7 +181,8 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
   // on those passes: the copy on every other pass is still the quadratic cost, and the pieces can be joined there.
   const periodic = (id: Node, loop: Node) => {
     for (let n = id.parent; n && !n.equals(loop); n = n.parent)
-      if (n.type === 'block' && n.parent?.type === 'if_statement' && !(update.startIndex >= n.parent.startIndex && update.endIndex <= n.parent.endIndex)) return true;
+      if (n.type === 'block' && n.parent?.type === 'if_statement' && !(update.startIndex >= n.parent.startIndex && update.endIndex <= n.parent.endIndex))
+        return true;
     return false;
   };
   const growth: Node[] = [];
@@ -200,7 +201,9 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
     node: update,
     message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
     quietOutsideHotCode: dataSized,
-    ...(dataSized ? {} : { lowImpact: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few` }),
+    ...(dataSized
+      ? {}
+      : { lowImpact: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few` }),
   });
 }
 

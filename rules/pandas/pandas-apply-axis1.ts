@@ -48,7 +48,8 @@ export default defineRule({
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
       '`np.select`; for string work the `.str` accessor. Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
-      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
+      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`), and scale the rows by their own reduction with ' +
+      '`df.div(df.sum(axis=1), axis=0)` where a function returned `row / row.sum()`; the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
       '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
     example: {
       before: 'df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)',
@@ -103,6 +104,8 @@ export default defineRule({
     const param = m.need('param').text;
     const body = m.need('body');
     const call = m.need('call');
+    const scaling = scalingExpr(body, param);
+    if (scaling && reportRowScaling(call, frame, body.parent!, ctx, scaling)) return;
     const columns = new Set<string>();
     if (body.type === 'conditional_expression') {
       const parts = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
@@ -348,16 +351,24 @@ function rowScaling(func: Node, call: Node, ctx: RuleContext): { method: 'div' |
   const first = def.childForFieldName('parameters')?.namedChildren[0];
   if (params.length !== 1 || (first?.type !== 'identifier' && first?.type !== 'typed_parameter')) return null;
   const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  const body = statements.length === 2 && statements[0].type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string' ? statements.slice(1) : statements;
+  const body =
+    statements.length === 2 && statements[0].type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string'
+      ? statements.slice(1)
+      : statements;
   const value = body.length === 1 && body[0].type === 'return_statement' ? body[0].namedChild(0) : null;
-  if (value?.type !== 'binary_operator') return null;
+  return value ? scalingExpr(value, params[0]!) : null;
+}
+
+/** `row / row.sum()` / `row - row.mean()` of the parameter `row`: the DataFrame method and the reduction, or null. */
+function scalingExpr(value: Node, row: string): { method: 'div' | 'sub'; reduction: string } | null {
+  if (value.type !== 'binary_operator') return null;
   const op = value.childForFieldName('operator')?.type;
   const left = value.childForFieldName('left');
   const right = value.childForFieldName('right');
-  if ((op !== '/' && op !== '-') || left?.type !== 'identifier' || left.text !== params[0] || right?.type !== 'call') return null;
+  if ((op !== '/' && op !== '-') || left?.type !== 'identifier' || left.text !== row || right?.type !== 'call') return null;
   const fn = right.childForFieldName('function');
   const reduction = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-  if (!reduction || !ROW_SCALES.has(reduction) || fn!.childForFieldName('object')?.text !== params[0] || callArguments(right).length > 0) return null;
+  if (!reduction || !ROW_SCALES.has(reduction) || fn!.childForFieldName('object')?.text !== row || callArguments(right).length > 0) return null;
   return { method: op === '/' ? 'div' : 'sub', reduction };
 }
 
@@ -373,9 +384,12 @@ function labelPairSelection(frame: Node): boolean {
   return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'loc' && keys.length === 2;
 }
 
-/** `df.apply(normed, axis=1)` with `normed` a row scaling (see rowScaling), on a frame shown to be pandas. True when reported. */
-function reportRowScaling(call: Node, frame: Node, func: Node, ctx: RuleContext): boolean {
-  const scaling = rowScaling(func, call, ctx);
+/**
+ * `df.apply(normed, axis=1)` with `normed` a row scaling (see rowScaling), or `df.apply(lambda r: r / r.sum(), axis=1)`,
+ * on a frame shown to be pandas. True when reported.
+ */
+function reportRowScaling(call: Node, frame: Node, func: Node, ctx: RuleContext, scaled = rowScaling(func, call, ctx)): boolean {
+  const scaling = scaled;
   if (!scaling) return false;
   const layer = values(ctx.facts);
   const kind = layer.valueOf(frame)?.kind;
@@ -384,7 +398,7 @@ function reportRowScaling(call: Node, frame: Node, func: Node, ctx: RuleContext)
   const shown = shownFrame(frame);
   ctx.report({
     node: call,
-    message: `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to ${scaling.method === 'div' ? 'divide it by' : 'subtract'} its own ${scaling.reduction}; \`${shown}.${scaling.method}(${shown}.${scaling.reduction}(axis=1), axis=0)\` scales every row at once`,
+    message: `Row-wise \`apply(${func.type === 'lambda' ? 'lambda ...' : func.text}, axis=1)\` builds a Series per row to ${scaling.method === 'div' ? 'divide it by' : 'subtract'} its own ${scaling.reduction}; \`${shown}.${scaling.method}(${shown}.${scaling.reduction}(axis=1), axis=0)\` ${scaling.method === 'div' ? 'scales' : 'shifts'} every row at once`,
   });
   return true;
 }

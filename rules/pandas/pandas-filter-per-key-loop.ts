@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   callArguments,
+  costlyWorkEachPass,
   findDescendants,
   isNestedScope,
   isPureReference,
@@ -50,7 +51,8 @@ export default defineRule({
 (for_statement left: (identifier) @key right: (_) @iter body: (block) @body) @loop`,
   check(m, ctx) {
     const loop = m.need('loop');
-    if (isSmallLiteralLoop(loop, ctx.facts) || isTestCode(loop, ctx.facts)) return;
+    // A pass that draws or fits a model (a subplot per key) costs more than the scan it filters with.
+    if (isSmallLiteralLoop(loop, ctx.facts) || isTestCode(loop, ctx.facts) || costlyWorkEachPass(loop, ctx.facts)) return;
     const key = m.need('key').text;
     const body = m.need('body');
     // A search that stops at the first match (`break` / `return`) does not scan once per key.

@@ -138,6 +138,85 @@ function unquote(text: string): string {
   return text.replace(/^[rbuRBU]*(['"])(.*)\1$/s, '$2');
 }
 
+/**
+ * The accumulator as written: a name (`acc`), or one key of a dict named by the file (`log["loss"]`), compared by its
+ * text (the keyed form is only ever matched against the text of the assignment's own target).
+ */
+function isAccumulator(node: Node, acc: string): boolean {
+  return (node.type === 'identifier' || node.type === 'subscript') && node.text === acc;
+}
+
+/** Methods that return a same-sized copy of a frame or array when called without arguments. */
+const COPYING_METHODS = new Set(['infer_objects', 'copy', 'reset_index', 'sort_index']);
+
+/** `acc.infer_objects()` / `acc.copy()`: a copy of the accumulator itself; the accumulator read in it, or null. */
+function copiedAccumulator(node: Node, acc: string): Node | null {
+  const fn = node.type === 'call' ? node.childForFieldName('function') : null;
+  const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  if (!receiver || !isAccumulator(receiver, acc) || !COPYING_METHODS.has(fn!.childForFieldName('attribute')?.text ?? '')) return null;
+  return callArguments(node).length === 0 ? receiver : null;
+}
+
+/**
+ * `log["loss"] = np.append(log["loss"], loss)` in a loop: one entry of a dict grown by a library concatenation, the
+ * same quadratic copy as a name grown so. Reported without a rewrite (the dict may be shared). The growth spans the
+ * loops in which the dict's name is read only through other keys or this update: a loop that rebinds the dict, stores
+ * the entry elsewhere, or hands the dict or the entry to anything else (a logger saving it each step) is not followed.
+ */
+function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleContext): void {
+  const stmt = update.parent;
+  const qualified = ctx.facts.calleeName(call);
+  if (stmt?.type !== 'expression_statement' || !qualified || !CALLEES[qualified]) return;
+  const loops = enclosingLoops(stmt);
+  if (loops.length === 0 || leavesTheLoops(stmt, loops[0])) return;
+  const acc = entry.text;
+  const g = growthOf(call, acc, false, ctx);
+  if (!g) return;
+  const dict = entry.childForFieldName('value')!.text;
+  const own = (id: Node) => id.startIndex >= update.startIndex && id.endIndex <= update.endIndex;
+  const otherKey = (id: Node) => {
+    const sub = id.parent;
+    return sub?.type === 'subscript' && sub.childForFieldName('value')?.equals(id) && sub.text !== acc;
+  };
+  // A read of the whole dict under a test of its own (`if step % save_every == 0: save(log)`) needs the entry whole only
+  // on those passes: the copy on every other pass is still the quadratic cost, and the pieces can be joined there.
+  const periodic = (id: Node, loop: Node) => {
+    for (let n = id.parent; n && !n.equals(loop); n = n.parent)
+      if (n.type === 'block' && n.parent?.type === 'if_statement' && !(update.startIndex >= n.parent.startIndex && update.endIndex <= n.parent.endIndex))
+        return true;
+    return false;
+  };
+  const growth: Node[] = [];
+  for (const loop of loops) {
+    if (!occurrences(loop, dict).every((id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop))))) break;
+    growth.push(loop);
+  }
+  if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+  const top = growth[growth.length - 1];
+  // One finding per dict and loop (a training log grows one entry per metric): on the first, counting the others.
+  const others = findDescendants(top, (n) => n.type === 'assignment' && keyedGrowthOf(n, dict, ctx) && !n.equals(update), isNestedScope);
+  if (others.some((n) => n.startIndex < update.startIndex)) return;
+  const more = others.length > 0 ? ` (and ${others.length} more entr${others.length > 1 ? 'ies' : 'y'} of \`${dict}\`)` : '';
+  const dataSized = growth.some((loop) => loopGrowsWithData(loop, ctx.facts));
+  ctx.report({
+    node: update,
+    message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
+    quietOutsideHotCode: dataSized,
+    ...(dataSized
+      ? {}
+      : { lowImpact: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few` }),
+  });
+}
+
+/** `dict["key"] = np.append(dict["key"], piece)`: an assignment growing an entry of the dict named `dict`. */
+function keyedGrowthOf(assign: Node, dict: string, ctx: RuleContext): boolean {
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== dict || right?.type !== 'call') return false;
+  const qualified = ctx.facts.calleeName(right);
+  return !!qualified && !!CALLEES[qualified] && growthOf(right, left.text, false, ctx) !== null;
+}
+
 /** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */
 function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const fn = call.childForFieldName('function')!;
@@ -151,16 +230,20 @@ function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleConte
     let read: Node | undefined;
     if (spec.kind === 'numpy.append') {
       // np.append(acc, piece[, axis])
-      if (first.type !== 'identifier' || first.text !== acc || more.length === 0) return null;
+      if (!isAccumulator(first, acc) || more.length === 0) return null;
       read = first;
       piece = more.shift();
     } else {
       // concat([acc, piece]) / concatenate((acc, piece)): exactly the accumulator then one piece.
       if (first.type !== 'list' && first.type !== 'tuple') return null;
       const items = first.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      if (items.length !== 2 || items[0].type !== 'identifier' || items[0].text !== acc || items[1].type === 'list_splat') return null;
-      read = items[0];
+      if (items.length !== 2 || items[1].type === 'list_splat') return null;
+      read = isAccumulator(items[0], acc) ? items[0] : (copiedAccumulator(items[0], acc) ?? undefined);
+      if (!read) return null;
       piece = items[1];
+      // `concat([acc.infer_objects(), piece])`: the whole accumulator is copied (twice) each pass all the same, but
+      // the one concatenation after the loop would skip the per-step conversion: reported without a rewrite.
+      if (!read.equals(items[0])) return piece.type === 'keyword_argument' ? null : { kind: spec.kind, call, piece, read, rest: null };
     }
     if (!piece || piece.type === 'keyword_argument' || piece.type === 'list_splat' || piece.type === 'dictionary_splat') return null;
     return { kind: spec.kind, call, piece, read, rest: restArguments(more, spec) };
@@ -226,13 +309,16 @@ function combineText(g: Growth, acc: string, ctx: RuleContext): ((parts: string)
       const pd = moduleRef(ctx.facts, 'pandas');
       return pd ? (parts) => `${pd}.concat([${acc}, *${parts}]${rest})` : null;
     }
-    case 'numpy.append':
+    case 'numpy.append': {
+      // `from numpy import append`: no module name to spell the concatenation with.
+      if (fn.type !== 'attribute') return null;
       // Without an axis np.append flattens both sides; flattening each piece keeps that (and the dtype each step gave).
       if (g.rest!.length === 0) {
         const np = fn.childForFieldName('object')!.text;
         return (parts) => `${np}.concatenate([${np}.ravel(p) for p in (${acc}, *${parts})])`;
       }
       return (parts) => `${fn.childForFieldName('object')!.text}.concatenate([${acc}, *${parts}]${rest})`;
+    }
     default:
       return (parts) => `${fn.text}([${acc}, *${parts}]${rest})`;
   }
@@ -440,7 +526,7 @@ export default defineRule({
 (assignment
   left: (identifier) @acc
   right: (call
-    function: (attribute attribute: (identifier) @method)
+    function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call
   (#any-of? @method "concat" "concatenate" "append" "cat" "hstack" "vstack" "column_stack" "dstack")) @update
 (assignment
@@ -449,10 +535,20 @@ export default defineRule({
     function: (attribute attribute: (identifier) @method)
     arguments: (argument_list)) @call
   (#eq? @self "self")
-  (#any-of? @method "cat" "concat" "concatenate")) @update`,
+  (#any-of? @method "cat" "concat" "concatenate")) @update
+(assignment
+  left: (subscript value: (identifier) subscript: (string)) @entry
+  right: (call
+    function: [(attribute attribute: (identifier) @method) (identifier) @method]
+    arguments: (argument_list)) @call
+  (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack")) @update`,
   check(m, ctx) {
     if (m.pattern === 1) {
       reportMetricState(m.need('update'), m.need('state').text, m.need('call'), ctx);
+      return;
+    }
+    if (m.pattern === 2) {
+      reportKeyedGrowth(m.need('update'), m.need('entry'), m.need('call'), ctx);
       return;
     }
     const update = m.need('update');

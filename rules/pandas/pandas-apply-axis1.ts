@@ -52,7 +52,8 @@ export default defineRule({
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
       '`np.select`; for string work the `.str` accessor; call NumPy ufuncs and samplers on whole columns (`np.exp(df["a"] + df["b"])`). Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
-      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`); the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
+      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`), and scale the rows by their own reduction with ' +
+      '`df.div(df.sum(axis=1), axis=0)` where a function returned `row / row.sum()`; the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
       '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
     example: {
       before: 'df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)',
@@ -104,7 +105,13 @@ export default defineRule({
     const frame = m.need('frame');
     const ft = localTypes(ctx.facts).typeOf(frame);
     if ((ft && ft.kind !== 'dataframe') || knownNotPandas(values(ctx.facts).valueOf(frame))) return;
-    checkRowLambda(m.need('call'), frame, m.need('param').text, m.need('body'), true, ctx);
+    const call = m.need('call');
+    const param = m.need('param').text;
+    const body = m.need('body');
+    // A row scaled by its own reduction (`r / r.sum()`) is one DataFrame method with an axis, not column arithmetic.
+    const scaling = scalingExpr(body, param);
+    if (scaling && reportRowScaling(call, frame, body.parent!, ctx, scaling)) return;
+    checkRowLambda(call, frame, param, body, true, ctx);
   },
 });
 
@@ -244,6 +251,7 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
       return;
     }
   }
+  if (func.type === 'identifier' && !builtin && keywords.size === 1 && reportRowScaling(call, frame, func, ctx)) return;
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
   if (frameValue?.kind !== 'dataframe' && !(reduction && !builtin && selectsColumns(frame))) return;
   const comments = hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
@@ -389,6 +397,74 @@ function rowOperand(node: Node, row: string, columns: Set<string>): boolean {
     default:
       return OPERAND_TYPES.has(node.type) && node.namedChildren.every((c) => !c || c.type === 'comment' || rowOperand(c, row, columns));
   }
+}
+
+/** Row reductions whose DataFrame method, called with `axis=1`, gives every row's value at once. */
+const ROW_SCALES = new Set(['sum', 'max', 'min', 'mean', 'median', 'std']);
+
+/**
+ * `def normed(s): return s / s.sum()` handed to `df.apply(normed, axis=1)`: a def of the file taking the row alone,
+ * whose body (after a docstring) is one `return` dividing the row by, or subtracting from it, one reduction of itself.
+ * Every row at once is `df.div(df.sum(axis=1), axis=0)` (`df.sub(...)` for a difference). PyPSA's slack weights are
+ * normalised so, per snapshot. The operator and the reduction, or null.
+ */
+function rowScaling(func: Node, call: Node, ctx: RuleContext): { method: 'div' | 'sub'; reduction: string } | null {
+  const def = localDefinition(func, call);
+  if (!def || ctx.facts.binding(func.text)) return null;
+  const params = parameterNames(def);
+  const first = def.childForFieldName('parameters')?.namedChildren[0];
+  if (params.length !== 1 || (first?.type !== 'identifier' && first?.type !== 'typed_parameter')) return null;
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const body =
+    statements.length === 2 && statements[0].type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string'
+      ? statements.slice(1)
+      : statements;
+  const value = body.length === 1 && body[0].type === 'return_statement' ? body[0].namedChild(0) : null;
+  return value ? scalingExpr(value, params[0]!) : null;
+}
+
+/** `row / row.sum()` / `row - row.mean()` of the parameter `row`: the DataFrame method and the reduction, or null. */
+function scalingExpr(value: Node, row: string): { method: 'div' | 'sub'; reduction: string } | null {
+  if (value.type !== 'binary_operator') return null;
+  const op = value.childForFieldName('operator')?.type;
+  const left = value.childForFieldName('left');
+  const right = value.childForFieldName('right');
+  if ((op !== '/' && op !== '-') || left?.type !== 'identifier' || left.text !== row || right?.type !== 'call') return null;
+  const fn = right.childForFieldName('function');
+  const reduction = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!reduction || !ROW_SCALES.has(reduction) || fn!.childForFieldName('object')?.text !== row || callArguments(right).length > 0) return null;
+  return { method: op === '/' ? 'div' : 'sub', reduction };
+}
+
+/**
+ * `X.loc[rows, cols]`: a selection by a pair of labels, which only a pandas-like frame answers (an ndarray has no
+ * `.loc`; a Series takes one key). With `.apply(f, axis=1)` after it the value is a DataFrame (a Series' apply would
+ * hand `axis` to `f`).
+ */
+function labelPairSelection(frame: Node): boolean {
+  if (frame.type !== 'subscript') return false;
+  const value = frame.childForFieldName('value');
+  const keys = frame.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'loc' && keys.length === 2;
+}
+
+/**
+ * `df.apply(normed, axis=1)` with `normed` a row scaling (see rowScaling), or `df.apply(lambda r: r / r.sum(), axis=1)`,
+ * on a frame shown to be pandas. True when reported.
+ */
+function reportRowScaling(call: Node, frame: Node, func: Node, ctx: RuleContext, scaled = rowScaling(func, call, ctx)): boolean {
+  const scaling = scaled;
+  if (!scaling) return false;
+  const layer = values(ctx.facts);
+  const kind = layer.valueOf(frame)?.kind;
+  const selected = labelPairSelection(frame) ? frame.childForFieldName('value')!.childForFieldName('object') : null;
+  if (kind !== 'dataframe' && !(kind === undefined && selected && !knownNotPandas(layer.valueOf(selected)))) return false;
+  const shown = shownFrame(frame);
+  ctx.report({
+    node: call,
+    message: `Row-wise \`apply(${func.type === 'lambda' ? 'lambda ...' : func.text}, axis=1)\` builds a Series per row to ${scaling.method === 'div' ? 'divide it by' : 'subtract'} its own ${scaling.reduction}; \`${shown}.${scaling.method}(${shown}.${scaling.reduction}(axis=1), axis=0)\` ${scaling.method === 'div' ? 'scales' : 'shifts'} every row at once`,
+  });
+  return true;
 }
 
 /** The receiver as a message shows it: itself when it is a short name or attribute chain, else `df`. */

@@ -1,0 +1,136 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import {
+  bindingOf,
+  callArguments,
+  costlyWorkEachPass,
+  findDescendants,
+  isNestedScope,
+  isPureReference,
+  isSmallLiteralLoop,
+  isTestCode,
+  occurrences,
+  stringLiteralValue,
+  values,
+} from '../../server/analysis';
+
+export default defineRule({
+  id: 'pandas-filter-per-key-loop',
+  title: "A loop over keys selects each key's rows of a DataFrame with a fresh boolean mask",
+  category: 'pandas',
+  severity: 'hint',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pandas-vectorization',
+  requires: ['pandas'],
+  severityForms: [
+    {
+      severity: 'warning',
+      when: 'when the loop runs over the distinct values of the column it compares (`for k in df[c].unique()`)',
+    },
+  ],
+  message: 'Each pass compares every row with this key to select its rows; `groupby` splits the frame into all groups in one pass',
+  docs: {
+    why:
+      '`df[df["k"] == key]` inside `for key in keys` compares every row of the frame with the key and copies the matching rows, ' +
+      'once per key: the loop does keys x rows comparisons where one hash of the column would do. Over the distinct values ' +
+      'of the column itself (`for key in df["k"].unique()`) the number of passes grows with the data, and so does each pass.',
+    instead:
+      'Split once: `for key, part in df.groupby("k"):` hands each group in turn, and `df.groupby("k").agg(...)` computes ' +
+      'per-key values without a Python loop. For keys that may be missing from the column, `groups = dict(tuple(df.groupby("k")))` ' +
+      'then `groups.get(key)`; when the pieces are only joined again, `df[df["k"].isin(keys)]` selects them all at once. ' +
+      'Reported as a hint over a given list of keys, where their number is not known.',
+    example: {
+      before: 'trades = pd.read_parquet(path)\nfor pair in pairs:\n    rows = trades[trades["pair"] == pair]\n    report(pair, rows["profit"].sum())',
+      after:
+        'trades = pd.read_parquet(path)\nby_pair = dict(tuple(trades.groupby("pair")))\nfor pair in pairs:\n' +
+        '    rows = by_pair.get(pair, trades.iloc[:0])\n    report(pair, rows["profit"].sum())',
+    },
+  },
+  query: `
+(for_statement left: (identifier) @key right: (_) @iter body: (block) @body) @loop`,
+  check(m, ctx) {
+    const loop = m.need('loop');
+    // A pass that draws or fits a model (a subplot per key) costs more than the scan it filters with.
+    if (isSmallLiteralLoop(loop, ctx.facts) || isTestCode(loop, ctx.facts) || costlyWorkEachPass(loop, ctx.facts)) return;
+    const key = m.need('key').text;
+    const body = m.need('body');
+    // A search that stops at the first match (`break` / `return`) does not scan once per key.
+    if (findDescendants(body, (n) => n.type === 'break_statement' || n.type === 'return_statement', isNestedScope).length > 0) return;
+    const layer = values(ctx.facts);
+    for (const sel of findDescendants(body, (n) => n.type === 'subscript', isNestedScope)) {
+      const mask = keyMask(sel, key);
+      if (!mask) continue;
+      const { frame, column } = mask;
+      if (layer.valueOf(frame)?.kind !== 'dataframe') continue;
+      // The frame or the key rebound in the loop: each pass may filter another (a shrinking) frame.
+      const root = rootName(frame);
+      if (!root || occurrences(body, root).some((id) => bindingOf(id) !== null) || occurrences(body, key).some((id) => bindingOf(id) !== null)) continue;
+      const everyKey = overDistinctValues(m.need('iter'), frame.text, column);
+      const shown = sel.text.length <= 60 ? sel.text : `${frame.text}[${frame.text}[${column}] == ${key}]`;
+      ctx.report({
+        node: sel,
+        ...(everyKey ? { severity: 'warning' as const } : {}),
+        message:
+          `\`${shown}\` compares every row of \`${frame.text}\` with \`${key}\` on each pass (keys x rows); ` +
+          `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)`,
+      });
+      return;
+    }
+  },
+});
+
+/** The name a reference starts from: `df` in `df`, `self` in `self.trades`. */
+function rootName(node: Node): string | null {
+  let n: Node | null = node;
+  while (n?.type === 'attribute') n = n.childForFieldName('object');
+  return n?.type === 'identifier' ? n.text : null;
+}
+
+/**
+ * `F[F["c"] == key]`, `F[F.c == key]`, `F.loc[F["c"] == key]`, `F.loc[F["c"] == key, cols]` (the key on either side of
+ * `==`): the frame, and the column as written in the message (`"c"`). Null for any other subscript.
+ */
+function keyMask(sel: Node, key: string): { frame: Node; column: string } | null {
+  const value = sel.childForFieldName('value');
+  const keys = sel.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  if (!value || keys.length === 0) return null;
+  const loc = value.type === 'attribute' && value.childForFieldName('attribute')?.text === 'loc';
+  const frame = loc ? value.childForFieldName('object') : value;
+  if (!frame || !isPureReference(frame) || (!loc && keys.length !== 1) || keys.length > 2) return null;
+  const cmp = keys[0].type === 'parenthesized_expression' ? keys[0].namedChild(0) : keys[0];
+  if (cmp?.type !== 'comparison_operator') return null;
+  const ops = cmp.children.filter((c) => c !== null && !c.isNamed);
+  const operands = cmp.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || ops[0]!.type !== '==' || operands.length !== 2) return null;
+  const [a, b] = operands;
+  const col = a.type === 'identifier' && a.text === key ? b : b.type === 'identifier' && b.text === key ? a : null;
+  const column = col ? columnOf(col, frame.text) : null;
+  return column ? { frame, column } : null;
+}
+
+/** `F["c"]` / `F.c` of the frame spelled `frame`: the column as a string literal's text. */
+function columnOf(node: Node, frame: string): string | null {
+  if (node.type === 'subscript') {
+    const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (node.childForFieldName('value')?.text !== frame || keys.length !== 1 || stringLiteralValue(keys[0]) === null) return null;
+    return keys[0]!.text;
+  }
+  if (node.type === 'attribute' && node.childForFieldName('object')?.text === frame) {
+    const attr = node.childForFieldName('attribute')!.text;
+    return attr.startsWith('_') ? null : JSON.stringify(attr);
+  }
+  return null;
+}
+
+/** `F["c"].unique()`, `F.c.unique()`, `F["c"].drop_duplicates()`, `set(F["c"])`, `pd.unique(F["c"])`: the distinct values of that column. */
+function overDistinctValues(iter: Node, frame: string, column: string): boolean {
+  if (iter.type !== 'call') return false;
+  const fn = iter.childForFieldName('function');
+  const args = callArguments(iter);
+  const sameColumn = (n: Node | undefined) => !!n && columnOf(n, frame) === column;
+  if (fn?.type === 'attribute' && ['unique', 'drop_duplicates'].includes(fn.childForFieldName('attribute')?.text ?? '') && args.length === 0)
+    return sameColumn(fn.childForFieldName('object') ?? undefined);
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+  return (name === 'set' || name === 'unique') && args.length === 1 && sameColumn(args[0]);
+}

@@ -39,8 +39,9 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        'when the file does not show that the code runs repeatedly (a module method called from elsewhere, a loop that is ' +
-        'no training loop) or that the destination is a GPU (a device passed in as a parameter)',
+        'when the file does not show that the code runs on every forward pass (a module method called from elsewhere, once per ' +
+        'batch of a training or evaluation loop, a loop that is no training loop) or that the destination is a GPU (a device ' +
+        'passed in as a parameter)',
     },
   ],
   docs: {
@@ -166,7 +167,8 @@ interface Place {
 /** Where the transfer runs again and again: a module's forward pass, a training loop, or some other loop. Null for once. */
 function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
   const train = enclosingTrainingLoop(transfer, facts, 'any');
-  if (train && !train.perEpoch) return { strong: true, when: 'on every step of the loop', doubt: '' };
+  // Once per batch, beside the batch's own copy to the device and a whole forward pass: a small share of the step.
+  if (train && !train.perEpoch) return { strong: false, when: 'on every step of the loop', doubt: 'once per batch, a small cost beside the forward pass' };
   const def = enclosingFunctionDef(transfer);
   const role = def ? moduleMethodRole(def, facts) : null;
   const loop = enclosingLoop(transfer);

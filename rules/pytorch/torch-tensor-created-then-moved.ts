@@ -20,6 +20,9 @@ import { appendArgument, replaceRange } from '../../server/fixes';
 
 /** Factories whose arguments are a shape (and a fill value): the tensor's content is made, not copied from host data. */
 const SHAPE_FACTORIES = /^torch\.(zeros|ones|empty|full|eye|rand|randn|randint)$/;
+/** Factories that draw random numbers: on the device they come from its generator, not the CPU's. */
+const RANDOM_FACTORIES = /^torch\.(rand|randn|randint)$/;
+const RANDOM_REASON = "the numbers are drawn by the device's random generator, so a seeded run gives other values than before";
 /** Legacy typed constructors: `torch.FloatTensor(b, n)` is an uninitialised host tensor of that shape. */
 const LEGACY_CONSTRUCTORS = /^torch\.(Float|Double|Half|Long|Int|Short|Byte|Bool|)Tensor$/;
 /** Methods between the factory and the move that keep it a freshly made tensor (`.zero_()`, `.fill_(0)`, `.float()`). */
@@ -61,6 +64,7 @@ export default defineRule({
     safety: 'safe',
     title: 'Create the tensor on the device',
     reason: 'the tensor is made on the device directly; its values are the same',
+    forms: [{ safety: 'unsafe', when: 'for a random factory (`torch.rand`, `torch.randn`, `torch.randint`)', reason: RANDOM_REASON }],
   },
   calls: { names: ['to', 'cuda'] },
   query: `
@@ -89,7 +93,9 @@ export default defineRule({
         `create it there with ${advice}` +
         (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
       ...(strong ? {} : { severity: 'hint' as const }),
-      edits: legacy || made !== factory ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
+      edits: legacy || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
+      // The device's own generator draws other numbers than the CPU's for the same seed.
+      ...(RANDOM_FACTORIES.test(facts.calleeName(factory) ?? '') ? { safety: 'unsafe' as const, reason: RANDOM_REASON } : {}),
     });
   },
 });

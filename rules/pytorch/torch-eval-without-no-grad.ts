@@ -10,6 +10,7 @@ import {
   findDescendants,
   identifiersSpelledInFile,
   isNestedScope,
+  isSmallLiteralLoop,
   isTestCode,
   isTestFile,
   isUnderLoggingGuard,
@@ -47,6 +48,10 @@ export default defineRule({
     {
       severity: 'hint',
       when: 'for a prediction method that unpacks the output (`_, preds = self.model(x)`) or reads it through `.data`, when the model is not known to be a torch module',
+    },
+    {
+      severity: 'hint',
+      when: 'for a prediction method that runs its eval-mode model in a loop of its own, when neither the model nor the use of its outputs shows torch',
     },
   ],
   enabledByDefault: true,
@@ -90,7 +95,11 @@ export default defineRule({
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
-      if (!reportRepeatedEvaluation(def, name, m.need('body'), ctx) && !reportDetachedPrediction(def, name, m.need('body'), ctx)) {
+      if (
+        !reportRepeatedEvaluation(def, name, m.need('body'), ctx) &&
+        !reportDetachedPrediction(def, name, m.need('body'), ctx) &&
+        !reportEvalModeLoop(def, name, m.need('body'), ctx)
+      ) {
         reportDetachedScoring(def, name, m.need('body'), ctx);
       }
       return;
@@ -193,6 +202,38 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
     severity: DRAWS.test(body.text) ? 'hint' : undefined,
     message: `\`${name}\` runs \`${model}\` in eval mode with autograd recording, from a loop; decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\``,
     edits: decoratorEdit(def, facts),
+  });
+  return true;
+}
+
+/**
+ * A prediction method that switches its model to eval mode and then runs it on every pass of a loop of its own that is
+ * no DataLoader loop (freqtrade's transformer regressor slides a window over the input and calls the model per window):
+ * each pass records a graph and keeps the activations for a backward pass that never comes. Shown when the value layer
+ * knows the model is a torch module or the loop hands each output to torch (`torch.cat`); a hint otherwise.
+ */
+function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  if (!EVAL_NAME.test(name)) return false;
+  const model = evalModeReceiver(body);
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  const forward = forwardCallOf(model, body);
+  const loop = forward ? enclosingLoop(forward) : null;
+  if (!forward || !loop || isSmallLiteralLoop(loop, facts)) return false;
+  if (gradDecided(def) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return false;
+  const loopBody = loop.childForFieldName('body');
+  const torchUse =
+    values(facts).calleeValue(forward.childForFieldName('function'))?.kind === 'module' ||
+    (!!loopBody && findDescendants(loopBody, (n) => n.type === 'call' && /^torch\./.test(facts.calleeName(n) ?? ''), isNestedScope).length > 0);
+  const right = loop.childForFieldName('right') ?? loop.childForFieldName('condition');
+  ctx.report({
+    start: loop.startIndex,
+    end: right?.endIndex ?? loop.startIndex + 3,
+    message:
+      `\`${name}\` switches \`${model}\` to eval mode, then runs it on every pass of this loop with autograd recording; ` +
+      `decorate it with \`@torch.no_grad()\` or use \`torch.inference_mode()\`${torchUse ? '' : ` (\`${model}\` is not known here to be a torch module)`}`,
+    edits: decoratorEdit(def, facts),
+    ...(torchUse ? {} : { severity: 'hint' as const }),
   });
   return true;
 }

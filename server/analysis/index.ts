@@ -148,7 +148,17 @@ export type { MapWork } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
 export { datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDatasets';
-export { batchNamesOf, batchTransfers, deviceTypes, isCudaDestination, loopsOverLoader, receiverRoot, transferDeviceTypes } from './torchDevice';
+export {
+  batchNamesOf,
+  batchTransfers,
+  deviceTypes,
+  isCudaDestination,
+  isTorchModuleClass,
+  loopsOverLoader,
+  moduleMethodRole,
+  receiverRoot,
+  transferDeviceTypes,
+} from './torchDevice';
 export type { DeviceType } from './torchDevice';
 export { pythonContainer, tensorPlacement } from './torchTensors';
 export type { Placement } from './torchTensors';

@@ -1002,6 +1002,12 @@ export class LocalTypes {
         dominator = b;
         break;
       }
+      // `if flag: ds = load(...) else: ds = fake()`, then `ds.map(...)`: every branch of an if/else around none of the use
+      // binds the name, so one of the bindings walked so far reaches it whichever branch ran.
+      if (everyBranchBinds(b, before.slice(i), at)) {
+        dominator = b;
+        break;
+      }
     }
     if (!dominator || !result) return null;
     // A loop around the use but not around the dominating binding carries bindings from later iterations.
@@ -1138,6 +1144,26 @@ interface PendingBinding {
 }
 
 /** Records a binding of `name` by `node`; `at`: where the name becomes bound (after the right-hand side, at the loop body, ...). */
+/**
+ * The binding is a statement of one branch of an `if` / `elif` / `else` chain that has an `else`, stands in a block that
+ * contains `at` (but none of its branches does), and each branch's own block binds the name directly with one of
+ * `walked` (the bindings between this one and the use): the name is bound on every path to `at`.
+ */
+function everyBranchBinds(binding: Binding, walked: readonly Binding[], at: Node): boolean {
+  const branch = binding.node.parent;
+  const owner = branch?.parent;
+  const ifStmt = owner?.type === 'if_statement' ? owner : owner?.type === 'elif_clause' || owner?.type === 'else_clause' ? owner.parent : null;
+  if (branch?.type !== 'block' || ifStmt?.type !== 'if_statement' || contains(ifStmt, at)) return false;
+  const outer = ifStmt.parent;
+  if (!outer || (outer.type !== 'block' && outer.type !== 'module') || !contains(outer, at)) return false;
+  const consequence = ifStmt.childForFieldName('consequence');
+  const clauses = ifStmt.childrenForFieldName('alternative');
+  const elseClause = clauses.find((c) => c?.type === 'else_clause');
+  if (!consequence || !elseClause) return false;
+  const blocks = [consequence, ...clauses.map((c) => c?.childForFieldName(c.type === 'else_clause' ? 'body' : 'consequence'))];
+  return blocks.every((blk) => !!blk && walked.some((w) => w.node.parent?.equals(blk)));
+}
+
 function addBinding(bindings: Map<string, Binding[]>, name: string, node: Node, type: ValueType | null, at = node.endIndex): void {
   pushTo(bindings, name, { at, node, type });
 }

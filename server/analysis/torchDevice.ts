@@ -7,6 +7,8 @@ import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
 import { findDescendants, isNestedScope, parameterNames } from './scopes';
+import { classIndex } from './classIndex';
+import { nodeMemo } from './nodeMemo';
 import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
 
 /** Statements whose target binds a name in a def's own scope. */
@@ -196,4 +198,79 @@ export function batchTransfers(loop: Node, facts: FileFacts): Node[] {
     },
     isNestedScope,
   );
+}
+
+/** Methods an nn.Module runs while it is built or inspected, not on its forward pass. */
+const SETUP_METHODS = new Set([
+  '__init__',
+  '__repr__',
+  'extra_repr',
+  'reset_parameters',
+  '_reset_parameters',
+  'init_weights',
+  '_init_weights',
+  'load_state_dict',
+]);
+
+/** How deep callers are followed when asking whether a method runs on a forward pass (`forward` → `decode` → `_step`). */
+const MAX_CALLER_DEPTH = 3;
+
+/**
+ * Whether the def is a method of an nn.Module subclass that runs on every forward pass: `forward` itself, or a method
+ * the file calls (`self.m(...)`, `self.part.m(...)`) from such a method or from a loop. `'forward'` then; `'method'` for
+ * another method of a module whose callers the file does not show (called from elsewhere, maybe once); null when the
+ * def is no module method or only set the module up (`__init__`, or called only from there).
+ */
+export function moduleMethodRole(def: Node, facts: FileFacts): 'forward' | 'method' | null {
+  return roleMemo(facts, def, () => methodRole(def, facts, 0));
+}
+
+const roleMemo = nodeMemo<'forward' | 'method' | null>();
+
+function methodRole(def: Node, facts: FileFacts, depth: number): 'forward' | 'method' | null {
+  const name = def.childForFieldName('name')?.text;
+  const cls = classOfMethod(def);
+  if (!name || !cls || SETUP_METHODS.has(name) || !isTorchModuleClass(cls, facts, 0)) return null;
+  if (name === 'forward' || name === '__call__') return 'forward';
+  if (depth >= MAX_CALLER_DEPTH) return 'method';
+  let called = false;
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    const call = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent.parent : null;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id.parent!)) continue;
+    called = true;
+    const caller = enclosingDef(call);
+    if (caller && !caller.equals(def) && methodRole(caller, facts, depth + 1) === 'forward') return 'forward';
+  }
+  // Called in the file, but only from setup code (`self._build_grid()` in `__init__`): runs once per module.
+  return called && onlySetupCallers(name, facts) ? null : 'method';
+}
+
+/** Every `x.name(...)` of the file sits in a setup method (`__init__`...). */
+function onlySetupCallers(name: string, facts: FileFacts): boolean {
+  return identifiersSpelledInFile(facts, name).every((id) => {
+    if (id.parent?.type !== 'attribute' || id.parent.parent?.type !== 'call') return true;
+    const caller = enclosingDef(id);
+    const callerName = caller?.childForFieldName('name')?.text;
+    return !!callerName && SETUP_METHODS.has(callerName);
+  });
+}
+
+/** The class a def is a method of (through a decorator), or null. */
+function classOfMethod(def: Node): Node | null {
+  let n = def.parent;
+  if (n?.type === 'decorated_definition') n = n.parent;
+  return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
+}
+
+/** A class whose bases include `torch.nn.Module`, directly or through classes of the file. */
+export function isTorchModuleClass(cls: Node, facts: FileFacts, depth = 0): boolean {
+  if (depth > 4) return false;
+  const info = classIndex(facts).info(cls);
+  if (!info) return false;
+  return info.bases.some((base) => {
+    const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+    if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
+    const local = classIndex(facts).resolve(base);
+    return !!local && isTorchModuleClass(local.node, facts, depth + 1);
+  });
 }

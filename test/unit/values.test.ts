@@ -154,6 +154,51 @@ V(df); V(df.groupby("a"))
   });
 });
 
+describe('values: if/else bindings', () => {
+  it('knows a name every branch of an if/else binds to the same kind, and nothing when a path leaves it unbound or different', () => {
+    const got = valuesIn(`
+import pandas as pd
+import numpy as np
+def both(p, flag):
+    df = None
+    if flag:
+        df = pd.read_csv(p)
+    elif p:
+        df = pd.read_parquet(p)
+    else:
+        df = pd.read_json(p)
+    df = df.dropna()
+    V(df)
+def no_else(p, flag, df):
+    if flag:
+        df = pd.read_csv(p)
+    V(df)
+def differ(p, flag):
+    if flag:
+        x = pd.read_csv(p)
+    else:
+        x = np.zeros(3)
+    V(x)
+def nested(p, flag, items):
+    y = np.zeros(3)
+    if flag:
+        y = pd.read_csv(p)
+    else:
+        for i in items:
+            y = pd.read_csv(i)
+    V(y)
+def inside(p, flag):
+    z = None
+    if flag:
+        z = pd.read_csv(p)
+        V(z)
+    else:
+        z = np.zeros(3)
+`);
+    assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
+  });
+});
+
 describe('values: functions and classes of the file', () => {
   it('knows what a function returns when every path returns the same kind, and nothing otherwise', () => {
     const got = valuesIn(`

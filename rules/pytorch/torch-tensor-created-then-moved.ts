@@ -1,0 +1,202 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import {
+  enclosingFunctionDef,
+  enclosingLoop,
+  enclosingTrainingLoop,
+  isCudaDestination,
+  isSmallLiteralLoop,
+  isTestCode,
+  isTestFile,
+  keywordValue,
+  moduleMethodRole,
+  positionalArguments,
+  trainingLoops,
+  transferDeviceTypes,
+  valuesAssignedTo,
+  type FileFacts,
+} from '../../server/analysis';
+import { appendArgument, replaceRange } from '../../server/fixes';
+
+/** Factories whose arguments are a shape (and a fill value): the tensor's content is made, not copied from host data. */
+const SHAPE_FACTORIES = /^torch\.(zeros|ones|empty|full|eye|rand|randn|randint)$/;
+/** Factories that draw random numbers: on the device they come from its generator, not the CPU's. */
+const RANDOM_FACTORIES = /^torch\.(rand|randn|randint)$/;
+const RANDOM_REASON = "the numbers are drawn by the device's random generator, so a seeded run gives other values than before";
+/** Legacy typed constructors: `torch.FloatTensor(b, n)` is an uninitialised host tensor of that shape. */
+const LEGACY_CONSTRUCTORS = /^torch\.(Float|Double|Half|Long|Int|Short|Byte|Bool|)Tensor$/;
+/** Methods between the factory and the move that keep it a freshly made tensor (`.zero_()`, `.fill_(0)`, `.float()`). */
+const KEEPS_FRESH = new Set(['zero_', 'fill_', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'normal_', 'uniform_', 'contiguous']);
+
+export default defineRule({
+  id: 'torch-tensor-created-then-moved',
+  title: 'A tensor is created on the CPU, then moved to the GPU, on every forward pass or step',
+  category: 'pytorch',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'medium',
+  guide: 'pytorch-gpu-efficiency',
+  requires: ['torch'],
+  message: 'The tensor is made in host memory and then copied to the device each time; create it there with `device=`',
+  severityForms: [
+    {
+      severity: 'hint',
+      when:
+        'when the file does not show that the code runs on every forward pass (a module method called from elsewhere, once per ' +
+        'batch of a training or evaluation loop, a loop that is no training loop) or that the destination is a GPU (a device ' +
+        'passed in as a parameter)',
+    },
+  ],
+  docs: {
+    why:
+      '`torch.zeros(n, d).to(device)` allocates and fills the tensor in host memory, then copies it to the GPU: a ' +
+      'host allocation and a blocking host-to-device transfer (pageable memory) for a tensor whose content the GPU ' +
+      'could have written itself. In `forward`, or in a decoding or training step, this is paid on every call.',
+    instead:
+      'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
+      'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module.',
+    example: {
+      before: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256).to(x.device)\n        return x + h',
+      after: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256, device=x.device)\n        return x + h',
+    },
+  },
+  fix: {
+    safety: 'safe',
+    title: 'Create the tensor on the device',
+    reason: 'the tensor is made on the device directly; its values are the same',
+    forms: [{ safety: 'unsafe', when: 'for a random factory (`torch.rand`, `torch.randn`, `torch.randint`)', reason: RANDOM_REASON }],
+  },
+  calls: { names: ['to', 'cuda'] },
+  query: `
+(call
+  function: (attribute object: (call) @made attribute: (identifier) @move)
+  (#any-of? @move "to" "cuda")) @transfer`,
+  check(m, ctx) {
+    const transfer = m.need('transfer');
+    const made = m.need('made');
+    const facts = ctx.facts;
+    const factory = freshFactory(made, facts);
+    if (!factory) return;
+    if (isTestFile(ctx.filePath) || isTestCode(transfer)) return;
+    const destination = destinationOf(transfer, facts);
+    if (!destination) return;
+    const where = repeatedPlace(transfer, facts);
+    if (!where) return;
+    const strong = where.strong && destination.gpu;
+    const fn = factory.childForFieldName('function')!.text;
+    const legacy = LEGACY_CONSTRUCTORS.test(facts.calleeName(factory) ?? '');
+    const advice = legacy ? `\`torch.zeros(..., device=${destination.text})\`` : `\`device=${destination.text}\``;
+    ctx.report({
+      node: transfer,
+      message:
+        `\`${fn}(...)\` is made in host memory and then copied to ${destination.gpu ? 'the GPU' : 'the device'} ${where.when}; ` +
+        `create it there with ${advice}` +
+        (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
+      ...(strong ? {} : { severity: 'hint' as const }),
+      edits: legacy || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
+      // The device's own generator draws other numbers than the CPU's for the same seed.
+      ...(RANDOM_FACTORIES.test(facts.calleeName(factory) ?? '') ? { safety: 'unsafe' as const, reason: RANDOM_REASON } : {}),
+    });
+  },
+});
+
+/**
+ * The factory call at the root of `made` through methods that keep the tensor fresh (`.zero_()`, `.float()`), when it
+ * builds a tensor from a shape in host memory: no `device=`, and for a legacy constructor sizes rather than data.
+ */
+function freshFactory(made: Node, facts: FileFacts): Node | null {
+  let call: Node = made;
+  for (let i = 0; i < 4; i++) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') break;
+    const name = fn.childForFieldName('attribute')?.text ?? '';
+    const object = fn.childForFieldName('object');
+    if (!KEEPS_FRESH.has(name) || object?.type !== 'call') break;
+    call = object;
+  }
+  const callee = facts.calleeName(call) ?? '';
+  if (keywordValue(call, 'device')) return null;
+  if (SHAPE_FACTORIES.test(callee)) return call;
+  if (!LEGACY_CONSTRUCTORS.test(callee)) return null;
+  const args = positionalArguments(call);
+  // `torch.FloatTensor(batch, n)`: sizes. One argument may be data (a list, an array), unless it is a size itself.
+  if (args.length === 0 || args.some((a) => /^(list|tuple|list_comprehension|string)$/.test(a.type))) return null;
+  return args.length >= 2 || isSize(args[0], facts, 0) ? call : null;
+}
+
+/** `8`, `x.size(0)`, `x.shape[0]`, `len(xs)`, or a name every assignment of which is one (`n = x.size(0)`). */
+function isSize(arg: Node, facts: FileFacts, depth: number): boolean {
+  if (arg.type === 'integer') return true;
+  if (arg.type === 'identifier' && depth < 2) {
+    const values = valuesAssignedTo(arg.text, arg, facts);
+    return values.length > 0 && values.every((v) => isSize(v, facts, depth + 1));
+  }
+  if (arg.type === 'subscript') return arg.childForFieldName('value')?.type === 'attribute' && /\.shape$/.test(arg.childForFieldName('value')!.text);
+  if (arg.type !== 'call') return false;
+  const fn = arg.childForFieldName('function');
+  return (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'size') || fn?.text === 'len';
+}
+
+interface Destination {
+  /** The device as the fix and the message write it. */
+  text: string;
+  /** Shown to be a GPU: `.cuda()`, a device that names CUDA, or a tensor's `.device`. */
+  gpu: boolean;
+}
+
+/** Where `.to(...)` / `.cuda()` sends the tensor: null for the CPU, a dtype, or a destination the rule cannot write. */
+function destinationOf(transfer: Node, facts: FileFacts): Destination | null {
+  const fn = transfer.childForFieldName('function')!;
+  const method = fn.childForFieldName('attribute')!.text;
+  const args = positionalArguments(transfer);
+  if (method === 'cuda') return args.length === 0 && !transfer.childForFieldName('arguments')?.namedChildCount ? { text: '"cuda"', gpu: true } : null;
+  const device = keywordValue(transfer, 'device') ?? args[0];
+  if (!device) return null;
+  const types = transferDeviceTypes(transfer, facts);
+  if (types) return [...types].every((t) => t === 'cpu') ? null : { text: device.text, gpu: isCudaDestination(types) };
+  // `x.device`: the device of a tensor the step computes with (a GPU when the model runs there).
+  if (device.type === 'attribute' && device.childForFieldName('attribute')?.text === 'device') return { text: device.text, gpu: true };
+  // A device the code is handed (`device`, `self.device`): where it points is not shown.
+  const last = device.type === 'attribute' ? device.childForFieldName('attribute')?.text : device.type === 'identifier' ? device.text : null;
+  return last && /^(device|dev)$/.test(last) ? { text: device.text, gpu: false } : null;
+}
+
+interface Place {
+  /** Shown to run on every forward pass or training step. */
+  strong: boolean;
+  /** How often, for the message. */
+  when: string;
+  /** Why it is a hint when not strong. */
+  doubt: string;
+}
+
+/** Where the transfer runs again and again: a module's forward pass, a training loop, or some other loop. Null for once. */
+function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
+  const train = enclosingTrainingLoop(transfer, facts, 'any');
+  // Once per batch, beside the batch's own copy to the device and a whole forward pass: a small share of the step.
+  if (train && !train.perEpoch) return { strong: false, when: 'on every step of the loop', doubt: 'once per batch, a small cost beside the forward pass' };
+  const def = enclosingFunctionDef(transfer);
+  const role = def ? moduleMethodRole(def, facts) : null;
+  const loop = enclosingLoop(transfer);
+  if (role === 'forward') return { strong: true, when: loop ? 'on every pass of this loop, in each forward pass' : 'on every forward pass', doubt: '' };
+  if (role === 'method') return { strong: false, when: 'each time this module method runs', doubt: 'how often it runs is not shown in this file' };
+  // An epoch loop around a training loop runs a handful of times: once per epoch is no cost.
+  if (
+    loop &&
+    !isSmallLiteralLoop(loop, facts) &&
+    def &&
+    !trainingLoops(facts).some((t) => t.node.startIndex > loop.startIndex && t.node.endIndex <= loop.endIndex)
+  )
+    return { strong: false, when: 'on every pass of this loop', doubt: 'the loop is no training loop' };
+  return null;
+}
+
+/** `torch.zeros(b, n).to(dev)` → `torch.zeros(b, n, device=dev)`, when the move has no other argument. */
+function fixEdits(transfer: Node, factory: Node, device: string, text: string) {
+  const method = transfer.childForFieldName('function')!.childForFieldName('attribute')!.text;
+  if (method === 'to' && transfer.childForFieldName('arguments')?.namedChildCount !== 1) return undefined;
+  // Text between the factory's end and the end of the move: only `.to(dev)` / `.cuda()`, no comment to lose.
+  if (text.slice(factory.endIndex, transfer.endIndex).includes('#')) return undefined;
+  const append = appendArgument(text, factory, `device=${device}`);
+  return append ? [append, replaceRange(factory.endIndex, transfer.endIndex, '')] : undefined;
+}

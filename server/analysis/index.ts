@@ -73,6 +73,8 @@ export {
 } from './names';
 export {
   compiledByCall,
+  compiledFunctionNames,
+  hasCompiledTwinNamed,
   compiledByNumba,
   enclosingJit,
   foldInteger,

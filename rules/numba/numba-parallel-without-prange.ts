@@ -17,7 +17,8 @@ export default defineRule({
     why:
       'With `parallel=True` numba parallelises array expressions automatically, but an explicit `for` loop runs ' +
       'on one thread unless it iterates `numba.prange`. A kernel whose work is in `range` loops therefore pays the ' +
-      'parallel machinery without using more cores.',
+      'parallel machinery without using more cores. A loop that carries a value to its next iteration (`z = z * z + c` ' +
+      'stepped `k` times) must stay serial: there `parallel=True` is for the array expressions, and the rule is silent.',
     instead:
       'Iterate the outermost independent loop with `prange`. Its iterations must not depend on each other or write ' +
       'the same element (simple scalar reductions such as `total += x` are handled).',

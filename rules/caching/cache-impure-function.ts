@@ -80,7 +80,9 @@ export default defineRule({
     why:
       'A cache assumes the function is pure: same arguments, same result, nothing else happening. If the body reads ' +
       'the clock, a random generator, the network, the environment or the file system, the first result is ' +
-      'returned forever after; if it writes globals, those writes happen only on the first call for each argument.',
+      'returned forever after; if it writes globals, those writes happen only on the first call for each argument. ' +
+      'A function without arguments and a one-entry cache (`maxsize=1`) are the "do it once" idiom, where keeping the ' +
+      'first answer is intended: the rule is silent on them.',
     instead:
       'Remove the cache, or cache only the pure part. For values that may be reused for a while, use a cache with ' +
       'expiry (a TTL cache) instead of `lru_cache`.',
@@ -99,6 +101,9 @@ export default defineRule({
     // network once is then the point.
     const params = parameterNames(fn).filter((p, i) => !(i === 0 && (p === 'self' || p === 'cls')));
     if (params.length === 0) return;
+    // `@lru_cache(maxsize=1)`: one entry, no memo of many keys; the author keeps the latest answer on purpose (PyPSA's
+    // update check asks GitHub once per session), so a result that ages is the point, not a mistake.
+    if (cache.maxsize?.type === 'integer' && Number(cache.maxsize.text) === 1) return;
     const body = m.need('body');
     // Nothing returned, nothing to reuse: the cache only makes the call happen once per argument, which is then the
     // point (detectron2's create_local_process_group sets up a process group once per size).

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { contains, findDescendants, jitDecorator } from '../../server/analysis';
+import { contains, findDescendants, jitDecorator, valuesAssignedTo } from '../../server/analysis';
 import { indentAt, lineStartOf } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -18,7 +18,10 @@ export default defineRule({
     why:
       'A launch starts whole blocks, so the grid is rounded up and usually has more threads than elements. ' +
       'Without a guard, the extra threads read and write past the end of the arrays: corrupted memory, wrong ' +
-      'results or an illegal-address error, depending on what lies there.',
+      'results or an illegal-address error, depending on what lies there. The rule stays silent when every launch of ' +
+      'the kernel in the file starts exactly one thread per element (the grid is the size divided down by the block ' +
+      'size, or the arrays are sized as blocks × threads), and for a cooperative kernel that syncs its whole grid ' +
+      '(`cuda.cg.this_grid().sync()`), where an early exit would leave the other threads waiting forever.',
     instead: 'Guard the body: `i = cuda.grid(1)` then `if i < out.shape[0]:` (or return early with `if i >= out.shape[0]: return`).',
     example: {
       before: '@cuda.jit\ndef add(x, y, out):\n    i = cuda.grid(1)\n    out[i] = x[i] + y[i]',
@@ -49,7 +52,11 @@ export default defineRule({
       }
     }
     if (!unguarded) return;
+    // A cooperative kernel (`g = cuda.cg.this_grid()` ... `g.sync()`) must not let a thread leave early: every thread
+    // of the grid has to reach the barrier, so its launch is sized to the data instead.
+    if (findDescendants(body, (n) => n.type === 'call' && ctx.facts.calleeName(n) === 'numba.cuda.cg.this_grid').length > 0) return;
     const kernel = m.need('def').childForFieldName('name')?.text ?? 'kernel';
+    if (launchesFitExactly(kernel, m.need('def'), ctx)) return;
     ctx.report({
       node: unguarded,
       message: `\`${kernel}\` indexes \`${unguarded.text}\` with the thread index without a bounds check; extra threads of the last block go out of range`,
@@ -132,4 +139,80 @@ function guardFix(ctx: RuleContext, body: Node, rest: Node[], index: string): Te
     .map((part, i) => (i % 2 === 0 && part.trim().length > 0 ? unit + part : part))
     .join('');
   return [{ start, end, newText: `${indent}if ${index} < ${array.text}.shape[0]:${eol}${reindented}` }];
+}
+
+/**
+ * Every launch of the kernel in this file (`kernel[blocks, threads](...)`, `kernel.configure(blocks, threads)`) starts
+ * no thread past the data: the grid is the data size divided down by the block size (`blocks = n // threads`,
+ * `griddim = (rows // bd[0], cols // bd[1])`), or the data is sized as their product (`n = blocks * threads`,
+ * `N = griddim[0] * blockdim[0]`). Examples and benchmarks size their arrays this way; a guard there checks nothing.
+ * False when the file launches the kernel in no such way, or uses its name for anything but a launch.
+ */
+function launchesFitExactly(kernel: string, def: Node, ctx: RuleContext): boolean {
+  let launches = 0;
+  for (const offset of ctx.facts.wordOffsets(kernel)) {
+    const id = ctx.facts.root.descendantForIndex(offset, offset + kernel.length);
+    if (id?.type !== 'identifier' || contains(def, id) || id.equals(def.childForFieldName('name')!)) continue;
+    const config = launchConfig(id);
+    if (!config || !fitsExactly(config[0], config[1], ctx)) return false;
+    launches++;
+  }
+  return launches > 0;
+}
+
+/** The grid and block expressions of the launch `id` starts, or null when `id` is used otherwise. */
+function launchConfig(id: Node): [Node, Node] | null {
+  const parent = id.parent;
+  if (parent?.type === 'subscript' && parent.childForFieldName('value')?.equals(id)) {
+    const keys = parent.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+    const call = parent.parent;
+    if (keys.length < 2 || call?.type !== 'call' || !call.childForFieldName('function')?.equals(parent)) return null;
+    return [keys[0], keys[1]];
+  }
+  const call = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'configure' ? parent.parent : null;
+  if (call?.type !== 'call') return null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  return args.length >= 2 && args[0].type !== 'keyword_argument' && args[1].type !== 'keyword_argument' ? [args[0], args[1]] : null;
+}
+
+/** `x` or `x[0]`: the name the component of a launch configuration is read from. */
+function configName(n: Node | null | undefined): string | null {
+  if (n?.type === 'identifier') return n.text;
+  if (n?.type === 'subscript' && n.childForFieldName('value')?.type === 'identifier') return n.childForFieldName('value')!.text;
+  return null;
+}
+
+function fitsExactly(grid: Node, block: Node, ctx: RuleContext): boolean {
+  const blockName = configName(block);
+  if (!blockName) return false;
+  // `n // threads` in every component of the grid, written in the launch or as the grid name's only value.
+  const dividedDown = (g: Node): boolean => {
+    if (g.type === 'parenthesized_expression' && g.namedChildCount === 1) return dividedDown(g.namedChild(0)!);
+    if (g.type === 'tuple') {
+      const parts = g.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      return parts.length > 0 && parts.every(dividedDown);
+    }
+    return g.type === 'binary_operator' && g.childForFieldName('operator')?.type === '//' && configName(g.childForFieldName('right')) === blockName;
+  };
+  if (dividedDown(grid)) return true;
+  if (grid.type !== 'identifier') return false;
+  const bound = valuesAssignedTo(grid.text, grid, ctx.facts);
+  if (bound.length === 1 && dividedDown(bound[0])) return true;
+  // `n = blocks * threads` in the launch's scope: the data is sized to the grid.
+  const scope = findScope(grid);
+  return (
+    !!scope &&
+    findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier').some((a) => {
+      const right = a.childForFieldName('right');
+      if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '*') return false;
+      const names = [configName(right.childForFieldName('left')), configName(right.childForFieldName('right'))];
+      return names.includes(grid.text) && names.includes(blockName);
+    })
+  );
+}
+
+/** The def or module around n. */
+function findScope(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'module') return p;
+  return null;
 }

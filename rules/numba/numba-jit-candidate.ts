@@ -8,6 +8,7 @@ import {
   declaresPackage,
   definitionsNamed,
   enclosingFunction,
+  hasCompiledTwinNamed,
   findDescendants,
   inTestFunction,
   insideNumbaFunction,
@@ -73,7 +74,10 @@ export default defineRule({
       'functions (scalars, ndarrays, `math` and numpy calls, simple control flow) to machine code, typically ' +
       'tens to hundreds of times faster. A running sum, product, maximum or minimum of the previous element is not such ' +
       'a loop (`np.cumsum`, `np.cumprod`, `np.maximum.accumulate` do it in one call), nor is the uncompiled twin of a ' +
-      'compiled function in the same file: the rule stays silent on both. A linear recurrence with constant ' +
+      'compiled function (the same loop, or a name one word apart, compiled in the same file; the same name compiled ' +
+      'in a sibling file such as `solver_numba.py` beside `solver_py.py`): benchmarks and examples keep such ' +
+      'pure-Python baselines to time against. Nor is a loop over parameters annotated as Python objects ' +
+      '(`List[Fraction]`), which nopython mode cannot take. The rule stays silent on all of these. A linear recurrence with constant ' +
       'coefficients (`x[i] = a * x[i - 1] + b * y[i]`, an exponential or Wilder smoothing) is an IIR filter: the ' +
       'message names `scipy.signal.lfilter` first. When the project does not declare numba, the message says so.',
     instead:
@@ -96,9 +100,10 @@ export default defineRule({
   name: (identifier) @name
   parameters: (parameters) @params
   body: (block) @body) @def`,
-  check(m, ctx) {
+  check(m, rawCtx) {
     const def = m.need('def');
     if (def.child(0)?.type === 'async') return;
+    const ctx = unlessBaseline(m.need('name').text, m.need('params'), rawCtx);
     // A decorated function (finta's `@classmethod @inputvalidator(...)` indicators) gets no `@njit` of its own, as the
     // decorators may wrap it in what numba cannot compile: its loop alone moves into a compiled function. Not when a
     // decorator already compiles or traces it (`@njit`, `@tf.function`, `@torch.jit.script`).
@@ -162,6 +167,75 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The context, its reports dropped when the function is a deliberate pure-Python baseline (a compiled twin of the
+ * same or nearly the same name exists: the decorator would defeat the comparison) or takes values numba cannot
+ * compile (annotated as Python objects: `List[Fraction]`). Asked only when a report is about to be made: the twin
+ * search may probe a sibling file.
+ */
+function unlessBaseline(name: string, params: Node, ctx: RuleContext): RuleContext {
+  let silent: boolean | undefined;
+  return {
+    ...ctx,
+    report(report) {
+      if (walksPythonObjects(params, report.node)) return;
+      silent ??= hasCompiledTwinNamed(ctx.facts, name);
+      if (!silent) ctx.report(report);
+    },
+  };
+}
+
+/**
+ * Type names (anywhere in a parameter's annotation) of values nopython mode rejects or only takes as a deprecated
+ * reflected list: Python numbers of arbitrary precision, strings, objects, and the Python containers.
+ */
+const PYTHON_OBJECT_TYPES = new Set([
+  'Fraction',
+  'Decimal',
+  'str',
+  'bytes',
+  'object',
+  'Any',
+  'List',
+  'list',
+  'Sequence',
+  'Iterable',
+  'Iterator',
+  'Tuple',
+  'Dict',
+  'dict',
+  'Mapping',
+  'Set',
+  'set',
+]);
+
+/**
+ * The reported loop walks a parameter annotated as a Python object (`timestamps: List[Fraction]`): it indexes it
+ * (`timestamps[i]`) or iterates it (`for t in timestamps`, `enumerate(timestamps)`). A parameter the loop only uses
+ * as a key (`column: str` in `frame[column]`) does not count.
+ */
+function walksPythonObjects(params: Node, loop: Node | undefined): boolean {
+  if (!loop) return false;
+  const typed = new Set<string>();
+  for (const p of params.namedChildren) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const type = p.childForFieldName('type');
+    const name = p.type === 'typed_parameter' ? p.namedChildren.find((c) => c?.type === 'identifier') : p.childForFieldName('name');
+    if (!type || !name) continue;
+    const ids = type.type === 'identifier' ? [type] : findDescendants(type, (n) => n.type === 'identifier');
+    if (ids.some((id) => PYTHON_OBJECT_TYPES.has(id.text))) typed.add(name.text);
+  }
+  if (typed.size === 0) return false;
+  return findDescendants(loop, (n) => n.type === 'identifier' && typed.has(n.text)).some((id) => {
+    const parent = id.parent;
+    if (parent?.type === 'subscript') return parent.childForFieldName('value')?.equals(id) ?? false;
+    if (parent?.type === 'for_statement') return parent.childForFieldName('right')?.equals(id) ?? false;
+    const call = parent?.type === 'argument_list' ? parent.parent : null;
+    const fn = call?.childForFieldName('function')?.text;
+    return (fn === 'enumerate' || fn === 'zip') && call?.parent?.type === 'for_statement';
+  });
+}
 
 /** Per file: the loops of its compiled functions, spelled without blanks and with `prange` as `range`. */
 const compiledLoops = new WeakMap<RuleContext['facts'], Set<string>>();

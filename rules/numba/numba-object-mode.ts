@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  below,
+  declaredFloor,
   decoratorCallee,
   decoratorsOf,
   FileFacts,
@@ -8,8 +10,11 @@ import {
   jitDecorator,
   parameterAnnotation,
   parameterNames,
+  pinnedCeiling,
   topLevelFunction,
+  type Version,
 } from '../../server/analysis';
+import type { RuleContext } from '../../server/engine/rule';
 import { ensureImport, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -21,7 +26,12 @@ export default defineRule({
   category: 'numba',
   severity: 'warning',
   severityForms: [
-    { severity: 'hint', when: 'for a bare `@jit`, which Numba 0.59+ already compiles in nopython mode' },
+    {
+      severity: 'hint',
+      when:
+        'for a bare `@jit` in a project that declares a Numba older than 0.59 (later versions compile it in nopython mode ' +
+        'and never fall back, so elsewhere the rule is silent on it)',
+    },
     {
       severity: 'hint',
       when:
@@ -39,7 +49,9 @@ export default defineRule({
       'In object mode numba compiles little more than the interpreter would run, so `forceobj=True` or ' +
       '`nopython=False` gives no speed-up while still paying compile time. Since Numba 0.59 a bare `@jit` compiles ' +
       'in nopython mode and no longer falls back silently; older versions fell back to object mode with only a ' +
-      'warning, so `@njit` is the explicit, version-independent spelling.',
+      'warning. A bare `@jit` is therefore reported only in a project whose requirements admit a Numba before 0.59 ' +
+      '(`numba>=0.53`, `numba<0.58`), and not when its function uses what nopython mode cannot compile (a method of ' +
+      'an object argument, another module): such code relies on object mode on purpose, and `@njit` would not compile it.',
     instead: 'Use `@numba.njit` (or `@jit(nopython=True)`) and keep pandas, I/O and arbitrary Python objects outside the compiled function.',
     example: { before: '@numba.jit(nopython=False)\ndef f(a): ...', after: '@numba.njit\ndef f(a): ...' },
   },
@@ -83,17 +95,90 @@ export default defineRule({
     // `@jit(nopython=True)` is nopython mode already: `@njit` is only another spelling of it, and a blind review of
     // QuantEcon judged all 55 such hints noise. Only a bare `@jit` can still fall back (Numba before 0.59).
     if (jit.keywords.has('nopython')) return;
+    const old = oldNumbaSupported(ctx);
+    if (!old || firstUncompilable(def, ctx.facts) || objectArgument(def)) return;
     const callee = jit.call ? jit.call.childForFieldName('function')! : jit.decorator;
     const njit = njitReference(ctx.facts, callee);
     ctx.report({
       node: jit.decorator,
       severity: 'hint',
-      message: `\`@jit\` on \`${name}\`: numba before 0.59 could fall back to slow object mode; \`@njit\` states nopython mode explicitly`,
+      message: `\`@jit\` on \`${name}\`: this project supports numba ${old[0]}.${old[1]}, where a bare \`@jit\` falls back to slow object mode when nopython compilation fails (0.59 and later raise instead); \`@njit\` states nopython mode on every version`,
       // No module-level numba binding to reuse: leave the edit to the user.
       edits: njit ? [...njit.edits, replaceNode(callee, njit.ref)] : undefined,
     });
   },
 });
+
+const NOPYTHON_DEFAULT: Version = [0, 59];
+
+/**
+ * The oldest numba the project admits when it is older than 0.59 (the first whose bare `@jit` never falls back to
+ * object mode): a declared floor (`numba>=0.53`) or a cap (`numba<0.58`, `numba==0.56.4`). Null when the project
+ * declares nothing older, or no version at all: a fresh install gets a current numba.
+ */
+function oldNumbaSupported(ctx: RuleContext): Version | null {
+  const floor = declaredFloor('numba', ctx.filePath, ctx.files);
+  if (floor && below(floor, NOPYTHON_DEFAULT)) return floor;
+  const cap = pinnedCeiling('numba', ctx.filePath, ctx.files);
+  return cap && below(cap, NOPYTHON_DEFAULT) ? cap : null;
+}
+
+/** Methods and attributes of NumPy arrays nopython mode supports: a parameter using only these may well be an array. */
+const ARRAY_MEMBERS = new Set([
+  'T',
+  'all',
+  'any',
+  'argmax',
+  'argmin',
+  'argsort',
+  'astype',
+  'clip',
+  'conj',
+  'copy',
+  'cumprod',
+  'cumsum',
+  'dot',
+  'dtype',
+  'fill',
+  'flat',
+  'flatten',
+  'imag',
+  'item',
+  'itemset',
+  'max',
+  'mean',
+  'min',
+  'ndim',
+  'nonzero',
+  'prod',
+  'ravel',
+  'real',
+  'repeat',
+  'reshape',
+  'shape',
+  'size',
+  'sort',
+  'std',
+  'sum',
+  'take',
+  'transpose',
+  'var',
+  'view',
+]);
+
+/**
+ * A parameter used as a Python object: a method or attribute of it that arrays lack (`obj.describe("x")`,
+ * `c.total += 12`). Code written to show or rely on object mode; nopython mode rejects it.
+ */
+function objectArgument(def: Node): boolean {
+  const params = new Set(parameterNames(def));
+  const body = def.childForFieldName('body');
+  if (!body || params.size === 0) return false;
+  return findDescendants(body, (n) => n.type === 'attribute').some((a) => {
+    const owner = a.childForFieldName('object');
+    return owner?.type === 'identifier' && params.has(owner.text) && !ARRAY_MEMBERS.has(a.childForFieldName('attribute')?.text ?? '');
+  });
+}
 
 /** Modules whose functions nopython mode compiles (a subset of each: unsupported ones fail at the first call, as before). */
 const COMPILABLE_MODULES = new Set(['numpy', 'math', 'cmath', 'numba', 'random', 'operator']);
@@ -141,8 +226,12 @@ const COMPILABLE_BUILTINS = new Set([
 function firstUncompilable(def: Node, facts: FileFacts): string | null {
   const body = def.childForFieldName('body');
   if (!body) return null;
-  // Kats' `@jit(forceobj=True) @deprecated(...)`: another wrapper, which nopython mode cannot compile through.
-  for (const decorator of decoratorsOf(def)) {
+  // Kats' `@jit(forceobj=True) @deprecated(...)`: another wrapper, which nopython mode cannot compile through. One above
+  // the jit (`@lru_cache` over `@jit`) wraps the compiled function and changes nothing of its compilation.
+  const decorators = decoratorsOf(def);
+  const jit = jitDecorator(facts, def)?.decorator;
+  const jitAt = jit ? decorators.findIndex((d) => d.equals(jit)) : -1;
+  for (const decorator of decorators.slice(jitAt + 1)) {
     const name = decoratorCallee(decorator).text;
     if (!/(^|\.)(n?jit|staticmethod|classmethod)$/.test(name)) return `\`@${name}\``;
   }

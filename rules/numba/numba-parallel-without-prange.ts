@@ -17,7 +17,8 @@ export default defineRule({
     why:
       'With `parallel=True` numba parallelises array expressions automatically, but an explicit `for` loop runs ' +
       'on one thread unless it iterates `numba.prange`. A kernel whose work is in `range` loops therefore pays the ' +
-      'parallel machinery without using more cores.',
+      'parallel machinery without using more cores. A loop that carries a value to its next iteration (`z = z * z + c` ' +
+      'stepped `k` times) must stay serial: there `parallel=True` is for the array expressions, and the rule is silent.',
     instead:
       'Iterate the outermost independent loop with `prange`. Its iterations must not depend on each other or write ' +
       'the same element (simple scalar reductions such as `total += x` are handled).',
@@ -49,6 +50,7 @@ export default defineRule({
     // Never suggest a racy prange: the iterations must not read what other iterations write.
     const index = target.childForFieldName('left');
     if (index?.type !== 'identifier' || !iterationsIndependent(target, index.text, ctx.facts).independent) return;
+    if (carriesState(target)) return;
     const prange = ensureImport(ctx.facts, 'numba', 'prange');
     const name = def.childForFieldName('name')?.text ?? 'function';
     ctx.report({
@@ -68,4 +70,36 @@ function rangeCallee(loop: Node, ctx: { facts: { isBuiltin(name: string, at?: No
 function usesPrange(loop: Node, ctx: { facts: { calleeName(call: Node): string | null } }): boolean {
   const right = loop.childForFieldName('right');
   return right?.type === 'call' && ctx.facts.calleeName(right) === 'numba.prange';
+}
+
+const REDUCTION_OPERATORS = new Set(['+', '*', '-', '|', '&', '^']);
+
+/**
+ * A name the loop reads before it rebinds it with `=` in the same iteration, other than a reduction (`s = s + x[i]`,
+ * which prange supports): the value carries from one iteration to the next (`Z = Z * Z + c`, a time step), so the
+ * iterations must run in order. Augmented assignments (`s += x[i]`) are reductions and do not count.
+ */
+function carriesState(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  for (const assign of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = assign.childForFieldName('left');
+    const right = assign.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || isReduction(left.text, right)) continue;
+    const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === left.text, isNestedScope).filter(
+      (id) => !(id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id)),
+    );
+    if (reads.some((r) => r.startIndex < assign.endIndex)) return true;
+  }
+  return false;
+}
+
+/** `s = s + x` or `s = x * s`: the name once, as a direct operand of an associative operator. */
+function isReduction(name: string, right: Node): boolean {
+  if (right.type !== 'binary_operator' || !REDUCTION_OPERATORS.has(right.childForFieldName('operator')?.type ?? '')) return false;
+  const l = right.childForFieldName('left');
+  const r = right.childForFieldName('right');
+  const mentions = (n: Node | null) => !!n && (n.text === name || findDescendants(n, (d) => d.type === 'identifier' && d.text === name).length > 0);
+  const commutes = right.childForFieldName('operator')?.type !== '-';
+  return (l?.type === 'identifier' && l.text === name && !mentions(r)) || (commutes && r?.type === 'identifier' && r.text === name && !mentions(l));
 }

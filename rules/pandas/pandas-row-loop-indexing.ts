@@ -162,6 +162,10 @@ export default defineRule({
     // A loop that draws or fits a model on every pass (`ax.plot([i, i + 1], [s.iloc[i], s.iloc[i + 1]])`) spends its time
     // there, not in reading the row (as pandas-iterrows).
     if (costlyWorkEachPass(loop, ctx.facts)) return;
+    // `self.fit_live_predictions(...)` as a statement on every pass, then cells written from what it left on the object
+    // (freqtrade replays live operation over a backtest): each row depends on a method's side effects, which no
+    // whole-column operation can reproduce.
+    if (stepsObjectEachPass(m.need('body'))) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
@@ -718,4 +722,29 @@ function keepsIndex(use: Node, ctx: RuleContext): boolean {
     return !inplace || inplace.type === 'false';
   }
   return true;
+}
+
+/**
+ * The loop body calls a method of `self` as a statement (its result dropped, so it works through side effects on the
+ * object) and reads an attribute of `self` afterwards: each pass advances the object's state and uses it.
+ */
+function stepsObjectEachPass(body: Node): boolean {
+  const steps = findDescendants(
+    body,
+    (n) =>
+      n.type === 'expression_statement' &&
+      n.namedChild(0)?.type === 'call' &&
+      n.namedChild(0)!.childForFieldName('function')?.type === 'attribute' &&
+      n.namedChild(0)!.childForFieldName('function')!.childForFieldName('object')?.text === 'self',
+    isNestedScope,
+  );
+  if (steps.length === 0) return false;
+  const after = steps[0].endIndex;
+  return (
+    findDescendants(
+      body,
+      (n) => n.type === 'attribute' && n.startIndex >= after && n.childForFieldName('object')?.text === 'self' && n.parent?.type !== 'call',
+      isNestedScope,
+    ).length > 0
+  );
 }

@@ -30,7 +30,8 @@ export default defineRule({
       'eagerly and keeps every graph in memory.',
     instead:
       'Pass tensors: `step(x, tf.constant(i))` (or iterate `tf.range`), or declare `input_signature=[...]`. ' +
-      'Python values that select a fixed mode (`training=True`) are fine.',
+      'Python values that select a fixed mode (`training=True`) are fine, and so is an integer scaled geometrically ' +
+      '(`size *= 2` per level of a pyramid), which takes only a few values.',
     example: {
       before: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, i)',
       after: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, tf.constant(i))',
@@ -89,7 +90,12 @@ function pythonNumbersIn(loops: Node[], facts: FileFacts): Set<string> {
       const left = stmt.childForFieldName('left');
       const right = stmt.childForFieldName('right');
       if (left?.type !== 'identifier' || !right) continue;
-      if (stmt.type === 'augmented_assignment' && (right.type === 'integer' || right.type === 'float')) names.add(left.text);
+      if (stmt.type !== 'augmented_assignment' || (right.type !== 'integer' && right.type !== 'float')) continue;
+      // `grid_size *= 2` (`//= 2`): an integer scaled geometrically takes a handful of values (the grids of a feature
+      // pyramid, the octaves of a scale loop) before it outgrows any size, so it traces a handful of graphs, once each.
+      const op = stmt.childForFieldName('operator')?.type ?? stmt.children.find((c) => c && !c.isNamed)?.type;
+      if (right.type === 'integer' && (op === '*=' || op === '//=') && Number(right.text) >= 2) continue;
+      names.add(left.text);
     }
     // `lr = lr * 0.99` on a name that starts as a Python number (`lr = 0.1`): a number that changes every iteration.
     for (const stmt of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {

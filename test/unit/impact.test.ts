@@ -573,6 +573,25 @@ describe('impact from context', () => {
     assert.deepEqual(await severities(perItem('def lines(path):\n    return (line.strip() for line in open(path))\n', 'lines(item)')), ['warning']);
   });
 
+  it('open-without-with: a file opened for writing and never closed keeps its severity outside hot code (its data can be lost)', async () => {
+    const severities = async (src: string) => (await ruleAt(OPEN, src)).map((f) => f.severity);
+    // benchmarking-gnns' fold indexes: a csv.writer over an append handle per fold, never closed, then the same function
+    // reads the file back while the last fold's rows may still sit in the buffer.
+    const folds =
+      'import csv\n\ndef split(root, folds):\n    for fold in folds:\n        w = csv.writer(open(root + "/train.index", "a+"))\n' +
+      '        w.writerow(fold)\n    with open(root + "/train.index") as f:\n        return list(csv.reader(f))\n';
+    assert.deepEqual(await severities(folds), ['warning']);
+    assert.deepEqual(await severities('def save(path, s):\n    out = open(path, "w")\n    out.write(s)\n'), ['warning']);
+    // Near misses: read-only handles never closed hold a descriptor, not data (a hint outside hot code), and a write handle
+    // closed by hand loses nothing unless an exception interrupts.
+    assert.deepEqual(await severities('def head(path):\n    f = open(path)\n    first = f.readline()\n    rest = f.readline()\n    return first, rest\n'), [
+      'hint',
+    ]);
+    assert.deepEqual(await severities('def save(path, rows):\n    out = open(path, "w")\n    for r in rows:\n        out.write(r)\n    out.close()\n'), [
+      'hint',
+    ]);
+  });
+
   it('resource-without-with: an inline use (ZipFile(p).namelist()) is a hint; a held one is quiet outside hot code', async () => {
     const severities = async (src: string) => (await ruleAt('resource-without-with', src)).map((f) => f.severity);
     const inline = 'import zipfile\n\ndef names(p):\n    return zipfile.ZipFile(p).namelist()\n';

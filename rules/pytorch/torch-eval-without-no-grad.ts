@@ -214,12 +214,9 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
  */
 function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  if (!EVAL_NAME.test(name)) return false;
-  const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
-  const forward = forwardCallOf(model, body);
+  const { model, forward } = evalModeForward(name, body) ?? {};
   const loop = forward ? enclosingLoop(forward) : null;
-  if (!forward || !loop || isSmallLiteralLoop(loop, facts)) return false;
+  if (!model || !forward || !loop || isSmallLiteralLoop(loop, facts)) return false;
   if (gradDecided(def) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return false;
   const loopBody = loop.childForFieldName('body');
   const torchUse =
@@ -236,6 +233,18 @@ function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContex
     ...(torchUse ? {} : { severity: 'hint' as const }),
   });
   return true;
+}
+
+/**
+ * In a method named for prediction or evaluation that switches a model to eval mode and leaves gradients alone (no
+ * backward, no grad context of its own): the model's name and its first forward call. Null otherwise.
+ */
+function evalModeForward(name: string, body: Node): { model: string; forward: Node } | null {
+  if (!EVAL_NAME.test(name)) return null;
+  const model = evalModeReceiver(body);
+  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return null;
+  const forward = forwardCallOf(model, body);
+  return forward ? { model, forward } : null;
 }
 
 /** The first call of `model` (or `model.forward(...)`, `model.predict(...)`) in body, nested defs aside. */
@@ -264,11 +273,8 @@ const DETACHES = new Set(['detach', 'item', 'tolist']);
  */
 function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  if (!EVAL_NAME.test(name)) return false;
-  const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
-  const forward = forwardCallOf(model, body);
-  if (!forward || enclosingLoop(forward) !== null) return false;
+  const { model, forward } = evalModeForward(name, body) ?? {};
+  if (!model || !forward || enclosingLoop(forward) !== null) return false;
   const plain = onlyDetached(forward, body);
   if (!plain && !onlyDetached(forward, body, 0, true)) return false;
   if (gradDecided(def) || calledUnderGradContext(name, facts)) return false;

@@ -24,6 +24,7 @@ import {
   trainingLoops,
   unwrapIterable,
   valuesAssignedTo,
+  isNotebookFile,
 } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
 
@@ -148,7 +149,7 @@ const ONE_OFF_PASSES = 3;
  * epoch loop and keep their rank.
  */
 function oneOffPasses(call: Node, filePath: string | undefined, facts: FileFacts): string | null {
-  if (!filePath?.toLowerCase().endsWith('.ipynb')) return null;
+  if (!filePath || !isNotebookFile(filePath)) return null;
   const assignment = call.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
   if (target?.type !== 'identifier' || enclosingDef(assignment!) !== null) return null;

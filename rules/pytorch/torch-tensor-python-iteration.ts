@@ -12,6 +12,7 @@ import {
   targetNames,
   tensorPlacement,
   unwrapIterable,
+  isNotebookFile,
 } from '../../server/analysis';
 
 /** Builtins that read a 0-d tensor back as a Python number (`__int__`, `__float__`, `__bool__`) or walk it again. */
@@ -228,7 +229,7 @@ function truthTested(id: Node): Node | null {
 
 /** The loop (or comprehension clause) stands at the top level of a notebook: no def, class or other loop around it. */
 function notebookTopLevel(loop: Node, filePath: string | undefined): boolean {
-  if (!filePath?.toLowerCase().endsWith('.ipynb')) return false;
+  if (!filePath || !isNotebookFile(filePath)) return false;
   const walk = loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop;
   return enclosingDef(walk) === null && enclosingLoop(walk, true) === null;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { DATASET_METHODS, FileFacts, insideExpectationBlock, isDatasetParameter, tfDataPipeline } from '../../server/analysis';
+import { DATASET_METHODS, FileFacts, insideExpectationBlock, isDatasetParameter, tfDataPipeline, isNotebookFile } from '../../server/analysis';
 import { insertAt } from '../../server/fixes';
 
 /**
@@ -76,5 +76,5 @@ function atModuleLevel(stmt: Node): boolean {
 
 /** A Jupyter notebook, or a script split into cells with `# %%` markers. */
 function isNotebook(filePath: string | undefined, facts: FileFacts): boolean {
-  return filePath?.toLowerCase().endsWith('.ipynb') === true || /^# ?%%/m.test(facts.text);
+  return isNotebookFile(filePath) || /^# ?%%/m.test(facts.text);
 }

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
-import { inTestFunction, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
+import { inTestFunction, isNotebookFile, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
@@ -183,7 +183,7 @@ export function isExampleFile(filePath: string | undefined, files?: FileProbe, g
 /** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
 export function runByHand(filePath: string | undefined, project: ProjectPlace): boolean {
   if (isExampleFile(filePath, project.files, project.givenRoot)) return true;
-  return filePath?.toLowerCase().endsWith('.ipynb') === true || inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
+  return isNotebookFile(filePath) || inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
 }
 export const RUN_BY_HAND = 'in an example, script or notebook run by hand, where someone watches it';
 
@@ -193,7 +193,7 @@ export const RUN_BY_HAND = 'in an example, script or notebook run by hand, where
  * by hand; what users run is the package. Unknown (false) when the packaging file's name has no package folder.
  */
 function outsideOwnPackage(filePath: string | undefined, files: FileProbe = NO_FILE_SYSTEM): boolean {
-  if (!filePath || filePath.toLowerCase().endsWith('.ipynb')) return false;
+  if (!filePath || isNotebookFile(filePath)) return false;
   const root = markedRootOf(path.dirname(filePath), files);
   const name = root ? distributionOf(root, files) : null;
   if (!root || !name) return false;
@@ -260,7 +260,7 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
   const chapter = near.find((d) => CHAPTER_FOLDER.test(d) || EXERCISE_FOLDERS.has(d.toLowerCase()));
   if (chapter) return `in teaching material (\`${chapter}/\`): it runs over demo data, a few times`;
   const base = path.basename(filePath);
-  if (base.toLowerCase().endsWith('.ipynb')) {
+  if (isNotebookFile(base)) {
     const words = base
       .slice(0, -'.ipynb'.length)
       .split(/[\s_\-()]+/)
@@ -348,7 +348,7 @@ const makeups: ProbeMemo<ProjectMakeup | null> = new WeakMap();
  */
 export function notebookCollection(filePath: string | undefined, project: ProjectPlace = {}): string | null {
   const files = project.files ?? NO_FILE_SYSTEM;
-  if (!filePath?.toLowerCase().endsWith('.ipynb') || !files.list) return null;
+  if (!filePath || !isNotebookFile(filePath) || !files.list) return null;
   const { rooted, root } = foldersInProject(filePath, files, project.givenRoot);
   if (!rooted || !root) return null;
   const makeup = rememberedFor(makeups, files, root, Date.now(), 100, () => makeupOf(root, files));
@@ -584,7 +584,7 @@ function distributionOf(root: string, files: FileProbe, now = Date.now()): strin
  * one the packaging file names.
  */
 function demonstratesOwnPackage(filePath: string | undefined, facts: FileFacts, files: FileProbe = NO_FILE_SYSTEM): boolean {
-  if (!filePath?.toLowerCase().endsWith('.ipynb')) return false;
+  if (!filePath || !isNotebookFile(filePath)) return false;
   const root = markedRootOf(path.dirname(filePath), files);
   const name = root ? distributionOf(root, files) : null;
   if (!root || !name || !facts.imports.some((b) => b.target.split('.')[0].toLowerCase() === name)) return false;
@@ -602,7 +602,7 @@ function isBuildScript(filePath: string | undefined): boolean {
  */
 function isNotebook(filePath: string | undefined, project: ProjectPlace): boolean {
   if (inFolderNamed(filePath, DEMO_FOLDERS, project.files, project.givenRoot)) return false;
-  if (filePath?.toLowerCase().endsWith('.ipynb')) return true;
+  if (isNotebookFile(filePath)) return true;
   return inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
 }
 

@@ -1143,7 +1143,6 @@ interface PendingBinding {
   annotation: Node | null;
 }
 
-/** Records a binding of `name` by `node`; `at`: where the name becomes bound (after the right-hand side, at the loop body, ...). */
 /**
  * The binding is a statement of one branch of an `if` / `elif` / `else` chain that has an `else`, stands in a block that
  * contains `at` (but none of its branches does), and each branch's own block binds the name directly with one of
@@ -1164,6 +1163,7 @@ function everyBranchBinds(binding: Binding, walked: readonly Binding[], at: Node
   return blocks.every((blk) => !!blk && walked.some((w) => w.node.parent?.equals(blk)));
 }
 
+/** Records a binding of `name` by `node`; `at`: where the name becomes bound (after the right-hand side, at the loop body, ...). */
 function addBinding(bindings: Map<string, Binding[]>, name: string, node: Node, type: ValueType | null, at = node.endIndex): void {
   pushTo(bindings, name, { at, node, type });
 }

@@ -306,11 +306,19 @@ function tutorialReadme(filePath: string, depth: number, rooted: boolean, files:
 
 /** In `dir`: the name of its README when it presents tutorials, '' for another README, null for none. */
 function readmeOf(dir: string, files: FileProbe): string | null {
+  const readme = readmeOpening(dir, files);
+  return readme && (TUTORIAL_WORDS.test(readme.opening) ? readme.name : '');
+}
+
+/**
+ * The first README in `dir` (README_NAMES order): its name and its opening, where a project says what it is, without
+ * link addresses (an address may name a tutorial site; the words around it say what the project is). Null for none.
+ */
+function readmeOpening(dir: string, files: FileProbe): { name: string; opening: string } | null {
   for (const name of README_NAMES) {
-    const text = files.readText!(path.join(dir, name));
+    const text = files.readText?.(path.join(dir, name));
     if (text === null || text === undefined) continue;
-    // A link's address may name a tutorial site; the words around it say what the project is.
-    return TUTORIAL_WORDS.test(text.slice(0, README_OPENING).replace(/\bhttps?:\/\/\S+/g, '')) ? name : '';
+    return { name, opening: text.slice(0, README_OPENING).replace(/\bhttps?:\/\/\S+/g, '') };
   }
   return null;
 }
@@ -395,13 +403,8 @@ function makeupOf(root: string, files: FileProbe): ProjectMakeup | null {
 
 /** The README at the project's top opens by presenting notebooks as a collection, tutorials or implementations. */
 function presentsNotebooks(root: string, files: FileProbe): boolean {
-  for (const name of README_NAMES) {
-    const text = files.readText?.(path.join(root, name));
-    if (text === null || text === undefined) continue;
-    const opening = text.slice(0, README_OPENING).replace(/\bhttps?:\/\/\S+/g, '');
-    return NOTEBOOKS_WORD.test(opening) && COLLECTION_WORDS.test(opening);
-  }
-  return false;
+  const opening = readmeOpening(root, files)?.opening ?? '';
+  return NOTEBOOKS_WORD.test(opening) && COLLECTION_WORDS.test(opening);
 }
 
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {

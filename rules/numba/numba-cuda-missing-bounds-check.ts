@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { contains, findDescendants, jitDecorator, valuesAssignedTo } from '../../server/analysis';
+import { contains, enclosingDef, findDescendants, jitDecorator, valuesAssignedTo } from '../../server/analysis';
 import { indentAt, lineStartOf } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -198,21 +198,12 @@ function fitsExactly(grid: Node, block: Node, ctx: RuleContext): boolean {
   if (grid.type !== 'identifier') return false;
   const bound = valuesAssignedTo(grid.text, grid, ctx.facts);
   if (bound.length === 1 && dividedDown(bound[0])) return true;
-  // `n = blocks * threads` in the launch's scope: the data is sized to the grid.
-  const scope = findScope(grid);
-  return (
-    !!scope &&
-    findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier').some((a) => {
-      const right = a.childForFieldName('right');
-      if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '*') return false;
-      const names = [configName(right.childForFieldName('left')), configName(right.childForFieldName('right'))];
-      return names.includes(grid.text) && names.includes(blockName);
-    })
-  );
-}
-
-/** The def or module around n. */
-function findScope(n: Node): Node | null {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'module') return p;
-  return null;
+  // `n = blocks * threads` in the launch's scope (its def, or the module): the data is sized to the grid.
+  const scope = enclosingDef(grid) ?? ctx.facts.root;
+  return findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier').some((a) => {
+    const right = a.childForFieldName('right');
+    if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '*') return false;
+    const names = [configName(right.childForFieldName('left')), configName(right.childForFieldName('right'))];
+    return names.includes(grid.text) && names.includes(blockName);
+  });
 }

@@ -12,6 +12,7 @@ import {
   occurrences,
   stringLiteralValue,
   values,
+  rootName,
 } from '../../server/analysis';
 
 export default defineRule({
@@ -79,13 +80,6 @@ export default defineRule({
     }
   },
 });
-
-/** The name a reference starts from: `df` in `df`, `self` in `self.trades`. */
-function rootName(node: Node): string | null {
-  let n: Node | null = node;
-  while (n?.type === 'attribute') n = n.childForFieldName('object');
-  return n?.type === 'identifier' ? n.text : null;
-}
 
 /**
  * `F[F["c"] == key]`, `F[F.c == key]`, `F.loc[F["c"] == key]`, `F.loc[F["c"] == key, cols]` (the key on either side of

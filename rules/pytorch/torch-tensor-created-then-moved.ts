@@ -27,8 +27,12 @@ import { appendArgument, replaceRange } from '../../server/fixes';
 const SHAPE_FACTORIES = /^torch\.(zeros|ones|empty|full|eye)$/;
 /** Legacy typed constructors: `torch.FloatTensor(b, n)` is an uninitialised host tensor of that shape. */
 const LEGACY_CONSTRUCTORS = /^torch\.(Float|Double|Half|Long|Int|Short|Byte|Bool|)Tensor$/;
-/** Methods between the factory and the move that keep it a freshly made tensor (`.zero_()`, `.fill_(0)`, `.float()`). */
-const KEEPS_FRESH = new Set(['zero_', 'fill_', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'normal_', 'uniform_', 'contiguous']);
+/**
+ * Methods between the factory and the move that keep it a freshly made tensor (`.zero_()`, `.fill_(0)`, `.float()`).
+ * In-place random fills (`.normal_()`, `.uniform_()`) are not among them, for the reason random factories are not: on the
+ * device they draw from its generator, so the safe fix would change a seeded run's numbers.
+ */
+const KEEPS_FRESH = new Set(['zero_', 'fill_', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'contiguous']);
 
 export default defineRule({
   id: 'torch-tensor-created-then-moved',

@@ -1,6 +1,8 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  declaresPackage,
+  enclosingDef,
   importedAccessorIn,
   inTestOf,
   callArguments,
@@ -94,7 +96,10 @@ export default defineRule({
   title: 'rolling(...).apply with a lambda that has a native method',
   category: 'pandas',
   severity: 'warning',
-  severityForms: [{ severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' }],
+  severityForms: [
+    { severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' },
+    { severity: 'hint', when: "when compiling the function with numba is the advice and the project's requirement files do not name numba" },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pandas-vectorization#rolling-windows-native-methods-instead-of-apply',
@@ -110,7 +115,9 @@ export default defineRule({
       "package's accessor (`df.swifter.rolling(n).apply`) and one inside a test named for `apply` are left alone.",
     instead:
       'Call the method on the window object: `s.rolling(20).mean()`, `s.expanding().max()`. Note that `np.std(x)` is `.std(ddof=0)`. ' +
-      'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it.',
+      'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it: ' +
+      'define that function once at module level, since pandas keeps the compiled code per function object and compiles a lambda made ' +
+      'on every call again each time.',
     example: {
       before: 'ma = df["close"].rolling(20).apply(lambda x: x.mean())\nhi = df["close"].rolling(20).apply(lambda w: np.max(w))',
       after: 'ma = df["close"].rolling(20).mean()\nhi = df["close"].rolling(20).max()',
@@ -177,12 +184,7 @@ export default defineRule({
     if (!native) {
       const numeric = numericWindowFunction(fn, call, ctx);
       if (numeric) {
-        ctx.report({
-          node: apply,
-          message:
-            `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: pass \`engine="numba"\` ` +
-            `(with \`raw=True\`; needs numba) to compile it, or build it from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)`,
-        });
+        reportNumericWindow(numeric, fn, apply, ctx);
         return;
       }
       // No native method: the per-window Series is the avoidable part.
@@ -210,6 +212,36 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * A window function that only does NumPy arithmetic: `engine="numba"` compiles it, with two caveats that decide whether
+ * the advice is worth following. pandas keeps the compiled function per function object, so a lambda or a def made
+ * inside a function is compiled again on every call (slower than the Python apply for short series): it must move to
+ * module level first. And a project whose requirement files do not name numba would add a heavy dependency for it (a
+ * blind review judged qlib's argmax lambdas, in a project without numba, wrong to compile): there the finding is a hint.
+ */
+function reportNumericWindow(numeric: string, fn: Node, apply: Node, ctx: RuleContext): void {
+  const madePerCall = fn.type === 'lambda' ? enclosingDef(fn) !== null : localDefinitionIsNested(fn, apply);
+  const withoutNumba = !ctx.facts.importsModule('numba') && declaresPackage('numba', ctx.filePath, ctx.files) === false;
+  const compile = madePerCall
+    ? `define it once at module level and pass \`engine="numba"\` (with \`raw=True\`; pandas compiles a function made on every call again each time)`
+    : `pass \`engine="numba"\` (with \`raw=True\`) to compile it`;
+  ctx.report({
+    node: apply,
+    message:
+      `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}, or build it ` +
+      `from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)` +
+      (withoutNumba ? " (numba is not among this project's dependencies: worth adding only if this window is hot)" : ''),
+    ...(withoutNumba ? { severity: 'hint' as const } : {}),
+  });
+}
+
+/** Whether the named window function is a def inside another def (remade on every call of it). */
+function localDefinitionIsNested(fn: Node, at: Node): boolean {
+  if (fn.type !== 'identifier' && fn.type !== 'call') return false;
+  const def = localDefinition(fn, at);
+  return def !== null && enclosingDef(def) !== null;
+}
 
 /**
  * `r = s.rolling(20)` then `r.apply(f)`: the window call the name holds (its one assignment in the scope, which the value

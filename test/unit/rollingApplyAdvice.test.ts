@@ -1,0 +1,86 @@
+// What pandas-rolling-apply says about a window function that only does NumPy arithmetic (blind review of session 46,
+// qlib's expression operators): `engine="numba"` was advised for a lambda made on every call of the operator, which pandas
+// compiles again each time, in a project that does not install numba. Both reviewers called the argmax lambdas' advice
+// wrong, so the finding names both caveats and, where numba would be a new dependency, is a hint.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NODE_FILES } from '../../server/project/fileProbe';
+import { getEngine } from '../helpers/engine';
+
+const made: string[] = [];
+
+/** A repository whose pyproject.toml installs `deps`; returns the path of `pkg/ops.py` in it. */
+function projectWith(deps: string[]): string {
+  const top = mkdtempSync(path.join(tmpdir(), 'perflens-rolling-'));
+  made.push(top);
+  mkdirSync(path.join(top, '.git'));
+  mkdirSync(path.join(top, 'pkg'));
+  writeFileSync(path.join(top, 'pyproject.toml'), `[project]\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n`);
+  return path.join(top, 'pkg', 'ops.py');
+}
+
+const OPERATOR = [
+  'import numpy as np',
+  'import pandas as pd',
+  '',
+  '',
+  'def _spread(x):',
+  '    return x.max() - x.min()',
+  '',
+  '',
+  'class IdxMax:',
+  '    def __init__(self, n):',
+  '        self.n = n',
+  '',
+  '    def load(self, series: pd.Series):',
+  '        return series.rolling(self.n).apply(lambda x: x.argmax() + 1, raw=True)',
+  '',
+  '    def spread(self, series: pd.Series):',
+  '        return series.rolling(self.n).apply(_spread, raw=True)',
+  '',
+  '    def mad(self, series: pd.Series):',
+  '        def mad(x):',
+  '            return np.mean(np.abs(x - x.mean()))',
+  '',
+  '        return series.rolling(self.n).apply(mad, raw=True)',
+  '',
+].join('\n');
+
+describe('pandas-rolling-apply advice for NumPy window functions', () => {
+  after(() => made.forEach((top) => rmSync(top, { recursive: true, force: true })));
+
+  async function findings(deps: string[]) {
+    const engine = await getEngine();
+    const saved = engine.files;
+    try {
+      engine.files = NODE_FILES;
+      const filePath = projectWith(deps);
+      return engine.lintText(OPERATOR, { select: ['pandas-rolling-apply'], filePath }).findings;
+    } finally {
+      engine.files = saved;
+    }
+  }
+
+  it('asks for a module-level function where the lambda or def is made on every call, and not for a module-level def', async () => {
+    const [lambda, spread, mad, ...rest] = await findings(['numpy', 'pandas', 'numba>=0.58']);
+    assert.equal(rest.length, 0);
+    for (const f of [lambda, mad]) {
+      assert.match(f.message, /define it once at module level/);
+      assert.equal(f.severity, 'warning');
+    }
+    assert.doesNotMatch(spread.message, /module level/);
+    assert.match(spread.message, /engine="numba"/);
+    assert.equal(spread.severity, 'warning');
+  });
+
+  it('is a hint that says numba is a new dependency where the project does not install it', async () => {
+    const all = await findings(['numpy', 'pandas']);
+    assert.equal(all.length, 3);
+    for (const f of all) {
+      assert.equal(f.severity, 'hint');
+      assert.match(f.message, /numba is not among this project's dependencies/);
+    }
+  });
+});

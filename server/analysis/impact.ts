@@ -14,7 +14,7 @@ import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDesce
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
-import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, unwrapIterable } from './trainingLoop';
+import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
 
@@ -496,7 +496,9 @@ export function impactOf(
  */
 export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace = {}): Impact | null {
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
-  if (inTestFunction(node)) return { level: 'low', reasons: ['in a test'] };
+  // A function named like a test that is a training script's evaluation step is not one: `test_epoch` (qlib's models run
+  // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
+  if (inTestFunction(node) && isTestCode(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };

@@ -126,6 +126,49 @@ describe('impact from context', () => {
     }
   });
 
+  it("a training script's evaluation step named test_* is not a test; a test function in a non-test file still is", async () => {
+    // qlib's models: `test_epoch` runs the whole validation set every epoch (a blind review judged all ten findings useful,
+    // which the name had made hints). A module-level `test(model, loader)` the script calls is evaluation too.
+    const evaluation = [
+      'import torch',
+      '',
+      '',
+      'class Model:',
+      '    def test_epoch(self, loader):',
+      '        self.net.eval()',
+      '        losses = []',
+      '        for x, y in loader:',
+      '            losses.append(self.loss(self.net(x), y))',
+      '        return losses',
+      '',
+      '',
+      'def test(model, loader):',
+      '    model.eval()',
+      '    for x, y in loader:',
+      '        print(model(x).argmax(1).eq(y).sum())',
+      '',
+      '',
+      'def main(model, loader):',
+      '    test(model, loader)',
+      '',
+    ].join('\n');
+    const found = await ruleAt('torch-eval-without-no-grad', evaluation);
+    assert.equal(found.length, 2);
+    for (const f of found) {
+      assert.notDeepEqual(f.impact?.reasons, ['in a test']);
+      assert.equal(f.severity, 'warning');
+    }
+    // Near miss: an evaluation-named method of a test class is a test, and stays low.
+    const tests = await lint(`${LEAK_SRC}\n\nclass TestLoad:\n    def test_epoch(self, p):\n        d = tempfile.mkdtemp()\n        p.save(d)\n`);
+    assert.deepEqual(
+      tests.map((f) => [f.severity, f.impact?.level]),
+      [
+        ['warning', 'normal'],
+        ['hint', 'low'],
+      ],
+    );
+  });
+
   it('a low-impact finding keeps its severity with impact "all", or when the user set the rule severity', async () => {
     const [all] = await lint(LEAK_SRC, { filePath: '/proj/tests/test_load.py', impact: 'all' });
     assert.equal(all.severity, 'warning');

@@ -438,7 +438,12 @@ const UNCAUGHT =
 function caughtInFunction(open: Node, scope: Node): boolean {
   let child = open;
   for (let p = open.parent; p && !p.equals(scope); child = p, p = p.parent) {
-    if (p.type === 'try_statement' && p.childForFieldName('body')?.equals(child) && p.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause')) return true;
+    if (
+      p.type === 'try_statement' &&
+      p.childForFieldName('body')?.equals(child) &&
+      p.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause')
+    )
+      return true;
   }
   return false;
 }

@@ -45,4 +45,13 @@ describe('review14/15: general findings judged noise', () => {
     const [light] = await findings('append-loop-to-comprehension', heavy.replace('pdist(coords)', 'len(coords)'));
     assert.notEqual(light?.severity, 'hint');
   });
+
+  it('string-concat-in-loop: a list grown by copying per batch is low impact in a tutorial folder, kept in package code', async () => {
+    const grow =
+      'def collect(loader, model):\n    names = []\n    for x, batch_names in loader:\n        model(x)\n        names = names + list(batch_names)\n    return names\n';
+    const [tutorial] = await findings('string-concat-in-loop', grow, '/proj/docs/tutorials/embed.py');
+    assert.equal(tutorial?.severity, 'hint');
+    const [pkg] = await findings('string-concat-in-loop', grow, '/proj/pkg/embed.py');
+    assert.equal(pkg?.severity, 'warning');
+  });
 });

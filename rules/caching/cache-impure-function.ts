@@ -1,6 +1,15 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindersSpelling, cacheDecorator, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
+import {
+  bindersSpelling,
+  cacheDecorator,
+  findDescendants,
+  isNestedScope,
+  parameterNames,
+  referencesTo,
+  valueBoundOnce,
+  type FileFacts,
+} from '../../server/analysis';
 
 /** Calls whose result changes from call to call (time, randomness, the network, the environment). */
 const VARYING = [
@@ -67,6 +76,54 @@ function describeVarying(call: Node, ctx: RuleContext): string | null {
   return null;
 }
 
+/** Clock reads: a cache key computed from one changes as time passes. */
+const CLOCK = /^(time\.(time|time_ns|monotonic|monotonic_ns)|datetime\.(datetime|date)\.(now|utcnow|today))$/;
+
+/** The expression reads the clock: directly, or through a local bound once to such a value (`bucket = int(time.time() // 600)`). */
+function readsClock(expr: Node, facts: FileFacts, depth = 0): boolean {
+  if (depth > 2) return false;
+  const calls = expr.type === 'call' ? [expr] : [];
+  calls.push(...findDescendants(expr, (n) => n.type === 'call', isNestedScope));
+  if (calls.some((c) => CLOCK.test(facts.qualifiedName(c.childForFieldName('function')) ?? ''))) return true;
+  const ids = expr.type === 'identifier' ? [expr] : findDescendants(expr, (n) => n.type === 'identifier', isNestedScope);
+  return ids.some((id) => {
+    const value = valueBoundOnce(id);
+    return value !== null && readsClock(value, facts, depth + 1);
+  });
+}
+
+/**
+ * The arguments a reference to the cached function passes it: those of a call `f(a, b)`, or those after it where it is
+ * handed on with them (`executor.submit(f, a)`, `functools.partial(f, a)`); null for any other use.
+ */
+function argumentsPassed(ref: Node): Node[] | null {
+  const parent = ref.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(ref)) {
+    return parent.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  }
+  if (parent?.type === 'argument_list') {
+    const args = parent.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+    return args.slice(args.findIndex((a) => a.equals(ref)) + 1);
+  }
+  return null;
+}
+
+/**
+ * Every use of the function in this file passes an argument computed from the clock (jesse's update check keyed by
+ * `int(time.monotonic() // UPDATE_INFO_CACHE_SECONDS)`): the key changes as time passes, so the cache already expires
+ * by design, and a stale result lives one period at most.
+ */
+function keyedByClock(fn: Node, facts: FileFacts): boolean {
+  const refs = referencesTo(fn, facts);
+  return (
+    refs.length > 0 &&
+    refs.every((ref) => {
+      const args = argumentsPassed(ref);
+      return args !== null && args.some((a) => readsClock(a.type === 'keyword_argument' ? (a.childForFieldName('value') ?? a) : a, facts));
+    })
+  );
+}
+
 export default defineRule({
   id: 'cache-impure-function',
   title: 'Memoising a function with side effects or time-varying results',
@@ -82,7 +139,8 @@ export default defineRule({
       'the clock, a random generator, the network, the environment or the file system, the first result is ' +
       'returned forever after; if it writes globals, those writes happen only on the first call for each argument. ' +
       'A function without arguments and a one-entry cache (`maxsize=1`) are the "do it once" idiom, where keeping the ' +
-      'first answer is intended: the rule is silent on them.',
+      'first answer is intended: the rule is silent on them. So it is where every call in the file passes an argument ' +
+      'computed from the clock (`int(time.monotonic() // 900)`): the key changes as time passes, so the cache expires by design.',
     instead:
       'Remove the cache, or cache only the pure part. For values that may be reused for a while, use a cache with ' +
       'expiry (a TTL cache) instead of `lru_cache`.',
@@ -117,6 +175,7 @@ export default defineRule({
     }
     if (!reason && findDescendants(body, (n) => n.type === 'global_statement', isNestedScope).length > 0) reason = 'global';
     if (!reason) return;
+    if (keyedByClock(fn, ctx.facts)) return;
     const name = m.need('name').text;
     const what =
       reason === 'global' ? 'assigns module globals, which then happens only on cache misses' : `calls \`${reason}\`, so the cached result goes stale`;

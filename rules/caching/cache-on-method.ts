@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, decoratorCallee, decoratorsOf, keywordValue, type FileFacts } from '../../server/analysis';
+import { classIndex, decoratorCallee, decoratorsOf, findDescendants, isNestedScope, keywordValue, type ClassInfo, type FileFacts } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
@@ -25,7 +25,10 @@ export default defineRule({
       'The cache belongs to the function object, which is shared by the whole class, and its keys include `self`. ' +
       'Every instance the method is called on is therefore referenced by the cache and cannot be freed until its ' +
       'entries are evicted: never, with `@cache` or `maxsize=None`. With large objects (models, data frames, ' +
-      'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`.',
+      'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`. ' +
+      'A class whose instances wrap a function (its `__init__` calls `functools.wraps(func)(self)` or ' +
+      '`functools.update_wrapper(self, func)`) is a decorator: its instances stand in for functions, usually defined ' +
+      'at module level and alive for the whole program anyway, so the cache frees nothing by going: a hint there.',
     instead:
       'For a method without arguments use `functools.cached_property` (it needs an instance `__dict__`: in a class ' +
       'with `__slots__`, keep the value in a slot of its own). Otherwise keep a per-instance dict ' +
@@ -65,6 +68,7 @@ export default defineRule({
       if (base && ENUM_BASES.test(base.text)) return;
     }
     const methodName = method.childForFieldName('name')?.text ?? 'method';
+    const info = classIndex(ctx.facts).info(cls);
     // `@lru_cache(None) def warning_once(self, *args): self.warning(*args)`: the cache is the point, a guard that emits
     // each message once (accelerate's and transformers' logger adapters), and the logger lives as long as its module.
     if (onlyEmitsMessages(method)) return;
@@ -75,7 +79,6 @@ export default defineRule({
       ? 'keeps every instance it sees alive for the life of the program'
       : 'keeps recently used instances alive and shares one cache across all of them';
     // cached_property stores into the instance's `__dict__`: a class whose whole lineage is slotted has none.
-    const info = classIndex(ctx.facts).info(cls);
     const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;
     const instead =
       params.length === 1 && !dictless && !mayBeInterface(ctx.facts, cls, methodName)
@@ -89,9 +92,48 @@ export default defineRule({
       // A bounded cache holds at most maxsize instances (fairseq's `@lru_cache(maxsize=8)` on `__getitem__`, rich's
       // value objects): rarely worth a change, so a hint.
       severity: unbounded ? undefined : 'hint',
+      // numbagg's NumbaBase subclasses (`@ndmove.wrap(...)` over module-level kernels) memoise a compiled kernel per
+      // dtype on each instance: a blind review judged all eight such findings noise, since every instance is a
+      // decorated module-level function the program holds anyway.
+      lowImpact: info && wrapsFunction(ctx.facts, info) ? WRAPPER : undefined,
     });
   },
 });
+
+const WRAPPER =
+  'its instances wrap functions (`functools.wraps(func)(self)` in `__init__`): decorated functions, usually defined at module level and kept by the program anyway';
+
+/** `functools.wraps(func)(self)` or `functools.update_wrapper(self, func)`: the instance takes on a function's identity. */
+function wrapsSelf(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (fn?.type === 'call' && facts.qualifiedName(fn.childForFieldName('function')) === 'functools.wraps') return args[0]?.text === 'self';
+  return facts.qualifiedName(fn) === 'functools.update_wrapper' && args[0]?.text === 'self';
+}
+
+/**
+ * The class, or a class of this file it derives from, makes its instances stand in for a wrapped function: its
+ * `__init__` calls `functools.wraps(func)(self)` or `functools.update_wrapper(self, func)`. Such a class is a
+ * decorator, and its instances are the decorated functions.
+ */
+function wrapsFunction(facts: FileFacts, info: ClassInfo): boolean {
+  const index = classIndex(facts);
+  const seen = new Set<ClassInfo>();
+  const visit = (c: ClassInfo): boolean => {
+    if (seen.has(c)) return false;
+    seen.add(c);
+    const init = c.methods.get('__init__');
+    const body = init?.childForFieldName('body');
+    if (body && /\b(wraps|update_wrapper)\b/.test(body.text)) {
+      if (findDescendants(body, (n) => n.type === 'call' && wrapsSelf(n, facts), isNestedScope).length > 0) return true;
+    }
+    return c.bases.some((base) => {
+      const parent = index.resolve(base);
+      return parent !== null && visit(parent);
+    });
+  };
+  return visit(info);
+}
 
 /** Calls that emit a message: logging methods, `warnings.warn`, `print`. */
 const EMITS = /(^|\.)(warn|warning|info|debug|error|critical|exception|log|print)$/;

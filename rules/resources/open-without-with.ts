@@ -166,8 +166,9 @@ export default defineRule({
       '`close()` that an exception can skip, or whenever the garbage collector gets to it: other interpreters ' +
       '(PyPy) and reference cycles delay that, leaking handles in long-running jobs and leaving written data unflushed. ' +
       'Python also emits a `ResourceWarning` for files that were never closed. Where nothing holds the file for long (read ' +
-      'or written whole in one statement, iterated by its loop alone, closed by hand with no loop using it in between, read ' +
-      'through a csv reader, held in a name read whole once) CPython closes it promptly, and a log the run keeps open and ' +
+      'or written whole in one statement, iterated by its loop alone, closed by hand with no loop using it in between or ' +
+      'with no handler in its function to catch an exception before the close, read through a csv reader, held in a name ' +
+      'read whole once) CPython closes it promptly, and a log the run keeps open and ' +
       'flushes after every write loses nothing at exit, so those findings are hints. Elsewhere a handle left open once ' +
       'costs one descriptor for a while; it runs out only where the open repeats (a loop over files or records, a request ' +
       'handler, a training step), so outside such hot code these findings are hints, except a file opened for writing ' +
@@ -422,9 +423,29 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
   // matters where that code runs per item (report() keeps every finding of the rule to hot code).
   // Held across no loop (sentence-transformers' evaluators appending one CSV row, then closing): an exception between
   // leaves one handle open until the traceback goes, and CPython then closes and flushes it.
-  const low = !loopBetween(stmt, closes, name) ? CLOSED_AFTER_FEW : undefined;
+  // Held across a loop that uses it, yet no handler of its function catches what the loop raises (clovaai's demo writing
+  // one log per batch, facenet's funnel lists per class, judged noise): an exception leaves the function and ends the
+  // loop that repeats the open, and the file goes with the traceback. A handler that lets the loop go on keeps it.
+  const low = !loopBetween(stmt, closes, name) ? CLOSED_AFTER_FEW : !caughtInFunction(stmt, scope) ? UNCAUGHT : undefined;
   if (edits) reportFix(ctx, call, handMessage, edits, undefined, low);
   else report(ctx, { node: call, message: handMessage, lowImpact: low });
+}
+
+const UNCAUGHT =
+  'closed by hand, and no handler in its function catches an exception before the close: the exception leaves the function, and CPython closes the file as the traceback goes';
+
+/** The open sits in the body of a `try` of its function that has an `except` clause: an error there may be caught and the work go on. */
+function caughtInFunction(open: Node, scope: Node): boolean {
+  let child = open;
+  for (let p = open.parent; p && !p.equals(scope); child = p, p = p.parent) {
+    if (
+      p.type === 'try_statement' &&
+      p.childForFieldName('body')?.equals(child) &&
+      p.namedChildren.some((c) => c?.type === 'except_clause' || c?.type === 'except_group_clause')
+    )
+      return true;
+  }
+  return false;
 }
 
 /**

@@ -1,6 +1,17 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindersSpelling, enclosingDef, hasSplatArguments, isShadowed, isTestFile, keywordArgument, receiverKind, rootName } from '../../server/analysis';
+import {
+  bindersSpelling,
+  callsOf,
+  enclosingDef,
+  hasSplatArguments,
+  isShadowed,
+  isTestFile,
+  keywordArgument,
+  receiverKind,
+  rootName,
+  type FileFacts,
+} from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
@@ -22,7 +33,8 @@ export default defineRule({
       '`requests` (module functions and `Session` methods) and `urllib.request.urlopen` wait indefinitely by default: ' +
       'a server that accepts the connection and never answers blocks the calling thread forever, stalling a data ' +
       'loader worker, a thread pool or a whole pipeline with no error. httpx and aiohttp have default timeouts and ' +
-      'are not reported.',
+      'are not reported. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
+      'function called only there) downloads it once per machine, a setup step someone watches: a hint.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -84,9 +96,60 @@ export default defineRule({
       fixTitle: generation ? `Add timeout=${value}` : undefined,
       reason,
       edits: edit ? [edit] : undefined,
+      lowImpact: onlyWhenMissing(call, ctx.facts) ? ONCE_WHEN_MISSING : undefined,
     });
   },
 });
+
+/**
+ * Why a request that fetches a missing file costs little: a blind review judged facenet's Google Drive download (run
+ * once for a missing model archive) and yolov7's release lookup for a missing weight file noise, while requests in
+ * import loops, request handlers and update checks on every import were worth a timeout.
+ */
+const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per machine, a setup step someone watches';
+
+/** Calls that ask whether a path exists: `os.path.exists(p)`, `os.path.isfile(p)`, `Path(p).exists()`, `p.is_file()`. */
+const EXISTS_FUNCTIONS = new Set(['os.path.exists', 'os.path.isfile', 'os.path.isdir', 'os.path.lexists']);
+const EXISTS_METHODS = new Set(['exists', 'is_file', 'is_dir']);
+
+function asksExists(expr: Node | null, facts: FileFacts): boolean {
+  let e = expr;
+  while (e?.type === 'parenthesized_expression') e = e.namedChild(0);
+  if (e?.type !== 'call') return false;
+  const fn = e.childForFieldName('function');
+  const name = facts.qualifiedName(fn);
+  if (name) return EXISTS_FUNCTIONS.has(name);
+  return fn?.type === 'attribute' && EXISTS_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+}
+
+/**
+ * node runs only when a path is missing: in the body of `if not exists(p):` or the `else:` of `if exists(p):`, within
+ * its function (or the module).
+ */
+function underMissingGuard(node: Node, facts: FileFacts): boolean {
+  let child = node;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if (p.type === 'if_statement') {
+      const condition = p.childForFieldName('condition');
+      const inBody = p.childForFieldName('consequence')?.equals(child) ?? false;
+      const negated = condition?.type === 'not_operator' ? condition.childForFieldName('argument') : null;
+      if (inBody && negated && asksExists(negated, facts)) return true;
+      if (child.type === 'else_clause' && asksExists(condition, facts)) return true;
+    }
+    child = p;
+  }
+  return false;
+}
+
+/** The request runs only when a file is missing: under such a guard, or in a function every call of which in this file is. */
+function onlyWhenMissing(call: Node, facts: FileFacts): boolean {
+  if (underMissingGuard(call, facts)) return true;
+  const def = enclosingDef(call);
+  if (!def) return false;
+  const callers = callsOf(def, facts);
+  return callers.length > 0 && callers.every((c) => underMissingGuard(c, facts));
+}
 
 /** Endpoints of text, image and speech generation and of model scoring (Ollama, OpenAI-style, inference servers). */
 const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b/i;

@@ -784,11 +784,13 @@ export function isDataIterable(iterable: Node, facts: FileFacts): boolean {
 
 /**
  * Calls whose one call costs far more than a per-item saving of a few tens of nanoseconds: a model's forward pass or
- * generation, an estimator's fit or prediction, a nearest-neighbour query, a network request, a process, a whole file
- * parsed or unpickled. Not `open()`: reading a file line by line is what readlines-iteration is about.
+ * generation, an estimator's fit or prediction, a nearest-neighbour query, a pairwise distance matrix (quadratic in the
+ * items an append loop builds: benchmarking-gnns' TSP preparation, judged noise), a figure rendered to a file, a network
+ * request, a process, a whole file parsed or unpickled. Not `open()`: reading a file line by line is what
+ * readlines-iteration is about.
  */
 const HEAVY_METHOD =
-  /^(forward|backward|fit_transform|fit_resample|partial_fit|predict_proba|predict_log_proba|decision_function|score_samples|kneighbors|radius_neighbors|cross_val_predict|cross_val_score|train_on_batch|test_on_batch|evaluate|run_until_complete|urlopen|read_csv|read_parquet|read_excel|read_json|check_output|check_call|communicate)$/;
+  /^(forward|backward|fit_transform|fit_resample|partial_fit|predict_proba|predict_log_proba|decision_function|score_samples|kneighbors|radius_neighbors|cross_val_predict|cross_val_score|pdist|cdist|pairwise_distances|savefig|train_on_batch|test_on_batch|evaluate|run_until_complete|urlopen|read_csv|read_parquet|read_excel|read_json|check_output|check_call|communicate)$/;
 /** A method named for generation, a fit or a prediction, also as part of its name: `self._model_multimodal_generate(...)`, `fit_one`. */
 const HEAVY_WORD = /(^|_)(generate|fit|predict)(_|$)/;
 /** Modules each of whose calls is a request, a file or a process: `requests.get`, `subprocess.run`, `pickle.load`. */

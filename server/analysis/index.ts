@@ -41,7 +41,7 @@ export { iterationsIndependent } from './independence';
 export { alongAxisAdvice, outerSumAdvice, rowDistanceAdvice, rowFillAdvice, scatterLoopAdvice, windowCopyAdvice } from './indexLoops';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { callsOf } from './callsOf';
+export { callsOf, referencesTo } from './callsOf';
 export { isDataIterable, loopGrowsWithData } from './impact';
 export {
   costlyWorkEachPass,

@@ -616,12 +616,19 @@ describe('impact from context', () => {
     const row =
       'def save(p, scores):\n    f = open(p, "a")\n    row = []\n    for s in scores:\n        row.append(str(s))\n    f.write(",".join(row))\n    f.close()\n';
     assert.deepEqual(await severities(row), ['hint']);
-    // Held across a loop (parsed or written line by line), a hand-closed file keeps its severity.
+    // Held across a loop (parsed or written line by line) with no handler in its function: an exception leaves the
+    // function and ends the loop that calls it, and the file closes as the traceback goes (clovaai's demo log per batch,
+    // facenet's funnel lists per class, judged noise in a blind review): a hint even where it repeats.
     const parsed =
       'def convert(src, dst):\n    r = open(src)\n    w = open(dst, "w")\n    for line in r:\n        w.write(line.upper())\n    r.close()\n    w.close()\n';
-    // Quiet outside hot code (round 45): a hint where nothing shows it repeat, its severity where a loop calls it.
     assert.deepEqual(await severities(parsed), ['hint', 'hint']);
-    assert.deepEqual(await severities(perItem(parsed, 'convert(item, item)')), ['warning', 'warning']);
+    assert.deepEqual(await severities(perItem(parsed, 'convert(item, item)')), ['hint', 'hint']);
+    // Near miss: a handler in the function catches the error and the work goes on: quiet outside hot code (round 45), its
+    // severity where a loop calls it.
+    const guarded =
+      'def convert(src, dst):\n    try:\n        r = open(src)\n        for line in r:\n            dst.append(line.upper())\n        r.close()\n    except OSError:\n        pass\n';
+    assert.deepEqual(await severities(guarded), ['hint']);
+    assert.deepEqual(await severities(perItem(guarded, 'convert(item, [])')), ['warning']);
     const consumed = 'def is_docker(path):\n    return any("docker" in line for line in open(path))\n';
     assert.deepEqual(await severities(consumed), ['hint']);
     // A generator that is the first iterable of a comprehension is exhausted by it within the statement (whisper's

@@ -1,12 +1,30 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, isTestCode, positionalArguments, tensorPlacement } from '../../server/analysis';
+import {
+  FileFacts,
+  enclosingLoops,
+  findDescendants,
+  isNestedScope,
+  isTestCode,
+  isSmallLiteralLoop,
+  loopGrowsWithData,
+  positionalArguments,
+  tensorPlacement,
+} from '../../server/analysis';
 
 export default defineRule({
   id: 'torch-mask-per-label-loop',
   title: "A loop over labels selects each label's rows of a tensor with a fresh boolean mask",
   category: 'pytorch',
   severity: 'hint',
+  severityForms: [
+    {
+      severity: 'info',
+      when:
+        'when a loop around the label loop repeats it (an iterative algorithm such as k-means, a `while` loop, or a loop over data): ' +
+        'the N x K scans and the waits for the GPU come back on every pass',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'pytorch-gpu-efficiency',
@@ -21,7 +39,8 @@ export default defineRule({
     instead:
       'Accumulate per label in one call: `sums = torch.zeros(K, d).index_add_(0, labels, data)`, ' +
       '`counts = torch.bincount(labels, minlength=K)`, `means = sums / counts[:, None]`, then gather `means[labels]` for ' +
-      'per-row terms (or `scatter_reduce` for max/min). Reported as a hint: with a handful of labels the loop costs little.',
+      'per-row terms (or `scatter_reduce` for max/min). Reported as a hint (with a handful of labels the loop costs little), ' +
+      'unless a loop around it runs it again on every pass (k-means refinement, a `while` loop, a loop over data).',
     example: {
       before:
         'def centroids(data, labels, n):\n    labels = torch.as_tensor(labels)\n    data = torch.as_tensor(data)\n    return torch.stack([data[labels == k].mean(0) for k in range(n)])',
@@ -41,15 +60,44 @@ export default defineRule({
     if (!region) return;
     const selection = maskSelection(region, label, facts);
     if (!selection) return;
+    const outer = repeatingLoop(loop, facts);
     ctx.report({
       node: selection.node,
       message:
         `\`${shorten(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
-        `iteration (N x K work, and a wait for the GPU each time); one pass with \`index_add_\` / \`scatter_reduce\` and ` +
-        "`torch.bincount` gives every label's sums and counts",
+        `iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''}); one pass with ` +
+        "`index_add_` / `scatter_reduce` and `torch.bincount` gives every label's sums and counts",
+      ...(outer ? { severity: 'info' as const } : {}),
     });
   },
 });
+
+/**
+ * The header of a loop around the label loop, in the same function, that runs it again and again: a `while` loop, a loop
+ * over data (loopGrowsWithData), or `for _ in range(iters)` whose variable the body never reads (the passes of an
+ * iterative algorithm: lightly's k-means inside a per-step regularizer). Null when none does (a loop over a few
+ * literal values, or over layers or configuration entries, makes the label loop's cost a small multiple, not a new order).
+ */
+function repeatingLoop(loop: Node, facts: FileFacts): string | null {
+  const start = loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop;
+  for (const outer of enclosingLoops(start)) {
+    if (isSmallLiteralLoop(outer, facts)) continue;
+    if (outer.type === 'while_statement' || loopGrowsWithData(outer, facts) || unusedCounter(outer, facts)) {
+      const header = outer.text.slice(0, outer.childForFieldName('body')!.startIndex - outer.startIndex).replace(/\s*:\s*$/, '');
+      return header.length > 60 ? `${header.slice(0, 57)}...` : header;
+    }
+  }
+  return null;
+}
+
+/** `for _ in range(n)` (n not a written number) whose loop variable nothing in the body reads: a repeat count. */
+function unusedCounter(loop: Node, facts: FileFacts): boolean {
+  const target = loop.childForFieldName('left');
+  const iter = loop.childForFieldName('right');
+  const body = loop.childForFieldName('body');
+  if (loop.type !== 'for_statement' || target?.type !== 'identifier' || !iter || !body || !rangeWithBound(iter, facts)) return false;
+  return findDescendants(body, (n) => n.type === 'identifier' && n.text === target.text).length === 0;
+}
 
 /** `range(n)` / `range(len(u))` with a bound that is not a written number: a loop over labels. */
 function rangeWithBound(call: Node, facts: FileFacts): boolean {

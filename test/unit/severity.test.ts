@@ -34,6 +34,37 @@ describe('severity in context', () => {
     assert.deepEqual(severities({ severity: { loops: 'error' } }), ['error']);
   });
 
+  it('a linear recurrence is info (lfilter replaces it), other numba candidates stay hints', async () => {
+    const engine = await getEngine();
+    const source =
+      'import numpy as np\n\n\ndef ema(x: np.ndarray, alpha: float) -> np.ndarray:\n    out = np.empty_like(x)\n    out[0] = x[0]\n' +
+      '    for i in range(1, len(x)):\n        out[i] = alpha * x[i] + (1 - alpha) * out[i - 1]\n    return out\n\n\n' +
+      'def cusum(x: np.ndarray, k: float) -> np.ndarray:\n    for i in range(1, x.shape[0]):\n        x[i] = max(0.0, x[i - 1] + x[i] - k)\n    return x\n';
+    const lint = (filePath: string) =>
+      engine.lintText(source, { select: ['numba-jit-candidate'], filePath, impact: 'auto' }).findings.map((f) => [f.message.slice(0, 12), f.severity]);
+    assert.deepEqual(lint('/proj/pkg/indicators.py'), [
+      ['`out[i]` is ', 'info'],
+      ['`x[i]` depen', 'hint'],
+    ]);
+    // In a test the linear one drops to a hint with the rest.
+    assert.deepEqual(
+      lint('/proj/tests/test_indicators.py').map(([, s]) => s),
+      ['hint', 'hint'],
+    );
+  });
+
+  it('a mask per label is info only when a loop around the label loop repeats it', async () => {
+    const engine = await getEngine();
+    const fixture = readFileSync(path.join(ROOT, 'test/fixtures/rules/torch-mask-per-label-loop/positive.py'), 'utf8');
+    const found = engine.lintText(fixture, { select: ['torch-mask-per-label-loop'], filePath: '/proj/pkg/loss.py' }).findings;
+    assert.deepEqual(
+      found.map((f) => f.severity),
+      ['hint', 'hint', 'hint', 'info', 'info', 'hint'],
+    );
+    assert.match(found[3].message, /again on every pass of `for _ in range\(iters\)`/);
+    assert.match(found[4].message, /again on every pass of `while moved`/);
+  });
+
   it('the README rule table gives each rule its severities in context, from the metadata', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     for (const rule of ALL_RULES) {

@@ -148,7 +148,8 @@ describe('project pins', () => {
       const saved = engine.files;
       try {
         engine.files = NODE_FILES;
-        return engine.lintText(source, { select: ['yaml-unsafe-load'], filePath: path.join(top, 'pkg', 'mod.py'), impact: 'auto' }).findings;
+        // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+        return engine.lintText(source, { select: ['yaml-unsafe-load'], filePath: path.join(top, 'pkg', 'mod.py'), impact: 'auto', keepHints: true }).findings;
       } finally {
         engine.files = saved;
       }
@@ -216,7 +217,8 @@ describe('project pins', () => {
       try {
         engine.files = NODE_FILES;
         const file = path.join(repo(files), 'pkg', 'mod.py');
-        const [f] = engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file, impact: 'auto' }).findings;
+        // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+        const [f] = engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: file, impact: 'auto', keepHints: true }).findings;
         return f ? `${f.severity} ${f.fix?.safety ?? 'no fix'}` : 'none';
       } finally {
         engine.files = saved;

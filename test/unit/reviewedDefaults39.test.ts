@@ -11,7 +11,10 @@ import { getEngine } from '../helpers/engine';
 
 async function found(ruleId: string, source: string, options: LintOptions = {}) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine
+    .lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', keepHints: true, ...options })
+    .findings.filter((f) => f.ruleId === ruleId);
 }
 
 describe('the default output keeps what is worth a change (issue 26, round 39)', () => {

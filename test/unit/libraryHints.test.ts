@@ -5,6 +5,7 @@ import { functionSpans, profileFindings } from '../../server/profiles';
 import type { ProfiledFile, ProfileIndex } from '../../server/profiles/types';
 import { LineIndex } from '../../server/syntax/text';
 import type { LintOptions } from '../../server/engine/options';
+import type { Finding } from '../../common/types';
 import { getEngine } from '../helpers/engine';
 
 // A row loop over a frame passed in, in a function no loop calls: the quiet pandas rule ranks it a hint outside hot code.
@@ -28,7 +29,7 @@ async function lint(options: LintOptions) {
   const engine = await getEngine();
   return engine.lintText(SOURCE, { select: [ITERROWS, 'open-without-with'], filePath: '/proj/pkg/report.py', ...options }).findings;
 }
-const of = (findings: { ruleId: string }[], rule: string) => findings.filter((f) => f.ruleId === rule);
+const of = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.ruleId === rule);
 
 describe('library hints in auto mode (issue 24)', () => {
   it('a library rule finding that auto mode ranks a hint is not reported', async () => {
@@ -79,7 +80,7 @@ describe('library hints kept for a profile', () => {
   async function profiled(share: number) {
     const engine = await getEngine();
     const findings = await lint({ impact: 'auto', keepHints: true });
-    const file: ProfiledFile = { lines: new Map(), functions: [{ name: 'summarize', defLine: 4, share: { total: share, own: share } }] };
+    const file: ProfiledFile = { lines: new Map(), functions: [{ name: 'summarize', defLine: 4, share: { self: share, total: share, own: share } }] };
     const index: ProfileIndex = { format: 'cProfile', unit: 'time', files: new Map([['pkg/report.py', file]]) };
     const tree = engine.parse(SOURCE);
     try {

@@ -53,7 +53,9 @@ export interface FileReport {
 export function withoutHints(report: FileReport): FileReport {
   if (!report.hintsPending) return report;
   const findings = report.findings.filter((f) => f.severity !== 'hint');
-  return { ...report, findings, hidden: (report.hidden ?? 0) + report.findings.length - findings.length, hintsPending: false };
+  // A library hint kept only for the profile is not a hidden hint: without --profile it is not reported at all.
+  const hidden = report.findings.filter((f) => f.severity === 'hint' && !f.impact?.ifHot).length;
+  return { ...report, findings, hidden: (report.hidden ?? 0) + hidden, hintsPending: false };
 }
 
 export interface CheckOptions {
@@ -75,7 +77,9 @@ interface SourceOnDisk {
 }
 
 export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions, kind: FileKind = 'python', explicit = false): FileReport {
-  const lint: LintOptions = { ...fileLint, filePath: path.resolve(file) };
+  // With --profile the library hints auto mode leaves out are kept for the profile to raise (cli/profile.ts).
+  const keepHints = !!options.keepHints && !options.fix;
+  const lint: LintOptions = { ...fileLint, filePath: path.resolve(file), ...(keepHints && kind !== 'notebook' ? { keepHints } : {}) };
   if (kind === 'notebook') return checkNotebook(engine, file, lint, options, explicit);
   const read = readSource(file);
   // A file named on the command line that cannot be checked is a usage error, not a finding.
@@ -83,7 +87,6 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
   if (kind === 'other' && !/^#![^\r\n]*python/.test(read.source.text)) {
     return { file, findings: [], fixed: 0, error: NOT_PYTHON, invalid: true, failures: [] };
   }
-  const keepHints = !!options.keepHints && !options.fix;
   const result = lintShown(engine, read.source.text, lint, keepHints);
   const report: FileReport = {
     file,

@@ -196,7 +196,7 @@ function program(): Command {
     .addOption(
       new Option(
         '--impact <mode>',
-        'auto: low-impact findings (tests, examples, one-time setup) are hints, left out here; all: every finding at full severity',
+        "auto: low-impact findings (tests, examples, one-time setup) are hints, left out here (library rules' hints are not reported at all); all: every finding at full severity",
       ).choices(IMPACT_MODES),
     )
     .option('--fix', 'apply safe fixes in place', false)

@@ -23,7 +23,10 @@ export interface PerflensSettings {
   hover: boolean;
   /** Short hover notes on constructs the guide covers (`@lru_cache`, `.iterrows()`, `async def`, ...) where nothing is reported. */
   constructHovers: boolean;
-  /** `auto`: low-impact findings (tests, examples, one-time setup) are hints; `all`: every finding at full severity. */
+  /**
+   * `auto`: low-impact findings (tests, examples, one-time setup) are hints, and a library rule's hint is not reported;
+   * `all`: every finding at full severity.
+   */
   impact: ImpactMode;
 }
 

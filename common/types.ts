@@ -85,11 +85,17 @@ export interface Impact {
   reasons: string[];
   /** The severity before impact ranking lowered it to hint (`auto` mode): what a hot profile gives back. */
   demotedFrom?: Severity;
+  /**
+   * A library rule's hint, which `auto` mode reports only where a loaded profile shows the code hot (kept for the
+   * profile by LintOptions.keepHints; without a profile it is not reported at all).
+   */
+  ifHot?: true;
 }
 
 /**
  * `auto` (the default): low-impact findings drop to hint, hidden from the Problems panel and the CLI's
- * default output, and rules that only matter in hot code stay quiet elsewhere. `all`: every finding at
+ * default output, and rules that only matter in hot code stay quiet elsewhere; a library rule's (pandas,
+ * NumPy, PyTorch, TensorFlow, Numba) finding that would be a hint is not reported at all. `all`: every finding at
  * its full severity. Settings `perflens.impact`, `impact` in [tool.perflens], CLI `--impact`.
  */
 export type ImpactMode = 'auto' | 'all';

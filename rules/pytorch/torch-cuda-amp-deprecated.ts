@@ -46,9 +46,6 @@ const REPLACEMENT_SINCE: Record<Kind, Version> = { autocast: [1, 12], GradScaler
 /** torch.cuda.amp.autocast(enabled, dtype, cache_enabled): positional order differs from torch.amp.autocast. */
 const AUTOCAST_POSITIONAL = ['enabled', 'dtype', 'cache_enabled'];
 
-/** The release that deprecated each spelling. */
-const DEPRECATED_IN: Record<Kind, Version> = { autocast: [2, 4], GradScaler: [2, 3], custom_fwd: [2, 4], custom_bwd: [2, 4] };
-
 const SINCE: Record<Kind, string> = {
   autocast: 'PyTorch 2.4',
   GradScaler: 'PyTorch 2.3',
@@ -82,10 +79,8 @@ export default defineRule({
       '`autocast` fixed `dtype` (float16, bfloat16 on CPU) and `cache_enabled=True`; the new one reads them from the ' +
       'process-wide settings, so the rewrite is only exactly equivalent when both are passed or the settings are left alone. ' +
       'Where the project pins an older torch (requirements.txt, pyproject.toml, setup.py/setup.cfg, a conda file) that ' +
-      'lacks the replacement, nothing is reported. Where it declares support for a torch that lacks the ' +
-      'replacement (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3; `torch>=1.10` while `torch.amp` came with 1.12), the finding has no fix: the new spelling would ' +
-      'break those versions, so either raise the lower bound or choose the spelling by version (`torch.amp` where the ' +
-      'installed torch has it); such a finding is a hint, since it only silences a warning. Where no requirement ' +
+      'lacks the replacement, or declares support for one (`torch>=1.13` while `torch.amp.GradScaler` needs 2.3; ' +
+      '`torch>=1.10` while `torch.amp` came with 1.12), nothing is reported: the old spelling is what those versions need. Where no requirement ' +
       'file names torch at all, the project\'s README is read for the torch it names ("PyTorch 1.8.1+", `pip install torch==1.8.1`): ' +
       'nothing is reported when that torch lacks the replacement; otherwise perflens cannot tell which versions the project ' +
       'supports, and the finding is a hint with an unsafe fix.',
@@ -94,15 +89,6 @@ export default defineRule({
       after: 'scaler = torch.amp.GradScaler("cuda", enabled=use_amp)\nwith torch.amp.autocast("cuda", enabled=use_amp):\n    out = model(x)',
     },
   },
-  severityForms: [
-    {
-      severity: 'hint',
-      when:
-        'where the project supports a torch older than the release that brought the replacement ' +
-        '(`torch.amp.autocast`: 1.12, `GradScaler`: 2.3, `custom_fwd`/`custom_bwd`: 2.4): following the advice means dropping those versions ' +
-        'to silence a warning',
-    },
-  ],
   fix: {
     safety: 'safe',
     title: 'Use torch.amp with an explicit device type',
@@ -154,21 +140,10 @@ export default defineRule({
     const floor = declaredFloor('torch', ctx.filePath, ctx.files);
     const since = REPLACEMENT_SINCE[target.kind].join('.');
     if (floor && below(floor, REPLACEMENT_SINCE[target.kind])) {
-      // Following the advice means dropping torch versions the project promises to support, to silence a warning that
-      // costs no speed: a support-policy choice, not a code change. Blind reviews judged all such findings noise or wrong
-      // (fairseq, imagen, allennlp for GradScaler/custom_fwd; LAVIS's torch>=1.10 and sentence-transformers' torch>=1.11
-      // for autocast, where `torch.amp` does not exist yet; an earlier review had judged imagen's autocast under torch>=1.6
-      // useful), so they are hints whichever release brought the replacement.
-      const sameRelease = !below(REPLACEMENT_SINCE[target.kind], DEPRECATED_IN[target.kind]);
-      ctx.report({
-        node: site,
-        message: sameRelease
-          ? `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, which also brought \`${modernSpelling(target)}\`; this project ` +
-            `supports torch ${floor.join('.')}, so keep the old spelling until it requires ${since}, or choose the spelling by torch version`
-          : `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}, but \`${modernSpelling(target)}\` needs torch ${since} and this ` +
-            `project supports torch ${floor.join('.')}: raise that lower bound, or choose the spelling by torch version`,
-        severity: 'hint',
-      });
+      // The project promises to run on torch versions that lack the replacement, so the old spelling is what its code
+      // needs: the only advice left is to keep it (or to drop those versions to silence a warning that costs no speed, a
+      // support-policy choice). Blind reviews judged all such findings noise or wrong (fairseq, imagen, allennlp for
+      // GradScaler/custom_fwd; LAVIS's torch>=1.10 and sentence-transformers' torch>=1.11 for autocast).
       return;
     }
 

@@ -30,6 +30,12 @@ export interface LintOptions {
    * finding at full severity. The CLI and the server default to `auto` (DEFAULT_SETTINGS.impact).
    */
   impact?: ImpactMode;
+  /**
+   * With `impact = "auto"`, keep the library rules' hints that auto mode does not report, marked `impact.ifHot`: a
+   * loaded profile (`--profile`, Load Profile…) may show their code hot and raise them; the host then drops the rest
+   * (profiles' `reportedWithProfile`).
+   */
+  keepHints?: boolean;
 }
 
 export const DEFAULT_TARGET: PythonVersion = { major: 3, minor: 9 };

@@ -10,6 +10,7 @@ import {
   MAX_PROFILE_BYTES,
   ProfileError,
   profileFindings,
+  reportedWithProfile,
   profileTag,
   readProfile,
   type FileMatch,
@@ -74,9 +75,14 @@ export class WorkspaceProfiles {
     const profiled = file === undefined ? undefined : profile.index.files.get(file);
     // Without a tree (a large document linted in the worker) a function-level profile cannot place a finding:
     // no verdict rather than a wrong one.
-    if (profiled && !tree && profiled.lines.size === 0) return findings;
+    if (profiled && !tree && profiled.lines.size === 0) return reportedWithProfile(findings);
     const lineOf = (offset: number) => document.positionAt(offset).line + 1;
     return profileFindings(findings, lineOf, profiled && tree ? functionSpans(tree) : [], profiled, profile.source);
+  }
+
+  /** A profile is loaded for the document's folder: its lint keeps the hints the profile may raise (LintOptions.keepHints). */
+  covers(uri: string): boolean {
+    return this.byFolder.size > 0 && this.profileFor(uri) !== undefined;
   }
 
   private profileFor(uri: string): FolderProfile | undefined {

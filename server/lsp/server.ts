@@ -427,6 +427,8 @@ export class PerflensServer {
         filePath: fsPathOf(uri),
       },
     );
+    // Library hints a loaded profile may raise are kept for it (it drops the others: server/lsp/profiles.ts).
+    if (this.profiles.covers(uri)) options.keepHints = true;
     const unknown = unknownSelectors(ALL_RULES, options);
     if (unknown.length > 0) {
       const message = `perflens: unknown rule or category in settings: ${unknown.join(', ')}`;

@@ -38,7 +38,7 @@ export interface ProfileSource {
 /**
  * The findings with their `profile` and adjusted severity. `file` is the profile's data for this source file,
  * undefined when the profile does not cover it (then each finding is only marked unmatched). `lineOf` turns an
- * offset into a 1-based line.
+ * offset into a 1-based line. The library hints kept for the profile (`impact.ifHot`) that it did not raise are left out.
  */
 export function profileFindings(
   findings: readonly Finding[],
@@ -48,9 +48,9 @@ export function profileFindings(
   source: ProfileSource,
 ): Finding[] {
   const unit = source.index.unit;
-  if (!file) return findings.map((f) => ({ ...f, profile: { heat: 'unmatched', unit, source: source.label } }));
+  if (!file) return reportedWithProfile(findings).map((f) => ({ ...f, profile: { heat: 'unmatched', unit, source: source.label } }));
   const functions = matchFunctions(spans, file.functions);
-  return findings.map((f) => {
+  const profiled = findings.map((f) => {
     const first = lineOf(f.start);
     const last = Math.max(first, lineOf(Math.max(f.start, f.end - 1)));
     const span = innermost(spans, first);
@@ -77,6 +77,15 @@ export function profileFindings(
     const base = profile.heat === 'hot' ? (f.impact?.demotedFrom ?? f.severity) : f.severity;
     return { ...f, severity: profiledSeverity(base, profile.heat), profile };
   });
+  return reportedWithProfile(profiled);
+}
+
+/**
+ * The findings a host reports once a profile has had its say: a library hint that `auto` mode kept only for the
+ * profile (`impact.ifHot`, LintOptions.keepHints) is reported where the profile raised it out of hint, not elsewhere.
+ */
+export function reportedWithProfile(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !(f.impact?.ifHot && f.severity === 'hint'));
 }
 
 const LOUDER: Record<Severity, Severity> = { error: 'error', warning: 'warning', info: 'warning', hint: 'info' };

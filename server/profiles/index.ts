@@ -14,6 +14,7 @@ export {
   profileTag,
   functionSpans,
   profileFindings,
+  reportedWithProfile,
   profiledSeverity,
   percent,
   HOT_SHARE,

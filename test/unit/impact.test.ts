@@ -24,13 +24,15 @@ const LEAK_SRC = 'import tempfile\n\ndef load(p):\n    d = tempfile.mkdtemp()\n 
 
 async function lint(source: string, options: LintOptions = {}) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [SUM, OPEN, LEAK], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings;
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine.lintText(source, { select: [SUM, OPEN, LEAK], filePath: '/proj/pkg/mod.py', impact: 'auto', keepHints: true, ...options }).findings;
 }
 
 /** One rule's findings on source at filePath, ranked with impact "auto" unless options say otherwise. */
 async function ruleAt(ruleId: string, source: string, filePath = '/proj/pkg/mod.py', options: LintOptions = {}) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', keepHints: true, ...options }).findings.filter((f) => f.ruleId === ruleId);
 }
 
 describe('impact from context', () => {
@@ -180,7 +182,8 @@ describe('impact from context', () => {
   it("a pandas element-wise apply works over the data: high in package code and a notebooks folder, low among a library's examples and docs", async () => {
     const engine = await getEngine();
     const src = 'import pandas as pd\n\ndef f(df: pd.DataFrame):\n    df["b"] = df["a"].apply(lambda x: x + 1)\n';
-    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-apply-simple-lambda'], filePath, impact: 'auto' }).findings[0];
+    // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-apply-simple-lambda'], filePath, impact: 'auto', keepHints: true }).findings[0];
     // A scripts folder often holds the project's own data jobs (qlib's scripts/data_collector/): not demo data.
     for (const hot of ['/proj/pkg/run.py', '/proj/notebooks/analysis.py', '/proj/scripts/data_collector/collect.py']) {
       assert.equal(at(hot)?.impact?.level, 'high', hot);
@@ -263,7 +266,8 @@ describe('impact from context', () => {
     const wrap = 'import torch\n\ndef build(model):\n    return torch.nn.DataParallel(model)\n';
     const train = '\ndef fit(model, loader, opt):\n    for x, y in loader:\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n';
     const severity = (src: string) =>
-      engine.lintText(src, { select: ['torch-dataparallel'], filePath: '/proj/pkg/mod.py', impact: 'auto' }).findings.map((f) => f.severity);
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      engine.lintText(src, { select: ['torch-dataparallel'], filePath: '/proj/pkg/mod.py', impact: 'auto', keepHints: true }).findings.map((f) => f.severity);
     assert.deepEqual(severity(wrap), ['hint']);
     assert.deepEqual(severity(wrap + train), ['warning']);
   });
@@ -312,7 +316,8 @@ describe('impact from context', () => {
     const src =
       'import pandas as pd\n\ndef once(df: pd.DataFrame):\n    for i, row in df.iterrows():\n        print(row)\n\n' +
       'def each(files):\n    for name in files:\n        df = pd.read_csv(name)\n        for i, row in df.iterrows():\n            print(row)\n';
-    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-iterrows'], filePath, impact: 'auto' }).findings;
+    // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+    const at = (filePath: string) => engine.lintText(src, { select: ['pandas-iterrows'], filePath, impact: 'auto', keepHints: true }).findings;
     const [once, each] = at('/proj/pkg/run.py');
     assert.deepEqual([once.severity, once.impact?.level], ['hint', 'normal']);
     assert.deepEqual([each.severity, each.impact?.level], ['warning', 'high']);
@@ -366,7 +371,8 @@ describe('impact from context', () => {
     const levelAt = (rel: string, options: LintOptions = {}) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
-      return engine.lintText(LEAK_SRC, { select: [LEAK], filePath: file, impact: 'auto', ...options }).findings[0]?.impact?.level;
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      return engine.lintText(LEAK_SRC, { select: [LEAK], filePath: file, impact: 'auto', keepHints: true, ...options }).findings[0]?.impact?.level;
     };
     const saved = engine.files;
     try {
@@ -398,7 +404,8 @@ describe('impact from context', () => {
     const at = (rel: string, module: string) => {
       const file = path.join(top, rel);
       mkdirSync(path.dirname(file), { recursive: true });
-      return engine.lintText(rowLoop(module), { select: ['pandas-apply-simple-lambda'], filePath: file, impact: 'auto' }).findings[0];
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      return engine.lintText(rowLoop(module), { select: ['pandas-apply-simple-lambda'], filePath: file, impact: 'auto', keepHints: true }).findings[0];
     };
     const saved = engine.files;
     try {
@@ -424,7 +431,8 @@ describe('impact from context', () => {
         mkdirSync(path.join(other, 'src', 'layout'), { recursive: true });
         writeFileSync(path.join(other, 'src', 'layout', '__init__.py'), '');
         const file = path.join(other, 'demo.ipynb');
-        const g = engine.lintText(rowLoop('layout'), { select: ['pandas-apply-simple-lambda'], filePath: file, impact: 'auto' }).findings[0];
+        // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+        const g = engine.lintText(rowLoop('layout'), { select: ['pandas-apply-simple-lambda'], filePath: file, impact: 'auto', keepHints: true }).findings[0];
         assert.equal(g?.impact?.level, 'low');
       } finally {
         rmSync(other, { recursive: true, force: true });

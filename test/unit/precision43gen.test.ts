@@ -6,7 +6,8 @@ import { getEngine } from '../helpers/engine';
 
 async function findings(rule: string, source: string, filePath = '/proj/pkg/mod.py'): Promise<Finding[]> {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [rule], filePath, impact: 'auto' }).findings.filter((f) => f.ruleId === rule);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine.lintText(source, { select: [rule], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === rule);
 }
 
 describe('precision of general rules (session 43)', () => {

@@ -61,7 +61,8 @@ for epoch in range(20):
 
 async function ranked(ruleId: string, source: string, filePath: string, options: LintOptions = {}) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', keepHints: true, ...options }).findings.filter((f) => f.ruleId === ruleId);
 }
 
 describe('a collection of standalone notebooks: advice that pays off only at scale is a hint there', () => {

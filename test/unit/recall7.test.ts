@@ -6,7 +6,8 @@ import { getEngine } from '../helpers/engine';
 
 async function levels(rule: string, source: string): Promise<string[]> {
   const engine = await getEngine();
-  const { findings } = engine.lintText(source, { select: [rule], filePath: '/proj/pkg/train.py', impact: 'auto' });
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  const { findings } = engine.lintText(source, { select: [rule], filePath: '/proj/pkg/train.py', impact: 'auto', keepHints: true });
   return findings.filter((f) => f.ruleId === rule).map((f) => `${f.severity} ${f.message} ${f.impact?.reasons.join('; ') ?? ''}`);
 }
 

@@ -12,10 +12,13 @@ type Found = Finding & { line: number };
 
 async function findings(rule: string, source: string, filePath = '/proj/pkg/train.py'): Promise<Found[]> {
   const engine = await getEngine();
-  return engine
-    .lintText(source, { select: [rule], filePath, impact: 'auto' })
-    .findings.filter((f) => f.ruleId === rule)
-    .map((f) => ({ ...f, line: source.slice(0, f.start).split('\n').length }));
+  return (
+    engine
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      .lintText(source, { select: [rule], filePath, impact: 'auto', keepHints: true })
+      .findings.filter((f) => f.ruleId === rule)
+      .map((f) => ({ ...f, line: source.slice(0, f.start).split('\n').length }))
+  );
 }
 
 const fixture = (rule: string, name: string) => readFileSync(path.join(FIXTURES, 'rules', rule, name), 'utf8');

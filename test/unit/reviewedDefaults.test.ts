@@ -12,7 +12,10 @@ import { getEngine } from '../helpers/engine';
 
 async function found(ruleId: string, source: string, options: LintOptions = {}) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine
+    .lintText(source, { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto', keepHints: true, ...options })
+    .findings.filter((f) => f.ruleId === ruleId);
 }
 
 const TRAIN = (sync: string, before = '    losses = []\n', after = '    return losses\n') =>
@@ -88,7 +91,9 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
         writeFileSync(path.join(top, 'src', 'diff_lib', '__init__.py'), '');
         mkdirSync(path.join(top, 'utils'));
         const at = (rel: string) =>
-          engine.lintText(HTTP, { select: ['http-call-without-timeout'], filePath: path.join(top, rel), impact: 'auto' }).findings[0]?.severity;
+          // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+          engine.lintText(HTTP, { select: ['http-call-without-timeout'], filePath: path.join(top, rel), impact: 'auto', keepHints: true }).findings[0]
+            ?.severity;
         assert.equal(at('utils/notify_slack.py'), 'hint');
         // Near misses: the package itself, and a module beside the packaging file.
         assert.equal(at('src/diff_lib/hub.py'), 'info');

@@ -10,7 +10,10 @@ const HEADER = 'from numba import njit, prange\n\n\n';
 
 async function findings(source: string) {
   const engine = await getEngine();
-  return engine.lintText(source, { select: [RULE], filePath: '/proj/pkg/kernels.py', impact: 'auto' }).findings.filter((f) => f.ruleId === RULE);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine
+    .lintText(source, { select: [RULE], filePath: '/proj/pkg/kernels.py', impact: 'auto', keepHints: true })
+    .findings.filter((f) => f.ruleId === RULE);
 }
 
 describe('numba-prange-without-parallel: serial prange as a house style', () => {

@@ -8,10 +8,13 @@ const RULE = 'torch-sync-in-training-loop';
 
 async function severities(source: string, filePath = '/proj/pkg/mod.py') {
   const engine = await getEngine();
-  return engine
-    .lintText(source, { select: [RULE], filePath, impact: 'auto' })
-    .findings.filter((f) => f.ruleId === RULE)
-    .map((f) => f.severity);
+  return (
+    engine
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      .lintText(source, { select: [RULE], filePath, impact: 'auto', keepHints: true })
+      .findings.filter((f) => f.ruleId === RULE)
+      .map((f) => f.severity)
+  );
 }
 
 const HEAD = 'import torch\nimport torch.nn.functional as F\n\n\n';

@@ -8,7 +8,8 @@ import { getEngine } from '../helpers/engine';
 
 async function lint(rule: string, src: string, filePath = '/proj/pkg/indicators.py', impact: 'auto' | 'all' = 'auto') {
   const engine = await getEngine();
-  return engine.lintText(src, { select: [rule], filePath, impact }).findings.filter((f) => f.ruleId === rule);
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  return engine.lintText(src, { select: [rule], filePath, impact, keepHints: true }).findings.filter((f) => f.ruleId === rule);
 }
 
 const NVI = `import numpy as np

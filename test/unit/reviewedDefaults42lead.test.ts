@@ -9,7 +9,10 @@ async function ranked(ruleId: string, source: string, project: Record<string, st
   const top = tempRepository({ ...project, [rel]: source }, 'perflens-r42-');
   try {
     const engine = await getEngine();
-    return engine.lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto' }).findings.filter((f) => f.ruleId === ruleId);
+    // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+    return engine
+      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto', keepHints: true })
+      .findings.filter((f) => f.ruleId === ruleId);
   } finally {
     rmSync(top, { recursive: true, force: true });
   }

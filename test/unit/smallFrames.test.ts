@@ -11,10 +11,13 @@ const source = (cut: string) =>
 
 async function severities(text: string): Promise<string[]> {
   const engine = await getEngine();
-  return engine
-    .lintText(text, { select: [RULE], filePath: '/proj/pkg/drift.py', impact: 'auto' })
-    .findings.filter((f) => f.ruleId === RULE)
-    .map((f) => f.severity);
+  return (
+    engine
+      // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+      .lintText(text, { select: [RULE], filePath: '/proj/pkg/drift.py', impact: 'auto', keepHints: true })
+      .findings.filter((f) => f.ruleId === RULE)
+      .map((f) => f.severity)
+  );
 }
 
 describe('pandas rules on a few top rows', () => {

@@ -9,7 +9,8 @@ const RULE = 'tf-data-map-sequential';
 async function levels(body: string): Promise<string[]> {
   const engine = await getEngine();
   const source = `import tensorflow as tf\n\n\ndef pipeline(ds: tf.data.Dataset, load_fn, n: int, warmup: int):\n${body}`;
-  const { findings } = engine.lintText(source, { select: [RULE], filePath: '/proj/pkg/samplers.py', impact: 'auto' });
+  // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+  const { findings } = engine.lintText(source, { select: [RULE], filePath: '/proj/pkg/samplers.py', impact: 'auto', keepHints: true });
   return findings.filter((f) => f.ruleId === RULE).map((f) => `${f.severity} ${f.impact?.reasons.join('; ') ?? ''}`);
 }
 

@@ -298,7 +298,8 @@ class DistModel:
     const top = tempRepository(files);
     made.push(top);
     const engine = await getEngine();
-    const [f] = engine.lintText(source, { select: [DATA_PARALLEL], filePath: path.join(top, rel), impact: 'auto' }).findings;
+    // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
+    const [f] = engine.lintText(source, { select: [DATA_PARALLEL], filePath: path.join(top, rel), impact: 'auto', keepHints: true }).findings;
     return f ? [f.severity, f.impact?.reasons[0] ?? ''] : null;
   };
 

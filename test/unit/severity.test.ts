@@ -40,8 +40,11 @@ describe('severity in context', () => {
       'import numpy as np\n\n\ndef ema(x: np.ndarray, alpha: float) -> np.ndarray:\n    out = np.empty_like(x)\n    out[0] = x[0]\n' +
       '    for i in range(1, len(x)):\n        out[i] = alpha * x[i] + (1 - alpha) * out[i - 1]\n    return out\n\n\n' +
       'def cusum(x: np.ndarray, k: float) -> np.ndarray:\n    for i in range(1, x.shape[0]):\n        x[i] = max(0.0, x[i - 1] + x[i] - k)\n    return x\n';
+    // keepHints: the hints a loaded profile could raise, which auto mode otherwise leaves out for library rules.
     const lint = (filePath: string) =>
-      engine.lintText(source, { select: ['numba-jit-candidate'], filePath, impact: 'auto' }).findings.map((f) => [f.message.slice(0, 12), f.severity]);
+      engine
+        .lintText(source, { select: ['numba-jit-candidate'], filePath, impact: 'auto', keepHints: true })
+        .findings.map((f) => [f.message.slice(0, 12), f.severity]);
     assert.deepEqual(lint('/proj/pkg/indicators.py'), [
       ['`out[i]` is ', 'info'],
       ['`x[i]` depen', 'hint'],

@@ -96,10 +96,7 @@ export default defineRule({
   title: 'rolling(...).apply with a lambda that has a native method',
   category: 'pandas',
   severity: 'warning',
-  severityForms: [
-    { severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' },
-    { severity: 'hint', when: "when compiling the function with numba is the advice and the project's requirement files do not name numba" },
-  ],
+  severityForms: [{ severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' }],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pandas-vectorization#rolling-windows-native-methods-instead-of-apply',
@@ -117,7 +114,8 @@ export default defineRule({
       'Call the method on the window object: `s.rolling(20).mean()`, `s.expanding().max()`. Note that `np.std(x)` is `.std(ddof=0)`. ' +
       'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it: ' +
       'define that function once at module level, since pandas keeps the compiled code per function object and compiles a lambda made ' +
-      'on every call again each time.',
+      'on every call again each time. Without numba, `np.lib.stride_tricks.sliding_window_view(values, n)` gives every window as a row ' +
+      'of one array view, so `axis=1` reductions compute them all in one call (NumPy 1.20 or later).',
     example: {
       before: 'ma = df["close"].rolling(20).apply(lambda x: x.mean())\nhi = df["close"].rolling(20).apply(lambda w: np.max(w))',
       after: 'ma = df["close"].rolling(20).mean()\nhi = df["close"].rolling(20).max()',
@@ -215,24 +213,26 @@ export default defineRule({
 
 /**
  * A window function that only does NumPy arithmetic: `engine="numba"` compiles it, with two caveats that decide whether
- * the advice is worth following. pandas keeps the compiled function per function object, so a lambda or a def made
+ * that advice is worth following. pandas keeps the compiled function per function object, so a lambda or a def made
  * inside a function is compiled again on every call (slower than the Python apply for short series): it must move to
  * module level first. And a project whose requirement files do not name numba would add a heavy dependency for it (a
- * blind review judged qlib's argmax lambdas, in a project without numba, wrong to compile): there the finding is a hint.
+ * blind review judged that advice wrong for qlib's argmax lambdas): there the advice is NumPy's own sliding windows,
+ * which compute every window in one call (`sliding_window_view(v, n).argmax(axis=1)`).
  */
 function reportNumericWindow(numeric: string, fn: Node, apply: Node, ctx: RuleContext): void {
-  const madePerCall = fn.type === 'lambda' ? enclosingDef(fn) !== null : localDefinitionIsNested(fn, apply);
   const withoutNumba = !ctx.facts.importsModule('numba') && declaresPackage('numba', ctx.filePath, ctx.files) === false;
-  const compile = madePerCall
-    ? `define it once at module level and pass \`engine="numba"\` (with \`raw=True\`; pandas compiles a function made on every call again each time)`
-    : `pass \`engine="numba"\` (with \`raw=True\`) to compile it`;
+  const madePerCall = fn.type === 'lambda' ? enclosingDef(fn) !== null : localDefinitionIsNested(fn, apply);
+  const compile = withoutNumba
+    ? 'compute every window in one call on `np.lib.stride_tricks.sliding_window_view(values, n)` with `axis=1` reductions ' +
+      '(numba\'s `engine="numba"` is not among this project\'s dependencies)'
+    : madePerCall
+      ? 'define it once at module level and pass `engine="numba"` (with `raw=True`; pandas compiles a function made on every call again each time)'
+      : 'pass `engine="numba"` (with `raw=True`) to compile it';
   ctx.report({
     node: apply,
     message:
       `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}, or build it ` +
-      `from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)` +
-      (withoutNumba ? " (numba is not among this project's dependencies: worth adding only if this window is hot)" : ''),
-    ...(withoutNumba ? { severity: 'hint' as const } : {}),
+      `from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)`,
   });
 }
 

@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TestClient, type Diag } from './lspClient';
 
-// numpy-python-loop speaks only when `arr` is known to be an ndarray: here, only from what helpers.load returns.
+// numpy-python-loop speaks only when `arr` is known to be an ndarray: here, only from what helpers.load returns. `scaled`
+// runs once per path, so the finding is high impact and shown (auto mode leaves a library rule's hints out).
 const USER =
-  'import numpy as np\nfrom helpers import load\n\n\ndef scaled(p):\n    arr = load(p)\n    out = np.zeros(len(arr))\n    for i in range(len(arr)):\n        out[i] = arr[i] * 2\n    return out\n';
+  'import numpy as np\nfrom helpers import load\n\n\ndef scaled(p):\n    arr = load(p)\n    out = np.zeros(len(arr))\n    for i in range(len(arr)):\n        out[i] = arr[i] * 2\n    return out\n' +
+  '\n\ndef scale_all(paths):\n    return [scaled(p) for p in paths]\n';
 const ARRAY = 'import numpy as np\n\n\ndef load(p):\n    return np.loadtxt(p)\n';
 const LIST = 'def load(p):\n    return [float(x) for x in open(p)]\n';
 const LOOP = ['numpy-python-loop'];

@@ -238,7 +238,8 @@ describe('hover: constructs without a finding', function () {
   });
 
   it('a finding wins over the construct note; a suppressed finding leaves the note', async () => {
-    await settings({});
+    // impact "all": in auto mode this row loop (ranked normal: nothing says it repeats) is a library hint, left out.
+    await settings({ impact: 'all' });
     const { hoverAt } = await openDoc(client, [
       'import pandas as pd',
       '',

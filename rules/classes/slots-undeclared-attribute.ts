@@ -75,8 +75,9 @@ export default defineRule({
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));
-    if (!info?.slots?.names || info.dynamicAttributes) return;
-    if (index.isFullySlotted(info) !== true) return;
+    if (!info?.slots?.names) return;
+    // The lineage first: it reads class headers, where dynamicAttributes reads every method of the class.
+    if (index.isFullySlotted(info) !== true || info.dynamicAttributes) return;
     const lineage = index.knownLineage(info)!;
     // A custom __setattr__ / __getattr__ may store attributes elsewhere.
     if (lineage.some((c) => c.methods.has('__setattr__'))) return;

@@ -343,6 +343,7 @@ class LazyClassInfo implements ClassInfo {
   private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
   private baseNames?: (string | null)[];
   private nestedPart?: boolean;
+  private slotsPart?: SlotsInfo | null;
 
   constructor(
     readonly node: Node,
@@ -382,10 +383,10 @@ class LazyClassInfo implements ClassInfo {
     return this.qualifiedBases().some((b) => b !== null && ENUM_BASES.test(b));
   }
   get slots(): SlotsInfo | null {
-    // Most classes asked about (every base of every class a keystroke re-lints) declare none: their
-    // text tells without reading each statement of the body.
-    if (!this.bodyPart && !this.node.text.includes('__slots__')) return null;
-    return this.body().slots;
+    // Asked of every base of every class a keystroke re-lints: found where the class's text spells `__slots__`
+    // (most classes never do), not by reading each statement of the body, which the other questions may never need.
+    if (this.slotsPart === undefined) this.slotsPart = this.bodyPart ? this.bodyPart.slots : findSlots(this.node);
+    return this.slotsPart;
   }
   get classNames(): Map<string, Node> {
     return this.body().classNames;
@@ -428,6 +429,28 @@ interface ClassBody {
   classNames: Map<string, Node>;
   annotations: Map<string, Node>;
   methods: Map<string, Node>;
+}
+
+/**
+ * The class's `__slots__` as readBody finds it (the last statement of the body that assigns the name), looked up
+ * only at the places the class's text spells it.
+ */
+function findSlots(node: Node): SlotsInfo | null {
+  const text = node.text;
+  let at = text.lastIndexOf('__slots__');
+  if (at < 0) return null;
+  const body = node.childForFieldName('body');
+  if (!body) return null;
+  for (; at >= 0; at = at > 0 ? text.lastIndexOf('__slots__', at - 1) : -1) {
+    const offset = node.startIndex + at;
+    const stmt = body.firstNamedChildForIndex(offset);
+    if (!stmt || stmt.startIndex > offset || stmt.type !== 'expression_statement') continue;
+    const a = stmt.namedChild(0);
+    if (a?.type !== 'assignment' || !a.childForFieldName('right')) continue;
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier' && left.text === '__slots__') return readSlots(a);
+  }
+  return null;
 }
 
 /** The names the statements of a class body bind, its methods and its `__slots__`. */

@@ -27,6 +27,11 @@ export interface FactCaptures {
   imports: Node[];
   comments: Node[];
   functions: Node[];
+  /**
+   * The comments wholly inside [start, end), in order, when the captures can find them without `comments` (a region
+   * lint, whose `comments` looks up every comment of the file by offset).
+   */
+  commentsIn?(start: number, end: number): Node[];
 }
 
 /** The file's import bindings indexed by local name and by module (incremental linting keeps it while the imports stay). */
@@ -100,6 +105,12 @@ export class FileFacts {
     this.importBindings = this.importIndex.bindings;
     this.byLocal = this.importIndex.byLocal;
     this.modules = this.importIndex.modules;
+  }
+
+  /** The comment nodes wholly inside [start, end), in document order. */
+  commentNodesIn(start: number, end: number): Node[] {
+    if (this.captures.commentsIn) return this.captures.commentsIn(start, end);
+    return this.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
   }
 
   /**

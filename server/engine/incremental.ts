@@ -1723,7 +1723,32 @@ function lazyCaptures(root: Node, state: Pick<State, 'imports' | 'functions' | '
       functions ??= build(state.functions, fresh.functions, (t) => t === 'function_definition');
       return functions;
     },
+    // A fix asks whether its statement holds a comment: look up the comments in range, not every comment of the file
+    // (in typing.py, 0.2 ms of each keystroke whose region reported assert-for-runtime-validation with its fix).
+    commentsIn(start: number, end: number): Node[] {
+      if (comments) return comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
+      const out: Node[] = [];
+      // state.comments holds every comment of the new text (the kept ones shifted, the region's fresh), sorted by start.
+      for (let k = firstStartingAt(state.comments, start); k < state.comments.length && state.comments[k].start < end; k++) {
+        const s = state.comments[k];
+        const node = s.end <= end ? nodeAt(root, s.start, s.end, (t) => t === 'comment') : null;
+        if (node) out.push(node);
+      }
+      return out;
+    },
   };
+}
+
+/** The index of the first span of a list sorted by start that starts at or after `start`. */
+function firstStartingAt(spans: readonly Span[], start: number): number {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid].start < start) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 function nodeAt(root: Node, start: number, end: number, ok: (type: string) => boolean): Node | null {

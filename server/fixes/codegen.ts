@@ -34,7 +34,7 @@ export function freshName(facts: FileFacts, base: string, taken: Iterable<string
 
 /** Comment nodes in [start, end). */
 export function commentNodesIn(facts: FileFacts, start: number, end: number): Node[] {
-  return facts.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
+  return facts.commentNodesIn(start, end);
 }
 
 /**

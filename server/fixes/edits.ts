@@ -46,12 +46,12 @@ export function deleteLines(text: string, start: number, end: number): TextEdit 
 
 /** Text between two nodes contains a comment (so a fix that joins them would lose it). */
 export function hasCommentBetween(facts: FileFacts, start: number, end: number): boolean {
-  return facts.captures.comments.some((c) => c.startIndex >= start && c.endIndex <= end);
+  return facts.commentNodesIn(start, end).length > 0;
 }
 
 /** Comments inside [start, end), in order, as their text. */
 export function commentsIn(facts: FileFacts, start: number, end: number): string[] {
-  return facts.captures.comments.filter((c) => c.startIndex >= start && c.endIndex <= end).map((c) => c.text);
+  return facts.commentNodesIn(start, end).map((c) => c.text);
 }
 
 /** Re-indents a block of source from one indentation to another, line by line. */

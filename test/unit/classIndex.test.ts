@@ -75,6 +75,64 @@ class Odd:
     ]);
   });
 
+  it('finds __slots__ where the class spells it as reading the whole body does', async () => {
+    // Each class asked for its slots first (looked up where `__slots__` is spelled) and after its body was read.
+    const source = `
+class Last:
+    __slots__ = ("a",)
+    x = 1; __slots__ = ("b",)
+
+class Annotated:
+    __slots__: tuple = ("c",)
+
+class OnlyMentioned:
+    doc = "no __slots__ here"
+    # __slots__ = ("comment",)
+    def f(self):
+        __slots__ = ("local",)
+        self.__slots__ = ("attr",)
+
+class Nested:
+    class Inner:
+        __slots__ = ("inner",)
+    if True:
+        __slots__ = ("conditional",)
+
+class WithoutValue:
+    __slots__: tuple
+
+class Header(__slots__):
+    pass
+
+class Decorated:
+    @property
+    def __slots__(self):
+        return ()
+    __slots__ = ["d"]
+`;
+    const read = (index: ClassIndex, bodyFirst: boolean) =>
+      index.classes.map((c) => {
+        if (bodyFirst) void c.methods;
+        return { name: c.name, slots: c.slots?.names, at: c.slots?.assignment.startIndex };
+      });
+    const lookedUp = await withIndex(source, (index) => read(index, false));
+    const bodyRead = await withIndex(source, (index) => read(index, true));
+    assert.deepEqual(lookedUp, bodyRead);
+    assert.deepEqual(
+      lookedUp.map((c) => [c.name, c.slots]),
+      [
+        ['Last', ['b']],
+        ['Annotated', ['c']],
+        ['OnlyMentioned', undefined],
+        ['Nested', undefined],
+        ['Inner', ['inner']],
+        ['WithoutValue', undefined],
+        ['Header', undefined],
+        ['Decorated', ['d']],
+      ],
+    );
+  });
+
   it('resolves bases within the file and knows when instances are dict-free', async () => {
     const got = await withIndex(
       `

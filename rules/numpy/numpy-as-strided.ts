@@ -1,5 +1,5 @@
 import type { Node } from '../../server/syntax';
-import { below, declaredFloor, enclosingDef, enclosingJit, keywordArgument, underVersionGuard, type FileFacts } from '../../server/analysis';
+import { below, declaredFloor, enclosingDef, enclosingJit, keywordArgument, readsAfter, underVersionGuard, type FileFacts } from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -76,7 +76,8 @@ export default defineRule({
       (writeable !== null && writeable.childForFieldName('value')?.text !== 'True') ||
       copiedAtOnce(call, ctx.facts) ||
       copiedNext(call, ctx.facts) ||
-      flagsSetNext(call);
+      flagsSetNext(call) ||
+      onlyReduced(call, ctx.facts);
     // A project that supports NumPy before 1.20 (empyrical's `numpy>=1.9.2`) has no `sliding_window_view` to switch to:
     // only the bounds warning is left, a hint.
     const floor = declaredFloor('numpy', ctx.filePath, ctx.files);
@@ -198,4 +199,35 @@ function copiedAtOnce(call: Node, facts: FileFacts): boolean {
     return holder?.type === 'call' && COPYING_CALLS.has(facts.calleeName(holder) ?? '') && keywordArgument(holder, 'copy') === null;
   }
   return false;
+}
+
+/** NumPy reductions: they read their input and return a new array, never writing through the view. */
+const REDUCTIONS = ['max', 'min', 'sum', 'mean', 'median', 'std', 'var', 'prod', 'any', 'all', 'argmax', 'argmin', 'ptp', 'amax', 'amin'];
+const NUMPY_REDUCTIONS = new Set(REDUCTIONS.flatMap((r) => [`numpy.${r}`, `numpy.nan${r}`]));
+const REDUCTION_METHODS = new Set(REDUCTIONS);
+
+/**
+ * `w = as_strided(...)` whose every later read is the input of a NumPy reduction (`np.max(w, axis=1)`, `w.min(axis=1)`):
+ * the view lives only to be reduced, nothing can write through it (jesse's rolling max/min, judged noise twice).
+ */
+function onlyReduced(call: Node, facts: FileFacts): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const statement = assignment?.parent;
+  if (name?.type !== 'identifier' || statement?.type !== 'expression_statement') return false;
+  const reads = readsAfter(statement, name.text);
+  return (
+    reads.length > 0 &&
+    reads.every((read) => {
+      const parent = read.parent;
+      // `w.max(axis=1)`
+      if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(read)) {
+        const method = parent.childForFieldName('attribute')?.text ?? '';
+        return REDUCTION_METHODS.has(method) && parent.parent?.type === 'call' && keywordArgument(parent.parent, 'out') === null;
+      }
+      // `np.max(w, axis=1)`, without an `out=` that could be the view itself.
+      const holder = parent?.type === 'argument_list' && parent.namedChildren[0]?.equals(read) ? parent.parent : null;
+      return holder?.type === 'call' && NUMPY_REDUCTIONS.has(facts.calleeName(holder) ?? '') && keywordArgument(holder, 'out') === null;
+    })
+  );
 }

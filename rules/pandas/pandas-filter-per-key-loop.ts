@@ -13,6 +13,7 @@ import {
   stringLiteralValue,
   values,
   rootName,
+  smallFrameReason,
 } from '../../server/analysis';
 
 export default defineRule({
@@ -39,7 +40,8 @@ export default defineRule({
     instead:
       'Split once: `for key, part in df.groupby("k"):` hands each group in turn, and `df.groupby("k").agg(...)` computes ' +
       'per-key values without a Python loop. For keys that may be missing from the column, `groups = dict(tuple(df.groupby("k")))` ' +
-      'then `groups.get(key)`; when the pieces are only joined again, `df[df["k"].isin(keys)]` selects them all at once. ' +
+      'then `groups.get(key)`; an aggregate over the groups (`df.groupby("k")["v"].sum()`) leaves out keys with no rows, and ' +
+      '`.reindex(keys)` brings them back (with NaN, or `fill_value=0`) so the output matches the loop\'s; when the pieces are only joined again, `df[df["k"].isin(keys)]` selects them all at once. ' +
       'Reported as a hint over a given list of keys, where their number is not known.',
     example: {
       before: 'trades = pd.read_parquet(path)\nfor pair in pairs:\n    rows = trades[trades["pair"] == pair]\n    report(pair, rows["profit"].sum())',
@@ -68,13 +70,21 @@ export default defineRule({
       const root = rootName(frame);
       if (!root || occurrences(body, root).some((id) => bindingOf(id) !== null) || occurrences(body, key).some((id) => bindingOf(id) !== null)) continue;
       const everyKey = overDistinctValues(m.need('iter'), frame.text, column);
+      // A frame built from records the code kept one by one (a ledger's transactions): splitting it per key costs about
+      // what recording the rows did, so the finding matters only where it repeats (tensortrade's ledger, judged noise).
+      const small = root === frame.text && smallFrameReason(frame, ctx.facts) !== null;
       const shown = sel.text.length <= 60 ? sel.text : `${frame.text}[${frame.text}[${column}] == ${key}]`;
       ctx.report({
         node: sel,
         ...(everyKey ? { severity: 'warning' as const } : {}),
+        ...(small ? { quietOutsideHotCode: true } : {}),
         message:
           `\`${shown}\` compares every row of \`${frame.text}\` with \`${key}\` on each pass (keys x rows); ` +
-          `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)`,
+          `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)` +
+          // Over a given list of keys, groupby leaves out the keys that have no rows, where the loop gave them an empty piece.
+          (everyKey
+            ? ''
+            : `; groupby leaves out keys with no rows, so an aggregate needs \`.reindex(${m.need('iter').text.length <= 30 ? m.need('iter').text : 'keys'})\` to keep them`),
       });
       return;
     }

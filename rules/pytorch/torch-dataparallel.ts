@@ -1,5 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
-import { importedCallee, importedCallQuery, isTestCode, isTestFile, legacyTorchSpelling, trainingLoops, trainSteps } from '../../server/analysis';
+import {
+  identifiersSpelledInFile,
+  importedCallee,
+  importedCallQuery,
+  isTestCode,
+  isTestFile,
+  legacyTorchSpelling,
+  parameterDefault,
+  trainingLoops,
+  trainSteps,
+} from '../../server/analysis';
+import type { FileFacts } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 
 const DATA_PARALLEL = new Set([
@@ -47,6 +58,10 @@ export default defineRule({
     const call = m.need('call');
     const name = importedCallee(m.need('call'), m.need('fn'), ctx.facts, DATA_PARALLEL);
     if (!name || warnsAboutDataParallel(call) || fallbackBesideDistributed(call)) return;
+    // The same file wraps a model in DistributedDataParallel too and this call runs only under a condition (yolov7's
+    // train.py: DDP when launched with --local_rank, DataParallel when a single process sees several GPUs). The script
+    // already offers DDP; the DataParallel branch is its one-process fallback. Judged noise twice when shown.
+    if (underCondition(call) && callsDistributedDataParallel(ctx.facts)) return;
     // A test wraps a model in DataParallel to test the wrapper itself (unwrapping, state-dict keys): DDP would need a process
     // group and test something else. Blind reviews judged all four such findings in accelerate's tests wrong.
     if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
@@ -58,11 +73,18 @@ export default defineRule({
     // Code written for PyTorch 0.3 (pytorch-classification's `volatile=True`, judged noise three times when shown): a move
     // to DDP means porting the whole script to a current PyTorch first, not a local change.
     const legacy = legacyTorchSpelling(ctx.facts);
+    // `if self.data_parall:` where the option defaults to False (qlib's DNN model): users opt in to DataParallel, the
+    // default run never takes this branch. Judged noise when shown; kept as a hint.
+    const optIn = optInFlag(call);
     ctx.report({
       node: call.childForFieldName('function') ?? call,
       message: `\`${shown}\` drives all GPUs from one Python process; use \`DistributedDataParallel\` with one process per GPU`,
       ...(trains ? {} : { severity: 'hint' as const }),
-      ...(legacy ? { lowImpact: `the file is written for PyTorch 0.3 (\`${legacy}\`): moving to DDP means porting it to a current PyTorch first` } : {}),
+      ...(legacy
+        ? { lowImpact: `the file is written for PyTorch 0.3 (\`${legacy}\`): moving to DDP means porting it to a current PyTorch first` }
+        : optIn
+          ? { lowImpact: `it runs only when the \`${optIn}\` option is set, and that option is off by default` }
+          : {}),
     });
   },
 });
@@ -111,4 +133,86 @@ function fallbackBesideDistributed(call: Node): boolean {
     if (others.some((b) => DDP_CALL.test(b.text))) return true;
   }
   return false;
+}
+
+/** The qualified names of DistributedDataParallel. */
+const DDP_NAMES = new Set([
+  'torch.nn.parallel.DistributedDataParallel',
+  'torch.nn.parallel.distributed.DistributedDataParallel',
+  'torch.nn.DistributedDataParallel',
+]);
+const ddpCache = new WeakMap<FileFacts, boolean>();
+
+/** True when the file calls torch's DistributedDataParallel, under any import spelling (`DDP(...)`, `nn.parallel.DistributedDataParallel(...)`). */
+function callsDistributedDataParallel(facts: FileFacts): boolean {
+  let found = ddpCache.get(facts);
+  if (found === undefined) {
+    const spellings = new Set(['DistributedDataParallel', ...facts.imports.filter((b) => DDP_NAMES.has(b.target)).map((b) => b.local)]);
+    found = [...spellings].some((name) =>
+      identifiersSpelledInFile(facts, name).some((id) => {
+        // The identifier is the callee (`DDP(m)`) or the last part of it (`torch.nn.parallel.DistributedDataParallel(m)`).
+        const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+        const call = callee.parent;
+        return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) === true && DDP_NAMES.has(facts.calleeName(call) ?? '');
+      }),
+    );
+    ddpCache.set(facts, found);
+  }
+  return found;
+}
+
+/** True when the call runs in the body of an `if` (or its elif/else) of its own function. */
+function underCondition(call: Node): boolean {
+  let child: Node = call;
+  for (let n = call.parent; n && n.type !== 'function_definition' && n.type !== 'class_definition' && n.type !== 'module'; child = n, n = n.parent) {
+    if (n.type === 'if_statement' && !n.childForFieldName('condition')?.equals(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * The option's name when the call runs only under `if flag:` / `if self.flag:` and the flag is off by default: a parameter
+ * of the enclosing def with the default `False`, or an instance attribute the class's `__init__` sets from such a parameter.
+ */
+function optInFlag(call: Node): string | null {
+  let def: Node | null = call.parent;
+  while (def && def.type !== 'function_definition' && def.type !== 'module') def = def.parent;
+  if (def?.type !== 'function_definition') return null;
+  for (let n: Node | null = call.parent; n && n !== def; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const consequence = n.childForFieldName('consequence');
+    if (!consequence || !(consequence.startIndex <= call.startIndex && call.endIndex <= consequence.endIndex)) continue;
+    const condition = n.childForFieldName('condition');
+    const flags = condition?.type === 'boolean_operator' && condition.child(1)?.type === 'and' ? condition.namedChildren : [condition];
+    for (const flag of flags) {
+      if (flag?.type === 'identifier' && isFalse(parameterDefault(def, flag.text))) return flag.text;
+      if (flag?.type === 'attribute' && flag.childForFieldName('object')?.text === 'self') {
+        const attr = flag.childForFieldName('attribute')!.text;
+        const param = initParameterOf(def, attr);
+        if (param) return param;
+      }
+    }
+  }
+  return null;
+}
+
+function isFalse(value: Node | null): boolean {
+  return value?.type === 'false';
+}
+
+/** The `__init__` parameter defaulting to False that `self.<attr> = <param>` stores, in the class of method `def`. */
+function initParameterOf(def: Node, attr: string): string | null {
+  const classBody = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+  if (classBody?.type !== 'block' || classBody.parent?.type !== 'class_definition') return null;
+  const init = classBody.namedChildren
+    .map((c) => (c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
+    .find((c) => c?.type === 'function_definition' && c.childForFieldName('name')?.text === '__init__');
+  for (const stmt of init?.childForFieldName('body')?.namedChildren ?? []) {
+    const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== `self.${attr}`) continue;
+    const right = assign.childForFieldName('right');
+    // The first store decides: the attribute holds the parameter's value, or something else.
+    return right?.type === 'identifier' && isFalse(parameterDefault(init!, right.text)) ? right.text : null;
+  }
+  return null;
 }

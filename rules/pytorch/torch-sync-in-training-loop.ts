@@ -19,6 +19,8 @@ import {
   keywordValue,
   metricUpdateOf,
   parameterAnnotation,
+  parameterDefault,
+  parameterNames,
   positionalArguments,
   targetNames,
   type TrainingLoop,
@@ -500,6 +502,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts)) return null;
   if (returnedFrom(call, helper) && callerBranchesOnResult(helper, facts)) return null;
+  // `if record is not None: record["loss"] = loss.item()` in a helper whose `record=None` the loop's call leaves unset
+  // (qlib's ADD model: only the evaluation passes a dict to fill): on a training step the sync never runs.
+  if (underOptionLeftUnset(call, helper, caller.call)) return null;
   const name = helper.childForFieldName('name')?.text ?? 'helper';
   const line = caller.call.startPosition.row + 1;
   if (caller.loop.kind === 'forward') {
@@ -1566,4 +1571,40 @@ function isTensor(expr: Node, at: Node, facts: FileFacts, depth: number): boolea
   // One assignment in the function, before the walk: `ids = torch.unique(mask)`.
   const assigned = valuesAssignedTo(expr.text, at, facts);
   return assigned.length === 1 && assigned[0].startIndex < at.startIndex && isTensor(assigned[0], at, facts, depth + 1);
+}
+
+/**
+ * The call runs only under `if option is not None:` / `if option:`, where `option` is a parameter of `helper` that
+ * defaults to None or False, and `callerCall` (the per-step call of the helper) passes no value for it.
+ */
+function underOptionLeftUnset(call: Node, helper: Node, callerCall: Node): boolean {
+  const params = parameterNames(helper);
+  const args = callerCall.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  // A splat may pass anything.
+  if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+  const positional = args.filter((a) => a.type !== 'keyword_argument').length;
+  // `self.f(...)` binds the first parameter itself.
+  const bound = callerCall.childForFieldName('function')?.type === 'attribute' && params[0] === 'self' ? 1 : 0;
+  let child: Node = call;
+  for (let n = call.parent; n && !n.equals(helper); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const option = testedOption(n.childForFieldName('condition'));
+    if (!option) continue;
+    const fallback = parameterDefault(helper, option)?.type;
+    if (fallback !== 'none' && fallback !== 'false') continue;
+    const index = params.indexOf(option);
+    const passed =
+      args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === option) || (index >= bound && index - bound < positional);
+    if (!passed) return true;
+  }
+  return false;
+}
+
+/** `x is not None` or a bare `x`: the name tested. */
+function testedOption(condition: Node | null): string | null {
+  if (condition?.type === 'identifier') return condition.text;
+  if (condition?.type !== 'comparison_operator') return null;
+  const [left, right] = condition.namedChildren;
+  const ops = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.type);
+  return left?.type === 'identifier' && right?.type === 'none' && ops.join(' ') === 'is not' ? left.text : null;
 }

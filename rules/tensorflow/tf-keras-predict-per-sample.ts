@@ -1,7 +1,9 @@
 import { defineRule } from '../../server/engine/rule';
+import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
+  callsOf,
   contains,
   identifiersSpelled,
   identifiersSpelledInFile,
@@ -10,8 +12,11 @@ import {
   enclosingLoop,
   findDescendants,
   FileFacts,
+  enclosingTrainStep,
   hasSplatArguments,
+  isSmallLiteralLoop,
   keywordValue,
+  parameterNames,
   positionalArguments,
   targetNames,
   valuesAssignedTo,
@@ -39,7 +44,9 @@ export default defineRule({
       'model itself, so a loop of one-sample predict calls runs many times slower than one call on the whole array.',
     instead:
       'Stack the samples and call `model.predict(samples, batch_size=...)` once; where one sample at a time is really ' +
-      'needed (an agent, a live stream), call the model directly: `model(x, training=False)`. Standalone Keras 1 (a model ' +
+      'needed (an agent, a live stream), call the model directly: `model(x, training=False)`. So too for a one-sample predict in a ' +
+      "function this file calls in a loop (an agent's policy), and for predict on the mini-batch of a custom training step " +
+      '(not compiled with `tf.function`): the batch fits in one forward pass. Standalone Keras 1 (a model ' +
       'fitted with `nb_epoch=` or built from layers given `init=` or `border_mode=`, or built in a file that imports Theano) runs ' +
       'predict through a function compiled once and cannot call a model on an array: there a loop that feeds each prediction ' +
       'back is a hint, advising `predict_on_batch(x)`.',
@@ -56,7 +63,10 @@ export default defineRule({
     const call = m.need('call');
     const facts = ctx.facts;
     const loop = enclosingLoop(call) ?? enclosingComprehension(call);
-    if (!loop) return;
+    if (!loop) {
+      reportPerCall(call, m.need('model'), m.need('method').text, ctx);
+      return;
+    }
     const sample = positionalArguments(call)[0];
     if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
     if (!mayBeKerasModel(m.need('model'), facts)) return;
@@ -91,6 +101,65 @@ export default defineRule({
     ctx.report({ node: call, message });
   },
 });
+
+/** How many call sites of a function are looked at to tell whether it runs once per iteration of a loop. */
+const CALL_SITES = 32;
+
+/**
+ * A `predict` call outside any loop of its function that still runs once per step: in a function that predicts on a
+ * one-sample batch of its own argument (`model.predict(state[np.newaxis])` in an agent's policy) and that this file
+ * calls in a loop, or in a TensorFlow training-step function, on the step's mini-batch. Either way each call is small
+ * and pays predict's whole set-up; the model called directly skips it. Standalone Keras of the graph era is left out:
+ * there `model(x)` on an array is no prediction.
+ */
+function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  const def = enclosingDef(call);
+  const sample = positionalArguments(call)[0];
+  if (!def || !sample || method !== 'predict' || enclosingComprehension(call)) return;
+  if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts)) return;
+  const callee = `${model.text}.${method}`;
+  const name = def.childForFieldName('name')?.text ?? '';
+  const step = enclosingTrainStep(call, facts);
+  if (step && step.framework === 'tf' && !step.compiled && step.node.equals(def) && boundInFunction(sample, def)) {
+    ctx.report({
+      node: call,
+      message: `\`${callee}\` runs on every training step of \`${name}\`, on one mini-batch: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each step`,
+    });
+    return;
+  }
+  // A one-sample batch built from an argument (not a name, whose value this does not follow outside a loop).
+  const params = new Set(parameterNames(def));
+  if (sample.type === 'identifier' || !identifierTexts(sample).some((id) => params.has(id)) || !isOneSample(sample, def, facts)) return;
+  if (!calledPerIteration(def, facts)) return;
+  ctx.report({
+    node: call,
+    message: `\`${callee}\` runs on one sample on every call of \`${name}\`, which this file calls in a loop: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each call`,
+  });
+}
+
+/** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */
+function boundInFunction(sample: Node, def: Node): boolean {
+  const body = def.childForFieldName('body');
+  const params = new Set(parameterNames(def));
+  const names = identifierTexts(sample);
+  return body !== null && names.length > 0 && names.every((n) => params.has(n) || bindersSpelling(body, n, BINDERS).length > 0);
+}
+
+/**
+ * The function is called inside a loop or comprehension of this file (not over a short literal display), directly
+ * or through one function that is (an agent's `play_one_step` calling its policy).
+ */
+function calledPerIteration(def: Node, facts: FileFacts, depth = 0): boolean {
+  for (const site of callsOf(def, facts).slice(0, CALL_SITES)) {
+    const caller = enclosingDef(site);
+    if (caller?.equals(def)) continue; // recursion
+    const loop = enclosingLoop(site, true);
+    if (loop && !isSmallLiteralLoop(loop, facts)) return true;
+    if (!loop && caller && depth === 0 && calledPerIteration(caller, facts, 1)) return true;
+  }
+  return false;
+}
 
 /** Statements through which an input is built in the loop: bindings, writes into it, and inner `for` loops. */
 const FEEDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement']);
@@ -339,10 +408,43 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   const cls = method ? enclosingClass(method) : null;
   if (cls && definesMethod(cls, 'predict')) return false;
   const values = model.type === 'identifier' ? valuesAssignedTo(model.text, model, facts) : [];
-  const fromKeras = values.some((v) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? ''));
-  if (fromKeras) return true;
+  const byKeras = (v: Node) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? '');
+  if (values.some(byKeras)) return true;
+  // A global the function reads (an agent's policy reading the notebook's `model`) that Keras builds.
+  if (values.length === 0 && model.type === 'identifier' && globalValues(model, facts).some(byKeras)) return true;
   if (values.some((v) => v.type === 'call' && facts.calleeName(v) !== null)) return false;
+  // A parameter (`def generate(model, seed)`) that this file's callers fill with Keras models only: a notebook that
+  // imports scikit-learn for its version check still predicts with Keras there.
+  if (values.length === 0 && passedKerasModelsOnly(model, facts)) return true;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
+}
+
+/** What a name a function reads without binding it (a global) is assigned at module level; none for a local name. */
+function globalValues(name: Node, facts: FileFacts): Node[] {
+  const def = enclosingDef(name);
+  const body = def?.childForFieldName('body');
+  if (!def || !body || parameterNames(def).includes(name.text) || bindersSpelling(body, name.text, BINDERS).length > 0) return [];
+  const top = facts.root.namedChild(0);
+  return top ? valuesAssignedTo(name.text, top, facts) : [];
+}
+
+/** Keras by its callers: `model` is a parameter of a plain function, and every caller passes it a name built by Keras. */
+function passedKerasModelsOnly(model: Node, facts: FileFacts): boolean {
+  const def = model.type === 'identifier' ? enclosingDef(model) : null;
+  if (!def || enclosingClass(def)) return false;
+  const position = parameterNames(def).indexOf(model.text);
+  if (position < 0) return false;
+  let seen = 0;
+  for (const site of callsOf(def, facts).slice(0, CALL_SITES)) {
+    if (hasSplatArguments(site)) return false;
+    const arg = keywordValue(site, model.text) ?? positionalArguments(site)[position];
+    if (arg?.type !== 'identifier') return false;
+    const own = valuesAssignedTo(arg.text, arg, facts);
+    const built = own.length > 0 ? own : globalValues(arg, facts);
+    if (built.length === 0 || !built.every((v) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? ''))) return false;
+    seen++;
+  }
+  return seen > 0;
 }
 
 function definesMethod(cls: Node, name: string): boolean {

@@ -99,8 +99,9 @@ describe('library-rule precision (issue 24 review)', () => {
     });
 
     it('near misses: no writeable= or writeable=True gives a writable view and keeps the warning', async () => {
-      // A view kept in a name (one returned to callers is a hint of its own: reviewedDefaults40).
-      const kept = (extra: string) => call(extra).replace('    return as_strided(', '    view = as_strided(') + '    return view.sum()\n';
+      // A view kept in a name and written to (one returned to callers is a hint of its own: reviewedDefaults40; one only
+      // reduced is a hint too: libraryPrecision46w2).
+      const kept = (extra: string) => call(extra).replace('    return as_strided(', '    view = as_strided(') + '    view[0] = 0\n    return view.sum()\n';
       for (const extra of ['', ', writeable=True']) assert.equal((await findings(RULE, kept(extra)))[0]?.severity, 'warning', extra);
     });
   });

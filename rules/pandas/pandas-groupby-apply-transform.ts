@@ -60,7 +60,8 @@ export default defineRule({
       '`transform(lambda g: ...)` makes the same Python call per group.',
     instead:
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`), or broadcast a reduction with `transform`: ' +
-      '`df["v"] - df.groupby("k")["v"].transform("mean")`.',
+      '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
+      'sums once both are centred on their group means.',
     example: {
       before: 'df.groupby("k")["v"].apply(lambda g: g.fillna(g.mean()))',
       after: 'df["v"].fillna(df.groupby("k")["v"].transform("mean"))',
@@ -118,6 +119,11 @@ export default defineRule({
     const param = m.need('param').text;
     if (verb === 'transform') {
       reportTransform(call, body, param, grouped, groupby, selection, ctx);
+      return;
+    }
+    const correlation = columnCorrelation(body, param);
+    if (correlation) {
+      reportCorrelation(call, correlation, ctx);
       return;
     }
     const rewrite =
@@ -381,4 +387,72 @@ function methodCall(n: Node, param: string): { name: string; args: Node[] } | nu
   const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   if (args.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
   return { name: fn!.childForFieldName('attribute')!.text, args };
+}
+
+/** Attributes of a DataFrame that are not columns: `d.index.corr(...)` is no correlation of two columns. */
+const FRAME_ATTRIBUTES = new Set(['index', 'columns', 'values', 'T', 'loc', 'iloc', 'at', 'iat', 'dtypes', 'shape', 'str', 'dt']);
+
+/** `d["a"]` (a string key) or `d.a`: one column of the group `d`; its name, or null. */
+function groupColumn(n: Node | null | undefined, param: string): string | null {
+  if (n?.type === 'subscript') {
+    const value = n.childForFieldName('value');
+    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (value?.type !== 'identifier' || value.text !== param || keys.length !== 1) return null;
+    return stringLiteralValue(keys[0]!) === null ? null : keys[0]!.text;
+  }
+  if (n?.type === 'attribute') {
+    const obj = n.childForFieldName('object');
+    const name = n.childForFieldName('attribute')?.text ?? '';
+    return obj?.type === 'identifier' && obj.text === param && !FRAME_ATTRIBUTES.has(name) ? `"${name}"` : null;
+  }
+  return null;
+}
+
+interface Correlation {
+  left: string;
+  right: string;
+  spearman: boolean;
+}
+
+/**
+ * `d["a"].corr(d["b"])` / `d.a.corr(d.b, method="spearman")`: the correlation of two columns of each group (qlib's
+ * information coefficient per date). Pearson and Spearman only; Kendall and `min_periods` have no grouped-sum form.
+ */
+function columnCorrelation(body: Node, param: string): Correlation | null {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'corr') return null;
+  const left = groupColumn(fn.childForFieldName('object'), param);
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const right = groupColumn(args[0], param);
+  if (!left || !right || left === right) return null;
+  let spearman = false;
+  for (const a of args.slice(1)) {
+    const value = a.type === 'keyword_argument' ? stringLiteralValue(a.childForFieldName('value')) : null;
+    if (a.childForFieldName('name')?.text !== 'method' || (value !== 'pearson' && value !== 'spearman')) return null;
+    spearman = value === 'spearman';
+  }
+  return { left: unquoted(left), right: unquoted(right), spearman };
+}
+
+function unquoted(key: string): string {
+  return key.replace(/^[rbuRBU]*(['"])(.*)\1$/s, '$2');
+}
+
+/**
+ * The per-group correlation of two columns is a ratio of grouped sums once both columns are centred on their group
+ * means, which groupby computes for all groups at once. Measured with pandas 1.5.3 on 2,000 dates x 300 instruments
+ * (5 % NaN labels), best of 3: Pearson 0.60 s with the lambda, 0.16 s for the grouped sums after dropping incomplete
+ * rows; Spearman 1.5 s and 0.7 s with a grouped rank first; equal to 1e-15. `SeriesGroupBy.corr` is no way out: it
+ * goes through a per-group Python path too (it took minutes there). Reported without a fix: the
+ * rewrite is several statements, and a group whose values are all equal gives inf or NaN where corr gives NaN.
+ */
+function reportCorrelation(call: Node, c: Correlation, ctx: RuleContext): void {
+  const ranks = c.spearman ? 'rank both within their group (`rank()` of the groupby), ' : '';
+  ctx.report({
+    node: call,
+    message:
+      `\`groupby().apply(lambda ...)\` calls Python once per group to correlate \`${c.left}\` and \`${c.right}\`; grouped sums do all ` +
+      `groups at once: on the rows where both are present, ${ranks}subtract each group's mean (\`transform("mean")\`), then divide ` +
+      'the group sum of the products by the square root of the product of the group sums of squares',
+  });
 }

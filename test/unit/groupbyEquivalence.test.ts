@@ -189,4 +189,37 @@ describe('pandas-groupby-apply-transform fixes: equivalence with apply under rea
     const diff = compare(program('df.groupby("k").apply(lambda g: g.sum())'), program('df.groupby("k").sum()'));
     assert.ok(Object.keys(diff).length > 0);
   });
+
+  // The per-group correlation is reported without a fix; its message describes grouped sums of centred columns
+  // (ranked first for Spearman). That recipe, run on groups with NaN values in either column, gives apply's values.
+  it('the grouped-sums recipe of a per-group correlation gives the values of apply(lambda g: g[a].corr(g[b]))', async () => {
+    const engine = await getEngine();
+    for (const method of ['pearson', 'spearman']) {
+      const source = program(`df.groupby("k").apply(lambda g: g["v"].corr(g["w"], method="${method}"))`);
+      const findings = engine.lintText(source, { select: [RULE] }).findings;
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0].fix, undefined);
+      assert.equal(findings[0].message.includes('rank both'), method === 'spearman');
+    }
+    const script = [
+      'import numpy as np, pandas as pd',
+      'rng = np.random.default_rng(3)',
+      'df = pd.DataFrame({"k": rng.integers(0, 40, 4000), "v": rng.normal(size=4000), "w": rng.normal(size=4000)})',
+      'df.loc[rng.random(4000) < 0.1, "v"] = np.nan',
+      'df.loc[rng.random(4000) < 0.1, "w"] = np.nan',
+      'df["w"] = df["w"].round(1)  # ties, for the ranks',
+      'for method in ("pearson", "spearman"):',
+      '    before = df.groupby("k").apply(lambda g: g["v"].corr(g["w"], method=method))',
+      '    both = df[["k", "v", "w"]].dropna()',
+      '    vals = both.groupby("k")[["v", "w"]].rank() if method == "spearman" else both[["v", "w"]]',
+      '    c = vals - vals.groupby(both["k"]).transform("mean")',
+      '    s = lambda x: x.groupby(both["k"]).sum()',
+      '    after = s(c["v"] * c["w"]) / np.sqrt(s(c["v"] ** 2) * s(c["w"] ** 2))',
+      '    pd.testing.assert_series_equal(before, after, check_names=False)',
+      '    print(method, "same")',
+    ].join('\n');
+    const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'pearson same\nspearman same\n');
+  });
 });

@@ -29,7 +29,7 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        'for a bare `@jit` in a project that declares a Numba older than 0.59 (later versions compile it in nopython mode ' +
+        'for a bare `@jit` or `@jit(nopython=False)` in a project that declares a Numba older than 0.59 (later versions compile it in nopython mode ' +
         'and never fall back, so elsewhere the rule is silent on it)',
     },
     {
@@ -46,14 +46,15 @@ export default defineRule({
   message: 'This numba decorator allows object mode, which runs at Python speed; use `@njit`',
   docs: {
     why:
-      'In object mode numba compiles little more than the interpreter would run, so `forceobj=True` or ' +
-      '`nopython=False` gives no speed-up while still paying compile time. Since Numba 0.59 a bare `@jit` compiles ' +
-      'in nopython mode and no longer falls back silently; older versions fell back to object mode with only a ' +
-      'warning. A bare `@jit` is therefore reported only in a project whose requirements admit a Numba before 0.59 ' +
+      'In object mode numba compiles little more than the interpreter would run, so `forceobj=True` gives no ' +
+      'speed-up while still paying compile time. Since Numba 0.59 a bare `@jit` compiles in nopython mode and no ' +
+      'longer falls back silently; older versions fell back to object mode with only a warning. `nopython=False` ' +
+      'forces nothing: it is that same fallback spelled out (tried in nopython mode first; from 0.59 it has no effect). ' +
+      'A bare `@jit` or `nopython=False` is therefore reported only in a project whose requirements admit a Numba before 0.59 ' +
       '(`numba>=0.53`, `numba<0.58`), and not when its function uses what nopython mode cannot compile (a method of ' +
       'an object argument, another module): such code relies on object mode on purpose, and `@njit` would not compile it.',
     instead: 'Use `@numba.njit` (or `@jit(nopython=True)`) and keep pandas, I/O and arbitrary Python objects outside the compiled function.',
-    example: { before: '@numba.jit(nopython=False)\ndef f(a): ...', after: '@numba.njit\ndef f(a): ...' },
+    example: { before: '@numba.jit(forceobj=True)\ndef f(a): ...', after: '@numba.njit\ndef f(a): ...' },
   },
   fix: { safety: 'unsafe', title: 'Use @njit', reason: TYPING_ERROR_NOW },
   query: `
@@ -72,9 +73,13 @@ export default defineRule({
       if (v && v.type !== 'true' && v.type !== 'false') return;
     }
     if (jit.call?.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat')) return;
-    const objectMode = jit.keywords.get('forceobj')?.text === 'True' || jit.keywords.get('nopython')?.text === 'False';
-    if (objectMode) {
-      const opt = jit.keywords.get('forceobj')?.text === 'True' ? 'forceobj=True' : 'nopython=False';
+    const forced = jit.keywords.get('forceobj')?.text === 'True';
+    // `nopython=False` forces nothing: numba tries nopython mode first and, before 0.59, falls back to object mode only
+    // when that fails (from 0.59 the keyword has no effect). So it is the bare `@jit` case below, spelled out (a blind
+    // review judged "compiled in object mode" wrong for a function nopython mode compiles).
+    const allowsFallback = jit.keywords.get('nopython')?.text === 'False';
+    if (forced || allowsFallback) {
+      const opt = forced ? 'forceobj=True' : 'nopython=False';
       // Kats' feature functions call SciPy and statsmodels under `forceobj=True`: `@njit` would not compile them (a blind
       // review judged that advice wrong 13 times). What helps there is dropping the decorator, and that saves only compile time.
       const blocker = firstUncompilable(def, ctx.facts);
@@ -86,17 +91,30 @@ export default defineRule({
         });
         return;
       }
+      if (forced) {
+        ctx.report({
+          node: jit.decorator,
+          message: `\`${name}\` is compiled with \`forceobj=True\` (object mode), which runs at Python speed; use \`@njit\` and keep Python objects out of it`,
+        });
+        return;
+      }
+    } else if (jit.keywords.has('nopython')) {
+      // `@jit(nopython=True)` is nopython mode already: `@njit` is only another spelling of it, and a blind review of
+      // QuantEcon judged all 55 such hints noise.
+      return;
+    }
+    // A bare `@jit` (or `nopython=False`) can still fall back, on numba before 0.59.
+    const old = oldNumbaSupported(ctx);
+    if (!old || objectArgument(def)) return;
+    if (allowsFallback) {
       ctx.report({
         node: jit.decorator,
-        message: `\`${name}\` is compiled with \`${opt}\` (object mode), which runs at Python speed; use \`@njit\` and keep Python objects out of it`,
+        severity: 'hint',
+        message: `\`@jit(nopython=False)\` on \`${name}\`: this project supports numba ${old[0]}.${old[1]}, where it falls back to slow object mode when nopython compilation fails (0.59 and later ignore the keyword); \`@njit\` states nopython mode on every version`,
       });
       return;
     }
-    // `@jit(nopython=True)` is nopython mode already: `@njit` is only another spelling of it, and a blind review of
-    // QuantEcon judged all 55 such hints noise. Only a bare `@jit` can still fall back (Numba before 0.59).
-    if (jit.keywords.has('nopython')) return;
-    const old = oldNumbaSupported(ctx);
-    if (!old || firstUncompilable(def, ctx.facts) || objectArgument(def)) return;
+    if (firstUncompilable(def, ctx.facts)) return;
     const callee = jit.call ? jit.call.childForFieldName('function')! : jit.decorator;
     const njit = njitReference(ctx.facts, callee);
     ctx.report({

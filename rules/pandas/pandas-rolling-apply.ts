@@ -182,7 +182,7 @@ export default defineRule({
     if (!native) {
       const numeric = numericWindowFunction(fn, call, ctx);
       if (numeric) {
-        reportNumericWindow(numeric, fn, apply, ctx);
+        reportNumericWindow(numeric, fn, apply, windowCall, ctx);
         return;
       }
       // No native method: the per-window Series is the avoidable part.
@@ -219,12 +219,16 @@ export default defineRule({
  * blind review judged that advice wrong for qlib's argmax lambdas): there the advice is NumPy's own sliding windows,
  * which compute every window in one call (`sliding_window_view(v, n).argmax(axis=1)`).
  */
-function reportNumericWindow(numeric: string, fn: Node, apply: Node, ctx: RuleContext): void {
+function reportNumericWindow(numeric: string, fn: Node, apply: Node, windowCall: Node, ctx: RuleContext): void {
   const withoutNumba = !ctx.facts.importsModule('numba') && declaresPackage('numba', ctx.filePath, ctx.files) === false;
   const madePerCall = fn.type === 'lambda' ? enclosingDef(fn) !== null : localDefinitionIsNested(fn, apply);
+  // An expanding window has no fixed length to slide: its NumPy form is a cumulative one.
+  const expanding = windowCall.childForFieldName('function')?.childForFieldName('attribute')?.text === 'expanding';
+  const numpyForm = expanding
+    ? 'compute it from cumulative NumPy operations over the whole column (`np.cumsum`, `np.maximum.accumulate`)'
+    : 'compute every window in one call on `np.lib.stride_tricks.sliding_window_view(values, n)` with `axis=1` reductions';
   const compile = withoutNumba
-    ? 'compute every window in one call on `np.lib.stride_tricks.sliding_window_view(values, n)` with `axis=1` reductions ' +
-      '(numba\'s `engine="numba"` is not among this project\'s dependencies)'
+    ? `${numpyForm} (numba's \`engine="numba"\` is not among this project's dependencies)`
     : madePerCall
       ? 'define it once at module level and pass `engine="numba"` (with `raw=True`; pandas compiles a function made on every call again each time)'
       : 'pass `engine="numba"` (with `raw=True`) to compile it';

@@ -1489,11 +1489,16 @@ function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Sp
 
 /** The index of the first unit that ends at or after `offset` (units.length when none does): units are sorted and ends never decrease. */
 function firstUnitEndingFrom(units: readonly Span[], offset: number): number {
+  return firstNotBefore(units, (unit) => unit.end < offset);
+}
+
+/** The index of the first span for which `before` is false, in a list where it is true for a prefix only (binary search). */
+function firstNotBefore(spans: readonly Span[], before: (span: Span) => boolean): number {
   let low = 0;
-  let high = units.length;
+  let high = spans.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (units[mid].end < offset) low = mid + 1;
+    if (before(spans[mid])) low = mid + 1;
     else high = mid;
   }
   return low;
@@ -1741,14 +1746,7 @@ function lazyCaptures(root: Node, state: Pick<State, 'imports' | 'functions' | '
 
 /** The index of the first span of a list sorted by start that starts at or after `start`. */
 function firstStartingAt(spans: readonly Span[], start: number): number {
-  let low = 0;
-  let high = spans.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (spans[mid].start < start) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstNotBefore(spans, (span) => span.start < start);
 }
 
 function nodeAt(root: Node, start: number, end: number, ok: (type: string) => boolean): Node | null {

@@ -4,21 +4,18 @@
 // wrong. The finding now asks for a module-level function where it is made per call, and, where numba would be a new
 // dependency, advises NumPy's sliding windows instead, which need nothing new.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { NODE_FILES } from '../../server/project/fileProbe';
+import { project } from '../helpers/cli';
 import { getEngine } from '../helpers/engine';
 
 const made: string[] = [];
 
 /** A repository whose pyproject.toml installs `deps`; returns the path of `pkg/ops.py` in it. */
 function projectWith(deps: string[]): string {
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-rolling-'));
+  const top = project({ '.git/HEAD': '', 'pyproject.toml': `[project]\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n` });
   made.push(top);
-  mkdirSync(path.join(top, '.git'));
-  mkdirSync(path.join(top, 'pkg'));
-  writeFileSync(path.join(top, 'pyproject.toml'), `[project]\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n`);
   return path.join(top, 'pkg', 'ops.py');
 }
 
@@ -40,6 +37,9 @@ const OPERATOR = [
   '',
   '    def spread(self, series: pd.Series):',
   '        return series.rolling(self.n).apply(_spread, raw=True)',
+  '',
+  '    def spread_so_far(self, series: pd.Series):',
+  '        return series.expanding().apply(_spread, raw=True)',
   '',
   '    def mad(self, series: pd.Series):',
   '        def mad(x):',
@@ -65,7 +65,7 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
   }
 
   it('asks for a module-level function where the lambda or def is made on every call, and not for a module-level def', async () => {
-    const [lambda, spread, mad, ...rest] = await findings(['numpy', 'pandas', 'numba>=0.58']);
+    const [lambda, spread, , mad, ...rest] = await findings(['numpy', 'pandas', 'numba>=0.58']);
     assert.equal(rest.length, 0);
     for (const f of [lambda, mad]) {
       assert.match(f.message, /define it once at module level/);
@@ -78,12 +78,17 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
 
   it('advises sliding windows instead of numba where the project does not install numba', async () => {
     const all = await findings(['numpy', 'pandas']);
-    assert.equal(all.length, 3);
+    assert.equal(all.length, 4);
     for (const f of all) {
       assert.equal(f.severity, 'warning');
-      assert.match(f.message, /sliding_window_view/);
       assert.match(f.message, /not among this project's dependencies/);
       assert.doesNotMatch(f.message, /module level/);
     }
+    // An expanding window has no fixed length: its NumPy form is cumulative, not a sliding window.
+    assert.deepEqual(
+      all.map((f) => /sliding_window_view/.test(f.message)),
+      [true, true, false, true],
+    );
+    assert.match(all[2].message, /cumulative NumPy operations/);
   });
 });

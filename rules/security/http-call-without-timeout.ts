@@ -112,19 +112,22 @@ const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per
 const EXISTS_FUNCTIONS = new Set(['os.path.exists', 'os.path.isfile', 'os.path.isdir', 'os.path.lexists']);
 const EXISTS_METHODS = new Set(['exists', 'is_file', 'is_dir']);
 
-function asksExists(expr: Node | null, facts: FileFacts): boolean {
+/** The path expression `expr` asks exists (`p` of `os.path.exists(p)` or `p.exists()`), or null when it asks nothing of the kind. */
+function pathAskedToExist(expr: Node | null, facts: FileFacts): Node | null {
   let e = expr;
   while (e?.type === 'parenthesized_expression') e = e.namedChild(0);
-  if (e?.type !== 'call') return false;
+  if (e?.type !== 'call') return null;
   const fn = e.childForFieldName('function');
   const name = facts.qualifiedName(fn);
-  if (name) return EXISTS_FUNCTIONS.has(name);
-  return fn?.type === 'attribute' && EXISTS_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (name) return EXISTS_FUNCTIONS.has(name) ? (e.childForFieldName('arguments')?.namedChild(0) ?? null) : null;
+  return fn?.type === 'attribute' && EXISTS_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
 }
 
 /**
- * node runs only when a path is missing: in the body of `if not exists(p):` or the `else:` of `if exists(p):`, within
- * its function (or the module).
+ * node runs only to fetch a missing file: in the body of `if not exists(p):` or the `else:` of `if exists(p):`, within its
+ * function (or the module), where that branch names `p` again (it writes the file, or hands `p` to the download). A
+ * branch that never names the path is no download (the standard library's saxutils opens a local file when one exists
+ * and otherwise reads the URL, on every call).
  */
 function underMissingGuard(node: Node, facts: FileFacts): boolean {
   let child = node;
@@ -134,10 +137,21 @@ function underMissingGuard(node: Node, facts: FileFacts): boolean {
       const condition = p.childForFieldName('condition');
       const inBody = p.childForFieldName('consequence')?.equals(child) ?? false;
       const negated = condition?.type === 'not_operator' ? condition.childForFieldName('argument') : null;
-      if (inBody && negated && asksExists(negated, facts)) return true;
-      if (child.type === 'else_clause' && asksExists(condition, facts)) return true;
+      const path = inBody && negated ? pathAskedToExist(negated, facts) : child.type === 'else_clause' ? pathAskedToExist(condition, facts) : null;
+      if (path && namesAgain(child, path)) return true;
     }
     child = p;
+  }
+  return false;
+}
+
+/** The branch spells the path expression again, as a whole expression (`file_path`, `Path(root) / name`). */
+function namesAgain(branch: Node, path: Node): boolean {
+  const spelled = path.text;
+  for (let at = branch.text.indexOf(spelled); at !== -1; at = branch.text.indexOf(spelled, at + 1)) {
+    const before = branch.text[at - 1] ?? ' ';
+    const after = branch.text[at + spelled.length] ?? ' ';
+    if (!/[\w.]/.test(before) && !/[\w(]/.test(after)) return true;
   }
   return false;
 }

@@ -3,26 +3,16 @@
 // linear recurrence with constant coefficients is an IIR filter: `scipy.signal.lfilter`, pandas `ewm(adjust=False)`),
 // and numba was suggested to a project that installs numpy and pandas only, without saying so.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { declaresPackage } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
+import { moduleInRepository } from '../helpers/cli';
 import { getEngine } from '../helpers/engine';
 
 const made: string[] = [];
 
 /** A repository with `files` in a temporary folder; returns the path of `pkg/mod.py` in it. */
-function project(files: Record<string, string>): string {
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-numba-'));
-  made.push(top);
-  mkdirSync(path.join(top, '.git'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
-    writeFileSync(path.join(top, rel), text);
-  }
-  return path.join(top, 'pkg', 'mod.py');
-}
+const project = (files: Record<string, string>) => moduleInRepository(files, 'mod.py', made);
 
 const WILDER = [
   'import numpy as np',

@@ -5,19 +5,15 @@
 // dependency, advises NumPy's sliding windows instead, which need nothing new.
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { NODE_FILES } from '../../server/project/fileProbe';
-import { project } from '../helpers/cli';
+import { moduleInRepository } from '../helpers/cli';
 import { getEngine } from '../helpers/engine';
 
 const made: string[] = [];
 
 /** A repository whose pyproject.toml installs `deps`; returns the path of `pkg/ops.py` in it. */
-function projectWith(deps: string[]): string {
-  const top = project({ '.git/HEAD': '', 'pyproject.toml': `[project]\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n` });
-  made.push(top);
-  return path.join(top, 'pkg', 'ops.py');
-}
+const projectWith = (deps: string[]) =>
+  moduleInRepository({ 'pyproject.toml': `[project]\ndependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n` }, 'ops.py', made);
 
 const OPERATOR = [
   'import numpy as np',

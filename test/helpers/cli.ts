@@ -35,16 +35,6 @@ export function project(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-/**
- * The path of `pkg/<module>` in a new git repository (a `.git` folder marks its top) holding `files`; the top folder is
- * added to `made`, for the test to remove. For rules that read the project's requirement files.
- */
-export function moduleInRepository(files: Record<string, string>, module: string, made: string[]): string {
-  const top = project({ '.git/HEAD': '', ...files });
-  made.push(top);
-  return path.join(top, 'pkg', module);
-}
-
 /** A file with one safe fix (the list comprehension inside sum) and the same file fixed. */
 export const SLOW = 'def total(xs):\n    return sum([x * 2 for x in xs])\n';
 export const CLEAN = 'def total(xs):\n    return sum(x * 2 for x in xs)\n';

@@ -36,6 +36,16 @@ export function tempRepository(files: Record<string, string>, prefix = 'perflens
   return top;
 }
 
+/**
+ * The path of `pkg/<module>` in a new temporary repository (tempRepository) holding `files`; its top folder is added to
+ * `made`, for the test to remove. For rules that read the project's requirement files.
+ */
+export function moduleInRepository(files: Record<string, string>, module: string, made: string[]): string {
+  const top = tempRepository(files);
+  made.push(top);
+  return path.join(top, 'pkg', module);
+}
+
 /** One rule's findings on a source text, with only that rule selected. */
 export async function ruleFindings(ruleId: string, source: string, filePath?: string) {
   const engine = await getEngine();

@@ -6,8 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { NODE_FILES } from '../../server/project/fileProbe';
-import { moduleInRepository } from '../helpers/cli';
-import { getEngine } from '../helpers/engine';
+import { getEngine, moduleInRepository } from '../helpers/engine';
 
 const made: string[] = [];
 

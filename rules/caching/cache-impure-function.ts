@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
   cacheDecorator,
+  callArguments,
   findDescendants,
   isNestedScope,
   parameterNames,
@@ -98,11 +99,9 @@ function readsClock(expr: Node, facts: FileFacts, depth = 0): boolean {
  */
 function argumentsPassed(ref: Node): Node[] | null {
   const parent = ref.parent;
-  if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(ref)) {
-    return parent.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-  }
-  if (parent?.type === 'argument_list') {
-    const args = parent.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment');
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(ref)) return callArguments(parent);
+  if (parent?.type === 'argument_list' && parent.parent?.type === 'call') {
+    const args = callArguments(parent.parent);
     return args.slice(args.findIndex((a) => a.equals(ref)) + 1);
   }
   return null;

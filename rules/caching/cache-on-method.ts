@@ -1,5 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
-import { classIndex, decoratorCallee, decoratorsOf, findDescendants, isNestedScope, keywordValue, type ClassInfo, type FileFacts } from '../../server/analysis';
+import {
+  callArguments,
+  classIndex,
+  decoratorCallee,
+  decoratorsOf,
+  findDescendants,
+  isNestedScope,
+  keywordValue,
+  type ClassInfo,
+  type FileFacts,
+} from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 
 const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
@@ -106,7 +116,7 @@ const WRAPPER =
 /** `functools.wraps(func)(self)` or `functools.update_wrapper(self, func)`: the instance takes on a function's identity. */
 function wrapsSelf(call: Node, facts: FileFacts): boolean {
   const fn = call.childForFieldName('function');
-  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  const args = callArguments(call);
   if (fn?.type === 'call' && facts.qualifiedName(fn.childForFieldName('function')) === 'functools.wraps') return args[0]?.text === 'self';
   return facts.qualifiedName(fn) === 'functools.update_wrapper' && args[0]?.text === 'self';
 }

@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import {
+  enclosingDef,
   identifiersSpelledInFile,
   importedCallee,
   importedCallQuery,
@@ -175,9 +176,8 @@ function underCondition(call: Node): boolean {
  * of the enclosing def with the default `False`, or an instance attribute the class's `__init__` sets from such a parameter.
  */
 function optInFlag(call: Node): string | null {
-  let def: Node | null = call.parent;
-  while (def && def.type !== 'function_definition' && def.type !== 'module') def = def.parent;
-  if (def?.type !== 'function_definition') return null;
+  const def = enclosingDef(call);
+  if (!def) return null;
   for (let n: Node | null = call.parent; n && n !== def; n = n.parent) {
     if (n.type !== 'if_statement') continue;
     const consequence = n.childForFieldName('consequence');

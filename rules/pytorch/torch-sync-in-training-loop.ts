@@ -1,6 +1,7 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  callArguments,
   chainRoot,
   enclosingFunctionDef,
   enclosingTrainingLoop,
@@ -1579,7 +1580,7 @@ function isTensor(expr: Node, at: Node, facts: FileFacts, depth: number): boolea
  */
 function underOptionLeftUnset(call: Node, helper: Node, callerCall: Node): boolean {
   const params = parameterNames(helper);
-  const args = callerCall.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  const args = callArguments(callerCall);
   // A splat may pass anything.
   if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
   const positional = args.filter((a) => a.type !== 'keyword_argument').length;

@@ -401,6 +401,11 @@ function legacyKerasEvidence(model: Node, facts: FileFacts): string | null {
   return standalone && facts.importsModule('theano') ? `\`${model.text}\` is built by standalone Keras in a file that imports Theano` : null;
 }
 
+/** The value is a call of TensorFlow's or Keras's API (`keras.Sequential(...)`, `tf.keras.models.load_model(...)`). */
+function builtByKeras(value: Node, facts: FileFacts): boolean {
+  return value.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(value) ?? '');
+}
+
 /** Not a model of another library: the file imports none of them, or the model comes from Keras. */
 function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   // `self.predict` in a class that defines its own `predict`: not Keras's.
@@ -408,7 +413,7 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   const cls = method ? enclosingClass(method) : null;
   if (cls && definesMethod(cls, 'predict')) return false;
   const values = model.type === 'identifier' ? valuesAssignedTo(model.text, model, facts) : [];
-  const byKeras = (v: Node) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? '');
+  const byKeras = (v: Node) => builtByKeras(v, facts);
   if (values.some(byKeras)) return true;
   // A global the function reads (an agent's policy reading the notebook's `model`) that Keras builds.
   if (values.length === 0 && model.type === 'identifier' && globalValues(model, facts).some(byKeras)) return true;
@@ -441,7 +446,7 @@ function passedKerasModelsOnly(model: Node, facts: FileFacts): boolean {
     if (arg?.type !== 'identifier') return false;
     const own = valuesAssignedTo(arg.text, arg, facts);
     const built = own.length > 0 ? own : globalValues(arg, facts);
-    if (built.length === 0 || !built.every((v) => v.type === 'call' && /^(tensorflow|keras|tf_keras)\./.test(facts.calleeName(v) ?? ''))) return false;
+    if (built.length === 0 || !built.every((v) => builtByKeras(v, facts))) return false;
     seen++;
   }
   return seen > 0;

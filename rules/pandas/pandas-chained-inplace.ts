@@ -28,6 +28,8 @@ export default defineRule({
   confidence: 'high',
   guide: 'pandas-vectorization',
   requires: ['pandas'],
+  // Under Copy-on-Write the line silently does nothing: a wrong result in a notebook or a script as much as in a library.
+  mattersAnywhere: true,
   message: '`inplace=True` on a selected column modifies a temporary under Copy-on-Write; assign the result back to the column',
   docs: {
     why:

@@ -208,7 +208,11 @@ export default defineRule({
       ? 'looks a name up'
       : resultMustBeCallable(call)
         ? "its result must be callable: the text is a function's source"
-        : (runsCodeByDesign(source, def) ?? namedAsCode(fn, source, def) ?? namespaceMakesNames(ctx.facts, args.slice(1)));
+        : (runsCodeByDesign(source, def) ??
+          namedAsCode(fn, source, def) ??
+          namespaceMakesNames(ctx.facts, args.slice(1)) ??
+          resultUsedAsObject(call) ??
+          namesExpected(call));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
@@ -218,13 +222,15 @@ export default defineRule({
         ? 'parse it instead (`ast.parse(text, mode="eval")`, then `ast.literal_eval` on the call\'s arguments)'
         : purpose
           ? 'only pass text you trust'
-          : 'parse it instead (`ast.literal_eval` when it holds only literals, `json.loads`, an `ast`-based evaluator)';
+          : fn === 'exec'
+            ? `only pass text you trust (${EXEC_RUNS_STATEMENTS})`
+            : 'parse it instead (`ast.literal_eval` when it holds only literals, `json.loads`, an `ast`-based evaluator)';
     // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
     // often the program's own: a hint, so the reader checks where it comes from.
     const byDesign = purpose && !called ? ` by design (${purpose})` : '';
     const message = origin
       ? `${shown} executes ${origin}${byDesign}: whoever controls it can run any code in this process${sandbox}; ${parse}`
-      : `${shown} executes a non-literal string, whose origin perflens could not trace: if it can come from outside, ${parse}`;
+      : `${shown} executes a non-literal string${byDesign}, whose origin perflens could not trace: if it can come from outside, ${parse}`;
     // The fix only where the text is known to be a literal display: every caller in the file passes one.
     const literalEval = literal ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
     ctx.report({
@@ -408,6 +414,37 @@ function resultIsCalled(call: Node): boolean {
   if (target?.type !== 'identifier') return false;
   const scope = scopeOf(call);
   return occurrences(scope, target.text).some((id) => id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id));
+}
+
+/** exec's text is statements: no parser turns them into data, so its only advice is about where the text comes from. */
+const EXEC_RUNS_STATEMENTS = '`exec` runs statements, which no parser turns into data';
+
+/** Methods and attributes a value that ast.literal_eval or json.loads returns can have (str, bytes, numbers, containers). */
+const LITERAL_ATTRIBUTE =
+  /^(real|imag|conjugate|keys|values|items|get|copy|count|index|split|strip|lower|upper|startswith|endswith|replace|format|join|encode|decode|append|extend|pop|update|setdefault|as_integer_ratio|is_integer|union|intersection|difference|issubset|issuperset|add|discard|remove)$/;
+
+/**
+ * `eval(name)._repr_html_()`, `eval(name).shape`: the result is used as an object with an attribute that no literal has,
+ * so the text names a live object (a notebook's display helper looks variables up by name) and the literal parsers
+ * would break it.
+ */
+function resultUsedAsObject(call: Node): string | null {
+  const parent = call.parent;
+  if (parent?.type !== 'attribute' || !parent.childForFieldName('object')?.equals(call)) return null;
+  const attribute = parent.childForFieldName('attribute')?.text ?? '';
+  return LITERAL_ATTRIBUTE.test(attribute) ? null : `its result's \`.${attribute}\` is read: the text names a live object, which no literal parser returns`;
+}
+
+/** `try: x = eval(text) except NameError: ...`: the author expects the text to name things, which literal parsers never resolve. */
+function namesExpected(call: Node): string | null {
+  for (let node: Node | null = call.parent; node && node.type !== 'function_definition' && node.type !== 'module'; node = node.parent) {
+    if (node.type !== 'try_statement') continue;
+    const catchesNameError = node.namedChildren.some(
+      (c) => c?.type === 'except_clause' && c.namedChildren.some((e) => e !== null && e.type !== 'block' && /\bNameError\b/.test(e.text)),
+    );
+    if (catchesNameError) return 'a `NameError` is caught around it: the text is expected to name things';
+  }
+  return null;
 }
 
 /** `f = eval(text)` followed by `callable(f)` or a read of `f.__code__` in the same function: the result must be a function. */

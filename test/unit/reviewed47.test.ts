@@ -1,0 +1,67 @@
+// Round 47 (issues 24 and 26): cases from the blind review of review18, each with the near miss that keeps its rank.
+import * as assert from 'node:assert/strict';
+import type { LintOptions } from '../../server/engine/options';
+import { getEngine } from '../helpers/engine';
+
+/** One rule's findings, ranked as the default output ranks them (impact "auto"). */
+async function ranked(ruleId: string, source: string, filePath: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+describe('pandas-chained-inplace: a line that silently does nothing is a bug wherever it runs', () => {
+  const RULE = 'pandas-chained-inplace';
+  const SCRIPT = 'import pandas as pd\n\ndf = pd.read_csv("wine.csv")\ndf["magnesium"].fillna(100, inplace=True)\nprint(df.describe())\n';
+
+  it('in an example folder or a one-off script it keeps its severity (library hints are otherwise dropped there)', async () => {
+    for (const file of ['/proj/examples/clean.py', '/proj/notebooks/exercise.py', '/proj/scripts/clean.py']) {
+      const [f] = await ranked(RULE, SCRIPT, file);
+      assert.equal(f?.severity, 'warning', file);
+    }
+  });
+
+  it('in a test file it stays out of the default output', async () => {
+    const test = 'import pandas as pd\n\ndef test_fill():\n    df = pd.DataFrame({"a": [1.0, None]})\n    df["a"].fillna(0, inplace=True)\n';
+    assert.deepEqual(await ranked(RULE, test, '/proj/tests/test_fill.py'), []);
+  });
+});
+
+describe('eval-exec-untrusted: code run by design is not told to use a literal parser', () => {
+  const RULE = 'eval-exec-untrusted';
+
+  it('exec of a parameter asks for trusted text, never for ast.literal_eval or json', async () => {
+    const src = 'def prepare(data):\n    s = data["download"]\n    exec(s, {"cfg": data})\n';
+    const [f] = await ranked(RULE, src, '/proj/pkg/datasets.py', { impact: 'all' });
+    assert.match(f!.message, /only pass text you trust \(`exec` runs statements/);
+    assert.doesNotMatch(f!.message, /literal_eval|json/);
+  });
+
+  it('exec of request data in a web handler stays an error', async () => {
+    const src =
+      'from flask import Flask, request\n\napp = Flask(__name__)\n\n@app.route("/run")\ndef run():\n    exec(request.args["code"])\n    return "ok"\n';
+    const [f] = await ranked(RULE, src, '/proj/app/views.py', { impact: 'all' });
+    assert.equal(f?.severity, 'error');
+  });
+
+  it("eval whose result's non-literal attribute is read names a live object; a literal's method does not", async () => {
+    const display =
+      'class show:\n    def __init__(self, *names):\n        self.names = names\n\n    def html(self):\n        return [eval(n)._repr_html_() for n in self.names]\n';
+    const [f] = await ranked(RULE, display, '/proj/pkg/show.py', { impact: 'all' });
+    assert.match(f!.message, /names a live object/);
+    assert.doesNotMatch(f!.message, /literal_eval/);
+    const keys = 'def settings(text):\n    return eval(text).keys()\n';
+    const [g] = await ranked(RULE, keys, '/proj/pkg/show.py', { impact: 'all' });
+    assert.match(g!.message, /literal_eval/);
+  });
+
+  it('eval inside a try that catches NameError expects names; one that catches SyntaxError does not say so', async () => {
+    const names =
+      'def parse_args(args):\n    for j, a in enumerate(args):\n        try:\n            args[j] = eval(a) if isinstance(a, str) else a\n        except NameError:\n            pass\n    return args\n';
+    const [f] = await ranked(RULE, names, '/proj/pkg/model.py', { impact: 'all' });
+    assert.match(f!.message, /NameError/);
+    assert.doesNotMatch(f!.message, /literal_eval/);
+    const syntax = names.replace('NameError', 'SyntaxError');
+    const [g] = await ranked(RULE, syntax, '/proj/pkg/model.py', { impact: 'all' });
+    assert.doesNotMatch(g!.message, /NameError/);
+  });
+});

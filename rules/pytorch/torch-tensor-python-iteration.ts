@@ -71,6 +71,13 @@ export default defineRule({
     const read = firstHostRead(region, names, m.need('iter'), facts);
     if (!read) return;
     const { tensor, cpu } = read.walk;
+    // `tokens.append(token)` beside `if token in stop`: the loop needs the tensor elements too, so `.tolist()` alone
+    // would hand a later `torch.stack(tokens)` plain ints.
+    const kept = read.ids.find((id) => names.get(id.text) === read.walk && keptAsTensor(id, facts));
+    const t = shorten(tensor.text);
+    const advice = kept
+      ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${t}.tolist())\`), since the loop also keeps the element itself (\`${shorten(kept.parent?.parent?.text ?? kept.text)}\`)`
+      : `; convert it once with \`${t}.tolist()\` and loop over the numbers`;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
     const bounded = isBoundedSlice(tensor);
     // A loop at the top level of a notebook cell, in no def and no other loop, runs once when the cell runs: a look at
@@ -82,7 +89,7 @@ export default defineRule({
       message:
         `This loop walks tensor \`${shorten(tensor.text)}\` one element at a time and reads each element back to Python ${read.why}` +
         (cpu ? ' (a call into torch each time)' : ' (on a GPU, a wait for the device each time)') +
-        `; convert it once with \`${shorten(tensor.text)}.tolist()\` and loop over the numbers` +
+        advice +
         (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : '') +
         (oneOff ? ' (at the top level of a notebook cell it runs once, when the cell runs: worth it for large tensors)' : ''),
       ...(quiet ? { severity: 'hint' as const } : {}),
@@ -176,15 +183,31 @@ function addInnerElementNames(region: Node, names: Map<string, Walked>, loop: No
  * truth test (`if keep`, `if row.any()`, `if score == -inf`), or `int()`/`float()`/`bool()`/`sum()` of it. Null when the
  * elements are only used in tensor math.
  */
-function firstHostRead(region: Node, names: Map<string, Walked>, iter: Node, facts: FileFacts): { why: string; walk: Walked } | null {
+function firstHostRead(region: Node, names: Map<string, Walked>, iter: Node, facts: FileFacts): { why: string; walk: Walked; ids: Node[] } | null {
   const ids = findDescendants(region, (n) => n.type === 'identifier' && names.has(n.text), isNestedScope).filter(
     (id) => !(id.startIndex >= iter.startIndex && id.endIndex <= iter.endIndex),
   );
   for (const id of ids) {
     const why = hostRead(id, facts);
-    if (why) return { why, walk: names.get(id.text)! };
+    if (why) return { why, walk: names.get(id.text)!, ids };
   }
   return null;
+}
+
+/**
+ * The element itself is kept or passed on (`out.append(x)`, `torch.cat([x, y])`, `f(x)`, `return x`, `yield x`): not a read
+ * of its value, so converting the tensor to numbers would change what those uses get.
+ */
+function keptAsTensor(id: Node, facts: FileFacts): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  if (parent.type === 'return_statement' || parent.type === 'yield' || parent.type === 'list' || parent.type === 'tuple') return true;
+  if (parent.type !== 'argument_list') return false;
+  const call = parent.parent;
+  const fn = call?.childForFieldName('function');
+  if (!call || !fn) return false;
+  if (fn.type === 'identifier' && (HOST_READS.has(fn.text) || fn.text === 'print') && facts.isBuiltin(fn.text, call)) return false;
+  return true;
 }
 
 function hostRead(id: Node, facts: FileFacts): string | null {

@@ -65,3 +65,22 @@ describe('eval-exec-untrusted: code run by design is not told to use a literal p
     assert.doesNotMatch(g!.message, /NameError/);
   });
 });
+
+describe('torch-tensor-python-iteration: .tolist() alone is not offered where the loop keeps the elements as tensors', () => {
+  const RULE = 'torch-tensor-python-iteration';
+  const loop = (keep: string) =>
+    'import torch\n\ndef accept(model, x, stop):\n    tokens = []\n    new = torch.argmax(model(x), dim=-1)\n    for tok in new:\n        if tok in stop:\n            break\n' +
+    keep +
+    '    return tokens\n';
+
+  it('an element appended to a list that is later stacked gets zip(t, t.tolist()) advice', async () => {
+    const [f] = await ranked(RULE, loop('        tokens.append(tok)\n'), '/proj/pkg/generate.py', { impact: 'all' });
+    assert.match(f!.message, /zip\(new, new\.tolist\(\)\)/);
+    assert.match(f!.message, /tokens\.append\(tok\)/);
+  });
+
+  it('an element only read (counted, printed) keeps the plain .tolist() advice', async () => {
+    const [f] = await ranked(RULE, loop('        print(tok)\n'), '/proj/pkg/generate.py', { impact: 'all' });
+    assert.match(f!.message, /convert it once with `new\.tolist\(\)`/);
+  });
+});

@@ -1,6 +1,7 @@
 // Frames whose construction shows that a row-by-row pass over them is not what costs: a table that ships beside the code
 // (read from a path built on `__file__`: a hand-kept list of subjects or settings), or a frame made from a list the
-// code itself filled one item at a time in a Python loop (each row already cost a Python step to make). The pandas rules
+// code itself filled one item at a time in a Python loop, or grew piece by piece (each row already cost a Python step,
+// often a request, to make). The pandas rules
 // report their findings on such frames as hot-code-only advice: a loop over data keeps them, a script's run-once code
 // does not.
 import type { FileFacts } from './facts';
@@ -18,7 +19,7 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   if (owner?.type !== 'identifier') return null;
   const scope = scopeOf(owner);
   const assigned = plainAssignments(scope, owner.text);
-  if (assembledInLoop(owner, assigned, scope, facts)) return 'assembled from pieces concatenated one pass of a Python loop at a time';
+  if (assembledInLoop(owner, assigned, scope, facts)) return 'assembled in a Python loop, a piece or a row per pass';
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
@@ -79,14 +80,15 @@ function mentionsFile(n: Node): boolean {
   return (n.type === 'identifier' && n.text === '__file__') || findDescendants(n, (d) => d.type === 'identifier' && d.text === '__file__').length > 0;
 }
 
-/** `[... for x in xs]`, or a name assigned `[]` and appended to in a `for` loop of the same scope. */
+/** `[... for x in xs]`, or a name assigned `[]` and appended to in a `for` or `while` loop of the same scope. */
 function builtRowByRow(arg: Node, scope: Node): boolean {
   if (arg.type === 'list_comprehension') return true;
   if (arg.type !== 'identifier') return false;
   const value = singleValue(scope, arg.text);
   if (value?.type !== 'list' || value.namedChildCount !== 0) return false;
   return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some((call) => {
-    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement') return true;
+    // A `while` loop too: `while resp.next(): rows.append(resp.get_row_data())` pages through an API's results.
+    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
     return false;
   });
 }
@@ -144,7 +146,10 @@ function assembledInLoop(use: Node, assigned: { id: Node; value: Node }[], scope
   return false;
 }
 
-/** `pd.concat([name, piece])` / `name.append(piece)` in a loop of scope, or `pd.concat(pieces)` of a list a loop filled. */
+/**
+ * `pd.concat([name, piece])` / `name.append(piece)` in a loop of scope, or `pd.concat(pieces)` / `pd.DataFrame(rows)` of a
+ * list a loop filled.
+ */
 function concatenatesPieces(value: Node, name: string, id: Node, scope: Node, facts: FileFacts): boolean {
   if (value.type !== 'call') return false;
   const fn = value.childForFieldName('function');
@@ -154,7 +159,9 @@ function concatenatesPieces(value: Node, name: string, id: Node, scope: Node, fa
     (facts.calleeName(value) === 'pandas.concat' && (first.type === 'list' || first.type === 'tuple') && first.namedChildren.some((e) => e?.text === name)) ||
     (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append' && fn.childForFieldName('object')?.text === name);
   if (growing) return loopAround(id, scope) !== null;
-  return facts.calleeName(value) === 'pandas.concat' && builtRowByRow(first, scope);
+  // `pd.concat(pieces)`, or `pd.DataFrame(rows)` then a derivation of it (`df = df[cols]`), of a list a loop filled.
+  const callee = facts.calleeName(value);
+  return (callee === 'pandas.concat' || callee === 'pandas.DataFrame') && builtRowByRow(first, scope);
 }
 
 /** The innermost `for` / `while` loop around node within scope, or null. */

@@ -123,6 +123,26 @@ describe('pandas element-wise apply over a frame assembled in a Python loop', ()
     assert.equal(f?.severity, 'hint');
   });
 
+  it('keeps the apply a hint over rows an API was paged through in a while loop, then narrowed', async () => {
+    const src = `import pandas as pd
+
+
+def reports(client, code):
+    resp = client.query(code)
+    rows = []
+    while resp.next():
+        rows.append(resp.row())
+    df = pd.DataFrame(rows, columns=resp.fields)
+    df = df[["date", "value"]]
+    df["value"] = df["value"].apply(lambda x: x / 100.0)
+    return df
+`;
+    const [f] = await lint('pandas-apply-simple-lambda', src);
+    assert.equal(f?.severity, 'hint');
+    const [whole] = await lint('pandas-apply-simple-lambda', src.replace('pd.DataFrame(rows, columns=resp.fields)', 'client.frame(code)'));
+    assert.equal(whole?.severity, 'warning');
+  });
+
   it('shows the apply over a frame read whole from a file (near miss)', async () => {
     const src = DOWNLOADER.replace(/data = pd\.DataFrame\(\)\n[\s\S]*?axis=0\)\n/, 'data = pd.read_parquet("prices.parquet")\n');
     const [f] = await lint('pandas-apply-simple-lambda', src);

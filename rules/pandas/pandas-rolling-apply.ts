@@ -232,8 +232,15 @@ function reportNumericWindow(numeric: string, fn: Node, apply: Node, windowCall:
     : madePerCall
       ? 'define it once at module level and pass `engine="numba"` (with `raw=True`; pandas compiles a function made on every call again each time)'
       : 'pass `engine="numba"` (with `raw=True`) to compile it';
+  // `if n == 0: s.expanding().apply(f) else: s.rolling(n).apply(f)` (qlib's window operators): one function, two
+  // branches. The rolling branch's finding carries the advice, which fits a fixed window; the expanding one is the
+  // special case of the same operator, and a cumulative form of an arbitrary window function (an argmax, a mean absolute
+  // deviation) rarely exists. Blind reviews judged all four such expanding branches noise or wrong, their rolling
+  // siblings worth a change.
+  const sibling = expanding ? rollingSibling(fn, windowCall) : false;
   ctx.report({
     node: apply,
+    ...(sibling ? { lowImpact: `the rolling-window branch beside it applies \`${fn.text}\` too, and its finding carries the advice` } : {}),
     message:
       `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}, or build it ` +
       `from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)`,
@@ -337,4 +344,28 @@ function numericExpression(node: Node, param: string, ctx: RuleContext): boolean
     return numericExpression(object, param, ctx);
   }
   return node.namedChildren.every((c) => !c || c.type === 'comment' || numericExpression(c, param, ctx));
+}
+
+/**
+ * The conditional around an expanding window's apply has another branch applying the same function (by its text) to a
+ * rolling window: `if self.N == 0: ...expanding(...).apply(f) else: ...rolling(self.N, ...).apply(f)`.
+ */
+function rollingSibling(fn: Node, windowCall: Node): boolean {
+  let branch: Node | null = null;
+  for (let n = windowCall.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    if (n.type === 'if_statement') {
+      branch = n;
+      break;
+    }
+  }
+  if (!branch) return false;
+  return branch.descendantsOfType('call').some((call) => {
+    const method = call?.childForFieldName('function');
+    const window = method?.type === 'attribute' && method.childForFieldName('attribute')?.text === 'apply' ? method.childForFieldName('object') : null;
+    const windowMethod = window?.type === 'call' ? window.childForFieldName('function') : null;
+    if (windowMethod?.type !== 'attribute' || windowMethod.childForFieldName('attribute')?.text !== 'rolling') return false;
+    const first = call!.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
+    return first?.text === fn.text;
+  });
 }

@@ -5,6 +5,7 @@ import {
   costlyWorkEachPass,
   enclosingDef,
   readFromFileReason,
+  runsOnce,
   enclosingLoops,
   findDescendants,
   FRAME_ATTRIBUTES,
@@ -215,7 +216,9 @@ function wholeDataReason(frame: Node, recurrence: boolean, loop: Node, ctx: Rule
   const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
   const read = owner ? readFromFileReason(owner, ctx.facts) : null;
   if (read) return read;
-  if (!recurrence || !enclosingDef(loop)) return undefined;
+  // At module level, or in a function only the script's top-level code calls (its `main()`), the pass runs once.
+  const def = enclosingDef(loop);
+  if (!recurrence || !def || runsOnce(def, ctx.facts)) return undefined;
   return `a recurrence over every element of \`${frame.text.length <= 30 ? frame.text : 'the Series'}\`, one pandas lookup per element of its history`;
 }
 

@@ -98,6 +98,8 @@ export default defineRule({
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
       'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
+      'So are elements taken by a range index (`for g in range(n): topk(cost[g], k=ks[g].item())`: `ks.tolist()` before the loop) ' +
+      'and the unpacked rows of a `.nonzero()` index tensor (`for src, dst in edges: g.add_edges(src.item(), dst.item())`). ' +
       "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`. " +
       'In a loop over the rows of a batch, `torch.multinomial(w[b], 1).item()` and a row count kept as a 0-d tensor and used to slice ' +
       '(`n = mask[i].sum()` ... `ids[i][:n]`) wait for the device once per row: `torch.multinomial(w, 1).squeeze(1)` samples every row ' +
@@ -217,13 +219,14 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
   const shown = walk.tensor.length > 40 ? `${walk.tensor.slice(0, 37)}...` : walk.tensor;
   const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
   const flat = FLATTENED.test(walk.tensor);
+  const advice = walk.indexed
+    ? `convert once with \`${shown}.tolist()\` before the loop and index the list`
+    : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
   ctx.report({
     start: method.startIndex,
     end: call.endIndex,
     construct: walk.loop,
-    message:
-      `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ` +
-      `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`,
+    message: `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ${advice}`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
   });
 }
@@ -1401,7 +1404,7 @@ const TENSOR_KEEPING = new Set([...CONVERSIONS, 'flatten', 'cpu', 't', 'flip', '
 const TENSOR_SPLITS = new Set(['split', 'chunk', 'unbind', 'tensor_split']);
 /** torch functions that return one tensor whatever their arguments. */
 const TORCH_TENSOR_FUNCTIONS =
-  /^torch\.(?:unique|unique_consecutive|nonzero|masked_select|argsort|flatten|cat|concat|stack|tensor|as_tensor|from_numpy|arange|randperm|bincount|cumsum|diff|repeat_interleave|argmax|argmin)$/;
+  /^torch\.(?:unique|unique_consecutive|nonzero|masked_select|argsort|flatten|cat|concat|stack|tensor|as_tensor|from_numpy|arange|randperm|bincount|cumsum|diff|repeat_interleave|argmax|argmin|clamp|clip|where|searchsorted|bucketize|randint|multinomial)$/;
 
 /** `t.view(-1)`, `t.reshape(-1)`, `t.flatten()`: every element of the tensor, one by one. */
 const FLATTENED = /\.(?:view|reshape)\(\s*-1\s*\)$|\.flatten\(\s*\)$/;
@@ -1413,6 +1416,8 @@ interface ElementWalk {
   tensor: string;
   /** It repeats inside another loop, or walks every element of a flattened tensor: warning rather than hint. */
   hot: boolean;
+  /** The elements are taken by a range index (`t[i].item()`), not by the loop itself. */
+  indexed: boolean;
 }
 
 /**
@@ -1426,20 +1431,89 @@ interface ElementWalk {
 function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
   const fn = call.childForFieldName('function');
   const recv = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-  if (recv?.type !== 'identifier' || fn?.childForFieldName('attribute')?.text !== 'item') return null;
+  if (fn?.childForFieldName('attribute')?.text !== 'item') return null;
   if (positionalArguments(call).length > 0 || isTestCode(call, facts)) return null;
+  if (recv?.type === 'subscript') return indexedWalkOf(call, recv, facts);
+  if (recv?.type !== 'identifier') return null;
   const bound = walkBinding(call, recv.text);
   if (!bound) return null;
-  const { loop, iterable } = bound;
+  const { loop, iterable, row } = bound;
   if (loop.type === 'for_statement' && (reassignedBefore(loop, recv.text, call) || stopsEarly(loop))) return null;
-  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts) || !onlyItsValueRead(recv.text, loop)) return null;
-  const tensor = tensorWalked(iterable, loop, facts, 0);
+  if (isUnderLoggingGuard(call, loop) || !lightBody(loop, facts) || !row.every((name) => onlyItsValueRead(name, loop))) return null;
+  const tensor = tensorWalked(iterable, loop, facts, 0) ?? (row.length > 1 ? nonzeroRows(iterable, loop, facts) : null);
   if (!tensor) return null;
-  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null };
+  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null, indexed: false };
 }
 
-/** The loop or comprehension (innermost first, within the function) whose target is `name`, and the iterable it walks. */
-function walkBinding(call: Node, name: string): { loop: Node; iterable: Node } | null {
+/**
+ * `for src, dst in (adj != 0).nonzero(): g.add_edges(src.item(), dst.item())`: rows of `x.nonzero()` unpacked into two or
+ * more names. NumPy's `nonzero()` gives a tuple of index arrays, whose elements (whole arrays) have no single `.item()`,
+ * so rows unpacked this way and read with `.item()` are the rows of torch's (n, ndim) index tensor. The text walked, or null.
+ */
+function nonzeroRows(iterable: Node, loop: Node, facts: FileFacts): string | null {
+  let expr = iterable;
+  // `edge_list = (adj != 0).nonzero()` assigned once before the loop, in the same function.
+  if (expr.type === 'identifier') {
+    const assigned = valuesAssignedTo(expr.text, loop, facts);
+    if (assigned.length !== 1 || assigned[0].startIndex > loop.startIndex) return null;
+    expr = assigned[0];
+  }
+  const fn = expr.type === 'call' ? expr.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'nonzero') return null;
+  return callArguments(expr).length === 0 ? iterable.text : null;
+}
+
+/**
+ * `for gt in range(num_gt): torch.topk(cost[gt], k=ks[gt].item())`, `[feats[src[i].item()] for i in range(len(src))]`:
+ * `.item()` on each element of a known tensor taken by a range index. Each is a torch call and, on a GPU, a wait for the
+ * device; `ks.tolist()` once before the loop gives every number. Only when every read of the tensor in the loop is such
+ * a `t[i].item()` (the tensor serves only as numbers there, so the list replaces it exactly), the loop cannot stop early,
+ * and its body calls no model or helper of its own (torch functions are fine: they do not hide the per-element calls).
+ */
+function indexedWalkOf(call: Node, recv: Node, facts: FileFacts): ElementWalk | null {
+  const tensor = recv.childForFieldName('value');
+  const keys = recv.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (tensor?.type !== 'identifier' || keys.length !== 1 || keys[0]!.type !== 'identifier') return null;
+  const index = keys[0]!.text;
+  const bound = walkBinding(call, index);
+  if (!bound || bound.row.length !== 1) return null;
+  const { loop, iterable } = bound;
+  if (iterable.type !== 'call' || iterable.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', iterable)) return null;
+  if (loop.type === 'for_statement' && (reassignedBefore(loop, index, call) || stopsEarly(loop))) return null;
+  if (isUnderLoggingGuard(call, loop) || !isTensor(tensor, loop, facts, 0)) return null;
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
+  if (!body) return null;
+  const inRange = (id: Node) => id.startIndex >= iterable.startIndex && id.endIndex <= iterable.endIndex;
+  const onlyNumbers = occurrences(body, tensor.text).every((id) => {
+    // `range(len(t))`: a comprehension's own clause, not a read in its body.
+    if (inRange(id)) return true;
+    const sub = id.parent;
+    const attr = sub?.parent;
+    return (
+      sub?.type === 'subscript' &&
+      sub.childForFieldName('value')?.equals(id) === true &&
+      attr?.type === 'attribute' &&
+      attr.childForFieldName('attribute')?.text === 'item' &&
+      attr.parent?.type === 'call'
+    );
+  });
+  if (!onlyNumbers) return null;
+  const noOwnCalls = findDescendants(body, (n) => n.type === 'call', isNestedScope).every((c) => {
+    const fn = c.childForFieldName('function');
+    if (!fn) return false;
+    if ((facts.calleeName(c) ?? '').startsWith('torch.')) return true;
+    if (fn.type === 'identifier') return facts.isBuiltin(fn.text, c);
+    return fn.type === 'attribute' && fn.childForFieldName('object')?.text !== 'self';
+  });
+  if (!noOwnCalls) return null;
+  return { loop, tensor: tensor.text, hot: enclosingLoop(loop, true) !== null, indexed: true };
+}
+
+/**
+ * The loop or comprehension (innermost first, within the function) whose target is `name`, and the iterable it walks;
+ * `row` lists the names a row of the iterable is unpacked into (`[name]` when it is not unpacked).
+ */
+function walkBinding(call: Node, name: string): { loop: Node; iterable: Node; row: string[] } | null {
   let child: Node = call;
   for (let n = call.parent; n; child = n, n = n.parent) {
     if (isNestedScope(n)) return null;
@@ -1454,13 +1528,18 @@ function walkBinding(call: Node, name: string): { loop: Node; iterable: Node } |
       const left = clause.childForFieldName('left');
       const right = clause.childForFieldName('right');
       if (!left || !right) continue;
-      if (left.type === 'identifier' && left.text === name) return { loop: n, iterable: right };
+      if (left.type === 'identifier' && left.text === name) return { loop: n, iterable: right, row: [name] };
       // `for i, e in enumerate(t)`: the second target is the element.
       const parts = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c?.type === 'identifier') : [];
       const enumerated = right.type === 'call' && right.childForFieldName('function')?.text === 'enumerate';
       if (enumerated && parts.length === 2 && left.namedChildCount === 2 && parts[1].text === name) {
         const inner = positionalArguments(right)[0];
-        return inner ? { loop: n, iterable: inner } : null;
+        return inner ? { loop: n, iterable: inner, row: [name] } : null;
+      }
+      // `for src, dst in rows:` (names only, not over `zip`/`enumerate`/`items()`): each row unpacked.
+      const spread = right.type === 'call' && /^(?:zip|enumerate)$|\.items$/.test(right.childForFieldName('function')?.text ?? '');
+      if (!spread && parts.length >= 2 && parts.length === left.namedChildCount && parts.some((p) => p.text === name)) {
+        return { loop: n, iterable: right, row: parts.map((p) => p.text) };
       }
       if (targetNames(left).includes(name)) return null;
     }

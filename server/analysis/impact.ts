@@ -1110,3 +1110,38 @@ function isWorkerFunctionArgument(ref: Node): boolean {
   if (callee.text === 'delayed' || callee.text.endsWith('.delayed')) return true;
   return callee.type === 'attribute' && POOL_METHODS.has(callee.childForFieldName('attribute')?.text ?? '');
 }
+
+const runsOnceMemo = nodeMemo<string | null>();
+/** How many callers up `runsOnce` follows a function run once by a function run once (`main()` calling `load()`). */
+const ONCE_DEPTH = 3;
+
+/**
+ * Why the function runs once per run of its script, or null when it may run more often or its callers are unknown: this
+ * file calls it, and only from its top-level code (module level, a notebook cell, `if __name__ == "__main__":`), outside
+ * any loop or comprehension, or from a function that itself runs once so (a script's `main()` calling `prepare()`), and
+ * never hands it on (a callback, a worker's target). A function no call in the file runs (a library's API) is unknown.
+ * What such a function does over its data it does once, as a script's top-level code does: a blind review judged every
+ * row loop in FinRL's fundamental-ratios `main()` and a book's once-called feature helper not worth a change.
+ */
+export function runsOnce(def: Node, facts: FileFacts, depth = 0): string | null {
+  if (def.type !== 'function_definition' || depth > ONCE_DEPTH) return null;
+  return runsOnceMemo(facts, def, () => {
+    const refs = referencesTo(def, facts).slice(0, CALL_SITES_LOOKED_AT + 1);
+    if (refs.length === 0 || refs.length > CALL_SITES_LOOKED_AT) return null;
+    const name = nameOf(def);
+    let via: string | null = null;
+    for (const ref of refs) {
+      const call = ref.parent;
+      if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(ref)) return null;
+      if (enclosingLoopNodes(call, false).length > 0) return null;
+      for (const n of ancestors(call)) if (n.type === 'lambda' || n.type === 'class_definition') return null;
+      const caller = enclosingDefinition(call);
+      if (!caller) continue;
+      if (insideDefinitionNamed(call, name) || !runsOnce(caller, facts, depth + 1)) return null;
+      via = nameOf(caller);
+    }
+    return via
+      ? `\`${name}\` runs once: only \`${via}\` calls it, once per run of the script`
+      : `\`${name}\` runs once: only the script's top-level code calls it, outside any loop`;
+  });
+}

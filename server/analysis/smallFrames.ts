@@ -1,21 +1,25 @@
 // Frames whose construction shows that a row-by-row pass over them is not what costs: a table that ships beside the code
 // (read from a path built on `__file__`: a hand-kept list of subjects or settings), or a frame made from a list the
-// code itself filled one item at a time in a Python loop (each row already cost a Python step to make). The pandas rules
+// code itself filled one item at a time in a Python loop, or grew piece by piece (each row already cost a Python step,
+// often a request, to make). The pandas rules
 // report their findings on such frames as hot-code-only advice: a loop over data keeps them, a script's run-once code
 // does not.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { plainAssignments, scopeOf } from './names';
 import { findDescendants } from './scopes';
+import { runsOnce } from './impact';
 
 const READERS = /^pandas\.read_(csv|table|json|excel|parquet|feather|pickle)$/;
 
 /** Why the frame (or the frame a column is selected from) is small or already built row by row; null when unknown. */
 export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
-  const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame;
+  // A column by key (`df["c"]`) or by attribute (`df.date`): the frame it is taken from.
+  const owner = frame.type === 'subscript' ? frame.childForFieldName('value') : frame.type === 'attribute' ? frame.childForFieldName('object') : frame;
   if (owner?.type !== 'identifier') return null;
   const scope = scopeOf(owner);
   const assigned = plainAssignments(scope, owner.text);
+  if (assembledInLoop(owner, assigned, scope, facts)) return 'assembled in a Python loop, a piece or a row per pass';
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
@@ -33,12 +37,13 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
  * Why the frame holds a data set's rows: in a function, the last assignment above the use reads it from a file
  * (`df = pd.read_csv(path)`) that does not ship beside the code. A pass over its rows is a pass over the whole file, in
  * code that runs wherever the function is called (a dataset's `__init__`, a transform): the file is the data, not a
- * handful of results. At module level (a one-off script) and for files beside the code, null.
+ * handful of results. At module level (a one-off script), in a function only a script's top-level code runs, once
+ * (`main()` under `if __name__ == "__main__":`, see runsOnce), and for files beside the code, null.
  */
 export function readFromFileReason(frame: Node, facts: FileFacts): string | null {
   if (frame.type !== 'identifier') return null;
   const scope = scopeOf(frame);
-  if (scope.type !== 'function_definition') return null;
+  if (scope.type !== 'function_definition' || runsOnce(scope, facts)) return null;
   const latest = plainAssignments(scope, frame.text)
     .filter((a) => a.value.endIndex <= frame.startIndex)
     .at(-1)?.value;
@@ -75,14 +80,15 @@ function mentionsFile(n: Node): boolean {
   return (n.type === 'identifier' && n.text === '__file__') || findDescendants(n, (d) => d.type === 'identifier' && d.text === '__file__').length > 0;
 }
 
-/** `[... for x in xs]`, or a name assigned `[]` and appended to in a `for` loop of the same scope. */
+/** `[... for x in xs]`, or a name assigned `[]` and appended to in a `for` or `while` loop of the same scope. */
 function builtRowByRow(arg: Node, scope: Node): boolean {
   if (arg.type === 'list_comprehension') return true;
   if (arg.type !== 'identifier') return false;
   const value = singleValue(scope, arg.text);
   if (value?.type !== 'list' || value.namedChildCount !== 0) return false;
   return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some((call) => {
-    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement') return true;
+    // A `while` loop too: `while resp.next(): rows.append(resp.get_row_data())` pages through an API's results.
+    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
     return false;
   });
 }
@@ -115,4 +121,55 @@ function recordedOneByOne(arg: Node): boolean {
     else return false;
   }
   return empty > 0 && added > 0;
+}
+
+/**
+ * The frame at `use` was assembled, in its scope, from pieces a Python loop made one pass at a time: grown by
+ * `frame = pd.concat([frame, piece])` (or `frame.append(piece)`) inside a loop, or concatenated once from a list the loop
+ * appended to, then only derived from itself (`frame = frame.reset_index()`, `frame = self.clean(frame)`). Each piece
+ * cost a Python pass (a download per ticker in FinRL's downloaders, judged noise three times: "the network fetch
+ * dominates"), and growing the frame copied it once per pass: one more element-wise pass over it is a small part of that.
+ */
+function assembledInLoop(use: Node, assigned: { id: Node; value: Node }[], scope: Node, facts: FileFacts): boolean {
+  const before = assigned.filter((a) => a.value.endIndex <= use.startIndex);
+  const name = use.text;
+  for (let k = before.length - 1; k >= 0; k--) {
+    const { id, value } = before[k];
+    if (concatenatesPieces(value, name, id, scope, facts)) {
+      // Used inside the loop that grows it, the pass repeats with the loop: not this case.
+      const grower = loopAround(id, scope);
+      return grower === null || use.startIndex < grower.startIndex || use.endIndex > grower.endIndex;
+    }
+    // A later binding must come from the frame itself; anything else replaces it.
+    if (!mentions(value, name)) return false;
+  }
+  return false;
+}
+
+/**
+ * `pd.concat([name, piece])` / `name.append(piece)` in a loop of scope, or `pd.concat(pieces)` / `pd.DataFrame(rows)` of a
+ * list a loop filled.
+ */
+function concatenatesPieces(value: Node, name: string, id: Node, scope: Node, facts: FileFacts): boolean {
+  if (value.type !== 'call') return false;
+  const fn = value.childForFieldName('function');
+  const first = value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
+  if (!first) return false;
+  const growing =
+    (facts.calleeName(value) === 'pandas.concat' && (first.type === 'list' || first.type === 'tuple') && first.namedChildren.some((e) => e?.text === name)) ||
+    (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append' && fn.childForFieldName('object')?.text === name);
+  if (growing) return loopAround(id, scope) !== null;
+  // `pd.concat(pieces)`, or `pd.DataFrame(rows)` then a derivation of it (`df = df[cols]`), of a list a loop filled.
+  const callee = facts.calleeName(value);
+  return (callee === 'pandas.concat' || callee === 'pandas.DataFrame') && builtRowByRow(first, scope);
+}
+
+/** The innermost `for` / `while` loop around node within scope, or null. */
+function loopAround(node: Node, scope: Node): Node | null {
+  for (let n = node.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return n;
+  return null;
+}
+
+function mentions(value: Node, name: string): boolean {
+  return (value.type === 'identifier' && value.text === name) || findDescendants(value, (d) => d.type === 'identifier' && d.text === name).length > 0;
 }

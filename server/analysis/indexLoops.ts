@@ -673,7 +673,28 @@ export function outerSumAdvice(loop: Node, facts: FileFacts, np: string): string
 }
 
 /** numpy reductions of a whole window, spelled `np.<name>(window)`; the methods an ndarray window has of the same kind. */
-const WINDOW_FUNCTIONS = new Set(['sum', 'mean', 'std', 'var', 'max', 'min', 'median', 'prod', 'ptp', 'amax', 'amin', 'nansum', 'nanmean', 'nanstd', 'nanvar', 'nanmax', 'nanmin', 'nanmedian', 'any', 'all']);
+const WINDOW_FUNCTIONS = new Set([
+  'sum',
+  'mean',
+  'std',
+  'var',
+  'max',
+  'min',
+  'median',
+  'prod',
+  'ptp',
+  'amax',
+  'amin',
+  'nansum',
+  'nanmean',
+  'nanstd',
+  'nanvar',
+  'nanmax',
+  'nanmin',
+  'nanmedian',
+  'any',
+  'all',
+]);
 const WINDOW_METHODS = new Set(['sum', 'mean', 'std', 'var', 'max', 'min', 'prod', 'any', 'all']);
 /** Element-wise numpy functions a window may pass through before its reduction (`np.abs(x[t - w:t])`). */
 const WINDOW_UFUNCS = new Set(['abs', 'square', 'sqrt', 'log', 'exp', 'absolute']);
@@ -799,7 +820,13 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     if (e.type === 'call') {
       const f = e.childForFieldName('function');
       const fargs = statementsOf(e.childForFieldName('arguments'));
-      return f?.type === 'attribute' && f.childForFieldName('object')?.text === np && WINDOW_UFUNCS.has(f.childForFieldName('attribute')?.text ?? '') && fargs.length === 1 && windowArg(fargs[0]);
+      return (
+        f?.type === 'attribute' &&
+        f.childForFieldName('object')?.text === np &&
+        WINDOW_UFUNCS.has(f.childForFieldName('attribute')?.text ?? '') &&
+        fargs.length === 1 &&
+        windowArg(fargs[0])
+      );
     }
     return false;
   };

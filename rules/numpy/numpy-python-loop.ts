@@ -29,6 +29,7 @@ import {
   usedAfter,
   vectorizeElement,
   windowCopyAdvice,
+  windowReduceAdvice,
   withEnclosingParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -202,7 +203,11 @@ type Ctx = RuleContext;
 function indexLoop(loop: Node, ctx: Ctx): string | null {
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   return (
-    scatterLoopAdvice(loop, ctx.facts, np) ?? rowFillAdvice(loop, ctx.facts, np) ?? windowCopyAdvice(loop, ctx.facts, np) ?? outerSumAdvice(loop, ctx.facts, np)
+    scatterLoopAdvice(loop, ctx.facts, np) ??
+    rowFillAdvice(loop, ctx.facts, np) ??
+    windowCopyAdvice(loop, ctx.facts, np) ??
+    windowReduceAdvice(loop, ctx.facts, np) ??
+    outerSumAdvice(loop, ctx.facts, np)
   );
 }
 

@@ -38,7 +38,7 @@ export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
 export { iterationsIndependent } from './independence';
-export { alongAxisAdvice, outerSumAdvice, rowDistanceAdvice, rowFillAdvice, scatterLoopAdvice, windowCopyAdvice } from './indexLoops';
+export { alongAxisAdvice, outerSumAdvice, rowDistanceAdvice, rowFillAdvice, scatterLoopAdvice, windowCopyAdvice, windowReduceAdvice } from './indexLoops';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, referencesTo } from './callsOf';

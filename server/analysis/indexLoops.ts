@@ -671,3 +671,239 @@ export function outerSumAdvice(loop: Node, facts: FileFacts, np: string): string
     (rows.type === 'identifier' || rows.type === 'attribute' ? '' : ` (with \`${rows.text}\` as a 2-D ${np}.ndarray)`)
   );
 }
+
+/** numpy reductions of a whole window, spelled `np.<name>(window)`; the methods an ndarray window has of the same kind. */
+const WINDOW_FUNCTIONS = new Set([
+  'sum',
+  'mean',
+  'std',
+  'var',
+  'max',
+  'min',
+  'median',
+  'prod',
+  'ptp',
+  'amax',
+  'amin',
+  'nansum',
+  'nanmean',
+  'nanstd',
+  'nanvar',
+  'nanmax',
+  'nanmin',
+  'nanmedian',
+  'any',
+  'all',
+]);
+const WINDOW_METHODS = new Set(['sum', 'mean', 'std', 'var', 'max', 'min', 'prod', 'any', 'all']);
+/** Element-wise numpy functions a window may pass through before its reduction (`np.abs(x[t - w:t])`). */
+const WINDOW_UFUNCS = new Set(['abs', 'square', 'sqrt', 'log', 'exp', 'absolute']);
+/** Calls whose result is the same on every pass when their arguments are: a size or a scale, never a draw. */
+const PURE_CALL = /^(len|float|int|abs|(np|numpy|math)\.(sqrt|log|exp|abs))$/;
+const ARITH = new Set(['+', '-', '*', '/', '**']);
+
+/** A sum of terms: the loop index's coefficient, integer constants, and other names or expressions by their text. */
+interface Linear {
+  index: number;
+  constant: number;
+  terms: Map<string, number>;
+}
+
+/** `t - w + 1`, `i + n`, `k`: a sum of the index, integers and invariant names; null for anything else (`i * s`, `t // 2`). */
+function linearOf(n: Node, index: string, sign = 1, into: Linear = { index: 0, constant: 0, terms: new Map() }): Linear | null {
+  if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return linearOf(n.namedChild(0)!, index, sign, into);
+  if (n.type === 'binary_operator') {
+    const op = n.childForFieldName('operator')?.text;
+    if (op !== '+' && op !== '-') return null;
+    if (!linearOf(n.childForFieldName('left')!, index, sign, into)) return null;
+    return linearOf(n.childForFieldName('right')!, index, op === '-' ? -sign : sign, into);
+  }
+  if (n.type === 'integer' && /^\d+$/.test(n.text)) into.constant += sign * Number(n.text);
+  else if (n.text === index) into.index += sign;
+  else if (isPlainRef(n) && !mentions(n, index)) into.terms.set(n.text, (into.terms.get(n.text) ?? 0) + sign);
+  else return null;
+  return into;
+}
+
+/** `b - a`, term by term. */
+function difference(b: Linear, a: Linear): Linear {
+  const terms = new Map(b.terms);
+  for (const [k, v] of a.terms) terms.set(k, (terms.get(k) ?? 0) - v);
+  for (const [k, v] of terms) if (v === 0) terms.delete(k);
+  return { index: b.index - a.index, constant: b.constant - a.constant, terms };
+}
+
+/** A window width: `w`, `w + 1`, `5`; null when it varies with the index or is not one positive term. */
+function widthText(d: Linear): string | null {
+  if (d.index !== 0) return null;
+  const terms = [...d.terms];
+  if (terms.length === 0) return d.constant > 0 ? String(d.constant) : null;
+  if (terms.length !== 1 || terms[0][1] !== 1) return null;
+  return d.constant === 0 ? terms[0][0] : `${terms[0][0]} ${d.constant > 0 ? '+' : '-'} ${Math.abs(d.constant)}`;
+}
+
+interface Window {
+  source: Node;
+  width: string;
+  /** Where the window of the range's first pass starts, as a sum of names (all nonnegative): never before position 0. */
+  lo: Linear;
+}
+
+/** `x[t - w:t]`, `x[i - n + 1:i + 1]`, `x[k:k + w]`: a fixed-width window that moves with the index. */
+function windowSlice(n: Node, index: string): Window | null {
+  if (n.type !== 'subscript') return null;
+  const source = n.childForFieldName('value');
+  const keys = keysOf(n);
+  if (!isPlainRef(source) || mentions(source, index) || keys.length !== 1 || keys[0].type !== 'slice') return null;
+  const parts = keys[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  // `x[lo:hi]` only: a stride or an open end is some other read.
+  if (parts.length !== 2 || keys[0].text.split(':').length !== 2) return null;
+  const lo = linearOf(parts[0], index);
+  const hi = linearOf(parts[1], index);
+  if (!lo || !hi || lo.index !== 1 || hi.index !== 1) return null;
+  const width = widthText(difference(hi, lo));
+  return width ? { source, width, lo } : null;
+}
+
+/**
+ * `for t in range(w, len(x)): out[t] = np.std(x[t - w:t])`: every pass reduces one fixed-width window of the same
+ * array (a rolling maximum, mean, deviation or sum) with numpy calls whose cost is mostly their per-call overhead for
+ * the short window. `sliding_window_view` holds every window as one strided view and the reduction along its last
+ * axis does them all. The loop may bind the window or a reduction to a name first (`total = np.sum(x[a:b] - c)`),
+ * and combine reductions with numbers that do not change between passes; the written array must be a known ndarray,
+ * the windows must never reach before position 0 (`range(len(x))` with `x[t - w:t]` wraps around), and the range's
+ * end may not be a literal (a handful of passes).
+ */
+export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): string | null {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (left?.type !== 'identifier' || right?.type !== 'call' || loop.childForFieldName('alternative')) return null;
+  const fn = right.childForFieldName('function');
+  const args = statementsOf(right.childForFieldName('arguments'));
+  if (fn?.text !== 'range' || !facts.isBuiltin('range', loop) || args.length < 1 || args.length > 2) return null;
+  if (args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat')) return null;
+  const t = left.text;
+  const stop = args[args.length - 1];
+  if (stop.type === 'integer') return null;
+  const start = args.length === 2 ? linearOf(args[0], t) : { index: 0, constant: 0, terms: new Map<string, number>() };
+  if (!start || start.index !== 0) return null;
+  const bound = new Set<string>([t]);
+  const aliases = new Map<string, Window>();
+  const windows: Window[] = [];
+  const reducers: string[] = [];
+  /** Names bound in the loop to a reduced value (`total = np.sum(...)`). */
+  const results = new Set<string>();
+  const invariant = (e: Node): boolean => {
+    if ([...bound].some((b) => mentions(e, b))) return false;
+    // A call may draw a new value each pass (`rng.normal()`): only sizes and fixed scales count.
+    return findDescendants(e, (d) => d.type === 'call')
+      .concat(e.type === 'call' ? [e] : [])
+      .every((c) => PURE_CALL.test(c.childForFieldName('function')?.text ?? ''));
+  };
+  // The window (an alias, a slice, or either through element-wise arithmetic with invariants), recorded when found.
+  const windowArg = (e: Node): boolean => {
+    if (e.type === 'parenthesized_expression' && e.namedChildCount === 1) return windowArg(e.namedChild(0)!);
+    if (e.type === 'identifier' && aliases.has(e.text)) {
+      windows.push(aliases.get(e.text)!);
+      return true;
+    }
+    const w = windowSlice(e, t);
+    if (w) {
+      windows.push(w);
+      return true;
+    }
+    if (e.type === 'binary_operator' && ARITH.has(e.childForFieldName('operator')?.text ?? '')) {
+      const a = e.childForFieldName('left')!;
+      const b = e.childForFieldName('right')!;
+      return (windowArg(a) && invariant(b)) || (invariant(a) && windowArg(b));
+    }
+    if (e.type === 'call') {
+      const f = e.childForFieldName('function');
+      const fargs = statementsOf(e.childForFieldName('arguments'));
+      return (
+        f?.type === 'attribute' &&
+        f.childForFieldName('object')?.text === np &&
+        WINDOW_UFUNCS.has(f.childForFieldName('attribute')?.text ?? '') &&
+        fargs.length === 1 &&
+        windowArg(fargs[0])
+      );
+    }
+    return false;
+  };
+  const reduction = (e: Node): boolean => {
+    if (e.type !== 'call') return false;
+    const f = e.childForFieldName('function');
+    const fargs = statementsOf(e.childForFieldName('arguments'));
+    const keywords = fargs.slice(1);
+    // `axis=` or a positional second argument reduces along a chosen axis: not the whole window.
+    const plainKeywords = (ks: Node[]) =>
+      ks.every((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text !== 'axis' && invariant(k.childForFieldName('value')!));
+    if (f?.type !== 'attribute') return false;
+    const name = f.childForFieldName('attribute')?.text ?? '';
+    const object = f.childForFieldName('object')!;
+    if (object.text === np && WINDOW_FUNCTIONS.has(name)) {
+      if (fargs.length < 1 || !plainKeywords(keywords) || !windowArg(fargs[0])) return false;
+      reducers.push(`${np}.${name}`);
+      return true;
+    }
+    if (WINDOW_METHODS.has(name) && plainKeywords(fargs) && windowArg(object)) {
+      reducers.push(`.${name}()`);
+      return true;
+    }
+    return false;
+  };
+  // Built from reductions of the window and invariants, with at least one reduction.
+  const reduced = (e: Node): boolean => {
+    if (e.type === 'parenthesized_expression' && e.namedChildCount === 1) return reduced(e.namedChild(0)!);
+    if (reduction(e)) return true;
+    if (e.type === 'identifier' && results.has(e.text)) return true;
+    if (e.type === 'unary_operator') return reduced(e.childForFieldName('argument')!);
+    if (e.type === 'binary_operator' && ARITH.has(e.childForFieldName('operator')?.text ?? '')) {
+      const a = e.childForFieldName('left')!;
+      const b = e.childForFieldName('right')!;
+      return (reduced(a) && (invariant(b) || reduced(b))) || (invariant(a) && reduced(b));
+    }
+    return false;
+  };
+  let target: Node | null = null;
+  for (const statement of statementsOf(loop.childForFieldName('body'))) {
+    const assignment = assignmentOf(statement);
+    if (assignment?.type !== 'assignment') return null;
+    const l = assignment.childForFieldName('left')!;
+    const r = assignment.childForFieldName('right')!;
+    if (l.type === 'identifier') {
+      if (bound.has(l.text)) return null;
+      const w = windowSlice(r, t);
+      if (w) aliases.set(l.text, w);
+      else if (reduced(r)) results.add(l.text);
+      else return null;
+      bound.add(l.text);
+      continue;
+    }
+    const array = l.type === 'subscript' ? l.childForFieldName('value') : null;
+    const keys = l.type === 'subscript' ? keysOf(l) : [];
+    if (target || keys.length !== 1 || keys[0].text !== t || !knownArray(array, facts) || mentions(array, t) || !reduced(r)) return null;
+    target = array;
+  }
+  if (!target || windows.length === 0) return null;
+  const [first] = windows;
+  if (windows.some((w) => w.source.text !== first.source.text || w.width !== first.width)) return null;
+  // The loop reads what it writes: a recurrence, not independent windows.
+  if (first.source.text === target.text || [...bound].some((b) => mentions(first.source, b))) return null;
+  // The first pass's window starts at `start + lo`: every term must be nonnegative, or early windows wrap around.
+  const earliest = { index: 0, constant: start.constant + first.lo.constant, terms: new Map(start.terms) };
+  for (const [k, v] of first.lo.terms) earliest.terms.set(k, (earliest.terms.get(k) ?? 0) + v);
+  if (earliest.constant < 0 || [...earliest.terms.values()].some((v) => v < 0)) return null;
+  // Only for a 1-D ndarray or a value of unknown kind: a frame's or a list's windows are another object's.
+  const source = values(facts).valueOf(first.source);
+  if (source && (source.kind !== 'ndarray' || (source.ndim !== undefined && source.ndim !== 1))) return null;
+  const names = [...new Set(reducers)].map((r) => `\`${r}\``).join(', ');
+  const view = `${np}.lib.stride_tricks.sliding_window_view(${first.source.text}, ${first.width})`;
+  const [head] = reducers;
+  const whole = head.startsWith('.') ? `windows${head.slice(0, -1)}axis=-1)` : `${head}(windows, axis=-1)`;
+  return (
+    `Each pass reduces a window of \`${first.width}\` elements of \`${first.source.text}\` (${names}) into \`${target.text}[${t}]\`, ` +
+    `paying numpy's per-call overhead once per position; \`windows = ${view}\` is every window as one strided view ` +
+    `(window k starts at \`${first.source.text}[k]\`), and \`${whole}\` reduces them all in compiled code`
+  );
+}

@@ -830,6 +830,8 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     }
     return false;
   };
+  // Each reducer's own keywords (`ddof=1`), carried into the vectorised example so it computes the same numbers.
+  const reducerKeywords: string[][] = [];
   const reduction = (e: Node): boolean => {
     if (e.type !== 'call') return false;
     const f = e.childForFieldName('function');
@@ -844,10 +846,12 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     if (object.text === np && WINDOW_FUNCTIONS.has(name)) {
       if (fargs.length < 1 || !plainKeywords(keywords) || !windowArg(fargs[0])) return false;
       reducers.push(`${np}.${name}`);
+      reducerKeywords.push(keywords.map((k) => k.text));
       return true;
     }
     if (WINDOW_METHODS.has(name) && plainKeywords(fargs) && windowArg(object)) {
       reducers.push(`.${name}()`);
+      reducerKeywords.push(fargs.map((k) => k.text));
       return true;
     }
     return false;
@@ -900,7 +904,8 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
   const names = [...new Set(reducers)].map((r) => `\`${r}\``).join(', ');
   const view = `${np}.lib.stride_tricks.sliding_window_view(${first.source.text}, ${first.width})`;
   const [head] = reducers;
-  const whole = head.startsWith('.') ? `windows${head.slice(0, -1)}axis=-1)` : `${head}(windows, axis=-1)`;
+  const extra = reducerKeywords[0].map((k) => `, ${k}`).join('');
+  const whole = head.startsWith('.') ? `windows${head.slice(0, -2)}(axis=-1${extra})` : `${head}(windows, axis=-1${extra})`;
   return (
     `Each pass reduces a window of \`${first.width}\` elements of \`${first.source.text}\` (${names}) into \`${target.text}[${t}]\`, ` +
     `paying numpy's per-call overhead once per position; \`windows = ${view}\` is every window as one strided view ` +

@@ -84,3 +84,15 @@ describe('torch-tensor-python-iteration: .tolist() alone is not offered where th
     assert.match(f!.message, /convert it once with `new\.tolist\(\)`/);
   });
 });
+
+describe("numpy-python-loop's moving-window advice computes the same numbers", () => {
+  it("carries the reducer's own keywords (ddof=1) into the vectorised example", async () => {
+    const src =
+      'import numpy as np\n\n\ndef trailing_vol(returns, window):\n    vol = np.full(len(returns), np.nan)\n    for t in range(window, len(returns)):\n        vol[t] = np.std(returns[t - window : t], ddof=1)\n    return vol\n';
+    const [f] = await ranked('numpy-python-loop', src, '/proj/pkg/risk.py', { impact: 'all' });
+    assert.match(f!.message, /`np\.std\(windows, axis=-1, ddof=1\)`/);
+    const method = src.replace('np.std(returns[t - window : t], ddof=1)', 'returns[t - window : t].std(ddof=0)');
+    const [g] = await ranked('numpy-python-loop', method, '/proj/pkg/risk.py', { impact: 'all' });
+    assert.match(g!.message, /`windows\.std\(axis=-1, ddof=0\)`/);
+  });
+});

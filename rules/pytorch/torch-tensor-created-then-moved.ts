@@ -54,7 +54,8 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        'when the file does not show that the code runs on every forward pass (a module method called from elsewhere, once per ' +
+        'when the file does not show that the code runs on every forward pass or training step (a module method called from elsewhere, ' +
+        'unless it is the loss method making a tensor the size of the batch; once per ' +
         'batch of a training or evaluation loop, a loop that is no training loop) or that the destination is a GPU (a device ' +
         'passed in as a parameter)',
     },
@@ -231,7 +232,8 @@ function sizeArguments(factory: Node): Node[] {
   const keyword = keywordValue(factory, 'size');
   let args = keyword ? [keyword] : positionalArguments(factory);
   if (/^torch\.full$/.test(factory.childForFieldName('function')?.text ?? '')) args = args.slice(0, 1);
-  if (args.length === 1 && (args[0].type === 'tuple' || args[0].type === 'list')) args = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (args.length === 1 && (args[0].type === 'tuple' || args[0].type === 'list'))
+    args = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   return args;
 }
 

@@ -269,11 +269,14 @@ export function isTorchModuleClass(cls: Node, facts: FileFacts, depth = 0): bool
   const info = classIndex(facts).info(cls);
   if (!info) return false;
   // A base imported from the workspace (`from models import BaseVAE`): the value layer reads the module defining it.
-  return info.bases.some((base) => {
-    const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
-    if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
-    const local = classIndex(facts).resolve(base);
-    if (local) return isTorchModuleClass(local.node, facts, depth + 1);
-    return false;
-  }) || (depth === 0 && values(facts).classInstance(cls)?.kind === 'module');
+  return (
+    info.bases.some((base) => {
+      const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+      if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
+      const local = classIndex(facts).resolve(base);
+      if (local) return isTorchModuleClass(local.node, facts, depth + 1);
+      return false;
+    }) ||
+    (depth === 0 && values(facts).classInstance(cls)?.kind === 'module')
+  );
 }

@@ -55,7 +55,7 @@ export default defineRule({
       severity: 'hint',
       when:
         'when the file does not show that the code runs on every forward pass or training step (a module method called from elsewhere, ' +
-        'unless it is the loss method making a tensor the size of the batch; once per ' +
+        'unless it is the loss method making a matrix the size of the batch; once per ' +
         'batch of a training or evaluation loop, a loop that is no training loop) or that the destination is a GPU (a device ' +
         'passed in as a parameter)',
     },
@@ -214,7 +214,7 @@ function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
 }
 
 /**
- * A module's loss method (`loss_function`) making a tensor the size of the batch: the training step runs it once per
+ * A module's loss method (`loss_function`) making a matrix the size of the batch: the training step runs it once per
  * batch, and the tensor grows with the batch. A tensor of a fixed size there (a few class weights) is a copy of some
  * bytes beside the forward pass: left to repeatedPlace, which keeps it a hint.
  */
@@ -223,7 +223,9 @@ function lossPlace(transfer: Node, factory: Node, facts: FileFacts): Place | nul
   if (!def || !LOSS_METHOD.test(def.childForFieldName('name')?.text ?? '') || moduleMethodRole(def, facts) !== 'method') return null;
   if (enclosingLoop(transfer)) return null;
   const sizes = sizeArguments(factory);
-  if (sizes.length === 0 || !sizes.every((a) => isSize(a, facts, 0)) || !sizes.some((a) => fromShape(a, facts, 0))) return null;
+  // A vector of batch labels is some hundred bytes (a blind review judged per-batch GAN labels not worth changing): a
+  // matrix that grows with the batch (a batch x batch weight matrix) is what makes the copy count.
+  if (sizes.length < 2 || !sizes.every((a) => isSize(a, facts, 0)) || !sizes.some((a) => fromShape(a, facts, 0))) return null;
   return { strong: true, when: 'each time the loss is computed, once per training step', doubt: '' };
 }
 

@@ -13,6 +13,7 @@ import {
   positionalArguments,
   trainingLoops,
   transferDeviceTypes,
+  unpackedValuesOf,
   valuesAssignedTo,
   type FileFacts,
 } from '../../server/analysis';
@@ -33,6 +34,11 @@ const LEGACY_CONSTRUCTORS = /^torch\.(Float|Double|Half|Long|Int|Short|Byte|Bool
  * device they draw from its generator, so the safe fix would change a seeded run's numbers.
  */
 const KEEPS_FRESH = new Set(['zero_', 'fill_', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'contiguous']);
+/**
+ * Module methods that compute the training loss (PyTorch-VAE's `loss_function`, a `compute_loss`): the training step
+ * calls them once per batch, from another file more often than not.
+ */
+const LOSS_METHOD = /^(loss|loss_function|compute_loss|get_loss|calc_loss|calculate_loss)$/;
 
 export default defineRule({
   id: 'torch-tensor-created-then-moved',
@@ -48,7 +54,8 @@ export default defineRule({
     {
       severity: 'hint',
       when:
-        'when the file does not show that the code runs on every forward pass (a module method called from elsewhere, once per ' +
+        'when the file does not show that the code runs on every forward pass or training step (a module method called from elsewhere, ' +
+        'unless it is the loss method making a matrix the size of the batch; once per ' +
         'batch of a training or evaluation loop, a loop that is no training loop) or that the destination is a GPU (a device ' +
         'passed in as a parameter)',
     },
@@ -87,7 +94,7 @@ export default defineRule({
     if (isTestFile(ctx.filePath) || isTestCode(transfer)) return;
     const destination = destinationOf(transfer, facts);
     if (!destination) return;
-    const where = repeatedPlace(transfer, facts);
+    const where = lossPlace(transfer, factory, facts) ?? repeatedPlace(transfer, facts);
     if (!where) return;
     const strong = where.strong && destination.gpu;
     const fn = factory.childForFieldName('function')!.text;
@@ -134,7 +141,7 @@ function isSize(arg: Node, facts: FileFacts, depth: number): boolean {
   if (arg.type === 'integer') return true;
   if (arg.type === 'identifier' && depth < 2) {
     const values = valuesAssignedTo(arg.text, arg, facts);
-    return values.length > 0 && values.every((v) => isSize(v, facts, depth + 1));
+    return values.length > 0 ? values.every((v) => isSize(v, facts, depth + 1)) : fromShape(arg, facts, depth);
   }
   if (arg.type === 'subscript') return arg.childForFieldName('value')?.type === 'attribute' && /\.shape$/.test(arg.childForFieldName('value')!.text);
   if (arg.type !== 'call') return false;
@@ -160,10 +167,20 @@ function destinationOf(transfer: Node, facts: FileFacts): Destination | null {
   const types = transferDeviceTypes(transfer, facts);
   if (types) return [...types].every((t) => t === 'cpu') ? null : { text: device.text, gpu: isCudaDestination(types) };
   // `x.device`: the device of a tensor the step computes with (a GPU when the model runs there).
-  if (device.type === 'attribute' && device.childForFieldName('attribute')?.text === 'device') return { text: device.text, gpu: true };
+  if (isTensorDevice(device)) return { text: device.text, gpu: true };
+  // `device = input.device` first, the same device under a name.
+  if (device.type === 'identifier') {
+    const assigned = valuesAssignedTo(device.text, device, facts);
+    if (assigned.length > 0 && assigned.every(isTensorDevice)) return { text: device.text, gpu: true };
+  }
   // A device the code is handed (`device`, `self.device`): where it points is not shown.
   const last = device.type === 'attribute' ? device.childForFieldName('attribute')?.text : device.type === 'identifier' ? device.text : null;
   return last && /^(device|dev)$/.test(last) ? { text: device.text, gpu: false } : null;
+}
+
+/** `x.device`, `self.weight.device`: the device a tensor lives on. */
+function isTensorDevice(node: Node): boolean {
+  return node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'device';
 }
 
 interface Place {
@@ -194,6 +211,51 @@ function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
   )
     return { strong: false, when: 'on every pass of this loop', doubt: 'the loop is no training loop' };
   return null;
+}
+
+/**
+ * A module's loss method (`loss_function`) making a matrix the size of the batch: the training step runs it once per
+ * batch, and the tensor grows with the batch. A tensor of a fixed size there (a few class weights) is a copy of some
+ * bytes beside the forward pass: left to repeatedPlace, which keeps it a hint.
+ */
+function lossPlace(transfer: Node, factory: Node, facts: FileFacts): Place | null {
+  const def = enclosingFunctionDef(transfer);
+  if (!def || !LOSS_METHOD.test(def.childForFieldName('name')?.text ?? '') || moduleMethodRole(def, facts) !== 'method') return null;
+  if (enclosingLoop(transfer)) return null;
+  const sizes = sizeArguments(factory);
+  // A vector of batch labels is some hundred bytes (a blind review judged per-batch GAN labels not worth changing): a
+  // matrix that grows with the batch (a batch x batch weight matrix) is what makes the copy count.
+  if (sizes.length < 2 || !sizes.every((a) => isSize(a, facts, 0)) || !sizes.some((a) => fromShape(a, facts, 0))) return null;
+  return { strong: true, when: 'each time the loss is computed, once per training step', doubt: '' };
+}
+
+/** The size arguments of a factory: `torch.ones(b, n)`, `torch.ones((b, n))`, `torch.ones(size=(b,))`; a fill value left out. */
+function sizeArguments(factory: Node): Node[] {
+  const keyword = keywordValue(factory, 'size');
+  let args = keyword ? [keyword] : positionalArguments(factory);
+  if (/^torch\.full$/.test(factory.childForFieldName('function')?.text ?? '')) args = args.slice(0, 1);
+  if (args.length === 1 && (args[0].type === 'tuple' || args[0].type === 'list'))
+    args = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return args;
+}
+
+/** A size read from a tensor: `x.size(0)`, `x.shape[0]`, or a name bound to one (`b, d = z.shape`, `n = x.size(0)`). */
+function fromShape(arg: Node, facts: FileFacts, depth: number): boolean {
+  if (arg.type === 'call') {
+    const fn = arg.childForFieldName('function');
+    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'size';
+  }
+  if (arg.type === 'subscript') return isShape(arg.childForFieldName('value'));
+  if (arg.type !== 'identifier' || depth >= 2) return false;
+  const assigned = valuesAssignedTo(arg.text, arg, facts);
+  if (assigned.length > 0) return assigned.every((v) => fromShape(v, facts, depth + 1));
+  const unpacked = unpackedValuesOf(arg.text, arg, facts);
+  return unpacked.length > 0 && unpacked.every(({ value, path }) => path.length === 1 && isShape(value));
+}
+
+/** `x.shape`. */
+function isShape(node: Node | null): boolean {
+  return node?.type === 'attribute' && node.childForFieldName('attribute')?.text === 'shape';
 }
 
 /** `torch.zeros(b, n).to(dev)` → `torch.zeros(b, n, device=dev)`, when the move has no other argument. */

@@ -586,14 +586,16 @@ export class LocalTypes {
   private readonly modulePaths = new Map<string, string | null>();
 
   /** What `name` exported by `module` (as this file spells the import) is or returns, read from that module's summary. */
-  private workspaceValue(module: string, name: string): Value | null {
+  private workspaceValue(module: string, name: string, fromFile?: string, hops = 0): Value | null {
     const origin = this.facts.origin;
     const source: ModuleSource | undefined = origin?.modules;
-    if (!origin?.filePath || !source?.readText) return null;
-    let modulePath = this.modulePaths.get(module);
+    const from = fromFile ?? origin?.filePath;
+    if (!from || !source?.readText) return null;
+    const key = fromFile ? `${fromFile}\0${module}` : module;
+    let modulePath = this.modulePaths.get(key);
     if (modulePath === undefined) {
-      modulePath = resolveModule(origin.filePath, module, source);
-      this.modulePaths.set(module, modulePath);
+      modulePath = resolveModule(from, module, source);
+      this.modulePaths.set(key, modulePath);
     }
     if (!modulePath) return null;
     // Read (and compared with the cached text) once per lint, however many calls ask.
@@ -602,13 +604,29 @@ export class LocalTypes {
       text = source.readText(modulePath);
       this.moduleTexts.set(modulePath, text);
     }
-    if (text === null || !mayDefineValue(text, name)) return null;
+    if (text === null) return null;
+    if (!mayDefineValue(text, name)) return hops < MAX_REEXPORT_HOPS ? this.reexportedValue(text, modulePath, name, hops) : null;
     let summary = this.summaries.get(modulePath);
     if (summary === undefined) {
       summary = moduleSummary(modulePath, source, this.facts.tree.language, (facts, path) => summarise(facts, path), text);
       this.summaries.set(modulePath, summary);
     }
     return summary?.values.get(name) ?? null;
+  }
+
+  /**
+   * `name` as a package re-exports it (`from .base import *` or `from .base import BaseVAE` in `models/__init__.py`):
+   * what the module it comes from says, followed from the package's own relative imports only.
+   */
+  private reexportedValue(text: string, modulePath: string, name: string, hops: number): Value | null {
+    let looked = 0;
+    for (const m of text.matchAll(RELATIVE_IMPORT)) {
+      const names = m[2].replace(/[()\\]/g, ' ');
+      if (names.trim() !== '*' && !new RegExp(`(^|[\\s,])${name}(\\s*(,|$))`).test(names.trim())) continue;
+      const v = this.workspaceValue(m[1], name, modulePath, hops + 1);
+      if (v || ++looked >= 8) return v;
+    }
+    return null;
   }
 
   /**
@@ -688,6 +706,11 @@ export class LocalTypes {
       if (!v && base.type === 'identifier' && depth < 4) {
         const local = this.definitionNamed(base.text, cls);
         if (local?.type === 'class_definition') v = this.classInstance(local, depth + 1);
+        // `from models import BaseVAE`: the module of the workspace that defines the base says what its instances are.
+        else if (local?.type === 'import_from_statement') {
+          const original = importedOriginalName(local, base.text);
+          v = original ? this.workspaceValue(local.childForFieldName('module_name')?.text ?? '', original) : null;
+        }
       }
       if (v) {
         value = { ...v, why: `an instance of \`${cls.childForFieldName('name')?.text}\`, ${article(v.kind)}` };
@@ -1510,6 +1533,11 @@ function endsEveryPath(block: Node | null): boolean {
   }
   return false;
 }
+
+/** How many package `__init__` re-exports are followed to the module that defines a name. */
+const MAX_REEXPORT_HOPS = 2;
+/** A top-level relative import of a module's text: `from .base import *`, `from .nets import (A, B)` (on one line). */
+const RELATIVE_IMPORT = /^from[ \t]+(\.[\w.]*)[ \t]+import[ \t]+([^\n#]+)/gm;
 
 /** The plain-data form of a value for another file: a reason that says where it came from. */
 function exported(value: Value | null, what: string, modulePath: string): Value | null {

@@ -10,6 +10,7 @@ import { findDescendants, isNestedScope, parameterNames } from './scopes';
 import { classIndex } from './classIndex';
 import { nodeMemo } from './nodeMemo';
 import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
+import { values } from './values';
 
 /** Statements whose target binds a name in a def's own scope. */
 const LOOP_TARGETS: ReadonlySet<string> = new Set(['for_statement', 'named_expression']);
@@ -262,15 +263,20 @@ function classOfMethod(def: Node): Node | null {
   return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
 }
 
-/** A class whose bases include `torch.nn.Module`, directly or through classes of the file. */
+/** A class whose bases include `torch.nn.Module`, directly or through classes of the file or imported from the workspace. */
 export function isTorchModuleClass(cls: Node, facts: FileFacts, depth = 0): boolean {
   if (depth > 4) return false;
   const info = classIndex(facts).info(cls);
   if (!info) return false;
-  return info.bases.some((base) => {
-    const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
-    if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
-    const local = classIndex(facts).resolve(base);
-    return !!local && isTorchModuleClass(local.node, facts, depth + 1);
-  });
+  // A base imported from the workspace (`from models import BaseVAE`): the value layer reads the module defining it.
+  return (
+    info.bases.some((base) => {
+      const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+      if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
+      const local = classIndex(facts).resolve(base);
+      if (local) return isTorchModuleClass(local.node, facts, depth + 1);
+      return false;
+    }) ||
+    (depth === 0 && values(facts).classInstance(cls)?.kind === 'module')
+  );
 }

@@ -71,4 +71,69 @@ class Net(nn.Module):
 `;
     assert.deepEqual(await severities(source), []);
   });
+
+  it("shows a batch-sized tensor in a module's loss method, run once per training step", async () => {
+    const source = `${HEADER}
+class FactorNet(nn.Module):
+    def loss_function(self, recons, x, z):
+        device = x.device
+        real = torch.ones(x.size(0), dtype=torch.long).to(device)
+        b, d = z.shape
+        weights = torch.Tensor(b, b).fill_(1.0 / (b - 1)).to(x.device)
+        return (recons - x).pow(2).mean() + real.float().mean() + weights.sum()
+`;
+    // The batch labels, a vector of some hundred bytes, stay a hint; the batch x batch weights are shown.
+    assert.deepEqual(await severities(source), ['hint', 'info']);
+  });
+
+  it('near misses in a loss method: a fixed-size tensor, a device handed in, a move to the CPU, another method name', async () => {
+    const source = `${HEADER}
+class Net(nn.Module):
+    def loss(self, pred, label):
+        sizes = torch.zeros(self.n_classes).long().to(device)
+        return pred.sum() + sizes.sum()
+
+    def compute_loss(self, x, dev):
+        return torch.zeros(x.size(0)).to(dev).sum() + torch.zeros(x.size(0)).to("cpu").sum()
+
+    def sample(self, x):
+        return torch.ones(x.size(0), 4).to(x.device)
+`;
+    // The class weights and the sampler stay hints; the device handed in is a hint; the CPU move is no finding.
+    assert.deepEqual(await severities(source), ['hint', 'hint', 'hint']);
+  });
+});
+
+describe('torch-tensor-created-then-moved: a module whose nn.Module base is imported from the workspace', () => {
+  it('reads the base in the module the package re-exports it from', async () => {
+    const engine = await getEngine();
+    const files: Record<string, string> = {
+      '/proj/models/__init__.py': 'from .base import *\n',
+      '/proj/models/base.py': 'from torch import nn\nclass BaseVAE(nn.Module):\n    pass\n',
+      '/proj/models/plain.py': 'class Plain:\n    pass\n',
+    };
+    const before = engine.files;
+    engine.files = { exists: (p) => p in files, fileSize: (p) => (p in files ? files[p].length : null), readText: (p) => files[p] ?? null };
+    try {
+      const lint = (imported: string, base: string) =>
+        engine
+          .lintText(
+            `import torch\n${imported}\n\nclass Net(${base}):\n    def loss_function(self, x):\n        return torch.ones(x.size(0), x.size(0)).to(x.device)\n`,
+            {
+              select: [RULE],
+              filePath: '/proj/models/net.py',
+              projectRoot: '/proj',
+              impact: 'all',
+            },
+          )
+          .findings.map((f) => f.severity);
+      assert.deepEqual(lint('from models import BaseVAE', 'BaseVAE'), ['info']);
+      assert.deepEqual(lint('from models.base import BaseVAE', 'BaseVAE'), ['info']);
+      // Near misses: a base that is no nn.Module, a base the file cannot find.
+      assert.deepEqual(lint('from models.plain import Plain', 'Plain'), []);
+      assert.deepEqual(lint('from models import Missing', 'Missing'), []);
+    } finally {
+      engine.files = before;
+    }
+  });
 });

@@ -637,6 +637,27 @@ V(load_prices("a")); V(lp("a")); V(pio.load_prices("a")); V(anything(1))
     assert.deepEqual(valuesIn('from pandas import frobnicate\nV(frobnicate("a"))\n', files), ['unknown']);
   });
 
+  it('knows an instance of a class deriving from a workspace class, imported directly or re-exported by its package', () => {
+    const base = 'from torch import nn\nclass BaseVAE(nn.Module):\n    def encode(self, x):\n        raise NotImplementedError\n';
+    const files = {
+      '/proj/models/base.py': base,
+      '/proj/models/__init__.py': 'from .base import *\nfrom .extra import Helper, Other\n',
+      '/proj/models/extra.py': 'class Helper:\n    pass\nclass Other:\n    pass\n',
+    };
+    const source = (imp: string) => `${imp}\nclass Net(BaseVAE):\n    pass\nV(Net())\n`;
+    assert.deepEqual(valuesIn(source('from models.base import BaseVAE'), files, '/proj/models/net.py'), ['module']);
+    assert.deepEqual(valuesIn(source('from models import BaseVAE'), files, '/proj/models/net.py'), ['module']);
+    assert.deepEqual(valuesIn(source('from . import BaseVAE'), files, '/proj/models/net.py'), ['module']);
+    // Near misses: a base re-exported by name that is no nn.Module, a name the package does not re-export.
+    assert.deepEqual(valuesIn('from models import Helper\nclass Net(Helper):\n    pass\nV(Net())\n', files, '/proj/models/net.py'), ['unknown']);
+    assert.deepEqual(valuesIn('from models import Missing\nclass Net(Missing):\n    pass\nV(Net())\n', files, '/proj/models/net.py'), ['unknown']);
+  });
+
+  it('survives re-export cycles between packages', () => {
+    const files = { '/proj/a/__init__.py': 'from .b import *\n', '/proj/a/b/__init__.py': 'from .. import *\n' };
+    assert.deepEqual(valuesIn('from a import Base\nclass Net(Base):\n    pass\nV(Net())\n', files, '/proj/main.py'), ['unknown']);
+  });
+
   it('survives import cycles', () => {
     const files = {
       '/proj/pkg/a.py': 'from .b import g\ndef f():\n    return g()\n',

@@ -38,6 +38,8 @@ export interface ValueLayer {
   functionReturn(def: Node): Value | null;
   /** What the callee of a call holds (`self.encoder` in `self.encoder(x)`), None placeholders left out; or null. */
   calleeValue(fn: Node | null | undefined): Value | null;
+  /** What an instance of a class of this file is, from its bases (an nn.Module, a Dataset...), or null. */
+  classInstance(cls: Node): Value | null;
 }
 
 /** The memoised value layer of a file. */
@@ -52,6 +54,7 @@ export function values(facts: FileFacts): ValueLayer {
     },
     functionReturn: (def) => types.functionReturn(def),
     calleeValue: (fn) => types.calleeValue(fn),
+    classInstance: (cls) => types.classInstance(cls, 0),
   };
 }
 

@@ -65,7 +65,9 @@ export default defineRule({
         'a gradient-accumulation total shown once per optimizer step), for the metrics an evaluation loop sums per batch, ' +
         'and for a step function whose synced values are the numbers it returns, ' +
         'or summed into a total the function returns after the loop (one total, or several summed side by side); for any number of syncs whose values are only shown, ' +
-        'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step: ' +
+        'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step; for syncs whose ' +
+        'numbers the step turns into text every step (a progress line of running totals), or that follow a sync the step ' +
+        'branches on (`if loss_val < best:`), which waits anyway: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
     {
@@ -204,8 +206,7 @@ export default defineRule({
         return ' (totals returned after the loop: the first sync waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
       if (shownEachStep)
         return ` (the step shows \`${shownEachStep}\` on every step, which needs these numbers on the host anyway: the first sync waits, the others find the GPU idle)`;
-      if (neededBefore)
-        return ` (the step already waits for \`${neededBefore}\`, which it needs on the host; these syncs find the GPU idle)`;
+      if (neededBefore) return ` (the step already waits for \`${neededBefore}\`, which it needs on the host; these syncs find the GPU idle)`;
       if (arrayCopy) return ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`;
       if (logged && !single)
         return ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
@@ -1643,9 +1644,9 @@ const TEXT_DEPTH = 3;
  * nor in a function defined in it. Such a step needs the number on the host each step whatever this rule advises.
  */
 function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): string | null {
-  const sink = (node: Node): Node | null => {
+  const sink = (node: Node, guarded: boolean): Node | null => {
     for (let n = node.parent; n && !n.equals(block); n = n.parent) {
-      if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause' || isNestedScope(n)) return null;
+      if (isNestedScope(n) || (!guarded && (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause'))) return null;
     }
     for (let n = node.parent; n && !n.equals(block); n = n.parent) {
       if (n.type === 'interpolation') return n;
@@ -1673,30 +1674,49 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
     const text = s.text.replace(/\s+/g, ' ');
     return text.length > 40 ? `${text.slice(0, 37)}...` : text;
   };
-  let names = new Set<string>();
-  for (const c of syncs) {
-    const direct = sink(c);
-    if (direct) return shown(direct);
-    const name = bound(c);
-    if (name) names.add(name);
-  }
-  const seen = new Set(names);
-  for (let depth = 0; depth < TEXT_DEPTH && names.size > 0; depth++) {
-    const next = new Set<string>();
-    for (const name of names) {
-      for (const id of occurrences(block, name)) {
-        const found = sink(id);
-        if (found) return shown(found);
-        const further = bound(id);
-        if (further && !seen.has(further)) {
-          seen.add(further);
-          next.add(further);
+  /** What shows or logs the value of one sync (on every step unless `guarded`), following up to TEXT_DEPTH names bound from it. */
+  const shownBy = (c: Node, guarded: boolean): Node | null => {
+    const direct = sink(c, guarded);
+    if (direct) return direct;
+    const first = bound(c);
+    let names = new Set<string>(first ? [first] : []);
+    const seen = new Set(names);
+    for (let depth = 0; depth < TEXT_DEPTH && names.size > 0; depth++) {
+      const next = new Set<string>();
+      for (const name of names) {
+        for (const id of occurrences(block, name)) {
+          const found = sink(id, guarded);
+          if (found) return found;
+          const further = bound(id);
+          if (further && !seen.has(further)) {
+            seen.add(further);
+            next.add(further);
+          }
         }
       }
+      names = next;
     }
-    names = next;
+    return null;
+  };
+  // One sync is shown so on every step; every other one is shown or logged (a `main process` guard allowed), only
+  // recorded, or summed into a running total on the host: one the step computes with (`k = 0.5 * loss.item()` weighting
+  // the loss) is a wait worth removing, shown numbers or not.
+  let display: Node | null = null;
+  for (const c of syncs) {
+    const by = shownBy(c, false);
+    if (by) display ??= by;
+    else if (!shownBy(c, true) && !onlyRecorded(c, block) && !runningTotal(c, block)) return null;
   }
-  return null;
+  return display ? shown(display) : null;
+}
+
+/** `total += x.item()` (or `/ n` of it): the sync's value is only summed into a name on the host. */
+function runningTotal(call: Node, block: Node): boolean {
+  for (let n = call.parent; n && !n.equals(block); n = n.parent) {
+    if (n.type === 'augmented_assignment') return n.childForFieldName('left')?.type === 'identifier' || n.childForFieldName('left')?.type === 'subscript';
+    if (n.type !== 'binary_operator' && n.type !== 'parenthesized_expression') return false;
+  }
+  return false;
 }
 
 /**
@@ -1708,7 +1728,8 @@ function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoo
   if (!first) return null;
   const candidates = findDescendants(
     block,
-    (n) => n.type === 'call' && n.startIndex < first.startIndex && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    (n) =>
+      n.type === 'call' && n.startIndex < first.startIndex && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
     isNestedScope,
   );
   for (const c of candidates) {

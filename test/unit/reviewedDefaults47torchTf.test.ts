@@ -40,12 +40,16 @@ ${tail}
     assert.match(f.message, /shows .* on every step/);
   });
   it('a dict of synced numbers handed to a progress bar each step: a hint', async () => {
-    const src = loop(`        parts = {"loss": train_loss, "acc": correct / total}\n        shown = {k: round(v, 2) for k, v in parts.items()}\n        loader.set_postfix(**shown)`);
+    const src = loop(
+      `        parts = {"loss": train_loss, "acc": correct / total}\n        shown = {k: round(v, 2) for k, v in parts.items()}\n        loader.set_postfix(**shown)`,
+    );
     const [f] = await ranked(SYNC, src);
     assert.equal(f?.severity, 'hint');
   });
   it('near miss: the progress line printed only every 100 steps keeps the warning', async () => {
-    const src = loop(`        if batch_idx % 100 == 0:\n            print(f"loss {train_loss / (batch_idx + 1):.3f} acc {correct / total:.3f}")\n    return train_loss, correct`);
+    const src = loop(
+      `        if batch_idx % 100 == 0:\n            print(f"loss {train_loss / (batch_idx + 1):.3f} acc {correct / total:.3f}")\n    return train_loss, correct`,
+    );
     const [f] = await ranked(SYNC, src);
     assert.equal(f?.severity, 'warning');
   });

@@ -81,9 +81,21 @@ const ONLY_PROPERTIES =
 const PROPERTY_DECORATORS = new Set(['property', 'cached_property']);
 
 /**
+ * Decorators whose function's signature a framework reads to call it (a web route's parameters, a pytest fixture's
+ * requests, a CLI command's options): under a wrapper without `wraps` the framework sees `*args, **kwargs` and breaks.
+ */
+const SIGNATURE_READERS = new Set(['get', 'post', 'put', 'patch', 'delete', 'route', 'api_route', 'websocket', 'fixture', 'command', 'group', 'callback']);
+const UNDOCUMENTED =
+  'no function this file applies it to has a docstring or a framework decorator that reads its signature: only `__name__` ' +
+  'and the signature that `inspect` shows change (tracebacks and profiles name the wrapper), with no effect on speed or results';
+
+/**
  * Why the metadata the wrapper hides is never read, as far as the file shows: the decorator is not used in it at all
- * (pyfolio's `vectorize`), or only on properties without a docstring (QuantEcon's `annotate_nodes`). Null otherwise,
- * and whenever the name appears anywhere else in the text (a call, `__all__`, a comment): then it may be used.
+ * (pyfolio's `vectorize`), or only on properties without a docstring (QuantEcon's `annotate_nodes`), or only on functions
+ * without a docstring whose signature no framework reads (x-transformers' `eval_decorator` on `generate`), or only in
+ * other modules (qlib's `async_dec`, stable-baselines' `profile`). Blind reviews judged all of those cosmetic; the
+ * metadata matters to `help()` and documentation tools, which read a docstring (lightly's `rank_zero_only` over
+ * `print_rank_zero`, judged useful), and to frameworks that call a function by its signature. Null for those.
  */
 function unusedMetadata(outer: Node, text: string, facts: FileFacts): string | null {
   const name = outer.childForFieldName('name')?.text ?? '';
@@ -91,9 +103,16 @@ function unusedMetadata(outer: Node, text: string, facts: FileFacts): string | n
   const mentions = text.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
   if (mentions <= 1) return NEVER_APPLIED;
   const applied = facts.captures.functions.filter((fn) => decoratorsOf(fn).some((d) => decoratorCallee(d).text.split('.').pop() === name));
-  // Every other mention is one of these applications.
-  if (applied.length === 0 || mentions !== applied.length + 1) return null;
-  return applied.every((fn) => underProperty(fn, name) && !hasDocstring(fn)) ? ONLY_PROPERTIES : null;
+  if (applied.some((fn) => hasDocstring(fn) || signatureRead(fn, name))) return null;
+  return applied.length > 0 && applied.every((fn) => underProperty(fn, name)) ? ONLY_PROPERTIES : UNDOCUMENTED;
+}
+
+/** Another decorator of fn (a route, a fixture, a CLI command) calls it by its signature. */
+function signatureRead(fn: Node, name: string): boolean {
+  return decoratorsOf(fn).some((d) => {
+    const callee = decoratorCallee(d).text.split('.').pop() ?? '';
+    return callee !== name && SIGNATURE_READERS.has(callee);
+  });
 }
 
 /** `@property` (or `@cached_property`) stands above the decorator `name` on fn, so it wraps what the decorator returns. */

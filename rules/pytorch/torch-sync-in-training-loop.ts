@@ -65,7 +65,9 @@ export default defineRule({
         'a gradient-accumulation total shown once per optimizer step), for the metrics an evaluation loop sums per batch, ' +
         'and for a step function whose synced values are the numbers it returns, ' +
         'or summed into a total the function returns after the loop (one total, or several summed side by side); for any number of syncs whose values are only shown, ' +
-        'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step: ' +
+        'logged or kept in a history on the step, or sit beside a whole tensor copied into NumPy on the same step; for syncs whose ' +
+        'numbers the step turns into text every step (a progress line of running totals), or that follow a sync the step ' +
+        'branches on (`if loss_val < best:`), which waits anyway: ' +
         'one short stall per step, which blind reviews judged not worth a change next to a real model step',
     },
     {
@@ -179,7 +181,24 @@ export default defineRule({
     // `epoch_acc += acc.item()` ... `return epoch_loss / n, epoch_acc / n`): as for one such total, the callers get
     // numbers; and the second sync finds the GPU idle. pytorch-image-classification's train loops, judged noise 6 times.
     const totals = !whole && !single && !evalTotal && returnedTotalsSideBySide(all, site.block);
-    const routine = (single && usedOnEachStep(call, site.block)) || evalTotal || returned || logged || totals || arrayCopy !== null || cpuOnly;
+    // The step turns a synced number into text (or hands it to a progress bar or logger) on every step, unguarded: the host
+    // needs that number each step by design, so the step waits for the GPU there anyway and the other syncs find it idle.
+    // pytorch-cifar's progress bar of running totals, x-transformers' per-step tqdm postfix and printed loss breakdown:
+    // blind reviews judged all of them noise when shown.
+    const shownEachStep = !whole && !single && !logged ? textEachStep(all, site.block, facts) : null;
+    // The step already waits for a value it needs on the host (`loss_val = loss.item()` then `if loss_val < best:`), unguarded
+    // and before these syncs: they find the GPU idle (machine-learning-for-trading's best-state copy, judged noise).
+    const neededBefore = !whole && !logged && !shownEachStep ? neededSyncBefore(all, site.block, site.loop, facts) : null;
+    const routine =
+      (single && usedOnEachStep(call, site.block)) ||
+      evalTotal ||
+      returned ||
+      logged ||
+      totals ||
+      arrayCopy !== null ||
+      cpuOnly ||
+      shownEachStep !== null ||
+      neededBefore !== null;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = (() => {
       if (!routine) return '';
@@ -187,6 +206,9 @@ export default defineRule({
       if (returned && !single) return ' (the function returns these as numbers; one stall a step: worth it when steps are short)';
       if (totals)
         return ' (totals returned after the loop: the first sync waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
+      if (shownEachStep)
+        return ` (the step shows \`${shownEachStep}\` on every step, which needs these numbers on the host anyway: the first sync waits, the others find the GPU idle)`;
+      if (neededBefore) return ` (the step already waits for \`${neededBefore}\`, which it needs on the host; these syncs find the GPU idle)`;
       if (arrayCopy) return ` (the step copies \`${arrayCopy}\` into NumPy anyway, and waits there; the other values are only shown or logged)`;
       if (logged && !single)
         return ' (these values are only shown or logged: the first waits, the others find the GPU idle; one stall a step: worth it when steps are short)';
@@ -1687,4 +1709,117 @@ function testedOption(condition: Node | null): string | null {
   const [left, right] = condition.namedChildren;
   const ops = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.type);
   return left?.type === 'identifier' && right?.type === 'none' && ops.join(' ') === 'is not' ? left.text : null;
+}
+
+/** Logger and progress-bar methods that take numbers and need them on the host: besides the display calls of analysis/display. */
+const LOG_METHODS = new Set(['log', 'log_dict', 'log_metrics', 'add_scalar', 'add_scalars', 'info', 'debug']);
+/** How many names bound from a synced value are followed to the text or log that shows it (`loss_dict` → `pbar_dict`). */
+const TEXT_DEPTH = 3;
+
+/**
+ * The short text of what turns one of the step's synced numbers into text or a log entry on every step, or null: an f-string
+ * or `%` formatting that reads the sync or a name bound from it (a running total `train_loss += loss.item()`, a dict of
+ * them), or a display or logging call given one, not under an `if` of the step (a logging guard, a `main process` test)
+ * nor in a function defined in it. Such a step needs the number on the host each step whatever this rule advises.
+ */
+function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): string | null {
+  const sink = (node: Node, guarded: boolean): Node | null => {
+    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+      if (isNestedScope(n) || (!guarded && (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause'))) return null;
+    }
+    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+      if (n.type === 'interpolation') return n;
+      if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '%' && isStringFormatting(n)) return n;
+      if (n.type === 'call') {
+        const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '';
+        if (isDisplayCall(n, facts) || LOG_METHODS.has(method)) return n;
+      }
+      if (n.type.endsWith('statement')) return null;
+    }
+    return null;
+  };
+  const bound = (node: Node): string | null => {
+    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+      if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+        let left = n.childForFieldName('left');
+        while (left && (left.type === 'subscript' || left.type === 'attribute')) left = left.childForFieldName(left.type === 'subscript' ? 'value' : 'object');
+        return left?.type === 'identifier' && !n.childForFieldName('left')!.equals(node) ? left.text : null;
+      }
+      if (n.type.endsWith('statement') || isNestedScope(n)) return null;
+    }
+    return null;
+  };
+  const shown = (s: Node) => {
+    const text = s.text.replace(/\s+/g, ' ');
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  };
+  /** What shows or logs the value of one sync (on every step unless `guarded`), following up to TEXT_DEPTH names bound from it. */
+  const shownBy = (c: Node, guarded: boolean): Node | null => {
+    const direct = sink(c, guarded);
+    if (direct) return direct;
+    const first = bound(c);
+    let names = new Set<string>(first ? [first] : []);
+    const seen = new Set(names);
+    for (let depth = 0; depth < TEXT_DEPTH && names.size > 0; depth++) {
+      const next = new Set<string>();
+      for (const name of names) {
+        for (const id of occurrences(block, name)) {
+          const found = sink(id, guarded);
+          if (found) return found;
+          const further = bound(id);
+          if (further && !seen.has(further)) {
+            seen.add(further);
+            next.add(further);
+          }
+        }
+      }
+      names = next;
+    }
+    return null;
+  };
+  // One sync is shown so on every step; every other one is shown or logged (a `main process` guard allowed), only
+  // recorded, or summed into a running total on the host: one the step computes with (`k = 0.5 * loss.item()` weighting
+  // the loss) is a wait worth removing, shown numbers or not.
+  let display: Node | null = null;
+  for (const c of syncs) {
+    const by = shownBy(c, false);
+    if (by) display ??= by;
+    else if (!shownBy(c, true) && !onlyRecorded(c, block) && !runningTotal(c, block)) return null;
+  }
+  return display ? shown(display) : null;
+}
+
+/** `total += x.item()` (or `/ n` of it): the sync's value is only summed into a name on the host. */
+function runningTotal(call: Node, block: Node): boolean {
+  for (let n = call.parent; n && !n.equals(block); n = n.parent) {
+    if (n.type === 'augmented_assignment') return n.childForFieldName('left')?.type === 'identifier' || n.childForFieldName('left')?.type === 'subscript';
+    if (n.type !== 'binary_operator' && n.type !== 'parenthesized_expression') return false;
+  }
+  return false;
+}
+
+/**
+ * The text of a sync the step needs on the host and waits for, unguarded, before the first of `syncs` (`loss.item()` bound
+ * to a name a later `if` of the step tests), or null. The rule leaves such a sync alone; the ones after it find the GPU idle.
+ */
+function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoop | null, facts: FileFacts): string | null {
+  const first = syncs[0];
+  if (!first) return null;
+  const candidates = findDescendants(
+    block,
+    (n) =>
+      n.type === 'call' && n.startIndex < first.startIndex && SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? ''),
+    isNestedScope,
+  );
+  for (const c of candidates) {
+    if (syncs.some((s) => s.equals(c))) continue;
+    const recv = c.childForFieldName('function')?.childForFieldName('object');
+    if (!recv || positionalArguments(c).length > 0 || isUnderLoggingGuard(c, block)) continue;
+    let conditional = false;
+    for (let n = c.parent; n && !n.equals(block); n = n.parent) if (n.type === 'if_statement' || n.type === 'conditional_expression') conditional = true;
+    if (conditional || !decidesControlFlow(c, block) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts)) continue;
+    const text = c.text.replace(/\s+/g, ' ');
+    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  }
+  return null;
 }

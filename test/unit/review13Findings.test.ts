@@ -83,7 +83,9 @@ describe('review13: findings judged wrong', () => {
     it('near misses: Keras 3 or tf.keras models keep the call-the-model advice', async () => {
       const modern = fixture(RULE, 'positive_keras1.py').replace(', batch_size=128, nb_epoch=1)', ', batch_size=128, epochs=1)');
       const [feedback] = await findings(RULE, modern);
-      assert.equal(feedback?.severity, 'warning');
+      // A hint since round 47 (a loop that feeds each prediction back cannot be batched), for another reason than Keras 1.
+      assert.equal(feedback?.severity, 'hint');
+      assert.doesNotMatch(feedback!.impact?.reasons.join('; ') ?? '', /Keras 1/);
       assert.match(feedback!.message, /call the model directly, `model\(x, training=False\)`/);
       const tfKeras = fixture(RULE, 'positive_keras1.py')
         .replace('from keras.models import Sequential', 'from tensorflow.keras.models import Sequential')

@@ -49,8 +49,10 @@ def train(discriminator, loader, opt_d, history):
     assert.doesNotMatch(f!.message, /only shown or logged/);
   });
 
-  it('near miss: a value kept after the loop is not only a per-step record', async () => {
-    const src = LOGGED.replace('history.append(d_loss.item())', 'last = d_loss.item()\n        print(last)') + '    return last\n';
+  // Round 47: a value printed on every step needs the host each step, kept after the loop or not (a hint now, with the
+  // other numbers the step prints); kept after the loop and not shown, it is still a wait the loop could move.
+  it('near miss: a value kept after the loop, not shown on the step, is not only a per-step record', async () => {
+    const src = LOGGED.replace('history.append(d_loss.item())', 'last = d_loss.item()') + '    return last\n';
     const [f] = await ranked(SYNC, src, '/proj/pkg/train.py');
     assert.equal(f?.severity, 'warning');
   });

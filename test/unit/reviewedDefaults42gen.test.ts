@@ -65,10 +65,10 @@ class DiGraph:
     assert.equal(f?.severity, 'warning');
   });
 
-  it('near miss: applied to a plain method too, whose name and signature inspect reads', async () => {
+  it('applied to a plain method without a docstring too: still a hint (round 47, x-transformers judged cosmetic)', async () => {
     const src = `${ANNOTATE}\n    @annotate_nodes\n    def sink_components(self):\n        return self.sink_indices\n`;
     const [f] = await ranked(WRAPS, src, '/proj/pkg/graph.py');
-    assert.equal(f?.severity, 'warning');
+    assert.equal(f?.severity, 'hint');
   });
 });
 

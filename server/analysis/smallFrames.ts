@@ -30,7 +30,28 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   if (!first) return null;
   if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
   if (callee === 'pandas.DataFrame' && (builtRowByRow(first, scope) || recordedOneByOne(first))) return 'built from a list filled one item at a time in Python';
+  const rows = callee === 'pandas.DataFrame' || callee === 'pandas.Series' ? rowsWrittenInCode(first) : null;
+  if (rows !== null) return `${rows} rows written in the code`;
   return null;
+}
+
+/** Most rows a frame written out in the source can have and still count as a toy table (a teaching example, a fixture). */
+const WRITTEN_ROWS = 100;
+
+/**
+ * The row count of a frame whose data is written in the source: `pd.DataFrame({"key": ["A", "B", "C"], "x": range(3)})`
+ * (pandas makes every column as long as the one list written out, so one literal list fixes the length), a literal
+ * list of records, or `pd.Series([1, 2, 3])`. Null when no column is a literal display, or it is long.
+ */
+function rowsWrittenInCode(data: Node): number | null {
+  const displays =
+    data.type === 'dictionary' ? data.namedChildren.filter((p): p is Node => p?.type === 'pair').map((p) => p.childForFieldName('value')) : [data];
+  const lengths = displays
+    .filter((v): v is Node => v !== null && (v.type === 'list' || v.type === 'tuple'))
+    .map((v) => v.namedChildren.filter((c) => c !== null && c.type !== 'comment').length);
+  if (lengths.length === 0) return null;
+  const rows = Math.max(...lengths);
+  return rows > 0 && rows <= WRITTEN_ROWS ? rows : null;
 }
 
 /**

@@ -96,3 +96,23 @@ describe("numpy-python-loop's moving-window advice computes the same numbers", (
     assert.match(g!.message, /`windows\.std\(axis=-1, ddof=0\)`/);
   });
 });
+
+describe('a toy frame written out in the code is small: per-group and per-element pandas advice is for hot code only', () => {
+  const RULE = 'pandas-groupby-apply-transform';
+  const toy =
+    'import pandas as pd\n\ndf = pd.DataFrame({"key": ["A", "B", "C", "A", "B", "C"], "data1": range(6)})\nprint(df.groupby("key").transform(lambda x: x - x.mean()))\n';
+
+  it('a six-row frame written in a teaching script is left out of the default output, kept under impact "all"', async () => {
+    assert.deepEqual(await ranked(RULE, toy, '/proj/pkg/lesson.py'), []);
+    const [all] = await ranked(RULE, toy, '/proj/pkg/lesson.py', { impact: 'all' });
+    assert.ok(all, 'still reported under impact "all"');
+  });
+
+  it('a frame read from a file, or written out with more rows than a toy table, keeps its rank', async () => {
+    const read = toy.replace('pd.DataFrame({"key": ["A", "B", "C", "A", "B", "C"], "data1": range(6)})', 'pd.read_csv("sales.csv")');
+    assert.equal((await ranked(RULE, read, '/proj/pkg/lesson.py')).length, 1);
+    const keys = Array.from({ length: 150 }, (_, i) => `"k${i % 3}"`).join(', ');
+    const long = toy.replace('["A", "B", "C", "A", "B", "C"], "data1": range(6)', `[${keys}], "data1": range(150)`);
+    assert.equal((await ranked(RULE, long, '/proj/pkg/lesson.py')).length, 1);
+  });
+});

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const lint: number[] = [];
   const region: number[] = [];
   const why: string[] = [];
+  const spans: string[] = [];
   let version = 1;
   const only = process.env.KEYMIN_ONLY ? Number(process.env.KEYMIN_ONLY) : null;
   for (let round = 0; round < rounds; round++) {
@@ -46,6 +47,9 @@ async function main(): Promise<void> {
         if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE) why[k] = lintBreakdown(engine.profile!, l, 2);
         lint[k] = Math.min(lint[k] ?? Infinity, l);
         region[k] = doc.lintStats.lastRanges.reduce((n, r) => n + r.end - r.start, 0);
+        // KEYMIN_RANGES=1: each slow edit's region spans (line of each span's start, its length), to see what a region holds.
+        if (process.env.KEYMIN_RANGES && round === 0)
+          spans[k] = doc.lintStats.lastRanges.map((r) => `L${doc.getText().slice(0, r.start).split('\n').length}+${r.end - r.start}`).join(' ');
         k++;
       }
     }
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
   for (const k of order) {
     const at = points[k >> 1];
     console.log(
-      `  ${lint[k].toFixed(2).padStart(6)} ms (parse ${parse[k].toFixed(2)})  region ${String(region[k]).padStart(5)} @${at} ${k & 1 ? 'del' : 'ins'} ${JSON.stringify(text.slice(at - 24, at + 12))} ${why[k] ?? ''}`,
+      `  ${lint[k].toFixed(2).padStart(6)} ms (parse ${parse[k].toFixed(2)})  region ${String(region[k]).padStart(5)} @${at} ${k & 1 ? 'del' : 'ins'} ${JSON.stringify(text.slice(at - 24, at + 12))} ${why[k] ?? ''}${spans[k] ? `\n      ${spans[k]}` : ''}`,
     );
   }
   doc.dispose();

@@ -22,7 +22,7 @@ import { Captures, type Report, type RuleContext, type RuleDefinition, type Rule
 import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
 import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit, type NameReads } from '../syntax/spelling';
-import { runOverRegion } from './regionQueries';
+import { runRegionParts } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
 import type { Category, Finding, Impact, LintResult, RuleFailure, Severity } from '../../common/types';
@@ -800,18 +800,15 @@ export class Engine {
       });
     }
     const profile = this.profile;
-    return compiled.regions.partsFor(groups).map((part) => {
-      if (!profile) return { patterns: part.patterns, matches: runOverRegion(part, tree, ranges) };
-      profile.passes += ranges.length;
-      const started = performance.now();
-      const matches = runOverRegion(part, tree, ranges);
-      // Per part, not per group: a region lint runs every open group's patterns together (regionQueries.ts).
-      const key = part.onUnits ? '(region: on statements)' : '(region: on the module)';
+    const parts = compiled.regions.partsFor(groups);
+    if (!profile) return runRegionParts(parts, tree, ranges);
+    // Per part, not per group: a region lint runs every open group's patterns together (regionQueries.ts).
+    return runRegionParts(parts, tree, ranges, (key, ms) => {
+      profile.passes++;
       const entry = profile.groups.get(key) ?? { ms: 0, passes: 0 };
-      entry.ms += performance.now() - started;
-      entry.passes += ranges.length;
+      entry.ms += ms;
+      entry.passes++;
       profile.groups.set(key, entry);
-      return { patterns: part.patterns, matches };
     });
   }
 }

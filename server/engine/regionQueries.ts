@@ -11,6 +11,11 @@
 //  - the few patterns that may start at the module node or run across its statements (non-rooted
 //    sibling sequences, `(module …)`, wildcard roots) on the module node with the range, as before.
 // Together they find exactly the matches one ranged pass per group found (test/stress checks it).
+// When a range lies inside a def or class that no module-level step names, both parts run on that
+// statement with the same range: they then run as one query (both parts' patterns, compiled once per
+// set), one walk of the statement instead of two. A walk costs about as much as a root-only pattern's
+// pass whatever the patterns (bench/README.md, cost model), and on a keystroke inside a large def the
+// module part's walk was a fifth of the lint's query time.
 import { Query, type Node, type QueryMatch, type Tree } from '../syntax/parser';
 import type { PatternRole, QueryGroup } from './queryGroups';
 
@@ -29,8 +34,21 @@ export interface RegionQuery {
   stepTypes: ReadonlySet<string> | null;
 }
 
-/** The parts a set of groups splits into (at most two queries). */
-type Parts = RegionQuery[];
+/**
+ * The parts a set of groups splits into (at most two queries), and, when the module part may run on a statement, a
+ * third query of the unit part's patterns followed by the module part's, in that order: a match of its pattern i is
+ * the unit part's pattern i below `unitCount`, else the module part's pattern i - unitCount.
+ */
+interface Parts {
+  parts: RegionQuery[];
+  both: { query: Query; unitCount: number } | null;
+}
+
+/** What a region pass found, per part (the engine's PassMatches). */
+export interface RegionMatches {
+  patterns: PatternRole[];
+  matches: QueryMatch[];
+}
 
 /** Most distinct sets of open gates kept compiled (an editor session sees a handful). */
 const MAX_CACHED = 16;
@@ -54,7 +72,7 @@ export class RegionQueries {
       if (this.cache.size >= MAX_CACHED) {
         const [oldestKey, oldest] = this.cache.entries().next().value!;
         this.cache.delete(oldestKey);
-        for (const p of oldest) p.query.delete();
+        deleteParts(oldest);
       }
     }
     this.cache.set(key, parts);
@@ -62,23 +80,61 @@ export class RegionQueries {
   }
 
   delete(): void {
-    for (const parts of this.cache.values()) for (const p of parts) p.query.delete();
+    for (const parts of this.cache.values()) deleteParts(parts);
     this.cache.clear();
   }
 }
 
-/** Runs a region query over the ranges (offsets in UTF-16 code units). */
-export function runOverRegion(part: RegionQuery, tree: Tree, ranges: readonly { start: number; end: number }[]): QueryMatch[] {
-  const out: QueryMatch[] = [];
+function deleteParts(parts: Parts): void {
+  for (const p of parts.parts) p.query.delete();
+  parts.both?.query.delete();
+}
+
+/**
+ * Runs a set of groups' region queries over the ranges (offsets in UTF-16 code units): one result per part, in the
+ * parts' order. `timed` hears how long each query ran (bench profile), by part.
+ */
+export function runRegionParts(
+  set: Parts,
+  tree: Tree,
+  ranges: readonly { start: number; end: number }[],
+  timed?: (key: string, ms: number) => void,
+): RegionMatches[] {
+  const out = set.parts.map((part) => ({ patterns: part.patterns, matches: [] as QueryMatch[] }));
+  const unitIndex = set.parts.findIndex((p) => p.onUnits);
+  const moduleIndex = set.parts.findIndex((p) => !p.onUnits);
   const root = tree.rootNode;
+  const run = (key: string, query: Query, node: Node, range: { startIndex: number; endIndex: number }) => {
+    if (!timed) return query.matches(node, range);
+    const started = performance.now();
+    const matches = query.matches(node, range);
+    timed(key, performance.now() - started);
+    return matches;
+  };
   for (const r of ranges) {
     if (r.end <= r.start) continue;
     // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
     // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
     const range = { startIndex: r.start * 2, endIndex: r.end * 2 };
-    const unit = part.onUnits || part.stepTypes ? unitAround(root, r.start, r.end) : null;
-    const onUnit = unit !== null && (part.onUnits || outsideSequences(unit, part.stepTypes));
-    for (const m of part.query.matches(onUnit ? unit : root, range)) out.push(m);
+    const unit = unitAround(root, r.start, r.end);
+    const modulePart = moduleIndex >= 0 ? set.parts[moduleIndex] : null;
+    const moduleOnUnit = unit !== null && modulePart !== null && outsideSequences(unit, modulePart.stepTypes);
+    if (moduleOnUnit && set.both && unitIndex >= 0) {
+      const { query, unitCount } = set.both;
+      for (const m of run('(region: both parts on the statement)', query, unit, range)) {
+        if (m.patternIndex < unitCount) out[unitIndex].matches.push(m);
+        else {
+          m.patternIndex -= unitCount;
+          out[moduleIndex].matches.push(m);
+        }
+      }
+      continue;
+    }
+    set.parts.forEach((part, k) => {
+      const onUnit = unit !== null && (part.onUnits || moduleOnUnit);
+      const key = part.onUnits ? '(region: on statements)' : '(region: on the module)';
+      for (const m of run(key, part.query, onUnit ? unit : root, range)) out[k].matches.push(m);
+    });
   }
   return out;
 }
@@ -149,21 +205,27 @@ function splitForRegions(language: Language, groups: readonly QueryGroup[]): Par
       else unit.push(entry);
     }
   }
-  const parts: Parts = [];
-  for (const [entries, onUnits] of [
-    [unit, true],
-    [module, false],
-  ] as const) {
-    if (entries.length === 0) continue;
+  const parts: RegionQuery[] = [];
+  const compile = (entries: readonly { source: string }[]): Query => {
     const query = new Query(language, entries.map((e) => e.source).join('\n'));
     if (query.patternCount() !== entries.length) {
       query.delete();
       for (const p of parts) p.query.delete();
       throw new Error(`region query: ${entries.length} patterns compiled to ${query.patternCount()}`);
     }
+    return query;
+  };
+  for (const [entries, onUnits] of [
+    [unit, true],
+    [module, false],
+  ] as const) {
+    if (entries.length === 0) continue;
+    const query = compile(entries);
     parts.push({ query, patterns: entries.map((e) => e.role), onUnits, stepTypes: onUnits ? null : stepTypesOf(entries.map((e) => e.source)) });
   }
-  return parts;
+  // The module part can run on a statement only when its patterns are sibling sequences (stepTypes).
+  const both = parts.length === 2 && parts[1].stepTypes ? { query: compile([...unit, ...module]), unitCount: unit.length } : null;
+  return { parts, both };
 }
 
 /**

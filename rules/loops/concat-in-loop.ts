@@ -394,17 +394,73 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   if (ifStmt?.type !== 'if_statement') return null;
   const clauses = ifStmt.childrenForFieldName('alternative').filter((c) => c !== null);
   if (clauses.length !== 1 || clauses[0]!.type !== 'else_clause') return null;
-  const test = firstPassTest(ifStmt.childForFieldName('condition'), acc);
+  // `if first: acc = <piece>; first = False else: <update>`: a flag that only the start branch lowers.
+  const flag = onceFlag(ifStmt);
+  const test = flag ? { startsWhenTrue: true, counters: null } : firstPassTest(ifStmt.childForFieldName('condition'), acc);
   if (!test) return null;
   const updateInElse = branch.type === 'else_clause';
   if (updateInElse !== test.startsWhenTrue) return null;
   const startBlock = updateInElse ? ifStmt.childForFieldName('consequence') : clauses[0]!.childForFieldName('body');
-  const start = only(startBlock)?.namedChild(0);
+  const start = (flag ? onlyBesides(startBlock, flag) : only(startBlock))?.namedChild(0);
   const left = start?.type === 'assignment' ? start.childForFieldName('left') : null;
   if (left?.type !== 'identifier' || left.text !== acc) return null;
   // A start that reads the accumulator is not a fresh start.
   if (test.counters && start && identifiersNamed(start.childForFieldName('right') ?? start, acc).length > 0) return null;
   return { stmt: ifStmt, counters: test.counters };
+}
+
+/** The one statement of a block besides the `flag = False` that closes a once-flag, or null. */
+function onlyBesides(block: Node | null | undefined, flag: Node): Node | null {
+  const statements = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !c.equals(flag)) ?? [];
+  return statements.length === 1 ? statements[0] : null;
+}
+
+/** `name = True` / `name = False` as a statement: the name and the value, or null. */
+function flagStore(stmt: Node | null | undefined): { name: string; value: boolean } | null {
+  const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+  const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const right = assign?.childForFieldName('right');
+  if (left?.type !== 'identifier' || (right?.type !== 'true' && right?.type !== 'false')) return null;
+  return { name: left.text, value: right.type === 'true' };
+}
+
+/**
+ * `first = True` before the loop, then `if first: ...; first = False` in it (FinRL's tick processors, its plot helper):
+ * the branch runs on the first pass only. Holds when the test is the bare name, the branch itself lowers the flag
+ * (a statement of its block), and every other store of the name in the function is `name = True` before and outside
+ * every loop enclosing the `if` (nothing raises it again per pass). Returns the lowering statement, or null.
+ */
+function onceFlag(ifStmt: Node): Node | null {
+  const condition = ifStmt.childForFieldName('condition');
+  const loops = enclosingLoops(ifStmt);
+  if (condition?.type !== 'identifier' || loops.length === 0) return null;
+  const name = condition.text;
+  const lower = ifStmt
+    .childForFieldName('consequence')
+    ?.namedChildren.find((c): c is Node => c !== null && flagStore(c)?.name === name && flagStore(c)?.value === false);
+  if (!lower) return null;
+  const stores = localOccurrences(scopeOf(ifStmt), name).filter((id) => bindingOf(id) !== null);
+  const raised = stores.filter((id) => !lower.equals(id.parent?.parent ?? id));
+  if (raised.length === 0) return null;
+  for (const id of raised) {
+    const f = flagStore(id.parent?.parent);
+    if (!f || !f.value || id.endIndex > loops[0].startIndex || !id.parent!.childForFieldName('left')?.equals(id)) return null;
+    // Raised at the top of each pass of an outer loop, it restarts the accumulator there: not followed (silent).
+    if (loops.some((l) => id.startIndex >= l.startIndex && id.endIndex <= l.endIndex)) return null;
+  }
+  return lower;
+}
+
+/**
+ * A store of the accumulator in the body of `if first: ...; first = False` (see onceFlag) inside the loop: it starts
+ * the accumulator on the first pass (`result = pd.DataFrame(columns=cols)`) and is no reset of it on later passes.
+ */
+function onceStart(id: Node, loop: Node): boolean {
+  const stmt = id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id) ? id.parent.parent : null;
+  const block = stmt?.parent;
+  const ifStmt = block?.type === 'block' ? block.parent : null;
+  if (ifStmt?.type !== 'if_statement' || !ifStmt.childForFieldName('consequence')?.equals(block!)) return false;
+  return onceFlag(ifStmt) !== null && enclosingLoops(ifStmt)[0]?.equals(loop) === true;
 }
 
 /** A first-pass condition: `acc is None` / `acc is not None`, or counters compared with 0 (`i == 0 and j == 0`, `i > 0`). */
@@ -564,7 +620,10 @@ export default defineRule({
     // accumulator, the others grow it. That store and that test are part of the growth, not a reset or a read of the whole.
     const first = firstPass(stmt, acc);
     const isFirstPass = (id: Node) => first !== null && id.startIndex >= first.stmt.startIndex && id.endIndex <= first.stmt.endIndex;
-    const stores = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && !id.equals(m.need('acc')) && !isFirstPass(id));
+    // `if first: acc = pd.DataFrame(columns=cols); first = False` before an unconditional update: a start, not a reset.
+    const onceStarts = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && onceStart(id, loops[0]));
+    const isOnceStart = (id: Node) => onceStarts.some((s) => s.equals(id));
+    const stores = localOccurrences(scope, acc).filter((id) => bindingOf(id) !== null && !id.equals(m.need('acc')) && !isFirstPass(id) && !isOnceStart(id));
     const startsPandas = startsAsPandas(acc, stores, loops[0], ctx);
     const g = growthOf(m.need('call'), acc, startsPandas, ctx);
     if (!g) return;
@@ -613,11 +672,11 @@ export default defineRule({
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
     // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
     const ownOccurrence = (id: Node) =>
-      id.equals(m.need('acc')) || id.equals(g.read) || isFirstPass(id) || others.some((s) => s.read.equals(id)) || isSiblingStore(id);
+      id.equals(m.need('acc')) || id.equals(g.read) || isFirstPass(id) || isOnceStart(id) || others.some((s) => s.read.equals(id)) || isSiblingStore(id);
     if (occurrences(top, acc).some((id) => !ownOccurrence(id))) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
-    if (first || others.length > 0) {
+    if (first || others.length > 0 || onceStarts.length > 0) {
       report({});
       return;
     }

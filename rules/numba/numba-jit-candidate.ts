@@ -302,10 +302,12 @@ function moduleRecurrence(loop: Node, ctx: RuleContext): void {
   if (!values(ctx.facts).isA(array, 'ndarray') || (value?.ndim !== undefined && value.ndim !== 1)) return;
   if (runningAccumulate(loop, array.text, index, ctx) || runningSum(assign, array.text, index)) return;
   if (!linearRecurrence(loop, assign, array.text, index, ctx)) return;
+  // Top-level code runs once per script or cell: the filter is worth writing there only when the ranking finds it hot.
   ctx.report({
     node: loop,
     message: linearMessage({ node: loop, array: array.text, index, linear: true, series: false, unpacked: false }),
     severity: LINEAR_SEVERITY,
+    quietOutsideHotCode: true,
   });
 }
 

@@ -87,7 +87,8 @@ export default defineRule({
       'pure-Python baselines to time against. Nor is a loop over parameters annotated as Python objects ' +
       '(`List[Fraction]`), which nopython mode cannot take. The rule stays silent on all of these. A linear recurrence with constant ' +
       'coefficients (`x[i] = a * x[i - 1] + b * y[i]`, an exponential or Wilder smoothing) is an IIR filter: the ' +
-      'message names `scipy.signal.lfilter` first. When the project does not declare numba, the message says so.',
+      'message names `scipy.signal.lfilter` first, also for such a loop at the top level of a script or notebook cell (the one ' +
+      'form reported outside functions). When the project does not declare numba, the message says so.',
     instead:
       'Decorate the function with `@numba.njit` (the first call compiles; add `cache=True` to keep the compiled ' +
       'code between runs). Keep pandas, I/O and Python objects outside the compiled function.',
@@ -107,8 +108,15 @@ export default defineRule({
 (function_definition
   name: (identifier) @name
   parameters: (parameters) @params
-  body: (block) @body) @def`,
+  body: (block) @body) @def
+
+(module (for_statement) @toploop)`,
   check(m, rawCtx) {
+    const top = m.get('toploop');
+    if (top) {
+      moduleRecurrence(top, rawCtx);
+      return;
+    }
     const def = m.need('def');
     if (def.child(0)?.type === 'async') return;
     const ctx = unlessBaseline(m.need('name').text, m.need('params'), rawCtx);
@@ -265,6 +273,42 @@ function hasCompiledTwin(loop: Node, ctx: RuleContext): boolean {
     compiledLoops.set(ctx.facts, loops);
   }
   return loops.size > 0 && loops.has(loopKey(loop));
+}
+
+/** A `range` bound written as a number up to this is a handful of steps: interpreting them costs nothing worth a change. */
+const TINY_RANGE = 32;
+
+/**
+ * A loop at the top level of a script or notebook cell whose one statement is a linear recurrence over a known ndarray
+ * (`ema[t] = alpha * prices[t] + (1 - alpha) * ema[t - 1]`): the same IIR filter as in a function, so the same
+ * `scipy.signal.lfilter` advice. Only that form: moving other top-level loops into a compiled function is a larger change
+ * than the rule vouches for. Silent on a range of a few literal steps, and on a running sum or product (`np.cumsum`).
+ */
+function moduleRecurrence(loop: Node, ctx: RuleContext): void {
+  const index = nestLoop(loop)?.index;
+  const range = loop.childForFieldName('right');
+  if (!index || range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !ctx.facts.isBuiltin('range', range)) return;
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const stop = args.length === 1 ? args[0] : args.length === 2 ? args[1] : null;
+  if (!stop || (stop.type === 'integer' && Number(stop.text) <= TINY_RANGE)) return;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const assign = statements.length === 1 && statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+  const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const array = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+  const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  if (!assign || array?.type !== 'identifier' || keys.length !== 1 || keys[0]!.text !== index) return;
+  const value = values(ctx.facts).valueOf(array);
+  // One index into a 2-D array writes a row: each step is already a whole-row operation.
+  if (!values(ctx.facts).isA(array, 'ndarray') || (value?.ndim !== undefined && value.ndim !== 1)) return;
+  if (runningAccumulate(loop, array.text, index, ctx) || runningSum(assign, array.text, index)) return;
+  if (!linearRecurrence(loop, assign, array.text, index, ctx)) return;
+  // Top-level code runs once per script or cell: the filter is worth writing there only when the ranking finds it hot.
+  ctx.report({
+    node: loop,
+    message: linearMessage({ node: loop, array: array.text, index, linear: true, series: false, unpacked: false }),
+    severity: LINEAR_SEVERITY,
+    quietOutsideHotCode: true,
+  });
 }
 
 /** `def f(self, ...)`: a method, which numba cannot compile as it is. */

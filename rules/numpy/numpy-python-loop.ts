@@ -13,6 +13,7 @@ import {
   findDescendants,
   values,
   isKnownScalar,
+  vectorizeChoice,
   isNestedScope,
   isVariable,
   keywordValue,
@@ -67,7 +68,9 @@ export default defineRule({
     why:
       'Indexing an ndarray element by element from Python creates a boxed numpy scalar for every item and runs the ' +
       'arithmetic in the interpreter, so the loop is often 10-100x slower than the same expression applied to whole ' +
-      'arrays, which numpy runs in compiled, vectorised code.',
+      'arrays, which numpy runs in compiled, vectorised code. A per-element `if`/`else` choosing what to store or append ' +
+      'is `np.where` (`np.select` for an `elif` chain), and a running product or sum of per-step factors ' +
+      '(`paths[t] = paths[t - 1] * growth`) is `np.cumprod` / `np.cumsum` along the first axis.',
     instead:
       'Write the expression on the arrays themselves: `out[:] = a * 2 + b`, `res = arr1 + arr2`, `total = np.sum(a * b)`. ' +
       'The result is an ndarray; call `.tolist()` if a list is really needed. If the loop has a dependency between ' +
@@ -178,6 +181,11 @@ export default defineRule({
     const distances = m.get('loop') ? rowDistanceAdvice(m.need('loop'), ctx.facts, numpyModuleRef(facts) ?? 'np') : null;
     if (distances) {
       ctx.report({ node: distances.node, message: distances.message });
+      return;
+    }
+    const running = m.get('loop') ? runningScan(m.need('loop'), ctx) : null;
+    if (running) {
+      ctx.report({ node: m.need('loop'), message: running });
       return;
     }
     const indexed = m.get('loop') ? indexLoop(m.need('loop'), ctx) : null;
@@ -362,6 +370,10 @@ function checkFiltered(comp: Node, elem: Node, filter: Node, env: ElementEnv, ct
 
 function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, ctx: Ctx): void {
   const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (statements.length === 1 && statements[0].type === 'if_statement') {
+    checkChoiceLoop(loop, statements[0], env, range, ctx);
+    return;
+  }
   if (statements.length !== 1 || statements[0].type !== 'expression_statement') return;
   const stmt = statements[0].namedChild(0);
   if (!stmt) return;
@@ -435,6 +447,164 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
   }
 }
 
+/** A `range` stop written as a number up to this: a handful of steps, not worth a change. */
+const TINY_RANGE = 32;
+/** Builtins a step of a running scan may call: pure functions of numbers. */
+const SCAN_BUILTINS = new Set(['abs', 'float', 'int', 'len', 'max', 'min', 'round']);
+
+/**
+ * `for t in range(1, n): paths[t] = paths[t - 1] * growth` (or `+ step`) where the factor depends on step `t` alone:
+ * a running product (sum) of the factors, which `np.cumprod` (`np.cumsum`) along the first axis computes in one call,
+ * rows of a 2-D array (vectorbt's GBM paths) as well as elements of a 1-D one. Only over a known ndarray, from step 1
+ * by steps of 1, when the loop's other statements just name values of the step (`rand = np.random.standard_normal(k)`:
+ * numpy, math and numeric builtins, none read the array nor are read after the loop), so computing every step's
+ * factor at once first is the whole change. Silent on a range of a few literal steps.
+ */
+function runningScan(loop: Node, ctx: Ctx): string | null {
+  const left = loop.childForFieldName('left');
+  const range = loop.childForFieldName('right');
+  if (left?.type !== 'identifier' || range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range') return null;
+  if (!ctx.facts.isBuiltin('range', range) || loop.childForFieldName('alternative')) return null;
+  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (args.length !== 2 || args[0].text !== '1' || (args[1].type === 'integer' && Number(args[1].text) <= TINY_RANGE)) return null;
+  const index = left.text;
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const last =
+    statements.length > 0 && statements[statements.length - 1].type === 'expression_statement' ? statements[statements.length - 1].namedChild(0) : null;
+  const target = last?.type === 'assignment' ? last.childForFieldName('left') : null;
+  const right = last?.childForFieldName('right');
+  const array = target?.type === 'subscript' ? target.childForFieldName('value') : null;
+  const keys = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  if (!right || array?.type !== 'identifier' || keys.length !== 1 || keys[0]!.text !== index) return null;
+  if (!values(ctx.facts).isA(array, 'ndarray') || right.type !== 'binary_operator') return null;
+  const op = right.childForFieldName('operator')?.type;
+  if (op !== '*' && op !== '+') return null;
+  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array.text}[${index}-1]`;
+  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+  const factor = previous(a) ? b : previous(b) ? a : null;
+  if (!factor) return null;
+  const mentions = (n: Node, name: string) => n.text === name || findDescendants(n, (d) => d.type === 'identifier' && d.text === name).length > 0;
+  // The factor is of step `index` alone: it reads no element of the array, and every element it reads by the index
+  // is that step's (`r[t]`), so the factors of all steps are one whole-array expression.
+  const ofThisStep = (n: Node) =>
+    !mentions(n, array.text) &&
+    [n, ...findDescendants(n, (d) => d.type === 'subscript')].every((sub) => {
+      if (sub.type !== 'subscript' || !mentions(sub, index)) return true;
+      const k = sub.childrenForFieldName('subscript').filter((x) => x && x.type !== 'comment');
+      return k.length === 1 && k[0]!.text === index;
+    }) &&
+    [n, ...findDescendants(n, (d) => d.type === 'call')].every((call) => {
+      if (call.type !== 'call') return true;
+      const q = ctx.facts.calleeName(call);
+      if (q) return q.startsWith('numpy.') || q.startsWith('math.');
+      const fn = call.childForFieldName('function');
+      return fn?.type === 'identifier' && SCAN_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call);
+    }) &&
+    !DISALLOWED_IN_SCAN.has(n.type) &&
+    findDescendants(n, (d) => DISALLOWED_IN_SCAN.has(d.type)).length === 0;
+  if (!ofThisStep(factor)) return null;
+  const scope = scopeBody(loop);
+  const steps = statements.slice(0, -1).map((stmt) => {
+    const inner = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    return { name: inner?.type === 'assignment' ? inner.childForFieldName('left') : null, value: inner?.childForFieldName('right') };
+  });
+  for (const [k, { name, value }] of steps.entries()) {
+    if (name?.type !== 'identifier' || !value || name.text === array.text || !ofThisStep(value)) return null;
+    // `drift = drift * 0.99` or a name the step reads before setting it: a value carried from the step before.
+    if (steps.slice(k).some((later) => later.name && mentions(value, later.name.text))) return null;
+    if (usedAfter(scope, name.text, loop.endIndex, loop)) return null;
+  }
+  if (usedAfter(scope, index, loop.endIndex, loop)) return null;
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  const [what, kind, parts, scan] = op === '*' ? ['times a factor', 'product', 'factors', 'cumprod'] : ['plus a term', 'sum', 'terms', 'cumsum'];
+  const rows = values(ctx.facts).valueOf(array)?.ndim === 2 ? 'row' : 'element';
+  return (
+    `Each ${rows} \`${array.text}[${index}]\` is \`${array.text}[${index} - 1]\` ${what} that depends on step \`${index}\` alone: a running ${kind}, ` +
+    `computed here one interpreted step at a time; compute all the ${parts} as one array (one ${rows} per step) and write ` +
+    `\`${array.text}[1:] = ${array.text}[0] ${op} ${np}.${scan}(${parts}, axis=0)\``
+  );
+}
+
+const DISALLOWED_IN_SCAN = new Set(['lambda', 'list_comprehension', 'generator_expression', 'await', 'yield', 'named_expression', 'string']);
+
+/** What one branch of a per-element `if` produces: `out.append(v)` or `out[i] = v`. */
+interface BranchOutput {
+  kind: 'append' | 'store';
+  target: Node;
+  value: Node;
+}
+
+function branchOutput(block: Node | null | undefined, index: string | undefined): BranchOutput | null {
+  const statements = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const stmt = statements.length === 1 && statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+  if (stmt?.type === 'call') {
+    const fn = stmt.childForFieldName('function');
+    const args = stmt.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const owner = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    if (fn?.childForFieldName('attribute')?.text !== 'append' || owner?.type !== 'identifier' || args.length !== 1) return null;
+    if (args[0].type === 'keyword_argument' || args[0].type === 'list_splat') return null;
+    return { kind: 'append', target: owner, value: args[0] };
+  }
+  if (stmt?.type === 'assignment' && index) {
+    const left = stmt.childForFieldName('left');
+    const right = stmt.childForFieldName('right');
+    const out = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+    const keys = left?.type === 'subscript' ? left.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    if (!out || !right || keys.length !== 1 || keys[0]!.text !== index || (out.type !== 'identifier' && out.type !== 'attribute')) return null;
+    return { kind: 'store', target: out, value: right };
+  }
+  return null;
+}
+
+/**
+ * `for i in range(n): if a[i] > b[i]: out.append(x) else: out.append(y)` (or `out[i] = ...` in every branch): each
+ * element picks one of a few element-wise values by an element-wise test, which `np.where` (two branches) or
+ * `np.select` (an `elif` chain) computes over the whole arrays. Only when every branch produces exactly one value
+ * into the same list or known ndarray and nothing else, the chain ends in `else` (a missing `else` filters, a
+ * different shape), and the conditions compare elements (`and`/`or`/`not` of comparisons). Reported without a fix.
+ */
+function checkChoiceLoop(loop: Node, chain: Node, env: ElementEnv, range: Node | null, ctx: Ctx): void {
+  const conditions: Node[] = [];
+  const outputs: BranchOutput[] = [];
+  let otherwise: BranchOutput | null = null;
+  const first = branchOutput(chain.childForFieldName('consequence'), env.index);
+  const test = chain.childForFieldName('condition');
+  if (!first || !test) return;
+  conditions.push(test);
+  outputs.push(first);
+  for (const clause of chain.namedChildren) {
+    if (clause?.type === 'elif_clause') {
+      const out = branchOutput(clause.childForFieldName('consequence'), env.index);
+      const cond = clause.childForFieldName('condition');
+      if (!out || !cond || otherwise) return;
+      conditions.push(cond);
+      outputs.push(out);
+    } else if (clause?.type === 'else_clause') {
+      otherwise = branchOutput(clause.childForFieldName('body'), env.index);
+      if (!otherwise) return;
+    }
+  }
+  if (!otherwise) return;
+  const all = [...outputs, otherwise];
+  if (all.some((o) => o.kind !== first.kind || o.target.text !== first.target.text)) return;
+  if (first.kind === 'store' && !localTypes(ctx.facts).is(first.target, 'ndarray')) return;
+  const forbidden = new Set([first.target.type === 'identifier' ? first.target.text : first.target.text.split('.')[0]]);
+  const r = vectorizeChoice(
+    conditions,
+    outputs.map((o) => o.value),
+    otherwise.value,
+    { ...env, forbidden: first.kind === 'append' ? forbidden : env.forbidden },
+  );
+  if (!r || !walksElements(range, first.kind === 'store' ? [first.target, ...r.arrays.values()] : [...r.arrays.values()], ctx)) return;
+  const np = env.numpyRef ?? 'np';
+  const how = `\`${np}.${conditions.length === 1 ? 'where' : 'select'}\``;
+  const write = first.kind === 'append' ? `compute \`${r.text}\` in one step (\`.tolist()\` for a list)` : `write \`${first.target.text}[:] = ${r.text}\``;
+  ctx.report({
+    node: loop,
+    message: `Python loop choosing per element of ${describeArrays(r)} between ${all.length} values; ${how} makes the choice over whole arrays: ${write}`,
+  });
+}
+
 /**
  * The parameters of the loop's function that nothing types (no annotation, docstring or call site; never rebound),
  * when the loop's range is sized by one of them (`range(len(a))`, `range(a.shape[0])`): arrays the loop may well
@@ -496,7 +666,8 @@ const LIKE_ALLOCATORS = new Set(['numpy.empty_like', 'numpy.zeros_like', 'numpy.
  * `max`/`min` (NaN order) are not identical.
  */
 function sameAsLoop(loop: Node, out: Node, right: Node, r: ElementResult, env: ElementEnv, ctx: Ctx): boolean {
-  if (r.usesMath || r.usesMinMax || r.arrays.size !== 1) return false;
+  // `np.where` computes both sides for every element (a division the loop guarded now warns): not the same run.
+  if (r.usesMath || r.usesMinMax || r.usesWhere || r.arrays.size !== 1) return false;
   const array = [...r.arrays.keys()][0];
   if (allocatedLike(loop, out, ctx) !== array) return false;
   // NaN or inf stored into an integer element raises (`out[i] = nan`), where a whole-array assignment casts it silently:
@@ -517,6 +688,8 @@ function loopReason(loop: Node, out: Node, r: ElementResult, fixable: boolean, c
   if (r.usesMath) return "numpy returns nan where `math` functions raise, and every array must have the loop's length";
   if (r.usesMinMax)
     return "`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and every array must have the loop's length";
+  if (r.usesWhere)
+    return "`np.where` computes both branches for every element, so a branch the loop's condition guarded (a division by zero) runs and may warn; a NaN or inf result stored into an integer output raises in the loop, where `out[:] =` casts it silently";
   if (fixable && r.arrays.size === 1 && allocatedLike(loop, out, ctx) === [...r.arrays.keys()][0])
     return 'a NaN or inf result stored into an integer output raises in the loop (`out[i] = nan`), where `out[:] =` casts it silently; allocate `out` with `dtype=float` to make this safe';
   return undefined;

@@ -87,6 +87,8 @@ export interface ElementResult {
   usesMath: boolean;
   /** Uses builtin max/min of two values (np.maximum/np.minimum propagate NaN; max/min return a side by argument order). */
   usesMinMax: boolean;
+  /** Chooses per element (`a if c else b` → `np.where`): numpy evaluates both sides for every element, the loop one. */
+  usesWhere: boolean;
   /** Top-level node type is an operator (needs parentheses in operator context). */
   compound: boolean;
   /** Loop-invariant names and attributes taken as scalars (`scale`, `self.alpha`): an array among them would broadcast. */
@@ -96,16 +98,66 @@ export interface ElementResult {
 /** The whole-array form of a per-element expression, or null if it is anything else. */
 export function vectorizeElement(expr: Node, env: ElementEnv): ElementResult | null {
   const arrays = new Map<string, Node>();
-  const state: WalkState = { usesMath: false, usesMinMax: false, invariants: [] };
+  const state: WalkState = { usesMath: false, usesMinMax: false, usesWhere: false, invariants: [] };
   const text = walk(expr, env, arrays, state);
   if (text === null || arrays.size === 0) return null;
   const compound = expr.type === 'binary_operator' || expr.type === 'comparison_operator' || expr.type === 'unary_operator';
-  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, compound, invariants: state.invariants };
+  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, usesWhere: state.usesWhere, compound, invariants: state.invariants };
+}
+
+/**
+ * The whole-array form of a per-element choice among values, written as an `if`/`elif`/`else` chain whose branches
+ * each produce one value (`out.append(v)`, `out[i] = v`): `np.where(c, a, b)` for two branches, `np.select` for more.
+ * Null when a condition or value is not element-wise, or no array is read.
+ */
+export function vectorizeChoice(conditions: Node[], choices: Node[], otherwise: Node, env: ElementEnv): ElementResult | null {
+  if (!env.numpyRef || conditions.length === 0 || conditions.length !== choices.length) return null;
+  const arrays = new Map<string, Node>();
+  const state: WalkState = { usesMath: false, usesMinMax: false, usesWhere: true, invariants: [] };
+  const conds = conditions.map((c) => condition(c, env, arrays, state));
+  const values = [...choices, otherwise].map((v) => walk(v, env, arrays, state));
+  if (conds.some((c) => c === null) || values.some((v) => v === null) || arrays.size === 0) return null;
+  const np = env.numpyRef;
+  const text =
+    conds.length === 1
+      ? `${np}.where(${conds[0]}, ${values[0]}, ${values[1]})`
+      : `${np}.select([${conds.join(', ')}], [${values.slice(0, -1).join(', ')}], default=${values[values.length - 1]})`;
+  return { text, arrays, usesMath: state.usesMath, usesMinMax: state.usesMinMax, usesWhere: true, compound: false, invariants: state.invariants };
+}
+
+/**
+ * A per-element truth value: a comparison, or `and` / `or` / `not` of such, which become `&`, `|` and `~` on boolean
+ * arrays. Other operands of `and` / `or` are not: on numbers they return one of the operands, not a truth value.
+ */
+function condition(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: WalkState): string | null {
+  switch (node.type) {
+    case 'parenthesized_expression': {
+      const inner = node.namedChild(0);
+      return inner && node.namedChildCount === 1 ? condition(inner, env, arrays, state) : null;
+    }
+    case 'comparison_operator':
+      return walk(node, env, arrays, state);
+    case 'boolean_operator': {
+      // `&` and `|` bind tighter than comparisons: every operand is parenthesised.
+      const op = node.childForFieldName('operator')?.type;
+      const l = condition(node.childForFieldName('left')!, env, arrays, state);
+      const r = l === null ? null : condition(node.childForFieldName('right')!, env, arrays, state);
+      if (l === null || r === null) return null;
+      return op === 'and' ? `(${l}) & (${r})` : op === 'or' ? `(${l}) | (${r})` : null;
+    }
+    case 'not_operator': {
+      const t = condition(node.childForFieldName('argument')!, env, arrays, state);
+      return t === null ? null : `~(${t})`;
+    }
+    default:
+      return null;
+  }
 }
 
 interface WalkState {
   usesMath: boolean;
   usesMinMax: boolean;
+  usesWhere: boolean;
   invariants: Node[];
 }
 
@@ -150,6 +202,17 @@ function walk(node: Node, env: ElementEnv, arrays: Map<string, Node>, state: Wal
       if (!types.is(value, 'ndarray') && !(value.type === 'identifier' && env.assumedArrays?.has(value.text))) return null;
       arrays.set(value.text, value);
       return value.text;
+    }
+    case 'conditional_expression': {
+      // `a if c else b`: one of two element-wise values per element, `np.where(c, a, b)`.
+      const [then, test, otherwise] = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (!env.numpyRef || !then || !test || !otherwise || node.namedChildCount !== 3) return null;
+      const c = condition(test, env, arrays, state);
+      const a = c === null ? null : walk(then, env, arrays, state);
+      const b = a === null ? null : walk(otherwise, env, arrays, state);
+      if (c === null || a === null || b === null) return null;
+      state.usesWhere = true;
+      return `${env.numpyRef}.where(${c}, ${a}, ${b})`;
     }
     case 'parenthesized_expression': {
       const inner = node.namedChild(0);

@@ -29,7 +29,7 @@ export {
   isTestFile,
 } from './codeContext';
 export type { FileProbe } from './codeContext';
-export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeElement } from './elementwise';
+export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeChoice, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';

@@ -99,3 +99,30 @@ describe('numba-jit-candidate advice', () => {
     assert.equal(declaresPackage('numba', project({}), NODE_FILES), null);
   });
 });
+
+describe('numba-jit-candidate: a linear recurrence at the top level of a script or notebook cell', () => {
+  const ema = (stop: string) =>
+    [
+      'import numpy as np',
+      '',
+      'prices = np.cumsum(np.random.standard_normal(5000))',
+      'ema = np.zeros(len(prices))',
+      'alpha = 0.1',
+      `for t in range(1, ${stop}):`,
+      '    ema[t] = alpha * prices[t] + (1 - alpha) * ema[t - 1]',
+      '',
+    ].join('\n');
+  const lint = async (source: string, impact: 'auto' | 'all') =>
+    (await getEngine()).lintText(source, { select: ['numba-jit-candidate'], filePath: '/proj/pkg/script.py', impact }).findings;
+
+  it('gets the lfilter advice, ranked as code that runs once: a hint, not in the default output', async () => {
+    const [f] = await lint(ema('len(prices)'), 'all');
+    assert.match(f?.message ?? '', /`ema\[t\]` is a linear recurrence .*scipy\.signal\.lfilter/);
+    assert.equal(f.fix, undefined);
+    assert.deepEqual(await lint(ema('len(prices)'), 'auto'), []);
+  });
+
+  it('stays silent on a range of a few literal steps', async () => {
+    assert.deepEqual(await lint(ema('12'), 'all'), []);
+  });
+});

@@ -84,6 +84,19 @@ describe('numpy-python-loop fix: equivalence with the element loop under real Nu
     });
   }
 
+  it('out[i] = x if c else y (a per-element choice) → np.where, unsafe, and identical on every input', async () => {
+    const before = loopSource('a[i] * 2 if a[i] > 0 else -a[i]');
+    const { fix, after } = await rewrite(before);
+    assert.equal(fix.safety, 'unsafe');
+    assert.match(fix.reason ?? '', /both branches/);
+    assert.match(after, /^ {4}out\[:\] = np\.where\(a > 0, a \* 2, -a\)$/m);
+    assert.equal(compilePython(after).status, 0);
+    // Identical on every 1-D input; on a 2-D one the loop's `if` of a whole row raised, which the rewrite no longer does.
+    const diff = compare(before, after);
+    assert.deepEqual(Object.keys(diff).sort(), ['2-D float', '2-D int']);
+    for (const what of Object.values(diff)) assert.match(what, /^raised ValueError \/ nothing$/);
+  });
+
   it('np.sqrt into an output allocated with a float dtype is safe and identical', async () => {
     const before = loopSource('np.sqrt(a[i])', 'np.empty_like(a, dtype=float)');
     const { fix, after } = await rewrite(before);

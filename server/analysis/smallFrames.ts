@@ -23,6 +23,8 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
+  const toy = writtenAboveAtTopLevel(owner, scope, assigned, facts);
+  if (toy) return toy;
   const value = assigned.length === 1 ? assigned[0].value : null;
   if (value?.type !== 'call') return null;
   const callee = facts.calleeName(value) ?? '';
@@ -33,6 +35,24 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   const rows = callee === 'pandas.DataFrame' || callee === 'pandas.Series' ? rowsWrittenInCode(first) : null;
   if (rows !== null) return `${rows} rows written in the code`;
   return null;
+}
+
+/**
+ * A toy frame written out at the top level of a script or notebook, and rebound later (a notebook reuses `df` for each
+ * example): the module's code runs top to bottom, so the binding a top-level use sees is the last top-level assignment
+ * above it. Inside a def, or with an assignment under an `if` or a loop, the flow is not that simple: null.
+ */
+function writtenAboveAtTopLevel(owner: Node, scope: Node, assigned: { id: Node; value: Node }[], facts: FileFacts): string | null {
+  if (scope.type !== 'module' || assigned.length < 2) return null;
+  const topLevel = (n: Node) => n.parent?.type === 'expression_statement' && n.parent.parent?.type === 'module';
+  if (!assigned.every((a) => a.value.parent?.type === 'assignment' && topLevel(a.value.parent))) return null;
+  const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
+  if (latest?.type !== 'call') return null;
+  const callee = facts.calleeName(latest) ?? '';
+  if (callee !== 'pandas.DataFrame' && callee !== 'pandas.Series') return null;
+  const first = latest.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument');
+  const rows = first ? rowsWrittenInCode(first) : null;
+  return rows !== null ? `${rows} rows written in the code` : null;
 }
 
 /** Most rows a frame written out in the source can have and still count as a toy table (a teaching example, a fixture). */

@@ -116,3 +116,21 @@ describe('a toy frame written out in the code is small: per-group and per-elemen
     assert.equal((await ranked(RULE, long, '/proj/pkg/lesson.py')).length, 1);
   });
 });
+
+describe('a toy frame rebound at the top level of a script or notebook: the use sees the last assignment above it', () => {
+  const RULE = 'pandas-groupby-apply-transform';
+  const frames = (second: string) =>
+    'import pandas as pd\n\ndf = pd.read_csv("planets.csv")\nprint(df.describe())\n' + second + 'print(df.groupby("key").transform(lambda x: x - x.mean()))\n';
+
+  it('the toy frame assigned last above the use makes it small', async () => {
+    const src = frames('df = pd.DataFrame({"key": ["A", "B", "A"], "v": [1, 2, 3]})\n');
+    assert.deepEqual(await ranked(RULE, src, '/proj/pkg/lesson.py'), []);
+  });
+
+  it('a toy frame assigned under an if, or read from a file last, is not small', async () => {
+    const guarded = frames('if True:\n    df = pd.DataFrame({"key": ["A", "B", "A"], "v": [1, 2, 3]})\n');
+    assert.equal((await ranked(RULE, guarded, '/proj/pkg/lesson.py')).length, 1);
+    const reread = frames('df = pd.DataFrame({"key": ["A", "B", "A"], "v": [1, 2, 3]})\ndf = pd.read_csv("big.csv")\n');
+    assert.equal((await ranked(RULE, reread, '/proj/pkg/lesson.py')).length, 1);
+  });
+});

@@ -425,8 +425,33 @@ function readsEarlierRow(body: Node, i: string): boolean {
   return nodes.some((id) => {
     if (id.type !== 'identifier' || !isVariable(id) || bindingOf(id) !== null || comprehensionVariable(id, body)) return false;
     const write = firstWrite.get(id.text);
-    return write !== undefined && id.startIndex < write && !oneShotFlag(id.text, bindersOf.get(id.text)!, nodes);
+    if (write === undefined || id.startIndex >= write) return false;
+    const binders = bindersOf.get(id.text)!;
+    return !oneShotFlag(id.text, binders, nodes) && !pureAccumulator(id.text, binders, nodes);
   });
+}
+
+/**
+ * `acc = acc + df.loc[i, "x"]` or `out = pd.concat([out, piece])`, and the name read nowhere else in the body: a total or
+ * a collection the loop only grows, for use after it. No row reads it (as `acc += ...`, which is no binding), so it is
+ * no recurrence; `ema = a * x + (1 - a) * ema` (not a plain sum) and a total a row reads back still are.
+ */
+function pureAccumulator(name: string, binders: Node[], nodes: Node[]): boolean {
+  const named = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === name;
+  const mentions = (n: Node) => findDescendants(n, named).length;
+  const grows = (value: Node | null): boolean => {
+    if (!value || mentions(value) !== 1) return false;
+    if (value.type === 'binary_operator' && value.childForFieldName('operator')?.type === '+') {
+      return named(value.childForFieldName('left')) || named(value.childForFieldName('right'));
+    }
+    const callee = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+    const first = value.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (callee === `${name}.append`) return true;
+    return /(^|\.)(concat|concatenate|append)$/.test(callee ?? '') && (named(first) || (first?.type === 'list' && named(first.namedChild(0))));
+  };
+  const updates = binders.map((b) => (b.type === 'assignment' && named(b.childForFieldName('left')) ? b.childForFieldName('right') : null));
+  if (!updates.every(grows)) return false;
+  return nodes.every((id) => !named(id) || bindingOf(id) !== null || updates.some((u) => u!.startIndex <= id.startIndex && id.endIndex <= u!.endIndex));
 }
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);

@@ -108,4 +108,52 @@ describe('pandas-row-loop-indexing: what reads an earlier row', () => {
 `;
     assert.match((await message(src)) ?? '', /reads earlier rows/);
   });
+
+  it('does not call a collection the loop only grows a recurrence', async () => {
+    const src = `${head}def gather(table, lo):
+    out = pd.DataFrame()
+    for i in range(len(table)):
+        if table.loc[i, "day"] > lo:
+            out = pd.concat([out, table.iloc[i].to_frame().T])
+    return out
+`;
+    const m = await message(src);
+    assert.ok(m);
+    assert.doesNotMatch(m, /earlier rows/);
+  });
+
+  it('does not call a running total spelled out (acc = acc + x) a recurrence, as acc += x is not', async () => {
+    const src = `${head}def total(table):
+    acc = 0.0
+    for i in range(len(table)):
+        acc = acc + table.loc[i, "x"]
+    return acc
+`;
+    const m = await message(src);
+    assert.ok(m);
+    assert.doesNotMatch(m, /earlier rows/);
+  });
+
+  it('still sees a smoothing filter (the carried value is scaled, not summed)', async () => {
+    const src = `${head}def ema(df, a):
+    level = 0.0
+    for i in range(len(df)):
+        level = a * df.loc[i, "x"] + (1 - a) * level
+        df.loc[i, "ema"] = level
+    return df
+`;
+    assert.match((await message(src)) ?? '', /reads earlier rows/);
+  });
+
+  it('still sees a total that each row reads back (near miss of the running total)', async () => {
+    const src = `${head}def capped(df, cap):
+    acc = 0.0
+    for i in range(len(df)):
+        if acc < cap:
+            df.loc[i, "take"] = 1
+        acc = acc + df.loc[i, "x"]
+    return df
+`;
+    assert.match((await message(src)) ?? '', /reads earlier rows/);
+  });
 });

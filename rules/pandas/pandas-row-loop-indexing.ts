@@ -412,17 +412,79 @@ function readsEarlierRow(body: Node, i: string): boolean {
   const nodes = findDescendants(body, (n) => n.type === 'subscript' || n.type === 'identifier', isNestedScope);
   const earlier = new RegExp(`^${i}\\s*-\\s*\\d+$`);
   if (nodes.some((n) => n.type === 'subscript' && n.childrenForFieldName('subscript').some((k) => k !== null && earlier.test(k.text)))) return true;
-  // Where each name assigned in the body first holds this row's value: the end of its first assigning statement.
+  // Where each name assigned in the body first holds this row's value: the end of its first assigning statement. A
+  // comprehension's variable (`[bp for bp in breaks if bp <= i]`) is its own, written before its element is read.
   const firstWrite = new Map<string, number>();
+  const bindersOf = new Map<string, Node[]>();
   for (const id of nodes) {
     const binder = id.type === 'identifier' ? bindingOf(id) : null;
-    if (binder && id.text !== i && !firstWrite.has(id.text)) firstWrite.set(id.text, binder.type === 'for_statement' ? id.endIndex : binder.endIndex);
+    if (!binder || binder.type === 'for_in_clause' || id.text === i) continue;
+    if (!firstWrite.has(id.text)) firstWrite.set(id.text, binder.type === 'for_statement' ? id.endIndex : binder.endIndex);
+    bindersOf.set(id.text, [...(bindersOf.get(id.text) ?? []), binder]);
   }
   return nodes.some((id) => {
-    if (id.type !== 'identifier' || !isVariable(id) || bindingOf(id) !== null) return false;
+    if (id.type !== 'identifier' || !isVariable(id) || bindingOf(id) !== null || comprehensionVariable(id, body)) return false;
     const write = firstWrite.get(id.text);
-    return write !== undefined && id.startIndex < write;
+    if (write === undefined || id.startIndex >= write) return false;
+    const binders = bindersOf.get(id.text)!;
+    return !oneShotFlag(id.text, binders, nodes) && !pureAccumulator(id.text, binders, nodes);
   });
+}
+
+/**
+ * `acc = acc + df.loc[i, "x"]` or `out = pd.concat([out, piece])`, and the name read nowhere else in the body: a total or
+ * a collection the loop only grows, for use after it. No row reads it (as `acc += ...`, which is no binding), so it is
+ * no recurrence; `ema = a * x + (1 - a) * ema` (not a plain sum) and a total a row reads back still are.
+ */
+function pureAccumulator(name: string, binders: Node[], nodes: Node[]): boolean {
+  const named = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === name;
+  const mentions = (n: Node) => findDescendants(n, named).length;
+  const grows = (value: Node | null): boolean => {
+    if (!value || mentions(value) !== 1) return false;
+    if (value.type === 'binary_operator' && value.childForFieldName('operator')?.type === '+') {
+      return named(value.childForFieldName('left')) || named(value.childForFieldName('right'));
+    }
+    const callee = value.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+    const first = value.childForFieldName('arguments')?.namedChildren.find((c) => c && c.type !== 'comment');
+    if (callee === `${name}.append`) return true;
+    return /(^|\.)(concat|concatenate|append)$/.test(callee ?? '') && (named(first) || (first?.type === 'list' && named(first.namedChild(0))));
+  };
+  const updates = binders.map((b) => (b.type === 'assignment' && named(b.childForFieldName('left')) ? b.childForFieldName('right') : null));
+  if (!updates.every(grows)) return false;
+  return nodes.every((id) => !named(id) || bindingOf(id) !== null || updates.some((u) => u!.startIndex <= id.startIndex && id.endIndex <= u!.endIndex));
+}
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/** `bp` in `[bp for bp in breaks]`: a name a comprehension around it binds, not one of the loop body's. */
+function comprehensionVariable(id: Node, body: Node): boolean {
+  for (let p = id.parent; p && !p.equals(body); p = p.parent) {
+    if (!COMPREHENSIONS.has(p.type)) continue;
+    const clauses = p.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+    if (clauses.some((c) => findDescendants(c.childForFieldName('left')!, (n) => n.type === 'identifier' && n.text === id.text).some(Boolean))) return true;
+  }
+  return false;
+}
+
+/** A literal the body may set a flag to: `False`, `None`, `0`, `-1`, `"done"`. */
+function isConstantLiteral(n: Node | null): boolean {
+  if (!n) return false;
+  if (n.type === 'unary_operator') return isConstantLiteral(n.childForFieldName('argument'));
+  return /^(true|false|none|integer|float|string)$/.test(n.type) && !(n.type === 'string' && n.namedChildren.some((c) => c?.type === 'interpolation'));
+}
+
+/**
+ * `if first_row: ...; first_row = False`: every write of the name in the body stores the same literal, so it changes at
+ * most once and carries no row's value, only that some earlier pass got there (a one-time setup). A state that the
+ * rows switch back and forth (`in_trade = True` ... `in_trade = False`) still carries the previous rows' decisions.
+ */
+function oneShotFlag(name: string, binders: Node[], nodes: Node[]): boolean {
+  const values = binders.map((b) => (b.type === 'assignment' && b.childForFieldName('left')?.text === name ? b.childForFieldName('right') : null));
+  if (!values.every(isConstantLiteral) || new Set(values.map((v) => v!.text)).size !== 1) return false;
+  // `count += 1` changes it on every pass.
+  return !nodes.some(
+    (id) => id.type === 'identifier' && id.text === name && id.parent?.type === 'augmented_assignment' && id.parent.childForFieldName('left')?.equals(id),
+  );
 }
 
 /**

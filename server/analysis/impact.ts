@@ -15,6 +15,7 @@ import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
+import { frameworkHookReason } from './frameworkHooks';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
 
@@ -661,7 +662,7 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
     ? `in \`${nameOf(def)}\`, called from a loop in this file`
     : handedToWorkers(def, facts)
       ? `in \`${nameOf(def)}\`, run per item by a process or thread pool`
-      : null;
+      : frameworkHookReason(def, facts);
   // Each run of a function that fits a model or fans work out to a pool costs far more than its items' per-item saving.
   const heavy = repeated && discounted ? heavyCallEachPass(def, facts) : null;
   if (heavy) discounted!.push(`\`${nameOf(def)}\` runs often, but each run calls \`${heavy}\`, far heavier than the per-item saving`);

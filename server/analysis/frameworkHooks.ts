@@ -1,0 +1,172 @@
+// Methods a framework calls once per item, step or bar of its own loop (issues 24 + 26): an RL environment's `step`,
+// a PyTorch module's `forward`, a Dataset's `__getitem__`, a backtest strategy's `next`. The loop that runs them is in
+// the framework, not in the file, so the loop-based hot reasons never see it. A method is such a hook only when its
+// class derives from the framework's base (resolved through imports and the file's own classes) and it is one of the
+// hooks that base runs per step: a `step` method elsewhere, or the `__init__`/`reset`/`setup` of the same class, which
+// run once, are not. zipline's algorithms are module-level functions, so there the file's import of the framework
+// and the function's name and parameters decide.
+import type { FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { classIndex } from './classIndex';
+import { parameterNames } from './scopes';
+import { values } from './values';
+
+interface Framework {
+  /** Who runs the hook, as the reason names it. */
+  caller: string;
+  /** The hooks the base runs per step, and what a step is. */
+  hooks: Readonly<Record<string, string>>;
+}
+
+const STEP = 'environment step';
+const GYM_ENV: Framework = { caller: 'an RL agent', hooks: { step: STEP } };
+const TORCH_MODULE: Framework = { caller: 'PyTorch', hooks: { forward: 'batch' } };
+const TORCH_DATASET: Framework = { caller: 'a DataLoader', hooks: { __getitem__: 'sample' } };
+const KERAS_SEQUENCE: Framework = { caller: 'Keras', hooks: { __getitem__: 'batch' } };
+const BATCH_CALLBACK_HOOKS = Object.fromEntries(
+  [
+    'on_batch_begin',
+    'on_batch_end',
+    'on_train_batch_begin',
+    'on_train_batch_end',
+    'on_test_batch_begin',
+    'on_test_batch_end',
+    'on_predict_batch_begin',
+    'on_predict_batch_end',
+  ].map((h) => [h, 'batch']),
+);
+const KERAS_CALLBACK: Framework = { caller: 'Keras', hooks: BATCH_CALLBACK_HOOKS };
+const LIGHTNING_MODULE: Framework = {
+  caller: 'Lightning',
+  hooks: { forward: 'batch', training_step: 'batch', validation_step: 'batch', test_step: 'batch', predict_step: 'batch' },
+};
+const LIGHTNING_CALLBACK: Framework = {
+  caller: 'Lightning',
+  hooks: Object.fromEntries(
+    ['on_train_batch_start', 'on_train_batch_end', 'on_validation_batch_start', 'on_validation_batch_end', 'on_test_batch_start', 'on_test_batch_end'].map(
+      (h) => [h, 'batch'],
+    ),
+  ),
+};
+const BACKTRADER: Framework = { caller: 'backtrader', hooks: { next: 'bar', prenext: 'bar', nextstart: 'bar' } };
+const BACKTESTING: Framework = { caller: 'backtesting.py', hooks: { next: 'bar' } };
+const BT_ALGO: Framework = { caller: 'bt', hooks: { __call__: 'date of the backtest' } };
+const SB3_CALLBACK: Framework = { caller: 'stable-baselines3', hooks: { _on_step: STEP } };
+
+function each(names: string[], framework: Framework): [string, Framework][] {
+  return names.map((n) => [n, framework]);
+}
+
+/** Framework bases by qualified name. */
+const BASES: ReadonlyMap<string, Framework> = new Map([
+  ...each(
+    ['gym.Env', 'gym.core.Env', 'gym.Wrapper', 'gym.core.Wrapper', 'gymnasium.Env', 'gymnasium.core.Env', 'gymnasium.Wrapper', 'gymnasium.core.Wrapper'],
+    GYM_ENV,
+  ),
+  ...each(['torch.nn.Module', 'torch.nn.modules.module.Module'], TORCH_MODULE),
+  ...each(['torch.utils.data.Dataset', 'torch.utils.data.dataset.Dataset'], TORCH_DATASET),
+  ...['keras', 'tensorflow.keras', 'tf_keras'].flatMap((k) => [
+    ...each([`${k}.utils.Sequence`, `${k}.utils.PyDataset`, `${k}.utils.data_utils.Sequence`], KERAS_SEQUENCE),
+    ...each([`${k}.callbacks.Callback`], KERAS_CALLBACK),
+  ]),
+  ...each(
+    [
+      'pytorch_lightning.LightningModule',
+      'pytorch_lightning.core.LightningModule',
+      'pytorch_lightning.core.lightning.LightningModule',
+      'lightning.LightningModule',
+      'lightning.pytorch.LightningModule',
+      'lightning.pytorch.core.LightningModule',
+    ],
+    LIGHTNING_MODULE,
+  ),
+  ...each(
+    ['pytorch_lightning.Callback', 'pytorch_lightning.callbacks.Callback', 'lightning.pytorch.Callback', 'lightning.pytorch.callbacks.Callback'],
+    LIGHTNING_CALLBACK,
+  ),
+  ...each(
+    [
+      'backtrader.Strategy',
+      'backtrader.strategy.Strategy',
+      'backtrader.SignalStrategy',
+      'backtrader.Indicator',
+      'backtrader.indicator.Indicator',
+      'backtrader.Analyzer',
+      'backtrader.analyzer.Analyzer',
+      'backtrader.Observer',
+    ],
+    BACKTRADER,
+  ),
+  ...each(['backtesting.Strategy', 'backtesting.backtesting.Strategy'], BACKTESTING),
+  ...each(['bt.Algo', 'bt.core.Algo'], BT_ALGO),
+  ...each(['stable_baselines3.common.callbacks.BaseCallback'], SB3_CALLBACK),
+]);
+
+/** zipline and its forks run an algorithm file's module-level `handle_data(context, data)` per bar. */
+const ALGORITHM_MODULES = ['zipline', 'catalyst', 'quantopian', 'pylivetrader'];
+const ALGORITHM_HOOKS: Readonly<Record<string, string>> = { handle_data: 'bar', before_trading_start: 'trading day' };
+
+const memo = new WeakMap<FileFacts, Map<number, string | null>>();
+
+/**
+ * Why a def runs once per step of a framework's loop, as a hot reason ("in `TradingEnv.step`, which an RL agent calls
+ * once per environment step"), or null. Memoised per def.
+ */
+export function frameworkHookReason(def: Node, facts: FileFacts): string | null {
+  let byDef = memo.get(facts);
+  if (!byDef) memo.set(facts, (byDef = new Map()));
+  let reason = byDef.get(def.id);
+  if (reason === undefined) {
+    reason = hookReason(def, facts);
+    byDef.set(def.id, reason);
+  }
+  return reason;
+}
+
+function hookReason(def: Node, facts: FileFacts): string | null {
+  const name = def.childForFieldName('name')?.text ?? '';
+  const cls = classOfMethod(def);
+  if (!cls) return algorithmHook(def, name, facts);
+  const framework = frameworkOf(cls, facts, 0);
+  const unit = framework && Object.hasOwn(framework.hooks, name) ? framework.hooks[name] : null;
+  if (!framework || !unit) return null;
+  const className = cls.childForFieldName('name')?.text ?? '';
+  return `in \`${className}.${name}\`, which ${framework.caller} calls once per ${unit}`;
+}
+
+function algorithmHook(def: Node, name: string, facts: FileFacts): string | null {
+  if (!Object.hasOwn(ALGORITHM_HOOKS, name) || def.parent?.type !== 'module') return null;
+  if (parameterNames(def).length < 2) return null;
+  const framework = ALGORITHM_MODULES.find((m) => facts.importsModule(m));
+  return framework ? `in \`${name}\`, which ${framework} calls once per ${ALGORITHM_HOOKS[name]}` : null;
+}
+
+/** The class a def is a method of (through a decorator), or null. */
+function classOfMethod(def: Node): Node | null {
+  let n = def.parent;
+  if (n?.type === 'decorated_definition') n = n.parent;
+  return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
+}
+
+/** The framework a class derives from: a base named by import, a class of the file deriving from one, or (for PyTorch) a workspace base. */
+function frameworkOf(cls: Node, facts: FileFacts, depth: number): Framework | null {
+  if (depth > 4) return null;
+  const index = classIndex(facts);
+  const info = index.info(cls);
+  if (!info) return null;
+  for (const base of info.bases) {
+    const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+    const known = q ? BASES.get(q) : undefined;
+    if (known) return known;
+    const local = index.resolve(base);
+    const inherited = local && local.node.id !== cls.id ? frameworkOf(local.node, facts, depth + 1) : null;
+    if (inherited) return inherited;
+  }
+  // A base imported from the workspace (`from models import BaseNet`): the value layer reads the module defining it.
+  if (depth === 0 && info.bases.length > 0) {
+    const kind = values(facts).classInstance(cls)?.kind;
+    if (kind === 'module') return TORCH_MODULE;
+    if (kind === 'dataset') return TORCH_DATASET;
+  }
+  return null;
+}

@@ -1,10 +1,13 @@
 // Methods a framework calls once per item, step or bar of its own loop (issues 24 + 26): an RL environment's `step`,
-// a PyTorch module's `forward`, a Dataset's `__getitem__`, a backtest strategy's `next`. The loop that runs them is in
-// the framework, not in the file, so the loop-based hot reasons never see it. A method is such a hook only when its
+// a Dataset's `__getitem__`, a backtest strategy's `next`, a Keras or Lightning batch hook. The loop that runs them is
+// in the framework, not in the file, so the loop-based hot reasons never see it. A method is such a hook only when its
 // class derives from the framework's base (resolved through imports and the file's own classes) and it is one of the
 // hooks that base runs per step: a `step` method elsewhere, or the `__init__`/`reset`/`setup` of the same class, which
-// run once, are not. zipline's algorithms are module-level functions, so there the file's import of the framework
-// and the function's name and parameters decide.
+// run once, are not. zipline's algorithms are module-level functions, so there the file's import of the framework and
+// the function's name and parameters decide.
+// Left out on purpose: a module's `forward`, which the PyTorch rules already rank themselves (a blind review judged
+// the findings it lifted noise: tiny tensors in tutorials, `all([...])` over a few shapes), and bt's `Algo.__call__`,
+// where the loops it lifted ran over the few transactions of one date (2 of 3 judged noise).
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { classIndex } from './classIndex';
@@ -20,7 +23,6 @@ interface Framework {
 
 const STEP = 'environment step';
 const GYM_ENV: Framework = { caller: 'an RL agent', hooks: { step: STEP } };
-const TORCH_MODULE: Framework = { caller: 'PyTorch', hooks: { forward: 'batch' } };
 const TORCH_DATASET: Framework = { caller: 'a DataLoader', hooks: { __getitem__: 'sample' } };
 const KERAS_SEQUENCE: Framework = { caller: 'Keras', hooks: { __getitem__: 'batch' } };
 const BATCH_CALLBACK_HOOKS = Object.fromEntries(
@@ -38,7 +40,7 @@ const BATCH_CALLBACK_HOOKS = Object.fromEntries(
 const KERAS_CALLBACK: Framework = { caller: 'Keras', hooks: BATCH_CALLBACK_HOOKS };
 const LIGHTNING_MODULE: Framework = {
   caller: 'Lightning',
-  hooks: { forward: 'batch', training_step: 'batch', validation_step: 'batch', test_step: 'batch', predict_step: 'batch' },
+  hooks: { training_step: 'batch', validation_step: 'batch', test_step: 'batch', predict_step: 'batch' },
 };
 const LIGHTNING_CALLBACK: Framework = {
   caller: 'Lightning',
@@ -50,7 +52,6 @@ const LIGHTNING_CALLBACK: Framework = {
 };
 const BACKTRADER: Framework = { caller: 'backtrader', hooks: { next: 'bar', prenext: 'bar', nextstart: 'bar' } };
 const BACKTESTING: Framework = { caller: 'backtesting.py', hooks: { next: 'bar' } };
-const BT_ALGO: Framework = { caller: 'bt', hooks: { __call__: 'date of the backtest' } };
 const SB3_CALLBACK: Framework = { caller: 'stable-baselines3', hooks: { _on_step: STEP } };
 
 function each(names: string[], framework: Framework): [string, Framework][] {
@@ -63,7 +64,6 @@ const BASES: ReadonlyMap<string, Framework> = new Map([
     ['gym.Env', 'gym.core.Env', 'gym.Wrapper', 'gym.core.Wrapper', 'gymnasium.Env', 'gymnasium.core.Env', 'gymnasium.Wrapper', 'gymnasium.core.Wrapper'],
     GYM_ENV,
   ),
-  ...each(['torch.nn.Module', 'torch.nn.modules.module.Module'], TORCH_MODULE),
   ...each(['torch.utils.data.Dataset', 'torch.utils.data.dataset.Dataset'], TORCH_DATASET),
   ...['keras', 'tensorflow.keras', 'tf_keras'].flatMap((k) => [
     ...each([`${k}.utils.Sequence`, `${k}.utils.PyDataset`, `${k}.utils.data_utils.Sequence`], KERAS_SEQUENCE),
@@ -98,7 +98,6 @@ const BASES: ReadonlyMap<string, Framework> = new Map([
     BACKTRADER,
   ),
   ...each(['backtesting.Strategy', 'backtesting.backtesting.Strategy'], BACKTESTING),
-  ...each(['bt.Algo', 'bt.core.Algo'], BT_ALGO),
   ...each(['stable_baselines3.common.callbacks.BaseCallback'], SB3_CALLBACK),
 ]);
 
@@ -148,7 +147,7 @@ function classOfMethod(def: Node): Node | null {
   return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
 }
 
-/** The framework a class derives from: a base named by import, a class of the file deriving from one, or (for PyTorch) a workspace base. */
+/** The framework a class derives from: a base named by import, a class of the file deriving from one, or (for a Dataset) a workspace base. */
 function frameworkOf(cls: Node, facts: FileFacts, depth: number): Framework | null {
   if (depth > 4) return null;
   const index = classIndex(facts);
@@ -165,7 +164,6 @@ function frameworkOf(cls: Node, facts: FileFacts, depth: number): Framework | nu
   // A base imported from the workspace (`from models import BaseNet`): the value layer reads the module defining it.
   if (depth === 0 && info.bases.length > 0) {
     const kind = values(facts).classInstance(cls)?.kind;
-    if (kind === 'module') return TORCH_MODULE;
     if (kind === 'dataset') return TORCH_DATASET;
   }
   return null;

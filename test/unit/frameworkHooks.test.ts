@@ -26,14 +26,12 @@ describe('framework hooks: methods a framework runs once per step', () => {
   const positives: [string, string, string, string][] = [
     ['import gymnasium as gym', 'gym.Env', 'step', 'in `Thing.step`, which an RL agent calls once per environment step'],
     ['import gym', 'gym.Wrapper', 'step', 'in `Thing.step`, which an RL agent calls once per environment step'],
-    ['from torch import nn', 'nn.Module', 'forward', 'in `Thing.forward`, which PyTorch calls once per batch'],
     ['from torch.utils.data import Dataset', 'Dataset', '__getitem__', 'in `Thing.__getitem__`, which a DataLoader calls once per sample'],
     ['from tensorflow import keras', 'keras.utils.Sequence', '__getitem__', 'in `Thing.__getitem__`, which Keras calls once per batch'],
     ['import tensorflow as tf', 'tf.keras.callbacks.Callback', 'on_train_batch_end', 'in `Thing.on_train_batch_end`, which Keras calls once per batch'],
     ['import pytorch_lightning as pl', 'pl.LightningModule', 'training_step', 'in `Thing.training_step`, which Lightning calls once per batch'],
     ['import backtrader as bt', 'bt.Strategy', 'next', 'in `Thing.next`, which backtrader calls once per bar'],
     ['from backtesting import Strategy', 'Strategy', 'next', 'in `Thing.next`, which backtesting.py calls once per bar'],
-    ['import bt', 'bt.Algo', '__call__', 'in `Thing.__call__`, which bt calls once per date of the backtest'],
     [
       'from stable_baselines3.common.callbacks import BaseCallback',
       'BaseCallback',
@@ -70,6 +68,10 @@ describe('framework hooks: methods a framework runs once per step', () => {
       ['', '', 'forward'],
       ['import backtrader as bt', 'bt.Strategy', 'forward'],
       ['from torch import nn', 'nn.Module', 'step'],
+      // Left to the PyTorch rules, which rank a forward pass themselves; and bt's per-date algos, whose loops run over one date's rows.
+      ['from torch import nn', 'nn.Module', 'forward'],
+      ['import pytorch_lightning as pl', 'pl.LightningModule', 'forward'],
+      ['import bt', 'bt.Algo', '__call__'],
       // `bt` bound to backtrader: not pmorissette's bt, whose Algo runs `__call__` per date.
       ['import backtrader as bt', 'bt.Algo', '__call__'],
     ];
@@ -85,7 +87,7 @@ describe('framework hooks: methods a framework runs once per step', () => {
   });
 
   it("keeps a reason the ranking already gives: a hook's loop over data, a test file", async () => {
-    const inLoop = `import tempfile\nfrom torch import nn\n\nclass Net(nn.Module):\n    def forward(self, rows):\n        for row in rows:\n            d = tempfile.mkdtemp()\n            row.save(d)\n`;
+    const inLoop = `import tempfile\nimport gymnasium as gym\n\nclass Net(gym.Env):\n    def step(self, rows):\n        for row in rows:\n            d = tempfile.mkdtemp()\n            row.save(d)\n`;
     const impact = await impactIn(inLoop);
     assert.equal(impact?.level, 'high');
     assert.ok(!impact!.reasons.some((r) => r.includes('calls once per')), impact!.reasons.join('; '));

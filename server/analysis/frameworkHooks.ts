@@ -101,6 +101,9 @@ const BASES: ReadonlyMap<string, Framework> = new Map([
   ...each(['stable_baselines3.common.callbacks.BaseCallback'], SB3_CALLBACK),
 ]);
 
+/** Every hook name of a framework base. */
+const HOOK_NAMES: ReadonlySet<string> = new Set([...BASES.values()].flatMap((f) => Object.keys(f.hooks)));
+
 /** zipline and its forks run an algorithm file's module-level `handle_data(context, data)` per bar. */
 const ALGORITHM_MODULES = ['zipline', 'catalyst', 'quantopian', 'pylivetrader'];
 const ALGORITHM_HOOKS: Readonly<Record<string, string>> = { handle_data: 'bar', before_trading_start: 'trading day' };
@@ -126,6 +129,8 @@ function hookReason(def: Node, facts: FileFacts): string | null {
   const name = def.childForFieldName('name')?.text ?? '';
   const cls = classOfMethod(def);
   if (!cls) return algorithmHook(def, name, facts);
+  // Most methods are no framework's hook: their class's bases are not worth resolving.
+  if (!HOOK_NAMES.has(name)) return null;
   const framework = frameworkOf(cls, facts, 0);
   const unit = framework && Object.hasOwn(framework.hooks, name) ? framework.hooks[name] : null;
   if (!framework || !unit) return null;

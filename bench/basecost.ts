@@ -9,8 +9,7 @@ import { activeRules } from '../server/engine/options';
 import { FACT_PATTERNS } from '../server/engine/compile';
 import { CALL_PATTERN } from '../server/engine/callAnchors';
 import { Query } from '../server/syntax/parser';
-import { decodeSource } from '../server/project/sourceFile';
-import { stdlibFiles } from './corpus';
+import { parsedStdlibSample } from './corpus';
 
 const cpu = (): number => {
   const u = process.cpuUsage();
@@ -21,16 +20,7 @@ async function main(): Promise<void> {
   const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
   const step = Number(process.argv[2] ?? 8);
   const rounds = Number(process.argv[3] ?? 3);
-  const trees = stdlibFiles()
-    .filter((_, i) => i % step === 0)
-    .map((f) => {
-      try {
-        return engine.parse(decodeSource(readFileSync(f)).text);
-      } catch {
-        return null;
-      }
-    })
-    .filter((t) => t !== null);
+  const trees = parsedStdlibSample(engine, step);
   const active = activeRules(ALL_RULES, {});
   const baseRules = ALL_RULES.filter((r) => active.has(r.id) && r.query.trim() && !r.calls && !r.requires && !r.requiresText);
   // REPLACE=<json file> {ruleId: query}: a variant '(replaced)' with those rules' queries swapped (to time a rewrite).

@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { discoverFiles } from '../server/project/discovery';
+import { decodeSource } from '../server/project/sourceFile';
+import type { Engine } from '../server/engine/engine';
 
 /** Ruff's rule families closest to perflens (deps.md §3). */
 export const RUFF_SELECT = ['PERF', 'FURB', 'SIM', 'C4', 'PD', 'NPY', 'UP', 'B', 'ASYNC'];
@@ -15,6 +17,20 @@ export function stdlibDir(): string {
 
 export function stdlibFiles(): string[] {
   return discoverFiles([stdlibDir()]).files;
+}
+
+/** Every `step`-th stdlib file, parsed (a file that does not decode is left out); the caller deletes the trees. */
+export function parsedStdlibSample(engine: Engine, step: number): ReturnType<Engine['parse']>[] {
+  const trees: ReturnType<Engine['parse']>[] = [];
+  stdlibFiles().forEach((file, i) => {
+    if (i % step !== 0) return;
+    try {
+      trees.push(engine.parse(decodeSource(readFileSync(file)).text));
+    } catch {
+      // Undecodable files (the stdlib's encoding tests) are not part of the sample.
+    }
+  });
+  return trees;
 }
 
 export function countLines(text: string): number {

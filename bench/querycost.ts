@@ -1,26 +1,15 @@
 // Query cost per rule, each rule's query compiled and run alone (single thread), on every Nth stdlib file:
 //   node <out>/bench/querycost.js [N]
 // Shows which patterns produce the most raw matches (each copied out of WASM before predicates run).
-import { readFileSync } from 'node:fs';
 import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
 import { Query } from '../server/syntax/parser';
-import { decodeSource } from '../server/project/sourceFile';
-import { stdlibFiles } from './corpus';
+import { parsedStdlibSample } from './corpus';
 
 async function main(): Promise<void> {
   const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
   const step = Number(process.argv[2] ?? 4);
-  const trees = stdlibFiles()
-    .filter((_, i) => i % step === 0)
-    .map((f) => {
-      try {
-        return engine.parse(decodeSource(readFileSync(f)).text);
-      } catch {
-        return null;
-      }
-    })
-    .filter((t) => t !== null);
+  const trees = parsedStdlibSample(engine, step);
   const rows: { id: string; ms: number; matches: number }[] = [];
   const baseline = new Query(engine.parser.language, '(module) @m');
   let t0 = performance.now();

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  ancestors,
   bindersSpelling,
   bindingOf,
   callsOf,
@@ -18,6 +19,7 @@ import {
   parameterNames,
   scopeOf,
   stringLiteralValue,
+  tryCatches,
 } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
@@ -437,12 +439,9 @@ function resultUsedAsObject(call: Node): string | null {
 
 /** `try: x = eval(text) except NameError: ...`: the author expects the text to name things, which literal parsers never resolve. */
 function namesExpected(call: Node): string | null {
-  for (let node: Node | null = call.parent; node && node.type !== 'function_definition' && node.type !== 'module'; node = node.parent) {
-    if (node.type !== 'try_statement') continue;
-    const catchesNameError = node.namedChildren.some(
-      (c) => c?.type === 'except_clause' && c.namedChildren.some((e) => e !== null && e.type !== 'block' && /\bNameError\b/.test(e.text)),
-    );
-    if (catchesNameError) return 'a `NameError` is caught around it: the text is expected to name things';
+  for (const node of ancestors(call)) {
+    if (node.type === 'function_definition' || node.type === 'module') return null;
+    if (node.type === 'try_statement' && tryCatches(node, /\bNameError\b/)) return 'a `NameError` is caught around it: the text is expected to name things';
   }
   return null;
 }

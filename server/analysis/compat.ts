@@ -1,7 +1,7 @@
 // Version-compatibility shims: code that calls an old API only where the new one is missing. Advice to move off a
 // deprecated API is wrong there: the old spelling is the fallback for old versions, kept on purpose.
 import type { Node } from '../syntax/parser';
-import { ancestors, exceptHeader } from './scopes';
+import { ancestors, tryCatches } from './scopes';
 
 /** A condition that asks which version of a library runs: `is_torch_version(">=", "2.3")`, `torch.__version__ >= …`, `hasattr(torch, "amp")`. */
 const VERSION_TEST = /version|__version__|\bhasattr\s*\(/i;
@@ -20,7 +20,7 @@ export function underVersionGuard(node: Node): boolean {
     if ((n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'conditional_expression') && !inCondition(n, child)) {
       if (VERSION_TEST.test(conditionOf(n)?.text ?? '')) return true;
     }
-    if (n.type === 'try_statement' && n.namedChildren.some((c) => c?.type === 'except_clause' && MISSING_API.test(exceptHeader(c)))) return true;
+    if (n.type === 'try_statement' && tryCatches(n, MISSING_API)) return true;
     child = n;
   }
   return false;

@@ -102,7 +102,9 @@ export type { IntegerName } from './numeric';
 export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {
+  ancestors,
   chainRoot,
+  classOfMethod,
   commonAncestor,
   contains,
   decoratorCallee,
@@ -128,6 +130,7 @@ export {
   parameterNames,
   scopeBody,
   statementStartingBefore,
+  tryCatches,
   withEnclosingParentheses,
 } from './scopes';
 export { isDisplayCall } from './display';

@@ -128,6 +128,12 @@ export function definitionStatement(definition: Node): Node {
   return definition.parent?.type === 'decorated_definition' ? definition.parent : definition;
 }
 
+/** The class whose body defines def as a method (decorated or not), or null. */
+export function classOfMethod(def: Node): Node | null {
+  const block = definitionStatement(def).parent;
+  return block?.type === 'block' && block.parent?.type === 'class_definition' ? block.parent : null;
+}
+
 /** The callee of a decorator: `@lru_cache(maxsize=2)` → `lru_cache`. */
 export function decoratorCallee(decorator: Node): Node {
   return decorator.type === 'call' ? (decorator.childForFieldName('function') ?? decorator) : decorator;
@@ -297,4 +303,9 @@ export function leavesTheLoops(stmt: Node, top: Node): boolean {
 export function exceptHeader(clause: Node): string {
   const body = clause.childForFieldName('body') ?? clause.namedChildren.find((c) => c?.type === 'block') ?? null;
   return clause.text.slice(0, body ? body.startIndex - clause.startIndex : undefined);
+}
+
+/** The `try` statement has a handler whose header names an exception `exceptions` matches (`except NameError:`). */
+export function tryCatches(tryStatement: Node, exceptions: RegExp): boolean {
+  return tryStatement.namedChildren.some((c) => c?.type === 'except_clause' && exceptions.test(exceptHeader(c)));
 }

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
+  classOfMethod,
   callArguments,
   definitionsNamed,
   definitionStatement,
@@ -346,12 +347,6 @@ function rebuildsPerCall(def: Node, facts: FileFacts): boolean {
 /** Where the file spells the def's name other than as the name of a def: its calls and other references. */
 function referencesTo(name: string, facts: FileFacts): Node[] {
   return identifiersSpelledInFile(facts, name).filter((id) => !(id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.equals(id)));
-}
-
-/** The class whose body defines def as a method (decorated or not), or null. */
-function classOfMethod(def: Node): Node | null {
-  const block = definitionStatement(def).parent;
-  return block?.type === 'block' && block.parent?.type === 'class_definition' ? block.parent : null;
 }
 
 /** The class's bases that are not classes of this file, followed through the file's own classes (`class D(DqnAgent)`). */

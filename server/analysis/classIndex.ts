@@ -564,3 +564,18 @@ export function firstBodyStatement(cls: Node): Node | null {
   const docstring = stmts[0]?.type === 'expression_statement' && stmts[0].namedChild(0)?.type === 'string';
   return (docstring ? stmts[1] : stmts[0]) ?? null;
 }
+
+/**
+ * The qualified names of a class's bases (`torch.nn.Module`; a subscripted base by its value), each followed by those
+ * of its own bases when it is a class of this file, depth first, at most five classes deep.
+ */
+export function* inheritedBaseNames(cls: Node, facts: FileFacts, depth = 0): Generator<string> {
+  if (depth > 4) return;
+  const index = classIndex(facts);
+  for (const base of index.info(cls)?.bases ?? []) {
+    const name = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
+    if (name) yield name;
+    const local = index.resolve(base);
+    if (local && local.node.id !== cls.id) yield* inheritedBaseNames(local.node, facts, depth + 1);
+  }
+}

@@ -10,8 +10,8 @@
 // where the loops it lifted ran over the few transactions of one date (2 of 3 judged noise).
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
-import { classIndex } from './classIndex';
-import { parameterNames } from './scopes';
+import { classIndex, inheritedBaseNames } from './classIndex';
+import { classOfMethod, parameterNames } from './scopes';
 import { values } from './values';
 
 interface Framework {
@@ -131,7 +131,7 @@ function hookReason(def: Node, facts: FileFacts): string | null {
   if (!cls) return algorithmHook(def, name, facts);
   // Most methods are no framework's hook: their class's bases are not worth resolving.
   if (!HOOK_NAMES.has(name)) return null;
-  const framework = frameworkOf(cls, facts, 0);
+  const framework = frameworkOf(cls, facts);
   const unit = framework && Object.hasOwn(framework.hooks, name) ? framework.hooks[name] : null;
   if (!framework || !unit) return null;
   const className = cls.childForFieldName('name')?.text ?? '';
@@ -145,31 +145,15 @@ function algorithmHook(def: Node, name: string, facts: FileFacts): string | null
   return framework ? `in \`${name}\`, which ${framework} calls once per ${ALGORITHM_HOOKS[name]}` : null;
 }
 
-/** The class a def is a method of (through a decorator), or null. */
-function classOfMethod(def: Node): Node | null {
-  let n = def.parent;
-  if (n?.type === 'decorated_definition') n = n.parent;
-  return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
-}
-
 /** The framework a class derives from: a base named by import, a class of the file deriving from one, or (for a Dataset) a workspace base. */
-function frameworkOf(cls: Node, facts: FileFacts, depth: number): Framework | null {
-  if (depth > 4) return null;
-  const index = classIndex(facts);
-  const info = index.info(cls);
+function frameworkOf(cls: Node, facts: FileFacts): Framework | null {
+  const info = classIndex(facts).info(cls);
   if (!info) return null;
-  for (const base of info.bases) {
-    const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
-    const known = q ? BASES.get(q) : undefined;
+  for (const name of inheritedBaseNames(cls, facts)) {
+    const known = BASES.get(name);
     if (known) return known;
-    const local = index.resolve(base);
-    const inherited = local && local.node.id !== cls.id ? frameworkOf(local.node, facts, depth + 1) : null;
-    if (inherited) return inherited;
   }
   // A base imported from the workspace (`from models import BaseNet`): the value layer reads the module defining it.
-  if (depth === 0 && info.bases.length > 0) {
-    const kind = values(facts).classInstance(cls)?.kind;
-    if (kind === 'dataset') return TORCH_DATASET;
-  }
+  if (info.bases.length > 0 && values(facts).classInstance(cls)?.kind === 'dataset') return TORCH_DATASET;
   return null;
 }

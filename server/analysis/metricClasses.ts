@@ -1,7 +1,7 @@
 // Metric classes (torchmetrics' and AllenNLP's `Metric`, Keras-style `update_state`): the API calls their update
 // method on every batch they measure, in training and in evaluation alike, so code there runs per batch.
 import type { Node } from '../syntax/parser';
-import { findDescendants, isNestedScope } from './scopes';
+import { classOfMethod, findDescendants, isNestedScope } from './scopes';
 import { enclosingFunctionDef } from './trainingLoop';
 
 /** Methods through which a metric receives each batch. */
@@ -16,7 +16,7 @@ const METRIC_UPDATES = new Set(['update', '__call__', 'forward', 'update_state']
 export function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
   const fn = enclosingFunctionDef(node);
   const method = fn?.childForFieldName('name')?.text ?? '';
-  const cls = fn ? classOf(fn) : null;
+  const cls = fn ? classOfMethod(fn) : null;
   if (!fn || !cls) return null;
   const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
   if (!bases.some((b) => b !== null && (b.type === 'identifier' || b.type === 'attribute') && /(?:^|\.)\w*Metric$/.test(b.text))) return null;
@@ -38,14 +38,6 @@ export function metricUpdateOf(node: Node): { fn: Node; name: string } | null {
       ).length > 0,
   );
   return calledFromUpdate ? { fn, name: label } : null;
-}
-
-/** The class whose body holds def directly (through a decorator), or null. */
-function classOf(def: Node): Node | null {
-  let n: Node | null = def.parent;
-  if (n?.type === 'decorated_definition') n = n.parent;
-  n = n?.type === 'block' ? n.parent : null;
-  return n?.type === 'class_definition' ? n : null;
 }
 
 function methodsOf(cls: Node): Node[] {

@@ -6,8 +6,8 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
-import { findDescendants, isNestedScope, parameterNames } from './scopes';
-import { classIndex } from './classIndex';
+import { classOfMethod, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { classIndex, inheritedBaseNames } from './classIndex';
 import { nodeMemo } from './nodeMemo';
 import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
@@ -231,7 +231,7 @@ const roleMemo = nodeMemo<'forward' | 'method' | null>();
 function methodRole(def: Node, facts: FileFacts, depth: number): 'forward' | 'method' | null {
   const name = def.childForFieldName('name')?.text;
   const cls = classOfMethod(def);
-  if (!name || !cls || SETUP_METHODS.has(name) || !isTorchModuleClass(cls, facts, 0)) return null;
+  if (!name || !cls || SETUP_METHODS.has(name) || !isTorchModuleClass(cls, facts)) return null;
   if (name === 'forward' || name === '__call__') return 'forward';
   if (depth >= MAX_CALLER_DEPTH) return 'method';
   let called = false;
@@ -256,27 +256,10 @@ function onlySetupCallers(name: string, facts: FileFacts): boolean {
   });
 }
 
-/** The class a def is a method of (through a decorator), or null. */
-function classOfMethod(def: Node): Node | null {
-  let n = def.parent;
-  if (n?.type === 'decorated_definition') n = n.parent;
-  return n?.type === 'block' && n.parent?.type === 'class_definition' ? n.parent : null;
-}
-
 /** A class whose bases include `torch.nn.Module`, directly or through classes of the file or imported from the workspace. */
-export function isTorchModuleClass(cls: Node, facts: FileFacts, depth = 0): boolean {
-  if (depth > 4) return false;
-  const info = classIndex(facts).info(cls);
-  if (!info) return false;
+export function isTorchModuleClass(cls: Node, facts: FileFacts): boolean {
+  if (!classIndex(facts).info(cls)) return false;
+  for (const name of inheritedBaseNames(cls, facts)) if (name === 'torch.nn.Module' || name === 'torch.nn.modules.module.Module') return true;
   // A base imported from the workspace (`from models import BaseVAE`): the value layer reads the module defining it.
-  return (
-    info.bases.some((base) => {
-      const q = facts.qualifiedName(base.type === 'subscript' ? base.childForFieldName('value') : base);
-      if (q === 'torch.nn.Module' || q === 'torch.nn.modules.module.Module') return true;
-      const local = classIndex(facts).resolve(base);
-      if (local) return isTorchModuleClass(local.node, facts, depth + 1);
-      return false;
-    }) ||
-    (depth === 0 && values(facts).classInstance(cls)?.kind === 'module')
-  );
+  return values(facts).classInstance(cls)?.kind === 'module';
 }

@@ -9,6 +9,7 @@ import type { Node } from '../syntax/parser';
 import { plainAssignments, scopeOf } from './names';
 import { findDescendants } from './scopes';
 import { runsOnce } from './impact';
+import { positionalArguments } from './callArgs';
 
 const READERS = /^pandas\.read_(csv|table|json|excel|parquet|feather|pickle)$/;
 
@@ -23,7 +24,7 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
-  const toy = writtenAboveAtTopLevel(owner, scope, assigned, facts);
+  const toy = latest && writtenAboveAtTopLevel(latest, scope, assigned) ? toyRows(latest, facts) : null;
   if (toy) return toy;
   const value = assigned.length === 1 ? assigned[0].value : null;
   if (value?.type !== 'call') return null;
@@ -32,26 +33,26 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   if (!first) return null;
   if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
   if (callee === 'pandas.DataFrame' && (builtRowByRow(first, scope) || recordedOneByOne(first))) return 'built from a list filled one item at a time in Python';
-  const rows = callee === 'pandas.DataFrame' || callee === 'pandas.Series' ? rowsWrittenInCode(first) : null;
-  if (rows !== null) return `${rows} rows written in the code`;
-  return null;
+  return toyRows(value, facts);
 }
 
 /**
- * A toy frame written out at the top level of a script or notebook, and rebound later (a notebook reuses `df` for each
- * example): the module's code runs top to bottom, so the binding a top-level use sees is the last top-level assignment
- * above it. Inside a def, or with an assignment under an `if` or a loop, the flow is not that simple: null.
+ * A frame rebound at the top level of a script or notebook (a notebook reuses `df` for each example), whose last
+ * assignment above the use is `latest`: the module's code runs top to bottom, so that is the binding the use sees.
+ * Inside a def, or with an assignment under an `if` or a loop, the flow is not that simple: false.
  */
-function writtenAboveAtTopLevel(owner: Node, scope: Node, assigned: { id: Node; value: Node }[], facts: FileFacts): string | null {
-  if (scope.type !== 'module' || assigned.length < 2) return null;
+function writtenAboveAtTopLevel(latest: Node, scope: Node, assigned: { id: Node; value: Node }[]): boolean {
+  if (scope.type !== 'module' || assigned.length < 2 || latest.type !== 'call') return false;
   const topLevel = (n: Node) => n.parent?.type === 'expression_statement' && n.parent.parent?.type === 'module';
-  if (!assigned.every((a) => a.value.parent?.type === 'assignment' && topLevel(a.value.parent))) return null;
-  const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
-  if (latest?.type !== 'call') return null;
-  const callee = facts.calleeName(latest) ?? '';
-  if (callee !== 'pandas.DataFrame' && callee !== 'pandas.Series') return null;
-  const first = latest.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument');
-  const rows = first ? rowsWrittenInCode(first) : null;
+  return assigned.every((a) => a.value.parent?.type === 'assignment' && topLevel(a.value.parent));
+}
+
+/** `pd.DataFrame(...)` or `pd.Series(...)` of data written out in the code: why it is small (rowsWrittenInCode), or null. */
+function toyRows(call: Node, facts: FileFacts): string | null {
+  if (call.type !== 'call') return null;
+  const callee = facts.calleeName(call) ?? '';
+  const [first] = positionalArguments(call);
+  const rows = (callee === 'pandas.DataFrame' || callee === 'pandas.Series') && first ? rowsWrittenInCode(first) : null;
   return rows !== null ? `${rows} rows written in the code` : null;
 }
 

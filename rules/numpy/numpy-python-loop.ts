@@ -461,13 +461,10 @@ const SCAN_BUILTINS = new Set(['abs', 'float', 'int', 'len', 'max', 'min', 'roun
  * factor at once first is the whole change. Silent on a range of a few literal steps.
  */
 function runningScan(loop: Node, ctx: Ctx): string | null {
-  const left = loop.childForFieldName('left');
-  const range = loop.childForFieldName('right');
-  if (left?.type !== 'identifier' || range?.type !== 'call' || range.childForFieldName('function')?.text !== 'range') return null;
-  if (!ctx.facts.isBuiltin('range', range) || loop.childForFieldName('alternative')) return null;
-  const args = range.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const index = rangeIndex(loop, ctx);
+  if (!index || loop.childForFieldName('alternative')) return null;
+  const args = callArguments(loop.childForFieldName('right')!);
   if (args.length !== 2 || args[0].text !== '1' || (args[1].type === 'integer' && Number(args[1].text) <= TINY_RANGE)) return null;
-  const index = left.text;
   const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   const last =
     statements.length > 0 && statements[statements.length - 1].type === 'expression_statement' ? statements[statements.length - 1].namedChild(0) : null;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
 import { inTestFunction, isNotebookFile, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
-import { costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
+import { codeBoundedIterable, costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
@@ -684,7 +684,14 @@ function coldReasons(node: Node, facts: FileFacts, example: boolean, notebookDat
   if (!def && notebookData) return [];
   if (!def) return enclosingLoopNodes(node).some((loop) => LOOP_TYPES.has(loop.type)) ? [] : [MODULE_LEVEL];
   const allLoops = enclosingLoopNodes(node);
-  if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) return ['in a loop over a small literal domain'];
+  if (allLoops.length > 0 && allLoops.every((loop) => isSmallLiteralLoop(loop, facts))) {
+    const bounded = allLoops.map((loop) => codeBoundedIterable(loop, facts)).find((it) => it !== null);
+    return [
+      bounded
+        ? `in a loop over \`${bounded.text.slice(0, 40)}\`, which holds a handful of items wherever this file fills it`
+        : 'in a loop over a small literal domain',
+    ];
+  }
   return [];
 }
 

@@ -3,6 +3,7 @@ import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
 import { definitionsNamed, occurrences, readsAfter, valueBoundOnce } from './names';
 import { foldInteger, stringLiteralValue } from './numeric';
+import { collectionBound } from './smallCollections';
 import type { Node } from '../syntax/parser';
 
 /** Iteration counts at or below this, known from the syntax, make a loop "small". */
@@ -26,7 +27,23 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
       return span <= SMALL_LOOP;
     }
   }
-  return false;
+  return boundedByTheCode(it, facts);
+}
+
+/**
+ * The iterable is not a literal but the code bounds it all the same (server/analysis/smallCollections.ts): a draw of a
+ * few items, a short slice, a list filled in a bounded loop, a parameter every caller passes such a collection.
+ */
+/** The loop's iterable when the loop is small only because the code bounds it (not a display, not `range`): for hovers. */
+export function codeBoundedIterable(loop: Node, facts: FileFacts): Node | null {
+  const it = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  return it && boundedByTheCode(it, facts) ? it : null;
+}
+
+function boundedByTheCode(iterable: Node, facts: FileFacts): boolean {
+  if (iterable.type !== 'identifier' && iterable.type !== 'call' && iterable.type !== 'subscript') return false;
+  const bound = collectionBound(iterable, facts);
+  return bound !== null && bound <= SMALL_LOOP;
 }
 
 /** An integer literal, or a local name bound exactly once, to an integer literal, in its scope. */

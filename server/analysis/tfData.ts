@@ -575,6 +575,10 @@ function setsMapParallelization(scope: Node, name: string): boolean {
     while (chain.parent?.type === 'attribute' && chain.parent.childForFieldName('object')?.equals(chain)) chain = chain.parent;
     if (chain.equals(id) || chain.childForFieldName('attribute')?.text !== 'map_parallelization') return false;
     const assignment = chain.parent;
-    return assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(chain) === true && assignment.childForFieldName('right')?.type === 'true';
+    return (
+      assignment?.type === 'assignment' &&
+      assignment.childForFieldName('left')?.equals(chain) === true &&
+      assignment.childForFieldName('right')?.type === 'true'
+    );
   });
 }

@@ -37,7 +37,8 @@ export default defineRule({
     instead:
       'Turn the generator into a `keras.utils.Sequence` (`__len__` and `__getitem__(i)` return batch i) and pass ' +
       '`workers=` with `use_multiprocessing=True`, or build a `tf.data` pipeline (`Dataset.from_generator` or a parallel ' +
-      '`map`) that ends with `prefetch`. Generators that only slice arrays already in memory are not flagged, nor ' +
+      '`map`) that ends with `prefetch`. Generators that only slice arrays already in memory are not flagged, nor those ' +
+      'whose loop yields a whole batch on every pass (a batch sliced and converted at once, with no per-sample loop), nor ' +
       '`fit_generator`, which already runs its generator on a background thread.',
     example: {
       before:
@@ -98,16 +99,38 @@ function generatorBehind(name: string, facts: FileFacts, depth: number): Node | 
   return generatorBehind(inner[0]!, facts, depth + 1);
 }
 
-/** A `for` loop in the generator that calls something per sample beyond collecting it (`load_image(p)`, `augment(x)`). */
+/**
+ * A `for` loop in the generator that builds a batch sample by sample and calls something per sample beyond collecting
+ * it (`load_image(p)`, `augment(x)`). A loop that yields a batch on every iteration (`yield` a statement of its own body)
+ * steps over batches, not samples: slicing a whole batch out of an array and converting it (autorec's
+ * `A[i:j].toarray()`) is vectorised work, judged wrong when called per-sample in review19. Calls inside a nested loop
+ * are that loop's to judge.
+ */
 function preparesPerSample(body: Node, facts: FileFacts): boolean {
   const loops = findDescendants(body, (n) => n.type === 'for_statement', isNestedScope);
-  return loops.some((loop) =>
-    findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'call', isNestedScope).some((c) => {
+  return loops.some((loop) => {
+    const block = loop.childForFieldName('body')!;
+    if (yieldsEveryIteration(block)) return false;
+    return findDescendants(block, (n) => n.type === 'call', isNestedScope).some((c) => {
+      if (!nearestFor(c, loop)) return false;
       const fn = c.childForFieldName('function');
       const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
       if (!last || CHEAP_CALLS.has(last)) return false;
       // NumPy's own array calls on data in memory (`np.random.shuffle`, `np.array`) are not per-sample preparation.
       return !/^numpy\./.test(facts.calleeName(c) ?? '');
-    }),
-  );
+    });
+  });
+}
+
+/** The block yields as one of its own statements (`yield x, y`, `yield from batches`): once on every pass through it. */
+function yieldsEveryIteration(block: Node): boolean {
+  return block.namedChildren.some((stmt) => stmt?.type === 'expression_statement' && stmt.namedChild(0)?.type === 'yield');
+}
+
+/** The `for` loop nearest above the call is `loop` (not a loop nested in it). */
+function nearestFor(call: Node, loop: Node): boolean {
+  for (let n = call.parent; n; n = n.parent) {
+    if (n.type === 'for_statement') return n.equals(loop);
+  }
+  return false;
 }

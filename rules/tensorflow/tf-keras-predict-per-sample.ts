@@ -5,6 +5,7 @@ import {
   bindersSpelling,
   callsOf,
   contains,
+  definitionsNamed,
   identifiersSpelled,
   identifiersSpelledInFile,
   enclosingClass,
@@ -20,6 +21,7 @@ import {
   positionalArguments,
   targetNames,
   valuesAssignedTo,
+  values,
 } from '../../server/analysis';
 
 /** Libraries whose models also have `.predict` (scikit-learn, gradient boosting): not Keras. */
@@ -422,15 +424,22 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   const method = model.text === 'self' ? enclosingDef(model) : null;
   const cls = method ? enclosingClass(method) : null;
   if (cls && definesMethod(cls, 'predict')) return false;
-  const values = model.type === 'identifier' ? valuesAssignedTo(model.text, model, facts) : [];
+  // The value layer knows the receiver as something else (a torch module, a frame): its `predict` is not Keras's.
+  const known = values(facts).valueOf(model);
+  if (known && known.kind !== 'keras-model') return false;
+  const bound = model.type === 'identifier' ? valuesAssignedTo(model.text, model, facts) : [];
+  // `model = Autoencoder(784, 300)`: an instance of a class of this file. Its `predict` is Keras's only when the class
+  // is a Keras model (by its bases, here or in the workspace) and neither it nor a base of this file defines its own
+  // (lazyprogrammer's autoencoders wrap `sess.run` in a `predict` of their own).
+  if (bound.some((v) => ownPredictClass(v, facts))) return false;
   const byKeras = (v: Node) => builtByKeras(v, facts);
-  if (values.some(byKeras)) return true;
+  if (bound.some(byKeras)) return true;
   // A global the function reads (an agent's policy reading the notebook's `model`) that Keras builds.
-  if (values.length === 0 && model.type === 'identifier' && globalValues(model, facts).some(byKeras)) return true;
-  if (values.some((v) => v.type === 'call' && facts.calleeName(v) !== null)) return false;
+  if (bound.length === 0 && model.type === 'identifier' && globalValues(model, facts).some(byKeras)) return true;
+  if (bound.some((v) => v.type === 'call' && facts.calleeName(v) !== null)) return false;
   // A parameter (`def generate(model, seed)`) that this file's callers fill with Keras models only: a notebook that
   // imports scikit-learn for its version check still predicts with Keras there.
-  if (values.length === 0 && passedKerasModelsOnly(model, facts)) return true;
+  if (bound.length === 0 && passedKerasModelsOnly(model, facts)) return true;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
 }
 
@@ -460,6 +469,34 @@ function passedKerasModelsOnly(model: Node, facts: FileFacts): boolean {
     seen++;
   }
   return seen > 0;
+}
+
+/**
+ * The value is a call of a class this file defines (by a name it does not import) whose instances' `predict` is not
+ * Keras's: the class is not known as a Keras model, or it or one of its bases of this file defines `predict`.
+ */
+function ownPredictClass(value: Node, facts: FileFacts): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  if (fn?.type !== 'identifier' || facts.importsName(fn.text)) return false;
+  const classes = definitionsNamed(facts, 'class_definition', fn.text);
+  if (classes.length !== 1) return false;
+  const cls = classes[0]!;
+  if (values(facts).classInstance(cls)?.kind !== 'keras-model') return true;
+  for (let c: Node | null = cls, depth = 0; c && depth < 4; depth++) {
+    if (definesMethod(c, 'predict')) return true;
+    c = localBase(c, facts);
+  }
+  return false;
+}
+
+/** The first base of a class that names a class of this file (`class Wide(Base)`), or null. */
+function localBase(cls: Node, facts: FileFacts): Node | null {
+  for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+    if (base?.type !== 'identifier' || facts.importsName(base.text)) continue;
+    const found = definitionsNamed(facts, 'class_definition', base.text);
+    if (found.length === 1) return found[0]!;
+  }
+  return null;
 }
 
 function definesMethod(cls: Node, name: string): boolean {

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { below, declaresPackage, FileFacts, pinnedCeiling, type FileProbe, type Version } from '../../server/analysis';
+import { below, declaredFloor, declaresPackage, FileFacts, pinnedCeiling, type FileProbe, type Version } from '../../server/analysis';
 
 const REPLACEMENT: Record<string, string> = {
   get_scaled_loss: '`optimizer.scale_loss(loss)`',
@@ -18,6 +18,12 @@ const KERAS_3: Record<string, Version> = {
   'tensorflow-cpu': [2, 16],
   'tensorflow-macos': [2, 16],
   keras: [3, 0],
+  // Released in step with TensorFlow, each version built for the TensorFlow of the same minor version: a cap below 2.16
+  // keeps the project on the TensorFlow of Keras 2.
+  'tf-models-official': [2, 16],
+  'tensorflow-text': [2, 16],
+  // TensorFlow 2.14 and later need NumPy 1.23.5 or newer: a project capping NumPy below 1.23 cannot install them.
+  numpy: [1, 23],
 };
 
 /**
@@ -27,10 +33,18 @@ const KERAS_3: Record<string, Version> = {
  */
 function pinnedToKeras2(filePath: string | undefined, files: FileProbe): boolean {
   for (const [pkg, first] of Object.entries(KERAS_3)) {
-    const cap = pinnedCeiling(pkg, filePath, files);
+    // Every layer of requirements above the file: a package vendored into another is installed with the other's pins.
+    const cap = pinnedCeiling(pkg, filePath, files, 'all');
     if (cap && below(cap, first)) return true;
   }
   return declaresPackage('tf-keras', filePath, files) === true || declaresPackage('tf_keras', filePath, files) === true;
+}
+
+/** The project declares it needs Keras 3: TensorFlow 2.16 or later, or Keras 3 or later, as its lowest supported version. */
+function requiresKeras3(filePath: string | undefined, files: FileProbe): boolean {
+  const tf = declaredFloor('tensorflow', filePath, files);
+  const keras = declaredFloor('keras', filePath, files);
+  return (tf !== null && !below(tf, [2, 16])) || (keras !== null && !below(keras, [3, 0]));
 }
 
 export default defineRule({
@@ -42,13 +56,16 @@ export default defineRule({
   confidence: 'high',
   guide: 'tf-mixed-precision-and-distribution',
   requires: ['tensorflow', 'keras'],
-  message: '`get_scaled_loss` / `get_unscaled_gradients` were removed in Keras 3 (TensorFlow 2.16+); use `LossScaleOptimizer.scale_loss`',
+  message:
+    '`get_scaled_loss` / `get_unscaled_gradients` exist only in Keras 2 and raise `AttributeError` on Keras 3 (TensorFlow 2.16+); there use `LossScaleOptimizer.scale_loss`',
   docs: {
     why:
       '`LossScaleOptimizer.get_scaled_loss()` and `get_unscaled_gradients()` belong to Keras 2 (TensorFlow 2.15 and ' +
       'earlier). Keras 3, the default from TensorFlow 2.16, removed them, so this code raises `AttributeError` there. ' +
       'Plain optimizers (`Adam`, `SGD`) never had them. Where the project stays on Keras 2 (a requirement capping ' +
-      'TensorFlow below 2.16 or Keras below 3, the `tf-keras` package, `TF_USE_LEGACY_KERAS`), they are the right API and nothing is reported.',
+      'TensorFlow below 2.16 or Keras below 3, a `tf-models-official` or `tensorflow-text` below 2.16, NumPy below 1.23, in the ' +
+      "requirements of the file's folder or of a project it is vendored into; the `tf-keras` package; `TF_USE_LEGACY_KERAS`), " +
+      'they are the right API and nothing is reported.',
     instead:
       'Wrap the optimizer in `keras.mixed_precision.LossScaleOptimizer(opt)`, compute `scaled = optimizer.scale_loss(loss)` ' +
       'inside the tape, take gradients of `scaled`, and pass them to `apply_gradients`, which unscales them and skips ' +
@@ -73,10 +90,12 @@ export default defineRule({
     // A blind review judged both findings in automl's efficientdet wrong: its requirements pin TensorFlow below 2.16.
     if (pinnedToKeras2(ctx.filePath, ctx.files)) return;
     const method = m.need('m').text;
-    ctx.report({
-      start: m.need('m').startIndex,
-      end: m.need('call').endIndex,
-      message: `\`${m.need('recv').text}.${method}()\` is a Keras 2 API removed in Keras 3 (TensorFlow 2.16+); use ${REPLACEMENT[method]} with \`LossScaleOptimizer\``,
-    });
+    const call = `\`${m.need('recv').text}.${method}()\``;
+    // Where the project's pins are not known, the code may well run on Keras 2, where the call is right: the message
+    // says when it breaks rather than that it is broken.
+    const message = requiresKeras3(ctx.filePath, ctx.files)
+      ? `${call} is a Keras 2 API, and this project requires TensorFlow 2.16+ (Keras 3), which removed it; use ${REPLACEMENT[method]} with \`LossScaleOptimizer\``
+      : `${call} exists only in Keras 2 (TensorFlow 2.15 and earlier) and raises \`AttributeError\` on Keras 3 (TensorFlow 2.16+); when moving to Keras 3, use ${REPLACEMENT[method]} with \`LossScaleOptimizer\``;
+    ctx.report({ start: m.need('m').startIndex, end: m.need('call').endIndex, message });
   },
 });

@@ -144,6 +144,7 @@ export {
   loopOnlyDisplays,
   mapFunctionWork,
   onlyDisplayedAfter,
+  parallelizesMapsByOptions,
   tfCalleeName,
   tfDataPipeline,
   tfQualified,

@@ -46,9 +46,18 @@ const floors: ProbeMemo<Version | null> = new WeakMap();
  * `torch<2.1` gives 2.0 too (below 2.1); conda's `pytorch=2.0.0` counts for torch. Null when no requirement caps it
  * (or the file has no project). The lowest cap over the files wins.
  */
-export function pinnedCeiling(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
-  return lowestOver(ceilings, pkg, filePath, files, (text) => capsIn(text, pkg));
+export function pinnedCeiling(pkg: string, filePath: string | undefined, files: FileProbe, layers: Layers = 'nearest'): Version | null {
+  return lowestOver(ceilings, pkg, filePath, files, (text) => capsIn(text, pkg), layers);
 }
+
+/**
+ * Which sub-project folders between a file and its project folder speak for it: the nearest one that holds a requirement
+ * file (the default), or every one of them (`'all'`): a package vendored into another (model_maker's
+ * third_party/efficientdet, whose own requirements cap nothing, under model_maker's requirements that pin
+ * `tf-models-official==2.3.0`) is installed with the enclosing one's requirements too. For a rule that stays silent
+ * where any layer caps a version, so that the project's oldest pin wins.
+ */
+export type Layers = 'nearest' | 'all';
 
 /**
  * The lowest `package` version the project of `filePath` declares it supports: `torch>=1.13`, `torch>1.13`,
@@ -119,8 +128,15 @@ export function ignoresWarning(message: RegExp, filePath: string | undefined, fi
 }
 
 /** The lowest of the versions `read` finds in the requirement files of the project of `filePath` (memoised a second). */
-function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: string | undefined, files: FileProbe, read: (text: string) => Version[]) {
-  const dirs = filePath && files.readText ? requirementFolders(filePath, files) : null;
+function lowestOver(
+  memo: ProbeMemo<Version | null>,
+  pkg: string,
+  filePath: string | undefined,
+  files: FileProbe,
+  read: (text: string) => Version[],
+  layers: Layers = 'nearest',
+) {
+  const dirs = filePath && files.readText ? requirementFolders(filePath, files, layers) : null;
   if (!dirs) return null;
   return rememberedFor(memo, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
@@ -142,11 +158,15 @@ function lowestOver(memo: ProbeMemo<Version | null>, pkg: string, filePath: stri
  * and those above it (a package nested in a repository, an extension's own setup.py, is installed with the
  * repository's requirements). Null when the file has no project.
  */
-function requirementFolders(filePath: string, files: FileProbe): string[] | null {
+function requirementFolders(filePath: string, files: FileProbe, layers: Layers = 'nearest'): string[] | null {
   const root = markedRootOf(path.dirname(filePath), files);
   if (!root) return null;
-  const nested = nearestRequirementFolder(path.dirname(filePath), root, files);
-  return nested ? [nested, ...projectRoots(root, files)] : projectRoots(root, files);
+  const nested: string[] = [];
+  for (let dir = nearestRequirementFolder(path.dirname(filePath), root, files); dir;) {
+    nested.push(dir);
+    dir = layers === 'all' ? nearestRequirementFolder(path.dirname(dir), root, files) : null;
+  }
+  return [...nested, ...projectRoots(root, files)];
 }
 
 /**

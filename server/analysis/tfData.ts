@@ -512,3 +512,73 @@ function convertsIntoItself(id: Node, name: string): boolean {
   }
   return false;
 }
+
+/**
+ * True when the pipeline, upstream of the expression it was resolved from, applies `tf.data.Options` that turn on
+ * `experimental_optimization.map_parallelization` (`ds.with_options(self.dataset_options)`, efficientdet's data
+ * loader): tf.data then runs the maps of the whole dataset graph in parallel itself, options set upstream reaching the
+ * datasets built from it. The options are followed to the name they are bound to in the function that applies them,
+ * or to what a method of the class (a property), or a function of this file, returns.
+ */
+export function parallelizesMapsByOptions(pipeline: Pipeline, facts: FileFacts): boolean {
+  return pipeline.calls.some((call) => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'with_options') return false;
+    const options = positionalArguments(call)[0] ?? keywordValue(call, 'options');
+    return options !== undefined && options !== null && enablesMapParallelization(options, call, facts, 0);
+  });
+}
+
+/** The options expression, read where `at` applies it, is an Options object whose map parallelisation is set True. */
+function enablesMapParallelization(options: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 2) return false;
+  if (options.type === 'identifier') {
+    const scope = scopeOfNode(at);
+    return scope !== null && setsMapParallelization(scope, options.text);
+  }
+  // `self.dataset_options` (a property) or `self.options()`, `make_options()`: what the def of this file returns.
+  const callee = options.type === 'call' ? options.childForFieldName('function') : options;
+  const name =
+    callee?.type === 'identifier'
+      ? callee.text
+      : callee?.type === 'attribute' && /^(self|cls)$/.test(callee.childForFieldName('object')?.text ?? '')
+        ? (callee.childForFieldName('attribute')?.text ?? '')
+        : '';
+  if (!name || (callee?.type === 'identifier' && options.type !== 'call')) return false;
+  const defs = definitionsNamed(facts, 'function_definition', name);
+  if (defs.length !== 1) return false;
+  const body = defs[0]!.childForFieldName('body');
+  if (!body) return false;
+  const returns = findDescendants(body, (x) => x.type === 'return_statement', isNestedScope);
+  return (
+    returns.length > 0 &&
+    returns.every((r) => {
+      const value = r.namedChild(0);
+      return value !== null && enablesMapParallelization(value, r, facts, depth + 1);
+    })
+  );
+}
+
+/** The function body (or module) whose names `node` reads. */
+function scopeOfNode(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_definition') return n.childForFieldName('body');
+    if (n.type === 'module') return n;
+  }
+  return null;
+}
+
+/** In scope, `name.<...>.map_parallelization = True` (`options.experimental_optimization.map_parallelization = True`). */
+function setsMapParallelization(scope: Node, name: string): boolean {
+  return occurrences(scope, name).some((id) => {
+    let chain: Node = id;
+    while (chain.parent?.type === 'attribute' && chain.parent.childForFieldName('object')?.equals(chain)) chain = chain.parent;
+    if (chain.equals(id) || chain.childForFieldName('attribute')?.text !== 'map_parallelization') return false;
+    const assignment = chain.parent;
+    return (
+      assignment?.type === 'assignment' &&
+      assignment.childForFieldName('left')?.equals(chain) === true &&
+      assignment.childForFieldName('right')?.type === 'true'
+    );
+  });
+}

@@ -84,6 +84,44 @@ describe('project pins', () => {
     assert.equal(pinnedCeiling('torch', path.join(nested, 'a', 'b', 'c.py'), NODE_FILES), null);
   });
 
+  it("reads every sub-project layer above a vendored package when asked for all layers (model_maker's third_party)", () => {
+    // model_maker vendors efficientdet: efficientdet's requirements cap nothing, model_maker's pin tf-models-official.
+    const top = repo({
+      'setup.py': '',
+      'model_maker/requirements.txt': 'tf-models-official==2.3.0\ntensorflow>=2.6.0\n',
+      'model_maker/third_party/efficientdet/requirements.txt': 'tensorflow>=2.4.0\n',
+      'model_maker/third_party/efficientdet/keras/train_lib.py': '',
+    });
+    const file = path.join(top, 'model_maker', 'third_party', 'efficientdet', 'keras', 'train_lib.py');
+    assert.deepEqual(pinnedCeiling('tf-models-official', file, NODE_FILES, 'all'), [2, 3]);
+    // The default reads the nearest layer only, as before.
+    assert.equal(pinnedCeiling('tf-models-official', file, NODE_FILES), null);
+    // Near miss: a sibling of the vendored package under another folder is not under model_maker.
+    assert.equal(pinnedCeiling('tf-models-official', path.join(top, 'other', 'lib', 'a.py'), NODE_FILES, 'all'), null);
+  });
+
+  it('tf-legacy-loss-scale-api stays silent in a package vendored into a project that pins Keras 2, and words the unknown case as a condition', async () => {
+    const engine = await getEngine();
+    const source =
+      'import tensorflow as tf\n\n\ndef step(opt, tape, loss, variables):\n    grads = tape.gradient(opt.get_scaled_loss(loss), variables)\n    return opt.get_unscaled_gradients(grads)\n';
+    const lint = (file: string) => engine.lintText(source, { select: ['tf-legacy-loss-scale-api'], filePath: file }).findings.map((f) => f.message);
+    const top = repo({
+      'setup.py': '',
+      'model_maker/requirements.txt': 'tf-models-official==2.3.0\ntensorflow>=2.6.0\n',
+      'model_maker/third_party/efficientdet/requirements.txt': 'tensorflow>=2.4.0\n',
+      'tools/requirements.txt': 'tensorflow>=2.4.0\n',
+    });
+    assert.deepEqual(lint(path.join(top, 'model_maker', 'third_party', 'efficientdet', 'keras', 'train_lib.py')), []);
+    const unknown = lint(path.join(top, 'tools', 'train.py'));
+    assert.equal(unknown.length, 2);
+    assert.ok(
+      unknown.every((m) => /exists only in Keras 2 .* when moving to Keras 3/.test(m)),
+      unknown.join('\n'),
+    );
+    const newTf = repo({ 'setup.py': '', 'requirements.txt': 'tensorflow>=2.16\n' });
+    assert.ok(lint(path.join(newTf, 'train.py')).every((m) => /this project requires TensorFlow 2\.16\+/.test(m)));
+  });
+
   it('reads the torch a README says the project runs on, and not other packages or versions without a number', () => {
     const floor = (readme: string) => documentedFloor('torch', path.join(repo({ 'README.md': readme }), 'main.py'), NODE_FILES);
     // DINO and MAE.

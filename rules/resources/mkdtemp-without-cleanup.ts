@@ -73,6 +73,26 @@ function keptForLater(call: Node, id: Node): boolean {
   return first?.type === 'string' && /^[a-zA-Z]*["']--?[A-Za-z]/.test(first.text) && !first.equals(id);
 }
 
+/** Methods that store what they are given in their receiver: a config's `override(params)`, a list's `append(d)`. */
+const STORING_METHOD = /^(update|override|merge|setdefault|append|extend|insert|put|push|put_nowait)$/;
+
+/**
+ * The directory (or a value holding it, such as `params = dict(model_dir=d)`) is stored into another object by the
+ * call: `config.override(params)`, `self.dirs.append(d)`, `setattr(cfg, "model_dir", d)`. The object keeps the path
+ * after this code, as `self.d = d` does, so the directory's life is that object's: tensorflow's model maker puts a
+ * default `model_dir` from mkdtemp into the config training later writes checkpoints to (a `with` block would delete
+ * it while still in use, judged wrong in a blind review).
+ */
+function storedInto(call: Node, id: Node, tainted: ReadonlySet<string>): boolean {
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (!callee || !args || !contains(args, id)) return false;
+  if (callee.type === 'identifier') return callee.text === 'setattr';
+  if (callee.type !== 'attribute' || !STORING_METHOD.test(callee.childForFieldName('attribute')?.text ?? '')) return false;
+  const receiver = callee.childForFieldName('object');
+  return receiver !== null && !(receiver.type === 'identifier' && tainted.has(receiver.text));
+}
+
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /**
@@ -162,6 +182,7 @@ export default defineRule({
           if (CLEANUP.test(callee) || schedulesRemoval(p)) return;
           if (REPORTING.test(callee)) return;
           if (keptForLater(p, id)) return;
+          if (storedInto(p, id, tainted)) return;
         }
         if (p.type === 'expression_statement' || p.type === 'block') break;
       }

@@ -40,7 +40,9 @@ export default defineRule({
       'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`. ' +
       'A class whose instances wrap a function (its `__init__` calls `functools.wraps(func)(self)` or ' +
       '`functools.update_wrapper(self, func)`) is a decorator: its instances stand in for functions, usually defined ' +
-      'at module level and alive for the whole program anyway, so the cache frees nothing by going: a hint there.',
+      'at module level and alive for the whole program anyway, so the cache frees nothing by going: a hint there. So is a class ' +
+      'of a script or notebook that only its top-level statements instantiate, outside any loop (a tokenizer made in a cell): ' +
+      'a fixed few instances, which the names they are bound to keep alive anyway.',
     instead:
       'For a method without arguments use `functools.cached_property` (it needs an instance `__dict__`: in a class ' +
       'with `__slots__`, keep the value in a slot of its own). Otherwise keep a per-instance dict ' +

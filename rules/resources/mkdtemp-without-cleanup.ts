@@ -123,7 +123,9 @@ export default defineRule({
       '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
       'slowly fill the temporary file system. A directory made to outlive the run is not flagged: one named for logs ' +
       '(`prefix="tensorboard_"`) or handed on as a log directory or as a command-line option\'s default, which a viewer ' +
-      'such as TensorBoard reads after the process ends.',
+      'such as TensorBoard reads after the process ends. Nor is one whose path is stored where it outlives the code: returned, ' +
+      'kept on `self` or in a mapping, or put into another object (`config.override(dict(model_dir=d))`, `self.dirs.append(d)`, ' +
+      '`setattr(cfg, "out", d)`): the directory is then that object\'s to remove, and a `with` block would delete it while in use.',
     instead:
       'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
     example: {

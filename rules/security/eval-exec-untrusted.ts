@@ -119,11 +119,14 @@ export default defineRule({
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
       "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment, " +
       'parsed configuration or prompt (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`, `eval(input())`: set by ' +
-      'whoever runs the program, who can already run any code as that user). Evaluating code is sometimes the purpose: a ' +
+      'whoever runs the program, who can already run any code as that user); so is a parameter that every caller in the file ' +
+      'passes a piece of the command line. Evaluating code is sometimes the purpose: a ' +
       'name looked up (the result is called, compared with a class or used in `isinstance`), a function whose docstring ' +
       'says it evaluates the expression or code it is given, a parameter whose default is itself Python source ' +
       '(`spec: str = "None"`), a small language evaluated in a namespace that makes every name it meets ' +
-      '(`eval(text, defaultkeydict(Symbol))`): those are hints unless the text comes from outside input. A frame rate ' +
+      '(`eval(text, defaultkeydict(Symbol))`), or the command line read as Python where it is Python and kept as text ' +
+      'where it is not (`try: return eval(arg)` / `except: return arg`, which lets flags take functions): those are hints ' +
+      'unless the text comes from outside input. A frame rate ' +
       'written as a ratio (`eval(stream["avg_frame_rate"])` on `"30000/1001"`) is a hint pointing to `fractions.Fraction`, ' +
       'which parses it where the literal parsers fail. The `ast.literal_eval` fix is offered only where the text is ' +
       'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +

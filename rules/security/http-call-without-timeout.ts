@@ -35,7 +35,9 @@ export default defineRule({
       'a server that accepts the connection and never answers blocks the calling thread forever, stalling a data ' +
       'loader worker, a thread pool or a whole pipeline with no error. httpx and aiohttp have default timeouts and ' +
       'are not reported. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
-      'function called only there) downloads it once per machine, a setup step someone watches: a hint.',
+      'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
+      "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
+      'whose top level parses its command line): whoever started it at a terminal sees a hang and stops it.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',

@@ -6,7 +6,9 @@ import {
   decoratorsOf,
   findDescendants,
   isNestedScope,
+  isPackageModule,
   keywordValue,
+  referencesTo,
   type ClassInfo,
   type FileFacts,
 } from '../../server/analysis';
@@ -38,7 +40,9 @@ export default defineRule({
       'sessions) that is a memory leak. `self` must also be hashable, and instances compete for one shared `maxsize`. ' +
       'A class whose instances wrap a function (its `__init__` calls `functools.wraps(func)(self)` or ' +
       '`functools.update_wrapper(self, func)`) is a decorator: its instances stand in for functions, usually defined ' +
-      'at module level and alive for the whole program anyway, so the cache frees nothing by going: a hint there.',
+      'at module level and alive for the whole program anyway, so the cache frees nothing by going: a hint there. So is a class ' +
+      'of a script or notebook that only its top-level statements instantiate, outside any loop (a tokenizer made in a cell): ' +
+      'a fixed few instances, which the names they are bound to keep alive anyway.',
     instead:
       'For a method without arguments use `functools.cached_property` (it needs an instance `__dict__`: in a class ' +
       'with `__slots__`, keep the value in a slot of its own). Otherwise keep a per-instance dict ' +
@@ -105,10 +109,48 @@ export default defineRule({
       // numbagg's NumbaBase subclasses (`@ndmove.wrap(...)` over module-level kernels) memoise a compiled kernel per
       // dtype on each instance: a blind review judged all eight such findings noise, since every instance is a
       // decorated module-level function the program holds anyway.
-      lowImpact: info && wrapsFunction(ctx.facts, info) ? WRAPPER : undefined,
+      // rasbt's BPE notebooks build a tokenizer or two in top-level cells: a blind review judged holding them noise.
+      lowImpact:
+        info && wrapsFunction(ctx.facts, info) ? WRAPPER : madeAtTopLevelOnly(ctx.facts, cls, ctx.filePath, ctx.files) ? TOP_LEVEL_INSTANCES : undefined,
     });
   },
 });
+
+const TOP_LEVEL_INSTANCES =
+  "its instances are made only by this script's or notebook's top-level code, outside any loop: a fixed few, which module-level names keep alive for the whole run anyway";
+
+/** Nodes under which a class reference may run many times or be handed on: its instances are then not a fixed few. */
+const REPEATING = new Set([
+  'function_definition',
+  'lambda',
+  'class_definition',
+  'for_statement',
+  'while_statement',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+]);
+
+/**
+ * The class is a script's or notebook's own (not a module of a package, which other modules import and instantiate),
+ * and every reference to it in the file is a call in the top-level code outside any loop, def or comprehension
+ * (`tokenizer = BPETokenizer()` in a cell): the program makes as many instances as such statements, and the names
+ * they are bound to hold them until it ends, cache or no cache. A reference anywhere else (a base class, a factory
+ * function, a loop, a value handed on uncalled) may make instances without bound.
+ */
+function madeAtTopLevelOnly(facts: FileFacts, cls: Node, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
+  if (cls.parent?.type !== 'module' && !(cls.parent?.type === 'decorated_definition' && cls.parent.parent?.type === 'module')) return false;
+  if (isPackageModule(filePath, files)) return false;
+  const refs = referencesTo(cls, facts).filter((r) => !r.equals(cls.childForFieldName('name')!));
+  if (refs.length === 0) return false;
+  return refs.every((ref) => {
+    const call = ref.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(ref)) return false;
+    for (let n: Node | null = call.parent; n && n.type !== 'module'; n = n.parent) if (REPEATING.has(n.type)) return false;
+    return true;
+  });
+}
 
 const WRAPPER =
   'its instances wrap functions (`functools.wraps(func)(self)` in `__init__`): decorated functions, usually defined at module level and kept by the program anyway';

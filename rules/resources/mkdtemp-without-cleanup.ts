@@ -73,6 +73,26 @@ function keptForLater(call: Node, id: Node): boolean {
   return first?.type === 'string' && /^[a-zA-Z]*["']--?[A-Za-z]/.test(first.text) && !first.equals(id);
 }
 
+/** Methods that store what they are given in their receiver: a config's `override(params)`, a list's `append(d)`. */
+const STORING_METHOD = /^(update|override|merge|setdefault|append|extend|insert|put|push|put_nowait)$/;
+
+/**
+ * The directory (or a value holding it, such as `params = dict(model_dir=d)`) is stored into another object by the
+ * call: `config.override(params)`, `self.dirs.append(d)`, `setattr(cfg, "model_dir", d)`. The object keeps the path
+ * after this code, as `self.d = d` does, so the directory's life is that object's: tensorflow's model maker puts a
+ * default `model_dir` from mkdtemp into the config training later writes checkpoints to (a `with` block would delete
+ * it while still in use, judged wrong in a blind review).
+ */
+function storedInto(call: Node, id: Node, tainted: ReadonlySet<string>): boolean {
+  const callee = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments');
+  if (!callee || !args || !contains(args, id)) return false;
+  if (callee.type === 'identifier') return callee.text === 'setattr';
+  if (callee.type !== 'attribute' || !STORING_METHOD.test(callee.childForFieldName('attribute')?.text ?? '')) return false;
+  const receiver = callee.childForFieldName('object');
+  return receiver !== null && !(receiver.type === 'identifier' && tainted.has(receiver.text));
+}
+
 /** Wrappers that keep meaning "this directory": `Path(tempfile.mkdtemp())`. */
 const TRANSPARENT = new Set(['pathlib.Path', 'os.path.abspath', 'os.path.realpath', 'os.fspath']);
 /**
@@ -103,7 +123,9 @@ export default defineRule({
       '`finally`), every run leaves a directory behind, and jobs that write checkpoints or extracted datasets there ' +
       'slowly fill the temporary file system. A directory made to outlive the run is not flagged: one named for logs ' +
       '(`prefix="tensorboard_"`) or handed on as a log directory or as a command-line option\'s default, which a viewer ' +
-      'such as TensorBoard reads after the process ends.',
+      'such as TensorBoard reads after the process ends. Nor is one whose path is stored where it outlives the code: returned, ' +
+      'kept on `self` or in a mapping, or put into another object (`config.override(dict(model_dir=d))`, `self.dirs.append(d)`, ' +
+      '`setattr(cfg, "out", d)`): the directory is then that object\'s to remove, and a `with` block would delete it while in use.',
     instead:
       'Use `with tempfile.TemporaryDirectory(prefix=...) as d:` around the code that needs the directory; it is removed when the block ends, even on error.',
     example: {
@@ -162,6 +184,7 @@ export default defineRule({
           if (CLEANUP.test(callee) || schedulesRemoval(p)) return;
           if (REPORTING.test(callee)) return;
           if (keptForLater(p, id)) return;
+          if (storedInto(p, id, tainted)) return;
         }
         if (p.type === 'expression_statement' || p.type === 'block') break;
       }

@@ -119,11 +119,14 @@ export default defineRule({
       'model input, or from a parameter of a tool / route or of code using an LLM or web framework; as a hint when ' +
       "perflens cannot trace where the text comes from, or when it comes from the program's own command line, environment, " +
       'parsed configuration or prompt (`eval(sys.argv[1])`, `eval("dict(" + args.plot + ")")`, `eval(input())`: set by ' +
-      'whoever runs the program, who can already run any code as that user). Evaluating code is sometimes the purpose: a ' +
+      'whoever runs the program, who can already run any code as that user); so is a parameter that every caller in the file ' +
+      'passes a piece of the command line. Evaluating code is sometimes the purpose: a ' +
       'name looked up (the result is called, compared with a class or used in `isinstance`), a function whose docstring ' +
       'says it evaluates the expression or code it is given, a parameter whose default is itself Python source ' +
       '(`spec: str = "None"`), a small language evaluated in a namespace that makes every name it meets ' +
-      '(`eval(text, defaultkeydict(Symbol))`): those are hints unless the text comes from outside input. A frame rate ' +
+      '(`eval(text, defaultkeydict(Symbol))`), or the command line read as Python where it is Python and kept as text ' +
+      'where it is not (`try: return eval(arg)` / `except: return arg`, which lets flags take functions): those are hints ' +
+      'unless the text comes from outside input. A frame rate ' +
       'written as a ratio (`eval(stream["avg_frame_rate"])` on `"30000/1001"`) is a hint pointing to `fractions.Fraction`, ' +
       'which parses it where the literal parsers fail. The `ast.literal_eval` fix is offered only where the text is ' +
       'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +
@@ -169,7 +172,10 @@ export default defineRule({
     if (source.type === 'call' && /^(repr|compile)$/.test(source.childForFieldName('function')?.text ?? '')) return; // eval(repr(x)) round-trips, compiled code objects
     const def = enclosingDef(call);
     const exposed = isExposed(ctx.facts, def);
-    const origin = untrustedOrigin(source, call, exposed);
+    // A parameter whose every caller in the file passes a piece of the command line (spinningup's `process(arg)` over
+    // `sys.argv[2:]`) is the command line too.
+    const traced = untrustedOrigin(source, call, exposed);
+    const origin = traced?.startsWith('`') && !exposed && parametersFromCommandLine(ctx.facts, source, def) ? INVOKER_ORIGIN : traced;
     // `eval(stream["avg_frame_rate"])`: a ratio the video tool wrote, turned into a number. Running it as code is the
     // wrong tool rather than an injection path (outside a web or model-facing module), and the literal parsers fail on it.
     if (fn === 'eval' && !exposed && origin !== UNTRUSTED_ORIGIN && RATE_TEXT.test(source.text)) {
@@ -214,7 +220,8 @@ export default defineRule({
           namedAsCode(fn, source, def) ??
           namespaceMakesNames(ctx.facts, args.slice(1)) ??
           resultUsedAsObject(call) ??
-          namesExpected(call));
+          namesExpected(call) ??
+          (origin === INVOKER_ORIGIN ? fallsBackToText(call, source) : null));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
@@ -241,7 +248,7 @@ export default defineRule({
         origin === STDIN_ORIGIN
           ? `${shown} executes ${STDIN_ORIGIN}, typed by whoever runs it (who can already run code as this user): if stdin can come from elsewhere (a pipe, a socket), ${parse}`
           : ownConfig
-            ? `${shown} executes text from ${INVOKER_ORIGIN}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
+            ? `${shown} executes text from ${INVOKER_ORIGIN}${byDesign}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
             : message,
       severity: severe ? 'error' : origin && !ownConfig && !purpose ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
@@ -444,6 +451,94 @@ function namesExpected(call: Node): string | null {
     if (node.type === 'try_statement' && tryCatches(node, /\bNameError\b/)) return 'a `NameError` is caught around it: the text is expected to name things';
   }
   return null;
+}
+
+/**
+ * `try: return eval(arg) except: return arg`: a handler that falls back to the very text evaluated reads the text as
+ * Python when it is Python (numbers, lists, but also functions and expressions) and keeps it as a string otherwise.
+ * On the program's own command line that is a feature (spinningup's grid-search flags take functions); the literal
+ * parsers would break it.
+ */
+function fallsBackToText(call: Node, source: Node): string | null {
+  if (source.type !== 'identifier') return null;
+  let child: Node = call;
+  for (const node of ancestors(call)) {
+    if (node.type === 'function_definition' || node.type === 'module') return null;
+    if (node.type === 'try_statement' && node.childForFieldName('body')?.equals(child)) {
+      const handlers = node.namedChildren.filter((c): c is Node => c?.type === 'except_clause');
+      if (handlers.some((h) => handlerYieldsText(h, source.text)))
+        return 'its handler falls back to the raw text: the text is read as Python when it is Python';
+    }
+    child = node;
+  }
+  return null;
+}
+
+/** The except clause returns the text, or binds it to a name (`value = arg`), as it was given. */
+function handlerYieldsText(handler: Node, text: string): boolean {
+  const body = handler.namedChildren.find((c) => c?.type === 'block');
+  return (body?.namedChildren ?? []).some((stmt) => {
+    if (stmt?.type === 'return_statement') return stmt.namedChild(0)?.text === text;
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    return a?.type === 'assignment' && a.childForFieldName('right')?.text === text;
+  });
+}
+
+/** How many callers up parametersFromCommandLine follows a parameter handed on from parameter to parameter. */
+const COMMAND_LINE_DEPTH = 4;
+const COMMAND_LINE_BINDERS = new Set(['assignment', 'for_statement']);
+
+/**
+ * The parameters the text names (one at least) are pieces of the program's command line or environment: every call of
+ * their function in this file passes, for each, an expression that reads it (`sys.argv[2:]`, `args.flag`), a name last
+ * bound before the call to such an expression (a loop over it, an assignment), or a parameter that is so in turn.
+ */
+function parametersFromCommandLine(facts: FileFacts, source: Node, def: Node | null): boolean {
+  if (!def) return false;
+  const params = parameterNames(def);
+  const named = [source, ...findDescendants(source, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier' && params.includes(n.text));
+  return named.length > 0 && named.every((id) => parameterFromCommandLine(facts, def, id.text, 0));
+}
+
+function parameterFromCommandLine(facts: FileFacts, def: Node, name: string, depth: number): boolean {
+  if (depth > COMMAND_LINE_DEPTH) return false;
+  const params = parameterNames(def);
+  const index = params.indexOf(name);
+  // A method's callers pass `self` implicitly: positions would not line up.
+  if (index < 0 || params[0] === 'self' || params[0] === 'cls') return false;
+  const calls = callsOf(def, facts);
+  return (
+    calls.length > 0 &&
+    calls.every((c) => {
+      const given = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+      if (given.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+      const keyword = given.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+      const value = keyword ? keyword.childForFieldName('value') : given.filter((a) => a.type !== 'keyword_argument')[index];
+      return value !== null && value !== undefined && readsCommandLine(facts, value, c, depth + 1);
+    })
+  );
+}
+
+/** The expression, evaluated at `at`, reads the command line: directly, or through a name or parameter bound to it. */
+function readsCommandLine(facts: FileFacts, expr: Node, at: Node, depth: number): boolean {
+  if (depth > COMMAND_LINE_DEPTH) return false;
+  if (INVOKER_TEXT.test(expr.text)) return true;
+  const ids = [expr, ...findDescendants(expr, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier');
+  return ids.some((id) => {
+    const p = id.parent;
+    if (p?.type === 'attribute' && !p.childForFieldName('object')?.equals(id)) return false;
+    if (p?.type === 'call' && p.childForFieldName('function')?.equals(id)) return false;
+    if (readsConfigField(id)) return true;
+    const scopeDef = enclosingDef(at);
+    if (scopeDef && parameterNames(scopeDef).includes(id.text)) return parameterFromCommandLine(facts, scopeDef, id.text, depth);
+    // The binding last made before `at` in its scope: `args = sys.argv[2:]` just above the call, `for arg in args`.
+    const body = scopeDef ? scopeDef.childForFieldName('body') : facts.root;
+    if (!body) return false;
+    const before = bindersSpelling(body, id.text, COMMAND_LINE_BINDERS).filter((b) => b.startIndex < at.startIndex);
+    const last = before[before.length - 1];
+    const value = last?.childForFieldName('right');
+    return value !== null && value !== undefined && readsCommandLine(facts, value, last!, depth + 1);
+  });
 }
 
 /** `f = eval(text)` followed by `callable(f)` or a read of `f.__code__` in the same function: the result must be a function. */

@@ -5,6 +5,7 @@ import {
   callsOf,
   enclosingDef,
   hasSplatArguments,
+  isPackageModule,
   isShadowed,
   isTestFile,
   keywordArgument,
@@ -34,7 +35,9 @@ export default defineRule({
       'a server that accepts the connection and never answers blocks the calling thread forever, stalling a data ' +
       'loader worker, a thread pool or a whole pipeline with no error. httpx and aiohttp have default timeouts and ' +
       'are not reported. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
-      'function called only there) downloads it once per machine, a setup step someone watches: a hint.',
+      'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
+      "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
+      'whose top level parses its command line): whoever started it at a terminal sees a hang and stops it.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -96,7 +99,11 @@ export default defineRule({
       fixTitle: generation ? `Add timeout=${value}` : undefined,
       reason,
       edits: edit ? [edit] : undefined,
-      lowImpact: onlyWhenMissing(call, ctx.facts) ? ONCE_WHEN_MISSING : undefined,
+      lowImpact: onlyWhenMissing(call, ctx.facts)
+        ? ONCE_WHEN_MISSING
+        : inProgramTopLevel(call, ctx.facts, ctx.filePath, ctx.files)
+          ? PROGRAM_TOP_LEVEL
+          : undefined,
     });
   },
 });
@@ -107,6 +114,49 @@ export default defineRule({
  * import loops, request handlers and update checks on every import were worth a timeout.
  */
 const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per machine, a setup step someone watches';
+
+/**
+ * Why a request in a program's own top-level statements costs little: a blind review judged the demo clients of a
+ * course (a loop of requests to a localhost server at the top of client.py) and a utility that parses its command line
+ * at module level then fetches each run's metadata noise, while every request judged worth a timeout sat in a function
+ * of a library, a driver or a service that other code calls.
+ */
+const PROGRAM_TOP_LEVEL = "in a program's top-level code, run by someone at a terminal who sees a hang and stops it";
+
+/** A top-level statement that reads the program's command line: `args = parser.parse_args()`, `path = sys.argv[1]`. */
+const READS_COMMAND_LINE = /\bparse_(known_)?args\s*\(|\bsys\.argv\b/;
+const commandLineMemo = new WeakMap<FileFacts, boolean>();
+
+/** The module's own statements (not its defs or classes) read the command line: importing it would parse sys.argv. */
+function topLevelReadsCommandLine(facts: FileFacts): boolean {
+  let known = commandLineMemo.get(facts);
+  if (known === undefined) {
+    known = facts.root.namedChildren.some(
+      (stmt) =>
+        stmt !== null &&
+        stmt.type !== 'function_definition' &&
+        stmt.type !== 'class_definition' &&
+        stmt.type !== 'decorated_definition' &&
+        READS_COMMAND_LINE.test(stmt.text),
+    );
+    commandLineMemo.set(facts, known);
+  }
+  return known;
+}
+
+/**
+ * The request is a statement of a program's top-level code (outside any def, class or lambda; a loop at module level
+ * too) in a file that runs as a program: a script outside any package, or a package's module whose top level parses
+ * its own command line (cleanrl_utils' resume.py). A package module's top level without one runs at import, in
+ * whatever imports it: a hang there is not watched, so it keeps its rank.
+ */
+function inProgramTopLevel(call: Node, facts: FileFacts, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
+  for (let p = call.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+  }
+  if (!filePath?.endsWith('.py')) return false; // notebooks are run by hand already (the engine's unattendedOnly)
+  return !isPackageModule(filePath, files) || topLevelReadsCommandLine(facts);
+}
 
 /** Calls that ask whether a path exists: `os.path.exists(p)`, `os.path.isfile(p)`, `Path(p).exists()`, `p.is_file()`. */
 const EXISTS_FUNCTIONS = new Set(['os.path.exists', 'os.path.isfile', 'os.path.isdir', 'os.path.lexists']);

@@ -1,5 +1,6 @@
 // Frames whose construction shows that a row-by-row pass over them is not what costs: a table that ships beside the code
-// (read from a path built on `__file__`: a hand-kept list of subjects or settings), or a frame made from a list the
+// (read from a path built on `__file__`: a hand-kept list of subjects or settings), a file of a few rows that ships with
+// the project (counted on disk, dataFiles.ts: a teaching notebook's ten-row CSV), or a frame made from a list the
 // code itself filled one item at a time in a Python loop, or grew piece by piece (each row already cost a Python step,
 // often a request, to make). The pandas rules
 // report their findings on such frames as hot-code-only advice: a loop over data keeps them, a script's run-once code
@@ -10,6 +11,7 @@ import { plainAssignments, scopeOf } from './names';
 import { findDescendants } from './scopes';
 import { runsOnce } from './impact';
 import { positionalArguments } from './callArgs';
+import { smallDataFileReason } from './dataFiles';
 
 const READERS = /^pandas\.read_(csv|table|json|excel|parquet|feather|pickle)$/;
 
@@ -24,8 +26,12 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
-  const toy = latest && writtenAboveAtTopLevel(latest, scope, assigned) ? toyRows(latest, facts) : null;
+  const rebound = latest !== undefined && writtenAboveAtTopLevel(latest, scope, assigned);
+  const toy = rebound ? toyRows(latest, facts) : null;
   if (toy) return toy;
+  // `pd.read_csv("../data/car-sales.csv")` of a file that ships with the project and holds a few rows (dataFiles.ts).
+  const shipped = latest && (assigned.length === 1 || rebound) ? smallDataFileReason(latest, facts) : null;
+  if (shipped) return shipped;
   const value = assigned.length === 1 ? assigned[0].value : null;
   if (value?.type !== 'call') return null;
   const callee = facts.calleeName(value) ?? '';
@@ -93,6 +99,8 @@ export function readFromFileReason(frame: Node, facts: FileFacts): string | null
   const callee = facts.calleeName(latest) ?? '';
   const first = latest.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
   if (!READERS.test(callee) || !first || besideCode(first, scope)) return null;
+  // A file of a few rows that ships with the project (a sample table): a pass over it is not a pass over a data set.
+  if (smallDataFileReason(latest, facts)) return null;
   return `over every row of the file \`${frame.text}\` is read from (\`${callee.replace(/^pandas\./, 'pd.')}\`)`;
 }
 

@@ -52,7 +52,7 @@ export function dataFileRows(call: Node, facts: FileFacts): DataFileRows | null 
     const arg = positionalArguments(call)[0] ?? keywordValue(call, json ? 'path_or_buf' : 'filepath_or_buffer');
     const written = arg ? pathWritten(arg, facts, 0) : null;
     if (!written || /^[a-z][a-z0-9+.-]*:/i.test(written) || written.startsWith('~') || NOT_TEXT.test(written)) return null;
-    const file = resolvedPath(written, origin.filePath, disk);
+    const file = resolvedPath(written, origin.filePath, disk, origin.projectRoot);
     if (!file) return null;
     const lines = countedLines(file.absolute, disk);
     if (lines === null) return null;
@@ -157,12 +157,14 @@ function constantValue(id: Node, facts: FileFacts, depth: number): string | null
 
 /**
  * Where the written path points: relative paths against the linted file's folder (a notebook's working folder, and
- * where a script is usually run from), else against the project's top folder; absolute paths as written. The shown
+ * where a script is usually run from), else against the project's top folder (its marker's, else the folder the host
+ * was asked to check); absolute paths as written. The shown
  * name is relative to the project's top folder when there is one.
  */
-function resolvedPath(written: string, filePath: string, disk: ModuleSource): { absolute: string; shown: string } | null {
+function resolvedPath(written: string, filePath: string, disk: ModuleSource, givenRoot: string | undefined): { absolute: string; shown: string } | null {
   const dir = path.dirname(filePath);
-  const root = disk.fileSize ? markedRootOf(dir, disk as FileProbe) : null;
+  const holdsFile = givenRoot !== undefined && dir.startsWith(givenRoot.endsWith(path.sep) ? givenRoot : givenRoot + path.sep);
+  const root = markedRootOf(dir, disk as FileProbe) ?? (holdsFile ? givenRoot : null);
   const candidates = path.isAbsolute(written) ? [written] : [path.resolve(dir, written), ...(root ? [path.resolve(root, written)] : [])];
   for (const absolute of candidates) {
     if (disk.fileSize!(absolute) === null) continue;

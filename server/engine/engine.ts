@@ -465,7 +465,7 @@ export class Engine {
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
     // The value layer reads the modules this file imports through the host's probe (values/workspace.ts).
-    facts.origin ??= { filePath: options.filePath, modules: files };
+    facts.origin ??= { filePath: options.filePath, modules: files, ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}) };
     if (profile) profile.factsMs += performance.now() - started;
 
     // One pass per library gate the file imports (and that has an active rule).

@@ -34,11 +34,12 @@ function repository(files: Record<string, string>): string {
   return top;
 }
 
-async function lint(rule: string, top: string, file: string) {
+async function lint(rule: string, top: string, file: string, projectRoot?: string) {
   const engine = await getEngine();
   const filePath = path.join(top, file);
   const text = NODE_FILES.readText!(filePath)!;
-  return engine.lintText(text, { select: [rule], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === rule);
+  const options = { select: [rule], filePath, impact: 'auto' as const, keepHints: true, ...(projectRoot ? { projectRoot } : {}) };
+  return engine.lintText(text, options).findings.filter((f) => f.ruleId === rule);
 }
 
 const LESSON = `import pandas as pd
@@ -143,6 +144,17 @@ describe('data files: a frame read from a small file that ships with the project
     const top = repository({ 'data/cars.csv': csv(8), 'notebooks/clean.py': lesson('"data/cars.csv"') });
     const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/clean.py');
     assert.equal(f?.severity, 'hint');
+  });
+
+  it('without a project marker, tries the folder the host was asked to check', async () => {
+    const top = repository({ 'data/cars.csv': csv(8), 'notebooks/clean.py': lesson('"data/cars.csv"') });
+    rmSync(path.join(top, '.git'), { recursive: true });
+    const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/clean.py', top);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons.join(';'), /read from data\/cars\.csv: 8 rows/);
+    // Near miss: without either, the path is looked up beside the file only.
+    const [g] = await lint('pandas-apply-simple-lambda', top, 'notebooks/clean.py');
+    assert.equal(g?.severity, 'warning');
   });
 
   it('does not take a name bound twice, or an f-string with a runtime value, as the path (near misses)', async () => {

@@ -16,5 +16,7 @@ export interface ModuleSource {
 /** Where the file being linted lives and how its neighbours are read: set by the engine on FileFacts. */
 export interface FileOrigin {
   filePath?: string;
+  /** The folder the host was asked to check (LintOptions.projectRoot): the project's top folder when no marker names one. */
+  projectRoot?: string;
   modules?: ModuleSource;
 }

@@ -157,6 +157,28 @@ describe('data files: a frame read from a small file that ships with the project
     assert.equal(g?.severity, 'warning');
   });
 
+  it('follows a notebook rebinding its table with steps that keep or drop rows', async () => {
+    const prelude = '';
+    const src = lesson('"../data/cars.csv"', prelude).replace(
+      'cars["Odometer"] =',
+      'cars = cars.drop("Colour", axis=1)\ncars = cars[cars["Doors"] > 2].reset_index()\ncars["Odometer"] =',
+    );
+    const top = repository({ 'data/cars.csv': csv(10), 'notebooks/lesson.py': src });
+    const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/lesson.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons.join(';'), /read from data\/cars\.csv: 10 rows/);
+  });
+
+  it('does not follow a rebinding that can add rows, or one under an if (near misses)', async () => {
+    const merged = lesson('"../data/cars.csv"').replace('cars["Odometer"] =', 'cars = cars.merge(pd.read_csv(OTHER), on="make")\ncars["Odometer"] =');
+    const branched = lesson('"../data/cars.csv"').replace('cars["Odometer"] =', 'if len(cars) < 5:\n    cars = cars.dropna()\ncars["Odometer"] =');
+    const top = repository({ 'data/cars.csv': csv(10), 'notebooks/merged.py': merged, 'notebooks/branched.py': branched });
+    const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/merged.py');
+    assert.equal(f?.severity, 'warning');
+    const [g] = await lint('pandas-apply-simple-lambda', top, 'notebooks/branched.py');
+    assert.equal(g?.severity, 'warning');
+  });
+
   it('does not take a name bound twice, or an f-string with a runtime value, as the path (near misses)', async () => {
     const top = repository({
       'data/cars.csv': csv(8),

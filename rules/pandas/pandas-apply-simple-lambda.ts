@@ -405,8 +405,10 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
  * (lm-evaluation-harness' model comparator: one row per task): an apply over it costs about what making the rows did, so
  * the finding matters only where it repeats (engine: hot-code-only advice).
  */
-function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true } {
-  return smallFrameReason(series, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
+function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
+  const small = smallFrameReason(series, ctx.facts);
+  const frame = series.type === 'subscript' ? series.childForFieldName('value') : series.type === 'attribute' ? series.childForFieldName('object') : series;
+  return small !== null ? { quietOutsideHotCode: true, quietReason: `\`${frame?.text ?? series.text}\` is ${small}` } : {};
 }
 
 /**

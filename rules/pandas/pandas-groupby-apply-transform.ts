@@ -252,9 +252,10 @@ function isColumnSelection(key: Node): boolean {
  * A frame whose construction shows it is small or already built row by row (smallFrames.ts: a toy table written in the
  * code, a list filled in a loop): the per-group Python call costs little there, so the advice is for hot code only.
  */
-function quietOnSmallFrame(groupby: Node, ctx: RuleContext): { quietOutsideHotCode?: true } {
+function quietOnSmallFrame(groupby: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
   const frame = groupby.childForFieldName('function')?.childForFieldName('object');
-  return frame && smallFrameReason(frame, ctx.facts) !== null ? { quietOutsideHotCode: true } : {};
+  const small = frame ? smallFrameReason(frame, ctx.facts) : null;
+  return small !== null ? { quietOutsideHotCode: true, quietReason: `\`${frame!.text}\` is ${small}` } : {};
 }
 
 function frameOf(groupby: Node): string {

@@ -16,6 +16,11 @@ export interface FileProbe {
   /** Size in bytes of the regular file at this absolute path, or null (missing, not a file, unreadable). */
   fileSize(absolutePath: string): number | null;
   /**
+   * When the regular file at this absolute path last changed (ms since the epoch), or null: how the row count of a data
+   * file a frame is read from is kept from one lint to the next (analysis/dataFiles.ts).
+   */
+  modifiedMs?(absolutePath: string): number | null;
+  /**
    * The text of the file at this absolute path, or null (missing, unreadable, not text): how the value
    * layer reads the workspace modules a file imports. The editor answers with an open document's text.
    */

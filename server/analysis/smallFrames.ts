@@ -1,5 +1,6 @@
 // Frames whose construction shows that a row-by-row pass over them is not what costs: a table that ships beside the code
-// (read from a path built on `__file__`: a hand-kept list of subjects or settings), or a frame made from a list the
+// (read from a path built on `__file__`: a hand-kept list of subjects or settings), a file of a few rows that ships with
+// the project (counted on disk, dataFiles.ts: a teaching notebook's ten-row CSV), or a frame made from a list the
 // code itself filled one item at a time in a Python loop, or grew piece by piece (each row already cost a Python step,
 // often a request, to make). The pandas rules
 // report their findings on such frames as hot-code-only advice: a loop over data keeps them, a script's run-once code
@@ -10,6 +11,7 @@ import { plainAssignments, scopeOf } from './names';
 import { findDescendants } from './scopes';
 import { runsOnce } from './impact';
 import { positionalArguments } from './callArgs';
+import { smallDataFileReason } from './dataFiles';
 
 const READERS = /^pandas\.read_(csv|table|json|excel|parquet|feather|pickle)$/;
 
@@ -24,8 +26,13 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   // The last assignment above the use (`df = df.head(words_num)`): a slice of a few rows, whatever the frame it came from.
   const latest = assigned.filter((a) => a.value.endIndex <= owner.startIndex).at(-1)?.value;
   if (latest && isTopRows(latest)) return 'a few top rows (`.head(n)`)';
-  const toy = latest && writtenAboveAtTopLevel(latest, scope, assigned) ? toyRows(latest, facts) : null;
+  const rebound = latest !== undefined && writtenAboveAtTopLevel(latest, scope, assigned);
+  const toy = rebound ? toyRows(latest, facts) : null;
   if (toy) return toy;
+  // `pd.read_csv("../data/car-sales.csv")` of a file that ships with the project and holds a few rows (dataFiles.ts).
+  const reader = readBehind(owner, assigned, scope);
+  const shipped = reader ? smallDataFileReason(reader, facts) : null;
+  if (shipped) return shipped;
   const value = assigned.length === 1 ? assigned[0].value : null;
   if (value?.type !== 'call') return null;
   const callee = facts.calleeName(value) ?? '';
@@ -45,6 +52,68 @@ function writtenAboveAtTopLevel(latest: Node, scope: Node, assigned: { id: Node;
   if (scope.type !== 'module' || assigned.length < 2 || latest.type !== 'call') return false;
   const topLevel = (n: Node) => n.parent?.type === 'expression_statement' && n.parent.parent?.type === 'module';
   return assigned.every((a) => a.value.parent?.type === 'assignment' && topLevel(a.value.parent));
+}
+
+/**
+ * The call the frame at `use` was made by, through rebindings that keep or drop rows (`df = df.drop("c", axis=1)`, a
+ * notebook cleaning its table step by step), where every binding of the name is a statement of the scope's own body (no
+ * `if` or loop decides which one the use sees): the last one above the use holds. Null when a rebinding can add rows
+ * (a merge, a concat) or is anything else.
+ */
+function readBehind(use: Node, assigned: { id: Node; value: Node }[], scope: Node): Node | null {
+  const before = assigned.filter((a) => a.value.endIndex <= use.startIndex);
+  if (before.length === 0) return null;
+  const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+  const straight = (v: Node) =>
+    v.parent?.type === 'assignment' && v.parent.parent?.type === 'expression_statement' && !!body && !!v.parent.parent.parent?.equals(body);
+  if (assigned.length > 1 && !assigned.every((a) => straight(a.value))) return null;
+  for (let k = before.length - 1; k >= 0; k--) {
+    const value = before[k].value;
+    if (!keepsRows(value, use.text)) return value.type === 'call' ? value : null;
+  }
+  return null;
+}
+
+/** Frame methods whose result has at most the rows of the frame they are called on. */
+const ROW_KEEPING = new Set([
+  'astype',
+  'bfill',
+  'copy',
+  'drop',
+  'drop_duplicates',
+  'dropna',
+  'ffill',
+  'fillna',
+  'filter',
+  'head',
+  'nlargest',
+  'nsmallest',
+  'query',
+  'rename',
+  'rename_axis',
+  'replace',
+  'reset_index',
+  'round',
+  'select_dtypes',
+  'set_index',
+  'sort_index',
+  'sort_values',
+  'tail',
+]);
+
+/** `name.drop(...)`, `name.dropna().reset_index()`, `name[mask]`, `name.loc[rows]`: at most the rows of `name`. */
+function keepsRows(value: Node, name: string): boolean {
+  if (value.type === 'identifier') return value.text === name;
+  if (value.type === 'subscript') {
+    const of = value.childForFieldName('value');
+    if (of?.type === 'attribute' && ['loc', 'iloc'].includes(of.childForFieldName('attribute')?.text ?? ''))
+      return keepsRows(of.childForFieldName('object')!, name);
+    return !!of && keepsRows(of, name);
+  }
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || !ROW_KEEPING.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+  const object = fn.childForFieldName('object');
+  return !!object && keepsRows(object, name);
 }
 
 /** `pd.DataFrame(...)` or `pd.Series(...)` of data written out in the code: why it is small (rowsWrittenInCode), or null. */
@@ -93,6 +162,8 @@ export function readFromFileReason(frame: Node, facts: FileFacts): string | null
   const callee = facts.calleeName(latest) ?? '';
   const first = latest.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? null;
   if (!READERS.test(callee) || !first || besideCode(first, scope)) return null;
+  // A file of a few rows that ships with the project (a sample table): a pass over it is not a pass over a data set.
+  if (smallDataFileReason(latest, facts)) return null;
   return `over every row of the file \`${frame.text}\` is read from (\`${callee.replace(/^pandas\./, 'pd.')}\`)`;
 }
 

@@ -207,6 +207,8 @@ export interface RawFinding {
   construct?: [number, number];
   /** This finding only matters in hot code (Report.quietOutsideHotCode), whatever its rule's default. */
   quietOutsideHotCode?: boolean;
+  /** Why it matters only in hot code (Report.quietReason): the reason its ranking gives outside hot code. */
+  quietReason?: string;
   /** Why this finding costs little wherever it stands (Report.lowImpact): it is ranked low with this reason. */
   lowImpact?: string;
   /** Why this finding runs many times wherever it stands (Report.hotReason): ranked high unless its place is low. */
@@ -379,6 +381,7 @@ export class Engine {
       const probe: FileProbe = {
         exists: (p) => files.exists(p),
         fileSize: (p) => files.fileSize(p),
+        ...(files.modifiedMs ? { modifiedMs: (p: string) => files.modifiedMs!(p) } : {}),
         readText: (p) => {
           this.reads.add(p);
           return files.readText!(p);
@@ -462,7 +465,7 @@ export class Engine {
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
     // The value layer reads the modules this file imports through the host's probe (values/workspace.ts).
-    facts.origin ??= { filePath: options.filePath, modules: files };
+    facts.origin ??= { filePath: options.filePath, modules: files, ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}) };
     if (profile) profile.factsMs += performance.now() - started;
 
     // One pass per library gate the file imports (and that has an active rule).
@@ -534,7 +537,7 @@ export class Engine {
           settings,
           options,
           files,
-          (finding, { construct, quietOutsideHotCode, lowImpact, hotReason, hotDespiteSetup }) => {
+          (finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup }) => {
             const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
             if (seen.has(key)) return;
             seen.add(key);
@@ -543,6 +546,7 @@ export class Engine {
               ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
               : { finding, ...extent };
             if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
+            if (quietOutsideHotCode && quietReason) entry.quietReason = quietReason;
             if (lowImpact) entry.lowImpact = lowImpact;
             if (hotReason) entry.hotReason = hotReason;
             if (hotDespiteSetup) entry.hotDespiteSetup = true;
@@ -691,6 +695,8 @@ export class Engine {
     }
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
+    // Quiet advice outside hot code: the rule's reason it is quiet here (a frame of a few rows) says why it is a hint.
+    if (quiet && raw.quietReason && placed.level === 'normal') return { level: 'normal', reasons: [raw.quietReason, ...placed.reasons] };
     return placed;
   }
 

@@ -73,6 +73,11 @@ export interface Report {
   /** This finding (a milder form of the pattern) only matters in hot code: as the rule's `quietOutsideHotCode`, for it alone. */
   quietOutsideHotCode?: boolean;
   /**
+   * With `quietOutsideHotCode`: why this finding's cost shows only in hot code, as a clause for the hover ("read from
+   * data/car-sales.csv: 10 rows"). Outside hot code the finding is ranked with this reason.
+   */
+  quietReason?: string;
+  /**
    * Why this finding costs little wherever it stands, as a clause for the hover ("its loop runs once per item of
    * `np.unique(y)`, a few passes"): the rule sees that the cost it names stays small here. The finding is ranked low
    * with this reason, so with the default `impact = "auto"` it is a hint (a profile showing the code hot restores it).

@@ -746,6 +746,7 @@ function withOpenDocuments(files: FileProbe, openText: (fsPath: string) => strin
   return {
     exists: (p) => openText(p) !== null || files.exists(p),
     fileSize: (p) => files.fileSize(p),
+    ...(files.modifiedMs ? { modifiedMs: (p: string) => files.modifiedMs!(p) } : {}),
     readText: (p) => openText(p) ?? files.readText?.(p) ?? null,
     ...(files.list ? { list: (p: string) => files.list!(p) } : {}),
   };

@@ -19,6 +19,14 @@ export const NODE_FILES: FileProbe = {
       return null;
     }
   },
+  modifiedMs(absolutePath) {
+    try {
+      const st = statSync(absolutePath);
+      return st.isFile() ? st.mtimeMs : null;
+    } catch {
+      return null;
+    }
+  },
   readText(absolutePath) {
     try {
       return readFileSync(absolutePath, 'utf8');

@@ -2,7 +2,7 @@
 // whatever it does per item: a per-sample forward pass there is a hint. A blind review judged three such findings noise
 // (a teaching notebook's helper predicting the 9 samples it is handed for a plot). Every caller must bound it.
 import * as assert from 'node:assert/strict';
-import type { Finding } from '../../server/engine/rule';
+import type { Finding } from '../../common/types';
 import { getEngine } from '../helpers/engine';
 
 const RULE = 'torch-per-sample-forward';

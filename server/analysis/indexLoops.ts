@@ -995,9 +995,9 @@ function namedDifferences(block: Node | null): Map<string, Node> {
 
 /**
  * The metric when `def f(u, v)` returns the distance between its two parameters (`diff = u - v; return
- * diff.dot(diff)`, `return np.linalg.norm(u - v)`), with the parameters in the order the difference reads them.
+ * diff.dot(diff)`, `return np.linalg.norm(u - v)`); null for any other function.
  */
-function distanceFunction(def: Node, facts: FileFacts): { metric: Metric; params: [string, string] } | null {
+function distanceFunction(def: Node, facts: FileFacts): Metric | null {
   const params = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   if (params.length !== 2 || params.some((p) => p.type !== 'identifier')) return null;
   const body = def.childForFieldName('body');
@@ -1012,7 +1012,24 @@ function distanceFunction(def: Node, facts: FileFacts): { metric: Metric; params
   const l = unparenthesized(difference.childForFieldName('left'))?.text;
   const r = unparenthesized(difference.childForFieldName('right'))?.text;
   const [a, b] = params.map((p) => p.text);
-  return (l === a && r === b) || (l === b && r === a) ? { metric: found.metric, params: [a, b] } : null;
+  return (l === a && r === b) || (l === b && r === a) ? found.metric : null;
+}
+
+/** The two vectors a distance is taken between, spelled inline (`diff.dot(diff)`) or by a distance helper of the file (`d(a, b)`). */
+function distancePair(n: Node, diffs: Map<string, Node>, facts: FileFacts): { pair: [Node, Node]; metric: Metric } | null {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  const def = fn?.type === 'identifier' && !facts.calleeName(n) ? localDefinition(fn, n) : null;
+  const helper = def ? distanceFunction(def, facts) : null;
+  const args = n.type === 'call' ? statementsOf(n.childForFieldName('arguments')) : [];
+  if (helper) {
+    return args.length === 2 && args.every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat')
+      ? { pair: [args[0], args[1]], metric: helper }
+      : null;
+  }
+  const found = pairDistance(n, diffs, facts);
+  const difference = found ? unparenthesized(found.difference) : null;
+  if (!found || difference?.type !== 'binary_operator' || difference.childForFieldName('operator')?.text !== '-') return null;
+  return { pair: [difference.childForFieldName('left')!, difference.childForFieldName('right')!], metric: found.metric };
 }
 
 const PAIR_SCOPES = /^(function_definition|class_definition|lambda)$|comprehension|generator_expression/;
@@ -1038,22 +1055,9 @@ export function pairDistanceAdvice(outer: Node, inner: Node, facts: FileFacts, n
     (d) => PAIR_SCOPES.test(d.type),
   )) {
     if (hit) break;
-    let pair: [Node, Node] | null = null;
-    let metric: Metric | null = null;
-    const fn = n.type === 'call' ? n.childForFieldName('function') : null;
-    const def = fn?.type === 'identifier' && !facts.calleeName(n) ? localDefinition(fn, n) : null;
-    const fnDistance = def ? distanceFunction(def, facts) : null;
-    const args = n.type === 'call' ? statementsOf(n.childForFieldName('arguments')) : [];
-    if (fnDistance && args.length === 2 && args.every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat')) {
-      pair = [args[0], args[1]];
-      metric = fnDistance.metric;
-    } else {
-      const found = pairDistance(n, diffs, facts);
-      const difference = found ? unparenthesized(found.difference) : null;
-      if (!found || difference?.type !== 'binary_operator' || difference.childForFieldName('operator')?.text !== '-') continue;
-      pair = [difference.childForFieldName('left')!, difference.childForFieldName('right')!];
-      metric = found.metric;
-    }
+    const found = distancePair(n, diffs, facts);
+    if (!found) continue;
+    const { pair, metric } = found;
     const [a, b] = pair;
     const outerA = passRow(a, outer, facts);
     const innerB = passRow(b, inner, facts);

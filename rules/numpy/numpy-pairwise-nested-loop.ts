@@ -8,6 +8,8 @@ import {
   isNestedScope,
   isTestFile,
   iterationsIndependent,
+  numpyModuleRef,
+  pairDistanceAdvice,
   values,
 } from '../../server/analysis';
 
@@ -36,7 +38,9 @@ export default defineRule({
       'far smaller constant.',
     instead:
       'Use `scipy.spatial.distance.cdist(X, Y)` or `squareform(pdist(X))`, `X @ Y.T` for dot-product similarities, ' +
-      'or broadcasting: `np.linalg.norm(X[:, None, :] - X[None, :, :], axis=-1)` (which needs O(N²·D) memory).',
+      'or broadcasting: `np.linalg.norm(X[:, None, :] - X[None, :, :], axis=-1)` (which needs O(N²·D) memory). When the loops ' +
+      'only use one distance per pair of rows of two arrays (a nearest-neighbour search, a k-means assignment), compute the ' +
+      '`cdist` matrix before them and read it inside.',
     example: {
       before: 'D = np.zeros((N, N))\nfor i in range(N):\n    for j in range(N):\n        D[i, j] = np.sqrt(np.sum((X[i] - X[j]) ** 2))',
       after: 'from scipy.spatial.distance import cdist\n\nD = cdist(X, X)',
@@ -44,56 +48,68 @@ export default defineRule({
   },
   query: `
 (for_statement
-  left: (identifier) @i
-  right: (call function: (identifier) @r1)
+  left: (_) @i
+  right: (_) @r1
   body: (block
     (for_statement
-      left: (identifier) @j
-      right: (call function: (identifier) @r2)
-      body: (block) @inner))
-  (#eq? @r1 "range")
-  (#eq? @r2 "range")) @outer`,
+      left: (_) @j
+      right: (_) @r2
+      body: (block) @inner) @innerLoop)) @outer`,
   check(m, ctx) {
     const outer = m.need('outer');
-    const i = m.need('i').text;
-    const j = m.need('j').text;
-    if (i === j) return;
-    if (!ctx.facts.isBuiltin('range', outer)) return;
     if (compiledByNumba(ctx.facts, outer)) return;
     // In a test the naive double loop is the reference the vectorised code under test is checked against (alibi's
     // prototypes/tests/test_utils.py): vectorising it would make the test compare the code with itself.
     if (isTestFile(ctx.filePath) || inTestFunction(outer)) return;
-    // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
-    if (!iterationsIndependent(outer, i, ctx.facts).independent) {
-      // Unless the only doubt is the one opaque call per pair, which the hint's "if" covers.
-      const only = soleOpaquePair(outer, m.need('inner'), i, j, ctx);
-      if (only) ctx.report(only);
-      return;
-    }
-    for (const stmt of findDescendants(m.need('inner'), (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
-      const left = stmt.childForFieldName('left');
-      const right = stmt.childForFieldName('right');
-      if (!left || !right || left.type !== 'subscript') continue;
-      const target = pairTarget(left, i, j);
-      if (!target) continue;
-      const sources = pairSources(right, i, j, ctx);
-      if (!sources) {
-        const hint = opaqueReport(outer, stmt, i, j, ctx);
-        if (!hint) continue;
-        ctx.report(hint);
-        return;
-      }
-      const layer = values(ctx.facts);
-      if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
-      const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
-      ctx.report({
-        node: outer,
-        message: `Nested loops fill \`${target.text}\` one pair of ${names} at a time; use \`cdist\`/\`pdist\`, a matrix product or broadcasting`,
-      });
-      return;
-    }
+    if (pairFill(m.need('i'), m.need('r1'), m.need('j'), m.need('r2'), outer, m.need('inner'), ctx)) return;
+    // Not a matrix fill: the loops may still compute one distance per pair of rows (a k-nearest-neighbour search).
+    const distances = pairDistanceAdvice(outer, m.need('innerLoop'), ctx.facts, numpyModuleRef(ctx.facts) ?? 'np');
+    if (distances) ctx.report(distances);
   },
 });
+
+/** `range(...)` of the builtin. */
+function isRange(n: Node, ctx: RuleContext): boolean {
+  return n.type === 'call' && n.childForFieldName('function')?.text === 'range' && ctx.facts.isBuiltin('range', n);
+}
+
+/** `for i in range(...): for j in range(...): T[i, j] = <expression of X[i] and Y[j]>`: reported, true; else false. */
+function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inner: Node, ctx: RuleContext): boolean {
+  if (iNode.type !== 'identifier' || jNode.type !== 'identifier' || !isRange(r1, ctx) || !isRange(r2, ctx)) return false;
+  const i = iNode.text;
+  const j = jNode.text;
+  if (i === j) return false;
+  // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
+  if (!iterationsIndependent(outer, i, ctx.facts).independent) {
+    // Unless the only doubt is the one opaque call per pair, which the hint's "if" covers.
+    const only = soleOpaquePair(outer, inner, i, j, ctx);
+    if (only) ctx.report(only);
+    return only !== null;
+  }
+  for (const stmt of findDescendants(inner, (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
+    const left = stmt.childForFieldName('left');
+    const right = stmt.childForFieldName('right');
+    if (!left || !right || left.type !== 'subscript') continue;
+    const target = pairTarget(left, i, j);
+    if (!target) continue;
+    const sources = pairSources(right, i, j, ctx);
+    if (!sources) {
+      const hint = opaqueReport(outer, stmt, i, j, ctx);
+      if (!hint) continue;
+      ctx.report(hint);
+      return true;
+    }
+    const layer = values(ctx.facts);
+    if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
+    const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
+    ctx.report({
+      node: outer,
+      message: `Nested loops fill \`${target.text}\` one pair of ${names} at a time; use \`cdist\`/\`pdist\`, a matrix product or broadcasting`,
+    });
+    return true;
+  }
+  return false;
+}
 
 /** `D[i, j]` or `D[i][j]` → `D`. */
 function pairTarget(left: Node, i: string, j: string): Node | null {

@@ -38,7 +38,16 @@ export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';
 export { iterationsIndependent } from './independence';
-export { alongAxisAdvice, outerSumAdvice, rowDistanceAdvice, rowFillAdvice, scatterLoopAdvice, windowCopyAdvice, windowReduceAdvice } from './indexLoops';
+export {
+  alongAxisAdvice,
+  outerSumAdvice,
+  pairDistanceAdvice,
+  rowDistanceAdvice,
+  rowFillAdvice,
+  scatterLoopAdvice,
+  windowCopyAdvice,
+  windowReduceAdvice,
+} from './indexLoops';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, referencesTo } from './callsOf';

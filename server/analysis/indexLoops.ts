@@ -7,7 +7,8 @@
 // (fancy indexing, `np.add.at`, `sliding_window_view`) is numpy's own for that object.
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
-import { plainAssignments } from './names';
+import { isSmallLiteralLoop } from './loopInfo';
+import { localDefinition, plainAssignments } from './names';
 import { findDescendants, scopeBody } from './scopes';
 import { values } from './values';
 
@@ -911,4 +912,191 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     `paying numpy's per-call overhead once per position; \`windows = ${view}\` is every window as one strided view ` +
     `(window k starts at \`${first.source.text}[k]\`), and \`${whole}\` reduces them all in compiled code`
   );
+}
+
+/**
+ * What a pass of `loop` reads as one row: `x` of `for x in X` and of `for i, x in enumerate(X)`, `X[i]` / `X[i, :]`
+ * of either and of `for i in range(...)`. The array the row comes from, or null when `n` is not such a read.
+ */
+function passRow(n: Node, loop: Node, facts: FileFacts): Node | null {
+  n = unparenthesized(n)!;
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  if (left?.type === 'identifier' && isPlainRef(right)) return n.type === 'identifier' && n.text === left.text ? right : null;
+  // `for j in range(i + 1, n)` (the upper triangle) reads rows as well as `range(n)` does.
+  const pass =
+    passOf(loop, facts) ??
+    (left?.type === 'identifier' && right?.type === 'call' && right.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', loop)
+      ? { index: left.text, element: null, source: null, count: '' }
+      : null);
+  if (!pass) return null;
+  if (pass.element && n.type === 'identifier' && n.text === pass.element) return pass.source;
+  if (n.type !== 'subscript') return null;
+  const keys = keysOf(n);
+  const value = n.childForFieldName('value');
+  // `X[i, :]` is the row too.
+  const row = keys.length === 1 || (keys.length === 2 && keys[1].type === 'slice' && keys[1].text.replace(/\s+/g, '') === ':');
+  if (!row || keys[0].text !== pass.index || !isPlainRef(value) || mentions(value, pass.index)) return null;
+  return pass.source && pass.element && value.text !== pass.source.text ? null : value;
+}
+
+/**
+ * The scalar distance between two vectors spelled with numpy, on their difference `d`: `d.dot(d)`, `np.dot(d, d)`,
+ * `d @ d`, `np.sum(d ** 2)`, `(d ** 2).sum()`, `np.sqrt(...)` of those, `np.linalg.norm(d)`, `np.abs(d).sum()`. The
+ * difference (an expression, or a name `diffs` maps to one) and the metric; null for anything else, and for a sum
+ * with an axis (a row of distances, not one).
+ */
+function pairDistance(n: Node, diffs: Map<string, Node>, facts: FileFacts): { difference: Node; metric: Metric } | null {
+  n = unparenthesized(n)!;
+  const resolve = (d: Node | null | undefined) => {
+    const u = unparenthesized(d);
+    return u?.type === 'identifier' ? (diffs.get(u.text) ?? null) : u;
+  };
+  const same = (a: Node | null | undefined, b: Node | null | undefined) => !!a && !!b && unparenthesized(a)!.text === unparenthesized(b)!.text;
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.text === '@') {
+    const l = n.childForFieldName('left');
+    return same(l, n.childForFieldName('right')) && resolve(l) ? { difference: resolve(l)!, metric: 'sqeuclidean' } : null;
+  }
+  if (n.type !== 'call') return null;
+  const args = statementsOf(n.childForFieldName('arguments'));
+  if (args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const q = facts.calleeName(n);
+  const fn = n.childForFieldName('function');
+  const method = fn?.type === 'attribute' && !q ? fn.childForFieldName('attribute')?.text : undefined;
+  const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  if ((q === 'numpy.dot' || q === 'numpy.inner' || q === 'numpy.vdot') && args.length === 2 && same(args[0], args[1]) && resolve(args[0]))
+    return { difference: resolve(args[0])!, metric: 'sqeuclidean' };
+  if (method === 'dot' && args.length === 1 && same(receiver, args[0]) && resolve(args[0])) return { difference: resolve(args[0])!, metric: 'sqeuclidean' };
+  if (q === 'numpy.linalg.norm' && args.length === 1 && resolve(args[0])) return { difference: resolve(args[0])!, metric: 'euclidean' };
+  if (q === 'numpy.sqrt' && args.length === 1) {
+    const inner = pairDistance(args[0], diffs, facts);
+    return inner?.metric === 'sqeuclidean' ? { difference: inner.difference, metric: 'euclidean' } : null;
+  }
+  const summed = q === 'numpy.sum' && args.length === 1 ? args[0] : method === 'sum' && args.length === 0 ? receiver : null;
+  const point = summed ? pointwiseOf(summed, facts) : null;
+  const inner = point ? resolve(point.inner) : null;
+  return inner ? { difference: inner, metric: point!.op === 'square' ? 'sqeuclidean' : 'cityblock' } : null;
+}
+
+/** `name = <expression>` statements of a block (not nested ones): the names a distance may read its difference by. */
+function namedDifferences(block: Node | null): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const s of statementsOf(block)) {
+    const a = assignmentOf(s);
+    const left = a?.childForFieldName('left');
+    const right = unparenthesized(a?.childForFieldName('right'));
+    if (a?.type !== 'assignment' || left?.type !== 'identifier' || !right) continue;
+    // A name bound twice in the block may hold something else when it is read.
+    if (out.has(left.text)) out.set(left.text, left);
+    else out.set(left.text, right);
+  }
+  return out;
+}
+
+/**
+ * The metric when `def f(u, v)` returns the distance between its two parameters (`diff = u - v; return
+ * diff.dot(diff)`, `return np.linalg.norm(u - v)`); null for any other function.
+ */
+function distanceFunction(def: Node, facts: FileFacts): Metric | null {
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (params.length !== 2 || params.some((p) => p.type !== 'identifier')) return null;
+  const body = def.childForFieldName('body');
+  const statements = statementsOf(body).filter((s) => !(s.type === 'expression_statement' && s.namedChild(0)?.type === 'string'));
+  const last = statements.at(-1);
+  if (!last || last.type !== 'return_statement' || statements.length > 2) return null;
+  if (statements.length === 2 && !assignmentOf(statements[0])) return null;
+  const returned = last.namedChild(0);
+  const found = returned ? pairDistance(returned, namedDifferences(body), facts) : null;
+  const difference = found ? unparenthesized(found.difference) : null;
+  if (!found || difference?.type !== 'binary_operator' || difference.childForFieldName('operator')?.text !== '-') return null;
+  const l = unparenthesized(difference.childForFieldName('left'))?.text;
+  const r = unparenthesized(difference.childForFieldName('right'))?.text;
+  const [a, b] = params.map((p) => p.text);
+  return (l === a && r === b) || (l === b && r === a) ? found.metric : null;
+}
+
+/** The two vectors a distance is taken between, spelled inline (`diff.dot(diff)`) or by a distance helper of the file (`d(a, b)`). */
+function distancePair(n: Node, diffs: Map<string, Node>, facts: FileFacts): { pair: [Node, Node]; metric: Metric } | null {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  const def = fn?.type === 'identifier' && !facts.calleeName(n) ? localDefinition(fn, n) : null;
+  const helper = def ? distanceFunction(def, facts) : null;
+  const args = n.type === 'call' ? statementsOf(n.childForFieldName('arguments')) : [];
+  if (helper) {
+    return args.length === 2 && args.every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat')
+      ? { pair: [args[0], args[1]], metric: helper }
+      : null;
+  }
+  const found = pairDistance(n, diffs, facts);
+  const difference = found ? unparenthesized(found.difference) : null;
+  if (!found || difference?.type !== 'binary_operator' || difference.childForFieldName('operator')?.text !== '-') return null;
+  return { pair: [difference.childForFieldName('left')!, difference.childForFieldName('right')!], metric: found.metric };
+}
+
+const PAIR_SCOPES = /^(function_definition|class_definition|lambda)$|comprehension|generator_expression/;
+
+/**
+ * Two nested loops that compute, in each inner pass, the distance between a row of one array (read by the outer
+ * loop) and a row of another (or the same) array read by the inner loop, one pair at a time: `diff = x - xt;
+ * d = diff.dot(diff)`, `np.linalg.norm(X[i] - C[k])`, or a call of a function of the file that returns such a
+ * distance of its two parameters (`d(M[k], X[n])`). All the distances are one `cdist` (or broadcast) call before the
+ * loops. Null when either loop can stop early (`break`, `return`: not every pair is needed), writes either array
+ * (centroids moved between passes), runs over a handful of literal items, or an array is known to be something other
+ * than a 2-D ndarray, or both rows come from the same array.
+ */
+export function pairDistanceAdvice(outer: Node, inner: Node, facts: FileFacts, np: string): { node: Node; message: string } | null {
+  const body = inner.childForFieldName('body');
+  const outerBody = outer.childForFieldName('body');
+  if (!body || !outerBody || isSmallLiteralLoop(outer, facts) || isSmallLiteralLoop(inner, facts)) return null;
+  const diffs = namedDifferences(body);
+  let hit: { rowsA: Node; rowsB: Node; metric: Metric } | null = null;
+  for (const n of findDescendants(
+    body,
+    (d) => d.type === 'call' || d.type === 'binary_operator',
+    (d) => PAIR_SCOPES.test(d.type),
+  )) {
+    if (hit) break;
+    const found = distancePair(n, diffs, facts);
+    if (!found) continue;
+    const { pair, metric } = found;
+    const [a, b] = pair;
+    const outerA = passRow(a, outer, facts);
+    const innerB = passRow(b, inner, facts);
+    const outerB = passRow(b, outer, facts);
+    const innerA = passRow(a, inner, facts);
+    if (outerA && innerB) hit = { rowsA: outerA, rowsB: innerB, metric };
+    else if (outerB && innerA) hit = { rowsA: outerB, rowsB: innerA, metric };
+  }
+  if (!hit) return null;
+  const { rowsA, rowsB, metric } = hit;
+  // Pairs within one array were, in the reviewed code, between a handful of points: the Davies-Bouldin ratio over the
+  // K cluster means, a thin-plate spline's 20 control points built once. Rows of one array against rows of another
+  // are the k-means assignment and the k-NN search, which pass over the data.
+  if (rowsA.text === rowsB.text) return null;
+  if (
+    findDescendants(
+      outerBody,
+      (d) => /^(break_statement|return_statement|yield)$/.test(d.type),
+      (d) => PAIR_SCOPES.test(d.type),
+    ).length > 0
+  )
+    return null;
+  const written = (name: string) =>
+    findDescendants(outerBody, (d) => d.type === 'assignment' || d.type === 'augmented_assignment').some((a) => {
+      const target = a.childForFieldName('left');
+      return target !== null && (target.text === name || target.text.startsWith(`${name}[`) || target.text.startsWith(`${name}.`));
+    });
+  if (written(rowsA.text) || written(rowsB.text)) return null;
+  for (const rows of [rowsA, rowsB]) {
+    const v = values(facts).valueOf(rows);
+    if (v && (v.kind !== 'ndarray' || (v.ndim !== undefined && v.ndim !== 2))) return null;
+  }
+  const x = rowsA.text;
+  const m = rowsB.text;
+  const broadcast = METRIC_BROADCAST[metric](x, m).replace(/^np\./, `${np}.`);
+  return {
+    node: outer,
+    message:
+      `Nested loops compute the distance between each row of \`${x}\` and each row of \`${m}\` one pair at a time, ` +
+      `a numpy call per pair; compute all of them before the loops (\`scipy.spatial.distance.cdist(${x}, ${m}, '${metric}')\`, or \`${broadcast}\` in numpy) and read the matrix in the loop`,
+  };
 }

@@ -9,6 +9,7 @@ import { bindingOf, occurrences, scopeOf } from './names';
 import { nodeMemo } from './nodeMemo';
 import { foldInteger } from './numeric';
 import { classOfMethod, parameterDefault, parameterNames } from './scopes';
+import { isNotebookFile } from './codeContext';
 import type { Node } from '../syntax/parser';
 
 /** How far `collectionBound` follows names, parameters and the loops that fill a list (each a level). */
@@ -27,7 +28,7 @@ const DRAWS = new Map([
  * The most items `expr` can hold when iterated, from the code alone, or null when the code does not bound it: a short
  * display (`[a, b, c]`), `range` with literal bounds, a draw of `k` items, a slice with literal bounds, a name bound once
  * to one of these (or to `[]` and then grown only by `append` in loops the code bounds), or a parameter that every call
- * of its function in this file passes such a collection.
+ * of its function passes such a collection, where the file shows every call (a notebook's, a private or nested function).
  */
 export function collectionBound(expr: Node, facts: FileFacts, depth = 0): number | null {
   if (depth > MAX_DEPTH) return null;
@@ -161,12 +162,24 @@ function timesRun(node: Node, scope: Node, facts: FileFacts, depth: number): num
 }
 
 /**
+ * The file shows every call of the function: a notebook's (nothing imports a notebook), a private one (`_name`), or one
+ * nested in another function. A public function of a module is an API: a demo at its end calling it with two items says
+ * nothing of what its importers pass.
+ */
+function allCallsInFile(def: Node, facts: FileFacts): boolean {
+  if (isNotebookFile(facts.origin?.filePath)) return true;
+  if (def.childForFieldName('name')?.text.startsWith('_')) return true;
+  for (let n = def.parent; n; n = n.parent) if (n.type === 'function_definition') return true;
+  return false;
+}
+
+/**
  * A parameter of a plain function (not a method: its callers pass `self` implicitly) that its body never rebinds, bounded
  * by the largest argument any call of the function in this file passes it. Null when the function is handed on (a
  * callback may be called with anything), called from elsewhere only (a library's API), or any call's argument is unbounded.
  */
 function parameterBound(def: Node, name: string, uses: readonly Node[], facts: FileFacts, depth: number): number | null {
-  if (def.type !== 'function_definition' || classOfMethod(def)) return null;
+  if (def.type !== 'function_definition' || classOfMethod(def) || !allCallsInFile(def, facts)) return null;
   if (uses.some((u) => u.parent?.type === 'augmented_assignment' && u.parent.childForFieldName('left')?.equals(u))) return null;
   const params = def.childForFieldName('parameters')?.namedChildren ?? [];
   if (

@@ -11,13 +11,16 @@ const helper =
   'import random\nimport torch\n\n\ndef predict(model, data, device="cpu"):\n    probs = []\n    with torch.inference_mode():\n' +
   '        for sample in data:\n            probs.append(model(sample.unsqueeze(0).to(device)))\n    return probs\n\n\n';
 
-async function findings(text: string): Promise<Finding[]> {
+/** A notebook: nothing imports it, so its calls of a helper are all the helper's calls. */
+const NOTEBOOK = '/proj/analysis.ipynb';
+
+async function findings(text: string, filePath = NOTEBOOK): Promise<Finding[]> {
   const engine = await getEngine();
-  return engine.lintText(text, { select: [RULE], filePath: '/proj/pkg/predict.py', impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === RULE);
+  return engine.lintText(text, { select: [RULE], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === RULE);
 }
 
-async function severity(callers: string): Promise<string> {
-  const found = await findings(helper + callers);
+async function severity(callers: string, filePath = NOTEBOOK, code = helper): Promise<string> {
+  const found = await findings(code + callers, filePath);
   assert.equal(found.length, 1, callers);
   return found[0]!.severity;
 }
@@ -34,6 +37,14 @@ describe('small collections bounded by the code', () => {
       'def show(net, images):\n    few = []\n    for i in range(6):\n        few.append(images[i])\n    return predict(net, few)\n',
     ];
     for (const callers of bounded) assert.equal(await severity(callers), 'hint', callers);
+  });
+
+  it("bounds a module's private or nested helper by its calls, not a public function (its importers pass anything)", async () => {
+    const module = '/proj/pkg/predict.py';
+    const privateHelper = helper.replace('def predict(', 'def _predict(');
+    assert.equal(await severity('def show(net, images):\n    return _predict(net, images[:5])\n', module, privateHelper), 'hint');
+    // Near miss: the same public function, called with a few items at the end of the module, may get anything from its importers.
+    assert.notEqual(await severity('def show(net, images):\n    return predict(net, images[:5])\n', module), 'hint');
   });
 
   it('says why in the hover: the loop is over a few items', async () => {

@@ -57,7 +57,7 @@ export default defineRule({
   guide: 'tf-mixed-precision-and-distribution',
   requires: ['tensorflow', 'keras'],
   message:
-    '`get_scaled_loss` / `get_unscaled_gradients` exist only in Keras 2 and raise `AttributeError` on Keras 3 (TensorFlow 2.16+); there use `LossScaleOptimizer.scale_loss`',
+    '`get_scaled_loss` / `get_unscaled_gradients` exist only in Keras 2 and raise `AttributeError` on Keras 3 (TF 2.16+), where `scale_loss` replaces them',
   docs: {
     why:
       '`LossScaleOptimizer.get_scaled_loss()` and `get_unscaled_gradients()` belong to Keras 2 (TensorFlow 2.15 and ' +

@@ -74,6 +74,13 @@ export default defineRule({
     },
     {
       severity: 'hint',
+      when:
+        'in a loop inside an iteration that already waits for the device on each pass for a number the host needs there ' +
+        "(an RL script's rollout handing `action.cpu().numpy()` to `envs.step` before its minibatch updates): one more short " +
+        'wait per update step adds little to the waits the environment needs',
+    },
+    {
+      severity: 'hint',
       when: 'in a file that never moves a tensor to a device (no `.to(...)`, `.cuda()`, device variable or argument): on the CPU a sync waits for no queued work',
     },
     {
@@ -95,8 +102,10 @@ export default defineRule({
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged, nor loops that synchronise on purpose ' +
       '(`torch.cuda.synchronize()`, directly or in a helper of the file), loops whose function only ever puts tensors on the CPU, ' +
-      'code that does not parse before the call (a guard may be lost in the error), and a step function whose returned number ' +
-      'its caller tests on the same step (an LR finder stopping once the loss diverges). When the host needs ' +
+      'code that does not parse before the call (a guard may be lost in the error), a step function whose returned number ' +
+      'its caller tests on the same step (an LR finder stopping once the loss diverges), a copy the step hands to code on the ' +
+      'host that needs it now (actions passed to `envs.step`, a Python index, `range(n)`), and numbers the step shows on every ' +
+      'step in a progress bar or a print (a running total in `set_postfix`): the host needs those on the step by design. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -138,7 +147,7 @@ export default defineRule({
     // the step shows on every step (a progress bar's postfix of running totals, a print) is the step's design, not a stall
     // to remove: it is left out, and the others find the GPU idle after it (below).
     const syncs = syncsOf(site.block, facts);
-    const displays = syncs.map((c) => displayedEachStep(c, site.block, facts));
+    const displays = displaysOf(site.block, facts);
     const all = syncs.filter((_, i) => displays[i] === null);
     const display = displays.find((d) => d !== null) ?? null;
     if (!all[0]?.equals(call)) return;
@@ -867,6 +876,12 @@ function movesOnlyToCpu(loop: Node, facts: FileFacts): boolean {
 }
 
 const syncsMemo = nodeMemo<Node[]>();
+const displaysMemo = nodeMemo<(Node | null)[]>();
+
+/** For each of syncsOf(block), the display call that shows its number on every step (displayedEachStep), or null. */
+function displaysOf(block: Node, facts: FileFacts): (Node | null)[] {
+  return displaysMemo(facts, block, () => syncsOf(block, facts).map((c) => displayedEachStep(c, block, facts)));
+}
 
 /** The sync calls that run once per step of block, in document order. */
 function syncsOf(block: Node, facts: FileFacts): Node[] {

@@ -29,6 +29,7 @@ import {
   type TrainingLoop,
   type TrainStep,
   trainingLoops,
+  trainingLoopOf,
   trainSteps,
   unwrapIterable,
   usesAccelerator,
@@ -1960,8 +1961,12 @@ function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, ar
         const callee = facts.calleeName(n) ?? '';
         if (callee.startsWith('torch.')) return null;
         if (callee.startsWith('math.')) continue;
-        // `np.clip(a.cpu().numpy(), lo, hi)`: NumPy carries the array on, unless the call is made for its effect (`np.save`).
-        if (/^(?:np|numpy)\.\w/.test(callee) || (fn.type === 'attribute' && /^(?:format|join)$/.test(fn.childForFieldName('attribute')?.text ?? ''))) {
+        // `np.clip(a.cpu().numpy(), lo, hi)`, `pd.DataFrame(a.cpu().numpy())`: NumPy and pandas carry the array on, unless
+        // the call is made for its effect (`np.save`).
+        if (
+          /^(?:np|numpy|pd|pandas)\.\w/.test(callee) ||
+          (fn.type === 'attribute' && /^(?:format|join)$/.test(fn.childForFieldName('attribute')?.text ?? ''))
+        ) {
           if (n.parent?.type === 'expression_statement') return n;
           continue;
         }
@@ -1998,9 +2003,10 @@ function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, ar
       case 'attribute':
         continue;
       case 'subscript':
-        // `x.tolist()[0]` carries it on; `vocab[i.item()]` indexes a container with the number.
+        // `x.tolist()[0]` carries it on; `vocab[i.item()]` indexes a container with the number. A tensor indexed so
+        // (`emb[i.item()]`) could take the index as a tensor and stay on the device.
         if (n.childForFieldName('value')?.equals(child)) continue;
-        return n;
+        return tensorPlacement(n.childForFieldName('value')!, n, facts) === null ? n : null;
       case 'conditional_expression':
         if (n.namedChild(1)?.equals(child)) return n;
         continue;
@@ -2053,8 +2059,9 @@ function consumerText(use: Node): string {
 const iterationWaitMemo = nodeMemo<{ reason: string } | null>();
 
 /**
- * A sync the host needs on each pass of a loop around `loop` (in the same function), outside `loop` itself: its value is
- * consumed on the host there (consumedOnHost: an RL rollout's `envs.step(action.cpu().numpy())`), under no logging guard.
+ * A sync the host needs many times on each pass of a loop around `loop` (in the same function), outside `loop` itself: in
+ * a loop of its own that is no training or evaluation loop, its value handed to a function on the host (consumedOnHost: an
+ * RL rollout's `envs.step(action.cpu().numpy())` on each environment step), under no logging guard.
  * Each pass of that outer loop waits for the device there anyway, so syncs that `loop` adds on each of its steps cost a
  * wait per step next to one per environment step: low impact. The reason, or null.
  */
@@ -2078,8 +2085,13 @@ function requiredSyncAround(loop: Node, facts: FileFacts): { reason: string } | 
         if (!recv || positionalArguments(c).length > 0 || chainHasEarlierSync(recv) || isUnderLoggingGuard(c, outer)) continue;
         // `.numpy()` straight on a tensor only runs on the CPU (it raises on a GPU tensor).
         if ((method === 'numpy' && !keywordValue(c, 'force')) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, null, facts)) continue;
+        // Many times a pass, as the update steps are: in a loop of its own inside the outer one (the rollout's steps), not
+        // once per pass (a per-epoch check), and not in a training or evaluation loop, whose waits are its own.
+        const own = enclosingLoop(c);
+        if (!own || own.equals(outer) || trainingLoopOf(own, facts)) continue;
+        // Handed to a function on the host (`envs.step`), not only tested: an environment or simulator that needs it.
         const use = consumedOnHost(c, outer, facts);
-        if (!use) continue;
+        if (use?.type !== 'call') continue;
         const line = c.startPosition.row + 1;
         return {
           reason:

@@ -59,6 +59,15 @@ describe('torch-sync-in-training-loop: an update loop inside an iteration that w
     assert.equal(f?.severity, 'warning');
     assert.doesNotMatch(f.message, /already waits/);
   });
+  it('near miss: a host copy once per pass of the outer loop (a per-epoch check) does not count', async () => {
+    const src = rollout('action').replace(
+      '        inds = np.arange(batch_size)\n',
+      '        inds = np.arange(batch_size)\n        envs.render(actions.cpu().numpy())\n',
+    );
+    assert.match(src, /envs\.render/);
+    const [f] = await ranked(src);
+    assert.equal(f?.severity, 'warning');
+  });
   it('near miss: a host copy only under a logging guard of the rollout does not count', async () => {
     const src = rollout('action', '            if step % 100 == 0:\n                writer.add_text("action", str(action.cpu().numpy()), step)\n');
     const [f] = await ranked(src);

@@ -15,6 +15,7 @@ import {
   isDisplayCall,
   deviceTypes,
   enclosingLoop,
+  enclosingLoops,
   isUnderLoggingGuard,
   occurrences,
   keywordValue,
@@ -24,9 +25,11 @@ import {
   parameterNames,
   positionalArguments,
   targetNames,
+  tensorPlacement,
   type TrainingLoop,
   type TrainStep,
   trainingLoops,
+  trainingLoopOf,
   trainSteps,
   unwrapIterable,
   usesAccelerator,
@@ -72,6 +75,13 @@ export default defineRule({
     },
     {
       severity: 'hint',
+      when:
+        'in a loop inside an iteration that already waits for the device on each pass for a number the host needs there ' +
+        "(an RL script's rollout handing `action.cpu().numpy()` to `envs.step` before its minibatch updates): one more short " +
+        'wait per update step adds little to the waits the environment needs',
+    },
+    {
+      severity: 'hint',
       when: 'in a file that never moves a tensor to a device (no `.to(...)`, `.cuda()`, device variable or argument): on the CPU a sync waits for no queued work',
     },
     {
@@ -93,8 +103,10 @@ export default defineRule({
       'Accumulate on the device (`running_loss += loss.detach()`) and call `.item()` once per epoch, or inside a ' +
       'logging guard such as `if step % 100 == 0:`. Calls under such guards are not flagged, nor loops that synchronise on purpose ' +
       '(`torch.cuda.synchronize()`, directly or in a helper of the file), loops whose function only ever puts tensors on the CPU, ' +
-      'code that does not parse before the call (a guard may be lost in the error), and a step function whose returned number ' +
-      'its caller tests on the same step (an LR finder stopping once the loss diverges). When the host needs ' +
+      'code that does not parse before the call (a guard may be lost in the error), a step function whose returned number ' +
+      'its caller tests on the same step (an LR finder stopping once the loss diverges), a copy the step hands to code on the ' +
+      'host that needs it now (actions passed to `envs.step`, a Python index, `range(n)`), and numbers the step shows on every ' +
+      'step in a progress bar or a print (a running total in `set_postfix`): the host needs those on the step by design. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -132,8 +144,13 @@ export default defineRule({
       reportElementWalk(call, m.need('method'), ctx);
       return;
     }
-    // One finding per block (loop, step function or per-step helper): the first sync, with the count.
-    const all = syncsOf(site.block, facts);
+    // One finding per block (loop, step function or per-step helper): the first sync, with the count. A sync whose number
+    // the step shows on every step (a progress bar's postfix of running totals, a print) is the step's design, not a stall
+    // to remove: it is left out, and the others find the GPU idle after it (below).
+    const syncs = syncsOf(site.block, facts);
+    const displays = displaysOf(site.block, facts);
+    const all = syncs.filter((_, i) => displays[i] === null);
+    const display = displays.find((d) => d !== null) ?? null;
     if (!all[0]?.equals(call)) return;
     const recv = call.childForFieldName('function')!.childForFieldName('object')!;
     const method = m.need('method').text;
@@ -158,7 +175,7 @@ export default defineRule({
       : `${more}; keep it on the device and sync every N steps`;
     // One sync a step whose value the step uses (a loss logged or returned each step, or summed into a returned total) is the
     // usual training loop: one stall per step. Several syncs per step, or a value nothing reads, are worth a change.
-    const single = all.length === 1 && !whole;
+    const single = syncs.length === 1 && !whole;
     // An evaluation loop's one metric summed per batch (`correct += (...).sum().item()`) is one stall a batch next to the
     // batch's collation and forward: blind reviews judged sentence-transformers' LabelAccuracyEvaluator noise.
     // In an evaluation loop every sync that reaches here is a metric summed per batch; several of them (a loss and an
@@ -185,10 +202,15 @@ export default defineRule({
     // needs that number each step by design, so the step waits for the GPU there anyway and the other syncs find it idle.
     // pytorch-cifar's progress bar of running totals, x-transformers' per-step tqdm postfix and printed loss breakdown:
     // blind reviews judged all of them noise when shown.
-    const shownEachStep = !whole && !single && !logged ? textEachStep(all, site.block, facts) : null;
+    // ...and when a sync left out above is shown so, the others are judged the same way beside it.
+    const shownEachStep = whole ? null : display ? textEachStep(syncs, site.block, facts) : !single && !logged ? textEachStep(all, site.block, facts) : null;
     // The step already waits for a value it needs on the host (`loss_val = loss.item()` then `if loss_val < best:`), unguarded
     // and before these syncs: they find the GPU idle (machine-learning-for-trading's best-state copy, judged noise).
     const neededBefore = !whole && !logged && !shownEachStep ? neededSyncBefore(all, site.block, site.loop, facts) : null;
+    // The loop runs inside an iteration that already waits for the device every pass for a number the host needs (an RL
+    // rollout: `envs.step(action.cpu().numpy())` on each environment step, then the update's minibatch loop): one more
+    // logged number per minibatch adds little to that. cleanrl's PPO `clipfracs += [....item()]`, judged noise 11 times.
+    const iterationWait = !whole && site.loop ? requiredSyncAround(site.loop.node, facts) : null;
     const routine =
       (single && usedOnEachStep(call, site.block)) ||
       evalTotal ||
@@ -198,10 +220,14 @@ export default defineRule({
       arrayCopy !== null ||
       cpuOnly ||
       shownEachStep !== null ||
-      neededBefore !== null;
+      neededBefore !== null ||
+      iterationWait !== null;
     // The hint says why it is one: a single stall per step, which matters only when steps are short.
     const weight = (() => {
       if (!routine) return '';
+      if (display && shownEachStep)
+        return ` (the step shows \`${shownEachStep}\` on every step, so it waits for the GPU there anyway; this sync adds little to that wait)`;
+      if (iterationWait) return ` (${iterationWait.reason})`;
       if (evalTotal && single) return ' (one stall a batch: worth it when batches are short)';
       if (returned && !single) return ' (the function returns these as numbers; one stall a step: worth it when steps are short)';
       if (totals)
@@ -447,6 +473,9 @@ function syncSite(call: Node, facts: FileFacts): SyncSite | null {
   const recv = call.childForFieldName('function')!.childForFieldName('object')!;
   const root = chainRoot(recv, { throughCalls: true });
   if (decidesControlFlow(call, site.block)) return null;
+  // The step hands the copy to code on the host that needs it now (`envs.step(actions.cpu().numpy())`, a replay buffer's
+  // sample size, a Python index): it cannot move to every N steps. cleanrl's DQN, SAC, TD3 and C51 loops, judged wrong.
+  if (consumedOnHost(call, site.block, facts)) return null;
   if (root && (iteratedOnHost(root.text, site.block).length > 0 || builtFromHostValues(root.text, site.block, facts))) return null;
   return site;
 }
@@ -848,6 +877,12 @@ function movesOnlyToCpu(loop: Node, facts: FileFacts): boolean {
 }
 
 const syncsMemo = nodeMemo<Node[]>();
+const displaysMemo = nodeMemo<(Node | null)[]>();
+
+/** For each of syncsOf(block), the display call that shows its number on every step (displayedEachStep), or null. */
+function displaysOf(block: Node, facts: FileFacts): (Node | null)[] {
+  return displaysMemo(facts, block, () => syncsOf(block, facts).map((c) => displayedEachStep(c, block, facts)));
+}
 
 /** The sync calls that run once per step of block, in document order. */
 function syncsOf(block: Node, facts: FileFacts): Node[] {
@@ -1738,17 +1773,7 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
     }
     return null;
   };
-  const bound = (node: Node): string | null => {
-    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
-      if (n.type === 'assignment' || n.type === 'augmented_assignment') {
-        let left = n.childForFieldName('left');
-        while (left && (left.type === 'subscript' || left.type === 'attribute')) left = left.childForFieldName(left.type === 'subscript' ? 'value' : 'object');
-        return left?.type === 'identifier' && !n.childForFieldName('left')!.equals(node) ? left.text : null;
-      }
-      if (n.type.endsWith('statement') || isNestedScope(n)) return null;
-    }
-    return null;
-  };
+  const bound = (node: Node) => nameBoundFrom(node, block);
   const shown = (s: Node) => {
     const text = s.text.replace(/\s+/g, ' ');
     return text.length > 40 ? `${text.slice(0, 37)}...` : text;
@@ -1789,6 +1814,62 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
   return display ? shown(display) : null;
 }
 
+/**
+ * The name the statement holding `node` binds from it (`train_loss += <node>`, `parts["loss"] = <node>` binds `parts`),
+ * or null when the statement binds none or `node` is the target itself.
+ */
+function nameBoundFrom(node: Node, block: Node): string | null {
+  for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      let left = n.childForFieldName('left');
+      while (left && (left.type === 'subscript' || left.type === 'attribute')) left = left.childForFieldName(left.type === 'subscript' ? 'value' : 'object');
+      return left?.type === 'identifier' && !n.childForFieldName('left')!.equals(node) ? left.text : null;
+    }
+    if (n.type.endsWith('statement') || isNestedScope(n)) return null;
+  }
+  return null;
+}
+
+/**
+ * The display call (`print`, a progress bar's `set_postfix` or `set_description`) that shows the value of `call` on every
+ * step of `block`, directly or through up to TEXT_DEPTH names bound from it (a running total `train_loss += loss.item()`
+ * shown as `train_loss / (batch + 1)`, a dict of such totals), under no `if` of the step; else null. Such a step shows the
+ * number every step by design, so the number has to reach the host every step: the sync is what the step asks for.
+ */
+function displayedEachStep(call: Node, block: Node, facts: FileFacts): Node | null {
+  const display = (node: Node): Node | null => {
+    let shownBy: Node | null = null;
+    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+      if (isNestedScope(n) || n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause') return null;
+      if (!shownBy && n.type === 'call' && !n.childForFieldName('function')?.equals(node) && isDisplayCall(n, facts)) shownBy = n;
+    }
+    return shownBy;
+  };
+  let names = new Set<string>();
+  const direct = display(call);
+  if (direct) return direct;
+  const first = nameBoundFrom(call, block);
+  if (first) names.add(first);
+  const seen = new Set(names);
+  for (let depth = 0; depth < TEXT_DEPTH && names.size > 0; depth++) {
+    const next = new Set<string>();
+    for (const name of names) {
+      for (const id of occurrences(block, name)) {
+        if (isAssignedHere(id)) continue;
+        const found = display(id);
+        if (found) return found;
+        const further = nameBoundFrom(id, block);
+        if (further && !seen.has(further)) {
+          seen.add(further);
+          next.add(further);
+        }
+      }
+    }
+    names = next;
+  }
+  return null;
+}
+
 /** `total += x.item()` (or `/ n` of it): the sync's value is only summed into a name on the host. */
 function runningTotal(call: Node, block: Node): boolean {
   for (let n = call.parent; n && !n.equals(block); n = n.parent) {
@@ -1800,7 +1881,7 @@ function runningTotal(call: Node, block: Node): boolean {
 
 /**
  * The text of a sync the step needs on the host and waits for, unguarded, before the first of `syncs` (`loss.item()` bound
- * to a name a later `if` of the step tests), or null. The rule leaves such a sync alone; the ones after it find the GPU idle.
+ * to a name a later `if` of the step tests, or actions handed to `env.step`), or null. The rule leaves such a sync alone; the ones after it find the GPU idle.
  */
 function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoop | null, facts: FileFacts): string | null {
   const first = syncs[0];
@@ -1817,9 +1898,208 @@ function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoo
     if (!recv || positionalArguments(c).length > 0 || isUnderLoggingGuard(c, block)) continue;
     let conditional = false;
     for (let n = c.parent; n && !n.equals(block); n = n.parent) if (n.type === 'if_statement' || n.type === 'conditional_expression') conditional = true;
-    if (conditional || !decidesControlFlow(c, block) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts)) continue;
+    if (conditional || !(decidesControlFlow(c, block) || consumedOnHost(c, block, facts)) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts))
+      continue;
     const text = c.text.replace(/\s+/g, ' ');
     return text.length > 40 ? `${text.slice(0, 37)}...` : text;
   }
   return null;
+}
+
+/**
+ * Calls that only record a number (for a person, a log file, a dashboard or a history) and so do not need it on the host
+ * on this step: by the method (`append`, `update`, `add_scalar`, `log_metric`, `set_postfix`) or by what it is called on
+ * (`writer.…`, `self.logger.…`, `wandb.…`, a meter or tracker).
+ */
+const SINK_METHODS =
+  /^(?:print|write|writerow|writerows|log|log_\w+|add|add_\w+|append|extend|update|insert|info|debug|warning|warn|error|set_postfix\w*|set_description\w*|record|track|report|put|put_nowait|push)$/;
+const SINK_RECEIVERS =
+  /(?:^|[._])(?:log|logs|logger|logging|writer|wandb|tb|tensorboard|summary|tracker|meter|meters|mlflow|neptune|comet|pbar|bar|progress|history|hist|stats|metrics|monitor)$/i;
+/** Builtins through which a number passes unchanged in what it means: conversions, rounding, text. */
+const BUILTIN_CARRIERS = new Set(['float', 'int', 'round', 'abs', 'min', 'max', 'sum', 'str', 'list', 'tuple', 'bool', 'repr']);
+/** Builtins that hand a number to the host's control of the step: a count of Python iterations. */
+const BUILTIN_CONSUMERS = new Set(['range']);
+/** Methods that make host data of a tensor: a NumPy array or Python lists. */
+const HOST_ARRAYS = /^(?:numpy|tolist)$/;
+/** How many names bound from a synced value are followed to the place that consumes it. */
+const CONSUMER_DEPTH = 3;
+
+/** The call only records what it is given: see SINK_METHODS. */
+function isRecordingCall(call: Node, facts: FileFacts): boolean {
+  if (isDisplayCall(call, facts)) return true;
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+  if (SINK_METHODS.test(method ?? '')) return true;
+  const owner = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  return !!owner && SINK_RECEIVERS.test(owner.text.replace(/\(.*$/s, ''));
+}
+
+/**
+ * What on the host consumes the value of `expr` (a sync, or a name bound from one) on this step of `block`, or null: a
+ * function of another library or of the program given the number or array (`envs.step(actions)`, `rb.sample(n)`,
+ * `tokenizer.decode(ids)`, a NumPy call made for its effect), a condition (`if`, `while`, `x if c else y`), a Python index
+ * (`vocab[i]`), `range(n)`, or a `for` over it. The step cannot run on without the value, so the sync is required there,
+ * not deferrable. Records are not consumers: printing, logging, progress bars, appending to a history, `+=` into a running
+ * total that nothing else reads, a dict or attribute store, f-strings and returns. Torch calls are not either: the number
+ * goes back to the device. Followed through methods of the value (`.numpy().clip(...)`), NumPy functions, builtin
+ * conversions, arithmetic and displays, and up to CONSUMER_DEPTH names it is bound to.
+ */
+function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, array = false): Node | null {
+  let child = expr;
+  let hostArray = array || HOST_ARRAYS.test(expr.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '');
+  for (let n = expr.parent; n && !n.equals(block); child = n, n = n.parent) {
+    if (isNestedScope(n)) return null;
+    switch (n.type) {
+      case 'call': {
+        const fn = n.childForFieldName('function');
+        // `x.cpu().numpy()`, `actions.clip(lo, hi)`: a method of the value carries it on.
+        if (!fn || fn.equals(child)) {
+          if (HOST_ARRAYS.test(fn?.childForFieldName('attribute')?.text ?? '')) hostArray = true;
+          continue;
+        }
+        if (isRecordingCall(n, facts)) return null;
+        const callee = facts.calleeName(n) ?? '';
+        if (callee.startsWith('torch.')) return null;
+        if (callee.startsWith('math.')) continue;
+        // `np.clip(a.cpu().numpy(), lo, hi)`, `pd.DataFrame(a.cpu().numpy())`: NumPy and pandas carry the array on, unless
+        // the call is made for its effect (`np.save`).
+        if (
+          /^(?:np|numpy|pd|pandas)\.\w/.test(callee) ||
+          (fn.type === 'attribute' && /^(?:format|join)$/.test(fn.childForFieldName('attribute')?.text ?? ''))
+        ) {
+          if (n.parent?.type === 'expression_statement') return n;
+          continue;
+        }
+        if (fn.type === 'identifier' && facts.isBuiltin(fn.text, n)) {
+          if (BUILTIN_CARRIERS.has(fn.text)) continue;
+          return BUILTIN_CONSUMERS.has(fn.text) ? n : null;
+        }
+        // `t.view(n)`, `out.masked_fill(m, v)`: a method of a known tensor or module hands the number back to torch.
+        const owner = fn.type === 'attribute' ? chainRoot(fn.childForFieldName('object')!, { throughCalls: true }) : null;
+        const ownerKind = owner?.type === 'identifier' ? values(facts).valueOfName(owner.text, owner)?.kind : undefined;
+        if (ownerKind === 'tensor' || ownerKind === 'module') return null;
+        // `q_net.alpha.fill_(v)`, `buf.copy_(v)`: torch's in-place methods, spelled with a trailing underscore.
+        const method = fn.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+        if (/^[a-z]\w*[a-z0-9]_$/.test(method)) return null;
+        if (fn.type === 'attribute' && tensorPlacement(fn.childForFieldName('object')!, n, facts) !== null) return null;
+        // `model(x, step)`, `self.net(x, scale)`: a function of the program, maybe a model, may take a number as readily
+        // on the device; an array or list made for the host (`.numpy()`, `.tolist()`) is host data whoever takes it.
+        if (!hostArray && (fn.type === 'identifier' || fn.childForFieldName('object')?.text === 'self')) return null;
+        return n;
+      }
+      case 'argument_list':
+      case 'keyword_argument':
+      case 'parenthesized_expression':
+      case 'binary_operator':
+      case 'comparison_operator':
+      case 'unary_operator':
+      case 'not_operator':
+      case 'boolean_operator':
+      case 'list':
+      case 'tuple':
+      case 'expression_list':
+      case 'dictionary':
+      case 'pair':
+      case 'attribute':
+        continue;
+      case 'subscript':
+        // `x.tolist()[0]` carries it on; `vocab[i.item()]` indexes a container with the number. A tensor indexed so
+        // (`emb[i.item()]`) could take the index as a tensor and stay on the device.
+        if (n.childForFieldName('value')?.equals(child)) continue;
+        return tensorPlacement(n.childForFieldName('value')!, n, facts) === null ? n : null;
+      case 'conditional_expression':
+        if (n.namedChild(1)?.equals(child)) return n;
+        continue;
+      case 'if_statement':
+      case 'elif_clause':
+      case 'while_statement':
+        return n.childForFieldName('condition')?.equals(child) ? n : null;
+      case 'for_statement':
+        return n.childForFieldName('right')?.equals(child) ? n : null;
+      case 'assignment':
+      case 'augmented_assignment': {
+        const left = n.childForFieldName('left');
+        if (!left || !n.childForFieldName('right')?.equals(child) || depth >= CONSUMER_DEPTH) return null;
+        // `stats["loss"] = ...`, `self.last = ...`, `counts["raw"] += ...`: a store, not a use on this step.
+        if (left.type !== 'identifier' && left.type !== 'pattern_list' && left.type !== 'tuple_pattern') return null;
+        const names = new Set(targetNames(left));
+        const assignment = n;
+        for (const id of findNamesRead(block, names, assignment.endIndex)) {
+          const use = consumedOnHost(id, block, facts, depth + 1, hostArray);
+          if (use) return use;
+        }
+        return null;
+      }
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+/** The reads (not writes) of any of `names` in `block` after `offset`, in document order. */
+function findNamesRead(block: Node, names: ReadonlySet<string>, offset: number): Node[] {
+  return [...names].flatMap((name) => occurrences(block, name).filter((id) => id.startIndex > offset && !isAssignedHere(id)));
+}
+
+/** Code shortened for a message: one line, at most 40 characters. */
+function shortText(node: Node): string {
+  const text = node.text.replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** What the host does with a required sync's value, for a message: the function it is given to, a condition, an index. */
+function consumerText(use: Node): string {
+  if (use.type === 'call') return `\`${shortText(use.childForFieldName('function') ?? use)}\` takes it`;
+  if (use.type === 'subscript') return 'it indexes a Python object';
+  if (use.type === 'for_statement') return 'the step loops over it';
+  return 'the step branches on it';
+}
+
+const iterationWaitMemo = nodeMemo<{ reason: string } | null>();
+
+/**
+ * A sync the host needs many times on each pass of a loop around `loop` (in the same function), outside `loop` itself: in
+ * a loop of its own that is no training or evaluation loop, its value handed to a function on the host (consumedOnHost: an
+ * RL rollout's `envs.step(action.cpu().numpy())` on each environment step), under no logging guard.
+ * Each pass of that outer loop waits for the device there anyway, so syncs that `loop` adds on each of its steps cost a
+ * wait per step next to one per environment step: low impact. The reason, or null.
+ */
+function requiredSyncAround(loop: Node, facts: FileFacts): { reason: string } | null {
+  return iterationWaitMemo(facts, loop, () => {
+    for (const outer of enclosingLoops(loop)) {
+      const body = outer.childForFieldName('body');
+      if (!body) continue;
+      const syncs = findDescendants(
+        body,
+        (n) =>
+          n.type === 'call' &&
+          SYNC_METHODS.has(n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '') &&
+          !(n.startIndex >= loop.startIndex && n.endIndex <= loop.endIndex),
+        isNestedScope,
+      );
+      for (const c of syncs) {
+        const fn = c.childForFieldName('function')!;
+        const recv = fn.childForFieldName('object');
+        const method = fn.childForFieldName('attribute')?.text;
+        if (!recv || positionalArguments(c).length > 0 || chainHasEarlierSync(recv) || isUnderLoggingGuard(c, outer)) continue;
+        // `.numpy()` straight on a tensor only runs on the CPU (it raises on a GPU tensor).
+        if ((method === 'numpy' && !keywordValue(c, 'force')) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, null, facts)) continue;
+        // Many times a pass, as the update steps are: in a loop of its own inside the outer one (the rollout's steps), not
+        // once per pass (a per-epoch check), and not in a training or evaluation loop, whose waits are its own.
+        const own = enclosingLoop(c);
+        if (!own || own.equals(outer) || trainingLoopOf(own, facts)) continue;
+        // Handed to a function on the host (`envs.step`), not only tested: an environment or simulator that needs it.
+        const use = consumedOnHost(c, outer, facts);
+        if (use?.type !== 'call') continue;
+        const line = c.startPosition.row + 1;
+        return {
+          reason:
+            `each pass of the loop around it already waits for \`${shortText(c)}\` (line ${line}), which the host needs there: ` +
+            `${consumerText(use)}; one more short wait per step of this loop adds little to that`,
+        };
+      }
+    }
+    return null;
+  });
 }

@@ -35,11 +35,13 @@ def train(discriminator, loader, opt_d, history):
         print("[Batch %d] [acc: %d%%]" % (i, 100 * d_acc))
 `;
 
-  it('several syncs whose values only reach a print and a history are one hint', async () => {
+  // Round 48: the accuracy printed on every step needs its copies by design (review19 judged such hints wrong), so only the
+  // loss kept in the history is flagged, a hint beside the print.
+  it('several syncs whose values only reach a print and a history are one hint, at the one not printed', async () => {
     const [f, ...rest] = await ranked(SYNC, LOGGED, '/proj/pkg/train.py');
     assert.equal(rest.length, 0);
     assert.equal(f?.severity, 'hint');
-    assert.match(f!.message, /3 syncs in this loop.*only shown or logged/);
+    assert.match(f!.message, /^`d_loss\.item\(\)`.*shows .* on every step/);
   });
 
   it('near miss: one of the values feeds the step (a balance term), so the finding stays a warning', async () => {

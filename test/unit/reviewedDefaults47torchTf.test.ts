@@ -39,12 +39,13 @@ ${tail}
     assert.equal(f?.severity, 'hint');
     assert.match(f.message, /shows .* on every step/);
   });
-  it('a dict of synced numbers handed to a progress bar each step: a hint', async () => {
+  // Round 48: a progress bar that shows the numbers on every step needs them there by design: silent, not a hint
+  // (review19 judged such hints wrong).
+  it('a dict of synced numbers handed to a progress bar each step: silent', async () => {
     const src = loop(
       `        parts = {"loss": train_loss, "acc": correct / total}\n        shown = {k: round(v, 2) for k, v in parts.items()}\n        loader.set_postfix(**shown)`,
     );
-    const [f] = await ranked(SYNC, src);
-    assert.equal(f?.severity, 'hint');
+    assert.deepEqual(await ranked(SYNC, src), []);
   });
   it('near miss: the progress line printed only every 100 steps keeps the warning', async () => {
     const src = loop(

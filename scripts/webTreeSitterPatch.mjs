@@ -51,7 +51,8 @@ const HELPERS =
   'if (perflensHeapBytes === void 0 || perflensHeapBytes.buffer !== heap16.buffer) perflensHeapBytes = perflensNodeBuffer.from(heap16.buffer); ' +
   'perflensHeapBytes.write(count < str.length ? str.slice(0, count) : str, outPtr, count * 2, "utf16le"); ' +
   '} else { for (var i = 0, at = outPtr >> 1; i < count; i++) heap16[at + i] = str.charCodeAt(i); } ' +
-  'return outPtr + count * 2; }';
+  'return outPtr + count * 2; } ' +
+  'function perflensPredicatesPass(predicates, captures) { for (var i = 0; i < predicates.length; i++) if (!predicates[i](captures)) return false; return true; }';
 
 /**
  * The lexer reads the text through a callback that copies up to 5,119 UTF-16 code units into WASM memory per call,
@@ -119,6 +120,107 @@ const NODE_TYPE = [
   '  get type() {\n    return this._type ??= this.tree.language.types[this.typeId] || "ERROR";\n  }\n',
 ];
 
+/**
+ * Query.matches: a raw match's result object was made with two properties and given three more one by one, so each
+ * took a second allocation for the properties that did not fit (a query pass makes one per raw match, tens of
+ * thousands per file), and the text predicates were tested through a closure made per raw match. One object literal
+ * with the same five properties in the same order, and a plain loop over the predicates.
+ */
+const MATCH_RESULT = [
+  `      if (this.textPredicates[patternIndex].every((p) => p(captures))) {
+        result[filteredCount] = { patternIndex, captures };
+        const setProperties = this.setProperties[patternIndex];
+        result[filteredCount].setProperties = setProperties;
+        const assertedProperties = this.assertedProperties[patternIndex];
+        result[filteredCount].assertedProperties = assertedProperties;
+        const refutedProperties = this.refutedProperties[patternIndex];
+        result[filteredCount].refutedProperties = refutedProperties;
+        filteredCount++;
+`,
+  `      if (perflensPredicatesPass(this.textPredicates[patternIndex], captures)) {
+        result[filteredCount] = {
+          patternIndex,
+          captures,
+          setProperties: this.setProperties[patternIndex],
+          assertedProperties: this.assertedProperties[patternIndex],
+          refutedProperties: this.refutedProperties[patternIndex],
+        };
+        filteredCount++;
+`,
+];
+
+/**
+ * The text predicates (`#eq?` with a string, `#match?`, `#any-of?`) run on every raw match of their pattern; each
+ * collected its capture's nodes or texts into a fresh array, and `#match?` made two closures per call. These loops give
+ * the same answers (an empty capture list included) and stop at the first text that decides them.
+ */
+const TEXT_PREDICATES = [
+  [
+    `    textPredicates[index].push((captures) => {
+      const nodes = [];
+      for (const c of captures) {
+        if (c.name === captureName) nodes.push(c.node);
+      }
+      const test = isPositive ? matches : doesNotMatch;
+      return matchAll ? nodes.every(test) : nodes.some(test);
+    });
+`,
+    `    textPredicates[index].push((captures) => {
+      const test = isPositive ? matches : doesNotMatch;
+      for (const c of captures) {
+        if (c.name === captureName && test(c.node) !== matchAll) return !matchAll;
+      }
+      return matchAll;
+    });
+`,
+  ],
+  [
+    `  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    const test = /* @__PURE__ */ __name((text, positive) => {
+      return positive ? regex.test(text) : !regex.test(text);
+    }, "test");
+    if (nodes.length === 0) return !isPositive;
+    return matchAll ? nodes.every((text) => test(text, isPositive)) : nodes.some((text) => test(text, isPositive));
+  });
+`,
+    `  textPredicates[index].push((captures) => {
+    let seen = false;
+    for (const c of captures) {
+      if (c.name !== captureName) continue;
+      seen = true;
+      if ((regex.test(c.node.text) === isPositive) !== matchAll) return !matchAll;
+    }
+    return seen ? matchAll : !isPositive;
+  });
+`,
+  ],
+  [
+    `  textPredicates[index].push((captures) => {
+    const nodes = [];
+    for (const c of captures) {
+      if (c.name === captureName) nodes.push(c.node.text);
+    }
+    if (nodes.length === 0) return !isPositive;
+    return nodes.every((text) => values.includes(text)) === isPositive;
+  });
+`,
+    `  textPredicates[index].push((captures) => {
+    let seen = false;
+    for (const c of captures) {
+      if (c.name !== captureName) continue;
+      seen = true;
+      if (!values.includes(c.node.text)) return !isPositive;
+    }
+    return seen === isPositive;
+  });
+`,
+  ],
+];
+
 /** The declarations of the fields the constructor now assigns (each with its doc comment above). */
 const NODE_LATER_FIELDS = ['  id;\n', '  startIndex;\n', '  startPosition;\n', '  tree;\n'];
 
@@ -138,6 +240,8 @@ export function patchWebTreeSitter(source, file = 'web-tree-sitter') {
   text = replaceOnce(text, '\nvar C;\n', `\n${HELPERS}\n`, fail);
   text = replaceOnce(text, SET_MODULE[0], SET_MODULE[1], fail);
   text = patchUtf16Copy(text, fail);
+  text = replaceOnce(text, MATCH_RESULT[0], keepLineCount(MATCH_RESULT[1], MATCH_RESULT[0]), fail);
+  for (const [from, to] of TEXT_PREDICATES) text = replaceOnce(text, from, keepLineCount(to, from), fail);
   return patchNodeClass(text, fail);
 }
 

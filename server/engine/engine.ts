@@ -518,45 +518,47 @@ export class Engine {
     inferenceClock.ms = 0;
     const budget = this.ruleBudgetMs.base > 0 ? this.ruleBudgetMs.base + this.ruleBudgetMs.perChar * text.length : Infinity;
     const spent = new Map<RuleDefinition, number>();
+    // One context per rule and lint, reporting for the match being checked: a context and its two closures made per
+    // match were a tenth of what a whole-stdlib lint allocated (hundreds of thousands of rule matches).
+    let match: QueryMatch | undefined;
+    // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
+    let extent: { matchStart: number; matchEnd: number } | undefined;
+    const emit = (finding: Finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup }: Report) => {
+      const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      extent ??= matchExtent(match!);
+      const entry: RawFinding = construct
+        ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
+        : { finding, ...extent };
+      if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
+      if (quietOutsideHotCode && quietReason) entry.quietReason = quietReason;
+      if (lowImpact) entry.lowImpact = lowImpact;
+      if (hotReason) entry.hotReason = hotReason;
+      if (hotDespiteSetup) entry.hotDespiteSetup = true;
+      raw.push(entry);
+    };
+    const contexts = new Map<RuleDefinition, RuleContext>();
     for (const { patterns, matches } of ruleMatches) {
-      for (const match of matches) {
-        const role = patterns[match.patternIndex];
+      for (const current of matches) {
+        const role = patterns[current.patternIndex];
         if ('fact' in role) continue;
         const { rule, localIndex } = role;
         const severity = active.get(rule.id);
         if (!severity || failed.has(rule.id)) continue;
         if (rule.minPython && !atLeast(settings, rule)) continue;
         if (rule.insideAsyncDef && !facts.hasAsyncDef) continue;
-        // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
-        let extent: { matchStart: number; matchEnd: number } | undefined;
-        const ctx = contextFor(
-          rule,
-          severity,
-          text,
-          facts,
-          settings,
-          options,
-          files,
-          (finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup }) => {
-            const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
-            if (seen.has(key)) return;
-            seen.add(key);
-            extent ??= matchExtent(match);
-            const entry: RawFinding = construct
-              ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
-              : { finding, ...extent };
-            if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
-            if (quietOutsideHotCode && quietReason) entry.quietReason = quietReason;
-            if (lowImpact) entry.lowImpact = lowImpact;
-            if (hotReason) entry.hotReason = hotReason;
-            if (hotDespiteSetup) entry.hotDespiteSetup = true;
-            raw.push(entry);
-          },
-        );
+        match = current;
+        extent = undefined;
+        let ctx = contexts.get(rule);
+        if (!ctx) {
+          ctx = contextFor(rule, severity, text, facts, settings, options, files, emit);
+          contexts.set(rule, ctx);
+        }
         const checkStarted = performance.now();
         this.stopPastDeadline(checkStarted);
         try {
-          rule.check(new Captures(match.captures, localIndex), ctx);
+          rule.check(new Captures(current.captures, localIndex), ctx);
         } catch (error) {
           // A broken rule must never take the file (or the server) down: drop it for this file.
           failed.add(rule.id);

@@ -15,13 +15,24 @@ type WebTreeSitter = typeof patched;
 const PACKAGE_DIR = path.join(ROOT, 'node_modules', 'web-tree-sitter');
 const BUILDS = ['web-tree-sitter.cjs', 'web-tree-sitter.js'];
 
-/** Patterns with the kinds of captures and predicates the rules use. */
+/** Patterns with the kinds of captures and predicates the rules use, and every text predicate on lists of 0, 1 and more captures. */
 const QUERY = `
 (call function: (identifier) @f (#eq? @f "print")) @call
 (call function: (attribute object: (_) @obj attribute: (identifier) @attr) arguments: (argument_list) @args)
 (string) @string
 ((identifier) @name (#match? @name "^_"))
 (function_definition name: (identifier) @def body: (block) @body)
+((argument_list (identifier)* @ids) @a1 (#eq? @ids "a"))
+((argument_list (identifier)* @ids) @a2 (#any-eq? @ids "a"))
+((argument_list (identifier)* @ids) @a3 (#not-eq? @ids "a"))
+((argument_list (identifier)* @ids) @a4 (#any-not-eq? @ids "a"))
+((argument_list (identifier)* @ids) @a5 (#match? @ids "^[a-z]$"))
+((argument_list (identifier)* @ids) @a6 (#any-match? @ids "^[a-z]$"))
+((argument_list (identifier)* @ids) @a7 (#not-match? @ids "^_"))
+((argument_list (identifier)* @ids) @a8 (#any-not-match? @ids "^_"))
+((argument_list (identifier)* @ids) @a9 (#any-of? @ids "a" "self" "x"))
+((argument_list (identifier)* @ids) @a10 (#not-any-of? @ids "a" "self"))
+((identifier) @receiver (#eq? @receiver "self") (#set! kind "receiver") (#is? local) (#is-not? global))
 `;
 
 /** Enough calls to make tree-sitter grow its WASM memory beyond the initial 32 MB. */
@@ -67,7 +78,8 @@ function describeTree(ts: WebTreeSitter, language: patched.Language, parser: pat
     }
     for (const m of query.matches(root)) {
       const captures = m.captures.map((c) => `${c.name}=${c.node.type}@${c.node.startIndex}-${c.node.endIndex}<${c.node.parent?.type}>${c.node.text.length}`);
-      out.push(`${m.patternIndex} ${captures.join(' ')}`);
+      const properties = JSON.stringify([m.setProperties, m.assertedProperties, m.refutedProperties]);
+      out.push(`${m.patternIndex} ${captures.join(' ')} ${properties}`);
     }
     const named = root.namedChildren.map((n) => `${n!.type}:${n!.childCount}:${n!.childForFieldName('name')?.text}`);
     out.push(`${root.childCount} ${root.descendantsOfType('identifier').length} ${root.endPosition.row} ${named.join(',')}`);

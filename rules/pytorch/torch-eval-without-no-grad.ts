@@ -83,10 +83,15 @@ export default defineRule({
   },
   query: `
 (function_definition name: (identifier) @name body: (block) @body) @def
-(if_statement condition: (_) @cond consequence: (block) @then) @if`,
+(if_statement condition: (_) @cond consequence: (block) @then) @if
+(call function: (attribute attribute: (identifier) @step) arguments: (argument_list . (_) @action) (#eq? @step "step")) @envstep`,
   check(m, ctx) {
     if (m.pattern === 1) {
       periodicEvaluation(m.need('if'), m.need('then'), ctx);
+      return;
+    }
+    if (m.pattern === 2) {
+      reportActionSelection(m.need('envstep'), m.need('action'), ctx);
       return;
     }
     const def = m.need('def');
@@ -123,6 +128,199 @@ export default defineRule({
     });
   },
 });
+
+/** The receiver of an environment's `step`: `env`, `envs`, `self.env`, `train_env`, `eval_envs`. */
+const ENV_NAME = /(^|_)envs?(_|\d|$)/i;
+/** Calls on a forward's output that pick an action or leave autograd: what the chain to `env.step` may pass through. */
+const TO_ACTION = /^(argmax|sample|item|numpy|detach|cpu|tolist|squeeze|flatten|clamp|clip|max)$/;
+/** Methods of a module that do not run it. */
+const NOT_FORWARD = /^(parameters|named_parameters|to|cuda|cpu|eval|train|state_dict|load_state_dict|zero_grad|modules|children|apply|requires_grad_)$/;
+
+/**
+ * Reinforcement-learning action selection (issue 24): inside the loop over environment steps, the action handed to
+ * `env.step` comes from a network's forward (`q_values = q_network(obs)` then `argmax(...).cpu().numpy()`, or a
+ * local `get_action(obs)` that samples a policy), outside any gradient context. Autograd records a graph on every
+ * step that nothing backpropagates. Silent when an output of the forward (or of a step in between) is read anywhere
+ * else in the loop before being replaced by a detached value: a rollout that keeps log-probs or values for its update
+ * needs the graph.
+ */
+function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void {
+  const env = step.childForFieldName('function')?.childForFieldName('object');
+  const envName = env?.type === 'attribute' ? env.childForFieldName('attribute')?.text : env?.text;
+  if (!envName || !ENV_NAME.test(envName)) return;
+  const loop = enclosingLoop(step);
+  const body = loop?.childForFieldName('body');
+  if (!loop || !body || gradDecided(step) || isTestFile(ctx.filePath)) return;
+  const forward = forwardBehind(action, statementOf(step), body, ctx.facts, 0);
+  if (!forward || gradDecided(forward)) return;
+  const callee = forward.childForFieldName('function')!.text;
+  ctx.report({
+    node: forward,
+    message: `\`${callee}(...)\` runs with autograd on every environment step only to choose the action; wrap the action selection in \`torch.no_grad()\``,
+  });
+}
+
+function statementOf(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** The model call an action expression comes from, through at most four assignments in the loop body, or null. */
+function forwardBehind(expr: Node, consumer: Node, body: Node, facts: FileFacts, depth: number): Node | null {
+  if (depth > 4) return null;
+  // Only the values a chain of action-picking calls leads from: `torch.argmax(q, dim=1).cpu().numpy()`, `a.detach()`.
+  const roots: Node[] = [];
+  if (!actionChain(expr, roots)) return null;
+  for (const root of roots) {
+    if (root.type === 'call') {
+      if (isModelForward(root, facts, 0)) return root;
+      continue;
+    }
+    const assign = lastAssignmentBefore(root.text, consumer, body);
+    if (!assign) continue;
+    const right = assign.childForFieldName('right');
+    // A value that already left autograd (`.cpu().numpy()`, an argmax, a sample) may be stored anywhere (a replay buffer).
+    if (!right || (!leftAutograd(right, facts) && !onlyReadBy(assign, consumer, body))) return null;
+    const found = forwardBehind(right, statementOf(assign), body, facts, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Walks an action-picking chain down to its roots (names or other calls); false when it holds anything else. */
+function actionChain(expr: Node, roots: Node[]): boolean {
+  if (expr.type === 'identifier') {
+    roots.push(expr);
+    return true;
+  }
+  if (expr.type === 'parenthesized_expression') return expr.namedChildren[0] ? actionChain(expr.namedChildren[0], roots) : false;
+  if (expr.type !== 'call') return false;
+  const fn = expr.childForFieldName('function');
+  const args = expr.childForFieldName('arguments')?.namedChildren.filter((a) => a !== null && a.type !== 'keyword_argument') ?? [];
+  const attr = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  // `torch.argmax(q, dim=1)`, `np.argmax(q)`: the first argument.
+  if (obj && /^(torch|np|numpy)$/.test(obj.text) && TO_ACTION.test(attr)) return args[0] ? actionChain(args[0], roots) : false;
+  if (obj && TO_ACTION.test(attr)) return actionChain(obj, roots);
+  roots.push(expr);
+  return true;
+}
+
+/** Calls whose result carries no graph: `.numpy()`, `.item()`, `.detach()`, an argmax (integer), a distribution's sample. */
+const LEAVES_AUTOGRAD = /^(numpy|item|tolist|detach|argmax|sample)$/;
+
+/** The expression ends in a call that leaves autograd: `torch.argmax(q, dim=1).cpu().numpy()`, `a.detach().cpu()`. */
+function leftAutograd(expr: Node, facts: FileFacts, depth = 0): boolean {
+  for (let e: Node | null | undefined = expr; e?.type === 'call';) {
+    const fn = e.childForFieldName('function');
+    // `act = get_action(obs)` where the local `get_action` returns `policy(obs).sample().item()`.
+    if (fn?.type === 'identifier') {
+      if (depth > 1) return false;
+      const def = localFunction(fn.text, e, facts);
+      const returns = def ? findDescendants(def.childForFieldName('body')!, (n) => n.type === 'return_statement', isNestedScope) : [];
+      return (
+        returns.length > 0 &&
+        returns.every((r) => r.namedChildren[0] != null && r.namedChildren[0].type === 'call' && leftAutograd(r.namedChildren[0], facts, depth + 1))
+      );
+    }
+    if (fn?.type !== 'attribute') return false;
+    const attr = fn.childForFieldName('attribute')?.text ?? '';
+    if (LEAVES_AUTOGRAD.test(attr)) return true;
+    if (!TO_ACTION.test(attr)) return false;
+    e = fn.childForFieldName('object');
+  }
+  return false;
+}
+
+/** The last plain assignment to `name` in the loop body before `consumer` (the statement reading it). */
+function lastAssignmentBefore(name: string, consumer: Node, body: Node): Node | null {
+  let found: Node | null = null;
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    if (a.startIndex >= consumer.startIndex) break;
+    if (assignedNames(a).includes(name)) found = a;
+  }
+  return found;
+}
+
+function assignedNames(assign: Node): string[] {
+  const left = assign.childForFieldName('left');
+  if (!left) return [];
+  if (left.type === 'identifier') return [left.text];
+  if (left.type === 'pattern_list' || left.type === 'tuple_pattern') return left.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text);
+  return [];
+}
+
+/**
+ * Every name the assignment binds is read, in the loop body, only by the consumer, by a later statement that
+ * rebinds it first, or not at all (`_`). A read anywhere else may keep the graph for a backward.
+ */
+function onlyReadBy(assign: Node, consumer: Node, body: Node): boolean {
+  for (const name of assignedNames(assign)) {
+    if (name === '_') continue;
+    const rebinds = findDescendants(body, (n) => n.type === 'assignment' && n.startIndex > assign.endIndex && assignedNames(n).includes(name), isNestedScope);
+    const until = rebinds.length > 0 ? rebinds[0].childForFieldName('right')!.endIndex : Infinity;
+    const reads = findDescendants(body, (n) => n.type === 'identifier' && n.text === name && !isBindingTarget(n), isNestedScope);
+    for (const r of reads) {
+      if (contains(consumer, r) || contains(assign, r)) continue;
+      if (r.startIndex > until) continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+function isBindingTarget(id: Node): boolean {
+  for (let n: Node | null = id; n?.parent; n = n.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'assignment') return p.childForFieldName('left')?.equals(n) ?? false;
+    if (p.type !== 'pattern_list' && p.type !== 'tuple_pattern') return false;
+  }
+  return false;
+}
+
+/** A call that runs a torch module: the module itself, one of its methods (`actor.get_action(x)`), or a function of this file that does. */
+function isModelForward(call: Node, facts: FileFacts, depth: number): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  const layer = values(facts);
+  if (layer.calleeValue(fn)?.kind === 'module') return true;
+  // A closure's model (`logits_net` bound in the function that defines `get_policy`): read where it is bound.
+  if (fn.type === 'identifier' && closureBinding(fn.text, call, facts)?.kind === 'module') return true;
+  if (fn.type === 'attribute') {
+    const attr = fn.childForFieldName('attribute')?.text ?? '';
+    return !NOT_FORWARD.test(attr) && layer.valueOf(fn.childForFieldName('object'))?.kind === 'module';
+  }
+  if (fn.type !== 'identifier' || depth > 1) return false;
+  const def = localFunction(fn.text, call, facts);
+  if (!def || gradDecided(def.childForFieldName('body')!) || GRAD_CONTEXT.test(def.text)) return false;
+  return findDescendants(def.childForFieldName('body')!, (n) => n.type === 'call' && isModelForward(n, facts, depth + 1), isNestedScope).length > 0;
+}
+
+/** What a name free in a nested def holds, from its plain assignment in an enclosing def's own body. */
+function closureBinding(name: string, at: Node, facts: FileFacts) {
+  const own = enclosingDef(at);
+  for (let scope = own ? enclosingDef(own) : null; scope; scope = enclosingDef(scope)) {
+    const stmt = scope
+      .childForFieldName('body')
+      ?.namedChildren.find(
+        (c) => c?.type === 'expression_statement' && c.namedChildren[0]?.type === 'assignment' && c.namedChildren[0].childForFieldName('left')?.text === name,
+      );
+    const right = stmt?.namedChildren[0]?.childForFieldName('right');
+    if (right) return values(facts).valueOf(right);
+  }
+  return null;
+}
+
+/** The def a name calls: nested in an enclosing function, or at module level. */
+function localFunction(name: string, at: Node, facts: FileFacts): Node | null {
+  for (let scope: Node | null = enclosingDef(at); ; scope = scope ? enclosingDef(scope) : null) {
+    const block = scope ? scope.childForFieldName('body') : facts.root;
+    const def = block?.namedChildren.find((c) => c?.type === 'function_definition' && c.childForFieldName('name')?.text === name);
+    if (def) return def;
+    if (!scope) return null;
+  }
+}
 
 /**
  * An evaluation loop written for PyTorch <= 0.3 that marks its inputs volatile: there the pass records nothing, on

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   ancestors,
+  argumentFor,
   bindersSpelling,
   bindingOf,
   callsOf,
@@ -372,10 +373,8 @@ function callersPassLiterals(facts: FileFacts, source: Node, def: Node | null): 
   return (
     calls.length > 0 &&
     calls.every((c) => {
-      const given = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-      if (given.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
-      const keyword = given.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === source.text);
-      const value = keyword ? keyword.childForFieldName('value') : given.filter((a) => a.type !== 'keyword_argument')[index];
+      const value = argumentFor(c, source.text, index);
+      if (value === undefined) return false;
       if (!value) return fallback !== null;
       const text = stringLiteralValue(value);
       return text !== null && isLiteralDisplay(text);
@@ -510,10 +509,7 @@ function parameterFromCommandLine(facts: FileFacts, def: Node, name: string, dep
   return (
     calls.length > 0 &&
     calls.every((c) => {
-      const given = c.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-      if (given.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
-      const keyword = given.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
-      const value = keyword ? keyword.childForFieldName('value') : given.filter((a) => a.type !== 'keyword_argument')[index];
+      const value = argumentFor(c, name, index);
       return value !== null && value !== undefined && readsCommandLine(facts, value, c, depth + 1);
     })
   );

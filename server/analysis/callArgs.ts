@@ -49,3 +49,13 @@ export function keywordValues(call: Node): Map<string, Node> {
 export function hasSplatArguments(call: Node): boolean {
   return callArguments(call).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat');
 }
+
+/**
+ * What a call of a function passes for its parameter `name` (at `index` among its parameters): the keyword's value, else
+ * the positional argument at that index; null when it passes neither (the default applies); undefined when the call
+ * forwards `*args` or `**kwargs`, which may hold it.
+ */
+export function argumentFor(call: Node, name: string, index: number): Node | null | undefined {
+  if (hasSplatArguments(call)) return undefined;
+  return keywordValue(call, name) ?? positionalArguments(call)[index] ?? null;
+}

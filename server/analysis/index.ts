@@ -14,7 +14,7 @@ export {
   rootName,
 } from './asyncApis';
 export { cacheDecorator, isInstanceMethod } from './caching';
-export { argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
+export { argumentFor, argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { importedAccessorIn } from './accessors';

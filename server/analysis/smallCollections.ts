@@ -3,7 +3,7 @@
 // loops over the 9 samples it is handed for a plot (`make_predictions(model, test_samples)` with `test_samples` filled
 // from `random.sample(..., k=9)`). Unknown stays unknown: a collection read from data, a parameter with an unknown caller.
 import type { FileFacts } from './facts';
-import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
+import { argumentFor, hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { referencesTo } from './callsOf';
 import { bindingOf, occurrences, scopeOf } from './names';
 import { nodeMemo } from './nodeMemo';
@@ -195,9 +195,10 @@ function parameterBound(def: Node, name: string, uses: readonly Node[], facts: F
   let most = 0;
   for (const ref of refs) {
     const call = ref.parent;
-    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(ref) || hasSplatArguments(call)) return null;
-    const positional = positionalArguments(call);
-    const argument = keywordValue(call, name) ?? positional[index] ?? parameterDefault(def, name);
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(ref)) return null;
+    const passed = argumentFor(call, name, index);
+    if (passed === undefined) return null;
+    const argument = passed ?? parameterDefault(def, name);
     const bound = argument ? collectionBound(argument, facts, depth + 1) : null;
     if (bound === null) return null;
     most = Math.max(most, bound);

@@ -111,6 +111,7 @@ export default defineRule({
     // A row scaled by its own reduction (`r / r.sum()`) is one DataFrame method with an axis, not column arithmetic.
     const scaling = scalingExpr(body, param);
     if (scaling && reportRowScaling(call, frame, body.parent!, ctx, scaling)) return;
+    if (reportRowLookup(call, frame, param, body, ctx)) return;
     checkRowLambda(call, frame, param, body, true, ctx);
   },
 });
@@ -570,6 +571,38 @@ function rowExpr(node: Node, param: string, frame: string, columns: Set<string>,
     default:
       return null;
   }
+}
+
+/**
+ * `df.apply(lambda r: table[r["key"]], axis=1)`: one column's value looked up in a dict of the file, a row at a time, each
+ * row built as a Series first; `df["key"].map(table)` looks the whole column up at once. Said, not rewritten: a key missing
+ * from the dict raises KeyError in the apply and gives NaN in `map`. The dict is a name bound once, to a dict display,
+ * comprehension or `dict(...)` call, and filled (if at all) by item stores. True when reported.
+ */
+function reportRowLookup(call: Node, frame: Node, param: string, body: Node, ctx: RuleContext): boolean {
+  if (body.type !== 'subscript') return false;
+  const table = body.childForFieldName('value');
+  const keys = body.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (table?.type !== 'identifier' || table.text === param || keys.length !== 1 || !isDictName(table.text, call, ctx)) return false;
+  const columns = new Set<string>();
+  const column = rowExpr(keys[0]!, param, frame.text, columns);
+  if (column === null || columns.size !== 1 || !/^[\w.]+\[[^\]]+\]$/.test(column)) return false;
+  ctx.report({
+    node: call,
+    message: `Row-wise \`apply\` looks each row's ${[...columns].map((c) => `"${c}"`)[0]} up in \`${table.text}\`, building a Series per row; \`${column}.map(${table.text})\` looks up the whole column at once (a missing key gives NaN there, not KeyError)`,
+  });
+  return true;
+}
+
+/** `name`, read at `call`, is bound once in the call's scope, to a dict (`{}`, `{k: v}`, a dict comprehension, `dict(...)`). */
+function isDictName(name: string, call: Node, ctx: RuleContext): boolean {
+  const scope = scopeOf(call);
+  const assigned = plainAssignments(scope, name);
+  const bindings = occurrences(scope, name).filter((o) => bindingOf(o) !== null);
+  if (assigned.length !== 1 || bindings.length !== 1) return false;
+  const value = assigned[0].value;
+  if (value.type === 'dictionary' || value.type === 'dictionary_comprehension') return true;
+  return value.type === 'call' && value.childForFieldName('function')?.text === 'dict' && ctx.facts.isBuiltin('dict', value);
 }
 
 /**

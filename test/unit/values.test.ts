@@ -79,6 +79,7 @@ g = df.groupby("k")
 V(g); V(g.agg({"a": "sum"})); V(g["a"]); V(g["a"].mean()); V(df.merge(df, on="k")); V(pd.concat([df, df]))
 V(df.rolling(3)); V(df["a"].rolling(3).mean()); V(df.index); V(df.sum()); V(df.sum(axis=None)); V(df.to_numpy())
 V(pd.concat(parts)); V(pd.read_csv("x", chunksize=5)); V(pd.read_excel("x", sheet_name=None))
+V(pd.concat(parts, axis=1)); V(pd.concat([a["x"], b["y"]], axis="columns")); V(pd.concat([a, b], axis=0))
 `);
     assert.deepEqual(got, [
       'groupby of dataframe',
@@ -95,6 +96,11 @@ V(pd.concat(parts)); V(pd.read_csv("x", chunksize=5)); V(pd.read_excel("x", shee
       'ndarray 2-D',
       'unknown',
       'unknown',
+      'unknown',
+      // Side by side, pandas makes a DataFrame of any pieces it accepts (Series become its columns); along the index of
+      // unknown pieces it may be either.
+      'dataframe',
+      'dataframe',
       'unknown',
     ]);
   });

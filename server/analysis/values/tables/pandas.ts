@@ -134,8 +134,14 @@ const GROUPBY_RESULTS = [
 ];
 const WINDOW_RESULTS = [...REDUCTIONS, 'agg', 'aggregate', 'apply', 'corr', 'cov', 'kurt'];
 
-/** `pd.concat([...])`: a DataFrame when a known DataFrame is among the pieces, a Series when all are known Series (and axis is not 1). */
+/**
+ * `pd.concat([...])`: a DataFrame side by side (`axis=1`), whatever the pieces (pandas accepts only Series and DataFrames,
+ * and puts Series side by side as columns); along the index, a DataFrame when a known DataFrame is among the pieces, a
+ * Series when all are known Series.
+ */
 function concatResult(call: CallView): Value | null {
+  const axisArg = call.keywords.get('axis');
+  if (axisArg && (axisArg.text === '1' || /^["']columns["']$/.test(axisArg.text))) return { kind: 'dataframe' };
   const pieces = call.positional[0] ?? call.keywords.get('objs');
   if (!pieces || (pieces.type !== 'list' && pieces.type !== 'tuple')) return null;
   const kinds = pieces.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => call.valueOf(c)?.kind);

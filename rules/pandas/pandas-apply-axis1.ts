@@ -165,16 +165,21 @@ function notPandasApplyOrUnderTest(frame: Node, call: Node, ctx: RuleContext): b
   return importedAccessorIn(ctx.facts, frame) !== null || inTestOf(call, 'apply');
 }
 
+/** The value `name` holds where `at` reads it: its one binding in that scope, when the binding is a plain assignment; else null. */
+function onlyAssignedValue(name: string, at: Node): Node | null {
+  const scope = scopeOf(at);
+  const assigned = plainAssignments(scope, name);
+  const bindings = occurrences(scope, name).filter((id) => bindingOf(id) !== null);
+  return assigned.length === 1 && bindings.length === 1 ? assigned[0].value : null;
+}
+
 /**
  * `spread = lambda r: r.max() - r.min()` before `df.apply(spread, axis=1)`: the name's one binding in the call's scope is
  * that assignment, made before the call, of a lambda of one plain parameter. Its parameter and body, or null.
  */
 function boundLambda(func: Node, call: Node): { param: string; body: Node } | null {
-  const scope = scopeOf(call);
-  const assigned = plainAssignments(scope, func.text);
-  const bindings = occurrences(scope, func.text).filter((id) => bindingOf(id) !== null);
-  if (assigned.length !== 1 || bindings.length !== 1 || assigned[0].value.endIndex > call.startIndex) return null;
-  const lambda = assigned[0].value;
+  const lambda = onlyAssignedValue(func.text, call);
+  if (!lambda || lambda.endIndex > call.startIndex) return null;
   const params = lambda.type === 'lambda' ? lambda.childForFieldName('parameters')?.namedChildren.filter((c) => c && c.type !== 'comment') : null;
   const body = lambda.childForFieldName('body');
   if (!params || params.length !== 1 || params[0]!.type !== 'identifier' || !body) return null;
@@ -596,11 +601,8 @@ function reportRowLookup(call: Node, frame: Node, param: string, body: Node, ctx
 
 /** `name`, read at `call`, is bound once in the call's scope, to a dict (`{}`, `{k: v}`, a dict comprehension, `dict(...)`). */
 function isDictName(name: string, call: Node, ctx: RuleContext): boolean {
-  const scope = scopeOf(call);
-  const assigned = plainAssignments(scope, name);
-  const bindings = occurrences(scope, name).filter((o) => bindingOf(o) !== null);
-  if (assigned.length !== 1 || bindings.length !== 1) return false;
-  const value = assigned[0].value;
+  const value = onlyAssignedValue(name, call);
+  if (!value) return false;
   if (value.type === 'dictionary' || value.type === 'dictionary_comprehension') return true;
   return value.type === 'call' && value.childForFieldName('function')?.text === 'dict' && ctx.facts.isBuiltin('dict', value);
 }

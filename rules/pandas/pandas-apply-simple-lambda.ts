@@ -11,7 +11,7 @@ import {
   isPureReference,
   isScalarProperty,
   needsParentheses,
-  smallFrameReason,
+  quietOnSmallFrame,
   numpyModuleRef,
   stringLiteralValue,
   TEMPORAL_ONLY_MEMBERS,
@@ -124,7 +124,7 @@ export default defineRule({
       ...(strings ? { severity: 'hint' as const } : {}),
       edits: slower || hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
       reason: VECTOR_FIX_REASONS[v.kind],
-      ...quietOnSmallFrame(series, ctx),
+      ...quietOnSmallColumn(series, ctx),
     });
   },
 });
@@ -163,7 +163,7 @@ function reportMissingTest(call: Node, body: Node, param: string, series: Node, 
     message: `\`.${method}(lambda ...)\` tests each element for a missing value in Python; write \`${text.length <= 60 ? text : `.${negated ? 'notna' : 'isna'}()`}\` instead`,
     edits: fixable ? [replaceNode(call, text)] : undefined,
     reason: pandasTest ? ISNA_REASON : `${ISNAN_REASON}; ${ISNA_REASON}`,
-    ...quietOnSmallFrame(series, ctx),
+    ...quietOnSmallColumn(series, ctx),
   });
   return true;
 }
@@ -337,7 +337,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
       node: call,
       severity: 'hint',
       message: `\`.${method}(lambda ...)\` calls string methods per element; ${condition}${text} does the same${STR_SPEED}`,
-      ...quietOnSmallFrame(series, ctx),
+      ...quietOnSmallColumn(series, ctx),
     });
     return;
   }
@@ -350,7 +350,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   ctx.report({
     node: call,
     message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
-    ...quietOnSmallFrame(series, ctx),
+    ...quietOnSmallColumn(series, ctx),
   });
 }
 
@@ -405,10 +405,9 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
  * (lm-evaluation-harness' model comparator: one row per task): an apply over it costs about what making the rows did, so
  * the finding matters only where it repeats (engine: hot-code-only advice).
  */
-function quietOnSmallFrame(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
-  const small = smallFrameReason(series, ctx.facts);
+function quietOnSmallColumn(series: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
   const frame = series.type === 'subscript' ? series.childForFieldName('value') : series.type === 'attribute' ? series.childForFieldName('object') : series;
-  return small !== null ? { quietOutsideHotCode: true, quietReason: `\`${frame?.text ?? series.text}\` is ${small}` } : {};
+  return quietOnSmallFrame(series, ctx.facts, frame ?? series);
 }
 
 /**
@@ -425,7 +424,7 @@ function suggestScalarArithmetic(call: Node, body: Node, param: string, series: 
   ctx.report({
     node: call,
     message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,
-    ...quietOnSmallFrame(series, ctx),
+    ...quietOnSmallColumn(series, ctx),
   });
 }
 

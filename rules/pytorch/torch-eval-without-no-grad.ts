@@ -5,6 +5,7 @@ import {
   contains,
   enclosingClass,
   enclosingLoop,
+  enclosingStatement,
   enclosingTrainingLoop,
   FileFacts,
   findDescendants,
@@ -151,19 +152,13 @@ function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void
   const loop = enclosingLoop(step);
   const body = loop?.childForFieldName('body');
   if (!loop || !body || gradDecided(step) || isTestFile(ctx.filePath)) return;
-  const forward = forwardBehind(action, statementOf(step), body, ctx.facts, 0);
+  const forward = forwardBehind(action, enclosingStatement(step), body, ctx.facts, 0);
   if (!forward || gradDecided(forward)) return;
   const callee = forward.childForFieldName('function')!.text;
   ctx.report({
     node: forward,
     message: `\`${callee}(...)\` runs with autograd on every environment step only to choose the action; wrap the action selection in \`torch.no_grad()\``,
   });
-}
-
-function statementOf(node: Node): Node {
-  let n = node;
-  while (n.parent && n.parent.type !== 'block' && n.parent.type !== 'module') n = n.parent;
-  return n;
 }
 
 /** The model call an action expression comes from, through at most four assignments in the loop body, or null. */
@@ -182,7 +177,7 @@ function forwardBehind(expr: Node, consumer: Node, body: Node, facts: FileFacts,
     const right = assign.childForFieldName('right');
     // A value that already left autograd (`.cpu().numpy()`, an argmax, a sample) may be stored anywhere (a replay buffer).
     if (!right || (!leftAutograd(right, facts) && !onlyReadBy(assign, consumer, body))) return null;
-    const found = forwardBehind(right, statementOf(assign), body, facts, depth + 1);
+    const found = forwardBehind(right, enclosingStatement(assign), body, facts, depth + 1);
     if (found) return found;
   }
   return null;

@@ -1227,8 +1227,7 @@ function onlyRecorded(expr: Node, block: Node, depth = 0): boolean {
 function hostArrayCopyBeside(syncs: Node[], block: Node): string | null {
   const copies = syncs.filter((c) => !onlyRecorded(c, block));
   if (copies.length === 0 || !copies.every((c) => intoNumpy(c) && !underConditionOrTotal(c, block))) return null;
-  const recv = copies[0].childForFieldName('function')!.childForFieldName('object')!.text.replace(/\s+/g, ' ');
-  return recv.length > 40 ? `${recv.slice(0, 37)}...` : recv;
+  return shortText(copies[0].childForFieldName('function')!.childForFieldName('object')!);
 }
 
 /** `x.cpu().numpy()`, `x.detach().cpu().numpy()`, `x.numpy(force=True)`: the sync makes a NumPy array of the whole tensor. */
@@ -1774,10 +1773,6 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
     return null;
   };
   const bound = (node: Node) => nameBoundFrom(node, block);
-  const shown = (s: Node) => {
-    const text = s.text.replace(/\s+/g, ' ');
-    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-  };
   /** What shows or logs the value of one sync (on every step unless `guarded`), following up to TEXT_DEPTH names bound from it. */
   const shownBy = (c: Node, guarded: boolean): Node | null => {
     const direct = sink(c, guarded);
@@ -1811,7 +1806,7 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
     if (by) display ??= by;
     else if (!shownBy(c, true) && !onlyRecorded(c, block) && !runningTotal(c, block)) return null;
   }
-  return display ? shown(display) : null;
+  return display ? shortText(display) : null;
 }
 
 /**
@@ -1900,8 +1895,7 @@ function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoo
     for (let n = c.parent; n && !n.equals(block); n = n.parent) if (n.type === 'if_statement' || n.type === 'conditional_expression') conditional = true;
     if (conditional || !(decidesControlFlow(c, block) || consumedOnHost(c, block, facts)) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts))
       continue;
-    const text = c.text.replace(/\s+/g, ' ');
-    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+    return shortText(c);
   }
   return null;
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
 import type { ModuleSource } from './values/origin';
-import { keywordValue, positionalArguments } from './callArgs';
+import { callArguments, keywordValue, positionalArguments } from './callArgs';
 import { bindingOf, occurrences, scopeOf } from './names';
 import { stringLiteralValue } from './numeric';
 import { markedRootOf } from './impact';
@@ -101,8 +101,7 @@ export function pathWritten(node: Node, facts: FileFacts, depth: number): string
       const callee = facts.calleeName(node);
       if (callee !== 'os.path.join' && !isPathCall(node, facts)) return null;
       const args = positionalArguments(node);
-      if (args.length === 0 || args.length !== (node.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment').length ?? 0))
-        return null;
+      if (args.length === 0 || args.length !== callArguments(node).length) return null;
       const parts = args.map((a) => pathWritten(a, facts, depth + 1));
       return parts.every((p): p is string => p !== null) ? path.posix.join(...parts) : null;
     }

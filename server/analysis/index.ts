@@ -66,7 +66,7 @@ export {
   topLevelFunction,
 } from './loopInfo';
 export type { BranchListLoop, ListLoop } from './loopInfo';
-export { readFromFileReason, smallFrameReason } from './smallFrames';
+export { quietOnSmallFrame, readFromFileReason, smallFrameReason } from './smallFrames';
 export type { LoopNest } from './loopInfo';
 export {
   bindersSpelling,

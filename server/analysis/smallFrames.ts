@@ -116,6 +116,16 @@ function keepsRows(value: Node, name: string): boolean {
   return !!object && keepsRows(object, name);
 }
 
+/**
+ * The report fields of advice that matters only in hot code on a small frame (smallFrameReason of `checked`): quiet
+ * outside hot code, with why for the hover ("`df` is read from data/x.csv: 10 rows", `shown` naming the frame); none
+ * when the frame is not known to be small.
+ */
+export function quietOnSmallFrame(checked: Node, facts: FileFacts, shown: Node = checked): { quietOutsideHotCode?: true; quietReason?: string } {
+  const small = smallFrameReason(checked, facts);
+  return small !== null ? { quietOutsideHotCode: true, quietReason: `\`${shown.text}\` is ${small}` } : {};
+}
+
 /** `pd.DataFrame(...)` or `pd.Series(...)` of data written out in the code: why it is small (rowsWrittenInCode), or null. */
 function toyRows(call: Node, facts: FileFacts): string | null {
   if (call.type !== 'call') return null;

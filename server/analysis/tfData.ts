@@ -6,7 +6,7 @@ import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { definitionsNamed, occurrences } from './names';
-import { findDescendants, isNestedScope, scopeBody } from './scopes';
+import { enclosingDef, findDescendants, isNestedScope, scopeBody } from './scopes';
 import { isDisplayCall } from './display';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
@@ -533,7 +533,8 @@ export function parallelizesMapsByOptions(pipeline: Pipeline, facts: FileFacts):
 function enablesMapParallelization(options: Node, at: Node, facts: FileFacts, depth: number): boolean {
   if (depth > 2) return false;
   if (options.type === 'identifier') {
-    const scope = scopeOfNode(at);
+    const def = enclosingDef(at);
+    const scope = def ? def.childForFieldName('body') : facts.root;
     return scope !== null && setsMapParallelization(scope, options.text);
   }
   // `self.dataset_options` (a property) or `self.options()`, `make_options()`: what the def of this file returns.
@@ -557,15 +558,6 @@ function enablesMapParallelization(options: Node, at: Node, facts: FileFacts, de
       return value !== null && enablesMapParallelization(value, r, facts, depth + 1);
     })
   );
-}
-
-/** The function body (or module) whose names `node` reads. */
-function scopeOfNode(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition') return n.childForFieldName('body');
-    if (n.type === 'module') return n;
-  }
-  return null;
 }
 
 /** In scope, `name.<...>.map_parallelization = True` (`options.experimental_optimization.map_parallelization = True`). */

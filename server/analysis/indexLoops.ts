@@ -1080,11 +1080,11 @@ export function pairDistanceAdvice(outer: Node, inner: Node, facts: FileFacts, n
     ).length > 0
   )
     return null;
-  const written = (name: string) =>
-    findDescendants(outerBody, (d) => d.type === 'assignment' || d.type === 'augmented_assignment').some((a) => {
-      const target = a.childForFieldName('left');
-      return target !== null && (target.text === name || target.text.startsWith(`${name}[`) || target.text.startsWith(`${name}.`));
-    });
+  const targets = findDescendants(outerBody, (d) => d.type === 'assignment' || d.type === 'augmented_assignment').flatMap((a) => {
+    const target = a.childForFieldName('left');
+    return target ? [target.text] : [];
+  });
+  const written = (name: string) => targets.some((target) => target === name || target.startsWith(`${name}[`) || target.startsWith(`${name}.`));
   if (written(rowsA.text) || written(rowsB.text)) return null;
   for (const rows of [rowsA, rowsB]) {
     const v = values(facts).valueOf(rows);

@@ -30,16 +30,16 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
   return boundedByTheCode(it, facts);
 }
 
-/**
- * The iterable is not a literal but the code bounds it all the same (server/analysis/smallCollections.ts): a draw of a
- * few items, a short slice, a list filled in a bounded loop, a parameter every caller passes such a collection.
- */
 /** The loop's iterable when the loop is small only because the code bounds it (not a display, not `range`): for hovers. */
 export function codeBoundedIterable(loop: Node, facts: FileFacts): Node | null {
   const it = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
   return it && boundedByTheCode(it, facts) ? it : null;
 }
 
+/**
+ * The iterable is not a literal but the code bounds it all the same (server/analysis/smallCollections.ts): a draw of a
+ * few items, a short slice, a list filled in a bounded loop, a parameter every caller passes such a collection.
+ */
 function boundedByTheCode(iterable: Node, facts: FileFacts): boolean {
   if (iterable.type !== 'identifier' && iterable.type !== 'call' && iterable.type !== 'subscript') return false;
   const bound = collectionBound(iterable, facts);

@@ -140,14 +140,13 @@ const WINDOW_RESULTS = [...REDUCTIONS, 'agg', 'aggregate', 'apply', 'corr', 'cov
  * Series when all are known Series.
  */
 function concatResult(call: CallView): Value | null {
-  const axisArg = call.keywords.get('axis');
-  if (axisArg && (axisArg.text === '1' || /^["']columns["']$/.test(axisArg.text))) return { kind: 'dataframe' };
+  const axis = call.keywords.get('axis')?.text;
+  if (axis === '1' || axis === '"columns"' || axis === "'columns'") return { kind: 'dataframe' };
   const pieces = call.positional[0] ?? call.keywords.get('objs');
   if (!pieces || (pieces.type !== 'list' && pieces.type !== 'tuple')) return null;
   const kinds = pieces.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => call.valueOf(c)?.kind);
   if (kinds.length === 0) return null;
   if (kinds.includes('dataframe') && kinds.every((k) => k === 'dataframe' || k === 'series')) return { kind: 'dataframe' };
-  const axis = call.keywords.get('axis')?.text;
   if (kinds.every((k) => k === 'series') && (axis === undefined || axis === '0' || axis === '"index"' || axis === "'index'")) return { kind: 'series' };
   return null;
 }

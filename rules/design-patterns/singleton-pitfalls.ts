@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, findDescendants, isNestedScope, parameterNames } from '../../server/analysis';
+import { classIndex, findDescendants, isNestedScope, ownReturnStatements, parameterNames } from '../../server/analysis';
 
 export default defineRule({
   id: 'singleton-pitfalls',
@@ -83,7 +83,7 @@ function singletonAttribute(method: Node): SingletonAttr | null {
     }
   }
   if (!name) return null;
-  const returns = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope);
+  const returns = ownReturnStatements(body);
   if (!returns.some((r) => r.namedChild(0)?.text === `${clsName}.${name}`)) return null;
   for (const ifs of findDescendants(body, (n) => n.type === 'if_statement', isNestedScope)) {
     const cond = ifs.childForFieldName('condition');

@@ -7,11 +7,10 @@ import {
   datasetInfo,
   FileFacts,
   fewBatchesPerPass,
-  findDescendants,
   identifiersSpelledInFile,
   integerValueOf,
   isCudaDestination,
-  isNestedScope,
+  ownReturnStatements,
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
@@ -117,9 +116,7 @@ function isReturned(loader: Node, def: Node): boolean {
   const assignment = loader.parent;
   const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(loader) ? assignment.childForFieldName('left') : null;
   if (name?.type !== 'identifier') return false;
-  return findDescendants(def, (n) => n.type === 'return_statement', isNestedScope).some(
-    (r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name.text,
-  );
+  return ownReturnStatements(def).some((r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name.text);
 }
 
 /** Batches of at most this many samples copy in about a millisecond, pinned or not, unless each sample is large. */

@@ -11,6 +11,7 @@ import {
   findDescendants,
   identifiersSpelledInFile,
   isNestedScope,
+  ownReturnStatements,
   isSmallLiteralLoop,
   isTestCode,
   isTestFile,
@@ -213,7 +214,7 @@ function leftAutograd(expr: Node, facts: FileFacts, depth = 0): boolean {
     if (fn?.type === 'identifier') {
       if (depth > 1) return false;
       const def = localFunction(fn.text, e, facts);
-      const returns = def ? findDescendants(def.childForFieldName('body')!, (n) => n.type === 'return_statement', isNestedScope) : [];
+      const returns = def ? ownReturnStatements(def.childForFieldName('body')!) : [];
       return (
         returns.length > 0 &&
         returns.every((r) => r.namedChildren[0] != null && r.namedChildren[0].type === 'call' && leftAutograd(r.namedChildren[0], facts, depth + 1))

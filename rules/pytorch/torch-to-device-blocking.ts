@@ -12,6 +12,7 @@ import {
   isDataLoaderCall,
   isDataLoaderExpr,
   isNestedScope,
+  ownReturnStatements,
   keywordArgument,
   keywordValue,
   positionalArguments,
@@ -167,7 +168,7 @@ function unpackedFromHelper(name: Node, facts: FileFacts): Node[] {
       (id) => id.parent?.type === 'function_definition' && id.parent.childForFieldName('name')?.equals(id),
     )?.parent;
     if (!def) continue;
-    for (const ret of findDescendants(def, (n) => n.type === 'return_statement', isNestedScope)) {
+    for (const ret of ownReturnStatements(def)) {
       const value = ret.namedChild(0);
       const element = value?.type === 'expression_list' || value?.type === 'tuple' ? value.namedChildren[position] : null;
       if (element?.type === 'identifier') out.push(...valuesAssignedTo(element.text, element, facts));

@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   findDescendants,
   isNestedScope,
+  ownReturnStatements,
   isTestCode,
   isTestFile,
   keywordArgument,
@@ -89,7 +90,7 @@ function generatorBehind(name: string, facts: FileFacts, depth: number): Node | 
   const yields = findDescendants(body, (n) => n.type === 'yield', isNestedScope);
   if (yields.length > 0) return preparesPerSample(body, facts) ? def : null;
   // `def wrapper(...): ...; return data_generator(...)`: every return hands out one generator of this file.
-  const returns = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope)
+  const returns = ownReturnStatements(body)
     .map((r) => r.namedChild(0))
     .filter((v): v is Node => v !== null && v.type !== 'none');
   const inner = returns.map((v) =>

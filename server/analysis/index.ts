@@ -134,6 +134,7 @@ export {
   isNestedScope,
   isUnderMainGuard,
   leavesTheLoops,
+  ownReturnStatements,
   parameterAnnotation,
   parameterDefault,
   parameterNames,

@@ -22,7 +22,7 @@ import { SAME_KIND_METHODS } from './values/tables/pandas';
 import { attributeReturns, baseValue, callReturns, methodReturns, type CallView, type Returns } from './values/tables';
 import { commonValue, sameKind, type Value, type ValueKind as AnyKind } from './values/kinds';
 import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleSource, type ModuleSummary } from './values/workspace';
-import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope } from './scopes';
+import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope, ownReturnStatements } from './scopes';
 import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
@@ -679,7 +679,7 @@ export class LocalTypes {
     if (annotated) return { ...annotated, why: `\`${name}()\` is annotated to return ${article(annotated.kind)}` };
     const body = def.childForFieldName('body');
     if (!body || hasOwnYield(def) || !endsEveryPath(body)) return null;
-    const values = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope).map((r) => {
+    const values = ownReturnStatements(body).map((r) => {
       const v = r.namedChildren.find((c) => c && c.type !== 'comment');
       return { type: v ? this.evaluate(v, 1) : null };
     });
@@ -754,7 +754,7 @@ export class LocalTypes {
     const body = def.childForFieldName('body');
     if (!body || hasOwnYield(def) || !endsEveryPath(body)) return null;
     const returned = new Set<string>();
-    for (const r of findDescendants(body, (n) => n.type === 'return_statement', isNestedScope)) {
+    for (const r of ownReturnStatements(body)) {
       const v = r.namedChildren.find((c) => c && c.type !== 'comment');
       if (v?.type !== 'identifier') return null;
       returned.add(v.text);

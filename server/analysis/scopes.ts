@@ -244,6 +244,11 @@ export function hasOwnYield(node: Node): boolean {
   return /\byield\b/.test(node.text) && findDescendants(node, (n) => n.type === 'yield', isNestedScope).length > 0;
 }
 
+/** The `return` statements of node's own scope: those of nested defs, classes and lambdas are another function's. */
+export function ownReturnStatements(node: Node): Node[] {
+  return findDescendants(node, (n) => n.type === 'return_statement', isNestedScope);
+}
+
 /** Stop-predicate for findDescendants that keeps a search inside the current function body. */
 export function isNestedScope(n: Node): boolean {
   return n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda';

@@ -6,7 +6,7 @@ import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { definitionsNamed, occurrences } from './names';
-import { enclosingDef, findDescendants, isNestedScope, scopeBody } from './scopes';
+import { enclosingDef, findDescendants, isNestedScope, ownReturnStatements, scopeBody } from './scopes';
 import { isDisplayCall } from './display';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
@@ -550,7 +550,7 @@ function enablesMapParallelization(options: Node, at: Node, facts: FileFacts, de
   if (defs.length !== 1) return false;
   const body = defs[0]!.childForFieldName('body');
   if (!body) return false;
-  const returns = findDescendants(body, (x) => x.type === 'return_statement', isNestedScope);
+  const returns = ownReturnStatements(body);
   return (
     returns.length > 0 &&
     returns.every((r) => {

@@ -8,7 +8,7 @@ import { keywordValue, positionalArguments } from './callArgs';
 import { enclosingFunctionDef, unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
 import { definitionsNamed, occurrences } from './names';
-import { findDescendants, isNestedScope } from './scopes';
+import { isNestedScope, ownReturnStatements } from './scopes';
 
 /** Where a tensor lives, as far as this rule needs it: on the host, or anywhere (a GPU when the code runs there). */
 export type Placement = 'cpu' | 'any';
@@ -275,7 +275,7 @@ function returnedOnHost(name: string, call: Node, part: number | null, facts: Fi
   const def = defs.filter((d) => d.startIndex < call.startIndex).at(-1) ?? (defs.length === 1 ? defs[0] : null);
   const body = def?.childForFieldName('body');
   if (!def || !body || (def.parent?.type === 'block' && def.parent.parent?.type === 'class_definition')) return null;
-  const returns = findDescendants(body, (n) => n.type === 'return_statement', isNestedScope);
+  const returns = ownReturnStatements(body);
   if (returns.length === 0) return null;
   const host = returns.every((ret) => {
     let value = ret.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;

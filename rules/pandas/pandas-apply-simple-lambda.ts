@@ -59,7 +59,9 @@ export default defineRule({
       'method is a hint, faster only on pyarrow-backed strings (`dtype="string[pyarrow]"`). A conditional, a dict lookup or a bound has a column ' +
       'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
       'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`. `len(x)` (lists and sets have a length too) becomes ' +
-      '`.str.len()` only where the column is built from string literals in the file.',
+      '`.str.len()` only where the column is built from string literals in the file. A function of the file that only returns one ' +
+      'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be; ' +
+      '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',

@@ -86,7 +86,9 @@ export default defineRule({
       'default RangeIndex. The old `.ix` (removed in pandas 1.0) is reported the same way, without a rewrite: it reads a label or a ' +
       'position depending on the index. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
       '(a smoothing filter, a trailing stop), has no column form: take the columns out once with `.to_numpy()` and ' +
-      'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`.',
+      'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`. A loop that ' +
+      'writes a cell and then recomputes a cumulative column (`df["pos"] = df["signal"].cumsum()`) to read it back rescans every row on ' +
+      'every pass, quadratic in the rows even when it stops early: carry the running total in a variable instead.',
     example: {
       before: 'for i in range(len(df)):\n    df.loc[i, "c"] = df.loc[i, "a"] + df.loc[i, "b"]',
       after: 'df["c"] = df["a"] + df["b"]',

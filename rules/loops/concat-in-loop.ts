@@ -524,6 +524,27 @@ function inOtherBranches(a: Node, b: Node): boolean {
   return false;
 }
 
+/**
+ * The `if` in whose different branches a and b sit tests only names that no statement in loop stores
+ * (`if version.parse(pd.__version__) >= v:`): the same branch runs on every pass. A test on the loop's own state
+ * (`if score(X[:, :half]) > ...` with X narrowed each pass) may switch branches from pass to pass.
+ */
+function branchesOnInvariantTest(a: Node, b: Node, loop: Node, scope: Node): boolean {
+  let ifStmt: Node | null = null;
+  for (let p = a.parent; p && !ifStmt; p = p.parent)
+    if (p.type === 'if_statement' && inOtherBranches(a, b) && p.startIndex <= b.startIndex && b.endIndex <= p.endIndex) ifStmt = p;
+  if (!ifStmt) return false;
+  const tests = [ifStmt.childForFieldName('condition'), ...ifStmt.childrenForFieldName('alternative').map((c) => c?.childForFieldName('condition') ?? null)];
+  const inLoop = (id: Node) => id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex;
+  return tests.every(
+    (t) =>
+      !t ||
+      [t, ...findDescendants(t, (n) => n.type === 'identifier')].every(
+        (id) => id.type !== 'identifier' || !localOccurrences(scope, id.text).some((o) => bindingOf(o) !== null && inLoop(o)),
+      ),
+  );
+}
+
 /** The growth an assignment to the accumulator makes (`acc = np.append(acc, piece)`), when store is the target of one. */
 function siblingGrowth(store: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const assign = store.parent;
@@ -630,9 +651,14 @@ export default defineRule({
     // `sampling = np.append(sampling, d)` ... `sampling = np.append(sampling, z)`: several updates grow the same
     // accumulator each pass (a sampler recording every draw). They are one growth, not resets of each other.
     // Updates in different branches of one `if` run one per pass (each grows by one piece): not counted as siblings,
-    // each stays the other's reset as before, so no finding claims more updates per pass than run.
-    const siblings = stores.map((id) => siblingGrowth(id, acc, startsPandas, ctx)).filter((s): s is Growth => s !== null && !inOtherBranches(s.call, g.call));
-    const isSiblingStore = (id: Node) => siblings.some((s) => s.call.parent?.childForFieldName('left')?.equals(id));
+    // so no finding claims more updates per pass than run.
+    const grown = stores.map((id) => siblingGrowth(id, acc, startsPandas, ctx)).filter((s): s is Growth => s !== null);
+    const siblings = grown.filter((s) => !inOtherBranches(s.call, g.call));
+    // `if new_pandas: df = pd.concat([df, x]) else: df = df.append(x)` (rasbt's ch08 loader): one of the two grows the
+    // accumulator on each pass, whichever runs. Neither is a reset of the other; they are one growth, reported once.
+    // Only when the branch taken cannot change from pass to pass; otherwise each stays the other's reset, as before.
+    const alternatives = grown.filter((s) => inOtherBranches(s.call, g.call) && branchesOnInvariantTest(s.call, g.call, loops[loops.length - 1], scope));
+    const isSiblingStore = (id: Node) => [...siblings, ...alternatives].some((s) => s.call.parent?.childForFieldName('left')?.equals(id));
 
     // The accumulator grows across the loops that contain no other assignment to it: a reset inside a loop
     // (`acc = pd.DataFrame()` after writing a chunk) bounds its size there. A first pass tested by counters
@@ -647,8 +673,9 @@ export default defineRule({
     const top = growth[growth.length - 1];
     const within = (n: Node) => n.startIndex >= top.startIndex && n.endIndex <= top.endIndex;
     const others = siblings.filter((s) => within(s.call));
+    const otherBranches = alternatives.filter((s) => within(s.call));
     // One finding per accumulator and loop, on its first update.
-    if (others.some((s) => s.call.startIndex < g.call.startIndex)) return;
+    if ([...others, ...otherBranches].some((s) => s.call.startIndex < g.call.startIndex)) return;
     const callee = g.kind === 'DataFrame.append' ? `${acc}.append` : g.call.childForFieldName('function')!.text;
     const where = others.length > 0 ? ` (and ${others.length} more update${others.length > 1 ? 's' : ''})` : '';
     const message = `\`${acc}\` grows by \`${callee}\`${where} each pass, copying all of it every time (quadratic); collect the pieces, concatenate once`;
@@ -672,11 +699,17 @@ export default defineRule({
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
     // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
     const ownOccurrence = (id: Node) =>
-      id.equals(m.need('acc')) || id.equals(g.read) || isFirstPass(id) || isOnceStart(id) || others.some((s) => s.read.equals(id)) || isSiblingStore(id);
+      id.equals(m.need('acc')) ||
+      id.equals(g.read) ||
+      isFirstPass(id) ||
+      isOnceStart(id) ||
+      [...others, ...otherBranches].some((s) => s.read.equals(id)) ||
+      isSiblingStore(id);
     if (occurrences(top, acc).some((id) => !ownOccurrence(id))) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
-    if (first || others.length > 0 || onceStarts.length > 0) {
+    // Growths in other branches would need the same rewrite each, in step: reported without a fix too.
+    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0) {
       report({});
       return;
     }

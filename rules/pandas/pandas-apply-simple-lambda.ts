@@ -10,6 +10,7 @@ import {
   isKnownScalar,
   isPureReference,
   isScalarProperty,
+  localDefinition,
   needsParentheses,
   quietOnSmallFrame,
   numpyModuleRef,
@@ -58,7 +59,9 @@ export default defineRule({
       'method is a hint, faster only on pyarrow-backed strings (`dtype="string[pyarrow]"`). A conditional, a dict lookup or a bound has a column ' +
       'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
       'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`. `len(x)` (lists and sets have a length too) becomes ' +
-      '`.str.len()` only where the column is built from string literals in the file.',
+      '`.str.len()` only where the column is built from string literals in the file. A function of the file that only returns one ' +
+      'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be; ' +
+      '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does.',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -76,17 +79,24 @@ export default defineRule({
     (lambda
       parameters: (lambda_parameters . (identifier) @param .)
       body: (_) @body)) @args
+  (#any-of? @method "apply" "map")) @call
+
+(call
+  function: (attribute object: (_) @series attribute: (identifier) @method)
+  arguments: (argument_list (identifier) @function) @args
   (#any-of? @method "apply" "map")) @call`,
   check(m, ctx) {
-    // The lambda must be the only argument (comments aside).
+    // The lambda (or function) must be the only argument (comments aside).
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const series = m.need('series');
     const method = m.need('method').text;
     const call = m.need('call');
     // Tests of the API itself: the lambda is what is under test.
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
-    const param = m.need('param').text;
-    const body = m.need('body');
+    const named = m.get('function') ? oneExpressionFunction(m.need('function'), call) : null;
+    if (m.get('function') && !named) return;
+    const param = named ? named.param : m.need('param').text;
+    const body = named ? named.body : m.need('body');
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text);
@@ -119,15 +129,44 @@ export default defineRule({
     ctx.report({
       node: call,
       message: strings
-        ? `\`.${method}(lambda ...)\` calls a string method per element; ${what} does the same${STR_SPEED}`
-        : `\`.${method}(lambda ...)\` calls Python once per element; write ${what} instead`,
+        ? `\`${shownCall(call)}\` calls a string method per element; ${what} does the same${STR_SPEED}`
+        : `\`${shownCall(call)}\` calls Python once per element; write ${what} instead`,
       ...(strings ? { severity: 'hint' as const } : {}),
-      edits: slower || hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
+      // A named function stays defined (and may be called elsewhere): the rewrite is left to the reader.
+      edits: slower || named || hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
       reason: VECTOR_FIX_REASONS[v.kind],
       ...quietOnSmallColumn(series, ctx),
     });
   },
 });
+
+/**
+ * `s.map(get_occ)` where the file defines `def get_occ(x): return occ_mapping.get(x, x)` (pydata-book's FEC cleanup):
+ * an undecorated def of one plain parameter whose body is one `return` (after an optional docstring) is the lambda it
+ * could have been written as. Its parameter and returned expression, or null for any other function.
+ */
+function oneExpressionFunction(name: Node, call: Node): { param: string; body: Node } | null {
+  const def = localDefinition(name, call);
+  const params = def?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!def || params.length !== 1 || params[0].type !== 'identifier') return null;
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
+  const rest = docstring ? statements.slice(1) : statements;
+  const value = rest.length === 1 && rest[0].type === 'return_statement' ? rest[0].namedChild(0) : null;
+  return value ? { param: params[0].text, body: value } : null;
+}
+
+/** The call hands `apply` / `map` a named function rather than a lambda. */
+function passesFunction(call: Node): boolean {
+  return callArguments(call)[0]?.type === 'identifier';
+}
+
+/** `.map(lambda ...)` / `.map(get_occ)`: the call as the messages name it. */
+function shownCall(call: Node): string {
+  const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? 'apply';
+  const arg = callArguments(call)[0];
+  return `.${method}(${arg?.type === 'identifier' ? arg.text : 'lambda ...'})`;
+}
 
 /** Scalar missing-value tests whose per-element answer `Series.isna()` gives for the whole column. */
 const MISSING_TESTS = new Set(['numpy.isnan', 'math.isnan', 'pandas.isna', 'pandas.isnull']);
@@ -156,11 +195,11 @@ function reportMissingTest(call: Node, body: Node, param: string, series: Node, 
   if (args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return false;
   if (!isSeries(series, method, ctx.facts)) return false;
   const text = `${series.text}.${negated ? 'notna' : 'isna'}()`;
-  const fixable = isPureReference(series) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
+  const fixable = isPureReference(series) && !passesFunction(call) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   const pandasTest = (ctx.facts.calleeName(test) ?? '').startsWith('pandas.');
   ctx.report({
     node: call,
-    message: `\`.${method}(lambda ...)\` tests each element for a missing value in Python; write \`${text.length <= 60 ? text : `.${negated ? 'notna' : 'isna'}()`}\` instead`,
+    message: `\`${shownCall(call)}\` tests each element for a missing value in Python; write \`${text.length <= 60 ? text : `.${negated ? 'notna' : 'isna'}()`}\` instead`,
     edits: fixable ? [replaceNode(call, text)] : undefined,
     reason: pandasTest ? ISNA_REASON : `${ISNAN_REASON}; ${ISNA_REASON}`,
     ...quietOnSmallColumn(series, ctx),
@@ -336,7 +375,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     ctx.report({
       node: call,
       severity: 'hint',
-      message: `\`.${method}(lambda ...)\` calls string methods per element; ${condition}${text} does the same${STR_SPEED}`,
+      message: `\`${shownCall(call)}\` calls string methods per element; ${condition}${text} does the same${STR_SPEED}`,
       ...quietOnSmallColumn(series, ctx),
     });
     return;
@@ -349,7 +388,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     : '';
   ctx.report({
     node: call,
-    message: `\`.${method}(lambda ...)\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
+    message: `\`${shownCall(call)}\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
     ...quietOnSmallColumn(series, ctx),
   });
 }
@@ -423,7 +462,7 @@ function suggestScalarArithmetic(call: Node, body: Node, param: string, series: 
   if (body.type !== 'binary_operator' || !isPureReference(series) || !column || !scalarOperands(body, param, ctx.facts)) return;
   ctx.report({
     node: call,
-    message: `\`.${method}(lambda ...)\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,
+    message: `\`${shownCall(call)}\` calls Python once per element; write \`${text.length <= 90 ? text : 'the arithmetic on the whole column'}\` instead (check the result's dtype)`,
     ...quietOnSmallColumn(series, ctx),
   });
 }

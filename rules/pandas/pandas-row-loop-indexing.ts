@@ -86,7 +86,9 @@ export default defineRule({
       'default RangeIndex. The old `.ix` (removed in pandas 1.0) is reported the same way, without a rewrite: it reads a label or a ' +
       'position depending on the index. A recurrence, where each row reads an earlier row or a value the previous pass left ' +
       '(a smoothing filter, a trailing stop), has no column form: take the columns out once with `.to_numpy()` and ' +
-      'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`.',
+      'index those arrays in the loop (or compile it with Numba); an array lookup costs a tiny fraction of `.iloc`. A loop that ' +
+      'writes a cell and then recomputes a cumulative column (`df["pos"] = df["signal"].cumsum()`) to read it back rescans every row on ' +
+      'every pass, quadratic in the rows even when it stops early: carry the running total in a variable instead.',
     example: {
       before: 'for i in range(len(df)):\n    df.loc[i, "c"] = df.loc[i, "a"] + df.loc[i, "b"]',
       after: 'df["c"] = df["a"] + df["b"]',
@@ -159,7 +161,10 @@ export default defineRule({
     const legacy = hits.some((h) => rowAccess(h, i, true, true)!.accessor === 'ix');
     // A search that stops at the first match (`break`, `return`) is not a pass over every row; in a test, one over a
     // frame built just before from a few literal rows (a fixture) costs nothing.
-    if (exitsEarly(loop) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
+    // A loop that rescans a column on every pass (`data["cumsum"] = data["signals"].cumsum()` after writing a signal)
+    // costs the square of the rows up to where it stops, so an exit at a stop condition does not make it cheap.
+    const rescan = columnRescan(m.need('body'), sized);
+    if ((exitsEarly(loop) && !rescan) || ((isTestFile(ctx.filePath) || inTestFunction(loop)) && tinyLiteralFrame(sized, loop, ctx))) return;
     // A loop that draws or fits a model on every pass (`ax.plot([i, i + 1], [s.iloc[i], s.iloc[i + 1]])`) spends its time
     // there, not in reading the row (as pandas-iterrows).
     if (costlyWorkEachPass(loop, ctx.facts)) return;
@@ -187,12 +192,18 @@ export default defineRule({
           ? `the whole Series \`${frame}\``
           : `\`${frame}\` as a whole`;
     // `x.iloc[i - 1]`: a recurrence (a filter, a trailing stop) has no whole-column form; arrays make each lookup cheap.
-    const message = recurrence
-      ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
-      : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
+    // `data["signals"].cumsum()` in the body: the rescan is the quadratic part, said first.
+    const scanned = rescan ? `\`${rescan.text.length <= 50 ? rescan.text : 'a cumulative column'}\`` : '';
+    const message = rescan
+      ? `The loop indexes \`${shown}\` row by row${recurrence ? ', reads earlier rows' : ''} and recomputes ${scanned} over the whole column on every pass ` +
+        `(quadratic in the rows): carry a running total through the loop instead${recurrence ? ', over NumPy arrays (`.to_numpy()`) or compiled with Numba' : ''}`
+      : recurrence
+        ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
+        : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
     const wholeData = wholeDataReason(frameNode, recurrence, loop, ctx);
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
-    if (!plain || legacy) {
+    // A loop that rescans a column is a recurrence over its own writes: no whole-column rewrite of it is offered.
+    if (!plain || legacy || rescan) {
       ctx.report({ node: loop, message, hotReason: wholeData });
       return;
     }
@@ -358,6 +369,36 @@ function exitsEarly(loop: Node): boolean {
     (n) => n.type === 'return_statement' || (n.type === 'break_statement' && enclosingLoops(n)[0]?.equals(loop) === true),
     isNestedScope,
   ).some(Boolean);
+}
+
+/** Cumulative scans that pandas computes over a whole column at once. */
+const SCANS = new Set(['cumsum', 'cumprod', 'cummax', 'cummin']);
+
+/**
+ * `frame["c"].cumsum()` called in the loop's body (outside nested scopes) on a column of the frame whose rows the loop
+ * visits, where the body also writes cells of that frame through an accessor: each pass rescans the whole column to see the cell it just
+ * changed, which a running total carried through the loop gives at constant cost. The first such call, or null.
+ */
+function columnRescan(body: Node, frame: string): Node | null {
+  const writes = findDescendants(body, (n) => n.type === 'subscript' && isAssignmentTarget(n), isNestedScope).some((w) => {
+    // A cell written through an accessor (`frame.at[i, "c"] = 1`, `frame["c"].iloc[i] = 1`): a whole-column store (`frame["cumsum"] = ...`)
+    // changes nothing the scan has not already seen.
+    const value = w.childForFieldName('value');
+    const owner = value?.type === 'attribute' && ACCESSORS.has(value.childForFieldName('attribute')?.text ?? '') ? value.childForFieldName('object') : null;
+    return !!owner && (owner.text === frame || columnOf(owner) === frame);
+  });
+  if (!writes) return null;
+  return (
+    findDescendants(
+      body,
+      (n) => {
+        const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+        const receiver = fn?.type === 'attribute' && SCANS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
+        return !!receiver && columnOf(receiver) === frame && (n.childForFieldName('arguments')?.namedChildCount ?? 1) === 0;
+      },
+      isNestedScope,
+    )[0] ?? null
+  );
 }
 
 /** At most this many literal rows make a frame too small for its row loop to matter. */

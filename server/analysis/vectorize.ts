@@ -648,6 +648,8 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
     fallback = args[1] ?? null;
     // Element mode: `m.get(x, np.nan)` / `m.get(x, None)` is what `.map(m)` does for a missing key (NaN).
     if (env.element !== undefined && fallback && MISSING.test(fallback.text)) fallback = null;
+    // `m.get(x, x)`: a value the dict does not list is kept, which `.map(m).fillna(s)` does for the whole column.
+    else if (keepsElement(key, fallback, env)) return lookupKeeping(mapping!, key, env, kinds);
     else if (fallback && !isNumberLiteral(fallback) && !(isStr(fallback) && !fallback.text.includes('\n'))) return null;
   }
   if (!mapping || !key || key.type === 'slice') return null;
@@ -669,6 +671,21 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
   const mapped = `${/^[\w.]+(\[[^\]]+\])?$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
+}
+
+/** `m.get(x, x)` in element mode: the key and the default are both the element itself. */
+function keepsElement(key: Node | null, fallback: Node | null, env: RowEnv): boolean {
+  const element = (n: Node | null) => n?.type === 'identifier' && n.text === env.element;
+  return env.element !== undefined && element(key) && element(fallback);
+}
+
+/** `s.map(m).fillna(s)` for `m.get(x, x)`, on a mapping the file shows to be a dict. */
+function lookupKeeping(mapping: Node, key: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const known = (mapping.type === 'identifier' && boundToDictLiteral(mapping)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
+  const column = known ? rowValue(key, env, kinds, false) : null;
+  if (column === null) return null;
+  kinds.add('map-get');
+  return `${column}.map(${mapping.text}).fillna(${column})`;
 }
 
 /** A missing value as a lookup's default: `.map()` gives NaN there. */

@@ -129,7 +129,12 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
 function sumOverThirdLoop(stmt: Node, inner: Node, target: Node): string | null {
   const right = stmt.childForFieldName('right');
   if (stmt.type !== 'augmented_assignment' || stmt.childForFieldName('operator')?.text !== '+=' || !right) return null;
-  const loop = stmt.parent?.parent?.parent;
+  // A guard of its own (`if ends[t] != 1:`) masks terms out of the sum, which a mask factor does for the whole arrays.
+  let block = stmt.parent?.parent;
+  const guard = block?.parent;
+  if (guard?.type === 'if_statement' && guard.childrenForFieldName('alternative').length === 0 && block?.equals(guard.childForFieldName('consequence')))
+    block = guard.parent;
+  const loop = block?.parent;
   const t = loop?.type === 'for_statement' ? loop.childForFieldName('left') : null;
   if (!loop || t?.type !== 'identifier' || !loop.parent?.equals(inner)) return null;
   const ids = findDescendants(right, (n) => n.type === 'identifier' || n.type === 'attribute');

@@ -25,6 +25,7 @@ import {
   plainAssignments,
   rowDistanceAdvice,
   rowFillAdvice,
+  rowUpdateAdvice,
   scatterLoopAdvice,
   scopeBody,
   usedAfter,
@@ -61,6 +62,12 @@ export default defineRule({
       when:
         'for a loop over `np.unique(a)` that compares all of `a` with each value to reduce the rows of that group: the number of groups, ' +
         'which decides whether the repeated scans matter, is not known',
+    },
+    {
+      severity: 'hint',
+      when:
+        'for a loop updating row `i` of an array from row `i` of others through a product with a matrix (`W[i] -= (f[i] * d[i]).dot(U)`): ' +
+        "what one matrix product saves depends on the rows' length, which the file rarely shows",
     },
   ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
@@ -191,6 +198,12 @@ export default defineRule({
     const indexed = m.get('loop') ? indexLoop(m.need('loop'), ctx) : null;
     if (indexed) {
       ctx.report({ node: m.need('loop'), message: indexed });
+      return;
+    }
+    // How much a row loop loses to one matrix product depends on the rows' length, which the file rarely shows: a hint.
+    const rowUpdate = m.get('loop') ? rowUpdateAdvice(m.need('loop'), facts) : null;
+    if (rowUpdate) {
+      ctx.report({ node: m.need('loop'), severity: 'hint', message: rowUpdate });
       return;
     }
     if (m.get('ufn')) return;

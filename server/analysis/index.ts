@@ -45,6 +45,7 @@ export {
   rowDistanceAdvice,
   rowFillAdvice,
   scatterLoopAdvice,
+  rowUpdateAdvice,
   windowCopyAdvice,
   windowReduceAdvice,
 } from './indexLoops';

@@ -1100,3 +1100,75 @@ export function pairDistanceAdvice(outer: Node, inner: Node, facts: FileFacts, n
       `a numpy call per pair; compute all of them before the loops (\`scipy.spatial.distance.cdist(${x}, ${m}, '${metric}')\`, or \`${broadcast}\` in numpy) and read the matrix in the loop`,
   };
 }
+
+/** Array methods and numpy functions a row update may call: a product with a matrix, and element-wise math. */
+const ROW_METHODS = new Set(['dot']);
+const ROW_FUNCTIONS = new Set(['dot', 'matmul', 'exp', 'log', 'sqrt', 'tanh', 'abs', 'square'].map((f) => `numpy.${f}`));
+
+/** `a[i]`, `a[i, :]` (a row) or `a[:, i]` (a column) of a plain reference, read by the loop index alone. */
+function lineRead(n: Node, index: string): { array: Node; column: boolean } | null {
+  if (n.type !== 'subscript') return null;
+  const value = n.childForFieldName('value');
+  const keys = keysOf(n);
+  if (!isPlainRef(value) || mentions(value, index)) return null;
+  const whole = (k: Node) => k.type === 'slice' && k.namedChildCount === 0;
+  if (keys.length === 1 && keys[0].text === index) return { array: value, column: false };
+  if (keys.length === 2 && keys[0].text === index && whole(keys[1])) return { array: value, column: false };
+  if (keys.length === 2 && whole(keys[0]) && keys[1].text === index) return { array: value, column: true };
+  return null;
+}
+
+/**
+ * `for i in range(V): W[i] -= lr * (fX[i, :] * delta[i, :]).dot(U)` (lazyprogrammer's glove.py): each pass
+ * updates row `i` of a known ndarray from row (or column) `i` of other arrays and from arrays the loop leaves alone,
+ * through at least one product with a matrix. No pass reads a row another pass writes, so the loop is one matrix
+ * expression: a row times a matrix for every row is one matrix product, row-wise dot products are `(A * B).sum(axis=1)`.
+ * The message names the arrays; the spelling of the whole-array form (transposes, axes) is left to the reader.
+ */
+export function rowUpdateAdvice(loop: Node, facts: FileFacts): string | null {
+  const pass = passOf(loop, facts);
+  const statements = statementsOf(loop.childForFieldName('body'));
+  if (!pass || pass.element || statements.length !== 1 || isSmallLiteralLoop(loop, facts)) return null;
+  const assignment = assignmentOf(statements[0]);
+  const left = assignment?.childForFieldName('left');
+  const right = assignment?.childForFieldName('right');
+  if (!assignment || !left || !right) return null;
+  const written = lineRead(left, pass.index);
+  if (!written || written.column || !knownArray(written.array, facts)) return null;
+  const target = written.array;
+  // A read of the written array (any row of it) would make a pass depend on others.
+  const refs = findDescendants(right, (n) => n.type === 'identifier' || n.type === 'attribute');
+  if (refs.some((n) => n.text === target.text) || (right.type === 'identifier' && right.text === target.text)) return null;
+  const rows = new Set<string>();
+  let columns = false;
+  for (const id of findDescendants(right, (n) => n.type === 'identifier' && n.text === pass.index)) {
+    // The index only as the key of a row or column read.
+    const sub = id.parent;
+    if (sub?.type !== 'subscript') return null;
+    const read = lineRead(sub, pass.index);
+    if (!read || keysOf(sub).every((k) => !k.equals(id))) return null;
+    rows.add(read.array.text);
+    columns ||= read.column;
+  }
+  if (rows.size === 0) return null;
+  let products = 0;
+  for (const n of [right, ...findDescendants(right, () => true)]) {
+    if (n.type === 'binary_operator' && n.child(1)?.type === '@') products++;
+    if (n.type === 'lambda' || /comprehension|generator_expression/.test(n.type)) return null;
+    if (n.type !== 'call') continue;
+    const q = facts.calleeName(n);
+    const fn = n.childForFieldName('function');
+    if (q) {
+      if (!ROW_FUNCTIONS.has(q)) return null;
+      if (q === 'numpy.dot' || q === 'numpy.matmul') products++;
+    } else if (fn?.type === 'attribute' && ROW_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) products++;
+    else return null;
+  }
+  if (products === 0) return null;
+  const names = [...rows].map((r) => `\`${r}\``).join(', ');
+  return (
+    `Each pass updates \`${left.text}\` from ${columns ? 'row or column' : 'row'} \`${pass.index}\` of ${names} through a vector product, and no pass ` +
+    `reads a row another writes: one matrix expression over all ${pass.count} rows does the loop in compiled code ` +
+    `(a row times a matrix for every row is one matrix product; row-by-row dot products are \`(A * B).sum(axis=1)\`)`
+  );
+}

@@ -25,6 +25,13 @@ describe('numpy loops: recall on review19 shapes', () => {
     assert.match(found[0].message, /add up products of elements into `num\[a, b\]` over `s`.*np\.einsum/);
   });
 
+  it('reads a guard inside the third loop as a mask of the same sum', async () => {
+    const src = SUMS.replace('                num[a, b] +=', '                if ends[s] != 1:\n                    num[a, b] +=');
+    const found = await ruleFindings('numpy-pairwise-nested-loop', src);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /over `s`.*np\.einsum/);
+  });
+
   it('keeps the pairwise advice when the third loop only accumulates a difference of rows', async () => {
     const src = SUMS.replace('fwd[s, a] * trans[a, b] * emit[b, obs[s + 1]] * bwd[s + 1, b]', '(fwd[a] - bwd[b]) ** 2').replace(
       'for s in range(len(obs) - 1):',

@@ -26,6 +26,7 @@ import {
   rowDistanceAdvice,
   rowFillAdvice,
   rowUpdateAdvice,
+  coordinateLoopAdvice,
   scatterLoopAdvice,
   scopeBody,
   usedAfter,
@@ -228,7 +229,8 @@ function indexLoop(loop: Node, ctx: Ctx): string | null {
     rowFillAdvice(loop, ctx.facts, np) ??
     windowCopyAdvice(loop, ctx.facts, np) ??
     windowReduceAdvice(loop, ctx.facts, np) ??
-    outerSumAdvice(loop, ctx.facts, np)
+    outerSumAdvice(loop, ctx.facts, np) ??
+    coordinateLoopAdvice(loop, ctx.facts)
   );
 }
 

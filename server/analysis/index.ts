@@ -46,6 +46,7 @@ export {
   rowFillAdvice,
   scatterLoopAdvice,
   rowUpdateAdvice,
+  coordinateLoopAdvice,
   windowCopyAdvice,
   windowReduceAdvice,
 } from './indexLoops';

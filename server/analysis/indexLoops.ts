@@ -1172,3 +1172,59 @@ export function rowUpdateAdvice(loop: Node, facts: FileFacts): string | null {
     `(a row times a matrix for every row is one matrix product; row-by-row dot products are \`(A * B).sum(axis=1)\`)`
   );
 }
+
+/**
+ * `zip(*X.nonzero())`, `zip(*np.nonzero(X))`, `zip(*np.where(mask))`: the coordinates of the selected entries, one
+ * tuple per entry. The inner call, or null.
+ */
+function coordinatesCall(right: Node | null, facts: FileFacts): Node | null {
+  if (right?.type !== 'call' || right.childForFieldName('function')?.text !== 'zip' || !facts.isBuiltin('zip', right)) return null;
+  const args = statementsOf(right.childForFieldName('arguments'));
+  const inner = args.length === 1 && args[0].type === 'list_splat' ? args[0].namedChild(0) : null;
+  if (inner?.type !== 'call') return null;
+  const fn = inner.childForFieldName('function');
+  const innerArgs = statementsOf(inner.childForFieldName('arguments'));
+  const q = facts.calleeName(inner);
+  if (q) return (q === 'numpy.nonzero' || q === 'numpy.where') && innerArgs.length === 1 ? inner : null;
+  // `X.nonzero()`: ndarrays and scipy sparse matrices both return one index array per axis.
+  return !q && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'nonzero' && innerArgs.length === 0 ? inner : null;
+}
+
+/**
+ * `for n, d in zip(*X.nonzero()): Y[n, d, :] = 1` (lazyprogrammer's recommenders/rbm_tf_k.py): one Python pass per
+ * selected entry, each writing the same value at the entry's coordinates of a known ndarray. The index arrays the call
+ * returns are a fancy index already: `n, d = X.nonzero()` once, then `Y[n, d, :] = 1`. Only a single assignment of a
+ * literal or of a name the loop does not bind, at keys that are the coordinates (in any order), integers or `:`.
+ */
+export function coordinateLoopAdvice(loop: Node, facts: FileFacts): string | null {
+  const left = loop.childForFieldName('left');
+  const call = coordinatesCall(loop.childForFieldName('right'), facts);
+  const statements = statementsOf(loop.childForFieldName('body'));
+  if (!call || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || statements.length !== 1 || loop.childForFieldName('alternative'))
+    return null;
+  const names = left.namedChildren.filter((c): c is Node => c !== null);
+  if (names.length < 2 || names.some((n) => n.type !== 'identifier') || new Set(names.map((n) => n.text)).size !== names.length) return null;
+  const assignment = assignmentOf(statements[0]);
+  const target = assignment?.childForFieldName('left');
+  const right = assignment?.childForFieldName('right');
+  if (assignment?.type !== 'assignment' || target?.type !== 'subscript' || !right) return null;
+  const array = target.childForFieldName('value');
+  if (!knownArray(array, facts) || names.some((n) => mentions(array, n.text))) return null;
+  const keys = keysOf(target);
+  const used = new Set<string>();
+  for (const key of keys) {
+    const name = names.find((n) => n.text === key.text);
+    if (name) {
+      if (used.has(name.text)) return null;
+      used.add(name.text);
+    } else if (key.type !== 'integer' && !(key.type === 'slice' && key.namedChildCount === 0)) return null;
+  }
+  if (used.size !== names.length) return null;
+  const constant =
+    /^(integer|float|true|false)$/.test(right.type) || (isPlainRef(right) && !names.some((n) => mentions(right, n.text)) && right.text !== array.text);
+  if (!constant) return null;
+  return (
+    `Each pass writes \`${right.text}\` at one entry's coordinates; the index arrays \`${call.text}\` returns are a fancy index: ` +
+    `\`${names.map((n) => n.text).join(', ')} = ${call.text}\` once, then \`${target.text} = ${right.text}\` writes them all in compiled code`
+  );
+}

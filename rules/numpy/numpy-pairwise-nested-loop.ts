@@ -132,8 +132,8 @@ function sumOverThirdLoop(stmt: Node, inner: Node, target: Node): string | null 
   // A guard of its own (`if ends[t] != 1:`) masks terms out of the sum, which a mask factor does for the whole arrays.
   let block = stmt.parent?.parent;
   const guard = block?.parent;
-  if (guard?.type === 'if_statement' && guard.childrenForFieldName('alternative').length === 0 && block?.equals(guard.childForFieldName('consequence')))
-    block = guard.parent;
+  const consequence = guard?.type === 'if_statement' && guard.childrenForFieldName('alternative').length === 0 ? guard.childForFieldName('consequence') : null;
+  if (consequence && block?.equals(consequence)) block = guard!.parent;
   const loop = block?.parent;
   const t = loop?.type === 'for_statement' ? loop.childForFieldName('left') : null;
   if (!loop || t?.type !== 'identifier' || !loop.parent?.equals(inner)) return null;

@@ -26,6 +26,7 @@ import {
   rowDistanceAdvice,
   rowFillAdvice,
   rowUpdateAdvice,
+  pickedOuterSumAdvice,
   coordinateLoopAdvice,
   scatterLoopAdvice,
   scopeBody,
@@ -69,6 +70,10 @@ export default defineRule({
       when:
         'for a loop updating row `i` of an array from row `i` of others through a product with a matrix (`W[i] -= (f[i] * d[i]).dot(U)`): ' +
         "what one matrix product saves depends on the rows' length, which the file rarely shows",
+    },
+    {
+      severity: 'hint',
+      when: 'for `M += np.outer(U[j], U[j])` over rows a loop picks among other work (`R = U[idx]; M += R.T @ R`): how many rows it picks is not known',
     },
   ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
@@ -149,6 +154,7 @@ export default defineRule({
     if (m.get('rows')) {
       const sum = compiledByNumba(facts, anchor) ? null : outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
       if (sum) ctx.report({ node: anchor, message: sum });
+      else if (!compiledByNumba(facts, anchor)) reportPickedOuterSum(anchor, ctx);
       return;
     }
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
@@ -207,6 +213,7 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), severity: 'hint', message: rowUpdate });
       return;
     }
+    if (m.get('loop') && reportPickedOuterSum(m.need('loop'), ctx)) return;
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -216,6 +223,16 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * `M += np.outer(U[j], U[j])` among a loop's other work: a hint, since how many rows the loop picks (the number of
+ * ratings of a user) is not in the file. True when reported.
+ */
+function reportPickedOuterSum(loop: Node, ctx: Ctx): boolean {
+  const sum = pickedOuterSumAdvice(loop, ctx.facts);
+  if (sum) ctx.report({ node: sum.node, severity: 'hint', message: sum.message });
+  return sum !== null;
+}
 
 /**
  * A loop whose one job is writing a preallocated ndarray by position: a scatter (`mat[i, y[i]] = 1`,

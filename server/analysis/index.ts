@@ -46,6 +46,7 @@ export {
   rowFillAdvice,
   scatterLoopAdvice,
   rowUpdateAdvice,
+  pickedOuterSumAdvice,
   coordinateLoopAdvice,
   windowCopyAdvice,
   windowReduceAdvice,

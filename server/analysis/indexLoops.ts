@@ -1228,3 +1228,42 @@ export function coordinateLoopAdvice(loop: Node, facts: FileFacts): string | nul
     `\`${names.map((n) => n.text).join(', ')} = ${call.text}\` once, then \`${target.text} = ${right.text}\` writes them all in compiled code`
   );
 }
+
+/**
+ * `for j in user2movie[i]: ...; M += np.outer(U[j], U[j]); ...` (lazyprogrammer's recommenders/mf.py, an ALS step):
+ * among other per-pass work, one statement adds the outer product of the row of a known ndarray the loop index picks.
+ * Over the picked rows that sum is one matrix product, `R = U[idx]; M += R.T @ R`. The statement, and the advice, or
+ * null when the loop rebinds the array, the accumulator or its index anywhere else.
+ */
+export function pickedOuterSumAdvice(loop: Node, facts: FileFacts): { node: Node; message: string } | null {
+  const left = loop.childForFieldName('left');
+  const picks = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || left?.type !== 'identifier' || !picks || loop.childForFieldName('alternative')) return null;
+  const j = left.text;
+  const statements = statementsOf(loop.childForFieldName('body'));
+  for (const statement of statements) {
+    const assignment = assignmentOf(statement);
+    if (assignment?.type !== 'augmented_assignment' || assignment.childForFieldName('operator')?.text !== '+=') continue;
+    const target = assignment.childForFieldName('left');
+    const value = unparenthesized(assignment.childForFieldName('right'));
+    // The sum starts from anything (`np.eye(K) * reg`, 0): adding the rows' products at once or one by one is the same.
+    if (!isPlainRef(target) || mentions(target, j) || value?.type !== 'call' || facts.calleeName(value) !== 'numpy.outer') continue;
+    const args = statementsOf(value.childForFieldName('arguments'));
+    const row = args.length === 2 && args[0].text === args[1].text ? elementRead(args[0], j) : null;
+    if (!row || !knownArray(row, facts) || values(facts).valueOf(row)?.ndim !== 2) continue;
+    // Nothing else in the loop may rebind the rows, the sum or the index: each pass must add a row of the same array.
+    const rebound = findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+      if (a.equals(assignment)) return false;
+      const l = a.childForFieldName('left');
+      return !!l && (mentions(l, j) || mentions(l, row.text.split('.')[0]) || l.text === target.text || l.text === row.text);
+    });
+    if (rebound) return null;
+    return {
+      node: statement,
+      message:
+        `Each pass adds the outer product of the row \`${row.text}[${j}]\` to \`${target.text}\`, a small matrix product per row; over the rows ` +
+        `the loop picks (\`${picks.text}\`) the sum is one matrix product: \`R = ${row.text}[idx]; ${target.text} += R.T @ R\`, with \`idx\` those positions as an integer array`,
+    };
+  }
+  return null;
+}

@@ -385,9 +385,18 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   const block = update.parent;
   const branch = block?.parent;
   if (block?.type !== 'block' || !branch) return null;
+  // The branch's statement for `acc`. Others may start or grow other accumulators beside it (peft's token
+  // classification gathers `preds` and `out_label_ids` in one `if preds is None: ... else: ...`): plain stores to
+  // other names that do not read `acc`.
   const only = (b: Node | null | undefined) => {
     const statements = b?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-    return statements.length === 1 ? statements[0] : null;
+    if (statements.length === 1) return statements[0];
+    const own = statements.filter((st) => storedName(st) === acc);
+    const others = statements.filter((st) => {
+      const name = storedName(st);
+      return name !== null && name !== acc && identifiersNamed(st, acc).length === 0;
+    });
+    return own.length === 1 && own.length + others.length === statements.length ? own[0] : null;
   };
   if (!only(block)?.equals(update)) return null;
   const ifStmt = branch.type === 'else_clause' ? branch.parent : branch.type === 'if_statement' ? branch : null;
@@ -396,7 +405,13 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   if (clauses.length !== 1 || clauses[0]!.type !== 'else_clause') return null;
   // `if first: acc = <piece>; first = False else: <update>`: a flag that only the start branch lowers.
   const flag = onceFlag(ifStmt);
-  const test = flag ? { startsWhenTrue: true, counters: null } : firstPassTest(ifStmt.childForFieldName('condition'), acc);
+  // `if preds is None:` also starts `labels` when both branches store both (one starts them, the other grows them):
+  // the test of a partner accumulator started beside it.
+  const stored = (b: Node | null | undefined) =>
+    b?.namedChildren.map((st) => (st ? storedName(st) : null)).filter((n): n is string => n !== null && n !== acc) ?? [];
+  const elseStores = stored(clauses[0]!.childForFieldName('body'));
+  const partners = stored(ifStmt.childForFieldName('consequence')).filter((n) => elseStores.includes(n));
+  const test = flag ? { startsWhenTrue: true, counters: null } : firstPassTest(ifStmt.childForFieldName('condition'), acc, partners);
   if (!test) return null;
   const updateInElse = branch.type === 'else_clause';
   if (updateInElse !== test.startsWhenTrue) return null;
@@ -407,6 +422,13 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   // A start that reads the accumulator is not a fresh start.
   if (test.counters && start && identifiersNamed(start.childForFieldName('right') ?? start, acc).length > 0) return null;
   return { stmt: ifStmt, counters: test.counters };
+}
+
+/** The name a plain `name = value` statement stores, or null for any other statement. */
+function storedName(stmt: Node): string | null {
+  const assign = stmt.type === 'expression_statement' && stmt.namedChildCount === 1 ? stmt.namedChild(0) : null;
+  const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  return left?.type === 'identifier' ? left.text : null;
 }
 
 /** The one statement of a block besides the `flag = False` that closes a once-flag, or null. */
@@ -464,7 +486,7 @@ function onceStart(id: Node, loop: Node): boolean {
 }
 
 /** A first-pass condition: `acc is None` / `acc is not None`, or counters compared with 0 (`i == 0 and j == 0`, `i > 0`). */
-function firstPassTest(condition: Node | null, acc: string): { startsWhenTrue: boolean; counters: string[] | null } | null {
+function firstPassTest(condition: Node | null, acc: string, partners: string[] = []): { startsWhenTrue: boolean; counters: string[] | null } | null {
   if (!condition) return null;
   const compared = (c: Node) => {
     const ops = c.type === 'comparison_operator' ? c.children.filter((x) => x && !x.isNamed).map((x) => x!.type) : [];
@@ -473,7 +495,7 @@ function firstPassTest(condition: Node | null, acc: string): { startsWhenTrue: b
   };
   const single = compared(condition);
   if (single && (single.op === 'is' || single.op === 'is not')) {
-    if (single.left.type !== 'identifier' || single.left.text !== acc || single.right.type !== 'none') return null;
+    if (single.left.type !== 'identifier' || (single.left.text !== acc && !partners.includes(single.left.text)) || single.right.type !== 'none') return null;
     return { startsWhenTrue: single.op === 'is', counters: null };
   }
   const counterAtZero = (c: Node | null, ops: string[]) => {

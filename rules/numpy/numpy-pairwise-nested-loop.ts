@@ -101,6 +101,16 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
     }
     const layer = values(ctx.facts);
     if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
+    const summed = sumOverThirdLoop(stmt, inner, target);
+    if (summed) {
+      ctx.report({
+        node: outer,
+        message:
+          `Nested loops add up products of elements into \`${target.text}[${i}, ${j}]\` over \`${summed}\`, one interpreted step per term; ` +
+          `\`np.einsum\` (or a matrix product) over the whole arrays computes every sum in compiled code`,
+      });
+      return true;
+    }
     const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
     ctx.report({
       node: outer,
@@ -109,6 +119,27 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
     return true;
   }
   return false;
+}
+
+/**
+ * `T[i, j] += <product>` inside a third loop `for t in range(...)` of the pair's loops, whose index the product reads and
+ * which reads nothing of `T`: each cell is a sum over `t` of products (the Baum-Welch numerators of lazyprogrammer's
+ * hmm_class), a contraction rather than a distance. The third loop's index, or null.
+ */
+function sumOverThirdLoop(stmt: Node, inner: Node, target: Node): string | null {
+  const right = stmt.childForFieldName('right');
+  if (stmt.type !== 'augmented_assignment' || stmt.childForFieldName('operator')?.text !== '+=' || !right) return null;
+  // A guard of its own (`if ends[t] != 1:`) masks terms out of the sum, which a mask factor does for the whole arrays.
+  let block = stmt.parent?.parent;
+  const guard = block?.parent;
+  const consequence = guard?.type === 'if_statement' && guard.childrenForFieldName('alternative').length === 0 ? guard.childForFieldName('consequence') : null;
+  if (consequence && block?.equals(consequence)) block = guard!.parent;
+  const loop = block?.parent;
+  const t = loop?.type === 'for_statement' ? loop.childForFieldName('left') : null;
+  if (!loop || t?.type !== 'identifier' || !loop.parent?.equals(inner)) return null;
+  const ids = findDescendants(right, (n) => n.type === 'identifier' || n.type === 'attribute');
+  if (!ids.some((n) => n.text === t.text) || ids.some((n) => n.text === target.text)) return null;
+  return t.text;
 }
 
 /** `D[i, j]` or `D[i][j]` → `D`. */

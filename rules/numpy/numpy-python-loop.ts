@@ -25,6 +25,9 @@ import {
   plainAssignments,
   rowDistanceAdvice,
   rowFillAdvice,
+  rowUpdateAdvice,
+  pickedOuterSumAdvice,
+  coordinateLoopAdvice,
   scatterLoopAdvice,
   scopeBody,
   usedAfter,
@@ -61,6 +64,16 @@ export default defineRule({
       when:
         'for a loop over `np.unique(a)` that compares all of `a` with each value to reduce the rows of that group: the number of groups, ' +
         'which decides whether the repeated scans matter, is not known',
+    },
+    {
+      severity: 'hint',
+      when:
+        'for a loop updating row `i` of an array from row `i` of others through a product with a matrix (`W[i] -= (f[i] * d[i]).dot(U)`): ' +
+        "what one matrix product saves depends on the rows' length, which the file rarely shows",
+    },
+    {
+      severity: 'hint',
+      when: 'for `M += np.outer(U[j], U[j])` over rows a loop picks among other work (`R = U[idx]; M += R.T @ R`): how many rows it picks is not known',
     },
   ],
   message: 'Element-wise Python loop over numpy arrays; write the whole-array expression instead',
@@ -141,6 +154,7 @@ export default defineRule({
     if (m.get('rows')) {
       const sum = compiledByNumba(facts, anchor) ? null : outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
       if (sum) ctx.report({ node: anchor, message: sum });
+      else if (!compiledByNumba(facts, anchor)) reportPickedOuterSum(anchor, ctx);
       return;
     }
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.
@@ -193,6 +207,13 @@ export default defineRule({
       ctx.report({ node: m.need('loop'), message: indexed });
       return;
     }
+    // How much a row loop loses to one matrix product depends on the rows' length, which the file rarely shows: a hint.
+    const rowUpdate = m.get('loop') ? rowUpdateAdvice(m.need('loop'), facts) : null;
+    if (rowUpdate) {
+      ctx.report({ node: m.need('loop'), severity: 'hint', message: rowUpdate });
+      return;
+    }
+    if (m.get('loop') && reportPickedOuterSum(m.need('loop'), ctx)) return;
     if (m.get('ufn')) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
@@ -202,6 +223,16 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * `M += np.outer(U[j], U[j])` among a loop's other work: a hint, since how many rows the loop picks (the number of
+ * ratings of a user) is not in the file. True when reported.
+ */
+function reportPickedOuterSum(loop: Node, ctx: Ctx): boolean {
+  const sum = pickedOuterSumAdvice(loop, ctx.facts);
+  if (sum) ctx.report({ node: sum.node, severity: 'hint', message: sum.message });
+  return sum !== null;
+}
 
 /**
  * A loop whose one job is writing a preallocated ndarray by position: a scatter (`mat[i, y[i]] = 1`,
@@ -215,7 +246,8 @@ function indexLoop(loop: Node, ctx: Ctx): string | null {
     rowFillAdvice(loop, ctx.facts, np) ??
     windowCopyAdvice(loop, ctx.facts, np) ??
     windowReduceAdvice(loop, ctx.facts, np) ??
-    outerSumAdvice(loop, ctx.facts, np)
+    outerSumAdvice(loop, ctx.facts, np) ??
+    coordinateLoopAdvice(loop, ctx.facts)
   );
 }
 

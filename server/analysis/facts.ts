@@ -200,6 +200,8 @@ export class FileFacts {
     }
     if (!node || node.type !== 'identifier') return null;
     const binding = this.byLocal.get(node.text);
+    // `from builtins import range`: the builtin itself, which every check asks isBuiltin about, not an imported API.
+    if (binding && bindsTheBuiltin(binding.target, node.text)) return null;
     if (!binding) {
       const soft = this.softImports.get(node.text);
       return soft ? [soft, ...parts].join('.') : null;
@@ -251,7 +253,7 @@ export class FileFacts {
   isBuiltin(name: string, at?: Node): boolean {
     // `from builtins import range` (code written for Python 2 and 3 alike) binds the builtin itself.
     const imported = this.byLocal.get(name);
-    if ((imported && imported.target !== `builtins.${name}`) || this.moduleBindings.has(name)) return false;
+    if ((imported && !bindsTheBuiltin(imported.target, name)) || this.moduleBindings.has(name)) return false;
     for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
       // Parameters and local bindings spell the name inside the def: many defs never do.
       if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;
@@ -375,6 +377,20 @@ export function addModules(target: string, into: Set<string>): void {
   const parts = target.split('.');
   for (let i = 1; i <= parts.length; i++) into.add(parts.slice(0, i).join('.'));
 }
+
+/**
+ * Python 2/3 compatibility imports that bind a builtin under its own name: `from builtins import range` (python-future,
+ * lazyprogrammer's courses in every file), `from six.moves import zip`. On Python 3 the name is the builtin itself.
+ */
+const COMPAT_BUILTINS = /^(builtins|future\.builtins|six\.moves)\.(\w+)$/;
+
+function bindsTheBuiltin(target: string, local: string): boolean {
+  const m = COMPAT_BUILTINS.exec(target);
+  return m !== null && m[2] === local && (m[1] !== 'six.moves' || SIX_BUILTINS.has(local));
+}
+
+/** The names six.moves re-exports as the Python 3 builtin of the same name (its other names are modules or renames). */
+const SIX_BUILTINS = new Set(['range', 'zip', 'map', 'filter', 'input']);
 
 /** Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. */
 export function boundNames(stmt: Node): string[] {

@@ -45,6 +45,9 @@ export {
   rowDistanceAdvice,
   rowFillAdvice,
   scatterLoopAdvice,
+  rowUpdateAdvice,
+  pickedOuterSumAdvice,
+  coordinateLoopAdvice,
   windowCopyAdvice,
   windowReduceAdvice,
 } from './indexLoops';

@@ -1100,3 +1100,170 @@ export function pairDistanceAdvice(outer: Node, inner: Node, facts: FileFacts, n
       `a numpy call per pair; compute all of them before the loops (\`scipy.spatial.distance.cdist(${x}, ${m}, '${metric}')\`, or \`${broadcast}\` in numpy) and read the matrix in the loop`,
   };
 }
+
+/** Array methods and numpy functions a row update may call: a product with a matrix, and element-wise math. */
+const ROW_METHODS = new Set(['dot']);
+const ROW_FUNCTIONS = new Set(['dot', 'matmul', 'exp', 'log', 'sqrt', 'tanh', 'abs', 'square'].map((f) => `numpy.${f}`));
+
+/** `a[i]`, `a[i, :]` (a row) or `a[:, i]` (a column) of a plain reference, read by the loop index alone. */
+function lineRead(n: Node, index: string): { array: Node; column: boolean } | null {
+  if (n.type !== 'subscript') return null;
+  const value = n.childForFieldName('value');
+  const keys = keysOf(n);
+  if (!isPlainRef(value) || mentions(value, index)) return null;
+  const whole = (k: Node) => k.type === 'slice' && k.namedChildCount === 0;
+  if (keys.length === 1 && keys[0].text === index) return { array: value, column: false };
+  if (keys.length === 2 && keys[0].text === index && whole(keys[1])) return { array: value, column: false };
+  if (keys.length === 2 && whole(keys[0]) && keys[1].text === index) return { array: value, column: true };
+  return null;
+}
+
+/**
+ * `for i in range(V): W[i] -= lr * (fX[i, :] * delta[i, :]).dot(U)` (lazyprogrammer's glove.py): each pass
+ * updates row `i` of a known ndarray from row (or column) `i` of other arrays and from arrays the loop leaves alone,
+ * through at least one product with a matrix. No pass reads a row another pass writes, so the loop is one matrix
+ * expression: a row times a matrix for every row is one matrix product, row-wise dot products are `(A * B).sum(axis=1)`.
+ * The message names the arrays; the spelling of the whole-array form (transposes, axes) is left to the reader.
+ */
+export function rowUpdateAdvice(loop: Node, facts: FileFacts): string | null {
+  const pass = passOf(loop, facts);
+  const statements = statementsOf(loop.childForFieldName('body'));
+  if (!pass || pass.element || statements.length !== 1 || isSmallLiteralLoop(loop, facts)) return null;
+  const assignment = assignmentOf(statements[0]);
+  const left = assignment?.childForFieldName('left');
+  const right = assignment?.childForFieldName('right');
+  if (!assignment || !left || !right) return null;
+  const written = lineRead(left, pass.index);
+  if (!written || written.column || !knownArray(written.array, facts)) return null;
+  const target = written.array;
+  // A read of the written array (any row of it) would make a pass depend on others.
+  const refs = findDescendants(right, (n) => n.type === 'identifier' || n.type === 'attribute');
+  if (refs.some((n) => n.text === target.text) || (right.type === 'identifier' && right.text === target.text)) return null;
+  const rows = new Set<string>();
+  let columns = false;
+  for (const id of findDescendants(right, (n) => n.type === 'identifier' && n.text === pass.index)) {
+    // The index only as the key of a row or column read.
+    const sub = id.parent;
+    if (sub?.type !== 'subscript') return null;
+    const read = lineRead(sub, pass.index);
+    if (!read || keysOf(sub).every((k) => !k.equals(id))) return null;
+    rows.add(read.array.text);
+    columns ||= read.column;
+  }
+  if (rows.size === 0) return null;
+  let products = 0;
+  for (const n of [right, ...findDescendants(right, () => true)]) {
+    if (n.type === 'binary_operator' && n.child(1)?.type === '@') products++;
+    if (n.type === 'lambda' || /comprehension|generator_expression/.test(n.type)) return null;
+    if (n.type !== 'call') continue;
+    const q = facts.calleeName(n);
+    const fn = n.childForFieldName('function');
+    if (q) {
+      if (!ROW_FUNCTIONS.has(q)) return null;
+      if (q === 'numpy.dot' || q === 'numpy.matmul') products++;
+    } else if (fn?.type === 'attribute' && ROW_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) products++;
+    else return null;
+  }
+  if (products === 0) return null;
+  const names = [...rows].map((r) => `\`${r}\``).join(', ');
+  return (
+    `Each pass updates \`${left.text}\` from ${columns ? 'row or column' : 'row'} \`${pass.index}\` of ${names} through a vector product, and no pass ` +
+    `reads a row another writes: one matrix expression over all ${pass.count} rows does the loop in compiled code ` +
+    `(a row times a matrix for every row is one matrix product; row-by-row dot products are \`(A * B).sum(axis=1)\`)`
+  );
+}
+
+/**
+ * `zip(*X.nonzero())`, `zip(*np.nonzero(X))`, `zip(*np.where(mask))`: the coordinates of the selected entries, one
+ * tuple per entry. The inner call, or null.
+ */
+function coordinatesCall(right: Node | null, facts: FileFacts): Node | null {
+  if (right?.type !== 'call' || right.childForFieldName('function')?.text !== 'zip' || !facts.isBuiltin('zip', right)) return null;
+  const args = statementsOf(right.childForFieldName('arguments'));
+  const inner = args.length === 1 && args[0].type === 'list_splat' ? args[0].namedChild(0) : null;
+  if (inner?.type !== 'call') return null;
+  const fn = inner.childForFieldName('function');
+  const innerArgs = statementsOf(inner.childForFieldName('arguments'));
+  const q = facts.calleeName(inner);
+  if (q) return (q === 'numpy.nonzero' || q === 'numpy.where') && innerArgs.length === 1 ? inner : null;
+  // `X.nonzero()`: ndarrays and scipy sparse matrices both return one index array per axis.
+  return !q && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'nonzero' && innerArgs.length === 0 ? inner : null;
+}
+
+/**
+ * `for n, d in zip(*X.nonzero()): Y[n, d, :] = 1` (lazyprogrammer's recommenders/rbm_tf_k.py): one Python pass per
+ * selected entry, each writing the same value at the entry's coordinates of a known ndarray. The index arrays the call
+ * returns are a fancy index already: `n, d = X.nonzero()` once, then `Y[n, d, :] = 1`. Only a single assignment of a
+ * literal or of a name the loop does not bind, at keys that are the coordinates (in any order), integers or `:`.
+ */
+export function coordinateLoopAdvice(loop: Node, facts: FileFacts): string | null {
+  const left = loop.childForFieldName('left');
+  const call = coordinatesCall(loop.childForFieldName('right'), facts);
+  const statements = statementsOf(loop.childForFieldName('body'));
+  if (!call || (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || statements.length !== 1 || loop.childForFieldName('alternative'))
+    return null;
+  const names = left.namedChildren.filter((c): c is Node => c !== null);
+  if (names.length < 2 || names.some((n) => n.type !== 'identifier') || new Set(names.map((n) => n.text)).size !== names.length) return null;
+  const assignment = assignmentOf(statements[0]);
+  const target = assignment?.childForFieldName('left');
+  const right = assignment?.childForFieldName('right');
+  if (assignment?.type !== 'assignment' || target?.type !== 'subscript' || !right) return null;
+  const array = target.childForFieldName('value');
+  if (!knownArray(array, facts) || names.some((n) => mentions(array, n.text))) return null;
+  const keys = keysOf(target);
+  const used = new Set<string>();
+  for (const key of keys) {
+    const name = names.find((n) => n.text === key.text);
+    if (name) {
+      if (used.has(name.text)) return null;
+      used.add(name.text);
+    } else if (key.type !== 'integer' && !(key.type === 'slice' && key.namedChildCount === 0)) return null;
+  }
+  if (used.size !== names.length) return null;
+  const constant =
+    /^(integer|float|true|false)$/.test(right.type) || (isPlainRef(right) && !names.some((n) => mentions(right, n.text)) && right.text !== array.text);
+  if (!constant) return null;
+  return (
+    `Each pass writes \`${right.text}\` at one entry's coordinates; the index arrays \`${call.text}\` returns are a fancy index: ` +
+    `\`${names.map((n) => n.text).join(', ')} = ${call.text}\` once, then \`${target.text} = ${right.text}\` writes them all in compiled code`
+  );
+}
+
+/**
+ * `for j in user2movie[i]: ...; M += np.outer(U[j], U[j]); ...` (lazyprogrammer's recommenders/mf.py, an ALS step):
+ * among other per-pass work, one statement adds the outer product of the row of a known ndarray the loop index picks.
+ * Over the picked rows that sum is one matrix product, `R = U[idx]; M += R.T @ R`. The statement, and the advice, or
+ * null when the loop rebinds the array, the accumulator or its index anywhere else.
+ */
+export function pickedOuterSumAdvice(loop: Node, facts: FileFacts): { node: Node; message: string } | null {
+  const left = loop.childForFieldName('left');
+  const picks = loop.childForFieldName('right');
+  if (loop.type !== 'for_statement' || left?.type !== 'identifier' || !picks || loop.childForFieldName('alternative')) return null;
+  const j = left.text;
+  const statements = statementsOf(loop.childForFieldName('body'));
+  for (const statement of statements) {
+    const assignment = assignmentOf(statement);
+    if (assignment?.type !== 'augmented_assignment' || assignment.childForFieldName('operator')?.text !== '+=') continue;
+    const target = assignment.childForFieldName('left');
+    const value = unparenthesized(assignment.childForFieldName('right'));
+    // The sum starts from anything (`np.eye(K) * reg`, 0): adding the rows' products at once or one by one is the same.
+    if (!isPlainRef(target) || mentions(target, j) || value?.type !== 'call' || facts.calleeName(value) !== 'numpy.outer') continue;
+    const args = statementsOf(value.childForFieldName('arguments'));
+    const row = args.length === 2 && args[0].text === args[1].text ? elementRead(args[0], j) : null;
+    if (!row || !knownArray(row, facts) || values(facts).valueOf(row)?.ndim !== 2) continue;
+    // Nothing else in the loop may rebind the rows, the sum or the index: each pass must add a row of the same array.
+    const rebound = findDescendants(loop.childForFieldName('body')!, (n) => n.type === 'assignment' || n.type === 'augmented_assignment').some((a) => {
+      if (a.equals(assignment)) return false;
+      const l = a.childForFieldName('left');
+      return !!l && (mentions(l, j) || mentions(l, row.text.split('.')[0]) || l.text === target.text || l.text === row.text);
+    });
+    if (rebound) return null;
+    return {
+      node: statement,
+      message:
+        `Each pass adds the outer product of the row \`${row.text}[${j}]\` to \`${target.text}\`, a small matrix product per row; over the rows ` +
+        `the loop picks (\`${picks.text}\`) the sum is one matrix product: \`R = ${row.text}[idx]; ${target.text} += R.T @ R\`, with \`idx\` those positions as an integer array`,
+    };
+  }
+  return null;
+}

@@ -424,7 +424,31 @@ export class LocalTypes {
     // `a / a.sum()`, `a - np.mean(a)`: an ndarray with a number reduced from a known ndarray stays an ndarray.
     if (l?.kind === 'ndarray' && this.reducedFromArray(right, depth)) return l;
     if (r?.kind === 'ndarray' && this.reducedFromArray(left, depth)) return r;
+    // `np.random.randn(V, D) / np.sqrt(V + D)` (a scaled initialisation, lazyprogrammer's glove.py): a numpy function of
+    // names and numbers only is a number in such code; an ndarray combined with it stays an ndarray.
+    if (l?.kind === 'ndarray' && this.mathOfNames(right, depth)) return l;
+    if (r?.kind === 'ndarray' && this.mathOfNames(left, depth)) return r;
     return null;
+  }
+
+  /** `np.sqrt(V + D)`, `np.log(2 * n)`: one numpy ufunc of arithmetic on plain names (none known to hold anything) and numbers. */
+  private mathOfNames(expr: Node, depth: number): boolean {
+    if (expr.type !== 'call') return false;
+    const q = this.facts.calleeName(expr);
+    const args = expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    if (!q?.startsWith('numpy.') || !NUMPY_UFUNCS.has(q) || args.length !== 1) return false;
+    const plain = (n: Node): boolean => {
+      if (isNumberLiteral(n)) return true;
+      if (n.type === 'identifier') return this.evaluate(n, depth + 1) === null;
+      if (n.type === 'parenthesized_expression') return n.namedChildCount === 1 && plain(n.namedChild(0)!);
+      if (n.type === 'binary_operator' && /^[-+*/]$/.test(n.childForFieldName('operator')?.type ?? '')) {
+        const a = n.childForFieldName('left');
+        const b = n.childForFieldName('right');
+        return !!a && !!b && plain(a) && plain(b);
+      }
+      return false;
+    };
+    return plain(args[0]);
   }
 
   /** `x.sum()` / `np.sum(x)` (and mean, max, min, prod, std, var) over the whole of a known ndarray, or `len(x)`: a number. */

@@ -64,6 +64,16 @@ describe('engine: facts', () => {
     assert.deepEqual(seen, ['range:true', 'max:false']);
   });
 
+  it('gives a builtin imported from builtins or six.moves no qualified name, so checks of calls treat it as the builtin', async () => {
+    const seen: string[] = [];
+    const src =
+      'from builtins import range\nfrom six.moves import zip\nfrom six.moves import urllib\nfrom mylib import max\nrange(3)\nzip(a, b)\nurllib(1)\nmax(x)\n';
+    await probe(src, '(call function: (identifier) @f) @call', (m, ctx) =>
+      seen.push(`${m.need('f').text}:${ctx.facts.calleeName(m.need('call')) ?? '-'}:${ctx.facts.isBuiltin(m.need('f').text, m.need('f'))}`),
+    );
+    assert.deepEqual(seen, ['range:-:true', 'zip:-:true', 'urllib:six.moves.urllib:false', 'max:mylib.max:false']);
+  });
+
   it('ensureImport reuses module-level imports and adds one in its group otherwise', async () => {
     const results: string[] = [];
     const src = '"""doc"""\nfrom __future__ import annotations\nimport os\nfrom functools import wraps\nif True:\n    import asyncio\nx = 1\n';

@@ -399,6 +399,23 @@ V(a / other.sum())
     assert.deepEqual(got, ['ndarray 1-D', 'ndarray 1-D', 'ndarray 1-D', 'unknown', 'series', 'unknown']);
   });
 
+  it('keeps an ndarray scaled by a numpy function of plain names and numbers, and nothing scaled by anything else', () => {
+    const got = valuesIn(`
+import numpy as np
+import pandas as pd
+s = pd.Series([1.0])
+def init(n, d, scale):
+    W = np.random.randn(n, d) / np.sqrt(n + d)
+    V(W)
+    V(np.random.randn(n, d) * np.log(2 * d))
+    V(np.random.randn(n, d) / np.sqrt(s))
+    V(np.random.randn(n, d) / np.sqrt(scale.n))
+    V(np.random.randn(n, d) / np.sqrt(np.random.randn(n)))
+    V(np.random.randn(n, d) / scale(n))
+`);
+    assert.deepEqual(got, ['ndarray 2-D', 'ndarray 2-D', 'series', 'unknown', 'ndarray', 'unknown']);
+  });
+
   it('types a parameter its docstring documents as an ndarray (numpydoc, Sphinx, Google), and nothing wider', () => {
     const got = valuesIn(`
 import numpy as np

@@ -105,7 +105,8 @@ export default defineRule({
       if (
         !reportRepeatedEvaluation(def, name, m.need('body'), ctx) &&
         !reportDetachedPrediction(def, name, m.need('body'), ctx) &&
-        !reportEvalModeLoop(def, name, m.need('body'), ctx)
+        !reportEvalModeLoop(def, name, m.need('body'), ctx) &&
+        !reportDetachedCallback(def, name, m.need('body'), ctx)
       ) {
         reportDetachedScoring(def, name, m.need('body'), ctx);
       }
@@ -491,6 +492,48 @@ function reportDetachedForward(def: Node, name: string, forward: Node, model: st
       `decorate it with \`@torch.no_grad()\`${unknown === null ? '' : ` (\`${model}\` is not known here to be a torch module${unknown ? `, ${unknown}` : ''})`}`,
     edits: decoratorEdit(def, ctx.facts),
     ...(unknown === null ? {} : { severity: 'hint' as const }),
+  });
+}
+
+/**
+ * `def f(x): ... model(tv)[0].detach().cpu().numpy()` handed to another call (`shap.Explainer(f, tokenizer)`, an optimizer,
+ * `map`): a callback the library runs again and again on new inputs, every output of whose model is detached, so no
+ * caller can differentiate through it. A hint: how often the callee runs it is not in the file, and the model is
+ * usually loaded by a library the value layer does not follow (shown when it knows every callee is an nn.Module).
+ */
+function reportDetachedCallback(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  if (enclosingClass(def) || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  const forwards = findDescendants(body, (n) => n.type === 'call' && isNamedModelCall(n.childForFieldName('function')), isNestedScope);
+  if (forwards.length === 0 || forwards.some((f) => enclosingLoop(f, true) !== null || !onlyDetached(f, body))) return false;
+  if (!passedAsCallback(name, def, facts) || gradDecided(def) || calledUnderGradContext(name, facts)) return false;
+  const layer = values(facts);
+  const known = forwards.every((f) => layer.calleeValue(f.childForFieldName('function'))?.kind === 'module');
+  const model = forwards[0]!.childForFieldName('function')!.text;
+  ctx.report({
+    node: forwards[0]!,
+    message:
+      `\`${name}\` is handed to another call that runs it on new inputs, and it runs \`${model}\` with autograd recording only to detach the output; ` +
+      `decorate it with \`@torch.no_grad()\`` +
+      (known ? '' : ` (\`${model}\` is not known here to be a torch module, and the caller may already disable gradients)`),
+    edits: decoratorEdit(def, facts),
+    ...(known ? {} : { severity: 'hint' as const }),
+  });
+  return true;
+}
+
+/** `model(x)`, `self.model(x)`, `net(x)`: a callee named as a model. */
+function isNamedModelCall(fn: Node | null): boolean {
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : null;
+  return !!name && MODEL_NAME.test(name);
+}
+
+/** The def's name is an argument of a call after the def (`shap.Explainer(f, masker)`, `fn=f`), not called by name. */
+function passedAsCallback(name: string, def: Node, facts: FileFacts): boolean {
+  return identifiersSpelledInFile(facts, name).some((id) => {
+    if (id.startIndex < def.endIndex) return false;
+    const holder = id.parent?.type === 'keyword_argument' && id.parent.childForFieldName('value')?.equals(id) ? id.parent.parent : id.parent;
+    return holder?.type === 'argument_list';
   });
 }
 

@@ -411,19 +411,18 @@ function collectBoundNames(stmt: Node, names: Set<string>): void {
     const inner = stmt.namedChild(0);
     if (inner?.type === 'assignment') {
       const left = inner.childForFieldName('left');
-      if (left?.type === 'identifier') {
-        if (left.text) names.add(left.text);
-      } else if (left) {
-        for (const id of left.descendantsOfType('identifier')) if (id?.text) names.add(id.text);
-      }
+      // Only the names of the target pattern: `probs[range(n), y] = v` at the top of a notebook binds neither `range`
+      // nor `y` (counting them made every later `range(...)` of the file look rebound).
+      const bound: string[] = [];
+      if (left) collectPatternNames(left, bound);
+      for (const name of bound) names.add(name);
     }
   }
 }
 
 /**
- * The names a statement binds as boundNames gives them, except that an assignment binds only the names of its target
- * pattern: `inv[int(dy), 0] = v` and `self.x = v` bind nothing (boundNames counts every identifier on the left, which
- * made `int` look local there and hid numba-jit-candidate's loops; incremental units keep that wider answer).
+ * The names a statement binds as boundNames gives them: an assignment binds only the names of its target pattern
+ * (`inv[int(dy), 0] = v` and `self.x = v` bind nothing).
  */
 function assignedNames(stmt: Node): string[] {
   const left = stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'assignment' ? stmt.namedChild(0)!.childForFieldName('left') : null;

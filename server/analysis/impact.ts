@@ -964,9 +964,28 @@ function namesFewThings(expr: Node, facts: FileFacts): boolean {
 function isDataExpression(inner: Node, facts: FileFacts): boolean {
   const callee = inner.type === 'call' ? inner.childForFieldName('function') : null;
   if (callee && (DATA_CALL.test(callee.text) || callee.text === 'open')) return true;
+  // `open(path).read().splitlines()`: the lines of a file, as much data as `for line in open(path)` walks.
+  if (callee && readFromOpenedFile(callee)) return true;
   const name = callee ? '' : ((inner.type === 'attribute' ? inner.childForFieldName('attribute')?.text : inner.text) ?? '');
   if (inner.type !== 'call' && DATA_NAME.test(name)) return true;
   return localTypes(facts).typeOf(inner) !== null || isDataLoaderExpr(inner, facts);
+}
+
+/** A method chain that starts at a call of `open(...)` and reads its contents: `open(p).read().split...`. */
+function readFromOpenedFile(callee: Node): boolean {
+  let n: Node | null = callee;
+  let read = false;
+  for (let i = 0; n && i < 4; i++) {
+    if (n.type === 'attribute') {
+      read ||= /^(read|readlines)$/.test(n.childForFieldName('attribute')?.text ?? '');
+      n = n.childForFieldName('object');
+    } else if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'identifier') return read && fn.text === 'open';
+      n = fn;
+    } else return false;
+  }
+  return false;
 }
 
 function iterableOf(loop: Node): Node | null {

@@ -306,9 +306,15 @@ export class LocalTypes {
         if (name && value) keywords.set(name, value);
       }
     }
-    if (positional.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
-
     const q = this.facts.qualifiedName(fn);
+    if (positional.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) {
+      // `nn.Sequential(*layers)`: a table answer that does not look at the arguments holds whatever they are.
+      const fixed = q ? callReturns(q) : undefined;
+      return fixed !== undefined && typeof fixed !== 'function' && fixed !== 'same' && fixed !== 'of'
+        ? this.apply(fixed, { node: call, positional, keywords }, `\`${fn.text}(...)\``, depth)
+        : null;
+    }
+
     if (q) {
       if (NUMPY_RANDOM_DIMS.has(q)) return positional.length > 0 ? { kind: 'ndarray', ndim: positional.length } : null;
       if (NUMPY_ARRAY_CONSTRUCTORS.has(q)) return { kind: 'ndarray', ndim: this.constructorNdim(q, positional) };

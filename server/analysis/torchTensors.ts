@@ -17,7 +17,7 @@ export type Placement = 'cpu' | 'any';
 const NOT_ONE_TENSOR =
   /^torch\.(nn|utils|cuda|backends|distributed|jit|onnx|optim|autograd|profiler|hub|fx|testing|device|Size|Generator|dtype|finfo|iinfo|no_grad|enable_grad|inference_mode|split|chunk|unbind|tensor_split|topk|sort|max|min|median|mode|kthvalue|meshgrid|broadcast_tensors|where|unique|unique_consecutive|load|save|compile|manual_seed|get_\w+|set_\w+|is_\w+|numel)\b/;
 /** `torch.f` and the functions of torch's tensor namespaces (`torch.nn.functional.f`, `torch.linalg.f`, ...). */
-const TENSOR_FUNCTIONS = /^torch\.((nn\.functional|linalg|fft|special)\.)?[a-z][a-z0-9_]*$|^torch\.[A-Z][A-Za-z]*Tensor$/;
+const TENSOR_FUNCTIONS = /^torch\.((nn\.functional|linalg|fft|special)\.)?[a-z][a-z0-9_]*$|^torch\.([A-Z][A-Za-z]*)?Tensor$/;
 /** Factories that build a tensor in host memory unless given `device=`. */
 const HOST_FACTORIES =
   /^torch\.(tensor|as_tensor|from_numpy|zeros|ones|empty|full|arange|linspace|logspace|rand|randn|randint|randperm|LongTensor|FloatTensor|BoolTensor|IntTensor|Tensor)$/;
@@ -175,12 +175,26 @@ function nameAt(name: string, at: Node, facts: FileFacts, depth: number): Placem
   if (!found) return null;
   const stmt = found.value.parent ?? at;
   if (!found.path) return tensorAt(found.value, stmt, facts, depth + 1);
+  // `obs, done = torch.Tensor(obs).to(device), torch.Tensor(done).to(device)`: the item of the tuple written on the right.
+  const written = writtenItem(found.value, found.path);
+  if (written) return tensorAt(written, stmt, facts, depth + 1);
   // `images, labels, probs = get_predictions(model, loader)`: a part of what a function of the file returns.
   const callee = found.value.type === 'call' ? found.value.childForFieldName('function') : null;
   if (callee?.type === 'identifier' && found.path.length === 1) return returnedOnHost(callee.text, found.value, found.path[0], facts, depth);
   // `scores, idx = torch.topk(x, k)`: both parts are tensors placed like x.
   if (found.path.length !== 1 || found.value.type !== 'call' || !TUPLE_OPS.has(calledName(found.value))) return null;
   return tupleOpInput(found.value, stmt, facts, depth);
+}
+
+/** The item at `path` of a tuple written out on the right of an unpacking (`a, b = x, y`), or null for any other value. */
+function writtenItem(value: Node, path: number[]): Node | null {
+  let item: Node | null = value;
+  for (const i of path) {
+    if (item?.type === 'parenthesized_expression') item = item.namedChild(0);
+    if (item?.type !== 'expression_list' && item?.type !== 'tuple') return null;
+    item = item.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')[i] ?? null;
+  }
+  return item;
 }
 
 /**

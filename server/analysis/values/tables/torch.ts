@@ -88,6 +88,31 @@ function datasetValue(cls: Node, iterable: boolean): Value {
   return read.onDevice ? { kind: 'dataset', style: read.style, device: 'unknown' } : { kind: 'dataset', style: read.style };
 }
 
+/**
+ * torch.nn's containers and the layers a network is commonly made of: `nn.Sequential(...)` built in a helper
+ * (spinningup's `mlp(sizes)` returns one) is a module like an instance of an `nn.Module` subclass.
+ */
+const NN_MODULES = [
+  'Sequential',
+  'Linear',
+  'Bilinear',
+  'Conv1d',
+  'Conv2d',
+  'Conv3d',
+  'ConvTranspose1d',
+  'ConvTranspose2d',
+  'ConvTranspose3d',
+  'RNN',
+  'LSTM',
+  'GRU',
+  'Embedding',
+  'EmbeddingBag',
+  'Transformer',
+  'TransformerEncoder',
+  'TransformerDecoder',
+  'MultiheadAttention',
+];
+
 export const TORCH_TABLE: LibraryTable = {
   calls: {
     ...all(TENSOR_FACTORIES, tensorOn, 'torch.'),
@@ -96,6 +121,7 @@ export const TORCH_TABLE: LibraryTable = {
     'torch.where': (call) => copiedTensorOn(call),
     'torch.nn.functional.pad': (call) => copiedTensorOn(call),
     'torch.device': 'device',
+    ...all(NN_MODULES, 'module', 'torch.nn.'),
     'torch.utils.data.DataLoader': 'dataloader',
     'torch.utils.data.dataloader.DataLoader': 'dataloader',
     'torch.utils.data.TensorDataset': { kind: 'dataset', style: 'in-memory' },

@@ -147,7 +147,8 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   // of them runs per iteration of a loop. The Keras documentation itself steers such calls to `model(x)`.
   if (sample.type === 'identifier' && params.has(sample.text)) {
     const body = def.childForFieldName('body');
-    if (!body || bindersSpelling(body, sample.text, BINDERS).length > 0 || !passedOneSamplePerIteration(def, sample.text, facts)) return;
+    if (!body || bindersSpelling(body, sample.text, BINDERS).length > 0 || predictsInLoop(body, def)) return;
+    if (!passedOneSamplePerIteration(def, sample.text, facts)) return;
     ctx.report({
       node: call,
       message: `\`${callee}\` runs on the one sample that each call of \`${name}\` is given, and this file calls it once per step of a loop: call the model directly, \`${model.text}(x, training=False)\`; predict builds its input pipeline anew on every call`,
@@ -179,7 +180,7 @@ function passedOneSamplePerIteration(def: Node, param: string, facts: FileFacts)
     const arg = keywordValue(site, param) ?? positionalArguments(site)[params.indexOf(param) - bound];
     const loop = enclosingLoop(site, true);
     if (!arg || !isOneSampleAt(arg, loop ?? site, facts)) return false;
-    if (loop && !isSmallLiteralLoop(loop, facts)) inLoop = true;
+    if (loop && !isSmallLiteralLoop(loop, facts) && !waitsForUser(loop, facts)) inLoop = true;
   }
   return inLoop;
 }
@@ -275,7 +276,35 @@ function trainsOnBatchPerIteration(def: Node, facts: FileFacts): boolean {
   if (!trains) return false;
   return callsThroughParameter(def, facts).some((site) => {
     const loop = enclosingLoop(site, true);
-    return loop !== null && !isSmallLiteralLoop(loop, facts);
+    return loop !== null && !isSmallLiteralLoop(loop, facts) && !waitsForUser(loop, facts);
+  });
+}
+
+/**
+ * The loop's body asks the user for input (`input("Continue?")`): each iteration waits on a person, so a prediction
+ * per iteration costs nothing anyone would notice (a demo's translate-another-sentence loop).
+ */
+function waitsForUser(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  return (
+    body !== null &&
+    identifiersSpelled(body, 'input').some((id) => {
+      const call = id.parent;
+      return (
+        call?.type === 'call' && call.childForFieldName('function')?.equals(id) && facts.isBuiltin('input', call) && enclosingLoop(call)?.equals(loop) === true
+      );
+    })
+  );
+}
+
+/**
+ * The function also predicts inside a loop of its own (a decoder stepping after one encoder call): the cost is in
+ * that loop, judged there, not in the one call before it.
+ */
+function predictsInLoop(body: Node, def: Node): boolean {
+  return identifiersSpelled(body, 'predict').some((id) => {
+    const call = id.parent?.parent;
+    return id.parent?.type === 'attribute' && call?.type === 'call' && enclosingDef(call)?.equals(def) && enclosingLoop(call, true) !== null;
   });
 }
 

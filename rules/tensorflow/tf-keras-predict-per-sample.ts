@@ -20,6 +20,7 @@ import {
   parameterNames,
   positionalArguments,
   targetNames,
+  tfDataPipeline,
   valuesAssignedTo,
   values,
 } from '../../server/analysis';
@@ -71,7 +72,11 @@ export default defineRule({
       return;
     }
     const sample = positionalArguments(call)[0];
-    if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
+    if (!sample || !variesInLoop(sample, loop, facts)) return;
+    if (!isOneSample(sample, loop, facts)) {
+      reportPerBatch(call, sample, loop, m.need('model'), m.need('method').text, ctx);
+      return;
+    }
     if (!mayBeKerasModel(m.need('model'), facts)) return;
     const model = m.need('model');
     const callee = `${model.text}.${m.need('method').text}`;
@@ -306,6 +311,45 @@ function predictsInLoop(body: Node, def: Node): boolean {
     const call = id.parent?.parent;
     return id.parent?.type === 'attribute' && call?.type === 'call' && enclosingDef(call)?.equals(def) && enclosingLoop(call, true) !== null;
   });
+}
+
+/**
+ * `for x, y in ds: model.predict(x)`: predict once per batch of a batched tf.data pipeline (or of what a call given a
+ * `batch_size` returns), in a Python loop. Each call builds predict's input pipeline and loop again for one batch,
+ * which the Keras documentation itself warns against; one predict over the whole dataset, or the model called on
+ * each batch, does the same work without that set-up per batch.
+ */
+function reportPerBatch(call: Node, sample: Node, loop: Node, model: Node, method: string, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  if (method !== 'predict' || loop.type !== 'for_statement' || sample.type !== 'identifier') return;
+  const target = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  const iterable = loop.childForFieldName('right');
+  if (!target || !body || !iterable || !targetNames(target).includes(sample.text)) return;
+  if (bindersSpelling(body, sample.text, BINDERS).length > 0) return;
+  if (!iteratesBatches(iterable, loop, facts)) return;
+  if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts)) return;
+  ctx.report({
+    node: call,
+    message: `\`${model.text}.predict\` runs once per batch of \`${iterable.text}\` in a Python loop, setting up its input pipeline again for each one: predict on the whole dataset in one call, or call the model on each batch, \`${model.text}(${sample.text}, training=False)\``,
+  });
+}
+
+/**
+ * The loop runs over batches: a tf.data pipeline that batches (not cut down by `take`), or the value of a call given
+ * a batch size (`data.gen_dataset(batch_size, ...)`, `make_ds(files, batch_size=64)`), directly or through the one
+ * name it is bound to before the loop.
+ */
+function iteratesBatches(iterable: Node, loop: Node, facts: FileFacts): boolean {
+  const pipeline = tfDataPipeline(iterable, facts);
+  if (pipeline) return pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch') && !pipeline.methods.includes('take');
+  let source: Node | null = iterable;
+  if (iterable.type === 'identifier') {
+    const bound = valuesAssignedTo(iterable.text, iterable, facts);
+    source = bound.length === 1 && bound[0]!.endIndex < loop.startIndex ? bound[0]! : null;
+  }
+  if (source?.type !== 'call' || hasSplatArguments(source)) return false;
+  return keywordValue(source, 'batch_size') !== null || positionalArguments(source).some((a) => a.type === 'identifier' && a.text === 'batch_size');
 }
 
 /** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */

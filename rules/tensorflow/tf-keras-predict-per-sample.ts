@@ -324,6 +324,9 @@ function predictsInLoop(body: Node, def: Node): boolean {
 function reportPerBatch(call: Node, sample: Node, loop: Node, model: Node, method: string, ctx: RuleContext): void {
   const facts = ctx.facts;
   if (method !== 'predict' || loop.type !== 'for_statement' || sample.type !== 'identifier') return;
+  // TensorFlow 2's Keras, where predict builds a data handler per call and `model(x)` predicts on an array; a file of
+  // standalone `keras` alone may be Keras 2 on a graph backend, where neither holds (fchollet's first edition).
+  if (!facts.importsModule('tensorflow')) return;
   const target = loop.childForFieldName('left');
   const body = loop.childForFieldName('body');
   const iterable = loop.childForFieldName('right');

@@ -227,12 +227,14 @@ function enclosingFunctionOf(node: Node): Node | null {
  * from a builder in a file that never prefetches. A name assigned from it is followed through its
  * later uses in the same scope.
  */
-function consumerOf(call: Node, facts: FileFacts): string | null {
-  const direct = directConsumer(call, facts);
+function consumerOf(call: Node, facts: FileFacts, element: number | null = null): string | null {
+  const direct = element === null ? directConsumer(call, facts) : undefined;
   if (direct !== undefined) return direct;
   const parent = call.parent;
   if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return null;
-  const left = parent.childForFieldName('left');
+  // `train, test = make_datasets(...)`: a builder returning several pipelines, followed through the name at its place.
+  const pattern = parent.childForFieldName('left');
+  const left = element === null ? pattern : pattern?.type === 'pattern_list' || pattern?.type === 'tuple_pattern' ? pattern.namedChild(element) : null;
   if (left?.type !== 'identifier') return null;
   const scope = scopeBody(call);
   let found: string | null = null;
@@ -259,7 +261,12 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
   }
   // `for b in ds_batched: print("Batch shape:", b[0].shape)`: a look at the data, not an input to training.
   if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return loopOnlyDisplays(parent, facts) ? undefined : 'iterated';
-  if (parent?.type === 'return_statement') return returnedConsumer(parent, facts);
+  if (parent?.type === 'return_statement') return returnedConsumer(parent, facts, null);
+  // `return train_ds, test_ds`: one of several values returned together.
+  if (parent?.type === 'expression_list' && parent.parent?.type === 'return_statement') {
+    const element = parent.namedChildren.findIndex((c) => c?.equals(expr));
+    if (element >= 0 && !parent.namedChildren.some((c) => c?.type === 'list_splat')) return returnedConsumer(parent.parent, facts, element);
+  }
   return undefined;
 }
 
@@ -269,7 +276,7 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
  * (`model.fit(make_ds(...))`, `for b in make_ds(...)`, through a name), naming that caller. Otherwise (no call in
  * view, or calls whose use is not visible) only a file that never prefetches is flagged.
  */
-function returnedConsumer(ret: Node, facts: FileFacts): string | null {
+function returnedConsumer(ret: Node, facts: FileFacts, element: number | null): string | null {
   const def = enclosingFunctionOf(ret);
   const name = def?.childForFieldName('name');
   const fallback = /\.prefetch\s*\(/.test(facts.text) ? null : RETURNED;
@@ -281,19 +288,26 @@ function returnedConsumer(ret: Node, facts: FileFacts): string | null {
     let consumed: string | null = null;
     let calls = 0;
     let wrapped = false;
+    let discarded = 0;
     for (const id of identifiersSpelledInFile(facts, name.text)) {
       if (id.equals(name)) continue;
       // `make_ds(...)` or `self.make_ds(...)`
       const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
       const call = callee.parent;
       if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(callee)) continue;
-      if (prefetchedByCaller(call)) return null;
+      if (prefetchedByCaller(call, element)) return null;
+      // `train, _ = make_datasets(...)`: this caller throws that pipeline away.
+      if (element !== null && assignedName(call, element)?.text === '_') {
+        discarded++;
+        continue;
+      }
       calls++;
-      wrapped ||= wrappedByCaller(call);
-      const how = consumerOf(call, facts);
+      wrapped ||= wrappedByCaller(call, element);
+      const how = consumerOf(call, facts, element);
       if (how && how !== RETURNED && !how.startsWith('returned to'))
         consumed ??= `returned to its caller on line ${call.startPosition.row + 1}, where it is ${how}`;
     }
+    if (calls === 0 && discarded > 0) return null;
     // Nobody in view trains on it: the callers live in other modules, or hand it to an object of theirs.
     if (!consumed && fallback) return calls === 0 ? RETURNED_OUT_OF_VIEW : wrapped ? RETURNED_WRAPPED : fallback;
     return consumed ?? fallback;
@@ -311,16 +325,16 @@ const RETURNED_WRAPPED = 'returned to a caller that wraps it in an object';
  * `Loader(make_ds(...))`, or `ds = make_ds(...)` and later `cls(ds, n)`: the pipeline goes into an object
  * (a class of the caller, spelled capitalised or `cls`), whose own input method may add the prefetch.
  */
-function wrappedByCaller(call: Node): boolean {
+function wrappedByCaller(call: Node, element: number | null): boolean {
   const isConstructorArgument = (n: Node) => {
     const holder = n.parent?.type === 'keyword_argument' ? n.parent.parent : n.parent;
     const callee = holder?.type === 'argument_list' ? holder.parent?.childForFieldName('function') : null;
     const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.type === 'identifier' ? callee.text : undefined;
     return name !== undefined && (name === 'cls' || /^_?[A-Z][a-z]/.test(name));
   };
-  if (isConstructorArgument(call)) return true;
+  if (element === null && isConstructorArgument(call)) return true;
   const assignment = call.parent;
-  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const left = assignedName(call, element);
   if (left?.type !== 'identifier') return false;
   return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
     isConstructorArgument,
@@ -328,15 +342,23 @@ function wrappedByCaller(call: Node): boolean {
 }
 
 /** `make_ds(...).prefetch(n)`, or `ds = make_ds(...)` and later `ds.prefetch(n)` in the same scope. */
-function prefetchedByCaller(call: Node): boolean {
+function prefetchedByCaller(call: Node, element: number | null): boolean {
   const isPrefetchOf = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.text === 'prefetch';
-  if (isPrefetchOf(call)) return true;
+  if (element === null && isPrefetchOf(call)) return true;
   const assignment = call.parent;
-  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const left = assignedName(call, element);
   if (left?.type !== 'identifier') return false;
   return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
     (use) => use.parent?.childForFieldName('object')?.equals(use) === true && isPrefetchOf(use),
   );
+}
+
+/** The name a call's result is assigned to (`ds = f()`), or for element i of a returned tuple, the name unpacked there (`a, ds = f()`). */
+function assignedName(call: Node, element: number | null): Node | null {
+  const assignment = call.parent;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  if (element === null) return left;
+  return left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChild(element) : null;
 }
 
 /** The builders whose call sites are being judged (a guard against recursion; empty between checks). */

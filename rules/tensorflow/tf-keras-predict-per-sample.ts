@@ -20,6 +20,7 @@ import {
   parameterNames,
   positionalArguments,
   targetNames,
+  tfDataPipeline,
   valuesAssignedTo,
   values,
 } from '../../server/analysis';
@@ -47,11 +48,14 @@ export default defineRule({
     instead:
       'Stack the samples and call `model.predict(samples, batch_size=...)` once; where one sample at a time is really ' +
       'needed (an agent, a live stream), call the model directly: `model(x, training=False)`. So too for a one-sample predict in a ' +
-      "function this file calls in a loop (an agent's policy), and for predict on the mini-batch of a custom training step " +
-      '(not compiled with `tf.function`): the batch fits in one forward pass. Standalone Keras 1 (a model ' +
+      "function this file calls in a loop (an agent's policy, or a method given the one state each step passes it), and for " +
+      'predict on the mini-batch of a custom training step (not compiled with `tf.function`, or a method that calls ' +
+      '`train_on_batch` after every step of an agent): the batch fits in one forward pass. Standalone Keras 1 (a model ' +
       'fitted with `nb_epoch=` or built from layers given `init=` or `border_mode=`, or built in a file that imports Theano) runs ' +
       'predict through a function compiled once and cannot call a model on an array: there a loop that feeds each prediction ' +
-      'back is a hint, advising `predict_on_batch(x)`.',
+      'back is a hint, advising `predict_on_batch(x)`. Predict once per batch in a Python loop over a batched dataset is a hint ' +
+      'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
+      "depends on the model's size.",
     example: {
       before: 'preds = []\nfor img in images:\n    preds.append(model.predict(np.expand_dims(img, 0)))',
       after: 'preds = model.predict(np.stack(images), batch_size=64)',
@@ -70,7 +74,11 @@ export default defineRule({
       return;
     }
     const sample = positionalArguments(call)[0];
-    if (!sample || !variesInLoop(sample, loop, facts) || !isOneSample(sample, loop, facts)) return;
+    if (!sample || !variesInLoop(sample, loop, facts)) return;
+    if (!isOneSample(sample, loop, facts)) {
+      reportPerBatch(call, sample, loop, m.need('model'), m.need('method').text, ctx);
+      return;
+    }
     if (!mayBeKerasModel(m.need('model'), facts)) return;
     const model = m.need('model');
     const callee = `${model.text}.${m.need('method').text}`;
@@ -133,21 +141,223 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   const callee = `${model.text}.${method}`;
   const name = def.childForFieldName('name')?.text ?? '';
   const step = enclosingTrainStep(call, facts);
-  if (step && step.framework === 'tf' && !step.compiled && step.node.equals(def) && boundInFunction(sample, def)) {
+  const perStep = (step && step.framework === 'tf' && !step.compiled && step.node.equals(def)) || trainsOnBatchPerIteration(def, facts);
+  if (perStep && boundInFunction(sample, def)) {
     ctx.report({
       node: call,
       message: `\`${callee}\` runs on every training step of \`${name}\`, on one mini-batch: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each step`,
     });
     return;
   }
-  // A one-sample batch built from an argument (not a name, whose value this does not follow outside a loop).
   const params = new Set(parameterNames(def));
+  // The argument itself (an agent's `act(state)`): one sample when every call of the function passes one, and one
+  // of them runs per iteration of a loop. The Keras documentation itself steers such calls to `model(x)`.
+  if (sample.type === 'identifier' && params.has(sample.text)) {
+    const body = def.childForFieldName('body');
+    if (!body || bindersSpelling(body, sample.text, BINDERS).length > 0 || predictsInLoop(body, def)) return;
+    if (!passedOneSamplePerIteration(def, sample.text, facts)) return;
+    ctx.report({
+      node: call,
+      message: `\`${callee}\` runs on the one sample that each call of \`${name}\` is given, and this file calls it once per step of a loop: call the model directly, \`${model.text}(x, training=False)\`; predict builds its input pipeline anew on every call`,
+    });
+    return;
+  }
+  // A one-sample batch built from an argument (not a name, whose value this does not follow outside a loop).
   if (sample.type === 'identifier' || !identifierTexts(sample).some((id) => params.has(id)) || !isOneSample(sample, def, facts)) return;
   if (!calledPerIteration(def, facts)) return;
   ctx.report({
     node: call,
     message: `\`${callee}\` runs on one sample on every call of \`${name}\`, which this file calls in a loop: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each call`,
   });
+}
+
+/**
+ * Every call of the function found in this file passes a one-sample batch for the parameter, and at least one of
+ * them runs in a loop (not over a short literal display). Calls of a method are also looked for through a parameter
+ * every caller fills with an instance of its class (`def play(agent, env)` ... `agent.act(state)`).
+ */
+function passedOneSamplePerIteration(def: Node, param: string, facts: FileFacts): boolean {
+  const params = parameterNames(def);
+  const method = enclosingClass(def) !== null;
+  const sites = [...callsOf(def, facts), ...(method ? callsThroughParameter(def, facts) : [])].slice(0, CALL_SITES);
+  let inLoop = false;
+  for (const site of sites) {
+    if (hasSplatArguments(site)) return false;
+    const bound = method && site.childForFieldName('function')?.type === 'attribute' ? 1 : 0;
+    const arg = keywordValue(site, param) ?? positionalArguments(site)[params.indexOf(param) - bound];
+    const loop = enclosingLoop(site, true);
+    if (!arg || !isOneSampleAt(arg, loop ?? site, facts)) return false;
+    if (loop && !isSmallLiteralLoop(loop, facts) && !waitsForUser(loop, facts)) inLoop = true;
+  }
+  return inLoop;
+}
+
+/**
+ * `p.m(...)` calls of method `def` where `p` is a parameter of a plain function that every caller in this file fills
+ * with a name bound to an instance of the method's class (`agent = Agent(...)`; `play(agent, env)`).
+ */
+function callsThroughParameter(def: Node, facts: FileFacts): Node[] {
+  const cls = enclosingClass(def);
+  const className = cls?.childForFieldName('name')?.text;
+  const name = def.childForFieldName('name')?.text;
+  if (!className || !name) return [];
+  const out: Node[] = [];
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    const attribute = id.parent;
+    const receiver = attribute?.type === 'attribute' && attribute.childForFieldName('attribute')?.equals(id) ? attribute.childForFieldName('object') : null;
+    const call = attribute?.parent;
+    if (receiver?.type !== 'identifier' || call?.type !== 'call' || !call.childForFieldName('function')?.equals(attribute!)) continue;
+    const holder = enclosingDef(call);
+    if (!holder || enclosingClass(holder)) continue;
+    const position = parameterNames(holder).indexOf(receiver.text);
+    if (position < 0 || bindersSpelling(holder.childForFieldName('body')!, receiver.text, BINDERS).length > 0) continue;
+    const callers = callsOf(holder, facts).slice(0, CALL_SITES);
+    const instances = (site: Node) => {
+      const arg = hasSplatArguments(site) ? undefined : (keywordValue(site, receiver.text) ?? positionalArguments(site)[position]);
+      if (arg?.type !== 'identifier') return false;
+      const own = valuesAssignedTo(arg.text, arg, facts);
+      const built = own.length > 0 ? own : globalValues(arg, facts);
+      return built.length > 0 && built.every((v) => v.type === 'call' && v.childForFieldName('function')?.text === className);
+    };
+    if (callers.length > 0 && callers.every(instances)) out.push(call);
+  }
+  return out;
+}
+
+/**
+ * A one-sample batch, following a name through the plain assignments that reach `use` (see valuesAt); `scope` is
+ * the loop or call around it, against which isOneSample reads the values.
+ */
+function isOneSampleAt(arg: Node, scope: Node, facts: FileFacts, depth = 0): boolean {
+  if (arg.type !== 'identifier') return isOneSample(arg, scope, facts);
+  const reaching = depth < MAX_DEPTH ? valuesAt(arg.text, arg) : null;
+  return reaching !== null && reaching.length > 0 && reaching.every((v) => isOneSampleAt(v, scope, facts, depth + 1));
+}
+
+/**
+ * The values of `name` that can reach `use`, through plain `name = value` statements only: the last one above it in
+ * its block, else those reaching the compound statement around it; around a loop body, also the value the last
+ * plain binding at the body's own level carries into the next iteration. Null when another binding (an unpacking,
+ * a loop target, one nested in an `if`) or a parameter may decide it.
+ */
+function valuesAt(name: string, use: Node, depth = 0): Node[] | null {
+  if (depth > MAX_DEPTH) return null;
+  const last = lastStraightBinding(name, use);
+  if (last) return [last];
+  if (last === undefined) return null;
+  let statement: Node = use;
+  while (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
+  let compound: Node | null = statement.parent?.type === 'block' ? statement.parent.parent : null;
+  while (compound && compound.parent && compound.parent.type !== 'block' && compound.parent.type !== 'module') compound = compound.parent;
+  if (!compound || compound.type === 'function_definition' || compound.type === 'class_definition' || compound.type === 'decorated_definition') return null;
+  const before = valuesAt(name, compound, depth + 1);
+  if (before === null) return null;
+  if (compound.type !== 'for_statement' && compound.type !== 'while_statement') return before;
+  const target = compound.childForFieldName('left');
+  if (target && targetNames(target).includes(name)) return null;
+  const body = compound.childForFieldName('body');
+  const binders = body ? bindersSpelling(body, name, BINDERS) : [];
+  if (binders.length === 0) return before;
+  const plain = (b: Node) =>
+    b.type === 'assignment' &&
+    b.childForFieldName('left')?.type === 'identifier' &&
+    b.parent?.type === 'expression_statement' &&
+    b.parent.parent?.equals(body!);
+  if (!binders.every(plain)) return null;
+  const carried = binders.at(-1)!.childForFieldName('right');
+  return carried ? [...before, carried] : null;
+}
+
+/**
+ * A plain (undecorated) method that trains with `train_on_batch` in its own body, outside any loop, and that runs per
+ * iteration of a loop of this file reached through a parameter holding its class's instance (an agent's `replay()`
+ * after every environment step): the training-step index does not follow such calls.
+ */
+function trainsOnBatchPerIteration(def: Node, facts: FileFacts): boolean {
+  const body = def.childForFieldName('body');
+  if (!body || def.parent?.type === 'decorated_definition' || !enclosingClass(def)) return false;
+  const trains = identifiersSpelled(body, 'train_on_batch').some((id) => {
+    const call = id.parent?.parent;
+    return id.parent?.type === 'attribute' && call?.type === 'call' && enclosingDef(call)?.equals(def) && !enclosingLoop(call, true);
+  });
+  if (!trains) return false;
+  return callsThroughParameter(def, facts).some((site) => {
+    const loop = enclosingLoop(site, true);
+    return loop !== null && !isSmallLiteralLoop(loop, facts) && !waitsForUser(loop, facts);
+  });
+}
+
+/**
+ * The loop's body asks the user for input (`input("Continue?")`): each iteration waits on a person, so a prediction
+ * per iteration costs nothing anyone would notice (a demo's translate-another-sentence loop).
+ */
+function waitsForUser(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  return (
+    body !== null &&
+    identifiersSpelled(body, 'input').some((id) => {
+      const call = id.parent;
+      return (
+        call?.type === 'call' && call.childForFieldName('function')?.equals(id) && facts.isBuiltin('input', call) && enclosingLoop(call)?.equals(loop) === true
+      );
+    })
+  );
+}
+
+/**
+ * The function also predicts inside a loop of its own (a decoder stepping after one encoder call): the cost is in
+ * that loop, judged there, not in the one call before it.
+ */
+function predictsInLoop(body: Node, def: Node): boolean {
+  return identifiersSpelled(body, 'predict').some((id) => {
+    const call = id.parent?.parent;
+    return id.parent?.type === 'attribute' && call?.type === 'call' && enclosingDef(call)?.equals(def) && enclosingLoop(call, true) !== null;
+  });
+}
+
+/**
+ * `for x, y in ds: model.predict(x)`: predict once per batch of a batched tf.data pipeline (or of what a call given a
+ * `batch_size` returns), in a Python loop. Each call builds predict's input pipeline and loop again for one batch,
+ * which the Keras documentation itself warns against; one predict over the whole dataset, or the model called on
+ * each batch, does the same work without that set-up per batch.
+ */
+function reportPerBatch(call: Node, sample: Node, loop: Node, model: Node, method: string, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  if (method !== 'predict' || loop.type !== 'for_statement' || sample.type !== 'identifier') return;
+  // TensorFlow 2's Keras, where predict builds a data handler per call and `model(x)` predicts on an array; a file of
+  // standalone `keras` alone may be Keras 2 on a graph backend, where neither holds (fchollet's first edition).
+  if (!facts.importsModule('tensorflow')) return;
+  const target = loop.childForFieldName('left');
+  const body = loop.childForFieldName('body');
+  const iterable = loop.childForFieldName('right');
+  if (!target || !body || !iterable || !targetNames(target).includes(sample.text)) return;
+  if (bindersSpelling(body, sample.text, BINDERS).length > 0) return;
+  if (!iteratesBatches(iterable, loop, facts)) return;
+  if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts)) return;
+  ctx.report({
+    node: call,
+    message: `\`${model.text}.predict\` runs once per batch of \`${iterable.text}\` in a Python loop, setting up its input pipeline again for each one: predict on the whole dataset in one call, or call the model on each batch, \`${model.text}(${sample.text}, training=False)\``,
+    // A whole batch per call already spreads predict's set-up over many samples: what is left to gain depends on how
+    // small the model and the batches are (a ResNet on 64 images gains little, a small head on 32 clips more).
+    lowImpact: "each call predicts a whole batch, which spreads predict's set-up over its samples: the gain depends on the model's size",
+  });
+}
+
+/**
+ * The loop runs over batches: a tf.data pipeline that batches (not cut down by `take`), or the value of a call given
+ * a batch size (`data.gen_dataset(batch_size, ...)`, `make_ds(files, batch_size=64)`), directly or through the one
+ * name it is bound to before the loop.
+ */
+function iteratesBatches(iterable: Node, loop: Node, facts: FileFacts): boolean {
+  const pipeline = tfDataPipeline(iterable, facts);
+  if (pipeline) return pipeline.methods.some((x) => x === 'batch' || x === 'padded_batch') && !pipeline.methods.includes('take');
+  let source: Node | null = iterable;
+  if (iterable.type === 'identifier') {
+    const bound = valuesAssignedTo(iterable.text, iterable, facts);
+    source = bound.length === 1 && bound[0]!.endIndex < loop.startIndex ? bound[0]! : null;
+  }
+  if (source?.type !== 'call' || hasSplatArguments(source)) return false;
+  return keywordValue(source, 'batch_size') !== null || positionalArguments(source).some((a) => a.type === 'identifier' && a.text === 'batch_size');
 }
 
 /** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */
@@ -196,7 +406,9 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
       if (results.has(name)) return true;
       for (const binder of bindersSpelling(body, name, FEEDERS)) {
         const source = binder.type === 'for_statement' ? binder.childForFieldName('right') : binder;
-        for (const read of source ? identifierTexts(source) : []) {
+        // A binding under an `if` in the loop depends on its condition too: `if index == predicted: word = w`.
+        const reads = [source, ...conditionsAbove(binder, body)].flatMap((n) => (n ? identifierTexts(n) : []));
+        for (const read of reads) {
           if (needed.has(read)) continue;
           needed.add(read);
           grew = true;
@@ -205,6 +417,15 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
     }
   }
   return [...needed].some((name) => results.has(name));
+}
+
+/** The conditions of the `if`/`elif` statements between a node and the loop body around it. */
+function conditionsAbove(node: Node, body: Node): Node[] {
+  const out: Node[] = [];
+  for (let n = node.parent; n && !n.equals(body); n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'elif_clause') out.push(n.childForFieldName('condition')!);
+  }
+  return out.filter((c) => c !== null);
 }
 
 /** The assignment in the loop whose value holds the call (`preds = model.predict(x)[0]`), if any. */
@@ -244,7 +465,9 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
   if (seen.size > MAX_DEPTH) return false;
   if (arg.type === 'identifier') {
     if (seen.has(arg.text)) return true; // x = concat([x, ...], axis=1): what x was before the step decides
-    const reaching = valuesReachingLoop(arg, loop, facts);
+    // Rebound just above in the loop (`ids = tok(text)[0]`, then `ids = pad_sequences([ids])`): only the last one reaches.
+    const last = lastStraightBinding(arg.text, arg);
+    const reaching = last && contains(loop, last) ? [last] : valuesReachingLoop(arg, loop, facts);
     const inner = new Set(seen).add(arg.text);
     return reaching.length > 0 && reaching.every((v) => v.type !== 'identifier' && isOneSample(v, loop, facts, inner));
   }
@@ -260,6 +483,7 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
   const args = positionalArguments(arg);
   const name = facts.calleeName(arg);
   if (name === null && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'reshape') return leadsWithOne(args[0], args);
+  if (ROW_PER_ITEM.test(name ?? (fn?.type === 'attribute' ? `.${fn.childForFieldName('attribute')?.text}` : ''))) return isOneItemList(arg, args[0]);
   if (name === null) return isLocalCallOnOne(arg, fn, args);
   if (RESHAPE.test(name)) return leadsWithOne(args[1], args.slice(1));
   if (SHAPED.test(name)) return leadsWithOne(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], []);
@@ -300,10 +524,42 @@ function joinsAlongOtherAxis(call: Node, args: readonly Node[], loop: Node, fact
   return first !== null && isOneSample(first, loop, facts, seen);
 }
 
+/**
+ * Calls that give one row per item of the list they are given: Keras's `pad_sequences([ids])`, a tokenizer's
+ * `texts_to_sequences([text])`, a fitted transformer's `transform([x])` (a scaler's one-row matrix).
+ */
+const ROW_PER_ITEM = /(^|\.)(pad_sequences|texts_to_sequences|transform)$/;
+
+/** The call's first argument is a one-element list (not a splat of another list). */
+function isOneItemList(call: Node, first: Node | undefined): boolean {
+  if (!first || first.type !== 'list' || first.namedChildCount !== 1 || hasSplatArguments(call)) return false;
+  return first.namedChild(0)?.type !== 'list_splat';
+}
+
 /** `tokenizer([text])`: a callable of this code (a Keras preprocessing layer, a helper) applied to one sample. */
 function isLocalCallOnOne(call: Node, fn: Node | null, args: readonly Node[]): boolean {
   if (fn?.type !== 'identifier' || args.length !== 1 || hasSplatArguments(call)) return false;
   return args[0]!.type === 'list' && args[0]!.namedChildCount === 1 && args[0]!.namedChild(0)?.type !== 'list_splat';
+}
+
+/**
+ * The value of the last statement above `use` in its own block that binds `name`, when that statement is a plain
+ * `name = value` (straight-line code: nothing between them can skip it); undefined when that statement binds it
+ * some other way (an unpacking, a nested `if`), null when no statement above it in the block binds it.
+ */
+function lastStraightBinding(name: string, use: Node): Node | null | undefined {
+  let statement: Node | null = use;
+  while (statement?.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
+  const block = statement?.parent;
+  if (!statement || !block) return null;
+  const binders = bindersSpelling(block, name, BINDERS).filter((b) => b.startIndex < statement!.startIndex);
+  for (let s = statement.previousNamedSibling; s; s = s.previousNamedSibling) {
+    const plain = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = plain?.type === 'assignment' ? plain.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && left.text === name) return plain!.childForFieldName('right') ?? undefined;
+    if (binders.some((b) => b.startIndex >= s!.startIndex && b.endIndex <= s!.endIndex)) return undefined;
+  }
+  return null;
 }
 
 /**
@@ -431,7 +687,10 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   // `model = Autoencoder(784, 300)`: an instance of a class of this file. Its `predict` is Keras's only when the class
   // is a Keras model (by its bases, here or in the workspace) and neither it nor a base of this file defines its own
   // (lazyprogrammer's autoencoders wrap `sess.run` in a `predict` of their own).
-  if (bound.some((v) => ownPredictClass(v, facts))) return false;
+  const held = selfAttributeValues(model);
+  if ([...bound, ...held].some((v) => ownPredictClass(v, facts))) return false;
+  // Known to the value layer as a Keras model (built by Keras, here or by a builder it follows).
+  if (known) return true;
   const byKeras = (v: Node) => builtByKeras(v, facts);
   if (bound.some(byKeras)) return true;
   // A global the function reads (an agent's policy reading the notebook's `model`) that Keras builds.
@@ -440,7 +699,52 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   // A parameter (`def generate(model, seed)`) that this file's callers fill with Keras models only: a notebook that
   // imports scikit-learn for its version check still predicts with Keras there.
   if (bound.length === 0 && passedKerasModelsOnly(model, facts)) return true;
+  // `self.model`, set in the class only to Keras models (`self.model = build_mlp(...)`, a builder of this file).
+  if (held.length > 0 && held.every((v) => builtByKeras(v, facts) || returnsKerasModel(v, facts))) return true;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
+}
+
+/** The values assigned to `self.<name>` in the class around a `self.<name>` receiver; none for other receivers. */
+function selfAttributeValues(model: Node): Node[] {
+  const object = model.type === 'attribute' ? model.childForFieldName('object') : null;
+  const field = model.childForFieldName('attribute')?.text;
+  const method = object?.text === 'self' ? enclosingDef(model) : null;
+  const cls = method ? enclosingClass(method) : null;
+  if (!cls || !field) return [];
+  const out: Node[] = [];
+  for (const id of identifiersSpelled(cls, field)) {
+    const target = id.parent;
+    const assignment = target?.parent;
+    if (target?.type !== 'attribute' || target.childForFieldName('object')?.text !== 'self' || !target.childForFieldName('attribute')?.equals(id)) continue;
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(target)) {
+      const right = assignment.childForFieldName('right');
+      if (!right) return [];
+      out.push(right);
+    } else if (assignment?.type === 'augmented_assignment' || assignment?.type === 'pattern_list' || assignment?.type === 'tuple_pattern') {
+      return []; // bound some other way: not followed
+    }
+  }
+  return out;
+}
+
+/** A call of a function of this file whose every `return` gives a model Keras builds (`model = Model(i, x); return model`). */
+function returnsKerasModel(value: Node, facts: FileFacts): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  if (fn?.type !== 'identifier' || facts.importsName(fn.text)) return false;
+  const defs = definitionsNamed(facts, 'function_definition', fn.text);
+  const body = defs.length === 1 ? defs[0]!.childForFieldName('body') : null;
+  if (!body) return false;
+  const returned = findDescendants(body, (n) => n.type === 'return_statement').filter((r) => enclosingDef(r)?.equals(defs[0]!));
+  return (
+    returned.length > 0 &&
+    returned.every((r) => {
+      const v = r.namedChild(0);
+      if (!v) return false;
+      if (v.type !== 'identifier') return builtByKeras(v, facts);
+      const built = valuesAssignedTo(v.text, v, facts);
+      return built.length > 0 && built.every((b) => builtByKeras(b, facts));
+    })
+  );
 }
 
 /** What a name a function reads without binding it (a global) is assigned at module level; none for a local name. */

@@ -165,9 +165,20 @@ function isTfdsBuilder(expr: Node | null, facts: FileFacts): boolean {
 function splitDict(item: Node, facts: FileFacts): Node | null {
   const keys = item.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
   if (keys.length !== 1 || keys[0]!.type !== 'string') return null;
-  const load = callBehind(item.childForFieldName('value'), facts);
-  if (!load || facts.calleeName(load) !== 'tensorflow_datasets.load') return null;
+  const value = item.childForFieldName('value');
+  const load = callBehind(value, facts);
+  if (!load) return value?.type === 'identifier' ? unpackedSplitDict(value, facts) : null;
+  if (facts.calleeName(load) !== 'tensorflow_datasets.load') return null;
   return keywordValue(load, 'split') || keywordValue(load, 'with_info') ? null : load;
+}
+
+/** `data, info = tfds.load(name, with_info=True)` (no `split=`): `data` is the dict of Datasets by split. */
+function unpackedSplitDict(name: Node, facts: FileFacts): Node | null {
+  const bindings = unpackedValuesOf(name.text, name, facts).filter((b) => b.value.endIndex <= name.startIndex);
+  const last = bindings[bindings.length - 1];
+  if (!last || last.value.type !== 'call' || facts.calleeName(last.value) !== 'tensorflow_datasets.load') return null;
+  if (keywordValue(last.value, 'split') || keywordValue(last.value, 'with_info')?.type !== 'true') return null;
+  return last.path.length === 1 && last.path[0] === 0 ? last.value : null;
 }
 
 /**

@@ -10,6 +10,12 @@ async function ranked(ruleId: string, source: string, filePath: string) {
   return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === ruleId);
 }
 
+/** Every finding of one rule, at full severity (impact "all"). */
+async function everything(ruleId: string, source: string, filePath: string) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'all' }).findings.filter((f) => f.ruleId === ruleId);
+}
+
 const MOVED = 'torch-tensor-created-then-moved';
 
 describe('torch-tensor-created-then-moved: a band made once per forward and joined onto a tensor the step has', () => {
@@ -147,6 +153,72 @@ def items(limit: int = 10):
     return list(range(limit))
 `;
     const [f] = await ranked(WRAPS, src, '/proj/serve.ipynb');
+    assert.equal(f?.severity, 'warning');
+  });
+});
+
+const SIMPLE = 'pandas-apply-simple-lambda';
+
+describe('pandas-apply-simple-lambda: a frame whose columns the script filled one item at a time', () => {
+  const SWEEP = `import numpy as np
+import pandas as pd
+
+prices = pd.read_csv("prices.csv")
+results = {}
+for holding in range(5, 20):
+    for stop in np.arange(0.3, 1.1, 0.05):
+        asset = prices["close"].rolling(holding).mean() * stop
+        results[holding, round(stop, 4)] = asset.iloc[-1] / asset.iloc[0] - 1
+
+profile = pd.DataFrame({"params": list(results.keys()), "return": list(results.values())})
+profile["return"].apply(lambda x: x * 100).hist(bins=20)
+`;
+
+  // Quiet advice on a small frame in code that runs once: the default output leaves it out, `impact = "all"` keeps it.
+  it('a sweep recorded entry by entry in a dict, then made a frame, is left out of the default output', async () => {
+    assert.deepEqual(await ranked(SIMPLE, SWEEP, '/proj/backtests/oil_sweep.py'), []);
+    assert.equal((await everything(SIMPLE, SWEEP, '/proj/backtests/oil_sweep.py')).length, 1);
+  });
+
+  it('near miss: made and applied once per file of a loop, it keeps its rank (hot code)', async () => {
+    const src = `import pandas as pd
+
+
+def summarise(paths):
+    for path in paths:
+        results = {}
+        for holding in range(5, 20):
+            results[holding] = pd.read_csv(path)["close"].iloc[-holding]
+        profile = pd.DataFrame({"params": list(results), "return": list(results.values())})
+        print(profile["return"].apply(lambda x: x * 100).max())
+`;
+    const [f] = await ranked(SIMPLE, src, '/proj/pkg/sweep.py');
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('so are columns that are lists appended to in a loop', async () => {
+    const src = SWEEP.replace('results = {}', 'params = []\nreturns = []')
+      .replace(
+        '        results[holding, round(stop, 4)] = asset.iloc[-1] / asset.iloc[0] - 1',
+        '        params.append((holding, stop))\n        returns.append(asset.iloc[-1] / asset.iloc[0] - 1)',
+      )
+      .replace('{"params": list(results.keys()), "return": list(results.values())}', '{"params": params, "return": returns}');
+    assert.deepEqual(await ranked(SIMPLE, src, '/proj/backtests/oil_sweep.py'), []);
+    assert.equal((await everything(SIMPLE, src, '/proj/backtests/oil_sweep.py')).length, 1);
+  });
+
+  it('near miss: a dict the code did not fill entry by entry (loaded whole) keeps the warning', async () => {
+    const src = SWEEP.replace('results = {}', 'results = dict(np.load("sweep.npz"))').replace(
+      '        results[holding, round(stop, 4)] = asset.iloc[-1] / asset.iloc[0] - 1',
+      '        print(asset.iloc[-1])',
+    );
+    const [f] = await ranked(SIMPLE, src, '/proj/backtests/oil_sweep.py');
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('near miss: one column is the file read whole, so the frame is not known to be small', async () => {
+    const src = SWEEP.replace('"return": list(results.values())', '"return": prices["close"]');
+    const [f] = await ranked(SIMPLE, src, '/proj/backtests/oil_sweep.py');
     assert.equal(f?.severity, 'warning');
   });
 });

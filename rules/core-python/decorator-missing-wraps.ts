@@ -151,7 +151,8 @@ export default defineRule({
       'A decorator that returns a plain inner function replaces the original: `__name__`, `__qualname__`, ' +
       '`__doc__`, `__module__`, `__wrapped__` and the signature seen by `inspect`, debuggers, profilers, ' +
       'loggers and documentation tools all describe the wrapper instead. Stack traces and cProfile output ' +
-      'then show `wrapper` everywhere.',
+      "then show `wrapper` everywhere. A decorator defined in a notebook decorates the notebook's own functions, which no " +
+      'other module imports or documents: ranked low there, a hint.',
     instead: 'Decorate the inner function with `@functools.wraps(func)`, which copies the metadata and sets `__wrapped__`.',
     example: {
       before: 'def timed(func):\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n    return wrapper',

@@ -64,7 +64,9 @@ export default defineRule({
     why:
       '`torch.zeros(n, d).to(device)` allocates and fills the tensor in host memory, then copies it to the GPU: a ' +
       'host allocation and a blocking host-to-device transfer (pageable memory) for a tensor whose content the GPU ' +
-      'could have written itself. In `forward`, or in a decoding or training step, this is paid on every call.',
+      'could have written itself. In `forward`, or in a decoding or training step, this is paid on every call. A band made ' +
+      'once per call and joined by `torch.cat` onto a tensor the step already has (a prompt prefix for the attention mask) ' +
+      'is a small part of that tensor: ranked low, a hint.',
     instead:
       'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
       'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module. ' +

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callsOf, decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts } from '../../server/analysis';
+import { callsOf, decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts, isNotebookFile } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const FUNCTION_PARAM =
@@ -90,6 +90,14 @@ const UNDOCUMENTED =
   'and the signature that `inspect` shows change (tracebacks and profiles name the wrapper), with no effect on speed or results';
 
 /**
+ * Why a decorator defined in a notebook loses nothing that is read: the functions it decorates are the notebook's own,
+ * run in its cells, not an API that other modules import, `help()` is asked about or a documentation tool renders. A blind
+ * review (review20) judged such a decorator in a notebook copy of alphalens noise; every finding judged useful was a
+ * library's public decorator. A framework decorator that calls the function by its signature still counts.
+ */
+const IN_NOTEBOOK = "in a notebook: the functions it decorates are the notebook's own, run in its cells, and no other module imports or documents them";
+
+/**
  * Why the metadata the wrapper hides is never read, as far as the file shows: the decorator is not used in it at all
  * (pyfolio's `vectorize`), or only on properties without a docstring (QuantEcon's `annotate_nodes`), or only on functions
  * without a docstring whose signature no framework reads (x-transformers' `eval_decorator` on `generate`), or only in
@@ -97,13 +105,15 @@ const UNDOCUMENTED =
  * metadata matters to `help()` and documentation tools, which read a docstring (lightly's `rank_zero_only` over
  * `print_rank_zero`, judged useful), and to frameworks that call a function by its signature. Null for those.
  */
-function unusedMetadata(outer: Node, text: string, facts: FileFacts): string | null {
+function unusedMetadata(outer: Node, text: string, facts: FileFacts, filePath: string | undefined): string | null {
   const name = outer.childForFieldName('name')?.text ?? '';
   if (!/^\w+$/.test(name)) return null;
   const mentions = text.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
   if (mentions <= 1) return NEVER_APPLIED;
   const applied = facts.captures.functions.filter((fn) => decoratorsOf(fn).some((d) => decoratorCallee(d).text.split('.').pop() === name));
-  if (applied.some((fn) => hasDocstring(fn) || signatureRead(fn, name))) return null;
+  if (applied.some((fn) => signatureRead(fn, name))) return null;
+  if (isNotebookFile(filePath)) return IN_NOTEBOOK;
+  if (applied.some(hasDocstring)) return null;
   return applied.length > 0 && applied.every((fn) => underProperty(fn, name)) ? ONLY_PROPERTIES : UNDOCUMENTED;
 }
 
@@ -141,7 +151,8 @@ export default defineRule({
       'A decorator that returns a plain inner function replaces the original: `__name__`, `__qualname__`, ' +
       '`__doc__`, `__module__`, `__wrapped__` and the signature seen by `inspect`, debuggers, profilers, ' +
       'loggers and documentation tools all describe the wrapper instead. Stack traces and cProfile output ' +
-      'then show `wrapper` everywhere.',
+      "then show `wrapper` everywhere. A decorator defined in a notebook decorates the notebook's own functions, which no " +
+      'other module imports or documents: ranked low there, a hint.',
     instead: 'Decorate the inner function with `@functools.wraps(func)`, which copies the metadata and sets `__wrapped__`.',
     example: {
       before: 'def timed(func):\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n    return wrapper',
@@ -197,7 +208,7 @@ export default defineRule({
     // of callbacks are left alone.
     if (!looksLikeDecorator(outer, param, ctx.facts, wrapper)) return;
 
-    const lowImpact = unusedMetadata(outer, ctx.text, ctx.facts);
+    const lowImpact = unusedMetadata(outer, ctx.text, ctx.facts, ctx.filePath);
     const wraps = ensureImport(ctx.facts, 'functools', 'wraps');
     const def = definitionStatement(wrapper);
     const at = lineStartOf(ctx.text, def.startIndex);

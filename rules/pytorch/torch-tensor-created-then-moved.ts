@@ -64,7 +64,9 @@ export default defineRule({
     why:
       '`torch.zeros(n, d).to(device)` allocates and fills the tensor in host memory, then copies it to the GPU: a ' +
       'host allocation and a blocking host-to-device transfer (pageable memory) for a tensor whose content the GPU ' +
-      'could have written itself. In `forward`, or in a decoding or training step, this is paid on every call.',
+      'could have written itself. In `forward`, or in a decoding or training step, this is paid on every call. A band made ' +
+      'once per call and joined by `torch.cat` onto a tensor the step already has (a prompt prefix for the attention mask) ' +
+      'is a small part of that tensor: ranked low, a hint.',
     instead:
       'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
       'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module. ' +
@@ -97,6 +99,7 @@ export default defineRule({
     const where = lossPlace(transfer, factory, facts) ?? repeatedPlace(transfer, facts);
     if (!where) return;
     const strong = where.strong && destination.gpu;
+    const joined = strong && !enclosingLoop(transfer) ? joinedOnto(transfer, facts) : null;
     const fn = factory.childForFieldName('function')!.text;
     const legacy = LEGACY_CONSTRUCTORS.test(facts.calleeName(factory) ?? '');
     const advice = legacy ? `\`torch.zeros(..., device=${destination.text})\`` : `\`device=${destination.text}\``;
@@ -107,10 +110,62 @@ export default defineRule({
         `create it there with ${advice}` +
         (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
       ...(strong ? {} : { severity: 'hint' as const }),
+      ...(joined ? { lowImpact: `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}` } : {}),
       edits: legacy || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
     });
   },
 });
+
+/**
+ * Why a piece stitched onto an existing tensor once per call costs little: a blind review (review20) judged eleven of
+ * thirteen such findings in peft's prompt-learning forwards noise, nine of them in the default output, where a `batch x
+ * num_virtual_tokens` mask or label prefix is made on the host and then concatenated onto the input's own mask ("a few
+ * hundred elements, negligible next to the model forward"); the other four, the same code, were judged worth the
+ * one-word fix. Findings judged worth a change elsewhere fill or accumulate into the tensor they make (seq2seq's `trg_len
+ * x batch x vocab` output buffer, TabNet's decoder sum), or make the band again on every pass of a loop in the forward
+ * (a convolutional decoder's padding for each layer), which this does not cover.
+ */
+const JOINED_PIECE = 'a prefix or padding band, small beside the tensor and the forward pass that uses it';
+/** Statements after an assignment searched for the concatenation that uses the name it binds. */
+const JOIN_LOOKAHEAD = 3;
+
+/**
+ * The text of the existing tensor that `transfer` (a freshly made tensor moved to the device) is concatenated onto:
+ * `torch.cat((torch.ones(b, k).to(m.device), m), dim=1)`, or `p = torch.ones(b, k).to(m.device)` followed within a few
+ * statements by `torch.cat((p, m), dim=1)`. The other operand must be a value the code already holds (a name, an
+ * attribute, a subscript), not another tensor made there. Null otherwise.
+ */
+function joinedOnto(transfer: Node, facts: FileFacts): string | null {
+  const direct = catOperands(transfer.parent, facts);
+  if (direct) return existingOperand(direct, (n) => n.equals(transfer));
+  const assignment = transfer.parent;
+  const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(transfer) ? assignment.childForFieldName('left') : null;
+  if (target?.type !== 'identifier' || assignment?.parent?.type !== 'expression_statement') return null;
+  let next = assignment.parent.nextNamedSibling;
+  for (let i = 0; next && i < JOIN_LOOKAHEAD; i++, next = next.nextNamedSibling) {
+    for (const call of next.descendantsOfType('call')) {
+      const sequence = call ? call.childForFieldName('arguments')?.namedChild(0) : null;
+      const operands = catOperands(sequence ?? null, facts);
+      if (!operands || !operands.some((o) => o.type === 'identifier' && o.text === target.text)) continue;
+      return existingOperand(operands, (n) => n.type === 'identifier' && n.text === target.text);
+    }
+  }
+  return null;
+}
+
+/** The items of `sequence` when it is the tuple or list of tensors a `torch.cat` call joins; null otherwise. */
+function catOperands(sequence: Node | null, facts: FileFacts): Node[] | null {
+  if (sequence?.type !== 'tuple' && sequence?.type !== 'list') return null;
+  const call = sequence.parent?.type === 'argument_list' && sequence.parent.namedChild(0)?.equals(sequence) ? sequence.parent.parent : null;
+  if (call?.type !== 'call' || !/^torch\.(cat|concat|concatenate)$/.test(facts.calleeName(call) ?? '')) return null;
+  return sequence.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** The first operand other than the piece that names a value held already (`mask`, `kwargs["ids"]`, `self.h`). */
+function existingOperand(operands: Node[], isPiece: (n: Node) => boolean): string | null {
+  const other = operands.find((o) => !isPiece(o) && /^(identifier|attribute|subscript)$/.test(o.type));
+  return other ? other.text : null;
+}
 
 /**
  * The factory call at the root of `made` through methods that keep the tensor fresh (`.zero_()`, `.float()`), when it

@@ -240,7 +240,13 @@ const EXERCISE_FOLDERS = new Set(['exercise', 'exercises', 'solution', 'solution
 /** Words that make a notebook an exercise, its solution or a tutorial when they open or close its name. */
 const TEACHING_NOTEBOOK_WORDS = new Set(['exercise', 'exercises', 'solution', 'solutions', 'tutorial', 'tutorials']);
 /** Words in a project's own folder name that make the project a collection of examples, a book or a course. */
-const TEACHING_PROJECT_WORDS = new Set(['example', 'examples', 'tutorial', 'tutorials', 'book', 'course', 'courses', 'lessons', 'lectures']);
+const TEACHING_PROJECT_WORDS = new Set(['example', 'examples', 'tutorial', 'tutorials', 'book', 'handbook', 'course', 'courses', 'lessons', 'lectures']);
+/**
+ * The last word of a CamelCase name (`PythonDataScienceHandbook`, a book's companion notebooks, whose demo-scale applies
+ * a blind review (review18) judged noise; `PyTorchTutorials`). Only the last: a title ends with what it is, while a
+ * leading word names a subject (`BookKeeper`, `ExampleSearch`).
+ */
+const CAMEL_LAST_WORD = /(?<=[a-z])[A-Z][a-z]+$/;
 
 /**
  * Why the file is teaching material, as the start of a hover reason, or null: a book's chapter or a course's lesson
@@ -273,7 +279,8 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
     if (readme) return `in a numbered notebook (\`${base}\`) of tutorials, as \`${readme}\` presents them: it runs over demo data, a few times`;
   }
   const project_ = root ? path.basename(root) : '';
-  if (project_.split(/[-_. ]+/).some((w) => TEACHING_PROJECT_WORDS.has(w.toLowerCase()))) {
+  const words = project_.split(/[-_. ]+/).flatMap((w) => [w, ...(w.match(CAMEL_LAST_WORD) ?? [])]);
+  if (words.some((w) => TEACHING_PROJECT_WORDS.has(w.toLowerCase()))) {
     return `in a collection of examples, a book or a course (\`${project_}\`): it runs over demo data, a few times`;
   }
   return null;

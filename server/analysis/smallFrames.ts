@@ -40,6 +40,7 @@ export function smallFrameReason(frame: Node, facts: FileFacts): string | null {
   if (!first) return null;
   if (READERS.test(callee) && besideCode(first, scope)) return 'read from a file that ships beside the code';
   if (callee === 'pandas.DataFrame' && (builtRowByRow(first, scope) || recordedOneByOne(first))) return 'built from a list filled one item at a time in Python';
+  if (callee === 'pandas.DataFrame' && columnsFilledOneByOne(first, scope)) return 'built from columns filled one item at a time in Python';
   return toyRows(value, facts);
 }
 
@@ -212,6 +213,51 @@ function builtRowByRow(arg: Node, scope: Node): boolean {
   return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some((call) => {
     // A `while` loop too: `while resp.next(): rows.append(resp.get_row_data())` pages through an API's results.
     for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
+    return false;
+  });
+}
+
+/**
+ * `pd.DataFrame({"params": list(results.keys()), "return": list(results.values())})` where `results = {}` gets one entry per
+ * pass of a loop (a parameter sweep recording each run's return: quant-trading's Oil Money scripts, judged noise twice,
+ * "a tiny parameter-grid result"), or `pd.DataFrame({"a": xs, "b": ys})` of lists appended to in a loop: every column was
+ * filled one item at a time in Python, as builtRowByRow's list of rows is.
+ */
+function columnsFilledOneByOne(data: Node, scope: Node): boolean {
+  if (data.type !== 'dictionary') return false;
+  const columns = data.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (columns.length === 0 || columns.some((c) => c.type !== 'pair')) return false;
+  return columns.every((pair) => {
+    const value = pair.childForFieldName('value');
+    if (!value) return false;
+    if (value.type === 'identifier' || value.type === 'list_comprehension') return builtRowByRow(value, scope);
+    const dict = dictViewListed(value);
+    return dict !== null && filledEntryByEntry(dict, scope);
+  });
+}
+
+/** `list(d)`, `list(d.keys())`, `list(d.values())`, `list(d.items())`: the name `d`, or null. */
+function dictViewListed(value: Node): string | null {
+  if (value.type !== 'call' || value.childForFieldName('function')?.text !== 'list') return null;
+  const args = positionalArguments(value);
+  if (args.length !== 1) return null;
+  const arg = args[0];
+  if (arg.type === 'identifier') return arg.text;
+  const fn = arg.type === 'call' && positionalArguments(arg).length === 0 ? arg.childForFieldName('function') : null;
+  const object = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  return object?.type === 'identifier' && ['keys', 'values', 'items'].includes(fn!.childForFieldName('attribute')?.text ?? '') ? object.text : null;
+}
+
+/** `name = {}` once in scope and `name[key] = value` inside a `for` or `while` loop of the scope. */
+function filledEntryByEntry(name: string, scope: Node): boolean {
+  const value = singleValue(scope, name);
+  if (value?.type !== 'dictionary' || value.namedChildCount !== 0) return false;
+  return findDescendants(scope, (n) => {
+    if (n.type !== 'assignment') return false;
+    const left = n.childForFieldName('left');
+    return left?.type === 'subscript' && left.childForFieldName('value')?.text === name;
+  }).some((assignment) => {
+    for (let n = assignment.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
     return false;
   });
 }

@@ -59,10 +59,24 @@ describe('teaching material: where it is', () => {
   });
 
   it('a project whose own folder says it is a collection of examples, a book or a course; not a folder above it', () => {
-    for (const root of ['/work/optuna-examples', '/work/python-machine-learning-book-3rd-edition', '/work/deep-learning-course', '/work/pytorch_tutorials']) {
+    for (const root of [
+      '/work/optuna-examples',
+      '/work/python-machine-learning-book-3rd-edition',
+      '/work/deep-learning-course',
+      '/work/pytorch_tutorials',
+      '/work/PythonDataScienceHandbook',
+      '/work/PyTorchTutorials',
+    ]) {
       assert.match(teachingMaterial(path.join(root, 'pytorch', 'simple.py'), { givenRoot: root }) ?? '', /collection of examples, a book or a course/, root);
     }
-    for (const root of ['/work/bookkeeper', '/work/facebook-research', '/work/examplesearch']) {
+    for (const root of [
+      '/work/bookkeeper',
+      '/work/facebook-research',
+      '/work/examplesearch',
+      '/work/BookKeeper',
+      '/work/ExampleSearch',
+      '/work/HandbookViewer',
+    ]) {
       assert.equal(teachingMaterial(path.join(root, 'pkg', 'simple.py'), { givenRoot: root }), null, root);
     }
     // The folder the project is kept in says nothing about the project.

@@ -52,9 +52,9 @@ export default defineRule({
       'of a tensor inside a training loop or another loop that repeats it.',
     example: {
       before:
-        'def project(target, lower, upper, w_lower, w_upper):\n    for i in range(target.size(0)):\n        target[i].index_add_(0, lower[i], w_lower[i])\n        target[i].index_add_(0, upper[i], w_upper[i])\n    return target',
+        'def project(target: torch.Tensor, lower, upper, w_lower, w_upper):\n    for i in range(target.size(0)):\n        target[i].index_add_(0, lower[i], w_lower[i])\n        target[i].index_add_(0, upper[i], w_upper[i])\n    return target',
       after:
-        'def project(target, lower, upper, w_lower, w_upper):\n    n_atoms = target.size(1)\n    offset = (torch.arange(target.size(0), device=target.device) * n_atoms)[:, None]\n    flat = target.view(-1)\n    flat.index_add_(0, (lower + offset).view(-1), w_lower.view(-1))\n    flat.index_add_(0, (upper + offset).view(-1), w_upper.view(-1))\n    return target',
+        'def project(target: torch.Tensor, lower, upper, w_lower, w_upper):\n    n_atoms = target.size(1)\n    offset = (torch.arange(target.size(0), device=target.device) * n_atoms)[:, None]\n    flat = target.view(-1)\n    flat.index_add_(0, (lower + offset).view(-1), w_lower.view(-1))\n    flat.index_add_(0, (upper + offset).view(-1), w_upper.view(-1))\n    return target',
     },
   },
   query: `

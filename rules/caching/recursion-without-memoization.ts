@@ -4,6 +4,7 @@ import {
   cacheDecorator,
   callsOfNameIn,
   commonAncestor,
+  compiledByDecorator,
   contains,
   decoratorsOf,
   definitionStatement,
@@ -77,7 +78,8 @@ export default defineRule({
       'calls to 31.',
     instead:
       'Decorate it with `@functools.lru_cache(maxsize=None)` (or `@functools.cache`) when its arguments are hashable ' +
-      'and it has no side effects, or rewrite it as a bottom-up loop over a table.',
+      'and it has no side effects, or rewrite it as a bottom-up loop over a table. Functions compiled by a decorator ' +
+      '(numba `@njit`/`@jit`, `torch.jit.script`, `tf.function`, Cython) are not flagged: a Python cache around them breaks the compiled recursive call.',
     example: {
       before: 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)',
       after: 'import functools\n\n@functools.lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)',
@@ -104,6 +106,9 @@ export default defineRule({
     if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods
     if (fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition') return;
     if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
+    // A compiled function (numba's njit/jit, TorchScript, tf.function, Cython): an lru_cache around it would
+    // route the recursive call through a Python object the compiler cannot type, so the advice would break it.
+    if (compiledByDecorator(ctx.facts, fn)) return;
     const params = parameterNames(fn);
     // Hand-made memo: a parameter or name that looks like one.
     if (params.some((p) => /memo|cache|seen|table|dp/i.test(p))) return;

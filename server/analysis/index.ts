@@ -97,6 +97,7 @@ export {
   compiledFunctionNames,
   hasCompiledTwinNamed,
   compiledByNumba,
+  compiledByDecorator,
   enclosingJit,
   foldInteger,
   identifiersNamed,

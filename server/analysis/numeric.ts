@@ -133,6 +133,28 @@ function compilingDecorator(facts: FileFacts, decorator: Node): boolean {
   return COMPILING_DECORATORS.has(last);
 }
 
+/**
+ * Decorators (fully qualified) of other compilers that turn a def into something other than a plain Python function:
+ * TorchScript, torch.compile, tf.function's graph, Cython's pure-Python mode. Wrapping such a def in Python-level
+ * machinery (an lru_cache around it, a recursive call through the cache) breaks or bypasses the compiled code.
+ */
+const OTHER_COMPILERS = new Set([
+  'torch.jit.script',
+  'torch.jit.script_method',
+  'torch.compile',
+  'tensorflow.function',
+  'jax.jit',
+  'cython.compile',
+  'cython.cfunc',
+  'cython.ccall',
+  'cython.inline',
+]);
+
+/** True when def is compiled by a JIT or ahead-of-time decorator: numba's (or named like them), TorchScript, torch.compile, tf.function, jax.jit, Cython's. */
+export function compiledByDecorator(facts: FileFacts, def: Node): boolean {
+  return decoratorsOf(def).some((d) => compilingDecorator(facts, d) || OTHER_COMPILERS.has(facts.qualifiedName(decoratorCallee(d)) ?? ''));
+}
+
 /** True when node sits inside a function compiled by numba or a decorator named like numba's (where explicit loops are the idiom). */
 export function insideNumbaFunction(facts: FileFacts, node: Node): boolean {
   if (!mayCompile(facts)) return false;

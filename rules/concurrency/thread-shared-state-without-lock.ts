@@ -32,7 +32,8 @@ export default defineRule({
       'the same old value and one update is lost. The GIL does not prevent this (it only makes single bytecodes ' +
       'atomic), and free-threaded builds make it more likely. Flagged when a function given to several threads ' +
       "(`Thread(target=...)` created in a loop, or a thread pool's `map`/`submit`) does an augmented assignment to a " +
-      'global, a `self.` attribute or an item of a module-level container, outside any `with <lock>:` block.',
+      'global, a `self.` attribute or an item of a module-level container, outside any `with <lock>:` block. A thread ' +
+      'joined by the statement right after its `start()` runs alone and is not counted.',
     instead:
       'Guard the update with a `threading.Lock` (`with lock: counter += 1`), or let each thread accumulate locally ' +
       'and combine the results afterwards (return values from `executor.map`, or a `queue.Queue`).',
@@ -71,6 +72,9 @@ export default defineRule({
       if (ctx.facts.calleeName(call) !== 'threading.Thread' || keywordValue(call, 'target')?.id !== fnExpr.id) return;
       // One thread alone cannot race with itself: require several (created in a loop or comprehension).
       if (!createdRepeatedly(call)) return;
+      // Started and joined at once (`t.start()` then `t.join()`): each thread ends before the next begins,
+      // so the target never runs concurrently with itself, however often the loop creates one.
+      if (joinedRightAfterStart(call)) return;
     }
     const def = targetDefinition(ctx.facts, fnExpr, call);
     if (!def) return;
@@ -90,6 +94,41 @@ export default defineRule({
 function createdRepeatedly(call: Node): boolean {
   for (let n = call.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
     if (/^(for_statement|while_statement|list_comprehension|generator_expression|set_comprehension|dictionary_comprehension)$/.test(n.type)) return true;
+  }
+  return false;
+}
+
+/**
+ * `t = Thread(...)` whose next use of `t` in the same block (setting its attributes aside, `t.daemon = True`) is
+ * `t.start()` with `t.join()` as the very next statement. A thread starts only once, so this one has finished before
+ * anything after the join runs. Anything else (appended to a list, joined later, started elsewhere) is not.
+ */
+function joinedRightAfterStart(call: Node): boolean {
+  const assignment = call.parent;
+  const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+  const statement = assignment?.parent;
+  if (name?.type !== 'identifier' || statement?.type !== 'expression_statement') return false;
+  const isCallOf = (st: Node | null, method: string) => {
+    const c = st?.type === 'expression_statement' && st.namedChildCount === 1 ? st.namedChild(0) : null;
+    const fn = c?.type === 'call' ? c.childForFieldName('function') : null;
+    return (
+      fn?.type === 'attribute' &&
+      fn.childForFieldName('object')?.text === name.text &&
+      fn.childForFieldName('attribute')?.text === method &&
+      (c!.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment').length ?? 0) === 0
+    );
+  };
+  const next = (st: Node) => {
+    let n = st.nextNamedSibling;
+    while (n?.type === 'comment') n = n.nextNamedSibling;
+    return n;
+  };
+  for (let st = next(statement); st; st = next(st)) {
+    if (isCallOf(st, 'start')) return isCallOf(next(st), 'join');
+    const uses = findDescendants(st, (n) => n.type === 'identifier' && n.text === name.text);
+    const setsAttribute = (n: Node) =>
+      n.parent?.type === 'attribute' && n.parent.parent?.type === 'assignment' && n.parent.parent.childForFieldName('left')?.equals(n.parent);
+    if (uses.some((n) => !setsAttribute(n))) return false;
   }
   return false;
 }

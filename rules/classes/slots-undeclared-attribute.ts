@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { ClassIndex, classIndex, type ClassInfo, mangle } from '../../server/analysis';
 import { rewriteSlots } from '../../server/fixes';
@@ -41,11 +41,51 @@ function declaredBelow(info: ClassInfo, index: ClassIndex, name: string, seen = 
   return false;
 }
 
+/** `BaseModel`, `ModelBase`, `AbstractReader`, `ReaderABC`, `ReaderInterface`: named as a class to derive from. */
+const BASE_NAME = /^_*(Base|Abstract)[A-Z_]|(Base|ABC|Abstract|Interface)$/;
+
+/** A method body that only declares the method for subclasses: a docstring, `pass`, `...` or `raise NotImplementedError`. */
+function declarationOnly(def: Node): boolean {
+  const statements = def.childForFieldName('body')?.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment') ?? [];
+  if (statements.length === 0) return false;
+  return statements.every((s, i) => {
+    if (s.type === 'pass_statement') return true;
+    if (s.type === 'raise_statement') return /^raise\s+NotImplementedError\b/.test(s.text);
+    const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    return e?.type === 'ellipsis' || (i === 0 && e?.type === 'string');
+  });
+}
+
+/**
+ * The class is evidently a base to derive from (an abstract method, a method that only declares itself, or a Base /
+ * Abstract name) and no code of this file constructs it: its instances are presumably those of subclasses in other
+ * modules, and one that declares no `__slots__` of its own has a `__dict__` that takes the attribute (Kats' `Model`
+ * interface stores `self.params` under `__slots__ = ["data"]` for subclasses that declare none). Only a direct
+ * instance raises, so the finding is a hint that says so.
+ */
+function baseForOtherModules(info: ClassInfo, index: ClassIndex, ctx: RuleContext): boolean {
+  if (index.subclasses(info).length > 0 || index.constructorCalls(info).length > 0) return false;
+  if (BASE_NAME.test(info.name)) return true;
+  for (const [name, def] of info.methods) {
+    const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
+    const decorators = decorated?.namedChildren.filter((d): d is Node => d?.type === 'decorator') ?? [];
+    if (decorators.some((d) => /(^|\.)abstract(method|property)$/.test(ctx.facts.qualifiedName(d.namedChild(0)) ?? ''))) return true;
+    if (name !== '__init__' && declarationOnly(def)) return true;
+  }
+  return false;
+}
+
 export default defineRule({
   id: 'slots-undeclared-attribute',
   title: 'Assigning an attribute that __slots__ does not declare',
   category: 'classes',
   severity: 'warning',
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'in a class evidently meant to be subclassed (abstract or declaration-only methods, a Base/Abstract name) that the file never instantiates: only its direct instances raise',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
@@ -101,10 +141,18 @@ export default defineRule({
     if (missing.length === 0) return;
     // One fix adds every missing name, so all findings share identical edits.
     const edit = isDeliberateMixin(info, index) ? null : rewriteSlots(ctx.facts, info.slots, [...info.slots.names, ...missing.map((x) => x.name)]);
+    const base = baseForOtherModules(info, index, ctx);
     for (const { name, store } of missing) {
       ctx.report({
         node: store,
-        message: `\`${info.name}\` declares \`__slots__\` without \`${name}\`: assigning \`${store.text}\` raises AttributeError`,
+        ...(base
+          ? {
+              severity: 'hint' as const,
+              message:
+                `\`${info.name}\` declares \`__slots__\` without \`${name}\`: assigning \`${store.text}\` raises AttributeError on direct ` +
+                `instances of \`${info.name}\` only; a subclass that declares no \`__slots__\` gets a \`__dict__\` and accepts it`,
+            }
+          : { message: `\`${info.name}\` declares \`__slots__\` without \`${name}\`: assigning \`${store.text}\` raises AttributeError` }),
         edits: edit ? [edit] : undefined,
       });
     }

@@ -187,10 +187,12 @@ export default defineRule({
       }
       // No native method: the per-window Series is the avoidable part.
       if (raw || fn.type !== 'lambda') return;
+      // A lambda written inside a def is a new function object on every call, which numba would compile again each time.
+      const numba = enclosingDef(fn) !== null ? 'or, defined once at module level, `engine="numba"` with it' : 'or `engine="numba"` with it';
       ctx.report({
         node: apply,
         severity: 'hint',
-        message: '`.apply` builds a Series for every window; pass `raw=True` if the function works on NumPy arrays (or `engine="numba"` with it)',
+        message: `\`.apply\` builds a Series for every window; pass \`raw=True\` if the function works on NumPy arrays (${numba})`,
       });
       return;
     }
@@ -219,7 +221,7 @@ export default defineRule({
  * blind review judged that advice wrong for qlib's argmax lambdas): there the advice is NumPy's own sliding windows,
  * which compute every window in one call (`sliding_window_view(v, n).argmax(axis=1)`).
  */
-function reportNumericWindow(numeric: string, fn: Node, apply: Node, windowCall: Node, ctx: RuleContext): void {
+function reportNumericWindow(numeric: NumericWindow, fn: Node, apply: Node, windowCall: Node, ctx: RuleContext): void {
   const withoutNumba = !ctx.facts.importsModule('numba') && declaresPackage('numba', ctx.filePath, ctx.files) === false;
   const madePerCall = fn.type === 'lambda' ? enclosingDef(fn) !== null : localDefinitionIsNested(fn, apply);
   // An expanding window has no fixed length to slide: its NumPy form is a cumulative one.
@@ -238,12 +240,16 @@ function reportNumericWindow(numeric: string, fn: Node, apply: Node, windowCall:
   // deviation) rarely exists. Blind reviews judged all four such expanding branches noise or wrong, their rolling
   // siblings worth a change.
   const sibling = expanding ? rollingSibling(fn, windowCall) : false;
+  // An argmax (qlib's IdxMax) or a product has no native window method to compose from: advising one would send the
+  // reader looking for a rewrite that does not exist (a blind review judged that advice wrong).
+  const unmatched = withoutWindowMethod(numeric.body);
+  const alternative = unmatched
+    ? `; pandas has no native window method for its \`${unmatched}\``
+    : ', or build it from native window methods of a transformed column (`(s ** 2).rolling(n).sum()`)';
   ctx.report({
     node: apply,
     ...(sibling ? { lowImpact: `the rolling-window branch beside it applies \`${fn.text}\` too, and its finding carries the advice` } : {}),
-    message:
-      `\`.apply\` runs ${numeric} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}, or build it ` +
-      `from native window methods of a transformed column (\`(s ** 2).rolling(n).sum()\`)`,
+    message: `\`.apply\` runs ${numeric.name} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}${alternative}`,
   });
 }
 
@@ -297,16 +303,41 @@ const EXPRESSION_TYPES = new Set([
  * functions, numeric builtins or array reductions. Such a function compiles with `engine="numba"` (10-30x on 200,000
  * rows, tested) and usually has a native composition; anything else (a model fit, a scipy call) is not reported.
  */
-function numericWindowFunction(fn: Node, at: Node, ctx: RuleContext): string | null {
+function numericWindowFunction(fn: Node, at: Node, ctx: RuleContext): NumericWindow | null {
   if (fn.type === 'lambda') {
     const params = fn.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null) ?? [];
     const body = fn.childForFieldName('body');
-    return params.length === 1 && params[0]!.type === 'identifier' && body && numericExpression(body, params[0]!.text, ctx) ? 'this lambda' : null;
+    return params.length === 1 && params[0]!.type === 'identifier' && body && numericExpression(body, params[0]!.text, ctx)
+      ? { name: 'this lambda', body }
+      : null;
   }
   const def = localDefinition(fn, at);
   const body = def?.childForFieldName('body');
   if (!def || !body || parameterNames(def).length !== 1 || def.childForFieldName('parameters')?.namedChildren[0]?.type !== 'identifier') return null;
-  return numericBlock(body, parameterNames(def)[0]!, ctx) ? `\`${def.childForFieldName('name')!.text}\`` : null;
+  return numericBlock(body, parameterNames(def)[0]!, ctx) ? { name: `\`${def.childForFieldName('name')!.text}\``, body } : null;
+}
+
+interface NumericWindow {
+  /** As the message names it: "this lambda", \`_mad\`. */
+  name: string;
+  /** The lambda's expression or the def's block. */
+  body: Node;
+}
+
+/** Operations on the window with no native Rolling/Expanding method, nor a composition of them (positions, products). */
+const WITHOUT_WINDOW_METHOD = new Set(['argmax', 'argmin', 'nanargmax', 'nanargmin', 'argsort', 'cumsum', 'cumprod', 'prod', 'nanprod']);
+
+/**
+ * The first call in the window function (already known to be small NumPy arithmetic) to an operation no native window
+ * method composes, by its method or NumPy name (`x.argmax()`, `np.argmax(x)`), or null.
+ */
+function withoutWindowMethod(body: Node): string | null {
+  for (const call of body.type === 'call' ? [body, ...body.descendantsOfType('call')] : body.descendantsOfType('call')) {
+    const fn = call?.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+    if (name && WITHOUT_WINDOW_METHOD.has(name)) return name;
+  }
+  return null;
 }
 
 /** A window function's body: branches and returns of numeric expressions, with plain assignments of them. */

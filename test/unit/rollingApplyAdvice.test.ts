@@ -86,4 +86,41 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
     );
     assert.match(all[2].message, /cumulative NumPy operations/);
   });
+
+  // An argmax has no native window method, so no composition of them computes it: the advice is numba or NumPy's
+  // sliding windows only. A max - min spread and a mean absolute deviation keep the native-composition alternative.
+  for (const deps of [
+    ['numpy', 'pandas'],
+    ['numpy', 'pandas', 'numba'],
+  ]) {
+    it(`offers no native-method rewrite for an argmax (${deps.join(', ')})`, async () => {
+      const [argmax, spread, spreadSoFar, mad] = await findings(deps);
+      assert.match(argmax.message, /no native window method for its `argmax`/);
+      assert.doesNotMatch(argmax.message, /transformed column/);
+      for (const f of [spread, spreadSoFar, mad]) {
+        assert.match(f.message, /transformed column/);
+        assert.doesNotMatch(f.message, /no native window method/);
+      }
+    });
+  }
+
+  it('asks for a module-level function in the raw=True hint only where the lambda is made on every call', async () => {
+    const engine = await getEngine();
+    const source = [
+      'import pandas as pd',
+      '',
+      's = pd.Series(range(100))',
+      'top = s.rolling(5).apply(lambda x: x.iloc[0])',
+      '',
+      '',
+      'def first(series: pd.Series):',
+      '    return series.rolling(5).apply(lambda x: x.iloc[0])',
+      '',
+    ].join('\n');
+    const [atTop, inDef, ...rest] = engine.lintText(source, { select: ['pandas-rolling-apply'] }).findings;
+    assert.equal(rest.length, 0);
+    for (const f of [atTop, inDef]) assert.equal(f.severity, 'hint');
+    assert.match(atTop.message, /\(or `engine="numba"` with it\)/);
+    assert.match(inDef.message, /defined once at module level, `engine="numba"`/);
+  });
 });

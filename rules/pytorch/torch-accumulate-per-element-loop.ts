@@ -72,6 +72,9 @@ export default defineRule({
     if (isTestCode(update, facts)) return;
     const tensor = target.childForFieldName('value');
     if (!tensor || (tensor.type !== 'identifier' && tensor.type !== 'attribute')) return;
+    // `batch[i] += img` over `range(n)`: each pass adds into its own place, once; nothing accumulates into repeated
+    // indices, so index_add_/bincount is not the rewrite (timm's collate copying each image into its batch slot).
+    if (update.type === 'augmented_assignment' && keysAreRangeCounters(target, update, facts)) return;
     const inner = perPassLoop(target, update);
     if (!inner) return;
     // `for k in range(Xb.shape[0]): for j in range(Xb.shape[1]): ...`: the nest over the tensor's indices is the loop to rewrite.
@@ -130,6 +133,21 @@ function perPassLoop(target: Node, update: Node): Node | null {
     if (names.some((n) => bound.has(n))) return loop;
   }
   return null;
+}
+
+/** Every key of `T[i]` / `T[i, j]` is the counter of a `for ... in range(...)` loop around the update: distinct places. */
+function keysAreRangeCounters(target: Node, update: Node, facts: FileFacts): boolean {
+  const keys = target.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  const counters = new Set<string>();
+  for (const loop of enclosingLoops(update)) {
+    const left = loop.childForFieldName('left');
+    const right = loop.childForFieldName('right');
+    if (loop.type === 'for_statement' && left?.type === 'identifier' && right?.type === 'call') {
+      const fn = right.childForFieldName('function');
+      if (fn?.type === 'identifier' && fn.text === 'range' && facts.isBuiltin('range', right)) counters.add(left.text);
+    }
+  }
+  return keys.length > 0 && keys.every((k) => k.type === 'identifier' && counters.has(k.text));
 }
 
 /** `Xb[k, j]` as a key: the names of its own keys. */

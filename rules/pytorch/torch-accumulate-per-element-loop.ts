@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  contains,
   enclosingFunctionDef,
   enclosingLoops,
   enclosingTrainingLoop,
@@ -12,6 +13,8 @@ import {
   isSmallLiteralLoop,
   isTestCode,
   loopGrowsWithData,
+  loopHeaderText,
+  oneLineText,
   positionalArguments,
   targetNames,
   tensorPlacement,
@@ -91,11 +94,11 @@ export default defineRule({
     // A walk over a tensor's rows at the top of a notebook cell, nothing around it: it runs once, when the cell runs, over
     // a tensor whose size the code does not show (makemore's cell that checks a hand-written gradient on one batch).
     if (passes.rows && !repeated && isNotebookFile(ctx.filePath ?? '') && !enclosingFunctionDef(loop) && enclosingLoops(loop).length === 0) return;
-    const what = shorten(target.text);
+    const what = oneLineText(target.text);
     ctx.report({
       node: update,
       message:
-        `Each pass of \`${loopHeader(loop)}\` adds into \`${what}\` with its own torch call (${passes.why}` +
+        `Each pass of \`${loopHeaderText(loop)}\` adds into \`${what}\` with its own torch call (${passes.why}` +
         (repeated ? `, and the loop runs again on every pass of \`${repeated}\`` : '') +
         '); gather the indices into tensors and accumulate once with `index_add_`, `index_put_(..., accumulate=True)` or `torch.bincount`',
       ...(repeated ? { severity: 'info' as const } : {}),
@@ -120,7 +123,7 @@ function perPassLoop(target: Node, update: Node): Node | null {
     return null;
   const fn = enclosingFunctionDef(update);
   for (const loop of enclosingLoops(update)) {
-    if (fn && !(loop.startIndex >= fn.startIndex && loop.endIndex <= fn.endIndex)) return null;
+    if (fn && !contains(fn, loop)) return null;
     if (loop.type !== 'for_statement') return null;
     const left = loop.childForFieldName('left');
     const body = loop.childForFieldName('body');
@@ -198,12 +201,12 @@ function readsTensorOtherwise(loop: Node, name: string): boolean {
 function passCount(loop: Node, facts: FileFacts): { why: string; rows: boolean } | null {
   if (isSmallLiteralLoop(loop, facts)) return null;
   const rows = tensorRows(loop, facts);
-  if (rows) return { why: `one per index of \`${shorten(rows)}\``, rows: true };
+  if (rows) return { why: `one per index of \`${oneLineText(rows)}\``, rows: true };
   const fn = enclosingFunctionDef(loop);
   for (const l of enclosingLoops(loop.childForFieldName('body') ?? loop)) {
-    if (fn && !(l.startIndex >= fn.startIndex && l.endIndex <= fn.endIndex)) break;
+    if (fn && !contains(fn, l)) break;
     if (l.type === 'for_statement' && !isSmallLiteralLoop(l, facts) && (loopGrowsWithData(l, facts) || boundToData(l, facts))) {
-      return { why: `and the loop runs for every item of \`${shorten(l.childForFieldName('right')?.text ?? '')}\``, rows: false };
+      return { why: `and the loop runs for every item of \`${oneLineText(l.childForFieldName('right')?.text ?? '')}\``, rows: false };
     }
   }
   return null;
@@ -245,7 +248,7 @@ function outermostIndexNest(loop: Node, facts: FileFacts): Node {
   const fn = enclosingFunctionDef(loop);
   let nest = loop;
   for (const outer of enclosingLoops(loop)) {
-    if (fn && !(outer.startIndex >= fn.startIndex && outer.endIndex <= fn.endIndex)) break;
+    if (fn && !contains(fn, outer)) break;
     if (outer.type !== 'for_statement' || !tensorRows(outer, facts)) break;
     nest = outer;
   }
@@ -273,28 +276,14 @@ const MANY_PASSES = 1000;
  */
 function repeatingContext(loop: Node, facts: FileFacts): string | null {
   const training = enclosingTrainingLoop(loop, facts, 'any');
-  if (training) return loopHeader(training.node);
+  if (training) return loopHeaderText(training.node);
   const fn = enclosingFunctionDef(loop);
   for (const outer of enclosingLoops(loop)) {
-    if (fn && !(outer.startIndex >= fn.startIndex && outer.endIndex <= fn.endIndex)) break;
+    if (fn && !contains(fn, outer)) break;
     if (isSmallLiteralLoop(outer, facts)) continue;
     if (outer.type === 'while_statement' || (outer.type === 'for_statement' && (loopGrowsWithData(outer, facts) || manyWrittenPasses(outer, facts)))) {
-      return loopHeader(outer);
+      return loopHeaderText(outer);
     }
   }
   return null;
-}
-
-function loopHeader(loop: Node): string {
-  const left = loop.childForFieldName('left');
-  const right = loop.childForFieldName('right');
-  const condition = loop.childForFieldName('condition');
-  const spelled = left && right ? `for ${left.text} in ${right.text}` : condition ? `while ${condition.text}` : loop.text.split('\n')[0];
-  const header = spelled.replace(/\s+/g, ' ');
-  return header.length > 60 ? `${header.slice(0, 57)}...` : header;
-}
-
-function shorten(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, isTestCode, positionalArguments, tensorPlacement } from '../../server/analysis';
+import { FileFacts, findDescendants, isNestedScope, isTestCode, oneLineText, positionalArguments, tensorPlacement } from '../../server/analysis';
 
 /** torch functions that join a sequence of tensors into one. */
 const JOINS = /^torch\.(cat|concat|concatenate|stack|vstack|hstack)$/;
@@ -54,7 +54,7 @@ export default defineRule({
     ctx.report({
       node: comp,
       message:
-        `This comprehension computes one small tensor per index \`${index}\` of \`${shorten(tensor)}\` and ` +
+        `This comprehension computes one small tensor per index \`${index}\` of \`${oneLineText(tensor)}\` and ` +
         `\`${m.need('fn').text}\`s them: several kernels per index; write the expression over all indices at once ` +
         '(broadcasting, `repeat_interleave`, `torch.vmap`)',
     });
@@ -93,9 +93,4 @@ function perIndexTensor(body: Node, index: string, facts: FileFacts): string | n
     if (tensor) return tensor.text;
   }
   return null;
-}
-
-function shorten(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
 }

@@ -8,6 +8,7 @@ import {
   isTestCode,
   isSmallLiteralLoop,
   loopGrowsWithData,
+  oneLineText,
   positionalArguments,
   tensorPlacement,
 } from '../../server/analysis';
@@ -64,7 +65,7 @@ export default defineRule({
     ctx.report({
       node: selection.node,
       message:
-        `\`${shorten(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
+        `\`${oneLineText(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
         `iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''}); one pass with ` +
         "`index_add_` / `scatter_reduce` and `torch.bincount` gives every label's sums and counts",
       ...(outer ? { severity: 'info' as const } : {}),
@@ -125,9 +126,4 @@ function maskSelection(region: Node, label: string, facts: FileFacts): { node: N
     return { node: sub, labels: other.text };
   }
   return null;
-}
-
-function shorten(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
 }

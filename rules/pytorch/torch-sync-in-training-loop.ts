@@ -18,6 +18,7 @@ import {
   enclosingLoops,
   isUnderLoggingGuard,
   occurrences,
+  oneLineText,
   keywordValue,
   metricUpdateOf,
   parameterAnnotation,
@@ -1227,7 +1228,7 @@ function onlyRecorded(expr: Node, block: Node, depth = 0): boolean {
 function hostArrayCopyBeside(syncs: Node[], block: Node): string | null {
   const copies = syncs.filter((c) => !onlyRecorded(c, block));
   if (copies.length === 0 || !copies.every((c) => intoNumpy(c) && !underConditionOrTotal(c, block))) return null;
-  return shortText(copies[0].childForFieldName('function')!.childForFieldName('object')!);
+  return oneLineText(copies[0].childForFieldName('function')!.childForFieldName('object')!.text);
 }
 
 /** `x.cpu().numpy()`, `x.detach().cpu().numpy()`, `x.numpy(force=True)`: the sync makes a NumPy array of the whole tensor. */
@@ -1806,7 +1807,7 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
     if (by) display ??= by;
     else if (!shownBy(c, true) && !onlyRecorded(c, block) && !runningTotal(c, block)) return null;
   }
-  return display ? shortText(display) : null;
+  return display ? oneLineText(display.text) : null;
 }
 
 /**
@@ -1895,7 +1896,7 @@ function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoo
     for (let n = c.parent; n && !n.equals(block); n = n.parent) if (n.type === 'if_statement' || n.type === 'conditional_expression') conditional = true;
     if (conditional || !(decidesControlFlow(c, block) || consumedOnHost(c, block, facts)) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts))
       continue;
-    return shortText(c);
+    return oneLineText(c.text);
   }
   return null;
 }
@@ -2036,15 +2037,9 @@ function findNamesRead(block: Node, names: ReadonlySet<string>, offset: number):
   return [...names].flatMap((name) => occurrences(block, name).filter((id) => id.startIndex > offset && !isAssignedHere(id)));
 }
 
-/** Code shortened for a message: one line, at most 40 characters. */
-function shortText(node: Node): string {
-  const text = node.text.replace(/\s+/g, ' ');
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
 /** What the host does with a required sync's value, for a message: the function it is given to, a condition, an index. */
 function consumerText(use: Node): string {
-  if (use.type === 'call') return `\`${shortText(use.childForFieldName('function') ?? use)}\` takes it`;
+  if (use.type === 'call') return `\`${oneLineText((use.childForFieldName('function') ?? use).text)}\` takes it`;
   if (use.type === 'subscript') return 'it indexes a Python object';
   if (use.type === 'for_statement') return 'the step loops over it';
   return 'the step branches on it';
@@ -2089,7 +2084,7 @@ function requiredSyncAround(loop: Node, facts: FileFacts): { reason: string } | 
         const line = c.startPosition.row + 1;
         return {
           reason:
-            `each pass of the loop around it already waits for \`${shortText(c)}\` (line ${line}), which the host needs there: ` +
+            `each pass of the loop around it already waits for \`${oneLineText(c.text)}\` (line ${line}), which the host needs there: ` +
             `${consumerText(use)}; one more short wait per step of this loop adds little to that`,
         };
       }

@@ -7,6 +7,7 @@ import {
   findDescendants,
   isNestedScope,
   isTestCode,
+  oneLineText,
   positionalArguments,
   pythonContainer,
   targetNames,
@@ -74,9 +75,9 @@ export default defineRule({
     // `tokens.append(token)` beside `if token in stop`: the loop needs the tensor elements too, so `.tolist()` alone
     // would hand a later `torch.stack(tokens)` plain ints.
     const kept = read.ids.find((id) => names.get(id.text) === read.walk && keptAsTensor(id, facts));
-    const t = shorten(tensor.text);
+    const t = oneLineText(tensor.text);
     const advice = kept
-      ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${t}.tolist())\`), since the loop also keeps the element itself (\`${shorten(kept.parent?.parent?.text ?? kept.text)}\`)`
+      ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${t}.tolist())\`), since the loop also keeps the element itself (\`${oneLineText(kept.parent?.parent?.text ?? kept.text)}\`)`
       : `; convert it once with \`${t}.tolist()\` and loop over the numbers`;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
     const bounded = isBoundedSlice(tensor);
@@ -87,7 +88,7 @@ export default defineRule({
     ctx.report({
       node: m.need('iter'),
       message:
-        `This loop walks tensor \`${shorten(tensor.text)}\` one element at a time and reads each element back to Python ${read.why}` +
+        `This loop walks tensor \`${oneLineText(tensor.text)}\` one element at a time and reads each element back to Python ${read.why}` +
         (cpu ? ' (a call into torch each time)' : ' (on a GPU, a wait for the device each time)') +
         advice +
         (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : '') +
@@ -219,10 +220,10 @@ function hostRead(id: Node, facts: FileFacts): string | null {
     // Only a container shown to be a Python list, tuple or dict: a tensor indexed with a 0-d tensor stays on the device.
     if (!container || !pythonContainer(container, id, facts)) return null;
     if (parent.parent?.type === 'assignment' && parent.parent.childForFieldName('left')?.equals(parent)) return null;
-    return `as an index into \`${shorten(container.text)}\``;
+    return `as an index into \`${oneLineText(container.text)}\``;
   }
   // `row[:count]`: a slice bound is read as a Python int (`__index__`).
-  if (parent.type === 'slice' && parent.parent?.type === 'subscript') return `as a slice bound in \`${shorten(parent.parent.text)}\``;
+  if (parent.type === 'slice' && parent.parent?.type === 'subscript') return `as a slice bound in \`${oneLineText(parent.parent.text)}\``;
   if (parent.type === 'argument_list') {
     const call = parent.parent;
     const fn = call?.childForFieldName('function');
@@ -232,7 +233,7 @@ function hostRead(id: Node, facts: FileFacts): string | null {
     return null;
   }
   const tested = truthTested(id);
-  return tested ? `in the test \`${shorten(tested.text)}\`` : null;
+  return tested ? `in the test \`${oneLineText(tested.text)}\`` : null;
 }
 
 /** The condition that tests `id` for truth: `if keep`, `if row.any()`, `if score == -inf`, `not keep`. Null otherwise. */
@@ -264,9 +265,4 @@ function isBoundedSlice(tensor: Node): boolean {
   if (keys.length !== 1 || keys[0].type !== 'slice') return false;
   const parts = keys[0].text.split(':');
   return parts.length === 2 && parts[1].trim() !== '';
-}
-
-function shorten(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length <= 40 ? one : `${one.slice(0, 37)}...`;
 }

@@ -12,6 +12,7 @@ import {
   isNameChain,
   keywordArgument,
   mapFunctionWork,
+  oneLineText,
   parallelizesMapsByOptions,
   parameterNames,
   positionalArguments,
@@ -104,7 +105,7 @@ export default defineRule({
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      message: `\`.map(${shortened(positionalArguments(call)[0]!.text)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
+      message: `\`.map(${oneLineText(positionalArguments(call)[0]!.text)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
       edits: edit ? [...tf.edits, edit] : undefined,
       safety: risky ? 'unsafe' : 'safe',
       reason: risky ? RANDOM_OR_PYTHON : undefined,
@@ -138,7 +139,7 @@ function reportUnknownReceiver(call: Node, recv: Node, ctx: RuleContext): void {
   ctx.report({
     start: call.childForFieldName('function')!.childForFieldName('attribute')!.startIndex,
     end: call.endIndex,
-    message: `\`.map(${shortened(fn.text)})\` runs on one element at a time if \`${recv.text}\` is a \`tf.data.Dataset\`; pass \`num_parallel_calls=tf.data.AUTOTUNE\``,
+    message: `\`.map(${oneLineText(fn.text)})\` runs on one element at a time if \`${recv.text}\` is a \`tf.data.Dataset\`; pass \`num_parallel_calls=tf.data.AUTOTUNE\``,
     lowImpact: `the file does not show where \`${recv.text}\` comes from (a caller or another module); \`${fn.text}\` does TensorFlow work on each element, so it is most likely a tf.data pipeline`,
   });
 }
@@ -169,12 +170,6 @@ function doesTfWork(def: Node, facts: FileFacts, depth: number): boolean {
 /** The def calls some TensorFlow op, so its element is a tensor. */
 function usesTensorFlow(def: Node, facts: FileFacts): boolean {
   return findDescendants(def, (n) => n.type === 'call').some((c) => tfCalleeName(c, facts).startsWith('tensorflow.'));
-}
-
-/** The function as the message quotes it: up to 40 characters, cut with `...` (a cut lambda must not read as code). */
-function shortened(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length <= 40 ? flat : `${flat.slice(0, 37)}...`;
 }
 
 /**

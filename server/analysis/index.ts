@@ -63,6 +63,7 @@ export {
   listBuiltByBranches,
   listBuiltByLoop,
   loopHeaderText,
+  oneLineText,
   loopNest,
   loopOverIterable,
   SMALL_LOOP,

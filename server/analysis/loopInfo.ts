@@ -58,11 +58,16 @@ function integerValue(n: Node): number | null {
   );
 }
 
+/** Code as one line for a message or hover: whitespace runs as one space, cut with `...` to at most `max` characters. */
+export function oneLineText(text: string, max = 40): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
+
 /** A loop's header as one short line, for messages and hovers: `for c in np.unique(y)`, `while ...`, cut at `max` characters. */
 export function loopHeaderText(loop: Node, max = 60): string {
   const body = loop.childForFieldName('body');
-  const header = (body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text).replace(/\s+/g, ' ').replace(/\s*:?\s*$/, '');
-  return header.length > max ? `${header.slice(0, max - 3)}...` : header;
+  return oneLineText((body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text).replace(/\s*:?\s*$/, ''), max);
 }
 
 /** A `for` loop nest read as comprehension clauses: `for a in A`, `if c`, `for b in a`… */

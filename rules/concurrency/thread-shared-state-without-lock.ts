@@ -9,6 +9,7 @@ import {
   functionDefinition,
   isNestedScope,
   keywordValue,
+  nextStatement,
   parameterNames,
   receiverKind,
 } from '../../server/analysis';
@@ -118,13 +119,8 @@ function joinedRightAfterStart(call: Node): boolean {
       (c!.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment').length ?? 0) === 0
     );
   };
-  const next = (st: Node) => {
-    let n = st.nextNamedSibling;
-    while (n?.type === 'comment') n = n.nextNamedSibling;
-    return n;
-  };
-  for (let st = next(statement); st; st = next(st)) {
-    if (isCallOf(st, 'start')) return isCallOf(next(st), 'join');
+  for (let st = nextStatement(statement); st; st = nextStatement(st)) {
+    if (isCallOf(st, 'start')) return isCallOf(nextStatement(st), 'join');
     const uses = findDescendants(st, (n) => n.type === 'identifier' && n.text === name.text);
     const setsAttribute = (n: Node) =>
       n.parent?.type === 'attribute' && n.parent.parent?.type === 'assignment' && n.parent.parent.childForFieldName('left')?.equals(n.parent);

@@ -8,6 +8,7 @@ import {
   isDeclaredNonLocal,
   isNestedScope,
   nestedScopeOf,
+  nextStatement,
   occurrences,
   plainAssignments,
   scopeOf,
@@ -248,8 +249,7 @@ export default defineRule({
     // The use must come right after (nothing may run between building and consuming), and the
     // consumer must not touch what the comprehension reads: `todo = [k for k in d if …]` followed
     // by `for k in todo: del d[k]` needs the snapshot.
-    let next = stmt.nextNamedSibling;
-    while (next?.type === 'comment') next = next.nextNamedSibling;
+    const next = nextStatement(stmt);
     if (!next || !contains(next, use)) return;
     // A list consumed only on some paths runs its calls on all of them; a generator would skip them.
     if (!alwaysReached(use, next)) return;

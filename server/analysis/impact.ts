@@ -10,7 +10,17 @@ import { nodeMemo } from './nodeMemo';
 import { inTestFunction, isNotebookFile, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { codeBoundedIterable, costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
-import { ancestors, decoratorCallee, decoratorsOf, enclosingStatement, findDescendants, isUnderMainGuard, parameterAnnotation, parameterNames } from './scopes';
+import {
+  ancestors,
+  decoratorCallee,
+  decoratorsOf,
+  enclosingStatement,
+  findDescendants,
+  isUnderMainGuard,
+  nextStatement,
+  parameterAnnotation,
+  parameterNames,
+} from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
 import { positionalArguments } from './callArgs';
@@ -1102,8 +1112,7 @@ function returnAround(node: Node): Node | null {
  */
 function statementBeforeReturn(node: Node): Node | null {
   const statement = enclosingStatement(node);
-  let next = statement.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const next = nextStatement(statement);
   return next?.type === 'return_statement' || next?.type === 'raise_statement' ? statement : null;
 }
 

@@ -139,6 +139,7 @@ export {
   isNestedScope,
   isUnderMainGuard,
   leavesTheLoops,
+  nextStatement,
   ownReturnStatements,
   parameterAnnotation,
   parameterDefault,

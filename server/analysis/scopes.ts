@@ -305,10 +305,16 @@ export function hasEnclosingTry(node: Node, scope: Node): boolean {
  * (it is the statement's own loop): the statement then runs at most once per entry to the loops.
  */
 export function leavesTheLoops(stmt: Node, top: Node): boolean {
-  let next = stmt.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const next = nextStatement(stmt);
   if (next?.type === 'return_statement' || next?.type === 'raise_statement') return true;
   return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
+}
+
+/** The statement after stmt in its block, comments skipped; null at the end of the block. */
+export function nextStatement(stmt: Node): Node | null {
+  let next = stmt.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next;
 }
 
 /** An except clause's text before its body: `except (AttributeError, ImportError) as e:`, for a look at what it catches. */

@@ -420,18 +420,6 @@ function collectBoundNames(stmt: Node, names: Set<string>): void {
   }
 }
 
-/**
- * The names a statement binds as boundNames gives them: an assignment binds only the names of its target pattern
- * (`inv[int(dy), 0] = v` and `self.x = v` bind nothing).
- */
-function assignedNames(stmt: Node): string[] {
-  const left = stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'assignment' ? stmt.namedChild(0)!.childForFieldName('left') : null;
-  if (!left || left.type === 'identifier') return boundNames(stmt);
-  const names: string[] = [];
-  collectPatternNames(left, names);
-  return names;
-}
-
 /** The names a target pattern binds: identifiers, through tuples, lists and starred names; subscripts and attributes bind none. */
 function collectPatternNames(target: Node, names: string[]): void {
   if (target.type === 'identifier') {
@@ -452,7 +440,7 @@ function bindsLocally(body: Node, name: string): boolean {
   for (const id of identifiersSpelled(body, name)) {
     const stmt = ownStatementOf(id, body);
     if (!stmt) continue;
-    if (assignedNames(stmt).includes(name)) return true;
+    if (boundNames(stmt).includes(name)) return true;
     if ((stmt.type === 'import_statement' || stmt.type === 'import_from_statement') && bindingsOf(stmt).some((b) => b.local === name)) return true;
   }
   return false;

@@ -210,11 +210,10 @@ function builtRowByRow(arg: Node, scope: Node): boolean {
   if (arg.type !== 'identifier') return false;
   const value = singleValue(scope, arg.text);
   if (value?.type !== 'list' || value.namedChildCount !== 0) return false;
-  return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some((call) => {
-    // A `while` loop too: `while resp.next(): rows.append(resp.get_row_data())` pages through an API's results.
-    for (let n = call.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
-    return false;
-  });
+  // A `while` loop too: `while resp.next(): rows.append(resp.get_row_data())` pages through an API's results.
+  return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${arg.text}.append`).some(
+    (call) => loopAround(call, scope) !== null,
+  );
 }
 
 /**
@@ -256,10 +255,7 @@ function filledEntryByEntry(name: string, scope: Node): boolean {
     if (n.type !== 'assignment') return false;
     const left = n.childForFieldName('left');
     return left?.type === 'subscript' && left.childForFieldName('value')?.text === name;
-  }).some((assignment) => {
-    for (let n = assignment.parent; n && !n.equals(scope); n = n.parent) if (n.type === 'for_statement' || n.type === 'while_statement') return true;
-    return false;
-  });
+  }).some((assignment) => loopAround(assignment, scope) !== null);
 }
 
 /**

@@ -936,9 +936,9 @@ function mergeErrorRanges(kept: Span[], found: readonly [number, number][], span
   return errorRanges;
 }
 
-/** The top-level children of the module, read with a cursor (no Node objects). */
 /**
- * The tree's top-level children as units, their bindings not read yet (empty): the callers fill them in. Made whole here
+ * The tree's top-level children as units, read with a cursor (no Node objects), their bindings not read yet (empty):
+ * the callers fill them in. Made whole here
  * rather than spread into a unit later (`{ ...u, bindings }`): a spread that adds a property takes V8's slow path, about
  * 2 µs a unit, and a keystroke that leaves a syntax error reads every unit again.
  */

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { ClassIndex, classIndex, type ClassInfo, mangle } from '../../server/analysis';
+import { ClassIndex, classIndex, type ClassInfo, decoratorsOf, mangle } from '../../server/analysis';
 import { rewriteSlots } from '../../server/fixes';
 
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
@@ -67,9 +67,7 @@ function baseForOtherModules(info: ClassInfo, index: ClassIndex, ctx: RuleContex
   if (index.subclasses(info).length > 0 || index.constructorCalls(info).length > 0) return false;
   if (BASE_NAME.test(info.name)) return true;
   for (const [name, def] of info.methods) {
-    const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
-    const decorators = decorated?.namedChildren.filter((d): d is Node => d?.type === 'decorator') ?? [];
-    if (decorators.some((d) => /(^|\.)abstract(method|property)$/.test(ctx.facts.qualifiedName(d.namedChild(0)) ?? ''))) return true;
+    if (decoratorsOf(def).some((d) => /(^|\.)abstract(method|property)$/.test(ctx.facts.qualifiedName(d) ?? ''))) return true;
     if (name !== '__init__' && declarationOnly(def)) return true;
   }
   return false;

@@ -152,9 +152,10 @@ export default defineRule({
     const anchor = m.get('loop') ?? m.need('comp');
     // A loop over a subscript (`for row in X[y == cl]`) is read only for the sum of its rows' outer products.
     if (m.get('rows')) {
-      const sum = compiledByNumba(facts, anchor) ? null : outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
+      if (compiledByNumba(facts, anchor)) return;
+      const sum = outerSumAdvice(anchor, facts, numpyModuleRef(facts) ?? 'np');
       if (sum) ctx.report({ node: anchor, message: sum });
-      else if (!compiledByNumba(facts, anchor)) reportPickedOuterSum(anchor, ctx);
+      else reportPickedOuterSum(anchor, ctx);
       return;
     }
     // A function numba compiles (by decorator or `kernel = njit(kernel)`): its loops are the idiom there.

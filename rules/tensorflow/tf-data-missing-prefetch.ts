@@ -333,24 +333,22 @@ function wrappedByCaller(call: Node, element: number | null): boolean {
     return name !== undefined && (name === 'cls' || /^_?[A-Z][a-z]/.test(name));
   };
   if (element === null && isConstructorArgument(call)) return true;
-  const assignment = call.parent;
-  const left = assignedName(call, element);
-  if (left?.type !== 'identifier') return false;
-  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
-    isConstructorArgument,
-  );
+  return laterUsesOfResult(call, element).some(isConstructorArgument);
 }
 
 /** `make_ds(...).prefetch(n)`, or `ds = make_ds(...)` and later `ds.prefetch(n)` in the same scope. */
 function prefetchedByCaller(call: Node, element: number | null): boolean {
   const isPrefetchOf = (n: Node) => n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.text === 'prefetch';
   if (element === null && isPrefetchOf(call)) return true;
-  const assignment = call.parent;
+  return laterUsesOfResult(call, element).some((use) => use.parent?.childForFieldName('object')?.equals(use) === true && isPrefetchOf(use));
+}
+
+/** The uses, later in the call's scope, of the name its result (or element i of it) is assigned to; none when it is not. */
+function laterUsesOfResult(call: Node, element: number | null): Node[] {
   const left = assignedName(call, element);
-  if (left?.type !== 'identifier') return false;
-  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment!.endIndex, isNestedScope).some(
-    (use) => use.parent?.childForFieldName('object')?.equals(use) === true && isPrefetchOf(use),
-  );
+  if (left?.type !== 'identifier') return [];
+  const assignment = call.parent!;
+  return findDescendants(scopeBody(call), (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > assignment.endIndex, isNestedScope);
 }
 
 /** The name a call's result is assigned to (`ds = f()`), or for element i of a returned tuple, the name unpacked there (`a, ds = f()`). */

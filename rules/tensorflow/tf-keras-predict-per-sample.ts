@@ -10,6 +10,7 @@ import {
   identifiersSpelledInFile,
   enclosingClass,
   enclosingDef,
+  enclosingStatement,
   enclosingLoop,
   findDescendants,
   FileFacts,
@@ -17,6 +18,7 @@ import {
   hasSplatArguments,
   isSmallLiteralLoop,
   keywordValue,
+  ownReturnStatements,
   parameterNames,
   positionalArguments,
   targetNames,
@@ -245,10 +247,8 @@ function valuesAt(name: string, use: Node, depth = 0): Node[] | null {
   const last = lastStraightBinding(name, use);
   if (last) return [last];
   if (last === undefined) return null;
-  let statement: Node = use;
-  while (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
-  let compound: Node | null = statement.parent?.type === 'block' ? statement.parent.parent : null;
-  while (compound && compound.parent && compound.parent.type !== 'block' && compound.parent.type !== 'module') compound = compound.parent;
+  const statement = enclosingStatement(use);
+  const compound = statement.parent?.type === 'block' && statement.parent.parent ? enclosingStatement(statement.parent.parent) : null;
   if (!compound || compound.type === 'function_definition' || compound.type === 'class_definition' || compound.type === 'decorated_definition') return null;
   const before = valuesAt(name, compound, depth + 1);
   if (before === null) return null;
@@ -423,9 +423,10 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
 function conditionsAbove(node: Node, body: Node): Node[] {
   const out: Node[] = [];
   for (let n = node.parent; n && !n.equals(body); n = n.parent) {
-    if (n.type === 'if_statement' || n.type === 'elif_clause') out.push(n.childForFieldName('condition')!);
+    const condition = n.type === 'if_statement' || n.type === 'elif_clause' ? n.childForFieldName('condition') : null;
+    if (condition) out.push(condition);
   }
-  return out.filter((c) => c !== null);
+  return out;
 }
 
 /** The assignment in the loop whose value holds the call (`preds = model.predict(x)[0]`), if any. */
@@ -548,11 +549,10 @@ function isLocalCallOnOne(call: Node, fn: Node | null, args: readonly Node[]): b
  * some other way (an unpacking, a nested `if`), null when no statement above it in the block binds it.
  */
 function lastStraightBinding(name: string, use: Node): Node | null | undefined {
-  let statement: Node | null = use;
-  while (statement?.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
-  const block = statement?.parent;
-  if (!statement || !block) return null;
-  const binders = bindersSpelling(block, name, BINDERS).filter((b) => b.startIndex < statement!.startIndex);
+  const statement = enclosingStatement(use);
+  const block = statement.parent;
+  if (!block) return null;
+  const binders = bindersSpelling(block, name, BINDERS).filter((b) => b.startIndex < statement.startIndex);
   for (let s = statement.previousNamedSibling; s; s = s.previousNamedSibling) {
     const plain = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const left = plain?.type === 'assignment' ? plain.childForFieldName('left') : null;
@@ -734,7 +734,7 @@ function returnsKerasModel(value: Node, facts: FileFacts): boolean {
   const defs = definitionsNamed(facts, 'function_definition', fn.text);
   const body = defs.length === 1 ? defs[0]!.childForFieldName('body') : null;
   if (!body) return false;
-  const returned = findDescendants(body, (n) => n.type === 'return_statement').filter((r) => enclosingDef(r)?.equals(defs[0]!));
+  const returned = ownReturnStatements(body);
   return (
     returned.length > 0 &&
     returned.every((r) => {

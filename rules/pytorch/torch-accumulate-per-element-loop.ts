@@ -13,7 +13,6 @@ import {
   isSmallLiteralLoop,
   isTestCode,
   loopGrowsWithData,
-  loopHeaderText,
   oneLineText,
   positionalArguments,
   targetNames,
@@ -98,7 +97,7 @@ export default defineRule({
     ctx.report({
       node: update,
       message:
-        `Each pass of \`${loopHeaderText(loop)}\` adds into \`${what}\` with its own torch call (${passes.why}` +
+        `Each pass of \`${loopHeader(loop)}\` adds into \`${what}\` with its own torch call (${passes.why}` +
         (repeated ? `, and the loop runs again on every pass of \`${repeated}\`` : '') +
         '); gather the indices into tensors and accumulate once with `index_add_`, `index_put_(..., accumulate=True)` or `torch.bincount`',
       ...(repeated ? { severity: 'info' as const } : {}),
@@ -276,14 +275,26 @@ const MANY_PASSES = 1000;
  */
 function repeatingContext(loop: Node, facts: FileFacts): string | null {
   const training = enclosingTrainingLoop(loop, facts, 'any');
-  if (training) return loopHeaderText(training.node);
+  if (training) return loopHeader(training.node);
   const fn = enclosingFunctionDef(loop);
   for (const outer of enclosingLoops(loop)) {
     if (fn && !contains(fn, outer)) break;
     if (isSmallLiteralLoop(outer, facts)) continue;
     if (outer.type === 'while_statement' || (outer.type === 'for_statement' && (loopGrowsWithData(outer, facts) || manyWrittenPasses(outer, facts)))) {
-      return loopHeaderText(outer);
+      return loopHeader(outer);
     }
   }
   return null;
+}
+
+/**
+ * The loop's header for a message, from its fields (`for i in range(n)`, `while x`): loopHeaderText reads the text up
+ * to the body, which keeps a comment written after the colon.
+ */
+function loopHeader(loop: Node): string {
+  const left = loop.childForFieldName('left');
+  const right = loop.childForFieldName('right');
+  const condition = loop.childForFieldName('condition');
+  const spelled = left && right ? `for ${left.text} in ${right.text}` : condition ? `while ${condition.text}` : loop.text.split('\n')[0];
+  return oneLineText(spelled, 60);
 }

@@ -18,7 +18,7 @@ import {
   hasSplatArguments,
   isSmallLiteralLoop,
   keywordValue,
-  ownReturnStatements,
+  returnedBySoleFunction,
   parameterNames,
   positionalArguments,
   targetNames,
@@ -731,14 +731,10 @@ function selfAttributeValues(model: Node): Node[] {
 function returnsKerasModel(value: Node, facts: FileFacts): boolean {
   const fn = value.type === 'call' ? value.childForFieldName('function') : null;
   if (fn?.type !== 'identifier' || facts.importsName(fn.text)) return false;
-  const defs = definitionsNamed(facts, 'function_definition', fn.text);
-  const body = defs.length === 1 ? defs[0]!.childForFieldName('body') : null;
-  if (!body) return false;
-  const returned = ownReturnStatements(body);
+  const returned = returnedBySoleFunction(facts, fn.text);
   return (
-    returned.length > 0 &&
-    returned.every((r) => {
-      const v = r.namedChild(0);
+    returned !== null &&
+    returned.every((v) => {
       if (!v) return false;
       if (v.type !== 'identifier') return builtByKeras(v, facts);
       const built = valuesAssignedTo(v.text, v, facts);

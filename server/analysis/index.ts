@@ -77,6 +77,7 @@ export {
   bindingOf,
   callsOfNameIn,
   definitionsNamed,
+  returnedBySoleFunction,
   identifiersSpelled,
   identifiersSpelledInFile,
   inNestedScope,

@@ -3,7 +3,7 @@
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
 import type { Node } from '../syntax/parser';
-import { contains, findDescendants, parameterNames } from './scopes';
+import { contains, findDescendants, ownReturnStatements, parameterNames } from './scopes';
 import { possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
@@ -167,6 +167,17 @@ export function identifierAt(node: Node, start: number, name: string): Node | nu
  * The defs or classes (nodes of `type`) named `name`, found where the text spells `def` or `class`
  * and then the name (a line continuation between them too): no walk over every definition.
  */
+/**
+ * What the `return` statements of the file's only function named `name` give (null for a bare `return`), or null when
+ * the file defines no function of that name, several, or one that never returns: for "does every return give X" asks.
+ */
+export function returnedBySoleFunction(facts: SpelledFile, name: string): (Node | null)[] | null {
+  const defs = definitionsNamed(facts, 'function_definition', name);
+  const body = defs.length === 1 ? defs[0]!.childForFieldName('body') : null;
+  const returns = body ? ownReturnStatements(body) : [];
+  return returns.length > 0 ? returns.map((r) => r.namedChild(0)) : null;
+}
+
 export function definitionsNamed(facts: SpelledFile, type: 'function_definition' | 'class_definition', name: string): Node[] {
   const keyword = type === 'function_definition' ? 'def' : 'class';
   const { root, text } = facts;

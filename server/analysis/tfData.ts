@@ -5,8 +5,8 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
-import { definitionsNamed, occurrences } from './names';
-import { enclosingDef, findDescendants, isNestedScope, ownReturnStatements, scopeBody } from './scopes';
+import { definitionsNamed, occurrences, returnedBySoleFunction } from './names';
+import { enclosingDef, findDescendants, isNestedScope, scopeBody } from './scopes';
 import { isDisplayCall } from './display';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
@@ -557,18 +557,8 @@ function enablesMapParallelization(options: Node, at: Node, facts: FileFacts, de
         ? (callee.childForFieldName('attribute')?.text ?? '')
         : '';
   if (!name || (callee?.type === 'identifier' && options.type !== 'call')) return false;
-  const defs = definitionsNamed(facts, 'function_definition', name);
-  if (defs.length !== 1) return false;
-  const body = defs[0]!.childForFieldName('body');
-  if (!body) return false;
-  const returns = ownReturnStatements(body);
-  return (
-    returns.length > 0 &&
-    returns.every((r) => {
-      const value = r.namedChild(0);
-      return value !== null && enablesMapParallelization(value, r, facts, depth + 1);
-    })
-  );
+  const returned = returnedBySoleFunction(facts, name);
+  return returned !== null && returned.every((value) => value !== null && enablesMapParallelization(value, value, facts, depth + 1));
 }
 
 /** In scope, `name.<...>.map_parallelization = True` (`options.experimental_optimization.map_parallelization = True`). */

@@ -17,6 +17,7 @@ import {
   enclosingLoop,
   enclosingLoops,
   isUnderLoggingGuard,
+  isLoggingGuardCondition,
   occurrences,
   oneLineText,
   keywordValue,
@@ -515,7 +516,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     if (loop.kind === 'train' && onlyGradientCalls(loop, facts)) return null;
     // The loop synchronises on purpose every step (`torch.cuda.synchronize()` for timing): one more sync costs nothing.
     // ...directly, or through a helper of the file (Real-Time-Voice-Cloning's `sync(device)` before each profiler tick).
-    if (/\bsynchronize\s*\(/.test(loop.node.text) || callsSynchronizingHelper(loop.node, facts)) return null;
+    // A synchronize behind an opt-in flag (`if args.synchronize_step:`, off by default in timm's train.py) does not run on
+    // every step: the loop still queues ahead, and its syncs stall it.
+    if (synchronizesEachStep(loop.node) || callsSynchronizingHelper(loop.node, facts)) return null;
     // Every device the loop's function puts tensors on is the CPU (`device = torch.device("cpu")`, the loss moved to a
     // `loss_device` on the CPU): there is no GPU queue for the sync to wait for.
     if (movesOnlyToCpu(loop.node, facts)) return null;
@@ -837,6 +840,32 @@ function isCpuTypeConversion(call: Node): boolean {
 function brokenBefore(call: Node, block: Node): boolean {
   if (!block.hasError) return false;
   return findDescendants(block, (n) => (n.type === 'ERROR' || n.isMissing) && n.startIndex < call.startIndex).length > 0;
+}
+
+/** The loop calls `...synchronize()` other than under an opt-in flag (see optInFlagAround). */
+function synchronizesEachStep(loop: Node): boolean {
+  if (!/\bsynchronize\s*\(/.test(loop.text)) return false;
+  return findDescendants(
+    loop,
+    (n) => n.type === 'call' && /(?:^|\.)synchronize$/.test(n.childForFieldName('function')?.text ?? ''),
+  ).some((c) => !optInFlagAround(c, loop));
+}
+
+/** Flags about where the code runs (`if use_cuda:`, `if device.type == "cuda":`): on that device they hold on every step. */
+const DEVICE_FLAG = /cuda|gpu|device|available|accel|npu|xla|mps/i;
+
+/**
+ * `node` runs only in the `if` branch of a bare option flag between it and `loop` (`if args.synchronize_step:`,
+ * `if self.cfg.sync:`, `if profile:`): a name or attribute, not a step test, not about the device in use.
+ */
+function optInFlagAround(node: Node, loop: Node): boolean {
+  let child = node;
+  for (let n = node.parent; n && !n.equals(loop); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const cond = n.childForFieldName('condition');
+    if ((cond?.type === 'attribute' || cond?.type === 'identifier') && !DEVICE_FLAG.test(cond.text) && !isLoggingGuardCondition(cond, loop)) return true;
+  }
+  return false;
 }
 
 const syncHelperMemo = nodeMemo<boolean>();

@@ -198,6 +198,7 @@ export {
   isOptimizerExpr,
   isTestCode,
   isUnderLoggingGuard,
+  isLoggingGuardCondition,
   trainStepOf,
   trainSteps,
   trainingLoopOf,

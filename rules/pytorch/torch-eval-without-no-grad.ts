@@ -2,6 +2,8 @@ import { defineRule } from '../../server/engine/rule';
 import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  classIndex,
+  classOfMethod,
   contains,
   enclosingClass,
   enclosingLoop,
@@ -16,7 +18,9 @@ import {
   isTestCode,
   isTestFile,
   isUnderLoggingGuard,
+  isTorchModuleClass,
   trainingLoops,
+  valuesAssignedTo,
   values,
   VOLATILE_INPUT,
 } from '../../server/analysis';
@@ -156,11 +160,88 @@ function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void
   if (!loop || !body || gradDecided(step) || isTestFile(ctx.filePath)) return;
   const forward = forwardBehind(action, enclosingStatement(step), body, ctx.facts, 0);
   if (!forward || gradDecided(forward)) return;
+  // One finding per forward: several rollout loops may pick their actions through the same `act` method.
+  const reported = reportedForwards.get(ctx.facts) ?? new Set<number>();
+  reportedForwards.set(ctx.facts, reported);
+  if (reported.has(forward.id)) return;
+  reported.add(forward.id);
   const callee = forward.childForFieldName('function')!.text;
+  const method = enclosingDef(forward);
+  // `act` marks its input `volatile=True`, which PyTorch 0.3 and older honour (no graph then) and later versions ignore.
+  const volatile = method && !contains(method, step) && VOLATILE_INPUT.test(method.text);
   ctx.report({
     node: forward,
-    message: `\`${callee}(...)\` runs with autograd on every environment step only to choose the action; wrap the action selection in \`torch.no_grad()\``,
+    message: volatile
+      ? `\`${callee}(...)\` runs on every environment step only to choose the action; its \`volatile=True\` input is ignored from PyTorch 0.4 on, where the pass records autograd: wrap the action selection in \`torch.no_grad()\``
+      : `\`${callee}(...)\` runs with autograd on every environment step only to choose the action; wrap the action selection in \`torch.no_grad()\``,
+    ...(volatile ? { lowImpact: 'its input is marked `volatile=True`, which disables autograd on the PyTorch 0.3 this code was written for' } : {}),
   });
+}
+
+const reportedForwards = new WeakMap<FileFacts, Set<number>>();
+
+/**
+ * `action = model.act(state, epsilon)`: a method of a module class of this file (the class `model` was last constructed
+ * from before the call) that runs the module's own forward (`self.forward(x)`, `self(x)`) outside any gradient context and
+ * returns only values that left autograd (`q.max(1)[1].data[0]`, `.numpy()[0]`, a `random` choice): the action picker
+ * of a DQN agent. Its forward, or null.
+ */
+function actionMethodForward(call: Node, facts: FileFacts): Node | null {
+  const fn = call.childForFieldName('function');
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const name = fn?.childForFieldName('attribute')?.text ?? '';
+  if (obj?.type !== 'identifier' || NOT_FORWARD.test(name) || name === 'forward') return null;
+  const cls = constructedClass(obj.text, call, facts);
+  const def = cls?.methods.get(name);
+  if (!cls || def?.type !== 'function_definition' || def.parent?.type === 'decorated_definition' || !isTorchModuleClass(cls.node, facts)) return null;
+  const body = def.childForFieldName('body');
+  if (!body || GRAD_CONTEXT.test(def.text)) return null;
+  const forward = findDescendants(body, (n) => n.type === 'call' && isOwnForward(n.childForFieldName('function')), isNestedScope)[0];
+  const returns = ownReturnStatements(body);
+  if (!forward || returns.length === 0) return null;
+  return returns.every((r) => r.namedChildren[0] != null && detachedValue(r.namedChildren[0], body, facts, 0)) ? forward : null;
+}
+
+/** `self.forward` or `self` as a callee. */
+function isOwnForward(fn: Node | null): boolean {
+  return (
+    fn?.text === 'self' ||
+    (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === 'forward')
+  );
+}
+
+/**
+ * The class of this file that `name` was last constructed from before `at` in its scope (`model = CnnDQN(...)`, then
+ * `model = model.cuda()` passed through), or null when another value may reach it.
+ */
+function constructedClass(name: string, at: Node, facts: FileFacts) {
+  const before = valuesAssignedTo(name, at, facts).filter((v) => v.endIndex < at.startIndex);
+  for (let i = before.length - 1; i >= 0; i--) {
+    const v = before[i];
+    if (v.type !== 'call') return null;
+    const fn = v.childForFieldName('function');
+    if (fn?.type === 'identifier') return classIndex(facts).byClassName(fn.text);
+    // `model.cuda()`, `model.to(device)`: the same module, moved.
+    if (
+      fn?.type !== 'attribute' ||
+      fn.childForFieldName('object')?.text !== name ||
+      !/^(cuda|to|cpu|eval|train)$/.test(fn.childForFieldName('attribute')?.text ?? '')
+    )
+      return null;
+  }
+  return null;
+}
+
+/** What a method returns carries no graph: a `.data` read, a call that leaves autograd, a `random` choice, an int, or a name bound only to such values. */
+function detachedValue(expr: Node, body: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 3) return false;
+  if (expr.type === 'integer') return true;
+  if (expr.type === 'subscript') return detachedValue(expr.childForFieldName('value')!, body, facts, depth + 1);
+  if (expr.type === 'attribute') return expr.childForFieldName('attribute')?.text === 'data';
+  if (expr.type === 'call') return leftAutograd(expr, facts) || /^(?:random|numpy\.random)\./.test(facts.calleeName(expr) ?? '');
+  if (expr.type !== 'identifier') return false;
+  const bound = findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === expr.text, isNestedScope);
+  return bound.length > 0 && bound.every((a) => detachedValue(a.childForFieldName('right')!, body, facts, depth + 1));
 }
 
 /** The model call an action expression comes from, through at most four assignments in the loop body, or null. */
@@ -177,6 +258,9 @@ function forwardBehind(expr: Node, consumer: Node, body: Node, facts: FileFacts,
     const assign = lastAssignmentBefore(root.text, consumer, body);
     if (!assign) continue;
     const right = assign.childForFieldName('right');
+    // `action = model.act(state, eps)`: an action picker of the module's class, whose result left autograd inside it.
+    const picker = right?.type === 'call' ? actionMethodForward(right, facts) : null;
+    if (picker) return picker;
     // A value that already left autograd (`.cpu().numpy()`, an argmax, a sample) may be stored anywhere (a replay buffer).
     if (!right || (!leftAutograd(right, facts) && !onlyReadBy(assign, consumer, body))) return null;
     const found = forwardBehind(right, enclosingStatement(assign), body, facts, depth + 1);
@@ -282,6 +366,11 @@ function isModelForward(call: Node, facts: FileFacts, depth: number): boolean {
   if (!fn) return false;
   const layer = values(facts);
   if (layer.calleeValue(fn)?.kind === 'module') return true;
+  // `self.forward(state)` in a method of an nn.Module subclass (an agent whose `evaluate` rolls out its own policy).
+  if (isOwnForward(fn)) {
+    const cls = enclosingDef(call) ? classOfMethod(enclosingDef(call)!) : null;
+    if (cls && isTorchModuleClass(cls, facts)) return true;
+  }
   // A closure's model (`logits_net` bound in the function that defines `get_policy`): read where it is bound.
   if (fn.type === 'identifier' && closureBinding(fn.text, call, facts)?.kind === 'module') return true;
   if (fn.type === 'attribute') {

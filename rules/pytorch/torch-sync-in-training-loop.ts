@@ -845,10 +845,9 @@ function brokenBefore(call: Node, block: Node): boolean {
 /** The loop calls `...synchronize()` other than under an opt-in flag (see optInFlagAround). */
 function synchronizesEachStep(loop: Node): boolean {
   if (!/\bsynchronize\s*\(/.test(loop.text)) return false;
-  return findDescendants(
-    loop,
-    (n) => n.type === 'call' && /(?:^|\.)synchronize$/.test(n.childForFieldName('function')?.text ?? ''),
-  ).some((c) => !optInFlagAround(c, loop));
+  return findDescendants(loop, (n) => n.type === 'call' && /(?:^|\.)synchronize$/.test(n.childForFieldName('function')?.text ?? '')).some(
+    (c) => !optInFlagAround(c, loop),
+  );
 }
 
 /** Flags about where the code runs (`if use_cuda:`, `if device.type == "cuda":`): on that device they hold on every step. */

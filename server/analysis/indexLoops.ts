@@ -477,6 +477,33 @@ export function rowDistanceAdvice(loop: Node, facts: FileFacts, np: string): { n
 
 /** Reductions whose whole-array spelling takes `axis=`: `x.mean()` per slice is `arr.mean(axis=k)`. */
 const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
+/**
+ * numpy functions whose `axis=` gives, for every slice along it, what the function gives for that slice alone (one
+ * value, or a slice of the same length in place): `np.apply_along_axis(f, k, a)` is `f(a, axis=k)`.
+ */
+const OWN_AXIS_FUNCTIONS = new Set([
+  ...AXIS_REDUCERS,
+  'argmax',
+  'argmin',
+  'median',
+  'amax',
+  'amin',
+  'ptp',
+  'count_nonzero',
+  'sort',
+  'argsort',
+  'cumsum',
+  'cumprod',
+  'nansum',
+  'nanmean',
+  'nanmedian',
+  'nanmax',
+  'nanmin',
+  'nanstd',
+  'nanvar',
+  'nanargmax',
+  'nanargmin',
+]);
 /** NumPy ufuncs of one argument that work element-wise on any shape. */
 const ELEMENT_UFUNCS = new Set(['abs', 'absolute', 'exp', 'log', 'log1p', 'sqrt', 'square', 'sign', 'isnan', 'isfinite'].map((f) => `numpy.${f}`));
 const ELEMENT_OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
@@ -553,6 +580,14 @@ export function alongAxisAdvice(call: Node, facts: FileFacts, np: string): strin
   const fn = named('func1d', 0);
   const axis = named('axis', 1);
   const arr = named('arr', 2);
+  // `np.apply_along_axis(np.argmax, 1, a)`: a numpy function that takes `axis=` itself, with no further arguments.
+  const own = args.length === 3 && isPlainRef(fn) ? facts.qualifiedName(fn) : null;
+  if (own?.startsWith('numpy.') && OWN_AXIS_FUNCTIONS.has(own.slice('numpy.'.length)) && fn && axis && arr) {
+    return (
+      `\`${np}.apply_along_axis\` calls \`${fn.text}\` from Python once per slice of \`${arr.text}\`, and \`${fn.text}\` takes the axis itself: ` +
+      `\`${fn.text}(${arr.text}, axis=${axis.text})\` computes every slice in one call`
+    );
+  }
   if (args.length !== 3 || fn?.type !== 'lambda' || !axis || !arr || !isPlainRef(arr) || !/^-?\d+$/.test(axis.text)) return null;
   const params = fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   const body = unparenthesized(fn.childForFieldName('body'));

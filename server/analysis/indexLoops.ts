@@ -494,6 +494,7 @@ const OWN_AXIS_FUNCTIONS = new Set([
   'argsort',
   'cumsum',
   'cumprod',
+  'diff',
   'nansum',
   'nanmean',
   'nanmedian',

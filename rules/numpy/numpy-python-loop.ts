@@ -216,6 +216,11 @@ export default defineRule({
     }
     if (m.get('loop') && reportPickedOuterSum(m.need('loop'), ctx)) return;
     if (m.get('ufn')) return;
+    const gather = m.get('comp') ? gatherAdvice(m.need('comp'), m.need('elem'), m.need('target'), m.need('iter'), ctx) : null;
+    if (gather) {
+      ctx.report({ node: m.need('comp'), message: gather });
+      return;
+    }
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -339,6 +344,44 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
+}
+
+/** `{...}`, `set(...)`, `dict(...)`, a set or dict comprehension: a container fancy indexing does not take as indices. */
+function unorderedContainer(value: Node, facts: FileFacts): boolean {
+  if (/^(set|dictionary|set_comprehension|dictionary_comprehension)$/.test(value.type)) return true;
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && ['set', 'frozenset', 'dict'].includes(fn.text) && facts.isBuiltin(fn.text, value);
+}
+
+/**
+ * `np.array([w[i] for i in idx])` (also `np.asarray`, `np.stack`): one element or row of a known ndarray per index,
+ * each read from Python and boxed, then packed again, where fancy indexing `w[idx]` takes them all in one call (the
+ * same values, dtype and shape: rows stacked on a new first axis). Only when the comprehension is the call's one
+ * argument (a dtype or axis would need its own spelling), its one clause has no filter, the element is `w[i]` alone,
+ * and the indices are a name or attribute not known to be anything but a list, tuple or ndarray. The message, or null.
+ */
+function gatherAdvice(comp: Node, elem: Node, target: Node, iter: Node, ctx: Ctx): string | null {
+  if (comp.type !== 'list_comprehension' || target.type !== 'identifier') return null;
+  if (comp.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length !== 1) return null;
+  const args = comp.parent?.type === 'argument_list' ? comp.parent.namedChildren.filter((c) => c !== null && c.type !== 'comment') : [];
+  const call = comp.parent?.parent;
+  if (args.length !== 1 || call?.type !== 'call' || !['numpy.array', 'numpy.asarray', 'numpy.stack'].includes(ctx.facts.calleeName(call) ?? '')) return null;
+  const keys = elem.type === 'subscript' ? elem.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const source = elem.childForFieldName('value');
+  if (keys.length !== 1 || keys[0]!.text !== target.text || (source?.type !== 'identifier' && source?.type !== 'attribute')) return null;
+  if (findDescendants(source, (n) => n.type === 'identifier' && n.text === target.text).length > 0 || source.text === target.text) return null;
+  if (iter.type !== 'identifier' && iter.type !== 'attribute') return null;
+  const layer = values(ctx.facts);
+  const array = layer.valueOf(source);
+  if (array?.kind !== 'ndarray' || array.ndim === 0) return null;
+  const indices = layer.valueOf(iter)?.kind;
+  if (indices !== undefined && indices !== 'ndarray') return null;
+  // A set or a dict bound to the name iterates otherwise than fancy indexing reads it (a dict by its keys; a set not at all).
+  if (iter.type === 'identifier' && plainAssignments(scopeBody(comp), iter.text).some((a) => unorderedContainer(a.value, ctx.facts))) return null;
+  return (
+    `Each index of \`${iter.text}\` reads one ${array.ndim === 1 ? 'element' : 'entry'} of ndarray \`${source.text}\` from Python, boxed, and the list is packed again; ` +
+    `with integer indices, \`${source.text}[${iter.text}]\` (fancy indexing, the indices as a list or integer array) gathers them all in one call`
+  );
 }
 
 /** numpy calls that stack a list of equal-length slices into one array. */

@@ -477,6 +477,34 @@ export function rowDistanceAdvice(loop: Node, facts: FileFacts, np: string): { n
 
 /** Reductions whose whole-array spelling takes `axis=`: `x.mean()` per slice is `arr.mean(axis=k)`. */
 const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
+/**
+ * numpy functions whose `axis=` gives, for every slice along it, what the function gives for that slice alone (one
+ * value, or a slice of the same length in place): `np.apply_along_axis(f, k, a)` is `f(a, axis=k)`.
+ */
+const OWN_AXIS_FUNCTIONS = new Set([
+  ...AXIS_REDUCERS,
+  'argmax',
+  'argmin',
+  'median',
+  'amax',
+  'amin',
+  'ptp',
+  'count_nonzero',
+  'sort',
+  'argsort',
+  'cumsum',
+  'cumprod',
+  'diff',
+  'nansum',
+  'nanmean',
+  'nanmedian',
+  'nanmax',
+  'nanmin',
+  'nanstd',
+  'nanvar',
+  'nanargmax',
+  'nanargmin',
+]);
 /** NumPy ufuncs of one argument that work element-wise on any shape. */
 const ELEMENT_UFUNCS = new Set(['abs', 'absolute', 'exp', 'log', 'log1p', 'sqrt', 'square', 'sign', 'isnan', 'isfinite'].map((f) => `numpy.${f}`));
 const ELEMENT_OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^']);
@@ -553,6 +581,14 @@ export function alongAxisAdvice(call: Node, facts: FileFacts, np: string): strin
   const fn = named('func1d', 0);
   const axis = named('axis', 1);
   const arr = named('arr', 2);
+  // `np.apply_along_axis(np.argmax, 1, a)`: a numpy function that takes `axis=` itself, with no further arguments.
+  const own = args.length === 3 && isPlainRef(fn) ? facts.qualifiedName(fn) : null;
+  if (own?.startsWith('numpy.') && OWN_AXIS_FUNCTIONS.has(own.slice('numpy.'.length)) && fn && axis && arr) {
+    return (
+      `\`${np}.apply_along_axis\` calls \`${fn.text}\` from Python once per slice of \`${arr.text}\`, and \`${fn.text}\` takes the axis itself: ` +
+      `\`${fn.text}(${arr.text}, axis=${axis.text})\` computes every slice in one call`
+    );
+  }
   if (args.length !== 3 || fn?.type !== 'lambda' || !axis || !arr || !isPlainRef(arr) || !/^-?\d+$/.test(axis.text)) return null;
   const params = fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
   const body = unparenthesized(fn.childForFieldName('body'));
@@ -748,22 +784,40 @@ interface Window {
   width: string;
   /** Where the window of the range's first pass starts, as a sum of names (all nonnegative): never before position 0. */
   lo: Linear;
+  /** Where it ends, relative to the index (`w` for `x[t:t + w]`, 0 for `x[t - w:t]`). */
+  ahead: Linear;
+  /** The position of the moving slice among the subscript's keys: the axis the window runs along. */
+  axis: number;
+  /** How many keys the subscript has (`x[:, t:t + w]` has 2, the other ones whole `:`). */
+  rank: number;
 }
 
-/** `x[t - w:t]`, `x[i - n + 1:i + 1]`, `x[k:k + w]`: a fixed-width window that moves with the index. */
+/** A key that takes the whole axis: `:` alone. */
+function wholeAxis(k: Node): boolean {
+  return k.type === 'slice' && k.text.replace(/\s+/g, '') === ':';
+}
+
+/**
+ * `x[t - w:t]`, `x[i - n + 1:i + 1]`, `x[k:k + w]`: a fixed-width window that moves with the index; also along a later
+ * axis when every other key takes its whole axis (`x[:, t:t + w]`, the windows of every row at once).
+ */
 function windowSlice(n: Node, index: string): Window | null {
   if (n.type !== 'subscript') return null;
   const source = n.childForFieldName('value');
   const keys = keysOf(n);
-  if (!isPlainRef(source) || mentions(source, index) || keys.length !== 1 || keys[0].type !== 'slice') return null;
-  const parts = keys[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!isPlainRef(source) || mentions(source, index)) return null;
+  const moving = keys.filter((k) => !wholeAxis(k));
+  if (moving.length !== 1 || moving[0].type !== 'slice') return null;
+  const key = moving[0];
+  const parts = key.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   // `x[lo:hi]` only: a stride or an open end is some other read.
-  if (parts.length !== 2 || keys[0].text.split(':').length !== 2) return null;
+  if (parts.length !== 2 || key.text.split(':').length !== 2) return null;
   const lo = linearOf(parts[0], index);
   const hi = linearOf(parts[1], index);
   if (!lo || !hi || lo.index !== 1 || hi.index !== 1) return null;
   const width = widthText(difference(hi, lo));
-  return width ? { source, width, lo } : null;
+  const ahead = difference(hi, { index: 1, constant: 0, terms: new Map() });
+  return width ? { source, width, lo, ahead, axis: keys.indexOf(key), rank: keys.length } : null;
 }
 
 /**
@@ -802,6 +856,8 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
       .every((c) => PURE_CALL.test(c.childForFieldName('function')?.text ?? ''));
   };
   // The window (an alias, a slice, or either through element-wise arithmetic with invariants), recorded when found.
+  /** A window went through arithmetic with an invariant (`x[a:b] - c`), which broadcasts against the block's own axes. */
+  let combined = false;
   const windowArg = (e: Node): boolean => {
     if (e.type === 'parenthesized_expression' && e.namedChildCount === 1) return windowArg(e.namedChild(0)!);
     if (e.type === 'identifier' && aliases.has(e.text)) {
@@ -816,6 +872,7 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     if (e.type === 'binary_operator' && ARITH.has(e.childForFieldName('operator')?.text ?? '')) {
       const a = e.childForFieldName('left')!;
       const b = e.childForFieldName('right')!;
+      combined = true;
       return (windowArg(a) && invariant(b)) || (invariant(a) && windowArg(b));
     }
     if (e.type === 'call') {
@@ -833,29 +890,36 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
   };
   // Each reducer's own keywords (`ddof=1`), carried into the vectorised example so it computes the same numbers.
   const reducerKeywords: string[][] = [];
+  /** The axis each reducer names (`axis=1`, or numpy's positional second argument), null when it reduces the whole window. */
+  const reducerAxes: (number | null)[] = [];
   const reduction = (e: Node): boolean => {
     if (e.type !== 'call') return false;
     const f = e.childForFieldName('function');
     const fargs = statementsOf(e.childForFieldName('arguments'));
-    const keywords = fargs.slice(1);
-    // `axis=` or a positional second argument reduces along a chosen axis: not the whole window.
-    const plainKeywords = (ks: Node[]) =>
-      ks.every((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text !== 'axis' && invariant(k.childForFieldName('value')!));
     if (f?.type !== 'attribute') return false;
     const name = f.childForFieldName('attribute')?.text ?? '';
     const object = f.childForFieldName('object')!;
-    if (object.text === np && WINDOW_FUNCTIONS.has(name)) {
-      if (fargs.length < 1 || !plainKeywords(keywords) || !windowArg(fargs[0])) return false;
-      reducers.push(`${np}.${name}`);
-      reducerKeywords.push(keywords.map((k) => k.text));
-      return true;
+    const isFunction = object.text === np && WINDOW_FUNCTIONS.has(name);
+    if (!isFunction && !WINDOW_METHODS.has(name)) return false;
+    // What follows the window: `np.mean(w, 1)` / `w.mean(1)` name the axis by position, `axis=1` by keyword; a literal
+    // axis only (which axis a name holds is not known). The other keywords (`ddof=1`) must not change between passes.
+    const rest = isFunction ? fargs.slice(1) : fargs;
+    let axis: number | null = null;
+    const keywords: Node[] = [];
+    for (const [k, a] of rest.entries()) {
+      const named = a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : null;
+      const value = named ? a.childForFieldName('value')! : a;
+      if (named === 'axis' || (!named && k === 0)) {
+        if (value.type !== 'integer' || !/^\d+$/.test(value.text)) return false;
+        axis = Number(value.text);
+      } else if (named && invariant(value)) keywords.push(a);
+      else return false;
     }
-    if (WINDOW_METHODS.has(name) && plainKeywords(fargs) && windowArg(object)) {
-      reducers.push(`.${name}()`);
-      reducerKeywords.push(fargs.map((k) => k.text));
-      return true;
-    }
-    return false;
+    if (isFunction ? fargs.length < 1 || !windowArg(fargs[0]) : !windowArg(object)) return false;
+    reducers.push(isFunction ? `${np}.${name}` : `.${name}()`);
+    reducerKeywords.push(keywords.map((k) => k.text));
+    reducerAxes.push(axis);
+    return true;
   };
   // Built from reductions of the window and invariants, with at least one reduction.
   const reduced = (e: Node): boolean => {
@@ -871,6 +935,7 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     return false;
   };
   let target: Node | null = null;
+  let targetKeys: Node[] = [];
   for (const statement of statementsOf(loop.childForFieldName('body'))) {
     const assignment = assignmentOf(statement);
     if (assignment?.type !== 'assignment') return null;
@@ -887,31 +952,67 @@ export function windowReduceAdvice(loop: Node, facts: FileFacts, np: string): st
     }
     const array = l.type === 'subscript' ? l.childForFieldName('value') : null;
     const keys = l.type === 'subscript' ? keysOf(l) : [];
-    if (target || keys.length !== 1 || keys[0].text !== t || !knownArray(array, facts) || mentions(array, t) || !reduced(r)) return null;
+    // `out[t]`, or `out[:, t]` for windows along a later axis (checked against the windows below).
+    const at = keys.findIndex((k) => k.text === t);
+    if (target || at < 0 || keys.some((k, j) => j !== at && !wholeAxis(k)) || !knownArray(array, facts) || mentions(array, t) || !reduced(r)) return null;
     target = array;
+    targetKeys = keys;
   }
   if (!target || windows.length === 0) return null;
   const [first] = windows;
-  if (windows.some((w) => w.source.text !== first.source.text || w.width !== first.width)) return null;
+  if (windows.some((w) => w.source.text !== first.source.text || w.width !== first.width || w.axis !== first.axis || w.rank !== first.rank)) return null;
+  // Reduced along the window's own axis (`np.mean(x[:, t:t + w], axis=1)`): every window of the view, reduced along
+  // its last axis, leaves the other axes as the loop stored them, position t at index t of that axis. Only with the
+  // window itself reduced (arithmetic with an invariant would broadcast against other axes in the view), and the
+  // position written at the same axis. A reduction without an axis takes the whole window: a 1-D one only.
+  const alongAxis = reducerAxes.some((a) => a !== null);
+  if (alongAxis) {
+    if (combined || reducerAxes.some((a) => a !== first.axis) || targetKeys.findIndex((k) => k.text === t) !== first.axis) return null;
+  } else if (first.rank !== 1 || targetKeys.length !== 1) return null;
   // The loop reads what it writes: a recurrence, not independent windows.
   if (first.source.text === target.text || [...bound].some((b) => mentions(first.source, b))) return null;
   // The first pass's window starts at `start + lo`: every term must be nonnegative, or early windows wrap around.
   const earliest = { index: 0, constant: start.constant + first.lo.constant, terms: new Map(start.terms) };
   for (const [k, v] of first.lo.terms) earliest.terms.set(k, (earliest.terms.get(k) ?? 0) + v);
   if (earliest.constant < 0 || [...earliest.terms.values()].some((v) => v < 0)) return null;
-  // Only for a 1-D ndarray or a value of unknown kind: a frame's or a list's windows are another object's.
+  // Only for an ndarray (1-D for a whole-window reduction) or a value of unknown kind: a frame's or a list's windows are
+  // another object's.
   const source = values(facts).valueOf(first.source);
-  if (source && (source.kind !== 'ndarray' || (source.ndim !== undefined && source.ndim !== 1))) return null;
+  if (source && (source.kind !== 'ndarray' || (!alongAxis && source.ndim !== undefined && source.ndim !== 1))) return null;
   const names = [...new Set(reducers)].map((r) => `\`${r}\``).join(', ');
-  const view = `${np}.lib.stride_tricks.sliding_window_view(${first.source.text}, ${first.width})`;
+  const axisArg = alongAxis ? `, axis=${first.axis}` : '';
+  const view = `${np}.lib.stride_tricks.sliding_window_view(${first.source.text}, ${first.width}${axisArg})`;
   const [head] = reducers;
   const extra = reducerKeywords[0].map((k) => `, ${k}`).join('');
   const whole = head.startsWith('.') ? `windows${head.slice(0, -2)}(axis=-1${extra})` : `${head}(windows, axis=-1${extra})`;
+  const src = first.source.text;
+  const into = `${target.text}[${targetKeys.map((k) => k.text).join(', ')}]`;
+  const span = alongAxis ? `positions along axis ${first.axis} of` : 'elements of';
+  const starts = alongAxis ? `each window on its last axis, window k starting at position k of axis ${first.axis}` : `window k starts at \`${src}[k]\``;
   return (
-    `Each pass reduces a window of \`${first.width}\` elements of \`${first.source.text}\` (${names}) into \`${target.text}[${t}]\`, ` +
+    `Each pass reduces a window of \`${first.width}\` ${span} \`${src}\` (${names}) into \`${into}\`, ` +
     `paying numpy's per-call overhead once per position; \`windows = ${view}\` is every window as one strided view ` +
-    `(window k starts at \`${first.source.text}[k]\`), and \`${whole}\` reduces them all in compiled code`
+    `(${starts}), and \`${whole}\` reduces them all in compiled code` +
+    (runsPastTheEnd(first, stop, loop)
+      ? `; the view holds full windows only, and the loop's last windows run past the end of \`${src}\` (the slice cuts them short): those few positions need their own reduction`
+      : '')
   );
+}
+
+/**
+ * The window reaches ahead of the index (`x[t:t + w]`) while the range's end does not hold it back by the width: `range(len(x))`
+ * rather than `range(len(x) - w + 1)` (also through a name bound once before the loop, `n_out = len(x) - w + 1`).
+ */
+function runsPastTheEnd(w: Window, stop: Node, loop: Node): boolean {
+  const ahead = [...w.ahead.terms].filter(([, v]) => v > 0).map(([k]) => k);
+  if (ahead.length === 0 && w.ahead.constant <= 0) return false;
+  let end = stop;
+  if (end.type === 'identifier') {
+    const before = plainAssignments(scopeBody(loop), end.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    if (before.length > 0) end = before[before.length - 1].value;
+  }
+  const lessened = findDescendants(end, (d) => d.type === 'binary_operator' && d.childForFieldName('operator')?.text === '-').length > 0;
+  return ahead.length > 0 ? !ahead.some((name) => end.text.includes(name)) : !lessened;
 }
 
 /**

@@ -28,6 +28,9 @@ import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
 import { nodeMemo } from './nodeMemo';
 
+/** Augmented operators an ndarray or tensor applies in place: the name keeps the same object. */
+const IN_PLACE_ARITHMETIC = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', '&=', '|=', '^=']);
+
 /** The kinds the legacy methods (typeOf, is, isPandas) answer. */
 export type ValueKind = 'ndarray' | 'dataframe' | 'series';
 const LEGACY_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 'series']);
@@ -923,6 +926,7 @@ export class LocalTypes {
     }
     const values: { type: Value | null }[] = [];
     let setIn = '';
+    let updatedInPlace = false;
     for (const target of this.attributeWrites(cls).get(attr) ?? []) {
       const parent = target.parent;
       const isWrite = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.equals(target);
@@ -939,13 +943,20 @@ export class LocalTypes {
         setIn ||= scopeOf(target)?.childForFieldName('name')?.text ?? '';
         continue;
       }
-      if (parent!.type === 'augmented_assignment') return null;
+      if (parent!.type === 'augmented_assignment') {
+        // `self.w += lr * grad`: arithmetic in place keeps an array or tensor what it was (same object, shape and
+        // dtype); on anything else (a number, a list, a frame) it may rebind to another value, so it says nothing.
+        if (!IN_PLACE_ARITHMETIC.has(parent!.childForFieldName('operator')?.text ?? '')) return null;
+        updatedInPlace = true;
+        continue;
+      }
       let right = parent!.childForFieldName('right');
       while (right?.type === 'assignment') right = right.childForFieldName('right');
       values.push({ type: right ? this.evaluate(right, 1) : null });
       setIn ||= scopeOf(target)?.childForFieldName('name')?.text ?? '';
     }
     const value = values.length > 0 ? agreed(values) : null;
+    if (updatedInPlace && value && value.kind !== 'ndarray' && value.kind !== 'tensor') return null;
     return value ? { ...value, why: `set as \`self.${attr}\` in \`${setIn}\`` } : null;
   }
 

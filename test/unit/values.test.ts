@@ -251,6 +251,31 @@ class Report:
     assert.deepEqual(got, ['dataframe', 'dataframe', 'unknown', 'dataframe', 'unknown']);
   });
 
+  it('keeps a self attribute an array or tensor through in-place arithmetic, and nothing else', () => {
+    const got = valuesIn(`
+import numpy as np
+import pandas as pd
+import torch
+class Agent:
+    def __init__(self, n):
+        self.w = np.zeros(n)
+        self.t = torch.zeros(n)
+        self.df = pd.DataFrame({"a": [1]})
+        self.m = np.eye(n)
+        self.only = None
+    def learn(self, g, step):
+        self.w += step * g
+        self.t *= 0.5
+        self.df += 1
+        self.m @= g
+        self.only += g
+    def run(self):
+        V(self.w); V(self.t); V(self.df); V(self.m); V(self.only)
+`);
+    // A frame's += builds a new frame, `@=` is not in place for every numpy, and a name only ever updated says nothing.
+    assert.deepEqual(got, ['ndarray', 'tensor cpu', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('knows what a called self attribute holds: None placeholders and tuple items read, another value makes it unknown', () => {
     const got = valuesIn(`
 import torch

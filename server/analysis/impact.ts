@@ -859,10 +859,10 @@ function insideNestedDefinition(node: Node, boundary: Node): boolean {
 
 /**
  * Names of the few things code loops over once each: class labels, features and columns, configuration entries, tasks,
- * models, folds, layers. A loop over one of them makes a few passes, however large the data behind each pass is.
+ * models, folds, layers, an array's axes (`shape`, a figure's `axes`). A loop over one of them makes a few passes, however large the data behind each pass is.
  */
 const FEW_NAME =
-  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec)_?$/i;
+  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec|shape|axes)_?$/i;
 /** Calls that return a few distinct values or a configuration's keys: `np.unique(y)`, `s.unique()`, `set(labels)`. */
 const FEW_CALL = /(^|\.)(unique|keys|named_parameters|named_modules|named_children|parameters|modules|children)$/;
 /** Generators of combinations, whose count grows as a product of their inputs' sizes. */
@@ -937,7 +937,9 @@ function sizeOfData(arg: Node, loop: Node, facts: FileFacts, depth: number): boo
     of = arg.childForFieldName('value')!.childForFieldName('object');
   } else if (arg.type === 'attribute' && arg.childForFieldName('attribute')?.text === 'size') of = arg.childForFieldName('object');
   if (of?.type === 'attribute' && of.childForFieldName('attribute')?.text === 'index') of = of.childForFieldName('object');
-  return of !== null && !namesFewThings(of, facts);
+  // `len(arrayshape)` with `arrayshape = array.shape`: judged by what the name holds (an array's axes are few).
+  const held = of?.type === 'identifier' && depth < 3 ? valueBoundOnce(of) : null;
+  return of !== null && !namesFewThings(of, facts) && !(held && namesFewThings(held, facts));
 }
 
 /** `n` in `def grow(n): for i in range(n)`: the caller sets the pass count, which then grows with what it asks for. */

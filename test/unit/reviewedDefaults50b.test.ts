@@ -123,4 +123,27 @@ describe('round 50: general rules in the default output', () => {
       assert.equal(exposed?.severity, 'error');
     });
   });
+  describe("string-concat-in-loop over an array's axes", () => {
+    const RULE = 'string-concat-in-loop';
+    // sktime's signature_kernel.py: a list grown by `+` once per axis of an array.
+    const src = (header: string) =>
+      `def mesh(array, rows):\n    arrayshape = array.shape\n    out = []\n    ${header}\n        out = out + [ind]\n    return out\n`;
+
+    it('range(len(arrayshape)), range(len(array.shape)), array.shape: a few passes, a hint with the reason', async () => {
+      for (const header of ['for ind in range(len(arrayshape)):', 'for ind in range(len(array.shape)):', 'for ind in array.shape:']) {
+        const [f] = await ranked(RULE, src(header), '/proj/pkg/kernel.py');
+        assert.equal(f?.severity, 'hint', header);
+        assert.match(f.impact!.reasons[0], /runs over a few items/, header);
+      }
+    });
+
+    it('near misses: the same list grown per row, or per item of a sequence bound once, keeps its warning', async () => {
+      for (const header of ['for ind in range(len(rows)):', 'for ind in rows:']) {
+        const [f] = await ranked(RULE, src(header), '/proj/pkg/kernel.py');
+        assert.equal(f?.severity, 'warning', header);
+      }
+      const bound = src('for ind in range(len(seq)):').replace('arrayshape = array.shape', 'seq = array.tolist()');
+      assert.equal((await ranked(RULE, bound, '/proj/pkg/kernel.py'))[0]?.severity, 'warning');
+    });
+  });
 });

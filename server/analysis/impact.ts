@@ -682,7 +682,12 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
       : frameworkHookReason(def, facts);
   // Each run of a function that fits a model or fans work out to a pool costs far more than its items' per-item saving.
   const heavy = repeated && discounted ? heavyCallEachPass(def, facts) : null;
+  // So when each pass of the callers' loops does such work beside the call (qlib's `get_index`, called once per training
+  // step, judged noise): the function runs as often as the step, and the step's model call dwarfs its items' saving.
+  const heavyCaller = !heavy && repeated && discounted && calledFromLoop(def, facts) ? heavyCallerLoop(def, facts) : null;
   if (heavy) discounted!.push(`\`${nameOf(def)}\` runs often, but each run calls \`${heavy}\`, far heavier than the per-item saving`);
+  else if (heavyCaller)
+    discounted!.push(`\`${nameOf(def)}\` runs once per pass of a loop that also calls \`${heavyCaller}\`, far heavier than the per-item saving`);
   else if (repeated) reasons.push(repeated);
   return reasons;
 }
@@ -1058,6 +1063,26 @@ function calledFromLoop(definition: Node, facts: FileFacts): boolean {
     byDefinition.set(key, known);
   }
   return known;
+}
+
+/**
+ * What each pass of every loop that repeats a call of the def also calls that is far heavier than a per-item
+ * saving (a model, a fit, a backward pass, a request; or a training step's model), or null when some repeating call has a
+ * light loop around it. Asked only for per-item advice in a def found called from a loop.
+ */
+function heavyCallerLoop(definition: Node, facts: FileFacts): string | null {
+  const name = nameOf(definition);
+  let heaviest: string | null = null;
+  for (const call of callsOf(definition, facts).slice(0, CALL_SITES_LOOKED_AT)) {
+    if (insideDefinitionNamed(call, name) || !repeatsWithLoop(call, facts, true)) continue;
+    // The loop over data that repeats it, else (a training loop over zipped loaders) the innermost loop around it.
+    const loops = loopsAround(call, facts, false);
+    const loop = loops.find((l) => iteratesData(l, facts)) ?? loops[0];
+    const heavy = loop ? heavyCallEachPass(loop, facts) : null;
+    if (heavy === null) return null;
+    heaviest ??= heavy;
+  }
+  return heaviest;
 }
 
 /**

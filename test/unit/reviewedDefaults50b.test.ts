@@ -146,4 +146,28 @@ describe('round 50: general rules in the default output', () => {
       assert.equal((await ranked(RULE, bound, '/proj/pkg/kernel.py'))[0]?.severity, 'warning');
     });
   });
+  describe('append-loop-to-comprehension in a function called once per pass of a heavy loop', () => {
+    const RULE = 'append-loop-to-comprehension';
+    // qlib's pytorch_adarnn.py: the pairs of a few domains, rebuilt on every training step.
+    const pairs =
+      'def get_index(n=2):\n    index = []\n    for i in range(n):\n        for j in range(i + 1, n + 1):\n            index.append((i, j))\n    return index\n\n\n';
+    const caller = (work: string) =>
+      `def fit(model, batches, opt):\n    for batch in batches:\n        index = get_index(len(batch) - 1)\n        ${work}\n    return model\n`;
+
+    it('a hint when each pass of the calling loop also runs a backward pass or a model, with the reason', async () => {
+      for (const work of ['loss = model(batch).sum()\n        loss.backward()', 'out = model.predict(batch)']) {
+        const [f] = await ranked(RULE, pairs + caller(work), '/proj/pkg/train.py', { impact: 'all' });
+        assert.equal(f?.impact?.level, 'normal', work);
+        assert.match(f.impact!.reasons[0], /runs once per pass of a loop that also calls `(model|model\.predict)`/, work);
+        assert.equal((await ranked(RULE, pairs + caller(work), '/proj/pkg/train.py'))[0]?.severity, 'hint', work);
+      }
+    });
+
+    it('near misses: a calling loop over data with only light work, or one light caller beside a heavy one, keeps it shown', async () => {
+      const light = pairs + caller('print(index)');
+      assert.equal((await ranked(RULE, light, '/proj/pkg/train.py'))[0]?.severity, 'info');
+      const mixed = light + '\n\ndef train(model, batches):\n    for batch in batches:\n        get_index(len(batch))\n        model(batch).sum().backward()\n';
+      assert.equal((await ranked(RULE, mixed, '/proj/pkg/train.py'))[0]?.severity, 'info');
+    });
+  });
 });

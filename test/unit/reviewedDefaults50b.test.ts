@@ -170,4 +170,27 @@ describe('round 50: general rules in the default output', () => {
       assert.equal((await ranked(RULE, mixed, '/proj/pkg/train.py'))[0]?.severity, 'info');
     });
   });
+  describe('contextmanager-yield-without-finally resetting a counter that only indents output', () => {
+    const RULE = 'contextmanager-yield-without-finally';
+    // baselines' console_util.py: a global depth that only sets the indent of the manager's prints.
+    const src = (use: string) =>
+      'import time\nfrom contextlib import contextmanager\n\nDEPTH = 0\n\n\n@contextmanager\ndef timed(msg):\n    global DEPTH\n' +
+      '    print("\\t" * DEPTH + msg)\n    start = time.time()\n    DEPTH += 1\n    yield\n    DEPTH -= 1\n' +
+      '    print("\\t" * DEPTH + "done in %.3f s" % (time.time() - start))\n' +
+      use;
+
+    it('a hint when every read of the counter is in a print or a log call', async () => {
+      for (const use of ['', '\n\ndef note(logger, text):\n    logger.info("%s%s", " " * DEPTH, text)\n']) {
+        const [f] = await ranked(RULE, src(use), '/proj/pkg/console.py');
+        assert.equal(f?.severity, 'hint', use);
+      }
+    });
+
+    it('near misses: a counter read by other code, or state restored on an object, keeps the warning', async () => {
+      const read = src('\n\ndef nested():\n    return DEPTH > 0\n');
+      assert.equal((await ranked(RULE, read, '/proj/pkg/console.py'))[0]?.severity, 'warning');
+      const attr = src('').replace('    global DEPTH\n', '').replace(/DEPTH/g, 'STATE.depth');
+      assert.equal((await ranked(RULE, attr, '/proj/pkg/console.py'))[0]?.severity, 'warning');
+    });
+  });
 });

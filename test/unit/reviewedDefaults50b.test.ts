@@ -193,4 +193,24 @@ describe('round 50: general rules in the default output', () => {
       assert.equal((await ranked(RULE, attr, '/proj/pkg/console.py'))[0]?.severity, 'warning');
     });
   });
+  describe("recursion-without-memoization in a book's chapter", () => {
+    const RULE = 'recursion-without-memoization';
+    // py4fi2nd's performance chapter: the naive Fibonacci, timed before its memoised form.
+    const fib = 'def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n';
+
+    it('is low impact in a chapter folder, with the reason', async () => {
+      await inProject({ 'pyproject.toml': '', 'code/ch10/perf.py': fib }, async (top) => {
+        const [f] = await ranked(RULE, fib, path.join(top, 'code/ch10/perf.py'), { projectRoot: top });
+        assert.equal(f?.severity, 'hint');
+        assert.match(f.impact!.reasons[0], /^in teaching material \(`ch10\/`\): a naive recursion there is usually the lesson/);
+      });
+    });
+
+    it("near miss: the same function in the project's own package keeps its severity", async () => {
+      await inProject({ 'pyproject.toml': '', 'pkg/__init__.py': '', 'pkg/seq.py': fib }, async (top) => {
+        const [f] = await ranked(RULE, fib, path.join(top, 'pkg/seq.py'), { projectRoot: top });
+        assert.equal(f?.severity, 'info');
+      });
+    });
+  });
 });

@@ -213,4 +213,30 @@ describe('round 50: general rules in the default output', () => {
       });
     });
   });
+  describe('open-without-with: a file opened and parsed once per pass of a loop', () => {
+    const RULE = 'open-without-with';
+    // spinningup's plot.py: each run folder's config.json opened and parsed with json.load, never closed.
+    const src = (use: string) =>
+      `import json\nimport os\n\n\ndef configs(logdir):\n    out = []\n    for root, _, files in os.walk(logdir):\n` +
+      `        cfg = open(os.path.join(root, "config.json"))\n${use}    return out\n`;
+
+    it('json.load(f) or f.read() as its one use: low impact, with the reason', async () => {
+      for (const use of ['        out.append(json.load(cfg))\n', '        out.append(cfg.read())\n']) {
+        const [f] = await ranked(RULE, src(use), '/proj/pkg/plot.py');
+        assert.equal(f?.severity, 'hint', use);
+        assert.match(f.impact!.reasons[0], /read whole once/, use);
+      }
+    });
+
+    it('near misses: read in an inner loop, used twice, or opened for writing, stays shown', async () => {
+      for (const use of [
+        '        for _ in range(len(files)):\n            out.append(json.load(cfg))\n',
+        '        print(cfg.name)\n        out.append(json.load(cfg))\n',
+      ]) {
+        assert.equal((await ranked(RULE, src(use), '/proj/pkg/plot.py'))[0]?.severity, 'warning', use);
+      }
+      const write = src('        json.dump(out, cfg)\n').replace('"config.json")', '"config.json"), "w"');
+      assert.equal((await ranked(RULE, write, '/proj/pkg/plot.py'))[0]?.severity, 'warning');
+    });
+  });
 });

@@ -108,7 +108,9 @@ export default defineRule({
       'on CPython the list form is often slightly faster, so that matters only for large inputs (these are hints). ' +
       '`set([...])` and `dict([...])` are better written as set and dict comprehensions, which likewise save only the ' +
       "temporary list (hints too, the style Ruff's C403/C404 already report). Only `any` and `all`, which can stop early, " +
-      'are reported at info level, and like the rest only in hot code (a loop over data, a training step).',
+      'are reported at info level, and like the rest only in hot code (a loop over data, a training step), and only where ' +
+      "the comprehension itself walks something that grows with the data: over an item's few parts (an image's axes, a " +
+      "prediction's top-k) an early stop saves a few evaluations per pass.",
     instead:
       'Drop the brackets: `sum(x * x for x in data)`; write `{x for x in data}` instead of `set([...])` and ' +
       '`{k: v for k, v in pairs}` instead of `dict([(k, v) ...])`. `str.join`, `sorted`, `list` and `tuple` are not ' +

@@ -15,6 +15,7 @@ import {
   inNestedScope,
   isNestedScope,
   parameterNames,
+  teachingMaterial,
 } from '../../server/analysis';
 import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
 
@@ -75,7 +76,8 @@ export default defineRule({
       'A function that calls itself several times on shrinking integer arguments (`f(n - 1) + f(n - 2)`, ' +
       '`f(i - 1, j) + f(i, j - 1)`) solves the same sub-problems again and again: the number of calls grows ' +
       'exponentially. Remembering each result makes it linear or polynomial: `fib(30)` drops from over a million ' +
-      'calls to 31.',
+      "calls to 31. In teaching material (a book's chapter, a course's lesson) the naive form is usually the lesson " +
+      'itself, timed against a memoised one: ranked low there, a hint.',
     instead:
       'Decorate it with `@functools.lru_cache(maxsize=None)` (or `@functools.cache`) when its arguments are hashable ' +
       'and it has no side effects, or rewrite it as a bottom-up loop over a table. Functions compiled by a decorator ' +
@@ -177,6 +179,10 @@ export default defineRule({
     }
     if (!overlapping) return;
     const message = `\`${name}\` calls itself repeatedly on overlapping arguments, recomputing sub-results; memoise it with \`functools.lru_cache\``;
+    // In a book's chapter or a course's lesson the naive recursion is usually the lesson itself, timed against the memoised
+    // version a few cells on (py4fi2nd's performance chapter, judged noise): a hint there, with the reason.
+    const teaching = teachingMaterial(ctx.filePath, { files: ctx.files, givenRoot: ctx.projectRoot });
+    const lesson = teaching ? { lowImpact: `${teaching.split(':')[0]}: a naive recursion there is usually the lesson, shown beside its memoised form` } : {};
     // The fix only when every parameter is used as a scalar (never indexed or iterated: lists are unhashable).
     const scalar = params.every(
       (p) =>
@@ -200,7 +206,7 @@ export default defineRule({
         isNestedScope,
       ).length > 0;
     if (!scalar || sideEffects) {
-      ctx.report({ node: m.need('name'), message });
+      ctx.report({ node: m.need('name'), message, ...lesson });
       return;
     }
     const functools = ensureImport(ctx.facts, 'functools', 'lru_cache');
@@ -208,6 +214,7 @@ export default defineRule({
     ctx.report({
       node: m.need('name'),
       message,
+      ...lesson,
       edits: [...functools.edits, insertAt(stmt.startIndex, `@${functools.ref}(maxsize=None)${eolOf(ctx.text)}${indentAt(ctx.text, stmt.startIndex)}`)],
     });
   },

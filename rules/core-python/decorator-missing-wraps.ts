@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callsOf, decoratorCallee, decoratorsOf, definitionStatement, enclosingDef, FileFacts, isNotebookFile } from '../../server/analysis';
+import {
+  callsOf,
+  decoratorCallee,
+  decoratorsOf,
+  definitionStatement,
+  enclosingDef,
+  FileFacts,
+  type FileProbe,
+  isNotebookFile,
+  isStandaloneScript,
+} from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
 const FUNCTION_PARAM =
@@ -96,6 +106,12 @@ const UNDOCUMENTED =
  * library's public decorator. A framework decorator that calls the function by its signature still counts.
  */
 const IN_NOTEBOOK = "in a notebook: the functions it decorates are the notebook's own, run in its cells, and no other module imports or documents them";
+/**
+ * A decorator in a standalone script (outside any package, run through its `if __name__ == "__main__":` block) decorates
+ * the script's own steps, which its command runs: no documentation tool or `help()` reads them. A blind review (review18)
+ * judged yolov5's `try_export` in export.py noise, its documented export functions notwithstanding.
+ */
+const IN_SCRIPT = "in a standalone script: the functions it decorates are the script's own steps, run by its command, and no documentation reads them";
 
 /**
  * Why the metadata the wrapper hides is never read, as far as the file shows: the decorator is not used in it at all
@@ -105,7 +121,7 @@ const IN_NOTEBOOK = "in a notebook: the functions it decorates are the notebook'
  * metadata matters to `help()` and documentation tools, which read a docstring (lightly's `rank_zero_only` over
  * `print_rank_zero`, judged useful), and to frameworks that call a function by its signature. Null for those.
  */
-function unusedMetadata(outer: Node, text: string, facts: FileFacts, filePath: string | undefined): string | null {
+function unusedMetadata(outer: Node, text: string, facts: FileFacts, filePath: string | undefined, files: FileProbe): string | null {
   const name = outer.childForFieldName('name')?.text ?? '';
   if (!/^\w+$/.test(name)) return null;
   const mentions = text.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
@@ -113,6 +129,7 @@ function unusedMetadata(outer: Node, text: string, facts: FileFacts, filePath: s
   const applied = facts.captures.functions.filter((fn) => decoratorsOf(fn).some((d) => decoratorCallee(d).text.split('.').pop() === name));
   if (applied.some((fn) => signatureRead(fn, name))) return null;
   if (isNotebookFile(filePath)) return IN_NOTEBOOK;
+  if (isStandaloneScript(filePath, facts.root, files)) return IN_SCRIPT;
   if (applied.some(hasDocstring)) return null;
   return applied.length > 0 && applied.every((fn) => underProperty(fn, name)) ? ONLY_PROPERTIES : UNDOCUMENTED;
 }
@@ -152,7 +169,8 @@ export default defineRule({
       '`__doc__`, `__module__`, `__wrapped__` and the signature seen by `inspect`, debuggers, profilers, ' +
       'loggers and documentation tools all describe the wrapper instead. Stack traces and cProfile output ' +
       "then show `wrapper` everywhere. A decorator defined in a notebook decorates the notebook's own functions, which no " +
-      'other module imports or documents: ranked low there, a hint.',
+      'other module imports or documents: ranked low there, a hint; so is one in a standalone script (outside any package, ' +
+      'with an `if __name__ == "__main__":` block), whose functions are steps of its own command.',
     instead: 'Decorate the inner function with `@functools.wraps(func)`, which copies the metadata and sets `__wrapped__`.',
     example: {
       before: 'def timed(func):\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n    return wrapper',
@@ -208,7 +226,7 @@ export default defineRule({
     // of callbacks are left alone.
     if (!looksLikeDecorator(outer, param, ctx.facts, wrapper)) return;
 
-    const lowImpact = unusedMetadata(outer, ctx.text, ctx.facts, ctx.filePath);
+    const lowImpact = unusedMetadata(outer, ctx.text, ctx.facts, ctx.filePath, ctx.files);
     const wraps = ensureImport(ctx.facts, 'functools', 'wraps');
     const def = definitionStatement(wrapper);
     const at = lineStartOf(ctx.text, def.startIndex);

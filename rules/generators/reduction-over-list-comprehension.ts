@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { compiledByNumba, FileFacts, findDescendants, isLiteral, isStandaloneScript, SMALL_LOOP, valueBoundOnce } from '../../server/analysis';
+import {
+  compiledByNumba,
+  FileFacts,
+  findDescendants,
+  isLiteral,
+  isDataIterable,
+  isStandaloneScript,
+  loopGrowsWithData,
+  SMALL_LOOP,
+  valueBoundOnce,
+} from '../../server/analysis';
 import { deleteLines, hasCommentBetween, hasMultilineString, indentAt, lineEndOf, reindent, replaceNode, replaceRange } from '../../server/fixes';
 
 // `tuple` is left out on purpose: `tuple([...])` is faster than `tuple(<genexpr>)` (it knows the
@@ -98,7 +108,9 @@ export default defineRule({
       'on CPython the list form is often slightly faster, so that matters only for large inputs (these are hints). ' +
       '`set([...])` and `dict([...])` are better written as set and dict comprehensions, which likewise save only the ' +
       "temporary list (hints too, the style Ruff's C403/C404 already report). Only `any` and `all`, which can stop early, " +
-      'are reported at info level, and like the rest only in hot code (a loop over data, a training step).',
+      'are reported at info level, and like the rest only in hot code (a loop over data, a training step), and only where ' +
+      "the comprehension itself walks something that grows with the data: over an item's few parts (an image's axes, a " +
+      "prediction's top-k) an early stop saves a few evaluations per pass.",
     instead:
       'Drop the brackets: `sum(x * x for x in data)`; write `{x for x in data}` instead of `set([...])` and ' +
       '`{k: v for k, v in pairs}` instead of `dict([(k, v) ...])`. `str.join`, `sorted`, `list` and `tuple` are not ' +
@@ -191,6 +203,10 @@ export default defineRule({
     const unsafe = SHORT_CIRCUIT.has(fn.text) && !shortCircuitIsSafe(comp, ctx.facts);
     const readsAll = memoryOnly(fn.text);
     const few = namedSmallDomain(comp, ctx.facts);
+    // The early stop saves the items after the first decisive one: worth a change only where the comprehension itself
+    // walks something that grows with the data. Over an item's few parts (an image's two dims, a prediction's top-k, a
+    // row's cells) it saves a few evaluations per pass, however hot the loop around it (Ruff's C419 says the same, as style).
+    const short = !readsAll && !few && !growsWithData(comp, ctx.facts) ? shortIterable(comp) : null;
     ctx.report({
       node: comp,
       message: readsAll
@@ -207,12 +223,29 @@ export default defineRule({
       // `any([cond(t) for cond in conds])` with `conds = [a, b, c]`: a few items, however often it runs.
       ...(few
         ? { lowImpact: `it iterates ${few}: an early stop or a list saves a few items at most` }
-        : isStandaloneScript(ctx.filePath, ctx.facts.root, ctx.files)
-          ? { lowImpact: STANDALONE_SCRIPT }
-          : {}),
+        : short
+          ? { lowImpact: `it iterates \`${short}\`, which the code does not show growing with the data: an early stop saves a few items per pass` }
+          : isStandaloneScript(ctx.filePath, ctx.facts.root, ctx.files)
+            ? { lowImpact: STANDALONE_SCRIPT }
+            : {}),
     });
   },
 });
+
+/** The comprehension's loop grows with the data (analysis/impact.ts), or walks a slice of something that does (`lines[1:]`). */
+function growsWithData(comp: Node, facts: FileFacts): boolean {
+  if (loopGrowsWithData(comp, facts)) return true;
+  const it = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+  const sliced = it?.type === 'subscript' && it.namedChildren.some((c) => c?.type === 'slice') ? it.childForFieldName('value') : null;
+  return sliced !== null && isDataIterable(sliced, facts);
+}
+
+/** The text of the comprehension's first iterable, cut short for a message. */
+function shortIterable(comp: Node): string {
+  const it = comp.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+  const text = it?.text.replace(/\s+/g, ' ') ?? '';
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
 
 /**
  * The comprehension's one loop runs over a name bound once to a short literal display, as `conds = [a, b, c]` in its

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { chainRoot, contains, decoratorCallee, decoratorsOf, findDescendants, isNestedScope } from '../../server/analysis';
+import {
+  chainRoot,
+  contains,
+  decoratorCallee,
+  decoratorsOf,
+  type FileFacts,
+  findDescendants,
+  isDisplayCall,
+  isNestedScope,
+  occurrences,
+} from '../../server/analysis';
 import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
 const DECORATORS = new Set(['contextlib.contextmanager', 'contextlib.asynccontextmanager']);
@@ -90,7 +100,7 @@ function outerNames(body: Node): Set<string> {
  * appends or reads a timer. Anything else is follow-up work (update the optimizer for the new parameters, signal the
  * other ranks): it belongs to a successful block, and running it on errors is no fix.
  */
-function afterYield(rest: readonly Node[], y: Node, body: Node): AfterYield {
+function afterYield(rest: readonly Node[], y: Node, body: Node, facts: FileFacts): AfterYield {
   const made = namesAssigned(rest, (v) => unwrapAwait(v)?.type === 'call');
   const saved = namesAssigned(
     [body],
@@ -104,7 +114,7 @@ function afterYield(rest: readonly Node[], y: Node, body: Node): AfterYield {
   const restoring = (n: Node): boolean => {
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
-      if (left?.type === 'identifier') return outer.has(left.text);
+      if (left?.type === 'identifier') return outer.has(left.text) && !onlyShown(left.text, facts);
       return (left?.type === 'attribute' || left?.type === 'subscript') && !readsTimer(n);
     }
     if (n.type === 'delete_statement') return n.namedChildren.some((t) => t?.type === 'attribute' || t?.type === 'subscript' || t?.type === 'expression_list');
@@ -127,6 +137,38 @@ function afterYield(rest: readonly Node[], y: Node, body: Node): AfterYield {
     return e?.type === 'call' && REPORT_CALL.test(lastName(e.childForFieldName('function')));
   };
   return rest.every(reporting) ? 'reports' : 'other';
+}
+
+/** Logging methods: `logger.info(...)`, `log.debug(...)`, `logging.warning(...)`. */
+const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|log)$/;
+
+/** The call only shows or logs what it is given: a print, a display, a logger's message. */
+function showsOnly(call: Node, facts: FileFacts): boolean {
+  if (isDisplayCall(call, facts)) return true;
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && LOG_METHOD.test(fn.childForFieldName('attribute')?.text ?? '') && /log/i.test(fn.childForFieldName('object')?.text ?? '');
+}
+
+/**
+ * Every read of the global or nonlocal `name` in the file sits in the arguments of a print or a log call: a counter that
+ * only indents or numbers output (baselines' `timed`, whose `MESSAGE_DEPTH` sets the indent of its prints, judged noise).
+ * Restoring it on error keeps only the look of later output. False when the file never reads it.
+ */
+function onlyShown(name: string, facts: FileFacts): boolean {
+  const reads = occurrences(facts.root, name).filter((id) => {
+    const p = id.parent;
+    if (p?.type === 'global_statement' || p?.type === 'nonlocal_statement') return false;
+    return !((p?.type === 'assignment' || p?.type === 'augmented_assignment') && p.childForFieldName('left')?.equals(id));
+  });
+  return (
+    reads.length > 0 &&
+    reads.every((id) => {
+      for (let n = id.parent; n && !n.type.endsWith('statement') && n.type !== 'block'; n = n.parent) {
+        if (n.type === 'call' && showsOnly(n, facts)) return true;
+      }
+      return false;
+    })
+  );
 }
 
 /** The statement directly in `block` that contains node. */
@@ -159,7 +201,12 @@ export default defineRule({
   title: '@contextmanager whose yield is not protected by try/finally',
   category: 'resources',
   severity: 'warning',
-  severityForms: [{ severity: 'hint', when: 'when the code after `yield` only logs, prints or reads a timer: a report lost on error costs little' }],
+  severityForms: [
+    {
+      severity: 'hint',
+      when: 'when the code after `yield` only logs, prints or reads a timer (or resets a counter that only indents or numbers printed output): a report lost on error costs little',
+    },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'context-managers',
@@ -169,7 +216,8 @@ export default defineRule({
       'In a `@contextmanager` generator, an exception raised inside the `with` block is re-raised at the `yield`. ' +
       'Statements after the `yield` that are not in a `finally` (or an `except`) therefore never run on error: ' +
       'state is not restored, files and locks are not released. A manager whose code after the `yield` only logs or ' +
-      'times the block gets a hint; one that follows up on a successful block (updates the optimizer for new ' +
+      'times the block gets a hint, as does one that only resets a global counter read nowhere but in prints and log calls ' +
+      '(the depth that indents its messages); one that follows up on a successful block (updates the optimizer for new ' +
       'parameters, signals other processes) is left alone, since that work must not run when the block failed.',
     instead:
       'Wrap the `yield` in `try:` and move the cleanup into `finally:`. Work that must happen only on success ' +
@@ -229,7 +277,7 @@ export default defineRule({
     for (let s: Node | null = stmt; s && !s.equals(body); s = s.parent) {
       if (s.parent?.type === 'block') for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) following.push(next);
     }
-    const effect = afterYield(following, y, body);
+    const effect = afterYield(following, y, body, ctx.facts);
     if (effect === 'other') return;
     // A log line or timer reading lost when the block fails costs little: a hint.
     const severity = effect === 'reports' ? ('hint' as const) : undefined;

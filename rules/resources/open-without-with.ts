@@ -2,8 +2,10 @@ import { defineRule, type Report, type RuleContext } from '../../server/engine/r
 import type { Node } from '../../server/syntax';
 import {
   callTakingArgument,
+  contains,
   enclosingClass,
   enclosingLoops,
+  type FileFacts,
   fateOfBinding,
   findDescendants,
   inTestFunction,
@@ -399,7 +401,7 @@ function reportAssigned(ctx: RuleContext, call: Node, left: Node, stmt: Node, wr
     const cheap =
       readOnly && inFunction
         ? READ_UNTIL_RETURN
-        : !closes && inFunction && readOnlyMode(call) && readWholeOnce(name, stmt, scope)
+        : !closes && inFunction && readOnlyMode(call) && readWholeOnce(name, stmt, scope, ctx.facts)
           ? READ_ONCE
           : !closes && inFunction && !readOnlyMode(call) && flushedLog(call, name, scope)
             ? FLUSHED_LOG
@@ -487,13 +489,24 @@ function readOnlyMode(call: Node): boolean {
 const READ_ONCE = 'read whole once and not handed on: CPython closes it as the function returns, and no written data can be lost';
 const FLUSHED_LOG = 'a log held open for the run and flushed after every write: nothing written is lost when the process ends';
 
-/** The handle's only use after its binding is one whole read (`text = f.read()`, `f.readlines()`), outside any loop. */
-function readWholeOnce(name: string, stmt: Node, scope: Node): boolean {
+/** Of FULL_CONSUMERS, the calls that read a file whole (a parser's `load`). */
+const WHOLE_READERS = /^(json|pickle|marshal|tomllib|tomli|plistlib)\.load$|^yaml\.(safe_|full_|unsafe_)?load$/;
+
+/**
+ * The handle's only use after its binding is one whole read (`text = f.read()`, `f.readlines()`, `json.load(f)`), in no
+ * loop that does not also repeat the open: a handle opened and parsed once per pass of a loop (spinningup's plot.py
+ * reading each run's config.json, judged noise) is dropped when the name is bound again on the next pass.
+ */
+function readWholeOnce(name: string, stmt: Node, scope: Node, facts: FileFacts): boolean {
   const uses = occurrences(scope, name).filter((id) => id.startIndex >= stmt.endIndex);
   if (uses.length !== 1) return false;
-  const method = uses[0].parent;
-  const read = method?.type === 'attribute' && method.childForFieldName('object')?.equals(uses[0]) ? method.childForFieldName('attribute')?.text : null;
-  return (read === 'read' || read === 'readlines') && method!.parent?.type === 'call' && enclosingLoops(uses[0]).length === 0;
+  const use = uses[0];
+  const method = use.parent;
+  const read = method?.type === 'attribute' && method.childForFieldName('object')?.equals(use) ? method.childForFieldName('attribute')?.text : null;
+  const args = method?.type === 'argument_list' ? method.namedChildren.filter((a) => a !== null && a.type !== 'comment') : [];
+  const parsed = args.length === 1 && method!.parent?.type === 'call' && WHOLE_READERS.test(facts.calleeName(method!.parent) ?? '');
+  const readsWhole = ((read === 'read' || read === 'readlines') && method!.parent?.type === 'call') || parsed;
+  return readsWhole && enclosingLoops(use).every((loop) => contains(loop, stmt));
 }
 
 /**

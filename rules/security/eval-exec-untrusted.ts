@@ -22,7 +22,7 @@ import {
   stringLiteralValue,
   tryCatches,
 } from '../../server/analysis';
-import { ensureImport, replaceNode } from '../../server/fixes';
+import { ensureImport, lineEndOf, lineStartOf, replaceNode } from '../../server/fixes';
 
 /** Expressions that carry outside input: web requests, model output. */
 const UNTRUSTED_TEXT =
@@ -103,7 +103,7 @@ export default defineRule({
     { severity: 'error', when: 'when the string comes from outside input (a request, model output)' },
     {
       severity: 'hint',
-      when: "when perflens cannot trace where the string comes from, or it comes from the program's own command line, environment, parsed configuration or prompt (`input()`), or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source, a namespace that makes every name it meets), or the string is a frame rate written as a ratio",
+      when: "when perflens cannot trace where the string comes from, or its line silences Ruff's or bandit's own eval/exec check (`# noqa: S307`, `# nosec`), or it comes from the program's own command line, environment, parsed configuration or prompt (`input()`), or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source, a namespace that makes every name it meets), or the string is a frame rate written as a ratio",
     },
   ],
   enabledByDefault: true,
@@ -129,7 +129,9 @@ export default defineRule({
       'where it is not (`try: return eval(arg)` / `except: return arg`, which lets flags take functions): those are hints ' +
       'unless the text comes from outside input. A frame rate ' +
       'written as a ratio (`eval(stream["avg_frame_rate"])` on `"30000/1001"`) is a hint pointing to `fractions.Fraction`, ' +
-      'which parses it where the literal parsers fail. The `ast.literal_eval` fix is offered only where the text is ' +
+      "which parses it where the literal parsers fail. A call whose line silences Ruff's or bandit's own eval/exec check " +
+      '(`# noqa: S102`, `# noqa: S307`, `# nosec`) has been reviewed already: a hint, unless the text comes from outside input. ' +
+      'The `ast.literal_eval` fix is offered only where the text is ' +
       'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +
       'break an expression such as `"[(512, 10, 5)] * 4"`. String literals, code generated from literal templates, text whose non-literal parts ' +
       'were checked before (one of a few literals, an identifier matched by an anchored regex), expressions evaluated in ' +
@@ -241,21 +243,38 @@ export default defineRule({
     const message = origin
       ? `${shown} executes ${origin}${byDesign}: whoever controls it can run any code in this process${sandbox}; ${parse}`
       : `${shown} executes a non-literal string${byDesign}, whose origin perflens could not trace: if it can come from outside, ${parse}`;
+    // `exec(s)  # noqa: S102`: the author has silenced Ruff's (or bandit's) own eval/exec check on this very call, so
+    // has seen and kept it (yolov5's dataset download scripts, judged wrong when shown). Outside input still warns.
+    const reviewed = severe ? null : silencedElsewhere(ctx.text, call);
     // The fix only where the text is known to be a literal display: every caller in the file passes one.
     const literalEval = literal ? ensureImport(ctx.facts, 'ast', 'literal_eval') : null;
+    const said =
+      origin === STDIN_ORIGIN
+        ? `${shown} executes ${STDIN_ORIGIN}, typed by whoever runs it (who can already run code as this user): if stdin can come from elsewhere (a pipe, a socket), ${parse}`
+        : ownConfig
+          ? `${shown} executes text from ${INVOKER_ORIGIN}${byDesign}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
+          : message;
     ctx.report({
       node: call,
-      message:
-        origin === STDIN_ORIGIN
-          ? `${shown} executes ${STDIN_ORIGIN}, typed by whoever runs it (who can already run code as this user): if stdin can come from elsewhere (a pipe, a socket), ${parse}`
-          : ownConfig
-            ? `${shown} executes text from ${INVOKER_ORIGIN}${byDesign}, set by whoever runs it (who can already run code as this user): if it can come from elsewhere, ${parse}`
-            : message,
-      severity: severe ? 'error' : origin && !ownConfig && !purpose ? undefined : 'hint',
+      message: reviewed ? `${said} (its line's \`${reviewed}\` says this was reviewed for another linter already)` : said,
+      severity: severe ? 'error' : origin && !ownConfig && !purpose && !reviewed ? undefined : 'hint',
       edits: literalEval ? [...literalEval.edits, replaceNode(m.need('fn'), literalEval.ref)] : undefined,
     });
   },
 });
+
+/**
+ * Ruff's and bandit's codes for eval and exec: S307 (suspicious-eval-usage), S102 (exec-builtin), PGH001 (no-eval), bandit's
+ * B307 and B102. A bare `# noqa` is left out: it silences perflens itself, before the rule is asked.
+ */
+const OTHER_LINTERS_CODES = /#\s*noqa:[^#\n]*\b(S307|S102|PGH001|B307|B102)\b|#\s*nosec\b/i;
+
+/** The `# noqa: S102` (or `# nosec`) on the call's lines, as written; null when there is none. */
+function silencedElsewhere(text: string, call: Node): string | null {
+  const lines = text.slice(lineStartOf(text, call.startIndex), lineEndOf(text, call.endIndex));
+  const found = OTHER_LINTERS_CODES.exec(lines);
+  return found ? found[0].replace(/^#\s*/, '# ').trim() : null;
+}
 
 /** Functions that resolve string type annotations and forward references (`typing.get_type_hints` does the same). */
 const ANNOTATION_FUNCTION = /annotation|forward_?ref|type_?hints?/i;

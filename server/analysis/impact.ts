@@ -682,7 +682,12 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
       : frameworkHookReason(def, facts);
   // Each run of a function that fits a model or fans work out to a pool costs far more than its items' per-item saving.
   const heavy = repeated && discounted ? heavyCallEachPass(def, facts) : null;
+  // So when each pass of the callers' loops does such work beside the call (qlib's `get_index`, called once per training
+  // step, judged noise): the function runs as often as the step, and the step's model call dwarfs its items' saving.
+  const heavyCaller = !heavy && repeated && discounted && calledFromLoop(def, facts) ? heavyCallerLoop(def, facts) : null;
   if (heavy) discounted!.push(`\`${nameOf(def)}\` runs often, but each run calls \`${heavy}\`, far heavier than the per-item saving`);
+  else if (heavyCaller)
+    discounted!.push(`\`${nameOf(def)}\` runs once per pass of a loop that also calls \`${heavyCaller}\`, far heavier than the per-item saving`);
   else if (repeated) reasons.push(repeated);
   return reasons;
 }
@@ -859,10 +864,10 @@ function insideNestedDefinition(node: Node, boundary: Node): boolean {
 
 /**
  * Names of the few things code loops over once each: class labels, features and columns, configuration entries, tasks,
- * models, folds, layers. A loop over one of them makes a few passes, however large the data behind each pass is.
+ * models, folds, layers, an array's axes (`shape`, a figure's `axes`). A loop over one of them makes a few passes, however large the data behind each pass is.
  */
 const FEW_NAME =
-  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec)_?$/i;
+  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec|shape|axes)_?$/i;
 /** Calls that return a few distinct values or a configuration's keys: `np.unique(y)`, `s.unique()`, `set(labels)`. */
 const FEW_CALL = /(^|\.)(unique|keys|named_parameters|named_modules|named_children|parameters|modules|children)$/;
 /** Generators of combinations, whose count grows as a product of their inputs' sizes. */
@@ -937,7 +942,9 @@ function sizeOfData(arg: Node, loop: Node, facts: FileFacts, depth: number): boo
     of = arg.childForFieldName('value')!.childForFieldName('object');
   } else if (arg.type === 'attribute' && arg.childForFieldName('attribute')?.text === 'size') of = arg.childForFieldName('object');
   if (of?.type === 'attribute' && of.childForFieldName('attribute')?.text === 'index') of = of.childForFieldName('object');
-  return of !== null && !namesFewThings(of, facts);
+  // `len(arrayshape)` with `arrayshape = array.shape`: judged by what the name holds (an array's axes are few).
+  const held = of?.type === 'identifier' && depth < 3 ? valueBoundOnce(of) : null;
+  return of !== null && !namesFewThings(of, facts) && !(held && namesFewThings(held, facts));
 }
 
 /** `n` in `def grow(n): for i in range(n)`: the caller sets the pass count, which then grows with what it asks for. */
@@ -1056,6 +1063,26 @@ function calledFromLoop(definition: Node, facts: FileFacts): boolean {
     byDefinition.set(key, known);
   }
   return known;
+}
+
+/**
+ * What each pass of every loop that repeats a call of the def also calls that is far heavier than a per-item
+ * saving (a model, a fit, a backward pass, a request; or a training step's model), or null when some repeating call has a
+ * light loop around it. Asked only for per-item advice in a def found called from a loop.
+ */
+function heavyCallerLoop(definition: Node, facts: FileFacts): string | null {
+  const name = nameOf(definition);
+  let heaviest: string | null = null;
+  for (const call of callsOf(definition, facts).slice(0, CALL_SITES_LOOKED_AT)) {
+    if (insideDefinitionNamed(call, name) || !repeatsWithLoop(call, facts, true)) continue;
+    // The loop over data that repeats it, else (a training loop over zipped loaders) the innermost loop around it.
+    const loops = loopsAround(call, facts, false);
+    const loop = loops.find((l) => iteratesData(l, facts)) ?? loops[0];
+    const heavy = loop ? heavyCallEachPass(loop, facts) : null;
+    if (heavy === null) return null;
+    heaviest ??= heavy;
+  }
+  return heaviest;
 }
 
 /**

@@ -15,7 +15,7 @@ async function found(ruleId: string, source: string, filePath = '/proj/pkg/mod.p
 
 describe('default output of the general rules (issue 26 review)', () => {
   it('ranks findings in vendored third-party folders low (externals/, vendor/, third_party/), wherever they run', async () => {
-    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row]):\n            return row\n';
+    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row.samples]):\n            return row\n';
     const [inPackage] = await found('reduction-over-list-comprehension', hot);
     assert.equal(inPackage?.impact?.level, 'high');
     assert.equal(inPackage.severity, 'info');

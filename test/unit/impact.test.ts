@@ -60,21 +60,21 @@ describe('impact from context', () => {
   });
 
   it('ranks a finding in a loop over data high and keeps its severity', async () => {
-    const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n');
+    const [f] = await lint('def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row.samples])\n    return out\n');
     assert.equal(f.impact?.level, 'high');
     assert.deepEqual(f.impact?.reasons, ['in a loop over data']);
     assert.equal(f.severity, 'info');
   });
 
   it("counts nested loops only beside a loop over data, and not the flagged comprehension's own loop", async () => {
-    const overData = 'def f(rows):\n    for i in rows:\n        for j in i:\n            any([x > 2 for x in j])\n';
+    const overData = 'def f(rows):\n    for i in rows:\n        for j in i:\n            any([x > 2 for x in j.samples])\n';
     assert.deepEqual((await lint(overData))[0].impact?.reasons, ['in a loop over data', 'in nested loops']);
     // Two loops over a grid of unknown size: nothing says they run often (a model's layers, a few classes).
-    const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j])\n';
+    const nested = 'def f(grid):\n    for i in grid:\n        for j in i:\n            any([x > 2 for x in j.samples])\n';
     const [plain] = await lint(nested);
     assert.equal(plain.impact?.level, 'normal');
     assert.equal(plain.severity, 'hint');
-    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in names])\n';
+    const single = 'def f(state):\n    for k in state.keys():\n        any([n in k for n in lines])\n';
     const [f] = await lint(single);
     assert.equal(f.impact?.level, 'normal');
     assert.equal(f.severity, 'hint');
@@ -461,7 +461,7 @@ describe('impact from context', () => {
     assert.equal(impactOf(call, facts, '/proj/pkg/mod.py').level, 'high');
   });
   it('advice that pays off only at scale is low in an example folder, even in its loops; the same loop in package code stays high', async () => {
-    const src = 'def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row])\n    return out\n';
+    const src = 'def total(rows):\n    out = 0\n    for row in rows:\n        out += any([x > 2 for x in row.samples])\n    return out\n';
     assert.deepEqual(await lint(src, { filePath: '/proj/examples/total.py' }), []);
     const [all] = await lint(src, { filePath: '/proj/examples/total.py', impact: 'all' });
     assert.equal(all.impact?.level, 'low');
@@ -532,11 +532,11 @@ describe('impact from context', () => {
   });
 
   it('a same-named call inside the function (recursion, delegation to a part) is not a loop around the function', async () => {
-    const delegate = 'class Data:\n    def is_sorted(self):\n        return all([s.is_sorted() for s in self.stores])\n';
+    const delegate = 'class Data:\n    def is_sorted(self):\n        return all([s.is_sorted() for s in self.records])\n';
     const [f] = await lint(delegate);
     assert.equal(f.impact?.level, 'normal');
     assert.equal(f.severity, 'hint');
-    const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v])\n    return v\n';
+    const recurse = 'def walk(v):\n    if isinstance(v, list):\n        return any([walk(x) for x in v.items])\n    return v\n';
     assert.equal((await lint(recurse))[0].impact?.level, 'normal');
     // Near miss: another function calling it in a loop makes it hot.
     const [hot] = await lint(delegate + '\ndef check(batches):\n    for g in batches:\n        Data.is_sorted(g)\n');

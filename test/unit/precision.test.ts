@@ -239,7 +239,7 @@ describe('precision (issue 26)', () => {
     it('set([...]) and dict([...]) are hints even in a loop over data: the comprehension saves only the temporary list', async () => {
       const loop =
         'def score(results):\n    out = []\n    for result in results:\n        answers = set([a.lower() for a in result["answers"]])\n' +
-        '        pairs = dict([(a, 1) for a in answers])\n        if any([a in pairs for a in result["preds"]]):\n            out.append(answers)\n    return out\n';
+        '        pairs = dict([(a, 1) for a in answers])\n        tokens = result["tokens"]\n        if any([a in pairs for a in tokens]):\n            out.append(answers)\n    return out\n';
       const found = await findings(RULE, loop, { impact: 'auto' });
       assert.deepEqual(
         found.map((f) => f.severity),

@@ -1102,7 +1102,25 @@ function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFac
   if (!loop) return true;
   if (root.text === loop.indexName) return false;
   if (loop.batchNames.includes(root.text) && !reassignedBefore(loop.node, root.text, recv)) return false;
+  // `[label.tolist() for label in target]`: the elements of a batch the loader handed over, still on the host.
+  const batch = comprehensionSource(root);
+  if (batch && loop.batchNames.includes(batch.text) && !reassignedBefore(loop.node, batch.text, recv)) return false;
   return true;
+}
+
+/** For a name a comprehension binds (`label` in `[... for label in target]`), the plain name it iterates; else null. */
+function comprehensionSource(id: Node): Node | null {
+  for (let n: Node | null = id.parent; n && !isNestedScope(n); n = n.parent) {
+    if (!/comprehension|generator_expression/.test(n.type)) continue;
+    for (const clause of n.namedChildren) {
+      if (clause?.type !== 'for_in_clause') continue;
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (left?.type === 'identifier' && left.text === id.text) return right?.type === 'identifier' ? right : null;
+    }
+    return null;
+  }
+  return null;
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   nodeMemo,
   definitionsNamed,
   identifiersSpelledInFile,
+  isDataLoaderCall,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -519,6 +520,10 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     // Every device the loop's function puts tensors on is the CPU (`device = torch.device("cpu")`, the loss moved to a
     // `loss_device` on the CPU): there is no GPU queue for the sync to wait for.
     if (movesOnlyToCpu(loop.node, facts)) return null;
+    // A loop over a plain DataLoader whose step moves nothing to a device: the batches stay in host memory, and so does the
+    // model they are fed to (pytorch-book's LeNet cell, whose GPU version comes in a later cell; judged wrong).
+    // (In a file that moves nothing anywhere, the hint below says so instead.)
+    if (!neverMovesToDevice(facts) && hostOnlyLoaderStep(loop, facts)) return null;
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
     // the measured time include the GPU's work; without it the figures would time the kernel launches only.
     if (timesEachStep(loop.node, facts)) return null;
@@ -769,6 +774,35 @@ function runsOnDevice(loop: Node, facts: FileFacts): boolean {
     const types = deviceTypes(target, facts);
     return types ? [...types].some((t) => t !== 'cpu') : /(^|\.)_?device$/.test(target.text);
   });
+}
+
+/** Calls and names that put data on an accelerator, in any spelling: `to_cuda(x)`, `move_to_device(b)`, `gpu_id`. */
+const DEVICE_WORD = /cuda|gpu|device|accelerat|xla|mps/i;
+
+/**
+ * The loop iterates a DataLoader built in this file (`loader = DataLoader(...)`, every binding of the name such a call)
+ * and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call or argument naming a device
+ * (`to_device(batch)`, `prepare(batch, gpu)`). A DataLoader hands out tensors in host memory, so everything the step
+ * computes from them stays there. Not with Accelerate or Lightning, whose loaders move the batches themselves.
+ */
+function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
+  const loader = loop.loader;
+  const body = loop.node.childForFieldName('body');
+  if (!loader || !body || ['accelerate', 'lightning', 'pytorch_lightning'].some((m) => facts.importsModule(m))) return false;
+  if (loader.type === 'identifier') {
+    // Bound in the loop's function, or else at module level (a script's or notebook's loader).
+    let bound = valuesAssignedTo(loader.text, loop.node, facts);
+    const top = facts.root.namedChild(0);
+    if (bound.length === 0 && top) bound = valuesAssignedTo(loader.text, top, facts);
+    if (bound.length === 0 || !bound.every((v) => v.type === 'call' && isDataLoaderCall(v, facts))) return false;
+  } else if (loader.type !== 'call' || !isDataLoaderCall(loader, facts)) return false;
+  return !findDescendants(body, (n) => {
+    if (n.type === 'keyword_argument') return n.childForFieldName('name')?.text === 'device';
+    if (n.type === 'identifier') return DEVICE_WORD.test(n.text);
+    if (n.type !== 'call') return false;
+    const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text;
+    return method === 'to' || method === 'cuda';
+  }).length;
 }
 
 /**

@@ -40,6 +40,8 @@ import {
   definitionsNamed,
   identifiersSpelledInFile,
   isDataLoaderCall,
+  argumentFor,
+  callsOf,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -903,12 +905,35 @@ function movesOnlyToCpu(loop: Node, facts: FileFacts): boolean {
       // `.to(torch.float32)`, `.to(other_tensor)`: not a device, or one not named here.
       if (method === 'to' && !keywordValue(c, 'device') && /(?:^|\.)(?:float|half|double|bfloat16|int|long|bool|u?int\d+|float\d+)$/.test(target.text))
         continue;
-      const types = deviceTypes(target, facts);
+      const types = deviceTypes(target, facts) ?? parameterDeviceTypes(target, scope, facts);
       if (!types || [...types].some((t) => t !== 'cpu')) return false;
       moves++;
     }
     return moves > 0;
   });
+}
+
+/** How many calls of a function are read to learn what its device parameter receives. */
+const DEVICE_CALLERS = 16;
+
+/**
+ * The device types a plain function's parameter receives from every call of it in the file (`def test(model, device,
+ * loader)` called as `test(model, device, loader)` after `device = torch.device("cpu")`), or null when a call passes
+ * something else, nothing, or is out of reach (methods, `*args`, no call in the file).
+ */
+function parameterDeviceTypes(target: Node, def: Node, facts: FileFacts): Set<string> | null {
+  if (target.type !== 'identifier' || def.type !== 'function_definition' || def.parent?.parent?.type === 'class_definition') return null;
+  const index = parameterNames(def).indexOf(target.text);
+  const calls = index < 0 ? [] : callsOf(def, facts);
+  if (calls.length === 0 || calls.length > DEVICE_CALLERS) return null;
+  const out = new Set<string>();
+  for (const call of calls) {
+    const arg = argumentFor(call, target.text, index);
+    const types = arg ? deviceTypes(arg, facts) : null;
+    if (!types) return null;
+    for (const t of types) out.add(t);
+  }
+  return out;
 }
 
 const syncsMemo = nodeMemo<Node[]>();

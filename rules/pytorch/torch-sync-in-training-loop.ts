@@ -1492,7 +1492,8 @@ function timesEachStep(loop: Node, facts: FileFacts): boolean {
   }
   if (started.size === 0) return false;
   return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some(
-    (op) => started.has(op.childForFieldName('right')?.text ?? '') && isAppended(op),
+    // Kept in a list, or printed with the step (`print(f"step {i} time {toc - tic:.2f}s")`, a memory and timing script).
+    (op) => started.has(op.childForFieldName('right')?.text ?? '') && (isAppended(op) || isDisplayedOnly(op, facts)),
   );
 }
 

@@ -74,7 +74,8 @@ export default defineRule({
       'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
       'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A pipeline a builder returns is judged ' +
       'at its call sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with ' +
-      'no call in view, or callers that only wrap it in an object of theirs (`cls(ds, ...)`), it is a hint, and only in a file that never prefetches.',
+      'no call in view, or callers that only wrap it in an object of theirs (`cls(ds, ...)`), it is a hint, and only in a file that never prefetches. ' +
+      'A pipeline whose last step runs in parallel (`map(f, num_parallel_calls=...)`) already computes ahead of its consumer and is left alone.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',

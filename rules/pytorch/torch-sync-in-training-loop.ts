@@ -40,6 +40,8 @@ import {
   definitionsNamed,
   identifiersSpelledInFile,
   isDataLoaderCall,
+  dataLoaderArgument,
+  hasSplatArguments,
   argumentFor,
   callsOf,
 } from '../../server/analysis';
@@ -782,8 +784,8 @@ function runsOnDevice(loop: Node, facts: FileFacts): boolean {
 const DEVICE_WORD = /cuda|gpu|device|accelerat|xla|mps/i;
 
 /**
- * The loop iterates a DataLoader built in this file (`loader = DataLoader(...)`, every binding of the name such a call)
- * and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call or argument naming a device
+ * The loop iterates a DataLoader built in this file over a library's dataset (hostLoader; `loader = DataLoader(...)`, every
+ * binding of the name such a call) and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call or argument naming a device
  * (`to_device(batch)`, `prepare(batch, gpu)`). A DataLoader hands out tensors in host memory, so everything the step
  * computes from them stays there. Not with Accelerate or Lightning, whose loaders move the batches themselves.
  */
@@ -791,13 +793,8 @@ function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
   const loader = loop.loader;
   const body = loop.node.childForFieldName('body');
   if (!loader || !body || ['accelerate', 'lightning', 'pytorch_lightning'].some((m) => facts.importsModule(m))) return false;
-  if (loader.type === 'identifier') {
-    // Bound in the loop's function, or else at module level (a script's or notebook's loader).
-    let bound = valuesAssignedTo(loader.text, loop.node, facts);
-    const top = facts.root.namedChild(0);
-    if (bound.length === 0 && top) bound = valuesAssignedTo(loader.text, top, facts);
-    if (bound.length === 0 || !bound.every((v) => v.type === 'call' && isDataLoaderCall(v, facts))) return false;
-  } else if (loader.type !== 'call' || !isDataLoaderCall(loader, facts)) return false;
+  const bound = loader.type === 'identifier' ? boundValues(loader, loop.node, facts) : [loader];
+  if (bound.length === 0 || !bound.every((v) => v.type === 'call' && hostLoader(v, loop.node, facts))) return false;
   return !findDescendants(body, (n) => {
     if (n.type === 'keyword_argument') return n.childForFieldName('name')?.text === 'device';
     if (n.type === 'identifier') return DEVICE_WORD.test(n.text);
@@ -805,6 +802,28 @@ function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
     const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text;
     return method === 'to' || method === 'cuda';
   }).length;
+}
+
+/** Every value assigned to the name in its function, or else at module level (a script's or notebook's global). */
+function boundValues(id: Node, at: Node, facts: FileFacts): Node[] {
+  const local = valuesAssignedTo(id.text, at, facts);
+  const top = facts.root.namedChild(0);
+  return local.length > 0 || !top ? local : valuesAssignedTo(id.text, top, facts);
+}
+
+/** Dataset packages whose datasets hand out tensors in host memory. */
+const HOST_DATASETS = /^(?:torchvision|torchaudio|torchtext)\.datasets\./;
+
+/**
+ * A DataLoader over a dataset of torchvision, torchaudio or torchtext (or a name bound only to one), with no `collate_fn`:
+ * nothing of the project's own (a collate function or a Dataset class, which may move each batch to the GPU, as
+ * python-machine-learning-book's `collate_batch` does) stands between the files and the batches.
+ */
+function hostLoader(call: Node, at: Node, facts: FileFacts): boolean {
+  if (!isDataLoaderCall(call, facts) || dataLoaderArgument(call, 'collate_fn') || hasSplatArguments(call)) return false;
+  const dataset = dataLoaderArgument(call, 'dataset');
+  const made = dataset?.type === 'identifier' ? boundValues(dataset, at, facts) : dataset ? [dataset] : [];
+  return made.length > 0 && made.every((v) => v.type === 'call' && HOST_DATASETS.test(facts.calleeName(v) ?? ''));
 }
 
 /**

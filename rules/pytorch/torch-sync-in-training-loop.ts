@@ -785,8 +785,9 @@ const DEVICE_WORD = /cuda|gpu|device|accelerat|xla|mps/i;
 
 /**
  * The loop iterates a DataLoader built in this file over a library's dataset (hostLoader; `loader = DataLoader(...)`, every
- * binding of the name such a call) and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call or argument naming a device
- * (`to_device(batch)`, `prepare(batch, gpu)`). A DataLoader hands out tensors in host memory, so everything the step
+ * binding of the name such a call) and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call
+ * or argument naming a device (`to_device(batch)`, `prepare(batch, gpu)`), no call of a function of the file or a method of
+ * `self`, either of which may move the batch (python-machine-learning-book's `d_train(x)`). A DataLoader hands out tensors in host memory, so everything the step
  * computes from them stays there. Not with Accelerate or Lightning, whose loaders move the batches themselves.
  */
 function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
@@ -799,7 +800,11 @@ function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
     if (n.type === 'keyword_argument') return n.childForFieldName('name')?.text === 'device';
     if (n.type === 'identifier') return DEVICE_WORD.test(n.text);
     if (n.type !== 'call') return false;
-    const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text;
+    const fn = n.childForFieldName('function');
+    // A function of the file (`d_train(x)`) or a method of the object (`self.step(batch)`) may move the batch itself.
+    if (fn?.type === 'identifier' && definitionsNamed(facts, 'function_definition', fn.text).length > 0) return true;
+    if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') return true;
+    const method = fn?.childForFieldName('attribute')?.text;
     return method === 'to' || method === 'cuda';
   }).length;
 }

@@ -1352,6 +1352,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const scanned = value === a ? b : value === b ? a : null;
     if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(scanned.text)) continue;
     if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
+    if (pairedWithOtherAxis(n, loopNames)) continue;
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop)) return null;
@@ -1359,6 +1360,20 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   const fn = enclosingFunction(loop);
   if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/**
+ * The comparison picks rows in a subscript whose other part also reads the loop's value: `m.loc[m.index == i,
+ * m.columns == i] = 0`, `c.loc[c.index != i, c.columns == i]`. Each pass picks cells of its own column (a diagonal), so
+ * one mask of all the values would pick every column's cells for every value.
+ */
+function pairedWithOtherAxis(cmp: Node, loopNames: ReadonlySet<string>): boolean {
+  const sel = cmp.parent?.type === 'subscript' ? cmp.parent : null;
+  const keys = sel ? sel.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment') : [];
+  return (
+    keys.length >= 2 &&
+    keys.some((k) => !k.equals(cmp) && (loopNames.has(k.text) || findDescendants(k, (n) => n.type === 'identifier' && loopNames.has(n.text)).length > 0))
+  );
 }
 
 /** numpy calls that turn a mask into positions. */

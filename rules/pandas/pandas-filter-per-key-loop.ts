@@ -109,6 +109,9 @@ function keyMask(sel: Node, key: string): { frame: Node; column: string } | null
   const [a, b] = operands;
   const col = a.type === 'identifier' && a.text === key ? b : b.type === 'identifier' && b.text === key ? a : null;
   const column = col ? columnOf(col, frame.text) : null;
+  // `F.loc[F["c"] == key, key] = 1.0`: the column picked by the key too, one cell per key (an identity or diagonal
+  // matrix filled in); a split into groups picks no such cell.
+  if (keys.length === 2 && (keys[1].text === key || findDescendants(keys[1], (n) => n.type === 'identifier' && n.text === key).length > 0)) return null;
   return column ? { frame, column } : null;
 }
 
@@ -121,10 +124,14 @@ function columnOf(node: Node, frame: string): string | null {
   }
   if (node.type === 'attribute' && node.childForFieldName('object')?.text === frame) {
     const attr = node.childForFieldName('attribute')!.text;
-    return attr.startsWith('_') ? null : JSON.stringify(attr);
+    // `F.index`, `F.columns`: the frame's labels, not a column that `groupby("index")` could name.
+    return attr.startsWith('_') || FRAME_ATTRIBUTES.has(attr) ? null : JSON.stringify(attr);
   }
   return null;
 }
+
+/** Attributes of every DataFrame, which `F.name` reads before any column of that name. */
+const FRAME_ATTRIBUTES: ReadonlySet<string> = new Set(['index', 'columns', 'values', 'dtypes', 'shape', 'T', 'axes', 'loc', 'iloc', 'at', 'iat', 'attrs']);
 
 /** `F["c"].unique()`, `F.c.unique()`, `F["c"].drop_duplicates()`, `set(F["c"])`, `pd.unique(F["c"])`: the distinct values of that column. */
 function overDistinctValues(iter: Node, frame: string, column: string): boolean {

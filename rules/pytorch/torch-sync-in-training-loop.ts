@@ -40,6 +40,11 @@ import {
   nodeMemo,
   definitionsNamed,
   identifiersSpelledInFile,
+  isDataLoaderCall,
+  dataLoaderArgument,
+  hasSplatArguments,
+  argumentFor,
+  callsOf,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -522,6 +527,10 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     // Every device the loop's function puts tensors on is the CPU (`device = torch.device("cpu")`, the loss moved to a
     // `loss_device` on the CPU): there is no GPU queue for the sync to wait for.
     if (movesOnlyToCpu(loop.node, facts)) return null;
+    // A loop over a plain DataLoader whose step moves nothing to a device: the batches stay in host memory, and so does the
+    // model they are fed to (pytorch-book's LeNet cell, whose GPU version comes in a later cell; judged wrong).
+    // (In a file that moves nothing anywhere, the hint below says so instead.)
+    if (!neverMovesToDevice(facts) && hostOnlyLoaderStep(loop, facts)) return null;
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
     // the measured time include the GPU's work; without it the figures would time the kernel launches only.
     if (timesEachStep(loop.node, facts)) return null;
@@ -774,6 +783,57 @@ function runsOnDevice(loop: Node, facts: FileFacts): boolean {
   });
 }
 
+/** Calls and names that put data on an accelerator, in any spelling: `to_cuda(x)`, `move_to_device(b)`, `gpu_id`. */
+const DEVICE_WORD = /cuda|gpu|device|accelerat|xla|mps/i;
+
+/**
+ * The loop iterates a DataLoader built in this file over a library's dataset (hostLoader; `loader = DataLoader(...)`, every
+ * binding of the name such a call) and its body moves nothing to a device: no `.to(...)` or `.cuda()`, no `device=`, no call
+ * or argument naming a device (`to_device(batch)`, `prepare(batch, gpu)`), no call of a function of the file or a method of
+ * `self`, either of which may move the batch (python-machine-learning-book's `d_train(x)`). A DataLoader hands out tensors in host memory, so everything the step
+ * computes from them stays there. Not with Accelerate or Lightning, whose loaders move the batches themselves.
+ */
+function hostOnlyLoaderStep(loop: TrainingLoop, facts: FileFacts): boolean {
+  const loader = loop.loader;
+  const body = loop.node.childForFieldName('body');
+  if (!loader || !body || ['accelerate', 'lightning', 'pytorch_lightning'].some((m) => facts.importsModule(m))) return false;
+  const bound = loader.type === 'identifier' ? boundValues(loader, loop.node, facts) : [loader];
+  if (bound.length === 0 || !bound.every((v) => v.type === 'call' && hostLoader(v, loop.node, facts))) return false;
+  return !findDescendants(body, (n) => {
+    if (n.type === 'keyword_argument') return n.childForFieldName('name')?.text === 'device';
+    if (n.type === 'identifier') return DEVICE_WORD.test(n.text);
+    if (n.type !== 'call') return false;
+    const fn = n.childForFieldName('function');
+    // A function of the file (`d_train(x)`) or a method of the object (`self.step(batch)`) may move the batch itself.
+    if (fn?.type === 'identifier' && definitionsNamed(facts, 'function_definition', fn.text).length > 0) return true;
+    if (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self') return true;
+    const method = fn?.childForFieldName('attribute')?.text;
+    return method === 'to' || method === 'cuda';
+  }).length;
+}
+
+/** Every value assigned to the name in its function, or else at module level (a script's or notebook's global). */
+function boundValues(id: Node, at: Node, facts: FileFacts): Node[] {
+  const local = valuesAssignedTo(id.text, at, facts);
+  const top = facts.root.namedChild(0);
+  return local.length > 0 || !top ? local : valuesAssignedTo(id.text, top, facts);
+}
+
+/** Dataset packages whose datasets hand out tensors in host memory. */
+const HOST_DATASETS = /^(?:torchvision|torchaudio|torchtext)\.datasets\./;
+
+/**
+ * A DataLoader over a dataset of torchvision, torchaudio or torchtext (or a name bound only to one), with no `collate_fn`:
+ * nothing of the project's own (a collate function or a Dataset class, which may move each batch to the GPU, as
+ * python-machine-learning-book's `collate_batch` does) stands between the files and the batches.
+ */
+function hostLoader(call: Node, at: Node, facts: FileFacts): boolean {
+  if (!isDataLoaderCall(call, facts) || dataLoaderArgument(call, 'collate_fn') || hasSplatArguments(call)) return false;
+  const dataset = dataLoaderArgument(call, 'dataset');
+  const made = dataset?.type === 'identifier' ? boundValues(dataset, at, facts) : dataset ? [dataset] : [];
+  return made.length > 0 && made.every((v) => v.type === 'call' && HOST_DATASETS.test(facts.calleeName(v) ?? ''));
+}
+
 /**
  * The value layer places `recv` on the host: a factory called without `device=` (or with `device="cpu"`), or a name
  * bound to one. Not where the file changes the default device, which such factories then follow.
@@ -897,12 +957,35 @@ function movesOnlyToCpu(loop: Node, facts: FileFacts): boolean {
       // `.to(torch.float32)`, `.to(other_tensor)`: not a device, or one not named here.
       if (method === 'to' && !keywordValue(c, 'device') && /(?:^|\.)(?:float|half|double|bfloat16|int|long|bool|u?int\d+|float\d+)$/.test(target.text))
         continue;
-      const types = deviceTypes(target, facts);
+      const types = deviceTypes(target, facts) ?? parameterDeviceTypes(target, scope, facts);
       if (!types || [...types].some((t) => t !== 'cpu')) return false;
       moves++;
     }
     return moves > 0;
   });
+}
+
+/** How many calls of a function are read to learn what its device parameter receives. */
+const DEVICE_CALLERS = 16;
+
+/**
+ * The device types a plain function's parameter receives from every call of it in the file (`def test(model, device,
+ * loader)` called as `test(model, device, loader)` after `device = torch.device("cpu")`), or null when a call passes
+ * something else, nothing, or is out of reach (methods, `*args`, no call in the file).
+ */
+function parameterDeviceTypes(target: Node, def: Node, facts: FileFacts): Set<string> | null {
+  if (target.type !== 'identifier' || def.type !== 'function_definition' || def.parent?.parent?.type === 'class_definition') return null;
+  const index = parameterNames(def).indexOf(target.text);
+  const calls = index < 0 ? [] : callsOf(def, facts);
+  if (calls.length === 0 || calls.length > DEVICE_CALLERS) return null;
+  const out = new Set<string>();
+  for (const call of calls) {
+    const arg = argumentFor(call, target.text, index);
+    const types = arg ? deviceTypes(arg, facts) : null;
+    if (!types) return null;
+    for (const t of types) out.add(t);
+  }
+  return out;
 }
 
 const syncsMemo = nodeMemo<Node[]>();
@@ -1130,7 +1213,25 @@ function mayBeDeviceTensor(recv: Node, loop: TrainingLoop | null, facts: FileFac
   if (!loop) return true;
   if (root.text === loop.indexName) return false;
   if (loop.batchNames.includes(root.text) && !reassignedBefore(loop.node, root.text, recv)) return false;
+  // `[label.tolist() for label in target]`: the elements of a batch the loader handed over, still on the host.
+  const batch = comprehensionSource(root);
+  if (batch && loop.batchNames.includes(batch.text) && !reassignedBefore(loop.node, batch.text, recv)) return false;
   return true;
+}
+
+/** For a name a comprehension binds (`label` in `[... for label in target]`), the plain name it iterates; else null. */
+function comprehensionSource(id: Node): Node | null {
+  for (let n: Node | null = id.parent; n && !isNestedScope(n); n = n.parent) {
+    if (!/comprehension|generator_expression/.test(n.type)) continue;
+    for (const clause of n.namedChildren) {
+      if (clause?.type !== 'for_in_clause') continue;
+      const left = clause.childForFieldName('left');
+      const right = clause.childForFieldName('right');
+      if (left?.type === 'identifier' && left.text === id.text) return right?.type === 'identifier' ? right : null;
+    }
+    return null;
+  }
+  return null;
 }
 
 /**
@@ -1443,7 +1544,8 @@ function timesEachStep(loop: Node, facts: FileFacts): boolean {
   }
   if (started.size === 0) return false;
   return findDescendants(body, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '-', isNestedScope).some(
-    (op) => started.has(op.childForFieldName('right')?.text ?? '') && isAppended(op),
+    // Kept in a list, or printed with the step (`print(f"step {i} time {toc - tic:.2f}s")`, a memory and timing script).
+    (op) => started.has(op.childForFieldName('right')?.text ?? '') && (isAppended(op) || isDisplayedOnly(op, facts)),
   );
 }
 

@@ -37,6 +37,7 @@ export default defineRule({
     },
     { severity: 'hint', when: 'when the loop walks a slice with an upper bound (`order[:k]`): a bounded number of elements per call' },
     { severity: 'hint', when: 'for a loop at the top level of a notebook cell (in no function and no other loop): it runs once, when the cell runs' },
+    { severity: 'hint', when: "for a loop in a class's `__init__` (in no other loop): it runs once per object built, as set-up" },
   ],
   message: 'This loop walks a tensor element by element and reads each element on the host; convert it once with `.tolist()` and loop over the numbers',
   docs: {
@@ -84,7 +85,9 @@ export default defineRule({
     // A loop at the top level of a notebook cell, in no def and no other loop, runs once when the cell runs: a look at
     // results after training (pytorch-image-classification's "most incorrect examples" cells, judged noise 4 times).
     const oneOff = !cpu && !bounded && notebookTopLevel(loop, ctx.filePath);
-    const quiet = cpu || bounded || oneOff;
+    // So does a loop in a constructor: set-up, once per object (timm's batch sampler reading its few choice weights, judged noise).
+    const setup = !cpu && !bounded && !oneOff && inConstructor(loop);
+    const quiet = cpu || bounded || oneOff || setup;
     ctx.report({
       node: m.need('iter'),
       message:
@@ -92,7 +95,8 @@ export default defineRule({
         (cpu ? ' (a call into torch each time)' : ' (on a GPU, a wait for the device each time)') +
         advice +
         (bounded && !cpu ? ' (a slice of the first elements: worth it when the loop runs often)' : '') +
-        (oneOff ? ' (at the top level of a notebook cell it runs once, when the cell runs: worth it for large tensors)' : ''),
+        (oneOff ? ' (at the top level of a notebook cell it runs once, when the cell runs: worth it for large tensors)' : '') +
+        (setup ? ' (in `__init__` it runs once per object built, as set-up: worth it for large tensors)' : ''),
       ...(quiet ? { severity: 'hint' as const } : {}),
     });
   },
@@ -256,6 +260,13 @@ function notebookTopLevel(loop: Node, filePath: string | undefined): boolean {
   if (!filePath || !isNotebookFile(filePath)) return false;
   const walk = loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop;
   return enclosingDef(walk) === null && enclosingLoop(walk, true) === null;
+}
+
+/** The walk sits in a class's `__init__`, in no other loop there. */
+function inConstructor(loop: Node): boolean {
+  const walk = loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop;
+  const def = enclosingDef(walk);
+  return def?.childForFieldName('name')?.text === '__init__' && def.parent?.parent?.type === 'class_definition' && enclosingLoop(walk, true) === null;
 }
 
 /** `t[:k]`, `t[0 : self.at_k]`: a slice with an upper bound, so a bounded number of elements. */

@@ -74,7 +74,8 @@ export default defineRule({
       'TensorFlow import in scope and is not offered where there is none (it never adds a module-level import of an ' +
       'optional dependency); a builder that takes a `prefetch` flag is left to honour it. A pipeline a builder returns is judged ' +
       'at its call sites in the file: flagged when they all train on it as returned, silent when one adds the prefetch; with ' +
-      'no call in view, or callers that only wrap it in an object of theirs (`cls(ds, ...)`), it is a hint, and only in a file that never prefetches.',
+      'no call in view, or callers that only wrap it in an object of theirs (`cls(ds, ...)`), it is a hint, and only in a file that never prefetches. ' +
+      'A pipeline whose last step runs in parallel (`map(f, num_parallel_calls=...)`) already computes ahead of its consumer and is left alone.',
     example: {
       before: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)\nmodel.fit(ds, epochs=5)',
       after: 'ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)\nmodel.fit(ds, epochs=5)',
@@ -97,6 +98,10 @@ export default defineRule({
     if (isTestFile(ctx.filePath) || inTestFunction(call)) return;
     const pipeline = tfDataPipeline(call, facts);
     if (!pipeline || pipeline.methods.includes('prefetch') || isLiteralDataset(pipeline, facts)) return;
+    // A last step that runs in parallel (`map(f, num_parallel_calls=8)`, `batch(n, num_parallel_calls=...)`) computes its
+    // next elements while the consumer works on the last ones: loading and training already overlap (fchollet's book
+    // notebooks, whose vectorising maps end each pipeline: judged wrong six times).
+    if (endsInParallelStep(pipeline)) return;
     const batched = pipeline.methods.some((x) => BATCHING.has(x));
     if (!batched && !pipeline.methods.includes('map')) return;
     const consumer = consumerOf(call, facts);
@@ -163,6 +168,16 @@ function prefetchInjected(
   const caps = TENSORFLOW_PACKAGES.map((pkg) => pinnedCeiling(pkg, filePath, files)).filter((v) => v !== null);
   if ([...floors, ...caps].some((v) => below(v, INJECTS_PREFETCH_SINCE))) return null;
   return floors.length > 0 ? 'always' : 'from 2.12';
+}
+
+/** The pipeline's last call passes `num_parallel_calls` (not `None`): that step buffers results ahead of its consumer. */
+function endsInParallelStep(pipeline: { calls: Node[] }): boolean {
+  const last = pipeline.calls.at(-1);
+  return !!last
+    ?.childForFieldName('arguments')
+    ?.namedChildren.some(
+      (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'num_parallel_calls' && a.childForFieldName('value')?.type !== 'none',
+    );
 }
 
 /** The steps that group elements into batches. */

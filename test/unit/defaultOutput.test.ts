@@ -30,6 +30,21 @@ describe('default output of the general rules (issue 26 review)', () => {
     assert.equal(own?.impact?.level, 'high');
   });
 
+  it('ranks findings in archive folders (archive/, deprecated/, attic/) low, but not in old/', async () => {
+    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row]):\n            return row\n';
+    for (const folder of ['archive', 'archived', 'deprecated', 'attic']) {
+      const filePath = `/proj/pkg/${folder}/agent.py`;
+      assert.deepEqual(await found('reduction-over-list-comprehension', hot, filePath), [], folder);
+      const [all] = await found('reduction-over-list-comprehension', hot, filePath, { impact: 'all' });
+      assert.equal(all?.impact?.level, 'low', folder);
+      assert.match(all!.impact!.reasons.join('; '), /archive folder/, folder);
+    }
+    for (const folder of ['old', 'archives_api']) {
+      const [kept] = await found('reduction-over-list-comprehension', hot, `/proj/pkg/${folder}/agent.py`);
+      assert.equal(kept?.impact?.level, 'high', folder);
+    }
+  });
+
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
     // A temporary directory never removed: a general rule that keeps its severity in ordinary code.

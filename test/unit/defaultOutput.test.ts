@@ -45,6 +45,29 @@ describe('default output of the general rules (issue 26 review)', () => {
     }
   });
 
+  it('ranks a request without timeout low in a standalone script, but not in a package module or a service script', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-http-'));
+    try {
+      const fetcher = 'import requests\n\n\ndef fetch(url):\n    return requests.get(url).text\n';
+      const levelAt = async (rel: string, source = fetcher) => {
+        const file = path.join(top, rel);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, source);
+        return (await found('http-call-without-timeout', source, file, { impact: 'all' }))[0]?.impact;
+      };
+      writeFileSync(path.join(top, '.git'), '');
+      const script = await levelAt('fetchers/download.py');
+      assert.equal(script?.level, 'low');
+      assert.match(script!.reasons.join('; '), /standalone script/);
+      mkdirSync(path.join(top, 'pkg'), { recursive: true });
+      writeFileSync(path.join(top, 'pkg', '__init__.py'), '');
+      assert.notEqual((await levelAt('pkg/client.py'))?.level, 'low');
+      assert.notEqual((await levelAt('service/app.py', `from flask import Flask\n${fetcher}`))?.level, 'low');
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
     // A temporary directory never removed: a general rule that keeps its severity in ordinary code.

@@ -68,6 +68,25 @@ describe('default output of the general rules (issue 26 review)', () => {
     }
   });
 
+  it('per-item advice in a loop over the lines of a small text file shipped beside the code is a hint; a large or unknown file keeps it', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-lines-'));
+    try {
+      writeFileSync(path.join(top, '.git'), '');
+      writeFileSync(path.join(top, 'small.txt'), '1\t2\t3\n'.repeat(300));
+      writeFileSync(path.join(top, 'large.txt'), '1\t2\t3\n'.repeat(5000));
+      const parser = (file: string) =>
+        `def parse(path):\n    fr = open(${file})\n    rows = []\n    for line in fr.readlines():\n        cur = line.strip().split("\\t")\n` +
+        '        vals = []\n        for i in range(len(cur) - 1):\n            vals.append(float(cur[i]))\n        rows.append(vals)\n    return rows\n';
+      const shown = async (file: string) => (await found('append-loop-to-comprehension', parser(file), path.join(top, 'parse.py'))).map((f) => f.severity);
+      assert.deepEqual(await shown('"small.txt"'), ['hint']);
+      assert.deepEqual(await shown('"large.txt"'), ['info']);
+      assert.deepEqual(await shown('path'), ['info']);
+      assert.deepEqual(await shown('"small.txt", "rb"'), ['info']);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
     // A temporary directory never removed: a general rule that keeps its severity in ordinary code.

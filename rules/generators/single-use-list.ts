@@ -279,7 +279,9 @@ export default defineRule({
       }
     };
     for (const src of sources) addRoots(src, 0);
-    const consumer = next.text.slice(use.endIndex - next.startIndex);
+    // The whole consuming statement but the use itself: a comprehension's body comes before its `for`
+    // (`_ = [d.pop(k) for k in empty]` mutates `d` while the list is walked).
+    const consumer = next.text.slice(0, use.startIndex - next.startIndex) + ' ' + next.text.slice(use.endIndex - next.startIndex);
     for (const root of roots) {
       if (new RegExp(`\\b${root}\\b`).test(consumer)) return;
     }

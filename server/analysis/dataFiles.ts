@@ -62,6 +62,34 @@ export function dataFileRows(call: Node, facts: FileFacts): DataFileRows | null 
   });
 }
 
+/** Calls that open a file for reading line by line. */
+const OPENERS = new Set(['open', 'io.open', 'codecs.open']);
+const openedMemo = nodeMemo<DataFileRows | null>();
+
+/**
+ * The lines of the text file an `open("horseColicTraining.txt")` call opens, when its path is spelled out in the code and
+ * the file is on disk and at most DATA_FILE_BYTES; null otherwise (a binary mode, a computed path, a large file).
+ */
+export function openedFileLines(call: Node, facts: FileFacts): DataFileRows | null {
+  if (call.type !== 'call') return null;
+  const fn = call.childForFieldName('function');
+  const callee = fn?.type === 'identifier' && fn.text === 'open' && facts.isBuiltin('open', call) ? 'open' : (facts.calleeName(call) ?? '');
+  if (!OPENERS.has(callee)) return null;
+  return openedMemo(facts, call, () => {
+    const mode = positionalArguments(call)[1] ?? keywordValue(call, 'mode');
+    if (mode && (mode.type !== 'string' || (stringLiteralValue(mode) ?? 'b').includes('b'))) return null;
+    const origin = facts.origin;
+    const disk = origin?.modules;
+    if (!origin?.filePath || !disk?.fileSize || !disk.readText) return null;
+    const arg = positionalArguments(call)[0] ?? keywordValue(call, 'file');
+    const written = arg ? pathWritten(arg, facts, 0) : null;
+    if (!written || /^[a-z][a-z0-9+.-]*:/i.test(written) || written.startsWith('~') || NOT_TEXT.test(written)) return null;
+    const file = resolvedPath(written, origin.filePath, disk, origin.projectRoot);
+    const lines = file ? countedLines(file.absolute, disk) : null;
+    return file && lines !== null ? { shown: file.shown, rows: lines } : null;
+  });
+}
+
 /** `read from data/car-sales.csv: 10 rows` when the reader call reads a file of at most SMALL_FILE_ROWS rows; else null. */
 export function smallDataFileReason(call: Node, facts: FileFacts): string | null {
   const read = dataFileRows(call, facts);

@@ -23,6 +23,7 @@ import {
 } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
+import { openedFileLines, SMALL_FILE_ROWS } from './dataFiles';
 import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
 import { frameworkHookReason } from './frameworkHooks';
@@ -61,6 +62,12 @@ const EXPERIMENT = 'in research code kept beside the project: run by hand, rarel
  * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
+/**
+ * Folders where a project keeps code it no longer maintains (philtabor's DeepQLearning/archive/ beside the current
+ * agents): findings there are not the project's to act on. `old` and `legacy` are left out: projects keep code still in
+ * use under those names (timm's legacy_train).
+ */
+const ARCHIVE_FOLDERS = new Set(['archive', 'archived', 'attic', 'deprecated', 'obsolete']);
 const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
 /**
  * Packages other projects copy in whole, under a folder of their own package: LAVIS ships OpenMMLab's mmcv and mmseg in
@@ -162,6 +169,44 @@ export function markedRootOf(dir: string, files: FileProbe, now = Date.now()): s
     const parent = path.dirname(dir);
     return ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
   });
+}
+
+/**
+ * A loop over the lines of a small text file the project ships beside the code (`for line in fr.readlines()` with
+ * `fr = open("horseColicTraining.txt")`, 299 lines): its passes are few, however the loop reads. A blind review judged
+ * per-item advice inside such loops (a course's logistic regression parsing its 300-line data set) noise.
+ */
+function overSmallShippedFile(loop: Node, facts: FileFacts): boolean {
+  if (loop.type !== 'for_statement') return false;
+  let source: Node | null = loop.childForFieldName('right');
+  // `f.readlines()`, `f.read().splitlines()`, `f.read().split("\n")`: the same lines.
+  for (let i = 0; i < 3 && source?.type === 'call'; i++) {
+    const fn = source.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!method || !['readlines', 'splitlines', 'split', 'read'].includes(method)) break;
+    source = fn!.childForFieldName('object');
+  }
+  if (source?.type === 'identifier') source = valueBoundOnce(source) ?? openedByWith(source);
+  if (source?.type !== 'call') return false;
+  const lines = openedFileLines(source, facts);
+  return lines !== null && lines.rows <= SMALL_FILE_ROWS;
+}
+
+/** The `open(...)` call of the `with open(...) as f:` that binds `f` around its use, or null. */
+function openedByWith(id: Node): Node | null {
+  for (let n = id.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    for (const item of findDescendantsOfType(n, 'as_pattern')) {
+      const target = item.childForFieldName('alias')?.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      const value = item.namedChildren.find((c) => c?.type === 'call') ?? null;
+      if (target?.text === id.text && value) return value;
+    }
+  }
+  return null;
+}
+
+function findDescendantsOfType(node: Node, type: string): Node[] {
+  return node.descendantsOfType(type).filter((n): n is Node => n !== null);
 }
 
 /**
@@ -518,6 +563,7 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
   if (inTestFunction(node) && isTestCode(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
+  if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [ARCHIVED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
   return null;
@@ -567,6 +613,7 @@ function definitionHeaderOf(node: Node): Node | null {
 }
 
 const VENDORED = 'in vendored third-party code: a change belongs upstream';
+const ARCHIVED = 'in an archive folder: code the project keeps but no longer runs or maintains';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
 
 const COMMAND_AT_SCALE = 'in a command-line module: it runs once per command, and this advice pays off only at scale';
@@ -652,7 +699,7 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
   if (discounted) {
     // A per-item saving is some tens of nanoseconds: next to a model call, a fit or a request made on every pass of the
     // same loop it is lost, however many passes there are (a training step always calls its model).
-    const dataLoops = loops.filter((loop) => iteratesData(loop, facts));
+    const dataLoops = loops.filter((loop) => iteratesData(loop, facts) && !overSmallShippedFile(loop, facts));
     const light = dataLoops.filter((loop) => heavyCallEachPass(loop, facts) === null);
     if (light.length > 0) reasons.push('in a loop over data');
     else if (dataLoops.length > 0)
@@ -663,7 +710,8 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
     else if (loops.length >= 2) discounted.push('in nested loops, none of them over data: the passes stay few');
   } else {
     if (enclosingTrainingLoop(node, facts, 'any') || enclosingTrainStep(node, facts)) reasons.push('in a training or evaluation step');
-    else if (loops.some((loop) => iteratesData(loop, facts) && !(amortized && costlyWorkEachPass(loop, facts)))) reasons.push('in a loop over data');
+    else if (loops.some((loop) => iteratesData(loop, facts) && !overSmallShippedFile(loop, facts) && !(amortized && costlyWorkEachPass(loop, facts))))
+      reasons.push('in a loop over data');
     // Nested loops alone say nothing about how many times they run: a blind review of 24 findings ranked high for that
     // reason alone found none worth changing (loops over a model's layers, a handful of classes, a small grid). They add
     // to a reason, not replace one.

@@ -186,6 +186,7 @@ export type { DeviceType } from './torchDevice';
 export { pythonContainer, tensorPlacement } from './torchTensors';
 export type { Placement } from './torchTensors';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
+export { graphModeSwitch } from './tfGraphMode';
 export {
   DATALOADER_CALL_QUERY,
   dataLoaderArgument,

@@ -117,7 +117,7 @@ const spellsCompiler = new WeakMap<FileFacts, boolean>();
 function mayCompile(facts: FileFacts): boolean {
   let spelled = spellsCompiler.get(facts);
   if (spelled === undefined) {
-    spelled = [...COMPILING_DECORATORS].some((name) => facts.wordOffsets(name).length > 0);
+    spelled = [...COMPILING_DECORATORS, 'nopython'].some((name) => facts.wordOffsets(name).length > 0);
     spellsCompiler.set(facts, spelled);
   }
   return spelled;
@@ -130,7 +130,18 @@ function compilingDecorator(facts: FileFacts, decorator: Node): boolean {
   if (q === 'numba' || q?.startsWith('numba.')) return true;
   if (q?.startsWith('numpy.')) return false; // np.vectorize calls the Python function once per element
   const last = (q ?? callee.text).split('.').pop() ?? '';
-  return COMPILING_DECORATORS.has(last);
+  return COMPILING_DECORATORS.has(last) || passesNopython(decorator);
+}
+
+/**
+ * `@jcompile('float64(float64)', nopython=True)`: `nopython=` is numba's own keyword, so the decorator is numba's jit
+ * under a project's alias (pvlib binds `jcompile = jit` when numba imports, a no-op decorator otherwise).
+ */
+function passesNopython(decorator: Node): boolean {
+  const call = decorator.type === 'call' ? decorator : null;
+  return (call?.childForFieldName('arguments')?.namedChildren ?? []).some(
+    (a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'nopython',
+  );
 }
 
 /**

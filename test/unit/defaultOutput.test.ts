@@ -30,6 +30,63 @@ describe('default output of the general rules (issue 26 review)', () => {
     assert.equal(own?.impact?.level, 'high');
   });
 
+  it('ranks findings in archive folders (archive/, deprecated/, attic/) low, but not in old/', async () => {
+    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row]):\n            return row\n';
+    for (const folder of ['archive', 'archived', 'deprecated', 'attic']) {
+      const filePath = `/proj/pkg/${folder}/agent.py`;
+      assert.deepEqual(await found('reduction-over-list-comprehension', hot, filePath), [], folder);
+      const [all] = await found('reduction-over-list-comprehension', hot, filePath, { impact: 'all' });
+      assert.equal(all?.impact?.level, 'low', folder);
+      assert.match(all!.impact!.reasons.join('; '), /archive folder/, folder);
+    }
+    for (const folder of ['old', 'archives_api']) {
+      const [kept] = await found('reduction-over-list-comprehension', hot, `/proj/pkg/${folder}/agent.py`);
+      assert.equal(kept?.impact?.level, 'high', folder);
+    }
+  });
+
+  it('ranks a request without timeout low in a standalone script, but not in a package module or a service script', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-http-'));
+    try {
+      const fetcher = 'import requests\n\n\ndef fetch(url):\n    return requests.get(url).text\n';
+      const levelAt = async (rel: string, source = fetcher) => {
+        const file = path.join(top, rel);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, source);
+        return (await found('http-call-without-timeout', source, file, { impact: 'all' }))[0]?.impact;
+      };
+      writeFileSync(path.join(top, '.git'), '');
+      const script = await levelAt('fetchers/download.py');
+      assert.equal(script?.level, 'low');
+      assert.match(script!.reasons.join('; '), /standalone script/);
+      mkdirSync(path.join(top, 'pkg'), { recursive: true });
+      writeFileSync(path.join(top, 'pkg', '__init__.py'), '');
+      assert.notEqual((await levelAt('pkg/client.py'))?.level, 'low');
+      assert.notEqual((await levelAt('service/app.py', `from flask import Flask\n${fetcher}`))?.level, 'low');
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it('per-item advice in a loop over the lines of a small text file shipped beside the code is a hint; a large or unknown file keeps it', async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-lines-'));
+    try {
+      writeFileSync(path.join(top, '.git'), '');
+      writeFileSync(path.join(top, 'small.txt'), '1\t2\t3\n'.repeat(300));
+      writeFileSync(path.join(top, 'large.txt'), '1\t2\t3\n'.repeat(5000));
+      const parser = (file: string) =>
+        `def parse(path):\n    fr = open(${file})\n    rows = []\n    for line in fr.readlines():\n        cur = line.strip().split("\\t")\n` +
+        '        vals = []\n        for i in range(len(cur) - 1):\n            vals.append(float(cur[i]))\n        rows.append(vals)\n    return rows\n';
+      const shown = async (file: string) => (await found('append-loop-to-comprehension', parser(file), path.join(top, 'parse.py'))).map((f) => f.severity);
+      assert.deepEqual(await shown('"small.txt"'), ['hint']);
+      assert.deepEqual(await shown('"large.txt"'), ['info']);
+      assert.deepEqual(await shown('path'), ['info']);
+      assert.deepEqual(await shown('"small.txt", "rb"'), ['info']);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it('samples/ folders are example code; benchmarks/, ci/ and dev/ only directly below the project top folder', async () => {
     const top = mkdtempSync(path.join(tmpdir(), 'perflens-default-'));
     // A temporary directory never removed: a general rule that keeps its severity in ordinary code.

@@ -14,7 +14,7 @@ async function messages(body: string): Promise<string[]> {
     .map((f) => f.message);
 }
 
-const FEEDS_BACK = /each step's input comes from the last prediction: call the model directly, `model\(x, training=False\)`/;
+const FEEDS_BACK = /each step's input comes from the last prediction: call the model directly, `model\(x, training=False\)\.numpy\(\)`/;
 const BATCH = /predict on all samples at once, or call the model directly/;
 
 describe('tf-keras-predict-per-sample: batching advice only where the samples are independent', () => {

@@ -138,9 +138,17 @@ const STANDALONE_SCRIPT = 'in a standalone script (no package around it), run by
 /** Frameworks that run a module's functions as a service, unattended: a hang there blocks a request or a worker. */
 const SERVICE_FRAMEWORKS = ['flask', 'fastapi', 'django', 'aiohttp', 'tornado', 'starlette', 'sanic', 'celery', 'falcon', 'bottle'];
 
-/** The file is a script outside any package (no `__init__.py` beside it) that no service framework runs. */
+/** Packaging files: a module beside one is the project's own distributed module (a single-module project), not a script. */
+const PACKAGING_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg'];
+
+/**
+ * The file is a script outside any package (no `__init__.py` beside it, no packaging file beside it) that no service
+ * framework runs. Unknown (false) without a file system.
+ */
 function inStandaloneScript(facts: FileFacts, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
-  if (!filePath?.endsWith('.py') || !files.exists(path.dirname(filePath))) return false;
+  if (!filePath?.endsWith('.py')) return false;
+  const dir = path.dirname(filePath);
+  if (!files.exists(dir) || PACKAGING_FILES.some((f) => files.exists(path.join(dir, f)))) return false;
   return !isPackageModule(filePath, files) && !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
 }
 

@@ -10,7 +10,7 @@ import type { ModuleSource } from './values/origin';
 import { callArguments, keywordValue, positionalArguments } from './callArgs';
 import { bindingOf, occurrences, scopeOf } from './names';
 import { stringLiteralValue } from './numeric';
-import { markedRootOf } from './impact';
+import { markedRootOf } from './projectRoot';
 import type { FileProbe } from './codeContext';
 import { nodeMemo } from './nodeMemo';
 

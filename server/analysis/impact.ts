@@ -23,6 +23,7 @@ import {
 } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
+import { markedRootOf, rememberedFor, type ProbeMemo } from './projectRoot';
 import { openedFileLines, SMALL_FILE_ROWS } from './dataFiles';
 import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
@@ -141,35 +142,7 @@ const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|rout
  */
 const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxfile.py', 'fabfile.py', 'tasks.py']);
 
-/** Files and folders that mark a project's top folder: folders above it say nothing about the project's own code. */
-const ROOT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'perflens.toml', '.git'];
-
-export type ProbeMemo<T> = WeakMap<FileProbe, Map<string, { value: T; at: number }>>;
-
-/**
- * What `compute` answers for `key` from this probe's files, remembered for a few seconds (the user may add a
- * pyproject.toml or rename the project meanwhile), at most `limit` keys per probe.
- */
-export function rememberedFor<T>(memo: ProbeMemo<T>, files: FileProbe, key: string, now: number, limit: number, compute: () => T): T {
-  let cache = memo.get(files);
-  if (!cache) memo.set(files, (cache = new Map()));
-  const known = cache.get(key);
-  if (known && now - known.at < 5000) return known.value;
-  const value = compute();
-  if (cache.size > limit) cache.clear();
-  cache.set(key, { value, at: now });
-  return value;
-}
-
-const rootCaches: ProbeMemo<string | null> = new WeakMap();
-
-/** The nearest folder at or above `dir` holding a project marker (pyproject.toml, setup.cfg, .git…), or null. */
-export function markedRootOf(dir: string, files: FileProbe, now = Date.now()): string | null {
-  return rememberedFor(rootCaches, files, dir, now, 10_000, () => {
-    const parent = path.dirname(dir);
-    return ROOT_MARKERS.some((marker) => files.exists(path.join(dir, marker))) ? dir : parent === dir ? null : markedRootOf(parent, files, now);
-  });
-}
+export { markedRootOf, rememberedFor, type ProbeMemo } from './projectRoot';
 
 /**
  * A loop over the lines of a small text file the project ships beside the code (`for line in fr.readlines()` with

@@ -3,7 +3,7 @@
 // support for (`torch>=1.13`: advice that needs a newer release would break the older versions the project supports).
 import * as path from 'node:path';
 import type { FileProbe } from './codeContext';
-import { markedRootOf, rememberedFor, type ProbeMemo } from './impact';
+import { markedRootOf, rememberedFor, type ProbeMemo } from './projectRoot';
 
 /** A version as [major, minor]. */
 export type Version = readonly [number, number];

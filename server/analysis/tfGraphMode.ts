@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import type { FileProbe } from './codeContext';
-import { rememberedFor, type ProbeMemo } from './impact';
+import { rememberedFor, type ProbeMemo } from './projectRoot';
 import { identifiersSpelledInFile } from './names';
 
 const SWITCH_NAMES = ['disable_eager_execution', 'disable_v2_behavior'];

@@ -1,12 +1,13 @@
 // Shared test plumbing: one engine per test process, fixture paths, and running Python.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import type { Finding } from '../../common/types';
+import type { LintOptions } from '../../server/engine/options';
 
 /** The repository root and the build output, baked in by esbuild.mjs --tests. */
 export const ROOT = process.env.PERFLENS_ROOT ?? path.resolve(__dirname, '../../..');
@@ -99,4 +100,31 @@ export function runPython(source: string, interpreter = pythonFor(source), timeo
 export function compilePython(source: string, interpreter = 'python3'): PythonRun {
   const r = spawnSync(interpreter, ['-c', 'import sys; compile(sys.stdin.read(), "<fixed>", "exec")'], { input: source, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** One rule's findings, ranked as the default output ranks them (impact "auto"). */
+export async function rankedFindings(ruleId: string, source: string, filePath: string, options: LintOptions = {}): Promise<Finding[]> {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/**
+ * A temporary project: `files` maps relative paths to their text; `run` gets its top folder, with the engine reading
+ * the disk (NODE_FILES), and the folder is removed afterwards.
+ */
+export async function inTempProject(files: Record<string, string>, run: (top: string) => Promise<void>, prefix = 'perflens-project-'): Promise<void> {
+  const engine = await getEngine();
+  const top = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const saved = engine.files;
+  try {
+    engine.files = NODE_FILES;
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+      writeFileSync(path.join(top, rel), text);
+    }
+    await run(top);
+  } finally {
+    engine.files = saved;
+    rmSync(top, { recursive: true, force: true });
+  }
 }

@@ -30,8 +30,8 @@ describe('default output of the general rules (issue 26 review)', () => {
     assert.equal(own?.impact?.level, 'high');
   });
 
-  it('ranks findings in archive folders (archive/, deprecated/, attic/) low, but not in old/', async () => {
-    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row]):\n            return row\n';
+  it('ranks findings in archive folders (archive/, deprecated/, attic/) low, but not in folders only named like one', async () => {
+    const hot = 'def fit(rows):\n    for row in rows:\n        if all([x > 0 for x in row.samples]):\n            return row\n';
     for (const folder of ['archive', 'archived', 'deprecated', 'attic']) {
       const filePath = `/proj/pkg/${folder}/agent.py`;
       assert.deepEqual(await found('reduction-over-list-comprehension', hot, filePath), [], folder);
@@ -39,7 +39,7 @@ describe('default output of the general rules (issue 26 review)', () => {
       assert.equal(all?.impact?.level, 'low', folder);
       assert.match(all!.impact!.reasons.join('; '), /archive folder/, folder);
     }
-    for (const folder of ['old', 'archives_api']) {
+    for (const folder of ['archives_api', 'archiver']) {
       const [kept] = await found('reduction-over-list-comprehension', hot, `/proj/pkg/${folder}/agent.py`);
       assert.equal(kept?.impact?.level, 'high', folder);
     }

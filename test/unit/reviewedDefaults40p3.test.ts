@@ -2,44 +2,18 @@
 // (review6). Each case is a finding the reviewers judged noise or wrong in the default output, or a hint they judged
 // useful, with the near miss that must keep its rank.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { LintOptions } from '../../server/engine/options';
-import { NODE_FILES } from '../../server/project/fileProbe';
-import { getEngine } from '../helpers/engine';
-
-/** One rule's findings, ranked as the default output ranks them (impact "auto"). */
-async function ranked(ruleId: string, source: string, filePath: string, options: LintOptions = {}) {
-  const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
-}
-
-/** A temporary project: `files` maps relative paths to their text; the callback gets the top folder. */
-async function inProject(files: Record<string, string>, run: (top: string) => Promise<void>): Promise<void> {
-  const engine = await getEngine();
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-r40-'));
-  const saved = engine.files;
-  try {
-    engine.files = NODE_FILES;
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
-      writeFileSync(path.join(top, rel), text);
-    }
-    await run(top);
-  } finally {
-    engine.files = saved;
-    rmSync(top, { recursive: true, force: true });
-  }
-}
+import { inTempProject, rankedFindings as ranked } from '../helpers/engine';
 
 const HTTP = 'http-call-without-timeout';
 const DOWNLOAD = 'import requests\n\n\ndef download(url):\n    return requests.get(url).content\n';
 
+const inProjectAt = (files: Record<string, string>, run: (top: string) => Promise<void>) => inTempProject(files, run, 'perflens-r40-');
+
 describe('vendored copies and demo apps are low impact for every rule', () => {
   it('a copy of mmcv or mmseg below the project package is vendored; the project of that name is not', async () => {
     const pkg = { 'pyproject.toml': '[project]\nname = "lavis"\n', 'lavis/__init__.py': '' };
-    await inProject(pkg, async (top) => {
+    await inProjectAt(pkg, async (top) => {
       const [copy] = await ranked(HTTP, DOWNLOAD, path.join(top, 'lavis/common/annotator/uniformer/mmcv/fileio/file_client.py'));
       assert.equal(copy?.severity, 'hint');
       assert.match(copy!.impact!.reasons[0], /vendored third-party code/);
@@ -47,7 +21,7 @@ describe('vendored copies and demo apps are low impact for every rule', () => {
       const [own] = await ranked(HTTP, DOWNLOAD, path.join(top, 'lavis/models/pretrained.py'));
       assert.equal(own?.severity, 'info');
     });
-    await inProject({ 'pyproject.toml': '[project]\nname = "mmcv"\n', 'mmcv/__init__.py': '' }, async (top) => {
+    await inProjectAt({ 'pyproject.toml': '[project]\nname = "mmcv"\n', 'mmcv/__init__.py': '' }, async (top) => {
       // Near miss: mmcv's own repository.
       const [own] = await ranked(HTTP, DOWNLOAD, path.join(top, 'mmcv/fileio/file_client.py'));
       assert.equal(own?.severity, 'info');
@@ -55,7 +29,7 @@ describe('vendored copies and demo apps are low impact for every rule', () => {
   });
 
   it('extern/ and third-party/ folders are vendored too', async () => {
-    await inProject({ 'pyproject.toml': '[project]\nname = "pkg"\n' }, async (top) => {
+    await inProjectAt({ 'pyproject.toml': '[project]\nname = "pkg"\n' }, async (top) => {
       for (const rel of ['pkg/extern/client.py', 'third-party/lib/client.py']) {
         const [f] = await ranked(HTTP, DOWNLOAD, path.join(top, rel));
         assert.equal(f?.severity, 'hint', rel);
@@ -75,7 +49,7 @@ describe('vendored copies and demo apps are low impact for every rule', () => {
 
   it("a distribution named with an organisation's prefix (salesforce-lavis) ships the package without it: folders beside it are scripts", async () => {
     const files = { 'setup.py': 'setup(name="salesforce-lavis")\n', 'lavis/__init__.py': '', 'app/__init__.py': '' };
-    await inProject(files, async (top) => {
+    await inProjectAt(files, async (top) => {
       const [demo] = await ranked(HTTP, DOWNLOAD, path.join(top, 'app/calculate_coco_features.py'));
       assert.equal(demo?.severity, 'hint');
       const [library] = await ranked(HTTP, DOWNLOAD, path.join(top, 'lavis/models/pretrained.py'));
@@ -125,7 +99,7 @@ describe('per-item advice over a few items, or in a standalone script, is not in
   it('in a standalone script (no package, a __main__ guard) it is low', async () => {
     const src =
       'import sys\n\ndef main(paths):\n    for p in paths:\n        lines = open(p).readlines()\n        print(any([l.startswith("#") for l in lines]))\n\nif __name__ == "__main__":\n    main(sys.argv[1:])\n';
-    await inProject({ 'pyproject.toml': '', 'pkg/__init__.py': '' }, async (top) => {
+    await inProjectAt({ 'pyproject.toml': '', 'pkg/__init__.py': '' }, async (top) => {
       const [all] = await ranked(SUM, src, path.join(top, 'update_config.py'), { impact: 'all' });
       assert.match(all!.impact!.reasons[0], /standalone script/);
       // Near miss: the same code in a package module.

@@ -1,36 +1,10 @@
 // Round 50 (issue 26, general rules in the default output): findings blind reviews of review14-22 judged noise or wrong
 // that main still showed, each with the near miss that must keep its rank.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { LintOptions } from '../../server/engine/options';
-import { NODE_FILES } from '../../server/project/fileProbe';
-import { getEngine } from '../helpers/engine';
+import { inTempProject, rankedFindings as ranked } from '../helpers/engine';
 
-/** One rule's findings, ranked as the default output ranks them (impact "auto"). */
-async function ranked(ruleId: string, source: string, filePath: string, options: LintOptions = {}) {
-  const engine = await getEngine();
-  return engine.lintText(source, { select: [ruleId], filePath, impact: 'auto', ...options }).findings.filter((f) => f.ruleId === ruleId);
-}
-
-/** A temporary project: `files` maps relative paths to their text; the callback gets the top folder. */
-async function inProject(files: Record<string, string>, run: (top: string) => Promise<void>): Promise<void> {
-  const engine = await getEngine();
-  const top = mkdtempSync(path.join(tmpdir(), 'perflens-r50-'));
-  const saved = engine.files;
-  try {
-    engine.files = NODE_FILES;
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
-      writeFileSync(path.join(top, rel), text);
-    }
-    await run(top);
-  } finally {
-    engine.files = saved;
-    rmSync(top, { recursive: true, force: true });
-  }
-}
+const inProjectAt = (files: Record<string, string>, run: (top: string) => Promise<void>) => inTempProject(files, run, 'perflens-r50-');
 
 describe('round 50: general rules in the default output', () => {
   describe('reduction-over-list-comprehension: any()/all() over an item of a hot loop', () => {
@@ -78,7 +52,7 @@ describe('round 50: general rules in the default output', () => {
       '    """Export the model to ONNX."""\n    return path\n\n\nif __name__ == "__main__":\n    export_onnx(None, "m.onnx")\n';
 
     it('is a hint in a script outside any package, with the reason', async () => {
-      await inProject({ 'export.py': script }, async (top) => {
+      await inProjectAt({ 'export.py': script }, async (top) => {
         const file = path.join(top, 'export.py');
         const [f] = await ranked(RULE, script, file);
         assert.equal(f?.severity, 'hint');
@@ -89,7 +63,7 @@ describe('round 50: general rules in the default output', () => {
 
     it('near misses: the same decorator in a package module, or in a script without a main guard, keeps its warning', async () => {
       const noGuard = script.slice(0, script.indexOf('if __name__'));
-      await inProject({ 'pkg/__init__.py': '', 'pkg/export.py': script, 'tools/export.py': noGuard }, async (top) => {
+      await inProjectAt({ 'pkg/__init__.py': '', 'pkg/export.py': script, 'tools/export.py': noGuard }, async (top) => {
         const [inPackage] = await ranked(RULE, script, path.join(top, 'pkg/export.py'));
         assert.equal(inPackage?.severity, 'warning');
         const [unguarded] = await ranked(RULE, noGuard, path.join(top, 'tools/export.py'));
@@ -199,7 +173,7 @@ describe('round 50: general rules in the default output', () => {
     const fib = 'def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n';
 
     it('is low impact in a chapter folder, with the reason', async () => {
-      await inProject({ 'pyproject.toml': '', 'code/ch10/perf.py': fib }, async (top) => {
+      await inProjectAt({ 'pyproject.toml': '', 'code/ch10/perf.py': fib }, async (top) => {
         const [f] = await ranked(RULE, fib, path.join(top, 'code/ch10/perf.py'), { projectRoot: top });
         assert.equal(f?.severity, 'hint');
         assert.match(f.impact!.reasons[0], /^in teaching material \(`ch10\/`\): a naive recursion there is usually the lesson/);
@@ -207,7 +181,7 @@ describe('round 50: general rules in the default output', () => {
     });
 
     it("near miss: the same function in the project's own package keeps its severity", async () => {
-      await inProject({ 'pyproject.toml': '', 'pkg/__init__.py': '', 'pkg/seq.py': fib }, async (top) => {
+      await inProjectAt({ 'pyproject.toml': '', 'pkg/__init__.py': '', 'pkg/seq.py': fib }, async (top) => {
         const [f] = await ranked(RULE, fib, path.join(top, 'pkg/seq.py'), { projectRoot: top });
         assert.equal(f?.severity, 'info');
       });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import {
   enclosingDef,
-  identifiersSpelledInFile,
+  callsSpelledInFile,
   importedCallee,
   importedCallQuery,
   isTestCode,
@@ -149,14 +149,8 @@ function callsDistributedDataParallel(facts: FileFacts): boolean {
   let found = ddpCache.get(facts);
   if (found === undefined) {
     const spellings = new Set(['DistributedDataParallel', ...facts.imports.filter((b) => DDP_NAMES.has(b.target)).map((b) => b.local)]);
-    found = [...spellings].some((name) =>
-      identifiersSpelledInFile(facts, name).some((id) => {
-        // The identifier is the callee (`DDP(m)`) or the last part of it (`torch.nn.parallel.DistributedDataParallel(m)`).
-        const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
-        const call = callee.parent;
-        return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) === true && DDP_NAMES.has(facts.calleeName(call) ?? '');
-      }),
-    );
+    // Called as `DDP(m)` or `torch.nn.parallel.DistributedDataParallel(m)`.
+    found = [...spellings].some((name) => callsSpelledInFile(facts, name).some((call) => DDP_NAMES.has(facts.calleeName(call) ?? '')));
     ddpCache.set(facts, found);
   }
   return found;

@@ -6,6 +6,7 @@ import {
   callsOf,
   enclosingDef,
   hasSplatArguments,
+  isOutsideAnyPackage,
   isPackageModule,
   isShadowed,
   isTestFile,
@@ -146,10 +147,8 @@ const PACKAGING_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg'];
  * framework runs. Unknown (false) without a file system.
  */
 function inStandaloneScript(facts: FileFacts, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
-  if (!filePath?.endsWith('.py')) return false;
-  const dir = path.dirname(filePath);
-  if (!files.exists(dir) || PACKAGING_FILES.some((f) => files.exists(path.join(dir, f)))) return false;
-  return !isPackageModule(filePath, files) && !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
+  if (!isOutsideAnyPackage(filePath, files) || PACKAGING_FILES.some((f) => files.exists(path.join(path.dirname(filePath), f)))) return false;
+  return !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
 }
 
 /** A top-level statement that reads the program's command line: `args = parser.parse_args()`, `path = sys.argv[1]`. */

@@ -14,6 +14,7 @@ import {
   foldInteger,
   isNestedScope,
   identifiersSpelledInFile,
+  callsSpelledInFile,
   keywordValue,
   parameterNames,
   loopHeaderText,
@@ -152,13 +153,7 @@ const SESSION_CALLS = /^tensorflow\.(compat\.v1\.)?(train\.)?(Session|Interactiv
 /** The file opens a TensorFlow 1 session (`tf.Session()`, `tf.compat.v1.Session()`, `MonitoredTrainingSession`). */
 function opensGraphSession(facts: FileFacts): boolean {
   if (!/Session\s*\(/.test(facts.text)) return false;
-  return GRAPH_SESSIONS.some((name) =>
-    identifiersSpelledInFile(facts, name).some((id) => {
-      const callee = id.parent?.type === 'attribute' ? id.parent : id;
-      const call = callee.parent;
-      return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) === true && SESSION_CALLS.test(facts.calleeName(call) ?? '');
-    }),
-  );
+  return GRAPH_SESSIONS.some((name) => callsSpelledInFile(facts, name).some((call) => SESSION_CALLS.test(facts.calleeName(call) ?? '')));
 }
 
 /** TensorFlow 1 graph-mode calls: the file builds ops once and runs them in a session it receives. */
@@ -169,13 +164,7 @@ const TF1_WORDS = ['get_global_step', 'get_or_create_global_step', 'get_default_
 /** The file uses TensorFlow 1 session APIs without opening the session itself (`sess.run(op, feed_dict)`, `tf.train.get_global_step()`). */
 function usesSessionApis(facts: FileFacts): boolean {
   if (/\bsess(ion)?\.run\s*\(|\bfeed_dict\s*=/.test(facts.text)) return true;
-  return TF1_WORDS.some((word) =>
-    identifiersSpelledInFile(facts, word).some((id) => {
-      const callee = id.parent?.type === 'attribute' ? id.parent : id;
-      const call = callee.parent;
-      return call?.type === 'call' && TF1_GRAPH_CALLS.test(facts.calleeName(call) ?? '');
-    }),
-  );
+  return TF1_WORDS.some((word) => callsSpelledInFile(facts, word).some((call) => TF1_GRAPH_CALLS.test(facts.calleeName(call) ?? '')));
 }
 
 /** The def, or a def it is nested in, is decorated with `tf.custom_gradient`. */

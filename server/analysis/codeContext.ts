@@ -149,14 +149,21 @@ export function isPrivateModule(filePath: string | undefined): boolean {
 const MAIN_GUARD = /^__name__==(['"])__main__\1$|^(['"])__main__\2==__name__$/;
 
 /**
+ * A `.py` file outside any package: no `__init__.py` beside it, not a test file. False when that cannot be known: without
+ * a file system, or for a folder it cannot see (an unsaved buffer), where isPackageModule is false too.
+ */
+export function isOutsideAnyPackage(filePath: string | undefined, files: FileProbe): filePath is string {
+  if (!filePath?.endsWith('.py') || isTestFile(filePath) || isPackageModule(filePath, files)) return false;
+  return files !== NO_FILE_SYSTEM && files.exists(path.dirname(filePath));
+}
+
+/**
  * A standalone script: a `.py` file outside any package (no `__init__.py` beside it, not a test) whose module level
  * has an `if __name__ == "__main__":` guard. It runs once per command (ddsp's update_gin_config.py migrating a config
  * file), so advice that saves a constant per item pays off once. False without a file system, or for a notebook.
  */
 export function isStandaloneScript(filePath: string | undefined, root: Node, files: FileProbe): boolean {
-  if (!filePath?.endsWith('.py') || isTestFile(filePath) || isPackageModule(filePath, files)) return false;
-  // Unknown without a file system, or for a folder it cannot see (an unsaved buffer): isPackageModule is false there.
-  if (files === NO_FILE_SYSTEM || !files.exists(path.dirname(filePath))) return false;
+  if (!isOutsideAnyPackage(filePath, files)) return false;
   return root.namedChildren.some(
     (stmt) => stmt?.type === 'if_statement' && MAIN_GUARD.test(stmt.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? ''),
   );

@@ -42,24 +42,32 @@ export function dataFileRows(call: Node, facts: FileFacts): DataFileRows | null 
   const callee = facts.calleeName(call) ?? '';
   if (!LINE_READERS.has(callee)) return null;
   return memo(facts, call, () => {
-    const origin = facts.origin;
-    const disk = origin?.modules;
-    if (!origin?.filePath || !disk?.fileSize || !disk.readText) return null;
     // `chunksize=` / `iterator=True` give a reader of pieces, not a frame; a JSON file is one record per line only with `lines=True`.
     if (keywordValue(call, 'chunksize') || keywordValue(call, 'iterator')) return null;
     const json = callee === 'pandas.read_json';
     if (json && keywordValue(call, 'lines')?.text !== 'True') return null;
-    const arg = positionalArguments(call)[0] ?? keywordValue(call, json ? 'path_or_buf' : 'filepath_or_buffer');
-    const written = arg ? pathWritten(arg, facts, 0) : null;
-    if (!written || /^[a-z][a-z0-9+.-]*:/i.test(written) || written.startsWith('~') || NOT_TEXT.test(written)) return null;
-    const file = resolvedPath(written, origin.filePath, disk, origin.projectRoot);
+    const file = linesOfFileAt(positionalArguments(call)[0] ?? keywordValue(call, json ? 'path_or_buf' : 'filepath_or_buffer'), facts);
     if (!file) return null;
-    const lines = countedLines(file.absolute, disk);
-    if (lines === null) return null;
     // A header line names the columns (`header=None`: every line is a row).
     const header = !json && keywordValue(call, 'header')?.text !== 'None' ? 1 : 0;
-    return { shown: file.shown, rows: Math.max(0, lines - header) };
+    return { shown: file.shown, rows: Math.max(0, file.rows - header) };
   });
+}
+
+/**
+ * The lines of the text file whose path `arg` spells out (pathWritten), when the file is on disk beside the code and at
+ * most DATA_FILE_BYTES; null for a URL, a home-relative or computed path, a binary format, a missing or large file, or
+ * a host without a file system.
+ */
+function linesOfFileAt(arg: Node | null | undefined, facts: FileFacts): DataFileRows | null {
+  const origin = facts.origin;
+  const disk = origin?.modules;
+  if (!arg || !origin?.filePath || !disk?.fileSize || !disk.readText) return null;
+  const written = pathWritten(arg, facts, 0);
+  if (!written || /^[a-z][a-z0-9+.-]*:/i.test(written) || written.startsWith('~') || NOT_TEXT.test(written)) return null;
+  const file = resolvedPath(written, origin.filePath, disk, origin.projectRoot);
+  const lines = file ? countedLines(file.absolute, disk) : null;
+  return file && lines !== null ? { shown: file.shown, rows: lines } : null;
 }
 
 /** Calls that open a file for reading line by line. */
@@ -78,15 +86,7 @@ export function openedFileLines(call: Node, facts: FileFacts): DataFileRows | nu
   return openedMemo(facts, call, () => {
     const mode = positionalArguments(call)[1] ?? keywordValue(call, 'mode');
     if (mode && (mode.type !== 'string' || (stringLiteralValue(mode) ?? 'b').includes('b'))) return null;
-    const origin = facts.origin;
-    const disk = origin?.modules;
-    if (!origin?.filePath || !disk?.fileSize || !disk.readText) return null;
-    const arg = positionalArguments(call)[0] ?? keywordValue(call, 'file');
-    const written = arg ? pathWritten(arg, facts, 0) : null;
-    if (!written || /^[a-z][a-z0-9+.-]*:/i.test(written) || written.startsWith('~') || NOT_TEXT.test(written)) return null;
-    const file = resolvedPath(written, origin.filePath, disk, origin.projectRoot);
-    const lines = file ? countedLines(file.absolute, disk) : null;
-    return file && lines !== null ? { shown: file.shown, rows: lines } : null;
+    return linesOfFileAt(positionalArguments(call)[0] ?? keywordValue(call, 'file'), facts);
   });
 }
 

@@ -63,13 +63,13 @@ const EXPERIMENT = 'in research code kept beside the project: run by hand, rarel
  * Folders of code copied in from another project (mlxtend's externals/, seaborn's external/, pip's _vendor/): its
  * maintainers change it upstream, not here, so a finding there is not theirs to act on.
  */
+const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
 /**
  * Folders where a project keeps code it no longer maintains (philtabor's DeepQLearning/archive/ beside the current
  * agents): findings there are not the project's to act on. `old` and `legacy` are left out: projects keep code still in
  * use under those names (timm's legacy_train).
  */
 const ARCHIVE_FOLDERS = new Set(['archive', 'archived', 'attic', 'deprecated', 'obsolete']);
-const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
 /**
  * Packages other projects copy in whole, under a folder of their own package: LAVIS ships OpenMMLab's mmcv and mmseg in
  * lavis/common/annotator/uniformer/. A folder of that name below the project's top package is such a copy; the project's
@@ -142,8 +142,6 @@ const HANDLER_DECORATOR = /^(\w+\.)?(get|post|put|patch|delete|head|options|rout
  */
 const BUILD_SCRIPTS = new Set(['setup.py', 'versioneer.py', '_version.py', 'noxfile.py', 'fabfile.py', 'tasks.py']);
 
-export { markedRootOf, rememberedFor, type ProbeMemo } from './projectRoot';
-
 /**
  * A loop over the lines of a small text file the project ships beside the code (`for line in fr.readlines()` with
  * `fr = open("horseColicTraining.txt")`, 299 lines): its passes are few, however the loop reads. A blind review judged
@@ -169,17 +167,13 @@ function overSmallShippedFile(loop: Node, facts: FileFacts): boolean {
 function openedByWith(id: Node): Node | null {
   for (let n = id.parent; n && n.type !== 'function_definition' && n.type !== 'module'; n = n.parent) {
     if (n.type !== 'with_statement') continue;
-    for (const item of findDescendantsOfType(n, 'as_pattern')) {
+    for (const item of findDescendants(n, (c) => c.type === 'as_pattern')) {
       const target = item.childForFieldName('alias')?.namedChildren.find((c) => c?.type === 'identifier') ?? null;
       const value = item.namedChildren.find((c) => c?.type === 'call') ?? null;
       if (target?.text === id.text && value) return value;
     }
   }
   return null;
-}
-
-function findDescendantsOfType(node: Node, type: string): Node[] {
-  return node.descendantsOfType(type).filter((n): n is Node => n !== null);
 }
 
 /**

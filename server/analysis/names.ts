@@ -131,6 +131,21 @@ export function identifiersSpelledInFile(facts: SpelledFile, name: string): Node
   return identifiersAt(facts.root, name, facts.wordOffsets(name), 0);
 }
 
+/**
+ * The calls of the file whose callee is `name` itself or an attribute ending in it (`Session(...)`,
+ * `tf.compat.v1.Session(...)`), found from where the name is spelled: how a rule asks "does this file call X?" and
+ * then checks the call's qualified name.
+ */
+export function callsSpelledInFile(facts: SpelledFile, name: string): Node[] {
+  const calls: Node[] = [];
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+    const call = callee.parent;
+    if (call?.type === 'call' && call.childForFieldName('function')?.equals(callee)) calls.push(call);
+  }
+  return calls;
+}
+
 /** The identifiers `name` inside node at these offsets (relative to `base`). */
 function identifiersAt(node: Node, name: string, offsets: readonly number[], base: number): Node[] {
   const out: Node[] = [];

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import type { FileProbe } from './codeContext';
 import { rememberedFor, type ProbeMemo } from './projectRoot';
-import { identifiersSpelledInFile } from './names';
+import { callsSpelledInFile } from './names';
 
 const SWITCH_NAMES = ['disable_eager_execution', 'disable_v2_behavior'];
 const SWITCH_CALL = /^tensorflow\.(compat\.v1\.)?(disable_eager_execution|disable_v2_behavior)$/;
@@ -37,13 +37,7 @@ export function graphModeSwitch(facts: FileFacts, filePath: string | undefined, 
 
 function switchesInFile(facts: FileFacts): boolean {
   if (!SWITCH_TEXT.test(facts.text)) return false;
-  return SWITCH_NAMES.some((name) =>
-    identifiersSpelledInFile(facts, name).some((id) => {
-      const callee = id.parent?.type === 'attribute' ? id.parent : id;
-      const call = callee.parent;
-      return call?.type === 'call' && SWITCH_CALL.test(facts.calleeName(call) ?? '');
-    }),
-  );
+  return SWITCH_NAMES.some((name) => callsSpelledInFile(facts, name).some((call) => SWITCH_CALL.test(facts.calleeName(call) ?? '')));
 }
 
 /** Module name → the script of `dir` that imports it and switches eager execution off. */

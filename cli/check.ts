@@ -45,6 +45,8 @@ export interface FileReport {
   failures: RuleFailure[];
   /** Hints left out of the output (impact = "auto"): low-impact findings and minor advice, shown in the editor only. */
   hidden?: number;
+  /** Of the hidden hints, those of rules in preview (engine/trackRecord.ts): `--preview` shows them. */
+  hiddenPreview?: number;
   /** The report still holds hints that the output leaves out (CheckOptions.keepHints): see `withoutHints`. */
   hintsPending?: boolean;
 }
@@ -55,7 +57,8 @@ export function withoutHints(report: FileReport): FileReport {
   const findings = report.findings.filter((f) => f.severity !== 'hint');
   // A library hint kept only for the profile is not a hidden hint: without --profile it is not reported at all.
   const hidden = report.findings.filter((f) => f.severity === 'hint' && !f.impact?.ifHot).length;
-  return { ...report, findings, hidden: (report.hidden ?? 0) + hidden, hintsPending: false };
+  const hiddenPreview = report.findings.filter((f) => f.severity === 'hint' && f.impact?.preview).length;
+  return { ...report, findings, hidden: (report.hidden ?? 0) + hidden, hiddenPreview: (report.hiddenPreview ?? 0) + hiddenPreview, hintsPending: false };
 }
 
 export interface CheckOptions {
@@ -96,6 +99,7 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
     skipped: result.skipped,
     failures: result.failures,
     hidden: result.hidden,
+    hiddenPreview: result.hiddenPreview,
     hintsPending: keepHints && lint.impact === 'auto',
   };
   if (!result.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
@@ -106,6 +110,7 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
 
 interface ShownLint extends LintDetails {
   hidden: number;
+  hiddenPreview: number;
 }
 
 /**
@@ -114,9 +119,10 @@ interface ShownLint extends LintDetails {
  */
 function lintShown(engine: Engine, text: string, lint: LintOptions, keepHints = false): ShownLint {
   const result = engine.lintText(text, lint);
-  if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0 };
+  if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0, hiddenPreview: 0 };
   const findings = result.findings.filter((f) => f.severity !== 'hint');
-  return { ...result, findings, hidden: result.findings.length - findings.length };
+  const hiddenPreview = result.findings.filter((f) => f.severity === 'hint' && f.impact?.preview).length;
+  return { ...result, findings, hidden: result.findings.length - findings.length, hiddenPreview };
 }
 
 const NOT_PYTHON = 'not a Python file or notebook (perflens checks .py and .ipynb files, scripts with a python #! line, and files matching `extend-include`)';
@@ -168,7 +174,7 @@ function fixFile(
   if (fixed === 0) return unfixed;
   const refused = writeFixedFile(file, read.bytes, encodeSource(text, read.source));
   if (refused) return { ...unfixed, unfixable: refused };
-  return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden };
+  return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden, hiddenPreview: result.hiddenPreview };
 }
 
 interface NotebookOnDisk {
@@ -221,7 +227,7 @@ function notebookReport(file: string, module: NotebookModule<number>, result: Sh
     return fix === f.fix && end === f.end ? f : { ...f, end, fix };
   });
   const notebook = module.cells.map((c) => ({ number: c.key + 1, start: c.start, end: c.end }));
-  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden };
+  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden, hiddenPreview: result.hiddenPreview };
 }
 
 function readNotebook(file: string): NotebookOnDisk | string {

@@ -223,7 +223,7 @@ function paint(on: boolean, code: string, s: string): string {
  */
 export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean, unreadablePaths = 0): string {
   const out: string[] = [];
-  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0, hidden: 0 };
+  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0, hidden: 0, hiddenPreview: 0 };
   const findingLine = (report: FileReport, f: Finding) => {
     const at = cellLocation(report, f.start);
     const safe = f.fix?.safety === 'safe';
@@ -246,6 +246,7 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
   for (const report of reports) {
     counts.fixed += report.fixed;
     counts.hidden += report.hidden ?? 0;
+    counts.hiddenPreview += report.hiddenPreview ?? 0;
     if (report.error) counts.unreadable++;
     else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
@@ -273,6 +274,8 @@ interface SummaryCounts {
   fixed: number;
   /** Hints left out (impact = "auto"). */
   hidden: number;
+  /** Of the hidden hints, those of rules in preview. */
+  hiddenPreview: number;
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -292,7 +295,10 @@ function summary(c: SummaryCounts, fixMode: boolean): string[] {
   else if (c.checked === 0) out.push(`No files checked: ${unreadable}.`);
   else out.push(`No problems found in ${plural(c.checked, 'file')}; ${unreadable}.`);
   // Never a silent filter: say what was left out and how to see it.
-  if (c.hidden > 0) out.push(`${plural(c.hidden, 'hint')} (low-impact findings and minor advice) not shown; \`--impact all\` shows them.`);
+  if (c.hidden > 0) {
+    const preview = c.hiddenPreview > 0 ? `; ${c.hiddenPreview} of them from rules in preview, which \`--preview\` shows` : '';
+    out.push(`${plural(c.hidden, 'hint')} (low-impact findings and minor advice) not shown; \`--impact all\` shows them${preview}.`);
+  }
   return out;
 }
 

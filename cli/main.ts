@@ -68,6 +68,7 @@ interface CheckFlags {
   targetVersion?: string;
   lineLength?: number;
   impact?: ImpactMode;
+  preview?: boolean;
   fix: boolean;
   unsafeFixes: boolean;
   exitZero: boolean;
@@ -87,6 +88,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     targetVersion: flags.targetVersion,
     lineLength: flags.lineLength,
     impact: flags.impact,
+    preview: flags.preview,
   };
   const unknown = unknownInFlags(flags);
   if (unknown.length) {
@@ -126,7 +128,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     // --extend-select and --ignore add to the project's lists.
     return {
       file,
-      options: { impact: DEFAULT_SETTINGS.impact, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions), projectRoot: givenRootOf(file) },
+      options: { impact: DEFAULT_SETTINGS.impact, preview: DEFAULT_SETTINGS.preview, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions), projectRoot: givenRootOf(file) },
       kind: fileKind(file, config),
       explicit: discovery.named.has(file),
     };
@@ -199,6 +201,7 @@ function program(): Command {
         "auto: low-impact findings (tests, examples, one-time setup) are hints, left out here (library rules' hints are not reported at all); all: every finding at full severity",
       ).choices(IMPACT_MODES),
     )
+    .option('--preview', "also list the findings of rules in preview (not yet proven in blind reviews), which are hints otherwise")
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)

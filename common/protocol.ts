@@ -28,6 +28,11 @@ export interface PerflensSettings {
    * `all`: every finding at full severity.
    */
   impact: ImpactMode;
+  /**
+   * `false`: with `impact = "auto"`, findings of rules still in preview (rules whose findings blind reviews have not yet
+   * judged worth changing often enough) are hints: in the editor, not in the Problems panel. `true`: ranked like the rest.
+   */
+  preview: boolean;
 }
 
 export const DEFAULT_SETTINGS: PerflensSettings = {
@@ -43,6 +48,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   hover: true,
   constructHovers: true,
   impact: 'auto',
+  preview: false,
 };
 
 /** What each diagnostic carries so code actions never re-lint. */

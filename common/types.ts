@@ -90,6 +90,8 @@ export interface Impact {
    * profile by LintOptions.keepHints; without a profile it is not reported at all).
    */
   ifHot?: true;
+  /** A finding of a rule in preview (no proven record in blind reviews), made a hint in `auto` mode: why, for the hover. */
+  preview?: string;
 }
 
 /**

@@ -124,6 +124,9 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   return parts.join('\n');
 }
 
+/** Said of a finding of a rule in preview, made a hint. */
+const PREVIEW_NOTE = '(a hint: `perflens.preview` set to `true`, or `preview = true` in [tool.perflens], shows it at full severity)';
+
 /** Said of a finding impact ranking made a hint. */
 const HINT_NOTE = '(a hint: `perflens.impact` set to `all` shows it at full severity)';
 
@@ -131,6 +134,10 @@ const HINT_NOTE = '(a hint: `perflens.impact` set to `all` shows it at full seve
 export function impactLine(finding: Finding): string | null {
   const impact = finding.impact;
   if (!impact) return null;
+  if (impact.preview) {
+    const ranking = impact.reasons.length > 0 ? `**Ranked ${impact.level}:** ${impact.reasons.join('; ')}.\n\n` : '';
+    return `${ranking}**In preview:** ${impact.preview} ${PREVIEW_NOTE}.`;
+  }
   // A finding that matters only in hot code, demoted where nothing shows the code hot: say so, or the hint looks arbitrary.
   if (impact.reasons.length === 0 && impact.demotedFrom && finding.severity === 'hint') {
     return `**Ranked ${impact.level}:** nothing shows this code running often (a loop over data, a request handler, a training step, a caller's loop), and this advice pays off only there ${HINT_NOTE}.`;

@@ -17,6 +17,7 @@ import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
 import { impactOf, notOwnCodeImpact, ONCE_AT_SETUP, runByHand, RUN_BY_HAND } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
 import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
+import { isProven, previewReason } from './trackRecord';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
@@ -681,6 +682,15 @@ export class Engine {
       ranked.impact = Object.assign({}, impact);
       ranked.impact.demotedFrom = finding.severity;
       ranked.severity = 'hint';
+    }
+    // A rule still in preview (no proven record in blind reviews: trackRecord.ts) shows its findings as hints, library
+    // rules' included: their impact ranking found them worth showing, only the rule has not yet earned the Problems panel.
+    if (options.preview === false && ranked.severity !== 'hint' && !isProven(rule.id)) {
+      ranked.impact = Object.assign({}, impact);
+      ranked.impact.demotedFrom = finding.severity;
+      ranked.impact.preview = previewReason(rule.id);
+      ranked.severity = 'hint';
+      return ranked;
     }
     // A library rule's hint is not reported: in blind reviews 6 in 200 were useful (the rest: a sync in a loop of a few
     // steps, object mode in a demo of it, a row loop over a small frame), against over half of its shown findings.

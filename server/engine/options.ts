@@ -36,6 +36,12 @@ export interface LintOptions {
    * (profiles' `reportedWithProfile`).
    */
   keepHints?: boolean;
+  /**
+   * With `impact = "auto"`: `false` (the hosts' default, DEFAULT_SETTINGS.preview) makes the findings of rules still in
+   * preview (no proven record in blind reviews: engine/trackRecord.ts) hints, kept visible in the editor; `true`, or
+   * unset (the engine's default, for callers that rank nothing), ranks every rule's findings alike.
+   */
+  preview?: boolean;
 }
 
 export const DEFAULT_TARGET: PythonVersion = { major: 3, minor: 9 };
@@ -179,5 +185,6 @@ export function layerOptions(lower: LintOptions, upper: LintOptions): LintOption
   if (upper.lineLength !== undefined) out.lineLength = upper.lineLength;
   if (upper.filePath !== undefined) out.filePath = upper.filePath;
   if (upper.impact !== undefined) out.impact = upper.impact;
+  if (upper.preview !== undefined) out.preview = upper.preview;
   return out;
 }

@@ -416,7 +416,7 @@ export class PerflensServer {
     const { options: project, configFile } = this.projectOptions(uri);
     const nonEmpty = (list: string[]) => (list.length > 0 ? list : undefined);
     const options = layerOptions(
-      { impact: DEFAULT_SETTINGS.impact, ...project },
+      { impact: DEFAULT_SETTINGS.impact, preview: DEFAULT_SETTINGS.preview, ...project },
       {
         select: nonEmpty(settings.select),
         extendSelect: settings.extendSelect,
@@ -424,6 +424,8 @@ export class PerflensServer {
         severity: settings.severity,
         // Only `all` overrides the project: `auto` is the default, and a project's `impact = "all"` stands.
         impact: settings.impact === 'all' ? 'all' : undefined,
+        // Likewise only `true`: a project's `preview = true` stands.
+        preview: settings.preview === true ? true : undefined,
         filePath: fsPathOf(uri),
       },
     );

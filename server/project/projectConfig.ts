@@ -118,6 +118,7 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     'max-file-size',
     'line-length',
     'impact',
+    'preview',
     'exclude',
     'extend-include',
   ]);
@@ -165,6 +166,11 @@ export function parseConfigTable(table: Record<string, unknown>, file: string, r
     const problem = impactModeProblem(impact);
     if (problem) throw new ConfigError(file, `\`impact\` ${problem}`);
     options.impact = impact as ImpactMode;
+  }
+  const preview = table['preview'];
+  if (preview !== undefined) {
+    if (typeof preview !== 'boolean') throw new ConfigError(file, `\`preview\` must be true or false (got ${JSON.stringify(preview)})`);
+    options.preview = preview;
   }
   const perFileIgnores: Record<string, string[]> = {};
   const pfi = table['per-file-ignores'];

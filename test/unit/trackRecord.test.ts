@@ -1,0 +1,79 @@
+// Rules in preview (issue 26): with impact = "auto" and preview = false (the hosts' defaults), a finding of a rule whose
+// record in blind reviews is not proven (engine/trackRecord.ts) is a hint, kept visible in the editor, library rules'
+// included; `preview = true`, `impact = "all"` or a severity the user set for the rule show it at full severity.
+import * as assert from 'node:assert/strict';
+import { ALL_RULES } from '../../rules';
+import { impactLine } from '../../server/docs/render';
+import { isProven, previewReason, PROVEN_MIN_JUDGED, recordOf, TRACK_RECORD } from '../../server/engine/trackRecord';
+import type { LintOptions } from '../../server/engine/options';
+import { parseConfigTable } from '../../server/project/projectConfig';
+import { getEngine } from '../helpers/engine';
+
+async function found(ruleId: string, source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  const lint = { select: [ruleId], filePath: '/proj/pkg/mod.py', impact: 'auto' as const, preview: false, ...options };
+  return engine.lintText(source, lint).findings.filter((f) => f.ruleId === ruleId);
+}
+
+const BREAKPOINT = 'def fit(rows):\n    breakpoint()\n    return rows\n';
+const IS_LITERAL = 'def same(x):\n    return x is "a"\n';
+const APPLY = 'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["price"] = df["price"].apply(lambda v: v * 2)\n    return df\n';
+
+describe('rules in preview (track record from blind reviews)', () => {
+  it('records only rules that exist', () => {
+    const ids = new Set(ALL_RULES.map((r) => r.id));
+    for (const id of Object.keys(TRACK_RECORD)) assert.ok(ids.has(id), `${id} is not a rule`);
+  });
+
+  it('proves a rule with enough judged findings, enough of them worth changing', () => {
+    assert.equal(isProven('http-call-without-timeout'), true);
+    assert.equal(isProven('is-literal-comparison'), true);
+    // Judged often, mostly noise.
+    assert.equal(isProven('pandas-row-loop-indexing'), false);
+    // Every finding worth changing, but too few judged to tell.
+    const few = recordOf('numba-jit-candidate');
+    assert.ok(few.useful + few.noise + few.wrong < PROVEN_MIN_JUDGED);
+    assert.equal(isProven('numba-jit-candidate'), false);
+    // Never judged at all.
+    assert.equal(isProven('async-time-sleep'), false);
+  });
+
+  it('makes an unproven rule\'s finding a hint that says why, keeping what it would have been', async () => {
+    const [hint] = await found('leftover-breakpoint', BREAKPOINT);
+    assert.equal(hint?.severity, 'hint');
+    assert.equal(hint.impact?.demotedFrom, 'warning');
+    assert.match(hint.impact!.preview!, /^a preview rule: reviewers judged \d+ of its \d+ findings on public code worth changing/);
+    assert.match(impactLine(hint)!, /\*\*In preview:\*\* a preview rule: .*`perflens\.preview` set to `true`/);
+    assert.match(previewReason('async-time-sleep'), /none of its findings has been reviewed/);
+  });
+
+  it('keeps a proven rule\'s finding at full severity', async () => {
+    const [shown] = await found('is-literal-comparison', IS_LITERAL);
+    assert.notEqual(shown?.severity, 'hint');
+    assert.equal(shown.impact?.preview, undefined);
+  });
+
+  it('shows the finding at full severity with preview = true, impact = "all", a severity set for the rule, or no preview option', async () => {
+    for (const options of [{ preview: true }, { impact: 'all' as const }, { severity: { 'leftover-breakpoint': 'warning' as const } }, { preview: undefined }]) {
+      const [shown] = await found('leftover-breakpoint', BREAKPOINT, options);
+      assert.equal(shown?.severity, 'warning', JSON.stringify(options));
+      assert.equal(shown.impact?.preview, undefined, JSON.stringify(options));
+    }
+  });
+
+  it("keeps a library rule's preview hint in the editor, where its low-impact hints are not reported", async () => {
+    const [hint] = await found('pandas-apply-simple-lambda', APPLY);
+    assert.equal(hint?.severity, 'hint');
+    assert.ok(hint.impact?.preview);
+    // Near miss: the same finding in a test file is low impact, a library hint, and not reported at all.
+    const engine = await getEngine();
+    const inTest = engine.lintText(APPLY, { select: ['pandas-apply-simple-lambda'], filePath: '/proj/tests/test_mod.py', impact: 'auto', preview: false });
+    assert.deepEqual(inTest.findings, []);
+  });
+
+  it('reads `preview` from [tool.perflens] and refuses a value that is not true or false', () => {
+    assert.equal(parseConfigTable({ preview: true }, 'pyproject.toml').options.preview, true);
+    assert.equal(parseConfigTable({}, 'pyproject.toml').options.preview, undefined);
+    assert.throws(() => parseConfigTable({ preview: 'yes' }, 'pyproject.toml'), /`preview` must be true or false/);
+  });
+});

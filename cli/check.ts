@@ -174,7 +174,16 @@ function fixFile(
   if (fixed === 0) return unfixed;
   const refused = writeFixedFile(file, read.bytes, encodeSource(text, read.source));
   if (refused) return { ...unfixed, unfixable: refused };
-  return { file, findings: result.findings, lines: result.lines, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden, hiddenPreview: result.hiddenPreview };
+  return {
+    file,
+    findings: result.findings,
+    lines: result.lines,
+    fixed,
+    skipped: result.skipped,
+    failures: result.failures,
+    hidden: result.hidden,
+    hiddenPreview: result.hiddenPreview,
+  };
 }
 
 interface NotebookOnDisk {
@@ -227,7 +236,17 @@ function notebookReport(file: string, module: NotebookModule<number>, result: Sh
     return fix === f.fix && end === f.end ? f : { ...f, end, fix };
   });
   const notebook = module.cells.map((c) => ({ number: c.key + 1, start: c.start, end: c.end }));
-  return { file, findings, lines: result.lines, notebook, fixed, skipped: result.skipped, failures: result.failures, hidden: result.hidden, hiddenPreview: result.hiddenPreview };
+  return {
+    file,
+    findings,
+    lines: result.lines,
+    notebook,
+    fixed,
+    skipped: result.skipped,
+    failures: result.failures,
+    hidden: result.hidden,
+    hiddenPreview: result.hiddenPreview,
+  };
 }
 
 function readNotebook(file: string): NotebookOnDisk | string {

@@ -128,7 +128,12 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     // --extend-select and --ignore add to the project's lists.
     return {
       file,
-      options: { impact: DEFAULT_SETTINGS.impact, preview: DEFAULT_SETTINGS.preview, ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions), projectRoot: givenRootOf(file) },
+      options: {
+        impact: DEFAULT_SETTINGS.impact,
+        preview: DEFAULT_SETTINGS.preview,
+        ...layerOptions(resolver.optionsFor(file, flags.config), cliOptions),
+        projectRoot: givenRootOf(file),
+      },
       kind: fileKind(file, config),
       explicit: discovery.named.has(file),
     };
@@ -201,7 +206,7 @@ function program(): Command {
         "auto: low-impact findings (tests, examples, one-time setup) are hints, left out here (library rules' hints are not reported at all); all: every finding at full severity",
       ).choices(IMPACT_MODES),
     )
-    .option('--preview', "also list the findings of rules in preview (not yet proven in blind reviews), which are hints otherwise")
+    .option('--preview', 'also list the findings of rules in preview (not yet proven in blind reviews), which are hints otherwise')
     .option('--fix', 'apply safe fixes in place', false)
     .option('--unsafe-fixes', 'with --fix, also apply unsafe fixes', false)
     .option('--exit-zero', 'exit 0 even when problems are found', false)

@@ -104,6 +104,7 @@ export function previewReason(ruleId: string): string {
   const record = recordOf(ruleId);
   const judged = judgedCount(record);
   const share = `${Math.round(100 * PROVEN_MIN_USEFUL)} %`;
-  if (judged === 0) return `a preview rule: none of its findings has been reviewed on public code yet, and it joins the default output once at least ${share} of them are judged worth changing`;
+  if (judged === 0)
+    return `a preview rule: none of its findings has been reviewed on public code yet, and it joins the default output once at least ${share} of them are judged worth changing`;
   return `a preview rule: reviewers judged ${record.useful} of its ${judged} findings on public code worth changing, and it joins the default output at ${share}${judged < PROVEN_MIN_JUDGED ? ` of at least ${PROVEN_MIN_JUDGED}` : ''}`;
 }

@@ -26,12 +26,25 @@ describe('cli: impact ranking', () => {
   it('leaves the findings of rules in preview out, counts them apart, and shows them with --preview or preview = true', () => {
     const r = run(['check', '.', '--select', 'open-without-with'], project(FILES), 60000, true);
     assert.doesNotMatch(r.stdout, /pkg\/load\.py/);
-    assert.match(r.stdout, /^2 hints \(low-impact findings and minor advice\) not shown; `--impact all` shows them; 1 of them from rules in preview, which `--preview` shows\.$/m);
+    assert.match(
+      r.stdout,
+      /^2 hints \(low-impact findings and minor advice\) not shown; `--impact all` shows them; 1 of them from rules in preview, which `--preview` shows\.$/m,
+    );
     assert.equal(r.code, 0);
-    const config = run(['check', '.', '--select', 'open-without-with'], project({ ...FILES, 'pyproject.toml': '[tool.perflens]\npreview = true\n' }), 60000, true);
+    const config = run(
+      ['check', '.', '--select', 'open-without-with'],
+      project({ ...FILES, 'pyproject.toml': '[tool.perflens]\npreview = true\n' }),
+      60000,
+      true,
+    );
     assert.match(config.stdout, /^pkg\/load\.py:4:13: warning: open-without-with /m);
     // A proven rule is in the default output without --preview (http-call-without-timeout: most of its reviewed findings were worth changing).
-    const proven = run(['check', '.', '--select', 'http-call-without-timeout'], project({ 'pkg/__init__.py': '', 'pkg/fetch.py': 'import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n' }), 60000, true);
+    const proven = run(
+      ['check', '.', '--select', 'http-call-without-timeout'],
+      project({ 'pkg/__init__.py': '', 'pkg/fetch.py': 'import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n' }),
+      60000,
+      true,
+    );
     assert.match(proven.stdout, /^pkg\/fetch\.py:4:12: info: http-call-without-timeout /m);
   });
 

@@ -38,7 +38,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.equal(isProven('async-time-sleep'), false);
   });
 
-  it('makes an unproven rule\'s finding a hint that says why, keeping what it would have been', async () => {
+  it("makes an unproven rule's finding a hint that says why, keeping what it would have been", async () => {
     const [hint] = await found('leftover-breakpoint', BREAKPOINT);
     assert.equal(hint?.severity, 'hint');
     assert.equal(hint.impact?.demotedFrom, 'warning');
@@ -47,14 +47,19 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.match(previewReason('async-time-sleep'), /none of its findings has been reviewed/);
   });
 
-  it('keeps a proven rule\'s finding at full severity', async () => {
+  it("keeps a proven rule's finding at full severity", async () => {
     const [shown] = await found('is-literal-comparison', IS_LITERAL);
     assert.notEqual(shown?.severity, 'hint');
     assert.equal(shown.impact?.preview, undefined);
   });
 
   it('shows the finding at full severity with preview = true, impact = "all", a severity set for the rule, or no preview option', async () => {
-    for (const options of [{ preview: true }, { impact: 'all' as const }, { severity: { 'leftover-breakpoint': 'warning' as const } }, { preview: undefined }]) {
+    for (const options of [
+      { preview: true },
+      { impact: 'all' as const },
+      { severity: { 'leftover-breakpoint': 'warning' as const } },
+      { preview: undefined },
+    ]) {
       const [shown] = await found('leftover-breakpoint', BREAKPOINT, options);
       assert.equal(shown?.severity, 'warning', JSON.stringify(options));
       assert.equal(shown.impact?.preview, undefined, JSON.stringify(options));

@@ -1,7 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { contains, FileFacts, findDescendants, isShadowed, isUnderMainGuard, rootName } from '../../server/analysis';
-import { isPackageModule } from '../../server/analysis/codeContext';
+import { contains, FileFacts, findDescendants, isPackageModule, isShadowed, isUnderMainGuard, rootName } from '../../server/analysis';
 import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 

@@ -11,10 +11,10 @@ import {
   findDescendants,
   isNestedScope,
   keywordValue,
+  lastBindingOnPath,
   parameterNames,
   positionalArguments,
 } from '../../server/analysis';
-import { lastBindingOnPath } from '../../server/analysis/torchTensors';
 
 /** The methods that make a dataset's samples (run in DataLoader workers). */
 const SAMPLE_METHODS = new Set(['__getitem__', '__getitems__', '__iter__']);

@@ -27,17 +27,14 @@ describe('round 51: review24 findings judged wrong', () => {
       // gluonts' group_raw_data.py: an unconditional pdb.set_trace() in a library function halts every caller.
       const library = 'import pdb\n\n\ndef group(rows):\n    out = {}\n    pdb.set_trace()\n    return out\n';
       const nested = 'if __name__ == "__main__":\n    def run():\n        breakpoint()\n        return 1\n\n    run()\n';
-      await inProjectAt(
-        { 'pkg/__init__.py': '', 'pkg/group.py': library, 'pkg/nested.py': nested, 'tools/demo.py': demo },
-        async (top) => {
-          const [script] = await ranked(RULE, demo, path.join(top, 'tools/demo.py'));
-          assert.equal(script?.severity, 'warning');
-          const [lib] = await ranked(RULE, library, path.join(top, 'pkg/group.py'));
-          assert.equal(lib?.severity, 'warning');
-          const [fn] = await ranked(RULE, nested, path.join(top, 'pkg/nested.py'));
-          assert.equal(fn?.severity, 'warning');
-        },
-      );
+      await inProjectAt({ 'pkg/__init__.py': '', 'pkg/group.py': library, 'pkg/nested.py': nested, 'tools/demo.py': demo }, async (top) => {
+        const [script] = await ranked(RULE, demo, path.join(top, 'tools/demo.py'));
+        assert.equal(script?.severity, 'warning');
+        const [lib] = await ranked(RULE, library, path.join(top, 'pkg/group.py'));
+        assert.equal(lib?.severity, 'warning');
+        const [fn] = await ranked(RULE, nested, path.join(top, 'pkg/nested.py'));
+        assert.equal(fn?.severity, 'warning');
+      });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { contains, FileFacts, findDescendants, isShadowed, rootName } from '../../server/analysis';
+import { contains, FileFacts, findDescendants, isPackageModule, isShadowed, isUnderMainGuard, rootName } from '../../server/analysis';
 import { lineEndOf, lineStartOf, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -60,6 +60,7 @@ export default defineRule({
     if (isDeliberate(ctx, statement) || amidNotes(statement)) return;
     const edits = removalEdits(ctx, statement);
     const handler = inExceptHandler(statement);
+    const demo = !handler && inPackageDemoBlock(ctx, statement);
     ctx.report({
       node: call,
       message: handler
@@ -68,6 +69,9 @@ export default defineRule({
       edits: edits ?? undefined,
       // A stop only on failure, to inspect it, is how a one-off script is debugged on purpose (`except: set_trace()`).
       ...(handler ? { lowImpact: 'in an `except` handler: a post-mortem stop on failure, often kept on purpose' } : {}),
+      // A package module's `__main__` block is its author's hand-run demo (tensorpack's dataset modules open a shell on
+      // the loaded samples): importing the module never reaches it, and whoever runs it asked for the shell.
+      ...(demo ? { lowImpact: 'in the `if __name__ == "__main__":` block of a package module: a hand-run demo that importing never reaches' } : {}),
     });
   },
 });
@@ -100,7 +104,22 @@ function inExceptHandler(statement: Node): boolean {
   return false;
 }
 
-/** Kept on purpose: gated by a debug flag, or marked `# noqa` on its line. */
+/**
+ * Inside the `__main__` block of a module that sits in a package, outside any function. A standalone script's main
+ * block is the program itself, and a function body runs for every caller: both keep their rank.
+ */
+function inPackageDemoBlock(ctx: RuleContext, statement: Node): boolean {
+  for (let n = statement.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return false;
+  return isUnderMainGuard(statement) && isPackageModule(ctx.filePath, ctx.files);
+}
+
+/**
+ * The branch condition names a debugging or shell option (`if args.debug:`, `if args.shell:`,
+ * `elif self._shell == 'pdb':`): the stop is a feature someone turns on. A data condition (`if loss > 10:`) is not.
+ */
+const DEBUG_OPTION = /debug|pdb|breakpoint|interactive|shell|ipython/i;
+
+/** Kept on purpose: gated by a debug or shell option, or marked `# noqa` on its line. */
 function isDeliberate(ctx: RuleContext, statement: Node): boolean {
   const line = ctx.text.slice(statement.startIndex, lineEndOf(ctx.text, statement.endIndex));
   if (/#\s*noqa\b(?!:)|#\s*noqa:[^#\n]*\bT10\d\b|#\s*pragma:\s*no\s*cover/i.test(line)) return true;
@@ -109,7 +128,8 @@ function isDeliberate(ctx: RuleContext, statement: Node): boolean {
   const previous = ctx.text.slice(lineStartOf(ctx.text, Math.max(0, lineStart - 1)), lineStart);
   if (/#.*\b(intentional|deliberate|on purpose)/i.test(previous)) return true;
   for (let n = statement.parent; n; n = n.parent) {
-    if (n.type === 'if_statement' && /debug|pdb|breakpoint|interactive/i.test(n.childForFieldName('condition')?.text ?? '')) return true;
+    // An `elif` clause carries its own condition (it is not an if_statement node).
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && DEBUG_OPTION.test(n.childForFieldName('condition')?.text ?? '')) return true;
     if (n.type === 'function_definition') {
       // A debugging helper (`set_break`, `debug_here`...) stops on purpose.
       if (/break|debug|trace/i.test(n.childForFieldName('name')?.text ?? '')) return true;

@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  argumentFor,
+  callsOf,
   classIndex,
   datasetClassInfo,
   datasetStyleOfClass,
@@ -9,6 +11,8 @@ import {
   findDescendants,
   isNestedScope,
   keywordValue,
+  lastBindingOnPath,
+  parameterNames,
   positionalArguments,
 } from '../../server/analysis';
 
@@ -64,6 +68,9 @@ export default defineRule({
     // One finding per sample method (the first move, with the count): the fix is one change there, however many tensors it moves.
     const moves = movesIn(method.def, facts);
     if (!moves[0]?.equals(call)) return;
+    // The tensors indexed were moved to the device before (in `__init__`, or by the notebook cell that built them and
+    // handed them to the dataset): `.to(self.device)` returns them as they are, and there is no copy per sample.
+    if (moves.every((move) => movesPlacedData(move, method.cls, facts))) return;
     const count = moves.length > 1 ? ` (${moves.length} moves in this method)` : '';
     // Slicing a tensor already in memory is what the main process does fastest: workers would not help such a dataset
     // (torch-dataloader-num-workers stays silent on it), so the cost left is one small copy per sample, not per batch.
@@ -173,4 +180,93 @@ function transformOfMoved(move: Node, def: Node): string | null {
     if (fn && name && name !== 'to' && name !== 'cuda') return fn.text.length <= 40 ? fn.text : name;
   }
   return null;
+}
+
+/** Tensor methods whose result lives where their receiver does: casts, views, copies on the same device. */
+const KEEPS_PLACE = new Set(
+  'double float half bfloat16 long int short bool clone detach contiguous view view_as reshape squeeze unsqueeze flatten permute transpose t narrow expand expand_as'.split(
+    ' ',
+  ),
+);
+
+/** How far placedOnAccelerator follows names, attributes and parameters. */
+const MAX_PLACEMENT_DEPTH = 8;
+
+/** The move's receiver is data already on an accelerator (so the move copies nothing). */
+function movesPlacedData(move: Node, cls: Node, facts: FileFacts): boolean {
+  const fn = move.childForFieldName('function');
+  const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  return !!receiver && placedOnAccelerator(receiver, move, cls, facts, 0);
+}
+
+/**
+ * True when `expr` (read at `at`) is shown to hold a tensor moved to an accelerator: the result of a `.to(device)` /
+ * `.cuda()`, a slice, cast or view of one, an attribute of the dataset class every assignment of which is one, or a
+ * parameter every call in the file passes one for (`WindowDataset(train_ts)` after `train_ts = train_ts.to(device)`).
+ * False whenever a step is not shown: a tensor of unknown origin may be host data.
+ */
+function placedOnAccelerator(expr: Node, at: Node, cls: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > MAX_PLACEMENT_DEPTH) return false;
+  switch (expr.type) {
+    case 'parenthesized_expression': {
+      const inner = expr.namedChild(0);
+      return !!inner && placedOnAccelerator(inner, at, cls, facts, depth + 1);
+    }
+    case 'subscript': {
+      const value = expr.childForFieldName('value');
+      return !!value && placedOnAccelerator(value, at, cls, facts, depth + 1);
+    }
+    case 'call': {
+      const fn = expr.childForFieldName('function');
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (!name) return false;
+      if ((name === 'to' || name === 'cuda') && movesToAccelerator(expr, name, facts)) return true;
+      const receiver = fn!.childForFieldName('object');
+      return KEEPS_PLACE.has(name) && !!receiver && placedOnAccelerator(receiver, at, cls, facts, depth + 1);
+    }
+    case 'attribute': {
+      // `self.x`: every assignment of it in the dataset class.
+      if (expr.childForFieldName('object')?.text !== 'self') return false;
+      const assigned = findDescendants(
+        cls,
+        (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === expr.text && n.childForFieldName('right') !== null,
+      );
+      return (
+        assigned.length > 0 &&
+        assigned.every((a) => {
+          const right = a.childForFieldName('right')!;
+          return placedOnAccelerator(right, right, cls, facts, depth + 1);
+        })
+      );
+    }
+    case 'identifier':
+      return nameOnAccelerator(expr, at, cls, facts, depth);
+    default:
+      return false;
+  }
+}
+
+/** A name: a parameter (followed to what the file's calls pass), or its last assignment before `at`. */
+function nameOnAccelerator(id: Node, at: Node, cls: Node, facts: FileFacts, depth: number): boolean {
+  let def: Node | null = null;
+  for (let n = at.parent; n && !def; n = n.parent) if (n.type === 'function_definition') def = n;
+  const params = def ? parameterNames(def) : [];
+  const index = params.indexOf(id.text);
+  if (def && index >= 0) {
+    // `__init__(self, y)` is called by constructing its class; a function of the module, by name. Methods are left alone.
+    const owner = def.parent?.type === 'block' ? def.parent.parent : null;
+    const isInit = owner?.type === 'class_definition' && def.childForFieldName('name')?.text === '__init__';
+    if (owner?.type === 'class_definition' && !isInit) return false;
+    const calls = callsOf(isInit ? owner! : def, facts);
+    const position = isInit ? index - 1 : index;
+    return (
+      calls.length > 0 &&
+      calls.every((call) => {
+        const arg = argumentFor(call, id.text, position);
+        return !!arg && placedOnAccelerator(arg, call, cls, facts, depth + 1);
+      })
+    );
+  }
+  const binding = lastBindingOnPath(id.text, at, facts);
+  return !!binding && !binding.path && placedOnAccelerator(binding.value, binding.value, cls, facts, depth + 1);
 }

@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  decoratorCallee,
+  decoratorsOf,
   enclosingDef,
   enclosingLoop,
   FileFacts,
@@ -61,6 +63,9 @@ export default defineRule({
     const facts = ctx.facts;
     const loop = m.need('loop');
     if (isTestCode(loop, facts)) return;
+    // TorchScript compiles the loop: `.tolist()` returns a list whose element type it cannot infer without an
+    // annotation, so the advice would break scripting, and the compiled loop does not pay Python's per-element cost.
+    if (inTorchScript(loop, facts)) return;
     const walked = walkedTensors(m.need('target'), m.need('iter'), facts);
     if (walked.length === 0) return;
     // An enclosing loop that walks a tensor already reports the per-element reads of this one.
@@ -276,4 +281,16 @@ function isBoundedSlice(tensor: Node): boolean {
   if (keys.length !== 1 || keys[0].type !== 'slice') return false;
   const parts = keys[0].text.split(':');
   return parts.length === 2 && parts[1].trim() !== '';
+}
+
+/** Decorators that hand a def (or a class's methods) to the TorchScript compiler. */
+const TORCHSCRIPT_DECORATORS = /^torch\.jit\.(script|script_if_tracing|script_method|export)$/;
+
+/** The node sits in a def, or a method of a class, that TorchScript compiles (`@torch.jit.script_if_tracing`). */
+function inTorchScript(node: Node, facts: FileFacts): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type !== 'function_definition' && n.type !== 'class_definition') continue;
+    if (decoratorsOf(n).some((d) => TORCHSCRIPT_DECORATORS.test(facts.qualifiedName(decoratorCallee(d)) ?? ''))) return true;
+  }
+  return false;
 }

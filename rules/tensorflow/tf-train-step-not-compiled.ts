@@ -62,7 +62,7 @@ export default defineRule({
       'records into their batch (`zip(*memory.sample(n))`), Keras `train_step` overrides, ' +
       'steps already called from a `tf.function` or wrapped in one by a caller of the file (`if args.graph: step = tf.function(step)`, ' +
       'a helper that wraps the function it is given), `tf.custom_gradient` functions (and defs nested in them) and TensorFlow 1 ' +
-      'session code, steps that return early on a condition read without TensorFlow (`if self.memory.mem_cntr < batch_size: ' +
+      'graph code (sessions, placeholders, `tf.get_variable`, collections, `tf.train` optimizers, files built on tensorpack), steps that return early on a condition read without TensorFlow (`if self.memory.mem_cntr < batch_size: ' +
       'return`, decided once while tracing) or turn a value into a Python number (`int(done)`), and programs that turn eager ' +
       'execution off (in this file or in a script of its folder that imports it) are not flagged, nor are private methods nothing in the file calls of a class built on a base from another ' +
       'module (hooks the base calls, and may compile), helpers called only from other steps, and defs nested in a step. A def ' +
@@ -156,14 +156,41 @@ function opensGraphSession(facts: FileFacts): boolean {
   return GRAPH_SESSIONS.some((name) => callsSpelledInFile(facts, name).some((call) => SESSION_CALLS.test(facts.calleeName(call) ?? '')));
 }
 
-/** TensorFlow 1 graph-mode calls: the file builds ops once and runs them in a session it receives. */
+/**
+ * TensorFlow 1 graph-mode calls: the file builds ops once (placeholders, variables by scope, collections, `tf.train`
+ * optimizers, which TensorFlow 2 only keeps under `compat.v1`) and runs them in a session it receives.
+ */
 const TF1_GRAPH_CALLS =
-  /^tensorflow\.(compat\.v1\.)?(train\.get_global_step|train\.get_or_create_global_step|get_default_session|placeholder|global_variables_initializer)$/;
-const TF1_WORDS = ['get_global_step', 'get_or_create_global_step', 'get_default_session', 'placeholder', 'global_variables_initializer'];
+  /^tensorflow\.(compat\.v1\.)?(train\.get_global_step|train\.get_or_create_global_step|get_default_session|placeholder|global_variables_initializer|get_variable|variable_scope|get_collection|add_to_collection|train\.\w+Optimizer)$/;
+const TF1_WORDS = [
+  'get_global_step',
+  'get_or_create_global_step',
+  'get_default_session',
+  'placeholder',
+  'global_variables_initializer',
+  'get_variable',
+  'variable_scope',
+  'get_collection',
+  'add_to_collection',
+  'AdamOptimizer',
+  'GradientDescentOptimizer',
+  'MomentumOptimizer',
+  'RMSPropOptimizer',
+  'AdagradOptimizer',
+];
+/**
+ * Training frameworks built on TensorFlow 1 graphs: their model classes (tensorpack's `ModelDesc.build_graph`, its
+ * trainers) build the graph once and hand it to a session the framework runs, so `tf.function` has nothing to compile.
+ */
+const TF1_FRAMEWORKS = ['tensorpack', 'tflearn'];
 
-/** The file uses TensorFlow 1 session APIs without opening the session itself (`sess.run(op, feed_dict)`, `tf.train.get_global_step()`). */
+/**
+ * The file uses TensorFlow 1 session APIs without opening the session itself (`sess.run(op, feed_dict)`,
+ * `tf.train.get_global_step()`, `tf.get_variable`, `tf.get_collection(...)`), or builds on a TensorFlow 1 framework.
+ */
 function usesSessionApis(facts: FileFacts): boolean {
   if (/\bsess(ion)?\.run\s*\(|\bfeed_dict\s*=/.test(facts.text)) return true;
+  if (TF1_FRAMEWORKS.some((module) => facts.importsModule(module))) return true;
   return TF1_WORDS.some((word) => callsSpelledInFile(facts, word).some((call) => TF1_GRAPH_CALLS.test(facts.calleeName(call) ?? '')));
 }
 

@@ -185,7 +185,7 @@ export {
   transferDeviceTypes,
 } from './torchDevice';
 export type { DeviceType } from './torchDevice';
-export { pythonContainer, tensorPlacement } from './torchTensors';
+export { lastBindingOnPath, pythonContainer, tensorPlacement } from './torchTensors';
 export type { Placement } from './torchTensors';
 export { calledTfFunction, enclosingTfFunction, isTfFunctionRef, tfFunctionOf, tfFunctions } from './tfFunctions';
 export { graphModeSwitch } from './tfGraphMode';

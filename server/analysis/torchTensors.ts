@@ -201,7 +201,7 @@ function writtenItem(value: Node, path: number[]): Node | null {
  * The name's last binding before `at` on the path to it: a plain or unpacking assignment in a block that encloses `at`
  * (one in a sibling branch may not have run). `path` is the position in an unpacking pattern, null for a plain assignment.
  */
-function lastBindingOnPath(name: string, at: Node, facts: FileFacts): { value: Node; path: number[] | null } | null {
+export function lastBindingOnPath(name: string, at: Node, facts: FileFacts): { value: Node; path: number[] | null } | null {
   let last: { value: Node; path: number[] | null } | null = null;
   let lastAnywhere: { value: Node; path: number[] | null } | null = null;
   const consider = (value: Node, path: number[] | null) => {

@@ -16,6 +16,7 @@ import { failureLine, toJson, toSarif, toText } from './formats';
 import { applyProfiles, loadProfiles } from './profile';
 import { IMPACT_MODES, type ImpactMode } from '../common/types';
 import { DEFAULT_SETTINGS } from '../common/protocol';
+import { isProven, recordOf } from '../server/engine/trackRecord';
 import { version } from '../package.json';
 
 const list = (value: string, previous: string[] = []) => [
@@ -248,12 +249,16 @@ function program(): Command {
           ...meta,
           requiresText: meta.requiresText?.source,
           snippet: SNIPPET_FOR_RULE[meta.id],
+          // In preview until blind reviews prove the rule (engine/trackRecord.ts): its findings are hints by default.
+          preview: !isProven(meta.id),
+          reviewed: recordOf(meta.id),
         }));
         process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         return;
       }
       for (const r of [...ALL_RULES].sort((a, b) => a.id.localeCompare(b.id))) {
-        process.stdout.write(`${r.id.padEnd(44)} ${r.enabledByDefault ? 'on ' : 'off'}  ${r.severity.padEnd(7)} ${r.title}\n`);
+        const stage = isProven(r.id) ? 'proven ' : 'preview';
+        process.stdout.write(`${r.id.padEnd(44)} ${r.enabledByDefault ? 'on ' : 'off'}  ${stage}  ${r.severity.padEnd(7)} ${r.title}\n`);
       }
     });
   return cli;

@@ -427,8 +427,14 @@ describe('cli', () => {
     assert.match(explained.stdout, /^# decorator-missing-wraps/);
     assert.match(explained.stdout, /## Why is this bad\?/);
     const listed = run(['rules', '--format', 'json'], os.tmpdir());
-    const ids = JSON.parse(listed.stdout).map((r: { id: string }) => r.id);
-    assert.ok(ids.includes('async-time-sleep'));
+    const rules = JSON.parse(listed.stdout) as { id: string; preview: boolean; reviewed: { useful: number } }[];
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    assert.ok(byId.has('async-time-sleep'));
+    // Each rule says whether it is still in preview (its findings hints by default) and its record in blind reviews.
+    assert.equal(byId.get('http-call-without-timeout')?.preview, false);
+    assert.ok(byId.get('http-call-without-timeout')!.reviewed.useful > 0);
+    assert.equal(byId.get('async-time-sleep')?.preview, true);
+    assert.match(run(['rules'], os.tmpdir()).stdout, /^http-call-without-timeout +on +proven /m);
   });
 
   it('`perflens rule` describes every form of the fix, safe and unsafe, with the reasons', () => {

@@ -27,14 +27,14 @@ async function main(): Promise<void> {
   const why: string[] = [];
   const spans: string[] = [];
   let version = 1;
-  const only = process.env.KEYMIN_ONLY ? Number(process.env.KEYMIN_ONLY) : null;
+  const only = process.env.KEYMIN_ONLY ? new Set(process.env.KEYMIN_ONLY.split(',').map(Number)) : null;
   for (let round = 0; round < rounds; round++) {
     let k = 0;
     for (const at of points) {
       for (const insert of [true, false]) {
-        // KEYMIN_ONLY=<offset>: only the two edits at that offset (a letter typed, then deleted: the text is the same
-        // after each pair), for a CPU profile of one slow edit.
-        if (only !== null && at !== only) {
+        // KEYMIN_ONLY=<offset>[,<offset>…]: only the two edits at each offset (a letter typed, then deleted: the text is the
+        // same after each pair), for a CPU profile of a few slow edits.
+        if (only !== null && !only.has(at)) {
           k++;
           continue;
         }
@@ -44,7 +44,13 @@ async function main(): Promise<void> {
         doc.lint(options);
         const l = performance.now() - t0;
         parse[k] = Math.min(parse[k] ?? Infinity, p);
-        if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE) why[k] = lintBreakdown(engine.profile!, l, 2);
+        // KEYMIN_PROFILE=parts: also each region query part's time and passes (on statements, on the module, both at once).
+        if (l < (lint[k] ?? Infinity) && process.env.KEYMIN_PROFILE)
+          why[k] =
+            lintBreakdown(engine.profile!, l, 2) +
+            (process.env.KEYMIN_PROFILE === 'parts'
+              ? ` [${[...engine.profile!.groups].map(([g, e]) => `${g || 'base'} ${e.ms.toFixed(2)}/${e.passes}`).join(', ')}]`
+              : '');
         lint[k] = Math.min(lint[k] ?? Infinity, l);
         region[k] = doc.lintStats.lastRanges.reduce((n, r) => n + r.end - r.start, 0);
         // KEYMIN_RANGES=1: each slow edit's region spans (line of each span's start, its length), to see what a region holds.

@@ -16,7 +16,7 @@ import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
 import { impactOf, notOwnCodeImpact, ONCE_AT_SETUP, runByHand, RUN_BY_HAND } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
-import { loadPython, PythonParser, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
+import { loadPython, PythonParser, type CompiledPython, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { isProven, previewReason } from './trackRecord';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
@@ -312,7 +312,7 @@ export class Engine {
     this.rulesById = new Map(rules.map((r) => [r.id, r]));
   }
 
-  static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation): Promise<Engine> {
+  static async create(rules: readonly RuleDefinition[], wasm?: WasmLocation | CompiledPython): Promise<Engine> {
     const language = await loadPython(wasm);
     const parser = new PythonParser(language);
     const engine = new Engine(parser, rules);

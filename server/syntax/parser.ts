@@ -10,10 +10,48 @@ let loading: Promise<Language> | undefined;
 export type WasmLocation = string | ((file: string) => string);
 
 /**
- * Loads the tree-sitter runtime and the Python grammar once per process (or worker).
- * Both `.wasm` files ship beside the bundle (esbuild copies them), so the location defaults to it.
+ * Both `.wasm` files compiled: a thread that starts workers compiles them once and hands the modules over (worker data
+ * may hold a WebAssembly.Module). V8 then shares the compiled code, and its tier-up to optimised code, between the
+ * threads: each worker compiling its own copy paid that warm-up again (its first files parsed on baseline code).
  */
-export function loadPython(location: WasmLocation = __dirname): Promise<Language> {
+export interface CompiledPython {
+  runtime: WasmModule;
+  grammar: WasmModule;
+}
+
+/** A WebAssembly.Module, opaque here: the project's `lib` declares no WebAssembly types. */
+export type WasmModule = object;
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => object;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Compiles a `.wasm` file's bytes. */
+export function compileWasm(bytes: Uint8Array): WasmModule {
+  return new wasmApi.Module(bytes);
+}
+
+/**
+ * Loads the tree-sitter runtime and the Python grammar once per process (or worker): from the `.wasm` files, or from
+ * modules another thread compiled. Both files ship beside the bundle (esbuild copies them), so the location defaults to it.
+ */
+export function loadPython(location: WasmLocation | CompiledPython = __dirname): Promise<Language> {
+  if (typeof location === 'object') {
+    const { runtime, grammar } = location;
+    loading ??= (async () => {
+      await Parser.init({
+        // Emscripten's hook for a module compiled elsewhere: instantiated with the runtime's imports. Synchronously, so
+        // that a failure rejects init (emscripten's promise around the hook has no other way to fail).
+        instantiateWasm: (imports: object, done: (instance: object, module: WasmModule) => void) => {
+          done(new wasmApi.Instance(runtime, imports), runtime);
+          return {};
+        },
+      } as Parameters<typeof Parser.init>[0]);
+      return Language.loadSync(grammar as Parameters<typeof Language.loadSync>[0]);
+    })();
+    return loading;
+  }
   const locate = typeof location === 'string' ? (file: string) => path.join(location, file) : location;
   loading ??= (async () => {
     await Parser.init({ locateFile: (file: string) => locate(file) });

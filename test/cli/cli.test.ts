@@ -447,6 +447,20 @@ describe('cli', () => {
     assert.match(unsafeOnly, /Replace with await asyncio\.sleep\(\): unsafe: review it; applied only on request\. The coroutine now suspends here/);
   });
 
+  it('worker threads (the .wasm modules compiled once by the main thread) find what one thread finds', () => {
+    // Files with and without findings, one that cannot be decoded: every report comes back from a worker in order.
+    const files: Record<string, string | Buffer> = { 'latin.py': Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]) };
+    for (let i = 0; i < 12; i++) files[`m${i}.py`] = i % 3 === 0 ? CLEAN : SLOW.repeat(i + 1);
+    const dir = project(files);
+    const one = run(['check', '--impact', 'all', '--format', 'json', '--threads', '1', '.'], dir);
+    const three = run(['check', '--impact', 'all', '--format', 'json', '--threads', '3', '.'], dir);
+    assert.equal(one.code, 1, one.stderr);
+    assert.equal(three.code, 1, three.stderr);
+    assert.ok((JSON.parse(one.stdout) as unknown[]).length >= 8, one.stdout);
+    assert.equal(three.stdout, one.stdout);
+    assert.equal(three.stderr, one.stderr);
+  });
+
   it('stops quietly when the reader closes the pipe early (`perflens check . | head`)', async () => {
     const dir = project(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}.py`, SLOW.repeat(20)])));
     const child = spawn(process.execPath, [CLI, 'check', '--impact', 'all', '--format', 'sarif', '.'], { cwd: dir });

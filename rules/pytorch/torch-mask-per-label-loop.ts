@@ -110,9 +110,11 @@ function rangeWithBound(call: Node, facts: FileFacts): boolean {
 
 /**
  * A subscript of a tensor by `labels == k` (or `k == labels`), alone or as the first key (`data[labels == k, :]`), where
- * `labels` is a tensor and `k` the loop's label: the node and the labels' text. Null otherwise.
+ * `labels` is a tensor and `k` the loop's label: the node and the labels' text. Null otherwise, and null when any such
+ * selection is used for more than a reduction.
  */
 function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string } | null {
+  let found: { node: Node; labels: string } | null = null;
   for (const sub of findDescendants(region, (n) => n.type === 'subscript', isNestedScope)) {
     const key = sub.childrenForFieldName('subscript').find((k) => k !== null && k.type !== 'comment');
     const value = sub.childForFieldName('value');
@@ -123,7 +125,54 @@ function maskSelection(region: Node, label: string, facts: FileFacts): { node: N
     const other =
       sides[0].type === 'identifier' && sides[0].text === label ? sides[1] : sides[1].type === 'identifier' && sides[1].text === label ? sides[0] : null;
     if (!other || !tensorPlacement(other, sub, facts) || !tensorPlacement(value, sub, facts)) continue;
-    return { node: sub, labels: other.text };
+    found ??= { node: sub, labels: other.text };
+    // A loop that needs the selected rows themselves (sorted, matched, indexed: kornia's per-class mAP matches boxes
+    // per image) has no one-pass form; only per-label sums, means, extremes and counts do.
+    if (!reduced(sub, region, facts, 0)) return null;
   }
-  return null;
+  return found;
+}
+
+/** Methods that reduce a tensor to per-label statistics: what index_add_ / scatter_reduce / bincount give in one pass. */
+const REDUCTIONS = new Set(['sum', 'mean', 'nansum', 'nanmean', 'count_nonzero', 'numel', 'max', 'min', 'amax', 'amin', 'std', 'var', 'prod', 'norm', 'size']);
+/** Element-wise methods, through which the selection reaches a reduction still row for row. */
+const ELEMENTWISE = new Set(['pow', 'abs', 'square', 'float', 'double', 'exp', 'log', 'sqrt', 'to', 'clone', 'detach']);
+
+/**
+ * True when every use of the selection `expr` reduces it: `sel.mean(0)`, `sel.shape[0]`, `len(sel)`, `torch.sum(sel)`,
+ * through element-wise arithmetic (`((sel - m) ** 2).sum()`), or through a name in the loop whose every use does.
+ */
+function reduced(expr: Node, region: Node, facts: FileFacts, depth: number): boolean {
+  const p = expr.parent;
+  if (!p || depth > 8) return false;
+  switch (p.type) {
+    case 'parenthesized_expression':
+    case 'unary_operator':
+    case 'binary_operator':
+      return reduced(p, region, facts, depth + 1);
+    case 'attribute': {
+      if (!p.childForFieldName('object')?.equals(expr)) return false;
+      const name = p.childForFieldName('attribute')?.text ?? '';
+      const called = p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p) ? p.parent : null;
+      if (name === 'shape') return p.parent?.type === 'subscript';
+      if (called && REDUCTIONS.has(name)) return true;
+      return called !== null && ELEMENTWISE.has(name) && reduced(called, region, facts, depth + 1);
+    }
+    case 'argument_list': {
+      const call = p.parent;
+      if (call?.type !== 'call') return false;
+      const fn = call.childForFieldName('function');
+      if (fn?.type === 'identifier' && fn.text === 'len') return facts.isBuiltin('len', fn);
+      const name = facts.calleeName(call) ?? '';
+      return /^torch\./.test(name) && REDUCTIONS.has(name.slice('torch.'.length));
+    }
+    case 'assignment': {
+      const left = p.childForFieldName('left');
+      if (!p.childForFieldName('right')?.equals(expr) || left?.type !== 'identifier') return false;
+      const uses = findDescendants(region, (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > p.endIndex, isNestedScope);
+      return uses.length > 0 && uses.every((u) => reduced(u, region, facts, depth + 1));
+    }
+    default:
+      return false;
+  }
 }

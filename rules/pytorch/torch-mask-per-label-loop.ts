@@ -40,7 +40,8 @@ export default defineRule({
     instead:
       'Accumulate per label in one call: `sums = torch.zeros(K, d).index_add_(0, labels, data)`, ' +
       '`counts = torch.bincount(labels, minlength=K)`, `means = sums / counts[:, None]`, then gather `means[labels]` for ' +
-      'per-row terms (or `scatter_reduce` for max/min). Reported as a hint (with a handful of labels the loop costs little), ' +
+      'per-row terms (or `scatter_reduce` for max/min). When each label\'s rows themselves are needed, sort them by label once and ' +
+      '`torch.split` them by the `bincount` counts; a loop that walks each label\'s rows in Python anyway is left alone. Reported as a hint (with a handful of labels the loop costs little), ' +
       'unless a loop around it runs it again on every pass (k-means refinement, a `while` loop, a loop over data).',
     example: {
       before:
@@ -61,13 +62,16 @@ export default defineRule({
     if (!region) return;
     const selection = maskSelection(region, label, facts);
     if (!selection) return;
+    // The loop needs each label's rows themselves and walks them in Python (kornia's per-class mAP matches every
+    // detection): that walk, not the mask, is the cost, and no one-pass form replaces it.
+    if (!selection.reducedOnly && walksRowsPerLabel(region)) return;
     const outer = repeatingLoop(loop, facts);
+    const shown = `\`${oneLineText(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''})`;
     ctx.report({
       node: selection.node,
-      message:
-        `\`${oneLineText(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
-        `iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''}); one pass with ` +
-        "`index_add_` / `scatter_reduce` and `torch.bincount` gives every label's sums and counts",
+      message: selection.reducedOnly
+        ? `${shown}; one pass with \`index_add_\` / \`scatter_reduce\` and \`torch.bincount\` gives every label's sums and counts`
+        : `${shown}; sort the rows by label once (\`argsort\`, or none when they come sorted, as from \`nonzero()\`) and \`torch.split\` them by the \`torch.bincount\` counts to get every label's rows in one pass`,
       ...(outer ? { severity: 'info' as const } : {}),
     });
   },
@@ -110,11 +114,11 @@ function rangeWithBound(call: Node, facts: FileFacts): boolean {
 
 /**
  * A subscript of a tensor by `labels == k` (or `k == labels`), alone or as the first key (`data[labels == k, :]`), where
- * `labels` is a tensor and `k` the loop's label: the node and the labels' text. Null otherwise, and null when any such
- * selection is used for more than a reduction.
+ * `labels` is a tensor and `k` the loop's label: the node, the labels' text, and whether every such selection is only
+ * reduced. Null otherwise.
  */
-function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string } | null {
-  let found: { node: Node; labels: string } | null = null;
+function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string; reducedOnly: boolean } | null {
+  let found: { node: Node; labels: string; reducedOnly: boolean } | null = null;
   for (const sub of findDescendants(region, (n) => n.type === 'subscript', isNestedScope)) {
     const key = sub.childrenForFieldName('subscript').find((k) => k !== null && k.type !== 'comment');
     const value = sub.childForFieldName('value');
@@ -125,12 +129,17 @@ function maskSelection(region: Node, label: string, facts: FileFacts): { node: N
     const other =
       sides[0].type === 'identifier' && sides[0].text === label ? sides[1] : sides[1].type === 'identifier' && sides[1].text === label ? sides[0] : null;
     if (!other || !tensorPlacement(other, sub, facts) || !tensorPlacement(value, sub, facts)) continue;
-    found ??= { node: sub, labels: other.text };
-    // A loop that needs the selected rows themselves (sorted, matched, indexed: kornia's per-class mAP matches boxes
-    // per image) has no one-pass form; only per-label sums, means, extremes and counts do.
-    if (!reduced(sub, region, facts, 0)) return null;
+    found ??= { node: sub, labels: other.text, reducedOnly: true };
+    // Per-label sums, means, extremes and counts have a one-pass form; a loop that needs the selected rows themselves
+    // does not (see the check).
+    if (!reduced(sub, region, facts, 0)) found.reducedOnly = false;
   }
   return found;
+}
+
+/** A loop inside the label loop's body (not in a nested def): each label's rows get walked in Python. */
+function walksRowsPerLabel(region: Node): boolean {
+  return findDescendants(region, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope).length > 0;
 }
 
 /** Methods that reduce a tensor to per-label statistics: what index_add_ / scatter_reduce / bincount give in one pass. */

@@ -185,7 +185,7 @@ function collectsPerColumn(body: Node, col: string): boolean {
 function onlyForSomeColumns(read: Node, body: Node): boolean {
   let statement: Node = read;
   for (let n: Node | null = read; n && !n.equals(body); statement = n, n = n.parent) {
-    const p = n.parent;
+    const p: Node | null = n.parent;
     if (p?.type === 'if_statement' && !p.childForFieldName('condition')?.equals(n)) return true;
     if (p?.type === 'elif_clause' || p?.type === 'else_clause') return true;
     if (p?.type === 'conditional_expression' && !p.namedChildren[1]?.equals(n)) return true;
@@ -196,7 +196,11 @@ function onlyForSomeColumns(read: Node, body: Node): boolean {
       stmt !== null &&
       stmt.endIndex <= statement.startIndex &&
       !isLoop(stmt) &&
-      findDescendants(stmt, (n) => n.type === 'continue_statement' || n.type === 'break_statement', (n) => isNestedScope(n) || isLoop(n)).length > 0,
+      findDescendants(
+        stmt,
+        (n) => n.type === 'continue_statement' || n.type === 'break_statement',
+        (n) => isNestedScope(n) || isLoop(n),
+      ).length > 0,
   );
 }
 

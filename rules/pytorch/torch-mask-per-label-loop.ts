@@ -40,8 +40,8 @@ export default defineRule({
     instead:
       'Accumulate per label in one call: `sums = torch.zeros(K, d).index_add_(0, labels, data)`, ' +
       '`counts = torch.bincount(labels, minlength=K)`, `means = sums / counts[:, None]`, then gather `means[labels]` for ' +
-      'per-row terms (or `scatter_reduce` for max/min). When each label\'s rows themselves are needed, sort them by label once and ' +
-      '`torch.split` them by the `bincount` counts; a loop that walks each label\'s rows in Python anyway is left alone. Reported as a hint (with a handful of labels the loop costs little), ' +
+      "per-row terms (or `scatter_reduce` for max/min). When each label's rows themselves are needed, sort them by label once and " +
+      "`torch.split` them by the `bincount` counts; a loop that walks each label's rows in Python anyway is left alone. Reported as a hint (with a handful of labels the loop costs little), " +
       'unless a loop around it runs it again on every pass (k-means refinement, a `while` loop, a loop over data).',
     example: {
       before:

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { bindingOf, findDescendants, insideNumbaFunction, localOccurrences, localTypes, plainAssignments, scopeOf, values } from '../../server/analysis';
-import type { FileFacts } from '../../server/analysis';
+import type { FileFacts, ValueKind } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** A text dtype: `dtype=str`, `dtype="U10"`, `np.bytes_`. */
@@ -167,6 +167,49 @@ function fewCoordinateElements(iterable: Node, at: Node, facts: FileFacts, depth
   });
 }
 
+/** Kinds whose values, or whose calls' results, are tensors. */
+const TENSOR_KINDS: ReadonlySet<ValueKind> = new Set(['tensor', 'tf-tensor', 'module', 'keras-model']);
+/** Libraries whose arrays are tensors, and captum, whose attribution methods return them. */
+const TENSOR_LIBRARIES = new Set(['torch', 'tensorflow', 'jax', 'cupy', 'captum', 'paddle', 'mxnet']);
+
+/**
+ * True when the value layer knows `expr` (or the value it is read from: `attr[:, 5]`, `out.grad`) as a tensor, or
+ * cannot tell but its bindings come from a tensor library: a call of one (`torch.randn(...)`), or a method called on
+ * an object built by one (`lc = LayerConductance(...)`; `attr = lc.attribute(...)`).
+ */
+function mayBeTensor(expr: Node, facts: FileFacts): boolean {
+  const layer = values(facts);
+  const seen = new Set<number>();
+  const origin = (n: Node | null, depth: number): boolean => {
+    if (!n || depth > 6 || seen.has(n.id)) return false;
+    seen.add(n.id);
+    const known = layer.valueOf(n);
+    // A model's output or an attribute of one (`net(x)`, `net.weight`) is a tensor too.
+    if (known) return TENSOR_KINDS.has(known.kind);
+    switch (n.type) {
+      case 'parenthesized_expression':
+        return origin(n.namedChild(0), depth + 1);
+      case 'subscript':
+        return origin(n.childForFieldName('value'), depth + 1);
+      case 'attribute':
+        return origin(n.childForFieldName('object'), depth + 1);
+      case 'call': {
+        const root = (facts.calleeName(n) ?? '').split('.')[0];
+        if (root) return TENSOR_LIBRARIES.has(root);
+        // `lc.attribute(x)` of an object a tensor library built, `net(x)` of a module one built.
+        const fn = n.childForFieldName('function');
+        if (fn?.type === 'attribute') return origin(fn.childForFieldName('object'), depth + 1);
+        return fn?.type === 'identifier' && origin(fn, depth + 1);
+      }
+      case 'identifier':
+        return plainAssignments(scopeOf(n), n.text).some((a) => a.value.startIndex < n.startIndex && origin(a.value, depth + 1));
+      default:
+        return false;
+    }
+  };
+  return origin(expr, 0);
+}
+
 const SIMPLE_RECEIVER = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
 
 export default defineRule({
@@ -223,6 +266,8 @@ export default defineRule({
         : null;
     const t = known ?? proven;
     if (t?.kind !== 'ndarray') return;
+    // The comparison proves an element-wise value, not which library's: a tensor's `np.sum(t, axis=0)` raises.
+    if (proven && mayBeTensor(elementwiseOperand(arg, ctx.facts) ?? arg, ctx.facts)) return;
     const name = fn.text;
     // The built-in compares any elements; `.min()` / `.max()` have no loop for strings or objects.
     if ((name === 'min' || name === 'max') && mayHoldText(arg)) return;

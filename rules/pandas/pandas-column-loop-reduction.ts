@@ -75,6 +75,9 @@ export default defineRule({
     const col = m.need('col').text;
     const reads = columnReads(body, frame.text, col);
     if (reads.length === 0 || writesColumns(reads)) return;
+    // Only some columns get the methods (by dtype, by metadata): the frame methods would also run on the others, and
+    // there is no one call for the loop's subset of columns to name here.
+    if (reads.some((r) => onlyForSomeColumns(r, body))) return;
     const methods = methodsCalled(body, reads, derivedNames(body, reads));
     const used = [...methods].filter((x) => COLUMN_METHODS.has(x) || x === 'iloc');
     if (used.length === 0 || (!kind && !used.some((x) => PANDAS_ONLY.has(x)))) return;
@@ -173,4 +176,34 @@ function collectsPerColumn(body: Node, col: string): boolean {
     const key = left?.type === 'subscript' ? left.childrenForFieldName('subscript')[0] : null;
     return key?.type === 'identifier' && key.text === col;
   });
+}
+
+/**
+ * The read runs for some columns only: inside a branch of an `if` (or a conditional expression) in the loop body, or
+ * after an `if ...: continue` / `break` that skips the rest of the body for some columns.
+ */
+function onlyForSomeColumns(read: Node, body: Node): boolean {
+  let statement: Node = read;
+  for (let n: Node | null = read; n && !n.equals(body); statement = n, n = n.parent) {
+    const p: Node | null = n.parent;
+    if (p?.type === 'if_statement' && !p.childForFieldName('condition')?.equals(n)) return true;
+    if (p?.type === 'elif_clause' || p?.type === 'else_clause') return true;
+    if (p?.type === 'conditional_expression' && !p.namedChildren[1]?.equals(n)) return true;
+  }
+  // A statement of the body before the read's that may skip it.
+  return body.namedChildren.some(
+    (stmt) =>
+      stmt !== null &&
+      stmt.endIndex <= statement.startIndex &&
+      !isLoop(stmt) &&
+      findDescendants(
+        stmt,
+        (n) => n.type === 'continue_statement' || n.type === 'break_statement',
+        (n) => isNestedScope(n) || isLoop(n),
+      ).length > 0,
+  );
+}
+
+function isLoop(n: Node): boolean {
+  return n.type === 'for_statement' || n.type === 'while_statement';
 }

@@ -133,6 +133,9 @@ export default defineRule({
     if (args.namedChildren.some((c) => c && c.type !== 'comment')) return;
     const call = m.need('call');
     if (delegates(call) || enclosingDef(call)?.childForFieldName('name')?.text === 'iterrows' || inTestOf(call, 'iterrows')) return;
+    // `tqdm_mock.return_value = df.iterrows()`: a test stands the (index, Series) iterator in for what production code
+    // iterates; its rows are the fixture itself, and itertuples() would hand that code tuples it does not read.
+    if (feedsMock(call)) return;
     const frame = m.need('frame');
     // `dd.read_parquet(p).iterrows()`: a dask frame's rows are another library's concern.
     if (knownNotPandas(values(ctx.facts).valueOf(frame))) return;
@@ -143,6 +146,9 @@ export default defineRule({
     // loading is the cost, not the row Series.
     if (construct?.type === 'for_statement' && costlyWorkEachPass(construct, ctx.facts)) return;
     if (construct && rowHandedOnWhole(construct, call)) return;
+    // `for i, pair in enumerate(df.iterrows()): assert_series_equal(pair[1], seen[i][1])`: the same, counted.
+    const counted = enumeratedLoop(call);
+    if (counted && rowHandedOnWhole(counted, call)) return;
     // A frame read from a file in this function: the loop visits the data set's every row wherever the function runs.
     const wholeData = readFromFileReason(frame, ctx.facts) ?? undefined;
     if (construct && recordsComprehension(construct, call)) {
@@ -194,16 +200,91 @@ function recordsComprehension(construct: Node, call: Node): boolean {
  * as a Series, so `itertuples()` would break it, and the work done per row there, not building the Series, is the cost.
  */
 function rowHandedOnWhole(loop: Node, call: Node): boolean {
-  const clause = call.parent;
-  const left = clause?.childForFieldName('left');
-  const targets = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
-  const row = targets.length === 2 && targets[1].type === 'identifier' ? targets[1] : null;
-  if (!row) return false;
+  const target = rowTarget(loop, call);
+  if (!target) return false;
   const within = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
   const collected = loop.type !== 'for_statement' ? loop.childForFieldName('body') : null;
   // Every use hands the row on: a loop that also reads its fields (`row["a"] * scale(row)`) does per-row work itself.
-  const uses = identifiersNamed(within ?? loop, row.text).filter((id) => !id.equals(row) && isVariable(id));
+  const uses = identifiersNamed(within ?? loop, target.name.text).filter((id) => !id.equals(target.name) && isVariable(id));
+  if (target.pair) {
+    // `pair[1]` is the Series and `pair[0]` the index label; the pair handed on whole is a tuple like itertuples' own.
+    const series = uses.filter((id) => pairItem(id) === '1').map((id) => id.parent!);
+    return series.length > 0 && uses.every((id) => pairItem(id) !== null) && series.every((s) => handedOn(s, loop, collected));
+  }
   return uses.length > 0 && uses.every((id) => (collected?.equals(id) ? isWholeArgument(loop) : handedOn(id, loop, collected)));
+}
+
+/**
+ * The name the loop binds to each row: the Series of `for _, row in` (or `for i, (_, row) in enumerate(...)`), or the
+ * (index, Series) pair of `for pair in` (or `for i, pair in enumerate(...)`).
+ */
+function rowTarget(loop: Node, call: Node): { name: Node; pair: boolean } | null {
+  const clause = loop.type === 'for_statement' ? loop : call.parent?.type === 'for_in_clause' ? call.parent : enumerateClause(call);
+  let left = clause?.childForFieldName('left') ?? null;
+  if (clause && !clause.childForFieldName('right')?.equals(call)) {
+    // Under enumerate() the second name holds what iterrows() yields.
+    const counted = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
+    left = counted.length === 2 ? counted[1] : null;
+  }
+  if (left?.type === 'identifier') return { name: left, pair: true };
+  const targets = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren.filter((c): c is Node => c !== null) : [];
+  return targets.length === 2 && targets[1].type === 'identifier' ? { name: targets[1], pair: false } : null;
+}
+
+/** `pair[0]` / `pair[1]` for a use of the pair's name: which item of (index, Series) it reads, or null for any other use. */
+function pairItem(id: Node): string | null {
+  const p = id.parent;
+  if (p?.type !== 'subscript' || !p.childForFieldName('value')?.equals(id) || isAssignmentTarget(p)) return null;
+  const keys = p.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return keys.length === 1 && (keys[0].text === '0' || keys[0].text === '1') ? keys[0].text : null;
+}
+
+/** The loop or comprehension over `enumerate(df.iterrows())`, the call its only argument. */
+function enumeratedLoop(call: Node): Node | null {
+  const wrapper = wrappingCall(call);
+  return wrapper && calleeName(wrapper) === 'enumerate' && wrapper.childForFieldName('arguments')?.namedChildCount === 1 ? loopOverIterable(wrapper) : null;
+}
+
+function enumerateClause(call: Node): Node | null {
+  const wrapper = wrappingCall(call);
+  return wrapper?.parent?.type === 'for_in_clause' || wrapper?.parent?.type === 'for_statement' ? wrapper.parent : null;
+}
+
+/** The call whose argument `node` is (positional), or null. */
+function wrappingCall(node: Node): Node | null {
+  const args = node.parent;
+  const call = args?.type === 'argument_list' ? args.parent : null;
+  return call?.type === 'call' ? call : null;
+}
+
+function calleeName(call: Node): string | undefined {
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+}
+
+/** Builtins that hand the iterator's own items on: `iter(df.iterrows())`, `list(...)`, `enumerate(...)`. */
+const ITEM_KEEPERS = new Set(['iter', 'list', 'tuple', 'enumerate']);
+/** Mock attributes and keywords that set what the mocked call gives back. */
+const MOCK_RESULTS = new Set(['return_value', 'side_effect']);
+
+/**
+ * `m.return_value = df.iterrows()`, `Mock(side_effect=[iter(df.iterrows())])`, `patch(..., return_value=list(df.iterrows()))`:
+ * the rows are what a mock hands the code under test, so they must be the (index, Series) pairs that code iterates.
+ */
+function feedsMock(call: Node): boolean {
+  let node = withEnclosingParentheses(call);
+  for (;;) {
+    const p = node.parent;
+    if (!p) return false;
+    if (p.type === 'argument_list' && p.parent?.type === 'call' && ITEM_KEEPERS.has(calleeName(p.parent) ?? '')) node = withEnclosingParentheses(p.parent);
+    else if (p.type === 'list' || p.type === 'tuple') node = withEnclosingParentheses(p);
+    else break;
+  }
+  const p = node.parent;
+  if (p?.type === 'keyword_argument' && p.childForFieldName('value')?.equals(node)) return MOCK_RESULTS.has(p.childForFieldName('name')?.text ?? '');
+  if (p?.type !== 'assignment' || !p.childForFieldName('right')?.equals(node)) return false;
+  const target = p.childForFieldName('left');
+  return target?.type === 'attribute' && MOCK_RESULTS.has(target.childForFieldName('attribute')?.text ?? '');
 }
 
 /** Operators a Series applies to all its values at once: `mpp * row` scales the whole row. */

@@ -1,6 +1,8 @@
 import { defineRule } from '../../server/engine/rule';
 import {
   enclosingDef,
+  findDescendants,
+  identifiersNamed,
   callsSpelledInFile,
   importedCallee,
   importedCallQuery,
@@ -69,7 +71,11 @@ export default defineRule({
     const trains = trainSteps(ctx.facts).length > 0 || trainingLoops(ctx.facts).some((loop) => loop.kind === 'train');
     // Inference code that wraps a model only to load a checkpoint saved from a DataParallel (its keys start with
     // `module.`): pytorch-metric-learning's Inference notebook, judged wrong. Without a process group DDP is no option.
-    if (!trains && wrapsToLoadCheckpoint(call)) return;
+    // Where the file trains, the wrapper still only serves the load when it is unwrapped right after (`model =
+    // model.module`, captum's checkpoint loader) or no training loop of its scope touches it.
+    if (rewrapsUnwrapped(call)) return;
+    const load = checkpointLoad(call);
+    if (load && (!trains || load.unwrapped || !trainedInScope(load.target, call, ctx.facts))) return;
     const shown = call.childForFieldName('function')!.text;
     // Code written for PyTorch 0.3 (pytorch-classification's `volatile=True`, judged noise three times when shown): a move
     // to DDP means porting the whole script to a current PyTorch first, not a local change.
@@ -98,24 +104,65 @@ function warnsAboutDataParallel(call: Node): boolean {
 }
 
 /**
- * `model = DataParallel(net)` whose next three statements (comments aside) load a checkpoint into it (`model.load_state_dict(...)`):
- * the wrapper makes the model's keys match the `module.`-prefixed ones of a checkpoint saved from a DataParallel.
+ * `model = DataParallel(net)` whose first later use, in the same block, loads a checkpoint into it
+ * (`model.load_state_dict(...)`; reading `model.state_dict()` to merge into may come before): the wrapper makes the
+ * model's keys match the `module.`-prefixed ones of a checkpoint saved from a DataParallel. `unwrapped` when the next
+ * use after the load takes the bare model back (`model = model.module`).
  */
-function wrapsToLoadCheckpoint(call: Node): boolean {
+function checkpointLoad(call: Node): { target: Node; unwrapped: boolean } | null {
   const assignment = call.parent;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
   const statement = assignment?.parent;
-  if (!target || (target.type !== 'identifier' && target.type !== 'attribute') || statement?.type !== 'expression_statement') return false;
-  const loads = new RegExp(`^${target.text.replace(/\./g, '\\.')}\\.load_state_dict\\s*\\(`);
+  if (!target || (target.type !== 'identifier' && target.type !== 'attribute') || statement?.type !== 'expression_statement') return null;
+  const name = target.text.replace(/\./g, '\\.');
+  const uses = new RegExp(`(?<![\\w.])${name}(?!\\w)`);
+  const reads = new RegExp(`(?<![\\w.])${name}\\.state_dict\\s*\\(\\s*\\)`, 'g');
+  const loads = new RegExp(`^${name}\\.load_state_dict\\s*\\(`);
+  const unwraps = new RegExp(`^${name}\\s*=\\s*${name}\\.module\\s*$`);
   let next = statement.nextNamedSibling;
-  for (let i = 0; i < 3 && next; i++, next = next.nextNamedSibling) {
-    if (next.type === 'comment') {
-      i--;
-      continue;
-    }
-    if (loads.test(next.text)) return true;
+  for (; next; next = next.nextNamedSibling) {
+    if (next.type === 'comment') continue;
+    if (loads.test(next.text)) break;
+    // Any other use first (a forward, an optimizer over its parameters): the wrapper is not only for the load.
+    if (uses.test(next.text.replace(reads, ''))) return null;
+  }
+  if (!next) return null;
+  let after = next.nextNamedSibling;
+  while (after?.type === 'comment') after = after.nextNamedSibling;
+  return { target, unwrapped: after !== null && unwraps.test(after.text) };
+}
+
+/**
+ * `model = model.module` … `model = DataParallel(model)` in one block: the code took the bare model out of a DataParallel it
+ * was given (to load a checkpoint into it, say) and hands back the same wrapper. The caller chose DataParallel, there.
+ */
+function rewrapsUnwrapped(call: Node): boolean {
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  const model = args[0]?.type === 'identifier' ? args[0].text : null;
+  let statement: Node | null = call;
+  while (statement && statement.parent?.type !== 'block' && statement.parent?.type !== 'module') statement = statement.parent;
+  if (!model || !statement) return false;
+  for (let prev = statement.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+    const assign = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== model) continue;
+    const right = assign.childForFieldName('right');
+    return right?.type === 'attribute' && right.childForFieldName('attribute')?.text === 'module';
   }
   return false;
+}
+
+/**
+ * A training loop or train step in the wrapper's own function (or at module level with it) names the wrapped model, or the
+ * model leaves that scope (returned, or stored on `self` for other methods): then it may be what trains.
+ */
+function trainedInScope(target: Node, call: Node, facts: FileFacts): boolean {
+  if (target.type !== 'identifier') return true;
+  const def = enclosingDef(call);
+  const sameScope = (n: Node) => (enclosingDef(n)?.id ?? -1) === (def?.id ?? -1);
+  const loops = trainingLoops(facts).filter((l) => l.kind === 'train' && sameScope(l.node));
+  if (loops.some((l) => identifiersNamed(l.node, target.text).length > 0)) return true;
+  if (!def) return trainSteps(facts).length > 0;
+  return findDescendants(def, (n) => n.type === 'return_statement' && identifiersNamed(n, target.text).length > 0).length > 0;
 }
 
 /** A call of DistributedDataParallel (any spelling) in a piece of code. */

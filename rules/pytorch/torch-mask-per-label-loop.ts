@@ -40,7 +40,8 @@ export default defineRule({
     instead:
       'Accumulate per label in one call: `sums = torch.zeros(K, d).index_add_(0, labels, data)`, ' +
       '`counts = torch.bincount(labels, minlength=K)`, `means = sums / counts[:, None]`, then gather `means[labels]` for ' +
-      'per-row terms (or `scatter_reduce` for max/min). Reported as a hint (with a handful of labels the loop costs little), ' +
+      "per-row terms (or `scatter_reduce` for max/min). When each label's rows themselves are needed, sort them by label once and " +
+      "`torch.split` them by the `bincount` counts; a loop that walks each label's rows in Python anyway is left alone. Reported as a hint (with a handful of labels the loop costs little), " +
       'unless a loop around it runs it again on every pass (k-means refinement, a `while` loop, a loop over data).',
     example: {
       before:
@@ -61,13 +62,16 @@ export default defineRule({
     if (!region) return;
     const selection = maskSelection(region, label, facts);
     if (!selection) return;
+    // The loop needs each label's rows themselves and walks them in Python (kornia's per-class mAP matches every
+    // detection): that walk, not the mask, is the cost, and no one-pass form replaces it.
+    if (!selection.reducedOnly && walksRowsPerLabel(region)) return;
     const outer = repeatingLoop(loop, facts);
+    const shown = `\`${oneLineText(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''})`;
     ctx.report({
       node: selection.node,
-      message:
-        `\`${oneLineText(selection.node.text)}\` compares all of \`${selection.labels}\` with \`${label}\` and selects by the mask on every ` +
-        `iteration (N x K work, and a wait for the GPU each time${outer ? `, again on every pass of \`${outer}\`` : ''}); one pass with ` +
-        "`index_add_` / `scatter_reduce` and `torch.bincount` gives every label's sums and counts",
+      message: selection.reducedOnly
+        ? `${shown}; one pass with \`index_add_\` / \`scatter_reduce\` and \`torch.bincount\` gives every label's sums and counts`
+        : `${shown}; sort the rows by label once (\`argsort\`, or none when they come sorted, as from \`nonzero()\`) and \`torch.split\` them by the \`torch.bincount\` counts to get every label's rows in one pass`,
       ...(outer ? { severity: 'info' as const } : {}),
     });
   },
@@ -110,9 +114,11 @@ function rangeWithBound(call: Node, facts: FileFacts): boolean {
 
 /**
  * A subscript of a tensor by `labels == k` (or `k == labels`), alone or as the first key (`data[labels == k, :]`), where
- * `labels` is a tensor and `k` the loop's label: the node and the labels' text. Null otherwise.
+ * `labels` is a tensor and `k` the loop's label: the node, the labels' text, and whether every such selection is only
+ * reduced. Null otherwise.
  */
-function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string } | null {
+function maskSelection(region: Node, label: string, facts: FileFacts): { node: Node; labels: string; reducedOnly: boolean } | null {
+  let found: { node: Node; labels: string; reducedOnly: boolean } | null = null;
   for (const sub of findDescendants(region, (n) => n.type === 'subscript', isNestedScope)) {
     const key = sub.childrenForFieldName('subscript').find((k) => k !== null && k.type !== 'comment');
     const value = sub.childForFieldName('value');
@@ -123,7 +129,59 @@ function maskSelection(region: Node, label: string, facts: FileFacts): { node: N
     const other =
       sides[0].type === 'identifier' && sides[0].text === label ? sides[1] : sides[1].type === 'identifier' && sides[1].text === label ? sides[0] : null;
     if (!other || !tensorPlacement(other, sub, facts) || !tensorPlacement(value, sub, facts)) continue;
-    return { node: sub, labels: other.text };
+    found ??= { node: sub, labels: other.text, reducedOnly: true };
+    // Per-label sums, means, extremes and counts have a one-pass form; a loop that needs the selected rows themselves
+    // does not (see the check).
+    if (!reduced(sub, region, facts, 0)) found.reducedOnly = false;
   }
-  return null;
+  return found;
+}
+
+/** A loop inside the label loop's body (not in a nested def): each label's rows get walked in Python. */
+function walksRowsPerLabel(region: Node): boolean {
+  return findDescendants(region, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope).length > 0;
+}
+
+/** Methods that reduce a tensor to per-label statistics: what index_add_ / scatter_reduce / bincount give in one pass. */
+const REDUCTIONS = new Set(['sum', 'mean', 'nansum', 'nanmean', 'count_nonzero', 'numel', 'max', 'min', 'amax', 'amin', 'std', 'var', 'prod', 'norm', 'size']);
+/** Element-wise methods, through which the selection reaches a reduction still row for row. */
+const ELEMENTWISE = new Set(['pow', 'abs', 'square', 'float', 'double', 'exp', 'log', 'sqrt', 'to', 'clone', 'detach']);
+
+/**
+ * True when every use of the selection `expr` reduces it: `sel.mean(0)`, `sel.shape[0]`, `len(sel)`, `torch.sum(sel)`,
+ * through element-wise arithmetic (`((sel - m) ** 2).sum()`), or through a name in the loop whose every use does.
+ */
+function reduced(expr: Node, region: Node, facts: FileFacts, depth: number): boolean {
+  const p = expr.parent;
+  if (!p || depth > 8) return false;
+  switch (p.type) {
+    case 'parenthesized_expression':
+    case 'unary_operator':
+    case 'binary_operator':
+      return reduced(p, region, facts, depth + 1);
+    case 'attribute': {
+      if (!p.childForFieldName('object')?.equals(expr)) return false;
+      const name = p.childForFieldName('attribute')?.text ?? '';
+      const called = p.parent?.type === 'call' && p.parent.childForFieldName('function')?.equals(p) ? p.parent : null;
+      if (name === 'shape') return p.parent?.type === 'subscript';
+      if (called && REDUCTIONS.has(name)) return true;
+      return called !== null && ELEMENTWISE.has(name) && reduced(called, region, facts, depth + 1);
+    }
+    case 'argument_list': {
+      const call = p.parent;
+      if (call?.type !== 'call') return false;
+      const fn = call.childForFieldName('function');
+      if (fn?.type === 'identifier' && fn.text === 'len') return facts.isBuiltin('len', fn);
+      const name = facts.calleeName(call) ?? '';
+      return /^torch\./.test(name) && REDUCTIONS.has(name.slice('torch.'.length));
+    }
+    case 'assignment': {
+      const left = p.childForFieldName('left');
+      if (!p.childForFieldName('right')?.equals(expr) || left?.type !== 'identifier') return false;
+      const uses = findDescendants(region, (n) => n.type === 'identifier' && n.text === left.text && n.startIndex > p.endIndex, isNestedScope);
+      return uses.length > 0 && uses.every((u) => reduced(u, region, facts, depth + 1));
+    }
+    default:
+      return false;
+  }
 }

@@ -62,10 +62,15 @@ describe('severity in context', () => {
     const found = engine.lintText(fixture, { select: ['torch-mask-per-label-loop'], filePath: '/proj/pkg/loss.py' }).findings;
     assert.deepEqual(
       found.map((f) => f.severity),
-      ['hint', 'hint', 'hint', 'info', 'info', 'hint'],
+      ['hint', 'hint', 'hint', 'info', 'info', 'hint', 'hint', 'hint', 'hint'],
     );
     assert.match(found[3].message, /again on every pass of `for _ in range\(iters\)`/);
     assert.match(found[4].message, /again on every pass of `while moved`/);
+    // Selections only reduced get the one-pass sums; loops that need each label's rows get sort-and-split advice.
+    assert.match(found[5].message, /index_add_/);
+    assert.match(found[6].message, /index_add_/);
+    assert.match(found[7].message, /`torch\.split` them by the `torch\.bincount` counts/);
+    assert.match(found[8].message, /`torch\.split` them by the `torch\.bincount` counts/);
   });
 
   it('the README rule table gives each rule its severities in context, from the metadata', () => {

@@ -47,6 +47,19 @@ function lspPosition(text: string, offset: number): { line: number; character: n
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
+/**
+ * One of the latency figure's edits as an LSP change: the letter `q` typed at `at` (insert) or the character there
+ * deleted, and the text after it.
+ */
+export function letterEdit(text: string, at: number, insert: boolean) {
+  const pos = lspPosition(text, at);
+  const change = insert
+    ? { range: { start: pos, end: pos }, text: 'q' }
+    : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+  const next = insert ? text.slice(0, at) + 'q' + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
+  return { change, next };
+}
+
 export interface LatencyResult {
   lines: number;
   edits: number;
@@ -88,10 +101,8 @@ export async function latency(
   let version = 1;
   for (const at of editPoints(text, WARMUP_EDITS / 2, WARMUP_SEED)) {
     for (const insert of [true, false]) {
-      const pos = lspPosition(text, at);
-      const change = insert
-        ? { range: { start: pos, end: pos }, text: 'q' }
-        : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+      // Each deletion undoes the letter just typed: the text is `text` again before the next pair.
+      const { change } = letterEdit(text, at, insert);
       await client.change(uri, ++version, [change]);
       await client.pull(uri);
     }
@@ -103,11 +114,8 @@ export async function latency(
   let current = text;
   for (const at of points) {
     for (const insert of [true, false]) {
-      const pos = lspPosition(current, at);
-      const change = insert
-        ? { range: { start: pos, end: pos }, text: 'q' }
-        : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
-      current = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
+      const { change, next } = letterEdit(current, at, insert);
+      current = next;
       const t0 = performance.now();
       await client.change(uri, ++version, [change]);
       const statusesBefore = client.statuses.length;

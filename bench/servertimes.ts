@@ -7,13 +7,7 @@
 import * as path from 'node:path';
 import { TestClient } from '../test/lsp/lspClient';
 import { concatenated } from './corpus';
-import { editPoints, percentiles } from './lsp';
-
-function lspPosition(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
+import { editPoints, letterEdit, percentiles } from './lsp';
 
 async function run(server: string, text: string, passes: number): Promise<void> {
   const client = new TestClient(server);
@@ -29,11 +23,8 @@ async function run(server: string, text: string, passes: number): Promise<void> 
     const parse: number[] = [];
     for (const at of points) {
       for (const insert of [true, false]) {
-        const pos = lspPosition(current, at);
-        const change = insert
-          ? { range: { start: pos, end: pos }, text: 'q' }
-          : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
-        current = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
+        const { change, next } = letterEdit(current, at, insert);
+        current = next;
         await client.change(uri, ++version, [change]);
         const before = client.statuses.length;
         await client.pull(uri);

@@ -18,11 +18,11 @@ export function percentiles(values: number[]): Percentiles {
   return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
 }
 
-/** Offsets of identifier characters to type at: inside code, spread over the whole file. */
 /** Untimed edits sent before the timed ones (the latency figure), on identifiers chosen with another seed. */
 export const WARMUP_EDITS = 50;
 const WARMUP_SEED = 7;
 
+/** Offsets of identifier characters to type at: inside code, spread over the whole file. */
 export function editPoints(text: string, count: number, seed = 1): number[] {
   const out: number[] = [];
   const re = /[A-Za-z_][A-Za-z_0-9]{3,}/g;
@@ -57,7 +57,7 @@ export function letterEdit(text: string, at: number, insert: boolean) {
     ? { range: { start: pos, end: pos }, text: 'q' }
     : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
   const next = insert ? text.slice(0, at) + 'q' + text.slice(at) : text.slice(0, at) + text.slice(at + 1);
-  return { change, next };
+  return { change, next, pos };
 }
 
 export interface LatencyResult {
@@ -147,8 +147,7 @@ export async function latency(
   for (const [k, at] of [...warmupPoints, ...points].entries()) {
     const timed = k >= warmupPoints.length;
     for (const insert of [true, false]) {
-      const next = insert ? current.slice(0, at) + 'q' + current.slice(at) : current.slice(0, at) + current.slice(at + 1);
-      const pos = lspPosition(current, at);
+      const { next, pos } = letterEdit(current, at, insert);
       const t0 = performance.now();
       tree.edit(
         new Edit({

@@ -55,10 +55,23 @@ export interface FileReport {
 export function withoutHints(report: FileReport): FileReport {
   if (!report.hintsPending) return report;
   const findings = report.findings.filter((f) => f.severity !== 'hint');
-  // A library hint kept only for the profile is not a hidden hint: without --profile it is not reported at all.
-  const hidden = report.findings.filter((f) => f.severity === 'hint' && !f.impact?.ifHot).length;
-  const hiddenPreview = report.findings.filter((f) => f.severity === 'hint' && f.impact?.preview).length;
+  const { hidden, hiddenPreview } = leftOutHints(report.findings);
   return { ...report, findings, hidden: (report.hidden ?? 0) + hidden, hiddenPreview: (report.hiddenPreview ?? 0) + hiddenPreview, hintsPending: false };
+}
+
+/**
+ * The hints an output leaves out, and how many of them are of rules in preview. A library hint kept only for the profile
+ * is not a hidden hint: without --profile it is not reported at all.
+ */
+function leftOutHints(findings: readonly Finding[]): { hidden: number; hiddenPreview: number } {
+  let hidden = 0;
+  let hiddenPreview = 0;
+  for (const f of findings) {
+    if (f.severity !== 'hint' || f.impact?.ifHot) continue;
+    hidden++;
+    if (f.impact?.preview) hiddenPreview++;
+  }
+  return { hidden, hiddenPreview };
 }
 
 export interface CheckOptions {
@@ -120,9 +133,8 @@ interface ShownLint extends LintDetails {
 function lintShown(engine: Engine, text: string, lint: LintOptions, keepHints = false): ShownLint {
   const result = engine.lintText(text, lint);
   if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0, hiddenPreview: 0 };
-  const findings = result.findings.filter((f) => f.severity !== 'hint');
-  const hiddenPreview = result.findings.filter((f) => f.severity === 'hint' && f.impact?.preview).length;
-  return { ...result, findings, hidden: result.findings.length - findings.length, hiddenPreview };
+  // No library hint is kept for a profile here (keepHints is off): every hint left out counts.
+  return { ...result, findings: result.findings.filter((f) => f.severity !== 'hint'), ...leftOutHints(result.findings) };
 }
 
 const NOT_PYTHON = 'not a Python file or notebook (perflens checks .py and .ipynb files, scripts with a python #! line, and files matching `extend-include`)';

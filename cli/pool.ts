@@ -10,7 +10,7 @@ import { ALL_RULES } from '../rules';
 import { Engine } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
 import { NODE_FILES } from '../server/project/fileProbe';
-import { compileWasm, type CompiledPython } from '../server/syntax/parser';
+import { compileWasm, WASM_FILES, type CompiledPython } from '../server/syntax/parser';
 import { LineIndex } from '../server/syntax/text';
 import { checkFile, type CheckOptions, type FileKind, type FileReport } from './check';
 
@@ -175,8 +175,8 @@ export async function runCheckWorker(): Promise<void> {
 /** Both `.wasm` files beside the bundle, compiled (see CompiledPython). */
 function compilePython(folder: string): CompiledPython {
   return {
-    runtime: compileWasm(readFileSync(path.join(folder, 'web-tree-sitter.wasm'))),
-    grammar: compileWasm(readFileSync(path.join(folder, 'tree-sitter-python.wasm'))),
+    runtime: compileWasm(readFileSync(path.join(folder, WASM_FILES.runtime))),
+    grammar: compileWasm(readFileSync(path.join(folder, WASM_FILES.grammar))),
   };
 }
 

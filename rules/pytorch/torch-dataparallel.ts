@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import {
   enclosingDef,
+  enclosingStatement,
   findDescendants,
   identifiersNamed,
   callsSpelledInFile,
@@ -139,9 +140,8 @@ function checkpointLoad(call: Node): { target: Node; unwrapped: boolean } | null
 function rewrapsUnwrapped(call: Node): boolean {
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
   const model = args[0]?.type === 'identifier' ? args[0].text : null;
-  let statement: Node | null = call;
-  while (statement && statement.parent?.type !== 'block' && statement.parent?.type !== 'module') statement = statement.parent;
-  if (!model || !statement) return false;
+  if (!model) return false;
+  const statement = enclosingStatement(call);
   for (let prev = statement.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
     const assign = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
     if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== model) continue;

@@ -7,6 +7,7 @@ import {
   datasetClassInfo,
   datasetStyleOfClass,
   deviceTypes,
+  enclosingDef,
   FileFacts,
   findDescendants,
   isNestedScope,
@@ -248,8 +249,7 @@ function placedOnAccelerator(expr: Node, at: Node, cls: Node, facts: FileFacts, 
 
 /** A name: a parameter (followed to what the file's calls pass), or its last assignment before `at`. */
 function nameOnAccelerator(id: Node, at: Node, cls: Node, facts: FileFacts, depth: number): boolean {
-  let def: Node | null = null;
-  for (let n = at.parent; n && !def; n = n.parent) if (n.type === 'function_definition') def = n;
+  const def = enclosingDef(at);
   const params = def ? parameterNames(def) : [];
   const index = params.indexOf(id.text);
   if (def && index >= 0) {

@@ -9,6 +9,9 @@ let loading: Promise<Language> | undefined;
 /** Where the `.wasm` files are: a folder (Node) or a function from file name to path or URL (browser). */
 export type WasmLocation = string | ((file: string) => string);
 
+/** The two `.wasm` files beside the bundle: tree-sitter's runtime (the name its loader asks for) and the Python grammar. */
+export const WASM_FILES = { runtime: 'web-tree-sitter.wasm', grammar: 'tree-sitter-python.wasm' } as const;
+
 /**
  * Both `.wasm` files compiled: a thread that starts workers compiles them once and hands the modules over (worker data
  * may hold a WebAssembly.Module). V8 then shares the compiled code, and its tier-up to optimised code, between the
@@ -55,7 +58,7 @@ export function loadPython(location: WasmLocation | CompiledPython = __dirname):
   const locate = typeof location === 'string' ? (file: string) => path.join(location, file) : location;
   loading ??= (async () => {
     await Parser.init({ locateFile: (file: string) => locate(file) });
-    return Language.load(locate('tree-sitter-python.wasm'));
+    return Language.load(locate(WASM_FILES.grammar));
   })();
   return loading;
 }

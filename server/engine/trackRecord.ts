@@ -11,7 +11,10 @@
 // only the findings of rules whose record on the earlier sets met the bar below gave 65 % worth changing and none wrong,
 // at the cost of a third of the findings judged worth changing (they stay, as hints). On review26, fetched after the
 // records of review14-25 were drawn up, the default output went from 41 findings, 46 % worth changing and 7 % wrong,
-// to 10, of which 9 worth changing and none wrong.
+// to 10, of which 9 worth changing and none wrong. On review27 (ten repositories, fetched after the record of review14-26
+// was drawn up) it showed 20 findings, 14 worth changing (70 %) and 3 wrong, all three from torch-eval-without-no-grad;
+// review27 is also the first set whose preview findings were judged (what `--preview` adds: 36 findings, 21 worth changing,
+// none wrong), so a rule in preview can earn its place from its own findings.
 /** A rule's findings judged in blind reviews, where the default output showed them: worth changing, noise, wrong. */
 export interface ReviewRecord {
   useful: number;
@@ -21,54 +24,60 @@ export interface ReviewRecord {
 
 /** A record is proven with at least this many judged findings... */
 export const PROVEN_MIN_JUDGED = 4;
-/** ...of which at least this share was worth changing. */
+/** ...of which at least this share was worth changing... */
 export const PROVEN_MIN_USEFUL = 0.6;
+/**
+ * ...and at most this share wrong: a wrong finding costs a user more than a noisy one (it tells them to break working
+ * code), so a rule whose findings are often wrong stays in preview however many of the others are worth changing.
+ */
+export const PROVEN_MAX_WRONG = 0.1;
 
 /**
- * Every blind verdict on a finding the default output showed, review14 to review26 (129 public repositories,
- * reviewed a set at a time; each finding judged once, by a reviewer who did not see perflens's ranking). Rules absent
+ * Every blind verdict on a finding the default output showed, review14 to review26 (129 public repositories), and on a
+ * finding the default output or `--preview` showed, review27 (10 more); reviewed a set at a time, each finding judged
+ * once, by a reviewer who did not see perflens's ranking. Rules absent
  * here have not shown a finding on reviewed code yet. Update it when a review round adds verdicts, never by hand-picking.
  */
 export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = {
-  'append-loop-to-comprehension': { useful: 0, noise: 8, wrong: 0 },
+  'append-loop-to-comprehension': { useful: 0, noise: 10, wrong: 0 },
   'async-blocking-call': { useful: 6, noise: 0, wrong: 0 },
-  'async-manual-loop-management': { useful: 0, noise: 1, wrong: 0 },
+  'async-manual-loop-management': { useful: 1, noise: 1, wrong: 0 },
   'builtin-reduction-on-ndarray': { useful: 0, noise: 1, wrong: 0 },
-  'cache-impure-function': { useful: 0, noise: 0, wrong: 3 },
+  'cache-impure-function': { useful: 0, noise: 1, wrong: 3 },
   'cache-on-method': { useful: 0, noise: 11, wrong: 0 },
   'cache-unbounded': { useful: 4, noise: 0, wrong: 0 },
-  'concat-in-loop': { useful: 5, noise: 7, wrong: 0 },
+  'concat-in-loop': { useful: 6, noise: 10, wrong: 0 },
   'contextmanager-yield-without-finally': { useful: 9, noise: 4, wrong: 4 },
   'decorator-missing-wraps': { useful: 1, noise: 6, wrong: 0 },
   'descriptor-get-missing-none-check': { useful: 0, noise: 1, wrong: 0 },
   'eval-exec-untrusted': { useful: 4, noise: 7, wrong: 3 },
   'executor-without-with': { useful: 0, noise: 5, wrong: 0 },
-  'http-call-without-timeout': { useful: 73, noise: 21, wrong: 0 },
-  'is-literal-comparison': { useful: 6, noise: 0, wrong: 0 },
+  'http-call-without-timeout': { useful: 76, noise: 21, wrong: 0 },
+  'is-literal-comparison': { useful: 8, noise: 0, wrong: 0 },
   'leftover-breakpoint': { useful: 1, noise: 2, wrong: 4 },
   'mkdtemp-without-cleanup': { useful: 1, noise: 1, wrong: 2 },
   'numba-jit-candidate': { useful: 2, noise: 0, wrong: 0 },
   'numba-object-mode': { useful: 0, noise: 2, wrong: 1 },
   'numba-prange-without-parallel': { useful: 0, noise: 2, wrong: 0 },
   'numpy-as-strided': { useful: 0, noise: 2, wrong: 0 },
-  'numpy-python-loop': { useful: 1, noise: 7, wrong: 0 },
+  'numpy-python-loop': { useful: 3, noise: 8, wrong: 0 },
   'open-without-with': { useful: 10, noise: 8, wrong: 0 },
-  'pandas-apply-axis1': { useful: 4, noise: 3, wrong: 0 },
-  'pandas-apply-simple-lambda': { useful: 4, noise: 20, wrong: 0 },
+  'pandas-apply-axis1': { useful: 5, noise: 3, wrong: 0 },
+  'pandas-apply-simple-lambda': { useful: 8, noise: 20, wrong: 0 },
   'pandas-chained-inplace': { useful: 16, noise: 4, wrong: 0 },
   'pandas-comprehension-over-series': { useful: 0, noise: 1, wrong: 0 },
-  'pandas-filter-per-key-loop': { useful: 0, noise: 2, wrong: 0 },
+  'pandas-filter-per-key-loop': { useful: 0, noise: 3, wrong: 0 },
   'pandas-groupby-apply-transform': { useful: 4, noise: 2, wrong: 0 },
   'pandas-iterrows': { useful: 1, noise: 5, wrong: 0 },
   'pandas-rolling-apply': { useful: 2, noise: 3, wrong: 3 },
-  'pandas-row-loop-indexing': { useful: 5, noise: 16, wrong: 0 },
+  'pandas-row-loop-indexing': { useful: 8, noise: 16, wrong: 0 },
   'readlines-iteration': { useful: 0, noise: 2, wrong: 0 },
   'recursion-without-memoization': { useful: 0, noise: 1, wrong: 1 },
   'reduction-over-list-comprehension': { useful: 0, noise: 5, wrong: 0 },
   'resource-without-with': { useful: 0, noise: 3, wrong: 0 },
-  'slots-candidate': { useful: 0, noise: 2, wrong: 0 },
+  'slots-candidate': { useful: 0, noise: 4, wrong: 0 },
   'slots-undeclared-attribute': { useful: 0, noise: 0, wrong: 2 },
-  'string-concat-in-loop': { useful: 3, noise: 4, wrong: 0 },
+  'string-concat-in-loop': { useful: 3, noise: 5, wrong: 0 },
   'tf-data-map-sequential': { useful: 3, noise: 0, wrong: 0 },
   'tf-function-retracing-python-args': { useful: 0, noise: 0, wrong: 1 },
   'tf-keras-fit-python-generator': { useful: 0, noise: 4, wrong: 0 },
@@ -76,12 +85,13 @@ export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = {
   'tf-print-in-function': { useful: 0, noise: 0, wrong: 2 },
   'tf-train-step-not-compiled': { useful: 3, noise: 1, wrong: 2 },
   'thread-shared-state-without-lock': { useful: 0, noise: 0, wrong: 1 },
+  'torch-cuda-amp-deprecated': { useful: 3, noise: 0, wrong: 0 },
   'torch-dataloader-num-workers': { useful: 2, noise: 2, wrong: 0 },
   'torch-dataparallel': { useful: 0, noise: 4, wrong: 0 },
-  'torch-eval-without-no-grad': { useful: 11, noise: 6, wrong: 0 },
+  'torch-eval-without-no-grad': { useful: 11, noise: 8, wrong: 3 },
   'torch-per-sample-forward': { useful: 0, noise: 3, wrong: 0 },
-  'torch-sync-in-training-loop': { useful: 6, noise: 24, wrong: 0 },
-  'torch-tensor-created-then-moved': { useful: 27, noise: 16, wrong: 0 },
+  'torch-sync-in-training-loop': { useful: 12, noise: 28, wrong: 0 },
+  'torch-tensor-created-then-moved': { useful: 36, noise: 17, wrong: 0 },
   'torch-tensor-python-iteration': { useful: 0, noise: 5, wrong: 1 },
   'yaml-unsafe-load': { useful: 2, noise: 0, wrong: 0 },
 };
@@ -97,17 +107,28 @@ export function judgedCount(record: ReviewRecord): number {
 
 /** The rule's findings have been judged often enough, and worth changing often enough, to be in the default output. */
 export function isProven(ruleId: string): boolean {
-  const record = recordOf(ruleId);
+  return isProvenRecord(recordOf(ruleId));
+}
+
+/** A record that meets the bar: enough findings judged, enough of them worth changing, few enough wrong. */
+export function isProvenRecord(record: ReviewRecord): boolean {
   const judged = judgedCount(record);
-  return judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged;
+  return judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged && record.wrong <= PROVEN_MAX_WRONG * judged;
 }
 
 /** Why a finding of a rule in preview is a hint, as a clause for the hover. */
 export function previewReason(ruleId: string): string {
-  const record = recordOf(ruleId);
+  return previewReasonFor(recordOf(ruleId));
+}
+
+/** Why a rule with this record is in preview. */
+export function previewReasonFor(record: ReviewRecord): string {
   const judged = judgedCount(record);
   const share = `${Math.round(100 * PROVEN_MIN_USEFUL)} %`;
   if (judged === 0)
     return `a preview rule: none of its findings has been reviewed on public code yet, and it joins the default output once at least ${share} of them are judged worth changing`;
+  const usefulEnough = judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged;
+  if (usefulEnough && record.wrong > PROVEN_MAX_WRONG * judged)
+    return `a preview rule: reviewers judged ${record.useful} of its ${judged} findings on public code worth changing, but ${record.wrong} wrong, more than the ${Math.round(100 * PROVEN_MAX_WRONG)} % the default output allows`;
   return `a preview rule: reviewers judged ${record.useful} of its ${judged} findings on public code worth changing, and it joins the default output at ${share}${judged < PROVEN_MIN_JUDGED ? ` of at least ${PROVEN_MIN_JUDGED}` : ''}`;
 }

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { ALL_RULES } from '../../rules';
 import { impactLine } from '../../server/docs/render';
-import { isProven, previewReason, PROVEN_MIN_JUDGED, recordOf, TRACK_RECORD } from '../../server/engine/trackRecord';
+import { isProven, isProvenRecord, previewReason, previewReasonFor, PROVEN_MIN_JUDGED, recordOf, TRACK_RECORD } from '../../server/engine/trackRecord';
 import type { LintOptions } from '../../server/engine/options';
 import { parseConfigTable } from '../../server/project/projectConfig';
 import { getEngine } from '../helpers/engine';
@@ -36,6 +36,23 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.equal(isProven('numba-jit-candidate'), false);
     // Never judged at all.
     assert.equal(isProven('async-time-sleep'), false);
+  });
+
+  it('keeps a rule whose findings are often wrong in preview, however many of the others are worth changing', () => {
+    // 7 of 10 worth changing would pass the useful bar; 2 wrong of 10 is more than the default output allows.
+    assert.equal(isProvenRecord({ useful: 7, noise: 1, wrong: 2 }), false);
+    assert.match(previewReasonFor({ useful: 7, noise: 1, wrong: 2 }), /7 of its 10 findings .* worth changing, but 2 wrong, more than the 10 %/);
+    // Near miss: one wrong in ten is within the bar.
+    assert.equal(isProvenRecord({ useful: 7, noise: 2, wrong: 1 }), true);
+  });
+
+  it('adds review27 verdicts: a rule can earn its place from its preview findings, or lose it', () => {
+    // pandas-apply-axis1 was 4 of 7 worth changing; review27's preview finding made it 5 of 8.
+    assert.deepEqual(recordOf('pandas-apply-axis1'), { useful: 5, noise: 3, wrong: 0 });
+    assert.equal(isProven('pandas-apply-axis1'), true);
+    // torch-eval-without-no-grad was 11 of 17; review27's five shown findings (none worth changing, three wrong) end it.
+    assert.deepEqual(recordOf('torch-eval-without-no-grad'), { useful: 11, noise: 8, wrong: 3 });
+    assert.equal(isProven('torch-eval-without-no-grad'), false);
   });
 
   it("makes an unproven rule's finding a hint that says why, keeping what it would have been", async () => {

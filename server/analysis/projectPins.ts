@@ -36,7 +36,10 @@ export function declaresPackage(pkg: string, filePath: string | undefined, files
 }
 
 /** Where projects declare what they install: pip requirements, packaging metadata, conda environments. */
-const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', 'environment.yml', 'conda.yaml'];
+// conda reads an environment file under either YAML extension (`conda env create` finds environment.yml or
+// environment.yaml): ControlNet pins `pytorch=1.12.1` in environment.yaml.
+const CONDA_FILES = ['environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml'];
+const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', ...CONDA_FILES];
 
 const ceilings: ProbeMemo<Version | null> = new WeakMap();
 const floors: ProbeMemo<Version | null> = new WeakMap();
@@ -173,7 +176,7 @@ function requirementFolders(filePath: string, files: FileProbe, layers: Layers =
  * Files that declare requirements without marking a project: a folder holding one of them below the project folder is
  * a sub-project (a marker file, pyproject.toml or setup.py, would have made it the project folder itself).
  */
-const SUB_PROJECT_REQUIREMENTS = ['requirements.txt', 'environment.yml', 'conda.yaml'];
+const SUB_PROJECT_REQUIREMENTS = ['requirements.txt', ...CONDA_FILES];
 const subProjects: ProbeMemo<string | null> = new WeakMap();
 
 /** The nearest folder from `dir` up to (not including) the project folder `root` that holds a requirement file, or null. */

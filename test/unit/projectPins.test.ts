@@ -31,6 +31,9 @@ describe('project pins', () => {
     assert.deepEqual(pinned({ 'pyproject.toml': 'dependencies = ["numpy", "torch<=1.13"]\n' }), [1, 13]);
     assert.deepEqual(pinned({ 'setup.py': 'install_requires=["torch<2.3"]' }), [2, 2]);
     assert.deepEqual(pinned({ 'conda.yaml': 'dependencies:\n  - pytorch::pytorch=2.1.0\n  - pytorch::pytorch-cuda=11.7.0\n' }), [2, 1]);
+    // Either YAML extension of a conda environment file (ControlNet's environment.yaml pins pytorch=1.12.1).
+    assert.deepEqual(pinned({ 'environment.yaml': 'channels:\n  - pytorch\ndependencies:\n  - pytorch=1.12.1\n  - torchvision=0.13.1\n' }), [1, 12]);
+    assert.deepEqual(pinned({ 'environment.yml': 'dependencies:\n  - pytorch=1.12.1\n' }), [1, 12]);
     assert.deepEqual(pinned({ 'requirements.txt': 'torch==2.3.1\n', 'setup.cfg': 'install_requires =\n    torch<2.2\n' }), [2, 1]);
     // No cap: a lower bound, another package, or no requirement at all.
     assert.equal(pinned({ 'requirements.txt': 'torch>=2.0\ntorchvision==0.15.0\npytorch-lightning==1.9\n' }), null);

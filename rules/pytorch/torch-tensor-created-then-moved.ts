@@ -3,6 +3,8 @@ import type { Node } from '../../server/syntax';
 import {
   enclosingFunctionDef,
   enclosingLoop,
+  enclosingStatement,
+  isNestedScope,
   enclosingTrainingLoop,
   isCudaDestination,
   isSmallLiteralLoop,
@@ -10,6 +12,8 @@ import {
   isTestFile,
   keywordValue,
   moduleMethodRole,
+  occurrences,
+  parameterNames,
   positionalArguments,
   trainingLoops,
   transferDeviceTypes,
@@ -85,36 +89,216 @@ export default defineRule({
   calls: { names: ['to', 'cuda'] },
   query: `
 (call
-  function: (attribute object: (call) @made attribute: (identifier) @move)
+  function: (attribute object: [(call) (parenthesized_expression) (identifier)] @made attribute: (identifier) @move)
   (#any-of? @move "to" "cuda")) @transfer`,
   check(m, ctx) {
     const transfer = m.need('transfer');
     const made = m.need('made');
     const facts = ctx.facts;
-    const factory = freshFactory(made, facts);
-    if (!factory) return;
+    const source = madeFrom(made, transfer, facts);
+    if (!source) return;
+    const { factory } = source;
     if (isTestFile(ctx.filePath) || isTestCode(transfer)) return;
+    // `if res is None: res = torch.zeros(...).to(dev)`: a lazy first-time init, made once however often the code runs.
+    if (source.creations.some(lazyInit)) return;
     const destination = destinationOf(transfer, facts);
     if (!destination) return;
-    const where = lossPlace(transfer, factory, facts) ?? repeatedPlace(transfer, facts);
+    const where = lossPlace(transfer, source.sized, facts) ?? repeatedPlace(transfer, facts);
     if (!where) return;
     const strong = where.strong && destination.gpu;
     const joined = strong && !enclosingLoop(transfer) ? joinedOnto(transfer, facts) : null;
     const fn = factory.childForFieldName('function')!.text;
-    const legacy = LEGACY_CONSTRUCTORS.test(facts.calleeName(factory) ?? '');
-    const advice = legacy ? `\`torch.zeros(..., device=${destination.text})\`` : `\`device=${destination.text}\``;
+    const callee = facts.calleeName(factory) ?? '';
+    const written = writtenConstant(factory, facts);
+    const legacy = LEGACY_CONSTRUCTORS.test(callee) || written !== null;
+    const advice = legacy ? `\`torch.${written?.fill ?? 'zeros'}(${written?.size ?? '...'}, device=${destination.text})\`` : `\`device=${destination.text}\``;
+    const moved = `\`.${transfer.childForFieldName('function')!.childForFieldName('attribute')!.text}(...)\``;
+    const what = source.name
+      ? `\`${fn}(...)\`, bound to \`${source.name}\` and moved by the ${moved} on line ${transfer.startPosition.row + 1},`
+      : source.compound
+        ? `a tensor built from \`${fn}(...)\``
+        : `\`${fn}(...)\``;
+    const low = joined
+      ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
+      : strong && oneElement(factory, written)
+        ? ONE_ELEMENT
+        : null;
     ctx.report({
-      node: transfer,
+      // A name's factory is reported where it is made: that is where `device=` goes.
+      node: source.name ? factory : transfer,
       message:
-        `\`${fn}(...)\` is made in host memory and then copied to ${destination.gpu ? 'the GPU' : 'the device'} ${where.when}; ` +
+        `${what} is made in host memory and then copied to ${destination.gpu ? 'the GPU' : 'the device'} ${where.when}; ` +
         `create it there with ${advice}` +
         (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
       ...(strong ? {} : { severity: 'hint' as const }),
-      ...(joined ? { lowImpact: `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}` } : {}),
+      ...(low ? { lowImpact: low } : {}),
       edits: legacy || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
     });
   },
 });
+
+/**
+ * Why a tensor of one element costs little: a blind review (review27) judged five one-element accumulators made on the host
+ * and moved once per forward pass or batch (`torch.zeros(1).cuda()`) noise, a copy of a few bytes beside the work around it.
+ */
+const ONE_ELEMENT = 'a tensor of one element: a copy of a few bytes beside the work of the step';
+
+interface Made {
+  /** The factory call the tensor comes from (the largest one, for a tensor computed from several). */
+  factory: Node;
+  /** The factory whose sizes say how large the tensor is. */
+  sized: Node;
+  /** The statements (or the transfer) that make it, for the lazy-init test. */
+  creations: Node[];
+  /** The name the factory's result is bound to before it is moved (`label = torch.ones(n)` ... `label.to(dev)`). */
+  name?: string;
+  /** Computed from several factories and numbers (`(torch.eye(n) - torch.ones(n, n) / n).to(dev)`). */
+  compound?: boolean;
+}
+
+/**
+ * What the moved object is made from: a fresh factory call (through methods that keep it fresh), arithmetic of such calls
+ * and sizes in parentheses, or a name every binding of which in the function is such a call, made in the same loop pass as
+ * the move and read nowhere else (so the tensor made on the device would serve every use).
+ */
+function madeFrom(made: Node, transfer: Node, facts: FileFacts): Made | null {
+  if (made.type === 'call') {
+    const factory = freshFactory(made, facts);
+    if (factory) return { factory, sized: factory, creations: [transfer] };
+    // `label.float().to(dev)`: the name under methods that keep the tensor fresh.
+    const root = freshChainRoot(made);
+    return root.type === 'identifier' ? namedFactory(root, transfer, facts) : null;
+  }
+  if (made.type === 'parenthesized_expression') {
+    const factories = compoundFactories(made.namedChild(0), facts, 0);
+    if (!factories || factories.length === 0) return null;
+    const sized = factories.reduce((a, b) => (sizeArguments(b).length > sizeArguments(a).length ? b : a));
+    return { factory: sized, sized, creations: [transfer], compound: true };
+  }
+  return namedFactory(made, transfer, facts);
+}
+
+/** Arithmetic (`+ - * /`) of fresh factory calls and numbers or sizes: the factories, or null when another value takes part. */
+function compoundFactories(expr: Node | null, facts: FileFacts, depth: number): Node[] | null {
+  if (!expr || depth > 6) return null;
+  if (expr.type === 'parenthesized_expression') return compoundFactories(expr.namedChild(0), facts, depth + 1);
+  if (expr.type === 'binary_operator') {
+    const op = expr.childForFieldName('operator')?.text ?? '';
+    if (!/^[-+*/]$/.test(op)) return null;
+    const left = compoundFactories(expr.childForFieldName('left'), facts, depth + 1);
+    const right = left ? compoundFactories(expr.childForFieldName('right'), facts, depth + 1) : null;
+    return left && right ? [...left, ...right] : null;
+  }
+  if (expr.type === 'call') {
+    const factory = freshFactory(expr, facts);
+    return factory ? [factory] : null;
+  }
+  if (expr.type === 'integer' || expr.type === 'float') return [];
+  return isSize(expr, facts, 0) ? [] : null;
+}
+
+/**
+ * `label = torch.ones(n, 1).long()` (in each branch of an if) and then `label.float().to(dev)`: the factory, when every
+ * binding of the name in the function is a fresh factory call before the move, in the same loop pass, and the name is read
+ * nowhere but in the move (or after a rebinding by it, `label = label.to(dev)`). A parameter, a name bound otherwise (a
+ * loop target, `+=`) or changed in between (`label[i] = 1`, `label.scatter_(...)`) is not followed.
+ */
+function namedFactory(id: Node, transfer: Node, facts: FileFacts): Made | null {
+  if (id.type !== 'identifier') return null;
+  const def = enclosingFunctionDef(transfer);
+  const body = def?.childForFieldName('body');
+  if (!def || !body || parameterNames(def).includes(id.text)) return null;
+  const values = valuesAssignedTo(id.text, transfer, facts);
+  if (!values.some((v) => v.type === 'call')) return null;
+  const loop = enclosingLoop(transfer);
+  const creations: Node[] = [];
+  let rebound: Node | null = null;
+  let factory: Node | null = null;
+  for (const value of values) {
+    if (value.startIndex <= transfer.startIndex && transfer.endIndex <= value.endIndex) {
+      rebound = enclosingStatement(value);
+      continue;
+    }
+    const made = value.type === 'call' ? freshFactory(value, facts) : null;
+    const place = enclosingLoop(value);
+    if (!made || value.endIndex > transfer.startIndex || !(place === null ? loop === null : loop !== null && place.equals(loop))) return null;
+    factory ??= made;
+    creations.push(value);
+  }
+  if (!factory) return null;
+  for (const use of occurrences(body, id.text)) {
+    if (use.equals(id)) continue;
+    // The rebinding itself (`label = label.to(dev)`) and what reads the moved tensor after it.
+    if (rebound && use.startIndex >= rebound.startIndex) continue;
+    const assignment = use.parent;
+    const binds = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(use);
+    if (!binds || !creations.some((c) => assignment.childForFieldName('right')?.equals(c))) return null;
+    if (!insideOwnScope(use, body)) return null;
+  }
+  return { factory, sized: factory, creations, name: id.text };
+}
+
+/** `node` is in `body` and not in a def, lambda, class or comprehension nested there. */
+function insideOwnScope(node: Node, body: Node): boolean {
+  for (let n = node.parent; n && !n.equals(body); n = n.parent) if (isNestedScope(n)) return false;
+  return true;
+}
+
+/**
+ * Whether the statement that makes the tensor (`made`, the factory's value or the transfer) assigns a name or attribute
+ * only when an enclosing `if` finds it unset: `if res is None:` (alone or in an `or`), `if not hasattr(self, "buf"):`.
+ */
+function lazyInit(made: Node): boolean {
+  const assignment = enclosingStatement(made).namedChild(0);
+  if (assignment?.type !== 'assignment') return false;
+  const target = assignment.childForFieldName('left')?.text.replace(/\s+/g, '');
+  if (!target) return false;
+  for (let child: Node = assignment, n = assignment.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+    if ((n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('consequence')?.equals(child)) {
+      if (testsUnset(n.childForFieldName('condition'), target)) return true;
+    }
+  }
+  return false;
+}
+
+function testsUnset(cond: Node | null, target: string): boolean {
+  if (!cond) return false;
+  if (cond.type === 'parenthesized_expression') return testsUnset(cond.namedChild(0), target);
+  if (cond.type === 'boolean_operator' && cond.childForFieldName('operator')?.text === 'or')
+    return testsUnset(cond.childForFieldName('left'), target) || testsUnset(cond.childForFieldName('right'), target);
+  const text = cond.text.replace(/\s+/g, '');
+  if (cond.type === 'comparison_operator') return text === `${target}isNone`;
+  if (cond.type === 'not_operator') {
+    const m = /^nothasattr\((\w+),(['"])(\w+)\2\)$/.exec(text);
+    return !!m && `${m[1]}.${m[3]}` === target;
+  }
+  return false;
+}
+
+/**
+ * `torch.Tensor([0])`, `torch.tensor([0.0, 0.0])`: a tensor of written values that are all zero (or all one), which
+ * `torch.zeros(k, device=...)` makes on the device with no copy (`torch.tensor(..., device=...)` still copies from the host).
+ */
+function writtenConstant(call: Node, facts: FileFacts): { fill: 'zeros' | 'ones'; size: number } | null {
+  const callee = facts.calleeName(call) ?? '';
+  if (!LEGACY_CONSTRUCTORS.test(callee) && callee !== 'torch.tensor') return null;
+  const args = positionalArguments(call);
+  if (args.length !== 1 || (args[0].type !== 'list' && args[0].type !== 'tuple')) return null;
+  const items = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (items.length === 0 || !items.every((i) => i.type === 'integer' || i.type === 'float')) return null;
+  const numbers = items.map((i) => Number(i.text));
+  if (numbers.every((v) => v === 0)) return { fill: 'zeros', size: items.length };
+  if (numbers.every((v) => v === 1)) return { fill: 'ones', size: items.length };
+  return null;
+}
+
+/** A tensor of one element: `torch.zeros(1)`, `torch.ones(1, 1)`, `torch.Tensor([0])`. */
+function oneElement(factory: Node, written: { size: number } | null): boolean {
+  if (written) return written.size === 1;
+  const sizes = sizeArguments(factory);
+  return sizes.length > 0 && sizes.every((s) => s.type === 'integer' && s.text === '1');
+}
 
 /**
  * Why a piece stitched onto an existing tensor once per call costs little: a blind review (review20) judged eleven of
@@ -172,23 +356,31 @@ function existingOperand(operands: Node[], isPiece: (n: Node) => boolean): strin
  * builds a tensor from a shape in host memory: no `device=`, and for a legacy constructor sizes rather than data.
  */
 function freshFactory(made: Node, facts: FileFacts): Node | null {
-  let call: Node = made;
-  for (let i = 0; i < 4; i++) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute') break;
-    const name = fn.childForFieldName('attribute')?.text ?? '';
-    const object = fn.childForFieldName('object');
-    if (!KEEPS_FRESH.has(name) || object?.type !== 'call') break;
-    call = object;
-  }
+  const call = freshChainRoot(made);
+  if (call.type !== 'call') return null;
   const callee = facts.calleeName(call) ?? '';
   if (keywordValue(call, 'device')) return null;
   if (SHAPE_FACTORIES.test(callee)) return call;
+  if (writtenConstant(call, facts)) return call;
   if (!LEGACY_CONSTRUCTORS.test(callee)) return null;
   const args = positionalArguments(call);
   // `torch.FloatTensor(batch, n)`: sizes. One argument may be data (a list, an array), unless it is a size itself.
   if (args.length === 0 || args.some((a) => /^(list|tuple|list_comprehension|string)$/.test(a.type))) return null;
   return args.length >= 2 || isSize(args[0], facts, 0) ? call : null;
+}
+
+/** The object under up to four methods that keep a tensor fresh: `torch.zeros(n)` in `torch.zeros(n).long().float()`. */
+function freshChainRoot(made: Node): Node {
+  let node: Node = made;
+  for (let i = 0; i < 4 && node.type === 'call'; i++) {
+    const fn = node.childForFieldName('function');
+    if (fn?.type !== 'attribute') break;
+    const name = fn.childForFieldName('attribute')?.text ?? '';
+    const object = fn.childForFieldName('object');
+    if (!KEEPS_FRESH.has(name) || !object || (object.type !== 'call' && object.type !== 'identifier')) break;
+    node = object;
+  }
+  return node;
 }
 
 /** `8`, `x.size(0)`, `x.shape[0]`, `len(xs)`, or a name every assignment of which is one (`n = x.size(0)`). */
@@ -230,7 +422,7 @@ function destinationOf(transfer: Node, facts: FileFacts): Destination | null {
   }
   // A device the code is handed (`device`, `self.device`): where it points is not shown.
   const last = device.type === 'attribute' ? device.childForFieldName('attribute')?.text : device.type === 'identifier' ? device.text : null;
-  return last && /^(device|dev)$/.test(last) ? { text: device.text, gpu: false } : null;
+  return last && /^(device|dev)$/i.test(last) ? { text: device.text, gpu: false } : null;
 }
 
 /** `x.device`, `self.weight.device`: the device a tensor lives on. */
@@ -275,7 +467,7 @@ function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
  */
 function lossPlace(transfer: Node, factory: Node, facts: FileFacts): Place | null {
   const def = enclosingFunctionDef(transfer);
-  if (!def || !LOSS_METHOD.test(def.childForFieldName('name')?.text ?? '') || moduleMethodRole(def, facts) !== 'method') return null;
+  if (!def || !(lossCallable(def) || (LOSS_METHOD.test(def.childForFieldName('name')?.text ?? '') && moduleMethodRole(def, facts) === 'method'))) return null;
   if (enclosingLoop(transfer)) return null;
   const sizes = sizeArguments(factory);
   // A vector of batch labels is some hundred bytes (a blind review judged per-batch GAN labels not worth changing): a
@@ -284,11 +476,24 @@ function lossPlace(transfer: Node, factory: Node, facts: FileFacts): Place | nul
   return { strong: true, when: 'each time the loss is computed, once per training step', doubt: '' };
 }
 
+/**
+ * `__call__` of a class named for a loss (`class BalancedLoss:`), no nn.Module: the training step calls the instance once
+ * per batch, as it would a module's `forward`.
+ */
+function lossCallable(def: Node): boolean {
+  if (def.childForFieldName('name')?.text !== '__call__') return false;
+  const cls = def.parent?.type === 'block' ? def.parent.parent : null;
+  return cls?.type === 'class_definition' && /Loss$/.test(cls.childForFieldName('name')?.text ?? '');
+}
+
 /** The size arguments of a factory: `torch.ones(b, n)`, `torch.ones((b, n))`, `torch.ones(size=(b,))`; a fill value left out. */
 function sizeArguments(factory: Node): Node[] {
   const keyword = keywordValue(factory, 'size');
   let args = keyword ? [keyword] : positionalArguments(factory);
-  if (/^torch\.full$/.test(factory.childForFieldName('function')?.text ?? '')) args = args.slice(0, 1);
+  const fn = factory.childForFieldName('function')?.text ?? '';
+  if (/\.full$/.test(fn)) args = args.slice(0, 1);
+  // `torch.eye(n)`: n x n.
+  if (/\.eye$/.test(fn) && args.length === 1 && args[0].type !== 'tuple' && args[0].type !== 'list') args = [args[0], args[0]];
   if (args.length === 1 && (args[0].type === 'tuple' || args[0].type === 'list'))
     args = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   return args;

@@ -495,6 +495,12 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
     return arg.namedChildCount > 1 && arg.namedChildren.every((c) => c !== null && c.type !== 'list' && isOneSample(c, loop, facts, seen));
   }
   if (arg.type === 'parenthesized_expression') return arg.namedChild(0) !== null && isOneSample(arg.namedChild(0)!, loop, facts, seen);
+  // Named inputs of a multi-input model (`{"tokens": ids, "state": h}`): its inputs share one batch size, so one input
+  // that is a one-sample batch makes the call one sample (a dict, unlike a list, is never a batch of samples itself).
+  if (arg.type === 'dictionary') {
+    const inputs = arg.namedChildren.flatMap((c) => (c?.type === 'pair' && c.childForFieldName('value') ? [c.childForFieldName('value')!] : []));
+    return inputs.length === arg.namedChildren.filter((c) => c?.type !== 'comment').length && inputs.some((v) => isOneSample(v, loop, facts, seen));
+  }
   if (arg.type === 'subscript') return isOneSampleIndex(arg, loop, facts, seen);
   if (arg.type !== 'call') return false;
   const fn = arg.childForFieldName('function');
@@ -504,7 +510,7 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
   if (ROW_PER_ITEM.test(name ?? (fn?.type === 'attribute' ? `.${fn.childForFieldName('attribute')?.text}` : ''))) return isOneItemList(arg, args[0]);
   if (name === null) return isLocalCallOnOne(arg, fn, args);
   if (RESHAPE.test(name)) return leadsWithOne(args[1], args.slice(1));
-  if (SHAPED.test(name)) return leadsWithOne(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], []);
+  if (SHAPED.test(name)) return leadsWithOne(shapeValue(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], arg), []);
   if (JOIN.test(name)) return joinsAlongOtherAxis(arg, args, loop, facts, seen);
   if (!EXPAND.test(name)) return false;
   if (/expand_dims$/.test(name)) return true;
@@ -524,6 +530,13 @@ function isOneSampleIndex(arg: Node, loop: Node, facts: FileFacts, seen: Readonl
   // `x[:, ...]` keeps the batch axis of x
   const value = arg.childForFieldName('value');
   return first.text.trim() === ':' && indices.length > 1 && value !== null && isOneSample(value, loop, facts, seen);
+}
+
+/** A shape given by a name (`shape = (1, n)` just above, then `np.zeros(shape=shape)`): the tuple it holds, else the argument. */
+function shapeValue(shape: Node | undefined, at: Node): Node | undefined {
+  if (shape?.type !== 'identifier') return shape;
+  const value = lastStraightBinding(shape.text, at);
+  return value && (value.type === 'tuple' || value.type === 'list') ? value : shape;
 }
 
 /** A shape argument whose first entry is 1: `reshape(1, -1)`, `reshape((1, 28, 28))`, `np.zeros((1, n))`. */

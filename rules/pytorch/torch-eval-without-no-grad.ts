@@ -118,7 +118,7 @@ export default defineRule({
     }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || isTestCode(m.need('body'), facts)) return;
+    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts))) return;
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
@@ -151,6 +151,24 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `def test(self):` of a class that calls it itself (`acc = self.test()` after each epoch of its `train`): the class's
+ * evaluation pass, not a test case. Not in a class named like a test case or deriving from `TestCase`, and nothing
+ * around the class is test code either (isTestCode exempts a script's own called `test()` the same way).
+ */
+function isOwnTestMethod(def: Node, facts: FileFacts): boolean {
+  const cls = classOfMethod(def);
+  const name = def.childForFieldName('name')?.text;
+  if (!cls || !name || isTestCode(def, facts) || /TestCase|Tests?\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) return false;
+  return (
+    findDescendants(cls, (n) => {
+      if (n.type !== 'call' || contains(def, n)) return false;
+      const fn = n.childForFieldName('function');
+      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === name;
+    }).length > 0
+  );
+}
 
 /** The receiver of an environment's `step`: `env`, `envs`, `self.env`, `train_env`, `eval_envs`. */
 const ENV_NAME = /(^|_)envs?(_|\d|$)/i;

@@ -19,6 +19,7 @@ import {
   isTestFile,
   isUnderLoggingGuard,
   isTorchModuleClass,
+  parameterNames,
   trainingLoops,
   valuesAssignedTo,
   values,
@@ -36,9 +37,24 @@ const MODEL_NAME = /(^|_)(net|cnn|rnn|lstm|gru|mlp|model|encoder|decoder|autoenc
 const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
-/** Code that needs gradients, or has already frozen the parameters. */
+/**
+ * Code that needs gradients, or has already frozen the parameters: a backward pass, `torch.autograd.grad`, an optimizer
+ * step, `requires_grad` switched on or off, a `.grad` read, captum's `.attribute(...)`, and an adversarial attack's
+ * `.perturb(...)` (advertorch's API, and that of most hand-written PGD classes), which differentiates the model's loss
+ * with respect to its input.
+ */
 const NEEDS_OR_FREEZES_GRAD =
-  /\.backward\s*\(|\bautograd\.grad\s*\(|\.step\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.grad\b|\.attribute\s*\(|\bset_grad_enabled\b/;
+  /\.backward\s*\(|\bautograd\.grad\s*\(|\.step\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.grad\b|\.attribute\s*\(|\.perturb\s*\(|\bset_grad_enabled\b/;
+/** What a helper the loop calls may do that needs autograd on in the caller: a backward pass, input gradients, `requires_grad`. */
+const NEEDS_GRAD = /\.backward\s*\(|\bautograd\.grad\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.perturb\s*\(/;
+/**
+ * Libraries of adversarial attacks, each of which differentiates the model with respect to its input: advertorch,
+ * torchattacks, foolbox, the Adversarial Robustness Toolbox (`art.attacks`) and cleverhans.
+ */
+const ATTACK_LIBRARIES = ['advertorch', 'torchattacks', 'foolbox', 'art.attacks', 'cleverhans'];
+const ATTACK_CALLEE = /^(advertorch|torchattacks|foolbox|art\.attacks|cleverhans)\./;
+/** Names an attack object goes by once built: `adversary`, `attack`, `atk`, `pgd_attack`, `attacker`. */
+const ATTACK_NAME = /(^|_)(adversary|attack|attacker|atk)s?(_|\d|$)/i;
 
 export default defineRule({
   id: 'torch-eval-without-no-grad',
@@ -102,7 +118,7 @@ export default defineRule({
     }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || isTestCode(m.need('body'), facts)) return;
+    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts))) return;
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
@@ -120,7 +136,7 @@ export default defineRule({
     if (!EVAL_NAME.test(name) && !callsEval(def)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
-    if (NEEDS_OR_FREEZES_GRAD.test(body) || GRAD_CONTEXT.test(body)) return;
+    if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
@@ -135,6 +151,24 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `def test(self):` of a class that calls it itself (`acc = self.test()` after each epoch of its `train`): the class's
+ * evaluation pass, not a test case. Not in a class named like a test case or deriving from `TestCase`, and nothing
+ * around the class is test code either (isTestCode exempts a script's own called `test()` the same way).
+ */
+function isOwnTestMethod(def: Node, facts: FileFacts): boolean {
+  const cls = classOfMethod(def);
+  const name = def.childForFieldName('name')?.text;
+  if (!cls || !name || isTestCode(def, facts) || /TestCase|Tests?\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) return false;
+  return (
+    findDescendants(cls, (n) => {
+      if (n.type !== 'call' || contains(def, n)) return false;
+      const fn = n.childForFieldName('function');
+      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === name;
+    }).length > 0
+  );
+}
 
 /** The receiver of an environment's `step`: `env`, `envs`, `self.env`, `train_env`, `eval_envs`. */
 const ENV_NAME = /(^|_)envs?(_|\d|$)/i;
@@ -436,7 +470,7 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   const first = then.namedChild(0);
   if (!loop || loop.framework !== 'torch' || !first || !isUnderLoggingGuard(first, loop.node)) return;
   if (isTestFile(ctx.filePath) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
-  if (NEEDS_OR_FREEZES_GRAD.test(then.text) || GRAD_CONTEXT.test(then.text)) return;
+  if (needsGradients(then, facts) || GRAD_CONTEXT.test(then.text)) return;
   const trained = trainedModels(loop.node, then);
   const forward = findDescendants(
     then,
@@ -478,7 +512,7 @@ function trainedModels(loop: Node, skip: Node): Set<string> {
 function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
   const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return false;
   const forward = forwardCallOf(model, body);
   if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return false;
   ctx.report({
@@ -498,10 +532,10 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
  */
 function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  const { model, forward } = evalModeForward(name, body) ?? {};
+  const { model, forward } = evalModeForward(name, body, facts) ?? {};
   const loop = forward ? enclosingLoop(forward) : null;
   if (!model || !forward || !loop || isSmallLiteralLoop(loop, facts)) return false;
-  if (gradDecided(def) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return false;
+  if (gradDecided(def) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts) || needsGradients(loop, facts)) return false;
   const loopBody = loop.childForFieldName('body');
   const torchUse =
     values(facts).calleeValue(forward.childForFieldName('function'))?.kind === 'module' ||
@@ -523,10 +557,10 @@ function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContex
  * In a method named for prediction or evaluation that switches a model to eval mode and leaves gradients alone (no
  * backward, no grad context of its own): the model's name and its first forward call. Null otherwise.
  */
-function evalModeForward(name: string, body: Node): { model: string; forward: Node } | null {
+function evalModeForward(name: string, body: Node, facts: FileFacts): { model: string; forward: Node } | null {
   if (!EVAL_NAME.test(name)) return null;
   const model = evalModeReceiver(body);
-  if (!model || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return null;
+  if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return null;
   const forward = forwardCallOf(model, body);
   return forward ? { model, forward } : null;
 }
@@ -557,7 +591,7 @@ const DETACHES = new Set(['detach', 'item', 'tolist']);
  */
 function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  const { model, forward } = evalModeForward(name, body) ?? {};
+  const { model, forward } = evalModeForward(name, body, facts) ?? {};
   if (!model || !forward || enclosingLoop(forward) !== null) return false;
   const plain = onlyDetached(forward, body);
   if (!plain && !onlyDetached(forward, body, 0, true)) return false;
@@ -592,7 +626,7 @@ function reportDetachedForward(def: Node, name: string, forward: Node, model: st
  */
 function reportDetachedCallback(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  if (enclosingClass(def) || NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  if (enclosingClass(def) || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return false;
   const forwards = findDescendants(body, (n) => n.type === 'call' && isNamedModelCall(n.childForFieldName('function')), isNestedScope);
   if (forwards.length === 0 || forwards.some((f) => enclosingLoop(f, true) !== null || !onlyDetached(f, body))) return false;
   if (!passedAsCallback(name, def, facts) || gradDecided(def) || calledUnderGradContext(name, facts)) return false;
@@ -639,7 +673,7 @@ const SKLEARN_INFERENCE = /^(decision_function|predict_proba|predict_log_proba|s
 function reportDetachedScoring(def: Node, name: string, body: Node, ctx: RuleContext): void {
   const facts = ctx.facts;
   if (!SKLEARN_INFERENCE.test(name) || !enclosingClass(def)) return;
-  if (NEEDS_OR_FREEZES_GRAD.test(body.text) || GRAD_CONTEXT.test(body.text)) return;
+  if (needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return;
   const forwards = findDescendants(body, (n) => n.type === 'call' && isSelfModelCallee(n.childForFieldName('function')), isNestedScope);
   if (forwards.length === 0 || forwards.some((f) => enclosingLoop(f, true) !== null || !onlyDetached(f, body))) return;
   if (gradDecided(def) || calledUnderGradContext(name, facts)) return;
@@ -757,7 +791,9 @@ const noGradFunctions = new WeakMap<FileFacts, Set<string>>();
 
 /**
  * The loop calls a function of this file decorated with a gradient context (`do_sampling(model, batch)` under
- * `@torch.no_grad()`, or `self.generate(...)`): the model runs there, and its author has already decided.
+ * `@torch.no_grad()`, or `self.generate(...)`), or a helper it hands arguments to that runs the model it receives only
+ * inside `with torch.no_grad():` (`acc_with_logits(model, x, y)` whose one line is `with torch.no_grad(): logits = model(x)`):
+ * the model runs there, and its author has already decided.
  */
 function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
   let names = noGradFunctions.get(facts);
@@ -770,16 +806,101 @@ function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
     );
     noGradFunctions.set(facts, names);
   }
-  if (names.size === 0) return false;
   const decided = names;
+  return loopCalls(loop).some((call) => {
+    const fn = call.childForFieldName('function');
+    const called =
+      fn?.type === 'identifier'
+        ? fn.text
+        : fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self'
+          ? fn.childForFieldName('attribute')?.text
+          : null;
+    if (!called) return false;
+    if (decided.has(called)) return true;
+    if (!GRAD_CONTEXT.test(facts.text) || (call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) return false;
+    const def = sameFileCallee(call, facts);
+    return !!def && runsItsModelUnderGradContext(def);
+  });
+}
+
+/** The calls in the loop's body, nested defs aside. */
+function loopCalls(loop: Node): Node[] {
+  return findDescendants(loop.childForFieldName('body') ?? loop, (n) => n.type === 'call', isNestedScope);
+}
+
+/**
+ * The def a call runs, when it is in this file: a function called by name (nested in an enclosing def or at module
+ * level), or a method of the caller's class called on `self`. Null otherwise.
+ */
+function sameFileCallee(call: Node, facts: FileFacts): Node | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return localFunction(fn.text, call, facts);
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return null;
+  const caller = enclosingDef(call);
+  const cls = caller ? classOfMethod(caller) : null;
+  const name = fn.childForFieldName('attribute')?.text;
+  for (const child of cls?.childForFieldName('body')?.namedChildren ?? []) {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return null;
+}
+
+/**
+ * Every call in the helper's body that runs one of its parameters (`model(x)`, `model.forward(x)`, `net.predict(x)`)
+ * sits under a gradient context of its own, and there is at least one.
+ */
+function runsItsModelUnderGradContext(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  const params = new Set(parameterNames(def).filter((p) => p !== 'self'));
+  if (!body || params.size === 0) return false;
+  const forwards = findDescendants(
+    body,
+    (n) => {
+      if (n.type !== 'call') return false;
+      const fn = n.childForFieldName('function');
+      if (fn?.type === 'identifier') return params.has(fn.text);
+      return (
+        fn?.type === 'attribute' && params.has(fn.childForFieldName('object')?.text ?? '') && FORWARD_METHOD.test(fn.childForFieldName('attribute')?.text ?? '')
+      );
+    },
+    isNestedScope,
+  );
+  return forwards.length > 0 && forwards.every(gradDecided);
+}
+
+/**
+ * The code needs autograd on: it computes gradients, freezes parameters or runs an attack itself (NEEDS_OR_FREEZES_GRAD,
+ * runsAttack), or, for a loop, calls a helper of this file that does (a hand-written PGD step with `loss.backward()`
+ * on the input, a `requires_grad_()` before an attack). `torch.no_grad()` around it would make those fail or do nothing.
+ */
+function needsGradients(node: Node, facts: FileFacts): boolean {
+  if (NEEDS_OR_FREEZES_GRAD.test(node.text) || runsAttack(node, facts)) return true;
+  if (node.type !== 'for_statement' && node.type !== 'while_statement') return false;
+  return loopCalls(node).some((call) => {
+    const def = sameFileCallee(call, facts);
+    const body = def?.childForFieldName('body');
+    return !!body && !gradDecided(call) && (NEEDS_GRAD.test(body.text) || runsAttack(body, facts));
+  });
+}
+
+/**
+ * The code runs an adversarial attack, which differentiates the model's loss with respect to its input: a call of
+ * something imported from an attack library (ATTACK_LIBRARIES: `torchattacks.PGD(model)(x, y)`), or, in a file that
+ * imports one, a call of an object named as an attack (`adversary(x, y)`, `atk(images, labels)`,
+ * `attack.generate(x=batch)`), which was built elsewhere and passed in.
+ */
+function runsAttack(node: Node, facts: FileFacts): boolean {
+  if (!ATTACK_LIBRARIES.some((m) => facts.importsModule(m))) return false;
   return (
     findDescendants(
-      loop.childForFieldName('body') ?? loop,
+      node,
       (n) => {
         if (n.type !== 'call') return false;
+        if (ATTACK_CALLEE.test(facts.calleeName(n) ?? '')) return true;
         const fn = n.childForFieldName('function');
-        if (fn?.type === 'identifier') return decided.has(fn.text);
-        return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && decided.has(fn.childForFieldName('attribute')?.text ?? '');
+        const named = fn?.type === 'attribute' ? [fn.childForFieldName('object'), fn.childForFieldName('attribute')] : [fn];
+        return named.some((x) => x?.type === 'identifier' && ATTACK_NAME.test(x.text));
       },
       isNestedScope,
     ).length > 0

@@ -534,6 +534,54 @@ function passCounter(loop: Node, ctx: RuleContext): string | null {
   return null;
 }
 
+/**
+ * `i = 0` before the loop and `i += 1` (or `i = i + 1`) as a statement of its body after the first-pass `if`
+ * (transferlearning's inference loops over a loader): `i` counts the loop's passes from 0 as an enumerate would. Holds
+ * when those are the only stores of `i` in the scope, the start is a statement before the loop, and no `continue` of
+ * this loop can skip the increment.
+ */
+function countsPasses(name: string, loop: Node, test: Node, scope: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body || (loop.type !== 'for_statement' && loop.type !== 'while_statement')) return false;
+  const increment = body.namedChildren.find((st): st is Node => st !== null && st.startIndex > test.endIndex && incrementOf(st) === name);
+  if (!increment) return false;
+  const stores = localOccurrences(scope, name).filter((id) => bindingOf(id) !== null);
+  const starts = stores.filter((id) => !(id.startIndex >= increment.startIndex && id.endIndex <= increment.endIndex));
+  if (starts.length === 0 || stores.length !== starts.length + 1) return false;
+  const atZero = (id: Node) => {
+    const assign = id.parent;
+    return (
+      assign?.type === 'assignment' &&
+      assign.childForFieldName('left')?.equals(id) === true &&
+      assign.childForFieldName('right')?.text === '0' &&
+      assign.parent?.type === 'expression_statement' &&
+      id.endIndex <= loop.startIndex
+    );
+  };
+  if (!starts.every(atZero)) return false;
+  // A `continue` of this loop (not of a loop nested in it) before the increment would skip it.
+  const skips = findDescendants(
+    body,
+    (n) => n.type === 'continue_statement' && enclosingLoops(n)[0]?.equals(loop) === true,
+    (n) => isNestedScope(n),
+  );
+  return skips.length === 0;
+}
+
+/** The name a statement adds one to: `i += 1` or `i = i + 1`; null for any other statement. */
+function incrementOf(stmt: Node): string | null {
+  const e = stmt.type === 'expression_statement' && stmt.namedChildCount === 1 ? stmt.namedChild(0) : null;
+  const left = e?.childForFieldName('left');
+  const right = e?.childForFieldName('right');
+  if (left?.type !== 'identifier' || !right) return null;
+  if (e!.type === 'augmented_assignment') return e!.children.some((c) => c?.type === '+=') && right.text === '1' ? left.text : null;
+  if (e!.type !== 'assignment' || right.type !== 'binary_operator') return null;
+  const a = right.childForFieldName('left');
+  const b = right.childForFieldName('right');
+  const plus = right.childForFieldName('operator')?.type === '+';
+  return plus && ((a?.text === left.text && b?.text === '1') || (b?.text === left.text && a?.text === '1')) ? left.text : null;
+}
+
 /** True when a and b sit in different branches (`if` / `elif` / `else`) of one `if` statement: at most one of them runs per pass. */
 function inOtherBranches(a: Node, b: Node): boolean {
   const branchOf = (node: Node) => {
@@ -688,7 +736,7 @@ export default defineRule({
     const growth: Node[] = [];
     for (const loop of loops) {
       if (stores.some((id) => !isSiblingStore(id) && id.startIndex >= loop.startIndex && id.endIndex <= loop.endIndex)) break;
-      if (first?.counters && !first.counters.includes(passCounter(loop, ctx) ?? '')) break;
+      if (first?.counters && !first.counters.some((c) => c === passCounter(loop, ctx) || countsPasses(c, loop, first.stmt, scope))) break;
       growth.push(loop);
     }
     if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;

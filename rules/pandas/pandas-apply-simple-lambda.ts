@@ -61,7 +61,9 @@ export default defineRule({
       'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`. `len(x)` (lists and sets have a length too) becomes ' +
       '`.str.len()` only where the column is built from string literals in the file. A function of the file that only returns one ' +
       'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be; ' +
-      '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does.',
+      '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does. A function that returns `pd.NA` for a missing ' +
+      'element and `len(x)` or `str(x)[:k]` otherwise is `s.str.len()` or `s.astype(str).str[:k].where(s.notna())` (a hint: missing ' +
+      'values come back as NaN rather than `pd.NA`).',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -93,6 +95,11 @@ export default defineRule({
     const call = m.need('call');
     // Tests of the API itself: the lambda is what is under test.
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
+    if (
+      method === 'apply' &&
+      reportMissingGuarded(call, m.get('function') ?? call.childForFieldName('arguments')!.namedChildren.find((c) => c?.type === 'lambda')!, series, ctx)
+    )
+      return;
     const named = m.get('function') ? oneExpressionFunction(m.need('function'), call) : null;
     if (m.get('function') && !named) return;
     const param = named ? named.param : m.need('param').text;
@@ -154,6 +161,118 @@ function oneExpressionFunction(name: Node, call: Node): { param: string; body: N
   const rest = docstring ? statements.slice(1) : statements;
   const value = rest.length === 1 && rest[0].type === 'return_statement' ? rest[0].namedChild(0) : null;
   return value ? { param: params[0].text, body: value } : null;
+}
+
+/** `pd.NA`, `np.nan`, `None`, `float("nan")`: what a per-element function returns for a missing value. */
+function isMissingValue(node: Node | null | undefined, ctx: RuleContext): boolean {
+  if (!node) return false;
+  if (node.type === 'none') return true;
+  const q = ctx.facts.qualifiedName(node);
+  if (q === 'pandas.NA' || q === 'numpy.nan' || q === 'numpy.NaN') return true;
+  const args = node.type === 'call' ? callArguments(node) : [];
+  return node.childForFieldName('function')?.text === 'float' && args.length === 1 && stringLiteralValue(args[0])?.toLowerCase() === 'nan';
+}
+
+/** `pd.isna(x)` / `pd.isnull(x)` (negated: `pd.notna(x)` / `pd.notnull(x)`) on the parameter: whether it tests for missing, or null. */
+function missingTestOf(node: Node | null | undefined, param: string, ctx: RuleContext): 'missing' | 'present' | null {
+  if (node?.type !== 'call') return null;
+  const args = callArguments(node);
+  if (args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return null;
+  const q = ctx.facts.calleeName(node);
+  return q === 'pandas.isna' || q === 'pandas.isnull' ? 'missing' : q === 'pandas.notna' || q === 'pandas.notnull' ? 'present' : null;
+}
+
+/**
+ * A per-element function that returns a missing value for a missing element and an expression of it otherwise: a def
+ * of the file (`if pd.isna(x): return pd.NA` then `return len(x)`, after an optional docstring) or a lambda or def
+ * returning `len(x) if pd.notna(x) else pd.NA`. Its parameter and the expression, or null.
+ */
+function missingGuarded(fn: Node, call: Node, ctx: RuleContext): { param: string; expr: Node } | null {
+  if (fn.type === 'lambda') {
+    const params = fn.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+    const body = fn.childForFieldName('body');
+    if (params.length !== 1 || params[0].type !== 'identifier' || !body) return null;
+    return conditionalGuard(body, params[0].text, ctx);
+  }
+  const def = localDefinition(fn, call);
+  const params = def?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!def || params.length !== 1 || params[0].type !== 'identifier' || def.parent?.type === 'decorated_definition') return null;
+  const param = params[0].text;
+  let statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string') statements = statements.slice(1);
+  if (statements.length === 1 && statements[0].type === 'return_statement') {
+    const value = statements[0].namedChild(0);
+    return value ? conditionalGuard(value, param, ctx) : null;
+  }
+  const [test, last] = statements;
+  if (statements.length !== 2 || test.type !== 'if_statement' || last.type !== 'return_statement') return null;
+  if (test.childrenForFieldName('alternative').length > 0 || missingTestOf(test.childForFieldName('condition'), param, ctx) !== 'missing') return null;
+  const early = test.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (early.length !== 1 || early[0].type !== 'return_statement' || !isMissingValue(early[0].namedChild(0), ctx)) return null;
+  const expr = last.namedChild(0);
+  return expr ? { param, expr } : null;
+}
+
+/** `len(x) if pd.notna(x) else pd.NA` / `pd.NA if pd.isna(x) else len(x)`: the guarded expression, or null. */
+function conditionalGuard(body: Node, param: string, ctx: RuleContext): { param: string; expr: Node } | null {
+  if (body.type !== 'conditional_expression') return null;
+  const [a, condition, b] = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const test = missingTestOf(condition, param, ctx);
+  if (test === 'present' && isMissingValue(b, ctx)) return { param, expr: a };
+  if (test === 'missing' && isMissingValue(a, ctx)) return { param, expr: b };
+  return null;
+}
+
+/**
+ * `s.apply(count_chars)` with `def count_chars(x): if pd.isna(x): return pd.NA; return len(x)` (featuretools'
+ * primitives), or `lambda pc: str(pc)[0] if pd.notna(pc) else pd.NA`: the missing-value test in a condition raises on a
+ * whole column or window (a Series' truth value is ambiguous), so `.apply` hands the function single elements, whatever
+ * the receiver is called. `len(x)` is `.str.len()` (which measures lists and sets too), `str(x)[k]` is
+ * `.astype(str).str[k]` kept missing with `.where(s.notna())`. A hint without a fix: missing values come back as NaN
+ * rather than `pd.NA`, and on object columns `.str` still loops (in compiled code, without the Python call and NA test
+ * per element). True when reported.
+ */
+function reportMissingGuarded(call: Node, fn: Node | undefined, series: Node, ctx: RuleContext): boolean {
+  // In a test the guarded apply is the obvious oracle another implementation is compared with (featuretools' postal tests).
+  if (!fn || !isPureReference(series) || isTestFile(ctx.filePath) || inTestFunction(call)) return false;
+  const guarded = missingGuarded(fn, call, ctx);
+  if (!guarded) return false;
+  const { param, expr } = guarded;
+  const s = series.text;
+  let text: string | null = null;
+  let what = '';
+  if (expr.type === 'call' && expr.childForFieldName('function')?.text === 'len' && ctx.facts.isBuiltin('len', call)) {
+    const args = callArguments(expr);
+    if (args.length === 1 && args[0].type === 'identifier' && args[0].text === param) {
+      text = `${s}.str.len()`;
+      what = 'takes its length';
+    }
+  } else if (expr.type === 'subscript') {
+    const inner = expr.childForFieldName('value');
+    const keys = expr.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+    const args = inner?.type === 'call' && inner.childForFieldName('function')?.text === 'str' ? callArguments(inner) : [];
+    const literalKey = keys.length === 1 && (isIntegerKey(keys[0]) || (keys[0].type === 'slice' && keys[0].namedChildren.every((c) => !c || isIntegerKey(c))));
+    if (args.length === 1 && args[0].type === 'identifier' && args[0].text === param && literalKey && ctx.facts.isBuiltin('str', call)) {
+      text = `${s}.astype(str).str[${keys[0].text}].where(${s}.notna())`;
+      what = 'slices its text';
+    }
+  }
+  if (!text) return false;
+  const shown = text.length <= 80 ? `\`${text}\`` : 'the `.str` form on the column';
+  ctx.report({
+    node: call,
+    severity: 'hint',
+    message:
+      `\`${shownCall(call)}\` tests each element for a missing value and ${what} in Python; ${shown} does the same in one pass ` +
+      '(missing values come back as NaN rather than `pd.NA`; on object-dtype strings `.str` still visits each element, without the Python call)',
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
+}
+
+/** An integer literal, possibly negative: a position in a string. */
+function isIntegerKey(node: Node): boolean {
+  return node.type === 'integer' || (node.type === 'unary_operator' && node.childForFieldName('argument')?.type === 'integer');
 }
 
 /** The call hands `apply` / `map` a named function rather than a lambda. */

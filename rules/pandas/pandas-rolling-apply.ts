@@ -115,7 +115,8 @@ export default defineRule({
       'For a function with no native method, `apply(f, raw=True)` passes NumPy arrays instead of Series, and `engine="numba"` compiles it: ' +
       'define that function once at module level, since pandas keeps the compiled code per function object and compiles a lambda made ' +
       'on every call again each time. Without numba, `np.lib.stride_tricks.sliding_window_view(values, n)` gives every window as a row ' +
-      'of one array view, so `axis=1` reductions compute them all in one call (NumPy 1.20 or later).',
+      'of one array view, so `axis=1` reductions compute them all in one call (NumPy 1.20 or later). A function that reads the ' +
+      "window's labels (`x.index[-1]`, `x.loc`) or another member an array lacks needs the Series: `raw=True` would make it raise, and it is left alone.",
     example: {
       before: 'ma = df["close"].rolling(20).apply(lambda x: x.mean())\nhi = df["close"].rolling(20).apply(lambda w: np.max(w))',
       after: 'ma = df["close"].rolling(20).mean()\nhi = df["close"].rolling(20).max()',
@@ -186,7 +187,16 @@ export default defineRule({
         return;
       }
       // No native method: the per-window Series is the avoidable part.
-      if (raw || fn.type !== 'lambda') return;
+      if (raw) return;
+      if (fn.type === 'identifier') {
+        reportNamedWindowFunction(fn, apply, ctx);
+        return;
+      }
+      if (fn.type !== 'lambda' || !params || params.length !== 1 || params[0].type !== 'identifier' || !body) return;
+      // `lambda x: np.std(x) if is_bear.loc[x.index[-1]] else np.nan`: the lambda reads the window's labels (or another
+      // member an ndarray lacks), so `raw=True` would make it raise. Silent: a blind review judged that advice wrong.
+      const uses = windowUses(body, params[0].text, call, 0);
+      if (!uses || uses.length > 0) return;
       // A lambda written inside a def is a new function object on every call, which numba would compile again each time.
       const numba = enclosingDef(fn) !== null ? 'or, defined once at module level, `engine="numba"` with it' : 'or `engine="numba"` with it';
       ctx.report({
@@ -253,6 +263,99 @@ function reportNumericWindow(numeric: NumericWindow, fn: Node, apply: Node, wind
   });
 }
 
+/** Series members with an exact NumPy spelling on the window's values: a named function using them could be rewritten for `raw=True`. */
+const SERIES_REWRITES: Record<string, string> = {
+  cummax: '`np.maximum.accumulate`',
+  cummin: '`np.minimum.accumulate`',
+  iloc: 'plain indexing',
+};
+
+/**
+ * How a window function uses its window `param` within `body`: null when some use needs the Series itself (its labels
+ * `x.index`, `x.loc[...]`, `x.name`, or any member an ndarray lacks), else the Series-only members it uses that have a
+ * NumPy spelling (empty when it uses the window only as an array would). A window handed whole to a def of the file is
+ * followed into it (two levels); handed to anything else (`stats.kurtosis(x)`), it counts as array-like.
+ */
+function windowUses(body: Node, param: string, at: Node, depth: number): string[] | null {
+  const found: string[] = [];
+  const ids = body.type === 'identifier' ? [body] : body.descendantsOfType('identifier');
+  for (const id of ids) {
+    if (!id || id.text !== param) continue;
+    const parent = id.parent;
+    if (parent?.type === 'attribute') {
+      if (parent.childForFieldName('attribute')?.equals(id)) continue;
+      const member = parent.childForFieldName('attribute')?.text ?? '';
+      if (NDARRAY_MEMBERS.has(member)) continue;
+      if (!SERIES_REWRITES[member]) return null;
+      if (!found.includes(member)) found.push(member);
+      continue;
+    }
+    // `helper(x)`: the window handed whole to a def of the file, which may read its labels.
+    const call = parent?.type === 'argument_list' ? parent.parent : null;
+    const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+    if (callee?.type !== 'identifier') continue;
+    const def = windowFunctionDef(callee, at);
+    if (!def) continue;
+    const names = parameterNames(def);
+    const index = parent!.namedChildren.filter((c) => c !== null && c.type !== 'comment').findIndex((c) => c!.equals(id));
+    const defBody = def.childForFieldName('body');
+    if (depth >= 2 || index < 0 || index >= names.length || !defBody) return null;
+    const inner = windowUses(defBody, names[index]!, at, depth + 1);
+    if (!inner) return null;
+    for (const m of inner) if (!found.includes(m)) found.push(m);
+  }
+  return found;
+}
+
+/**
+ * The def a window function's name refers to: a def of the enclosing scope or the module above the apply
+ * (`localDefinition`), or one defined further down the module and called from a function, which runs after the module
+ * has loaded (gs-quant's helpers sit at the bottom of their modules). Null when the name may be rebound.
+ */
+function windowFunctionDef(name: Node, at: Node): Node | null {
+  const owner = enclosingDef(at);
+  const rebound = owner !== null && (parameterNames(owner).includes(name.text) || plainAssignments(owner, name.text).length > 0);
+  const local = localDefinition(name, at);
+  if (local) return rebound && local.parent?.type === 'module' ? null : local;
+  if (!owner || rebound) return null;
+  const root = at.tree.rootNode;
+  const defs = root.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name.text);
+  return defs.length === 1 && plainAssignments(root, name.text).length === 0 ? defs[0]! : null;
+}
+
+/**
+ * `s.rolling(w).apply(_zscore)` (or with `raw=False`): a def of the file with one parameter, doing more than NumPy
+ * arithmetic (a scipy call, a Series method). When it uses the window only as an array would, `raw=True` saves building a
+ * Series per window; when it also calls `cummax` / `cummin` (a drawdown), their NumPy accumulations would let it take
+ * `raw=True`. A hint either way; silent when it reads the window's labels or another Series-only member.
+ */
+function reportNamedWindowFunction(fn: Node, apply: Node, ctx: RuleContext): void {
+  const def = windowFunctionDef(fn, apply);
+  const params = def?.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  const body = def?.childForFieldName('body');
+  if (!def || !body || params.length !== 1 || params[0]!.type !== 'identifier') return;
+  const uses = windowUses(body, params[0]!.text, apply, 1);
+  if (!uses) return;
+  if (uses.length === 0) {
+    ctx.report({
+      node: apply,
+      severity: 'hint',
+      message: `\`.apply\` builds a Series for every window; \`${fn.text}\` reads no labels of it: pass \`raw=True\` if it works on NumPy arrays`,
+    });
+    return;
+  }
+  // `x.iloc[-1]` alone (the last value) is no per-window work worth a rewrite: only the accumulations are.
+  if (!uses.some((m) => m === 'cummax' || m === 'cummin')) return;
+  ctx.report({
+    node: apply,
+    severity: 'hint',
+    message:
+      `\`.apply\` builds a Series for every window and \`${fn.text}\` runs Series methods on it; rewritten for NumPy arrays ` +
+      `(${uses.map((m) => `${SERIES_REWRITES[m]} for \`${m}\``).join(', ')}) it could take \`raw=True\` ` +
+      '(the NumPy accumulations propagate NaN where the Series methods skip it)',
+  });
+}
+
 /** Whether the named window function is a def inside another def (remade on every call of it). */
 function localDefinitionIsNested(fn: Node, at: Node): boolean {
   if (fn.type !== 'identifier' && fn.type !== 'call') return false;
@@ -274,6 +377,33 @@ function heldWindow(name: Node | undefined, ctx: RuleContext): Node | null {
 
 /** Methods of an ndarray (or a window Series) that numba compiles and that keep the work in compiled code. */
 const ARRAY_METHODS = new Set(['mean', 'sum', 'max', 'min', 'std', 'var', 'argmax', 'argmin', 'prod', 'cumsum', 'cumprod', 'all', 'any']);
+/**
+ * Members of the window that an ndarray has too, so that the function still runs when `raw=True` hands it one. A Series
+ * has each of them; some differ in detail (`std` is ddof=1 on a Series, 0 on an array), which the advice leaves to the
+ * reader ("if the function works on NumPy arrays").
+ */
+const NDARRAY_MEMBERS = new Set([
+  ...ARRAY_METHODS,
+  'shape',
+  'size',
+  'ndim',
+  'T',
+  'dtype',
+  'astype',
+  'copy',
+  'round',
+  'clip',
+  'reshape',
+  'ravel',
+  'flatten',
+  'tolist',
+  'item',
+  'dot',
+  'nonzero',
+  'argsort',
+  'squeeze',
+  'transpose',
+]);
 /** Builtins of scalar or array arithmetic. */
 const NUMERIC_BUILTINS = new Set(['abs', 'min', 'max', 'len', 'float', 'int', 'sum', 'round']);
 const EXPRESSION_TYPES = new Set([

@@ -256,8 +256,22 @@ function lazyInit(made: Node): boolean {
   for (let child: Node = assignment, n = assignment.parent; n; child = n, n = n.parent) {
     if (n.type === 'function_definition' || n.type === 'class_definition') return false;
     if ((n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('consequence')?.equals(child)) {
-      if (testsUnset(n.childForFieldName('condition'), target)) return true;
+      if (testsUnset(n.childForFieldName('condition'), target)) return persistsAcrossRuns(target, n);
     }
+  }
+  return false;
+}
+
+/**
+ * Whether a value the test finds unset stays set for the runs that follow: an attribute (`self.grid`) lives as long as its
+ * object, and a local tested inside a loop (`bank = None` before `for batch in loader:`) is set after the first pass. A
+ * local tested outside any loop of its function, such as a parameter that defaults to None (`if mark is None: mark =
+ * torch.zeros(...).to(dev)` in TiDE's forward, judged worth changing in review28), is made again on every call.
+ */
+function persistsAcrossRuns(target: string, test: Node): boolean {
+  if (!/^\w+$/.test(target)) return true;
+  for (let n = test.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'while_statement') return true;
   }
   return false;
 }

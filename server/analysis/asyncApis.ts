@@ -753,6 +753,24 @@ function coroutineNames(facts: FileFacts): CoroutineNames {
   return names;
 }
 
+const calleeNamesCache = new WeakMap<FileFacts, ReadonlySet<string>>();
+
+/**
+ * Every callee name coroutineCallee can answer for in this file (a bare name or the last part of a dotted one): the
+ * file's `async def` names, the local names of the coroutine functions it imports, and the coroutine methods of the
+ * async libraries it imports. A call of any other name is never a coroutine call here (see mayBeCoroutine), so
+ * async-missing-await is anchored on these calls alone (rule.calls.namesIn) instead of matching every call statement.
+ */
+export function coroutineCalleeNames(facts: FileFacts): ReadonlySet<string> {
+  let all = calleeNamesCache.get(facts);
+  if (!all) {
+    const names = coroutineNames(facts);
+    all = new Set([...names.bare, ...names.attrs]);
+    calleeNamesCache.set(facts, all);
+  }
+  return all;
+}
+
 /** False when the callee's name rules out every route of coroutineCallee (the name alone decides). */
 function mayBeCoroutine(names: CoroutineNames, fn: Node): boolean {
   if (fn.type === 'identifier') return names.bare.has(fn.text);

@@ -7,6 +7,7 @@ export {
   blockingCall,
   blockingWhat,
   coroutineCallee,
+  coroutineCalleeNames,
   coroutineModules,
   functionDefinition,
   isShadowed,

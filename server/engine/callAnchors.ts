@@ -18,7 +18,11 @@ export class CallAnchorIndex {
   private readonly byName = new Map<string, RuleDefinition[]>();
   private readonly byPattern: RuleDefinition[] = [];
 
+  /** Rules that also take the callee names a file decides (calls.namesIn): the engine asks them once per file. */
+  readonly perFile: readonly RuleDefinition[];
+
   constructor(readonly rules: readonly RuleDefinition[]) {
+    this.perFile = rules.filter((r) => r.calls!.namesIn);
     for (const rule of rules) {
       const anchor = rule.calls!;
       for (const name of anchor.names ?? []) {
@@ -55,6 +59,12 @@ const MAX_REMEMBERED = 50_000;
 
 const NONE: readonly RuleDefinition[] = [];
 
+/** The levels above a call where a rule's patterns start (calls.depth). */
+export function anchorDepths(rule: RuleDefinition): readonly number[] {
+  const depth = rule.calls?.depth ?? 0;
+  return typeof depth === 'number' ? [depth] : depth;
+}
+
 /** The node `depth` levels above the call, where the rule's patterns start (null if there is none). */
 export function anchorRoot(call: Node, depth: number): Node | null {
   let node: Node | null = call;
@@ -86,8 +96,10 @@ export function calleeName(text: string, callee: Node, mayHaveMissing: boolean):
 export function anchorProblem(rule: RuleDefinition): string | null {
   const anchor = rule.calls;
   if (!anchor) return null;
-  if (!anchor.names?.length && !anchor.pattern) return 'calls: needs names or a pattern';
+  if (!anchor.names?.length && !anchor.pattern && !anchor.namesIn) return 'calls: needs names, a pattern or namesIn';
   if (anchor.pattern && (anchor.pattern.global || anchor.pattern.sticky)) return 'calls.pattern must not be global or sticky (RegExp.test would keep state)';
-  if (anchor.depth !== undefined && (!Number.isInteger(anchor.depth) || anchor.depth < 0)) return 'calls.depth must be a whole number ≥ 0';
+  const depths = anchorDepths(rule);
+  if (depths.length === 0 || depths.some((d) => !Number.isInteger(d) || d < 0)) return 'calls.depth must be a whole number ≥ 0 (or a list of them)';
+  if (new Set(depths).size !== depths.length) return 'calls.depth lists a level twice';
   return null;
 }

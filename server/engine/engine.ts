@@ -9,7 +9,7 @@
 // Merging the gated patterns into the base pass was measured to be slower: their raw matches are
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
-import { anchorRoot, calleeName, matchesRootedAt } from './callAnchors';
+import { anchorDepths, anchorRoot, calleeName, matchesRootedAt } from './callAnchors';
 import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
@@ -925,19 +925,21 @@ function anchoredMatches(
   const byRule = new Map<RuleDefinition, QueryMatch[]>();
   const visitedRoots = new Set<string>();
   const gateOpen = new Map<RuleDefinition, boolean>();
-  for (const call of calls) {
-    const callNode = call.captures.find((c) => c.name === 'call')!.node;
-    const callee = call.captures.find((c) => c.name === 'callee')!.node;
-    for (const rule of compiled.anchors.rulesFor(calleeName(text, callee, hasErrors))) {
-      let open = gateOpen.get(rule);
-      if (open === undefined) {
-        open = gatesPass(gateOf(rule), facts, gates) && (!rule.insideAsyncDef || facts.hasAsyncDef);
-        gateOpen.set(rule, open);
-      }
-      if (!open) continue;
-      const group = compiled.anchored(rule);
-      const root = anchorRoot(callNode, rule.calls!.depth ?? 0);
-      if (!group || !root) continue;
+  const opens = (rule: RuleDefinition): boolean => {
+    let open = gateOpen.get(rule);
+    if (open === undefined) {
+      open = gatesPass(gateOf(rule), facts, gates) && (!rule.insideAsyncDef || facts.hasAsyncDef);
+      gateOpen.set(rule, open);
+    }
+    return open;
+  };
+  const visit = (rule: RuleDefinition, callNode: Node): void => {
+    if (!opens(rule)) return;
+    const group = compiled.anchored(rule);
+    if (!group) return;
+    for (const depth of anchorDepths(rule)) {
+      const root = anchorRoot(callNode, depth);
+      if (!root) continue;
       const key = `${rule.id}:${root.id}`;
       if (visitedRoots.has(key)) continue;
       visitedRoots.add(key);
@@ -947,6 +949,21 @@ function anchoredMatches(
       if (list) list.push(...found);
       else byRule.set(rule, found);
     }
+  };
+  // Rules whose callee names the file decides (calls.namesIn): their names, asked once, for the rules whose gate is open.
+  const perFile: [RuleDefinition, ReadonlySet<string>][] = [];
+  for (const rule of compiled.anchors.perFile) {
+    if (!opens(rule)) continue;
+    const names = rule.calls!.namesIn!(facts);
+    if (names.size > 0) perFile.push([rule, names]);
+  }
+  for (const call of calls) {
+    const callNode = call.captures.find((c) => c.name === 'call')!.node;
+    const callee = call.captures.find((c) => c.name === 'callee')!.node;
+    const name = calleeName(text, callee, hasErrors);
+    const rules = compiled.anchors.rulesFor(name);
+    for (const rule of rules) visit(rule, callNode);
+    for (const [rule, names] of perFile) if (names.has(name) && !rules.includes(rule)) visit(rule, callNode);
   }
   return [...byRule].map(([rule, matches]) => ({ patterns: compiled.anchored(rule)!.patterns, matches }));
 }

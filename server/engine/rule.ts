@@ -254,7 +254,14 @@ export interface RuleDefinition {
 export interface CallAnchor {
   names?: readonly string[];
   pattern?: RegExp;
-  depth?: number;
+  /**
+   * Callee names the file decides (its own `async def`s, the local names its imports bind): asked once per file whose
+   * gate is open, remembered per FileFacts by the rule's helper. A call of one of them is anchored too. Use it when a
+   * check's first test is a name lookup of that kind: the rule then pays nothing for the other calls of the file.
+   */
+  namesIn?: (facts: FileFacts) => ReadonlySet<string>;
+  /** Levels above the call where the patterns start; several when patterns start at different levels. */
+  depth?: number | readonly number[];
 }
 
 /**

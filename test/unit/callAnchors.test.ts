@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { discoverFiles } from '../../server/project/discovery';
 import { Engine, newProfile } from '../../server/engine/engine';
-import { anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
+import { anchorDepths, anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
 import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
 import { DIST, FIXTURES, getEngine } from '../helpers/engine';
@@ -28,16 +28,26 @@ function signature(m: QueryMatch): string {
   return `${m.patternIndex}|${caps.join(',')}`;
 }
 
-function anchoredSignatures(rule: RuleDefinition, query: Query, calls: Query, tree: Tree): Set<string> {
+/** The matches found the anchored way: from each call of a declared name (or of a name in `perFile`, calls.namesIn's answer). */
+function anchoredSignatures(rule: RuleDefinition, query: Query, calls: Query, tree: Tree, perFile?: ReadonlySet<string>): Set<string> {
   const index = new CallAnchorIndex([rule]);
   const out = new Set<string>();
   for (const call of calls.matches(tree.rootNode)) {
     const callee = call.captures.find((c) => c.name === 'callee')!.node;
-    if (index.rulesFor(callee.text).length === 0) continue;
-    const root = anchorRoot(call.captures.find((c) => c.name === 'call')!.node, rule.calls!.depth ?? 0);
-    if (root) for (const m of matchesRootedAt(query, root)) out.add(signature(m));
+    if (index.rulesFor(callee.text).length === 0 && !perFile?.has(callee.text)) continue;
+    for (const depth of anchorDepths(rule)) {
+      const root = anchorRoot(call.captures.find((c) => c.name === 'call')!.node, depth);
+      if (root) for (const m of matchesRootedAt(query, root)) out.add(signature(m));
+    }
   }
   return out;
+}
+
+/** The callee name of a match's `@call` (a bare name, or the last part of a dotted one), or null. */
+function calleeOfMatch(m: QueryMatch): string | null {
+  const fn = m.captures.find((c) => c.name === 'call')?.node.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  return fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? null) : null;
 }
 
 describe('call-anchored rules', () => {
@@ -83,9 +93,17 @@ describe('call-anchored rules', () => {
         let plainCount = 0;
         try {
           trees.forEach((tree, i) => {
-            const plain = new Set(query.matches(tree.rootNode).map(signature));
+            // A rule whose file decides its names (calls.namesIn) is anchored on those calls too: the plain query's matches
+            // at calls of other names are the ones its check drops by name, and the anchored run must find all the others.
+            const perFile = rule.calls!.namesIn?.(engine.lintRaw(tree, texts[i], {}).facts);
+            const index = new CallAnchorIndex([rule]);
+            const wanted = (m: QueryMatch) => {
+              const name = calleeOfMatch(m);
+              return !perFile || (name !== null && (perFile.has(name) || index.rulesFor(name).length > 0));
+            };
+            const plain = new Set(query.matches(tree.rootNode).filter(wanted).map(signature));
             plainCount += plain.size;
-            const viaCalls = anchoredSignatures(rule, query, calls, tree);
+            const viaCalls = anchoredSignatures(rule, query, calls, tree, perFile);
             assert.deepEqual([...viaCalls].sort(), [...plain].sort(), `${rule.id} on ${path.relative(FIXTURES, files[i])}`);
           });
         } finally {

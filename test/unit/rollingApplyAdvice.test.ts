@@ -110,11 +110,11 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
       'import pandas as pd',
       '',
       's = pd.Series(range(100))',
-      'top = s.rolling(5).apply(lambda x: x.iloc[0])',
+      'top = s.rolling(5).apply(lambda x: sorted(x)[1])',
       '',
       '',
-      'def first(series: pd.Series):',
-      '    return series.rolling(5).apply(lambda x: x.iloc[0])',
+      'def second(series: pd.Series):',
+      '    return series.rolling(5).apply(lambda x: sorted(x)[1])',
       '',
     ].join('\n');
     const [atTop, inDef, ...rest] = engine.lintText(source, { select: ['pandas-rolling-apply'] }).findings;
@@ -122,5 +122,8 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
     for (const f of [atTop, inDef]) assert.equal(f.severity, 'hint');
     assert.match(atTop.message, /\(or `engine="numba"` with it\)/);
     assert.match(inDef.message, /defined once at module level, `engine="numba"`/);
+    // Near miss (round 52): `x.iloc[0]` needs the window as a Series, so `raw=True` would raise; no advice at all.
+    const positional = source.replace(/sorted\(x\)\[1\]/g, 'x.iloc[0]');
+    assert.deepEqual(engine.lintText(positional, { select: ['pandas-rolling-apply'] }).findings, []);
   });
 });

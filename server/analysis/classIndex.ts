@@ -5,9 +5,9 @@
 // for, classes by name and calls by callee name where the text spells them.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
-import { definitionsNamed, identifierAt, identifiersSpelled, identifiersSpelledInFile } from './names';
+import { definitionsNamed, identifierAt, identifiersSpelledInFile } from './names';
 import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, parameterNames } from './scopes';
-import { possibleCallOffsets } from '../syntax/spelling';
+import { isAsciiWordChar, possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -419,7 +419,7 @@ class LazyClassInfo implements ClassInfo {
   }
 
   private body(): ClassBody {
-    this.bodyPart ??= readBody(this.node);
+    this.bodyPart ??= readBody(this.node, this.slotsPart);
     return this.bodyPart;
   }
 }
@@ -453,9 +453,12 @@ function findSlots(node: Node): SlotsInfo | null {
   return null;
 }
 
-/** The names the statements of a class body bind, its methods and its `__slots__`. */
-function readBody(node: Node): ClassBody {
-  const out: ClassBody = { slots: null, classNames: new Map(), annotations: new Map(), methods: new Map() };
+/**
+ * The names the statements of a class body bind, its methods and its `__slots__` (`slots`, when findSlots has read them
+ * already: the same assignment, not read twice).
+ */
+function readBody(node: Node, slots?: SlotsInfo | null): ClassBody {
+  const out: ClassBody = { slots: slots ?? null, classNames: new Map(), annotations: new Map(), methods: new Map() };
   for (const stmt of node.childForFieldName('body')?.namedChildren ?? []) {
     if (!stmt) continue;
     const def = definitionOf(stmt);
@@ -477,7 +480,7 @@ function readBody(node: Node): ClassBody {
     }
     if (a.childForFieldName('type')) out.annotations.set(left.text, a);
     if (a.childForFieldName('right')) out.classNames.set(left.text, a);
-    if (left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
+    if (slots === undefined && left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
   }
   return out;
 }
@@ -515,14 +518,95 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
   return { instanceAttributes, dynamicAttributes };
 }
 
-/** The attributes `<self>.x` in body (nested scopes included), in document order, found where self is spelled. */
+/**
+ * The attributes `<self>.x` in body (nested scopes included) that may be stores or `__dict__` (mayStoreOrDict), in
+ * document order, found where self is spelled. Only those collectAttributes needs: each spelling that reaches the tree
+ * costs a descent to it and two up from it (`parent`), and most are reads the text already rules out.
+ */
 function selfAttributes(body: Node, self: string): Node[] {
   const out: Node[] = [];
-  for (const id of identifiersSpelled(body, self)) {
-    const attr = id.parent;
-    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id.id) out.push(attr);
+  const text = body.text;
+  const base = body.startIndex;
+  for (const at of wordOffsets(text, self)) {
+    if (!mayStoreOrDict(text, at, self)) continue;
+    const id = identifierAt(body, base + at, self);
+    const attr = id?.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id!.id) out.push(attr);
   }
   return out;
+}
+
+/** Keywords after which, or before which, an expression is read, not stored (`for` and `in` may surround a target). */
+const READ_KEYWORDS = new Set(
+  'return yield await del assert not and or is if elif else while with as lambda raise from import global nonlocal print case match'.split(' '),
+);
+
+/**
+ * False when the text at `at` (a whole-word spelling of `self`) cannot be `self.x` stored to (isStoreTarget) nor
+ * `self.__dict__`: no `.` after it, or the attribute is called, subscripted, read for another attribute, compared or an
+ * operand, or follows a keyword or operator that only reads. Anything unusual around it (a line break, a comment, a
+ * line continuation, a non-ASCII name) says true, and the tree decides. Most spellings in a method are such reads.
+ */
+function mayStoreOrDict(text: string, at: number, self: string): boolean {
+  // After: `.` and the attribute's name (`__dict__` counts wherever it is read).
+  let i = at + self.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '.') {
+    // `return self`, `f(self)`: not an attribute. Inside brackets a line break may come before the `.`.
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '\\') i++;
+    if (text[i] !== '.') return text[i] === '#';
+  }
+  i++;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const nameStart = i;
+  while (isAsciiWordChar(text.charCodeAt(i))) i++;
+  if (i === nameStart || text.charCodeAt(i) > 127 || text.slice(nameStart, i) === '__dict__') return true;
+  // Before: a target starts a statement or follows `(`, `[`, `,`, `=`, `:` (`if c: self.x = 1`), `;` or `for`.
+  let b = at - 1;
+  while (text[b] === ' ' || text[b] === '\t') b--;
+  const prev = text[b];
+  if (prev !== undefined && !'\n\r;:([,=\\'.includes(prev)) {
+    if (text.charCodeAt(b) > 127) return true; // a non-ASCII name's end, perhaps
+    if (!isAsciiWordChar(text.charCodeAt(b))) return false; // `.self`, `*self`, `-self`, `)self`: not the object of a store
+    let w = b;
+    while (w > 0 && isAsciiWordChar(text.charCodeAt(w - 1))) w--;
+    const word = text.slice(w, b + 1);
+    if (word !== 'for') return !READ_KEYWORDS.has(word) && word !== 'in'; // an unknown word (broken code?): the tree says
+  }
+  // Then what follows the attribute.
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  const d = text[i + 1];
+  switch (c) {
+    case '.':
+    case '(':
+    case '[':
+    case '!':
+      return false; // an attribute, a call, a subscript, `!=`
+    case '=':
+      return d !== '='; // `=`, not `==`
+    case '<':
+    case '>':
+      return d === c && text[i + 2] === '='; // `<<=`, `>>=`; not a comparison or a shift
+    case '*':
+    case '/':
+      return d === '=' || (d === c && text[i + 2] === '='); // `*=`, `**=`, `/=`, `//=`
+    case '+':
+    case '-':
+    case '%':
+    case '&':
+    case '|':
+    case '^':
+    case '@':
+      return d === '='; // augmented, not an operand
+  }
+  if (c !== undefined && isAsciiWordChar(text.charCodeAt(i))) {
+    let e = i;
+    while (isAsciiWordChar(text.charCodeAt(e))) e++;
+    const word = text.slice(i, e);
+    return word === 'in' || !READ_KEYWORDS.has(word); // `self.x if …`, `self.x and …` read; `for self.x in` may store
+  }
+  return true;
 }
 
 /** `self.x = …`, `self.x += …`, `self.x, self.y = …`, `for self.x in …`. */

@@ -181,11 +181,22 @@ function openedByWith(id: Node): Node | null {
  * project marker, else `givenRoot` (the path the CLI was given) when it holds the file; without either, the whole path.
  * A folder named `examples` or `tests` above the project (a checkout kept in ~/examples/) says nothing about the file.
  */
-function foldersInProject(
-  filePath: string,
-  files: FileProbe = NO_FILE_SYSTEM,
-  givenRoot?: string,
-): { folders: string[]; rooted: boolean; root: string | null } {
+function foldersInProject(filePath: string, files: FileProbe = NO_FILE_SYSTEM, givenRoot?: string): ProjectFolders {
+  // Remembered as the project's top folder is (a few seconds): ranking one finding asks this six to eight times for the
+  // same path, and a keystroke on a 12k-line file ranks a dozen findings (about 6 % of their ranking).
+  return rememberedFor(placeCaches, files, `${givenRoot ?? ''}\0${filePath}`, Date.now(), 10_000, () => readFolders(filePath, files, givenRoot));
+}
+
+/** Where a file sits in its project (foldersInProject); shared between callers, which only read it. */
+interface ProjectFolders {
+  readonly folders: readonly string[];
+  readonly rooted: boolean;
+  readonly root: string | null;
+}
+
+const placeCaches: ProbeMemo<ProjectFolders> = new WeakMap();
+
+function readFolders(filePath: string, files: FileProbe, givenRoot?: string): ProjectFolders {
   const dir = path.dirname(filePath);
   const inside = (root: string | null | undefined): root is string =>
     !!root && (dir === root || dir.startsWith(root.endsWith(path.sep) ? root : root + path.sep));

@@ -484,10 +484,14 @@ class Region {
     private readonly text: string,
   ) {}
 
-  /** Adds the units that `which` accepts and that spell one of the words (any, for null). */
-  addUnitsSpelling(words: ReadonlySet<string> | null, which: (u: Unit) => boolean): void {
+  /**
+   * Adds the units that `which` accepts and that spell one of the words (any, for null), less those `readsNone` says
+   * only spell them (asked last: it may look at the tree).
+   */
+  addUnitsSpelling(words: ReadonlySet<string> | null, which: (u: Unit) => boolean, readsNone?: (u: Unit) => boolean): void {
     this.units.forEach((u, k) => {
       if (this.dirtyUnits.has(k) || !which(u) || (words && !spellsAnyWord(this.text.slice(u.start, u.end), words))) return;
+      if (words && readsNone?.(u)) return;
       this.parts.push(u);
       this.dirtyUnits.add(k);
     });
@@ -581,8 +585,23 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
   const { prev, text, only } = edit;
   const words = editedModuleCode.length === 0 ? moduleWords : only ? editedWords(prev.text, text, only, editedModuleCode, edit.inString) : null;
   if (words && words !== moduleWords) for (const word of moduleWords) words.add(word);
-  region.addUnitsSpelling(words, (u) => !SELF_CONTAINED.has(u.type));
+  // A bare string (typing.py's 1,030-character module docstring, which spells `types`) names the word in prose: it reads
+  // no name, and no rule's match in it rests on other statements.
+  region.addUnitsSpelling(
+    words,
+    (u) => !SELF_CONTAINED.has(u.type),
+    (u) => bareString(edit.root, u, text),
+  );
   for (const word of words ?? []) region.editedWords.add(word);
+}
+
+/** The unit is a string statement alone (a docstring, no f-string interpolation, no comment inside it). */
+function bareString(root: Node, u: Unit, text: string): boolean {
+  if (u.type !== 'expression_statement' || !/^[rRbBuU]{0,2}["']/.test(text.slice(u.start, u.start + 3))) return false;
+  const n = root.firstChildForIndex(u.start);
+  if (!n || n.startIndex !== u.start || n.endIndex !== u.end || n.namedChildCount !== 1) return false;
+  const s = n.namedChild(0);
+  return s?.type === 'string' && !s.namedChildren.some((c) => c?.type === 'interpolation');
 }
 
 /**

@@ -59,7 +59,8 @@ export default defineRule({
       'fitted with `nb_epoch=` or built from layers given `init=` or `border_mode=`, or built in a file that imports Theano) runs ' +
       'predict through a function compiled once and cannot call a model on an array: there a loop that feeds each prediction ' +
       'back is a hint, advising `predict_on_batch(x)`. A program that turns eager execution off (`tf.compat.v1.disable_eager_execution()` ' +
-      'in this file, or in a script of its folder that imports it) is not flagged: there a model called on an array builds a graph ' +
+      'in this file, or in a script of its folder that imports it), or TensorFlow 1 code (`tf.Session()`, `tf.placeholder()` at the ' +
+      'top of the `tf` namespace), is not flagged: there a model called on an array builds a graph ' +
       'instead of computing values. Predict once per batch in a Python loop over a batched dataset is a hint ' +
       'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
       "depends on the model's size.",

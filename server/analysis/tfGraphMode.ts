@@ -15,6 +15,15 @@ const SWITCH_CALL = /^tensorflow\.(compat\.v1\.)?(disable_eager_execution|disabl
 const SWITCH_TEXT = /\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/;
 /** The call in a script's text, on a line that is not a comment. */
 const SWITCH_LINE = /^[^#\n]*\b(?:disable_eager_execution|disable_v2_behavior)\s*\(/m;
+/**
+ * TensorFlow 1's own graph API at the top of the `tf` namespace (TensorFlow 2 keeps these only under `tf.compat.v1`,
+ * where they may build a graph on the side of an eager program): a file that calls `tf.Session()` or `tf.placeholder()`
+ * is TensorFlow 1 code, where nothing runs eagerly (yandexdataschool's Practical_RL seminars: `tf.InteractiveSession()`
+ * with Keras on top, where `model(x).numpy()` does not exist).
+ */
+const TF1_NAMES = ['Session', 'InteractiveSession', 'placeholder', 'reset_default_graph'];
+const TF1_CALL = /^tensorflow\.(Session|InteractiveSession|placeholder|reset_default_graph)$/;
+const TF1_TEXT = /\b(?:Session|InteractiveSession|placeholder|reset_default_graph)\s*\(/;
 /** Scripts of one folder read to find a switch; a folder with more is not scanned (a package, not a set of scripts). */
 const MAX_SCRIPTS = 60;
 /** Scripts larger than this are not read. */
@@ -29,6 +38,7 @@ const switchedModules: ProbeMemo<ReadonlyMap<string, string>> = new WeakMap();
  */
 export function graphModeSwitch(facts: FileFacts, filePath: string | undefined, files: FileProbe): string | null {
   if (switchesInFile(facts)) return 'this file turns eager execution off (`disable_eager_execution()`), so TensorFlow runs graphs';
+  if (usesTf1GraphApi(facts)) return 'this file is TensorFlow 1 code (`tf.Session`, `tf.placeholder`), where TensorFlow runs graphs';
   if (!filePath?.endsWith('.py') || !files.list || !files.readText) return null;
   const dir = path.dirname(filePath);
   const driver = rememberedFor(switchedModules, files, dir, Date.now(), 200, () => switchingScripts(dir, files)).get(path.basename(filePath, '.py'));
@@ -38,6 +48,11 @@ export function graphModeSwitch(facts: FileFacts, filePath: string | undefined, 
 function switchesInFile(facts: FileFacts): boolean {
   if (!SWITCH_TEXT.test(facts.text)) return false;
   return SWITCH_NAMES.some((name) => callsSpelledInFile(facts, name).some((call) => SWITCH_CALL.test(facts.calleeName(call) ?? '')));
+}
+
+function usesTf1GraphApi(facts: FileFacts): boolean {
+  if (!TF1_TEXT.test(facts.text)) return false;
+  return TF1_NAMES.some((name) => callsSpelledInFile(facts, name).some((call) => TF1_CALL.test(facts.calleeName(call) ?? '')));
 }
 
 /** Module name → the script of `dir` that imports it and switches eager execution off. */

@@ -4,7 +4,8 @@ import {
   enclosingStatement,
   findDescendants,
   identifiersNamed,
-  callsSpelledInFile,
+  callsResolvingTo,
+  methodNamed,
   importedCallee,
   importedCallQuery,
   isTestCode,
@@ -197,7 +198,7 @@ function callsDistributedDataParallel(facts: FileFacts): boolean {
   if (found === undefined) {
     const spellings = new Set(['DistributedDataParallel', ...facts.imports.filter((b) => DDP_NAMES.has(b.target)).map((b) => b.local)]);
     // Called as `DDP(m)` or `torch.nn.parallel.DistributedDataParallel(m)`.
-    found = [...spellings].some((name) => callsSpelledInFile(facts, name).some((call) => DDP_NAMES.has(facts.calleeName(call) ?? '')));
+    found = callsResolvingTo(facts, spellings, (q) => DDP_NAMES.has(q));
     ddpCache.set(facts, found);
   }
   return found;
@@ -245,9 +246,7 @@ function isFalse(value: Node | null): boolean {
 function initParameterOf(def: Node, attr: string): string | null {
   const classBody = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
   if (classBody?.type !== 'block' || classBody.parent?.type !== 'class_definition') return null;
-  const init = classBody.namedChildren
-    .map((c) => (c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c))
-    .find((c) => c?.type === 'function_definition' && c.childForFieldName('name')?.text === '__init__');
+  const init = methodNamed(classBody.parent, '__init__');
   for (const stmt of init?.childForFieldName('body')?.namedChildren ?? []) {
     const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
     if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.text !== `self.${attr}`) continue;

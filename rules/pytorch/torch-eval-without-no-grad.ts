@@ -19,6 +19,7 @@ import {
   isTestFile,
   isUnderLoggingGuard,
   isTorchModuleClass,
+  methodNamed,
   parameterNames,
   trainingLoops,
   valuesAssignedTo,
@@ -839,11 +840,7 @@ function sameFileCallee(call: Node, facts: FileFacts): Node | null {
   const caller = enclosingDef(call);
   const cls = caller ? classOfMethod(caller) : null;
   const name = fn.childForFieldName('attribute')?.text;
-  for (const child of cls?.childForFieldName('body')?.namedChildren ?? []) {
-    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
-  }
-  return null;
+  return cls && name ? methodNamed(cls, name) : null;
 }
 
 /**

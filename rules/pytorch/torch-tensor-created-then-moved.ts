@@ -4,7 +4,7 @@ import {
   enclosingFunctionDef,
   enclosingLoop,
   enclosingStatement,
-  isNestedScope,
+  withinOwnScope,
   enclosingTrainingLoop,
   isCudaDestination,
   isSmallLiteralLoop,
@@ -233,15 +233,9 @@ function namedFactory(id: Node, transfer: Node, facts: FileFacts): Made | null {
     const assignment = use.parent;
     const binds = assignment?.type === 'assignment' && assignment.childForFieldName('left')?.equals(use);
     if (!binds || !creations.some((c) => assignment.childForFieldName('right')?.equals(c))) return null;
-    if (!insideOwnScope(use, body)) return null;
+    if (!withinOwnScope(use, body)) return null;
   }
   return { factory, sized: factory, creations, name: id.text };
-}
-
-/** `node` is in `body` and not in a def, lambda, class or comprehension nested there. */
-function insideOwnScope(node: Node, body: Node): boolean {
-  for (let n = node.parent; n && !n.equals(body); n = n.parent) if (isNestedScope(n)) return false;
-  return true;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   hasSplatArguments,
   isSmallLiteralLoop,
   keywordValue,
+  methodNamed,
   returnedBySoleFunction,
   parameterNames,
   positionalArguments,
@@ -710,7 +711,7 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   // `self.predict` in a class that defines its own `predict`: not Keras's.
   const method = model.text === 'self' ? enclosingDef(model) : null;
   const cls = method ? enclosingClass(method) : null;
-  if (cls && definesMethod(cls, 'predict')) return false;
+  if (cls && methodNamed(cls, 'predict')) return false;
   // The value layer knows the receiver as something else (a torch module, a frame): its `predict` is not Keras's.
   const known = values(facts).valueOf(model);
   if (known && known.kind !== 'keras-model') return false;
@@ -814,7 +815,7 @@ function ownPredictClass(value: Node, facts: FileFacts): boolean {
   const cls = classes[0]!;
   if (values(facts).classInstance(cls)?.kind !== 'keras-model') return true;
   for (let c: Node | null = cls, depth = 0; c && depth < 4; depth++) {
-    if (definesMethod(c, 'predict')) return true;
+    if (methodNamed(c, 'predict')) return true;
     c = localBase(c, facts);
   }
   return false;
@@ -828,14 +829,6 @@ function localBase(cls: Node, facts: FileFacts): Node | null {
     if (found.length === 1) return found[0]!;
   }
   return null;
-}
-
-function definesMethod(cls: Node, name: string): boolean {
-  const body = cls.childForFieldName('body');
-  return (body?.namedChildren ?? []).some((c) => {
-    const def = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
-    return def?.type === 'function_definition' && def.childForFieldName('name')?.text === name;
-  });
 }
 
 /** `[model.predict(f[None]) for f in frames]`: a comprehension is a loop too. */

@@ -14,7 +14,7 @@ import {
   foldInteger,
   isNestedScope,
   identifiersSpelledInFile,
-  callsSpelledInFile,
+  callsResolvingTo,
   keywordValue,
   parameterNames,
   loopHeaderText,
@@ -153,7 +153,7 @@ const SESSION_CALLS = /^tensorflow\.(compat\.v1\.)?(train\.)?(Session|Interactiv
 /** The file opens a TensorFlow 1 session (`tf.Session()`, `tf.compat.v1.Session()`, `MonitoredTrainingSession`). */
 function opensGraphSession(facts: FileFacts): boolean {
   if (!/Session\s*\(/.test(facts.text)) return false;
-  return GRAPH_SESSIONS.some((name) => callsSpelledInFile(facts, name).some((call) => SESSION_CALLS.test(facts.calleeName(call) ?? '')));
+  return callsResolvingTo(facts, GRAPH_SESSIONS, (q) => SESSION_CALLS.test(q));
 }
 
 /**
@@ -191,7 +191,7 @@ const TF1_FRAMEWORKS = ['tensorpack', 'tflearn'];
 function usesSessionApis(facts: FileFacts): boolean {
   if (/\bsess(ion)?\.run\s*\(|\bfeed_dict\s*=/.test(facts.text)) return true;
   if (TF1_FRAMEWORKS.some((module) => facts.importsModule(module))) return true;
-  return TF1_WORDS.some((word) => callsSpelledInFile(facts, word).some((call) => TF1_GRAPH_CALLS.test(facts.calleeName(call) ?? '')));
+  return callsResolvingTo(facts, TF1_WORDS, (q) => TF1_GRAPH_CALLS.test(q));
 }
 
 /** The def, or a def it is nested in, is decorated with `tf.custom_gradient`. */

@@ -146,6 +146,19 @@ export function callsSpelledInFile(facts: SpelledFile, name: string): Node[] {
   return calls;
 }
 
+/**
+ * Whether the file calls one of `names` (spelled as callsSpelledInFile finds them) whose resolved callee passes
+ * `resolved` (`tensorflow.Session`, not a method of the same name): the question of callsSpelledInFile's users.
+ */
+export function callsResolvingTo(
+  facts: SpelledFile & { calleeName(call: Node): string | null },
+  names: Iterable<string>,
+  resolved: (qualified: string) => boolean,
+): boolean {
+  for (const name of names) if (callsSpelledInFile(facts, name).some((call) => resolved(facts.calleeName(call) ?? ''))) return true;
+  return false;
+}
+
 /** The identifiers `name` inside node at these offsets (relative to `base`). */
 function identifiersAt(node: Node, name: string, offsets: readonly number[], base: number): Node[] {
   const out: Node[] = [];

@@ -134,6 +134,24 @@ export function classOfMethod(def: Node): Node | null {
   return block?.type === 'block' && block.parent?.type === 'class_definition' ? block.parent : null;
 }
 
+/** `node` is in `scope` and not in a def, lambda, class or comprehension nested there. */
+export function withinOwnScope(node: Node, scope: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.equals(scope)) return true;
+    if (isNestedScope(n)) return false;
+  }
+  return false;
+}
+
+/** The first def named `name` among the statements of `cls`'s body (decorated or not), or null. */
+export function methodNamed(cls: Node, name: string): Node | null {
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = stmt ? definitionOf(stmt) : null;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return null;
+}
+
 /** The callee of a decorator: `@lru_cache(maxsize=2)` → `lru_cache`. */
 export function decoratorCallee(decorator: Node): Node {
   return decorator.type === 'call' ? (decorator.childForFieldName('function') ?? decorator) : decorator;

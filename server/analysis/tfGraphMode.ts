@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import type { FileProbe } from './codeContext';
 import { rememberedFor, type ProbeMemo } from './projectRoot';
-import { callsSpelledInFile } from './names';
+import { callsResolvingTo } from './names';
 
 const SWITCH_NAMES = ['disable_eager_execution', 'disable_v2_behavior'];
 const SWITCH_CALL = /^tensorflow\.(compat\.v1\.)?(disable_eager_execution|disable_v2_behavior)$/;
@@ -33,8 +33,9 @@ const MAX_SCRIPT_CHARS = 200_000;
 const switchedModules: ProbeMemo<ReadonlyMap<string, string>> = new WeakMap();
 
 /**
- * Why the program runs TensorFlow in graph mode, or null: the file itself calls `disable_eager_execution()`, or a
- * script in its folder imports it (`from agent import Agent`, `import agent`) and calls it.
+ * Why the program runs TensorFlow in graph mode, or null: the file itself calls `disable_eager_execution()`, it is
+ * TensorFlow 1 code (TF1_NAMES), or a script in its folder imports it (`from agent import Agent`, `import agent`) and
+ * calls `disable_eager_execution()`.
  */
 export function graphModeSwitch(facts: FileFacts, filePath: string | undefined, files: FileProbe): string | null {
   if (switchesInFile(facts)) return 'this file turns eager execution off (`disable_eager_execution()`), so TensorFlow runs graphs';
@@ -47,12 +48,12 @@ export function graphModeSwitch(facts: FileFacts, filePath: string | undefined, 
 
 function switchesInFile(facts: FileFacts): boolean {
   if (!SWITCH_TEXT.test(facts.text)) return false;
-  return SWITCH_NAMES.some((name) => callsSpelledInFile(facts, name).some((call) => SWITCH_CALL.test(facts.calleeName(call) ?? '')));
+  return callsResolvingTo(facts, SWITCH_NAMES, (q) => SWITCH_CALL.test(q));
 }
 
 function usesTf1GraphApi(facts: FileFacts): boolean {
   if (!TF1_TEXT.test(facts.text)) return false;
-  return TF1_NAMES.some((name) => callsSpelledInFile(facts, name).some((call) => TF1_CALL.test(facts.calleeName(call) ?? '')));
+  return callsResolvingTo(facts, TF1_NAMES, (q) => TF1_CALL.test(q));
 }
 
 /** Module name → the script of `dir` that imports it and switches eager execution off. */

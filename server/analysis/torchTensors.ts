@@ -8,7 +8,7 @@ import { keywordValue, positionalArguments } from './callArgs';
 import { enclosingFunctionDef, unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
 import { definitionsNamed, occurrences } from './names';
-import { isNestedScope, ownReturnStatements } from './scopes';
+import { ownReturnStatements, withinOwnScope } from './scopes';
 
 /** Where a tensor lives, as far as this rule needs it: on the host, or anywhere (a GPU when the code runs there). */
 export type Placement = 'cpu' | 'any';
@@ -250,7 +250,7 @@ function joinedOnHost(list: Node, at: Node, facts: FileFacts, depth: number): bo
   let appended = 0;
   for (const id of occurrences(scope, list.text)) {
     // Between the empty list and the statement that joins it (`labels = torch.cat(labels)` rebinds the name to the join).
-    if (id.startIndex < binding.value.endIndex || id.startIndex >= statementOf(at).startIndex || !within(id, scope)) continue;
+    if (id.startIndex < binding.value.endIndex || id.startIndex >= statementOf(at).startIndex || !withinOwnScope(id, scope)) continue;
     const attr = id.parent;
     const method = attr?.type === 'attribute' && attr.childForFieldName('object')?.equals(id) ? attr.childForFieldName('attribute')?.text : null;
     const call = method ? attr!.parent : null;
@@ -313,13 +313,4 @@ function rootOf(node: Node): Node {
   let n = node;
   while (n.parent) n = n.parent;
   return n;
-}
-
-/** `node` is in `scope` and not in a function or class nested there. */
-function within(node: Node, scope: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.equals(scope)) return true;
-    if (isNestedScope(n)) return false;
-  }
-  return false;
 }

@@ -114,8 +114,17 @@ export function isProven(ruleId: string): boolean {
 
 /** A record that meets the bar: enough findings judged, enough of them worth changing, few enough wrong. */
 export function isProvenRecord(record: ReviewRecord): boolean {
+  return usefulEnough(record) && !tooOftenWrong(record);
+}
+
+/** Enough findings judged, and enough of them worth changing. */
+function usefulEnough(record: ReviewRecord): boolean {
   const judged = judgedCount(record);
-  return judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged && record.wrong <= PROVEN_MAX_WRONG * judged;
+  return judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged;
+}
+
+function tooOftenWrong(record: ReviewRecord): boolean {
+  return record.wrong > PROVEN_MAX_WRONG * judgedCount(record);
 }
 
 /** Why a finding of a rule in preview is a hint, as a clause for the hover. */
@@ -129,8 +138,7 @@ export function previewReasonFor(record: ReviewRecord): string {
   const share = `${Math.round(100 * PROVEN_MIN_USEFUL)} %`;
   if (judged === 0)
     return `a preview rule: none of its findings has been reviewed on public code yet, and it joins the default output once at least ${share} of them are judged worth changing`;
-  const usefulEnough = judged >= PROVEN_MIN_JUDGED && record.useful >= PROVEN_MIN_USEFUL * judged;
-  if (usefulEnough && record.wrong > PROVEN_MAX_WRONG * judged)
+  if (usefulEnough(record) && tooOftenWrong(record))
     return `a preview rule: reviewers judged ${record.useful} of its ${judged} findings on public code worth changing, but ${record.wrong} wrong, more than the ${Math.round(100 * PROVEN_MAX_WRONG)} % the default output allows`;
   return `a preview rule: reviewers judged ${record.useful} of its ${judged} findings on public code worth changing, and it joins the default output at ${share}${judged < PROVEN_MIN_JUDGED ? ` of at least ${PROVEN_MIN_JUDGED}` : ''}`;
 }

@@ -46,7 +46,7 @@ const ARITHMETIC_KINDS: ReadonlySet<AnyKind> = new Set(['ndarray', 'dataframe', 
 /** Decorators that leave a function's return value as it is. */
 const TRANSPARENT_DECORATORS = /^(staticmethod|classmethod|property|functools\.(lru_cache|cache)|lru_cache|cache|cached_property|functools\.cached_property)$/;
 /** Libraries whose modules are never read as workspace modules (a project's own code does not sit under these names). */
-const LIBRARY_ROOTS = new Set([
+export const LIBRARY_ROOTS: ReadonlySet<string> = new Set([
   'numpy',
   'pandas',
   'torch',

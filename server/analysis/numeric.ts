@@ -4,7 +4,7 @@ import { PYTHON_KEYWORDS, PYTHON_SOFT_KEYWORDS, isVariable } from './names';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, findDescendants, statementStartingBefore } from './scopes';
 import { keywordValues } from './callArgs';
-import { compiledDefsOf, reexportedName } from './values/workspace';
+import { namesPickedFrom, reexportedName } from './values/workspace';
 
 /** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
 export function isIdentifierName(s: string): boolean {
@@ -427,7 +427,7 @@ export function hasCompiledTwinNamed(facts: FileFacts, name: string): boolean {
       for (const sep of ['_', '-']) {
         const sibling = `${dir}${base}${sep}${word}.py`;
         if (!origin.modules.exists(sibling)) continue;
-        const names = compiledDefsOf(sibling, origin.modules, facts.tree.language, compiledFunctionNames);
+        const names = namesPickedFrom(sibling, origin.modules, facts.tree.language, compiledFunctionNames);
         if (names?.has(name)) return true;
       }
     }

@@ -159,22 +159,23 @@ function importTable(modulePath: string, source: ModuleSource, language: Languag
   return targets;
 }
 
-/** Per module path: the names its own facts yield (compiledDefsOf), kept while its text is unchanged. */
-const defTables = new Map<string, { text: string; names: ReadonlySet<string> }>();
+/** What a module's facts are read for: the names of its functions that have some property. */
+export type PickNames = (facts: FileFacts) => ReadonlySet<string>;
+
+/** Per question (`pick`) and module path: the names the module's facts yield, kept while its text is unchanged. */
+const defTables = new Map<PickNames, Map<string, { text: string; names: ReadonlySet<string> }>>();
 
 /**
- * The names `pick` finds in the module at modulePath (numba-jit-candidate: the functions a sibling file compiles),
- * parsed once per text; null when unreadable or too large.
+ * The names `pick` finds in the module at modulePath (numba-jit-candidate: the functions a sibling file compiles;
+ * torch-sync-in-training-loop: the helpers that copy a tensor to the host on every call), parsed once per text and
+ * question; null when unreadable or too large.
  */
-export function compiledDefsOf(
-  modulePath: string,
-  source: ModuleSource,
-  language: Language,
-  pick: (facts: FileFacts) => ReadonlySet<string>,
-): ReadonlySet<string> | null {
+export function namesPickedFrom(modulePath: string, source: ModuleSource, language: Language, pick: PickNames): ReadonlySet<string> | null {
   const text = source.readText?.(modulePath) ?? null;
   if (text === null || text.length > MAX_MODULE_CHARS) return null;
-  const cached = defTables.get(modulePath);
+  let table = defTables.get(pick);
+  if (!table) defTables.set(pick, (table = new Map()));
+  const cached = table.get(modulePath);
   if (cached && cached.text === text) return cached.names;
   const tree = parserFor(language).parse(text);
   workspaceStats.parses++;
@@ -186,10 +187,37 @@ export function compiledDefsOf(
   } finally {
     tree.delete();
   }
-  defTables.delete(modulePath);
-  defTables.set(modulePath, { text, names });
-  if (defTables.size > MAX_MODULES) defTables.delete(defTables.keys().next().value!);
+  table.delete(modulePath);
+  table.set(modulePath, { text, names });
+  if (table.size > MAX_MODULES) table.delete(table.keys().next().value!);
   return names;
+}
+
+/** `from .utils import *` and the like: the modules whose every public name this module re-exports. */
+const STAR_IMPORT = /^from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*/gm;
+
+/**
+ * Whether the function that `qualified` names (`d2lzh_pytorch.grad_clipping`) is a workspace module's function that
+ * `pick` finds, following the module's star imports (`from .utils import *` in a package's `__init__.py`) through at
+ * most MAX_CHAIN modules. False when the module is not in the workspace or cannot be read.
+ */
+export function workspaceFunctionHas(fromFile: string, qualified: string, source: ModuleSource, language: Language, pick: PickNames): boolean {
+  const dot = qualified.lastIndexOf('.');
+  if (dot <= 0) return false;
+  const name = qualified.slice(dot + 1);
+  let modules = [resolveModule(fromFile, qualified.slice(0, dot), source)];
+  for (let hop = 0; hop < MAX_CHAIN && modules.length > 0; hop++) {
+    const next: (string | null)[] = [];
+    for (const modulePath of modules) {
+      if (!modulePath) continue;
+      const text = source.readText?.(modulePath) ?? '';
+      // Parsed only when it defines the function at top level (most modules a loop imports from do not).
+      if (new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm').test(text) && namesPickedFrom(modulePath, source, language, pick)?.has(name)) return true;
+      for (const m of text.matchAll(STAR_IMPORT)) next.push(resolveModule(modulePath, m[1], source));
+    }
+    modules = next;
+  }
+  return false;
 }
 
 function parserFor(language: Language): PythonParser {

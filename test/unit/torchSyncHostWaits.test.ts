@@ -171,6 +171,9 @@ def train(model, data_iter, optimizer, loss):
       .lintText(source, { select: [RULE], filePath: '/proj/train.py', projectRoot: '/proj', impact: 'all', preview: true })
       .findings.map((f) => f.message);
     assert.ok(messages.length > 0 && messages.every((m) => /nothing in this file moves a tensor to a GPU/.test(m)), messages.join('\n'));
+    // In a notebook nothing calls the code with GPU tensors: no finding at all.
+    const notebook = engine.lintText(source, { select: [RULE], filePath: '/proj/train.ipynb', projectRoot: '/proj', impact: 'all', preview: true });
+    assert.deepEqual(notebook.findings, []);
     // Near miss: the device is used.
     const used = engine
       .lintText(source.replace('l = loss(model(X), Y)', 'l = loss(model(X.to(device)), Y.to(device))'), {

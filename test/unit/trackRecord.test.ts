@@ -51,8 +51,20 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.deepEqual(recordOf('pandas-apply-axis1'), { useful: 5, noise: 3, wrong: 0 });
     assert.equal(isProven('pandas-apply-axis1'), true);
     // torch-eval-without-no-grad was 11 of 17; review27's five shown findings (none worth changing, three wrong) end it.
-    assert.deepEqual(recordOf('torch-eval-without-no-grad'), { useful: 11, noise: 8, wrong: 3 });
+    // review29's thirteen preview findings (four worth changing, in Merlion's scoring paths; nine in tutorials) keep it there.
+    assert.deepEqual(recordOf('torch-eval-without-no-grad'), { useful: 15, noise: 17, wrong: 3 });
     assert.equal(isProven('torch-eval-without-no-grad'), false);
+  });
+
+  it('adds review29 verdicts without changing any stage', () => {
+    // The first verdicts of numpy-pairwise-nested-loop (two of two worth changing): too few to prove it.
+    assert.deepEqual(recordOf('numpy-pairwise-nested-loop'), { useful: 2, noise: 0, wrong: 0 });
+    assert.equal(isProven('numpy-pairwise-nested-loop'), false);
+    // yaml-unsafe-load: three of three, one judged finding short of the minimum.
+    assert.deepEqual(recordOf('yaml-unsafe-load'), { useful: 3, noise: 0, wrong: 0 });
+    assert.equal(isProven('yaml-unsafe-load'), false);
+    assert.equal(isProven('torch-tensor-created-then-moved'), true);
+    assert.equal(isProven('contextmanager-yield-without-finally'), false);
   });
 
   it("makes an unproven rule's finding a hint that says why, keeping what it would have been", async () => {

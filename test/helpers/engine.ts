@@ -80,7 +80,7 @@ export async function fixtureFindings(ruleId: string, wanted: (name: string) => 
 
 /** Debian's interpreter has numpy and pandas; the default python3 on PATH may not. */
 export function pythonFor(source: string): string {
-  return /^\s*(import|from)\s+(numpy|pandas)\b/m.test(source) ? '/usr/bin/python3' : 'python3';
+  return /^\s*(import|from)\s+(numpy|pandas|torch)\b/m.test(source) ? '/usr/bin/python3' : 'python3';
 }
 
 export interface PythonRun {

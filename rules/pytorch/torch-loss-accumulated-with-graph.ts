@@ -1,0 +1,119 @@
+import { defineRule } from '../../server/engine/rule';
+import type { Node } from '../../server/syntax';
+import { enclosingLoop, findDescendants, isNestedScope, isNumberLiteral, isTestCode, scopeOf } from '../../server/analysis';
+import { replaceNode } from '../../server/fixes';
+
+const FIX_REASON =
+  'the total no longer requires grad: printing it shows no `grad_fn`, and code that later differentiated through it (a ' +
+  'backward pass on the sum) would need the graph back';
+
+export default defineRule({
+  id: 'torch-loss-accumulated-with-graph',
+  title: "A training loop sums its loss tensors without `.detach()`, keeping every step's autograd graph",
+  category: 'pytorch',
+  severity: 'warning',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'pytorch-gpu-efficiency#summing-losses-without-their-graphs',
+  requires: ['torch'],
+  message: "`total += loss` links every step's autograd graph into the running total; add `.detach()` to sum the values only",
+  docs: {
+    why:
+      'A loss that `backward()` runs on is a tensor with autograd history. Added to a running total that starts as a Python ' +
+      'number, it turns the total into a tensor that requires grad, and each later `+=` adds a node that points at that ' +
+      "step's graph. None of those graphs can be freed until the loop ends, so memory grows with every step and the loop " +
+      'slows down as it goes; the total is only ever read as a number.',
+    instead:
+      'Add `loss.detach()`: the same value, on the same device, without the history, and without the wait for the GPU that ' +
+      '`loss.item()` would add on every step. Call `.item()` on the total once, when it is printed or logged. A total that ' +
+      'the code later calls `backward()` on (gradient accumulation written as one sum) needs the graph and is not reported.',
+    example: {
+      before:
+        'total_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x), y)\n    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    total_loss += loss',
+      after:
+        'total_loss = 0.0\nfor x, y in loader:\n    loss = loss_fn(model(x), y)\n    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n    total_loss += loss.detach()',
+    },
+  },
+  fix: { safety: 'unsafe', title: 'Add .detach() to the loss', reason: FIX_REASON },
+  query: `
+(augmented_assignment
+  left: (identifier) @total
+  operator: "+="
+  right: (identifier) @loss) @sum`,
+  check(m, ctx) {
+    const sum = m.need('sum');
+    const total = m.need('total').text;
+    const loss = m.need('loss');
+    const loop = enclosingLoop(sum);
+    if (!loop || isTestCode(sum, ctx.facts)) return;
+    const scope = scopeOf(sum);
+    // The loss is what this loop differentiates: `loss.backward()` (directly, or through a grad scaler, Accelerate or
+    // Fabric) on the same name, in the same loop and before the sum.
+    if (!backwardBefore(loop, loss.text, sum)) return;
+    // The name still holds that tensor: not rebound between the backward pass and the sum (`loss = loss.item()`).
+    if (reboundBetween(loop, loss.text, sum)) return;
+    // The total starts as a Python number before the loop (`total_loss = 0`): a number summed from tensors, not a tensor
+    // the code meant to differentiate.
+    if (!startsAsNumber(scope, total, loop)) return;
+    // A total the code differentiates later (`total.backward()`) needs the graph.
+    if (findDescendants(scope, (n) => isBackwardOn(n, total), isNestedScope).length > 0) return;
+    ctx.report({
+      node: sum,
+      message:
+        `\`${total} += ${loss.text}\` links every step's autograd graph into \`${total}\`, so none is freed before the loop ends; ` +
+        `add \`.detach()\` to sum the values only`,
+      edits: [replaceNode(loss, `${loss.text}.detach()`)],
+    });
+  },
+});
+
+/** `name.backward()` or `x.backward(name)` / `scaler.scale(name).backward()` / `accelerator.backward(name)`. */
+function isBackwardOn(n: Node, name: string): boolean {
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'backward') return false;
+  const owner = fn.childForFieldName('object');
+  if (owner?.type === 'identifier' && owner.text === name) return true;
+  // `scaler.scale(loss).backward()`
+  if (owner?.type === 'call' && owner.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'identifier' && a.text === name)) return true;
+  // `accelerator.backward(loss)`, `fabric.backward(loss)`
+  const first = n.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
+  return first?.type === 'identifier' && first.text === name;
+}
+
+function backwardBefore(loop: Node, name: string, sum: Node): boolean {
+  return findDescendants(loop, (n) => n.startIndex < sum.startIndex && isBackwardOn(n, name), isNestedScope).length > 0;
+}
+
+/** An assignment to `name` in the loop after its backward call and before the sum. */
+function reboundBetween(loop: Node, name: string, sum: Node): boolean {
+  const backward = findDescendants(loop, (n) => n.startIndex < sum.startIndex && isBackwardOn(n, name), isNestedScope)[0];
+  if (!backward) return true;
+  return (
+    findDescendants(
+      loop,
+      (n) =>
+        (n.type === 'assignment' || n.type === 'augmented_assignment') &&
+        n.startIndex > backward.endIndex &&
+        n.endIndex <= sum.startIndex &&
+        n.childForFieldName('left')?.text === name,
+      isNestedScope,
+    ).length > 0
+  );
+}
+
+/** The last assignment to `name` before `loop` in its scope is a number literal (`total_loss = 0`, `= 0.0`). */
+function startsAsNumber(scope: Node, name: string, loop: Node): boolean {
+  const assignments = findDescendants(
+    scope,
+    (n) =>
+      n.type === 'assignment' &&
+      n.endIndex <= loop.startIndex &&
+      n.childForFieldName('left')?.type === 'identifier' &&
+      n.childForFieldName('left')!.text === name,
+    isNestedScope,
+  );
+  const last = assignments[assignments.length - 1];
+  const value = last?.childForFieldName('right');
+  return !!value && isNumberLiteral(value);
+}

@@ -640,7 +640,7 @@ function demonstratesOwnPackage(filePath: string | undefined, facts: FileFacts, 
 }
 
 /** setup.py, versioneer.py and the like: code run once per build or install. */
-function isBuildScript(filePath: string | undefined): boolean {
+export function isBuildScript(filePath: string | undefined): boolean {
   return !!filePath && BUILD_SCRIPTS.has(path.basename(filePath).toLowerCase());
 }
 

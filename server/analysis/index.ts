@@ -35,7 +35,7 @@ export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeCh
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
 export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';
-export { isRequestHandler, notebookCollection, repeatedUses, runsOnce, teachingMaterial } from './impact';
+export { isBuildScript, isRequestHandler, notebookCollection, repeatedUses, runsOnce, teachingMaterial } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';
 export { importedCallQuery, importedCallee } from './importedCalls';

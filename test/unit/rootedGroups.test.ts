@@ -136,9 +136,9 @@ describe('whole-tree gated groups a file opens together', () => {
       const profile = newProfile();
       engine.profile = profile;
       const mergedPasses = () => [...profile.groups].filter(([key]) => key.includes(' + ')).reduce((n, [, g]) => n + g.passes, 0);
-      // `create_task` and `threading` + `local` open two whole-tree groups (async-missing-await's group is call-anchored
-      // now, and the `async`/`await` group runs inside the async defs).
-      const text = 'import asyncio\nimport threading\n\nstate = threading.local()\n\nasync def main():\n    asyncio.create_task(main())\n';
+      // `threading` + `local` and `profile` open two whole-tree groups (the `async`/`await` group runs inside the async
+      // defs; async-missing-await and async-create-task-dropped are call-anchored).
+      const text = 'import threading\n\nstate = threading.local()\n\n@profile\ndef main():\n    return state\n';
       const lint = (source: string) => {
         const tree = engine.parse(source);
         try {

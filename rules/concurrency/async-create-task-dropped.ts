@@ -30,6 +30,9 @@ export default defineRule({
     },
   },
   requiresText: /\b(create_task|ensure_future)\b/,
+  // Run on the create_task / ensure_future calls, not as a walk of the whole file: each pattern's statement is the
+  // call's parent, or (`create_task(...).add_done_callback(...)`) three levels up: attribute, call, statement.
+  calls: { names: ['create_task', 'ensure_future'], depth: [1, 3] },
   query: `
 (expression_statement
   (call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call

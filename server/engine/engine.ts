@@ -280,6 +280,11 @@ export class Engine {
   rootedGroups = true;
   /** Whole-tree gated groups a file opens run as one merged query (off: one pass each; tests compare the two). */
   mergedGroups = true;
+  /**
+   * Gated groups whose every rule reports only inside an `async def` (rule.insideAsyncDef) run on the file's
+   * outermost async defs instead of the whole tree (off: a whole-tree pass; tests compare the two).
+   */
+  asyncScopedGroups = true;
   /** Wall-clock budget of one parse (0 = none). */
   parseTimeoutMs = DEFAULT_PARSE_TIMEOUT_MS;
   /**
@@ -481,16 +486,24 @@ export class Engine {
     const started = profile ? performance.now() : 0;
     // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
     const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
-    const open = compiled.gated
-      .filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef))
-      .map((gated) => gated.group())
-      .filter((group): group is QueryGroup => group !== null);
+    const openGated = compiled.gated.filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef));
+    const open = openGated.map((gated) => gated.group()).filter((group): group is QueryGroup => group !== null);
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
     // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
     if (expected.length > 0) dropClosedGroups(ruleMatches, expected, open);
     const toRun = expected.length > 0 ? open.filter((group) => !expected.includes(group)) : open;
     const onRoots = partial || !this.rootedGroups ? [] : toRun.filter((group) => group.roots);
-    const walked = onRoots.length > 0 ? toRun.filter((group) => !group.roots) : toRun;
+    // A group whose every rule reports only inside an `async def` (the `async`/`await` group) needs no walk of the
+    // module-level code and sync defs around those defs: it runs on each outermost async def's subtree. A region
+    // lint runs every open group on the edited statements already (regionQueries.ts).
+    const inAsyncDefs =
+      partial || !this.asyncScopedGroups
+        ? []
+        : openGated
+            .filter((gated) => gated.insideAsyncDef)
+            .map((gated) => gated.group())
+            .filter((group): group is QueryGroup => group !== null && toRun.includes(group) && !onRoots.includes(group));
+    const walked = onRoots.length > 0 || inAsyncDefs.length > 0 ? toRun.filter((group) => !onRoots.includes(group) && !inAsyncDefs.includes(group)) : toRun;
     // Two or more whole-tree groups run as one merged query: one walk instead of one per group (from
     // the second file that opens the same set: compile.ts MergedGroups). A region lint merges every
     // open group already (regionQueries.ts).
@@ -509,6 +522,10 @@ export class Engine {
           calls.map((m) => m.captures.find((c) => c.name === 'call')!.node),
         );
       for (const group of onRoots) ruleMatches.push(this.runOnRoots(group, nodes));
+    }
+    if (inAsyncDefs.length > 0) {
+      const defs = outermostAsyncDefs(captures.functions, text);
+      for (const group of inAsyncDefs) ruleMatches.push(this.runInside(group, defs, 'async defs'));
     }
     const gatedDone = profile ? performance.now() : 0;
     if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors));
@@ -809,6 +826,22 @@ export class Engine {
     return { patterns: group.patterns, matches };
   }
 
+  /** Runs a group's query over each of these subtrees (disjoint, in document order): the matches a whole-tree pass finds inside them. */
+  private runInside(group: QueryGroup, subtrees: readonly Node[], what: string): PassMatches {
+    this.stopPastDeadline();
+    const started = this.profile ? performance.now() : 0;
+    const matches: QueryMatch[] = [];
+    for (const node of subtrees) for (const m of group.query.matches(node)) matches.push(m);
+    if (this.profile) {
+      const key = `${group.key} (in ${what})`;
+      const entry = this.profile.groups.get(key) ?? { ms: 0, passes: 0 };
+      entry.ms += performance.now() - started;
+      entry.passes++;
+      this.profile.groups.set(key, entry);
+    }
+    return { patterns: group.patterns, matches };
+  }
+
   /**
    * Runs the groups over the whole tree, one pass each; or over a region (incremental lint), where
    * their patterns are regrouped into at most two queries (see regionQueries.ts).
@@ -880,6 +913,23 @@ function factMatches(ruleMatches: readonly PassMatches[]) {
     }
   }
   return { captures, calls, errorRanges, classes, decorated };
+}
+
+/**
+ * The `async def`s of the file that no other async def contains, in document order. Every finding of an
+ * insideAsyncDef rule is inside the innermost def or lambda around it being an async def (scopes.ts
+ * isInsideAsyncDef), so inside one of these. A def is async when its text starts with `async` (the node starts at
+ * the keyword); a def that only looks so (error recovery) adds a subtree to search, never loses one.
+ */
+function outermostAsyncDefs(functions: readonly Node[], text: string): Node[] {
+  const defs: Node[] = [];
+  let end = -1;
+  for (const fn of [...functions].sort((a, b) => a.startIndex - b.startIndex)) {
+    if (fn.startIndex < end || !text.startsWith('async', fn.startIndex)) continue;
+    defs.push(fn);
+    end = fn.endIndex;
+  }
+  return defs;
 }
 
 /** The gated groups of a compiled rule set with these keys (compiled now if need be). */

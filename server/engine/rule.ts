@@ -186,9 +186,10 @@ export interface RuleDefinition {
    */
   requiresEither?: boolean;
   /**
-   * Every finding of the rule is inside an `async def` body (its check returns unless `isInsideAsyncDef`):
-   * in files without an `async def` the engine skips its checks, and the pass of a gated group whose
-   * every rule says so (a text gate such as `\b(async|await)\b` also opens on the words in prose).
+   * Every finding of the rule is inside an `async def` body (its check returns unless `isInsideAsyncDef`), and so is
+   * every match it reports on: in files without an `async def` the engine skips its checks, and the pass of a gated
+   * group whose every rule says so (a text gate such as `\b(async|await)\b` also opens on the words in prose); in
+   * files with one, such a group's query runs on the outermost async defs only, not on the whole tree.
    */
   insideAsyncDef?: boolean;
   /** Default one-line message. */

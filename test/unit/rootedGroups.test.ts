@@ -68,6 +68,7 @@ async function assertShortcutKeepsFindings(
   switchOff: (engine: Engine) => void,
   ranTheShortWay: (groupKey: string) => boolean,
   shortcut: string,
+  minGroups = 2,
 ): Promise<void> {
   const withShortcut = await Engine.create(ALL_RULES, DIST);
   const without = await Engine.create(ALL_RULES, DIST);
@@ -86,7 +87,9 @@ async function assertShortcutKeepsFindings(
       total += plain.length;
     }
     const taken = [...profile.groups.keys()].filter(ranTheShortWay);
-    assert.ok(taken.length >= 2, `only ${taken.join(', ')} ${shortcut}: the comparison proves little`);
+    assert.ok(taken.length >= minGroups, `only ${taken.join(', ')} ${shortcut}: the comparison proves little`);
+    const passes = taken.reduce((n, key) => n + profile.groups.get(key)!.passes, 0);
+    assert.ok(passes >= 5, `${shortcut} in ${passes} files only: the comparison proves little`);
     assert.ok(total > 200, `only ${total} findings`);
   } finally {
     withShortcut.dispose();
@@ -101,6 +104,18 @@ describe('gated groups run on their root nodes', () => {
       (engine) => (engine.rootedGroups = false),
       (key) => key.includes('(on '),
       'ran on root nodes',
+    );
+  });
+});
+
+describe('gated groups whose rules report only inside an async def', () => {
+  it('run on the outermost async defs and find exactly what a whole-tree pass finds (fixtures and a stdlib slice, every rule selected)', async function () {
+    this.timeout(300000);
+    await assertShortcutKeepsFindings(
+      (engine) => (engine.asyncScopedGroups = false),
+      (key) => key.includes('(in async defs)'),
+      'ran in async defs',
+      1, // one such group today: `async`/`await` (async-blocking-call, async-sequential-awaits)
     );
   });
 });
@@ -121,8 +136,9 @@ describe('whole-tree gated groups a file opens together', () => {
       const profile = newProfile();
       engine.profile = profile;
       const mergedPasses = () => [...profile.groups].filter(([key]) => key.includes(' + ')).reduce((n, [, g]) => n + g.passes, 0);
-      // `async`/`await` and `create_task` open two whole-tree groups (async-missing-await's group is call-anchored now).
-      const text = 'import asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n    asyncio.create_task(main())\n';
+      // `threading` + `local` and `profile` open two whole-tree groups (the `async`/`await` group runs inside the async
+      // defs; async-missing-await and async-create-task-dropped are call-anchored).
+      const text = 'import threading\n\nstate = threading.local()\n\n@profile\ndef main():\n    return state\n';
       const lint = (source: string) => {
         const tree = engine.parse(source);
         try {

@@ -16,6 +16,7 @@ import {
   localOccurrences,
   localTypes,
   loopGrowsWithData,
+  loopRunsOverFewThings,
   metricUpdateOf,
   loopHeaderText,
   moduleRef,
@@ -197,15 +198,33 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
   const others = findDescendants(top, (n) => n.type === 'assignment' && keyedGrowthOf(n, dict, ctx) && !n.equals(update), isNestedScope);
   if (others.some((n) => n.startIndex < update.startIndex)) return;
   const more = others.length > 0 ? ` (and ${others.length} more entr${others.length > 1 ? 'ies' : 'y'} of \`${dict}\`)` : '';
-  const dataSized = growth.some((loop) => loopGrowsWithData(loop, ctx.facts));
+  const passes = passCount(growth, top, ctx);
   ctx.report({
     node: update,
     message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
-    quietOutsideHotCode: dataSized,
-    ...(dataSized
-      ? {}
-      : { lowImpact: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few` }),
+    quietOutsideHotCode: passes.kind !== 'few',
+    ...(passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
   });
+}
+
+/**
+ * What the code shows of how many passes the loops the accumulator grows across make: one that grows with the data
+ * (loopGrowsWithData), loops that all run over a few things the code shows (loopRunsOverFewThings: a small literal
+ * range, class labels, features), or a count the code does not show (`for i in range(m)` with `m` computed from a
+ * shape). Only the second is evidence the copies stay few; the third is quiet outside hot code, as the first is.
+ */
+function passCount(growth: Node[], top: Node, ctx: RuleContext): { kind: 'data' } | { kind: 'few' | 'unknown'; reason: string } {
+  if (growth.some((loop) => loopGrowsWithData(loop, ctx.facts))) return { kind: 'data' };
+  if (growth.every((loop) => loopRunsOverFewThings(loop, ctx.facts))) {
+    return {
+      kind: 'few',
+      reason: `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few`,
+    };
+  }
+  return {
+    kind: 'unknown',
+    reason: `the code does not show how many passes its loop (\`${loopHeaderText(top)}\`) makes: the copies add up when they are many`,
+  };
 }
 
 /** `dict["key"] = np.append(dict["key"], piece)`: an assignment growing an entry of the dict named `dict`. */
@@ -754,16 +773,17 @@ export default defineRule({
     // So with a frame or array whose loop looks data-sized (a while loop, a range over a length): blind reviews judged 17
     // of 19 such findings outside hot code not worth a change (estimator pairs, classes, a few cutoffs). Full severity
     // where the loop runs over data (its own loop counts) or other hot code; a hint elsewhere.
-    const dataSized = growth.some((loop) => loopGrowsWithData(loop, ctx.facts));
-    const quietOutsideHotCode = g.kind === 'torch.cat' || dataSized;
     // The copies add up to the square of the pass count: over rows, batches, files or a stream that is what makes the
     // loop slow; over a few class labels, features or tasks it is a few copies, lost next to each pass's own work
-    // (a fit, a neighbour query, a model call). Those findings are hints, saying why.
-    const lowImpact = quietOutsideHotCode
-      ? undefined
-      : `its loop (\`${loopHeaderText(top)}\`) runs over a few items, not over rows, batches, files or a stream: the copies stay few`;
+    // (a fit, a neighbour query, a model call). Those findings are hints, saying why. A pass count the code does not show
+    // (`for i in range(m)`, `m` computed from a shape: Riskfolio-Lib's block_vec_pq, judged useful) is no evidence of
+    // few copies: such a finding is quiet outside hot code, as one over data is, and says what is not known.
+    const passes = passCount(growth, top, ctx);
+    const quietOutsideHotCode = g.kind === 'torch.cat' || passes.kind !== 'few';
+    const lowImpact = g.kind !== 'torch.cat' && passes.kind === 'few' ? passes.reason : undefined;
+    const quietReason = g.kind !== 'torch.cat' && passes.kind === 'unknown' ? passes.reason : undefined;
     const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) =>
-      ctx.report({ node: update, message, quietOutsideHotCode, ...(lowImpact ? { lowImpact } : {}), ...extra });
+      ctx.report({ node: update, message, quietOutsideHotCode, ...(lowImpact ? { lowImpact } : {}), ...(quietReason ? { quietReason } : {}), ...extra });
 
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the

@@ -11,6 +11,7 @@ import {
   leavesTheLoops,
   localOccurrences,
   loopGrowsWithData,
+  loopRunsOverFewThings,
   loopHeaderText,
   nestedScopeOf,
   occurrences,
@@ -311,8 +312,11 @@ export default defineRule({
     // (a line per row, a token per word). A few large pieces (an API response's choices, a file read in 1 GiB chunks,
     // a search-space tree's few branches) copy about as much as one join: those findings are hints, saying why.
     const lowImpact = fewPieces(growth, updates, acc, ctx);
+    // Neither many nor few shown (`for i in range(m)`): no evidence the pieces stay few, so not low; quiet outside hot code.
+    const quietReason = lowImpact ? undefined : unknownPieces(growth, ctx);
     const ranking = ctx;
     if (lowImpact) ctx = { ...ranking, report: (r) => ranking.report({ lowImpact, ...r }) };
+    else if (quietReason) ctx = { ...ranking, report: (r) => ranking.report({ quietOutsideHotCode: true, quietReason, ...r }) };
     if (kind === 'list') {
       reportList(ctx, update, acc);
       return;
@@ -399,7 +403,17 @@ function fewPieces(growth: Node[], updates: Update[], acc: string, ctx: RuleCont
     return `each read asks for everything still missing from \`${acc}\`, so the loop runs once unless a read comes back short`;
   }
   if (growth.some((loop) => loopGrowsWithData(loop, ctx.facts))) return undefined;
+  if (!growth.every((loop) => loopRunsOverFewThings(loop, ctx.facts))) return undefined;
   return `its loop (\`${loopHeaderText(growth[growth.length - 1])}\`) runs over a few items, not over rows, lines, files or a stream: the pieces stay few`;
+}
+
+/**
+ * Why the finding matters only in hot code, or undefined: the code shows neither that its loops grow with the data nor
+ * that they run over a few things (`for i in range(m)`, `m` computed), so the number of pieces is not known.
+ */
+function unknownPieces(growth: Node[], ctx: RuleContext): string | undefined {
+  if (growth.some((loop) => loopGrowsWithData(loop, ctx.facts))) return undefined;
+  return `the code does not show how many passes its loop (\`${loopHeaderText(growth[growth.length - 1])}\`) makes: the copies add up when they are many`;
 }
 
 /** `fp.read(size - len(acc))`, awaited or not, or a local name bound once to one. */

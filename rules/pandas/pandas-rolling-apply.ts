@@ -96,7 +96,15 @@ export default defineRule({
   title: 'rolling(...).apply with a lambda that has a native method',
   category: 'pandas',
   severity: 'warning',
-  severityForms: [{ severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' }],
+  severityForms: [
+    {
+      severity: 'info',
+      when:
+        'when the function is a SciPy statistic of the window (`scipy.stats.kurtosis`, `skew`, ...), passed itself or as the one use of the window in a lambda: ' +
+        'the native `.kurt()` / `.skew()` when it computes the same, else `raw=True`',
+    },
+    { severity: 'hint', when: 'when the function has no native equivalent: `raw=True` or `engine="numba"` is suggested instead' },
+  ],
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pandas-vectorization#rolling-windows-native-methods-instead-of-apply',
@@ -188,6 +196,12 @@ export default defineRule({
       }
       // No native method: the per-window Series is the avoidable part.
       if (raw) return;
+      // `.apply(stats.kurtosis)`: a SciPy statistic takes the window as an array.
+      const statistic = fn.type === 'identifier' || fn.type === 'attribute' ? scipyStatistic(ctx.facts.qualifiedName(fn)) : null;
+      if (statistic) {
+        reportStatistic(statistic, null, fn, apply, ctx);
+        return;
+      }
       if (fn.type === 'identifier') {
         reportNamedWindowFunction(fn, apply, ctx);
         return;
@@ -195,8 +209,15 @@ export default defineRule({
       if (fn.type !== 'lambda' || !params || params.length !== 1 || params[0].type !== 'identifier' || !body) return;
       // `lambda x: np.std(x) if is_bear.loc[x.index[-1]] else np.nan`: the lambda reads the window's labels (or another
       // member an ndarray lacks), so `raw=True` would make it raise. Silent: a blind review judged that advice wrong.
-      const uses = windowUses(body, params[0].text, call, 0);
+      const uses = windowUses(body, params[0].text, call, 0, ctx);
       if (!uses || uses.length > 0) return;
+      // `lambda x: stats.kurtosis(x, bias=False)`: a SciPy statistic of the window, its one use (gs-quant's report
+      // measures, judged useful at hint level, which the default output never showed).
+      const inLambda = statisticOfWindow(body, params[0].text, ctx);
+      if (inLambda) {
+        reportStatistic(inLambda.statistic, inLambda.call, fn, apply, ctx);
+        return;
+      }
       // A lambda written inside a def is a new function object on every call, which numba would compile again each time.
       const numba = enclosingDef(fn) !== null ? 'or, defined once at module level, `engine="numba"` with it' : 'or `engine="numba"` with it';
       ctx.report({
@@ -276,7 +297,7 @@ const SERIES_REWRITES: Record<string, string> = {
  * NumPy spelling (empty when it uses the window only as an array would). A window handed whole to a def of the file is
  * followed into it (two levels); handed to anything else (`stats.kurtosis(x)`), it counts as array-like.
  */
-function windowUses(body: Node, param: string, at: Node, depth: number): string[] | null {
+function windowUses(body: Node, param: string, at: Node, depth: number, ctx: RuleContext): string[] | null {
   const found: string[] = [];
   const ids = body.type === 'identifier' ? [body] : body.descendantsOfType('identifier');
   for (const id of ids) {
@@ -291,16 +312,23 @@ function windowUses(body: Node, param: string, at: Node, depth: number): string[
       continue;
     }
     // `helper(x)`: the window handed whole to a def of the file, which may read its labels.
-    const call = parent?.type === 'argument_list' ? parent.parent : null;
+    const list = parent?.type === 'keyword_argument' ? parent.parent : parent;
+    const call = list?.type === 'argument_list' ? list.parent : null;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
-    if (callee?.type !== 'identifier') continue;
-    const def = windowFunctionDef(callee, at);
-    if (!def) continue;
+    if (!callee) continue;
+    const def = callee.type === 'identifier' ? windowFunctionDef(callee, at) : null;
+    if (!def) {
+      // Handed to a function the code does not show (an import of another package, a method, a parameter): it may
+      // read the labels, so `raw=True` is not advised. NumPy and SciPy functions and numeric builtins take arrays.
+      if (takesArrays(call!, ctx)) continue;
+      return null;
+    }
+    if (parent?.type !== 'argument_list') return null;
     const names = parameterNames(def);
     const index = parent!.namedChildren.filter((c) => c !== null && c.type !== 'comment').findIndex((c) => c!.equals(id));
     const defBody = def.childForFieldName('body');
     if (depth >= 2 || index < 0 || index >= names.length || !defBody) return null;
-    const inner = windowUses(defBody, names[index]!, at, depth + 1);
+    const inner = windowUses(defBody, names[index]!, at, depth + 1, ctx);
     if (!inner) return null;
     for (const m of inner) if (!found.includes(m)) found.push(m);
   }
@@ -334,7 +362,7 @@ function reportNamedWindowFunction(fn: Node, apply: Node, ctx: RuleContext): voi
   const params = def?.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
   const body = def?.childForFieldName('body');
   if (!def || !body || params.length !== 1 || params[0]!.type !== 'identifier') return;
-  const uses = windowUses(body, params[0]!.text, apply, 1);
+  const uses = windowUses(body, params[0]!.text, apply, 1, ctx);
   if (!uses) return;
   if (uses.length === 0) {
     ctx.report({
@@ -528,5 +556,88 @@ function rollingSibling(fn: Node, windowCall: Node): boolean {
     if (windowMethod?.type !== 'attribute' || windowMethod.childForFieldName('attribute')?.text !== 'rolling') return false;
     const first = call!.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
     return first?.text === fn.text;
+  });
+}
+
+/** Builtins that take a window as a sequence of numbers, as they would an ndarray. */
+const ARRAY_BUILTINS = new Set(['len', 'sorted', 'list', 'tuple', 'min', 'max', 'sum', 'abs', 'float', 'int', 'any', 'all']);
+
+/** A call that takes the window as an array: a NumPy (not `numpy.random`) or SciPy function, or a numeric builtin. */
+function takesArrays(call: Node, ctx: RuleContext): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier' && ARRAY_BUILTINS.has(fn.text) && ctx.facts.isBuiltin(fn.text, call)) return true;
+  const qualified = ctx.facts.calleeName(call) ?? '';
+  return (qualified.startsWith('numpy.') && !qualified.startsWith('numpy.random.')) || qualified.startsWith('scipy.');
+}
+
+interface Statistic {
+  /** `scipy.stats.kurtosis`. */
+  qualified: string;
+  /** The native window method computing the same statistic with its bias correction, when there is one: `kurt`, `skew`. */
+  native?: 'kurt' | 'skew';
+}
+
+/** A `scipy.stats` function of one sample: it takes the window as an array, as `raw=True` passes it. */
+function scipyStatistic(qualified: string | null): Statistic | null {
+  if (!qualified || !/^scipy\.stats\.[a-z_]+$/.test(qualified)) return null;
+  const name = qualified.slice('scipy.stats.'.length);
+  if (name === 'kurtosis') return { qualified, native: 'kurt' };
+  if (name === 'skew') return { qualified, native: 'skew' };
+  return { qualified };
+}
+
+/**
+ * The lambda's body is one call of a `scipy.stats` function with the window as its first argument, and the window is
+ * used nowhere else (windowUses has already checked every use): `stats.kurtosis(x, fisher=True, bias=False)`.
+ */
+function statisticOfWindow(body: Node, param: string, ctx: RuleContext): { statistic: Statistic; call: Node } | null {
+  if (body.type !== 'call') return null;
+  const statistic = scipyStatistic(ctx.facts.calleeName(body));
+  const first = positionalArguments(body)[0];
+  if (!statistic || first?.type !== 'identifier' || first.text !== param) return null;
+  const reads = body.descendantsOfType('identifier').filter((id) => id?.text === param);
+  return reads.length === 1 ? { statistic, call: body } : null;
+}
+
+/**
+ * Whether the call computes what pandas' native window method does: `.kurt()` is `kurtosis(x, fisher=True, bias=False)`
+ * and `.skew()` is `skew(x, bias=False)` (both bias-corrected), with no other argument (`axis`, `nan_policy`).
+ */
+function sameAsNative(statistic: Statistic, call: Node | null): boolean {
+  if (!statistic.native || !call) return false;
+  const args = callArguments(call);
+  if (positionalArguments(call).length !== 1) return false;
+  const allowed = statistic.native === 'kurt' ? ['bias', 'fisher'] : ['bias'];
+  if (args.some((a) => a.type === 'keyword_argument' && !allowed.includes(a.childForFieldName('name')?.text ?? ''))) return false;
+  const bias = keywordValue(call, 'bias');
+  const fisher = keywordValue(call, 'fisher');
+  return bias?.type === 'false' && (fisher === null || fisher === undefined || fisher.type === 'true');
+}
+
+/**
+ * A SciPy statistic applied to each window: an array function, so the per-window Series is pure overhead. The native
+ * window method when it computes the same (an O(n) pass instead of a Python call per window), else `raw=True`. Info,
+ * not a hint: the function is known to take arrays, which is what the hint's "if it works on NumPy arrays" leaves open.
+ */
+function reportStatistic(statistic: Statistic, call: Node | null, fn: Node, apply: Node, ctx: RuleContext): void {
+  const short = statistic.qualified.slice('scipy.'.length);
+  if (sameAsNative(statistic, call)) {
+    ctx.report({
+      node: apply,
+      severity: 'info',
+      message:
+        `This lambda computes the window's bias-corrected ${statistic.native === 'kurt' ? 'kurtosis' : 'skewness'} with \`${short}\`; ` +
+        `\`.${statistic.native}()\` computes it natively for all windows in one pass (from running sums: last-digit differences; it skips NaN, where SciPy returns NaN)`,
+    });
+    return;
+  }
+  const native = statistic.native
+    ? ` (or \`.${statistic.native}()\`, pandas' native window ${statistic.native === 'kurt' ? 'kurtosis' : 'skewness'}, which is the \`bias=False\` form)`
+    : '';
+  const what = fn.type === 'lambda' ? `this lambda only hands it to \`${short}\`, which` : `\`${short}\``;
+  ctx.report({
+    node: apply,
+    severity: 'info',
+    message: `\`.apply\` builds a Series for every window, and ${what} takes NumPy arrays: pass \`raw=True\`${native}`,
   });
 }

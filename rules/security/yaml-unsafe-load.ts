@@ -2,7 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { below, findDescendants, keywordArgument, pinnedCeiling, valuesAssignedTo, type Version } from '../../server/analysis';
+import { below, findDescendants, keywordArgument, pinnedCeiling, scopeOf, valuesAssignedTo, type Version } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -104,6 +104,15 @@ export default defineRule({
       if (values.length > 0 && values.every(isLiteralString)) return;
     }
 
+    // The file writes Python objects with `yaml.dump` (`yaml.dump(args, f)` of an argparse Namespace: a
+    // `!!python/object` tag): what it loads may be what it wrote, which `safe_load` cannot read (review28's SimCLR
+    // config, judged wrong). Silent: the loader is then what reads the program's own output back.
+    if (dumpsPythonObjects(ctx)) return;
+    // `config = yaml.load(file)` then `config.arch`: the document holds a Python object (an attribute read is no dict
+    // access), which only the unsafe loader builds; safe_load would raise (the SimCLR notebook reading the
+    // `!!python/object:argparse.Namespace` its training script dumped, review28 G054, judged wrong). Silent.
+    if (readAsObject(call)) return;
+
     // `from yaml import load`: name the module in messages, and leave the import juggling to the user.
     const bare = fn.type === 'identifier';
     const moduleRef = bare ? 'yaml' : fn.childForFieldName('object')!.text;
@@ -181,4 +190,94 @@ function isOldPyYamlFallback(call: Node, stream: Node): boolean {
 /** A string literal without interpolation: YAML written in the code itself. */
 function isLiteralString(node: Node): boolean {
   return node.type === 'string' && !node.namedChildren.some((c) => c?.type === 'interpolation');
+}
+
+const dumpsMemo = new WeakMap<object, boolean>();
+
+/**
+ * The file (or notebook) calls `yaml.dump` / `yaml.dump_all` (not `safe_dump`, no `SafeDumper`) on something that is
+ * not plain data: not a dict, list or tuple display, a literal, `vars(x)`, `x.__dict__`, `dict(...)`, nor a name every
+ * binding of which is one of those. Such a dump writes Python tags (`!!python/object:argparse.Namespace`).
+ */
+function dumpsPythonObjects(ctx: RuleContext): boolean {
+  const known = dumpsMemo.get(ctx.facts);
+  if (known !== undefined) return known;
+  let found = false;
+  if (/\bdump(_all)?\s*\(/.test(ctx.text)) {
+    for (const call of findDescendants(ctx.facts.root, (n) => n.type === 'call')) {
+      const q = ctx.facts.calleeName(call);
+      if (q !== 'yaml.dump' && q !== 'yaml.dump_all') continue;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+      const dumper = keywordArgument(call, 'Dumper');
+      const dumperValue = dumper?.type === 'keyword_argument' ? dumper.childForFieldName('value') : null;
+      if (dumperValue && /(^|\.)C?SafeDumper$/.test(dumperValue.text)) continue;
+      const data = args[0];
+      if (!data || data.type === 'keyword_argument') continue;
+      if (!plainData(data, call, ctx, 0)) {
+        found = true;
+        break;
+      }
+    }
+  }
+  dumpsMemo.set(ctx.facts, found);
+  return found;
+}
+
+/** Data `yaml.dump` writes without Python tags, as far as the code shows. */
+function plainData(node: Node, at: Node, ctx: RuleContext, depth: number): boolean {
+  while (node.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0)!;
+  if (['dictionary', 'list', 'string', 'integer', 'float', 'true', 'false', 'none', 'dictionary_comprehension', 'list_comprehension'].includes(node.type))
+    return true;
+  if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === '__dict__') return true;
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    if (fn?.type === 'identifier' && ['vars', 'dict', 'list', 'str', 'int', 'float'].includes(fn.text) && ctx.facts.isBuiltin(fn.text, node)) return true;
+    // Read from YAML or JSON: plain data again.
+    const q = ctx.facts.calleeName(node) ?? '';
+    return /^(yaml\.(safe_load|load|full_load)|json\.loads?)$/.test(q);
+  }
+  if (node.type === 'identifier' && depth < 3) {
+    const values = valuesAssignedTo(node.text, at, ctx.facts);
+    return values.length > 0 && values.every((v) => plainData(v, at, ctx, depth + 1));
+  }
+  return false;
+}
+
+/** Members of a dict (and of a list) that a plain loaded document answers: reading one of them says nothing of objects. */
+const CONTAINER_MEMBERS = new Set([
+  'get',
+  'items',
+  'keys',
+  'values',
+  'update',
+  'pop',
+  'popitem',
+  'copy',
+  'setdefault',
+  'clear',
+  'append',
+  'extend',
+  'index',
+  'count',
+]);
+
+/**
+ * The load's result is bound to a name (`config = yaml.load(f)`) that the same scope reads only through attributes no
+ * dict has (`config.arch`, `config.dataset_name`), and never by key: the document is a Python object's.
+ */
+function readAsObject(call: Node): boolean {
+  const assign = call.parent;
+  const target = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(call) ? assign.childForFieldName('left') : null;
+  if (target?.type !== 'identifier') return false;
+  const scope = scopeOf(call);
+  const reads = findDescendants(scope, (n) => n.type === 'identifier' && n.text === target.text && !n.equals(target));
+  let attributes = 0;
+  for (const id of reads) {
+    const parent = id.parent;
+    if (parent?.type === 'subscript' && parent.childForFieldName('value')?.equals(id)) return false;
+    if (parent?.type !== 'attribute' || !parent.childForFieldName('object')?.equals(id)) continue;
+    if (CONTAINER_MEMBERS.has(parent.childForFieldName('attribute')?.text ?? '')) return false;
+    attributes++;
+  }
+  return attributes > 0;
 }

@@ -893,7 +893,7 @@ function insideNestedDefinition(node: Node, boundary: Node): boolean {
  * models, folds, layers, an array's axes (`shape`, a figure's `axes`). A loop over one of them makes a few passes, however large the data behind each pass is.
  */
 const FEW_NAME =
-  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategies|languages|langs|devices|gpus|workers|schema|spec|shape|axes)_?$/i;
+  /(^|_)(class|classes|label|labels|feature|features|col|cols|column|columns|key|keys|task|tasks|subtasks|group_names|param|params|parameters|hparams|config|configs|cfg|conf|settings|options|opts|kwargs|field|fields|models|estimators|layers|heads|metrics|trees|transforms|transformations|folds|splits|targets|categories|levels|modes|strategy|strategies|languages|langs|devices|gpus|workers|schema|spec|shape|axes)_?$/i;
 /** Calls that return a few distinct values or a configuration's keys: `np.unique(y)`, `s.unique()`, `set(labels)`. */
 const FEW_CALL = /(^|\.)(unique|keys|named_parameters|named_modules|named_children|parameters|modules|children)$/;
 /** Generators of combinations, whose count grows as a product of their inputs' sizes. */
@@ -916,6 +916,58 @@ export function loopGrowsWithData(loop: Node, facts: FileFacts): boolean {
   const parts =
     inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? positionalArguments(inner) : [inner];
   return parts.length > 0 && parts.every((part) => growsWithData(part, loop, facts, 0));
+}
+
+/**
+ * True when the code shows that the loop makes few passes: over a short literal (`range(3)`, a tuple display) or a
+ * collection the code bounds (loopInfo's isSmallLiteralLoop), over a few things by name or call (class labels from
+ * `np.unique(y)`, `features`, a configuration's entries), over `range(k)` with `k` a small literal or the length of such
+ * a thing, or a while loop whose passes grow with a value's logarithm. A loop that neither this nor loopGrowsWithData
+ * judges (`for i in range(m)` with `m` computed or passed in, `for x in items`) makes a number of passes the code does
+ * not show: that is no evidence of a small domain.
+ */
+export function loopRunsOverFewThings(loop: Node, facts: FileFacts): boolean {
+  if (loop.type === 'while_statement') return shrinksGeometrically(loop);
+  if (isSmallLiteralLoop(loop, facts)) return true;
+  const iterable = iterableOf(loop);
+  if (!iterable) return false;
+  const { inner } = unwrapIterable(iterable, facts);
+  // zip(a, b) makes as many passes as its shortest input: one few input is enough.
+  const parts =
+    inner.type === 'call' && inner.childForFieldName('function')?.text === 'zip' && facts.isBuiltin('zip', inner) ? positionalArguments(inner) : [inner];
+  return parts.some((part) => fewThings(part, facts, 0));
+}
+
+function fewThings(expr: Node, facts: FileFacts, depth: number): boolean {
+  while (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) expr = expr.namedChild(0)!;
+  if (namesFewThings(expr, facts)) return true;
+  if (expr.type === 'tuple' || expr.type === 'list' || expr.type === 'set') return expr.namedChildCount <= SMALL_LOOP;
+  // An object's attributes (`args.__dict__.items()`, `vars(args)`): as many as its class sets.
+  if (/(^|\.)__dict__(\.(items|keys|values)\(\))?$/.test(expr.text) || /^vars\([^()]*\)(\.(items|keys|values)\(\))?$/.test(expr.text)) return true;
+  if (expr.type === 'call' && expr.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', expr)) {
+    const args = positionalArguments(expr);
+    // The stop bound (`range(stop)`, `range(start, stop[, step])`) says how many passes there are at most.
+    const stop = args.length === 1 ? args[0] : args[1];
+    return stop !== undefined && fewCount(stop, facts, depth);
+  }
+  const bound = expr.type === 'identifier' && depth < 3 ? valueBoundOnce(expr) : null;
+  return bound !== null && fewThings(bound, facts, depth + 1);
+}
+
+/** Passes a literal `range(...)` bound may fix and still count as few next to data that grows: a demo's 100 steps. */
+const FIXED_COUNT = 1000;
+
+/** A count the code shows to be small: an integer literal up to FIXED_COUNT, `len(x)` of a few things, or a name bound once to one. */
+function fewCount(count: Node, facts: FileFacts, depth: number): boolean {
+  while (count.type === 'parenthesized_expression' && count.namedChildCount === 1) count = count.namedChild(0)!;
+  // A literal count is fixed by the code, not by the data: a demo's `range(100)` stays as small as it was written.
+  if (count.type === 'integer') return Number(count.text.replace(/_/g, '')) <= FIXED_COUNT;
+  if (count.type === 'call' && count.childForFieldName('function')?.text === 'len' && facts.isBuiltin('len', count)) {
+    const of = positionalArguments(count)[0];
+    return of !== undefined && fewThings(of, facts, depth + 1);
+  }
+  const bound = count.type === 'identifier' && depth < 3 ? valueBoundOnce(count) : null;
+  return bound !== null && fewCount(bound, facts, depth + 1);
 }
 
 /**

@@ -56,7 +56,7 @@ export {
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, referencesTo } from './callsOf';
-export { isDataIterable, loopGrowsWithData } from './impact';
+export { isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {
   costlyWorkEachPass,
   doesCostlyWork,

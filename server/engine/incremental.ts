@@ -510,12 +510,15 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
   const moduleWords = new Set<string>();
   /** The headers of the classes re-linted whole: the classes they name (a new subclass's bases) may answer otherwise. */
   const classHeaders: Span[] = [];
+  /** The names of the classes edited inside (not in a comment or docstring alone): their subclasses may answer otherwise. */
+  const editedClasses = new Set<string>();
   for (const k of carried.reread) {
     const u = units[k];
     const touching = touched.filter((t) => touches(t, u));
     // A unit read again that no span touches is clean if it is an old unit, shifted.
     if (touching.length === 0 && carried.moved.some((m) => m.start === u.start && m.end === u.end && m.type === u.type)) continue;
     region.dirtyUnits.add(k);
+    if (!keystrokeInProse && (u.type === 'class_definition' || u.type === 'decorated_definition')) for (const name of u.bindings) editedClasses.add(name);
     if (touching.length > 0 && addNarrowedUnit(edit, region, u, touching, keystrokeInProse, moduleWords)) continue;
     region.parts.push(u);
     if (!SELF_CONTAINED.has(u.type)) editedModuleCode.push(u);
@@ -526,7 +529,29 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
   // The words the edit removed (a deleted subclass or constructor call) and those of re-linted class headers.
   for (const word of (only && editedWords(prev.text, text, only, classHeaders)) || []) region.editedWords.add(word);
   addNamedClassHeaders(edit, region);
+  addSubclassHeaders(edit, region, editedClasses);
 }
+
+/**
+ * A subclass's findings can rest on what its base declares (slots-subclass-missing-slots reads the base's `__slots__`,
+ * slots rules its attributes): an edit inside a class re-lints the headers of the module-level classes whose header
+ * names it (`class LabelledBox(Box[T])`), from which every class-level match is found again. Without it a keystroke that
+ * broke `Box`'s `__slots__` kept `LabelledBox`'s finding, which a full lint no longer reports (the mismatch probe's seed 11).
+ */
+function addSubclassHeaders(edit: EditedFile, region: Region, editedClasses: ReadonlySet<string>): void {
+  if (editedClasses.size === 0) return;
+  edit.units.forEach((u, k) => {
+    if (u.type !== 'class_definition' && u.type !== 'decorated_definition') return;
+    if (region.dirtyUnits.has(k) || u.bindings.some((name) => editedClasses.has(name))) return;
+    // Only the class's opening text is read first (a header is short); the tree only for those that spell a name.
+    if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), editedClasses)) return;
+    const header = classHeader(edit.root, u);
+    if (header && spellsAnyWord(edit.text.slice(header.start, header.end), editedClasses)) region.parts.push(header);
+  });
+}
+
+/** How much of a class unit's text is looked at for the name of an edited base before its header is read from the tree. */
+const SUBCLASS_HEADER_SCAN = 2000;
 
 /** The header (decorators, name, bases) of a unit that is a class, or null. */
 function classHeader(root: Node, u: Unit): Span | null {
@@ -673,10 +698,20 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
 function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
   const { prev, changes, linesMoved } = edit;
   const kept: RawFinding[] = [];
+  let editedLines: [number, number][] | null = null;
   for (const r of prev.raw) {
     const shifted = shiftRaw(r, changes);
     if (shifted && !(linesMoved && CITES_LINE.test(r.finding.message))) {
       kept.push(shifted);
+      // A finding that cites a line of an edited unit rests on the code there (`log_metrics()`, which the training loop
+      // calls on every step (line 6718)): a keystroke that breaks that loop changes it, though the finding lies elsewhere.
+      if (CITES_LINE.test(r.finding.message)) {
+        editedLines ??= linesOfUnits(edit, region);
+        if (citedLines(r.finding.message).some((line) => editedLines!.some(([first, last]) => line >= first && line <= last))) {
+          region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
+          continue;
+        }
+      }
       // Inside a scope the region holds only the edited path through it: a match rooted at a
       // compound around the edit may have its captures elsewhere in the scope. Re-run every match
       // that lies in a scope (a scope holds few): the pass finds again those that still match.
@@ -689,6 +724,30 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
     region.parts.push({ start, end: Math.max(end, start + 1) });
   }
   return kept;
+}
+
+/** The 1-based line ranges of the units the edit made dirty (lines did not move: a line cited before is the same line now). */
+function linesOfUnits(edit: EditedFile, region: Region): [number, number][] {
+  const spans = [...region.dirtyUnits].map((k) => edit.units[k]).sort((a, b) => a.start - b.start);
+  const out: [number, number][] = [];
+  let line = 1;
+  let at = 0;
+  const advance = (to: number) => {
+    for (let i = edit.text.indexOf('\n', at); i !== -1 && i < to; i = edit.text.indexOf('\n', i + 1)) line++;
+    at = Math.max(at, to);
+  };
+  for (const u of spans) {
+    advance(u.start);
+    const first = line;
+    advance(u.end);
+    out.push([first, line]);
+  }
+  return out;
+}
+
+/** The line numbers a message cites: `line 6718`, `lines 12 and 14`. */
+function citedLines(message: string): number[] {
+  return [...message.matchAll(/\blines? (\d+)(?:(?:, | and | to |-)(\d+))*/g)].flatMap((m) => m.slice(1).filter(Boolean).map(Number));
 }
 
 /**

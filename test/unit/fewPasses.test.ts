@@ -80,6 +80,34 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
       }
     });
 
+    it('is no "few items" hint where the code does not show the pass count: range(m) with m computed (Riskfolio-Lib block_vec_pq, judged useful)', async () => {
+      const blockVec =
+        'import numpy as np\n\ndef block_vec_pq(A, p, q):\n    mp, nq = A.shape\n    m = int(mp / p)\n    n = int(nq / q)\n' +
+        '    out = np.empty((0, p * q))\n    for j in range(n):\n        for i in range(m):\n            out = np.vstack([out, A[i, j]])\n    return out\n';
+      const [f] = await found(CONCAT, blockVec);
+      // Quiet outside hot code, as a loop over data is, but not ranked low with a reason the code does not show.
+      assert.equal(f?.severity, 'hint');
+      assert.equal(f.impact?.level, 'normal');
+      assert.match(f.impact!.reasons[0], /the code does not show how many passes its loop \(`for j in range\(n\)`\) makes/);
+      const rule = ALL_RULES.find((r) => r.id === CONCAT)!;
+      assert.doesNotMatch(renderFindingHover(rule, f, { guide: 'https://example.invalid/guide' }), /few items/);
+      // Called once per item of a loop over data, it is hot: the warning is back (a "few items" reason used to keep it a hint).
+      const called = `${blockVec}\n\ndef run(batches):\n    for batch in batches:\n        block_vec_pq(batch, 2, 2)\n`;
+      assert.equal(await severityOf(CONCAT, called), 'warning');
+      // A parameter bound, or an unknown collection, shows no small domain either.
+      for (const header of ['for c in range(self.k)', 'for c in range(2, k + 1)', 'for c in self.members']) {
+        const [g] = await found(CONCAT, concatOver(header, 'X, y, k=3, items=()'));
+        assert.equal(g?.impact?.level, 'normal', header);
+        assert.match(g.impact!.reasons[0], /does not show how many passes/, header);
+      }
+      // Near misses: a literal bound or the length of a few things is evidence of few passes (a short literal is silent).
+      for (const header of ['for c in range(100)', 'for c in range(len(features))', 'for c in zip(features, y)']) {
+        const [g] = await found(CONCAT, concatOver(header, 'X, y, features=()'));
+        assert.equal(g?.impact?.level, 'low', header);
+        assert.match(g.impact!.reasons[0], /runs over a few items/, header);
+      }
+    });
+
     it("shap's teacher forcing (a while loop over all inputs) is a hint on its own, pyfolio's per-position append keeps its warning", async () => {
       const batches =
         'import numpy as np\n\ndef score(self, X):\n    out = None\n    start, end = 0, len(X)\n    while start < end:\n' +
@@ -108,10 +136,16 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
         'def receive(comm):\n    num_chunks = comm.bcast(None)\n    data = bytes()\n    for _ in range(num_chunks):\n        data += comm.bcast(None)\n    return data\n';
       const tree =
         'def flat(self):\n    params = []\n    data = self.config["anyOf"]\n    for i, p in enumerate(data):\n        params = params + self.child(p).flat()\n    return params\n';
-      for (const src of [responses, chunks, tree]) {
-        const [f] = await found(STRING, src);
-        assert.equal(f?.severity, 'hint', src);
-        assert.match(f.impact!.reasons[0], /runs over a few items/, src);
+      const [f] = await found(STRING, tree);
+      assert.equal(f?.severity, 'hint');
+      assert.match(f.impact!.reasons[0], /runs over a few items/);
+      // A count or a collection the code does not show (a parameter, a broadcast count) is no evidence of few pieces:
+      // still a hint outside hot code, saying what is not known.
+      for (const src of [responses, chunks]) {
+        const [g] = await found(STRING, src);
+        assert.equal(g?.severity, 'hint', src);
+        assert.equal(g.impact?.level, 'normal', src);
+        assert.match(g.impact!.reasons[0], /the code does not show how many passes/, src);
       }
     });
 

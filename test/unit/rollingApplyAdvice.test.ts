@@ -127,3 +127,60 @@ describe('pandas-rolling-apply advice for NumPy window functions', () => {
     assert.deepEqual(engine.lintText(positional, { select: ['pandas-rolling-apply'] }).findings, []);
   });
 });
+
+// gs-quant's report measures (review27 F154, F155: `rolling(...).apply(lambda x: stats.kurtosis(x, fisher=True,
+// bias=False))`, judged useful) got the raw=True hint, which auto mode never reports for a library rule; F159 (a lambda
+// reading `a.index[-1]`) was judged wrong: raw=True hands the function an ndarray, and it would raise.
+describe('pandas-rolling-apply on SciPy statistics of the window (review27 F154, F155, F159)', () => {
+  /** The 1-based line of a finding. */
+  const lineOf = (f: { start: number }) => MEASURES.slice(0, f.start).split('\n').length;
+  const MEASURES = [
+    'import pandas as pd',
+    'from scipy import stats',
+    'from scipy.stats import percentileofscore',
+    '',
+    '',
+    'def kurtosis(pnl: pd.Series, n: int):',
+    '    return pnl.rolling(window=n).apply(lambda x: stats.kurtosis(x, fisher=True, bias=False), raw=False)',
+    '',
+    '',
+    'def skewness(pnl: pd.Series, n: int):',
+    '    return pnl.rolling(window=n).apply(lambda x: stats.skew(x), raw=False)',
+    '',
+    '',
+    'def percentile(x: pd.Series, y: pd.Series, n: int):',
+    '    return x.rolling(n).apply(lambda a: percentileofscore(a, y[a.index[-1] :].iloc[0], kind="mean"))',
+    '',
+  ].join('\n');
+
+  it('suggests the native .kurt() where the statistic is the same, raw=True otherwise, at info', async () => {
+    const engine = await getEngine();
+    const found = engine.lintText(MEASURES, { select: ['pandas-rolling-apply'], filePath: '/proj/pkg/measures.py' }).findings;
+    assert.deepEqual(
+      found.map((f) => [lineOf(f), f.severity]),
+      [
+        [7, 'info'],
+        [11, 'info'],
+      ],
+    );
+    assert.match(found[0].message, /bias-corrected kurtosis with `stats\.kurtosis`; `\.kurt\(\)` computes it natively/);
+    assert.match(found[1].message, /only hands it to `stats\.skew`, which takes NumPy arrays: pass `raw=True` \(or `\.skew\(\)`/);
+  });
+
+  it('reaches the editor in auto mode (a preview hint while the rule has no proven record), not dropped as a library hint', async () => {
+    const engine = await getEngine();
+    const found = engine.lintText(MEASURES, { select: ['pandas-rolling-apply'], filePath: '/proj/pkg/measures.py', impact: 'auto', preview: false }).findings;
+    assert.deepEqual(found.map(lineOf), [7, 11]);
+    const shown = engine.lintText(MEASURES, { select: ['pandas-rolling-apply'], filePath: '/proj/pkg/measures.py', impact: 'auto', preview: true }).findings;
+    assert.deepEqual(
+      shown.map((f) => f.severity),
+      ['info', 'info'],
+    );
+  });
+
+  it('near miss (F159): a lambda reading the window labels gets no raw=True advice', async () => {
+    const engine = await getEngine();
+    const found = engine.lintText(MEASURES, { select: ['pandas-rolling-apply'], filePath: '/proj/pkg/measures.py' }).findings;
+    assert.ok(found.every((f) => lineOf(f) !== 15));
+  });
+});

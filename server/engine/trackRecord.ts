@@ -18,7 +18,9 @@
 // on the build before review27's verdicts were added) the default output showed 25 findings, 21 worth changing, none
 // wrong; what `--preview` added there (13) was all noise but one wrong. On review29 (eleven more repositories, judged on the
 // build that holds review27's and review28's verdicts) it showed 6 findings, 5 worth changing, none wrong; `--preview` added 32,
-// 11 worth changing and 2 wrong (both torch-sync-in-training-loop, since fixed).
+// 11 worth changing and 2 wrong (both torch-sync-in-training-loop, since fixed). The findings that round's own changes added
+// there were judged too (two per-group fills and first rows in microsoft/forecasting's data preparation, three loss totals
+// in Merlion's training loops): all five noise, which takes pandas-groupby-apply-transform out of the default output.
 /** A rule's findings judged in blind reviews, where the default output showed them: worth changing, noise, wrong. */
 export interface ReviewRecord {
   useful: number;
@@ -72,7 +74,7 @@ export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = {
   'pandas-chained-inplace': { useful: 16, noise: 4, wrong: 0 },
   'pandas-comprehension-over-series': { useful: 0, noise: 1, wrong: 0 },
   'pandas-filter-per-key-loop': { useful: 0, noise: 4, wrong: 0 },
-  'pandas-groupby-apply-transform': { useful: 4, noise: 2, wrong: 0 },
+  'pandas-groupby-apply-transform': { useful: 4, noise: 4, wrong: 0 },
   'pandas-iterrows': { useful: 1, noise: 5, wrong: 0 },
   'pandas-rolling-apply': { useful: 2, noise: 3, wrong: 3 },
   'pandas-row-loop-indexing': { useful: 8, noise: 16, wrong: 0 },
@@ -94,6 +96,7 @@ export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = {
   'torch-dataloader-num-workers': { useful: 2, noise: 4, wrong: 0 },
   'torch-dataparallel': { useful: 0, noise: 9, wrong: 0 },
   'torch-eval-without-no-grad': { useful: 15, noise: 17, wrong: 3 },
+  'torch-loss-accumulated-with-graph': { useful: 0, noise: 3, wrong: 0 },
   'torch-per-sample-forward': { useful: 0, noise: 3, wrong: 0 },
   'torch-sync-in-training-loop': { useful: 14, noise: 30, wrong: 2 },
   'torch-tensor-created-then-moved': { useful: 45, noise: 22, wrong: 0 },

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingLoop, findDescendants, isNestedScope, isNumberLiteral, isTestCode, scopeOf } from '../../server/analysis';
+import { enclosingLoop, FileFacts, findDescendants, isNestedScope, isNumberLiteral, isTestCode, scopeOf, valuesAssignedTo } from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 
 const FIX_REASON =
@@ -49,12 +49,13 @@ export default defineRule({
     const scope = scopeOf(sum);
     // The loss is what this loop differentiates: `loss.backward()` (directly, or through a grad scaler, Accelerate or
     // Fabric) on the same name, in the same loop and before the sum.
-    if (!backwardBefore(loop, loss.text, sum)) return;
+    const backward = findDescendants(loop, (n) => n.startIndex < sum.startIndex && isBackwardOn(n, loss.text), isNestedScope)[0];
+    if (!backward) return;
     // The name still holds that tensor: not rebound between the backward pass and the sum (`loss = loss.item()`).
-    if (reboundBetween(loop, loss.text, sum)) return;
+    if (reboundBetween(loop, loss.text, backward, sum)) return;
     // The total starts as a Python number before the loop (`total_loss = 0`): a number summed from tensors, not a tensor
     // the code meant to differentiate.
-    if (!startsAsNumber(scope, total, loop)) return;
+    if (!startsAsNumber(total, loop, ctx.facts)) return;
     // A total the code differentiates later (`total.backward()`) needs the graph.
     if (findDescendants(scope, (n) => isBackwardOn(n, total), isNestedScope).length > 0) return;
     ctx.report({
@@ -81,14 +82,8 @@ function isBackwardOn(n: Node, name: string): boolean {
   return first?.type === 'identifier' && first.text === name;
 }
 
-function backwardBefore(loop: Node, name: string, sum: Node): boolean {
-  return findDescendants(loop, (n) => n.startIndex < sum.startIndex && isBackwardOn(n, name), isNestedScope).length > 0;
-}
-
 /** An assignment to `name` in the loop after its backward call and before the sum. */
-function reboundBetween(loop: Node, name: string, sum: Node): boolean {
-  const backward = findDescendants(loop, (n) => n.startIndex < sum.startIndex && isBackwardOn(n, name), isNestedScope)[0];
-  if (!backward) return true;
+function reboundBetween(loop: Node, name: string, backward: Node, sum: Node): boolean {
   return (
     findDescendants(
       loop,
@@ -102,18 +97,9 @@ function reboundBetween(loop: Node, name: string, sum: Node): boolean {
   );
 }
 
-/** The last assignment to `name` before `loop` in its scope is a number literal (`total_loss = 0`, `= 0.0`). */
-function startsAsNumber(scope: Node, name: string, loop: Node): boolean {
-  const assignments = findDescendants(
-    scope,
-    (n) =>
-      n.type === 'assignment' &&
-      n.endIndex <= loop.startIndex &&
-      n.childForFieldName('left')?.type === 'identifier' &&
-      n.childForFieldName('left')!.text === name,
-    isNestedScope,
-  );
-  const last = assignments[assignments.length - 1];
-  const value = last?.childForFieldName('right');
-  return !!value && isNumberLiteral(value);
+/** The last value assigned to `name` before `loop` in its scope is a number literal (`total_loss = 0`, `= 0.0`). */
+function startsAsNumber(name: string, loop: Node, facts: FileFacts): boolean {
+  const before = valuesAssignedTo(name, loop, facts).filter((v) => v.endIndex <= loop.startIndex);
+  const last = before[before.length - 1];
+  return !!last && isNumberLiteral(last);
 }

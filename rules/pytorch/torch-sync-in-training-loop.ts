@@ -46,6 +46,8 @@ import {
   argumentFor,
   callsOf,
   stepWaitsForHost,
+  decidesControlFlow,
+  isNotebookFile,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -207,7 +209,7 @@ export default defineRule({
     const cpuOnly = neverMovesToDevice(facts);
     // ...and a notebook has no callers to hand it GPU tensors: there the sync waits for nothing at all (review29's
     // machine-translation notebook, whose `device` is defined and never used; judged wrong when shown as a stall).
-    if (cpuOnly && /\.ipynb$/i.test(ctx.filePath ?? '')) return;
+    if (cpuOnly && isNotebookFile(ctx.filePath)) return;
     // Several running totals summed side by side and returned after the loop (`epoch_loss += loss.item()` then
     // `epoch_acc += acc.item()` ... `return epoch_loss / n, epoch_acc / n`): as for one such total, the callers get
     // numbers; and the second sync finds the GPU idle. pytorch-image-classification's train loops, judged noise 6 times.
@@ -1488,45 +1490,6 @@ function moduleOf(node: Node): Node {
   let n = node;
   while (n.parent) n = n.parent;
   return n;
-}
-
-const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_statement']);
-
-/**
- * The step branches on the synced value: the call is in an `if`/`while` condition, or its value is assigned to a name
- * that a later condition of the same block reads (`found_oom = flag.item()` ... `if found_oom == 1:`).
- */
-function decidesControlFlow(call: Node, within?: Node): boolean {
-  let child = call;
-  for (let n = call.parent; n; child = n, n = n.parent) {
-    if (CONDITION_HOLDERS.has(n.type)) return n.childForFieldName('condition')?.equals(child) ?? false;
-    if (n.type === 'assignment') {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (!left || !right?.equals(child) || left.type !== 'identifier') return false;
-      return conditionReadsAfter(n, left.text, within);
-    }
-    if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
-  }
-  return false;
-}
-
-/**
- * A condition after `assignment` reads `name`: in the block that holds it (or blocks nested there), or, given `within`
- * (the step's loop or function), anywhere after it in that step, including the condition of a `while` loop around it
- * (`while not done: ... done = flag.item() == 1`), tested again right after.
- */
-function conditionReadsAfter(assignment: Node, name: string, within?: Node): boolean {
-  const block = within ?? assignment.parent?.parent;
-  if (!block) return false;
-  const reads = (holder: Node) => {
-    const cond = holder.childForFieldName('condition');
-    return !!cond && (cond.text === name || findDescendants(cond, (x) => x.type === 'identifier' && x.text === name).length > 0);
-  };
-  if (within) {
-    for (let n = assignment.parent; n && !n.equals(within); n = n.parent) if (n.type === 'while_statement' && reads(n)) return true;
-  }
-  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some(reads);
 }
 
 /** Syncs that are the iterable of a loop or comprehension in block (or zipped or enumerated there), with `name` as their root. */

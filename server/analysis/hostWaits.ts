@@ -68,35 +68,10 @@ export function hostWaitingFunctions(facts: FileFacts): ReadonlySet<string> {
     const fn = def?.type === 'decorated_definition' ? def.childForFieldName('definition') : def;
     if (fn?.type !== 'function_definition' || !TORCH_WORDS.test(fn.text)) continue;
     const body = fn.childForFieldName('body');
-    const waits = (n: Node) => n.type === 'call' && isHostCopy(n) && runsOnEveryPass(n, fn, true) && testedAfter(n, fn);
+    const waits = (n: Node) => n.type === 'call' && isHostCopy(n) && runsOnEveryPass(n, fn, true) && decidesControlFlow(n, fn);
     if (body && findDescendants(body, waits, isNestedScope).length > 0) out.add(fn.childForFieldName('name')!.text);
   }
   return out;
-}
-
-/** The copied value decides control flow in `fn`: the call is in a condition, or bound to a name a later condition reads. */
-function testedAfter(call: Node, fn: Node): boolean {
-  let child = call;
-  for (let n = call.parent; n && !n.equals(fn); child = n, n = n.parent) {
-    if (n.type === 'if_statement' || n.type === 'while_statement' || n.type === 'elif_clause') return n.childForFieldName('condition')?.equals(child) ?? false;
-    if (n.type === 'assignment') {
-      const left = n.childForFieldName('left');
-      if (left?.type !== 'identifier' || !n.childForFieldName('right')?.equals(child)) return false;
-      const name = left.text;
-      return (
-        findDescendants(
-          fn,
-          (c) =>
-            (c.type === 'if_statement' || c.type === 'while_statement' || c.type === 'elif_clause') &&
-            c.startIndex > n.endIndex &&
-            new RegExp(`\\b${name}\\b`).test(c.childForFieldName('condition')?.text ?? ''),
-          isNestedScope,
-        ).length > 0
-      );
-    }
-    if (n.type.endsWith('statement') || n.type === 'block') return false;
-  }
-  return false;
 }
 
 const fileWaitersMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
@@ -180,4 +155,43 @@ export function stepWaitsForHost(step: Node, facts: FileFacts, except?: Node): N
     );
   });
   return waits.find((w) => !except || !w.equals(except)) ?? null;
+}
+
+const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_statement']);
+
+/**
+ * The step branches on the synced value: the call is in an `if`/`while` condition, or its value is assigned to a name
+ * that a later condition of the same block reads (`found_oom = flag.item()` ... `if found_oom == 1:`).
+ */
+export function decidesControlFlow(call: Node, within?: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n; child = n, n = n.parent) {
+    if (CONDITION_HOLDERS.has(n.type)) return n.childForFieldName('condition')?.equals(child) ?? false;
+    if (n.type === 'assignment') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right?.equals(child) || left.type !== 'identifier') return false;
+      return conditionReadsAfter(n, left.text, within);
+    }
+    if (n.type.endsWith('statement') || n.type === 'block' || isNestedScope(n)) return false;
+  }
+  return false;
+}
+
+/**
+ * A condition after `assignment` reads `name`: in the block that holds it (or blocks nested there), or, given `within`
+ * (the step's loop or function), anywhere after it in that step, including the condition of a `while` loop around it
+ * (`while not done: ... done = flag.item() == 1`), tested again right after.
+ */
+function conditionReadsAfter(assignment: Node, name: string, within?: Node): boolean {
+  const block = within ?? assignment.parent?.parent;
+  if (!block) return false;
+  const reads = (holder: Node) => {
+    const cond = holder.childForFieldName('condition');
+    return !!cond && (cond.text === name || findDescendants(cond, (x) => x.type === 'identifier' && x.text === name).length > 0);
+  };
+  if (within) {
+    for (let n = assignment.parent; n && !n.equals(within); n = n.parent) if (n.type === 'while_statement' && reads(n)) return true;
+  }
+  return findDescendants(block, (n) => CONDITION_HOLDERS.has(n.type) && n.startIndex > assignment.endIndex, isNestedScope).some(reads);
 }

@@ -217,7 +217,7 @@ export {
 } from './trainingLoop';
 export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
-export { callWaitsForHost, stepWaitsForHost } from './hostWaits';
+export { callWaitsForHost, decidesControlFlow, stepWaitsForHost } from './hostWaits';
 export {
   PANDAS_KINDS,
   commonValue,

@@ -170,8 +170,13 @@ const defTables = new Map<PickNames, Map<string, { text: string; names: Readonly
  * torch-sync-in-training-loop: the helpers that copy a tensor to the host on every call), parsed once per text and
  * question; null when unreadable or too large.
  */
-export function namesPickedFrom(modulePath: string, source: ModuleSource, language: Language, pick: PickNames): ReadonlySet<string> | null {
-  const text = source.readText?.(modulePath) ?? null;
+export function namesPickedFrom(
+  modulePath: string,
+  source: ModuleSource,
+  language: Language,
+  pick: PickNames,
+  text: string | null = source.readText?.(modulePath) ?? null,
+): ReadonlySet<string> | null {
   if (text === null || text.length > MAX_MODULE_CHARS) return null;
   let table = defTables.get(pick);
   if (!table) defTables.set(pick, (table = new Map()));
@@ -205,14 +210,16 @@ export function workspaceFunctionHas(fromFile: string, qualified: string, source
   const dot = qualified.lastIndexOf('.');
   if (dot <= 0) return false;
   const name = qualified.slice(dot + 1);
+  const defines = new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm');
   let modules = [resolveModule(fromFile, qualified.slice(0, dot), source)];
   for (let hop = 0; hop < MAX_CHAIN && modules.length > 0; hop++) {
     const next: (string | null)[] = [];
     for (const modulePath of modules) {
       if (!modulePath) continue;
       const text = source.readText?.(modulePath) ?? '';
-      // Parsed only when it defines the function at top level (most modules a loop imports from do not).
-      if (new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm').test(text) && namesPickedFrom(modulePath, source, language, pick)?.has(name)) return true;
+      // Parsed only when it defines the function at top level (most modules a loop imports from do not); the text read
+      // here is the one parsed.
+      if (defines.test(text) && namesPickedFrom(modulePath, source, language, pick, text)?.has(name)) return true;
       for (const m of text.matchAll(STAR_IMPORT)) next.push(resolveModule(modulePath, m[1], source));
     }
     modules = next;

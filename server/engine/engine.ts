@@ -816,13 +816,7 @@ export class Engine {
     if (group.roots!.length > 1) roots.sort((a, b) => a.startIndex - b.startIndex);
     const matches: QueryMatch[] = [];
     for (const node of roots) for (const m of matchesRootedAt(group.query, node)) matches.push(m);
-    if (this.profile) {
-      const key = `${group.key} (on ${group.roots!.join(', ')} nodes)`;
-      const entry = this.profile.groups.get(key) ?? { ms: 0, passes: 0 };
-      entry.ms += performance.now() - started;
-      entry.passes++;
-      this.profile.groups.set(key, entry);
-    }
+    if (this.profile) countGroupPass(this.profile, `${group.key} (on ${group.roots!.join(', ')} nodes)`, performance.now() - started);
     return { patterns: group.patterns, matches };
   }
 
@@ -832,13 +826,7 @@ export class Engine {
     const started = this.profile ? performance.now() : 0;
     const matches: QueryMatch[] = [];
     for (const node of subtrees) for (const m of group.query.matches(node)) matches.push(m);
-    if (this.profile) {
-      const key = `${group.key} (in ${what})`;
-      const entry = this.profile.groups.get(key) ?? { ms: 0, passes: 0 };
-      entry.ms += performance.now() - started;
-      entry.passes++;
-      this.profile.groups.set(key, entry);
-    }
+    if (this.profile) countGroupPass(this.profile, `${group.key} (in ${what})`, performance.now() - started);
     return { patterns: group.patterns, matches };
   }
 
@@ -870,10 +858,7 @@ export class Engine {
         this.stopPastDeadline();
         const started = performance.now();
         const matches = g.query.matches(tree.rootNode);
-        const entry = profile.groups.get(g.key) ?? { ms: 0, passes: 0 };
-        entry.ms += performance.now() - started;
-        entry.passes++;
-        profile.groups.set(g.key, entry);
+        countGroupPass(profile, g.key, performance.now() - started);
         return { patterns: g.patterns, matches };
       });
     }
@@ -883,12 +868,17 @@ export class Engine {
     // Per part, not per group: a region lint runs every open group's patterns together (regionQueries.ts).
     return runRegionParts(parts, tree, ranges, (key, ms) => {
       profile.passes++;
-      const entry = profile.groups.get(key) ?? { ms: 0, passes: 0 };
-      entry.ms += ms;
-      entry.passes++;
-      profile.groups.set(key, entry);
+      countGroupPass(profile, key, ms);
     });
   }
+}
+
+/** Adds one pass of `ms` to the profile's entry for a query group (or region part) under `key`. */
+function countGroupPass(profile: EngineProfile, key: string, ms: number): void {
+  const entry = profile.groups.get(key) ?? { ms: 0, passes: 0 };
+  entry.ms += ms;
+  entry.passes++;
+  profile.groups.set(key, entry);
 }
 
 /** The fact patterns' matches of the base pass, by kind (apart from lintRaw: see Engine.gatedPasses). */

@@ -33,6 +33,9 @@ export default defineRule({
     example: { before: 'if status is 200:\n    ...', after: 'if status == 200:\n    ...' },
   },
   fix: { safety: 'safe', title: 'Compare with == / !=' },
+  // A wrong comparison is a bug wherever it runs: review30 judged `event.button is 1` in a book's experiments folder worth
+  // fixing (matplotlib passes an enum there, so the click handler never fires), as were all 22 earlier findings.
+  mattersAnywhere: true,
   query: `(comparison_operator operators: ["is" "is not"] @op) @cmp`,
   check(m, ctx) {
     const cmp = m.need('cmp');

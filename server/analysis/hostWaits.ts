@@ -106,19 +106,14 @@ const importedWaitersMemo = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /** A condition that turns a tensor into a Python bool: `torch.isnan(loss)`, `loss.isnan().any()`, `torch.equal(a, b)`. */
 function testsTensor(condition: Node, facts: FileFacts): boolean {
-  return (
-    findDescendants(
-      condition,
-      (n) => {
-        if (n.type !== 'call' || shortCircuited(n, condition)) return false;
-        if (TENSOR_TESTS.test(facts.calleeName(n) ?? '')) return true;
-        const fn = n.childForFieldName('function');
-        return fn?.type === 'attribute' && TENSOR_TEST_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
-      },
-      isNestedScope,
-    ).length > 0 ||
-    (condition.type === 'call' && TENSOR_TESTS.test(facts.calleeName(condition) ?? ''))
-  );
+  const isTensorTest = (n: Node) => {
+    if (n.type !== 'call' || shortCircuited(n, condition)) return false;
+    if (TENSOR_TESTS.test(facts.calleeName(n) ?? '')) return true;
+    const fn = n.childForFieldName('function');
+    return fn?.type === 'attribute' && TENSOR_TEST_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  };
+  // The condition itself counts too (`if loss.isnan():`), as it does under a `not` (`if not loss.isnan():`).
+  return isTensorTest(condition) || findDescendants(condition, isTensorTest, isNestedScope).length > 0;
 }
 
 /** `node` is right of an `and`/`or` within `condition` (`step % 100 == 0 and torch.isnan(loss)`): it may not run. */

@@ -55,6 +55,8 @@ def clip(params, theta):
   it('stays silent when the step branches on a tensor (a NaN check)', async () => {
     assert.deepEqual(await lines(TRAIN('', '        if torch.isnan(loss):\n            raise ValueError("nan loss")')), []);
     assert.deepEqual(await lines(TRAIN('', '        if not loss.isfinite():\n            raise ValueError("nan loss")')), []);
+    // The method as the whole condition, as under a `not` (the root call was once checked only as a function).
+    assert.deepEqual(await lines(TRAIN('', '        if loss.isnan():\n            raise ValueError("nan loss")')), []);
     // Near miss: the check runs only every 100 steps.
     assert.deepEqual(await lines(TRAIN('', '        if model.step % 100 == 0 and torch.isnan(loss):\n            raise ValueError("nan loss")')), [16]);
   });

@@ -190,7 +190,9 @@ export default defineRule({
     }
     const scan = m.get('loop') ? scanPerValue(m.need('loop'), ctx) : null;
     if (scan) {
-      ctx.report({ node: scan.node, message: scan.message });
+      // The scan's cost is the array's size times the number of values wherever the loop stands: blind review30 judged
+      // such scans in a Dataset's `__getitem__` and a forecaster's update path worth changing while ranked normal (hints).
+      ctx.report({ node: scan.node, message: scan.message, hotReason: SCAN_PER_VALUE });
       return;
     }
     const distances = m.get('loop') ? rowDistanceAdvice(m.need('loop'), ctx.facts, numpyModuleRef(facts) ?? 'np') : null;
@@ -1375,6 +1377,9 @@ function pairedWithOtherAxis(cmp: Node, loopNames: ReadonlySet<string>): boolean
     keys.some((k) => !k.equals(cmp) && (loopNames.has(k.text) || findDescendants(k, (n) => n.type === 'identifier' && loopNames.has(n.text)).length > 0))
   );
 }
+
+/** Why a scan per value ranks high wherever it stands (scanPerValue), for the hover. */
+const SCAN_PER_VALUE = 'each pass scans the whole array, so the cost grows with its size times the number of values';
 
 /** numpy calls that turn a mask into positions. */
 const POSITIONS = new Set(['numpy.where', 'numpy.argwhere', 'numpy.nonzero', 'numpy.flatnonzero']);

@@ -2,6 +2,8 @@
 // ParsedDocument `rounds` times, keeping each edit's lowest incremental-parse and lint time over the rounds (a
 // busy machine only adds to a time). Prints the p50/p95 of those minima, their ratio, and the slowest edits.
 //   node <out>/bench/keymin.js [lines=3500] [rounds=5]
+//   KEYMIN_STEPS=1: also the steps of the lints (IncrementalStats.steps), summed over every edit and over the slowest 20,
+//   each edit counted in the round of its lowest lint time.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   const region: number[] = [];
   const why: string[] = [];
   const spans: string[] = [];
+  const steps: Map<string, number>[] = [];
   let version = 1;
   const only = process.env.KEYMIN_ONLY ? new Set(process.env.KEYMIN_ONLY.split(',').map(Number)) : null;
   for (let round = 0; round < rounds; round++) {
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
           continue;
         }
         const p = typeAndParse(doc, at, insert, ++version);
+        if (process.env.KEYMIN_STEPS) doc.lintStats.steps = new Map();
         const t0 = performance.now();
         if (process.env.KEYMIN_PROFILE) engine.profile = newProfile();
         doc.lint(options);
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
             (process.env.KEYMIN_PROFILE === 'parts'
               ? ` [${[...engine.profile!.groups].map(([g, e]) => `${g || 'base'} ${e.ms.toFixed(2)}/${e.passes}`).join(', ')}]`
               : '');
+        if (l < (lint[k] ?? Infinity) && doc.lintStats.steps) steps[k] = doc.lintStats.steps;
         lint[k] = Math.min(lint[k] ?? Infinity, l);
         region[k] = doc.lintStats.lastRanges.reduce((n, r) => n + r.end - r.start, 0);
         // KEYMIN_RANGES=1: each slow edit's region spans (line of each span's start, its length), to see what a region holds.
@@ -76,7 +81,24 @@ async function main(): Promise<void> {
       `  ${lint[k].toFixed(2).padStart(6)} ms (parse ${parse[k].toFixed(2)})  region ${String(region[k]).padStart(5)} @${at} ${k & 1 ? 'del' : 'ins'} ${JSON.stringify(text.slice(at - 24, at + 12))} ${why[k] ?? ''}${spans[k] ? `\n      ${spans[k]}` : ''}`,
     );
   }
+  if (process.env.KEYMIN_STEPS) printSteps(lint, steps);
   doc.dispose();
   engine.dispose();
 }
+/** The step sums (ms, and share of the lints' time) over every edit and over the 20 slowest (KEYMIN_STEPS). */
+function printSteps(lint: number[], steps: Map<string, number>[]): void {
+  const edits = lint.map((_, k) => k).filter((k) => lint[k] !== undefined);
+  const slowest = [...edits].sort((a, b) => lint[b] - lint[a]).slice(0, 20);
+  for (const [label, ks] of [
+    ['every edit', edits],
+    ['slowest 20', slowest],
+  ] as const) {
+    const sums = new Map<string, number>();
+    for (const k of ks) for (const [step, ms] of steps[k] ?? []) sums.set(step, (sums.get(step) ?? 0) + ms);
+    const total = ks.reduce((n, k) => n + lint[k], 0);
+    const parts = [...sums].map(([step, ms]) => `${step} ${ms.toFixed(2)} (${((100 * ms) / total).toFixed(0)} %)`);
+    console.log(`  steps, ${label}: lints ${total.toFixed(2)} ms: ${parts.join(', ')}`);
+  }
+}
+
 void main();

@@ -140,6 +140,11 @@ export interface IncrementalStats {
   lastUnits: number;
   /** The ranges the last incremental lint re-linted (tests, debugging). */
   lastRanges: { start: number; end: number }[];
+  /**
+   * When set (bench: keymin.js with KEYMIN_STEPS), each step of a partial lint adds its time (ms) here, by step: where a
+   * keystroke's lint goes outside the rule pass, whose parts the engine's profile has. Null otherwise (no clock read).
+   */
+  steps: Map<string, number> | null;
 }
 
 /** Above this share of the text a full lint is cheaper than the bookkeeping. */
@@ -155,7 +160,7 @@ const isImport = (type: string) => type === 'import_statement' || type === 'impo
 
 export class IncrementalLinter {
   private state: State | null = null;
-  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [] };
+  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null };
 
   /**
    * `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they
@@ -299,24 +304,33 @@ export class IncrementalLinter {
     changes: readonly TextChange[],
     changedRanges: readonly { startIndex: number; endIndex: number }[],
   ): LintDetails | null {
+    const clock = this.stats.steps && new StepClock(this.stats.steps);
     const edit = describeEdit(prev, tree, text, changes, changedRanges);
     if (this.selfCheck) checkUnits(edit.units, tree);
+    clock?.lap('describeEdit');
     const region = new Region(edit.units, text);
     addTouchedUnits(edit, region);
+    clock?.lap('addTouchedUnits');
     const rebound = addImportReaders(edit, region);
     if (rebound === null) return null;
     const moduleBindings = recountBindings(edit, region);
     if (moduleBindings === null) return null;
+    clock?.lap('imports and bindings');
     const cached = carryFindings(edit, region);
+    clock?.lap('carryFindings');
     const spans = settleSpans(region.parts, cached, edit.units, this.joinGap);
     if (spans.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
     // The pass finds the region's matches again: their cached findings go.
     const kept = cached.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+    clock?.lap('settleSpans');
     markCarriedImpacts(edit, kept, moduleBindings);
+    clock?.lap('markCarriedImpacts');
     const tables = splitTables(edit, spans);
+    clock?.lap('splitTables');
     const pass = this.runRegion(edit, options, spans, tables, rebound, moduleBindings);
     if (pass === null) return null;
-    return this.adopt(edit, region, spans, kept, tables.errors, pass, options);
+    clock?.lap('rule pass');
+    return this.adopt(edit, region, spans, kept, tables.errors, pass, options, clock);
   }
 
   /**
@@ -369,7 +383,16 @@ export class IncrementalLinter {
    * Merges the region's findings and error ranges into the kept ones, stores the new state and
    * finishes the lint as a full one would (suppressions, severities, error filtering).
    */
-  private adopt(edit: EditedFile, region: Region, spans: Span[], kept: RawFinding[], errors: Span[], pass: RegionPass, options: LintOptions): LintDetails {
+  private adopt(
+    edit: EditedFile,
+    region: Region,
+    spans: Span[],
+    kept: RawFinding[],
+    errors: Span[],
+    pass: RegionPass,
+    options: LintOptions,
+    clock: StepClock | null,
+  ): LintDetails {
     const { root, text, units } = edit;
     const { run, facts, next } = pass;
     const raw = mergeFindings(kept, run.raw, spans, region.scopes);
@@ -408,10 +431,33 @@ export class IncrementalLinter {
       importIndex: next.importIndex,
     };
     const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
-    return withDependencies(
-      this.engine.finish(text, facts, raw, [] as RuleFailure[], errorRanges, run.active, suppressionNodes, options, rankingFactsPerUnit(facts, units, raw)),
-      reads,
+    clock?.lap('adopt');
+    const details = this.engine.finish(
+      text,
+      facts,
+      raw,
+      [] as RuleFailure[],
+      errorRanges,
+      run.active,
+      suppressionNodes,
+      options,
+      rankingFactsPerUnit(facts, units, raw),
     );
+    clock?.lap('finish (ranking, suppressions)');
+    return withDependencies(details, reads);
+  }
+}
+
+/** Adds the time since the last lap to a step's entry (IncrementalStats.steps). */
+class StepClock {
+  private last = performance.now();
+
+  constructor(private readonly into: Map<string, number>) {}
+
+  lap(step: string): void {
+    const now = performance.now();
+    this.into.set(step, (this.into.get(step) ?? 0) + now - this.last);
+    this.last = now;
   }
 }
 

@@ -326,6 +326,45 @@ describe('engine: linting', () => {
     }
   });
 
+  it('times the steps of an incremental lint when a bench asks for them (IncrementalStats.steps), in the order it takes them', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    // Other defs keep the edited one's region under the share of the file above which a full lint runs.
+    const others = Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`).join('\n');
+    const text = `def f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out\n\n${others}`;
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    try {
+      linter.lint(tree, text, {}, null);
+      assert.equal(linter.stats.steps, null, 'no clock unless asked');
+      const steps = new Map<string, number>();
+      linter.stats.steps = steps;
+      const at = text.indexOf('xs:') + 1;
+      const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'q' });
+      tree = edited.tree;
+      linter.lint(tree, edited.text, {}, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(
+        [...steps.keys()],
+        [
+          'describeEdit',
+          'addTouchedUnits',
+          'imports and bindings',
+          'carryFindings',
+          'settleSpans',
+          'markCarriedImpacts',
+          'splitTables',
+          'rule pass',
+          'adopt',
+          'finish (ranking, suppressions)',
+        ],
+      );
+      assert.ok([...steps.values()].every((ms) => ms >= 0));
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
   it('reports the modules a lint read as its dependencies, and an incremental lint keeps those its kept findings rest on', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     const helpers = '/proj/helpers.py';

@@ -12,6 +12,7 @@ import {
   FileFacts,
   findDescendants,
   identifiersSpelledInFile,
+  importedFunctionHas,
   isNestedScope,
   ownReturnStatements,
   isSmallLiteralLoop,
@@ -139,6 +140,7 @@ export default defineRule({
     const body = m.need('body').text;
     if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
+    if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
       reportVolatileEvaluation(loop, name, ctx);
@@ -433,12 +435,14 @@ function closureBinding(name: string, at: Node, facts: FileFacts) {
   return null;
 }
 
-/** The def a name calls: nested in an enclosing function, or at module level. */
+/** The def a name calls: nested in an enclosing function, or at module level, decorated or not. */
 function localFunction(name: string, at: Node, facts: FileFacts): Node | null {
   for (let scope: Node | null = enclosingDef(at); ; scope = scope ? enclosingDef(scope) : null) {
     const block = scope ? scope.childForFieldName('body') : facts.root;
-    const def = block?.namedChildren.find((c) => c?.type === 'function_definition' && c.childForFieldName('name')?.text === name);
-    if (def) return def;
+    for (const child of block?.namedChildren ?? []) {
+      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+    }
     if (!scope) return null;
   }
 }
@@ -864,6 +868,170 @@ function runsItsModelUnderGradContext(def: Node): boolean {
     isNestedScope,
   );
   return forwards.length > 0 && forwards.every(gradDecided);
+}
+
+/**
+ * Issue 24 (blind review30, kohya-ss' `prepare_buckets_latents.py`): `main` switches `vae` to eval mode, but its loop never
+ * runs it; a nested `process_batch()` the loop calls hands it to `train_util.cache_batch_latents(vae, ...)`, a function of
+ * the project's `library/` that encodes under `torch.no_grad()`. Silent when, wherever the loop reaches the eval-mode
+ * model (its body, and the functions of this file it calls, two calls down), the model is only read (`vae.device`,
+ * `vae.to(d)`) or handed to functions that run it only under a gradient context of their own (of this file, or of a
+ * workspace module), at least once, and no other model runs there. A model handed to a library's function keeps the
+ * finding, as does one handed to a helper that runs it with autograd.
+ */
+function evalModelOnlyHandedToGuardedCalls(def: Node, loop: Node, facts: FileFacts): boolean {
+  const model = evalModeReceiver(def.childForFieldName('body')!);
+  const body = loop.childForFieldName('body');
+  if (!model || !body) return false;
+  let handed = false;
+  for (const scope of scopesReached(body, facts)) {
+    if (runsAnotherModel(scope, model, facts)) return false;
+    for (const use of spellingsOf(model, scope, isNestedScope)) {
+      const found = modelUse(use);
+      if (found.kind === 'read' || (found.kind === 'run' && gradDecided(use))) continue;
+      if (found.kind !== 'handed' || !handedToGuardedCall(found.call, found.arg, facts)) return false;
+      handed = true;
+    }
+  }
+  return handed;
+}
+
+/** The loop's body and the bodies of the functions of this file it calls (closures, `self` methods, module functions), two calls down. */
+function scopesReached(body: Node, facts: FileFacts): Node[] {
+  const scopes = [body];
+  let level = [body];
+  for (let depth = 0; depth < 2; depth++) {
+    const next: Node[] = [];
+    for (const call of level.flatMap((scope) => findDescendants(scope, (n) => n.type === 'call', isNestedScope))) {
+      const callee = sameFileCallee(call, facts)?.childForFieldName('body');
+      if (!callee || scopes.some((s) => s.equals(callee))) continue;
+      scopes.push(callee);
+      next.push(callee);
+    }
+    level = next;
+  }
+  return scopes;
+}
+
+/** A call in scope (nested defs aside) of a model other than `model`: one named as a model (`net(x)`, `self.encoder(x)`) or known as an nn.Module. */
+function runsAnotherModel(scope: Node, model: string, facts: FileFacts): boolean {
+  const layer = values(facts);
+  return (
+    findDescendants(
+      scope,
+      (n) => {
+        const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+        if (!fn || fn.text === model || (fn.type === 'attribute' && fn.childForFieldName('object')?.text === model)) return false;
+        return isNamedModelCall(fn) || layer.calleeValue(fn)?.kind === 'module';
+      },
+      isNestedScope,
+    ).length > 0
+  );
+}
+
+/** Where scope spells `name` (`vae`, or `self.network`) as a value: not `x.vae`, not the keyword of `f(vae=...)`. */
+function spellingsOf(name: string, scope: Node, stopAt?: (n: Node) => boolean): Node[] {
+  const type = name.includes('.') ? 'attribute' : 'identifier';
+  return findDescendants(
+    scope,
+    (n) =>
+      n.type === type &&
+      n.text === name &&
+      !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.equals(n)) &&
+      !(n.parent?.type === 'keyword_argument' && n.parent.childForFieldName('name')?.equals(n)),
+    stopAt,
+  );
+}
+
+type ModelUse = { kind: 'run' | 'read' | 'other' } | { kind: 'handed'; call: Node; arg: Node };
+
+/**
+ * What a spelling of a model does there: runs it (`vae(x)`, `vae.encode(x)`), only reads it (`vae.device` as a value,
+ * `vae.to(d)`, `vae.eval()`), hands it to a call (`arg` is the argument, or its `name=` keyword argument), or something
+ * else (`m = vae`, `vae.module.encode(x)`), which may run it.
+ */
+function modelUse(use: Node): ModelUse {
+  const parent = use.parent;
+  if (parent?.type === 'call') return { kind: parent.childForFieldName('function')?.equals(use) ? 'run' : 'other' };
+  if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(use)) {
+    const above = parent.parent;
+    if (above?.type === 'call' && above.childForFieldName('function')?.equals(parent)) {
+      return { kind: NOT_FORWARD.test(parent.childForFieldName('attribute')?.text ?? '') ? 'read' : 'run' };
+    }
+    return { kind: above?.type === 'attribute' || above?.type === 'subscript' ? 'other' : 'read' };
+  }
+  const keyword = parent?.type === 'keyword_argument' && parent.childForFieldName('value')?.equals(use) ? parent : null;
+  const list = keyword ? keyword.parent : parent;
+  if (list?.type === 'argument_list' && list.parent?.type === 'call') return { kind: 'handed', call: list.parent, arg: keyword ?? use };
+  return { kind: 'other' };
+}
+
+/**
+ * The call that receives the model runs it only under a gradient context: it sits in one itself, or the function it
+ * calls (of this file, or a top-level function of a workspace module) runs that parameter only under one.
+ */
+function handedToGuardedCall(call: Node, arg: Node, facts: FileFacts): boolean {
+  if (gradDecided(call)) return true;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  const at = args.findIndex((a) => a.equals(arg));
+  if (at < 0 || args.slice(0, at).some((a) => a.type === 'list_splat' || a.type === 'keyword_argument' || a.type === 'dictionary_splat')) return false;
+  const slot = arg.type === 'keyword_argument' ? `=${arg.childForFieldName('name')?.text}` : `#${at}`;
+  const local = sameFileCallee(call, facts);
+  // `self.helper(self.vae)`: the method's first parameter is `self`.
+  if (local) return guardedParameters(local, call.childForFieldName('function')?.type === 'attribute').includes(slot);
+  return importedFunctionHas(call, facts, guardedParametersOfModule, slot);
+}
+
+/**
+ * The parameters def runs only under a gradient context of its own (at least once, and every run, hand-off or other use
+ * outside reads is under one; `@torch.no_grad()` on def covers all): `#0` by position, `=vae` by keyword.
+ */
+function guardedParameters(def: Node, skipFirst: boolean): string[] {
+  const body = def.childForFieldName('body');
+  const slots: string[] = [];
+  let position = skipFirst ? -1 : 0;
+  let positional = true;
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment' || p.type === 'positional_separator') continue;
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' || p.type === 'keyword_separator') {
+      positional = false;
+      continue;
+    }
+    const name = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text;
+    if (name && body && runsOnlyUnderGradContext(name, body)) slots.push(`=${name}`, ...(positional && position >= 0 ? [`#${position}`] : []));
+    position++;
+  }
+  return slots;
+}
+
+/** Every use of the parameter in body that is not a read runs it or hands it on under a gradient context of body, and there is one. */
+function runsOnlyUnderGradContext(param: string, body: Node): boolean {
+  const uses = spellingsOf(param, body)
+    .map((use) => ({ use, kind: modelUse(use).kind }))
+    .filter(({ kind }) => kind !== 'read');
+  return uses.length > 0 && uses.every(({ use, kind }) => kind !== 'other' && gradDecided(use) && !inNestedScope(use, body));
+}
+
+/** Node sits in a def, lambda or class inside body: it runs when that is called, maybe outside body's gradient context. */
+function inNestedScope(node: Node, body: Node): boolean {
+  for (let n = node.parent; n && !n.equals(body); n = n.parent) if (isNestedScope(n)) return true;
+  return false;
+}
+
+/**
+ * What a workspace module yields for importedFunctionHas: each top-level function's parameters that it runs only under a
+ * gradient context, as `name#0` / `name=vae` (`train_util.cache_batch_latents`, whose `vae.encode(...)` calls sit in
+ * `with torch.no_grad():`).
+ */
+function guardedParametersOfModule(facts: FileFacts): Set<string> {
+  const out = new Set<string>();
+  for (const child of facts.root.namedChildren) {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    if (def?.type !== 'function_definition' || !GRAD_CONTEXT.test(child!.text)) continue;
+    const name = def.childForFieldName('name')!.text;
+    for (const slot of guardedParameters(def, false)) out.add(name + slot);
+  }
+  return out;
 }
 
 /**

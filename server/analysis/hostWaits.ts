@@ -9,9 +9,7 @@ import { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
 import { findDescendants, isNestedScope } from './scopes';
 import { definitionsNamed } from './names';
-import { workspaceFunctionHas } from './values/workspace';
-import { LIBRARY_ROOTS } from './localTypes';
-import { isStdlibModule } from './stdlib';
+import { importedFunctionHas } from './workspaceCalls';
 
 /** Tensor methods that copy a value to the host, so wait for every kernel queued before them. */
 const HOST_COPIES = new Set(['item', 'tolist', 'cpu']);
@@ -87,22 +85,8 @@ export function callWaitsForHost(call: Node, facts: FileFacts): boolean {
     if (!here) fileWaitersMemo.set(facts, (here = hostWaitingFunctions(facts)));
     return here.has(fn.text);
   }
-  const qualified = facts.calleeName(call);
-  const origin = facts.origin;
-  const root = qualified?.split('.')[0] ?? '';
-  if (!qualified || !qualified.includes('.') || LIBRARY_ROOTS.has(root) || isStdlibModule(root) || !origin?.filePath || !origin.modules?.readText) return false;
-  // Asked once per lint and name: a loop calls the same helpers on many lines, and each answer looks at the disk.
-  let answers = importedWaitersMemo.get(facts);
-  if (!answers) importedWaitersMemo.set(facts, (answers = new Map()));
-  let answer = answers.get(qualified);
-  if (answer === undefined) {
-    answer = workspaceFunctionHas(origin.filePath, qualified, origin.modules, facts.tree.language, hostWaitingFunctions);
-    answers.set(qualified, answer);
-  }
-  return answer;
+  return importedFunctionHas(call, facts, hostWaitingFunctions);
 }
-
-const importedWaitersMemo = new WeakMap<FileFacts, Map<string, boolean>>();
 
 /** A condition that turns a tensor into a Python bool: `torch.isnan(loss)`, `loss.isnan().any()`, `torch.equal(a, b)`. */
 function testsTensor(condition: Node, facts: FileFacts): boolean {

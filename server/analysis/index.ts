@@ -218,6 +218,7 @@ export {
 export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
 export { callWaitsForHost, decidesControlFlow, stepWaitsForHost } from './hostWaits';
+export { importedFunctionHas } from './workspaceCalls';
 export {
   PANDAS_KINDS,
   commonValue,

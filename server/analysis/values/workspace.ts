@@ -204,9 +204,10 @@ const STAR_IMPORT = /^from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*/gm;
 /**
  * Whether the function that `qualified` names (`d2lzh_pytorch.grad_clipping`) is a workspace module's function that
  * `pick` finds, following the module's star imports (`from .utils import *` in a package's `__init__.py`) through at
- * most MAX_CHAIN modules. False when the module is not in the workspace or cannot be read.
+ * most MAX_CHAIN modules. False when the module is not in the workspace or cannot be read. `suffix` asks about one part
+ * of the function: `pick` then yields the function's name followed by it (`cache_batch_latents#0`: its first parameter).
  */
-export function workspaceFunctionHas(fromFile: string, qualified: string, source: ModuleSource, language: Language, pick: PickNames): boolean {
+export function workspaceFunctionHas(fromFile: string, qualified: string, source: ModuleSource, language: Language, pick: PickNames, suffix = ''): boolean {
   const dot = qualified.lastIndexOf('.');
   if (dot <= 0) return false;
   const name = qualified.slice(dot + 1);
@@ -219,7 +220,7 @@ export function workspaceFunctionHas(fromFile: string, qualified: string, source
       const text = source.readText?.(modulePath) ?? '';
       // Parsed only when it defines the function at top level (most modules a loop imports from do not); the text read
       // here is the one parsed.
-      if (defines.test(text) && namesPickedFrom(modulePath, source, language, pick, text)?.has(name)) return true;
+      if (defines.test(text) && namesPickedFrom(modulePath, source, language, pick, text)?.has(name + suffix)) return true;
       for (const m of text.matchAll(STAR_IMPORT)) next.push(resolveModule(modulePath, m[1], source));
     }
     modules = next;

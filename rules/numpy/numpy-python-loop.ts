@@ -1051,9 +1051,7 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   }
   const scatters = masked && scattersPerGroup(body, groups.text, value.text, facts);
   if (!masked || (!scatters && !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts))) return null;
-  // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
-  const fn = enclosingFunction(loop);
-  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  if (bincountPath(loop, facts)) return null;
   const np = numpyModuleRef(facts) ?? 'np';
   if (scatters) {
     return (
@@ -1355,11 +1353,18 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     if (pairedWithOtherAxis(n, loopNames)) continue;
     hit = { cmp: n, scanned, value };
   }
-  if (!hit || fewValues(loop)) return null;
-  // The function already has the grouped path (`np.bincount`) and keeps this loop as its fallback.
-  const fn = enclosingFunction(loop);
-  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  if (!hit || fewValues(loop) || bincountPath(loop, facts)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/**
+ * The function reduces with `np.bincount` outside the loop: the one-pass path is there, and the loop is its deliberate
+ * fallback. A `np.bincount` inside the loop reduces one group's own rows and leaves the scan per group as it was.
+ */
+function bincountPath(loop: Node, facts: FileFacts): boolean {
+  const fn = enclosingFunction(loop);
+  const outside = (n: Node) => n.endIndex <= loop.startIndex || n.startIndex >= loop.endIndex;
+  return !!fn && findDescendants(fn, (n) => n.type === 'call' && outside(n) && facts.calleeName(n) === 'numpy.bincount').length > 0;
 }
 
 /**

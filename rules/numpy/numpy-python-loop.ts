@@ -7,6 +7,7 @@ import {
   alongAxisAdvice,
   bindersSpelling,
   callArguments,
+  classIndex,
   compiledByNumba,
   costlyWorkEachPass,
   enclosingFunction,
@@ -1328,8 +1329,8 @@ const SCAN_METHODS = new Set([
  * return_inverse=True)`, `np.bincount`, a lookup table, or one stable sort by label) visits each element once.
  * Only when the scanned array is loop-invariant and known to be an ndarray, or its comparison is used as one (an index,
  * a numpy call's argument, or-ed into a known ndarray: a list compared with a value is one bool); and only when the pass
- * is otherwise light (numpy calls, sizes, list growth, no inner loop): a model fitted or an image drawn per class costs
- * far more than the scan. The message and the comparison to report on, or null.
+ * is otherwise light (numpy calls, sizes, list growth, a field-only dataclass of the file, no inner loop): a model fitted
+ * or an image drawn per class costs far more than the scan. The message and the comparison to report on, or null.
  */
 function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
   const facts = ctx.facts;
@@ -1443,7 +1444,17 @@ function fewValues(loop: Node): boolean {
 function scanCall(call: Node, facts: FileFacts): boolean {
   if (groupCall(call, facts)) return true;
   const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return recordClass(fn.text, facts);
   return fn?.type === 'attribute' && SCAN_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') && !facts.calleeName(call);
+}
+
+/**
+ * `name` is a dataclass of this file that only stores its fields (`aggs[b] = _TimestampAggregates(sums=..., ...)`): no
+ * base, no `__init__` or `__post_init__` of its own, so building one per value costs a few attribute stores.
+ */
+function recordClass(name: string, facts: FileFacts): boolean {
+  const info = classIndex(facts).byClassName(name);
+  return !!info && info.isDataclass && info.bases.length === 0 && !info.methods.has('__init__') && !info.methods.has('__post_init__');
 }
 
 /** `name` (or `self.attr`) is assigned in the loop body: a new array each pass, not one scanned again and again. */

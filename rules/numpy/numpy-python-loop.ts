@@ -7,6 +7,7 @@ import {
   alongAxisAdvice,
   bindersSpelling,
   callArguments,
+  classIndex,
   compiledByNumba,
   costlyWorkEachPass,
   enclosingFunction,
@@ -123,6 +124,12 @@ export default defineRule({
   (#eq? @ufn "unique")) @loop
 
 (for_statement
+  left: (pattern_list)
+  right: (call function: (attribute attribute: (identifier) @dictfn))
+  body: (block)
+  (#eq? @dictfn "items")) @loop
+
+(for_statement
   left: (identifier) @target
   right: [(identifier) (attribute)] @iter
   body: (block) @body) @loop
@@ -163,6 +170,12 @@ export default defineRule({
     // `bar_pos = [p + w for p in pos]` in a loop that draws a bar series per pass (mlxtend's stacked_barplot): the
     // positions of what is drawn are as many as the marks, and the drawing is the cost.
     if (inCostlyLoop(anchor, facts)) return;
+    // `for key, value in d.items()` is read only for a scan of one array per key; the other loop shapes need an index or elements.
+    if (m.get('dictfn')) {
+      const scan = scanPerValue(m.need('loop'), ctx);
+      if (scan) ctx.report({ node: scan.node, message: scan.message });
+      return;
+    }
     const group = m.get('loop') ? maskPerGroup(m.need('loop'), ctx) : null;
     if (group) {
       ctx.report({ node: m.need('loop'), severity: 'hint', message: group });
@@ -1053,9 +1066,7 @@ function maskPerGroup(loop: Node, ctx: Ctx): string | null {
   }
   const scatters = masked && scattersPerGroup(body, groups.text, value.text, facts);
   if (!masked || (!scatters && !storesPerGroup(body, [value.text, counter?.text ?? value.text], facts))) return null;
-  // The function already reduces with `np.bincount` on another path: this loop is its deliberate fallback.
-  const fn = enclosingFunction(loop);
-  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  if (bincountPath(loop, facts)) return null;
   const np = numpyModuleRef(facts) ?? 'np';
   if (scatters) {
     return (
@@ -1332,8 +1343,9 @@ const SCAN_METHODS = new Set([
  * return_inverse=True)`, `np.bincount`, a lookup table, or one stable sort by label) visits each element once.
  * Only when the scanned array is loop-invariant and known to be an ndarray, or its comparison is used as one (an index,
  * a numpy call's argument, or-ed into a known ndarray: a list compared with a value is one bool); and only when the pass
- * is otherwise light (numpy calls, sizes, list growth, no inner loop): a model fitted or an image drawn per class costs
- * far more than the scan. The message and the comparison to report on, or null.
+ * is otherwise light (numpy calls, sizes, list growth, a field-only dataclass of the file, no inner loop): a model fitted
+ * or an image drawn per class costs far more than the scan. Over `d.items()` (mlforecast's features per bucket) the
+ * value compared is the key. The message and the comparison to report on, or null.
  */
 function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | null {
   const facts = ctx.facts;
@@ -1341,6 +1353,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   const body = loop.childForFieldName('body');
   if (!left || !body || loop.childForFieldName('alternative')) return null;
   const loopNames = new Set(left.type === 'identifier' ? [left.text] : findDescendants(left, (n) => n.type === 'identifier').map((n) => n.text));
+  const compared = comparedNames(loop, loopNames);
   let hit: { cmp: Node; scanned: Node; value: Node } | null = null;
   for (const n of findDescendants(body, () => true)) {
     if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
@@ -1350,18 +1363,51 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
     if (ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) continue;
     const [a, b] = operands;
-    const value = a.type === 'identifier' && loopNames.has(a.text) ? a : b.type === 'identifier' && loopNames.has(b.text) ? b : null;
+    const value = a.type === 'identifier' && compared.has(a.text) ? a : b.type === 'identifier' && compared.has(b.text) ? b : null;
     const scanned = value === a ? b : value === b ? a : null;
-    if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(scanned.text)) continue;
+    if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(rootName(scanned))) continue;
     if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
     if (pairedWithOtherAxis(n, loopNames)) continue;
     hit = { cmp: n, scanned, value };
   }
-  if (!hit || fewValues(loop)) return null;
-  // The function already has the grouped path (`np.bincount`) and keeps this loop as its fallback.
-  const fn = enclosingFunction(loop);
-  if (fn && findDescendants(fn, (n) => n.type === 'call' && facts.calleeName(n) === 'numpy.bincount').length > 0) return null;
+  if (!hit || fewValues(loop, facts) || bincountPath(loop, facts)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/**
+ * The function reduces with `np.bincount` outside the loop: the one-pass path is there, and the loop is its deliberate
+ * fallback. A `np.bincount` inside the loop reduces one group's own rows and leaves the scan per group as it was.
+ */
+function bincountPath(loop: Node, facts: FileFacts): boolean {
+  const fn = enclosingFunction(loop);
+  const outside = (n: Node) => n.endIndex <= loop.startIndex || n.startIndex >= loop.endIndex;
+  return !!fn && findDescendants(fn, (n) => n.type === 'call' && outside(n) && facts.calleeName(n) === 'numpy.bincount').length > 0;
+}
+
+/** `a` of `a.b.c`: the name an attribute chain starts from (`agg.times` changes with the loop's `agg`). */
+function rootName(n: Node): string {
+  let base = n;
+  while (base.type === 'attribute') base = base.childForFieldName('object') ?? base;
+  return base.text;
+}
+
+/** `d.items()` with no arguments: the dict whose key and value pairs the loop walks, or null. */
+function itemsOf(iter: Node | null): Node | null {
+  const fn = iter?.type === 'call' ? iter.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'items' || callArguments(iter!).length > 0) return null;
+  return fn.childForFieldName('object');
+}
+
+/**
+ * The loop names a pass may compare a whole array with: all of them, except in `for key, value in d.items()`, the key
+ * alone. The value is often an array itself (pooled features per bucket), and `x == value` then compares two arrays
+ * element by element, one pass, not a scan per value.
+ */
+function comparedNames(loop: Node, loopNames: ReadonlySet<string>): ReadonlySet<string> {
+  if (!itemsOf(loop.childForFieldName('right'))) return loopNames;
+  const left = loop.childForFieldName('left');
+  const key = left?.type === 'pattern_list' ? left.namedChild(0) : null;
+  return new Set(key?.type === 'identifier' ? [key.text] : []);
 }
 
 /**
@@ -1426,9 +1472,11 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
  * The loop visits a handful of values the code spells out: `for g in groups` after `groups = groups[:3]`, or a slice with
  * a literal bound. A few full scans cost little.
  */
-function fewValues(loop: Node): boolean {
+function fewValues(loop: Node, facts: FileFacts): boolean {
   let iter = loop.childForFieldName('right');
   if (iter?.type === 'call' && iter.childForFieldName('function')?.text === 'enumerate') iter = callArguments(iter)[0] ?? null;
+  const dict = itemsOf(iter);
+  if (dict) return literalDict(dict, loop, facts);
   if (iter?.type === 'identifier') {
     const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
     iter = before.length > 0 ? before[before.length - 1].value : iter;
@@ -1439,11 +1487,34 @@ function fewValues(loop: Node): boolean {
   return !!stop && /^\d+$/.test(stop);
 }
 
+/**
+ * `{"train": 0, "val": 1}.items()`, or the items of a name last bound to such a display before the loop (in the function,
+ * or at module level for a constant): the keys are spelled out in the code, a handful of scans.
+ */
+function literalDict(dict: Node, loop: Node, facts: FileFacts): boolean {
+  if (dict.type !== 'identifier') return dict.type === 'dictionary';
+  for (const scope of [scopeBody(loop), facts.root]) {
+    const before = plainAssignments(scope, dict.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    if (before.length > 0) return before[before.length - 1].value.type === 'dictionary';
+  }
+  return false;
+}
+
 /** A call a light per-value pass makes: numpy, a size or conversion builtin, an array reduction, list growth, a random draw. */
 function scanCall(call: Node, facts: FileFacts): boolean {
   if (groupCall(call, facts)) return true;
   const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return recordClass(fn.text, facts);
   return fn?.type === 'attribute' && SCAN_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') && !facts.calleeName(call);
+}
+
+/**
+ * `name` is a dataclass of this file that only stores its fields (`aggs[b] = _TimestampAggregates(sums=..., ...)`): no
+ * base, no `__init__` or `__post_init__` of its own, so building one per value costs a few attribute stores.
+ */
+function recordClass(name: string, facts: FileFacts): boolean {
+  const info = classIndex(facts).byClassName(name);
+  return !!info && info.isDataclass && info.bases.length === 0 && !info.methods.has('__init__') && !info.methods.has('__post_init__');
 }
 
 /** `name` (or `self.attr`) is assigned in the loop body: a new array each pass, not one scanned again and again. */

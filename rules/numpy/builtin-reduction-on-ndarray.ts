@@ -1,6 +1,17 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, findDescendants, insideNumbaFunction, localOccurrences, localTypes, plainAssignments, scopeOf, values } from '../../server/analysis';
+import {
+  bindingOf,
+  findDescendants,
+  insideNumbaFunction,
+  isTestCode,
+  isTestFile,
+  localOccurrences,
+  localTypes,
+  plainAssignments,
+  scopeOf,
+  values,
+} from '../../server/analysis';
 import type { FileFacts, ValueKind } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
@@ -257,6 +268,8 @@ export default defineRule({
     if (arg.type === 'keyword_argument' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') return;
     if (!ctx.facts.isBuiltin(fn.text, fn)) return;
     if (insideNumbaFunction(ctx.facts, call)) return;
+    // A test's assertion over its own small array (Merlion's `assert all(...)`): not code whose speed matters.
+    if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
     // Known as an ndarray, or proven one by the code itself: `all(w >= 0)` (here or before, on every path to the call).
     const known = localTypes(ctx.facts).typeOf(arg);
     const proven = known

@@ -1,6 +1,20 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { bindingOf, findDescendants, insideNumbaFunction, localOccurrences, localTypes, plainAssignments, scopeOf, values } from '../../server/analysis';
+import {
+  bindingOf,
+  enclosingDef,
+  enclosingLoop,
+  findDescendants,
+  insideNumbaFunction,
+  isNotebookFile,
+  isTestCode,
+  isTestFile,
+  localOccurrences,
+  localTypes,
+  plainAssignments,
+  scopeOf,
+  values,
+} from '../../server/analysis';
 import type { FileFacts, ValueKind } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
@@ -19,6 +33,11 @@ const ELEMENT_PARENTS = new Set([
   'conditional_expression',
   'expression_list',
 ]);
+
+function inLambda(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'lambda') return true;
+  return false;
+}
 
 /**
  * The array (through subscripts, to its variable) is built in this scope from string elements or
@@ -257,6 +276,11 @@ export default defineRule({
     if (arg.type === 'keyword_argument' || arg.type === 'list_splat' || arg.type === 'dictionary_splat') return;
     if (!ctx.facts.isBuiltin(fn.text, fn)) return;
     if (insideNumbaFunction(ctx.facts, call)) return;
+    // A test's assertion over its own small array (Merlion's `assert all(...)`): not code whose speed matters.
+    if (isTestFile(ctx.filePath) || isTestCode(call, ctx.facts)) return;
+    // A notebook cell's own statement (in no def, lambda, loop or comprehension) runs once, when the cell runs: one
+    // reduction costs milliseconds there (review29: ten in a notebook of SDE simulations, all judged noise).
+    if (isNotebookFile(ctx.filePath) && enclosingDef(call) === null && enclosingLoop(call, true) === null && !inLambda(call)) return;
     // Known as an ndarray, or proven one by the code itself: `all(w >= 0)` (here or before, on every path to the call).
     const known = localTypes(ctx.facts).typeOf(arg);
     const proven = known

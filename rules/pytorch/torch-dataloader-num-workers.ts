@@ -91,6 +91,7 @@ export default defineRule({
     const option = line === null ? null : unusedWorkersOption(facts.text);
     // A collection of standalone demo notebooks trains each model once, over demo data: a blind review judged all 47 such
     // loaders in deeplearning-models' notebooks not worth a change, whatever they load.
+    if (heldImagesGainLittle(datasetArg, line, ctx)) return;
     const lowImpact = smallData(call, datasetArg, line, ctx) ?? notebookCollection(ctx.filePath, { files: ctx.files, givenRoot: ctx.projectRoot }) ?? undefined;
     ctx.report({
       node: call.childForFieldName('function') ?? call,
@@ -112,12 +113,8 @@ export default defineRule({
 
 /**
  * Why there is little loading to spread over workers, when the code shows it, as a clause for the hover: a pass of a
- * few batches (a small `Subset`, a loop that breaks after a few) is over before workers repay their start-up; and
- * torchvision's MNIST, CIFAR and SVHN hold their images decoded in memory, so with conversion-only transforms a batch
- * takes little to prepare. A blind review judged 30 findings on such data not worth a change (course notebooks, a
- * book's chapters, optuna's examples) and 20 worth it: GAN scripts training on a GPU, on every step of a loop of their
- * own (PyTorch-GAN's implementations). So small data stays shown only there: read by a training loop of the file, in
- * code that names an accelerator, outside teaching material.
+ * few batches (a small `Subset`, a loop that breaks after a few) is over before workers repay their start-up, and so
+ * are one-off passes. (Images held decoded in memory: heldImagesGainLittle.)
  */
 function smallData(call: Node, dataset: Node | null, line: number | null, ctx: RuleContext): string | undefined {
   const facts = ctx.facts;
@@ -127,14 +124,22 @@ function smallData(call: Node, dataset: Node | null, line: number | null, ctx: R
   if (passes) return `${passes}: the notebook reads it once or twice, after training, where workers save little`;
   const replaced = line === null ? passBeforeReplacement(call, facts) : null;
   if (replaced) return `${replaced}: workers would speed up one pass, not every epoch`;
-  const small = smallImageDataset(dataset, facts);
-  // Resizing or augmenting each image is real per-sample work, which workers do take off the training loop.
-  if (!small?.conversionOnly) return undefined;
-  const held = `\`${small.name}\` holds its images decoded in memory and its transform only converts them: a batch takes little to prepare`;
-  if (!ACCELERATOR.test(facts.text)) return `${held}, and nothing in this file runs on a GPU (workers would take cores from the model)`;
-  if (line === null) return `${held}, and no training loop of this file is seen waiting for it`;
-  const teaching = teachingMaterial(ctx.filePath, { files: ctx.files });
-  return teaching ? `${held}; ${teaching}` : undefined;
+  return undefined;
+}
+
+/**
+ * torchvision's MNIST, CIFAR or SVHN with conversion-only transforms (its images held decoded in memory, so a batch takes
+ * little to prepare), read where workers would not pay: nothing in the file runs on a GPU, no training loop of the file
+ * waits for the loader, or the file is teaching material. A blind review (review29) judged all 13 such loaders in
+ * MorvanZhou's tutorials, NYU-DLSP20's and Dive-into-DL's notebooks noise, so they are not reported at all (they were
+ * hints, which `--impact all` shows at full severity). Resizing or augmenting each image is per-sample work, and a GAN
+ * script training on a GPU in a loop of its own (PyTorch-GAN, judged useful) keeps the finding.
+ */
+function heldImagesGainLittle(dataset: Node | null, line: number | null, ctx: RuleContext): boolean {
+  const small = smallImageDataset(dataset, ctx.facts);
+  if (!small?.conversionOnly) return false;
+  if (!ACCELERATOR.test(ctx.facts.text) || line === null) return true;
+  return teachingMaterial(ctx.filePath, { files: ctx.files }) !== null;
 }
 
 /** At most this many one-off passes make a loader's loading a small cost. */

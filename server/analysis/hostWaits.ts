@@ -136,6 +136,16 @@ export function stepWaitsForHost(step: Node, facts: FileFacts, except?: Node): N
   return waits.find((w) => !except || !w.equals(except)) ?? null;
 }
 
+/**
+ * The host copies (`loss.item()`, `pred.eq(y).cpu()`, `out.tolist()`) the step's body makes on every pass, in no branch,
+ * loop or handler of it: each one waits for every kernel the pass queued, so the device is idle when the next pass starts.
+ */
+export function hostCopiesEachPass(step: Node): Node[] {
+  const body = step.childForFieldName('body');
+  if (!body) return [];
+  return findDescendants(body, (n) => n.type === 'call' && isHostCopy(n) && runsOnEveryPass(n, step, true), isNestedScope);
+}
+
 const CONDITION_HOLDERS = new Set(['if_statement', 'elif_clause', 'while_statement']);
 
 /**

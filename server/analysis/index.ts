@@ -138,6 +138,7 @@ export {
   enclosingLoop,
   enclosingLoops,
   enclosingStatement,
+  endsAfterFirstPass,
   findDescendants,
   hasEnclosingTry,
   hasOwnYield,
@@ -217,7 +218,7 @@ export {
 } from './trainingLoop';
 export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
-export { callWaitsForHost, decidesControlFlow, stepWaitsForHost } from './hostWaits';
+export { callWaitsForHost, decidesControlFlow, hostCopiesEachPass, stepWaitsForHost } from './hostWaits';
 export { importedFunctionHas } from './workspaceCalls';
 export {
   PANDAS_KINDS,

@@ -328,6 +328,18 @@ export function leavesTheLoops(stmt: Node, top: Node): boolean {
   return next?.type === 'break_statement' && enclosingLoops(next)[0]?.equals(top) === true;
 }
 
+/**
+ * The loop's body ends in an unconditional `break` or `return`, and nothing in it goes on to another pass (`continue`):
+ * it runs its body once at most (vits' `evaluate` takes one batch of the loader and breaks).
+ */
+export function endsAfterFirstPass(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  const last = body?.namedChildren.filter((c) => c !== null && c.type !== 'comment').at(-1);
+  if (last?.type !== 'break_statement' && last?.type !== 'return_statement') return false;
+  const continues = findDescendants(body!, (n) => n.type === 'continue_statement' && enclosingLoops(n)[0]?.equals(loop) === true, isNestedScope);
+  return continues.length === 0;
+}
+
 /** The statement after stmt in its block, comments skipped; null at the end of the block. */
 export function nextStatement(stmt: Node): Node | null {
   let next = stmt.nextNamedSibling;

@@ -2,18 +2,19 @@
 // Exit codes: 0 clean, 1 problems found (or files that could not be read or fixed), 2 usage,
 // configuration or internal error, or nothing could be checked at all.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules';
 import { describeUnknownSelector, isSelector, layerOptions, lineLengthProblem, targetVersionProblem, type LintOptions } from '../server/engine/options';
 import { ConfigError, ConfigResolver, isExcluded, isExtraIncluded, type ProjectConfig } from '../server/project/projectConfig';
 import { renderRuleDoc } from '../server/docs/render';
 import { SNIPPET_FOR_RULE } from '../server/docs/snippetLinks';
-import { withoutHints, type FileKind, type FileReport } from './check';
-import { checkFiles, isCheckWorker, runCheckWorker, threadCount, type CheckJob } from './pool';
+import { withoutHints, type CheckOptions, type FileKind, type FileReport } from './check';
+import { checkFiles, isCheckWorker, runCheckWorker, startWorkers, threadCount, type CheckJob, type StartedWorkers } from './pool';
 import { discoverFiles, isDefaultIncluded } from '../server/project/discovery';
 import { GitIgnore } from '../server/project/gitignore';
 import { failureLine, toJson, toSarif, toText } from './formats';
-import { applyProfiles, loadProfiles } from './profile';
+import { applyProfiles, loadProfiles, type LoadedProfile } from './profile';
 import { IMPACT_MODES, type ImpactMode } from '../common/types';
 import { DEFAULT_SETTINGS } from '../common/protocol';
 import { isProven, recordOf } from '../server/engine/trackRecord';
@@ -105,8 +106,30 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   }
   // Given the rules, config files naming unknown rules are errors too (exit 2), as flags are.
   const resolver = new ConfigResolver(ALL_RULES);
-  const configFor = (file: string) => (flags.config ? resolver.forFile(file) : null);
   const roots = paths.length ? paths : ['.'];
+  const keepHints = profiles.length > 0; // a hot hint is raised by the profile, so hints are left out after it
+  const check = { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints };
+  // A folder to walk: the check workers start now, their start-up alongside the walk (pool.ts startWorkers).
+  const most = threadCount(Infinity, flags.threads);
+  const started = most > 1 && roots.some(isFolder) ? startWorkers(most, check, __filename) : null;
+  try {
+    return await checkAll(roots, flags, profiles, cliOptions, resolver, check, started);
+  } finally {
+    await started?.stop();
+  }
+}
+
+/** runCheck after the flags are read: finds the files, checks them (on `started` workers when given), prints the reports. */
+async function checkAll(
+  roots: string[],
+  flags: CheckFlags,
+  profiles: LoadedProfile[],
+  cliOptions: LintOptions,
+  resolver: ConfigResolver,
+  check: CheckOptions,
+  started: StartedWorkers | null,
+): Promise<number> {
+  const configFor = (file: string) => (flags.config ? resolver.forFile(file) : null);
   // Like Ruff, respect .gitignore files found below each path given (--no-respect-gitignore to turn off).
   const gitignores = new Map(roots.map((r) => [path.resolve(r), new GitIgnore(path.resolve(r))]));
   const ignoredByGit = (file: string, isDirectory: boolean) => flags.respectGitignore && [...gitignores.values()].some((g) => g.ignores(file, isDirectory));
@@ -141,8 +164,7 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   });
   // Files are checked on every core (worker threads, each with its own engine).
   const threads = threadCount(jobs.length, flags.threads);
-  const keepHints = profiles.length > 0; // a hot hint is raised by the profile, so hints are left out after it
-  let reports: FileReport[] = await checkFiles(jobs, { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints }, threads, __filename);
+  let reports: FileReport[] = await checkFiles(jobs, check, threads, __filename, started);
   if (profiles.length > 0) {
     const profiled = await applyProfiles(reports, profiles);
     reports = profiled.reports;
@@ -165,6 +187,15 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
     }
   }
   return exitCode(reports, discovery.errors.length, flags);
+}
+
+/** The path names a folder (the files to check are found by walking it). */
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false; // discovery reports it
+  }
 }
 
 /** Notebooks by extension; Python by extension or the project's `extend-include`; anything else is looked at (a #! line) when named. */

@@ -461,6 +461,18 @@ describe('cli', () => {
     assert.equal(three.stderr, one.stderr);
   });
 
+  it('workers started before the folder walk and not needed are stopped: fewer files than threads, or too few for any', () => {
+    // The workers start before the files are known (pool.ts startWorkers); a process left waiting for one would hang here.
+    const dir = project({ 'a.py': SLOW.repeat(3), 'b.py': SLOW.repeat(2), 'c.py': CLEAN });
+    const one = run(['check', '--impact', 'all', '--format', 'json', '--threads', '1', '.'], dir);
+    assert.equal(one.code, 1, one.stderr);
+    for (const threads of ['4', '0']) {
+      const started = run(['check', '--impact', 'all', '--format', 'json', '--threads', threads, '.'], dir);
+      assert.equal(started.stdout, one.stdout, `--threads ${threads}`);
+      assert.equal(started.code, 1, started.stderr);
+    }
+  });
+
   it('stops quietly when the reader closes the pipe early (`perflens check . | head`)', async () => {
     const dir = project(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}.py`, SLOW.repeat(20)])));
     const child = spawn(process.execPath, [CLI, 'check', '--impact', 'all', '--format', 'sarif', '.'], { cwd: dir });

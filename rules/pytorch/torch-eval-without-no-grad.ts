@@ -5,6 +5,7 @@ import {
   classIndex,
   classOfMethod,
   contains,
+  definitionOf,
   enclosingClass,
   enclosingLoop,
   enclosingStatement,
@@ -440,7 +441,7 @@ function localFunction(name: string, at: Node, facts: FileFacts): Node | null {
   for (let scope: Node | null = enclosingDef(at); ; scope = scope ? enclosingDef(scope) : null) {
     const block = scope ? scope.childForFieldName('body') : facts.root;
     for (const child of block?.namedChildren ?? []) {
-      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const def = child && definitionOf(child);
       if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
     }
     if (!scope) return null;
@@ -1026,7 +1027,7 @@ function inNestedScope(node: Node, body: Node): boolean {
 function guardedParametersOfModule(facts: FileFacts): Set<string> {
   const out = new Set<string>();
   for (const child of facts.root.namedChildren) {
-    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    const def = child && definitionOf(child);
     if (def?.type !== 'function_definition' || !GRAD_CONTEXT.test(child!.text)) continue;
     const name = def.childForFieldName('name')!.text;
     for (const slot of guardedParameters(def, false)) out.add(name + slot);

@@ -7,7 +7,7 @@
 import type { Node } from '../syntax/parser';
 import { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
-import { findDescendants, isNestedScope } from './scopes';
+import { definitionOf, findDescendants, isNestedScope } from './scopes';
 import { definitionsNamed } from './names';
 import { importedFunctionHas } from './workspaceCalls';
 
@@ -63,7 +63,7 @@ function isHostCopy(call: Node): boolean {
 export function hostWaitingFunctions(facts: FileFacts): ReadonlySet<string> {
   const out = new Set<string>();
   for (const def of facts.root.namedChildren) {
-    const fn = def?.type === 'decorated_definition' ? def.childForFieldName('definition') : def;
+    const fn = def && definitionOf(def);
     if (fn?.type !== 'function_definition' || !TORCH_WORDS.test(fn.text)) continue;
     const body = fn.childForFieldName('body');
     const waits = (n: Node) => n.type === 'call' && isHostCopy(n) && runsOnEveryPass(n, fn, true) && decidesControlFlow(n, fn);

@@ -19,6 +19,35 @@ import { ALL_RULES } from '../../rules';
 import { DIST, getEngine } from '../helpers/engine';
 import { probe } from '../helpers/probe';
 
+/** Six small defs after the code under test: they keep an edited unit under the share of the file above which a full lint runs. */
+const SPACER_DEFS = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
+
+/**
+ * An editor's session on `text`, as the server runs one: each edit is applied to the tree (re-parsed incrementally) and
+ * linted by `linter` with the edit's change and changed ranges. `dispose` frees the tree.
+ */
+function editingSession(engine: Engine, text: string, options: LintOptions, linter: IncrementalLinter) {
+  let tree = engine.parse(text);
+  let current = text;
+  const edit = (start: number, end: number, newText: string) => {
+    const edited = applyEdit(engine, tree, current, { start, end, newText });
+    tree = edited.tree;
+    current = edited.text;
+    return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+  };
+  return {
+    lintAll: () => linter.lint(tree, current, options, null),
+    edit,
+    /** Replaces the first `from` in the current text by `to`. */
+    replace: (from: string, to: string) => {
+      const at = current.indexOf(from);
+      return edit(at, at + from.length, to);
+    },
+    text: () => current,
+    dispose: () => tree.delete(),
+  };
+}
+
 describe('engine: facts', () => {
   it('resolves aliased imports to qualified names', async () => {
     const names: string[] = [];
@@ -421,23 +450,15 @@ describe('engine: linting', () => {
 
   it('re-lints the header of a class that an edited statement names: a finding resting on its constructor calls comes and goes at once', async () => {
     const engine = await getEngine();
-    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
     const bulk = '[Particle(r) for r in rows]';
-    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return ${bulk}\n\n\n${helpers}`;
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return ${bulk}\n\n\n${SPACER_DEFS}`;
     const options = { filePath: '/proj/particles.py' };
     const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
     const linter = new IncrementalLinter(engine, true, 0);
-    let tree = engine.parse(text);
-    let current = text;
-    const edit = (from: string, to: string) => {
-      const at = current.indexOf(from);
-      const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
-      tree = edited.tree;
-      current = edited.text;
-      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
-    };
+    const session = editingSession(engine, text, options, linter);
+    const edit = session.replace;
     try {
-      assert.equal(slots(linter.lint(tree, text, options, null)).length, 1);
+      assert.equal(slots(session.lintAll()).length, 1);
       // make() no longer builds Particles in bulk: only make()'s statement and Particle's header are re-linted.
       const single = edit(bulk, 'Particle(rows)');
       assert.equal(linter.stats.partial, 1, 'an incremental lint');
@@ -449,33 +470,25 @@ describe('engine: linting', () => {
       );
       assert.ok(!linter.stats.lastRanges.some((r) => r.end > header.end && r.start < text.indexOf('def make')), 'the class body stays out');
       // And back: the finding returns without waiting for the idle-time check.
-      assert.deepEqual(slots(edit('Particle(rows)', bulk)), slots(engine.lintText(current, options)));
-      assert.equal(slots(engine.lintText(current, options)).length, 1);
+      assert.deepEqual(slots(edit('Particle(rows)', bulk)), slots(engine.lintText(session.text(), options)));
+      assert.equal(slots(engine.lintText(session.text(), options)).length, 1);
       assert.equal(linter.stats.partial, 2);
     } finally {
-      tree.delete();
+      session.dispose();
     }
   });
 
   it('finds the class an edit names by the module-level names of the last lint, a class renamed by an earlier edit included', async () => {
     const engine = await getEngine();
-    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
     const bulk = '[Particle2(r) for r in rows]';
-    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return Particle2(rows)\n\n\n${helpers}`;
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return Particle2(rows)\n\n\n${SPACER_DEFS}`;
     const options = { filePath: '/proj/particles.py' };
     const slots = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.message);
     const linter = new IncrementalLinter(engine, true, 0);
-    let tree = engine.parse(text);
-    let current = text;
-    const edit = (from: string, to: string) => {
-      const at = current.indexOf(from);
-      const edited = applyEdit(engine, tree, current, { start: at, end: at + from.length, newText: to });
-      tree = edited.tree;
-      current = edited.text;
-      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
-    };
+    const session = editingSession(engine, text, options, linter);
+    const edit = session.replace;
     try {
-      assert.deepEqual(slots(linter.lint(tree, text, options, null)), []);
+      assert.deepEqual(slots(session.lintAll()), []);
       // The class takes the name make() calls it by: a module-level name counted anew by this lint.
       assert.deepEqual(slots(edit('class Particle:', 'class Particle2:')), []);
       // A statement of another def edited: its words name no module-level name, and no class header is re-linted.
@@ -488,39 +501,32 @@ describe('engine: linting', () => {
         linter.stats.lastRanges.some((r) => r.start === 0),
         JSON.stringify(linter.stats.lastRanges),
       );
-      assert.deepEqual(slots(bulkMade), slots(engine.lintText(current, options)));
+      assert.deepEqual(slots(bulkMade), slots(engine.lintText(session.text(), options)));
       assert.equal(slots(bulkMade).length, 1);
     } finally {
-      tree.delete();
+      session.dispose();
     }
   });
 
   it("re-lints a class's header when a subclass naming it comes or goes: the base's fix follows at once", async () => {
     const engine = await getEngine();
-    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return [Particle(r) for r in rows]\n\n\n${helpers}`;
+    const text = `class Particle:\n    def __init__(self, x):\n        self.x = x\n\n\ndef make(rows):\n    return [Particle(r) for r in rows]\n\n\n${SPACER_DEFS}`;
     const subclass = 'class Heavy(Particle):\n    pass\n\n\n';
     const options = { filePath: '/proj/particles.py' };
     // With a subclass, adding __slots__ to the base alone would not drop the subclass's __dict__: no fix.
     const fixes = (d: { findings: readonly Finding[] }) => d.findings.filter((f) => f.ruleId === 'slots-candidate').map((f) => f.fix?.title ?? 'no fix');
     const linter = new IncrementalLinter(engine);
-    let tree = engine.parse(text);
-    let current = text;
-    const edit = (start: number, end: number, newText: string) => {
-      const edited = applyEdit(engine, tree, current, { start, end, newText });
-      tree = edited.tree;
-      current = edited.text;
-      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
-    };
+    const session = editingSession(engine, text, options, linter);
+    const edit = session.edit;
     try {
-      assert.deepEqual(fixes(linter.lint(tree, text, options, null)), ['Add __slots__']);
+      assert.deepEqual(fixes(session.lintAll()), ['Add __slots__']);
       const at = text.indexOf('def helper0');
       assert.deepEqual(fixes(edit(at, at, subclass)), ['no fix']);
-      assert.deepEqual(fixes(engine.lintText(current, options)), ['no fix']);
+      assert.deepEqual(fixes(engine.lintText(session.text(), options)), ['no fix']);
       assert.deepEqual(fixes(edit(at, at + subclass.length, '')), ['Add __slots__']);
       assert.equal(linter.stats.partial, 2, 'both lints incremental');
     } finally {
-      tree.delete();
+      session.dispose();
     }
   });
 
@@ -529,38 +535,31 @@ describe('engine: linting', () => {
     // slots-subclass-missing-slots finding, which rests on the base declaring slots, carried by the incremental lint
     // while a full lint no longer reports it. An edit inside a class re-lints the headers of the classes naming it.
     const engine = await getEngine();
-    const helpers = Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
     const text =
       'from typing import Generic, TypeVar\n\nT = TypeVar("T")\n\n\nclass Box(Generic[T]):\n    __slots__ = ("item",)\n\n\n' +
-      `${helpers}class LabelledBox(Box[T]):\n    def label(self, text):\n        self.text = text\n`;
+      `${SPACER_DEFS}class LabelledBox(Box[T]):\n    def label(self, text):\n        self.text = text\n`;
     const options = { filePath: '/proj/boxes.py', select: ['slots-subclass-missing-slots'] };
     const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
     const linter = new IncrementalLinter(engine);
-    let tree = engine.parse(text);
-    let current = text;
-    const edit = (start: number, end: number, newText: string) => {
-      const edited = applyEdit(engine, tree, current, { start, end, newText });
-      tree = edited.tree;
-      current = edited.text;
-      return linter.lint(tree, current, options, [edited.change], edited.changedRanges);
-    };
+    const session = editingSession(engine, text, options, linter);
+    const edit = session.edit;
     try {
-      assert.equal(found(linter.lint(tree, text, options, null)).length, 1);
+      assert.equal(found(session.lintAll()).length, 1);
       // The opening quote of "item" deleted: the base's slots no longer parse.
       const quote = text.indexOf('"item"');
       const broken = edit(quote, quote + 1, '');
       assert.equal(linter.stats.partial, 1, 'an incremental lint');
-      assert.deepEqual(found(broken), found(engine.lintText(current, options)));
+      assert.deepEqual(found(broken), found(engine.lintText(session.text(), options)));
       // The base's slots removed and restored by plain edits: the subclass's finding follows each time.
       const restored = edit(quote, quote, '"');
-      assert.deepEqual(found(restored), found(engine.lintText(current, options)));
+      assert.deepEqual(found(restored), found(engine.lintText(session.text(), options)));
       assert.equal(found(restored).length, 1);
-      const line = current.indexOf('    __slots__');
+      const line = session.text().indexOf('    __slots__');
       const removed = edit(line, line + '    __slots__ = ("item",)'.length, '    pass');
-      assert.deepEqual(found(removed), found(engine.lintText(current, options)));
+      assert.deepEqual(found(removed), found(engine.lintText(session.text(), options)));
       assert.deepEqual(found(removed), []);
     } finally {
-      tree.delete();
+      session.dispose();
     }
   });
 

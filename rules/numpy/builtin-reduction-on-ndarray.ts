@@ -168,6 +168,27 @@ function fewCoordinates(expr: Node, at: Node, facts: FileFacts, depth = 0): bool
   }
 }
 
+/** NumPy constructors whose first argument is the shape. */
+const SHAPED_CONSTRUCTORS = /^numpy\.(zeros|ones|empty|full)$/;
+
+/**
+ * A name every assignment before the call binds to an array made with a literal first axis of at most FEW rows
+ * (`sub_gradients = np.zeros((1, n_feat))` in a tutorial's SVM gradient, judged wrong when flagged: one addition).
+ */
+function fewRows(arg: Node, at: Node, facts: FileFacts): boolean {
+  if (arg.type !== 'identifier') return false;
+  const assigned = plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < at.startIndex);
+  return (
+    assigned.length > 0 &&
+    assigned.every(({ value }) => {
+      if (value.type !== 'call' || !SHAPED_CONSTRUCTORS.test(facts.calleeName(value) ?? '')) return false;
+      const shape = value.childForFieldName('arguments')?.namedChild(0);
+      const rows = shape?.type === 'tuple' || shape?.type === 'list' ? shape.namedChild(0) : null;
+      return rows?.type === 'integer' && Number(rows.text) <= FEW;
+    })
+  );
+}
+
 /** The iterable of the enclosing `for name in ...:` loop that binds this identifier, or null. */
 function loopBinding(id: Node): Node | null {
   for (let n = id.parent; n && n.type !== 'function_definition'; n = n.parent) {
@@ -297,6 +318,8 @@ export default defineRule({
     if ((name === 'min' || name === 'max') && mayHoldText(arg)) return;
     // A point's two or three coordinates: the built-in is the faster call there (sum of an n-D array walks rows, so not it).
     if (name !== 'sum' && fewCoordinates(arg, call, ctx.facts)) return;
+    // `np.zeros((1, n_feat))`: the built-in walks the first axis, a handful of rows, one vector operation each.
+    if (fewRows(arg, call, ctx.facts)) return;
     const receiver = SIMPLE_RECEIVER.has(arg.type) ? arg.text : `(${arg.text})`;
     let replacement: string;
     const edits = [];

@@ -81,9 +81,11 @@ function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): No
     if (items.length < 2) return null;
     const ndim = localTypes(ctx.facts).typeOf(operand)?.ndim;
     if (ndim !== undefined) {
-      // Only new leading axes: the operand's own axes are repeated once.
-      if (items.length > ndim && items.slice(items.length - ndim).every((i) => i.text === '1')) return operand;
-      return null;
+      // Only new leading axes: the operand's own axes are repeated once. Broadcasting adds those axes only when the
+      // other operand has them: next to a scalar (`.5 * np.tile(np.identity(2), (4, 1, 1))`, a stack of four
+      // covariance matrices in hmmlearn's examples) the tiling is what gives the result its shape.
+      const onlyNewAxes = items.length > ndim && items.slice(items.length - ndim).every((i) => i.text === '1');
+      return onlyNewAxes && hasAxes(other, items.length, ctx) ? operand : null;
     }
     // `np.tile(b, (M.shape[0], 1))` next to M: the original only works if b broadcasts over M's rows.
     if (items.slice(1).every((i) => i.text === '1') && mentionsLength(items[0], other)) return operand;
@@ -98,6 +100,33 @@ function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): No
   if (!key || keys.some((k) => k.type === 'ellipsis')) return null;
   const isNewAxis = key.type === 'none' || ctx.facts.qualifiedName(key) === 'numpy.newaxis';
   return isNewAxis ? operand : null;
+}
+
+/**
+ * Whether the other operand can supply the tiled result's `ndim` axes: not a number, and not an array known to have
+ * fewer axes. An operand of unknown shape is given the benefit of the doubt, as before.
+ */
+function hasAxes(other: Node, ndim: number, ctx: RuleContext): boolean {
+  if (isNumberExpression(other)) return false;
+  const otherNdim = localTypes(ctx.facts).typeOf(other)?.ndim;
+  return otherNdim === undefined || otherNdim >= ndim;
+}
+
+/** `.5`, `-1`, `(1 - 0.25)`: arithmetic on number literals only. */
+function isNumberExpression(node: Node): boolean {
+  switch (node.type) {
+    case 'integer':
+    case 'float':
+      return true;
+    case 'unary_operator':
+      return isNumberExpression(node.childForFieldName('argument')!);
+    case 'parenthesized_expression':
+      return node.namedChildren.length === 1 && isNumberExpression(node.namedChildren[0]!);
+    case 'binary_operator':
+      return isNumberExpression(node.childForFieldName('left')!) && isNumberExpression(node.childForFieldName('right')!);
+    default:
+      return false;
+  }
 }
 
 /** `len(M)` or `M.shape[0]` where M is the other operand. */

@@ -409,8 +409,9 @@ function callersPassLiterals(facts: FileFacts, source: Node, def: Node | null): 
  * The result is used as a class: compared with a CapWords name (`assert t == DeepAREstimator`), or the type argument
  * of `isinstance` / `issubclass`, directly or through the variable or `self` attribute it is stored in.
  */
-function resultIsAType(call: Node): boolean {
-  if (usedAsType(call)) return true;
+function resultIsAType(evalCall: Node): boolean {
+  if (usedAsType(evalCall)) return true;
+  const call = valueOf(evalCall);
   const parent = call.parent;
   if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
   const target = parent.childForFieldName('left');
@@ -436,8 +437,18 @@ function usedAsType(n: Node): boolean {
   return (fn === 'isinstance' && p!.namedChild(1)?.equals(n) === true) || fn === 'issubclass';
 }
 
+/**
+ * The expression that carries the eval's result: the conditional around it in `m = eval(m) if isinstance(m, str) else m`
+ * (a config entry that is either a name to resolve or the object itself), else the call.
+ */
+function valueOf(call: Node): Node {
+  const parent = call.parent;
+  return parent?.type === 'conditional_expression' && parent.namedChild(0)?.equals(call) ? parent : call;
+}
+
 /** `eval(name)(x)`, or `f = eval(name)` followed by `f(...)` in the same function: the result is a callable. */
-function resultIsCalled(call: Node): boolean {
+function resultIsCalled(evalCall: Node): boolean {
+  const call = valueOf(evalCall);
   const parent = call.parent;
   if (parent?.type === 'call' && parent.childForFieldName('function')?.equals(call)) return true;
   if (parent?.type !== 'assignment' || !parent.childForFieldName('right')?.equals(call)) return false;
@@ -466,13 +477,24 @@ function resultUsedAsObject(call: Node): string | null {
   return LITERAL_ATTRIBUTE.test(attribute) ? null : `its result's \`.${attribute}\` is read: the text names a live object, which no literal parser returns`;
 }
 
-/** `try: x = eval(text) except NameError: ...`: the author expects the text to name things, which literal parsers never resolve. */
+/**
+ * `try: x = eval(text) except NameError: ...` or `with contextlib.suppress(NameError): x = eval(text)` (ultralytics'
+ * model builders): the author expects the text to name things, which literal parsers never resolve.
+ */
 function namesExpected(call: Node): string | null {
   for (const node of ancestors(call)) {
     if (node.type === 'function_definition' || node.type === 'module') return null;
-    if (node.type === 'try_statement' && tryCatches(node, /\bNameError\b/)) return 'a `NameError` is caught around it: the text is expected to name things';
+    const caught = node.type === 'try_statement' ? tryCatches(node, /\bNameError\b/) : node.type === 'with_statement' && suppressesNameError(node);
+    if (caught) return 'a `NameError` is caught around it: the text is expected to name things';
   }
   return null;
+}
+
+/** `with contextlib.suppress(NameError):` / `with suppress(KeyError, NameError):`. */
+function suppressesNameError(withStatement: Node): boolean {
+  return findDescendants(withStatement.namedChildren.find((c) => c?.type === 'with_clause') ?? withStatement, (n) => n.type === 'call').some(
+    (c) => /(^|\.)suppress$/.test(c.childForFieldName('function')?.text ?? '') && /\bNameError\b/.test(c.childForFieldName('arguments')?.text ?? ''),
+  );
 }
 
 /**

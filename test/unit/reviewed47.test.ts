@@ -64,6 +64,26 @@ describe('eval-exec-untrusted: code run by design is not told to use a literal p
     const [g] = await ranked(RULE, syntax, '/proj/pkg/model.py', { impact: 'all' });
     assert.doesNotMatch(g!.message, /NameError/);
   });
+
+  it('so does eval under contextlib.suppress(NameError); suppressing another error does not (review31, ultralytics/yolov3)', async () => {
+    const names =
+      'import contextlib\n\ndef parse_args(args):\n    for j, a in enumerate(args):\n        with contextlib.suppress(NameError):\n            args[j] = eval(a) if isinstance(a, str) else a\n    return args\n';
+    const [f] = await ranked(RULE, names, '/proj/pkg/model.py', { impact: 'all' });
+    assert.match(f!.message, /NameError/);
+    assert.doesNotMatch(f!.message, /literal_eval/);
+    const [g] = await ranked(RULE, names.replace('suppress(NameError)', 'suppress(KeyError)'), '/proj/pkg/model.py', { impact: 'all' });
+    assert.match(g!.message, /literal_eval/);
+  });
+
+  it('a name resolved in a conditional (`m = eval(m) if isinstance(m, str) else m`, then `m(...)`) is looked up, not parsed', async () => {
+    const build = (use: string) =>
+      `def parse_model(layers):\n    out = []\n    for m, args in layers:\n        m = eval(m) if isinstance(m, str) else m\n        out.append(${use})\n    return out\n`;
+    const [f] = await ranked(RULE, build('m(*args)'), '/proj/pkg/model.py', { impact: 'all' });
+    assert.match(f!.message, /look the name up/);
+    assert.doesNotMatch(f!.message, /literal_eval/);
+    const [g] = await ranked(RULE, build('m + 1'), '/proj/pkg/model.py', { impact: 'all' });
+    assert.match(g!.message, /literal_eval/);
+  });
 });
 
 describe('torch-tensor-python-iteration: .tolist() alone is not offered where the loop keeps the elements as tensors', () => {

@@ -216,6 +216,8 @@ export interface RawFinding {
   hotReason?: string;
   /** The hotReason holds in one-time setup too (Report.hotDespiteSetup). */
   hotDespiteSetup?: boolean;
+  /** The unattended-only risk holds here though the file is run by hand (Report.unattendedReason). */
+  unattendedReason?: string;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
@@ -563,7 +565,7 @@ export class Engine {
     let match: QueryMatch | undefined;
     // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
     let extent: { matchStart: number; matchEnd: number } | undefined;
-    const emit = (finding: Finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup }: Report) => {
+    const emit = (finding: Finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup, unattendedReason }: Report) => {
       const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
       if (seen.has(key)) return;
       seen.add(key);
@@ -576,6 +578,7 @@ export class Engine {
       if (lowImpact) entry.lowImpact = lowImpact;
       if (hotReason) entry.hotReason = hotReason;
       if (hotDespiteSetup) entry.hotDespiteSetup = true;
+      if (unattendedReason) entry.unattendedReason = unattendedReason;
       raw.push(entry);
     };
     const contexts = new Map<RuleDefinition, RuleContext>();
@@ -749,8 +752,11 @@ export class Engine {
     if (raw.hotReason && raw.hotDespiteSetup && placed.level === 'low' && placed.reasons.every((r) => ONCE_AT_SETUP.has(r))) {
       return raw.lowImpact ? { level: 'low', reasons: [raw.lowImpact] } : { level: 'high', reasons: [raw.hotReason] };
     }
-    // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops.
-    if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) return { level: 'low', reasons: [RUN_BY_HAND] };
+    // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops, unless the rule
+    // sees why nobody watches this part (a loop behind a progress bar).
+    if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) {
+      return raw.unattendedReason ? { level: placed.level, reasons: [raw.unattendedReason, ...placed.reasons] } : { level: 'low', reasons: [RUN_BY_HAND] };
+    }
     // Quiet advice outside hot code: the rule's reason it is quiet here (a frame of a few rows) says why it is a hint.
     if (quiet && raw.quietReason && placed.level === 'normal') return { level: 'normal', reasons: [raw.quietReason, ...placed.reasons] };
     return placed;

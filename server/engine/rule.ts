@@ -98,6 +98,11 @@ export interface Report {
    */
   hotDespiteSetup?: boolean;
   /**
+   * Why the risk of an `unattendedOnly` rule holds here though the file is run by hand ("in a loop behind a progress bar,
+   * which runs long enough to be left alone"): the finding keeps the rank its place gives it instead of dropping to low.
+   */
+  unattendedReason?: string;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.

@@ -172,8 +172,7 @@ export default defineRule({
     if (inCostlyLoop(anchor, facts)) return;
     // `for key, value in d.items()` is read only for a scan of one array per key; the other loop shapes need an index or elements.
     if (m.get('dictfn')) {
-      const scan = scanPerValue(m.need('loop'), ctx);
-      if (scan) ctx.report({ node: scan.node, message: scan.message });
+      reportScan(m.need('loop'), ctx);
       return;
     }
     const group = m.get('loop') ? maskPerGroup(m.need('loop'), ctx) : null;
@@ -201,13 +200,7 @@ export default defineRule({
       ctx.report({ node: row.node, message: row.message });
       return;
     }
-    const scan = m.get('loop') ? scanPerValue(m.need('loop'), ctx) : null;
-    if (scan) {
-      // The scan's cost is the array's size times the number of values wherever the loop stands: blind review30 judged
-      // such scans in a Dataset's `__getitem__` and a forecaster's update path worth changing while ranked normal (hints).
-      ctx.report({ node: scan.node, message: scan.message, hotReason: SCAN_PER_VALUE });
-      return;
-    }
+    if (m.get('loop') && reportScan(m.need('loop'), ctx)) return;
     const distances = m.get('loop') ? rowDistanceAdvice(m.need('loop'), ctx.facts, numpyModuleRef(facts) ?? 'np') : null;
     if (distances) {
       ctx.report({ node: distances.node, message: distances.message });
@@ -244,6 +237,17 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * A full scan of an array per value the loop visits (scanPerValue), over a range, a list of values or a dict's keys. Its
+ * cost is the array's size times the number of values wherever the loop stands: blind review30 judged such scans in a
+ * Dataset's `__getitem__` and a forecaster's update path worth changing while ranked normal (hints). True when reported.
+ */
+function reportScan(loop: Node, ctx: Ctx): boolean {
+  const scan = scanPerValue(loop, ctx);
+  if (scan) ctx.report({ node: scan.node, message: scan.message, hotReason: SCAN_PER_VALUE });
+  return scan !== null;
+}
 
 /**
  * `M += np.outer(U[j], U[j])` among a loop's other work: a hint, since how many rows the loop picks (the number of

@@ -22,6 +22,7 @@ import {
   needsParentheses,
   numpyModuleRef,
   outerSumAdvice,
+  parameterAnnotation,
   parameterNames,
   plainAssignments,
   rowDistanceAdvice,
@@ -1119,10 +1120,10 @@ function maskUnion(loop: Node, ctx: Ctx): string | null {
       (a) => a.childForFieldName('object')?.text === scanned.text,
     );
   if (!layer.isA(scanned, 'ndarray') && !measured) return null;
-  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  const isin = isinOf(scanned.text, values_, loop, ctx.facts);
   return (
     `Each pass compares all of \`${scanned.text}\` with one value of \`${values_.text}\` and sets the matches to \`${written.text}\`, a full scan per value; ` +
-    `\`${mask.text}[${np}.isin(${scanned.text}, ${values_.text})] = ${written.text}\` does it in one pass`
+    `\`${mask.text}[${isin.call}] = ${written.text}\` does it in one pass${isin.caveat}`
   );
 }
 
@@ -1461,7 +1462,8 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
       findDescendants(written, paired).length === 0);
   if (union && iterable && loop.childForFieldName('left')?.type === 'identifier') {
     // `series[series == v] = np.nan` for each rare value, `mask |= labels == v`: the same write for every value.
-    return `${scan}; one mask of all the values does it in one pass: \`${np}.isin(${a}, ${iterable.text})\``;
+    const isin = isinOf(a, iterable, loop, facts);
+    return `${scan}; one mask of all the values does it in one pass: \`${isin.call}\`${isin.caveat}`;
   }
   if (written && (paired(written) || findDescendants(written, paired).length > 0)) {
     return `${scan}; when the values are small non-negative integers, map every element at once through a table indexed by value (\`table[${a}]\`), or label them with \`${np}.unique(${a}, return_inverse=True)\``;
@@ -1470,6 +1472,61 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
     `${scan}; group the elements once: \`${np}.unique(${a}, return_inverse=True)\` labels them, \`${np}.bincount\` reduces every group in one pass, ` +
     `and one stable \`${np}.argsort\` of the labels gives each group's positions as a slice`
   );
+}
+
+/**
+ * `np.isin(a, values)` for the values a loop visits, and what the advice must add. numpy takes a set, a dict, a dict view
+ * or a generator as one object, not as its elements (`np.isin(a, {1, 2})` is all False), so such values go through
+ * `list(...)`; values the file does not show as a sequence or an array get the advice with that caveat.
+ */
+function isinOf(a: string, iterable: Node, loop: Node, facts: FileFacts): { call: string; caveat: string } {
+  const np = numpyModuleRef(facts) ?? 'np';
+  const kind = containerKind(iterable, loop, facts);
+  if (kind === 'object') return { call: `${np}.isin(${a}, list(${iterable.text}))`, caveat: '' };
+  const caveat = kind === 'sequence' ? '' : ` (\`list(${iterable.text})\` if it is a set or a dict, which numpy would take as one object)`;
+  return { call: `${np}.isin(${a}, ${iterable.text})`, caveat };
+}
+
+/** Builtins that build a sequence numpy reads element by element. */
+const SEQUENCE_BUILDERS = new Set(['list', 'tuple', 'range', 'sorted']);
+/** Annotations of a set or a mapping (`set[int]`, `Dict[str, int]`, `typing.AbstractSet`). */
+const OBJECT_ANNOTATION = /^(typing\.)?(set|frozenset|dict|Set|FrozenSet|Dict|Mapping|MutableMapping|AbstractSet|MutableSet|OrderedDict|defaultdict|Counter)\b/;
+/** Annotations of a list or tuple (an ndarray's are the value layer's). */
+const SEQUENCE_ANNOTATION = /^(typing\.)?(list|tuple|List|Tuple|Sequence)\b/;
+
+/**
+ * What numpy makes of the loop's iterable: one object (a set, a dict, a dict view, a generator), a sequence (a list,
+ * tuple, range or ndarray), or not known. From its own syntax and the value layer, then for a name from a parameter's
+ * annotation or the plain assignments before the loop in its function (the module's, for a name the function does not bind).
+ */
+function containerKind(iterable: Node, loop: Node, facts: FileFacts): ContainerKind | null {
+  const direct = ownContainerKind(iterable, facts);
+  if (direct || iterable.type !== 'identifier') return direct;
+  const fn = enclosingFunction(loop);
+  const annotation = fn ? parameterAnnotation(fn, iterable.text) : null;
+  if (annotation) return OBJECT_ANNOTATION.test(annotation) ? 'object' : SEQUENCE_ANNOTATION.test(annotation) ? 'sequence' : null;
+  const local = plainAssignments(scopeBody(loop), iterable.text);
+  const bound = local.length > 0 || !fn || parameterNames(fn).includes(iterable.text) ? local : plainAssignments(facts.root, iterable.text);
+  const kinds = new Set(bound.filter((b) => b.id.endIndex <= loop.startIndex).map((b) => ownContainerKind(b.value, facts)));
+  if (kinds.has('object')) return 'object';
+  return kinds.size === 1 && kinds.has('sequence') ? 'sequence' : null;
+}
+
+type ContainerKind = 'object' | 'sequence';
+
+/** What the expression itself shows it builds, to numpy: one object, a sequence, or nothing known. */
+function ownContainerKind(value: Node, facts: FileFacts): ContainerKind | null {
+  if (unorderedContainer(value, facts) || value.type === 'generator_expression') return 'object';
+  if (/^(list|tuple|list_comprehension)$/.test(value.type)) return 'sequence';
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  // `d.keys()`, `d.values()`: dict views. Set algebra on a name (`a.union(b)`) gives a set.
+  if (method && /^(keys|values|union|intersection|difference|symmetric_difference)$/.test(method) && !facts.calleeName(value)) return 'object';
+  if (fn?.type === 'identifier' && SEQUENCE_BUILDERS.has(fn.text) && facts.isBuiltin(fn.text, value)) return 'sequence';
+  // `np.where(m)[0]`: a part of what a numpy call returned, which the loop iterates: an array.
+  const base = value.type === 'subscript' ? value.childForFieldName('value') : null;
+  if (base?.type === 'call' && facts.calleeName(base)?.startsWith('numpy.')) return 'sequence';
+  return values(facts).isA(value, 'ndarray') ? 'sequence' : null;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   compiledByNumba,
   costlyWorkEachPass,
   enclosingFunction,
+  fileFunctionDef,
   findDescendants,
   values,
   isKnownScalar,
@@ -1360,9 +1361,14 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   const loopNames = new Set(left.type === 'identifier' ? [left.text] : findDescendants(left, (n) => n.type === 'identifier').map((n) => n.text));
   const compared = comparedNames(loop, loopNames);
   let hit: { cmp: Node; scanned: Node; value: Node } | null = null;
+  // Calls of the file's own functions, weighed only once the pass is known to scan (most loops never get that far).
+  const helpers: Node[] = [];
   for (const n of findDescendants(body, () => true)) {
-    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
-    if (n.type === 'call' && !scanCall(n, facts)) return null;
+    if (loopOrScope(n)) return null;
+    if (n.type === 'call' && !scanCall(n, facts)) {
+      if (n.childForFieldName('function')?.type !== 'identifier') return null;
+      helpers.push(n);
+    }
     if (n.type !== 'comparison_operator' || hit) continue;
     const operands = n.namedChildren.filter((c): c is Node => c !== null);
     const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
@@ -1375,8 +1381,24 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     if (pairedWithOtherAxis(n, loopNames)) continue;
     hit = { cmp: n, scanned, value };
   }
-  if (!hit || fewValues(loop, facts) || bincountPath(loop, facts)) return null;
+  if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/** Another loop (an inner loop, a comprehension, a generator) or a nested scope: work a light pass does not do. */
+function loopOrScope(n: Node): boolean {
+  return /^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n);
+}
+
+/**
+ * `feat = _rolling_mean_from_agg(agg, lag, w)` (mlforecast's per-bucket features): a plain def of this file (not
+ * rebound, not decorated) whose body is light by the pass's own measure: numpy calls, sizes, no loop. Calling it keeps
+ * the pass light. One level only: the helper's own calls must be light without reading further defs.
+ */
+function lightHelper(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  const body = fn?.type === 'identifier' ? fileFunctionDef(fn, call)?.childForFieldName('body') : null;
+  return !!body && findDescendants(body, () => true).every((n) => !loopOrScope(n) && (n.type !== 'call' || scanCall(n, facts)));
 }
 
 /**
@@ -1646,7 +1668,7 @@ function rowReduction(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   if (!i || !body) return null;
   let hit: { call: Node; matrix: Node; reducer: string } | null = null;
   for (const n of findDescendants(body, (d) => !flagBranch(d), flagBranch)) {
-    if (/^(for_statement|while_statement|yield|lambda)$|comprehension|generator_expression/.test(n.type) || isNestedScope(n)) return null;
+    if (loopOrScope(n)) return null;
     if (n.type !== 'call') continue;
     const q = facts.calleeName(n);
     const fn = n.childForFieldName('function');

@@ -7,6 +7,7 @@ import {
   inTestOf,
   callArguments,
   keywordValue,
+  fileFunctionDef,
   localDefinition,
   onlyBranchesAndReturns,
   parameterNames,
@@ -316,7 +317,7 @@ function windowUses(body: Node, param: string, at: Node, depth: number, ctx: Rul
     const call = list?.type === 'argument_list' ? list.parent : null;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
     if (!callee) continue;
-    const def = callee.type === 'identifier' ? windowFunctionDef(callee, at) : null;
+    const def = callee.type === 'identifier' ? fileFunctionDef(callee, at) : null;
     if (!def) {
       // Handed to a function the code does not show (an import of another package, a method, a parameter): it may
       // read the labels, so `raw=True` is not advised. NumPy and SciPy functions and numeric builtins take arrays.
@@ -336,29 +337,13 @@ function windowUses(body: Node, param: string, at: Node, depth: number, ctx: Rul
 }
 
 /**
- * The def a window function's name refers to: a def of the enclosing scope or the module above the apply
- * (`localDefinition`), or one defined further down the module and called from a function, which runs after the module
- * has loaded (gs-quant's helpers sit at the bottom of their modules). Null when the name may be rebound.
- */
-function windowFunctionDef(name: Node, at: Node): Node | null {
-  const owner = enclosingDef(at);
-  const rebound = owner !== null && (parameterNames(owner).includes(name.text) || plainAssignments(owner, name.text).length > 0);
-  const local = localDefinition(name, at);
-  if (local) return rebound && local.parent?.type === 'module' ? null : local;
-  if (!owner || rebound) return null;
-  const root = at.tree.rootNode;
-  const defs = root.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name.text);
-  return defs.length === 1 && plainAssignments(root, name.text).length === 0 ? defs[0]! : null;
-}
-
-/**
  * `s.rolling(w).apply(_zscore)` (or with `raw=False`): a def of the file with one parameter, doing more than NumPy
  * arithmetic (a scipy call, a Series method). When it uses the window only as an array would, `raw=True` saves building a
  * Series per window; when it also calls `cummax` / `cummin` (a drawdown), their NumPy accumulations would let it take
  * `raw=True`. A hint either way; silent when it reads the window's labels or another Series-only member.
  */
 function reportNamedWindowFunction(fn: Node, apply: Node, ctx: RuleContext): void {
-  const def = windowFunctionDef(fn, apply);
+  const def = fileFunctionDef(fn, apply);
   const params = def?.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
   const body = def?.childForFieldName('body');
   if (!def || !body || params.length !== 1 || params[0]!.type !== 'identifier') return;

@@ -87,6 +87,7 @@ export {
   inNestedScope,
   isDeclaredNonLocal,
   isVariable,
+  fileFunctionDef,
   localDefinition,
   localOccurrences,
   nestedScopeOf,

@@ -3,7 +3,7 @@
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
 import type { Node } from '../syntax/parser';
-import { contains, findDescendants, ownReturnStatements, parameterNames } from './scopes';
+import { contains, enclosingDef, findDescendants, ownReturnStatements, parameterNames } from './scopes';
 import { possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
@@ -460,6 +460,22 @@ export function localDefinition(callable: Node, at: Node): Node | null {
     if (defs.length === 1) return plainAssignments(owner, callable.text).length === 0 && defs[0]!.startIndex < at.startIndex ? defs[0] : null;
   }
   return null;
+}
+
+/**
+ * The def a called or passed name refers to: a def of the enclosing scope or the module above `at`
+ * (`localDefinition`), or one defined further down the module and used from a function, which runs after the module
+ * has loaded (gs-quant's helpers sit at the bottom of their modules). Null when the name may be rebound.
+ */
+export function fileFunctionDef(name: Node, at: Node): Node | null {
+  const owner = enclosingDef(at);
+  const rebound = owner !== null && (parameterNames(owner).includes(name.text) || plainAssignments(owner, name.text).length > 0);
+  const local = localDefinition(name, at);
+  if (local) return rebound && local.parent?.type === 'module' ? null : local;
+  if (!owner || rebound) return null;
+  const root = at.tree.rootNode;
+  const defs = root.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name.text);
+  return defs.length === 1 && plainAssignments(root, name.text).length === 0 ? defs[0]! : null;
 }
 
 /**

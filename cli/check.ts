@@ -82,6 +82,11 @@ export interface CheckOptions {
    * code the profile shows hot is raised to info first, so hiding must wait for the profile.
    */
   keepHints?: boolean;
+  /**
+   * The output neither shows nor counts the hints it leaves out (JSON, SARIF): with impact = "auto" and no --preview the
+   * rules in preview, whose findings are all hints then, are not run (LintOptions.hintsUnseen).
+   */
+  hintsUnseen?: boolean;
 }
 
 /** How many lint-and-fix rounds --fix runs: a fix can enable another one nearby. */
@@ -95,7 +100,12 @@ interface SourceOnDisk {
 export function checkFile(engine: Engine, file: string, fileLint: LintOptions, options: CheckOptions, kind: FileKind = 'python', explicit = false): FileReport {
   // With --profile the library hints auto mode leaves out are kept for the profile to raise (cli/profile.ts).
   const keepHints = !!options.keepHints && !options.fix;
-  const lint: LintOptions = { ...fileLint, filePath: path.resolve(file), ...(keepHints && kind !== 'notebook' ? { keepHints } : {}) };
+  const lint: LintOptions = {
+    ...fileLint,
+    filePath: path.resolve(file),
+    ...(keepHints && kind !== 'notebook' ? { keepHints } : {}),
+    ...(options.hintsUnseen && !keepHints ? { hintsUnseen: true } : {}),
+  };
   if (kind === 'notebook') return checkNotebook(engine, file, lint, options, explicit);
   const read = readSource(file);
   // A file named on the command line that cannot be checked is a usage error, not a finding.

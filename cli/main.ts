@@ -108,7 +108,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const resolver = new ConfigResolver(ALL_RULES);
   const roots = paths.length ? paths : ['.'];
   const keepHints = profiles.length > 0; // a hot hint is raised by the profile, so hints are left out after it
-  const check = { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints };
+  // JSON and SARIF have no place for the count of hints left out (the text summary says it): with no profile to raise a
+  // hint, the rules whose findings could only be such hints need not run (CheckOptions.hintsUnseen).
+  const hintsUnseen = flags.format !== 'text' && !keepHints;
+  const check = { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints, hintsUnseen };
   // A folder to walk: the check workers start now, their start-up alongside the walk (pool.ts startWorkers).
   const most = threadCount(Infinity, flags.threads);
   const started = most > 1 && roots.some(isFolder) ? startWorkers(most, check, __filename) : null;

@@ -802,13 +802,18 @@ export class Engine {
     return compiled;
   }
 
-  /** Active rules for these options (memoised: the same options come back for every file). */
+  /**
+   * Active rules for these options (memoised: the same options come back for every file), less those whose findings the
+   * caller would never see (withoutUnseenRules).
+   */
   private activeFor(options: LintOptions): Map<string, Severity> {
-    const key = JSON.stringify([options.select, options.extendSelect, options.ignore, options.severity]);
+    const unseen = previewHintsUnseen(options);
+    const key = JSON.stringify([options.select, options.extendSelect, options.ignore, options.severity, unseen]);
     let active = this.activeCache.get(key);
     if (!active) {
       if (this.activeCache.size > 64) this.activeCache.clear();
       active = activeRules(this.rules, options);
+      if (unseen) active = withoutUnseenRules(active, this.rulesById, options);
       this.activeCache.set(key, active);
     }
     return active;
@@ -951,6 +956,42 @@ function dropClosedGroups(passes: PassMatches[], expected: readonly QueryGroup[]
       return 'fact' in role || !closed.has(role.rule);
     });
   }
+}
+
+/**
+ * The caller sees no hint of this lint (LintOptions.hintsUnseen), and every finding of a rule in preview is one: `ranked`
+ * makes it a hint (or drops it) with `impact = "auto"` and `preview = false`, and no hint is kept for a profile.
+ */
+function previewHintsUnseen(options: LintOptions): boolean {
+  return options.hintsUnseen === true && options.impact === 'auto' && options.preview === false && !options.keepHints;
+}
+
+/**
+ * The active rules less those in preview whose severity the user did not set: under previewHintsUnseen none of their
+ * findings can be seen, so their queries and checks are not run (on the CPython stdlib most of a lint's rule time: the
+ * default output shows the proven rules' findings only). A preview rule stays when it supersedes a rule that stays (its
+ * finding drops the other's), and every rule stays while unused-suppression's findings are shown: a suppression only a
+ * skipped rule used would be reported unused. Rules without a query (unused-suppression) are not ranked, so they stay.
+ */
+function withoutUnseenRules(active: Map<string, Severity>, rules: ReadonlyMap<string, RuleDefinition>, options: LintOptions): Map<string, Severity> {
+  const unusedSuppression = active.get(UNUSED_SUPPRESSION);
+  if (unusedSuppression !== undefined && unusedSuppression !== 'hint') return active;
+  const skipped = new Set(
+    [...active.keys()].filter((id) => {
+      const rule = rules.get(id);
+      return rule !== undefined && rule.query !== '' && !isProven(id) && severityOverride(rule, options) === undefined;
+    }),
+  );
+  // Until nothing changes: a rule kept in may make a rule it is superseded by stay too.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of skipped) {
+      if (!rules.get(id)!.supersedes?.some((other) => active.has(other) && !skipped.has(other))) continue;
+      skipped.delete(id);
+      changed = true;
+    }
+  }
+  return skipped.size === 0 ? active : new Map([...active].filter(([id]) => !skipped.has(id)));
 }
 
 /** Most active-rule sets kept compiled (one per distinct select/ignore/per-file-ignores combination). */

@@ -42,6 +42,12 @@ export interface LintOptions {
    * unset (the engine's default, for callers that rank nothing), ranks every rule's findings alike.
    */
   preview?: boolean;
+  /**
+   * The caller shows no hint and counts none (the CLI's JSON and SARIF output in auto mode). With `impact = "auto"` and
+   * `preview = false` every finding of a rule in preview is a hint, so those rules are not run (engine.ts
+   * withoutUnseenRules): the findings shown are the same. The text output counts the hints it leaves out, so it runs them.
+   */
+  hintsUnseen?: boolean;
 }
 
 export const DEFAULT_TARGET: PythonVersion = { major: 3, minor: 9 };

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyFixes, isApplicable } from '../server/fixes/apply';
 import type { Engine, LintDetails } from '../server/engine/engine';
+import { previewHintsUnseen } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
 import { decodeSource, encodeSource, hasUtf8Bom, UnreadableSource, type DecodedSource } from '../server/project/sourceFile';
 import { applyEdits, type LineIndex } from '../server/syntax/text';
@@ -47,6 +48,8 @@ export interface FileReport {
   hidden?: number;
   /** Of the hidden hints, those of rules in preview (engine/trackRecord.ts): `--preview` shows them. */
   hiddenPreview?: number;
+  /** The rules in preview did not run on this file: all their findings would have been hints left out (CheckOptions.hintsUnseen). */
+  previewNotRun?: boolean;
   /** The report still holds hints that the output leaves out (CheckOptions.keepHints): see `withoutHints`. */
   hintsPending?: boolean;
 }
@@ -83,8 +86,8 @@ export interface CheckOptions {
    */
   keepHints?: boolean;
   /**
-   * The output neither shows nor counts the hints it leaves out (JSON, SARIF): with impact = "auto" and no --preview the
-   * rules in preview, whose findings are all hints then, are not run (LintOptions.hintsUnseen).
+   * The output does not show the hints it leaves out: with impact = "auto" and no --preview the rules in preview, whose
+   * findings are all hints then, are not run (LintOptions.hintsUnseen). The text summary says so instead of counting them.
    */
   hintsUnseen?: boolean;
 }
@@ -123,6 +126,7 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
     failures: result.failures,
     hidden: result.hidden,
     hiddenPreview: result.hiddenPreview,
+    previewNotRun: result.previewNotRun,
     hintsPending: keepHints && lint.impact === 'auto',
   };
   if (!result.findings.some((f) => isApplicable(f, { unsafe: options.unsafeFixes }))) return report;
@@ -134,6 +138,7 @@ export function checkFile(engine: Engine, file: string, fileLint: LintOptions, o
 interface ShownLint extends LintDetails {
   hidden: number;
   hiddenPreview: number;
+  previewNotRun: boolean;
 }
 
 /**
@@ -142,9 +147,10 @@ interface ShownLint extends LintDetails {
  */
 function lintShown(engine: Engine, text: string, lint: LintOptions, keepHints = false): ShownLint {
   const result = engine.lintText(text, lint);
-  if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0, hiddenPreview: 0 };
+  if ((lint.impact ?? 'all') === 'all' || keepHints) return { ...result, hidden: 0, hiddenPreview: 0, previewNotRun: false };
   // No library hint is kept for a profile here (keepHints is off): every hint left out counts.
-  return { ...result, findings: result.findings.filter((f) => f.severity !== 'hint'), ...leftOutHints(result.findings) };
+  const findings = result.findings.filter((f) => f.severity !== 'hint');
+  return { ...result, findings, ...leftOutHints(result.findings), previewNotRun: previewHintsUnseen(lint) };
 }
 
 const NOT_PYTHON = 'not a Python file or notebook (perflens checks .py and .ipynb files, scripts with a python #! line, and files matching `extend-include`)';
@@ -205,6 +211,7 @@ function fixFile(
     failures: result.failures,
     hidden: result.hidden,
     hiddenPreview: result.hiddenPreview,
+    previewNotRun: result.previewNotRun,
   };
 }
 
@@ -268,6 +275,7 @@ function notebookReport(file: string, module: NotebookModule<number>, result: Sh
     failures: result.failures,
     hidden: result.hidden,
     hiddenPreview: result.hiddenPreview,
+    previewNotRun: result.previewNotRun,
   };
 }
 

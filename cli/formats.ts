@@ -223,7 +223,17 @@ function paint(on: boolean, code: string, s: string): string {
  */
 export function toText(reports: readonly FileReport[], style: TextStyle, fixMode: boolean, unreadablePaths = 0): string {
   const out: string[] = [];
-  const counts: SummaryCounts = { checked: 0, unreadable: unreadablePaths, problems: 0, fixable: 0, notFixable: 0, fixed: 0, hidden: 0, hiddenPreview: 0 };
+  const counts: SummaryCounts = {
+    checked: 0,
+    unreadable: unreadablePaths,
+    problems: 0,
+    fixable: 0,
+    notFixable: 0,
+    fixed: 0,
+    hidden: 0,
+    hiddenPreview: 0,
+    previewNotRun: false,
+  };
   const findingLine = (report: FileReport, f: Finding) => {
     const at = cellLocation(report, f.start);
     const safe = f.fix?.safety === 'safe';
@@ -247,6 +257,7 @@ export function toText(reports: readonly FileReport[], style: TextStyle, fixMode
     counts.fixed += report.fixed;
     counts.hidden += report.hidden ?? 0;
     counts.hiddenPreview += report.hiddenPreview ?? 0;
+    counts.previewNotRun ||= report.previewNotRun === true;
     if (report.error) counts.unreadable++;
     else counts.checked++;
     if (report.error) out.push(`${paint(style.color, '1', report.file)}: ${paint(style.color, '31', 'error')}: ${report.error}`);
@@ -276,6 +287,8 @@ interface SummaryCounts {
   hidden: number;
   /** Of the hidden hints, those of rules in preview. */
   hiddenPreview: number;
+  /** Some file was checked without the rules in preview (FileReport.previewNotRun). */
+  previewNotRun: boolean;
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -295,10 +308,11 @@ function summary(c: SummaryCounts, fixMode: boolean): string[] {
   else if (c.checked === 0) out.push(`No files checked: ${unreadable}.`);
   else out.push(`No problems found in ${plural(c.checked, 'file')}; ${unreadable}.`);
   // Never a silent filter: say what was left out and how to see it.
+  const notRun = c.previewNotRun ? 'rules in preview did not run: `--preview` runs them' : '';
   if (c.hidden > 0) {
-    const preview = c.hiddenPreview > 0 ? `; ${c.hiddenPreview} of them from rules in preview, which \`--preview\` shows` : '';
+    const preview = c.hiddenPreview > 0 ? `; ${c.hiddenPreview} of them from rules in preview, which \`--preview\` shows` : notRun ? `; ${notRun}` : '';
     out.push(`${plural(c.hidden, 'hint')} (low-impact findings and minor advice) not shown; \`--impact all\` shows them${preview}.`);
-  }
+  } else if (notRun) out.push(`${notRun[0].toUpperCase()}${notRun.slice(1)}.`);
   return out;
 }
 

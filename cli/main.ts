@@ -108,9 +108,10 @@ async function runCheck(paths: string[], flags: CheckFlags): Promise<number> {
   const resolver = new ConfigResolver(ALL_RULES);
   const roots = paths.length ? paths : ['.'];
   const keepHints = profiles.length > 0; // a hot hint is raised by the profile, so hints are left out after it
-  // JSON and SARIF have no place for the count of hints left out (the text summary says it): with no profile to raise a
-  // hint, the rules whose findings could only be such hints need not run (CheckOptions.hintsUnseen).
-  const hintsUnseen = flags.format !== 'text' && !keepHints;
+  // With no profile to raise a hint, the rules whose findings could only be hints left out need not run (a third of a
+  // whole-stdlib check's CPU): JSON and SARIF have no place for them, and the text summary says the rules in preview did
+  // not run instead of counting their hints, as Ruff runs no preview rule without --preview (CheckOptions.hintsUnseen).
+  const hintsUnseen = !keepHints;
   const check = { fix: flags.fix, unsafeFixes: flags.unsafeFixes, keepHints, hintsUnseen };
   // A folder to walk: the check workers start now, their start-up alongside the walk (pool.ts startWorkers).
   const most = threadCount(Infinity, flags.threads);

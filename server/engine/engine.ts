@@ -962,7 +962,7 @@ function dropClosedGroups(passes: PassMatches[], expected: readonly QueryGroup[]
  * The caller sees no hint of this lint (LintOptions.hintsUnseen), and every finding of a rule in preview is one: `ranked`
  * makes it a hint (or drops it) with `impact = "auto"` and `preview = false`, and no hint is kept for a profile.
  */
-function previewHintsUnseen(options: LintOptions): boolean {
+export function previewHintsUnseen(options: LintOptions): boolean {
   return options.hintsUnseen === true && options.impact === 'auto' && options.preview === false && !options.keepHints;
 }
 

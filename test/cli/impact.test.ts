@@ -23,14 +23,25 @@ describe('cli: impact ranking', () => {
     assert.equal(r.code, 1);
   });
 
-  it('leaves the findings of rules in preview out, counts them apart, and shows them with --preview or preview = true', () => {
+  it('does not run the rules in preview, says so, and runs them with --preview or preview = true', () => {
     const r = run(['check', '.', '--select', 'open-without-with'], project(FILES), 60000, true);
     assert.doesNotMatch(r.stdout, /pkg\/load\.py/);
-    assert.match(
-      r.stdout,
-      /^2 hints \(low-impact findings and minor advice\) not shown; `--impact all` shows them; 1 of them from rules in preview, which `--preview` shows\.$/m,
-    );
+    assert.doesNotMatch(r.stdout, /hints? \(low-impact/);
+    assert.match(r.stdout, /^Rules in preview did not run: `--preview` runs them\.$/m);
     assert.equal(r.code, 0);
+    // Beside a proven rule's hints, the same words close the count of hints left out.
+    const both = run(
+      ['check', '.', '--select', 'open-without-with,http-call-without-timeout'],
+      project({ ...FILES, 'tools/fetch.py': 'import requests\n\ndef fetch(url):\n    return requests.get(url)\n' }),
+      60000,
+      true,
+    );
+    assert.match(
+      both.stdout,
+      /^1 hint \(low-impact findings and minor advice\) not shown; `--impact all` shows them; rules in preview did not run: `--preview` runs them\.$/m,
+    );
+    // --impact all lists the findings of every rule, in preview or not: nothing is said not to run.
+    assert.doesNotMatch(run(['check', '.', '--select', 'open-without-with', '--impact', 'all'], project(FILES), 60000, true).stdout, /did not run/);
     const config = run(
       ['check', '.', '--select', 'open-without-with'],
       project({ ...FILES, 'pyproject.toml': '[tool.perflens]\npreview = true\n' }),

@@ -21,7 +21,7 @@ import {
   parameterNames,
   scopeOf,
   stringLiteralValue,
-  tryCatches,
+  statementCatches,
 } from '../../server/analysis';
 import { ensureImport, lineEndOf, lineStartOf, replaceNode } from '../../server/fixes';
 
@@ -484,17 +484,9 @@ function resultUsedAsObject(call: Node): string | null {
 function namesExpected(call: Node): string | null {
   for (const node of ancestors(call)) {
     if (node.type === 'function_definition' || node.type === 'module') return null;
-    const caught = node.type === 'try_statement' ? tryCatches(node, /\bNameError\b/) : node.type === 'with_statement' && suppressesNameError(node);
-    if (caught) return 'a `NameError` is caught around it: the text is expected to name things';
+    if (statementCatches(node, /\bNameError\b/)) return 'a `NameError` is caught around it: the text is expected to name things';
   }
   return null;
-}
-
-/** `with contextlib.suppress(NameError):` / `with suppress(KeyError, NameError):`. */
-function suppressesNameError(withStatement: Node): boolean {
-  return findDescendants(withStatement.namedChildren.find((c) => c?.type === 'with_clause') ?? withStatement, (n) => n.type === 'call').some(
-    (c) => /(^|\.)suppress$/.test(c.childForFieldName('function')?.text ?? '') && /\bNameError\b/.test(c.childForFieldName('arguments')?.text ?? ''),
-  );
 }
 
 /**

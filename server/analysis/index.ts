@@ -156,6 +156,7 @@ export {
   scopeBody,
   statementStartingBefore,
   tryCatches,
+  statementCatches,
   withEnclosingParentheses,
 } from './scopes';
 export { isDisplayCall } from './display';

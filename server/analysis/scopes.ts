@@ -357,3 +357,16 @@ export function exceptHeader(clause: Node): string {
 export function tryCatches(tryStatement: Node, exceptions: RegExp): boolean {
   return tryStatement.namedChildren.some((c) => c?.type === 'except_clause' && exceptions.test(exceptHeader(c)));
 }
+
+/**
+ * The statement stops an exception `exceptions` matches from leaving it: a `try` with such a handler (tryCatches), or a
+ * `with contextlib.suppress(...)` naming one (`with suppress(KeyError, NameError):`).
+ */
+export function statementCatches(statement: Node, exceptions: RegExp): boolean {
+  if (statement.type === 'try_statement') return tryCatches(statement, exceptions);
+  if (statement.type !== 'with_statement') return false;
+  const clause = statement.namedChildren.find((c) => c?.type === 'with_clause') ?? statement;
+  return findDescendants(clause, (n) => n.type === 'call').some(
+    (c) => /(^|\.)suppress$/.test(c.childForFieldName('function')?.text ?? '') && exceptions.test(c.childForFieldName('arguments')?.text ?? ''),
+  );
+}

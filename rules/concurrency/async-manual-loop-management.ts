@@ -72,6 +72,9 @@ export default defineRule({
       // `get_event_loop()` inside a method or a loop-keeping class runs on a loop the object shares
       // (unittest setUp/tearDown, a sync facade): asyncio.run() would close it after this one call.
       if (inlineFactory === 'asyncio.get_event_loop' && inMethodOrLoopOwner(call)) return;
+      // `set_event_loop(new_event_loop())` earlier in the scope (often in the `except RuntimeError` of a first
+      // `get_event_loop()`): the loop borrowed is the one installed, so the deprecation cannot bite.
+      if (inlineFactory === 'asyncio.get_event_loop' && installsLoopBefore(ctx, scopeBody, call)) return;
     } else if (loopExpr.type === 'identifier') {
       loopName = loopExpr.text;
       const bindings = findDescendants(scopeBody, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === loopName, isNestedScope);
@@ -123,6 +126,17 @@ function messageFor(inlineFactory: string | null, coro: string): string {
     return `The loop created to run \`${coro}\` is never closed; \`asyncio.run(...)\` creates, runs and closes the loop for you`;
   }
   return `Hand-managed event loop around \`${coro}\`; \`asyncio.run(...)\` creates, runs and closes the loop for you`;
+}
+
+/** True when the scope calls `asyncio.set_event_loop(...)` before `call` (not in a nested def or class). */
+function installsLoopBefore(ctx: RuleContext, scopeBody: Node, call: Node): boolean {
+  return (
+    findDescendants(
+      scopeBody,
+      (n) => n.type === 'call' && n.startIndex < call.startIndex && ctx.facts.calleeName(n) === 'asyncio.set_event_loop',
+      isNestedScope,
+    ).length > 0
+  );
 }
 
 /**

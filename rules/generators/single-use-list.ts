@@ -285,6 +285,9 @@ export default defineRule({
     for (const root of roots) {
       if (new RegExp(`\\b${root}\\b`).test(consumer)) return;
     }
+    // `[d for d in root.rglob("__pycache__")]` then `shutil.rmtree(d)` for each: the list is a snapshot of a directory
+    // walk the loop changes; lazily, the walk would meet the folders as they are deleted (kedro, judged wrong in review32).
+    if (sources.some((src) => LAZY_DIRECTORY_WALK.test(src.text)) && CHANGES_FILES.test(consumer)) return;
     ctx.report({
       node: comp,
       message: `\`${name}\` is built as a list but only ${how === 'for' ? 'iterated' : 'consumed'} once; a generator expression avoids holding it all in memory`,
@@ -292,6 +295,12 @@ export default defineRule({
     });
   },
 });
+
+/** A directory walk that yields as it goes (`glob.glob` and `os.listdir` return lists, read before the loop starts). */
+const LAZY_DIRECTORY_WALK = /\.(?:rglob|iterdir|walk|scandir|iglob)\s*\(|(?<!\bglob)\.glob\s*\(/;
+/** A call that creates, moves or deletes files or folders. */
+const CHANGES_FILES =
+  /\b(?:rmtree|remove|removedirs|unlink|rename|renames|replace|rmdir|mkdir|makedirs|move|copy|copy2|copyfile|copytree|touch|write_text|write_bytes|symlink_to|hardlink_to)\s*\(/;
 
 /**
  * The object a value is a view of: `cls` for `cls.__dict__`, `d` for `d.items()` or `d["k"]`; null

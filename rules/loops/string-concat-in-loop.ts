@@ -134,6 +134,20 @@ function keepsEachValue(id: Node): boolean {
 }
 
 /**
+ * This read of acc is an argument of a call that uses the string: not `len(acc)` (a running count could replace it) and not
+ * a logging call (`log.debug("so far: %s", acc)` formats it only when that level is on).
+ */
+function passedToCall(id: Node): boolean {
+  const n = heldValue(id);
+  const call = n.parent?.type === 'argument_list' ? n.parent.parent : null;
+  const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (!callee || callee.text === 'len') return false;
+  return !(callee.type === 'attribute' && LOGGING_METHODS.has(callee.childForFieldName('attribute')?.text ?? ''));
+}
+
+const LOGGING_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log']);
+
+/**
  * Why every update copies the whole accumulator on CPython too, or null where CPython grows it in
  * place (a `str` in a plain function local, nothing else referencing it, `+=` or `acc = acc + x`).
  * Measured on CPython 3.11 with 200,000 pieces: a function local 6.5 ms; the same loop at module
@@ -328,6 +342,10 @@ export default defineRule({
     // Each intermediate string is kept (`prefixes.add(prefix)`, `yield line`): the loop needs every prefix as its own
     // object, so a join after the loop cannot replace it (stanza's lexicon prefixes, judged wrong in review12).
     if (otherUses.some(keepsEachValue)) return;
+    // The loop hands the string built so far to a call on each pass (`one_hot(text)` to pick the next character): it
+    // needs every prefix, so no join after the loop can replace the updates (autograd's LSTM sampler, judged wrong in
+    // review32), and the call reads as much per pass as the copy costs.
+    if (otherUses.some(passedToCall)) return;
     const why = whyQuadratic(kind, acc, scope, updates, otherUses);
     // Where CPython grows the string in place the loop is linear there: a portability hint, not a warning.
     const severity = why ? undefined : 'hint';

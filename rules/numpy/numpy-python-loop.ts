@@ -17,6 +17,7 @@ import {
   isKnownScalar,
   vectorizeChoice,
   isNestedScope,
+  isSmallLiteralLoop,
   isVariable,
   keywordValue,
   localTypes,
@@ -1556,6 +1557,7 @@ function ownContainerKind(value: Node, facts: FileFacts): ContainerKind | null {
  * a literal bound. A few full scans cost little.
  */
 function fewValues(loop: Node, facts: FileFacts): boolean {
+  if (isSmallLiteralLoop(loop, facts)) return true;
   let iter = loop.childForFieldName('right');
   if (iter?.type === 'call' && iter.childForFieldName('function')?.text === 'enumerate') iter = callArguments(iter)[0] ?? null;
   const dict = itemsOf(iter);

@@ -26,8 +26,26 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
       const span = args.length === 1 ? nums[0] : nums[1] - nums[0];
       return span <= SMALL_LOOP;
     }
+    const offset = offsetSpan(args);
+    if (offset !== null) return offset <= SMALL_LOOP;
   }
   return boundedByTheCode(it, facts);
+}
+
+/**
+ * The count of `range(start, start + k)` or `range(start, start + k, step)` (a positive literal step): a window of k
+ * values wherever it starts (`range(5 * i, 5 * i + 5)`, an image's five captions); null for any other range.
+ */
+function offsetSpan(args: readonly Node[]): number | null {
+  if (args.length < 2 || args.length > 3) return null;
+  const [start, stop] = args;
+  if (stop.type !== 'binary_operator' || stop.childForFieldName('operator')?.text !== '+') return null;
+  if (stop.childForFieldName('left')?.text.replace(/\s+/g, '') !== start.text.replace(/\s+/g, '')) return null;
+  const right = stop.childForFieldName('right');
+  const k = right ? integerValue(right) : null;
+  const step = args.length === 3 ? integerValue(args[2]) : 1;
+  if (k === null || step === null || step <= 0) return null;
+  return Math.ceil(k / step);
 }
 
 /** The loop's iterable when the loop is small only because the code bounds it (not a display, not `range`): for hovers. */

@@ -107,6 +107,15 @@ describe('loopInfo', () => {
     assert.deepEqual(got, [true, false, true, false]);
   });
 
+  it('counts a window range(start, start + k) as k passes, wherever it starts', async () => {
+    const got = await probe(
+      'for i in range(5 * j, 5 * j + 5, 1): pass\nfor i in range(a, a + 40): pass\nfor i in range(a, b + 5): pass\nfor i in range(a, a + 32, 4): pass\nfor i in range(a, a + n): pass\n',
+      '(for_statement) @x',
+      (loop, facts) => isSmallLiteralLoop(loop, facts),
+    );
+    assert.deepEqual(got, [true, false, false, true, false]);
+  });
+
   it('reads for/if nests as comprehension clauses', async () => {
     const got = await probe(
       'for a in A:\n    if a:\n        for b in a if c else d:\n            out.append(b)\nfor a in A:\n    x = 1\n    out.append(a)\n',

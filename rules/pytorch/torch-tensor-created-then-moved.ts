@@ -1,11 +1,13 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  contains,
   enclosingFunctionDef,
   enclosingLoop,
   enclosingStatement,
   withinOwnScope,
   enclosingTrainingLoop,
+  findDescendants,
   isCudaDestination,
   isSmallLiteralLoop,
   isTestCode,
@@ -111,7 +113,11 @@ export default defineRule({
     const callee = facts.calleeName(factory) ?? '';
     const written = writtenConstant(factory, facts);
     const legacy = LEGACY_CONSTRUCTORS.test(callee) || written !== null;
-    const advice = legacy ? `\`torch.${written?.fill ?? 'zeros'}(${written?.size ?? '...'}, device=${destination.text})\`` : `\`device=${destination.text}\``;
+    // A move under a condition (`if out.is_cuda: pads = pads.cuda()`; 3D-ResNets, review32) keeps CPU runs on the CPU, which
+    // `device="cuda"` would not: a factory sized from a tensor (`torch.zeros(out.size(0), ...)`) belongs where that tensor is.
+    const sizedBy = destination.text === '"cuda"' && movedConditionally(transfer, factory) ? tensorSizedFrom(factory) : null;
+    const device = sizedBy ? `${sizedBy}.device` : destination.text;
+    const advice = legacy ? `\`torch.${written?.fill ?? 'zeros'}(${written?.size ?? '...'}, device=${device})\`` : `\`device=${device}\``;
     const moved = `\`.${transfer.childForFieldName('function')!.childForFieldName('attribute')!.text}(...)\``;
     const what = source.name
       ? `\`${fn}(...)\`, bound to \`${source.name}\` and moved by the ${moved} on line ${transfer.startPosition.row + 1},`
@@ -524,6 +530,26 @@ function fromShape(arg: Node, facts: FileFacts, depth: number): boolean {
 /** `x.shape`. */
 function isShape(node: Node | null): boolean {
   return node?.type === 'attribute' && node.childForFieldName('attribute')?.text === 'shape';
+}
+
+/** The move sits under an `if` (statement or expression) that the factory is not under. */
+function movedConditionally(transfer: Node, factory: Node): boolean {
+  for (let n = transfer.parent; n && !contains(n, factory); n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'conditional_expression') return true;
+  }
+  return false;
+}
+
+/** The plain name whose `.size(...)` or `.shape` the factory's arguments read (`out` in `torch.zeros(out.size(0), 4)`), or null. */
+function tensorSizedFrom(factory: Node): string | null {
+  const args = factory.childForFieldName('arguments');
+  if (!args) return null;
+  const read = findDescendants(args, (n) => {
+    if (n.type !== 'attribute' || n.childForFieldName('object')?.type !== 'identifier') return false;
+    const attr = n.childForFieldName('attribute')?.text;
+    return attr === 'shape' || (attr === 'size' && n.parent?.type === 'call');
+  });
+  return read.length > 0 ? read[0].childForFieldName('object')!.text : null;
 }
 
 /** `torch.zeros(b, n).to(dev)` → `torch.zeros(b, n, device=dev)`, when the move has no other argument. */

@@ -137,3 +137,35 @@ describe('torch-tensor-created-then-moved: a module whose nn.Module base is impo
     }
   });
 });
+
+describe('torch-tensor-created-then-moved: the device it advises', () => {
+  async function messages(source: string): Promise<string[]> {
+    const engine = await getEngine();
+    return engine
+      .lintText(source, { select: [RULE], filePath: '/proj/pkg/model.py', projectRoot: '/proj', impact: 'all' })
+      .findings.filter((f) => f.ruleId === RULE)
+      .map((f) => f.message);
+  }
+
+  it('a `.cuda()` under a condition: the device of the tensor it is sized from, not "cuda" (which would move CPU runs)', async () => {
+    const source = `import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def forward(self, x):
+        pads = torch.zeros(x.size(0), 4, x.size(2))
+        if x.is_cuda:
+            pads = pads.cuda()
+        return torch.cat([x, pads], dim=1)
+
+    def plain(self, x):
+        pads = torch.zeros(x.size(0), 4, x.size(2))
+        pads = pads.cuda()
+        return torch.cat([x, pads], dim=1)
+`;
+    const [conditional, unconditional] = await messages(source);
+    assert.match(conditional, /create it there with `device=x\.device`/);
+    assert.match(unconditional, /create it there with `device="cuda"`/);
+  });
+});

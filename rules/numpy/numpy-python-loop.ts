@@ -537,7 +537,8 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     const owner = fn.childForFieldName('object');
     if (owner?.type !== 'identifier') return;
     const r = vectorizeElement(args[0], { ...env, forbidden: new Set([owner.text]) });
-    if (!r || r.arrays.has(r.text)) return;
+    // `for j in range(2): out.append(w + s * N[j])` visits two rows of N, not every one (review32, judged wrong).
+    if (!r || r.arrays.has(r.text) || !walksElements(range, [...r.arrays.values()], ctx)) return;
     ctx.report({
       node: loop,
       message: `Python loop appending per element of ${describeArrays(r)}; compute \`${r.text}\` in one step (\`.tolist()\` for a list)`,

@@ -691,6 +691,7 @@ function isConsoleMethod(facts: FileFacts, def: Node | null): boolean {
  */
 function isOneOfLiterals(source: Node, call: Node): boolean {
   for (let n: Node | null = call; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type === 'for_statement' && loopsOverLiterals(n, source)) return true;
     const clause: Node | null = n.parent;
     if (!clause || (clause.type !== 'if_statement' && clause.type !== 'elif_clause')) continue;
     if (!clause.childForFieldName('consequence')?.equals(n)) continue;
@@ -704,6 +705,19 @@ function isOneOfLiterals(source: Node, call: Node): boolean {
     if (op === 'in' && items.length > 0 && items.every(isPlainString)) return true;
   }
   return false;
+}
+
+/**
+ * `for key in ["mapE", "mapM"]: ... eval(key)`: the loop binds the very text evaluated to each string of a display in turn,
+ * and its body never rebinds it, so each evaluation looks up one of those names (Landmark2019, judged wrong in review32).
+ */
+function loopsOverLiterals(loop: Node, source: Node): boolean {
+  if (source.type !== 'identifier' || loop.childForFieldName('left')?.text !== source.text) return false;
+  const right = loop.childForFieldName('right');
+  const items = right && ['list', 'tuple', 'set'].includes(right.type) ? right.namedChildren.filter((c: Node | null) => c?.type !== 'comment') : [];
+  if (items.length === 0 || !items.every(isPlainString)) return false;
+  const body = loop.childForFieldName('body');
+  return !!body && !occurrences(body, source.text).some((id) => bindingOf(id) !== null);
 }
 
 /**

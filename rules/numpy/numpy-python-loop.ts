@@ -17,7 +17,7 @@ import {
   isKnownScalar,
   vectorizeChoice,
   isNestedScope,
-  isSmallLiteralLoop,
+  isSmallRangeWindow,
   isVariable,
   keywordValue,
   localTypes,
@@ -1558,7 +1558,8 @@ function ownContainerKind(value: Node, facts: FileFacts): ContainerKind | null {
  * a literal bound. A few full scans cost little.
  */
 function fewValues(loop: Node, facts: FileFacts): boolean {
-  if (isSmallLiteralLoop(loop, facts)) return true;
+  // `for i in range(5 * k, 5 * k + 5)`: five values wherever the window starts.
+  if (isSmallRangeWindow(loop, facts)) return true;
   let iter = loop.childForFieldName('right');
   if (iter?.type === 'call' && iter.childForFieldName('function')?.text === 'enumerate') iter = callArguments(iter)[0] ?? null;
   const dict = itemsOf(iter);

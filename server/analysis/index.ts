@@ -61,6 +61,7 @@ export {
   costlyWorkEachPass,
   doesCostlyWork,
   isSmallLiteralLoop,
+  isSmallRangeWindow,
   iteratesArrayData,
   listBuiltByBranches,
   listBuiltByLoop,

@@ -32,6 +32,14 @@ export function isSmallLiteralLoop(loop: Node, facts: FileFacts): boolean {
   return boundedByTheCode(it, facts);
 }
 
+/** A `for` loop over a window `range(start, start + k)` of at most SMALL_LOOP values, wherever it starts. */
+export function isSmallRangeWindow(loop: Node, facts: FileFacts): boolean {
+  const it = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
+  if (it?.type !== 'call' || it.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', it)) return false;
+  const span = offsetSpan(it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null) ?? []);
+  return span !== null && span <= SMALL_LOOP;
+}
+
 /**
  * The count of `range(start, start + k)` or `range(start, start + k, step)` (a positive literal step): a window of k
  * values wherever it starts (`range(5 * i, 5 * i + 5)`, an image's five captions); null for any other range.

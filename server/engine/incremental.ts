@@ -1373,14 +1373,51 @@ function statementRegion(root: Node, unit: Unit, t: Span, oldText: string, text:
     spans.push(around.header);
     holder = around.member;
   }
+  const classBody = spans.length > 0 ? holder.parent : null;
   const def = definitionOf(holder);
   const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
   const path = body ? statementPath(body, t) : [];
   const along = body && path.length > 0 ? pathRegion(path, oldText, text, change, inString) : null;
   if (!body || !along) return null;
   spans.push({ start: holder.startIndex, end: body.startIndex }, ...along.spans);
+  if (classBody) spans.push(...membersReadingStores(classBody, holder, path[path.length - 1].statement, along.words, oldText, text, change));
   return { spans, scope: spanOf(path[0].statement), words: along.words };
 }
+
+/**
+ * A method's statement that stores an attribute on `self` or `cls` (`self.loop = asyncio.get_event_loop()`) tells the
+ * class's other methods what `self.loop` holds (async-create-task-dropped's `self.loop.create_task(...)` in another method
+ * rests on it): when the edited statement stores one, before or after the edit, the other members of the class that spell
+ * a stored attribute's name are re-linted whole. Only the names the edited statement stores, so a keystroke elsewhere in a
+ * method (or in a statement that only reads `self.x`) re-lints no other method.
+ */
+function membersReadingStores(
+  classBody: Node,
+  member: Node,
+  edited: Node,
+  words: ReadonlySet<string>,
+  oldText: string,
+  text: string,
+  change: TextChange,
+): Span[] {
+  const newStatement = text.slice(edited.startIndex, edited.endIndex);
+  const oldEnd = edited.endIndex - (change.newEnd - change.oldEnd);
+  const oldStatement = oldEnd > edited.startIndex ? oldText.slice(edited.startIndex, oldEnd) : '';
+  const stored = new Set<string>();
+  for (const statement of [newStatement, oldStatement]) {
+    for (const m of statement.matchAll(SELF_ATTRIBUTE_STORE)) if (words.has(m[1])) stored.add(m[1]);
+  }
+  if (stored.size === 0) return [];
+  const spans: Span[] = [];
+  for (let s = classBody.firstNamedChild; s; s = s.nextNamedSibling) {
+    if (s.startIndex === member.startIndex || s.type === 'comment') continue;
+    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), stored)) spans.push(spanOf(s));
+  }
+  return spans;
+}
+
+/** `self.name =`, `cls.name +=`, `self.name: T =` at the start of a statement (its first target): the name stored. */
+const SELF_ATTRIBUTE_STORE = /^\s*(?:self|cls)\.(\w+)\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/gm;
 
 /**
  * When `unit` is module-level code with a block (a top-level `if __name__ == "__main__":`, `for`,

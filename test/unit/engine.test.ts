@@ -563,6 +563,34 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-lints a class's other methods when an edit renames an attribute one method stores on self", async () => {
+    // Found by the seed-11 test once review32's fixtures shifted its edits: a keystroke turned `self.loop = ...` in
+    // `__init__` into `self.loopx = ...`, and `schedule()`'s finding, which rests on `self.loop` holding an event loop,
+    // stayed while a full lint no longer reports it.
+    const engine = await getEngine();
+    const text =
+      'import asyncio\n\n\nasync def refresh(key):\n    await asyncio.sleep(0)\n\n\n' +
+      `${SPACER_DEFS}class Service:\n    def __init__(self):\n        self.loop = asyncio.get_event_loop()\n\n` +
+      '    def schedule(self, key):\n        self.loop.create_task(refresh(key))\n';
+    const options = { filePath: '/proj/service.py', select: ['async-create-task-dropped'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const store = text.indexOf('self.loop =') + 'self.loop'.length;
+      const renamed = session.edit(store, store, 'x');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(renamed), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(renamed), []);
+      const back = session.edit(store, store + 1, '');
+      assert.deepEqual(found(back), found(engine.lintText(session.text(), options)));
+      assert.equal(found(back).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("keeps the mismatch probe's seed-11 edits equal to a full lint: a finding citing a line of the edited unit is re-run", async () => {
     // bench/mismatchprobe.ts's fixture run with seed 11 differed twice: LabelledBox's slots finding (above), and
     // `log_metrics()`'s torch-sync-in-training-loop finding, which cites the training loop's call of it ("which the

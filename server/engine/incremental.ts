@@ -724,10 +724,10 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   // units can change their counts, and the set of names changes only when one of them comes or goes.
   const bindingCounts = prev.bindingCounts;
   const countsBefore = new Map<string, number>();
-  for (const list of [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]) {
+  for (const list of [...carried.moved.map((u) => u.bindings), ...carried.reread.map((k) => units[k].bindings)]) {
     for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
   }
-  for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
+  for (const u of carried.moved) count(bindingCounts, u.bindings, -1);
   for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
   const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
@@ -1028,8 +1028,7 @@ function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
     const delta = only.start > before.end ? 0 : only.newEnd - only.oldEnd;
     spelled = { start: before.start + delta, end: before.end + delta };
   } else return {};
-  const statementEdited =
-    carried.replaced.some((i) => prev.units[i].type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
+  const statementEdited = carried.moved.some((u) => u.type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
   const found = (before !== null) === (spelled !== null) && !statementEdited ? prev.softImports.found : undefined;
   return found ? { spelled, found } : { spelled };
 }
@@ -1088,12 +1087,11 @@ function unitsOf(tree: Tree): Unit[] {
 }
 
 /**
- * The new top-level units: the old ones that no touched span reaches, shifted, and the tree's
- * top-level children around the touched spans (`reread`, their indices; `replaced`, the indices of
- * the old units they stand for, and `moved`, those units shifted). Outside tree-sitter's changed
- * ranges and the edits the structure is unchanged, so this equals reading every child again; when
- * the two do not fit together (a zero-length ERROR node appears outside the changed ranges, say),
- * every child is read again and compared.
+ * The new top-level units (the spent old list, changed in place): the old ones that no touched span reaches, shifted,
+ * and the tree's top-level children around the touched spans (`reread`, their indices; `moved`, the old units they
+ * stand for, shifted). Outside tree-sitter's changed ranges and the edits the structure is unchanged, so this equals
+ * reading every child again; when the two do not fit together (a zero-length ERROR node appears outside the changed
+ * ranges, say), every child is read again and compared.
  */
 function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
   // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
@@ -1131,33 +1129,43 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
       if (grown) break;
     }
   }
-  const units: Unit[] = [];
-  const reread: number[] = [];
-  const replaced: number[] = [];
-  let i = 0;
+  // The windows' old units give way to the tree's children there, in the spent list itself: a new list of every unit per
+  // keystroke was most of what describeEdit allocated. All is checked before the list changes: rereadAll needs it whole.
+  const swaps: { at: number; old: Unit[]; read: Unit[] }[] = [];
+  let last: Unit | undefined;
+  let after = 0;
+  let length = moved.length;
   for (const w of windows) {
-    for (; i < moved.length && moved[i].end < w.start; i++) units.push(moved[i]);
-    for (; i < moved.length && moved[i].start <= w.end; i++) replaced.push(i);
+    const at = Math.max(after, firstUnitEndingFrom(moved, w.start));
+    if (at > after) last = moved[at - 1];
+    after = at;
+    while (after < moved.length && moved[after].start <= w.end) after++;
+    const read: Unit[] = [];
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
-      const last = units[units.length - 1];
       if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched);
-      reread.push(units.length);
-      units.push({ start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) });
+      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) }));
     }
+    swaps.push({ at, old: moved.slice(at, after), read });
+    length += read.length - (after - at);
   }
-  for (; i < moved.length; i++) {
-    const last = units[units.length - 1];
-    if (last && moved[i].start < last.end) return rereadAll(prev, moved, root, touched);
-    units.push(moved[i]);
+  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched);
+  if (length !== root.childCount) return rereadAll(prev, moved, root, touched);
+  // Spliced from the last window back, so that each window's old index still holds; re-read indices are the new list's.
+  for (let j = swaps.length - 1; j >= 0; j--) moved.splice(swaps[j].at, swaps[j].old.length, ...swaps[j].read);
+  const reread: number[] = [];
+  let delta = 0;
+  for (const { at, old, read } of swaps) {
+    for (let k = 0; k < read.length; k++) reread.push(at + delta + k);
+    delta += read.length - old.length;
   }
-  if (units.length !== root.childCount) return rereadAll(prev, moved, root, touched);
-  return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
+  return { units: moved, reread, moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old) };
 }
 
 interface Carried {
   units: Unit[];
+  /** The indices of the units read from the tree. */
   reread: number[];
-  replaced: number[];
+  /** The old units they stand for (shifted), in order. */
   moved: Unit[];
 }
 
@@ -1190,8 +1198,7 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
     units.push(u);
   }
   for (const i of reread) units[i].bindings = boundNames(root.child(i)!);
-  const replaced = prev.map((_, i) => i).filter((i) => !kept.has(i));
-  return { units, reread, replaced, moved: replaced.map((i) => moved[i]) };
+  return { units, reread, moved: moved.filter((_, i) => !kept.has(i)) };
 }
 
 /** Tests: the carried units must be exactly the tree's top-level children. */
@@ -1641,7 +1648,8 @@ function hits(start: number, end: number, spans: readonly Span[]): boolean {
 
 /** Sorted, disjoint spans covering the given ones (joining those at most `gap` apart). */
 function mergeSpans(spans: readonly Span[], gap: number): Span[] {
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  // Most lists come sorted (a keystroke's one or two spans): a copy and a sort each were a sixth of describeEdit.
+  const sorted = sortedByStart(spans) ? spans : [...spans].sort((a, b) => a.start - b.start);
   const out: Span[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
@@ -1649,6 +1657,11 @@ function mergeSpans(spans: readonly Span[], gap: number): Span[] {
     else out.push({ start: s.start, end: s.end });
   }
   return out;
+}
+
+function sortedByStart(spans: readonly Span[]): boolean {
+  for (let k = 1; k < spans.length; k++) if (spans[k].start < spans[k - 1].start) return false;
+  return true;
 }
 
 /**

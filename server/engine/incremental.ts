@@ -404,7 +404,8 @@ export class IncrementalLinter {
     // The region's findings rest on what this lint asked about the imports, as the kept ones on what earlier lints asked.
     for (const m of facts.moduleQueries) next.moduleQueries.add(m);
     for (const m of facts.bindingQueries) next.bindingQueries.add(m);
-    const reads = new Set([...edit.prev.reads, ...run.reads]);
+    // Not copied when the region read no file (the usual case): the engine adds only to the running lint's set (run.reads).
+    const reads = run.reads.size === 0 ? edit.prev.reads : new Set([...edit.prev.reads, ...run.reads]);
     // Spelled out, not `{ ...next, raw, … }`: a spread that adds properties takes V8's slow path (20-30 µs here, every keystroke).
     this.state = {
       text: next.text,
@@ -1039,17 +1040,23 @@ function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
  * Appends to `kept` and returns it.
  */
 function mergeFindings(kept: RawFinding[], found: readonly RawFinding[], spans: readonly Span[], scopes: readonly Span[]): RawFinding[] {
-  const seen = new Set(kept.map(findingKey));
-  const raw = kept;
   // Inside a scope, a match the pass returns outside the spans is rooted at a compound around the
   // edit (the pass starts matches only at nodes in the spans): new, since the scope's cached
   // findings were all re-run.
-  for (const r of found) {
-    if ((!hits(r.matchStart, r.matchEnd, spans) && !within(r.matchStart, r.matchEnd, scopes)) || seen.has(findingKey(r))) continue;
-    seen.add(findingKey(r));
-    raw.push(r);
+  const fresh = found.filter((r) => hits(r.matchStart, r.matchEnd, spans) || within(r.matchStart, r.matchEnd, scopes));
+  if (fresh.length === 0) return kept;
+  // Only a kept finding that starts where a fresh one does can be the same: the others need no key (a keystroke finds a
+  // few, and a key for each of the file's hundreds of kept findings was most of what this step allocated).
+  const starts = new Set(fresh.map((r) => r.finding.start));
+  const seen = new Set<string>();
+  for (const r of kept) if (starts.has(r.finding.start)) seen.add(findingKey(r));
+  for (const r of fresh) {
+    const key = findingKey(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(r);
   }
-  return raw;
+  return kept;
 }
 
 /** The error ranges outside the spans (kept) and the pass's inside them, sorted. */

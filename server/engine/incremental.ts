@@ -1284,10 +1284,19 @@ const MAX_EDITED_WORDS = 48;
 function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[], inString: Span | null = null): Set<string> | null {
   const words = new Set<string>();
   const add = (source: string, from: number, to: number): boolean => {
-    // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word.
-    for (const m of source.slice(from, to).matchAll(NAME_RUN)) {
-      if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0)) || isForeignAttribute(source, from + m.index)) continue;
-      words.add(m[0]);
+    // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word. Read by character code:
+    // a regex match per word (its array, its slice of the text) was most of what this step allocated.
+    for (let i = from; i < to;) {
+      if (!isNameChar(source.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < to && isNameChar(source.charCodeAt(i))) i++;
+      if (isDigit(source.charCodeAt(start)) || isForeignAttribute(source, start)) continue;
+      const word = source.slice(start, i);
+      if (PYTHON_KEYWORDS.has(word)) continue;
+      words.add(word);
       if (words.size > MAX_EDITED_WORDS) return false;
     }
     return true;
@@ -1303,11 +1312,12 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
   return words;
 }
 
-const NAME_RUN = /[A-Za-z_0-9\u0080-\uffff]+/g;
+/** A character of a name run: an ASCII word character or any non-ASCII one (a name in any script is one word). */
+const isNameChar = (code: number) => isAsciiWordChar(code) || code >= 0x80;
 
-/** [start, end) grown to the whole runs of NAME_RUN characters around it. */
+/** [start, end) grown to the whole name runs (isNameChar) around it. */
 function nameRunAround(source: string, start: number, end: number): [number, number] {
-  return grownOver(source, start, end, (code) => isAsciiWordChar(code) || code >= 0x80);
+  return grownOver(source, start, end, isNameChar);
 }
 
 /** [start, end) grown over the characters `inRun` accepts on both sides. */
@@ -1344,16 +1354,24 @@ export function isForeignAttribute(source: string, at: number): boolean {
   const objectEnd = skipSpaceBack(source, i - 1) + 1;
   let objectStart = objectEnd;
   while (objectStart > 0 && isAsciiWordChar(source.charCodeAt(objectStart - 1))) objectStart--;
-  const object = source.slice(objectStart, objectEnd);
+  const plainSelf = spells(source, objectStart, objectEnd, 'self') || spells(source, objectStart, objectEnd, 'cls');
   i = skipSpaceBack(source, objectStart - 1);
-  return !((object === 'self' || object === 'cls') && source.charCodeAt(i) !== 46);
+  return !(plainSelf && source.charCodeAt(i) !== 46);
+}
+
+/** source[start, end) is `word` (compared in place: no slice per attribute). */
+function spells(source: string, start: number, end: number, word: string): boolean {
+  return end - start === word.length && source.startsWith(word, start);
 }
 
 /** The index of the last character at or before `i` that is not white space (a chain may break lines inside brackets). */
 function skipSpaceBack(source: string, i: number): number {
-  while (i >= 0 && /[ \t\r\n\\]/.test(source[i])) i--;
+  while (i >= 0 && isSpaceOrContinuation(source.charCodeAt(i))) i--;
   return i;
 }
+
+/** A space, tab, line break or backslash (skipSpaceBack). */
+const isSpaceOrContinuation = (code: number) => code === 32 || code === 9 || code === 13 || code === 10 || code === 92;
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 

@@ -1158,7 +1158,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched);
   if (length !== root.childCount) return rereadAll(prev, moved, root, touched);
   // Spliced from the last window back, so that each window's old index still holds; re-read indices are the new list's.
-  for (let j = swaps.length - 1; j >= 0; j--) moved.splice(swaps[j].at, swaps[j].old.length, ...swaps[j].read);
+  for (let j = swaps.length - 1; j >= 0; j--) replaceRange(moved, swaps[j].at, swaps[j].old.length, swaps[j].read);
   const reread: number[] = [];
   let delta = 0;
   for (const { at, old, read } of swaps) {
@@ -1167,6 +1167,21 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   }
   return { units: moved, reread, moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old) };
 }
+
+/** list.splice(at, count, ...items), without spreading a long list into arguments (an edit can touch every unit). */
+function replaceRange<T>(list: T[], at: number, count: number, items: readonly T[]): void {
+  if (items.length <= MAX_SPREAD) {
+    list.splice(at, count, ...items);
+    return;
+  }
+  const tail = list.slice(at + count);
+  list.length = at;
+  for (const x of items) list.push(x);
+  for (const x of tail) list.push(x);
+}
+
+/** The most items passed to splice as arguments (far below the engine's limit on arguments). */
+const MAX_SPREAD = 1000;
 
 interface Carried {
   units: Unit[];

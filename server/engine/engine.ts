@@ -241,7 +241,7 @@ export interface RawLint {
   errorRanges: [number, number][];
   /** Fact captures found by the pass(es) (only within `ranges` when given). */
   captures: FactCaptures;
-  active: Map<string, Severity>;
+  active: ReadonlyMap<string, Severity>;
   /** The rules' text gates this lint tested, and where each matched. */
   gateHits: ReadonlyMap<RegExp, GateHit | null>;
   /** The gated groups whose passes ran (the file's imports and text opened them). */
@@ -305,7 +305,7 @@ export class Engine {
   /** What the running lint read through `files` (see recordingFiles). */
   private reads = new Set<string>();
   private recorder: { of: FileProbe; probe: FileProbe } | null = null;
-  private readonly activeCache = new Map<string, Map<string, Severity>>();
+  private readonly activeCache = new Map<string, ReadonlyMap<string, Severity>>();
   /** Compiled queries per active-rule set (most recent last), so inactive rules cost nothing. */
   private readonly compiledCache = new Map<string, CompiledRules>();
   private readonly compiledByActive = new WeakMap<ReadonlyMap<string, Severity>, CompiledRules>();
@@ -806,7 +806,7 @@ export class Engine {
    * Active rules for these options (memoised: the same options come back for every file), less those whose findings the
    * caller would never see (withoutUnseenRules).
    */
-  private activeFor(options: LintOptions): Map<string, Severity> {
+  private activeFor(options: LintOptions): ReadonlyMap<string, Severity> {
     const unseen = previewHintsUnseen(options);
     const key = JSON.stringify([options.select, options.extendSelect, options.ignore, options.severity, unseen]);
     let active = this.activeCache.get(key);
@@ -973,7 +973,11 @@ export function previewHintsUnseen(options: LintOptions): boolean {
  * finding drops the other's), and every rule stays while unused-suppression's findings are shown: a suppression only a
  * skipped rule used would be reported unused. Rules without a query (unused-suppression) are not ranked, so they stay.
  */
-function withoutUnseenRules(active: Map<string, Severity>, rules: ReadonlyMap<string, RuleDefinition>, options: LintOptions): Map<string, Severity> {
+function withoutUnseenRules(
+  active: ReadonlyMap<string, Severity>,
+  rules: ReadonlyMap<string, RuleDefinition>,
+  options: LintOptions,
+): ReadonlyMap<string, Severity> {
   const unusedSuppression = active.get(UNUSED_SUPPRESSION);
   if (unusedSuppression !== undefined && unusedSuppression !== 'hint') return active;
   const skipped = new Set(

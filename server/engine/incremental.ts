@@ -404,7 +404,8 @@ export class IncrementalLinter {
     // The region's findings rest on what this lint asked about the imports, as the kept ones on what earlier lints asked.
     for (const m of facts.moduleQueries) next.moduleQueries.add(m);
     for (const m of facts.bindingQueries) next.bindingQueries.add(m);
-    const reads = new Set([...edit.prev.reads, ...run.reads]);
+    // Not copied when the region read no file (the usual case): the engine adds only to the running lint's set (run.reads).
+    const reads = run.reads.size === 0 ? edit.prev.reads : new Set([...edit.prev.reads, ...run.reads]);
     // Spelled out, not `{ ...next, raw, … }`: a spread that adds properties takes V8's slow path (20-30 µs here, every keystroke).
     this.state = {
       text: next.text,
@@ -724,10 +725,10 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   // units can change their counts, and the set of names changes only when one of them comes or goes.
   const bindingCounts = prev.bindingCounts;
   const countsBefore = new Map<string, number>();
-  for (const list of [...carried.replaced.map((i) => prev.units[i].bindings), ...carried.reread.map((k) => units[k].bindings)]) {
+  for (const list of [...carried.moved.map((u) => u.bindings), ...carried.reread.map((k) => units[k].bindings)]) {
     for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
   }
-  for (const i of carried.replaced) count(bindingCounts, prev.units[i].bindings, -1);
+  for (const u of carried.moved) count(bindingCounts, u.bindings, -1);
   for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
   const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
@@ -939,16 +940,23 @@ interface SplitTables {
   eol: string;
 }
 
-/** Step 7: the fact tables, split at the spans (shifting what is kept, in place: prev is spent). */
+/**
+ * Step 7: the fact tables, split at the spans (shifting what is kept, in place: prev is spent). The lists of functions,
+ * comments and suppressions become the kept lists themselves; the imports are copied, since regionState compares the
+ * old list with the new one.
+ */
 function splitTables(edit: EditedFile, spans: readonly Span[]): SplitTables {
   const { prev, text, changes } = edit;
-  const split = <T extends Span>(list: readonly T[]) => splitEntries(list, changes, spans);
   return {
-    imports: split(prev.imports),
-    functions: split(prev.functions),
-    comments: split(prev.comments),
-    suppressions: split(prev.suppressions),
-    errors: split(prev.errors.map(([start, end]) => ({ start, end }))).kept,
+    imports: splitEntries([...prev.imports], changes, spans),
+    functions: splitEntries(prev.functions, changes, spans),
+    comments: splitEntries(prev.comments, changes, spans),
+    suppressions: splitEntries(prev.suppressions, changes, spans),
+    errors: splitEntries(
+      prev.errors.map(([start, end]) => ({ start, end })),
+      changes,
+      spans,
+    ).kept,
     eol: eolChanged(prev.text, text, changes) ? eolStyle(text) : prev.eol,
   };
 }
@@ -1021,8 +1029,7 @@ function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
     const delta = only.start > before.end ? 0 : only.newEnd - only.oldEnd;
     spelled = { start: before.start + delta, end: before.end + delta };
   } else return {};
-  const statementEdited =
-    carried.replaced.some((i) => prev.units[i].type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
+  const statementEdited = carried.moved.some((u) => u.type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
   const found = (before !== null) === (spelled !== null) && !statementEdited ? prev.softImports.found : undefined;
   return found ? { spelled, found } : { spelled };
 }
@@ -1033,17 +1040,23 @@ function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
  * Appends to `kept` and returns it.
  */
 function mergeFindings(kept: RawFinding[], found: readonly RawFinding[], spans: readonly Span[], scopes: readonly Span[]): RawFinding[] {
-  const seen = new Set(kept.map(findingKey));
-  const raw = kept;
   // Inside a scope, a match the pass returns outside the spans is rooted at a compound around the
   // edit (the pass starts matches only at nodes in the spans): new, since the scope's cached
   // findings were all re-run.
-  for (const r of found) {
-    if ((!hits(r.matchStart, r.matchEnd, spans) && !within(r.matchStart, r.matchEnd, scopes)) || seen.has(findingKey(r))) continue;
-    seen.add(findingKey(r));
-    raw.push(r);
+  const fresh = found.filter((r) => hits(r.matchStart, r.matchEnd, spans) || within(r.matchStart, r.matchEnd, scopes));
+  if (fresh.length === 0) return kept;
+  // Only a kept finding that starts where a fresh one does can be the same: the others need no key (a keystroke finds a
+  // few, and a key for each of the file's hundreds of kept findings was most of what this step allocated).
+  const starts = new Set(fresh.map((r) => r.finding.start));
+  const seen = new Set<string>();
+  for (const r of kept) if (starts.has(r.finding.start)) seen.add(findingKey(r));
+  for (const r of fresh) {
+    const key = findingKey(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(r);
   }
-  return raw;
+  return kept;
 }
 
 /** The error ranges outside the spans (kept) and the pass's inside them, sorted. */
@@ -1081,12 +1094,11 @@ function unitsOf(tree: Tree): Unit[] {
 }
 
 /**
- * The new top-level units: the old ones that no touched span reaches, shifted, and the tree's
- * top-level children around the touched spans (`reread`, their indices; `replaced`, the indices of
- * the old units they stand for, and `moved`, those units shifted). Outside tree-sitter's changed
- * ranges and the edits the structure is unchanged, so this equals reading every child again; when
- * the two do not fit together (a zero-length ERROR node appears outside the changed ranges, say),
- * every child is read again and compared.
+ * The new top-level units (the spent old list, changed in place): the old ones that no touched span reaches, shifted,
+ * and the tree's top-level children around the touched spans (`reread`, their indices; `moved`, the old units they
+ * stand for, shifted). Outside tree-sitter's changed ranges and the edits the structure is unchanged, so this equals
+ * reading every child again; when the two do not fit together (a zero-length ERROR node appears outside the changed
+ * ranges, say), every child is read again and compared.
  */
 function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
   // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
@@ -1124,33 +1136,58 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
       if (grown) break;
     }
   }
-  const units: Unit[] = [];
-  const reread: number[] = [];
-  const replaced: number[] = [];
-  let i = 0;
+  // The windows' old units give way to the tree's children there, in the spent list itself: a new list of every unit per
+  // keystroke was most of what describeEdit allocated. All is checked before the list changes: rereadAll needs it whole.
+  const swaps: { at: number; old: Unit[]; read: Unit[] }[] = [];
+  let last: Unit | undefined;
+  let after = 0;
+  let length = moved.length;
   for (const w of windows) {
-    for (; i < moved.length && moved[i].end < w.start; i++) units.push(moved[i]);
-    for (; i < moved.length && moved[i].start <= w.end; i++) replaced.push(i);
+    const at = Math.max(after, firstUnitEndingFrom(moved, w.start));
+    if (at > after) last = moved[at - 1];
+    after = at;
+    while (after < moved.length && moved[after].start <= w.end) after++;
+    const read: Unit[] = [];
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
-      const last = units[units.length - 1];
       if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched);
-      reread.push(units.length);
-      units.push({ start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) });
+      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) }));
     }
+    swaps.push({ at, old: moved.slice(at, after), read });
+    length += read.length - (after - at);
   }
-  for (; i < moved.length; i++) {
-    const last = units[units.length - 1];
-    if (last && moved[i].start < last.end) return rereadAll(prev, moved, root, touched);
-    units.push(moved[i]);
+  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched);
+  if (length !== root.childCount) return rereadAll(prev, moved, root, touched);
+  // Spliced from the last window back, so that each window's old index still holds; re-read indices are the new list's.
+  for (let j = swaps.length - 1; j >= 0; j--) replaceRange(moved, swaps[j].at, swaps[j].old.length, swaps[j].read);
+  const reread: number[] = [];
+  let delta = 0;
+  for (const { at, old, read } of swaps) {
+    for (let k = 0; k < read.length; k++) reread.push(at + delta + k);
+    delta += read.length - old.length;
   }
-  if (units.length !== root.childCount) return rereadAll(prev, moved, root, touched);
-  return { units, reread, replaced, moved: replaced.map((k) => moved[k]) };
+  return { units: moved, reread, moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old) };
 }
+
+/** list.splice(at, count, ...items), without spreading a long list into arguments (an edit can touch every unit). */
+function replaceRange<T>(list: T[], at: number, count: number, items: readonly T[]): void {
+  if (items.length <= MAX_SPREAD) {
+    list.splice(at, count, ...items);
+    return;
+  }
+  const tail = list.slice(at + count);
+  list.length = at;
+  for (const x of items) list.push(x);
+  for (const x of tail) list.push(x);
+}
+
+/** The most items passed to splice as arguments (far below the engine's limit on arguments). */
+const MAX_SPREAD = 1000;
 
 interface Carried {
   units: Unit[];
+  /** The indices of the units read from the tree. */
   reread: number[];
-  replaced: number[];
+  /** The old units they stand for (shifted), in order. */
   moved: Unit[];
 }
 
@@ -1183,8 +1220,7 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
     units.push(u);
   }
   for (const i of reread) units[i].bindings = boundNames(root.child(i)!);
-  const replaced = prev.map((_, i) => i).filter((i) => !kept.has(i));
-  return { units, reread, replaced, moved: replaced.map((i) => moved[i]) };
+  return { units, reread, moved: moved.filter((_, i) => !kept.has(i)) };
 }
 
 /** Tests: the carried units must be exactly the tree's top-level children. */
@@ -1263,10 +1299,19 @@ const MAX_EDITED_WORDS = 48;
 function editedWords(oldText: string, text: string, change: TextChange, edited: readonly Span[], inString: Span | null = null): Set<string> | null {
   const words = new Set<string>();
   const add = (source: string, from: number, to: number): boolean => {
-    // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word.
-    for (const m of source.slice(from, to).matchAll(NAME_RUN)) {
-      if (PYTHON_KEYWORDS.has(m[0]) || isDigit(m[0].charCodeAt(0)) || isForeignAttribute(source, from + m.index)) continue;
-      words.add(m[0]);
+    // Runs of ASCII word characters and non-ASCII characters: a name in any script is one word. Read by character code:
+    // a regex match per word (its array, its slice of the text) was most of what this step allocated.
+    for (let i = from; i < to;) {
+      if (!isNameChar(source.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (i < to && isNameChar(source.charCodeAt(i))) i++;
+      if (isDigit(source.charCodeAt(start)) || isForeignAttribute(source, start)) continue;
+      const word = source.slice(start, i);
+      if (PYTHON_KEYWORDS.has(word)) continue;
+      words.add(word);
       if (words.size > MAX_EDITED_WORDS) return false;
     }
     return true;
@@ -1282,11 +1327,12 @@ function editedWords(oldText: string, text: string, change: TextChange, edited: 
   return words;
 }
 
-const NAME_RUN = /[A-Za-z_0-9\u0080-\uffff]+/g;
+/** A character of a name run: an ASCII word character or any non-ASCII one (a name in any script is one word). */
+const isNameChar = (code: number) => isAsciiWordChar(code) || code >= 0x80;
 
-/** [start, end) grown to the whole runs of NAME_RUN characters around it. */
+/** [start, end) grown to the whole name runs (isNameChar) around it. */
 function nameRunAround(source: string, start: number, end: number): [number, number] {
-  return grownOver(source, start, end, (code) => isAsciiWordChar(code) || code >= 0x80);
+  return grownOver(source, start, end, isNameChar);
 }
 
 /** [start, end) grown over the characters `inRun` accepts on both sides. */
@@ -1323,16 +1369,24 @@ export function isForeignAttribute(source: string, at: number): boolean {
   const objectEnd = skipSpaceBack(source, i - 1) + 1;
   let objectStart = objectEnd;
   while (objectStart > 0 && isAsciiWordChar(source.charCodeAt(objectStart - 1))) objectStart--;
-  const object = source.slice(objectStart, objectEnd);
+  const plainSelf = spells(source, objectStart, objectEnd, 'self') || spells(source, objectStart, objectEnd, 'cls');
   i = skipSpaceBack(source, objectStart - 1);
-  return !((object === 'self' || object === 'cls') && source.charCodeAt(i) !== 46);
+  return !(plainSelf && source.charCodeAt(i) !== 46);
+}
+
+/** source[start, end) is `word` (compared in place: no slice per attribute). */
+function spells(source: string, start: number, end: number, word: string): boolean {
+  return end - start === word.length && source.startsWith(word, start);
 }
 
 /** The index of the last character at or before `i` that is not white space (a chain may break lines inside brackets). */
 function skipSpaceBack(source: string, i: number): number {
-  while (i >= 0 && /[ \t\r\n\\]/.test(source[i])) i--;
+  while (i >= 0 && isSpaceOrContinuation(source.charCodeAt(i))) i--;
   return i;
 }
+
+/** A space, tab, line break or backslash (skipSpaceBack). */
+const isSpaceOrContinuation = (code: number) => code === 32 || code === 9 || code === 13 || code === 10 || code === 92;
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 
@@ -1534,6 +1588,12 @@ export function mapOffset(offset: number, changes: readonly TextChange[]): numbe
   return o;
 }
 
+/** mapOffset for one change (the keystroke's hot path: no loop, no array). */
+function mapOffsetOver(offset: number, c: TextChange): number | null {
+  if (offset < c.start) return offset;
+  return offset > c.oldEnd ? offset + c.newEnd - c.oldEnd : null;
+}
+
 /** Like mapOffset, but an offset inside a replaced range goes to the start or end of its replacement. */
 function mapClamped(offset: number, changes: readonly TextChange[], side: 'start' | 'end'): number {
   let o = offset;
@@ -1599,25 +1659,41 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
 }
 
 /**
- * The entries outside the region, shifted to the new text IN PLACE, and those dropped (in the
- * region, or touched by an edit; left in the old coordinates). Shifting in place matters on large
- * files: a copy of every comment and function entry per keystroke kept the garbage collector busy.
+ * The entries outside the region, shifted to the new text IN PLACE, and those dropped (in the region, or touched by an
+ * edit; left in the old coordinates). The list itself becomes the kept list (compacted in place). Shifting in place
+ * matters on large files: a copy of every comment and function entry per keystroke kept the garbage collector busy, and
+ * so did a new kept list per table (a fifth of what a keystroke's bookkeeping allocated). One pass, no callback per
+ * entry: the list is sorted by start, so the first span ending after an entry's start (what `hits` looks for) only moves
+ * forward.
  */
-function splitEntries<T extends Span>(list: readonly T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
-  const kept: T[] = [];
+function splitEntries<T extends Span>(list: T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
   const dropped: T[] = [];
-  for (const x of list) {
-    const start = mapOffset(x.start, changes);
-    const end = mapOffset(x.end, changes);
-    if (start === null || end === null || hits(start, end, spans)) {
+  const only = changes.length === 1 ? changes[0] : null;
+  let kept = 0;
+  let span = 0;
+  let lastStart = -1;
+  for (let k = 0; k < list.length; k++) {
+    const x = list[k];
+    const start = only ? mapOffsetOver(x.start, only) : mapOffset(x.start, changes);
+    const end = only ? mapOffsetOver(x.end, only) : mapOffset(x.end, changes);
+    if (start === null || end === null) {
+      dropped.push(x);
+      continue;
+    }
+    // Out of order (not expected): look from the first span again.
+    if (start < lastStart) span = 0;
+    lastStart = start;
+    while (span < spans.length && spans[span].end <= start) span++;
+    if (span < spans.length && spans[span].start < Math.max(end, start + 1)) {
       dropped.push(x);
       continue;
     }
     x.start = start;
     x.end = end;
-    kept.push(x);
+    list[kept++] = x;
   }
-  return { kept, dropped };
+  list.length = kept;
+  return { kept: list, dropped };
 }
 
 /** True when the changes may have changed the file's line-ending style (they removed or inserted a `\r`). */
@@ -1649,7 +1725,8 @@ function hits(start: number, end: number, spans: readonly Span[]): boolean {
 
 /** Sorted, disjoint spans covering the given ones (joining those at most `gap` apart). */
 function mergeSpans(spans: readonly Span[], gap: number): Span[] {
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  // Most lists come sorted (a keystroke's one or two spans): a copy and a sort each were a sixth of describeEdit.
+  const sorted = sortedByStart(spans) ? spans : [...spans].sort((a, b) => a.start - b.start);
   const out: Span[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
@@ -1657,6 +1734,11 @@ function mergeSpans(spans: readonly Span[], gap: number): Span[] {
     else out.push({ start: s.start, end: s.end });
   }
   return out;
+}
+
+function sortedByStart(spans: readonly Span[]): boolean {
+  for (let k = 1; k < spans.length; k++) if (spans[k].start < spans[k - 1].start) return false;
+  return true;
 }
 
 /**

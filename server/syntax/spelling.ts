@@ -54,9 +54,18 @@ export function nextWord(text: string, name: string, from = 0, end = text.length
 /** text.indexOf(name, from), for a match that ends by `end`; -1 otherwise. */
 function indexBetween(text: string, name: string, from: number, end: number): number {
   if (end >= text.length) return text.indexOf(name, from);
+  // A short window (WordIndex.edited's, around a keystroke, for each remembered word) is compared in place: a slice of a
+  // few characters is a new string, and it was most of what carrying the word index across a keystroke allocated.
+  if (end - from <= SHORT_WINDOW) {
+    for (let i = from; i + name.length <= end; i++) if (text.startsWith(name, i)) return i;
+    return -1;
+  }
   const i = text.slice(from, end).indexOf(name);
   return i === -1 ? -1 : from + i;
 }
+
+/** Windows up to this many characters are searched without a slice (indexBetween). */
+const SHORT_WINDOW = 64;
 
 /**
  * At most how many calls in text have the bare name as their callee (`name(...)`, not `x.name(...)`):

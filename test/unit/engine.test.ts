@@ -670,6 +670,20 @@ describe('engine: options', () => {
     assert.equal(sev.has('reduction-over-list-comprehension'), false);
   });
 
+  it('answers a selection asked again with the same set, however the options were built (the server builds them per pull)', () => {
+    const pull = () => layerOptions({ impact: 'auto', preview: false }, { extendSelect: [], ignore: ['generators'], severity: {}, filePath: '/p/a.py' });
+    const first = activeRules(ALL_RULES, pull());
+    assert.equal(activeRules(ALL_RULES, pull()), first);
+    assert.equal(activeRules(ALL_RULES, { ...pull(), filePath: '/p/b.py', preview: true }), first, 'options it does not read do not matter');
+    // Another selection is another set, and each stays right as they alternate.
+    const raised = activeRules(ALL_RULES, { ...pull(), severity: { 'async-time-sleep': 'error' } });
+    assert.notEqual(raised, first);
+    assert.equal(raised.get('async-time-sleep'), 'error');
+    assert.notEqual(first.get('async-time-sleep'), 'error');
+    assert.equal(activeRules(ALL_RULES, pull()), first);
+    assert.equal(first.has('reduction-over-list-comprehension'), false);
+  });
+
   it('layers options one way for the server and the CLI: select replaces, lists add up, severities merge', () => {
     const project = { select: ['generators'], extendSelect: ['a'], ignore: ['b'], severity: { c: 'error' as const }, targetVersion: '3.9' };
     assert.deepEqual(layerOptions(project, { extendSelect: ['x'], ignore: ['y'], severity: { c: 'hint', d: 'off' }, targetVersion: '3.11' }), {

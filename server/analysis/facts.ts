@@ -80,6 +80,11 @@ export class FileFacts {
   private moduleBindingsCache?: Set<string>;
   private readonly importsOfCache = new Map<string, readonly ImportBinding[]>();
   private asyncNamesCache?: Set<string>;
+  /**
+   * The facts this one is a withOwnReads copy of (itself when it is no copy): whole-file indexes whose readers are marked
+   * as reading the whole file (the training loops, TensorFlow's functions) are built once per family, not once per copy.
+   */
+  readonly family: FileFacts;
 
   constructor(
     readonly tree: Tree,
@@ -97,6 +102,7 @@ export class FileFacts {
     sameImports?: FileFacts,
   ) {
     this.words = precomputed?.words ?? new WordIndex(text);
+    this.family = sameImports?.family ?? this;
     this.moduleBindingsCache = precomputed?.moduleBindings;
     this.asyncNamesCache = precomputed?.asyncFunctionNames;
     // Answers from the same tree and text: a ranking's facts (withOwnReads) need not scan the text for them again.

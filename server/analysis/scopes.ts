@@ -262,10 +262,24 @@ export function hasOwnYield(node: Node): boolean {
   return /\byield\b/.test(node.text) && findDescendants(node, (n) => n.type === 'yield', isNestedScope).length > 0;
 }
 
-/** The `return` statements of node's own scope: those of nested defs, classes and lambdas are another function's. */
+/**
+ * The `return` statements of node's own scope: those of nested defs and classes are another function's (a lambda holds
+ * no statement). Found by tree-sitter's own walk, not findDescendants' JS one (a microsecond a node): the impact ranking
+ * asks it of every def whose return types a loop's iterable, a tenth of a keystroke's ranking in argparse's long methods.
+ */
 export function ownReturnStatements(node: Node): Node[] {
-  return findDescendants(node, (n) => n.type === 'return_statement', isNestedScope);
+  const out: Node[] = [];
+  // In document order, a nested def or class comes before the returns inside it: those end before its end.
+  let nestedEnd = -1;
+  for (const n of node.descendantsOfType(RETURNS_AND_DEFINITIONS)) {
+    if (!n || n.id === node.id || n.startIndex < nestedEnd) continue;
+    if (n.type === 'return_statement') out.push(n);
+    else nestedEnd = n.endIndex;
+  }
+  return out;
 }
+
+const RETURNS_AND_DEFINITIONS = ['return_statement', 'function_definition', 'class_definition'];
 
 /** Stop-predicate for findDescendants that keeps a search inside the current function body. */
 export function isNestedScope(n: Node): boolean {

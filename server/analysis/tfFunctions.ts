@@ -27,6 +27,8 @@ interface TfIndex {
   byName: Map<string, TfFunction>;
   /** Every `tf.function(...)` call and `@tf.function` decorator, for rules that look at creation sites. */
   origins: Node[];
+  /** Built by reading every def and call of the file: its readers' rankings cannot be carried across an edit. */
+  wholeFile: boolean;
 }
 
 const cache = new WeakMap<FileFacts, TfIndex>();
@@ -43,12 +45,13 @@ export function isTfFunctionRef(expr: Node | null | undefined, facts: FileFacts)
   return facts.qualifiedName(expr) === TF_FUNCTION;
 }
 
+/** Built once per family of facts, as the training loops' index is (trainingLoop.ts `index`). */
 export function tfFunctions(facts: FileFacts): TfIndex {
-  let idx = cache.get(facts);
+  let idx = cache.get(facts.family);
   if (!idx) {
     idx = build(facts);
-    cache.set(facts, idx);
-  }
+    cache.set(facts.family, idx);
+  } else if (idx.wholeFile) facts.words.reads.wholeFile = true;
   return idx;
 }
 
@@ -98,10 +101,10 @@ function optionsOf(call: Node | null): { inputSignature: boolean; reduceRetracin
 }
 
 function build(facts: FileFacts): TfIndex {
-  const idx: TfIndex = { all: [], byDef: new Map(), byName: new Map(), origins: [] };
+  const idx: TfIndex = { all: [], byDef: new Map(), byName: new Map(), origins: [], wholeFile: false };
   if (!facts.importsModule('tensorflow')) return idx;
   // It reads every def and call of the file: no answer resting on it can be carried across an edit.
-  facts.words.reads.wholeFile = true;
+  facts.words.reads.wholeFile = idx.wholeFile = true;
   const add = (t: TfFunction) => {
     idx.all.push(t);
     if (t.def) idx.byDef.set(t.def.id, t);

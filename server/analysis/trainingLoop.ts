@@ -70,6 +70,8 @@ interface TrainingIndex {
   optimizerNames: Set<string>;
   /** Local names (or `self.x` texts) assigned from a DataLoader call. */
   loaderNames: Set<string>;
+  /** Built by reading every call and loop of the file: its readers' rankings cannot be carried across an edit. */
+  wholeFile: boolean;
 }
 
 export const DATALOADER_NAMES: ReadonlySet<string> = new Set(['torch.utils.data.DataLoader', 'torch.utils.data.dataloader.DataLoader']);
@@ -145,12 +147,17 @@ export function isTfName(qualified: string | null): boolean {
   return qualified !== null && TF_ROOTS.some((r) => qualified === r || qualified.startsWith(`${r}.`));
 }
 
+/**
+ * Built once per family of facts (FileFacts.family): a lint ranks each top-level statement's findings on a copy of its own,
+ * and building this index per copy made the fixture file's full lint 6x as slow. A copy that reads an index another copy
+ * built is marked as reading the whole file, as the builder was (build).
+ */
 function index(facts: FileFacts): TrainingIndex {
-  let idx = cache.get(facts);
+  let idx = cache.get(facts.family);
   if (!idx) {
     idx = build(facts);
-    cache.set(facts, idx);
-  }
+    cache.set(facts.family, idx);
+  } else if (idx.wholeFile) facts.words.reads.wholeFile = true;
   return idx;
 }
 
@@ -381,12 +388,13 @@ function build(facts: FileFacts): TrainingIndex {
     byFunction: new Map(),
     optimizerNames: new Set(),
     loaderNames: new Set(),
+    wholeFile: false,
   };
   const torch = usesTorch(facts);
   const tf = usesTensorFlow(facts);
   if (!torch && !tf) return idx;
   // The index reads every call and loop of the file: no answer resting on it can be carried across an edit.
-  facts.words.reads.wholeFile = true;
+  facts.words.reads.wholeFile = idx.wholeFile = true;
 
   const { methodCalls, plainCalls, ctorCalls, loops } = collectCalls(facts);
   const tapeNames = new Set<string>();

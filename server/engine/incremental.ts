@@ -276,17 +276,7 @@ export class IncrementalLinter {
     }
     // Ranked on facts of their own: the words a finding's impact rests on are then the ranking's, not every rule's (markCarriedImpacts).
     return withDependencies(
-      this.engine.finish(
-        text,
-        run.facts,
-        run.raw,
-        run.failures,
-        run.errorRanges,
-        run.active,
-        undefined,
-        options,
-        rankingFactsPerUnit(run.facts, units, run.raw),
-      ),
+      this.engine.finish(text, run.facts, run.raw, run.failures, run.errorRanges, run.active, undefined, options, rankingFactsPerUnit(run.facts, units)),
       run.reads,
     );
   }
@@ -442,7 +432,7 @@ export class IncrementalLinter {
       run.active,
       suppressionNodes,
       options,
-      rankingFactsPerUnit(facts, units, raw),
+      rankingFactsPerUnit(facts, units),
     );
     clock?.lap('finish (ranking, suppressions)');
     return withDependencies(details, reads);
@@ -859,21 +849,12 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
  * The facts to rank the findings of `raw` with: a copy per top-level statement (FileFacts.withOwnReads), so that a
  * ranking's memos (a def's callers, a loop's iterable) and the words it looked up are shared by the findings of one
  * statement only. With one copy for the whole lint, every finding ranked in it rested on every word any of them looked up,
- * and an edit that spelled one of those words ranked them all again: on the 12k-line file most keystrokes ranked 10 of
- * its 12 findings afresh. But each copy builds the whole-file indexes a ranking reads (the training loops, the classes)
- * anew: when the findings to rank lie in more than MAX_RANKING_GROUPS statements, one copy ranks them all (the editor's
- * full lint of a file with a finding in every def took 6x as long with a copy per statement).
+ * and an edit that spelled one of those words ranked them all again, on one copy again: on the 12k-line file (findings in
+ * eleven statements) every keystroke in argparse's ArgumentParser ranked all twelve findings afresh, lint after lint. The
+ * whole-file indexes a ranking may read (the training loops, TensorFlow's functions) are built once for all the copies
+ * (FileFacts.family), which is what made a copy per statement cost 6x on a file with a finding in every def.
  */
-function rankingFactsPerUnit(facts: FileFacts, units: readonly Unit[], raw: readonly RawFinding[]): (r: RawFinding) => FileFacts {
-  const groups = new Set<number>();
-  for (const r of raw) {
-    if (r.carryImpact && r.lastImpact) continue;
-    groups.add(unitIndexAt(units, r.finding.start));
-    if (groups.size > MAX_RANKING_GROUPS) {
-      const shared = facts.withOwnReads();
-      return () => shared;
-    }
-  }
+function rankingFactsPerUnit(facts: FileFacts, units: readonly Unit[]): (r: RawFinding) => FileFacts {
   const byUnit = new Map<number, FileFacts>();
   return (r) => {
     const k = unitIndexAt(units, r.finding.start);
@@ -882,9 +863,6 @@ function rankingFactsPerUnit(facts: FileFacts, units: readonly Unit[], raw: read
     return own;
   };
 }
-
-/** The most top-level statements whose findings a lint ranks on copies of their own (rankingFactsPerUnit). */
-const MAX_RANKING_GROUPS = 8;
 
 /**
  * The words the edited code spelled before or after the edit: those of what the edit removed, grown to whole words of the

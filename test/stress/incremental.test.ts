@@ -321,6 +321,56 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it('ranks the findings of each statement on their own words however many statements have findings', async () => {
+    const engine = await getEngine();
+    // Eleven helpers with a finding each, each called by a driver of its own. Above eight statements with findings to rank,
+    // one set of words served them all: every keystroke that spelled one helper's name ranked all eleven again.
+    const helpers = Array.from({ length: 11 }, (_, k) => [
+      `def helper_${k}_a(rows):`,
+      '    out = []',
+      '    for r in rows:',
+      `        out.append(r * ${k})`,
+      '    return out',
+      '',
+      '',
+      `def driver_${k}(items):`,
+      `    return helper_${k}_a(items)`,
+      '',
+      '',
+    ]).flat();
+    const source = [...helpers, ...UNRELATED_DEFS, ...UNRELATED_DEFS.map((d) => d.replace('helper_', 'more_'))].join('\n');
+    const options = { select: ['ALL'], impact: 'auto' as const };
+    const linter = new IncrementalLinter(engine, true);
+    let tree = engine.parse(source);
+    let text = source;
+    const impacts = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
+      findings.filter((f) => f.ruleId === 'append-loop-to-comprehension').map((f) => f.impact?.level);
+    try {
+      assert.deepEqual(impacts(linter.lint(tree, text, options, null).findings), Array(11).fill('normal'));
+      // driver_3 now calls helper_3_a once per item, twice in a row (the second lint ranks what the first one ranked).
+      for (const [from, to, level] of [
+        ['return helper_3_a(items)', 'return [helper_3_a(item) for item in items]', 'high'],
+        ['return [helper_3_a(item) for item in items]', 'return helper_3_a(items)', 'normal'],
+      ]) {
+        const start = text.indexOf(from);
+        const edited = applyEdit(engine, tree, text, { start, end: start + from.length, newText: to });
+        tree = edited.tree;
+        text = edited.text;
+        engine.profile = newProfile();
+        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+        const carried = engine.profile.carriedImpacts;
+        engine.profile = undefined;
+        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, 'an incremental lint');
+        const expected = Array.from({ length: 11 }, (_, k) => (k === 3 ? level : 'normal'));
+        assert.deepEqual(impacts(incremental.findings), expected, to);
+        assert.deepEqual(impacts(engine.lint(tree, text, options).findings), expected, `${to}: a full lint agrees`);
+        assert.equal(carried, 10, `${to}: the other helpers' impacts carried`);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
     // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
     // file changes the finding in load() without any edit there.

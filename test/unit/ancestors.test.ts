@@ -1,7 +1,7 @@
 // ancestors() (server/analysis/scopes.ts): the same chain as walking `.parent`, innermost first, whether the
 // node is shallow (parents read directly) or deep (the rest of the chain from one descent from the root).
 import * as assert from 'node:assert/strict';
-import { ancestors, enclosingDef, enclosingLoop } from '../../server/analysis/scopes';
+import { ancestors, enclosingDef, enclosingLoop, findDescendants, isNestedScope, ownReturnStatements } from '../../server/analysis/scopes';
 import type { Node } from '../../server/syntax/parser';
 import { getEngine } from '../helpers/engine';
 
@@ -31,4 +31,47 @@ describe('ancestors', () => {
       }
     });
   }
+});
+
+describe('ownReturnStatements', () => {
+  it("finds the returns of a def's own scope, as a walk that stops at nested defs, classes and lambdas does", async () => {
+    const engine = await getEngine();
+    const text = [
+      'def outer(x):',
+      '    def inner(y):',
+      '        return y',
+      '    class Local:',
+      '        def method(self):',
+      '            return self',
+      '    @decorated',
+      '    def wrapped():',
+      '        return 1',
+      '    key = lambda v: v',
+      '    if x:',
+      '        return inner(x)',
+      '    for i in x:',
+      '        try:',
+      '            return [i for i in x]',
+      '        finally:',
+      '            pass',
+      '    return',
+      '',
+      'class Outer:',
+      '    def method(self):',
+      '        return 2',
+      '',
+    ].join('\n');
+    const tree = engine.parse(text);
+    try {
+      const spans = (nodes: Node[]) => nodes.map((n) => `${n.startIndex}-${n.endIndex}`);
+      const defs = findDescendants(tree.rootNode, (n) => n.type === 'function_definition' || n.type === 'class_definition');
+      for (const def of [tree.rootNode, ...defs]) {
+        const walked = findDescendants(def, (n) => n.type === 'return_statement', isNestedScope);
+        assert.deepEqual(spans(ownReturnStatements(def)), spans(walked), def.text.slice(0, 30));
+      }
+      assert.equal(ownReturnStatements(defs[0]).length, 3, "outer's own: `return inner(x)`, the comprehension's, the bare one");
+    } finally {
+      tree.delete();
+    }
+  });
 });

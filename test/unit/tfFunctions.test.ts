@@ -68,6 +68,20 @@ def plain():
     assert.equal(enclosingTfFunction(calls(facts, 'h(')[0], facts), null);
   });
 
+  it('is built once for a lint and the copies its findings are ranked on, each reader marked as reading the whole file', async () => {
+    const facts = await factsOf(`import tensorflow as tf
+
+@tf.function
+def step(x): return x
+`);
+    const copy = facts.withOwnReads();
+    const index = tfFunctions(facts);
+    assert.equal(index.all.length, 1);
+    assert.ok(!copy.words.reads.wholeFile, 'the copy has read nothing yet');
+    assert.equal(tfFunctions(copy), index, 'the copy reads the index its facts built');
+    assert.ok(copy.words.reads.wholeFile);
+  });
+
   it('is empty without a tensorflow import', async () => {
     const facts = await factsOf(`import jax
 @jax.jit

@@ -314,6 +314,24 @@ class Trainer:
     );
   });
 
+  it('builds the index once for a lint and the copies its findings are ranked on, each reader marked as reading the whole file', async () => {
+    const facts = await factsOf(`import torch
+
+def fit(model, loader, optimizer):
+    for x, y in loader:
+        loss = model(x).sum()
+        loss.backward()
+        optimizer.step()
+`);
+    const [a, b] = [facts.withOwnReads(), facts.withOwnReads()];
+    const loops = trainingLoops(a);
+    assert.equal(loops.length, 1);
+    assert.equal(trainingLoops(b), loops, 'the second copy reads the index the first built');
+    assert.equal(trainingLoops(facts), loops, 'so do the facts they are copies of');
+    // Each copy's ranking rests on the whole file (nothing of it is carried across an edit), whichever copy built it.
+    assert.ok(a.words.reads.wholeFile && b.words.reads.wholeFile && facts.words.reads.wholeFile);
+  });
+
   it('recognises logging guards', async () => {
     const facts = await factsOf(`import torch
 

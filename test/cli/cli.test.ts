@@ -433,7 +433,7 @@ describe('cli', () => {
     // Each rule says whether it is still in preview (its findings hints by default) and its record in blind reviews.
     assert.equal(byId.get('http-call-without-timeout')?.preview, false);
     assert.ok(byId.get('http-call-without-timeout')!.reviewed.useful > 0);
-    assert.equal(byId.get('async-time-sleep')?.preview, true);
+    assert.equal(byId.get('async-get-event-loop')?.preview, true);
     assert.match(run(['rules'], os.tmpdir()).stdout, /^http-call-without-timeout +on +proven /m);
   });
 

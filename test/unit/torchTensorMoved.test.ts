@@ -6,12 +6,16 @@ import { getEngine } from '../helpers/engine';
 
 const RULE = 'torch-tensor-created-then-moved';
 
-async function severities(source: string): Promise<string[]> {
+/** The rule's findings on `source`, linted as a package module with every impact shown. */
+async function findingsOf(source: string) {
   const engine = await getEngine();
   return engine
     .lintText(source, { select: [RULE], filePath: '/proj/pkg/model.py', projectRoot: '/proj', impact: 'all' })
-    .findings.filter((f) => f.ruleId === RULE)
-    .map((f) => f.severity);
+    .findings.filter((f) => f.ruleId === RULE);
+}
+
+async function severities(source: string): Promise<string[]> {
+  return (await findingsOf(source)).map((f) => f.severity);
 }
 
 const HEADER = `import torch
@@ -139,13 +143,7 @@ describe('torch-tensor-created-then-moved: a module whose nn.Module base is impo
 });
 
 describe('torch-tensor-created-then-moved: the device it advises', () => {
-  async function messages(source: string): Promise<string[]> {
-    const engine = await getEngine();
-    return engine
-      .lintText(source, { select: [RULE], filePath: '/proj/pkg/model.py', projectRoot: '/proj', impact: 'all' })
-      .findings.filter((f) => f.ruleId === RULE)
-      .map((f) => f.message);
-  }
+  const messages = async (source: string) => (await findingsOf(source)).map((f) => f.message);
 
   it('a `.cuda()` under a condition: the device of the tensor it is sized from, not "cuda" (which would move CPU runs)', async () => {
     const source = `import torch

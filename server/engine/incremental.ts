@@ -1437,7 +1437,10 @@ function membersReadingStores(
   const oldStatement = oldEnd > edited.startIndex ? oldText.slice(edited.startIndex, oldEnd) : '';
   const stored = new Set<string>();
   for (const statement of [newStatement, oldStatement]) {
-    for (const m of statement.matchAll(SELF_ATTRIBUTE_STORE)) if (words.has(m[1])) stored.add(m[1]);
+    // A `(` before the `=` is a call's keyword argument (`self.log(level=1)`), not a target.
+    const targets = STORE_TARGETS.exec(statement)?.[1] ?? '';
+    if (targets.includes('(')) continue;
+    for (const m of targets.matchAll(SELF_ATTRIBUTE)) if (words.has(m[1])) stored.add(m[1]);
   }
   if (stored.size === 0) return [];
   const spans: Span[] = [];
@@ -1448,8 +1451,13 @@ function membersReadingStores(
   return spans;
 }
 
-/** `self.name =`, `cls.name +=`, `self.name: T =` at the start of a statement (its first target): the name stored. */
-const SELF_ATTRIBUTE_STORE = /^\s*(?:self|cls)\.(\w+)\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/gm;
+/**
+ * The targets of an assignment statement, up to its first `=` (or `+=`, `//=`…) on the first line: `self.a, self.b` in
+ * `self.a, self.b = pair`, `self.name: T` in an annotated one. A comparison's `==` is no store.
+ */
+const STORE_TARGETS = /^([^=\n]*?)(?:[-+*/%&|^@]|\/\/|\*\*|<<|>>)?=(?!=)/;
+/** An attribute of `self` or `cls` named in the targets: the name stored. */
+const SELF_ATTRIBUTE = /\b(?:self|cls)\.(\w+)/g;
 
 /**
  * When `unit` is module-level code with a block (a top-level `if __name__ == "__main__":`, `for`,

@@ -586,6 +586,14 @@ describe('engine: linting', () => {
       const back = session.edit(store, store + 1, '');
       assert.deepEqual(found(back), found(engine.lintText(session.text(), options)));
       assert.equal(found(back).length, 1);
+      // A tuple of targets stores each of them: renaming the second one re-lints its readers too.
+      const line = session.text().indexOf('self.loop =');
+      session.edit(line, line + 'self.loop ='.length, 'self.name, self.loop =');
+      session.edit(line + 'self.name, self.loop = '.length, line + 'self.name, self.loop = '.length, '"svc", ');
+      const paired = session.text().indexOf('self.name, self.loop') + 'self.name, self.loop'.length;
+      const renamedSecond = session.edit(paired, paired, 'x');
+      assert.deepEqual(found(renamedSecond), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(renamedSecond), []);
     } finally {
       session.dispose();
     }

@@ -54,6 +54,20 @@ export function importIndexOf(bindings: readonly ImportBinding[]): ImportIndex {
   return { bindings, byLocal, modules };
 }
 
+/**
+ * A whole-file index built once per family of facts (FileFacts.family: a lint and its ranking copies) and cached in `cache`.
+ * An index that read the whole file to be built (`wholeFile`) marks every copy that reads it as reading the whole file too,
+ * as `build` marked the copy that built it: no answer resting on it can be carried across an edit.
+ */
+export function familyIndex<T extends { wholeFile: boolean }>(cache: WeakMap<FileFacts, T>, facts: FileFacts, build: (facts: FileFacts) => T): T {
+  let idx = cache.get(facts.family);
+  if (!idx) {
+    idx = build(facts);
+    cache.set(facts.family, idx);
+  } else if (idx.wholeFile) facts.words.reads.wholeFile = true;
+  return idx;
+}
+
 export class FileFacts {
   /** The import bindings, by name and module (shared with withOwnReads copies). */
   readonly importIndex: ImportIndex;

@@ -1,7 +1,7 @@
 // The file's `tf.function`s, computed once per file (memoised per FileFacts): functions decorated
 // with `@tf.function` / `@tf.function(...)`, and defs or lambdas wrapped by a `tf.function(f)` call,
 // with the names under which the traced callable is called in this file.
-import type { FileFacts } from './facts';
+import { familyIndex, type FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf } from './scopes';
 import { keywordValue, positionalArguments } from './callArgs';
@@ -47,12 +47,7 @@ export function isTfFunctionRef(expr: Node | null | undefined, facts: FileFacts)
 
 /** Built once per family of facts, as the training loops' index is (trainingLoop.ts `index`). */
 export function tfFunctions(facts: FileFacts): TfIndex {
-  let idx = cache.get(facts.family);
-  if (!idx) {
-    idx = build(facts);
-    cache.set(facts.family, idx);
-  } else if (idx.wholeFile) facts.words.reads.wholeFile = true;
-  return idx;
+  return familyIndex(cache, facts, build);
 }
 
 /** The TfFunction a def (or lambda) is traced as, if any. */

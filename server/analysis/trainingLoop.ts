@@ -20,7 +20,7 @@
 // under which per-step work runs only now and then; `isTestCode` (tests are not performance-critical);
 // `usesAccelerator` (does the file move work to a GPU at all); and `valuesAssignedTo` (what a name was
 // assigned in its scope), used to resolve optimizers, DataLoaders and datasets.
-import type { FileFacts } from './facts';
+import { familyIndex, type FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
 import { identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
@@ -153,12 +153,7 @@ export function isTfName(qualified: string | null): boolean {
  * built is marked as reading the whole file, as the builder was (build).
  */
 function index(facts: FileFacts): TrainingIndex {
-  let idx = cache.get(facts.family);
-  if (!idx) {
-    idx = build(facts);
-    cache.set(facts.family, idx);
-  } else if (idx.wholeFile) facts.words.reads.wholeFile = true;
-  return idx;
+  return familyIndex(cache, facts, build);
 }
 
 /** Every training or forward loop in the file, in document order. */

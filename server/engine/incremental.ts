@@ -1442,11 +1442,15 @@ function membersReadingStores(
     if (targets.includes('(')) continue;
     for (const m of targets.matchAll(SELF_ATTRIBUTE)) if (words.has(m[1])) stored.add(m[1]);
   }
-  if (stored.size === 0) return [];
+  return stored.size === 0 ? [] : siblingsSpelling(classBody, member, stored, text);
+}
+
+/** The statements of `block` other than `except` (and its comments) that spell one of the words. */
+function siblingsSpelling(block: Node, except: Node, words: ReadonlySet<string>, text: string): Span[] {
   const spans: Span[] = [];
-  for (let s = classBody.firstNamedChild; s; s = s.nextNamedSibling) {
-    if (s.startIndex === member.startIndex || s.type === 'comment') continue;
-    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), stored)) spans.push(spanOf(s));
+  for (let s = block.firstNamedChild; s; s = s.nextNamedSibling) {
+    if (s.type === 'comment' || s.startIndex === except.startIndex) continue;
+    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push(spanOf(s));
   }
   return spans;
 }
@@ -1497,10 +1501,7 @@ function pathRegion(
     const inner = path[k + 1]?.block;
     // A compound around the edit, less the block the edit is in: its header and its other clauses.
     if (inner) spans.push({ start: statement.startIndex, end: inner.startIndex }, { start: inner.endIndex, end: statement.endIndex });
-    for (let s = block?.firstNamedChild ?? null; s; s = s.nextNamedSibling) {
-      if (s.type === 'comment' || s.startIndex === statement.startIndex) continue;
-      if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push(spanOf(s));
-    }
+    if (block) spans.push(...siblingsSpelling(block, statement, words, text));
   });
   return { spans: spans.filter((x) => x.end > x.start), words };
 }

@@ -30,10 +30,9 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
     const RULE = 'torch-sync-in-training-loop';
     const severity = async (src: string) => (await found(RULE, src)).map((f) => f.severity);
 
-    it("is a hint for the step's only sync when the step uses its value: a loss logged, shown or kept each step", async () => {
-      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n')), ['hint']);
-      const [logged] = await found(RULE, TRAIN('        losses.append(loss.item())\n'));
-      assert.match(logged.message, /one stall a step: worth it when steps are short/);
+    // Round 57: one stall a step is not reported at all (issue 24: 76 of 78 such hints judged noise on review27-review32).
+    it("is silent for the step's only sync when the step uses its value: a loss logged, shown or kept each step", async () => {
+      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n')), []);
       // Round 48: shown in a progress bar on every step, the number is needed there by design: silent.
       assert.deepEqual(await severity(TRAIN('        value = loss.item()\n        bar.set_postfix(loss=value)\n', '', '')), []);
     });
@@ -45,7 +44,7 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
         `        flag = ${flag}\n        if flag:\n            meter.update(loss.item())\n`;
       assert.deepEqual(await severity(guarded('(i % every == 0) or i == 0')), []);
       // Near miss: a flag that says nothing about the step count.
-      assert.deepEqual(await severity(guarded('x.shape[0] > 0')), ['hint']);
+      assert.deepEqual(await severity(guarded('x.shape[0] > 0')), []);
     });
 
     it('keeps its warning for a value no step reads, or for several syncs a step', async () => {
@@ -60,7 +59,7 @@ describe('the default output keeps what is worth a change (issue 26, round 38)',
       );
       // Round 41 (review8): several syncs only kept or shown on the step (here litgpt's token count beside the loss) are one
       // hint: the first waits, the others find the GPU idle. Blind review: 31 of 32 such findings noise.
-      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n        losses.append(x.sum().item())\n')), ['hint']);
+      assert.deepEqual(await severity(TRAIN('        losses.append(loss.item())\n        losses.append(x.sum().item())\n')), []);
     });
   });
 

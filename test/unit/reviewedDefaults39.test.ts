@@ -73,11 +73,11 @@ describe('the default output keeps what is worth a change (issue 26, round 39)',
       after;
     const severity = async (src: string) => (await found(RULE, src)).map((f) => f.severity);
 
-    it("is a hint for the step's only sync summed into a total the function returns (MONAI, fairseq, imagen: noise)", async () => {
-      assert.deepEqual(await severity(loop('        total += loss.item()\n', '    return total / len(loader)\n')), ['hint']);
-      assert.deepEqual(await severity(loop('        total += loss.item()\n', '    return {"loss": total, "n": len(loader)}\n')), ['hint']);
-      const [f] = await found(RULE, loop('        total += loss.item()\n', '    return total\n'));
-      assert.match(f.message, /one stall a step/);
+    // Round 57: one stall a step is not reported at all (issue 24: 76 of 78 such hints judged noise on review27-review32).
+    it("is silent for the step's only sync summed into a total the function returns (MONAI, fairseq, imagen: noise)", async () => {
+      assert.deepEqual(await severity(loop('        total += loss.item()\n', '    return total / len(loader)\n')), []);
+      assert.deepEqual(await severity(loop('        total += loss.item()\n', '    return {"loss": total, "n": len(loader)}\n')), []);
+      assert.deepEqual(await severity(loop('        total += loss.item()\n', '    return total\n')), []);
     });
 
     it('keeps the warning for a total never read or only read here, a value only the last step keeps, or two syncs a step with work between', async () => {
@@ -89,7 +89,7 @@ describe('the default output keeps what is worth a change (issue 26, round 39)',
       // litgpt: two syncs a step. Round 41 judged litgpt's token count synced beside the loss one stall a step (a hint, in
       // reviewedDefaults.test.ts); round 43 makes totals summed side by side and returned a hint as well (pytorch-image-
       // classification, 6 noise). With GPU work queued between the two syncs, each one waits: that keeps the warning.
-      assert.deepEqual(await severity(loop('        total += loss.item()\n        total += model.aux.item()\n', '    return total\n')), ['hint']);
+      assert.deepEqual(await severity(loop('        total += loss.item()\n        total += model.aux.item()\n', '    return total\n')), []);
       assert.deepEqual(
         await severity(loop('        total += loss.item()\n        model.ema_update()\n        total += model.aux.item()\n', '    return total\n')),
         ['warning'],

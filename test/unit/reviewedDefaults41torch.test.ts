@@ -37,11 +37,10 @@ def train(discriminator, loader, opt_d, history):
 
   // Round 48: the accuracy printed on every step needs its copies by design (review19 judged such hints wrong), so only the
   // loss kept in the history is flagged, a hint beside the print.
-  it('several syncs whose values only reach a print and a history are one hint, at the one not printed', async () => {
+  it('several syncs whose values only reach a print and a history are not reported (round 57)', async () => {
     const [f, ...rest] = await ranked(SYNC, LOGGED, '/proj/pkg/train.py');
     assert.equal(rest.length, 0);
-    assert.equal(f?.severity, 'hint');
-    assert.match(f!.message, /^`d_loss\.item\(\)`.*shows .* on every step/);
+    assert.equal(f, undefined);
   });
 
   it('near miss: one of the values feeds the step (a balance term), so the finding stays a warning', async () => {
@@ -73,7 +72,7 @@ for epoch in range(10):
     assert.deepEqual(await ranked(SYNC, src, '/proj/pkg/train.py'), []);
   });
 
-  it('recorded losses beside a whole-tensor copy into NumPy on every step are a hint naming the copy', async () => {
+  it('recorded losses beside a whole-tensor copy into NumPy on every step are not reported (round 57)', async () => {
     const src = `import numpy as np
 import torch
 
@@ -90,8 +89,7 @@ def fit(model, loader, optimizer, X, history):
         model.threshold = np.percentile(scores, 90)
 `;
     const [f] = await ranked(SYNC, src, '/proj/pkg/train.py');
-    assert.equal(f?.severity, 'hint');
-    assert.match(f!.message, /copies `model\(torch.tensor\(X, device=device\)\)` into NumPy anyway/);
+    assert.equal(f, undefined);
   });
 });
 
@@ -113,10 +111,9 @@ class SVDD:
                 self.losses.append(loss.item() * 2)
 `;
 
-  it('is a hint that says the CPU has no queue to wait for', async () => {
+  it('is not reported: the CPU has no queue to wait for (round 57)', async () => {
     const [f] = await ranked(SYNC, CPU, '/proj/pkg/deep_svdd.py');
-    assert.equal(f?.severity, 'hint');
-    assert.match(f!.message, /nothing in this file moves a tensor to a GPU/);
+    assert.equal(f, undefined);
   });
 
   it('near miss: the same file moving its model to a device keeps the warning', async () => {
@@ -261,7 +258,7 @@ ${line}
 
   it('a value stored in a dict or attribute named as a record is one', async () => {
     const [f] = await ranked(SYNC, STEP('            self.stats["acc"] = out.argmax(-1).float().mean().item()'), '/proj/pkg/train.py');
-    assert.equal(f?.severity, 'hint');
+    assert.equal(f, undefined);
   });
 
   it('near miss: an attribute named like logits or an accumulation count is an input, not a record', async () => {

@@ -33,11 +33,10 @@ def train(net, loader, optimizer, criterion, device, show):
         correct += predicted.eq(targets).sum().item()
 ${tail}
 `;
-  it('running totals formatted into a progress line on every step: a hint naming the line', async () => {
+  it('running totals formatted into a progress line on every step: not reported (round 57)', async () => {
     const src = loop(`        show(batch_idx, len(loader), "Loss: %.3f | Acc: %.3f" % (train_loss / (batch_idx + 1), 100.0 * correct / total))`);
     const [f] = await ranked(SYNC, src);
-    assert.equal(f?.severity, 'hint');
-    assert.match(f.message, /shows .* on every step/);
+    assert.equal(f, undefined);
   });
   // Round 48: a progress bar that shows the numbers on every step needs them there by design: silent, not a hint
   // (review19 judged such hints wrong).
@@ -80,10 +79,9 @@ def fit(generator, optimizer, target, steps, device):
             best_state = {k: v.cpu().clone() for k, v in generator.state_dict().items()}
     return best_state, losses
 `;
-  it('a copy after the step already waited for the loss it branches on: a hint naming that sync', async () => {
+  it('a copy after the step already waited for the loss it branches on: not reported (round 57)', async () => {
     const [f] = await ranked(SYNC, best('if best_loss is None or loss_val < best_loss:'));
-    assert.equal(f?.severity, 'hint');
-    assert.match(f.message, /already waits for `loss\.item\(\)`/);
+    assert.equal(f, undefined);
   });
   it('near miss: a copy made before the step waits for its loss keeps the warning', async () => {
     const src = `import torch

@@ -144,33 +144,31 @@ describe('torch-sync-in-training-loop: one stall a step, CPU devices, broken cod
   const train = (body: string, head = '') =>
     `import torch\n\ndevice = torch.device("cuda")\n${head}\n\ndef train(model, iterator, optimizer, criterion, accuracy):\n    epoch_loss = 0.0\n    epoch_acc = 0.0\n    for batch in iterator:\n        optimizer.zero_grad()\n        predictions = model(batch.text.to(device))\n        loss = criterion(predictions, batch.label)\n        acc = accuracy(predictions, batch.label)\n        loss.backward()\n        optimizer.step()\n${body}    return epoch_loss / len(iterator), epoch_acc / len(iterator)\n`;
 
-  it('is a hint for several metrics an evaluation loop sums per batch (deep-learning-v2-pytorch Part 8: noise)', async () => {
+  // Round 57: an evaluation loop's metrics summed per batch are not reported at all (issue 24: one stall a batch, judged noise).
+  it('is silent for several metrics an evaluation loop sums per batch (deep-learning-v2-pytorch Part 8: noise)', async () => {
     const evaluate = (body: string) =>
       `import torch\n\ndevice = torch.device("cuda")\n\n\ndef evaluate(model, loader, criterion):\n    test_loss = 0.0\n    accuracy = 0.0\n    with torch.no_grad():\n        for inputs, labels in loader:\n            inputs, labels = inputs.to(device), labels.to(device)\n            logps = model(inputs)\n${body}    return test_loss, accuracy\n`;
     const [two] = await found(
       SYNC,
       evaluate('            test_loss += criterion(logps, labels).item()\n            accuracy += (logps.argmax(1) == labels).float().mean().item()\n'),
     );
-    assert.match(two!, /^hint .*metrics summed per batch/);
+    assert.equal(two, undefined);
     // The batch is copied to the host on either arm of a conditional: the metric's .item() adds no wait (silent).
     const copied =
       '            test_loss += criterion(logps, labels).item()\n            kept = logps.numpy() if not torch.cuda.is_available() else logps.cpu().numpy()\n            accuracy += float(kept.mean())\n';
     assert.deepEqual(await found(SYNC, evaluate(copied)), []);
-    // Near miss: only one arm copies.
-    const oneArm =
-      '            test_loss += criterion(logps, labels).item()\n            kept = logps.cpu() if torch.cuda.is_available() else logps\n            accuracy += float(kept.mean())\n';
-    assert.equal((await found(SYNC, evaluate(oneArm))).length, 1);
   });
 
   it('is silent when every device of the function is the CPU, reported when one may be a GPU', async () => {
-    const body = '        epoch_loss += loss.item()\n        epoch_acc = epoch_loss * 2\n';
+    // A number nothing reads: the sync a step that is worth a change (a returned total is one stall a step, not reported).
+    const body = '        last_loss = loss.item()\n';
     assert.deepEqual(await found(SYNC, train(body).replace('torch.device("cuda")', 'torch.device("cpu")')), []);
     assert.equal((await found(SYNC, train(body).replace('torch.device("cuda")', 'torch.device("cuda" if torch.cuda.is_available() else "cpu")'))).length, 1);
   });
 
   it('is silent when a helper of the file synchronises on every step', async () => {
     const helper = '\n\ndef sync(d):\n    torch.cuda.synchronize(d)\n';
-    const body = '        sync(device)\n        epoch_loss += loss.item()\n        epoch_acc = epoch_loss * 2\n';
+    const body = '        sync(device)\n        last_loss = loss.item()\n';
     assert.deepEqual(await found(SYNC, train(body, helper)), []);
     assert.equal((await found(SYNC, train(body, '\n\ndef sync(d):\n    print(d)\n'))).length, 1);
   });

@@ -166,14 +166,14 @@ def train(model, data_iter, optimizer, loss):
         optimizer.step()
         total += l.item()
         total += l.item() * 2
-    return total
+    return None
 `;
     const engine = await getEngine();
     const messages = engine
       .lintText(source, { select: [RULE], filePath: '/proj/train.py', projectRoot: '/proj', impact: 'all', preview: true })
       .findings.map((f) => f.message);
-    assert.ok(messages.length > 0 && messages.every((m) => /nothing in this file moves a tensor to a GPU/.test(m)), messages.join('\n'));
-    // In a notebook nothing calls the code with GPU tensors: no finding at all.
+    // On the CPU the sync waits for no queued work: not reported (round 57; it was a hint saying so), in a notebook neither.
+    assert.deepEqual(messages, []);
     const notebook = engine.lintText(source, { select: [RULE], filePath: '/proj/train.ipynb', projectRoot: '/proj', impact: 'all', preview: true });
     assert.deepEqual(notebook.findings, []);
     // Near miss: the device is used.

@@ -148,6 +148,19 @@ export function isPrivateModule(filePath: string | undefined): boolean {
 
 const MAIN_GUARD = /^__name__==(['"])__main__\1$|^(['"])__main__\2==__name__$/;
 
+/** A module-level `if __name__ == "__main__":` statement. */
+function isMainGuard(stmt: Node | null): boolean {
+  return stmt?.type === 'if_statement' && MAIN_GUARD.test(stmt.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '');
+}
+
+/**
+ * The node sits directly in the module's `if __name__ == "__main__":` block (not in a def it calls): code that runs only
+ * when the file is run as a program. Found by offset among the module's statements, not by walking up from the node.
+ */
+export function inMainGuardBlock(node: Node, root: Node): boolean {
+  return root.namedChildren.some((stmt) => isMainGuard(stmt) && stmt!.startIndex <= node.startIndex && node.endIndex <= stmt!.endIndex);
+}
+
 /**
  * A `.py` file outside any package: no `__init__.py` beside it, not a test file. False when that cannot be known: without
  * a file system, or for a folder it cannot see (an unsaved buffer), where isPackageModule is false too.
@@ -164,7 +177,5 @@ export function isOutsideAnyPackage(filePath: string | undefined, files: FilePro
  */
 export function isStandaloneScript(filePath: string | undefined, root: Node, files: FileProbe): boolean {
   if (!isOutsideAnyPackage(filePath, files)) return false;
-  return root.namedChildren.some(
-    (stmt) => stmt?.type === 'if_statement' && MAIN_GUARD.test(stmt.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? ''),
-  );
+  return root.namedChildren.some(isMainGuard);
 }

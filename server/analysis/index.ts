@@ -20,6 +20,7 @@ export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, 
 export type { ClassInfo } from './classIndex';
 export { importedAccessorIn } from './accessors';
 export {
+  inMainGuardBlock,
   inTestFunction,
   inTestOf,
   insideExpectationBlock,

@@ -32,3 +32,14 @@ describe('opt-in library rules (round 57)', () => {
     });
   }
 });
+
+describe('torch-cuda-amp-deprecated in a notebook (round 57)', () => {
+  const cell = 'import torch\n\nscaler = torch.cuda.amp.GradScaler()\n';
+  it('is silent in a notebook, reported in the same code as a module', async () => {
+    const engine = await getEngine();
+    const ids = (filePath: string) =>
+      engine.lintText(cell, { filePath, impact: 'all', preview: true, select: ['torch-cuda-amp-deprecated'] }).findings.map((f) => f.ruleId);
+    assert.deepEqual(ids('/proj/tutorial.ipynb'), []);
+    assert.deepEqual(ids('/proj/pkg/train.py'), ['torch-cuda-amp-deprecated']);
+  });
+});

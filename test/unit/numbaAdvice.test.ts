@@ -79,11 +79,12 @@ describe('numba-jit-candidate advice', () => {
     }
   });
 
-  it('says so when the project does not install numba, and only then', async () => {
+  // Round 57 (issue 24): blind reviews judged all 11 findings that advised numba to a project without it noise.
+  it('is silent when the project does not install numba, and only then', async () => {
     const without = { 'pyproject.toml': '', 'setup.py': 'setup(install_requires=["numpy", "pandas"])\n' };
-    const [undeclared] = await messages(KAMA, without);
-    assert.match(undeclared, /numba is not among this project's dependencies/);
+    assert.deepEqual(await messages(KAMA, without), []);
     const [declared] = await messages(KAMA);
+    assert.match(declared, /@numba\.njit/);
     assert.doesNotMatch(declared, /not among/);
     // The linear filter needs no numba: no caveat on the method's advice.
     const [linear] = await messages(WILDER, without);

@@ -43,3 +43,15 @@ describe('torch-cuda-amp-deprecated in a notebook (round 57)', () => {
     assert.deepEqual(ids('/proj/pkg/train.py'), ['torch-cuda-amp-deprecated']);
   });
 });
+
+describe('pandas-iterrows in a notebook (round 57)', () => {
+  const cell =
+    'import pandas as pd\n\n\ndef total(df: pd.DataFrame) -> float:\n    out = 0.0\n    for _, row in df.iterrows():\n        out += row["a"] * 2\n    return out\n';
+  it('is silent in a notebook, reported in the same code as a module', async () => {
+    const engine = await getEngine();
+    const ids = (filePath: string) =>
+      engine.lintText(cell, { filePath, impact: 'all', preview: true, select: ['pandas-iterrows'] }).findings.map((f) => f.ruleId);
+    assert.deepEqual(ids('/proj/analysis.ipynb'), []);
+    assert.deepEqual(ids('/proj/pkg/stats.py'), ['pandas-iterrows']);
+  });
+});

@@ -69,3 +69,19 @@ describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-
     assert.equal(f?.severity, 'warning');
   });
 });
+
+describe('eval-exec-untrusted: a function named for trusted input evaluates it on purpose', () => {
+  const source = (name: string) =>
+    `def ${name}(expression_text):\n    strexpr = "lambda rec: " + expression_text\n    return eval(strexpr, {}, {})\n`;
+
+  it('`_unsafe_expr` (petl, behind trusted=True) is a hint that says why', async () => {
+    const [f] = await ranked('eval-exec-untrusted', source('_unsafe_expr'));
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+    assert.match(f!.message, /by design \(`_unsafe_expr` says in its name that its input is trusted\)/);
+  });
+
+  it('the same body under a neutral name keeps its warning', async () => {
+    const [f] = await ranked('eval-exec-untrusted', source('make_expr'));
+    assert.equal(f?.severity, 'warning', JSON.stringify(f));
+  });
+});

@@ -85,3 +85,34 @@ describe('eval-exec-untrusted: a function named for trusted input evaluates it o
     assert.equal(f?.severity, 'warning', JSON.stringify(f));
   });
 });
+
+describe('tf-keras-predict-per-sample: evaluation over images of their own shapes', () => {
+  const RULE = 'tf-keras-predict-per-sample';
+  const evaluate = (method: string) => `import numpy as np
+import tensorflow as tf
+
+
+def evaluate(model, generator):
+    results = [[None] * 3 for _ in range(generator.size())]
+    for i in range(generator.size()):
+        image = generator.resize_image(generator.load_image(i))
+        boxes, scores = model.${method}(np.expand_dims(image, axis=0))[:2]
+        detections = np.concatenate([boxes[0], scores[0][:, None]], axis=1)
+        for label in range(3):
+            results[i][label] = detections[detections[:, -1] == label]
+    return results
+`;
+
+  it('a result stored under the loop index does not feed the next input back', async () => {
+    const [f] = await ranked(RULE, evaluate('predict'), {}, 'pkg/eval.py');
+    assert.ok(f, 'a finding');
+    assert.doesNotMatch(f.message, /comes from the last prediction/);
+    assert.equal(f.severity, 'warning', JSON.stringify(f));
+  });
+
+  it('predict_on_batch on one image per step is a hint: it already skips predict set-up', async () => {
+    const [f] = await ranked(RULE, evaluate('predict_on_batch'), {}, 'pkg/eval.py');
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+    assert.ok(f!.impact!.reasons.some((r) => /share one shape/.test(r)), f!.impact!.reasons.join('; '));
+  });
+});

@@ -127,16 +127,23 @@ function isDeliberate(ctx: RuleContext, statement: Node): boolean {
   const lineStart = lineStartOf(ctx.text, statement.startIndex);
   const previous = ctx.text.slice(lineStartOf(ctx.text, Math.max(0, lineStart - 1)), lineStart);
   if (/#.*\b(intentional|deliberate|on purpose)/i.test(previous)) return true;
+  // A comment above that names the stop itself ("# set a breakpoint with set_trace", abu's book chapter on pdb): the
+  // author is showing the debugger, not leaving it behind (blind review33: both such findings judged wrong).
+  if (/#.*(\bset_trace\b|\bbreakpoint\b|\bpdb\b|断点)/i.test(previous)) return true;
   for (let n = statement.parent; n; n = n.parent) {
     // An `elif` clause carries its own condition (it is not an if_statement node).
     if ((n.type === 'if_statement' || n.type === 'elif_clause') && DEBUG_OPTION.test(n.childForFieldName('condition')?.text ?? '')) return true;
     if (n.type === 'function_definition') {
       // A debugging helper (`set_break`, `debug_here`...) stops on purpose.
-      if (/break|debug|trace/i.test(n.childForFieldName('name')?.text ?? '')) return true;
+      // So is a helper named for the debugger or a shell (DomainBed's `misc.pdb()` restores stdout, then stops).
+      if (/break|debug|trace|pdb|shell/i.test(n.childForFieldName('name')?.text ?? '')) return true;
       // A signal handler stops only when someone sends that signal: a debug hook (`kill -USR2 pid`) kept on purpose.
       if (isSignalHandler(ctx.facts, n)) return true;
       // Code that tests the debugger hooks themselves: it patches pdb or sets sys.breakpointhook.
       const body = n.childForFieldName('body')?.text ?? '';
+      // `embed()` with `code.interact()` as its fallback: the function opens a shell on purpose (alpaca's
+      // `python -m alpaca_trade_api` is that shell).
+      if (/\bcode\.interact\(|\binteract\(/.test(body)) return true;
       return /\bpatch(\.object)?\(|\bMock\b|MagicMock|breakpointhook|PYTHONBREAKPOINT/.test(body);
     }
   }

@@ -99,7 +99,7 @@ function isEarlyExitGuard(stmt: Node, names: string[]): boolean {
   const cond = stmt.childForFieldName('condition');
   const body = stmt.childForFieldName('consequence');
   const only = body?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-  return !!cond && mentions(cond, names) && /[<>]/.test(cond.text) && only.length === 1 && only[0]!.type === 'return_statement';
+  return !!cond && comparesIndex(cond, names) && only.length === 1 && only[0]!.type === 'return_statement';
 }
 
 /** The use sits inside an `if`/`while` (within stmt) whose condition compares the thread index. */
@@ -107,9 +107,28 @@ function guardedWithin(use: Node, stmt: Node, names: string[]): boolean {
   for (let n: Node | null = use; n; n = n.parent) {
     if ((n.type === 'if_statement' || n.type === 'while_statement' || n.type === 'elif_clause') && n.childForFieldName('condition')) {
       const cond = n.childForFieldName('condition')!;
-      if (!cond.equals(use) && !contains(cond, use) && mentions(cond, names) && /[<>]/.test(cond.text)) return true;
+      if (!cond.equals(use) && !contains(cond, use) && comparesIndex(cond, names)) return true;
+      if (contains(cond, use) && guardedByShortCircuit(use, cond, names)) return true;
     }
     if (n.equals(stmt)) break;
+  }
+  return false;
+}
+
+function comparesIndex(n: Node, names: string[]): boolean {
+  return mentions(n, names) && /[<>]/.test(n.text);
+}
+
+/**
+ * `if i < n and j < m and not mask[i, j]:` — the use is the right operand of an `and` whose left operand compares the
+ * thread index, so Python's short-circuit never evaluates it out of range (datashader's masked_clip_2d_kernel).
+ */
+function guardedByShortCircuit(use: Node, cond: Node, names: string[]): boolean {
+  for (let n: Node | null = use; n && !n.equals(cond); n = n.parent) {
+    const parent: Node | null = n.parent;
+    if (parent?.type !== 'boolean_operator' || parent.childForFieldName('operator')?.type !== 'and') continue;
+    const left = parent.childForFieldName('left');
+    if (left && !left.equals(n) && comparesIndex(left, names)) return true;
   }
   return false;
 }

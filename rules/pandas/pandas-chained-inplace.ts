@@ -1,6 +1,6 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { isLiteral, isPureReference, localTypes, stringLiteralValue } from '../../server/analysis';
+import { below, isLiteral, isPureReference, localTypes, pinnedCeiling, stringLiteralValue, type FileFacts } from '../../server/analysis';
 import { hasCommentBetween, insertAt, removeArgument } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -105,7 +105,7 @@ export default defineRule({
 });
 
 function report(
-  ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1],
+  ctx: RuleContext,
   selection: Node,
   call: Node,
   method: string,
@@ -119,11 +119,74 @@ function report(
     const remove = removeArgument(ctx.text, call, inplace);
     if (remove) edits = [insertAt(call.startIndex, `${target} = `), remove];
   }
+  // A single column's in-place call still updates the frame wherever Copy-on-Write is off; a list of columns or a
+  // `.loc` selection never did, so those stay findings whatever pandas the code runs on.
+  const olderPandas = listOfColumns || !target ? null : runsOnPandasWithoutCow(ctx);
   ctx.report({
     node: call,
     message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
     edits,
     safety: 'unsafe',
     reason: listOfColumns ? TAKES_EFFECT_NOW : SHARED_DATA,
+    ...(olderPandas ? { lowImpact: olderPandas } : {}),
+  });
+}
+
+/** Modules removed long before Copy-on-Write pandas: a file importing one is frozen on libraries of that era. */
+const REMOVED_MODULES: readonly [string, string][] = [
+  ['sklearn.cross_validation', 'scikit-learn 0.20 (2018)'],
+  ['sklearn.grid_search', 'scikit-learn 0.20 (2018)'],
+  ['sklearn.learning_curve', 'scikit-learn 0.20 (2018)'],
+];
+
+/** Top-level pandas functions removed before pandas 1.0 (the moving-window ones became `.rolling()`/`.ewm()` methods). */
+const REMOVED_PANDAS_FUNCTIONS = [
+  'rolling_mean', 'rolling_std', 'rolling_var', 'rolling_sum', 'rolling_min', 'rolling_max', 'rolling_median',
+  'rolling_apply', 'rolling_count', 'rolling_quantile', 'rolling_corr', 'rolling_cov', 'rolling_window',
+  'expanding_mean', 'expanding_std', 'expanding_sum', 'expanding_apply', 'ewma', 'ewmstd', 'ewmvar', 'ewmcorr',
+  'ewmcov', 'ols', 'TimeGrouper',
+];
+
+/**
+ * Why this file only runs on pandas without Copy-on-Write (the default from pandas 3.0; opt-in before), where the
+ * in-place call on a column does update the frame; null when nothing says so. Blind review (review33b): 674 such
+ * calls in a 2018 Kaggle solution whose scripts import `sklearn.cross_validation`, and a pipeline pinned to pandas
+ * 0.20 that calls `DataFrame.append` (removed in 2.0), were judged noise: the code cannot run beside pandas 3. The
+ * finding stays, as a hint that says why, for whoever upgrades the code.
+ */
+function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
+  const facts = ctx.facts;
+  // Copy-on-Write switched on by the code itself (`pd.options.mode.copy_on_write = True`): the line is a no-op already.
+  if (facts.wordOffsets('copy_on_write').length > 0) return null;
+  const cap = pinnedCeiling('pandas', ctx.filePath, ctx.files);
+  if (cap && below(cap, [3, 0])) return `the project caps pandas at ${cap[0]}.${cap[1] === Number.MAX_SAFE_INTEGER ? 'x' : cap[1]}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
+  for (const [module, removedIn] of REMOVED_MODULES) {
+    if (facts.importsModule(module)) return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;
+  }
+  for (const name of REMOVED_PANDAS_FUNCTIONS) {
+    if (spellsPandasFunction(facts, name)) return `the file calls \`pd.${name}\`, removed before pandas 1.0: it runs on a pandas where the in-place call updates the frame`;
+  }
+  if (callsDataFrameAppend(facts)) return 'the file calls `DataFrame.append`, removed in pandas 2.0: it runs on a pandas where the in-place call updates the frame';
+  return null;
+}
+
+/** `pd.rolling_mean(...)`: the name read as an attribute of the pandas module. */
+function spellsPandasFunction(facts: FileFacts, name: string): boolean {
+  return facts.wordOffsets(name).some((offset) => {
+    const id = facts.root.descendantForIndex(offset, offset + name.length);
+    const attribute = id?.parent;
+    return attribute?.type === 'attribute' && facts.qualifiedName(attribute) === `pandas.${name}`;
+  });
+}
+
+/** `df.append(other)` where `df` is known to be a DataFrame. */
+function callsDataFrameAppend(facts: FileFacts): boolean {
+  const types = localTypes(facts);
+  return facts.wordOffsets('append').some((offset) => {
+    const id = facts.root.descendantForIndex(offset, offset + 'append'.length);
+    const attribute = id?.parent;
+    if (attribute?.type !== 'attribute' || !attribute.childForFieldName('attribute')?.equals(id!)) return false;
+    const owner = attribute.childForFieldName('object');
+    return attribute.parent?.type === 'call' && !!owner && types.is(owner, 'dataframe');
   });
 }

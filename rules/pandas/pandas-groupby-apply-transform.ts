@@ -141,7 +141,7 @@ export default defineRule({
     if (!rewrite) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
-    const compound = rewrite.kind === 'transform' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
+    const compound = rewrite.kind !== 'method' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
     const edits: TextEdit[] | undefined = fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined;
     ctx.report({
       ...quietOnSmallGrouped(groupby, ctx),
@@ -362,8 +362,24 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
     return filler?.includes('.transform(') ? transformed(`${col}.fillna(${filler})`) : null;
   }
   const expr = broadcast(body, param, gb, col);
-  return expr?.includes('.transform(') ? transformed(expr) : null;
+  if (!expr?.includes('.transform(')) return null;
+  // `(g.max() - g.min()) / g.min()`: arithmetic of the group's reductions alone is one value per group, as apply gave,
+  // not one per row: the groupby's own reductions compute it (QUANTAXIS's amplitude was told `transform`, judged wrong).
+  if (!broadcast(body, param, gb, PLACEHOLDER)!.includes(PLACEHOLDER)) {
+    const text = vectorizeArithmetic(body, (n) => {
+      const call = methodCall(n, param);
+      return call && REDUCTIONS.has(call.name) && call.args.length === 0 ? `${gb}.${call.name}()` : null;
+    });
+    return text ? { text, shown: text, kind: 'aggregation', reason: PER_GROUP_ARITHMETIC } : null;
+  }
+  return transformed(expr);
 }
+
+/** Stands for the group's own values while telling whether a lambda uses them beside its reductions. */
+const PLACEHOLDER = '\u0000';
+
+const PER_GROUP_ARITHMETIC =
+  'the same values, one per group; a reduction the groupby skips for a column it cannot reduce (a str column for mean) raised in the lambda instead';
 
 /**
  * The groupby method takes these arguments as the Series method did. Only `periods` is read alike: it is the first

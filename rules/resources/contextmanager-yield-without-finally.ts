@@ -83,6 +83,39 @@ function namesAssigned(within: readonly Node[], keep: (value: Node) => boolean, 
   return names;
 }
 
+/** The identifiers of the yielded value and of what it was computed from before the `yield` (two steps back). */
+function exposedByYield(body: Node, y: Node): Set<string> {
+  const names = new Set(identifiersIn(y));
+  const before = findDescendants(body, (n) => n.type === 'assignment' && n.endIndex <= y.startIndex, isNestedScope);
+  for (let round = 0; round < 2; round++) {
+    for (const a of before) {
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (left?.type === 'identifier' && right && names.has(left.text)) for (const id of identifiersIn(right)) names.add(id);
+    }
+  }
+  return names;
+}
+
+/** Yielded names bound before the `yield` to a new empty container (`[]`, `{}`, `list()`, `dict()`, `set()`): the block fills them. */
+function containersYielded(body: Node, y: Node): Set<string> {
+  const yielded = new Set(identifiersIn(y));
+  const empty = (v: Node): boolean =>
+    ((v.type === 'list' || v.type === 'dictionary') && v.namedChildCount === 0) ||
+    (v.type === 'call' &&
+      /^(list|dict|set)$/.test(v.childForFieldName('function')?.text ?? '') &&
+      (v.childForFieldName('arguments')?.namedChildCount ?? 1) === 0);
+  return new Set([...namesAssigned([body], empty, y.startIndex)].filter((n) => yielded.has(n)));
+}
+
+function identifiersIn(n: Node): string[] {
+  return n.descendantsOfType('identifier').flatMap((id) => (id ? [id.text] : []));
+}
+
+function mentionsAny(n: Node | null, names: ReadonlySet<string>): boolean {
+  return !!n && identifiersIn(n).some((id) => names.has(id));
+}
+
 /** The identifiers declared `global` or `nonlocal` in the function: assigning them changes state outside it. */
 function outerNames(body: Node): Set<string> {
   const names = new Set<string>();
@@ -111,6 +144,7 @@ function afterYield(rest: readonly Node[], y: Node, body: Node, facts: FileFacts
     y.startIndex,
   );
   const outer = outerNames(body);
+  const exposed = exposedByYield(body, y);
   const restoring = (n: Node): boolean => {
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
@@ -121,7 +155,9 @@ function afterYield(rest: readonly Node[], y: Node, body: Node, facts: FileFacts
     if (n.type !== 'call') return false;
     const callee = n.childForFieldName('function');
     const args = (n.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null);
-    if (args.some((a) => a.type === 'identifier' && saved.has(a.text)) && !SUCCESS_ONLY.test(n.text)) return true;
+    // A value saved before the yield and handed back restores it, unless the yield exposed it for the block to change:
+    // anndata's `new = view.copy(); yield <part of new>; view._init_as_actual(new)` commits the block's edits.
+    if (args.some((a) => a.type === 'identifier' && saved.has(a.text) && !exposed.has(a.text)) && !SUCCESS_ONLY.test(n.text)) return true;
     if (!RESTORE_CALL.test(lastName(callee))) return false;
     // `os.remove(path)` / `marker.unlink()` of a path made after the yield: cleanup of the follow-up, not of the setup.
     const receiver = callee?.type === 'attribute' ? chainRoot(callee) : null;
@@ -282,6 +318,11 @@ export default defineRule({
     for (let s: Node | null = stmt; s && !s.equals(body); s = s.parent) {
       if (s.parent?.type === 'block') for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) following.push(next);
     }
+    // `results = []; yield results; if results: record(results[0])`: what follows checks what the block handed back
+    // through the yielded container and records it; a block that raised handed back nothing to record (abu's
+    // commission managers, judged wrong in blind review33).
+    const filled = containersYielded(body, y);
+    if (filled.size > 0 && following.every((s) => s.type === 'comment' || (s.type === 'if_statement' && mentionsAny(s.childForFieldName('condition'), filled)))) return;
     const effect = afterYield(following, y, body, ctx.facts);
     if (effect === 'other') return;
     // A log line or timer reading lost when the block fails costs little: a hint.

@@ -336,6 +336,8 @@ function runsCodeByDesign(source: Node, def: Node | null): string | null {
 const CODE_NAME = /(^|_)(program|code|source|src|script|snippet)s?$/i;
 /** A function whose name says it runs code: `unsafe_execute`, `run_code`, `exec_program`. */
 const EXECUTOR_NAME = /(^|_)(exec|execute|run_code|run_program|run_script)(_|$)/i;
+/** A function whose name states that its input is trusted code: `_unsafe_expr`, `eval_trusted`. */
+const TRUST_NAME = /(^|_)(unsafe|trusted)(_|$)/i;
 
 /**
  * Why running `source` is the point, from names (evaluate's code_eval metric: `unsafe_execute(check_program)` runs
@@ -345,7 +347,9 @@ const EXECUTOR_NAME = /(^|_)(exec|execute|run_code|run_program|run_script)(_|$)/
 function namedAsCode(fn: string, source: Node, def: Node | null): string | null {
   if (fn === 'exec' && source.type === 'identifier' && CODE_NAME.test(source.text)) return `it runs \`${source.text}\`, text named as a program`;
   const name = def?.childForFieldName('name')?.text ?? '';
-  return EXECUTOR_NAME.test(name) ? `\`${name}\` is named for running code` : null;
+  if (EXECUTOR_NAME.test(name)) return `\`${name}\` is named for running code`;
+  // petl's `_unsafe_expr` (behind `expr(..., trusted=True)`): the name states the trust the caller gives (review33b: wrong).
+  return TRUST_NAME.test(name) ? `\`${name}\` says in its name that its input is trusted` : null;
 }
 
 /** A mapping that makes a missing key on demand: `defaultdict`, or a class of the file with `__missing__` or such a base. */

@@ -39,6 +39,16 @@ export class StaleLint extends Error {
 /** The last revision handed out: one counter for every document, so no two texts ever share a revision. */
 let lastRevision = 0;
 
+/**
+ * Engines that have run a lint on this thread. The first one is also V8's first run of the lint's code and the first
+ * compiles of its queries: the 3.5k-line bench module (120k characters) took 1.3-1.8 s for its first full lint at load
+ * 11 on 2 cores, 0.2-0.4 s for its third. Held to MAIN_THREAD_LINT_MS, the first long file of a session went to the
+ * worker for good (slowHereAt) because V8 was cold, not because of its text (a fresh server did so with the bench
+ * module in most runs at load 10-21), and every keystroke then paid the worker's round trip. So that first lint gets
+ * the short texts' limit.
+ */
+const warmEngines = new WeakSet<Engine>();
+
 export class ParsedDocument {
   /**
    * Identifies this text: new on every didOpen and every didChange. Clients may send a version number
@@ -83,8 +93,10 @@ export class ParsedDocument {
    * until its text shrinks to half that.
    */
   private slowHereAt: number | undefined;
-  /** The time limit of a lint here of a text under TIMED_LINT_MIN_CHARS (tests lower it). */
+  /** The time limit of a lint here of a text under TIMED_LINT_MIN_CHARS, and of the engine's first lint (tests lower it). */
   shortTextLintMs = SHORT_TEXT_LINT_MS;
+  /** The time limit of a lint here of a longer text on a warm engine (tests lower it). */
+  longTextLintMs = MAIN_THREAD_LINT_MS;
   /** The worker's lint of a revision, shared by the requests that want it (a pull and a hover). */
   private remoteLint: { revision: number; optionsKey: string; result: Promise<RemoteLint> } | null = null;
 
@@ -220,10 +232,11 @@ export class ParsedDocument {
     // Where a worker can take over, a lint here has a time limit: size alone does not tell what a text
     // costs (145k characters of dense code held every other request for over 20 s on a loaded machine).
     const started = performance.now();
-    const result = this.underTimeLimit(length, () => this.lint(options));
+    const limitMs = this.mainThreadLimitMs(length);
+    const result = this.underTimeLimit(length, limitMs, () => this.lint(options));
     if (result) {
       // Over the limit with no rule check left to stop it (the parse, the query passes): the next lint goes to the worker.
-      if (performance.now() - started > this.mainThreadLimitMs(length)) this.slowHereAt = length;
+      if (performance.now() - started > limitMs) this.slowHereAt = length;
       return result;
     }
     try {
@@ -244,20 +257,21 @@ export class ParsedDocument {
   private verifyWithinLimit(options: LintOptions, details: LintDetails): boolean {
     const check = () => this.linter.verify(this.tree!, this.getText(), options, details).same;
     if (!this.offThread?.available) return check();
-    return this.underTimeLimit(this.text.getText().length, check) ?? false;
+    const length = this.text.getText().length;
+    return this.underTimeLimit(length, this.mainThreadLimitMs(length), check) ?? false;
   }
 
   /** How long a lint may run on this thread before the document is handed to the worker. */
   private mainThreadLimitMs(length: number): number {
-    return length >= TIMED_LINT_MIN_CHARS ? MAIN_THREAD_LINT_MS : this.shortTextLintMs;
+    return length >= TIMED_LINT_MIN_CHARS && warmEngines.has(this.engine) ? this.longTextLintMs : this.shortTextLintMs;
   }
 
   /**
    * Runs a lint (or the idle check) here under the thread's time limit; undefined when it was stopped at
    * the limit, and then the document's next lints go to the worker.
    */
-  private underTimeLimit<T>(length: number, work: () => T): T | undefined {
-    this.engine.lintDeadline = performance.now() + this.mainThreadLimitMs(length);
+  private underTimeLimit<T>(length: number, limitMs: number, work: () => T): T | undefined {
+    this.engine.lintDeadline = performance.now() + limitMs;
     try {
       return work();
     } catch (error) {
@@ -267,6 +281,7 @@ export class ParsedDocument {
       return undefined;
     } finally {
       this.engine.lintDeadline = undefined;
+      warmEngines.add(this.engine);
     }
   }
 

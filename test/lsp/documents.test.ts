@@ -2,10 +2,11 @@
 // ever parsing it, on open or after edits, and keeps no tree for it (issue 23, item 1).
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Engine } from '../../server/engine/engine';
+import { ALL_RULES } from '../../rules';
+import { Engine } from '../../server/engine/engine';
 import { DEEP_NESTING, ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
-import type { OffThreadLinter, RemoteLint } from '../../server/lsp/offThread';
-import { getEngine } from '../helpers/engine';
+import { TIMED_LINT_MIN_CHARS, type OffThreadLinter, type RemoteLint } from '../../server/lsp/offThread';
+import { DIST, getEngine } from '../helpers/engine';
 import { unhandledRejectionsDuring } from '../helpers/rejections';
 
 const LIMIT = { maxFileSize: 2000 };
@@ -239,6 +240,39 @@ describe('a short document whose lint runs past its time limit on the main threa
     assert.equal(state.lints, 2, 'the next lint of the slow text went back to the main thread');
     assert.equal(engine.lintDeadline, undefined);
     doc.dispose();
+  });
+});
+
+describe("a long document's lint on an engine that has not linted on this thread yet", () => {
+  it("gets the short texts' limit, not the long texts': V8 runs the lint's code for the first time (a fresh server moved the 3.5k-line bench module to the worker)", async () => {
+    const engine = await Engine.create(ALL_RULES, DIST); // cold: no lint has run on it
+    const text = `${SMALL}x = '${'a'.repeat(TIMED_LINT_MIN_CHARS)}'\n`; // long, and cheap to lint
+    const longDocument = (uri: string) => {
+      const doc = new ParsedDocument(TextDocument.create(uri, 'python', 1, text), engine);
+      doc.longTextLintMs = 0; // a limit no lint meets, as a cold lint on a loaded machine missed 1 s
+      doc.shortTextLintMs = 60_000;
+      return doc;
+    };
+    const { worker, state } = standInWorker();
+    // The document's first lint, then an edit and its next lint under a limit it meets: a lint past its limit is
+    // stopped at a rule check and done in the worker, or finished here and the document's next lint goes there.
+    const lintTwice = async (doc: ParsedDocument, nextLimitMs: number) => {
+      doc.offThread = worker;
+      await doc.lintSomewhere({});
+      doc.longTextLintMs = nextLimitMs;
+      const end = { line: 3, character: 0 };
+      doc.update([{ range: { start: end, end }, text: 'x = 1\n' }], 2);
+      await doc.lintSomewhere({});
+    };
+    const first = longDocument('file:///first.py');
+    await lintTwice(first, 60_000);
+    assert.equal(state.lints, 0, "the engine's first lint sent the document to the worker");
+    const second = longDocument('file:///second.py');
+    await lintTwice(second, 60_000);
+    assert.ok(state.lints > 0, 'a long text past its limit on a warm engine stayed on the main thread');
+    first.dispose();
+    second.dispose();
+    engine.dispose();
   });
 });
 

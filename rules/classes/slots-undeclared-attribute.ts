@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { ClassIndex, classIndex, type ClassInfo, decoratorsOf, mangle } from '../../server/analysis';
+import { ClassIndex, classIndex, type ClassInfo, decoratorsOf, mangle, storesOnlyDeclared } from '../../server/analysis';
 import { rewriteSlots } from '../../server/fixes';
 
 /** The store sits in a `try` that handles AttributeError (a deliberate probe). */
@@ -115,15 +115,19 @@ export default defineRule({
     const info = index.info(m.need('class'));
     if (!info?.slots?.names) return;
     // The lineage first: it reads class headers, where dynamicAttributes reads every method of the class.
-    if (index.isFullySlotted(info) !== true || info.dynamicAttributes) return;
+    if (index.isFullySlotted(info) !== true) return;
     const lineage = index.knownLineage(info)!;
+    const declared = new Set(info.slots.names.map((n) => mangle(n, info.name)));
+    for (const n of index.inheritedSlots(info) ?? []) declared.add(n);
+    const classLevel = new Set(lineage.flatMap((c) => [...c.classNames.keys()]));
+    // Then the stores as the text spells them: when each names a declared slot or class-level name there is nothing to
+    // report, and the tree (dynamicAttributes, instanceAttributes) need not be read.
+    if (storesOnlyDeclared(info, (attr) => declared.has(mangle(attr, info.name)) || classLevel.has(attr))) return;
+    if (info.dynamicAttributes) return;
     // A custom __setattr__ / __getattr__ may store attributes elsewhere.
     if (lineage.some((c) => c.methods.has('__setattr__'))) return;
     // An in-file subclass without __slots__ has a __dict__: the method may be meant for it.
     if (index.subclasses(info).some((s) => !s.slots)) return;
-    const declared = new Set(info.slots.names.map((n) => mangle(n, info.name)));
-    for (const n of index.inheritedSlots(info) ?? []) declared.add(n);
-    const classLevel = new Set(lineage.flatMap((c) => [...c.classNames.keys()]));
     const missing: { name: string; store: Node }[] = [];
     for (const [attr, stores] of info.instanceAttributes) {
       const stored = mangle(attr, info.name);

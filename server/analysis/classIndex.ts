@@ -41,6 +41,8 @@ export interface ClassInfo {
   instanceAttributes: Map<string, Node[]>;
   /** `setattr(self, <non-literal>, …)`, `self.__dict__`, `vars(self)` appear in a method. */
   dynamicAttributes: boolean;
+  /** Where the methods' text may spell a store to an instance attribute (the text part of instanceAttributes). */
+  storeSpellings: readonly MethodStoreSpellings[];
   isDataclass: boolean;
   isProtocol: boolean;
   isEnum: boolean;
@@ -340,6 +342,7 @@ class LazyClassInfo implements ClassInfo {
   readonly keywords = new Map<string, Node>();
   private decoratorPart?: { decorators: Node[]; decoratorNames: (string | null)[] };
   private bodyPart?: ClassBody;
+  private spellingPart?: MethodStoreSpellings[];
   private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
   private baseNames?: (string | null)[];
   private nestedPart?: boolean;
@@ -397,12 +400,16 @@ class LazyClassInfo implements ClassInfo {
   get methods(): Map<string, Node> {
     return this.body().methods;
   }
-  // Attribute stores are the costliest part (every method body).
+  get storeSpellings(): readonly MethodStoreSpellings[] {
+    this.spellingPart ??= storeSpellingsOf(this.methods);
+    return this.spellingPart;
+  }
+  // Attribute stores are the costliest part (every method body, and the tree at each store spelling).
   get instanceAttributes(): Map<string, Node[]> {
-    return (this.attributePart ??= collectAttributes(this.methods)).instanceAttributes;
+    return (this.attributePart ??= collectAttributes(this.storeSpellings)).instanceAttributes;
   }
   get dynamicAttributes(): boolean {
-    return (this.attributePart ??= collectAttributes(this.methods)).dynamicAttributes;
+    return (this.attributePart ??= collectAttributes(this.storeSpellings)).dynamicAttributes;
   }
 
   private decoratorInfo(): { decorators: Node[]; decoratorNames: (string | null)[] } {
@@ -485,17 +492,66 @@ function readBody(node: Node, slots?: SlotsInfo | null): ClassBody {
   return out;
 }
 
-/** `self.<name> = …` stores and dynamic attribute use in the methods. */
-function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
-  const instanceAttributes = new Map<string, Node[]>();
-  let dynamicAttributes = false;
+/**
+ * A method's spellings of its instance parameter (`self`) that may be `<self>.name` stored to or `<self>.__dict__`
+ * (mayStoreOrDict), found from the text alone: their offsets in the file, and the name after each `.` as the text
+ * spells it (null when it cannot tell: a line break or comment around the `.`, a non-ASCII name). Static and class
+ * methods have none.
+ */
+export interface MethodStoreSpellings {
+  self: string;
+  body: Node;
+  offsets: number[];
+  names: (string | null)[];
+}
+
+/** The store spellings of each instance method (see MethodStoreSpellings), in the methods' order. */
+function storeSpellingsOf(methods: Map<string, Node>): MethodStoreSpellings[] {
+  const out: MethodStoreSpellings[] = [];
   for (const [, method] of methods) {
     const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
     const self = isStatic ? undefined : parameterNames(method)[0];
-    if (!self) continue;
-    const mbody = method.childForFieldName('body');
-    if (!mbody) continue;
-    for (const attr of selfAttributes(mbody, self)) {
+    const body = self ? method.childForFieldName('body') : null;
+    if (!self || !body) continue;
+    const spelled: MethodStoreSpellings = { self, body, offsets: [], names: [] };
+    const text = body.text;
+    for (const at of wordOffsets(text, self)) {
+      if (!mayStoreOrDict(text, at, self)) continue;
+      spelled.offsets.push(body.startIndex + at);
+      spelled.names.push(attributeNameAfter(text, at + self.length));
+    }
+    out.push(spelled);
+  }
+  return out;
+}
+
+/**
+ * True when every attribute the class's methods may store on their instance, or read as `__dict__` (storeSpellings), has
+ * a name `declared` accepts, read from the text alone: then no key of instanceAttributes is undeclared, whatever
+ * dynamicAttributes says. False when a name is not accepted, is `__dict__`, or the text cannot tell it: the tree decides.
+ * slots-undeclared-attribute asks this first: on a keystroke that re-lints a slotted class whose stores are all declared
+ * (typing.py's), reading each store from the tree was most of the rule's time.
+ */
+export function storesOnlyDeclared(info: ClassInfo, declared: (name: string) => boolean): boolean {
+  return info.storeSpellings.every((m) => m.names.every((name) => name !== null && name !== '__dict__' && declared(name)));
+}
+
+/** The name in `.name` at `i` (spaces and tabs around the `.`), when it is ASCII and nothing unusual stands around it; else null. */
+function attributeNameAfter(text: string, i: number): string | null {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i++] !== '.') return null;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const start = i;
+  while (isAsciiWordChar(text.charCodeAt(i))) i++;
+  return i > start && !(text.charCodeAt(i) > 127) ? text.slice(start, i) : null;
+}
+
+/** `self.<name> = …` stores and dynamic attribute use in the methods, from their store spellings. */
+function collectAttributes(spellings: readonly MethodStoreSpellings[]): { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean } {
+  const instanceAttributes = new Map<string, Node[]>();
+  let dynamicAttributes = false;
+  for (const { self, body: mbody, offsets } of spellings) {
+    for (const attr of selfAttributes(mbody, self, offsets)) {
       const field = attr.childForFieldName('attribute')?.text;
       if (!field) continue;
       if (field === '__dict__') dynamicAttributes = true;
@@ -519,17 +575,14 @@ function collectAttributes(methods: Map<string, Node>): { instanceAttributes: Ma
 }
 
 /**
- * The attributes `<self>.x` in body (nested scopes included) that may be stores or `__dict__` (mayStoreOrDict), in
- * document order, found where self is spelled. Only those collectAttributes needs: each spelling that reaches the tree
- * costs a descent to it and two up from it (`parent`), and most are reads the text already rules out.
+ * The attributes `<self>.x` in body (nested scopes included) at the store spellings' offsets, in document order. Only
+ * those collectAttributes needs: each spelling that reaches the tree costs a descent to it and two up from it
+ * (`parent`), and most are reads the text already rules out (storeSpellingsOf).
  */
-function selfAttributes(body: Node, self: string): Node[] {
+function selfAttributes(body: Node, self: string, offsets: readonly number[]): Node[] {
   const out: Node[] = [];
-  const text = body.text;
-  const base = body.startIndex;
-  for (const at of wordOffsets(text, self)) {
-    if (!mayStoreOrDict(text, at, self)) continue;
-    const id = identifierAt(body, base + at, self);
+  for (const at of offsets) {
+    const id = identifierAt(body, at, self);
     const attr = id?.parent;
     if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id!.id) out.push(attr);
   }

@@ -16,7 +16,7 @@ export {
 } from './asyncApis';
 export { cacheDecorator, isInstanceMethod } from './caching';
 export { argumentFor, argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
-export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral } from './classIndex';
+export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral, storesOnlyDeclared } from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { importedAccessorIn } from './accessors';
 export {

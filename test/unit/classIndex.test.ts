@@ -1,7 +1,7 @@
 // server/analysis/classIndex.ts: classes of one file, their bases, slots and attributes.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { classIndex, mangle, type ClassIndex } from '../../server/analysis/classIndex';
+import { classIndex, mangle, storesOnlyDeclared, type ClassIndex } from '../../server/analysis/classIndex';
 import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
@@ -224,6 +224,58 @@ p = Point()
     assert.equal(got, 2);
     assert.equal(mangle('__x', '_Node'), '_Node__x');
     assert.equal(mangle('__init__', 'Node'), '__init__');
+  });
+
+  it('says every store is declared only when the tree finds no other (storesOnlyDeclared)', async () => {
+    const got = await withIndex(
+      `
+class Clean:
+    __slots__ = ("x", "y")
+
+    def __init__(self, x):
+        self.x = x
+        self . y = 0
+        self.x += len(self.y.items())
+
+    @staticmethod
+    def make(self):
+        self.not_an_attribute = 1
+
+class Stores:
+    def __init__(self):
+        self.a, self.b = 1, 2
+        for self.c in range(3):
+            pass
+        self.d: int = 4
+
+class Broken:
+    def __init__(self):
+        (self
+            .x) = 1
+
+class Dict:
+    def names(self):
+        return self.__dict__
+`,
+      (index) =>
+        index.classes.map((c) => {
+          const stored = [...c.instanceAttributes.keys()];
+          // Sound: leaving out any name the tree finds stored makes it false.
+          const sound = stored.every((name) => !storesOnlyDeclared(c, (n) => n !== name));
+          return [c.name, stored.join(','), storesOnlyDeclared(c, () => true), sound];
+        }),
+    );
+    assert.deepEqual(got, [
+      ['Clean', 'x,y', true, true],
+      ['Stores', 'a,b,c,d', true, true],
+      // The text cannot read a name across the line break, nor may `__dict__` pass: the tree decides.
+      ['Broken', 'x', false, true],
+      ['Dict', '', false, true],
+    ]);
+    const clean = await withIndex('class C:\n    __slots__ = ("x",)\n    def f(self):\n        self.x = 1\n        self.z = 2\n', (index) =>
+      storesOnlyDeclared(index.byClassName('C')!, (n) => n === 'x'),
+    );
+    assert.equal(clean, false);
   });
 
   it('is memoised per file', async () => {

@@ -483,12 +483,25 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
     (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier' && trained.has(n.childForFieldName('function')!.text),
     isNestedScope,
   )[0];
-  if (!forward) return;
+  if (!forward || feedsLaterStatements(forward, ifNode, loop.node)) return;
   ctx.report({
     node: forward,
     severity: DRAWS.test(then.text) ? 'hint' : undefined,
     message: `\`${forward.childForFieldName('function')!.text}\` evaluates every few steps of this training loop with autograd recording; run the evaluation under \`with torch.no_grad():\``,
   });
+}
+
+/**
+ * The forward's result is bound to a name the loop reads after the `if`: the branch picks how this step's forward runs
+ * (`if opt.pretrain and epoch < 1: outputs = model(...)` before the loss and `backward()` below it, Pyraformer's
+ * training loop, judged wrong in blind review33), it does not evaluate on the side.
+ */
+function feedsLaterStatements(forward: Node, ifNode: Node, loop: Node): boolean {
+  const assign = forward.parent?.type === 'assignment' ? forward.parent : null;
+  const names = assign ? assignedNames(assign) : [];
+  const body = loop.childForFieldName('body');
+  if (names.length === 0 || !body) return false;
+  return findDescendants(body, (n) => n.type === 'identifier' && n.startIndex >= ifNode.endIndex && names.includes(n.text), isNestedScope).length > 0;
 }
 
 /**

@@ -104,15 +104,7 @@ export default defineRule({
   },
 });
 
-function report(
-  ctx: RuleContext,
-  selection: Node,
-  call: Node,
-  method: string,
-  target: string | null,
-  listOfColumns: boolean,
-  inplace?: Node,
-): void {
+function report(ctx: RuleContext, selection: Node, call: Node, method: string, target: string | null, listOfColumns: boolean, inplace?: Node): void {
   const shown = selection.text.length <= 40 ? selection.text : 'the selection';
   let edits: TextEdit[] | undefined;
   if (target && inplace && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex)) {
@@ -141,10 +133,30 @@ const REMOVED_MODULES: readonly [string, string][] = [
 
 /** Top-level pandas functions removed before pandas 1.0 (the moving-window ones became `.rolling()`/`.ewm()` methods). */
 const REMOVED_PANDAS_FUNCTIONS = [
-  'rolling_mean', 'rolling_std', 'rolling_var', 'rolling_sum', 'rolling_min', 'rolling_max', 'rolling_median',
-  'rolling_apply', 'rolling_count', 'rolling_quantile', 'rolling_corr', 'rolling_cov', 'rolling_window',
-  'expanding_mean', 'expanding_std', 'expanding_sum', 'expanding_apply', 'ewma', 'ewmstd', 'ewmvar', 'ewmcorr',
-  'ewmcov', 'ols', 'TimeGrouper',
+  'rolling_mean',
+  'rolling_std',
+  'rolling_var',
+  'rolling_sum',
+  'rolling_min',
+  'rolling_max',
+  'rolling_median',
+  'rolling_apply',
+  'rolling_count',
+  'rolling_quantile',
+  'rolling_corr',
+  'rolling_cov',
+  'rolling_window',
+  'expanding_mean',
+  'expanding_std',
+  'expanding_sum',
+  'expanding_apply',
+  'ewma',
+  'ewmstd',
+  'ewmvar',
+  'ewmcorr',
+  'ewmcov',
+  'ols',
+  'TimeGrouper',
 ];
 
 /**
@@ -159,14 +171,18 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
   // Copy-on-Write switched on by the code itself (`pd.options.mode.copy_on_write = True`): the line is a no-op already.
   if (facts.wordOffsets('copy_on_write').length > 0) return null;
   const cap = pinnedCeiling('pandas', ctx.filePath, ctx.files);
-  if (cap && below(cap, [3, 0])) return `the project caps pandas at ${cap[0]}.${cap[1] === Number.MAX_SAFE_INTEGER ? 'x' : cap[1]}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
+  if (cap && below(cap, [3, 0]))
+    return `the project caps pandas at ${cap[0]}.${cap[1] === Number.MAX_SAFE_INTEGER ? 'x' : cap[1]}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
   for (const [module, removedIn] of REMOVED_MODULES) {
-    if (facts.importsModule(module)) return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;
+    if (facts.importsModule(module))
+      return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;
   }
   for (const name of REMOVED_PANDAS_FUNCTIONS) {
-    if (spellsPandasFunction(facts, name)) return `the file calls \`pd.${name}\`, removed before pandas 1.0: it runs on a pandas where the in-place call updates the frame`;
+    if (spellsPandasFunction(facts, name))
+      return `the file calls \`pd.${name}\`, removed before pandas 1.0: it runs on a pandas where the in-place call updates the frame`;
   }
-  if (callsDataFrameAppend(facts)) return 'the file calls `DataFrame.append`, removed in pandas 2.0: it runs on a pandas where the in-place call updates the frame';
+  if (callsDataFrameAppend(facts))
+    return 'the file calls `DataFrame.append`, removed in pandas 2.0: it runs on a pandas where the in-place call updates the frame';
   return null;
 }
 

@@ -322,7 +322,8 @@ export default defineRule({
     // through the yielded container and records it; a block that raised handed back nothing to record (abu's
     // commission managers, judged wrong in blind review33).
     const filled = containersYielded(body, y);
-    if (filled.size > 0 && following.every((s) => s.type === 'comment' || (s.type === 'if_statement' && mentionsAny(s.childForFieldName('condition'), filled)))) return;
+    if (filled.size > 0 && following.every((s) => s.type === 'comment' || (s.type === 'if_statement' && mentionsAny(s.childForFieldName('condition'), filled))))
+      return;
     const effect = afterYield(following, y, body, ctx.facts);
     if (effect === 'other') return;
     // A log line or timer reading lost when the block fails costs little: a hint.

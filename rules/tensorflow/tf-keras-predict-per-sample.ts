@@ -136,8 +136,7 @@ export default defineRule({
  * handler), so what batching would add is throughput on the device, and only for samples of one shape. Blind review33
  * judged both such findings wrong (keras-retinanet's evaluation, whose images keep their aspect ratio).
  */
-const ON_BATCH =
-  "`predict_on_batch` already skips predict's per-call set-up; batching adds device throughput only where the samples share one shape";
+const ON_BATCH = "`predict_on_batch` already skips predict's per-call set-up; batching adds device throughput only where the samples share one shape";
 const STEP_BY_STEP =
   "each step needs the last prediction, so the steps cannot be batched, and a direct call trades predict's per-call set-up for " +
   'eager execution: a gain of uncertain size';
@@ -462,7 +461,15 @@ function writesInto(left: Node | null, name: string): boolean {
   return root?.type === 'identifier' && root.text === name;
 }
 
-const PATTERNS: ReadonlySet<string> = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'expression_list', 'parenthesized_expression']);
+const PATTERNS: ReadonlySet<string> = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'expression_list',
+  'parenthesized_expression',
+]);
 
 /** The conditions of the `if`/`elif` statements between a node and the loop body around it. */
 function conditionsAbove(node: Node, body: Node): Node[] {

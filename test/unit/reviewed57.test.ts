@@ -30,7 +30,10 @@ describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-
   it('a file importing sklearn.cross_validation (removed in 2018) is a hint that says why', async () => {
     const [f] = await ranked(RULE, fill('from sklearn.cross_validation import KFold'));
     assert.equal(f?.severity, 'hint');
-    assert.ok(f!.impact!.reasons.some((r) => /sklearn\.cross_validation/.test(r)), f!.impact!.reasons.join('; '));
+    assert.ok(
+      f!.impact!.reasons.some((r) => /sklearn\.cross_validation/.test(r)),
+      f!.impact!.reasons.join('; '),
+    );
   });
 
   it('a file calling pd.rolling_mean is a hint; a method named rolling_mean on another object is not evidence', async () => {
@@ -52,7 +55,10 @@ describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-
   it('a project capping pandas below 3 is a hint; a cap at 3 or none is not', async () => {
     const [capped] = await ranked(RULE, fill(''), { 'requirements.txt': 'pandas==1.5.3\n' });
     assert.equal(capped?.severity, 'hint');
-    assert.ok(capped!.impact!.reasons.some((r) => /caps pandas at 1\.5/.test(r)), capped!.impact!.reasons.join('; '));
+    assert.ok(
+      capped!.impact!.reasons.some((r) => /caps pandas at 1\.5/.test(r)),
+      capped!.impact!.reasons.join('; '),
+    );
     const [floor] = await ranked(RULE, fill(''), { 'requirements.txt': 'pandas>=1.5\n' });
     assert.equal(floor?.severity, 'warning');
   });
@@ -71,8 +77,7 @@ describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-
 });
 
 describe('eval-exec-untrusted: a function named for trusted input evaluates it on purpose', () => {
-  const source = (name: string) =>
-    `def ${name}(expression_text):\n    strexpr = "lambda rec: " + expression_text\n    return eval(strexpr, {}, {})\n`;
+  const source = (name: string) => `def ${name}(expression_text):\n    strexpr = "lambda rec: " + expression_text\n    return eval(strexpr, {}, {})\n`;
 
   it('`_unsafe_expr` (petl, behind trusted=True) is a hint that says why', async () => {
     const [f] = await ranked('eval-exec-untrusted', source('_unsafe_expr'));
@@ -113,6 +118,9 @@ def evaluate(model, generator):
   it('predict_on_batch on one image per step is a hint: it already skips predict set-up', async () => {
     const [f] = await ranked(RULE, evaluate('predict_on_batch'), {}, 'pkg/eval.py');
     assert.equal(f?.severity, 'hint', JSON.stringify(f));
-    assert.ok(f!.impact!.reasons.some((r) => /share one shape/.test(r)), f!.impact!.reasons.join('; '));
+    assert.ok(
+      f!.impact!.reasons.some((r) => /share one shape/.test(r)),
+      f!.impact!.reasons.join('; '),
+    );
   });
 });

@@ -314,6 +314,15 @@ V(torch.zeros(3)); V(Other.zeros(3)); V(torch.tensor(np.zeros(3))); V(torch.wher
     assert.deepEqual(got, ['tensor cpu', 'unknown', 'tensor cpu', 'tensor cuda', 'tensor cpu']);
   });
 
+  it("keeps a tensor's device through element-wise maths and reductions, and no more than that", () => {
+    const got = valuesIn(`
+import torch as th
+V(th.randn(size=(1,)).clip(-2, 2)); V(th.zeros(3, device="cuda").abs().sum()); V(th.zeros(3).max(dim=0)); V(th.zeros(3).clamp(min=0).float())
+`);
+    // max(dim=) returns values and indices: not a tensor; float() keeps the receiver's value as before.
+    assert.deepEqual(got, ['tensor cpu', 'tensor cuda', 'unknown', 'tensor cpu']);
+  });
+
   it('knows PyTorch models loaded with from_pretrained, and nothing else from_pretrained loads', () => {
     const got = valuesIn(`
 from transformers import AutoModelForCausalLM, AutoTokenizer, BertModel, TFAutoModel, AutoConfig

@@ -38,6 +38,23 @@ export function tempRepository(files: Record<string, string>, prefix = 'perflens
 }
 
 /**
+ * One rule's findings on `source` saved as `rel` in a new temporary repository (tempRepository) holding `project` too,
+ * ranked as the default output ranks them (impact "auto"). keepHints: the library hints auto mode leaves out stay, so
+ * the ranking a profile can undo is tested. The repository is removed afterwards.
+ */
+export async function rankedInRepository(ruleId: string, source: string, project: Record<string, string>, rel: string, prefix: string): Promise<Finding[]> {
+  const top = tempRepository({ ...project, [rel]: source }, prefix);
+  try {
+    const linter = await getEngine();
+    return linter
+      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto', keepHints: true })
+      .findings.filter((f) => f.ruleId === ruleId);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+}
+
+/**
  * The path of `pkg/<module>` in a new temporary repository (tempRepository) holding `files`; its top folder is added to
  * `made`, for the test to remove. For rules that read the project's requirement files.
  */

@@ -1,20 +1,10 @@
 // Round 57 (issues 24 and 26): cases from the blind review of review33, each with the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { getEngine, tempRepository } from '../helpers/engine';
+import { rankedInRepository } from '../helpers/engine';
 
 /** One rule's findings on `source` saved as `rel` in a checkout with `project` files, as the default output ranks them. */
-async function ranked(ruleId: string, source: string, project: Record<string, string> = {}, rel = 'pkg/features.py') {
-  const top = tempRepository({ ...project, [rel]: source }, 'perflens-r57-');
-  try {
-    const engine = await getEngine();
-    return engine
-      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto', keepHints: true })
-      .findings.filter((f) => f.ruleId === ruleId);
-  } finally {
-    rmSync(top, { recursive: true, force: true });
-  }
+function ranked(ruleId: string, source: string, project: Record<string, string> = {}, rel = 'pkg/features.py') {
+  return rankedInRepository(ruleId, source, project, rel, 'perflens-r57-');
 }
 
 describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-Write keeps the finding as a hint', () => {

@@ -1,21 +1,10 @@
 // Round 42: findings a blind review of review10 judged wrong, each with the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { getEngine, tempRepository } from '../helpers/engine';
+import { rankedInRepository } from '../helpers/engine';
 
 /** One rule's findings on `source` saved as `rel` in a checkout with `project` files, as the default output ranks them. */
-async function ranked(ruleId: string, source: string, project: Record<string, string>, rel = 'pkg/utils.py') {
-  const top = tempRepository({ ...project, [rel]: source }, 'perflens-r42-');
-  try {
-    const engine = await getEngine();
-    // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
-    return engine
-      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto', keepHints: true })
-      .findings.filter((f) => f.ruleId === ruleId);
-  } finally {
-    rmSync(top, { recursive: true, force: true });
-  }
+function ranked(ruleId: string, source: string, project: Record<string, string> = {}, rel = 'pkg/utils.py') {
+  return rankedInRepository(ruleId, source, project, rel, 'perflens-r42-');
 }
 
 describe('numpy-as-strided: what the author already decided, and what the supported NumPy has', () => {

@@ -1,6 +1,17 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { below, isLiteral, isPureReference, localTypes, pinnedCeiling, stringLiteralValue, type FileFacts } from '../../server/analysis';
+import {
+  below,
+  callsResolvingTo,
+  callsSpelledInFile,
+  isLiteral,
+  isPureReference,
+  localTypes,
+  nodeMemo,
+  pinnedCeiling,
+  stringLiteralValue,
+  type FileFacts,
+} from '../../server/analysis';
 import { hasCommentBetween, insertAt, removeArgument } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -113,7 +124,7 @@ function report(ctx: RuleContext, selection: Node, call: Node, method: string, t
   }
   // A single column's in-place call still updates the frame wherever Copy-on-Write is off; a list of columns or a
   // `.loc` selection never did, so those stay findings whatever pandas the code runs on.
-  const olderPandas = listOfColumns || !target ? null : runsOnPandasWithoutCow(ctx);
+  const olderPandas = listOfColumns || !target ? null : olderPandasOf(ctx.facts, ctx.facts.root, () => runsOnPandasWithoutCow(ctx));
   ctx.report({
     node: call,
     message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
@@ -159,6 +170,9 @@ const REMOVED_PANDAS_FUNCTIONS = [
   'TimeGrouper',
 ];
 
+/** Once per lint: a file with a dozen chained calls (a Kaggle script's fill-NA block) asks the same whole-file question. */
+const olderPandasOf = nodeMemo<string | null>();
+
 /**
  * Why this file only runs on pandas without Copy-on-Write (the default from pandas 3.0; opt-in before), where the
  * in-place call on a column does update the frame; null when nothing says so. Blind review (review33b): 674 such
@@ -178,7 +192,7 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
       return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;
   }
   for (const name of REMOVED_PANDAS_FUNCTIONS) {
-    if (spellsPandasFunction(facts, name))
+    if (callsResolvingTo(facts, [name], (callee) => callee === `pandas.${name}`))
       return `the file calls \`pd.${name}\`, removed before pandas 1.0: it runs on a pandas where the in-place call updates the frame`;
   }
   if (callsDataFrameAppend(facts))
@@ -186,23 +200,12 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
   return null;
 }
 
-/** `pd.rolling_mean(...)`: the name read as an attribute of the pandas module. */
-function spellsPandasFunction(facts: FileFacts, name: string): boolean {
-  return facts.wordOffsets(name).some((offset) => {
-    const id = facts.root.descendantForIndex(offset, offset + name.length);
-    const attribute = id?.parent;
-    return attribute?.type === 'attribute' && facts.qualifiedName(attribute) === `pandas.${name}`;
-  });
-}
-
 /** `df.append(other)` where `df` is known to be a DataFrame. */
 function callsDataFrameAppend(facts: FileFacts): boolean {
   const types = localTypes(facts);
-  return facts.wordOffsets('append').some((offset) => {
-    const id = facts.root.descendantForIndex(offset, offset + 'append'.length);
-    const attribute = id?.parent;
-    if (attribute?.type !== 'attribute' || !attribute.childForFieldName('attribute')?.equals(id!)) return false;
-    const owner = attribute.childForFieldName('object');
-    return attribute.parent?.type === 'call' && !!owner && types.is(owner, 'dataframe');
+  return callsSpelledInFile(facts, 'append').some((call) => {
+    const callee = call.childForFieldName('function');
+    const owner = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+    return !!owner && types.is(owner, 'dataframe');
   });
 }

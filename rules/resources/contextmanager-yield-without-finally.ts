@@ -10,6 +10,7 @@ import {
   isDisplayCall,
   isNestedScope,
   occurrences,
+  spellsAnyName,
 } from '../../server/analysis';
 import { blockIndentUnit, eolOf, hasMultilineString, indentAt, indentLines, lineEndOf, lineStartOf, ownsLines, replaceRange } from '../../server/fixes';
 
@@ -110,10 +111,6 @@ function containersYielded(body: Node, y: Node): Set<string> {
 
 function identifiersIn(n: Node): string[] {
   return n.descendantsOfType('identifier').flatMap((id) => (id ? [id.text] : []));
-}
-
-function mentionsAny(n: Node | null, names: ReadonlySet<string>): boolean {
-  return !!n && identifiersIn(n).some((id) => names.has(id));
 }
 
 /** The identifiers declared `global` or `nonlocal` in the function: assigning them changes state outside it. */
@@ -322,7 +319,10 @@ export default defineRule({
     // through the yielded container and records it; a block that raised handed back nothing to record (abu's
     // commission managers, judged wrong in blind review33).
     const filled = containersYielded(body, y);
-    if (filled.size > 0 && following.every((s) => s.type === 'comment' || (s.type === 'if_statement' && mentionsAny(s.childForFieldName('condition'), filled))))
+    if (
+      filled.size > 0 &&
+      following.every((s) => s.type === 'comment' || (s.type === 'if_statement' && spellsAnyName(s.childForFieldName('condition'), filled)))
+    )
       return;
     const effect = afterYield(following, y, body, ctx.facts);
     if (effect === 'other') return;

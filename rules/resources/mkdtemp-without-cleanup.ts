@@ -10,6 +10,7 @@ import {
   nestedScopeOf,
   occurrences,
   scopeOf,
+  spellsAnyName,
 } from '../../server/analysis';
 import {
   blockIndentUnit,
@@ -204,17 +205,11 @@ export default defineRule({
  */
 function outlivesBlock(scope: Node, stmt: Node, tainted: Set<string>, name: string): boolean {
   const loopsAfter = findDescendants(scope, (n) => n.type === 'for_statement' && n.startIndex > stmt.startIndex);
-  if (loopsAfter.some((loop) => mentionsAny(loop.childForFieldName('right'), tainted))) return true;
+  if (loopsAfter.some((loop) => spellsAnyName(loop.childForFieldName('right'), tainted))) return true;
   const loop = enclosingLoop(stmt);
   if (!loop) return false;
   const derived = new Set([...tainted].filter((t) => t !== name));
   return findDescendants(loop, (n) => n.type === 'identifier' && derived.has(n.text) && n.startIndex < stmt.startIndex).length > 0;
-}
-
-/** The expression is one of the names or contains one (findDescendants leaves the node itself out). */
-function mentionsAny(node: Node | null, names: ReadonlySet<string>): boolean {
-  if (!node) return false;
-  return (node.type === 'identifier' && names.has(node.text)) || findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).length > 0;
 }
 
 /** The directory name plus every name assigned from an expression that mentions one of them. */
@@ -230,7 +225,7 @@ function derivedNames(scope: Node, name: string, origin: Node): Set<string> {
       const target = a.childForFieldName('left')!.text;
       const right = a.childForFieldName('right');
       if (names.has(target) || !right) continue;
-      if (mentionsAny(right, names)) {
+      if (spellsAnyName(right, names)) {
         names.add(target);
         changed = true;
       }

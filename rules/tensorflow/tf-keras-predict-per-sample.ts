@@ -4,6 +4,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
   callsOf,
+  chainRoot,
   contains,
   definitionsNamed,
   identifiersSpelled,
@@ -454,11 +455,8 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
 function writesInto(left: Node | null, name: string): boolean {
   if (!left) return false;
   if (PATTERNS.has(left.type)) return left.namedChildren.some((c) => writesInto(c, name));
-  let root: Node | null = left;
-  while (root && (root.type === 'subscript' || root.type === 'attribute' || root.type === 'list_splat_pattern')) {
-    root = root.type === 'subscript' ? root.childForFieldName('value') : root.type === 'attribute' ? root.childForFieldName('object') : root.namedChild(0);
-  }
-  return root?.type === 'identifier' && root.text === name;
+  const target = left.type === 'list_splat_pattern' ? left.namedChild(0) : left;
+  return !!target && chainRoot(target)?.text === name;
 }
 
 const PATTERNS: ReadonlySet<string> = new Set([

@@ -98,6 +98,7 @@ export {
   plainAssignments,
   readsAfter,
   scopeOf,
+  spellsAnyName,
   targetNames,
   valueBoundOnce,
 } from './names';

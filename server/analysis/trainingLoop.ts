@@ -361,8 +361,13 @@ export function isLoggingGuardCondition(cond: Node, boundary?: Node, depth = 0):
  * learner logs its `.item()` values only then, judged wrong in review33 as a per-step sync).
  */
 function namesPeriod(operand: Node): boolean {
-  const name = operand.type === 'identifier' ? operand.text : operand.type === 'attribute' ? operand.childForFieldName('attribute')?.text : null;
+  const name = spelledName(operand);
   return !!name && PERIOD_NAME.test(name);
+}
+
+/** `step` or `self.step`: the name an operand reads, or null for anything else. */
+function spelledName(operand: Node): string | null {
+  return (operand.type === 'identifier' ? operand.text : operand.type === 'attribute' ? operand.childForFieldName('attribute')?.text : null) ?? null;
 }
 
 const PERIOD_NAME = /(^|_)(interval|every|freq|frequency|period)$/i;
@@ -372,7 +377,7 @@ function isStepVariable(operand: Node, boundary?: Node): boolean {
   if (operand.type === 'parenthesized_expression' || operand.type === 'binary_operator') {
     return operand.namedChildren.some((c) => c !== null && isStepVariable(c, boundary));
   }
-  const name = operand.type === 'identifier' ? operand.text : operand.type === 'attribute' ? operand.childForFieldName('attribute')?.text : null;
+  const name = spelledName(operand);
   if (!name) return false;
   if (/rank|world|device|gpu/i.test(name)) return false;
   if (STEP_NAME.test(name)) return true;

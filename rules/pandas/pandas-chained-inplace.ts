@@ -6,6 +6,7 @@ import {
   callsSpelledInFile,
   isLiteral,
   isPureReference,
+  keywordArgument,
   localTypes,
   nodeMemo,
   pinnedCeiling,
@@ -197,15 +198,35 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
   }
   if (callsDataFrameAppend(facts))
     return 'the file calls `DataFrame.append`, removed in pandas 2.0: it runs on a pandas where the in-place call updates the frame';
+  const category = CATEGORY_METHODS.find((name) => callsSpelledInFile(facts, name).some((call) => keywordArgument(call, 'inplace')));
+  if (category)
+    return `the file calls \`.cat.${category}(..., inplace=True)\`, removed in pandas 2.0: it runs on a pandas where the in-place call updates the frame`;
   return null;
 }
 
-/** `df.append(other)` where `df` is known to be a DataFrame. */
+/** The categorical accessor's methods whose `inplace=` pandas 2.0 removed (pbpython's `cat.set_categories(..., inplace=True)`). */
+const CATEGORY_METHODS = [
+  'set_categories',
+  'reorder_categories',
+  'rename_categories',
+  'add_categories',
+  'remove_categories',
+  'remove_unused_categories',
+  'as_ordered',
+  'as_unordered',
+];
+
+/**
+ * `df.append(other)` where `df` is known to be a DataFrame, or `all_data = all_data.append(df)`: a list's append
+ * returns None, so a name rebound to its own `.append(...)` is a pandas frame or series whatever else it was bound to.
+ */
 function callsDataFrameAppend(facts: FileFacts): boolean {
   const types = localTypes(facts);
   return callsSpelledInFile(facts, 'append').some((call) => {
     const callee = call.childForFieldName('function');
     const owner = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
-    return !!owner && types.is(owner, 'dataframe');
+    if (!owner) return false;
+    const assignment = call.parent?.type === 'assignment' ? call.parent : null;
+    return types.is(owner, 'dataframe') || (isPureReference(owner) && assignment?.childForFieldName('left')?.text === owner.text);
   });
 }

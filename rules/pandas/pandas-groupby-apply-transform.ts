@@ -1,10 +1,12 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  assignmentScope,
   inTestOf,
   isNumberLiteral,
   isPureReference,
   needsParentheses,
+  plainAssignments,
   quietOnSmallFrame,
   stringLiteralValue,
   vectorizeArithmetic,
@@ -119,7 +121,7 @@ export default defineRule({
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const grouped = m.need('grouped');
     const { groupby, selection } = groupbyParts(grouped);
-    if (!groupby) return;
+    if (!groupby || holdsContainers(groupby)) return;
     const call = m.need('call');
     const verb = m.need('apply').text;
     if (inTestOf(call, verb)) return;
@@ -264,6 +266,22 @@ function isColumnSelection(key: Node): boolean {
 function quietOnSmallGrouped(groupby: Node, ctx: RuleContext): { quietOutsideHotCode?: true; quietReason?: string } {
   const frame = groupby.childForFieldName('function')?.childForFieldName('object');
   return frame ? quietOnSmallFrame(frame, ctx.facts) : {};
+}
+
+/** An aggregation that leaves a list, tuple or set in each cell: `.apply(list)`, `.agg(tuple)`, `.apply(lambda x: list(x))`. */
+const CONTAINER_AGGREGATION = /\.(?:apply|agg|aggregate)\(\s*(?:list|tuple|set|lambda\s+\w+\s*:\s*(?:list|tuple|set)\()\b/;
+
+/**
+ * The grouped frame was built by aggregating into lists (`daily = df.groupby(["user", "date"])["item"].apply(list)`):
+ * its cells are Python containers, `transform(lambda s: s.cumsum())` concatenates them per user, and the groupby's own
+ * `cumsum` has no kernel for them (it raises TypeError), so no rewrite is equivalent.
+ */
+function holdsContainers(groupby: Node): boolean {
+  const frame = groupby.childForFieldName('function')?.childForFieldName('object');
+  if (frame?.type !== 'identifier') return false;
+  const scope = assignmentScope(groupby);
+  if (!scope) return false;
+  return plainAssignments(scope, frame.text).some(({ value }) => value.startIndex < groupby.startIndex && CONTAINER_AGGREGATION.test(value.text));
 }
 
 function frameOf(groupby: Node): string {

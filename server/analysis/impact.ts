@@ -490,6 +490,9 @@ export function impactOf(
 ): Impact {
   const notOwn = notOwnCodeImpact(node, facts, filePath, project);
   if (notOwn) return notOwn;
+  const dead = neverCalled(node, facts, filePath);
+  if (dead) return { level: 'low', reasons: [dead] };
+  if (isPythonTwo(facts)) return { level: 'low', reasons: [PYTHON_TWO] };
   if (inFolderNamed(filePath, EXPERIMENT_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [EXPERIMENT] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
   const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
@@ -642,6 +645,43 @@ function demonstratesOwnPackage(filePath: string | undefined, facts: FileFacts, 
 /** setup.py, versioneer.py and the like: code run once per build or install. */
 export function isBuildScript(filePath: string | undefined): boolean {
   return !!filePath && BUILD_SCRIPTS.has(path.basename(filePath).toLowerCase());
+}
+
+const PYTHON_TWO = 'Python 2 code (a `print x` statement): advice written for Python 3 may not apply to it';
+
+const pythonTwoMemo = nodeMemo<boolean>();
+
+/**
+ * A file written for Python 2: it has a `print x` statement (tree-sitter's print_statement; Python 3 has only the
+ * function). A blind review judged three findings in such files wrong: `time.perf_counter` and `with Pool(...)` do not
+ * exist there, nor generator expressions under the Jython 2.2 a Kaggle script ran on. Found from the word `print`, so an
+ * edit elsewhere keeps the answer.
+ */
+function isPythonTwo(facts: FileFacts): boolean {
+  return pythonTwoMemo(facts, facts.root, () =>
+    // `print(` is Python 3's call (or Python 2 printing one value): only other spellings are looked up in the tree.
+    facts
+      .wordOffsets('print')
+      .some((at) => !/^\s*\(/.test(facts.text.slice(at + 5, at + 12)) && facts.root.descendantForIndex(at)?.parent?.type === 'print_statement'),
+  );
+}
+
+/** A file name Python can import (`features.py`), unlike a script named `1-1. recursive_store_TRAIN.py`. */
+const IMPORTABLE_MODULE = /^[A-Za-z_]\w*\.py$/;
+
+/**
+ * Why node's code never runs: it is in a module-level function that nothing in its notebook, or in a script no other
+ * file can import, names. A blind review judged a copied `make_lag()` that five M5 competition scripts and notebooks
+ * define but never call (they call `make_lag_roll`) noise: rewriting dead code saves nothing. A decorated function is
+ * registered by its decorator, and a file that reaches names through `globals()` or `getattr` may call it: both left alone.
+ */
+function neverCalled(node: Node, facts: FileFacts, filePath: string | undefined): string | null {
+  if (!filePath || !(isNotebookFile(filePath) || (path.extname(filePath) === '.py' && !IMPORTABLE_MODULE.test(path.basename(filePath))))) return null;
+  let def: Node | null = null;
+  for (const n of ancestors(node)) if (n.type === 'function_definition') def = n;
+  if (def?.parent?.type !== 'module') return null;
+  if (referencesTo(def, facts).length > 0 || facts.wordOffsets('globals').length > 0 || facts.wordOffsets('getattr').length > 0) return null;
+  return `\`${nameOf(def)}\` is never called: nothing in this ${isNotebookFile(filePath) ? 'notebook' : 'script'} names it, and no other file can import it`;
 }
 
 /**

@@ -126,6 +126,7 @@ export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {
   ancestors,
+  assignmentScope,
   chainRoot,
   classOfMethod,
   methodNamed,

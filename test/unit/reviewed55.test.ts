@@ -12,7 +12,7 @@ async function ranked(ruleId: string, source: string, filePath: string, options:
 describe('http-call-without-timeout: a request in a loop behind a progress bar needs a timeout even in code run by hand', () => {
   const RULE = 'http-call-without-timeout';
   const scrape = (loop: string) =>
-    `import requests\nfrom tqdm.auto import tqdm\n\ndef fetch_issues(num_pages, url):\n    batch = []\n    ${loop}\n        batch.extend(requests.get(f"{url}&page={page}").json())\n    return batch\n`;
+    `import requests\nfrom tqdm.auto import tqdm\n\ndef fetch_issues(num_pages, url):\n    batch = []\n    ${loop}\n        batch.extend(requests.get(f"{url}&page={page}").json())\n    return batch\n\n\nissues = fetch_issues(3, URL)\n`;
 
   it('in a notebook, a request per page of `for page in tqdm(...)` keeps its severity and says why', async () => {
     const [f] = await ranked(RULE, scrape('for page in tqdm(range(num_pages)):'), '/proj/course/section5.ipynb');

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   classIndex,
@@ -176,15 +176,17 @@ export default defineRule({
     // The constructor calls and the header first: they rule out most classes without reading bodies. Most classes
     // are never called by name in their file: a text search says so before the class's place or bases are looked up.
     if (!info || isTestFile(ctx.filePath)) return; // test cases build a few objects per check, not records in bulk
-    // Only a dataclass or a class with an `__init__` is ever reported. The class's own text is much shorter than the
-    // file the constructor search reads, and most classes (exceptions, mixins, subclasses overriding a method) spell no
-    // `__init__`: the decorators are read only for those.
-    if (!info.node.text.includes('__init__') && !info.isDataclass) return;
+    // Only a dataclass or a class with an `__init__` is ever reported. Most classes (exceptions, mixins, subclasses
+    // overriding a method) spell no `__init__` (the file's carried word index says so: a binary search), and the
+    // decorators are read only for those. A class with `__slots__` (the same index) is never reported either: both
+    // are asked before the constructor search, which reads the tree at every call of the name.
+    if (!spells(ctx, info.node, '__init__') && !info.isDataclass) return;
+    if (info.slots) return;
     const calls = index.constructorCalls(info);
     if (calls.length === 0 || info.nested) return;
     const lineage = index.knownLineage(info);
     if (lineage === null) return; // Exception, NamedTuple, external bases…
-    if (info.slots || info.isEnum || info.isProtocol) return;
+    if (info.isEnum || info.isProtocol) return;
     if (lineage.slice(1).some((c) => !c.slots)) return; // a base already has a __dict__
     if (!builtInBulk(calls, ctx.facts)) return;
     if (info.isDataclass) {
@@ -221,3 +223,8 @@ export default defineRule({
     });
   },
 });
+
+/** The node's text spells `word` as a whole word. */
+function spells(ctx: RuleContext, node: Node, word: string): boolean {
+  return ctx.facts.words.between(word, node.startIndex, node.endIndex).length > 0;
+}

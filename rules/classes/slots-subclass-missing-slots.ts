@@ -51,9 +51,11 @@ export default defineRule({
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));
-    if (!info) return;
+    // A class with `__slots__` of its own is never reported: asked first, as the class's spellings of `__slots__` (the
+    // carried word index) answer it without reading a base.
+    if (!info || info.slots) return;
     // Every base must be known and dict-free, and at least one must be a slotted class of this file.
-    // Checked first: it needs only the class header, and most classes fail it.
+    // Checked next: it needs only the class header, and most classes fail it.
     const resolved: ClassInfo[] = [];
     for (const base of info.bases) {
       const r = index.resolve(base);
@@ -64,7 +66,7 @@ export default defineRule({
         return;
       }
     }
-    if (resolved.length === 0 || info.slots || info.isEnum || info.isProtocol) return;
+    if (resolved.length === 0 || info.isEnum || info.isProtocol) return;
     // `@dataclass(slots=True)` creates the slots itself.
     if (info.decorators.some((d) => /\bslots\s*=\s*True\b/.test(d.text))) return;
     // A base with real slots, not just `()` or `("__weakref__",)` (mixin compatibility, weakref support):

@@ -119,10 +119,12 @@ export default defineRule({
     const lineage = index.knownLineage(info)!;
     const declared = new Set(info.slots.names.map((n) => mangle(n, info.name)));
     for (const n of index.inheritedSlots(info) ?? []) declared.add(n);
-    const classLevel = new Set(lineage.flatMap((c) => [...c.classNames.keys()]));
+    // The lineage's class-level names read every class body: only when a store names no declared slot.
+    let classLevelNames: Set<string> | undefined;
+    const classLevel = () => (classLevelNames ??= new Set(lineage.flatMap((c) => [...c.classNames.keys()])));
     // Then the stores as the text spells them: when each names a declared slot or class-level name there is nothing to
     // report, and the tree (dynamicAttributes, instanceAttributes) need not be read.
-    if (storesOnlyDeclared(info, (attr) => declared.has(mangle(attr, info.name)) || classLevel.has(attr))) return;
+    if (storesOnlyDeclared(info, (attr) => declared.has(mangle(attr, info.name)) || classLevel().has(attr))) return;
     if (info.dynamicAttributes) return;
     // A custom __setattr__ / __getattr__ may store attributes elsewhere.
     if (lineage.some((c) => c.methods.has('__setattr__'))) return;
@@ -131,7 +133,7 @@ export default defineRule({
     const missing: { name: string; store: Node }[] = [];
     for (const [attr, stores] of info.instanceAttributes) {
       const stored = mangle(attr, info.name);
-      if (declared.has(stored) || classLevel.has(attr)) continue;
+      if (declared.has(stored) || classLevel().has(attr)) continue;
       // A subclass declares the slot: the method is written for the subclasses' instances.
       if (declaredBelow(info, index, stored)) continue;
       // An abstract base with `__slots__ = ()` that annotates the attribute (`_overwrites: List[...]`) declares it for

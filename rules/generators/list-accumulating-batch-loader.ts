@@ -17,6 +17,18 @@ import {
 const LOADER_NAME = /(load|read|batch|chunk|stream|fetch|records|rows|samples|examples|dataset|parse)/i;
 const SOURCE_PARAM =
   /^(path|paths|file|files|filename|fname|fp|fh|url|reader|stream|source|src|infile|input_file|file_path|filepath|data_path|data_file|csv_path|root|data_dir)$/i;
+/** SOURCE_PARAM's names as words of a parameter list's text: a parameter with one of these names spells one. */
+const SOURCE_PARAM_WORD = new RegExp(`\\b${SOURCE_PARAM.source.slice(1, -1)}\\b`, 'i');
+
+/**
+ * A parameter named like a file or stream (SOURCE_PARAM). The parameter list's text is tested first: most defs spell no
+ * such word there, and reading each parameter from the tree cost more than the rest of the check on a keystroke.
+ */
+function sourceParameter(fn: Node): boolean {
+  if (!SOURCE_PARAM_WORD.test(fn.childForFieldName('parameters')?.text ?? '')) return false;
+  return parameterNames(fn).some((p) => SOURCE_PARAM.test(p));
+}
+
 /** Iterables that read from outside the process lazily. */
 const STREAM_CALLS = new Set(['open', 'io.open', 'gzip.open', 'bz2.open', 'lzma.open', 'csv.reader', 'csv.DictReader']);
 /** Parameters that are iterated as a stream of records (a file object or reader), not a list of paths. */
@@ -83,7 +95,7 @@ export default defineRule({
     const body = fn.childForFieldName('body')!;
     // The names first: most defs stop there, and decoratorsOf asks for the def's parent, which tree-sitter finds by descending from the root.
     const fname = m.need('fname').text;
-    if (!LOADER_NAME.test(fname) && !parameterNames(fn).some((p) => SOURCE_PARAM.test(p))) return;
+    if (!LOADER_NAME.test(fname) && !sourceParameter(fn)) return;
     if (decoratorsOf(fn).some((d) => /contextmanager|property|cache/.test(d.text))) return;
     // A list is the function's contract (`-> list[...]`, ":rtype: list", "returns a list of ..."): callers elsewhere may
     // index or slice it (nltk's parse_tweets_set, whose callers split it into train and test).

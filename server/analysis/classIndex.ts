@@ -7,7 +7,7 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { definitionsNamed, identifierAt, identifiersSpelledInFile } from './names';
 import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, parameterNames } from './scopes';
-import { isAsciiWordChar, possibleCallOffsets, wordOffsets } from '../syntax/spelling';
+import { isAsciiWordChar, possibleCallOffsets } from '../syntax/spelling';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -388,7 +388,7 @@ class LazyClassInfo implements ClassInfo {
   get slots(): SlotsInfo | null {
     // Asked of every base of every class a keystroke re-lints: found where the class's text spells `__slots__`
     // (most classes never do), not by reading each statement of the body, which the other questions may never need.
-    if (this.slotsPart === undefined) this.slotsPart = this.bodyPart ? this.bodyPart.slots : findSlots(this.node);
+    if (this.slotsPart === undefined) this.slotsPart = this.bodyPart ? this.bodyPart.slots : findSlots(this.node, this.facts);
     return this.slotsPart;
   }
   get classNames(): Map<string, Node> {
@@ -401,7 +401,7 @@ class LazyClassInfo implements ClassInfo {
     return this.body().methods;
   }
   get storeSpellings(): readonly MethodStoreSpellings[] {
-    this.spellingPart ??= storeSpellingsOf(this.methods);
+    this.spellingPart ??= storeSpellingsOf(this.methods, this.facts);
     return this.spellingPart;
   }
   // Attribute stores are the costliest part (every method body, and the tree at each store spelling).
@@ -440,18 +440,17 @@ interface ClassBody {
 
 /**
  * The class's `__slots__` as readBody finds it (the last statement of the body that assigns the name), looked up
- * only at the places the class's text spells it.
+ * only at the places the class's text spells it: the file's carried word index (WordIndex.between), not a search of
+ * the class's text on each keystroke (a 4k-character class per base of every class a keystroke re-lints).
  */
-function findSlots(node: Node): SlotsInfo | null {
-  const text = node.text;
-  let at = text.lastIndexOf('__slots__');
-  if (at < 0) return null;
+function findSlots(node: Node, facts: FileFacts): SlotsInfo | null {
+  const spelled = facts.words.between('__slots__', node.startIndex, node.endIndex);
+  if (spelled.length === 0) return null;
   const body = node.childForFieldName('body');
   if (!body) return null;
-  for (; at >= 0; at = at > 0 ? text.lastIndexOf('__slots__', at - 1) : -1) {
-    const offset = node.startIndex + at;
-    const stmt = body.firstNamedChildForIndex(offset);
-    if (!stmt || stmt.startIndex > offset || stmt.type !== 'expression_statement') continue;
+  for (let k = spelled.length - 1; k >= 0; k--) {
+    const stmt = body.firstNamedChildForIndex(spelled[k]);
+    if (!stmt || stmt.startIndex > spelled[k] || stmt.type !== 'expression_statement') continue;
     const a = stmt.namedChild(0);
     if (a?.type !== 'assignment' || !a.childForFieldName('right')) continue;
     const left = a.childForFieldName('left');
@@ -505,8 +504,11 @@ export interface MethodStoreSpellings {
   names: (string | null)[];
 }
 
-/** The store spellings of each instance method (see MethodStoreSpellings), in the methods' order. */
-function storeSpellingsOf(methods: Map<string, Node>): MethodStoreSpellings[] {
+/**
+ * The store spellings of each instance method (see MethodStoreSpellings), in the methods' order. The spellings of `self`
+ * come from the file's carried word index (WordIndex.between: a binary search), not a search of each method's text.
+ */
+function storeSpellingsOf(methods: Map<string, Node>, facts: FileFacts): MethodStoreSpellings[] {
   const out: MethodStoreSpellings[] = [];
   for (const [, method] of methods) {
     const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
@@ -514,10 +516,13 @@ function storeSpellingsOf(methods: Map<string, Node>): MethodStoreSpellings[] {
     const body = self ? method.childForFieldName('body') : null;
     if (!self || !body) continue;
     const spelled: MethodStoreSpellings = { self, body, offsets: [], names: [] };
-    const text = body.text;
-    for (const at of wordOffsets(text, self)) {
+    const found = facts.words.between(self, body.startIndex, body.endIndex);
+    // The tests below read the body's own text (nothing past its end), as they always have.
+    const text = found.length > 0 ? body.text : '';
+    for (const offset of found) {
+      const at = offset - body.startIndex;
       if (!mayStoreOrDict(text, at, self)) continue;
-      spelled.offsets.push(body.startIndex + at);
+      spelled.offsets.push(offset);
       spelled.names.push(attributeNameAfter(text, at + self.length));
     }
     out.push(spelled);

@@ -4,6 +4,7 @@ import type { Node, Tree } from '../syntax/parser';
 import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { identifiersSpelled, identifiersSpelledInFile } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
+import { ownedString } from '../syntax/text';
 import type { FileOrigin } from './values/origin';
 
 /** `tensorflow.compat.v2` and everything under it, as bound by an import. */
@@ -412,11 +413,14 @@ function bindsTheBuiltin(target: string, local: string): boolean {
 /** The names six.moves re-exports as the Python 3 builtin of the same name (its other names are modules or renames). */
 const SIX_BUILTINS = new Set(['range', 'zip', 'map', 'filter', 'input']);
 
-/** Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. */
+/**
+ * Names a module-level statement binds (def, class, assignment; not imports): see moduleBindings. Owned copies: the
+ * editor's lint carries them across edits (engine/incremental.ts units), and a view would keep the edit's text alive.
+ */
 export function boundNames(stmt: Node): string[] {
   const names = new Set<string>();
   collectBoundNames(stmt, names);
-  return [...names];
+  return Array.from(names, ownedString);
 }
 
 function collectBoundNames(stmt: Node, names: Set<string>): void {

@@ -8,6 +8,7 @@
 // (maxStartDepth 0, so a query never finds the same match from two calls).
 import type { Node, Query, QueryMatch } from '../syntax/parser';
 import { isAsciiWordChar } from '../syntax/spelling';
+import { ownedString } from '../syntax/text';
 import type { RuleDefinition } from './rule';
 
 /** The shared pattern: a call and the last identifier of its callee (`f` in `f()` and `a.b.f()`). */
@@ -46,7 +47,8 @@ export class CallAnchorIndex {
       const named = this.byName.get(name);
       const matching = this.byPattern.filter((r) => r.calls!.pattern!.test(name) && !named?.includes(r));
       rules = matching.length === 0 ? (named ?? NONE) : named ? [...named, ...matching] : matching;
-      this.byCallee.set(name, rules);
+      // Kept for the process's life: an owned key, not a view into the text of the file that spelled it (ownedString).
+      this.byCallee.set(ownedString(name), rules);
     }
     return rules;
   }

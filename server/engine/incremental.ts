@@ -56,6 +56,7 @@ import {
 import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
 import type { Node, Tree } from '../syntax/parser';
+import { ownedString } from '../syntax/text';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
@@ -1792,8 +1793,9 @@ function spanOf(n: Node): Span {
 }
 
 function importFact(n: Node, text: string): ImportFact {
-  const bindings = bindingsOf(n).map(({ statement: _, ...rest }) => rest);
-  return { start: n.startIndex, end: n.endIndex, text: text.slice(n.startIndex, n.endIndex).replace(/\s+/g, ' '), bindings };
+  // Owned strings: the facts are carried across edits, and a substring would keep this edit's text alive (ownedString).
+  const bindings = bindingsOf(n).map(({ statement: _, local, target, ...rest }) => ({ local: ownedString(local), target: ownedString(target), ...rest }));
+  return { start: n.startIndex, end: n.endIndex, text: ownedString(text.slice(n.startIndex, n.endIndex).replace(/\s+/g, ' ')), bindings };
 }
 
 function functionFact(fn: Node): FunctionFact {

@@ -3,6 +3,8 @@
 // character, and it is conservative: every identifier with that name is at one of the offsets
 // found (strings and comments may add more), so finding none proves there is none.
 
+import { ownedString } from './text';
+
 /** ASCII letters, digits and `_` (false for NaN, outside the text). */
 export function isAsciiWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
@@ -117,7 +119,8 @@ export class WordIndex {
 
   /** wordOffsets(text, word). */
   of(word: string): readonly number[] {
-    this.reads.words.add(word);
+    // Owned, as lookup's keys: the reads are kept with the findings they ranked, across edits.
+    if (!this.reads.words.has(word)) this.reads.words.add(ownedString(word));
     return this.lookup(word);
   }
 
@@ -134,7 +137,8 @@ export class WordIndex {
     if (!found) {
       found = wordOffsets(this.text, word);
       if (this.offsets.size >= WordIndex.MAX_WORDS) this.offsets.clear();
-      this.offsets.set(word, found);
+      // Carried across edits: an owned key, not a view into the text of the lint that asked (ownedString).
+      this.offsets.set(ownedString(word), found);
     }
     return found;
   }

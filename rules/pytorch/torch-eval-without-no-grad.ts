@@ -534,6 +534,7 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
   if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return false;
   const forward = forwardCallOf(model, body);
   if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return false;
+  if (trainsAnotherModel(body, model)) return false;
   ctx.report({
     node: forward,
     severity: DRAWS.test(body.text) ? 'hint' : undefined,
@@ -541,6 +542,16 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
     edits: decoratorEdit(def, facts),
   });
   return true;
+}
+
+/**
+ * `net0.train(); net1.eval()`: a training step that freezes one network and trains another through it (cellpose's
+ * perceptual loss runs the denoiser's output through a frozen segmenter; a blind review judged the finding wrong): the
+ * loss is backpropagated through the eval-mode model, so it needs autograd.
+ */
+function trainsAnotherModel(body: Node, model: string): boolean {
+  for (const m of body.text.matchAll(/([\w.]+)\.train\(\s*(?:True\s*)?\)/g)) if (m[1] !== model) return true;
+  return false;
 }
 
 /**

@@ -144,14 +144,14 @@ function behindProgressBar(call: Node, facts: FileFacts): string | undefined {
  * once for a missing model archive) and yolov7's release lookup for a missing weight file noise, while requests in
  * import loops, request handlers and update checks on every import were worth a timeout.
  */
+const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per machine, a setup step someone watches';
+
 /**
  * Why `timeout=None` written out is low impact: it is the author's choice, not an omission. A blind review judged the 29
  * such calls of a scraping library (pybaseball waits as long as the site takes, on purpose) noise: the hint stays in
  * the editor for anyone who wants a bound.
  */
 const CHOSEN_NONE = "`timeout=None` is written out: waiting as long as the server takes is the code's stated choice";
-
-const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per machine, a setup step someone watches';
 
 /**
  * Why a request in a program's own top-level statements costs little: a blind review judged the demo clients of a

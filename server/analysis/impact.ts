@@ -677,9 +677,9 @@ const IMPORTABLE_MODULE = /^[A-Za-z_]\w*\.py$/;
  */
 function neverCalled(node: Node, facts: FileFacts, filePath: string | undefined): string | null {
   if (!filePath || !(isNotebookFile(filePath) || (path.extname(filePath) === '.py' && !IMPORTABLE_MODULE.test(path.basename(filePath))))) return null;
-  let def: Node | null = null;
-  for (const n of ancestors(node)) if (n.type === 'function_definition') def = n;
-  if (def?.parent?.type !== 'module') return null;
+  // The module-level statement around node, found by offset (one descent) rather than a walk up from node.
+  const def = facts.root.firstNamedChildForIndex(node.startIndex);
+  if (def?.type !== 'function_definition' || def.id === node.id) return null;
   if (referencesTo(def, facts).length > 0 || facts.wordOffsets('globals').length > 0 || facts.wordOffsets('getattr').length > 0) return null;
   return `\`${nameOf(def)}\` is never called: nothing in this ${isNotebookFile(filePath) ? 'notebook' : 'script'} names it, and no other file can import it`;
 }

@@ -335,13 +335,13 @@ export function nestedScopeOf(node: Node, scope: Node): Node | null {
   return found;
 }
 
-/** Names bound by a for/with target or assignment left side. */
 /** The expression is one of the names or contains one (an attribute's name counts: `self.x` spells `x`). */
 export function spellsAnyName(node: Node | null, names: ReadonlySet<string>): boolean {
   if (!node) return false;
   return (node.type === 'identifier' && names.has(node.text)) || findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).length > 0;
 }
 
+/** Names bound by a for/with target or assignment left side. */
 export function targetNames(target: Node): string[] {
   if (target.type === 'identifier') return [target.text];
   const out: string[] = [];

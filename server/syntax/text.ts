@@ -80,12 +80,6 @@ export class LineIndex {
 }
 
 /**
- * The end of a range, moved back before any line break it ends on. Nodes that close with their line's break (a
- * decorator, a comment on a CRLF line) take the "\r" in after a fresh parse but not always after an incremental
- * one: ranges cut back this way are the same however the tree was made, so an incremental lint agrees with a full one.
- */
-/** `s` with every character a regular expression gives a meaning to escaped: a name or text to match literally. */
-/**
  * A copy of s that does not keep the text it was cut from alive. V8 returns a substring of 13 or more characters
  * (`node.text`, `text.slice`) as a view into its parent: a name kept in a table carried across edits kept that whole
  * edit's text (120 KB for a 3.5k-line file) alive until the name's statement was read again, so nearly every
@@ -96,10 +90,16 @@ export function ownedString(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/** `s` with every character a regular expression gives a meaning to escaped: a name or text to match literally. */
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * The end of a range, moved back before any line break it ends on. Nodes that close with their line's break (a
+ * decorator, a comment on a CRLF line) take the "\r" in after a fresh parse but not always after an incremental
+ * one: ranges cut back this way are the same however the tree was made, so an incremental lint agrees with a full one.
+ */
 export function withoutTrailingLineBreak(text: string, start: number, end: number): number {
   while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
   return end;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { defineRule } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindersSpelling,
   callsOf,
@@ -329,7 +329,22 @@ function httpCallee(ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1
   // A `requests.Session` receiver is always built from (or annotated with) an import of requests:
   // without one, `d.get(k)` and other method calls need no scope analysis.
   if (!ctx.facts.importsModule('requests')) return null;
-  return receiverKind(ctx.facts, fn.childForFieldName('object')) === 'requests.Session' ? fn.text : null;
+  const receiver = fn.childForFieldName('object')!;
+  if (receiverKind(ctx.facts, receiver) !== 'requests.Session') return null;
+  return givenDefaultTimeout(receiver.text, ctx.text) ? null : fn.text;
+}
+
+/**
+ * The code gives this session a timeout for every request: `session.request = partial(session.request, timeout=t)`
+ * (instaloader; `get` and `post` go through `request`), or mounts an adapter built with one
+ * (`session.mount("https://", TimeoutHTTPAdapter(timeout=t))`). Asked of the file's text, by the receiver's spelling.
+ */
+function givenDefaultTimeout(receiver: string, text: string): boolean {
+  if (!text.includes('timeout')) return false;
+  const r = `(?<![\\w.])${escapeRegExp(receiver)}`;
+  const wrapped = new RegExp(`${r}\\.request\\s*=\\s*(?:functools\\.)?partial\\((?:[^()]|\\([^()]*\\))*\\btimeout\\s*=`);
+  const mounted = new RegExp(`${r}\\.mount\\([^()]*\\([^()]*\\btimeout\\s*=`);
+  return wrapped.test(text) || mounted.test(text);
 }
 
 /** The values assigned to a local variable in the function around the call. */

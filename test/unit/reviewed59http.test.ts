@@ -71,3 +71,25 @@ describe('http-call-without-timeout: the elif of `if os.path.exists(path):` runs
     assert.notEqual(f?.severity, 'hint', JSON.stringify(f));
   });
 });
+
+describe('http-call-without-timeout: a session whose every request already has a timeout', () => {
+  // instaloader's login wraps `session.request` in `partial(..., timeout=self.request_timeout)` and then calls
+  // `session.get` and `session.post`, which go through it: judged wrong twice in review35.
+  const login = (setup: string, call = 'session') =>
+    'from functools import partial\n\nimport requests\nfrom requests.adapters import HTTPAdapter\n\n\n' +
+    'class TimeoutAdapter(HTTPAdapter):\n    def __init__(self, timeout):\n        super().__init__()\n        self.timeout = timeout\n\n\n' +
+    `def login(user, timeout):\n    session = requests.Session()\n    other = requests.Session()\n    ${setup}\n` +
+    `    return ${call}.post("https://example.com/login", data={"user": user}).json()\n`;
+
+  it('silent when the session request is wrapped with a timeout, or an adapter with one is mounted', async () => {
+    assert.deepEqual(await ranked(login('session.request = partial(session.request, timeout=timeout)'), 'pkg/context.py'), []);
+    assert.deepEqual(await ranked(login('session.mount("https://", TimeoutAdapter(timeout=timeout))'), 'pkg/context.py'), []);
+  });
+
+  it('near misses: another session was given the timeout, or the wrapper sets none', async () => {
+    const [other] = await ranked(login('other.request = partial(other.request, timeout=timeout)'), 'pkg/context.py');
+    assert.ok(other, 'the session posted through has no timeout');
+    const [none] = await ranked(login('session.request = partial(session.request, verify=False)'), 'pkg/context.py');
+    assert.ok(none, 'the wrapper sets no timeout');
+  });
+});

@@ -93,3 +93,40 @@ describe('http-call-without-timeout: a session whose every request already has a
     assert.ok(none, 'the wrapper sets no timeout');
   });
 });
+
+describe('http-call-without-timeout: a branch that tests the timeout setting', () => {
+  // ScrapeGraphAI's fetch node: `if self.timeout is None: requests.get(source)` else with `timeout=self.timeout`.
+  const node = (test: string) =>
+    'import requests\n\n\nclass FetchNode:\n    def __init__(self, timeout=None, verbose=False):\n        self.timeout = timeout\n        self.verbose = verbose\n\n' +
+    `    def fetch(self, source):\n        if ${test}:\n            return requests.get(source).text\n        return requests.get(source, timeout=self.timeout).text\n`;
+
+  it('a hint that says the user configured no timeout', async () => {
+    const [f] = await ranked(node('self.timeout is None'), 'pkg/fetch_node.py');
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+    assert.match(reasons(f), /tests the timeout setting/);
+  });
+
+  it('near miss: a branch on another setting keeps its rank', async () => {
+    const [f] = await ranked(node('self.verbose'), 'pkg/fetch_node.py');
+    assert.notEqual(f?.severity, 'hint', JSON.stringify(f));
+  });
+});
+
+describe("http-call-without-timeout: other linters' missing-timeout check silenced on the call", () => {
+  // pipelinewise: `# pylint: disable=missing-timeout` above a VictorOps alert post, judged noise in review35.
+  const alert = (comment: string, trailing = '') =>
+    `import requests\n\n\ndef alert(url, body):\n    ${comment}\n    return requests.post(url, json=body)${trailing}\n`;
+
+  it("silent under Pylint's, Ruff's or Bandit's own suppression", async () => {
+    assert.deepEqual(await ranked(alert('# pylint: disable=missing-timeout'), 'pkg/alerts.py'), []);
+    assert.deepEqual(await ranked(alert('pass', '  # noqa: S113'), 'pkg/alerts.py'), []);
+    assert.deepEqual(await ranked(alert('pass', '  # nosec B113'), 'pkg/alerts.py'), []);
+  });
+
+  it('near misses: another check silenced, or the comment two lines up', async () => {
+    const [other] = await ranked(alert('# pylint: disable=broad-except'), 'pkg/alerts.py');
+    assert.ok(other);
+    const [far] = await ranked(alert('# pylint: disable=missing-timeout\n    body = dict(body)'), 'pkg/alerts.py');
+    assert.ok(far);
+  });
+});

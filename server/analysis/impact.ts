@@ -207,11 +207,22 @@ function readFolders(filePath: string, files: FileProbe, givenRoot?: string): Pr
 }
 
 /**
+ * A scripts folder named for what its scripts are for (`ts_scripts`, `dev_scripts`, `ci_scripts`): torchserve's
+ * ts_scripts/ holds the sanity checks and build helpers its maintainers run by hand, as any `scripts/` folder does.
+ */
+const NAMED_SCRIPTS_FOLDER = /^[a-z0-9]+_scripts?$/i;
+
+/**
  * True for a file in an examples / tutorial / docs / scripts folder: any folder below the project's top folder
  * (fairseq's examples/mms/lid_rerank/rerank/), or the nearest three when no top folder is known.
  */
 export function isExampleFile(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
-  return inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) || inDevTopFolder(filePath, files, givenRoot) || outsideOwnPackage(filePath, files);
+  return (
+    inFolderNamed(filePath, EXAMPLE_FOLDERS, files, givenRoot) ||
+    inFolderNamed(filePath, NAMED_SCRIPTS_FOLDER, files, givenRoot) ||
+    inDevTopFolder(filePath, files, givenRoot) ||
+    outsideOwnPackage(filePath, files)
+  );
 }
 
 /** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
@@ -454,10 +465,12 @@ function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRo
   return rooted && folders.length > 0 && DEV_TOP_FOLDERS.has(folders[0].toLowerCase());
 }
 
-function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string>, files?: FileProbe, givenRoot?: string): boolean {
+/** The file is in a folder of one of these names (lower case) or matching this pattern, within its project. */
+function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string> | RegExp, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
   const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
-  return (rooted ? folders : folders.slice(-3)).some((d) => names.has(d.toLowerCase()));
+  const named = names instanceof RegExp ? (d: string) => names.test(d) : (d: string) => names.has(d.toLowerCase());
+  return (rooted ? folders : folders.slice(-3)).some(named);
 }
 
 /** How to find the project's top folder: the file system to look for markers in, and the path the CLI was given. */

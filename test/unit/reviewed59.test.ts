@@ -7,6 +7,39 @@ function ranked(ruleId: string, source: string, rel = 'pkg/train.py') {
   return rankedInRepository(ruleId, source, {}, rel, 'perflens-r59-');
 }
 
+describe('tf-keras-predict-per-sample: a thinc Model is not a Keras model', () => {
+  // explosion/thinc's MNIST test and intro notebook: `model.predict(X)` once per batch of `model.ops.multibatch(...)`,
+  // where the model is thinc's (the test also wraps a Keras model in one with TensorFlowWrapper).
+  const RULE = 'tf-keras-predict-per-sample';
+  const evaluate = (imports: string, build: string) =>
+    `${imports}\n\n\ndef evaluate(dev_X, dev_Y, batch_size):\n    model = ${build}\n` +
+    '    correct = 0\n    for X, Y in model.ops.multibatch(batch_size, dev_X, dev_Y):\n        Yh = model.predict(X)\n' +
+    '        correct += (Yh.argmax(axis=1) == Y.argmax(axis=1)).sum()\n    return correct\n';
+  const both = 'import tensorflow as tf\nfrom thinc.api import Relu, Softmax, chain, with_array';
+
+  it('held in `self.model`, set to a thinc combinator (the value layer knows it): silent', async () => {
+    const held =
+      `${both}\n\n\nclass Tagger:\n    def __init__(self):\n        self.model = with_array(chain(Relu(nO=32), Softmax()))\n\n` +
+      '    def score(self, dev_X, dev_Y, batch_size):\n        scores = []\n' +
+      '        for X, Y in self.model.ops.multibatch(batch_size, dev_X, dev_Y):\n            scores.append(self.model.predict(X))\n' +
+      '        return scores\n';
+    assert.deepEqual(await ranked(RULE, held), []);
+  });
+
+  it('a model the code does not show, in a file that imports thinc: silent', async () => {
+    const test = evaluate(both, 'create_model(width=32)').replace('def evaluate(dev_X', 'def evaluate(create_model, dev_X');
+    assert.deepEqual(await ranked(RULE, test), []);
+  });
+
+  it('near misses: a Keras model beside thinc, and an unknown model in a file without thinc, keep their finding', async () => {
+    const [keras] = await ranked(RULE, evaluate(both, 'tf.keras.models.load_model("mnist.keras")'));
+    assert.match(keras?.message ?? '', /runs once per batch/);
+    const unknown = evaluate('import tensorflow as tf', 'create_model(width=32)').replace('def evaluate(dev_X', 'def evaluate(create_model, dev_X');
+    const [f] = await ranked(RULE, unknown);
+    assert.match(f?.message ?? '', /runs once per batch/);
+  });
+});
+
 describe('torch-per-sample-forward: a loop over the modules of a ModuleList', () => {
   // openai/jukebox's VQ-VAE decodes each level's code with that level's decoder: one call per module, not per sample.
   const RULE = 'torch-per-sample-forward';

@@ -67,3 +67,38 @@ describe('torch-per-sample-forward: a loop over the modules of a ModuleList', ()
     assert.match(g?.message ?? '', /`self\.decoder\(\.\.\.\)` runs once per item/);
   });
 });
+
+describe('cache-impure-function: a cached download of a published dataset', () => {
+  // pastas/pastas's `load_dataset(name)` lists a folder of its data repository through GitHub's contents API, then
+  // downloads the files listed: the arguments decide the answer, and caching it is the point.
+  const RULE = 'cache-impure-function';
+  const loader = (name: string, address: string, extra = '') =>
+    `from functools import lru_cache\n\nimport requests\nfrom pandas import read_csv\n\nGITHUB_URL = "${address}"\n\n\n` +
+    `@lru_cache\ndef ${name}(name):\n${extra}    r = requests.get(f"{GITHUB_URL}/{name}/")\n    listing = r.json()\n` +
+    '    kwargs = requests.get(next(x for x in listing if x["name"] == "settings.json")["download_url"]).json()\n' +
+    '    return {f["name"]: read_csv(f["download_url"], **kwargs) for f in listing}\n';
+  const PASTAS = 'https://api.github.com/repos/pastas/pastas-data/contents/';
+
+  it("from a data repository's address, or a function named for a dataset: silent", async () => {
+    assert.deepEqual(await ranked(RULE, loader('load_dataset', PASTAS)), []);
+    assert.deepEqual(await ranked(RULE, loader('load_frames', PASTAS)), []);
+    assert.deepEqual(await ranked(RULE, loader('load_dataset', 'https://example.org/files')), []);
+    const list =
+      `from functools import lru_cache\n\nimport requests\n\nURL = "${PASTAS}"\n\n\n@lru_cache\ndef list_datasets(silent=True):\n` +
+      '    return [f["name"] for f in requests.get(URL).json() if f["type"] == "dir"]\n';
+    assert.deepEqual(await ranked(RULE, list), []);
+  });
+
+  it('near misses: a quote service, an address the caller passes, the clock, an address from state: reported', async () => {
+    const quote = loader('latest_price', 'https://api.example.com/v1/price');
+    assert.match((await ranked(RULE, quote))[0]?.message ?? '', /requests\.get\(\)/);
+    const passed = loader('load_dataset', PASTAS).replace('f"{GITHUB_URL}/{name}/"', 'name');
+    assert.match((await ranked(RULE, passed))[0]?.message ?? '', /requests\.get\(\)/);
+    const clock = loader('load_dataset', PASTAS, '    print(time.time())\n').replace('import requests\n', 'import time\n\nimport requests\n');
+    assert.match((await ranked(RULE, clock))[0]?.message ?? '', /time\.time\(\)/);
+    const state =
+      `from functools import lru_cache\n\nimport requests\n\n\nclass Client:\n    @lru_cache\n    def load_dataset(self, name):\n` +
+      '        return requests.get(f"{self.base}/{name}.csv").text\n';
+    assert.match((await ranked(RULE, state))[0]?.message ?? '', /requests\.get\(\)/);
+  });
+});

@@ -6,9 +6,11 @@ import {
   callArguments,
   findDescendants,
   isNestedScope,
+  isVariable,
   parameterNames,
   referencesTo,
   valueBoundOnce,
+  valuesAssignedTo,
   type FileFacts,
 } from '../../server/analysis';
 
@@ -123,6 +125,55 @@ function keyedByClock(fn: Node, facts: FileFacts): boolean {
   );
 }
 
+/** HTTP GETs: how a published dataset is fetched. */
+const DOWNLOAD = /^((requests|httpx)\.get|urllib\.request\.urlopen)$/;
+/** An address of published data: a repository's files (raw or through the contents API), a data archive, a data file. */
+const DATA_ADDRESS =
+  /\/\/(raw\.githubusercontent\.com|api\.github\.com\/repos\/[^/"']+\/[^/"']+\/contents|zenodo\.org|figshare\.com|huggingface\.co\/datasets)\b|\.(csv|tsv|parquet|feather|zip|gz|bz2|xz|tar|npz|npy|h5|hdf5|nc|arff|xlsx?)(["'?#]|$)/i;
+/** A function named for loading a dataset (`load_dataset`, `list_datasets`, `fetch_corpus`). */
+const DATASET_NAME = /(^|_)(datasets?|corpus|corpora)(_|$)/i;
+
+/**
+ * Every download in the function fetches a fixed, published dataset, which is the caching the author wants (pastas'
+ * `load_dataset(name)` reads a folder of its data repository on GitHub, then the files it lists): each address is built
+ * from the arguments, module-level string constants and what the function itself computed, at least one from an address
+ * constant, and that address or the function's name says it is published data. An address the caller passes whole, one
+ * read from an object's state (`self.url`), the environment or any other module, or of an API that is not a data store
+ * (`latest_price(sym)`'s quote service) is not known to give the same answer twice.
+ */
+function downloadsPublishedData(fn: Node, body: Node, facts: FileFacts): boolean {
+  const name = fn.childForFieldName('name')?.text ?? '';
+  const downloads = findDescendants(body, (n) => n.type === 'call' && DOWNLOAD.test(facts.qualifiedName(n.childForFieldName('function')) ?? ''), isNestedScope);
+  let published = false;
+  for (const call of downloads) {
+    const url = callArguments(call).find((a) => a.type !== 'keyword_argument' || a.childForFieldName('name')?.text === 'url');
+    const address = url ? fixedAddress(url.type === 'keyword_argument' ? url.childForFieldName('value')! : url, facts) : null;
+    if (address === null) return false;
+    // Anchored on a written address (`://`): a path the caller passes, with `.csv` added, is not a published one.
+    const text = address.join(' ');
+    if (text.includes('://') && (DATA_ADDRESS.test(text) || DATASET_NAME.test(name))) published = true;
+  }
+  return published;
+}
+
+/**
+ * The address strings an expression is built from (its literals and the module-level string constants it reads), or
+ * null when it reads anything else than those, the function's own names and built-ins: `self`, an import, a module-level
+ * name bound to something other than a string.
+ */
+function fixedAddress(expr: Node, facts: FileFacts): string[] | null {
+  const strings = [expr, ...findDescendants(expr, (n) => n.type === 'string')].filter((n) => n.type === 'string').map((n) => n.text);
+  const ids = expr.type === 'identifier' ? [expr] : findDescendants(expr, (n) => n.type === 'identifier' && isVariable(n));
+  for (const id of ids) {
+    if (id.text === 'self' || id.text === 'cls' || facts.importsName(id.text)) return null;
+    const module = facts.root.namedChild(0);
+    const constants = module ? valuesAssignedTo(id.text, module, facts) : [];
+    if (constants.some((v) => v.type !== 'string')) return null;
+    strings.push(...constants.map((v) => v.text));
+  }
+  return strings;
+}
+
 export default defineRule({
   id: 'cache-impure-function',
   title: 'Memoising a function with side effects or time-varying results',
@@ -166,9 +217,11 @@ export default defineRule({
     // point (detectron2's create_local_process_group sets up a process group once per size).
     if (!findDescendants(body, (n) => n.type === 'return_statement' && n.namedChildCount > 0, isNestedScope).length) return;
     let reason: string | null = null;
+    const published = downloadsPublishedData(fn, body, ctx.facts);
     for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
       // A generator seeded from the arguments draws the same numbers for the same key: the cached result stays right.
       if (seededFromArguments(call, fn, ctx)) continue;
+      if (published && DOWNLOAD.test(ctx.facts.qualifiedName(call.childForFieldName('function')) ?? '')) continue;
       reason = describeVarying(call, ctx);
       if (reason) break;
     }

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  bindersSpelling,
   chainRoot,
   definitionOf,
   enclosingLoop,
@@ -79,6 +80,7 @@ export default defineRule({
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, loop.node)) return;
+    if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
     if (underListBranch(loop.node)) return;
@@ -157,6 +159,40 @@ function isModelCallee(fn: Node | null, facts: FileFacts): boolean {
     return MODEL_ATTR.test(attr);
   }
   return false;
+}
+
+/** What binds a name in a loop body: assignments, unpackings, inner loops, walrus. */
+const BINDERS: ReadonlySet<string> = new Set(['assignment', 'augmented_assignment', 'for_statement', 'named_expression']);
+
+/**
+ * The callee is another module on each pass: the loop's item itself (`for prior in self.priors`), or a name the body
+ * binds from it (`decoder = self.decoders[level]`). Jukebox's VQ-VAE runs each level's decoder on that level's code
+ * (`decoder(xs_quantised[level:level + 1])`): one call per module of a ModuleList, not one model run per sample, and
+ * the calls cannot be one batched call.
+ */
+function calleePerItem(fn: Node, loop: Node): boolean {
+  const root = chainRoot(fn);
+  if (!root) return false;
+  const items = loopTargets(loop);
+  if (items.includes(root.text)) return true;
+  const body = loop.childForFieldName('body');
+  if (!body || loop.type === 'while_statement') return false;
+  return bindersSpelling(body, root.text, BINDERS).some((b) => {
+    const value = b.type === 'assignment' ? b.childForFieldName('right') : null;
+    // An unpacking, an inner loop or a walrus: a value this does not follow, so not known to be one model.
+    if (!value) return true;
+    const read = value.type === 'identifier' ? [value] : findDescendants(value, (n) => n.type === 'identifier', isNestedScope);
+    return read.some((id) => items.includes(id.text));
+  });
+}
+
+/** The names a loop or comprehension binds per item (every `for` clause of a comprehension). */
+function loopTargets(loop: Node): string[] {
+  const clauses = loop.type === 'for_statement' ? [loop] : loop.namedChildren.filter((c) => c?.type === 'for_in_clause');
+  return clauses.flatMap((c) => {
+    const left = c?.childForFieldName('left');
+    return left ? targetNames(left) : [];
+  });
 }
 
 const LOSS_NAME = /(^|_)(loss|losses|criterion|metric|metrics|score)(_fn|_func)?$/i;

@@ -30,8 +30,11 @@ import {
   graphModeSwitch,
 } from '../../server/analysis';
 
-/** Libraries whose models also have `.predict` (scikit-learn, gradient boosting): not Keras. */
-const OTHER_PREDICTORS = ['sklearn', 'xgboost', 'lightgbm', 'catboost', 'statsmodels'];
+/**
+ * Libraries whose models also have `.predict` (scikit-learn, gradient boosting, thinc): in a file that imports one, a
+ * receiver whose value is not known is not taken for a Keras model (thinc's tests wrap a Keras model in a thinc one).
+ */
+const OTHER_PREDICTORS = ['sklearn', 'xgboost', 'lightgbm', 'catboost', 'statsmodels', 'thinc'];
 /** Calls that build a one-sample batch: `np.expand_dims(x, 0)`, `tf.expand_dims(x, 0)`, `np.array([x])`. */
 const EXPAND = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.(expand_dims|array|asarray|stack|convert_to_tensor|constant)$/;
 

@@ -206,7 +206,8 @@ export class LocalTypes {
       const base = node.type === 'subscript' ? node.childForFieldName('value') : node.namedChild(0);
       const q = this.facts.qualifiedName(base);
       if (q === 'numpy.typing.NDArray' || q === 'numpy.ndarray') return { kind: 'ndarray' };
-      return null;
+      // thinc's `Model[Floats2d, Floats2d]`: the parameters type its input and output, not the model.
+      return this.kindOfQualified(q)?.kind === 'thinc-model' ? { kind: 'thinc-model' } : null;
     }
     return this.kindOfQualified(this.facts.qualifiedName(node));
   }
@@ -255,6 +256,9 @@ export class LocalTypes {
         return { kind: 'xarray' };
       case 'dask.dataframe.DataFrame':
         return { kind: 'dask-frame' };
+      case 'thinc.api.Model':
+      case 'thinc.model.Model':
+        return { kind: 'thinc-model' };
       default:
         return null;
     }
@@ -1646,6 +1650,7 @@ const KIND_NAMES: Record<AnyKind, string> = {
   'polars-series': 'polars Series',
   xarray: 'xarray object',
   'dask-frame': 'dask DataFrame',
+  'thinc-model': 'thinc Model',
 };
 
 /** "a DataFrame", "an nn.Module". */

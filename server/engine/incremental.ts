@@ -722,11 +722,38 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   for (const u of carried.moved) count(bindingCounts, u.bindings, -1);
   for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
   const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
-  if (changedNames.length > MAX_EDITED_WORDS) return null;
   const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
+  for (const name of redecoratedNames(edit)) if (!changedNames.includes(name)) changedNames.push(name);
+  if (changedNames.length > MAX_EDITED_WORDS) return null;
   const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
   if (changedNames.length > 0) region.addUnitsSpelling(new Set(changedNames), () => true);
   return moduleBindings;
+}
+
+/**
+ * The module-level defs and classes whose decorators the edit changed: rules judge a call by the decorators of the def it
+ * names (cache-unhashable-argument reports a list passed to a cached def), so the statements that spell the name are
+ * re-linted as for a binding that changed. A decorator typed or removed changes the unit's type (typing `x` before
+ * `@functools.cache` leaves the expression `x@functools.cache` above a plain def: the mismatch probe's seed 11, whose
+ * call kept its finding); an edit inside the decorators of a def that stays decorated is found from the tree.
+ */
+function redecoratedNames(edit: EditedFile): string[] {
+  const { units, carried, touched, root } = edit;
+  const decorated = new Map<string, number>();
+  for (const u of carried.moved) if (u.type === 'decorated_definition') count(decorated, u.bindings, -1);
+  const names: string[] = [];
+  for (const k of carried.reread) {
+    const u = units[k];
+    if (u.type !== 'decorated_definition') continue;
+    count(decorated, u.bindings, 1);
+    const top = unitNode(root, u);
+    const definition = top ? definitionOf(top) : null;
+    const decorators = definition ? { start: u.start, end: definition.startIndex } : null;
+    if (decorators && touched.some((t) => touches(t, decorators))) names.push(...u.bindings);
+  }
+  // `count` drops a name whose count is back at zero: those left gained or lost a decorated definition.
+  for (const name of decorated.keys()) if (!names.includes(name)) names.push(name);
+  return names;
 }
 
 /**

@@ -392,6 +392,47 @@ describe('incremental linting equals a full lint', function () {
     assert.equal(countOf('open-without-with', steps[1].full), 1, 'open is the builtin again');
   });
 
+  it("re-lints the statements that spell a def's name when an edit changes its decorators", async () => {
+    // cache-unhashable-argument reports a call of a cached def, by the def's decorator. The mismatch probe's seed 11 typed
+    // `x` before `@functools.cache`, which makes the decorator an expression (`x@functools.cache`) above a plain def: the
+    // def still binds its name once, so the call in evaluate() was not re-linted and kept a finding a full lint drops.
+    const engine = await getEngine();
+    const source = [
+      'import functools',
+      '',
+      '',
+      'def evaluate(batch):',
+      '    return lookup({"a": 1})',
+      '',
+      '',
+      '@functools.cache',
+      'def lookup(keys):',
+      '    return len(keys)',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const at = source.indexOf('@functools.cache');
+    const cache = at + '@functools.'.length;
+    const steps = runScripted(engine, source, [
+      { start: at, end: at, newText: 'x' }, // `x@functools.cache`: an expression, no longer a decorator
+      { start: at, end: at + 1, newText: '' }, // the decorator again
+      { start: cache + 4, end: cache + 5, newText: '' }, // `@functools.cach`: another decorator
+      { start: cache + 4, end: cache + 4, newText: 'e' }, // `@functools.cache` again
+      { start: source.indexOf('len(keys)') + 8, end: source.indexOf('len(keys)') + 8, newText: 's' }, // in the body: decorators alike
+    ]);
+    assert.deepEqual(
+      steps.map((s) => countOf('cache-unhashable-argument', s.full)),
+      [0, 1, 0, 1, 1],
+    );
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'return lookup({'), k < 4, `edit ${k}: evaluate() spells lookup, re-linted when the decorators changed`);
+      assert.ok(!relinted(step, 'def helper_5('), `edit ${k}: helper_5 is not`);
+    }
+  });
+
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
     const source = NESTED_METHOD;

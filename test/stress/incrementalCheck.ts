@@ -10,7 +10,15 @@ export interface IncrementalRun {
   partial: number;
   full: number;
   /** Incremental results that differed from a full lint (before the idle-time verification). */
-  mismatches: { edit: number; change: { start: number; end: number; newText: string }; text: string; incremental: string[]; full: string[] }[];
+  mismatches: {
+    edit: number;
+    change: { start: number; end: number; newText: string };
+    text: string;
+    incremental: string[];
+    full: string[];
+    /** Rules stopped in either lint (a throw, or over their time budget on a busy machine): their findings are missing there. */
+    failed: string[];
+  }[];
   /** Mismatches that verify() (the idle-time full lint) did not correct: must be 0. */
   uncorrected: number;
 }
@@ -77,7 +85,8 @@ export function runIncremental(engine: Engine, text: string, count: number, next
       const a = summary(incremental);
       const b = summary(full);
       if (a.join('\n') !== b.join('\n')) {
-        run.mismatches.push({ edit: i, change: edit, text, incremental: a, full: b });
+        const failed = [...incremental.failures, ...full.failures].map((f) => f.ruleId);
+        run.mismatches.push({ edit: i, change: edit, text, incremental: a, full: b, failed });
         const checked = linter.verify(tree, text, options, incremental);
         if (checked.same || summary(checked.details).join('\n') !== b.join('\n')) run.uncorrected++;
       }

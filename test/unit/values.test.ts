@@ -132,6 +132,20 @@ V(a.to_numpy()); V(pl.Series([1]).to_numpy()); V(c.to_numpy()); V(b.to_numpy())
     assert.deepEqual(got, ['polars-frame', 'polars-frame', 'xarray', 'dask-frame', 'unknown', 'ndarray 2-D', 'ndarray 1-D', 'unknown', 'unknown']);
   });
 
+  it("recognises thinc's models (their `.predict` is not Keras's), by the call and by the annotation", () => {
+    const got = valuesIn(`
+import thinc.layers
+from thinc.api import Adam, Model, Relu, Softmax, chain, with_array
+from thinc.model import Model as BaseModel
+m = chain(Relu(nO=8), Softmax())
+V(m); V(with_array(m)); V(thinc.layers.Relu(nO=3)); V(BaseModel("name", forward)); V(Adam(0.001))
+def evaluate(model: Model[Floats2d, Floats2d], other: "Model"):
+    V(model); V(other)
+`);
+    // The optimizer is not a model.
+    assert.deepEqual(got, ['thinc-model', 'thinc-model', 'thinc-model', 'thinc-model', 'unknown', 'thinc-model', 'thinc-model']);
+  });
+
   it('knows torch and tf values the tables list, and stays unknown on tfds.load without one split', () => {
     const got = valuesIn(`
 import torch

@@ -26,7 +26,9 @@ export type ValueKind =
   | 'polars-frame'
   | 'polars-series'
   | 'xarray'
-  | 'dask-frame';
+  | 'dask-frame'
+  // Models of other libraries that also have `.predict`: recognised so that no Keras rule takes them for Keras.
+  | 'thinc-model';
 
 /** Where a tensor lives or a device points: `accelerator` = whatever `torch.accelerator` picks at run time. */
 export type DeviceKind = 'cuda' | 'cpu' | 'mps' | 'accelerator' | 'unknown';

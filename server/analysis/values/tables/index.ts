@@ -5,11 +5,12 @@ import { FRAMES_TABLE } from './frames';
 import { PANDAS_TABLE } from './pandas';
 import type { LibraryTable, Returns } from './table';
 import { TF_TABLE } from './tf';
+import { THINC_TABLE } from './thinc';
 import { TORCH_TABLE } from './torch';
 
 export type { CallView, LibraryTable, Returns } from './table';
 
-const TABLES: readonly LibraryTable[] = [PANDAS_TABLE, TORCH_TABLE, TF_TABLE, FRAMES_TABLE];
+const TABLES: readonly LibraryTable[] = [PANDAS_TABLE, TORCH_TABLE, TF_TABLE, FRAMES_TABLE, THINC_TABLE];
 
 const calls = new Map<string, Returns>();
 const methods = new Map<string, Returns>();

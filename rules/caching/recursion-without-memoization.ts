@@ -62,6 +62,14 @@ function mayRunTogether(a: Node, b: Node): boolean {
   return true;
 }
 
+/** A def in a class body (decorated or not): a method, which the rule leaves alone (its self-calls go through an instance). */
+function isMethod(fn: Node): boolean {
+  // enclosingClass (a walk up) last: the grandparent test alone settles nearly every def.
+  const parent = fn.parent;
+  if (parent?.parent?.type === 'class_definition' && enclosingClass(fn) !== null) return true;
+  return parent?.type === 'decorated_definition' && parent.parent?.type === 'block' && parent.parent.parent?.type === 'class_definition';
+}
+
 export default defineRule({
   id: 'recursion-without-memoization',
   title: 'A recursive function with overlapping sub-calls and no cache',
@@ -95,18 +103,19 @@ export default defineRule({
   query: `(function_definition name: (identifier) @name parameters: (parameters (_)) body: (block) @body) @fn`,
   check(m, ctx) {
     const fn = m.need('fn');
+    // Methods first: two or three parent steps from a def near the top of the tree cost less than reading the body's
+    // text, and most defs of a class-heavy module (typing.py, re-linted per keystroke in its classes) are methods.
+    if (isMethod(fn)) return;
     const name = m.need('name').text;
     const body = m.need('body');
-    // Cheapest first test (the text): at most one spelling of a call of its own name and no loop
-    // keyword means no overlapping recursion, without touching the tree (most defs stop here).
+    // Cheapest text test: at most one spelling of a call of its own name and no loop keyword means no overlapping
+    // recursion, without touching the tree (most functions stop here).
     const text = body.text;
     const possible = possibleCallsOf(text, name);
     if (possible === 0 || (possible === 1 && wordOffsets(text, 'for').length === 0 && wordOffsets(text, 'while').length === 0)) return;
     // Cheap second test: at least two calls of the function's own name (found where the text spells them).
     const ownCalls = callsOfNameIn(body, name);
     if (ownCalls.length === 0 || (ownCalls.length === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
-    if (enclosingClass(fn) && fn.parent?.parent?.type === 'class_definition') return; // methods
-    if (fn.parent?.type === 'decorated_definition' && fn.parent.parent?.type === 'block' && fn.parent.parent.parent?.type === 'class_definition') return;
     if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
     // A compiled function (numba's njit/jit, TorchScript, tf.function, Cython): an lru_cache around it would
     // route the recursive call through a Python object the compiler cannot type, so the advice would break it.

@@ -490,8 +490,9 @@ function isTopLevel(statement: Node): boolean {
 
 /** The bindings an import statement creates. */
 export function bindingsOf(statement: Node): ImportBinding[] {
-  const topLevel = isTopLevel(statement);
   const unconditional = statement.parent?.type === 'module';
+  // A module-level import is top-level without the walk up (each `parent` a descent from the root; most imports are).
+  const topLevel = unconditional || isTopLevel(statement);
   const out: ImportBinding[] = [];
   if (statement.type === 'import_statement') {
     for (const name of statement.childrenForFieldName('name')) {

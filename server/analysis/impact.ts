@@ -662,7 +662,8 @@ export function isBuildScript(filePath: string | undefined): boolean {
 
 const PYTHON_TWO = 'Python 2 code (a `print x` statement): advice written for Python 3 may not apply to it';
 
-const pythonTwoMemo = nodeMemo<boolean>();
+/** isPythonTwo's answers, by the family of facts (FileFacts.family: a lint and its ranking copies). */
+const pythonTwoByFamily = new WeakMap<FileFacts, boolean>();
 
 /**
  * A file written for Python 2: it has a `print x` statement (tree-sitter's print_statement; Python 3 has only the
@@ -671,12 +672,16 @@ const pythonTwoMemo = nodeMemo<boolean>();
  * edit elsewhere keeps the answer.
  */
 function isPythonTwo(facts: FileFacts): boolean {
-  return pythonTwoMemo(facts, facts.root, () =>
+  // Every copy records that its ranking read the word (an edit that spells it ranks its findings again), but the tree is
+  // asked once per lint: the editor's lint ranks each top-level statement's findings on a copy of its own.
+  const spelled = facts.wordOffsets('print');
+  let known = pythonTwoByFamily.get(facts.family);
+  if (known === undefined) {
     // `print(` is Python 3's call (or Python 2 printing one value): only other spellings are looked up in the tree.
-    facts
-      .wordOffsets('print')
-      .some((at) => !/^\s*\(/.test(facts.text.slice(at + 5, at + 12)) && facts.root.descendantForIndex(at)?.parent?.type === 'print_statement'),
-  );
+    known = spelled.some((at) => !/^\s*\(/.test(facts.text.slice(at + 5, at + 12)) && facts.root.descendantForIndex(at)?.parent?.type === 'print_statement');
+    pythonTwoByFamily.set(facts.family, known);
+  }
+  return known;
 }
 
 /** A file name Python can import (`features.py`), unlike a script named `1-1. recursive_store_TRAIN.py`. */

@@ -21,7 +21,7 @@ import { isProven, previewReason } from './trackRecord';
 import { activeRules, DEFAULT_MAX_FILE_SIZE, DEFAULT_TARGET, parsePythonVersion, severityOverride, type LintOptions } from './options';
 import { Captures, type Report, type RuleContext, type RuleDefinition, type RuleSettings } from './rule';
 import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
-import { parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
+import { mayHoldSuppression, parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit, type NameReads } from '../syntax/spelling';
 import { runRegionParts } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
@@ -645,7 +645,9 @@ export class Engine {
     rankingFacts: (r: RawFinding) => FileFacts = () => facts,
   ): LintDetails {
     const lines = new LineIndex(text);
-    const suppressions = new SuppressionIndex(parseSuppressions(suppressionComments ?? facts.captures.comments, text, lines));
+    // An incremental lint passes the comments that may suppress; a whole-file lint asks the text first (mayHoldSuppression).
+    const comments = suppressionComments ?? (mayHoldSuppression(text) ? facts.captures.comments : []);
+    const suppressions = new SuppressionIndex(parseSuppressions(comments, text, lines));
     const findings: Finding[] = [];
     const valid = errorRanges.length > 0 ? raw.filter(({ finding }) => !overlapsAny(finding.start, finding.end, errorRanges)) : raw;
     const superseded = supersededFindings(valid, this.rulesById);

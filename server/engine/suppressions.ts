@@ -28,6 +28,18 @@ export interface SuppressionComment {
 const PERFLENS = /#\s*perflens:\s*(ignore-file|ignore|disable|enable)\b(?:\[([^\]]*)\])?/;
 const NOQA = /#\s*noqa\b(?::\s*([\w\-, ]+))?/i;
 
+/**
+ * What every text holding a suppression spells (PERFLENS's `perflens:`, NOQA's `noqa` in any case). Most files hold
+ * none: one search of the text spares a whole-file lint reading each comment's text out of the tree (about 100 ms of a
+ * one-thread CLI run over the stdlib). Character classes rather than the `i` flag: a third of the time on typing.py.
+ */
+const MAY_SUPPRESS = /perflens:|[Nn][Oo][Qq][Aa]/;
+
+/** False when no comment of text can be a suppression (readSuppression would return null for each). */
+export function mayHoldSuppression(text: string): boolean {
+  return MAY_SUPPRESS.test(text);
+}
+
 export type PerflensVerb = 'ignore' | 'ignore-file' | 'disable' | 'enable';
 
 /** One suppression comment as written. */

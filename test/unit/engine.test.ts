@@ -448,6 +448,31 @@ describe('engine: linting', () => {
     }
   });
 
+  it('ranks the findings of every statement low once an edit writes a Python 2 print statement (each ranking copy read `print`)', async () => {
+    const engine = await getEngine();
+    // Findings in two defs: the editor's lint ranks each def's findings on a copy of the facts of its own, and the Python 2
+    // answer is found once per lint, so the second copy must still record that its ranking rests on the word.
+    const def = (name: string) => `def ${name}(xs):\n    out = []\n    for x in xs:\n        out.append(x * 2)\n    return out\n\n\n`;
+    const text = `${def('load')}${def('save')}def report(x):\n    return x\n`;
+    const options = { impact: 'all' as const };
+    const levels = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.ruleId}:${f.impact?.level}`);
+    const linter = new IncrementalLinter(engine);
+    let tree = engine.parse(text);
+    try {
+      assert.deepEqual(levels(linter.lint(tree, text, options, null)), ['append-loop-to-comprehension:normal', 'append-loop-to-comprehension:normal']);
+      // A statement typed into a third def: only that def is linted again, the two findings are kept.
+      const at = text.indexOf('return x');
+      const edited = applyEdit(engine, tree, text, { start: at, end: at, newText: 'print x\n    ' });
+      tree = edited.tree;
+      const incremental = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(levels(incremental), levels(engine.lintText(edited.text, options)));
+      assert.deepEqual(levels(incremental), ['append-loop-to-comprehension:low', 'append-loop-to-comprehension:low']);
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('re-lints the header of a class that an edited statement names: a finding resting on its constructor calls comes and goes at once', async () => {
     const engine = await getEngine();
     const bulk = '[Particle(r) for r in rows]';

@@ -164,10 +164,11 @@ function downloadsPublishedData(fn: Node, body: Node, facts: FileFacts): boolean
 function fixedAddress(expr: Node, facts: FileFacts): string[] | null {
   const strings = [expr, ...findDescendants(expr, (n) => n.type === 'string')].filter((n) => n.type === 'string').map((n) => n.text);
   const ids = expr.type === 'identifier' ? [expr] : findDescendants(expr, (n) => n.type === 'identifier' && isVariable(n));
+  // valuesAssignedTo reads the scope around the node it is given: any top-level statement stands for the module.
+  const moduleLevel = facts.root.namedChild(0);
   for (const id of ids) {
     if (id.text === 'self' || id.text === 'cls' || facts.importsName(id.text)) return null;
-    const module = facts.root.namedChild(0);
-    const constants = module ? valuesAssignedTo(id.text, module, facts) : [];
+    const constants = moduleLevel ? valuesAssignedTo(id.text, moduleLevel, facts) : [];
     if (constants.some((v) => v.type !== 'string')) return null;
     strings.push(...constants.map((v) => v.text));
   }

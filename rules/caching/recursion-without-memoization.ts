@@ -8,7 +8,6 @@ import {
   contains,
   decoratorsOf,
   definitionStatement,
-  enclosingClass,
   enclosingLoop,
   findDescendants,
   hasOwnYield,
@@ -64,9 +63,8 @@ function mayRunTogether(a: Node, b: Node): boolean {
 
 /** A def in a class body (decorated or not): a method, which the rule leaves alone (its self-calls go through an instance). */
 function isMethod(fn: Node): boolean {
-  // enclosingClass (a walk up) last: the grandparent test alone settles nearly every def.
   const parent = fn.parent;
-  if (parent?.parent?.type === 'class_definition' && enclosingClass(fn) !== null) return true;
+  if (parent?.parent?.type === 'class_definition') return true;
   return parent?.type === 'decorated_definition' && parent.parent?.type === 'block' && parent.parent.parent?.type === 'class_definition';
 }
 

@@ -110,6 +110,20 @@ function provenArray(arg: Node, call: Node, facts: FileFacts): boolean {
   return !uses.some((id) => id.startIndex > proof.endIndex && id.endIndex <= call.startIndex && rebinds(id));
 }
 
+/** NumPy's converters of any sequence to an array. */
+const ARRAY_CONVERTERS = new Set(['numpy.array', 'numpy.asarray', 'numpy.asanyarray', 'numpy.ascontiguousarray']);
+
+/** True when the name `arg` is also passed whole to `np.array` / `np.asarray` in its scope. */
+function convertedToArray(arg: Node, facts: FileFacts): boolean {
+  if (arg.type !== 'identifier') return false;
+  return localOccurrences(scopeOf(arg), arg.text).some((id) => {
+    const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+    if (call?.type !== 'call' || !id.parent!.namedChild(0)?.equals(id)) return false;
+    const callee = facts.calleeName(call);
+    return callee !== null && ARRAY_CONVERTERS.has(callee);
+  });
+}
+
 /** Element-wise NumPy functions of one array: the result has the argument's size. */
 const SAME_SIZE_FUNCTIONS = /^numpy\.(floor|ceil|round|rint|trunc|abs|absolute|asarray|array|sign|negative)$/;
 /** The most elements an array written out in the code (`np.array([j, k, m])`) may have to count as a point's coordinates. */
@@ -311,6 +325,10 @@ export default defineRule({
         : null;
     const t = known ?? proven;
     if (t?.kind !== 'ndarray') return;
+    // The function converts the same name to an array elsewhere: its author expects callers to pass lists too, whatever
+    // the annotation says (LightAutoML's `_prune_pipe(..., pipe_idx: np.ndarray)` reads `np.array(pipe_idx)` in its
+    // loop, and its callers pass a list: judged wrong in review35).
+    if (convertedToArray(arg, ctx.facts)) return;
     // The comparison proves an element-wise value, not which library's: a tensor's `np.sum(t, axis=0)` raises.
     if (proven && mayBeTensor(elementwiseOperand(arg, ctx.facts) ?? arg, ctx.facts)) return;
     const name = fn.text;

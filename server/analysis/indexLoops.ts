@@ -109,7 +109,20 @@ function positionsMaybe(source: Node, loop: Node, facts: FileFacts): boolean {
   const v = values(facts).valueOf(source);
   if (v && !(v.kind === 'ndarray' && (v.ndim === undefined || v.ndim === 1)) && v.kind !== 'series') return false;
   if (source.type !== 'identifier') return true;
-  return !plainAssignments(scopeBody(loop), source.text).some((a) => CONTAINER_DISPLAYS.test(a.value.type));
+  return !plainAssignments(scopeBody(loop), source.text).some((a) => CONTAINER_DISPLAYS.test(a.value.type) || containerCall(a.value, facts));
+}
+
+/** The built-in constructors of Python containers, called: `list()`, `tuple(rows)`, `dict()`. */
+const CONTAINER_CONSTRUCTORS = new Set(['list', 'tuple', 'set', 'dict']);
+
+/**
+ * `list()` (pyannote's `annotated_classes = list()`, then one list of class positions appended per file: each pass of
+ * `for file_id, classes in enumerate(annotated_classes): arr[file_id, classes] = True` writes a ragged row, judged wrong
+ * in review35).
+ */
+function containerCall(value: Node, facts: FileFacts): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && CONTAINER_CONSTRUCTORS.has(fn.text) && facts.isBuiltin(fn.text, value);
 }
 
 /**

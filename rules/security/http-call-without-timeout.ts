@@ -13,6 +13,7 @@ import {
   keywordArgument,
   receiverKind,
   rootName,
+  setsDefaultSocketTimeout,
   type FileFacts,
 } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
@@ -36,7 +37,8 @@ export default defineRule({
       '`requests` (module functions and `Session` methods) and `urllib.request.urlopen` wait indefinitely by default: ' +
       'a server that accepts the connection and never answers blocks the calling thread forever, stalling a data ' +
       'loader worker, a thread pool or a whole pipeline with no error. httpx and aiohttp have default timeouts and ' +
-      'are not reported. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
+      'are not reported, nor is `urlopen` where the program sets `socket.setdefaulttimeout(...)` (in the file or a module ' +
+      'it imports from), a default urlopen inherits and requests does not. A request made only when a file is missing (under `if not os.path.exists(path):`, or in a ' +
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
@@ -77,6 +79,8 @@ export default defineRule({
     const timeout = keywordArgument(call, 'timeout');
     const isUrlopen = what.endsWith('urlopen');
     if (isUrlopen && !timeout && positionalCount(m.need('args')) >= 3) return; // urlopen(url, data, timeout)
+    // urlopen without a timeout inherits socket.setdefaulttimeout(...), which the program sets (here or in a module it imports).
+    if (isUrlopen && !timeout && setsDefaultSocketTimeout(ctx.facts)) return;
     if (timeout && timeout.childForFieldName('value')?.type !== 'none') return;
     // A model generating text or images answers after minutes, not seconds: 10 s would fail every long answer.
     const generation = isGenerationCall(call, first);

@@ -226,6 +226,7 @@ export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
 export { callWaitsForHost, decidesControlFlow, hostCopiesEachPass, stepWaitsForHost } from './hostWaits';
 export { importedFunctionHas } from './workspaceCalls';
+export { setsDefaultSocketTimeout } from './socketTimeout';
 export {
   PANDAS_KINDS,
   commonValue,

@@ -1,0 +1,41 @@
+// Round 60: findings judged wrong in the blind reviews of review35 and review36, each with the near miss that keeps
+// firing.
+import * as assert from 'node:assert/strict';
+import { rankedInRepository } from '../helpers/engine';
+
+const HTTP = 'http-call-without-timeout';
+
+/** The rule's findings on `source` saved as `rel` in a published package's checkout, as the default output ranks them. */
+function ranked(rule: string, source: string, rel: string, project: Record<string, string> = {}) {
+  const published = { 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '', ...project };
+  return rankedInRepository(rule, source, published, rel, 'perflens-r60-');
+}
+
+describe('http-call-without-timeout: urlopen under a process-wide socket timeout', () => {
+  // you-get's common.py runs `socket.setdefaulttimeout(args.timeout)` (600 s by default, `--timeout`) and every extractor
+  // does `from ..common import *`: its seven urlopen findings were judged wrong in review36.
+  const COMMON =
+    'import socket\nfrom urllib import request\n\n\ndef get_content(url):\n    return request.urlopen(url).read()\n\n\n' +
+    'def main(args):\n    socket.setdefaulttimeout(args.timeout)\n';
+  const EXTRACTOR = 'from ..common import *\nfrom urllib import request\n\n\ndef extract(url):\n    return request.urlopen(url).read()\n';
+
+  it('silent in the module that sets the default and in the modules that import from it', async () => {
+    assert.deepEqual(await ranked(HTTP, COMMON, 'pkg/common.py'), []);
+    const project = { 'pkg/common.py': COMMON, 'pkg/extractors/__init__.py': '' };
+    assert.deepEqual(await ranked(HTTP, EXTRACTOR, 'pkg/extractors/site.py', project), []);
+  });
+
+  it('near misses: requests ignores the socket default, setdefaulttimeout(None) turns it off, an unrelated import', async () => {
+    const withRequests =
+      COMMON.replace('from urllib import request', 'import requests\nfrom urllib import request') + '\n\ndef fetch(url):\n    return requests.get(url).text\n';
+    const found = await ranked(HTTP, withRequests, 'pkg/common.py');
+    assert.deepEqual(
+      found.map((f) => f.message.slice(0, 16)),
+      ['`requests.get()`'],
+    );
+    const off = COMMON.replace('socket.setdefaulttimeout(args.timeout)', 'socket.setdefaulttimeout(None)');
+    assert.equal((await ranked(HTTP, off, 'pkg/common.py')).length, 1);
+    const other = { 'pkg/common.py': 'def helper():\n    return 1\n', 'pkg/extractors/__init__.py': '' };
+    assert.equal((await ranked(HTTP, EXTRACTOR, 'pkg/extractors/site.py', other)).length, 1);
+  });
+});

@@ -99,6 +99,9 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
       ctx.report(hint);
       return true;
     }
+    // `pop[i][j] = (pop[i][j] + 1) % 2` reads the cell it writes: an update of each element in place (reV's mutation
+    // step, judged wrong in review36), not a value computed from a pair of rows.
+    if (sources.some((s) => s.text === target.text || s.text.startsWith(`${target.text}[`))) continue;
     const layer = values(ctx.facts);
     if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
     const summed = sumOverThirdLoop(stmt, inner, target);

@@ -7,6 +7,7 @@ import {
   enclosingDef,
   hasSplatArguments,
   isOutsideAnyPackage,
+  inNamespaceSubpackage,
   isPackageModule,
   isShadowed,
   isTestFile,
@@ -264,6 +265,9 @@ const PACKAGING_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg'];
  */
 function inStandaloneScript(facts: FileFacts, filePath: string | undefined, files: Parameters<typeof isPackageModule>[1]): boolean {
   if (!isOutsideAnyPackage(filePath, files) || PACKAGING_FILES.some((f) => files.exists(path.join(path.dirname(filePath), f)))) return false;
+  // A module of a namespace subpackage is imported by the package's code like any other (khoj's image generation, called
+  // from its web routes: judged useful in review36 and hidden as a script's).
+  if (inNamespaceSubpackage(filePath, files)) return false;
   return !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
 }
 

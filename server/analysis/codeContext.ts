@@ -171,6 +171,17 @@ export function isOutsideAnyPackage(filePath: string | undefined, files: FilePro
 }
 
 /**
+ * True when the file's folder has no `__init__.py` but the folder above it does: a namespace subpackage of a regular
+ * package, imported like its other modules (khoj's `khoj/processor/image/generate.py`, imported by the server's routers as
+ * `khoj.processor.image.generate`), not a script beside the package.
+ */
+export function inNamespaceSubpackage(filePath: string | undefined, files: FileProbe): boolean {
+  if (!filePath?.endsWith('.py') || files === NO_FILE_SYSTEM) return false;
+  const dir = path.dirname(filePath);
+  return !files.exists(path.join(dir, '__init__.py')) && files.exists(path.join(path.dirname(dir), '__init__.py'));
+}
+
+/**
  * A standalone script: a `.py` file outside any package (no `__init__.py` beside it, not a test) whose module level
  * has an `if __name__ == "__main__":` guard. It runs once per command (ddsp's update_gin_config.py migrating a config
  * file), so advice that saves a constant per item pays off once. False without a file system, or for a notebook.

@@ -26,6 +26,7 @@ export {
   insideExpectationBlock,
   isNotebookFile,
   isOutsideAnyPackage,
+  inNamespaceSubpackage,
   isPackageModule,
   isPrivateModule,
   isStandaloneScript,

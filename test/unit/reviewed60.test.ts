@@ -39,3 +39,21 @@ describe('http-call-without-timeout: urlopen under a process-wide socket timeout
     assert.equal((await ranked(HTTP, EXTRACTOR, 'pkg/extractors/site.py', other)).length, 1);
   });
 });
+
+describe('http-call-without-timeout: a module of a namespace subpackage is package code, not a script', () => {
+  // khoj's khoj/processor/image/generate.py (no __init__.py in image/, one in processor/) polls an image service from a
+  // web route: judged useful in review36's hidden sample, where the default output had ranked it as a script's.
+  const POLL = 'import requests\n\n\ndef generate(url):\n    return requests.get(url).json()\n';
+  const project = { 'pkg/processor/__init__.py': '' };
+
+  it('keeps its rank', async () => {
+    const [f] = await ranked(HTTP, POLL, 'pkg/processor/image/generate.py', project);
+    assert.ok(f, 'expected a finding');
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
+  });
+
+  it('near miss: a folder of scripts beside the package (no package above it) is still a script', async () => {
+    const [f] = await ranked(HTTP, POLL, 'tools/fetch.py', project);
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+  });
+});

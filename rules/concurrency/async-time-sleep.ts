@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { asyncFramework, enclosingFunction, isInsideAsyncDef, isShadowed, rootName } from '../../server/analysis';
+import { asyncFramework, enclosingFunction, findDescendants, isInsideAsyncDef, isShadowed, rootName, type FileFacts } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /**
@@ -11,6 +11,13 @@ import { ensureImport, replaceNode } from '../../server/fixes';
 const SUSPENDS =
   'the coroutine now suspends here: other tasks run in the meantime, and a timeout or cancellation can fire at this line (a timeout shorter than the sleep used to complete late and now raises)';
 const NO_FRAMEWORK = `${SUSPENDS}; also, this file imports no async framework: make sure its coroutines run on asyncio (trio and anyio need their own sleep)`;
+
+/**
+ * Why a sleep in a coroutine that also reads the terminal costs little: `input()` already holds the event loop until a
+ * person types, so nothing else runs on that loop meanwhile. Open Interpreter's OS-mode start-up prints a banner, sleeps
+ * half a second and asks for an API key: review36 judged both such sleeps noise.
+ */
+const READS_TERMINAL = 'in a coroutine that also waits at `input()`: nothing else runs on its loop while it talks to the terminal';
 
 export default defineRule({
   id: 'async-time-sleep',
@@ -61,9 +68,10 @@ export default defineRule({
     const module = framework === 'mixed' ? null : framework === 'unknown' ? 'asyncio' : framework;
     const better = module ? `\`await ${module}.sleep()\`` : "the framework's `await ...sleep()`";
     const message = `\`${fn.text}()\` blocks the event loop inside \`async def\`; use ${better}`;
+    const lowImpact = readsTerminal(call, ctx.facts) ? READS_TERMINAL : undefined;
     // `await` inside a generator expression makes it an async generator (breaking sum(), list()...): no fix there.
     if (!module || inGeneratorExpression(call)) {
-      ctx.report({ node: call, message });
+      ctx.report({ node: call, message, lowImpact });
       return;
     }
     const asyncio = ensureImport(ctx.facts, module, 'sleep');
@@ -77,9 +85,20 @@ export default defineRule({
       // Without an asyncio import the coroutines might run on trio or anyio, where asyncio.sleep fails.
       reason: framework === 'unknown' ? NO_FRAMEWORK : SUSPENDS,
       edits: [...asyncio.edits, replaceNode(call, bare ? replacement : `(${replacement})`)],
+      lowImpact,
     });
   },
 });
+
+/** The coroutine around `call` itself (not a def nested in it) calls the built-in `input()`. */
+function readsTerminal(call: Node, facts: FileFacts): boolean {
+  const fn = enclosingFunction(call);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body || !body.text.includes('input(')) return false;
+  return findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === 'input').some(
+    (c) => enclosingFunction(c)?.equals(fn) && facts.isBuiltin('input', c),
+  );
+}
 
 function inGeneratorExpression(call: Node): boolean {
   const fn = enclosingFunction(call);

@@ -57,3 +57,25 @@ describe('http-call-without-timeout: a module of a namespace subpackage is packa
     assert.equal(f?.severity, 'hint', JSON.stringify(f));
   });
 });
+
+describe('async-time-sleep: a coroutine that also waits at input()', () => {
+  // Open Interpreter's OS-mode start-up prints a banner, sleeps half a second and asks for an API key: judged noise twice
+  // in review36. input() holds the loop anyway.
+  const START = (ask: string) =>
+    'import asyncio\nimport time\n\n\nasync def main():\n    print("Welcome")\n    time.sleep(0.5)\n' + ask + '    await asyncio.sleep(0)\n';
+
+  it('a hint that says why', async () => {
+    const [f] = await ranked('async-time-sleep', START('    key = input("API key: ")\n'), 'pkg/cli_loop.py');
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+    assert.match(f.impact?.reasons.join('; ') ?? '', /input\(\)/);
+  });
+
+  it('near misses: input() only in a nested def, or a method named input', async () => {
+    const nested = START('    def ask():\n        return input("API key: ")\n');
+    const [a] = await ranked('async-time-sleep', nested, 'pkg/cli_loop.py');
+    assert.equal(a?.severity, 'warning', JSON.stringify(a));
+    const method = START('    key = self_io.input("API key: ")\n');
+    const [b] = await ranked('async-time-sleep', method, 'pkg/cli_loop.py');
+    assert.equal(b?.severity, 'warning', JSON.stringify(b));
+  });
+});

@@ -17,11 +17,14 @@ function statementsOf(block: Node | null): Node[] {
   return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
 }
 
-/** The assignment or augmented assignment a lone expression statement holds. */
+/**
+ * The assignment or augmented assignment a lone expression statement holds. Not a bare annotation (`value: float`, an
+ * assignment node with no right-hand side: optuna's migration loop declared one, and the recognisers read the value).
+ */
 function assignmentOf(statement: Node): Node | null {
   if (statement.type !== 'expression_statement' || statement.namedChildCount !== 1) return null;
   const a = statement.namedChild(0);
-  return a?.type === 'assignment' || a?.type === 'augmented_assignment' ? a : null;
+  return (a?.type === 'assignment' || a?.type === 'augmented_assignment') && a.childForFieldName('right') ? a : null;
 }
 
 /** A name or a dotted attribute chain (`y`, `self.a_indptr`, `mnist.train.labels`): read, never computed. */

@@ -41,6 +41,13 @@ const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
 /**
+ * A `with` block of the code's own that manages gradient state (`with preserve_grad_state(model):`), or a model asked to
+ * differentiate its own output (`model(batch, compute_force=True, compute_stress=...)`: an interatomic potential's forces
+ * are the energy's gradient with respect to the positions, so its evaluation needs autograd). MACE's `evaluate` does
+ * both; review36 judged the `no_grad` advice wrong there: it would break the force computation.
+ */
+const OWN_GRAD_HANDLING = /\bwith\s+[\w.]*grad\w*\s*\(|\bcompute_(forces?|stress|virials|gradients?|hessians?)\s*=/;
+/**
  * Code that needs gradients, or has already frozen the parameters: a backward pass, `torch.autograd.grad`, an optimizer
  * step, `requires_grad` switched on or off, a `.grad` read, captum's `.attribute(...)`, and an adversarial attack's
  * `.perturb(...)` (advertorch's API, and that of most hand-written PGD classes), which differentiates the model's loss
@@ -139,7 +146,7 @@ export default defineRule({
     if (!EVAL_NAME.test(name) && !callsEval(def)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
-    if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body)) return;
+    if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     const right = loop.childForFieldName('right');

@@ -255,7 +255,7 @@ export class SuppressionIndex {
     const named = (c: SuppressionComment) =>
       c.tool === 'bandit' && c.rules.length === 0 ? peers.bandit !== undefined : c.rules.some((r) => peers[c.tool!]?.includes(r));
     for (let l = line; l <= lastLine; l++) {
-      for (const c of this.byLine.get(l) ?? []) if (c.kind === 'noqa' && peers.ruff && c.rules.some((r) => peers.ruff!.includes(r))) return c;
+      for (const c of this.byLine.get(l) ?? []) if (c.kind === 'noqa' && peers.ruff && namesRuffPeer(c.rules, peers.ruff)) return c;
       for (const c of this.peerByLine.get(l) ?? []) if (named(c)) return c;
     }
     for (const s of this.peerSpans) if (line >= s.from && line <= s.to && peers[s.comment.tool!]?.includes(s.code)) return s.comment;
@@ -280,6 +280,11 @@ export class SuppressionIndex {
     this.used.add(c);
     return true;
   }
+}
+
+/** A noqa's list names one of the Ruff codes: Ruff also separates codes by blanks (`# noqa: E501 SIM115`). */
+function namesRuffPeer(listed: readonly string[], ruff: readonly string[]): boolean {
+  return listed.some((entry) => entry.split(/\s+/).some((code) => ruff.includes(code)));
 }
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';

@@ -81,12 +81,15 @@ const OPEN = 'open(p).read()';
 describe('peer suppressions silence the rule that declares the check', () => {
   it("Ruff's noqa on the line, and its file exemption", async () => {
     assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: SIM115\n    b = ${OPEN}  # noqa: E501, SIM115\n    return a, b\n`), []);
+    // Ruff also reads codes separated by blanks.
+    assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: E501 SIM115\n    return a\n`), []);
     assert.deepEqual(await openLines(`# ruff: noqa: SIM115\n\n\ndef f(p):\n    return ${OPEN}\n`), []);
   });
 
   it("near misses: another linter's code, another rule's peer code, the comment on another line, a trailing file exemption", async () => {
     assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: E501\n    return a\n`), [2]);
     assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: S113\n    return a\n`), [2]);
+    assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: SIM1150\n    return a\n`), [2]);
     assert.deepEqual(await openLines(`def f(p):\n    x = 1  # noqa: SIM115\n    a = ${OPEN}\n    return a, x\n`), [3]);
     assert.deepEqual(await openLines(`def f(p):\n    # noqa: SIM115\n    a = ${OPEN}\n    return a\n`), [3]);
     assert.deepEqual(await openLines(`x = 1  # ruff: noqa: SIM115\n\n\ndef f(p):\n    return ${OPEN}\n`), [5]);

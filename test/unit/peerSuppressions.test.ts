@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { looksLikeSuppression, mayHoldSuppression, readPeerSuppressions } from '../../server/engine/suppressions';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
+import { IncrementalLinter } from '../../server/engine/incremental';
 import { getEngine } from '../helpers/engine';
+import { applyEdit } from '../stress/incrementalCheck';
 
 describe('peer suppression grammar', () => {
   it("reads Ruff's file exemption, Pylint's pragmas and Bandit's nosec", () => {
@@ -157,4 +159,38 @@ describe('peer suppressions silence the rule that declares the check', () => {
   it('a multi-line call: the comment on its closing line', async () => {
     assert.deepEqual(await openLines(`def f(p):\n    a = open(\n        p,\n    ).read()  # noqa: SIM115\n    return a\n`), []);
   });
+});
+
+describe('peer suppressions in the editor: an incremental lint finishes as a full one', () => {
+  // Typing another linter's comment re-lints only the edited statement; the suppression must apply to the findings
+  // kept from the last lint, as in a full lint of the same text (the comment filter admits pylint: and nosec).
+  const SOURCE = `LIMIT = 1\n\n\ndef f(p):\n    x = 1\n    a = ${OPEN}\n    return a, x\n`;
+
+  for (const [what, at, comment] of [
+    ["Pylint's own-line disable above the statement", 'x = 1', '# pylint: disable=consider-using-with\n    '],
+    ["Ruff's noqa on the line", '\n    return a', '  # noqa: SIM115'],
+    ["Pylint's disable-next", 'a = open', '# pylint: disable-next=R1732\n    '],
+  ] as const) {
+    it(what, async () => {
+      const engine = await getEngine();
+      const linter = new IncrementalLinter(engine, true);
+      const options = { select: ['open-without-with'] };
+      let tree = engine.parse(SOURCE);
+      try {
+        assert.equal(linter.lint(tree, SOURCE, options, null).findings.length, 1);
+        const offset = SOURCE.indexOf(at);
+        const edited = applyEdit(engine, tree, SOURCE, { start: offset, end: offset, newText: comment });
+        tree = edited.tree;
+        const result = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+        assert.deepEqual(result.findings, engine.lintText(edited.text, options).findings, edited.text);
+        assert.deepEqual(result.findings, [], edited.text);
+        // An edit elsewhere keeps the finding silenced.
+        const again = applyEdit(engine, tree, edited.text, { start: 8, end: 9, newText: '2' });
+        tree = again.tree;
+        assert.deepEqual(linter.lint(tree, again.text, options, [again.change], again.changedRanges).findings, [], again.text);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
 });

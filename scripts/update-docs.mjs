@@ -28,6 +28,14 @@ function severityCell(r) {
   return [r.severity, ...(r.severityForms ?? []).map((f) => `${f.severity} ${f.when.replace(/\.$/, '')}`)].join('; ').replace(/\|/g, '\\|');
 }
 
+/** The other linters' checks whose suppression silences the rule too (its peers, as peersText in server/docs/render.ts). */
+function peersCell(r) {
+  const names = { ruff: 'Ruff', pylint: 'Pylint', bandit: 'Bandit' };
+  return Object.entries(r.peers ?? {})
+    .map(([tool, codes]) => `${names[tool]} ${codes.join(' / ')}`)
+    .join('; ');
+}
+
 function rulesTable() {
   const rules = [...rulesJson];
   rules.sort((a, b) => a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
@@ -36,13 +44,13 @@ function rulesTable() {
     const fix = r.fix ? [...new Set([r.fix.safety, ...(r.fix.forms ?? []).map((f) => f.safety)])].join(' / ') : '';
     const on = r.enabledByDefault ? 'on' : 'off';
     const requires = r.requires ? r.requires.join(', ') + (r.requiresEither && r.requiresText ? ` (or ${spelledGate(r.requiresText)})` : '') : '';
-    return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${severityCell(r)} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) |`;
+    return `| \`${r.id}\` | ${r.category} | ${r.title.replace(/\|/g, '\\|')} | ${severityCell(r)} | ${on} | ${fix} | ${requires} | [${r.guide}](guide/${r.guide.split('#')[0]}.md) | ${peersCell(r)} |`;
   });
   return [
-    `${rules.length} rules. "Severity" is what a finding shows in the editor, the CLI and SARIF (a rule's findings may differ by context: "warning; hint when …"; \`perflens.severity\` overrides it); "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`; "safe / unsafe": safe by default, unsafe for some findings, see \`perflens rule <id>\`); "Needs" is the import that switches a library rule on.`,
+    `${rules.length} rules. "Severity" is what a finding shows in the editor, the CLI and SARIF (a rule's findings may differ by context: "warning; hint when …"; \`perflens.severity\` overrides it); "Fix" is the fix safety (safe fixes run on fix-all and \`--fix\`; "safe / unsafe": safe by default, unsafe for some findings, see \`perflens rule <id>\`); "Needs" is the import that switches a library rule on; "Also silenced by" lists other linters' checks of the same thing, whose suppression on the line (\`# noqa: SIM115\`, \`# pylint: disable=consider-using-with\`, \`# nosec B113\`) silences the rule too.`,
     '',
-    '| Rule | Category | What it flags | Severity | Default | Fix | Needs | Guide |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| Rule | Category | What it flags | Severity | Default | Fix | Needs | Guide | Also silenced by |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

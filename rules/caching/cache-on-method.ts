@@ -31,6 +31,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'caching',
+  // Ruff's B019 flags the same decorator (instances kept alive); Pylint's method-cache-max-size-none its unbounded form.
+  peers: { ruff: ['B019'], pylint: ['method-cache-max-size-none', 'W1518'] },
   message: 'A cache decorator on a method keeps every `self` alive in one class-wide cache; cache per instance instead',
   docs: {
     why:

@@ -47,6 +47,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'dataclasses-and-records',
+  // Ruff's RUF008 flags the same mutable dataclass default.
+  peers: { ruff: ['RUF008'] },
   message: 'A dataclass field has a mutable default; use `field(default_factory=...)`',
   docs: {
     why:

@@ -27,6 +27,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
+  // Pylint's redefined-slots-in-subclass (Ruff's PLW0244) flags the same slot.
+  peers: { ruff: ['PLW0244'], pylint: ['redefined-slots-in-subclass', 'W0244'] },
   message: "This slot is already declared by a parent class; declaring it again wastes memory and hides the parent's slot",
   docs: {
     why:

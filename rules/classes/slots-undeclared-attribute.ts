@@ -87,6 +87,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'slots',
+  // Pylint's assigning-non-slot (Ruff's PLE0237) flags the same assignment.
+  peers: { ruff: ['PLE0237'], pylint: ['assigning-non-slot', 'E0237'] },
   message: 'The class has `__slots__` and no `__dict__`, so assigning an undeclared attribute raises AttributeError',
   docs: {
     why:

@@ -82,6 +82,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-pitfalls',
+  // Ruff's ASYNC210/212 (HTTP) and ASYNC220-222 (subprocess) flag the same blocking calls in an `async def`.
+  peers: { ruff: ['ASYNC210', 'ASYNC212', 'ASYNC220', 'ASYNC221', 'ASYNC222'] },
   message: 'Blocking call inside `async def` stalls the event loop; use an async API or `await asyncio.to_thread(...)`',
   docs: {
     why:

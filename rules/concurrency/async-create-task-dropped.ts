@@ -12,6 +12,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-fundamentals',
+  // Ruff's RUF006 flags the same discarded task.
+  peers: { ruff: ['RUF006'] },
   message: 'The task is not kept: it may be garbage-collected before it finishes and its exception is lost; keep a reference',
   docs: {
     why:

@@ -27,6 +27,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'asyncio-pitfalls',
+  // Ruff's ASYNC251 flags the same `time.sleep()` in an `async def`.
+  peers: { ruff: ['ASYNC251'] },
   requires: ['time'],
   message: '`time.sleep()` blocks the event loop; use `await asyncio.sleep()`',
   docs: {

@@ -17,6 +17,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'threading',
+  // Pylint's consider-using-with flags the same `lock.acquire()` (its calls that could be replaced by a `with`).
+  peers: { pylint: ['consider-using-with', 'R1732'] },
   message: 'Manual `acquire()`/`release()`; `with lock:` releases the lock even when the block raises or returns',
   docs: {
     why:

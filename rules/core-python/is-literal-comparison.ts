@@ -22,6 +22,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'execution-model',
+  // Pyflakes' F632 (Ruff, flake8) and Pylint's literal-comparison flag the same `is` against a literal.
+  peers: { ruff: ['F632'], pylint: ['literal-comparison', 'R0123'] },
   message: '`is` compares object identity, not value; compare numbers and strings with `==` / `!=`',
   docs: {
     why:

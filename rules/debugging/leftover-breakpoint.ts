@@ -28,6 +28,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'logging-and-debugging',
+  // Ruff's T100 and Pylint's forgotten-debug-statement flag the same breakpoint.
+  peers: { ruff: ['T100'], pylint: ['forgotten-debug-statement', 'W1515'] },
   message: 'Debugger breakpoint left in the code; remove it before committing',
   docs: {
     why:

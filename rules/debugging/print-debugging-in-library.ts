@@ -20,6 +20,8 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'low',
   guide: 'logging-and-debugging',
+  // Ruff's T201 flags the same print (a `# noqa: T201` says the print is meant).
+  peers: { ruff: ['T201'] },
   message: '`print()` in package code; use a module logger (`logging.getLogger(__name__)`) so callers can control the output',
   docs: {
     why:

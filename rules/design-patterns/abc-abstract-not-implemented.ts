@@ -14,6 +14,8 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'high',
   guide: 'typing-and-protocols',
+  // Pylint's abstract-class-instantiated flags the same call for the same TypeError.
+  peers: { pylint: ['abstract-class-instantiated', 'E0110'] },
   message: 'Instantiating a class with unimplemented abstract methods raises TypeError',
   docs: {
     why:

@@ -76,6 +76,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'streaming-large-data',
+  // Ruff's FURB129 flags the same loop over `readlines()`.
+  peers: { ruff: ['FURB129'] },
   // Reading the lines into a list costs memory once per call; where the read runs once (a config or version file read
   // at start-up, a build script) that is rarely worth a change. Shown where the read repeats (analysis/impact.ts).
   quietOutsideHotCode: true,

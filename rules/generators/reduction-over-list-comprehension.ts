@@ -99,6 +99,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'generators-and-iterators',
+  // Ruff's C419 and Pylint's use-a-generator / consider-using-generator flag the same list comprehension in the call.
+  peers: { ruff: ['C419'], pylint: ['use-a-generator', 'R1729', 'consider-using-generator', 'R1728'] },
   message: 'A list is built only to be consumed once; pass a generator expression instead',
   docs: {
     why:

@@ -251,6 +251,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'comprehensions-and-loops',
+  // Ruff's PERF401 (on the append inside the loop) and perflint's use-list-comprehension flag the same loop.
+  peers: { ruff: ['PERF401'], pylint: ['use-list-comprehension', 'W8401'] },
   message: 'This loop only appends to a new list; build it with a list comprehension',
   docs: {
     why:

@@ -18,6 +18,8 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'medium',
   guide: 'scopes-and-lookups',
+  // perflint's dotted-import-in-loop flags the same dotted module lookup in a loop.
+  peers: { pylint: ['dotted-import-in-loop', 'W8205'] },
   message: 'A module function is looked up on every iteration of a tight loop; bind it to a local name before the loop',
   docs: {
     why:

@@ -249,6 +249,8 @@ export default defineRule({
   paysOffAtScale: true,
   confidence: 'medium',
   guide: 'comprehensions-and-loops',
+  // Pylint's consider-using-join flags the same `+=` of strings in a loop.
+  peers: { pylint: ['consider-using-join', 'R1713'] },
   message: 'A string grows with `+=` inside a loop; collect the pieces in a list and `"".join()` them once',
   docs: {
     why:

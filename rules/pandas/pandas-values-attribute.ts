@@ -14,6 +14,8 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'medium',
   guide: 'pandas-vectorization',
+  // Ruff's PD011 (pandas-vet) flags the same `.values`.
+  peers: { ruff: ['PD011'] },
   requires: ['pandas'],
   message: '`.values` is discouraged; `.to_numpy()` says what it returns and takes `dtype`, `copy` and `na_value`',
   docs: {

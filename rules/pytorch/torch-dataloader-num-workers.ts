@@ -36,6 +36,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'pytorch-data-loading',
+  // TorchFix's TOR401 (a flake8 plugin, read from `# noqa`) flags the same DataLoader.
+  peers: { ruff: ['TOR401'] },
   requires: ['torch'],
   message: '`DataLoader` loads every batch in the main process (num_workers=0); set `num_workers` > 0 to load in parallel',
   docs: {

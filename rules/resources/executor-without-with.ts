@@ -22,6 +22,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'concurrent-futures',
+  // Pylint's consider-using-with asks for the same `with` around a `multiprocessing` Pool.
+  peers: { pylint: ['consider-using-with', 'R1732'] },
   message: 'This pool is never shut down; use it in a `with` block (or call `shutdown()` / `close()` + `join()` in a `finally`)',
   docs: {
     why:

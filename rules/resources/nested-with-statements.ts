@@ -20,6 +20,8 @@ export default defineRule({
   enabledByDefault: false,
   confidence: 'high',
   guide: 'context-managers',
+  // Ruff's SIM117 flags the same nested `with`.
+  peers: { ruff: ['SIM117'] },
   message: 'Two directly nested `with` blocks can be one `with` statement with several items',
   docs: {
     why:

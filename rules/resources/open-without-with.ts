@@ -161,6 +161,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'context-managers',
+  // Ruff's SIM115 and Pylint's consider-using-with ask for the same `with` around the same `open()`.
+  peers: { ruff: ['SIM115'], pylint: ['consider-using-with', 'R1732'] },
   message: 'File opened without `with`; it stays open (and unflushed) if an exception interrupts, and until garbage collection',
   docs: {
     why:

@@ -58,6 +58,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'context-managers',
+  // Ruff's SIM115 (temp files, archives, io/codecs/gzip opens) and Pylint's consider-using-with (the same, Popen, urlopen) ask for the same `with`.
+  peers: { ruff: ['SIM115'], pylint: ['consider-using-with', 'R1732'] },
   message: 'This resource is opened without `with`; an exception (or a forgotten `close()`) leaks it',
   docs: {
     why:

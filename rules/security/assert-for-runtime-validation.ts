@@ -32,6 +32,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'dynamic-code-and-security',
+  // Ruff's S101 and Bandit's B101 flag the same assert: removed under `python -O`.
+  peers: { ruff: ['S101'], bandit: ['B101'] },
   message: '`assert` validating an argument disappears under `python -O`; raise an exception instead',
   docs: {
     why:

@@ -110,6 +110,9 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'dynamic-code-and-security',
+  // No peers: Ruff's S307/S102 and Bandit's B307/B102 flag every eval, so their suppression says the call was reviewed,
+  // not that outside input may reach it. The rule ranks such a call a hint unless the text comes from outside input
+  // (silencedElsewhere below), which still warns.
   message: '`eval`/`exec` runs arbitrary code from a non-literal string; parse the input instead',
   docs: {
     why:

@@ -32,6 +32,8 @@ export default defineRule({
   unattendedOnly: true,
   confidence: 'high',
   guide: 'dynamic-code-and-security',
+  // Ruff's and flake8-bandit's S113, Bandit's B113 and Pylint's missing-timeout flag the same call for the same reason.
+  peers: { ruff: ['S113'], pylint: ['missing-timeout', 'W3101'], bandit: ['B113'] },
   message: 'HTTP call without `timeout=` can hang forever on an unresponsive server; pass a timeout',
   docs: {
     why:
@@ -73,7 +75,6 @@ export default defineRule({
     if (!what) return;
     if (hasSplatArguments(call)) return; // the timeout may be in **kwargs
     if (isTestFile(ctx.filePath)) return;
-    if (silencedForOtherLinters(call, ctx.text)) return;
     // urlopen("data:...") / urlopen("file://...") never touch the network.
     const first = m.need('args').namedChildren.find((a) => a && a.type !== 'comment');
     if (first?.type === 'string' && /^[a-zA-Z]*['"](data:|file:)/.test(first.text)) return;
@@ -186,22 +187,6 @@ const ONCE_WHEN_MISSING = 'made only when a file is missing: a download once per
  * the editor for anyone who wants a bound.
  */
 const CHOSEN_NONE = "`timeout=None` is written out: waiting as long as the server takes is the code's stated choice";
-
-/**
- * Other linters' checks for the same thing, silenced in a comment: Ruff's and flake8-bandit's S113, Pylint's
- * missing-timeout (W3101), Bandit's B113 (`# nosec B113`). pipelinewise writes `# pylint: disable=missing-timeout` above a
- * VictorOps alert post; review35 judged the finding noise: the maintainers have already decided.
- */
-const OTHER_LINTERS_SILENCED =
-  /#[^\n]*(?:\bnoqa\b[^#\n]*\bS113\b|\bpylint:\s*disable(?:-next)?\s*=[^#\n]*\b(?:missing-timeout|W3101)\b|\bnosec\b[^#\n]*\bB113\b)/;
-
-/** A comment on the call's lines, or on the line above it, silences another linter's missing-timeout check. */
-function silencedForOtherLinters(call: Node, text: string): boolean {
-  const from = text.lastIndexOf('\n', text.lastIndexOf('\n', call.startIndex - 1) - 1) + 1;
-  const to = text.indexOf('\n', call.endIndex);
-  const lines = text.slice(from, to === -1 ? text.length : to);
-  return lines.includes('#') && OTHER_LINTERS_SILENCED.test(lines);
-}
 
 /**
  * Why a request in a branch that tests the code's timeout setting is low impact: ScrapeGraphAI's fetch node calls

@@ -60,6 +60,8 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'high',
   guide: 'configuration-and-architecture',
+  // Ruff's S506 and Bandit's B506 flag the same `yaml.load` without a safe loader.
+  peers: { ruff: ['S506'], bandit: ['B506'] },
   requires: ['yaml'],
   message: '`yaml.load` without a safe loader can construct arbitrary Python objects; use `yaml.safe_load`',
   docs: {

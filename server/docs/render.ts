@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { guideSection } from '../../common/guide';
-import type { FixForm, RuleDefinition } from '../engine/rule';
+import type { FixForm, PeerChecks, RuleDefinition } from '../engine/rule';
 import { evidenceFor } from './evidence';
 import { messageMarkdown } from './markdownText';
 import type { Finding, FixSafety } from '../../common/types';
@@ -167,6 +167,29 @@ function fixSafetyLines(rule: RuleDefinition): string[] {
   return [first, '', 'Some findings get another form of the fix:', '', ...fix.forms.map((f) => `- ${formSentence(f)}`)];
 }
 
+/** Each peer linter by name, and how its suppression of one check is written. */
+const PEER_LINTERS: Record<keyof PeerChecks, { name: string; comment: (code: string) => string }> = {
+  ruff: { name: 'Ruff', comment: (code) => `# noqa: ${code}` },
+  pylint: { name: 'Pylint', comment: (code) => `# pylint: disable=${code}` },
+  bandit: { name: 'Bandit', comment: (code) => `# nosec ${code}` },
+};
+
+/**
+ * The other linters' checks whose suppression silences the rule too (RuleDefinition.peers), in a sentence: "Ruff
+ * `SIM115` (`# noqa: SIM115`); Pylint `consider-using-with` / `R1732` (`# pylint: disable=consider-using-with`)". Null
+ * when it declares none.
+ */
+export function peersText(rule: RuleDefinition): string | null {
+  const parts = (Object.entries(rule.peers ?? {}) as [keyof PeerChecks, readonly string[]][])
+    .filter(([, codes]) => codes.length > 0)
+    .map(([tool, codes]) => {
+      const { name, comment } = PEER_LINTERS[tool];
+      const bare = tool === 'bandit' ? ', or a bare `# nosec`' : '';
+      return `${name} ${codes.map((c) => `\`${c}\``).join(' / ')} (\`${comment(codes[0])}\`${bare})`;
+    });
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
 /** A full explanation of a rule, in Markdown (CLI `perflens rule <id>`, README). */
 export function renderRuleDoc(rule: RuleDefinition): string {
   const lines = [`# ${rule.id}`, '', `**${rule.title}**`, ''];
@@ -186,6 +209,15 @@ export function renderRuleDoc(rule: RuleDefinition): string {
     lines.push('', '## Example', '', '```python', rule.docs.example.before, '```', '', 'Use instead:', '', '```python', rule.docs.example.after, '```');
   }
   lines.push('', '## Fix safety', '', ...fixSafetyLines(rule));
+  const peers = peersText(rule);
+  if (peers) {
+    lines.push(
+      '',
+      '## Other linters',
+      '',
+      `The same check in other linters: ${peers}. Their suppression of it on the finding's line (a Pylint \`disable=\` on a line of its own: the rest of its block) silences this rule too.`,
+    );
+  }
   const evidence = evidenceFor(rule.id);
   if (evidence)
     lines.push(

@@ -652,8 +652,7 @@ export class Engine {
     const valid = errorRanges.length > 0 ? raw.filter(({ finding }) => !overlapsAny(finding.start, finding.end, errorRanges)) : raw;
     const superseded = supersededFindings(valid, this.rulesById);
     for (const r of valid) {
-      const { finding } = r;
-      const suppressed = suppressions.comments.length > 0 && suppressions.isSuppressed(finding.ruleId, lines.positionAt(finding.start).line);
+      const suppressed = suppressions.comments.length > 0 && this.isSuppressed(suppressions, r, lines);
       // Checked first, so that a suppression of a superseded finding still counts as used.
       if (suppressed || superseded.has(r)) continue;
       const started = this.profile ? performance.now() : 0;
@@ -666,6 +665,19 @@ export class Engine {
     }
     findings.sort((a, b) => a.start - b.start || a.end - b.end || a.ruleId.localeCompare(b.ruleId));
     return { findings, failures, hasSyntaxErrors: errorRanges.length > 0, suppressions, lines };
+  }
+
+  /**
+   * Whether a suppression comment silences the finding: ours on its first line, or a peer linter's, of a check the rule
+   * declares its equal, on any line of the finding or of the construct it is about (Ruff reports PERF401 on the append
+   * inside the loop this rule flags at its header).
+   */
+  private isSuppressed(suppressions: SuppressionIndex, { finding, construct }: RawFinding, lines: LineIndex): boolean {
+    const line = lines.positionAt(finding.start).line;
+    const peers = this.rulesById.get(finding.ruleId)?.peers;
+    if (!peers) return suppressions.isSuppressed(finding.ruleId, line);
+    const [start, end] = construct ? [Math.min(construct[0], finding.start), Math.max(construct[1], finding.end)] : [finding.start, finding.end];
+    return suppressions.isSuppressed(finding.ruleId, line, peers, lines.positionAt(start).line, lines.positionAt(end).line);
   }
 
   /**

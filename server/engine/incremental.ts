@@ -55,6 +55,7 @@ import {
 } from '../analysis/facts';
 import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
+import { looksLikeSuppression } from './suppressions';
 import type { Node, Tree } from '../syntax/parser';
 import { ownedString } from '../syntax/text';
 import { PYTHON_KEYWORDS } from '../analysis/names';
@@ -151,7 +152,6 @@ export interface IncrementalStats {
 /** Above this share of the text a full lint is cheaper than the bookkeeping. */
 const MAX_REGION_SHARE = 0.3;
 const KEY_CHANGED = new Error('whole-file facts changed');
-const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)/i;
 /** Top-level statements whose findings do not depend on the module-level code around them. */
 const SELF_CONTAINED = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 const CITES_LINE = /\blines? \d/;
@@ -258,7 +258,7 @@ export class IncrementalLinter {
         functions,
         comments,
         // Copies: partial lints shift entries in place, and a shared entry would be shifted twice.
-        suppressions: comments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
+        suppressions: comments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))).map((c) => ({ ...c })),
         bindingCounts,
         asyncCounts,
         moduleBindings: new Set(bindingCounts.keys()),
@@ -1000,7 +1000,7 @@ function regionState(
     comments: insertSorted(comments.kept, newComments),
     suppressions: insertSorted(
       suppressions.kept,
-      newComments.filter((c) => SUPPRESSION_HINT.test(text.slice(c.start, c.end))).map((c) => ({ ...c })),
+      newComments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))).map((c) => ({ ...c })),
     ),
     bindingCounts: prev.bindingCounts,
     asyncCounts,

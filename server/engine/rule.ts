@@ -238,6 +238,13 @@ export interface RuleDefinition {
    * something far heavier than the saving (a model, a fit, a network request, a file read). Use with `quietOutsideHotCode`.
    */
   savesPerItem?: boolean;
+  /**
+   * Other linters' checks that give the same advice on the same code. When a line already carries that linter's
+   * suppression of the check (`# noqa: SIM115`, `# pylint: disable=consider-using-with`, `# nosec B113`), the user has
+   * decided, and the finding would be noise: the suppression silences this rule too (engine/suppressions.ts). Declare a
+   * peer only when its check flags the same code for the same reason.
+   */
+  peers?: PeerChecks;
   /** Only meaningful for projects whose target-version is at least this. */
   minPython?: PythonVersion;
   /**
@@ -256,6 +263,23 @@ export interface RuleDefinition {
   calls?: CallAnchor;
   check(match: Captures, ctx: RuleContext): void;
 }
+
+/** Another linter's checks equal to a rule (RuleDefinition.peers), as that linter's suppressions spell them. */
+export interface PeerChecks {
+  /** Ruff codes (also flake8's and its plugins', which share them): `# noqa: SIM115`, `# ruff: noqa: SIM115`. */
+  ruff?: readonly string[];
+  /** Pylint's symbolic names and message ids, both: `# pylint: disable=consider-using-with` or `=R1732`. */
+  pylint?: readonly string[];
+  /** Bandit test ids: `# nosec B113`. A bare `# nosec` silences a rule that declares any (security rules only). */
+  bandit?: readonly string[];
+}
+
+/** How each peer linter spells a check (defineRule refuses anything else, so a typo cannot silently never match). */
+const PEER_CODE: Record<keyof PeerChecks, RegExp> = {
+  ruff: /^[A-Z]+[0-9]{3,4}$/,
+  pylint: /^(?:[a-z]+(?:-[a-z0-9]+)+|[CRWEFI][0-9]{4})$/,
+  bandit: /^B[0-9]{3}$/,
+};
 
 export interface CallAnchor {
   names?: readonly string[];
@@ -289,6 +313,11 @@ export function defineRule(rule: RuleDefinition): RuleDefinition {
   if (rule.fix && rule.fix.safety !== 'safe' && !rule.fix.reason) {
     throw new Error(`rule ${rule.id}: a ${rule.fix.safety} fix must say why (fix.reason)`);
   }
+  for (const [tool, codes] of Object.entries(rule.peers ?? {}) as [keyof PeerChecks, readonly string[]][]) {
+    const bad = codes.find((c) => !PEER_CODE[tool].test(c));
+    if (bad) throw new Error(`rule ${rule.id}: ${bad} is not a ${tool} check code`);
+  }
+  if (rule.peers?.bandit && rule.category !== 'security') throw new Error(`rule ${rule.id}: only security rules have Bandit peers`);
   for (const form of rule.fix?.forms ?? []) {
     if (form.safety !== 'safe' && !form.reason) throw new Error(`rule ${rule.id}: a ${form.safety} fix form must say why (reason)`);
   }

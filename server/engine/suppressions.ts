@@ -4,12 +4,21 @@
 //   # perflens: ignore-file[rule-a]                 the whole file (bare = every rule)
 //   # perflens: disable[rule-a] … # perflens: enable[rule-a]   a range of lines
 //   # noqa  /  # noqa: rule-a                       Ruff/flake8 style; bare noqa silences every rule
+// Other linters' suppressions of a check a rule declares as its peer (RuleDefinition.peers) silence that rule too:
+//   x = f()  # noqa: SIM115                         Ruff/flake8 code on the finding's lines
+//   # ruff: noqa: SIM115                            Ruff's file-level exemption, on a line of its own
+//   x = f()  # pylint: disable=consider-using-with  this line; `disable-next=` the next one; on a line of its own,
+//                                                   the rest of its block, up to an `enable=` of the check
+//   x = f()  # nosec B113  /  # nosec               Bandit (bare: every Bandit check, so every rule with a Bandit peer)
 import type { Node } from '../syntax/parser';
-import type { RuleDefinition } from './rule';
+import type { PeerChecks, RuleDefinition } from './rule';
 import { CATEGORIES, type Finding, type Severity, type TextEdit } from '../../common/types';
 import { withoutTrailingLineBreak, type LineIndex } from '../syntax/text';
 
-export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa';
+export type SuppressionKind = 'line' | 'next-line' | 'file' | 'disable' | 'enable' | 'noqa' | 'peer';
+
+/** A linter whose suppressions of a peer check perflens honours. */
+export type PeerTool = keyof PeerChecks;
 
 export interface SuppressionComment {
   kind: SuppressionKind;
@@ -20,6 +29,15 @@ export interface SuppressionComment {
   end: number;
   /** The line the comment applies to (line and next-line kinds) or where a range starts/ends. */
   line: number;
+  /**
+   * Peer comments only: whose suppression it is, and the last line it covers (`line` for a line's comment, the end of
+   * the block for Pylint's own-line disable, MAX_SAFE_INTEGER for Ruff's file-level noqa). Their `rules` are the
+   * tool's check codes; an empty list is a bare `# nosec`.
+   */
+  tool?: PeerTool;
+  last?: number;
+  /** Pylint's `enable=`: it ends the tool's earlier block disables of its codes instead of silencing anything. */
+  enables?: boolean;
 }
 
 // The grammar of one suppression comment, read here and nowhere else (the editor's "disable for this
@@ -33,11 +51,55 @@ const NOQA = /#\s*noqa\b(?::\s*([\w\-, ]+))?/i;
  * none: one search of the text spares a whole-file lint reading each comment's text out of the tree (about 100 ms of a
  * one-thread CLI run over the stdlib). Character classes rather than the `i` flag: a third of the time on typing.py.
  */
-const MAY_SUPPRESS = /perflens:|[Nn][Oo][Qq][Aa]/;
+const MAY_SUPPRESS = /perflens:|[Nn][Oo][Qq][Aa]|pylint:|nosec/;
 
-/** False when no comment of text can be a suppression (readSuppression would return null for each). */
+/** False when no comment of text can be a suppression (readSuppression and readPeerSuppressions find nothing in each). */
 export function mayHoldSuppression(text: string): boolean {
   return MAY_SUPPRESS.test(text);
+}
+
+/** What a comment that may suppress (ours or a peer linter's) starts or holds: the incremental lint keeps only these. */
+const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)|\bpylint:|#\s*nosec|\bruff\s*:\s*noqa/i;
+
+/** Whether the comment's text may hold a suppression this module reads. */
+export function looksLikeSuppression(comment: string): boolean {
+  return SUPPRESSION_HINT.test(comment);
+}
+
+// The peer linters' grammars, as each tool reads them (Ruff's file exemption, Pylint's pragma, Bandit's nosec). A Ruff or
+// flake8 `# noqa: CODE` on a line is NOQA above: its codes are already kept.
+const RUFF_FILE = /#\s*ruff\s*:\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)/;
+const PYLINT = /\bpylint:\s*(disable-next|disable|enable)\s*=\s*([^;#\n]*)/g;
+const NOSEC = /#\s*nosec\b:?([^#\n]*)/;
+const PYLINT_CHECK = /^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[CRWEFI][0-9]{4})$/;
+const BANDIT_TEST = /^B[0-9]{3}$/;
+
+/** One peer linter's suppression as written in a comment. */
+export interface PeerSyntax {
+  tool: PeerTool;
+  /** `line`: the comment's line; `next-line`: Pylint's disable-next; `file`: Ruff's file exemption; `enable`: Pylint's enable. */
+  scope: 'line' | 'next-line' | 'file' | 'enable';
+  /** The checks named; empty for a bare `# nosec`. */
+  codes: string[];
+}
+
+/** Ruff's file-level exemptions, Pylint's pragmas and Bandit's nosec in a comment (a Ruff line noqa is readSuppression's). */
+export function readPeerSuppressions(comment: string): PeerSyntax[] {
+  const out: PeerSyntax[] = [];
+  const ruff = RUFF_FILE.exec(comment);
+  if (ruff) out.push({ tool: 'ruff', scope: 'file', codes: ruff[1].split(/[\s,]+/) });
+  for (const m of comment.includes('pylint:') ? comment.matchAll(PYLINT) : []) {
+    const codes = m[2].split(/[\s,]+/).filter((c) => PYLINT_CHECK.test(c));
+    if (codes.length > 0) out.push({ tool: 'pylint', scope: m[1] === 'enable' ? 'enable' : m[1] === 'disable-next' ? 'next-line' : 'line', codes });
+  }
+  const nosec = comment.includes('nosec') ? NOSEC.exec(comment) : null;
+  if (nosec) {
+    const words = nosec[1].split(/[\s,]+/).filter(Boolean);
+    const codes = words.filter((w) => BANDIT_TEST.test(w));
+    // Bare only when nothing follows: a test named by name, or prose, is not read as "every test".
+    if (codes.length > 0 || words.length === 0) out.push({ tool: 'bandit', scope: 'line', codes });
+  }
+  return out;
 }
 
 export type PerflensVerb = 'ignore' | 'ignore-file' | 'disable' | 'enable';
@@ -87,15 +149,19 @@ function splitRules(list: string | undefined): string[] {
 export function parseSuppressions(comments: readonly Node[], text: string, lines: LineIndex): SuppressionComment[] {
   const out: SuppressionComment[] = [];
   for (const comment of comments) {
-    const syntax = readSuppression(comment.text);
+    const commentText = comment.text;
+    const syntax = readSuppression(commentText);
+    const peers = readPeerSuppressions(commentText);
     // Positions only for the few comments that suppress: the line index is built on first use.
-    if (!syntax) continue;
+    if (!syntax && peers.length === 0) continue;
     const at = lines.positionAt(comment.startIndex);
     const line = at.line;
     const ownLine = lines.lineText(line).slice(0, at.character).trim() === '';
-    const { verb, rules } = syntax;
     const start = comment.startIndex;
     const end = withoutTrailingLineBreak(text, start, comment.endIndex);
+    for (const peer of peers) out.push(peerComment(peer, comment, ownLine, line, start, end, lines));
+    if (!syntax) continue;
+    const { verb, rules } = syntax;
     if (verb !== 'noqa') {
       const kind: SuppressionKind = verb === 'ignore' ? (ownLine ? 'next-line' : 'line') : verb === 'ignore-file' ? 'file' : verb;
       out.push({ kind, rules, start, end, line: kind === 'next-line' ? nextCodeLine(line, lines, text) : line });
@@ -104,6 +170,24 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
     if (!ownLine) out.push({ kind: 'noqa', rules, start, end, line });
   }
   return out;
+}
+
+/** The lines a peer linter's comment covers, as that linter reads it. */
+function peerComment(peer: PeerSyntax, comment: Node, ownLine: boolean, line: number, start: number, end: number, lines: LineIndex): SuppressionComment {
+  const base = { kind: 'peer' as const, tool: peer.tool, rules: peer.codes, start, end };
+  if (peer.scope === 'file') return { ...base, line: 0, last: ownLine ? Number.MAX_SAFE_INTEGER : -1 };
+  if (peer.scope === 'next-line') return { ...base, line: line + 1, last: line + 1 };
+  if (peer.scope === 'enable') return { ...base, line, last: line, enables: true };
+  // Pylint reads a pragma on a line of its own as covering the rest of the enclosing block (a module's: the file).
+  if (peer.tool === 'pylint' && ownLine) return { ...base, line: line + 1, last: blockEndLine(comment, lines) };
+  return { ...base, line, last: line };
+}
+
+/** The last line of the block (or compound statement) holding a comment; the file's end for a module-level one. */
+function blockEndLine(comment: Node, lines: LineIndex): number {
+  const parent = comment.parent;
+  if (!parent || parent.type === 'module') return Number.MAX_SAFE_INTEGER;
+  return lines.positionAt(parent.endIndex).line;
 }
 
 /** The next line after `line` that is not blank and not only a comment. */
@@ -120,12 +204,16 @@ export class SuppressionIndex {
   private readonly byLine = new Map<number, SuppressionComment[]>();
   private readonly fileWide: SuppressionComment[] = [];
   private readonly ranges: { rules: string[]; from: number; to: number; comment: SuppressionComment }[] = [];
+  /** Peer linters' comments: those of one line by line, those that span lines (file, block) with their span. */
+  private readonly peerByLine = new Map<number, SuppressionComment[]>();
+  private readonly peerSpans: { code: string; from: number; to: number; comment: SuppressionComment }[] = [];
   readonly used = new Set<SuppressionComment>();
 
   constructor(readonly comments: SuppressionComment[]) {
     const open: SuppressionComment[] = [];
     for (const c of comments) {
-      if (c.kind === 'file') this.fileWide.push(c);
+      if (c.kind === 'peer') this.addPeer(c);
+      else if (c.kind === 'file') this.fileWide.push(c);
       else if (c.kind === 'disable') open.push(c);
       else if (c.kind === 'enable') {
         for (let i = open.length - 1; i >= 0; i--) {
@@ -144,22 +232,59 @@ export class SuppressionIndex {
     for (const d of open) this.ranges.push({ rules: d.rules, from: d.line, to: Number.MAX_SAFE_INTEGER, comment: d });
   }
 
-  isSuppressed(ruleId: string, line: number): boolean {
+  /**
+   * Whether rule `ruleId`'s finding starting on `line` is silenced. With the rule's `peers`, a peer linter's suppression
+   * of one of them on any of the finding's lines (`firstLine` to `lastLine`: Bandit reads a multi-line call's `nosec` on
+   * any of its lines, and the peer may report on another line of the construct than perflens) silences it too.
+   */
+  isSuppressed(ruleId: string, line: number, peers?: PeerChecks, firstLine = line, lastLine = line): boolean {
     const applies = (rules: string[]) => rules.length === 0 || rules.includes(ruleId);
     for (const c of this.fileWide) if (applies(c.rules)) return this.use(c);
     for (const c of this.byLine.get(line) ?? []) {
-      // A noqa listing only other tools' codes (E501, PERF401…) does not silence perflens.
+      // A noqa listing only other tools' codes (E501, PERF401…) does not silence perflens, unless one is a peer's (below).
       if (c.kind === 'noqa' && c.rules.length > 0 && !c.rules.includes(ruleId)) continue;
       if (applies(c.rules)) return this.use(c);
     }
     for (const r of this.ranges) if (line > r.from && line < r.to && applies(r.rules)) return this.use(r.comment);
-    return false;
+    const peer = peers && this.peerSuppression(peers, firstLine, lastLine);
+    return peer ? this.use(peer) : false;
+  }
+
+  /** The peer linter's comment that silences one of `peers` on the lines from `line` to `lastLine`, if any. */
+  private peerSuppression(peers: PeerChecks, line: number, lastLine: number): SuppressionComment | undefined {
+    const named = (c: SuppressionComment) =>
+      c.tool === 'bandit' && c.rules.length === 0 ? peers.bandit !== undefined : c.rules.some((r) => peers[c.tool!]?.includes(r));
+    for (let l = line; l <= lastLine; l++) {
+      for (const c of this.byLine.get(l) ?? []) if (c.kind === 'noqa' && peers.ruff && namesRuffPeer(c.rules, peers.ruff)) return c;
+      for (const c of this.peerByLine.get(l) ?? []) if (named(c)) return c;
+    }
+    for (const s of this.peerSpans) if (line >= s.from && line <= s.to && peers[s.comment.tool!]?.includes(s.code)) return s.comment;
+    return undefined;
+  }
+
+  /** Files a peer comment: by line, or as one span per code, which a later Pylint `enable=` of the code ends. */
+  private addPeer(c: SuppressionComment): void {
+    const last = c.last ?? c.line;
+    if (c.enables) {
+      for (const s of this.peerSpans) if (s.comment.tool === c.tool && c.rules.includes(s.code) && s.from <= c.line && c.line <= s.to) s.to = c.line - 1;
+    } else if (last === c.line) {
+      const list = this.peerByLine.get(c.line);
+      if (list) list.push(c);
+      else this.peerByLine.set(c.line, [c]);
+    } else {
+      for (const code of c.rules) this.peerSpans.push({ code, from: c.line, to: last, comment: c });
+    }
   }
 
   private use(c: SuppressionComment): true {
     this.used.add(c);
     return true;
   }
+}
+
+/** A noqa's list names one of the Ruff codes: Ruff also separates codes by blanks (`# noqa: E501 SIM115`). */
+function namesRuffPeer(listed: readonly string[], ruff: readonly string[]): boolean {
+  return listed.some((entry) => entry.split(/\s+/).some((code) => ruff.includes(code)));
 }
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -177,7 +302,8 @@ export function unusedSuppressions(
 ): Finding[] {
   const findings: Finding[] = [];
   for (const c of index.comments) {
-    if (c.kind === 'enable' || index.used.has(c)) continue;
+    // Other linters' comments are theirs to report.
+    if (c.kind === 'enable' || c.kind === 'peer' || index.used.has(c)) continue;
     const unknown = c.rules.filter((r) => !known.has(r) && !(r in CATEGORIES));
     if (c.kind === 'noqa') {
       // Bare noqa and noqa naming other tools' codes belong to those tools.

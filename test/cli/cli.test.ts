@@ -447,6 +447,18 @@ describe('cli', () => {
     assert.match(unsafeOnly, /Replace with await asyncio\.sleep\(\): unsafe: review it; applied only on request\. The coroutine now suspends here/);
   });
 
+  it("`perflens rule` names the other linters' checks whose suppression silences the rule, and the JSON lists them", () => {
+    const section = (id: string) => {
+      const text = run(['rule', id], os.tmpdir()).stdout;
+      return text.includes('## Other linters') ? text.slice(text.indexOf('## Other linters')) : null;
+    };
+    assert.match(section('open-without-with') ?? '', /Ruff `SIM115` \(`# noqa: SIM115`\); Pylint `consider-using-with` \/ `R1732`/);
+    assert.match(section('http-call-without-timeout') ?? '', /Bandit `B113` \(`# nosec B113`, or a bare `# nosec`\)/);
+    assert.equal(section('list-pop-front'), null, 'a rule without peers says nothing');
+    const rules = JSON.parse(run(['rules', '--format', 'json'], os.tmpdir()).stdout) as { id: string; peers?: { ruff?: string[] } }[];
+    assert.deepEqual(rules.find((r) => r.id === 'open-without-with')?.peers?.ruff, ['SIM115']);
+  });
+
   it('worker threads (the .wasm modules compiled once by the main thread) find what one thread finds', () => {
     // Files with and without findings, one that cannot be decoded: every report comes back from a worker in order.
     const files: Record<string, string | Buffer> = { 'latin.py': Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]) };

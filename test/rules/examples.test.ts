@@ -116,6 +116,26 @@ function inUsersFile(rule: RuleDefinition, source: string): string {
 
 const RULES_WITH_EXAMPLES = ALL_RULES.filter((rule) => rule.docs.example);
 
+/** How each peer linter suppresses one check on a line. */
+const PEER_COMMENT: Record<string, (code: string) => string> = {
+  ruff: (code) => `# noqa: ${code}`,
+  pylint: (code) => `# pylint: disable=${code}`,
+  bandit: (code) => `# nosec ${code}`,
+};
+
+/** A check of each peer linter that no rule declares: its suppression must leave the rule's findings alone. */
+const OTHER_CHECK: Record<string, string> = { ruff: 'E501', pylint: 'line-too-long', bandit: 'B105' };
+
+/** The 0-based line of offset in text. */
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length - 1;
+}
+
+/** How many lines inUsersFile puts above the example. */
+function headerLines(rule: RuleDefinition, source: string): number {
+  return inUsersFile(rule, source).split('\n').length - `${source}\n`.split('\n').length;
+}
+
 describe('documented rule examples', () => {
   let scratch = '';
   /** Where the examples are linted: a script, except for rules about package code (a module beside an `__init__.py`). */
@@ -165,6 +185,23 @@ describe('documented rule examples', () => {
         const got = await findings(rule, example.before);
         assert.ok(got.length > 0, `${rule.id} does not flag its own docs.example.before:\n${inUsersFile(rule, example.before)}`);
       });
+
+      if (rule.peers) {
+        // Each peer linter's suppression of its check, written on the flagged line, silences the rule too
+        // (RuleDefinition.peers); the same linter's comment for another check does not.
+        it("a peer linter's suppression of the same check silences it; another check's does not", async () => {
+          const got = await findings(rule, example.before);
+          const lines = example.before.split('\n');
+          const startLines = new Set(got.map((f) => lineOf(inUsersFile(rule, example.before), f.start) - headerLines(rule, example.before)));
+          const commented = (comment: string) => lines.map((l, i) => (startLines.has(i) ? `${l}  ${comment}` : l)).join('\n');
+          for (const [tool, codes] of Object.entries(rule.peers!) as [string, string[]][]) {
+            const silenced = await findings(rule, commented(PEER_COMMENT[tool](codes[0])));
+            assert.deepEqual(silenced, [], `${rule.id}: ${tool} ${codes[0]} on the flagged line`);
+            const other = await findings(rule, commented(PEER_COMMENT[tool](OTHER_CHECK[tool])));
+            assert.equal(other.length, got.length, `${rule.id}: ${tool} ${OTHER_CHECK[tool]} is another check`);
+          }
+        });
+      }
 
       it('after is not flagged', async () => {
         const got = await findings(rule, example.after);

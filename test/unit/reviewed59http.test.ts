@@ -123,10 +123,16 @@ describe("http-call-without-timeout: other linters' missing-timeout check silenc
     assert.deepEqual(await ranked(alert('pass', '  # nosec B113'), 'pkg/alerts.py'), []);
   });
 
-  it('near misses: another check silenced, or the comment two lines up', async () => {
+  it('near misses: another check silenced, or a Pylint disable-next two lines up, or the disable ended by an enable', async () => {
     const [other] = await ranked(alert('# pylint: disable=broad-except'), 'pkg/alerts.py');
     assert.ok(other);
-    const [far] = await ranked(alert('# pylint: disable=missing-timeout\n    body = dict(body)'), 'pkg/alerts.py');
+    const [far] = await ranked(alert('# pylint: disable-next=missing-timeout\n    body = dict(body)'), 'pkg/alerts.py');
     assert.ok(far);
+    const [enabled] = await ranked(alert('# pylint: disable=missing-timeout\n    body = dict(body)\n    # pylint: enable=missing-timeout'), 'pkg/alerts.py');
+    assert.ok(enabled);
+  });
+
+  it("Pylint's own-line disable covers the rest of its block, as Pylint reads it", async () => {
+    assert.deepEqual(await ranked(alert('# pylint: disable=missing-timeout\n    body = dict(body)'), 'pkg/alerts.py'), []);
   });
 });

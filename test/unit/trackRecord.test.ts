@@ -57,14 +57,14 @@ describe('rules in preview (track record from blind reviews)', () => {
     // review30 adds one wrong (a model only handed to a helper that runs it under no_grad); review31 one worth changing;
     // review32 three (deepdow's evaluation helpers run whole dataloaders with autograd on); review33 two worth changing
     // (d2l's evaluate_loss, a test-time-augmentation script) and one wrong (Pyraformer's pretraining forward, since fixed).
-    assert.deepEqual(recordOf('torch-eval-without-no-grad'), { useful: 21, noise: 17, wrong: 5 });
+    assert.deepEqual(recordOf('torch-eval-without-no-grad'), { useful: 21 + 1, noise: 17, wrong: 5 + 1 });
     assert.equal(isProven('torch-eval-without-no-grad'), false);
   });
 
   it('adds review29 verdicts', () => {
     // The first verdicts of numpy-pairwise-nested-loop (two of two worth changing): too few to prove it. review31 adds a
     // teaching repository's k-means (noise), review32 a loop over two or three filters (noise), review33 a small p x p fill (noise).
-    assert.deepEqual(recordOf('numpy-pairwise-nested-loop'), { useful: 2, noise: 3, wrong: 0 });
+    assert.deepEqual(recordOf('numpy-pairwise-nested-loop'), { useful: 2, noise: 3, wrong: 1 });
     assert.equal(isProven('numpy-pairwise-nested-loop'), false);
     // yaml-unsafe-load: three of three, one judged finding short of the minimum.
     assert.deepEqual(recordOf('yaml-unsafe-load'), { useful: 3, noise: 0, wrong: 0 });
@@ -84,7 +84,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     // scans per value judged noise (once at dataset construction; once per class label): 6 of 17. review32 adds one worth
     // changing (four scans per class per image) and one wrong (five scans over an image's five captions, since fixed).
     // review33 adds two worth changing (libpysal's remap, MAPIE's bins) and eleven noise (a few groups or labels).
-    assert.deepEqual(recordOf('numpy-python-loop'), { useful: 9, noise: 22, wrong: 1 });
+    assert.deepEqual(recordOf('numpy-python-loop'), { useful: 9 + 2, noise: 22 + 10, wrong: 1 });
     assert.equal(isProven('numpy-python-loop'), false);
     // qlora's getting-started script ending in pdb.set_trace (worth changing); score_sde's debug.py (noise). review33: four
     // live breakpoint() calls in ElegantRL's vendored rl4co (worth changing), four deliberate stops (wrong, since silent).
@@ -96,19 +96,19 @@ describe('rules in preview (track record from blind reviews)', () => {
     // Seven chained fillna(..., inplace=True) in a tutorial's preprocessing, each a no-op under Copy-on-Write: all worth changing.
     // review33b: ten worth changing (QUANTAXIS's price adjustment, abu's ATR) and eighteen noise in frozen competition code
     // that cannot run beside a pandas with Copy-on-Write (since ranked low there): 33 of 55, still 60 %.
-    assert.deepEqual(recordOf('pandas-chained-inplace'), { useful: 33 + 23 + 1, noise: 22 + 9, wrong: 0 });
+    assert.deepEqual(recordOf('pandas-chained-inplace'), { useful: 33 + 23 + 1 + 3, noise: 22 + 9, wrong: 1 });
     assert.equal(isProven('pandas-chained-inplace'), true);
     // The first verdicts of tf-tensor-python-iteration: a 30k-element argmax walked in Python (worth changing), two of ~10 (noise).
     assert.deepEqual(recordOf('tf-tensor-python-iteration'), { useful: 1, noise: 2, wrong: 0 });
     assert.equal(isProven('tf-tensor-python-iteration'), false);
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 67 + 11 + 5, noise: 31 + 2 + 3, wrong: 0 });
+    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 67 + 11 + 5 + 27, noise: 31 + 2 + 3 + 2, wrong: 0 });
     assert.equal(isProven('torch-tensor-created-then-moved'), true);
   });
 
   it('adds review32 verdicts', () => {
     // Its first verdicts: six time.sleep calls in coroutines of a scraper and a trading service, all worth changing.
     // (review35 adds a seventh, a sleep per scroll step in a scraper's coroutines.)
-    assert.deepEqual(recordOf('async-time-sleep'), { useful: 6 + 1, noise: 0, wrong: 0 });
+    assert.deepEqual(recordOf('async-time-sleep'), { useful: 6 + 1 + 3, noise: 4, wrong: 0 });
     assert.equal(isProven('async-time-sleep'), true);
   });
 
@@ -119,7 +119,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.equal(isProven('async-blocking-call'), false);
     // 142 of 199 timeouts worth changing; four wrong (a session whose requests all carry a timeout through a partial or a
     // mounted adapter, a branch taken when the user set no timeout): 324 of 458, 4 wrong, under the 10 % bar.
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 86 + 20 + 76 + 142, noise: 21 + 16 + 40 + 53, wrong: 4 });
+    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 86 + 20 + 76 + 142 + 229, noise: 21 + 16 + 40 + 53 + 58, wrong: 4 + 11 });
     for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'torch-tensor-created-then-moved', 'pandas-chained-inplace'])
       assert.equal(isProven(rule), true, rule);
   });
@@ -134,7 +134,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     // CPython). Tensors made on the host and copied per forward pass: 11 of 13.
     for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'torch-tensor-created-then-moved', 'pandas-chained-inplace'])
       assert.equal(isProven(rule), true, rule);
-    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 25 + 9 + 6, noise: 4 + 1, wrong: 0 });
+    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 25 + 9 + 6 + 7, noise: 4 + 1, wrong: 0 });
   });
 
   it('adds review33 verdicts', () => {
@@ -188,5 +188,21 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.equal(parseConfigTable({ preview: true }, 'pyproject.toml').options.preview, true);
     assert.equal(parseConfigTable({}, 'pyproject.toml').options.preview, undefined);
     assert.throws(() => parseConfigTable({ preview: 'yes' }, 'pyproject.toml'), /`preview` must be true or false/);
+  });
+
+  it('adds review36 verdicts: torch-cuda-amp-deprecated joins the default output', () => {
+    // review36 (184 more repositories in four batches) judged every default finding twice: worth changing only when both
+    // reviewers said so, wrong when either did. What `--preview` showed was judged once (a sample of the library rules'
+    // findings and of the other hints). torch-cuda-amp-deprecated's fourth judged finding (noise: an autocast in a project
+    // that pins torch 1.12) takes it to 3 of 4, the bar's minimum.
+    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 3, noise: 1, wrong: 0 });
+    assert.equal(isProven('torch-cuda-amp-deprecated'), true);
+    // Eleven wrong timeouts (seven urlopen calls under a process-wide socket timeout, a data: URI, since silent) keep
+    // http-call-without-timeout at 2 % wrong; async-time-sleep's four noise sleeps (a CLI that waits at input(), since a
+    // hint) leave it at 10 of 14.
+    assert.equal(isProven('http-call-without-timeout'), true);
+    assert.equal(isProven('async-time-sleep'), true);
+    for (const rule of ['pandas-iterrows', 'torch-sync-in-training-loop', 'torch-tensor-python-iteration', 'torch-eval-without-no-grad'])
+      assert.equal(isProven(rule), false, rule);
   });
 });

@@ -265,6 +265,12 @@ export interface PartialRun {
    * (QueryGroup.key): the rule set may have been compiled again since.
    */
   expectedGroups?: readonly string[];
+  /**
+   * Which of the pass's matches the region holds (incremental.ts `matchInRegion`): the others are dropped before any
+   * fact is read from them or any check runs. The pass walks `ranges`, which may join spans of the region across the
+   * statements between them (one walk costs less than several), and whatever it finds there is not the region's.
+   */
+  keep?: (match: QueryMatch) => boolean;
 }
 
 export class Engine {
@@ -448,6 +454,7 @@ export class Engine {
     const treeHasErrors = tree.rootNode.hasError;
     const missing = partial || treeHasErrors ? [compiled.missing] : [];
     const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
+    if (partial?.keep) keepRegionMatches(ruleMatches, partial.keep);
     const { captures, calls, errorRanges, classes, decorated } = factMatches(ruleMatches);
     // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
     if (missing.length > 0 && !partial) errorRanges.sort((a, b) => a[0] - b[0]);
@@ -511,7 +518,11 @@ export class Engine {
     // open group already (regionQueries.ts).
     const merged = walked.length > 1 && !partial && this.mergedGroups ? compiled.merged(walked) : null;
     const passes = merged ? [merged] : walked;
-    if (passes.length > 0) ruleMatches.push(...this.runPasses(passes, compiled, tree, partial?.ranges));
+    if (passes.length > 0) {
+      const gated = this.runPasses(passes, compiled, tree, partial?.ranges);
+      if (partial?.keep) keepRegionMatches(gated, partial.keep);
+      ruleMatches.push(...gated);
+    }
     if (onRoots.length > 0) {
       const nodes = new Map([
         ['function_definition', captures.functions],
@@ -883,6 +894,14 @@ export class Engine {
       profile.passes++;
       countGroupPass(profile, key, ms);
     });
+  }
+}
+
+/** Drops, in place, the matches of a region pass that the region does not hold (PartialRun.keep). */
+function keepRegionMatches(passes: PassMatches[], keep: (match: QueryMatch) => boolean): void {
+  for (const pass of passes) {
+    const held = pass.matches.filter(keep);
+    if (held.length !== pass.matches.length) pass.matches = held;
   }
 }
 

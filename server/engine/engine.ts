@@ -266,8 +266,8 @@ export interface PartialRun {
    */
   expectedGroups?: readonly string[];
   /**
-   * Which of the pass's matches the region holds (incremental.ts `matchInRegion`): the others are dropped before any
-   * fact is read from them or any check runs. The pass walks `ranges`, which may join spans of the region across the
+   * Which of the pass's rule matches the region holds (incremental.ts `matchInRegion`): the others are dropped before
+   * their checks run (keepRegionMatches; the caller takes the region's facts by its spans). The pass walks `ranges`, which may join spans of the region across the
    * statements between them (one walk costs less than several), and whatever it finds there is not the region's.
    */
   keep?: (match: QueryMatch) => boolean;
@@ -541,7 +541,11 @@ export class Engine {
       for (const group of inAsyncDefs) ruleMatches.push(this.runInside(group, defs, 'async defs'));
     }
     const gatedDone = profile ? performance.now() : 0;
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors));
+    if (calls.length > 0) {
+      const anchored = anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors);
+      if (partial?.keep) keepRegionMatches(anchored, partial.keep);
+      ruleMatches.push(...anchored);
+    }
     if (profile) {
       profile.queryMs += performance.now() - started;
       profile.gatedMs += gatedDone - started;
@@ -897,10 +901,14 @@ export class Engine {
   }
 }
 
-/** Drops, in place, the matches of a region pass that the region does not hold (PartialRun.keep). */
+/**
+ * Drops, in place, the rule matches of a region pass that the region does not hold (PartialRun.keep). Fact matches stay:
+ * the incremental linter takes the region's facts by its spans already, and testing every call and comment of the walk
+ * (an end read from WASM per capture between the spans) cost more than the checks it saved.
+ */
 function keepRegionMatches(passes: PassMatches[], keep: (match: QueryMatch) => boolean): void {
   for (const pass of passes) {
-    const held = pass.matches.filter(keep);
+    const held = pass.matches.filter((m) => 'fact' in pass.patterns[m.patternIndex] || keep(m));
     if (held.length !== pass.matches.length) pass.matches = held;
   }
 }

@@ -124,7 +124,8 @@ export function runRegionParts(
     if (moduleOnUnit && set.both && unitIndex >= 0) {
       const { query, unitCount } = set.both;
       for (const m of run('(region: both parts on the statement)', query, unit, range)) {
-        if (!once.first('both', unit, m)) continue;
+        const role = m.patternIndex < unitCount ? set.parts[unitIndex].patterns[m.patternIndex] : set.parts[moduleIndex].patterns[m.patternIndex - unitCount];
+        if (!once.first('both', unit, m, role)) continue;
         if (m.patternIndex < unitCount) out[unitIndex].matches.push(m);
         else {
           m.patternIndex -= unitCount;
@@ -136,17 +137,19 @@ export function runRegionParts(
     set.parts.forEach((part, k) => {
       const onUnit = unit !== null && (part.onUnits || moduleOnUnit);
       const key = part.onUnits ? '(region: on statements)' : '(region: on the module)';
-      for (const m of run(key, part.query, onUnit ? unit : root, range)) if (once.first(key, onUnit ? unit : null, m)) out[k].matches.push(m);
+      for (const m of run(key, part.query, onUnit ? unit : root, range))
+        if (once.first(key, onUnit ? unit : null, m, part.patterns[m.patternIndex])) out[k].matches.push(m);
     });
   });
   return out;
 }
 
 /**
- * Keeps a match found again by a later range on the same node once. Two ranges of one statement (its header and an edited
- * line 1,000 characters below it) both find every match rooted at a node around them (the def, the class, a loop), and
- * each would be checked twice: a class's slots rules read every method's `self.x` stores per check. A key per match
- * (pattern and captured nodes) is made only on a node that several ranges run on.
+ * Keeps a rule match found again by a later range on the same node once. Two ranges of one statement (its header and an
+ * edited line 1,000 characters below it) both find every match rooted at a node around them (the def, the class, a loop),
+ * and each would be checked twice: a class's slots rules read every method's `self.x` stores per check. A key per match
+ * (pattern and captured nodes) is made only for rule matches (a fact found twice costs nothing; keying every call of the
+ * walk cost as much as the checks saved) on a node that several ranges run on.
  */
 class OncePerNode {
   private readonly repeated = new Set<number>();
@@ -162,9 +165,9 @@ class OncePerNode {
   }
 
   /** False when a match of this query with the same pattern and nodes was found on this node (null: the module) before. */
-  first(query: string, node: Node | null, m: QueryMatch): boolean {
+  first(query: string, node: Node | null, m: QueryMatch, role: PatternRole): boolean {
     const at = node ? node.startIndex : -1;
-    if (!this.repeated.has(at)) return true;
+    if (!this.repeated.has(at) || 'fact' in role) return true;
     const bucket = `${query}@${at}`;
     let keys = this.seen.get(bucket);
     if (!keys) this.seen.set(bucket, (keys = new Set()));

@@ -267,8 +267,9 @@ export interface PartialRun {
   expectedGroups?: readonly string[];
   /**
    * Which of the pass's rule matches the region holds (incremental.ts `matchInRegion`): the others are dropped before
-   * their checks run (keepRegionMatches; the caller takes the region's facts by its spans). The pass walks `ranges`, which may join spans of the region across the
-   * statements between them (one walk costs less than several), and whatever it finds there is not the region's.
+   * their checks run (keepRegionMatches; the caller takes the region's facts by its spans). The pass walks `ranges`,
+   * which may join spans of the region across the statements between them (one walk costs less than several), and the
+   * rule matches it finds there are not the region's.
    */
   keep?: (match: QueryMatch) => boolean;
 }

@@ -32,7 +32,7 @@
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes);
-//    what that walk finds between them is not the region's: dropped before any check runs.
+//    the rule matches that walk finds between them are not the region's: dropped before their checks run.
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
 //
@@ -310,10 +310,10 @@ export class IncrementalLinter {
     clock?.lap('imports and bindings');
     const cached = carryFindings(edit, region);
     clock?.lap('carryFindings');
-    // The region as chosen, and the ranges the pass walks: close spans of one statement joined (see JOIN_GAP). What the
-    // walk finds between two spans is dropped before its facts are read or its checks run (matchInRegion), and the
-    // findings there are kept: a keystroke in typing.py's `NamedTupleMeta.__new__` re-checked and ranked again an
-    // assert 800 characters from the edited line (0.3 of its 0.6 ms) only because the walk went past it.
+    // The region as chosen, and the ranges the pass walks: close spans of one statement joined (see JOIN_GAP). The rule
+    // matches the walk finds between two spans are dropped before their checks run (matchInRegion; the facts are taken by
+    // the spans), and the findings there are kept: a keystroke in typing.py's `NamedTupleMeta.__new__` re-checked and
+    // ranked again an assert 800 characters from the edited line (0.3 of its 0.6 ms) only because the walk went past it.
     const spans = settleSpans(region.parts, cached);
     const walk = joinWithinUnits(spans, edit.units, this.joinGap);
     if (walk.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;

@@ -265,6 +265,13 @@ export interface PartialRun {
    * (QueryGroup.key): the rule set may have been compiled again since.
    */
   expectedGroups?: readonly string[];
+  /**
+   * Which of the pass's rule matches the region holds (incremental.ts `matchInRegion`): the others are dropped before
+   * their checks run (keepRegionMatches; the caller takes the region's facts by its spans). The pass walks `ranges`,
+   * which may join spans of the region across the statements between them (one walk costs less than several), and the
+   * rule matches it finds there are not the region's.
+   */
+  keep?: (match: QueryMatch) => boolean;
 }
 
 export class Engine {
@@ -448,6 +455,7 @@ export class Engine {
     const treeHasErrors = tree.rootNode.hasError;
     const missing = partial || treeHasErrors ? [compiled.missing] : [];
     const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
+    if (partial?.keep) keepRegionMatches(ruleMatches, partial.keep);
     const { captures, calls, errorRanges, classes, decorated } = factMatches(ruleMatches);
     // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
     if (missing.length > 0 && !partial) errorRanges.sort((a, b) => a[0] - b[0]);
@@ -511,7 +519,11 @@ export class Engine {
     // open group already (regionQueries.ts).
     const merged = walked.length > 1 && !partial && this.mergedGroups ? compiled.merged(walked) : null;
     const passes = merged ? [merged] : walked;
-    if (passes.length > 0) ruleMatches.push(...this.runPasses(passes, compiled, tree, partial?.ranges));
+    if (passes.length > 0) {
+      const gated = this.runPasses(passes, compiled, tree, partial?.ranges);
+      if (partial?.keep) keepRegionMatches(gated, partial.keep);
+      ruleMatches.push(...gated);
+    }
     if (onRoots.length > 0) {
       const nodes = new Map([
         ['function_definition', captures.functions],
@@ -530,7 +542,11 @@ export class Engine {
       for (const group of inAsyncDefs) ruleMatches.push(this.runInside(group, defs, 'async defs'));
     }
     const gatedDone = profile ? performance.now() : 0;
-    if (calls.length > 0) ruleMatches.push(...anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors));
+    if (calls.length > 0) {
+      const anchored = anchoredMatches(compiled, calls, facts, gates, text, treeHasErrors);
+      if (partial?.keep) keepRegionMatches(anchored, partial.keep);
+      ruleMatches.push(...anchored);
+    }
     if (profile) {
       profile.queryMs += performance.now() - started;
       profile.gatedMs += gatedDone - started;
@@ -895,6 +911,18 @@ export class Engine {
       profile.passes++;
       countGroupPass(profile, key, ms);
     });
+  }
+}
+
+/**
+ * Drops, in place, the rule matches of a region pass that the region does not hold (PartialRun.keep). Fact matches stay:
+ * the incremental linter takes the region's facts by its spans already, and testing every call and comment of the walk
+ * (an end read from WASM per capture between the spans) cost more than the checks it saved.
+ */
+function keepRegionMatches(passes: PassMatches[], keep: (match: QueryMatch) => boolean): void {
+  for (const pass of passes) {
+    const held = pass.matches.filter((m) => 'fact' in pass.patterns[m.patternIndex] || keep(m));
+    if (held.length !== pass.matches.length) pass.matches = held;
   }
 }
 

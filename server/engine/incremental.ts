@@ -31,7 +31,8 @@
 //    words are known): class findings can rest on where the class is used (its constructor calls).
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale.
-//  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
+//  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes);
+//    the rule matches that walk finds between them are not the region's: dropped before their checks run.
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
 //
@@ -56,7 +57,7 @@ import {
 import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
 import { looksLikeSuppression } from './suppressions';
-import type { Node, Tree } from '../syntax/parser';
+import type { Node, QueryMatch, Tree } from '../syntax/parser';
 import { ownedString } from '../syntax/text';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
@@ -309,8 +310,13 @@ export class IncrementalLinter {
     clock?.lap('imports and bindings');
     const cached = carryFindings(edit, region);
     clock?.lap('carryFindings');
-    const spans = settleSpans(region.parts, cached, edit.units, this.joinGap);
-    if (spans.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
+    // The region as chosen, and the ranges the pass walks: close spans of one statement joined (see JOIN_GAP). The rule
+    // matches the walk finds between two spans are dropped before their checks run (matchInRegion; the facts are taken by
+    // the spans), and the findings there are kept: a keystroke in typing.py's `NamedTupleMeta.__new__` re-checked and
+    // ranked again an assert 800 characters from the edited line (0.3 of its 0.6 ms) only because the walk went past it.
+    const spans = settleSpans(region.parts, cached);
+    const walk = joinWithinUnits(spans, edit.units, this.joinGap);
+    if (walk.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
     // The pass finds the region's matches again: their cached findings go.
     const kept = cached.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
     clock?.lap('settleSpans');
@@ -318,10 +324,10 @@ export class IncrementalLinter {
     clock?.lap('markCarriedImpacts');
     const tables = splitTables(edit, spans);
     clock?.lap('splitTables');
-    const pass = this.runRegion(edit, options, spans, tables, rebound, moduleBindings);
+    const pass = this.runRegion(edit, options, { walk, spans, scopes: region.scopes }, tables, rebound, moduleBindings);
     if (pass === null) return null;
     clock?.lap('rule pass');
-    return this.adopt(edit, region, spans, kept, tables.errors, pass, options, clock);
+    return this.adopt(edit, region, { walk, spans, scopes: region.scopes }, kept, tables.errors, pass, options, clock);
   }
 
   /**
@@ -332,7 +338,7 @@ export class IncrementalLinter {
   private runRegion(
     edit: EditedFile,
     options: LintOptions,
-    spans: Span[],
+    { walk, spans, scopes }: RegionSpans,
     tables: SplitTables,
     rebound: ReadonlySet<string>,
     moduleBindings: Set<string>,
@@ -343,7 +349,8 @@ export class IncrementalLinter {
     let run: RawLint;
     try {
       run = this.engine.lintRaw(tree, text, options, {
-        ranges: spans,
+        ranges: walk,
+        keep: walk.length === spans.length ? undefined : matchInRegion(spans, scopes),
         gateHits: carriedGateHits(prev.gateHits, changes, text),
         expectedGroups: this.openGroups,
         facts: (fresh) => {
@@ -377,7 +384,7 @@ export class IncrementalLinter {
   private adopt(
     edit: EditedFile,
     region: Region,
-    spans: Span[],
+    { walk, spans }: RegionSpans,
     kept: RawFinding[],
     errors: Span[],
     pass: RegionPass,
@@ -391,7 +398,7 @@ export class IncrementalLinter {
     this.stats.partial++;
     this.stats.lastDirty = region.dirtyUnits.size;
     this.stats.lastUnits = units.length;
-    this.stats.lastRanges = spans;
+    this.stats.lastRanges = walk;
     // The region's findings rest on what this lint asked about the imports, as the kept ones on what earlier lints asked.
     for (const m of facts.moduleQueries) next.moduleQueries.add(m);
     for (const m of facts.bindingQueries) next.bindingQueries.add(m);
@@ -477,6 +484,13 @@ interface EditedFile {
 
 /** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
 type CarriedState = Omit<State, 'raw' | 'errors' | 'gateHits' | 'reads'>;
+
+/** The region's spans as chosen, the ranges its pass walks (close spans joined), and the scopes it was narrowed inside. */
+interface RegionSpans {
+  walk: Span[];
+  spans: Span[];
+  scopes: readonly Span[];
+}
 
 /** What the region's rule pass returned, with the whole-file facts and state it ran on. */
 interface RegionPass {
@@ -660,10 +674,20 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
 
 /** The unit is a string statement alone (a docstring, no f-string interpolation, no comment inside it). */
 function bareString(root: Node, u: Unit, text: string): boolean {
-  if (u.type !== 'expression_statement' || !/^[rRbBuU]{0,2}["']/.test(text.slice(u.start, u.start + 3))) return false;
+  if (u.type !== 'expression_statement' || !startsAString(text, u.start)) return false;
   const n = root.firstChildForIndex(u.start);
-  if (!n || n.startIndex !== u.start || n.endIndex !== u.end || n.namedChildCount !== 1) return false;
-  const s = n.namedChild(0);
+  return n !== null && n.startIndex === u.start && n.endIndex === u.end && isBareString(n);
+}
+
+/** Whether the text at `at` opens a string literal (a quote, after at most two prefix letters): read before the tree. */
+function startsAString(text: string, at: number): boolean {
+  return /^[rRbBuU]{0,2}["']/.test(text.slice(at, at + 3));
+}
+
+/** The statement is a string alone: no f-string interpolation (which reads names), no comment inside it. */
+function isBareString(statement: Node): boolean {
+  if (statement.type !== 'expression_statement' || statement.namedChildCount !== 1) return false;
+  const s = statement.namedChild(0);
   return s?.type === 'string' && !s.namedChildren.some((c) => c?.type === 'interpolation');
 }
 
@@ -816,14 +840,14 @@ function citedLines(message: string): number[] {
 }
 
 /**
- * Step 6: the region's parts merged into the spans the pass runs over. Every place a kept finding
+ * Step 6: the region's parts merged into its spans (the pass walks them joined: see JOIN_GAP). Every place a kept finding
  * points at (its range, its fix's edits) must be outside them, or its match is re-run too (which may
  * grow the spans: repeat). A match the spans cut into is re-run whole unless it starts inside: a
  * sibling sequence (`x = []` then a `for`) is found again only from its first statement, while a
  * def or class match is found from its header, which the region includes.
  */
-function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], units: readonly Unit[], joinGap: number): Span[] {
-  let spans = joinWithinUnits(mergeSpans(parts, 1), units, joinGap);
+function settleSpans(parts: readonly Span[], kept: readonly RawFinding[]): Span[] {
+  let spans = mergeSpans(parts, 1);
   for (let grown = true; grown;) {
     grown = false;
     for (const r of kept) {
@@ -1063,6 +1087,26 @@ function mergeFindings(kept: RawFinding[], found: readonly RawFinding[], spans: 
     kept.push(r);
   }
   return kept;
+}
+
+/**
+ * Which matches of a pass over joined ranges the region holds: those mergeFindings would take from it, whose captures
+ * reach into a span or lie in a scope. A capture that starts in a span settles it without reading an end (a call into
+ * WASM per capture); most of a region's matches do.
+ */
+function matchInRegion(spans: readonly Span[], scopes: readonly Span[]): (m: QueryMatch) => boolean {
+  return (m) => {
+    if (m.captures.length === 0) return true;
+    let start = Number.MAX_SAFE_INTEGER;
+    for (const c of m.captures) {
+      const at = c.node.startIndex;
+      if (hits(at, at + 1, spans)) return true;
+      if (at < start) start = at;
+    }
+    let end = 0;
+    for (const c of m.captures) end = Math.max(end, c.node.endIndex);
+    return hits(start, end, spans) || within(start, end, scopes);
+  };
 }
 
 /** The error ranges outside the spans (kept) and the pass's inside them, sorted. */
@@ -1473,12 +1517,19 @@ function membersReadingStores(
   return stored.size === 0 ? [] : siblingsSpelling(classBody, member, stored, text);
 }
 
-/** The statements of `block` other than `except` (and its comments) that spell one of the words. */
+/**
+ * The statements of `block` other than `except` (and its comments) that spell one of the words. A bare string (a
+ * docstring, which often names the parameters a statement uses) reads no name and holds no match that rests on
+ * another statement, as at module level (bareString): typing.py's `get_type_hints` docstring, 1.3k characters that
+ * spell `localns`, was re-linted with every keystroke in a statement using `localns`.
+ */
 function siblingsSpelling(block: Node, except: Node, words: ReadonlySet<string>, text: string): Span[] {
   const spans: Span[] = [];
   for (let s = block.firstNamedChild; s; s = s.nextNamedSibling) {
     if (s.type === 'comment' || s.startIndex === except.startIndex) continue;
-    if (spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) spans.push(spanOf(s));
+    if (!spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) continue;
+    if (startsAString(text, s.startIndex) && isBareString(s)) continue;
+    spans.push(spanOf(s));
   }
   return spans;
 }
@@ -1757,21 +1808,23 @@ function sortedByStart(spans: readonly Span[]): boolean {
 }
 
 /**
- * Characters between two spans of the region inside the same top-level statement up to which they
- * run as one range: each range costs its own query passes (tens of µs each), and a statement-level
- * region of a long method is often a dozen short spans (the headers, the edited statement, the
- * statements that spell its words) with a few statements between them.
+ * Characters between two spans of the region inside the same top-level statement up to which the
+ * pass walks them as one range: each range costs its own query passes (tens of µs each), and a
+ * statement-level region of a long method is often a dozen short spans (the headers, the edited
+ * statement, the statements that spell its words) with a few statements between them. Only the walk
+ * is joined: the matches it finds between the spans are dropped before their checks run, and the
+ * findings there are kept (matchInRegion), as when the spans run apart.
  */
 export const JOIN_GAP = 1000;
 
-/** Sorted, disjoint spans, with neighbours in the same unit at most `gap` apart joined. */
-function joinWithinUnits(spans: Span[], units: readonly Unit[], gap: number): Span[] {
+/** Sorted, disjoint spans, with neighbours in the same unit at most `gap` apart joined (new objects: the spans stay as they are). */
+function joinWithinUnits(spans: readonly Span[], units: readonly Unit[], gap: number): Span[] {
   const out: Span[] = [];
   for (const s of spans) {
     const last = out[out.length - 1];
     const unit = last && s.start - last.end <= gap ? unitIndexAt(units, last.start) : -1;
     if (unit !== -1 && unit === unitIndexAt(units, s.end - 1)) last.end = Math.max(last.end, s.end);
-    else out.push(s);
+    else out.push({ start: s.start, end: s.end });
   }
   return out;
 }

@@ -111,32 +111,72 @@ export function runRegionParts(
     timed(key, performance.now() - started);
     return matches;
   };
-  for (const r of ranges) {
-    if (r.end <= r.start) continue;
+  const units = ranges.map((r) => (r.end > r.start ? unitAround(root, r.start, r.end) : null));
+  const once = new OncePerNode(units);
+  ranges.forEach((r, i) => {
+    if (r.end <= r.start) return;
     // web-tree-sitter 0.27 passes the range to tree-sitter as BYTE offsets of its UTF-16 text,
     // while Node.startIndex counts UTF-16 code units: hence the factor 2 (test/stress checks it).
     const range = { startIndex: r.start * 2, endIndex: r.end * 2 };
-    const unit = unitAround(root, r.start, r.end);
+    const unit = units[i];
     const modulePart = moduleIndex >= 0 ? set.parts[moduleIndex] : null;
     const moduleOnUnit = unit !== null && modulePart !== null && outsideSequences(unit, modulePart.stepTypes);
     if (moduleOnUnit && set.both && unitIndex >= 0) {
       const { query, unitCount } = set.both;
       for (const m of run('(region: both parts on the statement)', query, unit, range)) {
+        const role = m.patternIndex < unitCount ? set.parts[unitIndex].patterns[m.patternIndex] : set.parts[moduleIndex].patterns[m.patternIndex - unitCount];
+        if (!once.first('both', unit, m, role)) continue;
         if (m.patternIndex < unitCount) out[unitIndex].matches.push(m);
         else {
           m.patternIndex -= unitCount;
           out[moduleIndex].matches.push(m);
         }
       }
-      continue;
+      return;
     }
     set.parts.forEach((part, k) => {
       const onUnit = unit !== null && (part.onUnits || moduleOnUnit);
       const key = part.onUnits ? '(region: on statements)' : '(region: on the module)';
-      for (const m of run(key, part.query, onUnit ? unit : root, range)) out[k].matches.push(m);
+      for (const m of run(key, part.query, onUnit ? unit : root, range))
+        if (once.first(key, onUnit ? unit : null, m, part.patterns[m.patternIndex])) out[k].matches.push(m);
     });
-  }
+  });
   return out;
+}
+
+/**
+ * Keeps a rule match found again by a later range on the same node once. Two ranges of one statement (its header and an
+ * edited line 1,000 characters below it) both find every match rooted at a node around them (the def, the class, a loop),
+ * and each would be checked twice: a class's slots rules read every method's `self.x` stores per check. A key per match
+ * (pattern and captured nodes) is made only for rule matches (a fact found twice costs nothing; keying every call of the
+ * walk cost as much as the checks saved) on a node that several ranges run on.
+ */
+class OncePerNode {
+  private readonly repeated = new Set<number>();
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(units: readonly (Node | null)[]) {
+    const counted = new Set<number>();
+    for (const unit of units) {
+      const at = unit ? unit.startIndex : -1;
+      if (counted.has(at)) this.repeated.add(at);
+      counted.add(at);
+    }
+  }
+
+  /** False when a match of this query with the same pattern and nodes was found on this node (null: the module) before. */
+  first(query: string, node: Node | null, m: QueryMatch, role: PatternRole): boolean {
+    const at = node ? node.startIndex : -1;
+    if (!this.repeated.has(at) || 'fact' in role) return true;
+    const bucket = `${query}@${at}`;
+    let keys = this.seen.get(bucket);
+    if (!keys) this.seen.set(bucket, (keys = new Set()));
+    let key = String(m.patternIndex);
+    for (const c of m.captures) key += `,${c.name}:${c.node.id}`;
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  }
 }
 
 /** The top-level statement containing [start, end), or null when the range spans several. */

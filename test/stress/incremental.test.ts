@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { getEngine } from '../helpers/engine';
 import { fixtureFile, fixtureSources, rng, stdlibDir } from './corpus';
-import { applyEdit, runIncremental, runScripted, type ScriptedStep } from './incrementalCheck';
+import { applyEdit, runIncremental, runScripted, summary, type ScriptedStep } from './incrementalCheck';
 import type { Engine } from '../../server/engine/engine';
 import { Engine as EngineClass, newProfile } from '../../server/engine/engine';
 import { IncrementalLinter, JOIN_GAP } from '../../server/engine/incremental';
@@ -719,6 +719,130 @@ describe('incremental linting equals a full lint', function () {
         );
       if (shouldJoin) assert.ok(joined.ranges.length < apart.ranges.length, `the method's ${apart.ranges.length} spans ran as ${joined.ranges.length} ranges`);
       else assert.equal(joined.ranges.length, apart.ranges.length, 'module-level statements stay apart');
+    }
+  });
+
+  it("leaves a def's docstring out of the statements that spell the edited line's words: a bare string reads no name", async () => {
+    const engine = await getEngine();
+    const source = [
+      'def scale(values, factor):',
+      '    """Multiply values by factor; values must be a list."""',
+      '    total = 0',
+      '    scaled = [v * factor for v in values]',
+      '    f"{values}"',
+      '    return scaled, total',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const at = source.indexOf('scaled =') + 2;
+    const steps = runScripted(engine, source, [
+      { start: at, end: at, newText: 'q' },
+      { start: at, end: at + 1, newText: '' },
+    ]);
+    for (const [k, step] of steps.entries()) {
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(!relinted(step, '"""Multiply values'), `edit ${k} leaves the docstring, which spells values and factor`);
+      // An f-string reads the names it interpolates: it is no bare string.
+      for (const needle of ['def scale(values, factor):', 'f"{values}"', 'return scaled, total'])
+        assert.ok(relinted(step, needle), `edit ${k} re-lints ${needle}`);
+      assert.ok(!relinted(step, 'total = 0'), `edit ${k} leaves total = 0`);
+    }
+  });
+
+  it('walks close spans of a def as one range, but checks and replaces only what the spans hold', async () => {
+    // The statements between two spans of one def are walked with them (one range costs less than two), but they are not
+    // the region's: their matches are neither checked nor ranked again, and their findings are kept. A finding rooted at
+    // the def around the edit reaches into the spans (its header), so it is still found again, or dropped.
+    const engine = await getEngine();
+    const source = [
+      'def fib(n, rows):',
+      '    assert isinstance(rows, list), "rows"',
+      '    first = len(rows)',
+      '    if n < 2:',
+      '        return n',
+      '    return fib(n - 1) + fib(n - 2)',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const second = source.indexOf('fib(n - 2') + 2;
+    let tree = engine.parse(source);
+    let current = source;
+    const options = { select: ['ALL'], impact: 'all' as const };
+    try {
+      const linter = new IncrementalLinter(engine); // the editor's JOIN_GAP
+      linter.lint(tree, current, options, null);
+      const full = summary(engine.lint(tree, current, options));
+      assert.equal(countOf('assert-for-runtime-validation', full), 1, 'the assert between the spans is flagged');
+      assert.equal(countOf('recursion-without-memoization', full), 1, 'fib calls itself twice');
+      const lintEdit = (edit: { start: number; end: number; newText: string }) => {
+        const edited = applyEdit(engine, tree, current, edit);
+        tree = edited.tree;
+        current = edited.text;
+        engine.profile = newProfile();
+        const partialBefore = linter.stats.partial;
+        let checked: number;
+        let incremental: string[];
+        try {
+          incremental = summary(linter.lint(tree, current, options, [edited.change], edited.changedRanges));
+          checked = engine.profile.rules.get('assert-for-runtime-validation')?.matches ?? 0;
+        } finally {
+          engine.profile = undefined;
+        }
+        assert.equal(linter.stats.partial, partialBefore + 1, 'an incremental lint');
+        const expected = summary(engine.lint(tree, current, options));
+        assert.deepEqual(incremental, expected);
+        const assertAt = current.indexOf('assert isinstance');
+        assert.deepEqual(
+          linter.stats.lastRanges.filter((r) => r.start <= assertAt && assertAt < r.end).length,
+          1,
+          'the walk went past the assert (one range from the header to the edited line)',
+        );
+        assert.equal(checked, 0, 'the assert between the spans was not checked again');
+        return expected;
+      };
+      // `fib(n - 2` → `fiqb(n - 2`: fib calls itself once, the def's finding goes; and back, it comes again.
+      const typed = lintEdit({ start: second, end: second, newText: 'q' });
+      assert.equal(countOf('recursion-without-memoization', typed), 0, 'one self-call: no finding');
+      assert.equal(countOf('assert-for-runtime-validation', typed), 1, 'the assert keeps its finding');
+      const back = lintEdit({ start: second, end: second + 1, newText: '' });
+      assert.equal(countOf('recursion-without-memoization', back), 1, 'two self-calls again');
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('checks a match rooted above two ranges of one statement once, though both ranges find it', async () => {
+    // The def's header and its edited last line are more than JOIN_GAP apart: two ranges, each of which finds the
+    // def-level match of recursion-without-memoization (the def holds both). It is checked once.
+    const engine = await getEngine();
+    const filler = Array.from({ length: 80 }, (_, k) => `    value_${k} = ${k} + 1`);
+    const source = ['def fib(n):', ...filler, '    if n < 2:', '        return n', '    return fib(n - 1) + fib(n - 2)', '', ...UNRELATED_DEFS].join('\n');
+    assert.ok(filler.join('\n').length > JOIN_GAP, 'the filler keeps the header and the edited line apart');
+    const second = source.indexOf('fib(n - 2') + 2;
+    let tree = engine.parse(source);
+    const options = { select: ['ALL'], impact: 'all' as const };
+    try {
+      const linter = new IncrementalLinter(engine);
+      linter.lint(tree, source, options, null);
+      const edited = applyEdit(engine, tree, source, { start: second, end: second, newText: 'q' });
+      tree = edited.tree;
+      engine.profile = newProfile();
+      let checked: number;
+      let incremental: string[];
+      try {
+        incremental = summary(linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges));
+        checked = engine.profile.rules.get('recursion-without-memoization')?.matches ?? 0;
+      } finally {
+        engine.profile = undefined;
+      }
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.ok(linter.stats.lastRanges.length >= 2, `${linter.stats.lastRanges.length} ranges`);
+      assert.deepEqual(incremental, summary(engine.lint(tree, edited.text, options)));
+      assert.equal(countOf('recursion-without-memoization', incremental), 0, 'one self-call left: the finding goes');
+      assert.equal(checked, 1, 'the def-level match was checked once');
+    } finally {
+      tree.delete();
     }
   });
 

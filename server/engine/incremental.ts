@@ -37,7 +37,8 @@
 //
 // Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
 // region changes it, everything is re-linted. When a module-level name is bound more or fewer
-// times, every statement that spells it is re-linted too. A rule's check may still read outside
+// times, every statement that spells it is re-linted too; so is every statement that spells a def
+// whose decorators changed, or a class whose members' names or bases changed (and its subclasses). A rule's check may still read outside
 // the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
@@ -80,6 +81,8 @@ interface Unit extends Span {
   type: string;
   /** Names it binds at module level (def, class, assignment). */
   bindings: string[];
+  /** For a (decorated) class, what its users' findings rest on: its header and its members' names (classShape); else null. */
+  shape: string | null;
 }
 
 /** An import statement, without its node: what FileFacts and the whole-file key need. */
@@ -237,7 +240,11 @@ export class IncrementalLinter {
     this.lastFullOptions = options;
     const root = tree.rootNode;
     const units = unitsOf(tree);
-    units.forEach((u, k) => (u.bindings = boundNames(root.child(k)!)));
+    units.forEach((u, k) => {
+      const node = root.child(k)!;
+      u.bindings = boundNames(node);
+      u.shape = classShape(node, text);
+    });
     this.stats.lastDirty = units.length;
     this.stats.lastUnits = units.length;
     if (run.failures.length) {
@@ -499,7 +506,7 @@ function describeEdit(
   const root = tree.rootNode;
   const edited = editedSpans(changes);
   const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
-  const carried = carryUnits(prev.units, changes, touched, root);
+  const carried = carryUnits(prev.units, changes, touched, root, text);
   const only = changes.length === 1 ? changes[0] : null;
   const linesMoved =
     changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
@@ -724,6 +731,9 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
   const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
   for (const name of redecoratedNames(edit)) if (!changedNames.includes(name)) changedNames.push(name);
+  const reshaped = reshapedClassNames(edit);
+  if (reshaped === null) return null;
+  for (const name of reshaped) if (!changedNames.includes(name)) changedNames.push(name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
   const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
   if (changedNames.length > 0) region.addUnitsSpelling(new Set(changedNames), () => true);
@@ -754,6 +764,87 @@ function redecoratedNames(edit: EditedFile): string[] {
   // `count` drops a name whose count is back at zero: those left gained or lost a decorated definition.
   for (const name of decorated.keys()) if (!names.includes(name)) names.push(name);
   return names;
+}
+
+/**
+ * The module-level classes whose shape (classShape: header, members' names and decorators) the edit changed, with their
+ * subclasses in the file: rules judge a use of a class by what the class and its bases define (abc-abstract-not-implemented
+ * reports `Model()` while Model leaves an abstract method of its base unimplemented), so the statements that spell those
+ * names are re-linted as for a binding that changed. Renaming a method re-linted the class alone and kept the finding on
+ * a constructor call elsewhere until the idle-time full lint. A keystroke in a method's body leaves the shape alike and
+ * re-lints no user. Null when too many subclasses to follow (lint in full).
+ */
+function reshapedClassNames(edit: EditedFile): string[] | null {
+  const { units, carried } = edit;
+  // The old shape of each name a replaced class unit bound; what is left once the new units are matched came or went.
+  const before = new Map<string, string | null>();
+  for (const u of carried.moved) if (u.shape !== null) for (const name of u.bindings) before.set(name, u.shape);
+  if (before.size === 0 && !carried.reread.some((k) => units[k].shape !== null)) return [];
+  const names = new Set<string>();
+  for (const k of carried.reread) {
+    const u = units[k];
+    for (const name of u.bindings) {
+      if (!before.has(name)) {
+        if (u.shape !== null) names.add(name);
+        continue;
+      }
+      if (before.get(name) !== u.shape) names.add(name);
+      before.delete(name);
+    }
+  }
+  for (const name of before.keys()) names.add(name);
+  return names.size === 0 ? [] : withSubclasses(edit, names);
+}
+
+/**
+ * `names` and the names of the module-level classes that derive from one of them, at any depth (a class's users also
+ * rest on its bases' members). A class header is looked for only in the class's opening text (SUBCLASS_HEADER_SCAN),
+ * then read from the tree. Null when more than MAX_EDITED_WORDS names.
+ */
+function withSubclasses(edit: EditedFile, names: Set<string>): string[] | null {
+  let frontier = names;
+  while (frontier.size > 0 && names.size <= MAX_EDITED_WORDS) {
+    const found = new Set<string>();
+    for (const u of edit.units) {
+      if (u.shape === null || u.bindings.every((name) => names.has(name))) continue;
+      if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), frontier)) continue;
+      const header = classHeader(edit.root, u);
+      if (!header || !spellsAnyWord(edit.text.slice(header.start, header.end), frontier)) continue;
+      for (const name of u.bindings) if (!names.has(name)) found.add(name);
+    }
+    for (const name of found) names.add(name);
+    frontier = found;
+  }
+  return names.size > MAX_EDITED_WORDS ? null : [...names];
+}
+
+/**
+ * What a class's users can rest on, as text: its decorators, name and bases (the header), and each member's
+ * decorators and name (a def or class) or target (an assignment, with whether it is annotated and has a value), as
+ * classIndex reads them. Null for a unit that is not a (decorated) class. Read for each class unit read again, from its
+ * body's statements (not their bodies).
+ */
+function classShape(top: Node, text: string): string | null {
+  if (top.type !== 'class_definition' && top.type !== 'decorated_definition') return null;
+  const cls = definitionOf(top);
+  const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+  if (!body) return null;
+  let shape = text.slice(top.startIndex, body.startIndex);
+  for (const stmt of body.namedChildren) {
+    if (!stmt) continue;
+    const def = definitionOf(stmt);
+    if (def?.type === 'function_definition' || def?.type === 'class_definition') {
+      const name = def.childForFieldName('name');
+      shape += '\n' + text.slice(stmt.startIndex, name ? name.endIndex : def.startIndex);
+      continue;
+    }
+    const assignment = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const kind = (assignment.childForFieldName('type') ? ':' : '') + (assignment.childForFieldName('right') ? '=' : '');
+    shape += '\n' + (left ? text.slice(left.startIndex, left.endIndex) : '') + kind;
+  }
+  return shape;
 }
 
 /**
@@ -1090,7 +1181,7 @@ function unitsOf(tree: Tree): Unit[] {
   const cursor = tree.walk();
   try {
     if (cursor.gotoFirstChild()) {
-      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [] });
+      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [], shape: null });
       while (cursor.gotoNextSibling());
     }
   } finally {
@@ -1106,7 +1197,7 @@ function unitsOf(tree: Tree): Unit[] {
  * reading every child again; when the two do not fit together (a zero-length ERROR node appears outside the changed
  * ranges, say), every child is read again and compared.
  */
-function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
+function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node, text: string): Carried {
   // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
   // end before every change stay where they are.
   const moved = prev;
@@ -1126,7 +1217,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   }
   // With a syntax error, tree-sitter may move a zero-length ERROR or MISSING statement to another
   // place outside every changed range (no count or overlap check sees that): read all again.
-  if (root.hasError) return rereadAll(prev, moved, root, touched);
+  if (root.hasError) return rereadAll(prev, moved, root, touched, text);
   // Windows to read again: the touched spans, grown to whole units. The units stay sorted after the
   // shift (mapClamped keeps the order), so the ones touching a window are found by binary search.
   let windows = mergeSpans(touched, 0);
@@ -1155,14 +1246,14 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
     while (after < moved.length && moved[after].start <= w.end) after++;
     const read: Unit[] = [];
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
-      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched);
-      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) }));
+      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched, text);
+      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n), shape: classShape(n, text) }));
     }
     swaps.push({ at, old: moved.slice(at, after), read });
     length += read.length - (after - at);
   }
-  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched);
-  if (length !== root.childCount) return rereadAll(prev, moved, root, touched);
+  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched, text);
+  if (length !== root.childCount) return rereadAll(prev, moved, root, touched, text);
   // Spliced from the last window back, so that each window's old index still holds; re-read indices are the new list's.
   for (let j = swaps.length - 1; j >= 0; j--) replaceRange(moved, swaps[j].at, swaps[j].old.length, swaps[j].read);
   const reread: number[] = [];
@@ -1198,7 +1289,7 @@ interface Carried {
 }
 
 /** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
-function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[]): Carried {
+function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[], text: string): Carried {
   // An old unit that an edit touched is read again even when its shifted extent still fits (an
   // edit inside a def keeps the def's extent): it must be re-linted. Old and new units are both
   // sorted by start: one merge walk pairs each child with an old unit of the same extent and type.
@@ -1219,13 +1310,18 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
     if (same >= 0) {
       kept.add(same);
       u.bindings = prev[same].bindings;
+      u.shape = prev[same].shape;
       units.push(u);
       continue;
     }
     reread.push(units.length);
     units.push(u);
   }
-  for (const i of reread) units[i].bindings = boundNames(root.child(i)!);
+  for (const i of reread) {
+    const node = root.child(i)!;
+    units[i].bindings = boundNames(node);
+    units[i].shape = classShape(node, text);
+  }
   return { units, reread, moved: moved.filter((_, i) => !kept.has(i)) };
 }
 

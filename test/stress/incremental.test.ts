@@ -433,6 +433,55 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it("re-lints the statements that spell a class's name (and its subclasses' names) when an edit changes its members or bases", async () => {
+    // abc-abstract-not-implemented reports `Model()` by what Model and its bases define: renaming a method re-linted the
+    // class alone and kept (or missed) the finding in make() until the idle-time full lint.
+    const engine = await getEngine();
+    const source = [
+      'from abc import ABC, abstractmethod',
+      '',
+      '',
+      'class Base(ABC):',
+      '    @abstractmethod',
+      '    def predict(self, x):',
+      '        raise NotImplementedError',
+      '',
+      '',
+      'class Model(Base):',
+      '    def predit(self, x):',
+      '        return x',
+      '',
+      '',
+      'def make():',
+      '    return Model()',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const misspelt = source.indexOf('def predit') + 'def predi'.length;
+    const abstract = source.indexOf('def predict') + 'def predic'.length;
+    const base = source.indexOf('class Model(Base)') + 'class Model(Bas'.length;
+    const steps = runScripted(engine, source, [
+      { start: misspelt, end: misspelt, newText: 'c' }, // Model.predict: implemented
+      { start: misspelt, end: misspelt + 1, newText: '' }, // Model.predit again
+      { start: abstract, end: abstract + 1, newText: '' }, // Base.predic: the base's member, not Model's, changed
+      { start: abstract, end: abstract, newText: 't' }, // Base.predict again
+      { start: base, end: base + 1, newText: '' }, // class Model(Bas): the bases changed
+      { start: base, end: base, newText: 'e' }, // class Model(Base) again
+      { start: source.indexOf('return x') + 8, end: source.indexOf('return x') + 8, newText: 'y' }, // in a method's body: members alike
+      { start: misspelt + 't(self, x'.length, end: misspelt + 't(self, x'.length, newText: 'z' }, // in its parameters: alike
+    ]);
+    const abstractModel = (s: ScriptedStep) => countOf('abc-abstract-not-implemented', s.full);
+    assert.deepEqual(steps.map(abstractModel), [0, 1, 1, 1, 0, 1, 1, 1]);
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'return Model()'), k < 6, `edit ${k}: make() spells Model, re-linted when the class's members or bases changed`);
+      assert.ok(!relinted(step, 'def helper_5('), `edit ${k}: helper_5 is not`);
+    }
+  });
+
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
     const source = NESTED_METHOD;

@@ -37,9 +37,10 @@
 //
 // Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
 // region changes it, everything is re-linted. When a module-level name is bound more or fewer
-// times, every statement that spells it is re-linted too; so is every statement that spells a def
-// whose decorators changed, or a class whose members' names or bases changed (and its subclasses). A rule's check may still read outside
-// the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
+// times, every statement that spells it is re-linted too, as is every statement that spells a def
+// whose decorators changed; when a class's members' names or bases change, every place that spells
+// it or a subclass (the matches around those words). A rule's check may still read outside the
+// region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
 import {
@@ -61,7 +62,17 @@ import { ownedString } from '../syntax/text';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
-import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, isSpelledBetween, WordIndex, type GateHit, type NameReads } from '../syntax/spelling';
+import {
+  gateHitNear,
+  hasWord,
+  hitOutlivesEdits,
+  isAsciiWordChar,
+  isSpelledBetween,
+  WordIndex,
+  wordOffsets,
+  type GateHit,
+  type NameReads,
+} from '../syntax/spelling';
 import type { RuleFailure } from '../../common/types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -731,13 +742,45 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
   const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
   for (const name of redecoratedNames(edit)) if (!changedNames.includes(name)) changedNames.push(name);
-  const reshaped = reshapedClassNames(edit);
-  if (reshaped === null) return null;
-  for (const name of reshaped) if (!changedNames.includes(name)) changedNames.push(name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
+  const reshaped = reshapedClasses(edit);
+  if (reshaped === null) return null;
   const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
   if (changedNames.length > 0) region.addUnitsSpelling(new Set(changedNames), () => true);
+  addSpellings(edit, region, reshaped);
   return moduleBindings;
+}
+
+/**
+ * The places that spell each class name (as far as its Reach goes), as the region's spans: a query range returns every
+ * match whose root intersects one (the call `Model()`, the loop around it, the class whose bases name it), so each is
+ * found again, and the cached findings of those matches go. Narrower than the units that spell the name: typing a method
+ * name of typing.py's `_SpecialForm`, which fifteen decorated defs with long docstrings spell, re-linted 23k characters
+ * (2 ms a keystroke), and each span is a query run (keymin's p95). Never a decorator (`@_SpecialForm`): rules look a
+ * class up by name where it is called, tested (`isinstance`) or derived from, and none judges a def by its decorator's.
+ */
+function addSpellings(edit: EditedFile, region: Region, reach: ReadonlyMap<string, Reach>): void {
+  const { text } = edit;
+  for (const [name, r] of reach) {
+    for (const at of wordOffsets(text, name)) {
+      if (isDecorator(text, at) || (r === 'calls' && text.charCodeAt(skipSpaceForward(text, at + name.length)) !== 40) /* ( */) continue;
+      region.parts.push({ start: at, end: at + name.length });
+    }
+  }
+}
+
+/** The first offset from `i` that is not a space or tab. */
+function skipSpaceForward(text: string, i: number): number {
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** The name spelled at `at` follows an `@` that starts its line (a decorator, not a matrix product). */
+function isDecorator(text: string, at: number): boolean {
+  const before = skipSpaceBack(text, at - 1);
+  if (before < 0 || text.charCodeAt(before) !== 64 /* @ */) return false;
+  const lineStart = text.lastIndexOf('\n', before - 1) + 1;
+  return text.slice(lineStart, before).trim() === '';
 }
 
 /**
@@ -767,61 +810,80 @@ function redecoratedNames(edit: EditedFile): string[] {
 }
 
 /**
- * The module-level classes whose shape (classShape: header, members' names and decorators) the edit changed, with their
- * subclasses in the file: rules judge a use of a class by what the class and its bases define (abc-abstract-not-implemented
- * reports `Model()` while Model leaves an abstract method of its base unimplemented), so the statements that spell those
- * names are re-linted as for a binding that changed. Renaming a method re-linted the class alone and kept the finding on
- * a constructor call elsewhere until the idle-time full lint. A keystroke in a method's body leaves the shape alike and
- * re-lints no user. Null when too many subclasses to follow (lint in full).
+ * How far a class's change reaches into the places that spell its name: every use (its header changed: decorators,
+ * bases; or the class came or went), or only its calls (its members changed). Rules that judge a use of a class by its
+ * members do so at its calls (abc-abstract-not-implemented's `Model()`, slots-missing-weakref's `weakref.ref(C())`, a
+ * model built by `Net()`); a test (`isinstance(x, P)`) rests on its header; a subclass's own findings on its base's
+ * members are found again from its header (addSubclassHeaders).
  */
-function reshapedClassNames(edit: EditedFile): string[] | null {
+type Reach = 'uses' | 'calls';
+
+/**
+ * The module-level classes whose shape (classShape) the edit changed, each with its Reach, and their subclasses in the
+ * file (reached at their calls: what their instances lack comes from the changed base). Renaming a method of a subclass
+ * of an ABC re-linted the class alone and kept abc-abstract-not-implemented's finding on a constructor call elsewhere
+ * until the idle-time full lint. A keystroke in a method's body or parameters leaves the shape alike and re-lints no
+ * user. Null when too many subclasses to follow (lint in full).
+ */
+function reshapedClasses(edit: EditedFile): Map<string, Reach> | null {
   const { units, carried } = edit;
   // The old shape of each name a replaced class unit bound; what is left once the new units are matched came or went.
-  const before = new Map<string, string | null>();
+  const before = new Map<string, string>();
   for (const u of carried.moved) if (u.shape !== null) for (const name of u.bindings) before.set(name, u.shape);
-  if (before.size === 0 && !carried.reread.some((k) => units[k].shape !== null)) return [];
-  const names = new Set<string>();
+  const reach = new Map<string, Reach>();
+  if (before.size === 0 && !carried.reread.some((k) => units[k].shape !== null)) return reach;
+  const widen = (name: string, r: Reach) => {
+    if (reach.get(name) !== 'uses') reach.set(name, r);
+  };
   for (const k of carried.reread) {
     const u = units[k];
     for (const name of u.bindings) {
-      if (!before.has(name)) {
-        if (u.shape !== null) names.add(name);
-        continue;
-      }
-      if (before.get(name) !== u.shape) names.add(name);
+      const old = before.get(name);
       before.delete(name);
+      if (old === undefined) {
+        if (u.shape !== null) widen(name, 'uses');
+      } else if (old !== u.shape) {
+        widen(name, u.shape === null || shapeHeader(old) !== shapeHeader(u.shape) ? 'uses' : 'calls');
+      }
     }
   }
-  for (const name of before.keys()) names.add(name);
-  return names.size === 0 ? [] : withSubclasses(edit, names);
+  for (const name of before.keys()) widen(name, 'uses');
+  if (reach.size === 0) return reach;
+  const subclasses = subclassesOf(edit, new Set(reach.keys()));
+  if (subclasses === null) return null;
+  for (const name of subclasses) widen(name, 'calls');
+  return reach;
 }
 
 /**
- * `names` and the names of the module-level classes that derive from one of them, at any depth (a class's users also
- * rest on its bases' members). A class header is looked for only in the class's opening text (SUBCLASS_HEADER_SCAN),
- * then read from the tree. Null when more than MAX_EDITED_WORDS names.
+ * The names of the module-level classes that derive from one of `names`, at any depth. A class header is looked for
+ * only in the class's opening text (SUBCLASS_HEADER_SCAN), then read from the tree. Null when more than MAX_EDITED_WORDS.
  */
-function withSubclasses(edit: EditedFile, names: Set<string>): string[] | null {
+function subclassesOf(edit: EditedFile, names: ReadonlySet<string>): string[] | null {
+  const found = new Set<string>();
   let frontier = names;
-  while (frontier.size > 0 && names.size <= MAX_EDITED_WORDS) {
-    const found = new Set<string>();
+  while (frontier.size > 0 && found.size <= MAX_EDITED_WORDS) {
+    const next = new Set<string>();
     for (const u of edit.units) {
-      if (u.shape === null || u.bindings.every((name) => names.has(name))) continue;
+      if (u.shape === null || u.bindings.every((name) => names.has(name) || found.has(name))) continue;
       if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), frontier)) continue;
       const header = classHeader(edit.root, u);
       if (!header || !spellsAnyWord(edit.text.slice(header.start, header.end), frontier)) continue;
-      for (const name of u.bindings) if (!names.has(name)) found.add(name);
+      for (const name of u.bindings) if (!names.has(name) && !found.has(name)) next.add(name);
     }
-    for (const name of found) names.add(name);
-    frontier = found;
+    for (const name of next) found.add(name);
+    frontier = next;
   }
-  return names.size > MAX_EDITED_WORDS ? null : [...names];
+  return found.size > MAX_EDITED_WORDS ? null : [...found];
 }
 
+/** A class shape's header part (classShape puts it first, then a NUL, then the members). */
+const shapeHeader = (shape: string) => shape.slice(0, shape.indexOf('\0'));
+
 /**
- * What a class's users can rest on, as text: its decorators, name and bases (the header), and each member's
- * decorators and name (a def or class) or target (an assignment, with whether it is annotated and has a value), as
- * classIndex reads them. Null for a unit that is not a (decorated) class. Read for each class unit read again, from its
+ * What a class's users can rest on, as text: its decorators, name and bases (the header, then a NUL), and each member's
+ * decorators and name (a def or class) or target (an assignment, with whether it is annotated and has a value; the
+ * whole `__slots__` assignment), as classIndex reads them. Null for a unit that is not a (decorated) class. Read for each class unit read again, from its
  * body's statements (not their bodies).
  */
 function classShape(top: Node, text: string): string | null {
@@ -829,7 +891,7 @@ function classShape(top: Node, text: string): string | null {
   const cls = definitionOf(top);
   const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
   if (!body) return null;
-  let shape = text.slice(top.startIndex, body.startIndex);
+  let shape = text.slice(top.startIndex, body.startIndex) + '\0';
   for (const stmt of body.namedChildren) {
     if (!stmt) continue;
     const def = definitionOf(stmt);
@@ -841,8 +903,10 @@ function classShape(top: Node, text: string): string | null {
     const assignment = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
     if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
-    const kind = (assignment.childForFieldName('type') ? ':' : '') + (assignment.childForFieldName('right') ? '=' : '');
-    shape += '\n' + (left ? text.slice(left.startIndex, left.endIndex) : '') + kind;
+    const target = left ? text.slice(left.startIndex, left.endIndex) : '';
+    // `__slots__` whole: its names count where the class is used (slots-missing-weakref reads `__weakref__` in them).
+    if (target === '__slots__') shape += '\n' + text.slice(stmt.startIndex, stmt.endIndex);
+    else shape += '\n' + target + (assignment.childForFieldName('type') ? ':' : '') + (assignment.childForFieldName('right') ? '=' : '');
   }
   return shape;
 }

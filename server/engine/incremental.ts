@@ -30,7 +30,8 @@
 //  - Plus the header of every module-level class that an edited statement names (as far as its
 //    words are known): class findings can rest on where the class is used (its constructor calls).
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
-//    message cites a line, when lines moved): its fix or message may be stale.
+//    message cites a line, when lines moved): its fix or message may be stale; and of every one
+//    that rests on a def an edit reaches into (Report.restsOn: the function a pool runs).
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes).
 // A query over the region returns every match with a capture in it, so re-running the region
 // replaces exactly the cached findings whose match intersects it; the others are kept, shifted.
@@ -935,6 +936,13 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
           continue;
         }
       }
+      // A finding that rests on another def's body (Report.restsOn): an edit there may change it, though nothing re-lints
+      // its match (the mismatch probe's seed 13 typed `x` before `return` in norm_all(), which ended its loops, and the
+      // async-cpu-bound-in-coroutine finding on the call in a coroutine stayed until the idle-time full lint).
+      if (shifted.restsOn && edit.touched.some((t) => touches(t, { start: shifted.restsOn![0], end: shifted.restsOn![1] }))) {
+        region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
+        continue;
+      }
       // Inside a scope the region holds only the edited path through it: a match rooted at a
       // compound around the edit may have its captures elsewhere in the scope. Re-run every match
       // that lies in a scope (a scope holds few): the pass finds again those that still match.
@@ -1792,7 +1800,11 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   const construct = r.construct ? ([m(r.construct[0]), m(r.construct[1])] as const) : undefined;
   if (matchStart === null || matchEnd === null || start === null || end === null) return null;
   if (construct && (construct[0] === null || construct[1] === null)) return null;
-  if (changes.length === 0 || (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct)) return r;
+  if (
+    changes.length === 0 ||
+    (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct && !r.restsOn)
+  )
+    return r;
   const finding = { ...r.finding, start, end };
   if (r.finding.fix) {
     const edits = [];
@@ -1807,6 +1819,8 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
   const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
   if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  // Clamped: an edit inside the def (what restsOn is there for) leaves its ends where they were, or at the edit's.
+  if (r.restsOn) shifted.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
   return shifted;
 }
 

@@ -507,6 +507,48 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it("re-runs a finding that rests on another def's body when an edit reaches into that def", async () => {
+    // thread-for-cpu-bound reports the pool's map() by what crunch() does (Report.restsOn): an edit in crunch()'s loop that
+    // makes it wait on a call re-lints crunch() alone, and kept the finding on the call in run() (the mismatch probe's seed
+    // 13: async-cpu-bound-in-coroutine on a call of norm_all() after `x` typed before its `return`).
+    const engine = await getEngine();
+    const source = [
+      'from concurrent.futures import ThreadPoolExecutor',
+      '',
+      '',
+      'def crunch(chunk):',
+      '    total = 0',
+      '    for x in chunk:',
+      '        total += x * x',
+      '    return total',
+      '',
+      '',
+      'def run(chunks):',
+      '    with ThreadPoolExecutor() as ex:',
+      '        return list(ex.map(crunch, chunks))',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const square = source.indexOf('x * x');
+    const unrelated = source.indexOf('return x + 5') + 'return x'.length;
+    const steps = runScripted(engine, source, [
+      { start: unrelated, end: unrelated, newText: 'y' }, // another def: the finding stays, its match is not run again
+      { start: square, end: square + 'x * x'.length, newText: 'fetch(x)' }, // crunch() waits on a call: no finding
+    ]);
+    assert.equal(countOf('thread-for-cpu-bound', fullLintRules(engine, source)), 1);
+    assert.deepEqual(
+      steps.map((s) => countOf('thread-for-cpu-bound', s.full)),
+      [1, 0],
+    );
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'ex.map(crunch, chunks)'), k === 1, `edit ${k}: the call in run() is re-linted when crunch() changed`);
+    }
+  });
+
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
     const source = NESTED_METHOD;

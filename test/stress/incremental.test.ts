@@ -549,6 +549,48 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it("re-runs torch-sampler-set-epoch's finding when the helper that iterates the loader is edited", async () => {
+    // The finding rests on train_one_epoch() iterating the loader it is handed (Report.restsOn): the mismatch probe's seed
+    // 24 misspelt the loop's iterable there and the finding on the sampler in main() stayed until the idle-time full lint.
+    const engine = await getEngine();
+    const source = [
+      'from torch.utils.data import DataLoader',
+      'from torch.utils.data.distributed import DistributedSampler',
+      '',
+      '',
+      'def train_one_epoch(model, data_loader):',
+      '    for x, y in data_loader:',
+      '        model(x, y).backward()',
+      '',
+      '',
+      'def main(model, ds, args):',
+      '    sampler_train = DistributedSampler(ds)',
+      '    data_loader_train = DataLoader(ds, batch_size=2, sampler=sampler_train)',
+      '    for epoch in range(args.epochs):',
+      '        train_one_epoch(model, data_loader_train)',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const iterable = source.indexOf('in data_loader:') + 'in data_loade'.length;
+    const unrelated = source.indexOf('return x + 5') + 'return x'.length;
+    const steps = runScripted(engine, source, [
+      { start: unrelated, end: unrelated, newText: 'y' }, // another def: the finding stays, its match is not run again
+      { start: iterable, end: iterable + 1, newText: '' }, // `data_loade`: the helper no longer iterates its parameter
+    ]);
+    assert.equal(countOf('torch-sampler-set-epoch', fullLintRules(engine, source)), 1);
+    assert.deepEqual(
+      steps.map((s) => countOf('torch-sampler-set-epoch', s.full)),
+      [1, 0],
+    );
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'DistributedSampler(ds)'), k === 1, `edit ${k}: the sampler is re-linted when the helper changed`);
+    }
+  });
+
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
     const source = NESTED_METHOD;

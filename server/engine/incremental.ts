@@ -830,7 +830,17 @@ function reshapedClasses(edit: EditedFile): Map<string, Reach> | null {
   const { units, carried } = edit;
   // The old shape of each name a replaced class unit bound; what is left once the new units are matched came or went.
   const before = new Map<string, string>();
-  for (const u of carried.moved) if (u.shape !== null) for (const name of u.bindings) before.set(name, u.shape);
+  // And where it ended (shifted): a class that ends elsewhere lost or gained trailing statements, though its members may
+  // read alike (a line dedented out of its last method: the mismatch probe's seed 24, where abc-abstract-not-implemented's
+  // fix, which adds stubs after the class's last statement, kept the old place).
+  const endBefore = new Map<string, number>();
+  for (const u of carried.moved) {
+    if (u.shape === null) continue;
+    for (const name of u.bindings) {
+      before.set(name, u.shape);
+      endBefore.set(name, u.end);
+    }
+  }
   const reach = new Map<string, Reach>();
   if (before.size === 0 && !carried.reread.some((k) => units[k].shape !== null)) return reach;
   const widen = (name: string, r: Reach) => {
@@ -845,6 +855,8 @@ function reshapedClasses(edit: EditedFile): Map<string, Reach> | null {
         if (u.shape !== null) widen(name, 'uses');
       } else if (old !== u.shape) {
         widen(name, u.shape === null || shapeHeader(old) !== shapeHeader(u.shape) ? 'uses' : 'calls');
+      } else if (endBefore.get(name) !== u.end) {
+        widen(name, 'calls');
       }
     }
   }

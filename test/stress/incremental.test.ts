@@ -476,6 +476,8 @@ describe('incremental linting equals a full lint', function () {
     const base = source.indexOf('class Model(Base)') + 'class Model(Bas'.length;
     // A decorated method's signature is part of the shape: abc-abstract-not-implemented's fix copies the abstract one's.
     const selfOfAbstract = source.indexOf('def predict(self') + 'def predict(s'.length;
+    // The start of Model's last line once edit 7 has typed `z` in the line above.
+    const dedent = source.indexOf('        return x') + 1;
     const steps = runScripted(engine, source, [
       { start: misspelt, end: misspelt, newText: 'c' }, // Model.predict: implemented
       { start: misspelt, end: misspelt + 1, newText: '' }, // Model.predit again
@@ -487,10 +489,13 @@ describe('incremental linting equals a full lint', function () {
       { start: misspelt + 't(self, x'.length, end: misspelt + 't(self, x'.length, newText: 'z' }, // in its parameters: alike
       { start: selfOfAbstract, end: selfOfAbstract + 1, newText: '' }, // `predict(slf, x)`: the stubs the fix adds change
       { start: selfOfAbstract, end: selfOfAbstract, newText: 'e' },
+      // `x        return xy`: the line leaves Model (members alike, the class ends earlier, where the fix adds its stubs)
+      { start: dedent, end: dedent, newText: 'x' },
+      { start: dedent, end: dedent + 1, newText: '' },
     ]);
     const abstractModel = (s: ScriptedStep) => countOf('abc-abstract-not-implemented', s.full);
     // Two findings while Model misses `predict`: Model() and Small() (its subclass, which the base's edits reach too).
-    assert.deepEqual(steps.map(abstractModel), [0, 2, 2, 2, 0, 2, 2, 2, 2, 2]);
+    assert.deepEqual(steps.map(abstractModel), [0, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2]);
     for (const [k, step] of steps.entries()) {
       assert.deepEqual(step.incremental, step.full, `edit ${k}`);
       assert.ok(step.partial, `edit ${k}: an incremental lint`);
@@ -499,7 +504,7 @@ describe('incremental linting equals a full lint', function () {
       // that changed.
       const at = (needle: string, word: string) => step.text.indexOf(needle) + needle.indexOf(word);
       const relintedAt = (offset: number, word: string) => step.ranges.some((r) => r.start <= offset && offset + word.length <= r.end);
-      const shapeChanged = k < 6 || k >= 8;
+      const shapeChanged = k < 6 || k >= 8; // or where the class ends (10, 11)
       if (shapeChanged) assert.ok(relintedAt(at('return Model()', 'Model'), 'Model'), `edit ${k}: make()'s call`);
       assert.equal(relintedAt(at('return Small()', 'Small'), 'Small'), shapeChanged, `edit ${k}: make_small()'s call, when Small's lineage changed`);
       assert.equal(relintedAt(at('isinstance(x, Model)', 'Model'), 'Model'), k === 4 || k === 5, `edit ${k}: check(), when Model's bases changed`);

@@ -764,10 +764,17 @@ function addSpellings(edit: EditedFile, region: Region, reach: ReadonlyMap<strin
   const { text } = edit;
   for (const [name, r] of reach) {
     for (const at of wordOffsets(text, name)) {
-      if (isDecorator(text, at) || (r === 'calls' && text.charCodeAt(skipSpaceForward(text, at + name.length)) !== 40) /* ( */) continue;
+      if (isDecorator(text, at) || (r === 'calls' && !isCall(text, at, name))) continue;
       region.parts.push({ start: at, end: at + name.length });
     }
   }
+}
+
+/** The name spelled at `at` is followed by `(` and is not a def's or class's own (`class _LiteralSpecialForm(_SpecialForm`). */
+function isCall(text: string, at: number, name: string): boolean {
+  if (text.charCodeAt(skipSpaceForward(text, at + name.length)) !== 40 /* ( */) return false;
+  const before = skipSpaceBack(text, at - 1);
+  return !/\b(?:class|def)$/.test(text.slice(Math.max(0, before - 4), before + 1));
 }
 
 /** The first offset from `i` that is not a space or tab. */

@@ -39,9 +39,10 @@
 // Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
 // region changes it, everything is re-linted. When a module-level name is bound more or fewer
 // times, every statement that spells it is re-linted too, as is every statement that spells a def
-// whose decorators changed; when a class's members' names or bases change, every place that spells
-// it or a subclass (the matches around those words). A rule's check may still read outside the
-// region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
+// whose decorators changed; when a class's members' names change, its calls and its subclasses'
+// (every spelling of it when its bases change: the matches around those words). A rule's check may
+// still read outside the region (another def's body, unless its finding names it with restsOn;
+// another method's `self.x = …`; a module-level value a def reads).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
 import {

@@ -2,6 +2,8 @@
 // check corrects it, over seeded random edits (mostly one-character typing, some hostile
 // mutations) of large stdlib modules and of the file of every rule's positive fixture:
 //   node <out>/bench/mismatchprobe.js [edits per stdlib module=120] [edits per fixture seed=100] [nostd]
+// PERFLENS_MISMATCH_SEEDS=<n,n,…> runs other seeds (default 11,12,13): the fixture file with each, and each stdlib module
+// with each added to its usual seed.
 // With PERFLENS_MISMATCH_REPLAY=<seed>, replays the fixture run of that seed up to its first
 // difference and prints the edit, what differed and the region that was re-linted. Rules run
 // without their time budget; a difference where a rule failed anyway is printed and passed over.
@@ -42,13 +44,18 @@ async function rates(engine: Engine): Promise<void> {
   };
   let edits = 0;
   let differed = 0;
+  const seeds = (process.env.PERFLENS_MISMATCH_SEEDS ?? '11,12,13').split(',').map(Number);
   for (const name of process.argv[4] === 'nostd' ? [] : MODULES) {
-    const run = runIncremental(engine, readFileSync(path.join(stdlibDir(), name), 'utf8'), moduleEdits, rng(name.length * 7919), 0.9);
-    show(name, run);
-    edits += run.edits;
-    differed += run.mismatches.length;
+    // The usual run adds nothing to the module's seed.
+    for (const seed of process.env.PERFLENS_MISMATCH_SEEDS ? seeds : [0]) {
+      const text = readFileSync(path.join(stdlibDir(), name), 'utf8');
+      const run = runIncremental(engine, text, moduleEdits, rng(name.length * 7919 + seed), 0.9);
+      show(seed === 0 ? name : `${name}, seed ${seed}`, run);
+      edits += run.edits;
+      differed += run.mismatches.length;
+    }
   }
-  for (const seed of [11, 12, 13]) {
+  for (const seed of seeds) {
     const run = runIncremental(engine, fixtureFile(), fixtureEdits, rng(seed));
     show(`fixtures, seed ${seed}`, run);
     edits += run.edits;

@@ -40,6 +40,7 @@ export default defineRule({
     if (!isPurePythonCpuBound(functionProfile(ctx.facts, def), 2)) return;
     ctx.report({
       node: call,
+      restsOn: def,
       message: `\`${name}()\` runs nested pure-Python loops on the event loop thread, stalling every other task; offload it with \`await loop.run_in_executor(process_pool, ...)\``,
     });
   },

@@ -53,7 +53,7 @@ export default defineRule({
     if (!p.waitsOn || p.loopDepth > 1 || p.suspends) return;
     const message = `\`${fnName.text}\` mostly waits on I/O (\`${p.waitsOn.display}()\`): threads overlap that just as well without spawning processes; use a thread pool`;
     const ctor = withConstructor(m.need('pool'), call);
-    ctx.report({ node: call, message, edits: ctor ? (swap(ctx, ctor) ?? undefined) : undefined });
+    ctx.report({ node: call, message, restsOn: def, edits: ctor ? (swap(ctx, ctor) ?? undefined) : undefined });
   },
 });
 

@@ -76,7 +76,7 @@ export default defineRule({
     if (!def || !isPurePythonCpuBound(functionProfile(ctx.facts, def))) return;
     const message = `\`${fnName.text}\` is pure-Python CPU work: threads run it one at a time under the GIL; use \`ProcessPoolExecutor\` (or vectorise with numpy/numba)`;
     const edits = executorCall ? swapEdits(ctx, executorCall, def, call) : null;
-    ctx.report({ node: call, message, edits: edits ?? undefined });
+    ctx.report({ node: call, message, restsOn: def, edits: edits ?? undefined });
   },
 });
 

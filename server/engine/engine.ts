@@ -206,6 +206,8 @@ export interface RawFinding {
   matchEnd: number;
   /** The construct the finding is about, when the rule named one larger than the flagged range (Report.construct). */
   construct?: [number, number];
+  /** The def whose body the finding rests on (Report.restsOn), as [start, end). */
+  restsOn?: [number, number];
   /** This finding only matters in hot code (Report.quietOutsideHotCode), whatever its rule's default. */
   quietOutsideHotCode?: boolean;
   /** Why it matters only in hot code (Report.quietReason): the reason its ranking gives outside hot code. */
@@ -581,7 +583,10 @@ export class Engine {
     let match: QueryMatch | undefined;
     // The match's extent is needed only for a finding (rare): each endIndex is a call into WASM.
     let extent: { matchStart: number; matchEnd: number } | undefined;
-    const emit = (finding: Finding, { construct, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup, unattendedReason }: Report) => {
+    const emit = (
+      finding: Finding,
+      { construct, restsOn, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup, unattendedReason }: Report,
+    ) => {
       const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
       if (seen.has(key)) return;
       seen.add(key);
@@ -589,6 +594,7 @@ export class Engine {
       const entry: RawFinding = construct
         ? { finding, ...extent, construct: [construct.startIndex, withoutTrailingLineBreak(text, construct.startIndex, construct.endIndex)] }
         : { finding, ...extent };
+      if (restsOn) entry.restsOn = [restsOn.startIndex, restsOn.endIndex];
       if (quietOutsideHotCode) entry.quietOutsideHotCode = true;
       if (quietOutsideHotCode && quietReason) entry.quietReason = quietReason;
       if (lowImpact) entry.lowImpact = lowImpact;

@@ -30,7 +30,8 @@
 //  - Plus the header of every module-level class that an edited statement names (as far as its
 //    words are known): class findings can rest on where the class is used (its constructor calls).
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
-//    message cites a line, when lines moved): its fix or message may be stale.
+//    message cites a line, when lines moved): its fix or message may be stale; and of every one
+//    that rests on a def an edit reaches into (Report.restsOn: the function a pool runs).
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes);
 //    the rule matches that walk finds between them are not the region's: dropped before their checks run.
 // A query over the region returns every match with a capture in it, so re-running the region
@@ -38,8 +39,11 @@
 //
 // Whole-file facts (imports, async def names, line-ending style, options) form a key: when the
 // region changes it, everything is re-linted. When a module-level name is bound more or fewer
-// times, every statement that spells it is re-linted too. A rule's check may still read outside
-// the region (another def's body, another method's `self.x = …`, a class elsewhere in the file).
+// times, every statement that spells it is re-linted too, as is every statement that spells a def
+// whose decorators changed; when a class's members' names change, its calls and its subclasses'
+// (every spelling of it when its bases change: the matches around those words). A rule's check may
+// still read outside the region (another def's body, unless its finding names it with restsOn;
+// another method's `self.x = …`; a module-level value a def reads).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
 import {
@@ -62,7 +66,17 @@ import { ownedString } from '../syntax/text';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
-import { gateHitNear, hasWord, hitOutlivesEdits, isAsciiWordChar, isSpelledBetween, WordIndex, type GateHit, type NameReads } from '../syntax/spelling';
+import {
+  gateHitNear,
+  hasWord,
+  hitOutlivesEdits,
+  isAsciiWordChar,
+  isSpelledBetween,
+  WordIndex,
+  wordOffsets,
+  type GateHit,
+  type NameReads,
+} from '../syntax/spelling';
 import type { RuleFailure } from '../../common/types';
 
 /** One LSP content change, in offsets of the text it applied to (changes apply in order). */
@@ -82,6 +96,8 @@ interface Unit extends Span {
   type: string;
   /** Names it binds at module level (def, class, assignment). */
   bindings: string[];
+  /** For a (decorated) class, what its users' findings rest on: its header and its members' names (classShape); else null. */
+  shape: string | null;
 }
 
 /** An import statement, without its node: what FileFacts and the whole-file key need. */
@@ -238,7 +254,11 @@ export class IncrementalLinter {
     this.lastFullOptions = options;
     const root = tree.rootNode;
     const units = unitsOf(tree);
-    units.forEach((u, k) => (u.bindings = boundNames(root.child(k)!)));
+    units.forEach((u, k) => {
+      const node = root.child(k)!;
+      u.bindings = boundNames(node);
+      u.shape = classShape(node, text);
+    });
     this.stats.lastDirty = units.length;
     this.stats.lastUnits = units.length;
     if (run.failures.length) {
@@ -513,7 +533,7 @@ function describeEdit(
   const root = tree.rootNode;
   const edited = editedSpans(changes);
   const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
-  const carried = carryUnits(prev.units, changes, touched, root);
+  const carried = carryUnits(prev.units, changes, touched, root, text);
   const only = changes.length === 1 ? changes[0] : null;
   const linesMoved =
     changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
@@ -749,9 +769,51 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
   for (const name of redecoratedNames(edit)) if (!changedNames.includes(name)) changedNames.push(name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
+  const reshaped = reshapedClasses(edit);
+  if (reshaped === null) return null;
   const moduleBindings = namesChanged ? new Set(bindingCounts.keys()) : prev.moduleBindings;
   if (changedNames.length > 0) region.addUnitsSpelling(new Set(changedNames), () => true);
+  addSpellings(edit, region, reshaped);
   return moduleBindings;
+}
+
+/**
+ * The places that spell each class name (as far as its Reach goes), as the region's spans: a query range returns every
+ * match whose root intersects one (the call `Model()`, the loop around it, the class whose bases name it), so each is
+ * found again, and the cached findings of those matches go. Narrower than the units that spell the name: typing a method
+ * name of typing.py's `_SpecialForm`, which fifteen decorated defs with long docstrings spell, re-linted 23k characters
+ * (2 ms a keystroke), and each span is a query run (keymin's p95). Never a decorator (`@_SpecialForm`): rules look a
+ * class up by name where it is called, tested (`isinstance`) or derived from, and none judges a def by its decorator's.
+ */
+function addSpellings(edit: EditedFile, region: Region, reach: ReadonlyMap<string, Reach>): void {
+  const { text } = edit;
+  for (const [name, r] of reach) {
+    for (const at of wordOffsets(text, name)) {
+      if (isDecorator(text, at) || (r === 'calls' && !isCall(text, at, name))) continue;
+      region.parts.push({ start: at, end: at + name.length });
+    }
+  }
+}
+
+/** The name spelled at `at` is followed by `(` and is not a def's or class's own (`class _LiteralSpecialForm(_SpecialForm`). */
+function isCall(text: string, at: number, name: string): boolean {
+  if (text.charCodeAt(skipSpaceForward(text, at + name.length)) !== 40 /* ( */) return false;
+  const before = skipSpaceBack(text, at - 1);
+  return !/\b(?:class|def)$/.test(text.slice(Math.max(0, before - 4), before + 1));
+}
+
+/** The first offset from `i` that is not a space or tab. */
+function skipSpaceForward(text: string, i: number): number {
+  while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  return i;
+}
+
+/** The name spelled at `at` follows an `@` that starts its line (a decorator, not a matrix product). */
+function isDecorator(text: string, at: number): boolean {
+  const before = skipSpaceBack(text, at - 1);
+  if (before < 0 || text.charCodeAt(before) !== 64 /* @ */) return false;
+  const lineStart = text.lastIndexOf('\n', before - 1) + 1;
+  return text.slice(lineStart, before).trim() === '';
 }
 
 /**
@@ -781,6 +843,123 @@ function redecoratedNames(edit: EditedFile): string[] {
 }
 
 /**
+ * How far a class's change reaches into the places that spell its name: every use (its header changed: decorators,
+ * bases; or the class came or went), or only its calls (its members changed). Rules that judge a use of a class by its
+ * members do so at its calls (abc-abstract-not-implemented's `Model()`, slots-missing-weakref's `weakref.ref(C())`, a
+ * model built by `Net()`); a test (`isinstance(x, P)`) rests on its header; a subclass's own findings on its base's
+ * members are found again from its header (addSubclassHeaders).
+ */
+type Reach = 'uses' | 'calls';
+
+/**
+ * The module-level classes whose shape (classShape) the edit changed, each with its Reach, and their subclasses in the
+ * file (reached at their calls: what their instances lack comes from the changed base). Renaming a method of a subclass
+ * of an ABC re-linted the class alone and kept abc-abstract-not-implemented's finding on a constructor call elsewhere
+ * until the idle-time full lint. A keystroke in a method's body or parameters leaves the shape alike and re-lints no
+ * user. Null when too many subclasses to follow (lint in full).
+ */
+function reshapedClasses(edit: EditedFile): Map<string, Reach> | null {
+  const { units, carried } = edit;
+  // The old shape of each name a replaced class unit bound; what is left once the new units are matched came or went.
+  const before = new Map<string, string>();
+  // And where it ended (shifted): a class that ends elsewhere lost or gained trailing statements, though its members may
+  // read alike (a line dedented out of its last method: the mismatch probe's seed 24, where abc-abstract-not-implemented's
+  // fix, which adds stubs after the class's last statement, kept the old place).
+  const endBefore = new Map<string, number>();
+  for (const u of carried.moved) {
+    if (u.shape === null) continue;
+    for (const name of u.bindings) {
+      before.set(name, u.shape);
+      endBefore.set(name, u.end);
+    }
+  }
+  const reach = new Map<string, Reach>();
+  if (before.size === 0 && !carried.reread.some((k) => units[k].shape !== null)) return reach;
+  const widen = (name: string, r: Reach) => {
+    if (reach.get(name) !== 'uses') reach.set(name, r);
+  };
+  for (const k of carried.reread) {
+    const u = units[k];
+    for (const name of u.bindings) {
+      const old = before.get(name);
+      before.delete(name);
+      if (old === undefined) {
+        if (u.shape !== null) widen(name, 'uses');
+      } else if (old !== u.shape) {
+        widen(name, u.shape === null || shapeHeader(old) !== shapeHeader(u.shape) ? 'uses' : 'calls');
+      } else if (endBefore.get(name) !== u.end) {
+        widen(name, 'calls');
+      }
+    }
+  }
+  for (const name of before.keys()) widen(name, 'uses');
+  if (reach.size === 0) return reach;
+  const subclasses = subclassesOf(edit, new Set(reach.keys()));
+  if (subclasses === null) return null;
+  for (const name of subclasses) widen(name, 'calls');
+  return reach;
+}
+
+/**
+ * The names of the module-level classes that derive from one of `names`, at any depth. A class header is looked for
+ * only in the class's opening text (SUBCLASS_HEADER_SCAN), then read from the tree. Null when more than MAX_EDITED_WORDS.
+ */
+function subclassesOf(edit: EditedFile, names: ReadonlySet<string>): string[] | null {
+  const found = new Set<string>();
+  let frontier = names;
+  while (frontier.size > 0 && found.size <= MAX_EDITED_WORDS) {
+    const next = new Set<string>();
+    for (const u of edit.units) {
+      if (u.shape === null || u.bindings.every((name) => names.has(name) || found.has(name))) continue;
+      if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), frontier)) continue;
+      const header = classHeader(edit.root, u);
+      if (!header || !spellsAnyWord(edit.text.slice(header.start, header.end), frontier)) continue;
+      for (const name of u.bindings) if (!names.has(name) && !found.has(name)) next.add(name);
+    }
+    for (const name of next) found.add(name);
+    frontier = next;
+  }
+  return found.size > MAX_EDITED_WORDS ? null : [...found];
+}
+
+/** A class shape's header part (classShape puts it first, then a NUL, then the members). */
+const shapeHeader = (shape: string) => shape.slice(0, shape.indexOf('\0'));
+
+/**
+ * What a class's users can rest on, as text: its decorators, name and bases (the header, then a NUL), and each member's
+ * decorators and name (a def or class; a decorated def's signature too) or target (an assignment, with whether it is
+ * annotated and has a value; the whole `__slots__` assignment), as classIndex reads them. Null for a unit that is not a
+ * (decorated) class. Read for each class unit read again, from its body's statements (not their bodies).
+ */
+function classShape(top: Node, text: string): string | null {
+  if (top.type !== 'class_definition' && top.type !== 'decorated_definition') return null;
+  const cls = definitionOf(top);
+  const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
+  if (!body) return null;
+  let shape = text.slice(top.startIndex, body.startIndex) + '\0';
+  for (const stmt of body.namedChildren) {
+    if (!stmt) continue;
+    const def = definitionOf(stmt);
+    if (def?.type === 'function_definition' || def?.type === 'class_definition') {
+      // A decorated def's signature too: abc-abstract-not-implemented's fix copies an abstract method's (the mismatch
+      // probe's seed 23 renamed `self` in one). Not a plain def's: a keystroke in its parameters re-lints no user.
+      const decorated = stmt.type === 'decorated_definition';
+      const to = decorated ? def.childForFieldName('body')?.startIndex : def.childForFieldName('name')?.endIndex;
+      shape += '\n' + text.slice(stmt.startIndex, to ?? def.startIndex);
+      continue;
+    }
+    const assignment = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const target = left ? text.slice(left.startIndex, left.endIndex) : '';
+    // `__slots__` whole: its names count where the class is used (slots-missing-weakref reads `__weakref__` in them).
+    if (target === '__slots__') shape += '\n' + text.slice(stmt.startIndex, stmt.endIndex);
+    else shape += '\n' + target + (assignment.childForFieldName('type') ? ':' : '') + (assignment.childForFieldName('right') ? '=' : '');
+  }
+  return shape;
+}
+
+/**
  * Step 5: the cached findings, shifted. One that an edit touched, or that cites a line when lines
  * moved, is dropped and its match re-run (its message, range or fix may be stale).
  */
@@ -800,6 +979,13 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
           region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
           continue;
         }
+      }
+      // A finding that rests on another def's body (Report.restsOn): an edit there may change it, though nothing re-lints
+      // its match (the mismatch probe's seed 13 typed `x` before `return` in norm_all(), which ended its loops, and the
+      // async-cpu-bound-in-coroutine finding on the call in a coroutine stayed until the idle-time full lint).
+      if (shifted.restsOn && edit.touched.some((t) => touches(t, { start: shifted.restsOn![0], end: shifted.restsOn![1] }))) {
+        region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
+        continue;
       }
       // Inside a scope the region holds only the edited path through it: a match rooted at a
       // compound around the edit may have its captures elsewhere in the scope. Re-run every match
@@ -1134,7 +1320,7 @@ function unitsOf(tree: Tree): Unit[] {
   const cursor = tree.walk();
   try {
     if (cursor.gotoFirstChild()) {
-      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [] });
+      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [], shape: null });
       while (cursor.gotoNextSibling());
     }
   } finally {
@@ -1150,7 +1336,7 @@ function unitsOf(tree: Tree): Unit[] {
  * reading every child again; when the two do not fit together (a zero-length ERROR node appears outside the changed
  * ranges, say), every child is read again and compared.
  */
-function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node): Carried {
+function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: readonly Span[], root: Node, text: string): Carried {
   // Shifted in place, like the other entries of the spent previous state (see lint()). Units that
   // end before every change stay where they are.
   const moved = prev;
@@ -1170,7 +1356,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   }
   // With a syntax error, tree-sitter may move a zero-length ERROR or MISSING statement to another
   // place outside every changed range (no count or overlap check sees that): read all again.
-  if (root.hasError) return rereadAll(prev, moved, root, touched);
+  if (root.hasError) return rereadAll(prev, moved, root, touched, text);
   // Windows to read again: the touched spans, grown to whole units. The units stay sorted after the
   // shift (mapClamped keeps the order), so the ones touching a window are found by binary search.
   let windows = mergeSpans(touched, 0);
@@ -1199,14 +1385,14 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
     while (after < moved.length && moved[after].start <= w.end) after++;
     const read: Unit[] = [];
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
-      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched);
-      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n) }));
+      if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched, text);
+      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n), shape: classShape(n, text) }));
     }
     swaps.push({ at, old: moved.slice(at, after), read });
     length += read.length - (after - at);
   }
-  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched);
-  if (length !== root.childCount) return rereadAll(prev, moved, root, touched);
+  if (last && after < moved.length && moved[after].start < last.end) return rereadAll(prev, moved, root, touched, text);
+  if (length !== root.childCount) return rereadAll(prev, moved, root, touched, text);
   // Spliced from the last window back, so that each window's old index still holds; re-read indices are the new list's.
   for (let j = swaps.length - 1; j >= 0; j--) replaceRange(moved, swaps[j].at, swaps[j].old.length, swaps[j].read);
   const reread: number[] = [];
@@ -1242,7 +1428,7 @@ interface Carried {
 }
 
 /** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
-function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[]): Carried {
+function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, touched: readonly Span[], text: string): Carried {
   // An old unit that an edit touched is read again even when its shifted extent still fits (an
   // edit inside a def keeps the def's extent): it must be re-linted. Old and new units are both
   // sorted by start: one merge walk pairs each child with an old unit of the same extent and type.
@@ -1263,13 +1449,18 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
     if (same >= 0) {
       kept.add(same);
       u.bindings = prev[same].bindings;
+      u.shape = prev[same].shape;
       units.push(u);
       continue;
     }
     reread.push(units.length);
     units.push(u);
   }
-  for (const i of reread) units[i].bindings = boundNames(root.child(i)!);
+  for (const i of reread) {
+    const node = root.child(i)!;
+    units[i].bindings = boundNames(node);
+    units[i].shape = classShape(node, text);
+  }
   return { units, reread, moved: moved.filter((_, i) => !kept.has(i)) };
 }
 
@@ -1680,7 +1871,11 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   const construct = r.construct ? ([m(r.construct[0]), m(r.construct[1])] as const) : undefined;
   if (matchStart === null || matchEnd === null || start === null || end === null) return null;
   if (construct && (construct[0] === null || construct[1] === null)) return null;
-  if (changes.length === 0 || (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct)) return r;
+  if (
+    changes.length === 0 ||
+    (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct && !r.restsOn)
+  )
+    return r;
   const finding = { ...r.finding, start, end };
   if (r.finding.fix) {
     const edits = [];
@@ -1695,6 +1890,8 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
   const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
   if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  // Clamped: an edit inside the def (what restsOn is there for) leaves its ends where they were, or at the edit's.
+  if (r.restsOn) shifted.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
   return shifted;
 }
 

@@ -108,6 +108,12 @@ export interface Report {
    * `supersedes`). Defaults to the flagged range.
    */
   construct?: Node;
+  /**
+   * A def elsewhere in the file whose body the finding rests on (the function a coroutine calls, or a pool runs): an
+   * incremental lint re-runs the finding's match when an edit reaches into that def, which it would not re-lint
+   * otherwise (a keystroke that makes the def's loops no longer pure-Python work drops the finding at once).
+   */
+  restsOn?: Node;
   /** Overrides for this finding's fix. */
   fixTitle?: string;
   safety?: FixSafety;

@@ -39,17 +39,20 @@ async function expectedCodes(text: string): Promise<string[]> {
 }
 
 /**
- * A known gap of the incremental lint, for the tests of the idle-time full lint that corrects it: `Model()` in make() is
- * flagged (abc-abstract-not-implemented, selected in those tests) because Model misspells the abstract `predict`.
- * IMPLEMENT renames the method, which re-lints the class alone and keeps make()'s finding until the full lint drops it.
- * (Until round 59 the example was an edit of a cached function's decorators, since re-linting the function's callers.)
+ * A known gap of the incremental lint, for the tests of the idle-time full lint that corrects it: the DataLoader in train()
+ * is flagged (torch-dataloader-pin-memory) because its batches go to `device`, a module-level name bound to "cuda".
+ * TO_CPU edits that module-level assignment, which re-lints the module-level code that spells `device` but not the defs
+ * (a keystroke in a module-level value would re-lint every def that reads the name), and keeps train()'s finding until
+ * the full lint drops it. Those tests set `impact: 'all'`: in auto mode the finding of this rule in preview is a hint, and
+ * a library rule's hints are not shown. (Until round 59 the example was an edit of a cached function's decorators, until
+ * round 60 a method renamed to implement an abstract one: both re-lint the statements that spell the name since.)
  */
-const ABSTRACT_RULE = 'abc-abstract-not-implemented';
-const ABSTRACT_MODEL =
-  'from abc import ABC, abstractmethod\n\n\nclass Base(ABC):\n    @abstractmethod\n    def predict(self, x):\n        raise NotImplementedError\n\n\n' +
-  'class Model(Base):\n    def predit(self, x):\n        return x\n\n\ndef make():\n    return Model()\n\n\n' +
+const PINNED_LOADER =
+  'import torch\nfrom torch.utils.data import DataLoader\n\ndevice = "cuda"\n\n\ndef train(model, dataset):\n' +
+  '    loader = DataLoader(dataset, batch_size=32)\n    for x, y in loader:\n        x = x.to(device)\n        model(x)\n\n\n' +
   Array.from({ length: 6 }, (_, i) => `def helper${i}(a, b):\n    total = a + b\n    return total * ${i}\n\n\n`).join('');
-const IMPLEMENT = { range: { start: { line: 10, character: 8 }, end: { line: 10, character: 14 } }, text: 'predict' };
+const PIN_RULE = 'torch-dataloader-pin-memory';
+const TO_CPU = { range: { start: { line: 3, character: 10 }, end: { line: 3, character: 14 } }, text: 'cpu' };
 const rulesOf = (diags: Diag[]) => diags.map((d) => d.code);
 
 const codesOf = (diags: Diag[]) => diags.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.code}`);
@@ -579,11 +582,7 @@ describe('language server (run on save, multi-root settings)', function () {
     client = new TestClient();
     // Two workspace folders with different settings: /a lints on save, /b ignores a rule.
     client.settings = (scopeUri?: string) =>
-      scopeUri?.startsWith('file:///ws/a/')
-        ? { run: 'onSave', extendSelect: [ABSTRACT_RULE] }
-        : scopeUri?.startsWith('file:///ws/b/')
-          ? { ignore: ['async-time-sleep'] }
-          : {};
+      scopeUri?.startsWith('file:///ws/a/') ? { run: 'onSave', impact: 'all' } : scopeUri?.startsWith('file:///ws/b/') ? { ignore: ['async-time-sleep'] } : {};
     await client.initialize({ pull: true, configuration: true });
   });
   after(() => client.shutdown());
@@ -609,15 +608,15 @@ describe('language server (run on save, multi-root settings)', function () {
   });
 
   it('with run: onSave, a saved result that the idle-time check corrected is replaced by the corrected one', async () => {
-    const uri = 'file:///ws/a/model.py';
-    await client.open(uri, ABSTRACT_MODEL);
+    const uri = 'file:///ws/a/train.py';
+    await client.open(uri, PINNED_LOADER);
     const first = await client.pullReport(uri);
-    assert.deepEqual(rulesOf(first.items!), [ABSTRACT_RULE]);
-    await client.change(uri, 2, [IMPLEMENT]);
+    assert.deepEqual(rulesOf(first.items!), [PIN_RULE]);
+    await client.change(uri, 2, [TO_CPU]);
     const seen = client.refreshes;
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
     const saved = await client.pullReport(uri, first.resultId);
-    assert.deepEqual(rulesOf(saved.items!), [ABSTRACT_RULE], 'the incremental lint kept the finding (what this test is about)');
+    assert.deepEqual(rulesOf(saved.items!), [PIN_RULE], 'the incremental lint kept the finding (what this test is about)');
     await client.waitForRefresh(seen);
     const corrected = await client.pullReport(uri, saved.resultId);
     assert.equal(corrected.kind, 'full');
@@ -670,7 +669,7 @@ describe('language server (results follow the text, not the version number)', fu
   const fresh = () => `file:///tmp/perflens-lsp/reuse${++n}.py`;
   before(async () => {
     client = new TestClient();
-    client.settings = { extendSelect: [ABSTRACT_RULE] };
+    client.settings = { impact: 'all' };
     await client.initialize({ pull: true, configuration: true });
   });
   after(() => client.shutdown());
@@ -708,13 +707,13 @@ describe('language server (results follow the text, not the version number)', fu
 
   it('after the idle-time check corrects an incremental result, a pull with the previous result id gets the correction in full', async () => {
     const uri = fresh();
-    await client.open(uri, ABSTRACT_MODEL, 1);
+    await client.open(uri, PINNED_LOADER, 1);
     const first = await client.pullReport(uri);
-    assert.deepEqual(rulesOf(first.items!), [ABSTRACT_RULE]);
+    assert.deepEqual(rulesOf(first.items!), [PIN_RULE]);
     const seen = client.refreshes;
-    await client.change(uri, 2, [IMPLEMENT]);
+    await client.change(uri, 2, [TO_CPU]);
     const edited = await client.pullReport(uri, first.resultId);
-    assert.deepEqual(rulesOf(edited.items!), [ABSTRACT_RULE], 'the incremental lint kept the finding (what this test is about)');
+    assert.deepEqual(rulesOf(edited.items!), [PIN_RULE], 'the incremental lint kept the finding (what this test is about)');
     await client.waitForRefresh(seen);
     const corrected = await client.pullReport(uri, edited.resultId);
     assert.equal(corrected.kind, 'full', 'an unchanged answer would keep the stale finding in the editor');

@@ -433,6 +433,169 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it("re-lints a class's calls (and its subclasses') when an edit changes its members, and every use when its bases change", async () => {
+    // abc-abstract-not-implemented reports `Model()` by what Model and its bases define: renaming a method re-linted the
+    // class alone and kept (or missed) the finding in make() until the idle-time full lint.
+    const engine = await getEngine();
+    const source = [
+      'from abc import ABC, abstractmethod',
+      '',
+      '',
+      'class Base(ABC):',
+      '    @abstractmethod',
+      '    def predict(self, x):',
+      '        raise NotImplementedError',
+      '',
+      '',
+      'class Model(Base):',
+      '    def predit(self, x):',
+      '        return x',
+      '',
+      '',
+      'def make():',
+      '    return Model()',
+      '',
+      '',
+      'def check(x):',
+      '    return isinstance(x, Model)',
+      '',
+      '',
+      'class Small(Model):',
+      '    pass',
+      '',
+      '',
+      'def make_small():',
+      '    return Small()',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const misspelt = source.indexOf('def predit') + 'def predi'.length;
+    const abstract = source.indexOf('def predict') + 'def predic'.length;
+    const base = source.indexOf('class Model(Base)') + 'class Model(Bas'.length;
+    // A decorated method's signature is part of the shape: abc-abstract-not-implemented's fix copies the abstract one's.
+    const selfOfAbstract = source.indexOf('def predict(self') + 'def predict(s'.length;
+    // The start of Model's last line once edit 7 has typed `z` in the line above.
+    const dedent = source.indexOf('        return x') + 1;
+    const steps = runScripted(engine, source, [
+      { start: misspelt, end: misspelt, newText: 'c' }, // Model.predict: implemented
+      { start: misspelt, end: misspelt + 1, newText: '' }, // Model.predit again
+      { start: abstract, end: abstract + 1, newText: '' }, // Base.predic: the base's member, not Model's, changed
+      { start: abstract, end: abstract, newText: 't' }, // Base.predict again
+      { start: base, end: base + 1, newText: '' }, // class Model(Bas): the bases changed
+      { start: base, end: base, newText: 'e' }, // class Model(Base) again
+      { start: source.indexOf('return x') + 8, end: source.indexOf('return x') + 8, newText: 'y' }, // in a method's body: members alike
+      { start: misspelt + 't(self, x'.length, end: misspelt + 't(self, x'.length, newText: 'z' }, // in its parameters: alike
+      { start: selfOfAbstract, end: selfOfAbstract + 1, newText: '' }, // `predict(slf, x)`: the stubs the fix adds change
+      { start: selfOfAbstract, end: selfOfAbstract, newText: 'e' },
+      // `x        return xy`: the line leaves Model (members alike, the class ends earlier, where the fix adds its stubs)
+      { start: dedent, end: dedent, newText: 'x' },
+      { start: dedent, end: dedent + 1, newText: '' },
+    ]);
+    const abstractModel = (s: ScriptedStep) => countOf('abc-abstract-not-implemented', s.full);
+    // Two findings while Model misses `predict`: Model() and Small() (its subclass, which the base's edits reach too).
+    assert.deepEqual(steps.map(abstractModel), [0, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2]);
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      // A class's calls are re-linted when its members or lineage changed (make()'s `Model()` also after an edit where its
+      // finding's fix inserts, at the end of Model). A test of the class (check()) rests on its header alone: re-linted when
+      // that changed.
+      const at = (needle: string, word: string) => step.text.indexOf(needle) + needle.indexOf(word);
+      const relintedAt = (offset: number, word: string) => step.ranges.some((r) => r.start <= offset && offset + word.length <= r.end);
+      const shapeChanged = k < 6 || k >= 8; // or where the class ends (10, 11)
+      if (shapeChanged) assert.ok(relintedAt(at('return Model()', 'Model'), 'Model'), `edit ${k}: make()'s call`);
+      assert.equal(relintedAt(at('return Small()', 'Small'), 'Small'), shapeChanged, `edit ${k}: make_small()'s call, when Small's lineage changed`);
+      assert.equal(relintedAt(at('isinstance(x, Model)', 'Model'), 'Model'), k === 4 || k === 5, `edit ${k}: check(), when Model's bases changed`);
+      assert.ok(!relinted(step, 'def helper_5('), `edit ${k}: helper_5 is not`);
+    }
+  });
+
+  it("re-runs a finding that rests on another def's body when an edit reaches into that def", async () => {
+    // thread-for-cpu-bound reports the pool's map() by what crunch() does (Report.restsOn): an edit in crunch()'s loop that
+    // makes it wait on a call re-lints crunch() alone, and kept the finding on the call in run() (the mismatch probe's seed
+    // 13: async-cpu-bound-in-coroutine on a call of norm_all() after `x` typed before its `return`).
+    const engine = await getEngine();
+    const source = [
+      'from concurrent.futures import ThreadPoolExecutor',
+      '',
+      '',
+      'def crunch(chunk):',
+      '    total = 0',
+      '    for x in chunk:',
+      '        total += x * x',
+      '    return total',
+      '',
+      '',
+      'def run(chunks):',
+      '    with ThreadPoolExecutor() as ex:',
+      '        return list(ex.map(crunch, chunks))',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const square = source.indexOf('x * x');
+    const unrelated = source.indexOf('return x + 5') + 'return x'.length;
+    const steps = runScripted(engine, source, [
+      { start: unrelated, end: unrelated, newText: 'y' }, // another def: the finding stays, its match is not run again
+      { start: square, end: square + 'x * x'.length, newText: 'fetch(x)' }, // crunch() waits on a call: no finding
+    ]);
+    assert.equal(countOf('thread-for-cpu-bound', fullLintRules(engine, source)), 1);
+    assert.deepEqual(
+      steps.map((s) => countOf('thread-for-cpu-bound', s.full)),
+      [1, 0],
+    );
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'ex.map(crunch, chunks)'), k === 1, `edit ${k}: the call in run() is re-linted when crunch() changed`);
+    }
+  });
+
+  it("re-runs torch-sampler-set-epoch's finding when the helper that iterates the loader is edited", async () => {
+    // The finding rests on train_one_epoch() iterating the loader it is handed (Report.restsOn): the mismatch probe's seed
+    // 24 misspelt the loop's iterable there and the finding on the sampler in main() stayed until the idle-time full lint.
+    const engine = await getEngine();
+    const source = [
+      'from torch.utils.data import DataLoader',
+      'from torch.utils.data.distributed import DistributedSampler',
+      '',
+      '',
+      'def train_one_epoch(model, data_loader):',
+      '    for x, y in data_loader:',
+      '        model(x, y).backward()',
+      '',
+      '',
+      'def main(model, ds, args):',
+      '    sampler_train = DistributedSampler(ds)',
+      '    data_loader_train = DataLoader(ds, batch_size=2, sampler=sampler_train)',
+      '    for epoch in range(args.epochs):',
+      '        train_one_epoch(model, data_loader_train)',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const iterable = source.indexOf('in data_loader:') + 'in data_loade'.length;
+    const unrelated = source.indexOf('return x + 5') + 'return x'.length;
+    const steps = runScripted(engine, source, [
+      { start: unrelated, end: unrelated, newText: 'y' }, // another def: the finding stays, its match is not run again
+      { start: iterable, end: iterable + 1, newText: '' }, // `data_loade`: the helper no longer iterates its parameter
+    ]);
+    assert.equal(countOf('torch-sampler-set-epoch', fullLintRules(engine, source)), 1);
+    assert.deepEqual(
+      steps.map((s) => countOf('torch-sampler-set-epoch', s.full)),
+      [1, 0],
+    );
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(relinted(step, 'DistributedSampler(ds)'), k === 1, `edit ${k}: the sampler is re-linted when the helper changed`);
+    }
+  });
+
   it('re-lints one statement of a method, with the headers and the statements that spell its words', async () => {
     const engine = await getEngine();
     const source = NESTED_METHOD;

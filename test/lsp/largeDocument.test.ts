@@ -107,16 +107,25 @@ describe('language server: large documents (issue 23)', function () {
     const text = 'import time\nasync def poll():\n    time.sleep(1)\n' + realCodeFile(stdlibDir());
     await client.open(uri, text);
     let linted = false;
-    const first = client.pull(uri).finally(() => (linted = true));
+    const opened = performance.now();
+    let lintMs = 0;
+    const first = client.pull(uri).finally(() => {
+      linted = true;
+      lintMs = performance.now() - opened;
+    });
+    // Hovers in the other file from the start of the lint, alongside the large file's own hover below: sent one after
+    // the other, they left only the lint's tail for the other file's (0-2 hovers in three of four runs on a quiet
+    // machine, where the lint ended soon after the large file's own hover was answered; 29-30 now).
+    const during = slowestHoverWhile(() => !linted);
     // A hover in the large file itself before its first lint ended: answered without waiting for that lint
     // (seconds, minutes on a loaded machine): with nothing to explain yet, unless the lint ended within the wait.
     const t0 = performance.now();
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } });
     const earlyMs = performance.now() - t0;
-    const hovers = await slowestHoverWhile(() => !linted);
+    const hovers = await during;
     const diags = await first;
     assert.ok(earlyMs < 5000, `the large file's own hover took ${earlyMs.toFixed(0)} ms, during its first lint`);
-    assert.ok(hovers.count >= 3, `${hovers.count} hovers during the first lint`);
+    assert.ok(hovers.count >= 3, `${hovers.count} hovers during the first lint (${lintMs.toFixed(0)} ms)`);
     assert.ok(hovers.max < 1500, `a hover in another file waited ${hovers.max.toFixed(0)} ms for the large file's lint`);
     // A code action sent with every diagnostic of the file (a client may): its cost must not be their number times the file's size.
     const t1 = performance.now();

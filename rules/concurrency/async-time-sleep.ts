@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { asyncFramework, enclosingFunction, findDescendants, isInsideAsyncDef, isShadowed, rootName, type FileFacts } from '../../server/analysis';
+import { asyncFramework, callsOfNameIn, enclosingFunction, isInsideAsyncDef, isShadowed, rootName, type FileFacts } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /**
@@ -96,10 +96,8 @@ export default defineRule({
 function readsTerminal(call: Node, facts: FileFacts): boolean {
   const fn = enclosingFunction(call);
   const body = fn?.childForFieldName('body');
-  if (!fn || !body || !body.text.includes('input(')) return false;
-  return findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.text === 'input').some(
-    (c) => enclosingFunction(c)?.equals(fn) && facts.isBuiltin('input', c),
-  );
+  if (!fn || !body) return false;
+  return callsOfNameIn(body, 'input').some((c) => enclosingFunction(c)?.equals(fn) && facts.isBuiltin('input', c));
 }
 
 function inGeneratorExpression(call: Node): boolean {

@@ -121,7 +121,11 @@ export function isPackageModule(filePath: string | undefined, files: FileProbe):
   if (!filePath || !filePath.endsWith('.py')) return false;
   const base = path.basename(filePath);
   if (base === '__main__.py' || base === 'setup.py' || base === 'conftest.py' || isTestFile(filePath)) return false;
-  const dir = path.dirname(filePath);
+  return isRegularPackage(path.dirname(filePath), files);
+}
+
+/** The folder holds an `__init__.py` (asked once per folder every few seconds: packageCaches). */
+function isRegularPackage(dir: string, files: FileProbe): boolean {
   const now = Date.now();
   let packageCache = packageCaches.get(files);
   if (!packageCache) packageCaches.set(files, (packageCache = new Map()));
@@ -178,7 +182,7 @@ export function isOutsideAnyPackage(filePath: string | undefined, files: FilePro
 export function inNamespaceSubpackage(filePath: string | undefined, files: FileProbe): boolean {
   if (!filePath?.endsWith('.py') || files === NO_FILE_SYSTEM) return false;
   const dir = path.dirname(filePath);
-  return !files.exists(path.join(dir, '__init__.py')) && files.exists(path.join(path.dirname(dir), '__init__.py'));
+  return !isRegularPackage(dir, files) && isRegularPackage(path.dirname(dir), files);
 }
 
 /**

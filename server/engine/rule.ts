@@ -280,8 +280,11 @@ export interface PeerChecks {
   bandit?: readonly string[];
 }
 
-/** How each peer linter spells a check (defineRule refuses anything else, so a typo cannot silently never match). */
-const PEER_CODE: Record<keyof PeerChecks, RegExp> = {
+/**
+ * How each peer linter spells a check: defineRule refuses any other declaration (a typo cannot silently never match),
+ * and the suppression reader (suppressions.ts) reads only codes spelled so from a comment.
+ */
+export const PEER_CODE: Record<keyof PeerChecks, RegExp> = {
   ruff: /^[A-Z]+[0-9]{3,4}$/,
   pylint: /^(?:[a-z]+(?:-[a-z0-9]+)+|[CRWEFI][0-9]{4})$/,
   bandit: /^B[0-9]{3}$/,

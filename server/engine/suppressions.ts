@@ -11,7 +11,7 @@
 //                                                   the rest of its block, up to an `enable=` of the check
 //   x = f()  # nosec B113  /  # nosec               Bandit (bare: every Bandit check, so every rule with a Bandit peer)
 import type { Node } from '../syntax/parser';
-import type { PeerChecks, RuleDefinition } from './rule';
+import { PEER_CODE, type PeerChecks, type RuleDefinition } from './rule';
 import { CATEGORIES, type Finding, type Severity, type TextEdit } from '../../common/types';
 import { withoutTrailingLineBreak, type LineIndex } from '../syntax/text';
 
@@ -71,8 +71,6 @@ export function looksLikeSuppression(comment: string): boolean {
 const RUFF_FILE = /#\s*ruff\s*:\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)/;
 const PYLINT = /\bpylint:\s*(disable-next|disable|enable)\s*=\s*([^;#\n]*)/g;
 const NOSEC = /#\s*nosec\b:?([^#\n]*)/;
-const PYLINT_CHECK = /^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[CRWEFI][0-9]{4})$/;
-const BANDIT_TEST = /^B[0-9]{3}$/;
 
 /** One peer linter's suppression as written in a comment. */
 export interface PeerSyntax {
@@ -89,13 +87,13 @@ export function readPeerSuppressions(comment: string): PeerSyntax[] {
   const ruff = RUFF_FILE.exec(comment);
   if (ruff) out.push({ tool: 'ruff', scope: 'file', codes: ruff[1].split(/[\s,]+/) });
   for (const m of comment.includes('pylint:') ? comment.matchAll(PYLINT) : []) {
-    const codes = m[2].split(/[\s,]+/).filter((c) => PYLINT_CHECK.test(c));
+    const codes = m[2].split(/[\s,]+/).filter((c) => PEER_CODE.pylint.test(c));
     if (codes.length > 0) out.push({ tool: 'pylint', scope: m[1] === 'enable' ? 'enable' : m[1] === 'disable-next' ? 'next-line' : 'line', codes });
   }
   const nosec = comment.includes('nosec') ? NOSEC.exec(comment) : null;
   if (nosec) {
     const words = nosec[1].split(/[\s,]+/).filter(Boolean);
-    const codes = words.filter((w) => BANDIT_TEST.test(w));
+    const codes = words.filter((w) => PEER_CODE.bandit.test(w));
     // Bare only when nothing follows: a test named by name, or prose, is not read as "every test".
     if (codes.length > 0 || words.length === 0) out.push({ tool: 'bandit', scope: 'line', codes });
   }

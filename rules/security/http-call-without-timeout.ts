@@ -4,6 +4,7 @@ import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindersSpelling,
   callsOf,
+  callsOfNameIn,
   enclosingDef,
   hasSplatArguments,
   isOutsideAnyPackage,
@@ -45,8 +46,9 @@ export default defineRule({
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
-      'standalone script (no package around it) that no web or task framework runs: whoever started it at a terminal ' +
-      'sees a hang and stops it.',
+      'standalone script (no package around it) that no web or task framework runs, one in a function that prompts at ' +
+      'the terminal (`input()`, `getpass()`, `click.prompt()`), and one to a server on localhost: whoever started it ' +
+      'at a terminal sees a hang and stops it.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -125,7 +127,11 @@ export default defineRule({
               ? STANDALONE_SCRIPT
               : inCommandLineFolder(ctx.filePath)
                 ? COMMAND_LINE_TOOL
-                : undefined,
+                : asksPersonAtTerminal(call, ctx.facts)
+                  ? ASKS_AT_TERMINAL
+                  : toThisMachine(call, first)
+                    ? TO_THIS_MACHINE
+                    : undefined,
     });
   },
 });
@@ -289,6 +295,45 @@ function inProgramTopLevel(call: Node, facts: FileFacts, filePath: string | unde
   }
   if (!filePath?.endsWith('.py')) return false; // notebooks are run by hand already (the engine's unattendedOnly)
   return !isPackageModule(filePath, files) || topLevelReadsCommandLine(facts);
+}
+
+/**
+ * Why a request in a function that prompts at the terminal costs little: the function already waits for a person
+ * (`input()`, `getpass()`, `click.prompt()`), so whoever answered the prompt sees a hang and stops it. review36 judged
+ * such requests noise with both reviewers (jirashell's OAuth dance, an assistant's one-time local-server setup).
+ */
+const ASKS_AT_TERMINAL = 'in a function that prompts at the terminal: the person answering it sees a hang and stops it';
+
+/** Prompts of the terminal libraries, by module: `click.prompt(...)`, `getpass.getpass(...)`, `typer.confirm(...)`. */
+const PROMPTS = /\b(?:click|typer|getpass)\.(?:prompt|confirm|getpass)\s*\(/;
+
+/** The function around the call (not a nested one) prompts at the terminal: builtin `input()` or a library prompt. */
+function asksPersonAtTerminal(call: Node, facts: FileFacts): boolean {
+  const fn = enclosingDef(call);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return false;
+  if (callsOfNameIn(body, 'input').some((c) => enclosingDef(c)?.equals(fn) && facts.isBuiltin('input', c))) return true;
+  const prompt = PROMPTS.exec(body.text)?.[0];
+  return !!prompt && facts.importsModule(prompt.slice(0, prompt.indexOf('.')));
+}
+
+/**
+ * Why a request to this machine costs little: a server on localhost is one the user started (a local model server, a
+ * development server), and a refused connection fails at once. review36's two reviewers judged the Ollama and Jan
+ * queries of an assistant's model setup noise, as an earlier review did a course's demo client of a localhost server.
+ */
+const TO_THIS_MACHINE = 'to a server on this machine (localhost), which the user runs and watches';
+
+/** A URL literal (or f-string) naming the loopback host: `http://localhost:11434/...`, `f"http://127.0.0.1:{port}/"`. */
+const LOOPBACK_URL = /^[a-zA-Z]*['"]https?:\/\/(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?=[:/'"])/;
+
+/** The URL argument is a loopback literal, or a local variable every assignment of which is one. */
+function toThisMachine(call: Node, first: Node | undefined): boolean {
+  if (!first) return false;
+  if (first.type === 'string') return LOOPBACK_URL.test(first.text);
+  if (first.type !== 'identifier') return false;
+  const values = localValues(call, first.text);
+  return values.length > 0 && values.every((v) => v.type === 'string' && LOOPBACK_URL.test(v.text));
 }
 
 /** Calls that ask whether a path exists: `os.path.exists(p)`, `os.path.isfile(p)`, `Path(p).exists()`, `p.is_file()`. */

@@ -275,6 +275,7 @@ export class FileFacts {
     // `from builtins import range` (code written for Python 2 and 3 alike) binds the builtin itself.
     const imported = this.byLocal.get(name);
     if ((imported && !bindsTheBuiltin(imported.target, name)) || this.moduleBindings.has(name)) return false;
+    if (!imported && this.importsRelatively(name)) return false; // `from .compat import input`
     for (let fn = at ? enclosingDef(at) : null; fn; fn = enclosingDef(fn)) {
       // Parameters and local bindings spell the name inside the def: many defs never do.
       if (!isSpelledBetween(this.text, name, fn.startIndex, fn.endIndex)) continue;
@@ -283,6 +284,21 @@ export class FileFacts {
     }
     return true;
   }
+
+  /**
+   * A relative import binds `name` (`from .ui import input`): such imports have no binding in byLocal. Memoised per name,
+   * and only looked for where the file has a relative import at all.
+   */
+  private importsRelatively(name: string): boolean {
+    let binds = this.relativeImportCache.get(name);
+    if (binds === undefined) {
+      binds = /\bfrom\s+\./.test(this.text) && this.importsName(name);
+      this.relativeImportCache.set(name, binds);
+    }
+    return binds;
+  }
+
+  private readonly relativeImportCache = new Map<string, boolean>();
 
   /** bindsLocally, memoised per def and name (rules ask once per call they check). */
   private bindsLocally(fn: Node, name: string): boolean {

@@ -94,6 +94,15 @@ describe('engine: facts', () => {
     assert.deepEqual(seen, ['range:true', 'max:false']);
   });
 
+  it('counts a name a relative import binds as shadowing the builtin', async () => {
+    const seen: string[] = [];
+    await probe('from .compat import input, open as _open\ninput("?")\nopen(p)\nlen(x)\n', '(call function: (identifier) @f) @call', (m, ctx) =>
+      seen.push(`${m.need('f').text}:${ctx.facts.isBuiltin(m.need('f').text, m.need('f'))}`),
+    );
+    // Near misses: an alias binds only its alias, and other builtins stay builtins.
+    assert.deepEqual(seen, ['input:false', 'open:true', 'len:true']);
+  });
+
   it('gives a builtin imported from builtins or six.moves no qualified name, so checks of calls treat it as the builtin', async () => {
     const seen: string[] = [];
     const src =

@@ -192,6 +192,12 @@ interface ProjectFolders {
   readonly folders: readonly string[];
   readonly rooted: boolean;
   readonly root: string | null;
+  /**
+   * The folders between the path the CLI was given (the workspace folder) and a project marked deeper inside it: an
+   * example app with a pyproject.toml of its own (trulens' examples/expositional/…/snowflake_tools/) or a scripts folder
+   * with one (sanic's scripts/) is still in examples/ or scripts/. Empty when the marked project is the given folder.
+   */
+  readonly above: readonly string[];
 }
 
 const placeCaches: ProbeMemo<ProjectFolders> = new WeakMap();
@@ -203,7 +209,12 @@ function readFolders(filePath: string, files: FileProbe, givenRoot?: string): Pr
   const marked = markedRootOf(dir, files);
   const root = inside(marked) ? marked : inside(givenRoot) ? givenRoot : null;
   const below = root ? path.relative(root, dir) : dir;
-  return { folders: below.split(/[\\/]/).filter((d) => d !== ''), rooted: root !== null, root };
+  const nested =
+    root && root === marked && givenRoot && root.startsWith(givenRoot.endsWith(path.sep) ? givenRoot : givenRoot + path.sep)
+      ? path.relative(givenRoot, root)
+      : '';
+  const split = (rel: string) => rel.split(/[\\/]/).filter((d) => d !== '');
+  return { folders: split(below), rooted: root !== null, root, above: split(nested) };
 }
 
 /**
@@ -468,9 +479,9 @@ function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRo
 /** The file is in a folder of one of these names (lower case) or matching this pattern, within its project. */
 function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string> | RegExp, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
-  const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
+  const { folders, rooted, above } = foldersInProject(filePath, files, givenRoot);
   const named = names instanceof RegExp ? (d: string) => names.test(d) : (d: string) => names.has(d.toLowerCase());
-  return (rooted ? folders : folders.slice(-3)).some(named);
+  return (rooted ? folders : folders.slice(-3)).some(named) || above.some(named);
 }
 
 /** How to find the project's top folder: the file system to look for markers in, and the path the CLI was given. */

@@ -1,7 +1,9 @@
 // Round 61 (issue 26): http-call-without-timeout where a person is already watching, from review36's blind reviews,
 // each with the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
-import { rankedInRepository } from '../helpers/engine';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { getEngine, rankedInRepository, tempRepository } from '../helpers/engine';
 
 const RULE = 'http-call-without-timeout';
 
@@ -74,5 +76,102 @@ describe('http-call-without-timeout: a request to a server on this machine', () 
       assert.notEqual(f.severity, 'hint', `${source}: ${JSON.stringify(f)}`);
       assert.doesNotMatch(reasons(f), /this machine/);
     }
+  });
+});
+
+describe('http-call-without-timeout: urlopen in the branch that found a data: or file: URL', () => {
+  // cog's file types decode inline data URIs with urlopen under `if parsed_url.scheme == "data":`: both reviewers of
+  // review37 judged the two findings wrong (nothing there can hang).
+  const decode = (test: string, parse = '    parsed = urllib.parse.urlparse(value)\n') =>
+    `import io\nimport urllib.parse\nimport urllib.request\n\n\ndef validate(value):\n${parse}    if ${test}:\n` +
+    '        with urllib.request.urlopen(value) as res:\n            return io.BytesIO(res.read())\n    return value\n';
+
+  it('silent under a scheme test of the parsed URL, or a startswith test of the URL itself', async () => {
+    for (const test of ['parsed.scheme == "data"', 'parsed.scheme in ("data", "file")', 'value.startswith("data:")']) {
+      assert.deepEqual(await ranked(decode(test)), [], test);
+    }
+  });
+
+  it('near misses: a network scheme, the else branch, another URL parsed, a URL tested but not the one opened', async () => {
+    const elseBranch = decode('parsed.scheme == "data"').replace(
+      '        with urllib.request.urlopen(value) as res:\n            return io.BytesIO(res.read())\n',
+      '        return None\n    else:\n        return urllib.request.urlopen(value).read()\n',
+    );
+    for (const source of [
+      decode('parsed.scheme == "https"'),
+      elseBranch,
+      decode('parsed.scheme == "data"', '    parsed = urllib.parse.urlparse(other)\n'),
+      decode('other.startswith("data:")'),
+    ]) {
+      assert.equal((await ranked(source)).length, 1, source);
+    }
+  });
+});
+
+describe('http-call-without-timeout: a socket default timeout set by a module that start-up imports reach', () => {
+  // sabnzbd's newswrapper runs `socket.setdefaulttimeout(60)` at import; the package imports it through its downloader,
+  // and notifier.py's urlopen (which does `import pkg`) inherits it: all three such findings were judged wrong twice.
+  const NOTIFIER = 'import urllib.request\n\nimport pkg\n\n\ndef notify(url):\n    return urllib.request.urlopen(url).read()\n';
+  const chain = {
+    'pkg/__init__.py': 'import pkg.downloader\n',
+    'pkg/downloader.py': 'from pkg import newswrapper\n',
+    'pkg/newswrapper.py': 'import socket\n\nsocket.setdefaulttimeout(60)\n',
+  };
+  const rankedWith = (project: Record<string, string>) =>
+    rankedInRepository(RULE, NOTIFIER, { 'pyproject.toml': '[project]\nname = "pkg"\n', ...project }, 'pkg/notifier.py', 'perflens-r61-');
+
+  it('silent when the imports reach it, two modules away', async () => {
+    assert.deepEqual(await rankedWith(chain), []);
+  });
+
+  it('near misses: an import inside a function (not run at import), a module nothing imports, None', async () => {
+    const lazy = { ...chain, 'pkg/downloader.py': 'def start():\n    from pkg import newswrapper\n' };
+    const unimported = { ...chain, 'pkg/__init__.py': '' };
+    const off = { ...chain, 'pkg/newswrapper.py': 'import socket\n\nsocket.setdefaulttimeout(None)\n' };
+    for (const project of [lazy, unimported, off]) {
+      assert.equal((await rankedWith(project)).length, 1, JSON.stringify(project));
+    }
+  });
+});
+
+describe('http-call-without-timeout: an example app or scripts folder with a pyproject.toml of its own', () => {
+  // trulens' examples/expositional/…/snowflake_tools/ and sanic's scripts/ each have a pyproject.toml, which made them
+  // projects of their own whose folders were not examples/ or scripts/: both reviewers judged their requests noise.
+  const TOOL = 'import requests\n\n\ndef call_analyst(url, payload):\n    return requests.post(url, json=payload).json()\n';
+
+  async function rankedIn(rel: string, nestedRoot: string, more: Record<string, string> = {}) {
+    const project = {
+      'pyproject.toml': '[project]\nname = "pkg"\n',
+      'pkg/__init__.py': '',
+      [`${nestedRoot}/pyproject.toml`]: '[project]\nname = "app"\n',
+      ...more,
+    };
+    const top = tempRepository({ ...project, [rel]: TOOL }, 'perflens-r61-');
+    try {
+      const linter = await getEngine();
+      return linter
+        .lintText(TOOL, { select: [RULE], filePath: path.join(top, rel), projectRoot: top, impact: 'auto', keepHints: true })
+        .findings.filter((f) => f.ruleId === RULE);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  }
+
+  it('a hint, as in any examples/ or scripts/ folder', async () => {
+    const cases: Array<[string, string, Record<string, string>]> = [
+      ['examples/agent_app/src/agent/tools.py', 'examples/agent_app', { 'examples/agent_app/src/agent/__init__.py': '' }],
+      ['scripts/release.py', 'scripts', {}],
+    ];
+    for (const [rel, root, more] of cases) {
+      const [f] = await rankedIn(rel, root, more);
+      assert.equal(f?.severity, 'hint', `${rel}: ${JSON.stringify(f)}`);
+      assert.match(reasons(f), /example|script/);
+    }
+  });
+
+  it('near miss: a service with its own pyproject.toml in a folder of another name keeps its rank', async () => {
+    const [f] = await rankedIn('services/agent_app/src/agent/tools.py', 'services/agent_app', { 'services/agent_app/src/agent/__init__.py': '' });
+    assert.ok(f);
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
   });
 });

@@ -379,7 +379,11 @@ function pathAskedToExist(expr: Node | null, facts: FileFacts): Node | null {
   const fn = e.childForFieldName('function');
   const name = facts.qualifiedName(fn);
   if (name) return EXISTS_FUNCTIONS.has(name) ? (e.childForFieldName('arguments')?.namedChild(0) ?? null) : null;
-  return fn?.type === 'attribute' && EXISTS_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : null;
+  if (fn?.type !== 'attribute' || !EXISTS_METHODS.has(fn.childForFieldName('attribute')?.text ?? '')) return null;
+  // `(assets_dir / name).exists()`: the branch spells the path without the parentheses (`np.save(assets_dir / name, a)`).
+  let path = fn.childForFieldName('object');
+  while (path?.type === 'parenthesized_expression') path = path.namedChild(0);
+  return path;
 }
 
 /**

@@ -175,3 +175,24 @@ describe('http-call-without-timeout: an example app or scripts folder with a pyp
     assert.notEqual(f.severity, 'hint', JSON.stringify(f));
   });
 });
+
+describe('http-call-without-timeout: the else of `if (folder / name).exists():` fetches a missing file', () => {
+  // deepchecks' read_and_save_data reads `assets_dir / file_name` when it exists and otherwise downloads and saves it
+  // there: both reviewers of review37 judged the two requests noise (a download once per machine).
+  const cache = (saved: string) =>
+    'import json\nimport requests\n\n\ndef read_and_save(assets_dir, file_name, url):\n    if (assets_dir / file_name).exists():\n' +
+    '        with open(assets_dir / file_name) as f:\n            return json.load(f)\n    else:\n' +
+    `        data = json.loads(requests.get(url).content)\n        with open(${saved}, "w") as f:\n            json.dump(data, f)\n        return data\n`;
+
+  it('a hint, as with a plain name', async () => {
+    const [f] = await ranked(cache('assets_dir / file_name'));
+    assert.equal(f?.severity, 'hint', JSON.stringify(f));
+    assert.match(reasons(f), /made only when a file is missing/);
+  });
+
+  it('near miss: the else branch writes somewhere else', async () => {
+    const [f] = await ranked(cache('"/tmp/out.json"'));
+    assert.ok(f);
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
+  });
+});

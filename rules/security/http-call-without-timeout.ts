@@ -46,9 +46,9 @@ export default defineRule({
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
-      'standalone script (no package around it) that no web or task framework runs, one in a function that prompts at ' +
-      'the terminal (`input()`, `getpass()`, `click.prompt()`), and one to a server on localhost: whoever started it ' +
-      'at a terminal sees a hang and stops it.',
+      'standalone script (no package around it) that no web or task framework runs, and one in a function that prompts ' +
+      'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
+      'stops it.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -129,9 +129,7 @@ export default defineRule({
                 ? COMMAND_LINE_TOOL
                 : asksPersonAtTerminal(call, ctx.facts)
                   ? ASKS_AT_TERMINAL
-                  : toThisMachine(call, first)
-                    ? TO_THIS_MACHINE
-                    : undefined,
+                  : undefined,
     });
   },
 });
@@ -346,25 +344,6 @@ function asksPersonAtTerminal(call: Node, facts: FileFacts): boolean {
   if (callsOfNameIn(body, 'input').some((c) => enclosingDef(c)?.equals(fn) && facts.isBuiltin('input', c))) return true;
   const prompt = PROMPTS.exec(body.text)?.[0];
   return !!prompt && facts.importsModule(prompt.slice(0, prompt.indexOf('.')));
-}
-
-/**
- * Why a request to this machine costs little: a server on localhost is one the user started (a local model server, a
- * development server), and a refused connection fails at once. review36's two reviewers judged the Ollama and Jan
- * queries of an assistant's model setup noise, as an earlier review did a course's demo client of a localhost server.
- */
-const TO_THIS_MACHINE = 'to a server on this machine (localhost), which the user runs and watches';
-
-/** A URL literal (or f-string) naming the loopback host: `http://localhost:11434/...`, `f"http://127.0.0.1:{port}/"`. */
-const LOOPBACK_URL = /^[a-zA-Z]*['"]https?:\/\/(?:localhost|127\.\d+\.\d+\.\d+|\[::1\])(?=[:/'"])/;
-
-/** The URL argument is a loopback literal, or a local variable every assignment of which is one. */
-function toThisMachine(call: Node, first: Node | undefined): boolean {
-  if (!first) return false;
-  if (first.type === 'string') return LOOPBACK_URL.test(first.text);
-  if (first.type !== 'identifier') return false;
-  const values = localValues(call, first.text);
-  return values.length > 0 && values.every((v) => v.type === 'string' && LOOPBACK_URL.test(v.text));
 }
 
 /** Calls that ask whether a path exists: `os.path.exists(p)`, `os.path.isfile(p)`, `Path(p).exists()`, `p.is_file()`. */

@@ -51,31 +51,15 @@ describe('http-call-without-timeout: a function that prompts at the terminal is 
   });
 });
 
-describe('http-call-without-timeout: a request to a server on this machine', () => {
-  // An assistant's model setup asks a local Ollama or Jan server for its models: both reviewers judged it noise.
-  const listModels = (url: string) => `import requests\n\n\ndef local_models(port=11434):\n    return requests.get(${url}).json()["models"]\n`;
+describe('http-call-without-timeout: a request to a server on this machine keeps its rank', () => {
+  // frigate's FastAPI route asks its go2rtc sidecar at 127.0.0.1 for a stream: both reviewers of review36 judged it worth
+  // a timeout (a stuck sidecar ties up a worker), so localhost alone says nothing about who waits.
+  const route = 'import requests\n\n\ndef camera_stream(name):\n    return requests.get("http://127.0.0.1:1984/api/streams", params={"src": name}).json()\n';
 
-  it('a hint with the reason, for a literal, an f-string and a local variable holding one', async () => {
-    for (const url of ['"http://localhost:11434/api/tags"', 'f"http://127.0.0.1:{port}/api/tags"', '"http://[::1]:8080/"']) {
-      const [f] = await ranked(listModels(url));
-      assert.equal(f?.severity, 'hint', `${url}: ${JSON.stringify(f)}`);
-      assert.match(reasons(f), /server on this machine/);
-    }
-    const local = 'import requests\n\n\ndef models(port):\n    url = f"http://localhost:{port}/v1/models"\n    return requests.get(url).json()\n';
-    const [f] = await ranked(local);
-    assert.equal(f?.severity, 'hint', JSON.stringify(f));
-  });
-
-  it('near misses: another host, a host that starts with "localhost", a variable also given a remote URL', async () => {
-    const remoteToo =
-      'import requests\n\n\ndef models(port, remote):\n    url = f"http://localhost:{port}/v1/models"\n    if remote:\n' +
-      '        url = "https://api.example.com/v1/models"\n    return requests.get(url).json()\n';
-    for (const source of [listModels('"https://api.example.com/v1/models"'), listModels('"http://localhost.example.com/api"'), remoteToo]) {
-      const [f] = await ranked(source);
-      assert.ok(f, source);
-      assert.notEqual(f.severity, 'hint', `${source}: ${JSON.stringify(f)}`);
-      assert.doesNotMatch(reasons(f), /this machine/);
-    }
+  it('not a hint', async () => {
+    const [f] = await ranked(route);
+    assert.ok(f);
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
   });
 });
 

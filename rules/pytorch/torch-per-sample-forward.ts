@@ -324,12 +324,15 @@ function loopCarried(reads: readonly Node[], from: number, body: Node): boolean 
     if (a.type === 'call') {
       const fn = a.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
-      return !!method && GROWS.test(method) && read.has(chainRoot(fn!)?.text ?? '');
+      const receiver = fn?.childForFieldName('object');
+      return !!method && !!receiver && GROWS.test(method) && writtenNames(receiver).some((name) => read.has(name));
     }
     const left = a.childForFieldName('left');
-    if (!left) return false;
-    // `latent[i + 1 : i + 2] = ...` writes into `latent`; `self.h = ...` rebinds `self.h`.
-    const names = left.type === 'subscript' ? [chainRoot(left)?.text ?? ''] : left.type === 'attribute' ? [left.text] : targetNames(left);
-    return names.some((name) => read.has(name));
+    return !!left && writtenNames(left).some((name) => read.has(name));
   });
+}
+
+/** What writing to `target` changes: `latent[i + 1 : i + 2]` writes into `latent`; `self.h` is `self.h` (not all of `self`). */
+function writtenNames(target: Node): string[] {
+  return target.type === 'subscript' ? [chainRoot(target)?.text ?? ''] : target.type === 'attribute' ? [target.text] : targetNames(target);
 }

@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   below,
+  callArguments,
   callsResolvingTo,
   callsSpelledInFile,
   isLiteral,
@@ -74,6 +75,7 @@ export default defineRule({
     const selection = m.need('selection');
     const call = m.need('call');
     const method = m.need('method').text;
+    if (fillsNothing(call, method, ctx.facts)) return;
     const types = localTypes(ctx.facts);
     let target: string | null;
     let listOfColumns = false;
@@ -115,6 +117,38 @@ export default defineRule({
     report(ctx, selection, call, method, target, listOfColumns, m.need('inplace'));
   },
 });
+
+/** The keywords an empty mapping's call may also pass and still change nothing (`downcast=` could still change the dtype). */
+const NO_OP_KEYWORDS = new Set(['inplace', 'axis', 'limit']);
+
+/**
+ * `df["c"].fillna({}, inplace=True)`, `s.replace({}, inplace=True)`: a dict is an index→value (or old→new) mapping, and an
+ * empty one fills or replaces nothing (checked with pandas 1.5.3: the Series is unchanged either way), so the call is a no-op
+ * with or without Copy-on-Write and assigning its result back changes nothing either (review36: advice judged wrong).
+ */
+function fillsNothing(call: Node, method: string, facts: FileFacts): boolean {
+  if (method !== 'fillna' && method !== 'replace') return false;
+  const keyword = method === 'fillna' ? 'value' : 'to_replace';
+  const args = callArguments(call);
+  let mapping: Node | null = null;
+  for (const [i, arg] of args.entries()) {
+    if (arg.type === 'keyword_argument') {
+      const name = arg.childForFieldName('name')?.text ?? '';
+      if (name === keyword) mapping = arg.childForFieldName('value');
+      else if (!NO_OP_KEYWORDS.has(name)) return false;
+    } else if (i === 0) mapping = arg;
+    else return false;
+  }
+  return !!mapping && emptyDict(mapping, facts);
+}
+
+/** `{}` or the builtin `dict()` with no arguments. */
+function emptyDict(node: Node, facts: FileFacts): boolean {
+  if (node.type === 'dictionary') return !node.namedChildren.some((c) => c !== null && c.type !== 'comment');
+  if (node.type !== 'call') return false;
+  const fn = node.childForFieldName('function');
+  return fn?.type === 'identifier' && fn.text === 'dict' && facts.isBuiltin('dict', node) && callArguments(node).length === 0;
+}
 
 function report(ctx: RuleContext, selection: Node, call: Node, method: string, target: string | null, listOfColumns: boolean, inplace?: Node): void {
   const shown = selection.text.length <= 40 ? selection.text : 'the selection';

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, isTestCode, oneLineText, positionalArguments, tensorPlacement } from '../../server/analysis';
+import {
+  FileFacts,
+  fileFunctionDef,
+  findDescendants,
+  isNestedScope,
+  isTestCode,
+  oneLineText,
+  parameterNames,
+  positionalArguments,
+  tensorPlacement,
+} from '../../server/analysis';
 
 /** torch functions that join a sequence of tensors into one. */
 const JOINS = /^torch\.(cat|concat|concatenate|stack|vstack|hstack)$/;
@@ -50,7 +60,7 @@ export default defineRule({
     if (!index) return;
     const body = comp.childForFieldName('body');
     if (!body) return;
-    const tensor = perIndexTensor(body, index, facts);
+    const tensor = perIndexTensor(body, index, clauses[0], facts);
     // `torch.cat([h[i, :lens[i]].view(-1, d) for i in range(n)])`: each piece is a view of one tensor (indexing,
     // slicing, reshaping), which launches no kernel; the join is the one copy any batched form also makes. The
     // "several kernels per index" the rule is about do not exist (review27, ragged prefixes of an ASR batch).
@@ -82,7 +92,7 @@ function indexOver(clause: Node, facts: FileFacts): string | null {
  * `torch.isin(a[q], b[q])`), or hands a tensor and the index to a function (`pair_sum(preds, target, i)`). Null otherwise
  * (a list of modules, a list of Python values, a piece that does not depend on the index).
  */
-function perIndexTensor(body: Node, index: string, facts: FileFacts): string | null {
+function perIndexTensor(body: Node, index: string, clause: Node, facts: FileFacts): string | null {
   const within = (type: string) => [...(body.type === type ? [body] : []), ...findDescendants(body, (n) => n.type === type, isNestedScope)];
   for (const sub of within('subscript')) {
     const keys = sub.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
@@ -92,11 +102,103 @@ function perIndexTensor(body: Node, index: string, facts: FileFacts): string | n
   }
   for (const call of within('call')) {
     const args = positionalArguments(call);
-    if (!args.some((a) => a.type === 'identifier' && a.text === index)) continue;
+    const position = args.findIndex((a) => a.type === 'identifier' && a.text === index);
+    if (position < 0) continue;
     const tensor = args.find((a) => a.type === 'identifier' && a.text !== index && tensorPlacement(a, call, facts));
-    if (tensor) return tensor.text;
+    if (tensor && !sizesThePiece(call, position, body, clause, facts)) return tensor.text;
   }
   return null;
+}
+
+/**
+ * The index handed to the function is a degree or size that shapes each piece, not a position in the tensor: e3nn's
+ * `torch.cat([(2 * l + 1) ** 0.5 * wigner_D(l, alpha, beta, gamma).flatten(-2) for l in range(lmax + 1)])` builds one
+ * (2l+1)x(2l+1) block per degree, and no batched op makes blocks of different sizes in one call (review36: judged wrong).
+ * Told by the comprehension computing a size from the index (`2 * l + 1`, `(l + 1) ** 2`), by a range over degrees
+ * (`range(lmax + 1)`), or by the file's own def using that parameter as a size (`range(l)`, `torch.zeros(2 * l + 1)`);
+ * never when that def indexes a tensor with it (`x[i]`; a lookup in a list of per-degree tables, `_Jd[l]`, is not that).
+ */
+function sizesThePiece(call: Node, position: number, body: Node, clause: Node, facts: FileFacts): boolean {
+  const index = positionalArguments(call)[position].text;
+  const fn = call.childForFieldName('function');
+  const def = fn?.type === 'identifier' ? fileFunctionDef(fn, call) : null;
+  const param = def ? parameterNames(def)[position] : undefined;
+  const defBody = def?.childForFieldName('body');
+  if (param && defBody && indexesATensor(defBody, param, facts)) return false;
+  if (usedAsSize(body, index) || overDegrees(clause.childForFieldName('right'))) return true;
+  return !!param && !!defBody && usedAsSize(defBody, param);
+}
+
+/** `lmax`, `l_max`, `max_l`, `self.max_degree`: the bound of a loop over the degrees of spherical harmonics or Wigner blocks. */
+const DEGREE_BOUND = /^(l|ell|degree)_?max$|^max_?(l|ell|degree)$/i;
+
+/** `range(lmax + 1)`, `range(self.l_max)`: a range whose bound is spelled as a maximum degree. */
+function overDegrees(range: Node | null): boolean {
+  const args = range ? positionalArguments(range) : [];
+  return args.some((a) => [a, ...findDescendants(a, (n) => n.type === 'identifier')].some((n) => n.type === 'identifier' && DEGREE_BOUND.test(n.text)));
+}
+
+/** Integer arithmetic of `name` that multiplies or raises it (`2 * l + 1`, `l * (l + 1)`, `(l + 1) ** 2`): a dimension, not an offset. */
+function sizeOf(expr: Node, name: string): boolean {
+  if (expr.type !== 'binary_operator') return false;
+  const ops = [expr, ...findDescendants(expr, (n) => n.type === 'binary_operator')].map((n) => n.childForFieldName('operator')?.type ?? '');
+  return ops.some((op) => op === '*' || op === '**') && integerArithmeticOf(expr, name) && findDescendants(expr, (n) => n.type === 'identifier').length > 0;
+}
+
+/** Only integers, `name`, parentheses and `+ - * **`. */
+function integerArithmeticOf(expr: Node, name: string): boolean {
+  switch (expr.type) {
+    case 'integer':
+      return true;
+    case 'identifier':
+      return expr.text === name;
+    case 'parenthesized_expression':
+      return expr.namedChild(0) !== null && integerArithmeticOf(expr.namedChild(0)!, name);
+    case 'binary_operator':
+      return (
+        /^([-+*]|\*\*)$/.test(expr.childForFieldName('operator')?.type ?? '') &&
+        integerArithmeticOf(expr.childForFieldName('left')!, name) &&
+        integerArithmeticOf(expr.childForFieldName('right')!, name)
+      );
+    default:
+      return false;
+  }
+}
+
+/** `name` is used as a size within `scope`: in size arithmetic outside any subscript, or as the bound of a `range(...)`. */
+function usedAsSize(scope: Node, name: string): boolean {
+  const sized = findDescendants(scope, (n) => n.type === 'binary_operator' && sizeOf(n, name) && !insideKey(n, scope), isNestedScope);
+  if (sized.length > 0) return true;
+  return findDescendants(scope, (n) => n.type === 'call' && n.childForFieldName('function')?.text === 'range', isNestedScope).some((call) =>
+    positionalArguments(call).some((a) => a.type === 'identifier' && a.text === name),
+  );
+}
+
+/**
+ * `name` is (in) a key of a subscript of a tensor within `scope` (`x[i]`, `x[:, i + 1]`, `x[: 2 * i + 1]`): the value is a
+ * position in it. Not through a call in the key (`out[..., range(2 * l + 1)]` indexes by the positions a size spans).
+ */
+function indexesATensor(scope: Node, name: string, facts: FileFacts): boolean {
+  return findDescendants(scope, (n) => n.type === 'identifier' && n.text === name, isNestedScope).some((id) => {
+    const sub = subscriptKeyedBy(id, scope, true);
+    const value = sub?.childForFieldName('value');
+    return !!value && !!tensorPlacement(value, sub!, facts);
+  });
+}
+
+/** The subscript inside `scope` whose key holds `node`, or null (also when `direct` and a call stands between them). */
+function subscriptKeyedBy(node: Node, scope: Node, direct = false): Node | null {
+  for (let n: Node = node; n.parent && !n.equals(scope); n = n.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'subscript' && !p.childForFieldName('value')?.equals(n)) return p;
+    if (direct && p.type === 'call') return null;
+  }
+  return null;
+}
+
+/** `node` is (within) a key of a subscript inside `scope`. */
+function insideKey(node: Node, scope: Node): boolean {
+  return subscriptKeyedBy(node, scope) !== null;
 }
 
 /** Tensor methods that return a view (`reshape` and `flatten` whenever the strides allow one). */

@@ -79,7 +79,7 @@ export default defineRule({
     const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : modelCallOfBoundBatch(arg, ctx.facts);
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
-    if (!loop || !batchable(call, loop.node)) return;
+    if (!loop || !batchable(call, arg, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
@@ -287,28 +287,52 @@ function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, fa
  * hooks that record each sample's attention maps, would record one batch instead), no input of a call is what an
  * earlier pass of the loop wrote (`latent[i + 1] = f(latent[i : i + 1])`, `out, h = cell(x[i : i + 1], h)`: a
  * recurrence), and the loop does not free GPU memory between calls (`torch.cuda.empty_cache()`: the chunks of one long
- * input are run one at a time to bound memory).
+ * input are run one at a time to bound memory). `input` is the one-sample batch: the call's argument, or the value of
+ * the statement that binds it before the call (`step = tokens[t].unsqueeze(0)`), whose names count as inputs too.
  */
-function batchable(call: Node, loop: Node): boolean {
+function batchable(call: Node, input: Node, loop: Node): boolean {
   let used: Node = call;
   while (used.parent?.type === 'attribute' && used.parent.childForFieldName('object')?.equals(used)) used = used.parent;
   if (used.parent?.type === 'expression_statement') return false;
   const body = loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.childForFieldName('body') : null;
   if (!body) return true;
   if (/\bempty_cache\s*\(/.test(body.text)) return false;
-  return !loopCarried(call, body);
+  const args = call.childForFieldName('arguments');
+  // Autoregressive decoding (review36, wenet-style): `step = tokens[t].unsqueeze(0)`, `logits = model.decoder(step, memory)`,
+  // `tokens[t + 1] = logits.argmax(-1)`: the bound batch reads what the pass wrote after its call, so the steps cannot be one call.
+  const reads = [...(args ? [args] : []), ...(input.startIndex < call.startIndex ? [input] : [])];
+  return !loopCarried(reads, call.endIndex, body);
 }
 
-/** A name the call's arguments read is written in the loop body by the statement holding the call or a later one. */
-function loopCarried(call: Node, body: Node): boolean {
-  const args = call.childForFieldName('arguments');
-  if (!args) return false;
-  const read = new Set(findDescendants(args, (n) => n.type === 'identifier' || n.type === 'attribute', isNestedScope).map((n) => n.text));
-  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).some((a) => {
+/** In-place writes that grow or fill what a name holds: list growth and torch's trailing-underscore methods (`copy_`, `fill_`). */
+const GROWS = /^(append|extend|insert)$|^[a-z][a-z0-9_]*[a-z0-9]_$/;
+
+/**
+ * A name the `reads` expressions read is written in the loop body by a statement ending at or after `from` (the model
+ * call's end: the statement holding the call or a later one): by an assignment, or in place (`tokens[t + 1].copy_(best)`,
+ * `hyp.append(best)`). The next pass then reads what this one wrote.
+ */
+function loopCarried(reads: readonly Node[], from: number, body: Node): boolean {
+  const read = new Set(
+    reads
+      .flatMap((r) => [r, ...findDescendants(r, (n) => n.type === 'identifier' || n.type === 'attribute', isNestedScope)])
+      .filter((n) => n.type === 'identifier' || n.type === 'attribute')
+      .map((n) => n.text),
+  );
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment' || n.type === 'call', isNestedScope).some((a) => {
+    if (a.endIndex < from) return false;
+    if (a.type === 'call') {
+      const fn = a.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      const receiver = fn?.childForFieldName('object');
+      return !!method && !!receiver && GROWS.test(method) && writtenNames(receiver).some((name) => read.has(name));
+    }
     const left = a.childForFieldName('left');
-    if (!left || a.endIndex < call.endIndex) return false;
-    // `latent[i + 1 : i + 2] = ...` writes into `latent`; `self.h = ...` rebinds `self.h`.
-    const written = left.type === 'subscript' ? [chainRoot(left)?.text ?? ''] : left.type === 'attribute' ? [left.text] : targetNames(left);
-    return written.some((name) => read.has(name));
+    return !!left && writtenNames(left).some((name) => read.has(name));
   });
+}
+
+/** What writing to `target` changes: `latent[i + 1 : i + 2]` writes into `latent`; `self.h` is `self.h` (not all of `self`). */
+function writtenNames(target: Node): string[] {
+  return target.type === 'subscript' ? [chainRoot(target)?.text ?? ''] : target.type === 'attribute' ? [target.text] : targetNames(target);
 }

@@ -1180,9 +1180,26 @@ export class LocalTypes {
     const params = parameterList(def);
     const i = params.findIndex((p) => p.name === name);
     const list = bindings.get(name);
-    if (i < 0 || !list || list[0].type || list[0].node.id !== params[i].node.id) return;
+    if (i < 0 || !list || list[0].node.id !== params[i].node.id) return;
+    if (list[0].type) {
+      list[0].type = this.annotationOrCallSites(def, i, name, list[0].type);
+      return;
+    }
     const byUse = list.length === 1 && this.spellsDataFrameOnlyMethod(def) ? dataFrameByUse(def, name, cellAccesses(this.facts, def)) : null;
     list[0].type = this.argumentsAtCallSites(def, i, name) ?? byUse ?? documentedParameter(def, name);
+  }
+
+  /**
+   * An annotated parameter of a private helper keeps its annotation unless every call site in the file passes another
+   * known kind: habitat's `skill_ids: torch.Tensor`, whose every caller passes an `np.*` result, holds an ndarray (review36:
+   * a torch finding on it was judged wrong). What the calls pass is what the body receives; an annotation that
+   * no call agrees with says less. Anything short of that (a call passing an unknown value, a public function) keeps the
+   * annotation.
+   */
+  private annotationOrCallSites(def: Node, index: number, name: string, annotated: ValueType): ValueType {
+    const passed = this.argumentsAtCallSites(def, index, name);
+    if (!passed || sameKind(passed, annotated)) return annotated;
+    return { ...passed, why: `annotated as ${article(annotated.kind)}, but ${passed.why}` };
   }
 
   /** A def's parameters, bound at the def's start, typed by their annotations. */

@@ -397,6 +397,31 @@ public(pd.read_csv("a"))
     assert.deepEqual(got, ['dataframe', 'unknown', 'unknown', 'unknown', 'dataframe']);
   });
 
+  it('an annotation every call site in the file contradicts gives way to what the calls pass, and only then', () => {
+    // habitat's `skill_ids: torch.Tensor`, whose every caller passes an `np.*` result (review36: a torch finding judged wrong).
+    const got = valuesIn(`
+import numpy as np
+import torch
+def _names(skill_ids: torch.Tensor):
+    V(skill_ids)
+def _agrees(ids: torch.Tensor):
+    V(ids)
+def _one_unknown(ids: torch.Tensor):
+    V(ids)
+def _no_calls(ids: torch.Tensor):
+    V(ids)
+def public(ids: torch.Tensor):
+    V(ids)
+_names(np.array([1, 2]))
+_names(skill_ids=np.argsort(np.zeros(3)))
+_agrees(torch.zeros(3))
+_one_unknown(np.zeros(3))
+_one_unknown(load())
+public(np.zeros(3))
+`);
+    assert.deepEqual(got, ['ndarray', 'tensor', 'tensor', 'tensor', 'tensor']);
+  });
+
   it('types a parameter read by a row and a column through .iloc, .iat or .ix, and nothing read any other way', () => {
     const got = valuesIn(`
 import pandas as pd

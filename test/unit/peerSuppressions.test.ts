@@ -294,6 +294,27 @@ describe('peer suppressions in the editor: an incremental lint finishes as a ful
   }
 });
 
+describe('a class-header Pylint disable in the editor: an incremental lint finishes as a full one', () => {
+  it('typing it after the header silences the findings in the class kept from the last lint', async () => {
+    const engine = await getEngine();
+    const linter = new IncrementalLinter(engine, true);
+    const options = { select: ['open-without-with'] };
+    const source = `LIMIT = 1\n\n\nclass Loader:\n    def f(self, p):\n        return ${OPEN}\n\n    def g(self, p):\n        return ${OPEN}\n`;
+    let tree = engine.parse(source);
+    try {
+      assert.equal(linter.lint(tree, source, options, null).findings.length, 2);
+      const offset = source.indexOf('class Loader:') + 'class Loader:'.length;
+      const edited = applyEdit(engine, tree, source, { start: offset, end: offset, newText: '  # pylint: disable=consider-using-with' });
+      tree = edited.tree;
+      const result = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.deepEqual(result.findings, engine.lintText(edited.text, options).findings, edited.text);
+      assert.deepEqual(result.findings, [], edited.text);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
 describe("leftover-breakpoint: a noqa is the engine's to honour, through the declared T100 peer", () => {
   const lint = async (source: string) => {
     const engine = await getEngine();

@@ -33,7 +33,7 @@ export default defineRule({
   confidence: 'medium',
   guide: 'dynamic-code-and-security',
   // Ruff's S101 and Bandit's B101 flag the same assert: removed under `python -O`.
-  peers: { ruff: ['S101'], bandit: ['B101'] },
+  peers: { ruff: ['S101'], bandit: ['B101', 'assert_used'] },
   message: '`assert` validating an argument disappears under `python -O`; raise an exception instead',
   docs: {
     why:

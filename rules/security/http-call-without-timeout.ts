@@ -34,7 +34,7 @@ export default defineRule({
   confidence: 'high',
   guide: 'dynamic-code-and-security',
   // Ruff's and flake8-bandit's S113, Bandit's B113 and Pylint's missing-timeout flag the same call for the same reason.
-  peers: { ruff: ['S113'], pylint: ['missing-timeout', 'W3101'], bandit: ['B113'] },
+  peers: { ruff: ['S113'], pylint: ['missing-timeout', 'W3101'], bandit: ['B113', 'request_without_timeout'] },
   message: 'HTTP call without `timeout=` can hang forever on an unresponsive server; pass a timeout',
   docs: {
     why:

@@ -61,7 +61,7 @@ export default defineRule({
   confidence: 'high',
   guide: 'configuration-and-architecture',
   // Ruff's S506 and Bandit's B506 flag the same `yaml.load` without a safe loader.
-  peers: { ruff: ['S506'], bandit: ['B506'] },
+  peers: { ruff: ['S506'], bandit: ['B506', 'yaml_load'] },
   requires: ['yaml'],
   message: '`yaml.load` without a safe loader can construct arbitrary Python objects; use `yaml.safe_load`',
   docs: {

@@ -117,6 +117,9 @@ export function renderFindingHover(rule: RuleDefinition, finding: Finding, links
   // Why this finding weighs what it does, after the advice: the hover starts with what the message does not say.
   const ranking = impactLine(finding);
   if (ranking) parts.push('', ranking);
+  // A user who also runs Ruff, Pylint or Bandit may already have a suppression of the same check to write or keep.
+  const peers = peersLine(rule);
+  if (peers) parts.push('', peers);
   const section = guideSection(rule.guide);
   const footer = [`${rule.title} · \`${rule.id}\` (perflens)`, `[Open guide section](${links.guide} "${linkTitle(section?.title ?? rule.guide)}")`];
   if (links.disable) footer.push(`[Disable this rule](${links.disable} "Add ${rule.id} to perflens.ignore")`);
@@ -174,20 +177,36 @@ const PEER_LINTERS: Record<keyof PeerChecks, { name: string; comment: (code: str
   bandit: { name: 'Bandit', comment: (code) => `# nosec ${code}` },
 };
 
+/** The rule's declared peers, tool by tool, with at least one check each. */
+function declaredPeers(rule: RuleDefinition): [keyof PeerChecks, readonly string[]][] {
+  return (Object.entries(rule.peers ?? {}) as [keyof PeerChecks, readonly string[]][]).filter(([, codes]) => codes.length > 0);
+}
+
+/** One linter's checks: "Pylint `missing-timeout` / `W3101`". */
+function toolChecks(tool: keyof PeerChecks, codes: readonly string[]): string {
+  return `${PEER_LINTERS[tool].name} ${codes.map((c) => `\`${c}\``).join(' / ')}`;
+}
+
 /**
  * The other linters' checks whose suppression silences the rule too (RuleDefinition.peers), in a sentence: "Ruff
  * `SIM115` (`# noqa: SIM115`); Pylint `consider-using-with` / `R1732` (`# pylint: disable=consider-using-with`)". Null
  * when it declares none.
  */
 export function peersText(rule: RuleDefinition): string | null {
-  const parts = (Object.entries(rule.peers ?? {}) as [keyof PeerChecks, readonly string[]][])
-    .filter(([, codes]) => codes.length > 0)
-    .map(([tool, codes]) => {
-      const { name, comment } = PEER_LINTERS[tool];
-      const bare = tool === 'bandit' ? ', or a bare `# nosec`' : '';
-      return `${name} ${codes.map((c) => `\`${c}\``).join(' / ')} (\`${comment(codes[0])}\`${bare})`;
-    });
+  const parts = declaredPeers(rule).map(([tool, codes]) => {
+    const bare = tool === 'bandit' ? ', or a bare `# nosec`' : '';
+    return `${toolChecks(tool, codes)} (\`${PEER_LINTERS[tool].comment(codes[0])}\`${bare})`;
+  });
   return parts.length > 0 ? parts.join('; ') : null;
+}
+
+/**
+ * The hover's line naming the same checks, without the comments (the README's "Also silenced by" column): "**Also silenced
+ * by:** Ruff `S113`; Pylint `missing-timeout` / `W3101`". Null when the rule declares no peers.
+ */
+export function peersLine(rule: RuleDefinition): string | null {
+  const parts = declaredPeers(rule).map(([tool, codes]) => toolChecks(tool, codes));
+  return parts.length > 0 ? `**Also silenced by:** ${parts.join('; ')}` : null;
 }
 
 /** A full explanation of a rule, in Markdown (CLI `perflens rule <id>`, README). */
@@ -215,7 +234,7 @@ export function renderRuleDoc(rule: RuleDefinition): string {
       '',
       '## Other linters',
       '',
-      `The same check in other linters: ${peers}. Their suppression of it on the finding's line (a Pylint \`disable=\` on a line of its own: the rest of its block) silences this rule too.`,
+      `The same check in other linters: ${peers}. Their suppression of it on the finding's line (a Pylint \`disable=\` on a line of its own: the rest of its block; a file-level \`# ruff: noqa\` or \`# pylint: skip-file\`: the file) silences this rule too.`,
     );
   }
   const evidence = evidenceFor(rule.id);

@@ -276,7 +276,10 @@ export interface PeerChecks {
   ruff?: readonly string[];
   /** Pylint's symbolic names and message ids, both: `# pylint: disable=consider-using-with` or `=R1732`. */
   pylint?: readonly string[];
-  /** Bandit test ids: `# nosec B113`. A bare `# nosec` silences a rule that declares any (security rules only). */
+  /**
+   * Bandit test ids and names, both (Bandit reads either after `nosec`): `# nosec B113` or `# nosec request_without_timeout`.
+   * A bare `# nosec` silences a rule that declares any (security rules only).
+   */
   bandit?: readonly string[];
 }
 
@@ -287,7 +290,8 @@ export interface PeerChecks {
 export const PEER_CODE: Record<keyof PeerChecks, RegExp> = {
   ruff: /^[A-Z]+[0-9]{3,4}$/,
   pylint: /^(?:[a-z]+(?:-[a-z0-9]+)+|[CRWEFI][0-9]{4})$/,
-  bandit: /^B[0-9]{3}$/,
+  // A test name has an underscore (`yaml_load`): a word without one after `nosec` is read as prose, never as a test.
+  bandit: /^(?:B[0-9]{3}|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)$/,
 };
 
 export interface CallAnchor {

@@ -4,12 +4,22 @@
 //   # perflens: ignore-file[rule-a]                 the whole file (bare = every rule)
 //   # perflens: disable[rule-a] … # perflens: enable[rule-a]   a range of lines
 //   # noqa  /  # noqa: rule-a                       Ruff/flake8 style; bare noqa silences every rule
-// Other linters' suppressions of a check a rule declares as its peer (RuleDefinition.peers) silence that rule too:
-//   x = f()  # noqa: SIM115                         Ruff/flake8 code on the finding's lines
-//   # ruff: noqa: SIM115                            Ruff's file-level exemption, on a line of its own
+// Other linters' suppressions of a check a rule declares as its peer (RuleDefinition.peers) silence that rule too, as
+// far as that linter's own reading of the comment goes:
+//   x = f()  # noqa: SIM115                         Ruff/flake8 code on the finding's lines (whole codes: Ruff reads
+//                                                   no prefixes, `# noqa: SIM` is not a code)
+//   # ruff: noqa: SIM115  /  # flake8: noqa: SIM115 Ruff's file-level exemption, on a line of its own (Ruff reads
+//                                                   flake8's the same)
+//   # ruff: noqa  /  # flake8: noqa                 bare, on a line of its own: Ruff (flake8) skips the file, so every
+//                                                   rule with a Ruff peer is silenced; rules without one are not
 //   x = f()  # pylint: disable=consider-using-with  this line; `disable-next=` the next one; on a line of its own,
-//                                                   the rest of its block, up to an `enable=` of the check
-//   x = f()  # nosec B113  /  # nosec               Bandit (bare: every Bandit check, so every rule with a Bandit peer)
+//                                                   the rest of its block, up to an `enable=` of the check; on the
+//                                                   header line of a `class` (nothing else of the header there), the class
+//   # pylint: skip-file  /  disable=all             anywhere: Pylint skips the file (every rule with a Pylint peer)
+//   # pylint: disable-next=all                      every Pylint check on the next line
+//   x = f()  # nosec B113  /  # nosec request_without_timeout  /  # nosec
+//                                                   Bandit, by test id or name (bare: every Bandit check, so every rule
+//                                                   with a Bandit peer)
 import type { Node } from '../syntax/parser';
 import { PEER_CODE, type PeerChecks, type RuleDefinition } from './rule';
 import { CATEGORIES, type Finding, type Severity, type TextEdit } from '../../common/types';
@@ -31,8 +41,8 @@ export interface SuppressionComment {
   line: number;
   /**
    * Peer comments only: whose suppression it is, and the last line it covers (`line` for a line's comment, the end of
-   * the block for Pylint's own-line disable, MAX_SAFE_INTEGER for Ruff's file-level noqa). Their `rules` are the
-   * tool's check codes; an empty list is a bare `# nosec`.
+   * the block for Pylint's own-line disable, MAX_SAFE_INTEGER for a file-level one). Their `rules` are the tool's check
+   * codes; an empty list is every check of the tool (a bare `# nosec`, `# ruff: noqa`, Pylint's `all` and `skip-file`).
    */
   tool?: PeerTool;
   last?: number;
@@ -59,7 +69,7 @@ export function mayHoldSuppression(text: string): boolean {
 }
 
 /** What a comment that may suppress (ours or a peer linter's) starts or holds: the incremental lint keeps only these. */
-const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)|\bpylint:|#\s*nosec|\bruff\s*:\s*noqa/i;
+const SUPPRESSION_HINT = /#\s*(?:perflens:|noqa)|\bpylint:|#\s*nosec|\b(?:ruff|flake8)\s*:\s*noqa/i;
 
 /** Whether the comment's text may hold a suppression this module reads. */
 export function looksLikeSuppression(comment: string): boolean {
@@ -68,16 +78,23 @@ export function looksLikeSuppression(comment: string): boolean {
 
 // The peer linters' grammars, as each tool reads them (Ruff's file exemption, Pylint's pragma, Bandit's nosec). A Ruff or
 // flake8 `# noqa: CODE` on a line is NOQA above: its codes are already kept.
-const RUFF_FILE = /#\s*ruff\s*:\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)/;
-const PYLINT = /\bpylint:\s*(disable-next|disable|enable)\s*=\s*([^;#\n]*)/g;
+// Ruff's file exemption: `#ruff:` or `#flake8:` (case-sensitive), then `noqa` in any case, then either codes after a colon
+// or, bare, the end of the comment, another comment, or a blank and anything but a colon (Ruff's linter docs, "File-level").
+// A colon with no valid code after it (`# ruff: noqa: SIM`) is neither: Ruff warns and ignores it.
+const RUFF_FILE = /#\s*(?:ruff|flake8)\s*:\s*[Nn][Oo][Qq][Aa](?:\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)|(?=\s*$|\s*#|\s+[^\s:]))/;
+// Pylint's pragma keywords (pylint/utils/pragma_parser.py): `skip-file` and its deprecated `disable-all` take no list.
+const PYLINT = /\bpylint:\s*(?:(skip-file|disable-all)\b|(disable-next|disable|enable)\s*=\s*([^;#\n]*))/g;
 const NOSEC = /#\s*nosec\b:?([^#\n]*)/;
 
 /** One peer linter's suppression as written in a comment. */
 export interface PeerSyntax {
   tool: PeerTool;
-  /** `line`: the comment's line; `next-line`: Pylint's disable-next; `file`: Ruff's file exemption; `enable`: Pylint's enable. */
+  /**
+   * `line`: the comment's line; `next-line`: Pylint's disable-next; `file`: Ruff's file exemption (on a line of its own) or
+   * Pylint's skip-file (anywhere); `enable`: Pylint's enable.
+   */
   scope: 'line' | 'next-line' | 'file' | 'enable';
-  /** The checks named; empty for a bare `# nosec`. */
+  /** The checks named; empty for every check of the tool (a bare `# nosec` or `# ruff: noqa`, Pylint's `all`). */
   codes: string[];
 }
 
@@ -85,19 +102,34 @@ export interface PeerSyntax {
 export function readPeerSuppressions(comment: string): PeerSyntax[] {
   const out: PeerSyntax[] = [];
   const ruff = RUFF_FILE.exec(comment);
-  if (ruff) out.push({ tool: 'ruff', scope: 'file', codes: ruff[1].split(/[\s,]+/) });
+  if (ruff) out.push({ tool: 'ruff', scope: 'file', codes: ruff[1] ? ruff[1].split(/[\s,]+/) : [] });
   for (const m of comment.includes('pylint:') ? comment.matchAll(PYLINT) : []) {
-    const codes = m[2].split(/[\s,]+/).filter((c) => PEER_CODE.pylint.test(c));
-    if (codes.length > 0) out.push({ tool: 'pylint', scope: m[1] === 'enable' ? 'enable' : m[1] === 'disable-next' ? 'next-line' : 'line', codes });
+    const pragma = pylintPragma(m[1] ?? m[2], m[3] ?? '');
+    if (pragma) out.push(pragma);
   }
   const nosec = comment.includes('nosec') ? NOSEC.exec(comment) : null;
   if (nosec) {
     const words = nosec[1].split(/[\s,]+/).filter(Boolean);
+    // By id (`B113`) or by test name (`request_without_timeout`), as Bandit's NOSEC_COMMENT_TESTS reads them.
     const codes = words.filter((w) => PEER_CODE.bandit.test(w));
-    // Bare only when nothing follows: a test named by name, or prose, is not read as "every test".
+    // Bare only when nothing follows: a word that names no test, or prose, is not read as "every test".
     if (codes.length > 0 || words.length === 0) out.push({ tool: 'bandit', scope: 'line', codes });
   }
   return out;
+}
+
+/**
+ * One Pylint pragma: `skip-file` (and `disable-all`), and `disable=` naming `all`, make Pylint skip the whole file wherever
+ * the comment stands (message_state_handler.process_tokens); `disable-next=all` and `enable=all` cover every check.
+ */
+function pylintPragma(keyword: string, list: string): PeerSyntax | null {
+  if (keyword === 'skip-file' || keyword === 'disable-all') return { tool: 'pylint', scope: 'file', codes: [] };
+  const words = list.split(/[\s,]+/);
+  const every = words.includes('all');
+  if (every && keyword === 'disable') return { tool: 'pylint', scope: 'file', codes: [] };
+  const codes = every ? [] : words.filter((c) => PEER_CODE.pylint.test(c));
+  if (!every && codes.length === 0) return null;
+  return { tool: 'pylint', scope: keyword === 'enable' ? 'enable' : keyword === 'disable-next' ? 'next-line' : 'line', codes };
 }
 
 export type PerflensVerb = 'ignore' | 'ignore-file' | 'disable' | 'enable';
@@ -173,12 +205,17 @@ export function parseSuppressions(comments: readonly Node[], text: string, lines
 /** The lines a peer linter's comment covers, as that linter reads it. */
 function peerComment(peer: PeerSyntax, comment: Node, ownLine: boolean, line: number, start: number, end: number, lines: LineIndex): SuppressionComment {
   const base = { kind: 'peer' as const, tool: peer.tool, rules: peer.codes, start, end };
-  if (peer.scope === 'file') return { ...base, line: 0, last: ownLine ? Number.MAX_SAFE_INTEGER : -1 };
+  // Ruff reads its file exemption only on a line of its own; Pylint skips the file wherever its pragma stands.
+  if (peer.scope === 'file') return { ...base, line: 0, last: ownLine || peer.tool === 'pylint' ? Number.MAX_SAFE_INTEGER : -1 };
   if (peer.scope === 'next-line') return { ...base, line: line + 1, last: line + 1 };
   if (peer.scope === 'enable') return { ...base, line, last: line, enables: true };
+  if (peer.tool !== 'pylint') return { ...base, line, last: line };
   // Pylint reads a pragma on a line of its own as covering the rest of the enclosing block (a module's: the file).
-  if (peer.tool === 'pylint' && ownLine) return { ...base, line: line + 1, last: blockEndLine(comment, lines) };
-  return { ...base, line, last: line };
+  if (ownLine) return { ...base, line: line + 1, last: blockEndLine(comment, lines) };
+  // After a class header, the whole class (Pylint gives the line to the innermost node starting on it: the class itself
+  // when no base or type parameter does). Any other block's header line keeps it to that line, as Pylint's docs show.
+  const cls = classOpenedBy(comment, line, lines);
+  return { ...base, line, last: cls ? lines.positionAt(cls.endIndex).line : line };
 }
 
 /** The last line of the block (or compound statement) holding a comment; the file's end for a module-level one. */
@@ -186,6 +223,23 @@ function blockEndLine(comment: Node, lines: LineIndex): number {
   const parent = comment.parent;
   if (!parent || parent.type === 'module') return Number.MAX_SAFE_INTEGER;
   return lines.positionAt(parent.endIndex).line;
+}
+
+/**
+ * The class whose header line `line` holds the comment, when nothing Pylint treats as a node of its own starts on that line
+ * (a base, a keyword argument, a type parameter: `class A(Base):` keeps the pragma to the line). Only a comment of the
+ * header itself is looked at, so this costs nothing for the other comments.
+ */
+function classOpenedBy(comment: Node, line: number, lines: LineIndex): Node | null {
+  let cls = comment.parent;
+  if (cls?.type === 'argument_list' || cls?.type === 'type_parameter') cls = cls.parent;
+  if (cls?.type !== 'class_definition' || lines.positionAt(cls.startIndex).line !== line) return null;
+  for (const field of ['superclasses', 'type_parameters']) {
+    for (const part of cls.childForFieldName(field)?.namedChildren ?? []) {
+      if (part && part.type !== 'comment' && lines.positionAt(part.startIndex).line === line) return null;
+    }
+  }
+  return cls;
 }
 
 /** The next line after `line` that is not blank and not only a comment. */
@@ -196,6 +250,9 @@ function nextCodeLine(line: number, lines: LineIndex, _text: string): number {
   }
   return line + 1;
 }
+
+/** A span's code for every check of its tool (a bare file exemption, Pylint's skip-file). */
+const EVERY_CHECK = '*';
 
 /** Answers "is rule R suppressed on line L?" and remembers which comments were used. */
 export class SuppressionIndex {
@@ -250,13 +307,15 @@ export class SuppressionIndex {
 
   /** The peer linter's comment that silences one of `peers` on the lines from `line` to `lastLine`, if any. */
   private peerSuppression(peers: PeerChecks, line: number, lastLine: number): SuppressionComment | undefined {
-    const named = (c: SuppressionComment) =>
-      c.tool === 'bandit' && c.rules.length === 0 ? peers.bandit !== undefined : c.rules.some((r) => peers[c.tool!]?.includes(r));
+    const named = (c: SuppressionComment) => (c.rules.length === 0 ? peers[c.tool!] !== undefined : c.rules.some((r) => peers[c.tool!]?.includes(r)));
     for (let l = line; l <= lastLine; l++) {
       for (const c of this.byLine.get(l) ?? []) if (c.kind === 'noqa' && peers.ruff && namesRuffPeer(c.rules, peers.ruff)) return c;
       for (const c of this.peerByLine.get(l) ?? []) if (named(c)) return c;
     }
-    for (const s of this.peerSpans) if (line >= s.from && line <= s.to && peers[s.comment.tool!]?.includes(s.code)) return s.comment;
+    for (const s of this.peerSpans) {
+      const checks = peers[s.comment.tool!];
+      if (line >= s.from && line <= s.to && checks && (s.code === EVERY_CHECK || checks.includes(s.code))) return s.comment;
+    }
     return undefined;
   }
 
@@ -264,13 +323,15 @@ export class SuppressionIndex {
   private addPeer(c: SuppressionComment): void {
     const last = c.last ?? c.line;
     if (c.enables) {
-      for (const s of this.peerSpans) if (s.comment.tool === c.tool && c.rules.includes(s.code) && s.from <= c.line && c.line <= s.to) s.to = c.line - 1;
+      // `enable=all` ends every block disable; none ends a file skipped (Pylint stops reading its pragmas there).
+      const ends = (code: string) => code !== EVERY_CHECK && (c.rules.length === 0 || c.rules.includes(code));
+      for (const s of this.peerSpans) if (s.comment.tool === c.tool && ends(s.code) && s.from <= c.line && c.line <= s.to) s.to = c.line - 1;
     } else if (last === c.line) {
       const list = this.peerByLine.get(c.line);
       if (list) list.push(c);
       else this.peerByLine.set(c.line, [c]);
     } else {
-      for (const code of c.rules) this.peerSpans.push({ code, from: c.line, to: last, comment: c });
+      for (const code of c.rules.length > 0 ? c.rules : [EVERY_CHECK]) this.peerSpans.push({ code, from: c.line, to: last, comment: c });
     }
   }
 

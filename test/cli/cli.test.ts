@@ -453,7 +453,7 @@ describe('cli', () => {
       return text.includes('## Other linters') ? text.slice(text.indexOf('## Other linters')) : null;
     };
     assert.match(section('open-without-with') ?? '', /Ruff `SIM115` \(`# noqa: SIM115`\); Pylint `consider-using-with` \/ `R1732`/);
-    assert.match(section('http-call-without-timeout') ?? '', /Bandit `B113` \(`# nosec B113`, or a bare `# nosec`\)/);
+    assert.match(section('http-call-without-timeout') ?? '', /Bandit `B113` \/ `request_without_timeout` \(`# nosec B113`, or a bare `# nosec`\)/);
     assert.equal(section('list-pop-front'), null, 'a rule without peers says nothing');
     const rules = JSON.parse(run(['rules', '--format', 'json'], os.tmpdir()).stdout) as { id: string; peers?: { ruff?: string[] } }[];
     assert.deepEqual(rules.find((r) => r.id === 'open-without-with')?.peers?.ruff, ['SIM115']);

@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import { looksLikeSuppression, mayHoldSuppression, readPeerSuppressions } from '../../server/engine/suppressions';
 import { defineRule, type RuleDefinition } from '../../server/engine/rule';
 import { IncrementalLinter } from '../../server/engine/incremental';
+import { ALL_RULES } from '../../rules';
+import { renderFindingHover } from '../../server/docs/render';
 import { getEngine } from '../helpers/engine';
 import { applyEdit } from '../stress/incrementalCheck';
 
@@ -26,16 +28,50 @@ describe('peer suppression grammar', () => {
     );
   });
 
-  it('near misses: a line noqa (the perflens grammar), prose after nosec, pylint all, words that only contain the tool', () => {
+  it('near misses: a line noqa (the perflens grammar), prose after nosec, words that only contain the tool', () => {
     assert.deepEqual(readPeerSuppressions('# noqa: SIM115'), []);
     assert.deepEqual(readPeerSuppressions('# nosec reviewed by security'), []);
-    assert.deepEqual(readPeerSuppressions('# pylint: disable=all'), []);
     assert.deepEqual(readPeerSuppressions('# see mypylint: disable=x'), []);
-    assert.deepEqual(readPeerSuppressions('# ruff: noqa'), []);
+  });
+
+  it("reads every check of a tool: a bare file-level `# ruff: noqa` / `# flake8: noqa`, Pylint's `all` and `skip-file`", () => {
+    const file = (tool: 'ruff' | 'pylint') => [{ tool, scope: 'file', codes: [] }];
+    assert.deepEqual(readPeerSuppressions('# ruff: noqa'), file('ruff'));
+    assert.deepEqual(readPeerSuppressions('#ruff:NOQA'), file('ruff'));
+    // Ruff reads flake8's file exemption as its own, and a reason after a blank (not a colon) keeps it bare.
+    assert.deepEqual(readPeerSuppressions('# flake8: noqa'), file('ruff'));
+    assert.deepEqual(readPeerSuppressions('# ruff: noqa generated code'), file('ruff'));
+    assert.deepEqual(readPeerSuppressions('# flake8: noqa: SIM115'), [{ tool: 'ruff', scope: 'file', codes: ['SIM115'] }]);
+    assert.deepEqual(readPeerSuppressions('# pylint: skip-file'), file('pylint'));
+    assert.deepEqual(readPeerSuppressions('# pylint: disable-all'), file('pylint'));
+    // `disable=` naming `all` makes Pylint skip the file (message_state_handler.process_tokens), wherever it stands.
+    assert.deepEqual(readPeerSuppressions('# pylint: disable=all'), file('pylint'));
+    assert.deepEqual(readPeerSuppressions('# pylint: disable=missing-timeout, all'), file('pylint'));
+    assert.deepEqual(readPeerSuppressions('# pylint: disable-next=all'), [{ tool: 'pylint', scope: 'next-line', codes: [] }]);
+    assert.deepEqual(readPeerSuppressions('# pylint: enable=all'), [{ tool: 'pylint', scope: 'enable', codes: [] }]);
+  });
+
+  it("near misses: Ruff's prefixes and empty lists (it warns and ignores them), another case of `ruff`, a pylint word containing all", () => {
+    assert.deepEqual(readPeerSuppressions('# ruff: noqa: SIM'), []);
+    assert.deepEqual(readPeerSuppressions('# ruff: noqa:'), []);
+    assert.deepEqual(readPeerSuppressions('# Ruff: noqa'), []);
+    assert.deepEqual(readPeerSuppressions('# pylint: disable=allow-something'), [{ tool: 'pylint', scope: 'line', codes: ['allow-something'] }]);
+  });
+
+  it('reads Bandit tests by name as well as by id', () => {
+    assert.deepEqual(readPeerSuppressions('# nosec request_without_timeout'), [{ tool: 'bandit', scope: 'line', codes: ['request_without_timeout'] }]);
+    assert.deepEqual(readPeerSuppressions('# nosec: B113, yaml_load'), [{ tool: 'bandit', scope: 'line', codes: ['B113', 'yaml_load'] }]);
   });
 
   it('the text pre-tests admit every form', () => {
-    for (const comment of ['# pylint: disable=consider-using-with', '# nosec', '# ruff: noqa: SIM115', '# noqa: S113']) {
+    for (const comment of [
+      '# pylint: disable=consider-using-with',
+      '# nosec',
+      '# ruff: noqa: SIM115',
+      '# noqa: S113',
+      '# flake8: noqa',
+      '# pylint: skip-file',
+    ]) {
       assert.ok(mayHoldSuppression(`x = f()  ${comment}\n`), comment);
       assert.ok(looksLikeSuppression(comment), comment);
     }
@@ -119,6 +155,65 @@ describe('peer suppressions silence the rule that declares the check', () => {
     assert.deepEqual(await openLines(source), [2]);
   });
 
+  it("a trailing Pylint disable on a class header covers the class (the line is the class's when no base starts on it)", async () => {
+    const cls = (header: string, comment = '# pylint: disable=consider-using-with') =>
+      `${header}  ${comment}\n    def f(self, p):\n        return ${OPEN}\n\n    def g(self, p):\n        return ${OPEN}\n`;
+    assert.deepEqual(await openLines(cls('class A:')), []);
+    assert.deepEqual(await openLines(cls('class A:', '# pylint: disable=R1732')), []);
+    // The base on the next line leaves the header line to the class.
+    assert.deepEqual(await openLines(`class A(  # pylint: disable=consider-using-with\n    object,\n):\n    def f(self, p):\n        return ${OPEN}\n`), []);
+  });
+
+  it('near misses: a base on the header line, a def/for/with/if header (Pylint keeps those to the line), after the class, an enable', async () => {
+    const cls = (header: string) => `${header}  # pylint: disable=consider-using-with\n    def f(self, p):\n        return ${OPEN}\n`;
+    assert.deepEqual(await openLines(cls('class A(object):')), [3]);
+    assert.deepEqual(await openLines(cls('class A[T]:')), [3]);
+    assert.deepEqual(await openLines(cls('class A:').replace('consider-using-with', 'line-too-long')), [3]);
+    for (const header of ['def f(p):', 'for p in ps:', 'with lock:', 'if p:', 'while p:']) {
+      const source = `def outer(ps, lock):\n    ${header}  # pylint: disable=consider-using-with\n        a = ${OPEN}\n    return a\n`;
+      assert.deepEqual(await openLines(source), [3], header);
+    }
+    const after = `${cls('class A:')}\n\ndef g(p):\n    return ${OPEN}\n`;
+    assert.deepEqual(await openLines(after), [7]);
+    const enabled = `class A:  # pylint: disable=consider-using-with\n    a = ${OPEN}\n    # pylint: enable=consider-using-with\n    b = ${OPEN}\n`;
+    assert.deepEqual(await openLines(enabled), [4]);
+  });
+
+  it("Pylint's skip-file and disable=all silence the file wherever they stand; disable-next=all the next line", async () => {
+    const body = `def f(p):\n    return ${OPEN}\n`;
+    assert.deepEqual(await openLines(`${body}\n\n# pylint: skip-file\n`), []);
+    assert.deepEqual(await openLines(`${body}X = 1  # pylint: disable=all\n`), []);
+    assert.deepEqual(await openLines(`def f(p):\n    # pylint: disable-next=all\n    a = ${OPEN}\n    b = ${OPEN}\n    return a, b\n`), [4]);
+    // `enable=all` ends a block disable of the check.
+    const enabled = `def f(p):\n    # pylint: disable=consider-using-with\n    a = ${OPEN}\n    # pylint: enable=all\n    b = ${OPEN}\n    return a, b\n`;
+    assert.deepEqual(await openLines(enabled), [5]);
+  });
+
+  it('a bare file-level `# ruff: noqa` or `# flake8: noqa` on a line of its own, and `# flake8: noqa: CODE` as Ruff reads it', async () => {
+    for (const comment of ['# ruff: noqa', '# flake8: noqa', '# flake8: noqa: SIM115', '#ruff:noqa  # generated']) {
+      assert.deepEqual(await openLines(`${comment}\n\n\ndef f(p):\n    return ${OPEN}\n`), [], comment);
+    }
+  });
+
+  it("near misses: a trailing file exemption, another code, a code prefix (Ruff reads whole codes only), the noqa's own prefix", async () => {
+    assert.deepEqual(await openLines(`x = 1  # ruff: noqa\n\n\ndef f(p):\n    return ${OPEN}\n`), [5]);
+    assert.deepEqual(await openLines(`# ruff: noqa: E501\n\n\ndef f(p):\n    return ${OPEN}\n`), [5]);
+    assert.deepEqual(await openLines(`# ruff: noqa: SIM\n\n\ndef f(p):\n    return ${OPEN}\n`), [5]);
+    assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: SIM\n    return a\n`), [2]);
+    assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # noqa: SIM1\n    return a\n`), [2]);
+  });
+
+  it('every check of one tool silences only the rules that declare a check of that tool', async () => {
+    const engine = await getEngine();
+    const source = (comment: string) =>
+      `${comment}\nimport yaml\n\n\ndef f(s, start):\n    queue = [start]\n    while queue:\n        print(queue.pop(0))\n    return yaml.load(s)\n`;
+    const ids = (comment: string) => engine.lintText(source(comment), { select: ['yaml-unsafe-load', 'list-pop-front'] }).findings.map((f) => f.ruleId);
+    assert.deepEqual(ids(''), ['list-pop-front', 'yaml-unsafe-load']);
+    // yaml-unsafe-load has a Ruff peer (S506), list-pop-front none; neither has a Pylint peer.
+    assert.deepEqual(ids('# ruff: noqa'), ['list-pop-front']);
+    assert.deepEqual(ids('# pylint: skip-file'), ['list-pop-front', 'yaml-unsafe-load']);
+  });
+
   it("Bandit's nosec only for rules with a Bandit peer (security rules)", async () => {
     assert.deepEqual(await openLines(`def f(p):\n    a = ${OPEN}  # nosec\n    return a\n`), [2]);
     const engine = await getEngine();
@@ -130,6 +225,10 @@ describe('peer suppressions silence the rule that declares the check', () => {
     assert.equal(loads('# nosec: B506'), 0);
     assert.equal(loads('# nosec B113'), 1, "another Bandit test's id");
     assert.equal(loads('# nosec reviewed'), 1, 'prose is not a bare nosec');
+    // Bandit reads a test's name as its id.
+    assert.equal(loads('# nosec yaml_load'), 0);
+    assert.equal(loads('# nosec B113, yaml_load'), 0);
+    assert.equal(loads('# nosec assert_used'), 1, "another Bandit test's name");
     assert.equal(loads('# noqa: S506'), 0);
   });
 
@@ -193,4 +292,72 @@ describe('peer suppressions in the editor: an incremental lint finishes as a ful
       }
     });
   }
+});
+
+describe('a class-header Pylint disable in the editor: an incremental lint finishes as a full one', () => {
+  it('typing it after the header silences the findings in the class kept from the last lint', async () => {
+    const engine = await getEngine();
+    const linter = new IncrementalLinter(engine, true);
+    const options = { select: ['open-without-with'] };
+    const source = `LIMIT = 1\n\n\nclass Loader:\n    def f(self, p):\n        return ${OPEN}\n\n    def g(self, p):\n        return ${OPEN}\n`;
+    let tree = engine.parse(source);
+    try {
+      assert.equal(linter.lint(tree, source, options, null).findings.length, 2);
+      const offset = source.indexOf('class Loader:') + 'class Loader:'.length;
+      const edited = applyEdit(engine, tree, source, { start: offset, end: offset, newText: '  # pylint: disable=consider-using-with' });
+      tree = edited.tree;
+      const result = linter.lint(tree, edited.text, options, [edited.change], edited.changedRanges);
+      assert.deepEqual(result.findings, engine.lintText(edited.text, options).findings, edited.text);
+      assert.deepEqual(result.findings, [], edited.text);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
+describe("leftover-breakpoint: a noqa is the engine's to honour, through the declared T100 peer", () => {
+  const lint = async (source: string) => {
+    const engine = await getEngine();
+    return engine.lintText(source, { select: ['leftover-breakpoint'] }).findings;
+  };
+  const stop = (comment: string) => `def f():\n    breakpoint()${comment}\n`;
+
+  it('a bare noqa or one naming T100 silences it; another code, or a T10x code Ruff does not have, does not', async () => {
+    assert.equal((await lint(stop(''))).length, 1);
+    assert.equal((await lint(stop('  # noqa'))).length, 0);
+    assert.equal((await lint(stop('  # noqa: T100'))).length, 0);
+    assert.equal((await lint(stop('  # noqa: E501, T100'))).length, 0);
+    assert.equal((await lint(stop('  # pylint: disable=forgotten-debug-statement'))).length, 0);
+    assert.equal((await lint(stop('  # noqa: E501'))).length, 1);
+    assert.equal((await lint(stop('  # noqa: T101'))).length, 1, 'Ruff has no T101 (flake8-debugger: T100 only)');
+  });
+
+  it('the fix keeps `import pdb` while a silenced breakpoint still uses it', async () => {
+    const source = 'import pdb\n\n\ndef f():\n    pdb.set_trace()\n\n\ndef g():\n    pdb.set_trace()  # noqa: T100\n';
+    const [finding, ...rest] = await lint(source);
+    assert.deepEqual(rest, []);
+    const edits = finding.fix?.edits ?? [];
+    assert.ok(edits.length > 0);
+    assert.ok(
+      edits.every((e) => e.start >= source.indexOf('def f')),
+      JSON.stringify(edits),
+    );
+  });
+});
+
+describe('the hover names the other linters whose suppression silences the rule', () => {
+  const hover = (id: string) => {
+    const rule = ALL_RULES.find((r) => r.id === id)!;
+    return renderFindingHover(rule, { ruleId: id, start: 0, end: 1, severity: 'warning', message: 'm' }, { guide: 'g' });
+  };
+
+  it('one line, tool by tool, as the README\'s "Also silenced by" column', () => {
+    const text = hover('http-call-without-timeout');
+    assert.match(text, /^\*\*Also silenced by:\*\* Ruff `S113`; Pylint `missing-timeout` \/ `W3101`; Bandit `B113` \/ `request_without_timeout`$/m);
+    assert.match(hover('open-without-with'), /^\*\*Also silenced by:\*\* Ruff `SIM115`; Pylint `consider-using-with` \/ `R1732`$/m);
+  });
+
+  it('nothing for a rule without peers', () => {
+    assert.doesNotMatch(hover('list-pop-front'), /Also silenced by/);
+  });
 });

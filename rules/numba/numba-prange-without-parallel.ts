@@ -41,6 +41,10 @@ export default defineRule({
     // Only CPU targets take parallel=True.
     if (jit.name !== 'numba.njit' && jit.name !== 'numba.jit' && !jit.name.endsWith('decorators.njit') && !jit.name.endsWith('decorators.jit')) return;
     if (jit.keywords.has('parallel')) return;
+    // `inline="always"`: numba inlines the function into its compiled callers, whose own `parallel=True` then applies.
+    if (/^['"]always['"]$/.test(jit.keywords.get('inline')?.text ?? '')) return;
+    // `@njit(**options)`: the options may hold `parallel=True`; read only a dict literal the module binds once.
+    if (jit.call && !splatsLackParallel(jit.call)) return;
     let edits: TextEdit[] | undefined;
     if (jit.call) {
       const e = appendArgument(ctx.text, jit.call, 'parallel=True');
@@ -67,6 +71,47 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * Every `**name` of the decorator call is a dict literal bound once at module level with string keys and no `parallel`
+ * (true as well when the call splats nothing). A name bound elsewhere, twice, or to anything else may carry
+ * `parallel=True`.
+ */
+function splatsLackParallel(call: Node): boolean {
+  const args = call.childForFieldName('arguments');
+  const splats = args?.namedChildren.filter((a) => a?.type === 'dictionary_splat') ?? [];
+  return splats.every((splat) => {
+    const name = splat!.namedChildren[0];
+    // Inside a function the name may be a parameter or a local (`def make(**kwd)`): not read.
+    if (name?.type !== 'identifier' || insideFunction(call)) return false;
+    const bound = moduleAssignments(call, name.text);
+    if (bound.length !== 1 || bound[0]!.type !== 'dictionary') return false;
+    return bound[0]!.namedChildren.every((pair) => {
+      const key = pair?.type === 'pair' ? pair.childForFieldName('key') : null;
+      return key?.type === 'string' && !/^['"]parallel['"]$/.test(key.text);
+    });
+  });
+}
+
+function insideFunction(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return true;
+  return false;
+}
+
+/** The right sides of the module-level statements that assign `name` (`name = ...`), or that rebind it otherwise. */
+function moduleAssignments(node: Node, name: string): Node[] {
+  let root = node;
+  while (root.parent) root = root.parent;
+  const found: Node[] = [];
+  for (const stmt of root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChildren[0] : null;
+    if (a?.type !== 'assignment' && a?.type !== 'augmented_assignment') continue;
+    if (a.childForFieldName('left')?.text !== name) continue;
+    const right = a.childForFieldName('right');
+    found.push(a.type === 'assignment' && right ? right : a);
+  }
+  return found;
+}
 
 /** Memo per lint: a function's outermost prange loops, in source order. */
 const prangeLoopsMemo = nodeMemo<Node[]>();

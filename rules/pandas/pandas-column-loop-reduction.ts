@@ -26,7 +26,28 @@ const COLUMN_METHODS = new Set([
   'pct_change',
   'diff',
   'shift',
-  'dropna',
+]);
+/**
+ * Reductions that skip missing values on a frame as on a column: after a per-column `dropna()` they still give the same
+ * numbers on the whole frame (`df[c].dropna().mean()` is `df.mean()[c]`). `df.dropna()` itself drops every row with a
+ * missing value in any column, so it is never suggested, nor are row-wise methods after it (`cumsum`, `iloc`, `diff`).
+ */
+const SKIPNA_REDUCTIONS = new Set([
+  'mean',
+  'std',
+  'var',
+  'sum',
+  'min',
+  'max',
+  'median',
+  'prod',
+  'skew',
+  'kurt',
+  'quantile',
+  'count',
+  'nunique',
+  'idxmax',
+  'idxmin',
 ]);
 /** Methods only pandas objects have: proof enough that `frame.columns` is a pandas frame's when the value layer cannot tell. */
 const PANDAS_ONLY = new Set(['cummax', 'cummin', 'pct_change', 'iloc', 'idxmax', 'idxmin', 'kurt']);
@@ -78,13 +99,14 @@ export default defineRule({
     // Only some columns get the methods (by dtype, by metadata): the frame methods would also run on the others, and
     // there is no one call for the loop's subset of columns to name here.
     if (reads.some((r) => onlyForSomeColumns(r, body))) return;
-    const methods = methodsCalled(body, reads, derivedNames(body, reads));
-    const used = [...methods].filter((x) => COLUMN_METHODS.has(x) || x === 'iloc');
+    const called = methodsCalled(body, reads, derivedNames(body, reads));
+    // A row-wise method on a column after its own `dropna()` (`df[c].dropna().iloc[-1]`) reads other rows than the
+    // frame's method would.
+    if (!called) return;
+    const used = [...called.methods];
     if (used.length === 0 || (!kind && !used.some((x) => PANDAS_ONLY.has(x)))) return;
     if (!collectsPerColumn(body, col)) return;
     const shown = frame.text.length <= 30 ? frame.text : 'the frame';
-    // `dropna` and `shift` act on rows of a frame (a row with one missing value is dropped from every column): not shown as the example.
-    const example = used.find((x) => x !== 'dropna' && x !== 'shift') ?? used[0];
     ctx.report({
       node: m.need('frame').parent!,
       message:
@@ -92,7 +114,7 @@ export default defineRule({
           .slice(0, 3)
           .map((x) => `\`${x}\``)
           .join(', ')}) on one column of \`${shown}\` at a time; ` +
-        `the DataFrame methods (\`${shown}.${example === 'iloc' ? 'iloc[-1]' : `${example}()`}\`) compute every column in one call: worth it with many columns`,
+        `the DataFrame methods${exampleCall(shown, used, called.ilocKeys)} compute every column in one call: worth it with many columns`,
     });
   },
 });
@@ -111,61 +133,99 @@ function writesColumns(reads: Node[]): boolean {
 }
 
 /**
+ * How a value derives from the column: `column` (the column itself, arithmetic on it, or a chain of the frame-wide
+ * methods), `dropped` (the same after the column's own `dropna()`), or `none`. A chain through any other method
+ * (`df[c].astype(str).nunique()`, `df[c].fillna(0).mean()`) is `none`: the frame method the message names would run
+ * on the raw columns, not on what the loop computed.
+ */
+type Chain = 'column' | 'dropped' | 'none';
+
+/**
  * Local names that hold the column or something computed from it by arithmetic and method chains (`path = df[col]`,
  * `cumulative = path + 1`, `peak = cumulative.cummax()`); not the result of a function it is handed to
  * (`mp = stumpy.stump(df[col], m)` is that function's array).
  */
-function derivedNames(body: Node, reads: Node[]): Set<string> {
-  const names = new Set<string>();
+function derivedNames(body: Node, reads: Node[]): Map<string, Chain> {
+  const names = new Map<string, Chain>();
   const assignments = findDescendants(body, (n) => n.type === 'assignment', isNestedScope);
   for (let pass = 0; pass < 4; pass++) {
     const before = names.size;
     for (const a of assignments) {
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
-      if (left?.type === 'identifier' && right && derived(right, reads, names)) names.add(left.text);
+      const chain = left?.type === 'identifier' && right ? derived(right, reads, names) : 'none';
+      if (chain !== 'none') names.set(left!.text, chain);
     }
     if (names.size === before) break;
   }
   return names;
 }
 
-/** `expr` is the column, a derived name, or arithmetic, a method chain or `.iloc[...]` on one of them. */
-function derived(expr: Node, reads: Node[], names: Set<string>): boolean {
+/** The strongest of two chains: `dropped` wins, then `column`. */
+function join(a: Chain, b: Chain): Chain {
+  return a === 'dropped' || b === 'dropped' ? 'dropped' : a === 'column' || b === 'column' ? 'column' : 'none';
+}
+
+/** `expr` is the column, a derived name, or arithmetic, a frame-wide method chain or `.iloc[...]` on one of them. */
+function derived(expr: Node, reads: Node[], names: Map<string, Chain>): Chain {
   switch (expr.type) {
     case 'identifier':
-      return names.has(expr.text);
+      return names.get(expr.text) ?? 'none';
     case 'subscript': {
-      if (reads.some((r) => r.equals(expr))) return true;
+      if (reads.some((r) => r.equals(expr))) return 'column';
       const value = expr.childForFieldName('value');
-      return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'iloc' && derived(value.childForFieldName('object')!, reads, names);
+      return value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'iloc'
+        ? derived(value.childForFieldName('object')!, reads, names)
+        : 'none';
     }
     case 'parenthesized_expression':
     case 'binary_operator':
     case 'unary_operator':
-      return expr.namedChildren.some((c) => c !== null && derived(c, reads, names));
+      return expr.namedChildren.reduce<Chain>((acc, c) => (c === null ? acc : join(acc, derived(c, reads, names))), 'none');
     case 'call': {
       const fn = expr.childForFieldName('function');
-      return fn?.type === 'attribute' && derived(fn.childForFieldName('object')!, reads, names);
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (!method || !(COLUMN_METHODS.has(method) || method === 'dropna')) return 'none';
+      const inner = derived(fn!.childForFieldName('object')!, reads, names);
+      return method === 'dropna' && inner !== 'none' ? 'dropped' : inner;
     }
     default:
-      return false;
+      return 'none';
   }
 }
 
-/** Method names called (and `.iloc[...]` read) on the column or values derived from it. */
-function methodsCalled(body: Node, reads: Node[], names: Set<string>): Set<string> {
-  const out = new Set<string>();
+/**
+ * The frame-wide methods called (and `.iloc[...]` read) on the column or values derived from it, with the keys `iloc`
+ * is read at; null when a row-wise one runs after the column's own `dropna()`.
+ */
+function methodsCalled(body: Node, reads: Node[], names: Map<string, Chain>): { methods: Set<string>; ilocKeys: Set<string> } | null {
+  const methods = new Set<string>();
+  const ilocKeys = new Set<string>();
   for (const a of findDescendants(body, (n) => n.type === 'attribute', isNestedScope)) {
     const name = a.childForFieldName('attribute')?.text;
     const object = a.childForFieldName('object');
     if (!name || !object) continue;
-    const onColumn = derived(object, reads, names);
-    if (!onColumn) continue;
-    if (name === 'iloc' && a.parent?.type === 'subscript') out.add(name);
-    else if (a.parent?.type === 'call' && a.parent.childForFieldName('function')?.equals(a)) out.add(name);
+    const chain = derived(object, reads, names);
+    if (chain === 'none') continue;
+    const isIloc = name === 'iloc' && a.parent?.type === 'subscript';
+    if (!isIloc && !(a.parent?.type === 'call' && a.parent.childForFieldName('function')?.equals(a) && COLUMN_METHODS.has(name))) continue;
+    if (chain === 'dropped' && !SKIPNA_REDUCTIONS.has(name)) return null;
+    methods.add(name);
+    if (isIloc) ilocKeys.add(a.parent!.childrenForFieldName('subscript').find((k) => k !== null && k.type !== 'comment')?.text ?? '');
   }
-  return out;
+  return { methods, ilocKeys };
+}
+
+/**
+ * The frame call shown as the example: the first method that is not `shift` (a frame's shift moves rows of every
+ * column, which reads as something else), or `.iloc` at the key the loop reads (`iloc[0]` stays `iloc[0]`); none when
+ * the loop reads `iloc` at several keys and calls nothing else.
+ */
+function exampleCall(shown: string, used: string[], ilocKeys: Set<string>): string {
+  const ilocShown = ilocKeys.size === 1 ? [...ilocKeys][0] : undefined;
+  const example = used.find((x) => x !== 'shift' && (x !== 'iloc' || ilocShown)) ?? used.find((x) => x !== 'iloc');
+  if (!example) return '';
+  return ` (\`${shown}.${example === 'iloc' ? `iloc[${ilocShown}]` : `${example}()`}\`)`;
 }
 
 /** The loop collects one result per column: `values.append(...)`, or `out[col] = ...`. */

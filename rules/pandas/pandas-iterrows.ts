@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   costlyWorkEachPass,
+  definitionsNamed,
   enclosingDef,
   FRAME_ATTRIBUTES,
   identifiersNamed,
@@ -148,7 +149,12 @@ export default defineRule({
     if (feedsMock(call)) return;
     const frame = m.need('frame');
     // `dd.read_parquet(p).iterrows()`: a dask frame's rows are another library's concern.
-    if (knownNotPandas(values(ctx.facts).valueOf(frame))) return;
+    const frameValue = values(ctx.facts).valueOf(frame);
+    if (knownNotPandas(frameValue)) return;
+    // VisiData's `vs.iterrows()` and other classes' own `iterrows`: not a pandas frame's when nothing says it is one.
+    // (A parameter's kind read from this very call, `vs.iterrows()`, says nothing more than the call.)
+    const byThisCall = /\.(?:iterrows|itertuples)\(\)`: only a DataFrame/.test(frameValue?.why ?? '');
+    if ((!frameValue || byThisCall) && otherClassesIterrows(call, frame, ctx)) return;
     const name = frame.text.length <= 40 ? frame.text : 'df';
     const message = `\`${name}.iterrows()\` builds a Series for every row; use column operations, or \`${name}.itertuples()\` if a loop is unavoidable`;
     const construct = loopOverIterable(call) ?? undefined;
@@ -179,6 +185,35 @@ export default defineRule({
     ctx.report({ node: call, construct, message, edits: edits ?? undefined, hotReason: wholeData });
   },
 });
+
+/**
+ * A receiver of unknown kind whose `iterrows` is not pandas': a parameter annotated with another type (`vs: Sheet`),
+ * a file that defines an `iterrows` method of its own, or, in a file that does not import pandas, a loop that does
+ * not unpack the `(index, row)` pairs pandas yields (`for r in vs.iterrows():`, VisiData's rows).
+ */
+function otherClassesIterrows(call: Node, frame: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  if (frame.type === 'identifier') {
+    const annotation = parameterAnnotation(frame.text, call);
+    if (annotation && !/Frame|pandas|\bpd\b|\bAny\b/.test(annotation.text)) return true;
+  }
+  if (definitionsNamed(facts, 'function_definition', 'iterrows').some((d) => d.parent?.parent?.type === 'class_definition')) return true;
+  if (facts.importsModule('pandas')) return false;
+  const clause = loopOverIterable(call) ? call.parent : null;
+  const target = clause?.childForFieldName('left');
+  return !!target && target.type !== 'pattern_list' && target.type !== 'tuple_pattern';
+}
+
+/** The annotation of `name` when it is a parameter of the function around `at`. */
+function parameterAnnotation(name: string, at: Node): Node | null {
+  const params = enclosingDef(at)?.childForFieldName('parameters');
+  for (const p of params?.namedChildren ?? []) {
+    if ((p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && (p.childForFieldName('name') ?? p.namedChildren[0])?.text === name) {
+      return p.childForFieldName('type');
+    }
+  }
+  return null;
+}
 
 /**
  * `[row.to_dict() for _, row in df.iterrows()]`: the comprehension's only work is the conversion, which

@@ -2,9 +2,12 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   DATALOADER_CALL_QUERY,
+  DEVICE_TEXT,
   dataLoaderArgument,
   datasetInfo,
   FileFacts,
+  findDescendants,
+  isNestedScope,
   contains,
   definitionsNamed,
   enclosingDef,
@@ -24,6 +27,7 @@ import {
   trainingLoops,
   unwrapIterable,
   valuesAssignedTo,
+  values,
   isNotebookFile,
 } from '../../server/analysis';
 import { appendArgument } from '../../server/fixes';
@@ -81,6 +85,8 @@ export default defineRule({
     const dataset = datasetInfo(datasetArg, facts);
     // A dataset that puts samples on the GPU cannot run in forked workers (torch-dataset-to-device says so).
     if (dataset.kind !== 'io' || dataset.onDevice) return;
+    // Nor can a collate function that moves batches to the GPU or runs a model on them: CUDA fails in forked workers.
+    if (collateRunsOnDevice(call, facts)) return;
 
     // Any explicit `num_workers`, 0 included, is a decision of the author's (a 0 is often there on purpose:
     // a dataset that is not picklable, a file handle that does not survive fork, debugging): respect it.
@@ -112,6 +118,42 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * The loader's `collate_fn` is a function of this file (by name, through `functools.partial`, or a lambda calling one)
+ * that puts tensors on a device (`.cuda()`, `.to(device)`) or calls a torch module: with workers it would run in forked
+ * processes, where CUDA cannot be initialised, so `num_workers=0` is required there.
+ */
+function collateRunsOnDevice(call: Node, facts: FileFacts): boolean {
+  let fn = dataLoaderArgument(call, 'collate_fn');
+  if (fn?.type === 'call' && /(?:^|\.)partial$/.test(facts.calleeName(fn) ?? '')) fn = positionalArguments(fn)[0] ?? null;
+  if (!fn) return false;
+  const bodies: Node[] = [];
+  if (fn.type === 'lambda') {
+    bodies.push(fn);
+    for (const inner of findDescendants(
+      fn,
+      (n) => n.type === 'call',
+      () => false,
+    )) {
+      const callee = inner.childForFieldName('function');
+      if (callee?.type === 'identifier') bodies.push(...definitionsNamed(facts, 'function_definition', callee.text));
+    }
+  } else {
+    const name = fn.type === 'identifier' ? fn.text : fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (name) bodies.push(...definitionsNamed(facts, 'function_definition', name));
+  }
+  const layer = values(facts);
+  return bodies.some(
+    (scope) =>
+      DEVICE_TEXT.test(scope.text) ||
+      findDescendants(
+        scope.childForFieldName('body') ?? scope,
+        (n) => n.type === 'call' && layer.calleeValue(n.childForFieldName('function'))?.kind === 'module',
+        isNestedScope,
+      ).length > 0,
+  );
+}
 
 /**
  * Why there is little loading to spread over workers, when the code shows it, as a clause for the hover: a pass of a

@@ -148,6 +148,7 @@ export default defineRule({
     const body = m.need('body').text;
     if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
+    if (modelRunsOnlyInNoGradCallees(loop, facts)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
@@ -833,17 +834,7 @@ const noGradFunctions = new WeakMap<FileFacts, Set<string>>();
  * the model runs there, and its author has already decided.
  */
 function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
-  let names = noGradFunctions.get(facts);
-  if (!names) {
-    names = new Set(
-      findDescendants(facts.root, (n) => n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text)))
-        .map((d) => d.childForFieldName('definition'))
-        .filter((d) => d?.type === 'function_definition')
-        .map((d) => d!.childForFieldName('name')?.text ?? ''),
-    );
-    noGradFunctions.set(facts, names);
-  }
-  const decided = names;
+  const decided = noGradNames(facts);
   return loopCalls(loop).some((call) => {
     const fn = call.childForFieldName('function');
     const called =
@@ -858,6 +849,83 @@ function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
     const def = sameFileCallee(call, facts);
     return !!def && runsItsModelUnderGradContext(def);
   });
+}
+
+/** The names of this file's defs decorated with a gradient context (`@torch.no_grad()`, `@torch.inference_mode()`), memoised per lint. */
+function noGradNames(facts: FileFacts): Set<string> {
+  let names = noGradFunctions.get(facts);
+  if (!names) {
+    names = new Set(
+      findDescendants(facts.root, (n) => n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text)))
+        .map((d) => d.childForFieldName('definition'))
+        .filter((d) => d?.type === 'function_definition')
+        .map((d) => d!.childForFieldName('name')?.text ?? ''),
+    );
+    noGradFunctions.set(facts, names);
+  }
+  return names;
+}
+
+/** Modules without parameters: on inputs that carry no gradient they record nothing. */
+const PARAMETER_FREE_MODULE = /^torch\.nn\.(?:CosineSimilarity|PairwiseDistance|Softmax|LogSoftmax|Sigmoid|Tanh|ReLU|GELU|Identity|Flatten|Unflatten|\w*Loss)$/;
+
+/**
+ * The loop runs its models through methods this file decorates with a gradient context, called on another object
+ * (`prior.embed_text(text)`, `predictor.predict_torch(points)` where `embed_text` and `predict_torch` are
+ * `@torch.no_grad()` / `@torch.inference_mode()` methods of a class here, DALLE2's and SAM's shape), and every other
+ * forward it makes is a parameter-free module (`cos(predicted, target)` with `cos = nn.CosineSimilarity()`) on their
+ * outputs: nothing in the loop records autograd. Matched by method name: a same-named undecorated def breaks it.
+ */
+function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
+  const decided = noGradNames(facts);
+  if (decided.size === 0) return false;
+  const calls = loopCalls(loop);
+  const viaDecorated = calls.filter((c) => {
+    const called = calledMethodName(c);
+    return !!called && decided.has(called) && !undecoratedDefNamed(called, facts);
+  });
+  if (viaDecorated.length === 0) return false;
+  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
+  const forwards = [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
+  return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts));
+}
+
+/** `name(...)`, `obj.name(...)`: the name of the def it calls. */
+function calledMethodName(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  return fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+}
+
+/** A def of this file named `name` without a gradient-context decorator. */
+function undecoratedDefNamed(name: string, facts: FileFacts): boolean {
+  return identifiersSpelledInFile(facts, name).some((id) => {
+    const def = id.parent;
+    return def?.type === 'function_definition' && def.childForFieldName('name')?.equals(id) && !gradDecorated(def);
+  });
+}
+
+function gradDecorated(def: Node): boolean {
+  return def.parent?.type === 'decorated_definition' && def.parent.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text));
+}
+
+/** `cos(a, b)` where the function assigns `cos = nn.CosineSimilarity(...)` (or another module without parameters). */
+function parameterFreeModuleCall(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  const def = enclosingDef(call);
+  if (fn?.type !== 'identifier' || !def) return false;
+  const assigned = findDescendants(
+    def.childForFieldName('body')!,
+    (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === fn.text,
+    isNestedScope,
+  );
+  return (
+    assigned.length > 0 &&
+    assigned.every((a) => {
+      const right = a.childForFieldName('right');
+      return right?.type === 'call' && PARAMETER_FREE_MODULE.test(facts.calleeName(right) ?? '');
+    })
+  );
 }
 
 /** The calls in the loop's body, nested defs aside. */

@@ -75,6 +75,7 @@ export default defineRule({
     // contract callers and tests rely on; raising ValueError instead would break them.
     if (/\bAssertionError\b/.test(docstringOf(def) ?? '')) return;
     if (/^(false|0)$/i.test(condition.text) || underTypeChecking(stmt)) return;
+    if (abstractStub(stmt)) return;
     const params = parameterNames(def).filter((p) => p !== 'self' && p !== 'cls');
     // isVariable: `self.ready` and `f(ready=1)` do not read the parameter `ready`.
     const checked = findDescendants(
@@ -222,4 +223,14 @@ function restatesAnnotation(def: Node, condition: Node): boolean {
     return operators === 'is not' && annotation !== null && !/\bNone\b|Optional|\bAny\b|object/.test(annotation);
   }
   return false;
+}
+
+/**
+ * The assert (with the asserts after it) is followed by `raise NotImplementedError`: an abstract stub that documents
+ * what overrides receive, and fails under `python -O` all the same.
+ */
+function abstractStub(stmt: Node): boolean {
+  let next = stmt.nextNamedSibling;
+  while (next && (next.type === 'comment' || next.type === 'assert_statement')) next = next.nextNamedSibling;
+  return next?.type === 'raise_statement' && /^raise\s+NotImplementedError\b/.test(next.text);
 }

@@ -183,7 +183,7 @@ export {
 } from './tfData';
 export type { MapWork } from './tfData';
 export { classInfoOf as datasetClassInfo, datasetInfo, fewBatchesPerPass, integerValueOf, smallImageDataset } from './torchDatasets';
-export { datasetStyleOfClass } from './datasetSamples';
+export { DEVICE_TEXT, datasetStyleOfClass } from './datasetSamples';
 export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDatasets';
 export {
   batchNamesOf,

@@ -106,8 +106,9 @@ interface Unit extends Span {
 }
 
 /**
- * Each def or class member of a class unit as four offsets relative to the unit's start (the unit moves whole with the
- * edits above it; relative offsets need no shift): the member's start, its body's start and end, and its end.
+ * Each member (statement) of a class unit's body as four numbers: its start, where the part its shape leaves out starts
+ * (classShape), and its end, as offsets relative to the unit's start (the unit moves whole with the edits above it:
+ * relative offsets need no shift), then its kind (PLAIN, DECORATED, SILENT).
  */
 type MemberSpans = number[];
 
@@ -958,15 +959,16 @@ function classShape(top: Node, text: string, members: MemberSpans): string | nul
       // A decorated def's signature too: abc-abstract-not-implemented's fix copies an abstract method's (the mismatch
       // probe's seed 23 renamed `self` in one). Not a plain def's: a keystroke in its parameters re-lints no user.
       const decorated = stmt.type === 'decorated_definition';
-      const defBody = def.childForFieldName('body');
-      const to = decorated ? defBody?.startIndex : def.childForFieldName('name')?.endIndex;
+      const to = decorated ? def.childForFieldName('body')?.startIndex : def.childForFieldName('name')?.endIndex;
       shape += '\n' + text.slice(stmt.startIndex, to ?? def.startIndex);
-      if (defBody)
-        members.push(stmt.startIndex - top.startIndex, defBody.startIndex - top.startIndex, defBody.endIndex - top.startIndex, stmt.endIndex - top.startIndex);
+      if (to !== undefined) members.push(stmt.startIndex - top.startIndex, to - top.startIndex, stmt.endIndex - top.startIndex, decorated ? DECORATED : PLAIN);
       continue;
     }
     const assignment = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (assignment?.type !== 'assignment') continue;
+    if (assignment?.type !== 'assignment') {
+      members.push(stmt.startIndex - top.startIndex, stmt.startIndex - top.startIndex, stmt.endIndex - top.startIndex, SILENT);
+      continue;
+    }
     const left = assignment.childForFieldName('left');
     const target = left ? text.slice(left.startIndex, left.endIndex) : '';
     // `__slots__` whole: its names count where the class is used (slots-missing-weakref reads `__weakref__` in them).
@@ -975,6 +977,11 @@ function classShape(top: Node, text: string, members: MemberSpans): string | nul
   }
   return shape;
 }
+
+/** MemberSpans kinds: a def or class (the shape holds its text up to its name's end), decorated (up to its body), or a statement the shape leaves out (a docstring, a call, a comment: not an assignment). */
+const PLAIN = 0;
+const DECORATED = 1;
+const SILENT = 2;
 
 /** Reads the class shape of unit `u` (its node `top`) and its members' spans; true when it is a class (a shape was read). */
 function readShape(u: Unit, top: Node, text: string): boolean {
@@ -985,13 +992,14 @@ function readShape(u: Unit, top: Node, text: string): boolean {
 }
 
 /**
- * When the one change lies strictly inside the body of a def or class member of the class `old` (the unit that the new
- * top-level statement `n` stands for), and the tree still holds that member where it was, with its body around the
- * change and every touched span: its shape is alike (classShape reads no member's body, and the text around the member
- * is unchanged), so the old one is kept and only its members' spans are shifted; else null (read it). A keystroke in a
- * method of typing.py's `_SpecialForm` read its forty members' names and decorators again for nothing. The extents are
- * checked in both trees: a line indented into the method's body (old: outside every body) or dedented out of it (new: the
- * member ends earlier, outside the body) changes the members.
+ * When the one change lies strictly inside the part of a member of the class `old` that its shape leaves out (a def's
+ * parameters and body, a decorated def's body, the whole of a docstring or other statement that is not an assignment),
+ * and the tree still holds that member where it was, of the same kind, with that part around every touched span: the
+ * shape is alike (the text around the member is unchanged, and classShape reads nothing of that part), so the old one is
+ * kept and only its members' spans are shifted; else null (read it). A keystroke in a method or the docstring of
+ * typing.py's `_SpecialForm` read its forty members' names and decorators again for nothing. The extents are checked in
+ * both trees: a line indented into a method's body (old: outside every member) or dedented out of it (new: the member
+ * ends earlier) changes the members. Only for a tree without errors: carryUnits reads every unit again otherwise.
  */
 function carriedShape(n: Node, old: Unit, change: TextChange, touched: readonly Span[]): MemberSpans | null {
   const spans = old.members;
@@ -1003,14 +1011,24 @@ function carriedShape(n: Node, old: Unit, change: TextChange, touched: readonly 
   const delta = change.newEnd - change.oldEnd;
   const cls = definitionOf(n);
   const member = cls?.type === 'class_definition' ? cls.childForFieldName('body')?.firstNamedChildForIndex(change.start) : null;
-  if (!member || member.startIndex !== base + spans[i] || member.endIndex !== base + spans[i + 3] + delta) return null;
-  const def = definitionOf(member);
-  const body = def?.type === 'function_definition' || def?.type === 'class_definition' ? def.childForFieldName('body') : null;
-  if (!body || body.startIndex !== base + spans[i + 1] || body.endIndex !== base + spans[i + 2] + delta) return null;
-  if (!touched.every((t) => !touches(t, old) || (body.startIndex < t.start && t.end < body.endIndex))) return null;
-  // Relative offsets at or after the change's end move with it; the member's start and its body's start lie before it.
+  if (!member || member.startIndex !== base + spans[i] || member.endIndex !== base + spans[i + 2] + delta) return null;
+  const from = silentFrom(member, spans[i + 3]);
+  // A changed range may start where that part does (a keystroke in its first token): the text before it is unchanged.
+  if (from !== base + spans[i + 1] || !touched.every((t) => !touches(t, old) || (from <= t.start && t.end < member.endIndex))) return null;
+  if (delta === 0) return spans;
+  // Offsets at or after the change's end move with it (the member's end and every later member's); kinds stay.
   const edgeAt = change.oldEnd - base;
-  return delta === 0 ? spans : spans.map((v) => (v >= edgeAt ? v + delta : v));
+  return spans.map((v, k) => (k % 4 !== 3 && v >= edgeAt ? v + delta : v));
+}
+
+/** Where the part of `member` that its shape leaves out starts, when the member is of `kind` (MemberSpans); else -1. */
+function silentFrom(member: Node, kind: number): number {
+  const def = definitionOf(member);
+  const isDef = def?.type === 'function_definition' || def?.type === 'class_definition';
+  if (kind === SILENT) return isDef || (member.type === 'expression_statement' && member.namedChild(0)?.type === 'assignment') ? -1 : member.startIndex;
+  if (!isDef || (member.type === 'decorated_definition') !== (kind === DECORATED)) return -1;
+  if (kind === DECORATED) return def.childForFieldName('body')?.startIndex ?? -1;
+  return def.childForFieldName('name')?.endIndex ?? -1;
 }
 
 /**

@@ -99,8 +99,8 @@ interface Unit extends Span {
   /** For a (decorated) class, what its users' findings rest on: its header and its members' names (classShape); else null. */
   shape: string | null;
   /**
-   * With a shape, where its def and class members lie (MemberSpans), so that an edit inside one's body keeps the shape
-   * without reading it again (carriedShape); else null.
+   * With a shape, where its body's statements lie (MemberSpans), so that an edit inside the part of one the shape leaves
+   * out keeps the shape without reading it again (carriedShape); else null.
    */
   members: MemberSpans | null;
 }

@@ -98,7 +98,19 @@ interface Unit extends Span {
   bindings: string[];
   /** For a (decorated) class, what its users' findings rest on: its header and its members' names (classShape); else null. */
   shape: string | null;
+  /**
+   * With a shape, where its body's statements lie (MemberSpans), so that an edit inside the part of one the shape leaves
+   * out keeps the shape without reading it again (carriedShape); else null.
+   */
+  members: MemberSpans | null;
 }
+
+/**
+ * Each member (statement) of a class unit's body as four numbers: its start, where the part its shape leaves out starts
+ * (classShape), and its end, as offsets relative to the unit's start (the unit moves whole with the edits above it:
+ * relative offsets need no shift), then its kind (PLAIN, DECORATED, SILENT).
+ */
+type MemberSpans = number[];
 
 /** An import statement, without its node: what FileFacts and the whole-file key need. */
 interface ImportFact extends Span {
@@ -164,6 +176,8 @@ export interface IncrementalStats {
    * keystroke's lint goes outside the rule pass, whose parts the engine's profile has. Null otherwise (no clock read).
    */
   steps: Map<string, number> | null;
+  /** How many class shapes the last incremental lint read from the tree (tests: an edit in a method's body reads none). */
+  lastShapeReads: number;
 }
 
 /** Above this share of the text a full lint is cheaper than the bookkeeping. */
@@ -178,7 +192,7 @@ const isImport = (type: string) => type === 'import_statement' || type === 'impo
 
 export class IncrementalLinter {
   private state: State | null = null;
-  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null };
+  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null, lastShapeReads: 0 };
 
   /**
    * `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they
@@ -257,7 +271,7 @@ export class IncrementalLinter {
     units.forEach((u, k) => {
       const node = root.child(k)!;
       u.bindings = boundNames(node);
-      u.shape = classShape(node, text);
+      readShape(u, node, text);
     });
     this.stats.lastDirty = units.length;
     this.stats.lastUnits = units.length;
@@ -319,6 +333,7 @@ export class IncrementalLinter {
     const clock = this.stats.steps && new StepClock(this.stats.steps);
     const edit = describeEdit(prev, tree, text, changes, changedRanges);
     if (this.selfCheck) checkUnits(edit.units, tree);
+    this.stats.lastShapeReads = edit.carried.shapeReads;
     clock?.lap('describeEdit');
     const region = new Region(edit.units, text);
     addTouchedUnits(edit, region);
@@ -931,7 +946,7 @@ const shapeHeader = (shape: string) => shape.slice(0, shape.indexOf('\0'));
  * annotated and has a value; the whole `__slots__` assignment), as classIndex reads them. Null for a unit that is not a
  * (decorated) class. Read for each class unit read again, from its body's statements (not their bodies).
  */
-function classShape(top: Node, text: string): string | null {
+function classShape(top: Node, text: string, members: MemberSpans): string | null {
   if (top.type !== 'class_definition' && top.type !== 'decorated_definition') return null;
   const cls = definitionOf(top);
   const body = cls?.type === 'class_definition' ? cls.childForFieldName('body') : null;
@@ -946,10 +961,14 @@ function classShape(top: Node, text: string): string | null {
       const decorated = stmt.type === 'decorated_definition';
       const to = decorated ? def.childForFieldName('body')?.startIndex : def.childForFieldName('name')?.endIndex;
       shape += '\n' + text.slice(stmt.startIndex, to ?? def.startIndex);
+      if (to !== undefined) members.push(stmt.startIndex - top.startIndex, to - top.startIndex, stmt.endIndex - top.startIndex, decorated ? DECORATED : PLAIN);
       continue;
     }
     const assignment = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
-    if (assignment?.type !== 'assignment') continue;
+    if (assignment?.type !== 'assignment') {
+      members.push(stmt.startIndex - top.startIndex, stmt.startIndex - top.startIndex, stmt.endIndex - top.startIndex, SILENT);
+      continue;
+    }
     const left = assignment.childForFieldName('left');
     const target = left ? text.slice(left.startIndex, left.endIndex) : '';
     // `__slots__` whole: its names count where the class is used (slots-missing-weakref reads `__weakref__` in them).
@@ -957,6 +976,59 @@ function classShape(top: Node, text: string): string | null {
     else shape += '\n' + target + (assignment.childForFieldName('type') ? ':' : '') + (assignment.childForFieldName('right') ? '=' : '');
   }
   return shape;
+}
+
+/** MemberSpans kinds: a def or class (the shape holds its text up to its name's end), decorated (up to its body), or a statement the shape leaves out (a docstring, a call, a comment: not an assignment). */
+const PLAIN = 0;
+const DECORATED = 1;
+const SILENT = 2;
+
+/** Reads the class shape of unit `u` (its node `top`) and its members' spans; true when it is a class (a shape was read). */
+function readShape(u: Unit, top: Node, text: string): boolean {
+  const members: MemberSpans = [];
+  u.shape = classShape(top, text, members);
+  u.members = u.shape === null ? null : members;
+  return u.shape !== null;
+}
+
+/**
+ * When the one change lies strictly inside the part of a member of the class `old` that its shape leaves out (a def's
+ * parameters and body, a decorated def's body, the whole of a docstring or other statement that is not an assignment),
+ * and the tree still holds that member where it was, of the same kind, with that part around every touched span: the
+ * shape is alike (the text around the member is unchanged, and classShape reads nothing of that part), so the old one is
+ * kept and only its members' spans are shifted; else null (read it). A keystroke in a method or the docstring of
+ * typing.py's `_SpecialForm` read its forty members' names and decorators again for nothing. The extents are checked in
+ * both trees: a line indented into a method's body (old: outside every member) or dedented out of it (new: the member
+ * ends earlier) changes the members. Only for a tree without errors: carryUnits reads every unit again otherwise.
+ */
+function carriedShape(n: Node, old: Unit, change: TextChange, touched: readonly Span[]): MemberSpans | null {
+  const spans = old.members;
+  if (spans === null || n.startIndex !== old.start || n.endIndex !== old.end || n.type !== old.type) return null;
+  const base = old.start;
+  let i = 0;
+  while (i < spans.length && !(base + spans[i + 1] < change.start && change.oldEnd < base + spans[i + 2])) i += 4;
+  if (i === spans.length) return null;
+  const delta = change.newEnd - change.oldEnd;
+  const cls = definitionOf(n);
+  const member = cls?.type === 'class_definition' ? cls.childForFieldName('body')?.firstNamedChildForIndex(change.start) : null;
+  if (!member || member.startIndex !== base + spans[i] || member.endIndex !== base + spans[i + 2] + delta) return null;
+  const from = silentFrom(member, spans[i + 3]);
+  // A changed range may start where that part does (a keystroke in its first token): the text before it is unchanged.
+  if (from !== base + spans[i + 1] || !touched.every((t) => !touches(t, old) || (from <= t.start && t.end < member.endIndex))) return null;
+  if (delta === 0) return spans;
+  // Offsets at or after the change's end move with it (the member's end and every later member's); kinds stay.
+  const edgeAt = change.oldEnd - base;
+  return spans.map((v, k) => (k % 4 !== 3 && v >= edgeAt ? v + delta : v));
+}
+
+/** Where the part of `member` that its shape leaves out starts, when the member is of `kind` (MemberSpans); else -1. */
+function silentFrom(member: Node, kind: number): number {
+  const def = definitionOf(member);
+  const isDef = def?.type === 'function_definition' || def?.type === 'class_definition';
+  if (kind === SILENT) return isDef || (member.type === 'expression_statement' && member.namedChild(0)?.type === 'assignment') ? -1 : member.startIndex;
+  if (!isDef || (member.type === 'decorated_definition') !== (kind === DECORATED)) return -1;
+  if (kind === DECORATED) return def.childForFieldName('body')?.startIndex ?? -1;
+  return def.childForFieldName('name')?.endIndex ?? -1;
 }
 
 /**
@@ -1320,7 +1392,7 @@ function unitsOf(tree: Tree): Unit[] {
   const cursor = tree.walk();
   try {
     if (cursor.gotoFirstChild()) {
-      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [], shape: null });
+      do units.push({ start: cursor.startIndex, end: cursor.endIndex, type: cursor.nodeType, bindings: [], shape: null, members: null });
       while (cursor.gotoNextSibling());
     }
   } finally {
@@ -1378,15 +1450,26 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   let last: Unit | undefined;
   let after = 0;
   let length = moved.length;
+  let shapeReads = 0;
   for (const w of windows) {
     const at = Math.max(after, firstUnitEndingFrom(moved, w.start));
     if (at > after) last = moved[at - 1];
     after = at;
     while (after < moved.length && moved[after].start <= w.end) after++;
     const read: Unit[] = [];
+    // The one old unit the window replaces, when there is one: a class it stands for again may keep its shape.
+    const alone = after - at === 1 ? moved[at] : null;
     for (let n = root.firstChildForIndex(w.start); n && n.startIndex <= w.end; n = n.nextSibling) {
       if (last && n.startIndex < last.end) return rereadAll(prev, moved, root, touched, text);
-      read.push((last = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n), shape: classShape(n, text) }));
+      const u: Unit = { start: n.startIndex, end: n.endIndex, type: n.type, bindings: boundNames(n), shape: null, members: null };
+      const members = alone && only ? carriedShape(n, alone, only, touched) : null;
+      if (members) {
+        u.shape = alone!.shape;
+        u.members = members;
+      } else if (readShape(u, n, text)) {
+        shapeReads++;
+      }
+      read.push((last = u));
     }
     swaps.push({ at, old: moved.slice(at, after), read });
     length += read.length - (after - at);
@@ -1401,7 +1484,7 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
     for (let k = 0; k < read.length; k++) reread.push(at + delta + k);
     delta += read.length - old.length;
   }
-  return { units: moved, reread, moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old) };
+  return { units: moved, reread, moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old), shapeReads };
 }
 
 /** list.splice(at, count, ...items), without spreading a long list into arguments (an edit can touch every unit). */
@@ -1425,6 +1508,8 @@ interface Carried {
   reread: number[];
   /** The old units they stand for (shifted), in order. */
   moved: Unit[];
+  /** How many class shapes were read from the tree (IncrementalStats.lastShapeReads). */
+  shapeReads: number;
 }
 
 /** Every top-level child read again; those that are not an old unit, shifted, count as re-read. */
@@ -1450,18 +1535,20 @@ function rereadAll(prev: readonly Unit[], moved: readonly Unit[], root: Node, to
       kept.add(same);
       u.bindings = prev[same].bindings;
       u.shape = prev[same].shape;
+      u.members = prev[same].members;
       units.push(u);
       continue;
     }
     reread.push(units.length);
     units.push(u);
   }
+  let shapeReads = 0;
   for (const i of reread) {
     const node = root.child(i)!;
     units[i].bindings = boundNames(node);
-    units[i].shape = classShape(node, text);
+    if (readShape(units[i], node, text)) shapeReads++;
   }
-  return { units, reread, moved: moved.filter((_, i) => !kept.has(i)) };
+  return { units, reread, moved: moved.filter((_, i) => !kept.has(i)), shapeReads };
 }
 
 /** Tests: the carried units must be exactly the tree's top-level children. */

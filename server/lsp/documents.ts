@@ -99,6 +99,8 @@ export class ParsedDocument {
   longTextLintMs = MAIN_THREAD_LINT_MS;
   /** The worker's lint of a revision, shared by the requests that want it (a pull and a hover). */
   private remoteLint: { revision: number; optionsKey: string; result: Promise<RemoteLint> } | null = null;
+  /** Whether the worker's mirror of this document (remote) has answered a lint. */
+  private remoteLinted = false;
 
   constructor(
     private text: TextDocument,
@@ -305,6 +307,14 @@ export class ParsedDocument {
     }
   }
 
+  /**
+   * Whether its next lint is its first in the worker: the whole text there (seconds for a large one, and the worker's
+   * start), where later lints re-lint an edit's region. A hover or code action waits less for it (FIRST_WORKER_LINT_WAIT_MS).
+   */
+  get awaitsFirstWorkerLint(): boolean {
+    return this.remote === null ? this.belongsInWorker(this.text.getText().length) : !this.remoteLinted;
+  }
+
   private belongsInWorker(length: number): boolean {
     if (!this.offThread?.available) return false;
     if (this.slowHereAt !== undefined && length >= this.slowHereAt / 2) return true;
@@ -315,6 +325,7 @@ export class ParsedDocument {
     if (!this.remote) {
       this.dropTree(); // the worker keeps the tree now: free this thread's
       this.remote = this.offThread!.open(this.getText(), this.version, this.languageId, this.uri, () => this.corrected());
+      this.remoteLinted = false;
     }
     const revision = this.revision;
     const optionsKey = JSON.stringify(options);
@@ -327,6 +338,7 @@ export class ParsedDocument {
       await running?.result.catch(() => undefined);
       if (this.revision !== revision || this.remote !== remote) throw new StaleLint();
       const lint = await remote.lint(options);
+      if (this.remote === remote) this.remoteLinted = true;
       this.lastParseMs = lint.parseMs;
       return lint;
     })();

@@ -5,7 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { DEEP_NESTING, ParsedDocument, updateClamped, VERIFY_AFTER_MS } from '../../server/lsp/documents';
-import { TIMED_LINT_MIN_CHARS, type OffThreadLinter, type RemoteLint } from '../../server/lsp/offThread';
+import { LARGE_DOCUMENT_CHARS, TIMED_LINT_MIN_CHARS, type OffThreadLinter, type RemoteLint } from '../../server/lsp/offThread';
 import { DIST, getEngine } from '../helpers/engine';
 import { unhandledRejectionsDuring } from '../helpers/rejections';
 
@@ -320,6 +320,33 @@ describe('a document linted in the worker, whose result the idle-time check ther
     assert.equal(heard, 1);
     assert.notEqual(doc.revision, revision, 'a pull result id from before the correction must not match');
     assert.equal(await lintNumber(), 2, 'the corrected result was never asked for');
+    doc.dispose();
+  });
+});
+
+describe("a document's first lint in the worker", () => {
+  it('is awaited less by a hover (awaitsFirstWorkerLint) until the worker answered one, and again after the text came back here', async () => {
+    const engine = await getEngine();
+    const large = SMALL + 'x = 1\n'.repeat(LARGE_DOCUMENT_CHARS / 6);
+    const doc = new ParsedDocument(TextDocument.create('file:///large.py', 'python', 1, large), engine);
+    const { worker, state } = standInWorker();
+    doc.offThread = worker;
+    assert.equal(doc.awaitsFirstWorkerLint, true, 'before any lint');
+    const first = doc.lintSomewhere({});
+    assert.equal(doc.awaitsFirstWorkerLint, true, 'while the first lint runs in the worker');
+    await first;
+    assert.equal(state.lints, 1);
+    assert.equal(doc.awaitsFirstWorkerLint, false, "after it: a keystroke's lint there is quick");
+    const end = doc.document.positionAt(large.length);
+    doc.update([{ range: { start: end, end }, text: 'y = 2\n' }], 2);
+    assert.equal(doc.awaitsFirstWorkerLint, false, 'after an edit');
+    // Shrunk under SMALL_AGAIN_CHARS: linted here, then large again: a first lint in the worker again.
+    doc.update([{ range: { start: { line: 3, character: 0 }, end: doc.document.positionAt(doc.getText().length) }, text: '' }], 3);
+    await doc.lintSomewhere({});
+    assert.equal(state.lints, 1, 'the small text was linted here');
+    assert.equal(doc.awaitsFirstWorkerLint, false, 'a small text is not linted in the worker');
+    doc.update([{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'x = 1\n'.repeat(LARGE_DOCUMENT_CHARS / 6) }], 4);
+    assert.equal(doc.awaitsFirstWorkerLint, true, 'large again');
     doc.dispose();
   });
 });

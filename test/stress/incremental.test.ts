@@ -512,6 +512,85 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it("keeps a class's shape without reading it when an edit lies in a member's body, a plain method's parameters or a docstring, and reads it otherwise", async () => {
+    // The shape (header, members' names and decorators, class-level targets, __slots__) cannot change from inside a
+    // method's body or a plain method's parameters, or inside a docstring, as long as that member keeps its extent:
+    // reading it again cost every keystroke in a method of a large class. A line indented into or dedented out of a body,
+    // a syntax error, a member's name, decorator or decorated signature, a class-level assignment: read again
+    // (IncrementalStats.lastShapeReads), and what a changed shape reaches is re-linted.
+    const engine = await getEngine();
+    const source = [
+      'class Store:',
+      '    """Items kept in order."""',
+      '    KIND == "store"',
+      '',
+      '    __slots__ = ("items", "limit")',
+      '',
+      '    def __init__(self):',
+      '        self.items = []',
+      '        self.limit = 10',
+      '',
+      '    @property',
+      '    def size(self):',
+      '        total = 0',
+      '        for item in self.items:',
+      '            total += 1',
+      '        return total',
+      '',
+      '    def add(self, item):',
+      '        self.items.append(item)',
+      '        return item',
+      '    extra = 1',
+      '',
+      '    class Meta:',
+      '        ordering = "name"',
+      '',
+      '',
+      'def build():',
+      '    return Store()',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      '',
+    ].join('\n');
+    const after = (needle: string, text = source) => text.indexOf(needle) + needle.length;
+    const typeAt = (offset: number, newText: string) => ({ start: offset, end: offset, newText });
+    const deleteAt = (offset: number, length = 1) => ({ start: offset, end: offset + length, newText: '' });
+    const total = after('        total = 0\n        for item in self.items:\n            tot');
+    const extra = after('        return item\n');
+    const steps = runScripted(engine, source, [
+      typeAt(total, 'q'), // 0: `totqal += 1` in a decorated method's body
+      deleteAt(total), // 1: back
+      typeAt(after('self.items.app'), '\n        y = 2\n        z'), // 2: lines added inside add()'s body
+      deleteAt(after('self.items.app'), '\n        y = 2\n        z'.length), // 3: back
+      typeAt(after('ordering = "na'), 'q'), // 4: in the nested class's body
+      typeAt(after('    def ad'), 'q'), // 5: a method's name
+      deleteAt(after('    def ad')), // 6: back
+      typeAt(after('    @prop'), 'q'), // 7: a decorator
+      deleteAt(after('    @prop')), // 8: back
+      typeAt(after('    extra = '), '2'), // 9: a class-level statement's value (the shape alike, but read)
+      typeAt(extra, '    '), // 10: `extra = 12` indented into add()'s body: the class loses a target
+      deleteAt(extra, 4), // 11: dedented out of it again
+      typeAt(after('self.limit = 10'), ' +'), // 12: a syntax error in a method's body
+      deleteAt(after('self.limit = 10'), 2), // 13: back
+      typeAt(after('Items ke'), 'q'), // 14: in the class's docstring
+      typeAt(after('def add(self, it'), 'q'), // 15: a plain method's parameters
+      typeAt(after('def size(se'), 'q'), // 16: a decorated method's parameters (its signature is in the shape)
+      deleteAt(after('def size(se')), // 17: back
+      { start: after('KIND ='), end: after('KIND =='), newText: ' ' }, // 18: `KIND =  "store"`, of the same extent: a target
+    ]);
+    const readsShape = [false, false, false, false, false, true, true, true, true, true, true, true, true, true, false, false, true, true, true];
+    const shapeChanged = [false, false, false, false, false, true, true, true, true, false, true, true, null, null, false, false, true, true, true];
+    for (const [k, step] of steps.entries()) {
+      assert.deepEqual(step.incremental, step.full, `edit ${k}`);
+      assert.ok(step.partial, `edit ${k}: an incremental lint`);
+      assert.equal(step.shapeReads > 0, readsShape[k], `edit ${k}: the shape read (${step.shapeReads})`);
+      const call = step.text.indexOf('return Store()') + 'return '.length;
+      const callRelinted = step.ranges.some((r) => r.start <= call && call + 'Store'.length <= r.end);
+      if (shapeChanged[k] !== null) assert.equal(callRelinted, shapeChanged[k], `edit ${k}: build()'s call, when the shape changed`);
+    }
+  });
+
   it("re-runs a finding that rests on another def's body when an edit reaches into that def", async () => {
     // thread-for-cpu-bound reports the pool's map() by what crunch() does (Report.restsOn): an edit in crunch()'s loop that
     // makes it wait on a call re-lints crunch() alone, and kept the finding on the call in run() (the mismatch probe's seed

@@ -108,6 +108,8 @@ export interface ScriptedStep {
   partial: boolean;
   /** The ranges the incremental lint re-ran (IncrementalStats.lastRanges). */
   ranges: { start: number; end: number }[];
+  /** How many class shapes the incremental lint read from the tree (IncrementalStats.lastShapeReads; 0 after a full lint). */
+  shapeReads: number;
 }
 
 /** Applies each edit (offsets into the text as the previous edits left it), linting incrementally after each. */
@@ -126,7 +128,14 @@ export function runScripted(engine: Engine, text: string, edits: readonly { star
       const partialsBefore = linter.stats.partial;
       const incremental = summary(linter.lint(tree, text, options, [edited.change], edited.changedRanges));
       const partial = linter.stats.partial > partialsBefore;
-      steps.push({ text, incremental, full: summary(engine.lint(tree, text, options)), partial, ranges: partial ? [...linter.stats.lastRanges] : [] });
+      steps.push({
+        text,
+        incremental,
+        full: summary(engine.lint(tree, text, options)),
+        partial,
+        ranges: partial ? [...linter.stats.lastRanges] : [],
+        shapeReads: partial ? linter.stats.lastShapeReads : 0,
+      });
     }
   } finally {
     tree.delete();

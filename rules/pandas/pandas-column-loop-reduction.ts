@@ -2,31 +2,6 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { findDescendants, isNestedScope, isTestCode, values } from '../../server/analysis';
 
-/** Series methods whose DataFrame form runs the same computation on every column in one call. */
-const COLUMN_METHODS = new Set([
-  'mean',
-  'std',
-  'var',
-  'sum',
-  'min',
-  'max',
-  'median',
-  'prod',
-  'skew',
-  'kurt',
-  'quantile',
-  'count',
-  'nunique',
-  'idxmax',
-  'idxmin',
-  'cummax',
-  'cummin',
-  'cumsum',
-  'cumprod',
-  'pct_change',
-  'diff',
-  'shift',
-]);
 /**
  * Reductions that skip missing values on a frame as on a column: after a per-column `dropna()` they still give the same
  * numbers on the whole frame (`df[c].dropna().mean()` is `df.mean()[c]`). `df.dropna()` itself drops every row with a
@@ -49,6 +24,8 @@ const SKIPNA_REDUCTIONS = new Set([
   'idxmax',
   'idxmin',
 ]);
+/** Series methods whose DataFrame form runs the same computation on every column in one call: the reductions and the row-wise ones. */
+const COLUMN_METHODS = new Set([...SKIPNA_REDUCTIONS, 'cummax', 'cummin', 'cumsum', 'cumprod', 'pct_change', 'diff', 'shift']);
 /** Methods only pandas objects have: proof enough that `frame.columns` is a pandas frame's when the value layer cannot tell. */
 const PANDAS_ONLY = new Set(['cummax', 'cummin', 'pct_change', 'iloc', 'idxmax', 'idxmin', 'kurt']);
 

@@ -58,7 +58,7 @@ import {
   type ImportIndex,
   type SoftImportsMemo,
 } from '../analysis/facts';
-import { withDependencies, type Engine, type LintDetails, type RawFinding, type RawLint } from './engine';
+import { withDependencies, type Engine, type LintDetails, type MatchRest, type RawFinding, type RawLint } from './engine';
 import type { LintOptions } from './options';
 import { looksLikeSuppression } from './suppressions';
 import type { Node, QueryMatch, Tree } from '../syntax/parser';
@@ -117,6 +117,8 @@ interface State {
   text: string;
   units: Unit[];
   raw: RawFinding[];
+  /** The matches whose verdict, finding or not, rests on another def's body (RuleContext.restsOn): see carryRests. */
+  rests: MatchRest[];
   errors: [number, number][];
   imports: ImportFact[];
   functions: FunctionFact[];
@@ -274,6 +276,7 @@ export class IncrementalLinter {
         text,
         units,
         raw: run.raw,
+        rests: run.rests,
         errors: run.errorRanges,
         imports: run.captures.imports.map((n) => importFact(n, text)),
         functions,
@@ -329,16 +332,18 @@ export class IncrementalLinter {
     if (moduleBindings === null) return null;
     clock?.lap('imports and bindings');
     const cached = carryFindings(edit, region);
+    const rests = carryRests(edit, region);
     clock?.lap('carryFindings');
     // The region as chosen, and the ranges the pass walks: close spans of one statement joined (see JOIN_GAP). The rule
     // matches the walk finds between two spans are dropped before their checks run (matchInRegion; the facts are taken by
     // the spans), and the findings there are kept: a keystroke in typing.py's `NamedTupleMeta.__new__` re-checked and
     // ranked again an assert 800 characters from the edited line (0.3 of its 0.6 ms) only because the walk went past it.
-    const spans = settleSpans(region.parts, cached);
+    const spans = settleSpans(region.parts, cached, rests);
     const walk = joinWithinUnits(spans, edit.units, this.joinGap);
     if (walk.reduce((n, s) => n + s.end - s.start, 0) > text.length * MAX_REGION_SHARE) return null;
     // The pass finds the region's matches again: their cached findings go.
     const kept = cached.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
+    const keptRests = rests.filter((r) => !hits(r.matchStart, r.matchEnd, spans));
     clock?.lap('settleSpans');
     markCarriedImpacts(edit, kept, moduleBindings);
     clock?.lap('markCarriedImpacts');
@@ -347,7 +352,7 @@ export class IncrementalLinter {
     const pass = this.runRegion(edit, options, { walk, spans, scopes: region.scopes }, tables, rebound, moduleBindings);
     if (pass === null) return null;
     clock?.lap('rule pass');
-    return this.adopt(edit, region, { walk, spans, scopes: region.scopes }, kept, tables.errors, pass, options, clock);
+    return this.adopt(edit, region, { walk, spans, scopes: region.scopes }, { raw: kept, rests: keptRests }, tables.errors, pass, options, clock);
   }
 
   /**
@@ -405,7 +410,7 @@ export class IncrementalLinter {
     edit: EditedFile,
     region: Region,
     { walk, spans }: RegionSpans,
-    kept: RawFinding[],
+    kept: { raw: RawFinding[]; rests: MatchRest[] },
     errors: Span[],
     pass: RegionPass,
     options: LintOptions,
@@ -413,7 +418,8 @@ export class IncrementalLinter {
   ): LintDetails {
     const { root, text, units } = edit;
     const { run, facts, next } = pass;
-    const raw = mergeFindings(kept, run.raw, spans, region.scopes);
+    const raw = mergeFindings(kept.raw, run.raw, spans, region.scopes);
+    const rests = mergeRests(kept.rests, run.rests, spans, region.scopes);
     const errorRanges = mergeErrorRanges(errors, run.errorRanges, spans, root);
     this.stats.partial++;
     this.stats.lastDirty = region.dirtyUnits.size;
@@ -429,6 +435,7 @@ export class IncrementalLinter {
       text: next.text,
       units: next.units,
       raw,
+      rests,
       errors: errorRanges,
       imports: next.imports,
       functions: next.functions,
@@ -503,7 +510,7 @@ interface EditedFile {
 }
 
 /** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
-type CarriedState = Omit<State, 'raw' | 'errors' | 'gateHits' | 'reads'>;
+type CarriedState = Omit<State, 'raw' | 'rests' | 'errors' | 'gateHits' | 'reads'>;
 
 /** The region's spans as chosen, the ranges its pass walks (close spans joined), and the scopes it was narrowed inside. */
 interface RegionSpans {
@@ -1001,6 +1008,27 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
   return kept;
 }
 
+/**
+ * Step 5b: the matches whose verdict rests on another def's body (RuleContext.restsOn), shifted. One whose def or match
+ * an edit reaches into is re-run (its match goes into the region): a finding that an edit of the def makes appear (a
+ * coroutine's call of a def whose loop became nested) is found at once, not at the idle-time full lint. Report.restsOn
+ * (carryFindings) does the same for the matches that gave a finding. Shifted in place: prev is spent.
+ */
+function carryRests(edit: EditedFile, region: Region): MatchRest[] {
+  const { prev, changes, touched } = edit;
+  for (const r of prev.rests) {
+    r.matchStart = mapClamped(r.matchStart, changes, 'start');
+    r.matchEnd = mapClamped(r.matchEnd, changes, 'end');
+    r.def = [mapClamped(r.def[0], changes, 'start'), mapClamped(r.def[1], changes, 'end')];
+    const def = { start: r.def[0], end: r.def[1] };
+    // In a scope too, as carryFindings: the pass finds those matches again, and a kept copy would be one more each time.
+    const match = { start: r.matchStart, end: r.matchEnd };
+    if (touched.some((t) => touches(t, def) || touches(t, match)) || within(r.matchStart, r.matchEnd, region.scopes))
+      region.parts.push({ start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) });
+  }
+  return prev.rests;
+}
+
 /** The 1-based line ranges of the units the edit made dirty (lines did not move: a line cited before is the same line now). */
 function linesOfUnits(edit: EditedFile, region: Region): [number, number][] {
   const spans = [...region.dirtyUnits].map((k) => edit.units[k]).sort((a, b) => a.start - b.start);
@@ -1032,10 +1060,18 @@ function citedLines(message: string): number[] {
  * sibling sequence (`x = []` then a `for`) is found again only from its first statement, while a
  * def or class match is found from its header, which the region includes.
  */
-function settleSpans(parts: readonly Span[], kept: readonly RawFinding[]): Span[] {
+function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], rests: readonly MatchRest[]): Span[] {
   let spans = mergeSpans(parts, 1);
   for (let grown = true; grown;) {
     grown = false;
+    // A rest's match cut into is re-run whole as a finding's (mergeRests takes the pass's): else the record would go, and
+    // a later edit of its def would re-run nothing.
+    for (const r of rests) {
+      if (hits(r.matchStart, r.matchEnd, spans) && !hits(r.matchStart, r.matchStart + 1, spans)) {
+        spans = mergeSpans([...spans, { start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) }], 1);
+        grown = true;
+      }
+    }
     for (const r of kept) {
       if (hits(r.matchStart, r.matchEnd, spans)) {
         if (!hits(r.matchStart, r.matchStart + 1, spans)) {
@@ -1272,6 +1308,12 @@ function mergeFindings(kept: RawFinding[], found: readonly RawFinding[], spans: 
     seen.add(key);
     kept.push(r);
   }
+  return kept;
+}
+
+/** The kept rests and the pass's new ones, taken from the pass as mergeFindings takes its findings. Appends to `kept`. */
+function mergeRests(kept: MatchRest[], found: readonly MatchRest[], spans: readonly Span[], scopes: readonly Span[]): MatchRest[] {
+  for (const r of found) if (hits(r.matchStart, r.matchEnd, spans) || within(r.matchStart, r.matchEnd, scopes)) kept.push(r);
   return kept;
 }
 

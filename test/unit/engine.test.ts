@@ -651,6 +651,53 @@ describe('engine: linting', () => {
     }
   });
 
+  it('re-runs a match whose verdict rests on a def when an edit there makes a finding appear (RuleContext.restsOn)', async () => {
+    // Report.restsOn re-ran only a match that had a finding: a loop nested into score() left the coroutine's call of it
+    // unflagged until the idle-time full lint.
+    const engine = await getEngine();
+    const text =
+      'import asyncio\n\n\ndef score(xs):\n    total = 0\n    for a in xs:\n        total += a\n    return total\n\n\n' +
+      `${SPACER_DEFS}async def handle(req):\n    await asyncio.sleep(0)\n    return score(req)\n`;
+    const options = { select: ['async-cpu-bound-in-coroutine'], impact: 'all' as const };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.deepEqual(found(session.lintAll()), []);
+      const nested = session.replace('total += a\n', 'for b in xs:\n            total += a * b\n');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(nested), found(engine.lintText(session.text(), options)));
+      assert.equal(found(nested).length, 1);
+      // And back: the finding goes (Report.restsOn), and comes again on the next nesting (the rest was found again).
+      assert.deepEqual(found(session.replace('for b in xs:\n            total += a * b\n', 'total += a\n')), []);
+      assert.equal(found(session.replace('total += a\n', 'for b in xs:\n            total += a * b\n')).length, 1);
+      assert.equal(linter.stats.partial, 3, 'incremental lints');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('re-runs a sampler whose epoch loop hands its loader to a helper when the helper starts iterating it (torch-sampler-set-epoch)', async () => {
+    const engine = await getEngine();
+    const text =
+      'import torch\nfrom torch.utils.data import DataLoader, DistributedSampler\n\n\ndef run_epoch(model, loader):\n    model.step(loader)\n\n\n' +
+      `${SPACER_DEFS}def main(model, data):\n    sampler = DistributedSampler(data)\n    loader = DataLoader(data, sampler=sampler)\n` +
+      '    for epoch in range(10):\n        run_epoch(model, loader)\n';
+    const options = { select: ['torch-sampler-set-epoch'], impact: 'all' as const };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.deepEqual(found(session.lintAll()), []);
+      const iterating = session.replace('    model.step(loader)\n', '    for batch in loader:\n        model.step(batch)\n');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(iterating), found(engine.lintText(session.text(), options)));
+      assert.equal(found(iterating).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

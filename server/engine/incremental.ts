@@ -179,6 +179,13 @@ const PROSE_BREAKING = /["'\\\r\n{}]/;
 const isImport = (type: string) => type === 'import_statement' || type === 'import_from_statement';
 
 export class IncrementalLinter {
+  /**
+   * Test-only: the id of a rule whose findings every partial lint drops from what its region pass found, so that the
+   * idle-time full lint has a difference to correct (test/lsp's tests of that correction, which until round 61 relied on
+   * a gap of the region that is closed since). Set only by the server's node entry point (lsp/main.ts) from the
+   * PERFLENS_TEST_INCREMENTAL_SKIP environment variable, which only the test client sets; no setting or option reaches it.
+   */
+  static testSkip: string | null = null;
   private state: State | null = null;
   readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null };
 
@@ -418,7 +425,8 @@ export class IncrementalLinter {
   ): LintDetails {
     const { root, text, units } = edit;
     const { run, facts, next } = pass;
-    const raw = mergeFindings(kept.raw, run.raw, spans, region.scopes);
+    const found = IncrementalLinter.testSkip === null ? run.raw : run.raw.filter((r) => r.finding.ruleId !== IncrementalLinter.testSkip);
+    const raw = mergeFindings(kept.raw, found, spans, region.scopes);
     const rests = mergeRests(kept.rests, run.rests, spans, region.scopes);
     const errorRanges = mergeErrorRanges(errors, run.errorRanges, spans, root);
     this.stats.partial++;
@@ -605,6 +613,7 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
     if (header) classHeaders.push(header);
   }
   addModuleCodeReaders(edit, region, editedModuleCode, moduleWords);
+  addValueReaders(edit, region);
   // The words the edit removed (a deleted subclass or constructor call) and those of re-linted class headers.
   for (const word of (only && editedWords(prev.text, text, only, classHeaders)) || []) region.editedWords.add(word);
   addNamedClassHeaders(edit, region);
@@ -697,6 +706,65 @@ function addModuleCodeReaders(edit: EditedFile, region: Region, editedModuleCode
     (u) => bareString(edit.root, u, text),
   );
   for (const word of words ?? []) region.editedWords.add(word);
+}
+
+/**
+ * A def reads a module-level name's value where it spells it (torch-dataloader-pin-memory flags a DataLoader whose batches
+ * go to `device`, bound to "cuda" at module level): when an edit changes what a module-level assignment assigns (its value
+ * or annotation, not its targets, whose changes recountBindings follows), re-lint the defs that spell a name it binds,
+ * and of a class only the methods that spell it (with its header). Module-level code that spells it is addModuleCodeReaders'.
+ * Until round 61 `device = "cuda"` edited to "cpu" kept train()'s finding until the idle-time full lint.
+ */
+function addValueReaders(edit: EditedFile, region: Region): void {
+  const names = reassignedNames(edit);
+  if (names.size === 0) return;
+  const { root, text } = edit;
+  edit.units.forEach((u, k) => {
+    if (region.dirtyUnits.has(k) || !SELF_CONTAINED.has(u.type) || u.type === 'comment') return;
+    if (!spellsAnyWord(text.slice(u.start, u.end), names)) return;
+    const methods = u.shape === null ? null : membersSpelling(root, u, text, names);
+    if (methods) {
+      region.parts.push(...methods);
+      return;
+    }
+    region.parts.push(u);
+    region.dirtyUnits.add(k);
+  });
+}
+
+/** The names bound by the module-level assignments whose value or annotation an edit touched (re-read units only). */
+function reassignedNames(edit: EditedFile): Set<string> {
+  const { units, carried, touched, root } = edit;
+  const names = new Set<string>();
+  for (const k of carried.reread) {
+    const u = units[k];
+    if (u.type !== 'expression_statement' || u.bindings.length === 0 || !touched.some((t) => touches(t, u))) continue;
+    const assignment = unitNode(root, u)?.namedChild(0);
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    if (!left) continue;
+    const value = { start: left.endIndex, end: assignment!.endIndex };
+    if (touched.some((t) => touches(t, value))) for (const name of u.bindings) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The methods of class unit `u` that spell one of the names, each with the class header (methodRegion); null when a
+ * spelling lies elsewhere in the class (its header, a class-level statement): the class is re-linted whole.
+ */
+function membersSpelling(root: Node, u: Unit, text: string, names: ReadonlySet<string>): Span[] | null {
+  const code = text.slice(u.start, u.end);
+  const parts: Span[] = [];
+  for (const name of names) {
+    for (const at of wordOffsets(code, name)) {
+      const start = u.start + at;
+      if (parts.some((p) => p.start <= start && start < p.end)) continue;
+      const member = methodRegion(root, u, { start, end: start + name.length });
+      if (!member) return null;
+      parts.push(...member);
+    }
+  }
+  return parts;
 }
 
 /** The unit is a string statement alone (a docstring, no f-string interpolation, no comment inside it). */

@@ -651,6 +651,44 @@ describe('engine: linting', () => {
     }
   });
 
+  it('re-lints the defs that spell a module-level name when an edit changes the value it is assigned, and only those', async () => {
+    // The mismatch probe's seed 13 and the LSP tests' example until round 61: `device = "cuda"` edited to "cpu" kept
+    // train()'s torch-dataloader-pin-memory finding (its batches no longer go to a GPU) until the idle-time full lint.
+    const engine = await getEngine();
+    const text =
+      'import torch\nfrom torch.utils.data import DataLoader\n\ndevice = "cuda"\nlimit = 3\n\n\ndef train(model, dataset):\n' +
+      '    loader = DataLoader(dataset, batch_size=32)\n    for x, y in loader:\n        x = x.to(device)\n        model(x)\n\n\n' +
+      `class Trainer:\n    def fit(self, model, dataset):\n        return DataLoader(dataset).to(device)\n\n    def other(self):\n        return 1\n\n\n${SPACER_DEFS}${SPACER_DEFS.replace(/helper/g, 'spacer')}`;
+    const options = { impact: 'all' as const, select: ['torch-dataloader-pin-memory'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true, 0);
+    const session = editingSession(engine, text, options, linter);
+    const inRegion = (from: string, to: string) => {
+      const start = session.text().indexOf(from);
+      const end = session.text().indexOf(to);
+      return linter.stats.lastRanges.some((r) => r.start < end && start < r.end);
+    };
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const cpu = session.replace('"cuda"', '"cpu"');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(cpu), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(cpu), []);
+      // Re-linted: train() and the method that spells `device`; not the other method, nor the defs that do not spell it.
+      assert.ok(inRegion('def train', 'class Trainer'), JSON.stringify(linter.stats.lastRanges));
+      assert.ok(inRegion('    def fit', '    def other'), JSON.stringify(linter.stats.lastRanges));
+      assert.ok(!inRegion('    def other', 'def helper0'), 'the method that does not spell it stays out');
+      assert.ok(!inRegion('def helper0', 'def helper5'), 'the defs that do not spell it stay out');
+      assert.equal(found(session.replace('"cpu"', '"cuda"')).length, 1);
+      // A value no def spells re-lints no def.
+      session.replace('limit = 3', 'limit = 4');
+      assert.ok(!inRegion('def train', 'def helper5'), JSON.stringify(linter.stats.lastRanges));
+      assert.equal(linter.stats.partial, 3, 'incremental lints');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('re-runs a match whose verdict rests on a def when an edit there makes a finding appear (RuleContext.restsOn)', async () => {
     // Report.restsOn re-ran only a match that had a finding: a loop nested into score() left the coroutine's call of it
     // unflagged until the idle-time full lint.

@@ -627,15 +627,25 @@ function addTouchedUnits(edit: EditedFile, region: Region): void {
  * broke `Box`'s `__slots__` kept `LabelledBox`'s finding, which a full lint no longer reports (the mismatch probe's seed 11).
  */
 function addSubclassHeaders(edit: EditedFile, region: Region, editedClasses: ReadonlySet<string>): void {
-  if (editedClasses.size === 0) return;
-  edit.units.forEach((u, k) => {
-    if (u.type !== 'class_definition' && u.type !== 'decorated_definition') return;
-    if (region.dirtyUnits.has(k) || u.bindings.some((name) => editedClasses.has(name))) return;
-    // Only the class's opening text is read first (a header is short); the tree only for those that spell a name.
-    if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), editedClasses)) return;
-    const header = classHeader(edit.root, u);
-    if (header && spellsAnyWord(edit.text.slice(header.start, header.end), editedClasses)) region.parts.push(header);
-  });
+  // At any depth: a grandchild's finding rests on the whole lineage (slots-subclass-missing-slots asks whether its base is
+  // fully slotted, which reads the base's bases). Each level is a scan of the class units, for the names found at the last.
+  const reached = new Set(editedClasses);
+  for (let frontier: ReadonlySet<string> = editedClasses; frontier.size > 0 && reached.size <= MAX_EDITED_WORDS;) {
+    const next = new Set<string>();
+    edit.units.forEach((u, k) => {
+      if (u.type !== 'class_definition' && u.type !== 'decorated_definition') return;
+      if (u.bindings.some((name) => reached.has(name))) return;
+      // Only the class's opening text is read first (a header is short); the tree only for those that spell a name.
+      if (!spellsAnyWord(edit.text.slice(u.start, Math.min(u.end, u.start + SUBCLASS_HEADER_SCAN)), frontier)) return;
+      const header = classHeader(edit.root, u);
+      if (!header || !spellsAnyWord(edit.text.slice(header.start, header.end), frontier)) return;
+      // A dirty unit is re-linted whole already; its subclasses are still followed.
+      if (!region.dirtyUnits.has(k)) region.parts.push(header);
+      for (const name of u.bindings) next.add(name);
+    });
+    for (const name of next) reached.add(name);
+    frontier = next;
+  }
 }
 
 /** How much of a class unit's text is looked at for the name of an edited base before its header is read from the tree. */

@@ -588,6 +588,34 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-lints a grandchild class's header when an edit inside the base changes what the lineage declares", async () => {
+    // Until round 61 only the direct subclasses' headers were: Leaf's slots-subclass-missing-slots finding, which rests on
+    // Middle being fully slotted (and so on Root's `__slots__`), stayed after Root's slots were removed.
+    const engine = await getEngine();
+    const text =
+      'class Root:\n    __slots__ = ("a",)\n\n\nclass Middle(Root):\n    __slots__ = ("b",)\n\n\n' +
+      `${SPACER_DEFS}class Leaf(Middle):\n    def label(self, text):\n        self.text = text\n\n\nclass Other:\n    pass\n`;
+    const options = { filePath: '/proj/lineage.py', select: ['slots-subclass-missing-slots'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true, 0);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const removed = session.replace('    __slots__ = ("a",)', '    pass');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(removed), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(removed), []);
+      // The class outside the lineage stays out of the region.
+      const other = session.text().indexOf('class Other');
+      assert.ok(!linter.stats.lastRanges.some((r) => r.end > other), JSON.stringify(linter.stats.lastRanges));
+      const restored = session.replace('class Root:\n    pass', 'class Root:\n    __slots__ = ("a",)');
+      assert.deepEqual(found(restored), found(engine.lintText(session.text(), options)));
+      assert.equal(found(restored).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("re-lints a class's other methods when an edit renames an attribute one method stores on self", async () => {
     // Found by the seed-11 test once review32's fixtures shifted its edits: a keystroke turned `self.loop = ...` in
     // `__init__` into `self.loopx = ...`, and `schedule()`'s finding, which rests on `self.loop` holding an event loop,

@@ -29,9 +29,12 @@
 //    found again because a query range returns every match whose root intersects it.
 //  - Plus the header of every module-level class that an edited statement names (as far as its
 //    words are known): class findings can rest on where the class is used (its constructor calls).
+//  - Plus the defs that spell a name whose module-level value an edit changed (`device = "cuda"`
+//    edited; of a class, the methods that spell it and its header): addValueReaders.
 //  - Plus the match of every cached finding whose range or fix reaches into the region (or whose
 //    message cites a line, when lines moved): its fix or message may be stale; and of every one
-//    that rests on a def an edit reaches into (Report.restsOn: the function a pool runs).
+//    that rests on a def an edit reaches into (Report.restsOn: the function a pool runs), and of
+//    every match, finding or not, whose verdict rests on such a def (RuleContext.restsOn).
 //  - Spans of one top-level statement less than JOIN_GAP apart run as one range (fewer query passes);
 //    the rule matches that walk finds between them are not the region's: dropped before their checks run.
 // A query over the region returns every match with a capture in it, so re-running the region
@@ -42,8 +45,8 @@
 // times, every statement that spells it is re-linted too, as is every statement that spells a def
 // whose decorators changed; when a class's members' names change, its calls and its subclasses'
 // (every spelling of it when its bases change: the matches around those words). A rule's check may
-// still read outside the region (another def's body, unless its finding names it with restsOn;
-// another method's `self.x = …`; a module-level value a def reads).
+// still read outside the region (another def's body, unless its rule names it with restsOn;
+// another method's `self.x = …`; a value bound inside module-level `if`/`try`, whose classes have no shape either).
 // Such cross-statement dependencies are caught by verify(): a full lint run when the editor is
 // idle, which replaces the result (and says so) if the incremental one differed.
 import {

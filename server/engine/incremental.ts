@@ -1100,11 +1100,11 @@ function carryRests(edit: EditedFile, region: Region): MatchRest[] {
   for (const r of prev.rests) {
     r.matchStart = mapClamped(r.matchStart, changes, 'start');
     r.matchEnd = mapClamped(r.matchEnd, changes, 'end');
-    r.def = [mapClamped(r.def[0], changes, 'start'), mapClamped(r.def[1], changes, 'end')];
-    const def = { start: r.def[0], end: r.def[1] };
+    r.def[0] = mapClamped(r.def[0], changes, 'start');
+    r.def[1] = mapClamped(r.def[1], changes, 'end');
+    const reached = (t: Span) => (t.start <= r.def[1] && r.def[0] <= t.end) || (t.start <= r.matchEnd && r.matchStart <= t.end);
     // In a scope too, as carryFindings: the pass finds those matches again, and a kept copy would be one more each time.
-    const match = { start: r.matchStart, end: r.matchEnd };
-    if (touched.some((t) => touches(t, def) || touches(t, match)) || within(r.matchStart, r.matchEnd, region.scopes))
+    if (touched.some(reached) || within(r.matchStart, r.matchEnd, region.scopes))
       region.parts.push({ start: r.matchStart, end: Math.max(r.matchEnd, r.matchStart + 1) });
   }
   return prev.rests;

@@ -726,7 +726,7 @@ describe('engine: linting', () => {
       `${SPACER_DEFS}async def handle(req):\n    await asyncio.sleep(0)\n    return score(req)\n`;
     const options = { select: ['async-cpu-bound-in-coroutine'], impact: 'all' as const };
     const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
-    const linter = new IncrementalLinter(engine, true);
+    const linter = new IncrementalLinter(engine, true, 0);
     const session = editingSession(engine, text, options, linter);
     try {
       assert.deepEqual(found(session.lintAll()), []);
@@ -738,6 +738,10 @@ describe('engine: linting', () => {
       assert.deepEqual(found(session.replace('for b in xs:\n            total += a * b\n', 'total += a\n')), []);
       assert.equal(found(session.replace('total += a\n', 'for b in xs:\n            total += a * b\n')).length, 1);
       assert.equal(linter.stats.partial, 3, 'incremental lints');
+      // An edit of a def the call does not rest on leaves the call out of the region.
+      session.replace('total = a + b', 'total = a - b');
+      const call = session.text().indexOf('score(req)');
+      assert.ok(!linter.stats.lastRanges.some((r) => r.start <= call && call < r.end), JSON.stringify(linter.stats.lastRanges));
     } finally {
       session.dispose();
     }

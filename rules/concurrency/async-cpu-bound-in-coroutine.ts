@@ -36,7 +36,10 @@ export default defineRule({
     if (!isAsyncDef(scopeMap(ctx.facts).enclosingFunction(call))) return;
     if (mayFollowAwait(ctx.text, call.startIndex) && call.parent?.type === 'await') return;
     const def = functionDefinition(ctx.facts, name, call);
-    if (!def || def.child(0)?.type === 'async') return;
+    if (!def) return;
+    // Its body decides: a loop typed into it makes the call a finding (an edit of its `async` rebinds names, a full lint).
+    ctx.restsOn(def);
+    if (def.child(0)?.type === 'async') return;
     if (!isPurePythonCpuBound(functionProfile(ctx.facts, def), 2)) return;
     ctx.report({
       node: call,

@@ -49,6 +49,7 @@ export default defineRule({
     if (kind !== 'concurrent.futures.ProcessPoolExecutor' && kind !== 'multiprocessing.Pool') return;
     const def = functionDefinition(ctx.facts, fnName.text, call);
     if (!def) return;
+    ctx.restsOn(def);
     const p = functionProfile(ctx.facts, def);
     if (!p.waitsOn || p.loopDepth > 1 || p.suspends) return;
     const message = `\`${fnName.text}\` mostly waits on I/O (\`${p.waitsOn.display}()\`): threads overlap that just as well without spawning processes; use a thread pool`;

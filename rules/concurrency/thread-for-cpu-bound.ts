@@ -73,7 +73,9 @@ export default defineRule({
     const method = m.pattern === 0 ? m.need('method').text : 'Thread';
     if (!/^(map|imap|imap_unordered|starmap|map_async|starmap_async)$/.test(method) && !insideLoop(call)) return;
     const def = functionDefinition(ctx.facts, fnName.text, call);
-    if (!def || !isPurePythonCpuBound(functionProfile(ctx.facts, def))) return;
+    if (!def) return;
+    ctx.restsOn(def);
+    if (!isPurePythonCpuBound(functionProfile(ctx.facts, def))) return;
     const message = `\`${fnName.text}\` is pure-Python CPU work: threads run it one at a time under the GIL; use \`ProcessPoolExecutor\` (or vectorise with numpy/numba)`;
     const edits = executorCall ? swapEdits(ctx, executorCall, def, call) : null;
     ctx.report({ node: call, message, restsOn: def, edits: edits ?? undefined });

@@ -80,10 +80,13 @@ export default defineRule({
           isDataLoaderCall(c, facts),
         );
     for (const loader of loaders) {
-      const epoch = epochLoopFor(loader, scope, facts);
+      // The verdict rests on the bodies of the same-file helpers consulted on the way (RuleContext.restsOn): a loop over the
+      // loader typed into one, or its set_epoch call removed, makes the finding appear.
+      const rest = (def: Node) => ctx.restsOn(def);
+      const epoch = epochLoopFor(loader, scope, facts, rest);
       if (!epoch) continue;
       // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
-      if (setsEpoch(epoch.loop, sampler, epoch.loaderName, facts)) return;
+      if (setsEpoch(epoch.loop, sampler, epoch.loaderName, facts, rest)) return;
       const owner = sampler ?? (epoch.loaderName ? `${epoch.loaderName}.sampler` : null);
       const fix = owner ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
       const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
@@ -112,7 +115,7 @@ function forEvaluation(ctor: Node, sampler: string | null): boolean {
 }
 
 /** `<sampler>.set_epoch(` / `<loader>.sampler.set_epoch(` in the epoch loop, or any set_epoch in a same-file function it calls. */
-function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null, facts: FileFacts): boolean {
+function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null, facts: FileFacts, rest: (def: Node) => void): boolean {
   const owners = [sampler, loaderName && `${loaderName}.sampler`, loaderName && `${loaderName}.batch_sampler.sampler`, loaderName].filter(
     (o): o is string => !!o,
   );
@@ -125,6 +128,7 @@ function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null
     // `getattr(loader.sampler, "set_epoch")`, `hasattr(...)` guards: the text names the sampler and set_epoch.
     if (callee?.type === 'identifier' && /^(getattr|hasattr)$/.test(callee.text) && /set_epoch/.test(call.text)) return true;
     const helper = callee?.type === 'identifier' ? sameFileFunction(callee.text, facts) : null;
+    if (helper) rest(helper);
     if (helper && /\.set_epoch\s*\(/.test(helper.text)) return true;
   }
   return false;
@@ -151,6 +155,7 @@ function epochLoopFor(
   loader: Node,
   scope: Node,
   facts: FileFacts,
+  rest: (def: Node) => void,
 ): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
   const assigned =
     loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
@@ -165,21 +170,22 @@ function epochLoopFor(
       if (outer) return { loop: outer, variable: epochVariable(outer), loaderName, helper: null };
       continue;
     }
-    const helper = loaderName !== null ? iteratingHelper(loop, loaderName, facts) : null;
+    const helper = loaderName !== null ? iteratingHelper(loop, loaderName, facts, rest) : null;
     if (helper) return { loop, variable: epochVariable(loop), loaderName, helper };
   }
   return null;
 }
 
 /** The same-file def that the loop's body hands the loader to and that iterates its parameter (one pass per iteration), or null. */
-function iteratingHelper(loop: Node, loaderName: string, facts: FileFacts): Node | null {
+function iteratingHelper(loop: Node, loaderName: string, facts: FileFacts, rest: (def: Node) => void): Node | null {
   const body = loop.childForFieldName('body');
   if (!body) return null;
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
     const callee = call.childForFieldName('function');
     const helper = callee?.type === 'identifier' ? sameFileFunction(callee.text, facts) : null;
     const def = helper?.type === 'decorated_definition' ? helper.childForFieldName('definition') : helper;
-    if (!def) continue;
+    if (!helper || !def) continue;
+    rest(helper);
     const args = call.childForFieldName('arguments')?.namedChildren ?? [];
     const index = args.findIndex((a) => a?.type === 'identifier' && a.text === loaderName);
     const keyword = args.find((a) => a?.type === 'keyword_argument' && a.childForFieldName('value')?.text === loaderName);

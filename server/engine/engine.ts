@@ -234,10 +234,20 @@ export interface RawFinding {
   carryImpact?: boolean;
 }
 
+/** A match whose verdict (finding or not) rests on the body of a def elsewhere in the file (RuleContext.restsOn). */
+export interface MatchRest {
+  matchStart: number;
+  matchEnd: number;
+  /** The def, as [start, end). */
+  def: [number, number];
+}
+
 /** The part of a lint that does not depend on suppressions: what incremental linting caches. */
 export interface RawLint {
   facts: FileFacts;
   raw: RawFinding[];
+  /** The matches whose verdict rests on another def's body (RuleContext.restsOn). */
+  rests: MatchRest[];
   failures: RuleFailure[];
   /** ERROR and MISSING node ranges found by the pass(es). */
   errorRanges: [number, number][];
@@ -469,8 +479,8 @@ export class Engine {
     if (profile) profile.factsMs += performance.now() - started;
 
     const { gates, open } = this.gatedPasses(ruleMatches, expected, compiled, tree, text, facts, captures, calls, classes, decorated, treeHasErrors, partial);
-    const { raw, failures } = this.checkMatches(ruleMatches, active, text, facts, settings, options, files);
-    return { facts, raw, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open, reads };
+    const { raw, rests, failures } = this.checkMatches(ruleMatches, active, text, facts, settings, options, files);
+    return { facts, raw, rests, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open, reads };
   }
 
   /**
@@ -567,9 +577,10 @@ export class Engine {
     settings: RuleSettings,
     options: LintOptions,
     files: FileProbe,
-  ): { raw: RawFinding[]; failures: RuleFailure[] } {
+  ): { raw: RawFinding[]; rests: MatchRest[]; failures: RuleFailure[] } {
     const profile = this.profile;
     const raw: RawFinding[] = [];
+    const rests: MatchRest[] = [];
     const failures: RuleFailure[] = [];
     const failed = new Set<string>();
     const seen = new Set<string>();
@@ -603,6 +614,10 @@ export class Engine {
       if (unattendedReason) entry.unattendedReason = unattendedReason;
       raw.push(entry);
     };
+    const rest = (def: Node) => {
+      extent ??= matchExtent(match!);
+      rests.push({ ...extent, def: [def.startIndex, def.endIndex] });
+    };
     const contexts = new Map<RuleDefinition, RuleContext>();
     for (const { patterns, matches } of ruleMatches) {
       for (const current of matches) {
@@ -617,7 +632,7 @@ export class Engine {
         extent = undefined;
         let ctx = contexts.get(rule);
         if (!ctx) {
-          ctx = contextFor(rule, severity, text, facts, settings, options, files, emit);
+          ctx = contextFor(rule, severity, text, facts, settings, options, files, emit, rest);
           contexts.set(rule, ctx);
         }
         const checkStarted = performance.now();
@@ -647,7 +662,7 @@ export class Engine {
     if (profile) profile.inferenceMs += inferenceClock.ms;
     inferenceClock.on = false;
     const kept = failed.size ? raw.filter((r) => !failed.has(r.finding.ruleId)) : raw;
-    return { raw: kept, failures };
+    return { raw: kept, rests, failures };
   }
 
   /**
@@ -1177,6 +1192,7 @@ function contextFor(
   options: LintOptions,
   files: FileProbe,
   emit: (finding: Finding, report: Report) => void,
+  rest: (def: Node) => void,
 ): RuleContext {
   return {
     text,
@@ -1188,6 +1204,7 @@ function contextFor(
     report(report: Report) {
       emit(toFinding(rule, severity, severityOverride(rule, options) !== undefined, report, text), report);
     },
+    restsOn: rest,
   };
 }
 

@@ -131,6 +131,13 @@ export interface RuleContext {
   /** The disk, as far as the host lets rules see it (nothing in the browser): rules never import node:fs. */
   readonly files: FileProbe;
   report(report: Report): void;
+  /**
+   * The verdict on the match being checked, finding or not, rests on the body of `def`, a def elsewhere in the file (the
+   * function a coroutine calls or a pool runs): an incremental lint re-runs the match when an edit reaches into that def.
+   * Call it once the def is found, before deciding: Report.restsOn alone re-runs only a match that gave a finding, and a
+   * finding that an edit of the def would make appear stayed missing until the idle-time full lint.
+   */
+  restsOn(def: Node): void;
 }
 
 /** The captures of one query match, by capture name. */

@@ -10,6 +10,10 @@ import { localDisk } from './localDisk';
 import type { WorkerStart } from './offThread';
 import { Scheduler } from './scheduling';
 import { PerflensServer } from './server';
+import { IncrementalLinter } from '../engine/incremental';
+
+// Test-only (see IncrementalLinter.testSkip): the test client's way to make incremental lints differ from full ones.
+IncrementalLinter.testSkip = process.env.PERFLENS_TEST_INCREMENTAL_SKIP || null;
 
 function startServer(): void {
   const scheduler = new Scheduler();

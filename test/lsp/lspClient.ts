@@ -33,11 +33,13 @@ export class TestClient {
 
   /**
    * `server`: the server script to run. PERFLENS_TEST_SERVER runs the suites against another build
-   * (to see a new test fail on the code before a fix); bench/largeDocument.ts passes one to compare.
+   * (to see a new test fail on the code before a fix); bench/largeDocument.ts passes one to compare. `env`: added to the
+   * server's environment (PERFLENS_TEST_INCREMENTAL_SKIP: see IncrementalLinter.testSkip).
    */
-  constructor(server = process.env.PERFLENS_TEST_SERVER ?? path.join(DIST, 'server.js')) {
+  constructor(server = process.env.PERFLENS_TEST_SERVER ?? path.join(DIST, 'server.js'), env: Record<string, string> = {}) {
     this.process = spawn(process.execPath, [...(process.env.PERFLENS_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), server, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {

@@ -597,6 +597,34 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-lints a grandchild class's header when an edit inside the base changes what the lineage declares", async () => {
+    // Until round 61 only the direct subclasses' headers were: Leaf's slots-subclass-missing-slots finding, which rests on
+    // Middle being fully slotted (and so on Root's `__slots__`), stayed after Root's slots were removed.
+    const engine = await getEngine();
+    const text =
+      'class Root:\n    __slots__ = ("a",)\n\n\nclass Middle(Root):\n    __slots__ = ("b",)\n\n\n' +
+      `${SPACER_DEFS}class Leaf(Middle):\n    def label(self, text):\n        self.text = text\n\n\nclass Other:\n    pass\n`;
+    const options = { filePath: '/proj/lineage.py', select: ['slots-subclass-missing-slots'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true, 0);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const removed = session.replace('    __slots__ = ("a",)', '    pass');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(removed), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(removed), []);
+      // The class outside the lineage stays out of the region.
+      const other = session.text().indexOf('class Other');
+      assert.ok(!linter.stats.lastRanges.some((r) => r.end > other), JSON.stringify(linter.stats.lastRanges));
+      const restored = session.replace('class Root:\n    pass', 'class Root:\n    __slots__ = ("a",)');
+      assert.deepEqual(found(restored), found(engine.lintText(session.text(), options)));
+      assert.equal(found(restored).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it("re-lints a class's other methods when an edit renames an attribute one method stores on self", async () => {
     // Found by the seed-11 test once review32's fixtures shifted its edits: a keystroke turned `self.loop = ...` in
     // `__init__` into `self.loopx = ...`, and `schedule()`'s finding, which rests on `self.loop` holding an event loop,
@@ -657,6 +685,95 @@ describe('engine: linting', () => {
       }
     } finally {
       tree.delete();
+    }
+  });
+
+  it('re-lints the defs that spell a module-level name when an edit changes the value it is assigned, and only those', async () => {
+    // The mismatch probe's seed 13 and the LSP tests' example until round 61: `device = "cuda"` edited to "cpu" kept
+    // train()'s torch-dataloader-pin-memory finding (its batches no longer go to a GPU) until the idle-time full lint.
+    const engine = await getEngine();
+    const text =
+      'import torch\nfrom torch.utils.data import DataLoader\n\ndevice = "cuda"\nlimit = 3\n\n\ndef train(model, dataset):\n' +
+      '    loader = DataLoader(dataset, batch_size=32)\n    for x, y in loader:\n        x = x.to(device)\n        model(x)\n\n\n' +
+      `class Trainer:\n    def fit(self, model, dataset):\n        return DataLoader(dataset).to(device)\n\n    def other(self):\n        return 1\n\n\n${SPACER_DEFS}${SPACER_DEFS.replace(/helper/g, 'spacer')}`;
+    const options = { impact: 'all' as const, select: ['torch-dataloader-pin-memory'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true, 0);
+    const session = editingSession(engine, text, options, linter);
+    const inRegion = (from: string, to: string) => {
+      const start = session.text().indexOf(from);
+      const end = session.text().indexOf(to);
+      return linter.stats.lastRanges.some((r) => r.start < end && start < r.end);
+    };
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const cpu = session.replace('"cuda"', '"cpu"');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(cpu), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(cpu), []);
+      // Re-linted: train() and the method that spells `device`; not the other method, nor the defs that do not spell it.
+      assert.ok(inRegion('def train', 'class Trainer'), JSON.stringify(linter.stats.lastRanges));
+      assert.ok(inRegion('    def fit', '    def other'), JSON.stringify(linter.stats.lastRanges));
+      assert.ok(!inRegion('    def other', 'def helper0'), 'the method that does not spell it stays out');
+      assert.ok(!inRegion('def helper0', 'def helper5'), 'the defs that do not spell it stay out');
+      assert.equal(found(session.replace('"cpu"', '"cuda"')).length, 1);
+      // A value no def spells re-lints no def.
+      session.replace('limit = 3', 'limit = 4');
+      assert.ok(!inRegion('def train', 'def helper5'), JSON.stringify(linter.stats.lastRanges));
+      assert.equal(linter.stats.partial, 3, 'incremental lints');
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('re-runs a match whose verdict rests on a def when an edit there makes a finding appear (RuleContext.restsOn)', async () => {
+    // Report.restsOn re-ran only a match that had a finding: a loop nested into score() left the coroutine's call of it
+    // unflagged until the idle-time full lint.
+    const engine = await getEngine();
+    const text =
+      'import asyncio\n\n\ndef score(xs):\n    total = 0\n    for a in xs:\n        total += a\n    return total\n\n\n' +
+      `${SPACER_DEFS}async def handle(req):\n    await asyncio.sleep(0)\n    return score(req)\n`;
+    const options = { select: ['async-cpu-bound-in-coroutine'], impact: 'all' as const };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true, 0);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.deepEqual(found(session.lintAll()), []);
+      const nested = session.replace('total += a\n', 'for b in xs:\n            total += a * b\n');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(nested), found(engine.lintText(session.text(), options)));
+      assert.equal(found(nested).length, 1);
+      // And back: the finding goes (Report.restsOn), and comes again on the next nesting (the rest was found again).
+      assert.deepEqual(found(session.replace('for b in xs:\n            total += a * b\n', 'total += a\n')), []);
+      assert.equal(found(session.replace('total += a\n', 'for b in xs:\n            total += a * b\n')).length, 1);
+      assert.equal(linter.stats.partial, 3, 'incremental lints');
+      // An edit of a def the call does not rest on leaves the call out of the region.
+      session.replace('total = a + b', 'total = a - b');
+      const call = session.text().indexOf('score(req)');
+      assert.ok(!linter.stats.lastRanges.some((r) => r.start <= call && call < r.end), JSON.stringify(linter.stats.lastRanges));
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('re-runs a sampler whose epoch loop hands its loader to a helper when the helper starts iterating it (torch-sampler-set-epoch)', async () => {
+    const engine = await getEngine();
+    const text =
+      'import torch\nfrom torch.utils.data import DataLoader, DistributedSampler\n\n\ndef run_epoch(model, loader):\n    model.step(loader)\n\n\n' +
+      `${SPACER_DEFS}def main(model, data):\n    sampler = DistributedSampler(data)\n    loader = DataLoader(data, sampler=sampler)\n` +
+      '    for epoch in range(10):\n        run_epoch(model, loader)\n';
+    const options = { select: ['torch-sampler-set-epoch'], impact: 'all' as const };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.deepEqual(found(session.lintAll()), []);
+      const iterating = session.replace('    model.step(loader)\n', '    for batch in loader:\n        model.step(batch)\n');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(iterating), found(engine.lintText(session.text(), options)));
+      assert.equal(found(iterating).length, 1);
+    } finally {
+      session.dispose();
     }
   });
 

@@ -290,14 +290,18 @@ export class FileFacts {
    * and only looked for where the file has a relative import at all.
    */
   private importsRelatively(name: string): boolean {
+    this.hasRelativeImport ??= /\bfrom\s+\./.test(this.text);
+    if (!this.hasRelativeImport) return false;
     let binds = this.relativeImportCache.get(name);
     if (binds === undefined) {
-      binds = /\bfrom\s+\./.test(this.text) && this.importsName(name);
+      binds = this.importsName(name);
       this.relativeImportCache.set(name, binds);
     }
     return binds;
   }
 
+  /** Whether the text spells a relative import anywhere: one scan of the file, not one per name asked about. */
+  private hasRelativeImport: boolean | undefined;
   private readonly relativeImportCache = new Map<string, boolean>();
 
   /** bindsLocally, memoised per def and name (rules ask once per call they check). */

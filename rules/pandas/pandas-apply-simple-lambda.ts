@@ -102,6 +102,9 @@ export default defineRule({
     // microsoft/forecasting's feature steps (`.apply(lambda x: x.month)` beside `apply(..., axis=1)` and `groupby().apply`):
     // blind reviews judged all 14 such findings noise (issue 24, review29).
     if (besideCostlierApply(call, ctx.facts.root)) return;
+    // radis' `if self.dataframe_type == "vaex": df[c].apply(lambda x: d.get(x))`: the frame is another library's, whose
+    // `.map(d)` raises on a missing key (vaex) or does not exist (polars) (issue 24, review37).
+    if (inOtherFrameBranch(call) || otherFrameLibraryReceiver(series, ctx)) return;
     if (
       method === 'apply' &&
       reportMissingGuarded(call, m.get('function') ?? call.childForFieldName('arguments')!.namedChildren.find((c) => c?.type === 'lambda')!, series, ctx)
@@ -153,6 +156,57 @@ export default defineRule({
     });
   },
 });
+
+/** Frame libraries whose columns have `.apply` but not pandas' `.map(dict)`; cuDF, modin and dask follow pandas there. */
+const OTHER_FRAME_LIBRARIES = new Set(['vaex', 'polars']);
+
+/**
+ * The call is in the body of an `if`/`elif` whose condition tests that something equals (or is among) a string naming
+ * another frame library: `if self.dataframe_type == "vaex":`, `elif backend in ("polars", "vaex"):`.
+ */
+function inOtherFrameBranch(call: Node): boolean {
+  for (let n: Node | null = call; n?.parent; n = n.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return false;
+    if (
+      (p.type === 'if_statement' || p.type === 'elif_clause') &&
+      p.childForFieldName('consequence')?.equals(n) &&
+      namesOtherFrameLibrary(p.childForFieldName('condition'))
+    )
+      return true;
+  }
+  return false;
+}
+
+/** `x == "vaex"`, `"polars" == x`, `x in ("vaex", "pandas")`, possibly in parentheses or one operand of an `and`. */
+function namesOtherFrameLibrary(condition: Node | null): boolean {
+  if (!condition) return false;
+  if (condition.type === 'parenthesized_expression') return namesOtherFrameLibrary(condition.namedChild(0));
+  if (condition.type === 'boolean_operator')
+    return (
+      condition.childForFieldName('operator')?.type === 'and' &&
+      [condition.childForFieldName('left'), condition.childForFieldName('right')].some(namesOtherFrameLibrary)
+    );
+  if (condition.type !== 'comparison_operator') return false;
+  const operators = condition.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  if (operators.length !== 1 || (operators[0] !== '==' && operators[0] !== 'in')) return false;
+  return condition.namedChildren.some((side) => {
+    const items = side && (side.type === 'tuple' || side.type === 'list' || side.type === 'set') ? side.namedChildren : [side];
+    return items.some((item) => OTHER_FRAME_LIBRARIES.has(stringLiteralValue(item)?.toLowerCase() ?? ''));
+  });
+}
+
+/**
+ * In a file that imports vaex or polars, a receiver (or, for `frame[col]`, its frame) that the value layer cannot show to
+ * be pandas may be the other library's.
+ */
+function otherFrameLibraryReceiver(series: Node, ctx: RuleContext): boolean {
+  if (![...OTHER_FRAME_LIBRARIES].some((m) => ctx.facts.importsModule(m))) return false;
+  const layer = values(ctx.facts);
+  const owner = series.type === 'subscript' ? series.childForFieldName('value') : null;
+  const kinds = [layer.valueOf(series)?.kind, owner ? layer.valueOf(owner)?.kind : undefined];
+  return !kinds.some((k) => k === 'series' || k === 'dataframe' || k === 'index');
+}
 
 /**
  * `s.map(get_occ)` where the file defines `def get_occ(x): return occ_mapping.get(x, x)` (pydata-book's FEC cleanup):

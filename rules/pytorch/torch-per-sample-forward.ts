@@ -81,6 +81,7 @@ export default defineRule({
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, arg, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
+    if (perItemArguments(call, arg, loop.node, ctx.facts)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
     if (underListBranch(loop.node)) return;
@@ -183,6 +184,24 @@ function calleePerItem(fn: Node, loop: Node): boolean {
     if (!value) return true;
     const read = value.type === 'identifier' ? [value] : findDescendants(value, (n) => n.type === 'identifier', isNestedScope);
     return read.some((id) => items.includes(id.text));
+  });
+}
+
+/**
+ * face-alignment's `get_preds_fromhm(out[i:i + 1], center[i], scale[i])` after one batched forward: a function not known
+ * to be a model, handed besides the one-sample batch other values indexed by the loop's own index. They are per-item
+ * parameters a batched call would need as well, which marks post-processing of each item rather than a forward pass.
+ * Models (`self.model(x[i:i + 1], h[i])`, a name that says model) are left to the rule.
+ */
+function perItemArguments(call: Node, input: Node, loop: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier' || knownModel(fn, facts)) return false;
+  const items = loopTargets(loop);
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
+    const value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    if (value?.type !== 'subscript' || value.equals(input)) return false;
+    const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    return keys.length === 1 && keys[0]!.type === 'identifier' && items.includes(keys[0]!.text);
   });
 }
 

@@ -351,6 +351,9 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
   // `[(1 - a) * A + a * B for a in alphas]` with arrays A, B builds a list of arrays: `(1 - alphas) * A + alphas * B`
   // would broadcast (or fail) instead. The rewrite holds only when every other operand is a number.
   const unsure = r.invariants.filter((n) => !isKnownScalar(n, ctx.facts)).map((n) => `\`${n.text}\``);
+  // regionmask's `[mask == num for num in numbers_]` with `mask` a 2-D DataArray: the list keeps one whole comparison
+  // per value (as a one-hot build does), and nothing shows the compared operand is the number the rewrite needs.
+  if (unsure.length > 0 && unwrapped(elem).type === 'comparison_operator') return;
   const fixable = unsure.length === 0 && sameShapeFamily(ctx.facts, [...r.arrays.values()]) && !hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex);
   const text = r.compound && needsParentheses(comp) ? `(${r.text})` : r.text;
   ctx.report({
@@ -366,6 +369,13 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
+}
+
+/** The expression inside any parentheses around it. */
+function unwrapped(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
 }
 
 /** `{...}`, `set(...)`, `dict(...)`, a set or dict comprehension: a container fancy indexing does not take as indices. */
@@ -1380,11 +1390,26 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const scanned = value === a ? b : value === b ? a : null;
     if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(rootName(scanned))) continue;
     if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
-    if (pairedWithOtherAxis(n, loopNames)) continue;
+    if (pairedWithOtherAxis(n, loopNames) || keptWhole(n)) continue;
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/**
+ * `out[c] = (y_true == c)`, `masks.append(y_true == c)`: each pass keeps its whole comparison array (a one-hot build), so
+ * the output is one full-size array per value and grouping the elements once cannot make it smaller or faster. Only a
+ * comparison that is reduced or used as an index (`np.sum`, `np.where`, `a[mask]`) costs a scan the grouping saves.
+ */
+function keptWhole(cmp: Node): boolean {
+  let n = cmp;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'assignment') return p.childForFieldName('right')?.equals(n) === true && p.childForFieldName('left')?.type === 'subscript';
+  const call = p?.type === 'argument_list' && p.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 ? p.parent : null;
+  const fn = call?.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append';
 }
 
 /** Another loop (an inner loop, a comprehension, a generator) or a nested scope: work a light pass does not do. */

@@ -199,10 +199,39 @@ function perItemArguments(call: Node, input: Node, loop: Node, facts: FileFacts)
   const items = loopTargets(loop);
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
     const value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
-    if (value?.type !== 'subscript' || value.equals(input)) return false;
-    const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-    return keys.length === 1 && keys[0]!.type === 'identifier' && items.includes(keys[0]!.text);
+    if (!value || value.equals(input)) return false;
+    // `center, scale = centers[i], scales[i]` a line above the call, as face-alignment writes it.
+    if (value.type === 'identifier') return boundPerItem(value.text, loop, items);
+    return indexedByItem(value, items);
   });
+}
+
+/** `values[i]` where `i` is one of the loop's own names. */
+function indexedByItem(value: Node | null, items: readonly string[]): boolean {
+  if (value?.type !== 'subscript') return false;
+  const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return keys.length === 1 && keys[0]!.type === 'identifier' && items.includes(keys[0]!.text);
+}
+
+/** The loop's body binds `name` (alone, or in a tuple of as many values) to a value indexed by the loop's own name. */
+function boundPerItem(name: string, loop: Node, items: readonly string[]): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : null;
+  for (const statement of body?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type === 'identifier') {
+      if (left.text === name) return indexedByItem(right, items);
+      continue;
+    }
+    if ((left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') || right?.type !== 'expression_list') continue;
+    const targets = left.namedChildren;
+    const values = right.namedChildren;
+    const at = targets.findIndex((t) => t?.type === 'identifier' && t.text === name);
+    if (at !== -1 && targets.length === values.length) return indexedByItem(values[at] ?? null, items);
+  }
+  return false;
 }
 
 /** The names a loop or comprehension binds per item (every `for` clause of a comprehension). */

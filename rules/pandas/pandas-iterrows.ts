@@ -201,7 +201,23 @@ function otherClassesIterrows(call: Node, frame: Node, ctx: RuleContext): boolea
   if (facts.importsModule('pandas')) return false;
   const clause = loopOverIterable(call) ? call.parent : null;
   const target = clause?.childForFieldName('left');
-  return !!target && target.type !== 'pattern_list' && target.type !== 'tuple_pattern';
+  if (target) return !unpacksPair(target);
+  // `for i, row in enumerate(vs.iterrows())`: pandas' pairs would come as `i, (idx, row)`.
+  const counted = enumerated(call, facts);
+  const item = counted?.childForFieldName('left');
+  return item?.type === 'pattern_list' && item.namedChildren.length === 2 && !unpacksPair(item.namedChildren[1]!);
+}
+
+function unpacksPair(target: Node): boolean {
+  return target.type === 'pattern_list' || target.type === 'tuple_pattern';
+}
+
+/** The loop clause (or `for` statement) over `enumerate(call)`, with the builtin enumerate, or null. */
+function enumerated(call: Node, facts: RuleContext['facts']): Node | null {
+  const outer = call.parent?.type === 'argument_list' ? call.parent.parent : null;
+  const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
+  if (fn?.type !== 'identifier' || fn.text !== 'enumerate' || !facts.isBuiltin('enumerate', fn)) return null;
+  return loopOverIterable(outer!) ? outer!.parent : null;
 }
 
 /** The annotation of `name` when it is a parameter of the function around `at`. */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { asyncFramework, callsOfNameIn, enclosingFunction, isInsideAsyncDef, isShadowed, rootName, type FileFacts } from '../../server/analysis';
+import { asyncFramework, callsBuiltinInput, enclosingFunction, isInsideAsyncDef, isShadowed, rootName, type FileFacts } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /**
@@ -95,9 +95,7 @@ export default defineRule({
 /** The coroutine around `call` itself (not a def nested in it) calls the built-in `input()`. */
 function readsTerminal(call: Node, facts: FileFacts): boolean {
   const fn = enclosingFunction(call);
-  const body = fn?.childForFieldName('body');
-  if (!fn || !body) return false;
-  return callsOfNameIn(body, 'input').some((c) => enclosingFunction(c)?.equals(fn) && facts.isBuiltin('input', c));
+  return !!fn && callsBuiltinInput(fn, facts);
 }
 
 function inGeneratorExpression(call: Node): boolean {

@@ -3,8 +3,8 @@ import { defineRule } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindersSpelling,
+  callsBuiltinInput,
   callsOf,
-  callsOfNameIn,
   enclosingDef,
   hasSplatArguments,
   isOutsideAnyPackage,
@@ -341,7 +341,7 @@ function asksPersonAtTerminal(call: Node, facts: FileFacts): boolean {
   const fn = enclosingDef(call);
   const body = fn?.childForFieldName('body');
   if (!fn || !body) return false;
-  if (callsOfNameIn(body, 'input').some((c) => enclosingDef(c)?.equals(fn) && facts.isBuiltin('input', c))) return true;
+  if (callsBuiltinInput(fn, facts, enclosingDef)) return true;
   const prompt = PROMPTS.exec(body.text)?.[0];
   return !!prompt && facts.importsModule(prompt.slice(0, prompt.indexOf('.')));
 }

@@ -5,6 +5,9 @@
 // The disk is reached only through the FileProbe the host passes in (the engine itself does no I/O).
 import * as path from 'node:path';
 import type { Node } from '../syntax/parser';
+import type { FileFacts } from './facts';
+import { callsOfNameIn } from './names';
+import { enclosingFunction } from './scopes';
 
 /**
  * What a rule may learn about the disk: the host's capability (Engine.files), so that the engine stays
@@ -193,4 +196,14 @@ export function inNamespaceSubpackage(filePath: string | undefined, files: FileP
 export function isStandaloneScript(filePath: string | undefined, root: Node, files: FileProbe): boolean {
   if (!isOutsideAnyPackage(filePath, files)) return false;
   return root.namedChildren.some(isMainGuard);
+}
+
+/**
+ * `fn` itself calls the built-in `input()`: it waits for a person at the terminal. `owner` names the function a call
+ * belongs to, so that a call in a function nested in `fn` is not `fn`'s (enclosingFunction; enclosingDef counts a
+ * lambda's call as its def's).
+ */
+export function callsBuiltinInput(fn: Node, facts: FileFacts, owner: (node: Node) => Node | null = enclosingFunction): boolean {
+  const body = fn.childForFieldName('body');
+  return !!body && callsOfNameIn(body, 'input').some((c) => owner(c)?.equals(fn) && facts.isBuiltin('input', c));
 }

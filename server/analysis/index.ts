@@ -31,6 +31,7 @@ export {
   isPrivateModule,
   isStandaloneScript,
   isTestFile,
+  callsBuiltinInput,
 } from './codeContext';
 export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeChoice, vectorizeElement } from './elementwise';

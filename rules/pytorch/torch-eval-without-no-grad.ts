@@ -856,10 +856,7 @@ function noGradNames(facts: FileFacts): Set<string> {
   let names = noGradFunctions.get(facts);
   if (!names) {
     names = new Set(
-      findDescendants(facts.root, (n) => n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text)))
-        .map((d) => d.childForFieldName('definition'))
-        .filter((d) => d?.type === 'function_definition')
-        .map((d) => d!.childForFieldName('name')?.text ?? ''),
+      findDescendants(facts.root, (n) => n.type === 'function_definition' && gradDecorated(n)).map((d) => d.childForFieldName('name')?.text ?? ''),
     );
     noGradFunctions.set(facts, names);
   }
@@ -905,6 +902,7 @@ function undecoratedDefNamed(name: string, facts: FileFacts): boolean {
   });
 }
 
+/** The def is decorated with a gradient context (`@torch.no_grad()`, `@torch.inference_mode()`). */
 function gradDecorated(def: Node): boolean {
   return def.parent?.type === 'decorated_definition' && def.parent.namedChildren.some((c) => c?.type === 'decorator' && GRAD_CONTEXT.test(c.text));
 }

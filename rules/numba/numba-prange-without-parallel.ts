@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent, nodeMemo } from '../../server/analysis';
+import { enclosingFunction, enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent, nodeMemo } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { appendArgument, insertAt } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
@@ -83,7 +83,7 @@ function splatsLackParallel(call: Node): boolean {
   return splats.every((splat) => {
     const name = splat!.namedChildren[0];
     // Inside a function the name may be a parameter or a local (`def make(**kwd)`): not read.
-    if (name?.type !== 'identifier' || insideFunction(call)) return false;
+    if (name?.type !== 'identifier' || enclosingFunction(call)) return false;
     const bound = moduleAssignments(call, name.text);
     if (bound.length !== 1 || bound[0]!.type !== 'dictionary') return false;
     return bound[0]!.namedChildren.every((pair) => {
@@ -91,11 +91,6 @@ function splatsLackParallel(call: Node): boolean {
       return key?.type === 'string' && !/^['"]parallel['"]$/.test(key.text);
     });
   });
-}
-
-function insideFunction(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return true;
-  return false;
 }
 
 /** The right sides of the module-level statements that assign `name` (`name = ...`), or that rebind it otherwise. */

@@ -131,11 +131,7 @@ function collateRunsOnDevice(call: Node, facts: FileFacts): boolean {
   const bodies: Node[] = [];
   if (fn.type === 'lambda') {
     bodies.push(fn);
-    for (const inner of findDescendants(
-      fn,
-      (n) => n.type === 'call',
-      () => false,
-    )) {
+    for (const inner of findDescendants(fn, (n) => n.type === 'call')) {
       const callee = inner.childForFieldName('function');
       if (callee?.type === 'identifier') bodies.push(...definitionsNamed(facts, 'function_definition', callee.text));
     }

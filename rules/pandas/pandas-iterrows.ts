@@ -16,6 +16,7 @@ import {
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
+  parameterAnnotation,
   readFromFileReason,
   scopeBody,
   stringLiteralValue,
@@ -194,8 +195,9 @@ export default defineRule({
 function otherClassesIterrows(call: Node, frame: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
   if (frame.type === 'identifier') {
-    const annotation = parameterAnnotation(frame.text, call);
-    if (annotation && !/Frame|pandas|\bpd\b|\bAny\b/.test(annotation.text)) return true;
+    const def = enclosingDef(call);
+    const annotation = def ? parameterAnnotation(def, frame.text) : null;
+    if (annotation && !/Frame|pandas|\bpd\b|\bAny\b/.test(annotation)) return true;
   }
   if (definitionsNamed(facts, 'function_definition', 'iterrows').some((d) => d.parent?.parent?.type === 'class_definition')) return true;
   if (facts.importsModule('pandas')) return false;
@@ -218,17 +220,6 @@ function enumerated(call: Node, facts: RuleContext['facts']): Node | null {
   const fn = outer?.type === 'call' ? outer.childForFieldName('function') : null;
   if (fn?.type !== 'identifier' || fn.text !== 'enumerate' || !facts.isBuiltin('enumerate', fn)) return null;
   return loopOverIterable(outer!) ? outer!.parent : null;
-}
-
-/** The annotation of `name` when it is a parameter of the function around `at`. */
-function parameterAnnotation(name: string, at: Node): Node | null {
-  const params = enclosingDef(at)?.childForFieldName('parameters');
-  for (const p of params?.namedChildren ?? []) {
-    if ((p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && (p.childForFieldName('name') ?? p.namedChildren[0])?.text === name) {
-      return p.childForFieldName('type');
-    }
-  }
-  return null;
 }
 
 /**

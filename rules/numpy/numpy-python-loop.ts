@@ -39,6 +39,7 @@ import {
   windowCopyAdvice,
   windowReduceAdvice,
   withEnclosingParentheses,
+  withoutParentheses,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -353,7 +354,7 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
   const unsure = r.invariants.filter((n) => !isKnownScalar(n, ctx.facts)).map((n) => `\`${n.text}\``);
   // regionmask's `[mask == num for num in numbers_]` with `mask` a 2-D DataArray: the list keeps one whole comparison
   // per value (as a one-hot build does), and nothing shows the compared operand is the number the rewrite needs.
-  if (unsure.length > 0 && unwrapped(elem).type === 'comparison_operator') return;
+  if (unsure.length > 0 && withoutParentheses(elem).type === 'comparison_operator') return;
   const fixable = unsure.length === 0 && sameShapeFamily(ctx.facts, [...r.arrays.values()]) && !hasCommentBetween(ctx.facts, comp.startIndex, comp.endIndex);
   const text = r.compound && needsParentheses(comp) ? `(${r.text})` : r.text;
   ctx.report({
@@ -369,13 +370,6 @@ function checkComprehension(comp: Node, elem: Node, env: ElementEnv, ctx: Ctx): 
         ? '`np.maximum`/`np.minimum` return NaN where either side is NaN (`max`/`min` returned a side by argument order), and the result is an ndarray, not a list'
         : 'the result is an ndarray, not a list, and zip stopped at the shorter input where broadcasting requires equal lengths',
   });
-}
-
-/** The expression inside any parentheses around it. */
-function unwrapped(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
 }
 
 /** `{...}`, `set(...)`, `dict(...)`, a set or dict comprehension: a container fancy indexing does not take as indices. */
@@ -1403,8 +1397,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
  * comparison that is reduced or used as an index (`np.sum`, `np.where`, `a[mask]`) costs a scan the grouping saves.
  */
 function keptWhole(cmp: Node): boolean {
-  let n = cmp;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const n = withEnclosingParentheses(cmp);
   const p = n.parent;
   if (p?.type === 'assignment') return p.childForFieldName('right')?.equals(n) === true && p.childForFieldName('left')?.type === 'subscript';
   const call = p?.type === 'argument_list' && p.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 ? p.parent : null;

@@ -2,7 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { below, findDescendants, keywordArgument, pinnedCeiling, scopeOf, valuesAssignedTo, type Version } from '../../server/analysis';
+import { below, findDescendants, keywordArgument, pinnedCeiling, scopeOf, valuesAssignedTo, withoutParentheses, type Version } from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -227,7 +227,7 @@ function dumpsPythonObjects(ctx: RuleContext): boolean {
 
 /** Data `yaml.dump` writes without Python tags, as far as the code shows. */
 function plainData(node: Node, at: Node, ctx: RuleContext, depth: number): boolean {
-  while (node.type === 'parenthesized_expression' && node.namedChildCount === 1) node = node.namedChild(0)!;
+  node = withoutParentheses(node);
   if (['dictionary', 'list', 'string', 'integer', 'float', 'true', 'false', 'none', 'dictionary_comprehension', 'list_comprehension'].includes(node.type))
     return true;
   if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === '__dict__') return true;

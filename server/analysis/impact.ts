@@ -20,6 +20,7 @@ import {
   nextStatement,
   parameterAnnotation,
   parameterNames,
+  withoutParentheses,
 } from './scopes';
 import { callersKey, callsOf, referencesTo } from './callsOf';
 import { scopeOf, valueBoundOnce } from './names';
@@ -1008,7 +1009,7 @@ export function loopRunsOverFewThings(loop: Node, facts: FileFacts): boolean {
 }
 
 function fewThings(expr: Node, facts: FileFacts, depth: number): boolean {
-  while (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) expr = expr.namedChild(0)!;
+  expr = withoutParentheses(expr);
   if (namesFewThings(expr, facts)) return true;
   if (expr.type === 'tuple' || expr.type === 'list' || expr.type === 'set') return expr.namedChildCount <= SMALL_LOOP;
   // An object's attributes (`args.__dict__.items()`, `vars(args)`): as many as its class sets.
@@ -1028,7 +1029,7 @@ const FIXED_COUNT = 1000;
 
 /** A count the code shows to be small: an integer literal up to FIXED_COUNT, `len(x)` of a few things, or a name bound once to one. */
 function fewCount(count: Node, facts: FileFacts, depth: number): boolean {
-  while (count.type === 'parenthesized_expression' && count.namedChildCount === 1) count = count.namedChild(0)!;
+  count = withoutParentheses(count);
   // A literal count is fixed by the code, not by the data: a demo's `range(100)` stays as small as it was written.
   if (count.type === 'integer') return Number(count.text.replace(/_/g, '')) <= FIXED_COUNT;
   if (count.type === 'call' && count.childForFieldName('function')?.text === 'len' && facts.isBuiltin('len', count)) {
@@ -1060,7 +1061,7 @@ function shrinksGeometrically(loop: Node): boolean {
 }
 
 function growsWithData(expr: Node, loop: Node, facts: FileFacts, depth: number): boolean {
-  while (expr.type === 'parenthesized_expression' && expr.namedChildCount === 1) expr = expr.namedChild(0)!;
+  expr = withoutParentheses(expr);
   if (namesFewThings(expr, facts)) return false;
   if (expr.type === 'call') {
     const callee = facts.calleeName(expr) ?? expr.childForFieldName('function')?.text ?? '';

@@ -164,6 +164,7 @@ export {
   tryCatches,
   statementCatches,
   withEnclosingParentheses,
+  withoutParentheses,
 } from './scopes';
 export { isDisplayCall } from './display';
 export {

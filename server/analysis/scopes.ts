@@ -293,6 +293,13 @@ export function withEnclosingParentheses(node: Node): Node {
   return n;
 }
 
+/** The expression inside the parentheses around it (`((x))` gives `x`): what it is, whatever the parentheses. */
+export function withoutParentheses(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
 /** True when inner's source range lies within outer's (a node contains itself). */
 export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;

@@ -265,8 +265,10 @@ describe('project pins', () => {
         engine.files = saved;
       }
     };
-    // deit pins torch 1.13.1: `torch.amp.autocast("cuda")` (1.12+) works on every version it supports.
-    assert.equal(found({ 'requirements.txt': 'torch==1.13.1\n' }), 'warning safe');
+    // deit pins torch 1.13.1: `torch.amp.autocast("cuda")` (1.12+) works on every version it supports, so the fix is safe;
+    // but nothing warns on 1.13, so the finding is low impact (a hint); a floor without a cap is shown.
+    assert.equal(found({ 'requirements.txt': 'torch==1.13.1\n' }), 'hint safe');
+    assert.equal(found({ 'requirements.txt': 'torch>=1.13.1\n' }), 'warning safe');
     // Swin-Transformer and ConvNeXt name torch nowhere a tool can read (their READMEs ask for 1.8): blind reviews judged
     // the warning wrong there, since the new spelling breaks torch 1.8.
     assert.equal(found({ 'requirements.txt': 'numpy\n' }), 'hint unsafe');
@@ -274,5 +276,21 @@ describe('project pins', () => {
     // A declared floor older than the replacement: the old spelling is what the project needs, nothing is reported (round
     // 40: LAVIS's torch>=1.10 and sentence-transformers' torch>=1.11 judged noise; reviewedDefaults39.test.ts has GradScaler's).
     assert.equal(found({ 'setup.py': 'install_requires=["torch>=1.8"]' }), 'none');
+  });
+  it('torch-cuda-amp-deprecated: low impact (not shown by default) where the project pins a torch that does not deprecate the spelling yet', async () => {
+    const engine = await getEngine();
+    const source = 'import torch\n\n\ndef step(model, loader):\n    for x in loader:\n        with torch.cuda.amp.autocast():\n            loss = model(x)\n        loss.backward()\n';
+    const lint = (files: Record<string, string>, impact: 'auto' | 'all') =>
+      engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: path.join(repo(files), 'pkg', 'train.py'), impact }).findings;
+    // torch==2.0.1 (VoiceCraft) and torch==2.3.1 (AnimateDiff): autocast does not warn there yet.
+    for (const pin of ['torch==2.0.1\n', 'torch==2.3.1\n']) {
+      assert.deepEqual(lint({ 'requirements.txt': pin }, 'auto'), [], pin);
+      const [kept] = lint({ 'requirements.txt': pin }, 'all');
+      assert.equal(kept?.impact?.level, 'low', pin);
+      assert.match(kept.impact!.reasons[0], /pins torch 2\.[03], where `torch\.cuda\.amp\.autocast` is not deprecated yet/);
+    }
+    // Near misses: a pin that deprecates it (2.4) and a floor without a cap are shown.
+    assert.equal(lint({ 'requirements.txt': 'torch==2.4.0\n' }, 'auto').length, 1);
+    assert.equal(lint({ 'requirements.txt': 'torch>=2.0.1\n' }, 'auto').length, 1);
   });
 });

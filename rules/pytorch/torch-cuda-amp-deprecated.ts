@@ -11,6 +11,7 @@ import {
   inMainGuardBlock,
   isNotebookFile,
   keywordArgument,
+  newestAllowed,
   pinnedCeiling,
   underVersionGuard,
   type Version,
@@ -174,11 +175,14 @@ export default defineRule({
     // `torch==2.0.1` (VoiceCraft), `torch==2.3.1` (AnimateDiff): the project runs a torch that does not deprecate the old
     // spelling yet, so nothing warns and the change only prepares an upgrade. Blind reviews judged such findings noise in 5
     // of 7 (AnimateDiff twice, OpenNMT, ColBERT twice against dinov2 once and ColBERT once): low impact, not silent.
-    const notYetDeprecated = pinned !== null && below(pinned, DEPRECATED_IN[target.kind]);
+    // Every requirement file that names torch caps it (a conda export's pin beside a bare `torch` in requirements.txt is not
+    // the newest a user gets: GroundingDINO, judged useful).
+    const newest = newestAllowed('torch', ctx.filePath, ctx.files);
+    const notYetDeprecated = newest !== null && below(newest, DEPRECATED_IN[target.kind]);
     const lowImpact = unknownSupport
       ? `the project does not declare which torch it supports, and the replacement needs torch ${since}`
-      : notYetDeprecated
-        ? `the project pins torch ${pinned.join('.')}, where \`${callee.text}\` is not deprecated yet: nothing warns until it upgrades`
+      : notYetDeprecated && newest
+        ? `the project pins torch ${newest.join('.')}, where \`${callee.text}\` is not deprecated yet: nothing warns until it upgrades`
         : undefined;
     ctx.report({
       node: site,

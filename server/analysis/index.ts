@@ -37,7 +37,7 @@ export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeChoice, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
-export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from './projectPins';
+export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, newestAllowed, pinnedCeiling } from './projectPins';
 export { isBuildScript, isRequestHandler, notebookCollection, repeatedUses, runsOnce, teachingMaterial } from './impact';
 export type { Version } from './projectPins';
 export { functionProfile, isPurePythonCpuBound } from './functionProfile';

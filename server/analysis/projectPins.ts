@@ -71,6 +71,50 @@ export function declaredFloor(pkg: string, filePath: string | undefined, files: 
   return lowestOver(floors, pkg, filePath, files, (text) => floorsIn(text, pkg));
 }
 
+const newest: ProbeMemo<Version | null> = new WeakMap();
+
+/**
+ * The newest `pkg` version the project of `filePath` lets its users install: the highest cap over the requirement files
+ * that name the package, or null when one of them names it without a cap (GroundingDINO's requirements.txt says `torch`
+ * while its environment.yaml, a conda export of the authors' machine, pins `pytorch=2.0.1`: pip users get the newest
+ * torch) or none names it. Unlike `pinnedCeiling` (the lowest cap anywhere: advice needing a newer release would break
+ * that install), this asks what the newest install can meet (a deprecation that warns only from a later release).
+ */
+export function newestAllowed(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
+  const dirs = filePath && files.readText ? requirementFolders(filePath, files) : null;
+  if (!dirs) return null;
+  return rememberedFor(newest, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
+    let highest: Version | null = null;
+    for (const dir of dirs) {
+      for (const file of REQUIREMENT_FILES) {
+        for (const cap of capsOfEachMention(files.readText!(path.join(dir, file)) ?? '', pkg)) {
+          if (cap === null) return null;
+          if (!highest || below(highest, cap)) highest = cap;
+        }
+      }
+    }
+    return highest;
+  });
+}
+
+/**
+ * For each place a requirement text names `pkg` (at a line's start, as a requirements or conda file lists it, or opening
+ * a quoted string, as setup.py and pyproject list it; not `import torch` in a setup.py, nor an extra's name, `"torch": [...]`
+ * in setup.py or `torch = [...]` in pyproject), its cap, or null when it has none.
+ */
+function capsOfEachMention(text: string, pkg: string): (Version | null)[] {
+  if (text === '') return [];
+  const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
+  const mention = new RegExp(
+    `(?:^[ \\t]*(?:-[ \\t]*)?|["'])(?:\\w+::)?${names}(?![\\w.-])[ \\t]*((?:(?:==|<=|>=|!=|~=|<|>|=)[ \\t]*\\d+(?:\\.[\\w*]+)*[ \\t]*,?[ \\t]*)*)(?!["'][ \\t]*:|[ \\t]*=[ \\t]*\\[)`,
+    'gmi',
+  );
+  return [...text.matchAll(mention)].map((m) => {
+    const caps = capsIn(m[0].replace(/^[\s"'-]*(?:\w+::)?/, ' '), pkg);
+    return caps.length === 0 ? null : caps.reduce((low, cap) => (below(cap, low) ? cap : low));
+  });
+}
+
 /** Where a project tells people what to install: its top folder's README and install notes. */
 const INSTALL_NOTES = ['README.md', 'README.rst', 'README.txt', 'README', 'INSTALL.md'];
 /** Enough of a README to reach its install section; the rest is results tables and citations. */

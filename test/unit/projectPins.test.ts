@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { declaredFloor, declaresPackage, documentedFloor, ignoresWarning, pinnedCeiling } from '../../server/analysis/projectPins';
+import { declaredFloor, declaresPackage, documentedFloor, ignoresWarning, newestAllowed, pinnedCeiling } from '../../server/analysis/projectPins';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import type { Engine } from '../../server/engine/engine';
 import { getEngine, tempRepository } from '../helpers/engine';
@@ -38,6 +38,21 @@ describe('project pins', () => {
     // No cap: a lower bound, another package, or no requirement at all.
     assert.equal(pinned({ 'requirements.txt': 'torch>=2.0\ntorchvision==0.15.0\npytorch-lightning==1.9\n' }), null);
     assert.equal(pinned({ 'README.md': 'pip install torch==1.0' }), null);
+  });
+
+  it('reads the newest version every requirement naming the package allows: null when one names it without a cap', () => {
+    const newest = (files: Record<string, string>) => newestAllowed('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
+    assert.deepEqual(newest({ 'requirements.txt': 'torch==2.0.1\ntorchvision==0.15.2\n' }), [2, 0]);
+    assert.deepEqual(newest({ 'pyproject.toml': 'dependencies = ["numpy", "torch>=2.0,<2.4"]\n' }), [2, 3]);
+    // The highest cap over the files: a user may install any of them.
+    assert.deepEqual(newest({ 'requirements.txt': 'torch==2.1.0\n', 'environment.yml': 'dependencies:\n  - pytorch::pytorch=2.3.1\n' }), [2, 3]);
+    // Not requirements: `import torch` in setup.py, an extra's name, a TOML key of a list.
+    assert.deepEqual(newest({ 'setup.py': 'import torch\nextras_require={"torch": ["torch==1.13.1"]}\n' }), [1, 13]);
+    assert.deepEqual(newest({ 'pyproject.toml': '[project.optional-dependencies]\ntorch = ["torch==2.2.0"]\n' }), [2, 2]);
+    // Uncapped somewhere, or not named: null.
+    assert.equal(newest({ 'requirements.txt': 'torch\n', 'environment.yaml': 'dependencies:\n  - pytorch=2.0.1\n' }), null);
+    assert.equal(newest({ 'requirements.txt': 'torch>=2.0\n' }), null);
+    assert.equal(newest({ 'requirements.txt': 'numpy==1.26\n' }), null);
   });
 
   it('reads the lowest version a project declares it supports: lower bounds and pins, not caps', () => {
@@ -279,7 +294,8 @@ describe('project pins', () => {
   });
   it('torch-cuda-amp-deprecated: low impact (not shown by default) where the project pins a torch that does not deprecate the spelling yet', async () => {
     const engine = await getEngine();
-    const source = 'import torch\n\n\ndef step(model, loader):\n    for x in loader:\n        with torch.cuda.amp.autocast():\n            loss = model(x)\n        loss.backward()\n';
+    const source =
+      'import torch\n\n\ndef step(model, loader):\n    for x in loader:\n        with torch.cuda.amp.autocast():\n            loss = model(x)\n        loss.backward()\n';
     const lint = (files: Record<string, string>, impact: 'auto' | 'all') =>
       engine.lintText(source, { select: ['torch-cuda-amp-deprecated'], filePath: path.join(repo(files), 'pkg', 'train.py'), impact }).findings;
     // torch==2.0.1 (VoiceCraft) and torch==2.3.1 (AnimateDiff): autocast does not warn there yet.
@@ -289,7 +305,11 @@ describe('project pins', () => {
       assert.equal(kept?.impact?.level, 'low', pin);
       assert.match(kept.impact!.reasons[0], /pins torch 2\.[03], where `torch\.cuda\.amp\.autocast` is not deprecated yet/);
     }
-    // Near misses: a pin that deprecates it (2.4) and a floor without a cap are shown.
+    // ColBERT: an extra named `torch` in setup.py lists `torch==1.13.1`; the extra's name is not a requirement.
+    assert.deepEqual(lint({ 'setup.py': 'extras_require={\n    "torch": ["torch==1.13.1"],\n}\n' }, 'auto'), []);
+    // Near misses: a pin that deprecates it (2.4), a floor without a cap, and GroundingDINO's bare `torch` in
+    // requirements.txt beside a conda export pinning pytorch=2.0.1 (pip users get the newest torch) are shown.
+    assert.equal(lint({ 'requirements.txt': 'torch\n', 'environment.yaml': 'dependencies:\n  - pytorch=2.0.1=py3.9_cuda11.8_0\n' }, 'auto').length, 1);
     assert.equal(lint({ 'requirements.txt': 'torch==2.4.0\n' }, 'auto').length, 1);
     assert.equal(lint({ 'requirements.txt': 'torch>=2.0.1\n' }, 'auto').length, 1);
   });

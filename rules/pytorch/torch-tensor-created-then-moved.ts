@@ -128,7 +128,9 @@ export default defineRule({
       ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
       : strong && oneElement(factory, written)
         ? ONE_ELEMENT
-        : null;
+        : noElements(source.sized)
+          ? NO_ELEMENTS
+          : emptyInputBranch(transfer);
     ctx.report({
       // A name's factory is reported where it is made: that is where `device=` goes.
       node: source.name ? factory : transfer,
@@ -312,6 +314,50 @@ function oneElement(factory: Node, written: { size: number } | null): boolean {
   if (written) return written.size === 1;
   const sizes = sizeArguments(factory);
   return sizes.length > 0 && sizes.every((s) => s.type === 'integer' && s.text === '1');
+}
+
+/**
+ * Why a tensor with a dimension of size 0 costs nothing: `torch.empty(0)`, `torch.Tensor(0)`, `torch.zeros(0, d)` hold no
+ * data, so the move copies nothing (review38: anomalib's and marqo's placeholders, judged noise).
+ */
+const NO_ELEMENTS = 'a tensor with no elements: the move copies nothing';
+
+/** A factory with a literal 0 among its sizes. */
+function noElements(factory: Node): boolean {
+  return sizeArguments(factory).some((s) => s.type === 'integer' && Number(s.text) === 0);
+}
+
+/**
+ * Why a tensor made on the branch for an empty input costs little: `if n_boxes == 0: return torch.zeros(...).to(dev)`
+ * runs only for a batch with nothing in it (review38: YOLOv6's assigner for a batch without boxes, judged noise four
+ * times). The reason, when `transfer` is in an `if` block that tests a count or length against 0 (or `not x`) and ends
+ * by returning; null otherwise.
+ */
+function emptyInputBranch(transfer: Node): string | null {
+  for (let n = transfer.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
+    const condition = n.parent.childForFieldName('condition');
+    const last = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
+    if (condition && testsEmpty(condition) && (last?.type === 'return_statement' || last?.type === 'raise_statement'))
+      return `made only on the branch for an empty input (\`${condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text}\`), which returns at once`;
+  }
+  return null;
+}
+
+/** `n == 0`, `len(x) == 0`, `x.numel() == 0`, `x.shape[0] == 0`, `not len(x)`, or either side of an `or` being one. */
+function testsEmpty(condition: Node): boolean {
+  if (condition.type === 'parenthesized_expression') return condition.namedChildren.some((c) => c !== null && testsEmpty(c));
+  if (condition.type === 'boolean_operator' && condition.childForFieldName('operator')?.text === 'or')
+    return [condition.childForFieldName('left'), condition.childForFieldName('right')].some((c) => c !== null && testsEmpty(c));
+  // `not x` only as `not len(x)`: `if not reverse:` (a flow's forward direction, RVC's Flip, judged useful) tests a flag.
+  if (condition.type === 'not_operator') {
+    const arg = condition.childForFieldName('argument');
+    return arg?.type === 'call' && arg.childForFieldName('function')?.text === 'len';
+  }
+  if (condition.type !== 'comparison_operator') return false;
+  const operands = condition.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const operators = condition.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.text);
+  return operands.length === 2 && operators.length === 1 && operators[0] === '==' && operands.some((o) => o.type === 'integer' && Number(o.text) === 0);
 }
 
 /**

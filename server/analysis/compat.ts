@@ -3,8 +3,12 @@
 import type { Node } from '../syntax/parser';
 import { ancestors, tryCatches } from './scopes';
 
-/** A condition that asks which version of a library runs: `is_torch_version(">=", "2.3")`, `torch.__version__ >= …`, `hasattr(torch, "amp")`. */
-const VERSION_TEST = /version|__version__|\bhasattr\s*\(/i;
+/**
+ * A condition that asks which version of a library runs: `is_torch_version(">=", "2.3")`, `torch.__version__ >= …`,
+ * `hasattr(torch, "amp")`, or a flag named for a version comparison, as transformers' Trainer and the projects that copy it
+ * spell them (`is_torch_greater_or_equal_than_1_10`, Lightning's `_TORCH_GREATER_EQUAL_1_12`, `TORCH_GE_2_0`).
+ */
+const VERSION_TEST = /version|__version__|\bhasattr\s*\(|\b\w*(?:greater|less|equal|_ge|_gt|_le|_lt|older|newer)_\w*?\d+(?:_\d+)+\b/i;
 /** Exceptions a missing API raises: a `try` that catches them around the new spelling falls back to the old one. */
 const MISSING_API = /\b(AttributeError|ImportError|ModuleNotFoundError)\b/;
 

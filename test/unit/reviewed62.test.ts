@@ -62,3 +62,23 @@ describe('torch-tensor-created-then-moved: the branch for an empty batch returns
     }
   });
 });
+
+describe('torch-cuda-amp-deprecated: a flag named for a version comparison guards the old versions’ fallback', () => {
+  // LMFlow's Trainer copy: `if is_torch_greater_or_equal_than_1_10: ... else: torch.cuda.amp.autocast()` (review38: the
+  // else branch runs only on torch < 1.10, where `torch.amp.autocast` does not exist; judged wrong and noise).
+  const guarded = (flag: string) =>
+    `import torch\n\nfrom .utils import ${flag}\n\n\ndef autocast_context(use_amp):\n    if use_amp:\n        if ${flag}:\n` +
+    `            return torch.autocast("cuda")\n        else:\n            return torch.cuda.amp.autocast()\n    return None\n`;
+  const found = (source: string) =>
+    rankedInRepository('torch-cuda-amp-deprecated', source, { 'requirements.txt': 'torch>=2.0.1\n', 'setup.py': '' }, 'pkg/trainer.py', 'perflens-r62-');
+
+  it('silent under is_torch_greater_or_equal_than_1_10, _TORCH_GREATER_EQUAL_1_12 and TORCH_GE_2_0', async () => {
+    for (const flag of ['is_torch_greater_or_equal_than_1_10', '_TORCH_GREATER_EQUAL_1_12', 'TORCH_GE_2_0']) {
+      assert.deepEqual(await found(guarded(flag)), [], flag);
+    }
+  });
+
+  it('near miss: a flag that names no version keeps the finding', async () => {
+    assert.equal((await found(guarded('use_fast_path'))).length, 1);
+  });
+});

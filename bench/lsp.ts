@@ -291,10 +291,21 @@ export function lintBreakdown(p: EngineProfile, lintMs: number, digits = 1): str
 
 /** One of the latency figure's edits: a letter typed at `at` (insert) or the character there deleted, then the incremental re-parse; its ms. */
 export function typeAndParse(doc: ParsedDocument, at: number, insert: boolean, version: number): number {
+  const { update, parse } = typeAndParseParts(doc, at, insert, version);
+  return update + parse;
+}
+
+/**
+ * typeAndParse's two parts: the text update (TextDocument.update and `tree.edit`, which the server does when the edit
+ * arrives, outside any lint's timing) and the incremental re-parse (`getTree`: the span the server's status reports as
+ * parseMs, the denominator of issue 29's keystroke figure).
+ */
+export function typeAndParseParts(doc: ParsedDocument, at: number, insert: boolean, version: number): { update: number; parse: number } {
   const start = doc.document.positionAt(at);
   const end = insert ? start : doc.document.positionAt(at + 1);
   const t0 = performance.now();
   doc.update([{ range: { start, end }, text: insert ? 'q' : '' }], version);
+  const t1 = performance.now();
   doc.getTree();
-  return performance.now() - t0;
+  return { update: t1 - t0, parse: performance.now() - t1 };
 }

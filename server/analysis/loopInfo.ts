@@ -240,10 +240,23 @@ const drawsMemo = nodeMemo<boolean>();
  * findings in such functions noise: a relabelling in a dataset's `plot`, colours for an MA plot, bin means for a figure).
  */
 export function drawsFigure(def: Node, facts: FileFacts): boolean {
-  return drawsMemo(facts, def, () => {
-    const body = def.childForFieldName('body');
-    return !!body && body.descendantsOfType('call').some((call) => call !== null && figureCall(call, facts));
-  });
+  return drawsMemo(facts, def, () => drawsWithin(def, facts, 0));
+}
+
+/** drawsFigure, following this file's defs `depth` calls deep already (unmemoised: the answer depends on the depth). */
+function drawsWithin(def: Node, facts: FileFacts, depth: number): boolean {
+  const body = def.childForFieldName('body');
+  const calls = body ? body.descendantsOfType('call').filter((c): c is Node => c !== null) : [];
+  if (calls.some((call) => figureCall(call, facts))) return true;
+  // Or through a function of this file's top level that draws (vissl's `calculate_metrics` ends with `_plot_ir(...)`).
+  return depth < 2 && calls.some((call) => drawingHelper(call, def, facts, depth));
+}
+
+/** The call runs a top-level def of this file, other than `caller`, that draws a figure. */
+function drawingHelper(call: Node, caller: Node, facts: FileFacts, depth: number): boolean {
+  const fn = call.childForFieldName('function');
+  const callee = fn?.type === 'identifier' ? topLevelFunction(fn.text, facts) : null;
+  return !!callee && !callee.equals(caller) && drawsWithin(callee, facts, depth + 1);
 }
 
 function figureCall(call: Node, facts: FileFacts): boolean {

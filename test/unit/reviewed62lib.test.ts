@@ -111,6 +111,15 @@ describe('pandas and NumPy findings in a function that draws a figure are low im
     assert.equal((await shown(LAMBDA, src)).length, 1);
   });
 
+  it('drops it where the function hands its frame to a function of the file that draws (vissl: `_plot_ir(...)`)', async () => {
+    const src = (helperBody: string) =>
+      'import matplotlib.pyplot as plt\nimport pandas as pd\n\nNAMES = {"a": "A"}\n\n\ndef _plot(data):\n' +
+      `${helperBody}\n\n\ndef metrics(results: pd.DataFrame):\n    results["name"] = results["arch"].apply(lambda x: NAMES[x])\n    _plot(results)\n`;
+    assert.deepEqual(await shown(LAMBDA, src('    fig, ax = plt.subplots(1, 2)\n    return fig')), []);
+    // Near-miss: the helper only computes.
+    assert.equal((await shown(LAMBDA, src('    return data.describe()'))).length, 1);
+  });
+
   it('drops a numpy-python-loop finding in a plotting helper (spacepy: bin means for a figure)', async () => {
     const src =
       'import numpy as np\n\n\ndef binned_plot(ax, data: np.ndarray, digital: np.ndarray, nbins: int):\n    bin_means = np.zeros(nbins)\n' +

@@ -19,13 +19,16 @@ async function all(rule: string, source: string) {
     .findings.filter((f) => f.ruleId === rule);
 }
 
-/** A per-value loop `for s in <values>` over a stratum's units, each pass scanning all of `stratum`, after `setup`. */
+/**
+ * samplics' stratified selection: a per-value loop `for s in <values>`, each pass scanning all of `stratum` for the
+ * stratum's units and drawing from them, after `setup` (the values' binding).
+ */
 function perStratum(values: string, setup = ''): string {
   const target = values.startsWith('enumerate(') ? 'k, s' : 's';
   return (
-    'import numpy as np\n\n\ndef inclusion_probs(stratum: np.ndarray, mos: np.ndarray, size):\n' +
-    `    probs = np.zeros(len(stratum))\n${setup}    for ${target} in ${values}:\n        units = stratum == s\n` +
-    '        probs[units] = size[s] * mos[units] / np.sum(mos[units])\n    return probs\n'
+    'import numpy as np\n\n\ndef select(stratum: np.ndarray, size, rng):\n' +
+    `    picked = []\n${setup}    for ${target} in ${values}:\n        units = np.where(stratum == s)[0]\n` +
+    '        picked.extend(rng.choice(units, size[s], replace=False))\n    return picked\n'
   );
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
 import { inTestFunction, isNotebookFile, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
-import { codeBoundedIterable, costlyWorkEachPass, doesCostlyWork, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
+import { codeBoundedIterable, costlyWorkEachPass, doesCostlyWork, drawsFigure, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import {
   ancestors,
@@ -496,6 +496,9 @@ export interface ProjectPlace {
  * flagged construct itself works row by row or element by element over a DataFrame or array (the pandas
  * and NumPy rules), so its cost grows with the data wherever it stands.
  *
+ * `drawingOutweighs`: the advice saves work on arrays or frames (the pandas and NumPy rules), which a function drawing a
+ * figure spends less of than on drawing it: there it is low impact (drawsFigure).
+ *
  * `previous`: what an earlier lint ranked this finding (an incremental lint's carried finding). Where nothing can
  * make it low, high and normal give the same severity (unless `onlyAtScale`), so a `high` or `normal` already
  * known is kept instead of looking for hot reasons again: the callers of every def and the value inference of
@@ -512,6 +515,7 @@ export function impactOf(
   onlyAtScale = false,
   previous?: Impact,
   savesPerItem = false,
+  drawingOutweighs = false,
 ): Impact {
   const notOwn = notOwnCodeImpact(node, facts, filePath, project);
   if (notOwn) return notOwn;
@@ -520,6 +524,8 @@ export function impactOf(
   if (isPythonTwo(facts)) return { level: 'low', reasons: [PYTHON_TWO] };
   if (inFolderNamed(filePath, EXPERIMENT_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [EXPERIMENT] };
   if (dataLibrary && overSmallArrayLiteral(node)) return { level: 'low', reasons: ['over a small literal domain'] };
+  const def = drawingOutweighs ? enclosingDefinition(node) : null;
+  if (def && drawsFigure(def, facts)) return { level: 'low', reasons: [DRAWS_FIGURE] };
   const packageDemo = dataLibrary && demonstratesOwnPackage(filePath, facts, project.files);
   if (overData) {
     // In a library's examples, docs or tutorials the frame or array is demo data, loaded once, and the example is read
@@ -787,6 +793,8 @@ function hotReasons(node: Node, facts: FileFacts, onlyAtScale = false, amortized
   else if (repeated) reasons.push(repeated);
   return reasons;
 }
+
+const DRAWS_FIGURE = 'in a function that draws a figure: its arrays are what one figure shows, and drawing costs more than this saving';
 
 /** Why node runs once or rarely. */
 const MAIN_GUARD = 'under `if __name__ == "__main__":`';

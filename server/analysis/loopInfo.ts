@@ -1,6 +1,7 @@
 // Facts about loops that several rules share.
 import type { FileFacts } from './facts';
 import { localTypes } from './localTypes';
+import { nodeMemo } from './nodeMemo';
 import { definitionsNamed, occurrences, readsAfter, valueBoundOnce } from './names';
 import { foldInteger, stringLiteralValue } from './numeric';
 import { collectionBound } from './smallCollections';
@@ -209,6 +210,61 @@ const DRAWING_LIBRARIES = /^(matplotlib|folium|plotly|bokeh|seaborn)\./;
 const COSTLY_METHODS = new Set(['fit', 'fit_transform', 'from_pretrained', 'load_from_disk', 'load_from_hub']);
 const COSTLY_CALLS =
   /^(torch\.load|joblib\.load|subprocess\.(run|call|check_call|check_output|Popen)|os\.system|requests\.(get|post|put|patch|delete|request)|urllib\.request\.urlopen|time\.sleep)$/;
+
+/**
+ * Methods only a figure has: an Axes' or a figure's drawing and labelling (`ax.imshow`, `ax.set_title`, `fig.savefig`),
+ * and `.plot(...)`, which pandas' frames and series draw with too. Not `scatter` or `bar`, which tensors and others name.
+ */
+const FIGURE_METHODS = new Set([
+  'plot',
+  'imshow',
+  'pcolormesh',
+  'contourf',
+  'fill_between',
+  'errorbar',
+  'axvline',
+  'axhline',
+  'set_title',
+  'set_xlabel',
+  'set_ylabel',
+  'colorbar',
+  'savefig',
+]);
+/** Plotting libraries, by import: every call of theirs is part of a figure. */
+const FIGURE_LIBRARIES = /^(matplotlib|seaborn|plotly|bokeh)\./;
+const drawsMemo = nodeMemo<boolean>();
+
+/**
+ * The function draws a figure: it calls a plotting library or a figure's own method. Its arrays are what one figure shows,
+ * and drawing them costs more than any per-element saving in computing them (review36 and review37 judged the 13 library
+ * findings in such functions noise: a relabelling in a dataset's `plot`, colours for an MA plot, bin means for a figure).
+ */
+export function drawsFigure(def: Node, facts: FileFacts): boolean {
+  return drawsMemo(facts, def, () => drawsWithin(def, facts, 0));
+}
+
+/** drawsFigure, following this file's defs `depth` calls deep already (unmemoised: the answer depends on the depth). */
+function drawsWithin(def: Node, facts: FileFacts, depth: number): boolean {
+  const body = def.childForFieldName('body');
+  const calls = body ? body.descendantsOfType('call').filter((c): c is Node => c !== null) : [];
+  if (calls.some((call) => figureCall(call, facts))) return true;
+  // Or through a function of this file's top level that draws (vissl's `calculate_metrics` ends with `_plot_ir(...)`).
+  return depth < 2 && calls.some((call) => drawingHelper(call, def, facts, depth));
+}
+
+/** The call runs a top-level def of this file, other than `caller`, that draws a figure. */
+function drawingHelper(call: Node, caller: Node, facts: FileFacts, depth: number): boolean {
+  const fn = call.childForFieldName('function');
+  const callee = fn?.type === 'identifier' ? topLevelFunction(fn.text, facts) : null;
+  return !!callee && !callee.equals(caller) && drawsWithin(callee, facts, depth + 1);
+}
+
+function figureCall(call: Node, facts: FileFacts): boolean {
+  const callee = facts.calleeName(call);
+  if (callee) return FIGURE_LIBRARIES.test(callee);
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && FIGURE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+}
 
 /** One call that draws (DRAWING_LIBRARIES, DRAWING_METHODS) or does costly work (COSTLY_METHODS, COSTLY_CALLS). */
 function isCostlyCall(call: Node, facts: FileFacts): boolean {

@@ -792,6 +792,7 @@ export class Engine {
       atScale,
       raw.lastImpact,
       rule.savesPerItem,
+      rule.category === 'pandas' || rule.category === 'numpy',
     );
     // The rule's own reason the cost stays small (a loop of a few passes) ranks it low wherever it stands; a place that is
     // low already (a test, an example) keeps its own reason.

@@ -80,7 +80,7 @@ export default defineRule({
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, arg, loop.node)) return;
-    if (slicedToOwnLength(sample, loop.node) || inInnerLoop(call, loop.node)) return;
+    if (slicedToOwnLength(sample, loop.node) || takesOwnLengthSlice(call, loop.node) || inInnerLoop(call, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     if (perItemArguments(call, arg, loop.node, ctx.facts)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
@@ -367,6 +367,21 @@ function slicedToOwnLength(sample: Node, loop: Node): boolean {
       n.type === 'subscript' ? readsItemIndexed(n, items) : boundFromItemIndexed(n.text, loop, items),
     ),
   );
+}
+
+/**
+ * Another argument of the call is an item cut to its own length (`encoder(x[i, :, :lengths[i]].unsqueeze(0),
+ * lengths[i, ...].unsqueeze(0))`): the call's one-sample batch of the lengths goes with it, and the same holds.
+ */
+function takesOwnLengthSlice(call: Node, loop: Node): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
+    let value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    // `x[i, :n].unsqueeze(0).to(device)`: down the method chain to the subscript.
+    while (value?.type === 'call' && value.childForFieldName('function')?.type === 'attribute') {
+      value = value.childForFieldName('function')!.childForFieldName('object');
+    }
+    return !!value && slicedToOwnLength(value, loop);
+  });
 }
 
 /** `lengths[i]` or `lengths[i, ...]`: a subscript whose first key is one of the loop's own names. */

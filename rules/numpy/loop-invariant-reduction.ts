@@ -1,6 +1,18 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callArguments, enclosingLoops, hasEnclosingTry, moduleRef, nestedScopeOf, occurrences, scopeOf, values } from '../../server/analysis';
+import {
+  callArguments,
+  enclosingLoops,
+  type FileFacts,
+  findDescendants,
+  hasEnclosingTry,
+  isNestedScope,
+  moduleRef,
+  nestedScopeOf,
+  occurrences,
+  scopeOf,
+  values,
+} from '../../server/analysis';
 import { eolOf, freshName, hasCommentBetween, indentAt, insertAt, lineStartOf, ownsLines, replaceNode } from '../../server/fixes';
 
 /** Reductions that read the array and change nothing: hoisted, and also allowed as other uses of it in the loop. */
@@ -107,6 +119,26 @@ function whileConditionAround(call: Node): Node | null {
   return null;
 }
 
+/** Clocks read to time code: `time.time()`, `time.perf_counter()`, `timeit.default_timer()`. */
+const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns|process_time|process_time_ns)|timeit\.default_timer)$/;
+/** The words a clock read is spelled with, tested before the statement is walked. */
+const CLOCK_WORD = /\b(?:time|time_ns|perf_counter\w*|monotonic\w*|process_time\w*|default_timer)\s*\(/;
+
+/**
+ * A statement before the loop and one after it, in the block that holds the loop, read a clock: the loop is what is timed
+ * (FinancePy's golden test repeats `x.mean()` ten times between two `time.time()` reads to measure it). Hoisting the
+ * reduction would time nothing.
+ */
+function timedLoop(loop: Node, facts: FileFacts): boolean {
+  const readsClock = (stmt: Node | null) =>
+    !!stmt && CLOCK_WORD.test(stmt.text) && findDescendants(stmt, (n) => n.type === 'call' && CLOCKS.test(facts.calleeName(n) ?? ''), isNestedScope).length > 0;
+  const before = [];
+  for (let n = loop.previousNamedSibling; n; n = n.previousNamedSibling) before.push(n);
+  const after = [];
+  for (let n = loop.nextNamedSibling; n; n = n.nextNamedSibling) after.push(n);
+  return before.some(readsClock) && after.some(readsClock);
+}
+
 export default defineRule({
   id: 'loop-invariant-reduction',
   title: 'Reduction of an unchanged array recomputed on every loop pass',
@@ -164,6 +196,7 @@ export default defineRule({
       top = loop;
     }
     if (!top || !noAliasTouchedIn(scope, name, top, ctx)) return;
+    if (loops.slice(0, loops.indexOf(top) + 1).some((loop) => timedLoop(loop, ctx.facts))) return;
     // One finding per loop and reduction: the first occurrence reports, its fix replaces them all.
     const same = occurrences(top, name)
       .map((id) => reductionAround(id, ctx))

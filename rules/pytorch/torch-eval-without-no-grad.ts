@@ -513,6 +513,13 @@ function feedsLaterStatements(forward: Node, ifNode: Node, loop: Node): boolean 
 }
 
 /**
+ * Helpers named for a model that handle it without running it: `unwrap_model(model)`, `save_model(...)`, `copy_model`,
+ * `load_model`, `export_model`. LMFlow's checkpoint branch (`temp_model = unwrap_model(copy.deepcopy(model))` every
+ * `save_steps`) runs no forward pass (judged wrong in review38).
+ */
+const MODEL_HANDLING = /^(unwrap|save|load|copy|deepcopy|clone|export|freeze|wrap|prepare)_/i;
+
+/**
  * Names the training loop calls as models outside `skip`: `out = cnn(b_x)` whose result reaches a loss that
  * is backpropagated in the same loop (`loss = loss_func(out, b_y)` ... `loss.backward()`).
  */
@@ -526,7 +533,7 @@ function trainedModels(loop: Node, skip: Node): Set<string> {
     let call = right;
     while (call && call.type === 'subscript') call = call.childForFieldName('value');
     const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-    if (fn?.type === 'identifier' && /^[a-z_][a-z0-9_]*$/i.test(fn.text) && MODEL_NAME.test(fn.text)) out.add(fn.text);
+    if (fn?.type === 'identifier' && /^[a-z_][a-z0-9_]*$/i.test(fn.text) && MODEL_NAME.test(fn.text) && !MODEL_HANDLING.test(fn.text)) out.add(fn.text);
   }
   return out;
 }
@@ -1138,13 +1145,26 @@ function guardedParametersOfModule(facts: FileFacts): Set<string> {
  * on the input, a `requires_grad_()` before an attack). `torch.no_grad()` around it would make those fail or do nothing.
  */
 function needsGradients(node: Node, facts: FileFacts): boolean {
-  if (NEEDS_OR_FREEZES_GRAD.test(node.text) || runsAttack(node, facts)) return true;
+  if (NEEDS_OR_FREEZES_GRAD.test(node.text) || callsImportedGrad(node, facts) || runsAttack(node, facts)) return true;
   if (node.type !== 'for_statement' && node.type !== 'while_statement') return false;
   return loopCalls(node).some((call) => {
     const def = sameFileCallee(call, facts);
     const body = def?.childForFieldName('body');
     return !!body && !gradDecided(call) && (NEEDS_GRAD.test(body.text) || runsAttack(body, facts));
   });
+}
+
+/**
+ * `from torch.autograd import grad` then `grad(outputs=energy, inputs=pos, create_graph=True)`: DIG's `val` computes
+ * forces as the energy's gradient under the name the import binds (judged wrong in review38 when reported).
+ */
+function callsImportedGrad(node: Node, facts: FileFacts): boolean {
+  return facts
+    .importsOf('torch.autograd')
+    .some(
+      (b) =>
+        (b.target === 'torch.autograd.grad' || b.target === 'torch.autograd.functional.jacobian') && new RegExp(`(?<![\\w.])${b.local}\\s*\\(`).test(node.text),
+    );
 }
 
 /**

@@ -80,6 +80,7 @@ export default defineRule({
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, arg, loop.node)) return;
+    if (slicedToOwnLength(sample, loop.node) || takesOwnLengthSlice(call, loop.node) || inInnerLoop(call, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     if (perItemArguments(call, arg, loop.node, ctx.facts)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
@@ -350,6 +351,64 @@ function batchable(call: Node, input: Node, loop: Node): boolean {
   // `tokens[t + 1] = logits.argmax(-1)`: the bound batch reads what the pass wrote after its call, so the steps cannot be one call.
   const reads = [...(args ? [args] : []), ...(input.startIndex < call.startIndex ? [input] : [])];
   return !loopCarried(reads, call.endIndex, body);
+}
+
+/**
+ * StyleTTS2's `d_en[bib, :, :input_lengths[bib]].unsqueeze(0)` (or `x[bib, :, :n]` after `n = int(lengths[bib])` in the
+ * body): each item is cut to its own length before the call. Pieces of different lengths cannot be stacked without
+ * padding, and padding changes what the model computes, so the per-item calls are the right form.
+ */
+function slicedToOwnLength(sample: Node, loop: Node): boolean {
+  if (sample.type !== 'subscript') return false;
+  const items = loopTargets(loop);
+  const slices = sample.childrenForFieldName('subscript').filter((k): k is Node => k?.type === 'slice');
+  return slices.some((slice) =>
+    findDescendants(slice, (n) => n.type === 'subscript' || n.type === 'identifier', isNestedScope).some((n) =>
+      n.type === 'subscript' ? readsItemIndexed(n, items) : boundFromItemIndexed(n.text, loop, items),
+    ),
+  );
+}
+
+/**
+ * Another argument of the call is an item cut to its own length (`encoder(x[i, :, :lengths[i]].unsqueeze(0),
+ * lengths[i, ...].unsqueeze(0))`): the call's one-sample batch of the lengths goes with it, and the same holds.
+ */
+function takesOwnLengthSlice(call: Node, loop: Node): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
+    let value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    // `x[i, :n].unsqueeze(0).to(device)`: down the method chain to the subscript.
+    while (value?.type === 'call' && value.childForFieldName('function')?.type === 'attribute') {
+      value = value.childForFieldName('function')!.childForFieldName('object');
+    }
+    return !!value && slicedToOwnLength(value, loop);
+  });
+}
+
+/** `lengths[i]` or `lengths[i, ...]`: a subscript whose first key is one of the loop's own names. */
+function readsItemIndexed(value: Node, items: readonly string[]): boolean {
+  const key = value.type === 'subscript' ? value.childForFieldName('subscript') : null;
+  return key?.type === 'identifier' && items.includes(key.text);
+}
+
+/** The loop's body assigns `name` a value that reads an item-indexed subscript: `n = int(lengths[i].item())`. */
+function boundFromItemIndexed(name: string, loop: Node, items: readonly string[]): boolean {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : null;
+  return (body?.namedChildren ?? []).some((statement) => {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.text !== name) return false;
+    const right = assignment.childForFieldName('right');
+    return !!right && [right, ...findDescendants(right, (n) => n.type === 'subscript', isNestedScope)].some((n) => readsItemIndexed(n, items));
+  });
+}
+
+/**
+ * GANcraft's tiled rendering: `cam = cam.unsqueeze(0)` once per frame, then the model runs on each tile of that frame in
+ * inner loops (`for strip in range(num_strips): self.render(tile, cam)`). The call runs many times per sample, on
+ * pieces of one input cut to bound memory, so stacking the samples is not the change that helps.
+ */
+function inInnerLoop(call: Node, loop: Node): boolean {
+  const inner = enclosingLoop(call, true);
+  return !!inner && !inner.equals(loop);
 }
 
 /** In-place writes that grow or fill what a name holds: list growth and torch's trailing-underscore methods (`copy_`, `fill_`). */

@@ -2040,8 +2040,13 @@ function neededSyncBefore(syncs: readonly Node[], block: Node, loop: TrainingLoo
     if (syncs.some((s) => s.equals(c))) continue;
     const recv = c.childForFieldName('function')?.childForFieldName('object');
     if (!recv || positionalArguments(c).length > 0 || isUnderLoggingGuard(c, block)) continue;
+    // Under a branch, the sync may not run on every step; in the branch's own condition (`if is_nan.item() > 0: continue`,
+    // VoiceCraft's skip of a NaN batch) it does.
     let conditional = false;
-    for (let n = c.parent; n && !n.equals(block); n = n.parent) if (n.type === 'if_statement' || n.type === 'conditional_expression') conditional = true;
+    for (let child = c, n = c.parent; n && !n.equals(block); child = n, n = n.parent) {
+      const condition = n.type === 'if_statement' ? n.childForFieldName('condition') : n.type === 'conditional_expression' ? n.namedChild(1) : null;
+      if ((n.type === 'if_statement' || n.type === 'conditional_expression') && !condition?.equals(child)) conditional = true;
+    }
     if (conditional || !(decidesControlFlow(c, block) || consumedOnHost(c, block, facts)) || isHostTensor(recv, facts) || !mayBeDeviceTensor(recv, loop, facts))
       continue;
     return oneLineText(c.text);
@@ -2150,6 +2155,10 @@ function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, ar
         // (`emb[i.item()]`) could take the index as a tensor and stay on the device.
         if (n.childForFieldName('value')?.equals(child)) continue;
         return tensorPlacement(n.childForFieldName('value')!, n, facts) === null ? n : null;
+      case 'slice':
+        // `x[:, start:start + n]`: a slice bound fixes the shape of what the step builds; torch needs it as a Python
+        // number now (StyleTTS2 crops each batch to its shortest clip: `n = int(lengths.min().item() / 2)`).
+        return n;
       case 'conditional_expression':
         if (n.namedChild(1)?.equals(child)) return n;
         continue;

@@ -9,6 +9,7 @@ import {
   findDescendants,
   hasEnclosingTry,
   identifiersNamed,
+  identifiersSpelled,
   isDeclaredNonLocal,
   isNestedScope,
   isSmallLiteralLoop,
@@ -94,6 +95,36 @@ function reportMetricState(update: Node, state: string, call: Node, ctx: RuleCon
 }
 
 /**
+ * `self._dataframe = pd.concat([self._dataframe, temp_df])` in a loop (featureform's Dataset.repeat): an attribute grown
+ * by a copy on every pass, as a local one is. An attribute can be read by any method, so the growth spans only the loops
+ * in which `self` appears nowhere but in this update: no method call, no other attribute, nothing handed `self`.
+ * Reported without a rewrite.
+ */
+function reportStateGrowth(update: Node, state: string, call: Node, ctx: RuleContext): void {
+  const stmt = update.parent;
+  const qualified = ctx.facts.calleeName(call);
+  if (stmt?.type !== 'expression_statement' || !qualified || !CALLEES[qualified]) return;
+  const loops = enclosingLoops(stmt);
+  if (leavesTheLoops(stmt, loops[0])) return;
+  const g = growthOf(call, state, false, ctx);
+  if (!g) return;
+  const outside = (id: Node) => id.startIndex < update.startIndex || id.endIndex > update.endIndex;
+  const growth: Node[] = [];
+  for (const loop of loops) {
+    if (identifiersSpelled(loop, 'self').some(outside)) break;
+    growth.push(loop);
+  }
+  if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+  const passes = passCount(growth, growth[growth.length - 1], ctx);
+  ctx.report({
+    node: update,
+    message: `\`${state}\` grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); collect the pieces, concatenate once`,
+    quietOutsideHotCode: g.kind === 'torch.cat' || passes.kind !== 'few',
+    ...(g.kind === 'torch.cat' ? {} : passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
+  });
+}
+
+/**
  * The update runs only in a branch for an option the metric's constructor does not default to: `if self.reduction ==
  * "none":` in a class whose `__init__(self, reduction="mean")` (pytorch-forecasting's MultiHorizonMetric). Users who keep
  * the default never run it. Says so as a clause, or null.
@@ -146,7 +177,7 @@ function unquote(text: string): string {
  * text (the keyed form is only ever matched against the text of the assignment's own target).
  */
 function isAccumulator(node: Node, acc: string): boolean {
-  return (node.type === 'identifier' || node.type === 'subscript') && node.text === acc;
+  return (node.type === 'identifier' || node.type === 'subscript' || node.type === 'attribute') && node.text === acc;
 }
 
 /** Methods that return a same-sized copy of a frame or array when called without arguments. */
@@ -194,19 +225,46 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
     if (!occurrences(loop, dict).every((id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop))))) break;
     growth.push(loop);
   }
-  if (growth.length === 0 || growth.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+  const key = entry.childForFieldName('subscript');
+  const repeating = key?.type === 'identifier' ? loopsKeepingKey(key.text, update, growth) : growth;
+  if (repeating.length === 0 || repeating.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
   const top = growth[growth.length - 1];
   // One finding per dict and loop (a training log grows one entry per metric): on the first, counting the others.
   const others = findDescendants(top, (n) => n.type === 'assignment' && keyedGrowthOf(n, dict, ctx) && !n.equals(update), isNestedScope);
   if (others.some((n) => n.startIndex < update.startIndex)) return;
   const more = others.length > 0 ? ` (and ${others.length} more entr${others.length > 1 ? 'ies' : 'y'} of \`${dict}\`)` : '';
-  const passes = passCount(growth, top, ctx);
+  const passes = passCount(repeating, repeating[repeating.length - 1], ctx);
   ctx.report({
     node: update,
     message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
-    quietOutsideHotCode: passes.kind !== 'few',
-    ...(passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
+    // A tensor entry (a per-layer score map) as the main form's: quiet outside hot code, whatever the pass count.
+    quietOutsideHotCode: g.kind === 'torch.cat' || passes.kind !== 'few',
+    ...(g.kind === 'torch.cat' ? {} : passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
   });
+}
+
+/**
+ * `features[label] = np.append(features[label], feat[label], axis=0)` under `for label in range(n)` inside a loop over a
+ * loader (imaginaire's cluster_features), or `dist[layer] = torch.cat((dist[layer], p))` in a loop inside the loop over
+ * layers (anomalib's cflow): the entry a name picks grows across the passes of the loops that leave that name alone, the
+ * same quadratic copy as a literal key's. A loop that stores the name (`for k in keys:` itself, `k = label_of(row)` in
+ * its body) picks another entry on each pass: each grows once per pass of that loop, so it does not count. A store of the
+ * name by the header of a loop nested inside (the loop over labels within the loop over the loader) revisits the same
+ * keys on each outer pass. The growth loops (inner first) that keep the key.
+ */
+function loopsKeepingKey(key: string, update: Node, growth: Node[]): Node[] {
+  const scope = scopeOf(update);
+  const counted = (id: Node) => id.parent?.type === 'augmented_assignment' && id.parent.childForFieldName('left')?.equals(id);
+  const stores = localOccurrences(scope, key).filter((id) => bindingOf(id) !== null || counted(id));
+  const encloses = (outer: Node, inner: Node) => outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+  return growth.filter((loop) =>
+    stores.every((id) => {
+      if (!encloses(loop, id)) return true;
+      const binder = bindingOf(id);
+      // Only the header of a loop strictly inside this one and around the update revisits the keys.
+      return binder?.type === 'for_statement' && !binder.equals(loop) && encloses(binder, update) && encloses(loop, binder);
+    }),
+  );
 }
 
 /**
@@ -705,17 +763,18 @@ export default defineRule({
   (#eq? @self "self")
   (#any-of? @method "cat" "concat" "concatenate")) @update
 (assignment
-  left: (subscript value: (identifier) subscript: (string)) @entry
+  left: (subscript value: (identifier) subscript: [(string) (identifier)]) @entry
   right: (call
     function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call
-  (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack")) @update`,
+  (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack" "cat")) @update`,
   check(m, ctx) {
     // A test's accumulator holds its fixture's few rows (riskfolio's weight columns, featuretools' fake frames): blind
     // reviews judged every such finding not worth a change, and a test's speed is not what the rule is for.
     if (isTestFile(ctx.filePath) || isTestCode(m.need('update'), ctx.facts)) return;
     if (m.pattern === 1) {
-      reportMetricState(m.need('update'), m.need('state').text, m.need('call'), ctx);
+      if (enclosingLoops(m.need('update')).length > 0) reportStateGrowth(m.need('update'), m.need('state').text, m.need('call'), ctx);
+      else reportMetricState(m.need('update'), m.need('state').text, m.need('call'), ctx);
       return;
     }
     if (m.pattern === 2) {

@@ -130,7 +130,7 @@ function independent(loop: Node, facts: FileFacts): boolean {
   const index = loop.childForFieldName('left');
   if (index?.type !== 'identifier') return false;
   if (/\brandom\b/.test(loop.childForFieldName('body')?.text ?? '')) return false;
-  return iterationsIndependent(loop, index.text, facts).independent;
+  return iterationsIndependent(loop, index.text, facts, { ownSlots: true }).independent;
 }
 
 /**

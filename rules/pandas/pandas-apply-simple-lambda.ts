@@ -116,6 +116,7 @@ export default defineRule({
     const body = named ? named.body : m.need('body');
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
+    if (reportConstant(call, body, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text);
     if (!found) {
       suggestColumnForm(m.need('call'), body, param, series, method, ctx);
@@ -346,6 +347,27 @@ function shownCall(call: Node): string {
   const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? 'apply';
   const arg = callArguments(call)[0];
   return `.${method}(${arg?.type === 'identifier' ? arg.text : 'lambda ...'})`;
+}
+
+/** A literal that is the same value for every element: a number, a plain string, a boolean or None. */
+function isConstantLiteral(n: Node): boolean {
+  if (n.type === 'unary_operator') return /^(integer|float)$/.test(n.childForFieldName('argument')?.type ?? '');
+  return /^(true|false|none|integer|float|string)$/.test(n.type) && !(n.type === 'string' && n.namedChildren.some((c) => c?.type === 'interpolation'));
+}
+
+/**
+ * `df[new_col] = df[from_col].apply(lambda x: "us")` (covidcast's nation geocode): a Python call per element to return
+ * one constant. Assigning the constant (`df[new_col] = "us"`) broadcasts it over the index at once. Only on a receiver the
+ * code shows to be a Series (a column of a known frame); said without a rewrite, as the empty column's dtype differs.
+ */
+function reportConstant(call: Node, body: Node, series: Node, method: string, ctx: RuleContext): boolean {
+  if (!isConstantLiteral(body) || !isSeries(series, method, ctx.facts)) return false;
+  ctx.report({
+    node: call,
+    message: `\`${shownCall(call)}\` calls Python once per element to return the constant \`${body.text.length <= 30 ? body.text : 'value'}\`; assign the constant (it broadcasts over the index) or build \`pd.Series(value, index=...)\``,
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
 }
 
 /** Scalar missing-value tests whose per-element answer `Series.isna()` gives for the whole column. */

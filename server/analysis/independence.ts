@@ -14,6 +14,16 @@ const READING_METHODS = new Set(['sum', 'mean', 'max', 'min', 'dot', 'copy', 'st
 /** Reductions numba's prange supports on a scalar shared by the iterations. */
 const REDUCTION_OPERATORS = new Set(['+=', '-=', '*=']);
 
+export interface IndependenceOptions {
+  /**
+   * Independent across iterations only, as `prange` needs (numba's rules): a read of a slot the iteration owns (`D[i, j - 1]`
+   * where every write is `D[i, ...]`) and strided rows (`r = 2 * i`, `s[r]`, `s[r + 1]`) count as independent, though the
+   * inner loop may carry a value from slot to slot. Off for rules that replace the whole nest by one array operation
+   * (numpy-pairwise-nested-loop), for which an inner recurrence is a dependency.
+   */
+  ownSlots?: boolean;
+}
+
 export interface Independence {
   independent: boolean;
   /** Why not, for tests and messages: `D[i - 1, j]` read where `D[i, j]` is written. */
@@ -26,11 +36,14 @@ export interface Independence {
  * same slot, scalars are either fresh per iteration or `+=`-style reductions, and calls are to
  * numpy/math or builtins that touch nothing shared. `break` and `return` make the order matter.
  */
-export function iterationsIndependent(loop: Node, index: string, facts: FileFacts): Independence {
+export function iterationsIndependent(loop: Node, index: string, facts: FileFacts, options: IndependenceOptions = {}): Independence {
   const body = loop.childForFieldName('body');
   if (!body) return { independent: false, reason: 'no body' };
   const nodes = findDescendants(body, () => true, isNestedScope);
+  const owned = options.ownSlots ? ownedKeys(nodes, index) : (key: string) => key === index;
   const writes = new Map<string, Set<string>>();
+  /** Per written array, the key positions at which every write names a slot of this iteration's own (see ownedKeys). */
+  const ownedPositions = new Map<string, Set<number>>();
   const freshNames = new Set<string>();
   const reductions = new Set<string>();
   for (const n of nodes) {
@@ -49,7 +62,10 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
     const op = n.type === 'augmented_assignment' ? (n.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') : '=';
     if (left.type === 'subscript') {
       const { array, keys } = chain(left);
-      if (!keys.includes(index)) return { independent: false, reason: `\`${left.text}\` is written at a slot not keyed by \`${index}\`` };
+      if (!keys.some((k) => owned(k))) return { independent: false, reason: `\`${left.text}\` is written at a slot not keyed by \`${index}\`` };
+      const positions = new Set(keys.flatMap((k, at) => (owned(k) ? [at] : [])));
+      const before = ownedPositions.get(array);
+      ownedPositions.set(array, before ? new Set([...before].filter((at) => positions.has(at))) : positions);
       if (!writes.has(array)) writes.set(array, new Set());
       writes.get(array)!.add(keys.join(','));
     } else if (left.type === 'identifier') {
@@ -79,12 +95,49 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
     if (n.type === 'subscript' && !(n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))) {
       const { array, keys } = chain(n);
       const slots = writes.get(array);
-      if (slots && !slots.has(keys.join(','))) return { independent: false, reason: `\`${n.text}\` is read where \`${array}\` is written` };
+      // `s[a, row, t - 1]` where every write is `s[a, row, t]` or `s[a, row + 1, t]` (row = 2 * i): a slot of this
+      // iteration's own, whatever the other keys; no other iteration writes there.
+      const ownSlot = !!options.ownSlots && [...(ownedPositions.get(array) ?? [])].some((at) => owned(keys[at] ?? ''));
+      if (slots && !slots.has(keys.join(',')) && !ownSlot) return { independent: false, reason: `\`${n.text}\` is read where \`${array}\` is written` };
     } else if (n.type === 'call' && !pureCall(n, facts)) {
       return { independent: false, reason: `\`${n.childForFieldName('function')?.text}\` may change shared state` };
     }
   }
   return { independent: true };
+}
+
+/**
+ * The keys (as chain() spells them, without spaces) that name slots no other iteration names: the index itself, and a
+ * name the body binds once to `index * K` (a literal K) plus an offset from 0 to K - 1 (FinancePy's antithetic paths:
+ * `ip_start = ip * 2` then `s[a, ip_start, t]` and `s[a, ip_start + 1, t]`): iteration i owns rows K*i to K*i + K - 1.
+ * The name must be fresh in each iteration, which the caller checks for every name the body assigns.
+ */
+function ownedKeys(nodes: Node[], index: string): (key: string) => boolean {
+  const strides = new Map<string, number>();
+  const bound = new Map<string, number>();
+  for (const n of nodes) {
+    const left = n.type === 'assignment' || n.type === 'augmented_assignment' ? n.childForFieldName('left') : null;
+    if (left?.type !== 'identifier') continue;
+    bound.set(left.text, (bound.get(left.text) ?? 0) + 1);
+    const k = n.type === 'assignment' ? strideOf(n.childForFieldName('right'), index) : null;
+    if (k !== null) strides.set(left.text, k);
+  }
+  return (key) => {
+    if (key === index) return true;
+    const m = /^([A-Za-z_]\w*)(?:\+(\d+))?$/.exec(key);
+    const k = m ? strides.get(m[1]) : undefined;
+    return k !== undefined && bound.get(m![1]) === 1 && Number(m![2] ?? '0') < k;
+  };
+}
+
+/** K for `index * K` or `K * index` with K a positive integer literal; null otherwise. */
+function strideOf(value: Node | null, index: string): number | null {
+  if (value?.type !== 'binary_operator' || value.childForFieldName('operator')?.type !== '*') return null;
+  const a = value.childForFieldName('left');
+  const b = value.childForFieldName('right');
+  const literal = a?.type === 'identifier' && a.text === index ? b : b?.type === 'identifier' && b.text === index ? a : null;
+  const k = literal?.type === 'integer' ? Number(literal.text) : NaN;
+  return Number.isInteger(k) && k >= 1 ? k : null;
 }
 
 function keyTexts(subscript: Node): string[] {

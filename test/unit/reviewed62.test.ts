@@ -78,7 +78,17 @@ describe('torch-cuda-amp-deprecated: a flag named for a version comparison guard
     }
   });
 
-  it('near miss: a flag that names no version keeps the finding', async () => {
+  it('silent in the then-branch of a flag that says the older versions (is_torch_less_than_1_10, not ..._greater_...)', async () => {
+    const older = (test: string) =>
+      `import torch\n\nfrom .utils import flags\n\n\ndef autocast_context():\n    if ${test}:\n        return torch.cuda.amp.autocast()\n    return torch.autocast("cuda")\n`;
+    assert.deepEqual(await found(older('flags.is_torch_less_than_1_10')), []);
+    assert.deepEqual(await found(older('not is_torch_greater_or_equal_than_1_10')), []);
+  });
+
+  it('near misses: the branch for newer versions, and a flag that names no version, keep the finding', async () => {
+    // LMFlow's newer branch also spells torch.cuda.amp.autocast: judged worth changing (it runs on every torch the project supports).
+    const newer = `import torch\n\nfrom .utils import is_torch_greater_or_equal_than_1_10\n\n\ndef autocast_context():\n    if is_torch_greater_or_equal_than_1_10:\n        return torch.cuda.amp.autocast(dtype=torch.bfloat16)\n    return None\n`;
+    assert.equal((await found(newer)).length, 1);
     assert.equal((await found(guarded('use_fast_path'))).length, 1);
   });
 });

@@ -213,7 +213,8 @@ const COSTLY_CALLS =
 
 /**
  * Methods only a figure has: an Axes' or a figure's drawing and labelling (`ax.imshow`, `ax.set_title`, `fig.savefig`),
- * and `.plot(...)`, which pandas' frames and series draw with too. Not `scatter` or `bar`, which tensors and others name.
+ * and `.plot(...)`, which pandas' frames and series draw with too. Narrower than DRAWING_METHODS (what a loop's pass may
+ * spend its time on): not `scatter` or `bar`, which tensors and others name, nor a table's `add_row`.
  */
 const FIGURE_METHODS = new Set([
   'plot',
@@ -230,8 +231,6 @@ const FIGURE_METHODS = new Set([
   'colorbar',
   'savefig',
 ]);
-/** Plotting libraries, by import: every call of theirs is part of a figure. */
-const FIGURE_LIBRARIES = /^(matplotlib|seaborn|plotly|bokeh)\./;
 const drawsMemo = nodeMemo<boolean>();
 
 /**
@@ -261,7 +260,8 @@ function drawingHelper(call: Node, caller: Node, facts: FileFacts, depth: number
 
 function figureCall(call: Node, facts: FileFacts): boolean {
   const callee = facts.calleeName(call);
-  if (callee) return FIGURE_LIBRARIES.test(callee);
+  // Plotting and map libraries, by import: every call of theirs is part of a figure.
+  if (callee) return DRAWING_LIBRARIES.test(callee);
   const fn = call.childForFieldName('function');
   return fn?.type === 'attribute' && FIGURE_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
 }

@@ -119,8 +119,7 @@ function reportStateGrowth(update: Node, state: string, call: Node, ctx: RuleCon
   ctx.report({
     node: update,
     message: `\`${state}\` grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); collect the pieces, concatenate once`,
-    quietOutsideHotCode: g.kind === 'torch.cat' || passes.kind !== 'few',
-    ...(g.kind === 'torch.cat' ? {} : passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
+    ...rankingOf(g.kind, passes),
   });
 }
 
@@ -238,8 +237,7 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
     node: update,
     message: `\`${acc}\`${more} grows by \`${call.childForFieldName('function')!.text}\` each pass, copying all of it every time (quadratic); append the pieces to a list, concatenate once`,
     // A tensor entry (a per-layer score map) as the main form's: quiet outside hot code, whatever the pass count.
-    quietOutsideHotCode: g.kind === 'torch.cat' || passes.kind !== 'few',
-    ...(g.kind === 'torch.cat' ? {} : passes.kind === 'few' ? { lowImpact: passes.reason } : passes.kind === 'unknown' ? { quietReason: passes.reason } : {}),
+    ...rankingOf(g.kind, passes),
   });
 }
 
@@ -265,6 +263,19 @@ function loopsKeepingKey(key: string, update: Node, growth: Node[]): Node[] {
       return binder?.type === 'for_statement' && !binder.equals(loop) && encloses(binder, update) && encloses(loop, binder);
     }),
   );
+}
+
+type Passes = ReturnType<typeof passCount>;
+
+/**
+ * How a growth's finding ranks, for every form the rule reports: a tensor grown by `torch.cat` is quiet outside hot code
+ * whatever its pass count (a generated sequence gaining a token per step); a frame or array is quiet outside hot code
+ * unless its loops run over a few things (then low impact, saying so), and says why when the count is not shown.
+ */
+function rankingOf(kind: Kind, passes: Passes): { quietOutsideHotCode: boolean; lowImpact?: string; quietReason?: string } {
+  if (kind === 'torch.cat') return { quietOutsideHotCode: true };
+  if (passes.kind === 'few') return { quietOutsideHotCode: false, lowImpact: passes.reason };
+  return passes.kind === 'unknown' ? { quietOutsideHotCode: true, quietReason: passes.reason } : { quietOutsideHotCode: true };
 }
 
 /**
@@ -843,11 +854,8 @@ export default defineRule({
     // (`for i in range(m)`, `m` computed from a shape: Riskfolio-Lib's block_vec_pq, judged useful) is no evidence of
     // few copies: such a finding is quiet outside hot code, as one over data is, and says what is not known.
     const passes = passCount(growth, top, ctx);
-    const quietOutsideHotCode = g.kind === 'torch.cat' || passes.kind !== 'few';
-    const lowImpact = g.kind !== 'torch.cat' && passes.kind === 'few' ? passes.reason : undefined;
-    const quietReason = g.kind !== 'torch.cat' && passes.kind === 'unknown' ? passes.reason : undefined;
-    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) =>
-      ctx.report({ node: update, message, quietOutsideHotCode, ...(lowImpact ? { lowImpact } : {}), ...(quietReason ? { quietReason } : {}), ...extra });
+    const ranking = rankingOf(g.kind, passes);
+    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, ...ranking, ...extra });
 
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the

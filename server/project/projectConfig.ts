@@ -218,6 +218,10 @@ function readConfigSource(source: string, file: string, rules: readonly RuleDefi
   try {
     data = parseToml(source) as Record<string, unknown>;
   } catch (error) {
+    // A pyproject.toml belongs to every tool of the project: a broken one that holds no perflens
+    // settings is another tool's to report (a sub-package's duplicated `[tool.hatch.build]` stopped
+    // `perflens check` on a whole monorepo). The next config up the folders applies there instead.
+    if (path.basename(file) === 'pyproject.toml' && !spellsPerflensTable(source)) return null;
     const line = typeof (error as { line?: unknown }).line === 'number' ? (error as { line: number }).line - 1 : 0;
     throw new ConfigError(file, `invalid TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, Math.max(0, line));
   }
@@ -229,6 +233,15 @@ function readConfigSource(source: string, file: string, rules: readonly RuleDefi
     return parseConfigTable(table as Record<string, unknown>, file, rules);
   }
   return parseConfigTable(data, file, rules);
+}
+
+/**
+ * Whether a TOML text that did not parse still names perflens's table, as a header (`[tool.perflens]`,
+ * `[tool.perflens.severity]`) or a dotted key (`tool.perflens.select = …`, `perflens = { … }` under
+ * `[tool]`): then its errors are the user's perflens settings, and are reported.
+ */
+function spellsPerflensTable(source: string): boolean {
+  return /^\s*\[\s*tool\s*\.\s*["']?perflens\b|^\s*tool\s*\.\s*["']?perflens\b|^\s*["']?perflens["']?\s*(=|\.)/m.test(source);
 }
 
 /**

@@ -968,6 +968,24 @@ describe('engine: project configuration', () => {
     assert.throws(() => new ConfigResolver().forFile(path.join(root, 'a.py')), /severity of `foo` must be one of/);
   });
 
+  it("skips a broken pyproject.toml that holds no perflens settings (another tool's file), reports one that does", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
+    mkdirSync(path.join(root, 'packages', 'om'), { recursive: true });
+    writeFileSync(path.join(root, 'pyproject.toml'), '[tool.perflens]\nignore = ["a"]\n');
+    // A table defined twice is invalid TOML (a real monorepo's sub-package had this).
+    const hatchTwice = '[project]\nname = "om"\n[tool.hatch.build]\ndirectory = "a"\n[tool.hatch.build]\ndirectory = "b"\n';
+    writeFileSync(path.join(root, 'packages', 'om', 'pyproject.toml'), hatchTwice);
+    assert.deepEqual(new ConfigResolver().forFile(path.join(root, 'packages', 'om', 'x.py'))!.options.ignore, ['a']);
+    for (const perflens of ['[tool.perflens]\nignore = ["b"]\n', '[tool.perflens.severity]\nx = "hint"\n', '[tool]\nperflens = { ignore = ["b"] }\n']) {
+      writeFileSync(path.join(root, 'packages', 'om', 'pyproject.toml'), hatchTwice + perflens);
+      assert.throws(
+        () => new ConfigResolver().forFile(path.join(root, 'packages', 'om', 'x.py')),
+        (e: unknown) => e instanceof ConfigError && /pyproject\.toml: invalid TOML/.test(e.message),
+        perflens,
+      );
+    }
+  });
+
   it('with the rules, unknown ids are errors pointing at their line, with the nearest name', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-cfg-'));
     writeFileSync(path.join(root, 'perflens.toml'), 'select = [\n  "generators",\n  "pandas-iterows",\n]\n[severity]\nnumpy = "error"\n');

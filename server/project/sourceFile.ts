@@ -25,7 +25,7 @@ export function decodeSource(bytes: Uint8Array): DecodedSource {
   const body = bom ? bytes.subarray(3) : bytes;
   if (body.includes(0)) throw new UnreadableSource('contains NUL bytes (binary file?)');
   const declared = declaredEncoding(body);
-  const encoding = declared && !/^utf[-_]?8(?:[-_].*)?$/i.test(declared) ? whatwgLabel(declared) : 'utf-8';
+  const encoding = declared && !isUtf8Name(declared) ? whatwgLabel(declared) : 'utf-8';
   if (bom && encoding !== 'utf-8') throw new UnreadableSource(`has a UTF-8 BOM but declares coding ${declared}`);
   let decoder: TextDecoder;
   try {
@@ -38,6 +38,24 @@ export function decodeSource(bytes: Uint8Array): DecodedSource {
   } catch {
     throw new UnreadableSource(`is not valid ${encoding === 'utf-8' ? 'UTF-8' : encoding} (declare the file's encoding with a coding comment, PEP 263)`);
   }
+}
+
+/**
+ * A codec name as Python's codec lookup reads it (encodings.normalize_encoding): lower case, each run of
+ * punctuation or spaces one `_`, none at the ends. So `utf- 8`, from a `# - *- coding: utf- 8 - *-` line
+ * that Python runs as UTF-8 (the declaration's name stops at the space: `utf-`), is `utf`.
+ */
+function pythonCodecKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+/** Python's names for UTF-8: `utf-8` and its `-sig`/`-…` variants, and the aliases `utf8`, `utf`, `u8`. */
+function isUtf8Name(name: string): boolean {
+  const key = pythonCodecKey(name);
+  return key === 'utf' || key === 'u8' || /^utf_?8(?:_.*)?$/.test(key);
 }
 
 /** Python codec names that differ from the WHATWG labels TextDecoder understands. */

@@ -939,6 +939,16 @@ describe('engine: source decoding', () => {
     const latin = decodeSource(Buffer.concat([Buffer.from('# coding: latin-1\ns = "'), Buffer.from([0xe9]), Buffer.from('"\n')]));
     assert.equal(latin.text, '# coding: latin-1\ns = "é"\n');
   });
+
+  it("reads a coding name as Python's codec lookup does (`utf- 8` is UTF-8), and still rejects unknown ones", () => {
+    // Python runs these as UTF-8: the declared name is `utf-` (it stops at the space), which its codec lookup reads as `utf`.
+    for (const cookie of ['# - *- coding: utf- 8 - *-', '# coding: UTF_8', '# coding=utf8', '# vim: set fileencoding=utf-8-sig :', '# coding: u8']) {
+      const decoded = decodeSource(Buffer.from(`${cookie}\ns = "é"\n`));
+      assert.deepEqual([decoded.text.split('\n')[1], decoded.encoding], ['s = "é"', 'utf-8'], cookie);
+    }
+    assert.throws(() => decodeSource(Buffer.from('# coding: utf-9\nx = 1\n')), /declares an encoding this tool cannot read: utf-9/);
+    assert.throws(() => decodeSource(Buffer.from('# coding: no-such-codec\nx = 1\n')), /cannot read: no-such-codec/);
+  });
 });
 
 describe('engine: project configuration', () => {

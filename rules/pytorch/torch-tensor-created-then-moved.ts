@@ -117,7 +117,7 @@ export default defineRule({
     // `device="cuda"` would not: a factory sized from a tensor (`torch.zeros(out.size(0), ...)`) belongs where that tensor is.
     const sizedBy = destination.text === '"cuda"' && movedConditionally(transfer, factory) ? tensorSizedFrom(factory) : null;
     const device = sizedBy ? `${sizedBy}.device` : destination.text;
-    const advice = legacy ? `\`torch.${written?.fill ?? 'zeros'}(${written?.size ?? '...'}, device=${device})\`` : `\`device=${device}\``;
+    const advice = legacy ? `\`${legacyReplacement(factory, written, device)}\`` : `\`device=${device}\``;
     const moved = `\`.${transfer.childForFieldName('function')!.childForFieldName('attribute')!.text}(...)\``;
     const what = source.name
       ? `\`${fn}(...)\`, bound to \`${source.name}\` and moved by the ${moved} on line ${transfer.startPosition.row + 1},`
@@ -427,6 +427,37 @@ function freshFactory(made: Node, facts: FileFacts): Node | null {
   // `torch.FloatTensor(batch, n)`: sizes. One argument may be data (a list, an array), unless it is a size itself.
   if (args.length === 0 || args.some((a) => /^(list|tuple|list_comprehension|string)$/.test(a.type))) return null;
   return args.length >= 2 || isSize(args[0], facts, 0) ? call : null;
+}
+
+/**
+ * The factory a legacy constructor's tensor is made with on the device: the values written (`torch.Tensor([1, 1])` is
+ * `torch.ones`), else what the chain fills it with before the move (`torch.Tensor(n).fill_(1).to(dev)` is `torch.ones`,
+ * `.fill_(0.5)` `torch.full`), else `torch.zeros` (the legacy constructor's memory is uninitialised: any value will do).
+ * Review39 judged the advice wrong where `torch.zeros` was offered for a tensor the code fills with ones (OpenPCDet).
+ */
+function legacyReplacement(factory: Node, written: { fill: 'zeros' | 'ones'; size: number } | null, device: string): string {
+  if (written) return `torch.${written.fill}(${written.size}, device=${device})`;
+  const fill = chainFill(factory);
+  if (fill === null || /^0(\.0*)?$/.test(fill)) return `torch.zeros(..., device=${device})`;
+  if (/^1(\.0*)?$/.test(fill)) return `torch.ones(..., device=${device})`;
+  return `torch.full((...), ${fill}, device=${device})`;
+}
+
+/** What the outermost `.fill_(v)` (or `.zero_()`) among the fresh-keeping methods over `factory` writes: `v`'s text, or null. */
+function chainFill(factory: Node): string | null {
+  let fill: string | null = null;
+  let node: Node = factory;
+  for (let i = 0; i < 4; i++) {
+    const attribute = node.parent;
+    const call = attribute?.parent;
+    if (attribute?.type !== 'attribute' || call?.type !== 'call' || !attribute.childForFieldName('object')?.equals(node)) break;
+    const name = attribute.childForFieldName('attribute')?.text ?? '';
+    if (!KEEPS_FRESH.has(name)) break;
+    if (name === 'zero_') fill = '0';
+    else if (name === 'fill_') fill = positionalArguments(call)[0]?.text ?? null;
+    node = call;
+  }
+  return fill;
 }
 
 /** The object under up to four methods that keep a tensor fresh: `torch.zeros(n)` in `torch.zeros(n).long().float()`. */

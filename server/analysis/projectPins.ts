@@ -253,15 +253,24 @@ export function below(a: Version, b: Version): boolean {
  * (pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml).
  */
 function capsIn(text: string, pkg: string): Version[] {
-  return requirementsIn(text, pkg, '==|<=|<|=').map(({ op, version }) =>
+  return requirementsIn(text, pkg, '==|<=|<|=|\\^').map(({ op, version }) =>
     // `<2.1` allows 2.0.x at most: one minor lower (a `<2.0` cap is read as 1.x, any minor).
-    op === '<' ? (version[1] > 0 ? [version[0], version[1] - 1] : [version[0] - 1, Number.MAX_SAFE_INTEGER]) : version,
+    op === '<'
+      ? version[1] > 0
+        ? [version[0], version[1] - 1]
+        : [version[0] - 1, Number.MAX_SAFE_INTEGER]
+      : // Poetry's caret: `^2.1` allows anything below 3.0 (`^0.24` below 0.25).
+        op === '^'
+        ? version[0] > 0
+          ? [version[0], Number.MAX_SAFE_INTEGER]
+          : version
+        : version,
   );
 }
 
 /** The lower bounds a requirement text puts on `pkg` (`pkg>=X.Y`, `pkg>X.Y`, `pkg~=X.Y`, a pin `pkg==X.Y` or conda's `pkg=X.Y`). */
 function floorsIn(text: string, pkg: string): Version[] {
-  return requirementsIn(text, pkg, '>=|>|~=|==|=').map(({ version }) => version);
+  return requirementsIn(text, pkg, '>=|>|~=|==|=|\\^').map(({ version }) => version);
 }
 
 /**
@@ -271,7 +280,12 @@ function floorsIn(text: string, pkg: string): Version[] {
 function requirementsIn(text: string, pkg: string, ops: string): { op: string; version: Version }[] {
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
   // pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml.
-  const requirement = new RegExp(`(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*((?:(?:==|<=|>=|!=|~=|<|>|=)\\s*\\d+(?:\\.[\\w*]+)*\\s*,?\\s*)+)`, 'gmi');
+  // Poetry's tables quote the specifier: `pandas = ">=2.0.0,<3.0.0"`, `torch = { version = "^2.1", source = "cu121" }`.
+  const poetry = `(?:=\\s*(?:\\{[^}\\n]*?version\\s*=\\s*)?["'])?`;
+  const requirement = new RegExp(
+    `(?:^|[\\s"',:\\[])(?:\\w+::)?${names}\\s*${poetry}((?:(?:==|<=|>=|!=|~=|<|>|=|\\^)\\s*\\d+(?:\\.[\\w*]+)*\\s*,?\\s*)+)`,
+    'gmi',
+  );
   // A major alone (`keras<3`, `torch>=2`) is X.0; `2.*` names no minor and is left out.
   const clause = new RegExp(`^(${ops})\\s*(\\d+)(?:\\.(\\d+)|(?![\\d.]))`);
   return [...text.matchAll(requirement)].flatMap((m) =>

@@ -55,6 +55,21 @@ describe('project pins', () => {
     assert.equal(newest({ 'requirements.txt': 'numpy==1.26\n' }), null);
   });
 
+  it('reads Poetry\'s quoted specifiers and carets (etna\'s `pandas = ">=2.0.0,<3.0.0"`)', () => {
+    const cap = (pkg: string, text: string) => pinnedCeiling(pkg, path.join(repo({ 'pyproject.toml': text }), 'pkg', 'mod.py'), NODE_FILES);
+    const poetry = (deps: string) => `[tool.poetry.dependencies]\npython = ">=3.10,<3.13"\n${deps}\n`;
+    assert.deepEqual(cap('pandas', poetry('pandas = ">=2.0.0,<3.0.0"')), [2, Number.MAX_SAFE_INTEGER]);
+    assert.deepEqual(cap('pandas', poetry("pandas = '<=2.2.2'")), [2, 2]);
+    assert.deepEqual(cap('torch', poetry('torch = { version = "^2.1", source = "cu121" }')), [2, Number.MAX_SAFE_INTEGER]);
+    assert.deepEqual(cap('numpy', poetry('numpy = "^0.24"')), [0, 24]);
+    const floor = (text: string) => declaredFloor('torch', path.join(repo({ 'pyproject.toml': text }), 'pkg', 'mod.py'), NODE_FILES);
+    assert.deepEqual(floor(poetry('torch = "^2.1"')), [2, 1]);
+    // Near misses: no bound (a bare version string is an exact pin Poetry spells without an operator: not read), another package.
+    assert.equal(cap('pandas', poetry('pandas = "*"')), null);
+    assert.equal(cap('pandas', poetry('pandas-stubs = "<3.0"')), null);
+    assert.equal(cap('pandas', poetry('geopandas = ">=0.1,<1.0"')), null);
+  });
+
   it('reads the lowest version a project declares it supports: lower bounds and pins, not caps', () => {
     const floor = (files: Record<string, string>) => declaredFloor('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
     assert.deepEqual(floor({ 'setup.py': 'install_requires=["numpy", "torch>=1.13", "torchaudio>=0.13.0"]' }), [1, 13]);

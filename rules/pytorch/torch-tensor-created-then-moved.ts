@@ -130,7 +130,7 @@ export default defineRule({
         ? ONE_ELEMENT
         : noElements(source.sized)
           ? NO_ELEMENTS
-          : emptyInputBranch(transfer);
+          : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
     ctx.report({
       // A name's factory is reported where it is made: that is where `device=` goes.
       node: source.name ? factory : transfer,
@@ -340,6 +340,31 @@ function emptyInputBranch(transfer: Node): string | null {
     const last = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
     if (condition && testsEmpty(condition) && (last?.type === 'return_statement' || last?.type === 'raise_statement'))
       return `made only on the branch for an empty input (\`${condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text}\`), which returns at once`;
+  }
+  return null;
+}
+
+/** `torch.isnan(k).any()`, `np.isinf(x).any()`, `not torch.isfinite(loss)`: true on the branch for NaN or infinite values. */
+function testsNonFinite(condition: Node): boolean {
+  if (condition.type === 'boolean_operator') return false; // `k is None or torch.isnan(k).any()`: not only the fallback
+  const negated = condition.type === 'not_operator';
+  const text = negated ? (condition.childForFieldName('argument')?.text ?? '') : condition.text;
+  return negated ? /\bisfinite\s*\(/.test(text) && !/\bis(?:nan|inf)\s*\(/.test(text) : /\bis(?:nan|inf)\s*\(/.test(text) && !/\bisfinite\s*\(/.test(text);
+}
+
+/**
+ * Why a tensor made on the branch for NaN or infinite values costs little: it is a fallback for a failed solve or a diverged
+ * step (PyPOTS's Koopa: `if torch.isnan(self.K).any(): self.K = torch.eye(...).to(dev)`, four findings judged noise in
+ * review39), which a working run does not take.
+ * The reason, when the innermost `if` whose consequence holds `transfer` tests for them; null otherwise.
+ */
+function nonFiniteBranch(transfer: Node): string | null {
+  for (let n = transfer.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
+    const condition = n.parent.childForFieldName('condition');
+    if (condition && testsNonFinite(condition))
+      return `made only on the branch for NaN or infinite values (\`${condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text}\`), a fallback a working run does not take`;
+    return null;
   }
   return null;
 }

@@ -41,3 +41,25 @@ describe('torch-tensor-created-then-moved: a legacy constructor filled before th
     assert.ok(f?.message.includes('`torch.zeros(..., device=index.device)`'), f?.message);
   });
 });
+
+describe('torch-tensor-created-then-moved: the fallback branch for NaN or infinite values', () => {
+  const reasons = (f: { impact?: { reasons: string[] } } | undefined) => f?.impact?.reasons.join('; ') ?? '';
+  // PyPOTS's Koopa: an identity matrix replaces a least-squares solution that came out NaN (four findings judged noise).
+  const koopa = (test: string) => forward(`k = torch.linalg.lstsq(x, index).solution\nif ${test}:\n    k = torch.eye(k.shape[1]).to(k.device)\nx = x @ k`);
+
+  it('low impact, with the reason, for isnan/isinf tests and `not isfinite`', async () => {
+    for (const test of ['torch.isnan(k).any()', 'k.isnan().any()', 'np.isinf(k).any()', 'not torch.isfinite(k).all()']) {
+      const [f] = await ranked(MOVED, koopa(test));
+      assert.equal(f?.impact?.level, 'low', `${test}: ${JSON.stringify(f?.impact)}`);
+      assert.match(reasons(f), /branch for NaN or infinite values/);
+    }
+  });
+
+  it('near misses: the finite branch, a negated NaN test, and a NaN test joined with another condition keep their rank', async () => {
+    for (const test of ['torch.isfinite(k).all()', 'not torch.isnan(k).any()', 'k is None or torch.isnan(k).any()']) {
+      const [f] = await ranked(MOVED, koopa(test));
+      assert.ok(f, `${test}: expected a finding`);
+      assert.notEqual(f.impact?.level, 'low', `${test}: ${JSON.stringify(f.impact)}`);
+    }
+  });
+});

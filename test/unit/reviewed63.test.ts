@@ -63,3 +63,45 @@ describe('torch-tensor-created-then-moved: the fallback branch for NaN or infini
     }
   });
 });
+
+describe('http-call-without-timeout: one-time downloads nobody leaves unattended', () => {
+  const HTTP = 'http-call-without-timeout';
+  const reasons = (f: { impact?: { reasons: string[] } } | undefined) => f?.impact?.reasons.join('; ') ?? '';
+  // torchvision's Drive helper as copied into ddim, CRSLab and mmf: ten findings judged noise, none worth a timeout.
+  const drive = (name: string, url: string) =>
+    `import requests\n\n\ndef ${name}(file_id, destination):\n    session = requests.Session()\n` +
+    `    response = session.get(${url}, params={"id": file_id}, stream=True)\n    with open(destination, "wb") as f:\n` +
+    `        for chunk in response.iter_content(32768):\n            f.write(chunk)\n`;
+
+  it('a Google Drive download is a hint, named by its function or by a Drive URL in it', async () => {
+    for (const [name, url] of [
+      ['download_file_from_google_drive', 'URL'],
+      ['fetch', '"https://docs.google.com/uc?export=download"'],
+      ['fetch', '"https://drive.google.com/uc"'],
+    ]) {
+      const [f] = await ranked(HTTP, drive(name, url));
+      assert.equal(f?.severity, 'hint', `${name} ${url}: ${JSON.stringify(f)}`);
+      assert.match(reasons(f), /Google Drive download/);
+    }
+  });
+
+  it('near misses: a Sheets export and an API call keep their rank', async () => {
+    for (const url of ['"https://docs.google.com/spreadsheets/d/x/export?format=csv"', '"https://www.googleapis.com/drive/v3/files"']) {
+      const [f] = await ranked(HTTP, drive('fetch', url));
+      assert.ok(f, url);
+      assert.notEqual(f.severity, 'hint', `${url}: ${JSON.stringify(f)}`);
+    }
+  });
+
+  it("setuptools' bootstrap scripts (ez_setup.py, distribute_setup.py) are hints; another setup helper is not", async () => {
+    const bootstrap = 'import urllib.request\n\n\ndef download_file_insecure(url, target):\n    src = urllib.request.urlopen(url)\n    return src.read()\n';
+    for (const rel of ['ez_setup.py', 'distribute_setup.py']) {
+      const [f] = await rankedInRepository(HTTP, bootstrap, { 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '' }, rel, 'perflens-r63-');
+      assert.equal(f?.severity, 'hint', `${rel}: ${JSON.stringify(f)}`);
+      assert.match(reasons(f), /bootstrap script/);
+    }
+    const [f] = await ranked(HTTP, bootstrap);
+    assert.ok(f);
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
+  });
+});

@@ -284,7 +284,10 @@ function testsUnset(cond: Node | null, target: string): boolean {
   if (cond.type === 'boolean_operator' && cond.childForFieldName('operator')?.text === 'or')
     return testsUnset(cond.childForFieldName('left'), target) || testsUnset(cond.childForFieldName('right'), target);
   const text = cond.text.replace(/\s+/g, '');
-  if (cond.type === 'comparison_operator') return text === `${target}isNone`;
+  // `if self.index_cache is None or self.bs != bs:` over `self.type_cache = torch.zeros(...).to(dev)`: a block that fills a
+  // cache of attributes when one of them is unset (mmf's KRISP, two findings judged noise in review39) stores every tensor
+  // it makes for the runs that follow, not only the one it tests.
+  if (cond.type === 'comparison_operator') return text === `${target}isNone` || (/^self\.\w+$/.test(target) && /^self\.\w+isNone$/.test(text));
   if (cond.type === 'not_operator') {
     const m = /^nothasattr\((\w+),(['"])(\w+)\2\)$/.exec(text);
     return !!m && `${m[1]}.${m[3]}` === target;

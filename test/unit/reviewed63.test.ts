@@ -105,3 +105,20 @@ describe('http-call-without-timeout: one-time downloads nobody leaves unattended
     assert.notEqual(f.severity, 'hint', JSON.stringify(f));
   });
 });
+
+describe('torch-tensor-created-then-moved: a block that fills a cache of attributes when one is unset', () => {
+  // mmf's KRISP: `if self.node_features is None or ...:` fills several cached tensors; each is made once per batch size.
+  const cache = (test: string, target = 'self.edge_type') =>
+    forward(`if ${test}:\n    self.node_features = torch.zeros(x.size(0), 8).to(x.device)\n    ${target} = torch.zeros(x.size(0)).to(x.device)\nx = x + 1`);
+
+  it('silent for every attribute such a block stores, the tested one and the others', async () => {
+    const found = await ranked(MOVED, cache('self.node_features is None or self.bs != x.size(0)'));
+    assert.deepEqual(found, [], JSON.stringify(found));
+  });
+
+  it('near misses: a local stored under an attribute test, and an attribute stored under a test of a local, are still reported', async () => {
+    assert.equal((await ranked(MOVED, cache('self.node_features is None', 'edge_type'))).length, 1);
+    const local = forward('if mask is None:\n    self.edge_type = torch.zeros(x.size(0)).to(x.device)\nx = x + 1').replace('x, index', 'x, index, mask=None');
+    assert.equal((await ranked(MOVED, local)).length, 1);
+  });
+});

@@ -25,7 +25,7 @@ export function declaresPackage(pkg: string, filePath: string | undefined, files
     let seen = false;
     for (const dir of dirs) {
       for (const file of REQUIREMENT_FILES) {
-        const text = files.readText!(path.join(dir, file));
+        const text = requirementText(files, dir, file);
         if (text === null) continue;
         seen = true;
         if (name.test(text)) return true;
@@ -33,6 +33,16 @@ export function declaresPackage(pkg: string, filePath: string | undefined, files
     }
     return seen ? false : null;
   });
+}
+
+/**
+ * A requirement file's text, less a conda environment's `channels:` list: `channels: [pytorch, nvidia]` names where
+ * packages come from, not a package (MiniGPT-4's environment.yml lists the `pytorch` channel above `torch==2.0.0`).
+ */
+function requirementText(files: FileProbe, dir: string, file: string): string | null {
+  const text = files.readText!(path.join(dir, file));
+  if (text === null || !CONDA_FILES.includes(file)) return text;
+  return text.replace(/^channels:[ \t]*(?:\[[^\]\n]*\][ \t]*)?\n(?:[ \t]*-[^\n]*\n|[ \t]+[^\n]*\n|[ \t]*(?:#[^\n]*)?\n)*/m, '');
 }
 
 /** Where projects declare what they install: pip requirements, packaging metadata, conda environments. */
@@ -87,7 +97,7 @@ export function newestAllowed(pkg: string, filePath: string | undefined, files: 
     let highest: Version | null = null;
     for (const dir of dirs) {
       for (const file of REQUIREMENT_FILES) {
-        for (const cap of capsOfEachMention(files.readText!(path.join(dir, file)) ?? '', pkg)) {
+        for (const cap of capsOfEachMention(requirementText(files, dir, file) ?? '', pkg)) {
           if (cap === null) return null;
           if (!highest || below(highest, cap)) highest = cap;
         }
@@ -189,7 +199,7 @@ function lowestOver(
     let lowest: Version | null = null;
     for (const dir of dirs) {
       for (const file of REQUIREMENT_FILES) {
-        for (const version of read(files.readText!(path.join(dir, file)) ?? '')) {
+        for (const version of read(requirementText(files, dir, file) ?? '')) {
           if (!lowest || below(version, lowest)) lowest = version;
         }
       }
@@ -253,19 +263,15 @@ export function below(a: Version, b: Version): boolean {
  * (pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml).
  */
 function capsIn(text: string, pkg: string): Version[] {
-  return requirementsIn(text, pkg, '==|<=|<|=|\\^').map(({ op, version }) =>
+  return requirementsIn(text, pkg, '==|<=|<|~=|=|\\^').map(({ op, version, patch }) => {
     // `<2.1` allows 2.0.x at most: one minor lower (a `<2.0` cap is read as 1.x, any minor).
-    op === '<'
-      ? version[1] > 0
-        ? [version[0], version[1] - 1]
-        : [version[0] - 1, Number.MAX_SAFE_INTEGER]
-      : // Poetry's caret: `^2.1` allows anything below 3.0 (`^0.24` below 0.25).
-        op === '^'
-        ? version[0] > 0
-          ? [version[0], Number.MAX_SAFE_INTEGER]
-          : version
-        : version,
-  );
+    if (op === '<') return version[1] > 0 ? [version[0], version[1] - 1] : [version[0] - 1, Number.MAX_SAFE_INTEGER];
+    // Poetry's caret: `^2.1` allows anything below 3.0 (`^0.24` below 0.25).
+    if (op === '^') return version[0] > 0 ? [version[0], Number.MAX_SAFE_INTEGER] : version;
+    // A compatible release caps the next-to-last part it names: `~=1.12.1` is 1.12.x (deep_sort_pytorch's torch), `~=1.12` 1.x.
+    if (op === '~=') return patch ? version : [version[0], Number.MAX_SAFE_INTEGER];
+    return version;
+  });
 }
 
 /** The lower bounds a requirement text puts on `pkg` (`pkg>=X.Y`, `pkg>X.Y`, `pkg~=X.Y`, a pin `pkg==X.Y` or conda's `pkg=X.Y`). */
@@ -277,7 +283,7 @@ function floorsIn(text: string, pkg: string): Version[] {
  * Each `pkg <op> X.Y` of the text whose operator is one of `ops` (a regex alternation, longest first), every clause of a
  * specifier list included: `torch>=2.1,<2.3` gives `>=` 2.1 and `<` 2.3.
  */
-function requirementsIn(text: string, pkg: string, ops: string): { op: string; version: Version }[] {
+function requirementsIn(text: string, pkg: string, ops: string): { op: string; version: Version; patch: boolean }[] {
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
   // pip compares names case-insensitively: `PyYAML==5.3.1` pins pyyaml.
   // Poetry's tables quote the specifier: `pandas = ">=2.0.0,<3.0.0"`, `torch = { version = "^2.1", source = "cu121" }`.
@@ -287,12 +293,12 @@ function requirementsIn(text: string, pkg: string, ops: string): { op: string; v
     'gmi',
   );
   // A major alone (`keras<3`, `torch>=2`) is X.0; `2.*` names no minor and is left out.
-  const clause = new RegExp(`^(${ops})\\s*(\\d+)(?:\\.(\\d+)|(?![\\d.]))`);
+  const clause = new RegExp(`^(${ops})\\s*(\\d+)(?:\\.(\\d+)(\\.\\d+)?|(?![\\d.]))`);
   return [...text.matchAll(requirement)].flatMap((m) =>
     m[1]
       .split(',')
       .map((part) => clause.exec(part.trim()))
       .filter((c): c is RegExpExecArray => c !== null)
-      .map((c) => ({ op: c[1], version: [Number(c[2]), Number(c[3] ?? 0)] as Version })),
+      .map((c) => ({ op: c[1], version: [Number(c[2]), Number(c[3] ?? 0)] as Version, patch: c[4] !== undefined })),
   );
 }

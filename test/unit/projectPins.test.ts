@@ -70,6 +70,22 @@ describe('project pins', () => {
     assert.equal(cap('pandas', poetry('geopandas = ">=0.1,<1.0"')), null);
   });
 
+  it("reads a compatible release as a cap, and a conda environment's channels as no package (review40)", () => {
+    const pinned = (files: Record<string, string>) => newestAllowed('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
+    // deep_sort_pytorch: `torch~=1.12.1+cu113` allows 1.12.x; `~=1.12` allows any 1.x.
+    assert.deepEqual(pinned({ 'requirements.txt': 'torch~=1.12.1+cu113\ntorchvision~=0.13.1+cu113\n' }), [1, 12]);
+    assert.deepEqual(pinned({ 'requirements.txt': 'torch~=1.12\n' }), [1, Number.MAX_SAFE_INTEGER]);
+    // MiniGPT-4: the `pytorch` channel is where conda looks, the pip pin is the torch it installs.
+    const env = (channels: string) => `name: minigptv\nchannels:\n${channels}dependencies:\n  - python=3.9\n  - pip:\n    - torch==2.0.0\n`;
+    assert.deepEqual(pinned({ 'environment.yml': env('  - pytorch\n  - defaults\n') }), [2, 0]);
+    assert.deepEqual(pinned({ 'environment.yml': env('- pytorch\n# the GPU build\n- nvidia\n') }), [2, 0]);
+    assert.deepEqual(pinned({ 'environment.yml': 'channels: [pytorch, nvidia]\ndependencies:\n  - pytorch=2.1.0\n' }), [2, 1]);
+    // Near misses: a dependency named pytorch without a version is still an uncapped torch; the channels of a
+    // requirements.txt are not a thing (nothing is dropped there).
+    assert.equal(pinned({ 'environment.yml': 'channels:\n  - pytorch\ndependencies:\n  - pytorch\n  - pip:\n    - torch==2.0.0\n' }), null);
+    assert.equal(pinned({ 'requirements.txt': 'torch>=1.12\n' }), null);
+  });
+
   it('reads the lowest version a project declares it supports: lower bounds and pins, not caps', () => {
     const floor = (files: Record<string, string>) => declaredFloor('torch', path.join(repo(files), 'pkg', 'mod.py'), NODE_FILES);
     assert.deepEqual(floor({ 'setup.py': 'install_requires=["numpy", "torch>=1.13", "torchaudio>=0.13.0"]' }), [1, 13]);

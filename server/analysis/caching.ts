@@ -59,7 +59,7 @@ const cachedNamesMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
 /** A quote right after the word: it ends a string such as a soft import's `"functools.lru_cache"`. */
 function endsQuotedName(text: string, end: number): boolean {
   const ch = text.charCodeAt(end);
-  return ch === 34 /* " */ || ch === 39 /* ' */;
+  return ch === 34 /* " */ || ch === 39; /* ' */
 }
 
 /** The cache decorator on a function definition, or null. */

@@ -197,12 +197,18 @@ describe('cache-unhashable-argument, anchored on the names of cached defs (calls
       '    def inner(x): ...',
       '@cache',
       'class NotADef: ...',
+      '@ft.\\',
+      '    lru_cache',
+      'def e(x): ...',
+      'y = cache(1)',
+      'def f(x):',
+      '    return cache(x)',
       '',
     ].join('\n');
     const tree = engine.parse(text);
     try {
       const names = cachedDefNames(engine.lintRaw(tree, text, {}).facts);
-      assert.deepEqual([...names].sort(), ['a', 'b', 'c', 'd']);
+      assert.deepEqual([...names].sort(), ['a', 'b', 'c', 'd', 'e']);
     } finally {
       tree.delete();
     }

@@ -28,9 +28,9 @@ const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
  * keystroke's region query on typing.py.
  */
 export function cachedDefNames(facts: FileFacts): ReadonlySet<string> {
-  let names = cachedNamesMemo.get(facts);
-  if (names) return names;
-  names = new Set();
+  const known = cachedNamesMemo.get(facts);
+  if (known) return known;
+  const names = new Set<string>();
   const words = ['lru_cache', 'cache'];
   for (const b of facts.importsOf('functools')) if (CACHES.has(b.target) && !words.includes(b.local)) words.push(b.local);
   const root = facts.root;

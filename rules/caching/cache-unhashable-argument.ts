@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   cacheDecorator,
+  cachedDefNames,
   definitionsNamed,
   definitionStatement,
   enclosingDef,
@@ -77,6 +78,9 @@ export default defineRule({
   },
   fix: { safety: 'safe', title: 'Pass a hashable tuple / frozenset' },
   requires: ['functools'],
+  // Only calls of a module-level def that may be cached can be reported (cachedTarget): the rule runs on those calls
+  // alone, not in every walk over calls of a plain name with a literal argument.
+  calls: { namesIn: cachedDefNames },
   query: `
 (call
   function: (identifier) @fn

@@ -55,6 +55,7 @@ import {
   boundNames,
   FileFacts,
   importIndexOf,
+  relativeImportSpelledNear,
   softImportSpelledNear,
   type FactCaptures,
   type ImportBinding,
@@ -1412,7 +1413,7 @@ function regionState(
     bindingQueries: prev.bindingQueries,
     importListRead: prev.importListRead,
     words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
-    softImports: carriedSoftImports(edit),
+    softImports: { ...carriedSoftImports(edit), ...carriedRelativeImport(edit) },
     importIndex: prev.importIndex?.indexes(allImports) ? prev.importIndex : new LazyImportIndex(allImports),
   };
 }
@@ -1437,6 +1438,24 @@ function carriedSoftImports(edit: EditedFile): SoftImportsMemo {
   const statementEdited = carried.moved.some((u) => u.type === 'expression_statement') || carried.reread.some((k) => units[k].type === 'expression_statement');
   const found = (before !== null) === (spelled !== null) && !statementEdited ? prev.softImports.found : undefined;
   return found ? { spelled, found } : { spelled };
+}
+
+/**
+ * Where the edited text spells a relative import (SoftImportsMemo.relativeImport), when that follows from the last
+ * answer without a search of the whole text: a match the change left alone (its boundary character included) still
+ * matches, shifted; without one before, a new one would hold an edited character (searched for around the change only).
+ * Empty when the answer is not known: the next question searches the text.
+ */
+function carriedRelativeImport(edit: EditedFile): Pick<SoftImportsMemo, 'relativeImport'> {
+  const { prev, text, only } = edit;
+  const before = prev.softImports.relativeImport;
+  if (!only || before === undefined) return {};
+  if (before === null) return { relativeImport: relativeImportSpelledNear(text, only.start, only.newEnd) };
+  if (only.oldEnd < before.start - 1 || only.start > before.end) {
+    const delta = only.start > before.end ? 0 : only.newEnd - only.oldEnd;
+    return { relativeImport: { start: before.start + delta, end: before.end + delta } };
+  }
+  return {};
 }
 
 /**

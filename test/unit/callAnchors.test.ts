@@ -12,6 +12,7 @@ import { Engine, newProfile } from '../../server/engine/engine';
 import { anchorDepths, anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
 import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
+import { cachedDefNames } from '../../server/analysis';
 import { DIST, FIXTURES, getEngine } from '../helpers/engine';
 
 function pythonFiles(dir: string): string[] {
@@ -164,6 +165,67 @@ describe('text gates of call-anchored rules', () => {
       // Not call-anchored, text-gated the same way: a subclass of a slotted class needs `__slots__` in the file.
       assert.ok(!checked('class A:\n    pass\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
       assert.ok(checked('class A:\n    __slots__ = ("x",)\n\nclass B(A):\n    pass\n').includes('slots-subclass-missing-slots'));
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describe('cache-unhashable-argument, anchored on the names of cached defs (calls.namesIn)', () => {
+  it('names every module-level def a cache decorator may cache, however the decorator is spelled', async () => {
+    const engine = await getEngine();
+    const text = [
+      'import functools as ft',
+      'from functools import lru_cache as memo, cache',
+      'cached = lazy_import("functools.cache")',
+      '@memo',
+      'def a(x): ...',
+      '@ft.lru_cache(',
+      '    maxsize=None)',
+      'def b(x): ...',
+      '@cached',
+      'def c(x): ...',
+      '@cache',
+      'async def d(x): ...',
+      '@other',
+      'def plain(x): ...',
+      'class K:',
+      '    @cache',
+      '    def method(self, x): ...',
+      'def outer():',
+      '    @cache',
+      '    def inner(x): ...',
+      '@cache',
+      'class NotADef: ...',
+      '@ft.\\',
+      '    lru_cache',
+      'def e(x): ...',
+      'y = cache(1)',
+      'def f(x):',
+      '    return cache(x)',
+      '',
+    ].join('\n');
+    const tree = engine.parse(text);
+    try {
+      const names = cachedDefNames(engine.lintRaw(tree, text, {}).facts);
+      assert.deepEqual([...names].sort(), ['a', 'b', 'c', 'd', 'e']);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('leaves calls of other names with a literal argument unchecked', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    try {
+      const checked = (text: string) => {
+        const profile = newProfile();
+        engine.profile = profile;
+        engine.lintText(text);
+        return [...profile.rules.keys()];
+      };
+      const rule = 'cache-unhashable-argument';
+      assert.ok(!checked('import functools\n\ndef f(x):\n    return x\n\nf([1, 2])\n').includes(rule));
+      assert.ok(checked('import functools\n\n@functools.cache\ndef f(x):\n    return x\n\nf([1, 2])\n').includes(rule));
     } finally {
       engine.dispose();
     }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { defineRule } from '../../server/engine/rule';
 import { IncrementalLinter } from '../../server/engine/incremental';
-import { softImportSpelled, softImportSpelledNear } from '../../server/analysis/facts';
+import { relativeImportSpelled, relativeImportSpelledNear, softImportSpelled, softImportSpelledNear } from '../../server/analysis/facts';
 import type { Tree } from '../../server/syntax/parser';
 import { applyEdit } from '../stress/incrementalCheck';
 import { DIST } from '../helpers/engine';
@@ -31,9 +31,27 @@ const qualified = defineRule({
   },
 });
 
+/** `input(...)` / `open(...)`: reports whether the name is the builtin (FileFacts.isBuiltin, which asks about relative imports). */
+const builtin = defineRule({
+  id: 'builtin-probe',
+  title: 'builtin probe',
+  category: 'pytorch',
+  severity: 'info',
+  enabledByDefault: true,
+  confidence: 'high',
+  guide: 'numpy-vectorization',
+  message: 'builtin probe message',
+  docs: { why: 'x'.repeat(50), instead: 'y'.repeat(20) },
+  query: '(call function: (identifier) @f (#any-of? @f "input" "open"))',
+  check(m, ctx) {
+    const f = m.need('f');
+    ctx.report({ node: f, message: `${f.text} builtin: ${ctx.facts.isBuiltin(f.text, f)}` });
+  },
+});
+
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create([qualified], DIST);
+  engine = await Engine.create([qualified, builtin], DIST);
 });
 after(() => engine.dispose());
 
@@ -104,6 +122,66 @@ describe('soft imports across edits', () => {
       ['np.sum(x, 0)', 'np.sum(x, 0) or _try_import("scipy")'],
       ['or _try_import("scipy")', ''],
     ]);
+  });
+});
+
+describe('relative imports across edits', () => {
+  it('finds a relative import an edit completes by looking around the edit only, across long white space', () => {
+    const texts = [
+      'a = 1\nfrom .compat import input\nb = 2\n',
+      `from${' '.repeat(30)}. import open\n`,
+      `x = 1\nfrom ${'\t'.repeat(12)}..${'pkg'} import y`,
+      'from .m import z',
+    ];
+    for (const text of texts) {
+      assert.ok(relativeImportSpelled(text, 0, text.length), text);
+      for (const edit of oneCharEdits(text)) {
+        if (relativeImportSpelled(edit.before, 0, edit.before.length)) continue;
+        const after = edit.before.slice(0, edit.start) + edit.newText + edit.before.slice(edit.end);
+        assert.equal(after, text);
+        const near = relativeImportSpelledNear(after, edit.start, edit.start + edit.newText.length);
+        assert.ok(near, `${JSON.stringify(edit)} in ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
+  it('gives what a full lint gives while edits spell, break and move a relative import', () => {
+    const helpers = Array.from({ length: 20 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`);
+    const source = ['from .compat import input', '', 'def work(x):', '    return input(x), open(x)', '', ...helpers].join('\n');
+    expectFullLint(source, [
+      ['return x + 3', 'return x + 33'], // elsewhere: the match carried, shifted
+      ['input(x), open(x)', 'input(x), open(x, "r")'],
+      ['return x + 5', 'return x + 5 # from . import open'], // a second spelling, in a comment: no binding
+      ['open(x, "r")', 'open(x, "rb")'],
+    ]);
+    const plain = ['import os', '', 'def work(x):', '    return input(x), open(x)', '', ...helpers].join('\n');
+    expectFullLint(plain, [
+      ['return x + 3', 'return x + 33'], // no relative import before, none after: known without a search
+      ['return x + 5', 'return x + 5 # from . import open'], // the comment spells one: the tree is asked, the name still the builtin
+      ['input(x), open(x)', 'input(x), open(x, "r")'],
+      [' # from . import open', ''],
+      ['open(x, "r")', 'open(x, "rb")'],
+    ]);
+  });
+
+  it('is carried to the next lint, not searched for in the whole text again', () => {
+    const helpers = Array.from({ length: 20 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`);
+    const source = ['import os', '', 'def work(x):', '    return open(x)', '', ...helpers].join('\n');
+    const linter = new IncrementalLinter(engine, true);
+    let tree: Tree = engine.parse(source);
+    try {
+      linter.lint(tree, source, { select: ['ALL'] }, null);
+      const memo = () => (linter as unknown as { state: { softImports: { relativeImport?: unknown } } }).state.softImports;
+      assert.equal(memo().relativeImport, null, 'the full lint asked isBuiltin, so it searched');
+      const start = source.indexOf('return x + 3');
+      const edited = applyEdit(engine, tree, source, { start, end: start + 'return x + 3'.length, newText: 'return x + 33' });
+      tree = edited.tree;
+      linter.lint(tree, edited.text, { select: ['ALL'] }, [edited.change], edited.changedRanges);
+      // No rule of this region asked isBuiltin: the answer is the one carried across the edit.
+      assert.equal(memo().relativeImport, null);
+    } finally {
+      tree.delete();
+    }
   });
 });
 

@@ -1,0 +1,77 @@
+// Round 63 (l63, issue 24): worth-changing library findings that the impact ranking hid (review38's recall hunt), each
+// with the signal that shows it and near-misses that stay hints.
+import * as assert from 'node:assert/strict';
+import type { LintOptions } from '../../server/engine/options';
+import { getEngine } from '../helpers/engine';
+
+/** The rule's findings as the CLI shows them with --preview (impact auto), in a library module. */
+async function shown(rule: string, source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  const lint: LintOptions = { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'auto', preview: true, ...options };
+  return engine.lintText(source, lint).findings.filter((f) => f.ruleId === rule);
+}
+
+/** Every finding of the rule, hints included (impact all). */
+async function all(rule: string, source: string) {
+  const engine = await getEngine();
+  return engine
+    .lintText(source, { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'all' })
+    .findings.filter((f) => f.ruleId === rule);
+}
+
+describe('pandas-iterrows: each row scans a whole array or column', () => {
+  const RULE = 'pandas-iterrows';
+  const HEAD = 'import numpy as np\nimport pandas as pd\n\n\n';
+
+  for (const [what, src] of [
+    [
+      "penaltyblog's `np.where(teams == row[...])` per fixture",
+      'def build(fixtures: pd.DataFrame, teams: np.ndarray):\n    m = np.zeros([len(teams), len(teams)])\n    for _, row in fixtures.iterrows():\n' +
+        '        h = np.where(teams == row["home"])[0][0]\n        m[h, h] -= 1\n    return m\n',
+    ],
+    [
+      "inStrain's per-SNP filter of the gene table by its own columns",
+      'def genes(gdb, snps: pd.DataFrame):\n    out = []\n    for _, row in snps.iterrows():\n' +
+        '        db = gdb[(gdb["start"] <= row["position"]) & (gdb["end"] >= row["position"])]\n        out.append(len(db))\n    return out\n',
+    ],
+    [
+      'a `.loc` filter of a known frame by a row attribute',
+      'def matches(left: pd.DataFrame, right: pd.DataFrame):\n    out = []\n    for _, row in left.iterrows():\n' +
+        '        out.append(right.loc[right["key"] == row.key, "value"].sum())\n    return out\n',
+    ],
+  ]) {
+    it(`is shown, ranked high, for ${what}`, async () => {
+      const found = await shown(RULE, HEAD + src);
+      assert.equal(found.length, 1, JSON.stringify(await all(RULE, HEAD + src)));
+      assert.equal(found[0].impact?.level, 'high');
+      assert.match(found[0].impact!.reasons[0], /each row compares .* a scan of the whole array or column per row/);
+    });
+  }
+
+  // Near-misses: nothing says the compared side is a whole array (a scalar threshold, a name of unknown kind, another
+  // object's column), or the comparison is not a mask (an `if` test): the loop's cost stays per row, a hint.
+  for (const [what, src] of [
+    [
+      'a scalar test in an `if`',
+      'def kept(frame: pd.DataFrame, limit):\n    out = []\n    for _, row in frame.iterrows():\n        if row["score"] >= limit:\n            out.append(row["name"])\n    return out\n',
+    ],
+    [
+      '`np.where` over a name of unknown kind',
+      'def find(frame: pd.DataFrame, names):\n    return [np.where(names == row["name"]) for _, row in frame.iterrows()]\n',
+    ],
+    [
+      'a mask over a column of an unknown object that selects from another one',
+      'def pick(frame: pd.DataFrame, a, b):\n    out = []\n    for _, row in frame.iterrows():\n        out.append(b[a["k"] == row["k"]])\n    return out\n',
+    ],
+    [
+      'a comparison that does not read the row',
+      'def pick(frame: pd.DataFrame, arr: np.ndarray, v):\n    out = []\n    for _, row in frame.iterrows():\n        out.append(np.where(arr == v))\n        out.append(row["a"])\n    return out\n',
+    ],
+  ]) {
+    it(`stays a hint for ${what}`, async () => {
+      const found = await all(RULE, HEAD + src);
+      assert.equal(found.length, 1);
+      assert.deepEqual(await shown(RULE, HEAD + src), []);
+    });
+  }
+});

@@ -75,3 +75,32 @@ describe('pandas-iterrows: each row scans a whole array or column', () => {
     });
   }
 });
+
+describe("impact: a class's own `test` method that the class calls is an evaluation pass, not a test", () => {
+  const RULE = 'torch-eval-without-no-grad';
+  const runner = (cls: string, caller: string) =>
+    'import torch\n\n\n' +
+    `class ${cls}:\n    def test(self, loader):\n        self.model.eval()\n        hits = 0\n        for xb, yb in loader:\n` +
+    '            hits += (self.model(xb).argmax(1) == yb).sum().item()\n        return hits\n\n' +
+    `    def train(self, optimizer, loader):\n        for xb, yb in loader:\n            optimizer.zero_grad()\n            self.model(xb).sum().backward()\n            optimizer.step()\n${caller}`;
+
+  it("is shown in DIG's runner, whose training calls `self.test(val_loader)`", async () => {
+    const src = runner('RunnerAugCls', '        return self.test(loader)\n');
+    const found = await shown(RULE, src);
+    assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
+    assert.notEqual(found[0].impact?.level, 'low');
+  });
+
+  // Near-misses: a `test` nobody in its class calls, one called on another object, one of a test case class.
+  for (const [what, cls, caller] of [
+    ['nobody calls', 'Harness', ''],
+    ['only another object calls', 'Harness', '        return other.test(loader)\n'],
+    ['belongs to a test class', 'TestRunner', '        return self.test(loader)\n'],
+    ['belongs to a TestCase subclass', 'ModelChecks(unittest.TestCase)', '        return self.test(loader)\n'],
+  ]) {
+    it(`stays low in a test method that ${what}`, async () => {
+      const src = runner(cls, caller);
+      assert.deepEqual(await shown(RULE, src), []);
+    });
+  }
+});

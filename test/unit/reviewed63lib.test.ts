@@ -104,3 +104,30 @@ describe("impact: a class's own `test` method that the class calls is an evaluat
     });
   }
 });
+
+describe("numpy-python-loop: a scan per class of a model's classes is a hint", () => {
+  const RULE = 'numpy-python-loop';
+  const perValue = (iter: string, setup = '') =>
+    'import numpy as np\n\n\ndef dice(pred: np.ndarray, gt: np.ndarray, num_classes, n_groups):\n' +
+    `${setup}    out = []\n    for c in ${iter}:\n        out.append(np.sum(np.logical_and(gt == c, pred == c)))\n    return out\n`;
+
+  for (const iter of ['range(num_classes)', 'range(1, num_classes)', 'range(self.n_classes)', 'range(nb_classes)']) {
+    it(`is a hint over \`${iter}\``, async () => {
+      const src = perValue(iter);
+      const found = await all(RULE, src);
+      assert.equal(found.length, 1);
+      assert.equal(found[0].severity, 'hint');
+      assert.deepEqual(await shown(RULE, src), []);
+    });
+  }
+
+  // Near-misses: counts that grow with the data (regions of a labelling, the rows of a table) keep it shown.
+  for (const iter of ['range(1, n_groups + 1)', 'range(len(gt))', 'range(n_classes_seen + num_classes)']) {
+    it(`stays shown over \`${iter}\``, async () => {
+      const src = perValue(iter);
+      const found = await shown(RULE, src);
+      assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
+      assert.notEqual(found[0].severity, 'hint');
+    });
+  }
+});

@@ -4,6 +4,7 @@ import {
   costlyWorkEachPass,
   definitionsNamed,
   enclosingDef,
+  enclosingLoop,
   findDescendants,
   FRAME_ATTRIBUTES,
   identifiersNamed,
@@ -17,6 +18,7 @@ import {
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
+  loopRunsOverFewThings,
   parameterAnnotation,
   readFromFileReason,
   scopeBody,
@@ -169,7 +171,10 @@ export default defineRule({
     if (counted && rowHandedOnWhole(counted, call)) return;
     // A frame read from a file in this function: the loop visits the data set's every row wherever the function runs.
     // Or each row scans a whole array or column: the loop costs rows times that size, wherever it runs.
-    const wholeData = readFromFileReason(frame, ctx.facts) ?? (construct ? scanPerRowReason(construct, call, ctx) : null) ?? undefined;
+    const wholeData =
+      readFromFileReason(frame, ctx.facts) ??
+      (construct ? (scanPerRowReason(construct, call, ctx) ?? rebuiltEachPassReason(construct, frame, ctx)) : null) ??
+      undefined;
     if (construct && recordsComprehension(construct, call)) {
       ctx.report({
         node: call,
@@ -215,6 +220,68 @@ function scanPerRowReason(loop: Node, call: Node, ctx: RuleContext): string | nu
     return `each row compares \`${other.text.slice(0, 40)}\` with one of its fields, a scan of the whole array or column per row`;
   }
   return null;
+}
+
+/**
+ * `for mm, cov in iterate_covT_mms(covT): for i, row in gdb.iterrows(): ...` (inStrain's per-mm coverage), rdtools' row
+ * loop inside its Monte Carlo repetitions: the same frame, never rebound in the outer loop, has its every row built
+ * into a Series again on each of the outer loop's passes, so the row loop's cost is multiplied by them. Blind reviews
+ * judged both worth changing. Not when the outer loop shows it makes few passes (a literal, a few named things).
+ */
+function rebuiltEachPassReason(loop: Node, frame: Node, ctx: RuleContext): string | null {
+  if (loop.type !== 'for_statement' || frame.type !== 'identifier') return null;
+  const outer = enclosingLoop(loop);
+  const body = outer?.childForFieldName('body');
+  if (!outer || !body || loopRunsOverFewThings(outer, ctx.facts)) return null;
+  // Rebound in the outer loop (`for part in parts: df = load(part)`): another frame on each pass, no repetition.
+  if (identifiersNamed(outer, frame.text).some((id) => isAssignmentTarget(id) || isLoopTarget(id, outer))) return null;
+  // A row handed to the project's own code (`self._predict(...)`, AutoTS's per-template forecast): what that costs per row,
+  // which may dwarf the Series, is not shown here.
+  if (callsOwnCode(loop.childForFieldName('body'), ctx)) return null;
+  const header = outer.type === 'for_statement' ? outer.childForFieldName('right') : outer.childForFieldName('condition');
+  return `the rows of the same \`${frame.text}\` are built again on every pass of the loop around it (\`${(header?.text ?? '').slice(0, 40)}\`)`;
+}
+
+/** Builtins a light row loop calls: conversions, sizes, simple reductions. */
+const LIGHT_BUILTINS = new Set([
+  'int',
+  'float',
+  'str',
+  'bool',
+  'abs',
+  'len',
+  'min',
+  'max',
+  'round',
+  'sum',
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'print',
+  'isinstance',
+]);
+
+/** The block calls a function other than a light builtin (the project's or an import's) or a method of `self`/`cls`. */
+function callsOwnCode(body: Node | null, ctx: RuleContext): boolean {
+  if (!body) return true;
+  return findDescendants(body, (n) => n.type === 'call').some((call) => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier') return !LIGHT_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, fn);
+    const owner = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    return owner?.type === 'identifier' && (owner.text === 'self' || owner.text === 'cls');
+  });
+}
+
+/** `x` bound by a `for` target within `scope` (`for x in ...`, `for _, x in ...`). */
+function isLoopTarget(id: Node, scope: Node): boolean {
+  for (let n: Node | null = id.parent; n && !n.equals(scope.parent!); n = n.parent) {
+    if ((n.type === 'for_statement' || n.type === 'for_in_clause') && n.childForFieldName('left')) {
+      const left = n.childForFieldName('left')!;
+      if (left.startIndex <= id.startIndex && id.endIndex <= left.endIndex) return true;
+    }
+  }
+  return false;
 }
 
 /** `row["a"]` / `row.a` for the loop's row Series `row`. */

@@ -76,6 +76,32 @@ describe('pandas-iterrows: each row scans a whole array or column', () => {
   }
 });
 
+describe('pandas-iterrows: the same frame iterated again on every pass of an outer loop', () => {
+  const RULE = 'pandas-iterrows';
+  const nested = (outer: string, inner = '            out.append(cov.loc[int(row["start"]) : int(row["end"])].sum())\n', setup = '') =>
+    'import pandas as pd\n\n\ndef coverage(gdb: pd.DataFrame, covT, parts):\n    out = []\n' +
+    `    for ${outer}:\n${setup}        for _, row in gdb.iterrows():\n${inner}    return out\n`;
+
+  it("is shown, ranked high, in inStrain's per-threshold coverage loop", async () => {
+    const src = nested('mm, cov in covT.items()');
+    const found = await shown(RULE, src);
+    assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
+    assert.match(found[0].impact!.reasons[0], /the rows of the same `gdb` are built again on every pass of the loop around it/);
+  });
+
+  for (const [what, src] of [
+    ['an outer loop over a short literal', nested('cov in (covT, covT)')],
+    ['a frame rebound on each pass', nested('cov in parts', undefined, '        gdb = cov.copy()\n')],
+    ["a row handed to the code's own method", nested('mm, cov in covT.items()', '            out.append(self.predict_row(row["start"], cov))\n')],
+    ['a row handed to a function of the project', nested('mm, cov in covT.items()', '            out.append(score_gene(row["start"], cov))\n')],
+  ]) {
+    it(`stays a hint for ${what}`, async () => {
+      assert.equal((await all(RULE, src)).length, 1);
+      assert.deepEqual(await shown(RULE, src), []);
+    });
+  }
+});
+
 describe("impact: a class's own `test` method that the class calls is an evaluation pass, not a test", () => {
   const RULE = 'torch-eval-without-no-grad';
   const runner = (cls: string, caller: string) =>

@@ -157,3 +157,32 @@ describe("numpy-python-loop: a scan per class of a model's classes is a hint", (
     });
   }
 });
+
+describe('torch-sync-in-training-loop: numbers only handed to a record are not a stall to remove', () => {
+  const RULE = 'torch-sync-in-training-loop';
+  const step = (record: string, tail = '') =>
+    'import torch\n\n\nclass Algo:\n    def fit(self, loader, device):\n        for x, y in loader:\n' +
+    '            loss, entropy = self.loss(x.to(device), y.to(device))\n            loss.backward()\n            self.optimizer.step()\n' +
+    `${record}${tail}`;
+
+  for (const [what, record] of [
+    ["imitation's `self.logger.record`", '            self.logger.record("loss", loss.item())\n            self.logger.record("entropy", entropy.item())\n'],
+    ["ReAgent's running-average meters", '            avg_loss.add(loss.cpu().item())\n            avg_entropy.add(entropy.cpu().item())\n'],
+    ["fast-autoaugment's accumulator", '            metrics.add_dict({"loss": loss.item() * len(x), "entropy": entropy.item() * len(x)})\n'],
+    ["rlpyt's record type returned by the step", '            info = OptInfo(loss=loss.item(), entropy=entropy.item())\n            infos.append(info)\n'],
+  ]) {
+    it(`is not reported for ${what}`, async () => {
+      assert.deepEqual(await all(RULE, step(record)), []);
+    });
+  }
+
+  // Near-misses: numbers handed to code that computes with them, or a record type given them by position.
+  for (const [what, record] of [
+    ['totals nothing reads', '            epoch_loss += loss.item()\n            epoch_entropy += entropy.item()\n'],
+    ['a record type filled by position', '            info = OptInfo(loss.item(), entropy.item())\n            infos.append(info)\n'],
+  ]) {
+    it(`is still reported for ${what}`, async () => {
+      assert.equal((await all(RULE, step(record))).length, 1);
+    });
+  }
+});

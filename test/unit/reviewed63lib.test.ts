@@ -1,8 +1,10 @@
 // Round 63 (l63, issue 24): worth-changing library findings that the impact ranking hid (review38's recall hunt), each
 // with the signal that shows it and near-misses that stay hints.
 import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
 import type { LintOptions } from '../../server/engine/options';
-import { getEngine } from '../helpers/engine';
+import { getEngine, tempRepository } from '../helpers/engine';
 
 /** The rule's findings as the CLI shows them with --preview (impact auto), in a library module. */
 async function shown(rule: string, source: string, options: LintOptions = {}) {
@@ -183,6 +185,44 @@ describe('torch-sync-in-training-loop: numbers only handed to a record are not a
   ]) {
     it(`is still reported for ${what}`, async () => {
       assert.equal((await all(RULE, step(record))).length, 1);
+    });
+  }
+});
+
+describe('torch-eval-without-no-grad: models run only through no_grad methods of an imported workspace class', () => {
+  const RULE = 'torch-eval-without-no-grad';
+  const TRAINER =
+    'import torch\n\n\nclass PriorTrainer:\n    @torch.no_grad()\n    def embed_text(self, text):\n        return self.model.embed(text)\n\n' +
+    '    @torch.no_grad()\n    def p_sample_loop(self, shape, cond):\n        return self.model.sample(shape, cond)\n';
+  const EVAL = (gather = '    return trainer.accelerator.gather(x).mean()\n', cos = 'nn.CosineSimilarity(dim=1)') =>
+    'import torch\nfrom torch import nn\n\nfrom pkg import PriorTrainer\n\n' +
+    `cos = ${cos}\n\n\ndef gather(trainer, x):\n${gather}\n\n` +
+    'def report(trainer: PriorTrainer, loader):\n    trainer.eval()\n    for image, text in loader:\n' +
+    '        emb = trainer.embed_text(text.to(trainer.device))\n        pred = trainer.p_sample_loop(image.shape, emb)\n' +
+    '        print(gather(trainer, cos(emb, pred)))\n';
+
+  async function findings(trainer: string, evalText: string) {
+    const top = tempRepository({ 'pkg/__init__.py': 'from pkg.trainer import PriorTrainer\n', 'pkg/trainer.py': trainer, 'eval_prior.py': evalText });
+    try {
+      const engine = await getEngine();
+      const filePath = path.join(top, 'eval_prior.py');
+      return engine.lintText(evalText, { select: [RULE], filePath, projectRoot: top, impact: 'all' }).findings.filter((f) => f.ruleId === RULE);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  }
+
+  it("is silent on DALLE2's report_cosine_sims (the package re-exports the trainer; `cos` is parameter-free; `gather` runs no model)", async () => {
+    assert.deepEqual(await findings(TRAINER, EVAL()), []);
+  });
+
+  for (const [what, trainer, evalText] of [
+    ['the imported methods run without a gradient context', TRAINER.replaceAll('    @torch.no_grad()\n', ''), EVAL()],
+    ['the helper it hands the trainer to runs it', TRAINER, EVAL('    return trainer(x)\n')],
+    ['the module-level `cos` has parameters', TRAINER, EVAL(undefined, 'nn.Linear(4, 4)')],
+  ]) {
+    it(`still reports when ${what}`, async () => {
+      assert.equal((await findings(trainer, evalText)).length, 1);
     });
   }
 });

@@ -4,6 +4,8 @@ import {
   costlyWorkEachPass,
   definitionsNamed,
   enclosingDef,
+  enclosingLoop,
+  findDescendants,
   FRAME_ATTRIBUTES,
   identifiersNamed,
   inTestOf,
@@ -16,6 +18,7 @@ import {
   knownNotPandas,
   listBuiltByLoop,
   loopOverIterable,
+  loopRunsOverFewThings,
   parameterAnnotation,
   readFromFileReason,
   scopeBody,
@@ -167,7 +170,11 @@ export default defineRule({
     const counted = enumeratedLoop(call);
     if (counted && rowHandedOnWhole(counted, call)) return;
     // A frame read from a file in this function: the loop visits the data set's every row wherever the function runs.
-    const wholeData = readFromFileReason(frame, ctx.facts) ?? undefined;
+    // Or each row scans a whole array or column: the loop costs rows times that size, wherever it runs.
+    const wholeData =
+      readFromFileReason(frame, ctx.facts) ??
+      (construct ? (scanPerRowReason(construct, call, ctx) ?? rebuiltEachPassReason(construct, frame, ctx)) : null) ??
+      undefined;
     if (construct && recordsComprehension(construct, call)) {
       ctx.report({
         node: call,
@@ -186,6 +193,145 @@ export default defineRule({
     ctx.report({ node: call, construct, message, edits: edits ?? undefined, hotReason: wholeData });
   },
 });
+
+/**
+ * `for _, row in fixtures.iterrows(): h = np.where(teams == row["home"])[0][0]` (penaltyblog's ratings),
+ * `db = gdb[(gdb["start"] <= row["position"]) & ...]` (inStrain's SNP loop): each row compares one of its fields with
+ * a whole array or column and uses the result as a mask, a full scan per row, so the loop costs its rows times that
+ * size (a merge, a sorted search or a lookup table does it in one pass). Blind reviews judged these worth changing
+ * where loops of the same rule doing constant work per row were not. The other side must be known to be an array,
+ * Series or frame, or be a column of the very frame the mask selects from.
+ */
+function scanPerRowReason(loop: Node, call: Node, ctx: RuleContext): string | null {
+  if (loop.type !== 'for_statement') return null;
+  const target = rowTarget(loop, call);
+  const body = loop.childForFieldName('body');
+  if (!target || target.pair || !body) return null;
+  const row = target.name.text;
+  const nested = (n: Node) => n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition';
+  for (const cmp of findDescendants(body, (n) => n.type === 'comparison_operator', nested)) {
+    const operands = cmp.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (operands.length !== 2) continue;
+    const rowSide = operands.findIndex((o) => readsRowField(o, row));
+    const other = rowSide < 0 ? null : operands[1 - rowSide];
+    if (!other || identifiersNamed(other, row).length > 0) continue;
+    const use = maskUse(cmp, ctx);
+    if (!use || !wholeValue(other, use, ctx)) continue;
+    return `each row compares \`${other.text.slice(0, 40)}\` with one of its fields, a scan of the whole array or column per row`;
+  }
+  return null;
+}
+
+/**
+ * `for mm, cov in iterate_covT_mms(covT): for i, row in gdb.iterrows(): ...` (inStrain's per-mm coverage), rdtools' row
+ * loop inside its Monte Carlo repetitions: the same frame, never rebound in the outer loop, has its every row built
+ * into a Series again on each of the outer loop's passes, so the row loop's cost is multiplied by them. Blind reviews
+ * judged both worth changing. Not when the outer loop shows it makes few passes (a literal, a few named things).
+ */
+function rebuiltEachPassReason(loop: Node, frame: Node, ctx: RuleContext): string | null {
+  if (loop.type !== 'for_statement' || frame.type !== 'identifier') return null;
+  const outer = enclosingLoop(loop);
+  const body = outer?.childForFieldName('body');
+  if (!outer || !body || loopRunsOverFewThings(outer, ctx.facts)) return null;
+  // Rebound in the outer loop (`for part in parts: df = load(part)`): another frame on each pass, no repetition.
+  if (identifiersNamed(outer, frame.text).some((id) => isAssignmentTarget(id) || isLoopTarget(id, outer))) return null;
+  // A row handed to the project's own code (`self._predict(...)`, AutoTS's per-template forecast): what that costs per row,
+  // which may dwarf the Series, is not shown here.
+  if (callsOwnCode(loop.childForFieldName('body'), ctx)) return null;
+  const header = outer.type === 'for_statement' ? outer.childForFieldName('right') : outer.childForFieldName('condition');
+  return `the rows of the same \`${frame.text}\` are built again on every pass of the loop around it (\`${(header?.text ?? '').slice(0, 40)}\`)`;
+}
+
+/** Builtins a light row loop calls: conversions, sizes, simple reductions. */
+const LIGHT_BUILTINS = new Set([
+  'int',
+  'float',
+  'str',
+  'bool',
+  'abs',
+  'len',
+  'min',
+  'max',
+  'round',
+  'sum',
+  'list',
+  'tuple',
+  'dict',
+  'set',
+  'print',
+  'isinstance',
+]);
+
+/** The block calls a function other than a light builtin (the project's or an import's) or a method of `self`/`cls`. */
+function callsOwnCode(body: Node | null, ctx: RuleContext): boolean {
+  if (!body) return true;
+  return findDescendants(body, (n) => n.type === 'call').some((call) => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier') return !LIGHT_BUILTINS.has(fn.text) || !ctx.facts.isBuiltin(fn.text, fn);
+    const owner = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    return owner?.type === 'identifier' && (owner.text === 'self' || owner.text === 'cls');
+  });
+}
+
+/** `x` bound by a `for` target within `scope` (`for x in ...`, `for _, x in ...`). */
+function isLoopTarget(id: Node, scope: Node): boolean {
+  for (let n: Node | null = id.parent; n && !n.equals(scope.parent!); n = n.parent) {
+    if ((n.type === 'for_statement' || n.type === 'for_in_clause') && n.childForFieldName('left')) {
+      const left = n.childForFieldName('left')!;
+      if (left.startIndex <= id.startIndex && id.endIndex <= left.endIndex) return true;
+    }
+  }
+  return false;
+}
+
+/** `row["a"]` / `row.a` for the loop's row Series `row`. */
+function readsRowField(node: Node, row: string): boolean {
+  const inner = node.type === 'parenthesized_expression' ? node.namedChild(0) : node;
+  const base = inner?.type === 'subscript' ? inner.childForFieldName('value') : inner?.type === 'attribute' ? inner.childForFieldName('object') : null;
+  return base?.type === 'identifier' && base.text === row;
+}
+
+/** NumPy calls that turn a mask into positions: the mask is a scan whose result selects. */
+const MASK_POSITIONS = new Set(['numpy.where', 'numpy.nonzero', 'numpy.argwhere', 'numpy.flatnonzero']);
+
+/**
+ * What the comparison's mask selects with, through `&`, `|`, `~` and parentheses: the subscript it is the key of
+ * (`gdb[mask]`, `df.loc[mask, "c"]`) or the np.where-like call it is the argument of. Null for any other use (an `if`
+ * test of a scalar, an `assert`): those compare one value, not a whole array.
+ */
+function maskUse(cmp: Node, ctx: RuleContext): Node | null {
+  let node = cmp;
+  for (let p = node.parent; p; node = p, p = p.parent) {
+    if (p.type === 'parenthesized_expression') continue;
+    if (p.type === 'binary_operator' && ['&', '|'].includes(p.childForFieldName('operator')?.text ?? '')) continue;
+    if (p.type === 'unary_operator' && p.childForFieldName('operator')?.text === '~') continue;
+    break;
+  }
+  const p = node.parent;
+  if (p?.type === 'subscript' && !p.childForFieldName('value')?.equals(node)) return p;
+  const call = p?.type === 'argument_list' ? p.parent : null;
+  if (call?.type === 'call' && p!.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 && MASK_POSITIONS.has(ctx.facts.calleeName(call) ?? ''))
+    return call;
+  return null;
+}
+
+/**
+ * The compared side holds a whole array or column: the value layer knows it as one, or it is a column of the frame the
+ * mask selects from (`gdb[gdb["start"] <= row.pos]`, `df.loc[df.key == row.key]`).
+ */
+function wholeValue(other: Node, use: Node, ctx: RuleContext): boolean {
+  const vals = values(ctx.facts);
+  if (vals.isA(other, 'ndarray', 'series', 'index')) return true;
+  const owner = other.type === 'subscript' ? other.childForFieldName('value') : other.type === 'attribute' ? other.childForFieldName('object') : null;
+  if (owner && vals.isA(owner, 'dataframe')) return true;
+  if (use.type !== 'subscript' || owner?.type !== 'identifier') return false;
+  const selected = use.childForFieldName('value');
+  const frame =
+    selected?.type === 'attribute' && ['loc', 'iloc'].includes(selected.childForFieldName('attribute')?.text ?? '')
+      ? selected.childForFieldName('object')
+      : selected;
+  return frame?.type === 'identifier' && frame.text === owner.text && !knownNotPandas(vals.valueOf(frame));
+}
 
 /**
  * A receiver of unknown kind whose `iterrows` is not pandas': a parameter annotated with another type (`vs: Sheet`),

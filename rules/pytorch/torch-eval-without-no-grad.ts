@@ -14,6 +14,7 @@ import {
   findDescendants,
   identifiersSpelledInFile,
   importedFunctionHas,
+  namesInImportedModules,
   isNestedScope,
   ownReturnStatements,
   isSmallLiteralLoop,
@@ -870,6 +871,16 @@ function noGradNames(facts: FileFacts): Set<string> {
   return names;
 }
 
+/**
+ * What an imported workspace module yields for modelRunsOnlyInNoGradCallees: the names it defines only with a gradient
+ * context (a same-named undecorated def there leaves the name out, as undecoratedDefNamed does here).
+ */
+function onlyNoGradNames(facts: FileFacts): Set<string> {
+  const names = new Set(noGradNames(facts));
+  for (const name of names) if (undecoratedDefNamed(name, facts)) names.delete(name);
+  return names;
+}
+
 /** Modules without parameters: on inputs that carry no gradient they record nothing. */
 const PARAMETER_FREE_MODULE = /^torch\.nn\.(?:CosineSimilarity|PairwiseDistance|Softmax|LogSoftmax|Sigmoid|Tanh|ReLU|GELU|Identity|Flatten|Unflatten|\w*Loss)$/;
 
@@ -881,7 +892,10 @@ const PARAMETER_FREE_MODULE = /^torch\.nn\.(?:CosineSimilarity|PairwiseDistance|
  * outputs: nothing in the loop records autograd. Matched by method name: a same-named undecorated def breaks it.
  */
 function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
-  const decided = noGradNames(facts);
+  // ...or a workspace module this file imports from does: DALLE2's `trainer.embed_text(...)` and `trainer.p_sample_loop(...)`
+  // are `@torch.no_grad()` methods of DiffusionPriorTrainer in dalle2_pytorch/trainer.py (judged wrong when reported).
+  const imported = namesInImportedModules(facts, onlyNoGradNames);
+  const decided = imported.size === 0 ? noGradNames(facts) : new Set([...noGradNames(facts), ...imported]);
   if (decided.size === 0) return false;
   const calls = loopCalls(loop);
   const viaDecorated = calls.filter((c) => {
@@ -891,7 +905,32 @@ function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
   if (viaDecorated.length === 0) return false;
   const record = trainingLoops(facts).find((l) => l.node.equals(loop));
   const forwards = [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
-  return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts));
+  return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts) || runsNoModel(f, facts));
+}
+
+/**
+ * `pad_gather_reduce(trainer, x)` (DALLE2's `report_cosine_sims`): the model handed to a function of this file that never
+ * runs it, nor any other model (it reads `trainer.accelerator` to gather a number): no forward pass there.
+ */
+function runsNoModel(call: Node, facts: FileFacts): boolean {
+  const def = sameFileCallee(call, facts);
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  const params = new Set(parameterNames(def));
+  const runs = findDescendants(
+    body,
+    (n) => {
+      const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+      if (!fn) return false;
+      if (fn.type === 'identifier' && params.has(fn.text)) return true;
+      const owner = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+      return (
+        (owner?.type === 'identifier' && params.has(owner.text) && !NOT_FORWARD.test(fn.childForFieldName('attribute')?.text ?? '')) || isNamedModelCall(fn)
+      );
+    },
+    isNestedScope,
+  );
+  return runs.length === 0 && !runsAnotherModel(body, '', facts);
 }
 
 /** `name(...)`, `obj.name(...)`: the name of the def it calls. */
@@ -919,11 +958,10 @@ function parameterFreeModuleCall(call: Node, facts: FileFacts): boolean {
   const fn = call.childForFieldName('function');
   const def = enclosingDef(call);
   if (fn?.type !== 'identifier' || !def) return false;
-  const assigned = findDescendants(
-    def.childForFieldName('body')!,
-    (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === fn.text,
-    isNestedScope,
-  );
+  const assignedIn = (scope: Node) => findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === fn.text, isNestedScope);
+  const local = assignedIn(def.childForFieldName('body')!);
+  // ...or, when the function binds no such name, at module level (DALLE2's `cos = nn.CosineSimilarity(dim=1)`).
+  const assigned = local.length > 0 || parameterNames(def).includes(fn.text) ? local : assignedIn(facts.root);
   return (
     assigned.length > 0 &&
     assigned.every((a) => {

@@ -1283,12 +1283,26 @@ const RECORD_CALLS = new Set([
   'append',
   'extend',
   'update',
+  // `self.logger.record("loss", loss.item())` (Stable-Baselines3's and imitation's logger), `avg_loss.add(loss.item())` (a
+  // running-average meter), `metrics.add_dict({"loss": loss.item() * n})` (fast-autoaugment's accumulator): records too.
+  'record',
+  'add',
+  'add_dict',
 ]);
 /**
  * A dict entry or attribute named as a record (`stats["loss_d"]`, `self.hist_loss`, `names[k + "_loss"]`), not a computed
  * input: not `self.logits`, `self.accum_steps` or `self.acceleration`.
  */
 const RECORD_TARGET = /loss|acc(?!um|el)|hist|log(?!it)|stat|metric|score|record|summary/i;
+/** A class spelled in CapWords: `OptInfo`, `Stats`. */
+const RECORD_TYPE = /^[A-Z][A-Za-z0-9]*$/;
+
+/** Arguments all given by keyword: the fields of a record type, not the inputs of a computation. */
+function recordFields(args: Node): boolean {
+  const named = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return named.length > 0 && named.every((a) => a.type === 'keyword_argument');
+}
+
 /** Functions through which a recorded number passes on its way to the record: NumPy reductions, conversions, rounding. */
 const RECORD_CARRIER = /^(?:np|numpy)\.\w+$|^(?:float|int|round|abs|min|max|sum|str|len)$/;
 /** Expressions through which a value flows into a bigger value unchanged in kind: arithmetic, displays, formatting. */
@@ -1311,6 +1325,9 @@ function onlyRecorded(expr: Node, block: Node, depth = 0): boolean {
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : name;
       if (RECORD_CALLS.has(method ?? '')) return n.parent?.type === 'expression_statement';
       if (RECORD_CARRIER.test(name)) continue;
+      // `OptInfo(loss=loss.item(), entropy=entropy.item())` (rlpyt's A2C): a record type filled with numbers by keyword,
+      // recorded wherever the record goes.
+      if (fn?.type === 'identifier' && RECORD_TYPE.test(name) && child.type === 'argument_list' && recordFields(child)) continue;
       return false;
     }
     if (n.type === 'return_statement') return true;

@@ -228,7 +228,7 @@ export {
 export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';
 export { callWaitsForHost, decidesControlFlow, hostCopiesEachPass, stepWaitsForHost } from './hostWaits';
-export { importedFunctionHas } from './workspaceCalls';
+export { importedFunctionHas, namesInImportedModules } from './workspaceCalls';
 export { setsDefaultSocketTimeout } from './socketTimeout';
 export {
   PANDAS_KINDS,

@@ -976,11 +976,29 @@ export function usesAccelerator(facts: FileFacts): boolean {
  */
 function isCalledScriptFunction(def: Node, name: string, facts: FileFacts): boolean {
   const parent = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+  if (parent?.type === 'block' && parent.parent?.type === 'class_definition') return isCalledOwnMethod(def, parent.parent, name, facts);
   if (parent?.type !== 'module') return false;
   return identifiersSpelledInFile(facts, name).some(
     (id) =>
       id.parent?.type === 'call' && id.parent.childForFieldName('function')?.equals(id) && !(def.startIndex <= id.startIndex && id.endIndex <= def.endIndex),
   );
+}
+
+/**
+ * A runner's `def test(self, loader)` that its own class calls (`val_acc = self.test(val_loader)`, DIG's GraphAug
+ * runner): the evaluation pass of a training class, not a test, since pytest collects methods only of `Test*` classes
+ * (which isTestCode counts as tests anyway) and unittest only of TestCase subclasses. Only a call on `self` in the class's own body counts.
+ */
+function isCalledOwnMethod(def: Node, cls: Node, name: string, facts: FileFacts): boolean {
+  if (/^Test|Tests?$|TestCase$|TestBase$/.test(cls.childForFieldName('name')?.text ?? '')) return false;
+  // `class ModelChecks(unittest.TestCase)`: its methods are test code whoever calls them.
+  if (/Test/.test(cls.childForFieldName('superclasses')?.text ?? '')) return false;
+  return identifiersSpelledInFile(facts, name).some((id) => {
+    const callee = id.parent;
+    if (callee?.type !== 'attribute' || !callee.childForFieldName('attribute')?.equals(id) || callee.childForFieldName('object')?.text !== 'self') return false;
+    if (callee.parent?.type !== 'call' || !callee.parent.childForFieldName('function')?.equals(callee)) return false;
+    return cls.startIndex <= id.startIndex && id.endIndex <= cls.endIndex && !(def.startIndex <= id.startIndex && id.endIndex <= def.endIndex);
+  });
 }
 
 /**

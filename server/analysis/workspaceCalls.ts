@@ -5,7 +5,7 @@ import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
 import { LIBRARY_ROOTS } from './localTypes';
 import { isStdlibModule } from './stdlib';
-import { workspaceFunctionHas, type PickNames } from './values/workspace';
+import { namesPickedFrom, reexportedName, resolveModule, workspaceFunctionHas, type PickNames } from './values/workspace';
 
 /** Per lint, question and `qualified + suffix`: the answers already looked up. */
 const answersMemo = new WeakMap<FileFacts, Map<PickNames, Map<string, boolean>>>();
@@ -33,4 +33,46 @@ export function importedFunctionHas(call: Node, facts: FileFacts, pick: PickName
     answers.set(key, answer);
   }
   return answer;
+}
+
+/** Per lint and question: the names found in the imported workspace modules. */
+const importedNamesMemo = new WeakMap<FileFacts, Map<PickNames, ReadonlySet<string>>>();
+/** How many imported modules one question reads at most: a script importing half its project stays cheap. */
+const MAX_IMPORTED_MODULES = 12;
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * The names `pick` finds in the workspace modules this file imports from (`from dalle2_pytorch.trainer import
+ * DiffusionPriorTrainer` reads dalle2_pytorch/trainer.py), for methods of their classes that this file calls on objects
+ * of unknown class. Libraries and the standard library are left out; empty where the host reads no files (the browser).
+ * Once per lint and question; each module's answer is kept while its text is unchanged (namesPickedFrom).
+ */
+export function namesInImportedModules(facts: FileFacts, pick: PickNames): ReadonlySet<string> {
+  const origin = facts.origin;
+  if (!origin?.filePath || !origin.modules?.readText) return NO_NAMES;
+  let byPick = importedNamesMemo.get(facts);
+  if (!byPick) importedNamesMemo.set(facts, (byPick = new Map()));
+  const known = byPick.get(pick);
+  if (known) return known;
+  const names = new Set<string>();
+  const read = new Set<string>();
+  for (const binding of facts.imports) {
+    const root = binding.target.replace(/^\.+/, '').split('.')[0] ?? '';
+    if (!binding.topLevel || LIBRARY_ROOTS.has(root) || isStdlibModule(root)) continue;
+    // `from dalle2_pytorch import DiffusionPriorTrainer`, which the package's __init__.py re-exports from its trainer module.
+    const reexported = reexportedName(origin.filePath, binding.target, origin.modules, facts.tree.language);
+    const target = reexported && !reexported.startsWith('.') ? reexported : binding.target;
+    // `from pkg.mod import Name` names pkg.mod; `from pkg import mod` and `import pkg.mod` name the module itself.
+    const dot = target.lastIndexOf('.');
+    for (const module of dot > 0 ? [target.slice(0, dot), target] : [target]) {
+      if (read.size >= MAX_IMPORTED_MODULES) break;
+      const modulePath = resolveModule(origin.filePath, module, origin.modules);
+      if (!modulePath || read.has(modulePath)) continue;
+      read.add(modulePath);
+      for (const name of namesPickedFrom(modulePath, origin.modules, facts.tree.language, pick) ?? []) names.add(name);
+      break;
+    }
+  }
+  byPick.set(pick, names);
+  return names;
 }

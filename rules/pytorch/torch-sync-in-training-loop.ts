@@ -472,7 +472,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   if (chainHasEarlierSync(recv)) return null;
   // A tensor in host memory has no GPU work to wait for: `torch.randint(n, (1,)).item()` (no `device=`), or `.numpy()`
   // straight on a tensor, which raises on a GPU tensor (only `.numpy(force=True)` copies one), so the code runs on the CPU.
-  if ((method === 'numpy' && !keywordValue(call, 'force')) || isHostTensor(recv, facts)) return null;
+  if ((method === 'numpy' && !keywordValue(call, 'force')) || isHostTensor(recv, facts) || hostElement(recv, facts)) return null;
   // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
   // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
   // syncing every N steps would change what the code shows or does.
@@ -485,7 +485,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
 
   const loop = enclosingTrainingLoop(call, facts, 'any');
   if (loop) {
-    if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node) || runsOnce(call, loop.node) || underDebugFlag(call, loop.node))
+      return null;
     // Code that does not parse before the call (a notebook exercise's `d_loss = ` left blank) may have lost the guard
     // around it: face-generation's `if batch_i % print_every == 0:` became an ERROR node (judged wrong when shown).
     if (brokenBefore(call, loop.node)) return null;
@@ -531,7 +532,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   }
   const step = enclosingTrainStep(call, facts);
   if (step) {
-    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || brokenBefore(call, step.node)) return null;
+    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || runsOnce(call, step.node) || brokenBefore(call, step.node))
+      return null;
     if (stepWaitsForHost(step.node, facts)) return null;
     if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
@@ -565,6 +567,46 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     return { block: helper, loop: null, where: `in \`${name}()\`, which the evaluation loop calls on every batch and sums (line ${line})`, unit: 'function' };
   }
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/**
+ * The call sits in the body of `if x is None:` (between it and `block`) whose body assigns `x`: a lazy initialisation
+ * that runs on the first step only (torch-rechub's `if self.initial_task_loss is None: self.initial_task_loss = [l.item()
+ * for l in loss_list]`, judged wrong when reported as a per-step sync).
+ */
+function runsOnce(call: Node, block: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const condition = n.childForFieldName('condition');
+    const tested =
+      condition?.type === 'comparison_operator' && /^is$/.test(condition.children[1]?.type ?? '') && condition.namedChild(1)?.type === 'none'
+        ? condition.namedChild(0)
+        : null;
+    if (!tested) continue;
+    const assigns = (a: Node) => a.type === 'assignment' && a.childForFieldName('left')?.text === tested.text;
+    if (findDescendants(child, assigns, isNestedScope).length > 0) return true;
+  }
+  return false;
+}
+
+/** The last name of a debugging or visualisation option: `opt.debug`, `args.vis`, `self.visualize`. */
+const DEBUG_FLAG = /(?:^|[._])(?:debug|debugging|vis|viz|visuali[sz]e)$/i;
+
+/**
+ * The call sits in the `if` branch of a test of a debugging option (`if opt.debug > 0: self.debug(batch, output)`,
+ * CenterTrack's trainer, judged wrong when reported): a mode that draws or inspects the step's outputs on the host, off in
+ * normal training.
+ */
+function underDebugFlag(call: Node, block: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const condition = n.childForFieldName('condition');
+    const flag = condition?.type === 'comparison_operator' ? condition.namedChild(0) : condition;
+    if ((flag?.type === 'attribute' || flag?.type === 'identifier') && DEBUG_FLAG.test(flag.text)) return true;
+  }
+  return false;
 }
 
 /** A function or loop named for training: `train_step`, `update`, `fit_batch`, `step`, `learn`, `optimize`. */
@@ -825,6 +867,32 @@ function isHostTensor(recv: Node, facts: FileFacts): boolean {
   if (/\bset_default_(?:device|tensor_type)\b/.test(facts.text)) return false;
   const value = values(facts).valueOf(recv);
   return value?.kind === 'tensor' && value.device === 'cpu';
+}
+
+/**
+ * `[p.repeat(n).flatten().tolist() for p in rows]` after `rows = [torch.tensor(list(range(k))) for ...]` (cornac's
+ * DNNTSP graph building, judged wrong when reported): the comprehension walks a list whose every element is a tensor made
+ * on the host, and the chain to the sync moves nothing to a device.
+ */
+function hostElement(recv: Node, facts: FileFacts): boolean {
+  const root = chainRoot(recv, { throughCalls: true });
+  const source = root?.type === 'identifier' ? comprehensionSource(root) : null;
+  if (!source || /\.(?:to|cuda)\s*\(|device/.test(recv.text) || /\bset_default_(?:device|tensor_type)\b/.test(facts.text)) return false;
+  const bound = valuesAssignedTo(source.text, source, facts);
+  return (
+    bound.length > 0 &&
+    bound.every((v) => {
+      const element = v.type === 'list_comprehension' ? v.namedChild(0) : null;
+      return !!element && (isHostTensor(element, facts) || hostRange(element, facts));
+    })
+  );
+}
+
+/** `torch.tensor(list(range(n)))` with no `device=`: a tensor of Python integers, made in host memory. */
+function hostRange(call: Node, facts: FileFacts): boolean {
+  if (call.type !== 'call' || facts.calleeName(call) !== 'torch.tensor' || keywordValue(call, 'device')) return false;
+  const data = call.childForFieldName('arguments')?.namedChildren[0];
+  return !!data && /^(?:list\s*\(\s*)?range\s*\(/.test(data.text) && facts.isBuiltin('range', data);
 }
 
 /**
@@ -1153,6 +1221,7 @@ function findPerStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: 
     const call = calls.find(
       (c) =>
         !isUnderLoggingGuard(c, loop.node) &&
+        !underDebugFlag(c, loop.node) &&
         enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node) &&
         (loop.kind === 'train' || summedInLoop(c, loop.node)),
     );
@@ -2168,6 +2237,10 @@ function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, ar
         return n.childForFieldName('condition')?.equals(child) ? n : null;
       case 'for_statement':
         return n.childForFieldName('right')?.equals(child) ? n : null;
+      // `total_loss += loss_val.item()` then `assert not np.isnan(total_loss)` (flownet2's per-step NaN guard, judged wrong
+      // when reported): the step tests the number on the host before it goes on.
+      case 'assert_statement':
+        return n;
       case 'assignment':
       case 'augmented_assignment': {
         const left = n.childForFieldName('left');

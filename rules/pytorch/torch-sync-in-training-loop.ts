@@ -517,6 +517,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
     // the measured time include the GPU's work; without it the figures would time the kernel launches only.
     if (timesEachStep(loop.node, facts)) return null;
+    // The step writes its outputs into a buffer in host memory on every pass (pygod's `self.decision_score_[idx] = score`
+    // into `torch.zeros(n)`): the host gathers them each step by design, and the step waits for the device there.
+    if (storesIntoHostBuffer(loop.node, facts)) return null;
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
@@ -554,6 +557,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts) || stepWaitsForHost(caller.loop.node, facts, caller.call)) return null;
+  if (storesIntoHostBuffer(caller.loop.node, facts)) return null;
   if (returnedFrom(call, helper) && callerBranchesOnResult(helper, facts)) return null;
   // `if record is not None: record["loss"] = loss.item()` in a helper whose `record=None` the loop's call leaves unset
   // (qlib's ADD model: only the evaluation passes a dict to fill): on a training step the sync never runs.
@@ -976,6 +980,44 @@ function optInFlagAround(node: Node, loop: Node): boolean {
     if ((cond?.type === 'attribute' || cond?.type === 'identifier') && !DEVICE_FLAG.test(cond.text) && !isLoggingGuardCondition(cond, loop)) return true;
   }
   return false;
+}
+
+const hostBufferMemo = nodeMemo<boolean>();
+
+/**
+ * On every pass (under no `if`, `try` or conditional of the loop) the loop writes into part of a tensor made in host
+ * memory before the loop (`self.decision_score_ = torch.zeros(n)` ... `self.decision_score_[idx] = score`, pygod's
+ * detectors): the step's per-item outputs are gathered on the host each step, which waits for the device. Blind review39
+ * judged the three syncs reported beside such stores wrong: deferring them removes no wait.
+ */
+function storesIntoHostBuffer(loop: Node, facts: FileFacts): boolean {
+  return hostBufferMemo(facts, loop, () => {
+    const body = loop.childForFieldName('body');
+    if (!body) return false;
+    const stores = findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'subscript', isNestedScope);
+    return stores.some((store) => {
+      for (let n = store.parent; n && !n.equals(loop); n = n.parent) if (/^(if_statement|conditional_expression|try_statement)$/.test(n.type)) return false;
+      const buffer = store.childForFieldName('left')!.childForFieldName('value');
+      return !!buffer && (buffer.type === 'identifier' || buffer.type === 'attribute') && madeOnHostBefore(buffer.text, loop, facts);
+    });
+  });
+}
+
+/** The last assignment of `name` before `loop`, in a block around the loop, is a tensor the value layer places on the host. */
+function madeOnHostBefore(name: string, loop: Node, facts: FileFacts): boolean {
+  const fn = enclosingFunctionDef(loop);
+  if (!fn) return false;
+  const around = (a: Node) => {
+    const block = a.parent?.parent;
+    return block?.type === 'block' && block.startIndex <= loop.startIndex && block.endIndex >= loop.endIndex;
+  };
+  const assignments = findDescendants(
+    fn,
+    (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex && n.childForFieldName('left')?.text === name && around(n),
+    isNestedScope,
+  );
+  const last = assignments[assignments.length - 1]?.childForFieldName('right');
+  return !!last && isHostTensor(last, facts);
 }
 
 const syncHelperMemo = nodeMemo<boolean>();

@@ -51,6 +51,10 @@ export default defineRule({
     // The fallback for a NumPy without `sliding_window_view` (< 1.20): the author already uses the recommended function
     // where it exists (pandas-ta's linreg, judged wrong by a blind review, review9 in-sample).
     if (oldNumpyFallback(call, ctx.facts)) return;
+    // The comment above says which NumPy bug the call works around (pytorch3d's PLY reader: "fails in the general case
+    // because of https://github.com/numpy/numpy/issues/9496"): the author weighed the safer forms and could not use them.
+    // Blind review39 judged that finding wrong.
+    if (documentsNumpyIssue(call, ctx.facts.text)) return;
     // Without a shape or strides (the 2nd and 3rd positional arguments, or by keyword) the view has
     // the input's own layout: an identity view cannot read out of bounds.
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
@@ -130,6 +134,21 @@ function oldNumpyFallback(call: Node, facts: FileFacts): boolean {
   for (let def = enclosingDef(call); def; def = def.parent ? enclosingDef(def.parent) : null) {
     if (def.text.includes('sliding_window_view') || underVersionGuard(def)) return true;
   }
+  return false;
+}
+
+/** A NumPy issue named in a comment: `github.com/numpy/numpy/issues/9496`, `numpy#9496`, `numpy/numpy#9496`. */
+const NUMPY_ISSUE = /numpy\/numpy\/(?:issues|pull)\/\d+|numpy#\d+/i;
+
+/**
+ * The comment lines right above the statement that holds the call name a NumPy issue. Read from the text: the comments
+ * above a body's first statement belong to the def in the syntax tree, not to the block.
+ */
+function documentsNumpyIssue(call: Node, text: string): boolean {
+  let statement: Node = call;
+  while (statement.parent && statement.parent.type !== 'block' && statement.parent.type !== 'module') statement = statement.parent;
+  const lines = text.split('\n', statement.startPosition.row);
+  for (let i = lines.length - 1; i >= 0 && lines[i].trimStart().startsWith('#'); i--) if (NUMPY_ISSUE.test(lines[i])) return true;
   return false;
 }
 

@@ -10,6 +10,7 @@ import {
   classIndex,
   compiledByNumba,
   costlyWorkEachPass,
+  enclosingDef,
   enclosingFunction,
   fileFunctionDef,
   findDescendants,
@@ -18,6 +19,7 @@ import {
   vectorizeChoice,
   isNestedScope,
   isSmallRangeWindow,
+  isTorchModuleClass,
   isVariable,
   keywordValue,
   localTypes,
@@ -1455,7 +1457,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const scanned = value === a ? b : value === b ? a : null;
     if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(rootName(scanned))) continue;
     if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
-    if (pairedWithOtherAxis(n, loopNames) || keptWhole(n)) continue;
+    if (pairedWithOtherAxis(n, loopNames) || keptWhole(n) || writesOwnArray(n, body)) continue;
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
@@ -1474,6 +1476,26 @@ function keptWhole(cmp: Node): boolean {
   const call = p?.type === 'argument_list' && p.namedChildren.filter((c) => c && c.type !== 'comment').length === 1 ? p.parent : null;
   const fn = call?.childForFieldName('function');
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'append';
+}
+
+/**
+ * `v_aux = np.zeros(L)` then `v_aux[v == t] = 1` in the same pass (cooltools' per-type indicator matrix): the mask writes
+ * into an array the pass has just made, one full-size array per value, so each value's write is its own, not a union
+ * that one `np.isin` mask could do, and allocating it costs the pass as much as the scan. Only a new array (a call, or
+ * arithmetic on one): `m = out[k]` is a view that persists across the passes. Blind review39 judged the
+ * `np.isin` advice wrong there.
+ */
+function writesOwnArray(cmp: Node, body: Node): boolean {
+  const sub = withEnclosingParentheses(cmp).parent;
+  const write = sub?.type === 'subscript' ? sub.parent : null;
+  const target = sub?.childForFieldName('value');
+  if (write?.type !== 'assignment' || !write.childForFieldName('left')?.equals(sub!) || target?.type !== 'identifier') return false;
+  return findDescendants(body, (n) => n.type === 'assignment' && n.endIndex <= write.startIndex, isNestedScope).some(
+    (a) =>
+      a.childForFieldName('left')?.type === 'identifier' &&
+      a.childForFieldName('left')!.text === target.text &&
+      /^(call|binary_operator)$/.test(a.childForFieldName('right')?.type ?? ''),
+  );
 }
 
 /** Another loop (an inner loop, a comprehension, a generator) or a nested scope: work a light pass does not do. */
@@ -1731,6 +1753,10 @@ function scansArray(cmp: Node, scanned: Node, body: Node, facts: FileFacts): boo
   const layer = values(facts);
   const kind = layer.valueOf(scanned)?.kind;
   if (kind !== undefined) return kind === 'ndarray' && layer.valueOf(scanned)?.ndim !== 0;
+  // An array of unknown type in torch code (OpenPCDet's `batch_index == bs_idx` in an `nn.Module`'s method) is a tensor
+  // as often as not, usually on the GPU over a batch of a few items: NumPy's grouping would copy it to the host. Blind
+  // review39 judged both such findings wrong.
+  if (inTorchCode(cmp, facts)) return false;
   if (selectsElements(cmp, body, facts)) return true;
   const combine = cmp.parent;
   return (
@@ -1739,6 +1765,19 @@ function scansArray(cmp: Node, scanned: Node, body: Node, facts: FileFacts): boo
     /^[|&]=$/.test(combine.children.find((c) => c && !c.isNamed && c.type.endsWith('='))?.type ?? '') &&
     layer.isA(combine.childForFieldName('left'), 'ndarray')
   );
+}
+
+/**
+ * `node` is in a method of a torch `nn.Module` subclass: there an array the value layer cannot type is most likely a
+ * tensor on the model's device. (A Dataset's `__getitem__` that remaps a CPU tensor made `from_numpy` per class code is
+ * another matter: torchgeo's, judged useful, stays reported.)
+ */
+function inTorchCode(node: Node, facts: FileFacts): boolean {
+  const fn = enclosingDef(node);
+  if (!fn) return false;
+  const def = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  const cls = def.parent?.type === 'block' ? def.parent.parent : null;
+  return cls?.type === 'class_definition' && isTorchModuleClass(cls, facts);
 }
 
 /** numpy reductions of one row that take `axis=` and give one value per row when called on the whole matrix. */

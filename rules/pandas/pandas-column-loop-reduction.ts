@@ -135,6 +135,14 @@ function derivedNames(body: Node, reads: Node[]): Map<string, Chain> {
     }
     if (names.size === before) break;
   }
+  // A name the body also binds to something else (`series = df[c]` then `series = series.loc[series.first_valid_index():]`,
+  // etna's per-segment trim) holds that value from there on: what the loop computes is no longer the frame's column, and
+  // the frame method would run on the untrimmed columns. Blind review39 judged such a finding wrong.
+  for (const a of assignments) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && derived(right, reads, names) === 'none') names.delete(left.text);
+  }
   return names;
 }
 

@@ -4,6 +4,7 @@ import {
   bindersSpelling,
   chainRoot,
   definitionOf,
+  enclosingFunctionDef,
   enclosingLoop,
   FileFacts,
   findDescendants,
@@ -86,6 +87,10 @@ export default defineRule({
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
     if (underListBranch(loop.node)) return;
+    // boltz's `if run_sequentially: for i in range(n): out.append(self.forward(..., x[i : i + 1], ...))` inside `forward`:
+    // the function is itself the batched call, and it splits its own batch on purpose (to bound memory); blind review39
+    // judged both such findings wrong.
+    if (callsItself(call)) return;
     const fn = call.childForFieldName('function')!;
     ctx.report({
       node: call,
@@ -255,6 +260,20 @@ function underListBranch(loop: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The call runs the function it sits in: `self.forward(...)` inside `def forward`, or `f(...)` inside `def f`. The
+ * function takes whole batches (that is how its callers call it), so a loop of it over one-sample slices of its own
+ * input is a deliberate split, not a missed batch.
+ */
+function callsItself(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  const def = enclosingFunctionDef(call);
+  const name = def?.childForFieldName('name')?.text;
+  if (!fn || !name) return false;
+  if (fn.type === 'identifier') return fn.text === name;
+  return fn.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === name;
 }
 
 /** What builds or loads a model: `ResNet(...)`, `nn.Sequential(...)`, `models.resnet50()`, `AutoModel.from_pretrained(...)`, `torch.jit.load(...)`. */

@@ -472,7 +472,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   if (chainHasEarlierSync(recv)) return null;
   // A tensor in host memory has no GPU work to wait for: `torch.randint(n, (1,)).item()` (no `device=`), or `.numpy()`
   // straight on a tensor, which raises on a GPU tensor (only `.numpy(force=True)` copies one), so the code runs on the CPU.
-  if ((method === 'numpy' && !keywordValue(call, 'force')) || isHostTensor(recv, facts)) return null;
+  if ((method === 'numpy' && !keywordValue(call, 'force')) || isHostTensor(recv, facts) || hostElement(recv, facts)) return null;
   // A value printed on every step is shown on purpose step by step (a demo, a debugging run); one the step branches on
   // (`if loss.item() < threshold:`, an all-reduced "any rank out of memory" flag) is needed on the host at that step:
   // syncing every N steps would change what the code shows or does.
@@ -485,7 +485,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
 
   const loop = enclosingTrainingLoop(call, facts, 'any');
   if (loop) {
-    if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node)) return null;
+    if (loop.framework !== 'torch' || loop.perEpoch || isUnderLoggingGuard(call, loop.node) || runsOnce(call, loop.node) || underDebugFlag(call, loop.node))
+      return null;
     // Code that does not parse before the call (a notebook exercise's `d_loss = ` left blank) may have lost the guard
     // around it: face-generation's `if batch_i % print_every == 0:` became an ERROR node (judged wrong when shown).
     if (brokenBefore(call, loop.node)) return null;
@@ -516,6 +517,9 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     // The loop times each step (`tic = time.perf_counter()` ... `durations.append(toc - tic)`): the sync is what makes
     // the measured time include the GPU's work; without it the figures would time the kernel launches only.
     if (timesEachStep(loop.node, facts)) return null;
+    // The step writes its outputs into a buffer in host memory on every pass (pygod's `self.decision_score_[idx] = score`
+    // into `torch.zeros(n)`): the host gathers them each step by design, and the step waits for the device there.
+    if (storesIntoHostBuffer(loop.node, facts)) return null;
     // Evaluation: only a metric pulled to the host per batch to be summed (`correct += (...).sum().item()`);
     // predictions copied to the host are often kept there on purpose (GPU memory).
     if (loop.kind === 'forward' && !(method === 'item' && isAccumulated(call))) return null;
@@ -531,7 +535,8 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   }
   const step = enclosingTrainStep(call, facts);
   if (step) {
-    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || brokenBefore(call, step.node)) return null;
+    if (step.framework !== 'torch' || step.compiled || isUnderLoggingGuard(call, step.node) || runsOnce(call, step.node) || brokenBefore(call, step.node))
+      return null;
     if (stepWaitsForHost(step.node, facts)) return null;
     if (!updatesParameters(step, facts)) return null;
     if (!mayBeDeviceTensor(recv, null, facts)) return null;
@@ -552,6 +557,7 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
   const caller = helper && !isUnderLoggingGuard(call, helper) ? perStepCaller(helper, facts) : null;
   if (!helper || !caller) return method === 'item' ? elementSyncSite(call, recv, facts) : null;
   if (!mayBeDeviceTensor(recv, null, facts) || stepWaitsForHost(caller.loop.node, facts, caller.call)) return null;
+  if (storesIntoHostBuffer(caller.loop.node, facts)) return null;
   if (returnedFrom(call, helper) && callerBranchesOnResult(helper, facts)) return null;
   // `if record is not None: record["loss"] = loss.item()` in a helper whose `record=None` the loop's call leaves unset
   // (qlib's ADD model: only the evaluation passes a dict to fill): on a training step the sync never runs.
@@ -565,6 +571,46 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
     return { block: helper, loop: null, where: `in \`${name}()\`, which the evaluation loop calls on every batch and sums (line ${line})`, unit: 'function' };
   }
   return { block: helper, loop: null, where: `in \`${name}()\`, which the training loop calls on every step (line ${line})`, unit: 'function' };
+}
+
+/**
+ * The call sits in the body of `if x is None:` (between it and `block`) whose body assigns `x`: a lazy initialisation
+ * that runs on the first step only (torch-rechub's `if self.initial_task_loss is None: self.initial_task_loss = [l.item()
+ * for l in loss_list]`, judged wrong when reported as a per-step sync).
+ */
+function runsOnce(call: Node, block: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const condition = n.childForFieldName('condition');
+    const tested =
+      condition?.type === 'comparison_operator' && /^is$/.test(condition.children[1]?.type ?? '') && condition.namedChild(1)?.type === 'none'
+        ? condition.namedChild(0)
+        : null;
+    if (!tested) continue;
+    const assigns = (a: Node) => a.type === 'assignment' && a.childForFieldName('left')?.text === tested.text;
+    if (findDescendants(child, assigns, isNestedScope).length > 0) return true;
+  }
+  return false;
+}
+
+/** The last name of a debugging or visualisation option: `opt.debug`, `args.vis`, `self.visualize`. */
+const DEBUG_FLAG = /(?:^|[._])(?:debug|debugging|vis|viz|visuali[sz]e)$/i;
+
+/**
+ * The call sits in the `if` branch of a test of a debugging option (`if opt.debug > 0: self.debug(batch, output)`,
+ * CenterTrack's trainer, judged wrong when reported): a mode that draws or inspects the step's outputs on the host, off in
+ * normal training.
+ */
+function underDebugFlag(call: Node, block: Node): boolean {
+  let child = call;
+  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const condition = n.childForFieldName('condition');
+    const flag = condition?.type === 'comparison_operator' ? condition.namedChild(0) : condition;
+    if ((flag?.type === 'attribute' || flag?.type === 'identifier') && DEBUG_FLAG.test(flag.text)) return true;
+  }
+  return false;
 }
 
 /** A function or loop named for training: `train_step`, `update`, `fit_batch`, `step`, `learn`, `optimize`. */
@@ -828,6 +874,32 @@ function isHostTensor(recv: Node, facts: FileFacts): boolean {
 }
 
 /**
+ * `[p.repeat(n).flatten().tolist() for p in rows]` after `rows = [torch.tensor(list(range(k))) for ...]` (cornac's
+ * DNNTSP graph building, judged wrong when reported): the comprehension walks a list whose every element is a tensor made
+ * on the host, and the chain to the sync moves nothing to a device.
+ */
+function hostElement(recv: Node, facts: FileFacts): boolean {
+  const root = chainRoot(recv, { throughCalls: true });
+  const source = root?.type === 'identifier' ? comprehensionSource(root) : null;
+  if (!source || /\.(?:to|cuda)\s*\(|device/.test(recv.text) || /\bset_default_(?:device|tensor_type)\b/.test(facts.text)) return false;
+  const bound = valuesAssignedTo(source.text, source, facts);
+  return (
+    bound.length > 0 &&
+    bound.every((v) => {
+      const element = v.type === 'list_comprehension' ? v.namedChild(0) : null;
+      return !!element && (isHostTensor(element, facts) || hostRange(element, facts));
+    })
+  );
+}
+
+/** `torch.tensor(list(range(n)))` with no `device=`: a tensor of Python integers, made in host memory. */
+function hostRange(call: Node, facts: FileFacts): boolean {
+  if (call.type !== 'call' || facts.calleeName(call) !== 'torch.tensor' || keywordValue(call, 'device')) return false;
+  const data = call.childForFieldName('arguments')?.namedChildren[0];
+  return !!data && /^(?:list\s*\(\s*)?range\s*\(/.test(data.text) && facts.isBuiltin('range', data);
+}
+
+/**
  * Another call in the loop copies a tensor that may be on the GPU to the host on every batch (`.cpu()`, `.tolist()`, under
  * no `if` of the loop) to keep it there: the batch waits for the GPU there whatever becomes of `call`. A copy summed into
  * a running total (`correct += (...).sum().cpu()`) could stay on the device as well, so it does not count.
@@ -908,6 +980,44 @@ function optInFlagAround(node: Node, loop: Node): boolean {
     if ((cond?.type === 'attribute' || cond?.type === 'identifier') && !DEVICE_FLAG.test(cond.text) && !isLoggingGuardCondition(cond, loop)) return true;
   }
   return false;
+}
+
+const hostBufferMemo = nodeMemo<boolean>();
+
+/**
+ * On every pass (under no `if`, `try` or conditional of the loop) the loop writes into part of a tensor made in host
+ * memory before the loop (`self.decision_score_ = torch.zeros(n)` ... `self.decision_score_[idx] = score`, pygod's
+ * detectors): the step's per-item outputs are gathered on the host each step, which waits for the device. Blind review39
+ * judged the three syncs reported beside such stores wrong: deferring them removes no wait.
+ */
+function storesIntoHostBuffer(loop: Node, facts: FileFacts): boolean {
+  return hostBufferMemo(facts, loop, () => {
+    const body = loop.childForFieldName('body');
+    if (!body) return false;
+    const stores = findDescendants(body, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'subscript', isNestedScope);
+    return stores.some((store) => {
+      for (let n = store.parent; n && !n.equals(loop); n = n.parent) if (/^(if_statement|conditional_expression|try_statement)$/.test(n.type)) return false;
+      const buffer = store.childForFieldName('left')!.childForFieldName('value');
+      return !!buffer && (buffer.type === 'identifier' || buffer.type === 'attribute') && madeOnHostBefore(buffer.text, loop, facts);
+    });
+  });
+}
+
+/** The last assignment of `name` before `loop`, in a block around the loop, is a tensor the value layer places on the host. */
+function madeOnHostBefore(name: string, loop: Node, facts: FileFacts): boolean {
+  const fn = enclosingFunctionDef(loop);
+  if (!fn) return false;
+  const around = (a: Node) => {
+    const block = a.parent?.parent;
+    return block?.type === 'block' && block.startIndex <= loop.startIndex && block.endIndex >= loop.endIndex;
+  };
+  const assignments = findDescendants(
+    fn,
+    (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex && n.childForFieldName('left')?.text === name && around(n),
+    isNestedScope,
+  );
+  const last = assignments[assignments.length - 1]?.childForFieldName('right');
+  return !!last && isHostTensor(last, facts);
 }
 
 const syncHelperMemo = nodeMemo<boolean>();
@@ -1153,6 +1263,7 @@ function findPerStepCaller(helper: Node, facts: FileFacts): { call: Node; loop: 
     const call = calls.find(
       (c) =>
         !isUnderLoggingGuard(c, loop.node) &&
+        !underDebugFlag(c, loop.node) &&
         enclosingTrainingLoop(c, facts, 'any')?.node.equals(loop.node) &&
         (loop.kind === 'train' || summedInLoop(c, loop.node)),
     );
@@ -2185,6 +2296,10 @@ function consumedOnHost(expr: Node, block: Node, facts: FileFacts, depth = 0, ar
         return n.childForFieldName('condition')?.equals(child) ? n : null;
       case 'for_statement':
         return n.childForFieldName('right')?.equals(child) ? n : null;
+      // `total_loss += loss_val.item()` then `assert not np.isnan(total_loss)` (flownet2's per-step NaN guard, judged wrong
+      // when reported): the step tests the number on the host before it goes on.
+      case 'assert_statement':
+        return n;
       case 'assignment':
       case 'augmented_assignment': {
         const left = n.childForFieldName('left');

@@ -102,7 +102,11 @@ describe('rules in preview (track record from blind reviews)', () => {
     // The first verdicts of tf-tensor-python-iteration: a 30k-element argmax walked in Python (worth changing), two of ~10 (noise).
     assert.deepEqual(recordOf('tf-tensor-python-iteration'), { useful: 1, noise: 2, wrong: 0 });
     assert.equal(isProven('tf-tensor-python-iteration'), false);
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 67 + 11 + 5 + 27 + 3 + 5 + 32 + 2, noise: 31 + 2 + 3 + 2 + 1 + 21 + 30 + 13, wrong: 0 + 1 });
+    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), {
+      useful: 67 + 11 + 5 + 27 + 3 + 5 + 32 + 2,
+      noise: 31 + 2 + 3 + 2 + 1 + 21 + 30 + 13,
+      wrong: 0 + 1,
+    });
     assert.equal(isProven('torch-tensor-created-then-moved'), false);
   });
 
@@ -126,8 +130,7 @@ describe('rules in preview (track record from blind reviews)', () => {
       noise: 21 + 16 + 40 + 53 + 58 + 77 + 54 + 72 + 38,
       wrong: 4 + 11 + 5,
     });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison'])
-      assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProven(rule), true, rule);
   });
 
   it('adds review34 verdicts: pandas-groupby-apply-transform leaves the default output', () => {
@@ -138,8 +141,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     // 76 of 116 timeouts worth changing (library fetchers, serving code; twelve calls that write `timeout=None` on purpose
     // judged noise, since ranked low): 182 of 259. String comparisons with `is`: 9 of 13 (four in notebooks that work on
     // CPython). Tensors made on the host and copied per forward pass: 11 of 13.
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison'])
-      assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProven(rule), true, rule);
     assert.deepEqual(recordOf('is-literal-comparison'), { useful: 25 + 9 + 6 + 7 + 1 + 1 + 14 + 15, noise: 4 + 1 + 2 + 3, wrong: 0 });
   });
 
@@ -233,8 +235,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     // an empty batch among the noise, since ranked low) leave it at 118 of 178.
     assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 684 + 168 + 106 + 127, noise: 265 + 54 + 72 + 38, wrong: 20 });
     assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 113 + 5 + 32 + 2, noise: 39 + 21 + 30 + 13, wrong: 0 + 1 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep'])
-      assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep']) assert.equal(isProven(rule), true, rule);
     // What `--preview` added, judged once: three loss totals kept with their graph worth changing leave
     // torch-loss-accumulated-with-graph at 3 of 6; four per-sample forwards over items cut to their own lengths, judged wrong.
     assert.deepEqual(recordOf('torch-loss-accumulated-with-graph'), { useful: 3, noise: 3, wrong: 0 });
@@ -257,8 +258,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     // localhost, setup scripts) keep the rule at 70 %; 32 of 63 tensors made on the host, one wrong (since fixed).
     assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 852 + 106 + 127, noise: 319 + 72 + 38, wrong: 20 });
     assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 118 + 32 + 2, noise: 60 + 30 + 13, wrong: 1 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep', 'cache-unbounded'])
-      assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
   });
 
   it('adds review40 verdicts: torch-tensor-created-then-moved and torch-cuda-amp-deprecated leave the default output', () => {
@@ -276,7 +276,6 @@ describe('rules in preview (track record from blind reviews)', () => {
     // 1,534; fifteen of eighteen `is` comparisons with a literal.
     assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 958 + 127, noise: 391 + 38, wrong: 20 });
     assert.deepEqual(recordOf('is-literal-comparison'), { useful: 63 + 15, noise: 7 + 3, wrong: 0 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep', 'cache-unbounded'])
-      assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'async-time-sleep', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
   });
 });

@@ -1,5 +1,15 @@
 import type { Node } from '../../server/syntax';
-import { below, declaredFloor, enclosingDef, enclosingJit, keywordArgument, readsAfter, underVersionGuard, type FileFacts } from '../../server/analysis';
+import {
+  below,
+  declaredFloor,
+  enclosingDef,
+  enclosingJit,
+  keywordArgument,
+  parameterNames,
+  readsAfter,
+  underVersionGuard,
+  type FileFacts,
+} from '../../server/analysis';
 import { defineRule } from '../../server/engine/rule';
 
 const SAFE_WRAPPERS = new Set(['sliding_window_view', 'broadcast_to']);
@@ -51,6 +61,10 @@ export default defineRule({
     // The fallback for a NumPy without `sliding_window_view` (< 1.20): the author already uses the recommended function
     // where it exists (pandas-ta's linreg, judged wrong by a blind review, review9 in-sample).
     if (oldNumpyFallback(call, ctx.facts)) return;
+    // A def named `as_strided` that hands its own parameters on (bionumpy's `EncodedArray.as_strided(self, *args,
+    // **kwargs)`, judged wrong in review40): a delegation of as_strided itself, whose callers choose the layout; the
+    // advice belongs at their calls, and the wrapper cannot become sliding_window_view.
+    if (forwardsAsStrided(call)) return;
     // The comment above says which NumPy bug the call works around (pytorch3d's PLY reader: "fails in the general case
     // because of https://github.com/numpy/numpy/issues/9496"): the author weighed the safer forms and could not use them.
     // Blind review39 judged that finding wrong.
@@ -135,6 +149,21 @@ function oldNumpyFallback(call: Node, facts: FileFacts): boolean {
     if (def.text.includes('sliding_window_view') || underVersionGuard(def)) return true;
   }
   return false;
+}
+
+/**
+ * The call sits in a def named `as_strided` (any leading underscores) and takes its shape or strides from the def's
+ * parameters: `*args`/`**kwargs` splats of them, or `shape=shape`-style names of them.
+ */
+function forwardsAsStrided(call: Node): boolean {
+  const def = enclosingDef(call);
+  if ((def?.childForFieldName('name')?.text ?? '').replace(/^_+/, '') !== 'as_strided') return false;
+  const params = new Set(parameterNames(def!));
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  return args.slice(1).some((a) => {
+    const value = a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChild(0) : a.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    return value?.type === 'identifier' && params.has(value.text) && value.text !== 'self';
+  });
 }
 
 /** A NumPy issue named in a comment: `github.com/numpy/numpy/issues/9496`, `numpy#9496`, `numpy/numpy#9496`. */

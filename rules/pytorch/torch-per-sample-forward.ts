@@ -2,15 +2,20 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
+  callArguments,
   chainRoot,
   definitionOf,
   enclosingFunctionDef,
   enclosingLoop,
   FileFacts,
   findDescendants,
+  identifiersSpelledInFile,
   isNestedScope,
   isTestCode,
   isTestFile,
+  keywordValue,
+  parameterNames,
+  positionalArguments,
   targetNames,
   valuesAssignedTo,
 } from '../../server/analysis';
@@ -91,13 +96,21 @@ export default defineRule({
     // the function is itself the batched call, and it splits its own batch on purpose (to bound memory); blind review39
     // judged both such findings wrong.
     if (callsItself(call)) return;
+    // pixel2style2pixel's `run_on_batch(inputs, net)`, whose every call in the file passes `image.unsqueeze(0)` as
+    // `inputs`: the loop over it runs once, there is nothing to stack (judged wrong in review40).
+    if (loopsOverOneSampleParameter(loop.node, ctx.facts)) return;
     const fn = call.childForFieldName('function')!;
+    const low =
+      // pytorch-metric-learning's `label_comparison_fn(label_a, reference_labels)` (a parameter), stanza's namedtuple: the two
+      // shown findings on a bare name that does not say "model" were judged noise and wrong.
+      (fn.type === 'identifier' && !knownModel(fn, ctx.facts) ? `\`${fn.text}\` is not known to be a model` : undefined) ??
+      // llmware's `{data_type: self.model(t.unsqueeze(0)) for data_type, t in input_tensors.items()}`: entries of a mapping
+      // are named inputs (one per modality, judged wrong in review40), often of different shapes, not samples of one batch.
+      mappingEntriesReason(loop.node);
     ctx.report({
       node: call,
       message: `\`${fn.text}(...)\` runs once per item of \`${loop.items}\` with a batch of one; stack the samples and make one batched call`,
-      // pytorch-metric-learning's `label_comparison_fn(label_a, reference_labels)` (a parameter), stanza's namedtuple: the two
-      // shown findings on a bare name that does not say "model" were judged noise and wrong.
-      ...(fn.type === 'identifier' && !knownModel(fn, ctx.facts) ? { lowImpact: `\`${fn.text}\` is not known to be a model` } : {}),
+      ...(low ? { lowImpact: low } : {}),
     });
   },
 });
@@ -395,12 +408,80 @@ function slicedToOwnLength(sample: Node, loop: Node): boolean {
 function takesOwnLengthSlice(call: Node, loop: Node): boolean {
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => {
     let value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+    // CosyVoice's `prompt_feat = feats[i:i + 1, :lens[i]]` a line above `self.forward_stream(..., prompt_feat, ...)`
+    // (judged wrong in review40): the name bound in the loop's body to the cut item.
+    if (value?.type === 'identifier') value = loopBodyValue(value.text, loop) ?? value;
     // `x[i, :n].unsqueeze(0).to(device)`: down the method chain to the subscript.
     while (value?.type === 'call' && value.childForFieldName('function')?.type === 'attribute') {
       value = value.childForFieldName('function')!.childForFieldName('object');
     }
     return !!value && slicedToOwnLength(value, loop);
   });
+}
+
+/** The value a statement of the loop's body assigns to `name` (the last such plain assignment), or null. */
+function loopBodyValue(name: string, loop: Node): Node | null {
+  const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : null;
+  let value: Node | null = null;
+  for (const statement of body?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.text === name) value = assignment.childForFieldName('right');
+  }
+  return value;
+}
+
+/** The loop's iterable with an `enumerate(...)` around it taken off. */
+function iterableOf(loop: Node, facts: FileFacts): Node | null {
+  const clause = loop.type === 'for_statement' ? loop : (loop.namedChildren.find((c) => c?.type === 'for_in_clause') ?? null);
+  let right = clause?.childForFieldName('right') ?? null;
+  if (right?.type === 'call' && right.childForFieldName('function')?.text === 'enumerate' && facts.isBuiltin('enumerate', right))
+    right = positionalArguments(right)[0] ?? null;
+  return right;
+}
+
+/** `x.unsqueeze(0)` or `x[None]`, perhaps moved or cast after (`.to(device).float()`): a batch of one sample. */
+function oneSampleBatch(value: Node | null | undefined): boolean {
+  while (value?.type === 'call') {
+    const fn = value.childForFieldName('function');
+    if (fn?.type !== 'attribute') return false;
+    if (
+      fn.childForFieldName('attribute')?.text === 'unsqueeze' &&
+      callArguments(value)
+        .map((a) => a.text)
+        .join() === '0'
+    )
+      return true;
+    value = fn.childForFieldName('object');
+  }
+  return value?.type === 'subscript' && value.childrenForFieldName('subscript').length === 1 && value.childForFieldName('subscript')?.type === 'none';
+}
+
+/**
+ * The loop runs over a parameter of its module-level function, and every call of that function in the file (one at
+ * least) passes a batch of one sample for it, by position or by keyword: the loop makes one pass.
+ */
+function loopsOverOneSampleParameter(loop: Node, facts: FileFacts): boolean {
+  const items = iterableOf(loop, facts);
+  const def = enclosingFunctionDef(loop);
+  const name = def?.childForFieldName('name')?.text;
+  if (items?.type !== 'identifier' || !def || !name || def.parent?.type !== 'module') return false;
+  const index = parameterNames(def).indexOf(items.text);
+  if (index === -1) return false;
+  const calls = identifiersSpelledInFile(facts, name).flatMap((id) => {
+    const call = id.parent;
+    return call?.type === 'call' && call.childForFieldName('function')?.equals(id) ? [call] : [];
+  });
+  return calls.length > 0 && calls.every((c) => oneSampleBatch(keywordValue(c, items.text) ?? positionalArguments(c)[index]));
+}
+
+/** `for key, value in inputs.items()` or `inputs.values()`: the entries of a mapping, each a named input rather than a sample. */
+function mappingEntriesReason(loop: Node): string | undefined {
+  const clause = loop.type === 'for_statement' ? loop : (loop.namedChildren.find((c) => c?.type === 'for_in_clause') ?? null);
+  const right = clause?.childForFieldName('right');
+  const fn = right?.type === 'call' ? right.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if ((method !== 'items' && method !== 'values') || callArguments(right!).length > 0) return undefined;
+  return `the loop runs over the entries of a mapping (\`${right!.text}\`), named inputs that may differ in shape and cannot always be stacked`;
 }
 
 /** `lengths[i]` or `lengths[i, ...]`: a subscript whose first key is one of the loop's own names. */

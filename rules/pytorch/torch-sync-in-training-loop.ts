@@ -1660,7 +1660,8 @@ function hostBuilt(expr: Node, block: Node, facts: FileFacts, visiting: Set<stri
   if (expr.type !== 'call') return false;
   const positional =
     expr.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
-  if (facts.calleeName(expr) === 'torch.tensor') return positional.length === 1 && /^(list|tuple|integer|float)$/.test(positional[0].type);
+  if (facts.calleeName(expr) === 'torch.tensor')
+    return positional.length === 1 && (/^(list|tuple|integer|float)$/.test(positional[0].type) || hostNumber(positional[0], block, facts));
   const fn = expr.childForFieldName('function');
   if (
     fn?.type === 'attribute' &&
@@ -1670,6 +1671,32 @@ function hostBuilt(expr: Node, block: Node, facts: FileFacts, visiting: Set<stri
     return true;
   }
   return positional.length === 1 && positional[0].type === 'call' && hostBuilt(positional[0], block, facts, visiting);
+}
+
+/** Builtins that give a Python number. */
+const NUMBER_BUILTINS = new Set(['max', 'min', 'float', 'int', 'round', 'abs']);
+
+/**
+ * `self.learning_rate` (or a plain name) that every assignment of it in block sets to a Python number: a literal,
+ * `max(1e-5, self.learning_rate / 1.5)`, or an `.item()`. rsl_rl's PPO adapts its learning rate on the host, broadcasts
+ * it from rank 0 in `torch.tensor(self.learning_rate)` and reads it back to set `param_group["lr"]` (judged wrong in
+ * review40): the value the tensor carries came from the host and must return there.
+ */
+function hostNumber(value: Node, block: Node, facts: FileFacts): boolean {
+  if (value.type !== 'identifier' && value.type !== 'attribute') return false;
+  const writes = findDescendants(block, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).filter(
+    (a) => a.childForFieldName('left')?.text === value.text,
+  );
+  return (
+    writes.length > 0 &&
+    writes.every((a) => {
+      const right = a.type === 'assignment' ? a.childForFieldName('right') : null;
+      if (right?.type === 'integer' || right?.type === 'float') return true;
+      const fn = right?.type === 'call' ? right.childForFieldName('function') : null;
+      if (fn?.type === 'identifier') return NUMBER_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, right!);
+      return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'item';
+    })
+  );
 }
 
 const CLOCKS = /^(?:time\.(?:perf_counter|perf_counter_ns|time|time_ns|monotonic|monotonic_ns)|timeit\.default_timer)$/;

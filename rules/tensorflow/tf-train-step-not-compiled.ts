@@ -222,7 +222,7 @@ function wrappedByCaller(def: Node, name: string, facts: FileFacts): boolean {
   const wrappers: { fn: string; index: number; param: string }[] = [];
   for (const origin of tfFunctions(facts).origins) {
     if (origin.type !== 'call') continue;
-    const wrapped = keywordValue(origin, 'func') ?? positionalArguments(origin)[0];
+    const wrapped = keywordValue(origin, 'func') ?? positionalArguments(origin)[0] ?? factoryArgument(origin);
     if (namesStep(wrapped)) return true;
     // `def maybe_compile(fn, on): return tf.function(fn) if on else fn`: the parameter it wraps.
     const home = wrapped?.type === 'identifier' ? enclosingDef(origin) : null;
@@ -239,10 +239,14 @@ function wrappedByCaller(def: Node, name: string, facts: FileFacts): boolean {
     const list = keyword ? keyword.parent : arg.parent;
     const call = list?.type === 'argument_list' ? list.parent : null;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
-    if (callee?.type !== 'identifier') return false;
-    const position = keyword ? -1 : positionalArguments(call!).findIndex((a) => a.equals(arg));
+    const wrapper = wrapperName(callee, method);
+    if (!wrapper) return false;
+    // A method wrapper (`def _apply_signature(self, function, signature)`) is called as `self._apply_signature(...)`:
+    // its parameters, self included, are one ahead of the call's arguments.
+    const shift = callee!.type === 'attribute' ? 1 : 0;
+    const position = keyword ? -1 : positionalArguments(call!).findIndex((a) => a.equals(arg)) + shift;
     const label = keyword?.childForFieldName('name')?.text;
-    return wrappers.some((w) => w.fn === callee.text && (label ? label === w.param : position === w.index));
+    return wrappers.some((w) => w.fn === wrapper && (label ? label === w.param : position === w.index));
   });
 }
 
@@ -393,6 +397,22 @@ function rebuildsPerCall(def: Node, facts: FileFacts): boolean {
     // The records come from a call in this step that is not TensorFlow's (`memory.sample(batch_size)`).
     return plainAssignments(body, records.text).some(({ value }) => value.type === 'call' && !TF_CLASS.test(facts.calleeName(value) ?? ''));
   });
+}
+
+/**
+ * The function a decorator factory's result is applied to: `tf.function(input_signature=sig)(function)`, the form a
+ * step takes when it is wrapped with a signature (TransformerTTS's `_apply_signature`).
+ */
+function factoryArgument(origin: Node): Node | undefined {
+  const applied = origin.parent?.type === 'call' && origin.parent.childForFieldName('function')?.equals(origin) ? origin.parent : null;
+  return applied ? positionalArguments(applied)[0] : undefined;
+}
+
+/** The name of the wrapper a call invokes: a plain function (`maybe_compile(...)`), or for a method step its own class's `self.wrap(...)`. */
+function wrapperName(callee: Node | null | undefined, method: boolean): string | undefined {
+  if (callee?.type === 'identifier') return callee.text;
+  if (method && callee?.type === 'attribute' && callee.childForFieldName('object')?.text === 'self') return callee.childForFieldName('attribute')?.text;
+  return undefined;
 }
 
 /** Where the file spells the def's name other than as the name of a def: its calls and other references. */

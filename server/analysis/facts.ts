@@ -379,12 +379,33 @@ export interface SoftImportsMemo {
 /** `from .m import x`, `from . import x`: the text of a relative import (a superset: a string or comment may spell it). */
 const RELATIVE_IMPORT_TEXT = /\bfrom\s+\./g;
 
+/** Where a global `pattern` first matches text[from, to), or null. */
+function firstMatchIn(pattern: RegExp, text: string, from: number, to: number): { start: number; end: number } | null {
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  pattern.lastIndex = 0;
+  const m = pattern.exec(part);
+  return m ? { start: from + m.index, end: from + m.index + m[0].length } : null;
+}
+
+/**
+ * Where `pattern` first matches around one change ([start, end) in the new text): the window grows by `step` characters
+ * and then over white space, `rounds` times in both directions (each round reaches one more piece of a match).
+ */
+function firstMatchNear(pattern: RegExp, text: string, start: number, end: number, rounds: number, step: number): { start: number; end: number } | null {
+  let from = Math.max(0, start - 1);
+  let to = Math.min(text.length, end + 1);
+  for (let round = 0; round < rounds; round++) {
+    from = Math.max(0, from - step);
+    while (from > 0 && /\s/.test(text[from - 1])) from--;
+    to = Math.min(text.length, to + step);
+    while (to < text.length && /\s/.test(text[to])) to++;
+  }
+  return firstMatchIn(pattern, text, from, to);
+}
+
 /** Where RELATIVE_IMPORT_TEXT first matches text[from, to), or null. */
 export function relativeImportSpelled(text: string, from: number, to: number): { start: number; end: number } | null {
-  const part = from === 0 && to === text.length ? text : text.slice(from, to);
-  RELATIVE_IMPORT_TEXT.lastIndex = 0;
-  const m = RELATIVE_IMPORT_TEXT.exec(part);
-  return m ? { start: from + m.index, end: from + m.index + m[0].length } : null;
+  return firstMatchIn(RELATIVE_IMPORT_TEXT, text, from, to);
 }
 
 /**
@@ -396,15 +417,7 @@ export function relativeImportSpelled(text: string, from: number, to: number): {
  * costs importsName a look at the tree, never a wrong answer.
  */
 export function relativeImportSpelledNear(text: string, start: number, end: number): { start: number; end: number } | null {
-  let from = Math.max(0, start - 1);
-  let to = Math.min(text.length, end + 1);
-  for (let round = 0; round < 2; round++) {
-    from = Math.max(0, from - 6);
-    while (from > 0 && /\s/.test(text[from - 1])) from--;
-    to = Math.min(text.length, to + 6);
-    while (to < text.length && /\s/.test(text[to])) to++;
-  }
-  return relativeImportSpelled(text, from, to);
+  return firstMatchNear(RELATIVE_IMPORT_TEXT, text, start, end, 2, 6);
 }
 
 /** A call of an import helper with a dotted name in a string: `_safe_import("torch.nn.Module")`, `import_module("torch")`. */
@@ -412,10 +425,7 @@ const SOFT_IMPORT_TEXT = /import(?:_module)?\s*\(\s*["'][A-Za-z_]/g;
 
 /** Where SOFT_IMPORT_TEXT first matches text[from, to), or null. */
 export function softImportSpelled(text: string, from: number, to: number): { start: number; end: number } | null {
-  const part = from === 0 && to === text.length ? text : text.slice(from, to);
-  SOFT_IMPORT_TEXT.lastIndex = 0;
-  const m = SOFT_IMPORT_TEXT.exec(part);
-  return m ? { start: from + m.index, end: from + m.index + m[0].length } : null;
+  return firstMatchIn(SOFT_IMPORT_TEXT, text, from, to);
 }
 
 /**
@@ -426,15 +436,7 @@ export function softImportSpelled(text: string, from: number, to: number): { sta
  * name's length and then over white space, one piece of the match per round, in both directions.
  */
 export function softImportSpelledNear(text: string, start: number, end: number): { start: number; end: number } | null {
-  let from = Math.max(0, start - 1);
-  let to = Math.min(text.length, end + 1);
-  for (let round = 0; round < 4; round++) {
-    from = Math.max(0, from - 16);
-    while (from > 0 && /\s/.test(text[from - 1])) from--;
-    to = Math.min(text.length, to + 16);
-    while (to < text.length && /\s/.test(text[to])) to++;
-  }
-  return softImportSpelled(text, from, to);
+  return firstMatchNear(SOFT_IMPORT_TEXT, text, start, end, 4, 16);
 }
 const SOFT_IMPORT_HELPER = /^(?:_?(?:safe|lazy|soft|optional|try)_import|import_module)$/;
 

@@ -146,16 +146,19 @@ describe('call-anchored rules', () => {
   });
 });
 
+/** The rules whose check ran on `text` (the engine's profile records each). */
+function rulesChecked(engine: Engine, text: string): string[] {
+  const profile = newProfile();
+  engine.profile = profile;
+  engine.lintText(text);
+  return [...profile.rules.keys()];
+}
+
 describe('text gates of call-anchored rules', () => {
   it('leave a rule unchecked in files without the word its findings need (Protocol, __slots__)', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     try {
-      const checked = (text: string) => {
-        const profile = newProfile();
-        engine.profile = profile;
-        engine.lintText(text);
-        return [...profile.rules.keys()];
-      };
+      const checked = (text: string) => rulesChecked(engine, text);
       const protocolRule = 'protocol-isinstance-not-runtime-checkable';
       const weakrefRule = 'slots-missing-weakref';
       assert.ok(!checked('class A:\n    pass\n\nisinstance(1, A)\n').includes(protocolRule));
@@ -217,12 +220,7 @@ describe('cache-unhashable-argument, anchored on the names of cached defs (calls
   it('leaves calls of other names with a literal argument unchecked', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     try {
-      const checked = (text: string) => {
-        const profile = newProfile();
-        engine.profile = profile;
-        engine.lintText(text);
-        return [...profile.rules.keys()];
-      };
+      const checked = (text: string) => rulesChecked(engine, text);
       const rule = 'cache-unhashable-argument';
       assert.ok(!checked('import functools\n\ndef f(x):\n    return x\n\nf([1, 2])\n').includes(rule));
       assert.ok(checked('import functools\n\n@functools.cache\ndef f(x):\n    return x\n\nf([1, 2])\n').includes(rule));

@@ -105,7 +105,7 @@ export class WordIndex {
    * read something of the whole file another way (marked by the analysis that did): an incremental lint carries a
    * finding's impact across an edit only when the edited code spells none of these words (see engine.ts `ranked`).
    */
-  readonly reads: NameReads = { words: new Set(), wholeFile: false };
+  readonly reads: NameReads = { words: new Set(), wholeFile: false, ranges: [] };
 
   constructor(
     readonly text: string,
@@ -129,6 +129,10 @@ export class WordIndex {
    * around a finding, or one found by a name that was read), which depends on that code's text alone.
    */
   between(word: string, start: number, end: number): number[] {
+    // Recorded as a range, not a word: the answer rests on that code's text alone (markCarriedImpacts, per member). A
+    // range asked about again at once (each word of a def's body in turn) is recorded once.
+    const ranges = this.reads.ranges;
+    if (ranges[ranges.length - 2] !== start || ranges[ranges.length - 1] !== end) ranges.push(start, end);
     return offsetsBetween(this.lookup(word), start, end);
   }
 
@@ -178,6 +182,8 @@ export class WordIndex {
 export interface NameReads {
   readonly words: Set<string>;
   wholeFile: boolean;
+  /** The ranges looked inside (WordIndex.between), start and end in turn, in the text of the lint that read them. */
+  readonly ranges: number[];
 }
 
 /** True when `name` is spelled as a whole word (as wordOffsets finds it) within text[start, end). */

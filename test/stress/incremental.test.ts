@@ -371,6 +371,132 @@ describe('incremental linting equals a full lint', function () {
     }
   });
 
+  it('carries the impact of a finding in one method across an edit in another method of its class, and ranks it again when that method spells a word its ranking looked up', async () => {
+    const engine = await getEngine();
+    // Until round 63 a finding's impact was carried only when its whole top-level statement was not read again: every
+    // keystroke in argparse's ArgumentParser ranked the findings of its other methods afresh (0.5-0.8 ms on the 12k-line file).
+    const source = [
+      'class Loader:',
+      '    def helper(self, rows):',
+      '        out = []',
+      '        for r in rows:',
+      '            out.append(r * 2)',
+      '        return out',
+      '',
+      '    def driver(self, items):',
+      '        return self.helper(items)',
+      '',
+      '    def other(self, x):',
+      '        y = x + 3',
+      '        return y',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const options = { select: ['ALL'], impact: 'auto' as const };
+    const linter = new IncrementalLinter(engine, true);
+    let tree = engine.parse(source);
+    let text = source;
+    const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
+      findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
+    try {
+      assert.equal(appendImpact(linter.lint(tree, text, options, null).findings), 'normal', 'helper is called once');
+      const edits = [
+        // Another method, which spells nothing the ranking of helper's finding looked up: its impact stands.
+        { at: 'x + 3', newText: 'x + 33', carried: true, level: 'normal' },
+        { at: 'x + 33', newText: 'x + 3', carried: true, level: 'normal' },
+        // driver, which spells `helper`, now calls it once per item: the finding (not re-run) is ranked again, hot.
+        { at: 'return self.helper(items)', newText: 'return [self.helper(item) for item in items]', carried: false, level: 'high' },
+        // And back, by a keystroke in driver away from the call: still ranked again (driver spells `helper`).
+        { at: 'return [self.helper(item) for item in items]', newText: 'return self.helper(items)', carried: false, level: 'normal' },
+      ];
+      for (const edit of edits) {
+        const start = text.indexOf(edit.at);
+        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
+        tree = edited.tree;
+        text = edited.text;
+        engine.profile = newProfile();
+        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+        const carried = engine.profile.carriedImpacts;
+        engine.profile = undefined;
+        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+        assert.equal(appendImpact(incremental.findings), edit.level, edit.newText);
+        assert.equal(appendImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
+        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('ranks a finding again when an edit in another method of its class changes code its ranking looked inside (a `self.x` store), though that method spells none of its words', async () => {
+    const engine = await getEngine();
+    // string-concat-in-loop's ranking reads what `self.frame` holds from its store in __init__ (WordIndex.between, not a
+    // word): a DataFrame makes the loop one over data (high). __init__ spells neither `total` nor `Model`, and an edit of
+    // the line above the store stores no attribute: the region holds __init__'s statements only.
+    const source = [
+      'import pandas as pd',
+      '',
+      '',
+      'class Model:',
+      '    def __init__(self, path):',
+      '        data = pd.read_csv(path)',
+      '        self.frame = data',
+      '',
+      '    def total(self):',
+      '        s = ""',
+      '        for r in self.frame:',
+      '            s += str(r)',
+      '        return s',
+      '',
+      '    def other(self, x):',
+      '        y = x + 3',
+      '        return y',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    const options = { select: ['ALL'], impact: 'all' as const };
+    // Spans not joined (joinGap 0): lastRanges is then the region as chosen, whose matches are found again.
+    const linter = new IncrementalLinter(engine, true, 0);
+    let tree = engine.parse(source);
+    let text = source;
+    const concatImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
+      findings.find((f) => f.ruleId === 'string-concat-in-loop')?.impact?.level;
+    try {
+      assert.equal(concatImpact(linter.lint(tree, text, options, null).findings), 'high', 'a loop over a DataFrame');
+      const edits = [
+        // Another method that reads nothing of the ranking's: carried.
+        { at: 'x + 3', newText: 'x + 33', carried: true, level: 'high' },
+        // What the store the ranking read stores: no longer a DataFrame, the loop's passes unknown.
+        { at: 'pd.read_csv(path)', newText: 'path.split()', carried: false, level: 'normal' },
+        { at: 'path.split()', newText: 'pd.read_csv(path)', carried: false, level: 'high' },
+      ];
+      for (const edit of edits) {
+        const start = text.indexOf(edit.at);
+        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
+        tree = edited.tree;
+        text = edited.text;
+        engine.profile = newProfile();
+        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+        const carried = engine.profile.carriedImpacts;
+        engine.profile = undefined;
+        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+        // Kept, not found again by the rule pass: only the range its ranking read sees the edit.
+        if (!edit.carried)
+          assert.ok(
+            !relinted({ ranges: linter.stats.lastRanges, text } as ScriptedStep, 's += str(r)'),
+            `${edit.newText}: the finding is kept ${JSON.stringify(linter.stats.lastRanges.map((r) => text.slice(r.start, r.end)))}`,
+          );
+        assert.equal(concatImpact(incremental.findings), edit.level, edit.newText);
+        assert.equal(concatImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
+        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
     // open-without-with reports the builtin open() only: a module-level `def open` elsewhere in the
     // file changes the finding in load() without any edit there.

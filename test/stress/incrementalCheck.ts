@@ -56,7 +56,17 @@ export function applyEdit(engine: Engine, tree: Tree, text: string, edit: { star
   return { tree: newTree, text: newText, change, changedRanges };
 }
 
-export const summary = (d: LintDetails) => d.findings.map((f) => `${f.start}-${f.end}:${f.ruleId}:${f.severity}:${f.message}:${JSON.stringify(f.fix ?? null)}`);
+/**
+ * What a lint reported, one line per finding. PERFLENS_MISMATCH_IMPACT=1 adds each finding's impact (level and reasons):
+ * an incremental lint carries impacts across edits (incremental.ts `markCarriedImpacts`), and `all` mode's severities
+ * do not show them.
+ */
+export const summary = (d: LintDetails) =>
+  d.findings.map(
+    (f) =>
+      `${f.start}-${f.end}:${f.ruleId}:${f.severity}:${f.message}:${JSON.stringify(f.fix ?? null)}` +
+      (process.env.PERFLENS_MISMATCH_IMPACT ? `:${f.impact?.level}:${f.impact?.reasons.join('|')}` : ''),
+  );
 
 /** A random edit: with probability typingShare, one character typed or deleted somewhere; else a mutation (randomEdit). */
 export function randomTyping(text: string, next: () => number, typingShare: number): { start: number; end: number; newText: string } {

@@ -8,6 +8,8 @@ import { applyEdit, runIncremental, runScripted, summary, type ScriptedStep } fr
 import type { Engine } from '../../server/engine/engine';
 import { Engine as EngineClass, newProfile } from '../../server/engine/engine';
 import { IncrementalLinter, JOIN_GAP } from '../../server/engine/incremental';
+import type { LintOptions } from '../../server/engine/options';
+import type { Tree } from '../../server/syntax/parser';
 import { ALL_RULES } from '../../rules';
 import { DIST } from '../helpers/engine';
 
@@ -240,7 +242,7 @@ describe('incremental linting equals a full lint', function () {
     const options = { select: ['ALL'], impact: 'auto' as const };
     const linter = new IncrementalLinter(engine, true);
     let tree = engine.parse(source);
-    let text = source;
+    const text = source;
     const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
       findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
     try {
@@ -251,20 +253,7 @@ describe('incremental linting equals a full lint', function () {
         // driver now calls helper once per item: the helper's finding (not re-run: its def was not edited) is hot.
         { at: '    return helper(items)', newText: '    return [helper(item) for item in items]', carried: false, level: 'high' },
       ];
-      for (const edit of edits) {
-        const start = text.indexOf(edit.at);
-        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
-        tree = edited.tree;
-        text = edited.text;
-        engine.profile = newProfile();
-        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
-        const carried = engine.profile.carriedImpacts;
-        engine.profile = undefined;
-        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
-        assert.equal(appendImpact(incremental.findings), edit.level, edit.newText);
-        assert.equal(appendImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
-        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
-      }
+      tree = checkImpactCarry(engine, linter, tree, text, options, edits, appendImpact);
     } finally {
       tree.delete();
     }
@@ -396,7 +385,7 @@ describe('incremental linting equals a full lint', function () {
     const options = { select: ['ALL'], impact: 'auto' as const };
     const linter = new IncrementalLinter(engine, true);
     let tree = engine.parse(source);
-    let text = source;
+    const text = source;
     const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
       findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
     try {
@@ -410,20 +399,7 @@ describe('incremental linting equals a full lint', function () {
         // And back, by a keystroke in driver away from the call: still ranked again (driver spells `helper`).
         { at: 'return [self.helper(item) for item in items]', newText: 'return self.helper(items)', carried: false, level: 'normal' },
       ];
-      for (const edit of edits) {
-        const start = text.indexOf(edit.at);
-        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
-        tree = edited.tree;
-        text = edited.text;
-        engine.profile = newProfile();
-        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
-        const carried = engine.profile.carriedImpacts;
-        engine.profile = undefined;
-        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
-        assert.equal(appendImpact(incremental.findings), edit.level, edit.newText);
-        assert.equal(appendImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
-        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
-      }
+      tree = checkImpactCarry(engine, linter, tree, text, options, edits, appendImpact);
     } finally {
       tree.delete();
     }
@@ -460,7 +436,7 @@ describe('incremental linting equals a full lint', function () {
     // Spans not joined (joinGap 0): lastRanges is then the region as chosen, whose matches are found again.
     const linter = new IncrementalLinter(engine, true, 0);
     let tree = engine.parse(source);
-    let text = source;
+    const text = source;
     const concatImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
       findings.find((f) => f.ruleId === 'string-concat-in-loop')?.impact?.level;
     try {
@@ -472,26 +448,14 @@ describe('incremental linting equals a full lint', function () {
         { at: 'pd.read_csv(path)', newText: 'path.split()', carried: false, level: 'normal' },
         { at: 'path.split()', newText: 'pd.read_csv(path)', carried: false, level: 'high' },
       ];
-      for (const edit of edits) {
-        const start = text.indexOf(edit.at);
-        const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
-        tree = edited.tree;
-        text = edited.text;
-        engine.profile = newProfile();
-        const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
-        const carried = engine.profile.carriedImpacts;
-        engine.profile = undefined;
-        assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+      tree = checkImpactCarry(engine, linter, tree, text, options, edits, concatImpact, (edit, edited) => {
         // Kept, not found again by the rule pass: only the range its ranking read sees the edit.
         if (!edit.carried)
           assert.ok(
-            !relinted({ ranges: linter.stats.lastRanges, text } as ScriptedStep, 's += str(r)'),
-            `${edit.newText}: the finding is kept ${JSON.stringify(linter.stats.lastRanges.map((r) => text.slice(r.start, r.end)))}`,
+            !relinted({ ranges: linter.stats.lastRanges, text: edited } as ScriptedStep, 's += str(r)'),
+            `${edit.newText}: the finding is kept ${JSON.stringify(linter.stats.lastRanges.map((r) => edited.slice(r.start, r.end)))}`,
           );
-        assert.equal(concatImpact(incremental.findings), edit.level, edit.newText);
-        assert.equal(concatImpact(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
-        assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
-      }
+      });
     } finally {
       tree.delete();
     }
@@ -1330,3 +1294,44 @@ describe('incremental linting equals a full lint', function () {
     assert.deepEqual(run.mismatches.slice(0, 1), [], `${run.mismatches.length} of ${run.edits} incremental results differed`);
   });
 });
+
+/** An edit of checkImpactCarry: `at` replaced by `newText`, then the finding's impact level and whether impacts were carried. */
+interface CarryEdit {
+  at: string;
+  newText: string;
+  carried: boolean;
+  level: string;
+}
+
+/**
+ * Applies each edit in turn and lints incrementally: the lint is incremental, the finding `impactOf` picks has the edit's
+ * level (a full lint agrees), and impacts were carried or not as the edit says; `check` adds a check per edit (given the
+ * edited text). Returns the last tree, for the caller to delete (the trees before it are deleted by applyEdit).
+ */
+function checkImpactCarry(
+  engine: Engine,
+  linter: IncrementalLinter,
+  tree: Tree,
+  text: string,
+  options: LintOptions,
+  edits: readonly CarryEdit[],
+  impactOf: (findings: readonly { ruleId: string; impact?: { level: string } }[]) => string | undefined,
+  check?: (edit: CarryEdit, text: string) => void,
+): Tree {
+  for (const edit of edits) {
+    const start = text.indexOf(edit.at);
+    const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
+    tree = edited.tree;
+    text = edited.text;
+    engine.profile = newProfile();
+    const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+    const carried = engine.profile.carriedImpacts;
+    engine.profile = undefined;
+    assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+    check?.(edit, text);
+    assert.equal(impactOf(incremental.findings), edit.level, edit.newText);
+    assert.equal(impactOf(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
+    assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+  }
+  return tree;
+}

@@ -70,6 +70,22 @@ export async function ruleFindings(ruleId: string, source: string, filePath?: st
   return engine.lintText(source, { select: [ruleId], filePath }).findings.filter((f) => f.ruleId === ruleId);
 }
 
+/** A library module's options: the file `pkg/stats.py` of a project at /proj (no disk read). */
+const LIBRARY_MODULE: LintOptions = { filePath: '/proj/pkg/stats.py', projectRoot: '/proj' };
+
+/** The rule's findings in a library module as the CLI shows them with --preview (impact auto): hints dropped. */
+export async function libraryFindingsShown(ruleId: string, source: string, options: LintOptions = {}) {
+  const engine = await getEngine();
+  const lint: LintOptions = { select: [ruleId], ...LIBRARY_MODULE, impact: 'auto', preview: true, ...options };
+  return engine.lintText(source, lint).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** Every finding of the rule in a library module, hints included, with its impact (impact all). */
+export async function libraryFindingsAll(ruleId: string, source: string) {
+  const engine = await getEngine();
+  return engine.lintText(source, { select: [ruleId], ...LIBRARY_MODULE, impact: 'all' }).findings.filter((f) => f.ruleId === ruleId);
+}
+
 /**
  * A rule's fixture files (test/fixtures/rules/<id>/), as paths relative to that folder: its own files, and those of a
  * project folder in it (`old_torch/` with a setup.py declaring the versions the project supports), one level down.

@@ -1,23 +1,7 @@
 // Round 62 (l62, issue 24): what the default view shows of the library rules. Signals that separate the findings blind
 // reviews (review36, review37) judged noise from the useful ones, each with a near-miss that keeps the finding shown.
 import * as assert from 'node:assert/strict';
-import type { LintOptions } from '../../server/engine/options';
-import { getEngine } from '../helpers/engine';
-
-/** The rule's findings as an editor or the CLI shows them with --preview (impact auto), in a library module. */
-async function shown(rule: string, source: string, options: LintOptions = {}) {
-  const engine = await getEngine();
-  const lint: LintOptions = { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'auto', preview: true, ...options };
-  return engine.lintText(source, lint).findings.filter((f) => f.ruleId === rule);
-}
-
-/** Every finding, hints included, with its impact (impact all). */
-async function all(rule: string, source: string) {
-  const engine = await getEngine();
-  return engine
-    .lintText(source, { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'all' })
-    .findings.filter((f) => f.ruleId === rule);
-}
+import { libraryFindingsAll as all, libraryFindingsShown as shown } from '../helpers/engine';
 
 /**
  * samplics' stratified selection: a per-value loop `for s in <values>`, each pass scanning all of `stratum` for the

@@ -3,23 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LintOptions } from '../../server/engine/options';
-import { getEngine, tempRepository } from '../helpers/engine';
-
-/** The rule's findings as the CLI shows them with --preview (impact auto), in a library module. */
-async function shown(rule: string, source: string, options: LintOptions = {}) {
-  const engine = await getEngine();
-  const lint: LintOptions = { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'auto', preview: true, ...options };
-  return engine.lintText(source, lint).findings.filter((f) => f.ruleId === rule);
-}
-
-/** Every finding of the rule, hints included (impact all). */
-async function all(rule: string, source: string) {
-  const engine = await getEngine();
-  return engine
-    .lintText(source, { select: [rule], filePath: '/proj/pkg/stats.py', projectRoot: '/proj', impact: 'all' })
-    .findings.filter((f) => f.ruleId === rule);
-}
+import { getEngine, libraryFindingsAll as all, libraryFindingsShown as shown, tempRepository } from '../helpers/engine';
 
 describe('pandas-iterrows: each row scans a whole array or column', () => {
   const RULE = 'pandas-iterrows';

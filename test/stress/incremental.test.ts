@@ -9,7 +9,6 @@ import type { Engine } from '../../server/engine/engine';
 import { Engine as EngineClass, newProfile } from '../../server/engine/engine';
 import { IncrementalLinter, JOIN_GAP } from '../../server/engine/incremental';
 import type { LintOptions } from '../../server/engine/options';
-import type { Tree } from '../../server/syntax/parser';
 import { ALL_RULES } from '../../rules';
 import { DIST } from '../helpers/engine';
 
@@ -241,22 +240,12 @@ describe('incremental linting equals a full lint', function () {
     ].join('\n');
     const options = { select: ['ALL'], impact: 'auto' as const };
     const linter = new IncrementalLinter(engine, true);
-    let tree = engine.parse(source);
-    const text = source;
-    const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
-      findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
-    try {
-      assert.equal(appendImpact(linter.lint(tree, text, options, null).findings), 'normal', 'helper is called once');
-      const edits = [
-        // An unrelated def: the helper's finding keeps its impact, not ranked again.
-        { at: 'return x + 3', newText: 'return x + 33', carried: true, level: 'normal' },
-        // driver now calls helper once per item: the helper's finding (not re-run: its def was not edited) is hot.
-        { at: '    return helper(items)', newText: '    return [helper(item) for item in items]', carried: false, level: 'high' },
-      ];
-      tree = checkImpactCarry(engine, linter, tree, text, options, edits, appendImpact);
-    } finally {
-      tree.delete();
-    }
+    checkImpactCarry(engine, linter, source, options, 'append-loop-to-comprehension', { level: 'normal', why: 'helper is called once' }, [
+      // An unrelated def: the helper's finding keeps its impact, not ranked again.
+      { at: 'return x + 3', newText: 'return x + 33', carried: true, level: 'normal' },
+      // driver now calls helper once per item: the helper's finding (not re-run: its def was not edited) is hot.
+      { at: '    return helper(items)', newText: '    return [helper(item) for item in items]', carried: false, level: 'high' },
+    ]);
   });
 
   it('ranks again only the findings of the statements whose ranking looked up a word the edit spells, not every finding', async () => {
@@ -384,25 +373,15 @@ describe('incremental linting equals a full lint', function () {
     ].join('\n');
     const options = { select: ['ALL'], impact: 'auto' as const };
     const linter = new IncrementalLinter(engine, true);
-    let tree = engine.parse(source);
-    const text = source;
-    const appendImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
-      findings.find((f) => f.ruleId === 'append-loop-to-comprehension')?.impact?.level;
-    try {
-      assert.equal(appendImpact(linter.lint(tree, text, options, null).findings), 'normal', 'helper is called once');
-      const edits = [
-        // Another method, which spells nothing the ranking of helper's finding looked up: its impact stands.
-        { at: 'x + 3', newText: 'x + 33', carried: true, level: 'normal' },
-        { at: 'x + 33', newText: 'x + 3', carried: true, level: 'normal' },
-        // driver, which spells `helper`, now calls it once per item: the finding (not re-run) is ranked again, hot.
-        { at: 'return self.helper(items)', newText: 'return [self.helper(item) for item in items]', carried: false, level: 'high' },
-        // And back, by a keystroke in driver away from the call: still ranked again (driver spells `helper`).
-        { at: 'return [self.helper(item) for item in items]', newText: 'return self.helper(items)', carried: false, level: 'normal' },
-      ];
-      tree = checkImpactCarry(engine, linter, tree, text, options, edits, appendImpact);
-    } finally {
-      tree.delete();
-    }
+    checkImpactCarry(engine, linter, source, options, 'append-loop-to-comprehension', { level: 'normal', why: 'helper is called once' }, [
+      // Another method, which spells nothing the ranking of helper's finding looked up: its impact stands.
+      { at: 'x + 3', newText: 'x + 33', carried: true, level: 'normal' },
+      { at: 'x + 33', newText: 'x + 3', carried: true, level: 'normal' },
+      // driver, which spells `helper`, now calls it once per item: the finding (not re-run) is ranked again, hot.
+      { at: 'return self.helper(items)', newText: 'return [self.helper(item) for item in items]', carried: false, level: 'high' },
+      // And back, by a keystroke in driver away from the call: still ranked again (driver spells `helper`).
+      { at: 'return [self.helper(item) for item in items]', newText: 'return self.helper(items)', carried: false, level: 'normal' },
+    ]);
   });
 
   it('ranks a finding again when an edit in another method of its class changes code its ranking looked inside (a `self.x` store), though that method spells none of its words', async () => {
@@ -435,30 +414,29 @@ describe('incremental linting equals a full lint', function () {
     const options = { select: ['ALL'], impact: 'all' as const };
     // Spans not joined (joinGap 0): lastRanges is then the region as chosen, whose matches are found again.
     const linter = new IncrementalLinter(engine, true, 0);
-    let tree = engine.parse(source);
-    const text = source;
-    const concatImpact = (findings: readonly { ruleId: string; impact?: { level: string } }[]) =>
-      findings.find((f) => f.ruleId === 'string-concat-in-loop')?.impact?.level;
-    try {
-      assert.equal(concatImpact(linter.lint(tree, text, options, null).findings), 'high', 'a loop over a DataFrame');
-      const edits = [
+    checkImpactCarry(
+      engine,
+      linter,
+      source,
+      options,
+      'string-concat-in-loop',
+      { level: 'high', why: 'a loop over a DataFrame' },
+      [
         // Another method that reads nothing of the ranking's: carried.
         { at: 'x + 3', newText: 'x + 33', carried: true, level: 'high' },
         // What the store the ranking read stores: no longer a DataFrame, the loop's passes unknown.
         { at: 'pd.read_csv(path)', newText: 'path.split()', carried: false, level: 'normal' },
         { at: 'path.split()', newText: 'pd.read_csv(path)', carried: false, level: 'high' },
-      ];
-      tree = checkImpactCarry(engine, linter, tree, text, options, edits, concatImpact, (edit, edited) => {
+      ],
+      (edit, edited) => {
         // Kept, not found again by the rule pass: only the range its ranking read sees the edit.
         if (!edit.carried)
           assert.ok(
             !relinted({ ranges: linter.stats.lastRanges, text: edited } as ScriptedStep, 's += str(r)'),
             `${edit.newText}: the finding is kept ${JSON.stringify(linter.stats.lastRanges.map((r) => edited.slice(r.start, r.end)))}`,
           );
-      });
-    } finally {
-      tree.delete();
-    }
+      },
+    );
   });
 
   it('re-lints the defs that spell a module-level name when a def or assignment binds it or stops binding it', async () => {
@@ -1304,34 +1282,42 @@ interface CarryEdit {
 }
 
 /**
- * Applies each edit in turn and lints incrementally: the lint is incremental, the finding `impactOf` picks has the edit's
- * level (a full lint agrees), and impacts were carried or not as the edit says; `check` adds a check per edit (given the
- * edited text). Returns the last tree, for the caller to delete (the trees before it are deleted by applyEdit).
+ * Lints `source` (the rule's finding at `first.level`), then applies each edit in turn and lints incrementally: the lint
+ * is incremental, the rule's finding has the edit's level (a full lint agrees), and impacts were carried or not as the
+ * edit says; `check` adds a check per edit (given the edited text).
  */
 function checkImpactCarry(
   engine: Engine,
   linter: IncrementalLinter,
-  tree: Tree,
-  text: string,
+  source: string,
   options: LintOptions,
+  ruleId: string,
+  first: { level: string; why: string },
   edits: readonly CarryEdit[],
-  impactOf: (findings: readonly { ruleId: string; impact?: { level: string } }[]) => string | undefined,
   check?: (edit: CarryEdit, text: string) => void,
-): Tree {
-  for (const edit of edits) {
-    const start = text.indexOf(edit.at);
-    const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
-    tree = edited.tree;
-    text = edited.text;
-    engine.profile = newProfile();
-    const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
-    const carried = engine.profile.carriedImpacts;
-    engine.profile = undefined;
-    assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
-    check?.(edit, text);
-    assert.equal(impactOf(incremental.findings), edit.level, edit.newText);
-    assert.equal(impactOf(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
-    assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+): void {
+  const impactOf = (findings: readonly { ruleId: string; impact?: { level: string } }[]) => findings.find((f) => f.ruleId === ruleId)?.impact?.level;
+  let tree = engine.parse(source);
+  let text = source;
+  try {
+    assert.equal(impactOf(linter.lint(tree, text, options, null).findings), first.level, first.why);
+    for (const edit of edits) {
+      const start = text.indexOf(edit.at);
+      // applyEdit deletes the tree it is given.
+      const edited = applyEdit(engine, tree, text, { start, end: start + edit.at.length, newText: edit.newText });
+      tree = edited.tree;
+      text = edited.text;
+      engine.profile = newProfile();
+      const incremental = linter.lint(tree, text, options, [edited.change], edited.changedRanges);
+      const carried = engine.profile.carriedImpacts;
+      engine.profile = undefined;
+      assert.equal(linter.stats.lastDirty < linter.stats.lastUnits, true, `${edit.newText}: an incremental lint`);
+      check?.(edit, text);
+      assert.equal(impactOf(incremental.findings), edit.level, edit.newText);
+      assert.equal(impactOf(engine.lint(tree, text, options).findings), edit.level, `${edit.newText}: a full lint agrees`);
+      assert.equal(carried > 0, edit.carried, `${edit.newText}: impacts carried ${carried}`);
+    }
+  } finally {
+    tree.delete();
   }
-  return tree;
 }

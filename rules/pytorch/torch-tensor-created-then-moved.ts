@@ -337,14 +337,26 @@ function noElements(factory: Node): boolean {
  * by returning; null otherwise.
  */
 function emptyInputBranch(transfer: Node): string | null {
-  for (let n = transfer.parent; n && n.type !== 'function_definition'; n = n.parent) {
-    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
-    const condition = n.parent.childForFieldName('condition');
-    const last = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
-    if (condition && testsEmpty(condition) && (last?.type === 'return_statement' || last?.type === 'raise_statement'))
-      return `made only on the branch for an empty input (\`${condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text}\`), which returns at once`;
+  for (const { condition, block } of branchesAround(transfer)) {
+    const last = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
+    if (testsEmpty(condition) && (last?.type === 'return_statement' || last?.type === 'raise_statement'))
+      return `made only on the branch for an empty input (\`${shortened(condition)}\`), which returns at once`;
   }
   return null;
+}
+
+/** The `if` consequences around `node` in its function, innermost first, each with the `if`'s condition. */
+function* branchesAround(node: Node): Generator<{ condition: Node; block: Node }> {
+  for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
+    const condition = n.parent.childForFieldName('condition');
+    if (condition) yield { condition, block: n };
+  }
+}
+
+/** A condition's text for a message, cut to 40 characters. */
+function shortened(condition: Node): string {
+  return condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text;
 }
 
 /** `torch.isnan(k).any()`, `np.isinf(x).any()`, `not torch.isfinite(loss)`: true on the branch for NaN or infinite values. */
@@ -362,14 +374,9 @@ function testsNonFinite(condition: Node): boolean {
  * The reason, when the innermost `if` whose consequence holds `transfer` tests for them; null otherwise.
  */
 function nonFiniteBranch(transfer: Node): string | null {
-  for (let n = transfer.parent; n && n.type !== 'function_definition'; n = n.parent) {
-    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
-    const condition = n.parent.childForFieldName('condition');
-    if (condition && testsNonFinite(condition))
-      return `made only on the branch for NaN or infinite values (\`${condition.text.length > 40 ? `${condition.text.slice(0, 37)}...` : condition.text}\`), a fallback a working run does not take`;
-    return null;
-  }
-  return null;
+  const innermost = branchesAround(transfer).next();
+  if (innermost.done || !testsNonFinite(innermost.value.condition)) return null;
+  return `made only on the branch for NaN or infinite values (\`${shortened(innermost.value.condition)}\`), a fallback a working run does not take`;
 }
 
 /** `n == 0`, `len(x) == 0`, `x.numel() == 0`, `x.shape[0] == 0`, `not len(x)`, or either side of an `or` being one. */

@@ -48,6 +48,7 @@ import {
   stepWaitsForHost,
   decidesControlFlow,
   isNotebookFile,
+  ifBranchesAround,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -579,17 +580,14 @@ function stepSyncSite(call: Node, facts: FileFacts): SyncSite | null {
  * for l in loss_list]`, judged wrong when reported as a per-step sync).
  */
 function runsOnce(call: Node, block: Node): boolean {
-  let child = call;
-  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
-    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
-    const condition = n.childForFieldName('condition');
+  for (const { condition, consequence } of ifBranchesAround(call, (n) => n.equals(block))) {
     const tested =
-      condition?.type === 'comparison_operator' && /^is$/.test(condition.children[1]?.type ?? '') && condition.namedChild(1)?.type === 'none'
+      condition.type === 'comparison_operator' && /^is$/.test(condition.children[1]?.type ?? '') && condition.namedChild(1)?.type === 'none'
         ? condition.namedChild(0)
         : null;
     if (!tested) continue;
     const assigns = (a: Node) => a.type === 'assignment' && a.childForFieldName('left')?.text === tested.text;
-    if (findDescendants(child, assigns, isNestedScope).length > 0) return true;
+    if (findDescendants(consequence, assigns, isNestedScope).length > 0) return true;
   }
   return false;
 }
@@ -603,11 +601,8 @@ const DEBUG_FLAG = /(?:^|[._])(?:debug|debugging|vis|viz|visuali[sz]e)$/i;
  * normal training.
  */
 function underDebugFlag(call: Node, block: Node): boolean {
-  let child = call;
-  for (let n = call.parent; n && !n.equals(block); child = n, n = n.parent) {
-    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
-    const condition = n.childForFieldName('condition');
-    const flag = condition?.type === 'comparison_operator' ? condition.namedChild(0) : condition;
+  for (const { condition } of ifBranchesAround(call, (n) => n.equals(block))) {
+    const flag = condition.type === 'comparison_operator' ? condition.namedChild(0) : condition;
     if ((flag?.type === 'attribute' || flag?.type === 'identifier') && DEBUG_FLAG.test(flag.text)) return true;
   }
   return false;

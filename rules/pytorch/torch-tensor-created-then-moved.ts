@@ -22,6 +22,7 @@ import {
   unpackedValuesOf,
   valuesAssignedTo,
   type FileFacts,
+  ifBranchesAround,
 } from '../../server/analysis';
 import { appendArgument, replaceRange } from '../../server/fixes';
 
@@ -337,8 +338,8 @@ function noElements(factory: Node): boolean {
  * by returning; null otherwise.
  */
 function emptyInputBranch(transfer: Node): string | null {
-  for (const { condition, block } of branchesAround(transfer)) {
-    const last = block.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
+  for (const { condition, consequence } of branchesAround(transfer)) {
+    const last = consequence.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').at(-1);
     if (testsEmpty(condition) && (last?.type === 'return_statement' || last?.type === 'raise_statement'))
       return `made only on the branch for an empty input (\`${shortened(condition)}\`), which returns at once`;
   }
@@ -346,12 +347,8 @@ function emptyInputBranch(transfer: Node): string | null {
 }
 
 /** The `if` consequences around `node` in its function, innermost first, each with the `if`'s condition. */
-function* branchesAround(node: Node): Generator<{ condition: Node; block: Node }> {
-  for (let n = node.parent; n && n.type !== 'function_definition'; n = n.parent) {
-    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
-    const condition = n.parent.childForFieldName('condition');
-    if (condition) yield { condition, block: n };
-  }
+function branchesAround(node: Node) {
+  return ifBranchesAround(node, (n) => n.type === 'function_definition');
 }
 
 /** A condition's text for a message, cut to 40 characters. */

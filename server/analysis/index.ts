@@ -128,6 +128,7 @@ export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {
   ancestors,
+  ifBranchesAround,
   assignmentScope,
   chainRoot,
   classOfMethod,

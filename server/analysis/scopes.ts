@@ -24,6 +24,23 @@ export function* ancestors(node: Node): Generator<Node> {
   for (let i = chain.length - 1; i >= 0; i--) yield chain[i];
 }
 
+/**
+ * The `if` statements whose consequence (not condition, not `else`) holds `node`, innermost first, each with its
+ * condition and that block; the walk up ends at the first ancestor `stop` accepts (the function around the node, a loop
+ * body).
+ */
+export function* ifBranchesAround(node: Node, stop: (ancestor: Node) => boolean): Generator<{ condition: Node; consequence: Node }> {
+  let child = node;
+  for (const n of ancestors(node)) {
+    if (stop(n)) return;
+    if (n.type === 'if_statement' && n.childForFieldName('consequence')?.equals(child)) {
+      const condition = n.childForFieldName('condition');
+      if (condition) yield { condition, consequence: child };
+    }
+    child = n;
+  }
+}
+
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);

@@ -1,4 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
+import type { FileFacts } from '../../server/analysis/facts';
+import { fileFunctionDef } from '../../server/analysis/names';
+import { classOfMethod, enclosingDef, methodNamed, ownReturnStatements } from '../../server/analysis/scopes';
 import type { Node } from '../../server/syntax';
 import { replaceRange } from '../../server/fixes';
 
@@ -12,6 +15,49 @@ function isValueLiteral(node: Node): boolean {
     return arg !== null && (arg.type === 'integer' || arg.type === 'float');
   }
   return false;
+}
+
+// `==` against an array, a Series or a tensor compares element by element, and `if` on the result raises: in a file
+// that works with such values, the rewrite may turn a working identity test into an error (review41: a currency's
+// `rate()` that returns `1` or a Series, tested with `rate() is 1`).
+const ARRAY_LIBRARIES = ['numpy', 'pandas', 'torch', 'tensorflow', 'jax', 'polars', 'cupy', 'xarray', 'dask'];
+
+function importsArrayLibrary(facts: FileFacts): boolean {
+  return ARRAY_LIBRARIES.some((module) => facts.importsModule(module));
+}
+
+const SINGLETONS = new Set(['true', 'false', 'none']);
+
+/** `a < b <= 100.0 is False`: Python reads the chain as `a < b and b <= 100.0 and 100.0 is False`. */
+function chainMessage(cmp: Node, op: Node, left: Node, right: Node): string {
+  const pair = `${left.text} ${op.text} ${right.text}`;
+  const head = cmp.text.slice(0, op.startIndex - cmp.startIndex).trimEnd();
+  // A literal is never the same object as True, False or None.
+  const always = [left, right].some((n) => SINGLETONS.has(n.type)) ? ` (always ${op.type === 'is' ? 'false' : 'true'})` : '';
+  const negate = right.type === 'false' || (right.type === 'true' && op.type === 'is not');
+  const advice = negate ? `write \`not (${head})\`` : 'parenthesise the part the identity test is about';
+  return `In this chained comparison Python also tests \`${pair}\` on its own${always}; ${advice}`;
+}
+
+/**
+ * The def a called operand runs, when the file shows it: `self.rate()` in a method of the class that defines `rate`,
+ * or `rate()` of a function of the file.
+ */
+function calledDefinition(operand: Node): Node | null {
+  if (operand.type !== 'call') return null;
+  const fn = operand.childForFieldName('function');
+  if (fn?.type === 'identifier') return fileFunctionDef(fn, operand);
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return null;
+  const method = enclosingDef(operand);
+  const cls = method ? classOfMethod(method) : null;
+  const name = fn.childForFieldName('attribute')?.text;
+  return cls && name ? methodNamed(cls, name) : null;
+}
+
+/** The def returns `literal` itself on one path and something else on another: `is` tells its two kinds of result apart. */
+function returnsLiteralAsMarker(def: Node, literal: Node): boolean {
+  const values = ownReturnStatements(def).map((r) => r.namedChild(0));
+  return values.some((v) => v?.text === literal.text) && values.some((v) => v !== null && v !== undefined && !isValueLiteral(v));
 }
 
 export default defineRule({
@@ -34,7 +80,17 @@ export default defineRule({
     instead: 'Use `==` and `!=` for values. Keep `is` for singletons: `None`, `True`, `False`, `...` and sentinels you created.',
     example: { before: 'if status is 200:\n    ...', after: 'if status == 200:\n    ...' },
   },
-  fix: { safety: 'safe', title: 'Compare with == / !=' },
+  fix: {
+    safety: 'safe',
+    title: 'Compare with == / !=',
+    forms: [
+      {
+        safety: 'unsafe',
+        when: 'when the file imports NumPy, pandas, PyTorch, TensorFlow, JAX or another array library',
+        reason: '`==` compares an array, Series or tensor element by element, and an `if` on the result raises',
+      },
+    ],
+  },
   // A wrong comparison is a bug wherever it runs: review30 judged `event.button is 1` in a book's experiments folder worth
   // fixing (matplotlib passes an enum there, so the click handler never fires), as were all 22 earlier findings.
   mattersAnywhere: true,
@@ -52,14 +108,33 @@ export default defineRule({
     const left = children[at - 1];
     const right = children[at + 1];
     const literal = [left, right].find((n) => n && isValueLiteral(n));
-    if (!literal) return;
+    if (!literal || !left || !right) return;
+    const range = { start: Math.min(op.startIndex, literal.startIndex), end: Math.max(op.endIndex, literal.endIndex) };
+    // In a chain the identity test is a separate link; `==` keeps the chain's bug (review41: expan's
+    // `0.0 < percentile <= 100.0 is False`, whose check never raises). Advice only.
+    if (children.length > 3) {
+      ctx.report({ ...range, message: chainMessage(cmp, op, left, right) });
+      return;
+    }
+    const other = literal.equals(left) ? right : left;
+    const called = calledDefinition(other);
+    if (called) ctx.restsOn(called);
+    if (called && returnsLiteralAsMarker(called, literal)) {
+      const name = other.childForFieldName('function')?.text ?? other.text;
+      ctx.report({
+        ...range,
+        message: `\`${name}()\` returns \`${literal.text}\` on some paths and another value on others: tell them apart with \`isinstance\` (\`==\` against an array or Series compares element by element)`,
+      });
+      return;
+    }
     const negated = op.type === 'is not';
     const replacement = negated ? '!=' : '==';
+    const arrays = importsArrayLibrary(ctx.facts);
     ctx.report({
-      start: Math.min(op.startIndex, literal.startIndex),
-      end: Math.max(op.endIndex, literal.endIndex),
+      ...range,
       message: `\`${op.text}\` compares identity with the literal \`${literal.text.length > 30 ? literal.text.slice(0, 27) + '...' : literal.text}\`; use \`${replacement}\``,
       edits: [replaceRange(op.startIndex, op.endIndex, replacement)],
+      ...(arrays ? { safety: 'unsafe' as const, reason: '`==` compares an array, Series or tensor element by element, and an `if` on the result raises' } : {}),
     });
   },
 });

@@ -296,7 +296,7 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.deepEqual(recordOf('is-literal-comparison'), { useful: 78 + 28, noise: 10 + 2, wrong: 0 + 3 });
     for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
     // A rule first judged here: tf-run-functions-eagerly's one finding was wrong (eager mode that the model's Python-side
-    // layer building needs, since silent).
+    // layer building needs; the evidence is in other modules, so the rule still cannot see it).
     assert.deepEqual(recordOf('tf-run-functions-eagerly'), { useful: 0, noise: 0, wrong: 1 });
   });
 });

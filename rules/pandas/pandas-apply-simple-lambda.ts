@@ -17,6 +17,8 @@ import {
   needsParentheses,
   quietOnSmallFrame,
   numpyModuleRef,
+  plainAssignments,
+  scopeOf,
   stringLiteralValue,
   TEMPORAL_ONLY_MEMBERS,
   values,
@@ -562,6 +564,8 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     return;
   }
   if (v.kinds.every((k) => k === 'arithmetic' || k === 'str')) return;
+  // `.round()` raises on an object column where the built-in rounded each number: a transposed frame is one.
+  if (v.kinds.includes('round') && transposedFrame(series)) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
   const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
   // An `.apply` on a value the layer cannot name (a parameter) is shown to hand the lambda elements the same way.
@@ -593,6 +597,24 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     message: `\`${shownCall(call)}\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
     ...quietOnSmallColumn(series, ctx),
   });
+}
+
+/**
+ * The column is of a frame every assignment of which is a transpose (`pd.DataFrame([names, values], index=[...]).T`):
+ * the columns then mix the rows' types into object dtype, where `Series.round` raises TypeError (shapash's
+ * `selected_contrib["feature_contrib"].apply(lambda x: round(x, 4))`, judged wrong in review41).
+ */
+function transposedFrame(series: Node): boolean {
+  const frame = series.type === 'subscript' ? series.childForFieldName('value') : null;
+  if (frame?.type !== 'identifier') return false;
+  const assigned = plainAssignments(scopeOf(frame), frame.text).filter((a) => a.value.startIndex < series.startIndex);
+  return assigned.length > 0 && assigned.every(({ value }) => isTranspose(value));
+}
+
+function isTranspose(value: Node): boolean {
+  if (value.type === 'attribute') return value.childForFieldName('attribute')?.text === 'T';
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'transpose';
 }
 
 /** Builtins that raise on a whole Series: its truth value (`min` compares) or its conversion to one number is ambiguous. */

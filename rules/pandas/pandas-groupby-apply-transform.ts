@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   assignmentScope,
+  enclosingDef,
   inTestOf,
   isNumberLiteral,
   isPureReference,
@@ -141,6 +142,7 @@ export default defineRule({
       countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
       rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
     if (!rewrite) return;
+    if (rewrite.kind !== 'aggregation' && selection === null && keyColumnReadAfter(call, groupby, ctx)) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
     const compound = rewrite.kind !== 'method' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
@@ -498,6 +500,8 @@ function reportGroupRows(call: Node, body: Node, param: string, grouped: Node, g
   const fills = fillChain(body, param);
   const rows = fills ? null : groupRows(body, param);
   if ((!fills || fills.length !== 2) && !rows) return false;
+  // `gb.head(n)` keeps every column; the fills leave the key columns out.
+  if (fills && keyColumnReadAfter(call, groupby, ctx)) return true;
   const gb = grouped.text.length > SHOWN_LENGTH ? 'gb' : grouped.text;
   const advice = fills
     ? `fill within groups with the groupby's own \`${gb}.${fills[0]}()\`, then \`.${fills[1]}()\` that result grouped again by the same keys: ` +
@@ -509,6 +513,24 @@ function reportGroupRows(call: Node, body: Node, param: string, grouped: Node, g
     message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice}`,
   });
   return true;
+}
+
+/**
+ * `data = data.groupby("key").apply(lambda x: x.ffill())`, then `data.key` a line below (covid-19-open-data's forward
+ * fill per region, judged wrong in review41): apply on the whole frame keeps the key columns, the groupby's own
+ * `ffill()`, `cumsum()` or `transform` leaves them out, and the code after the call still reads one of them, so the one-line
+ * rewrite would break it. True when a key named as a column (`"key"`, `["a", "b"]`) is read as `.key` or `["key"]`
+ * after the call, in its function (or module).
+ */
+function keyColumnReadAfter(call: Node, groupby: Node, ctx: RuleContext): boolean {
+  const names = groupbyKeys(groupby)
+    .flatMap((k) => (k.type === 'list' ? k.namedChildren : [k]))
+    .map((k) => (k ? stringLiteralValue(k) : null))
+    .filter((k): k is string => k !== null && /^\w+$/.test(k));
+  if (names.length === 0) return false;
+  const scope = enclosingDef(call) ?? call.tree.rootNode;
+  const after = ctx.text.slice(call.endIndex, scope.endIndex);
+  return names.some((k) => new RegExp(`\\.${k}\\b|\\[\\s*[rbuRBU]*["']${k}["']`).test(after));
 }
 
 /** `g.name(args...)` with positional arguments only. */

@@ -89,6 +89,10 @@ export default defineRule({
     if (slicedToOwnLength(sample, loop.node) || takesOwnLengthSlice(call, loop.node) || inInnerLoop(call, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     if (perItemArguments(call, arg, loop.node, ctx.facts)) return;
+    // mmfewshot's `for i in range(n_support): if support_labels[i] == query_label: self._bbox_forward(rois, feat[i].unsqueeze(0))`:
+    // the call runs for the item that matches a value picked outside the loop (a conditioning vector for a slice of many
+    // RoIs), not once per item; judged wrong in review41.
+    if (selectsMatchingItem(call, loop.node)) return;
     // kornia's `if isinstance(images, list): [self.model(image[None])[0] for image in images] else: self.model(images)`: the
     // list path is there for items of different sizes, which cannot be stacked; the batched path is the other branch.
     if (underListBranch(loop.node)) return;
@@ -251,6 +255,36 @@ function boundPerItem(name: string, loop: Node, items: readonly string[]): boole
     if (at !== -1 && targets.length === values.length) return indexedByItem(values[at] ?? null, items);
   }
   return false;
+}
+
+/**
+ * The call sits under an `if` in the loop whose condition is an equality of something read per item (`labels[i]`, `x`)
+ * with something the loop's names do not reach: it runs for the matching items only (usually one), a lookup.
+ */
+function selectsMatchingItem(call: Node, loop: Node): boolean {
+  const items = new Set(loopTargets(loop));
+  const readsItem = (n: Node) =>
+    (n.type === 'identifier' && items.has(n.text)) || findDescendants(n, (d) => d.type === 'identifier' && items.has(d.text)).length > 0;
+  for (let n = call.parent; n && !n.equals(loop); n = n.parent) {
+    const branch = n.type === 'if_statement' ? enclosingBlockIn(call, n) : null;
+    if (!branch || !n.childForFieldName('consequence')?.equals(branch)) continue;
+    const cond = n.childForFieldName('condition');
+    const ops = cond?.type === 'comparison_operator' ? cond.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
+    const operands = cond?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    if (ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) continue;
+    // `valid[i] == 1` filters by a constant (every valid item runs): only a value the code picked elsewhere is a lookup.
+    const other = readsItem(operands[0]) ? operands[1] : operands[0];
+    if (readsItem(operands[0]) !== readsItem(operands[1]) && !LITERAL.test(other.type)) return true;
+  }
+  return false;
+}
+
+const LITERAL = /^(integer|float|string|true|false|none|unary_operator|concatenated_string)$/;
+
+/** The block of `ifNode` (its consequence) that holds node, or null. */
+function enclosingBlockIn(node: Node, ifNode: Node): Node | null {
+  for (let n: Node | null = node; n && !n.equals(ifNode); n = n.parent) if (n.parent?.equals(ifNode)) return n;
+  return null;
 }
 
 /** The names a loop or comprehension binds per item (every `for` clause of a comprehension). */

@@ -81,6 +81,9 @@ export default defineRule({
     const call = m.need('call');
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
     if (positionalArguments(call).length !== 1) return;
+    // The author says why the file leaves it out (paxml: "we do not set num_parallel_calls, as that will make symbolic
+    // input data checkpoints huge"; blind review41 judged both of its maps wrong): a decision, not an oversight.
+    if (DECLINES_PARALLEL_CALLS.test(ctx.text)) return;
     // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`, `lambda im: tf.cast(im, tf.float32)`: picking, slicing, casting or
     // reshaping the element computes nothing worth spreading over threads.
     if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
@@ -125,6 +128,12 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * A comment that declines `num_parallel_calls`: a negation before the name on the comment's line (`# we do not set
+ * num_parallel_calls`, `# no num_parallel_calls here: ...`, `# avoid num_parallel_calls`).
+ */
+const DECLINES_PARALLEL_CALLS = /#[^\n]*\b(?:not|no|don't|never|avoid|without)\b[^\n]*\bnum_parallel_calls\b/i;
 
 /**
  * The map's output is cached right away: `ds.map(f).cache()`, or `ds = ds.map(f)` followed by `ds = ds.cache()`. Later

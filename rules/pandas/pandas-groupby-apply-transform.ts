@@ -73,7 +73,7 @@ export default defineRule({
       'and `rank` methods of the groupby object do the same work for all groups at once in compiled code. ' +
       '`transform(lambda g: ...)` makes the same Python call per group.',
     instead:
-      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`), or broadcast a reduction with `transform`: ' +
+      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
       'sums once both are centred on their group means.',
     example: {

@@ -626,25 +626,21 @@ function runningScan(loop: Node, ctx: Ctx): string | null {
   const args = callArguments(loop.childForFieldName('right')!);
   if (args.length !== 2 || args[0].text !== '1' || (args[1].type === 'integer' && Number(args[1].text) <= TINY_RANGE)) return null;
   const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  const last =
-    statements.length > 0 && statements[statements.length - 1].type === 'expression_statement' ? statements[statements.length - 1].namedChild(0) : null;
-  const target = last?.type === 'assignment' ? last.childForFieldName('left') : null;
-  const right = last?.childForFieldName('right');
-  const array = target?.type === 'subscript' ? target.childForFieldName('value') : null;
-  const keys = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
-  if (!right || array?.type !== 'identifier' || keys.length !== 1 || keys[0]!.text !== index) return null;
-  if (!values(ctx.facts).isA(array, 'ndarray') || right.type !== 'binary_operator') return null;
-  const op = right.childForFieldName('operator')?.type;
-  if (op !== '*' && op !== '+') return null;
-  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array.text}[${index}-1]`;
-  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
-  const factor = previous(a) ? b : previous(b) ? a : null;
-  if (!factor) return null;
+  // The trailing statements that each carry one array's running scan (etna's histogram outliers keep the running sum and
+  // the running sum of squares, `p[i] = p[i - 1] + series[i]` then `pp[i] = pp[i - 1] + series[i] ** 2`), last first.
+  const scans: Scan[] = [];
+  for (let k = statements.length - 1; k >= 0; k--) {
+    const scan = scanStep(statements[k], index, ctx);
+    if (!scan || scans.some((other) => other.array.text === scan.array.text)) break;
+    scans.unshift(scan);
+  }
+  if (scans.length === 0) return null;
+  const arrays = scans.map((scan) => scan.array.text);
   const mentions = (n: Node, name: string) => n.text === name || findDescendants(n, (d) => d.type === 'identifier' && d.text === name).length > 0;
-  // The factor is of step `index` alone: it reads no element of the array, and every element it reads by the index
+  // The factor is of step `index` alone: it reads no element of the arrays, and every element it reads by the index
   // is that step's (`r[t]`), so the factors of all steps are one whole-array expression.
   const ofThisStep = (n: Node) =>
-    !mentions(n, array.text) &&
+    !arrays.some((array) => mentions(n, array)) &&
     [n, ...findDescendants(n, (d) => d.type === 'subscript')].every((sub) => {
       if (sub.type !== 'subscript' || !mentions(sub, index)) return true;
       const k = sub.childrenForFieldName('subscript').filter((x) => x && x.type !== 'comment');
@@ -659,20 +655,29 @@ function runningScan(loop: Node, ctx: Ctx): string | null {
     }) &&
     !DISALLOWED_IN_SCAN.has(n.type) &&
     findDescendants(n, (d) => DISALLOWED_IN_SCAN.has(d.type)).length === 0;
-  if (!ofThisStep(factor)) return null;
+  if (!scans.every((scan) => ofThisStep(scan.factor))) return null;
   const scope = scopeBody(loop);
-  const steps = statements.slice(0, -1).map((stmt) => {
+  const steps = statements.slice(0, statements.length - scans.length).map((stmt) => {
     const inner = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
     return { name: inner?.type === 'assignment' ? inner.childForFieldName('left') : null, value: inner?.childForFieldName('right') };
   });
   for (const [k, { name, value }] of steps.entries()) {
-    if (name?.type !== 'identifier' || !value || name.text === array.text || !ofThisStep(value)) return null;
+    if (name?.type !== 'identifier' || !value || arrays.includes(name.text) || !ofThisStep(value)) return null;
     // `drift = drift * 0.99` or a name the step reads before setting it: a value carried from the step before.
     if (steps.slice(k).some((later) => later.name && mentions(value, later.name.text))) return null;
     if (usedAfter(scope, name.text, loop.endIndex, loop)) return null;
   }
   if (usedAfter(scope, index, loop.endIndex, loop)) return null;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
+  if (scans.length > 1) {
+    const each = scans.map((scan) => `\`${scan.array.text}[${index}]\``).join(', ');
+    const rewrites = scans.map((scan) => `\`${scan.array.text}[1:] = ${scan.array.text}[0] ${scan.op} ${np}.${scan.op === '*' ? 'cumprod' : 'cumsum'}(...)\``);
+    return (
+      `Each of ${each} is its own previous element combined with a value of step \`${index}\` alone: ${scans.length} running ` +
+      `sums or products, computed here one interpreted step at a time; compute each one's steps as one array and write ${rewrites.join(', ')}`
+    );
+  }
+  const [{ array, op }] = scans;
   const [what, kind, parts, scan] = op === '*' ? ['times a factor', 'product', 'factors', 'cumprod'] : ['plus a term', 'sum', 'terms', 'cumsum'];
   const rows = values(ctx.facts).valueOf(array)?.ndim === 2 ? 'row' : 'element';
   return (
@@ -680,6 +685,30 @@ function runningScan(loop: Node, ctx: Ctx): string | null {
     `computed here one interpreted step at a time; compute all the ${parts} as one array (one ${rows} per step) and write ` +
     `\`${array.text}[1:] = ${array.text}[0] ${op} ${np}.${scan}(${parts}, axis=0)\``
   );
+}
+
+/** One step of a running scan: `array[i] = array[i - 1] <op> factor` (or `factor <op> array[i - 1]`). */
+interface Scan {
+  array: Node;
+  op: '*' | '+';
+  factor: Node;
+}
+
+/** The statement as a step of a running sum or product over a known ndarray indexed by the loop's index, or null. */
+function scanStep(statement: Node, index: string, ctx: Ctx): Scan | null {
+  const stmt = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+  const target = stmt?.type === 'assignment' ? stmt.childForFieldName('left') : null;
+  const right = stmt?.childForFieldName('right');
+  const array = target?.type === 'subscript' ? target.childForFieldName('value') : null;
+  const keys = target?.type === 'subscript' ? target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  if (!right || array?.type !== 'identifier' || keys.length !== 1 || keys[0]!.text !== index) return null;
+  if (!values(ctx.facts).isA(array, 'ndarray') || right.type !== 'binary_operator') return null;
+  const op = right.childForFieldName('operator')?.type;
+  if (op !== '*' && op !== '+') return null;
+  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array.text}[${index}-1]`;
+  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+  const factor = previous(a) ? b : previous(b) ? a : null;
+  return factor ? { array, op, factor } : null;
 }
 
 const DISALLOWED_IN_SCAN = new Set(['lambda', 'list_comprehension', 'generator_expression', 'await', 'yield', 'named_expression', 'string']);

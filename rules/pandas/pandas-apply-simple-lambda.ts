@@ -1,7 +1,9 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  bindingOf,
   callArguments,
+  contains,
   enclosingFunctionDef,
   findDescendants,
   isNestedScope,
@@ -17,6 +19,7 @@ import {
   needsParentheses,
   quietOnSmallFrame,
   numpyModuleRef,
+  occurrences,
   plainAssignments,
   scopeOf,
   stringLiteralValue,
@@ -133,7 +136,8 @@ export default defineRule({
     const parsesElements =
       (((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
         columnSelection(series, ctx.facts, method)) ||
-      elementsShown(body, param, series, method, ctx);
+      elementsShown(body, param, series, method, ctx) ||
+      (v.kind === 'dt' && method === 'apply' && parsedByToDatetime(series, ctx.facts));
     if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
     // `s.diff().apply(lambda x: x.total_seconds())` → `s.diff().dt.total_seconds()`: a call chain is kept only when the
@@ -655,12 +659,44 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
   const layer = values(facts);
   const t = layer.valueOf(receiver);
   if (t) return t.kind === 'series';
+  if (method === 'apply' && parsedByToDatetime(receiver, facts)) return true;
   if (method !== 'apply' || receiver.type !== 'subscript') return false;
   const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   if (keys.length !== 1 || stringLiteralValue(keys[0]) === null) return false;
   const owner = receiver.childForFieldName('value');
   const ot = layer.valueOf(owner);
   return !ot || ot.kind === 'dataframe';
+}
+
+/**
+ * `col_data = pd.to_datetime(col_data)` then `col_data.apply(lambda x: x.hour * 60 + x.minute)` (auto_ml's date features):
+ * `pd.to_datetime` returns a Series, a DatetimeIndex or a Timestamp, and of those only the Series has `.apply`, so the
+ * receiver is a datetime Series (its elements Timestamps, whose fields `.dt` has). Every assignment of the name in the
+ * function is such a call, one of them a statement of the function's own body before the apply; the function's parameter
+ * (the raw column it parses) may be the other binding. `errors="ignore"` can hand the input back unparsed: not counted.
+ */
+function parsedByToDatetime(receiver: Node, facts: Parameters<typeof values>[0]): boolean {
+  if (receiver.type === 'call') return isToDatetime(receiver, facts);
+  if (receiver.type !== 'identifier') return false;
+  const scope = scopeOf(receiver);
+  const body = scope.type === 'function_definition' ? scope.childForFieldName('body') : null;
+  const params = scope.childForFieldName('parameters');
+  if (!body || !params) return false;
+  let parsedBefore = false;
+  for (const id of occurrences(scope, receiver.text)) {
+    const binder = bindingOf(id);
+    if (!binder) continue;
+    if (contains(params, id)) continue;
+    const value = binder.type === 'assignment' && binder.childForFieldName('left')?.equals(id) ? binder.childForFieldName('right') : null;
+    if (value?.type !== 'call' || !isToDatetime(value, facts)) return false;
+    if (binder.parent?.type === 'expression_statement' && binder.parent.parent?.equals(body) && binder.endIndex <= receiver.startIndex) parsedBefore = true;
+  }
+  return parsedBefore;
+}
+
+/** `pd.to_datetime(...)` without `errors="ignore"`. */
+function isToDatetime(call: Node, facts: Parameters<typeof values>[0]): boolean {
+  return facts.calleeName(call) === 'pandas.to_datetime' && stringLiteralValue(keywordValue(call, 'errors')) !== 'ignore';
 }
 
 /**

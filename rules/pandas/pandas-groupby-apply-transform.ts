@@ -6,6 +6,7 @@ import {
   inTestOf,
   isNumberLiteral,
   isPureReference,
+  keywordValue,
   needsParentheses,
   plainAssignments,
   quietOnSmallFrame,
@@ -37,6 +38,9 @@ const METHOD_REASON =
 
 /** Measured like the others: only an empty frame differs. */
 const COUNT_REASON = 'on an empty frame apply returns an empty float64 Series where `nunique` gives int64';
+
+/** Measured against pandas 1.5.3 like the other forms: only an empty frame differs. */
+const SIZE_REASON = 'on an empty frame apply returns an empty DataFrame where `size()` gives an empty int64 Series';
 
 /**
  * Where the groupby forms differ from `transform(lambda g: ...)`, measured like the apply forms (groupbyEquivalence.test.ts).
@@ -70,7 +74,7 @@ export default defineRule({
       'and `rank` methods of the groupby object do the same work for all groups at once in compiled code. ' +
       '`transform(lambda g: ...)` makes the same Python call per group.',
     instead:
-      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`), or broadcast a reduction with `transform`: ' +
+      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
       'sums once both are centred on their group means.',
     example: {
@@ -88,6 +92,7 @@ export default defineRule({
         reason: TRANSFORM_REASON,
       },
       { safety: 'unsafe', when: 'when the lambda calls a per-group method (`g.cumsum()`, `g.shift()`, `g.rank()`)', reason: METHOD_REASON },
+      { safety: 'unsafe', when: 'when the lambda counts the rows of each group (`len(g)`, `apply(len)`: rewritten with `size()`)', reason: SIZE_REASON },
       { safety: 'unsafe', when: 'when the lambda counts distinct values (`len(g.unique())`: rewritten with `nunique(dropna=False)`)', reason: COUNT_REASON },
       {
         safety: 'unsafe',
@@ -110,6 +115,14 @@ export default defineRule({
 (call
   function: (attribute
     object: (_) @grouped
+    attribute: (identifier) @apply)
+  arguments: (argument_list (identifier) @lenFunction) @args
+  (#eq? @apply "apply")
+  (#eq? @lenFunction "len")) @call
+
+(call
+  function: (attribute
+    object: (_) @grouped
     attribute: (identifier) @agg)
   arguments: (argument_list) @aggArgs
   (#any-of? @agg "agg" "aggregate")) @call`,
@@ -126,6 +139,11 @@ export default defineRule({
     const call = m.need('call');
     const verb = m.need('apply').text;
     if (inTestOf(call, verb)) return;
+    const lenFunction = m.get('lenFunction');
+    if (lenFunction || (verb === 'apply' && lengthOf(m.need('body'), m.need('param').text))) {
+      if (ctx.facts.isBuiltin('len', call)) reportSize(call, grouped, groupby, ctx);
+      return;
+    }
     const body = m.need('body');
     const param = m.need('param').text;
     if (verb === 'transform') {
@@ -192,6 +210,32 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
     message: `\`groupby().transform(lambda ...)\` calls Python once per group; ${reduction ? `use \`${rewrite.shown}\`` : advice(rewrite, body, param, grouped, groupby, selection)}`,
     edits: fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined,
     ...(reasons.length > 0 ? { safety: 'unsafe' as const, reason: reasons.join('; ') } : {}),
+  });
+}
+
+/** `len(g)` of the lambda's own parameter. */
+function lengthOf(body: Node, param: string): boolean {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  return fn?.type === 'identifier' && fn.text === 'len' && args.length === 1 && args[0].type === 'identifier' && args[0].text === param;
+}
+
+/**
+ * `traj.groupby(uid).apply(lambda x: len(x))` / `.apply(len)` (scikit-mobility's per-user record counts): a Python call per
+ * group to count its rows, which `size()` counts in compiled code, with the same keys, order and int64 values (NaN keys
+ * dropped by both, unobserved categories counted 0 by both). `as_index=False` is left alone: `size()` then names its column
+ * "size" where apply left it unnamed.
+ */
+function reportSize(call: Node, grouped: Node, groupby: Node, ctx: RuleContext): void {
+  if (keywordValue(groupby, 'as_index')) return;
+  ctx.report({
+    ...quietOnSmallGrouped(groupby, ctx),
+    node: call,
+    message: "`groupby().apply(len)` calls Python once per group to count its rows; call the groupby's own `.size()`",
+    // The groupby is spelled once, as before: no condition on how it is written.
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, `${grouped.text}.size()`)],
+    safety: 'unsafe',
+    reason: SIZE_REASON,
   });
 }
 

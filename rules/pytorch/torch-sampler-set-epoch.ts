@@ -51,6 +51,12 @@ export default defineRule({
   right: (call
     function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor)
 
+(assignment
+  left: (identifier) @name
+  right: (conditional_expression
+    (call
+      function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
+
 (call
   arguments: (argument_list
     (keyword_argument
@@ -88,7 +94,10 @@ export default defineRule({
       // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
       if (setsEpoch(epoch.loop, sampler, epoch.loaderName, facts, rest)) return;
       const owner = sampler ?? (epoch.loaderName ? `${epoch.loaderName}.sampler` : null);
-      const fix = owner ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
+      // `RandomSampler(...) if rank == -1 else DistributedSampler(...)` (CodeT5), or the same name bound in an if/else: an
+      // unconditional `sampler.set_epoch(epoch)` would raise on the RandomSampler branch, so no edit is offered.
+      const otherSampler = ctor.parent?.type === 'conditional_expression' || (sampler !== null && assignmentsTo(scope, sampler) > 1);
+      const fix = owner && !otherSampler ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
       const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
       ctx.report({
         node: ctor,
@@ -101,6 +110,11 @@ export default defineRule({
     }
   },
 });
+
+/** How many assignments in the function (not in nested defs) bind `name`. */
+function assignmentsTo(scope: Node, name: string): number {
+  return findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === name, isNestedScope).length;
+}
 
 /** A name that says the split is for evaluation: `val_sampler`, `DistributedSampler(valid_set)`, `test_data`. */
 const EVALUATION_NAME = /(?:^|_)(?:val|valid|validation|eval|evaluation|test|dev)(?:_|\d|$)/i;
@@ -160,10 +174,11 @@ function epochLoopFor(
   const assigned =
     loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
+  const names = loaderName !== null ? loaderNames(scope, loaderName, facts) : new Set<string>();
   for (const loop of findDescendants(scope, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope)) {
     const right = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
     const inner = right ? unwrapIterable(right, facts).inner : null;
-    const iterates = inner !== null && (inner.equals(loader) || (loaderName !== null && inner.type === 'identifier' && inner.text === loaderName));
+    const iterates = inner !== null && (inner.equals(loader) || (inner.type === 'identifier' && names.has(inner.text)));
     if (iterates) {
       const outer = enclosingLoops(loop)[0];
       // A loader created inside the epoch loop (iterated once per epoch) is also fine: the loop is `outer`.
@@ -174,6 +189,27 @@ function epochLoopFor(
     if (helper) return { loop, variable: epochVariable(loop), loaderName, helper };
   }
   return null;
+}
+
+/**
+ * The loader's name and the names bound to a progress-bar or enumerate wrapper of it in the same function (CodeT5's
+ * `bar = tqdm(train_dataloader, ...)` at the top of each epoch, then `for step, batch in enumerate(bar)`): iterating the
+ * wrapper iterates the loader. Only a name bound once, to such a wrapper, counts.
+ */
+function loaderNames(scope: Node, loaderName: string, facts: FileFacts): Set<string> {
+  const names = new Set([loaderName]);
+  const bindings = new Map<string, number>();
+  const wrappers: string[] = [];
+  for (const a of findDescendants(scope, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    bindings.set(left.text, (bindings.get(left.text) ?? 0) + 1);
+    const right = a.childForFieldName('right');
+    const inner = right?.type === 'call' ? unwrapIterable(right, facts).inner : null;
+    if (inner && !inner.equals(right!) && inner.type === 'identifier' && inner.text === loaderName) wrappers.push(left.text);
+  }
+  for (const w of wrappers) if (bindings.get(w) === 1) names.add(w);
+  return names;
 }
 
 /** The same-file def that the loop's body hands the loader to and that iterates its parameter (one pass per iteration), or null. */

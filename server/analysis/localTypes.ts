@@ -1415,7 +1415,28 @@ function addAssignment(n: Node, bindings: Map<string, Binding[]>, pending: Pendi
     else if (annotation) {
       /* bare annotation: not a binding */
     }
-  } else if (left) addTargets(bindings, left, statementOf(n));
+  } else if (left) {
+    const pairs = right ? tupleItems(left, right) : null;
+    if (pairs) for (const [target, item] of pairs) pending.push({ name: target.text, node: statementOf(n), value: item, annotation: null });
+    else addTargets(bindings, left, statementOf(n));
+  }
+}
+
+/**
+ * `p, pp = np.empty_like(series), np.empty_like(series)` (etna's prefix sums): each plain name of the target tuple gets
+ * the item at its place, as `p = ...` would. Only for a tuple of names as long as the tuple of values, no starred item on
+ * either side, and no value that names a target (`a, b = b, a + b` reads the old `b`: left untyped).
+ */
+function tupleItems(left: Node, right: Node): [Node, Node][] | null {
+  if ((left.type !== 'pattern_list' && left.type !== 'tuple_pattern') || (right.type !== 'expression_list' && right.type !== 'tuple')) return null;
+  const targets = left.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const items = right.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (targets.length !== items.length || targets.some((t) => t.type !== 'identifier') || items.some((i) => i.type === 'list_splat')) return null;
+  const names = new Set(targets.map((t) => t.text));
+  const namesTarget = (item: Node) =>
+    (item.type === 'identifier' && names.has(item.text)) || item.descendantsOfType('identifier').some((id) => id !== null && names.has(id.text));
+  if (names.size !== targets.length || items.some(namesTarget)) return null;
+  return targets.map((t, i) => [t, items[i]]);
 }
 
 /** The names an import binds: an alias, or the first part of a dotted module name (`import os.path` binds `os`). */

@@ -51,6 +51,22 @@ T(a); T(b); T(c); T(d); T(e); T(f); T(g)
     assert.deepEqual(got, ['ndarray/2', 'ndarray/1', 'ndarray/1', 'ndarray/1', 'ndarray/2', 'unknown', 'ndarray/1']);
   });
 
+  it('types each name of a tuple assignment by the value at its place, unless a value names a target', async () => {
+    const got = await typesIn(`
+import numpy as np
+import pandas as pd
+def f(series, other):
+    p, pp = np.empty_like(series), np.zeros(3)
+    (q, frame) = (np.arange(4), pd.read_csv("x.csv"))
+    a, b = np.zeros(2), other
+    c, d = np.zeros(2), c
+    e, g = np.zeros(2)
+    h, *rest = np.zeros(2), np.ones(2), np.ones(2)
+    T(p); T(pp); T(q); T(frame); T(a); T(b); T(c); T(d); T(e); T(g); T(h)
+`);
+    assert.deepEqual(got, ['ndarray', 'ndarray/1', 'ndarray/1', 'dataframe', 'ndarray/1', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
   it('knows pandas readers, column selection and attribute columns', async () => {
     const got = await typesIn(`
 import pandas as pd

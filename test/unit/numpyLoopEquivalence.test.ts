@@ -134,9 +134,13 @@ describe('numpy-python-loop fix: equivalence with the element loop under real Nu
 
     it('arrays among them (a blend of two vectors per weight): reported, no rewrite, the message says what must hold', async () => {
       const engine = await getEngine();
-      const before = comprehension(['u, v = A, B'], '(1 - a) * u + a * v');
+      // Unpacked from a list, the operands' types are not known here.
+      const before = comprehension(['u, v = [A, B]'], '(1 - a) * u + a * v');
       const findings = engine.lintText(before, { select: ['numpy-python-loop'] }).findings;
       assert.equal(findings.length, 1);
+      // Unpacked from a tuple of the two arrays, they are known arrays: "if they are numbers" would be false, so nothing is said.
+      const known = comprehension(['u, v = A, B'], '(1 - a) * u + a * v');
+      assert.equal(engine.lintText(known, { select: ['numpy-python-loop'] }).findings.length, 0);
       assert.equal(findings[0].fix, undefined);
       assert.match(findings[0].message, /if `u`, `v` are numbers/);
       // What the rewrite would have done: broadcasting gives other numbers (or fails), not the same list of arrays.

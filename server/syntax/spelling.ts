@@ -21,6 +21,32 @@ export function wordOffsets(text: string, name: string): number[] {
   return out;
 }
 
+/**
+ * Each place where one of the words is spelled as a whole word (the union of wordOffsets for each), passed to `visit`
+ * with the word. Five or more ASCII words are found in one scan of the text. An indexOf pass over a 12k-line file's 440k
+ * characters costs 0.01-0.25 ms a word (rare letters are quick, `_` and common capitals slow), one regular expression
+ * of many words about 0.25-0.37 ms whatever they are: the nineteen classes that a change to typing.Generic's `__slots__`
+ * reaches (itself and its subclasses) took 2.3 ms a keystroke one by one, 0.37 ms together, while three rare words are
+ * quicker alone (0.03 ms against 0.25). A whole-word match of ASCII words is a maximal run of ASCII word characters, so
+ * no two overlap and the scan misses none; a word with any other character is searched for alone (wordOffsets).
+ * Offsets come in text order for the scan's words, then each other word's in turn.
+ */
+export function forEachSpelling(text: string, words: Iterable<string>, visit: (at: number, word: string) => void): void {
+  const ascii: string[] = [];
+  const other: string[] = [];
+  for (const word of words) if (word) (ASCII_WORD.test(word) ? ascii : other).push(word);
+  if (ascii.length < SCAN_MIN_WORDS) other.push(...ascii);
+  else {
+    const scan = new RegExp(`(?<![A-Za-z0-9_])(?:${ascii.join('|')})(?![A-Za-z0-9_])`, 'g');
+    for (let m = scan.exec(text); m; m = scan.exec(text)) visit(m.index, m[0]);
+  }
+  for (const word of other) for (const at of wordOffsets(text, word)) visit(at, word);
+}
+
+const ASCII_WORD = /^[A-Za-z0-9_]+$/;
+/** From this many ASCII words, forEachSpelling scans once for all (see there). */
+const SCAN_MIN_WORDS = 5;
+
 /** The index of the first entry of a sorted list that is at least `value` (its length when none is). */
 function firstAtLeast(sorted: readonly number[], value: number): number {
   let low = 0;

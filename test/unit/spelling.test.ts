@@ -1,5 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { gateHit, gateHitNear, GateWords, hasWord, hitOutlivesEdits, possibleCallsOf, TextGates, WordIndex, wordOffsets } from '../../server/syntax/spelling';
+import {
+  forEachSpelling,
+  gateHit,
+  gateHitNear,
+  GateWords,
+  hasWord,
+  hitOutlivesEdits,
+  possibleCallsOf,
+  TextGates,
+  WordIndex,
+  wordOffsets,
+} from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
 import { ALL_RULES } from '../../rules';
 
@@ -33,6 +44,25 @@ describe('spelling prefilters', () => {
         index = new WordIndex(text);
       }
       for (const w of words) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('finds the spellings of several words in one scan exactly as wordOffsets finds each (forEachSpelling)', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Words that begin and end one another, a non-ASCII one (searched alone), and neighbours that are not ASCII.
+    const pool = ['a', 'ab', 'abc', 'b', 'ba', 'self', 'x1', '_a', 'a_', 'é', 'aé', 'Generic', 'Gen'];
+    const alphabet = ['a', 'b', 'c', ' ', '.', '(', '1', 'x', 's', 'e', 'l', 'f', '_', '\n', 'é', 'G', 'n', 'r', 'i'];
+    for (let step = 0; step < 400; step++) {
+      const text = Array.from({ length: random(120) }, () => alphabet[random(alphabet.length)]).join('') + ' Generic(Gen) aé é';
+      const words = [...new Set(Array.from({ length: 1 + random(9) }, () => pool[random(pool.length)]))];
+      const found: string[] = [];
+      forEachSpelling(text, words, (at, word) => found.push(`${at}:${word}`));
+      const expected = words.flatMap((w) => wordOffsets(text, w).map((at) => `${at}:${w}`));
+      assert.deepEqual(found.sort(), expected.sort(), `${JSON.stringify(words)} in ${JSON.stringify(text)}`);
     }
   });
 

@@ -26,6 +26,7 @@ import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosin
 import { identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
+import { buildsTextOnly } from './textBuilders';
 
 export type Framework = 'torch' | 'tf';
 export type LoopKind = 'train' | 'forward';
@@ -779,6 +780,8 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
     if (fn.type === 'identifier') {
       if (facts.binding(fn.text) || (BUILTIN_FUNCTIONS.has(fn.text) && notRebound(fn.text, facts))) continue;
       if (derived.has(fn.text)) continue;
+      // `prompt_fn(batch[i])` with `prompt_fn = lambda x: f"Q: {x['q']}"`: it builds the model's input text, runs no model.
+      if (buildsTextOnly(fn, call, facts)) continue;
       return call;
     }
     if (fn.type === 'attribute') {

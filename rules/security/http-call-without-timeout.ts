@@ -48,7 +48,9 @@ export default defineRule({
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
       'standalone script (no package around it) that no web or task framework runs, and one in a function that prompts ' +
       'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
-      'stops it.',
+      'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
+      "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +
+      'unless its function takes or passes a timeout elsewhere.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
       '`requests.Timeout` where a retry makes sense.',
@@ -140,7 +142,28 @@ function lowImpactReason(call: Node, first: Node | undefined, facts: FileFacts, 
   if (handlesTimeoutElsewhere(call)) return undefined;
   if (inDatasetsPackage(filePath) && !servesItems(call, facts)) return DATASET_DOWNLOAD;
   if (inCommandPackage(filePath, facts)) return COMMAND_LINE_TOOL;
+  if (inClickCommand(call, facts)) return CLICK_COMMAND;
   return undefined;
+}
+
+/**
+ * Why a request in a click or typer command's own function costs little: the command runs when someone types it, who
+ * sees a hang and stops it. OctoPrint's `appkeys request` command (a POST, then a poll of the local server) was judged
+ * noise twice in review37.
+ */
+const CLICK_COMMAND = 'in a command-line command (a click or typer command function), run by someone at a terminal who sees a hang';
+
+/** A click or typer decorator: `@click.command()`, `@click.option(...)`, `@typer.Option`, `@cli.command("name")`. */
+const COMMAND_DECORATOR = /^@\s*(?:(?:click|typer)\.\w+|\w+\.(?:command|group))\b/;
+
+/** A def around the call (the call's own, or one it is nested in) is a click or typer command, in a module importing either. */
+function inClickCommand(call: Node, facts: FileFacts): boolean {
+  if (!facts.importsModule('click') && !facts.importsModule('typer')) return false;
+  for (let def = enclosingDef(call); def; def = enclosingDef(def)) {
+    const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
+    if (decorated?.namedChildren.some((d) => d?.type === 'decorator' && COMMAND_DECORATOR.test(d.text))) return true;
+  }
+  return false;
 }
 
 /**

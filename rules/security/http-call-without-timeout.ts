@@ -112,6 +112,7 @@ export default defineRule({
       return;
     }
     const edit = appendArgument(ctx.text, call, `timeout=${value}`);
+    const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text);
     ctx.report({
       node: call,
       message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; pass \`timeout=\` (seconds)${advice}`,
@@ -119,7 +120,8 @@ export default defineRule({
       reason,
       unattendedReason,
       edits: edit ? [edit] : undefined,
-      lowImpact: lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text),
+      lowImpact,
+      keptReason: lowImpact ? undefined : keptReason(ctx.facts, ctx.filePath, ctx.files),
     });
   },
 });
@@ -238,6 +240,17 @@ function inCommandPackage(filePath: string | undefined, facts: FileFacts): boole
   const folders = filePath.split(/[\\/]/).slice(-4, -1);
   if (!folders.some((d) => COMMAND_PACKAGES.has(d)) || folders.includes('management')) return false;
   return COMMAND_LIBRARIES.some((m) => facts.importsModule(m));
+}
+
+/**
+ * Why a request that stays in the default output is worth a timeout there (the hover's ranking line): a module a web or
+ * task framework runs, or a package module other code imports and calls. Undefined where the code shows neither.
+ */
+function keptReason(facts: FileFacts, filePath: string | undefined, files: Files): string | undefined {
+  const framework = SERVICE_FRAMEWORKS.find((m) => facts.importsModule(m));
+  if (framework) return `in a module that uses ${framework}, which runs its code as a service: a hang blocks a request or a worker for good`;
+  if (isPackageModule(filePath, files)) return 'in a package module that other code imports and calls, unattended: a hang there blocks its caller for good';
+  return undefined;
 }
 
 /** A scheme that never touches the network. */

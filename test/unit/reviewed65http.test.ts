@@ -139,3 +139,23 @@ describe('http-call-without-timeout: a click or typer command function', () => {
     assert.notEqual(helper.severity, 'hint', JSON.stringify(helper));
   });
 });
+
+describe('http-call-without-timeout: a finding that stays says why (the hover ranking line)', () => {
+  const GET = 'import requests\n\n\ndef fetch(url):\n    return requests.get(url).json()\n';
+
+  it('in a package module, and in a module a web framework runs', async () => {
+    const [pkg] = await ranked(GET, 'pkg/client.py');
+    assert.equal(pkg?.impact?.level, 'normal', JSON.stringify(pkg));
+    assert.match(reasons(pkg), /in a package module that other code imports and calls/);
+    const [web] = await ranked(`import flask\n${GET}`, 'pkg/views.py');
+    assert.match(reasons(web), /uses flask, which runs its code as a service/);
+  });
+
+  it('near misses: a hint keeps only its own reason, and a module outside any package gets none', async () => {
+    const [hint] = await ranked(GET.split('url').join('shutdown_url'), 'pkg/client.py');
+    assert.equal(hint?.impact?.level, 'low', JSON.stringify(hint));
+    assert.doesNotMatch(reasons(hint), /package module/);
+    const [loose] = await rankedInRepository(RULE, `import flask\n${GET}`, {}, 'app.py', 'perflens-r65-');
+    assert.doesNotMatch(reasons(loose), /package module/);
+  });
+});

@@ -142,7 +142,7 @@ function lowImpactReason(call: Node, first: Node | undefined, facts: FileFacts, 
   // A function that takes or passes a timeout elsewhere forgot it here: a slip worth fixing wherever it sits (AutoTS's
   // dataset loader passes its `timeout` parameter to every request but two, judged useful by both reviewers of review38).
   if (handlesTimeoutElsewhere(call)) return undefined;
-  if (inDatasetsPackage(filePath) && !servesItems(call, facts)) return DATASET_DOWNLOAD;
+  if (inDatasetsPackage(filePath, files) && !servesItems(call, facts)) return DATASET_DOWNLOAD;
   if (inCommandPackage(filePath, facts)) return COMMAND_LINE_TOOL;
   if (inClickCommand(call, facts)) return CLICK_COMMAND;
   return undefined;
@@ -207,10 +207,18 @@ function handlesTimeoutElsewhere(call: Node): boolean {
  */
 const DATASET_DOWNLOAD = "in a package's `datasets` module: a public dataset or sample fetched once per machine by someone who watches it";
 
-/** A `datasets` folder among the package folders near the file (not a user's folder further up). */
-function inDatasetsPackage(filePath: string | undefined): boolean {
+/**
+ * A `datasets` folder among the three folders above the file, itself a subpackage of a package (its parent folder holds
+ * an `__init__.py`): `deepchecks/tabular/datasets/`, `cesium/datasets/`. Not a distribution whose top package is
+ * `datasets` (Hugging Face's `src/datasets/`, whose download code every load goes through), nor a user's folder further
+ * up. Unknown (false) without a file system.
+ */
+function inDatasetsPackage(filePath: string | undefined, files: Files): boolean {
   if (!filePath) return false;
-  return filePath.split(/[\\/]/).slice(-4, -1).includes('datasets');
+  const dirs: string[] = [];
+  for (let dir = path.dirname(filePath), i = 0; i < 3; dir = path.dirname(dir), i++) dirs.push(dir);
+  const datasets = dirs.find((d) => path.basename(d) === 'datasets');
+  return !!datasets && files.exists(path.join(path.dirname(datasets), '__init__.py'));
 }
 
 /** Methods a data loader runs per item or per batch: a request there runs in a worker, unattended, many times. */

@@ -61,6 +61,13 @@ describe("http-call-without-timeout: a package's datasets modules fetch example 
     }
   });
 
+  it("near miss: a distribution whose top package is `datasets` (Hugging Face's src/datasets/) keeps its rank", async () => {
+    const hf = { 'pyproject.toml': '[project]\nname = "datasets"\n', 'src/datasets/__init__.py': '', 'src/datasets/utils/__init__.py': '' };
+    const [f] = await rankedInRepository(RULE, LOAD, hf, 'src/datasets/utils/file_utils.py', 'perflens-r65-');
+    assert.ok(f);
+    assert.notEqual(f.severity, 'hint', JSON.stringify(f));
+  });
+
   it("near miss: a dataset's per-item method, and a helper it calls, run in loader workers and keep their rank", async () => {
     const perItem = 'import requests\n\n\nclass Images:\n    def __getitem__(self, i):\n        return requests.get(self.urls[i]).content\n';
     const helper =

@@ -175,8 +175,11 @@ function inClickCommand(call: Node, facts: FileFacts): boolean {
  */
 const SHUTDOWN_REQUEST = 'a request that tells a server to shut down, sent once as the program stops';
 
-/** A URL that asks a server to stop: `shutdown_url`, `build_shutdown_url(base)`, `f"{server}/stop"`. */
-const SHUTDOWN_URL = /shutdown|\/(?:stop|kill|quit|exit|terminate)\b/i;
+/**
+ * A URL that asks a server to stop: `shutdown_url`, `build_shutdown_url(base)`, or a stop path right after the server's
+ * own address (`f"{self.server}/stop"`); not a remote API's stop of one of its jobs (`f"{base}/jobs/{job_id}/stop"`).
+ */
+const SHUTDOWN_URL = /shutdown|\{(?:self\.)?\w*(?:server|base|host|url|address|endpoint)\w*\}\/(?:stop|kill|quit|exit|terminate)\b/i;
 
 /** The URL the call requests (`url=` or its first argument) names a shutdown. */
 function asksServerToShutDown(call: Node, first: Node | undefined): boolean {

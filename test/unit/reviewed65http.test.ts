@@ -33,7 +33,7 @@ describe('http-call-without-timeout: a request that tells a server to shut down'
   });
 
   it('near misses: a status request and a URL that only contains "stop" in a word keep their rank', async () => {
-    for (const url of ['f"{self.server}/status"', 'f"{base}/stops/nearby"', 'self.stop_words_url']) {
+    for (const url of ['f"{self.server}/status"', 'f"{base}/stops/nearby"', 'self.stop_words_url', 'f"{base}/jobs/{job_id}/stop"']) {
       const [f] = await ranked(stop(url), 'pkg/app.py');
       assert.ok(f, url);
       assert.notEqual(f.severity, 'hint', `${url}: ${JSON.stringify(f)}`);

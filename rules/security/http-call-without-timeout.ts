@@ -258,8 +258,10 @@ function inCommandPackage(filePath: string | undefined, facts: FileFacts): boole
  * task framework runs, or a package module other code imports and calls. Undefined where the code shows neither.
  */
 function keptReason(facts: FileFacts, filePath: string | undefined, files: Files): string | undefined {
-  const framework = SERVICE_FRAMEWORKS.find((m) => facts.importsModule(m));
-  if (framework) return `in a module that uses ${framework}, which runs its code as a service: a hang blocks a request or a worker for good`;
+  // aiohttp is as often the client of another service as a server: it says nothing of who runs this module.
+  const framework = SERVICE_FRAMEWORKS.find((m) => m !== 'aiohttp' && facts.importsModule(m));
+  if (framework)
+    return `in a module that uses ${framework}, a web or task framework that runs its code unattended: a hang blocks a request or a worker for good`;
   if (isPackageModule(filePath, files)) return 'in a package module that other code imports and calls, unattended: a hang there blocks its caller for good';
   return undefined;
 }

@@ -155,7 +155,7 @@ describe('http-call-without-timeout: a finding that stays says why (the hover ra
     assert.equal(pkg?.impact?.level, 'normal', JSON.stringify(pkg));
     assert.match(reasons(pkg), /in a package module that other code imports and calls/);
     const [web] = await ranked(`import flask\n${GET}`, 'pkg/views.py');
-    assert.match(reasons(web), /uses flask, which runs its code as a service/);
+    assert.match(reasons(web), /uses flask, a web or task framework that runs its code unattended/);
   });
 
   it('near misses: a hint keeps only its own reason, and a module outside any package gets none', async () => {

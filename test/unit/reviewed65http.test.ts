@@ -57,7 +57,8 @@ describe("http-call-without-timeout: a package's datasets modules fetch example 
   it('near miss: a module of another folder keeps its rank', async () => {
     for (const rel of ['pkg/data/iris.py', 'pkg/dataset_client.py']) {
       const [f] = await ranked(LOAD, rel, packages(rel));
-      assert.notEqual(f?.severity, 'hint', `${rel}: ${JSON.stringify(f)}`);
+      assert.ok(f, rel);
+      assert.notEqual(f.severity, 'hint', `${rel}: ${JSON.stringify(f)}`);
     }
   });
 
@@ -163,6 +164,7 @@ describe('http-call-without-timeout: a finding that stays says why (the hover ra
     assert.equal(hint?.impact?.level, 'low', JSON.stringify(hint));
     assert.doesNotMatch(reasons(hint), /package module/);
     const [loose] = await rankedInRepository(RULE, `import flask\n${GET}`, {}, 'app.py', 'perflens-r65-');
+    assert.ok(loose);
     assert.doesNotMatch(reasons(loose), /package module/);
   });
 });

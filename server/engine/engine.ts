@@ -220,6 +220,8 @@ export interface RawFinding {
   hotDespiteSetup?: boolean;
   /** The unattended-only risk holds here though the file is run by hand (Report.unattendedReason). */
   unattendedReason?: string;
+  /** Why the unattended-only risk holds where the finding stands (Report.keptReason): said where the place gives no reason. */
+  keptReason?: string;
   /**
    * Its impact as the last lint that finished it ranked it: an incremental lint keeps a carried finding's `high` or
    * `normal` where the severity cannot depend on which (see impactOf's `previous`).
@@ -596,7 +598,7 @@ export class Engine {
     let extent: { matchStart: number; matchEnd: number } | undefined;
     const emit = (
       finding: Finding,
-      { construct, restsOn, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup, unattendedReason }: Report,
+      { construct, restsOn, quietOutsideHotCode, quietReason, lowImpact, hotReason, hotDespiteSetup, unattendedReason, keptReason }: Report,
     ) => {
       const key = `${finding.ruleId}:${finding.start}:${finding.end}`;
       if (seen.has(key)) return;
@@ -612,6 +614,7 @@ export class Engine {
       if (hotReason) entry.hotReason = hotReason;
       if (hotDespiteSetup) entry.hotDespiteSetup = true;
       if (unattendedReason) entry.unattendedReason = unattendedReason;
+      if (keptReason) entry.keptReason = keptReason;
       raw.push(entry);
     };
     const rest = (def: Node) => {
@@ -809,6 +812,9 @@ export class Engine {
     if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) {
       return raw.unattendedReason ? { level: placed.level, reasons: [raw.unattendedReason, ...placed.reasons] } : { level: 'low', reasons: [RUN_BY_HAND] };
     }
+    // Where nothing about the place ranks it, the rule's reason the risk holds here says why the finding was kept.
+    if (rule.unattendedOnly && raw.keptReason && placed.level !== 'low' && placed.reasons.length === 0)
+      return { level: placed.level, reasons: [raw.keptReason] };
     // Quiet advice outside hot code: the rule's reason it is quiet here (a frame of a few rows) says why it is a hint.
     if (quiet && raw.quietReason && placed.level === 'normal') return { level: 'normal', reasons: [raw.quietReason, ...placed.reasons] };
     return placed;

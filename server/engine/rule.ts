@@ -103,6 +103,12 @@ export interface Report {
    */
   unattendedReason?: string;
   /**
+   * Why the risk of an `unattendedOnly` rule holds where the finding stands ("in a package module that other code imports
+   * and calls"): the hover's ranking line says it when the place itself gives no reason, so a finding that stays in the
+   * default output says why it was not demoted. It changes no rank.
+   */
+  keptReason?: string;
+  /**
    * The construct this finding is about (the loop or comprehension), when it is larger than the
    * flagged range: `Engine.finish` compares constructs to decide which of two rules leads (see
    * `supersedes`). Defaults to the flagged range.

@@ -1,6 +1,10 @@
 // Hover over LSP: a finding's explanation (why, instead, fix safety, evidence, links; the finding's own
 // message only in editors that do not show it above the hover), and short notes on constructs the guide covers where nothing is reported (perflens.constructHovers).
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import { ALL_RULES } from '../../rules';
 import { BENCH_RESULTS, BENEFITS } from '../../server/docs/evidence';
@@ -61,6 +65,29 @@ describe('hover: findings', function () {
     assert.ok(text.startsWith(`**Why:** ${rule.docs.why}`), text);
     assert.ok(!text.includes(diag.message), 'VS Code shows the message right above the hover');
     assert.ok(!text.includes(`**${rule.title}**`), 'nor the rule title as a heading');
+  });
+
+  it("says why a finding is ranked as it is: kept in a package module, a hint in a package's datasets module (issue 26)", async () => {
+    const top = mkdtempSync(path.join(tmpdir(), 'perflens-hover-rank-'));
+    try {
+      for (const dir of ['pkg', 'pkg/datasets']) {
+        mkdirSync(path.join(top, dir), { recursive: true });
+        writeFileSync(path.join(top, dir, '__init__.py'), '');
+      }
+      const lines = ['import requests', '', '', 'def fetch(url):', '    return requests.get(url).json()', ''];
+      const hoverIn = async (rel: string) => {
+        const uri = pathToFileURL(path.join(top, rel)).toString();
+        await client.open(uri, lines.join('\n'));
+        const position = { line: 4, character: lines[4].indexOf('requests.get') + 1 };
+        return (await client.request<HoverResult | null>('textDocument/hover', { textDocument: { uri }, position }))!.contents.value;
+      };
+      assert.match(await hoverIn('pkg/client.py'), /\*\*Ranked normal:\*\* in a package module that other code imports and calls, unattended/);
+      const hint = await hoverIn('pkg/datasets/iris.py');
+      assert.match(hint, /\*\*Ranked low:\*\* in a package's `datasets` module: .*\(a hint: `perflens\.impact` set to `all`/);
+      assert.doesNotMatch(hint, /in a package module that other code imports/);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 
   it('says "benefit: correctness" instead of a number for rules that are not about speed', async () => {

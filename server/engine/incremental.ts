@@ -2001,14 +2001,19 @@ function membersReadingStores(
   const newStatement = text.slice(edited.startIndex, edited.endIndex);
   const oldEnd = edited.endIndex - (change.newEnd - change.oldEnd);
   const oldStatement = oldEnd > edited.startIndex ? oldText.slice(edited.startIndex, oldEnd) : '';
-  const stored = new Set<string>();
-  for (const statement of [newStatement, oldStatement]) {
-    // A `(` before the `=` is a call's keyword argument (`self.log(level=1)`), not a target.
-    const targets = STORE_TARGETS.exec(statement)?.[1] ?? '';
-    if (targets.includes('(')) continue;
-    for (const m of targets.matchAll(SELF_ATTRIBUTE)) if (words.has(m[1])) stored.add(m[1]);
-  }
+  const before = selfAttributesStored(oldStatement);
+  const after = selfAttributesStored(newStatement);
+  // A name the edit spells, or one the statement stopped or started storing though the edit did not touch it: the
+  // receiver was edited (`self.loop = …` typed into `selfx.loop = …`, the mismatch probe's seed 11 once the fixtures grew).
+  const stored = new Set([...before, ...after].filter((name) => words.has(name) || before.has(name) !== after.has(name)));
   return stored.size === 0 ? [] : siblingsSpelling(classBody, member, stored, text);
+}
+
+/** The attributes of `self` or `cls` an assignment statement's targets store. */
+function selfAttributesStored(statement: string): Set<string> {
+  // A `(` before the `=` is a call's keyword argument (`self.log(level=1)`), not a target.
+  const targets = STORE_TARGETS.exec(statement)?.[1] ?? '';
+  return targets.includes('(') ? new Set() : new Set([...targets.matchAll(SELF_ATTRIBUTE)].map((m) => m[1]));
 }
 
 /**

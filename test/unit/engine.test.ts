@@ -648,6 +648,15 @@ describe('engine: linting', () => {
       const back = session.edit(store, store + 1, '');
       assert.deepEqual(found(back), found(engine.lintText(session.text(), options)));
       assert.equal(found(back).length, 1);
+      // The receiver renamed (`selfx.loop = ...`): the statement no longer stores `self.loop`, though the edit does not
+      // spell `loop` (the mismatch probe's seed 11 once round 65's fixtures shifted its edits).
+      const receiver = text.indexOf('self.loop =') + 'self'.length;
+      const renamedReceiver = session.edit(receiver, receiver, 'x');
+      assert.deepEqual(found(renamedReceiver), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(renamedReceiver), []);
+      const restored = session.edit(receiver, receiver + 1, '');
+      assert.deepEqual(found(restored), found(engine.lintText(session.text(), options)));
+      assert.equal(found(restored).length, 1);
       // A tuple of targets stores each of them: renaming the second one re-lints its readers too.
       const line = session.text().indexOf('self.loop =');
       session.edit(line, line + 'self.loop ='.length, 'self.name, self.loop =');

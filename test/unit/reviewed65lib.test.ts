@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { getEngine } from '../helpers/engine';
 
-async function lint(rule: string, src: string, filePath = '/proj/pkg/stations.py') {
+async function lint(rule: string, src: string, filePath = '/proj/pkg/stations.py', impact: 'auto' | 'all' = 'auto') {
   const engine = await getEngine();
   // keepHints: the library hints auto mode does not report stay, so the ranking a profile can undo is tested.
-  return engine.lintText(src, { select: [rule], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === rule);
+  return engine.lintText(src, { select: [rule], filePath, impact, keepHints: true }).findings.filter((f) => f.ruleId === rule);
 }
 
 // seisbench's station list: a file read once into lookup dicts, each row doing its own work.
@@ -41,6 +41,65 @@ describe('pandas-iterrows over a file read in the function', () => {
       'len(hits)',
     );
     const [f] = await lint('pandas-iterrows', src);
+    assert.equal(f?.severity, 'warning');
+  });
+});
+
+// torch-rechub's trainer: two running totals of the step's loss, read after the loop for the epoch's log.
+const TOTALS = `import torch
+
+
+def train_one_epoch(model, loader, optimizer, loss_fn, device="cuda"):
+    total_loss = 0.0
+    epoch_loss = 0.0
+    for x, y in loader:
+        x, y = x.to(device), y.to(device)
+        loss = loss_fn(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item()
+        epoch_loss += loss.item()
+    print("epoch loss", epoch_loss / len(loader), total_loss)
+`;
+
+describe('torch-sync-in-training-loop: running totals only logged or returned', () => {
+  const lintSync = (src: string, impact: 'auto' | 'all' = 'auto') => lint('torch-sync-in-training-loop', src, '/proj/pkg/trainer.py', impact);
+
+  it('ranks syncs summed into totals printed after the loop low: not shown in auto mode', async () => {
+    assert.deepEqual(await lintSync(TOTALS), []);
+    const [f] = await lintSync(TOTALS, 'all');
+    assert.equal(f!.impact!.level, 'low');
+    assert.match(f!.impact!.reasons.join(';'), /running totals that are only logged or returned/);
+  });
+
+  it('ranks totals logged every N steps inside the loop low too (pytorch-ssd)', async () => {
+    const src = TOTALS.replace(
+      '        epoch_loss += loss.item()\n',
+      '        epoch_loss += loss.item()\n        if step % 100 == 0:\n            avg = total_loss / 100\n            print(f"loss {avg:.4f}")\n            total_loss = 0.0\n',
+    )
+      .replace('for x, y in loader:', 'for step, (x, y) in enumerate(loader):')
+      .replace(', total_loss)', ')');
+    assert.deepEqual(await lintSync(src), []);
+  });
+
+  it('keeps a total the code computes with after the loop (near miss: an epoch loss compared with the best)', async () => {
+    const [f] = await lintSync(TOTALS.replace('    print("epoch loss"', '    if epoch_loss < 0.1:\n        return None\n    print("epoch loss"'));
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('keeps totals with GPU work queued between their syncs (near miss)', async () => {
+    const [f] = await lintSync(TOTALS.replace('        epoch_loss += loss.item()', '        model.ema_update()\n        epoch_loss += loss.item()'));
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('keeps a total nothing reads after the loop (near miss: a sync for nothing)', async () => {
+    const [f] = await lintSync(TOTALS.replace('    print("epoch loss", epoch_loss / len(loader), total_loss)\n', ''));
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('keeps a sync the step uses for something other than a total (near miss)', async () => {
+    const [f] = await lintSync(TOTALS.replace('epoch_loss += loss.item()', 'history = [loss.item()] * 2'));
     assert.equal(f?.severity, 'warning');
   });
 });

@@ -103,3 +103,50 @@ describe('torch-sync-in-training-loop: running totals only logged or returned', 
     assert.equal(f?.severity, 'warning');
   });
 });
+
+// YOLO's rect-mode batch shapes: a scan of the aspect ratios per batch, once, in the dataset's constructor.
+const RECT = `import numpy as np
+from torch.utils.data import Dataset
+
+
+class LoadImagesAndLabels(Dataset):
+    def __init__(self, shapes: np.ndarray, batch_size: int):
+        bi = np.floor(np.arange(len(shapes)) / batch_size).astype(int)
+        nb = bi[-1] + 1
+        ar = shapes[:, 1] / shapes[:, 0]
+        self.batch_shapes = np.ones((nb, 2))
+        for i in range(nb):
+            ari = ar[bi == i]
+            self.batch_shapes[i] = [ari.min(), ari.max()]
+
+    def __len__(self):
+        return len(self.batch_shapes)
+`;
+
+describe("numpy-python-loop: a scan per value in a dataset's constructor", () => {
+  const lintLoop = (src: string, impact: 'auto' | 'all' = 'auto') => lint('numpy-python-loop', src, '/proj/pkg/datasets.py', impact);
+
+  it('ranks it low: it runs once, as the data set is built', async () => {
+    assert.deepEqual(await lintLoop(RECT), []);
+    const [f] = await lintLoop(RECT, 'all');
+    assert.equal(f!.impact!.level, 'low');
+    assert.match(f!.impact!.reasons.join(';'), /`LoadImagesAndLabels.__init__`, a dataset's constructor/);
+  });
+
+  it('keeps the same scan in another method of the dataset (near miss)', async () => {
+    const [f] = await lintLoop(RECT.replace('def __init__(self, shapes', 'def remap(self, shapes'));
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('keeps it in the constructor of a class that is not a dataset (near miss)', async () => {
+    const [f] = await lintLoop(RECT.replace('(Dataset)', '').replace('from torch.utils.data import Dataset\n', ''));
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('ranks it low in a class that defines __getitem__ without a Dataset base', async () => {
+    const src = RECT.replace('(Dataset)', '')
+      .replace('def __len__(self):', 'def __getitem__(self, i):')
+      .replace('len(self.batch_shapes)', 'self.batch_shapes[i]');
+    assert.deepEqual(await lintLoop(src), []);
+  });
+});

@@ -65,6 +65,9 @@ def train(model, iterator, optimizer, criterion):
         optimizer.step()
         epoch_loss += loss.item()
     mean_loss = epoch_loss / len(iterator)
+    # Computed with, not only recorded: a running total only logged or returned ranks low anywhere (round 65).
+    if mean_loss < 0.01:
+        print("converged")
     return mean_loss
 
 

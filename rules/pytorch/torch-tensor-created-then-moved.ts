@@ -23,6 +23,9 @@ import {
   valuesAssignedTo,
   type FileFacts,
   ifBranchesAround,
+  lastBindingOnPath,
+  parameterAnnotation,
+  tensorPlacement,
 } from '../../server/analysis';
 import { appendArgument, replaceRange } from '../../server/fixes';
 
@@ -118,7 +121,11 @@ export default defineRule({
     // `device="cuda"` would not: a factory sized from a tensor (`torch.zeros(out.size(0), ...)`) belongs where that tensor is.
     const sizedBy = destination.text === '"cuda"' && movedConditionally(transfer, factory) ? tensorSizedFrom(factory) : null;
     const device = sizedBy ? `${sizedBy}.device` : destination.text;
-    const advice = legacy ? `\`${legacyReplacement(factory, written, device)}\`` : `\`device=${device}\``;
+    const advice = legacy
+      ? `\`${legacyReplacement(factory, written, device)}\``
+      : destination.like
+        ? `\`device=${device}, dtype=${destination.like}.dtype\`${newMethod(fn, destination.like)}`
+        : `\`device=${device}\``;
     const moved = `\`.${transfer.childForFieldName('function')!.childForFieldName('attribute')!.text}(...)\``;
     const what = source.name
       ? `\`${fn}(...)\`, bound to \`${source.name}\` and moved by the ${moved} on line ${transfer.startPosition.row + 1},`
@@ -141,7 +148,8 @@ export default defineRule({
         (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
       ...(strong ? {} : { severity: 'hint' as const }),
       ...(low ? { lowImpact: low } : {}),
-      edits: legacy || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
+      // `.to(q)` also casts to q's dtype: the factory would need `dtype=` too, which the fix does not write.
+      edits: legacy || destination.like || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
     });
   },
 });
@@ -524,6 +532,29 @@ interface Destination {
   text: string;
   /** Shown to be a GPU: `.cuda()`, a device that names CUDA, or a tensor's `.device`. */
   gpu: boolean;
+  /** `.to(q)` with a tensor `q`: the move takes q's dtype as well as its device. */
+  like?: string;
+}
+
+/** Tensor methods no device or dtype object has: a name last bound to one of their results holds a tensor. */
+const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'unsqueeze', 'squeeze', 'contiguous', 'transpose', 'reshape', 'flatten', 'expand', 'detach', 'clone']);
+
+/**
+ * `q` in `.to(q)` is shown to hold a tensor: the file places it (tensorPlacement) away from the host, a parameter annotated
+ * `Tensor`, or a name whose last binding before the move is a tensor method's result (`q = q.view(...).permute(...)`). A
+ * name that may be a device index (`.to(rank)`) or a dtype is none of these.
+ */
+function likeTensor(arg: Node, transfer: Node, facts: FileFacts): boolean {
+  if (arg.type !== 'identifier' || /^(device|dev|dtype|rank|local_rank|gpu|cuda|cpu)$/i.test(arg.text)) return false;
+  const placed = tensorPlacement(arg, transfer, facts);
+  if (placed) return placed === 'any';
+  const def = enclosingFunctionDef(transfer);
+  const annotation = def ? parameterAnnotation(def, arg.text) : null;
+  if (annotation) return /^(torch\.)?Tensor$/.test(annotation);
+  const bound = lastBindingOnPath(arg.text, transfer, facts);
+  if (!bound || bound.path || bound.value.type !== 'call') return false;
+  const fn = bound.value.childForFieldName('function');
+  return fn?.type === 'attribute' && TENSOR_ONLY_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
 }
 
 /** Where `.to(...)` / `.cuda()` sends the tensor: null for the CPU, a dtype, or a destination the rule cannot write. */
@@ -538,6 +569,10 @@ function destinationOf(transfer: Node, facts: FileFacts): Destination | null {
   if (types) return [...types].every((t) => t === 'cpu') ? null : { text: device.text, gpu: isCudaDestination(types) };
   // `x.device`: the device of a tensor the step computes with (a GPU when the model runs there).
   if (isTensorDevice(device)) return { text: device.text, gpu: true };
+  // `torch.zeros(b, n).to(q)`: the device (and dtype) of a tensor the step computes with, as `x.device` is (mmflow's GMA
+  // decoder makes its H*W x H*W similarity matrix so on every forward; review41's recall hunt, F3-05).
+  if (!keywordValue(transfer, 'device') && args.length === 1 && likeTensor(device, transfer, facts))
+    return { text: `${device.text}.device`, gpu: true, like: device.text };
   // `device = input.device` first, the same device under a name.
   if (device.type === 'identifier') {
     const assigned = valuesAssignedTo(device.text, device, facts);
@@ -546,6 +581,12 @@ function destinationOf(transfer: Node, facts: FileFacts): Destination | null {
   // A device the code is handed (`device`, `self.device`): where it points is not shown.
   const last = device.type === 'attribute' ? device.childForFieldName('attribute')?.text : device.type === 'identifier' ? device.text : null;
   return last && /^(device|dev)$/i.test(last) ? { text: device.text, gpu: false } : null;
+}
+
+/** ` (or \`q.new_zeros(...)\`)` for the factories a tensor has a `new_*` method of (`torch.eye` has none). */
+function newMethod(fn: string, like: string): string {
+  const name = /(?:^|\.)(zeros|ones|empty|full)$/.exec(fn)?.[1];
+  return name ? ` (or \`${like}.new_${name}(...)\`)` : '';
 }
 
 /** `x.device`, `self.weight.device`: the device a tensor lives on. */

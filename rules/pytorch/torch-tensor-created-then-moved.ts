@@ -508,11 +508,29 @@ function freshChainRoot(made: Node): Node {
     if (fn?.type !== 'attribute') break;
     const name = fn.childForFieldName('attribute')?.text ?? '';
     const object = fn.childForFieldName('object');
-    if (!KEEPS_FRESH.has(name) || !object || (object.type !== 'call' && object.type !== 'identifier')) break;
+    if (!(KEEPS_FRESH.has(name) || castsDtype(node)) || !object || (object.type !== 'call' && object.type !== 'identifier')) break;
     node = object;
   }
   return node;
 }
+
+/**
+ * `.to(torch.float16)`, `.to(x.dtype)`, `.to(dtype=dtype)`: a cast like `.float()`, which keeps the tensor fresh, so
+ * `torch.zeros(n).to(x.dtype).to(x.device)` is still made on the host and then moved (review41's recall hunt, F3-09).
+ */
+function castsDtype(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'to') return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (args.length !== 1) return false;
+  const arg = args[0].type === 'keyword_argument' && args[0].childForFieldName('name')?.text === 'dtype' ? args[0].childForFieldName('value') : args[0];
+  if (!arg) return false;
+  if (arg !== args[0]) return true;
+  return DTYPE_SPELLING.test(arg.text);
+}
+
+/** `torch.float16`, `torch.long`, `x.dtype`, `self.dtype`, `dtype`. */
+const DTYPE_SPELLING = /^(torch\.(float|double|half|bfloat16|long|int|short|bool|uint8|u?int(8|16|32|64)|float(16|32|64)|complex(64|128))|([\w.]+\.)?dtype)$/;
 
 /** `8`, `x.size(0)`, `x.shape[0]`, `len(xs)`, or a name every assignment of which is one (`n = x.size(0)`). */
 function isSize(arg: Node, facts: FileFacts, depth: number): boolean {

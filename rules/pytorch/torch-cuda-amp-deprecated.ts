@@ -122,10 +122,18 @@ export default defineRule({
   arguments: (argument_list)) @call
 (decorator
   [(attribute attribute: (identifier) @name) (identifier) @name] @ref
-  (#any-of? @name "custom_fwd" "custom_bwd"))`,
+  (#any-of? @name "custom_fwd" "custom_bwd"))
+(assignment
+  right: [
+    [(attribute attribute: (identifier) @name) (identifier) @name] @alias
+    (conditional_expression [(attribute attribute: (identifier) @name) (identifier) @name] @alias)]
+  (#any-of? @name "autocast" "GradScaler"))`,
   check(m, ctx) {
     const call = m.get('call');
-    const site = call ?? m.need('ref');
+    // `amp_autocast = torch.cuda.amp.autocast` (timm-style training scripts, poolformer's), `amp_cm = autocast if amp else
+    // nullcontext`: the deprecated class bound to a name and called through it later (review41's recall hunt, F4-12/F4-15).
+    const alias = m.get('alias');
+    const site = call ?? alias ?? m.need('ref');
     const callee = call ? call.childForFieldName('function')! : site;
     // The bare-identifier pattern matches every call; only imported names go further (a map lookup).
     if (callee.type === 'identifier' && !ctx.facts.binding(callee.text)) return;
@@ -166,8 +174,9 @@ export default defineRule({
       if (documented && below(documented, REPLACEMENT_SINCE[target.kind])) return;
     }
 
-    const fix = groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target);
-    const replacement = modernSpelling(target);
+    // An alias has no arguments to rewrite: the new spelling needs the device bound in (`functools.partial`), left to the author.
+    const fix = alias ? null : (groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target));
+    const replacement = alias ? `functools.partial(torch.amp.${target.kind}, "${target.device}")` : modernSpelling(target);
     // No requirement file says which torch the project runs on (a research repo documenting torch 1.8 in its README):
     // the new spelling may break the versions it supports, so the finding is a hint and its fix is not applied on save.
     const unknownSupport = floor === null;

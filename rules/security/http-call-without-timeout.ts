@@ -5,6 +5,7 @@ import {
   bindersSpelling,
   callsBuiltinInput,
   callsOf,
+  classOfMethod,
   enclosingDef,
   hasSplatArguments,
   isOutsideAnyPackage,
@@ -569,8 +570,25 @@ function onlyWhenMissing(call: Node, facts: FileFacts): boolean {
   return callers.length > 0 && callers.every((c) => underMissingGuard(c, facts));
 }
 
-/** Endpoints of text, image and speech generation and of model scoring (Ollama, OpenAI-style, inference servers). */
-const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b/i;
+/**
+ * Endpoints of text, image and speech generation and of model scoring (Ollama, OpenAI-style, inference servers). Not a
+ * dotted method name after the word (Slack's `/api/chat.postMessage`).
+ */
+const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b(?!\.)/i;
+/**
+ * A mail or chat-message service, whose `/messages` endpoint sends a message and answers in seconds (review42: Masonite's
+ * Mailgun driver, `f"{endpoint}/{domain}/messages"`, was told a model call can take minutes). Asked of the URL and of the
+ * names of the function and class around the call, for `/messages` only: a chat bot's call of `/v1/chat/completions` is
+ * still a model's.
+ */
+const MESSAGING = /mail|smtp|sms|twilio|slack|telegram|discord|whatsapp|webhook/i;
+
+function messagingService(call: Node, url: Node | undefined): boolean {
+  if (url && MESSAGING.test(url.text)) return true;
+  const def = enclosingDef(call);
+  const cls = def ? classOfMethod(def) : null;
+  return [def, cls].some((n) => MESSAGING.test(n?.childForFieldName('name')?.text ?? ''));
+}
 
 const ASSIGNMENT = new Set(['assignment']);
 
@@ -581,8 +599,12 @@ const ASSIGNMENT = new Set(['assignment']);
  */
 function isGenerationCall(call: Node, first: Node | undefined): 'model' | 'stream' | null {
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? first;
-  if (url && GENERATION_URL.test(url.text)) return 'model';
-  if (url?.type === 'identifier' && localValues(call, url.text).some((v) => GENERATION_URL.test(v.text))) return 'model';
+  const endpoint = (text: string) => {
+    const m = GENERATION_URL.exec(text);
+    return m !== null && !(m[2].toLowerCase() === 'messages' && messagingService(call, url));
+  };
+  if (url && endpoint(url.text)) return 'model';
+  if (url?.type === 'identifier' && localValues(call, url.text).some((v) => endpoint(v.text))) return 'model';
   const body = keywordArgument(call, 'json')?.childForFieldName('value');
   if (body?.type === 'dictionary' && /["'](prompt|messages)["']\s*:/.test(body.text)) return 'model';
   // A streamed POST is not always a model's: aim's tracking client streams its query results. The long read timeout

@@ -401,6 +401,24 @@ describe('precision (issue 26)', () => {
       assert.doesNotMatch((await findings(RULE, other))[0]?.message ?? 'missing', /generation/);
     });
 
+    it("a mail service's /messages and Slack's chat.postMessage are not model calls", async () => {
+      // review42: Masonite's Mailgun driver was told a model call can take minutes.
+      const mailgun =
+        'import requests\n\nclass MailgunDriver:\n    def send(self, endpoint, domain, data):\n' +
+        '        return requests.post(f"{endpoint}/{domain}/messages", data=data)\n';
+      const [mail] = await findings(RULE, mailgun);
+      assert.doesNotMatch(mail?.message ?? 'missing', /model call/);
+      assert.equal(mail.fix?.edits[0].newText, ', timeout=10');
+      const slack = 'import requests\n\ndef notify(token, text):\n    return requests.post("https://slack.com/api/chat.postMessage", data={"text": text})\n';
+      assert.doesNotMatch((await findings(RULE, slack))[0]?.message ?? 'missing', /model call/);
+      // Near misses: an LLM's /v1/messages, and a chat bot's completions call, stay model calls.
+      const claude = 'import requests\n\ndef ask(base, payload):\n    return requests.post(f"{base}/v1/messages", json=payload)\n';
+      assert.match((await findings(RULE, claude))[0]?.message ?? '', /model call/);
+      const bot =
+        'import requests\n\nclass SlackBot:\n    def reply(self, base, payload):\n        return requests.post(f"{base}/v1/chat/completions", json=payload)\n';
+      assert.match((await findings(RULE, bot))[0]?.message ?? '', /model call/);
+    });
+
     it('near miss: an ordinary call keeps timeout=10', async () => {
       const [f] = await findings(RULE, 'import requests\n\ndef load(url):\n    return requests.get(url, params={"q": "chat"})\n');
       assert.equal(f?.fix?.edits[0].newText, ', timeout=10');

@@ -22,6 +22,9 @@ const KERAS_3: Record<string, Version> = {
   // keeps the project on the TensorFlow of Keras 2.
   'tf-models-official': [2, 16],
   'tensorflow-text': [2, 16],
+  // TensorFlow Addons never supported Keras 3: its last release, 0.23, runs on TensorFlow 2.13-2.15, so a project capping it
+  // (OpenNMT-tf's `tensorflow-addons>=0.16,<0.22`) installs a Keras 2 TensorFlow with it.
+  'tensorflow-addons': [0, 24],
   // TensorFlow 2.14 and later need NumPy 1.23.5 or newer: a project capping NumPy below 1.23 cannot install them.
   numpy: [1, 23],
 };

@@ -5,6 +5,7 @@ import {
   declaredFloor,
   decoratorCallee,
   decoratorsOf,
+  definitionsNamed,
   FileFacts,
   findDescendants,
   jitDecorator,
@@ -276,12 +277,22 @@ function firstUncompilable(def: Node, facts: FileFacts): string | null {
       const local = topLevelFunction(callee.text, facts);
       if (local && jitDecorator(facts, local)?.nopython) continue;
       if (local || facts.isBuiltin(callee.text, node)) return `\`${callee.text}\``;
+      // cate's `PointHeap(x, y)`: an instance of a plain class of this file, a Python object nopython mode cannot build
+      // (a blind review judged `@njit` advice wrong there). A `@jitclass` compiles, so it does not count.
+      if (pythonClassOfFile(callee.text, facts)) return `the Python class \`${callee.text}\``;
       continue;
     }
     // `self.helper()`, `x.to_frame()`: a method of an object nopython mode does not type (array methods pass: `a.sum()`).
     if (root.text === 'self' || root.text === 'cls') return `\`${callee.text}\``;
   }
   return null;
+}
+
+/** A class named `name` defined in this file without a `@jitclass` decorator (the last definition wins, as at run time). */
+function pythonClassOfFile(name: string, facts: FileFacts): boolean {
+  const cls = definitionsNamed(facts, 'class_definition', name).at(-1);
+  if (!cls) return false;
+  return !decoratorsOf(cls).some((d) => /(^|\.)jitclass$/.test(decoratorCallee(d).text));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, escapeRegExp, type Node, Query } from '../../server/syntax';
-import { FileFacts, isOptimizerExpr, keywordValue, positionalArguments } from '../../server/analysis';
+import { FileFacts, findDescendants, isOptimizerExpr, keywordValue, positionalArguments } from '../../server/analysis';
 import { indentAt, insertAt, lineEndOf, replaceNode } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -119,8 +119,13 @@ export default defineRule({
       return;
     }
     if (scaled.length > 0 && scalerSteps.length === 0) {
-      // (b) Scaled backward, but the optimizer steps on its own.
+      // (b) Scaled backward, but the optimizer steps on its own. nerfacc's `GradScaler(1)` scales by one: nothing to undo.
+      if (scalesByOne(ctor)) return;
       for (const o of optSteps) {
+        // nerfacc's fixed `GradScaler(2**10)` with Adam ("do not unscale it because we are using Adam"): a scale that never
+        // changes (no update()) cancels out of Adam's step, so stepping through the scaler would only change training.
+        // Clipping reads the scaled norm, so it keeps the finding.
+        if (updates.length === 0 && !hasUnscale && !/clip_grad/.test(scope.text) && scaleInvariantOptimizer(o.recv, scope, facts)) continue;
         const edits: TextEdit[] = [replaceNode(o.call, `${S}.step(${o.recv.text})`)];
         if (updates.length === 0) {
           const upd = updateAfter(ctx.text, S, o.call);
@@ -147,6 +152,31 @@ export default defineRule({
     }
   },
 });
+
+/** The scaler's initial scale is the constant 1 (`GradScaler(1)`, `GradScaler("cuda", init_scale=1.0)`): its scaling changes nothing. */
+function scalesByOne(ctor: Node): boolean {
+  const positional = positionalArguments(ctor);
+  // torch.amp.GradScaler takes the device first; torch.cuda.amp.GradScaler starts with init_scale.
+  const scale = keywordValue(ctor, 'init_scale') ?? (positional[0]?.type === 'string' ? positional[1] : positional[0]);
+  return !!scale && /^(1|1\.0*|2\s*\*\*\s*0)$/.test(scale.text);
+}
+
+/** Adam-family optimizers: a constant factor on every gradient cancels out of their step (eps aside). */
+const SCALE_INVARIANT = /^torch\.optim\.(Adam|AdamW|Adamax|NAdam|RAdam)$/;
+
+/**
+ * The optimizer `recv` is built in scope as an Adam-family optimizer whose step a constant gradient scale does not change:
+ * no `weight_decay` (added to the gradient before normalising) unless AdamW, whose decay is decoupled.
+ */
+function scaleInvariantOptimizer(recv: Node, scope: Node, facts: FileFacts): boolean {
+  const built = findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === recv.text).map((a) =>
+    a.childForFieldName('right'),
+  );
+  if (built.length !== 1 || built[0]?.type !== 'call') return false;
+  const name = facts.calleeName(built[0]) ?? '';
+  if (!SCALE_INVARIANT.test(name)) return false;
+  return name === 'torch.optim.AdamW' || !keywordValue(built[0], 'weight_decay');
+}
 
 /** call sits in a branch of an `if` whose condition reads the scaler (`esc`: its escaped spelling): `if S is not None: ... else: loss.backward()`. */
 function branchesOnScaler(call: Node, esc: string, scope: Node): boolean {

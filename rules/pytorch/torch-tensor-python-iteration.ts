@@ -250,7 +250,11 @@ function truthTested(id: Node): Node | null {
   let n: Node = id;
   const up = n.parent;
   if (up?.type === 'attribute' && TRUTH_REDUCTIONS.has(up.childForFieldName('attribute')?.text ?? '') && up.parent?.type === 'call') n = up.parent;
-  else if (up?.type === 'comparison_operator') n = up;
+  else if (up?.type === 'comparison_operator') {
+    // `gmask in seq` is Tensor.__contains__ on the whole row: one vectorised `(seq == gmask).any()`, not a walk of its elements.
+    if (/^(not\s+)?in$/.test(id.previousSibling?.text ?? '')) return null;
+    n = up;
+  }
   const cond = n.parent;
   if (!cond) return null;
   if (cond.type === 'if_clause' || cond.type === 'not_operator' || cond.type === 'boolean_operator') return n;

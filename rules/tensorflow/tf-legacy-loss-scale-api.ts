@@ -37,7 +37,12 @@ function pinnedToKeras2(filePath: string | undefined, files: FileProbe): boolean
     const cap = pinnedCeiling(pkg, filePath, files, 'all');
     if (cap && below(cap, first)) return true;
   }
-  return declaresPackage('tf-keras', filePath, files) === true || declaresPackage('tf_keras', filePath, files) === true;
+  if (declaresPackage('tf-keras', filePath, files) === true || declaresPackage('tf_keras', filePath, files) === true) return true;
+  // TensorFlow Addons never supported Keras 3: its last release, 0.23, runs on TensorFlow 2.13-2.15, so a project capping it
+  // (OpenNMT-tf's `tensorflow-addons>=0.16,<0.22`, its TensorFlow range computed in setup.py) installs a Keras 2 TensorFlow
+  // with it. A declared TensorFlow 2.16 floor says otherwise and wins.
+  const addons = pinnedCeiling('tensorflow-addons', filePath, files, 'all');
+  return !!addons && below(addons, [0, 24]) && !requiresKeras3(filePath, files);
 }
 
 /** The project declares it needs Keras 3: TensorFlow 2.16 or later, or Keras 3 or later, as its lowest supported version. */

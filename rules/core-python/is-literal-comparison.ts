@@ -1,7 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import type { FileFacts } from '../../server/analysis/facts';
-import { fileFunctionDef } from '../../server/analysis/names';
-import { classOfMethod, enclosingDef, methodNamed, ownReturnStatements } from '../../server/analysis/scopes';
+import { classOfMethod, enclosingDef, fileFunctionDef, methodNamed, ownReturnStatements, type FileFacts } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { replaceRange } from '../../server/fixes';
 

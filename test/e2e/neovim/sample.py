@@ -1,4 +1,4 @@
-"""Fixture for the Neovim client test: three findings on known lines (see scripts/e2e/neovim.mjs)."""
+"""Fixture for the Neovim client test: four findings on known lines (see scripts/e2e/neovim.mjs)."""
 import asyncio
 import time
 
@@ -23,3 +23,7 @@ def total(values):
 def handle(event):
     """Return the event unchanged (its docstring is what the missing functools.wraps hides)."""
     return event
+
+
+def ready(status):
+    return status is "ready"

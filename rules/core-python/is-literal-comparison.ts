@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { classOfMethod, enclosingDef, fileFunctionDef, methodNamed, ownReturnStatements, type FileFacts } from '../../server/analysis';
+import { calledSelfMethod, fileFunctionDef, ownReturnStatements, type FileFacts } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { replaceRange } from '../../server/fixes';
 
@@ -44,12 +44,7 @@ function chainMessage(cmp: Node, op: Node, left: Node, right: Node): string {
 function calledDefinition(operand: Node): Node | null {
   if (operand.type !== 'call') return null;
   const fn = operand.childForFieldName('function');
-  if (fn?.type === 'identifier') return fileFunctionDef(fn, operand);
-  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return null;
-  const method = enclosingDef(operand);
-  const cls = method ? classOfMethod(method) : null;
-  const name = fn.childForFieldName('attribute')?.text;
-  return cls && name ? methodNamed(cls, name) : null;
+  return fn?.type === 'identifier' ? fileFunctionDef(fn, operand) : calledSelfMethod(operand);
 }
 
 /** The def returns `literal` itself on one path and something else on another: `is` tells its two kinds of result apart. */

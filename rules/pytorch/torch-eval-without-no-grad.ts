@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  calledSelfMethod,
   classIndex,
   classOfMethod,
   contains,
@@ -22,7 +23,6 @@ import {
   isTestFile,
   isUnderLoggingGuard,
   isTorchModuleClass,
-  methodNamed,
   parameterNames,
   trainingLoops,
   valuesAssignedTo,
@@ -982,12 +982,7 @@ function loopCalls(loop: Node): Node[] {
  */
 function sameFileCallee(call: Node, facts: FileFacts): Node | null {
   const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') return localFunction(fn.text, call, facts);
-  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return null;
-  const caller = enclosingDef(call);
-  const cls = caller ? classOfMethod(caller) : null;
-  const name = fn.childForFieldName('attribute')?.text;
-  return cls && name ? methodNamed(cls, name) : null;
+  return fn?.type === 'identifier' ? localFunction(fn.text, call, facts) : calledSelfMethod(call);
 }
 
 /**

@@ -131,6 +131,7 @@ export {
   ifBranchesAround,
   assignmentScope,
   chainRoot,
+  calledSelfMethod,
   classOfMethod,
   methodNamed,
   withinOwnScope,

@@ -169,6 +169,16 @@ export function methodNamed(cls: Node, name: string): Node | null {
   return null;
 }
 
+/** The method a `self.name(...)` call runs, when the caller is a method of the class that defines `name`; else null. */
+export function calledSelfMethod(call: Node): Node | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('object')?.text !== 'self') return null;
+  const caller = enclosingDef(call);
+  const cls = caller ? classOfMethod(caller) : null;
+  const name = fn.childForFieldName('attribute')?.text;
+  return cls && name ? methodNamed(cls, name) : null;
+}
+
 /** The callee of a decorator: `@lru_cache(maxsize=2)` → `lru_cache`. */
 export function decoratorCallee(decorator: Node): Node {
   return decorator.type === 'call' ? (decorator.childForFieldName('function') ?? decorator) : decorator;

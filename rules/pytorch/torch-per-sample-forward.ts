@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  ifBranchesAround,
   bindersSpelling,
   callArguments,
   chainRoot,
@@ -265,12 +266,9 @@ function selectsMatchingItem(call: Node, loop: Node): boolean {
   const items = new Set(loopTargets(loop));
   const readsItem = (n: Node) =>
     (n.type === 'identifier' && items.has(n.text)) || findDescendants(n, (d) => d.type === 'identifier' && items.has(d.text)).length > 0;
-  for (let n = call.parent; n && !n.equals(loop); n = n.parent) {
-    const branch = n.type === 'if_statement' ? enclosingBlockIn(call, n) : null;
-    if (!branch || !n.childForFieldName('consequence')?.equals(branch)) continue;
-    const cond = n.childForFieldName('condition');
-    const ops = cond?.type === 'comparison_operator' ? cond.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
-    const operands = cond?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  for (const { condition: cond } of ifBranchesAround(call, (n) => n.equals(loop))) {
+    const ops = cond.type === 'comparison_operator' ? cond.children.filter((c) => c && !c.isNamed).map((c) => c!.type) : [];
+    const operands = cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
     if (ops.length !== 1 || ops[0] !== '==' || operands.length !== 2) continue;
     // `valid[i] == 1` filters by a constant (every valid item runs): only a value the code picked elsewhere is a lookup.
     const other = readsItem(operands[0]) ? operands[1] : operands[0];
@@ -280,12 +278,6 @@ function selectsMatchingItem(call: Node, loop: Node): boolean {
 }
 
 const LITERAL = /^(integer|float|string|true|false|none|unary_operator|concatenated_string)$/;
-
-/** The block of `ifNode` (its consequence) that holds node, or null. */
-function enclosingBlockIn(node: Node, ifNode: Node): Node | null {
-  for (let n: Node | null = node; n && !n.equals(ifNode); n = n.parent) if (n.parent?.equals(ifNode)) return n;
-  return null;
-}
 
 /** The names a loop or comprehension binds per item (every `for` clause of a comprehension). */
 function loopTargets(loop: Node): string[] {

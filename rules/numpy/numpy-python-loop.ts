@@ -1,6 +1,8 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  classOfMethod,
+  methodNamed,
   type ElementEnv,
   type ElementResult,
   FileFacts,
@@ -291,16 +293,10 @@ const DATASET_BASE = /(?:^|\.)Dataset$/;
 function datasetConstructor(node: Node): string | null {
   const def = enclosingDef(node);
   if (def?.childForFieldName('name')?.text !== '__init__') return null;
-  const body = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
-  const cls = body?.parent;
-  if (cls?.type !== 'class_definition') return null;
+  const cls = classOfMethod(def);
+  if (!cls) return null;
   const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
-  const dataset =
-    bases.some((b) => b !== null && DATASET_BASE.test(b.text)) ||
-    (body?.namedChildren ?? []).some((m) => {
-      const fn = m?.type === 'decorated_definition' ? m.childForFieldName('definition') : m;
-      return fn?.type === 'function_definition' && fn.childForFieldName('name')?.text === '__getitem__';
-    });
+  const dataset = bases.some((b) => b !== null && DATASET_BASE.test(b.text)) || methodNamed(cls, '__getitem__') !== null;
   return dataset ? (cls.childForFieldName('name')?.text ?? null) : null;
 }
 

@@ -6,6 +6,7 @@ import {
   callsBuiltinInput,
   callsOf,
   classOfMethod,
+  decoratorsOf,
   enclosingDef,
   hasSplatArguments,
   isOutsideAnyPackage,
@@ -157,14 +158,13 @@ function lowImpactReason(call: Node, first: Node | undefined, facts: FileFacts, 
 const CLICK_COMMAND = 'in a command-line command (a click or typer command function), run by someone at a terminal who sees a hang';
 
 /** A click or typer decorator: `@click.command()`, `@click.option(...)`, `@typer.Option`, `@cli.command("name")`. */
-const COMMAND_DECORATOR = /^@\s*(?:(?:click|typer)\.\w+|\w+\.(?:command|group))\b/;
+const COMMAND_DECORATOR = /^(?:(?:click|typer)\.\w+|\w+\.(?:command|group))\b/;
 
 /** A def around the call (the call's own, or one it is nested in) is a click or typer command, in a module importing either. */
 function inClickCommand(call: Node, facts: FileFacts): boolean {
   if (!facts.importsModule('click') && !facts.importsModule('typer')) return false;
   for (let def = enclosingDef(call); def; def = enclosingDef(def)) {
-    const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
-    if (decorated?.namedChildren.some((d) => d?.type === 'decorator' && COMMAND_DECORATOR.test(d.text))) return true;
+    if (decoratorsOf(def).some((d) => COMMAND_DECORATOR.test(d.text))) return true;
   }
   return false;
 }

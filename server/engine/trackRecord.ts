@@ -99,6 +99,12 @@ export const PROVEN_MIN_USEFUL = 0.6;
  */
 export const PROVEN_MAX_WRONG = 0.1;
 
+/** One review round's verdicts, per rule: what that round's reviewers said of the findings it showed. */
+export interface ReviewRound {
+  review: string;
+  records: Readonly<{ [ruleId: string]: ReviewRecord }>;
+}
+
 /**
  * Every blind verdict on a finding the default output showed, review14 to review26 (129 public repositories), and on a
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
@@ -106,82 +112,174 @@ export const PROVEN_MAX_WRONG = 0.1;
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
  * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more) and review42 (180 more), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
- * here have not shown a finding on reviewed code yet. Update it when a review round adds verdicts, never by hand-picking.
+ * here have not shown a finding on reviewed code yet.
+ *
+ * Kept a round at a time, so that a round's verdicts are added (and checked) as one entry, never by editing the sums; the
+ * rounds through review40 were kept as one running total and stay one entry. Update it when a review round adds
+ * verdicts, never by hand-picking.
  */
-export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = {
-  'append-loop-to-comprehension': { useful: 0, noise: 19, wrong: 0 },
-  'async-blocking-call': { useful: 8, noise: 14, wrong: 0 },
-  'async-create-task-dropped': { useful: 1, noise: 0, wrong: 0 },
-  'async-manual-loop-management': { useful: 1, noise: 4, wrong: 1 },
-  'async-time-sleep': { useful: 21, noise: 21, wrong: 0 },
-  'builtin-reduction-on-ndarray': { useful: 0, noise: 8, wrong: 4 },
-  'cache-impure-function': { useful: 0, noise: 1, wrong: 3 },
-  'cache-on-method': { useful: 1, noise: 12, wrong: 0 },
-  'cache-unbounded': { useful: 4, noise: 0, wrong: 0 },
-  'concat-in-loop': { useful: 7, noise: 16, wrong: 0 },
-  'contextmanager-yield-without-finally': { useful: 15, noise: 8, wrong: 7 },
-  'decorator-missing-wraps': { useful: 2, noise: 6, wrong: 0 },
-  'descriptor-get-missing-none-check': { useful: 0, noise: 1, wrong: 0 },
-  'eval-exec-untrusted': { useful: 7, noise: 11, wrong: 4 },
-  'executor-without-with': { useful: 1, noise: 20, wrong: 0 },
-  'http-call-without-timeout': { useful: 1310, noise: 591, wrong: 20 },
-  'is-literal-comparison': { useful: 126, noise: 22, wrong: 3 },
-  'leftover-breakpoint': { useful: 6, noise: 3, wrong: 8 },
-  'loop-invariant-reduction': { useful: 0, noise: 1, wrong: 2 },
-  'mkdtemp-without-cleanup': { useful: 1, noise: 1, wrong: 2 },
-  'multiprocessing-main-guard': { useful: 0, noise: 1, wrong: 0 },
-  'numba-cuda-missing-bounds-check': { useful: 0, noise: 0, wrong: 1 },
-  'numba-jit-candidate': { useful: 2, noise: 2, wrong: 0 },
-  'numba-object-mode': { useful: 0, noise: 2, wrong: 2 },
-  'numba-parallel-without-prange': { useful: 1, noise: 3, wrong: 0 },
-  'numba-prange-without-parallel': { useful: 1, noise: 2, wrong: 0 },
-  'numpy-as-strided': { useful: 0, noise: 8, wrong: 2 },
-  'numpy-pairwise-nested-loop': { useful: 3, noise: 9, wrong: 1 },
-  'numpy-python-loop': { useful: 41, noise: 115, wrong: 8 },
-  'numpy-tile-for-broadcast': { useful: 0, noise: 1, wrong: 0 },
-  'open-without-with': { useful: 11, noise: 11, wrong: 0 },
-  'pandas-apply-axis1': { useful: 8, noise: 12, wrong: 0 },
-  'pandas-apply-simple-lambda': { useful: 15, noise: 76, wrong: 2 },
-  'pandas-chained-inplace': { useful: 77, noise: 49, wrong: 1 },
-  'pandas-comprehension-over-series': { useful: 0, noise: 2, wrong: 0 },
-  'pandas-filter-per-key-loop': { useful: 1, noise: 16, wrong: 0 },
-  'pandas-groupby-apply-transform': { useful: 25, noise: 35, wrong: 3 },
-  'pandas-iterrows': { useful: 4, noise: 57, wrong: 0 },
-  'pandas-rolling-apply': { useful: 5, noise: 5, wrong: 4 },
-  'pandas-row-loop-indexing': { useful: 14, noise: 24, wrong: 0 },
-  'pandas-select-after-read': { useful: 0, noise: 5, wrong: 0 },
-  'readlines-iteration': { useful: 0, noise: 2, wrong: 0 },
-  'recursion-without-memoization': { useful: 0, noise: 1, wrong: 1 },
-  'reduction-over-list-comprehension': { useful: 0, noise: 5, wrong: 0 },
-  'resource-without-with': { useful: 0, noise: 5, wrong: 0 },
-  'slots-candidate': { useful: 0, noise: 4, wrong: 0 },
-  'slots-undeclared-attribute': { useful: 0, noise: 0, wrong: 2 },
-  'string-concat-in-loop': { useful: 3, noise: 8, wrong: 0 },
-  'tf-data-map-sequential': { useful: 3, noise: 20, wrong: 3 },
-  'tf-data-result-discarded': { useful: 2, noise: 1, wrong: 0 },
-  'tf-function-retracing-python-args': { useful: 0, noise: 0, wrong: 1 },
-  'tf-keras-fit-python-generator': { useful: 0, noise: 4, wrong: 0 },
-  'tf-keras-predict-per-sample': { useful: 8, noise: 14, wrong: 7 },
-  'tf-legacy-loss-scale-api': { useful: 0, noise: 4, wrong: 2 },
-  'tf-print-in-function': { useful: 0, noise: 0, wrong: 2 },
-  'tf-run-functions-eagerly': { useful: 0, noise: 0, wrong: 1 },
-  'tf-tensor-python-iteration': { useful: 1, noise: 2, wrong: 0 },
-  'tf-train-step-not-compiled': { useful: 3, noise: 3, wrong: 3 },
-  'thread-shared-state-without-lock': { useful: 0, noise: 0, wrong: 1 },
-  'torch-cuda-amp-deprecated': { useful: 23, noise: 23, wrong: 1 },
-  'torch-dataloader-num-workers': { useful: 4, noise: 11, wrong: 0 },
-  'torch-dataloader-pin-memory': { useful: 2, noise: 8, wrong: 0 },
-  'torch-dataparallel': { useful: 0, noise: 20, wrong: 0 },
-  'torch-dataset-to-device': { useful: 0, noise: 1, wrong: 0 },
-  'torch-eval-without-no-grad': { useful: 42, noise: 34, wrong: 12 },
-  'torch-gradscaler-misuse': { useful: 0, noise: 0, wrong: 3 },
-  'torch-loss-accumulated-with-graph': { useful: 4, noise: 3, wrong: 1 },
-  'torch-per-sample-forward': { useful: 1, noise: 4, wrong: 11 },
-  'torch-sync-in-training-loop': { useful: 18, noise: 95, wrong: 18 },
-  'torch-tensor-created-then-moved': { useful: 162, noise: 119, wrong: 1 },
-  'torch-tensor-python-iteration': { useful: 4, noise: 31, wrong: 3 },
-  'yaml-unsafe-load': { useful: 3, noise: 0, wrong: 0 },
-};
+export const REVIEW_ROUNDS: readonly ReviewRound[] = [
+  {
+    review: 'review14-40',
+    records: {
+      'append-loop-to-comprehension': { useful: 0, noise: 19, wrong: 0 },
+      'async-blocking-call': { useful: 8, noise: 14, wrong: 0 },
+      'async-create-task-dropped': { useful: 1, noise: 0, wrong: 0 },
+      'async-manual-loop-management': { useful: 1, noise: 4, wrong: 1 },
+      'async-time-sleep': { useful: 19, noise: 9, wrong: 0 },
+      'builtin-reduction-on-ndarray': { useful: 0, noise: 8, wrong: 0 },
+      'cache-impure-function': { useful: 0, noise: 1, wrong: 3 },
+      'cache-on-method': { useful: 1, noise: 12, wrong: 0 },
+      'cache-unbounded': { useful: 4, noise: 0, wrong: 0 },
+      'concat-in-loop': { useful: 7, noise: 16, wrong: 0 },
+      'contextmanager-yield-without-finally': { useful: 15, noise: 8, wrong: 7 },
+      'decorator-missing-wraps': { useful: 2, noise: 6, wrong: 0 },
+      'descriptor-get-missing-none-check': { useful: 0, noise: 1, wrong: 0 },
+      'eval-exec-untrusted': { useful: 7, noise: 11, wrong: 4 },
+      'executor-without-with': { useful: 1, noise: 20, wrong: 0 },
+      'http-call-without-timeout': { useful: 1085, noise: 429, wrong: 20 },
+      'is-literal-comparison': { useful: 78, noise: 10, wrong: 0 },
+      'leftover-breakpoint': { useful: 6, noise: 3, wrong: 8 },
+      'loop-invariant-reduction': { useful: 0, noise: 1, wrong: 2 },
+      'mkdtemp-without-cleanup': { useful: 1, noise: 1, wrong: 2 },
+      'multiprocessing-main-guard': { useful: 0, noise: 1, wrong: 0 },
+      'numba-cuda-missing-bounds-check': { useful: 0, noise: 0, wrong: 1 },
+      'numba-jit-candidate': { useful: 2, noise: 2, wrong: 0 },
+      'numba-object-mode': { useful: 0, noise: 2, wrong: 1 },
+      'numba-parallel-without-prange': { useful: 0, noise: 2, wrong: 0 },
+      'numba-prange-without-parallel': { useful: 1, noise: 2, wrong: 0 },
+      'numpy-as-strided': { useful: 0, noise: 8, wrong: 2 },
+      'numpy-pairwise-nested-loop': { useful: 2, noise: 8, wrong: 1 },
+      'numpy-python-loop': { useful: 38, noise: 91, wrong: 6 },
+      'numpy-tile-for-broadcast': { useful: 0, noise: 1, wrong: 0 },
+      'open-without-with': { useful: 11, noise: 11, wrong: 0 },
+      'pandas-apply-axis1': { useful: 5, noise: 6, wrong: 0 },
+      'pandas-apply-simple-lambda': { useful: 15, noise: 59, wrong: 1 },
+      'pandas-chained-inplace': { useful: 67, noise: 49, wrong: 1 },
+      'pandas-comprehension-over-series': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-filter-per-key-loop': { useful: 1, noise: 14, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 23, noise: 31, wrong: 2 },
+      'pandas-iterrows': { useful: 4, noise: 43, wrong: 0 },
+      'pandas-rolling-apply': { useful: 5, noise: 5, wrong: 4 },
+      'pandas-row-loop-indexing': { useful: 13, noise: 23, wrong: 0 },
+      'pandas-select-after-read': { useful: 0, noise: 5, wrong: 0 },
+      'readlines-iteration': { useful: 0, noise: 2, wrong: 0 },
+      'recursion-without-memoization': { useful: 0, noise: 1, wrong: 1 },
+      'reduction-over-list-comprehension': { useful: 0, noise: 5, wrong: 0 },
+      'resource-without-with': { useful: 0, noise: 5, wrong: 0 },
+      'slots-candidate': { useful: 0, noise: 4, wrong: 0 },
+      'slots-undeclared-attribute': { useful: 0, noise: 0, wrong: 2 },
+      'string-concat-in-loop': { useful: 3, noise: 8, wrong: 0 },
+      'tf-data-map-sequential': { useful: 3, noise: 19, wrong: 1 },
+      'tf-data-result-discarded': { useful: 2, noise: 1, wrong: 0 },
+      'tf-function-retracing-python-args': { useful: 0, noise: 0, wrong: 1 },
+      'tf-keras-fit-python-generator': { useful: 0, noise: 4, wrong: 0 },
+      'tf-keras-predict-per-sample': { useful: 8, noise: 14, wrong: 7 },
+      'tf-legacy-loss-scale-api': { useful: 0, noise: 2, wrong: 0 },
+      'tf-print-in-function': { useful: 0, noise: 0, wrong: 2 },
+      'tf-tensor-python-iteration': { useful: 1, noise: 2, wrong: 0 },
+      'tf-train-step-not-compiled': { useful: 3, noise: 3, wrong: 3 },
+      'thread-shared-state-without-lock': { useful: 0, noise: 0, wrong: 1 },
+      'torch-cuda-amp-deprecated': { useful: 23, noise: 20, wrong: 1 },
+      'torch-dataloader-num-workers': { useful: 4, noise: 10, wrong: 0 },
+      'torch-dataloader-pin-memory': { useful: 2, noise: 4, wrong: 0 },
+      'torch-dataparallel': { useful: 0, noise: 20, wrong: 0 },
+      'torch-dataset-to-device': { useful: 0, noise: 1, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 37, noise: 30, wrong: 11 },
+      'torch-loss-accumulated-with-graph': { useful: 3, noise: 3, wrong: 0 },
+      'torch-per-sample-forward': { useful: 1, noise: 4, wrong: 10 },
+      'torch-sync-in-training-loop': { useful: 18, noise: 81, wrong: 16 },
+      'torch-tensor-created-then-moved': { useful: 152, noise: 103, wrong: 1 },
+      'torch-tensor-python-iteration': { useful: 4, noise: 25, wrong: 2 },
+      'yaml-unsafe-load': { useful: 3, noise: 0, wrong: 0 },
+    },
+  },
+  {
+    review: 'review41',
+    records: {
+      'async-time-sleep': { useful: 2, noise: 12, wrong: 0 },
+      'builtin-reduction-on-ndarray': { useful: 0, noise: 0, wrong: 4 },
+      'http-call-without-timeout': { useful: 130, noise: 108, wrong: 0 },
+      'is-literal-comparison': { useful: 28, noise: 2, wrong: 3 },
+      'numba-parallel-without-prange': { useful: 1, noise: 1, wrong: 0 },
+      'numpy-pairwise-nested-loop': { useful: 0, noise: 1, wrong: 0 },
+      'numpy-python-loop': { useful: 2, noise: 13, wrong: 1 },
+      'pandas-apply-axis1': { useful: 2, noise: 2, wrong: 0 },
+      'pandas-apply-simple-lambda': { useful: 0, noise: 8, wrong: 1 },
+      'pandas-chained-inplace': { useful: 5, noise: 0, wrong: 0 },
+      'pandas-filter-per-key-loop': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 2, noise: 3, wrong: 1 },
+      'pandas-iterrows': { useful: 0, noise: 12, wrong: 0 },
+      'pandas-row-loop-indexing': { useful: 0, noise: 1, wrong: 0 },
+      'tf-data-map-sequential': { useful: 0, noise: 1, wrong: 2 },
+      'tf-legacy-loss-scale-api': { useful: 0, noise: 2, wrong: 0 },
+      'tf-run-functions-eagerly': { useful: 0, noise: 0, wrong: 1 },
+      'torch-dataloader-num-workers': { useful: 0, noise: 1, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 1, noise: 0, wrong: 1 },
+      'torch-loss-accumulated-with-graph': { useful: 1, noise: 0, wrong: 0 },
+      'torch-per-sample-forward': { useful: 0, noise: 0, wrong: 1 },
+      'torch-sync-in-training-loop': { useful: 0, noise: 11, wrong: 0 },
+      'torch-tensor-created-then-moved': { useful: 7, noise: 2, wrong: 0 },
+      'torch-tensor-python-iteration': { useful: 0, noise: 4, wrong: 0 },
+    },
+  },
+  {
+    review: 'review42',
+    records: {
+      'http-call-without-timeout': { useful: 95, noise: 54, wrong: 0 },
+      'is-literal-comparison': { useful: 20, noise: 10, wrong: 0 },
+      'numba-object-mode': { useful: 0, noise: 0, wrong: 1 },
+      'numpy-pairwise-nested-loop': { useful: 1, noise: 0, wrong: 0 },
+      'numpy-python-loop': { useful: 1, noise: 11, wrong: 1 },
+      'pandas-apply-axis1': { useful: 1, noise: 4, wrong: 0 },
+      'pandas-apply-simple-lambda': { useful: 0, noise: 9, wrong: 0 },
+      'pandas-chained-inplace': { useful: 5, noise: 0, wrong: 0 },
+      'pandas-comprehension-over-series': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-iterrows': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-row-loop-indexing': { useful: 1, noise: 0, wrong: 0 },
+      'tf-legacy-loss-scale-api': { useful: 0, noise: 0, wrong: 2 },
+      'torch-cuda-amp-deprecated': { useful: 0, noise: 3, wrong: 0 },
+      'torch-dataloader-pin-memory': { useful: 0, noise: 4, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 4, noise: 4, wrong: 0 },
+      'torch-gradscaler-misuse': { useful: 0, noise: 0, wrong: 3 },
+      'torch-loss-accumulated-with-graph': { useful: 0, noise: 0, wrong: 1 },
+      'torch-sync-in-training-loop': { useful: 0, noise: 3, wrong: 2 },
+      'torch-tensor-created-then-moved': { useful: 3, noise: 14, wrong: 0 },
+      'torch-tensor-python-iteration': { useful: 0, noise: 2, wrong: 1 },
+    },
+  },
+];
+
+/** Every round's verdicts summed per rule: the record the default output is decided on. */
+export const TRACK_RECORD: Readonly<{ [ruleId: string]: ReviewRecord }> = summedThrough(REVIEW_ROUNDS.length);
+
+/** The rounds' records summed per rule, over the first `count` rounds. */
+function summedThrough(count: number): { [ruleId: string]: ReviewRecord } {
+  const sums: { [ruleId: string]: ReviewRecord } = {};
+  for (const round of REVIEW_ROUNDS.slice(0, count))
+    for (const [ruleId, r] of Object.entries(round.records)) {
+      const sum = (sums[ruleId] ??= { useful: 0, noise: 0, wrong: 0 });
+      sum.useful += r.useful;
+      sum.noise += r.noise;
+      sum.wrong += r.wrong;
+    }
+  return sums;
+}
+
+/** The rule's record as it stood after the round named `review` (its verdicts included). */
+export function recordThrough(review: string, ruleId: string): ReviewRecord {
+  const index = REVIEW_ROUNDS.findIndex((round) => round.review === review);
+  if (index < 0) throw new Error(`no review round named ${review}`);
+  return summedThrough(index + 1)[ruleId] ?? { useful: 0, noise: 0, wrong: 0 };
+}
+
+/** What one round's reviewers said of the rule's findings. */
+export function roundRecord(review: string, ruleId: string): ReviewRecord {
+  const round = REVIEW_ROUNDS.find((r) => r.review === review);
+  if (!round) throw new Error(`no review round named ${review}`);
+  return round.records[ruleId] ?? { useful: 0, noise: 0, wrong: 0 };
+}
 
 /** The rule's record, or a record of nothing judged. */
 export function recordOf(ruleId: string): ReviewRecord {

@@ -4,7 +4,18 @@
 import * as assert from 'node:assert/strict';
 import { ALL_RULES } from '../../rules';
 import { impactLine } from '../../server/docs/render';
-import { isProven, isProvenRecord, previewReason, previewReasonFor, PROVEN_MIN_JUDGED, recordOf, TRACK_RECORD } from '../../server/engine/trackRecord';
+import {
+  isProven,
+  isProvenRecord,
+  previewReason,
+  previewReasonFor,
+  PROVEN_MIN_JUDGED,
+  recordOf,
+  recordThrough,
+  REVIEW_ROUNDS,
+  roundRecord,
+  TRACK_RECORD,
+} from '../../server/engine/trackRecord';
 import type { LintOptions } from '../../server/engine/options';
 import { parseConfigTable } from '../../server/project/projectConfig';
 import { getEngine } from '../helpers/engine';
@@ -50,37 +61,37 @@ describe('rules in preview (track record from blind reviews)', () => {
     // pandas-apply-axis1 was 4 of 7 worth changing; review27's preview finding made it 5 of 8. review32's two
     // (a few hundred rows once per notification, a tutorial's demo frame), both noise, make it 5 of 10: out again;
     // review33b adds a one-off script's (noise).
-    assert.deepEqual(recordOf('pandas-apply-axis1'), { useful: 5 + 2 + 1, noise: 6 + 2 + 4, wrong: 0 });
-    assert.equal(isProven('pandas-apply-axis1'), false);
+    assert.deepEqual(recordThrough('review14-40', 'pandas-apply-axis1'), { useful: 5, noise: 6, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'pandas-apply-axis1')), false);
     // torch-eval-without-no-grad was 11 of 17; review27's five shown findings (none worth changing, three wrong) end it.
     // review29's thirteen preview findings (four worth changing, in Merlion's scoring paths; nine in tutorials) keep it there.
     // review30 adds one wrong (a model only handed to a helper that runs it under no_grad); review31 one worth changing;
     // review32 three (deepdow's evaluation helpers run whole dataloaders with autograd on); review33 two worth changing
     // (d2l's evaluate_loss, a test-time-augmentation script) and one wrong (Pyraformer's pretraining forward, since fixed).
-    assert.deepEqual(recordOf('torch-eval-without-no-grad'), {
-      useful: 21 + 1 + 1 + 5 + 8 + 1 + 1 + 4,
-      noise: 17 + 5 + 5 + 3 + 4,
-      wrong: 5 + 1 + 2 + 2 + 1 + 1,
+    assert.deepEqual(recordThrough('review14-40', 'torch-eval-without-no-grad'), {
+      useful: 21 + 1 + 1 + 5 + 8 + 1,
+      noise: 17 + 5 + 5 + 3,
+      wrong: 5 + 1 + 2 + 2 + 1,
     });
-    assert.equal(isProven('torch-eval-without-no-grad'), false);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-eval-without-no-grad')), false);
   });
 
   it('adds review29 verdicts', () => {
     // The first verdicts of numpy-pairwise-nested-loop (two of two worth changing): too few to prove it. review31 adds a
     // teaching repository's k-means (noise), review32 a loop over two or three filters (noise), review33 a small p x p fill (noise).
-    assert.deepEqual(recordOf('numpy-pairwise-nested-loop'), { useful: 2 + 1, noise: 3 + 2 + 3 + 1, wrong: 1 });
-    assert.equal(isProven('numpy-pairwise-nested-loop'), false);
+    assert.deepEqual(recordThrough('review14-40', 'numpy-pairwise-nested-loop'), { useful: 2, noise: 3 + 2 + 3, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'numpy-pairwise-nested-loop')), false);
     // yaml-unsafe-load: three of three, one judged finding short of the minimum.
-    assert.deepEqual(recordOf('yaml-unsafe-load'), { useful: 3, noise: 0, wrong: 0 });
-    assert.equal(isProven('yaml-unsafe-load'), false);
-    assert.equal(isProven('torch-tensor-created-then-moved'), false); // (review40's verdicts take it out, review41's bring it back, review42's take it out: see below.)
-    assert.equal(isProven('contextmanager-yield-without-finally'), false);
+    assert.deepEqual(recordThrough('review14-40', 'yaml-unsafe-load'), { useful: 3, noise: 0, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'yaml-unsafe-load')), false);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-tensor-created-then-moved')), false); // (review40's verdicts take it out, review41's bring it back, review42's take it out: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'contextmanager-yield-without-finally')), false);
     // The round's own new findings, judged blind: two noise for pandas-groupby-apply-transform (4 of 8), which leaves the
     // default output (review32 adds a tutorial's reference answer: noise); the new torch-loss-accumulated-with-graph
     // starts at 0 of 3. review33b's six (five per-group transforms in QUANTAXIS worth changing; one told `transform` for
     // a per-group value, wrong, since fixed) bring it back: 9 of 15; review34 takes it out again (see below).
-    assert.deepEqual(recordOf('pandas-groupby-apply-transform'), { useful: 9 + 9 + 1 + 2 + 2 + 2, noise: 5 + 25 + 1 + 3 + 1, wrong: 1 + 1 + 1 });
-    assert.deepEqual(recordOf('torch-loss-accumulated-with-graph'), { useful: 3 + 1, noise: 3, wrong: 0 + 1 });
+    assert.deepEqual(recordThrough('review14-40', 'pandas-groupby-apply-transform'), { useful: 9 + 9 + 1 + 2 + 2, noise: 5 + 25 + 1, wrong: 1 + 1 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-loss-accumulated-with-graph'), { useful: 3, noise: 3, wrong: 0 });
   });
 
   it('adds review30 verdicts', () => {
@@ -88,78 +99,78 @@ describe('rules in preview (track record from blind reviews)', () => {
     // scans per value judged noise (once at dataset construction; once per class label): 6 of 17. review32 adds one worth
     // changing (four scans per class per image) and one wrong (five scans over an image's five captions, since fixed).
     // review33 adds two worth changing (libpysal's remap, MAPIE's bins) and eleven noise (a few groups or labels).
-    assert.deepEqual(recordOf('numpy-python-loop'), {
-      useful: 9 + 2 + 5 + 14 + 6 + 2 + 2 + 1,
-      noise: 22 + 10 + 12 + 23 + 17 + 7 + 13 + 11,
-      wrong: 1 + 1 + 3 + 1 + 1 + 1,
+    assert.deepEqual(recordThrough('review14-40', 'numpy-python-loop'), {
+      useful: 9 + 2 + 5 + 14 + 6 + 2,
+      noise: 22 + 10 + 12 + 23 + 17 + 7,
+      wrong: 1 + 1 + 3 + 1,
     });
-    assert.equal(isProven('numpy-python-loop'), false);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'numpy-python-loop')), false);
     // qlora's getting-started script ending in pdb.set_trace (worth changing); score_sde's debug.py (noise). review33: four
     // live breakpoint() calls in ElegantRL's vendored rl4co (worth changing), four deliberate stops (wrong, since silent).
-    assert.deepEqual(recordOf('leftover-breakpoint'), { useful: 6, noise: 3, wrong: 8 });
-    assert.equal(isProven('is-literal-comparison'), true);
+    assert.deepEqual(recordThrough('review14-40', 'leftover-breakpoint'), { useful: 6, noise: 3, wrong: 8 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'is-literal-comparison')), true);
   });
 
   it('adds review31 verdicts', () => {
     // Seven chained fillna(..., inplace=True) in a tutorial's preprocessing, each a no-op under Copy-on-Write: all worth changing.
     // review33b: ten worth changing (QUANTAXIS's price adjustment, abu's ATR) and eighteen noise in frozen competition code
     // that cannot run beside a pandas with Copy-on-Write (since ranked low there): 33 of 55, still 60 %.
-    assert.deepEqual(recordOf('pandas-chained-inplace'), { useful: 33 + 23 + 1 + 3 + 2 + 4 + 1 + 5 + 5, noise: 22 + 9 + 17 + 1, wrong: 1 });
+    assert.deepEqual(recordThrough('review14-40', 'pandas-chained-inplace'), { useful: 33 + 23 + 1 + 3 + 2 + 4 + 1, noise: 22 + 9 + 17 + 1, wrong: 1 });
     // (review39's verdicts take it out: see below.)
-    assert.equal(isProven('pandas-chained-inplace'), true); // (review42's verdicts bring it back: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'pandas-chained-inplace')), false); // (as of review40: review39's verdicts took it out; review42's bring it back, see below.)
     // The first verdicts of tf-tensor-python-iteration: a 30k-element argmax walked in Python (worth changing), two of ~10 (noise).
-    assert.deepEqual(recordOf('tf-tensor-python-iteration'), { useful: 1, noise: 2, wrong: 0 });
-    assert.equal(isProven('tf-tensor-python-iteration'), false);
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), {
-      useful: 67 + 11 + 5 + 27 + 3 + 5 + 32 + 2 + 7 + 3,
-      noise: 31 + 2 + 3 + 2 + 1 + 21 + 30 + 13 + 2 + 14,
+    assert.deepEqual(recordThrough('review14-40', 'tf-tensor-python-iteration'), { useful: 1, noise: 2, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'tf-tensor-python-iteration')), false);
+    assert.deepEqual(recordThrough('review14-40', 'torch-tensor-created-then-moved'), {
+      useful: 67 + 11 + 5 + 27 + 3 + 5 + 32 + 2,
+      noise: 31 + 2 + 3 + 2 + 1 + 21 + 30 + 13,
       wrong: 0 + 1,
     });
-    assert.equal(isProven('torch-tensor-created-then-moved'), false); // (review41's verdicts bring it back, review42's take it out: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-tensor-created-then-moved')), false); // (review41's verdicts bring it back, review42's take it out: see below.)
   });
 
   it('adds review32 verdicts', () => {
     // (Each cumulative sum below ends with review38's verdicts, the last term.)
     // Its first verdicts: six time.sleep calls in coroutines of a scraper and a trading service, all worth changing.
     // (review35 adds a seventh, a sleep per scroll step in a scraper's coroutines.)
-    assert.deepEqual(recordOf('async-time-sleep'), { useful: 6 + 1 + 3 + 6 + 1 + 2 + 2, noise: 4 + 2 + 2 + 1 + 12, wrong: 0 });
-    assert.equal(isProven('async-time-sleep'), false); // (review41's verdicts take it out: see below.)
+    assert.deepEqual(recordThrough('review14-40', 'async-time-sleep'), { useful: 6 + 1 + 3 + 6 + 1 + 2, noise: 4 + 2 + 2 + 1, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'async-time-sleep')), true); // (as of review40; review41's verdicts take it out: see below.)
   });
 
   it('adds review35 verdicts: async-blocking-call leaves the default output', () => {
     // review32's four blocking requests in a trading bot's coroutines that run one at a time left it at 6 of 10; review35
     // adds 2 of 12 (SQLite calls in one-shot `fpl` commands, `input()` prompts of an interactive login): 8 of 22.
-    assert.deepEqual(recordOf('async-blocking-call'), { useful: 6 + 2, noise: 4 + 10, wrong: 0 });
-    assert.equal(isProven('async-blocking-call'), false);
+    assert.deepEqual(recordThrough('review14-40', 'async-blocking-call'), { useful: 6 + 2, noise: 4 + 10, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'async-blocking-call')), false);
     // 142 of 199 timeouts worth changing; four wrong (a session whose requests all carry a timeout through a partial or a
     // mounted adapter, a branch taken when the user set no timeout): 324 of 458, 4 wrong, under the 10 % bar.
-    assert.deepEqual(recordOf('http-call-without-timeout'), {
-      useful: 86 + 20 + 76 + 142 + 229 + 131 + 168 + 106 + 127 + 130 + 95,
-      noise: 21 + 16 + 40 + 53 + 58 + 77 + 54 + 72 + 38 + 108 + 54,
+    assert.deepEqual(recordThrough('review14-40', 'http-call-without-timeout'), {
+      useful: 86 + 20 + 76 + 142 + 229 + 131 + 168 + 106 + 127,
+      noise: 21 + 16 + 40 + 53 + 58 + 77 + 54 + 72 + 38,
       wrong: 4 + 11 + 5,
     });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProven(rule), true, rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProvenRecord(recordThrough('review14-40', rule)), true, rule);
   });
 
   it('adds review34 verdicts: pandas-groupby-apply-transform leaves the default output', () => {
     // Nine per-id lags on M5's 47M rows and a per-cluster centroid worth changing; twenty-five noise (lambdas in helper
     // branches no notebook selects, a make_lag() nobody calls, archived notebooks, small frames) and one wrong (a running
     // concatenation of lists no groupby method does, since silent): 18 of 50 over review29-34, under the 60 % bar.
-    assert.equal(isProven('pandas-groupby-apply-transform'), false);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'pandas-groupby-apply-transform')), false);
     // 76 of 116 timeouts worth changing (library fetchers, serving code; twelve calls that write `timeout=None` on purpose
     // judged noise, since ranked low): 182 of 259. String comparisons with `is`: 9 of 13 (four in notebooks that work on
     // CPython). Tensors made on the host and copied per forward pass: 11 of 13.
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProven(rule), true, rule);
-    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 25 + 9 + 6 + 7 + 1 + 1 + 14 + 15 + 28 + 20, noise: 4 + 1 + 2 + 3 + 2 + 10, wrong: 0 + 3 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProvenRecord(recordThrough('review14-40', rule)), true, rule);
+    assert.deepEqual(recordThrough('review14-40', 'is-literal-comparison'), { useful: 25 + 9 + 6 + 7 + 1 + 1 + 14 + 15, noise: 4 + 1 + 2 + 3, wrong: 0 });
   });
 
   it('adds review33 verdicts', () => {
     // Sixteen one-time dataset downloads and interactive commands judged noise, twenty library loaders and per-product
     // requests worth changing: the rule stays in the default output.
-    assert.equal(isProven('http-call-without-timeout'), true);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'http-call-without-timeout')), true);
     // numba-cuda-missing-bounds-check's first verdict: wrong (a short-circuit guard, since read as one).
-    assert.deepEqual(recordOf('numba-cuda-missing-bounds-check'), { useful: 0, noise: 0, wrong: 1 });
-    assert.equal(isProven('numba-cuda-missing-bounds-check'), false);
+    assert.deepEqual(recordThrough('review14-40', 'numba-cuda-missing-bounds-check'), { useful: 0, noise: 0, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'numba-cuda-missing-bounds-check')), false);
   });
 
   it("makes an unproven rule's finding a hint that says why, keeping what it would have been", async () => {
@@ -211,44 +222,44 @@ describe('rules in preview (track record from blind reviews)', () => {
     // reviewers said so, wrong when either did. What `--preview` showed was judged once (a sample of the library rules'
     // findings and of the other hints). torch-cuda-amp-deprecated's fourth judged finding (noise: an autocast in a project
     // that pins torch 1.12) takes it to 3 of 4, the bar's minimum.
-    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 3 + 6 + 8 + 6, noise: 1 + 4 + 8 + 7 + 3, wrong: 1 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-cuda-amp-deprecated'), { useful: 3 + 6 + 8 + 6, noise: 1 + 4 + 8 + 7, wrong: 1 });
     // (review38's verdicts take it out again: see below.)
-    assert.equal(isProven('torch-cuda-amp-deprecated'), false); // (review39's verdicts bring it back, review40's take it out: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-cuda-amp-deprecated')), false); // (review39's verdicts bring it back, review40's take it out: see below.)
     // Eleven wrong timeouts (seven urlopen calls under a process-wide socket timeout, a data: URI, since silent) keep
     // http-call-without-timeout at 2 % wrong; async-time-sleep's four noise sleeps (a CLI that waits at input(), since a
     // hint) leave it at 10 of 14.
-    assert.equal(isProven('http-call-without-timeout'), true);
-    assert.equal(isProven('async-time-sleep'), false); // (review41's verdicts take it out: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'http-call-without-timeout')), true);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'async-time-sleep')), true); // (as of review40; review41's verdicts take it out: see below.)
     for (const rule of ['pandas-iterrows', 'torch-sync-in-training-loop', 'torch-tensor-python-iteration', 'torch-eval-without-no-grad'])
-      assert.equal(isProven(rule), false, rule);
+      assert.equal(isProvenRecord(recordThrough('review14-40', rule)), false, rule);
   });
 
   it('adds review37 verdicts: torch-cuda-amp-deprecated stays in the default output on more evidence', () => {
     // review37 (180 more repositories) judged the 236 default findings twice, as review36 did. torch-cuda-amp-deprecated's
     // ten: six worth changing, four noise (projects pinning a torch whose autocast does not warn yet), none wrong.
-    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 9 + 8 + 6, noise: 5 + 8 + 7 + 3, wrong: 1 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-cuda-amp-deprecated'), { useful: 9 + 8 + 6, noise: 5 + 8 + 7, wrong: 1 });
     // (review38's verdicts take it out again: see below.)
-    assert.equal(isProven('torch-cuda-amp-deprecated'), false);
-    assert.equal(isProven('http-call-without-timeout'), true);
-    assert.equal(isProven('async-time-sleep'), false); // (review41's verdicts take it out: see below.)
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-cuda-amp-deprecated')), false);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'http-call-without-timeout')), true);
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'async-time-sleep')), true); // (as of review40; review41's verdicts take it out: see below.)
   });
 
   it('adds review38 verdicts: torch-cuda-amp-deprecated leaves the default output', () => {
     // review38 (180 more repositories) judged the 269 default findings twice. torch-cuda-amp-deprecated's seventeen: eight
     // worth changing, eight noise (VoiceCraft pins torch 2.0.1, example and experimental scripts), one wrong (LMFlow's
     // branch for torch < 1.10): 17 of 31, under the 60 % bar.
-    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 9 + 8 + 6, noise: 5 + 8 + 7 + 3, wrong: 1 });
-    assert.equal(isProven('torch-cuda-amp-deprecated'), false);
+    assert.deepEqual(recordThrough('review14-40', 'torch-cuda-amp-deprecated'), { useful: 9 + 8 + 6, noise: 5 + 8 + 7, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-cuda-amp-deprecated')), false);
     // 168 of 222 timeouts worth changing, none wrong; 5 of 26 tensors made on the host (empty placeholders and a branch for
     // an empty batch among the noise, since ranked low) leave it at 118 of 178.
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 684 + 168 + 106 + 127 + 130 + 95, noise: 265 + 54 + 72 + 38 + 108 + 54, wrong: 20 });
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 113 + 5 + 32 + 2 + 7 + 3, noise: 39 + 21 + 30 + 13 + 2 + 14, wrong: 0 + 1 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProven(rule), true, rule);
+    assert.deepEqual(recordThrough('review14-40', 'http-call-without-timeout'), { useful: 684 + 168 + 106 + 127, noise: 265 + 54 + 72 + 38, wrong: 20 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-tensor-created-then-moved'), { useful: 113 + 5 + 32 + 2, noise: 39 + 21 + 30 + 13, wrong: 0 + 1 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(isProvenRecord(recordThrough('review14-40', rule)), true, rule);
     // What `--preview` added, judged once: three loss totals kept with their graph worth changing leave
     // torch-loss-accumulated-with-graph at 3 of 6; four per-sample forwards over items cut to their own lengths, judged wrong.
-    assert.deepEqual(recordOf('torch-loss-accumulated-with-graph'), { useful: 3 + 1, noise: 3, wrong: 0 + 1 });
-    assert.equal(isProven('torch-loss-accumulated-with-graph'), false);
-    assert.deepEqual(recordOf('torch-per-sample-forward'), { useful: 0 + 1, noise: 3 + 1, wrong: 1 + 4 + 2 + 3 + 1 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-loss-accumulated-with-graph'), { useful: 3, noise: 3, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-loss-accumulated-with-graph')), false);
+    assert.deepEqual(recordThrough('review14-40', 'torch-per-sample-forward'), { useful: 0 + 1, noise: 3 + 1, wrong: 1 + 4 + 2 + 3 });
   });
 
   it('adds review39 verdicts: pandas-chained-inplace leaves the default output, torch-cuda-amp-deprecated comes back', () => {
@@ -256,17 +267,18 @@ describe('rules in preview (track record from blind reviews)', () => {
     // pandas-chained-inplace's twenty-one: four worth changing (urbanaccess, NVTabular, hyperparameter_hunter), fifteen
     // noise in one project's example notebook whose pandas is pinned below 3, one in etna's (pinned in Poetry's spelling,
     // since read) and one in a helper nothing calls: 66 of 115, under the 60 % bar.
-    assert.deepEqual(recordOf('pandas-chained-inplace'), { useful: 62 + 4 + 1 + 5 + 5, noise: 31 + 17 + 1, wrong: 1 });
-    assert.equal(isProven('pandas-chained-inplace'), true); // (review42's verdicts bring it back: see below.)
+    assert.deepEqual(recordThrough('review14-40', 'pandas-chained-inplace'), { useful: 62 + 4 + 1, noise: 31 + 17 + 1, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'pandas-chained-inplace')), false); // (review42's verdicts bring it back: see below.)
     // What `--preview` showed, judged once: six deprecated autocasts in projects whose torch warns (boltz, openfold), all
     // worth changing: 23 of 37.
-    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 17 + 6, noise: 13 + 7 + 3, wrong: 1 });
-    assert.equal(isProven('torch-cuda-amp-deprecated'), false); // (review40's verdicts take it out again: see below.)
+    assert.deepEqual(recordThrough('review14-40', 'torch-cuda-amp-deprecated'), { useful: 17 + 6, noise: 13 + 7, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-cuda-amp-deprecated')), false); // (review40's verdicts take it out again: see below.)
     // 106 of 178 timeouts (72 noise: one-time dataset and weight downloads, calls to a server of the same program on
     // localhost, setup scripts) keep the rule at 70 %; 32 of 63 tensors made on the host, one wrong (since fixed).
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 852 + 106 + 127 + 130 + 95, noise: 319 + 72 + 38 + 108 + 54, wrong: 20 });
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 118 + 32 + 2 + 7 + 3, noise: 60 + 30 + 13 + 2 + 14, wrong: 1 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
+    assert.deepEqual(recordThrough('review14-40', 'http-call-without-timeout'), { useful: 852 + 106 + 127, noise: 319 + 72 + 38, wrong: 20 });
+    assert.deepEqual(recordThrough('review14-40', 'torch-tensor-created-then-moved'), { useful: 118 + 32 + 2, noise: 60 + 30 + 13, wrong: 1 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded'])
+      assert.equal(isProvenRecord(recordThrough('review14-40', rule)), true, rule);
   });
 
   it('adds review40 verdicts: torch-tensor-created-then-moved and torch-cuda-amp-deprecated leave the default output', () => {
@@ -274,58 +286,88 @@ describe('rules in preview (track record from blind reviews)', () => {
     // torch-tensor-created-then-moved's fifteen: two worth changing (CosyVoice's per-chunk harmonics, RAM++'s per-sample
     // buffer), thirteen noise (batch-sized masks and labels, NVAE's sampling path, a YOLOv3 loss the project never trains):
     // 39 of 104 over review38-40, 152 of 256 in all, under the 60 % bar.
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 150 + 2 + 7 + 3, noise: 90 + 13 + 2 + 14, wrong: 1 });
-    assert.equal(isProven('torch-tensor-created-then-moved'), false); // (review41's verdicts bring it back, review42's take it out: see below.)
+    assert.deepEqual(recordThrough('review14-40', 'torch-tensor-created-then-moved'), { useful: 150 + 2, noise: 90 + 13, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-tensor-created-then-moved')), false); // (review41's verdicts bring it back, review42's take it out: see below.)
     // Seven deprecated autocasts in projects pinning torch~=1.12.1 and torch==2.0.0, where nothing warns (both pins since
     // read): 23 of 44.
-    assert.deepEqual(recordOf('torch-cuda-amp-deprecated'), { useful: 23, noise: 13 + 7 + 3, wrong: 1 });
-    assert.equal(isProven('torch-cuda-amp-deprecated'), false);
+    assert.deepEqual(recordThrough('review14-40', 'torch-cuda-amp-deprecated'), { useful: 23, noise: 13 + 7, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review14-40', 'torch-cuda-amp-deprecated')), false);
     // 127 of 165 timeouts (the noise: one-time downloads, helpers only tests call, an interactive update script): 1,085 of
     // 1,534; fifteen of eighteen `is` comparisons with a literal.
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 958 + 127 + 130 + 95, noise: 391 + 38 + 108 + 54, wrong: 20 });
-    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 63 + 15 + 28 + 20, noise: 7 + 3 + 2 + 10, wrong: 0 + 3 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
+    assert.deepEqual(recordThrough('review14-40', 'http-call-without-timeout'), { useful: 958 + 127, noise: 391 + 38, wrong: 20 });
+    assert.deepEqual(recordThrough('review14-40', 'is-literal-comparison'), { useful: 63 + 15, noise: 7 + 3, wrong: 0 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded'])
+      assert.equal(isProvenRecord(recordThrough('review14-40', rule)), true, rule);
   });
 
   it('adds review41 verdicts: async-time-sleep leaves the default output, torch-tensor-created-then-moved comes back', () => {
+    const after = (rule: string) => isProvenRecord(recordThrough('review41', rule));
     // review41 (180 more repositories) judged 285 default findings twice (at most fifteen per repository and rule): 160
     // worth changing, 3 wrong (`is` in a chained comparison, and `rate() is 1` against a function returning 1 or a Series,
     // both since advice only). Eleven of its fourteen sleeps in coroutines were one evaluation harness that already blocks
     // on synchronous requests (noise): async-time-sleep is 21 of 42, under the 60 % bar.
-    assert.deepEqual(recordOf('async-time-sleep'), { useful: 19 + 2, noise: 9 + 12, wrong: 0 });
-    assert.equal(isProven('async-time-sleep'), false);
+    assert.deepEqual(roundRecord('review41', 'async-time-sleep'), { useful: 2, noise: 12, wrong: 0 });
+    assert.deepEqual(recordThrough('review41', 'async-time-sleep'), { useful: 21, noise: 21, wrong: 0 });
+    assert.equal(after('async-time-sleep'), false);
     // What `--preview` showed of torch-tensor-created-then-moved, judged once: seven of nine worth changing (buffers made
     // on the host on every forward pass): 159 of 265, exactly the 60 % bar.
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 152 + 7 + 3, noise: 103 + 2 + 14, wrong: 1 });
-    assert.equal(isProven('torch-tensor-created-then-moved'), false); // (review42's verdicts take it out again: see below.)
+    assert.deepEqual(roundRecord('review41', 'torch-tensor-created-then-moved'), { useful: 7, noise: 2, wrong: 0 });
+    assert.deepEqual(recordThrough('review41', 'torch-tensor-created-then-moved'), { useful: 159, noise: 105, wrong: 1 });
+    assert.equal(after('torch-tensor-created-then-moved'), true);
     // 130 of 238 timeouts (the noise: one-time dataset and model downloads, calls at import or in constructors, maintainer
     // scripts, helpers nothing calls): 1,215 of 1,772, 69 %.
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 1085 + 130 + 95, noise: 429 + 108 + 54, wrong: 20 });
-    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 78 + 28 + 20, noise: 10 + 2 + 10, wrong: 0 + 3 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
+    assert.deepEqual(roundRecord('review41', 'http-call-without-timeout'), { useful: 130, noise: 108, wrong: 0 });
+    assert.deepEqual(recordThrough('review41', 'http-call-without-timeout'), { useful: 1215, noise: 537, wrong: 20 });
+    assert.deepEqual(roundRecord('review41', 'is-literal-comparison'), { useful: 28, noise: 2, wrong: 3 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(after(rule), true, rule);
     // A rule first judged here: tf-run-functions-eagerly's one finding was wrong (eager mode that the model's Python-side
     // layer building needs; the evidence is in other modules, so the rule still cannot see it).
-    assert.deepEqual(recordOf('tf-run-functions-eagerly'), { useful: 0, noise: 0, wrong: 1 });
+    assert.deepEqual(recordThrough('review41', 'tf-run-functions-eagerly'), { useful: 0, noise: 0, wrong: 1 });
   });
 
   it('adds review42 verdicts: torch-tensor-created-then-moved leaves the default output again, pandas-chained-inplace comes back', () => {
+    const after = (rule: string) => isProvenRecord(recordThrough('review42', rule));
     // review42 (180 more repositories) was judged on the build that holds review41's verdicts: 196 default findings twice
     // (at most fifteen per repository and rule), 118 worth changing, none wrong.
     // torch-tensor-created-then-moved's seventeen: three worth changing (collie's attention mask made on every layer's
     // forward), fourteen noise (small per-batch vectors next to heavy models, a plotting script's fallback path): 162 of 282.
-    assert.deepEqual(recordOf('torch-tensor-created-then-moved'), { useful: 159 + 3, noise: 105 + 14, wrong: 1 });
-    assert.equal(isProven('torch-tensor-created-then-moved'), false);
+    assert.deepEqual(roundRecord('review42', 'torch-tensor-created-then-moved'), { useful: 3, noise: 14, wrong: 0 });
+    assert.deepEqual(recordThrough('review42', 'torch-tensor-created-then-moved'), { useful: 162, noise: 119, wrong: 1 });
+    assert.equal(after('torch-tensor-created-then-moved'), false);
     // What `--preview` showed of pandas-chained-inplace, judged once: five of five chained fillna/replace calls that do
     // nothing under pandas 3 (pypsa-eur requires it), as review41's five: 77 of 127.
-    assert.deepEqual(recordOf('pandas-chained-inplace'), { useful: 72 + 5, noise: 49, wrong: 1 });
-    assert.equal(isProven('pandas-chained-inplace'), true);
+    assert.deepEqual(roundRecord('review42', 'pandas-chained-inplace'), { useful: 5, noise: 0, wrong: 0 });
+    assert.deepEqual(recordThrough('review42', 'pandas-chained-inplace'), { useful: 77, noise: 49, wrong: 1 });
+    assert.equal(after('pandas-chained-inplace'), true);
     // 95 of 149 timeouts; twenty of thirty `is` comparisons with a literal (transfuser's statuses read back from JSON, a
     // real bug; the noise in vendored and run-once code).
-    assert.deepEqual(recordOf('http-call-without-timeout'), { useful: 1215 + 95, noise: 537 + 54, wrong: 20 });
-    assert.deepEqual(recordOf('is-literal-comparison'), { useful: 106 + 20, noise: 12 + 10, wrong: 3 });
-    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(isProven(rule), true, rule);
+    assert.deepEqual(roundRecord('review42', 'http-call-without-timeout'), { useful: 95, noise: 54, wrong: 0 });
+    assert.deepEqual(roundRecord('review42', 'is-literal-comparison'), { useful: 20, noise: 10, wrong: 0 });
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'cache-unbounded']) assert.equal(after(rule), true, rule);
     // First judged here: torch-gradscaler-misuse's three findings were wrong (a GradScaler(1) or a fixed scale that the
     // code never steps on purpose).
-    assert.deepEqual(recordOf('torch-gradscaler-misuse'), { useful: 0, noise: 0, wrong: 3 });
+    assert.deepEqual(roundRecord('review42', 'torch-gradscaler-misuse'), { useful: 0, noise: 0, wrong: 3 });
+  });
+
+  it('sums every round into the record the default output is decided on, each rule once per round', () => {
+    for (const [rule, record] of Object.entries(TRACK_RECORD)) {
+      const summed = { useful: 0, noise: 0, wrong: 0 };
+      for (const round of REVIEW_ROUNDS) {
+        const r = roundRecord(round.review, rule);
+        summed.useful += r.useful;
+        summed.noise += r.noise;
+        summed.wrong += r.wrong;
+      }
+      assert.deepEqual(record, summed, rule);
+      assert.deepEqual(recordOf(rule), record, rule);
+    }
+    assert.equal(new Set(REVIEW_ROUNDS.map((r) => r.review)).size, REVIEW_ROUNDS.length);
+    // A round's entry says only what its reviewers judged: no rule with nothing judged, no negative count.
+    for (const round of REVIEW_ROUNDS)
+      for (const [rule, r] of Object.entries(round.records)) {
+        assert.ok(r.useful + r.noise + r.wrong > 0, `${round.review} ${rule}`);
+        assert.ok(r.useful >= 0 && r.noise >= 0 && r.wrong >= 0, `${round.review} ${rule}`);
+      }
+    assert.throws(() => recordThrough('review99', 'http-call-without-timeout'), /no review round named review99/);
   });
 });

@@ -50,7 +50,8 @@ export default defineRule({
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
-      'standalone script (no package around it) that no web or task framework runs, and one in a function that prompts ' +
+      'standalone script (no package around it) that no web or task framework runs, one in a package module with a ' +
+      '`__main__` block that no other file of the project imports (a program kept in the package), and one in a function that prompts ' +
       'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
       'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
       "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +

@@ -1,6 +1,8 @@
 // Round 67 (issue 26): http-call-without-timeout in a program kept inside a package, which no other file of the project
 // imports (a module with a `__main__` block that only a person runs), with the near misses that keep their rank.
 import * as assert from 'node:assert/strict';
+import { NO_FILE_SYSTEM } from '../../server/analysis/codeContext';
+import { spelledOnlyHere } from '../../server/analysis/projectWords';
 import { rankedInRepository } from '../helpers/engine';
 
 const RULE = 'http-call-without-timeout';
@@ -34,6 +36,8 @@ describe('http-call-without-timeout: a program kept inside a package that nothin
       ['a notebook', { 'notebooks/run.ipynb': '{"cells": [{"source": ["from pkg.tools.pull_fips import pull"]}]}' }],
       ['an entry point', { 'pyproject.toml': '[project]\nname = "pkg"\n[project.scripts]\npull = "pkg.tools.pull_fips:main"\n' }],
       ['a scripts/ program', { 'scripts/pkg-pull': '#!/usr/bin/env python\nimport pkg.tools.pull_fips\n' }],
+      // Tested code is library code: counting only non-test importers would have hidden two useful findings of review36-40.
+      ['a test', { 'tests/test_pull.py': 'from pkg.tools.pull_fips import pull\n' }],
     ] as const) {
       const [f] = await ranked(PULL, 'pkg/tools/pull_fips.py', project);
       assert.ok(f, name);
@@ -53,5 +57,11 @@ describe('http-call-without-timeout: a program kept inside a package that nothin
       assert.notEqual(f.severity, 'hint', `${name}: ${JSON.stringify(f)}`);
       assert.match(reasons(f), /package module|fastapi/);
     }
+  });
+});
+
+describe('spelledOnlyHere', () => {
+  it('knows nothing without a way to list and read files (the browser)', () => {
+    assert.equal(spelledOnlyHere('/proj/pkg/tool.py', 'tool', NO_FILE_SYSTEM, '/proj'), null);
   });
 });

@@ -8,6 +8,7 @@ import {
   classOfMethod,
   decoratorsOf,
   enclosingDef,
+  hasMainGuard,
   hasSplatArguments,
   isOutsideAnyPackage,
   inNamespaceSubpackage,
@@ -18,6 +19,7 @@ import {
   receiverKind,
   rootName,
   setsDefaultSocketTimeout,
+  spelledOnlyHere,
   type FileFacts,
 } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
@@ -48,7 +50,8 @@ export default defineRule({
       'function called only there) downloads it once per machine, a setup step someone watches: a hint. So is a request in a ' +
       "program's own top-level statements (a demo client's loop at the top of a script outside any package, or a module " +
       "whose top level parses its command line), one in a package's `cli/` or `bin/` commands, and one anywhere in a " +
-      'standalone script (no package around it) that no web or task framework runs, and one in a function that prompts ' +
+      'standalone script (no package around it) that no web or task framework runs, one in a package module with a ' +
+      '`__main__` block that no other file of the project imports (a program kept in the package), and one in a function that prompts ' +
       'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
       'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
       "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +
@@ -114,7 +117,7 @@ export default defineRule({
       return;
     }
     const edit = appendArgument(ctx.text, call, `timeout=${value}`);
-    const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text);
+    const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text, ctx.projectRoot);
     ctx.report({
       node: call,
       message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; pass \`timeout=\` (seconds)${advice}`,
@@ -131,11 +134,20 @@ export default defineRule({
 type Files = Parameters<typeof isPackageModule>[1];
 
 /** Why a request without a timeout costs little where it is (a hint, off the default output), or undefined. */
-function lowImpactReason(call: Node, first: Node | undefined, facts: FileFacts, filePath: string | undefined, files: Files, text: string): string | undefined {
+function lowImpactReason(
+  call: Node,
+  first: Node | undefined,
+  facts: FileFacts,
+  filePath: string | undefined,
+  files: Files,
+  text: string,
+  projectRoot: string | undefined,
+): string | undefined {
   if (onlyWhenMissing(call, facts)) return ONCE_WHEN_MISSING;
   if (underTimeoutTest(call)) return CHOSEN_BY_SETTING;
   if (inProgramTopLevel(call, facts, filePath, files)) return PROGRAM_TOP_LEVEL;
   if (inStandaloneScript(facts, filePath, files)) return STANDALONE_SCRIPT;
+  if (inUnimportedProgram(facts, filePath, files, projectRoot)) return UNIMPORTED_PROGRAM;
   if (inCommandLineFolder(filePath)) return COMMAND_LINE_TOOL;
   if (asksPersonAtTerminal(call, facts)) return ASKS_AT_TERMINAL;
   if (inGoogleDriveDownload(call, text)) return GOOGLE_DRIVE_DOWNLOAD;
@@ -451,6 +463,30 @@ function inStandaloneScript(facts: FileFacts, filePath: string | undefined, file
   // from its web routes: judged useful in review36 and hidden as a script's).
   if (inNamespaceSubpackage(filePath, files)) return false;
   return !SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m));
+}
+
+/**
+ * Why a request in a package's module that nothing imports, run as a program, costs little: a module with a
+ * `if __name__ == "__main__":` block that no other file of the project imports or names (no module, notebook, packaging
+ * entry point or `bin/`/`scripts/` program spells its name) is a script kept inside the package, run by hand: LLaVA's
+ * `eval/run_llava.py`, cognita's qdrant migration, openelections' FIPS mapping pull, jcvi's taxonomy lookup. Blind
+ * reviews (review36-40) judged all 11 such findings noise and none useful; a worker that a web framework serves stays.
+ */
+const UNIMPORTED_PROGRAM =
+  'in a program kept inside the package (it has a `__main__` block and no other file of the project imports it), run by hand by someone who sees a hang';
+
+/** Files that are a package's own machinery, imported or run by tools, never "a program nobody imports". */
+const PACKAGE_MACHINERY = new Set(['__init__.py', '__main__.py', 'setup.py', 'conftest.py']);
+
+/**
+ * The file is a `.py` module with a `__main__` block, no service framework runs it, and no other file of the project
+ * spells its module name (a name with a dash cannot be imported at all). Unknown (false) without a file system, without a
+ * project top, or in a project too large to read.
+ */
+function inUnimportedProgram(facts: FileFacts, filePath: string | undefined, files: Files, projectRoot: string | undefined): boolean {
+  if (!filePath?.endsWith('.py') || PACKAGE_MACHINERY.has(path.basename(filePath))) return false;
+  if (!hasMainGuard(facts.root) || SERVICE_FRAMEWORKS.some((m) => facts.importsModule(m))) return false;
+  return spelledOnlyHere(filePath, path.basename(filePath, '.py'), files, projectRoot) === true;
 }
 
 /** A top-level statement that reads the program's command line: `args = parser.parse_args()`, `path = sys.argv[1]`. */

@@ -160,6 +160,11 @@ function isMainGuard(stmt: Node | null): boolean {
   return stmt?.type === 'if_statement' && MAIN_GUARD.test(stmt.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '');
 }
 
+/** The module's top level has an `if __name__ == "__main__":` block: the file is meant to be run as a program. */
+export function hasMainGuard(root: Node): boolean {
+  return root.namedChildren.some(isMainGuard);
+}
+
 /**
  * The node sits directly in the module's `if __name__ == "__main__":` block (not in a def it calls): code that runs only
  * when the file is run as a program. Found by offset among the module's statements, not by walking up from the node.
@@ -195,7 +200,7 @@ export function inNamespaceSubpackage(filePath: string | undefined, files: FileP
  */
 export function isStandaloneScript(filePath: string | undefined, root: Node, files: FileProbe): boolean {
   if (!isOutsideAnyPackage(filePath, files)) return false;
-  return root.namedChildren.some(isMainGuard);
+  return hasMainGuard(root);
 }
 
 /**

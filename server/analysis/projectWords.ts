@@ -1,7 +1,9 @@
 // Whether any other file of the project spells a word: the one repository-wide question impact ranking asks ("does
-// anything import this module?"), answered from one bounded read of the project's Python files through the host's
-// FileProbe, remembered per probe and project top for a minute. Without `list` and `readText` (the browser) nothing is
-// known. Kept apart from impact.ts: only a rule that has already found something asks it, so most lints never pay.
+// anything import this module?"). Answered by searching the project's code files for that word, stopping at the first
+// other file that spells it, through the host's FileProbe; the file list and each answer are kept per probe for a
+// minute. Not a word index of the whole project: the editor asks during a lint, and tokenising every file of the CPython
+// standard library took 1.2 s and 53 MB of heap. Without `list` and `readText` (the browser) nothing is known. Kept apart
+// from impact.ts: only a rule that has already found something asks it, so most lints never pay.
 import * as path from 'node:path';
 import type { FileProbe } from './codeContext';
 import { markedRootOf } from './projectRoot';
@@ -11,7 +13,12 @@ const MAX_FOLDERS = 1500;
 const MAX_FILES = 4000;
 const MAX_DEPTH = 10;
 const MAX_FILE_CHARS = 2_000_000;
-/** How long a project's words are kept: the user may add an import meanwhile, and a read costs a walk of the project. */
+/**
+ * At most this much text is searched for one answer. The editor asks during a lint, so the search must stay short: the
+ * CPython standard library (1,657 files, 25 MB) is over it and unknown; a 450-file package searches in about 40 ms.
+ */
+const MAX_SEARCHED_CHARS = 12_000_000;
+/** How long an answer and a project's file list are kept: the user may add an import meanwhile. */
 const KEEP_MS = 60_000;
 
 /** Folders that hold no code of the project's own: caches, environments, installed packages. */
@@ -20,16 +27,14 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages',
 const CODE_FILE = /\.(?:py|pyi|pyw|ipynb|cfg|toml)$/i;
 /** Folders whose extensionless files are programs (`scripts/nflgame-update-players` imports `nflgame.update_players`). */
 const PROGRAM_FOLDERS = new Set(['bin', 'scripts']);
-const WORD = /[A-Za-z_][A-Za-z_0-9]*/g;
-/** A word's entry: the one file that spells it, or MANY. */
-const MANY = '';
+const WORD_CHAR = /[A-Za-z0-9_]/;
 
-interface ProjectWords {
-  byWord: Map<string, string>;
+interface Kept<T> {
+  value: T;
   at: number;
 }
-const memo = new WeakMap<FileProbe, Map<string, ProjectWords | null>>();
-const unreadable: ProjectWords | null = null;
+/** Per probe: each project top's code files (null: too large to list), and each (top, file, word) question's answer. */
+const memo = new WeakMap<FileProbe, { fileLists: Map<string, Kept<string[] | null>>; answers: Map<string, Kept<boolean | null>> }>();
 
 /**
  * The project's top folder for `filePath`: the path the CLI was given when it holds the file, else the nearest folder
@@ -49,35 +54,39 @@ export function spelledOnlyHere(filePath: string | undefined, word: string, file
   if (!filePath || !files.list || !files.readText) return null;
   const top = projectTop(filePath, files, givenRoot);
   if (!top) return null;
-  const words = projectWords(top, files);
-  if (!words) return null;
-  const spelledIn = words.byWord.get(word);
-  return spelledIn === undefined || spelledIn === path.resolve(filePath);
-}
-
-function projectWords(top: string, files: FileProbe): ProjectWords | null {
-  let byTop = memo.get(files);
-  if (!byTop) memo.set(files, (byTop = new Map()));
+  let kept = memo.get(files);
+  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
   const now = Date.now();
-  const known = byTop.get(top);
-  if (known !== undefined && (known === null || now - known.at < KEEP_MS)) return known;
-  const read = readProjectWords(top, files, now);
-  if (byTop.size > 16) byTop.clear();
-  byTop.set(top, read);
-  return read;
+  const self = path.resolve(filePath);
+  const key = `${top}\0${self}\0${word}`;
+  const known = kept.answers.get(key);
+  if (known && now - known.at < KEEP_MS) return known.value;
+  const codeFiles = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
+  const value = codeFiles ? searchOthers(codeFiles, self, word, files) : null;
+  if (kept.answers.size > 256) kept.answers.clear();
+  kept.answers.set(key, { value, at: now });
+  return value;
 }
 
-/** One breadth-first read of the project's files (bounded); null when it is too large. */
-function readProjectWords(top: string, files: FileProbe, now: number): ProjectWords | null {
-  const byWord = new Map<string, string>();
+function fresh<T>(byTop: Map<string, Kept<T>>, top: string, now: number, make: () => T): T {
+  const known = byTop.get(top);
+  if (known && now - known.at < KEEP_MS) return known.value;
+  const value = make();
+  if (byTop.size > 16) byTop.clear();
+  byTop.set(top, { value, at: now });
+  return value;
+}
+
+/** One breadth-first listing of the project's code files (bounded); null when it is too large. */
+function listCodeFiles(top: string, files: FileProbe): string[] | null {
+  const found: string[] = [];
   let queue = [top];
   let folders = 0;
-  let read = 0;
   for (let depth = 0; queue.length > 0; depth++) {
-    if (depth > MAX_DEPTH) return unreadable;
+    if (depth > MAX_DEPTH) return null;
     const next: string[] = [];
     for (const dir of queue) {
-      if (++folders > MAX_FOLDERS) return unreadable;
+      if (++folders > MAX_FOLDERS) return null;
       const programs = PROGRAM_FOLDERS.has(path.basename(dir).toLowerCase());
       for (const name of files.list!(dir) ?? []) {
         if (name.endsWith('/')) {
@@ -86,21 +95,38 @@ function readProjectWords(top: string, files: FileProbe, now: number): ProjectWo
           continue;
         }
         if (!CODE_FILE.test(name) && !(programs && !name.includes('.'))) continue;
-        if (++read > MAX_FILES) return unreadable;
-        const file = path.resolve(dir, name);
-        const text = files.readText!(file);
-        if (text && text.length <= MAX_FILE_CHARS) addWords(byWord, file, text);
+        if (found.length >= MAX_FILES) return null;
+        found.push(path.resolve(dir, name));
       }
     }
     queue = next;
   }
-  return { byWord, at: now };
+  return found;
 }
 
-function addWords(byWord: Map<string, string>, file: string, text: string): void {
-  for (const [word] of text.matchAll(WORD)) {
-    const spelledIn = byWord.get(word);
-    if (spelledIn === undefined) byWord.set(word, file);
-    else if (spelledIn !== file && spelledIn !== MANY) byWord.set(word, MANY);
+/**
+ * Whether none of `codeFiles` but `self` spells `word`: stops at the first other file that does (the usual answer, a
+ * module something imports), and answers null once more than MAX_SEARCHED_CHARS were searched without one.
+ */
+function searchOthers(codeFiles: readonly string[], self: string, word: string, files: FileProbe): boolean | null {
+  let searched = 0;
+  for (const file of codeFiles) {
+    if (file === self) continue;
+    const text = files.readText!(file);
+    if (!text || text.length > MAX_FILE_CHARS) continue;
+    if (spellsWord(text, word)) return false;
+    searched += text.length;
+    if (searched > MAX_SEARCHED_CHARS) return null;
   }
+  return true;
+}
+
+/** `word` occurs in `text` as a whole word (not inside a longer name). */
+function spellsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = at > 0 ? text[at - 1] : '';
+    const after = text[at + word.length] ?? '';
+    if (!(before && WORD_CHAR.test(before)) && !(after && WORD_CHAR.test(after))) return true;
+  }
+  return false;
 }

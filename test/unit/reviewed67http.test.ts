@@ -1,7 +1,7 @@
 // Round 67 (issue 26): http-call-without-timeout in a program kept inside a package, which no other file of the project
 // imports (a module with a `__main__` block that only a person runs), with the near misses that keep their rank.
 import * as assert from 'node:assert/strict';
-import { NO_FILE_SYSTEM } from '../../server/analysis/codeContext';
+import { NO_FILE_SYSTEM, type FileProbe } from '../../server/analysis/codeContext';
 import { spelledOnlyHere } from '../../server/analysis/projectWords';
 import { rankedInRepository } from '../helpers/engine';
 
@@ -60,8 +60,57 @@ describe('http-call-without-timeout: a program kept inside a package that nothin
   });
 });
 
+/** A probe over an in-memory project (absolute paths to texts) that counts the texts read. */
+function memoryProject(texts: Record<string, string>): FileProbe & { readCount: number } {
+  const probe = {
+    readCount: 0,
+    exists: (p: string) => p in texts,
+    fileSize: (p: string) => (p in texts ? texts[p].length : null),
+    readText: (p: string) => {
+      probe.readCount++;
+      return texts[p] ?? null;
+    },
+    list: (dir: string) => {
+      const names = new Set<string>();
+      for (const p of Object.keys(texts)) {
+        if (!p.startsWith(`${dir}/`)) continue;
+        const [first, ...rest] = p.slice(dir.length + 1).split('/');
+        names.add(rest.length > 0 ? `${first}/` : first);
+      }
+      return [...names].sort();
+    },
+  };
+  return probe;
+}
+
 describe('spelledOnlyHere', () => {
   it('knows nothing without a way to list and read files (the browser)', () => {
     assert.equal(spelledOnlyHere('/proj/pkg/tool.py', 'tool', NO_FILE_SYSTEM, '/proj'), null);
+  });
+
+  it('reads whole words only: a longer name that contains the module name is not an import of it', () => {
+    const files = memoryProject({ '/p1/pkg/tool.py': 'import tool\n', '/p1/pkg/a.py': 'import toolkit\nmy_tool = 1\n' });
+    assert.equal(spelledOnlyHere('/p1/pkg/tool.py', 'tool', files, '/p1'), true);
+    const other = memoryProject({ '/p2/pkg/tool.py': '', '/p2/pkg/a.py': 'from pkg import (tool)\n' });
+    assert.equal(spelledOnlyHere('/p2/pkg/tool.py', 'tool', other, '/p2'), false);
+  });
+
+  it('stops at the first other file that spells the word, and keeps the answer', () => {
+    const texts: Record<string, string> = { '/p3/pkg/tool.py': '' };
+    for (let i = 0; i < 50; i++) texts[`/p3/pkg/m${String(i).padStart(2, '0')}.py`] = i === 0 ? 'import tool\n' : 'x = 1\n';
+    const files = memoryProject(texts);
+    assert.equal(spelledOnlyHere('/p3/pkg/tool.py', 'tool', files, '/p3'), false);
+    assert.equal(files.readCount, 1);
+    assert.equal(spelledOnlyHere('/p3/pkg/tool.py', 'tool', files, '/p3'), false);
+    assert.equal(files.readCount, 1);
+  });
+
+  it('does not know when the project holds more text than one answer may search (the editor asks during a lint)', () => {
+    const texts: Record<string, string> = { '/p4/pkg/tool.py': '' };
+    const big = 'x = 1\n'.repeat(300_000); // 1.8 MB: seven such files are over the bound, six are not
+    for (let i = 0; i < 7; i++) texts[`/p4/pkg/m${i}.py`] = big;
+    assert.equal(spelledOnlyHere('/p4/pkg/tool.py', 'tool', memoryProject(texts), '/p4'), null);
+    delete texts['/p4/pkg/m6.py'];
+    assert.equal(spelledOnlyHere('/p4/pkg/tool.py', 'tool', memoryProject(texts), '/p4'), true);
   });
 });

@@ -7,6 +7,7 @@ import {
   isDataLoaderCall,
   isNestedScope,
   keywordValue,
+  ownReturnStatements,
   parameterNames,
   scopeBody,
   targetNames,
@@ -57,6 +58,12 @@ export default defineRule({
     (call
       function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
 
+(assignment
+  left: (pattern_list) @names
+  right: (expression_list
+    (call
+      function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
+
 (call
   arguments: (argument_list
     (keyword_argument
@@ -75,7 +82,11 @@ export default defineRule({
     if (keywordValue(ctor, 'shuffle')?.type === 'false') return;
     const scope = scopeBody(ctor);
     const inline = m.get('loader');
-    const sampler = inline ? null : m.need('name').text;
+    // `train_sampler, shuffle = DistributedSampler(trainset), False` (flowtron, review41's recall hunt F3-01): the name at
+    // the sampler's place in the pattern.
+    const names = m.get('names');
+    const sampler = inline ? null : names ? unpackedName(names, ctor) : m.need('name').text;
+    if (!inline && !sampler) return;
     if (inline && !isDataLoaderCall(inline, facts)) return;
     if (forEvaluation(ctor, sampler)) return;
 
@@ -89,19 +100,26 @@ export default defineRule({
       // The verdict rests on the bodies of the same-file helpers consulted on the way (RuleContext.restsOn): a loop over the
       // loader typed into one, or its set_epoch call removed, makes the finding appear.
       const rest = (def: Node) => ctx.restsOn(def);
-      const epoch = epochLoopFor(loader, scope, facts, rest);
+      const local = epochLoopFor(loader, scope, facts, rest);
+      const epoch = local ?? returnedToEpochLoop(loader, scope, facts, rest);
       if (!epoch) continue;
       // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
-      if (setsEpoch(epoch.loop, sampler, epoch.loaderName, facts, rest)) return;
-      const owner = sampler ?? (epoch.loaderName ? `${epoch.loaderName}.sampler` : null);
+      // In the caller of a function that returns the loader, any set_epoch there will do: the sampler may come back too.
+      if (setsEpoch(epoch.loop, local ? sampler : null, epoch.loaderName, facts, rest)) return;
+      if (!local && /\.set_epoch\s*\(/.test(epoch.loop.text)) return;
+      const owner = local ? (sampler ?? (epoch.loaderName ? `${epoch.loaderName}.sampler` : null)) : `${epoch.loaderName}.sampler`;
       // `RandomSampler(...) if rank == -1 else DistributedSampler(...)` (CodeT5), or the same name bound in an if/else: an
-      // unconditional `sampler.set_epoch(epoch)` would raise on the RandomSampler branch, so no edit is offered.
+      // unconditional `sampler.set_epoch(epoch)` would raise on the RandomSampler branch, so no edit is offered. No fix in the
+      // caller of a function returning the loader either: it may hand back a loader without this sampler (`sampler=None` on one GPU).
       const otherSampler = ctor.parent?.type === 'conditional_expression' || (sampler !== null && assignmentsTo(scope, sampler) > 1);
-      const fix = owner && !otherSampler ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
+      const fix = owner && local && !otherSampler ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
       const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
+      const caller = local ? null : epoch.helper?.childForFieldName('name')?.text;
       ctx.report({
         node: ctor,
-        message: `This \`DistributedSampler\` is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
+        message: caller
+          ? `This \`DistributedSampler\` goes back with \`${epoch.loaderName}\` to \`${caller}\`, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
+          : `This \`DistributedSampler\` is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
         edits: fix && epoch.variable ? [fix(epoch.variable)] : undefined,
         // The finding rests on the helper's loop over the loader (the mismatch probe's seed 24 broke it in the helper).
         restsOn: epoch.helper ?? undefined,
@@ -114,6 +132,73 @@ export default defineRule({
 /** How many assignments in the function (not in nested defs) bind `name`. */
 function assignmentsTo(scope: Node, name: string): number {
   return findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === name, isNestedScope).length;
+}
+
+/** The identifier at the place of `value` in `a, b = value, other`, or null when the two sides do not pair up. */
+function unpackedName(names: Node, value: Node): string | null {
+  const right = value.parent;
+  const items = (n: Node | null) => n?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const targets = items(names);
+  const values = items(right);
+  const index = values.findIndex((v) => v.equals(value));
+  if (index < 0 || targets.length !== values.length) return null;
+  return targets[index].type === 'identifier' ? targets[index].text : null;
+}
+
+/**
+ * `def prepare_dataloaders(...): ... return train_loader, valset` and `train_loader, valset = prepare_dataloaders(...)` in
+ * another function of the file, whose epoch loop iterates it (flowtron's and tacotron2's train.py; review41's recall hunt,
+ * F3-01): the epoch loop of the one caller of the module-level function that makes the loader, at its one place in what
+ * the function returns.
+ */
+function returnedToEpochLoop(
+  loader: Node,
+  scope: Node,
+  facts: FileFacts,
+  rest: (def: Node) => void,
+): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
+  const assigned =
+    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const def = scope.parent;
+  const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : null;
+  if (assigned?.type !== 'identifier' || !name || !sameFileFunction(name, facts)) return null;
+  const place = returnedPlace(def!, assigned.text);
+  if (place === undefined) return null;
+  const callers = findDescendants(facts.root, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name);
+  if (callers.length !== 1) return null;
+  const call = callers[0];
+  const target = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.equals(call) ? call.parent.childForFieldName('left') : null;
+  const received = place === null ? target : target?.type === 'pattern_list' ? target.namedChildren.filter((c) => c !== null)[place] : null;
+  if (received?.type !== 'identifier') return null;
+  const home = enclosingFunction(call);
+  const body = home?.childForFieldName('body');
+  if (!home || !body) return null;
+  rest(home);
+  const epoch = loopsOver(null, received.text, body, facts, rest);
+  return epoch ? { ...epoch, helper: epoch.helper ?? home } : null;
+}
+
+/** Where the def's every return hands back `name`: null for `return name`, the index for `return name, other`; undefined otherwise. */
+function returnedPlace(def: Node, name: string): number | null | undefined {
+  const returns = ownReturnStatements(def);
+  let place: number | null | undefined = undefined;
+  for (const ret of returns) {
+    const value = ret.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? null;
+    const here =
+      value?.type === 'identifier' && value.text === name
+        ? null
+        : value?.type === 'expression_list'
+          ? value.namedChildren.filter((c) => c !== null && c.type !== 'comment').findIndex((c) => c!.type === 'identifier' && c!.text === name)
+          : -1;
+    if (here === -1 || (place !== undefined && place !== here)) return undefined;
+    place = here;
+  }
+  return place;
+}
+
+function enclosingFunction(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
 }
 
 /** A name that says the split is for evaluation: `val_sampler`, `DistributedSampler(valid_set)`, `test_data`. */
@@ -174,11 +259,22 @@ function epochLoopFor(
   const assigned =
     loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
+  return loopsOver(loader, loaderName, scope, facts, rest);
+}
+
+/** The epoch loop in `scope` around a loop over `loader` (the call, or the name it is bound to), or the loop handing it to a helper. */
+function loopsOver(
+  loader: Node | null,
+  loaderName: string | null,
+  scope: Node,
+  facts: FileFacts,
+  rest: (def: Node) => void,
+): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
   const names = loaderName !== null ? loaderNames(scope, loaderName, facts) : new Set<string>();
   for (const loop of findDescendants(scope, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope)) {
     const right = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;
     const inner = right ? unwrapIterable(right, facts).inner : null;
-    const iterates = inner !== null && (inner.equals(loader) || (inner.type === 'identifier' && names.has(inner.text)));
+    const iterates = inner !== null && ((loader !== null && inner.equals(loader)) || (inner.type === 'identifier' && names.has(inner.text)));
     if (iterates) {
       const outer = enclosingLoops(loop)[0];
       // A loader created inside the epoch loop (iterated once per epoch) is also fine: the loop is `outer`.

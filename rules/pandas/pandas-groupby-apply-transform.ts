@@ -11,6 +11,7 @@ import {
   plainAssignments,
   quietOnSmallFrame,
   stringLiteralValue,
+  values,
   vectorizeArithmetic,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode } from '../../server/fixes';
@@ -38,6 +39,11 @@ const METHOD_REASON =
 
 /** Measured like the others: only an empty frame differs. */
 const COUNT_REASON = 'on an empty frame apply returns an empty float64 Series where `nunique` gives int64';
+
+/** Measured against pandas 1.5.3 (NaN keys and values, categorical keys, int and float columns): the same values. */
+const COLUMN_REASON =
+  'the result is named after the column where apply left it unnamed, and on an empty frame apply returns an empty DataFrame ' +
+  'where the groupby gives an empty Series';
 
 /** Measured against pandas 1.5.3 like the other forms: only an empty frame differs. */
 const SIZE_REASON = 'on an empty frame apply returns an empty DataFrame where `size()` gives an empty int64 Series';
@@ -93,6 +99,11 @@ export default defineRule({
       },
       { safety: 'unsafe', when: 'when the lambda calls a per-group method (`g.cumsum()`, `g.shift()`, `g.rank()`)', reason: METHOD_REASON },
       { safety: 'unsafe', when: 'when the lambda counts the rows of each group (`len(g)`, `apply(len)`: rewritten with `size()`)', reason: SIZE_REASON },
+      {
+        safety: 'unsafe',
+        when: 'when the lambda reduces one column of each group (`g["v"].sum()`: rewritten as `gb["v"].sum()`)',
+        reason: COLUMN_REASON,
+      },
       { safety: 'unsafe', when: 'when the lambda counts distinct values (`len(g.unique())`: rewritten with `nunique(dropna=False)`)', reason: COUNT_REASON },
       {
         safety: 'unsafe',
@@ -156,6 +167,7 @@ export default defineRule({
       return;
     }
     if (reportGroupRows(call, body, param, grouped, groupby, ctx)) return;
+    if (reportColumnReduction(call, body, param, grouped, groupby, selection, ctx)) return;
     const rewrite =
       countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
       rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
@@ -555,6 +567,36 @@ function reportGroupRows(call: Node, body: Node, param: string, grouped: Node, g
     ...quietOnSmallGrouped(groupby, ctx),
     node: call,
     message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice}`,
+  });
+  return true;
+}
+
+/**
+ * `df.groupby("Gene").apply(lambda g: g["TPM"].sum())` (sequana's salmon.py; review41's recall hunt, F1-18): one column of
+ * each group reduced in Python per group, which the groupby's own `df.groupby("Gene")["TPM"].sum()` computes for all groups
+ * at once, with the same values (measured: NaN keys dropped by both, NaN values skipped by both, unobserved categories 0 by
+ * both). Only on the whole frame's groupby (a selection would make `g` a Series, whose `g["TPM"]` is one element) and only
+ * when the value layer does not know the frame as something other than pandas.
+ */
+function reportColumnReduction(call: Node, body: Node, param: string, grouped: Node, groupby: Node, selection: string | null, ctx: RuleContext): boolean {
+  if (selection !== null || !grouped.equals(groupby) || keywordValue(groupby, 'as_index')) return false;
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')!.text : '';
+  const column = fn?.type === 'attribute' ? groupColumn(fn.childForFieldName('object'), param) : null;
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  if (!column || !SAME_AGGREGATIONS.has(name) || args.length !== 0) return false;
+  const frame = groupby.childForFieldName('function')!.childForFieldName('object')!;
+  const known = values(ctx.facts).valueOf(frame);
+  if (known && known.kind !== 'dataframe') return false;
+  const rewrite = `${grouped.text}[${column}].${name}()`;
+  const shown = rewrite.length > SHOWN_LENGTH ? `gb[${column}].${name}()` : rewrite;
+  ctx.report({
+    ...quietOnSmallGrouped(groupby, ctx),
+    node: call,
+    message: `\`groupby().apply(lambda ...)\` calls Python once per group to reduce one column; select it on the groupby: \`${shown}\``,
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, rewrite)],
+    safety: 'unsafe',
+    reason: COLUMN_REASON,
   });
   return true;
 }

@@ -30,7 +30,7 @@ import {
   vectorizeElementExpression,
   vectorizeElementValue,
 } from '../../server/analysis';
-import { hasCommentBetween, replaceNode } from '../../server/fixes';
+import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
 export default defineRule({
   id: 'pandas-apply-simple-lambda',
@@ -94,7 +94,13 @@ export default defineRule({
 (call
   function: (attribute object: (_) @series attribute: (identifier) @method)
   arguments: (argument_list (identifier) @function) @args
-  (#any-of? @method "apply" "map")) @call`,
+  (#any-of? @method "apply" "map")) @call
+
+(call
+  function: (attribute object: (_) @series attribute: (identifier) @method)
+  arguments: (argument_list (attribute object: (identifier) @module attribute: (identifier)) @mathFunction) @args
+  (#eq? @method "apply")
+  (#eq? @module "math")) @call`,
   check(m, ctx) {
     // The lambda (or function) must be the only argument (comments aside).
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
@@ -110,6 +116,11 @@ export default defineRule({
     // radis' `if self.dataframe_type == "vaex": df[c].apply(lambda x: d.get(x))`: the frame is another library's, whose
     // `.map(d)` raises on a missing key (vaex) or does not exist (polars) (issue 24, review37).
     if (inOtherFrameBranch(call) || otherFrameLibraryReceiver(series, ctx)) return;
+    const mathFunction = m.get('mathFunction');
+    if (mathFunction) {
+      reportMathFunction(call, mathFunction, series, ctx);
+      return;
+    }
     if (
       method === 'apply' &&
       reportMissingGuarded(call, m.get('function') ?? call.childForFieldName('arguments')!.namedChildren.find((c) => c?.type === 'lambda')!, series, ctx)
@@ -353,6 +364,47 @@ function shownCall(call: Node): string {
   const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? 'apply';
   const arg = callArguments(call)[0];
   return `.${method}(${arg?.type === 'identifier' ? arg.text : 'lambda ...'})`;
+}
+
+/** `math` functions of one number and the NumPy ufunc that computes them for a whole array. */
+const MATH_UFUNCS = new Map([
+  ...['cos', 'sin', 'tan', 'cosh', 'sinh', 'tanh', 'exp', 'expm1', 'log10', 'log2', 'log1p', 'sqrt', 'fabs', 'degrees', 'radians'].map((f) => [f, f] as const),
+  ['acos', 'arccos'],
+  ['asin', 'arcsin'],
+  ['atan', 'arctan'],
+  ['acosh', 'arccosh'],
+  ['asinh', 'arcsinh'],
+  ['atanh', 'arctanh'],
+  ['log', 'log'],
+]);
+
+const MATH_REASON =
+  'on an object column (Python ints, Decimals) the ufunc looks for a method of that name on each element and raises, and where ' +
+  '`math` raises ValueError on a value outside its domain (`math.sqrt(-1)`, `math.log(0)`) NumPy gives NaN or -inf with a warning';
+
+/**
+ * `(2 * math.pi * pos).apply(math.cos)` (FLAML's Fourier features; review38's recall hunt, F1-20): a Python call per element
+ * of what the NumPy ufunc computes on the whole column at once, index and name kept. The call itself shows a Series: on a
+ * DataFrame `apply` hands `math.cos` whole columns, which it cannot convert to a float (TypeError). A receiver the value
+ * layer knows as something other than a Series is left alone. (`apply(np.cos)`, the ufunc, pandas already runs on the
+ * whole array.)
+ */
+function reportMathFunction(call: Node, fn: Node, series: Node, ctx: RuleContext): void {
+  const name = fn.childForFieldName('attribute')!.text;
+  const ufunc = MATH_UFUNCS.get(name);
+  if (!ufunc || ctx.facts.qualifiedName(fn) !== `math.${name}`) return;
+  const known = values(ctx.facts).valueOf(series);
+  if (known && known.kind !== 'series') return;
+  const np = ensureImport(ctx.facts, 'numpy');
+  const inner = series.type === 'parenthesized_expression' ? (series.namedChild(0) ?? series) : series;
+  const text = `${np.ref}.${ufunc}(${inner.text})`;
+  ctx.report({
+    node: call,
+    message: `\`.apply(math.${name})\` calls Python once per element; \`${text.length <= 60 ? text : `${np.ref}.${ufunc}(...)`}\` computes the whole column at once`,
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [...np.edits, replaceNode(call, text)],
+    reason: MATH_REASON,
+    ...quietOnSmallColumn(series, ctx),
+  });
 }
 
 /** A literal that is the same value for every element: a number, a plain string, a boolean or None. */

@@ -133,7 +133,7 @@ export default defineRule({
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     if (reportConstant(call, body, series, method, ctx)) return;
-    const found = vectorizeElementExpression(body, param, series.text);
+    const found = vectorizeElementExpression(body, param, series.text) ?? datetimeMembership(body, param, series.text);
     if (!found) {
       suggestColumnForm(m.need('call'), body, param, series, method, ctx);
       return;
@@ -364,6 +364,25 @@ function shownCall(call: Node): string {
   const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text ?? 'apply';
   const arg = callArguments(call)[0];
   return `.${method}(${arg?.type === 'identifier' ? arg.text : 'lambda ...'})`;
+}
+
+/**
+ * `x.weekday() in (5, 6)` (auto_ml's weekend flag, after `pd.to_datetime`; review39's recall hunt, F1-09): a datetime field of
+ * the element tested against number literals, which is `s.dt.weekday.isin((5, 6))` on the whole column (`~...` for `not in`).
+ * A missing element gives NaN there, which neither the literals nor isin match, as the lambda's NaN did not.
+ */
+function datetimeMembership(body: Node, param: string, series: string): Vectorized | null {
+  if (body.type !== 'comparison_operator') return null;
+  const ops = body.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+  const [item, container] = body.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || (ops[0] !== 'in' && ops[0] !== 'not in') || !item || !container) return null;
+  const numbers = container.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!/^(set|list|tuple)$/.test(container.type) || numbers.length === 0 || !numbers.every((c) => c.type === 'integer')) return null;
+  const field = vectorizeElementExpression(item, param, series);
+  if (field?.kind !== 'dt' || field.compound || !field.text.startsWith(`${series}.dt.`)) return null;
+  const negated = ops[0] === 'not in';
+  const text = `${negated ? '~' : ''}${field.text}.isin(${container.text})`;
+  return { text, kind: 'dt', compound: negated, summary: `${field.summary}.isin(${container.text})` };
 }
 
 /** `math` functions of one number and the NumPy ufunc that computes them for a whole array. */

@@ -1,6 +1,7 @@
 // Round 41 (issue 26): the torch rules' default output, from a blind review of 15 more repositories (review8). Each case
 // is modelled on findings the reviewers judged noise, wrong or useful-but-hidden, with the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
+import type { Finding } from '../../common/types';
 import type { LintOptions } from '../../server/engine/options';
 import { getEngine } from '../helpers/engine';
 
@@ -13,6 +14,21 @@ async function ranked(ruleId: string, source: string, filePath: string, options:
 
 const SYNC = 'torch-sync-in-training-loop';
 const WORKERS = 'torch-dataloader-num-workers';
+
+/**
+ * Round 67 (issue 24): a per-step sync whose number is logged, kept or computed with ranks low (blind reviews of review36-40
+ * judged 1 of 27 such findings useful). Near misses now check the finding exists (impact "all"), ranked low as a per-step
+ * sync, where the case's own exception leaves it out.
+ */
+async function perStepLow(source: string, filePath = '/proj/pkg/train.py'): Promise<Finding> {
+  const engine = await getEngine();
+  const shown = engine.lintText(source, { select: [SYNC], filePath, impact: 'auto', keepHints: true }).findings.filter((x) => x.ruleId === SYNC);
+  assert.deepEqual(shown, []);
+  const [f] = engine.lintText(source, { select: [SYNC], filePath, impact: 'all' }).findings.filter((x) => x.ruleId === SYNC);
+  assert.equal(f?.impact?.level, 'low');
+  assert.match(f.impact!.reasons.join(';'), /one wait per step for numbers the step logs/);
+  return f;
+}
 
 describe('torch-sync-in-training-loop: per-step numbers that are only shown or logged', () => {
   const LOGGED = `import numpy as np
@@ -43,10 +59,9 @@ def train(discriminator, loader, opt_d, history):
     assert.equal(f, undefined);
   });
 
-  it('near miss: one of the values feeds the step (a balance term), so the finding stays a warning', async () => {
+  it('near miss: one of the values feeds the step (a balance term), so the finding stays (low since round 67)', async () => {
     const src = LOGGED.replace('history.append(d_loss.item())', 'k = 0.5 * d_loss.item()\n        d_loss = d_loss * k');
-    const [f] = await ranked(SYNC, src, '/proj/pkg/train.py');
-    assert.equal(f?.severity, 'warning');
+    const f = await perStepLow(src);
     assert.doesNotMatch(f!.message, /only shown or logged/);
   });
 
@@ -116,18 +131,17 @@ class SVDD:
     assert.equal(f, undefined);
   });
 
-  it('near miss: the same file moving its model to a device keeps the warning', async () => {
+  it('near miss: the same file moving its model to a device keeps the finding (low since round 67)', async () => {
     const src = CPU.replace(
       'X_norm = torch.tensor(np.asarray(X), dtype=torch.float32)',
       'X_norm = torch.tensor(np.asarray(X), dtype=torch.float32).to(self.device)',
     );
-    const [f] = await ranked(
-      SYNC,
+    // Round 67: found and ranked low as a per-step sync, not for the CPU (the case's own exception).
+    const f = await perStepLow(
       src.replace('self.losses.append(loss.item() * 2)', 'self.scale = loss.item() * 2\n                self.model_.scale(self.scale)'),
       '/proj/pkg/deep_svdd.py',
     );
-    assert.equal(f?.severity, 'warning');
-    assert.doesNotMatch(f!.message, /nothing in this file/);
+    assert.doesNotMatch(f.message, /nothing in this file/);
   });
 });
 
@@ -261,10 +275,9 @@ ${line}
     assert.equal(f, undefined);
   });
 
-  it('near miss: an attribute named like logits or an accumulation count is an input, not a record', async () => {
+  it('near miss: an attribute named like logits or an accumulation count is an input, not a record (found, low since round 67)', async () => {
     for (const line of ['            self.logits = out.cpu()', '            self.accum_steps = int(out.sum().item())']) {
-      const [f] = await ranked(SYNC, STEP(line), '/proj/pkg/train.py');
-      assert.equal(f?.severity, 'warning', line);
+      await perStepLow(STEP(line));
     }
   });
 });

@@ -46,12 +46,16 @@ ${tail}
     );
     assert.deepEqual(await ranked(SYNC, src), []);
   });
-  it('near miss: the progress line printed only every 100 steps keeps the warning', async () => {
+  // Round 67 (issue 24): found, but ranked low as every per-step sync not thrown away or decided with (review36-40: 1 of
+  // 27 such findings judged useful).
+  it('near miss: the progress line printed only every 100 steps keeps the finding (low since round 67)', async () => {
     const src = loop(
       `        if batch_idx % 100 == 0:\n            print(f"loss {train_loss / (batch_idx + 1):.3f} acc {correct / total:.3f}")\n    return train_loss, correct`,
     );
-    const [f] = await ranked(SYNC, src);
-    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(await ranked(SYNC, src), []);
+    const engine = await getEngine();
+    const [f] = engine.lintText(src, { select: [SYNC], filePath: '/proj/pkg/train.py', impact: 'all' }).findings.filter((x) => x.ruleId === SYNC);
+    assert.equal(f?.impact?.level, 'low');
   });
   it('near miss: totals never shown on the step keep the warning', async () => {
     const src = loop(`    return correct`);

@@ -26,10 +26,17 @@ describe('tf-data-map-sequential: cheap lambdas are low impact', () => {
     }
   });
 
-  it('stays shown over a named function or a lambda that calls something (near misses)', async () => {
-    for (const body of ['    return ds.map(load_fn)\n', '    return ds.map(lambda p: tf.io.decode_jpeg(tf.io.read_file(p)))\n']) {
+  it('stays shown over a lambda that decodes in a batched pipeline (near miss)', async () => {
+    const [found] = await levels('    return ds.map(lambda p: tf.io.decode_jpeg(tf.io.read_file(p))).batch(32)\n');
+    assert.match(found!, /^info /);
+  });
+
+  // Round 67 (issue 24): a function out of view, or a pipeline the file does not batch, shuffle, repeat or prefetch, shows
+  // no hot input pipeline (review36-40: 0 of 24 findings judged useful).
+  it('is a hint over a function out of view, or a decoding map the file does not batch (round 67)', async () => {
+    for (const body of ['    return ds.map(load_fn).batch(32)\n', '    return ds.map(lambda p: tf.io.decode_jpeg(tf.io.read_file(p)))\n']) {
       const [found] = await levels(body);
-      assert.match(found!, /^info /, body);
+      assert.match(found!, /^hint .*does not show a training input pipeline/, body);
     }
   });
 });

@@ -13,6 +13,20 @@ async function ranked(source: string, filePath = '/proj/pkg/train.py'): Promise<
   return engine.lintText(source, { select: [SYNC], filePath, impact: 'auto', keepHints: true }).findings.filter((f) => f.ruleId === SYNC);
 }
 
+/**
+ * Round 67 (issue 24): a per-step sync whose number is logged, kept or computed with ranks low (blind reviews of review36-40
+ * judged 1 of 27 such findings useful). A near miss now shows the finding exists (impact "all"), ranked low as a per-step
+ * sync rather than left out by the rule's own exceptions.
+ */
+async function perStepLow(source: string, filePath = '/proj/pkg/train.py'): Promise<Finding> {
+  const engine = await getEngine();
+  assert.deepEqual(await ranked(source, filePath), []);
+  const [f] = engine.lintText(source, { select: [SYNC], filePath, impact: 'all' }).findings.filter((x) => x.ruleId === SYNC);
+  assert.equal(f?.impact?.level, 'low');
+  assert.match(f.impact!.reasons.join(';'), /one wait per step for numbers the step logs/);
+  return f;
+}
+
 /** An on-policy RL script: a rollout that steps the environment, then minibatch updates that log a clip fraction. */
 const rollout = (act: string, guard = '') => `import numpy as np
 import torch
@@ -53,9 +67,8 @@ describe('torch-sync-in-training-loop: an update loop inside an iteration that w
     assert.equal(rest.length, 0);
     assert.equal(f, undefined);
   });
-  it('near miss: actions kept on the device (a GPU simulator) leave the update loop its warning', async () => {
-    const [f] = await ranked(rollout('action'));
-    assert.equal(f?.severity, 'warning');
+  it('near miss: actions kept on the device (a GPU simulator) leave the update loop its finding (low since round 67)', async () => {
+    const f = await perStepLow(rollout('action'));
     assert.doesNotMatch(f.message, /already waits/);
   });
   it('near miss: a host copy once per pass of the outer loop (a per-epoch check) does not count', async () => {
@@ -64,13 +77,11 @@ describe('torch-sync-in-training-loop: an update loop inside an iteration that w
       '        inds = np.arange(batch_size)\n        envs.render(actions.cpu().numpy())\n',
     );
     assert.match(src, /envs\.render/);
-    const [f] = await ranked(src);
-    assert.equal(f?.severity, 'warning');
+    await perStepLow(src);
   });
   it('near miss: a host copy only under a logging guard of the rollout does not count', async () => {
     const src = rollout('action', '            if step % 100 == 0:\n                writer.add_text("action", str(action.cpu().numpy()), step)\n');
-    const [f] = await ranked(src);
-    assert.equal(f?.severity, 'warning');
+    await perStepLow(src);
   });
 });
 
@@ -138,15 +149,14 @@ ${show}
     assert.equal(rest.length, 0);
     assert.equal(f, undefined);
   });
-  it('near miss: totals shown only after the loop keep the finding', async () => {
-    const [f] = await ranked(bar('    print(train_loss, train_acc)'));
-    assert.ok(f);
+  it('near miss: totals shown only after the loop keep the finding (low since round 67)', async () => {
+    const f = await perStepLow(bar('    print(train_loss, train_acc)'));
     assert.match(f.message, /2 syncs in this loop/);
   });
 });
 
 describe('torch-sync-in-training-loop: a per-micro-step count in a loop that otherwise avoids syncs', () => {
-  it('token counts summed into a metrics dict each step and printed every N steps keep their warning', async () => {
+  it('token counts summed into a metrics dict each step and printed every N steps keep their finding (low since round 67)', async () => {
     const src = `import torch
 
 
@@ -164,7 +174,6 @@ def fit(fabric, model, optimizer, batches, max_iters, log_interval):
         if it % log_interval == 0:
             fabric.print(f"iter {it} tokens {counts['raw']}")
 `;
-    const [f] = await ranked(src);
-    assert.equal(f?.severity, 'warning');
+    await perStepLow(src);
   });
 });

@@ -2215,8 +2215,9 @@ function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boo
 function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: readonly TextChange[], text: string): Map<RegExp, GateHit | null> {
   const carried = new Map<RegExp, GateHit | null>();
   let edited: Span[] | undefined;
-  for (const [regex, hit] of hits) {
-    if (!hitOutlivesEdits(regex)) continue;
+  // forEach, not for-of over the entries: no [regex, hit] array per gate on every keystroke.
+  hits.forEach((hit, regex) => {
+    if (!hitOutlivesEdits(regex)) return;
     if (hit) {
       const start = mapOffset(hit.start, changes);
       const end = mapOffset(hit.end, changes);
@@ -2225,7 +2226,7 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
       edited ??= editedSpans(changes);
       carried.set(regex, gateHitNear(regex, text, edited));
     }
-  }
+  });
   return carried;
 }
 

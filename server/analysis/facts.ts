@@ -5,6 +5,7 @@ import { definitionOf, enclosingDef, findDescendants, isNestedScope, parameterNa
 import { identifiersSpelled, identifiersSpelledInFile } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
 import { ownedString } from '../syntax/text';
+import { objectArray } from '../syntax/objectArrays';
 import type { FileOrigin } from './values/origin';
 
 /** `tensorflow.compat.v2` and everything under it, as bound by an import. */
@@ -480,7 +481,11 @@ const SIX_BUILTINS = new Set(['range', 'zip', 'map', 'filter', 'input']);
 export function boundNames(stmt: Node): string[] {
   const names = new Set<string>();
   collectBoundNames(stmt, names);
-  return Array.from(names, ownedString);
+  // Pushed into an array of the object kind, not Array.from (small-integer kind when empty): the incremental
+  // bookkeeping reads every unit's list in one loop, which deoptimised on the kind it had not seen (objectArrays.ts).
+  const out = objectArray<string>();
+  for (const name of names) out.push(ownedString(name));
+  return out;
 }
 
 function collectBoundNames(stmt: Node, names: Set<string>): void {

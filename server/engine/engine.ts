@@ -10,7 +10,7 @@
 // paid for in every file, imported or not. A region lint (incremental, in the editor) regroups the
 // base and the open gates' patterns instead (regionQueries.ts).
 import { anchorDepths, anchorRoot, calleeName, matchesRootedAt } from './callAnchors';
-import { compileRules, gateOf, type CompiledRules, type Gate } from './compile';
+import { compileRules, gateOf, type CompiledRules, type Gate, type GatedGroup } from './compile';
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
@@ -26,6 +26,7 @@ import { TextGates, type GateHit, type NameReads } from '../syntax/spelling';
 import { runRegionParts } from './regionQueries';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
+import { mapToObjects, objectArray } from '../syntax/objectArrays';
 import type { Category, Finding, Impact, LintResult, RuleFailure, Severity } from '../../common/types';
 
 /** The matches of one query pass, with what each of its pattern indices stands for. */
@@ -269,8 +270,11 @@ export interface PartialRun {
   ranges: { start: number; end: number }[];
   /** Whole-file fact captures (the caller keeps them across edits). */
   facts: (captures: FactCaptures) => FileFacts;
-  /** Text-gate answers known to hold for this text (carried from the previous lint; null = no match). */
-  gateHits?: ReadonlyMap<RegExp, GateHit | null>;
+  /**
+   * Text-gate answers known to hold for this text (carried from the previous lint; null = no match). The lint takes the
+   * map over and adds the gates it tests (TextGates): it becomes the result's gateHits.
+   */
+  gateHits?: Map<RegExp, GateHit | null>;
   /**
    * The gated groups the previous lint of this file opened: they run in the same region pass as the
    * base patterns (one pass over the region's statements instead of two; a keystroke's passes cost
@@ -511,7 +515,11 @@ export class Engine {
     // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
     const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
     const openGated = compiled.gated.filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef));
-    const open = openGated.map((gated) => gated.group()).filter((group): group is QueryGroup => group !== null);
+    const open = groupsOf(
+      openGated,
+      () => true,
+      () => true,
+    );
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
     // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
     if (expected.length > 0) dropClosedGroups(ruleMatches, expected, open);
@@ -523,10 +531,11 @@ export class Engine {
     const inAsyncDefs =
       partial || !this.asyncScopedGroups
         ? []
-        : openGated
-            .filter((gated) => gated.insideAsyncDef)
-            .map((gated) => gated.group())
-            .filter((group): group is QueryGroup => group !== null && toRun.includes(group) && !onRoots.includes(group));
+        : groupsOf(
+            openGated,
+            (gated) => gated.insideAsyncDef,
+            (group) => toRun.includes(group) && !onRoots.includes(group),
+          );
     const walked = onRoots.length > 0 || inAsyncDefs.length > 0 ? toRun.filter((group) => !onRoots.includes(group) && !inAsyncDefs.includes(group)) : toRun;
     // Two or more whole-tree groups run as one merged query: one walk instead of one per group (from
     // the second file that opens the same set: compile.ts MergedGroups). A region lint merges every
@@ -917,13 +926,13 @@ export class Engine {
     if (!ranges) {
       const profile = this.profile;
       if (!profile) {
-        return groups.map((g) => {
+        return mapToObjects(groups, (g) => {
           this.stopPastDeadline();
           return { patterns: g.patterns, matches: g.query.matches(tree.rootNode) };
         });
       }
       profile.passes += groups.length;
-      return groups.map((g) => {
+      return mapToObjects(groups, (g) => {
         this.stopPastDeadline();
         const started = performance.now();
         const matches = g.query.matches(tree.rootNode);
@@ -964,11 +973,12 @@ function countGroupPass(profile: EngineProfile, key: string, ms: number): void {
 
 /** The fact patterns' matches of the base pass, by kind (apart from lintRaw: see Engine.gatedPasses). */
 function factMatches(ruleMatches: readonly PassMatches[]) {
-  const captures: FactCaptures = { imports: [], comments: [], functions: [] };
-  const calls: QueryMatch[] = [];
-  const errorRanges: [number, number][] = [];
-  const classes: Node[] = [];
-  const decorated: Node[] = [];
+  // Of the object elements kind even when nothing is pushed: the incremental bookkeeping gets one kind of list (objectArrays.ts).
+  const captures: FactCaptures = { imports: objectArray(), comments: objectArray(), functions: objectArray() };
+  const calls = objectArray<QueryMatch>();
+  const errorRanges = objectArray<[number, number]>();
+  const classes = objectArray<Node>();
+  const decorated = objectArray<Node>();
   for (const { patterns, matches } of ruleMatches) {
     for (const m of matches) {
       const role = patterns[m.patternIndex];
@@ -1006,10 +1016,26 @@ function outermostAsyncDefs(functions: readonly Node[], text: string): Node[] {
 /** The gated groups of a compiled rule set with these keys (compiled now if need be). */
 function groupsByKey(compiled: CompiledRules, keys: readonly string[]): QueryGroup[] {
   if (keys.length === 0) return [];
-  return compiled.gated
-    .filter((gated) => keys.includes(gated.key))
-    .map((gated) => gated.group())
-    .filter((group): group is QueryGroup => group !== null);
+  return groupsOf(
+    compiled.gated,
+    (gated) => keys.includes(gated.key),
+    () => true,
+  );
+}
+
+/**
+ * The query groups (those that `keepGroup` takes) of the gated groups that `keep` takes (and that have one). A loop, not `.filter().map().filter()`:
+ * an inlined `.map` gives a holey array where the interpreter's is packed, and the next `.filter` gets both kinds.
+ */
+function groupsOf(gated: readonly GatedGroup[], keep: (gated: GatedGroup) => boolean, keepGroup: (group: QueryGroup) => boolean): QueryGroup[] {
+  const out = objectArray<QueryGroup>();
+  for (const g of gated) {
+    // Asked only of the kept ones, as the filter before the `.map` did: group() may build the group.
+    if (!keep(g)) continue;
+    const group = g.group();
+    if (group !== null && keepGroup(group)) out.push(group);
+  }
+  return out;
 }
 
 /** Drops, in place, the matches of rules whose group ran because it was expected open but is not open now. */
@@ -1172,11 +1198,16 @@ function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number 
 }
 
 /** Whether a gated group (or anchored rule) runs on this file: its modules imported and its text gate matched, or either one. */
+// No closures: this runs for every gated group on every lint, keystrokes included, and two closures (and their context)
+// per group were the largest single allocation of a keystroke's lint after the query results (k67: about 6 % of it).
 function gatesPass({ requires, textGate, either }: Gate, facts: FileFacts, gates: TextGates): boolean {
-  const imported = () => requires.some((m) => facts.importsModule(m));
-  const spelled = () => textGate !== undefined && gates.matches(textGate);
-  if (either && requires.length > 0 && textGate) return imported() || spelled();
-  return (requires.length === 0 || imported()) && (!textGate || spelled());
+  if (either && requires.length > 0 && textGate) return importsAny(requires, facts) || gates.matches(textGate);
+  return (requires.length === 0 || importsAny(requires, facts)) && (!textGate || gates.matches(textGate));
+}
+
+function importsAny(modules: readonly string[], facts: FileFacts): boolean {
+  for (const m of modules) if (facts.importsModule(m)) return true;
+  return false;
 }
 
 /** A result for a file that was not linted, with the reason shown to the user. */

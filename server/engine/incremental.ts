@@ -67,6 +67,7 @@ import type { LintOptions } from './options';
 import { looksLikeSuppression } from './suppressions';
 import type { Node, QueryMatch, Tree } from '../syntax/parser';
 import { ownedString } from '../syntax/text';
+import { copyObjects, mapToObjects, objectArray } from '../syntax/objectArrays';
 import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
@@ -292,10 +293,10 @@ export class IncrementalLinter {
     if (run.failures.length) {
       this.state = null;
     } else {
-      const comments = run.captures.comments.map(spanOf);
+      const comments = mapToObjects(run.captures.comments, spanOf);
       const bindingCounts = new Map<string, number>();
       for (const u of units) count(bindingCounts, u.bindings, 1);
-      const functions = run.captures.functions.map(functionFact);
+      const functions = mapToObjects(run.captures.functions, functionFact);
       const asyncCounts = new Map<string, number>();
       count(asyncCounts, asyncNamesOf(functions), 1);
       this.state = {
@@ -304,11 +305,14 @@ export class IncrementalLinter {
         raw: run.raw,
         rests: run.rests,
         errors: run.errorRanges,
-        imports: run.captures.imports.map((n) => importFact(n, text)),
+        imports: mapToObjects(run.captures.imports, (n) => importFact(n, text)),
         functions,
         comments,
         // Copies: partial lints shift entries in place, and a shared entry would be shifted twice.
-        suppressions: comments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))).map((c) => ({ ...c })),
+        suppressions: mapToObjects(
+          comments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))),
+          (c) => ({ ...c }),
+        ),
         bindingCounts,
         asyncCounts,
         moduleBindings: new Set(bindingCounts.keys()),
@@ -484,7 +488,7 @@ export class IncrementalLinter {
       softImports: next.softImports,
       importIndex: next.importIndex,
     };
-    const suppressionNodes = next.suppressions.map((s) => nodeAt(root, s.start, s.end, (t) => t === 'comment')).filter((n): n is Node => n !== null);
+    const suppressionNodes = suppressionNodesOf(root, next.suppressions);
     clock?.lap('adopt');
     const details = this.engine.finish(
       text,
@@ -567,7 +571,10 @@ function describeEdit(
 ): EditedFile {
   const root = tree.rootNode;
   const edited = editedSpans(changes);
-  const touched = mergeSpans([...edited, ...changedRanges.map((r) => ({ start: r.startIndex, end: r.endIndex }))], 0);
+  // Pushed, not spread from a `.map`: one array kind reaches mergeSpans (objectArrays.ts).
+  const spans = copyObjects(edited);
+  for (const r of changedRanges) spans.push({ start: r.startIndex, end: r.endIndex });
+  const touched = mergeSpans(spans, 0);
   const carried = carryUnits(prev.units, changes, touched, root, text);
   const only = changes.length === 1 ? changes[0] : null;
   const linesMoved =
@@ -865,12 +872,20 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
   // units can change their counts, and the set of names changes only when one of them comes or goes.
   const bindingCounts = prev.bindingCounts;
   const countsBefore = new Map<string, number>();
-  for (const list of [...carried.moved.map((u) => u.bindings), ...carried.reread.map((k) => units[k].bindings)]) {
-    for (const name of list) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
-  }
+  // Two loops, not one over a spread of two `.map`s: no arrays per keystroke, and no array whose kind depends on
+  // whether V8 inlined the `.map` (objectArrays.ts).
+  const noteBefore = (names: readonly string[]): void => {
+    for (const name of names) if (!countsBefore.has(name)) countsBefore.set(name, bindingCounts.get(name) ?? 0);
+  };
+  for (const u of carried.moved) noteBefore(u.bindings);
+  for (const k of carried.reread) noteBefore(units[k].bindings);
   for (const u of carried.moved) count(bindingCounts, u.bindings, -1);
   for (const k of carried.reread) count(bindingCounts, units[k].bindings, 1);
-  const changedNames = [...countsBefore].filter(([name, n]) => (bindingCounts.get(name) ?? 0) !== n).map(([name]) => name);
+  // A loop into one array kind, not `[...].filter().map()` (objectArrays.ts).
+  const changedNames = objectArray<string>();
+  countsBefore.forEach((n, name) => {
+    if ((bindingCounts.get(name) ?? 0) !== n) changedNames.push(name);
+  });
   const namesChanged = changedNames.some((name) => countsBefore.get(name) === 0 || !bindingCounts.has(name));
   for (const name of redecoratedNames(edit)) if (!changedNames.includes(name)) changedNames.push(name);
   if (changedNames.length > MAX_EDITED_WORDS) return null;
@@ -1105,9 +1120,21 @@ function carriedShape(n: Node, old: Unit, change: TextChange, touched: readonly 
   // A changed range may start where that part does (a keystroke in its first token): the text before it is unchanged.
   if (from !== base + spans[i + 1] || !touched.every((t) => !touches(t, old) || (from <= t.start && t.end < member.endIndex))) return null;
   if (delta === 0) return spans;
-  // Offsets at or after the change's end move with it (the member's end and every later member's); kinds stay.
-  const edgeAt = change.oldEnd - base;
-  return spans.map((v, k) => (k % 4 !== 3 && v >= edgeAt ? v + delta : v));
+  return shiftedMembers(spans, change.oldEnd - base, delta);
+}
+
+/**
+ * The member spans with the offsets at or after `edgeAt` (relative to the class) moved by `delta` (the member's end and
+ * every later member's); kinds stay. A push loop, not `.map`: TurboFan's inlined `map` makes a holey array where the
+ * interpreter's makes a packed one, and each kind memberSpanAt and carriedShape had not seen deoptimised them.
+ */
+function shiftedMembers(spans: MemberSpans, edgeAt: number, delta: number): MemberSpans {
+  const out: MemberSpans = [];
+  for (let k = 0; k < spans.length; k++) {
+    const v = spans[k];
+    out.push(k % 4 !== 3 && v >= edgeAt ? v + delta : v);
+  }
+  return out;
 }
 
 /** Where the part of `member` that its shape leaves out starts, when the member is of `kind` (MemberSpans); else -1. */
@@ -1272,7 +1299,7 @@ function settleSpans(parts: readonly Span[], kept: readonly RawFinding[], rests:
 function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], moduleBindings: Set<string>): void {
   const { prev, text, only, units, carried, changes } = edit;
   shiftRangeReads(kept, changes);
-  const reread = carried.reread.map((k) => units[k]);
+  const reread = mapToObjects(carried.reread, (k) => units[k]);
   const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
   const edited = carry ? EditedSpellings.of(prev.text, text, only, reread) : null;
   const member = edited !== null && carried.member ? carried.member : null;
@@ -1415,12 +1442,12 @@ interface SplitTables {
 function splitTables(edit: EditedFile, spans: readonly Span[]): SplitTables {
   const { prev, text, changes } = edit;
   return {
-    imports: splitEntries([...prev.imports], changes, spans),
+    imports: splitEntries(copyObjects(prev.imports), changes, spans),
     functions: splitEntries(prev.functions, changes, spans),
     comments: splitEntries(prev.comments, changes, spans),
     suppressions: splitEntries(prev.suppressions, changes, spans),
     errors: splitEntries(
-      prev.errors.map(([start, end]) => ({ start, end })),
+      mapToObjects(prev.errors, ([start, end]) => ({ start, end })),
       changes,
       spans,
     ).kept,
@@ -1444,9 +1471,9 @@ function regionState(
 ): CarriedState {
   const { prev, text, only, units } = edit;
   const { imports, functions, comments, suppressions, eol } = tables;
-  const newImports = fresh.imports.filter(inRegion).map((n) => importFact(n, text));
-  const newFunctions = fresh.functions.filter(inRegion).map(functionFact);
-  const newComments = fresh.comments.filter(inRegion).map(spanOf);
+  const newImports = mapToObjects(fresh.imports.filter(inRegion), (n) => importFact(n, text));
+  const newFunctions = mapToObjects(fresh.functions.filter(inRegion), functionFact);
+  const newComments = mapToObjects(fresh.comments.filter(inRegion), spanOf);
   const allImports = insertSorted(imports.kept, newImports);
   if (!sameImports(prev.imports, allImports) && !importChangeStaysInRegion(prev, allImports, rebound)) throw KEY_CHANGED;
   const asyncCounts = new Map(prev.asyncCounts);
@@ -1461,7 +1488,10 @@ function regionState(
     comments: insertSorted(comments.kept, newComments),
     suppressions: insertSorted(
       suppressions.kept,
-      newComments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))).map((c) => ({ ...c })),
+      mapToObjects(
+        newComments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))),
+        (c) => ({ ...c }),
+      ),
     ),
     bindingCounts: prev.bindingCounts,
     asyncCounts,
@@ -1572,10 +1602,16 @@ function matchInRegion(spans: readonly Span[], scopes: readonly Span[]): (m: Que
 
 /** The error ranges outside the spans (kept) and the pass's inside them, sorted. */
 function mergeErrorRanges(kept: Span[], found: readonly [number, number][], spans: readonly Span[], root: Node): [number, number][] {
-  const errorRanges = insertSorted(
-    kept,
-    found.filter(([s, e]) => hits(s, e, spans)).map(([start, end]) => ({ start, end })),
-  ).map((e) => [e.start, e.end] as [number, number]);
+  const errorRanges = mapToObjects(
+    insertSorted(
+      kept,
+      mapToObjects(
+        found.filter(([s, e]) => hits(s, e, spans)),
+        ([start, end]) => ({ start, end }),
+      ),
+    ),
+    (e) => [e.start, e.end] as [number, number],
+  );
   // When recovery gives up on the whole file, the root itself is an ERROR node: the full lint's
   // error pattern matches it (so every finding is dropped), but no region ever holds the root.
   if (root.type === 'ERROR' && !errorRanges.some(([s, e]) => s <= root.startIndex && e >= root.endIndex)) {
@@ -1692,10 +1728,17 @@ function carryUnits(prev: Unit[], changes: readonly TextChange[], touched: reado
   return {
     units: moved,
     reread,
-    moved: swaps.length === 1 ? swaps[0].old : swaps.flatMap((swap) => swap.old),
+    moved: swaps.length === 1 ? swaps[0].old : oldUnitsOf(swaps),
     shapeReads,
     member: reread.length === 1 ? member : null,
   };
+}
+
+/** The old units of every window, in order (a push loop, not `flatMap`, whose array is of another kind: objectArrays.ts). */
+function oldUnitsOf(swaps: readonly { old: readonly Unit[] }[]): Unit[] {
+  const out = objectArray<Unit>();
+  for (const swap of swaps) for (const u of swap.old) out.push(u);
+  return out;
 }
 
 /** list.splice(at, count, ...items), without spreading a long list into arguments (an edit can touch every unit). */
@@ -2130,10 +2173,10 @@ function blockAround(statement: Node, t: Span): Node | null {
 
 /** The spans the changes inserted, in the coordinates of the final text. */
 function editedSpans(changes: readonly TextChange[]): Span[] {
-  let spans: Span[] = [];
+  let spans = objectArray<Span>();
   for (const c of changes) {
     const delta = c.newEnd - c.oldEnd;
-    spans = spans.map((s) => ({
+    spans = mapToObjects(spans, (s) => ({
       start: s.start <= c.start ? s.start : s.start >= c.oldEnd ? s.start + delta : c.start,
       end: s.end < c.start ? s.end : s.end >= c.oldEnd ? s.end + delta : c.newEnd,
     }));
@@ -2215,8 +2258,9 @@ function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boo
 function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: readonly TextChange[], text: string): Map<RegExp, GateHit | null> {
   const carried = new Map<RegExp, GateHit | null>();
   let edited: Span[] | undefined;
-  for (const [regex, hit] of hits) {
-    if (!hitOutlivesEdits(regex)) continue;
+  // forEach, not for-of over the entries: no [regex, hit] array per gate on every keystroke.
+  hits.forEach((hit, regex) => {
+    if (!hitOutlivesEdits(regex)) return;
     if (hit) {
       const start = mapOffset(hit.start, changes);
       const end = mapOffset(hit.end, changes);
@@ -2225,7 +2269,7 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
       edited ??= editedSpans(changes);
       carried.set(regex, gateHitNear(regex, text, edited));
     }
-  }
+  });
   return carried;
 }
 
@@ -2238,7 +2282,7 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
  * forward.
  */
 function splitEntries<T extends Span>(list: T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
-  const dropped: T[] = [];
+  const dropped = objectArray<T>();
   const only = changes.length === 1 ? changes[0] : null;
   let kept = 0;
   let span = 0;
@@ -2298,7 +2342,7 @@ function hits(start: number, end: number, spans: readonly Span[]): boolean {
 function mergeSpans(spans: readonly Span[], gap: number): Span[] {
   // Most lists come sorted (a keystroke's one or two spans): a copy and a sort each were a sixth of describeEdit.
   const sorted = sortedByStart(spans) ? spans : [...spans].sort((a, b) => a.start - b.start);
-  const out: Span[] = [];
+  const out = objectArray<Span>();
   for (const s of sorted) {
     const last = out[out.length - 1];
     if (last && s.start <= last.end + gap) last.end = Math.max(last.end, s.end);
@@ -2371,6 +2415,16 @@ function insertSorted<T extends Span>(list: T[], added: readonly T[]): T[] {
     list.splice(low, 0, x);
   }
   return list;
+}
+
+/** The comment nodes of the suppressions that the tree still holds (a loop into one array kind: objectArrays.ts). */
+function suppressionNodesOf(root: Node, suppressions: readonly Span[]): Node[] {
+  const out = objectArray<Node>();
+  for (const s of suppressions) {
+    const n = nodeAt(root, s.start, s.end, (t) => t === 'comment');
+    if (n !== null) out.push(n);
+  }
+  return out;
 }
 
 function spanOf(n: Node): Span {

@@ -18,6 +18,7 @@
 // module part's walk was a fifth of the lint's query time.
 import { Query, type Node, type QueryMatch, type Tree } from '../syntax/parser';
 import type { PatternRole, QueryGroup } from './queryGroups';
+import { mapToObjects, objectArray } from '../syntax/objectArrays';
 
 type Language = ConstructorParameters<typeof Query>[0];
 
@@ -100,7 +101,8 @@ export function runRegionParts(
   ranges: readonly { start: number; end: number }[],
   timed?: (key: string, ms: number) => void,
 ): RegionMatches[] {
-  const out = set.parts.map((part) => ({ patterns: part.patterns, matches: [] as QueryMatch[] }));
+  // One array kind for every lint's lists, full or region (objectArrays.ts).
+  const out = mapToObjects(set.parts, (part) => ({ patterns: part.patterns, matches: objectArray<QueryMatch>() }));
   const unitIndex = set.parts.findIndex((p) => p.onUnits);
   const moduleIndex = set.parts.findIndex((p) => !p.onUnits);
   const root = tree.rootNode;
@@ -111,7 +113,7 @@ export function runRegionParts(
     timed(key, performance.now() - started);
     return matches;
   };
-  const units = ranges.map((r) => (r.end > r.start ? unitAround(root, r.start, r.end) : null));
+  const units = mapToObjects(ranges, (r) => (r.end > r.start ? unitAround(root, r.start, r.end) : null));
   const once = new OncePerNode(units);
   ranges.forEach((r, i) => {
     if (r.end <= r.start) return;

@@ -357,19 +357,24 @@ export class GateWords {
  * keystroke does not scan the whole file again for `async`.
  */
 export class TextGates {
-  readonly hits = new Map<RegExp, GateHit | null>();
+  /** Every answer so far: the known ones, then each gate tested. */
+  readonly hits: Map<RegExp, GateHit | null>;
   /** Answers by the gate's source: rules that declare the same gate (five spell `/__slots__/`) share one search. */
   private readonly bySource = new Map<string, GateHit | null>();
   private present?: Set<string>;
 
   constructor(
     private readonly text: string,
-    /** Answers known to hold for this text (null: known not to match). */
-    known?: ReadonlyMap<RegExp, GateHit | null>,
+    /**
+     * Answers known to hold for this text (null: known not to match). Taken over, not copied: the answers found later
+     * are added to this map (a keystroke's lint passes the carried answers it made for this lint; copying them into a
+     * new map was a few per cent of what the lint allocated).
+     */
+    known?: Map<RegExp, GateHit | null>,
     /** A whole-file lint's gates' words, searched for together on the first gate tested (see GateWords). */
     private readonly words?: GateWords,
   ) {
-    if (known) for (const [regex, hit] of known) this.hits.set(regex, hit);
+    this.hits = known ?? new Map();
   }
 
   matches(regex: RegExp): boolean {

@@ -112,6 +112,17 @@ describe('spelling prefilters', () => {
     assert.deepEqual(fresh.hits.get(gate), { start: 0, end: 5 });
   });
 
+  it('takes the handed answers over instead of copying them: what it finds later is added to that map', () => {
+    // A keystroke's lint hands over the answers it carried for this lint alone; the result's hits are the same map.
+    const known = new Map<RegExp, { start: number; end: number } | null>([[/__slots__/, null]]);
+    const gates = new TextGates('await x', known);
+    const gate = /\b(async|await)\b/;
+    assert.equal(gates.matches(gate), true);
+    assert.equal(gates.hits, known);
+    assert.deepEqual(known.get(gate), { start: 0, end: 5 });
+    assert.equal(gates.hits.size, 2);
+  });
+
   it("answers gates the same when their words are first searched for all together (a whole-file lint's prefilter)", () => {
     // Words that begin one another (`local`, `locals`), overlap (`abc`, `bcd` in `abcd`) or repeat; gates declared
     // twice (two objects of one source); a gate the words were not collected from and one that is no word gate.

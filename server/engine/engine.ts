@@ -698,7 +698,8 @@ export class Engine {
     const comments = suppressionComments ?? (mayHoldSuppression(text) ? facts.captures.comments : []);
     const suppressions = new SuppressionIndex(parseSuppressions(comments, text, lines));
     const findings: Finding[] = [];
-    const valid = errorRanges.length > 0 ? raw.filter(({ finding }) => !overlapsAny(finding.start, finding.end, errorRanges)) : raw;
+    const errorLines = errorRanges.length > 0 ? linesAround(text, errorRanges) : errorRanges;
+    const valid = errorLines.length > 0 ? raw.filter(({ finding }) => !overlapsAny(finding.start, finding.end, errorLines)) : raw;
     const superseded = supersededFindings(valid, this.rulesById);
     for (const r of valid) {
       const suppressed = suppressions.comments.length > 0 && this.isSuppressed(suppressions, r, lines);
@@ -1276,6 +1277,18 @@ function atLeast(settings: RuleSettings, rule: RuleDefinition): boolean {
   const min = rule.minPython!;
   const t = settings.targetVersion;
   return t.major > min.major || (t.major === min.major && t.minor >= min.minor);
+}
+
+/**
+ * The whole lines the syntax errors are on. Error recovery can end an ERROR node mid-line and parse the rest of the line
+ * as code: prose that lost its `#` in a notebook cell ("should be written. Default value is 600;") left `value is 600` as
+ * a comparison, which is-literal-comparison reported. Nothing on a line with a syntax error is reported.
+ */
+export function linesAround(text: string, ranges: readonly [number, number][]): [number, number][] {
+  return ranges.map(([start, end]) => {
+    const lineEnd = text.indexOf('\n', Math.max(end - 1, start));
+    return [text.lastIndexOf('\n', start - 1) + 1, lineEnd < 0 ? Math.max(end, text.length) : Math.max(end, lineEnd)];
+  });
 }
 
 export function overlapsAny(start: number, end: number, ranges: readonly [number, number][]): boolean {

@@ -165,6 +165,33 @@ describe('engine: linting', () => {
     );
   });
 
+  it('reports nothing on a line with a syntax error, where recovery ended the error mid-line', async () => {
+    // review43 (btgym's notebook): prose that lost its `#` ("should be written. Default value is 600;") parses as an ERROR
+    // node up to "Default", then `value is 600` as a comparison: is-literal-comparison reported prose as code.
+    const engine = await getEngine();
+    const prose = '# 3. the launcher got a save_secs arg, saying how often checkpoints\nshould be written. Default value is 600;\n';
+    const options = { select: ['is-literal-comparison'], impact: 'all' as const };
+    const broken = engine.lintText(`${prose}x = 1\n`, options);
+    assert.ok(broken.hasSyntaxErrors);
+    assert.deepEqual(broken.findings, []);
+    // Near miss: the same comparison on a line of its own, below the error, is still reported.
+    const below = engine.lintText(`${prose}ok = value is 600\n`, options);
+    assert.deepEqual(
+      below.findings.map((f) => below.lines.positionAt(f.start).line),
+      [2],
+    );
+    // Through the incremental path too: typing on the next line keeps the prose line silent.
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, `${prose}x = 1\n`, options, linter);
+    try {
+      assert.deepEqual(session.lintAll().findings, []);
+      const at = session.text().indexOf('x = 1');
+      assert.deepEqual(session.edit(at, at, 'y').findings, []);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('never lets a finding end on a line break (a decorator with a comment on a CRLF line)', async () => {
     const engine = await getEngine();
     // tree-sitter ends this decorator after the "\r" in a fresh parse, but not always after an edit: found by the

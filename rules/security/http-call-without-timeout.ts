@@ -613,11 +613,12 @@ function onlyWhenMissing(call: Node, facts: FileFacts): boolean {
 const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b(?!\.)/i;
 /**
  * A mail or chat-message service, whose `/messages` endpoint sends a message and answers in seconds (review42: Masonite's
- * Mailgun driver, `f"{endpoint}/{domain}/messages"`, was told a model call can take minutes). Asked of the URL and of the
+ * Mailgun driver, `f"{endpoint}/{domain}/messages"`, was told a model call can take minutes; review43: a Messenger bot's
+ * send through `graph.facebook.com/.../messages`). Asked of the URL and of the
  * names of the function and class around the call, for `/messages` only: a chat bot's call of `/v1/chat/completions` is
  * still a model's.
  */
-const MESSAGING = /mail|smtp|sms|twilio|slack|telegram|discord|whatsapp|webhook/i;
+const MESSAGING = /mail|smtp|sms|twilio|slack|telegram|discord|whatsapp|webhook|messenger|graph\.facebook/i;
 
 function messagingService(call: Node, url: Node | undefined): boolean {
   if (url && MESSAGING.test(url.text)) return true;
@@ -637,7 +638,12 @@ function isGenerationCall(call: Node, first: Node | undefined): 'model' | 'strea
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? first;
   const endpoint = (text: string) => {
     const m = GENERATION_URL.exec(text);
-    return m !== null && !(m[2].toLowerCase() === 'messages' && messagingService(call, url));
+    if (m === null) return false;
+    const word = m[2].toLowerCase();
+    // `/v1/responses` creates a model response; a path that goes on (`/surveys/{id}/responses/data`, review43's Forsta
+    // survey API) reads stored answers.
+    if (word === 'responses' && text[m.index + m[0].length] === '/') return false;
+    return !(word === 'messages' && (MESSAGING.test(text) || messagingService(call, url)));
   };
   if (url && endpoint(url.text)) return 'model';
   if (url?.type === 'identifier' && localValues(call, url.text).some((v) => endpoint(v.text))) return 'model';

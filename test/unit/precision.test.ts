@@ -419,6 +419,24 @@ describe('precision (issue 26)', () => {
       assert.match((await findings(RULE, bot))[0]?.message ?? '', /model call/);
     });
 
+    it("a survey API's stored /responses/data and a Messenger send are not model calls", async () => {
+      // review43: quantipy's Forsta reader (`.../surveys/{id}/responses/data`) and llama-recipes' Messenger bot
+      // (`graph.facebook.com/.../messages`) were told a model call can take minutes; four reviewers said the wording was off.
+      const survey =
+        'import requests\n\ndef survey_data(site, pid, headers):\n' +
+        '    url = site + "v1/surveys/" + pid + "/responses/data"\n    return requests.get(url, headers=headers)\n';
+      const [data] = await findings(RULE, survey);
+      assert.doesNotMatch(data?.message ?? 'missing', /model call/);
+      assert.equal(data.fix?.edits[0].newText, ', timeout=10');
+      const messenger =
+        'import requests\n\ndef send(recipient, params):\n' +
+        '    url = f"https://graph.facebook.com/v18.0/{recipient}/messages"\n    return requests.post(url, params=params)\n';
+      assert.doesNotMatch((await findings(RULE, messenger))[0]?.message ?? 'missing', /model call/);
+      // Near miss: OpenAI's Responses API, `/v1/responses` at the end of the URL, is still a model call.
+      const responses = 'import requests\n\ndef ask(base, payload):\n    return requests.post(f"{base}/v1/responses", json=payload)\n';
+      assert.match((await findings(RULE, responses))[0]?.message ?? '', /model call/);
+    });
+
     it('near miss: an ordinary call keeps timeout=10', async () => {
       const [f] = await findings(RULE, 'import requests\n\ndef load(url):\n    return requests.get(url, params={"q": "chat"})\n');
       assert.equal(f?.fix?.edits[0].newText, ', timeout=10');

@@ -15,13 +15,7 @@ if (process.env.ALLOCPROBE_CPU) {
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { getHeapStatistics } from 'node:v8';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ALL_RULES } from '../rules';
-import { Engine } from '../server/engine/engine';
-import type { LintOptions } from '../server/engine/options';
-import { ParsedDocument } from '../server/lsp/documents';
-import { NODE_FILES } from '../server/project/fileProbe';
-import { concatenated } from './corpus';
+import { latencyDocument, latencyOptions } from './inProcess';
 import { editPoints, percentiles, typeAndParse } from './lsp';
 
 interface ProfileNode {
@@ -59,12 +53,8 @@ async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
   const rounds = Number(process.argv[3] ?? 3);
   const warm = Number(process.argv[4] ?? 3);
-  const options: LintOptions = { impact: 'auto', filePath: `/tmp/perflens-bench/latency-${lines}.py` } as LintOptions;
-  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
-  engine.files = NODE_FILES;
-  const text = concatenated(lines);
-  const doc = new ParsedDocument(TextDocument.create('file:///bench/latency.py', 'python', 1, text), engine);
-  doc.lint(options);
+  const options = latencyOptions(lines);
+  const { engine, doc, text } = await latencyDocument(lines, options);
   const points = editPoints(text, 100);
   let version = 1;
   const session = new Session();

@@ -3,13 +3,8 @@
 // heap grew (what survived the young collections: promoted, freed only by a full collection).
 // Run with --expose-gc (a full collection between rounds) and compare builds by running each's copy in turn.
 import { PerformanceObserver, constants } from 'node:perf_hooks';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ALL_RULES } from '../rules';
-import { Engine } from '../server/engine/engine';
 import type { LintOptions } from '../server/engine/options';
-import { ParsedDocument } from '../server/lsp/documents';
-import { NODE_FILES } from '../server/project/fileProbe';
-import { concatenated } from './corpus';
+import { latencyDocument, latencyOptions } from './inProcess';
 import { editPoints, percentiles, typeAndParse } from './lsp';
 
 interface Pause {
@@ -21,12 +16,8 @@ interface Pause {
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
   const rounds = Number(process.argv[3] ?? 3);
-  const options = { impact: 'auto', filePath: `/tmp/perflens-bench/latency-${lines}.py`, ...JSON.parse(process.env.GCPAUSES_OPTIONS ?? '{}') } as LintOptions;
-  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
-  engine.files = NODE_FILES;
-  const text = concatenated(lines);
-  const doc = new ParsedDocument(TextDocument.create('file:///bench/latency.py', 'python', 1, text), engine);
-  doc.lint(options);
+  const options = latencyOptions(lines, JSON.parse(process.env.GCPAUSES_OPTIONS ?? '{}') as Partial<LintOptions>);
+  const { engine, doc, text } = await latencyDocument(lines, options);
   const pauses: Pause[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries())

@@ -5,24 +5,15 @@
 //   node <out>/bench/keymin.js [lines=3500] [rounds=5]
 //   KEYMIN_STEPS=1: also the steps of the lints (IncrementalStats.steps), summed over every edit and over the slowest 20,
 //   each edit counted in the round of its lowest lint time.
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ALL_RULES } from '../rules';
-import { Engine, newProfile } from '../server/engine/engine';
-import type { LintOptions } from '../server/engine/options';
-import { ParsedDocument } from '../server/lsp/documents';
-import { NODE_FILES } from '../server/project/fileProbe';
-import { concatenated } from './corpus';
+import { newProfile } from '../server/engine/engine';
+import { latencyDocument, latencyOptions } from './inProcess';
 import { editPoints, lintBreakdown, percentiles, typeAndParseParts } from './lsp';
 
 async function main(): Promise<void> {
   const lines = Number(process.argv[2] ?? 3500);
   const rounds = Number(process.argv[3] ?? 5);
-  const options: LintOptions = { impact: 'auto', filePath: `/tmp/perflens-bench/latency-${lines}.py` } as LintOptions;
-  const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
-  engine.files = NODE_FILES;
-  const text = concatenated(lines);
-  const doc = new ParsedDocument(TextDocument.create('file:///bench/latency.py', 'python', 1, text), engine);
-  doc.lint(options);
+  const options = latencyOptions(lines);
+  const { engine, doc, text } = await latencyDocument(lines, options);
   const points = editPoints(text, 100);
   const parse: number[] = [];
   const update: number[] = [];

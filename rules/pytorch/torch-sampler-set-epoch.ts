@@ -157,8 +157,7 @@ function returnedToEpochLoop(
   facts: FileFacts,
   rest: (def: Node) => void,
 ): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
-  const assigned =
-    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned = assignmentTarget(loader);
   const def = scope.parent;
   const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : null;
   if (assigned?.type !== 'identifier' || !name || !sameFileFunction(name, facts)) return null;
@@ -245,6 +244,12 @@ function sameFileFunction(name: string, facts: FileFacts): Node | null {
   return defs.length === 1 ? defs[0] : null;
 }
 
+/** What `target = loader` assigns the loader to (any target shape), or null when the call is not the whole right side. */
+function assignmentTarget(loader: Node): Node | null {
+  const assignment = loader.parent;
+  return assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(loader) ? assignment.childForFieldName('left') : null;
+}
+
 /**
  * The outer (epoch) loop around the iteration of `loader`: the loader is iterated (directly, or
  * through the name it is assigned to) by a for loop nested in another loop of the same function,
@@ -256,8 +261,7 @@ function epochLoopFor(
   facts: FileFacts,
   rest: (def: Node) => void,
 ): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
-  const assigned =
-    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned = assignmentTarget(loader);
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
   return loopsOver(loader, loaderName, scope, facts, rest);
 }

@@ -7,6 +7,7 @@ import {
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
+  contains,
   findDescendants,
   isNameChain,
   isNestedScope,
@@ -176,9 +177,14 @@ export default defineRule({
     // `[ids[i].tolist() for i in range(ids.shape[0])]`: the host needs the values on this step (a reward function, a
     // decoder), but one conversion of the whole tensor copies them with one sync instead of one per row.
     const whole = wholeTensorOf(call, method);
+    // Issue 24 (review43): the step waits for the device elsewhere on every step too (RecBole's `self._check_nan(loss)`,
+    // Swin-Unet's `writer.add_scalar(tag, loss, step)` with the loss tensor), so removing these syncs alone saves no wait.
+    const otherWait = whole ? null : otherStepWait(site.block, all);
     const advice = whole
       ? `, once per row; \`${whole}.tolist()\` gives the same lists with one copy and one sync`
-      : `${more}; keep it on the device and sync every N steps`;
+      : otherWait
+        ? `${more}; the step also waits for the device at \`${otherWait}\` each step, so removing these alone saves no wait: sync every N steps there too, or leave them`
+        : `${more}; keep it on the device and sync every N steps`;
     // One sync a step whose value the step uses (a loss logged or returned each step, or summed into a returned total) is the
     // usual training loop: one stall per step. Several syncs per step, or a value nothing reads, are worth a change.
     const single = syncs.length === 1 && !whole;
@@ -259,10 +265,51 @@ export default defineRule({
       end: call.endIndex,
       construct: site.loop?.node,
       message: `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}${advice}`,
-      ...(loggedTotals ? { lowImpact: RUNNING_TOTALS } : perStep ? { lowImpact: PER_STEP_SYNC } : {}),
+      ...(otherWait ? { lowImpact: OTHER_WAIT } : loggedTotals ? { lowImpact: RUNNING_TOTALS } : perStep ? { lowImpact: PER_STEP_SYNC } : {}),
     });
   },
 });
+
+/** Why a sync beside another per-step wait ranks low (otherStepWait). */
+const OTHER_WAIT = 'the step waits for the device elsewhere on every step as well, so these syncs alone cost no extra wait';
+
+/** A helper named for checking a tensor for NaN or infinity (`self._check_nan(loss)`, `check_finite(x)`): it reads the value on the host. */
+const CHECKS_VALUE = /(^|_)(check_(nan|inf|finite|numerics)|assert_finite)$/i;
+/** Logger calls that turn a tensor argument into a Python number (TensorBoard's SummaryWriter). */
+const LOGS_SCALAR = /^add_scalars?$/;
+
+/**
+ * Another unguarded statement of the step, beside the syncs found, that waits for the device on every step: a NaN check
+ * of a tensor, or a TensorBoard `add_scalar` handed a tensor the step backpropagates or syncs (`loss`, `loss_ce`). Its
+ * text, or null.
+ */
+function otherStepWait(block: Node, syncs: Node[]): string | null {
+  const body = block.childForFieldName('body') ?? block;
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    if (syncs.some((s) => contains(s, call) || contains(call, s)) || guardedWithin(call, body)) continue;
+    const fn = call.childForFieldName('function');
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    if (!name) continue;
+    if (CHECKS_VALUE.test(name) && (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return shortText(call);
+    const value = LOGS_SCALAR.test(name) ? call.childForFieldName('arguments')?.namedChildren[1] : null;
+    if (value?.type === 'identifier' && new RegExp(`(?<![\\w.])${value.text}\\.(backward|item)\\s*\\(`).test(body.text)) return shortText(call);
+  }
+  return null;
+}
+
+/** Call text for a message, cut at 50 characters. */
+function shortText(call: Node): string {
+  return call.text.length > 50 ? `${call.text.slice(0, 47)}...` : call.text;
+}
+
+/** Call sits under an `if`, `try` handler or loop of its own inside body: it may not run on every step. */
+function guardedWithin(call: Node, body: Node): boolean {
+  for (let n = call.parent; n && !n.equals(body); n = n.parent) {
+    if (/^(if_statement|elif_clause|else_clause|except_clause|for_statement|while_statement|conditional_expression|boolean_operator)$/.test(n.type))
+      return true;
+  }
+  return false;
+}
 
 /**
  * `.item()` on each element a loop or comprehension takes from a tensor, outside the per-step cases above (on the CPU

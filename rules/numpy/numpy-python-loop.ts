@@ -1514,12 +1514,39 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     const value = a.type === 'identifier' && compared.has(a.text) ? a : b.type === 'identifier' && compared.has(b.text) ? b : null;
     const scanned = value === a ? b : value === b ? a : null;
     if (!value || !scanned || (scanned.type !== 'identifier' && scanned.type !== 'attribute') || loopNames.has(rootName(scanned))) continue;
-    if (rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
+    // `row == inf` with `inf = float("inf")`: the scalar is not scanned, the loop's value (a row) is compared whole.
+    if (isKnownScalar(scanned, facts) || rebound(body, scanned.text) || !scansArray(n, scanned, body, facts)) continue;
     if (pairedWithOtherAxis(n, loopNames) || keptWhole(n) || writesOwnArray(n, body) || allEqual(n, facts)) continue;
+    if (maskReadsPassState(n, body)) continue;
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
+}
+
+/**
+ * `matching = (labels == label) & (x > lo) & unused` then `unused[np.argmax(matching)] = False`: the comparison is
+ * and-ed or or-ed with an array the pass itself writes into, so each pass sees the state the previous ones left (a
+ * greedy, order-dependent match, kuzushiji's metric judged wrong in review43). Grouping the elements by value once
+ * cannot reproduce that sequence.
+ */
+function maskReadsPassState(cmp: Node, body: Node): boolean {
+  let top = withEnclosingParentheses(cmp);
+  while (top.parent?.type === 'binary_operator' && /^[&|]$/.test(top.parent.childForFieldName('operator')?.type ?? '')) {
+    top = withEnclosingParentheses(top.parent);
+  }
+  if (top.equals(withEnclosingParentheses(cmp))) return false;
+  const read = new Set(findDescendants(top, (n) => n.type === 'identifier' && !withinNode(n, cmp)).map((n) => n.text));
+  return findDescendants(body, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope).some((a) => {
+    const left = a.childForFieldName('left');
+    const target = left?.type === 'subscript' ? left.childForFieldName('value') : a.type === 'augmented_assignment' ? left : null;
+    return target?.type === 'identifier' && read.has(target.text);
+  });
+}
+
+/** node lies inside outer (or is it). */
+function withinNode(node: Node, outer: Node): boolean {
+  return outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex;
 }
 
 /**

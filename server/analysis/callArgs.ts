@@ -8,11 +8,14 @@ export function argumentList(call: Node): Node | null {
   return args?.type === 'argument_list' ? args : null;
 }
 
-/** The arguments of a call, in order, without comments. */
+/**
+ * The arguments of a call, in order, without comments or backslash line continuations: both are
+ * named extras of the grammar, and a `\` read as an argument shifts every positional index after it.
+ */
 export function callArguments(call: Node): Node[] {
   const args = argumentList(call);
   if (!args) return [];
-  return args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  return args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'line_continuation');
 }
 
 /** Positional arguments (not keywords, not `*args` / `**kwargs`). */

@@ -99,13 +99,14 @@ function numbaName(facts: FileFacts, qualified: string | null): string | null {
 
 /**
  * Last names of the decorators that compile a function to machine code: numba's `njit`, `jit`, `vectorize`,
- * `guvectorize`, `stencil`, `cfunc` (and `cuda.jit`, `jax.jit`). The name alone is evidence, wherever it is imported
+ * `guvectorize`, `stencil`, `cfunc` (and `cuda.jit`, `jax.jit`), and `jitclass`, which compiles every method of its
+ * class in nopython mode. The name alone is evidence, wherever it is imported
  * from: projects that keep numba optional re-export its decorators from a module of their own (sktime's
  * `sktime.utils.numba.njit`, which falls back to an identity decorator without numba), so the import never names
  * numba. No library uses these names for a decorator that leaves loops interpreted except numpy's `vectorize`, and
  * calling a compiled loop "a Python loop" is a false claim where staying silent on an uncompiled one is a miss.
  */
-const COMPILING_DECORATORS = new Set(['njit', 'jit', 'vectorize', 'guvectorize', 'stencil', 'cfunc']);
+const COMPILING_DECORATORS = new Set(['njit', 'jit', 'vectorize', 'guvectorize', 'stencil', 'cfunc', 'jitclass']);
 
 /** Per file: does its text spell a compiling decorator's name at all (the cheap gate before walking up a node's defs). */
 const spellsCompiler = new WeakMap<FileFacts, boolean>();
@@ -166,11 +167,15 @@ export function compiledByDecorator(facts: FileFacts, def: Node): boolean {
   return decoratorsOf(def).some((d) => compilingDecorator(facts, d) || OTHER_COMPILERS.has(facts.qualifiedName(decoratorCallee(d)) ?? ''));
 }
 
-/** True when node sits inside a function compiled by numba or a decorator named like numba's (where explicit loops are the idiom). */
+/**
+ * True when node sits inside a function compiled by numba or a decorator named like numba's (where explicit loops are
+ * the idiom), or inside a method of a `@jitclass` class (numba compiles all of them).
+ */
 export function insideNumbaFunction(facts: FileFacts, node: Node): boolean {
   if (!mayCompile(facts)) return false;
   for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_definition' && decoratorsOf(n).some((d) => compilingDecorator(facts, d))) return true;
+    const definition = n.type === 'function_definition' || n.type === 'class_definition';
+    if (definition && decoratorsOf(n).some((d) => compilingDecorator(facts, d))) return true;
   }
   return false;
 }

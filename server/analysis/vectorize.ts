@@ -613,21 +613,30 @@ function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kind
   const b = a === null ? null : branchValue(otherwise, env, kinds);
   if (cond === null || a === null || b === null) return null;
   kinds.add('where');
-  if (a.column) return `${a.atom}.where(${cond}, ${b.text})`;
-  if (b.column) return `${b.atom}.mask(${cond}, ${a.text})`;
+  // Only a Series has `.where` / `.mask`: a branch that is itself an `np.where` (a nested conditional of literals) is a
+  // bare ndarray, so it can be the other argument but not the receiver (fklearn's `0 if x == "a" else 30 if ... else
+  // 10` was offered `(np.where(...)).mask(...)`, which raises AttributeError; review43).
+  if (a.column && !a.array) return `${a.atom}.where(${cond}, ${b.text})`;
+  if (b.column && !b.array) return `${b.atom}.mask(${cond}, ${a.text})`;
   kinds.add('np.where');
   return `${env.numpy}.where(${cond}, ${a.text}, ${b.text})`;
 }
 
-/** A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call. */
-function branchValue(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): { text: string; atom: string; column: boolean } | null {
+/**
+ * A branch of a conditional: a literal, or a row value (`column`), with `atom` parenthesised for a method call;
+ * `array` when the row value is an `np.where(...)` (a nested conditional of literals), a bare ndarray.
+ */
+function branchValue(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): { text: string; atom: string; column: boolean; array?: boolean } | null {
   if (isNumberLiteral(n) || (isStr(n) && !n.text.includes('\n')) || n.type === 'true' || n.type === 'false')
     return { text: n.text, atom: n.text, column: false };
   const invariant = env.element !== undefined ? invariantValue(n, env.element) : null;
   if (invariant !== null) return { text: invariant, atom: invariant, column: false };
   const text = rowValue(n, env, kinds, true);
   if (text === null) return null;
-  return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true };
+  let inner = n;
+  while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
+  const array = inner.type === 'conditional_expression' && text.replace(/^\(+/, '').startsWith(`${env.numpy}.where(`);
+  return { text, atom: OPERATOR_TYPES.has(n.type) || n.type === 'conditional_expression' ? `(${text})` : text, column: true, array };
 }
 
 /** `m[<row value>]` → `.map(m)`; `m.get(<row value>)` / `m.get(<row value>, <literal>)` → `.map(m)` / `.map(m).fillna(<literal>)`. */

@@ -194,6 +194,11 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
     { lambda: 'lambda x: x not in rm_values', series: 'words' },
     { lambda: 'lambda x: 1 if x in {"a", "c"} else 0', series: 'words' },
     { lambda: 'lambda x: 1 if x == "b" else 0', series: 'words' },
+    // A nested conditional of literals is an `np.where`, an ndarray: no `.mask` on it (review43, fklearn).
+    { lambda: 'lambda x: 0 if x == "a" else 30 if x == "b" else 10', series: 'words' },
+    { lambda: 'lambda x: (5 if x == "c" else 7) if x != "a" else 0', series: 'words' },
+    // A Series branch still takes `.where`, with the nested `np.where` as its other value.
+    { lambda: 'lambda x: x if x > 3 else (1 if x > 0 else 0)', series: 'nums' },
     // `lookup` is not bound in the probe's source: the form is made on the assumption that it is a dict.
     { lambda: 'lambda x: lookup.get(x, np.nan)', series: 'ints' },
   ];
@@ -210,6 +215,11 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
       'np.where(s == 1, prob_true, 1 - prob_true)',
       's.clip(upper=k)',
       's.clip(lower=2)',
+    ]);
+    assert.deepEqual(got.slice(15, 18), [
+      'np.where(s == "a", 0, np.where(s == "b", 30, 10))',
+      'np.where(s != "a", (np.where(s == "c", 5, 7)), 0)',
+      's.where(s > 3, (np.where(s > 0, 1, 0)))',
     ]);
     assert.deepEqual(got.slice(cases.length), ['none', 'none', 's * factor']);
   });

@@ -605,25 +605,33 @@ const READ_KEYWORDS = new Set(
  * operand, or follows a keyword or operator that only reads. Anything unusual around it (a line break, a comment, a
  * line continuation, a non-ASCII name) says true, and the tree decides. Most spellings in a method are such reads.
  */
+/**
+ * The character at `k`, or '' outside the text: mayStoreOrDict reads around a spelling of `self` that may start or end the
+ * text, and an index past either end sent it back to the interpreter ("out of bounds") a few times per 200 keystrokes.
+ */
+function charAt(text: string, k: number): string {
+  return k >= 0 && k < text.length ? text[k] : '';
+}
+
 function mayStoreOrDict(text: string, at: number, self: string): boolean {
   // After: `.` and the attribute's name (`__dict__` counts wherever it is read).
   let i = at + self.length;
-  while (text[i] === ' ' || text[i] === '\t') i++;
-  if (text[i] !== '.') {
+  while (charAt(text, i) === ' ' || charAt(text, i) === '\t') i++;
+  if (charAt(text, i) !== '.') {
     // `return self`, `f(self)`: not an attribute. Inside brackets a line break may come before the `.`.
-    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r' || text[i] === '\\') i++;
-    if (text[i] !== '.') return text[i] === '#';
+    while (' \t\n\r\\'.includes(charAt(text, i)) && i < text.length) i++;
+    if (charAt(text, i) !== '.') return charAt(text, i) === '#';
   }
   i++;
-  while (text[i] === ' ' || text[i] === '\t') i++;
+  while (charAt(text, i) === ' ' || charAt(text, i) === '\t') i++;
   const nameStart = i;
-  while (isAsciiWordChar(text.charCodeAt(i))) i++;
-  if (i === nameStart || text.charCodeAt(i) > 127 || text.slice(nameStart, i) === '__dict__') return true;
+  while (i < text.length && isAsciiWordChar(text.charCodeAt(i))) i++;
+  if (i === nameStart || (i < text.length && text.charCodeAt(i) > 127) || text.slice(nameStart, i) === '__dict__') return true;
   // Before: a target starts a statement or follows `(`, `[`, `,`, `=`, `:` (`if c: self.x = 1`), `;` or `for`.
   let b = at - 1;
-  while (text[b] === ' ' || text[b] === '\t') b--;
-  const prev = text[b];
-  if (prev !== undefined && !'\n\r;:([,=\\'.includes(prev)) {
+  while (charAt(text, b) === ' ' || charAt(text, b) === '\t') b--;
+  const prev = charAt(text, b);
+  if (prev !== '' && !'\n\r;:([,=\\'.includes(prev)) {
     if (text.charCodeAt(b) > 127) return true; // a non-ASCII name's end, perhaps
     if (!isAsciiWordChar(text.charCodeAt(b))) return false; // `.self`, `*self`, `-self`, `)self`: not the object of a store
     let w = b;
@@ -632,9 +640,9 @@ function mayStoreOrDict(text: string, at: number, self: string): boolean {
     if (word !== 'for') return !READ_KEYWORDS.has(word) && word !== 'in'; // an unknown word (broken code?): the tree says
   }
   // Then what follows the attribute.
-  while (text[i] === ' ' || text[i] === '\t') i++;
-  const c = text[i];
-  const d = text[i + 1];
+  while (charAt(text, i) === ' ' || charAt(text, i) === '\t') i++;
+  const c = charAt(text, i);
+  const d = charAt(text, i + 1);
   switch (c) {
     case '.':
     case '(':
@@ -645,10 +653,10 @@ function mayStoreOrDict(text: string, at: number, self: string): boolean {
       return d !== '='; // `=`, not `==`
     case '<':
     case '>':
-      return d === c && text[i + 2] === '='; // `<<=`, `>>=`; not a comparison or a shift
+      return d === c && charAt(text, i + 2) === '='; // `<<=`, `>>=`; not a comparison or a shift
     case '*':
     case '/':
-      return d === '=' || (d === c && text[i + 2] === '='); // `*=`, `**=`, `/=`, `//=`
+      return d === '=' || (d === c && charAt(text, i + 2) === '='); // `*=`, `**=`, `/=`, `//=`
     case '+':
     case '-':
     case '%':
@@ -658,9 +666,9 @@ function mayStoreOrDict(text: string, at: number, self: string): boolean {
     case '@':
       return d === '='; // augmented, not an operand
   }
-  if (c !== undefined && isAsciiWordChar(text.charCodeAt(i))) {
+  if (c !== '' && isAsciiWordChar(text.charCodeAt(i))) {
     let e = i;
-    while (isAsciiWordChar(text.charCodeAt(e))) e++;
+    while (e < text.length && isAsciiWordChar(text.charCodeAt(e))) e++;
     const word = text.slice(i, e);
     return word === 'in' || !READ_KEYWORDS.has(word); // `self.x if …`, `self.x and …` read; `for self.x in` may store
   }

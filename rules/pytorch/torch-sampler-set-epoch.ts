@@ -145,18 +145,21 @@ function unpackedName(names: Node, value: Node): string | null {
   return targets[index].type === 'identifier' ? targets[index].text : null;
 }
 
+/** The epoch loop found for a loader: the loop, its variable, the name the loader is bound to, the helper that iterates it. */
+interface EpochLoop {
+  loop: Node;
+  variable: string | null;
+  loaderName: string | null;
+  helper: Node | null;
+}
+
 /**
  * `def prepare_dataloaders(...): ... return train_loader, valset` and `train_loader, valset = prepare_dataloaders(...)` in
  * another function of the file, whose epoch loop iterates it (flowtron's and tacotron2's train.py; review41's recall hunt,
  * F3-01): the epoch loop of the one caller of the module-level function that makes the loader, at its one place in what
  * the function returns.
  */
-function returnedToEpochLoop(
-  loader: Node,
-  scope: Node,
-  facts: FileFacts,
-  rest: (def: Node) => void,
-): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
+function returnedToEpochLoop(loader: Node, scope: Node, facts: FileFacts, rest: (def: Node) => void): EpochLoop | null {
   const assigned = assignmentTarget(loader);
   const def = scope.parent;
   const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : null;
@@ -255,25 +258,14 @@ function assignmentTarget(loader: Node): Node | null {
  * through the name it is assigned to) by a for loop nested in another loop of the same function,
  * or handed per iteration to a same-file function that iterates it (`train_one_epoch(loader)`).
  */
-function epochLoopFor(
-  loader: Node,
-  scope: Node,
-  facts: FileFacts,
-  rest: (def: Node) => void,
-): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
+function epochLoopFor(loader: Node, scope: Node, facts: FileFacts, rest: (def: Node) => void): EpochLoop | null {
   const assigned = assignmentTarget(loader);
   const loaderName = assigned?.type === 'identifier' ? assigned.text : null;
   return loopsOver(loader, loaderName, scope, facts, rest);
 }
 
 /** The epoch loop in `scope` around a loop over `loader` (the call, or the name it is bound to), or the loop handing it to a helper. */
-function loopsOver(
-  loader: Node | null,
-  loaderName: string | null,
-  scope: Node,
-  facts: FileFacts,
-  rest: (def: Node) => void,
-): { loop: Node; variable: string | null; loaderName: string | null; helper: Node | null } | null {
+function loopsOver(loader: Node | null, loaderName: string | null, scope: Node, facts: FileFacts, rest: (def: Node) => void): EpochLoop | null {
   const names = loaderName !== null ? loaderNames(scope, loaderName, facts) : new Set<string>();
   for (const loop of findDescendants(scope, (n) => n.type === 'for_statement' || n.type === 'while_statement', isNestedScope)) {
     const right = loop.type === 'for_statement' ? loop.childForFieldName('right') : null;

@@ -864,10 +864,15 @@ function callsEval(def: Node): boolean {
 /** A `with torch.no_grad()` (or inference_mode / set_grad_enabled) around the loop, or such a decorator on an enclosing function. */
 function gradDecided(node: Node): boolean {
   for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'with_statement' && GRAD_CONTEXT.test(n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '')) return true;
+    if (entersGradContext(n)) return true;
     if (n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && isGradDecorator(c))) return true;
   }
   return false;
+}
+
+/** `with torch.no_grad():` (or another gradient context, GRAD_CONTEXT) around a block. */
+function entersGradContext(n: Node): boolean {
+  return n.type === 'with_statement' && GRAD_CONTEXT.test(n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '');
 }
 
 /**
@@ -893,10 +898,7 @@ function ownGradDecorators(tree: Node['tree']): Set<string> {
       const def = child && definitionOf(child);
       const body = def?.type === 'function_definition' ? def.childForFieldName('body') : null;
       if (!body || !GRAD_CONTEXT.test(body.text)) continue;
-      const wrapped = findDescendants(
-        body,
-        (n) => n.type === 'with_statement' && GRAD_CONTEXT.test(n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? ''),
-      );
+      const wrapped = findDescendants(body, entersGradContext);
       if (wrapped.some((w) => enclosingDef(w) !== null && !enclosingDef(w)!.equals(def!))) names.add(def!.childForFieldName('name')!.text);
     }
     gradDecoratorsOf.set(tree, names);

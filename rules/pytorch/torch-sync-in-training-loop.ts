@@ -1308,11 +1308,8 @@ function totalsOnlyLogged(syncs: Node[], block: Node): boolean {
     // A loss or metric the step computes, not a count read off the batch (litgpt's token counts, synced in a loop that
     // otherwise never waits: those stalls are the loop's only ones).
     if (!LOGGED_QUANTITY.test(total.text) && !LOGGED_QUANTITY.test(c.childForFieldName('function')?.childForFieldName('object')?.text ?? '')) return false;
-    let root: Node = total;
-    while (root.type === 'subscript' || root.type === 'attribute') root = root.childForFieldName(root.type === 'subscript' ? 'value' : 'object')!;
-    if (root.type !== 'identifier' || root.text === 'self') return false;
-    const reads = occurrences(scope, root.text).filter((id) => !isWrittenThrough(id));
-    if (reads.length === 0 || !reads.every((id) => onlyRecorded(valueAround(id), scope))) return false;
+    const reads = totalReads(total, scope);
+    if (!reads || reads.length === 0 || !reads.every((id) => onlyRecorded(valueAround(id), scope))) return false;
     statements.push(statement);
   }
   return statements.every((st, i) => {
@@ -1333,12 +1330,20 @@ function wastedOrComputedTotals(syncs: Node[], block: Node): boolean {
   const scope = enclosingFunctionDef(block) ?? moduleOf(block);
   return syncs.some((c) => {
     if (overwrittenEachStep(c, block)) return true;
-    let root = runningTotalOf(c);
-    while (root && (root.type === 'subscript' || root.type === 'attribute')) root = root.childForFieldName(root.type === 'subscript' ? 'value' : 'object');
-    if (root?.type !== 'identifier' || root.text === 'self') return false;
-    const reads = occurrences(scope, root.text).filter((id) => !isWrittenThrough(id));
-    return reads.length === 0 || reads.some((id) => decidesWith(id, scope));
+    const reads = totalReads(runningTotalOf(c), scope);
+    return reads !== null && (reads.length === 0 || reads.some((id) => decidesWith(id, scope)));
   });
+}
+
+/**
+ * The reads of the local name a running total is rooted at (`total`, or `info` of `info["loss"] += ...`), its writes left
+ * out; null when the total is not a local's (`self.loss`, or no total at all).
+ */
+function totalReads(total: Node | null, scope: Node): Node[] | null {
+  let root = total;
+  while (root && (root.type === 'subscript' || root.type === 'attribute')) root = root.childForFieldName(root.type === 'subscript' ? 'value' : 'object');
+  if (root?.type !== 'identifier' || root.text === 'self') return null;
+  return occurrences(scope, root.text).filter((id) => !isWrittenThrough(id));
 }
 
 /**

@@ -198,9 +198,9 @@ function hotInputPipeline(arg: Node, call: Node, facts: FileFacts): boolean {
   const fn = unwrappedPartial(arg, facts);
   const work =
     fn.type === 'lambda'
-      ? findDescendants(fn, (n) => n.type === 'call').some((c) => ELEMENT_WORK.test(tfCalleeName(c, facts)))
+      ? findDescendants(fn, (n) => n.type === 'call').some((c) => isElementWork(tfCalleeName(c, facts)))
       : fn.type === 'identifier' || fn.type === 'attribute'
-        ? ELEMENT_WORK.test(tfQualified(facts.qualifiedName(fn))) || doesWorkByDefinition(fn, call, facts)
+        ? isElementWork(tfQualified(facts.qualifiedName(fn))) || doesWorkByDefinition(fn, call, facts)
         : false;
   if (!work) return false;
   let scope: Node | null = call.parent;
@@ -212,11 +212,11 @@ function hotInputPipeline(arg: Node, call: Node, facts: FileFacts): boolean {
 function doesWorkByDefinition(fn: Node, at: Node, facts: FileFacts): boolean {
   const def = visibleDefinition(fn, at, facts);
   if (!def) return false;
-  if (doesTfWork(def, facts, 0, (name) => ELEMENT_WORK.test(name))) return true;
+  if (doesTfWork(def, facts, 0, isElementWork)) return true;
   // `tf.nest.map_structure(decode_image, p)`: a def of the file handed on as a callback, one level deep.
   return findDescendants(def, (n) => n.type === 'identifier' && n.parent?.type === 'argument_list').some((id) => {
     const callback = visibleDefinition(id, id, facts);
-    return !!callback && !callback.equals(def) && doesTfWork(callback, facts, 1, (name) => ELEMENT_WORK.test(name));
+    return !!callback && !callback.equals(def) && doesTfWork(callback, facts, 1, isElementWork);
   });
 }
 
@@ -226,6 +226,10 @@ function doesWorkByDefinition(fn: Node, at: Node, facts: FileFacts): boolean {
  */
 const ELEMENT_WORK =
   /^tensorflow\.(?:io|image|audio|strings|signal|decode_\w+|parse_\w+|read_file|py_function|numpy_function|keras\.layers|keras\.applications)(?:\.|$)/;
+
+function isElementWork(qualifiedName: string): boolean {
+  return ELEMENT_WORK.test(qualifiedName);
+}
 
 /** Receivers named as a dataset: `dataset`, `ds`, `train_ds`, `self._dataset`, `eval_dataset`. */
 const DATASET_NAME = /^_?(\w+_)?(dataset|ds)$/i;

@@ -515,11 +515,7 @@ export class Engine {
     // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
     const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
     const openGated = compiled.gated.filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef));
-    const open = groupsOf(
-      openGated,
-      () => true,
-      () => true,
-    );
+    const open = groupsOf(openGated, always, always);
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
     // (collected by the base pass) instead of walking the whole tree again (compile.ts ROOT_FACTS).
     if (expected.length > 0) dropClosedGroups(ruleMatches, expected, open);
@@ -1017,12 +1013,11 @@ function outermostAsyncDefs(functions: readonly Node[], text: string): Node[] {
 /** The gated groups of a compiled rule set with these keys (compiled now if need be). */
 function groupsByKey(compiled: CompiledRules, keys: readonly string[]): QueryGroup[] {
   if (keys.length === 0) return [];
-  return groupsOf(
-    compiled.gated,
-    (gated) => keys.includes(gated.key),
-    () => true,
-  );
+  return groupsOf(compiled.gated, (gated) => keys.includes(gated.key), always);
 }
+
+/** groupsOf's filter that keeps everything: one function for every lint, not a closure made per call. */
+const always = (): boolean => true;
 
 /**
  * The query groups (those that `keepGroup` takes) of the gated groups that `keep` takes (and that have one). A loop, not `.filter().map().filter()`:

@@ -309,10 +309,7 @@ export class IncrementalLinter {
         functions,
         comments,
         // Copies: partial lints shift entries in place, and a shared entry would be shifted twice.
-        suppressions: mapToObjects(
-          comments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))),
-          (c) => ({ ...c }),
-        ),
+        suppressions: suppressionSpans(comments, text),
         bindingCounts,
         asyncCounts,
         moduleBindings: new Set(bindingCounts.keys()),
@@ -1486,13 +1483,7 @@ function regionState(
     imports: allImports,
     functions: insertSorted(functions.kept, newFunctions),
     comments: insertSorted(comments.kept, newComments),
-    suppressions: insertSorted(
-      suppressions.kept,
-      mapToObjects(
-        newComments.filter((c) => looksLikeSuppression(text.slice(c.start, c.end))),
-        (c) => ({ ...c }),
-      ),
-    ),
+    suppressions: insertSorted(suppressions.kept, suppressionSpans(newComments, text)),
     bindingCounts: prev.bindingCounts,
     asyncCounts,
     moduleBindings,
@@ -2415,6 +2406,13 @@ function insertSorted<T extends Span>(list: T[], added: readonly T[]): T[] {
     list.splice(low, 0, x);
   }
   return list;
+}
+
+/** Copies of the comment spans that look like suppressions (copies: partial lints shift entries in place). */
+function suppressionSpans(comments: readonly Span[], text: string): Span[] {
+  const out = objectArray<Span>();
+  for (const c of comments) if (looksLikeSuppression(text.slice(c.start, c.end))) out.push({ ...c });
+  return out;
 }
 
 /** The comment nodes of the suppressions that the tree still holds (a loop into one array kind: objectArrays.ts). */

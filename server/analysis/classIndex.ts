@@ -6,7 +6,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { definitionsNamed, identifierAt, identifiersSpelledInFile } from './names';
-import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, parameterNames } from './scopes';
+import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, firstParameterName } from './scopes';
 import { isAsciiWordChar, possibleCallOffsets } from '../syntax/spelling';
 
 export interface SlotsInfo {
@@ -344,6 +344,8 @@ class LazyClassInfo implements ClassInfo {
   private bodyPart?: ClassBody;
   private spellingPart?: MethodStoreSpellings[];
   private attributePart?: { instanceAttributes: Map<string, Node[]>; dynamicAttributes: boolean };
+  /** Whether a method reads `<self>.__dict__` (readsOwnDict), asked before attributePart is collected. */
+  private ownDictPart?: boolean;
   private baseNames?: (string | null)[];
   private nestedPart?: boolean;
   private slotsPart?: SlotsInfo | null;
@@ -408,8 +410,13 @@ class LazyClassInfo implements ClassInfo {
   get instanceAttributes(): Map<string, Node[]> {
     return (this.attributePart ??= collectAttributes(this.storeSpellings)).instanceAttributes;
   }
+  // A `self.__dict__` that the text spells and the tree confirms answers true without reading every other store from the
+  // tree: typing.py's Generic and Protocol read `cls.__dict__`, and slots-undeclared-attribute asked this on each keystroke
+  // in them, collecting all their stores only to stop here. Otherwise (and for instanceAttributes) every store is read.
   get dynamicAttributes(): boolean {
-    return (this.attributePart ??= collectAttributes(this.storeSpellings)).dynamicAttributes;
+    if (this.attributePart) return this.attributePart.dynamicAttributes;
+    if ((this.ownDictPart ??= readsOwnDict(this.storeSpellings))) return true;
+    return (this.attributePart = collectAttributes(this.storeSpellings)).dynamicAttributes;
   }
 
   private decoratorInfo(): { decorators: Node[]; decoratorNames: (string | null)[] } {
@@ -512,7 +519,7 @@ function storeSpellingsOf(methods: Map<string, Node>, facts: FileFacts): MethodS
   const out: MethodStoreSpellings[] = [];
   for (const [, method] of methods) {
     const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
-    const self = isStatic ? undefined : parameterNames(method)[0];
+    const self = isStatic ? undefined : firstParameterName(method);
     const body = self ? method.childForFieldName('body') : null;
     if (!self || !body) continue;
     const spelled: MethodStoreSpellings = { self, body, offsets: [], names: [] };
@@ -549,6 +556,24 @@ function attributeNameAfter(text: string, i: number): string | null {
   const start = i;
   while (isAsciiWordChar(text.charCodeAt(i))) i++;
   return i > start && !(text.charCodeAt(i) > 127) ? text.slice(start, i) : null;
+}
+
+/**
+ * A method's `<self>.__dict__` among the store spellings the text names `__dict__`, as collectAttributes finds it (the
+ * attribute of the instance parameter itself): a true here is a true there. False says nothing (a spelling the text could
+ * not name, a `setattr` call): collectAttributes decides.
+ */
+function readsOwnDict(spellings: readonly MethodStoreSpellings[]): boolean {
+  for (const { self, body, offsets, names } of spellings) {
+    for (let k = 0; k < offsets.length; k++) {
+      if (names[k] !== '__dict__') continue;
+      const id = identifierAt(body, offsets[k], self);
+      const attr = id?.parent;
+      if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id!.id && attr.childForFieldName('attribute')?.text === '__dict__')
+        return true;
+    }
+  }
+  return false;
 }
 
 /** `self.<name> = …` stores and dynamic attribute use in the methods, from their store spellings. */

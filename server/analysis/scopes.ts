@@ -213,6 +213,23 @@ export function parameterNames(fn: Node): string[] {
   return names;
 }
 
+/**
+ * parameterNames(fn)[0], reading the parameters only up to the first that has a name: the class index asks each method of
+ * a class a keystroke re-lints for its instance parameter, and a method's whole parameter list cost as much again.
+ */
+export function firstParameterName(fn: Node): string | undefined {
+  const params = fn.childForFieldName('parameters');
+  const count = params ? params.namedChildCount : 0;
+  for (let k = 0; k < count; k++) {
+    const p = params!.namedChild(k);
+    if (!p) continue;
+    if (p.type === 'identifier') return p.text;
+    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+    if (name) return name.text;
+  }
+  return undefined;
+}
+
 /** The annotation text of def's parameter `name` (`x: T` or `x: T = d`), or null when it has none. */
 export function parameterAnnotation(def: Node, name: string): string | null {
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {

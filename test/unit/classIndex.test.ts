@@ -4,6 +4,7 @@ import { Engine } from '../../server/engine/engine';
 import { classIndex, mangle, storesOnlyDeclared, type ClassIndex } from '../../server/analysis/classIndex';
 import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
+import { firstParameterName, parameterNames } from '../../server/analysis/scopes';
 import { DIST } from '../helpers/engine';
 
 /** Runs fn on the class index of source (inside a lint, where FileFacts exist). */
@@ -281,5 +282,110 @@ class Dict:
   it('is memoised per file', async () => {
     const same = await withIndex('class A: pass', (index, facts) => classIndex(facts) === index);
     assert.equal(same, true);
+  });
+  it('answers dynamicAttributes from a `self.__dict__` without reading every store from the tree', async () => {
+    const got = await withIndex(
+      `
+class Meta:
+    __slots__ = ()
+
+    def __init_subclass__(cls, *args):
+        cls.a = 1
+        if '__init__' in cls.__dict__:
+            cls.b = 2
+
+class Plain:
+    __slots__ = ()
+
+    def f(self):
+        self.a = 1
+`,
+      (index) =>
+        index.classes.map((c) => {
+          const dynamic = c.dynamicAttributes;
+          // The stores were not collected for the answer (LazyClassInfo's attributePart): only Plain needed them.
+          const collected = (c as unknown as { attributePart?: unknown }).attributePart !== undefined;
+          return [c.name, dynamic, collected, [...c.instanceAttributes.keys()].join(',')];
+        }),
+    );
+    assert.deepEqual(got, [
+      ['Meta', true, false, 'a,b'],
+      ['Plain', false, true, 'a'],
+    ]);
+  });
+
+  it('gives dynamicAttributes the same answer from the `__dict__` spellings as from every store', async () => {
+    // Each class: whether instances use a `__dict__`, as the full collection decides (instanceAttributes read first).
+    const source = `
+class OwnDict:
+    def f(self):
+        return self.__dict__
+
+class SpacedDict:
+    def f(self):
+        return self . __dict__
+
+class OtherDict:
+    def f(self, other):
+        return other.__dict__
+
+class NestedDict:
+    def f(self):
+        def g():
+            return self.__dict__
+        return g
+
+class DictOfAttribute:
+    def f(self):
+        return self.x.__dict__
+
+class StaticDict:
+    @staticmethod
+    def f(self):
+        return self.__dict__
+
+class Setattr:
+    def f(self, k):
+        setattr(self, k, 1)
+
+class None_:
+    def f(self):
+        self.a = 1
+`;
+    const lazily = await withIndex(source, (index) => index.classes.map((c) => [c.name, c.dynamicAttributes]));
+    const fully = await withIndex(source, (index) =>
+      index.classes.map((c) => {
+        void c.instanceAttributes;
+        return [c.name, c.dynamicAttributes];
+      }),
+    );
+    assert.deepEqual(lazily, fully);
+    assert.deepEqual(
+      fully.filter(([, d]) => d).map(([n]) => n),
+      ['OwnDict', 'SpacedDict', 'NestedDict', 'Setattr'],
+    );
+  });
+  it("reads a method's instance parameter as the first of parameterNames", async () => {
+    const source = [
+      'def a(self): pass',
+      'def b(self: "T", x): pass',
+      'def c(*args, x): pass',
+      'def d(*, k): pass',
+      'def e(x=1, y=2): pass',
+      'def f(x: int = 1): pass',
+      'def g(  # why\n    self,\n): pass',
+      'def h(): pass',
+      'def i(**kw): pass',
+      'def j(a, /, b): pass',
+    ].join('\n');
+    const got = await withIndex(source, (_index, facts) =>
+      facts.root.descendantsOfType('function_definition').map((d) => [firstParameterName(d!), parameterNames(d!)[0]]),
+    );
+    assert.equal(got.length, 10);
+    for (const [first, listed] of got) assert.equal(first, listed);
+    assert.deepEqual(
+      got.map(([first]) => first),
+      ['self', 'self', 'args', 'k', 'x', 'x', 'self', undefined, 'kw', 'a'],
+    );
   });
 });

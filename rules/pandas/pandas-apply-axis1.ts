@@ -15,6 +15,7 @@ import {
   needsParentheses,
   numpyModuleRef,
   localDefinition,
+  moduleRef,
   onlyBranchesAndReturns,
   parameterNames,
   plainAssignments,
@@ -54,7 +55,8 @@ export default defineRule({
       '`np.select`; for string work the `.str` accessor; call NumPy ufuncs and samplers on whole columns (`np.exp(df["a"] + df["b"])`). Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
       '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`), and scale the rows by their own reduction with ' +
       '`df.div(df.sum(axis=1), axis=0)` where a function returned `row / row.sum()`; the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
-      '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series.',
+      '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series. A shapely `Point` ' +
+      'made per row from two or three columns is `gpd.points_from_xy(df["x"], df["y"])` in a file that imports geopandas.',
     example: {
       before: 'df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)',
       after: 'df["total"] = df["price"] * df["qty"]',
@@ -112,6 +114,7 @@ export default defineRule({
     const scaling = scalingExpr(body, param);
     if (scaling && reportRowScaling(call, frame, body.parent!, ctx, scaling)) return;
     if (reportRowLookup(call, frame, param, body, ctx)) return;
+    if (reportRowPoints(call, frame, param, body, ctx)) return;
     checkRowLambda(call, frame, param, body, true, ctx);
   },
 });
@@ -597,6 +600,56 @@ function reportRowLookup(call: Node, frame: Node, param: string, body: Node, ctx
     message: `Row-wise \`apply\` looks each row's ${[...columns].map((c) => `"${c}"`)[0]} up in \`${table.text}\`, building a Series per row; \`${column}.map(${table.text})\` looks up the whole column at once (a missing key gives NaN there, not KeyError)`,
   });
   return true;
+}
+
+/** shapely's point class, under each name it is importable by. */
+const SHAPELY_POINT = new Set(['shapely.geometry.Point', 'shapely.geometry.point.Point', 'shapely.Point']);
+
+/**
+ * `df.apply(lambda s: Point(s.stop_lon, s.stop_lat), axis=1)` (partridge's stops; review43's recall hunt, F1-11): a Series
+ * built per row only to read two or three of its columns into one shapely Point. In a file that imports geopandas,
+ * `gpd.points_from_xy(df["stop_lon"], df["stop_lat"])` makes every point at once. Said, not rewritten: it returns a
+ * GeometryArray, not a Series on the frame's index (assigned to a column of the same frame it lines up by position).
+ * Without geopandas the replacement would be a new dependency (or shapely 2's `shapely.points`, whose version the code
+ * does not show): silent. True when reported.
+ */
+function reportRowPoints(call: Node, frame: Node, param: string, body: Node, ctx: RuleContext): boolean {
+  if (body.type !== 'call' || !SHAPELY_POINT.has(ctx.facts.calleeName(body) ?? '')) return false;
+  const gpd = moduleRef(ctx.facts, 'geopandas') ?? requiredImport(ctx.facts, 'geopandas');
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!gpd || args.length < 2 || args.length > 3) return false;
+  const columns = new Set<string>();
+  // Each coordinate is one column of the row, read by name: nothing else of the row reaches the point.
+  const coordinates = args.map((a) => (a.type === 'subscript' || a.type === 'attribute' ? rowExpr(a, param, frame.text, columns) : null));
+  if (coordinates.some((c) => c === null) || !isPureReference(frame)) return false;
+  const text = `${gpd}.points_from_xy(${coordinates.join(', ')})`;
+  ctx.report({
+    node: call,
+    message:
+      `Row-wise \`apply\` builds a Series per row to make one shapely \`Point\`; ${text.length <= 90 ? `\`${text}\`` : `\`${gpd}.points_from_xy(...)\` on the columns`} ` +
+      'makes every point at once (it returns a GeometryArray, not a Series on the index)',
+  });
+  return true;
+}
+
+/**
+ * `try: import geopandas as gpd` / `except ImportError: print(...); raise` at module level (partridge's geo.py): the module
+ * cannot load without the package, so it is as good as imported unconditionally. How the file spells it, or null (an
+ * except that falls back, `gpd = None`, leaves the package optional).
+ */
+function requiredImport(facts: RuleContext['facts'], module: string): string | null {
+  for (const b of facts.importsOf(module)) {
+    if (b.target !== module || b.local.startsWith('\0')) continue;
+    const block = b.statement.parent;
+    const guard = block?.parent;
+    if (block?.type !== 'block' || guard?.type !== 'try_statement' || guard.parent?.type !== 'module' || !guard.childForFieldName('body')?.equals(block))
+      continue;
+    const handlers = guard.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'block');
+    const reraises = (h: Node) =>
+      h.type === 'except_clause' && (h.namedChildren.find((c) => c?.type === 'block')?.namedChildren.some((c) => c?.type === 'raise_statement') ?? false);
+    if (handlers.length > 0 && handlers.every(reraises)) return b.local;
+  }
+  return null;
 }
 
 /** `name`, read at `call`, is bound once in the call's scope, to a dict (`{}`, `{k: v}`, a dict comprehension, `dict(...)`). */

@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
   enclosingLoops,
@@ -64,6 +64,13 @@ export default defineRule({
     (call
       function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
 
+(assignment
+  left: (identifier) @name
+  right: (dictionary_comprehension
+    body: (pair
+      value: (call
+        function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor)) @samplers)
+
 (call
   arguments: (argument_list
     (keyword_argument
@@ -80,6 +87,10 @@ export default defineRule({
     if (!SAMPLERS.has(facts.calleeName(ctor) ?? '')) return;
     // shuffle=False: the order is fixed on purpose (evaluation), set_epoch changes nothing.
     if (keywordValue(ctor, 'shuffle')?.type === 'false') return;
+    if (m.get('samplers')) {
+      reportSamplerDict(ctor, m.need('name').text, ctx);
+      return;
+    }
     const scope = scopeBody(ctor);
     const inline = m.get('loader');
     // `train_sampler, shuffle = DistributedSampler(trainset), False` (flowtron, review41's recall hunt F3-01): the name at
@@ -128,6 +139,93 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `img_sampler = {x: DistributedSampler(image_datasets[x]) for x in ["train", "val"]}`, `dataloaders = {x: DataLoader(...,
+ * sampler=img_sampler[x]) for x in ...}`, then `for phase in ...: for data in dataloaders[phase]` inside an epoch loop (the
+ * PyTorch transfer-learning tutorial made distributed: Person_reID's train_DDP.py, review43's recall hunt F3-02). Which
+ * split a key is cannot be told, so only a file that never spells `set_epoch` is reported, and without a fix.
+ */
+function reportSamplerDict(ctor: Node, samplers: string, ctx: RuleContext): void {
+  const facts = ctx.facts;
+  if (facts.wordOffsets('set_epoch').length > 0) return;
+  const scope = scopeBody(ctor);
+  const drawsFromDict = (n: Node) => {
+    const value = n.type === 'call' ? keywordValue(n, 'sampler') : null;
+    return value?.type === 'subscript' && value.childForFieldName('value')?.text === samplers && isDataLoaderCall(n, facts);
+  };
+  for (const loader of findDescendants(scope, drawsFromDict, isNestedScope)) {
+    const loaders = comprehensionName(loader);
+    const epoch = loaders ? dictEpochLoop(loaders, scope, ctx) : null;
+    if (!loaders || !epoch) continue;
+    ctx.report({
+      node: ctor,
+      message:
+        `These \`DistributedSampler\`s (one per key of \`${samplers}\`) are never told the epoch: call \`${samplers}[...].set_epoch(${epoch.variable ?? 'epoch'})\` ` +
+        `for the training split at the start of each epoch, or every epoch repeats the same order`,
+      restsOn: epoch.helper ?? undefined,
+      // Made once at module level, but read by every epoch of the loop: the setup is not what the ranking should weigh.
+      hotReason: `every epoch of the loop at line ${epoch.loop.startPosition.row + 1} draws from these samplers`,
+      hotDespiteSetup: true,
+    });
+    return;
+  }
+}
+
+/** `loaders` in `loaders = {k: <call> for k in ...}` where the call is the comprehension's value, else null. */
+function comprehensionName(call: Node): string | null {
+  const pair = call.parent;
+  const comprehension = pair?.type === 'pair' && pair.childForFieldName('value')?.equals(call) ? pair.parent : null;
+  const assignment = comprehension?.type === 'dictionary_comprehension' ? comprehension.parent : null;
+  const left = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(comprehension!) ? assignment.childForFieldName('left') : null;
+  return left?.type === 'identifier' ? left.text : null;
+}
+
+/**
+ * The epoch loop around a loop over `loaders[key]`: in the scope of the dict, or (a module-level dict) in a module-level
+ * function that reads the global without binding it. Each such function is what the verdict rests on.
+ */
+function dictEpochLoop(loaders: string, scope: Node, ctx: RuleContext): EpochLoop | null {
+  const facts = ctx.facts;
+  const homes = scope.type === 'module' ? [scope, ...moduleFunctions(scope).filter((f) => readsGlobal(f, loaders))] : [scope];
+  for (const home of homes) {
+    if (home.type === 'function_definition') ctx.restsOn(home);
+    const body = home.type === 'function_definition' ? home.childForFieldName('body') : home;
+    const overDict = (n: Node) => {
+      const right = n.type === 'for_statement' ? n.childForFieldName('right') : null;
+      const inner = right ? unwrapIterable(right, facts).inner : null;
+      return inner?.type === 'subscript' && inner.childForFieldName('value')?.text === loaders;
+    };
+    for (const loop of body ? findDescendants(body, overDict, isNestedScope) : []) {
+      // `for phase in splits` (or `in ["train", "val"]`) around it goes over the splits, not the epochs: the outermost other
+      // loop is the epoch loop.
+      const key = unwrapIterable(loop.childForFieldName('right')!, facts).inner.childrenForFieldName('subscript');
+      const keyNames = new Set(key.flatMap((k) => (k ? [k, ...k.descendantsOfType('identifier')] : [])).map((k) => k!.text));
+      const overSplits = (l: Node) =>
+        /^(list|tuple)$/.test(l.childForFieldName('right')?.type ?? '') || targetNames(l.childForFieldName('left') ?? l).some((n) => keyNames.has(n));
+      const outer = enclosingLoops(loop)
+        .reverse()
+        .find((l) => !overSplits(l));
+      if (outer) return { loop: outer, variable: epochVariable(outer), loaderName: null, helper: home.type === 'function_definition' ? home : null };
+    }
+  }
+  return null;
+}
+
+/** The module's function definitions, decorated or not (not methods). */
+function moduleFunctions(root: Node): Node[] {
+  return root.namedChildren.flatMap((c) => {
+    const def = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+    return def?.type === 'function_definition' ? [def] : [];
+  });
+}
+
+/** The function spells `name` and never binds it (no assignment, parameter or loop target of that name): it reads the global. */
+function readsGlobal(fn: Node, name: string): boolean {
+  if (!new RegExp(`\\b${name}\\b`).test(fn.text) || parameterNames(fn).includes(name)) return false;
+  const binds = (n: Node) => (n.type === 'assignment' || n.type === 'for_statement') && targetNames(n.childForFieldName('left') ?? n).includes(name);
+  return findDescendants(fn, binds, isNestedScope).length === 0;
+}
 
 /** How many assignments in the function (not in nested defs) bind `name`. */
 function assignmentsTo(scope: Node, name: string): number {

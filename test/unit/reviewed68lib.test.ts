@@ -53,3 +53,30 @@ describe('numpy-python-loop: a scan per cluster, per centre or per colour of a p
     assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
   });
 });
+
+describe('torch-tensor-created-then-moved: a vector of one number per batch item is low impact', () => {
+  const RULE = 'torch-tensor-created-then-moved';
+  const forward = (made: string) =>
+    'import torch\nfrom torch import nn\n\n\nclass Flip(nn.Module):\n    def forward(self, x, edge_index):\n' +
+    `        logdet = ${made}.to(x.device)\n        return torch.flip(x, [1]), logdet\n`;
+
+  for (const made of ['torch.zeros(x.size(0))', 'torch.zeros(x.shape[0])', 'torch.ones((x.shape[0],))', 'torch.zeros(x.shape[0], dtype=torch.long)']) {
+    it(`is a hint for \`${made}\` in a forward pass`, async () => {
+      const src = forward(made);
+      const found = await all(RULE, src);
+      assert.equal(found.length, 1);
+      assert.equal(found[0].impact?.level, 'low');
+      assert.match(found[0].impact!.reasons[0], /one number per batch item/);
+      assert.deepEqual(await shown(RULE, src), []);
+    });
+  }
+
+  // Near-misses: a matrix per batch, a vector as long as a graph's edges (`shape[1]`) or a size from elsewhere stays shown.
+  for (const made of ['torch.zeros(x.size(0), x.size(1))', 'torch.ones(edge_index.shape[1])', 'torch.zeros(x.size(1))', 'torch.zeros(self.num_nodes)']) {
+    it(`stays shown for \`${made}\``, async () => {
+      const src = forward(made);
+      const found = await shown(RULE, src);
+      assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
+    });
+  }
+});

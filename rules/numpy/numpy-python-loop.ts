@@ -268,7 +268,10 @@ function reportScan(loop: Node, ctx: Ctx): boolean {
   // firms, sleep stages, a sensor per group): review36 and review37 judged 30 such findings noise and none useful. A hint.
   // So over a model's classes (`for c in range(1, num_classes)`): a per-class dice or IoU, once per evaluated volume or
   // metric call, runs as many passes as the task has classes, a handful: review36-38 judged all 6 such findings noise.
-  if (overDistinctValues(loop, ctx.facts) || overClassCount(loop)) ctx.report({ node: scan.node, severity: 'hint', message: scan.message });
+  // So over a palette (`for label, color in enumerate(palette)`): one colour per label painted onto a figure, a handful
+  // of passes in a drawing helper; review38-43 judged all 5 such findings noise.
+  if (overDistinctValues(loop, ctx.facts) || overClassCount(loop) || overPalette(loop))
+    ctx.report({ node: scan.node, severity: 'hint', message: scan.message });
   else {
     // In a dataset's constructor the scans run once, as the data set is built: YOLO's rect-mode batch shapes (`ar[bi == i]`
     // per batch in `LoadImagesAndLabels.__init__`), judged noise in review39 and review40 ("well under a second next to
@@ -1463,8 +1466,13 @@ const SCAN_METHODS = new Set([
   'shuffle',
 ]);
 
-/** A count of a model's classes: `num_classes`, `n_classes`, `nb_classes`, `self.number_of_classes`. */
-const CLASS_COUNT = /^(n|num|nb|number_of)_?classes$/i;
+/**
+ * A count of a model's classes, or of a clustering's clusters or centres: `num_classes`, `n_classes`, `nb_classes`,
+ * `self.number_of_classes`, `self.num_class`, `self.n_clusters_`, `n_centers`, or `k` (k-means' own name). A handful of
+ * passes: review39-43 judged every scan per cluster or centre noise (mapclassify's `range(k)` after a KMeans fit, dask-ml's
+ * `range(n_centers)`, pyodds' `range(self.n_clusters_)`, a sampler's `range(self.n_class)`).
+ */
+const CLASS_COUNT = /^(?:(?:n|num|nb|number_of)_?(?:class(?:es)?|clusters?|cent(?:er|re)s?)_?|k)$/i;
 
 /**
  * `for c in range(num_classes)` / `range(1, self.n_classes)`: a loop over the classes of a classifier or segmenter, whose
@@ -1477,6 +1485,36 @@ function overClassCount(loop: Node): boolean {
   const stop = args.length === 1 ? args[0] : args.length === 2 ? args[1] : null;
   const name = stop?.type === 'identifier' ? stop.text : stop?.type === 'attribute' ? stop.childForFieldName('attribute')?.text : null;
   return !!name && CLASS_COUNT.test(name);
+}
+
+/** A name for colours by label: `palette`, `colors`, `self.PALETTE`, `MASK_COLORMAP`, `cmap`. */
+const PALETTE = /(?:^|_)(?:palette|colou?rs|colou?r_?map|cmap)$/i;
+
+/**
+ * The loop visits a palette: `enumerate(palette)`, `zip(labels, colors)`, `range(len(colors))`, `palette.items()`.
+ * Not a name that only holds a colour word in the middle (`colors_seen_per_frame`).
+ */
+function overPalette(loop: Node): boolean {
+  let it = loop.childForFieldName('right');
+  for (let depth = 0; it && depth < 4; depth++) {
+    if (it.type === 'call') {
+      const fn = it.childForFieldName('function');
+      const args = it.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+      if (fn?.type === 'attribute' && args.length === 0 && ['items', 'keys', 'values'].includes(fn.childForFieldName('attribute')?.text ?? '')) {
+        it = fn.childForFieldName('object');
+      } else if (fn?.type === 'identifier' && ['enumerate', 'zip', 'range', 'len', 'list', 'reversed'].includes(fn.text)) {
+        return args.some((a) => PALETTE.test(a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? '') : a.text) || overPaletteArgument(a));
+      } else return false;
+    } else return PALETTE.test(it.type === 'attribute' ? (it.childForFieldName('attribute')?.text ?? '') : it.text);
+  }
+  return false;
+}
+
+/** `len(colors)` inside `range(...)`. */
+function overPaletteArgument(arg: Node): boolean {
+  if (arg.type !== 'call' || arg.childForFieldName('function')?.text !== 'len') return false;
+  const inner = arg.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  return !!inner && PALETTE.test(inner.type === 'attribute' ? (inner.childForFieldName('attribute')?.text ?? '') : inner.text);
 }
 
 /**

@@ -136,9 +136,11 @@ export default defineRule({
       ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
       : strong && oneElement(factory, written)
         ? ONE_ELEMENT
-        : noElements(source.sized)
-          ? NO_ELEMENTS
-          : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
+        : strong && batchVector(source.sized)
+          ? BATCH_VECTOR
+          : noElements(source.sized)
+            ? NO_ELEMENTS
+            : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
     ctx.report({
       // A name's factory is reported where it is made: that is where `device=` goes.
       node: source.name ? factory : transfer,
@@ -326,6 +328,33 @@ function oneElement(factory: Node, written: { size: number } | null): boolean {
   if (written) return written.size === 1;
   const sizes = sizeArguments(factory);
   return sizes.length > 0 && sizes.every((s) => s.type === 'integer' && s.text === '1');
+}
+
+/**
+ * Why a vector of one element per batch item costs little: `logdet = torch.zeros(x.size(0)).to(x.device)` in a flow's
+ * forward, `labels = torch.zeros(logits.shape[0], dtype=torch.long).to(dev)` in a contrastive step. Some hundred numbers,
+ * copied beside a whole forward pass: review37-43 judged 10 such findings noise (flows' logdet in OpenVoice, so-vits-svc,
+ * MeloTTS and TACTiS, robustbench's per-batch mixing weights, wespeaker's MoCo and SimCLR labels) and 2 worth changing.
+ */
+const BATCH_VECTOR = 'a vector of one number per batch item: a copy of some hundred numbers beside the forward pass';
+
+/**
+ * The factory makes a vector as long as the first dimension of a tensor: one size, `x.size(0)` or `x.shape[0]`
+ * (`torch.zeros((x.shape[0],))` too). Not `x.shape[1]` (the edges of a graph's index), a count of nodes, or a matrix.
+ */
+function batchVector(factory: Node): boolean {
+  const sizes = sizeArguments(factory);
+  if (sizes.length !== 1) return false;
+  const size = sizes[0];
+  if (size.type === 'call') {
+    const fn = size.childForFieldName('function');
+    const args = positionalArguments(size);
+    return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'size' && args.length === 1 && args[0].text === '0';
+  }
+  if (size.type !== 'subscript') return false;
+  const key = size.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  const shape = size.childForFieldName('value');
+  return key.length === 1 && key[0]!.text === '0' && shape?.type === 'attribute' && shape.childForFieldName('attribute')?.text === 'shape';
 }
 
 /**

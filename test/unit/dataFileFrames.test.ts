@@ -7,6 +7,7 @@ import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { countedLines, DATA_FILE_BYTES, nonBlankLines } from '../../server/analysis/dataFiles';
 import type { FileProbe } from '../../server/analysis/codeContext';
+import type { Finding } from '../../common/types';
 import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine, tempRepository } from '../helpers/engine';
 
@@ -50,6 +51,15 @@ cars["Odometer"] = cars["Odometer"].apply(lambda km: km / 1.6)
 
 function lesson(pathExpression: string, prelude = ''): string {
   return prelude + LESSON.replace('PATH', pathExpression);
+}
+
+/**
+ * A near miss: the finding does not give a small shipped file as its reason. pandas-apply-simple-lambda is a hint outside
+ * hot code wherever its frame comes from (issue 24), so the reason, not the severity, is what the small file changes.
+ */
+function notFromSmallFile(f: Finding | undefined, label?: string): void {
+  assert.ok(f, label);
+  assert.doesNotMatch((f.impact?.reasons ?? []).join(';'), /is read from/, label);
 }
 
 describe('data files: counting rows', () => {
@@ -100,10 +110,10 @@ describe('data files: a frame read from a small file that ships with the project
     assert.match(f!.impact!.reasons.join(';'), /`cars` is read from data\/cars\.csv: 10 rows/);
   });
 
-  it('keeps apply over a file of more than 1,000 rows at its severity (near miss)', async () => {
+  it('does not count a file of more than 1,000 rows as small (near miss)', async () => {
     const top = repository({ 'data/cars.csv': csv(1001), 'notebooks/lesson.py': lesson('"../data/cars.csv"') });
     const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/lesson.py');
-    assert.equal(f?.severity, 'warning');
+    notFromSmallFile(f);
   });
 
   it('counts 1,000 rows as small, with the header not counted', async () => {
@@ -112,7 +122,7 @@ describe('data files: a frame read from a small file that ships with the project
     assert.equal(f?.severity, 'hint');
   });
 
-  it('keeps apply over a missing file, a URL or a file over the cap at its severity (near misses)', async () => {
+  it('does not count a missing file, a URL or a file over the cap as small (near misses)', async () => {
     const top = repository({
       'data/huge.csv': csv(20_000),
       'notebooks/a.py': lesson('"data/missing.csv"'),
@@ -121,7 +131,7 @@ describe('data files: a frame read from a small file that ships with the project
     });
     for (const file of ['notebooks/a.py', 'notebooks/b.py', 'notebooks/c.py']) {
       const [f] = await lint('pandas-apply-simple-lambda', top, file);
-      assert.equal(f?.severity, 'warning', file);
+      notFromSmallFile(f, file);
     }
   });
 
@@ -154,7 +164,7 @@ describe('data files: a frame read from a small file that ships with the project
     assert.match(f!.impact!.reasons.join(';'), /read from data\/cars\.csv: 8 rows/);
     // Near miss: without either, the path is looked up beside the file only.
     const [g] = await lint('pandas-apply-simple-lambda', top, 'notebooks/clean.py');
-    assert.equal(g?.severity, 'warning');
+    notFromSmallFile(g);
   });
 
   it('follows a notebook rebinding its table with steps that keep or drop rows', async () => {
@@ -174,9 +184,9 @@ describe('data files: a frame read from a small file that ships with the project
     const branched = lesson('"../data/cars.csv"').replace('cars["Odometer"] =', 'if len(cars) < 5:\n    cars = cars.dropna()\ncars["Odometer"] =');
     const top = repository({ 'data/cars.csv': csv(10), 'notebooks/merged.py': merged, 'notebooks/branched.py': branched });
     const [f] = await lint('pandas-apply-simple-lambda', top, 'notebooks/merged.py');
-    assert.equal(f?.severity, 'warning');
+    notFromSmallFile(f);
     const [g] = await lint('pandas-apply-simple-lambda', top, 'notebooks/branched.py');
-    assert.equal(g?.severity, 'warning');
+    notFromSmallFile(g);
   });
 
   it('does not take a name bound twice, or an f-string with a runtime value, as the path (near misses)', async () => {
@@ -187,7 +197,7 @@ describe('data files: a frame read from a small file that ships with the project
     });
     for (const file of ['notebooks/a.py', 'notebooks/b.py']) {
       const [f] = await lint('pandas-apply-simple-lambda', top, file);
-      assert.equal(f?.severity, 'warning', file);
+      notFromSmallFile(f, file);
     }
   });
 
@@ -200,9 +210,9 @@ describe('data files: a frame read from a small file that ships with the project
       'notebooks/c.py': lesson('"data/cars.json", lines=True').replace('read_csv', 'read_json'),
     });
     const [a] = await lint('pandas-apply-simple-lambda', top, 'notebooks/a.py');
-    assert.equal(a?.severity, 'warning');
+    notFromSmallFile(a);
     const [b] = await lint('pandas-apply-simple-lambda', top, 'notebooks/b.py');
-    assert.equal(b?.severity, 'warning');
+    notFromSmallFile(b);
     const [c] = await lint('pandas-apply-simple-lambda', top, 'notebooks/c.py');
     assert.equal(c?.severity, 'hint');
     assert.match(c!.impact!.reasons.join(';'), /read from data\/cars\.json: 2 rows/);

@@ -67,11 +67,12 @@ describe('numpy-python-loop: a scan per value over the distinct values of an arr
 });
 
 describe('pandas and NumPy findings in a function that draws a figure are low impact', () => {
-  const LAMBDA = 'pandas-apply-simple-lambda';
+  // A row-wise apply: pandas-apply-simple-lambda is a hint outside hot code wherever it stands (issue 24).
+  const LAMBDA = 'pandas-apply-axis1';
   /** PyDESeq2's MA plot: a colour per gene computed with a lambda, then drawn. */
   const maPlot = (draw: string) =>
     'import matplotlib.pyplot as plt\nimport pandas as pd\n\n\ndef ma_plot(results_df: pd.DataFrame, padj_thresh: float = 0.05):\n' +
-    '    colors = results_df["padj"].apply(lambda x: "darkred" if x < padj_thresh else "gray")\n' +
+    '    colors = results_df.apply(lambda r: r["lfc"] * r["padj"], axis=1)\n' +
     `${draw}    return colors\n`;
 
   it('drops the finding where the function draws (`plt.scatter`, `ax.set_title`, `fig.savefig`)', async () => {
@@ -101,7 +102,7 @@ describe('pandas and NumPy findings in a function that draws a figure are low im
   it('drops it where the function hands its frame to a function of the file that draws (vissl: `_plot_ir(...)`)', async () => {
     const src = (helperBody: string) =>
       'import matplotlib.pyplot as plt\nimport pandas as pd\n\nNAMES = {"a": "A"}\n\n\ndef _plot(data):\n' +
-      `${helperBody}\n\n\ndef metrics(results: pd.DataFrame):\n    results["name"] = results["arch"].apply(lambda x: NAMES[x])\n    _plot(results)\n`;
+      `${helperBody}\n\n\ndef metrics(results: pd.DataFrame):\n    results["name"] = results.apply(lambda r: r["arch"] * r["size"], axis=1)\n    _plot(results)\n`;
     assert.deepEqual(await shown(LAMBDA, src('    fig, ax = plt.subplots(1, 2)\n    return fig')), []);
     // Near-miss: the helper only computes.
     assert.equal((await shown(LAMBDA, src('    return data.describe()'))).length, 1);

@@ -4,6 +4,7 @@
 // more to make than one element-wise pass over it; a per-group correlation's grouped-sums recipe pays off only in hot
 // code; and an expanding window's apply beside a rolling branch of the same function repeats that branch's advice.
 import * as assert from 'node:assert/strict';
+import type { Finding } from '../../common/types';
 import { getEngine } from '../helpers/engine';
 
 async function lint(rule: string, src: string, filePath = '/proj/pkg/features.py') {
@@ -30,6 +31,15 @@ def main():
 if __name__ == "__main__":
     main()
 `;
+
+/**
+ * A near miss of the small-frame reasons: the apply is found, and no reason says its frame is small. Outside hot code
+ * pandas-apply-simple-lambda is a hint wherever its frame comes from (issue 24), so the reason is what differs.
+ */
+function notKnownSmall(f: Finding | undefined): void {
+  assert.ok(f);
+  assert.ok(!(f.impact?.reasons ?? []).some((r) => /^`[^`]+` is /.test(r)), JSON.stringify(f.impact));
+}
 
 describe('pandas whole-data passes in a function the script runs once', () => {
   it('keeps a recurrence in a main() called only under the __main__ guard a hint', async () => {
@@ -140,19 +150,19 @@ def reports(client, code):
     const [f] = await lint('pandas-apply-simple-lambda', src);
     assert.equal(f?.severity, 'hint');
     const [whole] = await lint('pandas-apply-simple-lambda', src.replace('pd.DataFrame(rows, columns=resp.fields)', 'client.frame(code)'));
-    assert.equal(whole?.severity, 'warning');
+    notKnownSmall(whole);
   });
 
-  it('shows the apply over a frame read whole from a file (near miss)', async () => {
+  it('does not count a frame read whole from a file as small (near miss)', async () => {
     const src = DOWNLOADER.replace(/data = pd\.DataFrame\(\)\n[\s\S]*?axis=0\)\n/, 'data = pd.read_parquet("prices.parquet")\n');
     const [f] = await lint('pandas-apply-simple-lambda', src);
-    assert.equal(f?.severity, 'warning');
+    notKnownSmall(f);
   });
 
-  it('shows the apply when a later binding replaces the assembled frame (near miss)', async () => {
+  it('does not count the frame small when a later binding replaces the assembled one (near miss)', async () => {
     const src = DOWNLOADER.replace('data = data.reset_index()', 'data = pd.read_parquet("prices.parquet")');
     const [f] = await lint('pandas-apply-simple-lambda', src);
-    assert.equal(f?.severity, 'warning');
+    notKnownSmall(f);
   });
 });
 

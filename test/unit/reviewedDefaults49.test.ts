@@ -1,6 +1,7 @@
 // Round 49 (issue 26): findings the default output still showed that a blind review of review20 judged noise, with the
 // general reason each one costs little and the near miss that keeps its rank.
 import * as assert from 'node:assert/strict';
+import type { Finding } from '../../common/types';
 import { getEngine } from '../helpers/engine';
 
 /** One rule's findings, ranked as the default output ranks them (impact "auto"). */
@@ -17,6 +18,15 @@ async function everything(ruleId: string, source: string, filePath: string) {
 }
 
 const MOVED = 'torch-tensor-created-then-moved';
+
+/**
+ * A near miss of the small-frame reasons: the apply is found, and no reason says its frame is small. Outside hot code
+ * pandas-apply-simple-lambda is a hint wherever its frame comes from (issue 24), so the reason is what differs.
+ */
+function notKnownSmall(f: Finding | undefined): void {
+  assert.ok(f);
+  assert.ok(!(f.impact?.reasons ?? []).some((r) => /^`[^`]+` is /.test(r)), JSON.stringify(f.impact));
+}
 
 describe('torch-tensor-created-then-moved: a band made once per forward and joined onto a tensor the step has', () => {
   const PREFIX = `import torch
@@ -207,18 +217,18 @@ def summarise(paths):
     assert.equal((await everything(SIMPLE, src, '/proj/backtests/oil_sweep.py')).length, 1);
   });
 
-  it('near miss: a dict the code did not fill entry by entry (loaded whole) keeps the warning', async () => {
+  it('near miss: a dict the code did not fill entry by entry (loaded whole) is not known to be small', async () => {
     const src = SWEEP.replace('results = {}', 'results = dict(np.load("sweep.npz"))').replace(
       '        results[holding, round(stop, 4)] = asset.iloc[-1] / asset.iloc[0] - 1',
       '        print(asset.iloc[-1])',
     );
-    const [f] = await ranked(SIMPLE, src, '/proj/backtests/oil_sweep.py');
-    assert.equal(f?.severity, 'warning');
+    const [f] = await everything(SIMPLE, src, '/proj/backtests/oil_sweep.py');
+    notKnownSmall(f);
   });
 
   it('near miss: one column is the file read whole, so the frame is not known to be small', async () => {
     const src = SWEEP.replace('"return": list(results.values())', '"return": prices["close"]');
-    const [f] = await ranked(SIMPLE, src, '/proj/backtests/oil_sweep.py');
-    assert.equal(f?.severity, 'warning');
+    const [f] = await everything(SIMPLE, src, '/proj/backtests/oil_sweep.py');
+    notKnownSmall(f);
   });
 });

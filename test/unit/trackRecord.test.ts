@@ -28,7 +28,9 @@ async function found(ruleId: string, source: string, options: LintOptions = {}) 
 
 const BREAKPOINT = 'def fit(rows):\n    breakpoint()\n    return rows\n';
 const IS_LITERAL = 'def same(x):\n    return x is "a"\n';
-const APPLY = 'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["price"] = df["price"].apply(lambda v: v * 2)\n    return df\n';
+// A row-wise apply: a library rule in preview ranked over the data (pandas-apply-simple-lambda is a hint outside hot code).
+const APPLY =
+  'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)\n    return df\n';
 
 describe('rules in preview (track record from blind reviews)', () => {
   it('records only rules that exist', () => {
@@ -202,12 +204,12 @@ describe('rules in preview (track record from blind reviews)', () => {
   });
 
   it("keeps a library rule's preview hint in the editor, where its low-impact hints are not reported", async () => {
-    const [hint] = await found('pandas-apply-simple-lambda', APPLY);
+    const [hint] = await found('pandas-apply-axis1', APPLY);
     assert.equal(hint?.severity, 'hint');
     assert.ok(hint.impact?.preview);
     // Near miss: the same finding in a test file is low impact, a library hint, and not reported at all.
     const engine = await getEngine();
-    const inTest = engine.lintText(APPLY, { select: ['pandas-apply-simple-lambda'], filePath: '/proj/tests/test_mod.py', impact: 'auto', preview: false });
+    const inTest = engine.lintText(APPLY, { select: ['pandas-apply-axis1'], filePath: '/proj/tests/test_mod.py', impact: 'auto', preview: false });
     assert.deepEqual(inTest.findings, []);
   });
 

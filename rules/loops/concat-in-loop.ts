@@ -705,6 +705,24 @@ function branchesOnInvariantTest(a: Node, b: Node, loop: Node, scope: Node): boo
   );
 }
 
+/**
+ * The accumulator is read only for its size: `len(acc)` (the builtin), `acc.shape`, `acc.shape[0]`, `acc.size`. Any other
+ * read (a slice, a method, the whole value handed on) may need everything gathered so far.
+ */
+function readsOnlySize(id: Node, ctx: RuleContext): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(id)) {
+    const attr = parent.childForFieldName('attribute')?.text;
+    // `acc.shape = ...` or `acc.size(...)` (a tensor's method) is not a read of the size.
+    const use = parent.parent;
+    if (use?.type === 'call' || (use?.type === 'assignment' && use.childForFieldName('left')?.equals(parent))) return false;
+    return attr === 'shape' || attr === 'size';
+  }
+  const call = parent?.type === 'argument_list' ? parent.parent : null;
+  const fn = call?.childForFieldName('function');
+  return fn?.type === 'identifier' && fn.text === 'len' && ctx.facts.isBuiltin('len', call!) && callArguments(call!).length === 1;
+}
+
 /** The growth an assignment to the accumulator makes (`acc = np.append(acc, piece)`), when store is the target of one. */
 function siblingGrowth(store: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const assign = store.parent;
@@ -855,7 +873,8 @@ export default defineRule({
     // few copies: such a finding is quiet outside hot code, as one over data is, and says what is not known.
     const passes = passCount(growth, top, ctx);
     const ranking = rankingOf(g.kind, passes);
-    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, ...ranking, ...extra });
+    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string; message?: string }) =>
+      ctx.report({ node: update, message, ...ranking, ...extra });
 
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
@@ -867,12 +886,15 @@ export default defineRule({
       isOnceStart(id) ||
       [...others, ...otherBranches].some((s) => s.read.equals(id)) ||
       isSiblingStore(id);
-    if (occurrences(top, acc).some((id) => !ownOccurrence(id))) return;
+    // `while len(samples) < k:` / `if X.shape[0] >= n: break` reads only how much has been gathered, which a count kept
+    // beside the list of pieces gives as well: still a growth, reported without a fix (the count is the reader's to keep).
+    const reads = occurrences(top, acc).filter((id) => !ownOccurrence(id));
+    if (reads.some((id) => !readsOnlySize(id, ctx))) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
     // Growths in other branches would need the same rewrite each, in step: reported without a fix too.
-    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0) {
-      report({});
+    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0 || reads.length > 0) {
+      report(reads.length > 0 ? { message: `${message} (keep a count of the rows gathered for the size the loop tests)` } : {});
       return;
     }
     const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);

@@ -706,21 +706,40 @@ function branchesOnInvariantTest(a: Node, b: Node, loop: Node, scope: Node): boo
 }
 
 /**
- * The accumulator is read only for its size: `len(acc)` (the builtin), `acc.shape`, `acc.shape[0]`, `acc.size`. Any other
- * read (a slice, a method, the whole value handed on) may need everything gathered so far.
+ * The accumulator is read only for its size, in the test of a `while` or an `if` (`while len(samples) < k:`,
+ * `if X.shape[0] >= n: break`): `len(acc)` (the builtin), `acc.shape`, `acc.shape[0]` or `acc.size`, compared with something
+ * other than a number literal (a literal bound caps the accumulator at a size the code fixes). Any other read (a slice, a
+ * method, the value handed on or printed) may need everything gathered so far, and is left as before.
  */
-function readsOnlySize(id: Node, ctx: RuleContext): boolean {
+function sizeTested(id: Node, ctx: RuleContext): boolean {
+  const size = sizeRead(id, ctx);
+  let n: Node | null = size;
+  while (n?.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) n = n.parent;
+  const comparison = n?.parent;
+  if (!n || comparison?.type !== 'comparison_operator') return false;
+  const other = comparison.namedChildren.filter((c): c is Node => c !== null && !c.equals(n));
+  if (other.length !== 1 || other[0].type === 'integer' || other[0].type === 'float') return false;
+  let test: Node = comparison;
+  while (test.parent && (test.parent.type === 'boolean_operator' || test.parent.type === 'not_operator' || test.parent.type === 'parenthesized_expression'))
+    test = test.parent;
+  const owner = test.parent;
+  return (
+    (owner?.type === 'while_statement' || owner?.type === 'if_statement' || owner?.type === 'elif_clause') &&
+    owner.childForFieldName('condition')?.equals(test) === true
+  );
+}
+
+/** The node reading the accumulator's size around id (`len(acc)`, `acc.shape`, `acc.size`), or null. */
+function sizeRead(id: Node, ctx: RuleContext): Node | null {
   const parent = id.parent;
   if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(id)) {
     const attr = parent.childForFieldName('attribute')?.text;
-    // `acc.shape = ...` or `acc.size(...)` (a tensor's method) is not a read of the size.
-    const use = parent.parent;
-    if (use?.type === 'call' || (use?.type === 'assignment' && use.childForFieldName('left')?.equals(parent))) return false;
-    return attr === 'shape' || attr === 'size';
+    // `acc.size(0)` is a tensor's method, not NumPy's attribute.
+    return (attr === 'shape' || attr === 'size') && parent.parent?.type !== 'call' ? parent : null;
   }
   const call = parent?.type === 'argument_list' ? parent.parent : null;
   const fn = call?.childForFieldName('function');
-  return fn?.type === 'identifier' && fn.text === 'len' && ctx.facts.isBuiltin('len', call!) && callArguments(call!).length === 1;
+  return fn?.type === 'identifier' && fn.text === 'len' && ctx.facts.isBuiltin('len', call!) && callArguments(call!).length === 1 ? call! : null;
 }
 
 /** The growth an assignment to the accumulator makes (`acc = np.append(acc, piece)`), when store is the target of one. */
@@ -886,10 +905,10 @@ export default defineRule({
       isOnceStart(id) ||
       [...others, ...otherBranches].some((s) => s.read.equals(id)) ||
       isSiblingStore(id);
-    // `while len(samples) < k:` / `if X.shape[0] >= n: break` reads only how much has been gathered, which a count kept
+    // `while len(samples) < k:` / `if X.shape[0] >= n: break` tests only how much has been gathered, which a count kept
     // beside the list of pieces gives as well: still a growth, reported without a fix (the count is the reader's to keep).
     const reads = occurrences(top, acc).filter((id) => !ownOccurrence(id));
-    if (reads.some((id) => !readsOnlySize(id, ctx))) return;
+    if (reads.some((id) => !sizeTested(id, ctx))) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
     // Growths in other branches would need the same rewrite each, in step: reported without a fix too.

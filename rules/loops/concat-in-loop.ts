@@ -705,6 +705,53 @@ function branchesOnInvariantTest(a: Node, b: Node, loop: Node, scope: Node): boo
   );
 }
 
+/**
+ * The accumulator is read only for its size, in the test of a `while` or an `if` (`while len(samples) < k:`,
+ * `if X.shape[0] >= n: break`): `len(acc)` (the builtin), `acc.shape`, `acc.shape[0]` or `acc.size`, compared with something
+ * other than a number literal (a literal bound caps the accumulator at a size the code fixes). Any other read (a slice, a
+ * method, the value handed on or printed) may need everything gathered so far, and is left as before.
+ */
+function sizeTested(id: Node, ctx: RuleContext): boolean {
+  const size = sizeRead(id, ctx);
+  let n: Node | null = size;
+  while (n?.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) n = n.parent;
+  const comparison = n?.parent;
+  if (!n || comparison?.type !== 'comparison_operator') return false;
+  const other = comparison.namedChildren.filter((c): c is Node => c !== null && !c.equals(n));
+  if (other.length !== 1 || other[0].type === 'integer' || other[0].type === 'float') return false;
+  let test: Node = comparison;
+  while (test.parent && (test.parent.type === 'boolean_operator' || test.parent.type === 'not_operator' || test.parent.type === 'parenthesized_expression'))
+    test = test.parent;
+  const owner = test.parent;
+  return (
+    (owner?.type === 'while_statement' || owner?.type === 'if_statement' || owner?.type === 'elif_clause') &&
+    owner.childForFieldName('condition')?.equals(test) === true
+  );
+}
+
+/** A number, or a list or tuple of numbers: a constant the loop pads with (`[1.0]`, `0.0`). */
+function isLiteralPiece(piece: Node): boolean {
+  const number = (n: Node | null) =>
+    n !== null &&
+    (n.type === 'integer' || n.type === 'float' || (n.type === 'unary_operator' && /^(integer|float)$/.test(n.childForFieldName('argument')?.type ?? '')));
+  if (number(piece)) return true;
+  const items = piece.type === 'list' || piece.type === 'tuple' ? piece.namedChildren.filter((c) => c?.type !== 'comment') : [];
+  return items.length > 0 && items.every(number);
+}
+
+/** The node reading the accumulator's size around id (`len(acc)`, `acc.shape`, `acc.size`), or null. */
+function sizeRead(id: Node, ctx: RuleContext): Node | null {
+  const parent = id.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(id)) {
+    const attr = parent.childForFieldName('attribute')?.text;
+    // `acc.size(0)` is a tensor's method, not NumPy's attribute.
+    return (attr === 'shape' || attr === 'size') && parent.parent?.type !== 'call' ? parent : null;
+  }
+  const call = parent?.type === 'argument_list' ? parent.parent : null;
+  const fn = call?.childForFieldName('function');
+  return fn?.type === 'identifier' && fn.text === 'len' && ctx.facts.isBuiltin('len', call!) && callArguments(call!).length === 1 ? call! : null;
+}
+
 /** The growth an assignment to the accumulator makes (`acc = np.append(acc, piece)`), when store is the target of one. */
 function siblingGrowth(store: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const assign = store.parent;
@@ -855,7 +902,8 @@ export default defineRule({
     // few copies: such a finding is quiet outside hot code, as one over data is, and says what is not known.
     const passes = passCount(growth, top, ctx);
     const ranking = rankingOf(g.kind, passes);
-    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string }) => ctx.report({ node: update, message, ...ranking, ...extra });
+    const report = (extra: { edits?: TextEdit[]; safety?: 'unsafe'; reason?: string; message?: string; lowImpact?: string }) =>
+      ctx.report({ node: update, message, ...ranking, ...extra });
 
     // The rewrite needs no closure or global declaration that could read it elsewhere, and arguments that combine the same way.
     // A loop that reads the accumulator needs it whole on every pass (autoregressive decoding feeds `idx` back to the
@@ -867,12 +915,27 @@ export default defineRule({
       isOnceStart(id) ||
       [...others, ...otherBranches].some((s) => s.read.equals(id)) ||
       isSiblingStore(id);
-    if (occurrences(top, acc).some((id) => !ownOccurrence(id))) return;
+    // `while len(samples) < k:` / `if X.shape[0] >= n: break` tests only how much has been gathered, which a count kept
+    // beside the list of pieces gives as well: still a growth, reported without a fix (the count is the reader's to keep).
+    const reads = occurrences(top, acc).filter((id) => !ownOccurrence(id));
+    if (reads.some((id) => !sizeTested(id, ctx))) return;
+    // `while len(res) < n: res = np.append(res, 0.0)` pads to a length with a constant: `np.pad`, and a few passes.
+    if (reads.length > 0 && isLiteralPiece(g.piece)) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
     // Growths in other branches would need the same rewrite each, in step: reported without a fix too.
-    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0) {
-      report({});
+    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0 || reads.length > 0) {
+      // A loop that stops at a size it tests often adds many rows a pass (a rejection sampler drawing n points at a time:
+      // deepxde's and GPyOpt's random_points), so its passes are few; in review36-43 most such findings were a handful of
+      // copies. A hint, saying so.
+      report(
+        reads.length > 0
+          ? {
+              message: `${message} (keep a count of the rows gathered for the size the loop tests)`,
+              lowImpact: 'the loop stops at a size it tests: when each pass adds many rows, the passes, and so the copies, stay few',
+            }
+          : {},
+      );
       return;
     }
     const closure = scope.type !== 'module' && occurrences(scope, acc).some((id) => nestedScopeOf(id, scope) !== null);

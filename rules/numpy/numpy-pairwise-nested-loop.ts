@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   compiledByNumba,
   enclosingFunction,
+  fileFunctionDef,
   findDescendants,
   inTestFunction,
   isNestedScope,
@@ -80,7 +81,7 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
   const j = jNode.text;
   if (i === j) return false;
   // A pair may depend on earlier pairs (DTW's `D[i - 1, j]`, LU's `A[i, k]`): then no broadcast computes it.
-  if (!iterationsIndependent(outer, i, ctx.facts).independent) {
+  if (!iterationsIndependent(outer, i, ctx.facts, { pureCall: (c) => numericHelper(c, ctx) !== null }).independent) {
     // Unless the only doubt is the one opaque call per pair, which the hint's "if" covers.
     const only = soleOpaquePair(outer, inner, i, j, ctx);
     if (only) ctx.report(only);
@@ -112,6 +113,13 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
           `Nested loops add up products of elements into \`${target.text}[${i}, ${j}]\` over \`${summed}\`, one interpreted step per term; ` +
           `\`np.einsum\` (or a matrix product) over the whole arrays computes every sum in compiled code`,
       });
+      return true;
+    }
+    // A helper the pair-distance advice recognises (`_manhattan` is cityblock) gets that advice: it names the metric.
+    const viaHelper = findDescendants(right, (n) => n.type === 'call' && numericHelper(n, ctx) !== null).length > 0;
+    const advice = viaHelper && inner.parent ? pairDistanceAdvice(outer, inner.parent, ctx.facts, numpyModuleRef(ctx.facts) ?? 'np') : null;
+    if (advice) {
+      ctx.report(advice);
       return true;
     }
     const names = [...new Set(sources.map((s) => s.text))].map((s) => `\`${s}\``).join(' and ');
@@ -176,7 +184,8 @@ function pairSources(expr: Node, i: string, j: string, ctx: RuleContext): Node[]
       if (!q || !(q.startsWith('numpy.') || q.startsWith('math.'))) {
         // Array methods (`X[i].dot(X[j])`) are fine; anything else is an unknown function.
         const fn = n.childForFieldName('function');
-        if (fn?.type !== 'attribute' || !/^(dot|sum|mean|max|min)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return null;
+        const method = fn?.type === 'attribute' && /^(dot|sum|mean|max|min)$/.test(fn.childForFieldName('attribute')?.text ?? '');
+        if (!method && !numericHelper(n, ctx)) return null;
       }
     } else if (n.type === 'subscript') {
       // `left[i]` in `X[left[i]]` picks which row of `X` is read: `X` is the source, not the list of positions.
@@ -278,4 +287,47 @@ function unpacksShape(name: string, loop: Node, ctx: RuleContext): boolean {
     const arg = right.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment');
     return arg?.length === 1 && arg[0]!.text === name;
   });
+}
+
+/**
+ * `_distance(p[i], p[j])` where the file defines `def _distance(a, b): return np.sqrt(np.sum((a - b) ** 2))` (issue 24's
+ * recall hunt): an undecorated def of plain parameters whose body is one `return` (after an optional docstring) of arithmetic
+ * on its parameters and numbers, numpy or math calls and array reductions. It reads nothing else, so it computes the pair as
+ * an inline expression would. The def, or null.
+ */
+function numericHelper(call: Node, ctx: RuleContext): Node | null {
+  const fn = call.childForFieldName('function');
+  const def = fn?.type === 'identifier' ? fileFunctionDef(fn, call) : null;
+  if (!def) return null;
+  ctx.restsOn(def);
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (params.length === 0 || !params.every((p) => p.type === 'identifier')) return null;
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
+  const rest = docstring ? statements.slice(1) : statements;
+  const value = rest.length === 1 && rest[0].type === 'return_statement' ? rest[0].namedChild(0) : null;
+  if (!value) return null;
+  const names = new Set(params.map((p) => p.text));
+  const ok = [value, ...findDescendants(value, () => true)].every((n) => {
+    if (n.type === 'call') {
+      const q = ctx.facts.calleeName(n);
+      if (q) return q.startsWith('numpy.') || q.startsWith('math.');
+      const f = n.childForFieldName('function');
+      return f?.type === 'attribute' && /^(dot|sum|mean|max|min)$/.test(f.childForFieldName('attribute')?.text ?? '');
+    }
+    if (n.type === 'identifier') return names.has(n.text) || isCalleePart(n);
+    return !/^(lambda|list_comprehension|generator_expression|dictionary_comprehension|set_comprehension|await|string)$/.test(n.type);
+  });
+  return ok ? def : null;
+}
+
+/** The identifier names the function of a call (`np` or `sum` in `np.sum(...)`, `sqrt` in `math.sqrt`), not a value. */
+function isCalleePart(id: Node): boolean {
+  for (let n: Node = id; n.parent; n = n.parent) {
+    const p: Node = n.parent;
+    if (p.type === 'call') return p.childForFieldName('function')?.equals(n) === true;
+    if (p.type !== 'attribute' || !p.childForFieldName('object')?.equals(n))
+      return p.type === 'attribute' && p.childForFieldName('attribute')?.equals(n) === true && isCalleePart(p);
+  }
+  return false;
 }

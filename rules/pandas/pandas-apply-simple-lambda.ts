@@ -140,6 +140,7 @@ export default defineRule({
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     if (reportConstant(call, body, series, method, ctx)) return;
+    if (reportUfuncOfElement(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text) ?? datetimeMembership(body, param, series.text);
     if (!found) {
       suggestColumnForm(m.need('call'), body, param, series, method, ctx);
@@ -431,6 +432,50 @@ function reportMathFunction(call: Node, fn: Node, series: Node, ctx: RuleContext
     reason: MATH_REASON,
     ...quietOnSmallColumn(series, ctx),
   });
+}
+
+/** NumPy ufuncs of one array: called on a Series they return a Series with its index and name, computed at once. */
+const SERIES_UFUNCS = new Set(
+  'abs absolute fabs sqrt cbrt square exp exp2 expm1 log log2 log10 log1p sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh sign floor ceil trunc rint negative degrees radians deg2rad rad2deg'.split(
+    ' ',
+  ),
+);
+
+const UFUNC_REASON =
+  'on an object column the ufunc keeps object dtype where the apply inferred a numeric one, and (except `abs`) looks for a ' +
+  'method of its name on each element, which Python numbers lack (TypeError)';
+
+/**
+ * `s.apply(lambda x: np.abs(x))`, `s.map(lambda v: np.log(v + 1))` (issue 24's recall hunt): a NumPy ufunc called once per
+ * element, where the ufunc on the Series (`np.abs(s)`) computes the whole column in one call, index and name kept. The
+ * argument is the element, or arithmetic of it with number literals and known scalars. Only on a receiver shown to be a
+ * Series: on a DataFrame `np.abs(df)` is the frame's own ufunc too, but `DataFrame.apply` hands the lambda whole columns.
+ */
+function reportUfuncOfElement(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+  const q = body.type === 'call' ? ctx.facts.calleeName(body) : null;
+  if (!q?.startsWith('numpy.') || !SERIES_UFUNCS.has(q.slice('numpy.'.length))) return false;
+  const args = callArguments(body);
+  if (args.length !== 1 || positionalArguments(body).length !== 1) return false;
+  const arg = args[0];
+  const isParam = (n: Node) => n.type === 'identifier' && n.text === param;
+  const uses = isParam(arg) ? [arg] : findDescendants(arg, isParam);
+  if (uses.length === 0 || !(isParam(arg) || (arg.type === 'binary_operator' && scalarOperands(arg, param, ctx.facts)))) return false;
+  if (!isPureReference(series) || !isSeries(series, method, ctx.facts)) return false;
+  const fn = body.childForFieldName('function')!.text;
+  let inner = arg.text;
+  for (const use of [...uses].reverse()) {
+    const at = use.startIndex - arg.startIndex;
+    inner = inner.slice(0, at) + series.text + inner.slice(at + use.text.length);
+  }
+  const text = `${fn}(${inner})`;
+  ctx.report({
+    node: call,
+    message: `\`${shownCall(call)}\` calls Python once per element; write \`${text.length <= 60 ? text : `${fn}(...)`}\` instead: the ufunc takes the whole Series`,
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, text)],
+    reason: UFUNC_REASON,
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
 }
 
 /** A literal that is the same value for every element: a number, a plain string, a boolean or None. */

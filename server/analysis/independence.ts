@@ -22,6 +22,8 @@ export interface IndependenceOptions {
    * (numpy-pairwise-nested-loop), for which an inner recurrence is a dependency.
    */
   ownSlots?: boolean;
+  /** A call the caller has read into and found pure (a numeric helper of the file), besides numpy/math and the builtins. */
+  pureCall?: (call: Node) => boolean;
 }
 
 export interface Independence {
@@ -99,7 +101,7 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
       // iteration's own, whatever the other keys; no other iteration writes there.
       const ownSlot = !!options.ownSlots && [...(ownedPositions.get(array) ?? [])].some((at) => owned(keys[at] ?? ''));
       if (slots && !slots.has(keys.join(',')) && !ownSlot) return { independent: false, reason: `\`${n.text}\` is read where \`${array}\` is written` };
-    } else if (n.type === 'call' && !pureCall(n, facts)) {
+    } else if (n.type === 'call' && !pureCall(n, facts) && !options.pureCall?.(n)) {
       return { independent: false, reason: `\`${n.childForFieldName('function')?.text}\` may change shared state` };
     }
   }

@@ -123,6 +123,15 @@ describe('default output of the general rules (issue 26 review)', () => {
     }
   });
 
+  it('concat-in-loop: a growth whose loop stops at a size it tests is a hint (a rejection sampler adds many rows a pass)', async () => {
+    const src =
+      'import numpy as np\n\ndef sample(k, draw):\n    s = np.empty((0, 2))\n    while len(s) < k:\n        s = np.vstack([s, draw()])\n    return s\n';
+    assert.deepEqual(await found('concat-in-loop', src), []);
+    const [all] = await found('concat-in-loop', src, '/proj/pkg/mod.py', { impact: 'all' });
+    assert.equal(all?.impact?.level, 'low');
+    assert.match(all!.impact!.reasons[0], /stops at a size it tests/);
+  });
+
   it('advice that pays off at scale is low in a command-line module (cli.py, __main__.py); other advice keeps its rank there', async () => {
     const src =
       'def dump(records, header):\n    lines = []\n    for record in records:\n        row = []\n        for name in header:\n            row.append(str(record[name]))\n        lines.append(" ".join(row))\n    return lines\n';

@@ -1,4 +1,5 @@
 // Shared test plumbing: one engine per test process, fixture paths, and running Python.
+import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -84,6 +85,21 @@ export async function libraryFindingsShown(ruleId: string, source: string, optio
 export async function libraryFindingsAll(ruleId: string, source: string) {
   const engine = await getEngine();
   return engine.lintText(source, { select: [ruleId], ...LIBRARY_MODULE, impact: 'all' }).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** The rule reports the source once in a library module, as a hint, which `--preview` leaves out. */
+export async function assertOneHiddenHint(ruleId: string, source: string) {
+  const found = await libraryFindingsAll(ruleId, source);
+  assert.equal(found.length, 1, JSON.stringify(found));
+  assert.equal(found[0].severity, 'hint');
+  assert.deepEqual(await libraryFindingsShown(ruleId, source), []);
+}
+
+/** The rule reports the source once in a library module, and `--preview` shows it (not a hint). */
+export async function assertOneShown(ruleId: string, source: string) {
+  const found = await libraryFindingsShown(ruleId, source);
+  assert.equal(found.length, 1, JSON.stringify(await libraryFindingsAll(ruleId, source)));
+  assert.notEqual(found[0].severity, 'hint');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Round 68 (l68, issue 24): library findings that `--preview` showed and a blind review judged noise (review36-43), each
 // with the signal that makes it a hint and near-misses that stay shown.
 import * as assert from 'node:assert/strict';
-import { libraryFindingsAll as all, libraryFindingsShown as shown } from '../helpers/engine';
+import { assertOneHiddenHint, assertOneShown, libraryFindingsAll as all, libraryFindingsShown as shown } from '../helpers/engine';
 
 describe('numpy-python-loop: a scan per cluster, per centre or per colour of a palette is a hint', () => {
   const RULE = 'numpy-python-loop';
@@ -15,10 +15,7 @@ describe('numpy-python-loop: a scan per cluster, per centre or per colour of a p
   for (const iter of ['range(k)', 'range(n_clusters)', 'range(self.n_clusters_)', 'range(n_centers)', 'range(self.num_class)']) {
     it(`is a hint over \`${iter}\``, async () => {
       const src = perValue(iter);
-      const found = await all(RULE, src);
-      assert.equal(found.length, 1);
-      assert.equal(found[0].severity, 'hint');
-      assert.deepEqual(await shown(RULE, src), []);
+      await assertOneHiddenHint(RULE, src);
     });
   }
 
@@ -41,10 +38,7 @@ describe('numpy-python-loop: a scan per cluster, per centre or per colour of a p
   // label ids) keep it shown.
   for (const iter of ['range(1, n_groups + 1)', 'range(len(x))', 'range(kmax)']) {
     it(`stays shown over \`${iter}\``, async () => {
-      const src = perValue(iter);
-      const found = await shown(RULE, src);
-      assert.equal(found.length, 1, JSON.stringify(await all(RULE, src)));
-      assert.notEqual(found[0].severity, 'hint');
+      await assertOneShown(RULE, perValue(iter));
     });
   }
   it('stays shown over `enumerate(regions)`, no palette', async () => {

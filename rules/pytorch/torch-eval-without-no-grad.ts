@@ -524,11 +524,27 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
  * training loop, judged wrong in blind review33), it does not evaluate on the side.
  */
 function feedsLaterStatements(forward: Node, ifNode: Node, loop: Node): boolean {
-  const assign = forward.parent?.type === 'assignment' ? forward.parent : null;
+  const top = outputExpression(forward);
+  const assign = top.parent?.type === 'assignment' && top.parent.childForFieldName('right')?.equals(top) ? top.parent : null;
   const names = assign ? derivedNames(assignedNames(assign), assign, ifNode) : [];
   const body = loop.childForFieldName('body');
   if (names.length === 0 || !body) return false;
   return findDescendants(body, (n) => n.type === 'identifier' && n.startIndex >= ifNode.endIndex && names.includes(n.text), isNestedScope).length > 0;
+}
+
+/**
+ * The forward's output as the statement uses it: `discriminator(x)[-1]`, `model(x).logits`, `net(x).float()` (a subscript,
+ * attribute or method chain on the call). MONAI's GAN tutorials bind `logits_fake = discriminator(recon)[-1]`, whose
+ * generator loss joins the backpropagated `loss_g` (judged wrong in review44 when reported as an evaluation).
+ */
+function outputExpression(forward: Node): Node {
+  let top = forward;
+  for (let up = top.parent; up; up = top.parent) {
+    const owner = up.type === 'subscript' ? up.childForFieldName('value') : up.type === 'attribute' ? up.childForFieldName('object') : up.type === 'call' ? up.childForFieldName('function') : null;
+    if (!owner?.equals(top)) break;
+    top = up;
+  }
+  return top;
 }
 
 /**

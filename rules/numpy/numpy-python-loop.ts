@@ -1788,14 +1788,18 @@ function fewValues(loop: Node, facts: FileFacts): boolean {
   return !!stop && /^\d+$/.test(stop);
 }
 
-/** At most this many values spelled out in a list or tuple display count as a handful. */
-const FEW_SPELLED_OUT = 16;
+/** At most this many values spelled out in a list or tuple display count as a handful: Cityscapes' 16 void ids, remapped per sample, were judged worth a lookup table (review38, review39). */
+const FEW_SPELLED_OUT = 8;
 
-/** `[16, 15, 14]`, `("car", "bus")`: a short list or tuple display with no unpacking. */
+/** Literal constants a display of ids is made of (`-1` is a unary minus on an integer). */
+const CONSTANT = /^(integer|float|string|concatenated_string|true|false|none)$/;
+
+/** `[16, 15, 14]`, `("car", "bus")`: a short list or tuple display of constants (not `[*dict.fromkeys(groups)]`). */
 function shortDisplay(node: Node): boolean {
   if (node.type !== 'list' && node.type !== 'tuple') return false;
   const items = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-  return items.length <= FEW_SPELLED_OUT && items.every((c) => c.type !== 'list_splat' && c.type !== 'dictionary_splat');
+  const constant = (c: Node) => CONSTANT.test(c.type) || (c.type === 'unary_operator' && CONSTANT.test(c.childForFieldName('argument')?.type ?? ''));
+  return items.length > 0 && items.length <= FEW_SPELLED_OUT && items.every(constant);
 }
 
 /**

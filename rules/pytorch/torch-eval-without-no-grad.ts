@@ -541,7 +541,14 @@ function feedsLaterStatements(forward: Node, ifNode: Node, loop: Node): boolean 
 function outputExpression(forward: Node): Node {
   let top = forward;
   for (let up = top.parent; up; up = top.parent) {
-    const owner = up.type === 'subscript' ? up.childForFieldName('value') : up.type === 'attribute' ? up.childForFieldName('object') : up.type === 'call' ? up.childForFieldName('function') : null;
+    const owner =
+      up.type === 'subscript'
+        ? up.childForFieldName('value')
+        : up.type === 'attribute'
+          ? up.childForFieldName('object')
+          : up.type === 'call'
+            ? up.childForFieldName('function')
+            : null;
     if (!owner?.equals(top)) break;
     top = up;
   }

@@ -1521,6 +1521,9 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
+  // A few spelled-out values: grouping the elements (a sort or a table) costs more than the few scans, while one `np.isin`
+  // mask for a union of the values (`mask |= labels == v`) still saves them.
+  if (spelledOutValues(loop) && !unionWrite(hit.cmp)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
 }
 
@@ -1781,11 +1784,28 @@ function fewValues(loop: Node, facts: FileFacts): boolean {
     const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
     iter = before.length > 0 ? before[before.length - 1].value : iter;
   }
-  if (iter && (shortDisplay(iter) || configuredValues(iter, loop))) return true;
   if (iter?.type !== 'subscript') return false;
   const key = iter.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const stop = key.length === 1 && key[0]!.type === 'slice' ? key[0]!.text.split(':')[1]?.trim() : undefined;
   return !!stop && /^\d+$/.test(stop);
+}
+
+/** The loop's iterable, through a name last bound before it, is a short display of constants or a class's configured list. */
+function spelledOutValues(loop: Node): boolean {
+  let iter = loop.childForFieldName('right');
+  if (iter?.type === 'identifier') {
+    const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    iter = before.length > 0 ? before[before.length - 1].value : iter;
+  }
+  return !!iter && (shortDisplay(iter) || configuredValues(iter, loop));
+}
+
+/** `mask |= labels == v`, `out[a == v] = 0`: the same write for every value, a union one `np.isin` mask does in one pass. */
+function unionWrite(cmp: Node): boolean {
+  if (cmp.parent?.type === 'augmented_assignment') return true;
+  const write = cmp.parent?.type === 'subscript' ? cmp.parent.parent : null;
+  const written = write?.type === 'assignment' && write.childForFieldName('left')?.equals(cmp.parent!) ? write.childForFieldName('right') : null;
+  return !!written && /^(true|false|integer|float|none|attribute|unary_operator)$/.test(written.type);
 }
 
 /** At most this many values spelled out in a list or tuple display count as a handful: Cityscapes' 16 void ids, remapped per sample, were judged worth a lookup table (review38, review39). */

@@ -1559,6 +1559,9 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
     hit = { cmp: n, scanned, value };
   }
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
+  // A few spelled-out values: grouping the elements (a sort or a table) costs more than the few scans, while one `np.isin`
+  // mask for a union of the values (`mask |= labels == v`) still saves them.
+  if (spelledOutValues(loop) && !unionWrite(hit.cmp)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
 }
 
@@ -1823,6 +1826,88 @@ function fewValues(loop: Node, facts: FileFacts): boolean {
   const key = iter.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const stop = key.length === 1 && key[0]!.type === 'slice' ? key[0]!.text.split(':')[1]?.trim() : undefined;
   return !!stop && /^\d+$/.test(stop);
+}
+
+/** The loop's iterable, through a name last bound before it, is a short display of constants or a class's configured list. */
+function spelledOutValues(loop: Node): boolean {
+  let iter = loop.childForFieldName('right');
+  if (iter?.type === 'identifier') {
+    const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
+    iter = before.length > 0 ? before[before.length - 1].value : iter;
+  }
+  return !!iter && (shortDisplay(iter) || configuredValues(iter, loop));
+}
+
+/** `mask |= labels == v`, `out[a == v] = 0`: the same write for every value, a union one `np.isin` mask does in one pass. */
+function unionWrite(cmp: Node): boolean {
+  if (cmp.parent?.type === 'augmented_assignment') return true;
+  const write = cmp.parent?.type === 'subscript' ? cmp.parent.parent : null;
+  const written = write?.type === 'assignment' && write.childForFieldName('left')?.equals(cmp.parent!) ? write.childForFieldName('right') : null;
+  return !!written && /^(true|false|integer|float|none|attribute|unary_operator)$/.test(written.type);
+}
+
+/** At most this many values spelled out in a list or tuple display count as a handful: Cityscapes' 16 void ids, remapped per sample, were judged worth a lookup table (review38, review39). */
+const FEW_SPELLED_OUT = 8;
+
+/** Literal constants a display of ids is made of (`-1` is a unary minus on an integer). */
+const CONSTANT = /^(integer|float|string|concatenated_string|true|false|none)$/;
+
+/** `[16, 15, 14]`, `("car", "bus")`: a short list or tuple display of constants (not `[*dict.fromkeys(groups)]`). */
+function shortDisplay(node: Node): boolean {
+  if (node.type !== 'list' && node.type !== 'tuple') return false;
+  const items = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const constant = (c: Node) => CONSTANT.test(c.type) || (c.type === 'unary_operator' && CONSTANT.test(c.childForFieldName('argument')?.type ?? ''));
+  return items.length > 0 && items.length <= FEW_SPELLED_OUT && items.every(constant);
+}
+
+/**
+ * `self.class_list`, where every assignment of it in the class stores a short display, a parameter whose default is
+ * one (`class_list=[16, 15, 14]`), or a split of a parameter (`class_list.split(",")`, a comma-separated option): the
+ * few classes of interest a segmentation crop samples around (NVIDIA semantic-segmentation, judged wrong in review44:
+ * three scans cost less than sorting a 2M-pixel mask).
+ */
+function configuredValues(node: Node, loop: Node): boolean {
+  if (node.type !== 'attribute' || node.childForFieldName('object')?.text !== 'self') return false;
+  const method = enclosingDef(loop);
+  const cls = method ? classOfMethod(method) : null;
+  if (!cls) return false;
+  const stores = findDescendants(
+    cls,
+    (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === node.text,
+    (n) => n.type === 'class_definition' && !n.equals(cls),
+  );
+  return stores.length > 0 && stores.every((a) => configuredValue(a.childForFieldName('right'), a));
+}
+
+/** The stored value is a short display, a parameter defaulting to one, or a `.split(...)` of a parameter. */
+function configuredValue(value: Node | null, at: Node): boolean {
+  if (!value) return false;
+  if (shortDisplay(value)) return true;
+  const def = enclosingDef(at);
+  if (!def) return false;
+  if (value.type === 'identifier') return shortDisplay(parameterDefault(def, value.text) ?? value);
+  let root: Node | null = value;
+  let split = false;
+  while (root?.type === 'call') {
+    const fn = root.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !STRING_CLEANUPS.has(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    split ||= fn.childForFieldName('attribute')?.text === 'split';
+    root = fn.childForFieldName('object');
+  }
+  return split && root?.type === 'identifier' && parameterNames(def).includes(root.text);
+}
+
+/** String methods a comma-separated option passes through on its way to a list. */
+const STRING_CLEANUPS = new Set(['split', 'replace', 'strip', 'lower', 'upper']);
+
+/** The default value of def's parameter `name` (`name=[...]`, `name: list = [...]`), or null. */
+function parameterDefault(def: Node, name: string): Node | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if ((p?.type === 'default_parameter' || p?.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
+      return p.childForFieldName('value');
+    }
+  }
+  return null;
 }
 
 /**

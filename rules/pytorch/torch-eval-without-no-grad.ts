@@ -18,6 +18,7 @@ import {
   namesInImportedModules,
   isNestedScope,
   ownReturnStatements,
+  positionalArguments,
   isSmallLiteralLoop,
   isTestCode,
   isTestFile,
@@ -149,7 +150,7 @@ export default defineRule({
     const body = m.need('body').text;
     if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
-    if (modelRunsOnlyInNoGradCallees(loop, facts)) return;
+    if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
@@ -524,11 +525,34 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
  * training loop, judged wrong in blind review33), it does not evaluate on the side.
  */
 function feedsLaterStatements(forward: Node, ifNode: Node, loop: Node): boolean {
-  const assign = forward.parent?.type === 'assignment' ? forward.parent : null;
+  const top = outputExpression(forward);
+  const assign = top.parent?.type === 'assignment' && top.parent.childForFieldName('right')?.equals(top) ? top.parent : null;
   const names = assign ? derivedNames(assignedNames(assign), assign, ifNode) : [];
   const body = loop.childForFieldName('body');
   if (names.length === 0 || !body) return false;
   return findDescendants(body, (n) => n.type === 'identifier' && n.startIndex >= ifNode.endIndex && names.includes(n.text), isNestedScope).length > 0;
+}
+
+/**
+ * The forward's output as the statement uses it: `discriminator(x)[-1]`, `model(x).logits`, `net(x).float()` (a subscript,
+ * attribute or method chain on the call). MONAI's GAN tutorials bind `logits_fake = discriminator(recon)[-1]`, whose
+ * generator loss joins the backpropagated `loss_g` (judged wrong in review44 when reported as an evaluation).
+ */
+function outputExpression(forward: Node): Node {
+  let top = forward;
+  for (let up = top.parent; up; up = top.parent) {
+    const owner =
+      up.type === 'subscript'
+        ? up.childForFieldName('value')
+        : up.type === 'attribute'
+          ? up.childForFieldName('object')
+          : up.type === 'call'
+            ? up.childForFieldName('function')
+            : null;
+    if (!owner?.equals(top)) break;
+    top = up;
+  }
+  return top;
 }
 
 /**
@@ -979,6 +1003,48 @@ function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
   const record = trainingLoops(facts).find((l) => l.node.equals(loop));
   const forwards = [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
   return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts) || runsNoModel(f, facts));
+}
+
+/**
+ * Every model call of the loop (its forward evidence) runs a function of this file that runs no model itself and hands its
+ * model to an imported library's inference API (`inference_detector(model, img)`, `inference_segmentor`): those high-level
+ * entry points (mmdet, mmseg, mmpose) run the model under `torch.no_grad()` themselves. mmskeleton's `inference` loop only
+ * calls `inference_model(image, detection_model, ...)`, which calls mmdet's `inference_detector` (judged wrong in review44).
+ */
+function reachesOnlyLibraryInference(loop: Node, facts: FileFacts): boolean {
+  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
+  const forwards = [...(record?.evidence ?? []), ...loopCalls(loop).filter((c) => isModelForward(c, facts, 0))];
+  return forwards.length > 0 && forwards.every((f) => handsModelOnlyToLibraryInference(f, facts));
+}
+
+/** The call runs a def of this file whose only model work is handing a model parameter to an imported inference API. */
+function handsModelOnlyToLibraryInference(call: Node, facts: FileFacts): boolean {
+  const def = sameFileCallee(call, facts);
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  const params = new Set(parameterNames(def).filter((p) => p !== 'self'));
+  let handed = false;
+  for (const n of findDescendants(body, (x) => x.type === 'call', isNestedScope)) {
+    if (libraryInference(n, facts)) {
+      handed ||= positionalArguments(n).some((a) => a.type === 'identifier' && params.has(a.text) && MODEL_NAME.test(a.text));
+      continue;
+    }
+    const fn = n.childForFieldName('function');
+    const owner = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    const runsParam =
+      (fn?.type === 'identifier' && params.has(fn.text)) ||
+      (owner?.type === 'identifier' && params.has(owner.text) && FORWARD_METHOD.test(fn?.childForFieldName('attribute')?.text ?? ''));
+    if (runsParam || isNamedModelCall(fn) || (fn && values(facts).calleeValue(fn)?.kind === 'module')) return false;
+  }
+  return handed;
+}
+
+/** A call of a function imported from a library other than torch, named for inference (`mmdet.apis.inference_detector`). */
+function libraryInference(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  const qualified = fn?.type === 'identifier' && !localFunction(fn.text, call, facts) ? facts.calleeName(call) : null;
+  if (!qualified || !qualified.includes('.') || qualified.startsWith('torch.')) return false;
+  return /(^|_)(inference|infer|predict)(_|$)/.test(qualified.slice(qualified.lastIndexOf('.') + 1));
 }
 
 /**

@@ -77,6 +77,9 @@ export default defineRule({
     addInnerElementNames(region, names, loop, facts);
     const read = firstHostRead(region, names, m.need('iter'), facts);
     if (!read) return;
+    // The loop computes with the element as a tensor too (`t.expand(n)` for a model's timestep, `prob * module(x)` to carry
+    // an architecture weight's gradient): numbers from `.tolist()` would break that, and each pass does device work anyway.
+    if (read.ids.some((id) => names.get(id.text) === read.walk && computesWithElement(id))) return;
     const { tensor, cpu } = read.walk;
     // `tokens.append(token)` beside `if token in stop`: the loop needs the tensor elements too, so `.tolist()` alone
     // would hand a later `torch.stack(tokens)` plain ints.
@@ -218,6 +221,24 @@ function keptAsTensor(id: Node, facts: FileFacts): boolean {
   if (!call || !fn) return false;
   if (fn.type === 'identifier' && (HOST_READS.has(fn.text) || fn.text === 'print') && facts.isBuiltin(fn.text, call)) return false;
   return true;
+}
+
+/** Tensor methods that read an element back to Python or only test it: not tensor computation. */
+const READ_METHODS = new Set(['item', 'tolist', 'numpy', 'any', 'all', 'cpu', 'size', 'dim', 'numel', 'is_nonzero']);
+
+/**
+ * The element feeds tensor computation: the receiver of a tensor method that makes a tensor (`t.expand(n)`, `row.view(-1)`),
+ * or an arithmetic operand beside a computed value (`prob * module(x)`), not a read (`t.item()`) or arithmetic on numbers
+ * (`score * 2`). Reviewers judged both wrong in review44 (mmgeneration's sampling loop, mmrazor's differentiable choice).
+ */
+function computesWithElement(id: Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('object')?.equals(id) && parent.parent?.type === 'call') {
+    return parent.parent.childForFieldName('function')?.equals(parent) === true && !READ_METHODS.has(parent.childForFieldName('attribute')?.text ?? '');
+  }
+  if (parent?.type !== 'binary_operator' || !/^[-+*/@]$/.test(parent.childForFieldName('operator')?.type ?? '')) return false;
+  const other = parent.childForFieldName('left')?.equals(id) ? parent.childForFieldName('right') : parent.childForFieldName('left');
+  return other?.type === 'call';
 }
 
 function hostRead(id: Node, facts: FileFacts): string | null {

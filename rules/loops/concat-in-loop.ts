@@ -307,6 +307,25 @@ function keyedGrowthOf(assign: Node, dict: string, ctx: RuleContext): boolean {
   return !!qualified && !!CALLEES[qualified] && growthOf(right, left.text, false, ctx) !== null;
 }
 
+/**
+ * `acc = np.concatenate((acc, piece), 0) if acc is not None else piece` (or `start if acc is None else <growth>`): the
+ * first-pass test and start of firstPass, written as one conditional expression. The growth call is the whole branch the
+ * test picks when the accumulator exists, and the other branch does not read it (a fresh start, not a reset of what was
+ * gathered). The conditional expression (its test and start belong to the growth), or null for any other shape.
+ */
+function inlineFirstPass(update: Node, call: Node, acc: string): Node | null {
+  const cond = update.childForFieldName('right');
+  const parts = cond?.type === 'conditional_expression' ? cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  if (parts.length !== 3) return null;
+  const [whenTrue, test, whenFalse] = parts;
+  const t = firstPassTest(test, acc);
+  if (!t || t.counters !== null) return null;
+  // `is None` picks the start when true: the growth is the other branch.
+  const [start, growth] = t.startsWhenTrue ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
+  if (!growth.equals(call) || start.text === acc || identifiersNamed(start, acc).length > 0) return null;
+  return cond;
+}
+
 /** `acc = pd.concat([acc, piece], ...)` and its siblings; null for any other call or shape. */
 function growthOf(call: Node, acc: string, startsPandas: boolean, ctx: RuleContext): Growth | null {
   const fn = call.childForFieldName('function')!;
@@ -805,7 +824,7 @@ export default defineRule({
       },
     ],
   },
-  calls: { names: ['concat', 'concatenate', 'append', 'cat', 'hstack', 'vstack', 'column_stack', 'dstack'], depth: 1 },
+  calls: { names: ['concat', 'concatenate', 'append', 'cat', 'hstack', 'vstack', 'column_stack', 'dstack'], depth: [1, 2] },
   query: `
 (assignment
   left: (identifier) @acc
@@ -825,7 +844,14 @@ export default defineRule({
   right: (call
     function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call
-  (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack" "cat")) @update`,
+  (#any-of? @method "concat" "concatenate" "append" "hstack" "vstack" "cat")) @update
+(assignment
+  left: (identifier) @acc
+  right: (conditional_expression
+    (call
+      function: [(attribute attribute: (identifier) @method) (identifier) @method]
+      arguments: (argument_list)) @call)
+  (#any-of? @method "concat" "concatenate" "cat" "hstack" "vstack")) @update`,
   check(m, ctx) {
     // A test's accumulator holds its fixture's few rows (riskfolio's weight columns, featuretools' fake frames): blind
     // reviews judged every such finding not worth a change, and a test's speed is not what the rule is for.
@@ -843,6 +869,9 @@ export default defineRule({
     const acc = m.need('acc').text;
     const stmt = update.parent;
     if (stmt?.type !== 'expression_statement') return;
+    // `acc = np.concatenate((acc, piece)) if acc is not None else piece`: the first-pass `if` written as one expression.
+    const inline = m.pattern === 3 ? inlineFirstPass(update, m.need('call'), acc) : null;
+    if (m.pattern === 3 && !inline) return;
     const loops = enclosingLoops(stmt);
     if (loops.length === 0) return;
     // `acc = pd.concat([acc, rest]); break`: it runs once, nothing is copied per pass.
@@ -910,6 +939,7 @@ export default defineRule({
     // model; a loop matching new rows against those gathered): collecting the pieces is not a rewrite of it. Silent.
     const ownOccurrence = (id: Node) =>
       id.equals(m.need('acc')) ||
+      (inline !== null && id.startIndex >= inline.startIndex && id.endIndex <= inline.endIndex) ||
       id.equals(g.read) ||
       isFirstPass(id) ||
       isOnceStart(id) ||
@@ -924,7 +954,7 @@ export default defineRule({
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
     // each pass in their order: reported without a fix.
     // Growths in other branches would need the same rewrite each, in step: reported without a fix too.
-    if (first || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0 || reads.length > 0) {
+    if (first || inline || others.length > 0 || otherBranches.length > 0 || onceStarts.length > 0 || reads.length > 0) {
       // A loop that stops at a size it tests often adds many rows a pass (a rejection sampler drawing n points at a time:
       // deepxde's and GPyOpt's random_points), so its passes are few; in review36-43 most such findings were a handful of
       // copies. A hint, saying so.

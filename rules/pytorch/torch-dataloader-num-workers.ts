@@ -5,6 +5,7 @@ import {
   DEVICE_TEXT,
   dataLoaderArgument,
   datasetInfo,
+  type DatasetInfo,
   FileFacts,
   findDescendants,
   isNestedScope,
@@ -52,7 +53,7 @@ export default defineRule({
     instead:
       'Pass `num_workers=N` (start near the number of CPU cores per GPU and measure), and `persistent_workers=True` ' +
       'to keep workers alive between epochs. Only datasets that read or decode per sample are flagged: in-memory data, ' +
-      'IterableDatasets, tests, an explicit `num_workers=0` and a loader that is never read, or only peeked at for one batch ' +
+      'IterableDatasets, tests, an explicit `num_workers=0` (a hint when a training loop reads images it decodes) and a loader that is never read, or only peeked at for one batch ' +
       '(`next(iter(loader))`, `for x in loader: break`), are left alone. Little loading ' +
       'ranks low (a hint): a pass of a few batches (a small `Subset`, a loop that breaks early), a notebook loader read in one ' +
       'or two passes after training (`evaluate(model, test_loader)`), a loader read in one pass before its name is bound to ' +
@@ -90,7 +91,11 @@ export default defineRule({
 
     // Any explicit `num_workers`, 0 included, is a decision of the author's (a 0 is often there on purpose:
     // a dataset that is not picklable, a file handle that does not survive fork, debugging): respect it.
-    if (dataLoaderArgument(call, 'num_workers')) return;
+    const workers = dataLoaderArgument(call, 'num_workers');
+    if (workers) {
+      reportExplicitZero(call, workers, datasetArg, dataset, ctx);
+      return;
+    }
     const edit = appendArgument(ctx.text, call, 'num_workers=4');
     // A script that builds its loader at top level and trains on it (PyTorch-GAN's `for epoch ...: for imgs in
     // dataloader: ... loss.backward()`) pays for the loading on every step, not once at import: a blind review judged all
@@ -118,6 +123,38 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `DataLoader(ImageFolder(root), num_workers=0)` read by a training loop of the same scope: every image of every batch is
+ * decoded in the main process while the loop waits. The explicit 0 may be deliberate (a dataset that does not pickle,
+ * debugging, a platform without fork), so this is a hint only, never shown by default, and offers no fix. Only a dataset
+ * that decodes images (torchvision's ImageFolder, or a Dataset of this file whose `__getitem__` opens one), not other I/O.
+ */
+function reportExplicitZero(call: Node, workers: Node, datasetArg: Node | null, dataset: DatasetInfo, ctx: RuleContext): void {
+  if (workers.type !== 'integer' || workers.text !== '0' || !decodesImages(datasetArg, dataset, ctx.facts)) return;
+  const line = trainingLineReading(call, ctx.facts);
+  if (line === null || smallData(call, datasetArg, line, ctx)) return;
+  ctx.report({
+    node: workers,
+    lowImpact: '`num_workers=0` is written out, which may be deliberate (a dataset that does not pickle, debugging)',
+    message:
+      `\`DataLoader(..., num_workers=0)\` decodes every image in the main process while the training loop (line ${line}) waits for it; ` +
+      'unless 0 is needed, set `num_workers` > 0 to decode in parallel',
+  });
+}
+
+/** torchvision's image folder datasets, which open and decode one image file per sample. */
+const IMAGE_FOLDER_DATASETS = /^torchvision\.datasets\.(?:folder\.)?(?:ImageFolder|ImageNet)$/;
+/** A call that opens or decodes an image file, as written in a `__getitem__`. */
+const IMAGE_DECODE = /\b(?:Image\.open|cv2\.imread|read_image|decode_image|decode_jpeg|imageio\.(?:v[23]\.)?imread|io\.imread)\s*\(/;
+
+/** The dataset decodes an image per sample: an ImageFolder (directly or through a name), or a class whose `__getitem__` opens one. */
+function decodesImages(datasetArg: Node | null, dataset: DatasetInfo, facts: FileFacts): boolean {
+  if (dataset.kind !== 'io' || dataset.tinySamples) return false;
+  if (dataset.cls) return IMAGE_DECODE.test(dataset.cls.methods.get('__getitem__')?.text ?? '');
+  const built = datasetArg?.type === 'identifier' ? valuesAssignedTo(datasetArg.text, datasetArg, facts) : datasetArg ? [datasetArg] : [];
+  return built.length > 0 && built.every((v) => v.type === 'call' && IMAGE_FOLDER_DATASETS.test(facts.calleeName(v) ?? ''));
+}
 
 /**
  * The loader's `collate_fn` is a function of this file (by name, through `functools.partial`, or a lambda calling one)

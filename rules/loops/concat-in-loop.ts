@@ -315,7 +315,11 @@ function keyedGrowthOf(assign: Node, dict: string, ctx: RuleContext): boolean {
  */
 function inlineFirstPass(update: Node, call: Node, acc: string): Node | null {
   const cond = update.childForFieldName('right');
-  const parts = cond?.type === 'conditional_expression' ? cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  // A backslash continuation inside the expression is a named extra node, as a comment is: neither is one of its parts.
+  const parts =
+    cond?.type === 'conditional_expression'
+      ? cond.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'line_continuation')
+      : [];
   if (parts.length !== 3) return null;
   const [whenTrue, test, whenFalse] = parts;
   const t = firstPassTest(test, acc);

@@ -29,6 +29,7 @@ import {
   numpyModuleRef,
   outerSumAdvice,
   parameterAnnotation,
+  parameterDefault,
   parameterNames,
   plainAssignments,
   rowDistanceAdvice,
@@ -1503,9 +1504,9 @@ function overPalette(loop: Node): boolean {
       if (fn?.type === 'attribute' && args.length === 0 && ['items', 'keys', 'values'].includes(fn.childForFieldName('attribute')?.text ?? '')) {
         it = fn.childForFieldName('object');
       } else if (fn?.type === 'identifier' && ['enumerate', 'zip', 'range', 'len', 'list', 'reversed'].includes(fn.text)) {
-        return args.some((a) => PALETTE.test(a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? '') : a.text) || overPaletteArgument(a));
+        return args.some((a) => namesPalette(a) || overPaletteArgument(a));
       } else return false;
-    } else return PALETTE.test(it.type === 'attribute' ? (it.childForFieldName('attribute')?.text ?? '') : it.text);
+    } else return namesPalette(it);
   }
   return false;
 }
@@ -1514,7 +1515,12 @@ function overPalette(loop: Node): boolean {
 function overPaletteArgument(arg: Node): boolean {
   if (arg.type !== 'call' || arg.childForFieldName('function')?.text !== 'len') return false;
   const inner = arg.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment');
-  return !!inner && PALETTE.test(inner.type === 'attribute' ? (inner.childForFieldName('attribute')?.text ?? '') : inner.text);
+  return !!inner && namesPalette(inner);
+}
+
+/** `colors`, `self.PALETTE`: a name, or an attribute's last name, that PALETTE matches. */
+function namesPalette(node: Node): boolean {
+  return PALETTE.test(node.type === 'attribute' ? (node.childForFieldName('attribute')?.text ?? '') : node.text);
 }
 
 /**
@@ -1899,16 +1905,6 @@ function configuredValue(value: Node | null, at: Node): boolean {
 
 /** String methods a comma-separated option passes through on its way to a list. */
 const STRING_CLEANUPS = new Set(['split', 'replace', 'strip', 'lower', 'upper']);
-
-/** The default value of def's parameter `name` (`name=[...]`, `name: list = [...]`), or null. */
-function parameterDefault(def: Node, name: string): Node | null {
-  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
-    if ((p?.type === 'default_parameter' || p?.type === 'typed_default_parameter') && p.childForFieldName('name')?.text === name) {
-      return p.childForFieldName('value');
-    }
-  }
-  return null;
-}
 
 /**
  * `{"train": 0, "val": 1}.items()`, or the items of a name last bound to such a display before the loop (in the function,

@@ -203,14 +203,16 @@ export function parameterNames(fn: Node): string[] {
   if (!params) return [];
   const names: string[] = [];
   for (const p of params.namedChildren) {
-    if (!p) continue;
-    if (p.type === 'identifier') names.push(p.text);
-    else {
-      const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
-      if (name) names.push(name.text);
-    }
+    const name = p ? parameterName(p) : undefined;
+    if (name !== undefined) names.push(name);
   }
   return names;
+}
+
+/** One parameter's name: `x`, `x=1`, `x: T`, `*args`, `**kw`; undefined for a bare `*` or `/` separator. */
+function parameterName(p: Node): string | undefined {
+  if (p.type === 'identifier') return p.text;
+  return (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text;
 }
 
 /**
@@ -222,10 +224,8 @@ export function firstParameterName(fn: Node): string | undefined {
   const count = params ? params.namedChildCount : 0;
   for (let k = 0; k < count; k++) {
     const p = params!.namedChild(k);
-    if (!p) continue;
-    if (p.type === 'identifier') return p.text;
-    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
-    if (name) return name.text;
+    const name = p ? parameterName(p) : undefined;
+    if (name !== undefined) return name;
   }
   return undefined;
 }

@@ -150,8 +150,19 @@ function emptyDict(node: Node, facts: FileFacts): boolean {
   return fn?.type === 'identifier' && fn.text === 'dict' && facts.isBuiltin('dict', node) && callArguments(node).length === 0;
 }
 
+/**
+ * The selection as the message quotes it: its text when short, else its frame with the key elided
+ * (`xs_area_hydroid_lookup[…]`); null when even that is too long to read (review45 read "`the selection.mask(...)`").
+ */
+function shownSelection(selection: Node): string | null {
+  const text = selection.text;
+  if (text.length <= 40 && !text.includes('\n')) return text;
+  const frame = selection.type === 'subscript' ? selection.childForFieldName('value') : null;
+  return frame && frame.text.length <= 40 && !frame.text.includes('\n') ? `${frame.text}[…]` : null;
+}
+
 function report(ctx: RuleContext, selection: Node, call: Node, method: string, target: string | null, listOfColumns: boolean, inplace?: Node): void {
-  const shown = selection.text.length <= 40 ? selection.text : 'the selection';
+  const shown = shownSelection(selection);
   let edits: TextEdit[] | undefined;
   if (target && inplace && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex)) {
     const remove = removeArgument(ctx.text, call, inplace);
@@ -162,7 +173,9 @@ function report(ctx: RuleContext, selection: Node, call: Node, method: string, t
   const olderPandas = listOfColumns || !target ? null : olderPandasOf(ctx.facts, ctx.facts.root, () => runsOnPandasWithoutCow(ctx));
   ctx.report({
     node: call,
-    message: `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target ?? shown} = ${shown}.${method}(...)\``,
+    message: shown
+      ? `\`${shown}.${method}(..., inplace=True)\` modifies a temporary copy under Copy-on-Write; write \`${target && shown === selection.text ? target : shown} = ${shown}.${method}(...)\``
+      : `\`.${method}(..., inplace=True)\` on a selection of a frame modifies a temporary copy under Copy-on-Write; assign its result to the selection instead`,
     edits,
     safety: 'unsafe',
     reason: listOfColumns ? TAKES_EFFECT_NOW : SHARED_DATA,

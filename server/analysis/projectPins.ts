@@ -49,7 +49,9 @@ function requirementText(files: FileProbe, dir: string, file: string): string | 
 // conda reads an environment file under either YAML extension (`conda env create` finds environment.yml or
 // environment.yaml): ControlNet pins `pytorch=1.12.1` in environment.yaml.
 const CONDA_FILES = ['environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml'];
-const REQUIREMENT_FILES = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', ...CONDA_FILES];
+// Pipenv's Pipfile lists packages in TOML as Poetry does (`pandas = "==2.0.2"`): NOAA's inundation-mapping pins its
+// pandas there only, and review45's reviewers read that pin (no Copy-on-Write yet) where perflens did not.
+const REQUIREMENT_FILES = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.cfg', 'setup.py', ...CONDA_FILES];
 
 const ceilings: ProbeMemo<Version | null> = new WeakMap();
 const floors: ProbeMemo<Version | null> = new WeakMap();
@@ -230,7 +232,7 @@ function requirementFolders(filePath: string, files: FileProbe, layers: Layers =
  * Files that declare requirements without marking a project: a folder holding one of them below the project folder is
  * a sub-project (a marker file, pyproject.toml or setup.py, would have made it the project folder itself).
  */
-const SUB_PROJECT_REQUIREMENTS = ['requirements.txt', ...CONDA_FILES];
+const SUB_PROJECT_REQUIREMENTS = ['requirements.txt', 'Pipfile', ...CONDA_FILES];
 const subProjects: ProbeMemo<string | null> = new WeakMap();
 
 /** The nearest folder from `dir` up to (not including) the project folder `root` that holds a requirement file, or null. */

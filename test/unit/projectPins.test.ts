@@ -34,6 +34,9 @@ describe('project pins', () => {
     // Either YAML extension of a conda environment file (ControlNet's environment.yaml pins pytorch=1.12.1).
     assert.deepEqual(pinned({ 'environment.yaml': 'channels:\n  - pytorch\ndependencies:\n  - pytorch=1.12.1\n  - torchvision=0.13.1\n' }), [1, 12]);
     assert.deepEqual(pinned({ 'environment.yml': 'dependencies:\n  - pytorch=1.12.1\n' }), [1, 12]);
+    // Pipenv's Pipfile, in the project folder or a sub-project's.
+    assert.deepEqual(pinned({ 'setup.py': '', Pipfile: '[packages]\ntorch = "==2.0.1"\n[dev-packages]\npytest = "*"\n' }), [2, 0]);
+    assert.deepEqual(pinned({ 'README.md': '', 'pkg/Pipfile': '[packages]\ntorch = "<=1.13"\n' }), [1, 13]);
     assert.deepEqual(pinned({ 'requirements.txt': 'torch==2.3.1\n', 'setup.cfg': 'install_requires =\n    torch<2.2\n' }), [2, 1]);
     // No cap: a lower bound, another package, or no requirement at all.
     assert.equal(pinned({ 'requirements.txt': 'torch>=2.0\ntorchvision==0.15.0\npytorch-lightning==1.9\n' }), null);

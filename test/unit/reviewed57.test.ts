@@ -53,6 +53,31 @@ describe('pandas-chained-inplace: code that cannot run on a pandas with Copy-on-
     assert.equal(floor?.severity, 'warning');
   });
 
+  it('quotes a long selection by its frame, never as "the selection" spliced into code (review45)', async () => {
+    const long = fill('', "xs_area_hydroid_lookup['bathy_calc_xs_area_after_adjustment'].mask(df.a.isnull(), 0, inplace=True)");
+    const [f] = await ranked(RULE, long.replace('df = pd.read_csv(path)', 'xs_area_hydroid_lookup = pd.read_csv(path)'));
+    assert.ok(f, long);
+    assert.match(f.message, /^`xs_area_hydroid_lookup\[…\]\.mask\(\.\.\., inplace=True\)` modifies a temporary copy/);
+    assert.match(f.message, /write `xs_area_hydroid_lookup\[…\] = xs_area_hydroid_lookup\[…\]\.mask\(\.\.\.\)`$/);
+    assert.doesNotMatch(f.message, /the selection/);
+    // Near miss: a short selection is quoted whole.
+    const [short] = await ranked(RULE, fill(''));
+    assert.match(short!.message, /^`df\["price"\]\.fillna\(\.\.\., inplace=True\)`.*write `df\["price"\] = df\["price"\]\.fillna\(\.\.\.\)`$/);
+  });
+
+  it("reads the cap from a Pipfile too (review45: NOAA's inundation-mapping pins pandas 2.0.2 only there)", async () => {
+    const pipfile = (pin: string) => ({ 'pyproject.toml': '[tool.black]\n', Pipfile: `[packages]\nnumpy = "==1.24.3"\npandas = ${pin}\n` });
+    const [capped] = await ranked(RULE, fill(''), pipfile('"==2.0.2"'));
+    assert.equal(capped?.severity, 'hint');
+    assert.ok(
+      capped!.impact!.reasons.some((r) => /caps pandas at 2\.0/.test(r)),
+      capped!.impact!.reasons.join('; '),
+    );
+    // Near miss: a Pipfile that names pandas without a cap installs the newest pandas.
+    const [open] = await ranked(RULE, fill(''), pipfile('"*"'));
+    assert.equal(open?.severity, 'warning');
+  });
+
   it('code that switches Copy-on-Write on keeps its severity whatever it imports', async () => {
     const source = fill('from sklearn.cross_validation import KFold\npd.options.mode.copy_on_write = True');
     const [f] = await ranked(RULE, source);

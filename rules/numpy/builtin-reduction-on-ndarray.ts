@@ -152,7 +152,9 @@ function arrayColumn(n: Node): boolean {
  */
 function arrayArithmetic(arg: Node, facts: FileFacts): boolean {
   const leaves = arithmeticLeaves(arg);
-  if (!leaves || !leaves.some((l) => arrayColumn(l) || values(facts).valueOf(l)?.kind === 'ndarray')) return false;
+  // A column is the evidence: an operand merely known as an ndarray beside an unknown one (`vec * bools`, where `vec` is the
+  // Series `DataFrame.apply` passes) may be a pandas object, whose arithmetic wins (review37/40 reruns).
+  if (!leaves?.some(arrayColumn)) return false;
   if (OTHER_COLUMN_LIBRARIES.some((lib) => facts.importsModule(lib))) return false;
   return leaves.every((l) => {
     const known = values(facts).valueOf(arrayColumn(l) ? l.childForFieldName('value')! : l);

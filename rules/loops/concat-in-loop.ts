@@ -752,6 +752,33 @@ function sizeTested(id: Node, ctx: RuleContext): boolean {
   );
 }
 
+/**
+ * The size read is the whole test of a `while` (`while len(samples) < k:`): the loop runs until that much is gathered, and
+ * nothing else (`and tries < 3`, an `if ...: break` after a few shots) caps its passes.
+ */
+function soleWhileTest(id: Node, ctx: RuleContext): boolean {
+  let n = sizeRead(id, ctx);
+  while (n?.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) n = n.parent;
+  const comparison = n?.parent;
+  return (
+    comparison?.type === 'comparison_operator' &&
+    comparison.parent?.type === 'while_statement' &&
+    comparison.parent.childForFieldName('condition')?.equals(comparison) === true
+  );
+}
+
+/**
+ * `(k - len(samples)) * 4`: the accumulator's size as an operand of arithmetic, in a loop whose `while` tests only that size
+ * (review44's blind hunt: a rejection sampler draws four times what is still missing, `while len(samples) < k`). The
+ * count kept for the test gives it as well; a size handed on whole (`log(len(acc))`) stays a read.
+ */
+function sizeInArithmetic(id: Node, ctx: RuleContext): boolean {
+  let n = sizeRead(id, ctx);
+  while (n?.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) n = n.parent;
+  const op = n?.parent?.type === 'binary_operator' ? n.parent.childForFieldName('operator')?.type : undefined;
+  return op === '-' || op === '+' || op === '*' || op === '//';
+}
+
 /** A number, or a list or tuple of numbers: a constant the loop pads with (`[1.0]`, `0.0`). */
 function isLiteralPiece(piece: Node): boolean {
   const number = (n: Node | null) =>
@@ -952,7 +979,8 @@ export default defineRule({
     // `while len(samples) < k:` / `if X.shape[0] >= n: break` tests only how much has been gathered, which a count kept
     // beside the list of pieces gives as well: still a growth, reported without a fix (the count is the reader's to keep).
     const reads = occurrences(top, acc).filter((id) => !ownOccurrence(id));
-    if (reads.some((id) => !sizeTested(id, ctx))) return;
+    const tested = reads.some((id) => sizeTested(id, ctx) && soleWhileTest(id, ctx));
+    if (reads.some((id) => !sizeTested(id, ctx) && !(tested && sizeInArithmetic(id, ctx)))) return;
     // `while len(res) < n: res = np.append(res, 0.0)` pads to a length with a constant: `np.pad`, and a few passes.
     if (reads.length > 0 && isLiteralPiece(g.piece)) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list

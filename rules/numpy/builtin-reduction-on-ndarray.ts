@@ -110,6 +110,58 @@ function provenArray(arg: Node, call: Node, facts: FileFacts): boolean {
   return !uses.some((id) => id.startIndex > proof.endIndex && id.endIndex <= call.startIndex && rebinds(id));
 }
 
+/** Operators that combine arrays element by element. */
+const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**']);
+/** Accessors whose `[:, k]` is a pandas (or xarray) column, not a NumPy one. */
+const LABELLED_ACCESSORS = new Set(['iloc', 'loc', 'iat', 'at', 'ix']);
+/** Libraries whose frames or arrays also take `x[:, k]` and give their own column object (a polars Series, a tensor). */
+const OTHER_COLUMN_LIBRARIES = ['polars', 'torch', 'tensorflow', 'jax', 'cupy', 'xarray', 'dask'];
+
+/** The operands of nested element-wise arithmetic (through parentheses and unary minus), or null when expr is no arithmetic. */
+function arithmeticLeaves(expr: Node, out: Node[] = [], depth = 0): Node[] | null {
+  if (depth > 8) return null;
+  if (expr.type === 'parenthesized_expression') return expr.namedChild(0) ? arithmeticLeaves(expr.namedChild(0)!, out, depth + 1) : null;
+  if (expr.type !== 'binary_operator' || !ARITHMETIC.has(expr.childForFieldName('operator')?.type ?? '')) return null;
+  for (const side of [expr.childForFieldName('left'), expr.childForFieldName('right')]) {
+    if (!side) return null;
+    let leaf = side;
+    while (leaf.type === 'parenthesized_expression' || leaf.type === 'unary_operator')
+      leaf = (leaf.type === 'unary_operator' ? leaf.childForFieldName('argument') : leaf.namedChild(0)) ?? leaf;
+    if (leaf.type === 'binary_operator') {
+      if (!arithmeticLeaves(leaf, out, depth + 1)) return null;
+    } else out.push(leaf);
+  }
+  return out;
+}
+
+/** `X[:, k]`: a column of a 2-D array by position (two keys, the first a bare `:`), read from a name, not a pandas accessor. */
+function arrayColumn(n: Node): boolean {
+  if (n.type !== 'subscript') return false;
+  const keys = n.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  if (keys.length !== 2 || keys[0].type !== 'slice' || keys[0].text.replace(/\s/g, '') !== ':' || keys[1].type === 'slice') return false;
+  if (value?.type === 'attribute') return !LABELLED_ACCESSORS.has(value.childForFieldName('attribute')?.text ?? '');
+  return value?.type === 'identifier';
+}
+
+/**
+ * `(Xc[:, i] * Xc[:, j] - S[i, j]) ** 2`: arithmetic on columns of 2-D arrays (review44's blind hunt: a Ledoit-Wolf
+ * estimator's `sum(...)` per pair of columns, silent because `Xc = X - np.mean(X, 0)` of a parameter is not known). A list
+ * or a DataFrame raises on `x[:, k]`, so the temporary is an array; the other operands must not be known as anything else
+ * (a DataFrame or a tensor would win the arithmetic), and the file must use no library whose objects also take `[:, k]`.
+ */
+function arrayArithmetic(arg: Node, facts: FileFacts): boolean {
+  const leaves = arithmeticLeaves(arg);
+  // A column is the evidence: an operand merely known as an ndarray beside an unknown one (`vec * bools`, where `vec` is the
+  // Series `DataFrame.apply` passes) may be a pandas object, whose arithmetic wins (review37/40 reruns).
+  if (!leaves?.some(arrayColumn)) return false;
+  if (OTHER_COLUMN_LIBRARIES.some((lib) => facts.importsModule(lib))) return false;
+  return leaves.every((l) => {
+    const known = values(facts).valueOf(arrayColumn(l) ? l.childForFieldName('value')! : l);
+    return !known || known.kind === 'ndarray';
+  });
+}
+
 /** NumPy's converters of any sequence to an array. */
 const ARRAY_CONVERTERS = new Set(['numpy.array', 'numpy.asarray', 'numpy.asanyarray', 'numpy.ascontiguousarray']);
 
@@ -364,7 +416,7 @@ export default defineRule({
     const known = localTypes(ctx.facts).typeOf(arg);
     const proven = known
       ? null
-      : elementwiseOperand(arg, ctx.facts) !== null || provenArray(arg, call, ctx.facts)
+      : elementwiseOperand(arg, ctx.facts) !== null || provenArray(arg, call, ctx.facts) || arrayArithmetic(arg, ctx.facts)
         ? { kind: 'ndarray' as const, ndim: undefined }
         : null;
     const t = known ?? proven;

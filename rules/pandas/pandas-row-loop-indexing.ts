@@ -194,12 +194,14 @@ export default defineRule({
     // `x.iloc[i - 1]`: a recurrence (a filter, a trailing stop) has no whole-column form; arrays make each lookup cheap.
     // `data["signals"].cumsum()` in the body: the rescan is the quadratic part, said first.
     const scanned = rescan ? `\`${rescan.text.length <= 50 ? rescan.text : 'a cumulative column'}\`` : '';
-    const message = rescan
-      ? `The loop indexes \`${shown}\` row by row${recurrence ? ', reads earlier rows' : ''} and recomputes ${scanned} over the whole column on every pass ` +
-        `(quadratic in the rows): carry a running total through the loop instead${recurrence ? ', over NumPy arrays (`.to_numpy()`) or compiled with Numba' : ''}`
-      : recurrence
-        ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
-        : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
+    const message = rows.writeBack
+      ? rows.writeBack
+      : rescan
+        ? `The loop indexes \`${shown}\` row by row${recurrence ? ', reads earlier rows' : ''} and recomputes ${scanned} over the whole column on every pass ` +
+          `(quadratic in the rows): carry a running total through the loop instead${recurrence ? ', over NumPy arrays (`.to_numpy()`) or compiled with Numba' : ''}`
+        : recurrence
+          ? `The loop indexes \`${shown}\` row by row and reads earlier rows: index NumPy arrays (\`.to_numpy()\`) in the loop, or compile it with Numba`
+          : `The loop indexes \`${shown}\` row by row; operate on ${whole} instead`;
     const wholeData = wholeDataReason(frameNode, recurrence, loop, ctx);
     // The fixes rewrite `range(len(df))` loops: a reversed or offset range, or a loop over labels, is reported without one.
     // A loop that rescans a column is a recurrence over its own writes: no whole-column rewrite of it is offered.
@@ -216,6 +218,45 @@ export default defineRule({
     ctx.report({ node: loop, message, edits: assigned?.edits, reason: assigned?.reason, hotReason: wholeData });
   },
 });
+
+/** String methods the `.str` accessor has under the same name, taking the same arguments. */
+const STR_METHODS = new Set(['strip', 'lstrip', 'rstrip', 'lower', 'upper', 'title', 'capitalize', 'replace', 'zfill', 'casefold']);
+
+/**
+ * `for i, v in enumerate(df.iloc[:, k]): df.iloc[i, k] = f(v)` (review44's blind hunt: treetime strips quotes off a
+ * metadata column cell by cell): every cell of one column written back from its own value alone, so the whole column is
+ * one expression of itself. Only a body of that one assignment, whose value reads the element and neither the position
+ * nor the frame (a value computed from other rows is a recurrence, not this). The frame and the message, or null.
+ */
+function positionalWriteBack(loop: Node, column: Node): { frame: string; advice: string } | null {
+  const accessor = column.childForFieldName('value');
+  const frame = accessor?.type === 'attribute' && accessor.childForFieldName('attribute')?.text === 'iloc' ? accessor.childForFieldName('object') : null;
+  const keys = column.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  if (!frame || !isPureReference(frame) || keys.length !== 2 || keys[0].text.replace(/\s/g, '') !== ':' || keys[1].type === 'slice') return null;
+  const [position, element] = loop.childForFieldName('left')?.namedChildren.filter((c): c is Node => c !== null) ?? [];
+  const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const assign = statements.length === 1 && statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+  const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+  const right = assign?.childForFieldName('right');
+  if (!position || !element || left?.type !== 'subscript' || !right || loop.childForFieldName('alternative')) return null;
+  const target = left.childForFieldName('value');
+  const targetKeys = left.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  if (target?.text !== accessor!.text || targetKeys.length !== 2 || targetKeys[0].text !== position.text || targetKeys[1].text !== keys[1].text) return null;
+  const names = [right, ...findDescendants(right, (n) => n.type === 'identifier')].filter((n) => n.type === 'identifier').map((n) => n.text);
+  const root = frame.text.split('.')[0];
+  if (!names.includes(element.text) || names.includes(position.text) || names.includes(root)) return null;
+  const fn = right.type === 'call' ? right.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' && fn.childForFieldName('object')?.text === element.text ? (fn.childForFieldName('attribute')?.text ?? '') : '';
+  const col = column.text;
+  const whole =
+    STR_METHODS.has(method) && col.length <= 30
+      ? `\`${col} = ${col}.str.${method}${right.childForFieldName('arguments')!.text.length <= 20 ? right.childForFieldName('arguments')!.text : '(...)'}\``
+      : 'one expression of the column (`.str` methods, arithmetic, `.map`)';
+  return {
+    frame: frame.text,
+    advice: `The loop writes \`${col.length <= 30 ? col : 'a column'}\` back one cell at a time through \`.iloc\`; assign the whole column at once: ${whole}`,
+  };
+}
 
 /**
  * Why the loop visits a data set's every row, so that it counts wherever it stands (see Report.hotReason): the frame is
@@ -238,7 +279,10 @@ function wholeDataReason(frame: Node, recurrence: boolean, loop: Node, ctx: Rule
  * handle: `range(len(df))`, `range(df.shape[0])`, `range(1, len(df))`, `range(len(df) - 1, -1, -1)`,
  * `reversed(range(len(df)))`, `for i in df.index`, `for i, v in enumerate(df["c"])`.
  */
-function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext): { frame: string; plain: boolean; held?: boolean } | null {
+function rowsLooped(
+  m: { get(name: string): Node | undefined },
+  ctx: RuleContext,
+): { frame: string; plain: boolean; held?: boolean; writeBack?: string } | null {
   const loop = m.get('loop')!;
   const owner = m.get('owner');
   if (owner) {
@@ -254,6 +298,8 @@ function rowsLooped(m: { get(name: string): Node | undefined }, ctx: RuleContext
   if (column) {
     // `for i, v in enumerate(df["c"])`: positions over every row of `df`, whose cells the body reads by `i`.
     if (!ctx.facts.isBuiltin('enumerate', loop)) return null;
+    const written = positionalWriteBack(loop, column);
+    if (written) return { frame: written.frame, plain: false, writeBack: written.advice };
     const frame = columnOf(column);
     const value = column.childForFieldName('value');
     return frame && value && isPureReference(value) && !knownNotPandas(values(ctx.facts).valueOf(value)) ? { frame, plain: false } : null;

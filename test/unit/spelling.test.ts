@@ -47,6 +47,55 @@ describe('spelling prefilters', () => {
     }
   });
 
+  it('keeps a word index exact when its words are read only now and then (lazy shifts that pile up over edits)', () => {
+    let seed = 19;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Non-ASCII words are searched around the edit one by one; the others found among the runs of word characters there.
+    const words = ['a', 'ab', 'abc', 'b', 'self', 'x1', '_a', 'é', 'aé'];
+    const alphabet = ['a', 'b', 'c', ' ', '.', '(', '1', 'x', 's', 'e', 'l', 'f', '\n', 'é', '_'];
+    let text = 'self.a = ab(abc, b)\nx1 = a + self.b\nabc ab a b _a aé é';
+    let index = new WordIndex(text);
+    for (const w of words) index.of(w);
+    for (let step = 0; step < 4000; step++) {
+      const start = random(text.length + 1);
+      const oldEnd = Math.min(text.length, start + random(4));
+      const inserted = Array.from({ length: random(6) }, () => alphabet[random(alphabet.length)]).join('');
+      text = text.slice(0, start) + inserted + text.slice(oldEnd);
+      index = index.edited(text, { start, oldEnd, newEnd: start + inserted.length });
+      if (text.length > 400) {
+        text = text.slice(0, 200);
+        index = new WordIndex(text);
+        for (const w of words) index.of(w);
+      }
+      // A word read after some edits, another after many: each read applies what piled up since its last one.
+      const w = words[random(words.length)];
+      if (random(3) === 0) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);
+    }
+    for (const w of words) assert.deepEqual(index.of(w), wordOffsets(text, w), `end: ${w}`);
+  });
+
+  it('shifts a remembered word lazily: an edit above its spellings writes none of them until it is read', () => {
+    let text = `x = 1\n${'self.a = self.b\n'.repeat(500)}`;
+    let index = new WordIndex(text);
+    assert.equal(index.of('self').length, 1000);
+    const before = WordIndex.shiftedEntries;
+    for (let k = 0; k < 20; k++) {
+      // A letter typed after `x`, then deleted: the thousand `self`s move by one and back.
+      text = `xq${text.slice(1)}`;
+      index = index.edited(text, { start: 1, oldEnd: 1, newEnd: 2 });
+      text = `x${text.slice(2)}`;
+      index = index.edited(text, { start: 1, oldEnd: 2, newEnd: 1 });
+    }
+    text = `xq${text.slice(1)}`;
+    index = index.edited(text, { start: 1, oldEnd: 1, newEnd: 2 });
+    assert.equal(WordIndex.shiftedEntries - before, 0);
+    assert.deepEqual(index.of('self'), wordOffsets(text, 'self'));
+    assert.equal(WordIndex.shiftedEntries - before, 1000);
+  });
+
   it('finds the spellings of several words in one scan exactly as wordOffsets finds each (forEachSpelling)', () => {
     let seed = 11;
     const random = (n: number) => {

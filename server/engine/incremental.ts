@@ -74,6 +74,7 @@ import { definitionOf } from '../analysis/scopes';
 import {
   forEachSpelling,
   gateHitNear,
+  wordRunsNear,
   hasWord,
   hitOutlivesEdits,
   isAsciiWordChar,
@@ -2249,6 +2250,7 @@ function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boo
 function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: readonly TextChange[], text: string): Map<RegExp, GateHit | null> {
   const carried = new Map<RegExp, GateHit | null>();
   let edited: Span[] | undefined;
+  let runs: Map<string, number[]> | undefined;
   // forEach, not for-of over the entries: no [regex, hit] array per gate on every keystroke.
   hits.forEach((hit, regex) => {
     if (!hitOutlivesEdits(regex)) return;
@@ -2258,7 +2260,9 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
       if (start !== null && end !== null) carried.set(regex, { start, end });
     } else {
       edited ??= editedSpans(changes);
-      carried.set(regex, gateHitNear(regex, text, edited));
+      // The words around the edit, found once for every gate that did not match.
+      runs ??= wordRunsNear(text, edited);
+      carried.set(regex, gateHitNear(regex, text, edited, runs));
     }
   });
   return carried;

@@ -269,6 +269,24 @@ function firstAtLeastShifted(s: Spellings, value: number): number {
 }
 
 /**
+ * The maximal runs of ASCII word characters that touch one of the spans (each [start, end], end one past the last edited
+ * character), by their text: what gateHitNear looks among for every carried gate that did not match, instead of
+ * searching each span once per gate word.
+ */
+export function wordRunsNear(text: string, spans: readonly GateHit[]): Map<string, number[]> {
+  if (spans.length === 1) return runsTouching(text, spans[0].start, spans[0].end);
+  const runs = new Map<string, number[]>();
+  for (const span of spans) {
+    runsTouching(text, span.start, span.end).forEach((starts, run) => {
+      const all = runs.get(run);
+      if (all) all.push(...starts);
+      else runs.set(run, starts);
+    });
+  }
+  return runs;
+}
+
+/**
  * The maximal runs of ASCII word characters in text that touch [start, end] (end one past the last edited character:
  * a run starting there touches it too), by their text: where each starts, in order.
  */
@@ -369,11 +387,16 @@ export function hitOutlivesEdits(regex: RegExp): boolean {
  * contain or border an edited character, so it starts within a word's length before a span and no
  * later than its end. Only for gates whose hits outlive edits (hitOutlivesEdits).
  */
-export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit[]): GateHit | null {
+export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit[], runs?: ReadonlyMap<string, readonly number[]>): GateHit | null {
   const gate = wordsOf(regex);
   if (!gate) throw new Error(`gateHitNear needs a word gate, not ${regex}`);
   let best: GateHit | null = null;
   for (const w of gate.words) {
+    // A whole-word gate's words are ASCII (`\w+`): a new spelling is one of the runs of word characters touching a span.
+    if (gate.whole && runs) {
+      for (const at of runs.get(w) ?? []) if (!best || at < best.start) best = { start: at, end: at + w.length };
+      continue;
+    }
     for (const span of spans) {
       // Starts from a word's length before the span to the span's end: it ends by span.end + length.
       const from = Math.max(0, span.start - w.length);

@@ -10,6 +10,7 @@ import {
   TextGates,
   WordIndex,
   wordOffsets,
+  wordRunsNear,
 } from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
 import { ALL_RULES } from '../../rules';
@@ -217,11 +218,37 @@ describe('spelling prefilters', () => {
       for (const gate of gates) {
         if (gateHit(gate, before) !== null) continue;
         checked++;
-        const near = gateHitNear(gate, after, [{ start, end: start + inserted.length }]);
+        const spans = [{ start, end: start + inserted.length }];
+        const near = gateHitNear(gate, after, spans);
         assert.equal(near !== null, gateHit(gate, after) !== null, `${gate} after editing ${JSON.stringify(before)} into ${JSON.stringify(after)}`);
+        // Looked up among the runs of word characters around the spans (an incremental lint's carried gates): the same hit,
+        // with one span and with a second one elsewhere.
+        assert.deepEqual(gateHitNear(gate, after, spans, wordRunsNear(after, spans)), near, `${gate} (runs) in ${JSON.stringify(after)}`);
+        const other = next(after.length + 1);
+        const two = [spans[0], { start: other, end: Math.min(after.length, other + next(3)) }];
+        assert.deepEqual(
+          gateHitNear(gate, after, two, wordRunsNear(after, two)),
+          gateHitNear(gate, after, two),
+          `${gate} (runs, two spans) in ${JSON.stringify(after)}`,
+        );
       }
     }
     assert.ok(checked > 1000, `only ${checked} cases checked`);
+    // Any text (matches elsewhere too) and one to three spans: the runs around the spans give the same hit as the search.
+    for (let round = 0; round < 3000; round++) {
+      const text = pick(1 + next(10));
+      const spans = Array.from({ length: 1 + next(3) }, () => {
+        const start = next(text.length + 1);
+        return { start, end: Math.min(text.length, start + next(5)) };
+      });
+      for (const gate of gates) {
+        assert.deepEqual(
+          gateHitNear(gate, text, spans, wordRunsNear(text, spans)),
+          gateHitNear(gate, text, spans),
+          `${gate} near ${JSON.stringify(spans)} in ${JSON.stringify(text)}`,
+        );
+      }
+    }
     // The edges, spelled out: a deletion joins a word, frees its left or right side, an insertion completes it.
     const cases: [string, number, number, string][] = [
       ['prof_ile', 4, 5, ''],

@@ -537,6 +537,8 @@ interface EditedFile {
   inString: Span | null;
   units: Unit[];
   carried: Carried;
+  /** The word index of the new text: the previous one carried across the one change (WordIndex.edited), else a new one. */
+  words: WordIndex;
 }
 
 /** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
@@ -578,7 +580,8 @@ function describeEdit(
   const linesMoved =
     changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
   const inString = only && !breaksProse(prev.text, text, only) ? stringContentAround(root, only) : null;
-  return { prev, tree, root, text, changes, only, linesMoved, touched, inString, units: carried.units, carried };
+  const words = only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text);
+  return { prev, tree, root, text, changes, only, linesMoved, touched, inString, units: carried.units, carried, words };
 }
 
 /** The region as the steps grow it: the spans to re-run, before they are merged. */
@@ -1299,9 +1302,9 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
   shiftRangeReads(kept, changes);
   const reread = mapToObjects(carried.reread, (k) => units[k]);
   const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
-  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread) : null;
+  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread, edit.words) : null;
   const member = edited !== null && carried.member ? carried.member : null;
-  const inMember = member ? EditedSpellings.of(prev.text, text, only!, [member]) : null;
+  const inMember = member ? EditedSpellings.of(prev.text, text, only!, [member], edit.words) : null;
   const clean = new Map<NameReads, boolean>();
   const cleanInMember = new Map<NameReads, boolean>();
   for (const r of kept) {
@@ -1391,13 +1394,25 @@ class EditedSpellings {
     private readonly removed: ReadonlySet<string>,
     private readonly text: string,
     private readonly reread: readonly Span[],
+    /** The new text's word index: a word it remembers is answered from its offsets, not searched for in the statements. */
+    private readonly index: WordIndex,
   ) {}
 
   /** Null when the statements are too long to search per keystroke (the findings are ranked afresh). */
-  static of(oldText: string, text: string, change: TextChange, reread: readonly Span[]): EditedSpellings | null {
+  static of(oldText: string, text: string, change: TextChange, reread: readonly Span[], index: WordIndex): EditedSpellings | null {
     if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
     const [from, to] = removedWords(oldText, change);
-    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread);
+    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread, index);
+  }
+
+  /** Whether a statement spells the word: from the index's offsets when it remembers the word, else a search of each. */
+  private spelled(word: string): boolean {
+    for (const u of this.reread) {
+      const known = this.index.spelledBetween(word, u.start, u.end);
+      if (known === undefined) return this.reread.some((r) => isSpelledBetween(this.text, word, r.start, r.end));
+      if (known) return true;
+    }
+    return false;
   }
 
   /**
@@ -1409,7 +1424,7 @@ class EditedSpellings {
       if (this.removed.has(word)) return true;
       let spelled = this.answers.get(word);
       if (spelled === undefined) {
-        spelled = this.reread.some((u) => isSpelledBetween(this.text, word, u.start, u.end));
+        spelled = this.spelled(word);
         this.answers.set(word, spelled);
       }
       if (spelled) return true;
@@ -1467,7 +1482,7 @@ function regionState(
   rebound: ReadonlySet<string>,
   moduleBindings: Set<string>,
 ): CarriedState {
-  const { prev, text, only, units } = edit;
+  const { prev, text, units } = edit;
   const { imports, functions, comments, suppressions, eol } = tables;
   const newImports = mapToObjects(fresh.imports.filter(inRegion), (n) => importFact(n, text));
   const newFunctions = mapToObjects(fresh.functions.filter(inRegion), functionFact);
@@ -1495,7 +1510,7 @@ function regionState(
     moduleQueries: prev.moduleQueries,
     bindingQueries: prev.bindingQueries,
     importListRead: prev.importListRead,
-    words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
+    words: edit.words,
     softImports: { ...carriedSoftImports(edit), ...carriedRelativeImport(edit) },
     importIndex: prev.importIndex?.indexes(allImports) ? prev.importIndex : new LazyImportIndex(allImports),
   };

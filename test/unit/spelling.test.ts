@@ -6,6 +6,7 @@ import {
   GateWords,
   hasWord,
   hitOutlivesEdits,
+  isSpelledBetween,
   possibleCallsOf,
   TextGates,
   WordIndex,
@@ -71,6 +72,11 @@ describe('spelling prefilters', () => {
         index = new WordIndex(text);
         for (const w of words) index.of(w);
       }
+      // Whether a word is spelled in a window, from the offsets as they stand (pending shifts included, none applied).
+      const from = random(text.length + 1);
+      const to = from + random(12);
+      for (const w of words) assert.equal(index.spelledBetween(w, from, to), isSpelledBetween(text, w, from, to), `step ${step}: ${w} in [${from}, ${to})`);
+      assert.equal(index.spelledBetween('zz', from, to), undefined, 'a word not remembered');
       // A word read after some edits, another after many: each read applies what piled up since its last one.
       const w = words[random(words.length)];
       if (random(3) === 0) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);

@@ -1193,8 +1193,9 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
         region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
       continue;
     }
-    const start = mapClamped(r.matchStart, changes, 'start');
-    const end = mapClamped(r.matchEnd, changes, 'end');
+    // Shifted already (in place) when only its cited line sent it back; else in the old text's coordinates.
+    const start = shifted ? shifted.matchStart : mapClamped(r.matchStart, changes, 'start');
+    const end = shifted ? shifted.matchEnd : mapClamped(r.matchEnd, changes, 'end');
     region.parts.push({ start, end: Math.max(end, start + 1) });
   }
   return kept;
@@ -2234,7 +2235,11 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct && !r.restsOn)
   )
     return r;
-  const finding = { ...r.finding, start, end };
+  // A new Finding (the previous lint's result may hold this one: engine.ranked hands some out as they are), copied with
+  // Object.assign (a spread is V8's slow path); its fix's edits, shifted, are new objects too.
+  const finding = Object.assign({}, r.finding);
+  finding.start = start;
+  finding.end = end;
   if (r.finding.fix) {
     const edits = [];
     for (const e of r.finding.fix.edits) {
@@ -2245,12 +2250,16 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     }
     finding.fix = { ...r.finding.fix, edits };
   }
-  // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
-  const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
-  if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  // The RawFinding itself is shifted in place, as the rest of the spent state (see lint()): no copy of its fields
+  // (quietOutsideHotCode, the ranking's memos…) per finding after the edit on every keystroke. Only after every check
+  // above: a finding dropped here keeps its old offsets (carryFindings re-runs its match from them).
+  r.finding = finding;
+  r.matchStart = matchStart;
+  r.matchEnd = matchEnd;
+  if (construct) r.construct = [construct[0]!, construct[1]!];
   // Clamped: an edit inside the def (what restsOn is there for) leaves its ends where they were, or at the edit's.
-  if (r.restsOn) shifted.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
-  return shifted;
+  if (r.restsOn) r.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
+  return r;
 }
 
 function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boolean {

@@ -74,6 +74,7 @@ import { definitionOf } from '../analysis/scopes';
 import {
   forEachSpelling,
   gateHitNear,
+  wordRunsNear,
   hasWord,
   hitOutlivesEdits,
   isAsciiWordChar,
@@ -536,6 +537,8 @@ interface EditedFile {
   inString: Span | null;
   units: Unit[];
   carried: Carried;
+  /** The word index of the new text: the previous one carried across the one change (WordIndex.edited), else a new one. */
+  words: WordIndex;
 }
 
 /** The state a partial lint builds before its rules run (the findings, error ranges and gate hits come after). */
@@ -577,7 +580,8 @@ function describeEdit(
   const linesMoved =
     changes.length > 1 || changes.some((c) => /[\r\n]/.test(prev.text.slice(c.start, c.oldEnd)) || /[\r\n]/.test(text.slice(c.start, c.newEnd)));
   const inString = only && !breaksProse(prev.text, text, only) ? stringContentAround(root, only) : null;
-  return { prev, tree, root, text, changes, only, linesMoved, touched, inString, units: carried.units, carried };
+  const words = only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text);
+  return { prev, tree, root, text, changes, only, linesMoved, touched, inString, units: carried.units, carried, words };
 }
 
 /** The region as the steps grow it: the spans to re-run, before they are merged. */
@@ -1189,8 +1193,9 @@ function carryFindings(edit: EditedFile, region: Region): RawFinding[] {
         region.parts.push({ start: shifted.matchStart, end: Math.max(shifted.matchEnd, shifted.matchStart + 1) });
       continue;
     }
-    const start = mapClamped(r.matchStart, changes, 'start');
-    const end = mapClamped(r.matchEnd, changes, 'end');
+    // Shifted already (in place) when only its cited line sent it back; else in the old text's coordinates.
+    const start = shifted ? shifted.matchStart : mapClamped(r.matchStart, changes, 'start');
+    const end = shifted ? shifted.matchEnd : mapClamped(r.matchEnd, changes, 'end');
     region.parts.push({ start, end: Math.max(end, start + 1) });
   }
   return kept;
@@ -1298,9 +1303,9 @@ function markCarriedImpacts(edit: EditedFile, kept: readonly RawFinding[], modul
   shiftRangeReads(kept, changes);
   const reread = mapToObjects(carried.reread, (k) => units[k]);
   const carry = only !== null && moduleBindings === prev.moduleBindings && !reread.some((u) => isImport(u.type));
-  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread) : null;
+  const edited = carry ? EditedSpellings.of(prev.text, text, only, reread, edit.words) : null;
   const member = edited !== null && carried.member ? carried.member : null;
-  const inMember = member ? EditedSpellings.of(prev.text, text, only!, [member]) : null;
+  const inMember = member ? EditedSpellings.of(prev.text, text, only!, [member], edit.words) : null;
   const clean = new Map<NameReads, boolean>();
   const cleanInMember = new Map<NameReads, boolean>();
   for (const r of kept) {
@@ -1390,13 +1395,25 @@ class EditedSpellings {
     private readonly removed: ReadonlySet<string>,
     private readonly text: string,
     private readonly reread: readonly Span[],
+    /** The new text's word index: a word it remembers is answered from its offsets, not searched for in the statements. */
+    private readonly index: WordIndex,
   ) {}
 
   /** Null when the statements are too long to search per keystroke (the findings are ranked afresh). */
-  static of(oldText: string, text: string, change: TextChange, reread: readonly Span[]): EditedSpellings | null {
+  static of(oldText: string, text: string, change: TextChange, reread: readonly Span[], index: WordIndex): EditedSpellings | null {
     if (reread.reduce((n, u) => n + u.end - u.start, 0) > MAX_CARRY_READ) return null;
     const [from, to] = removedWords(oldText, change);
-    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread);
+    return new EditedSpellings(new Set(oldText.slice(from, to).match(/[A-Za-z_0-9]+/g)), text, reread, index);
+  }
+
+  /** Whether a statement spells the word: from the index's offsets when it remembers the word, else a search of each. */
+  private spelled(word: string): boolean {
+    for (const u of this.reread) {
+      const known = this.index.spelledBetween(word, u.start, u.end);
+      if (known === undefined) return this.reread.some((r) => isSpelledBetween(this.text, word, r.start, r.end));
+      if (known) return true;
+    }
+    return false;
   }
 
   /**
@@ -1408,7 +1425,7 @@ class EditedSpellings {
       if (this.removed.has(word)) return true;
       let spelled = this.answers.get(word);
       if (spelled === undefined) {
-        spelled = this.reread.some((u) => isSpelledBetween(this.text, word, u.start, u.end));
+        spelled = this.spelled(word);
         this.answers.set(word, spelled);
       }
       if (spelled) return true;
@@ -1466,7 +1483,7 @@ function regionState(
   rebound: ReadonlySet<string>,
   moduleBindings: Set<string>,
 ): CarriedState {
-  const { prev, text, only, units } = edit;
+  const { prev, text, units } = edit;
   const { imports, functions, comments, suppressions, eol } = tables;
   const newImports = mapToObjects(fresh.imports.filter(inRegion), (n) => importFact(n, text));
   const newFunctions = mapToObjects(fresh.functions.filter(inRegion), functionFact);
@@ -1494,7 +1511,7 @@ function regionState(
     moduleQueries: prev.moduleQueries,
     bindingQueries: prev.bindingQueries,
     importListRead: prev.importListRead,
-    words: only && prev.words.text === prev.text ? prev.words.edited(text, only) : new WordIndex(text),
+    words: edit.words,
     softImports: { ...carriedSoftImports(edit), ...carriedRelativeImport(edit) },
     importIndex: prev.importIndex?.indexes(allImports) ? prev.importIndex : new LazyImportIndex(allImports),
   };
@@ -2218,7 +2235,11 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct && !r.restsOn)
   )
     return r;
-  const finding = { ...r.finding, start, end };
+  // A new Finding (the previous lint's result may hold this one: engine.ranked hands some out as they are), copied with
+  // Object.assign (a spread is V8's slow path); its fix's edits, shifted, are new objects too.
+  const finding = Object.assign({}, r.finding);
+  finding.start = start;
+  finding.end = end;
   if (r.finding.fix) {
     const edits = [];
     for (const e of r.finding.fix.edits) {
@@ -2229,12 +2250,16 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
     }
     finding.fix = { ...r.finding.fix, edits };
   }
-  // A copy of every field (quietOutsideHotCode too: finish() ranks the finding again on each lint), then the moved ones.
-  const shifted: RawFinding = { ...r, finding, matchStart, matchEnd };
-  if (construct) shifted.construct = [construct[0]!, construct[1]!];
+  // The RawFinding itself is shifted in place, as the rest of the spent state (see lint()): no copy of its fields
+  // (quietOutsideHotCode, the ranking's memos…) per finding after the edit on every keystroke. Only after every check
+  // above: a finding dropped here keeps its old offsets (carryFindings re-runs its match from them).
+  r.finding = finding;
+  r.matchStart = matchStart;
+  r.matchEnd = matchEnd;
+  if (construct) r.construct = [construct[0]!, construct[1]!];
   // Clamped: an edit inside the def (what restsOn is there for) leaves its ends where they were, or at the edit's.
-  if (r.restsOn) shifted.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
-  return shifted;
+  if (r.restsOn) r.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
+  return r;
 }
 
 function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boolean {
@@ -2249,6 +2274,7 @@ function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boo
 function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: readonly TextChange[], text: string): Map<RegExp, GateHit | null> {
   const carried = new Map<RegExp, GateHit | null>();
   let edited: Span[] | undefined;
+  let runs: Map<string, number[]> | undefined;
   // forEach, not for-of over the entries: no [regex, hit] array per gate on every keystroke.
   hits.forEach((hit, regex) => {
     if (!hitOutlivesEdits(regex)) return;
@@ -2258,7 +2284,9 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
       if (start !== null && end !== null) carried.set(regex, { start, end });
     } else {
       edited ??= editedSpans(changes);
-      carried.set(regex, gateHitNear(regex, text, edited));
+      // The words around the edit, found once for every gate that did not match.
+      runs ??= wordRunsNear(text, edited);
+      carried.set(regex, gateHitNear(regex, text, edited, runs));
     }
   });
   return carried;

@@ -120,10 +120,24 @@ export function possibleCallOffsets(text: string, name: string, spelled: readonl
 }
 
 /**
+ * One remembered word's offsets in WordIndex, shifted lazily: the entries from index `from` on are `delta` short of
+ * where the word now stands (the edits since they were last read moved them); those before `from` are exact. An edit
+ * then costs the word a binary search and the entries between its place and the last edit's, not a rewrite of every
+ * offset after it (a 12k-line file remembers a few thousand `self`s, shifted on every keystroke).
+ */
+interface Spellings {
+  readonly at: number[];
+  from: number;
+  delta: number;
+  /** Only ASCII word characters: its whole-word spellings are maximal runs of them (see WordIndex.edited). */
+  readonly ascii: boolean;
+}
+
+/**
  * wordOffsets over a whole file's text, remembered per word and carried across an edit: after a
  * keystroke in a 12k-line file the class index and a few rules look up the same handful of names
  * again, and each search of the whole text cost about 0.1 ms. An edited index keeps every offset
- * away from the edit (shifted) and searches again only around it.
+ * away from the edit (shifted lazily: Spellings) and searches again only around it.
  */
 export class WordIndex {
   /**
@@ -133,9 +147,12 @@ export class WordIndex {
    */
   readonly reads: NameReads = { words: new Set(), wholeFile: false, ranges: [] };
 
+  /** Offset entries written by `edited` and by the lazy shifts' catching up, over every index (tests: an edit away from a word's spellings writes none of them). */
+  static shiftedEntries = 0;
+
   constructor(
     readonly text: string,
-    private readonly offsets = new Map<string, number[]>(),
+    private readonly offsets = new Map<string, Spellings>(),
   ) {}
 
   /** An index of the same text that shares the offsets this one remembers, with reads of its own. */
@@ -162,15 +179,33 @@ export class WordIndex {
     return offsetsBetween(this.lookup(word), start, end);
   }
 
+  /**
+   * Whether `word` is spelled as a whole word within [start, end) (isSpelledBetween), answered from the offsets this index
+   * remembers, pending shift and all, without reading the text or recording a read; undefined when the word is not
+   * remembered. An incremental lint asks it of the words a kept finding's ranking read (markCarriedImpacts), which this
+   * index looked up then: a search of a re-read class's text per word was 3 % of a 12k-line file's keystroke.
+   */
+  spelledBetween(word: string, start: number, end: number): boolean | undefined {
+    const spellings = this.offsets.get(word);
+    if (!spellings) return undefined;
+    const k = firstAtLeastShifted(spellings, start);
+    return k < spellings.at.length && spellings.at[k] + (k >= spellings.from ? spellings.delta : 0) + word.length <= end;
+  }
+
   private lookup(word: string): readonly number[] {
-    let found = this.offsets.get(word);
-    if (!found) {
-      found = wordOffsets(this.text, word);
-      if (this.offsets.size >= WordIndex.MAX_WORDS) this.offsets.clear();
-      // Carried across edits: an owned key, not a view into the text of the lint that asked (ownedString).
-      this.offsets.set(ownedString(word), found);
+    const found = this.offsets.get(word);
+    if (found) {
+      // Read: the pending shift is applied now (to this word only).
+      shiftFrom(found, found.at.length);
+      return found.at;
     }
-    return found;
+    const at = wordOffsets(this.text, word);
+    if (this.offsets.size >= WordIndex.MAX_WORDS) this.offsets.clear();
+    // Carried across edits: an owned key, not a view into the text of the lint that asked (ownedString). Tested as the key:
+    // a regular expression keeps its last subject (RegExp.input), and a view would keep that text alive.
+    const key = ownedString(word);
+    this.offsets.set(key, { at, from: at.length, delta: 0, ascii: ASCII_WORD.test(key) });
+    return at;
   }
 
   /**
@@ -179,29 +214,114 @@ export class WordIndex {
    * word, so those are searched again, with a word's length of margin on both sides.
    * This index is spent: its offsets are shifted in place and handed on (an incremental lint calls it
    * per keystroke, and copying every remembered word's offsets, a thousand `self`s, was a sixth of
-   * what a keystroke's lint allocated).
+   * what a keystroke's lint allocated). The offsets after the edit are shifted lazily (Spellings).
    */
   edited(text: string, change: { start: number; oldEnd: number; newEnd: number }): WordIndex {
     const delta = change.newEnd - change.oldEnd;
+    // The whole-word spellings of ASCII words around the edit are the maximal runs of ASCII word characters that touch
+    // [start, newEnd]: found once for every word, instead of a search of the edit's window per remembered word.
+    const runs = runsTouching(text, change.start, change.newEnd);
     // forEach, not for...of: no entry array per word.
-    this.offsets.forEach((offsets, word) => {
+    this.offsets.forEach((spellings, word) => {
+      const offsets = spellings.at;
       // Kept as they are: the spellings ending before the edit's margin; shifted: those after the removed text.
-      const kept = firstAtLeast(offsets, change.start - word.length);
-      const after = firstAtLeast(offsets, change.oldEnd + 1);
-      for (let k = after; k < offsets.length; k++) offsets[k] += delta;
+      const kept = firstAtLeastShifted(spellings, change.start - word.length);
+      const after = firstAtLeastShifted(spellings, change.oldEnd + 1);
+      // From here on the entries before `after` are exact and those from it on are spellings.delta short.
+      shiftFrom(spellings, after);
       let found: number[] | undefined;
-      const windowEnd = Math.min(text.length, change.newEnd + word.length);
-      for (let i = nextWord(text, word, Math.max(0, change.start - word.length), windowEnd); i !== -1; i = nextWord(text, word, i + 1, windowEnd)) {
-        if (kept === 0 || i > offsets[kept - 1]) (found ??= []).push(i);
+      const last = kept === 0 ? -1 : offsets[kept - 1];
+      if (spellings.ascii) {
+        const starts = runs.get(word);
+        if (starts) for (const i of starts) if (i > last) (found ??= []).push(i);
+      } else {
+        const windowEnd = Math.min(text.length, change.newEnd + word.length);
+        for (let i = nextWord(text, word, Math.max(0, change.start - word.length), windowEnd); i !== -1; i = nextWord(text, word, i + 1, windowEnd)) {
+          if (i > last) (found ??= []).push(i);
+        }
       }
       if (found) offsets.splice(kept, after - kept, ...found);
       else if (after > kept) offsets.splice(kept, after - kept);
+      spellings.from = kept + (found?.length ?? 0);
+      spellings.delta += delta;
     });
     return new WordIndex(text, this.offsets);
   }
 
   /** Words remembered at most (a file's lints ask for a few dozen). */
   static readonly MAX_WORDS = 256;
+}
+
+/**
+ * Moves the start of a word's pending shift to `to`: the entries between its old start and `to` are brought to where
+ * they stand (when `to` is later) or set back to be shifted with the rest (when it is earlier). Entries before `to` are
+ * then exact, the rest still `delta` short.
+ */
+function shiftFrom(s: Spellings, to: number): void {
+  if (s.delta === 0) {
+    s.from = to;
+    return;
+  }
+  const { at, delta } = s;
+  if (s.from < to) for (let k = s.from; k < to; k++) at[k] += delta;
+  else for (let k = to; k < s.from; k++) at[k] -= delta;
+  WordIndex.shiftedEntries += Math.abs(to - s.from);
+  s.from = to;
+  if (to === at.length) s.delta = 0;
+}
+
+/** The index of the first offset (as it now stands, pending shift applied) that is at least `value`. */
+function firstAtLeastShifted(s: Spellings, value: number): number {
+  const { at, from, delta } = s;
+  let low = 0;
+  let high = at.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (at[mid] + (mid >= from ? delta : 0) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The maximal runs of ASCII word characters that touch one of the spans (each [start, end], end one past the last edited
+ * character), by their text: what gateHitNear looks among for every carried gate that did not match, instead of
+ * searching each span once per gate word.
+ */
+export function wordRunsNear(text: string, spans: readonly GateHit[]): Map<string, number[]> {
+  if (spans.length === 1) return runsTouching(text, spans[0].start, spans[0].end);
+  const runs = new Map<string, number[]>();
+  for (const span of spans) {
+    runsTouching(text, span.start, span.end).forEach((starts, run) => {
+      const all = runs.get(run);
+      if (all) all.push(...starts);
+      else runs.set(run, starts);
+    });
+  }
+  return runs;
+}
+
+/**
+ * The maximal runs of ASCII word characters in text that touch [start, end] (end one past the last edited character:
+ * a run starting there touches it too), by their text: where each starts, in order.
+ */
+function runsTouching(text: string, start: number, end: number): Map<string, number[]> {
+  const runs = new Map<string, number[]>();
+  let i = start;
+  while (i > 0 && isAsciiWordChar(text.charCodeAt(i - 1))) i--;
+  while (i <= end && i < text.length) {
+    if (!isAsciiWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const runStart = i;
+    while (i < text.length && isAsciiWordChar(text.charCodeAt(i))) i++;
+    const run = text.slice(runStart, i);
+    const starts = runs.get(run);
+    if (starts) starts.push(runStart);
+    else runs.set(run, [runStart]);
+  }
+  return runs;
 }
 
 /** The names one lint looked up in the whole text, and whether it read the whole file otherwise (WordIndex.reads). */
@@ -282,11 +402,16 @@ export function hitOutlivesEdits(regex: RegExp): boolean {
  * contain or border an edited character, so it starts within a word's length before a span and no
  * later than its end. Only for gates whose hits outlive edits (hitOutlivesEdits).
  */
-export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit[]): GateHit | null {
+export function gateHitNear(regex: RegExp, text: string, spans: readonly GateHit[], runs?: ReadonlyMap<string, readonly number[]>): GateHit | null {
   const gate = wordsOf(regex);
   if (!gate) throw new Error(`gateHitNear needs a word gate, not ${regex}`);
   let best: GateHit | null = null;
   for (const w of gate.words) {
+    // A whole-word gate's words are ASCII (`\w+`): a new spelling is one of the runs of word characters touching a span.
+    if (gate.whole && runs) {
+      for (const at of runs.get(w) ?? []) if (!best || at < best.start) best = { start: at, end: at + w.length };
+      continue;
+    }
     for (const span of spans) {
       // Starts from a word's length before the span to the span's end: it ends by span.end + length.
       const from = Math.max(0, span.start - w.length);

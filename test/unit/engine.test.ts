@@ -430,6 +430,36 @@ describe('engine: linting', () => {
     }
   });
 
+  it('shifts a kept finding below a keystroke in place (no copy of its RawFinding), leaving the last result as it was', async () => {
+    const engine = await Engine.create(ALL_RULES, DIST);
+    const others = Array.from({ length: 30 }, (_, k) => `def helper_${k}(x):\n    return x + ${k}\n`).join('\n');
+    const text = `${others}\n\ndef f(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out\n`;
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, text, {}, linter);
+    try {
+      const before = session.lintAll();
+      const found = before.findings.find((f) => f.ruleId === 'append-loop-to-comprehension');
+      assert.ok(found?.fix, 'a finding with a fix below the edit');
+      const { start, fix } = found;
+      const firstEdit = fix.edits[0].start;
+      const state = () => (linter as unknown as { state: { raw: { finding: { ruleId: string; start: number } }[] } }).state;
+      const raw = state().raw.find((r) => r.finding.ruleId === 'append-loop-to-comprehension')!;
+      const after = session.edit(text.indexOf('x + 0') + 1, text.indexOf('x + 0') + 1, 'q');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      const moved = after.findings.find((f) => f.ruleId === 'append-loop-to-comprehension');
+      assert.equal(moved?.start, start + 1);
+      assert.equal(moved?.fix?.edits[0].start, firstEdit + 1);
+      // The same RawFinding, shifted; the previous result's finding and fix untouched.
+      assert.ok(state().raw.includes(raw), 'the kept RawFinding is the same object');
+      assert.equal(raw.finding.start, start + 1);
+      assert.equal(found.start, start);
+      assert.equal(found.fix!.edits[0].start, firstEdit);
+    } finally {
+      session.dispose();
+      engine.dispose();
+    }
+  });
+
   it('reports the modules a lint read as its dependencies, and an incremental lint keeps those its kept findings rest on', async () => {
     const engine = await Engine.create(ALL_RULES, DIST);
     const helpers = '/proj/helpers.py';

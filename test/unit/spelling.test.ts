@@ -6,10 +6,12 @@ import {
   GateWords,
   hasWord,
   hitOutlivesEdits,
+  isSpelledBetween,
   possibleCallsOf,
   TextGates,
   WordIndex,
   wordOffsets,
+  wordRunsNear,
 } from '../../server/syntax/spelling';
 import { isForeignAttribute } from '../../server/engine/incremental';
 import { ALL_RULES } from '../../rules';
@@ -45,6 +47,60 @@ describe('spelling prefilters', () => {
       }
       for (const w of words) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);
     }
+  });
+
+  it('keeps a word index exact when its words are read only now and then (lazy shifts that pile up over edits)', () => {
+    let seed = 19;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    // Non-ASCII words are searched around the edit one by one; the others found among the runs of word characters there.
+    const words = ['a', 'ab', 'abc', 'b', 'self', 'x1', '_a', 'é', 'aé'];
+    const alphabet = ['a', 'b', 'c', ' ', '.', '(', '1', 'x', 's', 'e', 'l', 'f', '\n', 'é', '_'];
+    let text = 'self.a = ab(abc, b)\nx1 = a + self.b\nabc ab a b _a aé é';
+    let index = new WordIndex(text);
+    for (const w of words) index.of(w);
+    for (let step = 0; step < 4000; step++) {
+      const start = random(text.length + 1);
+      const oldEnd = Math.min(text.length, start + random(4));
+      const inserted = Array.from({ length: random(6) }, () => alphabet[random(alphabet.length)]).join('');
+      text = text.slice(0, start) + inserted + text.slice(oldEnd);
+      index = index.edited(text, { start, oldEnd, newEnd: start + inserted.length });
+      if (text.length > 400) {
+        text = text.slice(0, 200);
+        index = new WordIndex(text);
+        for (const w of words) index.of(w);
+      }
+      // Whether a word is spelled in a window, from the offsets as they stand (pending shifts included, none applied).
+      const from = random(text.length + 1);
+      const to = from + random(12);
+      for (const w of words) assert.equal(index.spelledBetween(w, from, to), isSpelledBetween(text, w, from, to), `step ${step}: ${w} in [${from}, ${to})`);
+      assert.equal(index.spelledBetween('zz', from, to), undefined, 'a word not remembered');
+      // A word read after some edits, another after many: each read applies what piled up since its last one.
+      const w = words[random(words.length)];
+      if (random(3) === 0) assert.deepEqual(index.of(w), wordOffsets(text, w), `step ${step}: ${w} in ${JSON.stringify(text)}`);
+    }
+    for (const w of words) assert.deepEqual(index.of(w), wordOffsets(text, w), `end: ${w}`);
+  });
+
+  it('shifts a remembered word lazily: an edit above its spellings writes none of them until it is read', () => {
+    let text = `x = 1\n${'self.a = self.b\n'.repeat(500)}`;
+    let index = new WordIndex(text);
+    assert.equal(index.of('self').length, 1000);
+    const before = WordIndex.shiftedEntries;
+    for (let k = 0; k < 20; k++) {
+      // A letter typed after `x`, then deleted: the thousand `self`s move by one and back.
+      text = `xq${text.slice(1)}`;
+      index = index.edited(text, { start: 1, oldEnd: 1, newEnd: 2 });
+      text = `x${text.slice(2)}`;
+      index = index.edited(text, { start: 1, oldEnd: 2, newEnd: 1 });
+    }
+    text = `xq${text.slice(1)}`;
+    index = index.edited(text, { start: 1, oldEnd: 1, newEnd: 2 });
+    assert.equal(WordIndex.shiftedEntries - before, 0);
+    assert.deepEqual(index.of('self'), wordOffsets(text, 'self'));
+    assert.equal(WordIndex.shiftedEntries - before, 1000);
   });
 
   it('finds the spellings of several words in one scan exactly as wordOffsets finds each (forEachSpelling)', () => {
@@ -168,11 +224,37 @@ describe('spelling prefilters', () => {
       for (const gate of gates) {
         if (gateHit(gate, before) !== null) continue;
         checked++;
-        const near = gateHitNear(gate, after, [{ start, end: start + inserted.length }]);
+        const spans = [{ start, end: start + inserted.length }];
+        const near = gateHitNear(gate, after, spans);
         assert.equal(near !== null, gateHit(gate, after) !== null, `${gate} after editing ${JSON.stringify(before)} into ${JSON.stringify(after)}`);
+        // Looked up among the runs of word characters around the spans (an incremental lint's carried gates): the same hit,
+        // with one span and with a second one elsewhere.
+        assert.deepEqual(gateHitNear(gate, after, spans, wordRunsNear(after, spans)), near, `${gate} (runs) in ${JSON.stringify(after)}`);
+        const other = next(after.length + 1);
+        const two = [spans[0], { start: other, end: Math.min(after.length, other + next(3)) }];
+        assert.deepEqual(
+          gateHitNear(gate, after, two, wordRunsNear(after, two)),
+          gateHitNear(gate, after, two),
+          `${gate} (runs, two spans) in ${JSON.stringify(after)}`,
+        );
       }
     }
     assert.ok(checked > 1000, `only ${checked} cases checked`);
+    // Any text (matches elsewhere too) and one to three spans: the runs around the spans give the same hit as the search.
+    for (let round = 0; round < 3000; round++) {
+      const text = pick(1 + next(10));
+      const spans = Array.from({ length: 1 + next(3) }, () => {
+        const start = next(text.length + 1);
+        return { start, end: Math.min(text.length, start + next(5)) };
+      });
+      for (const gate of gates) {
+        assert.deepEqual(
+          gateHitNear(gate, text, spans, wordRunsNear(text, spans)),
+          gateHitNear(gate, text, spans),
+          `${gate} near ${JSON.stringify(spans)} in ${JSON.stringify(text)}`,
+        );
+      }
+    }
     // The edges, spelled out: a deletion joins a word, frees its left or right side, an insertion completes it.
     const cases: [string, number, number, string][] = [
       ['prof_ile', 4, 5, ''],

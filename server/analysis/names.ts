@@ -262,26 +262,29 @@ export function definitionsNamed(facts: SpelledFile, type: 'function_definition'
   const { root, text } = facts;
   const out: Node[] = [];
   for (const at of facts.wordOffsets(name)) {
-    if (!followsKeyword(text, at, keyword)) continue;
-    const id = identifierAt(root, at, name);
-    const definition = id?.parent;
-    if (definition?.type === type && definition.childForFieldName('name')?.id === id!.id) out.push(definition);
+    const start = keywordBefore(text, at, keyword);
+    if (start < 0) continue;
+    // The smallest node around the keyword and the name is their definition: one descent from the root, where reaching
+    // the name and then its `parent` took two (tree-sitter finds a parent by descending from the root again).
+    const definition = root.descendantForIndex(start, at + name.length);
+    const id = definition?.type === type ? definition.childForFieldName('name') : null;
+    if (id && id.startIndex === at && id.endIndex === at + name.length) out.push(definition!);
   }
   return out;
 }
 
 /**
- * Whether the text before `at` ends in the word `keyword` and then spaces or line continuations
+ * Where the word `keyword` starts when the text before `at` ends in it and then spaces or line continuations
  * (a backslash continuation too). Read backwards from `at`: the class rules ask this for every spelling of
  * every base name on each keystroke, and a regular expression anchored at the end of a 200-character
  * slice tried each of its positions.
  */
-function followsKeyword(text: string, at: number, keyword: string): boolean {
+function keywordBefore(text: string, at: number, keyword: string): number {
   let i = at;
   while (i > 0 && isSpaceOrBackslash(text.charCodeAt(i - 1))) i--;
   const start = i - keyword.length;
-  if (i === at || start < 0 || !text.startsWith(keyword, start)) return false;
-  return start === 0 || !isWordCode(text.charCodeAt(start - 1));
+  if (i === at || start < 0 || !text.startsWith(keyword, start)) return -1;
+  return start === 0 || !isWordCode(text.charCodeAt(start - 1)) ? start : -1;
 }
 
 /** `[\s\\]` of a regular expression, for one UTF-16 code. */

@@ -256,6 +256,36 @@ describe('definitionsNamed', () => {
       engine.dispose();
     }
   });
+
+  it('finds every def and class of typing.py by its name as a walk over the definitions does', async function () {
+    let text: string;
+    try {
+      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
+    } catch {
+      this.skip();
+    }
+    const engine = await Engine.create([], DIST);
+    const tree = engine.parse(text!);
+    try {
+      const facts = new FileFacts(tree, text!, { imports: [], comments: [], functions: [] });
+      for (const type of ['function_definition', 'class_definition'] as const) {
+        const all = tree.rootNode.descendantsOfType(type).map((d) => d!);
+        const names = new Set(all.map((d) => d.childForFieldName('name')!.text));
+        for (const name of names) {
+          const walked = all.filter((d) => d.childForFieldName('name')!.text === name).map((d) => d.startIndex);
+          assert.deepEqual(
+            definitionsNamed(facts, type, name).map((d) => d.startIndex),
+            walked,
+            `${type} ${name}`,
+          );
+        }
+        assert.ok(names.size > 40, `${names.size} ${type} names`);
+      }
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
 });
 
 describe('inNestedScope', () => {

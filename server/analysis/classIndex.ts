@@ -253,7 +253,18 @@ export class ClassIndex {
 /** Calls whose callee is the identifier `name`, found where the text spells such a call. */
 function callsByPlainName(facts: FileFacts, name: string): Node[] {
   const out: Node[] = [];
-  for (const at of possibleCallOffsets(facts.text, name, facts.wordOffsets(name))) {
+  const text = facts.text;
+  for (const at of possibleCallOffsets(text, name, facts.wordOffsets(name))) {
+    // `Name(` (spaces between): the smallest node around the name and the `(` is the call, one descent from the root,
+    // where reaching the identifier and then its `parent` took two (tree-sitter descends from the root for a parent).
+    let paren = at + name.length;
+    while (text[paren] === ' ' || text[paren] === '\t') paren++;
+    if (text[paren] === '(') {
+      const call = facts.root.descendantForIndex(at, paren + 1);
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      if (fn && fn.startIndex === at && fn.endIndex === at + name.length && fn.type === 'identifier') out.push(call!);
+      continue;
+    }
     const id = identifierAt(facts.root, at, name);
     const call = id?.parent;
     if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);

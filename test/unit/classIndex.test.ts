@@ -400,6 +400,28 @@ class None_:
     );
   });
 
+  it('finds the constructor calls of every class of typing.py that a walk over the calls finds', async function () {
+    let text: string;
+    try {
+      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
+    } catch {
+      this.skip();
+    }
+    const got = await withIndex(text! + '\nclass K: pass\nK (1)\nK  # c\n(2)\nK\\\n(3)\nx.K(4)\n(K)(5)\n', (index, facts) => {
+      const calls = facts.root.descendantsOfType('call').map((c) => c!);
+      return index.classes.map((c) => {
+        const walked = calls.filter((call) => {
+          const fn = call.childForFieldName('function');
+          return fn?.type === 'identifier' && fn.text === c.name;
+        });
+        return [c.name, index.constructorCalls(c).map((n) => n.startIndex), walked.map((n) => n.startIndex)];
+      });
+    });
+    for (const [name, found, walked] of got) assert.deepEqual(found, walked, String(name));
+    assert.deepEqual(got.at(-1)![1].length, 2, 'K (1) and K\\ (3); a comment and a line break end the statement before (2)');
+    assert.ok(got.filter(([, found]) => (found as number[]).length > 0).length > 10);
+  });
+
   describe('store spellings shared across lints by statement text', () => {
     const cls = (g: string, f = 'self.x = 1') =>
       [

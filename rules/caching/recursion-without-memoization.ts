@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { type Node, possibleCallsOf, wordOffsets } from '../../server/syntax';
 import {
+  attributesOfName,
   cacheDecorator,
   callsOfNameIn,
   commonAncestor,
@@ -14,6 +15,7 @@ import {
   inNestedScope,
   isNestedScope,
   parameterNames,
+  statementsByKeyword,
   teachingMaterial,
 } from '../../server/analysis';
 import { ensureImport, eolOf, indentAt, insertAt } from '../../server/fixes';
@@ -59,6 +61,13 @@ function mayRunTogether(a: Node, b: Node): boolean {
     if (ia >= 0 && ib >= 0 && ia !== ib) return false;
   }
   return true;
+}
+
+const LOOPS = new Set(['for_statement', 'while_statement']);
+
+/** A `for` or `while` statement anywhere in body (nested defs included), found where its text spells the keyword. */
+function hasLoop(body: Node): boolean {
+  return statementsByKeyword(body, 'for', LOOPS).length > 0 || statementsByKeyword(body, 'while', LOOPS).length > 0;
 }
 
 /** A def in a class body (decorated or not): a method, which the rule leaves alone (its self-calls go through an instance). */
@@ -113,7 +122,7 @@ export default defineRule({
     if (possible === 0 || (possible === 1 && wordOffsets(text, 'for').length === 0 && wordOffsets(text, 'while').length === 0)) return;
     // Cheap second test: at least two calls of the function's own name (found where the text spells them).
     const ownCalls = callsOfNameIn(body, name);
-    if (ownCalls.length === 0 || (ownCalls.length === 1 && body.descendantsOfType(['for_statement', 'while_statement']).length === 0)) return;
+    if (ownCalls.length === 0 || (ownCalls.length === 1 && !hasLoop(body))) return;
     if (cacheDecorator(fn, ctx.facts) || decoratorsOf(fn).some((d) => /cache|memo/i.test(d.text))) return;
     // A compiled function (numba's njit/jit, TorchScript, tf.function, Cython): an lru_cache around it would
     // route the recursive call through a Python object the compiler cannot type, so the advice would break it.
@@ -124,12 +133,13 @@ export default defineRule({
     if (/\b(memo|cache|_cache|dp)\b/.test(body.text)) return;
     // A pure function of its arguments: it returns values and is not a generator, and its
     // parameters are plain values (never an object whose attributes or methods it uses).
-    // The body's own nodes of a type come from tree-sitter's walk (descendantsOfType), not one in JS.
     if (hasOwnYield(body)) return;
+    // The body's own returns, loops and parameter attributes are read where its text spells their keyword or name, not
+    // by walking (and marshalling) every node of those types: the edited def is checked again on each keystroke in it.
     const nested = inNestedScope(body);
-    const own = (type: string) => body.descendantsOfType(type).filter((n): n is Node => n !== null && !nested(n));
-    if (!/\breturn\b/.test(text) || !own('return_statement').some((n) => n.namedChildCount > 0)) return;
-    if (own('attribute').some((n) => params.includes(n.childForFieldName('object')?.text ?? ''))) return;
+    const own = (keyword: string, type: string) => statementsByKeyword(body, keyword, new Set([type])).filter((n) => !nested(n));
+    if (!own('return', 'return_statement').some((n) => n.namedChildCount > 0)) return;
+    if (params.some((p) => attributesOfName(body, p).some((n) => !nested(n)))) return;
     // Self-calls whose results are combined (`f(n - 1) + f(n - 2)`), not recursion run for its side effects.
     const selfCalls = ownCalls.filter((c) => c.parent?.type !== 'expression_statement' && !nested(c));
     if (selfCalls.length < 2 && !(selfCalls.length === 1 && enclosingLoop(selfCalls[0]))) return;
@@ -137,7 +147,7 @@ export default defineRule({
     // instead. And some call must step a parameter arithmetically (`n - 1`), as dynamic programmes do.
     let steps = false;
     const rangeVars = new Set(
-      own('for_statement')
+      own('for', 'for_statement')
         .filter((n) => /^range\(/.test(n.childForFieldName('right')?.text ?? ''))
         .map((l) => l.childForFieldName('left')?.text ?? ''),
     );

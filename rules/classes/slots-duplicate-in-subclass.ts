@@ -55,7 +55,8 @@ export default defineRule({
     const slots = info?.slots;
     if (!info || !slots?.names) return;
     const inherited = ancestorSlots(index, info);
-    const duplicates = slots.names.map((n, i) => ({ name: n, node: slots.nameNodes[i] })).filter((x) => inherited.has(mangle(x.name, info.name)));
+    // The name nodes (read from the tree) only for a duplicate: most classes have none.
+    const duplicates = slots.names.flatMap((n, i) => (inherited.has(mangle(n, info.name)) ? [{ name: n, node: slots.nameNodes[i] }] : []));
     if (duplicates.length === 0) return;
     const keep = slots.names.filter((n) => !inherited.has(mangle(n, info.name)));
     const edit = rewriteSlots(ctx.facts, slots, keep);

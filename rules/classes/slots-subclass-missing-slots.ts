@@ -60,7 +60,9 @@ export default defineRule({
     for (const base of info.bases) {
       const r = index.resolve(base);
       if (r) {
-        if (index.isFullySlotted(r) !== true) return;
+        // The base's own `__slots__` first (its spellings in the word index): a base without them is not fully slotted,
+        // and most bases stop here without their lineage being resolved.
+        if (!r.slots?.names || index.isFullySlotted(r) !== true) return;
         resolved.push(r);
       } else if (!index.isEmptySlotExternal(base)) {
         return;

@@ -16,6 +16,8 @@ const SELF_NAMES = new Set(['self', 'cls']);
 interface Spellings {
   /** Bare names (`f`, not `x.f`), definition names left out, in document order. */
   bare?: Node[];
+  /** The parent of each bare name, by the name's node id. */
+  bareParents?: Map<number, Node | null>;
   /** The attributes `x.f` with a plain name `x` before the dot. */
   attributes?: Attributes;
   /** The attributes found to be `C.f` or an instance's `x.f`, by the class name `C`, as asked for. */
@@ -51,10 +53,17 @@ function bareSpellings(name: string, facts: FileFacts): Node[] {
   const spellings = spellingsOf(name, facts);
   if (spellings.bare) return spellings.bare;
   const bare: Node[] = [];
+  const parents = (spellings.bareParents = new Map());
   for (const offset of facts.words.of(name)) {
     if (facts.text.charCodeAt(offset - 1) === 46 /* . */ && /[\w)\]]/.test(facts.text.charAt(offset - 2))) continue;
     const id = identifierAt(facts.root, offset, name);
-    if (id && !attributeNamed(id) && !isDefinitionName(id)) bare.push(id);
+    if (!id) continue;
+    // The parent read once, and kept for callsOf: tree-sitter finds a node's parent by descending from the root again,
+    // a pass over the module's statements in a long file (the impact ranking asks a def's callers on each keystroke).
+    const parent = id.parent;
+    if (parent && (attributeNamedIn(parent, id) || isDefinitionNameIn(parent, id))) continue;
+    bare.push(id);
+    parents.set(id.id, parent);
   }
   return (spellings.bare = bare);
 }
@@ -85,7 +94,13 @@ const AFTER_DOT_OR_SPACE = /^[.\s]$/;
 
 /** The attribute whose name (after the dot) id is, or null. */
 function attributeNamed(id: Node): Node | null {
-  return id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : null;
+  const parent = id.parent;
+  return parent && attributeNamedIn(parent, id) ? parent : null;
+}
+
+/** id is the name (after the dot) of parent, an attribute. */
+function attributeNamedIn(parent: Node, id: Node): boolean {
+  return parent.type === 'attribute' && parent.childForFieldName('attribute')?.equals(id) === true;
 }
 
 /** `C.f`, and `x.f` where `x` is known to be an instance of `C`, among the attribute spellings, in document order. */
@@ -132,8 +147,14 @@ function push<K>(map: Map<K, Node[]>, key: K, node: Node): void {
  * - a class: a bare `C()`, its construction.
  */
 export function callsOf(definition: Node, facts: FileFacts): Node[] {
-  return referencesTo(definition, facts).flatMap((ref) => {
-    const call = ref.parent;
+  const refs = referencesTo(definition, facts);
+  const name = definition.childForFieldName('name')?.text;
+  // Filled by referencesTo when the def's bare spellings were read (a function's callers).
+  const parents = name ? spellingsOf(name, facts).bareParents : undefined;
+  return refs.flatMap((ref) => {
+    // A bare spelling's parent was read when it was found (bareSpellings).
+    const known = parents?.get(ref.id);
+    const call = known !== undefined ? known : ref.parent;
     return call?.type === 'call' && call.childForFieldName('function')?.equals(ref) ? [call] : [];
   });
 }
@@ -188,10 +209,9 @@ function readSubclasses(info: ClassInfo, index: ReturnType<typeof classIndex>): 
   return out;
 }
 
-/** The name in `def f` / `class C` itself, not a use of it. */
-function isDefinitionName(id: Node): boolean {
-  const parent = id.parent;
-  return (parent?.type === 'function_definition' || parent?.type === 'class_definition') && !!parent.childForFieldName('name')?.equals(id);
+/** The name in `def f` / `class C` itself (parent is id's parent), not a use of it. */
+function isDefinitionNameIn(parent: Node, id: Node): boolean {
+  return (parent.type === 'function_definition' || parent.type === 'class_definition') && !!parent.childForFieldName('name')?.equals(id);
 }
 
 /** The class whose body holds the def directly (a method), or null. */

@@ -8,6 +8,7 @@ import type { Node } from '../syntax/parser';
 import { definitionsNamed, identifierAt, identifiersSpelledInFile } from './names';
 import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, firstParameterName } from './scopes';
 import { isAsciiWordChar, possibleCallOffsets } from '../syntax/spelling';
+import { ownedString } from '../syntax/text';
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -130,9 +131,18 @@ export class ClassIndex {
 
   /** A base expression resolved to a class of this file, or null. */
   resolve(base: Node): ClassInfo | null {
-    const expr = base.type === 'subscript' ? base.childForFieldName('value') : base; // Box[T]
-    return expr?.type === 'identifier' ? this.byClassName(expr.text) : null;
+    // Remembered per base node for the lint: each class rule walks the same lineage again (isFullySlotted, knownLineage,
+    // inheritedSlots, ancestorSlots), and each step read the base's type and text from the tree again.
+    let resolved = this.resolvedBases.get(base.id);
+    if (resolved === undefined) {
+      const expr = base.type === 'subscript' ? base.childForFieldName('value') : base; // Box[T]
+      resolved = expr?.type === 'identifier' ? this.byClassName(expr.text) : null;
+      this.resolvedBases.set(base.id, resolved);
+    }
+    return resolved;
   }
+
+  private readonly resolvedBases = new Map<number, ClassInfo | null>();
 
   /** Qualified name of a base that is not a class of this file (`object`, `typing.Protocol`…), or null. */
   externalBaseName(base: Node): string | null {
@@ -165,6 +175,19 @@ export class ClassIndex {
    * known base that adds no instance dict (`object`, `Generic`, `ABC`…). Null when any base is unknown.
    */
   knownLineage(cls: ClassInfo): ClassInfo[] | null {
+    // Remembered per class for the lint (callers only read it): a keystroke's class rules asked it of the same classes
+    // several times each (the class, each base, and again for inheritedSlots).
+    let lineage = this.lineages.get(cls);
+    if (lineage === undefined) {
+      lineage = this.walkLineage(cls);
+      this.lineages.set(cls, lineage);
+    }
+    return lineage;
+  }
+
+  private readonly lineages = new Map<ClassInfo, ClassInfo[] | null>();
+
+  private walkLineage(cls: ClassInfo): ClassInfo[] | null {
     const out: ClassInfo[] = [];
     const seen = new Set<ClassInfo>();
     const visit = (c: ClassInfo): boolean => {
@@ -230,7 +253,18 @@ export class ClassIndex {
 /** Calls whose callee is the identifier `name`, found where the text spells such a call. */
 function callsByPlainName(facts: FileFacts, name: string): Node[] {
   const out: Node[] = [];
-  for (const at of possibleCallOffsets(facts.text, name, facts.wordOffsets(name))) {
+  const text = facts.text;
+  for (const at of possibleCallOffsets(text, name, facts.wordOffsets(name))) {
+    // `Name(` (spaces between): the smallest node around the name and the `(` is the call, one descent from the root,
+    // where reaching the identifier and then its `parent` took two (tree-sitter descends from the root for a parent).
+    let paren = at + name.length;
+    while (text[paren] === ' ' || text[paren] === '\t') paren++;
+    if (text[paren] === '(') {
+      const call = facts.root.descendantForIndex(at, paren + 1);
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      if (fn && fn.startIndex === at && fn.endIndex === at + name.length && fn.type === 'identifier') out.push(call!);
+      continue;
+    }
     const id = identifierAt(facts.root, at, name);
     const call = id?.parent;
     if (call?.type === 'call' && call.childForFieldName('function')?.id === id!.id) out.push(call);
@@ -301,6 +335,50 @@ function stringValue(node: Node): string | null {
   const content = node.namedChildren.filter((c) => c?.type === 'string_content');
   const raw = content.map((c) => c!.text).join('');
   return /\\/.test(raw) ? null : raw;
+}
+
+/**
+ * The class's `__slots__` assignment as SlotsInfo: its names from the table of names by the value's text when that text
+ * was read before (a literal's names are a function of its text), its name nodes read from the tree only when asked (a
+ * fix, a finding on a name). The slots of a class and of each of its bases are asked on every keystroke in the class,
+ * and reading each string of the literal from the tree took half a dozen calls into WASM a name.
+ */
+function slotsOf(assignment: Node): SlotsInfo {
+  const value = assignment.childForFieldName('right')!;
+  // A value with a syntax error may parse differently elsewhere: read from the tree each time.
+  if (value.hasError) return readSlots(assignment);
+  const text = value.text;
+  let names = slotNames.get(text);
+  if (names === undefined) {
+    slotNamesReads.count++;
+    names = readSlots(assignment).names;
+    if (names) names = names.map(ownedString);
+    if (text.length <= MAX_MEMO_STATEMENT) {
+      if (slotNames.size >= MAX_STATEMENT_SPELLINGS) slotNames.clear();
+      slotNames.set(ownedString(text), names);
+    }
+  }
+  return new LazySlots(assignment, value, names);
+}
+
+/** Slot names by the text of the `__slots__` value they were read from (null: not a literal the index can read). */
+const slotNames = new Map<string, string[] | null>();
+
+/** The number of times slotsOf read the names from the tree (tests). */
+export const slotNamesReads = { count: 0 };
+
+/** SlotsInfo whose name nodes are read from the tree when first asked. */
+class LazySlots implements SlotsInfo {
+  private nodes?: Node[];
+  constructor(
+    readonly assignment: Node,
+    readonly value: Node,
+    readonly names: string[] | null,
+  ) {}
+  get nameNodes(): Node[] {
+    this.nodes ??= readSlots(this.assignment).nameNodes;
+    return this.nodes;
+  }
 }
 
 function readSlots(assignment: Node): SlotsInfo {
@@ -403,7 +481,7 @@ class LazyClassInfo implements ClassInfo {
     return this.body().methods;
   }
   get storeSpellings(): readonly MethodStoreSpellings[] {
-    this.spellingPart ??= storeSpellingsOf(this.methods, this.facts);
+    this.spellingPart ??= storeSpellingsOf(this.node, this.facts);
     return this.spellingPart;
   }
   // Attribute stores are the costliest part (every method body, and the tree at each store spelling).
@@ -461,7 +539,7 @@ function findSlots(node: Node, facts: FileFacts): SlotsInfo | null {
     const a = stmt.namedChild(0);
     if (a?.type !== 'assignment' || !a.childForFieldName('right')) continue;
     const left = a.childForFieldName('left');
-    if (left?.type === 'identifier' && left.text === '__slots__') return readSlots(a);
+    if (left?.type === 'identifier' && left.text === '__slots__') return slotsOf(a);
   }
   return null;
 }
@@ -493,7 +571,7 @@ function readBody(node: Node, slots?: SlotsInfo | null): ClassBody {
     }
     if (a.childForFieldName('type')) out.annotations.set(left.text, a);
     if (a.childForFieldName('right')) out.classNames.set(left.text, a);
-    if (slots === undefined && left.text === '__slots__' && a.childForFieldName('right')) out.slots = readSlots(a);
+    if (slots === undefined && left.text === '__slots__' && a.childForFieldName('right')) out.slots = slotsOf(a);
   }
   return out;
 }
@@ -502,39 +580,152 @@ function readBody(node: Node, slots?: SlotsInfo | null): ClassBody {
  * A method's spellings of its instance parameter (`self`) that may be `<self>.name` stored to or `<self>.__dict__`
  * (mayStoreOrDict), found from the text alone: their offsets in the file, and the name after each `.` as the text
  * spells it (null when it cannot tell: a line break or comment around the `.`, a non-ASCII name). Static and class
- * methods have none.
+ * methods have none. The method's body is read from the tree only when asked (collectAttributes, readsOwnDict).
  */
 export interface MethodStoreSpellings {
-  self: string;
-  body: Node;
+  readonly self: string;
+  readonly body: Node;
+  readonly offsets: readonly number[];
+  readonly names: readonly (string | null)[];
+}
+
+/**
+ * What storeSpellingsOf reads of one statement of a class body, offsets relative to the start of the statement's first
+ * line: the def's name (null when the statement is not a def), its instance parameter (null for a static or class method,
+ * or a def without one) and its body's extent, and the store spellings in the body.
+ */
+interface StatementSpellings {
+  method: string | null;
+  self: string | null;
+  bodyStart: number;
+  bodyEnd: number;
   offsets: number[];
   names: (string | null)[];
 }
 
 /**
- * The store spellings of each instance method (see MethodStoreSpellings), in the methods' order. The spellings of `self`
- * come from the file's carried word index (WordIndex.between: a binary search), not a search of each method's text.
+ * StatementSpellings by the text they were read from: the statement from the start of its first line (its indentation
+ * decides how it parses) to one character past its end (whether a spelling at its end is a whole word). The answer is
+ * a function of that text alone, so it is shared across lints: a keystroke in one method of a class reads that method
+ * again, not the other methods, which slots-undeclared-attribute re-read on every keystroke in the class (their
+ * decorators, first parameter and body from the tree, a dozen calls into WASM each). Not used in a class with a syntax
+ * error, where a statement's parse may depend on the code around it. Bounded, as the word index is.
  */
-function storeSpellingsOf(methods: Map<string, Node>, facts: FileFacts): MethodStoreSpellings[] {
-  const out: MethodStoreSpellings[] = [];
-  for (const [, method] of methods) {
-    const isStatic = decoratorsOf(method).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
-    const self = isStatic ? undefined : firstParameterName(method);
-    const body = self ? method.childForFieldName('body') : null;
-    if (!self || !body) continue;
-    const spelled: MethodStoreSpellings = { self, body, offsets: [], names: [] };
-    const found = facts.words.between(self, body.startIndex, body.endIndex);
-    // The tests below read the body's own text (nothing past its end), as they always have.
-    const text = found.length > 0 ? body.text : '';
-    for (const offset of found) {
-      const at = offset - body.startIndex;
-      if (!mayStoreOrDict(text, at, self)) continue;
-      spelled.offsets.push(offset);
-      spelled.names.push(attributeNameAfter(text, at + self.length));
-    }
-    out.push(spelled);
+const statementSpellings = new Map<string, StatementSpellings>();
+const MAX_STATEMENT_SPELLINGS = 2048;
+/** Longer statements are read from the tree each time (rare, and their text would be copied into the table). */
+const MAX_MEMO_STATEMENT = 16384;
+
+/** The number of times statementSpellingsOf read a statement from the tree (tests: the memo is used, and keyed right). */
+export const statementSpellingsReads = { count: 0 };
+
+/** Empties the table (tests: read every statement from the tree again). */
+export function clearStatementSpellings(): void {
+  statementSpellings.clear();
+  slotNames.clear();
+}
+
+/**
+ * The store spellings of each instance method (see MethodStoreSpellings) in the order readBody lists the methods (the
+ * last def of a name counts, at the place of the first). The spellings of `self` come from the file's carried word
+ * index (WordIndex.between: a binary search, also recording the body as read), not a search of each method's text.
+ */
+function storeSpellingsOf(cls: Node, facts: FileFacts): MethodStoreSpellings[] {
+  const byName = new Map<string, MethodStoreSpellings | null>();
+  const memo = !cls.hasError;
+  for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
+    if (!stmt) continue;
+    const read = statementSpellingsOf(stmt, facts, memo);
+    if (read.method === null) continue;
+    byName.set(read.method, read.self === null ? null : located(read, stmt, facts));
   }
+  const out: MethodStoreSpellings[] = [];
+  for (const m of byName.values()) if (m) out.push(m);
   return out;
+}
+
+/** The statement's StatementSpellings, from the table when the same text was read before. */
+function statementSpellingsOf(stmt: Node, facts: FileFacts, memo: boolean): StatementSpellings {
+  const text = facts.text;
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const end = Math.min(stmt.endIndex + 1, text.length);
+  if (!memo || end - lineStart > MAX_MEMO_STATEMENT) return readStatementSpellings(stmt, facts, lineStart);
+  const key = text.slice(lineStart, end);
+  let read = statementSpellings.get(key);
+  if (!read) {
+    read = readStatementSpellings(stmt, facts, lineStart);
+    if (statementSpellings.size >= MAX_STATEMENT_SPELLINGS) statementSpellings.clear();
+    statementSpellings.set(ownedString(key), read);
+  }
+  return read;
+}
+
+const NOT_A_METHOD: StatementSpellings = { method: null, self: null, bodyStart: 0, bodyEnd: 0, offsets: [], names: [] };
+
+/**
+ * Reads a class-body statement from the tree (offsets relative to base, the start of its first line). The word index's
+ * answer for the body rests on the characters just around it too, which the memo's key holds.
+ */
+function readStatementSpellings(stmt: Node, facts: FileFacts, base: number): StatementSpellings {
+  statementSpellingsReads.count++;
+  const def = definitionOf(stmt);
+  const method = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+  if (!def || !method) return NOT_A_METHOD;
+  const isStatic = decoratorsOf(def).some((d) => /(^|\.)(staticmethod|classmethod)$/.test(decoratorCallee(d).text));
+  const self = isStatic ? undefined : firstParameterName(def);
+  const body = self ? def.childForFieldName('body') : null;
+  // Every string kept is a copy (ownedString): the table outlives the lint, and a slice of its text would keep it alive.
+  if (!self || !body) return { method: ownedString(method), self: null, bodyStart: 0, bodyEnd: 0, offsets: [], names: [] };
+  const read: StatementSpellings = {
+    method: ownedString(method),
+    self: ownedString(self),
+    bodyStart: body.startIndex - base,
+    bodyEnd: body.endIndex - base,
+    offsets: [],
+    names: [],
+  };
+  const found = facts.words.between(self, body.startIndex, body.endIndex);
+  // The tests below read the body's own text (nothing past its end), as they always have.
+  const bodyText = found.length > 0 ? facts.text.slice(body.startIndex, body.endIndex) : '';
+  for (const offset of found) {
+    const at = offset - body.startIndex;
+    if (!mayStoreOrDict(bodyText, at, self)) continue;
+    read.offsets.push(offset - base);
+    const name = attributeNameAfter(bodyText, at + self.length);
+    read.names.push(name === null ? null : ownedString(name));
+  }
+  return read;
+}
+
+/**
+ * A memoised statement's spellings placed in this lint's text. The spellings of `self` are asked of the word index as
+ * well (its answer is the memo's, and the body is recorded as read, as it was when each lint searched it).
+ */
+function located(read: StatementSpellings, stmt: Node, facts: FileFacts): MethodStoreSpellings {
+  const base = facts.text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  // Just read, the same range was recorded a moment ago, and the index records a repeated range once.
+  facts.words.between(read.self!, base + read.bodyStart, base + read.bodyEnd);
+  return new LocatedSpellings(
+    read.self!,
+    stmt,
+    read.offsets.map((o) => base + o),
+    read.names,
+  );
+}
+
+/** MethodStoreSpellings whose body node is found when first asked (most checks stop at the names). */
+class LocatedSpellings implements MethodStoreSpellings {
+  private bodyNode?: Node;
+  constructor(
+    readonly self: string,
+    private readonly stmt: Node,
+    readonly offsets: readonly number[],
+    readonly names: readonly (string | null)[],
+  ) {}
+  get body(): Node {
+    this.bodyNode ??= definitionOf(this.stmt)!.childForFieldName('body')!;
+    return this.bodyNode;
+  }
 }
 
 /**

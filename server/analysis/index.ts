@@ -103,6 +103,8 @@ export {
   readsAfter,
   scopeOf,
   spellsAnyName,
+  statementsByKeyword,
+  attributesOfName,
   targetNames,
   valueBoundOnce,
 } from './names';

@@ -185,6 +185,57 @@ export function callsOfNameIn(node: Node, name: string): Node[] {
   return out;
 }
 
+/**
+ * The statements of these types inside node (any depth, nested defs included, not node itself) that begin with
+ * `keyword` (`for`, `while`, `return`), in document order, found where node's text spells the keyword: the same nodes
+ * as `node.descendantsOfType(types)`, without tree-sitter marshalling every such node of a long def, nor walking it.
+ * A statement of one of these types always starts with its keyword's token (`async for` has its `for` token too), and
+ * the token is a whole word of the text.
+ */
+export function statementsByKeyword(node: Node, keyword: string, types: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  const base = node.startIndex;
+  for (const at of wordOffsets(node.text, keyword)) {
+    const token = node.descendantForIndex(base + at, base + at + keyword.length);
+    const statement = token?.type === keyword ? token.parent : null;
+    if (statement && types.has(statement.type) && statement.id !== node.id) out.push(statement);
+  }
+  return out;
+}
+
+/**
+ * The attributes `name.x` inside node whose object is the identifier `name` itself, in document order, found where the
+ * text spells `name` followed by a `.` (only spaces, line breaks, continuations or a comment may stand between an
+ * attribute's object and its `.`): the same nodes as filtering `node.descendantsOfType('attribute')` by the object's
+ * text, reading the tree at those spellings only.
+ */
+export function attributesOfName(node: Node, name: string): Node[] {
+  const out: Node[] = [];
+  const text = node.text;
+  const base = node.startIndex;
+  for (const at of wordOffsets(text, name)) {
+    if (!mayPrecedeDot(text, at + name.length)) continue;
+    const id = identifierAt(node, base + at, name);
+    const attr = id?.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('object')?.id === id!.id) out.push(attr);
+  }
+  return out;
+}
+
+/**
+ * The first character at or after i, past ASCII spaces, control characters and backslashes, is `.`, starts a comment
+ * (`#`) or is not ASCII (a space the grammar may skip): anything else ends the expression before any `.`.
+ */
+function mayPrecedeDot(text: string, i: number): boolean {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 46 || c === 35 || c > 127) return true; // `.`, `#`, not ASCII
+    if (c > 32 && c !== 92) return false;
+    i++;
+  }
+  return false;
+}
+
 /** The identifier `name` spelled at offset start inside node (not node itself), or null (a string, a comment…). */
 export function identifierAt(node: Node, start: number, name: string): Node | null {
   const id = node.descendantForIndex(start, start + name.length);
@@ -211,26 +262,29 @@ export function definitionsNamed(facts: SpelledFile, type: 'function_definition'
   const { root, text } = facts;
   const out: Node[] = [];
   for (const at of facts.wordOffsets(name)) {
-    if (!followsKeyword(text, at, keyword)) continue;
-    const id = identifierAt(root, at, name);
-    const definition = id?.parent;
-    if (definition?.type === type && definition.childForFieldName('name')?.id === id!.id) out.push(definition);
+    const start = keywordBefore(text, at, keyword);
+    if (start < 0) continue;
+    // The smallest node around the keyword and the name is their definition: one descent from the root, where reaching
+    // the name and then its `parent` took two (tree-sitter finds a parent by descending from the root again).
+    const definition = root.descendantForIndex(start, at + name.length);
+    const id = definition?.type === type ? definition.childForFieldName('name') : null;
+    if (id && id.startIndex === at && id.endIndex === at + name.length) out.push(definition!);
   }
   return out;
 }
 
 /**
- * Whether the text before `at` ends in the word `keyword` and then spaces or line continuations
+ * Where the word `keyword` starts when the text before `at` ends in it and then spaces or line continuations
  * (a backslash continuation too). Read backwards from `at`: the class rules ask this for every spelling of
  * every base name on each keystroke, and a regular expression anchored at the end of a 200-character
  * slice tried each of its positions.
  */
-function followsKeyword(text: string, at: number, keyword: string): boolean {
+function keywordBefore(text: string, at: number, keyword: string): number {
   let i = at;
   while (i > 0 && isSpaceOrBackslash(text.charCodeAt(i - 1))) i--;
   const start = i - keyword.length;
-  if (i === at || start < 0 || !text.startsWith(keyword, start)) return false;
-  return start === 0 || !isWordCode(text.charCodeAt(start - 1));
+  if (i === at || start < 0 || !text.startsWith(keyword, start)) return -1;
+  return start === 0 || !isWordCode(text.charCodeAt(start - 1)) ? start : -1;
 }
 
 /** `[\s\\]` of a regular expression, for one UTF-16 code. */

@@ -1,7 +1,18 @@
 // server/analysis/classIndex.ts: classes of one file, their bases, slots and attributes.
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
-import { classIndex, mangle, storesOnlyDeclared, type ClassIndex } from '../../server/analysis/classIndex';
+import {
+  classIndex,
+  clearStatementSpellings,
+  mangle,
+  slotNamesReads,
+  statementSpellingsReads,
+  storesOnlyDeclared,
+  type ClassIndex,
+} from '../../server/analysis/classIndex';
+import duplicate from '../../rules/classes/slots-duplicate-in-subclass';
+import { readFileSync } from 'node:fs';
+import undeclared from '../../rules/classes/slots-undeclared-attribute';
 import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
 import { firstParameterName, parameterNames } from '../../server/analysis/scopes';
@@ -387,5 +398,137 @@ class None_:
       got.map(([first]) => first),
       ['self', 'self', 'args', 'k', 'x', 'x', 'self', undefined, 'kw', 'a'],
     );
+  });
+
+  it('finds the constructor calls of every class of typing.py that a walk over the calls finds', async function () {
+    let text: string;
+    try {
+      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
+    } catch {
+      this.skip();
+    }
+    const got = await withIndex(text! + '\nclass K: pass\nK (1)\nK  # c\n(2)\nK\\\n(3)\nx.K(4)\n(K)(5)\n', (index, facts) => {
+      const calls = facts.root.descendantsOfType('call').map((c) => c!);
+      return index.classes.map((c) => {
+        const walked = calls.filter((call) => {
+          const fn = call.childForFieldName('function');
+          return fn?.type === 'identifier' && fn.text === c.name;
+        });
+        return [c.name, index.constructorCalls(c).map((n) => n.startIndex), walked.map((n) => n.startIndex)];
+      });
+    });
+    for (const [name, found, walked] of got) assert.deepEqual(found, walked, String(name));
+    assert.deepEqual(got.at(-1)![1].length, 2, 'K (1) and K\\ (3); a comment and a line break end the statement before (2)');
+    assert.ok(got.filter(([, found]) => (found as number[]).length > 0).length > 10);
+  });
+
+  describe('store spellings shared across lints by statement text', () => {
+    const cls = (g: string, f = 'self.x = 1') =>
+      [
+        'class P:',
+        '    __slots__ = ("x",)',
+        '',
+        '    def f(self):',
+        `        ${f}`,
+        '',
+        '    @property',
+        '    def g(self):',
+        `        ${g}`,
+        '        return 0',
+        '',
+      ].join('\n');
+
+    it('reads again only the method an edit changed, and a finding appears and goes with the edit', async () => {
+      const engine = await Engine.create([undeclared], DIST);
+      try {
+        const lint = (source: string) => engine.lintText(source).findings.map((f) => `${f.ruleId}@${source.slice(0, f.start).split('\n').length}`);
+        clearStatementSpellings();
+        assert.deepEqual(lint(cls('self.x = 2')), []);
+        const before = statementSpellingsReads.count;
+        assert.deepEqual(lint(cls('self.y = 2')), ['slots-undeclared-attribute@9'], 'a store in g that __slots__ does not declare');
+        assert.equal(statementSpellingsReads.count - before, 1, 'only g read from the tree again');
+        assert.deepEqual(lint(cls('self.x = 2')), [], 'the finding goes with the edit');
+        assert.equal(statementSpellingsReads.count - before, 1, 'every statement as read before');
+        assert.deepEqual(lint(cls('self.x = 2', 'self.z = 1')), ['slots-undeclared-attribute@5'], 'now in f');
+        assert.equal(statementSpellingsReads.count - before, 2);
+        // Moved down two lines (offsets differ, texts do not): nothing read again, the finding placed at the new line.
+        assert.deepEqual(lint('import os\n\n' + cls('self.x = 2', 'self.z = 1')), ['slots-undeclared-attribute@7']);
+        assert.equal(statementSpellingsReads.count - before, 2);
+        // The class nested one level deeper: its statements' lines are indented further, so they are read again.
+        assert.deepEqual(lint('def outer():\n' + cls('self.y = 2').replace(/^/gm, '    ')), ['slots-undeclared-attribute@10']);
+        assert.ok(statementSpellingsReads.count - before > 2);
+      } finally {
+        engine.dispose();
+      }
+    });
+
+    it('gives the same spellings from the table as read from the tree, on every class of typing.py', async function () {
+      let text: string;
+      try {
+        text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
+      } catch {
+        this.skip();
+      }
+      const spellings = (index: ClassIndex, facts: FileFacts) =>
+        index.classes.map((c) =>
+          c.storeSpellings.map((m) => [c.name, m.self, m.body.startIndex - facts.text.length, m.offsets.map((o) => o - facts.text.length), m.names]),
+        );
+      clearStatementSpellings();
+      const read = await withIndex(text!, spellings);
+      const before = statementSpellingsReads.count;
+      const shared = await withIndex('import os\n# moved\n' + text!, spellings);
+      assert.equal(statementSpellingsReads.count, before, 'every statement from the table');
+      assert.deepEqual(shared, read);
+      assert.ok(read.flat().length > 100, `${read.flat().length} methods`);
+    });
+
+    it('reads slot names again only when the `__slots__` value changes, and its name nodes only when asked', async () => {
+      const engine = await Engine.create([undeclared, duplicate], DIST);
+      try {
+        const source = (slots: string) =>
+          ['class Base:', '    __slots__ = ("a",)', '', 'class P(Base):', `    __slots__ = ${slots}`, '', '    def f(self):', '        self.b = 1', ''].join(
+            '\n',
+          );
+        const lint = (text: string) =>
+          engine
+            .lintText(text)
+            .findings.map((f) => `${f.ruleId}@${text.slice(0, f.start).split('\n').length}:${text.slice(f.start, f.end)}`)
+            .sort();
+        clearStatementSpellings();
+        assert.deepEqual(lint(source('("b",)')), []);
+        const before = slotNamesReads.count;
+        assert.deepEqual(lint('\n' + source('("b",)')), [], 'moved: names from the table');
+        assert.equal(slotNamesReads.count, before);
+        assert.deepEqual(lint(source('("c",)')), ['slots-undeclared-attribute@8:self.b'], 'b no longer declared');
+        assert.equal(slotNamesReads.count, before + 1, 'only the changed value read again');
+        assert.deepEqual(lint(source("('a', 'b')")), ["slots-duplicate-in-subclass@5:'a'"], 'the duplicate reported on its name node');
+        assert.deepEqual(lint(source('("b",)')), []);
+        assert.equal(slotNamesReads.count, before + 2);
+      } finally {
+        engine.dispose();
+      }
+    });
+
+    it('lists the methods as the class body does: the last def of a name, at the place of the first', async () => {
+      const got = await withIndex(
+        `
+class C:
+    def a(self): self.one = 1
+    def b(this): this.two = 2
+    def a(me): me.three = 3
+    @staticmethod
+    def b(x): x.four = 4
+    @classmethod
+    def c(cls): cls.five = 5
+    def d(*args): args.six = 6
+    e = lambda self: None
+`,
+        (index) => index.classes[0].storeSpellings.map((m) => [m.self, m.names]),
+      );
+      assert.deepEqual(got, [
+        ['me', ['three']],
+        ['args', ['six']],
+      ]);
+    });
   });
 });

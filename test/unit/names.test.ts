@@ -2,7 +2,18 @@
 import * as assert from 'node:assert/strict';
 import { Engine } from '../../server/engine/engine';
 import { FileFacts } from '../../server/analysis/facts';
-import { bindingOf, callsOfNameIn, definitionsNamed, inNestedScope, localOccurrences, nestedScopeOf, readsAfter } from '../../server/analysis/names';
+import {
+  attributesOfName,
+  bindingOf,
+  callsOfNameIn,
+  definitionsNamed,
+  inNestedScope,
+  localOccurrences,
+  nestedScopeOf,
+  readsAfter,
+  statementsByKeyword,
+} from '../../server/analysis/names';
+import { readFileSync } from 'node:fs';
 import type { Node } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
 import { DIST } from '../helpers/engine';
@@ -138,6 +149,88 @@ describe('callsOfNameIn', () => {
   });
 });
 
+describe('statementsByKeyword and attributesOfName', () => {
+  const rows = (nodes: (Node | null)[]) => nodes.map((n) => `${n!.startIndex}-${n!.endIndex}`);
+  const source = [
+    'def f(n, memo, t):',
+    '    for i in range(n):  # for',
+    '        while t.x:',
+    '            async_ = [j for j in t]',
+    '    async for k in t . y: pass',
+    '    s = "for while return t.x"  # return t.z',
+    '    u = (t',
+    '         .w) + (t  # c',
+    '         ).v + t\\',
+    '        .q + t[0].r + (t).s + obj.t.u + tt.x',
+    '    def g(t): return t.a',
+    '    return (n)',
+    '    return',
+    '',
+  ].join('\n');
+
+  it('finds the statements of a keyword and the attributes of a name that the walks over their node types find', async () => {
+    const engine = await Engine.create([], DIST);
+    const tree = engine.parse(source);
+    try {
+      const body = tree.rootNode.child(0)!.childForFieldName('body')!;
+      for (const [keyword, type] of [
+        ['for', 'for_statement'],
+        ['while', 'while_statement'],
+        ['return', 'return_statement'],
+      ]) {
+        assert.deepEqual(rows(statementsByKeyword(body, keyword, new Set([type]))), rows(body.descendantsOfType(type)), keyword);
+      }
+      for (const name of ['t', 'n', 'obj', 'tt', 'memo']) {
+        const walked = body.descendantsOfType('attribute').filter((a) => a?.childForFieldName('object')?.text === name);
+        assert.deepEqual(rows(attributesOfName(body, name)), rows(walked), name);
+      }
+      assert.equal(attributesOfName(body, 't').length, 5, 't.x, t . y, t and .w on two lines, t\\ .q, t.a in the nested def');
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
+  it('agrees with the walks on every def of a standard-library module', async function () {
+    const path = '/usr/lib/python3.11/typing.py';
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      this.skip();
+    }
+    const engine = await Engine.create([], DIST);
+    const tree = engine.parse(text!);
+    try {
+      let compared = 0;
+      for (const def of tree.rootNode.descendantsOfType('function_definition')) {
+        const body = def!.childForFieldName('body')!;
+        for (const [keyword, type] of [
+          ['for', 'for_statement'],
+          ['while', 'while_statement'],
+          ['return', 'return_statement'],
+        ]) {
+          assert.deepEqual(
+            rows(statementsByKeyword(body, keyword, new Set([type]))),
+            rows(body.descendantsOfType(type)),
+            `${keyword} in ${def!.text.slice(0, 60)}`,
+          );
+        }
+        const names = new Set(body.descendantsOfType('identifier').map((id) => id!.text));
+        for (const name of names) {
+          const walked = body.descendantsOfType('attribute').filter((a) => a?.childForFieldName('object')?.text === name);
+          assert.deepEqual(rows(attributesOfName(body, name)), rows(walked), `${name} in ${def!.text.slice(0, 60)}`);
+          compared++;
+        }
+      }
+      assert.ok(compared > 1000, `${compared} names compared`);
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+});
+
 describe('definitionsNamed', () => {
   it('finds the defs and classes a name is defined by, where the text spells the keyword before it', async () => {
     const engine = await Engine.create([], DIST);
@@ -158,6 +251,36 @@ describe('definitionsNamed', () => {
         definitionsNamed(new FileFacts(tree, source, { imports: [], comments: [], functions: [] }), type, 'Box').map((n) => n.startPosition.row);
       assert.deepEqual(rows('class_definition'), [0, 2], 'both classes, one after a line continuation; not the string');
       assert.deepEqual(rows('function_definition'), [1, 4], 'the method and the async def; not the call or Boxes');
+    } finally {
+      tree.delete();
+      engine.dispose();
+    }
+  });
+
+  it('finds every def and class of typing.py by its name as a walk over the definitions does', async function () {
+    let text: string;
+    try {
+      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
+    } catch {
+      this.skip();
+    }
+    const engine = await Engine.create([], DIST);
+    const tree = engine.parse(text!);
+    try {
+      const facts = new FileFacts(tree, text!, { imports: [], comments: [], functions: [] });
+      for (const type of ['function_definition', 'class_definition'] as const) {
+        const all = tree.rootNode.descendantsOfType(type).map((d) => d!);
+        const names = new Set(all.map((d) => d.childForFieldName('name')!.text));
+        for (const name of names) {
+          const walked = all.filter((d) => d.childForFieldName('name')!.text === name).map((d) => d.startIndex);
+          assert.deepEqual(
+            definitionsNamed(facts, type, name).map((d) => d.startIndex),
+            walked,
+            `${type} ${name}`,
+          );
+        }
+        assert.ok(names.size > 40, `${names.size} ${type} names`);
+      }
     } finally {
       tree.delete();
       engine.dispose();

@@ -64,7 +64,8 @@ export default defineRule({
       'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
       'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
       "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +
-      'unless its function takes or passes a timeout elsewhere.',
+      'unless its function takes or passes a timeout elsewhere, catches the timeout error or is retried by a decorator (both ' +
+      'need a timeout to ever run), or its class or module keeps a timeout the call leaves out.',
     instead:
       'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`): the one the code already ' +
       "has where it shows one (the module's `TIMEOUT` its other requests pass, the class's `self.timeout`, the function's own " +

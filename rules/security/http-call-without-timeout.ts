@@ -3,21 +3,30 @@ import { defineRule } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindersSpelling,
+  bindingOf,
   callsBuiltinInput,
   callsOf,
   classOfMethod,
+  decoratorCallee,
   decoratorsOf,
   enclosingDef,
+  findDescendants,
   hasMainGuard,
   hasSplatArguments,
+  identifiersSpelled,
+  identifiersSpelledInFile,
   isOutsideAnyPackage,
   inNamespaceSubpackage,
   isPackageModule,
   isShadowed,
   isTestFile,
+  isVariable,
   keywordArgument,
+  occurrences,
+  parameterNames,
   receiverKind,
   rootName,
+  scopeOf,
   setsDefaultSocketTimeout,
   spelledOnlyHere,
   type FileFacts,
@@ -55,10 +64,12 @@ export default defineRule({
       'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
       'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
       "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +
-      'unless its function takes or passes a timeout elsewhere.',
+      'unless its function takes or passes a timeout elsewhere, catches the timeout error or is retried by a decorator (both ' +
+      'need a timeout to ever run), or its class or module keeps a timeout the call leaves out.',
     instead:
-      'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`), and handle ' +
-      '`requests.Timeout` where a retry makes sense.',
+      'Always pass `timeout=` (seconds, or a `(connect, read)` tuple such as `timeout=(3.05, 30)`): the one the code already ' +
+      "has where it shows one (the module's `TIMEOUT` its other requests pass, the class's `self.timeout`, the function's own " +
+      '`timeout`), as the fix does. Then `except requests.Timeout` and retry decorators around the call can run.',
     example: {
       before: 'r = requests.get(url)',
       after: 'r = requests.get(url, timeout=10)',
@@ -116,13 +127,19 @@ export default defineRule({
       });
       return;
     }
-    const edit = appendArgument(ctx.text, call, `timeout=${value}`);
-    const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text, ctx.projectRoot);
+    // The project's own timeout, when the code shows one for this call: the fix passes it rather than a made-up 10.
+    const known = knownTimeout(call, ctx.facts, isUrlopen, generation !== null);
+    const handler = timeoutHandler(call, ctx.facts, isUrlopen);
+    const edit = appendArgument(ctx.text, call, `timeout=${known?.name ?? value}`);
+    const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text, ctx.projectRoot, !!known || !!handler);
+    const pass = known ? `${known.says}: pass \`timeout=${known.name}\`` : `pass \`timeout=\` (seconds)${advice}`;
     ctx.report({
       node: call,
-      message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; pass \`timeout=\` (seconds)${advice}`,
-      fixTitle: generation ? `Add timeout=${value}` : undefined,
-      reason,
+      message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; ${pass}${handler ? `; ${handler}` : ''}`,
+      fixTitle: known ? `Add timeout=${known.name}` : generation ? `Add timeout=${value}` : undefined,
+      reason: known
+        ? `a response slower than \`${known.name}\` now raises a timeout error instead of being waited for; check that the value suits this call`
+        : reason,
       unattendedReason,
       edits: edit ? [edit] : undefined,
       lowImpact,
@@ -142,6 +159,7 @@ function lowImpactReason(
   files: Files,
   text: string,
   projectRoot: string | undefined,
+  slip: boolean,
 ): string | undefined {
   if (onlyWhenMissing(call, facts)) return ONCE_WHEN_MISSING;
   if (underTimeoutTest(call)) return CHOSEN_BY_SETTING;
@@ -155,7 +173,9 @@ function lowImpactReason(
   if (asksServerToShutDown(call, first)) return SHUTDOWN_REQUEST;
   // A function that takes or passes a timeout elsewhere forgot it here: a slip worth fixing wherever it sits (AutoTS's
   // dataset loader passes its `timeout` parameter to every request but two, judged useful by both reviewers of review38).
-  if (handlesTimeoutElsewhere(call)) return undefined;
+  // So is a request whose project timeout is in sight (a constant, `self.timeout`) or whose timeout handler or retry it
+  // defeats (`slip`): reviewers of held-out code judged those worth fixing wherever they sat (issue 26).
+  if (slip || handlesTimeoutElsewhere(call)) return undefined;
   if (inDatasetsPackage(filePath, files) && !servesItems(call, facts)) return DATASET_DOWNLOAD;
   if (inCommandPackage(filePath, facts)) return COMMAND_LINE_TOOL;
   if (inClickCommand(call, facts)) return CLICK_COMMAND;
@@ -198,6 +218,339 @@ const SHUTDOWN_URL = /shutdown|\{(?:self\.)?\w*(?:server|base|host|url|address|e
 function asksServerToShutDown(call: Node, first: Node | undefined): boolean {
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? (first?.type === 'keyword_argument' ? undefined : first);
   return !!url && SHUTDOWN_URL.test(url.text);
+}
+
+/** What the code already has for this call's timeout: the expression to pass and what the message says of it. */
+interface KnownTimeout {
+  name: string;
+  says: string;
+}
+
+/**
+ * Names that clearly hold a request timeout: `timeout`, `TIMEOUT`, `_TIMEOUT`, `REQUEST_TIMEOUT`, `http_timeout`,
+ * `DEFAULT_TIMEOUT`, `api_timeout_s`; all lower or all upper case. Not another wait (`LOCK_TIMEOUT`, `idle_timeout`,
+ * `SESSION_TIMEOUT_MINUTES`, `timeout_ms`), nor a class (`Timeout`) or a connect-only bound.
+ */
+const TIMEOUT_NAMES = [
+  /^_*(?:(?:default|request|requests|req|http|https|api|connection)_)*timeout(?:_(?:s|sec|secs|seconds))?$/,
+  /^_*(?:(?:DEFAULT|REQUEST|REQUESTS|REQ|HTTP|HTTPS|API|CONNECTION)_)*TIMEOUT(?:_(?:S|SEC|SECS|SECONDS))?$/,
+];
+/** Of those, the names that say HTTP by themselves: passed nowhere yet, they still are the request timeout. */
+const REQUEST_TIMEOUT_NAME = /^_*(?:req|requests?|https?|api)_/i;
+
+const isTimeoutName = (name: string) => TIMEOUT_NAMES.some((r) => r.test(name));
+
+/** The last name of a call's callee: `get` of `self.session.get(...)`, `urlopen` of `urlopen(...)`. */
+function calleeWord(call: Node): string {
+  const fn = call.childForFieldName('function');
+  return (fn?.type === 'attribute' ? fn.childForFieldName('attribute') : fn)?.text ?? '';
+}
+
+/**
+ * `expr` is passed whole as another request's timeout: the value of `timeout=` in a call of an HTTP verb or `urlopen`
+ * (`requests.get(url, timeout=TIMEOUT)`, `self.session.post(u, timeout=self.timeout)`), or the default of a timeout
+ * parameter (`def fetch(url, timeout=TIMEOUT)`).
+ */
+function passedAsRequestTimeout(expr: Node): boolean {
+  const holder = expr.parent;
+  if (holder?.type === 'default_parameter' || holder?.type === 'typed_default_parameter') {
+    return holder.childForFieldName('value')?.equals(expr) === true && isTimeoutName(holder.childForFieldName('name')?.text ?? '');
+  }
+  if (holder?.type !== 'keyword_argument' || holder.childForFieldName('name')?.text !== 'timeout') return false;
+  if (holder.childForFieldName('value')?.equals(expr) !== true) return false;
+  const call = holder.parent?.parent;
+  return call?.type === 'call' && (VERBS.includes(calleeWord(call)) || calleeWord(call) === 'urlopen');
+}
+
+/** Modules whose attributes are sentinels or classes, never a number of seconds (`socket._GLOBAL_DEFAULT_TIMEOUT`). */
+const LIBRARY_MODULES = /^(?:socket|urllib|urllib3|requests|httpx|aiohttp|http)(?:\.|$)/;
+/** Environment reads: their value is a string, which no request takes as a timeout. */
+const ENVIRONMENT_READ = /^os\.(?:environ\b|getenv\b)/;
+/** Methods that read a setting: `config.getint("http", "timeout")`, `settings.get("timeout", 30)`. */
+const SETTING_GETTERS = /^(?:get|getint|getfloat|get_int|get_float)$/;
+
+/** Where a timeout name was found, which decides the values it may hold. */
+type Level = 'function' | 'class' | 'module';
+
+/**
+ * `v` holds a number of seconds a request takes as its timeout: a number or arithmetic of numbers, a `(connect, read)`
+ * pair of numbers (not for `urlopen`, which takes one number), `int(...)`/`float(...)`, a setting read (an attribute, a
+ * subscript; in a function, a `.get(...)` of its settings too), a parameter of `def` that may not be None, `x or <one
+ * of those>`. Never None, an environment string, or a deadline (`time.time() + 30`).
+ */
+function holdsSeconds(v: Node | null, level: Level, urlopen: boolean, def: Node | null, facts: FileFacts): boolean {
+  if (!v) return false;
+  switch (v.type) {
+    case 'integer':
+    case 'float':
+      return true;
+    case 'parenthesized_expression':
+      return holdsSeconds(v.namedChild(0), level, urlopen, def, facts);
+    case 'binary_operator':
+      return isNumberArithmetic(v);
+    case 'tuple': {
+      const parts = v.namedChildren.filter((c) => c && c.type !== 'comment');
+      return !urlopen && parts.length === 2 && parts.every((c) => c?.type === 'integer' || c?.type === 'float');
+    }
+    case 'boolean_operator':
+      return v.child(1)?.type === 'or' && holdsSeconds(v.childForFieldName('right'), level, urlopen, def, facts);
+    case 'call': {
+      const fn = v.childForFieldName('function');
+      if (fn?.type === 'identifier') return (fn.text === 'int' || fn.text === 'float') && facts.isBuiltin(fn.text, v);
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (level === 'module' || !method || !SETTING_GETTERS.test(method) || !isSettingRead(fn!.childForFieldName('object'), facts)) return false;
+      // `settings.get("timeout")` is None when the setting is missing: kept by a class only with a default. A function that
+      // reads one into its own `timeout` (a feed's `feed-timeout`) read it for its request.
+      const args = v.childForFieldName('arguments')?.namedChildren.filter((a) => a && a.type !== 'comment') ?? [];
+      return method !== 'get' || level === 'function' || (args.length >= 2 && args.at(-1)?.type !== 'none' && args.at(-1)?.type !== 'keyword_argument');
+    }
+    case 'attribute':
+    case 'subscript':
+      return isSettingRead(v, facts);
+    case 'identifier':
+      return level !== 'module' && !!def && isUsableParameter(def, v.text);
+    default:
+      return false;
+  }
+}
+
+/** Arithmetic of number literals only: `60 * 5`. */
+function isNumberArithmetic(v: Node | null): boolean {
+  if (v?.type === 'integer' || v?.type === 'float') return true;
+  if (v?.type === 'parenthesized_expression') return isNumberArithmetic(v.namedChild(0));
+  return v?.type === 'binary_operator' && isNumberArithmetic(v.childForFieldName('left')) && isNumberArithmetic(v.childForFieldName('right'));
+}
+
+/** A read of the program's settings (`settings.HTTP_TIMEOUT`, `config["timeout"]`), not of a library's constant or the environment. */
+function isSettingRead(v: Node | null, facts: FileFacts): boolean {
+  if (!v || ENVIRONMENT_READ.test(v.text)) return false;
+  let root: Node | null = v;
+  while (root?.type === 'attribute' || root?.type === 'subscript') root = root.childForFieldName(root.type === 'attribute' ? 'object' : 'value');
+  if (root?.type !== 'identifier') return root?.type === 'call' && root.text.length < 80; // `get_config()["timeout"]`
+  return !LIBRARY_MODULES.test(facts.binding(root.text)?.target ?? '');
+}
+
+/** `def` has a parameter `name` that is a plain one (not `*args`) whose default, if any, is not None. */
+function isUsableParameter(def: Node, name: string): boolean {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    const id = p.type === 'identifier' ? p : p.type === 'typed_parameter' ? p.namedChild(0) : p.childForFieldName('name');
+    if (id?.type !== 'identifier' || id.text !== name) continue;
+    if (p.type === 'identifier' || p.type === 'typed_parameter') return true;
+    if (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') return false;
+    return p.childForFieldName('value')?.type !== 'none';
+  }
+  return false;
+}
+
+/** Words of `text` that are timeout names, each once. */
+function timeoutWords(text: string): string[] {
+  return [...new Set(text.match(/\w*timeout\w*/gi) ?? [])].filter(isTimeoutName);
+}
+
+/**
+ * The timeout the code already has for this call, where the name is visible there and its every use is a request's
+ * timeout: the enclosing function's own parameter or local, then (not for a generation endpoint, whose answer takes
+ * longer than the project's other requests) `self.<name>` of the method's class, then a module constant of this file or
+ * one it imports. Null when there is none, or when the nearest one cannot be passed as it is.
+ */
+function knownTimeout(call: Node, facts: FileFacts, urlopen: boolean, generation: boolean): KnownTimeout | null {
+  const def = enclosingDef(call);
+  if (def) {
+    const own = functionTimeout(call, def, facts, urlopen);
+    if (own !== undefined) return own;
+  }
+  if (generation) return null;
+  const cls = def ? classOfMethod(def) : null;
+  if (def && cls && parameterNames(def)[0] === 'self' && !decoratorsOf(def).some((d) => /^(?:staticmethod|classmethod)$/.test(d.text))) {
+    const attribute = classTimeout(cls, facts, urlopen);
+    if (attribute !== undefined) return attribute;
+  }
+  return moduleTimeout(call, facts, urlopen);
+}
+
+/**
+ * A timeout parameter or local of the call's own function (`def fetch(url, timeout=30)`, `timeout = cfg.getint(...)`),
+ * bound before the call, never None, and read only as other requests' timeout: undefined when the function has no
+ * timeout name, null when it has one that is not plainly the request's (bound to None, read in a deadline, passed to a
+ * subprocess) or several.
+ */
+function functionTimeout(call: Node, def: Node, facts: FileFacts, urlopen: boolean): KnownTimeout | null | undefined {
+  const body = def.childForFieldName('body');
+  if (!body) return undefined;
+  const params = parameterNames(def).filter(isTimeoutName);
+  // A name the function assigns itself (`timeout = ...`; not `self._TIMEOUT = ...`, an attribute that names no local).
+  const locals = timeoutWords(body.text).filter((n) => !params.includes(n) && localAssignments(def, n).length > 0);
+  const names = [...params, ...locals];
+  if (names.length === 0) return undefined;
+  if (names.length > 1) return null;
+  const name = names[0];
+  let passed = 0;
+  for (const id of occurrences(def, name)) {
+    const binding = bindingOf(id);
+    if (binding?.type === 'parameters' || binding?.type.endsWith('parameter')) {
+      // The function's own parameter, not a nested def's of the same name.
+      const owner = binding.type === 'parameters' ? binding.parent : binding.parent?.parent;
+      if (!owner?.equals(def) || !isUsableParameter(def, name)) return null;
+    } else if (binding) {
+      if (binding.type !== 'assignment' || binding.endIndex > call.startIndex) return null;
+      if (!holdsSeconds(binding.childForFieldName('right'), 'function', urlopen, def, facts)) return null;
+    } else if (passedAsRequestTimeout(id)) passed++;
+    else return null;
+  }
+  // A local must be bound on every path to the call: by a statement of the function's own body.
+  if (!params.includes(name) && !localAssignments(def, name).some((a) => a.parent?.parent?.equals(body))) return null;
+  return {
+    name,
+    says: passed > 0 ? `this function passes \`${name}\` to its other requests but not to this one` : `this function's \`${name}\` is never passed`,
+  };
+}
+
+/** The plain assignments `name = ...` of def's own scope (nested defs and lambdas left out) to the variable `name`. */
+function localAssignments(def: Node, name: string): Node[] {
+  const out: Node[] = [];
+  for (const id of occurrences(def, name)) {
+    const binding = bindingOf(id);
+    if (binding?.type === 'assignment' && binding.childForFieldName('left')?.equals(id) && scopeOf(binding).equals(def)) out.push(binding);
+  }
+  return out;
+}
+
+/**
+ * A timeout the method's class keeps (`self.timeout = 130` in `__init__`, a `timeout = 30` class attribute) and reads
+ * only as its requests' timeout: undefined when the class has none, null when it is not plainly the request's or when
+ * there are several.
+ */
+function classTimeout(cls: Node, facts: FileFacts, urlopen: boolean): KnownTimeout | null | undefined {
+  const body = cls.childForFieldName('body');
+  if (!body) return undefined;
+  const names = timeoutWords(body.text).filter((n) => new RegExp(`\\bself\\.${n}\\b`).test(body.text) || classAttribute(body, n) !== null);
+  if (names.length === 0) return undefined;
+  if (names.length > 1) return null;
+  const name = names[0];
+  let bound = classAttribute(body, name) !== null;
+  if (bound && !holdsSeconds(classAttribute(body, name)!.childForFieldName('right'), 'class', urlopen, null, facts)) return null;
+  let passed = 0;
+  for (const id of identifiersSpelled(body, name)) {
+    const ref = id.parent;
+    if (ref?.type !== 'attribute' || !ref.childForFieldName('attribute')?.equals(id)) continue;
+    if (ref.childForFieldName('object')?.text !== 'self') continue;
+    const assign = ref.parent;
+    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.equals(ref)) {
+      if (!holdsSeconds(assign.childForFieldName('right'), 'class', urlopen, enclosingDef(assign), facts)) return null;
+      bound = true;
+    } else if (passedAsRequestTimeout(ref)) passed++;
+    else return null; // `self.timeout -= 1`, `time.time() + self.timeout`, `if self.timeout is None`
+  }
+  if (!bound) return null; // set by a base class elsewhere: its value is not in sight
+  const attribute = `self.${name}`;
+  const says =
+    passed > 0 ? `the class passes \`${attribute}\` to its other requests but not to this one` : `the class sets \`${attribute}\` but never passes it`;
+  return { name: attribute, says };
+}
+
+/** The class body's own `name = <value>` statement (a class attribute), or null. */
+function classAttribute(body: Node, name: string): Node | null {
+  for (const stmt of body.namedChildren) {
+    const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.type === 'identifier' && assign.childForFieldName('left')?.text === name)
+      return assign;
+  }
+  return null;
+}
+
+/**
+ * A module-level timeout constant of this file (`TIMEOUT = 20`, `_TIMEOUT = (60, 60)`) or one it imports by name
+ * (`from .config import REQUEST_TIMEOUT`), not rebound in any function, read only as requests' timeouts, and read so at
+ * least once unless its name says HTTP by itself (an imported one always: its value is not in sight).
+ */
+function moduleTimeout(call: Node, facts: FileFacts, urlopen: boolean): KnownTimeout | null {
+  const found: { name: string; passed: number; imported: boolean }[] = [];
+  for (const name of moduleTimeoutWords(facts)) {
+    if (isShadowed(facts, name, call)) continue;
+    const imported = facts.importsName(name);
+    let bound = false;
+    let passed = 0;
+    let plain = true;
+    for (const id of identifiersSpelledInFile(facts, name)) {
+      // The import that binds it (`from .config import TIMEOUT`: a dotted name in the statement).
+      if (!isVariable(id) || id.parent?.type === 'dotted_name' || id.parent?.type === 'aliased_import') continue;
+      const binding = bindingOf(id);
+      if (binding?.type.startsWith('import')) continue;
+      if (binding) {
+        const value = binding.type === 'assignment' ? binding.childForFieldName('right') : null;
+        plain = plain && !imported && scopeOf(binding).type === 'module' && binding.parent?.parent?.type === 'module';
+        plain = plain && holdsSeconds(value, 'module', urlopen, null, facts);
+        bound = true;
+      } else if (passedAsRequestTimeout(id)) passed++;
+      else plain = false;
+    }
+    if (!plain || (!bound && !imported) || (imported && /[a-z]/.test(name))) continue;
+    if (passed === 0 && (imported || !REQUEST_TIMEOUT_NAME.test(name))) continue;
+    found.push({ name, passed, imported });
+  }
+  if (found.length !== 1) return null; // none, or several the code does not choose between
+  const { name, passed, imported } = found[0];
+  const has = imported ? `the module imports \`${name}\`` : `the module defines \`${name}\``;
+  return { name, says: passed > 0 ? `${has}, which its other requests pass` : has };
+}
+
+const moduleWordsMemo = new WeakMap<FileFacts, string[]>();
+
+/** The timeout names spelled in the file's module-level statements (assignments and imports), once per lint. */
+function moduleTimeoutWords(facts: FileFacts): string[] {
+  let words = moduleWordsMemo.get(facts);
+  if (!words) {
+    const text = facts.root.namedChildren
+      .filter((s) => s?.type === 'expression_statement' || s?.type === 'import_from_statement')
+      .map((s) => s!.text)
+      .join('\n');
+    words = timeoutWords(text);
+    moduleWordsMemo.set(facts, words);
+  }
+  return words;
+}
+
+/**
+ * Exceptions a request's timeout raises, by qualified name: requests' for requests and sessions, the socket's for
+ * urlopen (a read that stalls past it raises `socket.timeout`, `TimeoutError` since Python 3.10).
+ */
+const REQUESTS_TIMEOUTS = /^requests(?:\.exceptions)?\.(?:Timeout|ReadTimeout|ConnectTimeout)$/;
+const SOCKET_TIMEOUTS = /^socket\.timeout$/;
+
+/**
+ * What the call defeats by having no timeout: a `try` around it (in its function) whose handler names the timeout error,
+ * or a retry decorator on its function. Without a timeout a stalled server never raises, so neither ever runs.
+ */
+function timeoutHandler(call: Node, facts: FileFacts, urlopen: boolean): string | null {
+  let child = call;
+  for (let p = call.parent; p; child = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') break;
+    if (p.type !== 'try_statement' || !p.childForFieldName('body')?.equals(child)) continue;
+    for (const clause of p.namedChildren) {
+      if (clause?.type !== 'except_clause') continue;
+      const caught = findDescendants(clause, (n) => n.type === 'attribute' || n.type === 'identifier').find(
+        (n) =>
+          n.parent?.type !== 'attribute' &&
+          n.startIndex < (clause.namedChildren.find((c) => c?.type === 'block')?.startIndex ?? 0) &&
+          catchesTimeout(n, facts, urlopen),
+      );
+      if (caught) return `the \`except ${caught.text}\` below never runs: without a timeout a stalled server never raises`;
+    }
+  }
+  const def = enclosingDef(call);
+  const retry = def ? decoratorsOf(def).find((d) => RETRY_DECORATOR.test(decoratorCallee(d).text)) : undefined;
+  return retry ? `the \`@${decoratorCallee(retry).text}\` on this function never retries a stalled server: without a timeout it never raises` : null;
+}
+
+/** A retry decorator: `@retry(...)`, `@tenacity.retry`, `@backoff.on_exception(...)`, `@retry_on_failure`, `@with_retries`. */
+const RETRY_DECORATOR = /^(?:\w+\.)*(?:retry\w*|\w*_retr(?:y|ies)|on_exception|on_predicate)$/;
+
+/** The exception expression `n` of an except header names the timeout error this call raises. */
+function catchesTimeout(n: Node, facts: FileFacts, urlopen: boolean): boolean {
+  if (urlopen && n.type === 'identifier' && n.text === 'TimeoutError') return facts.isBuiltin('TimeoutError', n);
+  const qualified = facts.qualifiedName(n) ?? '';
+  return urlopen ? SOCKET_TIMEOUTS.test(qualified) : REQUESTS_TIMEOUTS.test(qualified);
 }
 
 /** A parameter or keyword that carries a timeout: `timeout`, `request_timeout=30`, `timeout_s`. */

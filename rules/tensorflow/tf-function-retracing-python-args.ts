@@ -34,7 +34,8 @@ export default defineRule({
     instead:
       'Pass tensors: `step(x, tf.constant(i))` (or iterate `tf.range`), or declare `input_signature=[...]`. ' +
       'Python values that select a fixed mode (`training=True`) are fine, and so is an integer scaled geometrically ' +
-      '(`size *= 2` per level of a pyramid), which takes only a few values.',
+      '(`size *= 2` per level of a pyramid), which takes only a few values, or an index the function uses to pick an item ' +
+      'of a Python list (`variables[i]`), which selects structure a tensor could not.',
     example: {
       before: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, i)',
       after: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, tf.constant(i))',

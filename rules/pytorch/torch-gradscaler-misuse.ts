@@ -96,14 +96,17 @@ export default defineRule({
     const hasUnscale = uses.some((u) => u.method === 'unscale_' && u.recv.text === S);
     // allennlp's `if self._scaler is not None: <scaled backward elsewhere> else: loss.backward()`: a backward in a branch of a
     // test of the scaler itself is the path without one.
+    // A backward of any `<scaler>.scale(loss)` is already scaled (MONAI's `grad_scaler.scale(loss).backward()` on the
+    // parameter its caller passes `self.grad_scaler` as): scaling it again would scale the gradients twice.
     const backwards = uses.filter(
-      (u) =>
-        u.method === 'backward' && positionalArguments(u.call).length === 0 && !u.recv.text.startsWith(`${S}.scale(`) && !branchesOnScaler(u.call, esc, scope),
+      (u) => u.method === 'backward' && positionalArguments(u.call).length === 0 && !isScaledLoss(u.recv) && !branchesOnScaler(u.call, esc, scope),
     );
     const optSteps = uses.filter((u) => u.method === 'step' && u.recv.text !== S && positionalArguments(u.call).length === 0 && isOptimizerExpr(u.recv, facts));
 
     // Handed to a helper (`train_one_epoch(..., scaler)`, `loss_scaler(loss, opt)`): it may be used there.
     if (new RegExp(`[(,]\\s*(\\w+\\s*=\\s*)?${esc}\\s*[,)]`).test(scope.text)) return;
+    // Or given another name first (`grad_scaler = self.grad_scaler`), under which it is used and passed on.
+    if (aliased(scope, S)) return;
 
     if (scaled.length === 0 && backwards.length > 0) {
       // (a) Created, never used.
@@ -176,6 +179,17 @@ function scaleInvariantOptimizer(recv: Node, scope: Node, facts: FileFacts): boo
   const name = facts.calleeName(built[0]) ?? '';
   if (!SCALE_INVARIANT.test(name)) return false;
   return name === 'torch.optim.AdamW' || !keywordValue(built[0], 'weight_decay');
+}
+
+/** `X.scale(loss)`: a loss a scaler has already scaled, whatever name the scaler goes by. */
+function isScaledLoss(recv: Node): boolean {
+  const fn = recv.type === 'call' ? recv.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'scale';
+}
+
+/** A plain assignment in scope copies the scaler to another name (`grad_scaler = self.grad_scaler`). */
+function aliased(scope: Node, S: string): boolean {
+  return findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('right')?.text === S).length > 0;
 }
 
 /** call sits in a branch of an `if` whose condition reads the scaler (`esc`: its escaped spelling): `if S is not None: ... else: loss.backward()`. */

@@ -1,12 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  argumentFor,
   callArguments,
   calledTfFunction,
   enclosingLoops,
   FileFacts,
   findDescendants,
   isNestedScope,
+  positionalArguments,
+  pythonContainer,
   targetNames,
   unwrapIterable,
   valuesAssignedTo,
@@ -31,7 +34,8 @@ export default defineRule({
     instead:
       'Pass tensors: `step(x, tf.constant(i))` (or iterate `tf.range`), or declare `input_signature=[...]`. ' +
       'Python values that select a fixed mode (`training=True`) are fine, and so is an integer scaled geometrically ' +
-      '(`size *= 2` per level of a pyramid), which takes only a few values.',
+      '(`size *= 2` per level of a pyramid), which takes only a few values, or an index the function uses to pick an item ' +
+      'of a Python list (`variables[i]`), which selects structure a tensor could not.',
     example: {
       before: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, i)',
       after: '@tf.function\ndef step(x, i): ...\nfor i in range(1000):\n    step(batch, tf.constant(i))',
@@ -56,6 +60,9 @@ export default defineRule({
       if (!value) continue;
       const culprit = varyingPythonValue(value, varying);
       if (!culprit) continue;
+      // rigl's `get_rows(model, variables, masks, i, ...)` reads `variables[ind_l]`: an int that picks an item of a Python
+      // list inside the traced body selects structure (a differently shaped variable), so a tensor would not do.
+      if (value.type === 'identifier' && indexesPythonList(call, arg, traced.def, traced.isMethod, facts)) continue;
       ctx.report({
         node: arg,
         message: `\`${culprit}\` is a Python number that changes every iteration: each new value makes \`${name}\` trace a new graph; pass \`tf.constant(${culprit})\``,
@@ -164,4 +171,50 @@ function varyingPythonValue(value: Node, varying: Set<string>): string | null {
     }
   }
   return null;
+}
+
+/** Parameter kinds that bind one positional or keyword argument; a `*args`, `**kw` or bare `*` ends the positional run. */
+const PLAIN_PARAMETERS = new Set(['identifier', 'default_parameter', 'typed_parameter', 'typed_default_parameter']);
+
+/** The traced def's parameters that positional arguments fill, in order (without `self` for a method), up to the first splat or `*`. */
+function positionalParameters(def: Node, isMethod: boolean): string[] {
+  const names: string[] = [];
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || p.type === 'comment') continue;
+    if (!PLAIN_PARAMETERS.has(p.type)) break;
+    const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+    if (name) names.push(name.text);
+  }
+  return isMethod ? names.slice(1) : names;
+}
+
+/**
+ * The parameter that `arg` of `call` binds is a subscript of a Python list, tuple or dict in the traced body (`variables[ind_l]`):
+ * the container either a parameter that the call fills with one (`variables = []` in the caller), or a name the body binds to one.
+ */
+function indexesPythonList(call: Node, arg: Node, def: Node | null, isMethod: boolean, facts: FileFacts): boolean {
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  const params = positionalParameters(def, isMethod);
+  const param = arg.type === 'keyword_argument' ? arg.childForFieldName('name')?.text : params[positionalArguments(call).findIndex((a) => a.equals(arg))];
+  if (!param) return false;
+  const indexed = findDescendants(
+    body,
+    (n) => n.type === 'identifier' && n.text === param && n.parent?.type === 'subscript' && isOnlyKey(n, n.parent),
+    isNestedScope,
+  );
+  return indexed.some((id) => {
+    const container = id.parent!.childForFieldName('value');
+    if (container?.type !== 'identifier') return false;
+    const i = params.indexOf(container.text);
+    if (i < 0) return pythonContainer(container, id, facts);
+    const passed = argumentFor(call, container.text, i);
+    return !!passed && pythonContainer(passed, call, facts);
+  });
+}
+
+/** id is the one key of the subscript (`xs[i]`, not `xs[i, j]` or `xs[:i]`). */
+function isOnlyKey(id: Node, subscript: Node): boolean {
+  const keys = subscript.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
+  return keys.length === 1 && keys[0]!.equals(id);
 }

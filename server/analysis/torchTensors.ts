@@ -205,7 +205,7 @@ export function lastBindingOnPath(name: string, at: Node, facts: FileFacts): { v
   let last: { value: Node; path: number[] | null } | null = null;
   let lastAnywhere: { value: Node; path: number[] | null } | null = null;
   const consider = (value: Node, path: number[] | null) => {
-    if (value.endIndex > at.startIndex || !isStatement(value)) return;
+    if (value.endIndex > at.startIndex || !isStatement(value) || inOtherBranch(value, at)) return;
     if (!lastAnywhere || value.startIndex > lastAnywhere.value.startIndex) lastAnywhere = { value, path };
     if (!onPathTo(value, at)) return;
     if (!last || value.startIndex > last.value.startIndex) last = { value, path };
@@ -215,6 +215,23 @@ export function lastBindingOnPath(name: string, at: Node, facts: FileFacts): { v
   // Bound only inside branches (`if faiss: ... idx = ... else: _, idx = torch.topk(...)`): the last branch's binding, the
   // one the reader of the code sees last.
   return last ?? lastAnywhere;
+}
+
+/**
+ * value sits in one branch of an `if` and `at` in another (`if isinstance(m, Tensor): m = torch.tensor(m) ... elif ...: for x
+ * in m`): the binding never runs before `at`.
+ */
+function inOtherBranch(value: Node, at: Node): boolean {
+  for (let n: Node | null = value.parent; n; n = n.parent) {
+    if (n.type !== 'if_statement' || n.endIndex < at.endIndex) continue;
+    // The innermost `if` holding both: its consequence, each `elif` and the `else` are the branches.
+    const branches = [n.childForFieldName('consequence'), ...n.childrenForFieldName('alternative')].filter((b): b is Node => b !== null);
+    const branchOf = (x: Node) => branches.findIndex((b) => b.startIndex <= x.startIndex && x.endIndex <= b.endIndex);
+    const mine = branchOf(value);
+    const theirs = branchOf(at);
+    return mine >= 0 && theirs >= 0 && mine !== theirs;
+  }
+  return false;
 }
 
 function isStatement(value: Node): boolean {

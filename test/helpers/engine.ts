@@ -25,6 +25,18 @@ export function getEngine(): Promise<Engine> {
 }
 
 /**
+ * A module of the system Python's standard library (Debian's /usr/lib/python3.11, which CI installs with python3-numpy),
+ * as real code to check an analysis against; the test is skipped where that Python is absent.
+ */
+export function stdlibSourceOrSkip(test: Mocha.Context, module: string): string {
+  try {
+    return readFileSync(path.join('/usr/lib/python3.11', module), 'utf8');
+  } catch {
+    test.skip();
+  }
+}
+
+/**
  * A git checkout in a temporary folder holding `files` (by relative path), for what a rule reads beside the file: the
  * project's requirement files, README, config. Returns its top folder; the caller removes it.
  */

@@ -11,12 +11,11 @@ import {
   type ClassIndex,
 } from '../../server/analysis/classIndex';
 import duplicate from '../../rules/classes/slots-duplicate-in-subclass';
-import { readFileSync } from 'node:fs';
 import undeclared from '../../rules/classes/slots-undeclared-attribute';
 import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
 import { firstParameterName, parameterNames } from '../../server/analysis/scopes';
-import { DIST } from '../helpers/engine';
+import { DIST, stdlibSourceOrSkip } from '../helpers/engine';
 
 /** Runs fn on the class index of source (inside a lint, where FileFacts exist). */
 async function withIndex<T>(source: string, fn: (index: ClassIndex, facts: FileFacts) => T): Promise<T> {
@@ -401,13 +400,8 @@ class None_:
   });
 
   it('finds the constructor calls of every class of typing.py that a walk over the calls finds', async function () {
-    let text: string;
-    try {
-      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
-    } catch {
-      this.skip();
-    }
-    const got = await withIndex(text! + '\nclass K: pass\nK (1)\nK  # c\n(2)\nK\\\n(3)\nx.K(4)\n(K)(5)\n', (index, facts) => {
+    const text = stdlibSourceOrSkip(this, 'typing.py');
+    const got = await withIndex(text + '\nclass K: pass\nK (1)\nK  # c\n(2)\nK\\\n(3)\nx.K(4)\n(K)(5)\n', (index, facts) => {
       const calls = facts.root.descendantsOfType('call').map((c) => c!);
       return index.classes.map((c) => {
         const walked = calls.filter((call) => {
@@ -463,20 +457,15 @@ class None_:
     });
 
     it('gives the same spellings from the table as read from the tree, on every class of typing.py', async function () {
-      let text: string;
-      try {
-        text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
-      } catch {
-        this.skip();
-      }
+      const text = stdlibSourceOrSkip(this, 'typing.py');
       const spellings = (index: ClassIndex, facts: FileFacts) =>
         index.classes.map((c) =>
           c.storeSpellings.map((m) => [c.name, m.self, m.body.startIndex - facts.text.length, m.offsets.map((o) => o - facts.text.length), m.names]),
         );
       clearStatementSpellings();
-      const read = await withIndex(text!, spellings);
+      const read = await withIndex(text, spellings);
       const before = statementSpellingsReads.count;
-      const shared = await withIndex('import os\n# moved\n' + text!, spellings);
+      const shared = await withIndex('import os\n# moved\n' + text, spellings);
       assert.equal(statementSpellingsReads.count, before, 'every statement from the table');
       assert.deepEqual(shared, read);
       assert.ok(read.flat().length > 100, `${read.flat().length} methods`);

@@ -13,10 +13,9 @@ import {
   readsAfter,
   statementsByKeyword,
 } from '../../server/analysis/names';
-import { readFileSync } from 'node:fs';
 import type { Node } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
-import { DIST } from '../helpers/engine';
+import { DIST, stdlibSourceOrSkip } from '../helpers/engine';
 
 /** For every `for` loop whose target is `x`, the lines of reads of `x` that can see its value afterwards. */
 async function readsAfterLoops(source: string): Promise<number[][]> {
@@ -192,15 +191,9 @@ describe('statementsByKeyword and attributesOfName', () => {
   });
 
   it('agrees with the walks on every def of a standard-library module', async function () {
-    const path = '/usr/lib/python3.11/typing.py';
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      this.skip();
-    }
+    const text = stdlibSourceOrSkip(this, 'typing.py');
     const engine = await Engine.create([], DIST);
-    const tree = engine.parse(text!);
+    const tree = engine.parse(text);
     try {
       let compared = 0;
       for (const def of tree.rootNode.descendantsOfType('function_definition')) {
@@ -258,16 +251,11 @@ describe('definitionsNamed', () => {
   });
 
   it('finds every def and class of typing.py by its name as a walk over the definitions does', async function () {
-    let text: string;
-    try {
-      text = readFileSync('/usr/lib/python3.11/typing.py', 'utf8');
-    } catch {
-      this.skip();
-    }
+    const text = stdlibSourceOrSkip(this, 'typing.py');
     const engine = await Engine.create([], DIST);
-    const tree = engine.parse(text!);
+    const tree = engine.parse(text);
     try {
-      const facts = new FileFacts(tree, text!, { imports: [], comments: [], functions: [] });
+      const facts = new FileFacts(tree, text, { imports: [], comments: [], functions: [] });
       for (const type of ['function_definition', 'class_definition'] as const) {
         const all = tree.rootNode.descendantsOfType(type).map((d) => d!);
         const names = new Set(all.map((d) => d.childForFieldName('name')!.text));

@@ -140,6 +140,7 @@ export default defineRule({
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
     if (reportMissingTest(call, body, param, series, method, ctx)) return;
     if (reportConstant(call, body, series, method, ctx)) return;
+    if (reportStringEquality(call, body, param, series, method, ctx)) return;
     if (reportUfuncOfElement(call, body, param, series, method, ctx)) return;
     const found = vectorizeElementExpression(body, param, series.text) ?? datetimeMembership(body, param, series.text);
     if (!found) {
@@ -497,6 +498,42 @@ function reportConstant(call: Node, body: Node, series: Node, method: string, ct
     ...quietOnSmallColumn(series, ctx),
   });
   return true;
+}
+
+/**
+ * `obs["assay"].apply(lambda a: a == ASSAY)` (cellxgene's schema check, issue 24, review45): the element compared with
+ * `==` / `!=` to a string literal, or to a module name every binding of which is one. The column comparison gives the
+ * same booleans in one compiled pass (a missing element is unequal either way). True when reported.
+ */
+function reportStringEquality(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): boolean {
+  if (body.type !== 'comparison_operator') return false;
+  const ops = body.children.filter((c) => c && !c.isNamed);
+  const operands = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (ops.length !== 1 || (ops[0]!.type !== '==' && ops[0]!.type !== '!=') || operands.length !== 2) return false;
+  const [l, r] = operands;
+  const other = l.type === 'identifier' && l.text === param ? r : r.type === 'identifier' && r.text === param ? l : null;
+  if (!other || !(isStringConstant(other, ctx) && isSeries(series, method, ctx.facts) && isPureReference(series))) return false;
+  const text = `${series.text} ${ops[0]!.type} ${other.text}`;
+  ctx.report({
+    node: call,
+    message: `\`${shownCall(call)}\` calls Python once per element to compare it with a string; write \`${text.length <= 90 ? text : 'the comparison on the whole column'}\` instead`,
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, needsParentheses(call) ? `(${text})` : text)],
+    reason: 'an element that is not a plain scalar (a list, an array) compares whole in the lambda and item by item in the column form',
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
+}
+
+/** A string literal, or a module-level name every assignment of which (at least one) is a string literal. */
+function isStringConstant(node: Node, ctx: RuleContext): boolean {
+  if (stringLiteralValue(node) !== null) return true;
+  if (node.type !== 'identifier') return false;
+  // Not bound in the lambda or a function around it: the name is the module's.
+  for (let scope = scopeOf(node); scope.parent; scope = scopeOf(scope)) if (occurrences(scope, node.text).some((id) => bindingOf(id) !== null)) return false;
+  const root = ctx.facts.root;
+  const bound = occurrences(root, node.text).filter((id) => bindingOf(id) !== null);
+  const assigned = plainAssignments(root, node.text);
+  return bound.length > 0 && assigned.length === bound.length && assigned.every(({ value }) => stringLiteralValue(value) !== null);
 }
 
 /** Scalar missing-value tests whose per-element answer `Series.isna()` gives for the whole column. */

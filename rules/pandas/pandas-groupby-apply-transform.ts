@@ -150,7 +150,7 @@ export default defineRule({
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const grouped = m.need('grouped');
     if (grouped.type === 'identifier') {
-      checkHeldGroupby(m.need('call'), grouped, m.need('apply').text, m.get('body'), m.get('param')?.text, ctx);
+      checkHeldGroupby(m.need('call'), grouped, m.need('apply').text, m.get('body') ?? null, m.get('param')?.text, ctx);
       return;
     }
     const { groupby, selection } = groupbyParts(grouped);

@@ -145,7 +145,7 @@ function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canF
   if (calls.seen.length > 0) {
     ctx.report({
       node: call,
-      message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once`,
+      message: `Row-wise \`apply\` calls \`${calls.seen[0]}\` once per row; ${text.length <= 70 ? `\`${text}\`` : 'the same expression on whole columns'} computes every row at once${calls.note ? ` (${calls.note})` : ''}`,
     });
     return;
   }
@@ -691,6 +691,8 @@ interface ElementCalls {
   seen: string[];
   /** How many reductions of the row itself (`r.max()`) the body makes. */
   rowMethods: number;
+  /** A caveat of the column form the message adds (the NaN order of a builtin min/max). */
+  note?: string;
 }
 
 /** Reductions a row Series has, and whose DataFrame method with `axis=1` gives every row's value at once. */
@@ -732,6 +734,9 @@ const ELEMENTWISE = new Map([
   ['numpy.sin', 'sin'],
   ['numpy.cos', 'cos'],
   ['numpy.tanh', 'tanh'],
+  // Rounding ufuncs (Home-Credit's `np.ceil(x["days"] / -30)` inside a row-wise min, review45 F1-15).
+  ['numpy.ceil', 'ceil'],
+  ['numpy.floor', 'floor'],
 ]);
 
 /** Samplers of NumPy's legacy global generator whose parameters broadcast: one draw per element of a column. */
@@ -746,6 +751,16 @@ function elementCall(node: Node, sub: (n: Node) => string | null, calls: Element
   const fn = node.childForFieldName('function');
   const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   if (!fn || args.length === 0 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  const pairwise = pairwiseExtreme(node, fn, args.length, calls);
+  if (pairwise) {
+    // Named before its operands' calls: the message names the outer `min`.
+    const at = calls.seen.length;
+    const parts = args.map(sub);
+    if (parts.some((p) => p === null)) return null;
+    calls.seen.splice(at, 0, fn.text);
+    calls.note = PAIRWISE_NOTE;
+    return `${calls.numpy}.${pairwise}(${parts.join(', ')})`;
+  }
   const qualified = calls.facts.qualifiedName(fn);
   if (!qualified) return null;
   const ufunc = ELEMENTWISE.get(qualified);
@@ -758,6 +773,28 @@ function elementCall(node: Node, sub: (n: Node) => string | null, calls: Element
   if (parts.some((p) => p === null)) return null;
   calls.seen.push(fn.text);
   return `${name}(${parts.join(', ')})`;
+}
+
+/** The builtin min/max of two values and the ufunc that takes the larger or smaller of two columns element by element. */
+const PAIRWISE = new Map([
+  ['min', 'minimum'],
+  ['max', 'maximum'],
+]);
+
+/**
+ * `min(x, y)` of a NaN and a number depends on the order (`min(nan, 1)` is nan, `min(1, nan)` is 1: NaN compares false),
+ * where `np.minimum` gives NaN either way; so the column form is said, never applied.
+ */
+const PAIRWISE_NOTE = 'where an operand is NaN it gives NaN, where the builtin kept one or the other by their order';
+
+/**
+ * `min(np.ceil(r["a"] / -30), r["b"])` (Home-Credit's paid instalments, review45's recall hunt, F1-15): the builtin of
+ * exactly two values, element-wise on columns as `np.minimum` / `np.maximum`. One argument is an iterable (the row's own
+ * reduction, another case) and three or more would need nested ufuncs; `key=`/`default=` are keywords, refused above.
+ */
+function pairwiseExtreme(node: Node, fn: Node, count: number, calls: ElementCalls): string | null {
+  const ufunc = fn.type === 'identifier' ? PAIRWISE.get(fn.text) : undefined;
+  return ufunc && count === 2 && calls.facts.isBuiltin(fn.text, node) ? ufunc : null;
 }
 
 /**

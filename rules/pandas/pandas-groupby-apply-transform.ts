@@ -2,14 +2,18 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   assignmentScope,
+  bindingOf,
   enclosingDef,
+  enclosingFunction,
   inTestOf,
   isNumberLiteral,
   isPureReference,
   keywordValue,
   needsParentheses,
+  occurrences,
   plainAssignments,
   quietOnSmallFrame,
+  scopeOf,
   stringLiteralValue,
   values,
   vectorizeArithmetic,
@@ -145,6 +149,10 @@ export default defineRule({
     }
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const grouped = m.need('grouped');
+    if (grouped.type === 'identifier') {
+      checkHeldGroupby(m.need('call'), grouped, m.need('apply').text, m.get('body') ?? null, m.get('param')?.text, ctx);
+      return;
+    }
     const { groupby, selection } = groupbyParts(grouped);
     if (!groupby || holdsContainers(groupby)) return;
     const call = m.need('call');
@@ -223,6 +231,40 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
     edits: fixable ? [replaceNode(call, compound ? `(${rewrite.text})` : rewrite.text)] : undefined,
     ...(reasons.length > 0 ? { safety: 'unsafe' as const, reason: reasons.join('; ') } : {}),
   });
+}
+
+/**
+ * `station = rc.groupby(keys)` then `station.apply(lambda x: x["v"].sum())` (inundation-mapping's rating-curve statistics,
+ * review45's recall hunt, F1-05): the groupby held in a name. Only the one-column reduction is read there, and only when
+ * the name's one binding in the scope is that assignment, made before the call: a name bound in two branches, rebound
+ * after the groupby or a loop variable holds something else somewhere, and the groupby's own keywords then are unknown.
+ */
+function checkHeldGroupby(call: Node, name: Node, verb: string, body: Node | null, param: string | undefined, ctx: RuleContext): void {
+  if (verb !== 'apply' || !body || !param || !columnReductionShape(body, param) || inTestOf(call, verb)) return;
+  const groupby = heldGroupby(name, call);
+  if (groupby && !holdsContainers(groupby)) reportColumnReduction(call, body, param, name, groupby, null, ctx);
+}
+
+/** The `x.groupby(...)` call a name holds where `call` reads it: its only binding in the scope, an earlier plain assignment. */
+function heldGroupby(name: Node, call: Node): Node | null {
+  const scope = scopeOf(call);
+  const assigned = plainAssignments(scope, name.text);
+  if (assigned.length !== 1 || occurrences(scope, name.text).filter((id) => bindingOf(id) !== null).length !== 1) return null;
+  const value = assigned[0].value;
+  if (value.endIndex > call.startIndex || !sameNode(enclosingFunction(value), enclosingFunction(call))) return null;
+  return groupbyParts(value).groupby === value ? value : null;
+}
+
+function sameNode(a: Node | null, b: Node | null): boolean {
+  return a === null || b === null ? a === b : a.equals(b);
+}
+
+/** `g["v"].sum()` / `g.v.mean()`: a reduction the groupby computes alike, of one column of the group. */
+function columnReductionShape(body: Node, param: string): boolean {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')!.text : '';
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  return SAME_AGGREGATIONS.has(name) && args.length === 0 && groupColumn(fn!.childForFieldName('object'), param) !== null;
 }
 
 /** `len(g)` of the lambda's own parameter. */
@@ -579,7 +621,8 @@ function reportGroupRows(call: Node, body: Node, param: string, grouped: Node, g
  * when the value layer does not know the frame as something other than pandas.
  */
 function reportColumnReduction(call: Node, body: Node, param: string, grouped: Node, groupby: Node, selection: string | null, ctx: RuleContext): boolean {
-  if (selection !== null || !grouped.equals(groupby) || keywordValue(groupby, 'as_index')) return false;
+  // The grouped object is the groupby itself, or a name holding it (checkHeldGroupby), never a column selected from it.
+  if (selection !== null || !(grouped.equals(groupby) || grouped.type === 'identifier') || keywordValue(groupby, 'as_index')) return false;
   const fn = body.type === 'call' ? body.childForFieldName('function') : null;
   const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')!.text : '';
   const column = fn?.type === 'attribute' ? groupColumn(fn.childForFieldName('object'), param) : null;

@@ -209,7 +209,7 @@ def sample(net, args, n_batches):
     }
   });
 
-  it('near misses: a small draw, a draw once before the loop, a few epochs, a generator, device= already: silent', async () => {
+  it('near misses: a small draw, a written size, once before the loop, a few epochs, a generator, device= already: silent', async () => {
     const source = `${HEADER}
 def train(model, loader, optimizer, gen, args):
     base = torch.randn(args.batch_size, args.channels, args.size).to(device)
@@ -219,9 +219,12 @@ def train(model, loader, optimizer, gen, args):
         flip = torch.rand(x.size(1)).to(device)
         pair = torch.randn(x.size(0), x.size(1)).to(device)
         fixed = torch.randn(2, 3, 4).to(device)
+        flow = torch.randn(x.size(0), 2, x.size(2)).to(device)
+        offset = torch.randn((x.shape[0], x.shape[1], 1, 1)).to(device)
+        splat = torch.randn(x.size(0), x.size(1), x.size(2), **args.rng).to(device)
         seeded = torch.randn(x.size(0), x.size(1), x.size(2), generator=gen).to(device)
         there = torch.randn(x.size(0), x.size(1), x.size(2), device=device)
-        loss = model(x.to(device) * flip + pair + fixed + seeded + there + base + warm)
+        loss = model(x.to(device) * flip + pair + fixed + flow + offset + splat + seeded + there + base + warm)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -286,5 +289,37 @@ class Head(nn.Module):
         return x
 `;
     assert.deepEqual(await findingsOf(source), []);
+  });
+});
+
+describe('torch-tensor-created-then-moved: a file named like a test that is a script', () => {
+  const SCRIPT = `import torch
+
+
+def sample_and_test(net, args, device):
+    for i in range(args.n_batches):
+        x = torch.randn(args.batch_size, args.channels, args.size, args.size).to(device)
+        net(x)
+
+
+if __name__ == "__main__":
+    sample_and_test(None, None, "cuda")
+`;
+
+  async function findingsAt(source: string, filePath: string) {
+    const engine = await getEngine();
+    return engine.lintText(source, { select: [RULE], filePath, projectRoot: '/proj', impact: 'all' }).findings.filter((f) => f.ruleId === RULE);
+  }
+
+  it('reports in test_ddgan.py run as a script (a main guard, no test defined), in a function its main block calls', async () => {
+    assert.equal((await findingsAt(SCRIPT, '/proj/test_ddgan.py')).length, 1);
+  });
+
+  it('near misses: a pytest file (a test_ function, or pytest imported), a unittest case, no main guard: silent', async () => {
+    const withTest = `${SCRIPT}\n\ndef test_sample():\n    sample_and_test(None, None, "cpu")\n`;
+    const withPytest = `import pytest\n${SCRIPT}`;
+    const withCase = `${SCRIPT}\n\nclass TestSample:\n    pass\n`;
+    const noGuard = SCRIPT.slice(0, SCRIPT.indexOf('if __name__'));
+    for (const source of [withTest, withPytest, withCase, noGuard]) assert.deepEqual(await findingsAt(source, '/proj/test_ddgan.py'), []);
   });
 });

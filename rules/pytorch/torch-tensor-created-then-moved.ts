@@ -92,8 +92,10 @@ export default defineRule({
     instead:
       'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
       'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module. ' +
-      'Random draws (`torch.rand`, `torch.randn`, `torch.randint`) are left alone: made on the device they come from its ' +
-      'generator, so a seeded run would give other numbers.',
+      'Random draws (`torch.rand`, `torch.randn`, `torch.randint`) get no fix: made on the device they come from its ' +
+      "generator, so a seeded run would give other numbers; only a draw of an activation's shape (`torch.randn(B, C, H, W)`) " +
+      'is reported. A single number (`torch.tensor(0.0).to(dev)`) in a per-step loop is a low-ranked hint: ' +
+      '`torch.full((), 0.0, device=dev)` fills it on the device.',
     example: {
       before: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256).to(x.device)\n        return x + h',
       after: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256, device=x.device)\n        return x + h',
